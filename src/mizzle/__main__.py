@@ -1,0 +1,3 @@
+from mizzle.cli import main
+
+main()

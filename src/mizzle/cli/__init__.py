@@ -1,0 +1,157 @@
+"""The `mizzle` command: a thin shell over the library. Each command lives in its own module under
+cli/ and is imported only when invoked, so `mizzle migrate` never pays for SQLAlchemy."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from .. import errors
+from ..errors import MizzleError, mask_password
+
+# command name → (module under mizzle.cli, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "Write a config and an example schema module."),
+    "generate": ("generate", "Diff the schema code against the last snapshot and write a new migration."),
+    "export": ("generate", "Print the full DDL of the current schema."),
+    "migrate": ("migrate", "Apply pending migrations, once each, under a lock."),
+    "status": ("migrate", "Show every migration: applied, pending, modified, missing, out of order."),
+    "check": ("check", "Check the integrity of the migrations folder, offline."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"mizzle.cli.{COMMANDS[cmd_name][0]}")
+        cmd = getattr(module, cmd_name.replace("-", "_") + "_command")
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
+@dataclass
+class Options:
+    config: str | None = None
+    url: str | None = None
+    env: str | None = None
+    json: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def load_config(self) -> Any:
+        from ..config import load_config
+
+        cfg = load_config(self.config)
+        if self.env:
+            cfg.environment(self.env)  # unknown environment → usage error now
+            cfg = cfg.with_overrides(env=self.env)
+        return cfg
+
+    def resolve_url(self, cfg: Any) -> str:
+        return str(cfg.resolve_url(self.url, self.env))
+
+    def echo(self, text: str = "", err: bool = False) -> None:
+        if self.quiet and not err:
+            return
+        click.echo(mask_password(text), err=err or self.json)
+
+    def emit_json(self, data: Any) -> None:
+        click.echo(json.dumps(data, indent=2, default=str))
+
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, --url, --env, --json, --quiet, --verbose on every command; passes `opts: Options`."""
+
+    def store(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+        def cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+            opts = ctx.ensure_object(Options)
+            if value not in (None, False):
+                setattr(opts, name, value)
+            return value
+        return cb
+
+    decorators = [
+        click.option("--config", "config", type=click.Path(dir_okay=False), expose_value=False,
+                     callback=store("config"), help="Path to mizzle.toml or pyproject.toml."),
+        click.option("--url", "url", expose_value=False, callback=store("url"), metavar="URL",
+                     help="Database URL (overrides --env, DATABASE_URL and the config)."),
+        click.option("--env", "env", expose_value=False, callback=store("env"), metavar="NAME",
+                     help="Use the URL of [environments.NAME]."),
+        click.option("--json", "json", is_flag=True, expose_value=False, callback=store("json"),
+                     help="Machine-readable output on stdout."),
+        click.option("--quiet", "-q", "quiet", is_flag=True, expose_value=False, callback=store("quiet"),
+                     help="Print only errors."),
+        click.option("--verbose", "-v", "verbose", is_flag=True, expose_value=False, callback=store("verbose"),
+                     help="More detail, and tracebacks on errors."),
+    ]
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(f, ctx.ensure_object(Options), *args, **kwargs)
+
+    wrapper.__name__ = f.__name__
+    wrapper.__doc__ = f.__doc__
+    for d in reversed(decorators):
+        wrapper = d(wrapper)
+    return wrapper
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mizzle", prog_name="mizzle")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """mizzle: schema-as-code migrations for Python, in drizzle-kit's folder format.
+
+    \b
+    Typical flow:
+      mizzle generate --name add_posts   # write SQL from your SQLAlchemy schema
+      mizzle migrate                     # apply it (under a lock, once each)
+      mizzle status                      # see what is applied
+    """
+    ctx.ensure_object(Options)
+
+
+def main(argv: list[str] | None = None) -> None:
+    verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
+    try:
+        code = cli.main(args=argv, prog_name="mizzle", standalone_mode=False)
+    except MizzleError as e:
+        click.echo(f"error: {mask_password(e.message)}", err=True)
+        if e.details:
+            click.echo(mask_password(e.details), err=True)
+        if verbose:
+            import traceback
+
+            click.echo(mask_password(traceback.format_exc()), err=True)
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(errors.USAGE)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(errors.USAGE)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback unless asked
+        if verbose:
+            raise
+        click.echo(f"error: unexpected {type(e).__name__}: {mask_password(str(e)).splitlines()[0] if str(e) else ''}"
+                   " (rerun with --verbose for the traceback)", err=True)
+        sys.exit(errors.STATEMENT_FAILED)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,179 @@
+"""Project configuration: mizzle.toml / [tool.mizzle] / environment / flags → Config."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DIALECTS = ("postgresql", "sqlite", "mysql")
+PREFIXES = ("index", "timestamp", "unix", "none")
+TRANSACTION_MODES = ("each", "all")
+LAYOUTS = ("journal", "folders")
+DEFAULT_URL = "sqlite:///mizzle.db"
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    url_env: str | None = None
+    url: str | None = None
+    protected: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+    dialect: str = "postgresql"
+    schema: tuple[str, ...] = ()
+    out: str = "drizzle"
+    url: str | None = None
+    schema_filter: tuple[str, ...] = ()
+    tables_filter: tuple[str, ...] = ()
+    table: str = "__drizzle_migrations"
+    tracking_schema: str = "drizzle"
+    prefix: str = "index"
+    transaction: str = "each"
+    layout: str = "journal"
+    online: bool = False
+    environments: dict[str, Environment] = field(default_factory=dict)
+    env: str | None = None  # the environment selected with --env
+
+    @property
+    def out_dir(self) -> Path:
+        return (self.root / self.out).resolve()
+
+    def resolve_url(self, url: str | None = None, env: str | None = None) -> str:
+        """--url > --env NAME (its url_env) > DATABASE_URL > `url` in the config > sqlite:///mizzle.db."""
+        if url:
+            return url
+        env = env or self.env
+        if env:
+            e = self.environment(env)
+            if e.url_env:
+                value = os.environ.get(e.url_env)
+                if not value:
+                    raise ConfigError(
+                        f"environment {env!r} reads its URL from ${e.url_env}, which is not set",
+                        "Export it, or pass --url.",
+                    )
+                return value
+            if e.url:
+                return e.url
+            raise ConfigError(f"environment {env!r} has neither url_env nor url in {self.source_name}")
+        if os.environ.get("DATABASE_URL"):
+            return os.environ["DATABASE_URL"]
+        if self.url:
+            return self.url
+        return DEFAULT_URL
+
+    def environment(self, name: str) -> Environment:
+        try:
+            return self.environments[name]
+        except KeyError:
+            known = ", ".join(sorted(self.environments)) or "none defined"
+            raise ConfigError(f"unknown environment {name!r} (known: {known})") from None
+
+    @property
+    def source_name(self) -> str:
+        return str(self.source) if self.source else "the defaults"
+
+    def with_overrides(self, **kw: Any) -> Config:
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """Walk up from `start` looking for mizzle.toml, or a pyproject.toml with [tool.mizzle]."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        candidate = d / "mizzle.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file() and "[tool.mizzle" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return pyproject
+    return None
+
+
+def load_config(path: str | Path | None = None, start: Path | None = None) -> Config:
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file not found: {p}")
+    else:
+        found = find_config(start)
+        if found is None:
+            return Config(root=(start or Path.cwd()).resolve(), dialect="sqlite")
+        p = found
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: invalid TOML: {e}") from None
+    if p.name == "pyproject.toml":
+        data = data.get("tool", {}).get("mizzle", {})
+    return parse_config(data, root=p.parent.resolve(), source=p)
+
+
+def _strings(value: Any, key: str, source: Path) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{source}: `{key}` must be a string or a list of strings")
+
+
+def _choice(value: Any, key: str, choices: tuple[str, ...], source: Path) -> str:
+    if value not in choices:
+        raise ConfigError(f"{source}: `{key}` = {value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+_TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online",
+             "migrations", "environments"}
+_MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout"}
+
+
+def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s): {', '.join(sorted(unknown))}")
+    mig = data.get("migrations", {}) or {}
+    unknown = set(mig) - _MIGRATION_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) in [migrations]: {', '.join(sorted(unknown))}")
+    dialect = _choice(data.get("dialect", "postgresql"), "dialect", DIALECTS, source)
+    envs: dict[str, Environment] = {}
+    for name, e in (data.get("environments") or {}).items():
+        if not isinstance(e, dict):
+            raise ConfigError(f"{source}: [environments.{name}] must be a table")
+        envs[name] = Environment(name=name, url_env=e.get("url_env"), url=e.get("url"),
+                                 protected=bool(e.get("protected", False)))
+    return Config(
+        root=root,
+        source=source,
+        dialect=dialect,
+        schema=_strings(data.get("schema"), "schema", source),
+        out=str(data.get("out", "drizzle")),
+        url=data.get("url"),
+        schema_filter=_strings(data.get("schema_filter"), "schema_filter", source),
+        tables_filter=_strings(data.get("tables_filter"), "tables_filter", source),
+        table=str(mig.get("table", "__drizzle_migrations")),
+        tracking_schema=str(mig.get("schema", "drizzle")),
+        prefix=_choice(mig.get("prefix", "index"), "migrations.prefix", PREFIXES, source),
+        transaction=_choice(mig.get("transaction", "each"), "migrations.transaction", TRANSACTION_MODES, source),
+        layout=_choice(mig.get("layout", "journal"), "migrations.layout", LAYOUTS, source),
+        online=bool(data.get("online", False)),
+        environments=envs,
+    )

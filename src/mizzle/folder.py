@@ -1,0 +1,315 @@
+"""The migrations folder: journal, SQL files, snapshots, directives and hashes (drizzle-kit's format).
+
+Kept free of SQLAlchemy and of the schema model, so the runner can load a folder fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import IntegrityError, UsageError
+
+BREAKPOINT = "--> statement-breakpoint"
+JOURNAL_VERSION = {"postgresql": "7", "sqlite": "6", "mysql": "5"}
+SNAPSHOT_VERSION = JOURNAL_VERSION
+SIDECAR = "_mizzle.json"
+
+NO_TRANSACTION = "mizzle:no-transaction"
+COMMIT = "mizzle:commit"
+_DIRECTIVE = re.compile(r"^\s*--\s*mizzle:([a-z\-]+)(.*)$", re.M)
+
+
+def migration_hash(text: str) -> str:
+    """drizzle-orm's hash: SHA-256 hex of the file read as UTF-8 text (no newline normalisation)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_sql_text(path: Path) -> str:
+    # Node's Buffer.toString() replaces invalid UTF-8 with U+FFFD; do the same so the hashes agree.
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def dump_json(data: Any) -> str:
+    """JSON as drizzle-kit writes it: two-space indentation."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One executable chunk of a migration file."""
+
+    sql: str
+    number: int  # 1-based position in the file
+    commit_before: bool = False  # a `-- mizzle:commit` boundary precedes it
+
+
+def split_statements(text: str) -> list[Statement]:
+    """Split on drizzle's breakpoints and on `-- mizzle:commit` lines; drop comment-only chunks."""
+    out: list[Statement] = []
+    pending_commit = False
+    for chunk in text.split(BREAKPOINT):
+        parts = re.split(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", chunk, flags=re.M)
+        for i, part in enumerate(parts):
+            if i > 0:
+                pending_commit = True
+            if _is_blank_sql(part):
+                continue
+            out.append(Statement(sql=part.strip(), number=len(out) + 1, commit_before=pending_commit and bool(out)))
+            pending_commit = False
+    return out
+
+
+def _is_blank_sql(sql: str) -> bool:
+    for line in sql.splitlines():
+        s = line.strip()
+        if s and not s.startswith("--"):
+            return False
+    return True
+
+
+def directives(text: str) -> dict[str, list[str]]:
+    """`-- mizzle:NAME args` comments found in a file, by name."""
+    found: dict[str, list[str]] = {}
+    for m in _DIRECTIVE.finditer(text):
+        found.setdefault(m.group(1), []).append(m.group(2).strip())
+    return found
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    idx: int
+    version: str
+    when: int
+    tag: str
+    breakpoints: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"idx": self.idx, "version": self.version, "when": self.when, "tag": self.tag,
+                "breakpoints": self.breakpoints}
+
+
+@dataclass
+class Migration:
+    """A journal entry with its SQL file (and snapshot, when present)."""
+
+    entry: JournalEntry
+    sql_path: Path
+    snapshot_path: Path | None = None
+
+    @property
+    def tag(self) -> str:
+        return self.entry.tag
+
+    @property
+    def when(self) -> int:
+        return self.entry.when
+
+    @property
+    def exists(self) -> bool:
+        return self.sql_path.is_file()
+
+    @cached_property
+    def text(self) -> str:
+        return read_sql_text(self.sql_path)
+
+    @cached_property
+    def hash(self) -> str:
+        return migration_hash(self.text)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return split_statements(self.text)
+
+    @cached_property
+    def no_transaction(self) -> bool:
+        for line in self.text.splitlines():
+            s = line.strip()
+            if not s:
+                continue
+            return bool(re.match(r"--\s*" + re.escape(NO_TRANSACTION) + r"\b", s))
+        return False
+
+
+@dataclass
+class Journal:
+    dialect: str
+    version: str
+    entries: list[JournalEntry] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "dialect": self.dialect, "entries": [e.to_json() for e in self.entries]}
+
+
+_DIALECT_ALIASES = {"postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
+                    "sqlite": "sqlite", "turso": "sqlite", "mysql": "mysql"}
+
+
+class MigrationFolder:
+    """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
+
+    def __init__(self, path: str | Path, dialect: str = "postgresql") -> None:
+        self.path = Path(path)
+        self.dialect = dialect
+
+    @property
+    def meta(self) -> Path:
+        return self.path / "meta"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.meta / "_journal.json"
+
+    @property
+    def sidecar_path(self) -> Path:
+        return self.meta / SIDECAR
+
+    @property
+    def uses_folders(self) -> bool:
+        """drizzle-kit's newer layout: `<ts>_<name>/migration.sql` + `snapshot.json`, no journal."""
+        if self.journal_path.exists() or not self.path.is_dir():
+            return False
+        return any((p / "migration.sql").is_file() for p in self.path.iterdir() if p.is_dir())
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def read_journal(self) -> Journal:
+        if self.uses_folders:
+            return self._journal_from_folders()
+        if not self.journal_path.exists():
+            return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"))
+        data = load_json_file(self.journal_path)
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise IntegrityError(f"{self.journal_path}: not a drizzle-kit journal (no `entries` list)",
+                                 "Restore it from version control, or run `mizzle check` for details.")
+        entries = []
+        for i, e in enumerate(data["entries"]):
+            try:
+                entries.append(JournalEntry(idx=int(e["idx"]), version=str(e.get("version", "")),
+                                            when=int(e["when"]), tag=str(e["tag"]),
+                                            breakpoints=bool(e.get("breakpoints", True))))
+            except (KeyError, TypeError, ValueError):
+                raise IntegrityError(f"{self.journal_path}: entry {i} is malformed: {json.dumps(e)[:120]}") from None
+        dialect = _DIALECT_ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
+        return Journal(dialect=dialect, version=str(data.get("version", "")), entries=entries)
+
+    def _journal_from_folders(self) -> Journal:
+        entries = []
+        for i, d in enumerate(sorted(p for p in self.path.iterdir() if (p / "migration.sql").is_file())):
+            m = re.match(r"^(\d{14})_", d.name)
+            when = _timestamp_to_ms(m.group(1)) if m else int(d.stat().st_mtime * 1000)
+            entries.append(JournalEntry(idx=i, version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
+                                        tag=d.name))
+        return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
+
+    def migrations(self) -> list[Migration]:
+        journal = self.read_journal()
+        out = []
+        for e in journal.entries:
+            if self.uses_folders:
+                out.append(Migration(e, self.path / e.tag / "migration.sql", self.path / e.tag / "snapshot.json"))
+            else:
+                out.append(Migration(e, self.path / f"{e.tag}.sql", self.snapshot_path(e.idx)))
+        return out
+
+    def snapshot_path(self, idx: int) -> Path:
+        return self.meta / f"{idx:04d}_snapshot.json"
+
+    def read_snapshot(self, migration: Migration) -> dict[str, Any] | None:
+        p = migration.snapshot_path
+        if p is None or not p.exists():
+            return None
+        data = load_json_file(p)
+        if not isinstance(data, dict):
+            raise IntegrityError(f"{p}: not a snapshot (expected a JSON object)")
+        return data
+
+    def latest_snapshot(self) -> dict[str, Any] | None:
+        """The snapshot of the last journal entry (None for an empty folder)."""
+        migs = self.migrations()
+        if not migs:
+            return None
+        snap = self.read_snapshot(migs[-1])
+        if snap is None:
+            raise IntegrityError(
+                f"{migs[-1].snapshot_path}: snapshot of the latest migration {migs[-1].tag} is missing",
+                "Run `mizzle check --rebuild-snapshots` to regenerate it from the SQL.")
+        return snap
+
+    def read_sidecar(self) -> dict[str, Any]:
+        if not self.sidecar_path.exists():
+            return {}
+        data = load_json_file(self.sidecar_path)
+        return data if isinstance(data, dict) else {}
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def next_tag(self, name: str, prefix: str, journal: Journal, now: datetime | None = None) -> str:
+        now = now or datetime.now(timezone.utc)
+        name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
+        if prefix == "index":
+            return f"{len(journal.entries):04d}_{name}"
+        if prefix == "timestamp":
+            return f"{now.strftime('%Y%m%d%H%M%S')}_{name}"
+        if prefix == "unix":
+            return f"{int(now.timestamp())}_{name}"
+        return name
+
+    def add_migration(self, name: str, sql: str, snapshot: dict[str, Any] | None, prefix: str = "index",
+                      breakpoints: bool = True, sidecar_entry: dict[str, Any] | None = None,
+                      now_ms: int | None = None) -> Migration:
+        """Write the SQL file, the snapshot and the journal entry. `when` is strictly increasing."""
+        journal = self.read_journal()
+        if self.uses_folders:
+            raise UsageError("writing the one-folder-per-migration layout is not supported yet; "
+                             "set migrations.layout = \"journal\"")
+        now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+        previous = max((e.when for e in journal.entries), default=0)
+        when = max(now_ms, previous + 1)
+        tag = self.next_tag(name, prefix, journal, datetime.fromtimestamp(when / 1000, timezone.utc))
+        if any(e.tag == tag for e in journal.entries):
+            raise UsageError(f"a migration tagged {tag!r} already exists in {self.journal_path}")
+        entry = JournalEntry(idx=len(journal.entries), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
+                             tag=tag, breakpoints=breakpoints)
+        self.meta.mkdir(parents=True, exist_ok=True)
+        sql_path = self.path / f"{tag}.sql"
+        sql_path.write_text(sql, encoding="utf-8", newline="")
+        snap_path = self.snapshot_path(entry.idx)
+        if snapshot is not None:
+            snap_path.write_text(dump_json(snapshot), encoding="utf-8")
+        if sidecar_entry is not None and snapshot is not None:
+            side = self.read_sidecar()
+            side.setdefault("version", 1)
+            side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry
+            self.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+        journal.entries.append(entry)
+        journal.dialect = journal.dialect or self.dialect
+        journal.version = journal.version or JOURNAL_VERSION.get(self.dialect, "7")
+        self.write_journal(journal)
+        return Migration(entry, sql_path, snap_path)
+
+    def write_journal(self, journal: Journal) -> None:
+        self.meta.mkdir(parents=True, exist_ok=True)
+        self.journal_path.write_text(dump_json(journal.to_json()), encoding="utf-8")
+
+
+def load_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise IntegrityError(f"{path}: malformed JSON at line {e.lineno} column {e.colno}: {e.msg}",
+                             "Restore the file from version control; `mizzle check` lists every problem.") from None
+    except OSError as e:
+        raise IntegrityError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def _timestamp_to_ms(ts: str) -> int:
+    dt = datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    return int(dt.timestamp() * 1000)

@@ -1,0 +1,214 @@
+"""The schema model: frozen dataclasses, no I/O, no SQLAlchemy. Everything converges to it.
+
+Collections of named objects are tuples kept sorted by name, so two models describing the same
+database compare equal whatever order their sources listed things in. Columns keep their order.
+Types, defaults and expressions are held in one canonical spelling (drizzle-kit's, see normalize.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DEFAULT_SCHEMA = "public"
+
+
+def by_name(items: Any) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda x: x.name))
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str  # "always" | "byDefault"
+    sequence_name: str | None = None
+    increment: str | None = None
+    start: str | None = None
+    min_value: str | None = None
+    max_value: str | None = None
+    cache: str | None = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # canonical: "integer", "varchar(255)", "timestamp (3) with time zone", "text[]", "serial", enum name
+    not_null: bool = False
+    default: str | None = None  # canonical SQL expression: "'x'", "42", "true", "now()"
+    type_schema: str | None = None  # set for enum (and enum array) columns
+    identity: Identity | None = None
+    generated: str | None = None  # STORED generated column expression
+    comment: str | None = None
+
+    @property
+    def base_type(self) -> str:
+        return self.type[:-2] if self.type.endswith("[]") else self.type
+
+    @property
+    def is_serial(self) -> bool:
+        return self.type in ("serial", "bigserial", "smallserial")
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None  # None: the server's default `<table>_pkey`
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    ref_schema: str = DEFAULT_SCHEMA
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    deferrable: str | None = None  # None | "immediate" | "deferred"
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True)
+class CheckConstraint:
+    name: str
+    expression: str
+
+
+@dataclass(frozen=True)
+class IndexColumn:
+    expression: str  # a column name, or an SQL expression when is_expression
+    is_expression: bool = False
+    asc: bool = True
+    nulls: str = "last"  # "first" | "last" (PostgreSQL: last is the default for ASC, first for DESC)
+    opclass: str | None = None
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[IndexColumn, ...]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    with_: tuple[tuple[str, str], ...] = ()
+    include: tuple[str, ...] = ()
+    concurrently: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.expression for c in self.columns if not c.is_expression)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    schema: str = DEFAULT_SCHEMA
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    uniques: tuple[UniqueConstraint, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    comment: str | None = None
+    # drizzle-kit facts mizzle does not model (RLS flag, policies), carried forward as JSON text
+    extras: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def with_(self, **kw: Any) -> Table:
+        return replace(self, **kw)
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+    schema: str = DEFAULT_SCHEMA
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    name: str
+    schema: str = DEFAULT_SCHEMA
+    increment: str | None = "1"
+    start: str | None = "1"
+    min_value: str | None = "1"
+    max_value: str | None = "9223372036854775807"
+    cache: str | None = "1"
+    cycle: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A whole database schema as mizzle manages it."""
+
+    dialect: str = "postgresql"
+    tables: tuple[Table, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    schemas: tuple[str, ...] = ()  # non-default namespaces
+    # snapshot sections mizzle does not model (views, roles, policies, …), carried forward verbatim
+    extras: tuple[tuple[str, str], ...] = field(default=())
+
+    def table(self, schema: str, name: str) -> Table | None:
+        for t in self.tables:
+            if t.schema == schema and t.name == name:
+                return t
+        return None
+
+    def enum(self, schema: str, name: str) -> Enum | None:
+        for e in self.enums:
+            if e.schema == schema and e.name == name:
+                return e
+        return None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.tables or self.enums or self.sequences or self.schemas)
+
+
+def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any = (), schemas: Any = (),
+                extras: Any = ()) -> Schema:
+    """A Schema with its collections in canonical order."""
+    return Schema(
+        dialect=dialect,
+        tables=tuple(sorted((canonical_table(t) for t in tables), key=lambda t: t.key)),
+        enums=tuple(sorted(enums, key=lambda e: e.key)),
+        sequences=tuple(sorted(sequences, key=lambda s: s.key)),
+        schemas=tuple(sorted(set(schemas))),
+        extras=tuple(sorted(extras)),
+    )
+
+
+def canonical_table(t: Table) -> Table:
+    return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
+                   checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)))
