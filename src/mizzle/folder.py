@@ -284,7 +284,7 @@ class MigrationFolder:
         snap_path = self.snapshot_path(entry.idx)
         if snapshot is not None:
             snap_path.write_text(dump_json(snapshot), encoding="utf-8")
-        if sidecar_entry is not None and snapshot is not None:
+        if sidecar_entry and snapshot is not None:
             side = self.read_sidecar()
             side.setdefault("version", 1)
             side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry

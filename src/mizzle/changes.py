@@ -1,0 +1,424 @@
+"""The Change kinds the diff produces. Each knows its inverse (for `revert`) and describes itself
+in one line (for the summary `generate` prints)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Sequence,
+    Table,
+    UniqueConstraint,
+)
+
+TableKey = tuple[str, str]
+
+
+def _q(key: TableKey) -> str:
+    return key[1] if key[0] == "public" else f"{key[0]}.{key[1]}"
+
+
+class Change:
+    destructive = False
+
+    def inverse(self) -> Change:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CreateSchema(Change):
+    name: str
+
+    def inverse(self) -> Change:
+        return DropSchema(self.name)
+
+    def describe(self) -> str:
+        return f"+ schema {self.name}"
+
+
+@dataclass(frozen=True)
+class DropSchema(Change):
+    name: str
+    destructive = True
+
+    def inverse(self) -> Change:
+        return CreateSchema(self.name)
+
+    def describe(self) -> str:
+        return f"- schema {self.name}"
+
+
+@dataclass(frozen=True)
+class RenameSchema(Change):
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenameSchema(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ schema {self.old} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
+class CreateEnum(Change):
+    enum: Enum
+
+    def inverse(self) -> Change:
+        return DropEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"+ enum {_q(self.enum.key)} ({', '.join(self.enum.values)})"
+
+
+@dataclass(frozen=True)
+class DropEnum(Change):
+    enum: Enum
+    destructive = True
+
+    def inverse(self) -> Change:
+        return CreateEnum(self.enum)
+
+    def describe(self) -> str:
+        return f"- enum {_q(self.enum.key)}"
+
+
+@dataclass(frozen=True)
+class RenameEnum(Change):
+    schema: str
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenameEnum(self.schema, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ enum {_q((self.schema, self.old))} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Change):
+    enum: Enum  # the enum after the change
+    value: str
+    before: str | None = None
+    after: str | None = None
+
+    def inverse(self) -> Change:
+        old = Enum(self.enum.name, tuple(v for v in self.enum.values if v != self.value), self.enum.schema)
+        return RecreateEnum(self.enum, old)
+
+    def describe(self) -> str:
+        where = f" before {self.before!r}" if self.before else (f" after {self.after!r}" if self.after else "")
+        return f"~ enum {_q(self.enum.key)}: + value {self.value!r}{where}"
+
+
+@dataclass(frozen=True)
+class RecreateEnum(Change):
+    """Values removed or reordered: the type is rebuilt and every column using it converted."""
+
+    old: Enum
+    new: Enum
+    usages: tuple[tuple[TableKey, Column], ...] = ()  # the columns (as they end up) using the enum
+    destructive = True
+
+    def inverse(self) -> Change:
+        return RecreateEnum(self.new, self.old, self.usages)
+
+    def describe(self) -> str:
+        removed = [v for v in self.old.values if v not in self.new.values]
+        what = f"- values {', '.join(map(repr, removed))}" if removed else "values reordered"
+        return f"~ enum {_q(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
+
+
+@dataclass(frozen=True)
+class CreateSequence(Change):
+    sequence: Sequence
+
+    def inverse(self) -> Change:
+        return DropSequence(self.sequence)
+
+    def describe(self) -> str:
+        return f"+ sequence {_q(self.sequence.key)}"
+
+
+@dataclass(frozen=True)
+class DropSequence(Change):
+    sequence: Sequence
+    destructive = True
+
+    def inverse(self) -> Change:
+        return CreateSequence(self.sequence)
+
+    def describe(self) -> str:
+        return f"- sequence {_q(self.sequence.key)}"
+
+
+@dataclass(frozen=True)
+class AlterSequence(Change):
+    old: Sequence
+    new: Sequence
+
+    def inverse(self) -> Change:
+        return AlterSequence(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ sequence {_q(self.new.key)} options"
+
+
+@dataclass(frozen=True)
+class CreateTable(Change):
+    table: Table
+
+    def inverse(self) -> Change:
+        return DropTable(self.table)
+
+    def describe(self) -> str:
+        return f"+ table {_q(self.table.key)} ({len(self.table.columns)} columns)"
+
+
+@dataclass(frozen=True)
+class DropTable(Change):
+    table: Table
+    destructive = True
+
+    def inverse(self) -> Change:
+        return CreateTable(self.table)
+
+    def describe(self) -> str:
+        return f"- table {_q(self.table.key)}"
+
+
+@dataclass(frozen=True)
+class RenameTable(Change):
+    old: TableKey
+    new: TableKey
+
+    def inverse(self) -> Change:
+        return RenameTable(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ table {_q(self.old)} → {_q(self.new)} (rename)"
+
+
+@dataclass(frozen=True)
+class AddColumn(Change):
+    table: TableKey
+    column: Column
+
+    def inverse(self) -> Change:
+        return DropColumn(self.table, self.column)
+
+    def describe(self) -> str:
+        nn = " not null" if self.column.not_null else ""
+        return f"+ column {_q(self.table)}.{self.column.name} {self.column.type}{nn}"
+
+
+@dataclass(frozen=True)
+class DropColumn(Change):
+    table: TableKey
+    column: Column
+    destructive = True
+
+    def inverse(self) -> Change:
+        return AddColumn(self.table, self.column)
+
+    def describe(self) -> str:
+        return f"- column {_q(self.table)}.{self.column.name}"
+
+
+@dataclass(frozen=True)
+class RenameColumn(Change):
+    table: TableKey
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenameColumn(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ column {_q(self.table)}.{self.old} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Change):
+    table: TableKey
+    old: Column
+    new: Column
+
+    def inverse(self) -> Change:
+        return AlterColumn(self.table, self.new, self.old)
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return self.old.type != self.new.type or self.old.generated != self.new.generated
+
+    def describe(self) -> str:
+        o, n = self.old, self.new
+        parts = []
+        if o.type != n.type:
+            parts.append(f"type {o.type} → {n.type}")
+        if o.not_null != n.not_null:
+            parts.append("set not null" if n.not_null else "drop not null")
+        if o.default != n.default:
+            parts.append(f"default {n.default}" if n.default is not None else "drop default")
+        if o.identity != n.identity:
+            parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
+        if o.generated != n.generated:
+            parts.append("generated expression" if n.generated else "no longer generated")
+        if o.comment != n.comment:
+            parts.append("comment")
+        return f"~ column {_q(self.table)}.{n.name}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class SetPrimaryKey(Change):
+    table: TableKey
+    old: PrimaryKey | None
+    new: PrimaryKey | None
+
+    def inverse(self) -> Change:
+        return SetPrimaryKey(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        if self.new is None:
+            return f"- primary key on {_q(self.table)}"
+        return f"~ primary key on {_q(self.table)} ({', '.join(self.new.columns)})"
+
+
+@dataclass(frozen=True)
+class AddForeignKey(Change):
+    table: TableKey
+    fk: ForeignKey
+
+    def inverse(self) -> Change:
+        return DropForeignKey(self.table, self.fk)
+
+    def describe(self) -> str:
+        return (f"+ foreign key {self.fk.name} on {_q(self.table)}({', '.join(self.fk.columns)}) → "
+                f"{_q((self.fk.ref_schema, self.fk.ref_table))}")
+
+
+@dataclass(frozen=True)
+class DropForeignKey(Change):
+    table: TableKey
+    fk: ForeignKey
+
+    def inverse(self) -> Change:
+        return AddForeignKey(self.table, self.fk)
+
+    def describe(self) -> str:
+        return f"- foreign key {self.fk.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class AddUnique(Change):
+    table: TableKey
+    unique: UniqueConstraint
+
+    def inverse(self) -> Change:
+        return DropUnique(self.table, self.unique)
+
+    def describe(self) -> str:
+        return f"+ unique {self.unique.name} on {_q(self.table)}({', '.join(self.unique.columns)})"
+
+
+@dataclass(frozen=True)
+class DropUnique(Change):
+    table: TableKey
+    unique: UniqueConstraint
+
+    def inverse(self) -> Change:
+        return AddUnique(self.table, self.unique)
+
+    def describe(self) -> str:
+        return f"- unique {self.unique.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class AddCheck(Change):
+    table: TableKey
+    check: CheckConstraint
+
+    def inverse(self) -> Change:
+        return DropCheck(self.table, self.check)
+
+    def describe(self) -> str:
+        return f"+ check {self.check.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class DropCheck(Change):
+    table: TableKey
+    check: CheckConstraint
+
+    def inverse(self) -> Change:
+        return AddCheck(self.table, self.check)
+
+    def describe(self) -> str:
+        return f"- check {self.check.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class CreateIndex(Change):
+    table: TableKey
+    index: Index
+
+    def inverse(self) -> Change:
+        return DropIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        kind = "unique index" if self.index.unique else "index"
+        return f"+ {kind} {self.index.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class DropIndex(Change):
+    table: TableKey
+    index: Index
+
+    def inverse(self) -> Change:
+        return CreateIndex(self.table, self.index)
+
+    def describe(self) -> str:
+        return f"- index {self.index.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class SetTableComment(Change):
+    table: TableKey
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> Change:
+        return SetTableComment(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ comment on table {_q(self.table)}"
+
+
+@dataclass
+class ChangeSet:
+    """The ordered output of diff, plus the renames it decided (for the snapshot's _meta)."""
+
+    changes: list[Change] = field(default_factory=list)
+    renamed_tables: dict[str, str] = field(default_factory=dict)
+    renamed_columns: dict[str, str] = field(default_factory=dict)
+    renamed_schemas: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)

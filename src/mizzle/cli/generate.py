@@ -1,0 +1,69 @@
+"""`mizzle generate` and `mizzle export`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import Options, common_options
+
+
+def _terminal_prompt(kind: str, where: str, dropped: list[str], added: list[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    remaining = list(dropped)
+    for new in added:
+        if not remaining:
+            break
+        choices = ["create"] + [f"rename from {d}" for d in remaining]
+        click.echo(f"\n{kind} {new!r}{' in ' + where if where else ''} is new. Is it created, or renamed?", err=True)
+        for i, c in enumerate(choices):
+            click.echo(f"  {i}) {c}", err=True)
+        n = click.prompt("choice", type=click.IntRange(0, len(choices) - 1), default=0, err=True)
+        if n > 0:
+            result[remaining.pop(n - 1)] = new
+    return result
+
+
+@click.command("generate", epilog="""\b
+Examples:
+  mizzle generate --name add_posts
+  mizzle generate --rename users.name=users.full_name
+  mizzle generate --check          # in CI: exit 3 if the schema code has unmigrated changes
+  mizzle generate --custom --name backfill_slugs""")
+@click.option("--name", help="Name part of the migration tag (default: derived from the changes).")
+@click.option("--custom", is_flag=True, help="Write an empty migration for hand-written SQL.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 3 if the schema has changes not yet in a migration.")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Declare a rename (table: users=people, column: users.name=users.full_name). Repeatable.")
+@click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
+@common_options
+def generate_command(opts: Options, name: str | None, custom: bool, check: bool, renames: tuple[str, ...],
+                     no_renames: bool) -> int:
+    """Diff the schema code against the last snapshot and write a new migration."""
+    from ..generate import generate, parse_rename_flags
+
+    cfg = opts.load_config()
+    interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
+    result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
+                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None)
+    if opts.json:
+        opts.emit_json(result.to_json())
+        return 0
+    if not result.written:
+        opts.echo("No schema changes")
+        return 0
+    opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
+    for line in result.changes:
+        opts.echo(f"  {line}")
+    return 0
+
+
+@click.command("export")
+@common_options
+def export_command(opts: Options) -> int:
+    """Print the full DDL of the current schema code."""
+    from ..generate import export
+
+    click.echo(export(opts.load_config()), nl=False)
+    return 0

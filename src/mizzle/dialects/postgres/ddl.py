@@ -1,0 +1,298 @@
+"""Change → PostgreSQL DDL. Every name is quoted and schema-qualified (a `"$user"` schema on the
+search_path would otherwise catch unqualified names)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ... import changes as ch
+from ...model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
+from ...naming import truncate_identifier
+from ...plan import PlannedStatement
+from .types import SERIAL_BASE, quote_literal
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qname(schema: str, name: str) -> str:
+    return f"{ident(schema)}.{ident(name)}"
+
+
+def qtable(key: tuple[str, str]) -> str:
+    return qname(*key)
+
+
+def column_type(c: Column, for_alter: bool = False) -> str:
+    t = c.type
+    dims = ""
+    while t.endswith("[]"):
+        dims += "[]"
+        t = t[:-2]
+    if c.type_schema:
+        return qname(c.type_schema, t) + dims
+    if for_alter and t in SERIAL_BASE:
+        return SERIAL_BASE[t] + dims
+    return t + dims
+
+
+def identity_sql(i: Identity, schema: str) -> str:
+    kind = "ALWAYS" if i.kind == "always" else "BY DEFAULT"
+    opts = []
+    if i.sequence_name:
+        opts.append(f"sequence name {qname(schema, i.sequence_name)}")
+    opts.extend(_seq_options(i.increment, i.min_value, i.max_value, i.start, i.cache, i.cycle, alter=False))
+    return f"GENERATED {kind} AS IDENTITY ({' '.join(opts)})"
+
+
+def _seq_options(increment: str | None, minv: str | None, maxv: str | None, start: str | None, cache: str | None,
+                 cycle: bool, alter: bool) -> list[str]:
+    out = []
+    if increment is not None:
+        out.append(f"INCREMENT BY {increment}")
+    if minv is not None:
+        out.append(f"MINVALUE {minv}")
+    if maxv is not None:
+        out.append(f"MAXVALUE {maxv}")
+    if start is not None:
+        out.append(f"START WITH {start}")
+    if cache is not None:
+        out.append(f"CACHE {cache}")
+    if cycle:
+        out.append("CYCLE")
+    elif alter:
+        out.append("NO CYCLE")
+    return out
+
+
+def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
+    parts = [ident(c.name), column_type(c)]
+    if inline_pk:
+        parts.append("PRIMARY KEY")
+    if c.identity is not None:
+        parts.append(identity_sql(c.identity, schema))
+    if c.default is not None:
+        parts.append(f"DEFAULT {c.default}")
+    if c.not_null and c.identity is None:  # an identity column is NOT NULL by definition
+        parts.append("NOT NULL")
+    if c.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
+    return " ".join(parts)
+
+
+def _cols(names: tuple[str, ...]) -> str:
+    return ",".join(ident(n) for n in names)
+
+
+def pk_constraint(p: PrimaryKey) -> str:
+    if p.name:
+        return f"CONSTRAINT {ident(p.name)} PRIMARY KEY({_cols(p.columns)})"
+    return f"PRIMARY KEY({_cols(p.columns)})"
+
+
+def unique_constraint(u: UniqueConstraint) -> str:
+    nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
+    return f"CONSTRAINT {ident(u.name)} UNIQUE{nnd}({_cols(u.columns)})"
+
+
+def fk_constraint(f: ForeignKey) -> str:
+    sql = (f"CONSTRAINT {ident(f.name)} FOREIGN KEY ({_cols(f.columns)}) REFERENCES "
+           f"{qname(f.ref_schema, f.ref_table)}({_cols(f.ref_columns)}) ON DELETE {f.on_delete} ON UPDATE {f.on_update}")
+    if f.deferrable:
+        sql += f" DEFERRABLE INITIALLY {f.deferrable.upper()}"
+    return sql
+
+
+def create_table(t: Table) -> str:
+    pk = t.primary_key
+    inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None else None
+    lines = [column_def(c, t.schema, inline_pk=c.name == inline) for c in t.columns]
+    if pk and inline is None:
+        lines.append(pk_constraint(pk))
+    lines.extend(unique_constraint(u) for u in t.uniques)
+    lines.extend(f"CONSTRAINT {ident(c.name)} CHECK ({c.expression})" for c in t.checks)
+    body = ",\n\t".join(lines)
+    return f"CREATE TABLE {qtable(t.key)} (\n\t{body}\n)"
+
+
+def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = None) -> str:
+    cols = []
+    for c in i.columns:
+        s = f"({c.expression})" if c.is_expression else ident(c.expression)
+        if c.opclass:
+            s += f" {c.opclass}"
+        if not c.asc:
+            s += " DESC"
+        if c.nulls == "first" and c.asc:
+            s += " NULLS FIRST"
+        elif c.nulls == "last" and not c.asc:
+            s += " NULLS LAST"
+        cols.append(s)
+    conc = i.concurrently if concurrently is None else concurrently
+    sql = (f"CREATE {'UNIQUE ' if i.unique else ''}INDEX {'CONCURRENTLY ' if conc else ''}{ident(i.name)} "
+           f"ON {qtable(table)} USING {i.method} ({', '.join(cols)})")
+    if i.include:
+        sql += f" INCLUDE ({_cols(i.include)})"
+    if i.with_:
+        sql += " WITH (" + ", ".join(f"{k}={v}" for k, v in i.with_) + ")"
+    if i.where:
+        sql += f" WHERE {i.where}"
+    return sql
+
+
+def sequence_sql(s: Sequence) -> str:
+    return " ".join([f"CREATE SEQUENCE {qname(s.schema, s.name)}",
+                     *_seq_options(s.increment, s.min_value, s.max_value, s.start, s.cache, s.cycle, alter=False)])
+
+
+def _comment(target: str, text: str | None) -> str:
+    return f"COMMENT ON {target} IS {quote_literal(text) if text is not None else 'NULL'}"
+
+
+def serial_sequence(table: tuple[str, str], column: str) -> str:
+    return qname(table[0], truncate_identifier(f"{table[1]}_{column}_seq"))
+
+
+def alter_column(change: ch.AlterColumn) -> list[str]:
+    t, o, n = change.table, change.old, change.new
+    at = f"ALTER TABLE {qtable(t)}"
+    col = ident(n.name)
+    out: list[str] = []
+    if o.generated != n.generated and (o.generated is not None or n.generated is not None):
+        return [f"{at} DROP COLUMN {col}", f"{at} ADD COLUMN {column_def(n, t[0])}"]
+    type_changed = o.type != n.type or o.type_schema != n.type_schema
+    default_changed = o.default != n.default
+    if type_changed:
+        if o.default is not None and not (o.is_serial and n.is_serial):
+            out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
+            default_changed = True
+        new_t = column_type(n, for_alter=True)
+        if column_type(o, for_alter=True) != new_t:
+            out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t} USING {col}::{new_t}")
+        seq = serial_sequence(t, n.name)
+        if o.is_serial and n.is_serial:
+            out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
+        elif n.is_serial:
+            out.append(f"CREATE SEQUENCE IF NOT EXISTS {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
+            out.append(f"SELECT setval('{seq}', COALESCE((SELECT max({col}) FROM {qtable(t)}), 0) + 1, false)")
+            out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
+        elif o.is_serial:
+            out.append(f"DROP SEQUENCE IF EXISTS {seq}")
+    if default_changed and not n.is_serial:
+        if n.default is None:
+            if not (type_changed and o.default is not None):
+                out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
+        else:
+            out.append(f"{at} ALTER COLUMN {col} SET DEFAULT {n.default}")
+    if o.not_null != n.not_null and not (n.identity and not o.identity and n.not_null):
+        out.append(f"{at} ALTER COLUMN {col} {'SET' if n.not_null else 'DROP'} NOT NULL")
+    if o.identity != n.identity:
+        if n.identity is None:
+            out.append(f"{at} ALTER COLUMN {col} DROP IDENTITY")
+        elif o.identity is None:
+            out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
+        else:
+            oi, ni = o.identity, n.identity
+            sets = []
+            if oi.kind != ni.kind:
+                sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
+            for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
+                                ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
+                                ("CACHE", oi.cache, ni.cache)):
+                if a != b and b is not None:
+                    sets.append(f"SET {label} {b}")
+            if oi.cycle != ni.cycle:
+                sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
+            if sets:
+                out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
+    if o.comment != n.comment:
+        out.append(_comment(f"COLUMN {qtable(t)}.{col}", n.comment))
+    return out
+
+
+def recreate_enum(c: ch.RecreateEnum) -> list[str]:
+    e = c.new
+    out = []
+    for table, col in c.usages:
+        dims = "[]" * col.type.count("[]")
+        if col.default is not None:
+            out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} DROP DEFAULT")
+        out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} SET DATA TYPE text{dims}")
+    out.append(f"DROP TYPE {qname(c.old.schema, c.old.name)}")
+    out.append(f"CREATE TYPE {qname(e.schema, e.name)} AS ENUM({', '.join(quote_literal(v) for v in e.values)})")
+    for table, col in c.usages:
+        t = column_type(col)
+        out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} SET DATA TYPE {t} USING "
+                   f"{ident(col.name)}::{t}")
+        if col.default is not None:
+            out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} SET DEFAULT {col.default}")
+    return out
+
+
+def _drop_pk(c: ch.SetPrimaryKey) -> str:
+    assert c.old is not None
+    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or f'{c.table[1]}_pkey')}"
+
+
+def _set_pk(c: ch.SetPrimaryKey) -> list[str]:
+    out = []
+    if c.old is not None:
+        out.append(_drop_pk(c))
+    if c.new is not None:
+        out.append(f"ALTER TABLE {qtable(c.table)} ADD {pk_constraint(c.new)}")
+    return out
+
+
+RENDER: dict[type, Callable[..., list[str]]] = {
+    ch.CreateSchema: lambda c: [f"CREATE SCHEMA {ident(c.name)}"],
+    ch.DropSchema: lambda c: [f"DROP SCHEMA {ident(c.name)}"],
+    ch.RenameSchema: lambda c: [f"ALTER SCHEMA {ident(c.old)} RENAME TO {ident(c.new)}"],
+    ch.CreateEnum: lambda c: [f"CREATE TYPE {qname(c.enum.schema, c.enum.name)} AS ENUM("
+                              f"{', '.join(quote_literal(v) for v in c.enum.values)})"],
+    ch.DropEnum: lambda c: [f"DROP TYPE {qname(c.enum.schema, c.enum.name)}"],
+    ch.RenameEnum: lambda c: [f"ALTER TYPE {qname(c.schema, c.old)} RENAME TO {ident(c.new)}"],
+    ch.AddEnumValue: lambda c: [f"ALTER TYPE {qname(c.enum.schema, c.enum.name)} ADD VALUE {quote_literal(c.value)}"
+                                + (f" BEFORE {quote_literal(c.before)}" if c.before else
+                                   (f" AFTER {quote_literal(c.after)}" if c.after else ""))],
+    ch.RecreateEnum: recreate_enum,
+    ch.CreateSequence: lambda c: [sequence_sql(c.sequence)],
+    ch.DropSequence: lambda c: [f"DROP SEQUENCE {qname(c.sequence.schema, c.sequence.name)}"],
+    ch.AlterSequence: lambda c: [" ".join([f"ALTER SEQUENCE {qname(c.new.schema, c.new.name)}", *_seq_options(
+        c.new.increment, c.new.min_value, c.new.max_value, c.new.start, c.new.cache, c.new.cycle, alter=True)])],
+    ch.CreateTable: lambda c: [create_table(c.table)] + (
+        [_comment(f"TABLE {qtable(c.table.key)}", c.table.comment)] if c.table.comment else []) + [
+        _comment(f"COLUMN {qtable(c.table.key)}.{ident(col.name)}", col.comment)
+        for col in c.table.columns if col.comment],
+    ch.DropTable: lambda c: [f"DROP TABLE {qtable(c.table.key)}"],
+    ch.RenameTable: lambda c: [f"ALTER TABLE {qtable(c.old)} RENAME TO {ident(c.new[1])}"],
+    ch.AddColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD COLUMN {column_def(c.column, c.table[0])}"] + (
+        [_comment(f"COLUMN {qtable(c.table)}.{ident(c.column.name)}", c.column.comment)] if c.column.comment else []),
+    ch.DropColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP COLUMN {ident(c.column.name)}"],
+    ch.RenameColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} RENAME COLUMN {ident(c.old)} TO {ident(c.new)}"],
+    ch.AlterColumn: alter_column,
+    ch.SetPrimaryKey: _set_pk,
+    ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
+    ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.name)}"],
+    ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
+    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.unique.name)}"],
+    ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD CONSTRAINT {ident(c.check.name)} "
+                            f"CHECK ({c.check.expression})"],
+    ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.name)}"],
+    ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
+    ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.name)}"],
+    ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
+}
+
+
+def render(changes: list[ch.Change]) -> list[PlannedStatement]:
+    out: list[PlannedStatement] = []
+    for i, c in enumerate(changes):
+        sqls = RENDER[type(c)](c)
+        for s in sqls:
+            out.append(PlannedStatement(s, change=c))
+        # a value added to an enum cannot be used before the transaction that added it commits
+        if isinstance(c, ch.AddEnumValue) and out and i + 1 < len(changes) \
+                and not isinstance(changes[i + 1], ch.AddEnumValue):
+            out[-1] = PlannedStatement(out[-1].sql, change=c, commit_after=True)
+    return out

@@ -1,0 +1,44 @@
+"""plan(changes, dialect) → ordered statements with transaction boundaries, and their SQL file text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .folder import BREAKPOINT, COMMIT, NO_TRANSACTION
+
+
+@dataclass(frozen=True)
+class PlannedStatement:
+    sql: str
+    change: Any = None
+    commit_after: bool = False  # a `-- mizzle:commit` boundary follows
+    no_transaction: bool = False  # cannot run inside a transaction (CREATE INDEX CONCURRENTLY, …)
+
+
+def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
+    if dialect == "sqlite":
+        from .dialects.sqlite.ddl import render as render_sqlite
+
+        return render_sqlite(changes)
+    from .dialects.postgres.ddl import render
+
+    return render(changes)
+
+
+def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:
+    """The migration file: statements separated by drizzle's breakpoint, directives as comments."""
+    lines = list(header or [])
+    if any(s.no_transaction for s in statements) and f"-- {NO_TRANSACTION}" not in lines:
+        lines.insert(0, f"-- {NO_TRANSACTION}")
+    out = "".join(line + "\n" for line in lines)
+    for i, s in enumerate(statements):
+        sql = s.sql.rstrip().rstrip(";")
+        out += sql + ";"
+        if i + 1 < len(statements):
+            out += BREAKPOINT + "\n"
+            if s.commit_after:
+                out += f"-- {COMMIT}\n"
+        else:
+            out += "\n"
+    return out

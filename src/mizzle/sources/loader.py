@@ -1,0 +1,122 @@
+"""Import the schema modules named by the config and collect every MetaData reachable from them."""
+
+from __future__ import annotations
+
+import glob
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import SchemaLoadError
+
+
+@dataclass
+class FoundMetaData:
+    metadata: Any  # sqlalchemy.MetaData
+    origin: str  # file or module where it was found
+
+
+def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
+    """Files, globs (relative to the project root) or dotted module names, in a stable order."""
+    out: list[str] = []
+    for pat in patterns:
+        if any(ch in pat for ch in "*?[") or pat.endswith(".py") or "/" in pat:
+            matches = sorted(glob.glob(str(root / pat), recursive=True))
+            if not matches and not any(ch in pat for ch in "*?["):
+                raise SchemaLoadError(f"schema file not found: {pat} (relative to {root})")
+            out.extend(m for m in matches if m.endswith(".py"))
+        else:
+            out.append(pat)
+    seen: set[str] = set()
+    return [x for x in out if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+
+
+def _module_name_for(path: Path, root: Path) -> str | None:
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    parts = list(rel.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def import_schema_module(target: str, root: Path) -> Any:
+    """Import by dotted name when possible, so `from app.db.schema import Base` elsewhere finds the same
+    module object (importing a file both by path and by name would define every table twice)."""
+    root_str = str(root)
+    if root_str not in sys.path:
+        sys.path.insert(0, root_str)
+    try:
+        if target.endswith(".py"):
+            path = Path(target)
+            name = _module_name_for(path, root)
+            if name is not None:
+                return importlib.import_module(name)
+            name = "_mizzle_schema_" + path.stem
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            return module
+        return importlib.import_module(target)
+    except SchemaLoadError:
+        raise
+    except BaseException as e:  # noqa: BLE001 - any failure while importing user code is a usage error
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        first = (str(e).splitlines() or [""])[0]
+        where = _innermost_user_frame(e, target)
+        raise SchemaLoadError(f"cannot import schema {target}{where}: {type(e).__name__}: {first}") from None
+
+
+def _innermost_user_frame(e: BaseException, target: str) -> str:
+    tb = e.__traceback__
+    last = None
+    while tb is not None:
+        fn = tb.tb_frame.f_code.co_filename
+        if "importlib" not in fn and "/mizzle/" not in fn.replace("\\", "/"):
+            last = (fn, tb.tb_lineno)
+        tb = tb.tb_next
+    if isinstance(e, SyntaxError) and e.filename:
+        return f" ({e.filename}:{e.lineno})"
+    return f" ({last[0]}:{last[1]})" if last else ""
+
+
+def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
+    from sqlalchemy import MetaData, Table
+
+    found: dict[int, FoundMetaData] = {}
+
+    def add(md: Any, origin: str) -> None:
+        if isinstance(md, MetaData) and id(md) not in found:
+            found[id(md)] = FoundMetaData(md, origin)
+
+    for origin, module in modules:
+        for value in list(vars(module).values()):
+            if isinstance(value, MetaData):
+                add(value, origin)
+            elif isinstance(value, Table):
+                add(value.metadata, origin)
+            else:
+                md = getattr(value, "metadata", None) if isinstance(value, type) else None
+                if isinstance(md, MetaData):
+                    add(md, origin)
+    return list(found.values())
+
+
+def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
+    if not patterns:
+        raise SchemaLoadError("no schema configured: set `schema = [...]` in mizzle.toml (files, globs or modules)")
+    targets = expand_schema_paths(patterns, root)
+    if not targets:
+        raise SchemaLoadError(f"schema patterns {list(patterns)} matched no files under {root}")
+    modules = [(t, import_schema_module(t, root)) for t in targets]
+    return collect_metadata(modules)

@@ -1,0 +1,355 @@
+"""SQLAlchemy MetaData (Core tables, declarative models, SQLModel) → the schema model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+from ..dialects.postgres.types import INT_MAX, canonical_default, canonical_type, quote_literal
+from ..errors import SchemaLoadError
+from ..model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+from ..naming import fk_name, pk_name, truncate_identifier, unique_name
+from .loader import FoundMetaData, load_metadata
+
+_PG = pg.dialect()
+
+
+def load_schema(patterns: tuple[str, ...], root: Path, dialect: str = "postgresql",
+                schema_filter: tuple[str, ...] = ()) -> tuple[Schema, dict[tuple[str, ...], str]]:
+    """The model of the schema code, and the renames it declares with info={"mizzle": {"renamed_from": …}}."""
+    found = load_metadata(patterns, root)
+    return schema_from_metadata(found, dialect=dialect, schema_filter=schema_filter), declared_renames(found)
+
+
+def declared_renames(found: list[FoundMetaData]) -> dict[tuple[str, ...], str]:
+    out: dict[tuple[str, ...], str] = {}
+    for item in found:
+        for t in item.metadata.tables.values():
+            schema = t.schema or DEFAULT_SCHEMA
+            old = (t.info.get("mizzle") or {}).get("renamed_from")
+            if old:
+                out[("table", schema, t.name)] = str(old)
+            for c in t.columns:
+                old = (c.info.get("mizzle") or {}).get("renamed_from")
+                if old:
+                    out[("column", schema, t.name, c.name)] = str(old)
+    return out
+
+
+def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = "postgresql",
+                         schema_filter: tuple[str, ...] = ()) -> Schema:
+    items = [f if isinstance(f, FoundMetaData) else FoundMetaData(f, "<metadata>") for f in found]
+    seen: dict[tuple[str, str], tuple[Any, str]] = {}
+    for item in items:
+        for t in item.metadata.tables.values():
+            key = (t.schema or DEFAULT_SCHEMA, t.name)
+            if key in seen and seen[key][0] is not t:
+                first = seen[key][1]
+                raise SchemaLoadError(
+                    f"table {key[0]}.{key[1]} is defined twice: in {_origin(seen[key][0], first)} and "
+                    f"in {_origin(t, item.origin)}")
+            seen.setdefault(key, (t, item.origin))
+    if dialect == "sqlite":
+        from ..dialects.sqlite.source import sqlite_schema_from_tables
+
+        return sqlite_schema_from_tables([t for t, _ in seen.values()])
+    converter = _PgConverter()
+    tables = []
+    for (schema_name, _), (t, origin) in sorted(seen.items()):
+        if schema_filter and schema_name not in schema_filter:
+            continue
+        try:
+            tables.append(converter.table(t))
+        except sa.exc.SQLAlchemyError as e:
+            first = (str(e).splitlines() or [""])[0]
+            raise SchemaLoadError(f"table {schema_name}.{t.name} ({_origin(t, origin)}): {first}") from None
+    schemas = {t.schema for t in tables if t.schema != DEFAULT_SCHEMA}
+    schemas |= {e.schema for e in converter.enums.values() if e.schema != DEFAULT_SCHEMA}
+    schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    for item in items:
+        for s in getattr(item.metadata, "_sequences", {}).values():
+            converter.sequence(s)
+    return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
+                       sequences=converter.sequences.values(), schemas=schemas)
+
+
+def _origin(table: Any, fallback: str) -> str:
+    import sys
+
+    for mod in list(sys.modules.values()):
+        d = getattr(mod, "__dict__", None)
+        if not d or not getattr(mod, "__file__", None):
+            continue
+        for v in list(d.values()):
+            if v is table or (isinstance(v, type) and getattr(v, "__table__", None) is table):
+                return str(mod.__file__)
+    return fallback
+
+
+class _PgConverter:
+    def __init__(self) -> None:
+        self.enums: dict[tuple[str, str], Enum] = {}
+        self.sequences: dict[tuple[str, str], Sequence] = {}
+
+    def table(self, t: sa.Table) -> Table:
+        schema = t.schema or DEFAULT_SCHEMA
+        pk_cols = tuple(c.name for c in t.primary_key.columns)
+        columns = tuple(self.column(t, c, pk_cols) for c in t.columns)
+        pk = None
+        if pk_cols:
+            explicit = _constraint_name(t.primary_key, t)
+            if explicit:
+                pk = PrimaryKey(pk_cols, explicit)
+            elif len(pk_cols) > 1:
+                pk = PrimaryKey(pk_cols, pk_name(t.name, pk_cols))
+            else:
+                pk = PrimaryKey(pk_cols, None)
+        fks, uniques, checks = [], [], []
+        for con in sorted(t.constraints, key=_constraint_sort_key):
+            if isinstance(con, sa.ForeignKeyConstraint):
+                fks.append(self.foreign_key(t, con))
+            elif isinstance(con, sa.UniqueConstraint):
+                cols = tuple(c.name for c in con.columns)
+                name = _constraint_name(con, t) or unique_name(t.name, cols)
+                nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
+                uniques.append(UniqueConstraint(name, cols, nnd))
+            elif isinstance(con, sa.CheckConstraint):
+                if getattr(con, "_type_bound", False):
+                    continue  # the CHECK a non-native Enum/Boolean adds for itself
+                name = _constraint_name(con, t) or _check_name(t.name, checks)
+                checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
+        indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name))]
+        return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
+                     uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment)
+
+    def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
+        type_, type_schema = self.type_of(c.type)
+        identity = None
+        if c.identity is not None:
+            identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
+        elif _is_serial(t, c):
+            type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
+        default = None
+        sd = c.server_default
+        if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
+            default = _default_sql(sd.arg, type_, type_schema is not None)
+        elif isinstance(c.default, sa.Sequence):
+            self.sequence(c.default)
+            seq = c.default
+            default = f"nextval('{_qualify_seq(seq)}'::regclass)"
+        generated = None
+        if c.computed is not None:
+            generated = _expr_sql(c.computed.sqltext)
+        not_null = (not c.nullable) or c.name in pk_cols or type_.endswith("serial") or identity is not None
+        return Column(name=c.name, type=type_, not_null=not_null, default=default, type_schema=type_schema,
+                      identity=identity, generated=generated, comment=c.comment)
+
+    def type_of(self, t: Any) -> tuple[str, str | None]:
+        if isinstance(t, sa.TypeDecorator):
+            t = t.impl_instance if hasattr(t, "impl_instance") else t.impl
+        if isinstance(t, sa.ARRAY):
+            inner, schema = self.type_of(t.item_type)
+            return inner + "[]" * (t.dimensions or 1), schema
+        if isinstance(t, sa.Enum) and t.native_enum and t.name:
+            schema = t.schema or DEFAULT_SCHEMA
+            values = tuple(t.enums)
+            key = (schema, t.name)
+            if key in self.enums and self.enums[key].values != values:
+                raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
+            self.enums[key] = Enum(t.name, values, schema)
+            return t.name, schema
+        if isinstance(t, sa.Enum):
+            return (f"varchar({t.length})" if t.length else "varchar"), None
+        if isinstance(t, sa.Boolean):
+            return "boolean", None
+        if isinstance(t, sa.Float):
+            if isinstance(t, sa.REAL) or (t.precision is not None and t.precision <= 24):
+                return "real", None
+            return "double precision", None
+        if isinstance(t, (sa.Uuid, pg.UUID)):
+            return "uuid", None
+        if isinstance(t, pg.JSONB):
+            return "jsonb", None
+        if isinstance(t, sa.JSON):
+            return "json", None
+        if isinstance(t, sa.LargeBinary):
+            return "bytea", None
+        if isinstance(t, sa.Text):
+            return "text", None
+        if isinstance(t, sa.String) and not t.length and not isinstance(t, sa.CHAR):
+            return "varchar", None
+        return canonical_type(_compile_type(t)), None
+
+    def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
+        cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
+        ref_cols = []
+        ref_table = ref_schema = None
+        for el in con.elements:
+            target = el.column
+            ref_cols.append(target.name)
+            ref_table = target.table.name
+            ref_schema = target.table.schema or DEFAULT_SCHEMA
+        assert ref_table is not None and ref_schema is not None
+        name = _constraint_name(con, t) or fk_name(t.name, cols, ref_table, tuple(ref_cols))
+        deferrable = None
+        if con.deferrable:
+            deferrable = "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
+        return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
+                          ref_schema=ref_schema, on_delete=_action(con.ondelete), on_update=_action(con.onupdate),
+                          deferrable=deferrable)
+
+    def index(self, t: sa.Table, ix: sa.Index) -> Index:
+        opts = ix.dialect_options["postgresql"]
+        ops = opts.get("ops") or {}
+        cols = []
+        for expr in ix.expressions:
+            asc, nulls = True, None
+            e = expr
+            while isinstance(e, sa.sql.elements.UnaryExpression) and e.modifier is not None:
+                name = getattr(e.modifier, "__name__", "")
+                if name == "desc_op":
+                    asc = False
+                elif name == "nulls_first_op":
+                    nulls = "first"
+                elif name == "nulls_last_op":
+                    nulls = "last"
+                elif name == "asc_op":
+                    asc = True
+                else:
+                    break
+                e = e.element
+            if isinstance(e, str):
+                e = t.c[e]
+            if isinstance(e, sa.Column):
+                text, is_expr = e.name, False
+                opclass = ops.get(e.key) or ops.get(e.name)
+            else:
+                text, is_expr = _expr_sql(e), True
+                opclass = ops.get(text)
+            cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass))
+        with_ = tuple(sorted((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                             for k, v in (opts.get("with") or {}).items()))
+        include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
+        where = opts.get("where")
+        name = _constraint_name(ix, t)
+        if not name:
+            raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
+        return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
+                     where=_expr_sql(where) if where is not None else None, with_=with_, include=include,
+                     concurrently=bool(opts.get("concurrently")))
+
+    def sequence(self, s: sa.Sequence) -> None:
+        schema = s.schema or DEFAULT_SCHEMA
+        inc = s.increment if s.increment is not None else 1
+        minv = s.minvalue if s.minvalue is not None else (1 if inc > 0 else -9223372036854775808)
+        maxv = s.maxvalue if s.maxvalue is not None else (9223372036854775807 if inc > 0 else -1)
+        start = s.start if s.start is not None else (minv if inc > 0 else maxv)
+        self.sequences[(schema, s.name)] = Sequence(
+            name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
+            max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle))
+
+
+def _constraint_sort_key(con: Any) -> tuple[str, str]:
+    return (type(con).__name__, str(con.name) if con.name is not None else ",".join(c.name for c in con.columns))
+
+
+def _constraint_name(con: Any, table: sa.Table) -> str | None:
+    """The explicit name, or the one MetaData.naming_convention gives; None when neither applies."""
+    from sqlalchemy.sql.naming import conv
+
+    name = con.name
+    if isinstance(name, str) and not isinstance(name, conv):
+        return truncate_identifier(name)
+    try:
+        from sqlalchemy.sql.naming import _constraint_name_for_table
+
+        named = _constraint_name_for_table(con, table)
+    except Exception:  # noqa: BLE001 - the convention could not be applied (missing token, …)
+        named = None
+    if not isinstance(named, str):
+        return None
+    return truncate_identifier(str(named))
+
+
+def _check_name(table: str, existing: list[CheckConstraint]) -> str:
+    base = truncate_identifier(f"{table}_check")
+    names = {c.name for c in existing}
+    if base not in names:
+        return base
+    i = 1
+    while f"{base}{i}" in names:
+        i += 1
+    return f"{base}{i}"
+
+
+def _action(value: str | None) -> str:
+    return (value or "no action").lower()
+
+
+def _is_serial(t: sa.Table, c: sa.Column) -> bool:
+    if c.server_default is not None or c.identity is not None or isinstance(c.default, sa.Sequence):
+        return False
+    if not isinstance(c.type, sa.Integer):
+        return False
+    try:
+        return t.autoincrement_column is c
+    except AttributeError:  # pragma: no cover
+        return bool(t._autoincrement_column is c)
+
+
+def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) -> Identity:
+    inc = i.increment if i.increment is not None else 1
+    maxv = i.maxvalue if i.maxvalue is not None else INT_MAX.get(type_, INT_MAX["integer"])
+    minv = i.minvalue if i.minvalue is not None else 1
+    start = i.start if i.start is not None else minv
+    return Identity(kind="always" if i.always else "byDefault",
+                    sequence_name=truncate_identifier(f"{table}_{column}_seq"),
+                    increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
+                    cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
+
+
+def _qualify_seq(s: sa.Sequence) -> str:
+    return f"{s.schema}.{s.name}" if s.schema else s.name
+
+
+def _compile_type(t: Any) -> str:
+    return str(t.compile(dialect=_PG))
+
+
+def _expr_sql(e: Any) -> str:
+    if isinstance(e, str):
+        return e.strip()
+    if isinstance(e, sa.Column):
+        return f'"{e.name}"'
+    compiled = e.compile(dialect=_PG, compile_kwargs={"literal_binds": True, "include_table": False})
+    return str(compiled).strip()
+
+
+def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
+    if isinstance(arg, str):
+        return canonical_default(quote_literal(arg), type_, is_enum)
+    if isinstance(arg, sa.sql.elements.TextClause):
+        return canonical_default(arg.text, type_, is_enum)
+    if isinstance(arg, sa.sql.elements.True_):
+        return "true"
+    if isinstance(arg, sa.sql.elements.False_):
+        return "false"
+    return canonical_default(_expr_sql(arg), type_, is_enum)
