@@ -201,9 +201,12 @@ class DropTable(Change):
 class RenameTable(Change):
     old: TableKey
     new: TableKey
+    # names PostgreSQL derived from the old table name, renamed along: `<table>_pkey`, `<table>_<col>_seq`
+    implicit_pk: bool = False
+    serial_columns: tuple[str, ...] = ()
 
     def inverse(self) -> Change:
-        return RenameTable(self.new, self.old)
+        return RenameTable(self.new, self.old, self.implicit_pk, self.serial_columns)
 
     def describe(self) -> str:
         return f"~ table {_q(self.old)} → {_q(self.new)} (rename)"
@@ -240,9 +243,10 @@ class RenameColumn(Change):
     table: TableKey
     old: str
     new: str
+    serial: bool = False  # its `<table>_<col>_seq` sequence is renamed along
 
     def inverse(self) -> Change:
-        return RenameColumn(self.table, self.new, self.old)
+        return RenameColumn(self.table, self.new, self.old, self.serial)
 
     def describe(self) -> str:
         return f"~ column {_q(self.table)}.{self.old} → {self.new} (rename)"
@@ -292,6 +296,22 @@ class SetPrimaryKey(Change):
         if self.new is None:
             return f"- primary key on {_q(self.table)}"
         return f"~ primary key on {_q(self.table)} ({', '.join(self.new.columns)})"
+
+
+@dataclass(frozen=True)
+class RenameConstraint(Change):
+    """A constraint or index whose definition is unchanged but whose name is new."""
+
+    table: TableKey
+    old: str
+    new: str
+    index: bool = False
+
+    def inverse(self) -> Change:
+        return RenameConstraint(self.table, self.new, self.old, self.index)
+
+    def describe(self) -> str:
+        return f"~ {'index' if self.index else 'constraint'} {self.old} → {self.new} on {_q(self.table)} (rename)"
 
 
 @dataclass(frozen=True)

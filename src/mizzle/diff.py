@@ -35,6 +35,7 @@ from .changes import (
     DropUnique,
     RecreateEnum,
     RenameColumn,
+    RenameConstraint,
     RenameEnum,
     RenameSchema,
     RenameTable,
@@ -158,7 +159,11 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
         ad = [t.name for t in new.tables if t.schema == schema_name and old.table(schema_name, t.name) is None]
         t_map = renames.resolve("table", (schema_name,), od, ad, lambda n, s=schema_name: _spell_q(s, n))
         for o, n in t_map.items():
-            renamed_tables.append(RenameTable((schema_name, o), (schema_name, n)))
+            ot = old.table(schema_name, o)
+            assert ot is not None
+            implicit_pk = ot.primary_key is not None and ot.primary_key.name is None
+            serials = tuple(c.name for c in ot.columns if c.is_serial)
+            renamed_tables.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
             cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
             old = _rename_table(old, schema_name, o, n)
     early.extend(renamed_tables)
@@ -175,7 +180,8 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
         ad = [c.name for c in t.columns if prev.column(c.name) is None]
         c_map = renames.resolve("column", t.key, od, ad, lambda n, tk=t.key: _spell_col(tk, n))
         for o, n in c_map.items():
-            early.append(RenameColumn(t.key, o, n))
+            oc = prev.column(o)
+            early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
             cs.renamed_columns[f"{t.schema}.{t.name}.{o}"] = f"{t.schema}.{t.name}.{n}"
             prev = _rename_column_in_table(prev, o, n)
             old = _replace_table(old, prev)
@@ -212,7 +218,6 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
     for pc in prev.columns:
         if t.column(pc.name) is None:
             columns.append(DropColumn(key, pc))
-    dropped_cols = {pc.name for pc in prev.columns if t.column(pc.name) is None}
     if (prev.primary_key or None) != (t.primary_key or None):
         if not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
             # drop the old key before columns change (it may sit on a dropped column), add the new after
@@ -220,32 +225,41 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
+    rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
-           lambda f: fks.append(AddForeignKey(key, f)), dropped_cols)
+           lambda f: fks.append(AddForeignKey(key, f)), rename)
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
-           lambda u: cons.append(AddUnique(key, u)), dropped_cols)
+           lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
-           lambda c: cons.append(AddCheck(key, c)), dropped_cols, eq=_check_equal)
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=_check_equal)
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
-           lambda i: idx.append(CreateIndex(key, i)), dropped_cols, eq=index_equal)
+           lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
+           eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
 
 
-def _named(old: tuple, new: tuple, drop: Callable, add: Callable, dropped_cols: set[str],  # type: ignore[type-arg]
+def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]
            eq: Callable | None = None) -> None:  # type: ignore[type-arg]
+    """Match named objects: same name and definition → nothing; same definition under a new name →
+    rename (no rebuild, no re-validation); otherwise drop and add."""
     eq = eq or (lambda a, b: a == b)
     new_by = {x.name: x for x in new}
     old_by = {x.name: x for x in old}
-    for name, o in old_by.items():
-        n = new_by.get(name)
-        if n is None or not eq(o, n):
-            # a constraint on a dropped column goes with the column; dropping it first is harmless
-            drop(o)
-    for name, n in new_by.items():
-        o = old_by.get(name)
-        if o is None or not eq(o, n):
-            add(n)
+    gone = [o for name, o in old_by.items() if name not in new_by or not eq(o, new_by[name])]
+    fresh = [n for name, n in new_by.items() if name not in old_by or not eq(old_by[name], n)]
+    for n in list(fresh):
+        if n.name in old_by:
+            continue
+        match = next((o for o in gone if o.name not in new_by and eq(replace(o, name=n.name), n)), None)
+        if match is not None:
+            rename(match.name, n.name)
+            gone.remove(match)
+            fresh.remove(n)
+    for o in gone:
+        drop(o)
+    for n in fresh:
+        add(n)
 
 
 def _pk_equal(a: Table, b: Table) -> bool:

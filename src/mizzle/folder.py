@@ -209,14 +209,16 @@ class MigrationFolder:
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
 
-    def migrations(self) -> list[Migration]:
-        journal = self.read_journal()
+    def migrations(self, journal: Journal | None = None) -> list[Migration]:
+        journal = journal if journal is not None else self.read_journal()
         out = []
+        # computed once: `mizzle migrate` with 1,000 applied migrations must stay well under 0.2 s
+        folders, base, meta = self.uses_folders, self.path, self.meta
         for e in journal.entries:
-            if self.uses_folders:
-                out.append(Migration(e, self.path / e.tag / "migration.sql", self.path / e.tag / "snapshot.json"))
+            if folders:
+                out.append(Migration(e, base / e.tag / "migration.sql", base / e.tag / "snapshot.json"))
             else:
-                out.append(Migration(e, self.path / f"{e.tag}.sql", self.snapshot_path(e.idx)))
+                out.append(Migration(e, base / f"{e.tag}.sql", meta / f"{e.idx:04d}_snapshot.json"))
         return out
 
     def snapshot_path(self, idx: int) -> Path:

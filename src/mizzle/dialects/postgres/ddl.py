@@ -211,6 +211,17 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
     return out
 
 
+def rename_table(c: ch.RenameTable) -> list[str]:
+    out = [f"ALTER TABLE {qtable(c.old)} RENAME TO {ident(c.new[1])}"]
+    if c.implicit_pk:
+        out.append(f"ALTER TABLE {qtable(c.new)} RENAME CONSTRAINT {ident(truncate_identifier(c.old[1] + '_pkey'))} "
+                   f"TO {ident(truncate_identifier(c.new[1] + '_pkey'))}")
+    for col in c.serial_columns:
+        out.append(f"ALTER SEQUENCE {serial_sequence(c.old, col)} RENAME TO "
+                   f"{ident(truncate_identifier(f'{c.new[1]}_{col}_seq'))}")
+    return out
+
+
 def recreate_enum(c: ch.RecreateEnum) -> list[str]:
     e = c.new
     out = []
@@ -265,13 +276,18 @@ RENDER: dict[type, Callable[..., list[str]]] = {
         _comment(f"COLUMN {qtable(c.table.key)}.{ident(col.name)}", col.comment)
         for col in c.table.columns if col.comment],
     ch.DropTable: lambda c: [f"DROP TABLE {qtable(c.table.key)}"],
-    ch.RenameTable: lambda c: [f"ALTER TABLE {qtable(c.old)} RENAME TO {ident(c.new[1])}"],
+    ch.RenameTable: lambda c: rename_table(c),
     ch.AddColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD COLUMN {column_def(c.column, c.table[0])}"] + (
         [_comment(f"COLUMN {qtable(c.table)}.{ident(c.column.name)}", c.column.comment)] if c.column.comment else []),
     ch.DropColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP COLUMN {ident(c.column.name)}"],
-    ch.RenameColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} RENAME COLUMN {ident(c.old)} TO {ident(c.new)}"],
+    ch.RenameColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} RENAME COLUMN {ident(c.old)} TO {ident(c.new)}"] + (
+        [f"ALTER SEQUENCE {serial_sequence(c.table, c.old)} RENAME TO "
+         f"{ident(truncate_identifier(f'{c.table[1]}_{c.new}_seq'))}"] if c.serial else []),
     ch.AlterColumn: alter_column,
     ch.SetPrimaryKey: _set_pk,
+    ch.RenameConstraint: lambda c: [f"ALTER INDEX {qname(c.table[0], c.old)} RENAME TO {ident(c.new)}" if c.index
+                                    else f"ALTER TABLE {qtable(c.table)} RENAME CONSTRAINT {ident(c.old)} TO "
+                                         f"{ident(c.new)}"],
     ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
     ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.name)}"],
     ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
