@@ -1,0 +1,223 @@
+"""`mizzle migrate` and `mizzle status`: flags → mizzle.runner → printing. Imports nothing heavy: this is
+the path a deploy task runs on every start."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+from ..errors import MizzleError, mask_password
+from . import Options, common_options
+
+
+class ConsoleReporter:
+    """Plain lines in logs; on a terminal, one live line per migration with its elapsed time."""
+
+    def __init__(self, opts: Options) -> None:
+        self.opts = opts
+        self.stream = sys.stderr if opts.json else sys.stdout
+        self.live = (not opts.json and not opts.quiet and self.stream.isatty())
+        self._tick: Any = None  # the live line's ticker thread (threading is imported only on a terminal)
+        self._stop: Any = None
+        self._current: Any = None
+        self._t0 = 0.0
+
+    def _write(self, text: str) -> None:
+        self.stream.write(mask_password(text))
+        self.stream.flush()
+
+    def warn(self, message: str) -> None:
+        self._clear_live()
+        click.echo(f"warning: {mask_password(message)}", err=True)
+
+    def info(self, message: str) -> None:
+        if not self.opts.quiet:
+            self._clear_live()
+            click.echo(mask_password(message), err=True)
+
+    def start(self, result: Any) -> None:
+        if self.opts.quiet:
+            return
+        self._current, self._t0 = result, time.monotonic()
+        if self.live:
+            import threading
+
+            self._stop = threading.Event()
+            self._tick = threading.Thread(target=self._ticker, daemon=True)
+            self._tick.start()
+        else:
+            self._write(f"{result.tag}: applying {_plural(result.statements, 'statement')}{_flags(result)} …\n")
+
+    def finish(self, result: Any) -> None:
+        if self.opts.quiet:
+            return
+        self._stop_ticker()
+        ms = result.duration_ms or 0.0
+        if self.live:
+            self._write(f"\r\x1b[2K✓ {result.tag}  {_plural(result.statements, 'statement')}{_flags(result)}"
+                        f"  {_ms(ms)}\n")
+        else:
+            self._write(f"{result.tag}: applied in {_ms(ms)}\n")
+
+    def _ticker(self) -> None:
+        while not self._stop.wait(0.1):
+            r = self._current
+            if r is not None:
+                self._write(f"\r\x1b[2K▸ {r.tag}  {time.monotonic() - self._t0:5.1f} s")
+
+    def _stop_ticker(self) -> None:
+        if self._tick is not None:
+            self._stop.set()
+            self._tick.join()
+            self._tick = None
+
+    def _clear_live(self) -> None:
+        if self.live and self._tick is not None:
+            self._write("\r\x1b[2K")
+
+    def close(self) -> None:
+        self._stop_ticker()
+        if self.live and self._current is not None:
+            self._write("\r\x1b[2K")
+            self._current = None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _flags(r: Any) -> str:
+    bits = []
+    if r.no_transaction:
+        bits.append("no-transaction")
+    if r.resumed_after:
+        bits.append(f"resumed after statement {r.resumed_after}")
+    if r.out_of_order:
+        bits.append("out of order")
+    return f", {', '.join(bits)}" if bits else ""
+
+
+def _ms(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 10_000 else f"{ms / 1000:.1f} s"
+
+
+def _seconds(value: str | None, flag: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        s = float(value.rstrip("s"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number of seconds", param_hint=flag) from None
+    if s < 0:
+        raise click.BadParameter("must be ≥ 0", param_hint=flag)
+    return s
+
+
+@click.command("migrate")
+@click.option("--to", "to", metavar="TAG", help="Apply pending migrations up to and including TAG.")
+@click.option("--dry-run", is_flag=True, help="Show what would run; change nothing (takes no lock).")
+@click.option("--lock-timeout", metavar="SECONDS", help="Give up (exit 4) if another run holds the lock this long. "
+              "Default: wait.")
+@click.option("--statement-timeout", metavar="SECONDS", help="Abort any single statement running longer.")
+@click.option("--transaction", type=click.Choice(["each", "all"]), default=None,
+              help="One transaction per migration (each, default) or one for the whole run (all).")
+@click.option("--include-skipped", is_flag=True,
+              help="Also apply migrations drizzle-orm's migrator skipped (older than its newest applied one).")
+@common_options
+def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: str | None,
+                    statement_timeout: str | None, transaction: str | None, include_skipped: bool) -> int:
+    """Apply pending migrations, once each, under a lock.
+
+    \b
+    Exit codes: 0 done or nothing to do · 1 a statement failed · 2 usage · 3 integrity
+    (modified/missing applied file, folder out of sync) · 4 lock timeout · 5 cannot connect.
+    """
+    from .. import runner
+
+    cfg = opts.load_config()
+    url = opts.resolve_url(cfg)
+    rep = ConsoleReporter(opts)
+    try:
+        result = runner.migrate(
+            url=url, folder=cfg.out_dir, to=to, dry_run=dry_run,
+            transaction=transaction or cfg.transaction,
+            lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
+            statement_timeout=_seconds(statement_timeout, "--statement-timeout"),
+            table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep)
+    except MizzleError as e:
+        rep.close()
+        partial = getattr(e, "result", None)
+        if opts.json and partial is not None:
+            opts.emit_json(partial.to_json())
+        elif partial is not None and not opts.quiet:
+            _summary(opts, partial, failed=True)
+        raise
+    finally:
+        rep.close()
+    if opts.json:
+        opts.emit_json(result.to_json())
+        return 0
+    _summary(opts, result)
+    return 0
+
+
+def _summary(opts: Options, result: Any, failed: bool = False) -> None:
+    if result.dry_run:
+        if result.nothing_to_do:
+            opts.echo(f"nothing to do: {result.already_applied} applied, none pending ({result.url})")
+            return
+        opts.echo(f"dry run: {len(result.migrations)} migration(s) would be applied to {result.url} "
+                  f"(transaction: {result.transaction}):")
+        for m in result.migrations:
+            opts.echo(f"  {m.tag}  {_plural(m.statements, 'statement')}{_flags(m)}")
+        return
+    if result.nothing_to_do:
+        opts.echo(f"nothing to do: {result.already_applied} migration(s) applied, none pending ({result.url})")
+        return
+    applied = result.applied
+    if failed:
+        others = [m for m in result.migrations if m.status not in ("applied", "failed")]
+        opts.echo(f"{len(applied)} applied, 1 failed, {len(others)} not applied ({result.url})", err=True)
+        return
+    total = sum(m.duration_ms or 0 for m in applied)
+    opts.echo(f"done: {len(applied)} migration(s) applied in {_ms(total)} ({result.url})")
+
+
+@click.command("status")
+@common_options
+def status_command(opts: Options) -> int:
+    """Show every migration: applied, pending, modified, missing file, out of order.
+
+    Exits 3 if an applied migration was modified or its file is missing; 0 otherwise.
+    """
+    from .. import runner
+    from ..errors import IntegrityError
+
+    cfg = opts.load_config()
+    url = opts.resolve_url(cfg)
+    res = runner.status(url=url, folder=cfg.out_dir, table=cfg.table, tracking_schema=cfg.tracking_schema)
+    if opts.json:
+        opts.emit_json(res.to_json())
+    else:
+        width = max((len(s.tag) for s in res.states), default=3)
+        opts.echo(f"{res.url}  ({len(res.states)} migrations)")
+        for s in res.states:
+            at = s.applied_at.strftime("%Y-%m-%d %H:%M:%S%z") if hasattr(s.applied_at, "strftime") else ""
+            if not at and s.state in ("applied", "modified") and s.applied_hash:
+                at = "(by drizzle-orm)"
+            note = f"  {s.note}" if s.note else ""
+            opts.echo(f"  {s.tag:<{width}}  {s.state:<22} {at}{note}".rstrip())
+        counts: dict[str, int] = {}
+        for s in res.states:
+            counts[s.state] = counts.get(s.state, 0) + 1
+        opts.echo(", ".join(f"{n} {k}" for k, n in counts.items()) or "no migrations")
+        for w in res.warnings:
+            opts.echo(f"warning: {w}", err=True)
+    if res.problems:
+        raise IntegrityError(res.problems[0] if len(res.problems) == 1
+                             else f"{len(res.problems)} integrity problems: {res.problems[0]}",
+                             "\n".join(f"  - {p}" for p in res.problems[1:]) or None)
+    return 0

@@ -1,0 +1,123 @@
+"""Dialects: one folder each. This module is the registry (dialect name → module, imported lazily) and
+the small interface a dialect implements so the generic runner (mizzle.runner) can drive it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..dburl import DatabaseURL
+    from ..tracking import DatabaseState, TrackingTable
+
+# dialect → module providing `open_backend(url, tracking, *, connect_timeout, application_name)`
+RUNNER_BACKENDS: dict[str, str] = {
+    "postgresql": "mizzle.dialects.postgres.runner",
+    "sqlite": "mizzle.dialects.sqlite.runner",
+    "mysql": "mizzle.dialects.mysql.runner",
+}
+
+
+class ServerError(Exception):
+    """A statement the server refused, in dialect-neutral terms."""
+
+    def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
+                 refused_in_transaction: bool = False, already_exists: bool = False,
+                 permission_denied: bool = False, connection_lost: bool = False) -> None:
+        super().__init__(message)
+        self.message = message  # the server's primary message
+        self.code = code  # SQLSTATE or the driver's error code
+        self.detail = detail
+        self.hint = hint
+        self.refused_in_transaction = refused_in_transaction  # e.g. CREATE INDEX CONCURRENTLY inside BEGIN
+        self.already_exists = already_exists
+        self.permission_denied = permission_denied
+        self.connection_lost = connection_lost
+
+    def __str__(self) -> str:
+        return self.message + (f" ({self.code})" if self.code else "")
+
+
+class AppliedRecord(NamedTuple):
+    """What the runner writes when a migration completes (tracking row + mizzle's audit entry)."""
+
+    when: int
+    hash: str
+    tag: str
+    duration_ms: float
+    statements: int
+    tool_version: str
+    clear_progress: bool = False
+
+
+class RunnerBackend(Protocol):
+    """What the runner needs from a dialect. Every method may raise ServerError (or ConnectError)."""
+
+    dialect: str
+    url: DatabaseURL
+    tracking: TrackingTable
+
+    def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
+        """Take the run's database-level lock; returns seconds waited. Raises LockTimeout."""
+
+    def release_lock(self) -> None: ...
+
+    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
+        """The tracking rows (and progress, and with_audit the audit). create=True creates what is missing
+        (only called with the lock held)."""
+
+    def read_audit(self) -> DatabaseState: ...
+
+    def set_statement_timeout(self, seconds: float) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str) -> None:
+        """Run one migration chunk as written (the server may get several statements in one chunk)."""
+
+    def must_run_outside_transaction(self, sql: str) -> bool: ...
+
+    def prepare_retry(self, sql: str) -> str | None:
+        """Before re-running a statement of a no-transaction file that may have been interrupted: undo what
+        an interrupted run leaves behind (e.g. an INVALID index). Returns a note for the log, or None."""
+
+    def record_applied(self, record: AppliedRecord) -> None: ...
+
+    def record_progress(self, when: int, hash: str, tag: str, statement: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def backend_module(dialect: str) -> object:
+    module = RUNNER_BACKENDS.get(dialect)
+    if module is None:
+        raise UsageError(f"unknown dialect {dialect!r} (supported: {', '.join(RUNNER_BACKENDS)})")
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("mizzle.dialects"):
+            raise UsageError(f"the {dialect} runner is not available yet in this version of mizzle",
+                             "PostgreSQL is supported; SQLite and MySQL are in progress.") from None
+        raise UsageError(f"the {dialect} runner needs the Python package {e.name!r}, which is not installed",
+                         f"pip install {e.name}") from None
+
+
+def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                 application_name: str = "mizzle") -> RunnerBackend:
+    module = backend_module(url.dialect)
+    opener: Callable[..., RunnerBackend] = module.open_backend  # type: ignore[attr-defined]
+    return opener(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
+
+
+def supported_dialects() -> Sequence[str]:
+    return tuple(RUNNER_BACKENDS)

@@ -1,0 +1,73 @@
+"""Opening a PostgreSQL connection (psycopg 3) the way every mizzle command wants it: autocommit, with
+explicit transactions only, and connection failures turned into one clear line (exit 5)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from ...errors import ConnectError, mask_password
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from ...dburl import DatabaseURL
+
+
+def connect(url: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
+            **extra: Any) -> psycopg.Connection[Any]:
+    """An autocommit connection (SPEC §6: explicit transactions only, one statement per execute)."""
+    import psycopg
+
+    params: dict[str, Any] = {"connect_timeout": max(1, int(round(connect_timeout))),
+                              "application_name": application_name}
+    params.update(url.libpq_params())
+    params.update(extra)
+    try:
+        return psycopg.connect(autocommit=True, **params)
+    except psycopg.OperationalError as e:
+        raise connect_error(url, e) from None
+
+
+def connect_error(url: DatabaseURL, exc: BaseException) -> ConnectError:
+    raw = str(exc).strip()
+    reason = _reason(raw)
+    host = url.host or os.environ.get("PGHOST") or "localhost"
+    port = url.port or os.environ.get("PGPORT") or 5432
+    database = url.database or os.environ.get("PGDATABASE") or url.username or "postgres"
+    user = url.username or os.environ.get("PGUSER")
+    low = raw.lower()
+    if "password authentication failed" in low or "no password supplied" in low or "authentication failed" in low:
+        hint = "Check the user and password in the URL (or PGPASSWORD / ~/.pgpass)."
+    elif "does not exist" in low and "database" in low:
+        hint = f"Create it first (createdb -h {host} -p {port} {database}), or fix the database name in the URL."
+    elif "role" in low and "does not exist" in low:
+        hint = "Check the user name in the URL."
+    elif "timeout" in low or "timed out" in low:
+        hint = "Is the host reachable from here (firewall, VPN, security group)?"
+    else:
+        hint = "Is the server running and accepting TCP connections on that host and port?"
+    who = f" as {user}" if user else ""
+    message = f"cannot connect to PostgreSQL at {host}:{port}, database {database!r}{who}: {reason}"
+    return ConnectError(mask_password(message), mask_password(hint))
+
+
+def _reason(raw: str) -> str:
+    """The useful part of libpq's (often multi-line, multi-host) error text, on one line."""
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+    best = ""
+    for ln in lines:
+        text = ln
+        if "FATAL:" in text:
+            text = text.split("FATAL:", 1)[1]
+        elif "failed:" in text:
+            text = text.rsplit("failed:", 1)[1]
+        text = text.strip()
+        if text:
+            best = text
+            if "FATAL" in ln:
+                break
+    best = best or (lines[0] if lines else "connection failed")
+    if "Connection refused" in best:
+        best = "connection refused"
+    return best.rstrip(".")

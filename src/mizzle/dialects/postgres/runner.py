@@ -1,0 +1,307 @@
+"""PostgreSQL side of the runner: session advisory lock, tracking tables, statement execution and the
+translation of server errors. The generic logic (what to run, in which transaction) is mizzle.runner."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg import sql as pgsql
+
+from ...errors import LockTimeout, StatementFailed
+from ...tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
+from .. import AppliedRecord, ServerError
+from .connection import connect
+
+if TYPE_CHECKING:
+    from ...dburl import DatabaseURL
+
+_OUTSIDE_TX = re.compile(r"\bCONCURRENTLY\b|^\s*VACUUM\b|^\s*(CREATE|DROP)\s+DATABASE\b|^\s*ALTER\s+SYSTEM\b",
+                         re.I | re.M)
+_CREATE_INDEX_CONCURRENTLY = re.compile(
+    r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    r"(?P<name>\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s+ON\s+(?:ONLY\s+)?"
+    r"(?P<table>(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))?)",
+    re.I)
+
+
+def lock_key(tracking: TrackingTable) -> int:
+    """A stable signed 64-bit advisory-lock key per tracking table."""
+    digest = hashlib.sha256(f"mizzle migrate {tracking.display}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                 application_name: str = "mizzle") -> PostgresBackend:
+    return PostgresBackend(url, tracking, connect(url, connect_timeout=connect_timeout,
+                                                  application_name=application_name))
+
+
+class PostgresBackend:
+    dialect = "postgresql"
+
+    def __init__(self, url: DatabaseURL, tracking: TrackingTable, conn: psycopg.Connection[Any]) -> None:
+        self.url = url
+        self.tracking = tracking
+        self.conn = conn
+        self._tx: Any = None
+        self._locked = False
+        schema = tracking.schema or "public"
+        self._schema = pgsql.Identifier(schema)
+        self._table = pgsql.Identifier(schema, tracking.table)
+        self._audit = pgsql.Identifier(schema, tracking.audit)
+        self._progress = pgsql.Identifier(schema, tracking.progress)
+        self._key = lock_key(tracking)
+
+    # -- lock ------------------------------------------------------------------------------------------
+
+    def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
+        if self._try_lock():
+            return 0.0
+        started = time.monotonic()
+        on_wait(self._holder_description())
+        if timeout is None:
+            self._query("SELECT pg_advisory_lock(%s)", (self._key,))
+            self._locked = True
+            return time.monotonic() - started
+        delay = 0.02
+        while True:
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                raise LockTimeout(
+                    f"migration lock on {self.url.where} not obtained within {timeout:g} s: "
+                    f"{self._holder_description()}",
+                    "Another `mizzle migrate` is running against this database. Wait for it, or raise "
+                    "--lock-timeout. If it is stuck, end its session (pg_terminate_backend(pid)); "
+                    "its current migration then rolls back.")
+            time.sleep(min(delay, max(left, 0.001)))
+            delay = min(delay * 1.5, 0.25)
+            if self._try_lock():
+                return time.monotonic() - started
+
+    def _try_lock(self) -> bool:
+        row = self._query("SELECT pg_try_advisory_lock(%s)", (self._key,))
+        self._locked = bool(row and row[0][0])
+        return self._locked
+
+    def _holder_description(self) -> str:
+        hi, lo = (self._key >> 32) & 0xFFFFFFFF, self._key & 0xFFFFFFFF
+        rows = self._query(
+            "SELECT a.pid, a.application_name, a.client_addr::text, a.backend_start, a.usename "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s::bigint::oid "
+            "AND l.objid = %s::bigint::oid AND l.objsubid = 1 "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (hi, lo))
+        if not rows:
+            return "held by another session"
+        pid, app, addr, started, user = rows[0]
+        since = started.strftime("%H:%M:%S") if started else "?"
+        return (f"held by pid {pid} ({app or 'no application_name'}, user {user}, "
+                f"from {addr or 'local socket'}, connected since {since})")
+
+    def release_lock(self) -> None:
+        if self._locked and not self.conn.closed:
+            try:
+                self._query("SELECT pg_advisory_unlock(%s)", (self._key,))
+            except ServerError:
+                pass
+            self._locked = False
+
+    # -- tracking tables ----------------------------------------------------------------------------------
+
+    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
+        t = self.tracking
+        schema = t.schema or "public"
+        found = self._query(
+            "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
+            tuple(_quoted(schema, n) for n in (t.table, t.audit, t.progress)))[0]
+        if create and not all(found):
+            self._create_tracking(*found)
+            found = (True, True, True)
+        state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
+        if found[0]:
+            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=r[2]) for r in self._query(
+                pgsql.SQL("SELECT id, hash, created_at FROM {} ORDER BY created_at, id").format(self._table))]
+        if found[2]:
+            state.progress = {r[0]: Progress(created_at=r[0], hash=r[1], statement=r[2], tag=r[3]) for r in
+                              self._query(pgsql.SQL("SELECT created_at, hash, statement, tag FROM {}")
+                                          .format(self._progress))}
+        if with_audit:
+            state.audit = self._read_audit() if found[1] else {}
+        return state
+
+    def read_audit(self) -> DatabaseState:
+        return self.read_state(create=False, with_audit=True)
+
+    def _read_audit(self) -> dict[int, AuditEntry]:
+        out: dict[int, AuditEntry] = {}
+        for r in self._query(pgsql.SQL(
+                "SELECT created_at, hash, tag, action, applied_at, duration_ms, tool_version, actor, note "
+                "FROM {} ORDER BY id").format(self._audit)):
+            if r[0] is not None:
+                out[r[0]] = AuditEntry(*r)
+        return out
+
+    def _create_tracking(self, has_table: bool, has_audit: bool, has_progress: bool) -> None:
+        # Create only what is missing: a deploy role may lack CREATE on the database yet own the schema.
+        stmts: list[pgsql.Composable] = []
+        exists = self._query("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.tracking.schema or "public",))
+        if not exists:
+            stmts.append(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(self._schema))
+        if not has_table:
+            # exactly drizzle-orm's definition, so its migrator keeps working on this database
+            stmts.append(pgsql.SQL("CREATE TABLE IF NOT EXISTS {} (\n\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,"
+                                   "\n\tcreated_at bigint\n)").format(self._table))
+        if not has_audit:
+            stmts.append(pgsql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, created_at bigint, hash text, tag text, "
+                "action text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms double precision, "
+                "statements integer, tool_version text, actor text NOT NULL DEFAULT current_user, note text)"
+            ).format(self._audit))
+        if not has_progress:
+            stmts.append(pgsql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (created_at bigint PRIMARY KEY, hash text NOT NULL, tag text, "
+                "statement integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
+        try:
+            with self.conn.transaction():
+                for s in stmts:
+                    self.conn.execute(s)
+        except psycopg.Error as e:
+            err = translate(e)
+            raise StatementFailed(
+                f"cannot create the tracking table {self.tracking.display}: {err}",
+                "mizzle keeps drizzle-orm's tracking table and its own audit beside it in that schema. Grant the "
+                f"migrating role CREATE on schema {self.tracking.schema} (or on the database), or choose another "
+                "schema with [migrations] schema in mizzle.toml.") from None
+
+    def record_applied(self, record: AppliedRecord) -> None:
+        q = pgsql.SQL(
+            "WITH t AS (INSERT INTO {} (hash, created_at) VALUES (%(hash)s, %(when)s) RETURNING id)"
+            "{}"
+            " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version)"
+            " VALUES (%(when)s, %(hash)s, %(tag)s, 'applied', %(ms)s, %(n)s, %(ver)s)"
+        ).format(self._table,
+                 pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = %(when)s)").format(self._progress)
+                 if record.clear_progress else pgsql.SQL(""),
+                 self._audit)
+        self._query(q, {"hash": record.hash, "when": record.when, "tag": record.tag,
+                        "ms": round(record.duration_ms, 3), "n": record.statements, "ver": record.tool_version},
+                    fetch=False)
+
+    def record_progress(self, when: int, hash: str, tag: str, statement: int) -> None:
+        self._query(pgsql.SQL(
+            "INSERT INTO {} (created_at, hash, tag, statement) VALUES (%s, %s, %s, %s) ON CONFLICT (created_at) "
+            "DO UPDATE SET hash = excluded.hash, tag = excluded.tag, statement = excluded.statement, "
+            "updated_at = now()").format(self._progress), (when, hash, tag, statement), fetch=False)
+
+    # -- transactions and statements ------------------------------------------------------------------------
+
+    def set_statement_timeout(self, seconds: float) -> None:
+        self._query(pgsql.SQL("SET statement_timeout = {}").format(pgsql.Literal(f"{int(seconds * 1000)}ms")),
+                    fetch=False)
+
+    def begin(self) -> None:
+        assert self._tx is None, "transaction already open"
+        tx = self.conn.transaction()
+        try:
+            tx.__enter__()
+        except psycopg.Error as e:
+            raise translate(e) from None
+        self._tx = tx
+
+    def commit(self) -> None:
+        tx, self._tx = self._tx, None
+        if tx is not None:
+            try:
+                tx.__exit__(None, None, None)
+            except psycopg.Error as e:
+                raise translate(e) from None
+
+    def rollback(self) -> None:
+        tx, self._tx = self._tx, None
+        if tx is not None and not self.conn.closed:
+            try:
+                tx.__exit__(psycopg.Rollback, psycopg.Rollback(), None)
+            except psycopg.Error:
+                pass
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._tx is not None
+
+    def execute(self, sql: str) -> None:
+        # no parameters → simple query protocol, so a chunk may hold several statements, as with drizzle-orm
+        try:
+            self.conn.execute(sql.encode("utf-8"))  # type: ignore[call-overload]
+        except psycopg.Error as e:
+            raise translate(e) from None
+
+    def must_run_outside_transaction(self, sql: str) -> bool:
+        return bool(_OUTSIDE_TX.search(_strip_comments(sql)))
+
+    def prepare_retry(self, sql: str) -> str | None:
+        m = _CREATE_INDEX_CONCURRENTLY.match(_strip_comments(sql))
+        if not m:
+            return None
+        name = _unquote_ident(m["name"])
+        rows = self._query(
+            "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE NOT i.indisvalid AND c.relname = %s "
+            "AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass(%s))",
+            (name, m["table"]))
+        if not rows:
+            return None
+        self._query(pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(pgsql.SQL(rows[0][0])), fetch=False)
+        return f"dropped INVALID index {rows[0][0]} left by an interrupted CREATE INDEX CONCURRENTLY; retrying"
+
+    def close(self) -> None:
+        try:
+            self.release_lock()
+        finally:
+            self.conn.close()
+
+    # -- internals -----------------------------------------------------------------------------------------
+
+    def _query(self, q: Any, params: Any = None, fetch: bool = True) -> list[tuple[Any, ...]]:
+        try:
+            cur = self.conn.execute(q, params)
+            return cur.fetchall() if fetch and cur.description else []
+        except psycopg.Error as e:
+            raise translate(e) from None
+
+
+def translate(e: psycopg.Error) -> ServerError:
+    diag = getattr(e, "diag", None)
+    primary = (diag.message_primary if diag is not None else None) or str(e).strip().splitlines()[0] or type(e).__name__
+    code = getattr(e, "sqlstate", None)
+    return ServerError(
+        message=primary,
+        code=code,
+        detail=diag.message_detail if diag is not None else None,
+        hint=diag.message_hint if diag is not None else None,
+        refused_in_transaction=isinstance(e, pgerrors.ActiveSqlTransaction),
+        already_exists=code in ("42P07", "42701", "42710", "42P06", "42723", "42P04", "42P16", "23505")
+        and "already exists" in primary,
+        permission_denied=isinstance(e, pgerrors.InsufficientPrivilege),
+        connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
+    )
+
+
+def _quoted(schema: str, name: str) -> str:
+    return '"' + schema.replace('"', '""') + '"."' + name.replace('"', '""') + '"'
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def _unquote_ident(ident: str) -> str:
+    if ident.startswith('"'):
+        return ident[1:-1].replace('""', '"')
+    return ident.lower()

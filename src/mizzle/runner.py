@@ -1,0 +1,482 @@
+"""The runner: applies a folder's pending migrations to a database, once each, under a lock.
+
+Generic over dialects (they implement mizzle.dialects.RunnerBackend). Owns the order of operations
+(SPEC §4): lock → create/read tracking state → verify hashes → run, one transaction per migration
+(`each`) or per run (`all`), statement by statement for `-- mizzle:no-transaction` files, committing
+at `-- mizzle:commit` boundaries, recording progress so a rerun resumes where a crash stopped it.
+Never imports SQLAlchemy: `mizzle migrate` starts fast in a container.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import __version__
+from .dburl import DatabaseURL, parse_url
+from .dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
+from .errors import IntegrityError, MizzleError, StatementFailed, UsageError
+from .folder import Migration, MigrationFolder, Statement
+from .tracking import (
+    OUT_OF_ORDER,
+    PARTIAL,
+    SKIPPED,
+    DatabaseState,
+    MigrationState,
+    Reconciliation,
+    TrackingTable,
+    reconcile,
+)
+
+TRANSACTION_MODES = ("each", "all")
+
+# result statuses
+APPLIED = "applied"
+WOULD_APPLY = "would apply"
+FAILED = "failed"
+ROLLED_BACK = "rolled back"  # ran, then undone because a later migration failed under `all`
+NOT_RUN = "not run"  # pending, after a failure
+
+
+@dataclass
+class MigrationResult:
+    tag: str
+    when: int
+    hash: str
+    status: str
+    statements: int
+    duration_ms: float | None = None
+    executed: int = 0  # statements run by this invocation
+    resumed_after: int = 0
+    out_of_order: bool = False
+    no_transaction: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "status": self.status,
+                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 3),
+                "statements": self.statements, "executed": self.executed, "when": self.when, "hash": self.hash,
+                "resumed_after": self.resumed_after or None, "out_of_order": self.out_of_order,
+                "no_transaction": self.no_transaction, "notes": self.notes}
+
+
+@dataclass
+class MigrateResult:
+    url: str  # masked
+    transaction: str
+    dry_run: bool
+    migrations: list[MigrationResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    already_applied: int = 0
+    lock_wait_s: float = 0.0
+    duration_ms: float = 0.0
+    error: str | None = None
+
+    @property
+    def applied(self) -> list[MigrationResult]:
+        return [m for m in self.migrations if m.status == APPLIED]
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.migrations
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "url": self.url, "dry_run": self.dry_run, "transaction": self.transaction,
+                "nothing_to_do": self.nothing_to_do, "already_applied": self.already_applied,
+                "applied": len(self.applied), "lock_wait_s": round(self.lock_wait_s, 3),
+                "duration_ms": round(self.duration_ms, 3), "error": self.error, "warnings": self.warnings,
+                "migrations": [m.to_json() for m in self.migrations]}
+
+
+class Reporter(Protocol):
+    """Receives progress; the CLI prints it, the Python API ignores it by default."""
+
+    def warn(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def start(self, result: MigrationResult) -> None: ...
+    def finish(self, result: MigrationResult) -> None: ...
+
+
+class SilentReporter:
+    def warn(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def start(self, result: MigrationResult) -> None:
+        pass
+
+    def finish(self, result: MigrationResult) -> None:
+        pass
+
+
+@dataclass
+class _Pending:
+    migration: Migration
+    state: MigrationState
+    result: MigrationResult
+    committed_upto: int = 0  # statements of this file durable so far (progress recorded)
+
+
+def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list[str], set[str] | None]:
+    """The journal's migrations, the names of .sql files the journal does not list, and the names of the
+    files present (None for the one-folder-per-migration layout)."""
+    mf = MigrationFolder(folder, dialect=dialect)
+    if not mf.path.is_dir():
+        raise UsageError(f"migrations folder {mf.path} does not exist",
+                         "Set `out` in mizzle.toml (or pass folder=...) to the folder `mizzle generate` writes.")
+    journal = mf.read_journal()
+    if journal.dialect and journal.dialect != dialect:
+        raise UsageError(f"{mf.journal_path} is a {journal.dialect} journal but the database URL is {dialect}",
+                         "Point --url at the right database, or `out` at the right folder.")
+    migrations = mf.migrations(journal)
+    stray: list[str] = []
+    present: set[str] | None = None
+    if not mf.uses_folders:
+        present = set(os.listdir(mf.path))
+        listed = {m.sql_path.name for m in migrations}
+        stray = sorted(n for n in present if n.endswith(".sql") and n not in listed)
+    return migrations, stray, present
+
+
+def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
+    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
+
+
+def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
+            transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
+            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
+            connect_timeout: float = 10, reporter: Reporter | None = None) -> MigrateResult:
+    """Apply the pending migrations of `folder` to the database at `url`.
+
+    Raises IntegrityError (exit 3) before running anything if an applied migration's file changed or is
+    missing; StatementFailed (exit 1) when a statement fails — its `.result` tells what stayed applied;
+    LockTimeout (exit 4); ConnectError (exit 5); UsageError (exit 2).
+    """
+    if transaction not in TRANSACTION_MODES:
+        raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
+    if lock_timeout is not None and lock_timeout < 0:
+        raise UsageError("--lock-timeout must be ≥ 0 seconds")
+    rep: Reporter = reporter or SilentReporter()
+    started = time.perf_counter()
+    db = parse_url(url)
+    migrations, stray, present = load_folder(folder, db.dialect)
+    tracking = _tracking(table, tracking_schema)
+    result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
+    backend = open_backend(db, tracking, connect_timeout=connect_timeout,
+                           application_name="mizzle migrate" + (" --dry-run" if dry_run else ""))
+    try:
+        if not dry_run:
+            result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
+                f"waiting for the migration lock on {db.where} ({who})"))
+            if result.lock_wait_s:
+                rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
+        state = backend.read_state(create=not dry_run, with_audit=False)
+        rec = _reconcile(backend, migrations, state, include_skipped, stray, present)
+        for w in rec.warnings:
+            result.warnings.append(w)
+            rep.warn(w)
+        if rec.problems:
+            raise IntegrityError(rec.problems[0] if len(rec.problems) == 1 else
+                                 f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
+                                 "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
+        pending = _select(rec, to, migrations)
+        result.already_applied = sum(1 for s in rec.states if s.state not in (
+            "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
+        result.migrations = [p.result for p in pending]
+        if dry_run or not pending:
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            return result
+        if statement_timeout:
+            backend.set_statement_timeout(statement_timeout)
+        _Run(backend, pending, transaction, rep, result).run()
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+    finally:
+        backend.close()
+
+
+def _reconcile(backend: RunnerBackend, migrations: Sequence[Migration], state: DatabaseState,
+               include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation:
+    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    if state.audit is None and any(s.state == OUT_OF_ORDER for s in rec.states):
+        # Older pending migrations: who wrote the newest row decides whether drizzle-orm skipped them.
+        audited = backend.read_audit()
+        state.audit = audited.audit
+        state.audit_exists = audited.audit_exists
+        rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    return rec
+
+
+def _select(rec: Reconciliation, to: str | None, migrations: Sequence[Migration]) -> list[_Pending]:
+    order = {m.tag: i for i, m in enumerate(migrations)}
+    limit = None
+    if to is not None:
+        if to not in order:
+            raise UsageError(f"--to {to}: no such migration in the journal",
+                             "Tags: " + ", ".join(m.tag for m in migrations[-5:]) + (" …" if len(migrations) > 5 else ""))
+        limit = order[to]
+    out = []
+    for s in rec.pending:
+        assert s.migration is not None
+        if limit is not None and order[s.tag] > limit:
+            continue
+        m = s.migration
+        out.append(_Pending(m, s, MigrationResult(
+            tag=m.tag, when=m.when, hash=m.hash, status=WOULD_APPLY, statements=len(m.statements),
+            resumed_after=s.resume_after, out_of_order=s.state in (OUT_OF_ORDER, SKIPPED),
+            no_transaction=m.no_transaction)))
+    return out
+
+
+class _Run:
+    """One invocation's execution: transaction boundaries, progress records, failure reporting."""
+
+    def __init__(self, backend: RunnerBackend, pending: list[_Pending], mode: str, rep: Reporter,
+                 result: MigrateResult) -> None:
+        self.db = backend
+        self.pending = pending
+        self.mode = mode
+        self.rep = rep
+        self.result = result
+        self.uncommitted: list[MigrationResult] = []  # applied inside the open transaction
+
+    def run(self) -> None:
+        if self.mode == "all":
+            split = [p.migration.tag for p in self.pending if p.migration.no_transaction
+                     or any(s.commit_before for s in p.migration.statements)]
+            if split:
+                msg = ("--transaction all: the run commits before and after "
+                       + ", ".join(split) + " (no-transaction files and `-- mizzle:commit` boundaries commit on "
+                       "their own); a failure after that keeps what was committed")
+                self.result.warnings.append(msg)
+                self.rep.warn(msg)
+        for i, p in enumerate(self.pending):
+            try:
+                if p.migration.no_transaction:
+                    self._commit()
+                    self._run_no_transaction(p)
+                else:
+                    self._run_transactional(p)
+            except _StatementError as e:
+                self._fail(p, i, e)
+        self._commit()
+
+    # -- units ------------------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.begin()
+
+    def _commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.commit()
+        for r in self.uncommitted:
+            r.status = APPLIED
+        self.uncommitted.clear()
+
+    def _run_transactional(self, p: _Pending) -> None:
+        m, r = p.migration, p.result
+        self.rep.start(r)
+        t0 = time.perf_counter()
+        p.committed_upto = p.state.resume_after
+        statements = m.statements
+        last_done = p.state.resume_after
+        boundaries = p.state.resume_after > 0 or any(s.commit_before for s in statements)
+        for st in statements:
+            if st.number <= p.state.resume_after:
+                continue
+            if st.commit_before and st.number - 1 > p.state.resume_after:
+                # `-- mizzle:commit`: make everything before it durable, with the progress that says so
+                self._begin()
+                self._server(lambda n=last_done: self.db.record_progress(m.when, m.hash, m.tag, n), p, None)
+                self._commit()
+                p.committed_upto = last_done
+            self._begin()
+            self._execute(p, st)
+            r.executed += 1
+            last_done = st.number
+        self._begin()
+        r.duration_ms = (time.perf_counter() - t0) * 1000
+        self._record(p, clear_progress=boundaries)
+        self.uncommitted.append(r)
+        if self.mode == "each":
+            self._commit()
+        self.rep.finish(r)
+
+    def _run_no_transaction(self, p: _Pending) -> None:
+        m, r = p.migration, p.result
+        self.rep.start(r)
+        t0 = time.perf_counter()
+        todo = [s for s in m.statements if s.number > p.state.resume_after]
+        if p.state.resume_after:
+            r.notes.append(f"resumed after statement {p.state.resume_after}")
+        for st in todo:
+            outside = self.db.must_run_outside_transaction(st.sql)
+            if outside:
+                note = self._server(lambda st=st: self.db.prepare_retry(st.sql), p, st)
+                if note:
+                    r.notes.append(note)
+                    self.rep.info(f"{m.tag}: {note}")
+            else:
+                # a statement that may run in a transaction commits atomically with its progress row
+                self.db.begin()
+                try:
+                    self._execute(p, st)
+                except _StatementError as e:
+                    self.db.rollback()
+                    if not e.error.refused_in_transaction:
+                        raise
+                    outside = True
+                else:
+                    self.db.record_progress(m.when, m.hash, m.tag, st.number)
+                    self.db.commit()
+            if outside:
+                self._execute(p, st)
+                self._server(lambda st=st: self.db.record_progress(m.when, m.hash, m.tag, st.number), p, st)
+            r.executed += 1
+        r.duration_ms = (time.perf_counter() - t0) * 1000
+        self.db.begin()
+        self._record(p, clear_progress=True)
+        self.uncommitted.append(r)
+        self._commit()
+        self.rep.finish(r)
+
+    def _record(self, p: _Pending, clear_progress: bool) -> None:
+        r = p.result
+        self._server(lambda: self.db.record_applied(AppliedRecord(
+            when=r.when, hash=r.hash, tag=r.tag, duration_ms=r.duration_ms or 0.0, statements=r.statements,
+            tool_version=f"mizzle {__version__}", clear_progress=clear_progress)), p, None)
+
+    def _execute(self, p: _Pending, st: Statement) -> None:
+        try:
+            self.db.execute(st.sql)
+        except ServerError as e:
+            raise _StatementError(st, e) from None
+
+    def _server(self, fn: Callable[[], Any], p: _Pending, st: Statement | None) -> Any:
+        try:
+            return fn()
+        except ServerError as e:
+            raise _StatementError(st, e, tracking=True) from None
+
+    # -- failure ----------------------------------------------------------------------------------------
+
+    def _fail(self, p: _Pending, index: int, e: _StatementError) -> None:
+        m, r = p.migration, p.result
+        self.db.rollback()
+        r.status = FAILED
+        for u in self.uncommitted:
+            u.status = ROLLED_BACK
+        self.uncommitted.clear()
+        for later in self.pending[index + 1:]:
+            later.result.status = NOT_RUN
+        err = e.error
+        n = len(m.statements)
+        if e.tracking:
+            where = f"{m.sql_path.name}: recording it in {self.db.tracking.display} failed"
+        else:
+            assert e.statement is not None
+            where = f"{m.sql_path.name} failed at statement {e.statement.number} of {n}"
+        message = f"{where}: {err}"
+        details: list[str] = []
+        if e.statement is not None:
+            details.append("statement:\n    " + _excerpt(e.statement.sql).replace("\n", "\n    "))
+        if err.detail:
+            details.append(f"detail: {err.detail}")
+        if err.hint:
+            details.append(f"hint (server): {err.hint}")
+        if err.refused_in_transaction and not m.no_transaction:
+            message += (f" — add `-- {_NO_TX}` as the first line of {m.sql_path.name} so its statements run "
+                        "outside a transaction, one by one, with progress recorded")
+        if err.already_exists:
+            details.append("hint: the database already has this object. Compare it with the migrations "
+                           "(`mizzle drift`); if the schema was created outside migrations, record them as applied "
+                           "(`mizzle baseline`); or regenerate the migration with `mizzle generate --idempotent`.")
+        if err.connection_lost:
+            details.append("the connection was lost; rerun `mizzle migrate` to resume from the last recorded "
+                           "boundary")
+        details.append(self._aftermath(p, e))
+        self.result.error = message
+        exc = StatementFailed(message, "\n".join(details))
+        exc.result = self.result  # type: ignore[attr-defined]
+        raise exc
+
+    def _aftermath(self, p: _Pending, e: _StatementError) -> str:
+        m = p.migration
+        done = [x.tag for x in self.result.migrations if x.status == APPLIED]
+        kept = f"{len(done)} migration(s) applied before it stay applied" if done else "nothing else was applied"
+        if m.no_transaction:
+            last = (e.statement.number - 1) if e.statement else p.result.statements
+            return (f"{m.tag} is marked no-transaction: statements 1–{last} stay applied and are recorded; "
+                    f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}.")
+        if p.committed_upto:
+            return (f"{m.tag}: statements 1–{p.committed_upto} (before its `-- mizzle:commit` boundary) stay "
+                    f"applied and are recorded; the rest was rolled back; {kept}. Fix the cause and rerun: it "
+                    f"resumes at statement {p.committed_upto + 1}.")
+        if self.mode == "all":
+            return ("--transaction all: the whole run was rolled back" +
+                    (f" except what committed before a boundary ({', '.join(done)})" if done else "") +
+                    ". Fix the cause and rerun.")
+        return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
+
+
+_NO_TX = "mizzle:no-transaction"
+
+
+class _StatementError(Exception):
+    def __init__(self, statement: Statement | None, error: ServerError, tracking: bool = False) -> None:
+        super().__init__(str(error))
+        self.statement = statement
+        self.error = error
+        self.tracking = tracking
+
+
+def _excerpt(sql: str, limit: int = 400) -> str:
+    return sql if len(sql) <= limit else sql[:limit] + " …"
+
+
+# -- status --------------------------------------------------------------------------------------------
+
+@dataclass
+class StatusResult:
+    url: str
+    states: list[MigrationState]
+    problems: list[str]
+    warnings: list[str]
+    tracking_exists: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "tracking_table_exists": self.tracking_exists, "problems": self.problems,
+                "warnings": self.warnings, "migrations": [s.to_json() for s in self.states]}
+
+
+def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
+           connect_timeout: float = 10) -> StatusResult:
+    """Every migration's state (applied / pending / modified / missing file / out of order / …). Read-only:
+    takes no lock and creates nothing."""
+    db: DatabaseURL = parse_url(url)
+    migrations, stray, present = load_folder(folder, db.dialect)
+    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+                           application_name="mizzle status")
+    try:
+        state = backend.read_state(create=False, with_audit=True)
+    finally:
+        backend.close()
+    rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
+    problems = list(rec.problems)
+    return StatusResult(url=db.masked, states=rec.states, problems=problems, warnings=rec.warnings,
+                        tracking_exists=state.tracking_exists)
+
+
+__all__ = ["MigrateResult", "MigrationResult", "Reporter", "SilentReporter", "StatusResult", "migrate", "status",
+           "MizzleError"]
