@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import pg_history
+import pytest
+from pgtools import apply_sql, schema_dump, temp_database
+
 from mizzle.config import load_config
 from mizzle.folder import MigrationFolder
 from mizzle.generate import export, generate
-from pgtools import apply_sql, schema_dump, temp_database
 
 pytestmark = pytest.mark.pg
 

@@ -100,7 +100,6 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     cons: list[Change] = []
     fks: list[Change] = []
     idx: list[Change] = []
-    late: list[Change] = []
     enum_rebuilds: list[Change] = []
 
     # -- schemas --------------------------------------------------------------------------------
@@ -137,9 +136,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
                     enum_values.append(AddEnumValue(e, v, before=nxt, after=after))
                     current.insert(current.index(nxt) if nxt else len(current), v)
             else:
-                usages = tuple(((t.schema, t.name), c) for t in new.tables for c in t.columns
-                               if c.type_schema == e.schema and c.base_type == e.name)
-                enum_rebuilds.append(RecreateEnum(prev, e, usages))
+                enum_rebuilds.append(RecreateEnum(prev, e))
     late_enums = [DropEnum(e) for e in old.enums if new.enum(e.schema, e.name) is None]
 
     # -- sequences ------------------------------------------------------------------------------
@@ -189,10 +186,16 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             prev = old.table(t.schema, t.name) or prev
         _diff_table(prev, t, columns, drops_fk, drops_idx, drops_con, cons, fks, idx, creates)
 
+    drop_tables = []
     for t in old.tables:
         if new.table(t.schema, t.name) is None:
             drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
-            late.append(DropTable(t))
+            drop_tables.append(DropTable(t))
+    drop_columns = [c for c in columns if isinstance(c, DropColumn)]
+    columns = [c for c in columns if not isinstance(c, DropColumn)]
+    # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
+    # the columns converted are those that use it before and after
+    enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]  # type: ignore[arg-type]
 
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))
@@ -200,9 +203,23 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
-    cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *creates, *columns, *enum_rebuilds,
-                  *cons, *fks, *idx, *late, *late_enums, *late_seqs, *late_schemas]
+    cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
+                  *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
     return cs
+
+
+def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Column], ...]:
+    """Columns using enum `e` in both models, as they end up (their new default is restored)."""
+    def uses(c: Column | None) -> bool:
+        return c is not None and c.type_schema == e.schema and c.base_type == e.name
+    out = []
+    for t in old.tables:
+        nt = new.table(t.schema, t.name)
+        for c in t.columns:
+            nc = nt.column(c.name) if nt is not None else None
+            if uses(c) and nc is not None and uses(nc):
+                out.append((t.key, nc))
+    return tuple(out)
 
 
 def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Change], drops_idx: list[Change],

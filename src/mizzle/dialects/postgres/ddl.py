@@ -227,8 +227,7 @@ def recreate_enum(c: ch.RecreateEnum) -> list[str]:
     out = []
     for table, col in c.usages:
         dims = "[]" * col.type.count("[]")
-        if col.default is not None:
-            out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} DROP DEFAULT")
+        out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} DROP DEFAULT")
         out.append(f"ALTER TABLE {qtable(table)} ALTER COLUMN {ident(col.name)} SET DATA TYPE text{dims}")
     out.append(f"DROP TYPE {qname(c.old.schema, c.old.name)}")
     out.append(f"CREATE TYPE {qname(e.schema, e.name)} AS ENUM({', '.join(quote_literal(v) for v in e.values)})")
