@@ -254,6 +254,13 @@ class MigrationFolder:
                 "Run `mizzle check --rebuild-snapshots` to regenerate it from the SQL.")
         return snap
 
+    def stray_files(self) -> list[Path]:
+        """Files in meta/ that are neither the journal, a snapshot, nor a `_`-prefixed tool file."""
+        if not self.meta.is_dir():
+            return []
+        return sorted(p for p in self.meta.iterdir()
+                      if not (p.name.startswith("_") or re.fullmatch(r"\d{4}_snapshot\.json", p.name)))
+
     def read_sidecar(self) -> dict[str, Any]:
         if not self.sidecar_path.exists():
             return {}

@@ -44,6 +44,11 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     from ..generate import generate, parse_rename_flags
 
     cfg = opts.load_config()
+    from ..folder import MigrationFolder
+
+    for stray in MigrationFolder(cfg.out_dir, cfg.dialect).stray_files():
+        opts.echo(f"warning: stray file {stray} in the migrations' meta/ folder (not used; `mizzle check` lists "
+                  "every problem)", err=True)
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
     result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
                       no_renames=no_renames, prompt=_terminal_prompt if interactive else None)

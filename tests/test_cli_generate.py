@@ -1,0 +1,204 @@
+"""The real `mizzle generate` / `export` commands: outputs, exit codes, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pg_history
+
+SIMPLE = '''
+import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text))
+'''
+
+
+def project(root: Path, files: dict[str, str], schema: str = '["app/*.py"]') -> Path:
+    (root / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = {schema}\nout = "migrations"\n')
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def test_generate_then_nothing_to_do(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "0000_init.sql" in r.stdout and "+ table users" in r.stdout
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes")
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0
+    assert len(list((tmp_path / "migrations").glob("*.sql"))) == 1
+
+
+def test_generate_check_exits_3_and_writes_nothing(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 3
+    assert "not yet in a migration" in r.first_error_line
+    assert "+ table users" in r.stderr
+    assert not (tmp_path / "migrations").exists()
+
+
+def test_generate_json(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    r = run_mizzle(["generate", "--json"], cwd=tmp_path)
+    data = json.loads(r.stdout)
+    assert data["written"] is True and data["tag"].startswith("0000_") and data["statements"] == 1
+    assert data["changes"] == ["+ table users (2 columns)"]
+
+
+def test_custom_migration(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    r = run_mizzle(["generate", "--custom", "--name", "backfill"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    text = (tmp_path / "migrations" / "0001_backfill.sql").read_text()
+    assert text.startswith("-- Custom SQL migration file")
+    snaps = [json.loads(p.read_text()) for p in sorted((tmp_path / "migrations/meta").glob("*_snapshot.json"))]
+    assert snaps[1]["prevId"] == snaps[0]["id"] and snaps[1]["tables"] == snaps[0]["tables"]
+    assert run_mizzle(["generate"], cwd=tmp_path).stdout.strip() == "No schema changes"
+
+
+def test_export_prints_ddl(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    r = run_mizzle(["export"], cwd=tmp_path)
+    assert r.code == 0
+    assert 'CREATE TABLE "public"."users"' in r.stdout
+    assert not (tmp_path / "migrations").exists()
+
+
+def test_import_error_names_file_and_exception(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE + "\nraise RuntimeError('boom at import')\n"})
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2
+    assert "app/schema.py" in r.first_error_line and "RuntimeError: boom at import" in r.first_error_line
+    assert "Traceback" not in r.stderr
+
+
+def test_syntax_error_in_schema(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": "def broken(:\n"})
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2 and "SyntaxError" in r.first_error_line and "schema.py" in r.first_error_line
+
+
+def test_duplicate_table_names_both_files(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/a.py": SIMPLE, "app/b.py": SIMPLE})
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2
+    line = r.first_error_line
+    assert "public.users is defined twice" in line and "app/a.py" in line and "app/b.py" in line
+
+
+def test_same_metadata_imported_by_two_modules_is_not_a_duplicate(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/base.py": SIMPLE,
+                       "app/more.py": "import sqlalchemy as sa\nfrom app.base import md, users\n"
+                                      "posts = sa.Table('posts', md, sa.Column('id', sa.Integer, primary_key=True))\n"})
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "+ table posts" in r.stdout and "+ table users" in r.stdout
+
+
+def test_sqlmodel_metadata_is_found(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/models.py": (
+        "from sqlmodel import Field, SQLModel\n"
+        "class Hero(SQLModel, table=True):\n"
+        "    id: int | None = Field(default=None, primary_key=True)\n"
+        "    name: str = Field(index=True)\n")})
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "+ table hero" in r.stdout and "+ index ix_hero_name" in r.stdout
+
+
+def test_no_schema_configured(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\n')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2 and "no schema configured" in r.first_error_line
+
+
+def test_schema_glob_matches_nothing(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {}, schema='["nowhere/*.py"]')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2 and "matched no files" in r.first_error_line
+
+
+def test_malformed_journal_names_the_file(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    (tmp_path / "migrations/meta/_journal.json").write_text('{"entries": [')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 3 and "_journal.json" in r.first_error_line and "malformed JSON" in r.first_error_line
+
+
+def test_malformed_snapshot_names_the_file(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    (tmp_path / "migrations/meta/0000_snapshot.json").write_text('{"tables": {"public.users": 7}}')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 3 and "malformed snapshot" in r.first_error_line
+
+
+def test_missing_latest_snapshot(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    (tmp_path / "migrations/meta/0000_snapshot.json").unlink()
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 3 and "0000_snapshot.json" in r.first_error_line and "--rebuild-snapshots" in r.stderr
+
+
+def test_stray_file_in_meta_is_a_warning(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    (tmp_path / "migrations/meta/notes.txt").write_text("hello")
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 0 and "warning: stray file" in r.stderr and "notes.txt" in r.stderr
+
+
+def test_ambiguous_rename_without_terminal_exits_2_with_flags(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    (tmp_path / "app/schema.py").write_text(SIMPLE.replace('"name"', '"full_name"').replace('"users"', '"people"'))
+    r = run_mizzle(["generate"], cwd=tmp_path, timeout=30)
+    assert r.code == 2
+    assert "ambiguous" in r.first_error_line
+    assert "--rename users=people" in r.stderr
+    assert len(list((tmp_path / "migrations").glob("*.sql"))) == 1
+    r = run_mizzle(["generate", "--rename", "users=people"], cwd=tmp_path)
+    # the table is resolved; its column pair is still ambiguous
+    assert r.code == 2 and "--rename people.name=people.full_name" in r.stderr
+    r = run_mizzle(["generate", "--rename", "users=people", "--rename", "people.name=people.full_name"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next(iter(sorted((tmp_path / "migrations").glob("0001_*.sql")))).read_text()
+    assert 'RENAME TO "people"' in sql and 'RENAME COLUMN "name" TO "full_name"' in sql and "DROP" not in sql
+    # --no-renames: every pair is a drop and an add
+    (tmp_path / "app/schema.py").write_text(SIMPLE.replace('"name"', '"nick"').replace('"users"', '"people"'))
+    r = run_mizzle(["generate", "--no-renames", "--json"], cwd=tmp_path)
+    assert r.code == 0 and "- column people.full_name" in json.loads(r.stdout)["changes"]
+
+
+def test_bad_rename_flag(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": SIMPLE})
+    r = run_mizzle(["generate", "--rename", "nonsense"], cwd=tmp_path)
+    assert r.code == 2 and "--rename expects OLD=NEW" in r.first_error_line
+
+
+def test_bad_config(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mizzle.toml").write_text('dialect = "oracle"\n')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2 and "dialect" in r.first_error_line and "oracle" in r.first_error_line
+    (tmp_path / "mizzle.toml").write_text('dialect = \n')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2 and "invalid TOML" in r.first_error_line
+
+
+def test_full_history_through_the_cli(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    project(tmp_path, {"app/schema.py": pg_history.step(1)})
+    assert run_mizzle(["generate", "--name", "s1"], cwd=tmp_path).code == 0
+    (tmp_path / "app/schema.py").write_text(pg_history.step(2))
+    r = run_mizzle(["generate", "--name", "s2"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "~ enum mood: + value 'meh' before 'sad'" in r.stdout
