@@ -29,6 +29,7 @@ from .tracking import (
     MigrationState,
     Reconciliation,
     TrackingTable,
+    prefix_hash,
     reconcile,
 )
 
@@ -298,7 +299,7 @@ class _Run:
             if st.commit_before and st.number - 1 > p.state.resume_after:
                 # `-- mizzle:commit`: make everything before it durable, with the progress that says so
                 self._begin()
-                self._server(lambda n=last_done: self.db.record_progress(m.when, m.hash, m.tag, n), p, None)
+                self._server(lambda n=last_done: self._progress(m, n), p, None)
                 self._commit()
                 p.committed_upto = last_done
             self._begin()
@@ -338,11 +339,11 @@ class _Run:
                         raise
                     outside = True
                 else:
-                    self.db.record_progress(m.when, m.hash, m.tag, st.number)
+                    self._progress(m, st.number)
                     self.db.commit()
             if outside:
                 self._execute(p, st)
-                self._server(lambda st=st: self.db.record_progress(m.when, m.hash, m.tag, st.number), p, st)
+                self._server(lambda st=st: self._progress(m, st.number), p, st)
             r.executed += 1
         r.duration_ms = (time.perf_counter() - t0) * 1000
         self.db.begin()
@@ -350,6 +351,9 @@ class _Run:
         self.uncommitted.append(r)
         self._commit()
         self.rep.finish(r)
+
+    def _progress(self, m: Migration, done: int) -> None:
+        self.db.record_progress(m.when, m.hash, m.tag, done, prefix_hash(m.statements, done))
 
     def _record(self, p: _Pending, clear_progress: bool) -> None:
         r = p.result

@@ -8,11 +8,12 @@ partly applied. No I/O here; dialects read the rows, the runner acts on the verd
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .folder import Migration
+from .folder import Migration, Statement
 
 AUDIT_TABLE = "__mizzle_audit"
 PROGRESS_TABLE = "__mizzle_progress"
@@ -61,12 +62,23 @@ class AuditEntry(NamedTuple):
 
 class Progress(NamedTuple):
     """A migration partly applied: statements 1..`statement` are committed (no-transaction files, and
-    `-- mizzle:commit` boundaries)."""
+    `-- mizzle:commit` boundaries). `prefix_hash` covers the text of those statements only, so the
+    statement that failed may be fixed before the rerun resumes."""
 
     created_at: int
-    hash: str
+    hash: str  # the whole file's, when the progress was recorded
     statement: int
     tag: str | None = None
+    prefix_hash: str | None = None
+
+
+def prefix_hash(statements: Sequence[Statement], count: int) -> str:
+    """Hash of the first `count` statements' SQL: what a resumed run must find unchanged."""
+    h = hashlib.sha256()
+    for st in statements[:count]:
+        h.update(st.sql.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
 
 
 @dataclass
@@ -146,7 +158,12 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
         by_when.setdefault(row.created_at, []).append(row)
 
     seen_when: dict[int, str] = {}
+    seen_tag: set[str] = set()
     for m in migrations:
+        if m.tag in seen_tag:
+            problems.append(f"{m.tag} appears twice in meta/_journal.json; the file would run twice. Fix the "
+                            "journal (run `mizzle check`)")
+        seen_tag.add(m.tag)
         if m.when in seen_when:
             problems.append(f"{m.tag} and {seen_when[m.when]} have the same journal `when` ({m.when}), which is a "
                             "migration's identity; fix meta/_journal.json (run `mizzle check`)")
@@ -201,13 +218,15 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
         else:
             prog = state.progress.get(m.when)
             if prog is not None:
-                if prog.hash != file_hash:
+                done_hash = prefix_hash(m.statements, prog.statement)
+                if (prog.prefix_hash or prog.hash) != (done_hash if prog.prefix_hash else file_hash):
                     st.state = MODIFIED
                     st.applied_hash = prog.hash
                     problems.append(
-                        f"{m.sql_path.name} was modified after its first {prog.statement} statement(s) were "
-                        f"applied: applied hash {prog.hash}, file hash {file_hash}; restore the applied version "
-                        f"(git log -p -- {m.sql_path.name}) so the run can resume after statement {prog.statement}")
+                        f"{m.sql_path.name}: its first {prog.statement} statement(s), already applied, were "
+                        f"modified since (applied hash {prog.prefix_hash or prog.hash}, file hash {done_hash}); "
+                        f"restore them (git log -p -- {m.sql_path.name}) so the run can resume after statement "
+                        f"{prog.statement}; later statements may change")
                 else:
                     st.state = PARTIAL
                     st.resume_after = prog.statement

@@ -129,9 +129,8 @@ class PostgresBackend:
             state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=r[2]) for r in self._query(
                 pgsql.SQL("SELECT id, hash, created_at FROM {} ORDER BY created_at, id").format(self._table))]
         if found[2]:
-            state.progress = {r[0]: Progress(created_at=r[0], hash=r[1], statement=r[2], tag=r[3]) for r in
-                              self._query(pgsql.SQL("SELECT created_at, hash, statement, tag FROM {}")
-                                          .format(self._progress))}
+            state.progress = {r[0]: Progress(*r) for r in self._query(pgsql.SQL(
+                "SELECT created_at, hash, statement, tag, prefix_hash FROM {}").format(self._progress))}
         if with_audit:
             state.audit = self._read_audit() if found[1] else {}
         return state
@@ -167,7 +166,7 @@ class PostgresBackend:
         if not has_progress:
             stmts.append(pgsql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (created_at bigint PRIMARY KEY, hash text NOT NULL, tag text, "
-                "statement integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
+                "statement integer NOT NULL, prefix_hash text, updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
         try:
             with self.conn.transaction():
                 for s in stmts:
@@ -194,11 +193,12 @@ class PostgresBackend:
                         "ms": round(record.duration_ms, 3), "n": record.statements, "ver": record.tool_version},
                     fetch=False)
 
-    def record_progress(self, when: int, hash: str, tag: str, statement: int) -> None:
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str) -> None:
         self._query(pgsql.SQL(
-            "INSERT INTO {} (created_at, hash, tag, statement) VALUES (%s, %s, %s, %s) ON CONFLICT (created_at) "
-            "DO UPDATE SET hash = excluded.hash, tag = excluded.tag, statement = excluded.statement, "
-            "updated_at = now()").format(self._progress), (when, hash, tag, statement), fetch=False)
+            "INSERT INTO {} (created_at, hash, tag, statement, prefix_hash) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
+            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, updated_at = now()"
+        ).format(self._progress), (when, hash, tag, statement, prefix_hash), fetch=False)
 
     # -- transactions and statements ------------------------------------------------------------------------
 

@@ -1,0 +1,44 @@
+"""`mizzle check`: the offline integrity check of the migrations folder."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import IntegrityError, UsageError
+from . import Options, common_options
+
+
+@click.command("check")
+@click.option("--fix", is_flag=True, help="Repair what is unambiguous (not available yet).")
+@click.option("--rebuild-snapshots", is_flag=True, help="Rebuild snapshots by replaying into a scratch database "
+              "(not available yet).")
+@click.option("--no-parse", is_flag=True, help="Skip parsing each SQL statement.")
+@common_options
+def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool) -> int:
+    """Check the integrity of the migrations folder, offline.
+
+    Journal ↔ SQL files ↔ snapshots, the id/prevId chain (two snapshots with one parent = a branch-merge
+    collision), duplicate idx/tag/when, malformed JSON, SQL that does not parse, stray files.
+    Exits 3 on errors; warnings alone exit 0.
+    """
+    if fix or rebuild_snapshots:
+        raise UsageError(f"`mizzle check {'--fix' if fix else '--rebuild-snapshots'}` is not available yet",
+                         "Run `mizzle check` to list the problems; `mizzle rebase` fixes branch-merge collisions.")
+    from ..integrity import check_folder
+
+    cfg = opts.load_config()
+    report = check_folder(cfg.out_dir, dialect=cfg.dialect if cfg.source else None, parse_sql=not no_parse)
+    if opts.json:
+        opts.emit_json(report.to_json())
+    if not report.ok:
+        # the summary line first (printed by the CLI's error handler), then every finding
+        errs = report.errors
+        raise IntegrityError(f"{len(errs)} problem(s) in {report.folder}: {errs[0].path}: {errs[0].message}"
+                             if len(errs) > 1 else f"{report.folder}: {errs[0].path}: {errs[0].message}",
+                             "\n".join(f"  {f}" for f in report.findings))
+    if not opts.json:
+        for f in report.warnings:
+            opts.echo(str(f), err=True)
+        opts.echo(f"ok: {report.migrations} migration(s) in {report.folder}"
+                  + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+    return 0

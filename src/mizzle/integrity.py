@@ -1,0 +1,298 @@
+"""The offline integrity check of a migrations folder (`mizzle check`): journal ↔ SQL files ↔ snapshots,
+the snapshots' id/prevId chain, duplicates, parse errors, stray files. Reads files only; no database."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .folder import BREAKPOINT, SIDECAR, MigrationFolder, directives, read_sql_text, split_statements
+
+ERROR = "error"
+WARNING = "warning"
+ROOT_ID = "00000000-0000-0000-0000-000000000000"
+KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent"}
+_SNAPSHOT_NAME = re.compile(r"^(\d{4})_snapshot\.json$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # error | warning
+    path: str  # relative to the folder
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.path}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    folder: Path
+    migrations: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "ok": self.ok, "migrations": self.migrations,
+                "errors": [f.__dict__ for f in self.errors], "warnings": [f.__dict__ for f in self.warnings]}
+
+
+def check_folder(folder: str | Path, dialect: str | None = None, parse_sql: bool = True) -> CheckReport:
+    """Every problem found in the folder, errors and warnings. Never raises for a problem in the folder."""
+    checker = _Checker(Path(folder), dialect, parse_sql)
+    checker.run()
+    return checker.report
+
+
+class _Checker:
+    def __init__(self, folder: Path, dialect: str | None, parse_sql: bool) -> None:
+        self.folder = folder
+        self.dialect = dialect
+        self.parse_sql = parse_sql
+        self.report = CheckReport(folder=folder)
+
+    def add(self, level: str, path: str | Path, message: str) -> None:
+        rel = os.path.relpath(path, self.folder) if isinstance(path, Path) else path
+        self.report.findings.append(Finding(level, str(rel), message))
+
+    def run(self) -> None:
+        if not self.folder.is_dir():
+            self.add(ERROR, ".", f"migrations folder {self.folder} does not exist")
+            return
+        mf = MigrationFolder(self.folder, dialect=self.dialect or "postgresql")
+        if mf.uses_folders:
+            self._check_folder_layout(mf)
+            return
+        journal = self._load_journal(mf)
+        if journal is None:
+            return
+        entries = journal.get("entries", [])
+        self.report.migrations = len(entries)
+        tags = self._check_entries(mf, journal, entries)
+        self._check_sql(mf, tags)
+        self._check_snapshots(mf, entries)
+        self._check_stray(mf, tags, len(entries))
+
+    # -- journal ---------------------------------------------------------------------------------------
+
+    def _load_journal(self, mf: MigrationFolder) -> dict[str, Any] | None:
+        jp = mf.journal_path
+        if not jp.exists():
+            sql = sorted(p.name for p in self.folder.glob("*.sql"))
+            if sql:
+                self.add(ERROR, jp, f"missing, but the folder has {len(sql)} SQL file(s) ({sql[0]}, …); restore "
+                                    "meta/_journal.json from version control")
+            return None
+        try:
+            data = json.loads(jp.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            self.add(ERROR, jp, f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg} (a merge conflict? "
+                                "resolve it, keeping every entry, then run `mizzle rebase` if two branches added "
+                                "migrations)")
+            return None
+        except (OSError, UnicodeDecodeError) as e:
+            self.add(ERROR, jp, f"cannot read: {e}")
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            self.add(ERROR, jp, "not a drizzle-kit journal (expected an object with an `entries` list)")
+            return None
+        jd = data.get("dialect")
+        if self.dialect and jd and _dialect(str(jd)) != self.dialect:
+            self.add(ERROR, jp, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
+        return data
+
+    def _check_entries(self, mf: MigrationFolder, journal: dict[str, Any], entries: list[Any]) -> list[str]:
+        jp = mf.journal_path
+        tags: list[str] = []
+        seen_tag: dict[str, int] = {}
+        seen_when: dict[int, str] = {}
+        seen_idx: dict[int, str] = {}
+        prev_when: int | None = None
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not all(k in e for k in ("idx", "when", "tag")):
+                self.add(ERROR, jp, f"entry {i} is malformed (needs idx, when, tag): {json.dumps(e)[:100]}")
+                continue
+            tag, when, idx = e["tag"], e["when"], e["idx"]
+            if not isinstance(tag, str) or not isinstance(when, int) or not isinstance(idx, int):
+                self.add(ERROR, jp, f"entry {i} has a wrong type (idx and when are integers, tag a string)")
+                continue
+            tags.append(tag)
+            if tag in seen_tag:
+                self.add(ERROR, jp, f"duplicate tag {tag!r} (entries {seen_tag[tag]} and {i})")
+            seen_tag.setdefault(tag, i)
+            if idx in seen_idx:
+                self.add(ERROR, jp, f"duplicate idx {idx} ({seen_idx[idx]} and {tag}); after a branch merge, "
+                                    "run `mizzle rebase`")
+            elif idx != i:
+                self.add(WARNING, jp, f"entry {i} ({tag}) has idx {idx}; expected {i}")
+            seen_idx.setdefault(idx, tag)
+            if when in seen_when:
+                self.add(ERROR, jp, f"duplicate `when` {when} ({seen_when[when]} and {tag}): `when` is a "
+                                    "migration's identity in the tracking table")
+            elif prev_when is not None and when < prev_when:
+                self.add(WARNING, jp, f"{tag}'s `when` ({when}) is older than the previous entry's; databases "
+                                      "that applied the later one see it as out of order (drizzle-orm skips it)")
+            seen_when.setdefault(when, tag)
+            prev_when = when if prev_when is None else max(prev_when, when)
+        return tags
+
+    # -- SQL -------------------------------------------------------------------------------------------
+
+    def _check_sql(self, mf: MigrationFolder, tags: list[str]) -> None:
+        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        for tag in tags:
+            p = self.folder / f"{tag}.sql"
+            if not p.is_file():
+                self.add(ERROR, p, f"listed in the journal ({tag}) but missing; restore it from version control")
+                continue
+            self._check_sql_text(p, read_sql_text(p), parse)
+
+    def _check_sql_text(self, p: Path, text: str, parse: Any) -> None:
+        if "\ufffd" in text:
+            self.add(WARNING, p, "not valid UTF-8 (replaced characters); drizzle-orm and mizzle hash it the same, "
+                                 "but the SQL may not be what was meant")
+        for name in directives(text):
+            if name not in KNOWN_DIRECTIVES:
+                self.add(WARNING, p, f"unknown directive `-- mizzle:{name}` (known: "
+                                     f"{', '.join(sorted(KNOWN_DIRECTIVES))})")
+        if "mizzle:no-transaction" in text:
+            first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+            if "mizzle:no-transaction" not in first:
+                self.add(ERROR, p, "`-- mizzle:no-transaction` must be the first line of the file to take effect")
+        statements = split_statements(text)
+        if not statements:
+            self.add(WARNING, p, "has no statements")
+        if parse is None:
+            return
+        for st in statements:
+            err = parse(st.sql)
+            if err:
+                self.add(ERROR, p, f"statement {st.number} does not parse: {err}")
+
+    # -- snapshots -------------------------------------------------------------------------------------
+
+    def _check_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> None:
+        snaps: list[tuple[int, str, dict[str, Any] | None]] = []
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict) or not isinstance(e.get("idx"), int):
+                continue
+            p = mf.snapshot_path(e["idx"])
+            if not p.exists():
+                self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing (generate diffs against the latest "
+                                   "snapshot; `mizzle check --rebuild-snapshots` can rebuild it from the SQL)")
+                snaps.append((i, str(p), None))
+                continue
+            try:
+                data = json.loads(p.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as ex:
+                self.add(ERROR, p, f"malformed JSON at line {ex.lineno} column {ex.colno}: {ex.msg}")
+                snaps.append((i, str(p), None))
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+                self.add(ERROR, p, "not a drizzle-kit snapshot (no `id`)")
+                snaps.append((i, str(p), None))
+                continue
+            snaps.append((i, str(p), data))
+        by_id: dict[str, str] = {}
+        children: dict[str, list[str]] = {}
+        prev_id = ROOT_ID
+        for _i, path, data in snaps:
+            name = os.path.relpath(path, self.folder)
+            if data is None:
+                prev_id = ""
+                continue
+            sid, parent = data["id"], data.get("prevId")
+            if sid in by_id:
+                self.add(ERROR, name, f"has the same id as {by_id[sid]} ({sid}); one was copied by hand")
+            by_id.setdefault(sid, name)
+            children.setdefault(str(parent), []).append(name)
+            if prev_id and parent != prev_id:
+                self.add(ERROR, name, f"prevId {parent} does not match the previous snapshot's id {prev_id} "
+                                      "(broken chain; `mizzle rebase` re-chains after a merge)")
+            prev_id = sid
+        for parent, kids in children.items():
+            if len(kids) > 1:
+                self.add(ERROR, kids[-1], f"branch-merge collision: {', '.join(kids)} have the same parent "
+                                          f"snapshot {parent}; two branches each generated a migration. Run "
+                                          "`mizzle rebase` to renumber the incoming one and re-chain")
+
+    # -- stray files -----------------------------------------------------------------------------------
+
+    def _check_stray(self, mf: MigrationFolder, tags: list[str], n_entries: int) -> None:
+        listed = {f"{t}.sql" for t in tags}
+        for name in sorted(os.listdir(self.folder)):
+            p = self.folder / name
+            if name == "meta" or name.startswith("."):
+                continue
+            if name.endswith(".sql") and name not in listed:
+                self.add(ERROR, p, "SQL file not in meta/_journal.json: it would never run (a journal merge lost "
+                                   "its entry? restore the entry, or move the file out)")
+            elif name not in listed:
+                self.add(WARNING, p, "stray file in the migrations folder")
+        if not mf.meta.is_dir():
+            return
+        for name in sorted(os.listdir(mf.meta)):
+            p = mf.meta / name
+            if name.startswith("_") or name.startswith("."):
+                if name not in ("_journal.json", SIDECAR) and not name.startswith("."):
+                    self.add(WARNING, p, "unknown file in meta/")
+                continue
+            m = _SNAPSHOT_NAME.match(name)
+            if m and int(m.group(1)) >= n_entries:
+                self.add(ERROR, p, "snapshot with no journal entry (a leftover of a dropped migration, or a "
+                                   "merge that lost the entry)")
+            elif not m:
+                self.add(WARNING, p, "stray file in meta/")
+
+    # -- newer layout ----------------------------------------------------------------------------------
+
+    def _check_folder_layout(self, mf: MigrationFolder) -> None:
+        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        dirs = sorted(p for p in self.folder.iterdir() if p.is_dir())
+        self.report.migrations = sum(1 for d in dirs if (d / "migration.sql").is_file())
+        for d in dirs:
+            sql = d / "migration.sql"
+            if not sql.is_file():
+                self.add(WARNING, d, "folder without migration.sql")
+                continue
+            self._check_sql_text(sql, read_sql_text(sql), parse)
+            if not (d / "snapshot.json").is_file():
+                self.add(ERROR, d / "snapshot.json", "snapshot missing")
+
+
+def _dialect(name: str) -> str:
+    return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(name, name)
+
+
+def _pg_parser() -> Any:
+    try:
+        import pglast
+    except ImportError:  # pragma: no cover - pglast is a dependency; degrade to no parsing
+        return None
+
+    def parse(sql: str) -> str | None:
+        try:
+            pglast.parse_sql(sql)
+        except pglast.parser.ParseError as e:
+            return str(e)
+        return None
+
+    return parse
+
+
+__all__ = ["BREAKPOINT", "CheckReport", "Finding", "check_folder"]
