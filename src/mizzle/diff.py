@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from .changes import (
     AddCheck,
@@ -100,7 +101,6 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     cons: list[Change] = []
     fks: list[Change] = []
     idx: list[Change] = []
-    enum_rebuilds: list[Change] = []
 
     # -- schemas --------------------------------------------------------------------------------
     dropped_s = [s for s in old.schemas if s not in new.schemas]
@@ -117,17 +117,18 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     for schema_name in sorted({e.schema for e in old.enums} | {e.schema for e in new.enums}):
         od = [e.name for e in old.enums if e.schema == schema_name and new.enum(schema_name, e.name) is None]
         ad = [e.name for e in new.enums if e.schema == schema_name and old.enum(schema_name, e.name) is None]
-        e_map = renames.resolve("enum", (schema_name,), od, ad, lambda n, s=schema_name: _spell_q(s, n))
+        e_map = renames.resolve("enum", (schema_name,), od, ad, partial(_spell_q, schema_name))
         for o, n in e_map.items():
             early.append(RenameEnum(schema_name, o, n))
             old = _rename_enum(old, schema_name, o, n)
+    enum_rebuilds: list[RecreateEnum] = []
     for e in new.enums:
-        prev = old.enum(e.schema, e.name)
-        if prev is None:
+        prev_e = old.enum(e.schema, e.name)
+        if prev_e is None:
             early.append(CreateEnum(e))
-        elif prev.values != e.values:
-            if _is_subsequence(prev.values, e.values):
-                current = list(prev.values)
+        elif prev_e.values != e.values:
+            if _is_subsequence(prev_e.values, e.values):
+                current = list(prev_e.values)
                 for i, v in enumerate(e.values):
                     if v in current:
                         continue
@@ -136,7 +137,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
                     enum_values.append(AddEnumValue(e, v, before=nxt, after=after))
                     current.insert(current.index(nxt) if nxt else len(current), v)
             else:
-                enum_rebuilds.append(RecreateEnum(prev, e))
+                enum_rebuilds.append(RecreateEnum(prev_e, e))
     late_enums = [DropEnum(e) for e in old.enums if new.enum(e.schema, e.name) is None]
 
     # -- sequences ------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     for schema_name in sorted({t.schema for t in old.tables} | {t.schema for t in new.tables}):
         od = [t.name for t in old.tables if t.schema == schema_name and new.table(schema_name, t.name) is None]
         ad = [t.name for t in new.tables if t.schema == schema_name and old.table(schema_name, t.name) is None]
-        t_map = renames.resolve("table", (schema_name,), od, ad, lambda n, s=schema_name: _spell_q(s, n))
+        t_map = renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name))
         for o, n in t_map.items():
             ot = old.table(schema_name, o)
             assert ot is not None
@@ -166,16 +167,17 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     early.extend(renamed_tables)
 
     for t in new.tables:
-        prev = old.table(t.schema, t.name)
-        if prev is None:
+        prev_t = old.table(t.schema, t.name)
+        if prev_t is None:
             creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
             fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
             idx.extend(CreateIndex(t.key, i) for i in t.indexes)
             continue
         # columns, with renames
+        prev = prev_t
         od = [c.name for c in prev.columns if t.column(c.name) is None]
         ad = [c.name for c in t.columns if prev.column(c.name) is None]
-        c_map = renames.resolve("column", t.key, od, ad, lambda n, tk=t.key: _spell_col(tk, n))
+        c_map = renames.resolve("column", t.key, od, ad, partial(_spell_col, t.key))
         for o, n in c_map.items():
             oc = prev.column(o)
             early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
@@ -195,7 +197,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     columns = [c for c in columns if not isinstance(c, DropColumn)]
     # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
     # the columns converted are those that use it before and after
-    enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]  # type: ignore[arg-type]
+    enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]
 
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))

@@ -122,7 +122,9 @@ class _PgConverter:
                 pk = PrimaryKey(pk_cols, pk_name(t.name, pk_cols))
             else:
                 pk = PrimaryKey(pk_cols, None)
-        fks, uniques, checks = [], [], []
+        fks: list[ForeignKey] = []
+        uniques: list[UniqueConstraint] = []
+        checks: list[CheckConstraint] = []
         for con in sorted(t.constraints, key=_constraint_sort_key):
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))

@@ -34,7 +34,7 @@ def expression_key(sql: str | None) -> str | None:
     try:
         stmts = parse_sql(f"SELECT {sql}")
         _Unqualify()(stmts)
-        out = RawStream()(stmts[0].stmt.targetList[0].val)
+        out = RawStream()(stmts[0].stmt.targetList[0].val)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - an expression pglast cannot read is compared as text
         return " ".join(sql.split()).lower()
     return str(out)
