@@ -79,9 +79,8 @@ class DatabaseURL(NamedTuple):
 def parse_url(url: str) -> DatabaseURL:
     """Parse a database URL; a malformed one is a usage error whose message never shows the password."""
     if not isinstance(url, str) or "://" not in url:
-        shown = url.split("@")[-1] if isinstance(url, str) else repr(url)
-        raise UsageError(f"malformed database URL {shown!r}: expected dialect://user@host:port/database "
-                         "(or sqlite:///path)",
+        # nothing of it is shown: without a scheme there is no telling which part is a password
+        raise UsageError("malformed database URL: expected dialect://user@host:port/database (or sqlite:///path)",
                          "Examples: postgresql://app@db.internal:5432/app, sqlite:///app.db")
     scheme, rest = url.split("://", 1)
     base = scheme.lower().split("+", 1)[0]

@@ -176,13 +176,16 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     backend = open_backend(db, tracking, connect_timeout=connect_timeout,
                            application_name="mizzle migrate" + (" --dry-run" if dry_run else ""))
     try:
-        if not dry_run:
-            result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
-                f"waiting for the migration lock on {db.where} ({who})"))
-            if result.lock_wait_s:
-                rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
-        state = backend.read_state(create=not dry_run, with_audit=False)
-        rec = _reconcile(backend, migrations, state, include_skipped, stray, present)
+        try:
+            if not dry_run:
+                result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
+                    f"waiting for the migration lock on {db.where} ({who})"))
+                if result.lock_wait_s:
+                    rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
+            state = backend.read_state(create=not dry_run, with_audit=False)
+            rec = _reconcile(backend, migrations, state, include_skipped, stray, present)
+        except ServerError as e:
+            raise _tracking_error(tracking, e) from None
         for w in rec.warnings:
             result.warnings.append(w)
             rep.warn(w)
@@ -206,11 +209,20 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         backend.close()
 
 
+def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
+    hint = ""
+    if e.permission_denied:
+        hint = (f"Grant the migrating role USAGE and CREATE on schema {tracking.schema} (mizzle keeps drizzle-orm's "
+                "tracking table and its own audit there), or choose another schema with [migrations] schema.")
+    return StatementFailed(f"cannot use the tracking table {tracking.display}: {e}", hint or None)
+
+
 def _reconcile(backend: RunnerBackend, migrations: Sequence[Migration], state: DatabaseState,
                include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation:
     rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
-    if state.audit is None and any(s.state == OUT_OF_ORDER for s in rec.states):
+    if state.audit is None and (rec.problems or any(s.state == OUT_OF_ORDER for s in rec.states)):
         # Older pending migrations: who wrote the newest row decides whether drizzle-orm skipped them.
+        # Problems: the audit names the tags of rows whose journal entry is gone.
         audited = backend.read_audit()
         state.audit = audited.audit
         state.audit_exists = audited.audit_exists
@@ -474,6 +486,8 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
                            application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)
+    except ServerError as e:
+        raise _tracking_error(backend.tracking, e) from None
     finally:
         backend.close()
     rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)

@@ -152,8 +152,6 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
         partial = getattr(e, "result", None)
         if opts.json and partial is not None:
             opts.emit_json(partial.to_json())
-        elif partial is not None and not opts.quiet:
-            _summary(opts, partial, failed=True)
         raise
     finally:
         rep.close()
@@ -164,7 +162,7 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
     return 0
 
 
-def _summary(opts: Options, result: Any, failed: bool = False) -> None:
+def _summary(opts: Options, result: Any) -> None:
     if result.dry_run:
         if result.nothing_to_do:
             opts.echo(f"nothing to do: {result.already_applied} applied, none pending ({result.url})")
@@ -178,10 +176,6 @@ def _summary(opts: Options, result: Any, failed: bool = False) -> None:
         opts.echo(f"nothing to do: {result.already_applied} migration(s) applied, none pending ({result.url})")
         return
     applied = result.applied
-    if failed:
-        others = [m for m in result.migrations if m.status not in ("applied", "failed")]
-        opts.echo(f"{len(applied)} applied, 1 failed, {len(others)} not applied ({result.url})", err=True)
-        return
     total = sum(m.duration_ms or 0 for m in applied)
     opts.echo(f"done: {len(applied)} migration(s) applied in {_ms(total)} ({result.url})")
 

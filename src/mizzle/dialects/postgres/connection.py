@@ -55,19 +55,13 @@ def connect_error(url: DatabaseURL, exc: BaseException) -> ConnectError:
 def _reason(raw: str) -> str:
     """The useful part of libpq's (often multi-line, multi-host) error text, on one line."""
     lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
-    best = ""
-    for ln in lines:
-        text = ln
-        if "FATAL:" in text:
-            text = text.split("FATAL:", 1)[1]
-        elif "failed:" in text:
-            text = text.rsplit("failed:", 1)[1]
-        text = text.strip()
-        if text:
-            best = text
-            if "FATAL" in ln:
-                break
-    best = best or (lines[0] if lines else "connection failed")
+    fatal = [ln.split("FATAL:", 1)[1].strip() for ln in lines if "FATAL:" in ln]
+    if fatal:
+        best = fatal[0]
+    elif lines:
+        best = lines[0].rsplit("failed:", 1)[-1].strip() or lines[0]
+    else:
+        best = "connection failed"
     if "Connection refused" in best:
         best = "connection refused"
     return best.rstrip(".")
