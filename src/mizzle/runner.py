@@ -336,10 +336,14 @@ class _Run:
         for st in todo:
             outside = self.db.must_run_outside_transaction(st.sql)
             if outside:
-                note = self._server(lambda st=st: self.db.prepare_retry(st.sql), p, st)
+                done, note = self._server(lambda st=st: self.db.prepare_outside(
+                    st.sql, interrupted=p.state.interrupted == st.number), p, st)
                 if note:
                     r.notes.append(note)
                     self.rep.info(f"{m.tag}: {note}")
+                if done:
+                    self._server(lambda st=st: self._progress(m, st.number), p, st)
+                    continue
             else:
                 # a statement that may run in a transaction commits atomically with its progress row
                 self.db.begin()
@@ -354,7 +358,14 @@ class _Run:
                     self._progress(m, st.number)
                     self.db.commit()
             if outside:
-                self._execute(p, st)
+                # no transaction can make the statement and its record atomic: mark it started, so a rerun
+                # after a crash knows to check what it left behind
+                self._server(lambda st=st: self._progress(m, st.number - 1, running=st.number), p, st)
+                try:
+                    self._execute(p, st)
+                except _StatementError:
+                    self._server(lambda st=st: self._progress(m, st.number - 1), p, st)
+                    raise
                 self._server(lambda st=st: self._progress(m, st.number), p, st)
             r.executed += 1
         r.duration_ms = (time.perf_counter() - t0) * 1000
@@ -364,8 +375,8 @@ class _Run:
         self._commit()
         self.rep.finish(r)
 
-    def _progress(self, m: Migration, done: int) -> None:
-        self.db.record_progress(m.when, m.hash, m.tag, done, prefix_hash(m.statements, done))
+    def _progress(self, m: Migration, done: int, running: int | None = None) -> None:
+        self.db.record_progress(m.when, m.hash, m.tag, done, prefix_hash(m.statements, done), running)
 
     def _record(self, p: _Pending, clear_progress: bool) -> None:
         r = p.result

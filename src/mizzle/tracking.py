@@ -70,6 +70,9 @@ class Progress(NamedTuple):
     statement: int
     tag: str | None = None
     prefix_hash: str | None = None
+    # a statement run outside any transaction that had started but not been recorded as done: the run
+    # was interrupted during it (or right after it), so the rerun must check what it left behind
+    running: int | None = None
 
 
 def prefix_hash(statements: Sequence[Statement], count: int) -> str:
@@ -118,6 +121,7 @@ class MigrationState:
     applied_at: Any = None
     migration: Migration | None = None
     resume_after: int = 0  # statements already committed (progress)
+    interrupted: int | None = None  # statement a killed run was executing outside a transaction
     note: str = ""
 
     @property
@@ -230,7 +234,9 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
                 else:
                     st.state = PARTIAL
                     st.resume_after = prog.statement
-                    st.note = f"statements 1–{prog.statement} applied; resumes at {prog.statement + 1}"
+                    st.interrupted = prog.running
+                    st.note = (f"statements 1–{prog.statement} applied; " if prog.statement else "") + \
+                        f"resumes at {prog.statement + 1}"
             elif newest_when is not None and m.when < newest_when:
                 if newest_by_drizzle:
                     st.state = SKIPPED

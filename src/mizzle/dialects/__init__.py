@@ -87,13 +87,15 @@ class RunnerBackend(Protocol):
 
     def must_run_outside_transaction(self, sql: str) -> bool: ...
 
-    def prepare_retry(self, sql: str) -> str | None:
-        """Before re-running a statement of a no-transaction file that may have been interrupted: undo what
-        an interrupted run leaves behind (e.g. an INVALID index). Returns a note for the log, or None."""
+    def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
+        """Before running a statement outside any transaction. Undo what an interrupted attempt leaves
+        behind (e.g. an INVALID index), and with `interrupted` (a killed run had started exactly this
+        statement) tell whether that attempt in fact completed: (done, note for the log)."""
 
     def record_applied(self, record: AppliedRecord) -> None: ...
 
-    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str) -> None: ...
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
+                        running: int | None = None) -> None: ...
 
     def close(self) -> None: ...
 

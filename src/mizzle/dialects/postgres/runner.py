@@ -130,7 +130,7 @@ class PostgresBackend:
                 pgsql.SQL("SELECT id, hash, created_at FROM {} ORDER BY created_at, id").format(self._table))]
         if found[2]:
             state.progress = {r[0]: Progress(*r) for r in self._query(pgsql.SQL(
-                "SELECT created_at, hash, statement, tag, prefix_hash FROM {}").format(self._progress))}
+                "SELECT created_at, hash, statement, tag, prefix_hash, running FROM {}").format(self._progress))}
         if with_audit:
             state.audit = self._read_audit() if found[1] else {}
         return state
@@ -166,7 +166,8 @@ class PostgresBackend:
         if not has_progress:
             stmts.append(pgsql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (created_at bigint PRIMARY KEY, hash text NOT NULL, tag text, "
-                "statement integer NOT NULL, prefix_hash text, updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
+                "statement integer NOT NULL, prefix_hash text, running integer, "
+                "updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
         try:
             with self.conn.transaction():
                 for s in stmts:
@@ -193,12 +194,14 @@ class PostgresBackend:
                         "ms": round(record.duration_ms, 3), "n": record.statements, "ver": record.tool_version},
                     fetch=False)
 
-    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str) -> None:
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
+                        running: int | None = None) -> None:
         self._query(pgsql.SQL(
-            "INSERT INTO {} (created_at, hash, tag, statement, prefix_hash) VALUES (%s, %s, %s, %s, %s) "
+            "INSERT INTO {} (created_at, hash, tag, statement, prefix_hash, running) VALUES (%s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
-            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, updated_at = now()"
-        ).format(self._progress), (when, hash, tag, statement, prefix_hash), fetch=False)
+            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, running = excluded.running, "
+            "updated_at = now()"
+        ).format(self._progress), (when, hash, tag, statement, prefix_hash, running), fetch=False)
 
     # -- transactions and statements ------------------------------------------------------------------------
 
@@ -245,20 +248,26 @@ class PostgresBackend:
     def must_run_outside_transaction(self, sql: str) -> bool:
         return bool(_OUTSIDE_TX.search(_strip_comments(sql)))
 
-    def prepare_retry(self, sql: str) -> str | None:
+    def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
         m = _CREATE_INDEX_CONCURRENTLY.match(_strip_comments(sql))
         if not m:
-            return None
+            return False, None
         name = _unquote_ident(m["name"])
         rows = self._query(
-            "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE NOT i.indisvalid AND c.relname = %s "
+            "SELECT c.oid::regclass::text, i.indisvalid, i.indrelid = to_regclass(%s) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = %s "
             "AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass(%s))",
-            (name, m["table"]))
+            (m["table"], name, m["table"]))
         if not rows:
-            return None
-        self._query(pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(pgsql.SQL(rows[0][0])), fetch=False)
-        return f"dropped INVALID index {rows[0][0]} left by an interrupted CREATE INDEX CONCURRENTLY; retrying"
+            return False, None
+        index, valid, same_table = rows[0]
+        if valid and interrupted and same_table:
+            # the killed run's CREATE INDEX CONCURRENTLY finished; only its progress record was lost
+            return True, f"index {index} was completed by the interrupted run; recorded as done"
+        if valid:
+            return False, None  # a real conflict: let the statement fail with the server's message
+        self._query(pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(pgsql.SQL(index)), fetch=False)
+        return False, f"dropped INVALID index {index} left by an interrupted CREATE INDEX CONCURRENTLY; retrying"
 
     def close(self) -> None:
         try:
