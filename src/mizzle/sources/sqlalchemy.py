@@ -238,6 +238,8 @@ class _PgConverter:
                 else:
                     break
                 e = e.element
+            if isinstance(e, sa.sql.elements._textual_label_reference) and e.element in t.c:
+                e = e.element  # sa.desc("col") names a column, as drizzle's t.col.desc() does
             if isinstance(e, str):
                 e = t.c[e]
             if isinstance(e, sa.Column):
