@@ -1,0 +1,79 @@
+// mizzle interop pair, step 1: the initial schema. Equivalent SQLAlchemy: schema.py next to this file.
+// Spellings follow drizzle-kit's where it compares text (defaults, check/where/index expressions).
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, jsonb,
+  numeric, pgEnum, pgSchema, pgTable, primaryKey, real, serial, smallint, text, timestamp, unique,
+  uniqueIndex, uuid, varchar,
+} from 'drizzle-orm/pg-core';
+
+export const billing = pgSchema('billing');
+
+export const status = pgEnum('status', ['active', 'inactive']);
+export const currency = billing.enum('currency', ['usd', 'eur']);
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  email: varchar('email', { length: 255 }).notNull().unique(),
+  name: text('name').notNull().default('anon'),
+  country: char('country', { length: 2 }).default('US'),
+  age: smallint('age'),
+  isActive: boolean('is_active').notNull().default(true),
+  status: status('status').notNull().default('active'),
+  score: real('score').default(1.5),
+  rating: doublePrecision('rating'),
+  balance: numeric('balance', { precision: 12, scale: 2 }).default('0.00'),
+  loginCount: integer('login_count').notNull().default(0),
+  bigNumber: bigint('big_number', { mode: 'number' }).default(42),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at').default(sql`now()`),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  seenAt: timestamp('seen_at', { precision: 6, mode: 'string' }),
+  birthday: date('birthday'),
+  profile: jsonb('profile').default(sql`'{}'::jsonb`),
+  externalId: uuid('external_id').notNull().defaultRandom(),
+  tags: text('tags').array().notNull().default(sql`'{}'`),
+  legacy: text('legacy'),
+}, (t) => [
+  uniqueIndex('users_email_lower_idx').on(sql`lower("email")`),
+  index('users_active_name_idx').on(t.name).where(sql`${t.isActive} = true`),
+  index('users_created_idx').on(t.createdAt.desc().nullsFirst()),
+  index('users_tags_gin_idx').using('gin', t.tags),
+  index('users_name_pattern_idx').on(t.name.op('text_pattern_ops')),
+  check('users_age_check', sql`${t.age} >= 0`),
+]);
+
+export const orgs = pgTable('orgs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  slug: varchar('slug', { length: 64 }).notNull(),
+  name: text('name').notNull(),
+  ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null', onUpdate: 'cascade' }),
+  region: char('region', { length: 2 }),
+  code: smallint('code'),
+}, (t) => [
+  unique('orgs_slug_unique').on(t.slug),
+  unique('orgs_region_code_unique').on(t.region, t.code).nullsNotDistinct(),
+  check('orgs_code_check', sql`code > 0`),
+]);
+
+export const memberships = pgTable('memberships', {
+  userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  orgId: bigint('org_id', { mode: 'number' }).references(() => orgs.id, { onDelete: 'cascade' }),
+  role: text('role').default('member'),
+  joinedAt: timestamp('joined_at', { withTimezone: true }).defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.userId, t.orgId] }),
+]);
+
+export const invoices = billing.table('invoices', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'restrict' }),
+  orgId: bigint('org_id', { mode: 'number' }),
+  currency: currency('currency').notNull().default('usd'),
+  amount: numeric('amount', { precision: 12, scale: 2 }).notNull(),
+  issuedOn: date('issued_on').default(sql`CURRENT_DATE`),
+}, (t) => [
+  index().on(t.userId, t.issuedOn),
+  foreignKey({ columns: [t.userId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] })
+    .onDelete('cascade').onUpdate('no action'),
+]);

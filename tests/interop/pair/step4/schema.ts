@@ -1,0 +1,100 @@
+// mizzle interop pair, step 4: change defaults (users.score 1.5 -> 2.5, users.status 'active' -> 'pending'),
+// drop an index (users_name_pattern_idx), add a partial unique index (billing.invoices), drop a column
+// (memberships.joined_at), add a table with a uuid primary key and a column-level nulls-not-distinct unique.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, jsonb,
+  numeric, pgEnum, pgSchema, pgTable, primaryKey, real, serial, smallint, text, timestamp, unique,
+  uniqueIndex, uuid, varchar,
+} from 'drizzle-orm/pg-core';
+
+export const billing = pgSchema('billing');
+
+export const status = pgEnum('status', ['active', 'pending', 'inactive', 'banned']);
+export const currency = billing.enum('currency', ['usd', 'eur', 'gbp']);
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  email: varchar('email', { length: 255 }).notNull().unique(),
+  name: text('name').notNull(),
+  country: char('country', { length: 2 }).default('US'),
+  age: smallint('age'),
+  isActive: boolean('is_active').notNull().default(true),
+  status: status('status').notNull().default('pending'),
+  score: real('score').default(2.5),
+  rating: doublePrecision('rating').default(0),
+  balance: numeric('balance', { precision: 12, scale: 2 }).default('0.00'),
+  loginCount: bigint('login_count', { mode: 'number' }).notNull().default(0),
+  bigNumber: bigint('big_number', { mode: 'number' }).default(42),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at').default(sql`now()`),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  seenAt: timestamp('seen_at', { precision: 6, mode: 'string' }),
+  birthday: date('birthday').notNull(),
+  profile: jsonb('profile').default(sql`'{}'::jsonb`),
+  externalId: uuid('external_id').notNull().defaultRandom(),
+  tags: text('tags').array().notNull().default(sql`'{}'`),
+  bio: text('bio'),
+}, (t) => [
+  uniqueIndex('users_email_lower_idx').on(sql`lower("email")`),
+  index('users_active_name_idx').on(t.name).where(sql`${t.isActive} = true`),
+  index('users_created_idx').on(t.createdAt.desc().nullsFirst()),
+  index('users_tags_gin_idx').using('gin', t.tags),
+  check('users_age_check', sql`${t.age} >= 0`),
+]);
+
+export const orgs = pgTable('orgs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  slug: varchar('slug', { length: 128 }).notNull(),
+  name: text('name'),
+  ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null', onUpdate: 'cascade' }),
+  region: char('region', { length: 2 }),
+  code: smallint('code'),
+  currency: currency('currency').default('eur'),
+  lastInvoiceId: integer('last_invoice_id').references((): any => invoices.id, { onDelete: 'set null' }),
+}, (t) => [
+  index().on(t.name.desc()),
+  unique('orgs_slug_unique').on(t.slug),
+  unique('orgs_region_code_unique').on(t.region, t.code).nullsNotDistinct(),
+  check('orgs_code_check', sql`code > 0`),
+]);
+
+export const memberships = pgTable('memberships', {
+  userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  orgId: bigint('org_id', { mode: 'number' }).references(() => orgs.id, { onDelete: 'cascade' }),
+  role: text('role').notNull().default('member'),
+}, (t) => [
+  primaryKey({ columns: [t.userId, t.orgId] }),
+]);
+
+export const invoices = billing.table('invoices', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'restrict' }),
+  orgId: bigint('org_id', { mode: 'number' }),
+  currency: currency('currency').notNull().default('usd'),
+  amount: numeric('amount', { precision: 12, scale: 2 }).notNull(),
+  issuedOn: date('issued_on').default(sql`CURRENT_DATE`),
+}, (t) => [
+  index().on(t.userId, t.issuedOn),
+  uniqueIndex('invoices_org_positive_idx').on(t.orgId).where(sql`${t.amount} > 0`),
+  foreignKey({ columns: [t.userId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] })
+    .onDelete('cascade').onUpdate('no action'),
+]);
+
+export const payments = billing.table('payments', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity({ startWith: 100 }),
+  invoiceId: integer('invoice_id').notNull().references(() => invoices.id, { onDelete: 'cascade' }),
+  paidAt: timestamp('paid_at', { withTimezone: true }).notNull().defaultNow(),
+  amount: numeric('amount', { precision: 12, scale: 2 }).notNull(),
+  note: varchar('note', { length: 200 }),
+}, (t) => [
+  unique().on(t.invoiceId, t.paidAt),
+  check('payments_amount_check', sql`${t.amount} > 0`),
+]);
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  key: text('key').notNull().unique('api_keys_key_key', { nulls: 'not distinct' }),
+  createdAt: timestamp('created_at', { precision: 3, mode: 'string' }).default(sql`now()`),
+});
