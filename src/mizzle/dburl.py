@@ -132,7 +132,8 @@ def _masked_raw(scheme: str, rest: str) -> str:
 
 
 def _clean(msg: str) -> str:
-    return msg.replace("Port could not be cast to integer value as", "port is not a number:")
+    return (msg.replace("Port could not be cast to integer value as", "port is not a number:")
+               .replace("Port out of range", "port out of range"))
 
 
 def mask_url(url: str) -> str:
