@@ -79,6 +79,7 @@ def is_numeric(type_: str) -> bool:
 
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+_NEXTVAL_REGCLASS = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$", re.I)
 
 
 def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
@@ -110,6 +111,8 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
     if e is None:
         return None
     e = _strip_own_cast(e, type_, True)
+    # the server stores nextval('s'::regclass); SQLAlchemy's Sequence.next_value() compiles nextval('s')
+    e = _NEXTVAL_REGCLASS.sub(r"nextval('\1')", e)
     m = re.fullmatch(r"'(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)'", e)
     if m and is_numeric(type_):
         e = m.group(1)
