@@ -1,0 +1,400 @@
+"""A live PostgreSQL database → the schema model, in a fixed number of pg_catalog queries (sent in one
+pipeline, so one round trip whatever the number of tables).
+
+The server's spellings are mapped back to the canonical ones the other sources produce: an integer column
+defaulting to `nextval` of the sequence it owns is `serial`; identity columns carry their sequence's
+options; `'x'::text` defaults lose the cast to their own type; a single-column primary key named
+`<table>_pkey` is unnamed; indexes that back a primary key or unique constraint are not indexes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+from ...naming import MAX_IDENTIFIER_BYTES
+from .types import _strip_own_cast, canonical_default, canonical_type
+
+SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+
+_FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+_SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+_NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to introspect. `schemas` empty: every user schema except `exclude_schemas`. `tables`: glob
+    patterns (drizzle-kit's tablesFilter: `*`, `?`, a leading `!` excludes), matched against `name` and
+    `schema.name`. `exclude_tables` are (schema, name) pairs never reported (the tracking tables)."""
+
+    schemas: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    exclude_schemas: tuple[str, ...] = ()
+    exclude_tables: tuple[tuple[str, str], ...] = ()
+
+    def wants_table(self, schema: str, name: str) -> bool:
+        if (schema, name) in self.exclude_tables:
+            return False
+        if not self.tables:
+            return True
+        include = [p for p in self.tables if not p.startswith("!")]
+        exclude = [p[1:] for p in self.tables if p.startswith("!")]
+        names = (name, f"{schema}.{name}")
+        if include and not any(fnmatch.fnmatchcase(n, p) for p in include for n in names):
+            return False
+        return not any(fnmatch.fnmatchcase(n, p) for p in exclude for n in names)
+
+
+# -- the queries -------------------------------------------------------------------------------------
+# Each takes the namespace oids as %(ns)s. Their number is fixed: tables grow rows, never queries.
+
+_Q_NAMESPACES = """
+SELECT n.oid, n.nspname FROM pg_namespace n
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%%'
+  AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid
+                  AND d.deptype = 'e')
+ORDER BY n.nspname
+"""
+
+_Q_COLUMNS = """
+SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
+       a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated, a.attndims,
+       format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory,
+       et.typname, et.typtype, etn.nspname, format_type(t.typelem, a.atttypmod),
+       pg_get_expr(ad.adbin, ad.adrelid), col_description(c.oid, a.attnum)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relnamespace = ANY(%(ns)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.deptype = 'e')
+ORDER BY c.oid, a.attnum
+"""
+
+_Q_CONSTRAINTS = """
+SELECT con.conrelid, con.contype, con.conname,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       rn.nspname, rc.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+       con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END,
+       {nnd}
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
+WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c')
+  AND con.conislocal
+ORDER BY con.conrelid, con.conname
+"""
+
+_Q_INDEXES = """
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
+       ARRAY(SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.o::int, true)
+             FROM generate_series(1, i.indnatts) WITH ORDINALITY k(n, o) ORDER BY k.o),
+       ARRAY(SELECT k.n FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL
+                         WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname
+                         ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
+             JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+             ORDER BY k.o),
+       pg_get_expr(i.indpred, i.indrelid, true), ic.reloptions
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_am am ON am.oid = ic.relam
+WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
+                  AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname
+"""
+
+_Q_ENUMS = """
+SELECT n.nspname, t.typname, ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid
+                                   ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND t.typnamespace = ANY(%(ns)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid
+                  AND d.deptype = 'e')
+ORDER BY n.nspname, t.typname
+"""
+
+_Q_SEQUENCES = """
+SELECT n.nspname, c.relname, s.seqincrement::text, s.seqstart::text, s.seqmin::text, s.seqmax::text,
+       s.seqcache::text, s.seqcycle, d.deptype, d.refobjid, a.attname
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE c.relnamespace = ANY(%(ns)s) OR d.refobjid IS NOT NULL
+ORDER BY n.nspname, c.relname
+"""
+
+
+@dataclass
+class _SeqRow:
+    schema: str
+    name: str
+    increment: str
+    start: str
+    min_value: str
+    max_value: str
+    cache: str
+    cycle: bool
+    owner_kind: str | None  # 'a' (OWNED BY, serial) | 'i' (identity) | None
+    owner_table: int | None
+    owner_column: str | None
+
+
+@dataclass
+class _TableRows:
+    schema: str
+    name: str
+    comment: str | None
+    columns: list[tuple[Any, ...]] = field(default_factory=list)
+    constraints: list[tuple[Any, ...]] = field(default_factory=list)
+    indexes: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def introspect(conn: Any, scope: Scope | None = None) -> Schema:
+    """The model of the database `conn` is connected to (a psycopg 3 connection), within `scope`."""
+    scope = scope or Scope()
+    namespaces = [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall()
+                  if (name in scope.schemas if scope.schemas else name not in scope.exclude_schemas)]
+    ns_oids = [oid for oid, _ in namespaces]
+    version = conn.info.server_version
+    nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
+    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES]
+    params = {"ns": ns_oids}
+    results: list[list[tuple[Any, ...]]] = []
+    with conn.pipeline():
+        cursors = [conn.execute(q, params) for q in queries]
+    results = [cur.fetchall() for cur in cursors]
+    columns, constraints, indexes, enums, sequences = results
+    return _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+
+
+def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],
+           constraint_rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]],
+           enum_rows: list[tuple[Any, ...]], sequence_rows: list[tuple[Any, ...]], scope: Scope) -> Schema:
+    tables: dict[int, _TableRows] = {}
+    for row in column_rows:
+        oid = row[0]
+        t = tables.get(oid)
+        if t is None:
+            t = tables[oid] = _TableRows(row[1], row[2], row[3])
+        t.columns.append(row)
+    tables = {oid: t for oid, t in tables.items() if scope.wants_table(t.schema, t.name)}
+    for row in constraint_rows:
+        if row[0] in tables:
+            tables[row[0]].constraints.append(row)
+    for row in index_rows:
+        if row[0] in tables:
+            tables[row[0]].indexes.append(row)
+
+    seqs = [_SeqRow(*r) for r in sequence_rows]
+    owned: dict[tuple[int, str], _SeqRow] = {}
+    for s in seqs:
+        if s.owner_table is not None and s.owner_column is not None:
+            owned[(s.owner_table, s.owner_column)] = s
+    managed = {name for _, name in namespaces}
+    serial_seqs: set[tuple[str, str]] = set()
+    model_tables = []
+    for oid, t in tables.items():
+        table, used = _table(oid, t, owned)
+        serial_seqs |= used
+        model_tables.append(table)
+    sequences = [Sequence(name=s.name, schema=s.schema, increment=s.increment, start=s.start,
+                          min_value=s.min_value, max_value=s.max_value, cache=s.cache, cycle=bool(s.cycle))
+                 for s in seqs
+                 if s.schema in managed and s.owner_kind != "i" and (s.schema, s.name) not in serial_seqs]
+    enums = [Enum(name, tuple(values), schema) for schema, name, values in enum_rows]
+    schemas = [name for name in managed if name != DEFAULT_SCHEMA]
+    return make_schema("postgresql", tables=model_tables, enums=enums, sequences=_unique(sequences),
+                       schemas=schemas)
+
+
+def _unique(seqs: Iterable[Sequence]) -> list[Sequence]:
+    return list({s.key: s for s in seqs}.values())
+
+
+def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tuple[Table, set[tuple[str, str]]]:
+    serial_seqs: set[tuple[str, str]] = set()
+    columns = []
+    for row in t.columns:
+        col, seq = _column(oid, t, row, owned)
+        columns.append(col)
+        if seq is not None:
+            serial_seqs.add(seq)
+    pk = None
+    fks, uniques, checks = [], [], []
+    for (_, kind, name, cols, ref_schema, ref_table, ref_cols, on_delete, on_update, deferrable, deferred,
+         definition, nulls_not_distinct) in t.constraints:
+        cols = tuple(cols)
+        if kind == "p":
+            implicit = len(cols) == 1 and name == default_constraint_name(t.name, "pkey")
+            pk = PrimaryKey(cols, None if implicit else name)
+        elif kind == "f":
+            fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
+                                  ref_schema=ref_schema, on_delete=_FK_ACTIONS[on_delete],
+                                  on_update=_FK_ACTIONS[on_update],
+                                  deferrable=("deferred" if deferred else "immediate") if deferrable else None))
+        elif kind == "u":
+            uniques.append(UniqueConstraint(name, cols, bool(nulls_not_distinct)))
+        elif kind == "c":
+            checks.append(CheckConstraint(name, check_expression(definition)))
+    indexes = [_index(row) for row in t.indexes]
+    return Table(name=t.name, schema=t.schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
+                 uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes),
+                 comment=t.comment), serial_seqs
+
+
+def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
+            owned: dict[tuple[int, str], _SeqRow]) -> tuple[Column, tuple[str, str] | None]:
+    (_, _, _, _, _, name, not_null, identity_kind, generated_kind, ndims, formatted, typtype, category,
+     elem_name, elem_typtype, elem_schema, elem_formatted, default_sql, comment) = row
+    is_array = category == "A"
+    type_schema = None
+    if elem_typtype == "e":
+        type_ = elem_name + "[]" * max(ndims or 0, 1) if is_array else elem_name
+        type_schema = elem_schema
+    elif is_array:
+        type_ = canonical_type(elem_formatted) + "[]" * max(ndims or 0, 1)
+    else:
+        type_ = canonical_type(formatted)
+    is_enum = type_schema is not None
+    default = generated = identity = None
+    serial_seq = None
+    if generated_kind:
+        generated = default_sql
+    elif identity_kind:
+        seq = owned.get((oid, name))
+        identity = Identity(kind="always" if identity_kind == "a" else "byDefault",
+                            sequence_name=seq.name if seq else None,
+                            increment=seq.increment if seq else None, start=seq.start if seq else None,
+                            min_value=seq.min_value if seq else None, max_value=seq.max_value if seq else None,
+                            cache=seq.cache if seq else None, cycle=bool(seq.cycle) if seq else False)
+    elif default_sql is not None:
+        seq = owned.get((oid, name))
+        m = _NEXTVAL.match(default_sql)
+        if (m and seq is not None and seq.owner_kind == "a" and type_ in _SERIALS
+                and _names_sequence(m.group("seq"), seq) and seq.name == serial_sequence_name(t.name, name)):
+            type_ = _SERIALS[type_]
+            serial_seq = (seq.schema, seq.name)
+        else:
+            default = canonical_default(_strip_own_cast(default_sql, type_, is_enum), type_, is_enum)
+    return Column(name=name, type=type_, not_null=bool(not_null), default=default, type_schema=type_schema,
+                  identity=identity, generated=generated, comment=comment), serial_seq
+
+
+def _names_sequence(ref: str, seq: _SeqRow) -> bool:
+    """Does the regclass text in nextval('…') name `seq`? The server qualifies it only when the schema is
+    not on the search_path."""
+    ref = ref.replace("''", "'")
+    parts = [p.strip('"') for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', ref)]
+    if len(parts) == 2:
+        return (parts[0], parts[1]) == (seq.schema, seq.name)
+    return bool(parts) and parts[-1] == seq.name
+
+
+def _index(row: tuple[Any, ...]) -> Index:
+    (_, name, unique, method, nkey, attnums, defs, options, opclasses, where, reloptions) = row
+    cols = []
+    for k in range(nkey):
+        option = options[k] or 0
+        asc = not option & 1
+        nulls = "first" if option & 2 else "last"
+        if attnums[k] == 0:
+            cols.append(IndexColumn(defs[k], True, asc, nulls, opclasses[k]))
+        else:
+            cols.append(IndexColumn(_unquote(defs[k]), False, asc, nulls, opclasses[k]))
+    include = tuple(_unquote(d) for d in defs[nkey:])
+    with_ = tuple(sorted(tuple(o.split("=", 1)) for o in (reloptions or ())))  # type: ignore[misc]
+    return Index(name=name, columns=tuple(cols), unique=bool(unique), method=method, where=where, with_=with_,
+                 include=include)
+
+
+def _unquote(ident: str) -> str:
+    if ident.startswith('"') and ident.endswith('"'):
+        return ident[1:-1].replace('""', '"')
+    return ident
+
+
+def check_expression(definition: str) -> str:
+    """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`."""
+    m = re.fullmatch(r"CHECK\s*\((?P<e>.*)\)(?P<tail>(\s+NO INHERIT|\s+NOT VALID)*)", definition.strip(), re.S)
+    e = m.group("e") if m else definition
+    while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
+        e = e[1:-1]
+    return e
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    quote = False
+    for ch in s:
+        if ch == "'":
+            quote = not quote
+        elif not quote:
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def default_constraint_name(table: str, label: str, column: str | None = None) -> str:
+    """The name PostgreSQL picks for an implicit object (makeObjectName): `<table>[_<column>]_<label>`,
+    with the name parts shortened (the longer first) so the whole fits 63 bytes."""
+    n1, n2 = table.encode(), (column.encode() if column is not None else None)
+    overhead = len(label.encode()) + 1 + (1 if n2 is not None else 0)
+    avail = MAX_IDENTIFIER_BYTES - overhead
+    l1, l2 = len(n1), len(n2) if n2 is not None else 0
+    while l1 + l2 > avail:
+        if l1 > l2:
+            l1 -= 1
+        else:
+            l2 -= 1
+    out = n1[:l1].decode(errors="ignore")
+    if n2 is not None:
+        out += "_" + n2[:l2].decode(errors="ignore")
+    return f"{out}_{label}"
+
+
+def serial_sequence_name(table: str, column: str) -> str:
+    return default_constraint_name(table, "seq", column)
+
+
+__all__ = ["Scope", "introspect", "default_constraint_name", "serial_sequence_name", "check_expression"]
