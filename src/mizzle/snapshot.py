@@ -7,6 +7,7 @@ import json
 import uuid
 from typing import Any
 
+from .dialects.postgres.types import canonical_type
 from .errors import IntegrityError
 from .model import (
     DEFAULT_SCHEMA,
@@ -107,7 +108,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                                 cache=_s(ident.get("cache")), cycle=bool(ident.get("cycle", False)))
         gen = c.get("generated")
         columns.append(Column(
-            name=c["name"], type=c["type"], not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=_default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment")))
     side_fks = side.get("foreignKeys", {})

@@ -42,14 +42,16 @@ def canonical_type(spelling: str) -> str:
 
 
 def _canonical_scalar(t: str) -> str:
-    # timestamp(3) with time zone → timestamp (3) with time zone
-    m = re.fullmatch(r"(timestamp|time)\s*(?:\((\d+)\))?\s*(with time zone|without time zone)?", t)
+    # drizzle-orm's getSQLType(): `timestamp (3)`, `timestamp (3) with time zone` (with a space: the default
+    # mode "date"; mode "string" writes `timestamp(3)`, read as the same type), but `time(2) with time zone`
+    m = re.fullmatch(r"(timestamp|time)(tz)?\s*(?:\(\s*(\d+)\s*\))?\s*(with time zone|without time zone)?", t)
     if m:
-        base, prec, tz = m.groups()
-        # drizzle-kit's own quirk: `timestamp(3)` but `timestamp (3) with time zone`
-        if tz == "with time zone":
-            return base + (f" ({prec})" if prec is not None else "") + " with time zone"
-        return base + (f"({prec})" if prec is not None else "")
+        base, tz_alias, prec, tz = m.groups()
+        if tz_alias:
+            tz = "with time zone"
+        if prec is not None:
+            base += f" ({prec})" if base == "timestamp" else f"({prec})"
+        return base + (" with time zone" if tz == "with time zone" else "")
     if t in ("timestamptz", "timetz"):
         return _ALIASES[t]
     m = re.fullmatch(r"(numeric|decimal)\s*(?:\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\))?", t)
