@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -58,6 +59,13 @@ def _default_to_json(value: str | None, type_: str) -> Any:
                 return float(value)
             except ValueError:
                 return value
+    if base == "numeric" and not type_.endswith("]"):
+        # numeric({mode: 'number'}).default(1.25) is a JSON number in drizzle-kit; a quoted '9.99' stays text.
+        # Only where the number survives JSON unchanged (drizzle-kit compares the values as written).
+        if re.fullmatch(r"-?\d+", value) and abs(int(value)) <= 2**53:
+            return int(value)
+        if re.fullmatch(r"-?\d+\.\d+", value) and repr(float(value)) == value:
+            return float(value)
     return value
 
 

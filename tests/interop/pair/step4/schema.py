@@ -94,5 +94,9 @@ api_keys = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"), nullable=False),
     sa.Column("key", sa.Text, nullable=False),
     sa.Column("created_at", pg.TIMESTAMP(precision=3), server_default=sa.text("now()")),
+    sa.Column("expires_at", pg.TIMESTAMP(precision=3)),
+    sa.Column("last_used_at", pg.TIMESTAMP(timezone=True, precision=6)),
+    sa.Column("quiet_from", pg.TIME(timezone=True, precision=2)),
+    sa.Column("quota", sa.Numeric, server_default=sa.text("1.25")),
     sa.UniqueConstraint("key", name="api_keys_key_key", postgresql_nulls_not_distinct=True),
 )

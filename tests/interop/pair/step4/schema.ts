@@ -1,10 +1,12 @@
 // mizzle interop pair, step 4: change defaults (users.score 1.5 -> 2.5, users.status 'active' -> 'pending'),
 // drop an index (users_name_pattern_idx), add a partial unique index (billing.invoices), drop a column
-// (memberships.joined_at), add a table with a uuid primary key and a column-level nulls-not-distinct unique.
+// (memberships.joined_at), add a table with a uuid primary key, a column-level nulls-not-distinct unique,
+// timestamps in both drizzle modes (`timestamp (3)` vs `timestamp(6) with time zone`), time with tz and a
+// numeric number default.
 import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, jsonb,
-  numeric, pgEnum, pgSchema, pgTable, primaryKey, real, serial, smallint, text, timestamp, unique,
+  numeric, pgEnum, pgSchema, pgTable, primaryKey, real, serial, smallint, text, time, timestamp, unique,
   uniqueIndex, uuid, varchar,
 } from 'drizzle-orm/pg-core';
 
@@ -97,4 +99,8 @@ export const apiKeys = pgTable('api_keys', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade', onUpdate: 'cascade' }),
   key: text('key').notNull().unique('api_keys_key_key', { nulls: 'not distinct' }),
   createdAt: timestamp('created_at', { precision: 3, mode: 'string' }).default(sql`now()`),
+  expiresAt: timestamp('expires_at', { precision: 3 }),
+  lastUsedAt: timestamp('last_used_at', { precision: 6, withTimezone: true, mode: 'string' }),
+  quietFrom: time('quiet_from', { precision: 2, withTimezone: true }),
+  quota: numeric('quota', { mode: 'number' }).default(1.25),
 });
