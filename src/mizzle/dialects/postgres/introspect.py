@@ -298,7 +298,7 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
     default = generated = identity = None
     serial_seq = None
     if generated_kind:
-        generated = default_sql
+        generated = strip_parentheses(default_sql)
     elif identity_kind:
         seq = owned.get((oid, name))
         identity = Identity(kind="always" if identity_kind == "a" else "byDefault",
@@ -355,9 +355,14 @@ def _unquote(ident: str) -> str:
 def check_expression(definition: str) -> str:
     """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`."""
     m = re.fullmatch(r"CHECK\s*\((?P<e>.*)\)(?P<tail>(\s+NO INHERIT|\s+NOT VALID)*)", definition.strip(), re.S)
-    e = m.group("e") if m else definition
+    return strip_parentheses(m.group("e") if m else definition)
+
+
+def strip_parentheses(e: str) -> str:
+    """`((a > 0))` → `a > 0`: the parentheses the server wraps around a whole expression."""
+    e = e.strip()
     while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
-        e = e[1:-1]
+        e = e[1:-1].strip()
     return e
 
 
