@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "Apply pending migrations, once each, under a lock."),
     "status": ("migrate", "Show every migration: applied, pending, modified, missing, out of order."),
     "check": ("check", "Check the integrity of the migrations folder, offline."),
+    "drift": ("drift", "Compare the live database with the snapshot of its last applied migration."),
+    "revert": ("revert", "Write a new migration that undoes a migration."),
 }
 
 

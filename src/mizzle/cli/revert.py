@@ -1,0 +1,39 @@
+"""`mizzle revert TAG`."""
+
+from __future__ import annotations
+
+import click
+
+from . import Options, common_options
+
+
+@click.command("revert", epilog="""\b
+Examples:
+  mizzle revert 0007_add_status        # writes 0008_revert_add_status.sql
+  mizzle revert 0007 --name undo_status""")
+@click.argument("tag")
+@click.option("--name", help="Name part of the new migration's tag (default: revert_<name of TAG>).")
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW", help="Declare a rename, as for generate.")
+@click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
+@common_options
+def revert_command(opts: Options, tag: str, name: str | None, renames: tuple[str, ...], no_renames: bool) -> int:
+    """Write a new forward migration that undoes TAG (computed from the snapshots before and after it).
+
+    The schema code still describes TAG's change: until you revert the code too, `mizzle generate --check`
+    reports it."""
+    from ..generate import parse_rename_flags
+    from ..revert import revert
+
+    cfg = opts.load_config()
+    result, warnings = revert(cfg, tag, renames=parse_rename_flags(renames), no_renames=no_renames, name=name)
+    for w in warnings:
+        opts.echo(f"warning: {w}", err=True)
+    if opts.json:
+        opts.emit_json({**result.to_json(), "warnings": warnings})
+        return 0
+    opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
+    for line in result.changes:
+        opts.echo(f"  {line}")
+    opts.echo("Next: review and apply it; then revert the schema code too, or `mizzle generate` will re-create "
+              "the change.")
+    return 0

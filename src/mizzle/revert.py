@@ -1,0 +1,92 @@
+"""`revert TAG`: a new forward migration undoing TAG, computed from the snapshots before and after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import Config
+from .diff import Renames, diff
+from .errors import IntegrityError, UsageError
+from .folder import Migration, MigrationFolder
+from .generate import GenerateResult, previous_schema
+from .model import Schema, make_schema
+from .plan import plan, render_file
+from .snapshot import schema_from_snapshot, snapshot_from_schema
+
+
+def find_migration(migrations: list[Migration], tag: str) -> Migration:
+    """By exact tag, by index (`3` or `0003`), or by a unique prefix of the tag."""
+    exact = [m for m in migrations if m.tag == tag]
+    if exact:
+        return exact[0]
+    if tag.isdigit():
+        by_idx = [m for m in migrations if m.entry.idx == int(tag)]
+        if by_idx:
+            return by_idx[0]
+    prefixed = [m for m in migrations if m.tag.startswith(tag)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise UsageError(f"{tag!r} matches several migrations: {', '.join(m.tag for m in prefixed)}")
+    raise UsageError(f"no migration tagged {tag!r} in the journal")
+
+
+def _spell(dotted: str) -> str:
+    parts = [p.strip('"') for p in dotted.split('"."')]
+    return ".".join(parts[1:] if parts[0] == "public" else parts)
+
+
+def _inverse_renames(snapshot: dict[str, Any]) -> dict[str, str]:
+    """The renames TAG recorded in its snapshot's _meta, inverted (new spelling → old spelling)."""
+    meta = snapshot.get("_meta") or {}
+    out = {}
+    for section in ("schemas", "tables", "columns"):
+        for old, new in (meta.get(section) or {}).items():
+            out[_spell(new)] = _spell(old)
+    return out
+
+
+def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_renames: bool = False,
+           name: str | None = None) -> tuple[GenerateResult, list[str]]:
+    """Write a migration undoing `tag` (which must be the latest). Returns the result and the data-loss
+    warnings (changes that drop data)."""
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    migrations = folder.migrations()
+    if not migrations:
+        raise UsageError(f"the migrations folder {folder.path} is empty: nothing to revert")
+    target = find_migration(migrations, tag)
+    if target is not migrations[-1]:
+        raise UsageError(
+            f"{target.tag} is not the latest migration ({migrations[-1].tag}); revert the later ones first",
+            "Reverting an older migration under later ones is not supported yet.")
+    after_snap = folder.read_snapshot(target)
+    if after_snap is None:
+        raise IntegrityError(f"{target.snapshot_path}: snapshot of {target.tag} is missing",
+                             "Run `mizzle check --rebuild-snapshots` to regenerate it.")
+    side = folder.read_sidecar()
+    after = schema_from_snapshot(after_snap, side, source=str(target.snapshot_path))
+    idx = migrations.index(target)
+    before: Schema = make_schema(config.dialect)
+    if idx > 0:
+        snap = folder.read_snapshot(migrations[idx - 1])
+        if snap is None:
+            raise IntegrityError(f"{migrations[idx - 1].snapshot_path}: snapshot of {migrations[idx - 1].tag} is missing",
+                                 "Run `mizzle check --rebuild-snapshots` to regenerate it.")
+        before = schema_from_snapshot(snap, side, source=str(migrations[idx - 1].snapshot_path))
+    explicit = {**_inverse_renames(after_snap), **(renames or {})}
+    changeset = diff(after, before, Renames(explicit=explicit, none=no_renames))
+    result = GenerateResult(changes=[c.describe() for c in changeset])
+    if not changeset:
+        raise UsageError(f"{target.tag} changed nothing in the schema (a custom migration?): write its undo by "
+                         "hand with `mizzle generate --custom`")
+    statements = plan(changeset.changes, config.dialect)
+    result.statements = [s.sql for s in statements]
+    result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
+    _, prev_id = previous_schema(folder, config.dialect)
+    meta = {"columns": {}, "schemas": {}, "tables": {}}
+    snap, side_entry = snapshot_from_schema(before, prev_id=prev_id, renames=meta)
+    m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
+                             prefix=config.prefix, sidecar_entry=side_entry)
+    result.tag, result.sql_path = m.tag, m.sql_path
+    warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
+    return result, warnings
