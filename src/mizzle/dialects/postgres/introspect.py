@@ -65,6 +65,18 @@ class Scope:
         return not any(fnmatch.fnmatchcase(n, p) for p in exclude for n in names)
 
 
+    def wants_schema(self, schema: str) -> bool:
+        return schema in self.schemas if self.schemas else schema not in self.exclude_schemas
+
+    def restrict(self, model: Schema) -> Schema:
+        """`model` (e.g. a snapshot's) cut down to this scope, so it compares with an introspected one."""
+        return make_schema(model.dialect,
+                           [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
+                           [e for e in model.enums if self.wants_schema(e.schema)],
+                           [q for q in model.sequences if self.wants_schema(q.schema)],
+                           [x for x in model.schemas if self.wants_schema(x)], model.extras)
+
+
 # -- the queries -------------------------------------------------------------------------------------
 # Each takes the namespace oids as %(ns)s. Their number is fixed: tables grow rows, never queries.
 
@@ -192,7 +204,7 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     """The model of the database `conn` is connected to (a psycopg 3 connection), within `scope`."""
     scope = scope or Scope()
     namespaces = [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall()
-                  if (name in scope.schemas if scope.schemas else name not in scope.exclude_schemas)]
+                  if scope.wants_schema(name)]
     ns_oids = [oid for oid, _ in namespaces]
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"

@@ -1,0 +1,35 @@
+"""`mizzle drift`: the live database vs the snapshot of its last applied migration."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import IntegrityError
+from . import Options, common_options
+
+
+@click.command("drift")
+@click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
+              help="Seconds to wait for the server.")
+@common_options
+def drift_command(opts: Options, connect_timeout: float) -> int:
+    """Compare the live database with the snapshot of its last applied migration.
+
+    Lists what was added (+), removed (-) or changed (~) outside migrations. Exits 3 if anything differs.
+    """
+    from ..drift import drift_for_config
+
+    cfg = opts.load_config()
+    result = drift_for_config(cfg, opts.resolve_url(cfg), connect_timeout=connect_timeout)
+    for w in result.warnings:
+        opts.echo(f"warning: {w}", err=True)
+    if opts.json:
+        opts.emit_json(result.to_json())
+    against = f"the snapshot of {result.migration}" if result.migration else "an empty schema (nothing applied)"
+    if result.drifted:
+        raise IntegrityError(
+            f"drift: {result.url} differs from {against} in {len(result.changes)} place(s)",
+            "\n".join(f"  {c}" for c in result.changes) + "\nEither write a migration that makes these changes "
+            "(`mizzle generate` after updating the schema code), or undo them on the database.")
+    opts.echo(f"no drift: {result.url} matches {against}")
+    return 0

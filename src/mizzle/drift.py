@@ -1,0 +1,98 @@
+"""`drift`: what a live database holds that its migrations do not say — the database introspected and compared
+with the snapshot of the last migration its tracking table records as applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .dburl import parse_url
+from .diff import Renames, diff
+from .errors import IntegrityError, UsageError
+from .folder import Migration, MigrationFolder
+from .model import Schema, make_schema
+from .snapshot import schema_from_snapshot
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .dialects.postgres.introspect import Scope
+
+
+@dataclass
+class DriftResult:
+    url: str  # masked
+    migration: str | None  # tag of the last applied migration (None: nothing applied)
+    changes: list[str] = field(default_factory=list)  # live database relative to that snapshot
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "migration": self.migration, "drift": self.drifted, "changes": self.changes,
+                "warnings": self.warnings}
+
+
+def last_applied(migrations: list[Migration], applied_whens: set[int]) -> Migration | None:
+    """The last migration, in journal order, that the tracking rows record as applied."""
+    applied = [m for m in migrations if m.when in applied_whens]
+    return applied[-1] if applied else None
+
+
+def snapshot_model(folder: MigrationFolder, migration: Migration | None, dialect: str) -> Schema:
+    """The model of `migration`'s snapshot (the empty schema before the first migration)."""
+    if migration is None:
+        return make_schema(dialect)
+    snap = folder.read_snapshot(migration)
+    if snap is None:
+        raise IntegrityError(f"{migration.snapshot_path}: the snapshot of {migration.tag} is missing",
+                             "Run `mizzle check --rebuild-snapshots` to regenerate it by replaying the migrations.")
+    return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migration.snapshot_path))
+
+
+def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: str = "__drizzle_migrations",
+          tracking_schema: str = "drizzle", connect_timeout: float = 10) -> DriftResult:
+    """Compare the database at `url` with the snapshot of its last applied migration of `folder`.
+
+    Read-only: takes no lock and creates nothing. Raises ConnectError (exit 5) when the database cannot be
+    reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
+    from .dialects import open_backend
+    from .dialects.postgres.introspect import introspect
+    from .introspect import scope_for
+    from .runner import load_folder
+    from .tracking import TrackingTable
+
+    db = parse_url(url)
+    if db.dialect != "postgresql":
+        raise UsageError(f"`drift` on {db.dialect} is not available yet (PostgreSQL is)")
+    migrations, _, _ = load_folder(folder, db.dialect)
+    scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
+    backend = open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
+                           application_name="mizzle drift")
+    try:
+        state = backend.read_state(create=False, with_audit=False)
+        live = introspect(backend.conn, scope)  # type: ignore[attr-defined]
+    finally:
+        backend.close()
+    result = DriftResult(url=db.masked, migration=None)
+    applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
+    unknown = applied_whens - {m.when for m in migrations}
+    if unknown:
+        result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "
+                               f"(created_at {', '.join(str(w) for w in sorted(unknown))}); is this the right folder?")
+    last = last_applied(migrations, applied_whens)
+    if not state.tracking_exists:
+        result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
+    result.migration = last.tag if last else None
+    expected = scope.restrict(snapshot_model(MigrationFolder(folder, db.dialect), last, db.dialect))
+    result.changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
+    return result
+
+
+def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> DriftResult:
+    from .introspect import scope_for
+
+    return drift(url=url, folder=config.out_dir, scope=scope_for(config), table=config.table,
+                 tracking_schema=config.tracking_schema, connect_timeout=connect_timeout)
