@@ -24,7 +24,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("migrate", "Show every migration: applied, pending, modified, missing, out of order."),
     "check": ("check", "Check the integrity of the migrations folder, offline."),
     "drift": ("drift", "Compare the live database with the snapshot of its last applied migration."),
-    "drift": ("drift", "Compare the live database with the snapshot of its last applied migration."),
     "revert": ("revert", "Write a new migration that undoes a migration."),
 }
 
