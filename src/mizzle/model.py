@@ -39,6 +39,9 @@ class Column:
     identity: Identity | None = None
     generated: str | None = None  # STORED generated column expression
     comment: str | None = None
+    # drizzle-kit's snapshot `notNull` for a member of a composite primary key: whether the schema declares it
+    # NOT NULL itself (the key makes it NOT NULL either way, so this is a snapshot spelling, not a change)
+    declared_not_null: bool = field(default=False, compare=False)
 
     @property
     def base_type(self) -> str:

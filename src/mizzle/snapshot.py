@@ -118,7 +118,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         columns.append(Column(
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=_default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
-            generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment")))
+            generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
+            declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=f.get("schemaTo") or DEFAULT_SCHEMA,
@@ -212,7 +213,8 @@ def _table_to_json(t: Table) -> dict[str, Any]:
             d["typeSchema"] = c.type_schema
         d["primaryKey"] = c.name == single_pk
         # drizzle-kit writes composite-key members as notNull: false unless declared otherwise
-        d["notNull"] = c.not_null and not (composite and c.name in composite.columns and not c.is_serial)
+        d["notNull"] = c.not_null and (c.declared_not_null or c.is_serial
+                                       or not (composite and c.name in composite.columns))
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:
