@@ -88,3 +88,20 @@ payments = sa.Table(
     sa.CheckConstraint('"billing"."payments"."amount" > 0', name="payments_amount_check"),
     schema="billing",
 )
+
+line_seq = sa.Sequence("line_seq", schema="billing", start=10, increment=5, minvalue=10, maxvalue=100000, cache=2,
+                       metadata=md)
+
+invoice_lines = sa.Table(
+    "invoice_lines", md,
+    sa.Column("invoice_id", sa.Integer, sa.ForeignKey("billing.invoices.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("line_no", sa.SmallInteger, nullable=False),
+    sa.Column("skus", pg.ARRAY(sa.String(32))),
+    sa.Column("qty", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("total", sa.Integer, sa.Computed("qty * 100")),
+    sa.Column("parent_line", sa.SmallInteger),
+    sa.PrimaryKeyConstraint("invoice_id", "line_no", name="invoice_lines_pk"),
+    sa.ForeignKeyConstraint(["invoice_id", "parent_line"], ["billing.invoice_lines.invoice_id", "billing.invoice_lines.line_no"],
+                            name="invoice_lines_parent_fk", ondelete="CASCADE", onupdate="RESTRICT"),
+    schema="billing",
+)

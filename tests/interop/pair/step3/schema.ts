@@ -1,7 +1,8 @@
 // mizzle interop pair, step 3: drop default (users.name), set not null (users.birthday, memberships.role),
 // drop not null (orgs.name), drop column (users.legacy), change type (orgs.slug varchar(64) -> varchar(128)),
 // add enum value in a pgSchema (billing.currency 'gbp'), add composite unique + check (billing.payments),
-// add a column with a FK from public to billing (orgs.last_invoice_id).
+// add a column with a FK from public to billing (orgs.last_invoice_id), add a sequence and a table with a
+// named composite PK over NOT NULL columns, a self-referencing composite FK, a generated column, varchar(32)[].
 import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, jsonb,
@@ -92,4 +93,19 @@ export const payments = billing.table('payments', {
 }, (t) => [
   unique().on(t.invoiceId, t.paidAt),
   check('payments_amount_check', sql`${t.amount} > 0`),
+]);
+
+export const lineSeq = billing.sequence('line_seq', { startWith: 10, increment: 5, minValue: 10, maxValue: 100000, cache: 2 });
+
+export const invoiceLines = billing.table('invoice_lines', {
+  invoiceId: integer('invoice_id').notNull().references(() => invoices.id, { onDelete: 'cascade' }),
+  lineNo: smallint('line_no').notNull(),
+  skus: varchar('skus', { length: 32 }).array(),
+  qty: integer('qty').notNull().default(1),
+  total: integer('total').generatedAlwaysAs(sql`qty * 100`),
+  parentLine: smallint('parent_line'),
+}, (t) => [
+  primaryKey({ name: 'invoice_lines_pk', columns: [t.invoiceId, t.lineNo] }),
+  foreignKey({ name: 'invoice_lines_parent_fk', columns: [t.invoiceId, t.parentLine], foreignColumns: [t.invoiceId, t.lineNo] })
+    .onDelete('cascade').onUpdate('restrict'),
 ]);

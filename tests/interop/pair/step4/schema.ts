@@ -104,3 +104,18 @@ export const apiKeys = pgTable('api_keys', {
   quietFrom: time('quiet_from', { precision: 2, withTimezone: true }),
   quota: numeric('quota', { mode: 'number' }).default(1.25),
 });
+
+export const lineSeq = billing.sequence('line_seq', { startWith: 10, increment: 5, minValue: 10, maxValue: 100000, cache: 2 });
+
+export const invoiceLines = billing.table('invoice_lines', {
+  invoiceId: integer('invoice_id').notNull().references(() => invoices.id, { onDelete: 'cascade' }),
+  lineNo: smallint('line_no').notNull(),
+  skus: varchar('skus', { length: 32 }).array(),
+  qty: integer('qty').notNull().default(1),
+  total: integer('total').generatedAlwaysAs(sql`qty * 100`),
+  parentLine: smallint('parent_line'),
+}, (t) => [
+  primaryKey({ name: 'invoice_lines_pk', columns: [t.invoiceId, t.lineNo] }),
+  foreignKey({ name: 'invoice_lines_parent_fk', columns: [t.invoiceId, t.parentLine], foreignColumns: [t.invoiceId, t.lineNo] })
+    .onDelete('cascade').onUpdate('restrict'),
+]);
