@@ -30,7 +30,7 @@ from mizzle.generate import generate
 
 pytestmark = [pytest.mark.interop, pytest.mark.pg]
 
-INTEROP = Path(__file__).parent / "interop"
+INTEROP = Path(__file__).resolve().parent / "interop"
 PAIR = INTEROP / "pair"
 STEPS = sorted((p for p in PAIR.glob("step*") if p.is_dir()), key=lambda p: int(p.name[4:]))
 DRIZZLE_KIT = INTEROP / "node_modules" / "drizzle-kit" / "bin.cjs"
@@ -69,7 +69,7 @@ def drizzle_generate(node: str, schema_ts: Path, out: Path, name: str) -> subpro
     # `out` relative to the cwd: drizzle-kit reads existing snapshots from "./" + out
     env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
     return subprocess.run(
-        [node, str(DRIZZLE_KIT), "generate", "--dialect", "postgresql", "--schema", str(schema_ts),
+        [node, str(DRIZZLE_KIT), "generate", "--dialect", "postgresql", "--schema", str(schema_ts.resolve()),
          "--out", os.path.relpath(out, INTEROP), "--name", name],
         cwd=INTEROP, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
 
