@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("migrate", "Show every migration: applied, pending, modified, missing, out of order."),
     "check": ("check", "Check the integrity of the migrations folder, offline."),
     "drift": ("drift", "Compare the live database with the snapshot of its last applied migration."),
+    "verify": ("verify", "Replay the migrations into a scratch database and compare with snapshots and schema code."),
     "revert": ("revert", "Write a new migration that undoes a migration."),
 }
 

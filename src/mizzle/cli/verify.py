@@ -1,0 +1,60 @@
+"""`mizzle verify`: replay the folder into a scratch database; compare with every snapshot and the schema code."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import IntegrityError
+from . import Options, common_options
+
+
+@click.command("verify")
+@click.option("--scratch-url", metavar="URL",
+              help="A PostgreSQL server (any database on it) where mizzle may create and drop a temporary "
+                   "database. Default: the server of --url / --env / DATABASE_URL.")
+@click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
+              help="Seconds to wait for the server.")
+@common_options
+def verify_command(opts: Options, scratch_url: str | None, connect_timeout: float) -> int:
+    """Replay every migration into a scratch database and compare.
+
+    After each migration the scratch database is introspected and compared with that migration's snapshot;
+    the first migration whose effect differs is named. At the end, the result is compared with the schema
+    code. The scratch database (mizzle_verify_<random>) is dropped on success, failure and Ctrl-C.
+    Exits 3 if anything differs.
+    """
+    from ..verify import StepResult, verify
+
+    cfg = opts.load_config()
+    url = None if scratch_url else opts.resolve_url(cfg)
+
+    def show(step: StepResult) -> None:
+        if opts.json:
+            return
+        if not step.compared:
+            opts.echo(f"? {step.tag}: no snapshot to compare with")
+        elif step.changes:
+            opts.echo(f"✗ {step.tag}: differs from its snapshot in {len(step.changes)} place(s)")
+        elif opts.verbose:
+            opts.echo(f"✓ {step.tag}")
+
+    result = verify(cfg, url=url, scratch_url=scratch_url, connect_timeout=connect_timeout, on_step=show)
+    if opts.json:
+        opts.emit_json(result.to_json())
+    first = result.first_divergence
+    if first is not None:
+        raise IntegrityError(
+            f"{first.tag}: replaying it does not produce its snapshot ({len(first.changes)} difference(s)); "
+            "was the SQL edited after it was generated?",
+            "the database it builds, compared with meta/ snapshot:\n" + "\n".join(f"  {c}" for c in first.changes)
+            + "\nRestore the SQL from version control, or regenerate the snapshot (`mizzle check --rebuild-snapshots`)"
+              " if the SQL is right.")
+    if result.code_changes:
+        raise IntegrityError(
+            f"the migrations build a schema that differs from the schema code in {len(result.code_changes)} "
+            "place(s); run `mizzle generate`",
+            "\n".join(f"  {c}" for c in result.code_changes))
+    compared = sum(1 for s in result.steps if s.compared)
+    opts.echo(f"ok: {len(result.steps)} migration(s) replayed, {compared} matched their snapshots"
+              + ("" if result.code_changes is None else ", and the result matches the schema code"))
+    return 0

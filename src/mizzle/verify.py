@@ -1,0 +1,212 @@
+"""`verify`: replay a migrations folder into a scratch database, one migration at a time, and compare what
+each one built with its snapshot (naming the first that diverges), then the end result with the schema code.
+
+The scratch database is created on the given server (`mizzle_verify_<random>`) and dropped on success,
+failure and Ctrl-C. The same replay rebuilds lost snapshots (`check --rebuild-snapshots`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .dburl import DatabaseURL, parse_url
+from .diff import Renames, diff
+from .errors import IntegrityError, MizzleError, StatementFailed, UsageError
+from .folder import Migration, MigrationFolder
+from .model import Schema
+from .snapshot import schema_from_snapshot
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .dialects.postgres.introspect import Scope
+
+SCRATCH_PREFIX = "mizzle_verify_"
+
+
+# -- the scratch database ------------------------------------------------------------------------------
+
+@contextmanager
+def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
+    """A new, empty database on the server of `server_url`; its URL is yielded, and it is dropped whatever
+    happens (a second Ctrl-C during the drop is ignored so the drop completes)."""
+    import psycopg
+    from psycopg import errors as pgerrors
+
+    from .dialects.postgres.connection import connect
+
+    server = parse_url(server_url)
+    if server.dialect != "postgresql":
+        raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
+                         f"Pass {flag} postgresql://USER@HOST/postgres.")
+    name = SCRATCH_PREFIX + secrets.token_hex(6)
+    with connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+        try:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        except pgerrors.InsufficientPrivilege as e:
+            raise UsageError(
+                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}",
+                f"Pass {flag} URL naming a server where this user may CREATE DATABASE (any database on it, e.g. "
+                f"{flag} postgresql://postgres@localhost/postgres), or grant CREATEDB to the user.") from None
+        except psycopg.Error as e:
+            raise UsageError(f"cannot create a scratch database on {server.where}: "
+                             f"{str(e).strip().splitlines()[0]}", f"Pass {flag} URL to use another server.") from None
+        try:
+            yield _with_database(server, name)
+        finally:
+            with _sigint_deferred():
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_database(url: DatabaseURL, name: str) -> str:
+    auth = ""
+    if url.username:
+        from urllib.parse import quote
+
+        auth = quote(url.username, safe="") + (":" + quote(url.password, safe="") if url.password else "") + "@"
+    host = url.host or ""
+    port = f":{url.port}" if url.port else ""
+    query = "&".join(f"{k}={v}" for k, v in url.query)
+    return f"postgresql://{auth}{host}{port}/{name}" + (f"?{query}" if query else "")
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# -- replay ----------------------------------------------------------------------------------------------
+
+class _StepReporter:
+    """Receives the runner's progress; after each migration commits, introspects the scratch database."""
+
+    def __init__(self, on_step: Callable[[str, Schema], None], introspect: Callable[[], Schema]) -> None:
+        self.on_step, self.introspect = on_step, introspect
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def start(self, result: Any) -> None:
+        pass
+
+    def finish(self, result: Any) -> None:
+        self.on_step(result.tag, self.introspect())
+
+
+def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema], None], *,
+           table: str = "__drizzle_migrations", tracking_schema: str = "drizzle") -> Schema:
+    """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
+    `on_step(tag, introspected model)` after each; returns the final model. A statement that fails is an
+    IntegrityError naming the migration."""
+    from .dialects.postgres.connection import connect
+    from .dialects.postgres.introspect import introspect
+    from .runner import migrate
+
+    db = parse_url(scratch_url)
+    with connect(db, application_name="mizzle verify") as conn:
+        reporter = _StepReporter(on_step, lambda: introspect(conn, scope))
+        try:
+            migrate(url=scratch_url, folder=folder, transaction="each", table=table, tracking_schema=tracking_schema,
+                    reporter=reporter)
+        except StatementFailed as e:
+            raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
+                                 e.details) from None
+        return introspect(conn, scope)
+
+
+# -- verify ----------------------------------------------------------------------------------------------
+
+@dataclass
+class StepResult:
+    tag: str
+    compared: bool  # False: no snapshot to compare with
+    changes: list[str] = field(default_factory=list)  # the replayed database relative to the snapshot
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "compared": self.compared, "matches": self.compared and not self.changes,
+                "changes": self.changes}
+
+
+@dataclass
+class VerifyResult:
+    steps: list[StepResult] = field(default_factory=list)
+    code_changes: list[str] | None = None  # schema code relative to the replayed database (None: not compared)
+
+    @property
+    def first_divergence(self) -> StepResult | None:
+        return next((s for s in self.steps if s.changes), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_divergence is None and not self.code_changes
+
+    def to_json(self) -> dict[str, Any]:
+        first = self.first_divergence
+        return {"ok": self.ok, "first_divergence": first.tag if first else None,
+                "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes}
+
+
+def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
+           connect_timeout: float = 10, on_step: Callable[[StepResult], None] | None = None) -> VerifyResult:
+    """Replay `config`'s folder into a scratch database created on the server of `scratch_url` (or `url`),
+    compare each migration's result with its snapshot and the end result with the schema code.
+
+    Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
+    IntegrityError when a migration fails to apply, ConnectError when the server is unreachable."""
+    from .generate import load_code_schema
+    from .introspect import scope_for
+    from .runner import load_folder
+
+    server = scratch_url or url
+    if not server or parse_url(server).dialect != "postgresql":
+        raise UsageError("verify needs a PostgreSQL server to create a scratch database on",
+                         "Pass --scratch-url postgresql://USER@HOST/postgres (or --url / --env).")
+    code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
+    migrations, _, _ = load_folder(config.out_dir, "postgresql")
+    folder = MigrationFolder(config.out_dir, "postgresql")
+    sidecar = folder.read_sidecar()
+    by_tag = {m.tag: m for m in migrations}
+    scope = scope_for(config)
+    result = VerifyResult()
+
+    def step(tag: str, live: Schema) -> None:
+        expected = _snapshot(folder, by_tag[tag], sidecar)
+        if expected is None:
+            s = StepResult(tag, compared=False)
+        else:
+            s = StepResult(tag, compared=True,
+                           changes=[c.describe() for c in diff(scope.restrict(expected), live, Renames(none=True))])
+        result.steps.append(s)
+        if on_step is not None:
+            on_step(s)
+
+    with scratch_database(server, connect_timeout=connect_timeout) as scratch:
+        final = replay(config.out_dir, scratch, scope, step, table=config.table,
+                       tracking_schema=config.tracking_schema)
+    if code is not None:
+        result.code_changes = [c.describe() for c in diff(final, scope.restrict(code), Renames(none=True))]
+    return result
+
+
+def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> Schema | None:
+    try:
+        snap = folder.read_snapshot(m)
+    except MizzleError:
+        return None
+    return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)) if snap is not None else None

@@ -1,0 +1,124 @@
+"""`mizzle verify` on a real server: replay into a scratch database, compare with snapshots and the schema code,
+clean up whatever happens."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pg_history
+import pytest
+from pgtools import HOST, PORT, USER, admin, url_for
+from test_generate_pg import fresh_config, write_project
+
+from mizzle.folder import MigrationFolder
+from mizzle.generate import generate
+from mizzle.verify import SCRATCH_PREFIX, verify
+
+pytestmark = pytest.mark.pg
+
+SERVER = url_for("postgres")
+
+
+def scratch_databases() -> set[str]:
+    with admin() as c:
+        return {r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                         (SCRATCH_PREFIX + "%",)).fetchall()}
+
+
+def history_project(root: Path, steps: int) -> None:
+    for n in range(1, steps + 1):
+        write_project(root, pg_history.step(n))
+        generate(fresh_config(root), name=f"step{n}", renames=pg_history.RENAMES.get(n, {}))
+
+
+def test_whole_history_verifies(tmp_path: Path) -> None:
+    history_project(tmp_path, len(pg_history.STEPS))
+    before = scratch_databases()
+    result = verify(fresh_config(tmp_path), url=SERVER)
+    assert result.ok, result.to_json()
+    assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(pg_history.STEPS))]
+    assert all(s.compared for s in result.steps) and result.code_changes == []
+    assert scratch_databases() == before
+
+
+def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    history_project(tmp_path, 3)
+    edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path
+    text = edited.read_text()
+    assert "ADD COLUMN \"visits\"" in text
+    edited.write_text(text.replace("DEFAULT 0", "DEFAULT 7"))
+    before = scratch_databases()
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3, r.stderr
+    assert r.first_error_line.startswith("error: 0001_step2: replaying it does not produce its snapshot")
+    assert "users.visits" in r.stderr and "default 7" in r.stderr
+    assert scratch_databases() == before
+    # the schema code is compared too: a change not yet generated
+    edited.write_text(text)
+    write_project(tmp_path, pg_history.step(3).replace("    age = mapped_column(sa.SmallInteger)\n",
+                                                       "    age = mapped_column(sa.SmallInteger)\n"
+                                                       "    shoe = mapped_column(sa.Integer)\n"))
+    r = run_mizzle(["verify", "--json"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "differs from the schema code" in r.first_error_line
+    assert '"first_divergence": null' in r.stdout and "+ column users.shoe" in r.stdout
+
+
+def test_no_permission_to_create_a_scratch_database(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    role = f"mzt_nocreatedb_{uuid.uuid4().hex[:8]}"
+    with admin() as c:
+        c.execute(f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
+    try:
+        history_project(tmp_path, 1)
+        r = run_mizzle(["verify"], cwd=tmp_path, url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert r.code == 2
+        assert "cannot create a scratch database" in r.first_error_line
+        assert "--scratch-url" in r.stderr
+        ok = run_mizzle(["verify", "--scratch-url", SERVER], cwd=tmp_path,
+                        url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert ok.code == 0, ok.stderr
+    finally:
+        with admin() as c:
+            c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_unreachable_server(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    history_project(tmp_path, 1)
+    r = run_mizzle(["verify", "--connect-timeout", "2"], cwd=tmp_path, url="postgresql://nobody@127.0.0.1:1/postgres")
+    assert r.code == 5 and "cannot connect" in r.first_error_line
+
+
+def test_ctrl_c_drops_the_scratch_database(tmp_path: Path) -> None:
+    history_project(tmp_path, 1)
+    generate(fresh_config(tmp_path), name="slow", custom=True)
+    slow = MigrationFolder(tmp_path / "migrations").migrations()[-1].sql_path
+    slow.write_text(slow.read_text() + "SELECT pg_sleep(20);\n")
+    before = scratch_databases()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DATABASE_URL"] = SERVER
+    p = subprocess.Popen([sys.executable, "-m", "mizzle", "verify"], cwd=tmp_path, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with admin() as c:
+                sleeping = c.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%pg_sleep(20)%%' "
+                                     "AND pid <> pg_backend_pid() AND datname LIKE %s AND usename = %s", (SCRATCH_PREFIX + "%", USER)).fetchone()
+            if sleeping and sleeping[0]:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("verify never reached the slow migration")
+        assert scratch_databases() - before
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode != 0 and ("interrupted" in err or "aborted" in err), err
+    assert scratch_databases() == before
