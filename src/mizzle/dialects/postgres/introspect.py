@@ -13,6 +13,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...model import (
@@ -32,13 +33,23 @@ from ...model import (
     make_schema,
 )
 from ...naming import MAX_IDENTIFIER_BYTES
-from .types import _strip_own_cast, canonical_default, canonical_type
+from .types import _strip_own_cast, canonical_default
+from .types import canonical_type as _canonical_type
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
+
+
+# a database repeats a few spellings thousands of times: normalise each once
+canonical_type = lru_cache(maxsize=1024)(_canonical_type)
+
+
+@lru_cache(maxsize=4096)
+def _default(expr: str, type_: str, is_enum: bool) -> str | None:
+    return canonical_default(_strip_own_cast(expr, type_, is_enum), type_, is_enum)
 
 
 @dataclass(frozen=True)
@@ -326,7 +337,7 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
             type_ = _SERIALS[type_]
             serial_seq = (seq.schema, seq.name)
         else:
-            default = canonical_default(_strip_own_cast(default_sql, type_, is_enum), type_, is_enum)
+            default = _default(default_sql, type_, is_enum)
     return Column(name=name, type=type_, not_null=bool(not_null), default=default, type_schema=type_schema,
                   identity=identity, generated=generated, comment=comment), serial_seq
 
