@@ -63,6 +63,9 @@ class RunnerBackend(Protocol):
     def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
         """Take the run's database-level lock; returns seconds waited. Raises LockTimeout."""
 
+    def try_lock(self) -> bool:
+        """Take the lock if it is free, without waiting."""
+
     def release_lock(self) -> None: ...
 
     def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:

@@ -61,7 +61,7 @@ class PostgresBackend:
     # -- lock ------------------------------------------------------------------------------------------
 
     def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
-        if self._try_lock():
+        if self.try_lock():
             return 0.0
         started = time.monotonic()
         on_wait(self._holder_description())
@@ -81,10 +81,10 @@ class PostgresBackend:
                     "its current migration then rolls back.")
             time.sleep(min(delay, max(left, 0.001)))
             delay = min(delay * 1.5, 0.25)
-            if self._try_lock():
+            if self.try_lock():
                 return time.monotonic() - started
 
-    def _try_lock(self) -> bool:
+    def try_lock(self) -> bool:
         row = self._query("SELECT pg_try_advisory_lock(%s)", (self._key,))
         self._locked = bool(row and row[0][0])
         return self._locked
