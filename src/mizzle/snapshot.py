@@ -246,10 +246,7 @@ def _table_to_json(t: Table) -> dict[str, Any]:
         "schema": "" if t.schema == DEFAULT_SCHEMA else t.schema,
         "columns": columns,
         "indexes": indexes,
-        "foreignKeys": {f.name: {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table,
-                                 "schemaTo": f.ref_schema, "columnsFrom": list(f.columns),
-                                 "columnsTo": list(f.ref_columns), "onDelete": f.on_delete, "onUpdate": f.on_update}
-                        for f in t.foreign_keys},
+        "foreignKeys": {f.name: _fk_to_json(t, f) for f in t.foreign_keys},
         "compositePrimaryKeys": ({composite.name: {"name": composite.name, "columns": list(composite.columns)}}
                                  if composite and composite.name else {}),
         "uniqueConstraints": {u.name: {"name": u.name, "nullsNotDistinct": u.nulls_not_distinct,
@@ -261,6 +258,15 @@ def _table_to_json(t: Table) -> dict[str, Any]:
     for key, text in t.extras:
         out[key] = json.loads(text)
     return out
+
+
+def _fk_to_json(t: Table, f: ForeignKey) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table}
+    if f.ref_schema != DEFAULT_SCHEMA:  # drizzle-kit writes schemaTo only for a non-public target
+        d["schemaTo"] = f.ref_schema
+    d.update({"columnsFrom": list(f.columns), "columnsTo": list(f.ref_columns), "onDelete": f.on_delete,
+              "onUpdate": f.on_update})
+    return d
 
 
 def _table_sidecar(t: Table) -> dict[str, Any]:
