@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "Check the integrity of the migrations folder, offline."),
     "drift": ("drift", "Compare the live database with the snapshot of its last applied migration."),
     "verify": ("verify", "Replay the migrations into a scratch database and compare with snapshots and schema code."),
+    "pull": ("pull", "Introspect a database into a SQLAlchemy schema module and a baseline migration."),
     "revert": ("revert", "Write a new migration that undoes a migration."),
 }
 
