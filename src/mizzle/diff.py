@@ -207,6 +207,10 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
 
     cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
                   *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
+    if new.dialect == "sqlite":  # what SQLite cannot ALTER becomes a table rebuild
+        from .dialects.sqlite.rebuild import sqlite_changes
+
+        cs.changes = sqlite_changes(cs.changes, old, new)
     return cs
 
 

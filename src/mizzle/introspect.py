@@ -33,6 +33,16 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
 def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connect_timeout: float = 10) -> Schema:
     """The model of the database at `url`."""
     db = parse_url(url) if isinstance(url, str) else url
+    if db.dialect == "sqlite":
+        from .dialects.sqlite.connection import connect as sqlite_connect
+        from .dialects.sqlite.introspect import introspect as sqlite_introspect
+
+        conn = sqlite_connect(db, must_exist=True)
+        try:
+            exclude = tuple(n for _, n in scope.exclude_tables) if scope else ("__drizzle_migrations",)
+            return sqlite_introspect(conn, exclude=exclude)
+        finally:
+            conn.close()
     if db.dialect != "postgresql":
         raise UsageError(f"introspecting {db.dialect} databases is not available yet (PostgreSQL is)")
     from .dialects.postgres.connection import connect

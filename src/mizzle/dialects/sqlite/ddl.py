@@ -1,0 +1,134 @@
+"""SQLite changes → SQL, spelled as drizzle-kit spells it (backticked identifiers, inline constraints).
+
+A table rebuild is framed by `PRAGMA foreign_keys=OFF` / `ON` statements, as drizzle-kit frames it; they
+are no-ops inside a transaction, so mizzle's SQLite runner runs every migration with foreign keys off and
+checks `PRAGMA foreign_key_check` before it commits (see runner.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import changes as ch
+from ...errors import UsageError
+from ...model import Column, Index, Table
+from ...plan import PlannedStatement
+from .rebuild import RebuildTable
+from .source import AUTOINCREMENT
+
+FK_OFF = "PRAGMA foreign_keys=OFF"
+FK_ON = "PRAGMA foreign_keys=ON"
+NEW_PREFIX = "__new_"
+
+
+def bq(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def dq(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def render(changes: list[ch.Change]) -> list[PlannedStatement]:
+    out: list[PlannedStatement] = []
+    rebuilds = [c for c in changes if isinstance(c, RebuildTable)]
+    last_rebuild = rebuilds[-1] if rebuilds else None
+    pending_indexes: list[PlannedStatement] = []
+    for c in changes:
+        if isinstance(c, RebuildTable):
+            if c is rebuilds[0]:
+                out.append(PlannedStatement(FK_OFF, c))
+            body, idx = _rebuild(c)
+            out.extend(body)
+            pending_indexes.extend(idx)
+            if c is last_rebuild:
+                out.append(PlannedStatement(FK_ON, c))
+                out.extend(pending_indexes)
+            continue
+        for sql in _sql(c):
+            out.append(PlannedStatement(sql, c))
+    return out
+
+
+def _sql(c: ch.Change) -> list[str]:
+    if isinstance(c, ch.CreateTable):
+        return [create_table(c.table)]
+    if isinstance(c, ch.DropTable):
+        return [f"DROP TABLE {bq(c.table.name)};"]
+    if isinstance(c, ch.RenameTable):
+        return [f"ALTER TABLE {bq(c.old[1])} RENAME TO {bq(c.new[1])};"]
+    if isinstance(c, ch.RenameColumn):
+        return [f"ALTER TABLE {bq(c.table[1])} RENAME COLUMN {dq(c.old)} TO {dq(c.new)};"]
+    if isinstance(c, ch.AddColumn):
+        return [f"ALTER TABLE {bq(c.table[1])} ADD {column_sql(c.column, single_pk=False)};"]
+    if isinstance(c, ch.DropColumn):
+        return [f"ALTER TABLE {bq(c.table[1])} DROP COLUMN {bq(c.column.name)};"]
+    if isinstance(c, ch.CreateIndex):
+        return [create_index(c.table[1], c.index)]
+    if isinstance(c, ch.DropIndex):
+        return [f"DROP INDEX {bq(c.index.name)};"]
+    if isinstance(c, (ch.RenameConstraint, ch.SetTableComment)):
+        return []
+    raise UsageError(f"SQLite cannot do this: {c.describe()}",
+                     "SQLite has no schemas, enums or sequences; keep them out of a sqlite project's schema.")
+
+
+def column_sql(c: Column, single_pk: bool) -> str:
+    parts = [bq(c.name), c.type]
+    if single_pk:
+        parts.append("PRIMARY KEY")
+        if c.identity == AUTOINCREMENT:
+            parts.append("AUTOINCREMENT")
+    if c.default is not None and c.generated is None:
+        parts.append(f"DEFAULT {c.default}")
+    if c.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
+    if c.not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def create_table(t: Table, name: str | None = None) -> str:
+    name = name or t.name
+    pk = t.primary_key
+    single = pk.columns[0] if pk and len(pk.columns) == 1 else None
+    lines = [column_sql(c, c.name == single) for c in t.columns]
+    if pk and single is None:
+        lines.append(f"PRIMARY KEY({', '.join(bq(c) for c in pk.columns)})")
+    for f in t.foreign_keys:
+        lines.append(f"FOREIGN KEY ({', '.join(bq(c) for c in f.columns)}) REFERENCES {bq(f.ref_table)}"
+                     f"({', '.join(bq(c) for c in f.ref_columns)}) ON UPDATE {f.on_update} ON DELETE {f.on_delete}")
+    for k in t.checks:
+        expr = k.expression
+        if name != t.name:  # drizzle-kit's spelling; SQLite rewrites the qualifier back on RENAME
+            expr = re.sub(re.escape(dq(t.name)) + r"\.", dq(name) + ".", expr)
+        lines.append(f"CONSTRAINT {dq(k.name)} CHECK({expr})")
+    return f"CREATE TABLE {bq(name)} (\n" + ",\n".join("\t" + line for line in lines) + "\n);\n"
+
+
+def create_index(table: str, ix: Index) -> str:
+    cols = ",".join(c.expression if c.is_expression else bq(c.expression) for c in ix.columns)
+    where = f" WHERE {ix.where}" if ix.where else ""
+    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {bq(ix.name)} ON {bq(table)} ({cols}){where};"
+
+
+def _rebuild(c: RebuildTable) -> tuple[list[PlannedStatement], list[PlannedStatement]]:
+    t, old = c.new, c.old
+    tmp = NEW_PREFIX + t.name
+    copied = [col for col in t.columns if col.generated is None and old.column(col.name) is not None]
+    targets = ", ".join(dq(col.name) for col in copied)
+    sources = ", ".join(_copy_expr(col, old.column(col.name)) for col in copied)  # type: ignore[arg-type]
+    body = [create_table(t, tmp)]
+    if copied:
+        body.append(f"INSERT INTO {bq(tmp)}({targets}) SELECT {sources} FROM {bq(t.name)};")
+    body += [f"DROP TABLE {bq(t.name)};", f"ALTER TABLE {bq(tmp)} RENAME TO {bq(t.name)};"]
+    return ([PlannedStatement(s, c) for s in body],
+            [PlannedStatement(create_index(t.name, ix), c) for ix in t.indexes])
+
+
+def _copy_expr(new: Column, old: Column) -> str:
+    """The SELECT expression copying a column: a column that becomes NOT NULL takes its default where the
+    old rows hold NULL (the rebuild would fail on them otherwise)."""
+    if new.not_null and not old.not_null and new.default is not None and new.default.lower() != "null":
+        return f"COALESCE({dq(old.name)}, {new.default}) AS {dq(new.name)}"
+    return dq(old.name)

@@ -1,0 +1,203 @@
+"""A live SQLite database → the schema model (the conventions of source.py).
+
+PRAGMA table_xinfo / foreign_key_list / index_list / index_xinfo give the structure; what they do not
+give (check constraints, generated expressions, AUTOINCREMENT, index expressions and WHERE) is read from
+the CREATE text in sqlite_master. SQLite keeps no names for primary keys or foreign keys: introspection
+gives drizzle-kit's default names (`<table>_<cols>_pk`, `<table>_<cols>_<ref>_<refcols>_fk`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from ...model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    make_schema,
+)
+from ...naming import fk_name, pk_name, unique_name
+from ...tracking import AUDIT_TABLE, PROGRESS_TABLE
+from .source import AUTOINCREMENT
+from .types import canonical_default, canonical_type
+
+_IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
+
+
+def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
+    skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE}
+    tables = []
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        if name.startswith("sqlite_") or name in skip:
+            continue
+        tables.append(_table(conn, name, sql or ""))
+    return make_schema("sqlite", tables=tables)
+
+
+def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
+    conn = sqlite3.connect(path)
+    try:
+        return introspect(conn, exclude)
+    finally:
+        conn.close()
+
+
+def unquote(ident: str) -> str:
+    ident = ident.strip()
+    if ident[:1] in ("`", '"') and ident[-1:] == ident[:1]:
+        return ident[1:-1].replace(ident[0] * 2, ident[0])
+    if ident[:1] == "[" and ident[-1:] == "]":
+        return ident[1:-1]
+    return ident
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """Split at `sep` outside quotes and parentheses."""
+    out, buf, depth, quote = [], "", 0, ""
+    for ch in text:
+        if quote:
+            buf += ch
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"`[":
+            quote = "]" if ch == "[" else ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            out.append(buf)
+            buf = ""
+            continue
+        buf += ch
+    out.append(buf)
+    return [p.strip() for p in out if p.strip()]
+
+
+def _body(sql: str) -> str:
+    """The text between the outer parentheses of CREATE TABLE/INDEX … ( … )."""
+    start = sql.index("(")
+    depth, quote = 0, ""
+    for i in range(start, len(sql)):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "[":
+            quote = "]"
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return sql[start + 1:i]
+    return sql[start + 1:]
+
+
+def _paren_after(text: str, pos: int) -> str:
+    """The balanced (…) content starting at the first '(' at or after pos."""
+    return _body(text[pos:])
+
+
+def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
+    items = split_top(_body(sql))
+    col_defs: dict[str, str] = {}
+    checks: list[CheckConstraint] = []
+    for item in items:
+        head = item.split(None, 1)[0].upper() if item.split() else ""
+        if head in ("CONSTRAINT", "CHECK", "PRIMARY", "FOREIGN", "UNIQUE"):
+            m = re.match(rf"(?is)\s*CONSTRAINT\s+(?P<n>{_IDENT})\s+CHECK\s*\(", item)
+            if m:
+                checks.append(CheckConstraint(unquote(m["n"]), _paren_after(item, m.end() - 1).strip()))
+            elif re.match(r"(?is)\s*CHECK\s*\(", item):
+                n = f"{name}_check" + (str(len(checks)) if checks else "")
+                checks.append(CheckConstraint(n, _paren_after(item, item.index("(")).strip()))
+            continue
+        m = re.match(rf"\s*(?P<n>{_IDENT})", item)
+        if m:
+            col_defs[unquote(m["n"])] = item[m.end():]
+    info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
+    pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+    columns = []
+    for _cid, cname, ctype, notnull, dflt, _pk, hidden in info:
+        rest = col_defs.get(cname, "")
+        generated = None
+        if hidden in (2, 3):
+            g = re.search(r"(?is)\bAS\s*\(", rest)
+            if g:
+                generated = _paren_after(rest, g.end() - 1).strip()
+        type_ = canonical_type(ctype or "")
+        ident = AUTOINCREMENT if re.search(r"(?i)\bAUTOINCREMENT\b", rest) else None
+        columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
+                              default=canonical_default(dflt, type_) if dflt is not None else None,
+                              identity=ident, generated=generated))
+    pk = None
+    if len(pk_cols) == 1:
+        pk = PrimaryKey(pk_cols, None)
+    elif pk_cols:
+        pk = PrimaryKey(pk_cols, pk_name(name, pk_cols))
+    fks = _foreign_keys(conn, name)
+    indexes = _indexes(conn, name)
+    return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
+                 checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
+    groups: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
+    for row in conn.execute(f"PRAGMA foreign_key_list({_q(table)})"):
+        groups.setdefault(row[0], []).append(row)
+    out = []
+    for _, rows in sorted(groups.items()):
+        rows.sort(key=lambda r: r[1])
+        ref = rows[0][2]
+        cols = tuple(r[3] for r in rows)
+        ref_cols = tuple(r[4] for r in rows)
+        if any(c is None for c in ref_cols):  # REFERENCES parent without columns: the parent's primary key
+            ref_cols = tuple(r[1] for r in sorted((r for r in conn.execute(f"PRAGMA table_info({_q(ref)})") if r[5]),
+                                                  key=lambda r: r[5]))
+        out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols), columns=cols, ref_table=ref,
+                              ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
+                              on_delete=rows[0][6].lower()))
+    return out
+
+
+def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
+    sqls = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)))
+    out = []
+    for _, name, unique, origin, _partial in conn.execute(f"PRAGMA index_list({_q(table)})").fetchall():
+        if origin == "pk":
+            continue
+        sql = sqls.get(name)
+        if origin == "u" or not sql:
+            cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info({_q(name)})"))
+            out.append(Index(name=unique_name(table, cols), columns=tuple(IndexColumn(c) for c in cols), unique=True))
+            continue
+        body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
+        cols_ = []
+        for part in split_top(body):
+            if re.fullmatch(_IDENT, part):
+                cols_.append(IndexColumn(unquote(part)))
+            else:
+                cols_.append(IndexColumn(part, is_expression=True))
+        where = None
+        after = sql[sql.index(body) + len(body):]
+        w = re.search(r"(?is)\)\s*WHERE\s+(.*)$", after)
+        if w:
+            where = w.group(1).strip().rstrip(";").strip()
+        out.append(Index(name=name, columns=tuple(cols_), unique=bool(unique), where=where))
+    return out
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,140 @@
+"""Which changes SQLite can make with ALTER TABLE, and which need the table rebuilt.
+
+`sqlite_changes` post-processes the dialect-neutral diff for SQLite: every change SQLite cannot ALTER
+(column type/default/nullability, keys, FKs and checks on an existing table, dropping a keyed or indexed
+column, adding a column ADD COLUMN refuses) is folded into one `RebuildTable` per table, which carries
+the whole old and new definitions; created tables get their FKs inline; index renames become drop+create.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ... import changes as ch
+from ...model import Column, Schema, Table
+from .types import is_constant
+
+_REBUILD_KINDS = (ch.AlterColumn, ch.SetPrimaryKey, ch.AddForeignKey, ch.DropForeignKey, ch.AddUnique,
+                  ch.DropUnique, ch.AddCheck, ch.DropCheck)
+_TABLE_LEVEL = (*_REBUILD_KINDS, ch.AddColumn, ch.DropColumn, ch.CreateIndex, ch.DropIndex, ch.RenameConstraint,
+                ch.SetTableComment)
+
+
+@dataclass(frozen=True)
+class RebuildTable(ch.Change):
+    """The 12-step procedure (https://sqlite.org/lang_altertable.html#otheralter): new table, copy rows,
+    drop the old one, rename, re-create indexes. `old` is the table as it is before the rebuild (after any
+    renames in the same migration), `new` as it ends up."""
+
+    table: ch.TableKey
+    old: Table
+    new: Table
+    parts: tuple[ch.Change, ...] = ()
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        return any(p.destructive for p in self.parts)
+
+    def inverse(self) -> ch.Change:
+        return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)))
+
+    def describe(self) -> str:
+        what = "; ".join(p.describe() for p in self.parts) or "definition changed"
+        return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
+
+
+def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[ch.Change]:
+    """`old` is the previous model with this diff's renames applied; `new` the target model."""
+    created = {c.table.key for c in changes if isinstance(c, ch.CreateTable)}
+    dropped = {c.table.key for c in changes if isinstance(c, ch.DropTable)}
+    rebuild: set[ch.TableKey] = set()
+    for c in changes:
+        key = _key(c)
+        if key is None or key in created or key in dropped:
+            continue
+        ot, nt = old.table(*key), new.table(*key)
+        if ot is None or nt is None:
+            continue
+        if isinstance(c, _REBUILD_KINDS):
+            rebuild.add(key)
+        elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
+            rebuild.add(key)
+        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
+            rebuild.add(key)
+        elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
+            rebuild.add(key)  # a check's name is part of the CREATE TABLE text
+
+    early: list[ch.Change] = []
+    creates: list[ch.Change] = []
+    adds: list[ch.Change] = []
+    indexes: list[ch.Change] = []
+    parts: dict[ch.TableKey, list[ch.Change]] = {k: [] for k in rebuild}
+    for c in changes:
+        key = _key(c)
+        if key in rebuild:
+            parts[key].append(c)  # type: ignore[index]
+        elif isinstance(c, ch.CreateTable):
+            full = new.table(*c.table.key)
+            creates.append(ch.CreateTable(replace(full or c.table, indexes=())))
+            creates.extend(ch.CreateIndex(c.table.key, i) for i in (full.indexes if full else ()))
+        elif key in created and isinstance(c, (ch.AddForeignKey, ch.CreateIndex)):
+            continue  # inline in (or right after) its CREATE TABLE
+        elif key in dropped and isinstance(c, (ch.DropForeignKey, ch.DropIndex, ch.DropUnique, ch.DropCheck)):
+            continue  # gone with the table
+        elif isinstance(c, ch.RenameConstraint):
+            ot, nt = old.table(*c.table), new.table(*c.table)
+            o_ix = next((i for i in ot.indexes if i.name == c.old), None) if ot else None
+            n_ix = next((i for i in nt.indexes if i.name == c.new), None) if nt else None
+            if c.index and o_ix is not None and n_ix is not None:
+                early.append(ch.DropIndex(c.table, o_ix))
+                indexes.append(ch.CreateIndex(c.table, n_ix))
+            # a foreign key's name is not stored by SQLite: a rename changes only the snapshot
+        elif isinstance(c, ch.SetTableComment):
+            continue  # SQLite has no comments
+        elif isinstance(c, ch.AddColumn):
+            adds.append(c)
+        elif isinstance(c, ch.CreateIndex):
+            indexes.append(c)
+        else:
+            early.append(c)
+    rebuilds: list[ch.Change] = []
+    for key in sorted(rebuild):
+        ot, nt = old.table(*key), new.table(*key)
+        assert ot is not None and nt is not None
+        rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
+                                                          and not isinstance(p, ch.DropIndex))))
+    return [*early, *creates, *adds, *rebuilds, *indexes]
+
+
+def _key(c: ch.Change) -> ch.TableKey | None:
+    if isinstance(c, _TABLE_LEVEL):
+        return c.table  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
+def can_add_column(c: Column, table: Table) -> bool:
+    """ALTER TABLE ADD COLUMN's rules: no PRIMARY KEY/UNIQUE, a constant default, NOT NULL only with a
+    non-NULL default, no generated STORED column."""
+    if table.primary_key and c.name in table.primary_key.columns:
+        return False
+    if c.generated is not None or c.identity is not None:
+        return False
+    if not is_constant(c.default):
+        return False
+    return not (c.not_null and (c.default is None or c.default.lower() == "null"))
+
+
+def can_drop_column(name: str, table: Table) -> bool:
+    """DROP COLUMN natively only for a column no key, FK, index, check or generated column uses."""
+    if table.primary_key and name in table.primary_key.columns:
+        return False
+    if any(name in f.columns for f in table.foreign_keys):
+        return False
+    word = re.compile(r'(?<![\w$])["`\[]?' + re.escape(name) + r'["`\]]?(?![\w$])')
+    for ix in table.indexes:
+        if any(word.search(c.expression) for c in ix.columns) or (ix.where and word.search(ix.where)):
+            return False
+    if any(word.search(k.expression) for k in table.checks):
+        return False
+    return not any(c.generated and word.search(c.generated) for c in table.columns if c.name != name)

@@ -1,0 +1,448 @@
+"""SQLite side of the runner (mizzle.dialects.RunnerBackend), on the standard library's sqlite3.
+
+- The run's lock is an exclusive `flock` on `<database>.mizzle-lock`: it survives the per-migration commits,
+  is released by the OS if the process dies, and never touches the database file's own POSIX locks
+  (closing another descriptor of the database file would drop SQLite's). Waiting polls a try-lock.
+- Transactions are `BEGIN IMMEDIATE` with a busy timeout (a busy database makes mizzle wait, then exit 4).
+- `PRAGMA foreign_keys` is a no-op inside a transaction, and with it ON a rebuild's `DROP TABLE` would
+  cascade to child rows. So every migration runs with foreign keys OFF (set before BEGIN); the
+  `PRAGMA foreign_keys=…` lines of a file are not executed, and `PRAGMA foreign_key_check` runs where a
+  file turns them back on and before each migration is recorded: a new violation fails the migration,
+  which rolls back.
+- A rebuild (`DROP TABLE t` while `__new_t` exists, then `ALTER TABLE __new_t RENAME TO t`) keeps the
+  table's triggers and the database's views: they are saved, dropped, and re-created after the rename.
+- The tracking table is drizzle-orm's, created with its exact text (`id SERIAL PRIMARY KEY` is not a rowid
+  alias, so ids are NULL); mizzle's audit and progress tables sit beside it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import socket
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ...errors import LockTimeout
+from ...tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
+from .. import AppliedRecord, ServerError
+from .connection import DEFAULT_BUSY_TIMEOUT, connect, database_path
+
+if TYPE_CHECKING:
+    from ...dburl import DatabaseURL
+
+_FK_PRAGMA = re.compile(r"^\s*PRAGMA\s+(?:main\.)?foreign_keys\s*=\s*[`'\"]?(\w+)[`'\"]?\s*;?\s*$", re.I)
+_IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
+_DROP_TABLE = re.compile(rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<t>{_IDENT})\s*;?\s*$", re.I)
+_RENAME_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?P<old>{_IDENT})\s+RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I)
+_OUTSIDE_TX = re.compile(r"^\s*VACUUM\b|^\s*PRAGMA\s+(?:main\.)?journal_mode\b", re.I | re.M)
+DRIZZLE_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {table} (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,"
+                     "\n\t\t\t\tcreated_at numeric\n\t\t\t)")
+
+
+def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                 application_name: str = "mizzle") -> SQLiteBackend:
+    return SQLiteBackend(url, tracking, connect(url, busy_timeout=DEFAULT_BUSY_TIMEOUT))
+
+
+def lock_path(url: DatabaseURL) -> str | None:
+    path = database_path(url)
+    return None if path == ":memory:" else os.path.abspath(path) + ".mizzle-lock"
+
+
+def _unquote(ident: str) -> str:
+    if ident[0] in "`\"":
+        return ident[1:-1].replace(ident[0] * 2, ident[0])
+    if ident[0] == "[":
+        return ident[1:-1]
+    return ident
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class SQLiteBackend:
+    dialect = "sqlite"
+
+    def __init__(self, url: DatabaseURL, tracking: TrackingTable, conn: sqlite3.Connection) -> None:
+        self.url = url
+        self.tracking = tracking
+        self.conn = conn
+        self._lock_file: Any = None
+        self._lock_path = lock_path(url)
+        self._busy_timeout = DEFAULT_BUSY_TIMEOUT
+        self._fk_baseline: dict[tuple[str, str], int] | None = None
+        self._saved: dict[str, list[str]] = {}  # table being rebuilt → its triggers and the views to restore
+        self._deadline: float | None = None
+        self._statement_timeout: float | None = None
+        self._fk_was_on = bool(self._query("PRAGMA foreign_keys")[0][0])
+
+    # -- lock ------------------------------------------------------------------------------------------
+
+    def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
+        if timeout is not None:
+            self._busy_timeout = max(timeout, 0.05)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        if self.try_lock():
+            return 0.0
+        started = time.monotonic()
+        on_wait(self._holder())
+        delay = 0.02
+        while True:
+            if timeout is not None and time.monotonic() - started >= timeout:
+                raise LockTimeout(
+                    f"migration lock on {self.url.where} not obtained within {timeout:g} s: {self._holder()}",
+                    f"Another `mizzle migrate` is running against this database (lock file {self._lock_path}). "
+                    "Wait for it, or raise --lock-timeout. The lock is released when that process exits.")
+            left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+            time.sleep(delay if left is None else min(delay, left))
+            delay = min(delay * 1.5, 0.25)
+            if self.try_lock():
+                return time.monotonic() - started
+
+    def try_lock(self) -> bool:
+        if self._lock_path is None or self._lock_file is not None:
+            return True
+        f = open(self._lock_path, "a+")  # noqa: SIM115 - held open for the whole run
+        if not _try_lock(f):
+            f.close()
+            return False
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()} ({_actor()}), since "
+                f"{datetime.now().strftime('%H:%M:%S')}\n")
+        f.flush()
+        self._lock_file = f
+        return True
+
+    def _holder(self) -> str:
+        try:
+            with open(self._lock_path or "", encoding="utf-8", errors="replace") as r:
+                text = r.read().strip()
+        except OSError:
+            text = ""
+        return f"held by {text}" if text else "held by another process"
+
+    def release_lock(self) -> None:
+        f, self._lock_file = self._lock_file, None
+        if f is not None:
+            try:
+                f.seek(0)
+                f.truncate()
+                f.flush()
+                _unlock(f)
+            finally:
+                f.close()
+
+    # -- tracking tables ---------------------------------------------------------------------------------
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
+        t = self.tracking
+        names = self._tables()
+        found = [n in names for n in (t.table, t.audit, t.progress)]
+        if create and not all(found):
+            self._create_tracking(*found)
+            found = [True, True, True]
+        state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
+        if found[0]:
+            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=_int(r[2])) for r in self._query(
+                f"SELECT id, hash, created_at FROM {_q(t.table)} ORDER BY created_at, rowid")]
+        if found[2]:
+            state.progress = {int(r[0]): Progress(int(r[0]), r[1], int(r[2]), r[3], r[4], r[5]) for r in self._query(
+                f"SELECT created_at, hash, statement, tag, prefix_hash, running FROM {_q(t.progress)}")}
+        if with_audit:
+            state.audit = self._read_audit() if found[1] else {}
+        return state
+
+    def read_audit(self) -> DatabaseState:
+        return self.read_state(create=False, with_audit=True)
+
+    def _read_audit(self) -> dict[int, AuditEntry]:
+        out: dict[int, AuditEntry] = {}
+        for r in self._query(f"SELECT created_at, hash, tag, action, applied_at, duration_ms, tool_version, actor, "
+                             f"note FROM {_q(self.tracking.audit)} ORDER BY id"):
+            if r[0] is not None:
+                out[int(r[0])] = AuditEntry(int(r[0]), r[1], r[2], r[3], _when(r[4]), *r[5:])
+        return out
+
+    def _create_tracking(self, has_table: bool, has_audit: bool, has_progress: bool) -> None:
+        t = self.tracking
+        stmts = []
+        if not has_table:
+            stmts.append(DRIZZLE_TABLE_SQL.format(table=_q(t.table)))
+        if not has_audit:
+            stmts.append(f"CREATE TABLE IF NOT EXISTS {_q(t.audit)} (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                         "created_at integer, hash text, tag text, action text NOT NULL, "
+                         "applied_at text NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "
+                         "duration_ms real, statements integer, tool_version text, actor text, note text)")
+        if not has_progress:
+            stmts.append(f"CREATE TABLE IF NOT EXISTS {_q(t.progress)} (created_at integer PRIMARY KEY, "
+                         "hash text NOT NULL, tag text, statement integer NOT NULL, prefix_hash text, running integer, "
+                         "updated_at text NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))")
+        self._begin_immediate()
+        try:
+            for s in stmts:
+                self._query(s, fetch=False)
+            self._query("COMMIT", fetch=False)
+        except BaseException:
+            self._rollback_quietly()
+            raise
+
+    def record_applied(self, record: AppliedRecord) -> None:
+        self._check_foreign_keys("before recording the migration")
+        t = self.tracking
+        self._query(f'INSERT INTO {_q(t.table)} ("hash", "created_at") VALUES (?, ?)', (record.hash, record.when),
+                    fetch=False)
+        self._query(f"INSERT INTO {_q(t.audit)} (created_at, hash, tag, action, duration_ms, statements, tool_version, "
+                    "actor) VALUES (?, ?, ?, 'applied', ?, ?, ?, ?)",
+                    (record.when, record.hash, record.tag, round(record.duration_ms, 3), record.statements,
+                     record.tool_version, _actor()), fetch=False)
+        if record.clear_progress:
+            self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
+
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
+                        running: int | None = None) -> None:
+        self._query(
+            f"INSERT INTO {_q(self.tracking.progress)} (created_at, hash, tag, statement, prefix_hash, running) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
+            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, running = excluded.running, "
+            "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')",
+            (when, hash, tag, statement, prefix_hash, running), fetch=False)
+
+    # -- transactions and statements ------------------------------------------------------------------------
+
+    def set_statement_timeout(self, seconds: float) -> None:
+        self._statement_timeout = seconds
+
+        def check() -> int:
+            return 1 if self._deadline is not None and time.monotonic() > self._deadline else 0
+
+        self.conn.set_progress_handler(check, 10_000)
+
+    def begin(self) -> None:
+        self._query("PRAGMA foreign_keys=OFF", fetch=False)  # takes effect only outside a transaction
+        self._begin_immediate()
+        if self._fk_baseline is None:
+            self._fk_baseline = self._fk_violations()
+
+    def _begin_immediate(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise LockTimeout(
+                    f"SQLite database {self.url.where} stayed locked by another connection for "
+                    f"{self._busy_timeout:g} s (busy timeout)",
+                    "Another process is writing to it (the application, or a long transaction). Retry, or raise "
+                    "--lock-timeout.") from None
+            raise translate(e) from None
+
+    def commit(self) -> None:
+        if not self.conn.in_transaction:
+            return
+        try:
+            self._check_foreign_keys("before commit")
+            self._query("COMMIT", fetch=False)
+        finally:
+            self._restore_fk()
+
+    def rollback(self) -> None:
+        self._rollback_quietly()
+        self._saved.clear()
+        self._restore_fk()
+
+    def _rollback_quietly(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _restore_fk(self) -> None:
+        if self._fk_was_on and not self.conn.in_transaction:
+            try:
+                self.conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.Error:
+                pass
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def execute(self, sql: str) -> None:
+        for stmt in split_sql(sql):
+            self._execute_one(stmt)
+
+    def _execute_one(self, stmt: str) -> None:
+        bare = _strip_comments(stmt).strip()
+        m = _FK_PRAGMA.match(bare)
+        if m:
+            if m.group(1).lower() in ("on", "1", "true", "yes"):
+                self._check_foreign_keys("after the table rebuild")
+            return  # foreign keys stay off until the migration commits (see the module docstring)
+        drop = _DROP_TABLE.match(bare)
+        if drop:
+            self._save_dependents(_unquote(drop["t"]))
+        self._query(stmt, fetch=False, timed=True)
+        rename = _RENAME_TABLE.match(bare)
+        if rename:
+            self._restore_dependents(_unquote(rename["old"]), _unquote(rename["new"]))
+
+    def _save_dependents(self, table: str) -> None:
+        if f"__new_{table}" not in self._tables():
+            return  # a plain drop: its triggers go with it
+        rows = self._query("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
+                           "((type = 'trigger' AND tbl_name = ?) OR type = 'view') ORDER BY rowid", (table,))
+        if not rows:
+            return
+        self._saved[table] = [r[2] for r in rows]
+        for kind, name, _ in rows:
+            if kind == "view":  # views referencing the dropped table would make the RENAME fail
+                self._query(f"DROP VIEW {_q(name)}", fetch=False)
+
+    def _restore_dependents(self, old: str, new: str) -> None:
+        if old != f"__new_{new}":
+            return
+        for sql in self._saved.pop(new, []):
+            self._query(sql, fetch=False)
+
+    def must_run_outside_transaction(self, sql: str) -> bool:
+        return bool(_OUTSIDE_TX.search(_strip_comments(sql)))
+
+    def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
+        return False, None
+
+    def close(self) -> None:
+        try:
+            self._rollback_quietly()
+            self.release_lock()
+        finally:
+            self.conn.close()
+
+    # -- foreign keys ----------------------------------------------------------------------------------------
+
+    def _fk_violations(self) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = {}
+        for r in self._query("PRAGMA foreign_key_check"):
+            counts[(r[0], r[2])] = counts.get((r[0], r[2]), 0) + 1
+        return counts
+
+    def _check_foreign_keys(self, when: str) -> None:
+        now = self._fk_violations()
+        base = self._fk_baseline or {}
+        new = {k: n - base.get(k, 0) for k, n in now.items() if n > base.get(k, 0)}
+        if new:
+            listed = ", ".join(f"{n} row(s) of {t} → {p}" for (t, p), n in sorted(new.items()))
+            raise ServerError(f"foreign key check failed {when}: {listed}", code="SQLITE_CONSTRAINT_FOREIGNKEY",
+                              detail="PRAGMA foreign_key_check lists the rows whose parent row does not exist; "
+                                     "the migration was rolled back.")
+
+    # -- internals -----------------------------------------------------------------------------------------
+
+    def _query(self, q: str, params: Any = (), fetch: bool = True, timed: bool = False) -> list[tuple[Any, ...]]:
+        if timed and self._statement_timeout:
+            self._deadline = time.monotonic() + self._statement_timeout
+        try:
+            cur = self.conn.execute(q, params)
+            return cur.fetchall() if fetch else []
+        except sqlite3.Error as e:
+            err = translate(e)
+            if timed and self._deadline is not None and "interrupted" in str(e):
+                err.message = f"statement timeout ({self._statement_timeout:g} s) reached"
+            raise err from None
+        finally:
+            self._deadline = None
+
+
+def translate(e: sqlite3.Error) -> ServerError:
+    msg = str(e) or type(e).__name__
+    code = getattr(e, "sqlite_errorname", None)
+    return ServerError(message=msg, code=code, already_exists="already exists" in msg,
+                       refused_in_transaction="within a transaction" in msg,
+                       permission_denied="readonly" in msg or "permission" in msg.lower())
+
+
+def split_sql(sql: str) -> list[str]:
+    """A chunk holding several statements → one per statement (sqlite3 executes one at a time)."""
+    out: list[str] = []
+    buf = ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if _strip_comments(buf).strip().strip(";").strip():
+                out.append(buf.strip())
+            buf = ""
+    rest = buf[:-1]
+    if _strip_comments(rest).strip():
+        out.append(rest.strip())
+    return out
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def _int(v: Any) -> int | None:
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return int(float(v))
+
+
+def _when(v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            return datetime.fromisoformat(v).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return v
+    return v
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def _try_lock(f: Any) -> bool:
+    try:
+        import fcntl
+
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return True
+        except OSError:
+            return False
+
+
+def _unlock(f: Any) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    except ImportError:
+        import msvcrt
+
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+

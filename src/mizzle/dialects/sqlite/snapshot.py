@@ -1,0 +1,173 @@
+"""The SQLite model ↔ drizzle-kit's SQLite snapshot JSON (version "6").
+
+Key order as drizzle-kit writes it: `version, dialect, id, prevId, tables, views, enums, _meta, internal`.
+No schemas (see source.py). Unique constraints are indexes; `internal.indexes` flags expression columns.
+Views found in a drizzle-kit snapshot are carried forward unchanged. SQLite needs no sidecar.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ...errors import IntegrityError
+from ...model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    make_schema,
+)
+from ...naming import unique_name
+from .source import AUTOINCREMENT
+from .types import affinity, canonical_type
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot") -> Schema:
+    try:
+        internal = (data.get("internal") or {}).get("indexes") or {}
+        tables = [_table(t, internal) for t in (data.get("tables") or {}).values()]
+    except (KeyError, TypeError, AttributeError) as e:
+        raise IntegrityError(f"{source}: malformed sqlite snapshot ({type(e).__name__}: {e})") from None
+    extras = [("views", json.dumps(data["views"], sort_keys=True))] if data.get("views") else []
+    return make_schema("sqlite", tables=tables, extras=extras)
+
+
+def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
+    composite = list((t.get("compositePrimaryKeys") or {}).values())
+    single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+    pk = None
+    if composite:
+        pk = PrimaryKey(tuple(composite[0]["columns"]), composite[0].get("name"))
+    elif single:
+        pk = PrimaryKey(tuple(single), None)
+    pk_cols = set(pk.columns) if pk else set()
+    columns = []
+    for c in t["columns"].values():
+        gen = c.get("generated")
+        columns.append(Column(
+            name=c["name"], type=canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            default=_default_from_json(c.get("default")),
+            identity=AUTOINCREMENT if c.get("autoincrement") else None,
+            generated=_unwrap(gen["as"]) if gen else None))
+    fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
+                      ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
+                      on_delete=(f.get("onDelete") or "no action").lower(),
+                      on_update=(f.get("onUpdate") or "no action").lower())
+           for f in (t.get("foreignKeys") or {}).values()]
+    indexes = []
+    for ix in (t.get("indexes") or {}).values():
+        flags = (internal.get(ix["name"]) or {}).get("columns") or {}
+        cols = tuple(IndexColumn(c, is_expression=bool((flags.get(c) or {}).get("isExpression")))
+                     for c in ix["columns"])
+        indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
+                             where=ix.get("where") or None))
+    for u in (t.get("uniqueConstraints") or {}).values():  # older drizzle-kit versions wrote these
+        cols_u = tuple(u["columns"])
+        indexes.append(Index(name=u.get("name") or unique_name(t["name"], cols_u),
+                             columns=tuple(IndexColumn(c) for c in cols_u), unique=True))
+    checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
+    return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,
+                 foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _unwrap(expr: str) -> str:
+    e = expr.strip()
+    return e[1:-1].strip() if e.startswith("(") and e.endswith(")") else e
+
+
+def _default_from_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _default_to_json(value: str | None, type_: str) -> Any:
+    if value is None:
+        return None
+    if value in ("true", "false"):
+        return value == "true"
+    if affinity(type_) in ("integer", "real") and _NUMBER.fullmatch(value):
+        number = json.loads(value)
+        if json.dumps(number) == value:
+            return number
+    return value
+
+
+def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
+                                renames: dict[str, dict[str, str]] | None = None
+                                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    internal: dict[str, Any] = {}
+    tables = {}
+    for t in schema.tables:
+        tables[t.name] = _table_to_json(t, internal)
+    snap: dict[str, Any] = {
+        "version": "6",
+        "dialect": "sqlite",
+        "id": id_,
+        "prevId": prev_id,
+        "tables": tables,
+        "views": {},
+        "enums": {},
+        "_meta": _meta(renames or {}),
+        "internal": {"indexes": internal},
+    }
+    for key, text in schema.extras:
+        snap[key] = json.loads(text)
+    return snap, {}
+
+
+def _meta(renames: dict[str, dict[str, str]]) -> dict[str, Any]:
+    def bare(q: str) -> str:  # '"public"."t"."c"' → '"t"."c"': SQLite has no schemas
+        return q[len('"public".'):] if q.startswith('"public".') else q
+    return {"schemas": {},
+            "tables": {bare(k): bare(v) for k, v in (renames.get("tables") or {}).items()},
+            "columns": {bare(k): bare(v) for k, v in (renames.get("columns") or {}).items()}}
+
+
+def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
+    pk = t.primary_key
+    single = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None else None
+    composite = pk if pk and single is None else None
+    columns = {}
+    for c in t.columns:
+        d: dict[str, Any] = {"name": c.name, "type": c.type, "primaryKey": c.name == single,
+                             "notNull": c.not_null, "autoincrement": c.identity == AUTOINCREMENT}
+        if c.default is not None:
+            d["default"] = _default_to_json(c.default, c.type)
+        if c.generated is not None:
+            d["generated"] = {"as": f"({c.generated})", "type": "stored"}
+        columns[c.name] = d
+    indexes = {}
+    for ix in t.indexes:
+        d = {"name": ix.name, "columns": [c.expression for c in ix.columns], "isUnique": ix.unique}
+        if ix.where:
+            d["where"] = ix.where
+        indexes[ix.name] = d
+        exprs = {c.expression: {"isExpression": True} for c in ix.columns if c.is_expression}
+        if exprs:
+            internal[ix.name] = {"columns": exprs}
+    return {
+        "name": t.name,
+        "columns": columns,
+        "indexes": indexes,
+        "foreignKeys": {f.name: {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table,
+                                 "columnsFrom": list(f.columns), "columnsTo": list(f.ref_columns),
+                                 "onDelete": f.on_delete, "onUpdate": f.on_update} for f in t.foreign_keys},
+        "compositePrimaryKeys": ({composite.name or "": {"columns": list(composite.columns), "name": composite.name}}
+                                 if composite else {}),
+        "uniqueConstraints": {},
+        "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
+    }

@@ -1,0 +1,181 @@
+"""SQLAlchemy tables → the schema model, for SQLite.
+
+Conventions of the SQLite model (shared by the snapshot codec, the DDL and introspection):
+- SQLite has no schemas: every table keeps `Table.schema == "public"` (the model's default) and the
+  sqlite codec, DDL and introspection ignore it. FKs point at "public" too.
+- Column types are drizzle-kit's: `integer`, `text`, `text(N)`, `real`, `numeric`, `blob`. SQLAlchemy types map
+  by what SQLAlchemy stores on SQLite: Integer/Boolean → integer; Float → real; Numeric → numeric;
+  String/Text/Enum/JSON/Uuid/Date/DateTime/Time → text (SQLAlchemy stores those as text); LargeBinary → blob.
+- `AUTOINCREMENT` (`sqlite_autoincrement=True` on the table, or `autoincrement=True` on the column) is
+  `Column.identity == Identity(kind="autoincrement")`; a plain `INTEGER PRIMARY KEY` is a rowid alias without it.
+- Unique constraints are unique indexes (drizzle-kit does the same: `uniqueConstraints` stays empty),
+  named `<table>_<cols>_unique` unless named.
+- Generated columns are STORED. Comments do not exist in SQLite and are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from ...errors import SchemaLoadError
+from ...model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    make_schema,
+)
+from ...naming import fk_name, pk_name, unique_name
+from .types import canonical_default, canonical_type, quote_literal
+
+_SQLITE = sqlite_dialect.dialect()
+AUTOINCREMENT = Identity(kind="autoincrement")
+
+
+def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
+    out = []
+    for t in sorted(tables, key=lambda t: t.name):
+        try:
+            out.append(table_from_sqlalchemy(t))
+        except sa.exc.SQLAlchemyError as e:
+            first = (str(e).splitlines() or [""])[0]
+            raise SchemaLoadError(f"table {t.name}: {first}") from None
+    return make_schema("sqlite", tables=out)
+
+
+def table_from_sqlalchemy(t: sa.Table) -> Table:
+    from ...sources.sqlalchemy import _action, _check_name, _constraint_name, _constraint_sort_key
+
+    pk_cols = tuple(c.name for c in t.primary_key.columns)
+    auto = _autoincrement_column(t)
+    columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
+    pk = None
+    if pk_cols:
+        explicit = _constraint_name(t.primary_key, t)
+        if len(pk_cols) > 1:
+            pk = PrimaryKey(pk_cols, explicit or pk_name(t.name, pk_cols))
+        else:
+            pk = PrimaryKey(pk_cols, None)
+    fks: list[ForeignKey] = []
+    checks: list[CheckConstraint] = []
+    indexes: list[Index] = []
+    for con in sorted(t.constraints, key=_constraint_sort_key):
+        if isinstance(con, sa.ForeignKeyConstraint):
+            cols = tuple(e.parent.name for e in con.elements)
+            ref_cols = tuple(e.column.name for e in con.elements)
+            ref_table = con.elements[0].column.table.name
+            name = _constraint_name(con, t) or fk_name(t.name, cols, ref_table, ref_cols)
+            fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
+                                  ref_schema=DEFAULT_SCHEMA, on_delete=_action(con.ondelete),
+                                  on_update=_action(con.onupdate)))
+        elif isinstance(con, sa.UniqueConstraint):
+            cols = tuple(c.name for c in con.columns)
+            name = _constraint_name(con, t) or unique_name(t.name, cols)
+            indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
+        elif isinstance(con, sa.CheckConstraint):
+            if getattr(con, "_type_bound", False):
+                continue
+            name = _constraint_name(con, t) or _check_name(t.name, checks)
+            checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
+    for ix in sorted(t.indexes, key=lambda i: str(i.name)):
+        indexes.append(_index(t, ix, _constraint_name(ix, t)))
+    names = [i.name for i in indexes]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise SchemaLoadError(f"table {t.name}: two indexes (or unique constraints) are named {dup!r}; "
+                              "SQLite index names must be unique")
+    return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
+                 checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _autoincrement_column(t: sa.Table) -> str | None:
+    pk = list(t.primary_key.columns)
+    if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
+        return None
+    if t.dialect_options["sqlite"].get("autoincrement") or pk[0].autoincrement is True:
+        return pk[0].name
+    return None
+
+
+def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Column:
+    type_ = type_of(c.type)
+    default = None
+    sd = c.server_default
+    if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
+        default = _default_sql(sd.arg, type_)
+    generated = _expr_sql(c.computed.sqltext) if c.computed is not None else None
+    not_null = (not c.nullable) or c.name in pk_cols
+    return Column(name=c.name, type=type_, not_null=not_null, default=default,
+                  identity=AUTOINCREMENT if autoincrement else None, generated=generated)
+
+
+def type_of(t: Any) -> str:
+    """A SQLAlchemy type → drizzle-kit's SQLite column type."""
+    if isinstance(t, sa.TypeDecorator):
+        t = t.impl_instance if hasattr(t, "impl_instance") else t.impl
+    if isinstance(t, (sa.Integer, sa.Boolean)):
+        return "integer"
+    if isinstance(t, sa.Float):
+        return "real"
+    if isinstance(t, sa.Numeric):
+        return "numeric"
+    if isinstance(t, sa.LargeBinary):
+        return "blob"
+    if isinstance(t, (sa.Enum, sa.JSON, sa.Uuid, sa.Date, sa.DateTime, sa.Time, sa.Interval, sa.Text)):
+        return "text"
+    if isinstance(t, sa.String):
+        return f"text({t.length})" if t.length else "text"
+    from .types import affinity
+
+    compiled = str(t.compile(dialect=_SQLITE))
+    low = canonical_type(compiled)
+    return low if low in ("integer", "text", "real", "numeric", "blob") else affinity(compiled)
+
+
+def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
+    if not name:
+        raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
+    cols = []
+    for expr in ix.expressions:
+        e = expr
+        if isinstance(e, sa.sql.elements._textual_label_reference) and e.element in t.c:
+            e = e.element
+        if isinstance(e, str):
+            e = t.c[e]
+        if isinstance(e, sa.Column):
+            cols.append(IndexColumn(e.name))
+        else:
+            cols.append(IndexColumn(_expr_sql(e), is_expression=True))
+    where = ix.dialect_options["sqlite"].get("where")
+    return Index(name=name, columns=tuple(cols), unique=bool(ix.unique),
+                 where=_expr_sql(where) if where is not None else None)
+
+
+def _expr_sql(e: Any) -> str:
+    if isinstance(e, str):
+        return e.strip()
+    if isinstance(e, sa.Column):
+        return f'"{e.name}"'
+    compiled = e.compile(dialect=_SQLITE, compile_kwargs={"literal_binds": True, "include_table": False})
+    return str(compiled).strip()
+
+
+def _default_sql(arg: Any, type_: str) -> str | None:
+    if isinstance(arg, str):
+        return canonical_default(quote_literal(arg), type_)
+    if isinstance(arg, sa.sql.elements.TextClause):
+        return canonical_default(arg.text, type_)
+    if isinstance(arg, sa.sql.elements.True_):
+        return "true"
+    if isinstance(arg, sa.sql.elements.False_):
+        return "false"
+    return canonical_default(_expr_sql(arg), type_)
