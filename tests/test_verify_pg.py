@@ -122,3 +122,28 @@ def test_ctrl_c_drops_the_scratch_database(tmp_path: Path) -> None:
             p.kill()
     assert p.returncode != 0 and ("interrupted" in err or "aborted" in err), err
     assert scratch_databases() == before
+
+
+def test_check_rebuild_snapshots(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    history_project(tmp_path, 3)
+    meta = tmp_path / "migrations" / "meta"
+    second = json.loads((meta / "0001_snapshot.json").read_text())
+    third = json.loads((meta / "0002_snapshot.json").read_text())
+    (meta / "0001_snapshot.json").unlink()
+    assert run_mizzle(["check"], cwd=tmp_path).code == 3
+    before = scratch_databases()
+    r = run_mizzle(["check", "--rebuild-snapshots"], cwd=tmp_path, url=SERVER)
+    assert r.code == 0, r.stderr
+    assert "rebuilt the snapshot of 0001_step2" in r.stdout and "1 snapshot(s) rebuilt, 2 kept" in r.stdout
+    rebuilt = json.loads((meta / "0001_snapshot.json").read_text())
+    assert rebuilt["id"] == third["prevId"] == second["id"] and rebuilt["prevId"] == second["prevId"]
+    assert run_mizzle(["check"], cwd=tmp_path).code == 0
+    # a corrupt one too; then the folder verifies and generate finds nothing new
+    (meta / "0002_snapshot.json").write_text("{ not json")
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", SERVER], cwd=tmp_path)
+    assert r.code == 0 and "rebuilt the snapshot of 0002_step3" in r.stdout, r.stderr
+    assert verify(fresh_config(tmp_path), url=SERVER).ok
+    assert not generate(fresh_config(tmp_path)).written
+    assert scratch_databases() == before

@@ -210,3 +210,71 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
     except MizzleError:
         return None
     return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)) if snap is not None else None
+
+
+# -- rebuilding lost snapshots ---------------------------------------------------------------------------
+
+@dataclass
+class RebuildResult:
+    rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
+    kept: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rebuilt": self.rebuilt, "kept": self.kept}
+
+
+def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
+                      connect_timeout: float = 10, all_: bool = False) -> RebuildResult:
+    """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
+    unreadable (every migration with `all_`), the snapshot of the database it built. Snapshot ids keep the
+    prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
+    import json
+
+    from .folder import dump_json
+    from .introspect import scope_for
+    from .runner import load_folder
+    from .snapshot import ROOT_ID, new_id, snapshot_from_schema
+
+    server = scratch_url or url
+    if not server or parse_url(server).dialect != "postgresql":
+        raise UsageError("rebuilding snapshots needs a PostgreSQL server to create a scratch database on",
+                         "Pass --scratch-url postgresql://USER@HOST/postgres (or --url / --env).")
+    migrations, _, _ = load_folder(config.out_dir, "postgresql")
+    folder = MigrationFolder(config.out_dir, "postgresql")
+    sidecar = folder.read_sidecar()
+    snaps: list[dict[str, Any] | None] = []
+    for m in migrations:
+        try:
+            snap = folder.read_snapshot(m)
+            if snap is not None:
+                schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
+        except MizzleError:
+            snap = None
+        snaps.append(None if all_ else snap)
+    index = {m.tag: i for i, m in enumerate(migrations)}
+    result = RebuildResult()
+    scope = scope_for(config)
+
+    def step(tag: str, live: Schema) -> None:
+        i = index[tag]
+        if snaps[i] is not None:
+            result.kept.append(tag)
+            return
+        prev = snaps[i - 1] if i else None
+        nxt = snaps[i + 1] if i + 1 < len(snaps) else None
+        snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
+        snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id)
+        path = migrations[i].snapshot_path
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_json(snap), encoding="utf-8")
+        if side:
+            sidecar.setdefault("version", 1)
+            sidecar.setdefault("snapshots", {})[snap_id] = side
+            folder.sidecar_path.write_text(dump_json(sidecar) + "\n", encoding="utf-8")
+        snaps[i] = json.loads(json.dumps(snap))
+        result.rebuilt.append(tag)
+
+    with scratch_database(server, connect_timeout=connect_timeout, flag="--scratch-url") as scratch:
+        replay(config.out_dir, scratch, scope, step, table=config.table, tracking_schema=config.tracking_schema)
+    return result

@@ -10,19 +10,25 @@ from . import Options, common_options
 
 @click.command("check")
 @click.option("--fix", is_flag=True, help="Repair what is unambiguous (not available yet).")
-@click.option("--rebuild-snapshots", is_flag=True, help="Rebuild snapshots by replaying into a scratch database "
-              "(not available yet).")
+@click.option("--rebuild-snapshots", is_flag=True, help="Rebuild missing or corrupt snapshots by replaying the "
+              "migrations into a scratch database (see `mizzle verify`).")
+@click.option("--scratch-url", metavar="URL", help="With --rebuild-snapshots: a PostgreSQL server where mizzle may "
+              "create a temporary database (default: the server of --url / --env / DATABASE_URL).")
 @click.option("--no-parse", is_flag=True, help="Skip parsing each SQL statement.")
 @common_options
-def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool) -> int:
+def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool, scratch_url: str | None) -> int:
     """Check the integrity of the migrations folder, offline.
 
     Journal ↔ SQL files ↔ snapshots, the id/prevId chain (two snapshots with one parent = a branch-merge
     collision), duplicate idx/tag/when, malformed JSON, SQL that does not parse, stray files.
     Exits 3 on errors; warnings alone exit 0.
     """
-    if fix or rebuild_snapshots:
-        raise UsageError(f"`mizzle check {'--fix' if fix else '--rebuild-snapshots'}` is not available yet",
+    if rebuild_snapshots and not fix:
+        from .verify import rebuild_snapshots_cli
+
+        return rebuild_snapshots_cli(opts, scratch_url)
+    if fix:
+        raise UsageError("`mizzle check --fix` is not available yet",
                          "Run `mizzle check` to list the problems; `mizzle rebase` fixes branch-merge collisions.")
     from ..integrity import check_folder
 

@@ -58,3 +58,20 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     opts.echo(f"ok: {len(result.steps)} migration(s) replayed, {compared} matched their snapshots"
               + ("" if result.code_changes is None else ", and the result matches the schema code"))
     return 0
+
+
+def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeout: float = 10) -> int:
+    """`mizzle check --rebuild-snapshots`: replay into a scratch database, rewrite missing or corrupt snapshots."""
+    from ..verify import rebuild_snapshots
+
+    cfg = opts.load_config()
+    url = None if scratch_url else opts.resolve_url(cfg)
+    result = rebuild_snapshots(cfg, url=url, scratch_url=scratch_url, connect_timeout=connect_timeout)
+    if opts.json:
+        opts.emit_json(result.to_json())
+        return 0
+    for tag in result.rebuilt:
+        opts.echo(f"rebuilt the snapshot of {tag}")
+    opts.echo(f"ok: {len(result.rebuilt)} snapshot(s) rebuilt, {len(result.kept)} kept"
+              + ("; review them (`git diff`) and commit" if result.rebuilt else ""))
+    return 0
