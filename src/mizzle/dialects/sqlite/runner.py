@@ -80,6 +80,7 @@ class SQLiteBackend:
         self._saved: dict[str, list[str]] = {}  # table being rebuilt → its triggers and the views to restore
         self._deadline: float | None = None
         self._statement_timeout: float | None = None
+        self._db_busy = False
         self._fk_was_on = bool(self._query("PRAGMA foreign_keys")[0][0])
 
     # -- lock ------------------------------------------------------------------------------------------
@@ -97,8 +98,8 @@ class SQLiteBackend:
             if timeout is not None and time.monotonic() - started >= timeout:
                 raise LockTimeout(
                     f"migration lock on {self.url.where} not obtained within {timeout:g} s: {self._holder()}",
-                    f"Another `mizzle migrate` is running against this database (lock file {self._lock_path}). "
-                    "Wait for it, or raise --lock-timeout. The lock is released when that process exits.")
+                    "Another `mizzle migrate` is running against this database, or another connection is writing "
+                    f"to it (mizzle's lock file: {self._lock_path}). Wait for it, or raise --lock-timeout.")
             left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
             time.sleep(delay if left is None else min(delay, left))
             delay = min(delay * 1.5, 0.25)
@@ -106,21 +107,46 @@ class SQLiteBackend:
                 return time.monotonic() - started
 
     def try_lock(self) -> bool:
-        if self._lock_path is None or self._lock_file is not None:
-            return True
-        f = open(self._lock_path, "a+")  # noqa: SIM115 - held open for the whole run
-        if not _try_lock(f):
-            f.close()
+        """The run's file lock, granted only while no other connection holds the database's write lock
+        either (an application transaction would otherwise make the first BEGIN IMMEDIATE wait)."""
+        self._db_busy = False
+        if self._lock_path is not None and self._lock_file is None:
+            f = open(self._lock_path, "a+")  # noqa: SIM115 - held open for the whole run
+            if not _try_lock(f):
+                f.close()
+                return False
+            self._lock_file = f
+        if not self._database_writable_now():
+            self._db_busy = True
+            self.release_lock()
             return False
+        f = self._lock_file
+        if f is None:
+            return True
         f.seek(0)
         f.truncate()
         f.write(f"pid {os.getpid()} on {socket.gethostname()} ({_actor()}), since "
                 f"{datetime.now().strftime('%H:%M:%S')}\n")
         f.flush()
-        self._lock_file = f
         return True
 
+    def _database_writable_now(self) -> bool:
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                return False
+            raise translate(e) from None
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+
     def _holder(self) -> str:
+        if self._db_busy:
+            return ("another connection holds the database's write lock (an application transaction, or another tool "
+                    "writing to it)")
         try:
             with open(self._lock_path or "", encoding="utf-8", errors="replace") as r:
                 text = r.read().strip()
