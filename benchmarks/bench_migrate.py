@@ -162,46 +162,49 @@ class Bench:
         }
 
     def measure(self) -> None:
+        """Tools take turns (round-robin), so a busy machine slows them alike; medians are reported."""
         self.each_sql = psql_script(self.tmp, self.folder, self.n, one_transaction=False)
         self.all_sql = psql_script(self.tmp, self.folder, self.n, one_transaction=True)
-        applied: dict[str, str] = {}
+        tools = {k: v for k, v in self.tools().items() if v is not None}
         for name, cmd in self.tools().items():
-            if cmd is None:
-                self.results[name] = {"pending": "missing", "nothing": "missing"}
-                continue
-            times = []
-            for _ in range(self.pending_runs):
+            self.results[name] = {"pending": "missing", "nothing": "missing"} if cmd is None else {}
+        pending: dict[str, list[float]] = {k: [] for k in tools}
+        applied: dict[str, str] = {}
+        for rnd in range(self.pending_runs):
+            for name, cmd in tools.items():
                 url = self.fresh_db()
                 cwd = INTEROP if "node" in name else self.tmp
-                times.append(self.run(cmd(url), url, cwd))
-            applied[name] = url
-            self.results[name] = {"pending": min(times)}
-            print(f"  {name}: {self.n} pending in {min(times):.2f} s", file=sys.stderr)
-        for name, cmd in self.tools().items():
-            if cmd is None or name.startswith("psql"):
-                continue
-            url = applied[name]
-            cwd = INTEROP if "node" in name else self.tmp
-            self.run(cmd(url), url, cwd)  # warm
-            times = [self.run(cmd(url), url, cwd) for _ in range(self.idle_runs)]
-            self.results[name]["nothing"] = statistics.median(times)
-        url = applied.get("mizzle (each)") or self.fresh_db()
+                pending[name].append(self.run(cmd(url), url, cwd))
+                applied[name] = url
+                print(f"  round {rnd + 1}: {name}: {self.n} pending in {pending[name][-1]:.2f} s", file=sys.stderr)
+        for name, times in pending.items():
+            self.results[name]["pending"] = statistics.median(times)
         query = "SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1"
         py = [sys.executable, "-c", f"import psycopg,os; c=psycopg.connect(os.environ['BENCH_URL'], autocommit=True); "
                                     f"c.execute({query!r}).fetchall()"]
-        self.results["python + psycopg + one query"] = {
-            "pending": "", "nothing": statistics.median(self.run(py, url) for _ in range(self.idle_runs))}
+        ref = applied["mizzle (each)"]
+        idle: dict[str, tuple[list[str], str, Path]] = {
+            name: (cmd(applied[name]), applied[name], INTEROP if "node" in name else self.tmp)
+            for name, cmd in tools.items() if not name.startswith("psql")}
+        idle["python + psycopg + one query"] = (py, ref, self.tmp)
         if self.psql:
-            self.results["psql + one query"] = {"pending": "", "nothing": statistics.median(
-                self.run([self.psql, "-X", "-q", "-d", url, "-c", query], url) for _ in range(self.idle_runs))}
+            idle["psql + one query"] = ([self.psql, "-X", "-q", "-d", ref, "-c", query], ref, self.tmp)
+        idle_times: dict[str, list[float]] = {k: [] for k in idle}
+        for cmd_, url, cwd in idle.values():
+            self.run(cmd_, url, cwd)  # warm the page cache
+        for _ in range(self.idle_runs):
+            for name, (cmd_, url, cwd) in idle.items():
+                idle_times[name].append(self.run(cmd_, url, cwd))
+        for name, times in idle_times.items():
+            self.results.setdefault(name, {"pending": ""})["nothing"] = statistics.median(times)
 
     def report(self) -> None:
         def fmt(v: float | str | None) -> str:
             return f"{v:8.3f} s" if isinstance(v, float) else f"{v or '':>10}"
 
         print(f"\nmizzle migrate benchmark: {self.n} migrations (CREATE TABLE + CREATE INDEX each), "
-              f"PostgreSQL at {ADMIN.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, "
-              f"{self.pending_runs} run(s) pending (best), median of {self.idle_runs} nothing-pending")
+              f"PostgreSQL at {ADMIN.rsplit('@', 1)[-1].rsplit('/', 1)[0]}; medians of {self.pending_runs} "
+              f"round(s) pending and {self.idle_runs} nothing-pending, tools taking turns")
         print(f"{'':34} {'pending':>10} {'nothing':>10}")
         for name, r in self.results.items():
             print(f"{name:34} {fmt(r.get('pending'))} {fmt(r.get('nothing'))}")
@@ -229,9 +232,19 @@ class Bench:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--idle-runs", type=int, default=9)
-    ap.add_argument("--pending-runs", type=int, default=1)
+    ap.add_argument("--idle-runs", type=int, default=15)
+    ap.add_argument("--pending-runs", type=int, default=3)
     args = ap.parse_args()
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # A pip-installed mizzle has compiled bytecode; without it every run would recompile mizzle's
+        # sources, which psycopg and click (compiled at install) do not pay. Compile to a private cache.
+        cache = Path(tempfile.gettempdir()) / "mizzle-bench-pycache"
+        os.environ.pop("PYTHONDONTWRITEBYTECODE")
+        os.environ["PYTHONPYCACHEPREFIX"] = str(cache)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "mizzle")], check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"(PYTHONDONTWRITEBYTECODE was set: using compiled bytecode in {cache}, as an installed package "
+              "would)", file=sys.stderr)
     b = Bench(args.n, args.idle_runs, args.pending_runs)
     try:
         b.measure()

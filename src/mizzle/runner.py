@@ -370,7 +370,7 @@ class _Run:
             if st.commit_before and st.number - 1 > p.state.resume_after:
                 # `-- mizzle:commit`: make everything before it durable, with the progress that says so
                 self._begin()
-                self._server(lambda n=last_done: self._progress(m, n), p, None)
+                self._server(None, self._progress, m, last_done)
                 self._commit()
                 p.committed_upto = last_done
             self._begin()
@@ -395,13 +395,12 @@ class _Run:
         for st in todo:
             outside = self.db.must_run_outside_transaction(st.sql)
             if outside:
-                done, note = self._server(lambda st=st: self.db.prepare_outside(
-                    st.sql, interrupted=p.state.interrupted == st.number), p, st)
+                done, note = self._server(st, self.db.prepare_outside, st.sql, p.state.interrupted == st.number)
                 if note:
                     r.notes.append(note)
                     self.rep.info(f"{m.tag}: {note}")
                 if done:
-                    self._server(lambda st=st: self._progress(m, st.number), p, st)
+                    self._server(st, self._progress, m, st.number)
                     continue
             else:
                 # a statement that may run in a transaction commits atomically with its progress row
@@ -419,13 +418,13 @@ class _Run:
             if outside:
                 # no transaction can make the statement and its record atomic: mark it started, so a rerun
                 # after a crash knows to check what it left behind
-                self._server(lambda st=st: self._progress(m, st.number - 1, running=st.number), p, st)
+                self._server(st, self._progress, m, st.number - 1, st.number)
                 try:
                     self._execute(p, st)
                 except _StatementError:
-                    self._server(lambda st=st: self._progress(m, st.number - 1), p, st)
+                    self._server(st, self._progress, m, st.number - 1)
                     raise
-                self._server(lambda st=st: self._progress(m, st.number), p, st)
+                self._server(st, self._progress, m, st.number)
             r.executed += 1
         r.duration_ms = (time.perf_counter() - t0) * 1000
         self.db.begin()
@@ -439,9 +438,9 @@ class _Run:
 
     def _record(self, p: _Pending, clear_progress: bool) -> None:
         r = p.result
-        self._server(lambda: self.db.record_applied(AppliedRecord(
+        self._server(None, self.db.record_applied, AppliedRecord(
             when=r.when, hash=r.hash, tag=r.tag, duration_ms=r.duration_ms or 0.0, statements=r.statements,
-            tool_version=f"mizzle {__version__}", clear_progress=clear_progress)), p, None)
+            tool_version=f"mizzle {__version__}", clear_progress=clear_progress))
 
     def _execute(self, p: _Pending, st: Statement) -> None:
         try:
@@ -449,9 +448,10 @@ class _Run:
         except ServerError as e:
             raise _StatementError(st, e) from None
 
-    def _server(self, fn: Callable[[], Any], p: _Pending, st: Statement | None) -> Any:
+    def _server(self, st: Statement | None, fn: Callable[..., Any], *args: Any) -> Any:
+        """Bookkeeping on the server (progress, tracking rows): its failure is reported against `st`."""
         try:
-            return fn()
+            return fn(*args)
         except ServerError as e:
             raise _StatementError(st, e, tracking=True) from None
 

@@ -57,6 +57,8 @@ class PostgresBackend:
         self._audit = pgsql.Identifier(schema, tracking.audit)
         self._progress = pgsql.Identifier(schema, tracking.progress)
         self._key = lock_key(tracking)
+        self._record_sql: dict[bool, bytes] = {}
+        self._cur = conn.cursor()  # one cursor for the run's statements: less per-statement overhead
 
     # -- lock ------------------------------------------------------------------------------------------
 
@@ -149,7 +151,7 @@ class PostgresBackend:
 
     def _create_tracking(self, has_table: bool, has_audit: bool, has_progress: bool) -> None:
         # Create only what is missing: a deploy role may lack CREATE on the database yet own the schema.
-        stmts: list[pgsql.Composable] = []
+        stmts: list[pgsql.Composed] = []
         exists = self._query("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.tracking.schema or "public",))
         if not exists:
             stmts.append(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(self._schema))
@@ -181,15 +183,18 @@ class PostgresBackend:
                 "schema with [migrations] schema in mizzle.toml.") from None
 
     def record_applied(self, record: AppliedRecord) -> None:
-        q = pgsql.SQL(
-            "WITH t AS (INSERT INTO {} (hash, created_at) VALUES (%(hash)s, %(when)s) RETURNING id)"
-            "{}"
-            " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version)"
-            " VALUES (%(when)s, %(hash)s, %(tag)s, 'applied', %(ms)s, %(n)s, %(ver)s)"
-        ).format(self._table,
-                 pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = %(when)s)").format(self._progress)
-                 if record.clear_progress else pgsql.SQL(""),
-                 self._audit)
+        # one round trip for drizzle-orm's row and mizzle's audit entry; composed once per run
+        q = self._record_sql.get(record.clear_progress)
+        if q is None:
+            q = self._record_sql[record.clear_progress] = pgsql.SQL(
+                "WITH t AS (INSERT INTO {} (hash, created_at) VALUES (%(hash)s, %(when)s) RETURNING id)"
+                "{}"
+                " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version)"
+                " VALUES (%(when)s, %(hash)s, %(tag)s, 'applied', %(ms)s, %(n)s, %(ver)s)"
+            ).format(self._table,
+                     pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = %(when)s)").format(self._progress)
+                     if record.clear_progress else pgsql.SQL(""),
+                     self._audit).as_bytes(self.conn)
         self._query(q, {"hash": record.hash, "when": record.when, "tag": record.tag,
                         "ms": round(record.duration_ms, 3), "n": record.statements, "ver": record.tool_version},
                     fetch=False)
@@ -241,7 +246,7 @@ class PostgresBackend:
     def execute(self, sql: str) -> None:
         # no parameters → simple query protocol, so a chunk may hold several statements, as with drizzle-orm
         try:
-            self.conn.execute(sql.encode("utf-8"))  # type: ignore[call-overload]
+            self._cur.execute(sql.encode("utf-8"))
         except psycopg.Error as e:
             raise translate(e) from None
 
@@ -279,7 +284,7 @@ class PostgresBackend:
 
     def _query(self, q: Any, params: Any = None, fetch: bool = True) -> list[tuple[Any, ...]]:
         try:
-            cur = self.conn.execute(q, params)
+            cur = self._cur.execute(q, params)
             return cur.fetchall() if fetch and cur.description else []
         except psycopg.Error as e:
             raise translate(e) from None
