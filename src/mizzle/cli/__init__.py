@@ -143,9 +143,9 @@ def main(argv: list[str] | None = None) -> None:
 
             click.echo(mask_password(traceback.format_exc()), err=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(errors.USAGE)
+    except click.exceptions.Abort:  # click's form of Ctrl-C (and of EOF at a prompt)
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     except click.ClickException as e:
         e.show()
         sys.exit(errors.USAGE)
