@@ -370,3 +370,49 @@ def test_status_states(pg_url: Callable[..., str], migrations_dir: MigrationsDir
     assert st.states[0].applied_at is not None
     j = st.to_json()
     assert j["migrations"][2]["state"] == "pending"
+
+
+def test_interrupted_create_index_concurrently_is_resumed(pg_url: Callable[..., str],
+                                                          migrations_dir: MigrationsDir,
+                                                          run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Acceptance 6: a run dies during CREATE INDEX CONCURRENTLY (INVALID index left behind); the rerun drops
+    it, rebuilds it, and finishes the file from there."""
+    import subprocess
+    import sys
+
+    url = pg_url()
+    migrations_dir.add(statements('CREATE TABLE "u" ("id" integer)', 'INSERT INTO "u" SELECT generate_series(1, 1000)'))
+    migrations_dir.add("-- mizzle:no-transaction\n" + statements(
+        'CREATE TABLE "v" ("id" integer)', 'CREATE INDEX CONCURRENTLY "u_id_idx" ON "u" ("id")',
+        'CREATE TABLE "w" ("id" integer)'), name="concurrently")
+    runner.migrate(url=url, folder=migrations_dir.path, to="0000_m0")
+    blocker = psycopg.connect(url)  # an open writer: CREATE INDEX CONCURRENTLY waits for it, index still INVALID
+    blocker.execute('INSERT INTO "u" VALUES (0)')
+    proc = subprocess.Popen([sys.executable, "-m", "mizzle", "migrate"], cwd=migrations_dir.path.parent,
+                            env={**__import__("os").environ, "DATABASE_URL": url}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            waiting = q(url, "SELECT pid FROM pg_stat_activity WHERE application_name = 'mizzle migrate' "
+                             "AND query LIKE 'CREATE INDEX CONCURRENTLY%%' AND wait_event_type = 'Lock'")
+            if waiting:
+                break
+            time.sleep(0.02)
+        assert waiting, "the runner never reached CREATE INDEX CONCURRENTLY"
+        assert q(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_id_idx'::regclass") == [(False,)]
+        q(url, "SELECT pg_terminate_backend(%s)", waiting[0][0])  # the runner's session dies mid-statement
+        out, err = proc.communicate(timeout=30)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert proc.returncode == 1, err
+    assert "0001_concurrently.sql failed at statement 2 of 3" in err and "resumes at statement 2" in err
+    # statement 1 is recorded as done; statement 2 as started (the session died before it could say more)
+    assert q(url, 'SELECT statement, running FROM "drizzle"."__mizzle_progress"') == [(1, 2)]
+    assert tables(url) == {"u", "v"}
+    res = run_mizzle(["migrate"], cwd=migrations_dir.path.parent, url=url)
+    assert res.code == 0, res.stderr
+    assert "dropped INVALID index" in res.stderr
+    assert q(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_id_idx'::regclass") == [(True,)]
+    assert tables(url) == {"u", "v", "w"}
+    assert len(tracking_rows(url)) == 2

@@ -422,7 +422,10 @@ class _Run:
                 try:
                     self._execute(p, st)
                 except _StatementError:
-                    self._server(st, self._progress, m, st.number - 1)
+                    try:  # it failed, so it is not running any more; if the connection died, the rerun checks
+                        self._progress(m, st.number - 1)
+                    except ServerError:
+                        pass
                     raise
                 self._server(st, self._progress, m, st.number)
             r.executed += 1
