@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "Replay the migrations into a scratch database and compare with snapshots and schema code."),
     "pull": ("pull", "Introspect a database into a SQLAlchemy schema module and a baseline migration."),
     "revert": ("revert", "Write a new migration that undoes a migration."),
+    "lint": ("lint", "Lint migration SQL: data loss, long locks, transactions, idempotency (stable rule ids)."),
 }
 
 

@@ -1,0 +1,72 @@
+"""`mizzle lint [FILES]`, and the printing of findings that `generate` shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import Refused, UsageError
+from . import Options, common_options
+
+
+def print_findings(opts: Options, findings: list[Any]) -> None:
+    for f in findings:
+        opts.echo(str(f))
+
+
+def summary(findings: list[Any], files: int) -> str:
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    if not findings:
+        return f"lint: {files} file(s), no findings"
+    return f"lint: {errors} error(s), {warnings} warning(s) in {files} file(s)"
+
+
+def refuse_if_errors(findings: list[Any]) -> None:
+    """--strict: exit 6 while any error-severity finding remains."""
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        first = errors[0]
+        raise Refused(f"lint: {len(errors)} error(s) remain under --strict; first: {first.file}:{first.line}: "
+                      f"{first.rule}", "Fix them, or silence one deliberately with `-- mizzle:lint-ignore "
+                      f"{first.rule}` on the line above the statement.")
+
+
+@click.command("lint", epilog="""\b
+Examples:
+  mizzle lint                          # every migration of the configured folder
+  mizzle lint drizzle/0007_add_status.sql --strict
+  mizzle lint --json drizzle/*.sql""")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 6 while any error-severity finding remains.")
+@common_options
+def lint_command(opts: Options, files: tuple[Path, ...], strict: bool) -> int:
+    """Lint migration SQL with PostgreSQL's own parser (stable rule ids; `-- mizzle:lint-ignore RULE`).
+
+    With no FILES, lints every migration of the configured folder, in journal order. A file inside a
+    migrations folder is checked against the snapshot before it; a lone file treats every table it does not
+    create as existing. Exits 0 unless --strict and errors remain (6)."""
+    from ..lint import folder_sql_files, lint_paths
+
+    paths = list(files)
+    if not paths:
+        cfg = opts.load_config()
+        if cfg.dialect != "postgresql":
+            raise UsageError(f"mizzle lint checks PostgreSQL migrations; the config says {cfg.dialect}")
+        paths = folder_sql_files(Path(cfg.out_dir))
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p}: no such file", "Pass migration .sql files, or nothing to lint the configured folder.")
+    findings = lint_paths(paths)
+    if opts.json:
+        opts.emit_json({"files": len(paths), "errors": sum(f.is_error for f in findings),
+                        "warnings": sum(not f.is_error for f in findings),
+                        "findings": [f.to_json() for f in findings]})
+    else:
+        print_findings(opts, findings)
+        opts.echo(summary(findings, len(paths)))
+    if strict:
+        refuse_if_errors(findings)
+    return 0

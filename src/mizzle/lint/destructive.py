@@ -1,0 +1,122 @@
+"""MZ1xx: changes that lose data or break the code already running — drops, renames, type changes that
+rewrite or narrow a column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType, ObjectType
+
+from .registry import ERROR, WARNING, Hit, rule, statement_check
+from .source import SqlStatement
+from .state import SchemaState, TypeSpec, display, names_key, table_key, type_spec
+
+DROP_TABLE = rule("MZ101", ERROR, "table dropped",
+                  "deploy code that no longer uses it first, keep a backup, and add `-- mizzle:lint-ignore MZ101` "
+                  "once that is done")
+DROP_COLUMN = rule("MZ102", ERROR, "column dropped",
+                   "deploy code that no longer reads or writes it first (SQLAlchemy: remove it from the model), "
+                   "then drop it in a later migration")
+DROP_SCHEMA = rule("MZ103", ERROR, "schema dropped",
+                   "drop the objects in it explicitly, after the code stops using them")
+TYPE_REWRITE = rule("MZ104", WARNING, "column type change rewrites the table",
+                    "the table is rewritten under an ACCESS EXCLUSIVE lock: on a big table add a new column, "
+                    "backfill it in batches and switch over instead")
+TYPE_NARROW = rule("MZ105", ERROR, "column type narrowed",
+                   "existing values may not fit and the change fails or truncates: check the data first, or "
+                   "enforce the limit with a CHECK constraint (NOT VALID, then VALIDATE)")
+RENAME_TABLE = rule("MZ106", ERROR, "table renamed",
+                    "code still running during the deploy uses the old name: create the new table (or a view), "
+                    "move the code over, and drop the old name in a later migration")
+RENAME_COLUMN = rule("MZ107", ERROR, "column renamed",
+                     "code still running during the deploy uses the old name: add the new column, write both, "
+                     "backfill, switch reads, then drop the old column in a later migration")
+
+# types whose modifier PostgreSQL can widen without a rewrite (a larger length or precision)
+_WIDENABLE = {"varchar", "bpchar", "varbit", "bit", "numeric", "timestamp", "timestamptz", "time", "timetz",
+              "interval"}
+_TEXTLIKE = {"text", "varchar"}
+# (from, to) pairs that are binary-coercible: no rewrite, no narrowing
+_COERCIBLE = {("varchar", "text"), ("text", "varchar"), ("cidr", "inet"), ("bpchar", "text"),
+              ("bpchar", "varchar"), ("xml", "text"), ("json", "text")}
+_INT_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float4": 4, "float8": 8}
+
+
+def classify(old: TypeSpec, new: TypeSpec) -> str:
+    """'same' | 'safe' (no rewrite) | 'narrow' | 'rewrite'."""
+    if old == new:
+        return "same"
+    if old.array != new.array:
+        return "rewrite"
+    if old.name == new.name and old.name in _WIDENABLE and old.mods is not None and new.mods is not None:
+        if not new.mods:
+            return "safe"  # varchar(40) → varchar: the limit is lifted
+        if not old.mods:
+            return "narrow"  # an unbounded column gets a limit
+        if old.name == "numeric":
+            op, os_ = (old.mods + (0,))[:2]
+            np_, ns = (new.mods + (0,))[:2]
+            if ns < os_ or np_ - ns < op - os_:
+                return "narrow"
+            return "safe" if ns == os_ else "rewrite"
+        return "safe" if new.mods[0] >= old.mods[0] else "narrow"
+    if (old.name, new.name) in _COERCIBLE:
+        if new.name == "varchar" and new.mods:
+            return "narrow"  # text → varchar(n)
+        return "safe"
+    if old.name in _TEXTLIKE and new.name in _TEXTLIKE:
+        return "safe"
+    ow, nw = _INT_WIDTH.get(old.name), _INT_WIDTH.get(new.name)
+    if ow and nw and old.name[:3] == new.name[:3] and nw < ow:
+        return "narrow"
+    return "rewrite"
+
+
+def _fmt(t: TypeSpec) -> str:
+    mods = f"({', '.join(map(str, t.mods))})" if t.mods else ""
+    return f"{t.name}{mods}{'[]' if t.array else ''}"
+
+
+@statement_check
+def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
+    if isinstance(node, ast.DropStmt):
+        if node.removeType == ObjectType.OBJECT_TABLE:
+            for obj in node.objects or ():
+                key = names_key(obj)
+                if state.existing(key):
+                    yield Hit(DROP_TABLE, f"DROP TABLE {display(key)} deletes the table and its rows", st)
+        elif node.removeType == ObjectType.OBJECT_SCHEMA:
+            names = ", ".join(o.sval for o in node.objects or ())
+            cascade = " CASCADE (and everything in it)" if node.behavior and node.behavior.name == "DROP_CASCADE" else ""
+            yield Hit(DROP_SCHEMA, f"DROP SCHEMA {names}{cascade}", st)
+    elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+        key = table_key(node.relation)
+        if not state.existing(key):
+            return
+        if node.renameType == ObjectType.OBJECT_TABLE:
+            yield Hit(RENAME_TABLE, f"table {display(key)} renamed to {node.newname}", st)
+        elif node.renameType == ObjectType.OBJECT_COLUMN:
+            yield Hit(RENAME_COLUMN, f"column {display(key)}.{node.subname} renamed to {node.newname}", st)
+    elif isinstance(node, ast.AlterTableStmt) and node.relation is not None \
+            and node.objtype == ObjectType.OBJECT_TABLE:
+        key = table_key(node.relation)
+        if not state.existing(key):
+            return
+        for cmd in node.cmds or ():
+            if cmd.subtype == AlterTableType.AT_DropColumn:
+                yield Hit(DROP_COLUMN, f"column {display(key)}.{cmd.name} dropped with its data", st)
+            elif cmd.subtype == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
+                new = type_spec(cmd.def_.typeName)
+                old = state.column_type(key, cmd.name)
+                where = f"{display(key)}.{cmd.name}"
+                if old is None:
+                    yield Hit(TYPE_REWRITE, f"type of {where} changed to {_fmt(new)} (previous type unknown: "
+                                            "may rewrite the table)", st)
+                    continue
+                kind = classify(old, new)
+                if kind == "narrow":
+                    yield Hit(TYPE_NARROW, f"type of {where} narrowed from {_fmt(old)} to {_fmt(new)}", st)
+                elif kind == "rewrite":
+                    yield Hit(TYPE_REWRITE, f"type of {where} changed from {_fmt(old)} to {_fmt(new)}", st)

@@ -1,0 +1,201 @@
+"""A migration file read for linting: its statements (numbered as the runner numbers them), each parsed by
+pglast with its line, the commit boundaries, and the `-- mizzle:lint-ignore` directives placed around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..folder import BREAKPOINT, NO_TRANSACTION, directives
+
+_COMMIT_LINE = re.compile(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", re.M)  # as folder.split_statements splits
+_IGNORE = re.compile(r"^\s*--\s*mizzle:lint-ignore\b(.*)$")
+_RULE_TOKEN = re.compile(r"^[A-Za-z]+\d+$")
+
+
+@dataclass
+class SqlStatement:
+    """One SQL statement. `number` is the runner's statement number (a chunk between breakpoints); a chunk
+    holding several SQL statements yields several SqlStatements with the same number."""
+
+    number: int
+    line: int  # 1-based line of its first token in the file
+    sql: str
+    node: Any = None  # the pglast statement node; None when the chunk does not parse
+    error: str | None = None  # pglast's message when it does not parse
+    commit_before: bool = False  # a `-- mizzle:commit` boundary precedes it
+    ignores: frozenset[str] = frozenset()  # rule ids ignored on the line(s) right above it
+
+
+@dataclass
+class IgnoreProblem:
+    line: int
+    what: str
+
+
+@dataclass
+class FileUnit:
+    name: str
+    text: str
+    statements: list[SqlStatement] = field(default_factory=list)
+    no_transaction: bool = False
+    directives: dict[str, list[str]] = field(default_factory=dict)
+    file_ignores: frozenset[str] = frozenset()
+    ignore_problems: list[IgnoreProblem] = field(default_factory=list)
+
+    def has(self, directive: str) -> bool:
+        return directive in self.directives
+
+
+def read_unit(text: str, name: str, known_rules: set[str]) -> FileUnit:
+    unit = FileUnit(name=name, text=text, no_transaction=_first_line_is_no_transaction(text),
+                    directives=directives(text))
+    lines = text.splitlines()
+    line_starts = _line_starts(text)
+    number = 0
+    pending_commit = False
+    pos = 0
+    for chunk in text.split(BREAKPOINT):
+        chunk_start = pos
+        pos += len(chunk) + len(BREAKPOINT)
+        cut = 0
+        bounds = []
+        for m in _COMMIT_LINE.finditer(chunk):
+            bounds.append((cut, m.start(), False))
+            cut = m.end()
+        bounds.append((cut, len(chunk), False))
+        for i, (a, b, _) in enumerate(bounds):
+            if i > 0:
+                pending_commit = True
+            part = chunk[a:b]
+            if _is_blank_sql(part):
+                continue
+            number += 1
+            commit = pending_commit and number > 1
+            pending_commit = False
+            unit.statements.extend(_parse_part(part, chunk_start + a, number, commit, line_starts))
+    _place_ignores(unit, lines, known_rules)
+    return unit
+
+
+def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: list[int]) -> list[SqlStatement]:
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+
+    def line_of(char_index: int) -> int:
+        return _line_at(line_starts, offset + char_index)
+
+    first = _skip_space_and_comments(part, 0)
+    try:
+        raws = parse_sql(part)
+    except ParseError as e:
+        msg, index = (e.args + (None, None))[:2]
+        at = _char_index(part, index) if isinstance(index, int) else first
+        return [SqlStatement(number, line_of(min(at, len(part))), part.strip(), error=str(msg),
+                             commit_before=commit)]
+    raw_bytes = part.encode("utf-8")
+    out = []
+    for j, raw in enumerate(raws):
+        start = len(raw_bytes[:raw.stmt_location].decode("utf-8", errors="replace"))
+        end = len(part) if not raw.stmt_len else \
+            len(raw_bytes[:raw.stmt_location + raw.stmt_len].decode("utf-8", errors="replace"))
+        start = _skip_space_and_comments(part, start)
+        out.append(SqlStatement(number, line_of(start), part[start:end].strip(), node=raw.stmt,
+                                commit_before=commit and j == 0))
+    return out
+
+
+def _place_ignores(unit: FileUnit, lines: list[str], known: set[str]) -> None:
+    """A lint-ignore in the run of comment lines directly above a statement (no blank line between) applies
+    to that statement; one above the first statement but outside that run applies to the whole file."""
+    found: dict[int, str] = {}  # line number → the directive's arguments
+    for n, text in enumerate(lines, start=1):
+        m = _IGNORE.match(text)
+        if m:
+            found[n] = m.group(1)
+    if not found:
+        return
+    used: set[int] = set()
+    for st in unit.statements:
+        ids: set[str] = set()
+        n = st.line - 1
+        while n >= 1:
+            s = lines[n - 1].strip()
+            if not s.startswith("--") or s.startswith(BREAKPOINT):
+                break
+            if n in found:
+                used.add(n)
+                ids |= _rule_ids(found[n], n, unit, known)
+            n -= 1
+        st.ignores = frozenset(ids)
+    first_line = unit.statements[0].line if unit.statements else len(lines) + 1
+    file_ids: set[str] = set()
+    for n, args in found.items():
+        if n in used:
+            continue
+        if n < first_line:
+            file_ids |= _rule_ids(args, n, unit, known)
+        else:
+            unit.ignore_problems.append(IgnoreProblem(
+                n, "`-- mizzle:lint-ignore` applies to nothing here (put it on the line right above a statement, "
+                   "or at the top of the file, followed by a blank line, for the whole file)"))
+    unit.file_ignores = frozenset(file_ids)
+
+
+def _rule_ids(args: str, line: int, unit: FileUnit, known: set[str]) -> set[str]:
+    tokens = [t for t in re.split(r"[,\s]+", args.split("--")[0].strip()) if t]
+    ids = set()
+    for t in tokens:
+        if _RULE_TOKEN.match(t) and t.upper() in known:
+            ids.add(t.upper())
+        else:
+            unit.ignore_problems.append(IgnoreProblem(line, f"`-- mizzle:lint-ignore` names an unknown rule {t!r}"))
+    if not tokens:
+        unit.ignore_problems.append(IgnoreProblem(line, "`-- mizzle:lint-ignore` names no rule (e.g. MZ204)"))
+    return ids
+
+
+def _first_line_is_no_transaction(text: str) -> bool:
+    # the runner's test (folder.Migration.no_transaction): the first non-blank line is the directive
+    for line in text.splitlines():
+        s = line.strip()
+        if s:
+            return bool(re.match(r"--\s*" + re.escape(NO_TRANSACTION) + r"\b", s))
+    return False
+
+
+def _is_blank_sql(sql: str) -> bool:
+    return all(not s or s.startswith("--") for s in (ln.strip() for ln in sql.splitlines()))
+
+
+def _skip_space_and_comments(s: str, i: int) -> int:
+    while i < len(s):
+        if s[i].isspace():
+            i += 1
+        elif s.startswith("--", i):
+            j = s.find("\n", i)
+            i = len(s) if j < 0 else j + 1
+        elif s.startswith("/*", i):
+            j = s.find("*/", i + 2)
+            i = len(s) if j < 0 else j + 2
+        else:
+            break
+    return i
+
+
+def _char_index(part: str, byte_index: int) -> int:
+    return len(part.encode("utf-8")[:byte_index].decode("utf-8", errors="replace"))
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer("\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def _line_at(starts: list[int], index: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, index)

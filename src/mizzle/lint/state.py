@@ -1,0 +1,158 @@
+"""What lint knows about the database a migration file runs against: which tables existed before it
+(the previous snapshot when the file is in a migrations folder; otherwise every table the file does not
+create), their column types, and which table each index belongs to — updated statement by statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType, ObjectType
+
+from ..model import DEFAULT_SCHEMA, Column, Schema
+
+TableKey = tuple[str, str]
+_SERIAL = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",
+           "serial2": "int2"}
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """A column type as PostgreSQL's parser names it: `int4`, `varchar` + (255,), `timestamptz` + (3,)."""
+
+    name: str
+    mods: tuple[int, ...] | None = ()  # None: modifiers that are not plain integers
+    array: bool = False
+
+
+@dataclass
+class TableInfo:
+    existing: bool  # existed before this file ran
+    columns: dict[str, TypeSpec] | None = field(default_factory=dict)  # None: unknown
+
+
+def table_key(rv: Any) -> TableKey:
+    return (rv.schemaname or DEFAULT_SCHEMA, rv.relname)
+
+
+def names_key(names: Any) -> TableKey:
+    parts = [n.sval for n in names]
+    return (parts[-2] if len(parts) > 1 else DEFAULT_SCHEMA, parts[-1])
+
+
+def display(key: TableKey) -> str:
+    return f"{key[0]}.{key[1]}"
+
+
+def type_spec(tn: Any) -> TypeSpec:
+    name = tn.names[-1].sval.lower()
+    mods: tuple[int, ...] | None = ()
+    vals = []
+    for m in tn.typmods or ():
+        if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer):
+            vals.append(m.val.ival)
+        else:
+            mods = None
+            break
+    if mods is not None:
+        mods = tuple(vals)
+    return TypeSpec(_SERIAL.get(name, name), mods, bool(tn.arrayBounds))
+
+
+@lru_cache(maxsize=512)
+def _spec_from_text(type_text: str) -> TypeSpec | None:
+    from pglast import parse_sql
+
+    try:
+        target = parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val
+        return type_spec(target.typeName)
+    except Exception:  # noqa: BLE001 - a type spelling pglast cannot read is simply unknown
+        return None
+
+
+def column_spec(c: Column) -> TypeSpec | None:
+    if c.type_schema:
+        return TypeSpec(c.base_type, (), c.type.endswith("[]"))
+    return _spec_from_text(c.type)
+
+
+class SchemaState:
+    def __init__(self, previous: Schema | None) -> None:
+        self.from_snapshot = previous is not None
+        self.tables: dict[TableKey, TableInfo] = {}
+        self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table
+        for t in previous.tables if previous is not None else ():
+            cols: dict[str, TypeSpec] = {}
+            for c in t.columns:
+                spec = column_spec(c)
+                if spec is not None:
+                    cols[c.name] = spec
+            self.tables[t.key] = TableInfo(existing=True, columns=cols)
+            for ix in t.indexes:
+                self.index_table[(t.schema, ix.name)] = t.key
+
+    def table(self, key: TableKey) -> TableInfo:
+        # a table neither in the previous snapshot nor created by this file (custom SQL, another tool): assume it
+        # exists — the safe assumption for locking rules
+        return self.tables.get(key) or TableInfo(existing=True, columns=None)
+
+    def existing(self, key: TableKey) -> bool:
+        return self.table(key).existing
+
+    def column_type(self, key: TableKey, column: str) -> TypeSpec | None:
+        cols = self.table(key).columns
+        return None if cols is None else cols.get(column)
+
+    def index_owner(self, key: TableKey) -> TableKey | None:
+        return self.index_table.get(key)
+
+    # -- updates, after each statement ------------------------------------------------------------------
+
+    def apply(self, node: Any) -> None:
+        if isinstance(node, ast.CreateStmt):
+            key = table_key(node.relation)
+            if node.if_not_exists and key in self.tables:
+                return
+            cols = {e.colname: type_spec(e.typeName) for e in node.tableElts or ()
+                    if isinstance(e, ast.ColumnDef) and e.typeName is not None}
+            self.tables[key] = TableInfo(existing=False, columns=cols)
+        elif isinstance(node, ast.DropStmt):
+            for obj in node.objects or ():
+                if node.removeType == ObjectType.OBJECT_TABLE:
+                    self.tables.pop(names_key(obj), None)
+                elif node.removeType == ObjectType.OBJECT_INDEX:
+                    self.index_table.pop(names_key(obj), None)
+        elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+            key = table_key(node.relation)
+            if node.renameType == ObjectType.OBJECT_TABLE:
+                self.tables[(key[0], node.newname)] = self.tables.pop(key, self.table(key))
+                for ix, owner in list(self.index_table.items()):
+                    if owner == key:
+                        self.index_table[ix] = (key[0], node.newname)
+            elif node.renameType == ObjectType.OBJECT_COLUMN:
+                cols = self.table(key).columns
+                if key in self.tables and cols is not None and node.subname in cols:
+                    cols[node.newname] = cols.pop(node.subname)
+            elif node.renameType == ObjectType.OBJECT_INDEX:
+                owner = self.index_table.pop(key, None)
+                if owner is not None:
+                    self.index_table[(key[0], node.newname)] = owner
+        elif isinstance(node, ast.IndexStmt) and node.idxname:
+            key = table_key(node.relation)
+            self.index_table[(key[0], node.idxname)] = key
+        elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
+            key = table_key(node.relation)
+            info = self.tables.get(key)
+            if info is None:  # not in the snapshot, not created here: existing, with only what this file adds known
+                info = self.tables[key] = TableInfo(existing=True, columns={})
+            if info.columns is None:
+                return
+            for cmd in node.cmds or ():
+                if cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
+                    info.columns[cmd.def_.colname] = type_spec(cmd.def_.typeName)
+                elif cmd.subtype == AlterTableType.AT_DropColumn:
+                    info.columns.pop(cmd.name, None)
+                elif cmd.subtype == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
+                    info.columns[cmd.name] = type_spec(cmd.def_.typeName)

@@ -1,0 +1,116 @@
+"""MZ3xx: how a file meets transactions and locks — an enum value used before the transaction that added it
+commits, statements PostgreSQL refuses inside a transaction, online migrations with no lock_timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType
+
+from ..folder import COMMIT, NO_TRANSACTION
+from .registry import ERROR, WARNING, Hit, file_check, rule
+from .source import FileUnit, SqlStatement
+
+ENUM_VALUE_USED = rule("MZ301", ERROR, "enum value added and used in the same transaction",
+                       f"PostgreSQL refuses it (\"unsafe use of new value\"): put a `-- {COMMIT}` line between "
+                       "the ALTER TYPE … ADD VALUE and its first use")
+NOT_IN_TRANSACTION = rule("MZ302", ERROR, "statement that cannot run inside a transaction, in a transactional file",
+                          f"put `-- {NO_TRANSACTION}` on the file's first line (each statement then commits on "
+                          "its own, so keep them safe to retry)")
+NO_LOCK_TIMEOUT = rule("MZ303", WARNING, "online migration without lock_timeout",
+                       "a statement queued behind a lock blocks every query behind it: start the file with "
+                       "`SET lock_timeout = '5s';` and rerun on timeout")
+
+
+def non_transactional(node: Any) -> str | None:
+    """What in `node` PostgreSQL refuses inside a transaction block, or None."""
+    if isinstance(node, ast.IndexStmt) and node.concurrent:
+        return "CREATE INDEX CONCURRENTLY"
+    if isinstance(node, ast.DropStmt) and node.concurrent:
+        return "DROP INDEX CONCURRENTLY"
+    if isinstance(node, ast.ReindexStmt) and any(
+            isinstance(p, ast.DefElem) and p.defname == "concurrently" for p in node.params or ()):
+        return "REINDEX CONCURRENTLY"
+    if isinstance(node, ast.VacuumStmt) and node.is_vacuumcmd:
+        return "VACUUM"
+    if isinstance(node, ast.AlterSystemStmt):
+        return "ALTER SYSTEM"
+    if isinstance(node, ast.CreatedbStmt):
+        return "CREATE DATABASE"
+    if isinstance(node, ast.DropdbStmt):
+        return "DROP DATABASE"
+    if isinstance(node, ast.CreateTableSpaceStmt):
+        return "CREATE TABLESPACE"
+    if isinstance(node, ast.DropTableSpaceStmt):
+        return "DROP TABLESPACE"
+    if isinstance(node, ast.AlterTableStmt):
+        for cmd in node.cmds or ():
+            if cmd.subtype == AlterTableType.AT_DetachPartition and isinstance(cmd.def_, ast.PartitionCmd) \
+                    and cmd.def_.concurrent:
+                return "DETACH PARTITION CONCURRENTLY"
+    if isinstance(node, ast.ClusterStmt) and node.relation is None:
+        return "CLUSTER (all tables)"
+    return None
+
+
+def _strings(node: Any) -> set[str]:
+    from pglast.visitors import Visitor
+
+    out: set[str] = set()
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_A_Const(self, ancestors: Any, n: Any) -> None:
+            if isinstance(n.val, ast.String):
+                out.add(n.val.sval)
+
+    Find()(node)
+    return out
+
+
+@file_check
+def enum_values(unit: FileUnit) -> Iterator[Hit]:
+    if unit.no_transaction:
+        return  # every statement commits on its own
+    pending: dict[str, str] = {}  # value → the enum it was added to
+    for st in unit.statements:
+        if st.commit_before:
+            pending.clear()
+        if st.node is None:
+            continue
+        if isinstance(st.node, ast.AlterEnumStmt) and st.node.newVal is not None and not st.node.oldVal:
+            pending[st.node.newVal] = ".".join(n.sval for n in st.node.typeName)
+            continue
+        for value in sorted(_strings(st.node) & set(pending)):
+            yield Hit(ENUM_VALUE_USED, f"value {value!r} added to enum {pending[value]} is used before a commit", st)
+
+
+@file_check
+def transaction_refusals(unit: FileUnit) -> Iterator[Hit]:
+    if unit.no_transaction:
+        return
+    for st in unit.statements:
+        what = non_transactional(st.node) if st.node is not None else None
+        if what:
+            yield Hit(NOT_IN_TRANSACTION, f"{what} cannot run inside the transaction this file runs in", st)
+
+
+def _sets_lock_timeout(node: Any) -> bool:
+    if isinstance(node, ast.VariableSetStmt):
+        return (node.name or "").lower() == "lock_timeout"
+    if isinstance(node, ast.SelectStmt):
+        return "lock_timeout" in _strings(node)  # SELECT set_config('lock_timeout', …)
+    return False
+
+
+@file_check
+def lock_timeout(unit: FileUnit) -> Iterator[Hit]:
+    parsed = [st for st in unit.statements if st.node is not None]
+    concurrent: SqlStatement | None = next(
+        (st for st in parsed if (non_transactional(st.node) or "").endswith("CONCURRENTLY")), None)
+    online = unit.has("online")
+    if not (online or concurrent) or any(_sets_lock_timeout(st.node) for st in parsed) or not parsed:
+        return
+    why = "marked `-- mizzle:online`" if online else "uses CONCURRENTLY"
+    yield Hit(NO_LOCK_TIMEOUT, f"the file {why} but never sets lock_timeout", concurrent or parsed[0])

@@ -1,0 +1,2 @@
+-- expect: MZ101
+DROP TABLE "public"."users";

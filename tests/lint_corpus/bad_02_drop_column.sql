@@ -1,0 +1,2 @@
+-- expect: MZ102
+ALTER TABLE "public"."users" DROP COLUMN "legacy";

@@ -1,0 +1,2 @@
+-- expect: MZ103
+DROP SCHEMA "analytics" CASCADE;

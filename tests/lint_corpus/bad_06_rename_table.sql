@@ -1,0 +1,2 @@
+-- expect: MZ106
+ALTER TABLE "public"."posts" RENAME TO "articles";

@@ -1,0 +1,2 @@
+-- expect: MZ107
+ALTER TABLE "public"."users" RENAME COLUMN "nickname" TO "handle";

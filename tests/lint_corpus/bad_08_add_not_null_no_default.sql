@@ -1,0 +1,2 @@
+-- expect: MZ201
+ALTER TABLE "public"."users" ADD COLUMN "visits" integer NOT NULL;

@@ -1,0 +1,2 @@
+-- expect: MZ205
+DROP INDEX "public"."users_tags_gin_idx";

@@ -1,0 +1,2 @@
+-- expect: MZ208
+ALTER TABLE orders ADD COLUMN seq bigserial;

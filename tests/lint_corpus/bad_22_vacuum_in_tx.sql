@@ -1,0 +1,2 @@
+-- expect: MZ302
+VACUUM users;

@@ -1,0 +1,3 @@
+-- mizzle:no-transaction
+-- expect: MZ303
+CREATE INDEX CONCURRENTLY users_name_idx ON users (name);

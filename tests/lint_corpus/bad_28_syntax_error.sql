@@ -1,0 +1,2 @@
+-- expect: MZ001
+CREATE TABLE "public"."t" ("id" integer,, "x" text);

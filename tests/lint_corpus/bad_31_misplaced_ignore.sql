@@ -1,0 +1,3 @@
+-- expect: MZ002, MZ102
+ALTER TABLE users DROP COLUMN a;
+-- mizzle:lint-ignore MZ102

@@ -1,0 +1,3 @@
+-- expect: MZ101
+-- mizzle:lint-ignore MZ102
+DROP TABLE users;

@@ -1,0 +1,2 @@
+-- expect: MZ302, MZ303
+DROP INDEX CONCURRENTLY users_old_idx;

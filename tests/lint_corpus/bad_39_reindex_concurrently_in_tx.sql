@@ -1,0 +1,2 @@
+-- expect: MZ302, MZ303
+REINDEX INDEX CONCURRENTLY users_name_idx;

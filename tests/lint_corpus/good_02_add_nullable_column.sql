@@ -1,0 +1,2 @@
+-- expect: none
+ALTER TABLE "public"."users" ADD COLUMN "nickname" text;

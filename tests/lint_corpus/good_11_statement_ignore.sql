@@ -1,0 +1,3 @@
+-- expect: none
+-- mizzle:lint-ignore MZ101
+DROP TABLE "public"."old_sessions";

@@ -1,0 +1,3 @@
+-- mizzle:no-transaction
+-- expect: none
+VACUUM ANALYZE users;

@@ -1,0 +1,4 @@
+-- expect: none
+ALTER TYPE mood ADD VALUE 'ecstatic';
+--> statement-breakpoint
+ALTER TYPE mood ADD VALUE 'calm' AFTER 'happy';
