@@ -99,7 +99,9 @@ def migration_name(changes: list[ch.Change]) -> str:
 
 def generate(config: Config, name: str | None = None, custom: bool = False, check: bool = False,
              renames: dict[str, str] | None = None, no_renames: bool = False, prompt: Prompt | None = None,
-             now_ms: int | None = None) -> GenerateResult:
+             now_ms: int | None = None, idempotent: bool = False) -> GenerateResult:
+    if idempotent and config.dialect != "postgresql":
+        raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     folder = MigrationFolder(config.out_dir, config.dialect)
     old, prev_id = previous_schema(folder, config.dialect)
     if custom:
@@ -115,8 +117,13 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if not custom and not changeset:
         return result
     statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
+    header: list[str] = []
+    if idempotent:
+        from .dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
+
+        statements, header = make_idempotent(statements), [f"-- {IDEMPOTENT}"]
     result.statements = [s.sql for s in statements]
-    result.sql = render_file(statements) if statements else CUSTOM_HEADER + "\n"
+    result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
     if check:
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",

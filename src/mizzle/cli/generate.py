@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -37,9 +38,12 @@ Examples:
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
               help="Declare a rename (table: users=people, column: users.name=users.full_name). Repeatable.")
 @click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
+@click.option("--idempotent", is_flag=True, help="Write SQL that can run again (IF [NOT] EXISTS, catalog-checking DO "
+              "blocks); marks the file `-- mizzle:idempotent`.")
+@click.option("--strict", is_flag=True, help="Exit 6 when the new migration has lint errors (it is written anyway).")
 @common_options
 def generate_command(opts: Options, name: str | None, custom: bool, check: bool, renames: tuple[str, ...],
-                     no_renames: bool) -> int:
+                     no_renames: bool, idempotent: bool, strict: bool) -> int:
     """Diff the schema code against the last snapshot and write a new migration."""
     from ..generate import generate, parse_rename_flags
 
@@ -51,9 +55,14 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                   "every problem)", err=True)
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
     result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
-                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None)
+                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent)
+    from .lint import print_findings, refuse_if_errors
+
+    findings = _lint_written(result.sql_path, cfg.dialect)
     if opts.json:
-        opts.emit_json(result.to_json())
+        opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings]})
+        if strict:
+            refuse_if_errors(findings)
         return 0
     if not result.written:
         opts.echo("No schema changes")
@@ -61,7 +70,18 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
     for line in result.changes:
         opts.echo(f"  {line}")
+    print_findings(opts, findings)
+    if strict:
+        refuse_if_errors(findings)
     return 0
+
+
+def _lint_written(path: Any, dialect: str) -> list[Any]:
+    if path is None or dialect != "postgresql":
+        return []
+    from ..lint import lint_file
+
+    return lint_file(path)
 
 
 @click.command("export")

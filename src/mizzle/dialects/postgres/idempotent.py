@@ -1,0 +1,172 @@
+"""`generate --idempotent`: PlannedStatements rewritten so the file runs again — whole, or after any prefix
+of it ran by hand — and ends in the same database. The seed's patterns, chosen per Change kind: IF [NOT]
+EXISTS where PostgreSQL has it, DO blocks that check pg_catalog where it has not (types, constraints,
+column renames, identities), and nothing for statements that are re-runnable as they are (ALTER COLUMN
+type/default/not null, COMMENT, ALTER SEQUENCE options, setval)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from ... import changes as ch
+from ...plan import PlannedStatement
+from .ddl import ident, qname, qtable
+from .types import quote_literal
+
+IDEMPOTENT = "mizzle:idempotent"
+
+
+def make_idempotent(statements: list[PlannedStatement]) -> list[PlannedStatement]:
+    return [replace(s, sql=rewrite(s)) for s in statements]
+
+
+def rewrite(s: PlannedStatement) -> str:
+    for transform in REWRITE.get(type(s.change), ()):
+        sql = transform(s.change, s.sql)
+        if sql is not None:
+            return sql
+    return s.sql  # re-runnable as it is
+
+
+# -- the patterns ------------------------------------------------------------------------------------------
+
+def _guarded(condition: str, sql: str) -> str:
+    tag = "$$"
+    n = 0
+    while tag in sql or tag in condition:
+        tag = f"$mizzle{n or ''}$"
+        n += 1
+    return f"DO {tag}\nBEGIN\n\tIF {condition} THEN\n\t\t{sql};\n\tEND IF;\nEND {tag}"
+
+
+def _regclass(table: tuple[str, str]) -> str:
+    return f"to_regclass({quote_literal(qtable(table))})"
+
+
+def _constraint_exists(table: tuple[str, str], name: str) -> str:
+    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {_regclass(table)} "
+            f"AND conname = {quote_literal(name)})")
+
+
+def _column_exists(table: tuple[str, str], column: str, extra: str = "") -> str:
+    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {_regclass(table)} "
+            f"AND attname = {quote_literal(column)} AND NOT attisdropped{extra})")
+
+
+def _type_exists(schema: str, name: str) -> str:
+    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+            f"WHERE n.nspname = {quote_literal(schema)} AND t.typname = {quote_literal(name)})")
+
+
+def _schema_exists(name: str) -> str:
+    return f"EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {quote_literal(name)})"
+
+
+# a quoted, schema-qualified name as ddl.py writes it, and a quoted identifier
+_QN = r'"(?:[^"]|"")*"\."(?:[^"]|"")*"'
+_ID = r'"(?:[^"]|"")*"'
+
+Transform = Callable[[ch.Change, str], "str | None"]
+
+
+def _insert(prefix: str, words: str) -> Transform:
+    """`prefix` (a regex anchored at the start) followed by `words`: CREATE TABLE → CREATE TABLE IF NOT EXISTS."""
+    pattern = re.compile(prefix)
+
+    def t(c: ch.Change, sql: str) -> str | None:
+        m = pattern.match(sql)
+        if m is None:
+            return None
+        return sql if sql[m.end():].startswith(words) else sql[:m.end()] + words + sql[m.end():]
+    return t
+
+
+def _inner(pattern: str, words: str) -> Transform:
+    """The first `pattern` inside the statement gets `words` after it: ADD COLUMN → ADD COLUMN IF NOT EXISTS."""
+    rx = re.compile(pattern)
+
+    def t(c: ch.Change, sql: str) -> str | None:
+        m = rx.search(sql)
+        if m is None:
+            return None
+        return sql if sql[m.end():].startswith(words) else sql[:m.end()] + words + sql[m.end():]
+    return t
+
+
+def _when(prefix: str, condition: Callable[[ch.Change], str]) -> Transform:
+    def t(c: ch.Change, sql: str) -> str | None:
+        return _guarded(condition(c), sql) if sql.startswith(prefix) else None
+    return t
+
+
+_CREATE_INDEX = _insert(r"CREATE (UNIQUE )?INDEX (CONCURRENTLY )?", "IF NOT EXISTS ")
+_DROP_COLUMN = _inner(r"^ALTER TABLE " + _QN + r" DROP COLUMN ", "IF EXISTS ")
+_ADD_COLUMN = _inner(r"^ALTER TABLE " + _QN + r" ADD COLUMN ", "IF NOT EXISTS ")
+_DROP_CONSTRAINT = _inner(r"^ALTER TABLE " + _QN + r" DROP CONSTRAINT ", "IF EXISTS ")
+_RENAME_SEQUENCE = _insert(r"ALTER SEQUENCE (?=" + _QN + r" RENAME TO )", "IF EXISTS ")
+_DROP_SEQUENCE = _insert(r"DROP SEQUENCE ", "IF EXISTS ")
+
+
+def _not(cond: str) -> str:
+    return f"NOT {cond}"
+
+
+def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
+    return _when("ALTER TABLE ", lambda c: _not(_constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
+
+
+def _pkey_rename(c: ch.Change, sql: str) -> str | None:
+    assert isinstance(c, ch.RenameTable)
+    m = re.match(r'ALTER TABLE ' + _QN + r' RENAME CONSTRAINT (' + _ID + ') TO ', sql)
+    if m is None:
+        return None
+    return _guarded(_constraint_exists(c.new, m.group(1)[1:-1].replace('""', '"')), sql)
+
+
+def _add_identity(c: ch.Change, sql: str) -> str | None:
+    assert isinstance(c, ch.AlterColumn)
+    if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " ADD GENERATED ", sql):
+        return None
+    return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
+
+
+REWRITE: dict[type, tuple[Transform, ...]] = {
+    ch.CreateSchema: (_insert("CREATE SCHEMA ", "IF NOT EXISTS "),),
+    ch.DropSchema: (_insert("DROP SCHEMA ", "IF EXISTS "),),
+    ch.RenameSchema: (_when("ALTER SCHEMA ", lambda c: _schema_exists(c.old)),),  # type: ignore[attr-defined]
+    ch.CreateEnum: (_when("CREATE TYPE ", lambda c: _not(_type_exists(c.enum.schema, c.enum.name))),),  # type: ignore[attr-defined]
+    ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
+    ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
+    ch.AddEnumValue: (_inner(r"^ALTER TYPE " + _QN + r" ADD VALUE ", "IF NOT EXISTS "),),
+    ch.RecreateEnum: (_insert("DROP TYPE ", "IF EXISTS "),
+                      _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
+    ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
+    ch.DropSequence: (_DROP_SEQUENCE,),
+    ch.CreateTable: (_insert("CREATE TABLE ", "IF NOT EXISTS "),),
+    ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "),),
+    ch.RenameTable: (_insert(r"ALTER TABLE (?=" + _QN + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
+    ch.AddColumn: (_ADD_COLUMN,),
+    ch.DropColumn: (_DROP_COLUMN,),
+    ch.RenameColumn: (_when("ALTER TABLE ", lambda c: _column_exists(c.table, c.old)),  # type: ignore[attr-defined]
+                      _RENAME_SEQUENCE),
+    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP IDENTITY", " IF EXISTS"), _add_identity,
+                     _DROP_SEQUENCE),
+    ch.SetPrimaryKey: (_DROP_CONSTRAINT,
+                       _when("ALTER TABLE ", lambda c: _not(  # type: ignore[attr-defined]
+                           f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {_regclass(c.table)} "  # type: ignore[attr-defined]
+                           "AND contype = 'p')"))),
+    ch.RenameConstraint: (_insert(r"ALTER INDEX ", "IF EXISTS "),
+                          _when("ALTER TABLE ", lambda c: _constraint_exists(c.table, c.old))),  # type: ignore[attr-defined]
+    ch.AddForeignKey: (_add_constraint(lambda c: c.fk.name),),  # type: ignore[attr-defined]
+    ch.DropForeignKey: (_DROP_CONSTRAINT,),
+    ch.AddUnique: (_add_constraint(lambda c: c.unique.name),),  # type: ignore[attr-defined]
+    ch.DropUnique: (_DROP_CONSTRAINT,),
+    ch.AddCheck: (_add_constraint(lambda c: c.check.name),),  # type: ignore[attr-defined]
+    ch.DropCheck: (_DROP_CONSTRAINT,),
+    ch.CreateIndex: (_CREATE_INDEX,),
+    ch.DropIndex: (_insert(r"DROP INDEX (CONCURRENTLY )?", "IF EXISTS "),),
+}
+
+__all__ = ["IDEMPOTENT", "REWRITE", "ident", "make_idempotent", "qname", "rewrite"]
