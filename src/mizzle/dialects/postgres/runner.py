@@ -21,13 +21,12 @@ from .connection import connect
 if TYPE_CHECKING:
     from ...dburl import DatabaseURL
 
-_OUTSIDE_TX = re.compile(r"\bCONCURRENTLY\b|^\s*VACUUM\b|^\s*(CREATE|DROP)\s+DATABASE\b|^\s*ALTER\s+SYSTEM\b",
-                         re.I | re.M)
-_CREATE_INDEX_CONCURRENTLY = re.compile(
+# Patterns are compiled on first use (re caches them): `mizzle migrate` with nothing to do never needs them.
+_OUTSIDE_TX = r"\bCONCURRENTLY\b|^\s*VACUUM\b|^\s*(CREATE|DROP)\s+DATABASE\b|^\s*ALTER\s+SYSTEM\b"
+_IDENT = r"(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)"
+_CREATE_INDEX_CONCURRENTLY = (
     r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    r"(?P<name>\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s+ON\s+(?:ONLY\s+)?"
-    r"(?P<table>(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))?)",
-    re.I)
+    rf"(?P<name>{_IDENT})\s+ON\s+(?:ONLY\s+)?(?P<table>{_IDENT}(?:\s*\.\s*{_IDENT})?)")
 
 
 def lock_key(tracking: TrackingTable) -> int:
@@ -251,10 +250,10 @@ class PostgresBackend:
             raise translate(e) from None
 
     def must_run_outside_transaction(self, sql: str) -> bool:
-        return bool(_OUTSIDE_TX.search(_strip_comments(sql)))
+        return bool(re.search(_OUTSIDE_TX, _strip_comments(sql), re.I | re.M))
 
     def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
-        m = _CREATE_INDEX_CONCURRENTLY.match(_strip_comments(sql))
+        m = re.match(_CREATE_INDEX_CONCURRENTLY, _strip_comments(sql), re.I)
         if not m:
             return False, None
         name = _unquote_ident(m["name"])
