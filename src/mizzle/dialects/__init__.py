@@ -42,15 +42,18 @@ class ServerError(Exception):
 
 
 class AppliedRecord(NamedTuple):
-    """What the runner writes when a migration completes (tracking row + mizzle's audit entry)."""
+    """A tracking row + mizzle's audit entry: written when a migration completes, or by a manual
+    resolution (`mark --applied`, `baseline`: action "marked-applied" / "baseline", with a note why)."""
 
     when: int
     hash: str
     tag: str
-    duration_ms: float
+    duration_ms: float | None
     statements: int
     tool_version: str
     clear_progress: bool = False
+    action: str = "applied"
+    note: str | None = None
 
 
 class RunnerBackend(Protocol):

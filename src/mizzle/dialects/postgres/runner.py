@@ -188,15 +188,15 @@ class PostgresBackend:
             q = self._record_sql[record.clear_progress] = pgsql.SQL(
                 "WITH t AS (INSERT INTO {} (hash, created_at) VALUES (%(hash)s, %(when)s) RETURNING id)"
                 "{}"
-                " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version)"
-                " VALUES (%(when)s, %(hash)s, %(tag)s, 'applied', %(ms)s, %(n)s, %(ver)s)"
+                " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, note)"
+                " VALUES (%(when)s, %(hash)s, %(tag)s, %(action)s, %(ms)s, %(n)s, %(ver)s, %(note)s)"
             ).format(self._table,
                      pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = %(when)s)").format(self._progress)
                      if record.clear_progress else pgsql.SQL(""),
                      self._audit).as_bytes(self.conn)
-        self._query(q, {"hash": record.hash, "when": record.when, "tag": record.tag,
-                        "ms": round(record.duration_ms, 3), "n": record.statements, "ver": record.tool_version},
-                    fetch=False)
+        self._query(q, {"hash": record.hash, "when": record.when, "tag": record.tag, "action": record.action,
+                        "ms": None if record.duration_ms is None else round(record.duration_ms, 3),
+                        "n": record.statements, "ver": record.tool_version, "note": record.note}, fetch=False)
 
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None:
