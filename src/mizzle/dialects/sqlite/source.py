@@ -44,6 +44,9 @@ AUTOINCREMENT = Identity(kind="autoincrement")
 def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     out = []
     for t in sorted(tables, key=lambda t: t.name):
+        if t.schema:
+            raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
+                                  "or set dialect = \"postgresql\" in mizzle.toml)")
         try:
             out.append(table_from_sqlalchemy(t))
         except sa.exc.SQLAlchemyError as e:
