@@ -8,6 +8,7 @@ Types, defaults and expressions are held in one canonical spelling (drizzle-kit'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 DEFAULT_SCHEMA = "public"
@@ -183,20 +184,31 @@ class Schema:
     extras: tuple[tuple[str, str], ...] = field(default=())
 
     def table(self, schema: str, name: str) -> Table | None:
-        for t in self.tables:
-            if t.schema == schema and t.name == name:
-                return t
-        return None
+        return self._tables_by_key.get((schema, name))
 
     def enum(self, schema: str, name: str) -> Enum | None:
-        for e in self.enums:
-            if e.schema == schema and e.name == name:
-                return e
-        return None
+        return self._enums_by_key.get((schema, name))
+
+    # built on first lookup (diff looks up every table of one model in the other); not fields, so equality and
+    # replace() ignore them. The first of two same-keyed objects wins, as a scan would find it.
+    @cached_property
+    def _tables_by_key(self) -> dict[tuple[str, str], Table]:
+        return _first_by_key(self.tables)
+
+    @cached_property
+    def _enums_by_key(self) -> dict[tuple[str, str], Enum]:
+        return _first_by_key(self.enums)
 
     @property
     def is_empty(self) -> bool:
         return not (self.tables or self.enums or self.sequences or self.schemas)
+
+
+def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
+    out: dict[tuple[str, str], Any] = {}
+    for x in items:
+        out.setdefault(x.key, x)
+    return out
 
 
 def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any = (), schemas: Any = (),
