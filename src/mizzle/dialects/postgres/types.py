@@ -8,6 +8,7 @@ answers `character varying(255)`. All of them are brought to drizzle-kit's spell
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 INT_MAX = {"smallint": "32767", "integer": "2147483647", "bigint": "9223372036854775807",
            "smallserial": "32767", "serial": "2147483647", "bigserial": "9223372036854775807"}
@@ -25,6 +26,9 @@ NUMERIC_TYPES = {"smallint", "integer", "bigint", "serial", "bigserial", "smalls
                  "double precision", "numeric"}
 
 
+# Types and defaults repeat across thousands of columns and every one goes through several regexes: the
+# spellings are few, so the pure functions below are memoised.
+@lru_cache(maxsize=4096)
 def canonical_type(spelling: str) -> str:
     """Any PostgreSQL type spelling → drizzle-kit's (lower case, one space style)."""
     t = " ".join(spelling.strip().split())
@@ -84,6 +88,7 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 _NEXTVAL_REGCLASS = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$", re.I)
 
 
+@lru_cache(maxsize=16384)
 def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
     """A default expression in one spelling: literals unquoted for numbers and booleans, casts to the
     column's own type dropped, whitespace folded."""
@@ -106,6 +111,7 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
     return e
 
 
+@lru_cache(maxsize=16384)
 def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
     """A comparison key for defaults: two spellings the server treats alike get the same key
     (`'5'` and `5` on a number, `'x'::text` and `'x'`, `CURRENT_TIMESTAMP` and `now()`)."""
