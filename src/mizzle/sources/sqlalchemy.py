@@ -199,7 +199,7 @@ class _PgConverter:
             return "text", None
         if isinstance(t, sa.String) and not t.length and not isinstance(t, sa.CHAR):
             return "varchar", None
-        return canonical_type(_compile_type(t)), None
+        return _compile_type(t), None
 
     def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
         cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
@@ -335,8 +335,24 @@ def _qualify_seq(s: sa.Sequence) -> str:
     return f"{s.schema}.{s.name}" if s.schema else s.name
 
 
+_TYPE_SPELLINGS: dict[tuple[Any, ...], str] = {}
+_PLAIN = (type(None), bool, int, float, str)
+
+
 def _compile_type(t: Any) -> str:
-    return str(t.compile(dialect=_PG))
+    """The canonical spelling of a type through SQLAlchemy's compiler, remembered for SQLAlchemy's own type
+    classes per attribute values when those are plain (a schema repeats a few types over thousands of
+    columns, and compiling each costs); user-defined types are compiled every time."""
+    attrs = getattr(t, "__dict__", None)
+    plain = (attrs is not None and type(t).__module__.startswith("sqlalchemy.")
+             and all(type(v) in _PLAIN for v in attrs.values()))
+    key = (type(t), *sorted((k, type(v), v) for k, v in attrs.items())) if plain else None
+    spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
+    if spelling is None:
+        spelling = canonical_type(str(t.compile(dialect=_PG)))
+        if key is not None:
+            _TYPE_SPELLINGS[key] = spelling
+    return spelling
 
 
 def _expr_sql(e: Any) -> str:
