@@ -47,8 +47,68 @@ def read_sql_text(path: Path) -> str:
 
 
 def dump_json(data: Any) -> str:
-    """JSON as drizzle-kit writes it: two-space indentation."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """JSON as drizzle-kit writes it: two-space indentation. The text is json.dumps(data, indent=2,
+    ensure_ascii=False)'s; the stdlib writes indented JSON in pure Python, through a generator per level,
+    which takes a sizeable part of `generate` on a large schema, so plain data is written here directly."""
+    out: list[str] = []
+    try:
+        _dump_indented(data, out, "\n")
+    except (_NotPlain, RecursionError):  # let the stdlib encode (or reject) anything unusual
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _dump_indented(o: Any, out: list[str], nl: str) -> None:
+    if isinstance(o, str):
+        out.append(_encode_str(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float) and o == o and o not in (float("inf"), float("-inf")):
+        out.append(float.__repr__(o))
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for k, v in o.items():
+            if not isinstance(k, str):
+                raise _NotPlain
+            out.append(sep)
+            out.append(_encode_str(k))
+            out.append(": ")
+            if type(v) is str:  # most values: spare the call
+                out.append(_encode_str(v))
+            else:
+                _dump_indented(v, out, inner)
+            sep = "," + inner
+        out.append(nl + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            _dump_indented(v, out, inner)
+            sep = "," + inner
+        out.append(nl + "]")
+    else:
+        raise _NotPlain
 
 
 @dataclass(frozen=True)
