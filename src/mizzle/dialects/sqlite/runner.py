@@ -227,10 +227,11 @@ class SQLiteBackend:
         t = self.tracking
         self._query(f'INSERT INTO {_q(t.table)} ("hash", "created_at") VALUES (?, ?)', (record.hash, record.when),
                     fetch=False)
+        ms = None if record.duration_ms is None else round(record.duration_ms, 3)
         self._query(f"INSERT INTO {_q(t.audit)} (created_at, hash, tag, action, duration_ms, statements, tool_version, "
-                    "actor) VALUES (?, ?, ?, 'applied', ?, ?, ?, ?)",
-                    (record.when, record.hash, record.tag, round(record.duration_ms, 3), record.statements,
-                     record.tool_version, _actor()), fetch=False)
+                    "actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record.when, record.hash, record.tag, record.action, ms, record.statements,
+                     record.tool_version, _actor(), record.note), fetch=False)
         if record.clear_progress:
             self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
 
