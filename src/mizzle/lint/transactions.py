@@ -82,6 +82,8 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
         if isinstance(st.node, ast.AlterEnumStmt) and st.node.newVal is not None and not st.node.oldVal:
             pending[st.node.newVal] = ".".join(n.sval for n in st.node.typeName)
             continue
+        if not pending:  # nothing to look for: spare the walk over the statement's tree
+            continue
         for value in sorted(_strings(st.node) & set(pending)):
             yield Hit(ENUM_VALUE_USED, f"value {value!r} added to enum {pending[value]} is used before a commit", st)
 
