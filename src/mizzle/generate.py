@@ -26,6 +26,8 @@ class GenerateResult:
     changes: list[str] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
     sql: str = ""
+    # the schema before this migration (its latest snapshot): linting the file written needs it too
+    previous: Schema | None = field(default=None, repr=False, compare=False)
 
     @property
     def written(self) -> bool:
@@ -113,7 +115,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         new, declared = load_code_schema(config)
         new = _carry_forward(old, new)
         changeset = diff(old, new, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
-    result = GenerateResult(changes=[c.describe() for c in changeset])
+    result = GenerateResult(changes=[c.describe() for c in changeset], previous=old)
     if not custom and not changeset:
         return result
     statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []

@@ -58,7 +58,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                       no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent)
     from .lint import print_findings, refuse_if_errors
 
-    findings = _lint_written(result.sql_path, cfg.dialect)
+    findings = _lint_written(result.sql_path, cfg.dialect, result.previous)
     if opts.json:
         opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings]})
         if strict:
@@ -76,12 +76,14 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     return 0
 
 
-def _lint_written(path: Any, dialect: str) -> list[Any]:
+def _lint_written(path: Any, dialect: str, previous: Any = None) -> list[Any]:
     if path is None or dialect != "postgresql":
         return []
-    from ..lint import lint_file
+    from ..lint import LintContext, lint_file
 
-    return lint_file(path)
+    # generate has read the snapshot the file runs against already; reading it again costs on a large schema
+    context = LintContext(previous=previous, file=str(path)) if previous is not None else None
+    return lint_file(path, context)
 
 
 @click.command("export")
