@@ -179,6 +179,7 @@ class Bench:
                 print(f"  round {rnd + 1}: {name}: {self.n} pending in {pending[name][-1]:.2f} s", file=sys.stderr)
         for name, times in pending.items():
             self.results[name]["pending"] = statistics.median(times)
+            self.results[name]["pending best"] = min(times)
         query = "SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1"
         py = [sys.executable, "-c", f"import psycopg,os; c=psycopg.connect(os.environ['BENCH_URL'], autocommit=True); "
                                     f"c.execute({query!r}).fetchall()"]
@@ -196,7 +197,8 @@ class Bench:
             for name, (cmd_, url, cwd) in idle.items():
                 idle_times[name].append(self.run(cmd_, url, cwd))
         for name, times in idle_times.items():
-            self.results.setdefault(name, {"pending": ""})["nothing"] = statistics.median(times)
+            self.results.setdefault(name, {"pending": "", "pending best": ""})["nothing"] = statistics.median(times)
+            self.results[name]["nothing best"] = min(times)
 
     def report(self) -> None:
         def fmt(v: float | str | None) -> str:
@@ -205,9 +207,10 @@ class Bench:
         print(f"\nmizzle migrate benchmark: {self.n} migrations (CREATE TABLE + CREATE INDEX each), "
               f"PostgreSQL at {ADMIN.rsplit('@', 1)[-1].rsplit('/', 1)[0]}; medians of {self.pending_runs} "
               f"round(s) pending and {self.idle_runs} nothing-pending, tools taking turns")
-        print(f"{'':34} {'pending':>10} {'nothing':>10}")
+        print(f"{'':34} {'pending':>10} {'(best)':>10} {'nothing':>10} {'(best)':>10}")
         for name, r in self.results.items():
-            print(f"{name:34} {fmt(r.get('pending'))} {fmt(r.get('nothing'))}")
+            print(f"{name:34} {fmt(r.get('pending'))} {fmt(r.get('pending best'))} {fmt(r.get('nothing'))} "
+                  f"{fmt(r.get('nothing best'))}")
         r = self.results
 
         def ratio(a: str, b: str, key: str) -> str:
@@ -224,6 +227,9 @@ class Bench:
         nothing = r["mizzle (each)"].get("nothing")
         print(f"  nothing:       mizzle = {fmt(nothing).strip()} (≤ 0.2 s); mizzle / drizzle-orm = "
               f"{ratio('mizzle (each)', 'drizzle-orm migrator (node)', 'nothing')} (≤ 1.1×)")
+        load = os.getloadavg()[0]
+        print(f"  (load average {load:.1f} on {os.cpu_count()} CPUs: on a busy machine the ratios of the 'best' "
+              "columns are the steadier ones)")
         missing = [k for k, v in r.items() if v.get("pending") == "missing"]
         if missing:
             print("missing (not measured): " + ", ".join(missing))
