@@ -208,9 +208,9 @@ class Bench:
               f"PostgreSQL at {ADMIN.rsplit('@', 1)[-1].rsplit('/', 1)[0]}; medians of {self.pending_runs} "
               f"round(s) pending and {self.idle_runs} nothing-pending, tools taking turns")
         print(f"{'':34} {'pending':>10} {'(best)':>10} {'nothing':>10} {'(best)':>10}")
-        for name, r in self.results.items():
-            print(f"{name:34} {fmt(r.get('pending'))} {fmt(r.get('pending best'))} {fmt(r.get('nothing'))} "
-                  f"{fmt(r.get('nothing best'))}")
+        for name, row in self.results.items():
+            print(f"{name:34} {fmt(row.get('pending'))} {fmt(row.get('pending best'))} {fmt(row.get('nothing'))} "
+                  f"{fmt(row.get('nothing best'))}")
         r = self.results
 
         def ratio(a: str, b: str, key: str) -> str:

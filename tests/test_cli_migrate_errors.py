@@ -414,3 +414,14 @@ def test_happy_path_output_never_shows_the_password(project, tmp_path: Path) -> 
     assert json.loads(r.stdout)["nothing_to_do"] and PASSWORD not in r.stdout
     r = run("status")
     assert r.code == 0 and "0001_b" in r.stdout and PASSWORD not in r.stdout
+
+
+def test_json_output_on_integrity_error(project) -> None:  # type: ignore[no-untyped-def]
+    d, url, run = project
+    assert run("migrate").code == 0
+    d.sql_path(d.tags[1]).write_text("-- changed\n")
+    r = run("migrate", "--json")
+    assert r.code == 3 and PASSWORD not in r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["ok"] is False and "was modified after it was applied" in data["error"]
+    assert r.stderr.startswith("error: 0001_b.sql was modified")

@@ -200,9 +200,12 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             result.warnings.append(w)
             rep.warn(w)
         if rec.problems:
-            raise IntegrityError(rec.problems[0] if len(rec.problems) == 1 else
+            err = IntegrityError(rec.problems[0] if len(rec.problems) == 1 else
                                  f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
                                  "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
+            result.error = err.message
+            err.result = result  # type: ignore[attr-defined]
+            raise err
         pending = _select(rec, to, migrations)
         result.already_applied = sum(1 for s in rec.states if s.state not in (
             "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
