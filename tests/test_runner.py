@@ -416,3 +416,28 @@ def test_interrupted_create_index_concurrently_is_resumed(pg_url: Callable[..., 
     assert q(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_id_idx'::regclass") == [(True,)]
     assert tables(url) == {"u", "v", "w"}
     assert len(tracking_rows(url)) == 2
+
+
+def test_ctrl_c_cancels_the_running_statement(pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    url = pg_url()
+    migrations_dir.add('CREATE TABLE "a" ("id" integer);')
+    migrations_dir.add(statements('CREATE TABLE "b" ("id" integer)', "SELECT pg_sleep(30)"), name="slow")
+    proc = subprocess.Popen([sys.executable, "-m", "mizzle", "migrate"], cwd=migrations_dir.path.parent,
+                            env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    for _ in range(300):
+        if q(url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"):
+            break
+        time.sleep(0.02)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert time.monotonic() - t0 < 5
+    assert proc.returncode == 130 and "interrupted" in err
+    assert tables(url) == {"a"} and len(tracking_rows(url)) == 1  # the slow migration rolled back
+    assert not q(url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
