@@ -441,3 +441,21 @@ def test_ctrl_c_cancels_the_running_statement(pg_url: Callable[..., str], migrat
     assert proc.returncode == 130 and "interrupted" in err
     assert tables(url) == {"a"} and len(tracking_rows(url)) == 1  # the slow migration rolled back
     assert not q(url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
+
+
+def test_migrate_and_status_never_import_sqlalchemy_or_rich(pg_url: Callable[..., str],
+                                                            migrations_dir: MigrationsDir) -> None:
+    import os
+    import subprocess
+    import sys
+
+    url = pg_url()
+    three_tables(migrations_dir)
+    probe = ("import sys\nfrom mizzle.cli import main\nsys.argv = ['mizzle', sys.argv[1]]\ntry:\n    main()\n"
+             "except SystemExit as e:\n    code = e.code\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'rich', 'pglast'))\n"
+             "print(code, heavy, file=sys.stderr)\n")
+    for command in ("migrate", "migrate", "status"):  # applying, nothing to do, status
+        p = subprocess.run([sys.executable, "-c", probe, command], cwd=migrations_dir.path.parent,
+                           env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, timeout=60)
+        assert p.stderr.strip().splitlines()[-1] == "0 []", p.stderr
