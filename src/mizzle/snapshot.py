@@ -35,7 +35,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _default_from_json(value: Any) -> str | None:
+def default_from_json(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -117,7 +117,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         gen = c.get("generated")
         columns.append(Column(
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
-            default=_default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
+            default=default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
             declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})

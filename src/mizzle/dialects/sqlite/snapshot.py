@@ -25,6 +25,7 @@ from ...model import (
     make_schema,
 )
 from ...naming import unique_name
+from ...snapshot import default_from_json
 from .source import AUTOINCREMENT
 from .types import affinity, canonical_type
 
@@ -55,7 +56,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
         gen = c.get("generated")
         columns.append(Column(
             name=c["name"], type=canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
-            default=_default_from_json(c.get("default")),
+            default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
             generated=_unwrap(gen["as"]) if gen else None))
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
@@ -82,16 +83,6 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
 def _unwrap(expr: str) -> str:
     e = expr.strip()
     return e[1:-1].strip() if e.startswith("(") and e.endswith(")") else e
-
-
-def _default_from_json(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return str(value)
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:
