@@ -9,6 +9,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 from conftest import MigrationsDir, statements
+from subprocs import sigint_default
 
 import mizzle
 from mizzle import runner
@@ -429,7 +430,7 @@ def test_ctrl_c_cancels_the_running_statement(pg_url: Callable[..., str], migrat
     migrations_dir.add(statements('CREATE TABLE "b" ("id" integer)', "SELECT pg_sleep(30)"), name="slow")
     proc = subprocess.Popen([sys.executable, "-m", "mizzle", "migrate"], cwd=migrations_dir.path.parent,
                             env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=sigint_default)
     for _ in range(300):
         if q(url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"):
             break

@@ -14,6 +14,7 @@ from pathlib import Path
 import pg_history
 import pytest
 from pgtools import HOST, PORT, USER, admin, url_for
+from subprocs import sigint_default
 from test_generate_pg import fresh_config, write_project
 
 from mizzle.folder import MigrationFolder
@@ -102,7 +103,7 @@ def test_ctrl_c_drops_the_scratch_database(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DATABASE_URL"] = SERVER
     p = subprocess.Popen([sys.executable, "-m", "mizzle", "verify"], cwd=tmp_path, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default)
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
