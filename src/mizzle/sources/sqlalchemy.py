@@ -111,17 +111,9 @@ class _PgConverter:
 
     def table(self, t: sa.Table) -> Table:
         schema = t.schema or DEFAULT_SCHEMA
-        pk_cols = tuple(c.name for c in t.primary_key.columns)
+        pk = primary_key(t)
+        pk_cols = pk.columns if pk else ()
         columns = tuple(self.column(t, c, pk_cols) for c in t.columns)
-        pk = None
-        if pk_cols:
-            explicit = _constraint_name(t.primary_key, t)
-            if explicit:
-                pk = PrimaryKey(pk_cols, explicit)
-            elif len(pk_cols) > 1:
-                pk = PrimaryKey(pk_cols, pk_name(t.name, pk_cols))
-            else:
-                pk = PrimaryKey(pk_cols, None)
         fks: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
@@ -270,6 +262,19 @@ class _PgConverter:
         self.sequences[(schema, s.name)] = Sequence(
             name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
             max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle))
+
+
+def primary_key(t: sa.Table, name_single: bool = True) -> PrimaryKey | None:
+    """The table's key: its explicit (or naming-convention) name, drizzle-kit's `<t>_<cols>_pk` for an
+    unnamed composite key, none for an unnamed single column (the server calls it `<t>_pkey`).
+    `name_single=False` drops a single column's name too (SQLite does not store it)."""
+    cols = tuple(c.name for c in t.primary_key.columns)
+    if not cols:
+        return None
+    explicit = _constraint_name(t.primary_key, t)
+    if len(cols) > 1:
+        return PrimaryKey(cols, explicit or pk_name(t.name, cols))
+    return PrimaryKey(cols, explicit if name_single else None)
 
 
 def _constraint_sort_key(con: Any) -> tuple[str, str]:

@@ -29,12 +29,11 @@ from ...model import (
     Identity,
     Index,
     IndexColumn,
-    PrimaryKey,
     Schema,
     Table,
     make_schema,
 )
-from ...naming import fk_name, pk_name, unique_name
+from ...naming import fk_name, unique_name
 from .types import canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
@@ -56,18 +55,18 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
 
 
 def table_from_sqlalchemy(t: sa.Table) -> Table:
-    from ...sources.sqlalchemy import _action, _check_name, _constraint_name, _constraint_sort_key
+    from ...sources.sqlalchemy import (
+        _action,
+        _check_name,
+        _constraint_name,
+        _constraint_sort_key,
+        primary_key,
+    )
 
-    pk_cols = tuple(c.name for c in t.primary_key.columns)
+    pk = primary_key(t, name_single=False)
+    pk_cols = pk.columns if pk else ()
     auto = _autoincrement_column(t)
     columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
-    pk = None
-    if pk_cols:
-        explicit = _constraint_name(t.primary_key, t)
-        if len(pk_cols) > 1:
-            pk = PrimaryKey(pk_cols, explicit or pk_name(t.name, pk_cols))
-        else:
-            pk = PrimaryKey(pk_cols, None)
     fks: list[ForeignKey] = []
     checks: list[CheckConstraint] = []
     indexes: list[Index] = []
