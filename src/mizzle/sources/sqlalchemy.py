@@ -351,7 +351,7 @@ def _compile_type(t: Any) -> str:
     attrs = getattr(t, "__dict__", None)
     plain = (attrs is not None and type(t).__module__.startswith("sqlalchemy.")
              and all(type(v) in _PLAIN for v in attrs.values()))
-    key = (type(t), *sorted((k, type(v), v) for k, v in attrs.items())) if plain else None
+    key = (type(t), *sorted((k, type(v), v) for k, v in attrs.items())) if plain and attrs is not None else None
     spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
     if spelling is None:
         spelling = canonical_type(str(t.compile(dialect=_PG)))
