@@ -83,8 +83,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
     _, prev_id = previous_schema(folder, config.dialect)
-    meta = {"columns": {}, "schemas": {}, "tables": {}}
-    snap, side_entry = snapshot_from_schema(before, prev_id=prev_id, renames=meta)
+    snap, side_entry = snapshot_from_schema(before, prev_id=prev_id)
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
