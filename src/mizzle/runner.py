@@ -156,8 +156,12 @@ def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
 def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
             transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
             table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
-            connect_timeout: float = 10, reporter: Reporter | None = None) -> MigrateResult:
+            connect_timeout: float = 10, reporter: Reporter | None = None,
+            require_applied_in: str | None = None, require_applied_in_label: str | None = None) -> MigrateResult:
     """Apply the pending migrations of `folder` to the database at `url`.
+
+    `require_applied_in` (a URL; `..._label` names it in messages, e.g. "staging"): the promotion gate — refuse
+    (Refused, exit 6) before running anything if a migration to apply is not applied there with the same hash.
 
     Raises IntegrityError (exit 3) before running anything if an applied migration's file changed or is
     missing; StatementFailed (exit 1) when a statement fails — its `.result` tells what stayed applied;
@@ -210,6 +214,11 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         result.already_applied = sum(1 for s in rec.states if s.state not in (
             "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
         result.migrations = [p.result for p in pending]
+        if require_applied_in and pending:
+            from .promotion import enforce
+
+            enforce(require_applied_in, require_applied_in_label or parse_url(require_applied_in).masked,
+                    [p.migration for p in pending], tracking, connect_timeout, result)
         if dry_run or not pending:
             result.duration_ms = (time.perf_counter() - started) * 1000
             return result

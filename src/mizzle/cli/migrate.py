@@ -126,19 +126,25 @@ def _seconds(value: str | None, flag: str) -> float | None:
               help="One transaction per migration (each, default) or one for the whole run (all).")
 @click.option("--include-skipped", is_flag=True,
               help="Also apply migrations drizzle-orm's migrator skipped (older than its newest applied one).")
+@click.option("--require-applied-in", "require_applied_in", metavar="ENV|URL",
+              help="Promotion gate: refuse (exit 6) before running anything if a migration to apply is not "
+              "applied, with the same hash, in that environment's database (or at that URL).")
 @common_options
 def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: str | None,
-                    statement_timeout: str | None, transaction: str | None, include_skipped: bool) -> int:
+                    statement_timeout: str | None, transaction: str | None, include_skipped: bool,
+                    require_applied_in: str | None) -> int:
     """Apply pending migrations, once each, under a lock.
 
     \b
     Exit codes: 0 done or nothing to do · 1 a statement failed · 2 usage · 3 integrity
-    (modified/missing applied file, folder out of sync) · 4 lock timeout · 5 cannot connect.
+    (modified/missing applied file, folder out of sync) · 4 lock timeout · 5 cannot connect ·
+    6 refused by the promotion gate (--require-applied-in).
     """
     from .. import runner
 
     cfg = opts.load_config()
     url = opts.resolve_url(cfg)
+    gate_url, gate_label = _reference(cfg, require_applied_in)
     rep = ConsoleReporter(opts)
     try:
         result = runner.migrate(
@@ -146,7 +152,8 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
             transaction=transaction or cfg.transaction,
             lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
             statement_timeout=_seconds(statement_timeout, "--statement-timeout"),
-            table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep)
+            table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep,
+            require_applied_in=gate_url, require_applied_in_label=gate_label)
     except MizzleError as e:
         rep.close()
         partial = getattr(e, "result", None)
@@ -160,6 +167,21 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
         return 0
     _summary(opts, result)
     return 0
+
+
+def _reference(cfg: Any, value: str | None) -> tuple[str | None, str | None]:
+    """--require-applied-in: an environment of the config (its URL, named by the environment) or a URL."""
+    if not value:
+        return None, None
+    if "://" in value or value.startswith("sqlite:"):
+        from ..dburl import parse_url
+
+        return value, parse_url(value).masked
+    if value not in cfg.environments:
+        known = ", ".join(sorted(cfg.environments)) or "none defined"
+        raise click.BadParameter(f"{value!r} is neither an environment of {cfg.source_name} (known: {known}) "
+                                 "nor a database URL", param_hint="--require-applied-in")
+    return cfg.resolve_url(None, value), value
 
 
 def _summary(opts: Options, result: Any) -> None:
