@@ -8,7 +8,10 @@ from ..errors import IntegrityError, UsageError
 from . import Options, common_options
 
 
-@click.command("check")
+@click.command("check", epilog="""\b
+Examples:
+  mizzle check                         # offline; exit 3 on an integrity problem
+  mizzle check --rebuild-snapshots --scratch-url postgresql://postgres@localhost/postgres""")
 @click.option("--fix", is_flag=True, help="Repair what is unambiguous (not available yet).")
 @click.option("--rebuild-snapshots", is_flag=True, help="Rebuild missing or corrupt snapshots by replaying the "
               "migrations into a scratch database (see `mizzle verify`).")

@@ -8,7 +8,10 @@ from ..errors import IntegrityError
 from . import Options, common_options
 
 
-@click.command("drift")
+@click.command("drift", epilog="""\b
+Examples:
+  mizzle drift --env production        # exit 3 if someone changed the schema by hand
+  mizzle drift --json""")
 @click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
               help="Seconds to wait for the server.")
 @common_options

@@ -86,7 +86,10 @@ def _lint_written(path: Any, dialect: str, previous: Any = None) -> list[Any]:
     return lint_file(path, context)
 
 
-@click.command("export")
+@click.command("export", epilog="""\b
+Examples:
+  mizzle export > schema.sql
+  mizzle export --config services/api/mizzle.toml""")
 @common_options
 def export_command(opts: Options) -> int:
     """Print the full DDL of the current schema code."""

@@ -89,7 +89,10 @@ def init_project(root: str | Path = ".", dialect: str = "sqlite", force: bool = 
     return written
 
 
-@click.command("init")
+@click.command("init", epilog="""\b
+Examples:
+  mizzle init                          # SQLite: mizzle.toml + app/db/schema.py
+  mizzle init --dialect postgresql""")
 @click.option("--dialect", type=click.Choice(sorted(_CONFIG)), default="sqlite", show_default=True,
               help="Database dialect for the new config.")
 @click.option("--force", is_flag=True, help="Overwrite mizzle.toml and the example schema if they exist.")

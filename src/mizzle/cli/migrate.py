@@ -116,7 +116,12 @@ def _seconds(value: str | None, flag: str) -> float | None:
     return s
 
 
-@click.command("migrate")
+@click.command("migrate", epilog="""\b
+Examples:
+  DATABASE_URL=postgresql://app@localhost/app mizzle migrate
+  mizzle migrate --dry-run
+  mizzle migrate --env staging --lock-timeout 60
+  mizzle migrate --env production --require-applied-in staging   # promotion gate""")
 @click.option("--to", "to", metavar="TAG", help="Apply pending migrations up to and including TAG.")
 @click.option("--dry-run", is_flag=True, help="Show what would run; change nothing (takes no lock).")
 @click.option("--lock-timeout", metavar="SECONDS", help="Give up (exit 4) if another run holds the lock this long. "
@@ -202,7 +207,10 @@ def _summary(opts: Options, result: Any) -> None:
     opts.echo(f"done: {len(applied)} migration(s) applied in {_ms(total)} ({result.url})")
 
 
-@click.command("status")
+@click.command("status", epilog="""\b
+Examples:
+  mizzle status
+  mizzle status --env production --json""")
 @common_options
 def status_command(opts: Options) -> int:
     """Show every migration: applied, pending, modified, missing file, out of order.

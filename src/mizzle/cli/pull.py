@@ -7,7 +7,10 @@ import click
 from . import Options, common_options
 
 
-@click.command("pull")
+@click.command("pull", epilog="""\b
+Examples:
+  mizzle pull --url postgresql://app@localhost/legacy
+  mizzle pull --env production --schema-out app/db/schema.py --name baseline""")
 @click.option("--schema-out", metavar="PATH", help="Where to write the schema module (default: the first file "
               "named by `schema` in the config).")
 @click.option("--name", default="baseline", show_default=True, help="Name of the baseline migration.")

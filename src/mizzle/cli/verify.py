@@ -8,7 +8,10 @@ from ..errors import IntegrityError
 from . import Options, common_options
 
 
-@click.command("verify")
+@click.command("verify", epilog="""\b
+Examples:
+  mizzle verify --url postgresql://postgres@localhost/postgres
+  mizzle verify --env ci --scratch-url postgresql://admin@localhost/postgres""")
 @click.option("--scratch-url", metavar="URL",
               help="A PostgreSQL server (any database on it) where mizzle may create and drop a temporary "
                    "database. Default: the server of --url / --env / DATABASE_URL.")
