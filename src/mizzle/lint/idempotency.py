@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
@@ -41,12 +41,12 @@ def problem(node: Any) -> str | None:
             and not node.skipIfNewValExists:
         return "ALTER TYPE … ADD VALUE without IF NOT EXISTS"
     if isinstance(node, ast.DropStmt) and not node.missing_ok:
-        return f"DROP {node.removeType.name.removeprefix('OBJECT_')} without IF EXISTS"
+        return f"DROP {cast(ObjectType, node.removeType).name.removeprefix('OBJECT_')} without IF EXISTS"
     if isinstance(node, ast.RenameStmt):
         if node.renameType in _RENAMES_WITHOUT_IF_EXISTS:
             return _RENAMES_WITHOUT_IF_EXISTS[node.renameType] + " (guard it with a DO block)"
         if not node.missing_ok:
-            return f"RENAME of a {node.renameType.name.removeprefix('OBJECT_').lower()} without IF EXISTS"
+            return f"RENAME of a {cast(ObjectType, node.renameType).name.removeprefix('OBJECT_').lower()} without IF EXISTS"
     if isinstance(node, ast.AlterTableStmt):
         for cmd in node.cmds or ():
             if cmd.subtype == AlterTableType.AT_AddColumn and not cmd.missing_ok:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..folder import BREAKPOINT, NO_TRANSACTION, directives
 
@@ -99,7 +99,7 @@ def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: 
     for j, raw in enumerate(raws):
         start = len(raw_bytes[:raw.stmt_location].decode("utf-8", errors="replace"))
         end = len(part) if not raw.stmt_len else \
-            len(raw_bytes[:raw.stmt_location + raw.stmt_len].decode("utf-8", errors="replace"))
+            len(raw_bytes[:cast(int, raw.stmt_location) + raw.stmt_len].decode("utf-8", errors="replace"))
         start = _skip_space_and_comments(part, start)
         out.append(SqlStatement(number, line_of(start), part[start:end].strip(), node=raw.stmt,
                                 commit_before=commit and j == 0))

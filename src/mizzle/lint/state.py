@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
@@ -49,10 +49,10 @@ def display(key: TableKey) -> str:
 def type_spec(tn: Any) -> TypeSpec:
     name = tn.names[-1].sval.lower()
     mods: tuple[int, ...] | None = ()
-    vals = []
+    vals: list[int] = []
     for m in tn.typmods or ():
         if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer):
-            vals.append(m.val.ival)
+            vals.append(cast(int, m.val.ival))
         else:
             mods = None
             break
@@ -66,7 +66,8 @@ def _spec_from_text(type_text: str) -> TypeSpec | None:
     from pglast import parse_sql
 
     try:
-        target = parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val
+        stmt: Any = parse_sql(f"SELECT NULL::{type_text}")[0].stmt
+        target = stmt.targetList[0].val
         return type_spec(target.typeName)
     except Exception:  # noqa: BLE001 - a type spelling pglast cannot read is simply unknown
         return None
@@ -115,7 +116,7 @@ class SchemaState:
             key = table_key(node.relation)
             if node.if_not_exists and key in self.tables:
                 return
-            cols = {e.colname: type_spec(e.typeName) for e in node.tableElts or ()
+            cols = {cast(str, e.colname): type_spec(e.typeName) for e in node.tableElts or ()
                     if isinstance(e, ast.ColumnDef) and e.typeName is not None}
             self.tables[key] = TableInfo(existing=False, columns=cols)
         elif isinstance(node, ast.DropStmt):
@@ -126,19 +127,20 @@ class SchemaState:
                     self.index_table.pop(names_key(obj), None)
         elif isinstance(node, ast.RenameStmt) and node.relation is not None:
             key = table_key(node.relation)
+            new_name = cast(str, node.newname)
             if node.renameType == ObjectType.OBJECT_TABLE:
-                self.tables[(key[0], node.newname)] = self.tables.pop(key, self.table(key))
+                self.tables[(key[0], new_name)] = self.tables.pop(key, self.table(key))
                 for ix, owner in list(self.index_table.items()):
                     if owner == key:
-                        self.index_table[ix] = (key[0], node.newname)
+                        self.index_table[ix] = (key[0], new_name)
             elif node.renameType == ObjectType.OBJECT_COLUMN:
-                cols = self.table(key).columns
-                if key in self.tables and cols is not None and node.subname in cols:
-                    cols[node.newname] = cols.pop(node.subname)
+                known = self.table(key).columns
+                if key in self.tables and known is not None and node.subname in known:
+                    known[new_name] = known.pop(cast(str, node.subname))
             elif node.renameType == ObjectType.OBJECT_INDEX:
-                owner = self.index_table.pop(key, None)
-                if owner is not None:
-                    self.index_table[(key[0], node.newname)] = owner
+                index_owner = self.index_table.pop(key, None)
+                if index_owner is not None:
+                    self.index_table[(key[0], new_name)] = index_owner
         elif isinstance(node, ast.IndexStmt) and node.idxname:
             key = table_key(node.relation)
             self.index_table[(key[0], node.idxname)] = key
@@ -151,8 +153,8 @@ class SchemaState:
                 return
             for cmd in node.cmds or ():
                 if cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
-                    info.columns[cmd.def_.colname] = type_spec(cmd.def_.typeName)
+                    info.columns[cast(str, cmd.def_.colname)] = type_spec(cmd.def_.typeName)
                 elif cmd.subtype == AlterTableType.AT_DropColumn:
-                    info.columns.pop(cmd.name, None)
+                    info.columns.pop(cast(str, cmd.name), None)
                 elif cmd.subtype == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
-                    info.columns[cmd.name] = type_spec(cmd.def_.typeName)
+                    info.columns[cast(str, cmd.name)] = type_spec(cmd.def_.typeName)

@@ -4,7 +4,7 @@ commits, statements PostgreSQL refuses inside a transaction, online migrations w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from pglast import ast
 from pglast.enums import AlterTableType
@@ -63,7 +63,7 @@ def _strings(node: Any) -> set[str]:
     class Find(Visitor):  # type: ignore[misc]
         def visit_A_Const(self, ancestors: Any, n: Any) -> None:
             if isinstance(n.val, ast.String):
-                out.add(n.val.sval)
+                out.add(cast(str, n.val.sval))
 
     Find()(node)
     return out
@@ -80,7 +80,7 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
         if st.node is None:
             continue
         if isinstance(st.node, ast.AlterEnumStmt) and st.node.newVal is not None and not st.node.oldVal:
-            pending[st.node.newVal] = ".".join(n.sval for n in st.node.typeName)
+            pending[st.node.newVal] = ".".join(n.sval for n in cast("tuple[Any, ...]", st.node.typeName))
             continue
         if not pending:  # nothing to look for: spare the walk over the statement's tree
             continue
