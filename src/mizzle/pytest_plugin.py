@@ -1,0 +1,215 @@
+"""mizzle's pytest plugin (entry point `pytest11`): a fresh database migrated to head for each test
+(`mizzle_db`), and a helper to test one migration against data seeded before it (`mizzle_migration`).
+
+PostgreSQL when a server is given (`--mizzle-url URL` or $MIZZLE_TEST_DATABASE_URL: a database
+`mizzle_test_<random>` is created on that server for each use and dropped after the test); otherwise SQLite in
+the test's tmp_path. Only pytest and the standard library are imported until a fixture is used, so loading the
+plugin costs a test run nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .runner import MigrateResult
+
+URL_ENV = "MIZZLE_TEST_DATABASE_URL"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mizzle", "mizzle migrations")
+    group.addoption("--mizzle-url", metavar="URL", default=None,
+                    help=f"PostgreSQL server for mizzle's fixtures (any database on it; a temporary database is "
+                         f"created per test and dropped). Default: ${URL_ENV}, else SQLite in tmp_path.")
+    group.addoption("--mizzle-config", metavar="PATH", default=None,
+                    help="mizzle.toml (or pyproject.toml) for mizzle's fixtures. Default: found from the rootdir.")
+
+
+class MizzleDatabase:
+    """A throwaway database and the migrations folder it is migrated from."""
+
+    def __init__(self, url: str, config: Config) -> None:
+        self.url = url
+        self.config = config
+        self.folder = config.out_dir
+        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        self.last_result: MigrateResult | None = None
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL for `sqlalchemy.create_engine` (psycopg 3 named as the driver)."""
+        return self.url.replace("postgresql://", "postgresql+psycopg://", 1) if self.dialect == "postgresql" else self.url
+
+    def migrate(self, to: str | None = None) -> MigrateResult:
+        """Apply pending migrations (up to and including `to`) with mizzle's runner; returns its result."""
+        from .runner import migrate
+
+        cfg = self.config
+        self.last_result = migrate(url=self.url, folder=self.folder, to=to, transaction=cfg.transaction,
+                                   table=cfg.table, tracking_schema=cfg.tracking_schema)
+        return self.last_result
+
+    def connect(self) -> Any:
+        """A new DB-API connection (psycopg 3 in autocommit mode, or sqlite3); close it yourself."""
+        if self.dialect == "sqlite":
+            import sqlite3
+
+            return sqlite3.connect(self.url.split("///", 1)[1], isolation_level=None)
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        """Run one statement and commit it (`%s` placeholders on PostgreSQL, `?` on SQLite)."""
+        conn = self.connect()
+        try:
+            conn.execute(sql, params or ())
+        finally:
+            conn.close()
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one query; its rows as tuples."""
+        conn = self.connect()
+        try:
+            return [tuple(r) for r in conn.execute(sql, params or ()).fetchall()]
+        finally:
+            conn.close()
+
+    def applied(self) -> list[str]:
+        """Tags applied in this database, in journal order (read with `mizzle status`'s logic)."""
+        from .runner import status
+
+        res = status(url=self.url, folder=self.folder, table=self.config.table,
+                     tracking_schema=self.config.tracking_schema)
+        return [s.tag for s in res.states if s.state == "applied"]
+
+
+class MigrationUnderTest(MizzleDatabase):
+    """A database migrated up to the migration before `tag`: seed data, `apply()` the migration, assert."""
+
+    def __init__(self, url: str, config: Config, tag: str, previous: str | None) -> None:
+        super().__init__(url, config)
+        self.tag = tag
+        self.previous = previous
+
+    def apply(self) -> MigrateResult:
+        """Apply the migration under test (and nothing after it)."""
+        return self.migrate(to=self.tag)
+
+
+def _tags(folder: Path, dialect: str) -> list[str]:
+    from .folder import MigrationFolder
+
+    mf = MigrationFolder(folder, dialect=dialect)
+    return [m.tag for m in mf.migrations(mf.read_journal())]
+
+
+TEMP_PREFIX = "mizzle_test_"
+
+
+@contextmanager
+def temporary_database(server_url: str) -> Iterator[str]:
+    """A new, empty database `mizzle_test_<random>` on the server of `server_url` (any database on it); its URL
+    is yielded, and it is dropped (WITH (FORCE)) afterwards."""
+    import secrets
+    from urllib.parse import urlsplit
+
+    from .dburl import parse_url
+    from .dialects.postgres.connection import connect
+
+    server = parse_url(server_url)
+    if server.dialect != "postgresql":
+        pytest.fail(f"mizzle: --mizzle-url / ${URL_ENV} must name a PostgreSQL server, not {server.masked}",
+                    pytrace=False)
+    name = TEMP_PREFIX + secrets.token_hex(6)
+    with connect(server, application_name="mizzle pytest plugin") as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield urlsplit(server_url)._replace(path="/" + name).geturl()
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _Databases:
+    """Creates each test's databases and drops them at teardown."""
+
+    def __init__(self, server: str | None, config: Config, tmp_path: Path) -> None:
+        self.server = server
+        self.config = config
+        self.tmp_path = tmp_path
+        self.stack = ExitStack()
+        self.count = 0
+
+    def new_url(self) -> str:
+        if self.server:
+            return self.stack.enter_context(temporary_database(self.server))
+        if self.config.dialect != "sqlite":
+            pytest.fail(f"mizzle: the migrations in {self.config.out_dir} are {self.config.dialect}; pass "
+                        f"--mizzle-url postgresql://USER@HOST/postgres (or set ${URL_ENV}) so each test gets a "
+                        "temporary database on that server", pytrace=False)
+        self.count += 1
+        return f"sqlite:///{self.tmp_path / f'mizzle_test_{self.count}.db'}"
+
+
+@pytest.fixture
+def mizzle_config(request: pytest.FixtureRequest) -> Config:
+    """The project's mizzle config (--mizzle-config, or found from the rootdir). Override this fixture to point
+    the other fixtures at another folder."""
+    from .config import load_config
+
+    path = request.config.getoption("mizzle_config")
+    return load_config(path, start=None if path else Path(str(request.config.rootpath)))
+
+
+@pytest.fixture
+def mizzle_server_url(request: pytest.FixtureRequest) -> str | None:
+    """The PostgreSQL server temporary databases are created on (--mizzle-url, else $MIZZLE_TEST_DATABASE_URL);
+    None means SQLite files in tmp_path. Override this fixture to choose another way."""
+    value = request.config.getoption("mizzle_url") or os.environ.get(URL_ENV)
+    return str(value) if value else None
+
+
+@pytest.fixture
+def _mizzle_databases(mizzle_server_url: str | None, mizzle_config: Config,
+                      tmp_path: Path) -> Iterator[_Databases]:
+    dbs = _Databases(mizzle_server_url, mizzle_config, tmp_path)
+    with dbs.stack:
+        yield dbs
+
+
+@pytest.fixture
+def mizzle_db(_mizzle_databases: _Databases) -> MizzleDatabase:
+    """A fresh database with every migration of the configured folder applied."""
+    db = MizzleDatabase(_mizzle_databases.new_url(), _mizzle_databases.config)
+    db.migrate()
+    return db
+
+
+@pytest.fixture
+def mizzle_migration(_mizzle_databases: _Databases) -> Callable[[str], MigrationUnderTest]:
+    """A factory: `mizzle_migration(TAG)` returns a fresh database migrated up to the migration before TAG.
+    Seed it (`.execute`), `.apply()` TAG, then assert on the data (`.query`)."""
+
+    def make(tag: str) -> MigrationUnderTest:
+        cfg = _mizzle_databases.config
+        url = _mizzle_databases.new_url()
+        db = MigrationUnderTest(url, cfg, tag, None)
+        tags = _tags(cfg.out_dir, db.dialect)
+        if tag not in tags:
+            pytest.fail(f"mizzle_migration({tag!r}): no such migration in {cfg.out_dir} "
+                        f"(last ones: {', '.join(tags[-5:]) or 'none'})", pytrace=False)
+        i = tags.index(tag)
+        db.previous = tags[i - 1] if i else None
+        if db.previous:
+            db.migrate(to=db.previous)
+        return db
+
+    return make
