@@ -22,3 +22,52 @@ def generate(**kwargs: Any) -> Any:
     from .generate import generate as _generate
 
     return _generate(**kwargs)
+
+
+def mark(**kwargs: Any) -> Any:
+    """Record by hand that a migration is applied or rolled back:
+    `mizzle.mark(url=..., folder=..., tag=..., rolled_back=True, reason=...)`. See `mizzle.recovery.mark`."""
+    from .recovery import mark as _mark
+
+    return _mark(**kwargs)
+
+
+def baseline(config: Any = None, **kwargs: Any) -> Any:
+    """Mark the migrations a database already holds as applied, after checking it matches the snapshot:
+    `mizzle.baseline(config, url=..., to=None)`. Without `config`, the project's (load_config()); without `url`,
+    the config's. See `mizzle.recovery.baseline`."""
+    from .config import load_config
+    from .recovery import baseline as _baseline
+
+    config = config if config is not None else load_config()
+    kwargs.setdefault("url", config.resolve_url())
+    return _baseline(config, **kwargs)
+
+
+def drop(config: Any = None, **kwargs: Any) -> Any:
+    """Remove the latest migration if the database has not applied it: `mizzle.drop(config, url=..., force=False)`.
+    Without `url`, the database the config names (none: only with force=True). See `mizzle.recovery.drop`."""
+    from .config import load_config
+    from .recovery import configured_url
+    from .recovery import drop as _drop
+
+    config = config if config is not None else load_config()
+    if "url" not in kwargs:
+        kwargs["url"] = configured_url(config)
+    return _drop(config, **kwargs)
+
+
+def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False) -> Any:
+    """Renumber a merged branch's migrations after the existing ones: `mizzle.rebase(folder=..., dialect=...)`
+    (default: the configured folder). See `mizzle.rebase.rebase`."""
+    from .rebase import rebase as _rebase
+
+    if folder is None:
+        from .config import load_config
+
+        cfg = load_config()
+        folder, dialect = cfg.out_dir, dialect or cfg.dialect
+    return _rebase(folder, dialect or "postgresql", dry_run=dry_run)
+
+
+_rebase_api = rebase

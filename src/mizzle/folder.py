@@ -152,6 +152,50 @@ def directives(text: str) -> dict[str, list[str]]:
     return found
 
 
+REBASED_KEY = "rebased"  # in meta/_mizzle.json: [{when, tag, was}] entries `mizzle rebase` renumbered
+
+
+def rebased_whens(sidecar: dict[str, Any]) -> set[int]:
+    """`when`s of the journal entries a rebase placed after a newer one on purpose (their SQL and `when` kept so
+    databases that applied them recognise them): `check` does not report their order."""
+    return {r["when"] for r in sidecar.get(REBASED_KEY) or [] if isinstance(r, dict) and isinstance(r.get("when"), int)}
+
+
+_CONFLICT_START, _CONFLICT_BASE, _CONFLICT_MID, _CONFLICT_END = "<<<<<<<", "|||||||", "=======", ">>>>>>>"
+
+
+def has_conflict_markers(text: str) -> bool:
+    return bool(re.search(r"^<<<<<<<( |$)", text, re.M)) and bool(re.search(r"^>>>>>>>( |$)", text, re.M))
+
+
+def split_conflict(text: str) -> tuple[str, str] | None:
+    """The two sides of a file git left with conflict markers: (ours = the HEAD side, theirs); None when the file
+    has no markers or they do not nest properly. A diff3 base section is dropped."""
+    if not has_conflict_markers(text):
+        return None
+    ours: list[str] = []
+    theirs: list[str] = []
+    state = "both"
+    for line in text.splitlines(keepends=True):
+        mark = line[:7]
+        if mark == _CONFLICT_START and state == "both":
+            state = "ours"
+        elif mark == _CONFLICT_BASE and state == "ours":
+            state = "base"
+        elif mark == _CONFLICT_MID and line.rstrip("\r\n") == _CONFLICT_MID and state in ("ours", "base"):
+            state = "theirs"
+        elif mark == _CONFLICT_END and state == "theirs":
+            state = "both"
+        elif state == "both":
+            ours.append(line)
+            theirs.append(line)
+        elif state == "ours":
+            ours.append(line)
+        elif state == "theirs":
+            theirs.append(line)
+    return ("".join(ours), "".join(theirs)) if state == "both" else None
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     idx: int

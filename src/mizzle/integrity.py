@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .folder import BREAKPOINT, SIDECAR, MigrationFolder, directives, read_sql_text, split_statements
+from .folder import (
+    BREAKPOINT,
+    SIDECAR,
+    MigrationFolder,
+    directives,
+    has_conflict_markers,
+    read_sql_text,
+    rebased_whens,
+    split_statements,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -99,7 +108,12 @@ class _Checker:
                                     "meta/_journal.json from version control")
             return None
         try:
-            data = json.loads(jp.read_text(encoding="utf-8"))
+            text = jp.read_text(encoding="utf-8")
+            if has_conflict_markers(text):
+                self.add(ERROR, jp, "git conflict markers (<<<<<<< … >>>>>>>): two branches added migrations; run "
+                                    "`mizzle rebase`, which reads both sides and renumbers the incoming ones")
+                return None
+            data = json.loads(text)
         except json.JSONDecodeError as e:
             self.add(ERROR, jp, f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg} (a merge conflict? "
                                 "resolve it, keeping every entry, then run `mizzle rebase` if two branches added "
@@ -123,6 +137,7 @@ class _Checker:
         seen_when: dict[int, str] = {}
         seen_idx: dict[int, str] = {}
         prev_when: int | None = None
+        rebased = rebased_whens(self._sidecar(mf))
         for i, e in enumerate(entries):
             if not isinstance(e, dict) or not all(k in e for k in ("idx", "when", "tag")):
                 self.add(ERROR, jp, f"entry {i} is malformed (needs idx, when, tag): {json.dumps(e)[:100]}")
@@ -144,12 +159,19 @@ class _Checker:
             if when in seen_when:
                 self.add(ERROR, jp, f"duplicate `when` {when} ({seen_when[when]} and {tag}): `when` is a "
                                     "migration's identity in the tracking table")
-            elif prev_when is not None and when < prev_when:
+            elif prev_when is not None and when < prev_when and when not in rebased:
                 self.add(WARNING, jp, f"{tag}'s `when` ({when}) is older than the previous entry's; databases "
                                       "that applied the later one see it as out of order (drizzle-orm skips it)")
             seen_when.setdefault(when, tag)
             prev_when = when if prev_when is None else max(prev_when, when)
         return tags
+
+    def _sidecar(self, mf: MigrationFolder) -> dict[str, Any]:
+        try:
+            data = json.loads(mf.sidecar_path.read_text(encoding="utf-8")) if mf.sidecar_path.exists() else {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return {}  # reported with the other meta/ files
+        return data if isinstance(data, dict) else {}
 
     # -- SQL -------------------------------------------------------------------------------------------
 
@@ -188,9 +210,11 @@ class _Checker:
 
     def _check_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> None:
         snaps: list[tuple[int, str, dict[str, Any] | None]] = []
+        read: set[int] = set()
         for i, e in enumerate(entries):
-            if not isinstance(e, dict) or not isinstance(e.get("idx"), int):
-                continue
+            if not isinstance(e, dict) or not isinstance(e.get("idx"), int) or e["idx"] in read:
+                continue  # a duplicate idx is reported with the journal
+            read.add(e["idx"])
             p = mf.snapshot_path(e["idx"])
             if not p.exists():
                 self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing (generate diffs against the latest "
@@ -198,7 +222,13 @@ class _Checker:
                 snaps.append((i, str(p), None))
                 continue
             try:
-                data = json.loads(p.read_text(encoding="utf-8"))
+                text = p.read_text(encoding="utf-8")
+                if has_conflict_markers(text):
+                    self.add(ERROR, p, "git conflict markers: two branches wrote this snapshot (a branch-merge "
+                                       "collision); run `mizzle rebase`, which reads both sides")
+                    snaps.append((i, str(p), None))
+                    continue
+                data = json.loads(text)
             except json.JSONDecodeError as ex:
                 self.add(ERROR, p, f"malformed JSON at line {ex.lineno} column {ex.colno}: {ex.msg}")
                 snaps.append((i, str(p), None))

@@ -3,6 +3,7 @@ cli/ and is imported only when invoked, so `mizzle migrate` never pays for SQLAl
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import json
@@ -28,6 +29,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "Replay the migrations into a scratch database and compare with snapshots and schema code."),
     "pull": ("pull", "Introspect a database into a SQLAlchemy schema module and a baseline migration."),
     "revert": ("revert", "Write a new migration that undoes a migration."),
+    "rebase": ("rebase", "After a branch merge, renumber the incoming migrations and re-chain the snapshots."),
+    "mark": ("mark", "Record by hand that a migration is applied or rolled back (with an audit entry)."),
+    "baseline": ("baseline", "Mark migrations as applied on a database that already holds the schema."),
+    "drop": ("drop", "Remove the latest migration, if the database has not applied it."),
+    "push": ("push", "Make the database match the schema code directly (development shortcut; no migration)."),
+    "protect": ("protect", "Mark the database itself as protected, so push refuses it however it is addressed."),
     "lint": ("lint", "Lint migration SQL: data loss, long locks, transactions, idempotency (stable rule ids)."),
 }
 
@@ -134,11 +141,14 @@ def cli(ctx: click.Context) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
-    # main() ends the process (sys.exit below). Without this the cyclic collector walks, again and again and
-    # once more at exit, every object the imported schema code made (SQLAlchemy's mapped classes are full of
-    # cycles): a third of `generate`'s wall time on 1,000 tables, for no memory back. Reference counting
-    # still frees everything else.
-    gc.disable()
+    # main() ends the process (sys.exit below), so the schema modules a command imports live until then: the
+    # loader imports them with the cyclic collector paused and freezes what they built (a third of `generate`'s
+    # wall time on 1,000 tables was the collector walking SQLAlchemy's mapped classes, for no memory back); and
+    # the interpreter's last collection at exit, over everything still alive, is skipped the same way
+    from ..sources import loader
+
+    loader.freeze_imported_objects = True
+    atexit.register(gc.freeze)
     try:
         code = cli.main(args=argv, prog_name="mizzle", standalone_mode=False)
     except MizzleError as e:
