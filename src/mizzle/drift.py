@@ -72,7 +72,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     backend = open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle drift")
     try:
-        state = backend.read_state(create=False, with_audit=False)
+        state = backend.read_state(create=False, with_audit=True)
         live = introspect(backend.conn, scope)  # type: ignore[attr-defined]
     finally:
         backend.close()
@@ -82,7 +82,17 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     if unknown:
         result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "
                                f"(created_at {', '.join(str(w) for w in sorted(unknown))}); is this the right folder?")
-    last = last_applied(migrations, applied_whens)
+    # a migration rolled back by hand (`mizzle mark --rolled-back`) keeps its row, but not its changes
+    rolled = {w for w, e in (state.audit or {}).items() if e.action == "rolled-back" and w in applied_whens}
+    last = last_applied(migrations, applied_whens - rolled)
+    for m in migrations:
+        if m.when in rolled:
+            entry = (state.audit or {})[m.when]
+            later = last is not None and m.when < last.when
+            result.warnings.append(f"{m.tag} was rolled back by hand (by {entry.actor or 'unknown'}"
+                                   + (f": {entry.note}" if entry.note else "") + ")"
+                                   + (f"; the snapshot of {last.tag} still has its changes" if later else
+                                      "; comparing with the snapshot before it"))
     if not state.tracking_exists:
         result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
     result.migration = last.tag if last else None

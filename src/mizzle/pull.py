@@ -30,10 +30,12 @@ class PullResult:
     enums: int
     sequences: int
     warnings: list[str] = field(default_factory=list)
+    marked: bool = False  # the baseline was recorded as applied on the pulled database
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "schema": str(self.schema_path), "migration": self.tag, "sql": str(self.sql_path),
-                "tables": self.tables, "enums": self.enums, "sequences": self.sequences, "warnings": self.warnings}
+                "tables": self.tables, "enums": self.enums, "sequences": self.sequences, "marked": self.marked,
+                "warnings": self.warnings}
 
 
 def schema_out_path(config: Config, schema_out: str | None) -> Path:
@@ -48,10 +50,11 @@ def schema_out_path(config: Config, schema_out: str | None) -> Path:
 
 
 def pull(config: Config, url: str, *, schema_out: str | None = None, name: str = "baseline", force: bool = False,
-         connect_timeout: float = 10) -> PullResult:
+         connect_timeout: float = 10, mark: bool = True) -> PullResult:
     """Introspect the database at `url` (within the config's schema_filter/tables_filter) and write the schema
     module and the baseline migration. Refuses to overwrite an existing module (unless `force`) or to add a
-    baseline to a folder that already has migrations."""
+    baseline to a folder that already has migrations. With `mark`, the baseline is then recorded as applied on
+    that database (it already has the schema), unless its tracking table belongs to another history."""
     from .dburl import parse_url
     from .introspect import introspect_url, scope_for
 
@@ -81,6 +84,19 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))
     result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
+    if mark:
+        from .errors import MizzleError
+        from .recovery import record_pulled
+
+        try:
+            warnings = record_pulled(config, url=url, tag=m.tag, connect_timeout=connect_timeout)
+        except MizzleError as e:
+            e.message = f"{m.tag} was written but could not be recorded as applied on {db.masked}: {e.message}"
+            e.details = (e.details + "\n" if e.details else "") + (
+                "Record it later with `mizzle baseline`, or pass --no-mark to write the files only.")
+            raise
+        result.marked = not warnings
+        result.warnings += warnings
     return result
 
 

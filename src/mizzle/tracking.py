@@ -24,6 +24,7 @@ PROGRESS_TABLE = "__mizzle_progress"
 # audit actions that mean "this row was written by mizzle" (as opposed to drizzle-orm's migrator)
 WRITTEN_BY_MIZZLE = ("applied", "marked-applied", "baseline")
 ROLLED_BACK = "rolled-back"
+MANUAL = ("marked-applied", "baseline", ROLLED_BACK)  # resolutions recorded by `mizzle mark` / `baseline`
 
 
 class TrackingTable(NamedTuple):
@@ -123,6 +124,7 @@ class MigrationState:
     resume_after: int = 0  # statements already committed (progress)
     interrupted: int | None = None  # statement a killed run was executing outside a transaction
     note: str = ""
+    audit: AuditEntry | None = None  # the latest audit entry of a manual resolution (mark, baseline)
 
     @property
     def is_problem(self) -> bool:
@@ -132,7 +134,19 @@ class MigrationState:
         return {"tag": self.tag, "when": self.when, "state": self.state,
                 "applied_at": self.applied_at.isoformat() if hasattr(self.applied_at, "isoformat") else self.applied_at,
                 "file_hash": self.file_hash, "applied_hash": self.applied_hash,
-                "resume_after": self.resume_after or None, "note": self.note or None}
+                "resume_after": self.resume_after or None, "note": self.note or None,
+                "audit": None if self.audit is None else audit_json(self.audit)}
+
+
+def audit_json(entry: AuditEntry) -> dict[str, Any]:
+    at = entry.applied_at
+    return {"action": entry.action, "actor": entry.actor, "at": at.isoformat() if hasattr(at, "isoformat") else at,
+            "reason": entry.note, "tool_version": entry.tool_version, "hash": entry.hash}
+
+
+def describe_resolution(entry: AuditEntry) -> str:
+    """`by alice: reason`, for a manual resolution's status line."""
+    return f"by {entry.actor or 'unknown'}" + (f": {entry.note}" if entry.note else " (no reason given)")
 
 
 @dataclass
@@ -181,7 +195,7 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     audit = state.audit or {}
     newest_by_drizzle = bool(newest is not None and state.audit is not None
                              and (audit.get(newest.created_at) is None  # type: ignore[arg-type]
-                                  or audit[newest.created_at].action not in WRITTEN_BY_MIZZLE))  # type: ignore[index]
+                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, ROLLED_BACK)))  # type: ignore[index]
 
     states: list[MigrationState] = []
     journal_whens = set()
@@ -211,7 +225,12 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
                     f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
             elif entry is not None and entry.action == ROLLED_BACK:
                 st.state = ROLLED_BACK_BY_HAND
-                st.note = entry.note or ""
+                st.note = describe_resolution(entry)
+            if entry is not None and entry.action in MANUAL:
+                st.audit = entry
+                if st.state == APPLIED:
+                    st.note = ("baseline " if entry.action == "baseline" else "marked applied ") + \
+                        describe_resolution(entry)
             states.append(st)
             continue
         st = MigrationState(tag=m.tag, when=m.when, state=PENDING, file_hash=file_hash, migration=m)

@@ -17,19 +17,23 @@ Examples:
 @click.option("--force", is_flag=True, help="Overwrite an existing schema module.")
 @click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
               help="Seconds to wait for the server.")
+@click.option("--no-mark", is_flag=True, help="Do not record the baseline as applied on the pulled database "
+              "(e.g. a read-only replica); `mizzle baseline` can record it later.")
 @common_options
-def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, connect_timeout: float) -> int:
+def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, connect_timeout: float,
+                 no_mark: bool) -> int:
     """Introspect a database into a SQLAlchemy schema module and a baseline migration.
 
     The module uses Core `sa.Table`s (exact for composite keys, tables without a primary key and expression
     indexes; map classes onto them later with `__table__`). `mizzle generate` right after finds no changes.
-    The database already has the schema: record the baseline as applied there instead of running it.
+    The database already has the schema, so the baseline is recorded as applied there (not run), with an
+    audit entry, unless --no-mark or its tracking table already has rows from another history.
     """
     from ..pull import pull
 
     cfg = opts.load_config()
     result = pull(cfg, opts.resolve_url(cfg), schema_out=schema_out, name=name, force=force,
-                  connect_timeout=connect_timeout)
+                  connect_timeout=connect_timeout, mark=not no_mark)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:
@@ -39,6 +43,10 @@ def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, 
               f"{result.url}")
     opts.echo(f"  schema module:      {result.schema_path}")
     opts.echo(f"  baseline migration: {result.sql_path}")
-    opts.echo(f"The database already has this schema: do not run {result.tag} there; record it as applied "
-              "(the tracking row) and apply it only to new databases.")
+    if result.marked:
+        opts.echo(f"{result.tag} is recorded as applied on {result.url} (it already has the schema); "
+                  "`mizzle migrate` applies it to new databases only.")
+    else:
+        opts.echo(f"The database already has this schema: do not run {result.tag} there; record it as applied "
+                  f"with `mizzle baseline --to {result.tag}` and apply it only to new databases.")
     return 0

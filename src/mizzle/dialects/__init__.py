@@ -56,6 +56,7 @@ class AppliedRecord(NamedTuple):
     note: str | None = None
 
 
+    actor: str | None = None  # who resolved it by hand (mark/baseline); None: the database's user / OS user
 class RunnerBackend(Protocol):
     """What the runner needs from a dialect. Every method may raise ServerError (or ConnectError)."""
 
@@ -104,6 +105,10 @@ class RunnerBackend(Protocol):
                         running: int | None = None) -> None: ...
 
     def close(self) -> None: ...
+
+    def record_mark(self, record: AppliedRecord, row: str) -> None:
+        """A manual resolution (mark, baseline), inside begin()/commit(): drizzle-orm's tracking row is
+        "insert"ed, its hash "update"d to the file's, or "keep"t; then the audit entry (who, why)."""
 
 
 def backend_module(dialect: str) -> object:

@@ -201,6 +201,22 @@ class PostgresBackend:
         self._raw(q, [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
                       _text(record.statements), _text(record.tool_version), _text(record.note)])
 
+    def record_mark(self, record: AppliedRecord, row: str) -> None:
+        if row == "insert":
+            self._query(pgsql.SQL("INSERT INTO {} (hash, created_at) VALUES (%s, %s)").format(self._table),
+                        (record.hash, record.when), fetch=False)
+        elif row == "update":
+            self._query(pgsql.SQL("UPDATE {} SET hash = %s WHERE created_at = %s").format(self._table),
+                        (record.hash, record.when), fetch=False)
+        self._query(pgsql.SQL(
+            "INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, actor, note) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s, current_user), %s)").format(self._audit),
+            (record.when, record.hash, record.tag, record.action, record.duration_ms, record.statements,
+             record.tool_version, record.actor, record.note), fetch=False)
+        if record.clear_progress:
+            self._query(pgsql.SQL("DELETE FROM {} WHERE created_at = %s").format(self._progress), (record.when,),
+                        fetch=False)
+
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None:
         self._query(pgsql.SQL(

@@ -235,6 +235,21 @@ class SQLiteBackend:
         if record.clear_progress:
             self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
 
+    def record_mark(self, record: AppliedRecord, row: str) -> None:
+        t = self.tracking
+        if row == "insert":
+            self._query(f'INSERT INTO {_q(t.table)} ("hash", "created_at") VALUES (?, ?)', (record.hash, record.when),
+                        fetch=False)
+        elif row == "update":
+            self._query(f'UPDATE {_q(t.table)} SET "hash" = ? WHERE "created_at" = ?', (record.hash, record.when),
+                        fetch=False)
+        self._query(f"INSERT INTO {_q(t.audit)} (created_at, hash, tag, action, duration_ms, statements, tool_version, "
+                    "actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record.when, record.hash, record.tag, record.action, record.duration_ms, record.statements,
+                     record.tool_version, record.actor or _actor(), record.note), fetch=False)
+        if record.clear_progress:
+            self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
+
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None:
         self._query(
