@@ -13,8 +13,9 @@ from test_generate_pg import fresh_config, write_project
 
 import mizzle
 from mizzle.config import load_config
-from mizzle.errors import UsageError
+from mizzle.errors import IntegrityError, UsageError
 from mizzle.generate import generate
+from mizzle.integrity import check_folder
 from mizzle.revert import revert
 
 pytestmark = pytest.mark.pg
@@ -58,15 +59,68 @@ def pg_history_changes(project: Path, n: int) -> list[str]:
     return ["+ table"] if "CREATE TABLE" in sql else []
 
 
-def test_revert_refuses_a_migration_that_is_not_the_latest(tmp_path: Path) -> None:
-    write_project(tmp_path, pg_history.step(1))
-    generate(fresh_config(tmp_path), name="one")
-    write_project(tmp_path, pg_history.step(2))
-    generate(fresh_config(tmp_path), name="two")
-    with pytest.raises(UsageError, match="not the latest"):
-        revert(fresh_config(tmp_path), "0000")
+OLD_BASE = """
+import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text){nick})
+"""
+POSTS = """
+posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")), sa.Column("title", sa.Text){body})
+"""
+NICK = ', sa.Column("nickname", sa.String(40), server_default="anon")'
+
+
+def old_history(root: Path) -> None:
+    """0000 users, 0001 + posts, 0002 + users.nickname."""
+    for n, src in enumerate([OLD_BASE.format(nick=""), OLD_BASE.format(nick="") + POSTS.format(body=""),
+                             OLD_BASE.format(nick=NICK) + POSTS.format(body="")]):
+        write_project(root, src)
+        assert generate(fresh_config(root), name=f"s{n}").written
+
+
+def test_revert_an_older_migration_under_later_ones(tmp_path: Path) -> None:
+    project, expected_project = tmp_path / "p", tmp_path / "expected"
+    old_history(project)
+    result, warnings = revert(fresh_config(project), "0001")
+    assert result.tag == "0003_revert_s1" and "- table posts" in result.changes, result.changes
+    assert not [c for c in result.changes if "nickname" in c], result.changes  # 0002's change stays
+    assert any(w.startswith("data loss: - table posts") for w in warnings)
+    # the new snapshot is the latest with 0001's change undone: code without posts has nothing to generate
+    write_project(project, OLD_BASE.format(nick=NICK))
+    assert not generate(fresh_config(project), check=True).written
+    assert check_folder(project / "migrations", "postgresql").ok
+    write_project(expected_project, OLD_BASE.format(nick=NICK))
+    generate(fresh_config(expected_project), name="expected")
+    with temp_database("mzrevold") as url, temp_database("mzrevexp") as expected:
+        mizzle.migrate(url=url, folder=project / "migrations", to="0002_s2")
+        applied = mizzle.migrate(url=url, folder=project / "migrations")
+        assert [m.tag for m in applied.applied] == ["0003_revert_s1"]
+        mizzle.migrate(url=expected, folder=expected_project / "migrations")
+        assert schema_dump(url) == schema_dump(expected)
+
+
+def test_revert_refuses_an_older_migration_whose_objects_changed_later(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    old_history(tmp_path)
+    write_project(tmp_path, OLD_BASE.format(nick=NICK) + POSTS.format(body=', sa.Column("body", sa.Text)'))
+    generate(fresh_config(tmp_path), name="s3")
+    before = sorted(p.name for p in (tmp_path / "migrations").rglob("*"))
+    r = run_mizzle(["revert", "0001"], cwd=tmp_path)
+    assert r.code == 3, r.stderr
+    assert "later migrations (0002_s2, 0003_s3) changed the same object(s): table posts" in r.first_error_line
+    assert sorted(p.name for p in (tmp_path / "migrations").rglob("*")) == before
+    # a later table referencing the one 0001 created: undoing 0001 would leave its foreign key dangling
+    other = tmp_path / "fk"
+    old_history(other)
+    write_project(other, OLD_BASE.format(nick=NICK) + POSTS.format(body="") + """
+comments = sa.Table("comments", md, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id")))
+""")
+    generate(fresh_config(other), name="s3")
+    with pytest.raises(IntegrityError, match="references table posts"):
+        revert(fresh_config(other), "0001")
     with pytest.raises(UsageError, match="no migration tagged"):
-        revert(fresh_config(tmp_path), "nope")
+        revert(fresh_config(other), "nope")
 
 
 def test_revert_cli_then_generate_check_reports_the_change(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

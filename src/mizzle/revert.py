@@ -9,6 +9,7 @@ from .diff import Renames, diff
 from .errors import IntegrityError, UsageError
 from .folder import Migration, MigrationFolder
 from .generate import GenerateResult, previous_schema
+from .merge import merge
 from .model import Schema, make_schema
 from .plan import plan, render_file
 from .snapshot import schema_from_snapshot, snapshot_from_schema
@@ -48,44 +49,65 @@ def _inverse_renames(snapshot: dict[str, Any]) -> dict[str, str]:
 
 def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_renames: bool = False,
            name: str | None = None) -> tuple[GenerateResult, list[str]]:
-    """Write a migration undoing `tag` (which must be the latest). Returns the result and the data-loss
-    warnings (changes that drop data)."""
+    """Write a migration undoing `tag`. Returns the result and the data-loss warnings (changes that drop data).
+
+    TAG's changes are the difference between the snapshots before and after it; their inverse is applied on top
+    of the latest snapshot (a three-way merge), so an older TAG can be reverted under later migrations as long
+    as none of them changed the same objects (IntegrityError, exit 3, naming them, otherwise)."""
     folder = MigrationFolder(config.out_dir, config.dialect)
     migrations = folder.migrations()
     if not migrations:
         raise UsageError(f"the migrations folder {folder.path} is empty: nothing to revert")
     target = find_migration(migrations, tag)
-    if target is not migrations[-1]:
-        raise UsageError(
-            f"{target.tag} is not the latest migration ({migrations[-1].tag}); revert the later ones first",
-            "Reverting an older migration under later ones is not supported yet.")
-    after_snap = folder.read_snapshot(target)
-    if after_snap is None:
-        raise IntegrityError(f"{target.snapshot_path}: snapshot of {target.tag} is missing",
-                             "Run `mizzle check --rebuild-snapshots` to regenerate it.")
     side = folder.read_sidecar()
+    after_snap = _snapshot(folder, target)
     after = schema_from_snapshot(after_snap, side, source=str(target.snapshot_path))
     idx = migrations.index(target)
     before: Schema = make_schema(config.dialect)
     if idx > 0:
-        snap = folder.read_snapshot(migrations[idx - 1])
-        if snap is None:
-            raise IntegrityError(f"{migrations[idx - 1].snapshot_path}: snapshot of {migrations[idx - 1].tag} is missing",
-                                 "Run `mizzle check --rebuild-snapshots` to regenerate it.")
-        before = schema_from_snapshot(snap, side, source=str(migrations[idx - 1].snapshot_path))
+        prev = migrations[idx - 1]
+        before = schema_from_snapshot(_snapshot(folder, prev), side, source=str(prev.snapshot_path))
+    latest, prev_id = previous_schema(folder, config.dialect)
+    later = migrations[idx + 1:]
+    if later:
+        merged = merge(after, latest, before, same_change_conflicts=False)
+        if merged.conflicts:
+            raise IntegrityError(
+                f"cannot revert {target.tag}: later migrations ({_names(later)}) changed the same object(s): "
+                f"{'; '.join(merged.conflicts[:5])}" + (f" (and {len(merged.conflicts) - 5} more)"
+                                                        if len(merged.conflicts) > 5 else ""),
+                "Revert the later migrations first (newest first), or write the undo by hand with "
+                "`mizzle generate --custom`.")
+        target_schema = merged.schema
+    else:
+        target_schema = before
     explicit = {**_inverse_renames(after_snap), **(renames or {})}
-    changeset = diff(after, before, Renames(explicit=explicit, none=no_renames))
+    changeset = diff(latest, target_schema, Renames(explicit=explicit, none=no_renames))
     result = GenerateResult(changes=[c.describe() for c in changeset])
     if not changeset:
-        raise UsageError(f"{target.tag} changed nothing in the schema (a custom migration?): write its undo by "
-                         "hand with `mizzle generate --custom`")
+        own = diff(before, after, Renames(explicit=explicit, none=True))
+        what = "has nothing left to undo (later migrations already undid it)" if own else \
+            "changed nothing in the schema (a custom migration?)"
+        raise UsageError(f"{target.tag} {what}: write its undo by hand with `mizzle generate --custom`")
     statements = plan(changeset.changes, config.dialect)
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
-    _, prev_id = previous_schema(folder, config.dialect)
-    snap, side_entry = snapshot_from_schema(before, prev_id=prev_id)
+    snap, side_entry = snapshot_from_schema(target_schema, prev_id=prev_id)
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
     return result, warnings
+
+
+def _snapshot(folder: MigrationFolder, m: Migration) -> dict[str, Any]:
+    snap = folder.read_snapshot(m)
+    if snap is None:
+        raise IntegrityError(f"{m.snapshot_path}: snapshot of {m.tag} is missing",
+                             "Run `mizzle check --rebuild-snapshots` to regenerate it.")
+    return snap
+
+
+def _names(later: list[Migration]) -> str:
+    tags = [m.tag for m in later]
+    return ", ".join(tags) if len(tags) <= 3 else f"{tags[0]} … {tags[-1]}"
