@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import importlib
 import importlib.util
@@ -112,11 +113,31 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
     return list(found.values())
 
 
+# Set by the `mizzle` command (cli.main), whose process ends with the command: see import_schema_modules.
+freeze_imported_objects = False
+
+
+def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any]]:
+    """Import the schema modules. In the `mizzle` command's own process (freeze_imported_objects), the cyclic
+    collector is paused during the import and what it built is then frozen (gc.freeze): SQLAlchemy's mapped
+    classes are millions of objects full of reference cycles that live until the process ends, and the
+    collector would otherwise walk them again and again while they are built and at every full collection
+    after (1,000 declarative tables: 2.5 s → 1.2 s for the import). Objects made later are collected as
+    usual. A library caller's process is left alone: frozen objects are never freed."""
+    if not (freeze_imported_objects and gc.isenabled()):
+        return [(t, import_schema_module(t, root)) for t in targets]
+    gc.disable()
+    try:
+        return [(t, import_schema_module(t, root)) for t in targets]
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
     if not patterns:
         raise SchemaLoadError("no schema configured: set `schema = [...]` in mizzle.toml (files, globs or modules)")
     targets = expand_schema_paths(patterns, root)
     if not targets:
         raise SchemaLoadError(f"schema patterns {list(patterns)} matched no files under {root}")
-    modules = [(t, import_schema_module(t, root)) for t in targets]
-    return collect_metadata(modules)
+    return collect_metadata(import_schema_modules(targets, root))
