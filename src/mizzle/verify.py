@@ -1,15 +1,16 @@
 """`verify`: replay a migrations folder into a scratch database, one migration at a time, and compare what
 each one built with its snapshot (naming the first that diverges), then the end result with the schema code.
+The same replay rebuilds lost snapshots (`check --rebuild-snapshots`).
 
-The scratch database is created on the given server (`mizzle_verify_<random>`) and dropped on success,
-failure and Ctrl-C. The same replay rebuilds lost snapshots (`check --rebuild-snapshots`).
+Where the scratch database lives (PostgreSQL), first match wins: `--scratch-url`'s server; the server of the
+project's URL (--url / --env / DATABASE_URL / config) when that is a PostgreSQL URL; else a throwaway local
+cluster started from the installed binaries (dialects/postgres/scratch.py). On the server, the scratch database
+is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQLite replays into a temporary file.
 """
 
 from __future__ import annotations
 
 import secrets
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,59 +34,79 @@ SCRATCH_PREFIX = "mizzle_verify_"
 # -- the scratch database ------------------------------------------------------------------------------
 
 @contextmanager
+def scratch_target(dialect: str, url: str | None = None, scratch_url: str | None = None, *,
+                   connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
+    """The URL of a new, empty database to replay into, removed whatever happens. PostgreSQL: on the server
+    of `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local cluster. SQLite: a
+    file in a temporary folder."""
+    if dialect == "sqlite":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="mizzle-verify-") as d:
+            yield f"sqlite:///{Path(d).resolve() / 'scratch.db'}"
+        return
+    if dialect != "postgresql":
+        raise UsageError(f"replaying migrations into a scratch database is not available for {dialect} yet")
+    server = scratch_url or (url if url and parse_url(url).dialect == "postgresql" else None)
+    if server is not None:
+        with scratch_database(server, connect_timeout=connect_timeout, flag=flag) as scratch:
+            yield scratch
+        return
+    from .dialects.postgres.scratch import throwaway_cluster
+
+    with throwaway_cluster(flag=flag) as cluster:
+        yield cluster  # the cluster is new and discarded: its own `postgres` database is scratch enough
+
+
+@contextmanager
 def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
     """A new, empty database on the server of `server_url`; its URL is yielded, and it is dropped whatever
-    happens (a second Ctrl-C during the drop is ignored so the drop completes)."""
+    happens (Ctrl-C and SIGTERM during the drop are ignored so the drop completes)."""
     import psycopg
     from psycopg import errors as pgerrors
 
     from .dialects.postgres.connection import connect
+    from .dialects.postgres.scratch import cleanup_on_sigterm, signals_deferred
 
     server = parse_url(server_url)
     if server.dialect != "postgresql":
         raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
                          f"Pass {flag} postgresql://USER@HOST/postgres.")
     name = SCRATCH_PREFIX + secrets.token_hex(6)
-    with connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+    with cleanup_on_sigterm(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
         try:
             admin.execute(f'CREATE DATABASE "{name}"')
         except pgerrors.InsufficientPrivilege as e:
             raise UsageError(
-                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}",
-                f"Pass {flag} URL naming a server where this user may CREATE DATABASE (any database on it, e.g. "
-                f"{flag} postgresql://postgres@localhost/postgres), or grant CREATEDB to the user.") from None
+                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}; "
+                f"pass {flag} URL",
+                f"{flag} names a server where this user may CREATE DATABASE (any database on it, e.g. "
+                f"{flag} postgresql://postgres@localhost/postgres); or grant CREATEDB to the user; or, with no "
+                "PostgreSQL URL at all, mizzle starts a throwaway local cluster.") from None
         except psycopg.Error as e:
             raise UsageError(f"cannot create a scratch database on {server.where}: "
-                             f"{str(e).strip().splitlines()[0]}", f"Pass {flag} URL to use another server.") from None
+                             f"{str(e).strip().splitlines()[0]}; pass {flag} URL to use another server") from None
         try:
             yield _with_database(server, name)
         finally:
-            with _sigint_deferred():
+            with signals_deferred():
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _with_database(url: DatabaseURL, name: str) -> str:
+    from urllib.parse import quote
+
     auth = ""
     if url.username:
-        from urllib.parse import quote
-
         auth = quote(url.username, safe="") + (":" + quote(url.password, safe="") if url.password else "") + "@"
+    query = list(url.query)
     host = url.host or ""
+    if host.startswith("/"):  # a socket directory goes in the query, as libpq spells it
+        query.insert(0, ("host", host))
+        host = ""
     port = f":{url.port}" if url.port else ""
-    query = "&".join(f"{k}={v}" for k, v in url.query)
-    return f"postgresql://{auth}{host}{port}/{name}" + (f"?{query}" if query else "")
-
-
-@contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    q = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query)
+    return f"postgresql://{auth}{host}{port}/{quote(name, safe='')}" + (f"?{q}" if q else "")
 
 
 # -- replay ----------------------------------------------------------------------------------------------
@@ -109,25 +130,42 @@ class _StepReporter:
         self.on_step(result.tag, self.introspect())
 
 
+@contextmanager
+def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[Callable[[], Schema]]:
+    """A function returning the model of the database `db` (within `scope`) each time it is called."""
+    if db.dialect == "sqlite":
+        from .dialects.sqlite.connection import connect as sqlite_connect
+        from .dialects.sqlite.introspect import introspect as sqlite_introspect
+
+        lite = sqlite_connect(db)
+        try:
+            yield lambda: scope.restrict(sqlite_introspect(lite, exclude=(table,)))
+        finally:
+            lite.close()
+        return
+    from .dialects.postgres.connection import connect
+    from .dialects.postgres.introspect import introspect
+
+    with connect(db, application_name="mizzle verify") as conn:
+        yield lambda: introspect(conn, scope)
+
+
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle") -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model)` after each; returns the final model. A statement that fails is an
     IntegrityError naming the migration."""
-    from .dialects.postgres.connection import connect
-    from .dialects.postgres.introspect import introspect
     from .runner import migrate
 
-    db = parse_url(scratch_url)
-    with connect(db, application_name="mizzle verify") as conn:
-        reporter = _StepReporter(on_step, lambda: introspect(conn, scope))
+    with _introspector(parse_url(scratch_url), scope, table) as introspect_now:
+        reporter = _StepReporter(on_step, introspect_now)
         try:
             migrate(url=scratch_url, folder=folder, transaction="each", table=table, tracking_schema=tracking_schema,
                     reporter=reporter)
         except StatementFailed as e:
             raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
                                  e.details) from None
-        return introspect(conn, scope)
+        return introspect_now()
 
 
 # -- verify ----------------------------------------------------------------------------------------------
@@ -164,22 +202,20 @@ class VerifyResult:
 
 def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
            connect_timeout: float = 10, on_step: Callable[[StepResult], None] | None = None) -> VerifyResult:
-    """Replay `config`'s folder into a scratch database created on the server of `scratch_url` (or `url`),
-    compare each migration's result with its snapshot and the end result with the schema code.
+    """Replay `config`'s folder into a scratch database (see `scratch_target`: on the server of `scratch_url`,
+    else of `url`, else in a throwaway local cluster; a temporary file on SQLite), compare each migration's
+    result with its snapshot and the end result with the schema code.
 
     Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
-    IntegrityError when a migration fails to apply, ConnectError when the server is unreachable."""
+    IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
+    throwaway cluster does not start."""
     from .generate import load_code_schema
     from .introspect import scope_for
     from .runner import load_folder
 
-    server = scratch_url or url
-    if not server or parse_url(server).dialect != "postgresql":
-        raise UsageError("verify needs a PostgreSQL server to create a scratch database on",
-                         "Pass --scratch-url postgresql://USER@HOST/postgres (or --url / --env).")
     code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
-    migrations, _, _ = load_folder(config.out_dir, "postgresql")
-    folder = MigrationFolder(config.out_dir, "postgresql")
+    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     by_tag = {m.tag: m for m in migrations}
     scope = scope_for(config)
@@ -196,7 +232,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         if on_step is not None:
             on_step(s)
 
-    with scratch_database(server, connect_timeout=connect_timeout) as scratch:
+    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         final = replay(config.out_dir, scratch, scope, step, table=config.table,
                        tracking_schema=config.tracking_schema)
     if code is not None:
@@ -235,12 +271,8 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     from .runner import load_folder
     from .snapshot import ROOT_ID, new_id, snapshot_from_schema
 
-    server = scratch_url or url
-    if not server or parse_url(server).dialect != "postgresql":
-        raise UsageError("rebuilding snapshots needs a PostgreSQL server to create a scratch database on",
-                         "Pass --scratch-url postgresql://USER@HOST/postgres (or --url / --env).")
-    migrations, _, _ = load_folder(config.out_dir, "postgresql")
-    folder = MigrationFolder(config.out_dir, "postgresql")
+    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     snaps: list[dict[str, Any] | None] = []
     for m in migrations:
@@ -275,6 +307,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         snaps[i] = json.loads(json.dumps(snap))
         result.rebuilt.append(tag)
 
-    with scratch_database(server, connect_timeout=connect_timeout, flag="--scratch-url") as scratch:
+    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         replay(config.out_dir, scratch, scope, step, table=config.table, tracking_schema=config.tracking_schema)
     return result

@@ -16,7 +16,8 @@ Examples:
 @click.option("--rebuild-snapshots", is_flag=True, help="Rebuild missing or corrupt snapshots by replaying the "
               "migrations into a scratch database (see `mizzle verify`).")
 @click.option("--scratch-url", metavar="URL", help="With --rebuild-snapshots: a PostgreSQL server where mizzle may "
-              "create a temporary database (default: the server of --url / --env / DATABASE_URL).")
+              "create a temporary database (default: the server of --url / --env / DATABASE_URL when that is "
+              "PostgreSQL, else a throwaway local cluster).")
 @click.option("--no-parse", is_flag=True, help="Skip parsing each SQL statement.")
 @common_options
 def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool, scratch_url: str | None) -> int:

@@ -10,11 +10,13 @@ from . import Options, common_options
 
 @click.command("verify", epilog="""\b
 Examples:
+  mizzle verify        # on DATABASE_URL's server; with no PostgreSQL URL, in a throwaway local cluster
   mizzle verify --url postgresql://postgres@localhost/postgres
   mizzle verify --env ci --scratch-url postgresql://admin@localhost/postgres""")
 @click.option("--scratch-url", metavar="URL",
               help="A PostgreSQL server (any database on it) where mizzle may create and drop a temporary "
-                   "database. Default: the server of --url / --env / DATABASE_URL.")
+                   "database. Default: the server of --url / --env / DATABASE_URL when that is PostgreSQL, else "
+                   "a throwaway cluster started from the installed PostgreSQL binaries.")
 @click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
               help="Seconds to wait for the server.")
 @common_options
@@ -23,8 +25,8 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
 
     After each migration the scratch database is introspected and compared with that migration's snapshot;
     the first migration whose effect differs is named. At the end, the result is compared with the schema
-    code. The scratch database (mizzle_verify_<random>) is dropped on success, failure and Ctrl-C.
-    Exits 3 if anything differs.
+    code. The scratch database (mizzle_verify_<random>, or the throwaway cluster; a temporary file on
+    SQLite) is removed on success, failure and Ctrl-C. Exits 3 if anything differs.
     """
     from ..verify import StepResult, verify
 

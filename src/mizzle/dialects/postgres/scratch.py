@@ -1,0 +1,257 @@
+"""A throwaway PostgreSQL cluster for `verify` and `check --rebuild-snapshots` when no server is given: the
+installed server binaries (`initdb`, `postgres`) start a cluster in a temporary folder, reachable only through
+a Unix socket in that folder (TCP on a free local port where there are no Unix sockets), with fsync off; it is
+shut down (fast) and the folder removed on success, failure, Ctrl-C and SIGTERM.
+
+`initdb` and `postgres` refuse to run as root, so as root they run as the unprivileged user `nobody`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConnectError, UsageError
+
+BINDIR_ENV = "MIZZLE_PG_BINDIR"  # use the binaries of this folder only
+UNPRIVILEGED_USER = "nobody"
+SUPERUSER = "postgres"
+START_TIMEOUT = 60.0
+_SOCKET_PATH_MAX = 100  # sun_path is 104-108 bytes depending on the OS
+
+# everything here is thrown away: durability buys nothing
+_SERVER_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "autovacuum=off",
+                    "max_wal_senders=0", "wal_level=minimal", "logging_collector=off")
+
+
+def find_bindir() -> Path | None:
+    """The folder holding `initdb` and `postgres`: $MIZZLE_PG_BINDIR if set (and only it), else the folder of
+    `initdb` on PATH, `pg_config --bindir`, then the usual install locations (newest version first)."""
+    forced = os.environ.get(BINDIR_ENV)
+    if forced:
+        return Path(forced) if _has_server(Path(forced)) else None
+    candidates: list[Path] = []
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10).stdout.strip()
+            if out:
+                candidates.append(Path(out))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    patterns = ["/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin", "/opt/homebrew/opt/postgresql*/bin",
+                "/usr/local/opt/postgresql*/bin", "/Applications/Postgres.app/Contents/Versions/*/bin",
+                "C:/Program Files/PostgreSQL/*/bin"]
+    for pattern in patterns:
+        candidates += sorted((Path(p) for p in glob.glob(pattern)), key=_version_key, reverse=True)
+    return next((c for c in candidates if _has_server(c)), None)
+
+
+def _exe(bindir: Path, name: str) -> Path:
+    return bindir / (name + (".exe" if os.name == "nt" else ""))
+
+
+def _has_server(bindir: Path) -> bool:
+    return all(os.access(_exe(bindir, n), os.X_OK) for n in ("initdb", "postgres"))
+
+
+def _version_key(p: Path) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", str(p))) or (0,)
+
+
+def _no_binaries_error(flag: str) -> UsageError:
+    forced = os.environ.get(BINDIR_ENV)
+    where = f"in ${BINDIR_ENV} ({forced})" if forced else "(searched PATH, pg_config and the usual install folders)"
+    return UsageError(
+        f"no PostgreSQL server given and no PostgreSQL server binaries (initdb, postgres) found {where} to start a "
+        f"throwaway one; pass {flag} postgresql://USER@HOST/postgres",
+        f"{flag} names a server where this user may CREATE DATABASE (--url / --env / DATABASE_URL work too). Or "
+        f"install the PostgreSQL server and put its bin folder on PATH (or set ${BINDIR_ENV}).")
+
+
+class _Runner:
+    """Runs the server's programs, as `nobody` when this process is root."""
+
+    def __init__(self, workdir: Path, flag: str) -> None:
+        self.workdir, self.flag = workdir, flag
+        self.user: dict[str, Any] = {}
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            import pwd
+
+            try:
+                pw = pwd.getpwnam(UNPRIVILEGED_USER)
+            except KeyError:
+                raise ConnectError(
+                    f"cannot start a throwaway PostgreSQL cluster as root: initdb refuses to run as root and there "
+                    f"is no user {UNPRIVILEGED_USER!r} to run it as; pass {flag} postgresql://USER@HOST/postgres",
+                    "Or run mizzle as a non-root user.") from None
+            self.user = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+            os.chown(workdir, pw.pw_uid, pw.pw_gid)
+
+    def popen(self, args: list[str], log: Any, new_session: bool = False) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(args, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    start_new_session=new_session, env=_child_env(), **self.user)
+        except (OSError, subprocess.SubprocessError) as e:
+            as_user = f" as user {UNPRIVILEGED_USER}" if self.user else ""
+            raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: running {Path(args[0]).name}{as_user} "
+                               f"failed: {e}; pass {self.flag} postgresql://USER@HOST/postgres",
+                               "Or run mizzle as a non-root user.") from None
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env.update(LC_ALL="C", LANG="C")
+    return env
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        text = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    useful = [ln for ln in text if ln.strip()][-lines:]
+    return " / ".join(ln.strip() for ln in useful)
+
+
+def _workdir() -> Path:
+    """A private temporary folder; as root it must be reachable by `nobody`, so its parents must be
+    searchable by everyone (the usual /tmp is; a TMPDIR under /root is not)."""
+    base = Path(tempfile.gettempdir())
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not all(os.stat(p).st_mode & 0o001
+                                                                  for p in [base, *base.parents]):
+        base = Path("/tmp")
+    return Path(tempfile.mkdtemp(prefix="mizzle-pg-", dir=base))
+
+
+@contextmanager
+def cleanup_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job) becomes a KeyboardInterrupt while the cluster lives, so it is cleaned up."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Let a teardown finish: Ctrl-C and SIGTERM are ignored while it runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sigs = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@contextmanager
+def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = None,
+                      start_timeout: float = START_TIMEOUT) -> Iterator[str]:
+    """Start a new PostgreSQL cluster from the installed binaries and yield the URL of its `postgres`
+    database (superuser `postgres`, trust authentication, reachable only by this machine). Raises UsageError
+    when there are no binaries, ConnectError when the cluster cannot be started; `flag` is named in both."""
+    bindir = find_bindir()
+    if bindir is None:
+        raise _no_binaries_error(flag)
+    with cleanup_on_sigterm():
+        workdir = _workdir()
+        server: subprocess.Popen[bytes] | None = None
+        try:
+            runner = _Runner(workdir, flag)
+            data, log_path = workdir / "data", workdir / "server.log"
+            if use_tcp is None:
+                use_tcp = os.name == "nt" or len(str(workdir / ".s.PGSQL.5432")) > _SOCKET_PATH_MAX
+            with open(log_path, "ab") as log:
+                initdb = runner.popen([str(_exe(bindir, "initdb")), "-D", str(data), "-U", SUPERUSER,
+                                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], log)
+                if initdb.wait() != 0:
+                    raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: initdb failed: "
+                                       f"{_tail(log_path)}; pass {flag} postgresql://USER@HOST/postgres")
+                port = _free_port() if use_tcp else 5432
+                listen = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="] if use_tcp else \
+                         ["-c", "listen_addresses=", "-c", f"unix_socket_directories={workdir}"]
+                settings = [a for s in _SERVER_SETTINGS for a in ("-c", s)]
+                server = runner.popen([str(_exe(bindir, "postgres")), "-D", str(data), "-p", str(port),
+                                       *listen, *settings], log, new_session=True)
+            host = "127.0.0.1" if use_tcp else str(workdir)
+            url = (f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres" if use_tcp
+                   else f"postgresql://{SUPERUSER}@/postgres?host={workdir}&port={port}")
+            _wait_ready(server, host, port, log_path, start_timeout, flag)
+            yield url
+        finally:
+            with signals_deferred():
+                if server is not None:
+                    _stop(server)
+                shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(server: subprocess.Popen[bytes], host: str, port: int, log_path: Path, timeout: float,
+                flag: str) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: the server exited: {_tail(log_path)}; "
+                               f"pass {flag} postgresql://USER@HOST/postgres")
+        try:
+            psycopg.connect(host=host, port=port, user=SUPERUSER, dbname="postgres", connect_timeout=2).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: not ready after {timeout:.0f} s: "
+                                   f"{_tail(log_path)}; pass {flag} postgresql://USER@HOST/postgres") from None
+            time.sleep(0.02)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL."""
+    if server.poll() is not None:
+        return
+    steps: list[tuple[int, float]] = [(signal.SIGINT, 15.0)]
+    if sys.platform != "win32":
+        steps += [(signal.SIGQUIT, 5.0), (signal.SIGKILL, 5.0)]
+    for sig, wait in steps:
+        try:
+            server.send_signal(sig)
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+        except ProcessLookupError:
+            return
+    server.kill()
