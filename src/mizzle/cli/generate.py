@@ -95,5 +95,10 @@ def export_command(opts: Options) -> int:
     """Print the full DDL of the current schema code."""
     from ..generate import export
 
-    click.echo(export(opts.load_config()), nl=False)
+    cfg = opts.load_config()
+    sql = export(cfg)
+    if opts.json:
+        opts.emit_json({"dialect": cfg.dialect, "sql": sql})
+        return 0
+    click.echo(sql, nl=False)
     return 0
