@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -150,6 +151,19 @@ def directives(text: str) -> dict[str, list[str]]:
     for m in _DIRECTIVE.finditer(text):
         found.setdefault(m.group(1), []).append(m.group(2).strip())
     return found
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename it into place: never half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 REBASED_KEY = "rebased"  # in meta/_mizzle.json: [{when, tag, was}] entries `mizzle rebase` renumbered

@@ -12,13 +12,16 @@ from typing import Any
 
 from .folder import (
     BREAKPOINT,
+    JOURNAL_VERSION,
     SIDECAR,
     MigrationFolder,
     directives,
+    dump_json,
     has_conflict_markers,
     read_sql_text,
     rebased_whens,
     split_statements,
+    write_atomic,
 )
 
 ERROR = "error"
@@ -305,6 +308,196 @@ class _Checker:
                 self.add(ERROR, d / "snapshot.json", "snapshot missing")
 
 
+# -- check --fix ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FixReport:
+    """What `check --fix` repaired, what it refused (with why), and the check of the folder afterwards."""
+
+    folder: Path
+    repairs: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    after: CheckReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.after is not None and self.after.ok
+
+    def to_json(self) -> dict[str, Any]:
+        return {**(self.after.to_json() if self.after else {"folder": str(self.folder), "ok": False}),
+                "repairs": self.repairs, "refused": self.refused}
+
+
+def fix_folder(folder: str | Path, dialect: str | None = None, parse_sql: bool = True) -> FixReport:
+    """Repair what is unambiguous in the journal (`mizzle check --fix`), writing it atomically: entries out of idx
+    order; an entry whose SQL file was renamed (one unlisted file with the same number); SQL files missing from the
+    journal whose snapshot continues the chain (their `when` from git HEAD's journal when it has the entry). The
+    rest is refused with the reason. SQL files and snapshots are never modified or deleted."""
+    return _Fixer(Path(folder), dialect or "postgresql").run(parse_sql)
+
+
+class _Fixer:
+    def __init__(self, folder: Path, dialect: str) -> None:
+        self.folder = folder
+        self.mf = MigrationFolder(folder, dialect)
+        self.dialect = dialect
+        self.report = FixReport(folder=folder)
+
+    def run(self, parse_sql: bool) -> FixReport:
+        mf, r = self.mf, self.report
+        data = self._journal() if self.folder.is_dir() and not mf.uses_folders else None
+        if data is not None:
+            entries: list[dict[str, Any]] = data["entries"]
+            changed = self._reorder(entries)
+            changed = self._renamed_files(entries) or changed
+            changed = self._missing_entries(entries) or changed
+            if changed:
+                write_atomic(mf.journal_path, dump_json(data))
+        elif self.folder.is_dir() and mf.uses_folders:
+            r.refused.append("the one-folder-per-migration layout has no journal to repair")
+        r.after = check_folder(self.folder, self.dialect, parse_sql)
+        for f in r.after.errors:
+            if not any(f.path in x for x in r.refused):
+                r.refused.append(f"{f.path}: {f.message}")
+        return r
+
+    def _journal(self) -> dict[str, Any] | None:
+        jp, r = self.mf.journal_path, self.report
+        if not jp.exists():
+            r.refused.append(f"{jp.name} is missing: the `when` of each migration (its identity in every database's "
+                             "tracking table) cannot be recovered from the files; restore it from version control "
+                             "(git checkout HEAD -- meta/_journal.json)")
+            return None
+        text = jp.read_text(encoding="utf-8")
+        if has_conflict_markers(text):
+            r.refused.append(f"meta/{jp.name} has git conflict markers: run `mizzle rebase`, which reads both sides")
+            return None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            r.refused.append(f"meta/{jp.name}: malformed JSON at line {e.lineno}: restore it from version control")
+            return None
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and isinstance(e.get("idx"), int) and isinstance(e.get("when"), int)
+                and isinstance(e.get("tag"), str) for e in entries):
+            r.refused.append(f"meta/{jp.name} has malformed entries: fix them by hand (each needs idx, when, tag)")
+            return None
+        idxs = [e["idx"] for e in entries]
+        if len(set(idxs)) != len(idxs):
+            r.refused.append("two journal entries have the same idx (a branch merge?): run `mizzle rebase`")
+            return None
+        return data
+
+    def _reorder(self, entries: list[dict[str, Any]]) -> bool:
+        idxs = [e["idx"] for e in entries]
+        if sorted(idxs) != list(range(len(idxs))) or idxs == sorted(idxs):
+            return False
+        entries.sort(key=lambda e: e["idx"])
+        self.report.repairs.append("journal entries put back in idx order (" + ", ".join(e["tag"] for e in entries)
+                                   + ")")
+        return True
+
+    def _unlisted(self, entries: list[dict[str, Any]]) -> list[str]:
+        listed = {e["tag"] for e in entries}
+        return sorted(p.stem for p in self.folder.glob("*.sql") if p.stem not in listed)
+
+    def _renamed_files(self, entries: list[dict[str, Any]]) -> bool:
+        changed = False
+        for e in entries:
+            if (self.folder / f"{e['tag']}.sql").is_file():
+                continue
+            prefix = f"{e['idx']:04d}_"
+            if not e["tag"].startswith(prefix):
+                continue
+            candidates = [t for t in self._unlisted(entries) if t.startswith(prefix)]
+            if len(candidates) == 1:
+                self.report.repairs.append(f"journal entry {e['idx']}: tag {e['tag']} → {candidates[0]} (its SQL "
+                                           f"file was renamed; `when` {e['when']} and the SQL unchanged)")
+                e["tag"] = candidates[0]
+                changed = True
+            elif candidates:
+                self.report.refused.append(f"{e['tag']}.sql is missing and several unlisted files could be it "
+                                           f"({', '.join(c + '.sql' for c in candidates)}): rename the right one")
+        return changed
+
+    def _missing_entries(self, entries: list[dict[str, Any]]) -> bool:
+        changed = False
+        head = self._head_entries()
+        while True:
+            n = len(entries)
+            prefix = f"{n:04d}_"
+            candidates = [t for t in self._unlisted(entries) if t.startswith(prefix)]
+            if len(candidates) != 1:
+                if len(candidates) > 1:
+                    self.report.refused.append(f"several SQL files numbered {n:04d} are not in the journal "
+                                               f"({', '.join(c + '.sql' for c in candidates)}): after a branch "
+                                               "merge, restore both entries and run `mizzle rebase`")
+                break
+            tag = candidates[0]
+            why = self._fits_chain(n, entries)
+            if why:
+                self.report.refused.append(f"{tag}.sql is not in the journal, and {why}: mizzle cannot tell where "
+                                           "it belongs; restore its entry from version control")
+                break
+            prev_when = max((e["when"] for e in entries), default=0)
+            known = head.get(tag)
+            if known is not None and known.get("idx") == n and isinstance(known.get("when"), int) \
+                    and known["when"] not in {e["when"] for e in entries}:
+                entry = {"idx": n, "version": str(known.get("version", JOURNAL_VERSION.get(self.dialect, "7"))),
+                         "when": known["when"], "tag": tag, "breakpoints": bool(known.get("breakpoints", True))}
+                source = f"`when` {known['when']} from git HEAD's journal"
+            else:
+                mtime = int((self.folder / f"{tag}.sql").stat().st_mtime * 1000)
+                entry = {"idx": n, "version": JOURNAL_VERSION.get(self.dialect, "7"),
+                         "when": max(mtime, prev_when + 1), "tag": tag, "breakpoints": True}
+                source = (f"new `when` {entry['when']} (the original is unknown: if a database already applied "
+                          "this file, restore the original entry from version control instead, or that database "
+                          "will run it again)")
+            entries.append(entry)
+            self.report.repairs.append(f"journal entry {n} added for {tag}.sql (its snapshot continues the chain); "
+                                       + source)
+            changed = True
+        return changed
+
+    def _fits_chain(self, n: int, entries: list[dict[str, Any]]) -> str | None:
+        """None when meta/NNNN_snapshot.json exists and its prevId is the previous snapshot's id; else why not."""
+        p = self.mf.snapshot_path(n)
+        snap = _read_json(p)
+        if not isinstance(snap, dict) or not isinstance(snap.get("id"), str):
+            return f"meta/{p.name} is missing or unreadable"
+        prev_id = ROOT_ID
+        if n > 0:
+            prev = _read_json(self.mf.snapshot_path(n - 1))
+            if not isinstance(prev, dict) or not isinstance(prev.get("id"), str):
+                return f"the previous snapshot meta/{n - 1:04d}_snapshot.json is missing or unreadable"
+            prev_id = prev["id"]
+        if snap.get("prevId") != prev_id:
+            return f"meta/{p.name} does not continue the chain (its prevId is not {prev_id})"
+        return None
+
+    def _head_entries(self) -> dict[str, dict[str, Any]]:
+        """The journal as committed in git HEAD, by tag (empty when not in a git work tree)."""
+        import subprocess
+
+        try:
+            out = subprocess.run(["git", "show", "HEAD:./meta/_journal.json"], cwd=self.folder, capture_output=True,
+                                 text=True, timeout=10)
+            data = json.loads(out.stdout) if out.returncode == 0 else {}
+        except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
+            return {}
+        entries = data.get("entries") if isinstance(data, dict) else None
+        return {e["tag"]: e for e in entries or [] if isinstance(e, dict) and isinstance(e.get("tag"), str)}
+
+
+def _read_json(p: Path) -> Any:
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
 def _dialect(name: str) -> str:
     return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(name, name)
 
@@ -325,4 +518,4 @@ def _pg_parser() -> Any:
     return parse
 
 
-__all__ = ["BREAKPOINT", "CheckReport", "Finding", "check_folder"]
+__all__ = ["BREAKPOINT", "CheckReport", "Finding", "FixReport", "check_folder", "fix_folder"]

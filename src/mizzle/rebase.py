@@ -13,10 +13,8 @@ Which branch is existing: the one whose first migration has the smaller `when` (
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from .folder import (
     has_conflict_markers,
     read_sql_text,
     split_conflict,
+    write_atomic,
 )
 from .merge import merge
 from .model import Schema, make_schema
@@ -68,19 +67,6 @@ class RebaseResult:
         return {"folder": str(self.folder), "existing": self.existing,
                 "renumbered": [r.to_json() for r in self.renumbered], "removed": self.removed,
                 "written": self.written}
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it into place: never half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _json_sides(path: Path) -> list[Any]:
@@ -428,4 +414,4 @@ class _CallableModule(types.ModuleType):
 
 sys.modules[__name__].__class__ = _CallableModule
 
-__all__ = ["RebaseResult", "Renumbered", "rebase", "write_atomic"]
+__all__ = ["RebaseResult", "Renumbered", "rebase"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..errors import IntegrityError, UsageError
@@ -11,8 +13,10 @@ from . import Options, common_options
 @click.command("check", epilog="""\b
 Examples:
   mizzle check                         # offline; exit 3 on an integrity problem
+  mizzle check --fix                   # repair the journal where unambiguous, explain the rest
   mizzle check --rebuild-snapshots --scratch-url postgresql://postgres@localhost/postgres""")
-@click.option("--fix", is_flag=True, help="Repair what is unambiguous (not available yet).")
+@click.option("--fix", is_flag=True, help="Repair the journal where unambiguous (entries out of order, a renamed "
+              "SQL file, a SQL file missing from the journal whose snapshot continues the chain); explain the rest.")
 @click.option("--rebuild-snapshots", is_flag=True, help="Rebuild missing or corrupt snapshots by replaying the "
               "migrations into a scratch database (see `mizzle verify`).")
 @click.option("--scratch-url", metavar="URL", help="With --rebuild-snapshots: a PostgreSQL server where mizzle may "
@@ -27,16 +31,18 @@ def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: b
     collision), duplicate idx/tag/when, malformed JSON, SQL that does not parse, stray files.
     Exits 3 on errors; warnings alone exit 0.
     """
-    if rebuild_snapshots and not fix:
+    if rebuild_snapshots and fix:
+        raise UsageError("--fix and --rebuild-snapshots go one at a time",
+                         "Run `mizzle check --fix` first, then `mizzle check --rebuild-snapshots`.")
+    if rebuild_snapshots:
         from .verify import rebuild_snapshots_cli
 
         return rebuild_snapshots_cli(opts, scratch_url)
+    cfg = opts.load_config()
     if fix:
-        raise UsageError("`mizzle check --fix` is not available yet",
-                         "Run `mizzle check` to list the problems; `mizzle rebase` fixes branch-merge collisions.")
+        return _fix(opts, cfg, no_parse)
     from ..integrity import check_folder
 
-    cfg = opts.load_config()
     report = check_folder(cfg.out_dir, dialect=cfg.dialect if cfg.source else None, parse_sql=not no_parse)
     if opts.json:
         opts.emit_json(report.to_json())
@@ -51,4 +57,25 @@ def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: b
             opts.echo(str(f), err=True)
         opts.echo(f"ok: {report.migrations} migration(s) in {report.folder}"
                   + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+    return 0
+
+
+def _fix(opts: Options, cfg: Any, no_parse: bool) -> int:
+    from ..integrity import fix_folder
+
+    report = fix_folder(cfg.out_dir, dialect=cfg.dialect, parse_sql=not no_parse)
+    if opts.json:
+        opts.emit_json(report.to_json())
+    else:
+        for line in report.repairs:
+            opts.echo(f"fixed: {line}")
+    if report.refused:
+        raise IntegrityError(f"{len(report.refused)} problem(s) left in {report.folder} that --fix does not repair: "
+                             f"{report.refused[0]}", "\n".join(f"  not fixed: {x}" for x in report.refused))
+    if not opts.json:
+        warnings = report.after.warnings if report.after else []
+        for f in warnings:
+            opts.echo(str(f), err=True)
+        opts.echo(f"ok: {len(report.repairs)} repair(s); {report.after.migrations if report.after else 0} "
+                  f"migration(s) in {report.folder}" + (f", {len(warnings)} warning(s)" if warnings else ""))
     return 0
