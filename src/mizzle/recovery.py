@@ -224,6 +224,7 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
     who = actor or current_actor()
     folder = MigrationFolder(config.out_dir, config.dialect)
     out = BaselineResult(url="", to="", actor=who)
+    _must_exist(parse_url(url))
 
     def compare(db: DatabaseURL) -> None:
         from .diff import Renames, diff
@@ -378,11 +379,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
                        connect_timeout: float) -> None:
     db = parse_url(url)
     try:
-        if db.dialect == "sqlite":
-            from .dialects.sqlite.connection import database_path
-
-            if not Path(database_path(db)).exists():  # opening it would create it
-                raise ConnectError(f"SQLite database {database_path(db)} does not exist")
+        _must_exist(db)
         backend = open_backend(db, _tracking(config.table, config.tracking_schema), connect_timeout=connect_timeout,
                                application_name="mizzle drop")
     except ConnectError as e:
@@ -410,6 +407,16 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
             f"Write a new migration that undoes it instead: `mizzle revert {m.tag}`.")
     out.database = db.masked
     out.checked = True
+
+
+def _must_exist(db: DatabaseURL) -> None:
+    """A SQLite file that does not exist has applied nothing; opening it would create it."""
+    if db.dialect == "sqlite":
+        from .dialects.sqlite.connection import database_path
+
+        path = database_path(db)
+        if path != ":memory:" and not Path(path).exists():
+            raise ConnectError(f"SQLite database {path} does not exist")
 
 
 def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:

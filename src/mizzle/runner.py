@@ -10,6 +10,7 @@ Never imports SQLAlchemy: `mizzle migrate` starts fast in a container.
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from .tracking import (
 )
 
 TRANSACTION_MODES = ("each", "all")
+RETRY_BASE_DELAY = 0.5  # seconds before the first retry after a lock timeout; doubled each time, with jitter
+RETRY_MAX_DELAY = 30.0
 
 # result statuses
 APPLIED = "applied"
@@ -157,8 +160,13 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
             table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
             connect_timeout: float = 10, reporter: Reporter | None = None,
-            require_applied_in: str | None = None, require_applied_in_label: str | None = None) -> MigrateResult:
+            require_applied_in: str | None = None, require_applied_in_label: str | None = None,
+            retries: int = 0) -> MigrateResult:
     """Apply the pending migrations of `folder` to the database at `url`.
+
+    `retries`: when a statement gives up waiting for a lock (lock_timeout, SQLSTATE 55P03), roll back its unit
+    (the migration's transaction, or the single statement of a no-transaction file) and run it again, up to
+    this many times, with exponential backoff and jitter; then fail as usual.
 
     `require_applied_in` (a URL; `..._label` names it in messages, e.g. "staging"): the promotion gate — refuse
     (Refused, exit 6) before running anything if a migration to apply is not applied there with the same hash.
@@ -171,6 +179,8 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
     if lock_timeout is not None and lock_timeout < 0:
         raise UsageError("--lock-timeout must be ≥ 0 seconds")
+    if retries < 0:
+        raise UsageError("--retries must be ≥ 0")
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
@@ -224,7 +234,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             return result
         if statement_timeout:
             backend.set_statement_timeout(statement_timeout)
-        _Run(backend, pending, transaction, rep, result).run()
+        _Run(backend, pending, transaction, rep, result, retries=retries).run()
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
     finally:
@@ -326,7 +336,9 @@ class _Run:
     """One invocation's execution: transaction boundaries, progress records, failure reporting."""
 
     def __init__(self, backend: RunnerBackend, pending: list[_Pending], mode: str, rep: Reporter,
-                 result: MigrateResult) -> None:
+                 result: MigrateResult, retries: int = 0) -> None:
+        self.retries = retries
+        self.attempts: dict[tuple[str, int], int] = {}  # (tag, unit start) → lock-timeout retries so far
         self.db = backend
         self.pending = pending
         self.mode = mode
@@ -344,7 +356,9 @@ class _Run:
                        "their own); a failure after that keeps what was committed")
                 self.result.warnings.append(msg)
                 self.rep.warn(msg)
-        for i, p in enumerate(self.pending):
+        i = 0
+        while i < len(self.pending):
+            p = self.pending[i]
             try:
                 if p.migration.no_transaction:
                     self._commit()
@@ -352,8 +366,51 @@ class _Run:
                 else:
                     self._run_transactional(p)
             except _StatementError as e:
-                self._fail(p, i, e)
+                restart = None if p.migration.no_transaction else self._retry_transaction(i, e)
+                if restart is None:
+                    self._fail(p, i, e)
+                else:
+                    i = restart
+                    continue
+            i += 1
         self._commit()
+
+    # -- retries after a lock timeout -----------------------------------------------------------------------
+
+    def _may_retry(self, e: _StatementError, tag: str, unit: int, what: str) -> bool:
+        """A lock timeout with retries left: wait (exponential backoff, jitter) and say so."""
+        if not e.error.lock_not_available or e.tracking:
+            return False
+        done = self.attempts.get((tag, unit), 0)
+        if done >= self.retries:
+            return False
+        self.attempts[(tag, unit)] = done + 1
+        delay = min(RETRY_MAX_DELAY, RETRY_BASE_DELAY * 2 ** done) * random.uniform(0.5, 1.0)
+        where = f"statement {e.statement.number}" if e.statement is not None else "a statement"
+        self.rep.info(f"{tag}: {where} gave up waiting for a lock ({e.error.message}); {what} rolled back, "
+                      f"retry {done + 1} of {self.retries} in {delay:.1f} s")
+        time.sleep(delay)
+        return True
+
+    def _retry_transaction(self, i: int, e: _StatementError) -> int | None:
+        """Roll back the open transaction after a lock timeout; the index of the migration to run again from
+        (under `all`, the first one the transaction held), or None to fail."""
+        p = self.pending[i]
+        self.db.rollback()
+        first = i
+        if self.uncommitted:  # `all`: the migrations before this one in the transaction are gone too
+            first = next(j for j, q in enumerate(self.pending) if q.result is self.uncommitted[0])
+        what = "its transaction" if first == i else f"the transaction since {self.pending[first].migration.tag}"
+        if not self._may_retry(e, p.migration.tag, p.committed_upto, what):
+            return None
+        for r in self.uncommitted:
+            r.status = WOULD_APPLY
+        self.uncommitted.clear()
+        for q in self.pending[first:i + 1]:
+            # a `-- mizzle:commit` boundary already passed stays committed: run again from it
+            q.state.resume_after = q.committed_upto
+            q.result.executed = q.committed_upto - q.result.resumed_after
+        return first
 
     # -- units ------------------------------------------------------------------------------------------
 
@@ -405,48 +462,60 @@ class _Run:
         if p.state.resume_after:
             r.notes.append(f"resumed after statement {p.state.resume_after}")
         for st in todo:
-            outside = self.db.must_run_outside_transaction(st.sql)
-            if outside:
-                done, note = self._server(st, self.db.prepare_outside, st.sql, p.state.interrupted == st.number)
-                if note:
-                    r.notes.append(note)
-                    self.rep.info(f"{m.tag}: {note}")
-                if done:
-                    self._server(st, self._progress, m, st.number)
-                    continue
-            else:
-                # a statement that may run in a transaction commits atomically with its progress row
-                self.db.begin()
+            while True:
                 try:
-                    self._execute(p, st)
+                    ran = self._no_transaction_statement(p, st)
+                    break
                 except _StatementError as e:
-                    self.db.rollback()
-                    if not e.error.refused_in_transaction:
+                    if not self._may_retry(e, m.tag, st.number, "the statement"):
                         raise
-                    outside = True
-                else:
-                    self._progress(m, st.number)
-                    self.db.commit()
-            if outside:
-                # no transaction can make the statement and its record atomic: mark it started, so a rerun
-                # after a crash knows to check what it left behind
-                self._server(st, self._progress, m, st.number - 1, st.number)
-                try:
-                    self._execute(p, st)
-                except _StatementError:
-                    try:  # it failed, so it is not running any more; if the connection died, the rerun checks
-                        self._progress(m, st.number - 1)
-                    except ServerError:
-                        pass
-                    raise
-                self._server(st, self._progress, m, st.number)
-            r.executed += 1
+            r.executed += ran
         r.duration_ms = (time.perf_counter() - t0) * 1000
         self.db.begin()
         self._record(p, clear_progress=True)
         self.uncommitted.append(r)
         self._commit()
         self.rep.finish(r)
+
+    def _no_transaction_statement(self, p: _Pending, st: Statement) -> bool:
+        """One statement of a no-transaction file, with its progress; False if a killed run had completed it."""
+        m, r = p.migration, p.result
+        outside = self.db.must_run_outside_transaction(st.sql)
+        if outside:
+            done, note = self._server(st, self.db.prepare_outside, st.sql, p.state.interrupted == st.number)
+            if note:
+                r.notes.append(note)
+                self.rep.info(f"{m.tag}: {note}")
+            if done:
+                self._server(st, self._progress, m, st.number)
+                return False
+        else:
+            # a statement that may run in a transaction commits atomically with its progress row
+            self.db.begin()
+            try:
+                self._execute(p, st)
+            except _StatementError as e:
+                self.db.rollback()
+                if not e.error.refused_in_transaction:
+                    raise
+                outside = True
+            else:
+                self._progress(m, st.number)
+                self.db.commit()
+        if outside:
+            # no transaction can make the statement and its record atomic: mark it started, so a rerun
+            # after a crash knows to check what it left behind
+            self._server(st, self._progress, m, st.number - 1, st.number)
+            try:
+                self._execute(p, st)
+            except _StatementError:
+                try:  # it failed, so it is not running any more; if the connection died, the rerun checks
+                    self._progress(m, st.number - 1)
+                except ServerError:
+                    pass
+                raise
+            self._server(st, self._progress, m, st.number)
+        return True
 
     def _progress(self, m: Migration, done: int, running: int | None = None) -> None:
         self.db.record_progress(m.when, m.hash, m.tag, done, prefix_hash(m.statements, done), running)
@@ -503,6 +572,15 @@ class _Run:
             details.append("hint: the database already has this object. Compare it with the migrations "
                            "(`mizzle drift`); if the schema was created outside migrations, record them as applied "
                            "(`mizzle baseline`); or regenerate the migration with `mizzle generate --idempotent`.")
+        if err.lock_not_available and not e.tracking:
+            tries = max((n for (tag, _), n in self.attempts.items() if tag == m.tag), default=0)
+            message += (f" (after {tries} retr{'y' if tries == 1 else 'ies'})" if tries else
+                        " (no retries: pass --retries N to retry with backoff)")
+            describe = getattr(self.db, "describe_lock_wait", None)
+            waited = describe(e.statement.sql) if describe is not None and e.statement is not None else None
+            details.append("it waited longer than lock_timeout for a lock" +
+                           (f" on: {waited}" if waited else "") + ". Rerun when that session is done, or "
+                           "end it (pg_terminate_backend(pid))")
         if err.connection_lost:
             details.append("the connection was lost; rerun `mizzle migrate` to resume from the last recorded "
                            "boundary")
