@@ -46,6 +46,8 @@ class Config:
     transaction: str = "each"
     layout: str = "journal"
     online: bool = False
+    retries: int = 0  # `migrate`: retries of a unit that hit its lock_timeout
+    online_lock_timeout: str = "5s"  # SET LOCAL lock_timeout of each transactional part `generate --online` writes
     environments: dict[str, Environment] = field(default_factory=dict)
     env: str | None = None  # the environment selected with --env
 
@@ -140,9 +142,15 @@ def _choice(value: Any, key: str, choices: tuple[str, ...], source: Path) -> str
     return str(value)
 
 
-_TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online",
+def _retries(value: Any, source: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{source}: `migrations.retries` = {value!r} is not a whole number ≥ 0")
+    return value
+
+
+_TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online", "online_lock_timeout",
              "migrations", "environments"}
-_MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout"}
+_MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout", "retries"}
 
 
 def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
@@ -175,5 +183,7 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         transaction=_choice(mig.get("transaction", "each"), "migrations.transaction", TRANSACTION_MODES, source),
         layout=_choice(mig.get("layout", "journal"), "migrations.layout", LAYOUTS, source),
         online=bool(data.get("online", False)),
+        online_lock_timeout=str(data.get("online_lock_timeout", "5s")),
+        retries=_retries(mig.get("retries", 0), source),
         environments=envs,
     )

@@ -13,7 +13,7 @@ from .diff import Prompt, Renames, diff
 from .errors import IntegrityError, UsageError
 from .folder import MigrationFolder
 from .model import Schema, make_schema
-from .plan import PlannedStatement, plan, render_file
+from .plan import PlannedStatement, plan, plan_online, render_file
 from .snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
 
 CUSTOM_HEADER = "-- Custom SQL migration file, put your code below! --"
@@ -26,6 +26,7 @@ class GenerateResult:
     changes: list[str] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
     sql: str = ""
+    online: bool = False  # written with the online rewrites (PostgreSQL; a no-op on SQLite)
     # the schema before this migration (its latest snapshot): linting the file written needs it too
     previous: Schema | None = field(default=None, repr=False, compare=False)
 
@@ -35,7 +36,7 @@ class GenerateResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "path": str(self.sql_path) if self.sql_path else None, "changes": self.changes,
-                "statements": len(self.statements), "written": self.written}
+                "statements": len(self.statements), "written": self.written, "online": self.online}
 
 
 def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -101,9 +102,23 @@ def migration_name(changes: list[ch.Change]) -> str:
 
 def generate(config: Config, name: str | None = None, custom: bool = False, check: bool = False,
              renames: dict[str, str] | None = None, no_renames: bool = False, prompt: Prompt | None = None,
-             now_ms: int | None = None, idempotent: bool = False) -> GenerateResult:
+             now_ms: int | None = None, idempotent: bool = False, online: bool | None = None,
+             lock_timeout: str | None = None) -> GenerateResult:
+    """`online` None: the config's `online`. `lock_timeout`: the online parts' (default: the config's)."""
     if idempotent and config.dialect != "postgresql":
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
+    online = config.online if online is None else online
+    if online and config.dialect == "postgresql":
+        from .dialects.postgres.online import lock_timeout_value
+
+        where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
+        try:
+            lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
+        except ValueError as e:
+            raise UsageError(f"{where}: {e}") from None
+    if online and idempotent:
+        raise UsageError("--online and --idempotent do not go together yet",
+                         "Generate the online migration; its parts are already safe to resume with `mizzle migrate`.")
     folder = MigrationFolder(config.out_dir, config.dialect)
     old, prev_id = previous_schema(folder, config.dialect)
     if custom:
@@ -120,6 +135,9 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         return result
     statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
     header: list[str] = []
+    if online and statements:
+        statements, header = plan_online(statements, config.dialect, lock_timeout or "")
+        result.online = config.dialect == "postgresql"
     if idempotent:
         from .dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
 

@@ -26,6 +26,18 @@ def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
     return render(changes)
 
 
+def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str,
+                ) -> tuple[list[PlannedStatement], list[str]]:
+    """`generate --online`: the statements rewritten so writers are never blocked for long, and the file's
+    header. SQLite has no concurrent DDL to choose (a migration holds the whole database's write lock):
+    the statements are returned unchanged."""
+    if dialect != "postgresql":
+        return statements, []
+    from .dialects.postgres.online import make_online
+
+    return make_online(statements, lock_timeout)
+
+
 def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:
     """The migration file: statements separated by drizzle's breakpoint, directives as comments."""
     lines = list(header or [])

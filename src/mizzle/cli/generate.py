@@ -31,7 +31,8 @@ Examples:
   mizzle generate --name add_posts
   mizzle generate --rename users.name=users.full_name
   mizzle generate --check          # in CI: exit 3 if the schema code has unmigrated changes
-  mizzle generate --custom --name backfill_slugs""")
+  mizzle generate --custom --name backfill_slugs
+  mizzle generate --online --lock-timeout 2s   # production-safe DDL for tables that hold data""")
 @click.option("--name", help="Name part of the migration tag (default: derived from the changes).")
 @click.option("--custom", is_flag=True, help="Write an empty migration for hand-written SQL.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 3 if the schema has changes not yet in a migration.")
@@ -40,14 +41,26 @@ Examples:
 @click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
 @click.option("--idempotent", is_flag=True, help="Write SQL that can run again (IF [NOT] EXISTS, catalog-checking DO "
               "blocks); marks the file `-- mizzle:idempotent`.")
+@click.option("--online/--no-online", "online", default=None,
+              help="PostgreSQL: on existing tables, build indexes CONCURRENTLY, add constraints NOT VALID and "
+              "validate them later, SET NOT NULL through a validated check, each part under lock_timeout "
+              "(default: the config's `online`). SQLite: no effect.")
+@click.option("--lock-timeout", metavar="DURATION", help="lock_timeout of each part --online writes (e.g. 5s, "
+              "500ms; default: the config's `online_lock_timeout`, else 5s).")
 @click.option("--strict", is_flag=True, help="Exit 6 when the new migration has lint errors (it is written anyway).")
 @common_options
 def generate_command(opts: Options, name: str | None, custom: bool, check: bool, renames: tuple[str, ...],
-                     no_renames: bool, idempotent: bool, strict: bool) -> int:
+                     no_renames: bool, idempotent: bool, online: bool | None, lock_timeout: str | None,
+                     strict: bool) -> int:
     """Diff the schema code against the last snapshot and write a new migration."""
     from ..generate import generate, parse_rename_flags
 
     cfg = opts.load_config()
+    if lock_timeout is not None and not (online or (online is None and cfg.online)):
+        from ..errors import UsageError
+
+        raise UsageError("--lock-timeout applies to the parts --online writes; add --online (or `online = true` "
+                         "in the config)")
     from ..folder import MigrationFolder
 
     for stray in MigrationFolder(cfg.out_dir, cfg.dialect).stray_files():
@@ -55,7 +68,11 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                   "every problem)", err=True)
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
     result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
-                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent)
+                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent,
+                      online=online, lock_timeout=lock_timeout)
+    if (online or (online is None and cfg.online)) and cfg.dialect != "postgresql" and not opts.json:
+        opts.echo(f"note: --online has no effect on {cfg.dialect} (a migration holds the database's write lock "
+                  "whichever way it is written)", err=True)
     from .lint import print_findings, refuse_if_errors
 
     findings = _lint_written(result.sql_path, cfg.dialect, result.previous)

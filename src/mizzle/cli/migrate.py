@@ -121,7 +121,8 @@ Examples:
   DATABASE_URL=postgresql://app@localhost/app mizzle migrate
   mizzle migrate --dry-run
   mizzle migrate --env staging --lock-timeout 60
-  mizzle migrate --env production --require-applied-in staging   # promotion gate""")
+  mizzle migrate --env production --require-applied-in staging   # promotion gate
+  mizzle migrate --env production --retries 5   # retry a part that hit its lock_timeout""")
 @click.option("--to", "to", metavar="TAG", help="Apply pending migrations up to and including TAG.")
 @click.option("--dry-run", is_flag=True, help="Show what would run; change nothing (takes no lock).")
 @click.option("--lock-timeout", metavar="SECONDS", help="Give up (exit 4) if another run holds the lock this long. "
@@ -134,10 +135,15 @@ Examples:
 @click.option("--require-applied-in", "require_applied_in", metavar="ENV|URL",
               help="Promotion gate: refuse (exit 6) before running anything if a migration to apply is not "
               "applied, with the same hash, in that environment's database (or at that URL).")
+@click.option("--retries", type=click.IntRange(min=0), default=None, metavar="N",
+              help="When a statement gives up waiting for a table lock (its lock_timeout, SQLSTATE 55P03), roll "
+              "back its unit (the migration's transaction, or that one statement of a no-transaction file) and "
+              "retry it up to N times, with exponential backoff (0.5 s, 1 s, 2 s, … ≤ 30 s, with jitter). "
+              "Default: [migrations] retries, else 0.")
 @common_options
 def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: str | None,
                     statement_timeout: str | None, transaction: str | None, include_skipped: bool,
-                    require_applied_in: str | None) -> int:
+                    require_applied_in: str | None, retries: int | None) -> int:
     """Apply pending migrations, once each, under a lock.
 
     \b
@@ -158,7 +164,8 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
             lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
             statement_timeout=_seconds(statement_timeout, "--statement-timeout"),
             table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep,
-            require_applied_in=gate_url, require_applied_in_label=gate_label)
+            require_applied_in=gate_url, require_applied_in_label=gate_label,
+            retries=cfg.retries if retries is None else retries)
     except MizzleError as e:
         rep.close()
         partial = getattr(e, "result", None)

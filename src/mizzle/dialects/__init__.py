@@ -26,7 +26,8 @@ class ServerError(Exception):
 
     def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
                  refused_in_transaction: bool = False, already_exists: bool = False,
-                 permission_denied: bool = False, connection_lost: bool = False) -> None:
+                 permission_denied: bool = False, connection_lost: bool = False,
+                 lock_not_available: bool = False) -> None:
         super().__init__(message)
         self.message = message  # the server's primary message
         self.code = code  # SQLSTATE or the driver's error code
@@ -36,6 +37,7 @@ class ServerError(Exception):
         self.already_exists = already_exists
         self.permission_denied = permission_denied
         self.connection_lost = connection_lost
+        self.lock_not_available = lock_not_available  # lock_timeout (or NOWAIT) gave up waiting: worth a retry
 
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")
@@ -109,6 +111,11 @@ class RunnerBackend(Protocol):
     def record_mark(self, record: AppliedRecord, row: str) -> None:
         """A manual resolution (mark, baseline), inside begin()/commit(): drizzle-orm's tracking row is
         "insert"ed, its hash "update"d to the file's, or "keep"t; then the audit entry (who, why)."""
+
+    def close(self) -> None: ...
+
+    # optional: `describe_lock_wait(sql) -> str | None`, who holds locks on the tables `sql` touches (for the
+    # message after a lock timeout); the runner calls it only if the backend has it
 
 
 def backend_module(dialect: str) -> object:

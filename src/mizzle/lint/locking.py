@@ -103,7 +103,7 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
         for cmd in node.cmds or ():
             if cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
                 yield from _add_column_hits(st, key, cmd.def_)
-            elif cmd.subtype == AlterTableType.AT_SetNotNull:
+            elif cmd.subtype == AlterTableType.AT_SetNotNull and not state.not_null_proven(key, cmd.name):
                 yield Hit(SET_NOT_NULL, f"SET NOT NULL on {display(key)}.{cmd.name}", st)
             elif cmd.subtype == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
                 c = cmd.def_

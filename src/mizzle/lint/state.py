@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import AlterTableType, ConstrType, NullTestType, ObjectType
 
 from ..model import DEFAULT_SCHEMA, Column, Schema
 
@@ -84,6 +84,10 @@ class SchemaState:
         self.from_snapshot = previous is not None
         self.tables: dict[TableKey, TableInfo] = {}
         self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table
+        # `CHECK (col IS NOT NULL)` constraints this file added: (table, name) → column; and the (table, column)
+        # pairs whose check is validated, so SET NOT NULL can use it instead of scanning (PostgreSQL 12+)
+        self.not_null_checks: dict[tuple[TableKey, str], str] = {}
+        self.validated_not_null: set[tuple[TableKey, str]] = set()
         for t in previous.tables if previous is not None else ():
             cols: dict[str, TypeSpec] = {}
             for c in t.columns:
@@ -108,6 +112,24 @@ class SchemaState:
 
     def index_owner(self, key: TableKey) -> TableKey | None:
         return self.index_table.get(key)
+
+    def not_null_proven(self, key: TableKey, column: str) -> bool:
+        """A validated `CHECK (column IS NOT NULL)` exists: SET NOT NULL skips its scan."""
+        return (key, column) in self.validated_not_null
+
+    def _track_not_null_checks(self, key: TableKey, cmds: Any) -> None:
+        for cmd in cmds or ():
+            if cmd.subtype == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint) \
+                    and cmd.def_.contype == ConstrType.CONSTR_CHECK and cmd.def_.conname:
+                column = _not_null_test(cmd.def_.raw_expr)
+                if column is not None:
+                    self.not_null_checks[(key, cmd.def_.conname)] = column
+                    if not cmd.def_.skip_validation:
+                        self.validated_not_null.add((key, column))
+            elif cmd.subtype == AlterTableType.AT_ValidateConstraint and (key, cmd.name) in self.not_null_checks:
+                self.validated_not_null.add((key, self.not_null_checks[(key, cmd.name)]))
+            elif cmd.subtype == AlterTableType.AT_DropConstraint and (key, cmd.name) in self.not_null_checks:
+                self.validated_not_null.discard((key, self.not_null_checks.pop((key, cmd.name))))
 
     # -- updates, after each statement ------------------------------------------------------------------
 
@@ -146,6 +168,7 @@ class SchemaState:
             self.index_table[(key[0], node.idxname)] = key
         elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
             key = table_key(node.relation)
+            self._track_not_null_checks(key, node.cmds)
             info = self.tables.get(key)
             if info is None:  # not in the snapshot, not created here: existing, with only what this file adds known
                 info = self.tables[key] = TableInfo(existing=True, columns={})
@@ -158,3 +181,12 @@ class SchemaState:
                     info.columns.pop(cast(str, cmd.name), None)
                 elif cmd.subtype == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
                     info.columns[cast(str, cmd.name)] = type_spec(cmd.def_.typeName)
+
+
+def _not_null_test(expr: Any) -> str | None:
+    """`col IS NOT NULL` (a single, unqualified column) → col."""
+    if not (isinstance(expr, ast.NullTest) and expr.nulltesttype == NullTestType.IS_NOT_NULL
+            and isinstance(expr.arg, ast.ColumnRef)):
+        return None
+    fields = tuple(expr.arg.fields or ())
+    return str(fields[0].sval) if len(fields) == 1 and isinstance(fields[0], ast.String) else None

@@ -328,6 +328,32 @@ class PostgresBackend:
         self._query(pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(pgsql.SQL(index)), fetch=False)
         return False, f"dropped INVALID index {index} left by an interrupted CREATE INDEX CONCURRENTLY; retrying"
 
+    def describe_lock_wait(self, sql: str) -> str | None:
+        """After a lock timeout: the other sessions holding locks on the tables `sql` names (schema-qualified
+        and quoted, as mizzle writes them), e.g. `"public"."users" (held by pid 123, idle in transaction since
+        12:00:01: UPDATE users …)`."""
+        names = sorted(set(re.findall(r'"(?:[^"]|"")+"\."(?:[^"]|"")+"', _strip_comments(sql))))
+        if not names:
+            return None
+        try:
+            rows = self._query(
+                "SELECT l.relation::regclass::text, a.pid, a.state, a.application_name, a.xact_start, "
+                "left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80), string_agg(DISTINCT l.mode, '/') "
+                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.granted AND l.pid <> pg_backend_pid() AND l.locktype = 'relation' "
+                "AND l.relation = ANY (SELECT to_regclass(n) FROM unnest(%s::text[]) AS n) "
+                "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY a.xact_start NULLS LAST LIMIT 5", (names,))
+        except ServerError:
+            return None
+        if not rows:
+            return ", ".join(names) + " (no other session holds a lock on them now)"
+        out = []
+        for rel, pid, state, app, since, query, modes in rows:
+            at = since.strftime("%H:%M:%S") if since else "?"
+            out.append(f"{rel} ({modes} held by pid {pid}{f' {app}' if app else ''}, {state or '?'} since {at}: "
+                       f"{query or '?'})")
+        return "; ".join(out)
+
     def close(self) -> None:
         try:
             self.release_lock()
@@ -358,6 +384,7 @@ def translate(e: psycopg.Error) -> ServerError:
         and "already exists" in primary,
         permission_denied=isinstance(e, pgerrors.InsufficientPrivilege),
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
+        lock_not_available=code == "55P03",
     )
 
 
