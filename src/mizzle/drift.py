@@ -59,21 +59,24 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     Read-only: takes no lock and creates nothing. Raises ConnectError (exit 5) when the database cannot be
     reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
     from .dialects import open_backend
-    from .dialects.postgres.introspect import introspect
     from .introspect import scope_for
     from .runner import load_folder
     from .tracking import TrackingTable
 
     db = parse_url(url)
-    if db.dialect != "postgresql":
-        raise UsageError(f"`drift` on {db.dialect} is not available yet (PostgreSQL is)")
+    if db.dialect not in ("postgresql", "sqlite"):
+        raise UsageError(f"`drift` on {db.dialect} is not available yet (PostgreSQL and SQLite are)")
+    if db.dialect == "sqlite":
+        from .dialects.sqlite.connection import connect as sqlite_connect
+
+        sqlite_connect(db, must_exist=True).close()  # read-only: never create the file
     migrations, _, _ = load_folder(folder, db.dialect)
     scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
     backend = open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle drift")
     try:
         state = backend.read_state(create=False, with_audit=True)
-        live = introspect(backend.conn, scope)  # type: ignore[attr-defined]
+        live = introspect_connection(backend.conn, db.dialect, scope, table)  # type: ignore[attr-defined]
     finally:
         backend.close()
     result = DriftResult(url=db.masked, migration=None)
@@ -91,14 +94,35 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
             later = last is not None and m.when < last.when
             result.warnings.append(f"{m.tag} was rolled back by hand (by {entry.actor or 'unknown'}"
                                    + (f": {entry.note}" if entry.note else "") + ")"
-                                   + (f"; the snapshot of {last.tag} still has its changes" if later else
+                                   + (f"; the snapshot of {last.tag} still has its changes" if later and last else
                                       "; comparing with the snapshot before it"))
     if not state.tracking_exists:
         result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
     result.migration = last.tag if last else None
-    expected = scope.restrict(snapshot_model(MigrationFolder(folder, db.dialect), last, db.dialect))
+    expected = comparable(scope.restrict(snapshot_model(MigrationFolder(folder, db.dialect), last, db.dialect)))
     result.changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
     return result
+
+
+def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations") -> Schema:
+    """The model of the database behind `conn` (psycopg or sqlite3), within `scope`, in the form a snapshot is
+    compared with (see `comparable`)."""
+    if dialect == "sqlite":
+        from .dialects.sqlite.introspect import introspect as sqlite_introspect
+
+        return comparable(scope.restrict(sqlite_introspect(conn, exclude=(table,))))
+    from .dialects.postgres.introspect import introspect
+
+    return introspect(conn, scope)
+
+
+def comparable(model: Schema) -> Schema:
+    """What of `model` a live database of its dialect can show: SQLite keeps no constraint names."""
+    if model.dialect == "sqlite":
+        from .dialects.sqlite.introspect import comparable as sqlite_comparable
+
+        return sqlite_comparable(model)
+    return model
 
 
 def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> DriftResult:

@@ -133,21 +133,21 @@ class _StepReporter:
 @contextmanager
 def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[Callable[[], Schema]]:
     """A function returning the model of the database `db` (within `scope`) each time it is called."""
+    from .drift import introspect_connection
+
     if db.dialect == "sqlite":
         from .dialects.sqlite.connection import connect as sqlite_connect
-        from .dialects.sqlite.introspect import introspect as sqlite_introspect
 
         lite = sqlite_connect(db)
         try:
-            yield lambda: scope.restrict(sqlite_introspect(lite, exclude=(table,)))
+            yield lambda: introspect_connection(lite, "sqlite", scope, table)
         finally:
             lite.close()
         return
     from .dialects.postgres.connection import connect
-    from .dialects.postgres.introspect import introspect
 
     with connect(db, application_name="mizzle verify") as conn:
-        yield lambda: introspect(conn, scope)
+        yield lambda: introspect_connection(conn, "postgresql", scope, table)
 
 
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema], None], *,
@@ -209,6 +209,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
+    from .drift import comparable
     from .generate import load_code_schema
     from .introspect import scope_for
     from .runner import load_folder
@@ -226,8 +227,8 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         if expected is None:
             s = StepResult(tag, compared=False)
         else:
-            s = StepResult(tag, compared=True,
-                           changes=[c.describe() for c in diff(scope.restrict(expected), live, Renames(none=True))])
+            s = StepResult(tag, compared=True, changes=[c.describe() for c in diff(
+                comparable(scope.restrict(expected)), live, Renames(none=True))])
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
@@ -236,7 +237,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         final = replay(config.out_dir, scratch, scope, step, table=config.table,
                        tracking_schema=config.tracking_schema)
     if code is not None:
-        result.code_changes = [c.describe() for c in diff(final, scope.restrict(code), Renames(none=True))]
+        result.code_changes = [c.describe() for c in diff(final, comparable(scope.restrict(code)), Renames(none=True))]
     return result
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ...model import (
     DEFAULT_SCHEMA,
@@ -25,6 +26,7 @@ from ...model import (
     make_schema,
 )
 from ...naming import fk_name, pk_name, unique_name
+from ...protect import SETTINGS_TABLE
 from ...tracking import AUDIT_TABLE, PROGRESS_TABLE
 from .source import AUTOINCREMENT
 from .types import canonical_default, canonical_type
@@ -33,13 +35,26 @@ _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 
 
 def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
-    skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE}
+    skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE}
     tables = []
     for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
         if name.startswith("sqlite_") or name in skip:
             continue
         tables.append(_table(conn, name, sql or ""))
     return make_schema("sqlite", tables=tables)
+
+
+def comparable(schema: Schema) -> Schema:
+    """`schema` with the names SQLite does not keep (foreign keys, composite primary keys) replaced by the ones
+    introspection gives, so a snapshot compares with a live database on what the database can tell."""
+    tables = []
+    for t in schema.tables:
+        pk = t.primary_key
+        if pk is not None and len(pk.columns) > 1:
+            pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns))
+        fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns)) for f in t.foreign_keys)
+        tables.append(replace(t, primary_key=pk, foreign_keys=fks))
+    return make_schema(schema.dialect, tables, schema.enums, schema.sequences, schema.schemas, schema.extras)
 
 
 def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
