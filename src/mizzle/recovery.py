@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .dburl import DatabaseURL, parse_url
 from .dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
-from .errors import ConnectError, IntegrityError, Refused, UsageError
+from .errors import ConnectError, IntegrityError, Refused, StatementFailed, UsageError
 from .folder import Migration, MigrationFolder
 from .tracking import (
     APPLIED,
@@ -82,8 +82,6 @@ class _Session:
             b.commit()
         except ServerError as e:
             b.rollback()
-            from .errors import StatementFailed
-
             raise StatementFailed(f"cannot record in {b.tracking.display} on {self.db.masked}: {e}",
                                   "Nothing was recorded. The role needs INSERT/UPDATE on mizzle's tracking tables."
                                   ) from None
@@ -161,10 +159,14 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
         raise UsageError("mark needs exactly one of --applied or --rolled-back")
     action = MARKED_APPLIED if applied else ROLLED_BACK
     who = actor or current_actor()
+    from .runner import load_folder
+
+    listed, _, _ = load_folder(folder, parse_url(url).dialect)  # a bad tag fails before waiting for the lock
+    if not listed:
+        raise UsageError(f"the migrations folder {folder} has no migrations: nothing to mark")
+    tag = _find(listed, tag).tag
     with _locked(url, folder, table=table, tracking_schema=tracking_schema, lock_timeout=lock_timeout,
                  connect_timeout=connect_timeout, command="mark", on_wait=on_wait) as s:
-        if not s.migrations:
-            raise UsageError(f"the migrations folder {folder} has no migrations: nothing to mark")
         m = _find(s.migrations, tag)
         st = s.states[m.tag]
         result = MarkResult(url=s.db.masked, tag=m.tag, action=action, previous_state=st.state, changed=True,
