@@ -39,7 +39,8 @@ BASE_STEPS = [BASE] + [BASE + "".join(
 COMMON = BASE_STEPS[-1]
 BRANCH_A = COMMON + '''
 posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True),
-                 sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")), sa.Column("body", sa.Text))
+                 sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")), sa.Column("body", sa.Text),
+                 comment="what users write")
 '''
 BRANCH_B = COMMON.replace('sa.Column("email", sa.Text))',
                           'sa.Column("email", sa.Text), sa.Column("bio", sa.Text, comment="about me"))')
@@ -111,6 +112,7 @@ def merge_with_git(tmp_path: Path) -> Path:
     assert merged.returncode != 0, "expected a conflicting merge"
     assert "<<<<<<<" in (repo / "migrations" / "meta" / "_journal.json").read_text()
     assert "<<<<<<<" in (repo / "migrations" / "meta" / "0005_snapshot.json").read_text()
+    assert "<<<<<<<" in (repo / "migrations" / "meta" / "_mizzle.json").read_text()  # both added comments
     write_project(repo, MERGED)
     return repo
 
@@ -191,3 +193,76 @@ def test_nothing_to_rebase_and_dry_run(tmp_path: Path, run_mizzle: Run) -> None:
     out = json.loads(r.stdout)
     assert out["written"] is False and out["renumbered"][0]["new_tag"] == "0006_add_bio"
     assert (project / "migrations" / "0005_add_bio.sql").exists()
+
+
+def test_several_migrations_per_branch(tmp_path: Path, run_mizzle: Run) -> None:
+    """A: posts, then posts.title; B: users.bio, then an index on users.email — renumbered 0007, 0008."""
+    base = tmp_path / "base"
+    base_project(base)
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(base, a)
+    shutil.copytree(base, b)
+    a2 = BRANCH_A.replace('sa.Column("body", sa.Text),', 'sa.Column("body", sa.Text), sa.Column("title", sa.Text),')
+    b2 = BRANCH_B + 'sa.Index("users_email_idx", users.c.email)\n'
+    # B started first (B is the existing branch); one project after the other (the schema loader puts each
+    # project's root on sys.path once)
+    gen(b, BRANCH_B, "add_bio", T0 + 9_000)
+    gen(b, b2, "index_email", T0 + 12_000)
+    gen(a, BRANCH_A, "add_posts", T0 + 10_000)
+    gen(a, a2, "add_title", T0 + 11_000)
+    merged = tmp_path / "merged"
+    shutil.copytree(a, merged)
+    mig, bmig = merged / "migrations", b / "migrations"
+    for name in ("0005_add_bio.sql", "0006_index_email.sql"):
+        shutil.copy(bmig / name, mig)
+    for n in (5, 6):
+        shutil.copy(bmig / "meta" / f"{n:04d}_snapshot.json", mig / "meta" / f"{n:04d}_snapshot.b.json")
+    journal = json.loads((mig / "meta" / "_journal.json").read_text())
+    journal["entries"] += json.loads((bmig / "meta" / "_journal.json").read_text())["entries"][5:]
+    (mig / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    side = json.loads((mig / "meta" / "_mizzle.json").read_text())
+    side["snapshots"].update(json.loads((bmig / "meta" / "_mizzle.json").read_text())["snapshots"])
+    (mig / "meta" / "_mizzle.json").write_text(json.dumps(side))
+    result = rebase(mig)
+    assert result.existing == ["0005_add_bio", "0006_index_email"]
+    assert [(r.old_tag, r.new_tag) for r in result.renumbered] == [("0005_add_posts", "0007_add_posts"),
+                                                                  ("0006_add_title", "0008_add_title")]
+    assert sorted(result.removed) == ["meta/0005_snapshot.b.json", "meta/0006_snapshot.b.json"]
+    report = check_folder(mig, "postgresql")
+    assert report.ok and not report.warnings, report.findings
+    write_project(merged, a2.replace('sa.Column("email", sa.Text))', 'sa.Column("email", sa.Text), '
+                                     'sa.Column("bio", sa.Text, comment="about me"))')
+                  + 'sa.Index("users_email_idx", users.c.email)\n')
+    assert run_mizzle(["generate", "--check"], cwd=merged).code == 0
+    with temp_database("mzrb2") as url_b, temp_database("mzrb2n") as url_n:
+        mizzle.migrate(url=url_b, folder=bmig)
+        assert [m.tag for m in mizzle.migrate(url=url_b, folder=mig).applied] == ["0007_add_posts", "0008_add_title"]
+        mizzle.migrate(url=url_n, folder=mig)
+        assert schema_dump(url_b) == schema_dump(url_n)
+
+
+def test_merge_of_models() -> None:
+    """The three-way merge rebase and revert use: members of one table merge; the same member conflicts."""
+    from mizzle.merge import merge
+    from mizzle.model import Column, Index, IndexColumn, PrimaryKey, Table, make_schema
+
+    def schema(*cols: Column, indexes: tuple[Index, ...] = ()) -> object:
+        return make_schema("postgresql", [Table("users", columns=(Column("id", "integer", True), *cols),
+                                                primary_key=PrimaryKey(("id",)), indexes=indexes)])
+
+    base = schema(Column("email", "text"))
+    ours = schema(Column("email", "text"), Column("bio", "text"))
+    theirs = schema(Column("email", "text"), Column("age", "integer"))
+    both = merge(base, ours, theirs)  # type: ignore[arg-type]
+    assert both.ok and both.schema.tables[0].column_names() == ("id", "email", "bio", "age")
+    changed = merge(base, schema(Column("email", "varchar(80)")), schema(Column("email", "text", True)))  # type: ignore[arg-type]
+    assert changed.conflicts == ["column users.email"]
+    same = merge(base, ours, ours)  # type: ignore[arg-type]
+    assert same.conflicts == ["column users.bio"]
+    assert merge(base, ours, ours, same_change_conflicts=False).ok  # type: ignore[arg-type]
+    # theirs renamed email → mail, ours indexed email: the index would point at a column that no longer exists
+    idx = (Index("users_email_idx", (IndexColumn("email"),)),)
+    dangling = merge(base, schema(Column("email", "text"), indexes=idx), schema(Column("mail", "text")))  # type: ignore[arg-type]
+    assert dangling.conflicts == ["index users_email_idx on users uses column(s) email, which the table no longer has"]
+    dropped = merge(base, ours, make_schema("postgresql"))  # type: ignore[arg-type]
+    assert dropped.conflicts == ["table users"]
