@@ -337,7 +337,8 @@ class PostgresBackend:
             return None
         try:
             rows = self._query(
-                "SELECT l.relation::regclass::text, a.pid, a.state, a.application_name, a.xact_start, "
+                "SELECT (SELECT format('%%I.%%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE c.oid = l.relation), a.pid, a.state, a.application_name, a.xact_start, "
                 "left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80), string_agg(DISTINCT l.mode, '/') "
                 "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE l.granted AND l.pid <> pg_backend_pid() AND l.locktype = 'relation' "
