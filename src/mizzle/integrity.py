@@ -290,7 +290,12 @@ class _Checker:
                 self.add(ERROR, p, "snapshot with no journal entry (a leftover of a dropped migration, or a "
                                    "merge that lost the entry)")
             elif not m:
-                self.add(WARNING, p, "stray file in meta/")
+                extra = _read_json(p) if name.endswith(".json") else None
+                if isinstance(extra, dict) and "id" in extra and "prevId" in extra:
+                    self.add(WARNING, p, "a snapshot under another name (the incoming branch's, kept by a merge?): "
+                                         "`mizzle rebase` folds it into the chain")
+                else:
+                    self.add(WARNING, p, "stray file in meta/")
 
     # -- newer layout ----------------------------------------------------------------------------------
 

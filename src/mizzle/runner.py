@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .dburl import DatabaseURL, parse_url
-from .dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
+from .dialects import AppliedRecord, RunnerBackend, ServerError, open_backend, open_probe
 from .errors import IntegrityError, MizzleError, StatementFailed, UsageError
 from .folder import Migration, MigrationFolder, Statement
 from .tracking import (
@@ -198,6 +198,11 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         early.discard()
         raise
     backend, state = early.result()
+    if getattr(backend, "probe", False) and not _nothing_to_do(migrations, state, include_skipped, stray, present):
+        # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
+        backend.close()
+        backend, state = open_backend(db, tracking, connect_timeout=connect_timeout,
+                                      application_name="mizzle migrate"), None
     try:
         try:
             if state is None:
@@ -260,10 +265,21 @@ class _EarlyConnect:
     def _run(self) -> None:
         db, tracking, connect_timeout, lock = self._args
         try:
-            self.backend = open_backend(db, tracking, connect_timeout=connect_timeout,
-                                        application_name="mizzle migrate" + ("" if lock else " --dry-run"))
-            if lock and self.backend.try_lock():
-                self.state = self.backend.read_state(create=True, with_audit=False)
+            # First a probe (no driver import): if the lock is free and the tracking tables are there, it
+            # reads the state, and that often shows nothing to do (see migrate). Else the real backend.
+            probe = open_probe(db, tracking, connect_timeout=connect_timeout,
+                               application_name="mizzle migrate") if lock else None
+            if probe is not None:
+                self.state = probe.ready_state()
+                if self.state is None:
+                    probe.close()
+                else:
+                    self.backend = probe
+            if self.backend is None:
+                self.backend = open_backend(db, tracking, connect_timeout=connect_timeout,
+                                            application_name="mizzle migrate" + ("" if lock else " --dry-run"))
+                if lock and self.backend.try_lock():
+                    self.state = self.backend.read_state(create=True, with_audit=False)
         except BaseException as e:  # noqa: BLE001 - handed to the main thread
             self.error = e
         with self._guard:
@@ -288,6 +304,15 @@ class _EarlyConnect:
             self._discarded = True
             if not self._thread.is_alive() and self.backend is not None:
                 self.backend.close()
+
+
+def _nothing_to_do(migrations: Sequence[Migration], state: DatabaseState | None, include_skipped: bool,
+                   stray: Sequence[str], present: set[str] | None) -> bool:
+    """Nothing pending, no problem, no warning: the verdict the probe's state may settle on its own."""
+    if state is None:
+        return False
+    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    return not (rec.problems or rec.warnings or rec.pending)
 
 
 def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:

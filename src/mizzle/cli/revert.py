@@ -10,14 +10,16 @@ from . import Options, common_options
 @click.command("revert", epilog="""\b
 Examples:
   mizzle revert 0007_add_status        # writes 0008_revert_add_status.sql
-  mizzle revert 0007 --name undo_status""")
+  mizzle revert 0007 --name undo_status
+  mizzle revert 0003_add_bio           # an older one: refused (exit 3) if a later migration changed the same objects""")
 @click.argument("tag")
 @click.option("--name", help="Name part of the new migration's tag (default: revert_<name of TAG>).")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW", help="Declare a rename, as for generate.")
 @click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
 @common_options
 def revert_command(opts: Options, tag: str, name: str | None, renames: tuple[str, ...], no_renames: bool) -> int:
-    """Write a new forward migration that undoes TAG (computed from the snapshots before and after it).
+    """Write a new forward migration that undoes TAG (computed from the snapshots before and after it). TAG may
+    be older than the latest migration, unless a later one changed the same objects.
 
     The schema code still describes TAG's change: until you revert the code too, `mizzle generate --check`
     reports it."""
