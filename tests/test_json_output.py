@@ -200,6 +200,10 @@ def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: C
     run(root, "revert", "0001_second")
     run(root, "drop")
     run(root, "mark", "0001_second", "--rolled-back", "--reason", "json test")
+    # push builds a third database from the schema code; protect marks it
+    third = pg_url("mzjson")
+    assert run(root, "push", "--force", "--url", third)["applied"]
+    assert run(root, "protect", "--url", third)["changed"]
     # a database that already holds the schema (built from export's DDL): baseline, then pull from it
     _apply(other, ddl["sql"])
     run(root, "baseline", "--url", other)

@@ -71,3 +71,17 @@ def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False
 
 
 _rebase_api = rebase
+
+
+def push(**kwargs: Any) -> Any:
+    """Make a database match the schema code directly (development shortcut). See `mizzle.push.push`."""
+    from .push import push as _push
+
+    return _push(**kwargs)
+
+
+def protect(**kwargs: Any) -> Any:
+    """Mark a database as protected (push refuses it). See `mizzle.protect.protect`."""
+    from .protect import protect as _protect
+
+    return _protect(**kwargs)

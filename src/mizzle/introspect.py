@@ -19,6 +19,7 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
     """What mizzle manages in a database: the config's schema_filter and tables_filter, minus the tracking
     tables (and the tracking schema, unless the filter names it)."""
     from .dialects.postgres.introspect import Scope
+    from .protect import SETTINGS_TABLE
     from .tracking import AUDIT_TABLE, PROGRESS_TABLE
 
     if config is not None:
@@ -27,7 +28,7 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
     ts = tracking_schema or "public"
     exclude_schemas = (ts,) if ts != "public" else ()
     return Scope(schemas=tuple(schema_filter), tables=tuple(tables_filter), exclude_schemas=exclude_schemas,
-                 exclude_tables=tuple((ts, n) for n in (tracking_table, AUDIT_TABLE, PROGRESS_TABLE)))
+                 exclude_tables=tuple((ts, n) for n in (tracking_table, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE)))
 
 
 def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connect_timeout: float = 10) -> Schema:

@@ -658,10 +658,12 @@ class StatusResult:
     problems: list[str]
     warnings: list[str]
     tracking_exists: bool
+    protection: Any = None  # the database's `mizzle protect` mark (mizzle.protect.Mark), if it has one
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "tracking_table_exists": self.tracking_exists, "problems": self.problems,
-                "warnings": self.warnings, "migrations": [s.to_json() for s in self.states]}
+                "warnings": self.warnings, "migrations": [s.to_json() for s in self.states],
+                "protection": self.protection.to_json() if self.protection is not None else None}
 
 
 def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
@@ -674,6 +676,9 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
                            application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)
+        from .protect import read_mark
+
+        mark = read_mark(backend)
     except ServerError as e:
         raise _tracking_error(backend.tracking, e) from None
     finally:
@@ -681,7 +686,7 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
     problems = list(rec.problems)
     return StatusResult(url=db.masked, states=rec.states, problems=problems, warnings=rec.warnings,
-                        tracking_exists=state.tracking_exists)
+                        tracking_exists=state.tracking_exists, protection=mark)
 
 
 __all__ = ["MigrateResult", "MigrationResult", "Reporter", "SilentReporter", "StatusResult", "migrate", "status",

@@ -235,6 +235,8 @@ def status_command(opts: Options) -> int:
     else:
         width = max((len(s.tag) for s in res.states), default=3)
         opts.echo(f"{res.url}  ({len(res.states)} migrations)")
+        if res.protection is not None and res.protection.protected:
+            opts.echo(f"  {res.protection.describe()}: `mizzle push` refuses it")
         for s in res.states:
             at = s.applied_at.strftime("%Y-%m-%d %H:%M:%S%z") if hasattr(s.applied_at, "strftime") else ""
             if not at and s.state in ("applied", "modified") and s.applied_hash:

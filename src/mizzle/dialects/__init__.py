@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..errors import UsageError
 
@@ -136,6 +136,21 @@ def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: 
                  application_name: str = "mizzle") -> RunnerBackend:
     module = backend_module(url.dialect)
     opener: Callable[..., RunnerBackend] = module.open_backend  # type: ignore[attr-defined]
+    return opener(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
+
+
+# dialect → module providing `open_probe(url, tracking, *, connect_timeout, application_name)`: a connection
+# that skips the driver's import cost and can only try_lock, ready_state() and close — enough for `mizzle
+# migrate` to find that there is nothing to do; None where it cannot be had
+PROBES: dict[str, str] = {"postgresql": "mizzle.dialects.postgres.probe"}
+
+
+def open_probe(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+               application_name: str = "mizzle") -> Any:
+    module = PROBES.get(url.dialect)
+    if module is None:
+        return None
+    opener: Callable[..., Any] = importlib.import_module(module).open_probe  # type: ignore[attr-defined]
     return opener(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
 
 

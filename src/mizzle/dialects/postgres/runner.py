@@ -3,7 +3,6 @@ translation of server errors. The generic logic (what to run, in which transacti
 
 from __future__ import annotations
 
-import hashlib
 import re
 import select
 import time
@@ -19,6 +18,7 @@ from ...errors import LockTimeout, StatementFailed
 from ...tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
 from .. import AppliedRecord, ServerError
 from .connection import connect
+from .probe import lock_key, quoted
 
 if TYPE_CHECKING:
     from ...dburl import DatabaseURL
@@ -29,12 +29,6 @@ _IDENT = r"(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)"
 _CREATE_INDEX_CONCURRENTLY = (
     r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
     rf"(?P<name>{_IDENT})\s+ON\s+(?:ONLY\s+)?(?P<table>{_IDENT}(?:\s*\.\s*{_IDENT})?)")
-
-
-def lock_key(tracking: TrackingTable) -> int:
-    """A stable signed 64-bit advisory-lock key per tracking table."""
-    digest = hashlib.sha256(f"mizzle migrate {tracking.display}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
@@ -123,7 +117,7 @@ class PostgresBackend:
         schema = t.schema or "public"
         found = self._query(
             "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
-            tuple(_quoted(schema, n) for n in (t.table, t.audit, t.progress)))[0]
+            tuple(quoted(schema, n) for n in (t.table, t.audit, t.progress)))[0]
         if create and not all(found):
             self._create_tracking(*found)
             found = (True, True, True)
@@ -391,10 +385,6 @@ def translate(e: psycopg.Error) -> ServerError:
 
 def _text(value: object) -> bytes | None:
     return None if value is None else str(value).encode("utf-8")
-
-
-def _quoted(schema: str, name: str) -> str:
-    return '"' + schema.replace('"', '""') + '"."' + name.replace('"', '""') + '"'
 
 
 def _strip_comments(sql: str) -> str:
