@@ -36,6 +36,12 @@ EXTRA = [
     "DEFERRABLE INITIALLY IMMEDIATE, n smallint NOT NULL, note text)",
     "CREATE UNIQUE INDEX lines_invoice_n_idx ON billing.lines (invoice_id, n) INCLUDE (note)",
     "COMMENT ON COLUMN billing.lines.note IS 'free text'",
+    # enums no column uses (one alone in its schema), and serial columns that are not the primary key
+    "CREATE TYPE billing.unused_state AS ENUM ('open', 'shut')",
+    "CREATE SCHEMA tags_only",
+    "CREATE TYPE tags_only.kind AS ENUM ('k')",
+    "CREATE TABLE billing.counters (id serial PRIMARY KEY, ticket serial, big bigserial, label text)",
+    "CREATE TABLE public.tickets (code text PRIMARY KEY, n smallserial)",
 ]
 
 
@@ -64,9 +70,12 @@ def test_pull_then_generate_finds_nothing(tmp_path: Path) -> None:
         cfg = load_config(project / "mizzle.toml")
         result = pull(cfg, url, mark=False)  # the source is managed by the folder it was migrated from
         assert result.warnings == [] and not result.marked
-        assert (result.tables, result.enums, result.sequences) == (9, 3, 1)
+        assert (result.tables, result.enums, result.sequences) == (11, 5, 1)
         text = result.schema_path.read_text()
         assert "PgType(\"int4range\")" in text and 'schema="billing"' in text
+        assert 'sa.Enum("k", name="kind", schema="tags_only", metadata=metadata)' in text
+        assert 'sa.Column("ticket", sa.Integer, sa.Sequence("counters_ticket_seq", schema="billing"), ' \
+               'nullable=False)' in text
         _forget(result.schema_path)
         again = generate(load_config(project / "mizzle.toml"))
         assert not again.written, again.changes

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .model import DEFAULT_SCHEMA, Column, Enum, Index, Schema, Sequence, Table
+from .naming import truncate_identifier
 
 # canonical type → SQLAlchemy expression; anything else is written as PgType("<spelling>")
 _SIMPLE_TYPES = {
@@ -109,7 +110,8 @@ def _tables_in_dependency_order(tables: Iterable[Table]) -> list[Table]:
 def _enum(e: Enum) -> str:
     values = ", ".join(_str(v) for v in e.values)
     schema = f", schema={_str(e.schema)}" if e.schema != DEFAULT_SCHEMA else ""
-    return f"sa.Enum({values}, name={_str(e.name)}{schema})"
+    # metadata=: the enum belongs to the schema even when no column uses it
+    return f"sa.Enum({values}, name={_str(e.name)}{schema}, metadata=metadata)"
 
 
 def _sequence(s: Sequence) -> str:
@@ -133,7 +135,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str]) -> tuple[s
     uses_pg_type = False
     items: list[str] = []
     for c in t.columns:
-        text, pg_type = _column(c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars)
+        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars)
         uses_pg_type |= pg_type
         items.append(text)
     if pk is not None and not inline_pk:
@@ -165,9 +167,15 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str]) -> tuple[s
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
 
 
-def _column(c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool,
+            enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
     type_expr, pg_type = _type(c, enum_vars)
     args = [_str(c.name), type_expr]
+    if c.is_serial and not in_pk:
+        # SQLAlchemy's autoincrement is for key columns only; elsewhere a serial is an integer column with its
+        # own sequence, <table>_<column>_seq (what PostgreSQL creates for it)
+        schema = f", schema={_str(t.schema)}" if t.schema != DEFAULT_SCHEMA else ""
+        args.append(f"sa.Sequence({_str(truncate_identifier(f'{t.name}_{c.name}_seq'))}{schema})")
     if c.identity is not None:
         i = c.identity
         ia = [f"always={i.kind == 'always'}"]
@@ -182,7 +190,7 @@ def _column(c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[tuple[str, 
         args.append(f"sa.Computed({_str(c.generated)})")
     if inline_pk:
         args.append("primary_key=True")
-    if c.is_serial:
+    if c.is_serial and in_pk:
         args.append("autoincrement=True")
     elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint"):
         args.append("autoincrement=False")  # an integer key column that is not serial

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from ..dialects.postgres.types import INT_MAX, canonical_default, canonical_type, quote_literal
+from ..dialects.postgres.types import INT_MAX, SERIAL_BASE, canonical_default, canonical_type, quote_literal
 from ..errors import SchemaLoadError
 from ..model import (
     DEFAULT_SCHEMA,
@@ -81,14 +81,45 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
         except sa.exc.SQLAlchemyError as e:
             first = (str(e).splitlines() or [""])[0]
             raise SchemaLoadError(f"table {schema_name}.{t.name} ({_origin(t, origin)}): {first}") from None
+    for item in items:
+        for enum in standalone_enums(item.metadata):
+            if not schema_filter or (enum.schema or DEFAULT_SCHEMA) in schema_filter:
+                converter.type_of(enum)
     schemas = {t.schema for t in tables if t.schema != DEFAULT_SCHEMA}
     schemas |= {e.schema for e in converter.enums.values() if e.schema != DEFAULT_SCHEMA}
     schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    # a serial column's own sequence, `<table>_<column>_seq`, is the server's to create: a Sequence of that name
+    # is that sequence when it asks for nothing a serial's does not have, and a clash otherwise
+    serial_seqs = {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t, c)
+                   for t in tables for c in t.columns if c.is_serial}
     for item in items:
         for s in getattr(item.metadata, "_sequences", {}).values():
+            key = (s.schema or DEFAULT_SCHEMA, s.name)
+            if key in converter.absorbed:
+                continue
+            if key in serial_seqs:
+                t, c = serial_seqs[key]
+                if _serial_like(s, SERIAL_BASE[c.type]):
+                    continue
+                raise SchemaLoadError(
+                    f"sequence {key[0]}.{key[1]} has the name PostgreSQL gives serial column {t.name}.{c.name}'s own "
+                    "sequence, with different options: rename the Sequence, or attach it to the column "
+                    "(sa.Column(..., sa.Sequence(...))) instead of letting the column be serial")
             converter.sequence(s)
     return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                        sequences=converter.sequences.values(), schemas=schemas)
+
+
+def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:
+    """Enums declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`): SQLAlchemy's create_all
+    creates them even when no column uses them, and so does mizzle. They are found through the listener each
+    one registers on the MetaData (there is no other collection of them)."""
+    found = []
+    for listener in metadata.dispatch.before_create:
+        target = getattr(listener, "__self__", None)
+        if isinstance(target, sa.Enum) and getattr(target, "metadata", None) is metadata:
+            found.append(target)
+    return found
 
 
 def _origin(table: Any, fallback: str) -> str:
@@ -108,6 +139,7 @@ class _PgConverter:
     def __init__(self) -> None:
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
+        self.absorbed: set[tuple[str, str]] = set()  # Sequences that are a serial column's own (see column())
 
     def table(self, t: sa.Table) -> Table:
         schema = t.schema or DEFAULT_SCHEMA
@@ -145,6 +177,11 @@ class _PgConverter:
         sd = c.server_default
         if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
             default = _default_sql(sd.arg, type_, type_schema is not None)
+        elif isinstance(c.default, sa.Sequence) and _own_serial_sequence(t, c, c.default, type_) and not c.nullable:
+            # Column(Integer, Sequence("users_id_seq")): the sequence a serial column gets anyway, asking for nothing
+            # more: the column is that serial (a separate CREATE SEQUENCE would clash with it)
+            type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
+            self.absorbed.add((c.default.schema or DEFAULT_SCHEMA, c.default.name))
         elif isinstance(c.default, sa.Sequence):
             self.sequence(c.default)
             seq = c.default
@@ -334,6 +371,20 @@ def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) 
                     sequence_name=truncate_identifier(f"{table}_{column}_seq"),
                     increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
                     cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
+
+
+def _own_serial_sequence(t: sa.Table, c: sa.Column, s: sa.Sequence, type_: str) -> bool:
+    """Is `s` what PostgreSQL would create for `c` as a serial: named `<table>_<column>_seq` in the table's
+    schema, on an integer column, with a serial's options?"""
+    return (type_ in ("integer", "bigint", "smallint") and (s.schema or DEFAULT_SCHEMA) == (t.schema or DEFAULT_SCHEMA)
+            and s.name == truncate_identifier(f"{t.name}_{c.name}_seq") and _serial_like(s, type_))
+
+
+def _serial_like(s: sa.Sequence, type_: str) -> bool:
+    """A Sequence's options are those of a serial's own sequence (unset, or set to the same values)."""
+    return (s.increment in (None, 1) and s.start in (None, 1) and s.minvalue in (None, 1)
+            and s.maxvalue in (None, int(INT_MAX[type_])) and s.cache in (None, 1) and not s.cycle
+            and not s.nominvalue and not s.nomaxvalue and s.data_type is None)
 
 
 def _qualify_seq(s: sa.Sequence) -> str:
