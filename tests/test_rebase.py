@@ -18,6 +18,7 @@ from test_generate_pg import fresh_config, write_project
 
 import mizzle
 from mizzle.errors import IntegrityError
+from mizzle.folder import split_conflict
 from mizzle.generate import generate
 from mizzle.integrity import check_folder
 from mizzle.rebase import rebase
@@ -177,6 +178,8 @@ def test_both_branches_change_the_same_column(tmp_path: Path, run_mizzle: Run) -
     assert "column users.bio" in r.stderr.splitlines()[0]
     after = {p.name: p.read_bytes() for p in (project / "migrations").rglob("*") if p.is_file()}
     assert after == before  # nothing written
+    r = run_mizzle(["rebase", "--json"], cwd=project)
+    assert r.code == 3 and json.loads(r.stdout)["conflicts"] == ["0005_add_bio: column users.bio"], r.stdout
     # the same change on both sides conflicts too: each SQL file would add the column
     a2, b2 = branches(tmp_path / "same", a_src=BRANCH_B)
     with pytest.raises(IntegrityError, match="column users.bio"):
@@ -193,6 +196,29 @@ def test_nothing_to_rebase_and_dry_run(tmp_path: Path, run_mizzle: Run) -> None:
     out = json.loads(r.stdout)
     assert out["written"] is False and out["renumbered"][0]["new_tag"] == "0006_add_bio"
     assert (project / "migrations" / "0005_add_bio.sql").exists()
+    assert mizzle.rebase(folder=project / "migrations", dry_run=True).renumbered[0].new_tag == "0006_add_bio"
+    # the incoming snapshot lost (overwritten by the copy): rebase says how to keep both
+    (project / "migrations" / "meta" / "0005_snapshot.incoming.json").unlink()
+    r = run_mizzle(["rebase"], cwd=project)
+    assert r.code == 3 and "found 1" in r.first_error_line and "meta/0005_snapshot.incoming.json" in r.stderr
+
+
+def test_git_merge_resolved_by_taking_one_snapshot(tmp_path: Path) -> None:
+    """`git checkout --ours` on the snapshot (journal combined by hand): the other side is read back from git."""
+    repo = merge_with_git(tmp_path)
+    mig = repo / "migrations"
+    git(repo, "checkout", "--ours", "migrations/meta/0005_snapshot.json")
+    git(repo, "checkout", "--ours", "migrations/meta/_mizzle.json")
+    text = (mig / "meta" / "_journal.json").read_text()
+    ours, theirs = split_conflict(text)  # type: ignore[misc]
+    journal = json.loads(ours)
+    journal["entries"].append(json.loads(theirs)["entries"][-1])
+    (mig / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    result = rebase(mig)
+    assert [str(r) for r in result.renumbered] == [f"0005_add_bio → 0006_add_bio (when {T0 + 20_000} kept)"]
+    assert check_folder(mig, "postgresql").ok
+    write_project(repo, MERGED)
+    assert not generate(fresh_config(repo), check=True).written
 
 
 def test_several_migrations_per_branch(tmp_path: Path, run_mizzle: Run) -> None:

@@ -36,6 +36,14 @@ from .model import Schema, make_schema
 from .snapshot import ROOT_ID, new_id, schema_from_snapshot, snapshot_from_schema
 
 
+class RebaseConflict(IntegrityError):
+    """Both branches changed the same objects (exit 3); `conflicts` names them."""
+
+    def __init__(self, conflicts: list[str], message: str, details: str = "") -> None:
+        super().__init__(message, details)
+        self.conflicts = conflicts
+
+
 @dataclass
 class Renumbered:
     old_tag: str
@@ -252,8 +260,20 @@ class _Rebaser:
         children: dict[str, list[dict[str, Any]]] = {}
         for doc in snaps.values():
             children.setdefault(str(doc.get("prevId")), []).append(doc)
+        if len(children.get(base_id, [])) < 2:  # one side of the snapshot collision was dropped: ask git for it
+            first = len(common)
+            for doc in self._git_snapshots(range(first, first + max(len(b) for b in branches))):
+                if doc["id"] not in snaps:
+                    snaps[doc["id"]] = doc
+                    self.secondary.add(doc["id"])
+                    children.setdefault(str(doc.get("prevId")), []).append(doc)
         forks = sorted(children.get(base_id, []), key=lambda d: d["id"])
         chains = [_chain(f, children, max(len(b) for b in branches)) for f in forks]
+        lacking = {d["id"] for c in chains for d in c} - set(side.get("snapshots") or {})
+        if lacking:  # a sidecar side dropped while resolving the merge by hand: entries for these ids from git
+            found = self._git_sidecar_entries(lacking)
+            if found:
+                side = {**side, "version": side.get("version", 1), "snapshots": {**side.get("snapshots", {}), **found}}
         pair = self._pair(branches, chains, base_snap, side)
         # existing = the branch generated first
         (b1, c1), (b2, c2) = sorted(pair, key=lambda bc: (bc[0][0].when, bc[0][0].tag))
@@ -271,7 +291,7 @@ class _Rebaser:
             new_snaps.append((new_snap, new_side))
             prev_theirs, current, current_id = theirs, merged.schema, new_snap["id"]
         if conflicts:
-            raise IntegrityError(
+            raise RebaseConflict(conflicts,
                 f"both branches changed the same object(s): {'; '.join(conflicts[:5])}"
                 + (f" (and {len(conflicts) - 5} more)" if len(conflicts) > 5 else ""),
                 f"{', '.join(e.tag for e in b2)} (incoming) and {', '.join(e.tag for e in b1)} (existing) cannot be "
@@ -301,6 +321,39 @@ class _Rebaser:
             self._write(journal_doc, common, b1, c1, b2, new_snaps, side, folded)
             self.result.written = True
         return self.result
+
+    def _git_snapshots(self, idxs: range) -> list[dict[str, Any]]:
+        """Snapshots at these numbers in the merge's two sides, as git has them (none outside a git work tree)."""
+        import subprocess
+
+        out: list[dict[str, Any]] = []
+        for rev in ("MERGE_HEAD", "HEAD", "HEAD^1", "HEAD^2"):
+            for n in idxs:
+                try:
+                    r = subprocess.run(["git", "show", f"{rev}:./meta/{n:04d}_snapshot.json"], cwd=self.mf.path,
+                                       capture_output=True, text=True, timeout=10)
+                    doc = json.loads(r.stdout) if r.returncode == 0 else None
+                except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
+                    return out
+                if isinstance(doc, dict) and isinstance(doc.get("id"), str) and "prevId" in doc:
+                    out.append(doc)
+        return out
+
+    def _git_sidecar_entries(self, ids: set[str]) -> dict[str, Any]:
+        import subprocess
+
+        found: dict[str, Any] = {}
+        for rev in ("MERGE_HEAD", "HEAD", "HEAD^1", "HEAD^2"):
+            try:
+                r = subprocess.run(["git", "show", f"{rev}:./meta/{self.mf.sidecar_path.name}"], cwd=self.mf.path,
+                                   capture_output=True, text=True, timeout=10)
+                doc = json.loads(r.stdout) if r.returncode == 0 else None
+            except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
+                return found
+            snaps = doc.get("snapshots") if isinstance(doc, dict) else None
+            if isinstance(snaps, dict):
+                found.update({k: v for k, v in snaps.items() if k in ids and k not in found})
+        return found
 
     def _base_snapshot(self, common: list[_Entry], snaps: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         if not common:
@@ -414,4 +467,4 @@ class _CallableModule(types.ModuleType):
 
 sys.modules[__name__].__class__ = _CallableModule
 
-__all__ = ["RebaseResult", "Renumbered", "rebase"]
+__all__ = ["RebaseConflict", "RebaseResult", "Renumbered", "rebase"]

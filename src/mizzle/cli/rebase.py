@@ -22,10 +22,15 @@ def rebase_command(opts: Options, dry_run: bool) -> int:
     incoming migrations keep their SQL and `when` (databases that applied them recognise them); their
     snapshots are recomputed on top of the existing branch's. Exits 3, naming the objects, when both
     branches changed the same object."""
-    from ..rebase import rebase
+    from ..rebase import RebaseConflict, rebase
 
     cfg = opts.load_config()
-    result = rebase(cfg.out_dir, cfg.dialect, dry_run=dry_run)
+    try:
+        result = rebase(cfg.out_dir, cfg.dialect, dry_run=dry_run)
+    except RebaseConflict as e:
+        if opts.json:
+            opts.emit_json({"folder": str(cfg.out_dir), "written": False, "conflicts": e.conflicts})
+        raise
     if opts.json:
         opts.emit_json(result.to_json())
         return 0
