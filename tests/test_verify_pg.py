@@ -79,7 +79,9 @@ def test_no_permission_to_create_a_scratch_database(tmp_path: Path, run_mizzle) 
         r = run_mizzle(["verify"], cwd=tmp_path, url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
         assert r.code == 2
         assert "cannot create a scratch database" in r.first_error_line
-        assert "--scratch-url" in r.stderr
+        assert "pass --scratch-url" in r.first_error_line and "Traceback" not in r.stderr
+        r = run_mizzle(["check", "--rebuild-snapshots"], cwd=tmp_path, url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert r.code == 2 and "pass --scratch-url" in r.first_error_line, r.stderr
         ok = run_mizzle(["verify", "--scratch-url", SERVER], cwd=tmp_path,
                         url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
         assert ok.code == 0, ok.stderr
@@ -92,6 +94,10 @@ def test_unreachable_server(tmp_path: Path, run_mizzle) -> None:  # type: ignore
     history_project(tmp_path, 1)
     r = run_mizzle(["verify", "--connect-timeout", "2"], cwd=tmp_path, url="postgresql://nobody@127.0.0.1:1/postgres")
     assert r.code == 5 and "cannot connect" in r.first_error_line
+    # a server that is named is used, never replaced by a throwaway cluster
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", "postgresql://nobody@127.0.0.1:1/postgres"],
+                   cwd=tmp_path)
+    assert r.code == 5 and "cannot connect" in r.first_error_line and "Traceback" not in r.stderr
 
 
 def test_ctrl_c_drops_the_scratch_database(tmp_path: Path) -> None:
