@@ -258,3 +258,57 @@ def test_push_on_sqlite(tmp_path: Path, run_mizzle: Run) -> None:
     with sqlite3.connect(db) as c:
         names = {row[0] for row in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert names == {"users", "__mizzle_settings"}
+
+
+def _on_terminal(args: list[str], cwd: Path, url: str, answers: list[str], timeout: float = 60) -> tuple[int, str]:
+    """Run the real command on a pseudo-terminal, typing each answer at the next `…]: ` prompt."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL=url, COLUMNS="200")
+    p = subprocess.Popen([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, stdin=slave, stdout=slave,
+                         stderr=slave, close_fds=True)
+    os.close(slave)
+    out, answered, deadline = b"", 0, time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], 0.2)[0]:
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+            if out.count(b"]: ") > answered and answered < len(answers):
+                os.write(master, answers[answered].encode() + b"\n")
+                answered += 1
+        else:
+            p.kill()
+            raise AssertionError(f"mizzle {' '.join(args)} hung on the terminal:\n{out.decode(errors='replace')}")
+    finally:
+        os.close(master)
+    return p.wait(timeout=10), out.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_on_a_terminal_push_asks_first(tmp_path: Path, pg_url: Callable[..., str]) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("name", sa.Text)'))
+    code, out = _on_terminal(["push"], tmp_path, url, ["n"])
+    assert code == 0 and "Apply 1 statement(s) to" in out and "cancelled: nothing applied" in out, out
+    assert _tables(url) == []
+    code, out = _on_terminal(["push"], tmp_path, url, ["y"])
+    assert code == 0 and "done: 1 change(s) applied" in out, out
+    _q(url, "INSERT INTO users (name) VALUES ('ada')")
+    # an ambiguous rename is asked on the terminal too (1 = rename from name), then the plan is confirmed
+    _project(tmp_path, users('sa.Column("full_name", sa.Text)'))
+    code, out = _on_terminal(["push"], tmp_path, url, ["1", "y"])
+    assert code == 0 and "is new. Is it created, or renamed?" in out, out
+    assert _q(url, "SELECT full_name FROM users") == [("ada",)]

@@ -32,6 +32,7 @@ Examples:
   mizzle push --dry-run --verbose  # the plan and its SQL, nothing changed
   mizzle push --force              # no question (CI, scripts); never on a protected database
   mizzle push --rename users.name=users.full_name
+
 \b
 push writes no migration and does not touch the tracking table. To move the database onto migrations
 afterwards: `mizzle generate` (the migration that builds this schema), then `mizzle baseline`.""")
