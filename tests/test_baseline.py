@@ -10,7 +10,6 @@ from pathlib import Path
 import pg_history
 import psycopg
 import pytest
-from pgtools import apply_sql
 from test_generate_pg import fresh_config, write_project
 
 import mizzle
@@ -32,15 +31,10 @@ def _tracking_rows(url: str) -> list[tuple[object, ...]]:
 
 
 def _build_from_schema_code(run_mizzle, project: Path, url: str) -> None:  # type: ignore[no-untyped-def]
-    """The database built outside migrations: by `mizzle push` where it exists, else from `mizzle export`."""
-    push = run_mizzle(["push", "--help"], cwd=project)
-    if push.code == 0:
-        r = run_mizzle(["push", "--force"], cwd=project, url=url)
-        assert r.code == 0, r.stderr
-        return
-    export = run_mizzle(["export"], cwd=project)
-    assert export.code == 0, export.stderr
-    apply_sql(url, export.stdout)
+    """The database built outside migrations, by `mizzle push` (no tracking rows)."""
+    r = run_mizzle(["push", "--force"], cwd=project, url=url)
+    assert r.code == 0, r.stderr
+    assert _tracking_rows(url) == []
 
 
 def _history(project: Path, steps: int) -> None:
