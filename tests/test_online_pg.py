@@ -293,3 +293,37 @@ def test_online_migration_under_concurrent_writes(tmp_path: Path) -> None:
         mizzle.migrate(url=plain_url, folder=tmp_path / "plain" / "migrations")
         assert plain_sql.read_text() != online_sql.read_text()
         assert schema_dump(url) == schema_dump(plain_url)
+
+
+# -- the command line ----------------------------------------------------------------------------------------------
+
+def test_cli_online_flags(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    root = tmp_path / "pg"
+    _project(root, False, online=False)
+    assert run_mizzle(["generate", "--name", "base"], cwd=root).code == 0
+    _project(root, True, online=False)
+    (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text().replace('"30s"', '"1 fortnight"'))
+    r = run_mizzle(["generate", "--online"], cwd=root)
+    assert r.code == 2 and "online_lock_timeout" in r.first_error_line, r.stderr
+    r = run_mizzle(["generate", "--lock-timeout", "2s"], cwd=root)
+    assert r.code == 2 and "add --online" in r.first_error_line, r.stderr
+    r = run_mizzle(["generate", "--online", "--idempotent"], cwd=root)
+    assert r.code == 2 and "do not go together" in r.first_error_line, r.stderr
+    r = run_mizzle(["generate", "--online", "--lock-timeout", "750ms", "--json"], cwd=root)
+    assert r.code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["online"] is True and out["written"] and out["lint"] == []
+    text = Path(out["path"]).read_text()
+    assert text.startswith("-- mizzle:no-transaction\n-- mizzle:online\n")
+    assert text.count("SET LOCAL lock_timeout = '750ms'") == text.count("--> statement-breakpoint") - 1
+
+    lite = tmp_path / "lite"
+    (lite / "app").mkdir(parents=True)
+    (lite / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+                                      "online = true\n")
+    (lite / "app" / "schema.py").write_text(_source(False))
+    r = run_mizzle(["generate"], cwd=lite)
+    assert r.code == 0 and "note: --online has no effect on sqlite" in r.stderr, r.stderr
+    assert "lock_timeout" not in next((lite / "migrations").glob("*.sql")).read_text()

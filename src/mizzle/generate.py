@@ -108,6 +108,9 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if idempotent and config.dialect != "postgresql":
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     online = config.online if online is None else online
+    if online and idempotent:
+        raise UsageError("--online and --idempotent do not go together yet",
+                         "Generate the online migration; its parts are already safe to resume with `mizzle migrate`.")
     if online and config.dialect == "postgresql":
         from .dialects.postgres.online import lock_timeout_value
 
@@ -116,9 +119,6 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
             lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
         except ValueError as e:
             raise UsageError(f"{where}: {e}") from None
-    if online and idempotent:
-        raise UsageError("--online and --idempotent do not go together yet",
-                         "Generate the online migration; its parts are already safe to resume with `mizzle migrate`.")
     folder = MigrationFolder(config.out_dir, config.dialect)
     old, prev_id = previous_schema(folder, config.dialect)
     if custom:
