@@ -256,3 +256,34 @@ def test_entrypoint_runs_a_real_migration(tmp_path: Path) -> None:
         _project(tmp_path, [users, posts, ("0002_bad", 'ALTER TABLE "nope" ADD COLUMN "x" int;\n')])
         p = _entrypoint(tmp_path, {"DATABASE_URL": staging})
         assert p.returncode == 1 and "0002_bad" in p.stderr
+
+
+# -- the pre-commit hooks (.pre-commit-hooks.yaml at the repository root) ---------------------------------------
+
+def test_pre_commit_hooks_run_check_and_generate_check(tmp_path: Path) -> None:
+    hooks = {h["id"]: h for h in _node("yaml", ROOT / ".pre-commit-hooks.yaml")}
+    assert {h["entry"] for h in hooks.values()} == {"mizzle check", "mizzle generate --check"}
+    for h in hooks.values():
+        assert h["language"] == "system" and h["pass_filenames"] is False and h["name"]
+
+    # each entry, run as pre-commit would (no file names), on a fresh SQLite project
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MIZZLE_")}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+
+    def hook(hook_id: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(hooks[hook_id]["entry"].split(), cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    for args in (["init"], ["generate", "--name", "first"]):
+        assert subprocess.run(["mizzle", *args], cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    by_entry = {h["entry"]: i for i, h in hooks.items()}
+    assert hook(by_entry["mizzle check"]).returncode == 0
+    assert hook(by_entry["mizzle generate --check"]).returncode == 0
+    schema = tmp_path / "app" / "db" / "schema.py"
+    schema.write_text(schema.read_text() + "\n\nclass Tag(Base):\n    __tablename__ = 'tags'\n"
+                      "    id: Mapped[int] = mapped_column(primary_key=True)\n")
+    p = hook(by_entry["mizzle generate --check"])
+    assert p.returncode == 3, p.stderr
+    journal = tmp_path / "app" / "db" / "migrations" / "meta" / "_journal.json"
+    journal.write_text(journal.read_text().replace('"tag": "0000_first"', '"tag": "0000_frist"'))
+    assert hook(by_entry["mizzle check"]).returncode == 3
