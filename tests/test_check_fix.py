@@ -82,6 +82,12 @@ def test_lost_entry_gets_its_when_back_from_git_head(tmp_path: Path) -> None:
         assert report.ok and any("from git HEAD" in x for x in report.repairs), report
         assert journal(folder) == original
         assert mizzle.migrate(url=url, folder=folder).nothing_to_do  # recognised as applied: same when + hash
+    # the whole journal deleted: restored from git HEAD
+    (folder / "meta" / "_journal.json").unlink()
+    report = fix_folder(folder, "postgresql")
+    assert report.ok and report.repairs == ["meta/_journal.json restored from git HEAD (entries for SQL files added "
+                                            "since are repaired below)"], report
+    assert journal(folder) == original
 
 
 def test_renamed_file_and_entries_out_of_order(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -369,6 +370,11 @@ class _Fixer:
 
     def _journal(self) -> dict[str, Any] | None:
         jp, r = self.mf.journal_path, self.report
+        if not jp.exists() and self._head_journal_text():
+            self.mf.meta.mkdir(parents=True, exist_ok=True)
+            write_atomic(jp, self._head_journal_text() or "")
+            r.repairs.append("meta/_journal.json restored from git HEAD (entries for SQL files added since are "
+                             "repaired below)")
         if not jp.exists():
             r.refused.append(f"{jp.name} is missing: the `when` of each migration (its identity in every database's "
                              "tracking table) cannot be recovered from the files; restore it from version control "
@@ -482,16 +488,29 @@ class _Fixer:
             return f"meta/{p.name} does not continue the chain (its prevId is not {prev_id})"
         return None
 
-    def _head_entries(self) -> dict[str, dict[str, Any]]:
-        """The journal as committed in git HEAD, by tag (empty when not in a git work tree)."""
+    @cached_property
+    def _head_journal(self) -> str | None:
+        """meta/_journal.json as committed in git HEAD (None outside a git work tree, or when HEAD has none)."""
         import subprocess
 
         try:
             out = subprocess.run(["git", "show", "HEAD:./meta/_journal.json"], cwd=self.folder, capture_output=True,
                                  text=True, timeout=10)
-            data = json.loads(out.stdout) if out.returncode == 0 else {}
-        except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
-            return {}
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout if out.returncode == 0 else None
+
+    def _head_journal_text(self) -> str | None:
+        text = self._head_journal
+        try:
+            return text if text is not None and isinstance(json.loads(text).get("entries"), list) else None
+        except (json.JSONDecodeError, AttributeError):
+            return None
+
+    def _head_entries(self) -> dict[str, dict[str, Any]]:
+        """The journal as committed in git HEAD, by tag (empty when not in a git work tree)."""
+        text = self._head_journal_text()
+        data = json.loads(text) if text else {}
         entries = data.get("entries") if isinstance(data, dict) else None
         return {e["tag"]: e for e in entries or [] if isinstance(e, dict) and isinstance(e.get("tag"), str)}
 
