@@ -183,6 +183,10 @@ def test_protected_environment_is_refused(tmp_path: Path, pg_url: Callable[..., 
     r = run_mizzle(["push", "--force"], cwd=tmp_path, url=other, env=prod)
     assert r.code == 6, r.stderr
     assert _tables(url) == []
+    r = run_mizzle(["push", "--force", "--json"], cwd=tmp_path, url=other, env=prod)
+    doc = json.loads(r.stdout)
+    assert r.code == 6 and doc["applied"] is False and doc["protection"]["environment"] == "production"
+    assert "protected" in doc["error"] and doc["protection"]["reasons"]
     r = run_mizzle(["push", "--force", "--env", "production", "--i-know-this-is-production"], cwd=tmp_path, env=prod)
     assert r.code == 0, r.stderr
     assert "protected database" in r.stderr
@@ -251,6 +255,8 @@ def test_push_on_sqlite(tmp_path: Path, run_mizzle: Run) -> None:
     # protected through another spelling of the path
     assert run_mizzle(["protect"], cwd=tmp_path, url=url).code == 0
     schema.write_text(users('sa.Column("email", sa.Text, nullable=False)'))
+    r = run_mizzle(["protect"], cwd=tmp_path, url="sqlite:///missing.db")
+    assert r.code == 5 and not (tmp_path / "missing.db").exists(), r.stderr
     r = run_mizzle(["push", "--force"], cwd=tmp_path, url="sqlite:///./dev.db")
     assert r.code == 6, r.stderr
     r = run_mizzle(["push", "--force", "--i-know-this-is-production"], cwd=tmp_path, url="sqlite:///dev.db")

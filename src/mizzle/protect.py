@@ -257,6 +257,11 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
         raise Refused(f"protect --off refused: removing the protection mark needs {OVERRIDE_FLAG}",
                       "It lets `mizzle push` change this database directly. Pass the flag if that is what you mean.")
     db = parse_url(url)
+    if db.dialect == "sqlite" and db.database != ":memory:" and not os.path.exists(str(db.database)):
+        from .errors import ConnectError
+
+        raise ConnectError(f"SQLite database {db.database} does not exist: nothing to protect",
+                           "Check the path in the URL (sqlite:///relative.db or sqlite:////absolute/path.db).")
     backend = open_backend(db, TrackingTable(schema=tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle protect")
     try:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dburl import parse_url
 from .diff import Prompt, Renames, diff
-from .errors import StatementFailed, UsageError
+from .errors import MizzleError, StatementFailed, UsageError
 from .plan import PlannedStatement, plan
 from .protect import Protection, add_mark, environment_protection, refuse
 
@@ -62,8 +62,8 @@ class PushResult:
 Confirm = Callable[[PushResult], bool]
 
 
-def push(config: Config | None = None, *, url: str | None = None, renames: dict[str, str] | None = None, no_renames: bool = False,
-         prompt: Prompt | None = None, confirm: Confirm | None = None, dry_run: bool = False,
+def push(config: Config | None = None, *, url: str | None = None, renames: dict[str, str] | None = None,
+         no_renames: bool = False, prompt: Prompt | None = None, confirm: Confirm | None = None, dry_run: bool = False,
          i_know_this_is_production: bool = False, lock_timeout: float | None = None, connect_timeout: float = 10,
          on_wait: Callable[[str], None] | None = None) -> PushResult:
     """Make the database at `url` (default: the config's) match the schema code of `config` (default: the
@@ -76,11 +76,6 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
     (exit 2) for a possible rename with no `prompt`; StatementFailed (exit 1: the transaction rolled back);
     LockTimeout (exit 4); ConnectError (exit 5).
     """
-    from .dialects import ServerError, open_backend
-    from .generate import load_code_schema
-    from .introspect import scope_for
-    from .tracking import TrackingTable
-
     started = time.perf_counter()
     if config is None:
         from .config import load_config
@@ -92,39 +87,58 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
         raise UsageError(f"the database URL is {db.dialect} ({db.masked}) but the config says dialect = "
                          f"{config.dialect!r}", "Point --url at the right database, or fix `dialect`.")
     result = PushResult(url=db.masked, dialect=db.dialect, dry_run=dry_run)
+    try:
+        _push(result, config, url, Renames(explicit=renames or {}, prompt=prompt, none=no_renames), confirm,
+              i_know_this_is_production, lock_timeout, connect_timeout, on_wait or (lambda who: None))
+    except MizzleError as e:
+        if getattr(e, "result", None) is None:  # the CLI's --json prints the plan so far with the error
+            result.error = e.message
+            e.result = result  # type: ignore[attr-defined]
+        raise
+    finally:
+        result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _push(result: PushResult, config: Config, url: str, renames: Renames, confirm: Confirm | None,
+          override: bool, lock_timeout: float | None, connect_timeout: float, on_wait: Callable[[str], None]) -> None:
+    from .dialects import ServerError, open_backend
+    from .generate import load_code_schema
+    from .introspect import scope_for
+    from .tracking import TrackingTable
+
+    db = parse_url(url)
+    dry_run = result.dry_run
     result.protection = environment_protection(config, url)
     if not dry_run:  # refuse before importing the schema or connecting
-        refuse(result.protection, "push", db.masked, i_know_this_is_production)
+        refuse(result.protection, "push", db.masked, override)
     backend = open_backend(db, TrackingTable(config.table, config.tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle push" + (" --dry-run" if dry_run else ""))
     try:
         try:
             add_mark(result.protection, backend)
             if not dry_run:
-                refuse(result.protection, "push", db.masked, i_know_this_is_production)
+                refuse(result.protection, "push", db.masked, override)
             scope = scope_for(config)
-            code, declared = load_code_schema(config)
+            code, renames.declared = load_code_schema(config)
             code = scope.restrict(code)
             if not dry_run:
-                result.lock_wait_s = backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
+                result.lock_wait_s = backend.acquire_lock(lock_timeout, on_wait)
             live = _introspect(backend, scope)
         except ServerError as e:
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
-        changeset = diff(live, code, Renames(explicit=renames or {}, declared=declared, prompt=prompt,
-                                             none=no_renames))
+        changeset = diff(live, code, renames)
         result.changes = [c.describe() for c in changeset]
         result.data_loss = [c.describe() for c in changeset if c.destructive]
         result.statements = plan(changeset.changes, db.dialect) if changeset else []
         if dry_run or not result.statements:
-            return result
+            return
         if confirm is not None and not confirm(result):
             result.cancelled = True
-            return result
+            return
         _apply(backend, result)
         result.applied = True
-        return result
     finally:
-        result.duration_ms = (time.perf_counter() - started) * 1000
         backend.close()
 
 
