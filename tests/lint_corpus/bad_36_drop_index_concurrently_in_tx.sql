@@ -1,2 +1,2 @@
--- expect: MZ302, MZ303
+-- expect: MZ302
 DROP INDEX CONCURRENTLY users_old_idx;

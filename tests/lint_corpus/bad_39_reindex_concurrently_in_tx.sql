@@ -1,2 +1,2 @@
--- expect: MZ302, MZ303
+-- expect: MZ302
 REINDEX INDEX CONCURRENTLY users_name_idx;
