@@ -193,6 +193,7 @@ def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: C
     ddl = run(root, "export")
     assert run(root, "lint")["findings"]
     run(root, "check")
+    run(root, "check", "--fix", variant="--fix")
     run(root, "migrate")
     run(root, "status")
     run(root, "drift")
