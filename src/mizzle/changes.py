@@ -3,7 +3,7 @@ in one line (for the summary `generate` prints)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .model import (
     CheckConstraint,
@@ -142,24 +142,28 @@ class RecreateEnum(Change):
 @dataclass(frozen=True)
 class CreateSequence(Change):
     sequence: Sequence
+    # it exists already as a serial column's own sequence (same name): taken over (OWNED BY NONE), not created
+    from_serial: bool = False
 
     def inverse(self) -> Change:
-        return DropSequence(self.sequence)
+        return DropSequence(self.sequence, to_serial=self.from_serial)
 
     def describe(self) -> str:
-        return f"+ sequence {_q(self.sequence.key)}"
+        return f"+ sequence {_q(self.sequence.key)}" + (" (taken over from its serial column)" if self.from_serial else "")
 
 
 @dataclass(frozen=True)
 class DropSequence(Change):
     sequence: Sequence
+    # a serial column of the same sequence name takes it over (its AlterColumn): nothing is dropped
+    to_serial: bool = False
     destructive = True
 
     def inverse(self) -> Change:
-        return CreateSequence(self.sequence)
+        return CreateSequence(self.sequence, from_serial=self.to_serial)
 
     def describe(self) -> str:
-        return f"- sequence {_q(self.sequence.key)}"
+        return f"- sequence {_q(self.sequence.key)}" + (" (now its serial column's own)" if self.to_serial else "")
 
 
 @dataclass(frozen=True)
@@ -257,9 +261,12 @@ class AlterColumn(Change):
     table: TableKey
     old: Column
     new: Column
+    # becoming or ceasing to be serial, the column keeps the sequence `<table>_<column>_seq`: a Sequence of that
+    # name is taken over from it, or given to it (CreateSequence.from_serial, DropSequence.to_serial)
+    keep_sequence: bool = False
 
     def inverse(self) -> Change:
-        return AlterColumn(self.table, self.new, self.old)
+        return AlterColumn(self.table, self.new, self.old, self.keep_sequence)
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -274,7 +281,10 @@ class AlterColumn(Change):
             parts.append("set not null" if n.not_null else "drop not null")
         if o.default != n.default:
             parts.append(f"default {n.default}" if n.default is not None else "drop default")
-        if o.identity != n.identity:
+        if o.identity and n.identity and o.identity.sequence_name != n.identity.sequence_name \
+                and replace(o.identity, sequence_name=None) == replace(n.identity, sequence_name=None):
+            parts.append(f"identity sequence renamed to {n.identity.sequence_name}")
+        elif o.identity != n.identity:
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
         if o.generated != n.generated:
             parts.append("generated expression" if n.generated else "no longer generated")

@@ -46,6 +46,7 @@ from .changes import (
 )
 from .errors import AmbiguousRename
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
+from .naming import truncate_identifier
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -143,12 +144,25 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     # -- sequences ------------------------------------------------------------------------------
     old_seqs = {s.key: s for s in old.sequences}
     new_seqs = {s.key: s for s in new.sequences}
+    # a sequence named as a serial column's own, `<table>_<column>_seq`, passes between that column and an
+    # explicit Sequence instead of being created next to it (the name is taken) or dropped under it
+    old_serial, new_serial = _serial_sequences(old), _serial_sequences(new)
+    handover: set[tuple[TableKey, str]] = set()
     for k, s in new_seqs.items():
         if k not in old_seqs:
-            early.append(CreateSequence(s))
+            taken = old_serial.get(k)
+            if taken is not None and k not in new_serial:
+                handover.add(taken)
+            early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
         elif old_seqs[k] != s:
             early.append(AlterSequence(old_seqs[k], s))
-    late_seqs = [DropSequence(s) for k, s in old_seqs.items() if k not in new_seqs]
+    late_seqs: list[Change] = []
+    for k, s in old_seqs.items():
+        if k not in new_seqs:
+            given = new_serial.get(k)
+            if given is not None and k not in old_serial:
+                handover.add(given)
+            late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
 
     # -- tables ---------------------------------------------------------------------------------
     renamed_tables: list[Change] = []
@@ -186,7 +200,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             old = _replace_table(old, prev)
             old = _rename_fk_refs(old, t.key, o, n)
             prev = old.table(t.schema, t.name) or prev
-        _diff_table(prev, t, columns, drops_fk, drops_idx, drops_con, cons, fks, idx, creates)
+        _diff_table(prev, t, columns, drops_fk, drops_idx, drops_con, cons, fks, idx, creates, handover)
 
     drop_tables = []
     for t in old.tables:
@@ -214,6 +228,12 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     return cs
 
 
+def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
+    """(schema, `<table>_<column>_seq`) → (table, column) for every serial column."""
+    return {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t.key, c.name)
+            for t in s.tables for c in t.columns if c.is_serial}
+
+
 def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Column], ...]:
     """Columns using enum `e` in both models, as they end up (their new default is restored)."""
     def uses(c: Column | None) -> bool:
@@ -230,14 +250,14 @@ def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Col
 
 def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Change], drops_idx: list[Change],
                 drops_con: list[Change], cons: list[Change], fks: list[Change], idx: list[Change],
-                creates: list[Change]) -> None:
+                creates: list[Change], handover: set[tuple[TableKey, str]] | None = None) -> None:
     key = t.key
     for c in t.columns:
         pc = prev.column(c.name)
         if pc is None:
             columns.append(AddColumn(key, c))
         elif not columns_equal(pc, c):
-            columns.append(AlterColumn(key, pc, c))
+            columns.append(AlterColumn(key, pc, c, keep_sequence=handover is not None and (key, c.name) in handover))
     for pc in prev.columns:
         if t.column(pc.name) is None:
             columns.append(DropColumn(key, pc))

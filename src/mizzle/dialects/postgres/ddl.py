@@ -146,6 +146,14 @@ def sequence_sql(s: Sequence) -> str:
                      *_seq_options(s.increment, s.min_value, s.max_value, s.start, s.cache, s.cycle, alter=False)])
 
 
+def take_over_sequence(s: Sequence) -> str:
+    """A serial column's own sequence becomes the explicit Sequence of the same name: the type CREATE SEQUENCE
+    gives (bigint), its options, and no owner (a sequence owned by its column reads back as a serial)."""
+    return " ".join([f"ALTER SEQUENCE {qname(s.schema, s.name)} AS bigint",
+                     *_seq_options(s.increment, s.min_value, s.max_value, s.start, s.cache, s.cycle, alter=True),
+                     "OWNED BY NONE"])
+
+
 def _comment(target: str, text: str | None) -> str:
     return f"COMMENT ON {target} IS {quote_literal(text) if text is not None else 'NULL'}"
 
@@ -173,11 +181,14 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
         seq = serial_sequence(t, n.name)
         if o.is_serial and n.is_serial:
             out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
+        elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own
+            out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
+            out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
         elif n.is_serial:
             out.append(f"CREATE SEQUENCE IF NOT EXISTS {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
             out.append(f"SELECT setval('{seq}', COALESCE((SELECT max({col}) FROM {qtable(t)}), 0) + 1, false)")
             out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
-        elif o.is_serial:
+        elif o.is_serial and not change.keep_sequence:  # kept: an explicit Sequence of that name took it over
             out.append(f"DROP SEQUENCE IF EXISTS {seq}")
     if default_changed and not n.is_serial:
         if n.default is None:
@@ -194,6 +205,10 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
             out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
         else:
             oi, ni = o.identity, n.identity
+            if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
+                # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
+                # names it after them (`<table>_<column>_seq`, as drizzle-kit does): rename it along
+                out.append(f"ALTER SEQUENCE {qname(t[0], oi.sequence_name)} RENAME TO {ident(ni.sequence_name)}")
             sets = []
             if oi.kind != ni.kind:
                 sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
@@ -266,8 +281,8 @@ RENDER: dict[type, Callable[..., list[str]]] = {
                                 + (f" BEFORE {quote_literal(c.before)}" if c.before else
                                    (f" AFTER {quote_literal(c.after)}" if c.after else ""))],
     ch.RecreateEnum: recreate_enum,
-    ch.CreateSequence: lambda c: [sequence_sql(c.sequence)],
-    ch.DropSequence: lambda c: [f"DROP SEQUENCE {qname(c.sequence.schema, c.sequence.name)}"],
+    ch.CreateSequence: lambda c: [take_over_sequence(c.sequence) if c.from_serial else sequence_sql(c.sequence)],
+    ch.DropSequence: lambda c: [] if c.to_serial else [f"DROP SEQUENCE {qname(c.sequence.schema, c.sequence.name)}"],
     ch.AlterSequence: lambda c: [" ".join([f"ALTER SEQUENCE {qname(c.new.schema, c.new.name)}", *_seq_options(
         c.new.increment, c.new.min_value, c.new.max_value, c.new.start, c.new.cache, c.new.cycle, alter=True)])],
     ch.CreateTable: lambda c: [create_table(c.table)] + (
