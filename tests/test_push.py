@@ -54,6 +54,9 @@ def test_push_through_history_equals_generate_and_migrate(tmp_path: Path) -> Non
             assert schema_dump(pushed) == schema_dump(migrated), f"step {n}: push != generate + migrate"
             again = mizzle.push(config=fresh_config(tmp_path), url=pushed)
             assert again.nothing_to_do and not again.applied, f"step {n}: push again found {again.changes}"
+            # and on the migrated database (tracking tables left out) it finds nothing to do either
+            dry = mizzle.push(config=fresh_config(tmp_path), url=migrated, dry_run=True)
+            assert dry.nothing_to_do, f"step {n}: push on the migrated database found {dry.changes}"
         # push touched no tracking table
         assert not _q(pushed, "SELECT 1 FROM pg_namespace WHERE nspname = 'drizzle'")
 
