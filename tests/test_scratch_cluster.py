@@ -133,6 +133,25 @@ def test_cluster_runs_unprivileged_and_over_tcp_too(tmpdir_env: Path, monkeypatc
         assert leftovers(tmpdir_env) == ([], [])
 
 
+def wait_for_slow_migration(tmpdir: Path) -> None:
+    """Until the throwaway cluster in `tmpdir` runs the migration that sleeps."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for d in tmpdir.iterdir():
+            try:
+                with psycopg.connect(host=str(d), port=5432, user="postgres", dbname="postgres", connect_timeout=2) as c:
+                    n = c.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' "
+                                  "AND pid <> pg_backend_pid()").fetchone()
+                if n and n[0]:
+                    assert any(str(tmpdir).encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+                               for pid in leftovers(tmpdir)[1]), "no server process found"
+                    return
+            except psycopg.OperationalError:
+                pass
+        time.sleep(0.1)
+    pytest.fail("verify never reached the slow migration")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_stops_and_removes_the_cluster(tmp_path: Path, tmpdir_env: Path, sig: int) -> None:
     write_project(tmp_path, pg_history.step(1))
@@ -145,27 +164,41 @@ def test_interrupt_stops_and_removes_the_cluster(tmp_path: Path, tmpdir_env: Pat
     p = subprocess.Popen([sys.executable, "-m", "mizzle", "verify"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            dirs = list(tmpdir_env.iterdir())
-            if dirs:
-                try:
-                    with psycopg.connect(host=str(dirs[0]), port=5432, user="postgres", dbname="postgres",
-                                         connect_timeout=2) as c:
-                        n = c.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' "
-                                      "AND pid <> pg_backend_pid()").fetchone()
-                    if n and n[0]:
-                        break
-                except psycopg.OperationalError:
-                    pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("verify never reached the slow migration")
-        assert leftovers(tmpdir_env)[1], "no cluster process found while verify runs"
+        wait_for_slow_migration(tmpdir_env)
         p.send_signal(sig)
         _, err = p.communicate(timeout=30)
     finally:
         if p.poll() is None:
             p.kill()
     assert p.returncode == 130 and "interrupted" in err, err
+    assert leftovers(tmpdir_env) == ([], [])
+
+
+def test_a_killed_mizzle_leaves_no_server_and_its_folder_is_swept(tmp_path: Path, tmpdir_env: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    history_project(tmp_path, 1)
+    generate(fresh_config(tmp_path), name="slow", custom=True)
+    slow = MigrationFolder(tmp_path / "migrations").migrations()[-1].sql_path
+    slow.write_text(slow.read_text() + "SELECT pg_sleep(30);\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", BINDIR_ENV)}
+    env["TMPDIR"] = str(tmpdir_env)
+    p = subprocess.Popen([sys.executable, "-m", "mizzle", "verify"], cwd=tmp_path, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_slow_migration(tmpdir_env)
+        p.kill()  # SIGKILL: no cleanup code runs
+        p.wait(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    deadline = time.monotonic() + 15
+    while leftovers(tmpdir_env)[1] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    folders, procs = leftovers(tmpdir_env)
+    assert procs == [] and len(folders) == 1  # the server died with mizzle; its folder stayed
+    # the next throwaway cluster removes it
+    monkeypatch.setenv("TMPDIR", str(tmpdir_env))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with throwaway_cluster():
+        assert folders[0] not in leftovers(tmpdir_env)[0]
     assert leftovers(tmpdir_env) == ([], [])

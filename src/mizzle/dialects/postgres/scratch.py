@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for `verify` and `check --rebuild-snapshots` when no server is given: the
 installed server binaries (`initdb`, `postgres`) start a cluster in a temporary folder, reachable only through
 a Unix socket in that folder (TCP on a free local port where there are no Unix sockets), with fsync off; it is
-shut down (fast) and the folder removed on success, failure, Ctrl-C and SIGTERM.
+shut down (fast) and the folder removed on success, failure, Ctrl-C and SIGTERM. Should mizzle be killed
+outright, the server dies with it (Linux: the parent-death signal) and the next cluster removes the folder.
 
 `initdb` and `postgres` refuse to run as root, so as root they run as the unprivileged user `nobody`.
 """
@@ -104,15 +105,72 @@ class _Runner:
             self.user = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
             os.chown(workdir, pw.pw_uid, pw.pw_gid)
 
-    def popen(self, args: list[str], log: Any, new_session: bool = False) -> subprocess.Popen[bytes]:
+    def popen(self, args: list[str], log: Any, new_session: bool = False,
+              death_signal: int | None = None) -> subprocess.Popen[bytes]:
+        extra: dict[str, Any] = dict(self.user)
+        if death_signal is not None and sys.platform.startswith("linux"):
+            extra["preexec_fn"] = _die_with_parent(death_signal)
         try:
             return subprocess.Popen(args, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    start_new_session=new_session, env=_child_env(), **self.user)
+                                    start_new_session=new_session, env=_child_env(), **extra)
         except (OSError, subprocess.SubprocessError) as e:
             as_user = f" as user {UNPRIVILEGED_USER}" if self.user else ""
             raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: running {Path(args[0]).name}{as_user} "
                                f"failed: {e}; pass {self.flag} postgresql://USER@HOST/postgres",
                                "Or run mizzle as a non-root user.") from None
+
+
+def _die_with_parent(sig: int) -> Any:
+    """preexec_fn (Linux): the child gets `sig` when mizzle dies, even by SIGKILL, so no server outlives it. Set
+    after the switch to `nobody` (a change of user would clear it)."""
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_set_pdeathsig = 1
+
+    def set_death_signal() -> None:
+        prctl(pr_set_pdeathsig, sig)
+
+    return set_death_signal
+
+
+def _sweep_stale(base: Path) -> None:
+    """Remove what a killed mizzle left in `base`: folders whose owner process is gone (their server, if
+    still running, gets an immediate shutdown first). Folders of running processes are left alone."""
+    for d in base.glob("mizzle-pg-*"):
+        try:
+            owner = int((d / "owner").read_text())
+        except (OSError, ValueError):
+            continue  # being created, or not ours
+        if _alive(owner):
+            continue
+        try:
+            server: int | None = int((d / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            server = None
+        if server is not None and _alive(server):
+            try:
+                if str(d).encode() not in Path(f"/proc/{server}/cmdline").read_bytes():
+                    server = None  # the pid was reused by another process
+            except OSError:
+                continue  # no way to tell what it is: leave it
+            if server is not None:
+                os.kill(server, signal.SIGQUIT)
+                for _ in range(100):
+                    if not _alive(server):
+                        break
+                    time.sleep(0.05)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _child_env() -> dict[str, str]:
@@ -137,7 +195,10 @@ def _workdir() -> Path:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and not all(os.stat(p).st_mode & 0o001
                                                                   for p in [base, *base.parents]):
         base = Path("/tmp")
-    return Path(tempfile.mkdtemp(prefix="mizzle-pg-", dir=base))
+    _sweep_stale(base)
+    workdir = Path(tempfile.mkdtemp(prefix="mizzle-pg-", dir=base))
+    (workdir / "owner").write_text(str(os.getpid()))
+    return workdir
 
 
 @contextmanager
@@ -191,7 +252,8 @@ def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = Non
                 use_tcp = os.name == "nt" or len(str(workdir / ".s.PGSQL.5432")) > _SOCKET_PATH_MAX
             with open(log_path, "ab") as log:
                 initdb = runner.popen([str(_exe(bindir, "initdb")), "-D", str(data), "-U", SUPERUSER,
-                                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], log)
+                                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], log,
+                                      death_signal=signal.SIGKILL)
                 if initdb.wait() != 0:
                     raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: initdb failed: "
                                        f"{_tail(log_path)}; pass {flag} postgresql://USER@HOST/postgres")
@@ -200,7 +262,8 @@ def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = Non
                          ["-c", "listen_addresses=", "-c", f"unix_socket_directories={workdir}"]
                 settings = [a for s in _SERVER_SETTINGS for a in ("-c", s)]
                 server = runner.popen([str(_exe(bindir, "postgres")), "-D", str(data), "-p", str(port),
-                                       *listen, *settings], log, new_session=True)
+                                       *listen, *settings], log, new_session=True,
+                                      death_signal=signal.SIGQUIT)  # SIGQUIT: the server's immediate shutdown
             host = "127.0.0.1" if use_tcp else str(workdir)
             url = (f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres" if use_tcp
                    else f"postgresql://{SUPERUSER}@/postgres?host={workdir}&port={port}")
