@@ -140,3 +140,20 @@ def test_revert_cli_then_generate_check_reports_the_change(tmp_path: Path, run_m
         assert r.code == 0, r.stderr
         with psycopg.connect(url) as c:
             assert c.execute("SELECT to_regclass('public.posts')").fetchone() == (None,)
+
+
+def test_revert_an_older_rename(tmp_path: Path) -> None:
+    users = 'import sqlalchemy as sa\nmd = sa.MetaData()\nusers = sa.Table("users", md, sa.Column("id", sa.Integer, ' \
+            'primary_key=True), sa.Column("{col}", sa.Text))\n'
+    posts = 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+    write_project(tmp_path, users.format(col="name"))
+    generate(fresh_config(tmp_path), name="users")
+    write_project(tmp_path, users.format(col="full_name"))
+    generate(fresh_config(tmp_path), name="rename", renames={"users.name": "users.full_name"})
+    write_project(tmp_path, users.format(col="full_name") + posts)
+    generate(fresh_config(tmp_path), name="posts")
+    result, warnings = revert(fresh_config(tmp_path), "0001_rename")
+    assert len(result.changes) == 1 and "rename" in result.changes[0], result.changes  # not a drop + add
+    assert warnings == []
+    write_project(tmp_path, users.format(col="name") + posts)
+    assert not generate(fresh_config(tmp_path), check=True).written
