@@ -114,8 +114,9 @@ class _Checker:
         try:
             text = jp.read_text(encoding="utf-8")
             if has_conflict_markers(text):
-                self.add(ERROR, jp, "git conflict markers (<<<<<<< … >>>>>>>): two branches added migrations; run "
-                                    "`mizzle rebase`, which reads both sides and renumbers the incoming ones")
+                self.add(ERROR, jp, "git conflict markers (<<<<<<< … >>>>>>>): a branch-merge collision, two branches "
+                                    "added migrations; run `mizzle rebase`, which reads both sides and renumbers the "
+                                    "incoming ones")
                 return None
             data = json.loads(text)
         except json.JSONDecodeError as e:
