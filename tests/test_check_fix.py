@@ -106,7 +106,8 @@ def test_renamed_file_and_entries_out_of_order(tmp_path: Path) -> None:
     assert not check_folder(folder).findings
 
 
-@pytest.mark.parametrize("case", ["no_snapshot", "two_candidates", "conflict", "duplicate_idx", "missing_snapshot"])
+@pytest.mark.parametrize("case", ["no_snapshot", "two_candidates", "conflict", "duplicate_idx", "missing_snapshot",
+                                  "missing_journal"])
 def test_refuses_what_is_ambiguous(tmp_path: Path, run_mizzle: Run, case: str) -> None:
     folder = project(tmp_path)
     data = journal(folder)
@@ -129,9 +130,12 @@ def test_refuses_what_is_ambiguous(tmp_path: Path, run_mizzle: Run, case: str) -
         data["entries"].append({**data["entries"][-1], "tag": "0002_other", "when": T0 + 5000})
         write_journal(folder, data)
         expect = "run `mizzle rebase`"
-    else:
+    elif case == "missing_snapshot":
         (folder / "meta" / "0001_snapshot.json").unlink()
         expect = "--rebuild-snapshots"
+    else:  # not in a git work tree: the `when`s are lost with it
+        (folder / "meta" / "_journal.json").unlink()
+        expect = "_journal.json is missing: the `when` of each migration"
     before = {str(p): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     r = run_mizzle(["check", "--fix"], cwd=tmp_path)
     assert r.code == 3, r.stdout + r.stderr
