@@ -327,3 +327,35 @@ def test_cli_online_flags(tmp_path: Path, run_mizzle) -> None:  # type: ignore[n
     r = run_mizzle(["generate"], cwd=lite)
     assert r.code == 0 and "note: --online has no effect on sqlite" in r.stderr, r.stderr
     assert "lock_timeout" not in next((lite / "migrations").glob("*.sql")).read_text()
+
+
+def test_make_online_plan_shapes() -> None:
+    """The rewrite on plan level (no database): new tables untouched, enum commit boundaries kept as part
+    boundaries, unnamed primary keys named as PostgreSQL would, long temporary check names kept apart."""
+    from mizzle import changes as ch
+    from mizzle.dialects.postgres.ddl import render
+    from mizzle.dialects.postgres.online import make_online, not_null_check_name
+    from mizzle.model import Column, Enum, ForeignKey, Index, IndexColumn, PrimaryKey, Table
+
+    new = Table("fresh", columns=(Column("id", "integer", not_null=True),))
+    old_key = ("public", "old")
+    changes = [ch.AddEnumValue(Enum("e", ("a", "b")), "b"), ch.CreateTable(new),
+               ch.CreateIndex(new.key, Index("fresh_idx", (IndexColumn("id"),))),
+               ch.AddForeignKey(new.key, ForeignKey("fresh_fk", ("id",), "old", ("id",))),
+               ch.SetPrimaryKey(old_key, None, PrimaryKey(("id",))),
+               ch.AlterColumn(old_key, Column("v", "text"), Column("v", "text", not_null=True))]
+    statements, header = make_online(render(changes), "2s")
+    assert header == ["-- mizzle:no-transaction", "-- mizzle:online"]
+    sql = [s.sql for s in statements]
+    assert sql[0] == "SET LOCAL lock_timeout = '2s';\nALTER TYPE \"public\".\"e\" ADD VALUE 'b'"  # then a boundary
+    assert sql[1].startswith("SET LOCAL lock_timeout = '2s';\nCREATE TABLE \"public\".\"fresh\"")
+    assert 'CREATE INDEX "fresh_idx"' in sql[1] and '"fresh_fk"' in sql[1] and "NOT VALID" not in sql[1]
+    assert sql[2] == 'CREATE UNIQUE INDEX CONCURRENTLY "old_pkey" ON "public"."old" USING btree ("id")'
+    assert statements[2].no_transaction
+    assert sql[-1].endswith('ALTER TABLE "public"."old" DROP CONSTRAINT "old_v_mizzle_nn"')
+    assert 'ADD CONSTRAINT "old_pkey" PRIMARY KEY USING INDEX "old_pkey"' in sql[-3]
+    a, b = not_null_check_name("t" * 40, "c" * 30 + "1"), not_null_check_name("t" * 40, "c" * 30 + "2")
+    assert a != b and len(a.encode()) <= 63 and len(b.encode()) <= 63
+    # one part only: an ordinary transactional file
+    statements, header = make_online(render([ch.CreateTable(new)]), "5s")
+    assert header == ["-- mizzle:online"] and statements[0].sql == "SET LOCAL lock_timeout = '5s'"
