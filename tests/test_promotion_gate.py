@@ -116,3 +116,36 @@ def test_gate_argument_errors(migrations_dir: MigrationsDir, pg_url, run_mizzle)
     r = run_mizzle(["migrate", "--env", "production", "--require-applied-in", bad], cwd=root, env=env)
     assert r.code == 5, r.stderr
     assert "s3cret" not in r.stderr + r.stdout and _applied(production) == []
+
+
+def test_gate_reads_staging_with_a_read_only_role(migrations_dir: MigrationsDir, pg_url, run_mizzle) -> None:
+    import uuid
+
+    from pgtools import admin
+
+    root = migrations_dir.path.parent
+    (root / "mizzle.toml").write_text(CONFIG, encoding="utf-8")
+    staging, production = pg_url("mzstg"), pg_url("mzprd")
+    migrations_dir.add(statements('CREATE TABLE "a" ("id" integer PRIMARY KEY)'), "a")
+    assert run_mizzle(["migrate"], cwd=root, url=staging).code == 0
+    role = f"mz_ro_{uuid.uuid4().hex[:8]}"
+    staging_db = staging.rsplit("/", 1)[1]
+    with admin() as c:
+        c.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        with psycopg.connect(staging, autocommit=True) as c:  # what the README says the gate needs
+            c.execute(f'GRANT USAGE ON SCHEMA drizzle TO "{role}"')
+            c.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO "{role}"')
+        readonly = staging.replace("postgres@", f"{role}@", 1)
+        r = run_mizzle(["migrate", "--env", "production", "--require-applied-in", "staging"], cwd=root,
+                       env={"STAGING_DATABASE_URL": readonly, "PRODUCTION_DATABASE_URL": production})
+        assert r.code == 0, r.stderr
+        assert _applied(production) == _applied(staging)
+        with psycopg.connect(staging) as c:  # the gate wrote nothing there
+            assert c.execute("SELECT count(*) FROM drizzle.__drizzle_migrations").fetchone() == (1,)
+    finally:
+        with psycopg.connect(staging, autocommit=True) as c:
+            c.execute(f'DROP OWNED BY "{role}"')
+        with admin() as c:
+            c.execute(f'REVOKE ALL ON DATABASE "{staging_db}" FROM "{role}"')
+            c.execute(f'DROP ROLE "{role}"')
