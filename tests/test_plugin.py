@@ -61,6 +61,7 @@ def test_renames_keep_their_rows(mizzle_migration) -> None:  # type: ignore[no-u
     m.execute("INSERT INTO articles (author_id, title) SELECT min(id), 'third' FROM users")
     assert m.query("SELECT title FROM articles ORDER BY id")[-1] == ("third",)
     assert m.query("SELECT to_regclass('public.posts')") == [(None,)]
+    assert m.query("SELECT count(*) FROM users WHERE email LIKE '%@example.com'") == [(2,)]  # no params: % is literal
 
 
 def test_mizzle_db_is_migrated_to_head_and_dropped_after(mizzle_db: MizzleDatabase) -> None:

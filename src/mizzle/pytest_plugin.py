@@ -71,7 +71,7 @@ class MizzleDatabase:
         """Run one statement and commit it (`%s` placeholders on PostgreSQL, `?` on SQLite)."""
         conn = self.connect()
         try:
-            conn.execute(sql, params or ())
+            conn.execute(sql) if params is None else conn.execute(sql, params)
         finally:
             conn.close()
 
@@ -79,7 +79,8 @@ class MizzleDatabase:
         """Run one query; its rows as tuples."""
         conn = self.connect()
         try:
-            return [tuple(r) for r in conn.execute(sql, params or ()).fetchall()]
+            cur = conn.execute(sql) if params is None else conn.execute(sql, params)
+            return [tuple(r) for r in cur.fetchall()]
         finally:
             conn.close()
 
