@@ -10,7 +10,6 @@ Never imports SQLAlchemy: `mizzle migrate` starts fast in a container.
 from __future__ import annotations
 
 import os
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -410,6 +409,8 @@ class _Run:
         if done >= self.retries:
             return False
         self.attempts[(tag, unit)] = done + 1
+        import random  # only here: `mizzle migrate` with nothing to do must start fast
+
         delay = min(RETRY_MAX_DELAY, RETRY_BASE_DELAY * 2 ** done) * random.uniform(0.5, 1.0)
         where = f"statement {e.statement.number}" if e.statement is not None else "a statement"
         self.rep.info(f"{tag}: {where} gave up waiting for a lock ({e.error.message}); {what} rolled back, "
