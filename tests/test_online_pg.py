@@ -309,8 +309,6 @@ def test_cli_online_flags(tmp_path: Path, run_mizzle) -> None:  # type: ignore[n
     assert r.code == 2 and "online_lock_timeout" in r.first_error_line, r.stderr
     r = run_mizzle(["generate", "--lock-timeout", "2s"], cwd=root)
     assert r.code == 2 and "add --online" in r.first_error_line, r.stderr
-    r = run_mizzle(["generate", "--online", "--idempotent"], cwd=root)
-    assert r.code == 2 and "do not go together" in r.first_error_line, r.stderr
     r = run_mizzle(["generate", "--online", "--lock-timeout", "750ms", "--json"], cwd=root)
     assert r.code == 0, r.stderr
     out = json.loads(r.stdout)
@@ -359,3 +357,65 @@ def test_make_online_plan_shapes() -> None:
     # one part only: an ordinary transactional file
     statements, header = make_online(render([ch.CreateTable(new)]), "5s")
     assert header == ["-- mizzle:online"] and statements[0].sql == "SET LOCAL lock_timeout = '5s'"
+
+
+# -- --online --idempotent --------------------------------------------------------------------------------------
+
+def apply_file(url: str, text: str) -> None:
+    """As the runner runs a file, without its tracking: a CONCURRENTLY chunk on its own, any other chunk of a
+    no-transaction file in a transaction of its own, a transactional file in one transaction."""
+    from mizzle.folder import split_statements
+
+    chunks = split_statements(text)
+    with psycopg.connect(url, autocommit=True) as c:
+        if not text.startswith("-- mizzle:no-transaction"):
+            with c.transaction():
+                for st in chunks:
+                    c.execute(st.sql)
+            return
+        for st in chunks:
+            if "CONCURRENTLY" in st.sql:
+                c.execute(st.sql)
+            else:
+                with c.transaction():
+                    c.execute(st.sql)
+
+
+def test_online_idempotent_history_reruns_and_resumes(tmp_path: Path) -> None:
+    import random
+
+    from mizzle.folder import split_statements
+
+    rng = random.Random(5)
+    plain, both = tmp_path / "plain", tmp_path / "both"
+    with temp_database("mzplain") as plain_db, temp_database("mzboth") as db:
+        for n in range(1, len(STEPS) + 1):
+            renames = pg_history.RENAMES.get(n, {})
+            if n == len(STEPS):
+                _seed(plain_db)
+                _seed(db)
+            write_project(plain, _step(n))
+            generate(config_for(plain, (both,)), name=f"step{n}", renames=renames)
+            mizzle.migrate(url=plain_db, folder=plain / "migrations")
+            expected = schema_dump(plain_db)
+
+            write_project(both, _step(n))
+            result = generate(config_for(both, (plain,)), name=f"step{n}", renames=renames, online=True,
+                              idempotent=True)
+            text = result.sql_path.read_text()
+            assert "-- mizzle:idempotent" in text.splitlines()[:3] and "-- mizzle:online" in text.splitlines()[:3]
+            findings = lint_file(result.sql_path)
+            assert not [f for f in findings if f.rule in ONLINE_RULES | {"MZ401"}], f"step {n}: {findings}"
+            count = len(split_statements(text))
+            if count > 1:  # a prefix run by hand (in a copy), then the whole file
+                k = rng.randrange(1, count)
+                with temp_database("mzbothcopy") as copy:
+                    subprocess.run(["pg_dump", "-Fc", "-f", str(tmp_path / "d.dump"), db], check=True)
+                    subprocess.run(["pg_restore", "-d", copy, str(tmp_path / "d.dump")], check=True)
+                    head = "\n--> statement-breakpoint\n".join(st.sql for st in split_statements(text)[:k])
+                    apply_file(copy, text.split("\n", 1)[0] + "\n" + head if text.startswith("--") else head)
+                    apply_file(copy, text)
+                    assert schema_dump(copy) == expected, f"step {n}: after a prefix of {k}/{count}"
+            apply_file(db, text)
+            apply_file(db, text)
+            assert schema_dump(db) == expected, f"step {n}: applied twice\n{text}"

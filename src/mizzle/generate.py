@@ -108,9 +108,6 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if idempotent and config.dialect != "postgresql":
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     online = config.online if online is None else online
-    if online and idempotent:
-        raise UsageError("--online and --idempotent do not go together yet",
-                         "Generate the online migration; its parts are already safe to resume with `mizzle migrate`.")
     if online and config.dialect == "postgresql":
         from .dialects.postgres.online import lock_timeout_value
 
@@ -136,9 +133,9 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
     header: list[str] = []
     if online and statements:
-        statements, header = plan_online(statements, config.dialect, lock_timeout or "")
+        statements, header = plan_online(statements, config.dialect, lock_timeout or "", idempotent)
         result.online = config.dialect == "postgresql"
-    if idempotent:
+    elif idempotent:
         from .dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
 
         statements, header = make_idempotent(statements), [f"-- {IDEMPOTENT}"]

@@ -26,7 +26,7 @@ def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
     return render(changes)
 
 
-def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str,
+def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str, idempotent: bool = False,
                 ) -> tuple[list[PlannedStatement], list[str]]:
     """`generate --online`: the statements rewritten so writers are never blocked for long, and the file's
     header. SQLite has no concurrent DDL to choose (a migration holds the whole database's write lock):
@@ -35,7 +35,7 @@ def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: 
         return statements, []
     from .dialects.postgres.online import make_online
 
-    return make_online(statements, lock_timeout)
+    return make_online(statements, lock_timeout, idempotent)
 
 
 def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:

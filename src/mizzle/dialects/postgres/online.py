@@ -32,6 +32,7 @@ from ...folder import NO_TRANSACTION
 from ...naming import truncate_identifier
 from ...plan import PlannedStatement
 from .ddl import create_index, ident, qname, qtable
+from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, rewrite
 from .types import quote_literal
 
 ONLINE = "mizzle:online"
@@ -65,8 +66,9 @@ class _Part:
 
 
 def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
-                ) -> tuple[list[PlannedStatement], list[str]]:
-    """The online statements and the file header (directives) for `plan()`'s output."""
+                idempotent: bool = False) -> tuple[list[PlannedStatement], list[str]]:
+    """The online statements and the file header (directives) for `plan()`'s output. `idempotent`: every
+    statement in its re-runnable form as well (`generate --online --idempotent`)."""
     created = {s.change.table.key for s in statements if isinstance(s.change, ch.CreateTable)}
     parts: list[_Part] = []
     current: list[str] = []
@@ -81,9 +83,9 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     for s in statements:
         if s.no_transaction:  # already CONCURRENTLY (an index declared postgresql_concurrently=True)
             close()
-            parts.append(_Part([s.sql], outside=True))
+            parts.append(_Part([rewrite(s) if idempotent else s.sql], outside=True))
             continue
-        r = _rewrite(s, created)
+        r = _rewrite(s, created, idempotent)
         current.extend(r.now)
         if r.outside:
             close()
@@ -94,19 +96,47 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     close()
     parts.extend(_Part(p) for p in later)
     setting = f"SET LOCAL lock_timeout = {quote_literal(lock_timeout)}"
+    marks = [f"-- {ONLINE}"] + ([f"-- {IDEMPOTENT}"] if idempotent else [])
     if len(parts) == 1 and not parts[0].outside:
         out = [PlannedStatement(setting)] + [PlannedStatement(sql) for sql in parts[0].statements]
-        return out, [f"-- {ONLINE}"]
+        return out, marks
     out = []
     for p in parts:
         if p.outside:
             out.append(PlannedStatement(p.statements[0], no_transaction=True))
         else:
             out.append(PlannedStatement(";\n".join([setting] + [sql.rstrip().rstrip(";") for sql in p.statements])))
-    return out, [f"-- {NO_TRANSACTION}", f"-- {ONLINE}"]
+    return out, [f"-- {NO_TRANSACTION}", *marks]
 
 
-def _rewrite(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
+def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool) -> _Rewrite:
+    r = _online(s, created)
+    if not idem:
+        return r
+    if r.now == [s.sql] and not r.outside and not r.later:
+        return _Rewrite(now=[rewrite(s)])  # not an online rewrite: --idempotent's own form
+    table: tuple[str, str] = s.change.table
+    return _Rewrite(now=[_rerunnable(table, sql) for sql in r.now], outside=[_rerunnable(table, sql) for sql in r.outside],
+                    later=[[_rerunnable(table, sql) for sql in part] for part in r.later])
+
+
+_ADD_CONSTRAINT = re.compile(r"^ALTER TABLE " + _QN + r" ADD CONSTRAINT (" + _ID + ") ")
+_DROP_CONSTRAINT = re.compile(r"^(ALTER TABLE " + _QN + r" DROP CONSTRAINT )")
+
+
+def _rerunnable(table: tuple[str, str], sql: str) -> str:
+    """The online statements' re-runnable forms: CONCURRENTLY builds IF NOT EXISTS (the runner drops an INVALID
+    leftover first), constraint additions guarded by a pg_catalog check, the temporary check's drop IF EXISTS.
+    VALIDATE CONSTRAINT and SET NOT NULL run again as they are."""
+    if sql.startswith(("CREATE INDEX CONCURRENTLY ", "CREATE UNIQUE INDEX CONCURRENTLY ")):
+        return sql.replace(" CONCURRENTLY ", " CONCURRENTLY IF NOT EXISTS ", 1)
+    m = _ADD_CONSTRAINT.match(sql)
+    if m:
+        return _guarded(f"NOT {_constraint_exists(table, m.group(1)[1:-1].replace(chr(34) * 2, chr(34)))}", sql)
+    return _DROP_CONSTRAINT.sub(r"\1IF EXISTS ", sql)
+
+
+def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
     c = s.change
     table = getattr(c, "table", None)
     if not isinstance(table, tuple) or table in created:
