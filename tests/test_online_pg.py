@@ -316,6 +316,8 @@ def test_cli_online_flags(tmp_path: Path, run_mizzle) -> None:  # type: ignore[n
     text = Path(out["path"]).read_text()
     assert text.startswith("-- mizzle:no-transaction\n-- mizzle:online\n")
     assert text.count("SET LOCAL lock_timeout = '750ms'") == text.count("--> statement-breakpoint") - 1
+    r = run_mizzle(["check"], cwd=root)  # the folder is sound, its directives known
+    assert r.code == 0 and "warning" not in r.stderr, r.stderr
 
     lite = tmp_path / "lite"
     (lite / "app").mkdir(parents=True)

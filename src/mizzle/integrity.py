@@ -28,7 +28,7 @@ from .folder import (
 ERROR = "error"
 WARNING = "warning"
 ROOT_ID = "00000000-0000-0000-0000-000000000000"
-KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent"}
+KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent", "online"}
 _SNAPSHOT_NAME = re.compile(r"^(\d{4})_snapshot\.json$")
 
 
