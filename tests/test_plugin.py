@@ -18,7 +18,7 @@ from pgtools import admin
 from test_generate_pg import fresh_config, write_project
 
 from mizzle.generate import generate
-from mizzle.pytest_plugin import TEMP_PREFIX, MizzleDatabase
+from mizzle.pytest_plugin import TEMP_PREFIX, TEMPLATE_PREFIX, MizzleDatabase
 
 pytestmark = pytest.mark.pg
 
@@ -73,11 +73,21 @@ def test_mizzle_db_is_migrated_to_head_and_dropped_after(mizzle_db: MizzleDataba
         assert c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() == (1,)
 
 
-def test_no_temporary_database_outlives_its_test() -> None:
-    # runs after the two tests above (file order): their databases were dropped at teardown
+def _databases(prefix: str) -> set[str]:
     with admin() as c:
-        left = c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (TEMP_PREFIX + "%",)).fetchall()
-    assert left == []
+        return {r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix + "%",))}
+
+
+def test_mizzle_db_copies_a_template_migrated_once(mizzle_db: MizzleDatabase) -> None:
+    # the previous test made this session's template of the history; this copy starts clean from it
+    assert len(_databases(TEMPLATE_PREFIX)) >= 1
+    assert mizzle_db.query("SELECT count(*) FROM users") == [(0,)]
+    assert mizzle_db.applied()[-1] == "0003_step4"
+
+
+def test_no_temporary_database_outlives_its_test() -> None:
+    # runs after the tests above (file order): their databases were dropped at teardown
+    assert _databases(TEMP_PREFIX) == set()
 
 
 # -- the plugin in a user's project, in a separate pytest process ------------------------------------------------
@@ -146,15 +156,25 @@ def test_plugin_in_a_postgresql_project(tmp_path: Path) -> None:
             m.execute("INSERT INTO users (name) VALUES (%s)", ("Ada Lovelace",))
             m.apply()
             assert m.query("SELECT first, last FROM users") == [("Ada", "Lovelace")]
+
+        def test_head_a(mizzle_db):  # copies of one template: each starts empty, at head
+            assert mizzle_db.query("SELECT count(*) FROM users") == [(0,)]
+            mizzle_db.execute("INSERT INTO users (name, first) VALUES ('a', 'b')")
+            assert mizzle_db.applied() == ["0000_users", "0001_split_name"]
+
+        def test_head_b(mizzle_db):
+            assert mizzle_db.query("SELECT count(*) FROM users") == [(0,)]
         '''), encoding="utf-8")
-    # without a server: one clear failure naming the option and the variable, no traceback into the plugin
+    # without a server: one clear failure each, naming the option and the variable, no traceback into the plugin
     p = _pytest(tmp_path)
-    assert p.returncode == 1 and "1 failed" in p.stdout, p.stdout + p.stderr
+    assert p.returncode == 1 and "1 failed, 2 errors" in p.stdout, p.stdout + p.stderr
     assert "--mizzle-url" in p.stdout and "MIZZLE_TEST_DATABASE_URL" in p.stdout
     assert "pytest_plugin.py" not in p.stdout
-    # with one, from $MIZZLE_TEST_DATABASE_URL
+    # with one, from $MIZZLE_TEST_DATABASE_URL; the session's template is dropped when it ends
+    templates_before = _databases(TEMPLATE_PREFIX)
     p = _pytest(tmp_path, env={"MIZZLE_TEST_DATABASE_URL": PG_ADMIN_URL})
-    assert p.returncode == 0 and "1 passed" in p.stdout, p.stdout + p.stderr
+    assert p.returncode == 0 and "3 passed" in p.stdout, p.stdout + p.stderr
+    assert _databases(TEMPLATE_PREFIX) == templates_before
     # --mizzle-url is read, and wins over the variable (a SQLite URL is refused without creating anything)
     p = _pytest(tmp_path, "--mizzle-url", "sqlite:///x.db", env={"MIZZLE_TEST_DATABASE_URL": PG_ADMIN_URL})
     assert p.returncode == 1 and "must name a PostgreSQL server, not sqlite:///x.db" in p.stdout, p.stdout

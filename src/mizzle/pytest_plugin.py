@@ -114,12 +114,13 @@ def _tags(folder: Path, dialect: str) -> list[str]:
 
 
 TEMP_PREFIX = "mizzle_test_"
+TEMPLATE_PREFIX = "mizzle_tmpl_"
 
 
 @contextmanager
-def temporary_database(server_url: str) -> Iterator[str]:
-    """A new, empty database `mizzle_test_<random>` on the server of `server_url` (any database on it); its URL
-    is yielded, and it is dropped (WITH (FORCE)) afterwards."""
+def temporary_database(server_url: str, *, prefix: str = TEMP_PREFIX, template: str | None = None) -> Iterator[str]:
+    """A new database `<prefix><random>` on the server of `server_url` (any database on it), empty or a copy of
+    the database at `template`; its URL is yielded, and it is dropped (WITH (FORCE)) afterwards."""
     import secrets
     from urllib.parse import urlsplit
 
@@ -130,34 +131,92 @@ def temporary_database(server_url: str) -> Iterator[str]:
     if server.dialect != "postgresql":
         pytest.fail(f"mizzle: --mizzle-url / ${URL_ENV} must name a PostgreSQL server, not {server.masked}",
                     pytrace=False)
-    name = TEMP_PREFIX + secrets.token_hex(6)
+    name = prefix + secrets.token_hex(6)
+    copy = f' TEMPLATE "{parse_url(template).database}"' if template else ""
     with connect(server, application_name="mizzle pytest plugin") as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
         try:
             yield urlsplit(server_url)._replace(path="/" + name).geturl()
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _migrate_or_fail(db: MizzleDatabase, to: str | None = None) -> None:
+    from .errors import MizzleError
+
+    try:
+        db.migrate(to=to)
+    except MizzleError as e:
+        pytest.fail(f"mizzle: migrating {db.folder} into a test database failed: {e}", pytrace=False)
+
+
+def _folder_key(config: Config) -> tuple[Any, ...]:
+    """What a migrated database depends on: the folder's migrations (tags and file hashes) and tracking table."""
+    from .errors import MizzleError
+    from .folder import MigrationFolder
+
+    try:
+        mf = MigrationFolder(config.out_dir, dialect=config.dialect)
+        migrations = tuple((m.tag, m.when, m.hash) for m in mf.migrations(mf.read_journal()))
+    except MizzleError as e:
+        pytest.fail(f"mizzle: cannot read the migrations folder: {e}", pytrace=False)
+    return (str(config.out_dir), config.table, config.tracking_schema, config.transaction, migrations)
+
+
+class _Templates:
+    """Session-wide: one database migrated to head per server and folder state, which every `mizzle_db` copies
+    (CREATE DATABASE … TEMPLATE; SQLite's backup API) instead of running the whole history again. Dropped at the
+    end of the session."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.stack = ExitStack()
+        self.made: dict[tuple[Any, ...], str] = {}
+
+    def head(self, server: str | None, config: Config) -> str:
+        key = (server, *_folder_key(config))
+        if key not in self.made:
+            if server:
+                url = self.stack.enter_context(temporary_database(server, prefix=TEMPLATE_PREFIX))
+            else:
+                url = f"sqlite:///{self.tmp / f'template_{len(self.made)}.db'}"
+            _migrate_or_fail(MizzleDatabase(url, config))
+            self.made[key] = url
+        return self.made[key]
+
+
 class _Databases:
     """Creates each test's databases and drops them at teardown."""
 
-    def __init__(self, server: str | None, config: Config, tmp_path: Path) -> None:
+    def __init__(self, server: str | None, config: Config, tmp_path: Path, templates: _Templates) -> None:
         self.server = server
         self.config = config
         self.tmp_path = tmp_path
+        self.templates = templates
         self.stack = ExitStack()
         self.count = 0
 
-    def new_url(self) -> str:
-        if self.server:
-            return self.stack.enter_context(temporary_database(self.server))
-        if self.config.dialect != "sqlite":
+    def new_url(self, migrated: bool = False) -> str:
+        """A new database: empty, or (`migrated`) a copy of one migrated to head."""
+        if not self.server and self.config.dialect != "sqlite":
             pytest.fail(f"mizzle: the migrations in {self.config.out_dir} are {self.config.dialect}; pass "
                         f"--mizzle-url postgresql://USER@HOST/postgres (or set ${URL_ENV}) so each test gets a "
                         "temporary database on that server", pytrace=False)
+        template = self.templates.head(self.server, self.config) if migrated else None
+        if self.server:
+            return self.stack.enter_context(temporary_database(self.server, template=template))
         self.count += 1
-        return f"sqlite:///{self.tmp_path / f'mizzle_test_{self.count}.db'}"
+        path = self.tmp_path / f"mizzle_test_{self.count}.db"
+        if template:
+            import sqlite3
+
+            src, dst = sqlite3.connect(template.split("///", 1)[1]), sqlite3.connect(path)
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+                dst.close()
+        return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -178,20 +237,26 @@ def mizzle_server_url(request: pytest.FixtureRequest) -> str | None:
     return str(value) if value else None
 
 
+@pytest.fixture(scope="session")
+def _mizzle_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
+    templates = _Templates(tmp_path_factory.mktemp("mizzle_templates"))
+    with templates.stack:
+        yield templates
+
+
 @pytest.fixture
-def _mizzle_databases(mizzle_server_url: str | None, mizzle_config: Config,
-                      tmp_path: Path) -> Iterator[_Databases]:
-    dbs = _Databases(mizzle_server_url, mizzle_config, tmp_path)
+def _mizzle_databases(mizzle_server_url: str | None, mizzle_config: Config, tmp_path: Path,
+                      _mizzle_templates: _Templates) -> Iterator[_Databases]:
+    dbs = _Databases(mizzle_server_url, mizzle_config, tmp_path, _mizzle_templates)
     with dbs.stack:
         yield dbs
 
 
 @pytest.fixture
 def mizzle_db(_mizzle_databases: _Databases) -> MizzleDatabase:
-    """A fresh database with every migration of the configured folder applied."""
-    db = MizzleDatabase(_mizzle_databases.new_url(), _mizzle_databases.config)
-    db.migrate()
-    return db
+    """A fresh database with every migration of the configured folder applied (a copy of one migrated once per
+    session and folder state)."""
+    return MizzleDatabase(_mizzle_databases.new_url(migrated=True), _mizzle_databases.config)
 
 
 @pytest.fixture
@@ -210,7 +275,7 @@ def mizzle_migration(_mizzle_databases: _Databases) -> Callable[[str], Migration
         i = tags.index(tag)
         db.previous = tags[i - 1] if i else None
         if db.previous:
-            db.migrate(to=db.previous)
+            _migrate_or_fail(db, to=db.previous)
         return db
 
     return make
