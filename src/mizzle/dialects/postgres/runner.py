@@ -178,11 +178,13 @@ class PostgresBackend:
                 "schema with [migrations] schema in mizzle.toml.") from None
 
     def record_applied(self, record: AppliedRecord) -> None:
-        # one round trip for drizzle-orm's row and mizzle's audit entry; composed once per run
-        q = self._record_sql.get(record.clear_progress)
-        if q is None:
+        # One round trip for drizzle-orm's row and mizzle's audit entry, prepared on the server once per run:
+        # parsing and planning the two inserts anew for every migration cost as much as running them
+        # (~40 → ~22 µs per migration here). Prepared statements outlive a rollback (retries).
+        name = b"mizzle_record_%d" % record.clear_progress
+        if record.clear_progress not in self._record_sql:
             # $1 hash, $2 when, $3 tag, $4 action, $5 duration_ms, $6 statements, $7 tool version, $8 note
-            q = self._record_sql[record.clear_progress] = pgsql.SQL(
+            q = pgsql.SQL(
                 "WITH t AS (INSERT INTO {} (hash, created_at) VALUES ($1, $2) RETURNING id)"
                 "{}"
                 " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, note)"
@@ -191,9 +193,12 @@ class PostgresBackend:
                      pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = $2)").format(self._progress)
                      if record.clear_progress else pgsql.SQL(""),
                      self._audit).as_bytes(self.conn)
+            self._send(lambda pg: pg.send_prepare(name, q))
+            self._record_sql[record.clear_progress] = q
         ms = None if record.duration_ms is None else f"{record.duration_ms:.3f}"
-        self._raw(q, [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
-                      _text(record.statements), _text(record.tool_version), _text(record.note)])
+        params = [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
+                  _text(record.statements), _text(record.tool_version), _text(record.note)]
+        self._send(lambda pg: pg.send_query_prepared(name, params))
 
     def record_mark(self, record: AppliedRecord, row: str) -> None:
         if row == "insert":
@@ -260,13 +265,17 @@ class PostgresBackend:
 
     def _raw(self, query: bytes, params: list[bytes | None] | None = None) -> None:
         """Send one query and wait for all its results; Ctrl-C cancels it on the server."""
+        if params is None:
+            self._send(lambda pg: pg.send_query(query))
+        else:
+            self._send(lambda pg: pg.send_query_params(query, params))
+
+    def _send(self, send: Callable[[pq.abc.PGconn], None]) -> None:
+        """`send` one command (pq's send_query, send_prepare, …) and wait for all its results."""
         pg = self.conn.pgconn
         error: pq.abc.PGresult | None = None
         try:
-            if params is None:
-                pg.send_query(query)
-            else:
-                pg.send_query_params(query, params)
+            send(pg)
             fd = pg.socket
             while pg.flush():
                 select.select([], [fd], [])
