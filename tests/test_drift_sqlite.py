@@ -10,6 +10,7 @@ from sqlite_support import execute, write_project
 from test_sqlite_history import STEPS
 
 import mizzle
+from mizzle.config import load_config
 from mizzle.drift import drift
 from mizzle.generate import generate
 
@@ -50,6 +51,10 @@ def test_untouched_sqlite_database_has_no_drift(migrated: tuple[Path, Path], tmp
     # composite primary key and foreign keys included: SQLite keeps no names for them, and that is no drift
     result = drift(url=copy_of(migrated, tmp_path), folder=migrated[0] / "migrations")
     assert result.migration == "0001_step2" and result.changes == [] and result.warnings == []
+    # the API function, reading the project's config
+    api = mizzle.drift(load_config(migrated[0] / "mizzle.toml"),
+                       url=copy_of(migrated, tmp_path, "ALTER TABLE users ADD COLUMN nickname text"))
+    assert api.drifted and api.changes == ["+ column users.nickname text"]
 
 
 def test_cli_on_sqlite(migrated: tuple[Path, Path], tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

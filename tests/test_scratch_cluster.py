@@ -74,7 +74,7 @@ def test_verify_without_a_server_uses_a_throwaway_cluster(tmp_path: Path, tmpdir
     history_project(tmp_path, 3)
     r = run(["verify"], tmp_path, tmpdir_env)
     assert r.returncode == 0, r.stderr
-    assert "ok: 3 migration(s) replayed, 3 matched their snapshots" in r.stdout
+    assert "ok: 3 migration(s) replayed in a throwaway local cluster, 3 matched their snapshots" in r.stdout
     assert leftovers(tmpdir_env) == ([], [])
     # a hand-edited file is named; the cluster is gone after the failure as well
     edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path

@@ -43,6 +43,7 @@ def test_whole_history_verifies(tmp_path: Path) -> None:
     before = scratch_databases()
     result = verify(fresh_config(tmp_path), url=SERVER)
     assert result.ok, result.to_json()
+    assert result.scratch.startswith(f"database {SCRATCH_PREFIX}") and result.scratch.endswith(f" on {HOST}:{PORT}")
     assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(pg_history.STEPS))]
     assert all(s.compared for s in result.steps) and result.code_changes == []
     assert scratch_databases() == before

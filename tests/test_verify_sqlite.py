@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_support import write_project
 from test_sqlite_history import STEPS
 
+import mizzle
 from mizzle.folder import MigrationFolder
 from mizzle.generate import generate
 from mizzle.verify import verify
@@ -34,8 +35,10 @@ def test_whole_sqlite_history_verifies(tmp_path: Path) -> None:
     history(root, len(STEPS))  # rebuilds, renames, type and nullability changes, a foreign key added
     result = verify(write_project(root, STEPS[-1]))
     assert result.ok, result.to_json()
+    assert mizzle.verify(write_project(root, STEPS[-1])).ok  # the API function, though mizzle.verify is imported
     assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(STEPS))]
     assert all(s.compared for s in result.steps) and result.code_changes == []
+    assert result.to_json()["scratch"] == "a temporary SQLite file"
     assert not (root / "mizzle.db").exists()  # the project's own database is not touched
 
 

@@ -85,3 +85,41 @@ def protect(**kwargs: Any) -> Any:
     from .protect import protect as _protect
 
     return _protect(**kwargs)
+
+
+def verify(config: Any = None, **kwargs: Any) -> Any:
+    """Replay the migrations into a scratch database and compare with every snapshot and the schema code:
+    `mizzle.verify(config, url=..., scratch_url=None)`; check `.ok`. Without `url`, the config's; with no
+    PostgreSQL URL at all, a throwaway local cluster. See `mizzle.verify.verify`."""
+    from .config import load_config
+    from .verify import verify as _verify
+
+    config = config if config is not None else load_config()
+    kwargs.setdefault("url", config.resolve_url())
+    return _verify(config, **kwargs)
+
+
+def drift(config: Any = None, url: str | None = None, **kwargs: Any) -> Any:
+    """Compare a live database with the snapshot of its last applied migration: `mizzle.drift(config, url=...)`;
+    check `.drifted`. Without `url`, the config's. See `mizzle.drift.drift`."""
+    from .config import load_config
+    from .drift import drift_for_config
+
+    config = config if config is not None else load_config()
+    return drift_for_config(config, url or config.resolve_url(), **kwargs)
+
+
+_verify_api, _drift_api = verify, drift
+
+
+def _callable_module(module_name: str, api_name: str) -> None:
+    """Importing a submodule sets the package attribute of its name to the module, hiding the API function of that
+    name (`mizzle.verify`, `mizzle.drift`); the module then calls that function when called itself."""
+    import sys
+    import types
+
+    class _ApiModule(types.ModuleType):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            return globals()[api_name](*args, **kwargs)
+
+    sys.modules[module_name].__class__ = _ApiModule

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dburl import DatabaseURL, parse_url
 from .diff import Renames, diff
@@ -33,29 +33,36 @@ SCRATCH_PREFIX = "mizzle_verify_"
 
 # -- the scratch database ------------------------------------------------------------------------------
 
+class Scratch(NamedTuple):
+    url: str
+    where: str  # for messages: "database mizzle_verify_… on host:port", "a throwaway local cluster", …
+
+
 @contextmanager
 def scratch_target(dialect: str, url: str | None = None, scratch_url: str | None = None, *,
-                   connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
-    """The URL of a new, empty database to replay into, removed whatever happens. PostgreSQL: on the server
-    of `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local cluster. SQLite: a
+                   connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[Scratch]:
+    """A new, empty database to replay into, removed whatever happens. PostgreSQL: on the server of
+    `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local cluster. SQLite: a
     file in a temporary folder."""
     if dialect == "sqlite":
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="mizzle-verify-") as d:
-            yield f"sqlite:///{Path(d).resolve() / 'scratch.db'}"
+            yield Scratch(f"sqlite:///{Path(d).resolve() / 'scratch.db'}", "a temporary SQLite file")
         return
     if dialect != "postgresql":
         raise UsageError(f"replaying migrations into a scratch database is not available for {dialect} yet")
     server = scratch_url or (url if url and parse_url(url).dialect == "postgresql" else None)
     if server is not None:
         with scratch_database(server, connect_timeout=connect_timeout, flag=flag) as scratch:
-            yield scratch
+            db = parse_url(scratch)
+            yield Scratch(scratch, f"database {db.database} on {db.where.rsplit('/', 1)[0]}")
         return
     from .dialects.postgres.scratch import throwaway_cluster
 
     with throwaway_cluster(flag=flag) as cluster:
-        yield cluster  # the cluster is new and discarded: its own `postgres` database is scratch enough
+        # the cluster is new and discarded: its own `postgres` database is scratch enough
+        yield Scratch(cluster, "a throwaway local cluster")
 
 
 @contextmanager
@@ -185,6 +192,7 @@ class StepResult:
 class VerifyResult:
     steps: list[StepResult] = field(default_factory=list)
     code_changes: list[str] | None = None  # schema code relative to the replayed database (None: not compared)
+    scratch: str = ""  # where the replay ran
 
     @property
     def first_divergence(self) -> StepResult | None:
@@ -197,7 +205,8 @@ class VerifyResult:
     def to_json(self) -> dict[str, Any]:
         first = self.first_divergence
         return {"ok": self.ok, "first_divergence": first.tag if first else None,
-                "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes}
+                "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes,
+                "scratch": self.scratch}
 
 
 def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
@@ -234,7 +243,8 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
             on_step(s)
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
-        final = replay(config.out_dir, scratch, scope, step, table=config.table,
+        result.scratch = scratch.where
+        final = replay(config.out_dir, scratch.url, scope, step, table=config.table,
                        tracking_schema=config.tracking_schema)
     if code is not None:
         result.code_changes = [c.describe() for c in diff(final, comparable(scope.restrict(code)), Renames(none=True))]
@@ -255,9 +265,10 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
 class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
     kept: list[str] = field(default_factory=list)
+    scratch: str = ""  # where the replay ran
 
     def to_json(self) -> dict[str, Any]:
-        return {"rebuilt": self.rebuilt, "kept": self.kept}
+        return {"rebuilt": self.rebuilt, "kept": self.kept, "scratch": self.scratch}
 
 
 def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
@@ -309,5 +320,12 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         result.rebuilt.append(tag)
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
-        replay(config.out_dir, scratch, scope, step, table=config.table, tracking_schema=config.tracking_schema)
+        result.scratch = scratch.where
+        replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema)
     return result
+
+
+# `mizzle.verify(...)` keeps working once this module is imported (see mizzle._callable_module)
+from . import _callable_module  # noqa: E402
+
+_callable_module(__name__, "_verify_api")

@@ -60,7 +60,7 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
             "place(s); run `mizzle generate`",
             "\n".join(f"  {c}" for c in result.code_changes))
     compared = sum(1 for s in result.steps if s.compared)
-    opts.echo(f"ok: {len(result.steps)} migration(s) replayed, {compared} matched their snapshots"
+    opts.echo(f"ok: {len(result.steps)} migration(s) replayed in {result.scratch}, {compared} matched their snapshots"
               + ("" if result.code_changes is None else ", and the result matches the schema code"))
     return 0
 
@@ -77,6 +77,6 @@ def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeou
         return 0
     for tag in result.rebuilt:
         opts.echo(f"rebuilt the snapshot of {tag}")
-    opts.echo(f"ok: {len(result.rebuilt)} snapshot(s) rebuilt, {len(result.kept)} kept"
+    opts.echo(f"ok: {len(result.rebuilt)} snapshot(s) rebuilt, {len(result.kept)} kept (replayed in {result.scratch})"
               + ("; review them (`git diff`) and commit" if result.rebuilt else ""))
     return 0
