@@ -197,7 +197,8 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         early.discard()
         raise
     backend, state = early.result()
-    if getattr(backend, "probe", False) and not _nothing_to_do(migrations, state, include_skipped, stray, present):
+    verdict = _probe_verdict(backend, migrations, state, include_skipped, stray, present)
+    if getattr(backend, "probe", False) and verdict is None:
         # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
         backend.close()
         backend, state = open_backend(db, tracking, connect_timeout=connect_timeout,
@@ -211,7 +212,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
                     if result.lock_wait_s:
                         rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
                 state = backend.read_state(create=not dry_run, with_audit=False)
-            rec = _reconcile(backend, migrations, state, include_skipped, stray, present)
+            rec = verdict or _reconcile(backend, migrations, state, include_skipped, stray, present)
         except ServerError as e:
             raise _tracking_error(tracking, e) from None
         for w in rec.warnings:
@@ -305,13 +306,14 @@ class _EarlyConnect:
                 self.backend.close()
 
 
-def _nothing_to_do(migrations: Sequence[Migration], state: DatabaseState | None, include_skipped: bool,
-                   stray: Sequence[str], present: set[str] | None) -> bool:
-    """Nothing pending, no problem, no warning: the verdict the probe's state may settle on its own."""
-    if state is None:
-        return False
+def _probe_verdict(backend: Any, migrations: Sequence[Migration], state: DatabaseState | None,
+                   include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation | None:
+    """With a probe's state: its reconciliation if that shows nothing pending, no problem and no warning (the
+    one verdict a probe may settle on its own); otherwise None."""
+    if state is None or not getattr(backend, "probe", False):
+        return None
     rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
-    return not (rec.problems or rec.warnings or rec.pending)
+    return None if rec.problems or rec.warnings or rec.pending else rec
 
 
 def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -169,24 +170,26 @@ class ProbeBackend:
         """With the lock free and every tracking table present: take the lock and return the tracking rows
         and progress (no audit), as PostgresBackend.read_state(create=True, with_audit=False) would.
         Otherwise None, holding nothing. Never raises ServerError: the psycopg backend will report it."""
+        t = self.tracking
+        schema = t.schema or "public"
         try:
-            if not self.try_lock():
-                return None
-            t = self.tracking
-            schema = t.schema or "public"
+            # the lock first: the state is only ever read with it held (SPEC §4)
             found = self._query(
-                b"SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL",
-                [quoted(schema, n).encode("utf-8") for n in (t.table, t.audit, t.progress)])[0]
-            if found != ("t", "t", "t"):
+                b"SELECT pg_try_advisory_lock($1::bigint), to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL,"
+                b" to_regclass($4) IS NOT NULL",
+                [self._key, *(quoted(schema, n).encode("utf-8") for n in (t.table, t.audit, t.progress))])[0]
+            self._locked = found[0] == "t"
+            if found != ("t", "t", "t", "t"):
                 self.release_lock()
                 return None
+            # each table as one JSON document: one value to decode instead of thousands to fetch one by one
+            rows, progress = self._query(
+                f"SELECT (SELECT json_agg(json_build_array(id, hash, created_at) ORDER BY created_at, id) FROM "
+                f"{quoted(schema, t.table)}), (SELECT json_agg(json_build_array(created_at, hash, statement, tag, "
+                f"prefix_hash, running)) FROM {quoted(schema, t.progress)})".encode())[0]
             state = DatabaseState(tracking_exists=True, audit_exists=True)
-            state.rows = [AppliedRow(id=_int(r[0]), hash=r[1] or "", created_at=_int(r[2])) for r in self._query(
-                f"SELECT id, hash, created_at FROM {quoted(schema, t.table)} ORDER BY created_at, id".encode())]
-            for r in self._query(f"SELECT created_at, hash, statement, tag, prefix_hash, running FROM "
-                                 f"{quoted(schema, t.progress)}".encode()):
-                when = int(r[0] or 0)
-                state.progress[when] = Progress(when, r[1] or "", int(r[2] or 0), r[3], r[4], _int(r[5]))
+            state.rows = [AppliedRow(*r) for r in json.loads(rows or "[]")]
+            state.progress = {r[0]: Progress(*r) for r in json.loads(progress or "[]")}
             return state
         except ServerError:
             self.release_lock()
