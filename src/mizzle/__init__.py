@@ -109,12 +109,12 @@ def drift(config: Any = None, url: str | None = None, **kwargs: Any) -> Any:
     return drift_for_config(config, url or config.resolve_url(), **kwargs)
 
 
-_verify_api, _drift_api = verify, drift
+_verify_api, _drift_api, _generate_api = verify, drift, generate
 
 
 def _callable_module(module_name: str, api_name: str) -> None:
     """Importing a submodule sets the package attribute of its name to the module, hiding the API function of that
-    name (`mizzle.verify`, `mizzle.drift`); the module then calls that function when called itself."""
+    name (`mizzle.generate`, `mizzle.verify`, `mizzle.drift`); the module then calls that function when called itself."""
     import sys
     import types
 
