@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -155,6 +154,8 @@ def directives(text: str) -> dict[str, list[str]]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder and rename it into place: never half a file."""
+    import tempfile  # not at the top: `mizzle migrate` only reads (tempfile brings shutil, bz2, lzma, …)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
