@@ -37,6 +37,31 @@ def test_corpus_file(path: Path) -> None:
         assert "\n" not in f.message and RULES[f.rule].fix in f.message or f.rule == "MZ002"
 
 
+def test_unchecked_parse_builds_the_same_trees() -> None:
+    """lint parses with pglast's per-attribute checks off (source.parse_sql): the trees must be the same, down to
+    each value's type (the serialised form spells enum members apart from plain ints), and the checks back on."""
+    import pglast
+    from pglast import ast
+
+    from mizzle.lint.source import parse_sql
+
+    texts = [f.read_text() for f in FILES] + [
+        "CREATE TABLE t (id serial PRIMARY KEY, a numeric(12, 2) DEFAULT 0 NOT NULL, b int[] CHECK (b <> '{}'))"]
+    parsed = 0
+    for text in texts:
+        try:
+            checked = pglast.parse_sql(text)
+        except pglast.parser.ParseError:
+            continue
+        unchecked = parse_sql(text)
+        assert [n() for n in unchecked] == [n() for n in checked]
+        parsed += 1
+    assert parsed >= 40
+    assert ast.Node.__setattr__ is not object.__setattr__
+    with pytest.raises(ValueError):
+        ast.RangeVar(relname=42)
+
+
 def test_finding_positions() -> None:
     findings = lint_file(CORPUS / "bad_29_syntax_error_second_statement.sql")
     assert [(f.rule, f.statement, f.line) for f in findings] == [("MZ001", 2, 4)]
