@@ -155,3 +155,14 @@ def test_check_rebuild_snapshots(tmp_path: Path, run_mizzle) -> None:  # type: i
     assert verify(fresh_config(tmp_path), url=SERVER).ok
     assert not generate(fresh_config(tmp_path)).written
     assert scratch_databases() == before
+
+
+def test_scratch_url_keeps_socket_directory_and_query() -> None:
+    from mizzle.dburl import parse_url
+    from mizzle.verify import _with_database
+
+    url = _with_database(parse_url("postgresql://app:p%40ss@/postgres?host=/run/pg&sslmode=disable"), "mizzle_verify_1")
+    assert url == "postgresql://app:p%40ss@/mizzle_verify_1?host=/run/pg&sslmode=disable"
+    db = parse_url(url)
+    assert (db.host, db.database, db.password, db.query) == ("/run/pg", "mizzle_verify_1", "p@ss", (("sslmode", "disable"),))
+    assert _with_database(parse_url("postgresql://u@h:6543/x"), "s") == "postgresql://u@h:6543/s"
