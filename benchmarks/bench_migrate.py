@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -115,6 +116,7 @@ class Bench:
         self.folder = write_folder(self.tmp, n)
         self.dbs: list[str] = []
         self.results: dict[str, dict[str, float | str]] = {}
+        self.cpu: list[float] = []  # CPU seconds (user + sys) of each run's process tree, in order of self.run calls
         self.node = shutil.which("node") if (INTEROP / "node_modules" / "drizzle-orm").is_dir() else None
         self.psql = shutil.which("psql")
         self.mizzle = [sys.executable, "-m", "mizzle"]
@@ -138,9 +140,12 @@ class Bench:
 
     def run(self, cmd: list[str], url: str, cwd: Path | None = None) -> float:
         env = {**os.environ, "DATABASE_URL": url, "BENCH_URL": url}
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(cmd, cwd=cwd or self.tmp, env=env, capture_output=True, text=True)
         dt = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         if p.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()[:500]}")
         return dt
@@ -169,17 +174,20 @@ class Bench:
         for name, cmd in self.tools().items():
             self.results[name] = {"pending": "missing", "nothing": "missing"} if cmd is None else {}
         pending: dict[str, list[float]] = {k: [] for k in tools}
+        pending_cpu: dict[str, list[float]] = {k: [] for k in tools}
         applied: dict[str, str] = {}
         for rnd in range(self.pending_runs):
             for name, cmd in tools.items():
                 url = self.fresh_db()
                 cwd = INTEROP if "node" in name else self.tmp
                 pending[name].append(self.run(cmd(url), url, cwd))
+                pending_cpu[name].append(self.cpu[-1])
                 applied[name] = url
                 print(f"  round {rnd + 1}: {name}: {self.n} pending in {pending[name][-1]:.2f} s", file=sys.stderr)
         for name, times in pending.items():
             self.results[name]["pending"] = statistics.median(times)
             self.results[name]["pending best"] = min(times)
+            self.results[name]["pending cpu"] = statistics.median(pending_cpu[name])
         query = "SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1"
         py = [sys.executable, "-c", f"import psycopg,os; c=psycopg.connect(os.environ['BENCH_URL'], autocommit=True); "
                                     f"c.execute({query!r}).fetchall()"]
@@ -191,14 +199,17 @@ class Bench:
         if self.psql:
             idle["psql + one query"] = ([self.psql, "-X", "-q", "-d", ref, "-c", query], ref, self.tmp)
         idle_times: dict[str, list[float]] = {k: [] for k in idle}
+        idle_cpu: dict[str, list[float]] = {k: [] for k in idle}
         for cmd_, url, cwd in idle.values():
             self.run(cmd_, url, cwd)  # warm the page cache
         for _ in range(self.idle_runs):
             for name, (cmd_, url, cwd) in idle.items():
                 idle_times[name].append(self.run(cmd_, url, cwd))
+                idle_cpu[name].append(self.cpu[-1])
         for name, times in idle_times.items():
             self.results.setdefault(name, {"pending": "", "pending best": ""})["nothing"] = statistics.median(times)
             self.results[name]["nothing best"] = min(times)
+            self.results[name]["nothing cpu"] = statistics.median(idle_cpu[name])
 
     def report(self) -> None:
         def fmt(v: float | str | None) -> str:
@@ -207,15 +218,20 @@ class Bench:
         print(f"\nmizzle migrate benchmark: {self.n} migrations (CREATE TABLE + CREATE INDEX each), "
               f"PostgreSQL at {ADMIN.rsplit('@', 1)[-1].rsplit('/', 1)[0]}; medians of {self.pending_runs} "
               f"round(s) pending and {self.idle_runs} nothing-pending, tools taking turns")
-        print(f"{'':34} {'pending':>10} {'(best)':>10} {'nothing':>10} {'(best)':>10}")
+        print(f"{'':34} {'pending':>10} {'(best)':>10} {'(cpu)':>10} {'nothing':>10} {'(best)':>10} {'(cpu)':>10}")
         for name, row in self.results.items():
-            print(f"{name:34} {fmt(row.get('pending'))} {fmt(row.get('pending best'))} {fmt(row.get('nothing'))} "
-                  f"{fmt(row.get('nothing best'))}")
+            print(f"{name:34} {fmt(row.get('pending'))} {fmt(row.get('pending best'))} {fmt(row.get('pending cpu'))} "
+                  f"{fmt(row.get('nothing'))} {fmt(row.get('nothing best'))} {fmt(row.get('nothing cpu'))}")
+        print("(cpu: median CPU time of the tool's own processes, user + sys; the server's work is not in it)")
         r = self.results
 
         def ratio(a: str, b: str, key: str) -> str:
             x, y = r.get(a, {}).get(key), r.get(b, {}).get(key)
-            return f"{x / y:.2f}×" if isinstance(x, float) and isinstance(y, float) else "n/a"
+            xb, yb = r.get(a, {}).get(key + " best"), r.get(b, {}).get(key + " best")
+            if not (isinstance(x, float) and isinstance(y, float)):
+                return "n/a"
+            best = f", best {xb / yb:.2f}×" if isinstance(xb, float) and isinstance(yb, float) else ""
+            return f"{x / y:.2f}×{best}"
 
         print("\ntargets (issue 3):")
         print(f"  pending, each: mizzle / psql tx-per-migration = {ratio('mizzle (each)', 'psql, tx per migration', 'pending')}"
