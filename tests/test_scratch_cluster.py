@@ -130,6 +130,12 @@ def test_cluster_runs_unprivileged_and_over_tcp_too(tmpdir_env: Path, monkeypatc
             with connect(parse_url(url)) as c:
                 assert c.execute("SHOW fsync").fetchone() == ("off",)
                 assert c.execute("SELECT current_user").fetchone() == ("postgres",)
+            if use_tcp:  # open to every local user: a password is needed
+                db = parse_url(url)
+                assert db.password
+                with pytest.raises(psycopg.OperationalError, match="password"):
+                    psycopg.connect(host="127.0.0.1", port=db.port, user="postgres", dbname="postgres",
+                                    password="wrong").close()
         assert leftovers(tmpdir_env) == ([], [])
 
 

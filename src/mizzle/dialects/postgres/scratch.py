@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster for `verify` and `check --rebuild-snapshots` when no server is given: the
 installed server binaries (`initdb`, `postgres`) start a cluster in a temporary folder, reachable only through
-a Unix socket in that folder (TCP on a free local port where there are no Unix sockets), with fsync off; it is
+a Unix socket in that folder (TCP on a free local port, with a random password, where there are no Unix
+sockets), with fsync off; it is
 shut down (fast) and the folder removed on success, failure, Ctrl-C and SIGTERM. Should mizzle be killed
 outright, the server dies with it (Linux: the parent-death signal) and the next cluster removes the folder.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -92,6 +94,7 @@ class _Runner:
     def __init__(self, workdir: Path, flag: str) -> None:
         self.workdir, self.flag = workdir, flag
         self.user: dict[str, Any] = {}
+        self.owner: tuple[int, int] | None = None
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             import pwd
 
@@ -103,7 +106,16 @@ class _Runner:
                     f"is no user {UNPRIVILEGED_USER!r} to run it as; pass {flag} postgresql://USER@HOST/postgres",
                     "Or run mizzle as a non-root user.") from None
             self.user = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+            self.owner = (pw.pw_uid, pw.pw_gid)
             os.chown(workdir, pw.pw_uid, pw.pw_gid)
+
+    def private_file(self, path: Path, text: str) -> None:
+        """A file only the server's user can read."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        if self.owner is not None:
+            os.chown(path, *self.owner)
 
     def popen(self, args: list[str], log: Any, new_session: bool = False,
               death_signal: int | None = None) -> subprocess.Popen[bytes]:
@@ -244,15 +256,20 @@ def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = Non
         raise _no_binaries_error(flag)
     with cleanup_on_sigterm():
         workdir = _workdir()
-        server: subprocess.Popen[bytes] | None = None
+        server = initdb = None
         try:
             runner = _Runner(workdir, flag)
             data, log_path = workdir / "data", workdir / "server.log"
             if use_tcp is None:
                 use_tcp = os.name == "nt" or len(str(workdir / ".s.PGSQL.5432")) > _SOCKET_PATH_MAX
+            # the socket folder is private, so local connections are trusted; TCP (where there are no sockets)
+            # is open to every local user, so it takes a password
+            password = secrets.token_hex(16)
+            runner.private_file(workdir / "pwfile", password + "\n")
             with open(log_path, "ab") as log:
                 initdb = runner.popen([str(_exe(bindir, "initdb")), "-D", str(data), "-U", SUPERUSER,
-                                       "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], log,
+                                       f"--pwfile={workdir / 'pwfile'}", "--auth-local=trust",
+                                       "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"], log,
                                       death_signal=signal.SIGKILL)
                 if initdb.wait() != 0:
                     raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: initdb failed: "
@@ -265,12 +282,15 @@ def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = Non
                                        *listen, *settings], log, new_session=True,
                                       death_signal=signal.SIGQUIT)  # SIGQUIT: the server's immediate shutdown
             host = "127.0.0.1" if use_tcp else str(workdir)
-            url = (f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres" if use_tcp
+            url = (f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{port}/postgres" if use_tcp
                    else f"postgresql://{SUPERUSER}@/postgres?host={workdir}&port={port}")
-            _wait_ready(server, host, port, log_path, start_timeout, flag)
+            _wait_ready(server, host, port, password, log_path, start_timeout, flag)
             yield url
         finally:
             with signals_deferred():
+                if initdb is not None and initdb.poll() is None:
+                    initdb.kill()
+                    initdb.wait()
                 if server is not None:
                     _stop(server)
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -282,8 +302,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_ready(server: subprocess.Popen[bytes], host: str, port: int, log_path: Path, timeout: float,
-                flag: str) -> None:
+def _wait_ready(server: subprocess.Popen[bytes], host: str, port: int, password: str, log_path: Path,
+                timeout: float, flag: str) -> None:
     import psycopg
 
     deadline = time.monotonic() + timeout
@@ -292,7 +312,8 @@ def _wait_ready(server: subprocess.Popen[bytes], host: str, port: int, log_path:
             raise ConnectError(f"cannot start a throwaway PostgreSQL cluster: the server exited: {_tail(log_path)}; "
                                f"pass {flag} postgresql://USER@HOST/postgres")
         try:
-            psycopg.connect(host=host, port=port, user=SUPERUSER, dbname="postgres", connect_timeout=2).close()
+            psycopg.connect(host=host, port=port, user=SUPERUSER, password=password, dbname="postgres",
+                            connect_timeout=2).close()
             return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
