@@ -42,6 +42,10 @@ EXTRA = [
     "CREATE TYPE tags_only.kind AS ENUM ('k')",
     "CREATE TABLE billing.counters (id serial PRIMARY KEY, ticket serial, big bigserial, label text)",
     "CREATE TABLE public.tickets (code text PRIMARY KEY, n smallserial)",
+    # a schema holding nothing, and one holding only a sequence
+    "CREATE SCHEMA staging",
+    "CREATE SCHEMA counting",
+    "CREATE SEQUENCE counting.tick START 10",
 ]
 
 
@@ -70,10 +74,11 @@ def test_pull_then_generate_finds_nothing(tmp_path: Path) -> None:
         cfg = load_config(project / "mizzle.toml")
         result = pull(cfg, url, mark=False)  # the source is managed by the folder it was migrated from
         assert result.warnings == [] and not result.marked
-        assert (result.tables, result.enums, result.sequences) == (11, 5, 1)
+        assert (result.tables, result.enums, result.sequences) == (11, 5, 2)
         text = result.schema_path.read_text()
         assert "PgType(\"int4range\")" in text and 'schema="billing"' in text
         assert 'sa.Enum("k", name="kind", schema="tags_only", metadata=metadata)' in text
+        assert 'metadata = sa.MetaData(info={"mizzle": {"schemas": ["staging"]}})' in text
         assert 'sa.Column("ticket", sa.Integer, sa.Sequence("counters_ticket_seq", schema="billing"), ' \
                'nullable=False)' in text
         _forget(result.schema_path)

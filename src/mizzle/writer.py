@@ -66,7 +66,10 @@ def write_module(schema: Schema, header: str = "") -> str:
     if uses_pg_type:
         lines.append(_PG_TYPE_HELPER.strip("\n"))
         lines.append("")
-    lines += ["", "metadata = sa.MetaData()", ""]
+    used = {t.schema for t in schema.tables} | {e.schema for e in schema.enums} | {q.schema for q in schema.sequences}
+    empty = [x for x in schema.schemas if x not in used and x != DEFAULT_SCHEMA]
+    info = f'info={{"mizzle": {{"schemas": [{_strs(empty)}]}}}}' if empty else ""  # schemas holding nothing
+    lines += ["", f"metadata = sa.MetaData({info})", ""]
     return "\n".join(lines + body).rstrip() + "\n"
 
 

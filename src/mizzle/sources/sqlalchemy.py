@@ -106,6 +106,10 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
                     "sequence, with different options: rename the Sequence, or attach it to the column "
                     "(sa.Column(..., sa.Sequence(...))) instead of letting the column be serial")
             converter.sequence(s)
+    schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    for item in items:  # schemas that hold nothing (yet): MetaData(info={"mizzle": {"schemas": [...]}})
+        declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
+        schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                        sequences=converter.sequences.values(), schemas=schemas)
 
