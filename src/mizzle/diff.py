@@ -44,6 +44,8 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .dialects.postgres.expressions import expression_key
+from .dialects.postgres.types import default_key
 from .errors import AmbiguousRename
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
@@ -317,9 +319,8 @@ def _pk_equal(a: Table, b: Table) -> bool:
 # -- comparison keys: two spellings of one fact compare equal ----------------------------------
 
 def columns_equal(a: Column, b: Column) -> bool:
-    from .dialects.postgres.expressions import expression_key
-    from .dialects.postgres.types import default_key
-
+    if a == b:  # the common case, without the comparison keys
+        return True
     if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None) != \
        (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None):
         return False
@@ -330,13 +331,12 @@ def columns_equal(a: Column, b: Column) -> bool:
 
 
 def _check_equal(a: object, b: object) -> bool:
-    from .dialects.postgres.expressions import expression_key
-
     return expression_key(a.expression) == expression_key(b.expression)  # type: ignore[attr-defined]
 
 
 def index_equal(a: Index, b: Index) -> bool:
-    from .dialects.postgres.expressions import expression_key
+    if a == b:
+        return True
 
     def cols(i: Index) -> tuple:  # type: ignore[type-arg]
         return tuple((expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,

@@ -132,10 +132,16 @@ class Table:
         return f"{self.schema}.{self.name}"
 
     def column(self, name: str) -> Column | None:
+        return self._columns_by_name.get(name)
+
+    # built on first lookup (diff looks up every column of one table in the other); not a field, so equality
+    # and replace() ignore it. The first of two same-named columns wins, as a scan would find it.
+    @cached_property
+    def _columns_by_name(self) -> dict[str, Column]:
+        out: dict[str, Column] = {}
         for c in self.columns:
-            if c.name == name:
-                return c
-        return None
+            out.setdefault(c.name, c)
+        return out
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
