@@ -14,8 +14,11 @@ run with bytecode caching on even if PYTHONDONTWRITEBYTECODE is set here, as on 
   import       `python -c "import schema"`: the floor, what importing the SQLAlchemy schema costs;
                mizzle's own work = mizzle's total − this
 
+The SQLAlchemy schema is written twice: declarative classes (what the targets are judged on: the issue's
+import figure, 114 MB, is this spelling's) and Core `Table`s (a much cheaper import; for information).
+
 Needs node + tests/interop/node_modules (`npm install` there); without them drizzle-kit is reported as
-missing and only the absolute targets are judged. Issue 5's targets are printed next to the numbers
+missing and only the absolute targets are judged. The issue's targets are printed next to the numbers
 (PASS/FAIL); the script always exits 0.
 """
 
@@ -107,10 +110,44 @@ class T{i:04d}(Base):
     return "\n".join(out)
 
 
+def sqlalchemy_core_schema(n: int, extra_in: int | None) -> str:
+    """The same schema as Core `Table`s: no mapped classes, so a much cheaper import (for information next to the
+    declarative spelling, which the targets are judged on)."""
+    out = ['"""Synthetic benchmark schema, Core spelling (bench_generate.py)."""', "",
+           "import sqlalchemy as sa",
+           "from sqlalchemy.dialects import postgresql as pg", "",
+           "metadata = sa.MetaData()", ""]
+    for i in range(n):
+        t = _t(i)
+        fk = f"sa.ForeignKey('{_t(i - 1)}.id', ondelete='CASCADE')" if i > 0 else None
+        parent = f"sa.Column('parent_id', sa.Integer, {fk})" if fk else "sa.Column('parent_id', sa.Integer)"
+        extra = "\n    sa.Column('extra', sa.Text)," if extra_in == i else ""
+        out.append(f"""
+{t} = sa.Table(
+    '{t}', metadata,
+    sa.Column('id', sa.Integer, primary_key=True),
+    sa.Column('name', sa.String(255), nullable=False),
+    sa.Column('description', sa.Text),
+    sa.Column('count', sa.Integer, nullable=False, server_default='0'),
+    sa.Column('amount', sa.Numeric(12, 2)),
+    sa.Column('is_active', sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column('data', pg.JSONB),
+    sa.Column('external_id', sa.Uuid, server_default=sa.text('gen_random_uuid()')),
+    {parent},
+    sa.Column('born_on', sa.Date),{extra}
+    sa.Index('{t}_name_idx', 'name'),
+    sa.Index('{t}_created_count_idx', 'created_at', 'count'),
+)
+""")
+    return "\n".join(out)
+
+
 DRIZZLE_CONFIG = """import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' });
 """
+FROZEN_IMPORT = "import gc; gc.disable(); import bench_schema; gc.freeze()"
 MIZZLE_TOML = 'dialect = "postgresql"\nschema = ["bench_schema"]\nout = "drizzle"\n'
 
 
@@ -121,7 +158,8 @@ class Project:
 
 
 def write_projects(root: Path, n: int) -> dict[str, Project]:
-    """Four projects: {drizzle, mizzle} × {v1: the base schema, v2: one column more}."""
+    """Six projects: {drizzle, mizzle (declarative), mizzle_core (Core tables)} × {v1: the base schema, v2: one
+    column more}."""
     changed = min(CHANGED_TABLE, n - 1)
     out: dict[str, Project] = {}
     for v, extra in (("v1", None), ("v2", changed)):
@@ -132,11 +170,12 @@ def write_projects(root: Path, n: int) -> dict[str, Project]:
         if (INTEROP / "node_modules").is_dir():
             (d / "node_modules").symlink_to(INTEROP / "node_modules")  # so schema.ts resolves drizzle-orm
         out[f"drizzle_{v}"] = Project(d, [str(DRIZZLE_KIT), "generate", "--config", "drizzle.config.ts"])
-        m = root / f"mizzle_{v}"
-        m.mkdir()
-        (m / "bench_schema.py").write_text(sqlalchemy_schema(n, extra))
-        (m / "mizzle.toml").write_text(MIZZLE_TOML)
-        out[f"mizzle_{v}"] = Project(m, [str(MIZZLE), "generate"])
+        for tool, spell in (("mizzle", sqlalchemy_schema), ("mizzle_core", sqlalchemy_core_schema)):
+            m = root / f"{tool}_{v}"
+            m.mkdir()
+            (m / "bench_schema.py").write_text(spell(n, extra))
+            (m / "mizzle.toml").write_text(MIZZLE_TOML)
+            out[f"{tool}_{v}"] = Project(m, [str(MIZZLE), "generate"])
     return out
 
 
@@ -221,7 +260,7 @@ def main() -> int:
         projects = write_projects(tmp, args.tables)
         have_drizzle = DRIZZLE_KIT.exists() and shutil.which("node") is not None
         results: dict[str, Sample | None] = {}
-        for tool in ("drizzle", "mizzle"):
+        for tool in ("drizzle", "mizzle", "mizzle_core"):
             if tool == "drizzle" and not have_drizzle:
                 results["drizzle_cold"] = results["drizzle_incremental"] = None
                 continue
@@ -232,12 +271,15 @@ def main() -> int:
             print(f"measuring {tool} incremental …", file=sys.stderr)
             results[f"{tool}_incremental"] = measure(v2.cmd, v2.path, args.runs, reset=v2.path / "drizzle", base=base)
         print("measuring the plain import …", file=sys.stderr)
-        results["import"] = measure([sys.executable, "-c", "import bench_schema"], projects["mizzle_v1"].path,
-                                    args.runs)
-        # mizzle's CLI turns the cyclic GC off, which also speeds up the schema import it does: this floor
-        # is the like-for-like one (printed for information; the targets use the plain import, as specified)
-        results["import_nogc"] = measure([sys.executable, "-c", "import gc; gc.disable(); import bench_schema"],
-                                         projects["mizzle_v1"].path, args.runs)
+        for tool in ("mizzle", "mizzle_core"):
+            key = "import" if tool == "mizzle" else "import_core"
+            results[key] = measure([sys.executable, "-c", "import bench_schema"], projects[f"{tool}_v1"].path,
+                                   args.runs)
+            # mizzle's CLI imports the schema with the cyclic collector paused and freezes what it built
+            # (sources/loader.py), which also speeds the import up: this floor is the like-for-like one (printed
+            # for information; the targets use the plain import, as specified)
+            results[key + "_nogc"] = measure([sys.executable, "-c", FROZEN_IMPORT], projects[f"{tool}_v1"].path,
+                                             args.runs)
         report(results, args.tables, args.runs)
     finally:
         if args.keep:
@@ -250,42 +292,50 @@ def main() -> int:
 def report(r: dict[str, Sample | None], n: int, runs: int) -> None:
     imp = r["import"]
     assert imp is not None
-    print(f"\n`generate` on {n} tables (10 columns, 2 indexes, 1 FK each); medians of {runs} runs\n")
-    print(f"{'scenario':<36}{'wall s':>9}{'peak MB':>10}")
+    print(f"\n`generate` on {n} tables (10 columns, 2 indexes, 1 FK each); medians of {runs} runs; "
+          f"load average {os.getloadavg()[0]:.2f}\n")
+    print(f"{'scenario':<44}{'wall s':>9}{'peak MB':>10}")
     rows = [("drizzle-kit generate, cold", r["drizzle_cold"]),
             ("drizzle-kit generate, incremental", r["drizzle_incremental"]),
             ("mizzle generate, cold", r["mizzle_cold"]),
             ("mizzle generate, incremental", r["mizzle_incremental"]),
             ("python -c 'import schema'", imp),
-            ("  the same, cyclic GC off", r["import_nogc"])]
+            ("  the same, collector paused + frozen", r["import_nogc"]),
+            ("Core spelling: mizzle generate, cold", r["mizzle_core_cold"]),
+            ("Core spelling: mizzle generate, incremental", r["mizzle_core_incremental"]),
+            ("Core spelling: python -c 'import schema'", r["import_core"]),
+            ("  the same, collector paused + frozen", r["import_core_nogc"])]
     for label, s in rows:
-        print(f"{label:<36}" + (f"{s.wall:>9.3f}{s.rss_mb:>10.1f}" if s else f"{'missing':>19}"))
+        print(f"{label:<44}" + (f"{s.wall:>9.3f}{s.rss_mb:>10.1f}" if s else f"{'missing':>19}"))
     print()
-    print(f"{'target':<50}{'measured':>12}{'limit':>10}  verdict")
+    print(f"{'target (declarative spelling)':<50}{'measured':>12}{'limit':>10}  verdict")
 
     def line(label: str, value: float, limit: float, unit: str) -> None:
         print(f"{label:<50}{value:>11.3f}{unit}{limit:>9.2f}{unit}  {verdict(value <= limit)}")
 
-    for scen, own_limit in (("cold", 0.25), ("incremental", 0.15)):
-        m = r[f"mizzle_{scen}"]
-        assert m is not None
-        line(f"mizzle's own work, {scen} (total - import)", m.wall - imp.wall, own_limit, "s")
-        nogc = r["import_nogc"]
-        assert nogc is not None
-        print(f"{'  (total - import with GC off, for information)':<50}{m.wall - nogc.wall:>11.3f}s")
-    for scen, ratio in (("cold", 1.5), ("incremental", 1.0)):
-        m, d = r[f"mizzle_{scen}"], r[f"drizzle_{scen}"]
-        assert m is not None
-        if d is None:
-            print(f"{'wall vs drizzle-kit, ' + scen:<50}{'(drizzle-kit missing)':>22}")
-            continue
-        line(f"wall vs drizzle-kit, {scen} (ratio)", m.wall / d.wall, ratio, "x")
-    for scen in ("cold", "incremental"):
-        m, d = r[f"mizzle_{scen}"], r[f"drizzle_{scen}"]
-        assert m is not None
-        if d is None:
-            continue
-        line(f"peak memory vs drizzle-kit, {scen} (ratio)", m.rss_mb / d.rss_mb, 1.0, "x")
+    for prefix, tool, floor in (("", "mizzle", "import"), ("Core: ", "mizzle_core", "import_core")):
+        if prefix:
+            print(f"{'(Core spelling, for information)':<50}")
+        base, frozen = r[floor], r[floor + "_nogc"]
+        assert base is not None and frozen is not None
+        for scen, own_limit in (("cold", 0.25), ("incremental", 0.15)):
+            m = r[f"{tool}_{scen}"]
+            assert m is not None
+            line(f"{prefix}mizzle's own work, {scen} (total - import)", m.wall - base.wall, own_limit, "s")
+            print(f"{'  (total - import paused + frozen)':<50}{m.wall - frozen.wall:>11.3f}s")
+        for scen, ratio in (("cold", 1.5), ("incremental", 1.0)):
+            m, d = r[f"{tool}_{scen}"], r[f"drizzle_{scen}"]
+            assert m is not None
+            if d is None:
+                print(f"{prefix + 'wall vs drizzle-kit, ' + scen:<50}{'(drizzle-kit missing)':>22}")
+                continue
+            line(f"{prefix}wall vs drizzle-kit, {scen} (ratio)", m.wall / d.wall, ratio, "x")
+        for scen in ("cold", "incremental"):
+            m, d = r[f"{tool}_{scen}"], r[f"drizzle_{scen}"]
+            assert m is not None
+            if d is None:
+                continue
+            line(f"{prefix}peak memory vs drizzle-kit, {scen} (ratio)", m.rss_mb / d.rss_mb, 1.0, "x")
 
 
 if __name__ == "__main__":
