@@ -149,3 +149,24 @@ def test_gate_reads_staging_with_a_read_only_role(migrations_dir: MigrationsDir,
         with admin() as c:
             c.execute(f'REVOKE ALL ON DATABASE "{staging_db}" FROM "{role}"')
             c.execute(f'DROP ROLE "{role}"')
+
+
+def test_gate_between_two_sqlite_files(tmp_path, run_mizzle) -> None:
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nout = "m"\n[environments.staging]\nurl = '
+                                          '"sqlite:///staging.db"\n[environments.production]\nurl = "sqlite:///prod.db"\n')
+    folder = tmp_path / "m"
+    (folder / "meta").mkdir(parents=True)
+    entries = []
+    for i, tag in enumerate(("0000_a", "0001_b")):
+        (folder / f"{tag}.sql").write_text(f"CREATE TABLE `{tag[-1]}` (`id` integer PRIMARY KEY);\n")
+        entries.append({"idx": i, "version": "6", "when": 1_700_000_000_000 + i, "tag": tag, "breakpoints": True})
+    (folder / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "sqlite",
+                                                               "entries": entries}))
+    assert run_mizzle(["migrate", "--env", "staging"], cwd=tmp_path).code == 0
+    (folder / "0001_b.sql").write_text("CREATE TABLE `b` (`id` integer PRIMARY KEY, `x` text);\n")
+    r = run_mizzle(["migrate", "--env", "production", "--require-applied-in", "staging"], cwd=tmp_path)
+    assert r.code == 6 and "0001_b: applied in staging with a different hash" in r.stderr
+    assert "0000_a" not in r.first_error_line
+    r = run_mizzle(["migrate", "--env", "production", "--require-applied-in", "staging", "--to", "0000_a"],
+                   cwd=tmp_path)
+    assert r.code == 0 and "0000_a: applied" in r.stdout
