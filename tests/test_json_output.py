@@ -205,6 +205,9 @@ def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: C
     third = pg_url("mzjson")
     assert run(root, "push", "--force", "--url", third)["applied"]
     assert run(root, "protect", "--url", third)["changed"]
+    # status again: 0001_second's audit entry (the mark) and the protection mark fill their nested fields
+    run(root, "status")
+    run(root, "status", "--url", third)
     # a database that already holds the schema (built from export's DDL): baseline, then pull from it
     _apply(other, ddl["sql"])
     run(root, "baseline", "--url", other)
