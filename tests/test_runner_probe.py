@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from conftest import MigrationsDir
+from conftest import CliResult, MigrationsDir
 
 import mizzle
 from mizzle.dburl import parse_url
@@ -135,3 +135,18 @@ def test_without_a_loadable_libpq_the_runner_runs_on_psycopg_alone(pg_url: Calla
     assert len(mizzle.migrate(url=url, folder=migrations_dir.path).applied) == 1
     again = mizzle.migrate(url=url, folder=migrations_dir.path)
     assert again.nothing_to_do and again.already_applied == 1
+
+
+@pytest.mark.parametrize("command", ["migrate", "status"])  # the probe's libpq path, and psycopg's
+@pytest.mark.parametrize("query, needle", [("foo=bar", 'invalid connection option "foo"'),
+                                           ("sslmode=bogus", 'invalid sslmode value: "bogus"')])
+def test_a_url_parameter_libpq_rejects_is_a_usage_error(pg_url: Callable[..., str], migrations_dir: MigrationsDir,
+                                                        run_mizzle: Callable[..., CliResult], command: str,
+                                                        query: str, needle: str) -> None:
+    url = pg_url().replace("postgres@", "postgres:Pw-s3cret@", 1) + "?" + query
+    migrations_dir.add('CREATE TABLE "a" ("id" integer);')
+    r = run_mizzle([command], cwd=migrations_dir.path.parent, url=url)
+    assert r.code == 2, r.stderr
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("error: database URL postgresql://postgres:***@") and first.endswith(needle), first
+    assert "Pw-s3cret" not in r.stdout + r.stderr and "Traceback" not in r.stderr

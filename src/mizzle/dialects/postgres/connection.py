@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ...errors import ConnectError, mask_password
+from ...errors import ConnectError, MizzleError, UsageError, mask_password
 
 if TYPE_CHECKING:
     import psycopg
@@ -25,13 +25,18 @@ def connect(url: DatabaseURL, *, connect_timeout: float = 10, application_name: 
     params.update(extra)
     try:
         return psycopg.connect(autocommit=True, **params)
-    except psycopg.OperationalError as e:
+    except (psycopg.OperationalError, psycopg.ProgrammingError) as e:  # Programming: a bad parameter name
         raise connect_error(url, e) from None
 
 
-def connect_error(url: DatabaseURL, exc: BaseException) -> ConnectError:
+def connect_error(url: DatabaseURL, exc: BaseException) -> MizzleError:
+    """ConnectError (exit 5) naming host and database; UsageError (exit 2) for a URL parameter libpq rejects."""
     raw = str(exc).strip()
     reason = _reason(raw)
+    if "invalid connection option" in raw or "invalid sslmode value" in raw:
+        return UsageError(mask_password(f"database URL {url.masked}: {reason[reason.find('invalid'):]}"),
+                          "The query parameters of a postgresql:// URL are libpq connection parameters (e.g. "
+                          "sslmode=require, connect_timeout=10, application_name=deploy); check their spelling.")
     host = url.host or os.environ.get("PGHOST") or "localhost"
     port = url.port or os.environ.get("PGPORT") or 5432
     database = url.database or os.environ.get("PGDATABASE") or url.username or "postgres"
