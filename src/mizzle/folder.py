@@ -93,7 +93,10 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
             if type(v) is str:  # most values: spare the call
                 out.append(_encode_str(v))
             else:
+                mark = len(out)
                 _dump_indented(v, out, inner)
+                if len(out) - mark > 256:  # one string for a big value: a million small ones weigh tens of MB
+                    out[mark:] = ["".join(out[mark:])]
             sep = "," + inner
         out.append(nl + "}")
     elif isinstance(o, (list, tuple)):
