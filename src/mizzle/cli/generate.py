@@ -75,7 +75,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                   "whichever way it is written)", err=True)
     from .lint import print_findings, refuse_if_errors
 
-    findings = _lint_written(result.sql_path, cfg.dialect, result.previous)
+    findings = _lint_written(result.sql_path, cfg.dialect, result.previous, result.sql)
     if opts.json:
         opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings]})
         if strict:
@@ -93,14 +93,16 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     return 0
 
 
-def _lint_written(path: Any, dialect: str, previous: Any = None) -> list[Any]:
+def _lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:
     if path is None or dialect != "postgresql":
         return []
     from ..lint import LintContext, lint_file
 
-    # generate has read the snapshot the file runs against already; reading it again costs on a large schema
-    context = LintContext(previous=previous, file=str(path)) if previous is not None else None
-    return lint_file(path, context)
+    # generate has read the snapshot the file runs against already, and holds the text it wrote: reading either
+    # again costs on a large schema
+    if previous is None:
+        return lint_file(path)
+    return lint_file(text if text is not None else path, LintContext(previous=previous, file=str(path)))
 
 
 @click.command("export", epilog="""\b
