@@ -70,7 +70,7 @@ def _dialect(d: str) -> str:
 
 
 def migration_name(changes: list[ch.Change]) -> str:
-    words: list[str] = []
+    words: dict[str, None] = {}  # the first three distinct words are all the name needs
     for c in changes:
         if isinstance(c, ch.CreateTable):
             w = f"create_{c.table.name}"
@@ -92,9 +92,11 @@ def migration_name(changes: list[ch.Change]) -> str:
             w = f"index_{c.table[1]}"
         else:
             continue
-        if w not in words:
-            words.append(w)
-    name = "_".join(words[:2]) if words else "migration"
+        words.setdefault(w)
+        if len(words) > 2:
+            break
+    first = list(words)[:2]
+    name = "_".join(first) if words else "migration"
     if len(words) > 2:
         name += "_and_more"
     return re.sub(r"[^a-z0-9_]+", "_", name.lower())[:60].strip("_") or "migration"
