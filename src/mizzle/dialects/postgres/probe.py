@@ -122,7 +122,8 @@ def libpq() -> ctypes.CDLL | None:
 def open_probe(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                application_name: str = "mizzle") -> ProbeBackend | None:
     """A connection on libpq directly, or None where libpq cannot be loaded that way (the caller then uses
-    the psycopg backend). A connection failure is the ConnectError the psycopg backend would raise."""
+    the psycopg backend). A connection failure raises what the psycopg backend would (mizzle.dialects.postgres.
+    connection.connect_error: ConnectError, or UsageError for a URL parameter libpq rejects)."""
     lib = libpq()
     if lib is None:
         return None
@@ -240,7 +241,3 @@ class ProbeBackend:
                     for r in range(lib.PQntuples(res))]
         finally:
             lib.PQclear(res)
-
-
-def _int(value: str | None) -> int | None:
-    return None if value is None else int(value)
