@@ -56,9 +56,9 @@ class AppliedRecord(NamedTuple):
     clear_progress: bool = False
     action: str = "applied"
     note: str | None = None
-
-
     actor: str | None = None  # who resolved it by hand (mark/baseline); None: the database's user / OS user
+
+
 class RunnerBackend(Protocol):
     """What the runner needs from a dialect. Every method may raise ServerError (or ConnectError)."""
 
@@ -105,8 +105,6 @@ class RunnerBackend(Protocol):
 
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None: ...
-
-    def close(self) -> None: ...
 
     def record_mark(self, record: AppliedRecord, row: str) -> None:
         """A manual resolution (mark, baseline), inside begin()/commit(): drizzle-orm's tracking row is
