@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     from ...dburl import DatabaseURL
 
 # Patterns are compiled on first use (re caches them): `mizzle migrate` with nothing to do never needs them.
-_OUTSIDE_TX = r"\bCONCURRENTLY\b|^\s*VACUUM\b|^\s*(CREATE|DROP)\s+DATABASE\b|^\s*ALTER\s+SYSTEM\b"
+# matched at the start of each statement, with comments, string literals and quoted names blanked out (a CHECK
+# comparing with 'concurrently' is not a concurrent index build)
+_OUTSIDE_TX = (r"\s*(?:(?:CREATE\s+(?:UNIQUE\s+)?|DROP\s+)INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY"
+               r"|ALTER\s+TABLE\b[^;]*\bDETACH\s+PARTITION\b[^;]*\bCONCURRENTLY|VACUUM|(?:CREATE|DROP)\s+DATABASE"
+               r"|(?:CREATE|DROP)\s+TABLESPACE|ALTER\s+SYSTEM)\b")
+_LITERALS = r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$(\w*)\$.*?\$\1\$"
 _IDENT = r"(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)"
 _CREATE_INDEX_CONCURRENTLY = (
     r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
@@ -334,7 +339,8 @@ class PostgresBackend:
         return err
 
     def must_run_outside_transaction(self, sql: str) -> bool:
-        return bool(re.search(_OUTSIDE_TX, _strip_comments(sql), re.I | re.M))
+        text = re.sub(_LITERALS, "''", _strip_comments(sql), flags=re.S)
+        return any(re.match(_OUTSIDE_TX, part, re.I) for part in text.split(";"))
 
     def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
         m = re.match(_CREATE_INDEX_CONCURRENTLY, _strip_comments(sql), re.I)
