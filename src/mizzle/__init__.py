@@ -5,6 +5,8 @@ The Python API mirrors the commands; heavy modules are imported only when a func
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -70,9 +72,6 @@ def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False
     return _rebase(folder, dialect or "postgresql", dry_run=dry_run)
 
 
-_rebase_api = rebase
-
-
 def push(**kwargs: Any) -> Any:
     """Make a database match the schema code directly (development shortcut). See `mizzle.push.push`."""
     from .push import push as _push
@@ -109,17 +108,27 @@ def drift(config: Any = None, url: str | None = None, **kwargs: Any) -> Any:
     return drift_for_config(config, url or config.resolve_url(), **kwargs)
 
 
-_verify_api, _drift_api, _generate_api = verify, drift, generate
+# The API functions above share their names with the modules that implement them (mizzle.generate, …). Importing
+# such a submodule makes Python set the package attribute of that name to the module, which would hide the
+# function: `mizzle.generate(...)` would fail once anything had imported mizzle.generate. The package therefore
+# makes each such submodule callable as its API function when it is attached; `from mizzle.generate import x`
+# and `mizzle.generate(...)` both keep working.
+_API = {name: globals()[name] for name in ("generate", "rebase", "push", "protect", "verify", "drift")}
 
 
-def _callable_module(module_name: str, api_name: str) -> None:
-    """Importing a submodule sets the package attribute of its name to the module, hiding the API function of that
-    name (`mizzle.generate`, `mizzle.verify`, `mizzle.drift`); the module then calls that function when called itself."""
-    import sys
-    import types
-
+def _api_module_class(api: Any) -> type:
     class _ApiModule(types.ModuleType):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            return globals()[api_name](*args, **kwargs)
+        __call__ = staticmethod(api)
 
-    sys.modules[module_name].__class__ = _ApiModule
+    return _ApiModule
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        api = _API.get(name)
+        if api is not None and type(value) is types.ModuleType:
+            value.__class__ = _api_module_class(api)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -131,8 +131,3 @@ def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> D
     return drift(url=url, folder=config.out_dir, scope=scope_for(config), table=config.table,
                  tracking_schema=config.tracking_schema, connect_timeout=connect_timeout)
 
-
-# `mizzle.drift(...)` keeps working once this module is imported (see mizzle._callable_module)
-from . import _callable_module  # noqa: E402
-
-_callable_module(__name__, "_drift_api")

@@ -181,8 +181,3 @@ def export(config: Config) -> str:
     changes = diff(make_schema(config.dialect), new, Renames(none=True)).changes
     return render_file(plan(changes, config.dialect))
 
-
-# `mizzle.generate(...)` keeps working once this module is imported (see mizzle._callable_module)
-from . import _callable_module  # noqa: E402
-
-_callable_module(__name__, "_generate_api")

@@ -13,8 +13,6 @@ from __future__ import annotations
 import getpass
 import os
 import socket
-import sys
-import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -287,13 +285,3 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
     return ProtectResult(db.masked, protected=not off, changed=True,
                          table=SETTINGS_TABLE if db.dialect == "sqlite" else table, mark=before)
 
-
-class _CallableModule(types.ModuleType):
-    """Importing this module sets the attribute `mizzle.protect` to it, hiding the API function of that name in
-    mizzle/__init__.py; calling the module keeps `mizzle.protect(...)` working either way."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> ProtectResult:
-        return protect(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -9,9 +9,7 @@ written and the tracking table is not touched: adopt the database into migration
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -203,13 +201,3 @@ def _apply(backend: RunnerBackend, result: PushResult) -> None:
             exc.result = result  # type: ignore[attr-defined]
             raise exc from None
 
-
-class _CallableModule(types.ModuleType):
-    """Importing this module sets the attribute `mizzle.push` to it, hiding the API function of that name in
-    mizzle/__init__.py; calling the module keeps `mizzle.push(...)` working either way."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> PushResult:
-        return push(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -455,16 +453,5 @@ def rebase(folder: str | Path, dialect: str = "postgresql", dry_run: bool = Fals
     return _Rebaser(Path(folder), dialect).run(dry_run)
 
 
-class _CallableModule(types.ModuleType):
-    """Importing this module replaces the `mizzle.rebase` API function with the module (Python sets a package's
-    attribute to each submodule it imports); calling the module keeps `mizzle.rebase(...)` working."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        import mizzle
-
-        return mizzle.__dict__["_rebase_api"](*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["RebaseConflict", "RebaseResult", "Renumbered", "rebase"]

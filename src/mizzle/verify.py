@@ -324,8 +324,3 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema)
     return result
 
-
-# `mizzle.verify(...)` keeps working once this module is imported (see mizzle._callable_module)
-from . import _callable_module  # noqa: E402
-
-_callable_module(__name__, "_verify_api")

@@ -1,0 +1,32 @@
+"""The Python API: `mizzle.<command>(...)` stays the API function even after the module implementing it (of the
+same name) has been imported."""
+
+import importlib
+import subprocess
+import sys
+
+import mizzle
+
+API = ("generate", "rebase", "push", "protect", "verify", "drift")
+
+
+def test_api_names_survive_importing_their_modules() -> None:
+    for name in API:
+        module = importlib.import_module(f"mizzle.{name}")
+        attached = getattr(mizzle, name)
+        assert callable(attached), name
+        assert attached is module  # `import mizzle.generate as g; g.generate(...)` keeps working
+        assert type(attached).__call__ is mizzle._API[name], name
+
+
+def test_generate_api_called_twice(tmp_path) -> None:
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\nsa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True))\n")
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "migrations"\n')
+    code = ("import mizzle, mizzle.config as c\n"
+            f"cfg = c.load_config({str(tmp_path / 'mizzle.toml')!r})\n"
+            "first = mizzle.generate(config=cfg)\nsecond = mizzle.generate(config=cfg)\n"
+            "print(bool(first.written), bool(second.written))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]
