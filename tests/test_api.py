@@ -30,3 +30,24 @@ def test_generate_api_called_twice(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_two_projects_with_the_same_module_name_in_one_process(tmp_path) -> None:
+    for name, table in (("a", "alpha"), ("b", "beta")):
+        root = tmp_path / name
+        (root / "app").mkdir(parents=True)
+        (root / "app" / "__init__.py").write_text("")
+        (root / "app" / "schema.py").write_text(
+            f"import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+            f"sa.Table({table!r}, metadata, sa.Column('id', sa.Integer, primary_key=True))\n")
+        (root / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    code = ("import mizzle.config as c\nfrom mizzle.generate import export\n"
+            "for name in 'abab':\n"
+            f"    cfg = c.load_config({str(tmp_path)!r} + '/' + name + '/mizzle.toml')\n"
+            "    print(export(cfg).replace(chr(10), ' '))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 4
+    for line, table in zip(lines, ("alpha", "beta", "alpha", "beta"), strict=True):
+        assert table in line and ({"alpha", "beta"} - {table}).pop() not in line, lines

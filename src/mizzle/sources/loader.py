@@ -52,13 +52,16 @@ def import_schema_module(target: str, root: Path) -> Any:
     """Import by dotted name when possible, so `from app.db.schema import Base` elsewhere finds the same
     module object (importing a file both by path and by name would define every table twice)."""
     root_str = str(root)
-    if root_str not in sys.path:
+    if sys.path[:1] != [root_str]:  # this project's root first: another project loaded earlier may share names
+        if root_str in sys.path:
+            sys.path.remove(root_str)
         sys.path.insert(0, root_str)
     try:
         if target.endswith(".py"):
             path = Path(target)
             name = _module_name_for(path, root)
             if name is not None:
+                _forget_other_project(name, root)
                 return importlib.import_module(name)
             name = "_mizzle_schema_" + path.stem
             spec = importlib.util.spec_from_file_location(name, path)
@@ -76,6 +79,24 @@ def import_schema_module(target: str, root: Path) -> Any:
         first = (str(e).splitlines() or [""])[0]
         where = _innermost_user_frame(e, target)
         raise SchemaLoadError(f"cannot import schema {target}{where}: {type(e).__name__}: {first}") from None
+
+
+def _forget_other_project(name: str, root: Path) -> None:
+    """A module (or parent package) of this dotted name imported earlier from another folder — a library caller
+    working on two projects in one process — is dropped from sys.modules, so this project's file is imported."""
+    parts = name.split(".")
+    stale = False
+    for i in range(1, len(parts) + 1):
+        module = sys.modules.get(".".join(parts[:i]))
+        file = getattr(module, "__file__", None)
+        if module is not None and file is not None and not Path(file).resolve().is_relative_to(root.resolve()):
+            stale = True
+            break
+    if stale:
+        prefix = parts[0]
+        for key in [k for k in sys.modules if k == prefix or k.startswith(prefix + ".")]:
+            del sys.modules[key]
+        importlib.invalidate_caches()
 
 
 def _innermost_user_frame(e: BaseException, target: str) -> str:
