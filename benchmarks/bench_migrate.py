@@ -176,8 +176,12 @@ class Bench:
         pending: dict[str, list[float]] = {k: [] for k in tools}
         pending_cpu: dict[str, list[float]] = {k: [] for k in tools}
         applied: dict[str, str] = {}
+        order = list(tools.items())
         for rnd in range(self.pending_runs):
-            for name, cmd in tools.items():
+            # each round starts with the next tool, so whatever slows a round's first run (a checkpoint, say)
+            # does not always fall on the same one
+            k = rnd % len(order)
+            for name, cmd in order[k:] + order[:k]:
                 url = self.fresh_db()
                 cwd = INTEROP if "node" in name else self.tmp
                 pending[name].append(self.run(cmd(url), url, cwd))
