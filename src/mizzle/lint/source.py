@@ -72,9 +72,10 @@ def _read_statements(unit: FileUnit, text: str, line_starts: Sequence[int]) -> N
         pos += len(chunk) + len(BREAKPOINT)
         cut = 0
         bounds = []
-        for m in _COMMIT_LINE.finditer(chunk):
-            bounds.append((cut, m.start(), False))
-            cut = m.end()
+        if "mizzle:commit" in chunk:  # most chunks have no boundary: spare the regex
+            for m in _COMMIT_LINE.finditer(chunk):
+                bounds.append((cut, m.start(), False))
+                cut = m.end()
         bounds.append((cut, len(chunk), False))
         for i, (a, b, _) in enumerate(bounds):
             if i > 0:
@@ -128,12 +129,18 @@ def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: 
         at = _char_index(part, index) if isinstance(index, int) else first
         return [SqlStatement(number, line_of(min(at, len(part))), part.strip(), error=str(msg),
                              commit_before=commit)]
-    raw_bytes = part.encode("utf-8")
+    ascii_only = part.isascii()  # pglast's locations are byte offsets: the same as character offsets then
+    raw_bytes = b"" if ascii_only else part.encode("utf-8")
     out = []
     for j, raw in enumerate(raws):
-        start = len(raw_bytes[:raw.stmt_location].decode("utf-8", errors="replace"))
-        end = len(part) if not raw.stmt_len else \
-            len(raw_bytes[:cast(int, raw.stmt_location) + raw.stmt_len].decode("utf-8", errors="replace"))
+        loc = cast(int, raw.stmt_location)
+        if ascii_only:
+            start = loc
+            end = len(part) if not raw.stmt_len else min(loc + raw.stmt_len, len(part))
+        else:
+            start = len(raw_bytes[:loc].decode("utf-8", errors="replace"))
+            end = len(part) if not raw.stmt_len else \
+                len(raw_bytes[:loc + raw.stmt_len].decode("utf-8", errors="replace"))
         start = _skip_space_and_comments(part, start)
         out.append(SqlStatement(number, line_of(start), part[start:end].strip(), node=raw.stmt,
                                 commit_before=commit and j == 0))
@@ -200,6 +207,9 @@ def _first_line_is_no_transaction(text: str) -> bool:
 
 
 def _is_blank_sql(sql: str) -> bool:
+    head = sql.lstrip()[:2]
+    if head and head != "--":  # the first line that is not blank is no comment: spare the split
+        return False
     return all(not s or s.startswith("--") for s in (ln.strip() for ln in sql.splitlines()))
 
 
