@@ -92,6 +92,12 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
             out.append(": ")
             if type(v) is str:  # most values: spare the call
                 out.append(_encode_str(v))
+            elif v is True:
+                out.append("true")
+            elif v is False:
+                out.append("false")
+            elif v is None:
+                out.append("null")
             else:
                 mark = len(out)
                 _dump_indented(v, out, inner)
@@ -107,7 +113,10 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
         sep = "[" + inner
         for v in o:
             out.append(sep)
-            _dump_indented(v, out, inner)
+            if type(v) is str:
+                out.append(_encode_str(v))
+            else:
+                _dump_indented(v, out, inner)
             sep = "," + inner
         out.append(nl + "]")
     else:
