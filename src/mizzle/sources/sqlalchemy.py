@@ -415,13 +415,26 @@ def _compile_type(t: Any) -> str:
     return spelling
 
 
+_CALL_SPELLINGS: dict[tuple[Any, ...], str] = {}
+
+
 def _expr_sql(e: Any) -> str:
     if isinstance(e, str):
         return e.strip()
     if isinstance(e, sa.Column):
         return f'"{e.name}"'
-    compiled = e.compile(dialect=_PG, compile_kwargs={"literal_binds": True, "include_table": False})
-    return str(compiled).strip()
+    # SQLAlchemy's own argument-less functions (`sa.func.now()` as the default of a thousand columns): compiled
+    # once per class, name and package
+    args = getattr(e, "clauses", None) if isinstance(e, sa.sql.functions.Function) else None
+    key = ((type(e), e.name, tuple(e.packagenames)) if isinstance(args, sa.sql.elements.ClauseList) and not len(args)
+           and type(e).__module__ == "sqlalchemy.sql.functions" else None)
+    spelling = _CALL_SPELLINGS.get(key) if key is not None else None
+    if spelling is None:
+        compiled = e.compile(dialect=_PG, compile_kwargs={"literal_binds": True, "include_table": False})
+        spelling = str(compiled).strip()
+        if key is not None:
+            _CALL_SPELLINGS[key] = spelling
+    return spelling
 
 
 def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
