@@ -396,7 +396,7 @@ def _qualify_seq(s: sa.Sequence) -> str:
 
 
 _TYPE_SPELLINGS: dict[tuple[Any, ...], str] = {}
-_PLAIN = (type(None), bool, int, float, str)
+_PLAIN = frozenset((type(None), bool, int, float, str))
 
 
 def _compile_type(t: Any) -> str:
@@ -404,9 +404,11 @@ def _compile_type(t: Any) -> str:
     classes per attribute values when those are plain (a schema repeats a few types over thousands of
     columns, and compiling each costs); user-defined types are compiled every time."""
     attrs = getattr(t, "__dict__", None)
-    plain = (attrs is not None and type(t).__module__.startswith("sqlalchemy.")
-             and all(type(v) in _PLAIN for v in attrs.values()))
-    key = (type(t), *sorted((k, type(v), v) for k, v in attrs.items())) if plain and attrs is not None else None
+    key: tuple[Any, ...] | None = None
+    if attrs is not None and type(t).__module__.startswith("sqlalchemy."):
+        types = tuple(map(type, attrs.values()))  # 1 and True are equal keys: their types tell them apart
+        if _PLAIN.issuperset(types):
+            key = (type(t), types, *attrs.items())  # in the instance's own order: another order only misses
     spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
     if spelling is None:
         spelling = canonical_type(str(t.compile(dialect=_PG)))
