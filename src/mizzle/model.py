@@ -7,17 +7,43 @@ Types, defaults and expressions are held in one canonical spelling (drizzle-kit'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_SCHEMA = "public"
+
+_T = TypeVar("_T")
+
+
+def _quick_init(cls: type[_T]) -> type[_T]:
+    """A frozen dataclass's __init__ that fills the instance's __dict__ in one update instead of one
+    object.__setattr__ per field (what frozen=True generates): the same signature, defaults and result, about
+    twice as fast — a large schema builds tens of thousands of columns and indexes, twice in `generate`."""
+    params, items = [], []
+    defaults: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        assert f.init and f.default_factory is MISSING, f"{cls.__name__}.{f.name}"
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            defaults[f"_d_{f.name}"] = f.default
+            params.append(f"{f.name}=_d_{f.name}")
+        items.append(f"{f.name!r}: {f.name}")
+    src = f"def __init__(self, {', '.join(params)}):\n    self.__dict__.update({{{', '.join(items)}}})\n"
+    namespace: dict[str, Any] = {}
+    exec(src, defaults, namespace)  # noqa: S102 - source built from the dataclass's own field names
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[method-assign,misc]
+    return cls
 
 
 def by_name(items: Any) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda x: x.name))
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Identity:
     kind: str  # "always" | "byDefault"
@@ -30,6 +56,7 @@ class Identity:
     cycle: bool = False
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -53,12 +80,14 @@ class Column:
         return self.type in ("serial", "bigserial", "smallserial")
 
 
+@_quick_init
 @dataclass(frozen=True)
 class PrimaryKey:
     columns: tuple[str, ...]
     name: str | None = None  # None: the server's default `<table>_pkey`
 
 
+@_quick_init
 @dataclass(frozen=True)
 class ForeignKey:
     name: str
@@ -71,6 +100,7 @@ class ForeignKey:
     deferrable: str | None = None  # None | "immediate" | "deferred"
 
 
+@_quick_init
 @dataclass(frozen=True)
 class UniqueConstraint:
     name: str
@@ -78,12 +108,14 @@ class UniqueConstraint:
     nulls_not_distinct: bool = False
 
 
+@_quick_init
 @dataclass(frozen=True)
 class CheckConstraint:
     name: str
     expression: str
 
 
+@_quick_init
 @dataclass(frozen=True)
 class IndexColumn:
     expression: str  # a column name, or an SQL expression when is_expression
@@ -93,6 +125,7 @@ class IndexColumn:
     opclass: str | None = None
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Index:
     name: str
@@ -109,6 +142,7 @@ class Index:
         return tuple(c.expression for c in self.columns if not c.is_expression)
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Table:
     name: str
