@@ -145,14 +145,16 @@ def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any
     collector would otherwise walk them again and again while they are built and at every full collection
     after (1,000 declarative tables: 2.5 s → 1.2 s for the import). Objects made later are collected as
     usual. A library caller's process is left alone: frozen objects are never freed."""
-    if not (freeze_imported_objects and gc.isenabled()):
+    if not freeze_imported_objects:
         return [(t, import_schema_module(t, root)) for t in targets]
+    was_enabled = gc.isenabled()  # generate pauses the collector for its whole call: freeze all the same
     gc.disable()
     try:
         return [(t, import_schema_module(t, root)) for t in targets]
     finally:
         gc.freeze()
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
