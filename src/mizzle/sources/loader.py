@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import collector
 from ..errors import SchemaLoadError
 
 
@@ -147,14 +148,11 @@ def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any
     usual. A library caller's process is left alone: frozen objects are never freed."""
     if not freeze_imported_objects:
         return [(t, import_schema_module(t, root)) for t in targets]
-    was_enabled = gc.isenabled()  # generate pauses the collector for its whole call: freeze all the same
-    gc.disable()
-    try:
-        return [(t, import_schema_module(t, root)) for t in targets]
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with collector.paused():  # also when generate has paused it already: freeze all the same
+        try:
+            return [(t, import_schema_module(t, root)) for t in targets]
+        finally:
+            gc.freeze()
 
 
 def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
