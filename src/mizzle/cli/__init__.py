@@ -83,6 +83,10 @@ class Options:
             return
         click.echo(mask_password(text), err=err or self.json)
 
+    def lock_wait(self, who: str) -> None:
+        """`on_wait` for commands that take the migration lock: say on stderr who holds it."""
+        self.echo(f"waiting for the migration lock ({who})", err=True)
+
     def emit_json(self, data: Any) -> None:
         click.echo(json.dumps(data, indent=2, default=str))
 

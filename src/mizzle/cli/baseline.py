@@ -34,7 +34,7 @@ def baseline_command(opts: Options, to: str | None, force: bool, reason: str | N
     cfg = opts.load_config()
     result = baseline(cfg, url=opts.resolve_url(cfg), to=to, force=force, reason=reason,
                       lock_timeout=_seconds(lock_timeout, "--lock-timeout"), connect_timeout=connect_timeout,
-                      on_wait=lambda who: opts.echo(f"waiting for the migration lock ({who})", err=True))
+                      on_wait=opts.lock_wait)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:

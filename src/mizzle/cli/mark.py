@@ -37,7 +37,7 @@ def mark_command(opts: Options, tag: str, applied: bool, rolled_back: bool, reas
     result = mark(url=opts.resolve_url(cfg), folder=cfg.out_dir, tag=tag, applied=applied, rolled_back=rolled_back,
                   reason=reason, table=cfg.table, tracking_schema=cfg.tracking_schema,
                   lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
-                  on_wait=lambda who: opts.echo(f"waiting for the migration lock ({who})", err=True))
+                  on_wait=opts.lock_wait)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:

@@ -86,7 +86,7 @@ def push_command(opts: Options, force: bool, dry_run: bool, renames: tuple[str, 
         result = push(cfg, url=url, renames=parse_rename_flags(renames), no_renames=no_renames,
                       prompt=_terminal_prompt if interactive else None, confirm=confirm, dry_run=dry_run,
                       i_know_this_is_production=i_know, lock_timeout=lock_timeout,
-                      on_wait=lambda who: opts.echo(f"waiting for the migration lock ({who})", err=True))
+                      on_wait=opts.lock_wait)
     except MizzleError as e:
         partial = getattr(e, "result", None)
         if opts.json and partial is not None:
