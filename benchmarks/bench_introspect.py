@@ -67,7 +67,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from mizzle.dburl import parse_url
-    from mizzle.introspect import introspect_url, scope_for
+    from mizzle.sources.database import introspect_url, scope_for
 
     admin_url = args.url
     name = f"mizzle_bench_{args.tables}"

@@ -58,7 +58,7 @@ def write_folder(root: Path, n: int) -> Path:
 
 
 def psql_script(root: Path, folder: Path, n: int, one_transaction: bool) -> Path:
-    from mizzle.folder import migration_hash, read_sql_text
+    from mizzle.migrations.folder import migration_hash, read_sql_text
 
     lines = ['CREATE SCHEMA IF NOT EXISTS "drizzle";',
              'CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, '

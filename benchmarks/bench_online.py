@@ -148,8 +148,8 @@ class Load:
 
 def prepare(tmp: Path, rows: int) -> tuple[str, str, Path, Path]:
     """The filled database, cloned; the change generated plain in one project and --online in the other."""
-    from mizzle.generate import generate
-    from mizzle.runner import migrate
+    from mizzle.commands.generate import generate
+    from mizzle.runner.migrate import migrate
 
     base_db, plain_db, online_db = (f"mzbench_online_{x}_{uuid.uuid4().hex[:6]}" for x in ("base", "plain", "online"))
     admin_exec(f'CREATE DATABASE "{base_db}"')
@@ -176,7 +176,7 @@ def prepare(tmp: Path, rows: int) -> tuple[str, str, Path, Path]:
 
 
 def timed_migrate(url: str, sql_path: Path) -> float:
-    from mizzle.runner import migrate
+    from mizzle.runner.migrate import migrate
 
     t0 = time.perf_counter()
     result = migrate(url=url, folder=sql_path.parent, retries=5)

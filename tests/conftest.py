@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+# Shared helpers (pgtools, sqlite_support, …) live in tests/support/, importable by name from every test folder.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
 PG_ADMIN_URL = os.environ.get("MIZZLE_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BASE_WHEN = 1_700_000_000_000
@@ -131,5 +135,25 @@ def run_mizzle() -> Callable[..., CliResult]:
         p = subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=e, capture_output=True,
                            text=True, timeout=timeout)
         return CliResult(p.returncode, p.stdout, p.stderr)
+
+    return run
+
+
+INTEROP = Path(__file__).resolve().parent / "interop"
+
+
+@pytest.fixture(scope="session")
+def drizzle_migrate() -> Callable[[str, Path], subprocess.CompletedProcess[str]]:
+    node = shutil.which("node")
+    ok = node and (INTEROP / "migrate.mjs").is_file() and (INTEROP / "node_modules" / "drizzle-orm").is_dir()
+    if not ok:
+        msg = "node and tests/interop (migrate.mjs, node_modules/drizzle-orm) are needed: cd tests/interop && npm ci"
+        if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+            pytest.skip(msg)
+        pytest.fail(msg, pytrace=False)
+
+    def run(url: str, folder: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(node), "migrate.mjs", url, str(folder)], cwd=INTEROP, capture_output=True,
+                              text=True, timeout=60)
 
     return run

@@ -19,7 +19,7 @@ import pytest
 
 if TYPE_CHECKING:
     from .config import Config
-    from .runner import MigrateResult
+    from .runner.migrate import MigrateResult
 
 URL_ENV = "MIZZLE_TEST_DATABASE_URL"
 
@@ -50,7 +50,7 @@ class MizzleDatabase:
 
     def migrate(self, to: str | None = None) -> MigrateResult:
         """Apply pending migrations (up to and including `to`) with mizzle's runner; returns its result."""
-        from .runner import migrate
+        from .runner.migrate import migrate
 
         cfg = self.config
         self.last_result = migrate(url=self.url, folder=self.folder, to=to, transaction=cfg.transaction,
@@ -86,7 +86,7 @@ class MizzleDatabase:
 
     def applied(self) -> list[str]:
         """Tags applied in this database, in journal order (read with `mizzle status`'s logic)."""
-        from .runner import status
+        from .runner.migrate import status
 
         res = status(url=self.url, folder=self.folder, table=self.config.table,
                      tracking_schema=self.config.tracking_schema)
@@ -107,7 +107,7 @@ class MigrationUnderTest(MizzleDatabase):
 
 
 def _tags(folder: Path, dialect: str) -> list[str]:
-    from .folder import MigrationFolder
+    from .migrations.folder import MigrationFolder
 
     mf = MigrationFolder(folder, dialect=dialect)
     return [m.tag for m in mf.migrations(mf.read_journal())]
@@ -153,7 +153,7 @@ def _migrate_or_fail(db: MizzleDatabase, to: str | None = None) -> None:
 def _folder_key(config: Config) -> tuple[Any, ...]:
     """What a migrated database depends on: the folder's migrations (tags and file hashes) and tracking table."""
     from .errors import MizzleError
-    from .folder import MigrationFolder
+    from .migrations.folder import MigrationFolder
 
     try:
         mf = MigrationFolder(config.out_dir, dialect=config.dialect)

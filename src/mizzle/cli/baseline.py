@@ -28,7 +28,7 @@ def baseline_command(opts: Options, to: str | None, force: bool, reason: str | N
     the differences are listed and nothing is recorded (exit 3). Migrations already applied with another hash
     are refused (exit 3).
     """
-    from ..recovery import baseline
+    from ..runner.recovery import baseline
     from .migrate import _seconds
 
     cfg = opts.load_config()

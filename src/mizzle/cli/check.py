@@ -41,7 +41,7 @@ def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: b
     cfg = opts.load_config()
     if fix:
         return _fix(opts, cfg, no_parse)
-    from ..integrity import check_folder
+    from ..migrations.check import check_folder
 
     report = check_folder(cfg.out_dir, dialect=cfg.dialect if cfg.source else None, parse_sql=not no_parse)
     if opts.json:
@@ -61,7 +61,7 @@ def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: b
 
 
 def _fix(opts: Options, cfg: Any, no_parse: bool) -> int:
-    from ..integrity import fix_folder
+    from ..migrations.check import fix_folder
 
     report = fix_folder(cfg.out_dir, dialect=cfg.dialect, parse_sql=not no_parse)
     if opts.json:

@@ -20,7 +20,7 @@ def drift_command(opts: Options, connect_timeout: float) -> int:
 
     Lists what was added (+), removed (-) or changed (~) outside migrations. Exits 3 if anything differs.
     """
-    from ..drift import drift_for_config
+    from ..commands.drift import drift_for_config
 
     cfg = opts.load_config()
     result = drift_for_config(cfg, opts.resolve_url(cfg), connect_timeout=connect_timeout)

@@ -24,7 +24,7 @@ def drop_command(opts: Options, tag: str | None, force: bool, connect_timeout: f
     DATABASE_URL or the config) is checked first: exit 6 if it applied the migration. With no database to
     ask, only with --force.
     """
-    from ..recovery import configured_url, drop
+    from ..runner.recovery import configured_url, drop
 
     cfg = opts.load_config()
     result = drop(cfg, url=configured_url(cfg, opts.url, opts.env), tag=tag, force=force,

@@ -53,7 +53,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                      no_renames: bool, idempotent: bool, online: bool | None, lock_timeout: str | None,
                      strict: bool) -> int:
     """Diff the schema code against the last snapshot and write a new migration."""
-    from ..generate import generate, parse_rename_flags
+    from ..commands.generate import generate, parse_rename_flags
 
     cfg = opts.load_config()
     if lock_timeout is not None and not (online or (online is None and cfg.online)):
@@ -61,7 +61,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
 
         raise UsageError("--lock-timeout applies to the parts --online writes; add --online (or `online = true` "
                          "in the config)")
-    from ..folder import MigrationFolder
+    from ..migrations.folder import MigrationFolder
 
     for stray in MigrationFolder(cfg.out_dir, cfg.dialect).stray_files():
         opts.echo(f"warning: stray file {stray} in the migrations' meta/ folder (not used; `mizzle check` lists "
@@ -112,7 +112,7 @@ Examples:
 @common_options
 def export_command(opts: Options) -> int:
     """Print the full DDL of the current schema code."""
-    from ..generate import export
+    from ..commands.generate import export
 
     cfg = opts.load_config()
     sql = export(cfg)

@@ -28,7 +28,7 @@ def mark_command(opts: Options, tag: str, applied: bool, rolled_back: bool, reas
     why, mizzle version) are written under the migration lock; `mizzle status` shows the entry. TAG is a tag,
     an index (`7`, `0007`) or a unique prefix.
     """
-    from ..recovery import mark
+    from ..runner.recovery import mark
     from .migrate import _seconds
 
     if applied == rolled_back:

@@ -1,4 +1,4 @@
-"""`mizzle migrate` and `mizzle status`: flags → mizzle.runner → printing. Imports nothing heavy: this is
+"""`mizzle migrate` and `mizzle status`: flags → mizzle.runner.migrate → printing. Imports nothing heavy: this is
 the path a deploy task runs on every start."""
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
     (modified/missing applied file, folder out of sync) · 4 lock timeout · 5 cannot connect ·
     6 refused by the promotion gate (--require-applied-in).
     """
-    from .. import runner
+    from ..runner import migrate as runner
 
     cfg = opts.load_config()
     url = opts.resolve_url(cfg)
@@ -224,8 +224,8 @@ def status_command(opts: Options) -> int:
 
     Exits 3 if an applied migration was modified or its file is missing; 0 otherwise.
     """
-    from .. import runner
     from ..errors import IntegrityError
+    from ..runner import migrate as runner
 
     cfg = opts.load_config()
     url = opts.resolve_url(cfg)

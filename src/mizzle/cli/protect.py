@@ -22,7 +22,7 @@ def protect_command(opts: Options, off: bool, i_know: bool) -> int:
     <tracking schema>.__mizzle_settings; SQLite: __mizzle_settings), so it holds whatever URL, host
     spelling or user reaches the database. drizzle-orm's migrator ignores the table.
     """
-    from ..protect import protect
+    from ..commands.protect import protect
 
     cfg = opts.load_config()
     result = protect(url=opts.resolve_url(cfg), off=off, i_know_this_is_production=i_know,

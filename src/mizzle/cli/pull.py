@@ -29,7 +29,7 @@ def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, 
     The database already has the schema, so the baseline is recorded as applied there (not run), with an
     audit entry, unless --no-mark or its tracking table already has rows from another history.
     """
-    from ..pull import pull
+    from ..commands.pull import pull
 
     cfg = opts.load_config()
     result = pull(cfg, opts.resolve_url(cfg), schema_out=schema_out, name=name, force=force,

@@ -58,8 +58,8 @@ def push_command(opts: Options, force: bool, dry_run: bool, renames: tuple[str, 
     Exit codes: 0 done, nothing to do or cancelled · 1 a statement failed (rolled back) · 2 usage, ambiguous
     rename or no terminal without --force · 4 lock timeout · 5 cannot connect · 6 protected database.
     """
-    from ..generate import parse_rename_flags
-    from ..push import push
+    from ..commands.generate import parse_rename_flags
+    from ..commands.push import push
     from .generate import _terminal_prompt
 
     cfg = opts.load_config()

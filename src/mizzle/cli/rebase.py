@@ -22,7 +22,7 @@ def rebase_command(opts: Options, dry_run: bool) -> int:
     incoming migrations keep their SQL and `when` (databases that applied them recognise them); their
     snapshots are recomputed on top of the existing branch's. Exits 3, naming the objects, when both
     branches changed the same object."""
-    from ..rebase import RebaseConflict, rebase
+    from ..migrations.rebase import RebaseConflict, rebase
 
     cfg = opts.load_config()
     try:

@@ -23,8 +23,8 @@ def revert_command(opts: Options, tag: str, name: str | None, renames: tuple[str
 
     The schema code still describes TAG's change: until you revert the code too, `mizzle generate --check`
     reports it."""
-    from ..generate import parse_rename_flags
-    from ..revert import revert
+    from ..commands.generate import parse_rename_flags
+    from ..commands.revert import revert
 
     cfg = opts.load_config()
     result, warnings = revert(cfg, tag, renames=parse_rename_flags(renames), no_renames=no_renames, name=name)

@@ -28,7 +28,7 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     code. The scratch database (mizzle_verify_<random>, or the throwaway cluster; a temporary file on
     SQLite) is removed on success, failure and Ctrl-C. Exits 3 if anything differs.
     """
-    from ..verify import StepResult, verify
+    from ..commands.verify import StepResult, verify
 
     cfg = opts.load_config()
     url = None if scratch_url else opts.resolve_url(cfg)
@@ -67,7 +67,7 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
 
 def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeout: float = 10) -> int:
     """`mizzle check --rebuild-snapshots`: replay into a scratch database, rewrite missing or corrupt snapshots."""
-    from ..verify import rebuild_snapshots
+    from ..commands.verify import rebuild_snapshots
 
     cfg = opts.load_config()
     url = None if scratch_url else opts.resolve_url(cfg)

@@ -1,5 +1,5 @@
 """Dialects: one folder each. This module is the registry (dialect name → module, imported lazily) and
-the small interface a dialect implements so the generic runner (mizzle.runner) can drive it."""
+the small interface a dialect implements so the generic runner (mizzle.runner.migrate) can drive it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..dburl import DatabaseURL
-    from ..tracking import DatabaseState, TrackingTable
+    from ..runner.tracking import DatabaseState, TrackingTable
 
 # dialect → module providing `open_backend(url, tracking, *, connect_timeout, application_name)`
 RUNNER_BACKENDS: dict[str, str] = {

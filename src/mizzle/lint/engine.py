@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import collector
-from ..folder import read_sql_text
-from ..model import Schema
+from ..migrations.folder import read_sql_text
+from ..schema.model import Schema
 from .registry import ERROR, FILE_CHECKS, RULES, STATEMENT_CHECKS, Hit, load_rules
 from .source import FileUnit, read_unit
 from .state import SchemaState
@@ -112,7 +112,7 @@ def lint_paths(paths: list[Path]) -> list[Finding]:
 
 def folder_sql_files(out_dir: Path) -> list[Path]:
     """The migrations of a folder in journal order (files the journal names but that are missing are skipped)."""
-    from ..folder import MigrationFolder
+    from ..migrations.folder import MigrationFolder
 
     return [m.sql_path for m in MigrationFolder(out_dir).migrations() if m.exists]
 

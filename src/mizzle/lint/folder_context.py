@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import MizzleError
-from ..folder import MigrationFolder
-from ..model import Schema, make_schema
+from ..migrations.folder import MigrationFolder
+from ..schema.model import Schema, make_schema
 
 
 def previous_schema_for(path: Path) -> Schema | None:
@@ -26,7 +26,7 @@ def previous_schema_for(path: Path) -> Schema | None:
             snap = folder.read_snapshot(migs[i - 1])
             if snap is None:
                 return None
-            from ..snapshot import schema_from_snapshot
+            from ..dialects.postgres.snapshot import schema_from_snapshot
 
             return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migs[i - 1].snapshot_path))
         except MizzleError:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ..folder import BREAKPOINT, NO_TRANSACTION, directives
+from ..migrations.folder import BREAKPOINT, NO_TRANSACTION, directives
 
 _COMMIT_LINE = re.compile(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", re.M)  # as folder.split_statements splits
 _IGNORE = re.compile(r"^\s*--\s*mizzle:lint-ignore\b(.*)$")

@@ -11,7 +11,7 @@ from typing import Any, cast
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, NullTestType, ObjectType
 
-from ..model import DEFAULT_SCHEMA, Column, Schema
+from ..schema.model import DEFAULT_SCHEMA, Column, Schema
 
 TableKey = tuple[str, str]
 _SERIAL = {"serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8", "smallserial": "int2",

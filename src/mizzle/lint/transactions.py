@@ -9,7 +9,7 @@ from typing import Any, cast
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from ..folder import COMMIT, NO_TRANSACTION
+from ..migrations.folder import COMMIT, NO_TRANSACTION
 from .registry import ERROR, WARNING, Hit, file_check, rule
 from .source import FileUnit, SqlStatement
 

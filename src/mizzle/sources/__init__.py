@@ -1,0 +1,1 @@
+"""Where a schema model comes from: schema code (the loader and SQLAlchemy reading) or a live database."""

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from ..dialects.postgres.types import INT_MAX, SERIAL_BASE, canonical_default, canonical_type, quote_literal
 from ..errors import SchemaLoadError
-from ..model import (
+from ..schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -26,7 +26,7 @@ from ..model import (
     UniqueConstraint,
     make_schema,
 )
-from ..naming import fk_name, pk_name, truncate_identifier, unique_name
+from ..schema.naming import fk_name, pk_name, truncate_identifier, unique_name
 from .loader import FoundMetaData, load_metadata
 
 _PG = pg.dialect()

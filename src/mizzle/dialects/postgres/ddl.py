@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ... import changes as ch
-from ...model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
-from ...naming import truncate_identifier
-from ...plan import PlannedStatement
+from ...planning.plan import PlannedStatement
+from ...schema import changes as ch
+from ...schema.model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
+from ...schema.naming import truncate_identifier
 from .types import SERIAL_BASE, quote_literal
 
 

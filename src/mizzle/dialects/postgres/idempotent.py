@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from ... import changes as ch
-from ...plan import PlannedStatement
+from ...planning.plan import PlannedStatement
+from ...schema import changes as ch
 from .ddl import ident, qname, qtable
 from .types import quote_literal
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ...model import (
+from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -32,7 +32,7 @@ from ...model import (
     UniqueConstraint,
     make_schema,
 )
-from ...naming import MAX_IDENTIFIER_BYTES
+from ...schema.naming import MAX_IDENTIFIER_BYTES
 from .types import _strip_own_cast, canonical_default
 from .types import canonical_type as _canonical_type
 

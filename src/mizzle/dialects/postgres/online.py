@@ -27,10 +27,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ... import changes as ch
-from ...folder import NO_TRANSACTION
-from ...naming import truncate_identifier
-from ...plan import PlannedStatement
+from ...migrations.folder import NO_TRANSACTION
+from ...planning.plan import PlannedStatement
+from ...schema import changes as ch
+from ...schema.naming import truncate_identifier
 from .ddl import create_index, ident, qname, qtable
 from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, rewrite
 from .types import quote_literal

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ...tracking import AppliedRow, DatabaseState, Progress, TrackingTable
+from ...runner.tracking import AppliedRow, DatabaseState, Progress, TrackingTable
 from .. import ServerError
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 """PostgreSQL side of the runner: session advisory lock, tracking tables, statement execution and the
-translation of server errors. The generic logic (what to run, in which transaction) is mizzle.runner."""
+translation of server errors. The generic logic (what to run, in which transaction) is mizzle.runner.migrate."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from ...errors import LockTimeout, StatementFailed
-from ...tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
+from ...runner.tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
 from .. import AppliedRecord, ServerError
 from .connection import connect
 from .probe import lock_key, quoted

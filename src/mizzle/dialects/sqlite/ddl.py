@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ... import changes as ch
 from ...errors import UsageError
-from ...model import Column, Index, Table
-from ...plan import PlannedStatement
+from ...planning.plan import PlannedStatement
+from ...schema import changes as ch
+from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
 from .source import AUTOINCREMENT
 

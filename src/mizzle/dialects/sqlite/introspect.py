@@ -13,7 +13,9 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ...model import (
+from ...commands.protect import SETTINGS_TABLE
+from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE
+from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -25,9 +27,7 @@ from ...model import (
     Table,
     make_schema,
 )
-from ...naming import fk_name, pk_name, unique_name
-from ...protect import SETTINGS_TABLE
-from ...tracking import AUDIT_TABLE, PROGRESS_TABLE
+from ...schema.naming import fk_name, pk_name, unique_name
 from .source import AUTOINCREMENT
 from .types import canonical_default, canonical_type
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ... import changes as ch
-from ...model import Column, Schema, Table
+from ...schema import changes as ch
+from ...schema.model import Column, Schema, Table
 from .types import is_constant
 
 _REBUILD_KINDS = (ch.AlterColumn, ch.SetPrimaryKey, ch.AddForeignKey, ch.DropForeignKey, ch.AddUnique,

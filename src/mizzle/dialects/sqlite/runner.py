@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ...errors import LockTimeout
-from ...tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
+from ...runner.tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
 from .. import AppliedRecord, ServerError
 from .connection import DEFAULT_BUSY_TIMEOUT, connect, database_path
 

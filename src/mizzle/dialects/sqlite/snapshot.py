@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ...errors import IntegrityError
-from ...model import (
+from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -24,8 +24,8 @@ from ...model import (
     Table,
     make_schema,
 )
-from ...naming import unique_name
-from ...snapshot import default_from_json
+from ...schema.naming import unique_name
+from ..postgres.snapshot import default_from_json
 from .source import AUTOINCREMENT
 from .types import affinity, canonical_type
 

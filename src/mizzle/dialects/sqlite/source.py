@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from ...errors import SchemaLoadError
-from ...model import (
+from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -33,7 +33,7 @@ from ...model import (
     Table,
     make_schema,
 )
-from ...naming import fk_name, unique_name
+from ...schema.naming import fk_name, unique_name
 from .types import canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()

@@ -1,0 +1,133 @@
+"""`drift`: what a live database holds that its migrations do not say — the database introspected and compared
+with the snapshot of the last migration its tracking table records as applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..dburl import parse_url
+from ..dialects.postgres.snapshot import schema_from_snapshot
+from ..errors import IntegrityError, UsageError
+from ..migrations.folder import Migration, MigrationFolder
+from ..schema.diff import Renames, diff
+from ..schema.model import Schema, make_schema
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..dialects.postgres.introspect import Scope
+
+
+@dataclass
+class DriftResult:
+    url: str  # masked
+    migration: str | None  # tag of the last applied migration (None: nothing applied)
+    changes: list[str] = field(default_factory=list)  # live database relative to that snapshot
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "migration": self.migration, "drift": self.drifted, "changes": self.changes,
+                "warnings": self.warnings}
+
+
+def last_applied(migrations: list[Migration], applied_whens: set[int]) -> Migration | None:
+    """The last migration, in journal order, that the tracking rows record as applied."""
+    applied = [m for m in migrations if m.when in applied_whens]
+    return applied[-1] if applied else None
+
+
+def snapshot_model(folder: MigrationFolder, migration: Migration | None, dialect: str) -> Schema:
+    """The model of `migration`'s snapshot (the empty schema before the first migration)."""
+    if migration is None:
+        return make_schema(dialect)
+    snap = folder.read_snapshot(migration)
+    if snap is None:
+        raise IntegrityError(f"{migration.snapshot_path}: the snapshot of {migration.tag} is missing",
+                             "Run `mizzle check --rebuild-snapshots` to regenerate it by replaying the migrations.")
+    return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migration.snapshot_path))
+
+
+def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: str = "__drizzle_migrations",
+          tracking_schema: str = "drizzle", connect_timeout: float = 10) -> DriftResult:
+    """Compare the database at `url` with the snapshot of its last applied migration of `folder`.
+
+    Read-only: takes no lock and creates nothing. Raises ConnectError (exit 5) when the database cannot be
+    reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
+    from ..dialects import open_backend
+    from ..runner.migrate import load_folder
+    from ..runner.tracking import TrackingTable
+    from ..sources.database import scope_for
+
+    db = parse_url(url)
+    if db.dialect not in ("postgresql", "sqlite"):
+        raise UsageError(f"`drift` on {db.dialect} is not available yet (PostgreSQL and SQLite are)")
+    if db.dialect == "sqlite":
+        from ..dialects.sqlite.connection import connect as sqlite_connect
+
+        sqlite_connect(db, must_exist=True).close()  # read-only: never create the file
+    migrations, _, _ = load_folder(folder, db.dialect)
+    scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
+    backend = open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
+                           application_name="mizzle drift")
+    try:
+        state = backend.read_state(create=False, with_audit=True)
+        live = introspect_connection(backend.conn, db.dialect, scope, table)  # type: ignore[attr-defined]
+    finally:
+        backend.close()
+    result = DriftResult(url=db.masked, migration=None)
+    applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
+    unknown = applied_whens - {m.when for m in migrations}
+    if unknown:
+        result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "
+                               f"(created_at {', '.join(str(w) for w in sorted(unknown))}); is this the right folder?")
+    # a migration rolled back by hand (`mizzle mark --rolled-back`) keeps its row, but not its changes
+    rolled = {w for w, e in (state.audit or {}).items() if e.action == "rolled-back" and w in applied_whens}
+    last = last_applied(migrations, applied_whens - rolled)
+    for m in migrations:
+        if m.when in rolled:
+            entry = (state.audit or {})[m.when]
+            later = last is not None and m.when < last.when
+            result.warnings.append(f"{m.tag} was rolled back by hand (by {entry.actor or 'unknown'}"
+                                   + (f": {entry.note}" if entry.note else "") + ")"
+                                   + (f"; the snapshot of {last.tag} still has its changes" if later and last else
+                                      "; comparing with the snapshot before it"))
+    if not state.tracking_exists:
+        result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
+    result.migration = last.tag if last else None
+    expected = comparable(scope.restrict(snapshot_model(MigrationFolder(folder, db.dialect), last, db.dialect)))
+    result.changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
+    return result
+
+
+def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations") -> Schema:
+    """The model of the database behind `conn` (psycopg or sqlite3), within `scope`, in the form a snapshot is
+    compared with (see `comparable`)."""
+    if dialect == "sqlite":
+        from ..dialects.sqlite.introspect import introspect as sqlite_introspect
+
+        return comparable(scope.restrict(sqlite_introspect(conn, exclude=(table,))))
+    from ..dialects.postgres.introspect import introspect
+
+    return introspect(conn, scope)
+
+
+def comparable(model: Schema) -> Schema:
+    """What of `model` a live database of its dialect can show: SQLite keeps no constraint names."""
+    if model.dialect == "sqlite":
+        from ..dialects.sqlite.introspect import comparable as sqlite_comparable
+
+        return sqlite_comparable(model)
+    return model
+
+
+def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> DriftResult:
+    from ..sources.database import scope_for
+
+    return drift(url=url, folder=config.out_dir, scope=scope_for(config), table=config.table,
+                 tracking_schema=config.tracking_schema, connect_timeout=connect_timeout)
+

@@ -1,0 +1,187 @@
+"""`generate` and `export`: schema code + last snapshot → a new migration (SQL, snapshot, journal entry)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import collector
+from ..config import Config
+from ..dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
+from ..errors import IntegrityError, UsageError
+from ..migrations.folder import MigrationFolder
+from ..planning.plan import PlannedStatement, plan, plan_online, render_file
+from ..schema import changes as ch
+from ..schema.diff import Prompt, Renames, diff
+from ..schema.model import Schema, make_schema
+
+CUSTOM_HEADER = "-- Custom SQL migration file, put your code below! --"
+
+
+@dataclass
+class GenerateResult:
+    tag: str | None = None
+    sql_path: Path | None = None
+    changes: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+    sql: str = ""
+    online: bool = False  # written with the online rewrites (PostgreSQL; a no-op on SQLite)
+    # the schema before this migration (its latest snapshot): linting the file written needs it too
+    previous: Schema | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def written(self) -> bool:
+        return self.tag is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "path": str(self.sql_path) if self.sql_path else None, "changes": self.changes,
+                "statements": len(self.statements), "written": self.written, "online": self.online}
+
+
+def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
+    out = {}
+    for f in flags:
+        if "=" not in f or not f.split("=", 1)[0] or not f.split("=", 1)[1]:
+            raise UsageError(f"--rename expects OLD=NEW (e.g. users.name=users.full_name), got {f!r}")
+        old, new = f.split("=", 1)
+        out[old.strip()] = new.strip()
+    return out
+
+
+def load_code_schema(cfg: Config) -> tuple[Schema, dict[tuple[str, ...], str]]:
+    from ..sources.sqlalchemy import load_schema
+
+    return load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter)
+
+
+def previous_schema(folder: MigrationFolder, dialect: str) -> tuple[Schema, str]:
+    """The schema of the latest snapshot (empty for a new folder) and that snapshot's id."""
+    snap = folder.latest_snapshot()
+    if snap is None:
+        return make_schema(dialect), ROOT_ID
+    if snap.get("dialect") and _dialect(snap["dialect"]) != dialect:
+        raise UsageError(f"the migrations folder {folder.path} is for {snap['dialect']}, but the config says {dialect}")
+    return schema_from_snapshot(snap, folder.read_sidecar(), source=str(folder.path)), str(snap.get("id", ROOT_ID))
+
+
+def _dialect(d: str) -> str:
+    return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(d, d)
+
+
+def migration_name(changes: list[ch.Change]) -> str:
+    words: dict[str, None] = {}  # the first three distinct words are all the name needs
+    for c in changes:
+        if isinstance(c, ch.CreateTable):
+            w = f"create_{c.table.name}"
+        elif isinstance(c, ch.DropTable):
+            w = f"drop_{c.table.name}"
+        elif isinstance(c, ch.AddColumn):
+            w = f"add_{c.table[1]}_{c.column.name}"
+        elif isinstance(c, ch.DropColumn):
+            w = f"drop_{c.table[1]}_{c.column.name}"
+        elif isinstance(c, (ch.RenameTable, ch.RenameColumn)):
+            w = f"rename_{c.new[1] if isinstance(c, ch.RenameTable) else c.new}"
+        elif isinstance(c, ch.AlterColumn):
+            w = f"alter_{c.table[1]}_{c.new.name}"
+        elif isinstance(c, ch.CreateEnum):
+            w = f"create_{c.enum.name}"
+        elif isinstance(c, (ch.AddEnumValue, ch.RecreateEnum)):
+            w = f"alter_{(c.enum if isinstance(c, ch.AddEnumValue) else c.new).name}"
+        elif isinstance(c, ch.CreateIndex):
+            w = f"index_{c.table[1]}"
+        else:
+            continue
+        words.setdefault(w)
+        if len(words) > 2:
+            break
+    first = list(words)[:2]
+    name = "_".join(first) if words else "migration"
+    if len(words) > 2:
+        name += "_and_more"
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower())[:60].strip("_") or "migration"
+
+
+# the models, changes and statements made here all live to the end of the call (1,000 tables: the collector's
+# passes over them were about a fifth of it)
+@collector.paused()
+def generate(config: Config, name: str | None = None, custom: bool = False, check: bool = False,
+             renames: dict[str, str] | None = None, no_renames: bool = False, prompt: Prompt | None = None,
+             now_ms: int | None = None, idempotent: bool = False, online: bool | None = None,
+             lock_timeout: str | None = None) -> GenerateResult:
+    """`online` None: the config's `online`. `lock_timeout`: the online parts' (default: the config's)."""
+    if idempotent and config.dialect != "postgresql":
+        raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
+    online = config.online if online is None else online
+    if online and config.dialect == "postgresql":
+        from ..dialects.postgres.online import lock_timeout_value
+
+        where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
+        try:
+            lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
+        except ValueError as e:
+            raise UsageError(f"{where}: {e}") from None
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    old, prev_id = previous_schema(folder, config.dialect)
+    if custom:
+        if check:
+            raise UsageError("--custom and --check do not go together")
+        new = old
+        changeset = ch.ChangeSet()
+    else:
+        new, declared = load_code_schema(config)
+        new = _carry_forward(old, new)
+        changeset = diff(old, new, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    result = GenerateResult(changes=[c.describe() for c in changeset], previous=old)
+    if not custom and not changeset:
+        return result
+    statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
+    header: list[str] = []
+    if online and statements:
+        statements, header = plan_online(statements, config.dialect, lock_timeout or "", idempotent)
+        result.online = config.dialect == "postgresql"
+    elif idempotent:
+        from ..dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
+
+        statements, header = make_idempotent(statements), [f"-- {IDEMPOTENT}"]
+    result.statements = [s.sql for s in statements]
+    result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
+    if check:
+        raise IntegrityError(
+            f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
+            "\n".join("  " + c for c in result.changes))
+    meta = _meta(changeset)
+    snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=meta)
+    tag_name = name or ("custom" if custom else migration_name(changeset.changes))
+    m = folder.add_migration(tag_name, result.sql, snap, prefix=config.prefix, sidecar_entry=side, now_ms=now_ms)
+    result.tag, result.sql_path = m.tag, m.sql_path
+    return result
+
+
+def _meta(cs: ch.ChangeSet) -> dict[str, dict[str, str]]:
+    def q(dotted: str) -> str:
+        return ".".join(f'"{p}"' for p in dotted.split("."))
+    return {"columns": {q(k): q(v) for k, v in cs.renamed_columns.items()},
+            "schemas": {f'"{k}"': f'"{v}"' for k, v in cs.renamed_schemas.items()},
+            "tables": {q(k): q(v) for k, v in cs.renamed_tables.items()}}
+
+
+def _carry_forward(old: Schema, new: Schema) -> Schema:
+    """Objects mizzle does not model (views, roles, policies, RLS flags) stay as the snapshot had them."""
+    if not old.extras and not any(t.extras for t in old.tables):
+        return new
+    from dataclasses import replace
+
+    tables = []
+    for t in new.tables:
+        prev = old.table(t.schema, t.name)
+        tables.append(replace(t, extras=prev.extras) if prev is not None and prev.extras and not t.extras else t)
+    return make_schema(new.dialect, tables, new.enums, new.sequences, new.schemas, old.extras or new.extras)
+
+
+def export(config: Config) -> str:
+    new, _ = load_code_schema(config)
+    changes = diff(make_schema(config.dialect), new, Renames(none=True)).changes
+    return render_file(plan(changes, config.dialect))
+

@@ -1,0 +1,114 @@
+"""`pull`: an existing database → a SQLAlchemy schema module (see writer.py) + a baseline migration and snapshot,
+so that `generate` right after finds no changes."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
+from ..errors import UsageError
+from ..migrations.folder import MigrationFolder
+from ..planning.plan import plan, render_file
+from ..schema.diff import Renames, diff
+from ..schema.model import Schema, make_schema
+from .pull_code import write_module
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+@dataclass
+class PullResult:
+    url: str
+    schema_path: Path
+    tag: str
+    sql_path: Path
+    tables: int
+    enums: int
+    sequences: int
+    warnings: list[str] = field(default_factory=list)
+    marked: bool = False  # the baseline was recorded as applied on the pulled database
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "schema": str(self.schema_path), "migration": self.tag, "sql": str(self.sql_path),
+                "tables": self.tables, "enums": self.enums, "sequences": self.sequences, "marked": self.marked,
+                "warnings": self.warnings}
+
+
+def schema_out_path(config: Config, schema_out: str | None) -> Path:
+    """--schema-out, else the first file named by `schema` in the config."""
+    if schema_out:
+        return (Path.cwd() / schema_out).resolve()
+    for pat in config.schema:
+        if pat.endswith(".py") and not any(ch in pat for ch in "*?["):
+            return (config.root / pat).resolve()
+    raise UsageError("pull needs a file to write the schema module to",
+                     "Pass --schema-out PATH, or name a file in `schema` in the config (e.g. app/db/schema.py).")
+
+
+def pull(config: Config, url: str, *, schema_out: str | None = None, name: str = "baseline", force: bool = False,
+         connect_timeout: float = 10, mark: bool = True) -> PullResult:
+    """Introspect the database at `url` (within the config's schema_filter/tables_filter) and write the schema
+    module and the baseline migration. Refuses to overwrite an existing module (unless `force`) or to add a
+    baseline to a folder that already has migrations. With `mark`, the baseline is then recorded as applied on
+    that database (it already has the schema), unless its tracking table belongs to another history."""
+    from ..dburl import parse_url
+    from ..sources.database import introspect_url, scope_for
+
+    db = parse_url(url)
+    target = schema_out_path(config, schema_out)
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; pull writes a new schema module",
+                         "Pass --schema-out NEW_PATH, or --force to overwrite it.")
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    if folder.migrations():
+        raise UsageError(f"{folder.path} already has migrations; a pulled baseline must be the first one",
+                         "Pull into a new project (or another `out` folder); to compare a database with existing "
+                         "migrations, use `mizzle drift`.")
+    scope = scope_for(config)
+    model = introspect_url(db, scope, connect_timeout=connect_timeout)
+    if not (model.tables or model.enums or model.sequences):
+        where = ", ".join(scope.schemas) if scope.schemas else "any schema"
+        raise UsageError(f"nothing to pull: {db.masked} has no tables, enums or sequences in {where}",
+                         "Check the URL and `schema_filter` / `tables_filter` in the config.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),
+                      encoding="utf-8")
+    changes = diff(make_schema(config.dialect), model, Renames(none=True)).changes
+    snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
+    m = folder.add_migration(name, render_file(plan(changes, config.dialect)), snap, prefix=config.prefix,
+                             sidecar_entry=side)
+    result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
+                        enums=len(model.enums), sequences=len(model.sequences))
+    result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
+    if mark:
+        from ..errors import MizzleError
+        from ..runner.recovery import record_pulled
+
+        try:
+            warnings = record_pulled(config, url=url, tag=m.tag, connect_timeout=connect_timeout)
+        except MizzleError as e:
+            e.message = f"{m.tag} was written but could not be recorded as applied on {db.masked}: {e.message}"
+            e.details = (e.details + "\n" if e.details else "") + (
+                "Record it later with `mizzle baseline`, or pass --no-mark to write the files only.")
+            raise
+        result.marked = not warnings
+        result.warnings += warnings
+    return result
+
+
+def _round_trip_warnings(config: Config, module: Path, expected: Schema) -> list[str]:
+    """What the written module fails to say (so `generate` would see a change): one warning per difference."""
+    from ..sources.sqlalchemy import load_schema
+
+    for mod in [m for m, v in sys.modules.items() if getattr(v, "__file__", None) == str(module)]:
+        del sys.modules[mod]
+    try:
+        code, _ = load_schema((str(module),), config.root, dialect=config.dialect, schema_filter=config.schema_filter)
+    except UsageError as e:
+        return [f"the written module does not load: {e.message}"]
+    return [f"the schema module cannot express this yet, edit it by hand: {c.describe()}"
+            for c in diff(expected, code, Renames(none=True))]

@@ -1,0 +1,284 @@
+"""The schema model → a readable SQLAlchemy schema module (Core `Table`s), as `pull` writes it.
+
+Core tables rather than declarative classes: a `Table` says exactly what the model says (composite and named
+keys, tables without a primary key — which the ORM cannot map —, columns whose names are not Python
+identifiers, expression indexes) without inventing class or attribute names. Models can be layered on top
+later with `__table__ = users`. The module round-trips: loading it gives back the model it was written from.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+
+from ..schema.model import DEFAULT_SCHEMA, Column, Enum, Index, Schema, Sequence, Table
+from ..schema.naming import truncate_identifier
+
+# canonical type → SQLAlchemy expression; anything else is written as PgType("<spelling>")
+_SIMPLE_TYPES = {
+    "integer": "sa.Integer", "bigint": "sa.BigInteger", "smallint": "sa.SmallInteger",
+    "serial": "sa.Integer", "bigserial": "sa.BigInteger", "smallserial": "sa.SmallInteger",
+    "text": "sa.Text", "varchar": "sa.String", "boolean": "sa.Boolean", "real": "sa.REAL",
+    "double precision": "sa.Double", "numeric": "sa.Numeric", "uuid": "sa.Uuid", "jsonb": "pg.JSONB",
+    "json": "sa.JSON", "bytea": "sa.LargeBinary", "date": "sa.Date", "timestamp": "pg.TIMESTAMP",
+    "timestamp with time zone": "pg.TIMESTAMP(timezone=True)", "time": "pg.TIME",
+    "time with time zone": "pg.TIME(timezone=True)", "interval": "pg.INTERVAL", "inet": "pg.INET",
+    "cidr": "pg.CIDR", "macaddr": "pg.MACADDR", "tsvector": "pg.TSVECTOR",
+}
+_ACTIONS_DEFAULT = "no action"
+
+_PG_TYPE_HELPER = '''
+
+class PgType(sa.types.UserDefinedType):  # type: ignore[type-arg]
+    """A PostgreSQL type SQLAlchemy has no class for, spelled as the database does."""
+
+    cache_ok = True
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+
+    def get_col_spec(self, **kw: object) -> str:
+        return self.spec
+'''
+
+
+def write_module(schema: Schema, header: str = "") -> str:
+    """Python source of a module defining `metadata` with every table, enum and sequence of `schema`."""
+    names = _Names()
+    enum_vars = {e.key: names.take(f"{e.name}_enum" if e.schema == DEFAULT_SCHEMA else f"{e.schema}_{e.name}_enum")
+                 for e in schema.enums}
+    body: list[str] = []
+    uses_pg_type = False
+    for e in schema.enums:
+        body.append(f"{enum_vars[e.key]} = {_enum(e)}")
+    for s in schema.sequences:
+        body.append(f"{names.take(s.name + '_seq' if not s.name.endswith('seq') else s.name)} = {_sequence(s)}")
+    if body:
+        body.append("")
+    for t in _tables_in_dependency_order(schema.tables):
+        var = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
+        text, pg_type = _table(t, var, enum_vars)
+        uses_pg_type |= pg_type
+        body.append(text)
+    lines = ['"""' + (header or "Database schema, written by `mizzle pull`.") + '"""', "",
+             "import sqlalchemy as sa", "from sqlalchemy.dialects import postgresql as pg", ""]
+    if uses_pg_type:
+        lines.append(_PG_TYPE_HELPER.strip("\n"))
+        lines.append("")
+    used = {t.schema for t in schema.tables} | {e.schema for e in schema.enums} | {q.schema for q in schema.sequences}
+    empty = [x for x in schema.schemas if x not in used and x != DEFAULT_SCHEMA]
+    info = f'info={{"mizzle": {{"schemas": [{_strs(empty)}]}}}}' if empty else ""  # schemas holding nothing
+    lines += ["", f"metadata = sa.MetaData({info})", ""]
+    return "\n".join(lines + body).rstrip() + "\n"
+
+
+class _Names:
+    def __init__(self) -> None:
+        self.used: set[str] = {"sa", "pg", "metadata", "PgType"}
+
+    def take(self, wanted: str) -> str:
+        base = re.sub(r"\W+", "_", wanted).strip("_") or "table"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = "t_" + base
+        name, i = base, 2
+        while name in self.used:
+            name, i = f"{base}_{i}", i + 1
+        self.used.add(name)
+        return name
+
+
+def _tables_in_dependency_order(tables: Iterable[Table]) -> list[Table]:
+    """Referenced tables first (readability only: SQLAlchemy resolves foreign keys lazily)."""
+    todo = {t.key: t for t in tables}
+    out: list[Table] = []
+    visiting: set[tuple[str, str]] = set()
+
+    def visit(t: Table) -> None:
+        if t.key not in todo or t.key in visiting:
+            return
+        visiting.add(t.key)
+        for f in t.foreign_keys:
+            ref = todo.get((f.ref_schema, f.ref_table))
+            if ref is not None:
+                visit(ref)
+        if t.key in todo:
+            out.append(todo.pop(t.key))
+
+    for t in sorted(todo.values(), key=lambda t: t.key):
+        visit(t)
+    return out
+
+
+def _enum(e: Enum) -> str:
+    values = ", ".join(_str(v) for v in e.values)
+    schema = f", schema={_str(e.schema)}" if e.schema != DEFAULT_SCHEMA else ""
+    # metadata=: the enum belongs to the schema even when no column uses it
+    return f"sa.Enum({values}, name={_str(e.name)}{schema}, metadata=metadata)"
+
+
+def _sequence(s: Sequence) -> str:
+    args = [_str(s.name)]
+    for kw, v in (("start", s.start), ("increment", s.increment), ("minvalue", s.min_value),
+                  ("maxvalue", s.max_value), ("cache", s.cache)):
+        if v is not None:
+            args.append(f"{kw}={int(v)}")
+    if s.cycle:
+        args.append("cycle=True")
+    if s.schema != DEFAULT_SCHEMA:
+        args.append(f"schema={_str(s.schema)}")
+    args.append("metadata=metadata")
+    return f"sa.Sequence({', '.join(args)})"
+
+
+def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+    pk = t.primary_key
+    inline_pk = pk is not None and pk.name is None
+    pk_cols = set(pk.columns) if pk else set()
+    uses_pg_type = False
+    items: list[str] = []
+    for c in t.columns:
+        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars)
+        uses_pg_type |= pg_type
+        items.append(text)
+    if pk is not None and not inline_pk:
+        items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}, name={_str(pk.name or '')})")
+    for f in t.foreign_keys:
+        prefix = "" if f.ref_schema == DEFAULT_SCHEMA else f"{f.ref_schema}."
+        refs = [f"{prefix}{f.ref_table}.{c}" for c in f.ref_columns]
+        args = [f"[{_strs(f.columns)}]", f"[{_strs(refs)}]", f"name={_str(f.name)}"]
+        if f.on_delete != _ACTIONS_DEFAULT:
+            args.append(f"ondelete={_str(f.on_delete.upper())}")
+        if f.on_update != _ACTIONS_DEFAULT:
+            args.append(f"onupdate={_str(f.on_update.upper())}")
+        if f.deferrable:
+            args.append("deferrable=True")
+            args.append(f"initially={_str(f.deferrable.upper())}")
+        items.append(f"sa.ForeignKeyConstraint({', '.join(args)})")
+    for u in t.uniques:
+        nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
+        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd})")
+    for ch in t.checks:
+        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)})")
+    for ix in t.indexes:
+        items.append(_index(ix))
+    if t.schema != DEFAULT_SCHEMA:
+        items.append(f"schema={_str(t.schema)}")
+    if t.comment:
+        items.append(f"comment={_str(t.comment)}")
+    inner = "".join(f"    {x},\n" for x in items)
+    return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
+
+
+def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool,
+            enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+    type_expr, pg_type = _type(c, enum_vars)
+    args = [_str(c.name), type_expr]
+    if c.is_serial and not in_pk:
+        # SQLAlchemy's autoincrement is for key columns only; elsewhere a serial is an integer column with its
+        # own sequence, <table>_<column>_seq (what PostgreSQL creates for it)
+        schema = f", schema={_str(t.schema)}" if t.schema != DEFAULT_SCHEMA else ""
+        args.append(f"sa.Sequence({_str(truncate_identifier(f'{t.name}_{c.name}_seq'))}{schema})")
+    if c.identity is not None:
+        i = c.identity
+        ia = [f"always={i.kind == 'always'}"]
+        for kw, v in (("start", i.start), ("increment", i.increment), ("minvalue", i.min_value),
+                      ("maxvalue", i.max_value), ("cache", i.cache)):
+            if v is not None:
+                ia.append(f"{kw}={int(v)}")
+        if i.cycle:
+            ia.append("cycle=True")
+        args.append(f"sa.Identity({', '.join(ia)})")
+    if c.generated is not None:
+        args.append(f"sa.Computed({_str(c.generated)})")
+    if inline_pk:
+        args.append("primary_key=True")
+    if c.is_serial and in_pk:
+        args.append("autoincrement=True")
+    elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint"):
+        args.append("autoincrement=False")  # an integer key column that is not serial
+    if c.not_null and not in_pk and c.identity is None:
+        args.append("nullable=False")
+    if c.default is not None:
+        args.append(f"server_default={_default(c.default)}")
+    if c.comment:
+        args.append(f"comment={_str(c.comment)}")
+    return f"sa.Column({', '.join(args)})", pg_type
+
+
+def _type(c: Column, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+    base, dims = c.type, 0
+    while base.endswith("[]"):
+        base, dims = base[:-2], dims + 1
+    pg_type = False
+    if c.type_schema is not None and (c.type_schema, base) in enum_vars:
+        expr = enum_vars[(c.type_schema, base)]
+    else:
+        scalar = _scalar_type(base)
+        expr = scalar if scalar is not None else f"PgType({_str(base)})"
+        pg_type = scalar is None
+    if dims:
+        expr = f"pg.ARRAY({expr}" + (f", dimensions={dims})" if dims > 1 else ")")
+    return expr, pg_type
+
+
+def _scalar_type(t: str) -> str | None:
+    if t in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[t]
+    m = re.fullmatch(r"(varchar|char)\((\d+)\)", t)
+    if m:
+        return f"sa.{'String' if m.group(1) == 'varchar' else 'CHAR'}({m.group(2)})"
+    m = re.fullmatch(r"numeric\((\d+)(?:, (-?\d+))?\)", t)
+    if m:
+        return f"sa.Numeric({m.group(1)}, {m.group(2)})" if m.group(2) else f"sa.Numeric({m.group(1)})"
+    m = re.fullmatch(r"(timestamp|time) ?\((\d+)\)( with time zone)?", t)
+    if m:
+        tz = ", timezone=True" if m.group(3) else ""
+        return f"pg.{m.group(1).upper()}(precision={m.group(2)}{tz})"
+    return None
+
+
+def _default(sql: str) -> str:
+    m = re.fullmatch(r"'((?:[^'\\]|'')*)'", sql)
+    if m and "''" not in m.group(1):
+        return _str(m.group(1))  # a plain literal reads better as a Python string
+    return f"sa.text({_str(sql)})"
+
+
+def _index(ix: Index) -> str:
+    exprs = []
+    ops: dict[str, str] = {}
+    for c in ix.columns:
+        e = f"sa.text({_str(c.expression)})" if c.is_expression else _str(c.expression)
+        if not c.asc:
+            e = f"sa.desc({e})"
+        if c.nulls != ("last" if c.asc else "first"):
+            e = f"sa.nulls_{c.nulls}({e if not c.asc else f'sa.asc({e})'})"
+        exprs.append(e)
+        if c.opclass:
+            ops[c.expression] = c.opclass
+    args = [_str(ix.name), *exprs]
+    if ix.unique:
+        args.append("unique=True")
+    if ix.method != "btree":
+        args.append(f"postgresql_using={_str(ix.method)}")
+    if ops:
+        args.append("postgresql_ops={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ops.items()) + "}")
+    if ix.with_:
+        args.append("postgresql_with={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ix.with_) + "}")
+    if ix.include:
+        args.append(f"postgresql_include=[{_strs(ix.include)}]")
+    if ix.where:
+        args.append(f"postgresql_where=sa.text({_str(ix.where)})")
+    return f"sa.Index({', '.join(args)})"
+
+
+def _str(s: str) -> str:
+    r = repr(s)
+    if r.startswith("'") and '"' not in s:
+        r = '"' + r[1:-1].replace("\\'", "'") + '"'
+    return r
+
+
+def _strs(items: Iterable[str]) -> str:
+    return ", ".join(_str(x) for x in items)

@@ -1,0 +1,113 @@
+"""`revert TAG`: a new forward migration undoing TAG, computed from the snapshots before and after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Config
+from ..dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+from ..errors import IntegrityError, UsageError
+from ..migrations.folder import Migration, MigrationFolder
+from ..planning.plan import plan, render_file
+from ..schema.diff import Renames, diff
+from ..schema.merge import merge
+from ..schema.model import Schema, make_schema
+from .generate import GenerateResult, previous_schema
+
+
+def find_migration(migrations: list[Migration], tag: str) -> Migration:
+    """By exact tag, by index (`3` or `0003`), or by a unique prefix of the tag."""
+    exact = [m for m in migrations if m.tag == tag]
+    if exact:
+        return exact[0]
+    if tag.isdigit():
+        by_idx = [m for m in migrations if m.entry.idx == int(tag)]
+        if by_idx:
+            return by_idx[0]
+    prefixed = [m for m in migrations if m.tag.startswith(tag)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise UsageError(f"{tag!r} matches several migrations: {', '.join(m.tag for m in prefixed)}")
+    raise UsageError(f"no migration tagged {tag!r} in the journal")
+
+
+def _spell(dotted: str) -> str:
+    parts = [p.strip('"') for p in dotted.split('"."')]
+    return ".".join(parts[1:] if parts[0] == "public" else parts)
+
+
+def _inverse_renames(snapshot: dict[str, Any]) -> dict[str, str]:
+    """The renames TAG recorded in its snapshot's _meta, inverted (new spelling → old spelling)."""
+    meta = snapshot.get("_meta") or {}
+    out = {}
+    for section in ("schemas", "tables", "columns"):
+        for old, new in (meta.get(section) or {}).items():
+            out[_spell(new)] = _spell(old)
+    return out
+
+
+def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_renames: bool = False,
+           name: str | None = None) -> tuple[GenerateResult, list[str]]:
+    """Write a migration undoing `tag`. Returns the result and the data-loss warnings (changes that drop data).
+
+    TAG's changes are the difference between the snapshots before and after it; their inverse is applied on top
+    of the latest snapshot (a three-way merge), so an older TAG can be reverted under later migrations as long
+    as none of them changed the same objects (IntegrityError, exit 3, naming them, otherwise)."""
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    migrations = folder.migrations()
+    if not migrations:
+        raise UsageError(f"the migrations folder {folder.path} is empty: nothing to revert")
+    target = find_migration(migrations, tag)
+    side = folder.read_sidecar()
+    after_snap = _snapshot(folder, target)
+    after = schema_from_snapshot(after_snap, side, source=str(target.snapshot_path))
+    idx = migrations.index(target)
+    before: Schema = make_schema(config.dialect)
+    if idx > 0:
+        prev = migrations[idx - 1]
+        before = schema_from_snapshot(_snapshot(folder, prev), side, source=str(prev.snapshot_path))
+    latest, prev_id = previous_schema(folder, config.dialect)
+    later = migrations[idx + 1:]
+    if later:
+        merged = merge(after, latest, before, same_change_conflicts=False)
+        if merged.conflicts:
+            raise IntegrityError(
+                f"cannot revert {target.tag}: later migrations ({_names(later)}) changed the same object(s): "
+                f"{'; '.join(merged.conflicts[:5])}" + (f" (and {len(merged.conflicts) - 5} more)"
+                                                        if len(merged.conflicts) > 5 else ""),
+                "Revert the later migrations first (newest first), or write the undo by hand with "
+                "`mizzle generate --custom`.")
+        target_schema = merged.schema
+    else:
+        target_schema = before
+    explicit = {**_inverse_renames(after_snap), **(renames or {})}
+    changeset = diff(latest, target_schema, Renames(explicit=explicit, none=no_renames))
+    result = GenerateResult(changes=[c.describe() for c in changeset])
+    if not changeset:
+        own = diff(before, after, Renames(explicit=explicit, none=True))
+        what = "has nothing left to undo (later migrations already undid it)" if own else \
+            "changed nothing in the schema (a custom migration?)"
+        raise UsageError(f"{target.tag} {what}: write its undo by hand with `mizzle generate --custom`")
+    statements = plan(changeset.changes, config.dialect)
+    result.statements = [s.sql for s in statements]
+    result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
+    snap, side_entry = snapshot_from_schema(target_schema, prev_id=prev_id)
+    m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
+                             prefix=config.prefix, sidecar_entry=side_entry)
+    result.tag, result.sql_path = m.tag, m.sql_path
+    warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
+    return result, warnings
+
+
+def _snapshot(folder: MigrationFolder, m: Migration) -> dict[str, Any]:
+    snap = folder.read_snapshot(m)
+    if snap is None:
+        raise IntegrityError(f"{m.snapshot_path}: snapshot of {m.tag} is missing",
+                             "Run `mizzle check --rebuild-snapshots` to regenerate it.")
+    return snap
+
+
+def _names(later: list[Migration]) -> str:
+    tags = [m.tag for m in later]
+    return ", ".join(tags) if len(tags) <= 3 else f"{tags[0]} … {tags[-1]}"

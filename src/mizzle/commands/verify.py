@@ -1,0 +1,326 @@
+"""`verify`: replay a migrations folder into a scratch database, one migration at a time, and compare what
+each one built with its snapshot (naming the first that diverges), then the end result with the schema code.
+The same replay rebuilds lost snapshots (`check --rebuild-snapshots`).
+
+Where the scratch database lives (PostgreSQL), first match wins: `--scratch-url`'s server; the server of the
+project's URL (--url / --env / DATABASE_URL / config) when that is a PostgreSQL URL; else a throwaway local
+cluster started from the installed binaries (dialects/postgres/scratch.py). On the server, the scratch database
+is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQLite replays into a temporary file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..dburl import DatabaseURL, parse_url
+from ..dialects.postgres.snapshot import schema_from_snapshot
+from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
+from ..migrations.folder import Migration, MigrationFolder
+from ..schema.diff import Renames, diff
+from ..schema.model import Schema
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..dialects.postgres.introspect import Scope
+
+SCRATCH_PREFIX = "mizzle_verify_"
+
+
+# -- the scratch database ------------------------------------------------------------------------------
+
+class Scratch(NamedTuple):
+    url: str
+    where: str  # for messages: "database mizzle_verify_… on host:port", "a throwaway local cluster", …
+
+
+@contextmanager
+def scratch_target(dialect: str, url: str | None = None, scratch_url: str | None = None, *,
+                   connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[Scratch]:
+    """A new, empty database to replay into, removed whatever happens. PostgreSQL: on the server of
+    `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local cluster. SQLite: a
+    file in a temporary folder."""
+    if dialect == "sqlite":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="mizzle-verify-") as d:
+            yield Scratch(f"sqlite:///{Path(d).resolve() / 'scratch.db'}", "a temporary SQLite file")
+        return
+    if dialect != "postgresql":
+        raise UsageError(f"replaying migrations into a scratch database is not available for {dialect} yet")
+    server = scratch_url or (url if url and parse_url(url).dialect == "postgresql" else None)
+    if server is not None:
+        with scratch_database(server, connect_timeout=connect_timeout, flag=flag) as scratch:
+            db = parse_url(scratch)
+            yield Scratch(scratch, f"database {db.database} on {db.where.rsplit('/', 1)[0]}")
+        return
+    from ..dialects.postgres.scratch import throwaway_cluster
+
+    with throwaway_cluster(flag=flag) as cluster:
+        # the cluster is new and discarded: its own `postgres` database is scratch enough
+        yield Scratch(cluster, "a throwaway local cluster")
+
+
+@contextmanager
+def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
+    """A new, empty database on the server of `server_url`; its URL is yielded, and it is dropped whatever
+    happens (Ctrl-C and SIGTERM during the drop are ignored so the drop completes)."""
+    import psycopg
+    from psycopg import errors as pgerrors
+
+    from ..dialects.postgres.connection import connect
+    from ..dialects.postgres.scratch import cleanup_on_sigterm, signals_deferred
+
+    server = parse_url(server_url)
+    if server.dialect != "postgresql":
+        raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
+                         f"Pass {flag} postgresql://USER@HOST/postgres.")
+    name = SCRATCH_PREFIX + secrets.token_hex(6)
+    with cleanup_on_sigterm(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+        try:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        except pgerrors.InsufficientPrivilege as e:
+            raise UsageError(
+                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}; "
+                f"pass {flag} URL",
+                f"{flag} names a server where this user may CREATE DATABASE (any database on it, e.g. "
+                f"{flag} postgresql://postgres@localhost/postgres); or grant CREATEDB to the user; or, with no "
+                "PostgreSQL URL at all, mizzle starts a throwaway local cluster.") from None
+        except psycopg.Error as e:
+            raise UsageError(f"cannot create a scratch database on {server.where}: "
+                             f"{str(e).strip().splitlines()[0]}; pass {flag} URL to use another server") from None
+        try:
+            yield _with_database(server, name)
+        finally:
+            with signals_deferred():
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_database(url: DatabaseURL, name: str) -> str:
+    from urllib.parse import quote
+
+    auth = ""
+    if url.username:
+        auth = quote(url.username, safe="") + (":" + quote(url.password, safe="") if url.password else "") + "@"
+    query = list(url.query)
+    host = url.host or ""
+    if host.startswith("/"):  # a socket directory goes in the query, as libpq spells it
+        query.insert(0, ("host", host))
+        host = ""
+    port = f":{url.port}" if url.port else ""
+    q = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query)
+    return f"postgresql://{auth}{host}{port}/{quote(name, safe='')}" + (f"?{q}" if q else "")
+
+
+# -- replay ----------------------------------------------------------------------------------------------
+
+class _StepReporter:
+    """Receives the runner's progress; after each migration commits, introspects the scratch database."""
+
+    def __init__(self, on_step: Callable[[str, Schema], None], introspect: Callable[[], Schema]) -> None:
+        self.on_step, self.introspect = on_step, introspect
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def start(self, result: Any) -> None:
+        pass
+
+    def finish(self, result: Any) -> None:
+        self.on_step(result.tag, self.introspect())
+
+
+@contextmanager
+def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[Callable[[], Schema]]:
+    """A function returning the model of the database `db` (within `scope`) each time it is called."""
+    from .drift import introspect_connection
+
+    if db.dialect == "sqlite":
+        from ..dialects.sqlite.connection import connect as sqlite_connect
+
+        lite = sqlite_connect(db)
+        try:
+            yield lambda: introspect_connection(lite, "sqlite", scope, table)
+        finally:
+            lite.close()
+        return
+    from ..dialects.postgres.connection import connect
+
+    with connect(db, application_name="mizzle verify") as conn:
+        yield lambda: introspect_connection(conn, "postgresql", scope, table)
+
+
+def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema], None], *,
+           table: str = "__drizzle_migrations", tracking_schema: str = "drizzle") -> Schema:
+    """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
+    `on_step(tag, introspected model)` after each; returns the final model. A statement that fails is an
+    IntegrityError naming the migration."""
+    from ..runner.migrate import migrate
+
+    with _introspector(parse_url(scratch_url), scope, table) as introspect_now:
+        reporter = _StepReporter(on_step, introspect_now)
+        try:
+            migrate(url=scratch_url, folder=folder, transaction="each", table=table, tracking_schema=tracking_schema,
+                    reporter=reporter)
+        except StatementFailed as e:
+            raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
+                                 e.details) from None
+        return introspect_now()
+
+
+# -- verify ----------------------------------------------------------------------------------------------
+
+@dataclass
+class StepResult:
+    tag: str
+    compared: bool  # False: no snapshot to compare with
+    changes: list[str] = field(default_factory=list)  # the replayed database relative to the snapshot
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "compared": self.compared, "matches": self.compared and not self.changes,
+                "changes": self.changes}
+
+
+@dataclass
+class VerifyResult:
+    steps: list[StepResult] = field(default_factory=list)
+    code_changes: list[str] | None = None  # schema code relative to the replayed database (None: not compared)
+    scratch: str = ""  # where the replay ran
+
+    @property
+    def first_divergence(self) -> StepResult | None:
+        return next((s for s in self.steps if s.changes), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_divergence is None and not self.code_changes
+
+    def to_json(self) -> dict[str, Any]:
+        first = self.first_divergence
+        return {"ok": self.ok, "first_divergence": first.tag if first else None,
+                "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes,
+                "scratch": self.scratch}
+
+
+def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
+           connect_timeout: float = 10, on_step: Callable[[StepResult], None] | None = None) -> VerifyResult:
+    """Replay `config`'s folder into a scratch database (see `scratch_target`: on the server of `scratch_url`,
+    else of `url`, else in a throwaway local cluster; a temporary file on SQLite), compare each migration's
+    result with its snapshot and the end result with the schema code.
+
+    Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
+    IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
+    throwaway cluster does not start."""
+    from ..runner.migrate import load_folder
+    from ..sources.database import scope_for
+    from .drift import comparable
+    from .generate import load_code_schema
+
+    code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
+    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    sidecar = folder.read_sidecar()
+    by_tag = {m.tag: m for m in migrations}
+    scope = scope_for(config)
+    result = VerifyResult()
+
+    def step(tag: str, live: Schema) -> None:
+        expected = _snapshot(folder, by_tag[tag], sidecar)
+        if expected is None:
+            s = StepResult(tag, compared=False)
+        else:
+            s = StepResult(tag, compared=True, changes=[c.describe() for c in diff(
+                comparable(scope.restrict(expected)), live, Renames(none=True))])
+        result.steps.append(s)
+        if on_step is not None:
+            on_step(s)
+
+    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+        result.scratch = scratch.where
+        final = replay(config.out_dir, scratch.url, scope, step, table=config.table,
+                       tracking_schema=config.tracking_schema)
+    if code is not None:
+        result.code_changes = [c.describe() for c in diff(final, comparable(scope.restrict(code)), Renames(none=True))]
+    return result
+
+
+def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> Schema | None:
+    try:
+        snap = folder.read_snapshot(m)
+    except MizzleError:
+        return None
+    return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)) if snap is not None else None
+
+
+# -- rebuilding lost snapshots ---------------------------------------------------------------------------
+
+@dataclass
+class RebuildResult:
+    rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
+    kept: list[str] = field(default_factory=list)
+    scratch: str = ""  # where the replay ran
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rebuilt": self.rebuilt, "kept": self.kept, "scratch": self.scratch}
+
+
+def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
+                      connect_timeout: float = 10, all_: bool = False) -> RebuildResult:
+    """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
+    unreadable (every migration with `all_`), the snapshot of the database it built. Snapshot ids keep the
+    prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
+    import json
+
+    from ..dialects.postgres.snapshot import ROOT_ID, new_id, snapshot_from_schema
+    from ..migrations.folder import dump_json
+    from ..runner.migrate import load_folder
+    from ..sources.database import scope_for
+
+    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    sidecar = folder.read_sidecar()
+    snaps: list[dict[str, Any] | None] = []
+    for m in migrations:
+        try:
+            snap = folder.read_snapshot(m)
+            if snap is not None:
+                schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
+        except MizzleError:
+            snap = None
+        snaps.append(None if all_ else snap)
+    index = {m.tag: i for i, m in enumerate(migrations)}
+    result = RebuildResult()
+    scope = scope_for(config)
+
+    def step(tag: str, live: Schema) -> None:
+        i = index[tag]
+        if snaps[i] is not None:
+            result.kept.append(tag)
+            return
+        prev = snaps[i - 1] if i else None
+        nxt = snaps[i + 1] if i + 1 < len(snaps) else None
+        snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
+        snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id)
+        path = migrations[i].snapshot_path
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_json(snap), encoding="utf-8")
+        if side:
+            sidecar.setdefault("version", 1)
+            sidecar.setdefault("snapshots", {})[snap_id] = side
+            folder.sidecar_path.write_text(dump_json(sidecar) + "\n", encoding="utf-8")
+        snaps[i] = json.loads(json.dumps(snap))
+        result.rebuilt.append(tag)
+
+    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+        result.scratch = scratch.where
+        replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema)
+    return result
+

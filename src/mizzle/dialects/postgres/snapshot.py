@@ -1,0 +1,290 @@
+"""The schema model ↔ drizzle-kit's PostgreSQL snapshot JSON (version "7"), plus mizzle's sidecar
+(`meta/_mizzle.json`) for facts the strict v7 format has no field for."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from ...errors import IntegrityError
+from ...schema.model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+from .types import canonical_type
+
+ROOT_ID = "00000000-0000-0000-0000-000000000000"
+_CARRIED_TOP = ("roles", "policies", "views")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def default_from_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _default_to_json(value: str | None, type_: str) -> Any:
+    if value is None:
+        return None
+    base = type_.split("(")[0]
+    if value in ("true", "false") and base == "boolean":
+        return value == "true"
+    if base in ("smallint", "integer", "bigint", "real", "double precision", "serial", "bigserial", "smallserial"):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    if base == "numeric" and not type_.endswith("]"):
+        # numeric({mode: 'number'}).default(1.25) is a JSON number in drizzle-kit; a quoted '9.99' stays text.
+        # Only where the number survives JSON unchanged (drizzle-kit compares the values as written).
+        if re.fullmatch(r"-?\d+", value) and abs(int(value)) <= 2**53:
+            return int(value)
+        if re.fullmatch(r"-?\d+\.\d+", value) and repr(float(value)) == value:
+            return float(value)
+    return value
+
+
+def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = None, source: str = "snapshot") -> Schema:
+    """A drizzle-kit pg snapshot (any v7 file, written by drizzle-kit or by mizzle) → the model."""
+    if not isinstance(data, dict):
+        raise IntegrityError(f"{source}: not a snapshot (expected a JSON object)")
+    dialect = data.get("dialect", "postgresql")
+    if dialect == "sqlite":
+        from ..sqlite.snapshot import sqlite_schema_from_snapshot
+
+        return sqlite_schema_from_snapshot(data, source)
+    side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
+    try:
+        tables = [_table_from_json(t, side.get("tables", {})) for t in (data.get("tables") or {}).values()]
+        enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA)
+                 for e in (data.get("enums") or {}).values()]
+        sequences = [_sequence_from_json(s) for s in (data.get("sequences") or {}).values()]
+    except (KeyError, TypeError, AttributeError) as e:
+        raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
+    schemas = list((data.get("schemas") or {}).values())
+    extras = [(k, json.dumps(data[k], sort_keys=True)) for k in _CARRIED_TOP if data.get(k)]
+    return make_schema("postgresql", tables=tables, enums=enums, sequences=sequences, schemas=schemas,
+                       extras=extras)
+
+
+def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
+    schema = t.get("schema") or DEFAULT_SCHEMA
+    side = side_tables.get(f"{schema}.{t['name']}", {})
+    side_cols = side.get("columns", {})
+    pk_single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+    composite = list((t.get("compositePrimaryKeys") or {}).values())
+    pk = None
+    if composite:
+        p = composite[0]
+        pk = PrimaryKey(tuple(p["columns"]), p.get("name"))
+    elif pk_single:
+        pk = PrimaryKey(tuple(pk_single), None)
+    pk_cols = set(pk.columns) if pk else set()
+    columns = []
+    for c in t["columns"].values():
+        ident = c.get("identity")
+        identity = None
+        if ident:
+            identity = Identity(kind=ident["type"], sequence_name=ident.get("name"),
+                                increment=_s(ident.get("increment")), start=_s(ident.get("startWith")),
+                                min_value=_s(ident.get("minValue")), max_value=_s(ident.get("maxValue")),
+                                cache=_s(ident.get("cache")), cycle=bool(ident.get("cycle", False)))
+        gen = c.get("generated")
+        columns.append(Column(
+            name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            default=default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
+            generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
+            declared_not_null=bool(c.get("notNull"))))
+    side_fks = side.get("foreignKeys", {})
+    fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
+                      ref_columns=tuple(f["columnsTo"]), ref_schema=f.get("schemaTo") or DEFAULT_SCHEMA,
+                      on_delete=(f.get("onDelete") or "no action").lower(),
+                      on_update=(f.get("onUpdate") or "no action").lower(),
+                      deferrable=side_fks.get(f["name"], {}).get("deferrable"))
+           for f in (t.get("foreignKeys") or {}).values()]
+    uniques = [UniqueConstraint(u["name"], tuple(u["columns"]), bool(u.get("nullsNotDistinct")))
+               for u in (t.get("uniqueConstraints") or {}).values()]
+    checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
+    side_ix = side.get("indexes", {})
+    indexes = []
+    for ix in (t.get("indexes") or {}).values():
+        cols = tuple(IndexColumn(expression=ic["expression"], is_expression=bool(ic.get("isExpression")),
+                                 asc=bool(ic.get("asc", True)), nulls=ic.get("nulls") or "last",
+                                 opclass=ic.get("opclass") or None)
+                     for ic in ix["columns"])
+        with_ = tuple(sorted((str(k), _with_value(v)) for k, v in (ix.get("with") or {}).items()))
+        indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
+                             method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
+                             include=tuple(side_ix.get(ix["name"], {}).get("include", ())),
+                             concurrently=bool(ix.get("concurrently"))))
+    extras = []
+    if t.get("policies"):
+        extras.append(("policies", json.dumps(t["policies"], sort_keys=True)))
+    if t.get("isRLSEnabled"):
+        extras.append(("isRLSEnabled", "true"))
+    return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
+                 uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
+                 extras=tuple(extras))
+
+
+def _with_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _s(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _sequence_from_json(s: dict[str, Any]) -> Sequence:
+    return Sequence(name=s["name"], schema=s.get("schema") or DEFAULT_SCHEMA, increment=_s(s.get("increment")),
+                    start=_s(s.get("startWith")), min_value=_s(s.get("minValue")), max_value=_s(s.get("maxValue")),
+                    cache=_s(s.get("cache")), cycle=bool(s.get("cycle", False)))
+
+
+def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None = None,
+                         renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model → (drizzle-kit v7 snapshot, sidecar entry for facts v7 cannot hold)."""
+    if schema.dialect == "sqlite":
+        from ..sqlite.snapshot import sqlite_snapshot_from_schema
+
+        return sqlite_snapshot_from_schema(schema, prev_id, id_ or new_id(), renames)
+    side_tables: dict[str, Any] = {}
+    tables = {}
+    for t in schema.tables:
+        tables[t.qualified] = _table_to_json(t)
+        side = _table_sidecar(t)
+        if side:
+            side_tables[t.qualified] = side
+    snap: dict[str, Any] = {
+        "id": id_ or new_id(),
+        "prevId": prev_id,
+        "version": "7",
+        "dialect": "postgresql",
+        "tables": tables,
+        "enums": {f"{e.schema}.{e.name}": {"name": e.name, "schema": e.schema, "values": list(e.values)}
+                  for e in schema.enums},
+        "schemas": {s: s for s in schema.schemas},
+        "sequences": {f"{s.schema}.{s.name}": _sequence_to_json(s) for s in schema.sequences},
+        "roles": {},
+        "policies": {},
+        "views": {},
+        "_meta": {"columns": {}, "schemas": {}, "tables": {}, **(renames or {})},
+    }
+    for key, text in schema.extras:
+        snap[key] = json.loads(text)
+    return snap, ({"tables": side_tables} if side_tables else {})
+
+
+def _table_to_json(t: Table) -> dict[str, Any]:
+    pk = t.primary_key
+    single_pk = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None else None
+    composite = pk if pk and single_pk is None else None
+    columns = {}
+    for c in t.columns:
+        d: dict[str, Any] = {"name": c.name, "type": c.type}
+        if c.type_schema:
+            d["typeSchema"] = c.type_schema
+        d["primaryKey"] = c.name == single_pk
+        # drizzle-kit writes composite-key members as notNull: false unless declared otherwise
+        d["notNull"] = c.not_null and (c.declared_not_null or c.is_serial
+                                       or not (composite and c.name in composite.columns))
+        if c.default is not None:
+            d["default"] = _default_to_json(c.default, c.type)
+        if c.generated is not None:
+            d["generated"] = {"as": c.generated, "type": "stored"}
+        if c.identity is not None:
+            i = c.identity
+            d["identity"] = {"type": i.kind, "name": i.sequence_name, "schema": t.schema, "increment": i.increment,
+                             "startWith": i.start, "minValue": i.min_value, "maxValue": i.max_value,
+                             "cache": i.cache, "cycle": i.cycle}
+        columns[c.name] = d
+    indexes = {}
+    for ix in t.indexes:
+        cols = []
+        for ic in ix.columns:
+            cd: dict[str, Any] = {"expression": ic.expression, "isExpression": ic.is_expression, "asc": ic.asc,
+                                  "nulls": ic.nulls}
+            if ic.opclass:
+                cd["opclass"] = ic.opclass
+            cols.append(cd)
+        d = {"name": ix.name, "columns": cols, "isUnique": ix.unique}
+        if ix.where:
+            d["where"] = ix.where
+        d.update({"concurrently": ix.concurrently, "method": ix.method,
+                  "with": {k: (int(v) if v.isdigit() else (v == "true" if v in ("true", "false") else v))
+                           for k, v in ix.with_}})
+        indexes[ix.name] = d
+    out = {
+        "name": t.name,
+        "schema": "" if t.schema == DEFAULT_SCHEMA else t.schema,
+        "columns": columns,
+        "indexes": indexes,
+        "foreignKeys": {f.name: _fk_to_json(t, f) for f in t.foreign_keys},
+        "compositePrimaryKeys": ({composite.name: {"name": composite.name, "columns": list(composite.columns)}}
+                                 if composite and composite.name else {}),
+        "uniqueConstraints": {u.name: {"name": u.name, "nullsNotDistinct": u.nulls_not_distinct,
+                                       "columns": list(u.columns)} for u in t.uniques},
+        "policies": {},
+        "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
+        "isRLSEnabled": False,
+    }
+    for key, text in t.extras:
+        out[key] = json.loads(text)
+    return out
+
+
+def _fk_to_json(t: Table, f: ForeignKey) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table}
+    if f.ref_schema != DEFAULT_SCHEMA:  # drizzle-kit writes schemaTo only for a non-public target
+        d["schemaTo"] = f.ref_schema
+    d.update({"columnsFrom": list(f.columns), "columnsTo": list(f.ref_columns), "onDelete": f.on_delete,
+              "onUpdate": f.on_update})
+    return d
+
+
+def _table_sidecar(t: Table) -> dict[str, Any]:
+    side: dict[str, Any] = {}
+    if t.comment:
+        side["comment"] = t.comment
+    cols = {c.name: {"comment": c.comment} for c in t.columns if c.comment}
+    if cols:
+        side["columns"] = cols
+    fks = {f.name: {"deferrable": f.deferrable} for f in t.foreign_keys if f.deferrable}
+    if fks:
+        side["foreignKeys"] = fks
+    ixs = {i.name: {"include": list(i.include)} for i in t.indexes if i.include}
+    if ixs:
+        side["indexes"] = ixs
+    return side
+
+
+def _sequence_to_json(s: Sequence) -> dict[str, Any]:
+    return {"name": s.name, "schema": s.schema, "increment": s.increment, "startWith": s.start,
+            "minValue": s.min_value, "maxValue": s.max_value, "cache": s.cache, "cycle": s.cycle}

@@ -1,0 +1,1 @@
+"""Changes → ordered statements with transaction boundaries, rendered through the dialect."""

@@ -1,0 +1,56 @@
+"""plan(changes, dialect) → ordered statements with transaction boundaries, and their SQL file text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..migrations.folder import BREAKPOINT, COMMIT, NO_TRANSACTION
+
+
+@dataclass(frozen=True)
+class PlannedStatement:
+    sql: str
+    change: Any = None
+    commit_after: bool = False  # a `-- mizzle:commit` boundary follows
+    no_transaction: bool = False  # cannot run inside a transaction (CREATE INDEX CONCURRENTLY, …)
+
+
+def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
+    if dialect == "sqlite":
+        from ..dialects.sqlite.ddl import render as render_sqlite
+
+        return render_sqlite(changes)
+    from ..dialects.postgres.ddl import render
+
+    return render(changes)
+
+
+def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str, idempotent: bool = False,
+                ) -> tuple[list[PlannedStatement], list[str]]:
+    """`generate --online`: the statements rewritten so writers are never blocked for long, and the file's
+    header. SQLite has no concurrent DDL to choose (a migration holds the whole database's write lock):
+    the statements are returned unchanged."""
+    if dialect != "postgresql":
+        return statements, []
+    from ..dialects.postgres.online import make_online
+
+    return make_online(statements, lock_timeout, idempotent)
+
+
+def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:
+    """The migration file: statements separated by drizzle's breakpoint, directives as comments."""
+    lines = list(header or [])
+    if any(s.no_transaction for s in statements) and f"-- {NO_TRANSACTION}" not in lines:
+        lines.insert(0, f"-- {NO_TRANSACTION}")
+    out = "".join(line + "\n" for line in lines)
+    for i, s in enumerate(statements):
+        sql = s.sql.rstrip().rstrip(";")
+        out += sql + ";"
+        if i + 1 < len(statements):
+            out += BREAKPOINT + "\n"
+            if s.commit_after:
+                out += f"-- {COMMIT}\n"
+        else:
+            out += "\n"
+    return out

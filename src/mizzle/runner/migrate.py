@@ -1,0 +1,696 @@
+"""The runner: applies a folder's pending migrations to a database, once each, under a lock.
+
+Generic over dialects (they implement mizzle.dialects.RunnerBackend). Owns the order of operations
+(SPEC §4): lock → create/read tracking state → verify hashes → run, one transaction per migration
+(`each`) or per run (`all`), statement by statement for `-- mizzle:no-transaction` files, committing
+at `-- mizzle:commit` boundaries, recording progress so a rerun resumes where a crash stopped it.
+Never imports SQLAlchemy: `mizzle migrate` starts fast in a container.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import __version__
+from ..dburl import DatabaseURL, parse_url
+from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend, open_probe
+from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
+from ..migrations.folder import Migration, MigrationFolder, Statement
+from .tracking import (
+    OUT_OF_ORDER,
+    PARTIAL,
+    SKIPPED,
+    DatabaseState,
+    MigrationState,
+    Reconciliation,
+    TrackingTable,
+    prefix_hash,
+    reconcile,
+)
+
+TRANSACTION_MODES = ("each", "all")
+RETRY_BASE_DELAY = 0.5  # seconds before the first retry after a lock timeout; doubled each time, with jitter
+RETRY_MAX_DELAY = 30.0
+
+# result statuses
+APPLIED = "applied"
+WOULD_APPLY = "would apply"
+FAILED = "failed"
+ROLLED_BACK = "rolled back"  # ran, then undone because a later migration failed under `all`
+NOT_RUN = "not run"  # pending, after a failure
+
+
+@dataclass
+class MigrationResult:
+    tag: str
+    when: int
+    hash: str
+    status: str
+    statements: int
+    duration_ms: float | None = None
+    executed: int = 0  # statements run by this invocation
+    resumed_after: int = 0
+    out_of_order: bool = False
+    no_transaction: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "status": self.status,
+                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 3),
+                "statements": self.statements, "executed": self.executed, "when": self.when, "hash": self.hash,
+                "resumed_after": self.resumed_after or None, "out_of_order": self.out_of_order,
+                "no_transaction": self.no_transaction, "notes": self.notes}
+
+
+@dataclass
+class MigrateResult:
+    url: str  # masked
+    transaction: str
+    dry_run: bool
+    migrations: list[MigrationResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    already_applied: int = 0
+    lock_wait_s: float = 0.0
+    duration_ms: float = 0.0
+    error: str | None = None
+
+    @property
+    def applied(self) -> list[MigrationResult]:
+        return [m for m in self.migrations if m.status == APPLIED]
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.migrations
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "url": self.url, "dry_run": self.dry_run, "transaction": self.transaction,
+                "nothing_to_do": self.nothing_to_do, "already_applied": self.already_applied,
+                "applied": len(self.applied), "lock_wait_s": round(self.lock_wait_s, 3),
+                "duration_ms": round(self.duration_ms, 3), "error": self.error, "warnings": self.warnings,
+                "migrations": [m.to_json() for m in self.migrations]}
+
+
+class Reporter(Protocol):
+    """Receives progress; the CLI prints it, the Python API ignores it by default."""
+
+    def warn(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def start(self, result: MigrationResult) -> None: ...
+    def finish(self, result: MigrationResult) -> None: ...
+
+
+class SilentReporter:
+    def warn(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def start(self, result: MigrationResult) -> None:
+        pass
+
+    def finish(self, result: MigrationResult) -> None:
+        pass
+
+
+@dataclass
+class _Pending:
+    migration: Migration
+    state: MigrationState
+    result: MigrationResult
+    committed_upto: int = 0  # statements of this file durable so far (progress recorded)
+
+
+def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list[str], set[str] | None]:
+    """The journal's migrations, the names of .sql files the journal does not list, and the names of the
+    files present (None for the one-folder-per-migration layout)."""
+    mf = MigrationFolder(folder, dialect=dialect)
+    if not mf.path.is_dir():
+        raise UsageError(f"migrations folder {mf.path} does not exist",
+                         "Set `out` in mizzle.toml (or pass folder=...) to the folder `mizzle generate` writes.")
+    journal = mf.read_journal()
+    if journal.dialect and journal.dialect != dialect:
+        raise UsageError(f"{mf.journal_path} is a {journal.dialect} journal but the database URL is {dialect}",
+                         "Point --url at the right database, or `out` at the right folder.")
+    migrations = mf.migrations(journal)
+    stray: list[str] = []
+    present: set[str] | None = None
+    if not mf.uses_folders:
+        present = set(os.listdir(mf.path))
+        listed = {m.sql_path.name for m in migrations}
+        stray = sorted(n for n in present if n.endswith(".sql") and n not in listed)
+    return migrations, stray, present
+
+
+def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
+    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
+
+
+def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
+            transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
+            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
+            connect_timeout: float = 10, reporter: Reporter | None = None,
+            require_applied_in: str | None = None, require_applied_in_label: str | None = None,
+            retries: int = 0) -> MigrateResult:
+    """Apply the pending migrations of `folder` to the database at `url`.
+
+    `retries`: when a statement gives up waiting for a lock (lock_timeout, SQLSTATE 55P03), roll back its unit
+    (the migration's transaction, or the single statement of a no-transaction file) and run it again, up to
+    this many times, with exponential backoff and jitter; then fail as usual.
+
+    `require_applied_in` (a URL; `..._label` names it in messages, e.g. "staging"): the promotion gate — refuse
+    (Refused, exit 6) before running anything if a migration to apply is not applied there with the same hash.
+
+    Raises IntegrityError (exit 3) before running anything if an applied migration's file changed or is
+    missing; StatementFailed (exit 1) when a statement fails — its `.result` tells what stayed applied;
+    LockTimeout (exit 4); ConnectError (exit 5); UsageError (exit 2).
+    """
+    if transaction not in TRANSACTION_MODES:
+        raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
+    if lock_timeout is not None and lock_timeout < 0:
+        raise UsageError("--lock-timeout must be ≥ 0 seconds")
+    if retries < 0:
+        raise UsageError("--retries must be ≥ 0")
+    rep: Reporter = reporter or SilentReporter()
+    started = time.perf_counter()
+    db = parse_url(url)
+    tracking = _tracking(table, tracking_schema)
+    result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
+    # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
+    # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
+    early = _EarlyConnect(db, tracking, connect_timeout, lock=not dry_run)
+    try:
+        migrations, stray, present = load_folder(folder, db.dialect)
+        for m in migrations:
+            if present is None or m.sql_path.name in present:
+                m.hash  # noqa: B018 - read and hash now, overlapping the connection
+    except BaseException:
+        early.discard()
+        raise
+    backend, state = early.result()
+    verdict = _probe_verdict(backend, migrations, state, include_skipped, stray, present)
+    if getattr(backend, "probe", False) and verdict is None:
+        # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
+        backend.close()
+        backend, state = open_backend(db, tracking, connect_timeout=connect_timeout,
+                                      application_name="mizzle migrate"), None
+    try:
+        try:
+            if state is None:
+                if not dry_run:
+                    result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
+                        f"waiting for the migration lock on {db.where} ({who})"))
+                    if result.lock_wait_s:
+                        rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
+                state = backend.read_state(create=not dry_run, with_audit=False)
+            rec = verdict or _reconcile(backend, migrations, state, include_skipped, stray, present)
+        except ServerError as e:
+            raise _tracking_error(tracking, e) from None
+        for w in rec.warnings:
+            result.warnings.append(w)
+            rep.warn(w)
+        if rec.problems:
+            err = IntegrityError(rec.problems[0] if len(rec.problems) == 1 else
+                                 f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
+                                 "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
+            result.error = err.message
+            err.result = result  # type: ignore[attr-defined]
+            raise err
+        pending = _select(rec, to, migrations)
+        result.already_applied = sum(1 for s in rec.states if s.state not in (
+            "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
+        result.migrations = [p.result for p in pending]
+        if require_applied_in and pending:
+            from .promotion import enforce
+
+            enforce(require_applied_in, require_applied_in_label or parse_url(require_applied_in).masked,
+                    [p.migration for p in pending], tracking, connect_timeout, result)
+        if dry_run or not pending:
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            return result
+        if statement_timeout:
+            backend.set_statement_timeout(statement_timeout)
+        _Run(backend, pending, transaction, rep, result, retries=retries).run()
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+    finally:
+        backend.close()
+
+
+class _EarlyConnect:
+    """Opens the backend on a helper thread; takes the lock and reads the state too if the lock is free.
+    The applied state is only ever read with the lock held (SPEC §4)."""
+
+    def __init__(self, db: DatabaseURL, tracking: TrackingTable, connect_timeout: float, lock: bool) -> None:
+        import threading
+
+        self._args = (db, tracking, connect_timeout, lock)
+        self.backend: RunnerBackend | None = None
+        self.state: DatabaseState | None = None
+        self.error: BaseException | None = None
+        self._discarded = False
+        self._guard = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="mizzle-connect", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        db, tracking, connect_timeout, lock = self._args
+        try:
+            # First a probe (no driver import): if the lock is free and the tracking tables are there, it
+            # reads the state, and that often shows nothing to do (see migrate). Else the real backend.
+            probe = open_probe(db, tracking, connect_timeout=connect_timeout,
+                               application_name="mizzle migrate") if lock else None
+            if probe is not None:
+                self.state = probe.ready_state()
+                if self.state is None:
+                    probe.close()
+                else:
+                    self.backend = probe
+            if self.backend is None:
+                self.backend = open_backend(db, tracking, connect_timeout=connect_timeout,
+                                            application_name="mizzle migrate" + ("" if lock else " --dry-run"))
+                if lock and self.backend.try_lock():
+                    self.state = self.backend.read_state(create=True, with_audit=False)
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread
+            self.error = e
+        with self._guard:
+            if self._discarded and self.backend is not None:
+                self.backend.close()  # nobody will: the folder was unusable and the caller has moved on
+
+    def result(self) -> tuple[RunnerBackend, DatabaseState | None]:
+        self._thread.join()
+        if self.error is not None:
+            if self.backend is not None:
+                self.backend.close()
+            if isinstance(self.error, ServerError):
+                raise _tracking_error(self._args[1], self.error) from None
+            raise self.error
+        assert self.backend is not None
+        return self.backend, self.state
+
+    def discard(self) -> None:
+        """The folder is unusable: release the connection without making the caller wait for a slow one."""
+        self._thread.join(timeout=0.5)
+        with self._guard:
+            self._discarded = True
+            if not self._thread.is_alive() and self.backend is not None:
+                self.backend.close()
+
+
+def _probe_verdict(backend: Any, migrations: Sequence[Migration], state: DatabaseState | None,
+                   include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation | None:
+    """With a probe's state: its reconciliation if that shows nothing pending, no problem and no warning (the
+    one verdict a probe may settle on its own); otherwise None."""
+    if state is None or not getattr(backend, "probe", False):
+        return None
+    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    return None if rec.problems or rec.warnings or rec.pending else rec
+
+
+def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
+    hint = ""
+    if e.permission_denied:
+        hint = (f"Grant the migrating role USAGE and CREATE on schema {tracking.schema} (mizzle keeps drizzle-orm's "
+                "tracking table and its own audit there), or choose another schema with [migrations] schema.")
+    return StatementFailed(f"cannot use the tracking table {tracking.display}: {e}", hint or None)
+
+
+def _reconcile(backend: RunnerBackend, migrations: Sequence[Migration], state: DatabaseState,
+               include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation:
+    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    if state.audit is None and (rec.problems or any(s.state == OUT_OF_ORDER for s in rec.states)):
+        # Older pending migrations: who wrote the newest row decides whether drizzle-orm skipped them.
+        # Problems: the audit names the tags of rows whose journal entry is gone.
+        audited = backend.read_audit()
+        state.audit = audited.audit
+        state.audit_exists = audited.audit_exists
+        rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    return rec
+
+
+def _select(rec: Reconciliation, to: str | None, migrations: Sequence[Migration]) -> list[_Pending]:
+    order = {m.tag: i for i, m in enumerate(migrations)}
+    limit = None
+    if to is not None:
+        if to not in order:
+            raise UsageError(f"--to {to}: no such migration in the journal",
+                             "Tags: " + ", ".join(m.tag for m in migrations[-5:]) + (" …" if len(migrations) > 5 else ""))
+        limit = order[to]
+    out = []
+    for s in rec.pending:
+        assert s.migration is not None
+        if limit is not None and order[s.tag] > limit:
+            continue
+        m = s.migration
+        out.append(_Pending(m, s, MigrationResult(
+            tag=m.tag, when=m.when, hash=m.hash, status=WOULD_APPLY, statements=len(m.statements),
+            resumed_after=s.resume_after, out_of_order=s.state in (OUT_OF_ORDER, SKIPPED),
+            no_transaction=m.no_transaction)))
+    return out
+
+
+class _Run:
+    """One invocation's execution: transaction boundaries, progress records, failure reporting."""
+
+    def __init__(self, backend: RunnerBackend, pending: list[_Pending], mode: str, rep: Reporter,
+                 result: MigrateResult, retries: int = 0) -> None:
+        self.retries = retries
+        self.attempts: dict[tuple[str, int], int] = {}  # (tag, unit start) → lock-timeout retries so far
+        self.db = backend
+        self.pending = pending
+        self.mode = mode
+        self.rep = rep
+        self.result = result
+        self.uncommitted: list[MigrationResult] = []  # applied inside the open transaction
+
+    def run(self) -> None:
+        if self.mode == "all":
+            split = [p.migration.tag for p in self.pending if p.migration.no_transaction
+                     or any(s.commit_before for s in p.migration.statements)]
+            if split:
+                msg = ("--transaction all: the run commits before and after "
+                       + ", ".join(split) + " (no-transaction files and `-- mizzle:commit` boundaries commit on "
+                       "their own); a failure after that keeps what was committed")
+                self.result.warnings.append(msg)
+                self.rep.warn(msg)
+        i = 0
+        while i < len(self.pending):
+            p = self.pending[i]
+            try:
+                if p.migration.no_transaction:
+                    self._commit()
+                    self._run_no_transaction(p)
+                else:
+                    self._run_transactional(p)
+            except _StatementError as e:
+                restart = None if p.migration.no_transaction else self._retry_transaction(i, e)
+                if restart is None:
+                    self._fail(p, i, e)
+                else:
+                    i = restart
+                    continue
+            i += 1
+        self._commit()
+
+    # -- retries after a lock timeout -----------------------------------------------------------------------
+
+    def _may_retry(self, e: _StatementError, tag: str, unit: int, what: str) -> bool:
+        """A lock timeout with retries left: wait (exponential backoff, jitter) and say so."""
+        if not e.error.lock_not_available or e.tracking:
+            return False
+        done = self.attempts.get((tag, unit), 0)
+        if done >= self.retries:
+            return False
+        self.attempts[(tag, unit)] = done + 1
+        import random  # only here: `mizzle migrate` with nothing to do must start fast
+
+        delay = min(RETRY_MAX_DELAY, RETRY_BASE_DELAY * 2 ** done) * random.uniform(0.5, 1.0)
+        where = f"statement {e.statement.number}" if e.statement is not None else "a statement"
+        self.rep.info(f"{tag}: {where} gave up waiting for a lock ({e.error.message}); {what} rolled back, "
+                      f"retry {done + 1} of {self.retries} in {delay:.1f} s")
+        time.sleep(delay)
+        return True
+
+    def _retry_transaction(self, i: int, e: _StatementError) -> int | None:
+        """Roll back the open transaction after a lock timeout; the index of the migration to run again from
+        (under `all`, the first one the transaction held), or None to fail."""
+        p = self.pending[i]
+        self.db.rollback()
+        first = i
+        if self.uncommitted:  # `all`: the migrations before this one in the transaction are gone too
+            first = next(j for j, q in enumerate(self.pending) if q.result is self.uncommitted[0])
+        what = "its transaction" if first == i else f"the transaction since {self.pending[first].migration.tag}"
+        if not self._may_retry(e, p.migration.tag, p.committed_upto, what):
+            return None
+        for r in self.uncommitted:
+            r.status = WOULD_APPLY
+        self.uncommitted.clear()
+        for q in self.pending[first:i + 1]:
+            # a `-- mizzle:commit` boundary already passed stays committed: run again from it
+            q.state.resume_after = q.committed_upto
+            q.result.executed = q.committed_upto - q.result.resumed_after
+        return first
+
+    # -- units ------------------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.begin()
+
+    def _commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.commit()
+        for r in self.uncommitted:
+            r.status = APPLIED
+        self.uncommitted.clear()
+
+    def _run_transactional(self, p: _Pending) -> None:
+        m, r = p.migration, p.result
+        self.rep.start(r)
+        t0 = time.perf_counter()
+        p.committed_upto = p.state.resume_after
+        statements = m.statements
+        last_done = p.state.resume_after
+        boundaries = p.state.resume_after > 0 or any(s.commit_before for s in statements)
+        for st in statements:
+            if st.number <= p.state.resume_after:
+                continue
+            if st.commit_before and st.number - 1 > p.state.resume_after:
+                # `-- mizzle:commit`: make everything before it durable, with the progress that says so
+                self._begin()
+                self._server(None, self._progress, m, last_done)
+                self._commit()
+                p.committed_upto = last_done
+            self._begin()
+            self._execute(p, st)
+            r.executed += 1
+            last_done = st.number
+        self._begin()
+        r.duration_ms = (time.perf_counter() - t0) * 1000
+        self._record(p, clear_progress=boundaries)
+        self.uncommitted.append(r)
+        if self.mode == "each":
+            self._commit()
+        self.rep.finish(r)
+
+    def _run_no_transaction(self, p: _Pending) -> None:
+        m, r = p.migration, p.result
+        self.rep.start(r)
+        t0 = time.perf_counter()
+        todo = [s for s in m.statements if s.number > p.state.resume_after]
+        if p.state.resume_after:
+            r.notes.append(f"resumed after statement {p.state.resume_after}")
+        for st in todo:
+            while True:
+                try:
+                    ran = self._no_transaction_statement(p, st)
+                    break
+                except _StatementError as e:
+                    if not self._may_retry(e, m.tag, st.number, "the statement"):
+                        raise
+            r.executed += ran
+        r.duration_ms = (time.perf_counter() - t0) * 1000
+        self.db.begin()
+        self._record(p, clear_progress=True)
+        self.uncommitted.append(r)
+        self._commit()
+        self.rep.finish(r)
+
+    def _no_transaction_statement(self, p: _Pending, st: Statement) -> bool:
+        """One statement of a no-transaction file, with its progress; False if a killed run had completed it."""
+        m, r = p.migration, p.result
+        outside = self.db.must_run_outside_transaction(st.sql)
+        if outside:
+            done, note = self._server(st, self.db.prepare_outside, st.sql, p.state.interrupted == st.number)
+            if note:
+                r.notes.append(note)
+                self.rep.info(f"{m.tag}: {note}")
+            if done:
+                self._server(st, self._progress, m, st.number)
+                return False
+        else:
+            # a statement that may run in a transaction commits atomically with its progress row
+            self.db.begin()
+            try:
+                self._execute(p, st)
+            except _StatementError as e:
+                self.db.rollback()
+                if not e.error.refused_in_transaction:
+                    raise
+                outside = True
+            else:
+                self._progress(m, st.number)
+                self.db.commit()
+        if outside:
+            # no transaction can make the statement and its record atomic: mark it started, so a rerun
+            # after a crash knows to check what it left behind
+            self._server(st, self._progress, m, st.number - 1, st.number)
+            try:
+                self._execute(p, st)
+            except _StatementError:
+                try:  # it failed, so it is not running any more; if the connection died, the rerun checks
+                    self._progress(m, st.number - 1)
+                except ServerError:
+                    pass
+                raise
+            self._server(st, self._progress, m, st.number)
+        return True
+
+    def _progress(self, m: Migration, done: int, running: int | None = None) -> None:
+        self.db.record_progress(m.when, m.hash, m.tag, done, prefix_hash(m.statements, done), running)
+
+    def _record(self, p: _Pending, clear_progress: bool) -> None:
+        r = p.result
+        self._server(None, self.db.record_applied, AppliedRecord(
+            when=r.when, hash=r.hash, tag=r.tag, duration_ms=r.duration_ms or 0.0, statements=r.statements,
+            tool_version=f"mizzle {__version__}", clear_progress=clear_progress))
+
+    def _execute(self, p: _Pending, st: Statement) -> None:
+        try:
+            self.db.execute(st.sql)
+        except ServerError as e:
+            raise _StatementError(st, e) from None
+
+    def _server(self, st: Statement | None, fn: Callable[..., Any], *args: Any) -> Any:
+        """Bookkeeping on the server (progress, tracking rows): its failure is reported against `st`."""
+        try:
+            return fn(*args)
+        except ServerError as e:
+            raise _StatementError(st, e, tracking=True) from None
+
+    # -- failure ----------------------------------------------------------------------------------------
+
+    def _fail(self, p: _Pending, index: int, e: _StatementError) -> None:
+        m, r = p.migration, p.result
+        self.db.rollback()
+        r.status = FAILED
+        for u in self.uncommitted:
+            u.status = ROLLED_BACK
+        self.uncommitted.clear()
+        for later in self.pending[index + 1:]:
+            later.result.status = NOT_RUN
+        err = e.error
+        n = len(m.statements)
+        if e.tracking:
+            where = f"{m.sql_path.name}: recording it in {self.db.tracking.display} failed"
+        else:
+            assert e.statement is not None
+            where = f"{m.sql_path.name} failed at statement {e.statement.number} of {n}"
+        message = f"{where}: {err}"
+        details: list[str] = []
+        if e.statement is not None:
+            details.append("statement:\n    " + _excerpt(e.statement.sql).replace("\n", "\n    "))
+        if err.detail:
+            details.append(f"detail: {err.detail}")
+        if err.hint:
+            details.append(f"hint (server): {err.hint}")
+        if err.refused_in_transaction and not m.no_transaction:
+            message += (f" — add `-- {_NO_TX}` as the first line of {m.sql_path.name} so its statements run "
+                        "outside a transaction, one by one, with progress recorded")
+        if err.already_exists:
+            details.append("hint: the database already has this object. Compare it with the migrations "
+                           "(`mizzle drift`); if the schema was created outside migrations, record them as applied "
+                           "(`mizzle baseline`); or regenerate the migration with `mizzle generate --idempotent`.")
+        if err.lock_not_available and not e.tracking:
+            tries = max((n for (tag, _), n in self.attempts.items() if tag == m.tag), default=0)
+            message += (f" (after {tries} retr{'y' if tries == 1 else 'ies'})" if tries else
+                        " (no retries: pass --retries N to retry with backoff)")
+            describe = getattr(self.db, "describe_lock_wait", None)
+            waited = describe(e.statement.sql) if describe is not None and e.statement is not None else None
+            details.append("it waited longer than lock_timeout for a lock" +
+                           (f" on: {waited}" if waited else "") + ". Rerun when that session is done, or "
+                           "end it (pg_terminate_backend(pid))")
+        if err.connection_lost:
+            details.append("the connection was lost; rerun `mizzle migrate` to resume from the last recorded "
+                           "boundary")
+        details.append(self._aftermath(p, e))
+        self.result.error = message
+        exc = StatementFailed(message, "\n".join(details))
+        exc.result = self.result  # type: ignore[attr-defined]
+        raise exc
+
+    def _aftermath(self, p: _Pending, e: _StatementError) -> str:
+        m = p.migration
+        done = [x.tag for x in self.result.migrations if x.status == APPLIED]
+        kept = f"{len(done)} migration(s) applied before it stay applied" if done else "nothing else was applied"
+        if m.no_transaction:
+            last = (e.statement.number - 1) if e.statement else p.result.statements
+            return (f"{m.tag} is marked no-transaction: statements 1–{last} stay applied and are recorded; "
+                    f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}.")
+        if p.committed_upto:
+            return (f"{m.tag}: statements 1–{p.committed_upto} (before its `-- mizzle:commit` boundary) stay "
+                    f"applied and are recorded; the rest was rolled back; {kept}. Fix the cause and rerun: it "
+                    f"resumes at statement {p.committed_upto + 1}.")
+        if self.mode == "all":
+            return ("--transaction all: the whole run was rolled back" +
+                    (f" except what committed before a boundary ({', '.join(done)})" if done else "") +
+                    ". Fix the cause and rerun.")
+        return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
+
+
+_NO_TX = "mizzle:no-transaction"
+
+
+class _StatementError(Exception):
+    def __init__(self, statement: Statement | None, error: ServerError, tracking: bool = False) -> None:
+        super().__init__(str(error))
+        self.statement = statement
+        self.error = error
+        self.tracking = tracking
+
+
+def _excerpt(sql: str, limit: int = 400) -> str:
+    return sql if len(sql) <= limit else sql[:limit] + " …"
+
+
+# -- status --------------------------------------------------------------------------------------------
+
+@dataclass
+class StatusResult:
+    url: str
+    states: list[MigrationState]
+    problems: list[str]
+    warnings: list[str]
+    tracking_exists: bool
+    protection: Any = None  # the database's `mizzle protect` mark (mizzle.commands.protect.Mark), if it has one
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "tracking_table_exists": self.tracking_exists, "problems": self.problems,
+                "warnings": self.warnings, "migrations": [s.to_json() for s in self.states],
+                "protection": self.protection.to_json() if self.protection is not None else None}
+
+
+def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
+           connect_timeout: float = 10) -> StatusResult:
+    """Every migration's state (applied / pending / modified / missing file / out of order / …). Read-only:
+    takes no lock and creates nothing."""
+    db: DatabaseURL = parse_url(url)
+    migrations, stray, present = load_folder(folder, db.dialect)
+    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+                           application_name="mizzle status")
+    try:
+        state = backend.read_state(create=False, with_audit=True)
+        from ..commands.protect import read_mark
+
+        mark = read_mark(backend)
+    except ServerError as e:
+        raise _tracking_error(backend.tracking, e) from None
+    finally:
+        backend.close()
+    rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
+    problems = list(rec.problems)
+    return StatusResult(url=db.masked, states=rec.states, problems=problems, warnings=rec.warnings,
+                        tracking_exists=state.tracking_exists, protection=mark)
+
+
+__all__ = ["MigrateResult", "MigrationResult", "Reporter", "SilentReporter", "StatusResult", "migrate", "status",
+           "MizzleError"]

@@ -1,0 +1,465 @@
+"""Getting out of trouble by hand, on the record: `mark` (a migration applied or rolled back outside the
+runner), `baseline` (a database that already holds the schema: checked by introspection, then marked) and
+`drop` (the latest migration removed from the folder, once the database is known not to have applied it).
+
+mark and baseline write drizzle-orm's tracking row (or keep it) plus an audit entry saying who, when, why and
+with which mizzle version, under the runner's lock; `status` shows those entries. Never imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..dburl import DatabaseURL, parse_url
+from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
+from ..errors import ConnectError, IntegrityError, Refused, StatementFailed, UsageError
+from ..migrations.folder import Migration, MigrationFolder
+from .tracking import (
+    APPLIED,
+    MISSING_FILE,
+    MODIFIED,
+    ROLLED_BACK,
+    ROLLED_BACK_BY_HAND,
+    DatabaseState,
+    MigrationState,
+    TrackingTable,
+    reconcile,
+)
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+MARKED_APPLIED = "marked-applied"
+BASELINE = "baseline"
+
+
+def current_actor() -> str:
+    """Who resolves by hand: $MIZZLE_ACTOR (e.g. set by a CI job to the person who triggered it), else the OS
+    user."""
+    if os.environ.get("MIZZLE_ACTOR"):
+        return os.environ["MIZZLE_ACTOR"]
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _find(migrations: Sequence[Migration], tag: str) -> Migration:
+    from ..commands.revert import find_migration
+
+    return find_migration(list(migrations), tag)
+
+
+# -- the locked session shared by mark and baseline --------------------------------------------------------
+
+@dataclass
+class _Session:
+    backend: RunnerBackend
+    db: DatabaseURL
+    migrations: list[Migration]
+    state: DatabaseState
+    states: dict[str, MigrationState]
+
+    def has_row(self, m: Migration) -> bool:
+        return any(r.created_at == m.when for r in self.state.rows)
+
+    def record(self, records: Sequence[tuple[AppliedRecord, str]]) -> None:
+        """All the resolutions in one transaction: either every row and audit entry is written, or none."""
+        if not records:
+            return
+        b = self.backend
+        try:
+            b.begin()
+            for rec, row in records:
+                b.record_mark(rec, row)
+            b.commit()
+        except ServerError as e:
+            b.rollback()
+            raise StatementFailed(f"cannot record in {b.tracking.display} on {self.db.masked}: {e}",
+                                  "Nothing was recorded. The role needs INSERT/UPDATE on mizzle's tracking tables."
+                                  ) from None
+
+
+def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
+    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
+
+
+@contextmanager
+def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, lock_timeout: float | None,
+            connect_timeout: float, command: str, on_wait: Callable[[str], None] | None = None,
+            before_state: Callable[[DatabaseURL], None] | None = None) -> Iterator[_Session]:
+    """Connect, take the runner's lock, (run `before_state`), then create/read the tracking tables with the
+    audit, and reconcile them with the folder. The lock is held until the block ends."""
+    from .migrate import load_folder
+
+    db = parse_url(url)
+    migrations, stray, present = load_folder(folder, db.dialect)
+    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+                           application_name=f"mizzle {command}")
+    try:
+        backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
+        if before_state is not None:
+            before_state(db)
+        try:
+            state = backend.read_state(create=True, with_audit=True)
+        except ServerError as e:
+            from .migrate import _tracking_error
+
+            raise _tracking_error(backend.tracking, e) from None
+        rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
+        yield _Session(backend, db, migrations, state, {s.tag: s for s in rec.states if s.migration is not None})
+    finally:
+        backend.close()
+
+
+def _record(m: Migration, action: str, reason: str | None, actor: str, clear_progress: bool) -> AppliedRecord:
+    return AppliedRecord(when=m.when, hash=m.hash, tag=m.tag, duration_ms=None, statements=len(m.statements),
+                         tool_version=f"mizzle {__version__}", clear_progress=clear_progress, action=action,
+                         note=reason or None, actor=actor)
+
+
+# -- mark ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class MarkResult:
+    url: str  # masked
+    tag: str
+    action: str  # marked-applied | rolled-back
+    previous_state: str  # the migration's state before the mark
+    changed: bool  # False: it already was in that state; nothing recorded
+    actor: str
+    reason: str | None
+    tracking_row: str  # insert | update | keep
+    replaced_hash: str | None = None  # the applied hash the file's replaced (a modified file marked applied)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "tag": self.tag, "action": self.action, "previous_state": self.previous_state,
+                "changed": self.changed, "actor": self.actor, "reason": self.reason,
+                "tracking_row": self.tracking_row if self.changed else None, "replaced_hash": self.replaced_hash,
+                "tool_version": f"mizzle {__version__}", "warnings": self.warnings}
+
+
+def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolled_back: bool = False,
+         reason: str | None = None, table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
+         lock_timeout: float | None = None, connect_timeout: float = 10, actor: str | None = None,
+         on_wait: Callable[[str], None] | None = None) -> MarkResult:
+    """Record by hand that migration `tag` is applied (its tracking row is added, or its hash re-recorded if the
+    file changed since it ran; nothing is executed) or rolled back (the row stays, so neither mizzle nor
+    drizzle-orm applies it again; `status` shows it as rolled back by hand). Under the runner's lock, with an
+    audit entry. Raises UsageError (2) for a bad tag, IntegrityError (3) when the file is missing."""
+    if applied == rolled_back:
+        raise UsageError("mark needs exactly one of --applied or --rolled-back")
+    action = MARKED_APPLIED if applied else ROLLED_BACK
+    who = actor or current_actor()
+    from .migrate import load_folder
+
+    listed, _, _ = load_folder(folder, parse_url(url).dialect)  # a bad tag fails before waiting for the lock
+    if not listed:
+        raise UsageError(f"the migrations folder {folder} has no migrations: nothing to mark")
+    tag = _find(listed, tag).tag
+    with _locked(url, folder, table=table, tracking_schema=tracking_schema, lock_timeout=lock_timeout,
+                 connect_timeout=connect_timeout, command="mark", on_wait=on_wait) as s:
+        m = _find(s.migrations, tag)
+        st = s.states[m.tag]
+        result = MarkResult(url=s.db.masked, tag=m.tag, action=action, previous_state=st.state, changed=True,
+                            actor=who, reason=reason or None, tracking_row="keep")
+        if st.state == MISSING_FILE:
+            raise IntegrityError(f"{m.sql_path.name} does not exist: cannot mark {m.tag} without its file",
+                                 "Restore it from version control first (the tracking row records its hash).")
+        row = s.has_row(m)
+        if row and st.state == MODIFIED:
+            result.tracking_row = "update"
+            result.replaced_hash = st.applied_hash
+            reason = (f"{reason}; " if reason else "") + f"file hash re-recorded (applied hash was {st.applied_hash})"
+            if rolled_back:
+                result.warnings.append(f"{m.sql_path.name} changed since it was applied; its current text is "
+                                       "recorded with the rollback")
+        elif not row:
+            result.tracking_row = "insert"
+            if rolled_back:
+                result.warnings.append(f"{m.tag} was not applied here; it is now recorded as rolled back, so "
+                                       "`migrate` will never run it on this database")
+        elif st.state == (APPLIED if applied else ROLLED_BACK_BY_HAND):
+            result.changed = False
+            return result
+        s.record([(_record(m, action, reason, who, clear_progress=not row and m.when in s.state.progress),
+                   result.tracking_row)])
+        return result
+
+
+# -- baseline --------------------------------------------------------------------------------------------------
+
+@dataclass
+class BaselineResult:
+    url: str  # masked
+    to: str
+    marked: list[str] = field(default_factory=list)  # tags recorded as applied now
+    already_applied: list[str] = field(default_factory=list)
+    checked: bool = True  # False: --force skipped the comparison
+    actor: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "to": self.to, "marked": self.marked, "already_applied": self.already_applied,
+                "checked": self.checked, "actor": self.actor,
+                "warnings": self.warnings}
+
+
+def baseline(config: Config, *, url: str, to: str | None = None, force: bool = False, reason: str | None = None,
+             lock_timeout: float | None = None, connect_timeout: float = 10, actor: str | None = None,
+             on_wait: Callable[[str], None] | None = None) -> BaselineResult:
+    """Record every migration up to `to` (default: the latest) as applied on a database that already holds the
+    schema, after checking by introspection that it matches the snapshot of `to` (IntegrityError, exit 3,
+    listing the differences; `force` records anyway). Refuses (exit 3) when one of them is already applied
+    with another hash."""
+    from ..commands.drift import snapshot_model
+    from ..sources.database import introspect_url, scope_for
+
+    who = actor or current_actor()
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    out = BaselineResult(url="", to="", actor=who)
+    _must_exist(parse_url(url))
+
+    def compare(db: DatabaseURL) -> None:
+        from ..schema.diff import Renames, diff
+
+        migrations = folder.migrations()
+        if not migrations:
+            raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline",
+                             "Write the first migration (`mizzle generate`, or `mizzle pull` from this database).")
+        target = _find(migrations, to) if to else migrations[-1]
+        out.to = target.tag
+        scope = scope_for(config)
+        expected = scope.restrict(snapshot_model(folder, target, db.dialect))
+        live = introspect_url(db, scope, connect_timeout=connect_timeout)
+        changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
+        if changes:
+            raise IntegrityError(
+                f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
+                "was recorded",
+                "\n".join(f"  {c}" for c in changes) + "\n(+ only in the database, - only in the snapshot, "
+                "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
+                "or pass --force to record it without comparing.")
+        out.checked = True
+
+    def skip(db: DatabaseURL) -> None:
+        migrations = folder.migrations()
+        if not migrations:
+            raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline")
+        out.to = (_find(migrations, to) if to else migrations[-1]).tag
+        out.checked = False
+        out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
+                            "`mizzle drift` shows how far it is from it")
+
+    with _locked(url, folder.path, table=config.table, tracking_schema=config.tracking_schema,
+                 lock_timeout=lock_timeout, connect_timeout=connect_timeout, command="baseline", on_wait=on_wait,
+                 before_state=skip if force else compare) as s:
+        out.url = s.db.masked
+        upto = [m for m in s.migrations[:[m.tag for m in s.migrations].index(out.to) + 1]]
+        problems = []
+        records = []
+        for m in upto:
+            st = s.states[m.tag]
+            if st.state == MISSING_FILE:
+                problems.append(f"{m.sql_path.name} is missing")
+            elif st.state == MODIFIED:
+                problems.append(f"{m.tag} is already applied with another hash ({st.applied_hash}; the file's is "
+                                f"{st.file_hash}): if the database has the file's current text, accept it with "
+                                f"`mizzle mark {m.tag} --applied`, then rerun baseline")
+            elif s.has_row(m):
+                out.already_applied.append(m.tag)
+            else:
+                records.append((_record(m, BASELINE, reason or f"baseline up to {out.to}", who,
+                                        clear_progress=m.when in s.state.progress), "insert"))
+        known = {m.when for m in s.migrations}
+        unknown = sorted({r.created_at for r in s.state.rows if r.created_at is not None} - known)
+        if unknown:
+            problems.append(f"the database has {len(unknown)} applied migration(s) that {folder.path} does not list "
+                            f"(created_at {', '.join(map(str, unknown[:5]))}{' …' if len(unknown) > 5 else ''}): "
+                            "is it managed by another migrations folder? Check --url and `out`")
+        if problems:
+            raise IntegrityError(f"cannot baseline {s.db.masked}: " + problems[0] + "; nothing was recorded",
+                                 "\n".join(f"  - {p}" for p in problems[1:]) or None)
+        later = [m.tag for m in s.migrations[len(upto):] if s.has_row(m)]
+        if later:
+            out.warnings.append(f"migrations after {out.to} are already applied: {', '.join(later)}")
+        s.record(records)
+        out.marked = [r.tag for r, _ in records]
+    return out
+
+
+def record_pulled(config: Config, *, url: str, tag: str, connect_timeout: float = 10) -> list[str]:
+    """`pull`'s baseline recorded as applied on the database it was just pulled from (no comparison: its
+    snapshot was made from that very introspection). Not when the tracking table already has rows (another
+    history manages that database): a warning says so instead. Returns the warnings."""
+    with _locked(url, config.out_dir, table=config.table, tracking_schema=config.tracking_schema,
+                 lock_timeout=None, connect_timeout=connect_timeout, command="pull") as s:
+        m = _find(s.migrations, tag)
+        others = [r for r in s.state.rows if r.created_at != m.when]
+        if others:
+            return [f"{s.db.masked} already has {len(others)} row(s) in {s.backend.tracking.display} (another "
+                    f"migrations folder manages it?): {m.tag} was not recorded as applied there; once that is "
+                    f"sorted out, `mizzle baseline --to {m.tag}` records it"]
+        if not s.has_row(m):
+            s.record([(_record(m, BASELINE, "pulled from this database by mizzle pull", current_actor(),
+                               clear_progress=False), "insert")])
+        return []
+
+
+# -- drop ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class DropResult:
+    tag: str
+    removed: list[str] = field(default_factory=list)  # paths
+    database: str | None = None  # masked URL checked, None when not checked (--force)
+    checked: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "removed": self.removed, "database": self.database, "checked": self.checked,
+                "warnings": self.warnings}
+
+
+def configured_url(config: Config, url: str | None = None, env: str | None = None) -> str | None:
+    """The database the project is configured for, or None when only the built-in default would be used and it
+    does not exist (no database to ask)."""
+    from ..config import DEFAULT_URL
+
+    resolved = config.resolve_url(url, env)
+    if resolved != DEFAULT_URL or url or env or config.env or os.environ.get("DATABASE_URL") or config.url:
+        return resolved
+    if config.dialect != "sqlite":
+        return None
+    from ..dialects.sqlite.connection import database_path
+
+    return resolved if Path(database_path(parse_url(resolved))).exists() else None
+
+
+def drop(config: Config, *, url: str | None, tag: str | None = None, force: bool = False,
+         connect_timeout: float = 10) -> DropResult:
+    """Remove the latest migration (SQL file, snapshot, journal entry, sidecar entry) after checking that the
+    database at `url` has not applied it. Refused (exit 6) if it has; with `url` None or the database
+    unreachable, only with `force`. `tag`, if given, must name the latest migration (UsageError otherwise)."""
+    folder = MigrationFolder(config.out_dir, config.dialect)
+    if not folder.path.is_dir():
+        raise UsageError(f"migrations folder {folder.path} does not exist: nothing to drop")
+    journal = folder.read_journal()
+    migrations = folder.migrations(journal)
+    if not migrations:
+        raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to drop")
+    latest = migrations[-1]
+    if tag is not None:
+        target = _find(migrations, tag)
+        if target is not latest:
+            raise UsageError(
+                f"{target.tag} is not the latest migration ({latest.tag}); only the latest can be dropped",
+                f"Dropping an older one would break the history of those after it. To undo {target.tag}'s changes, "
+                f"write a new migration: `mizzle revert {target.tag}`.")
+    out = DropResult(tag=latest.tag)
+    if url is None:
+        if not force:
+            raise Refused(f"no database is configured to check whether {latest.tag} was applied; nothing was removed",
+                          "Pass --url/--env (or set DATABASE_URL) so drop can check, or --force if you know no "
+                          "database applied it.")
+        out.warnings.append(f"--force: no database checked; make sure none applied {latest.tag}")
+    else:
+        _refuse_if_applied(out, latest, url, config, force, connect_timeout)
+    out.removed = [str(p) for p in _remove(folder, journal, latest)]
+    return out
+
+
+def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, force: bool,
+                       connect_timeout: float) -> None:
+    db = parse_url(url)
+    try:
+        _must_exist(db)
+        backend = open_backend(db, _tracking(config.table, config.tracking_schema), connect_timeout=connect_timeout,
+                               application_name="mizzle drop")
+    except ConnectError as e:
+        if not force:
+            raise ConnectError(f"{e.message}; cannot check whether {m.tag} was applied, nothing was removed",
+                               (e.details + "\n" if e.details else "") + "Pass --force to drop it without checking.") from None
+        out.warnings.append(f"--force: {db.masked} is unreachable ({e.message}); make sure it did not apply {m.tag}")
+        return
+    try:
+        state = backend.read_state(create=False, with_audit=True)
+    finally:
+        backend.close()
+    rows = [r for r in state.rows if r.created_at == m.when]
+    if rows or m.when in state.progress:
+        entry = (state.audit or {}).get(m.when)
+        at = entry.applied_at if entry is not None else None
+        rolled = entry is not None and entry.action == ROLLED_BACK
+        how = "partly applied" if not rows else ("recorded as rolled back by hand" if rolled else "applied")
+        why = ("its tracking row would be left with no journal entry" if rolled
+               else "that database would be left ahead of the folder")
+        raise Refused(
+            f"{m.tag} is {how} on {db.masked}"
+            + (f" (since {at:%Y-%m-%d %H:%M:%S%z})" if hasattr(at, "strftime") else "")
+            + f"; dropping it, {why}. Nothing was removed",
+            f"Write a new migration that undoes it instead: `mizzle revert {m.tag}`.")
+    out.database = db.masked
+    out.checked = True
+
+
+def _must_exist(db: DatabaseURL) -> None:
+    """A SQLite file that does not exist has applied nothing; opening it would create it."""
+    if db.dialect == "sqlite":
+        from ..dialects.sqlite.connection import database_path
+
+        path = database_path(db)
+        if path != ":memory:" and not Path(path).exists():
+            raise ConnectError(f"SQLite database {path} does not exist")
+
+
+def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:
+    import json
+
+    removed: list[Path] = []
+    snap_id = None
+    if m.snapshot_path is not None and m.snapshot_path.is_file():
+        try:
+            snap_id = json.loads(m.snapshot_path.read_text(encoding="utf-8")).get("id")
+        except (ValueError, AttributeError):
+            snap_id = None
+    # the journal first: if anything below fails, `check` reports a stray file rather than a missing one
+    if not folder.uses_folders:
+        journal.entries = [e for e in journal.entries if e.tag != m.tag or e.when != m.when]
+        folder.write_journal(journal)
+        removed.append(folder.journal_path)
+    if snap_id is not None and folder.sidecar_path.is_file():
+        side = folder.read_sidecar()
+        snaps = side.get("snapshots")
+        if isinstance(snaps, dict) and snap_id in snaps:
+            del snaps[snap_id]
+            from ..migrations.folder import dump_json
+
+            if not snaps and set(side) <= {"version", "snapshots"}:
+                folder.sidecar_path.unlink()
+            else:
+                folder.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+            removed.append(folder.sidecar_path)
+    for p in (m.snapshot_path, m.sql_path):
+        if p is not None and p.is_file():
+            p.unlink()
+            removed.append(p)
+    if folder.uses_folders or m.sql_path.parent != folder.path:
+        try:
+            m.sql_path.parent.rmdir()
+            removed.append(m.sql_path.parent)
+        except OSError:
+            pass  # other files were left in it: not ours to delete
+    return removed
+
+
+__all__ = ["BaselineResult", "DropResult", "MarkResult", "baseline", "configured_url", "current_actor", "drop",
+           "mark", "record_pulled"]

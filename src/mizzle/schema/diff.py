@@ -1,0 +1,433 @@
+"""diff(old, new, renames) → ChangeSet: a pure function from two schema models to ordered changes.
+
+Renames are decided first, level by level (schemas, enums, tables, columns); the old model is then
+rewritten under those names, so the rest of the diff matches everything by key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from ..dialects.postgres.expressions import expression_key
+from ..dialects.postgres.types import default_key
+from ..errors import AmbiguousRename
+from .changes import (
+    AddCheck,
+    AddColumn,
+    AddEnumValue,
+    AddForeignKey,
+    AddUnique,
+    AlterColumn,
+    AlterSequence,
+    Change,
+    ChangeSet,
+    CreateEnum,
+    CreateIndex,
+    CreateSchema,
+    CreateSequence,
+    CreateTable,
+    DropCheck,
+    DropColumn,
+    DropEnum,
+    DropForeignKey,
+    DropIndex,
+    DropSchema,
+    DropSequence,
+    DropTable,
+    DropUnique,
+    RecreateEnum,
+    RenameColumn,
+    RenameConstraint,
+    RenameEnum,
+    RenameSchema,
+    RenameTable,
+    SetPrimaryKey,
+    SetTableComment,
+    TableKey,
+)
+from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
+from .naming import truncate_identifier
+
+# (kind, container description, dropped names, added names) → {old: new}
+Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
+
+
+@dataclass
+class Renames:
+    """How drop+add pairs are told apart from renames: --rename flags, info={"mizzle": {"renamed_from"}}
+    declared in the schema code, an interactive prompt, or --no-renames."""
+
+    explicit: dict[str, str] = field(default_factory=dict)  # "old spelling" → "new spelling"
+    declared: dict[tuple[str, ...], str] = field(default_factory=dict)  # (kind, *container, new) → old
+    prompt: Prompt | None = None
+    none: bool = False  # --no-renames: every drop+add is a drop and an add
+    unresolved: list[str] = field(default_factory=list)
+
+    def resolve(self, kind: str, container: tuple[str, ...], dropped: list[str], added: list[str],
+                spell: Callable[[str], str]) -> dict[str, str]:
+        result: dict[str, str] = {}
+        dropped, added = sorted(dropped), sorted(added)
+        for new in list(added):
+            old = self.declared.get((kind, *container, new))
+            if old in dropped:
+                result[old] = new
+        for old_s, new_s in self.explicit.items():
+            for old in dropped:
+                for new in added:
+                    if spell(old) == old_s and spell(new) == new_s and old not in result and new not in result.values():
+                        result[old] = new
+        rest_d = [d for d in dropped if d not in result]
+        rest_a = [a for a in added if a not in result.values()]
+        if rest_d and rest_a and not self.none:
+            if self.prompt is not None:
+                answered = self.prompt(kind, spell("") if kind == "column" else ".".join(container), rest_d, rest_a)
+                result.update(answered)
+            else:
+                for a in rest_a:
+                    for d in rest_d:
+                        self.unresolved.append(f"--rename {spell(d)}={spell(a)}")
+        return result
+
+
+def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
+    renames = renames or Renames()
+    cs = ChangeSet()
+    early: list[Change] = []  # schemas, enums, sequences, renames
+    enum_values: list[Change] = []
+    drops_fk: list[Change] = []
+    drops_idx: list[Change] = []
+    drops_con: list[Change] = []
+    creates: list[Change] = []
+    columns: list[Change] = []
+    cons: list[Change] = []
+    fks: list[Change] = []
+    idx: list[Change] = []
+
+    # -- schemas --------------------------------------------------------------------------------
+    dropped_s = [s for s in old.schemas if s not in new.schemas]
+    added_s = [s for s in new.schemas if s not in old.schemas]
+    s_map = renames.resolve("schema", (), dropped_s, added_s, lambda n: n)
+    for o, n in s_map.items():
+        early.append(RenameSchema(o, n))
+        cs.renamed_schemas[o] = n
+        old = _rename_schema(old, o, n)
+    early.extend(CreateSchema(s) for s in new.schemas if s not in old.schemas)
+    late_schemas = [DropSchema(s) for s in old.schemas if s not in new.schemas]
+
+    # -- enums ----------------------------------------------------------------------------------
+    for schema_name in sorted({e.schema for e in old.enums} | {e.schema for e in new.enums}):
+        od = [e.name for e in old.enums if e.schema == schema_name and new.enum(schema_name, e.name) is None]
+        ad = [e.name for e in new.enums if e.schema == schema_name and old.enum(schema_name, e.name) is None]
+        e_map = renames.resolve("enum", (schema_name,), od, ad, partial(_spell_q, schema_name))
+        for o, n in e_map.items():
+            early.append(RenameEnum(schema_name, o, n))
+            old = _rename_enum(old, schema_name, o, n)
+    enum_rebuilds: list[RecreateEnum] = []
+    for e in new.enums:
+        prev_e = old.enum(e.schema, e.name)
+        if prev_e is None:
+            early.append(CreateEnum(e))
+        elif prev_e.values != e.values:
+            if _is_subsequence(prev_e.values, e.values):
+                current = list(prev_e.values)
+                for i, v in enumerate(e.values):
+                    if v in current:
+                        continue
+                    nxt = next((x for x in e.values[i + 1:] if x in current), None)
+                    after = None if nxt else (current[-1] if current else None)
+                    enum_values.append(AddEnumValue(e, v, before=nxt, after=after))
+                    current.insert(current.index(nxt) if nxt else len(current), v)
+            else:
+                enum_rebuilds.append(RecreateEnum(prev_e, e))
+    late_enums = [DropEnum(e) for e in old.enums if new.enum(e.schema, e.name) is None]
+
+    # -- sequences ------------------------------------------------------------------------------
+    old_seqs = {s.key: s for s in old.sequences}
+    new_seqs = {s.key: s for s in new.sequences}
+    # a sequence named as a serial column's own, `<table>_<column>_seq`, passes between that column and an
+    # explicit Sequence instead of being created next to it (the name is taken) or dropped under it
+    old_serial, new_serial = _serial_sequences(old), _serial_sequences(new)
+    handover: set[tuple[TableKey, str]] = set()
+    for k, s in new_seqs.items():
+        if k not in old_seqs:
+            taken = old_serial.get(k)
+            if taken is not None and k not in new_serial:
+                handover.add(taken)
+            early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
+        elif old_seqs[k] != s:
+            early.append(AlterSequence(old_seqs[k], s))
+    late_seqs: list[Change] = []
+    for k, s in old_seqs.items():
+        if k not in new_seqs:
+            given = new_serial.get(k)
+            if given is not None and k not in old_serial:
+                handover.add(given)
+            late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
+
+    # -- tables ---------------------------------------------------------------------------------
+    renamed_tables: list[Change] = []
+    for schema_name in sorted({t.schema for t in old.tables} | {t.schema for t in new.tables}):
+        od = [t.name for t in old.tables if t.schema == schema_name and new.table(schema_name, t.name) is None]
+        ad = [t.name for t in new.tables if t.schema == schema_name and old.table(schema_name, t.name) is None]
+        t_map = renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name))
+        for o, n in t_map.items():
+            ot = old.table(schema_name, o)
+            assert ot is not None
+            implicit_pk = ot.primary_key is not None and ot.primary_key.name is None
+            serials = tuple(c.name for c in ot.columns if c.is_serial)
+            renamed_tables.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
+            cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
+            old = _rename_table(old, schema_name, o, n)
+    early.extend(renamed_tables)
+
+    for t in new.tables:
+        prev_t = old.table(t.schema, t.name)
+        if prev_t is None:
+            creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
+            fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
+            idx.extend(CreateIndex(t.key, i) for i in t.indexes)
+            continue
+        # columns, with renames
+        prev = prev_t
+        od = [c.name for c in prev.columns if t.column(c.name) is None]
+        ad = [c.name for c in t.columns if prev.column(c.name) is None]
+        c_map = renames.resolve("column", t.key, od, ad, partial(_spell_col, t.key))
+        for o, n in c_map.items():
+            oc = prev.column(o)
+            early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
+            cs.renamed_columns[f"{t.schema}.{t.name}.{o}"] = f"{t.schema}.{t.name}.{n}"
+            prev = _rename_column_in_table(prev, o, n)
+            old = _replace_table(old, prev)
+            old = _rename_fk_refs(old, t.key, o, n)
+            prev = old.table(t.schema, t.name) or prev
+        if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
+            _diff_table(prev, t, columns, drops_fk, drops_idx, drops_con, cons, fks, idx, creates, handover)
+
+    drop_tables = []
+    for t in old.tables:
+        if new.table(t.schema, t.name) is None:
+            drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
+            drop_tables.append(DropTable(t))
+    drop_columns = [c for c in columns if isinstance(c, DropColumn)]
+    columns = [c for c in columns if not isinstance(c, DropColumn)]
+    # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
+    # the columns converted are those that use it before and after
+    enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]
+
+    if renames.unresolved:
+        flags = sorted(set(renames.unresolved))
+        raise AmbiguousRename(
+            "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
+            "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
+
+    cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
+                  *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
+    if new.dialect == "sqlite":  # what SQLite cannot ALTER becomes a table rebuild
+        from ..dialects.sqlite.rebuild import sqlite_changes
+
+        cs.changes = sqlite_changes(cs.changes, old, new)
+    return cs
+
+
+def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
+    """(schema, `<table>_<column>_seq`) → (table, column) for every serial column."""
+    return {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t.key, c.name)
+            for t in s.tables for c in t.columns if c.is_serial}
+
+
+def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Column], ...]:
+    """Columns using enum `e` in both models, as they end up (their new default is restored)."""
+    def uses(c: Column | None) -> bool:
+        return c is not None and c.type_schema == e.schema and c.base_type == e.name
+    out = []
+    for t in old.tables:
+        nt = new.table(t.schema, t.name)
+        for c in t.columns:
+            nc = nt.column(c.name) if nt is not None else None
+            if uses(c) and nc is not None and uses(nc):
+                out.append((t.key, nc))
+    return tuple(out)
+
+
+def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Change], drops_idx: list[Change],
+                drops_con: list[Change], cons: list[Change], fks: list[Change], idx: list[Change],
+                creates: list[Change], handover: set[tuple[TableKey, str]] | None = None) -> None:
+    key = t.key
+    for c in t.columns:
+        pc = prev.column(c.name)
+        if pc is None:
+            columns.append(AddColumn(key, c))
+        elif not columns_equal(pc, c):
+            columns.append(AlterColumn(key, pc, c, keep_sequence=handover is not None and (key, c.name) in handover))
+    for pc in prev.columns:
+        if t.column(pc.name) is None:
+            columns.append(DropColumn(key, pc))
+    if (prev.primary_key or None) != (t.primary_key or None):
+        if not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
+            # drop the old key before columns change (it may sit on a dropped column), add the new after
+            if prev.primary_key is not None:
+                drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
+            if t.primary_key is not None:
+                cons.append(SetPrimaryKey(key, None, t.primary_key))
+    rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
+    _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
+           lambda f: fks.append(AddForeignKey(key, f)), rename)
+    _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
+           lambda u: cons.append(AddUnique(key, u)), rename)
+    _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=_check_equal)
+    _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
+           lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
+           eq=index_equal)
+    if (prev.comment or None) != (t.comment or None):
+        columns.append(SetTableComment(key, prev.comment, t.comment))
+
+
+def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]
+           eq: Callable | None = None) -> None:  # type: ignore[type-arg]
+    """Match named objects: same name and definition → nothing; same definition under a new name →
+    rename (no rebuild, no re-validation); otherwise drop and add."""
+    eq = eq or (lambda a, b: a == b)
+    new_by = {x.name: x for x in new}
+    old_by = {x.name: x for x in old}
+    gone = [o for name, o in old_by.items() if name not in new_by or not eq(o, new_by[name])]
+    fresh = [n for name, n in new_by.items() if name not in old_by or not eq(old_by[name], n)]
+    for n in list(fresh):
+        if n.name in old_by:
+            continue
+        match = next((o for o in gone if o.name not in new_by and eq(replace(o, name=n.name), n)), None)
+        if match is not None:
+            rename(match.name, n.name)
+            gone.remove(match)
+            fresh.remove(n)
+    for o in gone:
+        drop(o)
+    for n in fresh:
+        add(n)
+
+
+def _pk_equal(a: Table, b: Table) -> bool:
+    pa, pb = a.primary_key, b.primary_key
+    assert pa and pb
+    def name(t: Table, p: object) -> str:
+        n = getattr(p, "name", None)
+        return n or f"{t.name}_pkey"
+    return pa.columns == pb.columns and name(a, pa) == name(b, pb)
+
+
+# -- comparison keys: two spellings of one fact compare equal ----------------------------------
+
+def columns_equal(a: Column, b: Column) -> bool:
+    if a == b:  # the common case, without the comparison keys
+        return True
+    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None) != \
+       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None):
+        return False
+    is_enum = a.type_schema is not None
+    if default_key(a.default, a.type, is_enum) != default_key(b.default, b.type, is_enum):
+        return False
+    return expression_key(a.generated) == expression_key(b.generated)
+
+
+def _check_equal(a: object, b: object) -> bool:
+    if a.expression == b.expression:  # type: ignore[attr-defined]  # the same text: the same key, unparsed
+        return True
+    return expression_key(a.expression) == expression_key(b.expression)  # type: ignore[attr-defined]
+
+
+def index_equal(a: Index, b: Index) -> bool:
+    if a == b:
+        return True
+
+    def cols(i: Index) -> tuple:  # type: ignore[type-arg]
+        return tuple((expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
+                      c.nulls, c.opclass or None) for c in i.columns)
+
+    return (a.unique, a.method, a.with_, a.include, cols(a), expression_key(a.where)) == \
+        (b.unique, b.method, b.with_, b.include, cols(b), expression_key(b.where))
+
+
+def schemas_equal(a: Schema, b: Schema) -> bool:
+    """The model oracle: True when diff finds nothing (column order aside)."""
+    return not diff(a, b, Renames(none=True))
+
+
+# -- renaming inside a model ----------------------------------------------------------------------
+
+def _spell_q(schema: str, name: str) -> str:
+    return name if schema == DEFAULT_SCHEMA else f"{schema}.{name}"
+
+
+def _spell_col(table: TableKey, name: str) -> str:
+    return f"{_spell_q(*table)}.{name}"
+
+
+def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | None = None,
+             schemas: list[str] | None = None) -> Schema:
+    return make_schema(s.dialect, tables if tables is not None else s.tables,
+                       enums if enums is not None else s.enums, s.sequences,
+                       schemas if schemas is not None else s.schemas, s.extras)
+
+
+def _rename_schema(s: Schema, o: str, n: str) -> Schema:
+    def sch(x: str) -> str:
+        return n if x == o else x
+    tables = [replace(t, schema=sch(t.schema),
+                      columns=tuple(replace(c, type_schema=sch(c.type_schema)) if c.type_schema else c for c in t.columns),
+                      foreign_keys=tuple(replace(f, ref_schema=sch(f.ref_schema)) for f in t.foreign_keys))
+              for t in s.tables]
+    enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
+    seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras)
+
+
+def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:
+    def col(c: Column) -> Column:
+        if c.type_schema == schema and c.base_type == o:
+            return replace(c, type=n + c.type[len(o):])
+        return c
+    tables = [replace(t, columns=tuple(col(c) for c in t.columns)) for t in s.tables]
+    enums = [replace(e, name=n) if e.key == (schema, o) else e for e in s.enums]
+    return _rebuild(s, tables, enums)
+
+
+def _rename_table(s: Schema, schema: str, o: str, n: str) -> Schema:
+    tables = []
+    for t in s.tables:
+        if t.key == (schema, o):
+            t = replace(t, name=n)
+        t = replace(t, foreign_keys=tuple(replace(f, ref_table=n) if (f.ref_schema, f.ref_table) == (schema, o) else f
+                                          for f in t.foreign_keys))
+        tables.append(t)
+    return _rebuild(s, tables)
+
+
+def _replace_table(s: Schema, table: Table) -> Schema:
+    return _rebuild(s, [table if t.key == table.key else t for t in s.tables])
+
+
+def _rename_column_in_table(t: Table, o: str, n: str) -> Table:
+    def r(cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(n if c == o else c for c in cols)
+    pk = replace(t.primary_key, columns=r(t.primary_key.columns)) if t.primary_key else None
+    return replace(
+        t, columns=tuple(replace(c, name=n) if c.name == o else c for c in t.columns), primary_key=pk,
+        foreign_keys=tuple(replace(f, columns=r(f.columns)) for f in t.foreign_keys),
+        uniques=tuple(replace(u, columns=r(u.columns)) for u in t.uniques),
+        indexes=tuple(replace(i, columns=tuple(replace(c, expression=n) if (not c.is_expression and c.expression == o)
+                                               else c for c in i.columns), include=r(i.include)) for i in t.indexes))
+
+
+def _rename_fk_refs(s: Schema, table: TableKey, o: str, n: str) -> Schema:
+    def fk(f: ForeignKey) -> ForeignKey:
+        if (f.ref_schema, f.ref_table) == table:
+            return replace(f, ref_columns=tuple(n if c == o else c for c in f.ref_columns))
+        return f
+    return _rebuild(s, [replace(t, foreign_keys=tuple(fk(f) for f in t.foreign_keys)) for t in s.tables])
+
+
+def _is_subsequence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    it = iter(b)
+    return all(x in it for x in a)

@@ -1,0 +1,149 @@
+"""`mizzle check`: the offline integrity check, on a real drizzle-kit folder and broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CliResult
+
+from mizzle.migrations.check import check_folder
+
+REFERENCE = Path(__file__).parents[1] / "interop" / "pg" / "out"  # written by drizzle-kit 0.31
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    if not (REFERENCE / "meta" / "_journal.json").is_file():
+        pytest.fail(f"reference drizzle-kit folder missing: {REFERENCE}", pytrace=False)
+    dest = tmp_path / "drizzle"
+    shutil.copytree(REFERENCE, dest)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    return dest
+
+
+def journal(folder: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((folder / "meta" / "_journal.json").read_text())
+
+
+def write_journal(folder: Path, data: dict) -> None:  # type: ignore[type-arg]
+    (folder / "meta" / "_journal.json").write_text(json.dumps(data, indent=2))
+
+
+def snapshot(folder: Path, idx: int) -> dict:  # type: ignore[type-arg]
+    return json.loads((folder / "meta" / f"{idx:04d}_snapshot.json").read_text())
+
+
+def write_snapshot(folder: Path, idx: int, data: dict) -> None:  # type: ignore[type-arg]
+    (folder / "meta" / f"{idx:04d}_snapshot.json").write_text(json.dumps(data, indent=2))
+
+
+def errors(folder: Path) -> list[str]:
+    return [f"{f.path}: {f.message}" for f in check_folder(folder, "postgresql").errors]
+
+
+def test_drizzle_kit_folder_is_clean(folder: Path) -> None:
+    report = check_folder(folder, "postgresql")
+    assert report.ok, report.errors
+    assert report.migrations == len(journal(folder)["entries"])
+
+
+def test_corrupt_journal(folder: Path) -> None:
+    (folder / "meta" / "_journal.json").write_text('{"entries": [\n<<<<<<< HEAD\n')
+    assert any("malformed JSON at line 2" in e for e in errors(folder))
+
+
+def test_missing_journal_with_sql_files(folder: Path) -> None:
+    (folder / "meta" / "_journal.json").unlink()
+    assert any("_journal.json: missing" in e for e in errors(folder))
+
+
+def test_entry_without_file_and_file_without_entry(folder: Path) -> None:
+    tag = journal(folder)["entries"][1]["tag"]
+    (folder / f"{tag}.sql").rename(folder / "9999_orphan.sql")
+    errs = errors(folder)
+    assert any(e.startswith(f"{tag}.sql: listed in the journal") for e in errs)
+    assert any(e.startswith("9999_orphan.sql: SQL file not in meta/_journal.json") for e in errs)
+
+
+def test_duplicates(folder: Path) -> None:
+    data = journal(folder)
+    dup = dict(data["entries"][1])
+    data["entries"].append(dup)
+    write_journal(folder, data)
+    errs = errors(folder)
+    assert any("duplicate tag" in e for e in errs)
+    assert any("duplicate idx" in e for e in errs)
+    assert any("duplicate `when`" in e for e in errs)
+
+
+def test_broken_prev_id_chain(folder: Path) -> None:
+    s = snapshot(folder, 2)
+    s["prevId"] = "11111111-1111-1111-1111-111111111111"
+    write_snapshot(folder, 2, s)
+    assert any("0002_snapshot.json: prevId" in e and "broken chain" in e for e in errors(folder))
+
+
+def test_two_snapshots_with_the_same_parent_is_a_branch_merge_collision(folder: Path) -> None:
+    s1, s2 = snapshot(folder, 1), snapshot(folder, 2)
+    s2["prevId"] = s1["prevId"]  # both branches generated on top of 0000
+    write_snapshot(folder, 2, s2)
+    errs = errors(folder)
+    assert any("branch-merge collision" in e and "mizzle rebase" in e for e in errs)
+
+
+def test_copied_snapshot_id(folder: Path) -> None:
+    s1, s3 = snapshot(folder, 1), snapshot(folder, 3)
+    s3["id"] = s1["id"]
+    write_snapshot(folder, 3, s3)
+    assert any("has the same id as" in e for e in errors(folder))
+
+
+def test_malformed_snapshot_and_missing_snapshot(folder: Path) -> None:
+    (folder / "meta" / "0001_snapshot.json").write_text("{ nope")
+    (folder / "meta" / "0002_snapshot.json").unlink()
+    errs = errors(folder)
+    assert any(e.startswith("meta/0001_snapshot.json: malformed JSON") for e in errs)
+    assert any(e.startswith("meta/0002_snapshot.json: snapshot of") for e in errs)
+
+
+def test_stray_files_are_warnings_leftover_snapshot_an_error(folder: Path) -> None:
+    (folder / "notes.txt").write_text("hello")
+    (folder / "meta" / "backup.json").write_text("{}")
+    report = check_folder(folder, "postgresql")
+    assert report.ok and {w.path for w in report.warnings} >= {"notes.txt", "meta/backup.json"}
+    n = len(journal(folder)["entries"])
+    shutil.copy(folder / "meta" / "0000_snapshot.json", folder / "meta" / f"{n:04d}_snapshot.json")
+    assert any("snapshot with no journal entry" in e for e in errors(folder))
+
+
+def test_sql_that_does_not_parse_and_misplaced_directive(folder: Path) -> None:
+    tag = journal(folder)["entries"][0]["tag"]
+    p = folder / f"{tag}.sql"
+    p.write_text(p.read_text() + "\n--> statement-breakpoint\nCREATE TABLE oops (\n")
+    tag2 = journal(folder)["entries"][1]["tag"]
+    p2 = folder / f"{tag2}.sql"
+    p2.write_text("SELECT 1;\n-- mizzle:no-transaction\n" + p2.read_text())
+    errs = errors(folder)
+    assert any(e.startswith(f"{tag}.sql: statement") and "does not parse" in e for e in errs)
+    assert any(e.startswith(f"{tag2}.sql:") and "must be the first line" in e for e in errs)
+
+
+def test_journal_dialect_mismatch(folder: Path) -> None:
+    assert any("journal dialect" in f.message for f in check_folder(folder, "sqlite").errors)
+
+
+def test_cli_exit_codes(folder: Path, run_mizzle: Callable[..., CliResult]) -> None:
+    ok = run_mizzle(["check"], cwd=folder.parent)
+    assert ok.code == 0 and ok.stdout.startswith("ok: ")
+    s = snapshot(folder, 2)
+    s["prevId"] = snapshot(folder, 1)["prevId"]
+    write_snapshot(folder, 2, s)
+    bad = run_mizzle(["check"], cwd=folder.parent)
+    assert bad.code == 3
+    assert bad.stderr.splitlines()[0].startswith("error: ") and "branch-merge collision" in bad.stderr
+    js = run_mizzle(["check", "--json"], cwd=folder.parent)
+    assert js.code == 3 and json.loads(js.stdout)["ok"] is False

@@ -1,0 +1,323 @@
+"""`mizzle push`: the live database diffed against the schema code and the plan applied directly.
+
+The oracle: pushing a database through the states of the pg_history history builds, at every state, the same
+database (`pg_dump -s`, column order aside) as generating and migrating the same states. Then the guards:
+protected databases (exit 6), no terminal without --force (exit 2), ambiguous renames (exit 2), one transaction
+(a failing statement leaves nothing behind), the migration lock (exit 4)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pg_history
+import psycopg
+import pytest
+from conftest import CliResult
+from pg_project import fresh_config, write_project
+from pgtools import schema_dump, temp_database
+
+import mizzle
+from mizzle.commands.generate import generate, load_code_schema
+from mizzle.schema.diff import Renames, diff
+from mizzle.sources.database import introspect_url, scope_for
+
+pytestmark = pytest.mark.pg
+
+Run = Callable[..., CliResult]
+
+
+def _q(url: str, sql: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, autocommit=True) as c:
+        cur = c.execute(sql)
+        return cur.fetchall() if cur.description else []
+
+
+def _tables(url: str) -> list[str]:
+    return [r[0] for r in _q(url, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                                  "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")]
+
+
+def test_push_through_history_equals_generate_and_migrate(tmp_path: Path) -> None:
+    with temp_database("mzpushm") as migrated, temp_database("mzpushp") as pushed:
+        for n in range(1, len(pg_history.STEPS) + 1):
+            write_project(tmp_path, pg_history.step(n))
+            renames = pg_history.RENAMES.get(n, {})
+            assert generate(fresh_config(tmp_path), name=f"step{n}", renames=renames).written
+            mizzle.migrate(url=migrated, folder=tmp_path / "migrations")
+            result = mizzle.push(config=fresh_config(tmp_path), url=pushed, renames=renames)
+            assert result.applied and result.changes, f"step {n}: push applied nothing"
+            # the plan needs a commit only where an enum value is added and used (step 2)
+            assert result.transactions == (2 if n == 2 else 1), f"step {n}: {result.transactions} transactions"
+            assert schema_dump(pushed) == schema_dump(migrated), f"step {n}: push != generate + migrate"
+            again = mizzle.push(config=fresh_config(tmp_path), url=pushed)
+            assert again.nothing_to_do and not again.applied, f"step {n}: push again found {again.changes}"
+            # and on the migrated database (tracking tables left out) it finds nothing to do either
+            dry = mizzle.push(config=fresh_config(tmp_path), url=migrated, dry_run=True)
+            assert dry.nothing_to_do, f"step {n}: push on the migrated database found {dry.changes}"
+        # push touched no tracking table
+        assert not _q(pushed, "SELECT 1 FROM pg_namespace WHERE nspname = 'drizzle'")
+
+
+def _project(root: Path, source: str, extra: str = "") -> Path:
+    write_project(root, source)
+    if extra:
+        with (root / "mizzle.toml").open("a") as f:
+            f.write(extra)
+    return root
+
+
+USERS = '''
+import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), {cols})
+'''
+
+
+def users(*cols: str) -> str:
+    return USERS.format(cols=", ".join(cols))
+
+
+def test_cli_plan_confirmation_and_nothing_to_do(tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Run) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("email", sa.Text, nullable=False)', 'sa.Column("legacy", sa.Integer)'))
+    # no terminal, no --force: the plan is shown, nothing applied, exit 2 naming --force
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert r.code == 2, r.stderr
+    assert "--force" in r.first_error_line and "no terminal" in r.first_error_line
+    assert "+ table users (3 columns)" in r.stdout
+    assert _tables(url) == []
+    # --dry-run: the plan and its SQL, nothing applied
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert 'CREATE TABLE "public"."users"' in r.stdout and "dry run: nothing applied" in r.stdout
+    assert _tables(url) == []
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert _tables(url) == ["public.users"]
+    assert "mizzle baseline" in r.stdout
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stderr
+    # a dropped column: listed as data loss; --verbose shows the SQL; --json gives the plan and the outcome
+    _q(url, "INSERT INTO users (email, legacy) VALUES ('a@x', 7)")
+    _project(tmp_path, users('sa.Column("email", sa.Text, nullable=False)'))
+    r = run_mizzle(["push", "--force", "--verbose"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert "warning: data loss: - column users.legacy" in r.stderr
+    assert 'ALTER TABLE "public"."users" DROP COLUMN "legacy";' in r.stdout
+    _project(tmp_path, users('sa.Column("email", sa.Text, nullable=False)', 'sa.Column("age", sa.SmallInteger)'))
+    r = run_mizzle(["push", "--force", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["applied"] is True and doc["changes"] == ["+ column users.age smallint"] and doc["transactions"] == 1
+    assert doc["statements"] == ['ALTER TABLE "public"."users" ADD COLUMN "age" smallint']
+    assert doc["protection"]["protected"] is False and doc["error"] is None
+    assert _q(url, "SELECT email, age FROM users") == [("a@x", None)]
+    # --json without --force: still one document, with the plan and the error
+    _project(tmp_path, users('sa.Column("email", sa.Text, nullable=False)'))
+    r = run_mizzle(["push", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 2
+    doc = json.loads(r.stdout)
+    assert doc["applied"] is False and doc["data_loss"] == ["- column users.age"] and "--force" in doc["error"]
+
+
+def test_renames_follow_generate_rules(tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Run) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("name", sa.Text)'))
+    assert run_mizzle(["push", "--force"], cwd=tmp_path, url=url).code == 0
+    _q(url, "INSERT INTO users (name) VALUES ('ada')")
+    _project(tmp_path, users('sa.Column("full_name", sa.Text)'))
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 2, r.stderr
+    assert "--rename users.name=users.full_name" in r.stderr and "ambiguous" in r.first_error_line
+    r = run_mizzle(["push", "--force", "--rename", "users.name=users.full_name"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert _q(url, "SELECT full_name FROM users") == [("ada",)]  # renamed, not dropped and re-added
+    # a rename declared in the schema code needs no flag
+    _project(tmp_path, users('sa.Column("display", sa.Text, info={"mizzle": {"renamed_from": "full_name"}})'))
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert _q(url, "SELECT display FROM users") == [("ada",)]
+
+
+def test_a_failing_statement_rolls_back_the_whole_push(tmp_path: Path, pg_url: Callable[..., str],
+                                                       run_mizzle: Run) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("email", sa.Text)'))
+    assert run_mizzle(["push", "--force"], cwd=tmp_path, url=url).code == 0
+    _q(url, "INSERT INTO users (email) VALUES ('a@x')")
+    # a new table (planned first) and a NOT NULL column without default on a table with a row (fails)
+    _project(tmp_path, users('sa.Column("email", sa.Text)', 'sa.Column("tenant", sa.Integer, nullable=False)')
+             + 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True))\n')
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 1, r.stderr
+    assert "push failed at statement" in r.first_error_line and "tenant" in r.stderr
+    assert "nothing changed" in r.stderr
+    assert _tables(url) == ["public.users"]  # posts was created in the same transaction: rolled back
+
+
+def test_push_waits_for_the_migration_lock(tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Run) -> None:
+    from mizzle.dialects.postgres.runner import lock_key
+    from mizzle.runner.tracking import TrackingTable
+
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("email", sa.Text)'))
+    with psycopg.connect(url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key(TrackingTable()),))
+        r = run_mizzle(["push", "--force", "--lock-timeout", "0.3"], cwd=tmp_path, url=url)
+    assert r.code == 4, r.stderr
+    assert "lock" in r.first_error_line
+    assert _tables(url) == []
+
+
+def test_protected_environment_is_refused(tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Run) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("email", sa.Text)'),
+             '\n[environments.production]\nurl_env = "PROD_URL"\nprotected = true\n')
+    prod = {"PROD_URL": url}
+    r = run_mizzle(["push", "--force", "--env", "production"], cwd=tmp_path, env=prod)
+    assert r.code == 6, r.stderr
+    assert "environment 'production' is protected" in r.first_error_line
+    assert "--i-know-this-is-production" in r.stderr
+    # the same database reached through DATABASE_URL, spelled differently, is still production's
+    other = url.replace("postgresql://postgres@127.0.0.1:5432/", "postgres://postgres:pw@localhost/")
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=other, env=prod)
+    assert r.code == 6, r.stderr
+    assert _tables(url) == []
+    r = run_mizzle(["push", "--force", "--json"], cwd=tmp_path, url=other, env=prod)
+    doc = json.loads(r.stdout)
+    assert r.code == 6 and doc["applied"] is False and doc["protection"]["environment"] == "production"
+    assert "protected" in doc["error"] and doc["protection"]["reasons"]
+    r = run_mizzle(["push", "--force", "--env", "production", "--i-know-this-is-production"], cwd=tmp_path, env=prod)
+    assert r.code == 0, r.stderr
+    assert "protected database" in r.stderr
+    assert _tables(url) == ["public.users"]
+
+
+def test_database_marked_by_protect_is_refused_through_another_url(tmp_path: Path, pg_url: Callable[..., str],
+                                                                   run_mizzle: Run) -> None:
+    url = pg_url()  # postgresql://postgres@127.0.0.1:5432/<db>
+    _project(tmp_path, users('sa.Column("email", sa.Text)'))
+    assert run_mizzle(["protect"], cwd=tmp_path, url=url).code == 0
+    db = url.rsplit("/", 1)[1]
+    for spelling in (f"postgres://postgres:secret@localhost/{db}", f"postgresql+psycopg://postgres@LOCALHOST:5432/{db}",
+                     f"postgresql://127.0.0.1/{db}?user=postgres&application_name=x"):
+        r = run_mizzle(["push", "--force", "--url", spelling], cwd=tmp_path)
+        assert r.code == 6, (spelling, r.stderr)
+        assert "protected by `mizzle protect`" in r.first_error_line
+        assert "secret" not in r.stderr
+    assert _tables(url) == ["drizzle.__mizzle_settings"]
+    # --dry-run only reads: allowed, and says push would refuse
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "push without --dry-run refuses it" in r.stderr, r.stderr
+    # the Python API refuses too
+    with pytest.raises(mizzle.errors.Refused):
+        mizzle.push(config=fresh_config(tmp_path), url=url)
+    r = run_mizzle(["push", "--force", "--i-know-this-is-production"], cwd=tmp_path,
+                   url=f"postgres://postgres@localhost/{db}")
+    assert r.code == 0, r.stderr
+    assert "public.users" in _tables(url)
+    # the settings table is mizzle's: push neither drops it nor reports it
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stderr
+
+
+def test_push_on_sqlite(tmp_path: Path, run_mizzle: Run) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    schema = tmp_path / "app" / "schema.py"
+    db = tmp_path / "dev.db"
+    url = f"sqlite:///{db}"
+    schema.write_text(users('sa.Column("email", sa.String(80), nullable=False)', 'sa.Column("score", sa.Integer)')
+                      + 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True), '
+                        'sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE")))\n')
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    with sqlite3.connect(db) as c:
+        c.execute("INSERT INTO users (id, email, score) VALUES (1, 'a@x', 5)")
+        c.execute("INSERT INTO posts (id, user_id) VALUES (1, 1)")
+    # a type change and NOT NULL with a default: SQLite rebuilds the table; rows (and the child rows a
+    # cascading foreign key points at them from) survive
+    schema.write_text(users('sa.Column("email", sa.Text, nullable=False)',
+                            'sa.Column("score", sa.Float, nullable=False, server_default="0")')
+                      + 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True), '
+                        'sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE")))\n')
+    r = run_mizzle(["push", "--force", "--verbose"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert "__new_users" in r.stdout
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT id, email, score FROM users").fetchall() == [(1, "a@x", 5.0)]
+        assert c.execute("SELECT id, user_id FROM posts").fetchall() == [(1, 1)]
+    cfg = fresh_config(tmp_path)
+    code, _ = load_code_schema(cfg)
+    assert not diff(code, introspect_url(url, scope_for(cfg)), Renames(none=True))
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stderr
+    # protected through another spelling of the path
+    assert run_mizzle(["protect"], cwd=tmp_path, url=url).code == 0
+    schema.write_text(users('sa.Column("email", sa.Text, nullable=False)'))
+    r = run_mizzle(["protect"], cwd=tmp_path, url="sqlite:///missing.db")
+    assert r.code == 5 and not (tmp_path / "missing.db").exists(), r.stderr
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url="sqlite:///./dev.db")
+    assert r.code == 6, r.stderr
+    r = run_mizzle(["push", "--force", "--i-know-this-is-production"], cwd=tmp_path, url="sqlite:///dev.db")
+    assert r.code == 0, r.stderr
+    with sqlite3.connect(db) as c:
+        names = {row[0] for row in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert names == {"users", "__mizzle_settings"}
+
+
+def _on_terminal(args: list[str], cwd: Path, url: str, answers: list[str], timeout: float = 60) -> tuple[int, str]:
+    """Run the real command on a pseudo-terminal, typing each answer at the next `…]: ` prompt."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL=url, COLUMNS="200")
+    p = subprocess.Popen([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, stdin=slave, stdout=slave,
+                         stderr=slave, close_fds=True)
+    os.close(slave)
+    out, answered, deadline = b"", 0, time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], 0.2)[0]:
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+            if out.count(b"]: ") > answered and answered < len(answers):
+                os.write(master, answers[answered].encode() + b"\n")
+                answered += 1
+        else:
+            p.kill()
+            raise AssertionError(f"mizzle {' '.join(args)} hung on the terminal:\n{out.decode(errors='replace')}")
+    finally:
+        os.close(master)
+    return p.wait(timeout=10), out.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_on_a_terminal_push_asks_first(tmp_path: Path, pg_url: Callable[..., str]) -> None:
+    url = pg_url()
+    _project(tmp_path, users('sa.Column("name", sa.Text)'))
+    code, out = _on_terminal(["push"], tmp_path, url, ["n"])
+    assert code == 0 and "Apply 1 statement(s) to" in out and "cancelled: nothing applied" in out, out
+    assert _tables(url) == []
+    code, out = _on_terminal(["push"], tmp_path, url, ["y"])
+    assert code == 0 and "done: 1 change(s) applied" in out, out
+    _q(url, "INSERT INTO users (name) VALUES ('ada')")
+    # an ambiguous rename is asked on the terminal too (1 = rename from name), then the plan is confirmed
+    _project(tmp_path, users('sa.Column("full_name", sa.Text)'))
+    code, out = _on_terminal(["push"], tmp_path, url, ["1", "y"])
+    assert code == 0 and "is new. Is it created, or renamed?" in out, out
+    assert _q(url, "SELECT full_name FROM users") == [("ada",)]

@@ -1,0 +1,71 @@
+"""Renames of schemas, enums, tables and columns: decided once, applied on PostgreSQL, data kept."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from pgtools import schema_dump, temp_database
+from test_generate_property import run_file
+
+from mizzle.errors import AmbiguousRename
+from mizzle.planning.plan import plan, render_file
+from mizzle.schema.changes import RenameColumn, RenameEnum, RenameSchema, RenameTable
+from mizzle.schema.diff import Renames, diff
+from mizzle.schema.model import Column, Enum, PrimaryKey, Table, make_schema
+
+pytestmark = pytest.mark.pg
+
+
+def model(schema: str, enum: str, table: str, column: str):  # type: ignore[no-untyped-def]
+    e = Enum(enum, ("a", "b"), schema)
+    t = Table(table, schema, columns=(Column("id", "serial", not_null=True),
+                                      Column(column, enum, type_schema=schema, default="'a'")),
+              primary_key=PrimaryKey(("id",)))
+    return make_schema("postgresql", tables=[t], enums=[e], schemas=[schema])
+
+
+def test_schema_enum_table_column_renames_keep_data() -> None:
+    old = model("s1", "e1", "t1", "c1")
+    new = model("s2", "e2", "t2", "c2")
+    with pytest.raises(AmbiguousRename) as info:
+        diff(old, new)
+    assert "--rename s1=s2" in str(info.value)
+    renames = Renames(explicit={"s1": "s2", "s2.e1": "s2.e2", "s2.t1": "s2.t2", "s2.t2.c1": "s2.t2.c2"})
+    cs = diff(old, new, renames)
+    kinds = [type(c) for c in cs.changes]
+    assert kinds == [RenameSchema, RenameEnum, RenameTable, RenameColumn], cs.changes
+    with temp_database("mzren") as a, temp_database("mzren") as b:
+        with psycopg.connect(a, autocommit=True) as c:
+            run_file(c, render_file(plan(diff(make_schema("postgresql"), old, Renames()).changes, "postgresql")))
+            c.execute('INSERT INTO "s1"."t1" ("c1") VALUES (\'b\')')
+            run_file(c, render_file(plan(cs.changes, "postgresql")))
+            assert c.execute('SELECT "c2"::text FROM "s2"."t2"').fetchall() == [("b",)]
+        with psycopg.connect(b, autocommit=True) as c:
+            run_file(c, render_file(plan(diff(make_schema("postgresql"), new, Renames()).changes, "postgresql")))
+        assert schema_dump(a) == schema_dump(b)
+    assert [c.inverse().inverse() for c in cs.changes] == cs.changes
+
+
+def test_prompt_decides_and_no_renames_drops() -> None:
+    old = model("public", "e", "t", "old")
+    new = model("public", "e", "t", "new")
+    asked = []
+
+    def prompt(kind, where, dropped, added):  # type: ignore[no-untyped-def]
+        asked.append((kind, dropped, added))
+        return {"old": "new"}
+
+    cs = diff(old, new, Renames(prompt=prompt))
+    assert asked == [("column", ["old"], ["new"])]
+    assert [c.describe() for c in cs.changes] == ["~ column t.old → new (rename)"]
+    cs = diff(old, new, Renames(none=True))
+    assert sorted(c.describe() for c in cs.changes) == ["+ column t.new e", "- column t.old"]
+
+
+def test_declared_rename_wins_without_prompt() -> None:
+    old = model("public", "e", "t", "old")
+    new = model("public", "e", "t", "new")
+    cs = diff(old, new, Renames(declared={("column", "public", "t", "new"): "old"}))
+    assert [c.describe() for c in cs.changes] == ["~ column t.old → new (rename)"]
+    # once applied, the declaration is inert: the old name no longer exists
+    assert not diff(new, new, Renames(declared={("column", "public", "t", "new"): "old"}))

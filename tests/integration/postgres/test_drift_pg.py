@@ -1,0 +1,123 @@
+"""`mizzle drift` against a real server: a migrated database changed by hand, one change at a time."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import admin, url_for
+
+import mizzle
+from mizzle.commands.drift import drift
+from mizzle.errors import ConnectError
+
+pytestmark = pytest.mark.pg
+
+SCHEMA = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+status = sa.Enum("new", "done", name="status")
+users = sa.Table(
+    "users", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("plan", sa.Text, server_default="free"),
+    sa.Column("state", status, server_default="new"),
+    sa.Index("users_email_idx", "email"),
+)
+audit = sa.Table("log", md, sa.Column("id", sa.BigInteger, primary_key=True), schema="ops")
+'''
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A project with one migration, applied to a template database (each test clones it)."""
+    from mizzle.commands.generate import generate
+    from mizzle.config import load_config
+
+    root = tmp_path_factory.mktemp("drift")
+    (root / "app").mkdir()
+    (root / "app" / "schema_drift.py").write_text(SCHEMA)
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema_drift.py"]\nout = "migrations"\n')
+    generate(load_config(root / "mizzle.toml"), name="init")
+    template = f"mzdrift_tpl_{uuid.uuid4().hex[:8]}"
+    with admin() as c:
+        c.execute(f'CREATE DATABASE "{template}"')
+    try:
+        mizzle.migrate(url=url_for(template), folder=root / "migrations")
+        yield root, template
+    finally:
+        with admin() as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+@pytest.fixture
+def clone(project: tuple[Path, str]) -> Iterator[Callable[..., str]]:
+    made: list[str] = []
+
+    def make(*sql: str) -> str:
+        name = f"mzdrift_{uuid.uuid4().hex[:10]}"
+        with admin() as c:
+            c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{project[1]}"')
+        made.append(name)
+        with psycopg.connect(url_for(name), autocommit=True) as c:
+            for s in sql:
+                c.execute(s)
+        return url_for(name)
+
+    yield make
+    with admin() as c:
+        for name in made:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    (["ALTER TABLE users ADD COLUMN nickname text"], ["+ column users.nickname"]),
+    (["DROP INDEX users_email_idx"], ["- index users_email_idx"]),
+    (["ALTER TABLE users ALTER COLUMN plan SET DEFAULT 'pro'"], ["~ column users.plan: default 'pro'"]),
+    (["ALTER TYPE status ADD VALUE 'archived'"], ["status", "archived"]),
+    (["CREATE TABLE ops.scratch (id int)"], ["+ table ops.scratch"]),
+])
+def test_drift_finds_hand_made_changes(project: tuple[Path, str], clone: Callable[..., str], sql: list[str],
+                                       expected: list[str]) -> None:
+    result = drift(url=clone(*sql), folder=project[0] / "migrations")
+    assert result.migration == "0000_init"
+    assert len(result.changes) == 1, result.changes
+    for word in expected:
+        assert word in result.changes[0], result.changes
+
+
+def test_untouched_database_has_no_drift(project: tuple[Path, str], clone: Callable[..., str]) -> None:
+    result = drift(url=clone(), folder=project[0] / "migrations")
+    assert not result.drifted and result.changes == [] and result.warnings == []
+
+
+def test_cli_exit_codes(project: tuple[Path, str], clone: Callable[..., str], run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    root = project[0]
+    clean = run_mizzle(["drift"], cwd=root, url=clone())
+    assert clean.code == 0, clean.stderr
+    assert "no drift" in clean.stdout and "0000_init" in clean.stdout
+    changed = run_mizzle(["drift"], cwd=root, url=clone("ALTER TABLE users ADD COLUMN nickname text",
+                                                        "CREATE TABLE public.extra (id int)"))
+    assert changed.code == 3
+    assert changed.first_error_line.startswith("error: drift:") and "2 place(s)" in changed.first_error_line
+    assert "+ column users.nickname" in changed.stderr and "+ table extra" in changed.stderr
+    as_json = run_mizzle(["drift", "--json"], cwd=root, url=clone("DROP INDEX users_email_idx"))
+    assert as_json.code == 3 and '"drift": true' in as_json.stdout
+
+
+def test_nothing_applied_compares_with_empty_schema(project: tuple[Path, str], pg_url) -> None:  # type: ignore[no-untyped-def]
+    url = pg_url("mzdrift")
+    result = drift(url=url, folder=project[0] / "migrations")
+    assert result.migration is None and not result.drifted
+    assert any("no tracking table" in w for w in result.warnings)
+
+
+def test_unreachable_server(project: tuple[Path, str]) -> None:
+    with pytest.raises(ConnectError) as e:
+        drift(url="postgresql://nobody@127.0.0.1:1/nothing", folder=project[0] / "migrations", connect_timeout=2)
+    assert "cannot connect" in e.value.message

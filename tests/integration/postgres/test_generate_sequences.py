@@ -1,0 +1,79 @@
+"""Sequences PostgreSQL names itself: a serial column's own `<table>_<column>_seq` meeting an explicit
+sa.Sequence of that name, and identity sequences when their table or column is renamed. After every step:
+the migration applies, generate --check is clean, and the database reads back as the schema code's model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pg_project import fresh_config, write_project
+from pgtools import temp_database
+
+import mizzle
+from mizzle.commands.generate import generate, load_code_schema
+from mizzle.dialects.postgres.introspect import Scope
+from mizzle.errors import SchemaLoadError
+from mizzle.schema.diff import Renames, diff
+from mizzle.sources.database import introspect_url
+
+pytestmark = pytest.mark.pg
+
+HEAD = "import sqlalchemy as sa\nmd = sa.MetaData()\n"
+SERIAL = HEAD + 'users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text))\n'
+# the serial's own sequence spelled out, on the column or standalone in the metadata
+ON_COLUMN = SERIAL.replace('sa.Integer, primary_key', 'sa.Integer, sa.Sequence("users_id_seq"), primary_key')
+STANDALONE = SERIAL + 'seq = sa.Sequence("users_id_seq", metadata=md)\n'
+# an explicit sequence of that name with options of its own: a real sequence the column's default uses
+CUSTOM = SERIAL.replace('sa.Integer, primary_key', 'sa.Integer, sa.Sequence("users_id_seq", start=5), primary_key')
+IDENTITY = HEAD + ('users = sa.Table("users", md, sa.Column("id", sa.Integer, sa.Identity(always=True, start=10), '
+                   'primary_key=True), sa.Column("n", sa.BigInteger, sa.Identity()))\n')
+
+
+def _history(tmp_path: Path, steps: list[tuple[str, dict[str, str]]]) -> list[list[str]]:
+    """Generate and apply each step; return each step's change summary."""
+    summaries = []
+    with temp_database("mzseq") as url:
+        for n, (source, renames) in enumerate(steps):
+            write_project(tmp_path, source)
+            result = generate(fresh_config(tmp_path), name=f"step{n}", renames=renames)
+            summaries.append(result.changes)
+            mizzle.migrate(url=url, folder=tmp_path / "migrations")  # raises if a statement fails
+            again = generate(fresh_config(tmp_path), check=True)  # IntegrityError (exit 3) if anything is left
+            assert not again.changes
+            live = introspect_url(url, Scope(exclude_schemas=("drizzle",)))
+            code, _ = load_code_schema(fresh_config(tmp_path))
+            left = [c.describe() for c in diff(live, code, Renames(none=True))]
+            assert left == [], f"step {n}: the database differs from the schema code: {left}"
+    return summaries
+
+
+def test_explicit_sequence_named_like_a_serials_own_is_that_serial(tmp_path: Path) -> None:
+    summaries = _history(tmp_path, [(ON_COLUMN, {}), (SERIAL, {}), (STANDALONE, {}), (ON_COLUMN, {})])
+    assert summaries[0] == ["+ table users (2 columns)"]  # no CREATE SEQUENCE next to the serial's own
+    assert summaries[1:] == [[], [], []]  # the same schema each time: nothing created, nothing dropped
+    sql = (tmp_path / "migrations").glob("0000_*.sql").__next__().read_text()
+    assert "CREATE SEQUENCE" not in sql and '"id" serial' in sql
+
+
+def test_serial_and_explicit_sequence_of_the_same_name_hand_over(tmp_path: Path) -> None:
+    summaries = _history(tmp_path, [(SERIAL, {}), (CUSTOM, {}), (SERIAL, {}), (CUSTOM, {})])
+    assert "+ sequence users_id_seq (taken over from its serial column)" in summaries[1]
+    assert "- sequence users_id_seq (now its serial column's own)" in summaries[2]
+    texts = [p.read_text() for p in sorted((tmp_path / "migrations").glob("*.sql"))]
+    assert "CREATE SEQUENCE" not in texts[1] and "DROP SEQUENCE" not in texts[1]
+    assert "DROP SEQUENCE" not in texts[2]
+
+
+def test_standalone_sequence_clashing_with_a_serial_is_refused(tmp_path: Path) -> None:
+    write_project(tmp_path, SERIAL + 'seq = sa.Sequence("users_id_seq", start=7, metadata=md)\n')
+    with pytest.raises(SchemaLoadError, match=r"users_id_seq.*serial column users\.id"):
+        generate(fresh_config(tmp_path))
+
+
+def test_identity_sequences_follow_table_and_column_renames(tmp_path: Path) -> None:
+    renamed = IDENTITY.replace('"users"', '"people"', 1)
+    summaries = _history(tmp_path, [(IDENTITY, {}), (renamed, {"users": "people"}),
+                                    (renamed.replace('"n"', '"m"'), {"people.n": "people.m"})])
+    assert "~ column people.id: identity sequence renamed to people_id_seq" in summaries[1]
+    assert "~ column people.m: identity sequence renamed to people_m_seq" in summaries[2]

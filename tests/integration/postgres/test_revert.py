@@ -1,0 +1,159 @@
+"""revert: for every step N of the history, applying `revert N` to a database at N gives state N-1."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pg_history
+import psycopg
+import pytest
+from pg_project import fresh_config, write_project
+from pgtools import admin, schema_dump, temp_database, url_for
+
+import mizzle
+from mizzle.commands.generate import generate
+from mizzle.commands.revert import revert
+from mizzle.config import load_config
+from mizzle.errors import IntegrityError, UsageError
+from mizzle.migrations.check import check_folder
+
+pytestmark = pytest.mark.pg
+
+
+def clone_database(src_url: str, name: str) -> str:
+    with admin() as c:
+        c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{src_url.rsplit("/", 1)[1]}"')
+    return url_for(name)
+
+
+def test_revert_every_step_restores_the_previous_state(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    with temp_database("mzrev") as main:
+        prev_dump = schema_dump(main)
+        for n in range(1, len(pg_history.STEPS) + 1):
+            write_project(project, pg_history.step(n))
+            generate(fresh_config(project), name=f"step{n}", renames=pg_history.RENAMES.get(n, {}))
+            mizzle.migrate(url=main, folder=project / "migrations")
+            # revert in a copy of the project, applied to a copy of the database
+            copy = tmp_path / f"copy{n}"
+            shutil.copytree(project, copy)
+            result, warnings = revert(load_config(copy / "mizzle.toml"), f"{n - 1:04d}")
+            assert result.written and result.tag.endswith(f"_revert_step{n}")
+            if any(c.startswith("+ table") for c in pg_history_changes(project, n)):
+                assert any(w.startswith("data loss: - table") for w in warnings)
+            clone = f"mzrevc_{n}_{main.rsplit('_', 1)[1]}"
+            url = clone_database(main, clone)
+            try:
+                applied = mizzle.migrate(url=url, folder=copy / "migrations")
+                assert [m.tag for m in applied.migrations if m.status == "applied"] == [result.tag]
+                assert schema_dump(url) == prev_dump, f"revert of step {n} did not restore step {n - 1}"
+            finally:
+                with admin() as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+            prev_dump = schema_dump(main)
+
+
+def pg_history_changes(project: Path, n: int) -> list[str]:
+    sql = sorted((project / "migrations").glob(f"{n - 1:04d}_*.sql"))[0].read_text()
+    return ["+ table"] if "CREATE TABLE" in sql else []
+
+
+OLD_BASE = """
+import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text){nick})
+"""
+POSTS = """
+posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")), sa.Column("title", sa.Text){body})
+"""
+NICK = ', sa.Column("nickname", sa.String(40), server_default="anon")'
+
+
+def old_history(root: Path) -> None:
+    """0000 users, 0001 + posts, 0002 + users.nickname."""
+    for n, src in enumerate([OLD_BASE.format(nick=""), OLD_BASE.format(nick="") + POSTS.format(body=""),
+                             OLD_BASE.format(nick=NICK) + POSTS.format(body="")]):
+        write_project(root, src)
+        assert generate(fresh_config(root), name=f"s{n}").written
+
+
+def test_revert_an_older_migration_under_later_ones(tmp_path: Path) -> None:
+    project, expected_project = tmp_path / "p", tmp_path / "expected"
+    old_history(project)
+    result, warnings = revert(fresh_config(project), "0001")
+    assert result.tag == "0003_revert_s1" and "- table posts" in result.changes, result.changes
+    assert not [c for c in result.changes if "nickname" in c], result.changes  # 0002's change stays
+    assert any(w.startswith("data loss: - table posts") for w in warnings)
+    # the new snapshot is the latest with 0001's change undone: code without posts has nothing to generate
+    write_project(project, OLD_BASE.format(nick=NICK))
+    assert not generate(fresh_config(project), check=True).written
+    assert check_folder(project / "migrations", "postgresql").ok
+    write_project(expected_project, OLD_BASE.format(nick=NICK))
+    generate(fresh_config(expected_project), name="expected")
+    with temp_database("mzrevold") as url, temp_database("mzrevexp") as expected:
+        mizzle.migrate(url=url, folder=project / "migrations", to="0002_s2")
+        applied = mizzle.migrate(url=url, folder=project / "migrations")
+        assert [m.tag for m in applied.applied] == ["0003_revert_s1"]
+        mizzle.migrate(url=expected, folder=expected_project / "migrations")
+        assert schema_dump(url) == schema_dump(expected)
+
+
+def test_revert_refuses_an_older_migration_whose_objects_changed_later(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    old_history(tmp_path)
+    write_project(tmp_path, OLD_BASE.format(nick=NICK) + POSTS.format(body=', sa.Column("body", sa.Text)'))
+    generate(fresh_config(tmp_path), name="s3")
+    before = sorted(p.name for p in (tmp_path / "migrations").rglob("*"))
+    r = run_mizzle(["revert", "0001"], cwd=tmp_path)
+    assert r.code == 3, r.stderr
+    assert "later migrations (0002_s2, 0003_s3) changed the same object(s): table posts" in r.first_error_line
+    assert sorted(p.name for p in (tmp_path / "migrations").rglob("*")) == before
+    # a later table referencing the one 0001 created: undoing 0001 would leave its foreign key dangling
+    other = tmp_path / "fk"
+    old_history(other)
+    write_project(other, OLD_BASE.format(nick=NICK) + POSTS.format(body="") + """
+comments = sa.Table("comments", md, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id")))
+""")
+    generate(fresh_config(other), name="s3")
+    with pytest.raises(IntegrityError, match="references table posts"):
+        revert(fresh_config(other), "0001")
+    with pytest.raises(UsageError, match="no migration tagged"):
+        revert(fresh_config(other), "nope")
+
+
+def test_revert_cli_then_generate_check_reports_the_change(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    write_project(tmp_path, pg_history.step(1))
+    assert run_mizzle(["generate", "--name", "one"], cwd=tmp_path).code == 0
+    write_project(tmp_path, pg_history.step(2))
+    assert run_mizzle(["generate", "--name", "two"], cwd=tmp_path).code == 0
+    r = run_mizzle(["revert", "0001_two"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "0002_revert_two.sql" in r.stdout and "warning: data loss: - table posts" in r.stderr
+    # the code still has step 2's change: generate --check says so until the code is reverted too
+    assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 3
+    write_project(tmp_path, pg_history.step(1))
+    assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 0
+    with temp_database("mzrevcli") as url:
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert r.code == 0, r.stderr
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT to_regclass('public.posts')").fetchone() == (None,)
+
+
+def test_revert_an_older_rename(tmp_path: Path) -> None:
+    users = 'import sqlalchemy as sa\nmd = sa.MetaData()\nusers = sa.Table("users", md, sa.Column("id", sa.Integer, ' \
+            'primary_key=True), sa.Column("{col}", sa.Text))\n'
+    posts = 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+    write_project(tmp_path, users.format(col="name"))
+    generate(fresh_config(tmp_path), name="users")
+    write_project(tmp_path, users.format(col="full_name"))
+    generate(fresh_config(tmp_path), name="rename", renames={"users.name": "users.full_name"})
+    write_project(tmp_path, users.format(col="full_name") + posts)
+    generate(fresh_config(tmp_path), name="posts")
+    result, warnings = revert(fresh_config(tmp_path), "0001_rename")
+    assert len(result.changes) == 1 and "rename" in result.changes[0], result.changes  # not a drop + add
+    assert warnings == []
+    write_project(tmp_path, users.format(col="name") + posts)
+    assert not generate(fresh_config(tmp_path), check=True).written

@@ -1,0 +1,168 @@
+"""`mizzle verify` on a real server: replay into a scratch database, compare with snapshots and the schema code,
+clean up whatever happens."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pg_history
+import pytest
+from pg_project import fresh_config, write_project
+from pgtools import HOST, PORT, USER, admin, url_for
+from subprocs import sigint_default
+
+from mizzle.commands.generate import generate
+from mizzle.commands.verify import SCRATCH_PREFIX, verify
+from mizzle.migrations.folder import MigrationFolder
+
+pytestmark = pytest.mark.pg
+
+SERVER = url_for("postgres")
+
+
+def scratch_databases() -> set[str]:
+    with admin() as c:
+        return {r[0] for r in c.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                         (SCRATCH_PREFIX + "%",)).fetchall()}
+
+
+def history_project(root: Path, steps: int) -> None:
+    for n in range(1, steps + 1):
+        write_project(root, pg_history.step(n))
+        generate(fresh_config(root), name=f"step{n}", renames=pg_history.RENAMES.get(n, {}))
+
+
+def test_whole_history_verifies(tmp_path: Path) -> None:
+    history_project(tmp_path, len(pg_history.STEPS))
+    before = scratch_databases()
+    result = verify(fresh_config(tmp_path), url=SERVER)
+    assert result.ok, result.to_json()
+    assert result.scratch.startswith(f"database {SCRATCH_PREFIX}") and result.scratch.endswith(f" on {HOST}:{PORT}")
+    assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(pg_history.STEPS))]
+    assert all(s.compared for s in result.steps) and result.code_changes == []
+    assert scratch_databases() == before
+
+
+def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    history_project(tmp_path, 3)
+    edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path
+    text = edited.read_text()
+    assert "ADD COLUMN \"visits\"" in text
+    edited.write_text(text.replace("DEFAULT 0", "DEFAULT 7"))
+    before = scratch_databases()
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3, r.stderr
+    assert r.first_error_line.startswith("error: 0001_step2: replaying it does not produce its snapshot")
+    assert "users.visits" in r.stderr and "default 7" in r.stderr
+    assert scratch_databases() == before
+    # the schema code is compared too: a change not yet generated
+    edited.write_text(text)
+    write_project(tmp_path, pg_history.step(3).replace("    age = mapped_column(sa.SmallInteger)\n",
+                                                       "    age = mapped_column(sa.SmallInteger)\n"
+                                                       "    shoe = mapped_column(sa.Integer)\n"))
+    r = run_mizzle(["verify", "--json"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "differs from the schema code" in r.first_error_line
+    assert '"first_divergence": null' in r.stdout and "+ column users.shoe" in r.stdout
+
+
+def test_no_permission_to_create_a_scratch_database(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    role = f"mzt_nocreatedb_{uuid.uuid4().hex[:8]}"
+    with admin() as c:
+        c.execute(f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
+    try:
+        history_project(tmp_path, 1)
+        r = run_mizzle(["verify"], cwd=tmp_path, url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert r.code == 2
+        assert "cannot create a scratch database" in r.first_error_line
+        assert "pass --scratch-url" in r.first_error_line and "Traceback" not in r.stderr
+        r = run_mizzle(["check", "--rebuild-snapshots"], cwd=tmp_path, url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert r.code == 2 and "pass --scratch-url" in r.first_error_line, r.stderr
+        ok = run_mizzle(["verify", "--scratch-url", SERVER], cwd=tmp_path,
+                        url=f"postgresql://{role}@{HOST}:{PORT}/postgres")
+        assert ok.code == 0, ok.stderr
+    finally:
+        with admin() as c:
+            c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_unreachable_server(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    history_project(tmp_path, 1)
+    r = run_mizzle(["verify", "--connect-timeout", "2"], cwd=tmp_path, url="postgresql://nobody@127.0.0.1:1/postgres")
+    assert r.code == 5 and "cannot connect" in r.first_error_line
+    # a server that is named is used, never replaced by a throwaway cluster
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", "postgresql://nobody@127.0.0.1:1/postgres"],
+                   cwd=tmp_path)
+    assert r.code == 5 and "cannot connect" in r.first_error_line and "Traceback" not in r.stderr
+
+
+def test_ctrl_c_drops_the_scratch_database(tmp_path: Path) -> None:
+    history_project(tmp_path, 1)
+    generate(fresh_config(tmp_path), name="slow", custom=True)
+    slow = MigrationFolder(tmp_path / "migrations").migrations()[-1].sql_path
+    slow.write_text(slow.read_text() + "SELECT pg_sleep(20);\n")
+    before = scratch_databases()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DATABASE_URL"] = SERVER
+    p = subprocess.Popen([sys.executable, "-m", "mizzle", "verify"], cwd=tmp_path, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with admin() as c:
+                sleeping = c.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%pg_sleep(20)%%' "
+                                     "AND pid <> pg_backend_pid() AND datname LIKE %s AND usename = %s", (SCRATCH_PREFIX + "%", USER)).fetchone()
+            if sleeping and sleeping[0]:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("verify never reached the slow migration")
+        assert scratch_databases() - before
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode != 0 and ("interrupted" in err or "aborted" in err), err
+    assert scratch_databases() == before
+
+
+def test_check_rebuild_snapshots(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    history_project(tmp_path, 3)
+    meta = tmp_path / "migrations" / "meta"
+    second = json.loads((meta / "0001_snapshot.json").read_text())
+    third = json.loads((meta / "0002_snapshot.json").read_text())
+    (meta / "0001_snapshot.json").unlink()
+    assert run_mizzle(["check"], cwd=tmp_path).code == 3
+    before = scratch_databases()
+    r = run_mizzle(["check", "--rebuild-snapshots"], cwd=tmp_path, url=SERVER)
+    assert r.code == 0, r.stderr
+    assert "rebuilt the snapshot of 0001_step2" in r.stdout and "1 snapshot(s) rebuilt, 2 kept" in r.stdout
+    rebuilt = json.loads((meta / "0001_snapshot.json").read_text())
+    assert rebuilt["id"] == third["prevId"] == second["id"] and rebuilt["prevId"] == second["prevId"]
+    assert run_mizzle(["check"], cwd=tmp_path).code == 0
+    # a corrupt one too; then the folder verifies and generate finds nothing new
+    (meta / "0002_snapshot.json").write_text("{ not json")
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", SERVER], cwd=tmp_path)
+    assert r.code == 0 and "rebuilt the snapshot of 0002_step3" in r.stdout, r.stderr
+    assert verify(fresh_config(tmp_path), url=SERVER).ok
+    assert not generate(fresh_config(tmp_path)).written
+    assert scratch_databases() == before
+
+
+def test_scratch_url_keeps_socket_directory_and_query() -> None:
+    from mizzle.commands.verify import _with_database
+    from mizzle.dburl import parse_url
+
+    url = _with_database(parse_url("postgresql://app:p%40ss@/postgres?host=/run/pg&sslmode=disable"), "mizzle_verify_1")
+    assert url == "postgresql://app:p%40ss@/mizzle_verify_1?host=/run/pg&sslmode=disable"
+    db = parse_url(url)
+    assert (db.host, db.database, db.password, db.query) == ("/run/pg", "mizzle_verify_1", "p@ss", (("sslmode", "disable"),))
+    assert _with_database(parse_url("postgresql://u@h:6543/x"), "s") == "postgresql://u@h:6543/s"

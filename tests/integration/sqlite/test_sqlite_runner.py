@@ -1,0 +1,155 @@
+"""The SQLite runner: concurrent runs on one file apply each migration exactly once, a held lock or a busy
+database makes `mizzle migrate --lock-timeout` exit 4 (never "database is locked"), failures roll back,
+foreign key violations are caught, and the default URL is sqlite:///mizzle.db."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlite_support import rows
+
+from mizzle.dburl import parse_url
+from mizzle.dialects.sqlite.runner import SQLiteBackend, open_backend
+from mizzle.runner.tracking import TrackingTable
+
+WHEN = 1_700_000_000_000
+SLOW = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+        "INSERT INTO {t} (v) SELECT i FROM n")
+
+
+def write_folder(root: Path, migrations: list[list[str]]) -> Path:
+    """A drizzle-kit style sqlite folder written by hand (no snapshots) and a mizzle.toml pointing at it."""
+    out = root / "migrations"
+    (out / "meta").mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, stmts in enumerate(migrations):
+        tag = f"{i:04d}_m{i}"
+        (out / f"{tag}.sql").write_text("--> statement-breakpoint\n".join(stmts), encoding="utf-8")
+        entries.append({"idx": i, "version": "6", "when": WHEN + i, "tag": tag, "breakpoints": True})
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "sqlite", "entries": entries}))
+    (root / "mizzle.toml").write_text('dialect = "sqlite"\nout = "migrations"\nurl = "sqlite:///app.db"\n')
+    return out
+
+
+def mizzle(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.Popen([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def run(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    p = mizzle(args, cwd)
+    out, err = p.communicate(timeout=120)
+    return p.returncode, out, err
+
+
+def test_eight_concurrent_runners_apply_each_migration_once(tmp_path: Path) -> None:
+    migrations = []
+    for i in range(6):
+        t = f"t{i}"
+        migrations.append([f"CREATE TABLE {t} (id integer PRIMARY KEY, v integer)", SLOW.format(t=t)])
+    write_folder(tmp_path, migrations)
+    procs = [mizzle(["migrate"], tmp_path) for _ in range(8)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    assert all(code == 0 for code, _, _ in results), "\n".join(err for _, _, err in results)
+    assert "database is locked" not in "".join(err for _, _, err in results)
+    db = tmp_path / "app.db"
+    created = [r[0] for r in rows(db, 'SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at')]
+    assert created == [WHEN + i for i in range(6)]
+    assert rows(db, "SELECT count(*) FROM __mizzle_audit WHERE action = 'applied'") == [(6,)]
+    for i in range(6):
+        assert rows(db, f"SELECT count(*) FROM t{i}") == [(20000,)]
+    applied = sum(out.count(": applied in") for _, out, _ in results)
+    assert applied == 6
+
+
+def _backend(db: Path) -> SQLiteBackend:
+    return open_backend(parse_url(f"sqlite:///{db}"), TrackingTable(schema=None))
+
+
+def test_lock_held_by_another_run_times_out_with_exit_4(tmp_path: Path) -> None:
+    write_folder(tmp_path, [["CREATE TABLE a (id integer)"]])
+    holder = _backend(tmp_path / "app.db")
+    assert holder.acquire_lock(None, lambda _: None) == 0.0
+    try:
+        t0 = time.monotonic()
+        code, _, err = run(["migrate", "--lock-timeout", "0.5"], tmp_path)
+        assert code == 4, err
+        assert time.monotonic() - t0 < 20
+        first = next(line for line in err.splitlines() if line.startswith("error:"))
+        assert "migration lock" in first and "not obtained within 0.5 s" in first and f"pid {os.getpid()}" in first
+        assert not rows(tmp_path / "app.db", "SELECT name FROM sqlite_master WHERE name = 'a'")
+    finally:
+        holder.close()
+    code, out, err = run(["migrate", "--lock-timeout", "5"], tmp_path)
+    assert code == 0, err
+
+
+def test_database_busy_with_a_writer_times_out_with_exit_4(tmp_path: Path) -> None:
+    write_folder(tmp_path, [["CREATE TABLE a (id integer)"]])
+    db = tmp_path / "app.db"
+    app = sqlite3.connect(db, isolation_level=None)
+    app.execute("CREATE TABLE app_data (x integer)")
+    app.execute("BEGIN IMMEDIATE")
+    app.execute("INSERT INTO app_data VALUES (1)")
+    try:
+        code, _, err = run(["migrate", "--lock-timeout", "0.5"], tmp_path)
+        assert code == 4, err
+        assert "database is locked" not in err and "another connection holds the database's write lock" in err
+    finally:
+        app.execute("COMMIT")
+        app.close()
+    code, _, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+
+
+def test_failure_rolls_back_the_migration_and_keeps_earlier_ones(tmp_path: Path) -> None:
+    write_folder(tmp_path, [["CREATE TABLE a (id integer)"],
+                            ["CREATE TABLE b (id integer)", "INSERT INTO nowhere VALUES (1)"]])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 1
+    assert "0001_m1.sql failed at statement 2 of 2: no such table: nowhere" in err
+    db = tmp_path / "app.db"
+    assert {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")} >= {"a"}
+    assert not rows(db, "SELECT name FROM sqlite_master WHERE name = 'b'")
+    assert rows(db, 'SELECT count(*) FROM "__drizzle_migrations"') == [(1,)]
+
+
+def test_foreign_key_violation_fails_the_migration(tmp_path: Path) -> None:
+    write_folder(tmp_path, [
+        ["CREATE TABLE p (id integer PRIMARY KEY)",
+         "CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p(id) ON DELETE CASCADE)",
+         "INSERT INTO p VALUES (1)", "INSERT INTO c VALUES (10, 1)"],
+        # a rebuild of the parent keeps the child rows (DROP TABLE does not cascade: foreign keys are off)
+        ["PRAGMA foreign_keys=OFF", "CREATE TABLE __new_p (id integer PRIMARY KEY, name text)",
+         "INSERT INTO __new_p (id) SELECT id FROM p", "DROP TABLE p", "ALTER TABLE __new_p RENAME TO p",
+         "PRAGMA foreign_keys=ON"],
+        # a child row pointing nowhere is caught by foreign_key_check and rolled back
+        ["INSERT INTO c VALUES (11, 99)"],
+    ])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 1, err
+    assert "foreign key check failed" in err and "c → p" in err
+    db = tmp_path / "app.db"
+    assert rows(db, "SELECT id, p_id FROM c") == [(10, 1)]
+    assert rows(db, 'SELECT count(*) FROM "__drizzle_migrations"') == [(2,)]
+
+
+def test_default_url_is_mizzle_db_without_any_config(tmp_path: Path) -> None:
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_a.sql").write_text("CREATE TABLE a (id integer)")
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "sqlite", "entries": [
+        {"idx": 0, "version": "6", "when": WHEN, "tag": "0000_a", "breakpoints": True}]}))
+    code, out_, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+    assert "sqlite:///mizzle.db" in out_
+    assert rows(tmp_path / "mizzle.db", "SELECT name FROM sqlite_master WHERE name = 'a'") == [("a",)]
+    code, out_, err = run(["status"], tmp_path)
+    assert code == 0 and "0000_a" in out_ and "applied" in out_

@@ -1,0 +1,87 @@
+"""`mizzle verify` and `check --rebuild-snapshots` on SQLite: the folder is replayed into a temporary database
+file, compared with every snapshot and the schema code; the file is gone afterwards whatever happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlite_support import write_project
+from test_sqlite_history import STEPS
+
+import mizzle
+from mizzle.commands.generate import generate
+from mizzle.commands.verify import verify
+from mizzle.migrations.folder import MigrationFolder
+
+
+def history(root: Path, steps: int) -> None:
+    for i, source in enumerate(STEPS[:steps], start=1):
+        assert generate(write_project(root, source), name=f"step{i}").written
+
+
+def run(args: list[str], cwd: Path, tmpdir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TMPDIR"] = str(tmpdir)
+    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_whole_sqlite_history_verifies(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    history(root, len(STEPS))  # rebuilds, renames, type and nullability changes, a foreign key added
+    result = verify(write_project(root, STEPS[-1]))
+    assert result.ok, result.to_json()
+    assert mizzle.verify(write_project(root, STEPS[-1])).ok  # the API function, though mizzle.commands.verify is imported too
+    assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(STEPS))]
+    assert all(s.compared for s in result.steps) and result.code_changes == []
+    assert result.to_json()["scratch"] == "a temporary SQLite file"
+    assert not (root / "mizzle.db").exists()  # the project's own database is not touched
+
+
+def test_hand_edited_sqlite_file_is_named(tmp_path: Path) -> None:
+    root, tmpdir = tmp_path / "proj", tmp_path / "tmp"
+    tmpdir.mkdir()
+    history(root, 2)
+    edited = MigrationFolder(root / "migrations", "sqlite").migrations()[1].sql_path
+    text = edited.read_text()
+    assert "DEFAULT 0" in text
+    edited.write_text(text.replace("DEFAULT 0", "DEFAULT 7"))
+    r = run(["verify"], root, tmpdir)
+    assert r.returncode == 3, r.stderr
+    assert r.stderr.startswith("error: 0001_step2: replaying it does not produce its snapshot"), r.stderr
+    assert "default 7" in r.stderr
+    assert list(tmpdir.iterdir()) == []  # the scratch file is removed after a failure too
+    # the schema code is compared as well
+    edited.write_text(text)
+    write_project(root, STEPS[1].replace('    sa.Column("bio", sa.Text),\n',
+                                         '    sa.Column("bio", sa.Text),\n    sa.Column("shoe", sa.Integer),\n'))
+    r = run(["verify", "--json"], root, tmpdir)
+    assert r.returncode == 3 and "differs from the schema code" in r.stderr
+    out = json.loads(r.stdout)
+    assert out["first_divergence"] is None and out["schema_code_changes"] == ["+ column users.shoe integer"]
+    assert list(tmpdir.iterdir()) == []
+
+
+def test_rebuild_sqlite_snapshots(tmp_path: Path) -> None:
+    root, tmpdir = tmp_path / "proj", tmp_path / "tmp"
+    tmpdir.mkdir()
+    history(root, 4)
+    meta = root / "migrations" / "meta"
+    third = json.loads((meta / "0002_snapshot.json").read_text())
+    (meta / "0002_snapshot.json").write_text("{ not json")
+    assert run(["check"], root, tmpdir).returncode == 3
+    r = run(["check", "--rebuild-snapshots"], root, tmpdir)
+    assert r.returncode == 0, r.stderr
+    assert "rebuilt the snapshot of 0002_step3" in r.stdout and "1 snapshot(s) rebuilt, 3 kept" in r.stdout
+    rebuilt = json.loads((meta / "0002_snapshot.json").read_text())
+    assert (rebuilt["id"], rebuilt["prevId"], rebuilt["dialect"]) == (third["id"], third["prevId"], "sqlite")
+    assert run(["check"], root, tmpdir).returncode == 0
+    assert verify(write_project(root, STEPS[3])).ok
+    # the API function, twice (the first call imports the submodule of the same name)
+    assert not mizzle.generate(config=write_project(root, STEPS[3])).written
+    assert not mizzle.generate(config=write_project(root, STEPS[3])).written
+    assert list(tmpdir.iterdir()) == []

@@ -1,0 +1,66 @@
+"""SQLite model conventions: SQLAlchemy types and defaults in drizzle-kit's spellings, the v6 snapshot codec
+against drizzle-kit's own files, and what SQLite cannot express is refused with a clear message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+from mizzle.errors import SchemaLoadError
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+REFERENCE = Path(__file__).parents[1] / "interop" / "sqlite" / "out" / "meta"
+
+
+def test_types_and_defaults_in_drizzle_spelling() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("flag", sa.Boolean, server_default=sa.true()),
+             sa.Column("n", sa.BigInteger, server_default="5"),
+             sa.Column("r", sa.Float, server_default="1.5"),
+             sa.Column("d", sa.Numeric(10, 2), server_default="0.00"),
+             sa.Column("s", sa.String(20), server_default="it's"),
+             sa.Column("at", sa.DateTime, server_default=sa.func.now()),
+             sa.Column("j", sa.JSON),
+             sa.Column("b", sa.LargeBinary),
+             sa.Column("e", sa.Enum("a", "b")),
+             sa.Column("x", sa.Integer, server_default=sa.text("unixepoch()")),
+             sa.Column("email", sa.Text, unique=True))
+    t = schema_from_metadata([md], dialect="sqlite").tables[0]
+    got = {c.name: (c.type, c.default) for c in t.columns}
+    assert got == {"id": ("integer", None), "flag": ("integer", "true"), "n": ("integer", "5"),
+                   "r": ("real", "1.5"), "d": ("numeric", "'0.00'"), "s": ("text(20)", "'it''s'"),
+                   "at": ("text", "CURRENT_TIMESTAMP"), "j": ("text", None), "b": ("blob", None),
+                   "e": ("text", None), "x": ("integer", "(unixepoch())"), "email": ("text", None)}
+    assert t.primary_key is not None and t.primary_key.columns == ("id",)
+    assert [(i.name, i.unique) for i in t.indexes] == [("t_email_unique", True)]
+
+
+def test_schemas_are_refused() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), schema="analytics")
+    with pytest.raises(SchemaLoadError, match="SQLite has no schemas"):
+        schema_from_metadata([md], dialect="sqlite")
+
+
+@pytest.mark.parametrize("path", sorted(REFERENCE.glob("*_snapshot.json")), ids=lambda p: p.name)
+def test_drizzle_kit_snapshots_round_trip(path: Path) -> None:
+    data = json.loads(path.read_text())
+    model = schema_from_snapshot(data)
+    again, side = snapshot_from_schema(model, prev_id=data["prevId"], id_=data["id"], renames=None)
+    assert side == {}
+    assert schema_from_snapshot(again) == model
+    assert list(again) == list(data)  # drizzle-kit's key order
+    for name, table in data["tables"].items():
+        assert list(again["tables"][name]) == list(table)
+        for col, c in table["columns"].items():
+            assert again["tables"][name]["columns"][col] == c, (name, col)
+        assert again["tables"][name]["indexes"] == table["indexes"]
+        assert again["tables"][name]["foreignKeys"] == table["foreignKeys"]
+        assert again["tables"][name]["compositePrimaryKeys"] == table["compositePrimaryKeys"]
+    assert again["internal"] == data["internal"]
