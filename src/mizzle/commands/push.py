@@ -141,14 +141,9 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
 
 
 def _introspect(backend: RunnerBackend, scope: Any) -> Schema:
-    conn: Any = backend.conn  # type: ignore[attr-defined]
-    if backend.dialect == "sqlite":
-        from ..dialects.sqlite.introspect import introspect as sqlite_introspect
+    from .. import dialects
 
-        return sqlite_introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables))
-    from ..dialects.postgres.introspect import introspect
-
-    return introspect(conn, scope)
+    return dialects.get(backend.dialect).introspect(backend.conn, scope, backend.tracking.table)
 
 
 def _units(statements: list[PlannedStatement]) -> list[tuple[bool, list[tuple[int, PlannedStatement]]]]:

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
@@ -87,7 +88,7 @@ class _Checker:
         if not self.folder.is_dir():
             self.add(ERROR, ".", f"migrations folder {self.folder} does not exist")
             return
-        mf = MigrationFolder(self.folder, dialect=self.dialect or "postgresql")
+        mf = MigrationFolder(self.folder, dialect=self.dialect or dialects.DEFAULT)
         if mf.uses_folders:
             self._check_folder_layout(mf)
             return
@@ -131,7 +132,7 @@ class _Checker:
             self.add(ERROR, jp, "not a drizzle-kit journal (expected an object with an `entries` list)")
             return None
         jd = data.get("dialect")
-        if self.dialect and jd and _dialect(str(jd)) != self.dialect:
+        if self.dialect and jd and dialects.canonical(str(jd)) != self.dialect:
             self.add(ERROR, jp, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
         return data
 
@@ -181,7 +182,7 @@ class _Checker:
     # -- SQL -------------------------------------------------------------------------------------------
 
     def _check_sql(self, mf: MigrationFolder, tags: list[str]) -> None:
-        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
         for tag in tags:
             p = self.folder / f"{tag}.sql"
             if not p.is_file():
@@ -302,7 +303,7 @@ class _Checker:
     # -- newer layout ----------------------------------------------------------------------------------
 
     def _check_folder_layout(self, mf: MigrationFolder) -> None:
-        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
         dirs = sorted(p for p in self.folder.iterdir() if p.is_dir())
         self.report.migrations = sum(1 for d in dirs if (d / "migration.sql").is_file())
         for d in dirs:
@@ -341,7 +342,7 @@ def fix_folder(folder: str | Path, dialect: str | None = None, parse_sql: bool =
     order; an entry whose SQL file was renamed (one unlisted file with the same number); SQL files missing from the
     journal whose snapshot continues the chain (their `when` from git HEAD's journal when it has the entry). The
     rest is refused with the reason. SQL files and snapshots are never modified or deleted."""
-    return _Fixer(Path(folder), dialect or "postgresql").run(parse_sql)
+    return _Fixer(Path(folder), dialect or dialects.DEFAULT).run(parse_sql)
 
 
 class _Fixer:
@@ -523,8 +524,10 @@ def _read_json(p: Path) -> Any:
         return None
 
 
-def _dialect(name: str) -> str:
-    return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(name, name)
+def _lints(dialect: str | None) -> bool:
+    """Whether this dialect's SQL can be parsed (pglast) to check statements."""
+    d = dialects.find(dialect or dialects.DEFAULT)
+    return d is not None and d.lint
 
 
 def _pg_parser() -> Any:

@@ -16,11 +16,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from ..errors import IntegrityError, UsageError
 
 BREAKPOINT = "--> statement-breakpoint"
-JOURNAL_VERSION = {"postgresql": "7", "sqlite": "6", "mysql": "5"}
-SNAPSHOT_VERSION = JOURNAL_VERSION
+JOURNAL_VERSION = dialects.JOURNAL_VERSIONS
 SIDECAR = "_mizzle.json"
 
 NO_TRANSACTION = "mizzle:no-transaction"
@@ -288,14 +288,10 @@ class Journal:
         return {"version": self.version, "dialect": self.dialect, "entries": [e.to_json() for e in self.entries]}
 
 
-_DIALECT_ALIASES = {"postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
-                    "sqlite": "sqlite", "turso": "sqlite", "mysql": "mysql"}
-
-
 class MigrationFolder:
     """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
 
-    def __init__(self, path: str | Path, dialect: str = "postgresql") -> None:
+    def __init__(self, path: str | Path, dialect: str = dialects.DEFAULT) -> None:
         self.path = Path(path)
         self.dialect = dialect
 
@@ -337,7 +333,7 @@ class MigrationFolder:
                                             breakpoints=bool(e.get("breakpoints", True))))
             except (KeyError, TypeError, ValueError):
                 raise IntegrityError(f"{self.journal_path}: entry {i} is malformed: {json.dumps(e)[:120]}") from None
-        dialect = _DIALECT_ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
+        dialect = dialects.ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
         return Journal(dialect=dialect, version=str(data.get("version", "")), entries=entries)
 
     def _journal_from_folders(self) -> Journal:

@@ -8,7 +8,6 @@ with which mizzle version, under the runner's lock; `status` shows those entries
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from .tracking import (
     DatabaseState,
     MigrationState,
     TrackingTable,
+    current_actor,
     reconcile,
 )
 
@@ -38,17 +38,6 @@ if TYPE_CHECKING:
 
 MARKED_APPLIED = "marked-applied"
 BASELINE = "baseline"
-
-
-def current_actor() -> str:
-    """Who resolves by hand: $MIZZLE_ACTOR (e.g. set by a CI job to the person who triggered it), else the OS
-    user."""
-    if os.environ.get("MIZZLE_ACTOR"):
-        return os.environ["MIZZLE_ACTOR"]
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _find(migrations: Sequence[Migration], tag: str) -> Migration:
@@ -337,11 +326,11 @@ def configured_url(config: Config, url: str | None = None, env: str | None = Non
     resolved = config.resolve_url(url, env)
     if resolved != DEFAULT_URL or url or env or config.env or os.environ.get("DATABASE_URL") or config.url:
         return resolved
-    if config.dialect != "sqlite":
-        return None
-    from ..dialects.sqlite.connection import database_path
+    from .. import dialects
 
-    return resolved if Path(database_path(parse_url(resolved))).exists() else None
+    db = parse_url(resolved)
+    path = dialects.get(db.dialect).database_file(db) if dialects.is_embedded(config.dialect) else None
+    return resolved if path is not None and Path(path).exists() else None
 
 
 def drop(config: Config, *, url: str | None, tag: str | None = None, force: bool = False,
@@ -413,12 +402,12 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
 
 def _must_exist(db: DatabaseURL) -> None:
     """A SQLite file that does not exist has applied nothing; opening it would create it."""
-    if db.dialect == "sqlite":
-        from ..dialects.sqlite.connection import database_path
+    from .. import dialects
 
-        path = database_path(db)
-        if path != ":memory:" and not Path(path).exists():
-            raise ConnectError(f"SQLite database {path} does not exist")
+    dialect = dialects.get(db.dialect)
+    path = dialect.database_file(db)
+    if path is not None and path != ":memory:" and not Path(path).exists():
+        raise ConnectError(f"{dialect.title} database {path} does not exist")
 
 
 def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:

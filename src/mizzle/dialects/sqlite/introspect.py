@@ -13,8 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ...commands.protect import SETTINGS_TABLE
-from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE
+from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
