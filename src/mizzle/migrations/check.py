@@ -134,6 +134,8 @@ class _Checker:
         jd = data.get("dialect")
         if self.dialect and jd and dialects.canonical(str(jd)) != self.dialect:
             self.add(ERROR, jp, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
+        elif not self.dialect and jd:  # no configuration: the folder says which dialect its SQL is in
+            self.dialect = dialects.canonical(str(jd))
         return data
 
     def _check_entries(self, mf: MigrationFolder, journal: dict[str, Any], entries: list[Any]) -> list[str]:

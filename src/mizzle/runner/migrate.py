@@ -151,10 +151,6 @@ def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list
     return migrations, stray, present
 
 
-def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
-    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
-
-
 def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
             transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
             table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
@@ -183,7 +179,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
-    tracking = _tracking(table, tracking_schema)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
     # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
     # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
@@ -675,7 +671,7 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     takes no lock and creates nothing."""
     db: DatabaseURL = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)

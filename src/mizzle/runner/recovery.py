@@ -76,10 +76,6 @@ class _Session:
                                   ) from None
 
 
-def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
-    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
-
-
 @contextmanager
 def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, lock_timeout: float | None,
             connect_timeout: float, command: str, on_wait: Callable[[str], None] | None = None,
@@ -90,7 +86,7 @@ def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, l
 
     db = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
                            application_name=f"mizzle {command}")
     try:
         backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
@@ -371,7 +367,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
     db = parse_url(url)
     try:
         _must_exist(db)
-        backend = open_backend(db, _tracking(config.table, config.tracking_schema), connect_timeout=connect_timeout,
+        backend = open_backend(db, TrackingTable.of(db.dialect, config.table, config.tracking_schema), connect_timeout=connect_timeout,
                                application_name="mizzle drop")
     except ConnectError as e:
         if not force:

@@ -44,6 +44,14 @@ class TrackingTable(NamedTuple):
     audit: str = AUDIT_TABLE
     progress: str = PROGRESS_TABLE
 
+    @classmethod
+    def of(cls, dialect: str, table: str | None = None, schema: str | None = None) -> TrackingTable:
+        """The tracking tables of a `dialect` database, as configured (None: drizzle-orm's defaults). A database
+        without schemas (SQLite) has them at top level, whatever the configured schema."""
+        from ..dialects import is_embedded
+
+        return cls(table=table or "__drizzle_migrations", schema=None if is_embedded(dialect) else schema or "drizzle")
+
     @property
     def display(self) -> str:
         return f"{self.schema}.{self.table}" if self.schema else self.table
