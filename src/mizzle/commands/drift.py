@@ -60,7 +60,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
     from .. import dialects
     from ..runner.migrate import load_folder
-    from ..runner.tracking import TrackingTable
+    from ..runner.tracking import MARKED_ROLLED_BACK, TrackingTable
     from ..sources.database import scope_for
 
     db = parse_url(url)
@@ -84,7 +84,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "
                                f"(created_at {', '.join(str(w) for w in sorted(unknown))}); is this the right folder?")
     # a migration rolled back by hand (`mizzle mark --rolled-back`) keeps its row, but not its changes
-    rolled = {w for w, e in (state.audit or {}).items() if e.action == "rolled-back" and w in applied_whens}
+    rolled = {w for w, e in (state.audit or {}).items() if e.action == MARKED_ROLLED_BACK and w in applied_whens}
     last = last_applied(migrations, applied_whens - rolled)
     for m in migrations:
         if m.when in rolled:

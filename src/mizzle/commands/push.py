@@ -91,7 +91,7 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
     except MizzleError as e:
         if getattr(e, "result", None) is None:  # the CLI's --json prints the plan so far with the error
             result.error = e.message
-            e.result = result  # type: ignore[attr-defined]
+            e.result = result
         raise
     finally:
         result.duration_ms = (time.perf_counter() - started) * 1000
@@ -193,6 +193,6 @@ def _apply(backend: RunnerBackend, result: PushResult) -> None:
                            f"its transaction was rolled back; the {kept} statement(s) committed before it (up to a "
                            "commit boundary) stay applied. Fix the cause and push again.")
             exc = StatementFailed(result.error, "\n".join(details))
-            exc.result = result  # type: ignore[attr-defined]
+            exc.result = result
             raise exc from None
 

@@ -254,7 +254,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     import json
 
     from ..dialects.postgres.snapshot import ROOT_ID, new_id, snapshot_from_schema
-    from ..migrations.folder import dump_json
+    from ..migrations.folder import dump_json, write_atomic
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
 
@@ -286,11 +286,11 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         path = migrations[i].snapshot_path
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_json(snap), encoding="utf-8")
+        write_atomic(path, dump_json(snap))
         if side:
             sidecar.setdefault("version", 1)
             sidecar.setdefault("snapshots", {})[snap_id] = side
-            folder.sidecar_path.write_text(dump_json(sidecar) + "\n", encoding="utf-8")
+            write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
         snaps[i] = json.loads(json.dumps(snap))
         result.rebuilt.append(tag)
 

@@ -425,15 +425,15 @@ class MigrationFolder:
                              tag=tag, breakpoints=breakpoints)
         self.meta.mkdir(parents=True, exist_ok=True)
         sql_path = self.path / f"{tag}.sql"
-        sql_path.write_text(sql, encoding="utf-8", newline="")
+        write_atomic(sql_path, sql)
         snap_path = self.snapshot_path(entry.idx)
         if snapshot is not None:
-            snap_path.write_text(dump_json(snapshot), encoding="utf-8")
+            write_atomic(snap_path, dump_json(snapshot))
         if sidecar_entry and snapshot is not None:
             side = self.read_sidecar()
             side.setdefault("version", 1)
             side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry
-            self.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+            write_atomic(self.sidecar_path, dump_json(side) + "\n")
         journal.entries.append(entry)
         journal.dialect = journal.dialect or self.dialect
         journal.version = journal.version or JOURNAL_VERSION.get(self.dialect, "7")
@@ -442,7 +442,7 @@ class MigrationFolder:
 
     def write_journal(self, journal: Journal) -> None:
         self.meta.mkdir(parents=True, exist_ok=True)
-        self.journal_path.write_text(dump_json(journal.to_json()), encoding="utf-8")
+        write_atomic(self.journal_path, dump_json(journal.to_json()))
 
 
 def load_json_file(path: Path) -> Any:

@@ -219,7 +219,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
                                  f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
                                  "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
             result.error = err.message
-            err.result = result  # type: ignore[attr-defined]
+            err.result = result
             raise err
         pending = _select(rec, to, migrations)
         result.already_applied = sum(1 for s in rec.states if s.state not in (
@@ -611,7 +611,7 @@ class _Run:
         details.append(self._aftermath(p, e))
         self.result.error = message
         exc = StatementFailed(message, "\n".join(details))
-        exc.result = self.result  # type: ignore[attr-defined]
+        exc.result = self.result
         raise exc
 
     def _aftermath(self, p: _Pending, e: _StatementError) -> str:

@@ -22,9 +22,11 @@ from ..errors import ConnectError, IntegrityError, Refused, StatementFailed, Usa
 from ..migrations.folder import Migration, MigrationFolder
 from .tracking import (
     APPLIED,
+    BASELINE,
+    MARKED_APPLIED,
+    MARKED_ROLLED_BACK,
     MISSING_FILE,
     MODIFIED,
-    ROLLED_BACK,
     ROLLED_BACK_BY_HAND,
     DatabaseState,
     MigrationState,
@@ -36,8 +38,6 @@ from .tracking import (
 if TYPE_CHECKING:
     from ..config import Config
 
-MARKED_APPLIED = "marked-applied"
-BASELINE = "baseline"
 
 
 def _find(migrations: Sequence[Migration], tag: str) -> Migration:
@@ -142,7 +142,7 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
     audit entry. Raises UsageError (2) for a bad tag, IntegrityError (3) when the file is missing."""
     if applied == rolled_back:
         raise UsageError("mark needs exactly one of --applied or --rolled-back")
-    action = MARKED_APPLIED if applied else ROLLED_BACK
+    action = MARKED_APPLIED if applied else MARKED_ROLLED_BACK
     who = actor or current_actor()
     from .migrate import load_folder
 
@@ -383,7 +383,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
     if rows or m.when in state.progress:
         entry = (state.audit or {}).get(m.when)
         at = entry.applied_at if entry is not None else None
-        rolled = entry is not None and entry.action == ROLLED_BACK
+        rolled = entry is not None and entry.action == MARKED_ROLLED_BACK
         how = "partly applied" if not rows else ("recorded as rolled back by hand" if rolled else "applied")
         why = ("its tracking row would be left with no journal entry" if rolled
                else "that database would be left ahead of the folder")
@@ -426,12 +426,12 @@ def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:
         snaps = side.get("snapshots")
         if isinstance(snaps, dict) and snap_id in snaps:
             del snaps[snap_id]
-            from ..migrations.folder import dump_json
+            from ..migrations.folder import dump_json, write_atomic
 
             if not snaps and set(side) <= {"version", "snapshots"}:
                 folder.sidecar_path.unlink()
             else:
-                folder.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+                write_atomic(folder.sidecar_path, dump_json(side) + "\n")
             removed.append(folder.sidecar_path)
     for p in (m.snapshot_path, m.sql_path):
         if p is not None and p.is_file():

@@ -29,10 +29,15 @@ SETTINGS_TABLE = "__mizzle_settings"  # `mizzle protect`'s mark (mizzle.commands
 # Rows are NamedTuples rather than dataclasses: cheaper to define, and `mizzle migrate` with nothing to
 # do has to start in well under 0.2 s.
 
+# the audit's actions: a migration run by mizzle, and the resolutions recorded by `mizzle mark` / `baseline`
+# (not to be confused with mizzle.runner.migrate.ROLLED_BACK, a migration's status in a run's result)
+APPLIED_ACTION = "applied"
+MARKED_APPLIED = "marked-applied"
+BASELINE = "baseline"
+MARKED_ROLLED_BACK = "rolled-back"
 # audit actions that mean "this row was written by mizzle" (as opposed to drizzle-orm's migrator)
-WRITTEN_BY_MIZZLE = ("applied", "marked-applied", "baseline")
-ROLLED_BACK = "rolled-back"
-MANUAL = ("marked-applied", "baseline", ROLLED_BACK)  # resolutions recorded by `mizzle mark` / `baseline`
+WRITTEN_BY_MIZZLE = (APPLIED_ACTION, MARKED_APPLIED, BASELINE)
+MANUAL = (MARKED_APPLIED, BASELINE, MARKED_ROLLED_BACK)
 
 
 class TrackingTable(NamedTuple):
@@ -358,7 +363,7 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     audit = state.audit or {}
     newest_by_drizzle = bool(newest is not None and state.audit is not None
                              and (audit.get(newest.created_at) is None  # type: ignore[arg-type]
-                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, ROLLED_BACK)))  # type: ignore[index]
+                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, MARKED_ROLLED_BACK)))  # type: ignore[index]
 
     states: list[MigrationState] = []
     journal_whens = set()
@@ -386,13 +391,13 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
                     f"{m.sql_path.name} was modified after it was applied: applied hash {row.hash}, file hash "
                     f"{file_hash}; restore the applied version (git log -p -- {m.sql_path.name}), or if the "
                     f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
-            elif entry is not None and entry.action == ROLLED_BACK:
+            elif entry is not None and entry.action == MARKED_ROLLED_BACK:
                 st.state = ROLLED_BACK_BY_HAND
                 st.note = describe_resolution(entry)
             if entry is not None and entry.action in MANUAL:
                 st.audit = entry
                 if st.state == APPLIED:
-                    st.note = ("baseline " if entry.action == "baseline" else "marked applied ") + \
+                    st.note = ("baseline " if entry.action == BASELINE else "marked applied ") + \
                         describe_resolution(entry)
             states.append(st)
             continue
