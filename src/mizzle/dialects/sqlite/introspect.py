@@ -27,8 +27,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, pk_name, unique_name
-from .source import AUTOINCREMENT
-from .types import canonical_default, canonical_type
+from .types import AUTOINCREMENT, canonical_default, canonical_type
 
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 
