@@ -349,11 +349,6 @@ def index_equal(a: Index, b: Index) -> bool:
         (b.unique, b.method, b.with_, b.include, cols(b), expression_key(b.where))
 
 
-def schemas_equal(a: Schema, b: Schema) -> bool:
-    """The model oracle: True when diff finds nothing (column order aside)."""
-    return not diff(a, b, Renames(none=True))
-
-
 # -- renaming inside a model ----------------------------------------------------------------------
 
 def _spell_q(schema: str, name: str) -> str:
