@@ -137,6 +137,7 @@ class Dialect(Protocol):
     idempotent: bool  # `generate --idempotent` guards each statement
     lint: bool  # `mizzle lint`'s rules (a parser of this dialect's SQL) apply
     probe: bool  # a driver-less start-up probe exists (`mizzle migrate` with nothing to do)
+    sqlalchemy_name: str  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

@@ -27,6 +27,7 @@ class PostgresDialect:
     online = True
     idempotent = True
     lint = True
+    sqlalchemy_name = "postgresql"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
     probe = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

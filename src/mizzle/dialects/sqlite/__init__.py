@@ -27,6 +27,7 @@ class SQLiteDialect:
     online = False  # a migration holds the whole database's write lock whichever way it is written
     idempotent = False
     lint = False
+    sqlalchemy_name = "sqlite"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
