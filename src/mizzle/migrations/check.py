@@ -15,6 +15,8 @@ from .. import dialects
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
+    NO_TRANSACTION,
+    ROOT_ID,
     SIDECAR,
     MigrationFolder,
     directives,
@@ -28,7 +30,6 @@ from .folder import (
 
 ERROR = "error"
 WARNING = "warning"
-ROOT_ID = "00000000-0000-0000-0000-000000000000"
 KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent", "online"}
 _SNAPSHOT_NAME = re.compile(r"^(\d{4})_snapshot\.json$")
 
@@ -200,10 +201,10 @@ class _Checker:
             if name not in KNOWN_DIRECTIVES:
                 self.add(WARNING, p, f"unknown directive `-- mizzle:{name}` (known: "
                                      f"{', '.join(sorted(KNOWN_DIRECTIVES))})")
-        if "mizzle:no-transaction" in text:
+        if NO_TRANSACTION in text:
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-            if "mizzle:no-transaction" not in first:
-                self.add(ERROR, p, "`-- mizzle:no-transaction` must be the first line of the file to take effect")
+            if NO_TRANSACTION not in first:
+                self.add(ERROR, p, f"`-- {NO_TRANSACTION}` must be the first line of the file to take effect")
         statements = split_statements(text)
         if not statements:
             self.add(WARNING, p, "has no statements")

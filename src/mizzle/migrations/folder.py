@@ -22,6 +22,7 @@ from ..errors import IntegrityError, UsageError
 BREAKPOINT = "--> statement-breakpoint"
 JOURNAL_VERSION = dialects.JOURNAL_VERSIONS
 SIDECAR = "_mizzle.json"
+ROOT_ID = "00000000-0000-0000-0000-000000000000"  # the prevId of a folder's first snapshot (drizzle-kit's)
 
 NO_TRANSACTION = "mizzle:no-transaction"
 COMMIT = "mizzle:commit"

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
+from ..config import TRANSACTION_MODES
 from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
-from ..migrations.folder import Migration, MigrationFolder, Statement
+from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
 from .tracking import (
     OUT_OF_ORDER,
     PARTIAL,
@@ -33,7 +34,6 @@ from .tracking import (
     reconcile,
 )
 
-TRANSACTION_MODES = ("each", "all")
 RETRY_BASE_DELAY = 0.5  # seconds before the first retry after a lock timeout; doubled each time, with jitter
 RETRY_MAX_DELAY = 30.0
 
@@ -590,7 +590,7 @@ class _Run:
         if err.hint:
             details.append(f"hint (server): {err.hint}")
         if err.refused_in_transaction and not m.no_transaction:
-            message += (f" — add `-- {_NO_TX}` as the first line of {m.sql_path.name} so its statements run "
+            message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.sql_path.name} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
         if err.already_exists:
             details.append("hint: the database already has this object. Compare it with the migrations "
@@ -633,7 +633,6 @@ class _Run:
         return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
 
 
-_NO_TX = "mizzle:no-transaction"
 
 
 class _StatementError(Exception):
