@@ -184,11 +184,7 @@ def _apply(backend: RunnerBackend, result: PushResult) -> None:
             backend.rollback()
             result.executed = kept
             result.error = f"push failed at statement {number} of {total}: {e}"
-            details = ["statement:\n    " + st.sql.replace("\n", "\n    ")]
-            if e.detail:
-                details.append(f"detail: {e.detail}")
-            if e.hint:
-                details.append(f"hint (server): {e.hint}")
+            details = e.report(st.sql)
             details.append("its transaction was rolled back: nothing changed" if not kept else
                            f"its transaction was rolled back; the {kept} statement(s) committed before it (up to a "
                            "commit boundary) stay applied. Fix the cause and push again.")

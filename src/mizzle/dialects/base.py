@@ -38,6 +38,16 @@ class ServerError(Exception):
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")
 
+    def report(self, statement: str | None = None) -> list[str]:
+        """The lines under a failed statement's one-line message (migrate and push print the same): the
+        statement, the server's detail and its hint."""
+        lines = [] if statement is None else ["statement:\n    " + statement.replace("\n", "\n    ")]
+        if self.detail:
+            lines.append(f"detail: {self.detail}")
+        if self.hint:
+            lines.append(f"hint (server): {self.hint}")
+        return lines
+
 
 class AppliedRecord(NamedTuple):
     """A tracking row + mizzle's audit entry: written when a migration completes, or by a manual

@@ -582,13 +582,7 @@ class _Run:
             assert e.statement is not None
             where = f"{m.sql_path.name} failed at statement {e.statement.number} of {n}"
         message = f"{where}: {err}"
-        details: list[str] = []
-        if e.statement is not None:
-            details.append("statement:\n    " + _excerpt(e.statement.sql).replace("\n", "\n    "))
-        if err.detail:
-            details.append(f"detail: {err.detail}")
-        if err.hint:
-            details.append(f"hint (server): {err.hint}")
+        details = err.report(_excerpt(e.statement.sql) if e.statement is not None else None)
         if err.refused_in_transaction and not m.no_transaction:
             message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.sql_path.name} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
