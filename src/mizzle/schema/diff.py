@@ -49,6 +49,7 @@ from .changes import (
 )
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
+from .order import fk_target, order, removes
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -210,6 +211,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
         if new.table(t.schema, t.name) is None:
             drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
             drop_tables.append(DropTable(t))
+    _recreate_dependent_fks(old, new, drops_fk, [*drops_con, *drops_idx], fks)
     drop_columns = [c for c in columns if isinstance(c, DropColumn)]
     columns = [c for c in columns if not isinstance(c, DropColumn)]
     # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
@@ -222,13 +224,36 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
-    cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
-                  *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
+    # in phases, then by what each change needs: a foreign key after the unique index it references, …
+    cs.changes = order([*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
+                        *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs,
+                        *late_schemas])
     if new.dialect == "sqlite":  # what SQLite cannot ALTER becomes a table rebuild
         from ..dialects.sqlite.rebuild import sqlite_changes
 
         cs.changes = sqlite_changes(cs.changes, old, new)
     return cs
+
+
+def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], drops: list[Change],
+                            fks: list[Change]) -> None:
+    """A foreign key depends on the key it references: when that key is dropped (and maybe made again, as a
+    unique index instead of a constraint, say), a foreign key that stays is dropped before it and made again
+    after."""
+    gone = {f for c in drops for f in removes(c)}
+    if not gone:
+        return
+    dropped = {(c.table, c.fk.name) for c in drops_fk if isinstance(c, DropForeignKey)}
+    for t in new.tables:
+        prev = old.table(t.schema, t.name)
+        if prev is None or not t.foreign_keys:
+            continue
+        for f in t.foreign_keys:
+            if (t.key, f.name) in dropped or f not in prev.foreign_keys:
+                continue
+            if fk_target(f) in gone:
+                drops_fk.append(DropForeignKey(t.key, f))
+                fks.append(AddForeignKey(t.key, f))
 
 
 def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
