@@ -1,6 +1,6 @@
 """The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key,
-unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, a
-name taken after the object that held it is gone. diff lists changes in phases; this sorts them stably by these
+unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
+enum type rebuilt or dropped after the columns that leave it, a name taken after the object that held it is gone. diff lists changes in phases; this sorts them stably by these
 dependencies, so the phase order stands wherever nothing forces another."""
 
 from __future__ import annotations
@@ -12,21 +12,24 @@ from collections.abc import Iterator
 from .changes import (
     AddForeignKey,
     AddUnique,
+    AlterColumn,
     Change,
     CreateEnum,
     CreateIndex,
     CreateSequence,
     CreateTable,
+    DropColumn,
     DropEnum,
     DropForeignKey,
     DropIndex,
     DropSequence,
     DropTable,
     DropUnique,
+    RecreateEnum,
     SetPrimaryKey,
     TableKey,
 )
-from .model import ForeignKey, Index, Table
+from .model import Column, ForeignKey, Index, Table
 
 Fact = tuple[object, ...]
 
@@ -83,15 +86,27 @@ def needs(c: Change) -> Iterator[Fact]:
         yield fk_target(c.fk)
 
 
+def _enum(c: Column) -> Fact | None:
+    return ("enum", c.type_schema, c.base_type) if c.type_schema is not None else None
+
+
 def releases(c: Change) -> Iterator[Fact]:
     """What stops depending on something once `c` ran, so that it may be dropped."""
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
+    elif isinstance(c, (AlterColumn, DropColumn)):  # a column leaving an enum type, which may be rebuilt or dropped
+        old = c.old if isinstance(c, AlterColumn) else c.column
+        e = _enum(old)
+        if e is not None and (isinstance(c, DropColumn) or _enum(c.new) != e):
+            yield e
 
 
 def removes(c: Change) -> Iterator[Fact]:
-    if isinstance(c, DropTable):
+    if isinstance(c, (RecreateEnum, DropEnum)):
+        e = c.old if isinstance(c, RecreateEnum) else c.enum
+        yield ("enum", e.schema, e.name)
+    elif isinstance(c, DropTable):
         yield from _table_keys(c.table)
     elif isinstance(c, SetPrimaryKey) and c.old is not None:
         yield _key(c.table, c.old.columns)

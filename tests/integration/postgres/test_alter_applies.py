@@ -124,6 +124,18 @@ def test_enum_to_another_enum_to_text_and_back(tmp_path: Path) -> None:
             assert rows(url, "SELECT v::text FROM t ORDER BY id") == [("a",), ("b",)]
 
 
+def test_column_leaves_an_enum_that_loses_a_value(tmp_path: Path) -> None:
+    # found by the property test: the enum was rebuilt (DROP TYPE) while the column still used it
+    with temp_database("mzenum") as url:
+        step(tmp_path, url, 'e1 = sa.Enum("x", "y", name="e1", metadata=md)\n'
+                            't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", e1))\n')
+        rows(url, "INSERT INTO t (c) VALUES ('y') RETURNING id")
+        step(tmp_path, url, 'e1 = sa.Enum("x", name="e1", metadata=md)\n'
+                            't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", sa.Text))\n')
+        assert rows(url, "SELECT c FROM t") == [("y",)]
+        same_as_created(tmp_path, url)
+
+
 # -- 12: generated → plain --------------------------------------------------------------------------------------
 
 def test_generated_column_becomes_plain_and_keeps_its_values(tmp_path: Path) -> None:

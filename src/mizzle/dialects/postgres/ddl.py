@@ -175,7 +175,7 @@ def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
         raise UsageError(
             f"cannot change the type of {where} from {o.type} to {n.type}: PostgreSQL has no cast between them",
             f'Say how to convert the values in the schema code, e.g. Column(..., info={{"mizzle": {{"using": '
-            f'"<expression of {n.name}>"}}}}), or drop and re-add the column.')
+            f'"<expression of {n.name}>"}}}}), or write this migration by hand (`mizzle generate --custom`).')
     if o.type_schema is not None and n.type_schema is not None:
         return f"{col}::text{'[]' * n.type.count('[]')}::{new_t}"
     return f"{col}::{new_t}"
