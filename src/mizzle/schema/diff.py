@@ -6,6 +6,7 @@ rewritten under those names, so the rest of the diff matches everything by key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -296,6 +297,16 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
+    # a check on a column whose type changes is checked again by PostgreSQL in the form it stored, which may not
+    # apply to the new type (`length((c)::text)` on text is stored as `length(c)`): dropped and added again
+    retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
+               and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
+    if retyped:
+        for ck in t.checks:
+            pck = next((x for x in prev.checks if x.name == ck.name), None)
+            if pck is not None and _check_equal(pck, ck) and any(_mentions(ck.expression, n) for n in retyped):
+                drops_con.append(DropCheck(key, pck))
+                cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
            lambda f: fks.append(AddForeignKey(key, f)), rename)
@@ -308,6 +319,11 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
            eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
+
+
+def _mentions(expression: str, column: str) -> bool:
+    """Whether the expression may refer to the column (a string literal that contains its name counts too)."""
+    return re.search(r'(?<![\w$"])"?' + re.escape(column).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
 
 
 def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]

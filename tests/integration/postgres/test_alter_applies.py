@@ -136,6 +136,19 @@ def test_column_leaves_an_enum_that_loses_a_value(tmp_path: Path) -> None:
         same_as_created(tmp_path, url)
 
 
+def test_check_on_a_column_whose_type_changes(tmp_path: Path) -> None:
+    # found by the property test: PostgreSQL stores `length((c)::text)` on a text column as `length(c)`, and
+    # checks that form again after the type change ("function length(integer) does not exist")
+    table = 't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", {}), ' \
+            'sa.CheckConstraint("length((c)::text) < 40", name="t_c_check"))\n'
+    with temp_database("mzcheck") as url:
+        step(tmp_path, url, table.format("sa.Text"))
+        rows(url, "INSERT INTO t (c) VALUES ('12') RETURNING id")
+        step(tmp_path, url, table.format("sa.Integer"))
+        assert rows(url, "SELECT c FROM t") == [(12,)]
+        same_as_created(tmp_path, url)
+
+
 # -- 12: generated → plain --------------------------------------------------------------------------------------
 
 def test_generated_column_becomes_plain_and_keeps_its_values(tmp_path: Path) -> None:
