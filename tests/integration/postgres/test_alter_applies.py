@@ -230,3 +230,20 @@ def export_history(root: Path) -> str:
     """The SQL of every migration before the newest one."""
     files = sorted((root / "migrations").glob("*.sql"))
     return "\n--> statement-breakpoint\n".join(f.read_text() for f in files[:-1])
+
+
+def test_idempotent_serial_to_identity_and_enum_rebuild_rerun(tmp_path: Path) -> None:
+    # found by the property test: on a rerun, DROP DEFAULT hit the identity column, and DROP TYPE the enum
+    # rebuilt by the first run, which a column added by the same file now uses
+    with temp_database("mzidem") as url:
+        step(tmp_path, url, 'e1 = sa.Enum("x", "y", name="e1", metadata=md)\n'
+                            't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))\n', idempotent=True)
+        rows(url, "INSERT INTO t DEFAULT VALUES RETURNING id")
+        sql = step(tmp_path, url, 'e1 = sa.Enum("x", name="e1", metadata=md)\n'
+                                  't = sa.Table("t", md, sa.Column("id", sa.Integer, sa.Identity(), primary_key=True), '
+                                  'sa.Column("c", e1))\n', idempotent=True)
+        with psycopg.connect(url, autocommit=True) as c:
+            for s in split_statements(sql):
+                c.execute(s.sql)
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT id, c FROM t") == [(1, None)]

@@ -151,6 +151,28 @@ def _custom_using(c: ch.Change, sql: str) -> str | None:
     return _guarded(_column_exists(c.table, c.new.name, f" AND atttypid <> {quote_literal(new_type)}::regtype"), sql)
 
 
+def _identity_default(c: ch.Change, sql: str) -> str | None:
+    """A column becoming an identity loses its default (and a serial its sequence) first; on a rerun it is an
+    identity, which has no default (DROP DEFAULT on it fails) and a sequence of its own, maybe of that name."""
+    assert isinstance(c, ch.AlterColumn)
+    if c.new.identity is None or not (re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP DEFAULT$", sql)
+                                      or sql.startswith("DROP SEQUENCE ")):
+        return None
+    return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
+
+
+def _enum_labels_differ(c: ch.Change) -> str:
+    """The enum exists with other values than the rebuilt one: on a rerun it already is the new type, and columns
+    the file added since may use it."""
+    assert isinstance(c, ch.RecreateEnum)
+    o, n = c.old, c.new
+    labels = f"ARRAY[{', '.join(quote_literal(v) for v in n.values)}]::name[]"
+    return (f"{_type_exists(o.schema, o.name)} AND (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM "
+            f"pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid JOIN pg_catalog.pg_namespace s "
+            f"ON s.oid = t.typnamespace WHERE s.nspname = {quote_literal(o.schema)} AND t.typname = "
+            f"{quote_literal(o.name)}) IS DISTINCT FROM {labels}")
+
+
 def _add_identity(c: ch.Change, sql: str) -> str | None:
     assert isinstance(c, ch.AlterColumn)
     if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " ADD GENERATED ", sql):
@@ -166,7 +188,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
     ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
     ch.AddEnumValue: (_inner(r"^ALTER TYPE " + _QN + r" ADD VALUE ", "IF NOT EXISTS "),),
-    ch.RecreateEnum: (_insert("DROP TYPE ", "IF EXISTS "),
+    ch.RecreateEnum: (_when("DROP TYPE ", _enum_labels_differ),
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
@@ -177,7 +199,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropColumn: (_DROP_COLUMN,),
     ch.RenameColumn: (_when("ALTER TABLE ", lambda c: _column_exists(c.table, c.old)),  # type: ignore[attr-defined]
                       _RENAME_SEQUENCE),
-    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using,
+    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using, _identity_default,
                      _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP EXPRESSION", " IF EXISTS"),
                      _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP IDENTITY", " IF EXISTS"), _add_identity,
                      _DROP_SEQUENCE),
