@@ -218,6 +218,20 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
     # the columns converted are those that use it before and after
     enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]
+    # the rebuild converts its columns to text and back: a check on them that stays would be checked again in the
+    # form PostgreSQL stored (`(c)::text` of a text column is `c`), so it is dropped before and added after
+    converted = {(k, col.name) for r in enum_rebuilds for k, col in r.usages}
+    redone = {(c.table, c.check.name) for c in drops_con if isinstance(c, DropCheck)}
+    for t in new.tables:
+        prev_t = old.table(t.schema, t.name)
+        if prev_t is None or not t.checks or not any(k == t.key for k, _ in converted):
+            continue
+        for ck in t.checks:
+            pck = next((x for x in prev_t.checks if x.name == ck.name), None)
+            if pck is not None and (t.key, ck.name) not in redone and _check_equal(pck, ck) \
+                    and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
+                drops_con.append(DropCheck(t.key, pck))
+                cons.append(AddCheck(t.key, ck))
 
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .changes import (
+    AddColumn,
     AddForeignKey,
     AddUnique,
     AlterColumn,
@@ -68,7 +69,10 @@ def _relation(schema: str, name: str) -> Fact:
 
 def provides(c: Change) -> Iterator[Fact]:
     """What exists once `c` ran, that a later change may need."""
-    if isinstance(c, CreateTable):
+    if isinstance(c, (CreateEnum, RecreateEnum)):
+        e = c.enum if isinstance(c, CreateEnum) else c.new
+        yield ("enum ready", e.schema, e.name)
+    elif isinstance(c, CreateTable):
         yield from _table_keys(c.table)
     elif isinstance(c, SetPrimaryKey) and c.new is not None:
         yield _key(c.table, c.new.columns)
@@ -80,7 +84,23 @@ def provides(c: Change) -> Iterator[Fact]:
             yield k
 
 
+def _enum_users(c: Change) -> Iterator[Fact]:
+    if isinstance(c, CreateTable):
+        cols: tuple[Column, ...] = c.table.columns
+    elif isinstance(c, AddColumn):
+        cols = (c.column,)
+    elif isinstance(c, AlterColumn):
+        cols = (c.new,) if _enum(c.new) != _enum(c.old) else ()
+    else:
+        return
+    for col in cols:
+        e = _enum(col)
+        if e is not None:
+            yield ("enum ready", *e[1:])
+
+
 def needs(c: Change) -> Iterator[Fact]:
+    yield from _enum_users(c)  # a column of an enum type after the type is made or rebuilt
     if isinstance(c, AddForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)

@@ -247,3 +247,26 @@ def test_idempotent_serial_to_identity_and_enum_rebuild_rerun(tmp_path: Path) ->
                 c.execute(s.sql)
         same_as_created(tmp_path, url)
         assert rows(url, "SELECT id, c FROM t") == [(1, None)]
+
+
+def test_enum_rebuild_with_a_check_and_a_new_table_using_it(tmp_path: Path) -> None:
+    # found by the property test: the table using the rebuilt enum was created before the rebuild (DROP TYPE
+    # failed), and a check on a converted column was re-checked as PostgreSQL stored it (length(e1) does not exist)
+    with temp_database("mzenum") as url:
+        step(tmp_path, url, 'e1 = sa.Enum("x", "y", name="e1", metadata=md)\n'
+                            't1 = sa.Table("t1", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", e1), '
+                            'sa.CheckConstraint("length((c)::text) < 40", name="t1_c_check"))\n'
+                            'u = sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", e1))\n')
+        rows(url, "INSERT INTO t1 (c) VALUES ('x') RETURNING id")
+        rows(url, "INSERT INTO u (d) VALUES ('x') RETURNING id")
+        sql = step(tmp_path, url, 'e1 = sa.Enum("x", name="e1", metadata=md)\n'
+                                  't1 = sa.Table("t1", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", e1), '
+                                  'sa.CheckConstraint("length((c)::text) < 40", name="t1_c_check"))\n'
+                                  'u = sa.Table("u", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Text))\n'
+                                  't2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("b", e1))\n',
+                   idempotent=True)
+        with psycopg.connect(url, autocommit=True) as c:  # and again
+            for s in split_statements(sql):
+                c.execute(s.sql)
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT c::text FROM t1") == [("x",)] and rows(url, "SELECT d FROM u") == [("x",)]

@@ -161,16 +161,28 @@ def _identity_default(c: ch.Change, sql: str) -> str | None:
     return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
 
 
-def _enum_labels_differ(c: ch.Change) -> str:
-    """The enum exists with other values than the rebuilt one: on a rerun it already is the new type, and columns
-    the file added since may use it."""
+def _enum_not_rebuilt(c: ch.Change) -> str:
+    """The enum does not have the rebuilt values (yet): on a rerun it already is the new type, which columns
+    the file added since may use, and converting its columns to text and back again is not needed."""
     assert isinstance(c, ch.RecreateEnum)
     o, n = c.old, c.new
     labels = f"ARRAY[{', '.join(quote_literal(v) for v in n.values)}]::name[]"
-    return (f"{_type_exists(o.schema, o.name)} AND (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM "
+    return (f"(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM "
             f"pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid JOIN pg_catalog.pg_namespace s "
             f"ON s.oid = t.typnamespace WHERE s.nspname = {quote_literal(o.schema)} AND t.typname = "
             f"{quote_literal(o.name)}) IS DISTINCT FROM {labels}")
+
+
+def _enum_labels_differ(c: ch.Change) -> str:
+    assert isinstance(c, ch.RecreateEnum)
+    return f"{_type_exists(c.old.schema, c.old.name)} AND {_enum_not_rebuilt(c)}"
+
+
+def _enum_to_text(c: ch.Change, sql: str) -> str | None:
+    if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + r" (DROP DEFAULT$|SET DATA TYPE text(\[\])*$)",
+                    sql):
+        return None
+    return _guarded(_enum_not_rebuilt(c), sql)
 
 
 def _add_identity(c: ch.Change, sql: str) -> str | None:
@@ -188,7 +200,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
     ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
     ch.AddEnumValue: (_inner(r"^ALTER TYPE " + _QN + r" ADD VALUE ", "IF NOT EXISTS "),),
-    ch.RecreateEnum: (_when("DROP TYPE ", _enum_labels_differ),
+    ch.RecreateEnum: (_enum_to_text, _when("DROP TYPE ", _enum_labels_differ),
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
