@@ -271,7 +271,9 @@ class AlterColumn(Change):
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
-        return self.old.type != self.new.type or self.old.generated != self.new.generated
+        # a column that stops being generated keeps its values (DROP EXPRESSION); a new expression rebuilds it
+        return self.old.type != self.new.type or (self.old.generated != self.new.generated
+                                                  and self.new.generated is not None)
 
     def describe(self) -> str:
         o, n = self.old, self.new

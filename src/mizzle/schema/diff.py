@@ -6,6 +6,7 @@ rewritten under those names, so the rest of the diff matches everything by key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -49,6 +50,7 @@ from .changes import (
 )
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
+from .order import fk_target, order, removes
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -210,11 +212,26 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
         if new.table(t.schema, t.name) is None:
             drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
             drop_tables.append(DropTable(t))
+    _recreate_dependent_fks(old, new, drops_fk, [*drops_con, *drops_idx], fks)
     drop_columns = [c for c in columns if isinstance(c, DropColumn)]
     columns = [c for c in columns if not isinstance(c, DropColumn)]
     # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
     # the columns converted are those that use it before and after
     enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]
+    # the rebuild converts its columns to text and back: a check on them that stays would be checked again in the
+    # form PostgreSQL stored (`(c)::text` of a text column is `c`), so it is dropped before and added after
+    converted = {(k, col.name) for r in enum_rebuilds for k, col in r.usages}
+    redone = {(c.table, c.check.name) for c in drops_con if isinstance(c, DropCheck)}
+    for t in new.tables:
+        prev_t = old.table(t.schema, t.name)
+        if prev_t is None or not t.checks or not any(k == t.key for k, _ in converted):
+            continue
+        for ck in t.checks:
+            pck = next((x for x in prev_t.checks if x.name == ck.name), None)
+            if pck is not None and (t.key, ck.name) not in redone and _check_equal(pck, ck) \
+                    and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
+                drops_con.append(DropCheck(t.key, pck))
+                cons.append(AddCheck(t.key, ck))
 
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))
@@ -222,13 +239,36 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
-    cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
-                  *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
+    # in phases, then by what each change needs: a foreign key after the unique index it references, …
+    cs.changes = order([*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
+                        *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs,
+                        *late_schemas])
     from .. import dialects
 
     # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
     cs.changes = dialects.get(new.dialect).rewrite_changes(cs.changes, old, new)
     return cs
+
+
+def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], drops: list[Change],
+                            fks: list[Change]) -> None:
+    """A foreign key depends on the key it references: when that key is dropped (and maybe made again, as a
+    unique index instead of a constraint, say), a foreign key that stays is dropped before it and made again
+    after."""
+    gone = {f for c in drops for f in removes(c)}
+    if not gone:
+        return
+    dropped = {(c.table, c.fk.name) for c in drops_fk if isinstance(c, DropForeignKey)}
+    for t in new.tables:
+        prev = old.table(t.schema, t.name)
+        if prev is None or not t.foreign_keys:
+            continue
+        for f in t.foreign_keys:
+            if (t.key, f.name) in dropped or f not in prev.foreign_keys:
+                continue
+            if fk_target(f) in gone:
+                drops_fk.append(DropForeignKey(t.key, f))
+                fks.append(AddForeignKey(t.key, f))
 
 
 def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
@@ -271,6 +311,16 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
+    # a check on a column whose type changes is checked again by PostgreSQL in the form it stored, which may not
+    # apply to the new type (`length((c)::text)` on text is stored as `length(c)`): dropped and added again
+    retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
+               and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
+    if retyped:
+        for ck in t.checks:
+            pck = next((x for x in prev.checks if x.name == ck.name), None)
+            if pck is not None and _check_equal(pck, ck) and any(_mentions(ck.expression, n) for n in retyped):
+                drops_con.append(DropCheck(key, pck))
+                cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
            lambda f: fks.append(AddForeignKey(key, f)), rename)
@@ -283,6 +333,11 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
            eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
+
+
+def _mentions(expression: str, column: str) -> bool:
+    """Whether the expression may refer to the column (a string literal that contains its name counts too)."""
+    return re.search(r'(?<![\w$"])"?' + re.escape(column).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
 
 
 def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]

@@ -70,6 +70,9 @@ class Column:
     # drizzle-kit's snapshot `notNull` for a member of a composite primary key: whether the schema declares it
     # NOT NULL itself (the key makes it NOT NULL either way, so this is a snapshot spelling, not a change)
     declared_not_null: bool = field(default=False, compare=False)
+    # the schema code's USING expression for a type change PostgreSQL has no cast for (info={"mizzle": {"using":
+    # …}}): read by the plan of the change only, never stored in a snapshot, so not part of the column's identity
+    using: str | None = field(default=None, compare=False)
 
     @property
     def base_type(self) -> str:

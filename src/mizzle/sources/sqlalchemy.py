@@ -200,7 +200,8 @@ class _PgConverter:
         not_null = (not c.nullable) or c.name in pk_cols or type_.endswith("serial") or identity is not None
         return Column(name=c.name, type=type_, not_null=not_null, default=default, type_schema=type_schema,
                       identity=identity, generated=generated, comment=c.comment,
-                      declared_not_null=c._user_defined_nullable is False)  # nullable=False written out
+                      declared_not_null=c._user_defined_nullable is False,  # nullable=False written out
+                      using=(c.info.get("mizzle") or {}).get("using"))
 
     def type_of(self, t: Any) -> tuple[str, str | None]:
         if isinstance(t, sa.TypeDecorator):

@@ -115,7 +115,8 @@ def test_idempotent_rewrites_each_kind() -> None:
     assert sql[1].startswith("DO $$\nBEGIN\n\tIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type")
     assert sql[2] == 'ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS \'b\''
     assert sql[3].startswith('CREATE TABLE IF NOT EXISTS "public"."t"')
-    assert sql[4] == 'ALTER TABLE "public"."t" ADD COLUMN IF NOT EXISTS "x" text'
+    # the file drops t at the end: on a rerun that finds it gone, what came before is moot
+    assert sql[4] == 'ALTER TABLE IF EXISTS "public"."t" ADD COLUMN IF NOT EXISTS "x" text'
     assert "attname = 'x'" in sql[5] and 'RENAME COLUMN "x" TO "y";' in sql[5]
     assert "conname = 'c'" in sql[6] and sql[6].startswith("DO $$")
     assert sql[7].startswith('CREATE INDEX IF NOT EXISTS "i"')

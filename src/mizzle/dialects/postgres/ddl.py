@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...errors import UsageError
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
 from ...schema.naming import truncate_identifier
+from .casts import has_cast
 from .types import SERIAL_BASE, quote_literal
 
 
@@ -162,22 +164,45 @@ def serial_sequence(table: tuple[str, str], column: str) -> str:
     return qname(table[0], truncate_identifier(f"{table[1]}_{column}_seq"))
 
 
+def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
+    """The USING expression of a type change: the schema code's own, a cast (through text from one enum to
+    another: PostgreSQL has no enum-to-enum cast), or a refusal when PostgreSQL has no cast to apply."""
+    col, new_t = ident(n.name), column_type(n, for_alter=True)
+    if n.using:
+        return n.using
+    if not has_cast(o.type, o.type_schema is not None, n.type, n.type_schema is not None):
+        where = f"{table[1]}.{n.name}" if table[0] == "public" else f"{table[0]}.{table[1]}.{n.name}"
+        raise UsageError(
+            f"cannot change the type of {where} from {o.type} to {n.type}: PostgreSQL has no cast between them",
+            f'Say how to convert the values in the schema code, e.g. Column(..., info={{"mizzle": {{"using": '
+            f'"<expression of {n.name}>"}}}}), or write this migration by hand (`mizzle generate --custom`).')
+    if o.type_schema is not None and n.type_schema is not None:
+        return f"{col}::text{'[]' * n.type.count('[]')}::{new_t}"
+    return f"{col}::{new_t}"
+
+
 def alter_column(change: ch.AlterColumn) -> list[str]:
     t, o, n = change.table, change.old, change.new
     at = f"ALTER TABLE {qtable(t)}"
     col = ident(n.name)
     out: list[str] = []
-    if o.generated != n.generated and (o.generated is not None or n.generated is not None):
+    if o.generated != n.generated and n.generated is not None:  # PostgreSQL 15 cannot change the expression
         return [f"{at} DROP COLUMN {col}", f"{at} ADD COLUMN {column_def(n, t[0])}"]
+    if o.generated is not None and n.generated is None:  # the column keeps its values
+        out.append(f"{at} ALTER COLUMN {col} DROP EXPRESSION")
+    if o.identity is not None and n.identity is None:  # before its type or NOT NULL can change
+        out.append(f"{at} ALTER COLUMN {col} DROP IDENTITY")
     type_changed = o.type != n.type or o.type_schema != n.type_schema
     default_changed = o.default != n.default
+    default_dropped = False
     if type_changed:
-        if o.default is not None and not (o.is_serial and n.is_serial):
+        # the old default may not convert, and a serial's sequence cannot go while its default uses it
+        if (o.default is not None or o.is_serial) and not (o.is_serial and n.is_serial):
             out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
-            default_changed = True
+            default_changed = default_dropped = True
         new_t = column_type(n, for_alter=True)
-        if column_type(o, for_alter=True) != new_t:
-            out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t} USING {col}::{new_t}")
+        if column_type(o, for_alter=True) != new_t or o.type_schema != n.type_schema:
+            out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t} USING {conversion(t, o, n)}")
         seq = serial_sequence(t, n.name)
         if o.is_serial and n.is_serial:
             out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
@@ -192,16 +217,16 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
             out.append(f"DROP SEQUENCE IF EXISTS {seq}")
     if default_changed and not n.is_serial:
         if n.default is None:
-            if not (type_changed and o.default is not None):
+            if not default_dropped:
                 out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
         else:
             out.append(f"{at} ALTER COLUMN {col} SET DEFAULT {n.default}")
-    if o.not_null != n.not_null and not (n.identity and not o.identity and n.not_null):
+    if n.identity is not None and o.identity is None and not o.not_null:
+        out.append(f"{at} ALTER COLUMN {col} SET NOT NULL")  # an identity needs it first
+    elif o.not_null != n.not_null and not (n.identity and not o.identity):
         out.append(f"{at} ALTER COLUMN {col} {'SET' if n.not_null else 'DROP'} NOT NULL")
-    if o.identity != n.identity:
-        if n.identity is None:
-            out.append(f"{at} ALTER COLUMN {col} DROP IDENTITY")
-        elif o.identity is None:
+    if o.identity != n.identity and n.identity is not None:
+        if o.identity is None:
             out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
         else:
             oi, ni = o.identity, n.identity

@@ -12,22 +12,37 @@ from dataclasses import replace
 
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
-from .ddl import ident, qname, qtable
+from .ddl import column_type, ident, qname, qtable
 from .types import quote_literal
 
 IDEMPOTENT = "mizzle:idempotent"
 
 
 def make_idempotent(statements: list[PlannedStatement]) -> list[PlannedStatement]:
-    return [replace(s, sql=rewrite(s)) for s in statements]
+    dropped = dropped_tables(statements)
+    return [replace(s, sql=rewrite(s, dropped)) for s in statements]
 
 
-def rewrite(s: PlannedStatement) -> str:
+def dropped_tables(statements: list[PlannedStatement]) -> frozenset[tuple[str, str]]:
+    return frozenset(s.change.table.key for s in statements if isinstance(s.change, ch.DropTable))
+
+
+def rewrite(s: PlannedStatement, dropped: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """`dropped`: the tables the file drops. What is done to them before (their foreign keys are dropped first)
+    is moot on a rerun that finds them gone: ALTER TABLE IF EXISTS."""
+    sql = s.sql  # re-runnable as it is, unless a pattern of its change kind applies
     for transform in REWRITE.get(type(s.change), ()):
-        sql = transform(s.change, s.sql)
-        if sql is not None:
-            return sql
-    return s.sql  # re-runnable as it is
+        out = transform(s.change, s.sql)
+        if out is not None:
+            sql = out
+            break
+    table = getattr(s.change, "table", None)
+    if dropped and isinstance(table, tuple) and table in dropped:
+        sql = _ALTER_TABLE.sub("ALTER TABLE IF EXISTS ", sql, count=1)
+    return sql
+
+
+_ALTER_TABLE = re.compile(r"^ALTER TABLE (?!IF EXISTS )")
 
 
 # -- the patterns ------------------------------------------------------------------------------------------
@@ -114,7 +129,8 @@ def _not(cond: str) -> str:
 
 
 def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
-    return _when("ALTER TABLE ", lambda c: _not(_constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
+    return _when("ALTER TABLE ", lambda c: f"{_regclass(c.table)} IS NOT NULL AND "  # type: ignore[attr-defined]
+                 + _not(_constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
 
 
 def _pkey_rename(c: ch.Change, sql: str) -> str | None:
@@ -123,6 +139,50 @@ def _pkey_rename(c: ch.Change, sql: str) -> str | None:
     if m is None:
         return None
     return _guarded(_constraint_exists(c.new, m.group(1)[1:-1].replace('""', '"')), sql)
+
+
+def _custom_using(c: ch.Change, sql: str) -> str | None:
+    """A type change converted by the schema code's own expression of the old values: once the column has the
+    new type, that expression may no longer apply (`to_timestamp(col)` of a timestamp)."""
+    assert isinstance(c, ch.AlterColumn)
+    if not c.new.using or not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " SET DATA TYPE ", sql):
+        return None
+    new_type = column_type(c.new, for_alter=True)
+    return _guarded(_column_exists(c.table, c.new.name, f" AND atttypid <> {quote_literal(new_type)}::regtype"), sql)
+
+
+def _identity_default(c: ch.Change, sql: str) -> str | None:
+    """A column becoming an identity loses its default (and a serial its sequence) first; on a rerun it is an
+    identity, which has no default (DROP DEFAULT on it fails) and a sequence of its own, maybe of that name."""
+    assert isinstance(c, ch.AlterColumn)
+    if c.new.identity is None or not (re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP DEFAULT$", sql)
+                                      or sql.startswith("DROP SEQUENCE ")):
+        return None
+    return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
+
+
+def _enum_not_rebuilt(c: ch.Change) -> str:
+    """The enum does not have the rebuilt values (yet): on a rerun it already is the new type, which columns
+    the file added since may use, and converting its columns to text and back again is not needed."""
+    assert isinstance(c, ch.RecreateEnum)
+    o, n = c.old, c.new
+    labels = f"ARRAY[{', '.join(quote_literal(v) for v in n.values)}]::name[]"
+    return (f"(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM "
+            f"pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid JOIN pg_catalog.pg_namespace s "
+            f"ON s.oid = t.typnamespace WHERE s.nspname = {quote_literal(o.schema)} AND t.typname = "
+            f"{quote_literal(o.name)}) IS DISTINCT FROM {labels}")
+
+
+def _enum_labels_differ(c: ch.Change) -> str:
+    assert isinstance(c, ch.RecreateEnum)
+    return f"{_type_exists(c.old.schema, c.old.name)} AND {_enum_not_rebuilt(c)}"
+
+
+def _enum_to_text(c: ch.Change, sql: str) -> str | None:
+    if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + r" (DROP DEFAULT$|SET DATA TYPE text(\[\])*$)",
+                    sql):
+        return None
+    return _guarded(_enum_not_rebuilt(c), sql)
 
 
 def _add_identity(c: ch.Change, sql: str) -> str | None:
@@ -140,7 +200,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
     ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
     ch.AddEnumValue: (_inner(r"^ALTER TYPE " + _QN + r" ADD VALUE ", "IF NOT EXISTS "),),
-    ch.RecreateEnum: (_insert("DROP TYPE ", "IF EXISTS "),
+    ch.RecreateEnum: (_enum_to_text, _when("DROP TYPE ", _enum_labels_differ),
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
@@ -151,7 +211,9 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropColumn: (_DROP_COLUMN,),
     ch.RenameColumn: (_when("ALTER TABLE ", lambda c: _column_exists(c.table, c.old)),  # type: ignore[attr-defined]
                       _RENAME_SEQUENCE),
-    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP IDENTITY", " IF EXISTS"), _add_identity,
+    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using, _identity_default,
+                     _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP EXPRESSION", " IF EXISTS"),
+                     _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP IDENTITY", " IF EXISTS"), _add_identity,
                      _DROP_SEQUENCE),
     ch.SetPrimaryKey: (_DROP_CONSTRAINT,
                        _when("ALTER TABLE ", lambda c: _not(  # type: ignore[attr-defined]

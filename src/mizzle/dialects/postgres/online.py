@@ -32,7 +32,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.naming import truncate_identifier
 from .ddl import create_index, ident, qname, qtable
-from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, rewrite
+from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, dropped_tables, rewrite
 from .types import quote_literal
 
 ONLINE = "mizzle:online"
@@ -70,6 +70,7 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     """The online statements and the file header (directives) for `plan()`'s output. `idempotent`: every
     statement in its re-runnable form as well (`generate --online --idempotent`)."""
     created = {s.change.table.key for s in statements if isinstance(s.change, ch.CreateTable)}
+    dropped = dropped_tables(statements)
     parts: list[_Part] = []
     current: list[str] = []
     later: list[list[str]] = []
@@ -83,9 +84,9 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     for s in statements:
         if s.no_transaction:  # already CONCURRENTLY (an index declared postgresql_concurrently=True)
             close()
-            parts.append(_Part([rewrite(s) if idempotent else s.sql], outside=True))
+            parts.append(_Part([rewrite(s, dropped) if idempotent else s.sql], outside=True))
             continue
-        r = _rewrite(s, created, idempotent)
+        r = _rewrite(s, created, idempotent, dropped)
         current.extend(r.now)
         if r.outside:
             close()
@@ -109,12 +110,13 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     return out, [f"-- {NO_TRANSACTION}", *marks]
 
 
-def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool) -> _Rewrite:
+def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
+             dropped: frozenset[tuple[str, str]] = frozenset()) -> _Rewrite:
     r = _online(s, created)
     if not idem:
         return r
     if r.now == [s.sql] and not r.outside and not r.later:
-        return _Rewrite(now=[rewrite(s)])  # not an online rewrite: --idempotent's own form
+        return _Rewrite(now=[rewrite(s, dropped)])  # not an online rewrite: --idempotent's own form
     table: tuple[str, str] = s.change.table
     return _Rewrite(now=[_rerunnable(table, sql) for sql in r.now], outside=[_rerunnable(table, sql) for sql in r.outside],
                     later=[[_rerunnable(table, sql) for sql in part] for part in r.later])

@@ -1,0 +1,205 @@
+"""The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key,
+unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
+enum type rebuilt or dropped after the columns that leave it, a name taken after the object that held it is gone. diff lists changes in phases; this sorts them stably by these
+dependencies, so the phase order stands wherever nothing forces another."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .changes import (
+    AddColumn,
+    AddForeignKey,
+    AddUnique,
+    AlterColumn,
+    Change,
+    CreateEnum,
+    CreateIndex,
+    CreateSequence,
+    CreateTable,
+    DropColumn,
+    DropEnum,
+    DropForeignKey,
+    DropIndex,
+    DropSequence,
+    DropTable,
+    DropUnique,
+    RecreateEnum,
+    SetPrimaryKey,
+    TableKey,
+)
+from .model import Column, ForeignKey, Index, Table
+
+Fact = tuple[object, ...]
+
+
+def _key(table: TableKey, columns: tuple[str, ...]) -> Fact:
+    """A set of columns PostgreSQL accepts as a foreign key's target (it matches them in any order)."""
+    return ("key", *table, frozenset(columns))
+
+
+def fk_target(fk: ForeignKey) -> Fact:
+    return _key((fk.ref_schema, fk.ref_table), fk.ref_columns)
+
+
+def _index_key(table: TableKey, i: Index) -> Fact | None:
+    if not i.unique or i.where or any(c.is_expression for c in i.columns):
+        return None
+    return _key(table, tuple(c.expression for c in i.columns))
+
+
+def _table_keys(t: Table) -> Iterator[Fact]:
+    yield ("table", *t.key)
+    if t.primary_key is not None:
+        yield _key(t.key, t.primary_key.columns)
+    for u in t.uniques:
+        yield _key(t.key, u.columns)
+    for i in t.indexes:
+        k = _index_key(t.key, i)
+        if k is not None:
+            yield k
+
+
+def _relation(schema: str, name: str) -> Fact:
+    """Tables, indexes (a primary key's and a unique constraint's too) and sequences share one namespace."""
+    return ("relation", schema, name)
+
+
+def provides(c: Change) -> Iterator[Fact]:
+    """What exists once `c` ran, that a later change may need."""
+    if isinstance(c, (CreateEnum, RecreateEnum)):
+        e = c.enum if isinstance(c, CreateEnum) else c.new
+        yield ("enum ready", e.schema, e.name)
+    elif isinstance(c, CreateTable):
+        yield from _table_keys(c.table)
+    elif isinstance(c, SetPrimaryKey) and c.new is not None:
+        yield _key(c.table, c.new.columns)
+    elif isinstance(c, AddUnique):
+        yield _key(c.table, c.unique.columns)
+    elif isinstance(c, CreateIndex):
+        k = _index_key(c.table, c.index)
+        if k is not None:
+            yield k
+
+
+def _enum_users(c: Change) -> Iterator[Fact]:
+    if isinstance(c, CreateTable):
+        cols: tuple[Column, ...] = c.table.columns
+    elif isinstance(c, AddColumn):
+        cols = (c.column,)
+    elif isinstance(c, AlterColumn):
+        cols = (c.new,) if _enum(c.new) != _enum(c.old) else ()
+    else:
+        return
+    for col in cols:
+        e = _enum(col)
+        if e is not None:
+            yield ("enum ready", *e[1:])
+
+
+def needs(c: Change) -> Iterator[Fact]:
+    yield from _enum_users(c)  # a column of an enum type after the type is made or rebuilt
+    if isinstance(c, AddForeignKey):
+        yield ("table", c.fk.ref_schema, c.fk.ref_table)
+        yield fk_target(c.fk)
+
+
+def _enum(c: Column) -> Fact | None:
+    return ("enum", c.type_schema, c.base_type) if c.type_schema is not None else None
+
+
+def releases(c: Change) -> Iterator[Fact]:
+    """What stops depending on something once `c` ran, so that it may be dropped."""
+    if isinstance(c, DropForeignKey):
+        yield ("table", c.fk.ref_schema, c.fk.ref_table)
+        yield fk_target(c.fk)
+    elif isinstance(c, (AlterColumn, DropColumn)):  # a column leaving an enum type, which may be rebuilt or dropped
+        old = c.old if isinstance(c, AlterColumn) else c.column
+        e = _enum(old)
+        if e is not None and (isinstance(c, DropColumn) or _enum(c.new) != e):
+            yield e
+
+
+def removes(c: Change) -> Iterator[Fact]:
+    if isinstance(c, (RecreateEnum, DropEnum)):
+        e = c.old if isinstance(c, RecreateEnum) else c.enum
+        yield ("enum", e.schema, e.name)
+    elif isinstance(c, DropTable):
+        yield from _table_keys(c.table)
+    elif isinstance(c, SetPrimaryKey) and c.old is not None:
+        yield _key(c.table, c.old.columns)
+    elif isinstance(c, DropUnique):
+        yield _key(c.table, c.unique.columns)
+    elif isinstance(c, DropIndex):
+        k = _index_key(c.table, c.index)
+        if k is not None:
+            yield k
+
+
+def frees(c: Change) -> Iterator[Fact]:
+    """Names free once `c` ran."""
+    if isinstance(c, DropTable):
+        yield _relation(*c.table.key)
+        yield ("type", *c.table.key)  # a table's row type
+    elif isinstance(c, DropIndex):
+        yield _relation(c.table[0], c.index.name)
+    elif isinstance(c, DropUnique):
+        yield _relation(c.table[0], c.unique.name)
+    elif isinstance(c, DropSequence) and not c.to_serial:
+        yield _relation(*c.sequence.key)
+    elif isinstance(c, DropEnum):
+        yield ("type", *c.enum.key)
+
+
+def takes(c: Change) -> Iterator[Fact]:
+    """Names `c` creates objects under."""
+    if isinstance(c, CreateTable):
+        yield _relation(*c.table.key)
+        yield ("type", *c.table.key)
+    elif isinstance(c, CreateIndex):
+        yield _relation(c.table[0], c.index.name)
+    elif isinstance(c, AddUnique):
+        yield _relation(c.table[0], c.unique.name)
+    elif isinstance(c, CreateSequence) and not c.from_serial:
+        yield _relation(*c.sequence.key)
+    elif isinstance(c, CreateEnum):
+        yield ("type", *c.enum.key)
+
+
+def order(changes: list[Change]) -> list[Change]:
+    """`changes` sorted so that every change runs after those it depends on, otherwise in the given order. A
+    cycle (which the phases never produce) leaves the given order."""
+    before: dict[Fact, list[int]] = defaultdict(list)  # fact → the changes that must come first
+    for i, c in enumerate(changes):
+        for f in provides(c):
+            before[("need", f)].append(i)
+        for f in releases(c):
+            before[("remove", f)].append(i)
+        for f in frees(c):
+            before[("take", f)].append(i)
+    if not before:
+        return changes
+    after: list[list[int]] = [[] for _ in changes]
+    indegree = [0] * len(changes)
+    for i, c in enumerate(changes):
+        deps: set[int] = set()
+        for kind, facts in (("need", needs(c)), ("remove", removes(c)), ("take", takes(c))):
+            for f in facts:
+                deps.update(before.get((kind, f), ()))
+        deps.discard(i)
+        for j in deps:
+            after[j].append(i)
+            indegree[i] += 1
+    ready = [i for i, d in enumerate(indegree) if d == 0]
+    heapq.heapify(ready)
+    out: list[Change] = []
+    while ready:
+        i = heapq.heappop(ready)
+        out.append(changes[i])
+        for k in after[i]:
+            indegree[k] -= 1
+            if indegree[k] == 0:
+                heapq.heappush(ready, k)
+    return out if len(out) == len(changes) else changes
