@@ -172,7 +172,7 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
     type_changed = o.type != n.type or o.type_schema != n.type_schema
     default_changed = o.default != n.default
     if type_changed:
-        if o.default is not None and not (o.is_serial and n.is_serial):
+        if (o.default is not None or o.is_serial) and not (o.is_serial and n.is_serial):  # a serial's is nextval
             out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
             default_changed = True
         new_t = column_type(n, for_alter=True)
