@@ -103,6 +103,8 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     for item in items:
         for s in getattr(item.metadata, "_sequences", {}).values():
             key = (s.schema or DEFAULT_SCHEMA, s.name)
+            if key in converter.absorbed:
+                continue
             if key in serial_seqs:
                 t, c = serial_seqs[key]
                 if _serial_like(s, SERIAL_BASE[c.type]):
@@ -180,7 +182,8 @@ def _origin(table: Any, fallback: str) -> str:
 class _PgConverter:
     def __init__(self, naming: str = "drizzle") -> None:
         self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
-        self.taken: dict[str, set[str]] = {}  # per schema: names PostgreSQL's own naming must not reuse
+        self.taken: dict[str, set[str]] = {}
+        self.absorbed: set[tuple[str, str]] = set()  # Sequences that are a serial column's own (see column())  # per schema: names PostgreSQL's own naming must not reuse
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
 
@@ -189,8 +192,9 @@ class _PgConverter:
         pg_names = self.naming == "postgresql"
         taken = self.taken.setdefault(schema, set())
         pk = primary_key(t, naming=self.naming)
-        if pk is not None and pk.name is None and pg_names:
-            pk = PrimaryKey(pk.columns, choose_name(t.name, None, "pkey", taken))
+        if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
+            name = choose_name(t.name, None, "pkey", taken)
+            pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None)
         elif pk is not None and pk.name:
             taken.add(pk.name)
         pk_cols = pk.columns if pk else ()
@@ -198,31 +202,38 @@ class _PgConverter:
         fks: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
-        constraints = [con for con in sorted(t.constraints, key=_constraint_sort_key) if created_on_pg(con)]
-        constraints += [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check(…))
-        taken.update(n for n in (_constraint_name(con, t) for con in constraints) if n)
+        # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
+        # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
+        # each kind in the order SQLAlchemy writes it (creation order)
+        constraints = [con for con in sorted(t.constraints, key=_creation_order) if created_on_pg(con)]
+        column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
+        taken.update(n for n in (_constraint_name(con, t) for con in constraints + column_checks) if n)
         for con in constraints:
-            if isinstance(con, sa.ForeignKeyConstraint):
-                fks.append(self.foreign_key(t, con))
-            elif isinstance(con, sa.UniqueConstraint):
+            if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
                 name = _constraint_name(con, t) or (
                     choose_name(t.name, column_addition(cols), "key", taken) if pg_names
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd))
-            elif isinstance(con, sa.CheckConstraint):
-                name = _constraint_name(con, t)
-                if not name and pg_names:
-                    used = _columns_used(con, t)
-                    name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
-                checks.append(CheckConstraint(name or _check_name(t.name, checks), _expr_sql(con.sqltext)))
+        for con in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
+            name = _constraint_name(con, t)
+            if not name and pg_names:
+                used = _columns_used(con, t)
+                name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
+            checks.append(CheckConstraint(name or _check_name(t.name, checks), _expr_sql(con.sqltext)))
+        for con in constraints:
+            if isinstance(con, sa.ForeignKeyConstraint):
+                fks.append(self.foreign_key(t, con))
         indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment)
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
-        type_, type_schema = self.type_of(c.type)
+        try:
+            type_, type_schema = self.type_of(c.type)
+        except sa.exc.CompileError as e:
+            raise SchemaLoadError(f"column {t.name}.{c.name}: {e}") from None
         identity = None
         if c.identity is not None:
             identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
@@ -232,6 +243,12 @@ class _PgConverter:
         sd = c.server_default
         if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
             default = _default_sql(sd.arg, type_, type_schema is not None)
+        elif isinstance(c.default, sa.Sequence) and _own_serial_sequence(t, c, c.default, type_) and not c.nullable:
+            # Column(Integer, Sequence("users_id_seq")) with the name and options of the sequence a serial column
+            # gets anyway: the column is that serial (how `pull` writes a serial that is not the key; create_all
+            # would create a free-standing sequence and no default: name the Sequence otherwise for that)
+            type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
+            self.absorbed.add((c.default.schema or DEFAULT_SCHEMA, c.default.name))
         elif isinstance(c.default, sa.Sequence) and not c.default.optional:
             # Column(Integer, Sequence("task_id_seq")): create_all creates the sequence and leaves the column
             # without a default (SQLAlchemy calls nextval itself on insert); server_default=seq.next_value()
@@ -432,6 +449,10 @@ def _walk(node: Any) -> Any:
             yield from _walk(getattr(node, attr))
 
 
+def _creation_order(con: Any) -> int:
+    return int(getattr(con, "_creation_order", 0))
+
+
 def _constraint_sort_key(con: Any) -> tuple[str, str]:
     return (type(con).__name__, str(con.name) if con.name is not None else ",".join(c.name for c in con.columns))
 
@@ -522,6 +543,13 @@ def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) 
                     sequence_name=truncate_identifier(f"{table}_{column}_seq"),
                     increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
                     cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
+
+
+def _own_serial_sequence(t: sa.Table, c: sa.Column, s: sa.Sequence, type_: str) -> bool:
+    """Is `s` what PostgreSQL would create for `c` as a serial: named `<table>_<column>_seq` in the table's
+    schema, on an integer column, with a serial's options?"""
+    return (type_ in ("integer", "bigint", "smallint") and (s.schema or DEFAULT_SCHEMA) == (t.schema or DEFAULT_SCHEMA)
+            and s.name == truncate_identifier(f"{t.name}_{c.name}_seq") and _serial_like(s, type_))
 
 
 def _serial_like(s: sa.Sequence, type_: str) -> bool:

@@ -88,6 +88,23 @@ CASES = {
         'sa.CheckConstraint("id > 0", name="a_rather_long_check_constraint_name_to_push_past_the_limit"))\n'),
     "sequence_on_column": HEAD + ('t = sa.Table("task", md, sa.Column("id", sa.Integer, sa.Sequence("task_id_sequence"), '
                                   'primary_key=True), sa.Column("n", sa.Text))\n'),
+    # constraints the code leaves unnamed get PostgreSQL's own names (naming = "postgresql"): `_pkey`, `_key`,
+    # `_fkey`, `_check` (`<table>_<col>_check` for one column), cut as makeObjectName cuts, numbered on a clash
+    "postgresql_names": HEAD + (
+        'p = sa.Table("parent", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer), '
+        'sa.Column("b", sa.Integer), sa.UniqueConstraint("a", "b"), sa.CheckConstraint("a > 0"), '
+        'sa.CheckConstraint("a < 100"), sa.CheckConstraint("a < b"), sa.Column("c", sa.Integer, sa.CheckConstraint("c > 1"), '
+        'unique=True))\n'
+        'k = sa.Table("kid", md, sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.PrimaryKeyConstraint("x", "y"), '
+        'sa.Column("pa", sa.Integer, sa.ForeignKey("parent.id")), sa.Column("pa2", sa.Integer), sa.Column("pb2", sa.Integer), '
+        'sa.ForeignKeyConstraint(["pa2", "pb2"], ["parent.a", "parent.b"], ondelete="CASCADE"))\n'
+        'l = sa.Table("LONG_T", md, sa.Column("id", sa.Integer, primary_key=True), '
+        'sa.Column("a_column_with_a_long_name_as_well_so_that_both_parts_get_cut_x", sa.Integer, unique=True), '
+        'sa.Column("é_unicode_column_name_ééééééééééééé", sa.Integer, unique=True), '
+        'sa.Column("pid", sa.Integer, sa.ForeignKey("parent.id")), '
+        'sa.CheckConstraint("a_column_with_a_long_name_as_well_so_that_both_parts_get_cut_x > 0"))\n'
+        'sch = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Text, unique=True), '
+        'schema="other")\n').replace("LONG_T", "a_table_with_a_really_quite_long_name_for_testing_truncation"),
 }
 
 
