@@ -111,3 +111,15 @@ CASES = {
 @pytest.mark.parametrize("source", [CASES[k] for k in sorted(CASES)], ids=sorted(CASES))
 def test_same_database_as_create_all(tmp_path: Path, source: str) -> None:
     assert_same_as_create_all(tmp_path, source)
+
+
+def test_init_postgresql_project_builds_what_create_all_builds(tmp_path: Path) -> None:
+    # `mizzle init --dialect postgresql` chooses PostgreSQL's names, so its example models (a unique email, a
+    # foreign key) migrate to the database create_all builds: users_email_key, posts_author_id_fkey
+    from mizzle.cli.init import _SCHEMA, init_project
+
+    init_project(tmp_path / "scaffold", dialect="postgresql")
+    config = (tmp_path / "scaffold" / "mizzle.toml").read_text()
+    naming = "".join(line.split("#")[0].strip() + "\n" for line in config.splitlines() if line.startswith("naming"))
+    sql = assert_same_as_create_all(tmp_path / "project", _SCHEMA + "\nmd = Base.metadata\n", extra_config=naming)
+    assert '"users_email_key"' in sql and '"posts_author_id_fkey"' in sql
