@@ -55,7 +55,12 @@ def assert_same_as_create_all(tmp_path: Path, source: str, extra_config: str = '
         sql = "\n".join(p.read_text() for p in sorted((tmp_path / "migrations").glob("*.sql")))
         mizzle.migrate(url=mz_url, folder=tmp_path / "migrations")
         got = schema_dump(mz_url)
-        assert got == expected, f"pg_dump differs from create_all's.\nmizzle SQL:\n{sql}"
+        if got != expected:
+            import difflib
+
+            delta = "\n".join(difflib.unified_diff(expected.splitlines(), got.splitlines(), "create_all", "mizzle",
+                                                  lineterm="", n=1))
+            raise AssertionError(f"pg_dump differs from create_all's:\n{delta}\nmizzle SQL:\n{sql}")
         d = drift_for_config(fresh_config(tmp_path), mz_url)
         assert not d.changes, f"drift after migrate: {d.changes}"
         again = generate(fresh_config(tmp_path), check=True)

@@ -329,6 +329,8 @@ class _PgConverter:
                 else:
                     break
                 e = e.element
+            if isinstance(e, sa.sql.elements.Label):
+                e = e.element  # a label names the element for postgresql_ops; the DDL writes the expression
             if isinstance(e, sa.sql.elements._textual_label_reference) and e.element in t.c:
                 e = e.element  # sa.desc("col") names a column, as drizzle's t.col.desc() does
             if isinstance(e, str):
@@ -387,11 +389,17 @@ def created_on_pg(item: Any) -> bool:
     from sqlalchemy.sql import ddl
 
     compiler = _ddl_compiler()
-    if isinstance(item, sa.Constraint):
-        return bool(item._should_create_for_compiler(compiler))
+    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
+        if not item._create_rule(compiler):
+            return False
+    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
+    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
     if getattr(item, "_ddl_if", None) is None:
         return True
-    element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
+    if isinstance(item, sa.Constraint):
+        element = ddl.CreateConstraint(item)
+    else:
+        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
     return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
 
 

@@ -67,7 +67,10 @@ CASES = {
                                    'sa.Index("ix_using", t.c.name, postgresql_using="hash")\n'
                                    'sa.Index("ix_nl", t.c.major.desc().nulls_last())\n'
                                    'sa.Index("ix_expr_ops", sa.func.lower(t.c.name), postgresql_ops={"lower": "text_pattern_ops"})\n'
-                                   'sa.Index("ix_cat", t.c.name + "x")\n'),
+                                   'sa.Index("ix_cat", t.c.name + "x")\n'
+                                   'sa.Index("ix_label_ops", sa.func.lower(t.c.name).label("lw"), '
+                                   'postgresql_ops={"lw": "text_pattern_ops", "major": "int4_ops"})\n'
+                                   'sa.Index("ix_desc_ops", t.c.name.desc(), postgresql_ops={"name": "text_pattern_ops"})\n'),
     "ddl_if": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text))\n'
                       'sa.Index("ix_sqlite_only", t.c.name).ddl_if(dialect="sqlite")\n'
                       'sa.Index("ix_pg_only", t.c.name).ddl_if(dialect="postgresql")\n'
@@ -123,3 +126,25 @@ def test_init_postgresql_project_builds_what_create_all_builds(tmp_path: Path) -
     naming = "".join(line.split("#")[0].strip() + "\n" for line in config.splitlines() if line.startswith("naming"))
     sql = assert_same_as_create_all(tmp_path / "project", _SCHEMA + "\nmd = Base.metadata\n", extra_config=naming)
     assert '"users_email_key"' in sql and '"posts_author_id_fkey"' in sql
+
+
+def test_use_alter_foreign_keys_survive_a_create_all_in_the_same_process() -> None:
+    # create_all switches a use_alter foreign key off inline (it adds it with ALTER TABLE afterwards) by
+    # setting the constraint's _create_rule; reading the same MetaData afterwards (Prefect's flow_run ↔
+    # task_run cycle, an app that calls create_all in its tests) must still see the key
+    import sqlalchemy as sa
+    from pgtools import temp_database
+
+    from mizzle.sources.sqlalchemy import schema_from_metadata
+
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("b_id", sa.Integer, sa.ForeignKey("b.id", use_alter=True, name="fk_a_b")))
+    sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a_id", sa.Integer, sa.ForeignKey("a.id")))
+    with temp_database("mzsa") as url:
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        md.create_all(engine)
+        engine.dispose()
+    tables = {t.name: t for t in schema_from_metadata([md], naming="postgresql").tables}
+    assert [fk.name for fk in tables["a"].foreign_keys] == ["fk_a_b"]
+    assert [fk.name for fk in tables["b"].foreign_keys] == ["b_a_id_fkey"]
