@@ -485,13 +485,13 @@ def _constraint_name(con: Any, table: sa.Table) -> str | None:
         if len(name) > limit:
             from sqlalchemy.util import md5_hex
 
-            return str(name[0:limit - 8]) + "_" + md5_hex(name)[-4:]
-        return str(name)
+            return truncate_identifier(str(name[0:limit - 8]) + "_" + md5_hex(name)[-4:])
+        return truncate_identifier(str(name))  # SQLAlchemy counts characters, the server then keeps 63 bytes
     if len(name) > limit:
         kind = "index" if isinstance(con, sa.Index) else "constraint"
         raise SchemaLoadError(f"{kind} name {name!r} on table {table.name} is longer than {limit} characters "
                               "(SQLAlchemy refuses it too): shorten it")
-    return name
+    return truncate_identifier(name)
 
 
 _ORDERING = re.compile(r"(?is)^(.*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$")

@@ -108,6 +108,11 @@ CASES = {
         'sa.CheckConstraint("a_column_with_a_long_name_as_well_so_that_both_parts_get_cut_x > 0"))\n'
         'sch = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Text, unique=True), '
         'schema="other")\n').replace("LONG_T", "a_table_with_a_really_quite_long_name_for_testing_truncation"),
+    # names under SQLAlchemy's 63-character limit but over 63 bytes: the server keeps 63 bytes
+    "multibyte_names": HEAD.replace("md = sa.MetaData()", 'md = sa.MetaData(naming_convention={"uq": "uq_%(column_0_name)s_ééééééééééééééééééééééééé"})') + (
+        't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer, unique=True), '
+        'sa.Column("b", sa.Integer), sa.CheckConstraint("b > 0", name="ck_éééééééééééééééééééééééééééééééééééé"))\n'
+        'sa.Index("ix_éééééééééééééééééééééééééééééééééééé", t.c.b)\n'),
 }
 
 
