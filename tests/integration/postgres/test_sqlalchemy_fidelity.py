@@ -31,6 +31,11 @@ CASES = {
     "utils_uuidtype": HEAD + ('from sqlalchemy_utils import UUIDType\n'
                               't = sa.Table("t", md, sa.Column("id", UUIDType(), primary_key=True), '
                               'sa.Column("b", UUIDType(binary=False)))\n'),
+    "utils_types": HEAD + ('import sqlalchemy_utils as su\n'
+                           't = sa.Table("t", md, sa.Column("id", su.UUIDType(binary=False), primary_key=True), '
+                           'sa.Column("e", su.EmailType), sa.Column("j", su.JSONType), sa.Column("v", su.TSVectorType), '
+                           'sa.Column("ip", su.IPAddressType), sa.Column("l", su.ScalarListType()), sa.Column("u", su.URLType), '
+                           'sa.Column("c", su.ChoiceType([("a", "A")], impl=sa.String(5))))\n'),
     "non_native_enum": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
                                'sa.Column("s2", sa.Enum("x", "y", native_enum=False)), '
                                'sa.Column("s3", sa.Enum("x", "yyy", name="s3e", native_enum=False, length=10)))\n'),
@@ -153,3 +158,9 @@ def test_use_alter_foreign_keys_survive_a_create_all_in_the_same_process() -> No
     tables = {t.name: t for t in schema_from_metadata([md], naming="postgresql").tables}
     assert [fk.name for fk in tables["a"].foreign_keys] == ["fk_a_b"]
     assert [fk.name for fk in tables["b"].foreign_keys] == ["b_a_id_fkey"]
+
+
+def test_convention_names_over_63_characters_are_sqlalchemys(tmp_path: Path) -> None:
+    # Prefect's convention on Prefect's table: the name issue 13 quotes, from the same oracle run
+    sql = assert_same_as_create_all(tmp_path, CASES["long_convention_names"])
+    assert '"fk_block_document_reference__parent_block_document_id___328f"' in sql
