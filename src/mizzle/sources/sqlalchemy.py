@@ -216,12 +216,13 @@ class _PgConverter:
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd))
-        for con in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
-            name = _constraint_name(con, t)
-            if not name and pg_names:
-                used = _columns_used(con, t)
-                name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
-            checks.append(CheckConstraint(name or _check_name(t.name, checks), _expr_sql(con.sqltext)))
+        for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
+            assert isinstance(check, sa.CheckConstraint)
+            check_name = _constraint_name(check, t)
+            if not check_name and pg_names:
+                used = _columns_used(check, t)
+                check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
+            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext)))
         for con in constraints:
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))
@@ -396,6 +397,7 @@ def created_on_pg(item: Any) -> bool:
     # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
     if getattr(item, "_ddl_if", None) is None:
         return True
+    element: Any
     if isinstance(item, sa.Constraint):
         element = ddl.CreateConstraint(item)
     else:
@@ -408,7 +410,7 @@ _DDL_COMPILER: list[Any] = []
 
 def _ddl_compiler() -> Any:
     if not _DDL_COMPILER:
-        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))
+        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))  # type: ignore[arg-type]  # no statement: rules only
     return _DDL_COMPILER[0]
 
 
@@ -439,7 +441,7 @@ def _columns_in_sql(sql: str, t: sa.Table) -> list[str]:
     out: list[str] = []
     for node in _walk(tree):
         if isinstance(node, pglast.ast.ColumnRef):
-            fields = [f.sval for f in node.fields if isinstance(f, pglast.ast.String)]
+            fields = [str(f.sval) for f in node.fields or () if isinstance(f, pglast.ast.String)]
             if fields and fields[-1] in t.c and fields[-1] not in out:
                 out.append(fields[-1])
     return out
