@@ -47,6 +47,7 @@ class Config:
     layout: str = "journal"
     online: bool = False
     retries: int = 0  # `migrate`: retries of a unit that hit its lock_timeout
+    naming: str = "drizzle"  # names of constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
     online_lock_timeout: str = "5s"  # SET LOCAL lock_timeout of each transactional part `generate --online` writes
     environments: dict[str, Environment] = field(default_factory=dict)
     env: str | None = None  # the environment selected with --env
@@ -149,7 +150,7 @@ def _retries(value: Any, source: Path) -> int:
 
 
 _TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online", "online_lock_timeout",
-             "migrations", "environments"}
+             "migrations", "environments", "naming"}
 _MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout", "retries"}
 
 
@@ -186,6 +187,7 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         transaction=_choice(mig.get("transaction", "each"), "migrations.transaction", TRANSACTION_MODES, source),
         layout=_choice(mig.get("layout", "journal"), "migrations.layout", LAYOUTS, source),
         online=bool(data.get("online", False)),
+        naming=_choice(data.get("naming", "drizzle"), "naming", ("drizzle", "postgresql"), source),
         online_lock_timeout=str(data.get("online_lock_timeout", "5s")),
         retries=_retries(mig.get("retries", 0), source),
         environments=envs,

@@ -73,3 +73,14 @@ def test_mask_password() -> None:
     assert mask_password("postgresql://u:s3cret@h:5432/db and mysql://root:pw@x/y") == \
         "postgresql://u:***@h:5432/db and mysql://root:***@x/y"
     assert mask_password("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+def test_naming_defaults_to_drizzle_and_accepts_only_its_choices(tmp_path: Path) -> None:
+    toml = tmp_path / "mizzle.toml"
+    toml.write_text('dialect = "postgresql"\n')
+    assert load_config(toml).naming == "drizzle"  # absent: the names existing snapshots already hold
+    toml.write_text('dialect = "postgresql"\nnaming = "postgresql"\n')
+    assert load_config(toml).naming == "postgresql"
+    toml.write_text('dialect = "postgresql"\nnaming = "alembic"\n')
+    with pytest.raises(ConfigError, match="naming"):
+        load_config(toml)

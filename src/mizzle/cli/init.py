@@ -24,6 +24,7 @@ url = "sqlite:///mizzle.db"                   # --url, --env NAME or DATABASE_UR
 dialect = "postgresql"
 schema = ["{schema}", "app/db/*_schema.py"]   # files, globs or dotted modules
 out = "{out}"
+naming = "postgresql"   # unnamed constraints get PostgreSQL's own names (users_email_key), as create_all gives
 # url: --url > --env NAME (its url_env) > DATABASE_URL > `url` here
 # url = "postgresql://app@localhost:5432/app"
 

@@ -53,7 +53,7 @@ def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
 def load_code_schema(cfg: Config) -> tuple[Schema, dict[tuple[str, ...], str]]:
     from ..sources.sqlalchemy import load_schema
 
-    return load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter)
+    return load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter, naming=cfg.naming)
 
 
 def previous_schema(folder: MigrationFolder, dialect: str) -> tuple[Schema, str]:

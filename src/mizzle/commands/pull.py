@@ -107,7 +107,8 @@ def _round_trip_warnings(config: Config, module: Path, expected: Schema) -> list
     for mod in [m for m, v in sys.modules.items() if getattr(v, "__file__", None) == str(module)]:
         del sys.modules[mod]
     try:
-        code, _ = load_schema((str(module),), config.root, dialect=config.dialect, schema_filter=config.schema_filter)
+        code, _ = load_schema((str(module),), config.root, dialect=config.dialect, schema_filter=config.schema_filter,
+                              naming=config.naming)
     except UsageError as e:
         return [f"the written module does not load: {e.message}"]
     return [f"the schema module cannot express this yet, edit it by hand: {c.describe()}"

@@ -151,7 +151,7 @@ class Dialect(Protocol):
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
-                           schema_filter: tuple[str, ...]) -> Schema:
+                           schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
         """The model of the SQLAlchemy tables `seen` ((schema, name) → (table, origin)) found in `items`."""
 
     # -- snapshot codec -----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""drizzle-kit's names for unnamed constraints, truncated to 63 bytes as PostgreSQL does."""
+"""Names for constraints the schema code leaves unnamed: drizzle-kit's, or PostgreSQL's own; both truncated to 63 bytes."""
 
 from __future__ import annotations
 
@@ -22,3 +22,57 @@ def pk_name(table: str, columns: tuple[str, ...]) -> str:
 
 def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...]) -> str:
     return truncate_identifier(f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fk")
+
+
+# PostgreSQL's own names for the constraints a CREATE TABLE leaves unnamed (what SQLAlchemy's create_all and
+# Alembic produce): `<table>_pkey`, `<table>_<cols>_key`, `<table>_<cols>_fkey`, `<table>_<col>_check`.
+NAMING_CHOICES = ("drizzle", "postgresql")
+
+
+def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
+    """PostgreSQL's makeObjectName(): `name1_name2_label`, the longer of name1 and name2 cut one byte at a
+    time until the whole fits 63 bytes (at a character boundary, as pg_mbcliplen does)."""
+    b1, b2 = name1.encode("utf-8"), (name2 or "").encode("utf-8")
+    overhead = (1 if name2 else 0) + (len(label.encode("utf-8")) + 1 if label else 0)
+    avail = MAX_IDENTIFIER_BYTES - overhead
+    n1, n2 = len(b1), len(b2)
+    while n1 + n2 > avail:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    out = _clip(b1, n1)
+    if name2:
+        out += "_" + _clip(b2, n2)
+    if label:
+        out += "_" + label
+    return out
+
+
+def _clip(data: bytes, n: int) -> str:
+    return data[:n].decode("utf-8", errors="ignore")
+
+
+def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
+    """PostgreSQL's ChooseConstraintName()/ChooseRelationName(): the first of `label`, `label1`, `label2`, …
+    whose name is not taken yet; the name is added to `taken`."""
+    n = 0
+    while True:
+        name = make_object_name(name1, name2, label if n == 0 else f"{label}{n}")
+        if name not in taken:
+            taken.add(name)
+            return name
+        n += 1
+
+
+def column_addition(columns: tuple[str, ...]) -> str:
+    """ChooseIndexNameAddition()/ChooseForeignKeyConstraintNameAddition(): the column names joined by `_`,
+    stopped once 63 bytes are reached."""
+    out = ""
+    for col in columns:
+        if out:
+            out += "_"
+        out += col
+        if len(out.encode("utf-8")) >= MAX_IDENTIFIER_BYTES:
+            break
+    return _clip(out.encode("utf-8"), MAX_IDENTIFIER_BYTES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +27,20 @@ from ..schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ..schema.naming import fk_name, pk_name, truncate_identifier, unique_name
+from ..schema.naming import choose_name, column_addition, fk_name, pk_name, truncate_identifier, unique_name
 from .loader import FoundMetaData, load_metadata
 
 _PG = pg.dialect()
 
 
 def load_schema(patterns: tuple[str, ...], root: Path, dialect: str = "postgresql",
-                schema_filter: tuple[str, ...] = ()) -> tuple[Schema, dict[tuple[str, ...], str]]:
-    """The model of the schema code, and the renames it declares with info={"mizzle": {"renamed_from": …}}."""
+                schema_filter: tuple[str, ...] = (), naming: str = "drizzle",
+                ) -> tuple[Schema, dict[tuple[str, ...], str]]:
+    """The model of the schema code, and the renames it declares with info={"mizzle": {"renamed_from": …}}.
+    `naming`: the names of constraints the code leaves unnamed, "drizzle" (-kit's) or "postgresql" (its own)."""
     found = load_metadata(patterns, root)
-    return schema_from_metadata(found, dialect=dialect, schema_filter=schema_filter), declared_renames(found)
+    return (schema_from_metadata(found, dialect=dialect, schema_filter=schema_filter, naming=naming),
+            declared_renames(found))
 
 
 def declared_renames(found: list[FoundMetaData]) -> dict[tuple[str, ...], str]:
@@ -55,7 +59,7 @@ def declared_renames(found: list[FoundMetaData]) -> dict[tuple[str, ...], str]:
 
 
 def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = "postgresql",
-                         schema_filter: tuple[str, ...] = ()) -> Schema:
+                         schema_filter: tuple[str, ...] = (), naming: str = "drizzle") -> Schema:
     items = [f if isinstance(f, FoundMetaData) else FoundMetaData(f, "<metadata>") for f in found]
     seen: dict[tuple[str, str], tuple[Any, str]] = {}
     for item in items:
@@ -69,17 +73,21 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
             seen.setdefault(key, (t, item.origin))
     from .. import dialects
 
-    return dialects.get(dialect).schema_from_tables(items, seen, schema_filter)
+    return dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
 
 
 def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]],
-                                schema_filter: tuple[str, ...]) -> Schema:
+                                schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
     """PostgreSQL's model of the tables `seen` (the postgres dialect's schema source hook)."""
-    converter = _PgConverter()
+    converter = _PgConverter(naming)
+    for (schema_name, table_name), _ in seen.items():  # table names are relation names PostgreSQL's naming avoids
+        converter.taken.setdefault(schema_name, set()).add(table_name)
     tables = []
     for (schema_name, _), (t, origin) in sorted(seen.items()):
         if schema_filter and schema_name not in schema_filter:
             continue
+        if not created_on_pg(t):
+            continue  # Table(...).ddl_if(dialect="sqlite"): create_all leaves it out on PostgreSQL
         try:
             tables.append(converter.table(t))
         except sa.exc.SQLAlchemyError as e:
@@ -114,8 +122,40 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     for item in items:  # schemas that hold nothing (yet): MetaData(info={"mizzle": {"schemas": [...]}})
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
+    refuse_what_postgresql_rejects(tables)
     return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                        sequences=converter.sequences.values(), schemas=schemas)
+
+
+def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
+    """Schema code create_all fails on, refused before any SQL is written: two indexes of one name in a
+    schema, a foreign key to columns no primary key, unique constraint or unique index covers."""
+    seen: dict[tuple[str, str], str] = {}
+    for t in tables:  # an index, a unique constraint and a primary key are each an index: one name space
+        named = [("index", ix.name) for ix in t.indexes] + [("unique constraint", u.name) for u in t.uniques]
+        named += [("primary key", t.primary_key.name)] if t.primary_key and t.primary_key.name else []
+        for kind, name in named:
+            key = (t.schema, name)
+            if key in seen:
+                raise SchemaLoadError(f"{kind} {t.schema}.{name} on {t.name}: the name is already used by the "
+                                      f"{seen[key]} (index names are unique in a schema); rename one")
+            seen[key] = f"{kind} on {t.name}"
+    by_key = {(t.schema, t.name): t for t in tables}
+    for t in tables:
+        for fk in t.foreign_keys:
+            target = by_key.get((fk.ref_schema, fk.ref_table))
+            if target is None:
+                continue  # outside the schema code read (schema_filter, another module): the server decides
+            wanted = set(fk.ref_columns)
+            keys = [set(target.primary_key.columns)] if target.primary_key else []
+            keys += [set(u.columns) for u in target.uniques]
+            keys += [{c.expression for c in ix.columns} for ix in target.indexes
+                     if ix.unique and ix.where is None and not any(c.is_expression for c in ix.columns)]
+            if wanted not in keys:
+                raise SchemaLoadError(
+                    f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
+                    "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
 
 
 def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:
@@ -144,38 +184,61 @@ def _origin(table: Any, fallback: str) -> str:
 
 
 class _PgConverter:
-    def __init__(self) -> None:
+    def __init__(self, naming: str = "drizzle") -> None:
+        self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
+        self.taken: dict[str, set[str]] = {}
+        self.absorbed: set[tuple[str, str]] = set()  # Sequences that are a serial column's own (see column())  # per schema: names PostgreSQL's own naming must not reuse
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
-        self.absorbed: set[tuple[str, str]] = set()  # Sequences that are a serial column's own (see column())
 
     def table(self, t: sa.Table) -> Table:
         schema = t.schema or DEFAULT_SCHEMA
-        pk = primary_key(t)
+        pg_names = self.naming == "postgresql"
+        taken = self.taken.setdefault(schema, set())
+        pk = primary_key(t, naming=self.naming)
+        if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
+            name = choose_name(t.name, None, "pkey", taken)
+            pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None)
+        elif pk is not None and pk.name:
+            taken.add(pk.name)
         pk_cols = pk.columns if pk else ()
         columns = tuple(self.column(t, c, pk_cols) for c in t.columns)
         fks: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
-        for con in sorted(t.constraints, key=_constraint_sort_key):
-            if isinstance(con, sa.ForeignKeyConstraint):
-                fks.append(self.foreign_key(t, con))
-            elif isinstance(con, sa.UniqueConstraint):
+        # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
+        # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
+        # each kind in the order SQLAlchemy writes it (creation order)
+        constraints = [con for con in sorted(t.constraints, key=_creation_order) if created_on_pg(con)]
+        column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
+        taken.update(n for n in (_constraint_name(con, t) for con in constraints + column_checks) if n)
+        for con in constraints:
+            if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
-                name = _constraint_name(con, t) or unique_name(t.name, cols)
+                name = _constraint_name(con, t) or (
+                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names
+                    else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd))
-            elif isinstance(con, sa.CheckConstraint):
-                if getattr(con, "_type_bound", False):
-                    continue  # the CHECK a non-native Enum/Boolean adds for itself
-                name = _constraint_name(con, t) or _check_name(t.name, checks)
-                checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
-        indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name))]
+        for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
+            assert isinstance(check, sa.CheckConstraint)
+            check_name = _constraint_name(check, t)
+            if not check_name and pg_names:
+                used = _columns_used(check, t)
+                check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
+            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext)))
+        for con in constraints:
+            if isinstance(con, sa.ForeignKeyConstraint):
+                fks.append(self.foreign_key(t, con))
+        indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment)
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
-        type_, type_schema = self.type_of(c.type)
+        try:
+            type_, type_schema = self.type_of(c.type)
+        except sa.exc.CompileError as e:
+            raise SchemaLoadError(f"column {t.name}.{c.name}: {e}") from None
         identity = None
         if c.identity is not None:
             identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
@@ -186,14 +249,16 @@ class _PgConverter:
         if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
             default = _default_sql(sd.arg, type_, type_schema is not None)
         elif isinstance(c.default, sa.Sequence) and _own_serial_sequence(t, c, c.default, type_) and not c.nullable:
-            # Column(Integer, Sequence("users_id_seq")): the sequence a serial column gets anyway, asking for nothing
-            # more: the column is that serial (a separate CREATE SEQUENCE would clash with it)
+            # Column(Integer, Sequence("users_id_seq")) with the name and options of the sequence a serial column
+            # gets anyway: the column is that serial (how `pull` writes a serial that is not the key; create_all
+            # would create a free-standing sequence and no default: name the Sequence otherwise for that)
             type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
             self.absorbed.add((c.default.schema or DEFAULT_SCHEMA, c.default.name))
-        elif isinstance(c.default, sa.Sequence):
+        elif isinstance(c.default, sa.Sequence) and not c.default.optional:
+            # Column(Integer, Sequence("task_id_seq")): create_all creates the sequence and leaves the column
+            # without a default (SQLAlchemy calls nextval itself on insert); server_default=seq.next_value()
+            # asks for the server-side default
             self.sequence(c.default)
-            seq = c.default
-            default = f"nextval('{_qualify_seq(seq)}'::regclass)"
         generated = None
         if c.computed is not None:
             generated = _expr_sql(c.computed.sqltext)
@@ -204,12 +269,15 @@ class _PgConverter:
                       using=(c.info.get("mizzle") or {}).get("using"))
 
     def type_of(self, t: Any) -> tuple[str, str | None]:
-        if isinstance(t, sa.TypeDecorator):
-            t = t.impl_instance if hasattr(t, "impl_instance") else t.impl
+        """The column type create_all writes on PostgreSQL: variants, TypeDecorators (`load_dialect_impl`) and
+        emulated types (`sa.Interval` → interval) resolved through the dialect, then compiled by it."""
+        t = pg_type(t)
         if isinstance(t, sa.ARRAY):
             inner, schema = self.type_of(t.item_type)
             return inner + "[]" * (t.dimensions or 1), schema
-        if isinstance(t, sa.Enum) and t.native_enum and t.name:
+        if isinstance(t, sa.Enum) and t.native_enum:
+            if not t.name:
+                raise sa.exc.CompileError("a native enum (sa.Enum) needs a name on PostgreSQL: give it name=...")
             schema = t.schema or DEFAULT_SCHEMA
             values = tuple(t.enums)
             key = (schema, t.name)
@@ -217,27 +285,8 @@ class _PgConverter:
                 raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
             self.enums[key] = Enum(t.name, values, schema)
             return t.name, schema
-        if isinstance(t, sa.Enum):
-            return (f"varchar({t.length})" if t.length else "varchar"), None
-        if isinstance(t, sa.Boolean):
-            return "boolean", None
-        if isinstance(t, sa.Float):
-            if isinstance(t, sa.REAL) or (t.precision is not None and t.precision <= 24):
-                return "real", None
-            return "double precision", None
-        if isinstance(t, (sa.Uuid, pg.UUID)):
-            return "uuid", None
-        if isinstance(t, pg.JSONB):
-            return "jsonb", None
-        if isinstance(t, sa.JSON):
-            return "json", None
-        if isinstance(t, sa.LargeBinary):
-            return "bytea", None
-        if isinstance(t, sa.Text):
-            return "text", None
-        if isinstance(t, sa.String) and not t.length and not isinstance(t, sa.CHAR):
-            return "varchar", None
-        return _compile_type(t), None
+        spelling = _compile_type(t)
+        return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
 
     def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
         cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
@@ -249,7 +298,9 @@ class _PgConverter:
             ref_table = target.table.name
             ref_schema = target.table.schema or DEFAULT_SCHEMA
         assert ref_table is not None and ref_schema is not None
-        name = _constraint_name(con, t) or fk_name(t.name, cols, ref_table, tuple(ref_cols))
+        name = _constraint_name(con, t) or (
+            choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
+            if self.naming == "postgresql" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         deferrable = None
         if con.deferrable:
             deferrable = "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
@@ -258,10 +309,17 @@ class _PgConverter:
                           deferrable=deferrable)
 
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
+        """The index create_all writes: each element as SQLAlchemy's PostgreSQL compiler renders it (a column,
+        an expression, `sa.text("major DESC")` read as column `major` descending), the operator class from
+        `postgresql_ops` keyed by the element's key as SQLAlchemy looks it up."""
         opts = ix.dialect_options["postgresql"]
         ops = opts.get("ops") or {}
+        if not ix.expressions:
+            raise SchemaLoadError(f"index {ix.name} on {t.name} has no columns (PostgreSQL cannot create it)")
         cols = []
         for expr in ix.expressions:
+            key = getattr(expr, "key", None) if not isinstance(expr, str) else expr
+            opclass = ops.get(key) if isinstance(key, str) else None
             asc, nulls = True, None
             e = expr
             while isinstance(e, sa.sql.elements.UnaryExpression) and e.modifier is not None:
@@ -277,16 +335,24 @@ class _PgConverter:
                 else:
                     break
                 e = e.element
+            if isinstance(e, sa.sql.elements.Label):
+                e = e.element  # a label names the element for postgresql_ops; the DDL writes the expression
             if isinstance(e, sa.sql.elements._textual_label_reference) and e.element in t.c:
                 e = e.element  # sa.desc("col") names a column, as drizzle's t.col.desc() does
             if isinstance(e, str):
                 e = t.c[e]
-            if isinstance(e, sa.Column):
+            if isinstance(e, sa.sql.elements.TextClause):
+                text, asc_t, nulls_t = _split_ordering(e.text)
+                asc, nulls = (asc and asc_t), (nulls_t or nulls)
+                ident = _bare_identifier(text)
+                if ident is not None and ident in t.c:
+                    text, is_expr = ident, False
+                else:
+                    is_expr = True
+            elif isinstance(e, sa.Column):
                 text, is_expr = e.name, False
-                opclass = ops.get(e.key) or ops.get(e.name)
             else:
                 text, is_expr = _expr_sql(e), True
-                opclass = ops.get(text)
             cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass))
         with_ = tuple(sorted((str(k), str(v).lower() if isinstance(v, bool) else str(v))
                              for k, v in (opts.get("with") or {}).items()))
@@ -310,17 +376,96 @@ class _PgConverter:
             max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle))
 
 
-def primary_key(t: sa.Table, name_single: bool = True) -> PrimaryKey | None:
-    """The table's key: its explicit (or naming-convention) name, drizzle-kit's `<t>_<cols>_pk` for an
-    unnamed composite key, none for an unnamed single column (the server calls it `<t>_pkey`).
-    `name_single=False` drops a single column's name too (SQLite does not store it)."""
+def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") -> PrimaryKey | None:
+    """The table's key: its explicit (or naming-convention) name; unnamed, drizzle-kit's `<t>_<cols>_pk` for a
+    composite key and none for a single column (the server calls it `<t>_pkey`), or none at all with PostgreSQL's
+    naming (the caller names it). `name_single=False` drops a single column's name too (SQLite does not store it)."""
     cols = tuple(c.name for c in t.primary_key.columns)
     if not cols:
         return None
     explicit = _constraint_name(t.primary_key, t)
     if len(cols) > 1:
-        return PrimaryKey(cols, explicit or pk_name(t.name, cols))
+        return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None))
     return PrimaryKey(cols, explicit if name_single else None)
+
+
+def created_on_pg(item: Any) -> bool:
+    """Would create_all create this Table, Index or constraint on PostgreSQL: its `ddl_if(...)` condition, and
+    for the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
+    from sqlalchemy.sql import ddl
+
+    compiler = _ddl_compiler()
+    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
+        if not item._create_rule(compiler):
+            return False
+    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
+    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
+    if getattr(item, "_ddl_if", None) is None:
+        return True
+    element: Any
+    if isinstance(item, sa.Constraint):
+        element = ddl.CreateConstraint(item)
+    else:
+        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
+    return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
+
+
+_DDL_COMPILER: list[Any] = []
+
+
+def _ddl_compiler() -> Any:
+    if not _DDL_COMPILER:
+        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))  # type: ignore[arg-type]  # no statement: rules only
+    return _DDL_COMPILER[0]
+
+
+def _columns_used(con: sa.CheckConstraint, t: sa.Table) -> list[str]:
+    """The distinct columns a CHECK's expression refers to, in order (PostgreSQL names an unnamed check
+    `<table>_<column>_check` when there is exactly one, `<table>_check` otherwise)."""
+    from sqlalchemy.sql import visitors
+
+    if isinstance(con.sqltext, sa.sql.elements.TextClause):
+        return _columns_in_sql(con.sqltext.text, t)
+    out: list[str] = []
+    for el in visitors.iterate(con.sqltext):
+        if isinstance(el, sa.sql.elements.ColumnClause) and not isinstance(el, sa.sql.elements.Label):
+            if el.name not in out:
+                out.append(el.name)
+        elif isinstance(el, sa.sql.elements.TextClause):
+            out += [c for c in _columns_in_sql(el.text, t) if c not in out]
+    return out
+
+
+def _columns_in_sql(sql: str, t: sa.Table) -> list[str]:
+    import pglast
+
+    try:
+        tree = pglast.parse_sql(f"SELECT {sql}")
+    except pglast.parser.ParseError:
+        return []
+    out: list[str] = []
+    for node in _walk(tree):
+        if isinstance(node, pglast.ast.ColumnRef):
+            fields = [str(f.sval) for f in node.fields or () if isinstance(f, pglast.ast.String)]
+            if fields and fields[-1] in t.c and fields[-1] not in out:
+                out.append(fields[-1])
+    return out
+
+
+def _walk(node: Any) -> Any:
+    import pglast
+
+    if isinstance(node, (list, tuple)):
+        for x in node:
+            yield from _walk(x)
+    elif isinstance(node, pglast.ast.Node):
+        yield node
+        for attr in node:
+            yield from _walk(getattr(node, attr))
+
+
+def _creation_order(con: Any) -> int:
+    return int(getattr(con, "_creation_order", 0))
 
 
 def _constraint_sort_key(con: Any) -> tuple[str, str]:
@@ -328,21 +473,51 @@ def _constraint_sort_key(con: Any) -> tuple[str, str]:
 
 
 def _constraint_name(con: Any, table: sa.Table) -> str | None:
-    """The explicit name, or the one MetaData.naming_convention gives; None when neither applies."""
-    from sqlalchemy.sql.naming import conv
+    """The name create_all gives: the explicit one, or the one MetaData.naming_convention gives, a convention's
+    name longer than 63 characters shortened as SQLAlchemy does (55 characters, `_`, 4 hex digits of its md5);
+    None when neither applies. An explicit name longer than 63 characters is refused, as SQLAlchemy does."""
+    from sqlalchemy.sql.elements import _truncated_label
+    from sqlalchemy.sql.naming import _constraint_name_for_table
 
     name = con.name
-    if isinstance(name, str) and not isinstance(name, conv):
-        return truncate_identifier(name)
-    try:
-        from sqlalchemy.sql.naming import _constraint_name_for_table
+    if name is None or not isinstance(name, str):  # unnamed, or _NONE_NAME (a type's own CHECK): the convention
+        try:
+            name = _constraint_name_for_table(con, table)
+        except Exception:  # noqa: BLE001 - the convention could not be applied (missing token, …)
+            name = None
+        if not isinstance(name, str):
+            return None
+    limit = _PG.max_identifier_length
+    if isinstance(name, _truncated_label):
+        if len(name) > limit:
+            from sqlalchemy.util import md5_hex
 
-        named = _constraint_name_for_table(con, table)
-    except Exception:  # noqa: BLE001 - the convention could not be applied (missing token, …)
-        named = None
-    if not isinstance(named, str):
-        return None
-    return truncate_identifier(str(named))
+            return truncate_identifier(str(name[0:limit - 8]) + "_" + md5_hex(name)[-4:])
+        return truncate_identifier(str(name))  # SQLAlchemy counts characters, the server then keeps 63 bytes
+    if len(name) > limit:
+        kind = "index" if isinstance(con, sa.Index) else "constraint"
+        raise SchemaLoadError(f"{kind} name {name!r} on table {table.name} is longer than {limit} characters "
+                              "(SQLAlchemy refuses it too): shorten it")
+    return truncate_identifier(name)
+
+
+_ORDERING = re.compile(r"(?is)^(.*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$")
+
+
+def _split_ordering(sql: str) -> tuple[str, bool, str | None]:
+    """`major DESC NULLS LAST` → (`major`, False, "last"): a text index element's trailing ordering."""
+    m = _ORDERING.match(sql.strip())
+    assert m is not None
+    body, direction, nulls = m.groups()
+    return body.strip(), (direction or "asc").lower() == "asc", nulls.lower() if nulls else None
+
+
+def _bare_identifier(sql: str) -> str | None:
+    if re.fullmatch(r'"(?:[^"]|"")+"', sql):
+        return sql[1:-1].replace('""', '"')
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", sql):
+        return sql.lower()
+    return None
 
 
 def _check_name(table: str, existing: list[CheckConstraint]) -> str:
@@ -361,7 +536,10 @@ def _action(value: str | None) -> str:
 
 
 def _is_serial(t: sa.Table, c: sa.Column) -> bool:
-    if c.server_default is not None or c.identity is not None or isinstance(c.default, sa.Sequence):
+    """SQLAlchemy's rule: the table's autoincrement integer column, with no server default, identity or (non
+    optional) Sequence, is SERIAL."""
+    if (c.server_default is not None or c.identity is not None
+            or (isinstance(c.default, sa.Sequence) and not c.default.optional)):
         return False
     if not isinstance(c.type, sa.Integer):
         return False
@@ -396,8 +574,36 @@ def _serial_like(s: sa.Sequence, type_: str) -> bool:
             and not s.nominvalue and not s.nomaxvalue and s.data_type is None)
 
 
-def _qualify_seq(s: sa.Sequence) -> str:
-    return f"{s.schema}.{s.name}" if s.schema else s.name
+def pg_type(t: Any) -> Any:
+    """The type SQLAlchemy's PostgreSQL compiler writes for `t`: its postgresql variant, and for a
+    TypeDecorator the type `type_engine(dialect)` gives (its `load_dialect_impl`, or the dialect's own class
+    for an emulated type such as sa.Interval), repeatedly."""
+    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
+        variants = getattr(t, "_variant_mapping", None)
+        if variants and "postgresql" in variants:
+            t = variants["postgresql"]
+        elif isinstance(t, sa.TypeDecorator):
+            t = t.type_engine(_PG)
+        else:
+            break
+    return t
+
+
+# spellings SQLAlchemy compiles that PostgreSQL stores as another: CHAR/NCHAR without a length is char(1)
+# (bpchar with length 1), NCHAR/NVARCHAR are char/varchar
+_SQLALCHEMY_SPELLINGS = {"char": "char(1)", "nchar": "char(1)", "national character": "char(1)",
+                         "nvarchar": "varchar", "national character varying": "varchar"}
+
+
+def _national(spelling: str) -> str:
+    """NCHAR(n)/NVARCHAR(n) → char(n)/varchar(n); NUMERIC(p) → numeric(p, 0), as PostgreSQL stores them."""
+    m = re.fullmatch(r"(nchar|nvarchar)\((\d+)\)", spelling)
+    if m:
+        return ("char" if m.group(1) == "nchar" else "varchar") + f"({m.group(2)})"
+    m = re.fullmatch(r"numeric\((\d+)\)", spelling)
+    if m:
+        return f"numeric({m.group(1)}, 0)"
+    return spelling
 
 
 _TYPE_SPELLINGS: dict[tuple[Any, ...], str] = {}
@@ -416,7 +622,7 @@ def _compile_type(t: Any) -> str:
             key = (type(t), types, *attrs.items())  # in the instance's own order: another order only misses
     spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
     if spelling is None:
-        spelling = canonical_type(str(t.compile(dialect=_PG)))
+        spelling = _national(canonical_type(str(t.compile(dialect=_PG))))
         if key is not None:
             _TYPE_SPELLINGS[key] = spelling
     return spelling

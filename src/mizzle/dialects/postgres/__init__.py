@@ -31,10 +31,10 @@ class PostgresDialect:
     probe = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
-                           schema_filter: tuple[str, ...]) -> Schema:
+                           schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
         from ...sources.sqlalchemy import postgres_schema_from_tables
 
-        return postgres_schema_from_tables(list(items), seen, schema_filter)
+        return postgres_schema_from_tables(list(items), seen, schema_filter, naming)
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema:

@@ -31,7 +31,7 @@ class SQLiteDialect:
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
-                           schema_filter: tuple[str, ...]) -> Schema:
+                           schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
         from .source import sqlite_schema_from_tables
 
         return sqlite_schema_from_tables([t for t, _ in seen.values()])
