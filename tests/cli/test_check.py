@@ -92,9 +92,19 @@ def test_broken_prev_id_chain(folder: Path) -> None:
 
 
 def test_two_snapshots_with_the_same_parent_is_a_branch_merge_collision(folder: Path) -> None:
+    # in the past (later snapshots follow): a warning, once; drizzle-kit tolerates it (issue 15 item 4)
     s1, s2 = snapshot(folder, 1), snapshot(folder, 2)
     s2["prevId"] = s1["prevId"]  # both branches generated on top of 0000
     write_snapshot(folder, 2, s2)
+    report = check_folder(folder, "postgresql")
+    chain = [f for f in report.findings if "prevId" in f.message]
+    assert report.ok and [f.path for f in chain] == ["meta/0002_snapshot.json"]
+    assert "also the parent of meta/0001_snapshot.json" in chain[0].message
+    # at the end of the chain: the latest snapshot lacks the other branch's changes, an error
+    last = len(journal(folder)["entries"]) - 1
+    a, b = snapshot(folder, last - 1), snapshot(folder, last)
+    b["prevId"] = a["prevId"]
+    write_snapshot(folder, last, b)
     errs = errors(folder)
     assert any("branch-merge collision" in e and "mizzle rebase" in e for e in errs)
 
@@ -150,9 +160,10 @@ def test_journal_dialect_mismatch(folder: Path) -> None:
 def test_cli_exit_codes(folder: Path, run_mizzle: Callable[..., CliResult]) -> None:
     ok = run_mizzle(["check"], cwd=folder.parent)
     assert ok.code == 0 and ok.stdout.startswith("ok: ")
-    s = snapshot(folder, 2)
-    s["prevId"] = snapshot(folder, 1)["prevId"]
-    write_snapshot(folder, 2, s)
+    last = len(journal(folder)["entries"]) - 1
+    s = snapshot(folder, last)
+    s["prevId"] = snapshot(folder, last - 1)["prevId"]
+    write_snapshot(folder, last, s)
     bad = run_mizzle(["check"], cwd=folder.parent)
     assert bad.code == 3
     assert bad.stderr.splitlines()[0].startswith("error: ") and "branch-merge collision" in bad.stderr

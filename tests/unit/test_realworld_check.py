@@ -105,14 +105,21 @@ def test_one_idx_gap_is_one_warning(tmp_path: Path) -> None:
     assert report.ok and len(gaps) == 1 and "jumps from 1 to 3" in gaps[0].message
 
 
-def test_branch_merge_sibling_reported_once_as_error(tmp_path: Path) -> None:
+def test_branch_merge_sibling_reported_once(tmp_path: Path) -> None:
     out = _folder(tmp_path, [f"{i:04d}_m" for i in range(4)])
-    snap = json.loads((out / "meta" / "0002_snapshot.json").read_text())
-    snap["prevId"] = json.loads((out / "meta" / "0001_snapshot.json").read_text())["prevId"]
-    (out / "meta" / "0002_snapshot.json").write_text(json.dumps(snap))
+
+    def same_parent(child: int) -> None:
+        snap = json.loads((out / "meta" / f"{child:04d}_snapshot.json").read_text())
+        snap["prevId"] = json.loads((out / "meta" / f"{child - 1:04d}_snapshot.json").read_text())["prevId"]
+        (out / "meta" / f"{child:04d}_snapshot.json").write_text(json.dumps(snap))
+
+    same_parent(2)  # a merge in the past: later snapshots follow
     report = check_folder(out, "postgresql")
-    assert [f.path for f in report.findings] == ["meta/0002_snapshot.json"]
-    assert report.errors and "branch-merge collision" in report.errors[0].message
+    assert report.ok and [f.path for f in report.findings] == ["meta/0002_snapshot.json"]
+    same_parent(3)  # the latest snapshot lacks the other branch's changes: generate would repeat them
+    report = check_folder(out, "postgresql")
+    assert [f.path for f in report.errors] == ["meta/0003_snapshot.json"]
+    assert "branch-merge collision" in report.errors[0].message
 
 
 def test_generate_writes_drizzle_kits_snapshot_name(tmp_path: Path) -> None:

@@ -280,6 +280,8 @@ class _Checker:
                 self.add(ERROR, name, f"has the same id as {by_id[data['id']]} ({data['id']}); one was copied by hand")
             by_id.setdefault(data["id"], name)
         children: dict[str, str] = {}  # parent id → the first snapshot that names it
+        last_present = next((os.path.relpath(path, self.folder) for _i, path, data in reversed(snaps)
+                             if data is not None), None)
         prev: tuple[str, str] | None = None  # the previous entry's snapshot (name, id); None when unreadable
         first = True
         for _i, path, data in snaps:
@@ -293,12 +295,19 @@ class _Checker:
             if pulled:
                 pass
             elif sibling is not None:
-                # drizzle-kit applies both, but the later snapshot lacks the other branch's changes, so the next
-                # `generate` (from drizzle-kit or mizzle) writes them again
-                self.add(ERROR, name, f"branch-merge collision: prevId {parent} is also the parent of {sibling}; two "
-                                      "branches each generated a migration from the same snapshot, and the later "
-                                      "snapshot lacks the other branch's changes (the next generate would repeat "
-                                      "them). Run `mizzle rebase` to renumber the incoming one and re-chain")
+                if name == last_present:
+                    # the latest snapshot lacks the other branch's changes: the next generate (drizzle-kit's or
+                    # mizzle's) would write them again
+                    self.add(ERROR, name, f"branch-merge collision: prevId {parent} is also the parent of {sibling}; "
+                                          "two branches each generated a migration from the same snapshot, and this "
+                                          "latest snapshot lacks the other branch's changes (the next generate would "
+                                          "repeat them). Run `mizzle rebase` to renumber the incoming one and "
+                                          "re-chain")
+                else:
+                    self.add(WARNING, name, f"prevId {parent} is also the parent of {sibling}: two branches each "
+                                            "generated a migration from the same snapshot (a branch merge, in the "
+                                            "past: later snapshots follow, and generate diffs against the latest). "
+                                            "drizzle-kit tolerates it; `mizzle rebase` re-chains")
             elif parent not in by_id and not (parent == ROOT_ID and first) and (prev is not None or first):
                 was = f"the previous snapshot's id {prev[1]}" if prev is not None else f"{ROOT_ID} (the first)"
                 self.add(WARNING, name, f"prevId {parent} is no snapshot's id (expected {was}): a broken chain "
