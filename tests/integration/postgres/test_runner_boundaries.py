@@ -83,3 +83,21 @@ def test_drizzle_kits_add_value_applies_and_resumes(pg_url: Callable[..., str], 
     resumed = run_mizzle(["migrate"], cwd=cwd, url=url2)
     assert resumed.code == 0, resumed.stderr
     assert "already exists" not in resumed.stderr
+
+
+def test_concurrently_after_an_explicit_commit(pg_url: Callable[..., str], migrations_dir: MigrationsDir,
+                                              run_mizzle: Callable[..., CliResult],
+                                              drizzle_migrate: Callable[[str, Path], object]) -> None:
+    # after its COMMIT, drizzle-orm runs the rest outside a transaction, so CONCURRENTLY works there; so does mizzle
+    migrations_dir.add('CREATE TABLE "a" ("x" integer);--> statement-breakpoint\nCOMMIT;--> statement-breakpoint\n'
+                       'CREATE INDEX CONCURRENTLY "a_x" ON "a" ("x");', name="concurrently")
+    cwd = migrations_dir.path.parent
+    orm_url, url = pg_url(), pg_url()
+    assert drizzle_migrate(orm_url, migrations_dir.path).returncode == 0  # type: ignore[attr-defined]
+    r = run_mizzle(["migrate"], cwd=cwd, url=url)
+    assert r.code == 0, r.stderr
+    lint = run_mizzle(["lint", "--json"], cwd=cwd)
+    found = {f["rule"] for f in json.loads(lint.stdout)["findings"]}
+    assert "MZ304" in found and "MZ302" not in found, found
+    with psycopg.connect(url, autocommit=True) as c:
+        assert c.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'a_x'::regclass").fetchone() == (True,)
