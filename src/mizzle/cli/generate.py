@@ -82,7 +82,13 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
                              f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
                              "for)", e.details)
         if opts.json:
-            opts.emit_json({"tag": None, "path": None, "changes": [e.message], "statements": 0, "written": False,
+            changes = [e.message]
+            try:  # the changes themselves, each drop+add pair as a drop and an add
+                generate(cfg, check=True, renames=parse_rename_flags(renames), no_renames=True,
+                         idempotent=idempotent, online=online, lock_timeout=lock_timeout)
+            except IntegrityError as found:
+                changes = getattr(getattr(found, "result", None), "changes", None) or changes
+            opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
                             "online": False, "lint": [], "check": "changes", "error": err.message})
         raise err from None
     except IntegrityError as e:
