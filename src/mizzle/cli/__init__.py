@@ -88,6 +88,8 @@ class Options:
         self.echo(f"waiting for the migration lock ({who})", err=True)
 
     def emit_json(self, data: Any) -> None:
+        global _json_emitted
+        _json_emitted = True
         click.echo(json.dumps(data, indent=2, default=str))
 
 
@@ -102,6 +104,17 @@ def seconds(value: str | None, flag: str) -> float | None:
     if s < 0:
         raise click.BadParameter("must be ≥ 0", param_hint=flag)
     return s
+
+
+_json_emitted = False  # a command printed its document: main() must not print another
+
+
+def _json_failure(argv: list[str] | None, message: str, details: str | None, code: int) -> None:
+    """Under --json, a failure before the command printed its document still prints one (exactly one)."""
+    if _json_emitted or "--json" not in (argv if argv is not None else sys.argv[1:]):
+        return
+    click.echo(json.dumps({"ok": False, "error": mask_password(message),
+                           "details": mask_password(details) if details else None, "exit_code": code}, indent=2))
 
 
 def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -169,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="mizzle", standalone_mode=False)
     except MizzleError as e:
+        _json_failure(argv, e.message, e.details, e.exit_code)
         click.echo(f"error: {mask_password(e.message)}", err=True)
         if e.details:
             click.echo(mask_password(e.details), err=True)
@@ -181,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except click.ClickException as e:
+        _json_failure(argv, e.format_message(), None, errors.USAGE)
         e.show()
         sys.exit(errors.USAGE)
     except KeyboardInterrupt:
@@ -189,6 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback unless asked
         if verbose:
             raise
+        _json_failure(argv, f"unexpected {type(e).__name__}: {e}", None, errors.STATEMENT_FAILED)
         click.echo(f"error: unexpected {type(e).__name__}: {mask_password(str(e)).splitlines()[0] if str(e) else ''}"
                    " (rerun with --verbose for the traceback)", err=True)
         sys.exit(errors.STATEMENT_FAILED)

@@ -66,10 +66,35 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     for stray in MigrationFolder(cfg.out_dir, cfg.dialect).stray_files():
         opts.echo(f"warning: stray file {stray} in the migrations' meta/ folder (not used; `mizzle check` lists "
                   "every problem)", err=True)
-    interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
-    result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
-                      no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent,
-                      online=online, lock_timeout=lock_timeout)
+    interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json and not check
+    from ..errors import AmbiguousRename, IntegrityError
+
+    try:
+        result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
+                          no_renames=no_renames, prompt=_terminal_prompt if interactive else None,
+                          idempotent=idempotent, online=online, lock_timeout=lock_timeout)
+    except AmbiguousRename as e:
+        if not check:
+            raise
+        # --check asks whether there are changes, and a drop+add that may be a rename is one: exit 3, not a
+        # request for --rename flags (those are for the run that writes the migration)
+        err = IntegrityError(f"the schema code has changes not yet in a migration, among them a drop+add that may "
+                             f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
+                             "for)", e.details)
+        if opts.json:
+            changes = [e.message]
+            try:  # the changes themselves, each drop+add pair as a drop and an add
+                generate(cfg, check=True, renames=parse_rename_flags(renames), no_renames=True,
+                         idempotent=idempotent, online=online, lock_timeout=lock_timeout)
+            except IntegrityError as listed:
+                changes = getattr(listed.result, "changes", None) or changes
+            opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
+                            "online": False, "lint": [], "check": "changes", "error": err.message})
+        raise err from None
+    except IntegrityError as e:
+        if check and opts.json and e.result is not None:
+            opts.emit_json({**e.result.to_json(), "lint": [], "check": "changes", "error": e.message})
+        raise
     if (online or (online is None and cfg.online)) and not _dialect(cfg.dialect).online and not opts.json:
         opts.echo(f"note: --online has no effect on {cfg.dialect} (a migration holds the database's write lock "
                   "whichever way it is written)", err=True)
@@ -77,7 +102,8 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
 
     findings = _lint_written(result.sql_path, cfg.dialect, result.previous, result.sql)
     if opts.json:
-        opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings]})
+        opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings],
+                        **({"check": "no changes"} if check else {})})
         if strict:
             refuse_if_errors(findings)
         return 0

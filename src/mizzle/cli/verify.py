@@ -37,7 +37,8 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
         if opts.json:
             return
         if not step.compared:
-            opts.echo(f"? {step.tag}: no snapshot to compare with")
+            opts.echo(f"{step.tag}: not compared")
+            opts.echo(f"  ({step.reason or 'no snapshot'})")
         elif step.changes:
             opts.echo(f"✗ {step.tag}: differs from its snapshot in {len(step.changes)} place(s)")
         elif opts.verbose:
@@ -49,17 +50,27 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     first = result.first_divergence
     if first is not None:
         raise IntegrityError(
-            f"{first.tag}: replaying it does not produce its snapshot ({len(first.changes)} difference(s)); "
-            "was the SQL edited after it was generated?",
-            "the database it builds, compared with meta/ snapshot:\n" + "\n".join(f"  {c}" for c in first.changes)
-            + "\nRestore the SQL from version control, or regenerate the snapshot (`mizzle check --rebuild-snapshots`)"
-              " if the SQL is right.")
+            f"{first.tag}: the database its SQL builds differs from its snapshot in {len(first.changes)} place(s), "
+            f"first: {first.changes[0]}; the SQL and its snapshot disagree (one was "
+            "edited by hand, or the snapshot was generated from another branch's schema)",
+            "the database the SQL builds, compared with the snapshot (- only in the snapshot, + only in the "
+            "database, ~ both, differently):\n" + "\n".join(f"  {c}" for c in first.changes)
+            + "\nIf the SQL is right, regenerate the snapshot (`mizzle check --rebuild-snapshots`); otherwise "
+              "restore the SQL from version control.")
     if result.code_changes:
         raise IntegrityError(
             f"the migrations build a schema that differs from the schema code in {len(result.code_changes)} "
             "place(s); run `mizzle generate`",
             "\n".join(f"  {c}" for c in result.code_changes))
     compared = sum(1 for s in result.steps if s.compared)
+    if result.not_compared:
+        missing = result.not_compared
+        raise IntegrityError(
+            f"verify compared {compared} of {len(result.steps)} migration(s) with their snapshots; "
+            f"{len(missing)} could not be compared ({', '.join(s.tag for s in missing[:3])}"
+            + (", …" if len(missing) > 3 else "") + "): not verified",
+            "\n".join(f"  {s.tag}: {s.reason or 'no snapshot'}" for s in missing)
+            + "\nA missing or unreadable snapshot can be rebuilt from the SQL with `mizzle check --rebuild-snapshots`.")
     opts.echo(f"ok: {len(result.steps)} migration(s) replayed in {result.scratch}, {compared} matched their snapshots"
               + ("" if result.code_changes is None else ", and the result matches the schema code"))
     return 0

@@ -145,9 +145,11 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
     if check:
-        raise IntegrityError(
+        err = IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes))
+        err.result = result  # type: ignore[attr-defined]  # what was found, for `--json`
+        raise err
     meta = _meta(changeset)
     snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=meta)
     tag_name = name or ("custom" if custom else migration_name(changeset.changes))

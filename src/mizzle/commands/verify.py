@@ -157,10 +157,11 @@ class StepResult:
     tag: str
     compared: bool  # False: no snapshot to compare with
     changes: list[str] = field(default_factory=list)  # the replayed database relative to the snapshot
+    reason: str | None = None  # why it was not compared: the snapshot is missing, or mizzle could not read it
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "compared": self.compared, "matches": self.compared and not self.changes,
-                "changes": self.changes}
+                "changes": self.changes, "not_compared_because": self.reason}
 
 
 @dataclass
@@ -174,12 +175,18 @@ class VerifyResult:
         return next((s for s in self.steps if s.changes), None)
 
     @property
+    def not_compared(self) -> list[StepResult]:
+        return [s for s in self.steps if not s.compared]
+
+    @property
     def ok(self) -> bool:
-        return self.first_divergence is None and not self.code_changes
+        """Everything compared, and everything matched: a check that compared nothing never says ok."""
+        return self.first_divergence is None and not self.code_changes and not self.not_compared
 
     def to_json(self) -> dict[str, Any]:
         first = self.first_divergence
         return {"ok": self.ok, "first_divergence": first.tag if first else None,
+                "not_compared": [s.tag for s in self.not_compared],
                 "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes,
                 "scratch": self.scratch}
 
@@ -207,9 +214,9 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     result = VerifyResult()
 
     def step(tag: str, live: Schema) -> None:
-        expected = _snapshot(folder, by_tag[tag], sidecar)
+        expected, why = _snapshot(folder, by_tag[tag], sidecar)
         if expected is None:
-            s = StepResult(tag, compared=False)
+            s = StepResult(tag, compared=False, reason=why)
         else:
             s = StepResult(tag, compared=True, changes=[c.describe() for c in diff(
                 comparable(scope.restrict(expected)), live, Renames(none=True))])
@@ -226,12 +233,16 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     return result
 
 
-def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> Schema | None:
+def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> tuple[Schema | None, str | None]:
+    """The migration's snapshot as a schema, or None and why: missing, or unreadable (with mizzle's error)."""
+    name = f"meta/{m.snapshot_path.name}" if m.snapshot_path is not None else "its snapshot"
     try:
         snap = folder.read_snapshot(m)
-    except MizzleError:
-        return None
-    return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)) if snap is not None else None
+        if snap is None:
+            return None, f"{name} is missing"
+        return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None
+    except (MizzleError, KeyError, TypeError, ValueError, AttributeError) as e:  # a snapshot mizzle cannot read
+        return None, f"mizzle could not read {name}: {getattr(e, 'message', None) or f'{type(e).__name__}: {e}'}"
 
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------

@@ -59,8 +59,38 @@ def read_unit(text: str, name: str, known_rules: set[str]) -> FileUnit:
     line_starts = _line_starts(text)
     with unchecked_nodes():
         _read_statements(unit, text, line_starts)
+    _mark_implicit_commits(unit)
     _place_ignores(unit, lines, known_rules)
     return unit
+
+
+def _mark_implicit_commits(unit: FileUnit) -> None:
+    """The boundaries folder.split_statements adds on its own: after the file's COMMIT/END/BEGIN/START
+    TRANSACTION, and (in a file with no mizzle directive) after ALTER TYPE … ADD VALUE before other statements."""
+    from pglast import ast
+
+    after_tx = after_add = False
+    add_value_commits = not unit.directives
+    for st in unit.statements:
+        node = st.node
+        adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
+        if after_tx or (after_add and not adds):
+            st.commit_before = True
+        after_tx = is_transaction_boundary(node)
+        after_add = (add_value_commits and adds) or (after_add and after_tx)
+        if not after_tx and not adds:
+            after_add = False
+
+
+def is_transaction_boundary(node: Any) -> bool:
+    """COMMIT, END, BEGIN, START TRANSACTION: a file's own transaction control, which the runner reads as a commit
+    boundary."""
+    from pglast import ast
+    from pglast.enums import TransactionStmtKind
+
+    return isinstance(node, ast.TransactionStmt) and node.kind in (
+        TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START,
+        TransactionStmtKind.TRANS_STMT_COMMIT)
 
 
 def _read_statements(unit: FileUnit, text: str, line_starts: Sequence[int]) -> None:

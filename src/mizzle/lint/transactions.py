@@ -11,7 +11,7 @@ from pglast.enums import AlterTableType
 
 from ..migrations.folder import COMMIT, NO_TRANSACTION
 from .registry import ERROR, WARNING, Hit, file_check, rule
-from .source import FileUnit, SqlStatement
+from .source import FileUnit, SqlStatement, is_transaction_boundary
 
 ENUM_VALUE_USED = rule("MZ301", ERROR, "enum value added and used in the same transaction",
                        f"PostgreSQL refuses it (\"unsafe use of new value\"): put a `-- {COMMIT}` line between "
@@ -19,6 +19,9 @@ ENUM_VALUE_USED = rule("MZ301", ERROR, "enum value added and used in the same tr
 NOT_IN_TRANSACTION = rule("MZ302", ERROR, "statement that cannot run inside a transaction, in a transactional file",
                           f"put `-- {NO_TRANSACTION}` on the file's first line (each statement then commits on "
                           "its own, so keep them safe to retry)")
+EXPLICIT_COMMIT = rule("MZ304", WARNING, "transaction control (COMMIT, BEGIN, END) inside a migration file",
+                       f"mizzle reads it as a commit boundary and drizzle-orm ends its transaction there; say so with a "
+                       f"`-- {COMMIT}` line instead, which both tools read the same way and `mizzle lint` checks")
 NO_LOCK_TIMEOUT = rule("MZ303", WARNING, "online migration without lock_timeout",
                        "a statement queued behind a lock blocks every query behind it: start the file with "
                        "`SET lock_timeout = '5s';` and rerun on timeout")
@@ -89,10 +92,22 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
 
 
 @file_check
+def transaction_control(unit: FileUnit) -> Iterator[Hit]:
+    if unit.no_transaction:
+        return
+    for st in unit.statements:
+        if is_transaction_boundary(st.node):
+            yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the statements after it run in a new "
+                                       "transaction", st)
+
+
+@file_check
 def transaction_refusals(unit: FileUnit) -> Iterator[Hit]:
     if unit.no_transaction:
         return
     for st in unit.statements:
+        if st.commit_before:
+            continue  # right after a commit boundary the runner runs it on its own, outside a transaction
         what = non_transactional(st.node) if st.node is not None else None
         if what:
             yield Hit(NOT_IN_TRANSACTION, f"{what} cannot run inside the transaction this file runs in", st)

@@ -18,6 +18,7 @@ from .folder import (
     NO_TRANSACTION,
     ROOT_ID,
     SIDECAR,
+    JournalEntry,
     MigrationFolder,
     directives,
     dump_json,
@@ -32,6 +33,11 @@ ERROR = "error"
 WARNING = "warning"
 KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent", "online"}
 _SNAPSHOT_NAME = re.compile(r"^(\d{4})_snapshot\.json$")
+
+
+def _entry(e: dict[str, Any]) -> JournalEntry:
+    return JournalEntry(idx=e["idx"], version=str(e.get("version", "")), when=e.get("when", 0)
+                        if isinstance(e.get("when"), int) else 0, tag=e["tag"])
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ class _Checker:
         tags = self._check_entries(mf, journal, entries)
         self._check_sql(mf, tags)
         self._check_snapshots(mf, entries)
-        self._check_stray(mf, tags, len(entries))
+        self._check_stray(mf, entries, len(entries))
 
     # -- journal ---------------------------------------------------------------------------------------
 
@@ -146,6 +152,7 @@ class _Checker:
         seen_when: dict[int, str] = {}
         seen_idx: dict[int, str] = {}
         prev_when: int | None = None
+        prev_idx = -1
         rebased = rebased_whens(self._sidecar(mf))
         for i, e in enumerate(entries):
             if not isinstance(e, dict) or not all(k in e for k in ("idx", "when", "tag")):
@@ -162,9 +169,13 @@ class _Checker:
             if idx in seen_idx:
                 self.add(ERROR, jp, f"duplicate idx {idx} ({seen_idx[idx]} and {tag}); after a branch merge, "
                                     "run `mizzle rebase`")
-            elif idx != i:
-                self.add(WARNING, jp, f"entry {i} ({tag}) has idx {idx}; expected {i}")
+            elif idx != prev_idx + 1:
+                # one finding per gap (or jump back), not one per later entry: drizzle-kit numbers the next
+                # migration from the last entry's idx and never looks at the others
+                self.add(WARNING, jp, f"idx jumps from {prev_idx} to {idx} at entry {i} ({tag}); harmless to "
+                                      "drizzle-kit and mizzle (a migration's identity is its `when`)")
             seen_idx.setdefault(idx, tag)
+            prev_idx = idx
             if when in seen_when:
                 self.add(ERROR, jp, f"duplicate `when` {when} ({seen_when[when]} and {tag}): `when` is a "
                                     "migration's identity in the tracking table")
@@ -220,14 +231,26 @@ class _Checker:
     def _check_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> None:
         snaps: list[tuple[int, str, dict[str, Any] | None]] = []
         read: set[int] = set()
-        for i, e in enumerate(entries):
-            if not isinstance(e, dict) or not isinstance(e.get("idx"), int) or e["idx"] in read:
+        valid = [e for e in entries if isinstance(e, dict) and isinstance(e.get("idx"), int)
+                 and isinstance(e.get("tag"), str)]
+        # drizzle-kit's `prefix: "none"` keeps one snapshot, the latest (meta/_snapshot.json): the others are
+        # not missing
+        only_latest = bool(valid) and all(e["tag"].startswith("_") for e in valid)
+        for i, e in enumerate(valid):
+            if e["idx"] in read:
                 continue  # a duplicate idx is reported with the journal
             read.add(e["idx"])
-            p = mf.snapshot_path(e["idx"])
+            last = i == len(valid) - 1
+            p = mf.entry_snapshot_path(_entry(e), last=last)
             if not p.exists():
-                self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing (generate diffs against the latest "
-                                   "snapshot; `mizzle check --rebuild-snapshots` can rebuild it from the SQL)")
+                if last:
+                    self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing, and it is the latest: `mizzle "
+                                       "generate` diffs against it (`mizzle check --rebuild-snapshots` rebuilds "
+                                       "it from the SQL)")
+                elif not only_latest:
+                    self.add(WARNING, p, f"snapshot of {e.get('tag')} is missing (drizzle-kit and generate only "
+                                         "read the latest; `verify` cannot compare this step; `mizzle check "
+                                         "--rebuild-snapshots` rebuilds it from the SQL)")
                 snaps.append((i, str(p), None))
                 continue
             try:
@@ -247,46 +270,82 @@ class _Checker:
                 snaps.append((i, str(p), None))
                 continue
             snaps.append((i, str(p), data))
+        # The chain is a graph, as drizzle-kit (which never reads prevId to order snapshots) leaves it: a link
+        # is broken when a snapshot's parent is no snapshot of the folder, or when two snapshots share a parent
+        # (two branches generated from the same one). A chain that holds in another order than the journal's
+        # is the journal's `when` order, reported with the journal. Each is a warning: drizzle-kit and
+        # `generate` (which reads the latest snapshot) work on; `mizzle rebase` re-chains.
         by_id: dict[str, str] = {}
-        children: dict[str, list[str]] = {}
-        prev_id = ROOT_ID
+        for _i, path, data in snaps:
+            if data is None:
+                continue
+            name = os.path.relpath(path, self.folder)
+            if data["id"] in by_id:
+                self.add(ERROR, name, f"has the same id as {by_id[data['id']]} ({data['id']}); one was copied by hand")
+            by_id.setdefault(data["id"], name)
+        children: dict[str, str] = {}  # parent id → the first snapshot that names it
+        last_present = next((os.path.relpath(path, self.folder) for _i, path, data in reversed(snaps)
+                             if data is not None), None)
+        prev: tuple[str, str] | None = None  # the previous entry's snapshot (name, id); None when unreadable
+        first = True
         for _i, path, data in snaps:
             name = os.path.relpath(path, self.folder)
             if data is None:
-                prev_id = ""
+                prev, first = None, False
                 continue
             sid, parent = data["id"], data.get("prevId")
-            if sid in by_id:
-                self.add(ERROR, name, f"has the same id as {by_id[sid]} ({sid}); one was copied by hand")
-            by_id.setdefault(sid, name)
-            children.setdefault(str(parent), []).append(name)
-            if prev_id and parent != prev_id:
-                self.add(ERROR, name, f"prevId {parent} does not match the previous snapshot's id {prev_id} "
-                                      "(broken chain; `mizzle rebase` re-chains after a merge)")
-            prev_id = sid
-        for parent, kids in children.items():
-            if len(kids) > 1:
-                self.add(ERROR, kids[-1], f"branch-merge collision: {', '.join(kids)} have the same parent "
-                                          f"snapshot {parent}; two branches each generated a migration. Run "
-                                          "`mizzle rebase` to renumber the incoming one and re-chain")
+            pulled = first and sid == ROOT_ID and parent == ""  # `drizzle-kit pull`'s baseline
+            sibling = children.get(str(parent))
+            if pulled:
+                pass
+            elif sibling is not None:
+                if name == last_present:
+                    # the latest snapshot lacks the other branch's changes: the next generate (drizzle-kit's or
+                    # mizzle's) would write them again
+                    self.add(ERROR, name, f"branch-merge collision: prevId {parent} is also the parent of {sibling}; "
+                                          "two branches each generated a migration from the same snapshot, and this "
+                                          "latest snapshot lacks the other branch's changes (the next generate would "
+                                          "repeat them). Run `mizzle rebase` to renumber the incoming one and "
+                                          "re-chain")
+                else:
+                    self.add(WARNING, name, f"prevId {parent} is also the parent of {sibling}: two branches each "
+                                            "generated a migration from the same snapshot (a branch merge, in the "
+                                            "past: later snapshots follow, and generate diffs against the latest). "
+                                            "drizzle-kit tolerates it; `mizzle rebase` re-chains")
+            elif parent not in by_id and not (parent == ROOT_ID and first) and (prev is not None or first):
+                was = f"the previous snapshot's id {prev[1]}" if prev is not None else f"{ROOT_ID} (the first)"
+                self.add(WARNING, name, f"prevId {parent} is no snapshot's id (expected {was}): a broken chain "
+                                        "after a merge or a hand-made migration; drizzle-kit tolerates it, "
+                                        "`mizzle rebase` re-chains")
+            children.setdefault(str(parent), name)
+            prev, first = (name, sid), False
 
     # -- stray files -----------------------------------------------------------------------------------
 
-    def _check_stray(self, mf: MigrationFolder, tags: list[str], n_entries: int) -> None:
+    def _check_stray(self, mf: MigrationFolder, entries: list[Any], n_entries: int) -> None:
+        valid = [e for e in entries if isinstance(e, dict) and isinstance(e.get("idx"), int)
+                 and isinstance(e.get("tag"), str)]
+        tags = [e["tag"] for e in valid]
         listed = {f"{t}.sql" for t in tags}
+        snapshot_names = {mf.entry_snapshot_path(_entry(e), last=i == len(valid) - 1).name
+                          for i, e in enumerate(valid)}
         for name in sorted(os.listdir(self.folder)):
             p = self.folder / name
             if name == "meta" or name.startswith("."):
                 continue
             if name.endswith(".sql") and name not in listed:
-                self.add(ERROR, p, "SQL file not in meta/_journal.json: it would never run (a journal merge lost "
-                                   "its entry? restore the entry, or move the file out)")
+                self.add(ERROR, p, "journal out of sync with files: not in meta/_journal.json, so neither mizzle "
+                                   "nor drizzle-orm will ever run it. If it belongs to the history, restore its "
+                                   "journal entry (`mizzle check --fix` adds it when its snapshot continues the "
+                                   "chain); if it is a branch leftover, delete it or move it out of the folder")
             elif name not in listed:
                 self.add(WARNING, p, "stray file in the migrations folder")
         if not mf.meta.is_dir():
             return
         for name in sorted(os.listdir(mf.meta)):
             p = mf.meta / name
+            if name in snapshot_names:
+                continue
             if name.startswith("_") or name.startswith("."):
                 if name not in ("_journal.json", SIDECAR) and not name.startswith("."):
                     self.add(WARNING, p, "unknown file in meta/")

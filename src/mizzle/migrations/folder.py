@@ -130,13 +130,25 @@ class Statement:
 
     sql: str
     number: int  # 1-based position in the file
-    commit_before: bool = False  # a `-- mizzle:commit` boundary precedes it
+    commit_before: bool = False  # a commit boundary precedes it (`-- mizzle:commit`, COMMIT;, after ADD VALUE)
+
+
+# Words that may start a transaction-control statement or an enum ADD VALUE: only a chunk holding one is parsed.
+_BOUNDARY_HINT = re.compile(r"\b(commit|begin|end|start\s+transaction|add\s+value)\b", re.I)
 
 
 def split_statements(text: str) -> list[Statement]:
-    """Split on drizzle's breakpoints and on `-- mizzle:commit` lines; drop comment-only chunks."""
+    """Split on drizzle's breakpoints and on `-- mizzle:commit` lines; drop comment-only chunks.
+
+    A file's own transaction control is a commit boundary too: an explicit `COMMIT;` (`END;`, `BEGIN;`,
+    `START TRANSACTION;`) is dropped and the statements after it start a new transaction, as they do under
+    drizzle-orm. In a file with no mizzle directive (drizzle-kit's own output), the statements after an
+    `ALTER TYPE … ADD VALUE` start a new transaction, so the new value can be used (PostgreSQL refuses it before
+    the commit)."""
     out: list[Statement] = []
     pending_commit = False
+    add_value_commits = not directives(text)
+    after_add_value = False
     for chunk in text.split(BREAKPOINT):
         parts = re.split(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", chunk, flags=re.M)
         for i, part in enumerate(parts):
@@ -144,9 +156,60 @@ def split_statements(text: str) -> list[Statement]:
                 pending_commit = True
             if _is_blank_sql(part):
                 continue
-            out.append(Statement(sql=part.strip(), number=len(out) + 1, commit_before=pending_commit and bool(out)))
-            pending_commit = False
+            pieces = _implicit_boundaries(part) if _BOUNDARY_HINT.search(part) else [(part, False, False)]
+            for sql, tx_commit, adds_value in pieces:
+                if tx_commit or (after_add_value and not adds_value):
+                    pending_commit = True
+                after_add_value = add_value_commits and adds_value
+                if _is_blank_sql(sql):
+                    continue
+                out.append(Statement(sql=sql.strip(), number=len(out) + 1,
+                                     commit_before=pending_commit and bool(out)))
+                pending_commit = False
     return out
+
+
+def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
+    """`part` cut at its transaction-control statements and after its enum ADD VALUEs: (sql, a commit precedes
+    it, it is made only of ADD VALUEs). Transaction-control statements themselves are left out. A part that
+    does not parse is kept whole (the server will say what is wrong with it)."""
+    import pglast  # only for the few chunks that may hold a boundary
+    from pglast import ast
+    from pglast.enums import TransactionStmtKind
+
+    try:
+        raws = pglast.parse_sql(part)
+    except pglast.parser.ParseError:
+        return [(part, False, False)]
+    data = part.encode("utf-8")
+    boundary_kinds = {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START,
+                      TransactionStmtKind.TRANS_STMT_COMMIT}
+    out: list[tuple[str, bool, bool]] = []
+    span: list[int] = []  # [start, end] bytes of the open piece
+    current_adds = False  # the open piece holds ADD VALUEs only
+    commit = False
+    for raw in raws:
+        start = raw.stmt_location or 0
+        end = len(data) if not raw.stmt_len else start + raw.stmt_len
+        node = raw.stmt
+        if isinstance(node, ast.TransactionStmt) and node.kind in boundary_kinds:
+            if span:
+                out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+            span, current_adds, commit = [], False, True
+            continue
+        adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
+        if span and adds != current_adds:
+            out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+            span, commit = [], False
+        if not span:
+            current_adds = adds
+            span = [start, end]
+        span[1] = end
+    if span:
+        out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+    if len(out) == 1 and not commit:
+        return [(part, False, current_adds)]  # nothing to cut: the chunk as written
+    return out or [("", commit, False)]
 
 
 def _is_blank_sql(sql: str) -> bool:
@@ -350,16 +413,34 @@ class MigrationFolder:
         journal = journal if journal is not None else self.read_journal()
         out = []
         # computed once: `mizzle migrate` with 1,000 applied migrations must stay well under 0.2 s
-        folders, base, meta = self.uses_folders, self.path, self.meta
+        folders, base = self.uses_folders, self.path
+        names = None if folders or not self.meta.is_dir() else set(os.listdir(self.meta))  # one listing, no stats
+        last = journal.entries[-1] if journal.entries else None
         for e in journal.entries:
             if folders:
                 out.append(Migration(e, base / e.tag / "migration.sql", base / e.tag / "snapshot.json"))
             else:
-                out.append(Migration(e, base / f"{e.tag}.sql", meta / f"{e.idx:04d}_snapshot.json"))
+                out.append(Migration(e, base / f"{e.tag}.sql", self.entry_snapshot_path(e, last=e is last, names=names)))
         return out
 
     def snapshot_path(self, idx: int) -> Path:
         return self.meta / f"{idx:04d}_snapshot.json"
+
+    def entry_snapshot_path(self, entry: JournalEntry, last: bool = False, names: set[str] | None = None) -> Path:
+        """Where a journal entry's snapshot is. drizzle-kit names it after the tag's prefix
+        (`meta/<prefix>_snapshot.json`: `0007`, `20250508083758`, `1746693478`); with `prefix: "none"` its tag
+        is `_<name>` and only the latest snapshot exists, as `meta/_snapshot.json`. mizzle's own folders (and
+        drizzle-kit's index prefix) use the entry's idx, which is the same name there."""
+        def exists(name: str) -> bool:
+            return name in names if names is not None else (self.meta / name).exists()
+
+        prefix = entry.tag.split("_", 1)[0] if "_" in entry.tag else ""
+        if prefix.isdigit() and (len(prefix) != 4 or exists(f"{prefix}_snapshot.json")):
+            return self.meta / f"{prefix}_snapshot.json"
+        by_idx = f"{entry.idx:04d}_snapshot.json"
+        if last and entry.tag.startswith("_") and not exists(by_idx):
+            return self.meta / "_snapshot.json"
+        return self.meta / by_idx
 
     def read_snapshot(self, migration: Migration) -> dict[str, Any] | None:
         p = migration.snapshot_path
@@ -387,7 +468,7 @@ class MigrationFolder:
         if not self.meta.is_dir():
             return []
         return sorted(p for p in self.meta.iterdir()
-                      if not (p.name.startswith("_") or re.fullmatch(r"\d{4}_snapshot\.json", p.name)))
+                      if not (p.name.startswith("_") or re.fullmatch(r"\d+_snapshot\.json", p.name)))
 
     def read_sidecar(self) -> dict[str, Any]:
         if not self.sidecar_path.exists():
@@ -427,7 +508,7 @@ class MigrationFolder:
         self.meta.mkdir(parents=True, exist_ok=True)
         sql_path = self.path / f"{tag}.sql"
         write_atomic(sql_path, sql)
-        snap_path = self.snapshot_path(entry.idx)
+        snap_path = self.entry_snapshot_path(entry)  # drizzle-kit's name, which its own `generate` sorts by
         if snapshot is not None:
             write_atomic(snap_path, dump_json(snapshot))
         if sidecar_entry and snapshot is not None:

@@ -151,6 +151,14 @@ def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list
     return migrations, stray, present
 
 
+def stray_warnings(stray: Sequence[str]) -> list[str]:
+    """What to say about .sql files the journal does not list. drizzle-orm ignores them, and so does the runner
+    (refusing the whole folder over a branch leftover helps nobody); `mizzle check` reports them as errors."""
+    return [f"{name} is not in meta/_journal.json, so it will never run (neither mizzle nor drizzle-orm runs a "
+            "file the journal does not list); ignored. Restore its journal entry if it belongs to the history, "
+            "or delete it (`mizzle check` reports it)" for name in stray]
+
+
 def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
             transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
             table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
@@ -308,8 +316,11 @@ def _probe_verdict(backend: Any, migrations: Sequence[Migration], state: Databas
     one verdict a probe may settle on its own); otherwise None."""
     if state is None or not getattr(backend, "probe", False):
         return None
-    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
-    return None if rec.problems or rec.warnings or rec.pending else rec
+    rec = reconcile(migrations, state, include_skipped=include_skipped, present=present)
+    if rec.problems or rec.warnings or rec.pending:
+        return None
+    rec.warnings[:0] = stray_warnings(stray)
+    return rec
 
 
 def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
@@ -322,14 +333,15 @@ def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
 
 def _reconcile(backend: RunnerBackend, migrations: Sequence[Migration], state: DatabaseState,
                include_skipped: bool, stray: Sequence[str], present: set[str] | None) -> Reconciliation:
-    rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+    rec = reconcile(migrations, state, include_skipped=include_skipped, present=present)
     if state.audit is None and (rec.problems or any(s.state == OUT_OF_ORDER for s in rec.states)):
         # Older pending migrations: who wrote the newest row decides whether drizzle-orm skipped them.
         # Problems: the audit names the tags of rows whose journal entry is gone.
         audited = backend.read_audit()
         state.audit = audited.audit
         state.audit_exists = audited.audit_exists
-        rec = reconcile(migrations, state, include_skipped=include_skipped, stray_files=stray, present=present)
+        rec = reconcile(migrations, state, include_skipped=include_skipped, present=present)
+    rec.warnings[:0] = stray_warnings(stray)
     return rec
 
 
@@ -461,11 +473,20 @@ class _Run:
             if st.number <= p.state.resume_after:
                 continue
             if st.commit_before and st.number - 1 > p.state.resume_after:
-                # `-- mizzle:commit`: make everything before it durable, with the progress that says so
+                # a commit boundary (`-- mizzle:commit`, the file's own COMMIT, after drizzle-kit's ADD VALUE):
+                # make everything before it durable, with the progress that says so
                 self._begin()
                 self._server(None, self._progress, m, last_done)
                 self._commit()
                 p.committed_upto = last_done
+            if st.commit_before and self.db.must_run_outside_transaction(st.sql):
+                # after a boundary, as after a COMMIT under drizzle-orm, a statement PostgreSQL refuses inside a
+                # transaction (CREATE INDEX CONCURRENTLY, …) runs on its own, with its progress recorded
+                self._commit()
+                if self._no_transaction_statement(p, st):
+                    r.executed += 1
+                p.committed_upto = last_done = st.number
+                continue
             self._begin()
             self._execute(p, st)
             r.executed += 1
@@ -617,7 +638,7 @@ class _Run:
             return (f"{m.tag} is marked no-transaction: statements 1–{last} stay applied and are recorded; "
                     f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}.")
         if p.committed_upto:
-            return (f"{m.tag}: statements 1–{p.committed_upto} (before its `-- mizzle:commit` boundary) stay "
+            return (f"{m.tag}: statements 1–{p.committed_upto} (before its commit boundary) stay "
                     f"applied and are recorded; the rest was rolled back; {kept}. Fix the cause and rerun: it "
                     f"resumes at statement {p.committed_upto + 1}.")
         if self.mode == "all":
@@ -675,9 +696,10 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
         raise _tracking_error(backend.tracking, e) from None
     finally:
         backend.close()
-    rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
+    rec = reconcile(migrations, state, include_skipped=True, present=present)
     problems = list(rec.problems)
-    return StatusResult(url=db.masked, states=rec.states, problems=problems, warnings=rec.warnings,
+    return StatusResult(url=db.masked, states=rec.states, problems=problems,
+                        warnings=stray_warnings(stray) + rec.warnings,
                         tracking_exists=state.tracking_exists, protection=mark)
 
 

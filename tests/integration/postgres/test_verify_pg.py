@@ -58,8 +58,10 @@ def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: 
     before = scratch_databases()
     r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
     assert r.code == 3, r.stderr
-    assert r.first_error_line.startswith("error: 0001_step2: replaying it does not produce its snapshot")
-    assert "users.visits" in r.stderr and "default 7" in r.stderr
+    # which object differs and how, on the first line, and what that means (issue 15 item 8)
+    first = r.first_error_line
+    assert first.startswith("error: 0001_step2: the database its SQL builds differs from its snapshot in 1 place")
+    assert "users.visits" in first and "default 7" in first and "the SQL and its snapshot disagree" in first
     assert scratch_databases() == before
     # the schema code is compared too: a change not yet generated
     edited.write_text(text)
@@ -140,7 +142,8 @@ def test_check_rebuild_snapshots(tmp_path: Path, run_mizzle) -> None:  # type: i
     second = json.loads((meta / "0001_snapshot.json").read_text())
     third = json.loads((meta / "0002_snapshot.json").read_text())
     (meta / "0001_snapshot.json").unlink()
-    assert run_mizzle(["check"], cwd=tmp_path).code == 3
+    missing = run_mizzle(["check"], cwd=tmp_path)  # not the latest: a warning (generate never reads it)
+    assert missing.code == 0 and "snapshot of 0001_step2 is missing" in missing.stderr + missing.stdout
     before = scratch_databases()
     r = run_mizzle(["check", "--rebuild-snapshots"], cwd=tmp_path, url=SERVER)
     assert r.code == 0, r.stderr
@@ -155,6 +158,30 @@ def test_check_rebuild_snapshots(tmp_path: Path, run_mizzle) -> None:  # type: i
     assert verify(fresh_config(tmp_path), url=SERVER).ok
     assert not generate(fresh_config(tmp_path)).written
     assert scratch_databases() == before
+
+
+def test_a_check_that_compared_nothing_never_says_ok(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # issue 15 item 2: verify printed "ok: 2 replayed, 0 matched" and exit 0 when it found no snapshot
+    history_project(tmp_path, 2)
+    meta = tmp_path / "migrations" / "meta"
+    for p in meta.glob("*_snapshot.json"):
+        p.rename(meta / f"moved_{p.name}")
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "ok:" not in r.stdout
+    assert r.first_error_line.startswith("error: verify compared 0 of 2 migration(s) with their snapshots")
+    assert "0000_step1: not compared" in r.stdout and "meta/0000_snapshot.json is missing" in r.stderr
+    # one snapshot back, the other unreadable: named, with why
+    (meta / "moved_0000_snapshot.json").rename(meta / "0000_snapshot.json")
+    (meta / "0001_snapshot.json").write_text('{"id": "x", "prevId": "y", "tables": 7}')
+    j = run_mizzle(["verify", "--json"], cwd=tmp_path, url=SERVER)
+    assert j.code == 3
+    import json
+
+    data = json.loads(j.stdout)
+    assert data["ok"] is False and data["not_compared"] == ["0001_step2"]
+    why = data["migrations"][1]["not_compared_because"]
+    assert why.startswith("mizzle could not read meta/0001_snapshot.json"), why
 
 
 def test_scratch_url_keeps_socket_directory_and_query() -> None:

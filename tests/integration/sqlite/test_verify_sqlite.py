@@ -52,7 +52,7 @@ def test_hand_edited_sqlite_file_is_named(tmp_path: Path) -> None:
     edited.write_text(text.replace("DEFAULT 0", "DEFAULT 7"))
     r = run(["verify"], root, tmpdir)
     assert r.returncode == 3, r.stderr
-    assert r.stderr.startswith("error: 0001_step2: replaying it does not produce its snapshot"), r.stderr
+    assert r.stderr.startswith("error: 0001_step2: the database its SQL builds differs from its snapshot"), r.stderr
     assert "default 7" in r.stderr
     assert list(tmpdir.iterdir()) == []  # the scratch file is removed after a failure too
     # the schema code is compared as well

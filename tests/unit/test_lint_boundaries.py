@@ -1,0 +1,41 @@
+"""Lint reads the commit boundaries the runner reads (issue 15 items 3 and 9): after a file's own COMMIT, and
+after drizzle-kit's ADD VALUE in a file with no mizzle directive, statements are in a new transaction."""
+
+from __future__ import annotations
+
+from mizzle.lint import LintContext, lint_file
+from mizzle.migrations.folder import split_statements
+
+
+def rules(text: str) -> list[str]:
+    return sorted(f.rule for f in lint_file(text, LintContext(file="t.sql")))
+
+
+def test_explicit_commit_starts_a_new_transaction() -> None:
+    text = ("ALTER TYPE \"e\" ADD VALUE 'g';\n-- a comment\nCOMMIT;\nSELECT 'g'::\"e\";\n"
+            'DROP INDEX CONCURRENTLY "i";\n')
+    found = rules("-- mizzle:idempotent\n" + text)  # a directive: ADD VALUE alone sets no boundary
+    assert "MZ301" not in found and "MZ304" in found
+    # the runner: the COMMIT is not sent; the part after it commits separately
+    parts = split_statements(text)
+    assert [p.commit_before for p in parts] == [False, True]
+    assert all("COMMIT" not in p.sql for p in parts)
+    # without the COMMIT, the same file is refused by PostgreSQL, and lint says so
+    assert "MZ301" in rules("-- mizzle:idempotent\n" + text.replace("COMMIT;\n", ""))
+
+
+def test_concurrently_right_after_a_commit_runs_on_its_own() -> None:
+    text = 'CREATE TABLE "a" ("x" integer);\nCOMMIT;\nCREATE INDEX CONCURRENTLY "i" ON "a" ("x");\n'
+    assert "MZ302" not in rules(text)
+    assert "MZ302" in rules(text.replace("COMMIT;\n", ""))
+
+
+def test_drizzle_kits_add_value_is_a_boundary_without_directives() -> None:
+    text = ("ALTER TYPE \"public\".\"role\" ADD VALUE 'guest';--> statement-breakpoint\n"
+            "ALTER TYPE \"public\".\"role\" ADD VALUE 'owner';--> statement-breakpoint\n"
+            "ALTER TABLE \"users\" ALTER COLUMN \"role\" SET DEFAULT 'guest';")
+    assert "MZ301" not in rules(text)
+    assert [p.commit_before for p in split_statements(text)] == [False, False, True]
+    with_directive = "-- mizzle:online\nSET lock_timeout = '5s';--> statement-breakpoint\n" + text
+    assert "MZ301" in rules(with_directive)
+    assert not any(p.commit_before for p in split_statements(with_directive))
