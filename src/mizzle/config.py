@@ -32,12 +32,14 @@ class Environment:
 
 @dataclass(frozen=True)
 class Fleet:
-    """`[fleets.NAME]`: the databases one fleet run covers (exactly one of urls, urls_env, query)."""
+    """`[fleets.NAME]`: the databases (or tenant schemas) one fleet run covers: exactly one of urls, urls_env,
+    query, schemas."""
 
     name: str
     urls: tuple[str, ...] = ()
     urls_env: str | None = None
-    query: str | None = None  # run on the control database; first column = target URLs
+    query: str | None = None  # run on the control database; first column = target URLs or schema names
+    schemas: tuple[str, ...] = ()  # tenant schemas of the control database
     control_url: str | None = None
     control_env: str | None = None
 
@@ -203,7 +205,7 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
     )
 
 
-_FLEET_KEYS = {"urls", "urls_env", "query", "control_url", "control_env"}
+_FLEET_KEYS = {"urls", "urls_env", "query", "schemas", "control_url", "control_env"}
 
 
 def _fleets(data: Any, source: Path) -> dict[str, Fleet]:
@@ -215,16 +217,18 @@ def _fleets(data: Any, source: Path) -> dict[str, Fleet]:
         unknown = set(f) - _FLEET_KEYS
         if unknown:
             raise ConfigError(f"{source}: unknown key(s) in [fleets.{name}]: {', '.join(sorted(unknown))}")
-        given = [k for k in ("urls", "urls_env", "query") if f.get(k)]
+        given = [k for k in ("urls", "urls_env", "query", "schemas") if f.get(k)]
         if len(given) != 1:
-            raise ConfigError(f"{source}: [fleets.{name}] needs exactly one of urls, urls_env, query"
+            raise ConfigError(f"{source}: [fleets.{name}] needs exactly one of urls, urls_env, query, schemas"
                               + (f" (has {', '.join(given)})" if given else ""))
         for k in ("urls_env", "query", "control_url", "control_env"):
             if k in f and not isinstance(f[k], str):
                 raise ConfigError(f"{source}: `fleets.{name}.{k}` must be a string")
-        if (f.get("control_url") or f.get("control_env")) and not f.get("query"):
-            raise ConfigError(f"{source}: [fleets.{name}] has a control database but no query")
+        if (f.get("control_url") or f.get("control_env")) and not (f.get("query") or f.get("schemas")):
+            raise ConfigError(f"{source}: [fleets.{name}] has a control database but no query or schemas")
         out[name] = Fleet(name=name, urls=_strings(f.get("urls"), f"fleets.{name}.urls", source),
-                          urls_env=f.get("urls_env"), query=f.get("query"), control_url=f.get("control_url"),
+                          urls_env=f.get("urls_env"), query=f.get("query"),
+                          schemas=_strings(f.get("schemas"), f"fleets.{name}.schemas", source),
+                          control_url=f.get("control_url"),
                           control_env=f.get("control_env"))
     return out

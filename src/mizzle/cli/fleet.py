@@ -118,6 +118,11 @@ def drift_action(cfg: Any, connect_timeout: float) -> Callable[[str], Any]:
     from ..runner.fleet import TargetOutcome
 
     def act(url: str) -> TargetOutcome:
+        from ..errors import UsageError
+        from ..runner.targets import split_target
+
+        if split_target(url)[1] is not None:
+            raise UsageError("drift does not compare tenant schemas yet (status does)")
         res = drift_for_config(cfg, url, connect_timeout=connect_timeout)
         return TargetOutcome(applied=len(res.changes), ok=not res.drifted, exit_code=INTEGRITY if res.drifted else 0,
                              error=f"drift in {len(res.changes)} place(s): {res.changes[0]}" if res.drifted else None,

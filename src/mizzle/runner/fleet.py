@@ -12,7 +12,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dburl import mask_url
 from ..errors import STATEMENT_FAILED, MizzleError, mask_password
 
 OK = "ok"
@@ -92,7 +91,9 @@ def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, pa
     if parallel < 1:
         raise ValueError("parallel must be ≥ 1")
     started = time.perf_counter()
-    results = [TargetResult(url=mask_url(u), status=NOT_RUN) for u in urls]
+    from .targets import display
+
+    results = [TargetResult(url=display(u), status=NOT_RUN) for u in urls]
     lock = threading.Lock()
     running = {"n": 0}
 
@@ -159,12 +160,34 @@ def _counts(results: Sequence[TargetResult]) -> dict[str, int]:
 
 # -- the actions -------------------------------------------------------------------------------------------------
 
+def tenant_connection(target: str, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A tenant schema target (`URL#schema=NAME`) runs on its database with `search_path` = NAME, public (so
+    unqualified names land in the tenant's schema, qualified ones where they say), and keeps its tracking
+    table in NAME (so each tenant has its own tracking rows and, the lock key following the tracking table,
+    its own migration lock). A plain URL is returned as it is."""
+    from urllib.parse import quote
+
+    from .targets import split_target
+
+    url, schema = split_target(target)
+    if schema is None:
+        return url, kwargs
+    if "options=" in url:
+        from ..errors import UsageError
+
+        raise UsageError("a tenant schema target cannot also set libpq `options` in its URL")
+    sep = "&" if "?" in url else "?"
+    return (f"{url}{sep}options={quote(f'-csearch_path={schema},public', safe='')}",
+            {**kwargs, "tracking_schema": schema})
+
+
 def migrate_action(**kwargs: Any) -> Callable[[str], TargetOutcome]:
     """`migrate(url=…, **kwargs)` for each target; its MizzleErrors become that target's failure."""
     from .migrate import migrate
 
-    def act(url: str) -> TargetOutcome:
-        res = migrate(url=url, **kwargs)
+    def act(target: str) -> TargetOutcome:
+        url, kw = tenant_connection(target, kwargs)
+        res = migrate(url=url, **kw)
         return TargetOutcome(applied=len(res.migrations) if res.dry_run else len(res.applied),
                              extra={"already_applied": res.already_applied, "dry_run": res.dry_run,
                                     "warnings": res.warnings})
@@ -176,8 +199,9 @@ def status_action(**kwargs: Any) -> Callable[[str], TargetOutcome]:
     from ..errors import INTEGRITY
     from .migrate import status
 
-    def act(url: str) -> TargetOutcome:
-        res = status(url=url, **kwargs)
+    def act(target: str) -> TargetOutcome:
+        url, kw = tenant_connection(target, kwargs)
+        res = status(url=url, **kw)
         counts: dict[str, int] = {}
         for s in res.states:
             counts[s.state] = counts.get(s.state, 0) + 1

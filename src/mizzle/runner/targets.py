@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..dburl import parse_url
+from ..dburl import mask_url, parse_url
 from ..errors import ConfigError, ConnectError, UsageError
 
 
@@ -33,19 +34,48 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+SCHEMA_MARK = "#schema="
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """`URL` → (URL, None); `URL#schema=NAME` (a tenant schema of that database) → (URL, NAME)."""
+    if SCHEMA_MARK in target:
+        url, schema = target.rsplit(SCHEMA_MARK, 1)
+        return url, schema
+    return target, None
+
+
+def tenant_target(url: str, schema: str) -> str:
+    return f"{url}{SCHEMA_MARK}{schema}"
+
+
+def display(target: str) -> str:
+    """The target as printed: URL without its password, and its tenant schema if it has one."""
+    url, schema = split_target(target)
+    return mask_url(url) + (f"{SCHEMA_MARK}{schema}" if schema is not None else "")
+
+
 def check_targets(urls: Iterable[str], where: str) -> list[str]:
     """Every URL parses (a malformed one is a usage error naming its position, never its password) and none
     appears twice (two entries for one database would race for its lock and report it twice)."""
     seen: dict[str, int] = {}
     out: list[str] = []
     for n, url in enumerate(urls, 1):
+        base, schema = split_target(url)
         try:
-            db = parse_url(url)
+            db = parse_url(base)
         except UsageError as e:
             raise UsageError(f"{where}, target {n}: {e.message}", e.details) from None
+        if schema is not None:
+            if db.dialect != "postgresql":
+                raise UsageError(f"{where}, target {n}: tenant schemas need PostgreSQL, not {db.dialect}")
+            if not _SCHEMA_NAME.match(schema):
+                raise UsageError(f"{where}, target {n}: tenant schema {schema!r} is not a plain lower-case name "
+                                 "(a-z, 0-9, _; at most 63 characters)")
         key = identity(url)
         if key in seen:
-            raise UsageError(f"{where}: target {n} ({db.masked}) repeats target {seen[key]}",
+            raise UsageError(f"{where}: target {n} ({display(url)}) repeats target {seen[key]}",
                              "List each database once.")
         seen[key] = n
         out.append(url)
@@ -57,7 +87,7 @@ def check_targets(urls: Iterable[str], where: str) -> list[str]:
 def identity(url: str) -> str:
     """What a target is, for sharding and duplicates: its URL without the password (a rotated password must
     not move a database to another shard)."""
-    return parse_url(url).masked
+    return display(url)
 
 
 def shard_of(url: str, count: int) -> int:
@@ -84,8 +114,9 @@ def select_shard(urls: list[str], index: int, count: int) -> list[str]:
 
 
 def fleet_urls(cfg: Any, name: str) -> list[str]:
-    """The URLs of `[fleets.NAME]`: its `urls`, or the environment variable `urls_env` (one URL per line or
-    separated by whitespace or commas), or the rows of `query` (first column) on its control database."""
+    """The targets of `[fleets.NAME]`: its `urls`, or the environment variable `urls_env` (one URL per line or
+    separated by whitespace or commas), or the rows of `query` (first column) on its control database — URLs,
+    or schema names (tenant schemas of the control database) — or its `schemas` (of the control database)."""
     fleets = getattr(cfg, "fleets", {}) or {}
     if name not in fleets:
         known = ", ".join(sorted(fleets)) or "none defined"
@@ -101,6 +132,8 @@ def fleet_urls(cfg: Any, name: str) -> list[str]:
                               "Export it, or list the URLs with --targets FILE.")
         return check_targets(value.replace(",", " ").split(), f"{where} (${f.urls_env})")
     control = _control_url(cfg, name, f)
+    if f.schemas:
+        return check_targets([tenant_target(control, s) for s in f.schemas], where)
     return check_targets(_query(control, f.query, where), f"{where} (query)")
 
 
@@ -135,9 +168,8 @@ def _query(control: str, sql: str, where: str) -> list[str]:
     urls = []
     for n, row in enumerate(rows, 1):
         value = row[0] if row else None
-        if not isinstance(value, str) or "://" not in value:
-            raise UsageError(f"{where}: row {n} of the control query is not a database URL",
-                             "The query's first column must be URLs (schema-per-tenant targets are not "
-                             "supported yet).")
-        urls.append(value)
+        if not isinstance(value, str) or not value:
+            raise UsageError(f"{where}: row {n} of the control query is neither a database URL nor a schema name")
+        # a URL is a database; anything else is a tenant schema of the control database itself
+        urls.append(value if "://" in value else tenant_target(control, value))
     return urls
