@@ -9,17 +9,18 @@
 #   MIZZLE_STATEMENT_TIMEOUT     --statement-timeout SECONDS
 #   MIZZLE_CONFIG                --config PATH (default: mizzle.toml in the working directory)
 #   MIZZLE_JSON=1                --json: one JSON document on stdout, for log pipelines
-# Arguments given to the container are appended (e.g. `--dry-run`, `--to 0007_add_status`).
+# Arguments given to the container are appended (e.g. `--dry-run`, `--to 0007_add_status`, or a fleet:
+# `--fleet tenants --shard 0/4`, see k8s-fleet-job.yaml).
 set -eu
 
 has_target_arg=false
 for arg in "$@"; do
-  case "$arg" in --url|--url=*|--env|--env=*) has_target_arg=true ;; esac
+  case "$arg" in --url|--url=*|--env|--env=*|--targets|--targets=*|--fleet|--fleet=*) has_target_arg=true ;; esac
 done
 # Without a target, mizzle would fall back to the config's `url` or to sqlite:///mizzle.db — inside a container,
 # a throwaway file: the task would "succeed" and the deploy would go on against an unmigrated database.
 if [ -z "${DATABASE_URL:-}" ] && [ -z "${MIZZLE_ENV:-}" ] && [ "$has_target_arg" = false ]; then
-  echo "error: no database to migrate: set DATABASE_URL, or MIZZLE_ENV to an environment of mizzle.toml" >&2
+  echo "error: no database to migrate: set DATABASE_URL, or MIZZLE_ENV to an environment of mizzle.toml (or pass --targets/--fleet)" >&2
   exit 2
 fi
 

@@ -31,6 +31,20 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class Fleet:
+    """`[fleets.NAME]`: the databases (or tenant schemas) one fleet run covers: exactly one of urls, urls_env,
+    query, schemas."""
+
+    name: str
+    urls: tuple[str, ...] = ()
+    urls_env: str | None = None
+    query: str | None = None  # run on the control database; first column = target URLs or schema names
+    schemas: tuple[str, ...] = ()  # tenant schemas of the control database
+    control_url: str | None = None
+    control_env: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
@@ -51,6 +65,7 @@ class Config:
     online_lock_timeout: str = "5s"  # SET LOCAL lock_timeout of each transactional part `generate --online` writes
     environments: dict[str, Environment] = field(default_factory=dict)
     env: str | None = None  # the environment selected with --env
+    fleets: dict[str, Fleet] = field(default_factory=dict)
 
     @property
     def out_dir(self) -> Path:
@@ -150,7 +165,7 @@ def _retries(value: Any, source: Path) -> int:
 
 
 _TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online", "online_lock_timeout",
-             "migrations", "environments", "naming"}
+             "migrations", "environments", "naming", "fleets"}
 _MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout", "retries"}
 
 
@@ -191,4 +206,34 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         online_lock_timeout=str(data.get("online_lock_timeout", "5s")),
         retries=_retries(mig.get("retries", 0), source),
         environments=envs,
+        fleets=_fleets(data.get("fleets"), source),
     )
+
+
+_FLEET_KEYS = {"urls", "urls_env", "query", "schemas", "control_url", "control_env"}
+
+
+def _fleets(data: Any, source: Path) -> dict[str, Fleet]:
+    """`[fleets.NAME]` tables (see mizzle.runner.targets for how they resolve to URLs)."""
+    out: dict[str, Fleet] = {}
+    for name, f in (data or {}).items():
+        if not isinstance(f, dict):
+            raise ConfigError(f"{source}: [fleets.{name}] must be a table")
+        unknown = set(f) - _FLEET_KEYS
+        if unknown:
+            raise ConfigError(f"{source}: unknown key(s) in [fleets.{name}]: {', '.join(sorted(unknown))}")
+        given = [k for k in ("urls", "urls_env", "query", "schemas") if f.get(k)]
+        if len(given) != 1:
+            raise ConfigError(f"{source}: [fleets.{name}] needs exactly one of urls, urls_env, query, schemas"
+                              + (f" (has {', '.join(given)})" if given else ""))
+        for k in ("urls_env", "query", "control_url", "control_env"):
+            if k in f and not isinstance(f[k], str):
+                raise ConfigError(f"{source}: `fleets.{name}.{k}` must be a string")
+        if (f.get("control_url") or f.get("control_env")) and not (f.get("query") or f.get("schemas")):
+            raise ConfigError(f"{source}: [fleets.{name}] has a control database but no query or schemas")
+        out[name] = Fleet(name=name, urls=_strings(f.get("urls"), f"fleets.{name}.urls", source),
+                          urls_env=f.get("urls_env"), query=f.get("query"),
+                          schemas=_strings(f.get("schemas"), f"fleets.{name}.schemas", source),
+                          control_url=f.get("control_url"),
+                          control_env=f.get("control_env"))
+    return out

