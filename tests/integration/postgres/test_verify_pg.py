@@ -59,7 +59,7 @@ def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: 
     r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
     assert r.code == 3, r.stderr
     assert r.first_error_line.startswith("error: 0001_step2: replaying it does not produce its snapshot")
-    assert "users.visits" in r.stderr and "default 7" in r.stderr
+    assert "users.visits" in r.stderr and "default 0 → 7" in r.stderr
     assert scratch_databases() == before
     # the schema code is compared too: a change not yet generated
     edited.write_text(text)

@@ -5,7 +5,7 @@ text get one key:
 
 - quoting, spacing, redundant parentheses, keyword and function-name case (the parser folds them);
 - table-qualified columns (`"posts"."published"` → `published`);
-- `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`;
+- `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`, `x IN (a)` → `x = a`;
 - `x BETWEEN a AND b` → `x >= a AND x <= b` (NOT BETWEEN: `x < a OR x > b`);
 - nested AND / OR flattened (the server stores `a AND b AND c` as one list);
 - casts on literals and on arrays of literals dropped (`'queued'::text`, `'SCHEDULED'::state_type`,
@@ -57,6 +57,8 @@ def _rewrite(node: Any) -> Any:
         op = _names(ast.TypeName(names=node.name)) if node.name else []
         if kind == A_Expr_Kind.AEXPR_IN and isinstance(rexpr, (tuple, list)):
             neg = op and op[-1] == "<>"
+            if len(rexpr) == 1:  # `x IN (a)` is stored as `x = a`
+                return _op("<>" if neg else "=", lexpr, rexpr[0])
             return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ALL if neg else A_Expr_Kind.AEXPR_OP_ANY,
                               name=(ast.String(sval="<>" if neg else "="),), lexpr=lexpr,
                               rexpr=ast.A_ArrayExpr(elements=tuple(rexpr)))
