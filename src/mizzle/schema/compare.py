@@ -6,8 +6,6 @@ unnamed are matched by definition, and each difference is described with both of
 
 What is canonical (see docs/canonical-forms.md for the table of cases, tested against a real server):
 - names longer than 63 bytes as PostgreSQL truncates them;
-- a primary key and a unique constraint on the same columns as the one key PostgreSQL keeps (named as the
-  unique constraint);
 - enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
@@ -78,11 +76,6 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[s
     pk = t.primary_key
     uniques = list(t.uniques)
     if pk is not None:
-        same = [u for u in uniques if u.columns == pk.columns and not u.nulls_not_distinct]
-        if same:  # PostgreSQL keeps one index: the key, under the unique constraint's name when it had none
-            uniques = [u for u in uniques if u not in same]
-            if pk.name is None or pk.name == f"{t.name}_pkey":
-                pk = replace(pk, name=same[0].name)
         pk = replace(pk, name=truncate_identifier(pk.name) if pk.name else None)
     return replace(
         t, columns=tuple(cols), primary_key=pk,
@@ -137,6 +130,14 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
             continue
         pk = t.primary_key
         log: list[tuple[str, str, str]] = []
+        if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns:
+            # CREATE TABLE with a primary key and a unique constraint on the same columns: PostgreSQL keeps one
+            # index, the key, under the unique constraint's name
+            u = next((u for u in t.uniques if u.columns == pk.columns and u.name == a.primary_key.name
+                      and pk.name in (None, f"{t.name}_pkey") and all(x.name != u.name for x in a.uniques)), None)
+            if u is not None:
+                t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
+                pk = PrimaryKey(pk.columns, u.name)
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns and (
                 by_definition or pk.name is None or a.primary_key.name is None):
             if pk.name and a.primary_key.name and pk.name != a.primary_key.name:
