@@ -86,7 +86,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 
 def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
              scope: Scope, live: Schema, conn: Any) -> None:
-    from ..schema.compare import lines
+    from ..schema.compare import lines, set_aside_alembic
 
     applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
     unknown = applied_whens - {m.when for m in migrations}
@@ -109,6 +109,9 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     result.migration = last.tag if last else None
     mfolder = MigrationFolder(folder, dialect)
     expected = comparable(scope.restrict(snapshot_model(mfolder, last, dialect)))
+    live, alembic = set_aside_alembic(expected, live)
+    if alembic is not None:
+        result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
     result.changes = lines(expected, live, comments=holds_comments(mfolder), conn=conn)
 
 

@@ -222,7 +222,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     expressions, names matched by definition), the names `expected` takes from the database
     ((schema, table, kind, snapshot name, database name)), and a note when Alembic managed the database."""
     from ..commands.drift import holds_comments
-    from ..schema.compare import canonical, lines, renamed_by_definition
+    from ..schema.compare import ALEMBIC_TABLE, canonical, lines, renamed_by_definition, set_aside_alembic
     from ..sources.database import introspect_url
 
     if db.dialect != "postgresql":
@@ -232,20 +232,22 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     from ..dialects.postgres.introspect import introspect
 
     with connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
-        live = introspect(conn, scope)
+        live, alembic_schema = set_aside_alembic(expected, introspect(conn, scope))
         comments = holds_comments(folder)
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
-        row = conn.execute("SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                           "WHERE c.relname = 'alembic_version' AND c.relkind = 'r' "
-                           "AND n.nspname NOT IN ('pg_catalog', 'information_schema') LIMIT 1").fetchone()
         alembic = None
-        if row is not None:
-            version = conn.execute(f'SELECT string_agg(version_num, \', \') FROM "{row[0]}".alembic_version').fetchone()
-            alembic = (f"found an Alembic-managed database ({row[0]}.alembic_version at "
-                       f"{(version[0] if version else None) or 'no revision'}): once this baseline is recorded, "
-                       "mizzle manages its schema and Alembic can be retired (its alembic_version table is left "
-                       "alone)")
+        if alembic_schema is not None:
+            table = f'"{alembic_schema}".{ALEMBIC_TABLE}'
+            try:
+                version = conn.execute(f"SELECT string_agg(version_num::text, ', ') FROM {table}").fetchone()
+                at = f"revision {version[0]}" if version and version[0] else "no revision"
+            except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
+                conn.rollback()
+                at = "an unreadable revision"
+            alembic = (f"found an Alembic-managed database ({alembic_schema}.{ALEMBIC_TABLE} at {at}): once this "
+                       f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
+                       f"{alembic_schema}.{ALEMBIC_TABLE} when you no longer need it; mizzle leaves it alone)")
     return changes, adopted, alembic
 
 
