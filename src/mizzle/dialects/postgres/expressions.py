@@ -7,6 +7,7 @@ text get one key:
 - table-qualified columns (`"posts"."published"` → `published`);
 - `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`, `x IN (a)` → `x = a`;
 - `x BETWEEN a AND b` → `x >= a AND x <= b` (NOT BETWEEN: `x < a OR x > b`);
+- `x LIKE p` → `x ~~ p` (`NOT LIKE` → `!~~`, `ILIKE` → `~~*`, `NOT ILIKE` → `!~~*`);
 - nested AND / OR flattened (the server stores `a AND b AND c` as one list);
 - casts on literals and on arrays of literals dropped (`'queued'::text`, `'SCHEDULED'::state_type`,
   `'english'::regconfig`, `ARRAY['a'::text]`, `'x'::character varying`): parse analysis adds them to give an
@@ -69,6 +70,11 @@ def _rewrite(node: Any) -> Any:
                 return ast.BoolExpr(boolop=BoolExprType.AND_EXPR, args=parts)
             parts = (_op("<", lexpr, lo), _op(">", lexpr, hi))
             return ast.BoolExpr(boolop=BoolExprType.OR_EXPR, args=parts)
+        like = {A_Expr_Kind.AEXPR_LIKE: ("~~", "!~~"), A_Expr_Kind.AEXPR_ILIKE: ("~~*", "!~~*")}.get(kind)
+        if like is not None and op:  # `x LIKE p` is stored as the operator `x ~~ p`
+            node = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=like[op[-1].startswith("!")]),),
+                              lexpr=lexpr, rexpr=rexpr)
+            return node
         if op == ["!="]:
             node.name = (ast.String(sval="<>"),)
         node.lexpr, node.rexpr = lexpr, rexpr
