@@ -213,8 +213,8 @@ def test_spelling_the_server_resolves(server, kind, cols, spelling, stored, othe
 
 def test_the_docs_table_lists_every_case() -> None:
     text = DOC.read_text(encoding="utf-8")
-    rows = {tuple(c.strip().strip("`") for c in r.strip().strip("|").split("|")[:3])
+    rows = {tuple(c.strip().strip("`").replace("\\|", "|") for c in re.split(r"(?<!\\)\|", r.strip()[1:-1])[:3])
             for r in text.splitlines() if r.startswith("| ") and not r.startswith("| kind")}
     for kind, _, spelling, stored, _ in CASES + SERVER_CASES:
-        assert (kind, spelling.replace("|", "\\|"), stored) in rows, f"docs/canonical-forms.md lacks {kind}: {spelling}"
+        assert (kind, spelling, stored) in rows, f"docs/canonical-forms.md lacks {kind}: {spelling}"
     assert not re.search(r"TODO", text)
