@@ -25,6 +25,7 @@ from .changes import (
     AddForeignKey,
     AddUnique,
     AlterColumn,
+    AlterSequence,
     Change,
     CreateIndex,
     DropCheck,
@@ -32,6 +33,7 @@ from .changes import (
     DropIndex,
     DropUnique,
     SetPrimaryKey,
+    SetTableComment,
 )
 from .diff import Renames, diff, index_equal
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, make_schema
@@ -342,6 +344,12 @@ def describe(c: Change) -> str:
     """`c.describe()`, with both values for a changed column."""
     if isinstance(c, AlterColumn):
         return _column_diff(c)
+    if isinstance(c, SetTableComment):
+        return f"~ comment on table {_q(c.table)}: {_v(c.old and repr(c.old))} → {_v(c.new and repr(c.new))}"
+    if isinstance(c, AlterSequence):
+        fields = [f for f in c.old.__dataclass_fields__ if getattr(c.old, f) != getattr(c.new, f)]
+        return f"~ sequence {_q(c.new.key)}: " + ", ".join(
+            f"{f.replace('_', ' ')} {_v(getattr(c.old, f))} → {_v(getattr(c.new, f))}" for f in fields)
     return c.describe()
 
 
