@@ -5,6 +5,7 @@ says so; `drift` is clean after. An `alembic_version` table is recognised and re
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -103,15 +104,17 @@ def test_baseline_recognises_an_alembic_database(tmp_path: Path, pg_url, run_miz
     env = tmp_path / "alembic" / "env.py"
     env.write_text(env.read_text().replace(
         "target_metadata = None",
-        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom app.models import md\ntarget_metadata = md"))
+        "from app.models import md\ntarget_metadata = md"))
+    saved = list(sys.path)
     sys.path.insert(0, str(tmp_path))
     try:
         command.revision(cfg, message="init", autogenerate=True)
         command.upgrade(cfg, "head")
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("app.models", None)
-        sys.modules.pop("app", None)
+    finally:  # leave no trace of this project's `app` package for the tests after
+        sys.path[:] = saved
+        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
     with sa.create_engine(sa_url).connect() as c:
         revision = c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
     # coming from Alembic: the first migration from the models, then baseline the database
