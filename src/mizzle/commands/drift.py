@@ -78,7 +78,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         live = introspect_connection(backend.conn, db.dialect, scope, table)  # type: ignore[attr-defined]
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
-                 backend.conn if db.dialect == "postgresql" else None)
+                 backend.conn if db.dialect == "postgresql" else None)  # type: ignore[attr-defined]
     finally:
         backend.close()
     return result

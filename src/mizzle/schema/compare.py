@@ -45,7 +45,7 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
     """`model` with every fact in the one spelling PostgreSQL would store (see the module docstring)."""
     if model.dialect != "postgresql":
         return model
-    enums = {}
+    enums: dict[tuple[str, str], list[Any]] = {}
     for e in model.enums:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
@@ -285,6 +285,7 @@ def _q(key: tuple[str, str]) -> str:
 def _changed(old_c: Any, new_c: Any) -> str:
     if isinstance(old_c, SetPrimaryKey):
         o, n = old_c.old, new_c.new
+        assert o is not None and n is not None
         parts = []
         if o.columns != n.columns:
             parts.append(f"({', '.join(o.columns)}) → ({', '.join(n.columns)})")

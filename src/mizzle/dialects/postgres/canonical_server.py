@@ -39,11 +39,11 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         tmp = f"mz_canon_{no}"
         stmts: list[tuple[str, str, str, Any]] = []
         a_checks = {expression_key(c.expression) for c in a.checks}
-        for c in t.checks:
-            if expression_key(c.expression) not in a_checks:
+        for chk in t.checks:
+            if expression_key(chk.expression) not in a_checks:
                 name = f"mz_c_{len(stmts)}"
-                stmts.append(("check", name, f"ALTER TABLE pg_temp.{tmp} ADD CONSTRAINT {name} CHECK ({c.expression}) "
-                              "NOT VALID", c.name))
+                stmts.append(("check", name, f"ALTER TABLE pg_temp.{tmp} ADD CONSTRAINT {name} CHECK "
+                              f"({chk.expression}) NOT VALID", chk.name))
         for c in t.columns:
             ac = a.column(c.name)
             if ac is None:

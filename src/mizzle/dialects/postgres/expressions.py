@@ -70,22 +70,20 @@ def _rewrite(node: Any) -> Any:
                 return ast.BoolExpr(boolop=BoolExprType.AND_EXPR, args=parts)
             parts = (_op("<", lexpr, lo), _op(">", lexpr, hi))
             return ast.BoolExpr(boolop=BoolExprType.OR_EXPR, args=parts)
-        like = {A_Expr_Kind.AEXPR_LIKE: ("~~", "!~~"), A_Expr_Kind.AEXPR_ILIKE: ("~~*", "!~~*")}.get(kind)
-        if like is not None and op:  # `x LIKE p` is stored as the operator `x ~~ p`
-            node = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=like[op[-1].startswith("!")]),),
-                              lexpr=lexpr, rexpr=rexpr)
-            return node
+        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and op:
+            # `x LIKE p` is stored as the operator it stands for, `x ~~ p` (NOT ILIKE: `!~~*`)
+            return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op[-1]),), lexpr=lexpr, rexpr=rexpr)
         if op == ["!="]:
             node.name = (ast.String(sval="<>"),)
         node.lexpr, node.rexpr = lexpr, rexpr
         return node
     if isinstance(node, ast.BoolExpr):
-        args = [_rewrite(a) for a in node.args]
+        args = [_rewrite(a) for a in node.args or ()]
         if node.boolop != BoolExprType.NOT_EXPR:
             flat: list[Any] = []
             for a in args:
                 if isinstance(a, ast.BoolExpr) and a.boolop == node.boolop:
-                    flat.extend(a.args)
+                    flat.extend(a.args or ())
                 else:
                     flat.append(a)
             args = flat
@@ -141,7 +139,7 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
         from pglast.stream import RawStream
 
         stmt = parse_sql(f"CREATE INDEX x ON t ({sql})")[0].stmt
-        assert isinstance(stmt, ast.IndexStmt) and len(stmt.indexParams) == 1
+        assert isinstance(stmt, ast.IndexStmt) and stmt.indexParams and len(stmt.indexParams) == 1
         el = stmt.indexParams[0]
         expr = str(RawStream()(el.expr)) if el.expr is not None else el.name
         asc = {SortByDir.SORTBY_DESC: False, SortByDir.SORTBY_ASC: True}.get(el.ordering)
