@@ -1,8 +1,9 @@
-"""Every command's `--json` prints one valid JSON document on stdout holding the fields the README documents.
+"""Every command's `--json` prints one valid JSON document on stdout holding the fields the docs document.
 
-The documented fields are read from the README's command table itself (the "`--json`: `{…}`" shape in each
-row, and "`--json` with `--FLAG`: `{…}`" variants), so the docs and this test cannot drift apart: a command in
-COMMANDS without a documented shape fails, and so does a documented shape that no run below exercises."""
+The documented fields are read from the JSON output reference page itself (docs/reference/json-output.md: the
+"`--json`: `{…}`" shape in each command's section, and "`--json` with `--FLAG`: `{…}`" variants), so the docs and
+this test cannot drift apart: a command in COMMANDS without a documented shape fails, and so does a documented
+shape that no run below exercises."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ import pytest
 
 from mizzle.cli import COMMANDS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+JSON_DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "json-output.md"
 
-# -- the README's shapes ---------------------------------------------------------------------------------------
+# -- the documented shapes -------------------------------------------------------------------------------------
 
 # field name → None (a value) or the shape of the object it holds (directly, or as the items of a list)
 Shape = dict[str, "Field"]
@@ -45,7 +46,7 @@ def parse_shape(text: str) -> Shape:
         nonlocal pos
         tok = tokens[pos]
         if expected is not None and tok != expected:
-            raise ValueError(f"README shape {text!r}: expected {expected!r} at token {pos} ({tok!r})")
+            raise ValueError(f"documented shape {text!r}: expected {expected!r} at token {pos} ({tok!r})")
         pos += 1
         return tok
 
@@ -70,26 +71,19 @@ def parse_shape(text: str) -> Shape:
         return out
 
     shape = obj()
-    assert pos == len(tokens), f"README shape {text!r}: trailing tokens {tokens[pos:]}"
+    assert pos == len(tokens), f"documented shape {text!r}: trailing tokens {tokens[pos:]}"
     return shape
 
 
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
-
-
 def documented_shapes() -> dict[tuple[str, str | None], Shape]:
-    """(command, variant flag or None) → documented shape, from the rows of the README's command table."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("\n## Commands\n", 1)[1].split("\n#", 1)[0]
+    """(command, variant flag or None) → documented shape, from the `## COMMAND` sections of the JSON output page."""
+    text = JSON_DOC.read_text(encoding="utf-8")
     out: dict[tuple[str, str | None], Shape] = {}
-    for row in section.splitlines():
-        if not row.startswith("| `mizzle "):
-            continue
-        cells = _cells(row)
-        m = re.match(r"`mizzle ([a-z-]+)", cells[0])
-        assert m, row[:80]
-        name, what = m.group(1), cells[1]
+    for section in text.split("\n## ")[1:]:
+        heading, _, what = section.partition("\n")
+        m = re.fullmatch(r"([a-z-]+)", heading.strip())
+        assert m, f"{JSON_DOC.name}: section {heading!r} is not a command name"
+        name = m.group(1)
         primary = re.search(r"`--json`(?: \([^)]*\))?: `(\{[^`]*\})`", what)
         if primary:
             out[(name, None)] = parse_shape(primary.group(1))
@@ -101,7 +95,7 @@ def documented_shapes() -> dict[tuple[str, str | None], Shape]:
 def test_every_command_documents_its_json() -> None:
     shapes = documented_shapes()
     missing = [c for c in COMMANDS if (c, None) not in shapes]
-    assert not missing, ("no \"`--json`: `{…}`\" shape in the README's command table for: " + ", ".join(missing))
+    assert not missing, (f"no \"`--json`: `{{…}}`\" shape in {JSON_DOC.name} for: " + ", ".join(missing))
 
 
 def test_shape_parser() -> None:
