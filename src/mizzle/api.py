@@ -56,6 +56,7 @@ def drop(config: Any = None, **kwargs: Any) -> Any:
 def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False) -> Any:
     """Renumber a merged branch's migrations after the existing ones: `mizzle.migrations.rebase(folder=..., dialect=...)`
     (default: the configured folder). See `mizzle.migrations.rebase.rebase`."""
+    from .dialects import DEFAULT
     from .migrations.rebase import rebase as _rebase
 
     if folder is None:
@@ -63,7 +64,7 @@ def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False
 
         cfg = load_config()
         folder, dialect = cfg.out_dir, dialect or cfg.dialect
-    return _rebase(folder, dialect or "postgresql", dry_run=dry_run)
+    return _rebase(folder, dialect or DEFAULT, dry_run=dry_run)
 
 
 def push(**kwargs: Any) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import dialects
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -15,7 +16,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-DIALECTS = ("postgresql", "sqlite", "mysql")
 PREFIXES = ("index", "timestamp", "unix", "none")
 TRANSACTION_MODES = ("each", "all")
 LAYOUTS = ("journal", "folders")
@@ -34,7 +34,7 @@ class Environment:
 class Config:
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
-    dialect: str = "postgresql"
+    dialect: str = dialects.DEFAULT
     schema: tuple[str, ...] = ()
     out: str = "drizzle"
     url: str | None = None
@@ -115,7 +115,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
     else:
         found = find_config(start)
         if found is None:
-            return Config(root=(start or Path.cwd()).resolve(), dialect="sqlite")
+            return Config(root=(start or Path.cwd()).resolve(), dialect=dialects.NO_CONFIG)
         p = found
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -161,7 +161,10 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
     unknown = set(mig) - _MIGRATION_KEYS
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) in [migrations]: {', '.join(sorted(unknown))}")
-    dialect = _choice(data.get("dialect", "postgresql"), "dialect", DIALECTS, source)
+    dialect = _choice(data.get("dialect", dialects.DEFAULT), "dialect", dialects.KNOWN, source)
+    if not dialects.is_implemented(dialect):
+        raise ConfigError(f"{source}: `dialect` = {dialect!r} is not implemented in this version of mizzle "
+                          f"(implemented: {', '.join(dialects.IMPLEMENTED)})")
     envs: dict[str, Environment] = {}
     for name, e in (data.get("environments") or {}).items():
         if not isinstance(e, dict):

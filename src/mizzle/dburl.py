@@ -9,17 +9,8 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from .dialects import DEFAULT_PORTS, URL_SCHEMES, is_embedded
 from .errors import UsageError
-
-_SCHEMES = {
-    "postgresql": "postgresql",
-    "postgres": "postgresql",
-    "pg": "postgresql",
-    "sqlite": "sqlite",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-}
-DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 
 
 class DatabaseURL(NamedTuple):
@@ -35,7 +26,7 @@ class DatabaseURL(NamedTuple):
     @property
     def masked(self) -> str:
         """The URL as it may be printed: password replaced by ***."""
-        if self.dialect == "sqlite":
+        if is_embedded(self.dialect):
             return f"sqlite:///{self.database}" if self.database != ":memory:" else "sqlite://:memory:"
         auth = ""
         if self.username:
@@ -49,7 +40,7 @@ class DatabaseURL(NamedTuple):
     @property
     def where(self) -> str:
         """`host:port/database` (or the sqlite path) for messages."""
-        if self.dialect == "sqlite":
+        if is_embedded(self.dialect):
             return str(self.database)
         host = self.host or "localhost (socket)"
         port = self.port or DEFAULT_PORTS.get(self.dialect)
@@ -84,17 +75,17 @@ def parse_url(url: str) -> DatabaseURL:
                          "Examples: postgresql://app@db.internal:5432/app, sqlite:///app.db")
     scheme, rest = url.split("://", 1)
     base = scheme.lower().split("+", 1)[0]
-    dialect = _SCHEMES.get(base)
+    dialect = URL_SCHEMES.get(base)
     if dialect is None:
         raise UsageError(f"unknown dialect {scheme!r} in database URL (supported: postgresql, sqlite, mysql)",
                          "Use postgresql://…, sqlite:///path or mysql://….")
-    if dialect == "sqlite":
+    if is_embedded(dialect):
         path = rest[1:] if rest.startswith("/") else rest
         path = path.split("?", 1)[0]
         if not path:
             raise UsageError("malformed database URL 'sqlite://': no file path (use sqlite:///relative.db, "
                              "sqlite:////absolute.db or sqlite://:memory:)")
-        return DatabaseURL(dialect="sqlite", scheme=scheme.lower(), database=unquote(path))
+        return DatabaseURL(dialect=dialect, scheme=scheme.lower(), database=unquote(path))
     try:
         parts = urlsplit(f"{base}://{rest}")
         port = parts.port

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 OK = 0
 STATEMENT_FAILED = 1
@@ -18,10 +19,13 @@ class MizzleError(Exception):
 
     exit_code = USAGE
 
-    def __init__(self, message: str, details: str | None = None) -> None:
+    def __init__(self, message: str, details: str | None = None, result: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        # what the command had done when it failed (e.g. migrate's MigrateResult: which migrations stayed
+        # applied), for `--json` and for callers of the Python API; None when it had done nothing to report
+        self.result = result
 
     def __str__(self) -> str:
         return self.message if not self.details else f"{self.message}\n{self.details}"

@@ -40,13 +40,17 @@ class MizzleDatabase:
         self.url = url
         self.config = config
         self.folder = config.out_dir
-        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        from .dburl import parse_url
+
+        self.dialect = parse_url(url).dialect
         self.last_result: MigrateResult | None = None
 
     @property
     def sqlalchemy_url(self) -> str:
         """The URL for `sqlalchemy.create_engine` (psycopg 3 named as the driver)."""
-        return self.url.replace("postgresql://", "postgresql+psycopg://", 1) if self.dialect == "postgresql" else self.url
+        from . import dialects
+
+        return dialects.get(self.dialect).sqlalchemy_url(self.url)
 
     def migrate(self, to: str | None = None) -> MigrateResult:
         """Apply pending migrations (up to and including `to`) with mizzle's runner; returns its result."""
@@ -59,7 +63,9 @@ class MizzleDatabase:
 
     def connect(self) -> Any:
         """A new DB-API connection (psycopg 3 in autocommit mode, or sqlite3); close it yourself."""
-        if self.dialect == "sqlite":
+        from . import dialects
+
+        if dialects.is_embedded(self.dialect):
             import sqlite3
 
             return sqlite3.connect(self.url.split("///", 1)[1], isolation_level=None)
@@ -198,7 +204,9 @@ class _Databases:
 
     def new_url(self, migrated: bool = False) -> str:
         """A new database: empty, or (`migrated`) a copy of one migrated to head."""
-        if not self.server and self.config.dialect != "sqlite":
+        from . import dialects
+
+        if not self.server and not dialects.is_embedded(self.config.dialect):
             pytest.fail(f"mizzle: the migrations in {self.config.out_dir} are {self.config.dialect}; pass "
                         f"--mizzle-url postgresql://USER@HOST/postgres (or set ${URL_ENV}) so each test gets a "
                         "temporary database on that server", pytrace=False)

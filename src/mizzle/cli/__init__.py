@@ -91,6 +91,19 @@ class Options:
         click.echo(json.dumps(data, indent=2, default=str))
 
 
+def seconds(value: str | None, flag: str) -> float | None:
+    """A duration flag (`30`, `2.5s`) in seconds; a bad value is a usage error naming the flag."""
+    if value is None:
+        return None
+    try:
+        s = float(value.rstrip("s"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number of seconds", param_hint=flag) from None
+    if s < 0:
+        raise click.BadParameter("must be ≥ 0", param_hint=flag)
+    return s
+
+
 def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--config, --url, --env, --json, --quiet, --verbose on every command; passes `opts: Options`."""
 

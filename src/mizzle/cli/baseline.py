@@ -29,11 +29,11 @@ def baseline_command(opts: Options, to: str | None, force: bool, reason: str | N
     are refused (exit 3).
     """
     from ..runner.recovery import baseline
-    from .migrate import _seconds
+    from . import seconds
 
     cfg = opts.load_config()
     result = baseline(cfg, url=opts.resolve_url(cfg), to=to, force=force, reason=reason,
-                      lock_timeout=_seconds(lock_timeout, "--lock-timeout"), connect_timeout=connect_timeout,
+                      lock_timeout=seconds(lock_timeout, "--lock-timeout"), connect_timeout=connect_timeout,
                       on_wait=opts.lock_wait)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)

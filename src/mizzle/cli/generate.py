@@ -70,7 +70,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
                       no_renames=no_renames, prompt=_terminal_prompt if interactive else None, idempotent=idempotent,
                       online=online, lock_timeout=lock_timeout)
-    if (online or (online is None and cfg.online)) and cfg.dialect != "postgresql" and not opts.json:
+    if (online or (online is None and cfg.online)) and not _dialect(cfg.dialect).online and not opts.json:
         opts.echo(f"note: --online has no effect on {cfg.dialect} (a migration holds the database's write lock "
                   "whichever way it is written)", err=True)
     from .lint import print_findings, refuse_if_errors
@@ -94,7 +94,7 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
 
 
 def _lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:
-    if path is None or dialect != "postgresql":
+    if path is None or not _dialect(dialect).lint:
         return []
     from ..lint import LintContext, lint_file
 
@@ -121,3 +121,9 @@ def export_command(opts: Options) -> int:
         return 0
     click.echo(sql, nl=False)
     return 0
+
+
+def _dialect(name: str) -> Any:
+    from .. import dialects
+
+    return dialects.get(name)

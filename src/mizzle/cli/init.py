@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..dialects import is_embedded
 from ..errors import UsageError
 from . import Options, common_options
 
@@ -106,6 +107,6 @@ def init_command(opts: Options, dialect: str, force: bool) -> int:
     for p in written:
         opts.echo(f"wrote {p.relative_to(Path.cwd())}")
     opts.echo("\nnext: edit app/db/schema.py, then\n  mizzle generate   # write the first migration\n"
-              "  mizzle migrate    # apply it" + (" to sqlite:///mizzle.db" if dialect == "sqlite" else "")
+              "  mizzle migrate    # apply it" + (" to sqlite:///mizzle.db" if is_embedded(dialect) else "")
               + "\n  mizzle status")
     return 0

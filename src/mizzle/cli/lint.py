@@ -53,7 +53,9 @@ def lint_command(opts: Options, files: tuple[Path, ...], strict: bool) -> int:
     paths = list(files)
     if not paths:
         cfg = opts.load_config()
-        if cfg.dialect != "postgresql":
+        from .. import dialects
+
+        if not dialects.get(cfg.dialect).lint:
             raise UsageError(f"mizzle lint checks PostgreSQL migrations; the config says {cfg.dialect}")
         paths = folder_sql_files(Path(cfg.out_dir))
     for p in paths:

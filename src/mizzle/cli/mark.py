@@ -29,14 +29,14 @@ def mark_command(opts: Options, tag: str, applied: bool, rolled_back: bool, reas
     an index (`7`, `0007`) or a unique prefix.
     """
     from ..runner.recovery import mark
-    from .migrate import _seconds
+    from . import seconds
 
     if applied == rolled_back:
         raise click.UsageError("pass exactly one of --applied or --rolled-back")
     cfg = opts.load_config()
     result = mark(url=opts.resolve_url(cfg), folder=cfg.out_dir, tag=tag, applied=applied, rolled_back=rolled_back,
                   reason=reason, table=cfg.table, tracking_schema=cfg.tracking_schema,
-                  lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
+                  lock_timeout=seconds(lock_timeout, "--lock-timeout"),
                   on_wait=opts.lock_wait)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)

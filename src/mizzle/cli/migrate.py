@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..errors import MizzleError, mask_password
-from . import Options, common_options
+from . import Options, common_options, seconds
 
 
 class ConsoleReporter:
@@ -104,18 +104,6 @@ def _ms(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 10_000 else f"{ms / 1000:.1f} s"
 
 
-def _seconds(value: str | None, flag: str) -> float | None:
-    if value is None:
-        return None
-    try:
-        s = float(value.rstrip("s"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a number of seconds", param_hint=flag) from None
-    if s < 0:
-        raise click.BadParameter("must be ≥ 0", param_hint=flag)
-    return s
-
-
 @click.command("migrate", epilog="""\b
 Examples:
   DATABASE_URL=postgresql://app@localhost/app mizzle migrate
@@ -161,8 +149,8 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
         result = runner.migrate(
             url=url, folder=cfg.out_dir, to=to, dry_run=dry_run,
             transaction=transaction or cfg.transaction,
-            lock_timeout=_seconds(lock_timeout, "--lock-timeout"),
-            statement_timeout=_seconds(statement_timeout, "--statement-timeout"),
+            lock_timeout=seconds(lock_timeout, "--lock-timeout"),
+            statement_timeout=seconds(statement_timeout, "--statement-timeout"),
             table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep,
             require_applied_in=gate_url, require_applied_in_label=gate_label,
             retries=cfg.retries if retries is None else retries)

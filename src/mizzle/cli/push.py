@@ -75,7 +75,7 @@ def push_command(opts: Options, force: bool, dry_run: bool, renames: tuple[str, 
             err = UsageError(f"push would apply {len(result.statements)} statement(s) to {result.url} and there is "
                              "no terminal to confirm: pass --force to apply them (or --dry-run to only see the plan)")
             result.error = err.message
-            err.result = result  # type: ignore[attr-defined]
+            err.result = result
             raise err
         return click.confirm(f"Apply {len(result.statements)} statement(s) to {result.url}?", default=False,
                              err=True)

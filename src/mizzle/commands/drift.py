@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dburl import parse_url
 from ..dialects.postgres.snapshot import schema_from_snapshot
-from ..errors import IntegrityError, UsageError
+from ..errors import IntegrityError
 from ..migrations.folder import Migration, MigrationFolder
 from ..schema.model import Schema, make_schema
 
@@ -57,28 +57,26 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 
     Read-only: takes no lock and creates nothing. Raises ConnectError (exit 5) when the database cannot be
     reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
-    from ..dialects import open_backend
+    from .. import dialects
     from ..runner.migrate import load_folder
     from ..runner.tracking import TrackingTable
     from ..sources.database import scope_for
 
     db = parse_url(url)
-    if db.dialect not in ("postgresql", "sqlite"):
-        raise UsageError(f"`drift` on {db.dialect} is not available yet (PostgreSQL and SQLite are)")
-    if db.dialect == "sqlite":
-        from ..dialects.sqlite.connection import connect as sqlite_connect
-
-        sqlite_connect(db, must_exist=True).close()  # read-only: never create the file
+    dialect = dialects.get(db.dialect)
+    if dialect.database_file(db) is not None:  # read-only: never create an embedded database's file
+        with dialect.connect(db, must_exist=True):
+            pass
     migrations, _, _ = load_folder(folder, db.dialect)
     scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
-    backend = open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
+    backend = dialect.open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle drift")
     try:
         state = backend.read_state(create=False, with_audit=True)
-        live = introspect_connection(backend.conn, db.dialect, scope, table)  # type: ignore[attr-defined]
+        live = introspect_connection(backend.conn, db.dialect, scope, table)
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
-                 backend.conn if db.dialect == "postgresql" else None)  # type: ignore[attr-defined]
+                 backend.conn if db.dialect == "postgresql" else None)
     finally:
         backend.close()
     return result
@@ -86,6 +84,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 
 def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
              scope: Scope, live: Schema, conn: Any) -> None:
+    from ..runner.tracking import MARKED_ROLLED_BACK
     from ..schema.compare import lines, set_aside_alembic
 
     applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
@@ -94,7 +93,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "
                                f"(created_at {', '.join(str(w) for w in sorted(unknown))}); is this the right folder?")
     # a migration rolled back by hand (`mizzle mark --rolled-back`) keeps its row, but not its changes
-    rolled = {w for w, e in (state.audit or {}).items() if e.action == "rolled-back" and w in applied_whens}
+    rolled = {w for w, e in (state.audit or {}).items() if e.action == MARKED_ROLLED_BACK and w in applied_whens}
     last = last_applied(migrations, applied_whens - rolled)
     for m in migrations:
         if m.when in rolled:
@@ -127,22 +126,17 @@ def holds_comments(folder: MigrationFolder) -> bool:
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations") -> Schema:
     """The model of the database behind `conn` (psycopg or sqlite3), within `scope`, in the form a snapshot is
     compared with (see `comparable`)."""
-    if dialect == "sqlite":
-        from ..dialects.sqlite.introspect import introspect as sqlite_introspect
+    from .. import dialects
 
-        return comparable(scope.restrict(sqlite_introspect(conn, exclude=(table,))))
-    from ..dialects.postgres.introspect import introspect
-
-    return introspect(conn, scope)
+    d = dialects.get(dialect)
+    return d.comparable(scope.restrict(d.introspect(conn, scope, table)))
 
 
 def comparable(model: Schema) -> Schema:
     """What of `model` a live database of its dialect can show: SQLite keeps no constraint names."""
-    if model.dialect == "sqlite":
-        from ..dialects.sqlite.introspect import comparable as sqlite_comparable
+    from .. import dialects
 
-        return sqlite_comparable(model)
-    return model
+    return dialects.get(model.dialect).comparable(model)
 
 
 def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> DriftResult:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import collector
+from .. import collector, dialects
 from ..config import Config
 from ..dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
 from ..errors import IntegrityError, UsageError
@@ -61,13 +61,9 @@ def previous_schema(folder: MigrationFolder, dialect: str) -> tuple[Schema, str]
     snap = folder.latest_snapshot()
     if snap is None:
         return make_schema(dialect), ROOT_ID
-    if snap.get("dialect") and _dialect(snap["dialect"]) != dialect:
+    if snap.get("dialect") and dialects.canonical(snap["dialect"]) != dialect:
         raise UsageError(f"the migrations folder {folder.path} is for {snap['dialect']}, but the config says {dialect}")
     return schema_from_snapshot(snap, folder.read_sidecar(), source=str(folder.path)), str(snap.get("id", ROOT_ID))
-
-
-def _dialect(d: str) -> str:
-    return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(d, d)
 
 
 def migration_name(changes: list[ch.Change]) -> str:
@@ -111,10 +107,11 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
              now_ms: int | None = None, idempotent: bool = False, online: bool | None = None,
              lock_timeout: str | None = None) -> GenerateResult:
     """`online` None: the config's `online`. `lock_timeout`: the online parts' (default: the config's)."""
-    if idempotent and config.dialect != "postgresql":
+    dialect = dialects.get(config.dialect)
+    if idempotent and not dialect.idempotent:
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     online = config.online if online is None else online
-    if online and config.dialect == "postgresql":
+    if online and dialect.online:
         from ..dialects.postgres.online import lock_timeout_value
 
         where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
@@ -146,7 +143,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     header: list[str] = []
     if online and statements:
         statements, header = plan_online(statements, config.dialect, lock_timeout or "", idempotent)
-        result.online = config.dialect == "postgresql"
+        result.online = dialect.online
     elif idempotent:
         from ..dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
 

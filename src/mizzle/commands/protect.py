@@ -10,7 +10,6 @@ Light on imports: `mizzle status` reads the mark too and must start fast.
 
 from __future__ import annotations
 
-import getpass
 import os
 import socket
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..dburl import DatabaseURL, parse_url
 from ..errors import ConfigError, Refused, UsageError
+from ..runner.tracking import current_actor
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..dialects import RunnerBackend
 
-SETTINGS_TABLE = "__mizzle_settings"
 PROTECTED_KEY = "protected"
 OVERRIDE_FLAG = "--i-know-this-is-production"
 _LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1", "[::1]")
@@ -61,35 +60,14 @@ class Mark:
 def read_mark(backend: RunnerBackend) -> Mark | None:
     """The database's protection mark (None: never marked). A mark that exists but cannot be read counts as
     protected. Several settings tables (marked under different tracking schemas): the protected one wins."""
-    conn: Any = backend.conn  # type: ignore[attr-defined]
-    if backend.dialect == "sqlite":
-        import sqlite3
-
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                            (SETTINGS_TABLE,)).fetchall():
-            return None
-        try:
-            rows = conn.execute(f'SELECT value, updated_at, updated_by, db_user FROM "{SETTINGS_TABLE}" '
-                                "WHERE key = ?", (PROTECTED_KEY,)).fetchall()
-        except sqlite3.Error as e:
-            return Mark(True, SETTINGS_TABLE, error=str(e))
-        return _mark(SETTINGS_TABLE, rows[0]) if rows else None
-    import psycopg
-    from psycopg import sql as pgsql
+    from .. import dialects
 
     marks: list[Mark] = []
-    for (schema,) in conn.execute(
-            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relname = %s AND c.relkind IN ('r', 'p') ORDER BY n.nspname", (SETTINGS_TABLE,)).fetchall():
-        where = f"{schema}.{SETTINGS_TABLE}"
-        try:
-            rows = conn.execute(pgsql.SQL("SELECT value, updated_at, updated_by, db_user FROM {} WHERE key = %s")
-                                .format(pgsql.Identifier(schema, SETTINGS_TABLE)), (PROTECTED_KEY,)).fetchall()
-        except psycopg.Error as e:
-            marks.append(Mark(True, where, error=str(e).strip().splitlines()[0]))
-            continue
-        if rows:
-            marks.append(_mark(where, rows[0]))
+    for where, row, error in dialects.get(backend.dialect).read_settings(backend, PROTECTED_KEY):
+        if error is not None:
+            marks.append(Mark(True, where, error=error))
+        elif row is not None:
+            marks.append(_mark(where, row))
     return next((m for m in marks if m.protected), marks[0] if marks else None)
 
 
@@ -101,65 +79,30 @@ def _mark(where: str, row: tuple[Any, ...]) -> Mark:
 def write_mark(backend: RunnerBackend, protected: bool, tracking_schema: str = "drizzle") -> str:
     """Set (or clear) the mark; returns the settings table written. Clearing clears every settings table of the
     database (a mark left under another tracking schema would still protect it)."""
-    conn: Any = backend.conn  # type: ignore[attr-defined]
-    value = "true" if protected else "false"
-    actor = _actor()
-    if backend.dialect == "sqlite":
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(f'CREATE TABLE IF NOT EXISTS "{SETTINGS_TABLE}" (key text PRIMARY KEY, value text NOT NULL, '
-                         "updated_at text NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')), "
-                         "updated_by text, db_user text)")
-            conn.execute(f'INSERT INTO "{SETTINGS_TABLE}" (key, value, updated_by) VALUES (?, ?, ?) '
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, "
-                         "updated_at = strftime('%Y-%m-%d %H:%M:%S', 'now')", (PROTECTED_KEY, value, actor))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return SETTINGS_TABLE
-    from psycopg import sql as pgsql
+    from .. import dialects
 
-    schemas = [tracking_schema]
-    if not protected:
-        schemas += [r[0] for r in conn.execute(
-            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relname = %s AND c.relkind IN ('r', 'p') AND n.nspname <> %s",
-            (SETTINGS_TABLE, tracking_schema)).fetchall()]
-    with conn.transaction():
-        for schema in schemas:
-            table = pgsql.Identifier(schema, SETTINGS_TABLE)
-            if schema == tracking_schema:
-                conn.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(schema)))
-                conn.execute(pgsql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, value text NOT NULL, "
-                    "updated_at timestamptz NOT NULL DEFAULT now(), updated_by text, "
-                    "db_user text NOT NULL DEFAULT current_user)").format(table))
-            conn.execute(pgsql.SQL(
-                "INSERT INTO {} (key, value, updated_by) VALUES (%s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
-                "value = excluded.value, updated_by = excluded.updated_by, updated_at = now(), "
-                "db_user = current_user").format(table), (PROTECTED_KEY, value, actor))
-    return f"{tracking_schema}.{SETTINGS_TABLE}"
+    value = "true" if protected else "false"
+    return dialects.get(backend.dialect).write_setting(backend, PROTECTED_KEY, value, _actor(), tracking_schema,
+                                                       everywhere=not protected)
 
 
 def _actor() -> str:
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-    return f"{user}@{socket.gethostname()}"
+    """Who set the mark, and from which machine."""
+    return f"{current_actor()}@{socket.gethostname()}"
 
 
 # -- protected environments ------------------------------------------------------------------------------
 
 def _identity(db: DatabaseURL) -> tuple[Any, ...]:
     """What a URL points at, blind to its spelling: scheme aliases, driver suffix, password, local host names."""
-    if db.dialect == "sqlite":
-        return ("sqlite", os.path.realpath(str(db.database)) if db.database != ":memory:" else ":memory:")
+    from ..dialects import DEFAULT_PORTS, is_embedded
+
+    if is_embedded(db.dialect):
+        return (db.dialect, os.path.realpath(str(db.database)) if db.database != ":memory:" else ":memory:")
     host = (db.host or "").lower()
     if host in _LOCAL_HOSTS or host.startswith("/"):
         host = "local"
-    port = db.port or {"postgresql": 5432, "mysql": 3306}.get(db.dialect)
+    port = db.port or DEFAULT_PORTS.get(db.dialect)
     return (db.dialect, host, port, db.database or db.username)
 
 
@@ -247,7 +190,8 @@ class ProtectResult:
 def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = False,
             tracking_schema: str = "drizzle", connect_timeout: float = 10) -> ProtectResult:
     """Mark the database at `url` as protected (`off`: remove the mark, which takes the long flag)."""
-    from ..dialects import ServerError, open_backend
+    from .. import dialects
+    from ..dialects import ServerError
     from ..errors import StatementFailed
     from ..runner.tracking import TrackingTable
 
@@ -255,12 +199,14 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
         raise Refused(f"protect --off refused: removing the protection mark needs {OVERRIDE_FLAG}",
                       "It lets `mizzle push` change this database directly. Pass the flag if that is what you mean.")
     db = parse_url(url)
-    if db.dialect == "sqlite" and db.database != ":memory:" and not os.path.exists(str(db.database)):
+    dialect = dialects.get(db.dialect)
+    path = dialect.database_file(db)
+    if path is not None and path != ":memory:" and not os.path.exists(path):
         from ..errors import ConnectError
 
-        raise ConnectError(f"SQLite database {db.database} does not exist: nothing to protect",
+        raise ConnectError(f"{dialect.title} database {path} does not exist: nothing to protect",
                            "Check the path in the URL (sqlite:///relative.db or sqlite:////absolute/path.db).")
-    backend = open_backend(db, TrackingTable(schema=tracking_schema), connect_timeout=connect_timeout,
+    backend = dialect.open_backend(db, TrackingTable(schema=tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle protect")
     try:
         try:
@@ -270,7 +216,7 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
             if was == (not off) and not (before is not None and before.error):
                 return ProtectResult(db.masked, protected=was, changed=False, table=before.where if before else None,
                                      mark=before)
-            table = write_mark(backend, not off, tracking_schema if db.dialect != "sqlite" else "main")
+            table = write_mark(backend, not off, dialect.settings_schema(tracking_schema))
         except ServerError as e:
             raise StatementFailed(f"cannot write the protection mark on {db.masked}: {e}") from None
         except Exception as e:  # the drivers' own errors (psycopg.Error, sqlite3.Error)
@@ -283,5 +229,5 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
     finally:
         backend.close()
     return ProtectResult(db.masked, protected=not off, changed=True,
-                         table=SETTINGS_TABLE if db.dialect == "sqlite" else table, mark=before)
+                         table=table, mark=before)
 

@@ -24,7 +24,7 @@ _SIMPLE_TYPES = {
     "json": "sa.JSON", "bytea": "sa.LargeBinary", "date": "sa.Date", "timestamp": "pg.TIMESTAMP",
     "timestamp with time zone": "pg.TIMESTAMP(timezone=True)", "time": "pg.TIME",
     "time with time zone": "pg.TIME(timezone=True)", "interval": "pg.INTERVAL", "inet": "pg.INET",
-    "cidr": "pg.CIDR", "macaddr": "pg.MACADDR", "tsvector": "pg.TSVECTOR",
+    "cidr": "pg.CIDR", "macaddr": "pg.MACADDR", "tsvector": "pg.TSVECTOR", "blob": "sa.LargeBinary",
 }
 _ACTIONS_DEFAULT = "no action"
 
@@ -58,11 +58,12 @@ def write_module(schema: Schema, header: str = "") -> str:
         body.append("")
     for t in _tables_in_dependency_order(schema.tables):
         var = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
-        text, pg_type = _table(t, var, enum_vars)
+        text, pg_type = _table(t, var, enum_vars, schema.dialect)
         uses_pg_type |= pg_type
         body.append(text)
     lines = ['"""' + (header or "Database schema, written by `mizzle pull`.") + '"""', "",
-             "import sqlalchemy as sa", "from sqlalchemy.dialects import postgresql as pg", ""]
+             "import sqlalchemy as sa", *(["from sqlalchemy.dialects import postgresql as pg"]
+                                          if any("pg." in b for b in body) else []), ""]
     if uses_pg_type:
         lines.append(_PG_TYPE_HELPER.strip("\n"))
         lines.append("")
@@ -131,7 +132,7 @@ def _sequence(s: Sequence) -> str:
     return f"sa.Sequence({', '.join(args)})"
 
 
-def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: str) -> tuple[str, bool]:
     pk = t.primary_key
     inline_pk = pk is not None and pk.name is None
     pk_cols = set(pk.columns) if pk else set()
@@ -161,7 +162,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str]) -> tuple[s
     for ch in t.checks:
         items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)})")
     for ix in t.indexes:
-        items.append(_index(ix))
+        items.append(_index(ix, dialect))
     if t.schema != DEFAULT_SCHEMA:
         items.append(f"schema={_str(t.schema)}")
     if t.comment:
@@ -225,9 +226,9 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
 def _scalar_type(t: str) -> str | None:
     if t in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[t]
-    m = re.fullmatch(r"(varchar|char)\((\d+)\)", t)
+    m = re.fullmatch(r"(varchar|char|text)\((\d+)\)", t)  # text(N): SQLite's String(N), as drizzle-kit spells it
     if m:
-        return f"sa.{'String' if m.group(1) == 'varchar' else 'CHAR'}({m.group(2)})"
+        return f"sa.{'CHAR' if m.group(1) == 'char' else 'String'}({m.group(2)})"
     m = re.fullmatch(r"numeric\((\d+)(?:, (-?\d+))?\)", t)
     if m:
         return f"sa.Numeric({m.group(1)}, {m.group(2)})" if m.group(2) else f"sa.Numeric({m.group(1)})"
@@ -245,7 +246,10 @@ def _default(sql: str) -> str:
     return f"sa.text({_str(sql)})"
 
 
-def _index(ix: Index) -> str:
+def _index(ix: Index, dialect: str) -> str:
+    from .. import dialects
+
+    where_kw = dialects.get(dialect).sqlalchemy_name + "_where"  # SQLAlchemy's per-dialect keyword
     exprs = []
     ops: dict[str, str] = {}
     for c in ix.columns:
@@ -269,7 +273,7 @@ def _index(ix: Index) -> str:
     if ix.include:
         args.append(f"postgresql_include=[{_strs(ix.include)}]")
     if ix.where:
-        args.append(f"postgresql_where=sa.text({_str(ix.where)})")
+        args.append(f"{where_kw}=sa.text({_str(ix.where)})")
     return f"sa.Index({', '.join(args)})"
 
 

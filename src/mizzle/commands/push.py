@@ -91,7 +91,7 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
     except MizzleError as e:
         if getattr(e, "result", None) is None:  # the CLI's --json prints the plan so far with the error
             result.error = e.message
-            e.result = result  # type: ignore[attr-defined]
+            e.result = result
         raise
     finally:
         result.duration_ms = (time.perf_counter() - started) * 1000
@@ -141,14 +141,9 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
 
 
 def _introspect(backend: RunnerBackend, scope: Any) -> Schema:
-    conn: Any = backend.conn  # type: ignore[attr-defined]
-    if backend.dialect == "sqlite":
-        from ..dialects.sqlite.introspect import introspect as sqlite_introspect
+    from .. import dialects
 
-        return sqlite_introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables))
-    from ..dialects.postgres.introspect import introspect
-
-    return introspect(conn, scope)
+    return dialects.get(backend.dialect).introspect(backend.conn, scope, backend.tracking.table)
 
 
 def _units(statements: list[PlannedStatement]) -> list[tuple[bool, list[tuple[int, PlannedStatement]]]]:
@@ -189,15 +184,11 @@ def _apply(backend: RunnerBackend, result: PushResult) -> None:
             backend.rollback()
             result.executed = kept
             result.error = f"push failed at statement {number} of {total}: {e}"
-            details = ["statement:\n    " + st.sql.replace("\n", "\n    ")]
-            if e.detail:
-                details.append(f"detail: {e.detail}")
-            if e.hint:
-                details.append(f"hint (server): {e.hint}")
+            details = e.report(st.sql)
             details.append("its transaction was rolled back: nothing changed" if not kept else
                            f"its transaction was rolled back; the {kept} statement(s) committed before it (up to a "
                            "commit boundary) stay applied. Fix the cause and push again.")
             exc = StatementFailed(result.error, "\n".join(details))
-            exc.result = result  # type: ignore[attr-defined]
+            exc.result = result
             raise exc from None
 

@@ -43,25 +43,10 @@ def scratch_target(dialect: str, url: str | None = None, scratch_url: str | None
     """A new, empty database to replay into, removed whatever happens. PostgreSQL: on the server of
     `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local cluster. SQLite: a
     file in a temporary folder."""
-    if dialect == "sqlite":
-        import tempfile
+    from .. import dialects
 
-        with tempfile.TemporaryDirectory(prefix="mizzle-verify-") as d:
-            yield Scratch(f"sqlite:///{Path(d).resolve() / 'scratch.db'}", "a temporary SQLite file")
-        return
-    if dialect != "postgresql":
-        raise UsageError(f"replaying migrations into a scratch database is not available for {dialect} yet")
-    server = scratch_url or (url if url and parse_url(url).dialect == "postgresql" else None)
-    if server is not None:
-        with scratch_database(server, connect_timeout=connect_timeout, flag=flag) as scratch:
-            db = parse_url(scratch)
-            yield Scratch(scratch, f"database {db.database} on {db.where.rsplit('/', 1)[0]}")
-        return
-    from ..dialects.postgres.scratch import throwaway_cluster
-
-    with throwaway_cluster(flag=flag) as cluster:
-        # the cluster is new and discarded: its own `postgres` database is scratch enough
-        yield Scratch(cluster, "a throwaway local cluster")
+    with dialects.get(dialect).scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag) as (at, where):
+        yield Scratch(at, where)
 
 
 @contextmanager
@@ -153,19 +138,10 @@ class _Introspect:
 @contextmanager
 def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Introspect]:
     """An `_Introspect` of the database `db`."""
-    if db.dialect == "sqlite":
-        from ..dialects.sqlite.connection import connect as sqlite_connect
+    from .. import dialects
 
-        lite = sqlite_connect(db)
-        try:
-            yield _Introspect(lite, "sqlite", scope, table)
-        finally:
-            lite.close()
-        return
-    from ..dialects.postgres.connection import connect
-
-    with connect(db, application_name="mizzle verify") as conn:
-        yield _Introspect(conn, "postgresql", scope, table)
+    with dialects.get(db.dialect).connect(db, application_name="mizzle verify") as conn:
+        yield _Introspect(conn, db.dialect, scope, table)
 
 
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
@@ -300,7 +276,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     import json
 
     from ..dialects.postgres.snapshot import ROOT_ID, new_id, snapshot_from_schema
-    from ..migrations.folder import dump_json
+    from ..migrations.folder import dump_json, write_atomic
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
 
@@ -332,11 +308,11 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         path = migrations[i].snapshot_path
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_json(snap), encoding="utf-8")
+        write_atomic(path, dump_json(snap))
         if side:
             sidecar.setdefault("version", 1)
             sidecar.setdefault("snapshots", {})[snap_id] = side
-            folder.sidecar_path.write_text(dump_json(sidecar) + "\n", encoding="utf-8")
+            write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
         snaps[i] = json.loads(json.dumps(snap))
         result.rebuilt.append(tag)
 

@@ -11,9 +11,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
+    NO_TRANSACTION,
+    ROOT_ID,
     SIDECAR,
     MigrationFolder,
     directives,
@@ -27,7 +30,6 @@ from .folder import (
 
 ERROR = "error"
 WARNING = "warning"
-ROOT_ID = "00000000-0000-0000-0000-000000000000"
 KNOWN_DIRECTIVES = {"no-transaction", "commit", "lint-ignore", "idempotent", "online"}
 _SNAPSHOT_NAME = re.compile(r"^(\d{4})_snapshot\.json$")
 
@@ -87,7 +89,7 @@ class _Checker:
         if not self.folder.is_dir():
             self.add(ERROR, ".", f"migrations folder {self.folder} does not exist")
             return
-        mf = MigrationFolder(self.folder, dialect=self.dialect or "postgresql")
+        mf = MigrationFolder(self.folder, dialect=self.dialect or dialects.DEFAULT)
         if mf.uses_folders:
             self._check_folder_layout(mf)
             return
@@ -131,8 +133,10 @@ class _Checker:
             self.add(ERROR, jp, "not a drizzle-kit journal (expected an object with an `entries` list)")
             return None
         jd = data.get("dialect")
-        if self.dialect and jd and _dialect(str(jd)) != self.dialect:
+        if self.dialect and jd and dialects.canonical(str(jd)) != self.dialect:
             self.add(ERROR, jp, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
+        elif not self.dialect and jd:  # no configuration: the folder says which dialect its SQL is in
+            self.dialect = dialects.canonical(str(jd))
         return data
 
     def _check_entries(self, mf: MigrationFolder, journal: dict[str, Any], entries: list[Any]) -> list[str]:
@@ -181,7 +185,7 @@ class _Checker:
     # -- SQL -------------------------------------------------------------------------------------------
 
     def _check_sql(self, mf: MigrationFolder, tags: list[str]) -> None:
-        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
         for tag in tags:
             p = self.folder / f"{tag}.sql"
             if not p.is_file():
@@ -197,10 +201,10 @@ class _Checker:
             if name not in KNOWN_DIRECTIVES:
                 self.add(WARNING, p, f"unknown directive `-- mizzle:{name}` (known: "
                                      f"{', '.join(sorted(KNOWN_DIRECTIVES))})")
-        if "mizzle:no-transaction" in text:
+        if NO_TRANSACTION in text:
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-            if "mizzle:no-transaction" not in first:
-                self.add(ERROR, p, "`-- mizzle:no-transaction` must be the first line of the file to take effect")
+            if NO_TRANSACTION not in first:
+                self.add(ERROR, p, f"`-- {NO_TRANSACTION}` must be the first line of the file to take effect")
         statements = split_statements(text)
         if not statements:
             self.add(WARNING, p, "has no statements")
@@ -302,7 +306,7 @@ class _Checker:
     # -- newer layout ----------------------------------------------------------------------------------
 
     def _check_folder_layout(self, mf: MigrationFolder) -> None:
-        parse = _pg_parser() if self.parse_sql and (self.dialect or "postgresql") == "postgresql" else None
+        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
         dirs = sorted(p for p in self.folder.iterdir() if p.is_dir())
         self.report.migrations = sum(1 for d in dirs if (d / "migration.sql").is_file())
         for d in dirs:
@@ -341,7 +345,7 @@ def fix_folder(folder: str | Path, dialect: str | None = None, parse_sql: bool =
     order; an entry whose SQL file was renamed (one unlisted file with the same number); SQL files missing from the
     journal whose snapshot continues the chain (their `when` from git HEAD's journal when it has the entry). The
     rest is refused with the reason. SQL files and snapshots are never modified or deleted."""
-    return _Fixer(Path(folder), dialect or "postgresql").run(parse_sql)
+    return _Fixer(Path(folder), dialect or dialects.DEFAULT).run(parse_sql)
 
 
 class _Fixer:
@@ -523,8 +527,10 @@ def _read_json(p: Path) -> Any:
         return None
 
 
-def _dialect(name: str) -> str:
-    return {"postgres": "postgresql", "pg": "postgresql", "turso": "sqlite"}.get(name, name)
+def _lints(dialect: str | None) -> bool:
+    """Whether this dialect's SQL can be parsed (pglast) to check statements."""
+    d = dialects.find(dialect or dialects.DEFAULT)
+    return d is not None and d.lint
 
 
 def _pg_parser() -> Any:

@@ -16,12 +16,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from ..errors import IntegrityError, UsageError
 
 BREAKPOINT = "--> statement-breakpoint"
-JOURNAL_VERSION = {"postgresql": "7", "sqlite": "6", "mysql": "5"}
-SNAPSHOT_VERSION = JOURNAL_VERSION
+JOURNAL_VERSION = dialects.JOURNAL_VERSIONS
 SIDECAR = "_mizzle.json"
+ROOT_ID = "00000000-0000-0000-0000-000000000000"  # the prevId of a folder's first snapshot (drizzle-kit's)
 
 NO_TRANSACTION = "mizzle:no-transaction"
 COMMIT = "mizzle:commit"
@@ -288,14 +289,10 @@ class Journal:
         return {"version": self.version, "dialect": self.dialect, "entries": [e.to_json() for e in self.entries]}
 
 
-_DIALECT_ALIASES = {"postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
-                    "sqlite": "sqlite", "turso": "sqlite", "mysql": "mysql"}
-
-
 class MigrationFolder:
     """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
 
-    def __init__(self, path: str | Path, dialect: str = "postgresql") -> None:
+    def __init__(self, path: str | Path, dialect: str = dialects.DEFAULT) -> None:
         self.path = Path(path)
         self.dialect = dialect
 
@@ -337,7 +334,7 @@ class MigrationFolder:
                                             breakpoints=bool(e.get("breakpoints", True))))
             except (KeyError, TypeError, ValueError):
                 raise IntegrityError(f"{self.journal_path}: entry {i} is malformed: {json.dumps(e)[:120]}") from None
-        dialect = _DIALECT_ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
+        dialect = dialects.ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
         return Journal(dialect=dialect, version=str(data.get("version", "")), entries=entries)
 
     def _journal_from_folders(self) -> Journal:
@@ -429,15 +426,15 @@ class MigrationFolder:
                              tag=tag, breakpoints=breakpoints)
         self.meta.mkdir(parents=True, exist_ok=True)
         sql_path = self.path / f"{tag}.sql"
-        sql_path.write_text(sql, encoding="utf-8", newline="")
+        write_atomic(sql_path, sql)
         snap_path = self.snapshot_path(entry.idx)
         if snapshot is not None:
-            snap_path.write_text(dump_json(snapshot), encoding="utf-8")
+            write_atomic(snap_path, dump_json(snapshot))
         if sidecar_entry and snapshot is not None:
             side = self.read_sidecar()
             side.setdefault("version", 1)
             side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry
-            self.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+            write_atomic(self.sidecar_path, dump_json(side) + "\n")
         journal.entries.append(entry)
         journal.dialect = journal.dialect or self.dialect
         journal.version = journal.version or JOURNAL_VERSION.get(self.dialect, "7")
@@ -446,7 +443,7 @@ class MigrationFolder:
 
     def write_journal(self, journal: Journal) -> None:
         self.meta.mkdir(parents=True, exist_ok=True)
-        self.journal_path.write_text(dump_json(journal.to_json()), encoding="utf-8")
+        write_atomic(self.journal_path, dump_json(journal.to_json()))
 
 
 def load_json_file(path: Path) -> Any:

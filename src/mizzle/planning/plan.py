@@ -17,13 +17,9 @@ class PlannedStatement:
 
 
 def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
-    if dialect == "sqlite":
-        from ..dialects.sqlite.ddl import render as render_sqlite
+    from .. import dialects
 
-        return render_sqlite(changes)
-    from ..dialects.postgres.ddl import render
-
-    return render(changes)
+    return dialects.get(dialect).render(changes)
 
 
 def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str, idempotent: bool = False,
@@ -31,11 +27,9 @@ def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: 
     """`generate --online`: the statements rewritten so writers are never blocked for long, and the file's
     header. SQLite has no concurrent DDL to choose (a migration holds the whole database's write lock):
     the statements are returned unchanged."""
-    if dialect != "postgresql":
-        return statements, []
-    from ..dialects.postgres.online import make_online
+    from .. import dialects
 
-    return make_online(statements, lock_timeout, idempotent)
+    return dialects.get(dialect).plan_online(statements, lock_timeout, idempotent)
 
 
 def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
+from ..config import TRANSACTION_MODES
 from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
-from ..migrations.folder import Migration, MigrationFolder, Statement
+from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
 from .tracking import (
     OUT_OF_ORDER,
     PARTIAL,
@@ -33,7 +34,6 @@ from .tracking import (
     reconcile,
 )
 
-TRANSACTION_MODES = ("each", "all")
 RETRY_BASE_DELAY = 0.5  # seconds before the first retry after a lock timeout; doubled each time, with jitter
 RETRY_MAX_DELAY = 30.0
 
@@ -151,10 +151,6 @@ def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list
     return migrations, stray, present
 
 
-def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
-    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
-
-
 def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: bool = False,
             transaction: str = "each", lock_timeout: float | None = None, statement_timeout: float | None = None,
             table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", include_skipped: bool = False,
@@ -183,7 +179,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
-    tracking = _tracking(table, tracking_schema)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
     # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
     # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
@@ -223,7 +219,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
                                  f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
                                  "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
             result.error = err.message
-            err.result = result  # type: ignore[attr-defined]
+            err.result = result
             raise err
         pending = _select(rec, to, migrations)
         result.already_applied = sum(1 for s in rec.states if s.state not in (
@@ -586,15 +582,9 @@ class _Run:
             assert e.statement is not None
             where = f"{m.sql_path.name} failed at statement {e.statement.number} of {n}"
         message = f"{where}: {err}"
-        details: list[str] = []
-        if e.statement is not None:
-            details.append("statement:\n    " + _excerpt(e.statement.sql).replace("\n", "\n    "))
-        if err.detail:
-            details.append(f"detail: {err.detail}")
-        if err.hint:
-            details.append(f"hint (server): {err.hint}")
+        details = err.report(_excerpt(e.statement.sql) if e.statement is not None else None)
         if err.refused_in_transaction and not m.no_transaction:
-            message += (f" — add `-- {_NO_TX}` as the first line of {m.sql_path.name} so its statements run "
+            message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.sql_path.name} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
         if err.already_exists:
             details.append("hint: the database already has this object. Compare it with the migrations "
@@ -615,7 +605,7 @@ class _Run:
         details.append(self._aftermath(p, e))
         self.result.error = message
         exc = StatementFailed(message, "\n".join(details))
-        exc.result = self.result  # type: ignore[attr-defined]
+        exc.result = self.result
         raise exc
 
     def _aftermath(self, p: _Pending, e: _StatementError) -> str:
@@ -637,7 +627,6 @@ class _Run:
         return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
 
 
-_NO_TX = "mizzle:no-transaction"
 
 
 class _StatementError(Exception):
@@ -675,7 +664,7 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     takes no lock and creates nothing."""
     db: DatabaseURL = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)

@@ -11,7 +11,7 @@ from ..dburl import parse_url
 from ..dialects import ServerError, open_backend
 from ..errors import Refused, StatementFailed
 from ..migrations.folder import Migration
-from .tracking import ROLLED_BACK, AppliedRow, TrackingTable
+from .tracking import MARKED_ROLLED_BACK, AppliedRow, TrackingTable
 
 
 def unpromoted(reference_url: str, label: str, migrations: Sequence[Migration], tracking: TrackingTable,
@@ -43,7 +43,7 @@ def unpromoted(reference_url: str, label: str, migrations: Sequence[Migration], 
         elif not any(r.hash == m.hash for r in rows):
             out.append((m, f"applied in {label} with a different hash ({rows[-1].hash[:12]}…; the file's is "
                            f"{m.hash[:12]}…): the file changed since it was applied in {label}"))
-        elif (entry := audit.get(m.when)) is not None and entry.action == ROLLED_BACK:
+        elif (entry := audit.get(m.when)) is not None and entry.action == MARKED_ROLLED_BACK:
             out.append((m, f"rolled back by hand in {label}"))
     return out
 
@@ -69,5 +69,5 @@ def enforce(reference_url: str, label: str, migrations: Sequence[Migration], tra
             r.notes.append(reasons[r.tag])
     result.error = message
     err = Refused(message, details)
-    err.result = result  # type: ignore[attr-defined]
+    err.result = result
     raise err

@@ -8,7 +8,6 @@ with which mizzle version, under the runner's lock; `status` shows those entries
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,32 +22,22 @@ from ..errors import ConnectError, IntegrityError, Refused, StatementFailed, Usa
 from ..migrations.folder import Migration, MigrationFolder
 from .tracking import (
     APPLIED,
+    BASELINE,
+    MARKED_APPLIED,
+    MARKED_ROLLED_BACK,
     MISSING_FILE,
     MODIFIED,
-    ROLLED_BACK,
     ROLLED_BACK_BY_HAND,
     DatabaseState,
     MigrationState,
     TrackingTable,
+    current_actor,
     reconcile,
 )
 
 if TYPE_CHECKING:
     from ..config import Config
 
-MARKED_APPLIED = "marked-applied"
-BASELINE = "baseline"
-
-
-def current_actor() -> str:
-    """Who resolves by hand: $MIZZLE_ACTOR (e.g. set by a CI job to the person who triggered it), else the OS
-    user."""
-    if os.environ.get("MIZZLE_ACTOR"):
-        return os.environ["MIZZLE_ACTOR"]
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _find(migrations: Sequence[Migration], tag: str) -> Migration:
@@ -87,10 +76,6 @@ class _Session:
                                   ) from None
 
 
-def _tracking(table: str | None, tracking_schema: str | None) -> TrackingTable:
-    return TrackingTable(table=table or "__drizzle_migrations", schema=tracking_schema or "drizzle")
-
-
 @contextmanager
 def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, lock_timeout: float | None,
             connect_timeout: float, command: str, on_wait: Callable[[str], None] | None = None,
@@ -101,7 +86,7 @@ def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, l
 
     db = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, _tracking(table, tracking_schema), connect_timeout=connect_timeout,
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
                            application_name=f"mizzle {command}")
     try:
         backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
@@ -157,7 +142,7 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
     audit entry. Raises UsageError (2) for a bad tag, IntegrityError (3) when the file is missing."""
     if applied == rolled_back:
         raise UsageError("mark needs exactly one of --applied or --rolled-back")
-    action = MARKED_APPLIED if applied else ROLLED_BACK
+    action = MARKED_APPLIED if applied else MARKED_ROLLED_BACK
     who = actor or current_actor()
     from .migrate import load_folder
 
@@ -406,11 +391,11 @@ def configured_url(config: Config, url: str | None = None, env: str | None = Non
     resolved = config.resolve_url(url, env)
     if resolved != DEFAULT_URL or url or env or config.env or os.environ.get("DATABASE_URL") or config.url:
         return resolved
-    if config.dialect != "sqlite":
-        return None
-    from ..dialects.sqlite.connection import database_path
+    from .. import dialects
 
-    return resolved if Path(database_path(parse_url(resolved))).exists() else None
+    db = parse_url(resolved)
+    path = dialects.get(db.dialect).database_file(db) if dialects.is_embedded(config.dialect) else None
+    return resolved if path is not None and Path(path).exists() else None
 
 
 def drop(config: Config, *, url: str | None, tag: str | None = None, force: bool = False,
@@ -451,7 +436,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
     db = parse_url(url)
     try:
         _must_exist(db)
-        backend = open_backend(db, _tracking(config.table, config.tracking_schema), connect_timeout=connect_timeout,
+        backend = open_backend(db, TrackingTable.of(db.dialect, config.table, config.tracking_schema), connect_timeout=connect_timeout,
                                application_name="mizzle drop")
     except ConnectError as e:
         if not force:
@@ -467,7 +452,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
     if rows or m.when in state.progress:
         entry = (state.audit or {}).get(m.when)
         at = entry.applied_at if entry is not None else None
-        rolled = entry is not None and entry.action == ROLLED_BACK
+        rolled = entry is not None and entry.action == MARKED_ROLLED_BACK
         how = "partly applied" if not rows else ("recorded as rolled back by hand" if rolled else "applied")
         why = ("its tracking row would be left with no journal entry" if rolled
                else "that database would be left ahead of the folder")
@@ -482,12 +467,12 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
 
 def _must_exist(db: DatabaseURL) -> None:
     """A SQLite file that does not exist has applied nothing; opening it would create it."""
-    if db.dialect == "sqlite":
-        from ..dialects.sqlite.connection import database_path
+    from .. import dialects
 
-        path = database_path(db)
-        if path != ":memory:" and not Path(path).exists():
-            raise ConnectError(f"SQLite database {path} does not exist")
+    dialect = dialects.get(db.dialect)
+    path = dialect.database_file(db)
+    if path is not None and path != ":memory:" and not Path(path).exists():
+        raise ConnectError(f"{dialect.title} database {path} does not exist")
 
 
 def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:
@@ -510,12 +495,12 @@ def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:
         snaps = side.get("snapshots")
         if isinstance(snaps, dict) and snap_id in snaps:
             del snaps[snap_id]
-            from ..migrations.folder import dump_json
+            from ..migrations.folder import dump_json, write_atomic
 
             if not snaps and set(side) <= {"version", "snapshots"}:
                 folder.sidecar_path.unlink()
             else:
-                folder.sidecar_path.write_text(dump_json(side) + "\n", encoding="utf-8")
+                write_atomic(folder.sidecar_path, dump_json(side) + "\n")
             removed.append(folder.sidecar_path)
     for p in (m.snapshot_path, m.sql_path):
         if p is not None and p.is_file():

@@ -1,30 +1,43 @@
 """What a database's tracking rows say about a migrations folder.
 
 Owns the layout of the tracking tables (drizzle-orm's `__drizzle_migrations` plus mizzle's own audit and
-progress tables beside it) as plain data, and the pure reconciliation of those rows with the journal:
-which migrations are applied, pending, modified, missing, out of order, skipped by drizzle-orm, or
-partly applied. No I/O here; dialects read the rows, the runner acts on the verdict.
+progress tables beside it), the one store that reads and writes them (TrackingStore, over each dialect's
+TrackingSQL and its backend's `query`), who did it (current_actor), and the pure reconciliation of those rows
+with the journal: which migrations are applied, pending, modified, missing, out of order, skipped by
+drizzle-orm, or partly applied. The runner acts on the verdict.
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..migrations.folder import Migration, Statement
 
+if TYPE_CHECKING:
+    from ..dialects.base import AppliedRecord
+
 AUDIT_TABLE = "__mizzle_audit"
 PROGRESS_TABLE = "__mizzle_progress"
+SETTINGS_TABLE = "__mizzle_settings"  # `mizzle protect`'s mark (mizzle.commands.protect)
 
 # Rows are NamedTuples rather than dataclasses: cheaper to define, and `mizzle migrate` with nothing to
 # do has to start in well under 0.2 s.
 
+# the audit's actions: a migration run by mizzle, and the resolutions recorded by `mizzle mark` / `baseline`
+# (not to be confused with mizzle.runner.migrate.ROLLED_BACK, a migration's status in a run's result)
+APPLIED_ACTION = "applied"
+MARKED_APPLIED = "marked-applied"
+BASELINE = "baseline"
+MARKED_ROLLED_BACK = "rolled-back"
 # audit actions that mean "this row was written by mizzle" (as opposed to drizzle-orm's migrator)
-WRITTEN_BY_MIZZLE = ("applied", "marked-applied", "baseline")
-ROLLED_BACK = "rolled-back"
-MANUAL = ("marked-applied", "baseline", ROLLED_BACK)  # resolutions recorded by `mizzle mark` / `baseline`
+WRITTEN_BY_MIZZLE = (APPLIED_ACTION, MARKED_APPLIED, BASELINE)
+MANUAL = (MARKED_APPLIED, BASELINE, MARKED_ROLLED_BACK)
 
 
 class TrackingTable(NamedTuple):
@@ -35,6 +48,14 @@ class TrackingTable(NamedTuple):
     schema: str | None = "drizzle"
     audit: str = AUDIT_TABLE
     progress: str = PROGRESS_TABLE
+
+    @classmethod
+    def of(cls, dialect: str, table: str | None = None, schema: str | None = None) -> TrackingTable:
+        """The tracking tables of a `dialect` database, as configured (None: drizzle-orm's defaults). A database
+        without schemas (SQLite) has them at top level, whatever the configured schema."""
+        from ..dialects import is_embedded
+
+        return cls(table=table or "__drizzle_migrations", schema=None if is_embedded(dialect) else schema or "drizzle")
 
     @property
     def display(self) -> str:
@@ -85,6 +106,17 @@ def prefix_hash(statements: Sequence[Statement], count: int) -> str:
     return h.hexdigest()
 
 
+def current_actor() -> str:
+    """Who did it, where the database cannot tell (manual resolutions, SQLite, protect): $MIZZLE_ACTOR (e.g. set
+    by a CI job to the person who triggered it), else the OS user."""
+    if os.environ.get("MIZZLE_ACTOR"):
+        return os.environ["MIZZLE_ACTOR"]
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
 @dataclass
 class DatabaseState:
     rows: list[AppliedRow] = field(default_factory=list)
@@ -98,6 +130,142 @@ class DatabaseState:
     def newest(self) -> AppliedRow | None:
         dated = [r for r in self.rows if r.created_at is not None]
         return max(dated, key=lambda r: (r.created_at, r.id or 0)) if dated else None
+
+
+# -- the store ---------------------------------------------------------------------------------------
+
+class TrackingSQL(NamedTuple):
+    """The tracking store's SQL in one dialect. Templates name the tables as {table}, {audit}, {progress} (quoted
+    and qualified by `name`); parameters are written `param`."""
+
+    param: str  # "%s" or "?"
+    name: Callable[[str, str], str]  # (tracking schema, table) → the table's name in SQL
+    exists: str  # one row: do the table, the audit and the progress table exist (parameters: exists_arg of each)
+    exists_arg: Callable[[str, str], str]
+    table_ddl: str  # drizzle-orm's own definition, so its migrator keeps working on the database
+    audit_ddl: str
+    progress_ddl: str
+    now: str  # the current time, as the progress table's updated_at
+    row_order: str  # the tracking table's insertion order after created_at
+    actor: str | None  # SQL for the audit's actor when a record names none (None: current_actor())
+    schema_ddl: str | None = None  # creates the tracking schema ({schema}), where the dialect has schemas
+    schema_exists: str | None = None  # one row if the tracking schema exists (parameter: its name)
+
+
+class TrackingStore:
+    """Reads and writes the tracking tables of a runner backend (mixed into each dialect's backend class, which
+    gives `tracking_sql`, `tracking`, `query` and `create_tracking`)."""
+
+    tracking_sql: TrackingSQL
+    tracking: TrackingTable
+
+    def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def create_tracking(self, statements: list[str]) -> None:
+        """Run the statements creating the missing tracking tables, in one transaction."""
+        raise NotImplementedError
+
+    def _sql(self, template: str) -> str:
+        t, spec = self.tracking, self.tracking_sql
+        schema = t.schema or "public"
+        return template.format(table=spec.name(schema, t.table), audit=spec.name(schema, t.audit),
+                               progress=spec.name(schema, t.progress))
+
+    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
+        t, spec = self.tracking, self.tracking_sql
+        schema = t.schema or "public"
+        found = tuple(bool(x) for x in self.query(spec.exists, [spec.exists_arg(schema, n) for n in
+                                                                (t.table, t.audit, t.progress)])[0])
+        if create and not all(found):
+            self.create_tracking(self._missing_ddl(*found))
+            found = (True, True, True)
+        state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
+        if found[0]:
+            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=_int(r[2])) for r in self.query(
+                self._sql(f"SELECT id, hash, created_at FROM {{table}} ORDER BY created_at, {spec.row_order}"))]
+        if found[2]:
+            state.progress = {int(r[0]): Progress(int(r[0]), r[1], int(r[2]), r[3], r[4], r[5]) for r in self.query(
+                self._sql("SELECT created_at, hash, statement, tag, prefix_hash, running FROM {progress}"))}
+        if with_audit:
+            state.audit = self._read_audit() if found[1] else {}
+        return state
+
+    def read_audit(self) -> DatabaseState:
+        return self.read_state(create=False, with_audit=True)
+
+    def _read_audit(self) -> dict[int, AuditEntry]:
+        out: dict[int, AuditEntry] = {}
+        for r in self.query(self._sql("SELECT created_at, hash, tag, action, applied_at, duration_ms, tool_version, "
+                                      "actor, note FROM {audit} ORDER BY id")):
+            if r[0] is not None:
+                out[int(r[0])] = AuditEntry(int(r[0]), r[1], r[2], r[3], _when(r[4]), *r[5:])
+        return out
+
+    def _missing_ddl(self, has_table: bool, has_audit: bool, has_progress: bool) -> list[str]:
+        # Create only what is missing: a deploy role may lack CREATE on the database yet own the schema.
+        spec, schema = self.tracking_sql, self.tracking.schema or "public"
+        stmts = []
+        if spec.schema_ddl and spec.schema_exists and not self.query(spec.schema_exists, [schema]):
+            stmts.append(spec.schema_ddl.format(schema='"' + schema.replace('"', '""') + '"'))
+        stmts += [self._sql(ddl) for has, ddl in ((has_table, spec.table_ddl), (has_audit, spec.audit_ddl),
+                                                  (has_progress, spec.progress_ddl)) if not has]
+        return stmts
+
+    def insert_audit(self, record: AppliedRecord, actor: str | None, duration_ms: Any) -> None:
+        spec = self.tracking_sql
+        p = spec.param
+        who = f"coalesce({p}, {spec.actor})" if spec.actor else p
+        self.query(self._sql("INSERT INTO {audit} (created_at, hash, tag, action, duration_ms, statements, "
+                             f"tool_version, actor, note) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {who}, {p})"),
+                   (record.when, record.hash, record.tag, record.action, duration_ms, record.statements,
+                    record.tool_version, actor if actor or spec.actor else current_actor(), record.note), fetch=False)
+
+    def record_mark(self, record: AppliedRecord, row: str) -> None:
+        """A manual resolution (mark, baseline), inside begin()/commit(): drizzle-orm's tracking row is
+        "insert"ed, its hash "update"d to the file's, or "keep"t; then the audit entry (who, why)."""
+        p = self.tracking_sql.param
+        if row == "insert":
+            self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at") VALUES ({p}, {p})'),
+                       (record.hash, record.when), fetch=False)
+        elif row == "update":
+            self.query(self._sql(f'UPDATE {{table}} SET "hash" = {p} WHERE "created_at" = {p}'),
+                       (record.hash, record.when), fetch=False)
+        self.insert_audit(record, record.actor, record.duration_ms)
+        if record.clear_progress:
+            self.clear_progress(record.when)
+
+    def clear_progress(self, when: int) -> None:
+        self.query(self._sql(f"DELETE FROM {{progress}} WHERE created_at = {self.tracking_sql.param}"), (when,),
+                   fetch=False)
+
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
+                        running: int | None = None) -> None:
+        p = self.tracking_sql.param
+        self.query(self._sql(
+            f"INSERT INTO {{progress}} (created_at, hash, tag, statement, prefix_hash, running) VALUES ({p}, {p}, "
+            f"{p}, {p}, {p}, {p}) ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
+            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, running = excluded.running, "
+            f"updated_at = {self.tracking_sql.now}"), (when, hash, tag, statement, prefix_hash, running), fetch=False)
+
+
+def _int(v: Any) -> int | None:
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return int(float(v))
+
+
+def _when(v: Any) -> Any:
+    """A timestamp as the driver gives it (SQLite: text) → datetime."""
+    if isinstance(v, str):
+        try:
+            return datetime.fromisoformat(v).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return v
+    return v
 
 
 # -- the verdict -------------------------------------------------------------------------------------
@@ -195,7 +363,7 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     audit = state.audit or {}
     newest_by_drizzle = bool(newest is not None and state.audit is not None
                              and (audit.get(newest.created_at) is None  # type: ignore[arg-type]
-                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, ROLLED_BACK)))  # type: ignore[index]
+                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, MARKED_ROLLED_BACK)))  # type: ignore[index]
 
     states: list[MigrationState] = []
     journal_whens = set()
@@ -223,13 +391,13 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
                     f"{m.sql_path.name} was modified after it was applied: applied hash {row.hash}, file hash "
                     f"{file_hash}; restore the applied version (git log -p -- {m.sql_path.name}), or if the "
                     f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
-            elif entry is not None and entry.action == ROLLED_BACK:
+            elif entry is not None and entry.action == MARKED_ROLLED_BACK:
                 st.state = ROLLED_BACK_BY_HAND
                 st.note = describe_resolution(entry)
             if entry is not None and entry.action in MANUAL:
                 st.audit = entry
                 if st.state == APPLIED:
-                    st.note = ("baseline " if entry.action == "baseline" else "marked applied ") + \
+                    st.note = ("baseline " if entry.action == BASELINE else "marked applied ") + \
                         describe_resolution(entry)
             states.append(st)
             continue

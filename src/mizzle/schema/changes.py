@@ -1,5 +1,6 @@
-"""The Change kinds the diff produces. Each knows its inverse (for `revert`) and describes itself
-in one line (for the summary `generate` prints)."""
+"""The Change kinds the diff produces. Each knows its inverse (SQLite's table rebuild inverts its parts;
+`revert` does not use it: it diffs the snapshots after and before the migration) and describes itself in one
+line (for the summary `generate` prints)."""
 
 from __future__ import annotations
 

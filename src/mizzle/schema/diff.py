@@ -224,10 +224,10 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
 
     cs.changes = [*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
                   *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs, *late_schemas]
-    if new.dialect == "sqlite":  # what SQLite cannot ALTER becomes a table rebuild
-        from ..dialects.sqlite.rebuild import sqlite_changes
+    from .. import dialects
 
-        cs.changes = sqlite_changes(cs.changes, old, new)
+    # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
+    cs.changes = dialects.get(new.dialect).rewrite_changes(cs.changes, old, new)
     return cs
 
 
@@ -347,11 +347,6 @@ def index_equal(a: Index, b: Index) -> bool:
 
     return (a.unique, a.method, a.with_, a.include, cols(a), expression_key(a.where)) == \
         (b.unique, b.method, b.with_, b.include, cols(b), expression_key(b.where))
-
-
-def schemas_equal(a: Schema, b: Schema) -> bool:
-    """The model oracle: True when diff finds nothing (column order aside)."""
-    return not diff(a, b, Renames(none=True))
 
 
 # -- renaming inside a model ----------------------------------------------------------------------

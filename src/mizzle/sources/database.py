@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..dburl import DatabaseURL, parse_url
-from ..errors import UsageError
 from ..schema.model import Schema
 
 if TYPE_CHECKING:
@@ -18,9 +17,8 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
               tracking_table: str = "__drizzle_migrations", tracking_schema: str | None = "drizzle") -> Scope:
     """What mizzle manages in a database: the config's schema_filter and tables_filter, minus the tracking
     tables (and the tracking schema, unless the filter names it)."""
-    from ..commands.protect import SETTINGS_TABLE
     from ..dialects.postgres.introspect import Scope
-    from ..runner.tracking import AUDIT_TABLE, PROGRESS_TABLE
+    from ..runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
 
     if config is not None:
         schema_filter, tables_filter = config.schema_filter, config.tables_filter
@@ -33,21 +31,10 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
 
 def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connect_timeout: float = 10) -> Schema:
     """The model of the database at `url`."""
+    from .. import dialects
+
     db = parse_url(url) if isinstance(url, str) else url
-    if db.dialect == "sqlite":
-        from ..dialects.sqlite.connection import connect as sqlite_connect
-        from ..dialects.sqlite.introspect import introspect as sqlite_introspect
-
-        conn = sqlite_connect(db, must_exist=True)
-        try:
-            exclude = tuple(n for _, n in scope.exclude_tables) if scope else ("__drizzle_migrations",)
-            return sqlite_introspect(conn, exclude=exclude)
-        finally:
-            conn.close()
-    if db.dialect != "postgresql":
-        raise UsageError(f"introspecting {db.dialect} databases is not available yet (PostgreSQL is)")
-    from ..dialects.postgres.connection import connect
-    from ..dialects.postgres.introspect import introspect
-
-    with connect(db, connect_timeout=connect_timeout, application_name="mizzle introspect") as conn:
-        return introspect(conn, scope)
+    dialect = dialects.get(db.dialect)
+    with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle introspect",
+                         must_exist=True) as conn:
+        return dialect.introspect(conn, scope)

@@ -67,10 +67,14 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
                     f"table {key[0]}.{key[1]} is defined twice: in {_origin(seen[key][0], first)} and "
                     f"in {_origin(t, item.origin)}")
             seen.setdefault(key, (t, item.origin))
-    if dialect == "sqlite":
-        from ..dialects.sqlite.source import sqlite_schema_from_tables
+    from .. import dialects
 
-        return sqlite_schema_from_tables([t for t, _ in seen.values()])
+    return dialects.get(dialect).schema_from_tables(items, seen, schema_filter)
+
+
+def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]],
+                                schema_filter: tuple[str, ...]) -> Schema:
+    """PostgreSQL's model of the tables `seen` (the postgres dialect's schema source hook)."""
     converter = _PgConverter()
     tables = []
     for (schema_name, _), (t, origin) in sorted(seen.items()):

@@ -1,0 +1,143 @@
+"""PostgreSQL: the `Dialect` object (DIALECT) whose hooks delegate to this folder's modules — snapshot codec
+(drizzle-kit's v7), DDL, online and idempotent rewrites, types and expressions, introspection, connection, the
+runner backend and its driver-less probe, scratch databases, the settings table. Every hook imports its
+module when called (psycopg, pglast and SQLAlchemy stay unimported until needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .. import JOURNAL_VERSIONS
+
+if TYPE_CHECKING:
+    from ...dburl import DatabaseURL
+    from ...planning.plan import PlannedStatement
+    from ...runner.tracking import TrackingSQL, TrackingTable
+    from ...schema.model import Schema
+    from ..base import RunnerBackend
+
+
+class PostgresDialect:
+    name = "postgresql"
+    title = "PostgreSQL"
+    journal_version = JOURNAL_VERSIONS[name]
+    embedded = False
+    online = True
+    idempotent = True
+    lint = True
+    sqlalchemy_name = "postgresql"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+    probe = True
+
+    def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
+                           schema_filter: tuple[str, ...]) -> Schema:
+        from ...sources.sqlalchemy import postgres_schema_from_tables
+
+        return postgres_schema_from_tables(list(items), seen, schema_filter)
+
+    def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
+                      source: str = "snapshot") -> Schema:
+        from .snapshot import schema_from_snapshot
+
+        return schema_from_snapshot(data, sidecar, source=source)
+
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
+                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+        from .snapshot import snapshot_from_schema
+
+        return snapshot_from_schema(schema, prev_id, id_, renames)
+
+    def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
+        return changes
+
+    def render(self, changes: list[Any]) -> list[PlannedStatement]:
+        from .ddl import render
+
+        return render(changes)
+
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
+                    ) -> tuple[list[PlannedStatement], list[str]]:
+        from .online import make_online
+
+        return make_online(statements, lock_timeout, idempotent)
+
+    def comparable(self, model: Schema) -> Schema:
+        return model
+
+    def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
+                must_exist: bool = False) -> AbstractContextManager[Any]:
+        from .connection import connect
+
+        return connect(db, connect_timeout=connect_timeout, application_name=application_name)
+
+    def sqlalchemy_url(self, url: str) -> str:
+        """`url` for sqlalchemy.create_engine (the driver mizzle uses named)."""
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    def database_file(self, db: DatabaseURL) -> str | None:
+        return None
+
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
+        from .introspect import introspect
+
+        return introspect(conn, scope)
+
+    def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                     application_name: str = "mizzle") -> RunnerBackend:
+        from .runner import open_backend
+
+        return open_backend(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
+
+    def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                   application_name: str = "mizzle") -> Any:
+        from .probe import open_probe
+
+        return open_probe(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
+
+    def tracking_sql(self) -> TrackingSQL:
+        from .runner import TRACKING_SQL
+
+        return TRACKING_SQL
+
+    def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
+                flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
+        return _scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag)
+
+    def settings_schema(self, tracking_schema: str) -> str:
+        return tracking_schema
+
+    def read_settings(self, backend: RunnerBackend, key: str) -> list[tuple[str, tuple[Any, ...] | None, str | None]]:
+        from .settings import read_settings
+
+        return read_settings(backend.conn, key)
+
+    def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
+                      everywhere: bool) -> str:
+        from .settings import write_setting
+
+        return write_setting(backend.conn, key, value, actor, schema, everywhere)
+
+
+@contextmanager
+def _scratch(url: str | None, scratch_url: str | None, *, connect_timeout: float,
+             flag: str) -> Iterator[tuple[str, str]]:
+    """On the server of `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local
+    cluster."""
+    from ...commands.verify import scratch_database
+    from ...dburl import parse_url
+
+    server = scratch_url or (url if url and parse_url(url).dialect == PostgresDialect.name else None)
+    if server is not None:
+        with scratch_database(server, connect_timeout=connect_timeout, flag=flag) as scratch:
+            db = parse_url(scratch)
+            yield scratch, f"database {db.database} on {db.where.rsplit('/', 1)[0]}"
+        return
+    from .scratch import throwaway_cluster
+
+    with throwaway_cluster(flag=flag) as cluster:
+        # the cluster is new and discarded: its own `postgres` database is scratch enough
+        yield cluster, "a throwaway local cluster"
+
+
+DIALECT = PostgresDialect()

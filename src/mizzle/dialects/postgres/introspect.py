@@ -36,8 +36,6 @@ from ...schema.naming import MAX_IDENTIFIER_BYTES
 from .types import _strip_own_cast, canonical_default
 from .types import canonical_type as _canonical_type
 
-SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
-
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...runner.tracking import AppliedRow, DatabaseState, Progress, TrackingTable
-from .. import ServerError
+from ..base import ServerError
 
 if TYPE_CHECKING:
     from ...dburl import DatabaseURL

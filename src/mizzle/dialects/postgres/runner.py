@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import select
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -15,8 +15,8 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from ...errors import LockTimeout, StatementFailed
-from ...runner.tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
-from .. import AppliedRecord, ServerError
+from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable
+from ..base import AppliedRecord, ServerError
 from .connection import connect
 from .probe import lock_key, quoted
 
@@ -42,8 +42,29 @@ def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: 
                                                   application_name=application_name))
 
 
-class PostgresBackend:
+TRACKING_SQL = TrackingSQL(
+    param="%s",
+    name=quoted,
+    exists="SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
+    exists_arg=quoted,
+    table_ddl="CREATE TABLE IF NOT EXISTS {table} (\n\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,\n\tcreated_at bigint\n)",
+    audit_ddl="CREATE TABLE IF NOT EXISTS {audit} (id bigserial PRIMARY KEY, created_at bigint, hash text, tag text, "
+              "action text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms double precision, "
+              "statements integer, tool_version text, actor text NOT NULL DEFAULT current_user, note text)",
+    progress_ddl="CREATE TABLE IF NOT EXISTS {progress} (created_at bigint PRIMARY KEY, hash text NOT NULL, tag text, "
+                 "statement integer NOT NULL, prefix_hash text, running integer, "
+                 "updated_at timestamptz NOT NULL DEFAULT now())",
+    now="now()",
+    row_order="id",
+    actor="current_user",  # the database's user (the audit's column default too)
+    schema_ddl="CREATE SCHEMA IF NOT EXISTS {schema}",
+    schema_exists="SELECT 1 FROM pg_namespace WHERE nspname = %s",
+)
+
+
+class PostgresBackend(TrackingStore):
     dialect = "postgresql"
+    tracking_sql = TRACKING_SQL
 
     def __init__(self, url: DatabaseURL, tracking: TrackingTable, conn: psycopg.Connection[Any]) -> None:
         self.url = url
@@ -53,7 +74,6 @@ class PostgresBackend:
         self._tx = False
         self._locked = False
         schema = tracking.schema or "public"
-        self._schema = pgsql.Identifier(schema)
         self._table = pgsql.Identifier(schema, tracking.table)
         self._audit = pgsql.Identifier(schema, tracking.audit)
         self._progress = pgsql.Identifier(schema, tracking.progress)
@@ -123,64 +143,12 @@ class PostgresBackend:
                 pass
             self._locked = False
 
-    # -- tracking tables ----------------------------------------------------------------------------------
+    # -- tracking tables (read and written by the TrackingStore) --------------------------------------------
 
-    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
-        t = self.tracking
-        schema = t.schema or "public"
-        found = self._query(
-            "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
-            tuple(quoted(schema, n) for n in (t.table, t.audit, t.progress)))[0]
-        if create and not all(found):
-            self._create_tracking(*found)
-            found = (True, True, True)
-        state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
-        if found[0]:
-            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=r[2]) for r in self._query(
-                pgsql.SQL("SELECT id, hash, created_at FROM {} ORDER BY created_at, id").format(self._table))]
-        if found[2]:
-            state.progress = {r[0]: Progress(*r) for r in self._query(pgsql.SQL(
-                "SELECT created_at, hash, statement, tag, prefix_hash, running FROM {}").format(self._progress))}
-        if with_audit:
-            state.audit = self._read_audit() if found[1] else {}
-        return state
-
-    def read_audit(self) -> DatabaseState:
-        return self.read_state(create=False, with_audit=True)
-
-    def _read_audit(self) -> dict[int, AuditEntry]:
-        out: dict[int, AuditEntry] = {}
-        for r in self._query(pgsql.SQL(
-                "SELECT created_at, hash, tag, action, applied_at, duration_ms, tool_version, actor, note "
-                "FROM {} ORDER BY id").format(self._audit)):
-            if r[0] is not None:
-                out[r[0]] = AuditEntry(*r)
-        return out
-
-    def _create_tracking(self, has_table: bool, has_audit: bool, has_progress: bool) -> None:
-        # Create only what is missing: a deploy role may lack CREATE on the database yet own the schema.
-        stmts: list[pgsql.Composed] = []
-        exists = self._query("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.tracking.schema or "public",))
-        if not exists:
-            stmts.append(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(self._schema))
-        if not has_table:
-            # exactly drizzle-orm's definition, so its migrator keeps working on this database
-            stmts.append(pgsql.SQL("CREATE TABLE IF NOT EXISTS {} (\n\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,"
-                                   "\n\tcreated_at bigint\n)").format(self._table))
-        if not has_audit:
-            stmts.append(pgsql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, created_at bigint, hash text, tag text, "
-                "action text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms double precision, "
-                "statements integer, tool_version text, actor text NOT NULL DEFAULT current_user, note text)"
-            ).format(self._audit))
-        if not has_progress:
-            stmts.append(pgsql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (created_at bigint PRIMARY KEY, hash text NOT NULL, tag text, "
-                "statement integer NOT NULL, prefix_hash text, running integer, "
-                "updated_at timestamptz NOT NULL DEFAULT now())").format(self._progress))
+    def create_tracking(self, statements: list[str]) -> None:
         try:
             with self.conn.transaction():
-                for s in stmts:
+                for s in statements:
                     self.conn.execute(s)
         except psycopg.Error as e:
             err = translate(e)
@@ -212,31 +180,6 @@ class PostgresBackend:
         params = [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
                   _text(record.statements), _text(record.tool_version), _text(record.note)]
         self._send(lambda pg: pg.send_query_prepared(name, params))
-
-    def record_mark(self, record: AppliedRecord, row: str) -> None:
-        if row == "insert":
-            self._query(pgsql.SQL("INSERT INTO {} (hash, created_at) VALUES (%s, %s)").format(self._table),
-                        (record.hash, record.when), fetch=False)
-        elif row == "update":
-            self._query(pgsql.SQL("UPDATE {} SET hash = %s WHERE created_at = %s").format(self._table),
-                        (record.hash, record.when), fetch=False)
-        self._query(pgsql.SQL(
-            "INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, actor, note) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s, current_user), %s)").format(self._audit),
-            (record.when, record.hash, record.tag, record.action, record.duration_ms, record.statements,
-             record.tool_version, record.actor, record.note), fetch=False)
-        if record.clear_progress:
-            self._query(pgsql.SQL("DELETE FROM {} WHERE created_at = %s").format(self._progress), (record.when,),
-                        fetch=False)
-
-    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
-                        running: int | None = None) -> None:
-        self._query(pgsql.SQL(
-            "INSERT INTO {} (created_at, hash, tag, statement, prefix_hash, running) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
-            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, running = excluded.running, "
-            "updated_at = now()"
-        ).format(self._progress), (when, hash, tag, statement, prefix_hash, running), fetch=False)
 
     # -- transactions and statements ------------------------------------------------------------------------
 
@@ -398,6 +341,9 @@ class PostgresBackend:
             self._conn.close()
 
     # -- internals -----------------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
+        return self._query(sql, params or None, fetch)
 
     def _query(self, q: Any, params: Any = None, fetch: bool = True) -> list[tuple[Any, ...]]:
         self._flush_begin()

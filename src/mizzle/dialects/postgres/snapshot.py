@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from ...errors import IntegrityError
+from ...migrations.folder import ROOT_ID
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -27,7 +28,6 @@ from ...schema.model import (
 )
 from .types import canonical_type
 
-ROOT_ID = "00000000-0000-0000-0000-000000000000"
 _CARRIED_TOP = ("roles", "policies", "views")
 
 

@@ -1,2 +1,134 @@
-"""SQLite: the embedded default. Model conventions (see source.py), drizzle-kit's v6 snapshot, DDL with
-table rebuilds, introspection, and the runner backend (stdlib sqlite3 only)."""
+"""SQLite: the embedded default. The `Dialect` object (DIALECT) whose hooks delegate to this folder's modules —
+model conventions (source.py), drizzle-kit's v6 snapshot, DDL with table rebuilds (rebuild.py decides them),
+introspection, and the runner backend (stdlib sqlite3 only). Every hook imports its module when called."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import JOURNAL_VERSIONS
+
+if TYPE_CHECKING:
+    from ...dburl import DatabaseURL
+    from ...planning.plan import PlannedStatement
+    from ...runner.tracking import TrackingSQL, TrackingTable
+    from ...schema.model import Schema
+    from ..base import RunnerBackend
+
+
+class SQLiteDialect:
+    name = "sqlite"
+    title = "SQLite"
+    journal_version = JOURNAL_VERSIONS[name]
+    embedded = True
+    online = False  # a migration holds the whole database's write lock whichever way it is written
+    idempotent = False
+    lint = False
+    sqlalchemy_name = "sqlite"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+    probe = False
+
+    def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
+                           schema_filter: tuple[str, ...]) -> Schema:
+        from .source import sqlite_schema_from_tables
+
+        return sqlite_schema_from_tables([t for t, _ in seen.values()])
+
+    def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
+                      source: str = "snapshot") -> Schema:
+        from .snapshot import sqlite_schema_from_snapshot
+
+        return sqlite_schema_from_snapshot(data, source)
+
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
+                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+        from ..postgres.snapshot import new_id
+        from .snapshot import sqlite_snapshot_from_schema
+
+        return sqlite_snapshot_from_schema(schema, prev_id, id_ or new_id(), renames)
+
+    def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
+        from .rebuild import sqlite_changes
+
+        return sqlite_changes(changes, old, new)
+
+    def render(self, changes: list[Any]) -> list[PlannedStatement]:
+        from .ddl import render
+
+        return render(changes)
+
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
+                    ) -> tuple[list[PlannedStatement], list[str]]:
+        return statements, []
+
+    def comparable(self, model: Schema) -> Schema:
+        from .introspect import comparable
+
+        return comparable(model)
+
+    def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
+                must_exist: bool = False) -> AbstractContextManager[Any]:
+        from .connection import connect
+
+        return closing(connect(db, must_exist=must_exist))
+
+    def sqlalchemy_url(self, url: str) -> str:
+        """`url` for sqlalchemy.create_engine (the driver mizzle uses named)."""
+        return url
+
+    def database_file(self, db: DatabaseURL) -> str | None:
+        from .connection import database_path
+
+        return database_path(db)
+
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
+        from .introspect import introspect
+
+        return introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
+
+    def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                     application_name: str = "mizzle") -> RunnerBackend:
+        from .runner import open_backend
+
+        return open_backend(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
+
+    def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                   application_name: str = "mizzle") -> Any:
+        return None
+
+    def tracking_sql(self) -> TrackingSQL:
+        from .runner import TRACKING_SQL
+
+        return TRACKING_SQL
+
+    def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
+                flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
+        return _scratch()
+
+    def settings_schema(self, tracking_schema: str) -> str:
+        return "main"
+
+    def read_settings(self, backend: RunnerBackend, key: str) -> list[tuple[str, tuple[Any, ...] | None, str | None]]:
+        from .settings import read_settings
+
+        return read_settings(backend.conn, key)
+
+    def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
+                      everywhere: bool) -> str:
+        from .settings import write_setting
+
+        return write_setting(backend.conn, key, value, actor, schema, everywhere)
+
+
+@contextmanager
+def _scratch() -> Iterator[tuple[str, str]]:
+    """A file in a temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="mizzle-verify-") as d:
+        yield f"sqlite:///{Path(d).resolve() / 'scratch.db'}", "a temporary SQLite file"
+
+
+DIALECT = SQLiteDialect()

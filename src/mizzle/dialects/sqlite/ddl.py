@@ -14,7 +14,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
-from .source import AUTOINCREMENT
+from .types import AUTOINCREMENT
 
 FK_OFF = "PRAGMA foreign_keys=OFF"
 FK_ON = "PRAGMA foreign_keys=ON"

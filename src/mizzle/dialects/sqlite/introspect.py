@@ -13,8 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ...commands.protect import SETTINGS_TABLE
-from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE
+from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -28,8 +27,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, pk_name, unique_name
-from .source import AUTOINCREMENT
-from .types import canonical_default, canonical_type
+from .types import AUTOINCREMENT, canonical_default, canonical_type
 
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 

@@ -17,19 +17,18 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
-from datetime import datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ...errors import LockTimeout
-from ...runner.tracking import AppliedRow, AuditEntry, DatabaseState, Progress, TrackingTable
-from .. import AppliedRecord, ServerError
+from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable, current_actor
+from ..base import AppliedRecord, ServerError
 from .connection import DEFAULT_BUSY_TIMEOUT, connect, database_path
 
 if TYPE_CHECKING:
@@ -42,6 +41,24 @@ _RENAME_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?P<old>{_IDENT})\s+RENAME\s+T
 _OUTSIDE_TX = re.compile(r"^\s*VACUUM\b|^\s*PRAGMA\s+(?:main\.)?journal_mode\b", re.I | re.M)
 DRIZZLE_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {table} (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,"
                      "\n\t\t\t\tcreated_at numeric\n\t\t\t)")
+_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+_EXISTS = "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)"
+TRACKING_SQL = TrackingSQL(
+    param="?",
+    name=lambda schema, name: _q(name),  # one database per file: no schemas
+    exists=f"SELECT {_EXISTS}, {_EXISTS}, {_EXISTS}",
+    exists_arg=lambda schema, name: name,
+    table_ddl=DRIZZLE_TABLE_SQL,
+    audit_ddl="CREATE TABLE IF NOT EXISTS {audit} (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at integer, hash text, "
+              f"tag text, action text NOT NULL, applied_at text NOT NULL DEFAULT ({_NOW}), duration_ms real, "
+              "statements integer, tool_version text, actor text, note text)",
+    progress_ddl="CREATE TABLE IF NOT EXISTS {progress} (created_at integer PRIMARY KEY, hash text NOT NULL, tag text, "
+                 f"statement integer NOT NULL, prefix_hash text, running integer, updated_at text NOT NULL DEFAULT "
+                 f"({_NOW}))",
+    now=_NOW,
+    row_order="rowid",
+    actor=None,  # SQLite has no users: the OS user (current_actor)
+)
 
 
 def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
@@ -66,8 +83,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class SQLiteBackend:
+class SQLiteBackend(TrackingStore):
     dialect = "sqlite"
+    tracking_sql = TRACKING_SQL
 
     def __init__(self, url: DatabaseURL, tracking: TrackingTable, conn: sqlite3.Connection) -> None:
         self.url = url
@@ -125,7 +143,7 @@ class SQLiteBackend:
             return True
         f.seek(0)
         f.truncate()
-        f.write(f"pid {os.getpid()} on {socket.gethostname()} ({_actor()}), since "
+        f.write(f"pid {os.getpid()} on {socket.gethostname()} ({current_actor()}), since "
                 f"{datetime.now().strftime('%H:%M:%S')}\n")
         f.flush()
         return True
@@ -165,57 +183,15 @@ class SQLiteBackend:
             finally:
                 f.close()
 
-    # -- tracking tables ---------------------------------------------------------------------------------
+    # -- tracking tables (read and written by the TrackingStore) --------------------------------------------
 
     def _tables(self) -> set[str]:
         return {r[0] for r in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
-    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
-        t = self.tracking
-        names = self._tables()
-        found = [n in names for n in (t.table, t.audit, t.progress)]
-        if create and not all(found):
-            self._create_tracking(*found)
-            found = [True, True, True]
-        state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
-        if found[0]:
-            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=_int(r[2])) for r in self._query(
-                f"SELECT id, hash, created_at FROM {_q(t.table)} ORDER BY created_at, rowid")]
-        if found[2]:
-            state.progress = {int(r[0]): Progress(int(r[0]), r[1], int(r[2]), r[3], r[4], r[5]) for r in self._query(
-                f"SELECT created_at, hash, statement, tag, prefix_hash, running FROM {_q(t.progress)}")}
-        if with_audit:
-            state.audit = self._read_audit() if found[1] else {}
-        return state
-
-    def read_audit(self) -> DatabaseState:
-        return self.read_state(create=False, with_audit=True)
-
-    def _read_audit(self) -> dict[int, AuditEntry]:
-        out: dict[int, AuditEntry] = {}
-        for r in self._query(f"SELECT created_at, hash, tag, action, applied_at, duration_ms, tool_version, actor, "
-                             f"note FROM {_q(self.tracking.audit)} ORDER BY id"):
-            if r[0] is not None:
-                out[int(r[0])] = AuditEntry(int(r[0]), r[1], r[2], r[3], _when(r[4]), *r[5:])
-        return out
-
-    def _create_tracking(self, has_table: bool, has_audit: bool, has_progress: bool) -> None:
-        t = self.tracking
-        stmts = []
-        if not has_table:
-            stmts.append(DRIZZLE_TABLE_SQL.format(table=_q(t.table)))
-        if not has_audit:
-            stmts.append(f"CREATE TABLE IF NOT EXISTS {_q(t.audit)} (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                         "created_at integer, hash text, tag text, action text NOT NULL, "
-                         "applied_at text NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), "
-                         "duration_ms real, statements integer, tool_version text, actor text, note text)")
-        if not has_progress:
-            stmts.append(f"CREATE TABLE IF NOT EXISTS {_q(t.progress)} (created_at integer PRIMARY KEY, "
-                         "hash text NOT NULL, tag text, statement integer NOT NULL, prefix_hash text, running integer, "
-                         "updated_at text NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))")
+    def create_tracking(self, statements: list[str]) -> None:
         self._begin_immediate()
         try:
-            for s in stmts:
+            for s in statements:
                 self._query(s, fetch=False)
             self._query("COMMIT", fetch=False)
         except BaseException:
@@ -224,40 +200,12 @@ class SQLiteBackend:
 
     def record_applied(self, record: AppliedRecord) -> None:
         self._check_foreign_keys("before recording the migration")
-        t = self.tracking
-        self._query(f'INSERT INTO {_q(t.table)} ("hash", "created_at") VALUES (?, ?)', (record.hash, record.when),
-                    fetch=False)
-        ms = None if record.duration_ms is None else round(record.duration_ms, 3)
-        self._query(f"INSERT INTO {_q(t.audit)} (created_at, hash, tag, action, duration_ms, statements, tool_version, "
-                    "actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record.when, record.hash, record.tag, record.action, ms, record.statements,
-                     record.tool_version, _actor(), record.note), fetch=False)
+        p = self.tracking_sql.param
+        self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at") VALUES ({p}, {p})'),
+                   (record.hash, record.when), fetch=False)
+        self.insert_audit(record, None, None if record.duration_ms is None else round(record.duration_ms, 3))
         if record.clear_progress:
-            self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
-
-    def record_mark(self, record: AppliedRecord, row: str) -> None:
-        t = self.tracking
-        if row == "insert":
-            self._query(f'INSERT INTO {_q(t.table)} ("hash", "created_at") VALUES (?, ?)', (record.hash, record.when),
-                        fetch=False)
-        elif row == "update":
-            self._query(f'UPDATE {_q(t.table)} SET "hash" = ? WHERE "created_at" = ?', (record.hash, record.when),
-                        fetch=False)
-        self._query(f"INSERT INTO {_q(t.audit)} (created_at, hash, tag, action, duration_ms, statements, tool_version, "
-                    "actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record.when, record.hash, record.tag, record.action, record.duration_ms, record.statements,
-                     record.tool_version, record.actor or _actor(), record.note), fetch=False)
-        if record.clear_progress:
-            self._query(f"DELETE FROM {_q(t.progress)} WHERE created_at = ?", (record.when,), fetch=False)
-
-    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
-                        running: int | None = None) -> None:
-        self._query(
-            f"INSERT INTO {_q(self.tracking.progress)} (created_at, hash, tag, statement, prefix_hash, running) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, tag = excluded.tag, "
-            "statement = excluded.statement, prefix_hash = excluded.prefix_hash, running = excluded.running, "
-            "updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')",
-            (when, hash, tag, statement, prefix_hash, running), fetch=False)
+            self.clear_progress(record.when)
 
     # -- transactions and statements ------------------------------------------------------------------------
 
@@ -389,6 +337,12 @@ class SQLiteBackend:
 
     # -- internals -----------------------------------------------------------------------------------------
 
+    def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
+        return self._query(sql, params, fetch)
+
+    def describe_lock_wait(self, sql: str) -> str | None:
+        return None  # one writer at a time: the lock's holder was named when the lock was awaited
+
     def _query(self, q: str, params: Any = (), fetch: bool = True, timed: bool = False) -> list[tuple[Any, ...]]:
         if timed and self._statement_timeout:
             self._deadline = time.monotonic() + self._statement_timeout
@@ -430,31 +384,6 @@ def split_sql(sql: str) -> list[str]:
 
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
-
-
-def _int(v: Any) -> int | None:
-    if v is None:
-        return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return int(float(v))
-
-
-def _when(v: Any) -> Any:
-    if isinstance(v, str):
-        try:
-            return datetime.fromisoformat(v).replace(tzinfo=timezone.utc)
-        except ValueError:
-            return v
-    return v
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
 def _try_lock(f: Any) -> bool:

@@ -26,8 +26,7 @@ from ...schema.model import (
 )
 from ...schema.naming import unique_name
 from ..postgres.snapshot import default_from_json
-from .source import AUTOINCREMENT
-from .types import affinity, canonical_type
+from .types import AUTOINCREMENT, affinity, canonical_type
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 

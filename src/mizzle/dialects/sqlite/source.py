@@ -26,7 +26,6 @@ from ...schema.model import (
     CheckConstraint,
     Column,
     ForeignKey,
-    Identity,
     Index,
     IndexColumn,
     Schema,
@@ -34,10 +33,9 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, unique_name
-from .types import canonical_default, canonical_type, quote_literal
+from .types import AUTOINCREMENT, canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
-AUTOINCREMENT = Identity(kind="autoincrement")
 
 
 def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import re
 
+from ...schema.model import Identity
+
+# the model's AUTOINCREMENT (`sqlite_autoincrement=True`, or `autoincrement=True` on the column); a plain
+# INTEGER PRIMARY KEY is a rowid alias without it
+AUTOINCREMENT = Identity(kind="autoincrement")
+
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _KEYWORD_LITERALS = ("true", "false", "null", "current_timestamp", "current_date", "current_time")
 

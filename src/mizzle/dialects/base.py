@@ -1,0 +1,219 @@
+"""What a dialect is: the `Dialect` protocol (one object per dialect folder, found through the registry in
+`mizzle.dialects`), the runner backend protocol, and the dialect-neutral records both speak in.
+
+Every hook imports its implementation when called: a dialect object costs nothing to get, so `mizzle migrate`
+never pays for SQLAlchemy, pglast or a driver it does not use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from ..dburl import DatabaseURL
+    from ..planning.plan import PlannedStatement
+    from ..runner.tracking import DatabaseState, TrackingSQL, TrackingTable
+    from ..schema.model import Schema
+
+
+class ServerError(Exception):
+    """A statement the server refused, in dialect-neutral terms."""
+
+    def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
+                 refused_in_transaction: bool = False, already_exists: bool = False,
+                 permission_denied: bool = False, connection_lost: bool = False,
+                 lock_not_available: bool = False) -> None:
+        super().__init__(message)
+        self.message = message  # the server's primary message
+        self.code = code  # SQLSTATE or the driver's error code
+        self.detail = detail
+        self.hint = hint
+        self.refused_in_transaction = refused_in_transaction  # e.g. CREATE INDEX CONCURRENTLY inside BEGIN
+        self.already_exists = already_exists
+        self.permission_denied = permission_denied
+        self.connection_lost = connection_lost
+        self.lock_not_available = lock_not_available  # lock_timeout (or NOWAIT) gave up waiting: worth a retry
+
+    def __str__(self) -> str:
+        return self.message + (f" ({self.code})" if self.code else "")
+
+    def report(self, statement: str | None = None) -> list[str]:
+        """The lines under a failed statement's one-line message (migrate and push print the same): the
+        statement, the server's detail and its hint."""
+        lines = [] if statement is None else ["statement:\n    " + statement.replace("\n", "\n    ")]
+        if self.detail:
+            lines.append(f"detail: {self.detail}")
+        if self.hint:
+            lines.append(f"hint (server): {self.hint}")
+        return lines
+
+
+class AppliedRecord(NamedTuple):
+    """A tracking row + mizzle's audit entry: written when a migration completes, or by a manual
+    resolution (`mark --applied`, `baseline`: action "marked-applied" / "baseline", with a note why)."""
+
+    when: int
+    hash: str
+    tag: str
+    duration_ms: float | None
+    statements: int
+    tool_version: str
+    clear_progress: bool = False
+    action: str = "applied"
+    note: str | None = None
+    actor: str | None = None  # who resolved it by hand (mark/baseline); None: the database's user / OS user
+
+
+class RunnerBackend(Protocol):
+    """What the runner (and push, protect, drift) need from a dialect's connection. Every method may raise
+    ServerError (or ConnectError). The tracking rows are read and written by the one tracking store
+    (mizzle.runner.tracking.TrackingStore) through `query`; a backend keeps locking, execution and the
+    translation of its driver's errors."""
+
+    dialect: str
+    url: DatabaseURL
+    tracking: TrackingTable
+
+    @property
+    def conn(self) -> Any:
+        """The driver's connection (psycopg or sqlite3), for the dialect's own modules (introspection, the
+        settings table). A transaction opened with begin() is under way on it."""
+
+    def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
+        """One statement with parameters in the dialect's TrackingSQL.param style; its rows when `fetch`."""
+
+    def acquire_lock(self, timeout: float | None, on_wait: Callable[[str], None]) -> float:
+        """Take the run's database-level lock; returns seconds waited. Raises LockTimeout."""
+
+    def try_lock(self) -> bool:
+        """Take the lock if it is free, without waiting."""
+
+    def release_lock(self) -> None: ...
+
+    def read_state(self, *, create: bool, with_audit: bool) -> DatabaseState:
+        """The tracking rows (and progress, and with_audit the audit). create=True creates what is missing
+        (only called with the lock held)."""
+
+    def read_audit(self) -> DatabaseState: ...
+
+    def set_statement_timeout(self, seconds: float) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str) -> None:
+        """Run one migration chunk as written (the server may get several statements in one chunk)."""
+
+    def must_run_outside_transaction(self, sql: str) -> bool: ...
+
+    def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
+        """Before running a statement outside any transaction. Undo what an interrupted attempt leaves
+        behind (e.g. an INVALID index), and with `interrupted` (a killed run had started exactly this
+        statement) tell whether that attempt in fact completed: (done, note for the log)."""
+
+    def record_applied(self, record: AppliedRecord) -> None: ...
+
+    def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
+                        running: int | None = None) -> None: ...
+
+    def record_mark(self, record: AppliedRecord, row: str) -> None:
+        """A manual resolution (mark, baseline), inside begin()/commit(): drizzle-orm's tracking row is
+        "insert"ed, its hash "update"d to the file's, or "keep"t; then the audit entry (who, why)."""
+
+    def describe_lock_wait(self, sql: str) -> str | None:
+        """After a lock timeout: who holds locks on the tables `sql` touches (None: nothing to say)."""
+
+    def close(self) -> None: ...
+
+
+class Dialect(Protocol):
+    """Everything mizzle does differently per database, as named hooks. One object per dialect folder
+    (`mizzle.dialects.<folder>.DIALECT`); callers get it from the registry (`mizzle.dialects.get(name)`) and
+    never compare dialect names themselves."""
+
+    name: str  # the canonical name: in mizzle.toml, the journal, the snapshots, DatabaseURL.dialect
+    title: str  # for messages: "PostgreSQL"
+    journal_version: str  # drizzle-kit's journal `version` for this dialect
+    embedded: bool  # a file, no server: no host, no schemas for the tracking tables
+    # capabilities
+    online: bool  # `generate --online` rewrites statements so writers are not blocked
+    idempotent: bool  # `generate --idempotent` guards each statement
+    lint: bool  # `mizzle lint`'s rules (a parser of this dialect's SQL) apply
+    probe: bool  # a driver-less start-up probe exists (`mizzle migrate` with nothing to do)
+    sqlalchemy_name: str  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+
+    # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
+    def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
+                           schema_filter: tuple[str, ...]) -> Schema:
+        """The model of the SQLAlchemy tables `seen` ((schema, name) → (table, origin)) found in `items`."""
+
+    # -- snapshot codec -----------------------------------------------------------------------------------------
+    def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
+                      source: str = "snapshot") -> Schema: ...
+
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None,
+                      renames: Any = None) -> dict[str, Any]: ...
+
+    # -- planning -----------------------------------------------------------------------------------------------
+    def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
+        """What this dialect cannot ALTER, rewritten into changes it can run (SQLite: table rebuilds)."""
+
+    def render(self, changes: list[Any]) -> list[PlannedStatement]:
+        """The DDL of `changes`, in order, with transaction boundaries."""
+
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
+                    ) -> tuple[list[PlannedStatement], list[str]]:
+        """`generate --online`: the statements rewritten, and the file's header (unchanged without `online`)."""
+
+    # -- comparison ---------------------------------------------------------------------------------------------
+    def comparable(self, model: Schema) -> Schema:
+        """What of `model` a live database of this dialect can show (SQLite keeps no constraint names)."""
+
+    # -- live databases -----------------------------------------------------------------------------------------
+    def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
+                must_exist: bool = False) -> AbstractContextManager[Any]:
+        """A driver connection, closed when the `with` block ends."""
+
+    def sqlalchemy_url(self, url: str) -> str:
+        """`url` for sqlalchemy.create_engine (the driver mizzle uses named)."""
+
+    def database_file(self, db: DatabaseURL) -> str | None:
+        """The file an embedded database lives in (":memory:" for none); None for a server."""
+
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
+        """The model of the database behind the driver connection `conn`, within `scope`."""
+
+    def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                     application_name: str = "mizzle") -> RunnerBackend: ...
+
+    def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
+                   application_name: str = "mizzle") -> Any:
+        """A connection that skips the driver's import cost and can only try_lock, ready_state() and close;
+        None where this dialect has none."""
+
+    def tracking_sql(self) -> TrackingSQL:
+        """The tracking store's SQL in this dialect (mizzle.runner.tracking.TrackingStore runs it)."""
+
+    def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
+                flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
+        """A new, empty database to replay into, removed whatever happens: yields (url, where for messages)."""
+
+    # -- the settings table (protect) -----------------------------------------------------------------------------
+    def settings_schema(self, tracking_schema: str) -> str:
+        """The schema `protect` writes its settings table in."""
+
+    def read_settings(self, backend: RunnerBackend, key: str) -> list[tuple[str, tuple[Any, ...] | None, str | None]]:
+        """`key` in each settings table of the database: (where, (value, updated_at, updated_by, db_user) or None,
+        the error reading it)."""
+
+    def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
+                      everywhere: bool) -> str:
+        """Set `key` in `schema`'s settings table (`everywhere`: in every settings table of the database too);
+        returns the table written."""

@@ -1,0 +1,37 @@
+"""`mizzle pull` on SQLite writes a SQLite module: String(N) for drizzle-kit's text(N), LargeBinary for blob,
+`sqlite_where` for a partial index, no PostgreSQL import or PgType helper — and `generate --check` right after
+finds nothing to do."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_pull_sqlite_round_trips(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript(
+        "CREATE TABLE `users` (`id` integer PRIMARY KEY NOT NULL, `email` text(255) NOT NULL, "
+        "`active` integer DEFAULT 1 NOT NULL, `photo` blob, `score` real);\n"
+        "CREATE INDEX `users_active_email` ON `users` (`email`) WHERE `active` = 1;\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    module = (tmp_path / "pulled.py").read_text()
+    assert "postgresql" not in module and "PgType" not in module, module
+    assert 'sa.Column("email", sa.String(255), nullable=False)' in module
+    assert 'sa.Column("photo", sa.LargeBinary)' in module
+    assert 'sqlite_where=sa.text("`active` = 1")' in module
+    p = mizzle(["generate", "--check"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
