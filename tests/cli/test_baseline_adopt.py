@@ -89,6 +89,12 @@ def test_baseline_adopts_a_create_all_database(tmp_path: Path, pg_url, run_mizzl
     assert "~ column posts.published: default false → true" in r.stdout + r.stderr
 
 
+def _forget_app() -> None:
+    for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
 def test_baseline_recognises_an_alembic_database(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     alembic_config = pytest.importorskip("alembic.config")
     from alembic import command
@@ -107,14 +113,13 @@ def test_baseline_recognises_an_alembic_database(tmp_path: Path, pg_url, run_miz
         "from app.models import md\ntarget_metadata = md"))
     saved = list(sys.path)
     sys.path.insert(0, str(tmp_path))
+    _forget_app()  # an `app` package another test imported would shadow this project's
     try:
         command.revision(cfg, message="init", autogenerate=True)
         command.upgrade(cfg, "head")
     finally:  # leave no trace of this project's `app` package for the tests after
         sys.path[:] = saved
-        for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[name]
-        importlib.invalidate_caches()
+        _forget_app()
     with sa.create_engine(sa_url).connect() as c:
         revision = c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
     # coming from Alembic: the first migration from the models, then baseline the database
