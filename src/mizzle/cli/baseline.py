@@ -37,6 +37,10 @@ def baseline_command(opts: Options, to: str | None, force: bool, reason: str | N
                       on_wait=opts.lock_wait)
     for w in result.warnings:
         opts.echo(f"warning: {w}", err=True)
+    for n in result.notes:
+        opts.echo(f"note: {n}", err=True)
+    for r in result.renamed:
+        opts.echo(f"snapshot of {result.to}: {r} (the database's name)", err=True)
     if opts.json:
         opts.emit_json(result.to_json())
         return 0

@@ -11,7 +11,6 @@ from ..dburl import parse_url
 from ..dialects.postgres.snapshot import schema_from_snapshot
 from ..errors import IntegrityError
 from ..migrations.folder import Migration, MigrationFolder
-from ..schema.diff import Renames, diff
 from ..schema.model import Schema, make_schema
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
     from .. import dialects
     from ..runner.migrate import load_folder
-    from ..runner.tracking import MARKED_ROLLED_BACK, TrackingTable
+    from ..runner.tracking import TrackingTable
     from ..sources.database import scope_for
 
     db = parse_url(url)
@@ -75,9 +74,19 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     try:
         state = backend.read_state(create=False, with_audit=True)
         live = introspect_connection(backend.conn, db.dialect, scope, table)
+        result = DriftResult(url=db.masked, migration=None)
+        _compare(result, state, migrations, folder, db.dialect, scope, live,
+                 backend.conn if db.dialect == "postgresql" else None)
     finally:
         backend.close()
-    result = DriftResult(url=db.masked, migration=None)
+    return result
+
+
+def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
+             scope: Scope, live: Schema, conn: Any) -> None:
+    from ..runner.tracking import MARKED_ROLLED_BACK
+    from ..schema.compare import lines, set_aside_alembic
+
     applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
     unknown = applied_whens - {m.when for m in migrations}
     if unknown:
@@ -97,9 +106,21 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     if not state.tracking_exists:
         result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
     result.migration = last.tag if last else None
-    expected = comparable(scope.restrict(snapshot_model(MigrationFolder(folder, db.dialect), last, db.dialect)))
-    result.changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
-    return result
+    mfolder = MigrationFolder(folder, dialect)
+    expected = comparable(scope.restrict(snapshot_model(mfolder, last, dialect)))
+    live, alembic = set_aside_alembic(expected, live)
+    if alembic is not None:
+        result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
+    result.changes = lines(expected, live, comments=holds_comments(mfolder), conn=conn)
+
+
+def holds_comments(folder: MigrationFolder) -> bool:
+    """Do the folder's snapshots hold comments? drizzle-kit's have no field for them; mizzle keeps them in its
+    sidecar file, which a folder written by drizzle-kit does not have."""
+    try:
+        return bool(folder.read_sidecar())
+    except Exception:  # noqa: BLE001 - an unreadable sidecar is reported by `check`, not here
+        return False
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations") -> Schema:

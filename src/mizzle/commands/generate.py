@@ -129,8 +129,14 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     else:
         new, declared = load_code_schema(config)
         new = _carry_forward(old, new)
-        changeset = diff(old, new, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
-    result = GenerateResult(changes=[c.describe() for c in changeset], previous=old)
+        from ..schema.compare import describe_all, for_generate
+
+        # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
+        old_c, new_c = for_generate(old, new)
+        changeset = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt,
+                                               none=no_renames))
+    result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
+                            previous=old)
     if not custom and not changeset:
         return result
     statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []

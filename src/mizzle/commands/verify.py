@@ -21,7 +21,6 @@ from ..dburl import DatabaseURL, parse_url
 from ..dialects.postgres.snapshot import schema_from_snapshot
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
 from ..migrations.folder import Migration, MigrationFolder
-from ..schema.diff import Renames, diff
 from ..schema.model import Schema
 
 if TYPE_CHECKING:
@@ -106,7 +105,7 @@ def _with_database(url: DatabaseURL, name: str) -> str:
 class _StepReporter:
     """Receives the runner's progress; after each migration commits, introspects the scratch database."""
 
-    def __init__(self, on_step: Callable[[str, Schema], None], introspect: Callable[[], Schema]) -> None:
+    def __init__(self, on_step: Callable[[str, Schema, Any], None], introspect: _Introspect) -> None:
         self.on_step, self.introspect = on_step, introspect
 
     def warn(self, message: str) -> None:
@@ -119,24 +118,39 @@ class _StepReporter:
         pass
 
     def finish(self, result: Any) -> None:
-        self.on_step(result.tag, self.introspect())
+        self.on_step(result.tag, self.introspect(), self.introspect.conn)
+
+
+class _Introspect:
+    """Returns the model of the database behind `conn` (within `scope`) each time it is called; `conn` is
+    None on SQLite (no server to ask for canonical forms)."""
+
+    def __init__(self, conn: Any, dialect: str, scope: Scope, table: str) -> None:
+        self.raw, self.dialect, self.scope, self.table = conn, dialect, scope, table
+        self.conn = conn if dialect == "postgresql" else None
+
+    def __call__(self) -> Schema:
+        from .drift import introspect_connection
+
+        return introspect_connection(self.raw, self.dialect, self.scope, self.table)
 
 
 @contextmanager
-def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[Callable[[], Schema]]:
-    """A function returning the model of the database `db` (within `scope`) each time it is called."""
+def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Introspect]:
+    """An `_Introspect` of the database `db`."""
     from .. import dialects
-    from .drift import introspect_connection
 
     with dialects.get(db.dialect).connect(db, application_name="mizzle verify") as conn:
-        yield lambda: introspect_connection(conn, db.dialect, scope, table)
+        yield _Introspect(conn, db.dialect, scope, table)
 
 
-def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema], None], *,
-           table: str = "__drizzle_migrations", tracking_schema: str = "drizzle") -> Schema:
+def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
+           table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
+           on_end: Callable[[Schema, Any], None] | None = None) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
-    `on_step(tag, introspected model)` after each; returns the final model. A statement that fails is an
-    IntegrityError naming the migration."""
+    `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
+    the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
+    the final model. A statement that fails is an IntegrityError naming the migration."""
     from ..runner.migrate import migrate
 
     with _introspector(parse_url(scratch_url), scope, table) as introspect_now:
@@ -147,7 +161,10 @@ def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable
         except StatementFailed as e:
             raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
                                  e.details) from None
-        return introspect_now()
+        final = introspect_now()
+        if on_end is not None:
+            on_end(final, introspect_now.conn)
+        return final
 
 
 # -- verify ----------------------------------------------------------------------------------------------
@@ -201,8 +218,9 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder
+    from ..schema.compare import lines
     from ..sources.database import scope_for
-    from .drift import comparable
+    from .drift import comparable, holds_comments
     from .generate import load_code_schema
 
     code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
@@ -213,23 +231,27 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     scope = scope_for(config)
     result = VerifyResult()
 
-    def step(tag: str, live: Schema) -> None:
+    comments = holds_comments(folder)
+
+    def step(tag: str, live: Schema, conn: Any) -> None:
         expected, why = _snapshot(folder, by_tag[tag], sidecar)
         if expected is None:
             s = StepResult(tag, compared=False, reason=why)
         else:
-            s = StepResult(tag, compared=True, changes=[c.describe() for c in diff(
-                comparable(scope.restrict(expected)), live, Renames(none=True))])
+            s = StepResult(tag, compared=True, changes=lines(comparable(scope.restrict(expected)), live,
+                                                             comments=comments, conn=conn))
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
 
+    def end(final: Schema, conn: Any) -> None:
+        if code is not None:  # the code's expressions asked of the server, names matched by definition
+            result.code_changes = lines(comparable(scope.restrict(code)), final, conn=conn, reverse=True)
+
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
-        final = replay(config.out_dir, scratch.url, scope, step, table=config.table,
-                       tracking_schema=config.tracking_schema)
-    if code is not None:
-        result.code_changes = [c.describe() for c in diff(final, comparable(scope.restrict(code)), Renames(none=True))]
+        replay(config.out_dir, scratch.url, scope, step, table=config.table,
+               tracking_schema=config.tracking_schema, on_end=end)
     return result
 
 
@@ -285,7 +307,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     result = RebuildResult()
     scope = scope_for(config)
 
-    def step(tag: str, live: Schema) -> None:
+    def step(tag: str, live: Schema, conn: Any) -> None:
         i = index[tag]
         if snaps[i] is not None:
             result.kept.append(tag)

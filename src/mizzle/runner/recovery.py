@@ -191,11 +191,79 @@ class BaselineResult:
     checked: bool = True  # False: --force skipped the comparison
     actor: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "found an Alembic-managed database …"
+    # constraints and indexes matched by definition whose database name the snapshot now carries
+    renamed: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "to": self.to, "marked": self.marked, "already_applied": self.already_applied,
                 "checked": self.checked, "actor": self.actor,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "notes": self.notes, "renamed": self.renamed}
+
+
+def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder,
+                  connect_timeout: float) -> tuple[list[str], list[tuple[str, str, str, str, str]], str | None]:
+    """The differences between the database and `expected` (canonical forms, the server asked for the
+    expressions, names matched by definition), the names `expected` takes from the database
+    ((schema, table, kind, snapshot name, database name)), and a note when Alembic managed the database."""
+    from ..commands.drift import holds_comments
+    from ..schema.compare import ALEMBIC_TABLE, canonical, lines, renamed_by_definition, set_aside_alembic
+    from ..sources.database import introspect_url
+
+    if db.dialect != "postgresql":
+        live = introspect_url(db, scope, connect_timeout=connect_timeout)
+        return lines(expected, live), [], None
+    from ..dialects.postgres.connection import connect
+    from ..dialects.postgres.introspect import introspect
+
+    with connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
+        live, alembic_schema = set_aside_alembic(expected, introspect(conn, scope))
+        comments = holds_comments(folder)
+        changes = lines(expected, live, comments=comments, conn=conn)
+        adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
+        alembic = None
+        if alembic_schema is not None:
+            table = f'"{alembic_schema}".{ALEMBIC_TABLE}'
+            try:
+                version = conn.execute(f"SELECT string_agg(version_num::text, ', ') FROM {table}").fetchone()
+                at = f"revision {version[0]}" if version and version[0] else "no revision"
+            except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
+                conn.rollback()
+                at = "an unreadable revision"
+            alembic = (f"found an Alembic-managed database ({alembic_schema}.{ALEMBIC_TABLE} at {at}): once this "
+                       f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
+                       f"{alembic_schema}.{ALEMBIC_TABLE} when you no longer need it; mizzle leaves it alone)")
+    return changes, adopted, alembic
+
+
+def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]]) -> list[str]:
+    """Rename, in `target`'s snapshot, the constraints and indexes matched by definition to their database
+    names, so the DDL of later migrations names what the database has."""
+    from ..migrations.folder import dump_json
+
+    snap = folder.read_snapshot(target)
+    path = target.snapshot_path
+    if snap is None or path is None:
+        return []
+    sections = {"unique": "uniqueConstraints", "foreign key": "foreignKeys", "check": "checkConstraints",
+                "index": "indexes", "primary key": "compositePrimaryKeys"}
+    done = []
+    for schema, table, kind, old, new in adopted:
+        t = (snap.get("tables") or {}).get(f"{schema}.{table}") or (snap.get("tables") or {}).get(table)
+        sec = t.get(sections[kind]) if isinstance(t, dict) else None
+        if not isinstance(sec, dict):
+            continue
+        key = next((k for k, v in sec.items() if k == old or (isinstance(v, dict) and v.get("name") == old)), None)
+        if key is None or new in sec:
+            continue
+        value = sec.pop(key)
+        if isinstance(value, dict) and "name" in value:
+            value["name"] = new
+        sec[new] = dict(value) if isinstance(value, dict) else value
+        done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
+    if done:
+        path.write_text(dump_json(snap), encoding="utf-8")
+    return done
 
 
 def baseline(config: Config, *, url: str, to: str | None = None, force: bool = False, reason: str | None = None,
@@ -206,7 +274,7 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
     listing the differences; `force` records anyway). Refuses (exit 3) when one of them is already applied
     with another hash."""
     from ..commands.drift import snapshot_model
-    from ..sources.database import introspect_url, scope_for
+    from ..sources.database import scope_for
 
     who = actor or current_actor()
     folder = MigrationFolder(config.out_dir, config.dialect)
@@ -214,8 +282,6 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
     _must_exist(parse_url(url))
 
     def compare(db: DatabaseURL) -> None:
-        from ..schema.diff import Renames, diff
-
         migrations = folder.migrations()
         if not migrations:
             raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline",
@@ -224,8 +290,9 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
         out.to = target.tag
         scope = scope_for(config)
         expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-        live = introspect_url(db, scope, connect_timeout=connect_timeout)
-        changes = [c.describe() for c in diff(expected, live, Renames(none=True))]
+        changes, adopted, alembic = _compare_live(db, scope, expected, folder, connect_timeout)
+        if alembic:
+            out.notes.append(alembic)
         if changes:
             raise IntegrityError(
                 f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
@@ -234,6 +301,8 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
                 "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
                 "or pass --force to record it without comparing.")
         out.checked = True
+        if adopted:
+            out.renamed = _adopt_names(folder, target, adopted)
 
     def skip(db: DatabaseURL) -> None:
         migrations = folder.migrations()

@@ -78,7 +78,7 @@ def clone(project: tuple[Path, str]) -> Iterator[Callable[..., str]]:
 @pytest.mark.parametrize(("sql", "expected"), [
     (["ALTER TABLE users ADD COLUMN nickname text"], ["+ column users.nickname"]),
     (["DROP INDEX users_email_idx"], ["- index users_email_idx"]),
-    (["ALTER TABLE users ALTER COLUMN plan SET DEFAULT 'pro'"], ["~ column users.plan: default 'pro'"]),
+    (["ALTER TABLE users ALTER COLUMN plan SET DEFAULT 'pro'"], ["~ column users.plan: default 'free' → 'pro'"]),
     (["ALTER TYPE status ADD VALUE 'archived'"], ["status", "archived"]),
     (["CREATE TABLE ops.scratch (id int)"], ["+ table ops.scratch"]),
 ])

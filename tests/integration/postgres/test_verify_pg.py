@@ -61,7 +61,7 @@ def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: 
     # which object differs and how, on the first line, and what that means (issue 15 item 8)
     first = r.first_error_line
     assert first.startswith("error: 0001_step2: the database its SQL builds differs from its snapshot in 1 place")
-    assert "users.visits" in first and "default 7" in first and "the SQL and its snapshot disagree" in first
+    assert "users.visits" in first and "default 0 → 7" in first and "the SQL and its snapshot disagree" in first
     assert scratch_databases() == before
     # the schema code is compared too: a change not yet generated
     edited.write_text(text)

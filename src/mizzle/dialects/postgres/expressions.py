@@ -1,40 +1,150 @@
-"""Comparison keys for SQL expressions (checks, partial-index predicates, index expressions,
-generated columns), computed with PostgreSQL's own parser (pglast): quoting, spacing, redundant
-parentheses and table qualifiers on columns stop mattering."""
+"""Comparison keys for SQL expressions (checks, partial-index predicates, index expressions, generated
+columns, defaults), computed with PostgreSQL's own parser (pglast) and the rewrites PostgreSQL's parse
+analysis applies before it stores an expression, so that the author's spelling and the server's deparsed
+text get one key:
+
+- quoting, spacing, redundant parentheses, keyword and function-name case (the parser folds them);
+- table-qualified columns (`"posts"."published"` → `published`);
+- `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`, `x IN (a)` → `x = a`;
+- `x BETWEEN a AND b` → `x >= a AND x <= b` (NOT BETWEEN: `x < a OR x > b`);
+- `x LIKE p` → `x ~~ p` (`NOT LIKE` → `!~~`, `ILIKE` → `~~*`, `NOT ILIKE` → `!~~*`);
+- nested AND / OR flattened (the server stores `a AND b AND c` as one list);
+- casts on literals and on arrays of literals dropped (`'queued'::text`, `'SCHEDULED'::state_type`,
+  `'english'::regconfig`, `ARRAY['a'::text]`, `'x'::character varying`): parse analysis adds them to give an
+  untyped literal the type its context wants, so they say nothing the context does not;
+- casts of a column to text / varchar dropped (`(email)::text`), which the server adds around varchar
+  columns compared with text.
+
+Where a server is at hand, `schema/compare.py` also asks it what it stores (see `server_forms`).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
+
+_TEXT_TYPES = ("text", "varchar", "bpchar")
 
 
-@lru_cache(maxsize=4096)
+def _names(type_name: Any) -> list[str]:
+    return [getattr(n, "sval", "") for n in (type_name.names or ())]
+
+
+def _rewrite(node: Any) -> Any:
+    """The node with PostgreSQL's parse-analysis rewrites applied, recursively (returns a new node or the
+    same one, changed in place)."""
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind, BoolExprType
+
+    if isinstance(node, tuple):
+        return tuple(_rewrite(n) for n in node)
+    if not isinstance(node, ast.Node):
+        return node
+    if isinstance(node, ast.ColumnRef) and node.fields and len(node.fields) > 1:
+        return ast.ColumnRef(fields=(node.fields[-1],))
+    if isinstance(node, ast.TypeCast):
+        arg = _rewrite(node.arg)
+        if isinstance(arg, ast.A_Const) or (
+                isinstance(arg, ast.A_ArrayExpr) and all(isinstance(e, ast.A_Const) for e in (arg.elements or ()))):
+            return arg
+        names = _names(node.typeName)
+        if names and names[-1] in _TEXT_TYPES and isinstance(arg, ast.ColumnRef):
+            return arg
+        node.arg = arg
+        return node
+    if isinstance(node, ast.A_Expr):
+        kind = node.kind
+        lexpr, rexpr = _rewrite(node.lexpr), _rewrite(node.rexpr)
+        op = _names(ast.TypeName(names=node.name)) if node.name else []
+        if kind == A_Expr_Kind.AEXPR_IN and isinstance(rexpr, (tuple, list)):
+            neg = op and op[-1] == "<>"
+            if len(rexpr) == 1:  # `x IN (a)` is stored as `x = a`
+                return _op("<>" if neg else "=", lexpr, rexpr[0])
+            return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ALL if neg else A_Expr_Kind.AEXPR_OP_ANY,
+                              name=(ast.String(sval="<>" if neg else "="),), lexpr=lexpr,
+                              rexpr=ast.A_ArrayExpr(elements=tuple(rexpr)))
+        if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN) and isinstance(rexpr, (tuple, list)):
+            lo, hi = rexpr
+            if kind == A_Expr_Kind.AEXPR_BETWEEN:
+                parts = (_op(">=", lexpr, lo), _op("<=", lexpr, hi))
+                return ast.BoolExpr(boolop=BoolExprType.AND_EXPR, args=parts)
+            parts = (_op("<", lexpr, lo), _op(">", lexpr, hi))
+            return ast.BoolExpr(boolop=BoolExprType.OR_EXPR, args=parts)
+        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and op:
+            # `x LIKE p` is stored as the operator it stands for, `x ~~ p` (NOT ILIKE: `!~~*`)
+            return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op[-1]),), lexpr=lexpr, rexpr=rexpr)
+        if op == ["!="]:
+            node.name = (ast.String(sval="<>"),)
+        node.lexpr, node.rexpr = lexpr, rexpr
+        return node
+    if isinstance(node, ast.BoolExpr):
+        args = [_rewrite(a) for a in node.args or ()]
+        if node.boolop != BoolExprType.NOT_EXPR:
+            flat: list[Any] = []
+            for a in args:
+                if isinstance(a, ast.BoolExpr) and a.boolop == node.boolop:
+                    flat.extend(a.args or ())
+                else:
+                    flat.append(a)
+            args = flat
+        node.args = tuple(args)
+        return node
+    for name in node:  # every other node: rewrite its children
+        value = getattr(node, name)
+        if isinstance(value, (ast.Node, tuple)):
+            setattr(node, name, _rewrite(value))
+    return node
+
+
+def _op(op: str, left: Any, right: Any) -> Any:
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind
+
+    return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op),), lexpr=left, rexpr=right)
+
+
+def _flat(sql: str) -> str:
+    return " ".join(sql.split()).lower()
+
+
+@lru_cache(maxsize=8192)
 def expression_key(sql: str | None) -> str | None:
+    """One key per meaning (see the module docstring); an expression pglast cannot read is compared by its
+    text with whitespace folded."""
     if sql is None:
         return None
     try:
-        from pglast import ast, parse_sql
+        from pglast import parse_sql
         from pglast.stream import RawStream
-        from pglast.visitors import Visitor
     except ImportError:  # pragma: no cover
-        return " ".join(sql.split()).lower()
-
-    class _Unqualify(Visitor):  # type: ignore[misc]
-        def visit_ColumnRef(self, ancestors, node):  # type: ignore[no-untyped-def]  # noqa: N802
-            if len(node.fields) > 1:
-                return ast.ColumnRef(fields=(node.fields[-1],))
-            return None
-
-        def visit_TypeCast(self, ancestors, node):  # type: ignore[no-untyped-def]  # noqa: N802
-            # the server adds casts to text/varchar around column refs and literals: (email)::text
-            names = [getattr(n, "sval", "") for n in node.typeName.names]
-            if names and names[-1] in ("text", "varchar", "bpchar") and isinstance(node.arg, (ast.ColumnRef, ast.A_Const)):
-                return node.arg
-            return None
-
+        return _flat(sql)
     try:
         stmts = parse_sql(f"SELECT {sql}")
-        _Unqualify()(stmts)
-        out = RawStream()(stmts[0].stmt.targetList[0].val)  # type: ignore[union-attr]
+        if len(stmts) != 1 or len(stmts[0].stmt.targetList) != 1:  # type: ignore[union-attr]
+            return _flat(sql)
+        val = _rewrite(stmts[0].stmt.targetList[0].val)  # type: ignore[union-attr]
+        return str(RawStream()(val))
     except Exception:  # noqa: BLE001 - an expression pglast cannot read is compared as text
-        return " ".join(sql.split()).lower()
-    return str(out)
+        return _flat(sql)
+
+
+@lru_cache(maxsize=4096)
+def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | None]:
+    """An index element written as one string (`lower(name) DESC NULLS LAST`, `title gin_trgm_ops`) → (the
+    expression, asc (None: not said), nulls ("first" / "last" / None), opclass (None: not said)), read by
+    PostgreSQL's grammar; the whole text as the expression when it does not parse as an index element."""
+    try:
+        from pglast import ast, parse_sql
+        from pglast.enums import SortByDir, SortByNulls
+        from pglast.stream import RawStream
+
+        stmt = parse_sql(f"CREATE INDEX x ON t ({sql})")[0].stmt
+        assert isinstance(stmt, ast.IndexStmt) and stmt.indexParams and len(stmt.indexParams) == 1
+        el = stmt.indexParams[0]
+        expr = str(RawStream()(el.expr)) if el.expr is not None else el.name
+        asc = {SortByDir.SORTBY_DESC: False, SortByDir.SORTBY_ASC: True}.get(el.ordering)
+        nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(el.nulls_ordering)
+        opclass = ".".join(_names(ast.TypeName(names=el.opclass))) if el.opclass else None
+        return expr, asc, nulls, opclass
+    except Exception:  # noqa: BLE001
+        return sql, None, None, None

@@ -132,7 +132,178 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
         return low
     if re.fullmatch(r"-?\d+\.\d+", e) and is_numeric(type_):
         e = e.rstrip("0").rstrip(".") if "." in e else e
-    return e
+    return _meaning(e, type_)
+
+
+def _meaning(e: str, type_: str) -> str:
+    """The last steps of `default_key`: a JSON literal as jsonb renders it, an interval literal as the server
+    prints it, anything else through `expression_key` (function-name case, literal casts, spacing)."""
+    from .expressions import expression_key
+
+    base = type_.split("(")[0].strip()
+    lit = _literal(e)
+    if lit is not None and base in ("jsonb", "json"):
+        rendered = jsonb_text(lit) if base == "jsonb" else None
+        return quote_literal(rendered) if rendered is not None else quote_literal(lit)
+    if lit is not None and base.startswith("interval"):
+        return quote_literal(interval_text(lit))
+    key = expression_key(e) or e
+    low = key.lower()
+    if low in ("current_timestamp", "now()", "transaction_timestamp()"):
+        return "now()"
+    if low in ("current_date", "current_time", "localtimestamp", "localtime", "current_user", "session_user",
+               "true", "false", "null"):
+        return low
+    return key
+
+
+def _literal(e: str) -> str | None:
+    """The value of a string literal, with or without a cast (`'x'`, `'x'::jsonb`, `E'x'`); None otherwise."""
+    m = re.fullmatch(r"[eE]?'((?:[^']|'')*)'(?:::[\w .\"\[\]()]+)?", e.strip(), flags=re.S)
+    return m.group(1).replace("''", "'") if m else None
+
+
+def jsonb_text(text: str) -> str | None:
+    """A JSON text as PostgreSQL's jsonb prints it: object keys deduplicated (the last wins) and ordered by
+    length then bytes, `", "` and `": "` separators, numbers as written. None when it is not JSON."""
+    import json
+    from decimal import Decimal
+
+    class _Num(str):
+        pass
+
+    try:
+        value = json.loads(text, parse_float=_Num, parse_int=_Num, parse_constant=_Num)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+    def out(v: object) -> str:
+        if isinstance(v, _Num):
+            try:
+                return str(Decimal(v)) if "e" in v.lower() else str(v)
+            except ArithmeticError:  # pragma: no cover
+                return str(v)
+        if isinstance(v, dict):
+            keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+            return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {out(v[k])}" for k in keys) + "}"
+        if isinstance(v, list):
+            return "[" + ", ".join(out(x) for x in v) + "]"
+        return json.dumps(v, ensure_ascii=False)
+
+    return out(value)
+
+
+def interval_text(text: str) -> str:
+    """The server's output for the simple interval spellings (`'0'`, `'90'` seconds, `'1 day'`, `'00:05:00'`);
+    other spellings are kept as written."""
+    t = " ".join(text.strip().lower().split())
+    m = re.fullmatch(r"(\d+)(?:\s*(?:s|sec|secs|second|seconds))?", t)
+    if m:
+        secs = int(m.group(1))
+        return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+    m = re.fullmatch(r"(\d+):(\d\d)(?::(\d\d))?", t)
+    if m:
+        return f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}"
+    units = {"year": "year", "years": "year", "mon": "mon", "mons": "mon", "month": "mon", "months": "mon",
+             "day": "day", "days": "day", "d": "day"}
+    m = re.fullmatch(r"(\d+) ?(\w+)", t)
+    if m and m.group(2) in units:
+        n, u = int(m.group(1)), units[m.group(2)]
+        return f"{n} {u}{'s' if n != 1 else ''}"
+    return text
+
+
+# The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,
+# types in the canonical spelling): an index column naming it says no more than one naming none.
+_DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
+    "btree": {"char": "bpchar_ops", "bigint": "int8_ops", "bit": "bit_ops", "bit varying": "varbit_ops",
+              "boolean": "bool_ops", "bytea": "bytea_ops", "date": "date_ops", "double precision": "float8_ops",
+              "inet": "inet_ops", "cidr": "inet_ops", "integer": "int4_ops", "interval": "interval_ops",
+              "jsonb": "jsonb_ops", "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops", "money": "money_ops",
+              "name": "name_ops", "numeric": "numeric_ops", "oid": "oid_ops", "pg_lsn": "pg_lsn_ops",
+              "real": "float4_ops", "smallint": "int2_ops", "text": "text_ops", "varchar": "text_ops",
+              "time with time zone": "timetz_ops", "time": "time_ops", "timestamp with time zone": "timestamptz_ops",
+              "timestamp": "timestamp_ops", "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "uuid": "uuid_ops",
+              "xid8": "xid8_ops", "[]": "array_ops", "enum": "enum_ops"},
+    "gin": {"[]": "array_ops", "jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
+    "gist": {"box": "box_ops", "circle": "circle_ops", "point": "point_ops", "polygon": "poly_ops",
+             "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "inet": "inet_ops", "cidr": "inet_ops"},
+    "spgist": {"box": "box_ops", "inet": "inet_ops", "point": "quad_point_ops", "polygon": "poly_ops",
+               "text": "text_ops", "varchar": "text_ops"},
+    "brin": {"char": "bpchar_minmax_ops", "bigint": "int8_minmax_ops", "bit": "bit_minmax_ops",
+             "bit varying": "varbit_minmax_ops", "box": "box_inclusion_ops", "bytea": "bytea_minmax_ops",
+             "date": "date_minmax_ops", "double precision": "float8_minmax_ops", "inet": "inet_inclusion_ops",
+             "integer": "int4_minmax_ops", "interval": "interval_minmax_ops", "macaddr": "macaddr_minmax_ops",
+             "numeric": "numeric_minmax_ops", "real": "float4_minmax_ops", "smallint": "int2_minmax_ops",
+             "text": "text_minmax_ops", "varchar": "text_minmax_ops", "time with time zone": "timetz_minmax_ops",
+             "time": "time_minmax_ops", "timestamp with time zone": "timestamptz_minmax_ops",
+             "timestamp": "timestamp_minmax_ops", "uuid": "uuid_minmax_ops"},
+}
+_DEFAULT_OPCLASS["hash"] = {k: v for k, v in _DEFAULT_OPCLASS["btree"].items()
+                            if k not in ("bit", "bit varying", "money", "tsquery", "tsvector")}
+
+
+_DEFAULT_NAMES = {m: frozenset(t.values()) for m, t in _DEFAULT_OPCLASS.items()}
+
+
+def default_opclass(method: str, type_: str | None, is_enum: bool = False) -> str | None:
+    """The operator class PostgreSQL picks for a column of `type_` in an index using `method` (None: unknown)."""
+    if type_ is None:
+        return None
+    table = _DEFAULT_OPCLASS.get(method.lower(), {})
+    if type_.endswith("[]"):
+        return table.get("[]")
+    if is_enum:
+        return table.get("enum")
+    t = canonical_type(type_)
+    t = re.sub(r"\s*\(\d+(?:,\s*-?\d+)?\)", "", t).strip()  # varchar(64) → varchar, timestamp (3) → timestamp
+    t = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(t, t)
+    return table.get(t)
+
+
+def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_enum: bool = False) -> str | None:
+    """An index column's operator class as compared: None when it is the type's default for the method;
+    otherwise its name without quotes and without a `public.` / `pg_catalog.` qualifier (the server prints
+    one when the operator class's schema is not on the search_path)."""
+    if not opclass:
+        return None
+    name = opclass.strip()
+    parts = [p.strip('"') for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', name)]
+    if len(parts) == 2 and parts[0] in ("public", "pg_catalog"):
+        parts = parts[1:]
+    name = ".".join(parts)
+    if name == default_opclass(method, type_, is_enum) or name in _DEFAULT_NAMES.get(method.lower(), ()):
+        # a built-in type's default operator class on another type is one PostgreSQL refuses (`int8_ops` on a
+        # uuid column): a snapshot naming it (drizzle-kit pull lists them shifted by one column) can only mean
+        # the column's default
+        return None
+    return name
+
+
+def canonical_bound(value: str | None, type_: str) -> str | None:
+    """An identity / sequence bound: older drizzle-kit wrote bigint's maximum as a float
+    (`9223372036854776000`); a value a float cannot tell from the type's maximum or minimum is that bound."""
+    if value is None:
+        return None
+    v = value.strip()
+    base = SERIAL_BASE.get(type_, type_)
+    top = INT_MAX.get(base)
+    if top is None:
+        return v
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    if not re.fullmatch(r"-?\d+", v) or len(v.lstrip("-")) > 15:
+        # JavaScript's numbers hold 15-17 significant digits: drizzle-kit printed 2^63-1 as
+        # 9223372036854776000 (and, in some versions, 9223372036854775000)
+        if abs(f - float(top)) <= 2 ** 12:
+            return top
+        if abs(f + float(top) + 1) <= 2 ** 12:
+            return str(-int(top) - 1)
+        if f.is_integer() and abs(f) < 2 ** 53:
+            return str(int(f))
+    return v
 
 
 def _balanced(s: str) -> bool:
@@ -153,7 +324,8 @@ def _balanced(s: str) -> bool:
 
 def _strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
     """'x'::character varying → 'x' when the cast is to the column's own type (the server adds it)."""
-    m = re.fullmatch(r"(.+?)::([a-zA-Z_][\w .\"]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)", e, flags=re.S)
+    m = re.fullmatch(r"(.+?)::((?:[a-zA-Z_]|\"(?:[^\"]|\"\")+\")[\w .\"]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)", e,
+                     flags=re.S)
     if not m:
         return e
     value, cast = m.group(1).strip(), m.group(2).strip()

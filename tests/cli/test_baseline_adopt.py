@@ -1,0 +1,136 @@
+"""Adopting a database SQLAlchemy or Alembic built (issue 13 items 16 and 17): constraints and indexes the
+code leaves unnamed carry PostgreSQL's names there (`users_email_key`, `posts_author_id_fkey`,
+`posts_check`); `baseline` matches them by definition, writes the database's names into the snapshot, and
+says so; `drift` is clean after. An `alembic_version` table is recognised and reported in one line."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+pytestmark = pytest.mark.pg
+
+MODELS = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+
+users = sa.Table(
+    "users", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(200), nullable=False, unique=True),
+    sa.Column("age", sa.Integer),
+    sa.CheckConstraint("age >= 0"),
+)
+
+posts = sa.Table(
+    "posts", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("author_id", "title"),
+)
+'''
+
+
+def _project(root: Path) -> None:
+    (root / "app").mkdir(parents=True, exist_ok=True)
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "models.py").write_text(MODELS)
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/models.py"]\nout = "migrations"\n')
+
+
+def _metadata(root: Path) -> sa.MetaData:
+    ns: dict[str, object] = {}
+    exec(compile(MODELS, str(root / "app" / "models.py"), "exec"), ns)  # noqa: S102 - the test's own module
+    md = ns["md"]
+    assert isinstance(md, sa.MetaData)
+    return md
+
+
+def _snapshot(root: Path) -> dict[str, object]:
+    return json.loads(next((root / "migrations" / "meta").glob("0000_snapshot.json")).read_text())
+
+
+def test_baseline_adopts_a_create_all_database(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    _project(tmp_path)
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    url = pg_url()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        _metadata(tmp_path).create_all(engine)
+        with engine.connect() as c:  # the names PostgreSQL chose, which the code never gave
+            names = set(c.execute(sa.text("SELECT conname FROM pg_constraint WHERE connamespace = "
+                                          "'public'::regnamespace")).scalars())
+    finally:
+        engine.dispose()
+    assert {"users_email_key", "posts_author_id_fkey", "posts_author_id_title_key"} <= names
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert "users_email_key" in r.stderr  # the snapshot now carries the database's names, and says so
+    tables = _snapshot(tmp_path)["tables"]
+    assert isinstance(tables, dict)
+    assert "users_email_key" in tables["public.users"]["uniqueConstraints"]
+    assert "posts_author_id_fkey" in tables["public.posts"]["foreignKeys"]
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    # a real difference is still found, and named with both values
+    with sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://")).begin() as c:
+        c.execute(sa.text("ALTER TABLE posts ALTER COLUMN published SET DEFAULT true"))
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 3
+    assert "~ column posts.published: default false → true" in r.stdout + r.stderr
+
+
+def _forget_app() -> None:
+    for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def test_baseline_recognises_an_alembic_database(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    alembic_config = pytest.importorskip("alembic.config")
+    from alembic import command
+
+    _project(tmp_path)
+    url = pg_url()
+    sa_url = url.replace("postgresql://", "postgresql+psycopg://")
+    # an Alembic project as its docs set it up: init, autogenerate the first revision from the models, upgrade
+    cfg = alembic_config.Config(str(tmp_path / "alembic.ini"))
+    command.init(cfg, str(tmp_path / "alembic"))
+    cfg = alembic_config.Config(str(tmp_path / "alembic.ini"))
+    cfg.set_main_option("sqlalchemy.url", sa_url)
+    env = tmp_path / "alembic" / "env.py"
+    env.write_text(env.read_text().replace(
+        "target_metadata = None",
+        "from app.models import md\ntarget_metadata = md"))
+    saved = list(sys.path)
+    sys.path.insert(0, str(tmp_path))
+    _forget_app()  # an `app` package another test imported would shadow this project's
+    try:
+        command.revision(cfg, message="init", autogenerate=True)
+        command.upgrade(cfg, "head")
+    finally:  # leave no trace of this project's `app` package for the tests after
+        sys.path[:] = saved
+        _forget_app()
+    with sa.create_engine(sa_url).connect() as c:
+        revision = c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    # coming from Alembic: the first migration from the models, then baseline the database
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "Alembic" in line]
+    assert len(notes) == 1, r.stderr
+    assert revision in notes[0] and "retired" in notes[0]
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr

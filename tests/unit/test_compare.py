@@ -1,0 +1,101 @@
+"""schema/compare.py without a server: canonical forms of names, enum types, identity bounds and operator
+classes, and one message per changed object naming both values (issue 14 items 3-7)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mizzle.schema.compare import lines
+from mizzle.schema.model import (
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+
+
+def _schema(*tables: Table, enums: tuple[Enum, ...] = ()) -> Schema:
+    return make_schema("postgresql", tables, enums)
+
+
+POSTS = Table(name="posts", schema="public",
+              columns=(Column("id", "uuid", not_null=True), Column("published", "boolean"),
+                       Column("author_id", "integer")),
+              primary_key=PrimaryKey(("id",)),
+              indexes=(Index("posts_published_idx", (IndexColumn("id"),), where='"published" = true'),))
+
+
+def test_a_changed_index_is_one_line_with_both_values() -> None:
+    changed = replace(POSTS, indexes=(replace(POSTS.indexes[0], where='"published" = false'),))
+    assert lines(_schema(POSTS), _schema(changed)) == [
+        '~ index posts_published_idx on posts: where "published" = true → "published" = false']
+
+
+def test_a_changed_primary_key_is_one_line() -> None:
+    changed = replace(POSTS, primary_key=PrimaryKey(("id", "author_id")))
+    assert lines(_schema(POSTS), _schema(changed)) == ["~ primary key on posts: (id) → (id, author_id)"]
+
+
+def test_a_changed_default_and_check_name_both_values() -> None:
+    a = replace(POSTS, columns=(*POSTS.columns[:2], Column("author_id", "integer", default="1")),
+                checks=(CheckConstraint("posts_author_check", "author_id > 0"),))
+    b = replace(a, columns=(*POSTS.columns[:2], Column("author_id", "integer", default="2")),
+                checks=(CheckConstraint("posts_author_check", "author_id > 1"),))
+    assert sorted(lines(_schema(a), _schema(b))) == [
+        "~ check posts_author_check on posts: author_id > 0 → author_id > 1",
+        "~ column posts.author_id: default 1 → 2"]
+
+
+def test_names_over_63_bytes_compare_as_postgresql_truncates_them() -> None:
+    long = "posts_author_id_users_id_fk_" + "x" * 60
+    fk = ForeignKey(long, ("author_id",), "users", ("id",))
+    users = Table(name="users", schema="public", columns=(Column("id", "integer", not_null=True),),
+                  primary_key=PrimaryKey(("id",)))
+    a = _schema(replace(POSTS, foreign_keys=(fk,)), users)
+    b = _schema(replace(POSTS, foreign_keys=(replace(fk, name=long[:63]),)), users)
+    assert lines(a, b) == []
+    c = _schema(replace(POSTS, foreign_keys=(replace(fk, name=long[:63], on_delete="cascade"),)), users)
+    assert lines(a, c) == [f"~ foreign key {long[:63]} on posts: on delete no action → cascade"]
+
+
+def test_default_operator_classes_and_schema_qualifiers() -> None:
+    a = replace(POSTS, indexes=(Index("i", (IndexColumn("id", opclass="uuid_ops"),)),
+                                Index("j", (IndexColumn("author_id", opclass="public.gin_trgm_ops"),), method="gin")))
+    b = replace(POSTS, indexes=(Index("i", (IndexColumn("id"),)),
+                                Index("j", (IndexColumn("author_id", opclass="gin_trgm_ops"),), method="gin")))
+    assert lines(_schema(a), _schema(b)) == []
+    c = replace(POSTS, indexes=(Index("i", (IndexColumn("id", opclass="uuid_minmax_ops"),)), b.indexes[1]))
+    assert lines(_schema(b), _schema(c)) == ["~ index i on posts: columns (id) → (id uuid_minmax_ops)"]
+
+
+def test_expression_index_columns_keep_desc_and_opclass_apart() -> None:
+    a = replace(POSTS, indexes=(Index("i", (IndexColumn("lower(name) DESC", is_expression=True),)),))
+    b = replace(POSTS, indexes=(Index("i", (IndexColumn("lower(name)", is_expression=True, asc=False,
+                                                        nulls="first"),)),))
+    assert lines(_schema(a), _schema(b)) == []
+
+
+def test_old_snapshot_enum_case_and_float_identity_bound() -> None:
+    roles = Enum("Roles", ("admin", "user"))
+    col = Column("role", "roles")  # a v5/v6 snapshot without typeSchema, lower-cased
+    ident = Identity("byDefault", "t_id_seq", "1", "1", "1", "9223372036854776000", "1")
+    t = Table(name="t", schema="public", columns=(Column("id", "bigint", not_null=True, identity=ident), col))
+    live = Table(name="t", schema="public", columns=(
+        Column("id", "bigint", not_null=True, identity=replace(ident, max_value="9223372036854775807")),
+        Column("role", "Roles", type_schema="public")))
+    assert lines(_schema(t, enums=(roles,)), _schema(live, enums=(roles,))) == []
+
+
+def test_unnamed_constraints_match_by_definition_and_comments_only_where_held() -> None:
+    a = replace(POSTS, uniques=(UniqueConstraint("posts_author_id_unique", ("author_id",)),), comment=None)
+    b = replace(POSTS, uniques=(UniqueConstraint("posts_author_id_key", ("author_id",)),), comment="by hand")
+    assert lines(_schema(a), _schema(b), comments=False) == []
+    assert lines(_schema(a), _schema(b)) == ["~ comment on table posts: none → 'by hand'"]
