@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,27 +34,36 @@ def audit_columns():
 
 SCHEMA = '''import sqlalchemy as sa
 
-from app.columns import audit_columns
-from app.enums import Status
+from cacheapp.columns import audit_columns
+from cacheapp.enums import Status
 
 md = sa.MetaData()
 users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text),
                  sa.Column("status", sa.Enum(Status, name="status")), *audit_columns())
 '''
 
-CONFIG = 'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+CONFIG = 'dialect = "postgresql"\nschema = ["cacheapp/schema.py"]\nout = "migrations"\n'
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # an edit within the same second must not hit a stale .pyc
     monkeypatch.delenv(cache_mod.DISABLE_ENV, raising=False)
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "cacheapp").mkdir()
+    (tmp_path / "cacheapp" / "__init__.py").write_text("")
     for name, text in {"enums.py": ENUMS, "columns.py": COLUMNS, "schema.py": SCHEMA}.items():
-        (tmp_path / "app" / name).write_text(text)
+        (tmp_path / "cacheapp" / name).write_text(text)
     (tmp_path / "mizzle.toml").write_text(CONFIG)
-    return tmp_path
+    yield tmp_path
+    # the loader put this root first on sys.path: a later test's `app` must not find this project's package
+    forget_modules()
+    while str(tmp_path) in sys.path:
+        sys.path.remove(str(tmp_path))
+
+
+def forget_modules() -> None:
+    for mod in [m for m in sys.modules if m == "cacheapp" or m.startswith("cacheapp.")]:
+        del sys.modules[mod]
 
 
 class Imports:
@@ -77,8 +87,7 @@ def imports(monkeypatch: pytest.MonkeyPatch) -> Imports:
 
 def run(root: Path, check: bool = True) -> list[str]:
     """`generate` as the command runs it: a fresh process has none of the project's modules imported."""
-    for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-        del sys.modules[mod]
+    forget_modules()
     try:
         result = generate(load_config(root / "mizzle.toml"), check=check)
     except IntegrityError as e:
@@ -102,7 +111,7 @@ def test_unchanged_schema_is_answered_without_importing(project: Path, imports: 
 
 def test_a_changed_schema_file_is_seen(project: Path, imports: Imports) -> None:
     first_generate(project, imports)
-    schema = project / "app" / "schema.py"
+    schema = project / "cacheapp" / "schema.py"
     schema.write_text(schema.read_text().replace('sa.Column("name", sa.Text)', 'sa.Column("name", sa.Text), '
                                                  'sa.Column("email", sa.Text)'))
     assert run(project) == ["+ column users.email text"]
@@ -113,7 +122,7 @@ def test_a_changed_schema_file_is_seen(project: Path, imports: Imports) -> None:
 
 def test_a_changed_imported_module_is_seen(project: Path, imports: Imports) -> None:
     first_generate(project, imports)
-    (project / "app" / "columns.py").write_text(COLUMNS.replace("nullable=False", "nullable=True"))
+    (project / "cacheapp" / "columns.py").write_text(COLUMNS.replace("nullable=False", "nullable=True"))
     changes = run(project)
     assert len(changes) == 1 and "users.created_at" in changes[0] and "null" in changes[0].lower()
     assert imports.count == 2
@@ -121,7 +130,7 @@ def test_a_changed_imported_module_is_seen(project: Path, imports: Imports) -> N
 
 def test_a_changed_enum_from_another_module_is_seen(project: Path, imports: Imports) -> None:
     first_generate(project, imports)
-    (project / "app" / "enums.py").write_text(ENUMS + '    pending = "pending"\n')
+    (project / "cacheapp" / "enums.py").write_text(ENUMS + '    pending = "pending"\n')
     changes = run(project)
     assert len(changes) == 1 and "status" in changes[0] and "pending" in changes[0]
     assert imports.count == 2
@@ -129,18 +138,18 @@ def test_a_changed_enum_from_another_module_is_seen(project: Path, imports: Impo
 
 def test_a_changed_config_is_seen(project: Path, imports: Imports) -> None:
     first_generate(project, imports)
-    (project / "app" / "more.py").write_text('import sqlalchemy as sa\nmd = sa.MetaData()\n'
+    (project / "cacheapp" / "more.py").write_text('import sqlalchemy as sa\nmd = sa.MetaData()\n'
                                              'tags = sa.Table("tags", md, sa.Column("id", sa.Integer, primary_key=True))\n')
     assert run(project) == [] and imports.count == 1  # a file no schema target names
-    (project / "mizzle.toml").write_text(CONFIG.replace('["app/schema.py"]', '["app/schema.py", "app/more.py"]'))
+    (project / "mizzle.toml").write_text(CONFIG.replace('["cacheapp/schema.py"]', '["cacheapp/schema.py", "cacheapp/more.py"]'))
     assert run(project) == ["+ table tags (1 columns)"]
     assert imports.count == 2
 
 
 def test_a_new_file_matching_a_schema_glob_is_seen(project: Path, imports: Imports) -> None:
-    (project / "mizzle.toml").write_text(CONFIG.replace('["app/schema.py"]', '["app/s*.py"]'))
+    (project / "mizzle.toml").write_text(CONFIG.replace('["cacheapp/schema.py"]', '["cacheapp/s*.py"]'))
     first_generate(project, imports)
-    (project / "app" / "sessions.py").write_text('import sqlalchemy as sa\nmd = sa.MetaData()\nsessions = '
+    (project / "cacheapp" / "sessions.py").write_text('import sqlalchemy as sa\nmd = sa.MetaData()\nsessions = '
                                                  'sa.Table("sessions", md, sa.Column("id", sa.Integer, primary_key=True))\n')
     assert run(project) == ["+ table sessions (1 columns)"]
 
@@ -163,7 +172,7 @@ def test_the_verdict_belongs_to_one_state_of_the_folder(project: Path, imports: 
     first_generate(project, imports)
     saved = project / "saved"
     shutil.copytree(project / "migrations", saved)
-    schema = project / "app" / "schema.py"
+    schema = project / "cacheapp" / "schema.py"
     schema.write_text(schema.read_text().replace('sa.Column("name", sa.Text)', 'sa.Column("name", sa.Text), '
                                                  'sa.Column("email", sa.Text)'))
     assert run(project, check=False) == ["+ column users.email text"]
@@ -178,7 +187,7 @@ def test_a_damaged_or_stale_cache_gives_the_right_answer(project: Path, imports:
     first_generate(project, imports)
     header, model = project / ".mizzle" / cache_mod.HEADER, project / ".mizzle" / cache_mod.MODEL
     stale = model.read_bytes()  # the model of users without email
-    schema = project / "app" / "schema.py"
+    schema = project / "cacheapp" / "schema.py"
     schema.write_text(schema.read_text().replace('sa.Column("name", sa.Text)', 'sa.Column("name", sa.Text), '
                                                  'sa.Column("email", sa.Text)'))
     assert run(project) == ["+ column users.email text"]  # the cache now holds the model with email
