@@ -3,7 +3,8 @@
     python benchmarks/bench_issue18.py [--rounds 3] [--tables 1000] [--rows verify,pull,pending,idle,check]
 
 Each round runs every row's mizzle command and its reference one after the other (interleaved, so a busy
-machine slows both alike); medians of the rounds are printed, with the load average before and after — on a
+machine slows both alike); medians of the rounds are printed (wall time, and the CPU time of mizzle's process
+tree, which a loaded machine inflates less), with the load average before and after — on a
 shared machine the absolute numbers move a lot, the ratios much less. Reuses the inputs of the other scripts:
 bench_migrate (1,000 one-table migrations, the psql script), bench_introspect (the 1,000-table database),
 bench_generate (the 1,000-table Core schema).
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,6 +62,7 @@ class Run:
         self.tmp = Path(tempfile.mkdtemp(prefix="mizzle-bench18-"))
         self.dbs: list[str] = []
         self.times: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}  # CPU seconds (user + sys) of the command's process tree
         self.exits: dict[str, set[int]] = {}  # accepted non-zero exits (verify finding differences), reported
 
     def db(self) -> str:
@@ -79,9 +82,12 @@ class Run:
              ok: tuple[int, ...] = (0,)) -> None:
         e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         e.update(env or {})
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True)
         dt = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu.setdefault(key, []).append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         if p.returncode not in ok:
             raise RuntimeError(f"{key}: {' '.join(cmd)} exited {p.returncode}: {(p.stderr or p.stdout).strip()[:400]}")
         self.times.setdefault(key, []).append(dt)
@@ -226,8 +232,9 @@ def main() -> int:
                 verdict = "PASS" if med[mine] <= (abs_target or 0) else "FAIL"
                 target = f"≤ {abs_target} s"
             note = f"  (exit {sorted(run.exits[mine])}: it found differences)" if mine in run.exits else ""
-            print(f"  {mine:45s} {med[mine]:7.3f} s  | {ref_text:55s} | {ratio:>7s} | target {target:8s} {verdict}"
-                  + note)
+            cpu = f"cpu {statistics.median(run.cpu[mine]):.2f} s"
+            print(f"  {mine:45s} {med[mine]:7.3f} s ({cpu}) | {ref_text:55s} | {ratio:>7s} | target {target:8s} "
+                  f"{verdict}{note}")
     return 0
 
 
