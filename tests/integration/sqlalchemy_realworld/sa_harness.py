@@ -301,7 +301,9 @@ def mizzle(args: list[str], cwd: Path, url: str | None = None, timeout: float = 
 
 def write_project(root: Path, schema_file: str, schemas: list[str]) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    lines = ['dialect = "postgresql"', f'schema = ["{schema_file}"]', 'out = "drizzle"']
+    # a Python project adopting mizzle: `mizzle init` writes naming = "postgresql" (PostgreSQL's own names for
+    # constraints the code leaves unnamed, as create_all makes them)
+    lines = ['dialect = "postgresql"', f'schema = ["{schema_file}"]', 'out = "drizzle"', 'naming = "postgresql"']
     if schemas and schemas != ["public"]:
         lines.append("schema_filter = [" + ", ".join(f'"{s}"' for s in schemas) + "]")
     (root / "mizzle.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
