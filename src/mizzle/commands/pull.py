@@ -70,9 +70,9 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                          "migrations, use `mizzle drift`.")
     scope = scope_for(config)
     model = introspect_url(db, scope, connect_timeout=connect_timeout)
-    if not (model.tables or model.enums or model.sequences):
+    if not (model.tables or model.enums or model.sequences or model.schemas):
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
-        raise UsageError(f"nothing to pull: {db.masked} has no tables, enums or sequences in {where}",
+        raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",
                          "Check the URL and `schema_filter` / `tables_filter` in the config.")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),

@@ -106,8 +106,8 @@ SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
        pg_get_expr(ad.adbin, ad.adrelid), col_description(c.oid, a.attnum)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
@@ -236,7 +236,8 @@ def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]]
         t = tables.get(oid)
         if t is None:
             t = tables[oid] = _TableRows(row[1], row[2], row[3])
-        t.columns.append(row)
+        if row[4] is not None:  # a table with no columns comes as one row without an attribute (LEFT JOIN)
+            t.columns.append(row)
     tables = {oid: t for oid, t in tables.items() if scope.wants_table(t.schema, t.name)}
     for row in constraint_rows:
         if row[0] in tables:

@@ -1,0 +1,61 @@
+"""`pull`, `drift` and `generate` on what introspection used to miss: a table with no columns (issue 17 item 8)
+and a database holding only empty schemas (issue 17 item 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import schema_dump, temp_database
+
+pytestmark = pytest.mark.pg
+
+
+def _project(root: Path, schema_file: str = "db/schema.py") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["{schema_file}"]\nout = "migrations"\n')
+    return root
+
+
+def _execute(url: str, *statements: str) -> None:
+    with psycopg.connect(url, autocommit=True) as c:
+        for s in statements:
+            c.execute(s)
+
+
+def test_a_table_with_no_columns_is_pulled_and_not_reported_as_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE TABLE public.marker ()", "CREATE TABLE public.t (id integer PRIMARY KEY)")
+        root = _project(tmp_path / "pulled")
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        assert '"marker"' in (root / "db" / "schema.py").read_text()
+        assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0
+        assert schema_dump(rebuilt) == schema_dump(source)
+        # the code declares it, migrate builds it, drift sees it as it is
+        code = tmp_path / "code"
+        _project(code)
+        (code / "db").mkdir()
+        (code / "db" / "schema.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+                                               "sa.Table('marker', metadata)\n")
+        with temp_database("mzedge") as fresh:
+            assert run_mizzle(["generate"], cwd=code).code == 0
+            assert run_mizzle(["migrate"], cwd=code, url=fresh).code == 0
+            d = run_mizzle(["drift"], cwd=code, url=fresh)
+            assert d.code == 0, d.stdout + d.stderr
+            _execute(fresh, "DROP TABLE public.marker")
+            d = run_mizzle(["drift"], cwd=code, url=fresh)
+            assert d.code == 3 and "marker" in d.stdout + d.stderr
+
+
+def test_a_database_with_only_empty_schemas_is_pulled(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE SCHEMA staging", "CREATE SCHEMA archive")
+        root = _project(tmp_path)
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0
+        assert schema_dump(rebuilt) == schema_dump(source)
