@@ -48,7 +48,7 @@ import bench_introspect  # noqa: E402
 import bench_migrate  # noqa: E402
 
 ROOT = HERE.parent
-ADMIN = os.environ.get("MIZZLE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN = bench_migrate.ADMIN  # the benchmark server (MIZZLE_BENCH_PG), defined once
 DOKPLOY = ROOT.parent / "shared" / "realworld" / "drizzle" / "dokploy"
 if not DOKPLOY.is_dir():
     DOKPLOY = Path("/work/shared/realworld/drizzle/dokploy")
@@ -66,16 +66,10 @@ class Run:
         self.exits: dict[str, set[int]] = {}  # accepted non-zero exits (verify finding differences), reported
 
     def db(self) -> str:
-        name = f"mzb18_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(ADMIN, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        self.dbs.append(name)
-        return ADMIN.rsplit("/", 1)[0] + "/" + name
+        return bench_migrate.create_database(self.dbs, "mzb18")
 
     def cleanup(self) -> None:
-        with psycopg.connect(ADMIN, autocommit=True) as c:
-            for name in self.dbs:
-                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        bench_migrate.drop_databases(self.dbs)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def time(self, key: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None,

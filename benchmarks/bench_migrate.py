@@ -107,6 +107,21 @@ def alembic_project(root: Path, n: int) -> Path | None:
     return ini
 
 
+def create_database(created: list[str], prefix: str) -> str:
+    """A new, uniquely named database on the benchmark server (its name appended to `created`); its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    created.append(name)
+    return ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_databases(created: list[str]) -> None:
+    with psycopg.connect(ADMIN, autocommit=True) as c:
+        for name in created:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 class Bench:
     def __init__(self, n: int, idle_runs: int, pending_runs: int) -> None:
         self.n = n
@@ -126,16 +141,10 @@ class Bench:
         self.alembic_ini = alembic_project(self.tmp, n)
 
     def fresh_db(self) -> str:
-        name = f"mzbench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(ADMIN, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        self.dbs.append(name)
-        return ADMIN.rsplit("/", 1)[0] + "/" + name
+        return create_database(self.dbs, "mzbench")
 
     def cleanup(self) -> None:
-        with psycopg.connect(ADMIN, autocommit=True) as c:
-            for name in self.dbs:
-                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_databases(self.dbs)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def run(self, cmd: list[str], url: str, cwd: Path | None = None) -> float:
