@@ -1,0 +1,183 @@
+"""Interop with drizzle-kit / drizzle-orm 1.x (1.0.0-rc.5, pinned in tests/interop1) on PostgreSQL.
+
+The pair fixtures of tests/interop/pair/stepN/ (one schema twice: `schema.ts` and its SQLAlchemy twin
+`schema.py`) are generated step by step by drizzle-kit 1.x into folder D and by mizzle into folder M, both in
+drizzle-kit 1.x's layout (`<timestamp>_<name>/migration.sql` + version 9 `snapshot.json`). At every step:
+
+(a) each tool, continuing the other's folder with the same step's schema, finds no changes;
+(b) D applied by drizzle-orm 1.x's migrator and M by `mizzle migrate` build identical databases.
+
+Then the two migrators finish each other's runs on both folders: one applies the first migrations, the other
+the rest, and the first then finds nothing to do (drizzle-orm 1.x identifies a migration by its folder name in
+the tracking table's `name` column, which mizzle writes).
+
+Needs node + npm (`npm ci` in tests/interop1 when node_modules is missing) and the PostgreSQL test server. A
+missing node or npm FAILS the test unless MIZZLE_ALLOW_SKIP_INTEROP=1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import schema_dump, temp_database
+
+from mizzle.commands.generate import generate
+from mizzle.config import load_config
+from mizzle.runner.migrate import migrate
+
+pytestmark = [pytest.mark.interop, pytest.mark.pg]
+
+TESTS = Path(__file__).resolve().parents[2]
+INTEROP1 = TESTS / "interop1"
+PAIR = TESTS / "interop" / "pair"
+STEPS = sorted((p for p in PAIR.glob("step*") if p.is_dir()), key=lambda p: int(p.name[4:]))
+DRIZZLE_KIT = INTEROP1 / "node_modules" / "drizzle-kit" / "bin.cjs"
+NEEDED_MODULES = ("drizzle-kit", "drizzle-orm", "pg")
+
+
+def _unavailable(msg: str) -> None:
+    if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+        pytest.skip(msg)
+    pytest.fail(msg + " (set MIZZLE_ALLOW_SKIP_INTEROP=1 to skip the drizzle-kit interop tests)", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """The node binary, with the pinned drizzle-kit/drizzle-orm 1.x installed in tests/interop1."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        _unavailable(f"interop needs node and npm on PATH (node: {node}, npm: {npm})")
+    assert node is not None and npm is not None
+    if any(not (INTEROP1 / "node_modules" / m / "package.json").exists() for m in NEEDED_MODULES):
+        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=INTEROP1, capture_output=True, text=True,
+                           timeout=900)
+        if p.returncode != 0:
+            pytest.fail(f"`npm ci` in tests/interop1 failed (exit {p.returncode}):\n{p.stderr[-3000:]}", pytrace=False)
+    return node
+
+
+def kit_generate(node: str, work: Path, schema_ts: Path, out: Path, name: str) -> str:
+    """drizzle-kit 1.x generate. The schema is copied under tests/interop1 (`work`) so that its
+    `drizzle-orm` import resolves to the 1.x package."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "schema.ts").write_text(schema_ts.read_text())
+    env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
+    p = subprocess.run(
+        [node, str(DRIZZLE_KIT), "generate", "--dialect", "postgresql", "--schema", str(work / "schema.ts"),
+         "--out", os.path.relpath(out, INTEROP1), "--name", name],
+        cwd=INTEROP1, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, f"drizzle-kit generate failed:\n{p.stdout}\n{p.stderr}"
+    return p.stdout + p.stderr
+
+
+def orm_migrate(node: str, url: str, folder: Path) -> None:
+    p = subprocess.run([node, str(INTEROP1 / "migrate.mjs"), url, str(folder)], cwd=INTEROP1, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, f"drizzle-orm 1.x's migrator failed on {folder}:\n{p.stdout}\n{p.stderr}"
+
+
+def orm_migrate_stepwise(node: str, url: str, folder: Path, work: Path) -> None:
+    """drizzle-orm runs every pending migration in ONE transaction, where an enum value added by one step and
+    used by a later one fails ("unsafe use of new value"): give it the folder one more migration at a time."""
+    work.mkdir(parents=True, exist_ok=True)
+    for d in migration_dirs(folder):
+        shutil.copytree(d, work / d.name)
+        orm_migrate(node, url, work)
+
+
+def mizzle_generate(project: Path, step: Path, out: Path, name: str, check: bool = False):  # type: ignore[no-untyped-def]
+    (project / "app").mkdir(parents=True, exist_ok=True)
+    (project / "app" / "schema.py").write_text((step / "schema.py").read_text())
+    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        del sys.modules[mod]
+    return generate(load_config(project / "mizzle.toml"), name=name, check=check)
+
+
+def migration_dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if (p / "migration.sql").is_file())
+
+
+def tracking_names(url: str) -> list[str]:
+    with psycopg.connect(url) as c:
+        return [r[0] for r in c.execute("SELECT name FROM drizzle.__drizzle_migrations ORDER BY id")]
+
+
+@pytest.fixture(scope="module")
+def twin(node: str, pg_available: bool, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """D (drizzle-kit 1.x) and M (mizzle) generated step by step, each checked against the other tool."""
+    tmp = tmp_path_factory.mktemp("twin1")
+    work = INTEROP1 / ".scratch" / tmp.name
+    folder_d, folder_m = work / "D", work / "M"
+    problems: list[str] = []
+    try:
+        for step in STEPS:
+            kit_generate(node, work, step / "schema.ts", folder_d, step.name)
+            assert mizzle_generate(tmp / "proj", step, folder_m, step.name).written, f"{step.name}: mizzle wrote nothing"
+            # mizzle continues D: no changes
+            try:
+                mizzle_generate(tmp / "proj", step, folder_d, step.name, check=True)
+            except Exception as e:  # noqa: BLE001 - IntegrityError with the changes found
+                problems.append(f"{step.name}: mizzle finds changes in drizzle-kit's folder: {e} "
+                                f"{getattr(e, 'details', '')}")
+            # drizzle-kit continues M: no changes (a copy, so that a finding writes nothing into M)
+            copy = work / "Mcopy"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(folder_m, copy)
+            out = kit_generate(node, work, step / "schema.ts", copy, step.name + "_again")
+            if len(migration_dirs(copy)) != len(migration_dirs(folder_m)):
+                problems.append(f"{step.name}: drizzle-kit 1.x finds changes in mizzle's folder:\n{out}\n" + "\n".join(
+                    (d / "migration.sql").read_text() for d in migration_dirs(copy)[len(migration_dirs(folder_m)):]))
+        assert not problems, "\n".join(problems)
+        final = tmp / "final"
+        shutil.copytree(folder_d, final / "D")
+        shutil.copytree(folder_m, final / "M")
+        return final / "D", final / "M"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_twin_history_continues_both_ways(twin: tuple[Path, Path]) -> None:
+    d, m = twin
+    assert len(migration_dirs(d)) == len(migration_dirs(m)) == len(STEPS)
+
+
+def test_twin_folders_build_the_same_database(node: str, twin: tuple[Path, Path], tmp_path: Path) -> None:
+    d, m = twin
+    with temp_database("mz1_d") as db_d, temp_database("mz1_m") as db_m:
+        orm_migrate_stepwise(node, db_d, d, tmp_path / "stepwise")
+        migrate(url=db_m, folder=m)
+        a, b = schema_dump(db_d), schema_dump(db_m)
+        assert a == b, "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(), "D", "M", lineterm=""))
+
+
+@pytest.mark.parametrize("which", ["D", "M"])
+def test_the_two_migrators_finish_each_others_runs(node: str, twin: tuple[Path, Path], tmp_path: Path,
+                                                   which: str) -> None:
+    folder = twin[0] if which == "D" else twin[1]
+    names = [p.name for p in migration_dirs(folder)]
+    half = tmp_path / "half"
+    half.mkdir()
+    for p in migration_dirs(folder)[:2]:
+        shutil.copytree(p, half / p.name)
+    with temp_database("mz1_a") as db_a, temp_database("mz1_b") as db_b:
+        # drizzle-orm starts, mizzle finishes, drizzle-orm finds nothing to do
+        orm_migrate(node, db_a, half)
+        result = migrate(url=db_a, folder=folder)
+        assert [r.tag for r in result.applied] == names[2:]
+        orm_migrate(node, db_a, folder)
+        assert tracking_names(db_a) == names
+        # mizzle starts, drizzle-orm finishes, mizzle finds nothing to do
+        migrate(url=db_b, folder=half)
+        orm_migrate_stepwise(node, db_b, folder, tmp_path / "stepwise")
+        assert tracking_names(db_b) == names
+        assert migrate(url=db_b, folder=folder).applied == []
+        assert schema_dump(db_a) == schema_dump(db_b)
