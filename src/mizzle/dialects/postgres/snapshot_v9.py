@@ -4,8 +4,8 @@ A 1.x folder holds one `snapshot.json` per migration: the first is a `base` (the
 `ddl` rows, each with an `entityType`), the later ones `diff`s (`deltas`: create a row, drop or alter the row with
 a key). Every snapshot names its parents in `prevIds` (two or more after a branch merge). A row's key is its
 entity type, a NUL, and the JSON list of its identity fields; renaming a table or column moves the rows that
-depend on it, and dropping one drops them (drizzle-kit's store does the same through its edges, written out
-here as `_EDGES`).
+depend on it (drizzle-kit's store does the same through its edges, written out here as `_EDGES`); a drop removes
+its row only (drizzle-kit writes one for every row that goes).
 
 This module only converts plain JSON: the state of a snapshot as v7 JSON (what `schema_from_snapshot` reads),
 and back: the rows of a v7 snapshot mizzle made, and the deltas and footprints from a parent's rows to them.
@@ -29,14 +29,13 @@ _IDENTITY: dict[str, tuple[str, ...]] = {
     "privileges": ("schema", "table", "grantor", "grantee", "type"),
 }
 _TABLE_CHILD = ("columns", "indexes", "pks", "uniques", "checks", "fks", "policies", "privileges")
-# (dependent type, target type, {target field: dependent field}, dependent list field, pick, cascade on drop)
-_EDGES: list[tuple[str, str, dict[str, str], str | None, bool]] = [
-    *[(t, "schemas", {"name": "schema"}, None, True) for t in ("tables", "enums", "sequences", "views")],
-    *[(t, "tables", {"schema": "schema", "name": "table"}, None, True) for t in _TABLE_CHILD],
-    ("fks", "tables", {"schema": "schemaTo", "name": "tableTo"}, None, True),
-    *[(t, "columns", {"schema": "schema", "table": "table"}, "columns", True) for t in ("indexes", "pks", "uniques",
-                                                                                          "fks")],
-    ("fks", "columns", {"schema": "schemaTo", "table": "tableTo"}, "columnsTo", True),
+# (dependent type, target type, {target field: dependent field}, dependent list field naming the target)
+_EDGES: list[tuple[str, str, dict[str, str], str | None]] = [
+    *[(t, "schemas", {"name": "schema"}, None) for t in ("tables", "enums", "sequences", "views")],
+    *[(t, "tables", {"schema": "schema", "name": "table"}, None) for t in _TABLE_CHILD],
+    ("fks", "tables", {"schema": "schemaTo", "name": "tableTo"}, None),
+    *[(t, "columns", {"schema": "schema", "table": "table"}, "columns") for t in ("indexes", "pks", "uniques", "fks")],
+    ("fks", "columns", {"schema": "schemaTo", "table": "tableTo"}, "columnsTo"),
 ]
 _CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}
 
@@ -103,8 +102,8 @@ def apply_deltas(state: State, deltas: list[dict[str, Any]]) -> None:
         op = d.get("op")
         if op == "create":
             state[entity_key(d["row"])] = dict(d["row"])
-        elif op == "drop":
-            _drop(state, d["key"])
+        elif op == "drop":  # no cascade: drizzle-kit writes a drop for every row that goes
+            state.pop(d["key"], None)
         elif op in ("alter", "rename"):
             row = state.get(d["key"])
             if row is None:
@@ -112,25 +111,6 @@ def apply_deltas(state: State, deltas: list[dict[str, Any]]) -> None:
             _move(state, d["key"], {**row, **(d.get("set") or {})})
         else:
             raise IntegrityError(f"a snapshot has a delta mizzle cannot read: {json.dumps(d)[:120]}")
-
-
-def _drop(state: State, key: str) -> None:
-    row = state.pop(key, None)
-    if row is None:
-        return
-    for dep_key, dep in list(state.items()):
-        if dep_key in state and _depends(dep, row):
-            _drop(state, dep_key)
-
-
-def _depends(dep: dict[str, Any], target: dict[str, Any]) -> bool:
-    for kind, to, fields, list_field, cascade in _EDGES:
-        if dep["entityType"] != kind or target["entityType"] != to or not cascade:
-            continue
-        if all(dep.get(mine) == target.get(theirs) for theirs, mine in fields.items()):
-            if list_field is None or target.get("name") in _names(dep, list_field):
-                return True
-    return False
 
 
 def _names(dep: dict[str, Any], list_field: str) -> list[str]:
@@ -151,7 +131,7 @@ def _move(state: State, old_key: str, new_row: dict[str, Any]) -> None:
 
 def _relocate(dep: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     patch: dict[str, Any] = {}
-    for kind, to, fields, list_field, _ in _EDGES:
+    for kind, to, fields, list_field in _EDGES:
         if dep["entityType"] != kind or old["entityType"] != to:
             continue
         if not all(dep.get(mine) == old.get(theirs) for theirs, mine in fields.items()):
@@ -305,13 +285,36 @@ def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
         rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
     for t in tables:
         rows += _constraint_rows(t)
+    for t in tables:
+        rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
     for key in _CARRIED.values():
-        for v in (snap.get(key) or {}).values():
-            if not (isinstance(v, dict) and v.get("entityType")):
-                raise IntegrityError(f"the snapshot has {key} in drizzle-kit 0.x's form, which mizzle cannot write "
-                                     "in the 1.x layout yet", "Keep the journal layout for this folder.")
-            rows.append(v)
+        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()]
     return rows
+
+
+def _carried_row(kind: str, v: dict[str, Any], table: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A row mizzle carries (role, policy, view, privilege): as it is when it came from a 1.x snapshot, else
+    drizzle-kit 0.x's object in 1.x's form."""
+    if not isinstance(v, dict):
+        raise IntegrityError(f"the snapshot has a malformed entry in {kind}: {json.dumps(v)[:120]}")
+    if v.get("entityType"):
+        return v
+    if kind == "roles":
+        return {"name": v["name"], "superuser": False, "createDb": bool(v.get("createDb")),
+                "createRole": bool(v.get("createRole")), "inherit": v.get("inherit", True) is not False,
+                "canLogin": False, "replication": False, "bypassRls": False, "connLimit": -1, "password": None,
+                "validUntil": None, "entityType": "roles"}
+    if kind == "policies":
+        schema = (table or {}).get("schema") or v.get("schema") or "public"
+        return {"schema": schema or "public", "table": (table or {}).get("name") or v.get("on"), "name": v["name"],
+                "as": v.get("as") or "PERMISSIVE", "for": v.get("for") or "ALL", "roles": list(v.get("to") or ["public"]),
+                "using": v.get("using"), "withCheck": v.get("withCheck"), "entityType": "policies"}
+    if kind == "views":
+        return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
+                "with": v.get("with") or None, "withNoData": v.get("withNoData"), "using": v.get("using"),
+                "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+    raise IntegrityError(f"the snapshot has {kind} in drizzle-kit 0.x's form, which mizzle cannot write in the 1.x "
+                         "layout", "Keep the journal layout for this folder.")
 
 
 def _sequence_row(s: dict[str, Any]) -> dict[str, Any]:
@@ -415,16 +418,31 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
 
 def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Creates, drops and alters taking `old` to `new_rows` (a rename is a drop and a create: the same state)."""
+    """Drops, then creates and alters, taking `old` to `new_rows` (a rename is a drop and a create: the same
+    state), each checked by applying it as it is chosen."""
     new = {entity_key(r): r for r in new_rows}
-    out: list[dict[str, Any]] = [{"op": "create", "row": r} for k, r in new.items() if k not in old]
-    out += [{"op": "drop", "key": k} for k in old if k not in new]
+    state = {k: dict(r) for k, r in old.items()}
+    out: list[dict[str, Any]] = []
+    for k in old:
+        if k not in new and k in state:
+            out.append({"op": "drop", "key": k})
+            apply_deltas(state, out[-1:])
     for k, r in new.items():
-        if k in old:
-            changed = {f: v for f, v in r.items() if f != "entityType" and old[k].get(f) != v}
-            if changed:
-                out.append({"op": "alter", "key": k, "set": changed})
+        if k not in state:
+            out.append({"op": "create", "row": r})
+        else:
+            changed = {f: v for f, v in r.items() if f != "entityType" and state[k].get(f) != v}
+            if not changed:
+                continue
+            out.append({"op": "alter", "key": k, "set": changed})
+        apply_deltas(state, out[-1:])
     return out
+
+
+def _row_of_key(key: str) -> dict[str, Any]:
+    kind, _, ident = key.partition("\0")
+    fields = _IDENTITY.get(kind, ("schema", "table", "name"))
+    return {"entityType": kind, **dict(zip(fields, json.loads(ident), strict=False))}
 
 
 _NODE_KIND = {"tables": "tbl", "columns": "col", "indexes": "idx", "fks": "fk", "pks": "pk", "uniques": "unique",
@@ -437,7 +455,7 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     when it looks for branches that do not commute."""
     out = []
     for d in deltas:
-        row = d["row"] if d["op"] == "create" else old[d["key"]]
+        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or _row_of_key(d["key"])
         kind = row["entityType"]
         name = ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)
         node = _NODE_KIND.get(kind, kind)
