@@ -439,7 +439,8 @@ def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
-def _row_of_key(key: str) -> dict[str, Any]:
+def row_of_key(key: str) -> dict[str, Any]:
+    """The identity fields of a row, from its key."""
     kind, _, ident = key.partition("\0")
     fields = _IDENTITY.get(kind, ("schema", "table", "name"))
     return {"entityType": kind, **dict(zip(fields, json.loads(ident), strict=False))}
@@ -455,7 +456,7 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     when it looks for branches that do not commute."""
     out = []
     for d in deltas:
-        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or _row_of_key(d["key"])
+        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
         kind = row["entityType"]
         name = ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)
         node = _NODE_KIND.get(kind, kind)
