@@ -231,3 +231,23 @@ def _assert_same_schema(old: dict, new: dict | None) -> None:  # type: ignore[ty
     a, b = for_generate(schema_from_snapshot(old), schema_from_snapshot(new))
     changes = diff(a, b, Renames(none=True))
     assert not changes, [c.describe() for c in changes]
+
+
+def test_pull_into_a_new_1x_project(node: str, twin: tuple[Path, Path], tmp_path: Path) -> None:
+    """`[migrations] layout = "folders"` decides a new folder's layout: pull writes its baseline as drizzle-kit 1.x
+    would, and drizzle-kit 1.x's check accepts it."""
+    proj = tmp_path / "pulled"
+    proj.mkdir()
+    (proj / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n'
+                                      '[migrations]\nlayout = "folders"\n')
+    with temp_database("mz1_pull") as url:
+        migrate(url=url, folder=twin[1])
+        p = subprocess.run([sys.executable, "-m", "mizzle", "pull", "--url", url, "--no-mark"], cwd=proj,
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+    dirs = migration_dirs(proj / "drizzle")
+    assert len(dirs) == 1 and (dirs[0] / "snapshot.json").is_file() and not (proj / "drizzle" / "meta" / "_journal.json").exists()
+    chk = subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
+                          os.path.relpath(proj / "drizzle", INTEROP1)], cwd=INTEROP1, capture_output=True, text=True,
+                         timeout=120)
+    assert chk.returncode == 0 and "Everything's fine" in chk.stdout + chk.stderr, chk.stdout + chk.stderr
