@@ -268,3 +268,18 @@ def test_verify_replays_a_1x_folder(twin: tuple[Path, Path], tmp_path: Path, whi
     with temp_database("mz1_v") as url:
         result = verify(load_config(tmp_path / "mizzle.toml"), scratch_url=url)
     assert result.ok, result.to_json()
+
+
+def test_mark_applied_writes_the_name_drizzle_orm_1x_looks_for(node: str, twin: tuple[Path, Path]) -> None:
+    from mizzle.runner.recovery import mark
+
+    folder = twin[1]
+    last = migration_dirs(folder)[-1].name
+    with temp_database("mz1_mark") as url:
+        migrate(url=url, folder=folder)
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("DELETE FROM drizzle.__drizzle_migrations WHERE name = %s", (last,))
+        mark(url=url, folder=folder, tag=last, applied=True, reason="applied by hand")
+        assert tracking_names(url)[-1] == last
+        orm_migrate(node, url, folder)  # would re-run the last migration (and fail) without the name
+        assert tracking_names(url) == [p.name for p in migration_dirs(folder)]
