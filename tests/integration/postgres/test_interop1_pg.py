@@ -18,6 +18,7 @@ missing node or npm FAILS the test unless MIZZLE_ALLOW_SKIP_INTEROP=1.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -209,6 +210,7 @@ def test_up_keeps_every_migration_recognised(node: str, drizzle_migrate, tmp_pat
     with temp_database("mz1_up") as url:
         p = drizzle_migrate(url, folder)
         assert p.returncode == 0, p.stderr
+        drift_before = _drift_lines(url, tmp_path)  # the folder's own drift (kan: hand-written indexes), if any
         result = up(load_config(tmp_path / "mizzle.toml"))
         assert len(result.converted) == len(before)
         after = MigrationFolder(folder)
@@ -219,7 +221,20 @@ def test_up_keeps_every_migration_recognised(node: str, drizzle_migrate, tmp_pat
         assert tracking_names(url) == [p.name for p in migration_dirs(folder)]
         st = status(url=url, folder=folder)
         assert not st.problems and all(s.state == "applied" for s in st.states), st.to_json()
+    with temp_database("mz1_up1") as url:  # a new database, migrated by drizzle-orm 1.x from the converted folder
+        orm_migrate_stepwise(node, url, folder, tmp_path / "stepwise")  # created_at: the folders' seconds
+        assert migrate(url=url, folder=folder).applied == []  # recognised by name (mizzle's `when` has the ms)
+        st = status(url=url, folder=folder)
+        assert not st.problems and all(s.state == "applied" for s in st.states), st.to_json()
+        assert _drift_lines(url, tmp_path) == drift_before
     _assert_same_schema(old_latest, after.latest_snapshot())
+
+
+def _drift_lines(url: str, project: Path) -> list[str]:
+    p = subprocess.run([sys.executable, "-m", "mizzle", "drift", "--url", url, "--json"], cwd=project,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode in (0, 3), p.stderr
+    return sorted(json.loads(p.stdout).get("changes") or [])
 
 
 def _assert_same_schema(old: dict, new: dict | None) -> None:  # type: ignore[type-arg]
