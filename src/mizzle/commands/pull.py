@@ -63,7 +63,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; pull writes a new schema module",
                          "Pass --schema-out NEW_PATH, or --force to overwrite it.")
-    folder = MigrationFolder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect, config.layout)
     if folder.migrations():
         raise UsageError(f"{folder.path} already has migrations; a pulled baseline must be the first one",
                          "Pull into a new project (or another `out` folder); to compare a database with existing "

@@ -187,7 +187,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
-    tracking = TrackingTable.of(db.dialect, table, tracking_schema)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
     # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
     # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
@@ -685,8 +685,8 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     takes no lock and creates nothing."""
     db: DatabaseURL = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
-                           application_name="mizzle status")
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema, names=present is None),
+                           connect_timeout=connect_timeout, application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)
         from ..commands.protect import read_mark

@@ -27,7 +27,15 @@ from ..schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ..schema.naming import choose_name, column_addition, fk_name, pk_name, truncate_identifier, unique_name
+from ..schema.naming import (
+    choose_name,
+    column_addition,
+    fk_name,
+    fk_name_v1,
+    pk_name,
+    truncate_identifier,
+    unique_name,
+)
 from .loader import FoundMetaData, load_metadata
 
 _PG = pg.dialect()
@@ -193,7 +201,7 @@ class _PgConverter:
 
     def table(self, t: sa.Table) -> Table:
         schema = t.schema or DEFAULT_SCHEMA
-        pg_names = self.naming == "postgresql"
+        pg_names = self.naming in ("postgresql", "drizzle1")
         taken = self.taken.setdefault(schema, set())
         pk = primary_key(t, naming=self.naming)
         if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
@@ -215,8 +223,10 @@ class _PgConverter:
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
+                # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
+                v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
                 name = _constraint_name(con, t) or (
-                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names
+                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd))
@@ -300,7 +310,8 @@ class _PgConverter:
         assert ref_table is not None and ref_schema is not None
         name = _constraint_name(con, t) or (
             choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
-            if self.naming == "postgresql" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
+            if self.naming == "postgresql" else fk_name_v1(t.name, cols, ref_table, tuple(ref_cols))
+            if self.naming == "drizzle1" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         deferrable = None
         if con.deferrable:
             deferrable = "deferred" if (con.initially or "").lower() == "deferred" else "immediate"

@@ -59,6 +59,11 @@ TRACKING_SQL = TrackingSQL(
     actor="current_user",  # the database's user (the audit's column default too)
     schema_ddl="CREATE SCHEMA IF NOT EXISTS {schema}",
     schema_exists="SELECT 1 FROM pg_namespace WHERE nspname = %s",
+    # drizzle-orm 1.x's migrator (pg-core migrate), for folders in drizzle-kit 1.x's layout
+    table_ddl_named="CREATE TABLE IF NOT EXISTS {table} (\n\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,\n\t"
+                    "created_at bigint,\n\tname text,\n\tapplied_at timestamp with time zone DEFAULT now()\n)",
+    has_name="SELECT 1 FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = 'name' AND attnum > 0 "
+             "AND NOT attisdropped",
 )
 
 
@@ -78,7 +83,7 @@ class PostgresBackend(TrackingStore):
         self._audit = pgsql.Identifier(schema, tracking.audit)
         self._progress = pgsql.Identifier(schema, tracking.progress)
         self._key = lock_key(tracking)
-        self._record_sql: dict[bool, bytes] = {}
+        self._record_sql: dict[int, bytes] = {}
         self._cur = conn.cursor()  # one cursor for the run's statements: less per-statement overhead
 
     # -- lock ------------------------------------------------------------------------------------------
@@ -162,12 +167,15 @@ class PostgresBackend(TrackingStore):
         # One round trip for drizzle-orm's row and mizzle's audit entry, prepared on the server once per run:
         # parsing and planning the two inserts anew for every migration cost as much as running them
         # (~40 → ~22 µs per migration here). Prepared statements outlive a rollback (retries).
-        name = b"mizzle_record_%d" % record.clear_progress
-        if record.clear_progress not in self._record_sql:
+        variant = record.clear_progress + 2 * self.named
+        name = b"mizzle_record_%d" % variant
+        if variant not in self._record_sql:
             # $1 hash, $2 when, $3 tag, $4 action, $5 duration_ms, $6 statements, $7 tool version, $8 note
+            # (drizzle-orm 1.x's table: the tag is the migration's name there)
             q = pgsql.SQL(
-                "WITH t AS (INSERT INTO {} (hash, created_at) VALUES ($1, $2) RETURNING id)"
-                "{}"
+                ("WITH t AS (INSERT INTO {} (hash, created_at, name) VALUES ($1, $2, $3) RETURNING id)" if self.named
+                 else "WITH t AS (INSERT INTO {} (hash, created_at) VALUES ($1, $2) RETURNING id)")
+                + "{}"
                 " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, note)"
                 " VALUES ($2, $1, $3, $4, $5, $6, $7, $8)"
             ).format(self._table,
@@ -175,7 +183,7 @@ class PostgresBackend(TrackingStore):
                      if record.clear_progress else pgsql.SQL(""),
                      self._audit).as_bytes(self.conn)
             self._send(lambda pg: pg.send_prepare(name, q))
-            self._record_sql[record.clear_progress] = q
+            self._record_sql[variant] = q
         ms = None if record.duration_ms is None else f"{record.duration_ms:.3f}"
         params = [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
                   _text(record.statements), _text(record.tool_version), _text(record.note)]
