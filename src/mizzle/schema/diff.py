@@ -51,6 +51,14 @@ from .changes import (
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
+from .table_features import (
+    AddExclusion,
+    DropExclusion,
+    exclusion_equal,
+    feature_changes,
+    same_check,
+    same_foreign_key,
+)
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -323,16 +331,19 @@ def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Cha
                 cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
-           lambda f: fks.append(AddForeignKey(key, f)), rename)
+           lambda f: fks.append(AddForeignKey(key, f)), rename, eq=same_foreign_key)
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
-           lambda c: cons.append(AddCheck(key, c)), rename, eq=_check_equal)
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and _check_equal(a, b))
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
            lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
            eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
+    columns.extend(feature_changes(prev, t))
+    _named(prev.excludes, t.excludes, lambda x: drops_con.append(DropExclusion(key, x)),
+           lambda x: cons.append(AddExclusion(key, x)), rename, eq=exclusion_equal)
 
 
 def _mentions(expression: str, column: str) -> bool:
@@ -369,7 +380,7 @@ def _pk_equal(a: Table, b: Table) -> bool:
     def name(t: Table, p: object) -> str:
         n = getattr(p, "name", None)
         return n or f"{t.name}_pkey"
-    return pa.columns == pb.columns and name(a, pa) == name(b, pb)
+    return pa.columns == pb.columns and name(a, pa) == name(b, pb) and pa.deferrable == pb.deferrable
 
 
 # -- comparison keys: two spellings of one fact compare equal ----------------------------------
@@ -377,8 +388,8 @@ def _pk_equal(a: Table, b: Table) -> bool:
 def columns_equal(a: Column, b: Column) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
-    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None) != \
-       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None):
+    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
+       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation):
         return False
     is_enum = a.type_schema is not None
     if default_key(a.default, a.type, is_enum) != default_key(b.default, b.type, is_enum):
