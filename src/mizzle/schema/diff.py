@@ -58,6 +58,8 @@ from .table_features import (
     feature_changes,
     same_check,
     same_foreign_key,
+    same_sequence_options,
+    sequence_owner_changes,
 )
 
 # (kind, container description, dropped names, added names) → {old: new}
@@ -217,7 +219,7 @@ def _diff_sequences(st: DiffState) -> None:
             if taken is not None and k not in new_serial:
                 st.handover.add(taken)
             st.ph.early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
-        elif old_seqs[k] != s:
+        elif not same_sequence_options(old_seqs[k], s):
             st.ph.early.append(AlterSequence(old_seqs[k], s))
     for k, s in old_seqs.items():
         if k not in new_seqs:
@@ -225,6 +227,14 @@ def _diff_sequences(st: DiffState) -> None:
             if given is not None and k not in old_serial:
                 st.handover.add(given)
             st.ph.late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
+
+
+def _diff_sequence_owners(st: DiffState) -> None:
+    """OWNED BY: released early (before the table or column that owned the sequence goes), set late (once the
+    column exists). See table_features.sequence_owner_changes."""
+    early, late = sequence_owner_changes(st.old, st.new)
+    st.ph.early.extend(early)
+    st.ph.fks.extend(late)
 
 
 def _rename_tables(st: DiffState) -> None:
@@ -314,7 +324,7 @@ def _raise_unresolved(renames: Renames) -> None:
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
-    _finish_enum_rebuilds,
+    _finish_enum_rebuilds, _diff_sequence_owners,
 )
 
 
