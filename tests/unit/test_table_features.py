@@ -97,3 +97,17 @@ def test_postgresql_refuses_a_prefix_it_does_not_manage() -> None:
     sa.Table("t", md, sa.Column("a", sa.Integer), prefixes=["TEMPORARY"])
     with pytest.raises(SchemaLoadError, match="TEMPORARY"):
         schema_from_metadata([md])
+
+
+def test_a_column_rename_carries_its_exclusion_constraint() -> None:
+    from mizzle.schema.diff import Renames
+    from mizzle.schema.model import ExclusionConstraint, ExclusionElement
+
+    def model(col: str) -> object:
+        t = Table("t", columns=(Column("id", "integer", not_null=True), Column(col, "int4range")),
+                  primary_key=PrimaryKey(("id",)),
+                  excludes=(ExclusionConstraint("t_r_excl", (ExclusionElement(col, "&&"),)),))
+        return make_schema("postgresql", tables=[t])
+
+    changes = diff(model("r"), model("s"), Renames(explicit={"t.r": "t.s"})).changes  # type: ignore[arg-type]
+    assert [c.describe() for c in changes] == ["~ column t.r → s (rename)"]

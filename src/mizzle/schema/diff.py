@@ -56,6 +56,7 @@ from .table_features import (
     DropExclusion,
     exclusion_equal,
     feature_changes,
+    rename_in_exclusions,
     same_check,
     same_foreign_key,
     same_sequence_options,
@@ -548,7 +549,8 @@ def _rename_column_in_table(t: Table, o: str, n: str) -> Table:
         foreign_keys=tuple(replace(f, columns=r(f.columns)) for f in t.foreign_keys),
         uniques=tuple(replace(u, columns=r(u.columns)) for u in t.uniques),
         indexes=tuple(replace(i, columns=tuple(replace(c, expression=n) if (not c.is_expression and c.expression == o)
-                                               else c for c in i.columns), include=r(i.include)) for i in t.indexes))
+                                               else c for c in i.columns), include=r(i.include)) for i in t.indexes),
+        excludes=rename_in_exclusions(t.excludes, o, n))
 
 
 def _rename_fk_refs(s: Schema, table: TableKey, o: str, n: str) -> Schema:

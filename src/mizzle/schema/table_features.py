@@ -74,6 +74,13 @@ def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint) -> bool:
     return key(a) == key(b)
 
 
+def rename_in_exclusions(excludes: tuple[ExclusionConstraint, ...], old: str,
+                         new: str) -> tuple[ExclusionConstraint, ...]:
+    """The exclusion constraints after column `old` is renamed `new` (PostgreSQL renames it in them too)."""
+    return tuple(replace(x, elements=tuple(replace(e, expression=new) if not e.is_expression and e.expression == old
+                                           else e for e in x.elements)) for x in excludes)
+
+
 def same_check(a: CheckConstraint, b: CheckConstraint) -> bool:
     """`b` is `a` as it is, or `a` validated (the expression compared by the caller)."""
     return a.no_inherit == b.no_inherit and (a.not_valid == b.not_valid or (a.not_valid and not b.not_valid))
