@@ -176,9 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     # loader imports them with the cyclic collector paused and freezes what they built (a third of `generate`'s
     # wall time on 1,000 tables was the collector walking SQLAlchemy's mapped classes, for no memory back); and
     # the interpreter's last collection at exit, over everything still alive, is skipped the same way
-    from ..sources import loader
+    from .. import collector
 
-    loader.freeze_imported_objects = True
+    collector.freeze_imported_objects = True
     atexit.register(gc.freeze)
     try:
         code = cli.main(args=argv, prog_name="mizzle", standalone_mode=False)

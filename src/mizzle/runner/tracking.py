@@ -176,6 +176,10 @@ class TrackingStore:
         """Run the statements creating the missing tracking tables, in one transaction."""
         raise NotImplementedError
 
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+        """See RunnerBackend.run_pipelined: a backend without the speed trick runs nothing here."""
+        return False
+
     def _sql(self, template: str) -> str:
         t, spec = self.tracking, self.tracking_sql
         schema = t.schema or "public"
