@@ -112,10 +112,12 @@ class AddEnumValue(Change):
     value: str
     before: str | None = None
     after: str | None = None
+    usages: tuple[tuple[TableKey, Column], ...] = ()  # the columns using the enum (what the inverse converts)
 
     def inverse(self) -> Change:
+        """A value cannot be removed from a type: the type is rebuilt without it, its columns converted."""
         old = Enum(self.enum.name, tuple(v for v in self.enum.values if v != self.value), self.enum.schema)
-        return RecreateEnum(self.enum, old)
+        return RecreateEnum(self.enum, old, self.usages)
 
     def describe(self) -> str:
         where = f" before {self.before!r}" if self.before else (f" after {self.after!r}" if self.after else "")

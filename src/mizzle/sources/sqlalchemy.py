@@ -580,8 +580,8 @@ def pg_type(t: Any) -> Any:
     for an emulated type such as sa.Interval), repeatedly."""
     for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
         variants = getattr(t, "_variant_mapping", None)
-        if variants and "postgresql" in variants:
-            t = variants["postgresql"]
+        if variants and _PG.name in variants:  # with_variant(..., "postgresql"): SQLAlchemy's dialect name
+            t = variants[_PG.name]
         elif isinstance(t, sa.TypeDecorator):
             t = t.type_engine(_PG)
         else:
