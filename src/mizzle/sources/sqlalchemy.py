@@ -211,22 +211,22 @@ class _PgConverter:
         # each kind in the order SQLAlchemy writes it (creation order)
         constraints = [con for con in sorted(t.constraints, key=_creation_order) if created_on_pg(con)]
         column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
-        taken.update(n for n in (_constraint_name(con, t) for con in constraints + column_checks) if n)
+        taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
-                name = _constraint_name(con, t) or (
+                name = given_constraint_name(con, t) or (
                     choose_name(t.name, column_addition(cols), "key", taken) if pg_names
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd))
         for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
             assert isinstance(check, sa.CheckConstraint)
-            check_name = _constraint_name(check, t)
+            check_name = given_constraint_name(check, t)
             if not check_name and pg_names:
                 used = _columns_used(check, t)
                 check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
-            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext)))
+            checks.append(CheckConstraint(check_name or default_check_name(t.name, checks), _expr_sql(check.sqltext)))
         for con in constraints:
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))
@@ -298,14 +298,14 @@ class _PgConverter:
             ref_table = target.table.name
             ref_schema = target.table.schema or DEFAULT_SCHEMA
         assert ref_table is not None and ref_schema is not None
-        name = _constraint_name(con, t) or (
+        name = given_constraint_name(con, t) or (
             choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
             if self.naming == "postgresql" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         deferrable = None
         if con.deferrable:
             deferrable = "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
         return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
-                          ref_schema=ref_schema, on_delete=_action(con.ondelete), on_update=_action(con.onupdate),
+                          ref_schema=ref_schema, on_delete=fk_action(con.ondelete), on_update=fk_action(con.onupdate),
                           deferrable=deferrable)
 
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
@@ -358,7 +358,7 @@ class _PgConverter:
                              for k, v in (opts.get("with") or {}).items()))
         include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
         where = opts.get("where")
-        name = _constraint_name(ix, t)
+        name = given_constraint_name(ix, t)
         if not name:
             raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
         return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
@@ -383,7 +383,7 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") 
     cols = tuple(c.name for c in t.primary_key.columns)
     if not cols:
         return None
-    explicit = _constraint_name(t.primary_key, t)
+    explicit = given_constraint_name(t.primary_key, t)
     if len(cols) > 1:
         return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None))
     return PrimaryKey(cols, explicit if name_single else None)
@@ -468,11 +468,11 @@ def _creation_order(con: Any) -> int:
     return int(getattr(con, "_creation_order", 0))
 
 
-def _constraint_sort_key(con: Any) -> tuple[str, str]:
+def constraint_sort_key(con: Any) -> tuple[str, str]:
     return (type(con).__name__, str(con.name) if con.name is not None else ",".join(c.name for c in con.columns))
 
 
-def _constraint_name(con: Any, table: sa.Table) -> str | None:
+def given_constraint_name(con: Any, table: sa.Table) -> str | None:
     """The name create_all gives: the explicit one, or the one MetaData.naming_convention gives, a convention's
     name longer than 63 characters shortened as SQLAlchemy does (55 characters, `_`, 4 hex digits of its md5);
     None when neither applies. An explicit name longer than 63 characters is refused, as SQLAlchemy does."""
@@ -520,7 +520,7 @@ def _bare_identifier(sql: str) -> str | None:
     return None
 
 
-def _check_name(table: str, existing: list[CheckConstraint]) -> str:
+def default_check_name(table: str, existing: list[CheckConstraint]) -> str:
     base = truncate_identifier(f"{table}_check")
     names = {c.name for c in existing}
     if base not in names:
@@ -531,7 +531,7 @@ def _check_name(table: str, existing: list[CheckConstraint]) -> str:
     return f"{base}{i}"
 
 
-def _action(value: str | None) -> str:
+def fk_action(value: str | None) -> str:
     return (value or "no action").lower()
 
 

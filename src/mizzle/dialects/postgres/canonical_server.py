@@ -139,7 +139,8 @@ WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visi
 
 
 def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[str, int, str], Any]) -> Table:
-    from .introspect import _default, check_expression, strip_parentheses
+    from .introspect import check_expression, strip_parentheses
+    from .types import canonical_default, strip_own_cast
 
     checks, columns, indexes = list(t.checks), list(t.columns), list(t.indexes)
     for kind, no, name, orig in jobs:
@@ -150,7 +151,8 @@ def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[st
         if kind == "check":
             checks = [replace(c, expression=check_expression(text)) if c.name == orig else c for c in checks]
         elif kind == "default":
-            columns = [replace(c, default=_default(text, c.type, c.type_schema is not None)) if c.name == orig else c
+            columns = [replace(c, default=canonical_default(strip_own_cast(text, c.type, c.type_schema is not None), c.type,
+                                                                     c.type_schema is not None)) if c.name == orig else c
                        for c in columns]
         elif kind == "generated":
             columns = [replace(c, generated=strip_parentheses(text)) if c.name == orig else c for c in columns]

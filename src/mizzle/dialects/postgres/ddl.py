@@ -229,25 +229,31 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
         if o.identity is None:
             out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
         else:
-            oi, ni = o.identity, n.identity
-            if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
-                # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
-                # names it after them (`<table>_<column>_seq`, as drizzle-kit does): rename it along
-                out.append(f"ALTER SEQUENCE {qname(t[0], oi.sequence_name)} RENAME TO {ident(ni.sequence_name)}")
-            sets = []
-            if oi.kind != ni.kind:
-                sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
-            for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
-                                ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
-                                ("CACHE", oi.cache, ni.cache)):
-                if a != b and b is not None:
-                    sets.append(f"SET {label} {b}")
-            if oi.cycle != ni.cycle:
-                sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
-            if sets:
-                out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
+            out.extend(_alter_identity(t, col, o.identity, n.identity))
     if o.comment != n.comment:
         out.append(_comment(f"COLUMN {qtable(t)}.{col}", n.comment))
+    return out
+
+
+def _alter_identity(t: ch.TableKey, col: str, oi: Identity, ni: Identity) -> list[str]:
+    """An identity column's identity changed: its sequence renamed along, its options set."""
+    out = []
+    if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
+        # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
+        # names it after them (`<table>_<column>_seq`, as drizzle-kit does): rename it along
+        out.append(f"ALTER SEQUENCE {qname(t[0], oi.sequence_name)} RENAME TO {ident(ni.sequence_name)}")
+    sets = []
+    if oi.kind != ni.kind:
+        sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
+    for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
+                        ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
+                        ("CACHE", oi.cache, ni.cache)):
+        if a != b and b is not None:
+            sets.append(f"SET {label} {b}")
+    if oi.cycle != ni.cycle:
+        sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
+    if sets:
+        out.append(f"ALTER TABLE {qtable(t)} ALTER COLUMN {col} " + " ".join(sets))
     return out
 
 
