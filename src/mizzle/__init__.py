@@ -5,9 +5,8 @@ The Python API (mizzle.api) mirrors the commands; heavy modules are imported onl
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .api import baseline, drift, drop, generate, mark, migrate, protect, push, rebase, up, verify  # noqa: E402
+from .api import baseline, drift, drop, generate, mark, migrate, protect, push, rebase, up, verify
+from .version import __version__
 
 __all__ = ["__version__", "baseline", "drift", "drop", "generate", "mark", "migrate", "protect", "push", "rebase", "up",
            "verify"]

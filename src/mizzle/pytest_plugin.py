@@ -130,16 +130,17 @@ def temporary_database(server_url: str, *, prefix: str = TEMP_PREFIX, template: 
     import secrets
     from urllib.parse import urlsplit
 
+    from . import dialects
     from .dburl import parse_url
-    from .dialects.postgres.connection import connect
 
     server = parse_url(server_url)
-    if server.dialect != "postgresql":
+    dialect = dialects.find(server.dialect)
+    if dialect is None or not dialect.template_databases:
         pytest.fail(f"mizzle: --mizzle-url / ${URL_ENV} must name a PostgreSQL server, not {server.masked}",
                     pytrace=False)
     name = prefix + secrets.token_hex(6)
     copy = f' TEMPLATE "{parse_url(template).database}"' if template else ""
-    with connect(server, application_name="mizzle pytest plugin") as admin:
+    with dialect.connect(server, application_name="mizzle pytest plugin") as admin:
         admin.execute(f'CREATE DATABASE "{name}"{copy}')
         try:
             yield urlsplit(server_url)._replace(path="/" + name).geturl()

@@ -53,3 +53,23 @@ def test_two_projects_with_the_same_module_name_in_one_process(tmp_path) -> None
     assert len(lines) == 4
     for line, table in zip(lines, ("alpha", "beta", "alpha", "beta"), strict=True):
         assert table in line and ({"alpha", "beta"} - {table}).pop() not in line, lines
+
+
+def test_config_first_for_every_function(tmp_path, monkeypatch) -> None:
+    """One convention (issue 12): the configuration first — a Config, a path to mizzle.toml, or None for the
+    project's — and what the options leave out comes from it."""
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\nsa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True))\n")
+    toml = tmp_path / "mizzle.toml"
+    toml.write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "migrations"\nurl = "sqlite:///app.db"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no configuration here: the path given is the one read
+    assert mizzle.generate(str(toml)).written
+    applied = mizzle.migrate(toml, dry_run=True)
+    assert [m.tag for m in applied.migrations] == [p.stem for p in (tmp_path / "migrations").glob("*.sql")]
+    assert not mizzle.generate(mizzle.api.load(toml), check=True).written
+    # url and folder passed: no configuration read (the working directory has none, and none is needed)
+    direct = mizzle.migrate(url=f"sqlite:///{tmp_path / 'other.db'}", folder=tmp_path / "migrations")
+    assert len(direct.applied) == 1
+    assert mizzle.rebase(toml, dry_run=True).renumbered == []

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
 from mizzle.errors import SchemaLoadError
+from mizzle.migrations.snapshots import schema_from_snapshot, snapshot_from_schema
 from mizzle.sources.sqlalchemy import schema_from_metadata
 
 REFERENCE = Path(__file__).parents[1] / "interop" / "sqlite" / "out" / "meta"

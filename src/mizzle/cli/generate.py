@@ -10,7 +10,7 @@ import click
 from . import Options, common_options
 
 
-def _terminal_prompt(kind: str, where: str, dropped: list[str], added: list[str]) -> dict[str, str]:
+def terminal_prompt(kind: str, where: str, dropped: list[str], added: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     remaining = list(dropped)
     for new in added:
@@ -71,26 +71,12 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
 
     try:
         result = generate(cfg, name=name, custom=custom, check=check, renames=parse_rename_flags(renames),
-                          no_renames=no_renames, prompt=_terminal_prompt if interactive else None,
+                          no_renames=no_renames, prompt=terminal_prompt if interactive else None,
                           idempotent=idempotent, online=online, lock_timeout=lock_timeout)
     except AmbiguousRename as e:
         if not check:
             raise
-        # --check asks whether there are changes, and a drop+add that may be a rename is one: exit 3, not a
-        # request for --rename flags (those are for the run that writes the migration)
-        err = IntegrityError(f"the schema code has changes not yet in a migration, among them a drop+add that may "
-                             f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
-                             "for)", e.details)
-        if opts.json:
-            changes = [e.message]
-            try:  # the changes themselves, each drop+add pair as a drop and an add
-                generate(cfg, check=True, renames=parse_rename_flags(renames), no_renames=True,
-                         idempotent=idempotent, online=online, lock_timeout=lock_timeout)
-            except IntegrityError as listed:
-                changes = getattr(listed.result, "changes", None) or changes
-            opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
-                            "online": False, "lint": [], "check": "changes", "error": err.message})
-        raise err from None
+        raise _check_found_rename(opts, cfg, e, renames, idempotent, online, lock_timeout) from None
     except IntegrityError as e:
         if check and opts.json and e.result is not None:
             opts.emit_json({**e.result.to_json(), "lint": [], "check": "changes", "error": e.message})
@@ -117,6 +103,29 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     if strict:
         refuse_if_errors(findings)
     return 0
+
+
+def _check_found_rename(opts: Options, cfg: Any, e: Any, renames: tuple[str, ...], idempotent: bool,
+                        online: bool | None, lock_timeout: str | None) -> Exception:
+    """`generate --check` met a drop+add that may be a rename. --check asks whether there are changes, and that
+    is one: exit 3, not a request for --rename flags (those are for the run that writes the migration). With
+    --json, the changes themselves are printed, each drop+add pair as a drop and an add."""
+    from ..commands.generate import generate, parse_rename_flags
+    from ..errors import IntegrityError
+
+    err = IntegrityError(f"the schema code has changes not yet in a migration, among them a drop+add that may "
+                         f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
+                         "for)", e.details)
+    if opts.json:
+        changes = [e.message]
+        try:
+            generate(cfg, check=True, renames=parse_rename_flags(renames), no_renames=True,
+                     idempotent=idempotent, online=online, lock_timeout=lock_timeout)
+        except IntegrityError as listed:
+            changes = getattr(listed.result, "changes", None) or changes
+        opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
+                        "online": False, "lint": [], "check": "changes", "error": err.message})
+    return err
 
 
 def _lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:

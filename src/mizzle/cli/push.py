@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any
 
 import click
@@ -60,53 +61,56 @@ def push_command(opts: Options, force: bool, dry_run: bool, renames: tuple[str, 
     """
     from ..commands.generate import parse_rename_flags
     from ..commands.push import push
-    from .generate import _terminal_prompt
+    from .generate import terminal_prompt
 
     cfg = opts.load_config()
     url = opts.resolve_url(cfg)
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not opts.json
 
-    def confirm(result: Any) -> bool:
-        if not opts.json:
-            _print_plan(opts, result, sql=opts.verbose)
-        if force:
-            return True
-        if not interactive:
-            err = UsageError(f"push would apply {len(result.statements)} statement(s) to {result.url} and there is "
-                             "no terminal to confirm: pass --force to apply them (or --dry-run to only see the plan)")
-            result.error = err.message
-            err.result = result
-            raise err
-        return click.confirm(f"Apply {len(result.statements)} statement(s) to {result.url}?", default=False,
-                             err=True)
-
+    confirm = partial(_confirm, opts, force, interactive)
     if lock_timeout is not None and lock_timeout < 0:
         raise click.BadParameter("must be ≥ 0", param_hint="--lock-timeout")
     try:
         result = push(cfg, url=url, renames=parse_rename_flags(renames), no_renames=no_renames,
-                      prompt=_terminal_prompt if interactive else None, confirm=confirm, dry_run=dry_run,
+                      prompt=terminal_prompt if interactive else None, confirm=confirm, dry_run=dry_run,
                       i_know_this_is_production=i_know, lock_timeout=lock_timeout,
                       on_wait=opts.lock_wait)
     except MizzleError as e:
-        partial = getattr(e, "result", None)
-        if opts.json and partial is not None:
-            opts.emit_json(partial.to_json())
+        if opts.json and e.result is not None:
+            opts.emit_json(e.result.to_json())
         raise
     if opts.json:
         opts.emit_json(result.to_json())
         return 0
+    _print_outcome(opts, result, i_know)
+    return 0
+
+
+def _confirm(opts: Options, force: bool, interactive: bool, result: Any) -> bool:
+    """Show the plan and ask on the terminal (--force: yes; no terminal: a usage error carrying the plan)."""
+    if not opts.json:
+        _print_plan(opts, result, sql=opts.verbose)
+    if force:
+        return True
+    if not interactive:
+        result.error = (f"push would apply {len(result.statements)} statement(s) to {result.url} and there is "
+                        "no terminal to confirm: pass --force to apply them (or --dry-run to only see the plan)")
+        raise UsageError(result.error, result=result)
+    return click.confirm(f"Apply {len(result.statements)} statement(s) to {result.url}?", default=False, err=True)
+
+
+def _print_outcome(opts: Options, result: Any, overridden: bool) -> None:
     if result.nothing_to_do:
         opts.echo("No schema changes")
-        return 0
+        return
     if result.dry_run:
-        _print_plan(opts, result, sql=True, overridden=i_know)
+        _print_plan(opts, result, sql=True, overridden=overridden)
         opts.echo("dry run: nothing applied")
-        return 0
+        return
     if result.cancelled:
         opts.echo("cancelled: nothing applied")
-        return 0
+        return
     how = "1 transaction" if result.transactions == 1 else f"{result.transactions} transactions"
     opts.echo(f"done: {len(result.changes)} change(s) applied to {result.url} in {how} ({result.duration_ms:.0f} ms)")
     opts.echo("No migration was written. To adopt this database into migrations: `mizzle generate`, then "
               "`mizzle baseline`.")
-    return 0

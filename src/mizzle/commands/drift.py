@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dburl import parse_url
-from ..dialects.postgres.snapshot import schema_from_snapshot
 from ..errors import IntegrityError
 from ..migrations.folder import Migration, MigrationFolder
+from ..migrations.snapshots import schema_from_snapshot
 from ..schema.model import Schema, make_schema
 
 if TYPE_CHECKING:
@@ -69,14 +69,14 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
             pass
     migrations, _, present = load_folder(folder, db.dialect)
     scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
-    backend = dialect.open_backend(db, TrackingTable(table, tracking_schema, names=present is None),
+    backend = dialect.open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema, names=present is None),
                                    connect_timeout=connect_timeout, application_name="mizzle drift")
     try:
         state = backend.read_state(create=False, with_audit=True)
         live = introspect_connection(backend.conn, db.dialect, scope, table)
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
-                 backend.conn if db.dialect == "postgresql" else None)
+                 backend.conn if dialect.canonical_forms else None)
     finally:
         backend.close()
     return result

@@ -15,6 +15,7 @@ from ..schema.model import Schema, make_schema
 from ..sources.cache import ModelCache
 
 if TYPE_CHECKING:
+    from ..dialects.base import Dialect
     from ..planning.plan import PlannedStatement
     from ..schema import changes as ch
     from ..schema.diff import Prompt
@@ -69,7 +70,8 @@ def load_code_schema(cfg: Config, cache: ModelCache | None = None) -> tuple[Sche
 
 def previous_schema(folder: MigrationFolder, dialect: str) -> tuple[Schema, str]:
     """The schema of the latest snapshot (empty for a new folder) and that snapshot's id."""
-    from ..dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot
+    from ..migrations.folder import ROOT_ID
+    from ..migrations.snapshots import schema_from_snapshot
 
     snap = folder.latest_snapshot()
     if snap is None:
@@ -127,70 +129,86 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     online = config.online if online is None else online
     if online and dialect.online:
-        from ..dialects.postgres.online import lock_timeout_value
-
-        where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
-        try:
-            lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
-        except ValueError as e:
-            raise UsageError(f"{where}: {e}") from None
+        lock_timeout = _lock_timeout(config, dialect, lock_timeout)
     folder = MigrationFolder(config.out_dir, config.dialect, config.layout)
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
-    from ..dialects.postgres.snapshot import snapshot_from_schema
-    from ..planning.plan import plan, plan_online, render_file
     from ..schema import changes as ch
-    from ..schema.diff import Renames, diff
+    from ..schema.compare import describe_all
 
     old, prev_id = previous_schema(folder, config.dialect)
-    if custom:
-        if check:
-            raise UsageError("--custom and --check do not go together")
-        new = old
-        changeset = ch.ChangeSet()
-    else:
-        new, declared = load_code_schema(config, cache)
-        new = _carry_forward(old, new)
-        from ..schema.compare import describe_all, for_generate
-
-        # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
-        old_c, new_c = for_generate(old, new)
-        changeset = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt,
-                                               none=no_renames))
+    if custom and check:
+        raise UsageError("--custom and --check do not go together")
+    new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
+                                                                         prompt)
     result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
                             previous=old)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)
         return result
-    statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
+    _render(result, changeset, dialect, online, idempotent, lock_timeout)
+    if check:
+        raise IntegrityError(
+            f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
+            "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
+    _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
+    return result
+
+
+def _lock_timeout(config: Config, dialect: Dialect, lock_timeout: str | None) -> str:
+    """The online parts' lock_timeout as the server reads it (UsageError naming where a bad value came from)."""
+    where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
+    try:
+        return dialect.lock_timeout(lock_timeout or config.online_lock_timeout)
+    except ValueError as e:
+        raise UsageError(f"{where}: {e}") from None
+
+
+def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames: dict[str, str] | None,
+                  no_renames: bool, prompt: Prompt | None) -> tuple[Schema, ch.ChangeSet]:
+    """The schema code's model and its changes from the latest snapshot's."""
+    from ..schema.compare import for_generate
+    from ..schema.diff import Renames, diff
+
+    new, declared = load_code_schema(config, cache)
+    new = _carry_forward(old, new)
+    # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
+    old_c, new_c = for_generate(old, new)
+    return new, diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+
+
+def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, online: bool, idempotent: bool,
+            lock_timeout: str | None) -> None:
+    """The statements and the file's text (online or idempotent rewrites through the dialect), into `result`."""
+    from ..planning.plan import plan, plan_online, render_file
+
+    statements: list[PlannedStatement] = plan(changeset.changes, dialect.name) if changeset else []
     header: list[str] = []
     if online and statements:
-        statements, header = plan_online(statements, config.dialect, lock_timeout or "", idempotent)
+        statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent)
         result.online = dialect.online
     elif idempotent:
-        from ..dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
-
-        statements, header = make_idempotent(statements), [f"-- {IDEMPOTENT}"]
+        statements, header = dialect.plan_idempotent(statements)
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
-    if check:
-        err = IntegrityError(
-            f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
-            "\n".join("  " + c for c in result.changes))
-        err.result = result  # type: ignore[attr-defined]  # what was found, for `--json`
-        raise err
-    meta = _meta(changeset)
-    snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=meta)
-    tag_name = name or ("custom" if custom else migration_name(changeset.changes))
-    m = folder.add_migration(tag_name, result.sql, snap, prefix=config.prefix, sidecar_entry=side, now_ms=now_ms)
+
+
+def _write(result: GenerateResult, folder: MigrationFolder, config: Config, changeset: ch.ChangeSet, new: Schema,
+           prev_id: str, name: str | None, now_ms: int | None, cache: ModelCache | None) -> None:
+    """The migration added to the folder (SQL, snapshot, journal entry); the cache told when it is unchanged."""
+    from ..migrations.snapshots import snapshot_from_schema
+    from ..schema.diff import Renames, diff
+
+    snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=_meta(changeset))
+    m = folder.add_migration(name or migration_name(changeset.changes), result.sql, snap, prefix=config.prefix,
+                             sidecar_entry=side, now_ms=now_ms)
     result.tag, result.sql_path = m.tag, m.sql_path
     if cache is not None:  # so the next `generate --check` is instant: the verdict only if the new snapshot agrees
         written, _ = previous_schema(folder, config.dialect)
         if not diff(written, _carry_forward(written, new), Renames(none=True)):
             cache.record_unchanged(folder)
-    return result
 
 
 def _meta(cs: ch.ChangeSet) -> dict[str, dict[str, str]]:

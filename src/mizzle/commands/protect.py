@@ -206,24 +206,18 @@ def protect(*, url: str, off: bool = False, i_know_this_is_production: bool = Fa
 
         raise ConnectError(f"{dialect.title} database {path} does not exist: nothing to protect",
                            "Check the path in the URL (sqlite:///relative.db or sqlite:////absolute/path.db).")
-    backend = dialect.open_backend(db, TrackingTable(schema=tracking_schema), connect_timeout=connect_timeout,
+    backend = dialect.open_backend(db, TrackingTable.of(db.dialect, schema=tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle protect")
     try:
         try:
             before = read_mark(backend)
             was = before is not None and before.protected
-            table = None
             if was == (not off) and not (before is not None and before.error):
-                return ProtectResult(db.masked, protected=was, changed=False, table=before.where if before else None,
-                                     mark=before)
+                return ProtectResult(db.masked, protected=was, changed=False,
+                                     table=before.where if before else None, mark=before)
             table = write_mark(backend, not off, dialect.settings_schema(tracking_schema))
         except ServerError as e:
-            raise StatementFailed(f"cannot write the protection mark on {db.masked}: {e}") from None
-        except Exception as e:  # the drivers' own errors (psycopg.Error, sqlite3.Error)
-            if type(e).__module__.split(".")[0] not in ("psycopg", "sqlite3"):
-                raise
-            raise StatementFailed(f"cannot write the protection mark on {db.masked}: "
-                                  f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}",
+            raise StatementFailed(f"cannot write the protection mark on {db.masked}: {e.message}",
                                   "Protecting needs CREATE on the tracking schema (PostgreSQL) or write access "
                                   "to the file (SQLite).") from None
     finally:

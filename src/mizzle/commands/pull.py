@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
 from ..errors import UsageError
-from ..migrations.folder import MigrationFolder
+from ..migrations.folder import ROOT_ID, MigrationFolder
+from ..migrations.snapshots import schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
 from ..schema.diff import Renames, diff
 from ..schema.model import Schema, make_schema

@@ -110,7 +110,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
     result.protection = environment_protection(config, url)
     if not dry_run:  # refuse before importing the schema or connecting
         refuse(result.protection, "push", db.masked, override)
-    backend = open_backend(db, TrackingTable(config.table, config.tracking_schema), connect_timeout=connect_timeout,
+    backend = open_backend(db, TrackingTable.of(db.dialect, config.table, config.tracking_schema), connect_timeout=connect_timeout,
                            application_name="mizzle push" + (" --dry-run" if dry_run else ""))
     try:
         try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Config
-from ..dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
 from ..errors import IntegrityError, UsageError
 from ..migrations.folder import Migration, MigrationFolder
+from ..migrations.snapshots import schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge

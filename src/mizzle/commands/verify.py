@@ -10,7 +10,6 @@ is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQ
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,17 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..dburl import DatabaseURL, parse_url
-from ..dialects.postgres.snapshot import schema_from_snapshot
-from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
+from ..errors import IntegrityError, MizzleError, StatementFailed
 from ..migrations.folder import Migration, MigrationFolder
+from ..migrations.snapshots import schema_from_snapshot
 from ..schema.model import Schema
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..dialects.postgres.introspect import Scope
-
-SCRATCH_PREFIX = "mizzle_verify_"
-
 
 # -- the scratch database ------------------------------------------------------------------------------
 
@@ -47,57 +43,6 @@ def scratch_target(dialect: str, url: str | None = None, scratch_url: str | None
 
     with dialects.get(dialect).scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag) as (at, where):
         yield Scratch(at, where)
-
-
-@contextmanager
-def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
-    """A new, empty database on the server of `server_url`; its URL is yielded, and it is dropped whatever
-    happens (Ctrl-C and SIGTERM during the drop are ignored so the drop completes)."""
-    import psycopg
-    from psycopg import errors as pgerrors
-
-    from ..dialects.postgres.connection import connect
-    from ..dialects.postgres.scratch import cleanup_on_sigterm, signals_deferred
-
-    server = parse_url(server_url)
-    if server.dialect != "postgresql":
-        raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
-                         f"Pass {flag} postgresql://USER@HOST/postgres.")
-    name = SCRATCH_PREFIX + secrets.token_hex(6)
-    with cleanup_on_sigterm(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
-        try:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        except pgerrors.InsufficientPrivilege as e:
-            raise UsageError(
-                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}; "
-                f"pass {flag} URL",
-                f"{flag} names a server where this user may CREATE DATABASE (any database on it, e.g. "
-                f"{flag} postgresql://postgres@localhost/postgres); or grant CREATEDB to the user; or, with no "
-                "PostgreSQL URL at all, mizzle starts a throwaway local cluster.") from None
-        except psycopg.Error as e:
-            raise UsageError(f"cannot create a scratch database on {server.where}: "
-                             f"{str(e).strip().splitlines()[0]}; pass {flag} URL to use another server") from None
-        try:
-            yield _with_database(server, name)
-        finally:
-            with signals_deferred():
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _with_database(url: DatabaseURL, name: str) -> str:
-    from urllib.parse import quote
-
-    auth = ""
-    if url.username:
-        auth = quote(url.username, safe="") + (":" + quote(url.password, safe="") if url.password else "") + "@"
-    query = list(url.query)
-    host = url.host or ""
-    if host.startswith("/"):  # a socket directory goes in the query, as libpq spells it
-        query.insert(0, ("host", host))
-        host = ""
-    port = f":{url.port}" if url.port else ""
-    q = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query)
-    return f"postgresql://{auth}{host}{port}/{quote(name, safe='')}" + (f"?{q}" if q else "")
 
 
 # -- replay ----------------------------------------------------------------------------------------------
@@ -127,7 +72,9 @@ class _Introspect:
 
     def __init__(self, conn: Any, dialect: str, scope: Scope, table: str) -> None:
         self.raw, self.dialect, self.scope, self.table = conn, dialect, scope, table
-        self.conn = conn if dialect == "postgresql" else None
+        from .. import dialects
+
+        self.conn = conn if dialects.get(dialect).canonical_forms else None
 
     def __call__(self) -> Schema:
         from .drift import introspect_connection
@@ -286,8 +233,8 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
     import json
 
-    from ..dialects.postgres.snapshot import ROOT_ID, new_id, snapshot_from_schema
-    from ..migrations.folder import dump_json, write_atomic
+    from ..migrations.folder import ROOT_ID, dump_json, write_atomic
+    from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
 

@@ -49,6 +49,12 @@ class ServerError(Exception):
         return lines
 
 
+def driver_error(e: BaseException) -> ServerError:
+    """A driver's exception (psycopg.Error, sqlite3.Error) as a ServerError: its first line, or its type's name."""
+    text = str(e).strip()
+    return ServerError(text.splitlines()[0] if text else type(e).__name__)
+
+
 class AppliedRecord(NamedTuple):
     """A tracking row + mizzle's audit entry: written when a migration completes, or by a manual
     resolution (`mark --applied`, `baseline`: action "marked-applied" / "baseline", with a note why)."""
@@ -164,6 +170,10 @@ class Dialect(Protocol):
     lint: bool  # `mizzle lint`'s rules (a parser of this dialect's SQL) apply
     probe: bool  # a driver-less start-up probe exists (`mizzle migrate` with nothing to do)
     sqlalchemy_name: str  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+    canonical_forms: bool  # schema.compare puts both models in the server's one spelling (types, bounds,
+    #   defaults, names matched by definition) and asks a live server for the rest (`server_forms`)
+    tenant_schemas: bool  # a fleet target may be a schema of a database (`URL#schema=NAME`, `schemas = [...]`)
+    template_databases: bool  # CREATE DATABASE … TEMPLATE: the pytest plugin's per-test copies of a database
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
@@ -175,7 +185,8 @@ class Dialect(Protocol):
                       source: str = "snapshot") -> Schema: ...
 
     def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None,
-                      renames: Any = None) -> dict[str, Any]: ...
+                      renames: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The model → (the snapshot JSON, the sidecar entry for facts the snapshot cannot hold)."""
 
     # -- planning -----------------------------------------------------------------------------------------------
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
@@ -188,9 +199,20 @@ class Dialect(Protocol):
                     ) -> tuple[list[PlannedStatement], list[str]]:
         """`generate --online`: the statements rewritten, and the file's header (unchanged without `online`)."""
 
+    def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:
+        """`generate --idempotent` (where `idempotent`): each statement guarded, and the file's header."""
+
+    def lock_timeout(self, value: str | int | float) -> str:
+        """`online_lock_timeout` / `--lock-timeout` as the server reads it (where `online`); ValueError when it is
+        not a duration."""
+
     # -- comparison ---------------------------------------------------------------------------------------------
     def comparable(self, model: Schema) -> Schema:
         """What of `model` a live database of this dialect can show (SQLite keeps no constraint names)."""
+
+    def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        """`expected` with the expressions and defaults that differ from `actual` in the spelling the server
+        behind `conn` stores (it is asked); `expected` unchanged where the dialect has no such forms."""
 
     # -- live databases -----------------------------------------------------------------------------------------
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
@@ -208,6 +230,11 @@ class Dialect(Protocol):
 
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend: ...
+
+    def control_query(self, db: DatabaseURL, sql: str, where: str) -> list[tuple[Any, ...]]:
+        """A fleet's control query, run once on `db`: its rows. ConnectError when `db` cannot be reached,
+        UsageError when the query fails or the dialect cannot hold a control database (`where` starts each
+        message)."""
 
     def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                    application_name: str = "mizzle") -> Any:
@@ -232,4 +259,4 @@ class Dialect(Protocol):
     def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
                       everywhere: bool) -> str:
         """Set `key` in `schema`'s settings table (`everywhere`: in every settings table of the database too);
-        returns the table written."""
+        returns the table written. ServerError when the server refuses."""

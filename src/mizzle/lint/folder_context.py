@@ -26,7 +26,7 @@ def previous_schema_for(path: Path) -> Schema | None:
             snap = folder.read_snapshot(migs[i - 1])
             if snap is None:
                 return None
-            from ..dialects.postgres.snapshot import schema_from_snapshot
+            from ..migrations.snapshots import schema_from_snapshot
 
             return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migs[i - 1].snapshot_path))
         except MizzleError:

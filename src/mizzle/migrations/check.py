@@ -18,7 +18,6 @@ from .folder import (
     JOURNAL_VERSION,
     NO_TRANSACTION,
     ROOT_ID,
-    SIDECAR,
     JournalEntry,
     MigrationFolder,
     directives,
@@ -28,6 +27,17 @@ from .folder import (
     rebased_whens,
     split_statements,
     write_atomic,
+)
+from .metafiles import (
+    JOURNAL,
+    SIDECAR,
+    MetaFileError,
+    git_show,
+    journal_doc,
+    load_json_or_none,
+    parse_json,
+    read_sidecar,
+    read_text,
 )
 
 ERROR = "error"
@@ -121,23 +131,16 @@ class _Checker:
                                     "meta/_journal.json from version control")
             return None
         try:
-            text = jp.read_text(encoding="utf-8")
+            text = read_text(jp)
             if has_conflict_markers(text):
                 self.add(ERROR, jp, "git conflict markers (<<<<<<< … >>>>>>>): a branch-merge collision, two branches "
                                     "added migrations; run `mizzle rebase`, which reads both sides and renumbers the "
                                     "incoming ones")
                 return None
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            self.add(ERROR, jp, f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg} (a merge conflict? "
-                                "resolve it, keeping every entry, then run `mizzle rebase` if two branches added "
-                                "migrations)")
-            return None
-        except (OSError, UnicodeDecodeError) as e:
-            self.add(ERROR, jp, f"cannot read: {e}")
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            self.add(ERROR, jp, "not a drizzle-kit journal (expected an object with an `entries` list)")
+            data = journal_doc(jp, parse_json(jp, text))
+        except MetaFileError as e:
+            self.add(ERROR, jp, e.problem + (" (a merge conflict? resolve it, keeping every entry, then run `mizzle "
+                                             "rebase` if two branches added migrations)" if e.malformed_json else ""))
             return None
         jd = data.get("dialect")
         if self.dialect and jd and dialects.canonical(str(jd)) != self.dialect:
@@ -188,11 +191,7 @@ class _Checker:
         return tags
 
     def _sidecar(self, mf: MigrationFolder) -> dict[str, Any]:
-        try:
-            data = json.loads(mf.sidecar_path.read_text(encoding="utf-8")) if mf.sidecar_path.exists() else {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return {}  # reported with the other meta/ files
-        return data if isinstance(data, dict) else {}
+        return read_sidecar(mf.sidecar_path, strict=False)  # a broken sidecar is reported with the other meta/ files
 
     # -- SQL -------------------------------------------------------------------------------------------
 
@@ -230,6 +229,12 @@ class _Checker:
     # -- snapshots -------------------------------------------------------------------------------------
 
     def _check_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> None:
+        snaps = self._read_snapshots(mf, entries)
+        self._check_ids(snaps)
+        self._check_chain(snaps)
+
+    def _read_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> list[tuple[int, str, dict[str, Any] | None]]:
+        """Each journal entry's snapshot: (entry number, path, the document or None when missing or unusable)."""
         snaps: list[tuple[int, str, dict[str, Any] | None]] = []
         read: set[int] = set()
         valid = [e for e in entries if isinstance(e, dict) and isinstance(e.get("idx"), int)
@@ -244,38 +249,40 @@ class _Checker:
             last = i == len(valid) - 1
             p = mf.entry_snapshot_path(_entry(e), last=last)
             if not p.exists():
-                if last:
-                    self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing, and it is the latest: `mizzle "
-                                       "generate` diffs against it (`mizzle check --rebuild-snapshots` rebuilds "
-                                       "it from the SQL)")
-                elif not only_latest:
-                    self.add(WARNING, p, f"snapshot of {e.get('tag')} is missing (drizzle-kit and generate only "
-                                         "read the latest; `verify` cannot compare this step; `mizzle check "
-                                         "--rebuild-snapshots` rebuilds it from the SQL)")
+                self._missing_snapshot(p, e, last, only_latest)
                 snaps.append((i, str(p), None))
-                continue
-            try:
-                text = p.read_text(encoding="utf-8")
-                if has_conflict_markers(text):
-                    self.add(ERROR, p, "git conflict markers: two branches wrote this snapshot (a branch-merge "
-                                       "collision); run `mizzle rebase`, which reads both sides")
-                    snaps.append((i, str(p), None))
-                    continue
-                data = json.loads(text)
-            except json.JSONDecodeError as ex:
-                self.add(ERROR, p, f"malformed JSON at line {ex.lineno} column {ex.colno}: {ex.msg}")
-                snaps.append((i, str(p), None))
-                continue
-            if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-                self.add(ERROR, p, "not a drizzle-kit snapshot (no `id`)")
-                snaps.append((i, str(p), None))
-                continue
-            snaps.append((i, str(p), data))
-        # The chain is a graph, as drizzle-kit (which never reads prevId to order snapshots) leaves it: a link
-        # is broken when a snapshot's parent is no snapshot of the folder, or when two snapshots share a parent
-        # (two branches generated from the same one). A chain that holds in another order than the journal's
-        # is the journal's `when` order, reported with the journal. Each is a warning: drizzle-kit and
-        # `generate` (which reads the latest snapshot) work on; `mizzle rebase` re-chains.
+            else:
+                snaps.append((i, str(p), self._snapshot_doc(p)))
+        return snaps
+
+    def _missing_snapshot(self, p: Path, e: dict[str, Any], last: bool, only_latest: bool) -> None:
+        if last:
+            self.add(ERROR, p, f"snapshot of {e.get('tag')} is missing, and it is the latest: `mizzle "
+                               "generate` diffs against it (`mizzle check --rebuild-snapshots` rebuilds "
+                               "it from the SQL)")
+        elif not only_latest:
+            self.add(WARNING, p, f"snapshot of {e.get('tag')} is missing (drizzle-kit and generate only "
+                                 "read the latest; `verify` cannot compare this step; `mizzle check "
+                                 "--rebuild-snapshots` rebuilds it from the SQL)")
+
+    def _snapshot_doc(self, p: Path) -> dict[str, Any] | None:
+        """The snapshot at `p`; None (with the finding) when it cannot be used."""
+        try:
+            text = read_text(p)
+            if has_conflict_markers(text):
+                self.add(ERROR, p, "git conflict markers: two branches wrote this snapshot (a branch-merge "
+                                   "collision); run `mizzle rebase`, which reads both sides")
+                return None
+            data = parse_json(p, text)
+        except MetaFileError as ex:
+            self.add(ERROR, p, ex.problem)
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            self.add(ERROR, p, "not a drizzle-kit snapshot (no `id`)")
+            return None
+        return data
+
+    def _check_ids(self, snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
         by_id: dict[str, str] = {}
         for _i, path, data in snaps:
             if data is None:
@@ -284,6 +291,14 @@ class _Checker:
             if data["id"] in by_id:
                 self.add(ERROR, name, f"has the same id as {by_id[data['id']]} ({data['id']}); one was copied by hand")
             by_id.setdefault(data["id"], name)
+
+    def _check_chain(self, snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
+        """The chain is a graph, as drizzle-kit (which never reads prevId to order snapshots) leaves it: a link
+        is broken when a snapshot's parent is no snapshot of the folder, or when two snapshots share a parent
+        (two branches generated from the same one). A chain that holds in another order than the journal's
+        is the journal's `when` order, reported with the journal. Each is a warning: drizzle-kit and
+        `generate` (which reads the latest snapshot) work on; `mizzle rebase` re-chains."""
+        ids = {data["id"] for _i, _p, data in snaps if data is not None}
         children: dict[str, str] = {}  # parent id → the first snapshot that names it
         last_present = next((os.path.relpath(path, self.folder) for _i, path, data in reversed(snaps)
                              if data is not None), None)
@@ -300,26 +315,29 @@ class _Checker:
             if pulled:
                 pass
             elif sibling is not None:
-                if name == last_present:
-                    # the latest snapshot lacks the other branch's changes: the next generate (drizzle-kit's or
-                    # mizzle's) would write them again
-                    self.add(ERROR, name, f"branch-merge collision: prevId {parent} is also the parent of {sibling}; "
-                                          "two branches each generated a migration from the same snapshot, and this "
-                                          "latest snapshot lacks the other branch's changes (the next generate would "
-                                          "repeat them). Run `mizzle rebase` to renumber the incoming one and "
-                                          "re-chain")
-                else:
-                    self.add(WARNING, name, f"prevId {parent} is also the parent of {sibling}: two branches each "
-                                            "generated a migration from the same snapshot (a branch merge, in the "
-                                            "past: later snapshots follow, and generate diffs against the latest). "
-                                            "drizzle-kit tolerates it; `mizzle rebase` re-chains")
-            elif parent not in by_id and not (parent == ROOT_ID and first) and (prev is not None or first):
+                self._shared_parent(name, str(parent), sibling, latest=name == last_present)
+            elif parent not in ids and not (parent == ROOT_ID and first) and (prev is not None or first):
                 was = f"the previous snapshot's id {prev[1]}" if prev is not None else f"{ROOT_ID} (the first)"
                 self.add(WARNING, name, f"prevId {parent} is no snapshot's id (expected {was}): a broken chain "
                                         "after a merge or a hand-made migration; drizzle-kit tolerates it, "
                                         "`mizzle rebase` re-chains")
             children.setdefault(str(parent), name)
             prev, first = (name, sid), False
+
+    def _shared_parent(self, name: str, parent: str, sibling: str, latest: bool) -> None:
+        if latest:
+            # the latest snapshot lacks the other branch's changes: the next generate (drizzle-kit's or
+            # mizzle's) would write them again
+            self.add(ERROR, name, f"branch-merge collision: prevId {parent} is also the parent of {sibling}; "
+                                  "two branches each generated a migration from the same snapshot, and this "
+                                  "latest snapshot lacks the other branch's changes (the next generate would "
+                                  "repeat them). Run `mizzle rebase` to renumber the incoming one and "
+                                  "re-chain")
+        else:
+            self.add(WARNING, name, f"prevId {parent} is also the parent of {sibling}: two branches each "
+                                    "generated a migration from the same snapshot (a branch merge, in the "
+                                    "past: later snapshots follow, and generate diffs against the latest). "
+                                    "drizzle-kit tolerates it; `mizzle rebase` re-chains")
 
     # -- stray files -----------------------------------------------------------------------------------
 
@@ -348,7 +366,7 @@ class _Checker:
             if name in snapshot_names:
                 continue
             if name.startswith("_") or name.startswith("."):
-                if name not in ("_journal.json", SIDECAR) and not name.startswith("."):
+                if name not in (JOURNAL, SIDECAR) and not name.startswith("."):
                     self.add(WARNING, p, "unknown file in meta/")
                 continue
             m = _SNAPSHOT_NAME.match(name)
@@ -356,7 +374,7 @@ class _Checker:
                 self.add(ERROR, p, "snapshot with no journal entry (a leftover of a dropped migration, or a "
                                    "merge that lost the entry)")
             elif not m:
-                extra = _read_json(p) if name.endswith(".json") else None
+                extra = load_json_or_none(p) if name.endswith(".json") else None
                 if isinstance(extra, dict) and "id" in extra and "prevId" in extra:
                     self.add(WARNING, p, "a snapshot under another name (the incoming branch's, kept by a merge?): "
                                          "`mizzle rebase` folds it into the chain")
@@ -463,14 +481,14 @@ class _Fixer:
                              "tracking table) cannot be recovered from the files; restore it from version control "
                              "(git checkout HEAD -- meta/_journal.json)")
             return None
-        text = jp.read_text(encoding="utf-8")
-        if has_conflict_markers(text):
-            r.refused.append(f"meta/{jp.name} has git conflict markers: run `mizzle rebase`, which reads both sides")
-            return None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            r.refused.append(f"meta/{jp.name}: malformed JSON at line {e.lineno}: restore it from version control")
+            text = read_text(jp)
+            if has_conflict_markers(text):
+                r.refused.append(f"meta/{jp.name} has git conflict markers: run `mizzle rebase`, which reads both sides")
+                return None
+            data = parse_json(jp, text)
+        except MetaFileError as e:
+            r.refused.append(f"meta/{jp.name}: {e.problem}: restore it from version control")
             return None
         entries = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(entries, list) or not all(
@@ -558,12 +576,12 @@ class _Fixer:
     def _fits_chain(self, n: int, entries: list[dict[str, Any]]) -> str | None:
         """None when meta/NNNN_snapshot.json exists and its prevId is the previous snapshot's id; else why not."""
         p = self.mf.snapshot_path(n)
-        snap = _read_json(p)
+        snap = load_json_or_none(p)
         if not isinstance(snap, dict) or not isinstance(snap.get("id"), str):
             return f"meta/{p.name} is missing or unreadable"
         prev_id = ROOT_ID
         if n > 0:
-            prev = _read_json(self.mf.snapshot_path(n - 1))
+            prev = load_json_or_none(self.mf.snapshot_path(n - 1))
             if not isinstance(prev, dict) or not isinstance(prev.get("id"), str):
                 return f"the previous snapshot meta/{n - 1:04d}_snapshot.json is missing or unreadable"
             prev_id = prev["id"]
@@ -574,14 +592,7 @@ class _Fixer:
     @cached_property
     def _head_journal(self) -> str | None:
         """meta/_journal.json as committed in git HEAD (None outside a git work tree, or when HEAD has none)."""
-        import subprocess
-
-        try:
-            out = subprocess.run(["git", "show", "HEAD:./meta/_journal.json"], cwd=self.folder, capture_output=True,
-                                 text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return out.stdout if out.returncode == 0 else None
+        return git_show(self.folder, "HEAD", f"meta/{JOURNAL}")
 
     def _head_journal_text(self) -> str | None:
         text = self._head_journal
@@ -596,13 +607,6 @@ class _Fixer:
         data = json.loads(text) if text else {}
         entries = data.get("entries") if isinstance(data, dict) else None
         return {e["tag"]: e for e in entries or [] if isinstance(e, dict) and isinstance(e.get("tag"), str)}
-
-
-def _read_json(p: Path) -> Any:
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
 
 
 def _lints(dialect: str | None) -> bool:

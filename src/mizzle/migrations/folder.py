@@ -18,10 +18,10 @@ from typing import Any
 
 from .. import dialects
 from ..errors import IntegrityError, UsageError
+from . import metafiles
 
 BREAKPOINT = "--> statement-breakpoint"
 JOURNAL_VERSION = dialects.JOURNAL_VERSIONS
-SIDECAR = "_mizzle.json"
 ROOT_ID = "00000000-0000-0000-0000-000000000000"  # the prevId of a folder's first snapshot (drizzle-kit's)
 
 NO_TRANSACTION = "mizzle:no-transaction"
@@ -366,11 +366,11 @@ class MigrationFolder:
 
     @property
     def journal_path(self) -> Path:
-        return self.meta / "_journal.json"
+        return self.meta / metafiles.JOURNAL
 
     @property
     def sidecar_path(self) -> Path:
-        return self.meta / SIDECAR
+        return self.meta / metafiles.SIDECAR
 
     @property
     def uses_folders(self) -> bool:
@@ -389,18 +389,12 @@ class MigrationFolder:
             return self._journal_from_folders()
         if not self.journal_path.exists():
             return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"))
-        data = load_json_file(self.journal_path)
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            raise IntegrityError(f"{self.journal_path}: not a drizzle-kit journal (no `entries` list)",
-                                 "Restore it from version control, or run `mizzle check` for details.")
+        data = metafiles.read_journal(self.journal_path)
         entries = []
         for i, e in enumerate(data["entries"]):
-            try:
-                entries.append(JournalEntry(idx=int(e["idx"]), version=str(e.get("version", "")),
-                                            when=int(e["when"]), tag=str(e["tag"]),
-                                            breakpoints=bool(e.get("breakpoints", True))))
-            except (KeyError, TypeError, ValueError):
-                raise IntegrityError(f"{self.journal_path}: entry {i} is malformed: {json.dumps(e)[:120]}") from None
+            idx, when, tag = metafiles.entry_fields(self.journal_path, i, e)
+            entries.append(JournalEntry(idx=idx, version=str(e.get("version", "")), when=when, tag=tag,
+                                        breakpoints=bool(e.get("breakpoints", True))))
         dialect = dialects.ALIASES.get(str(data.get("dialect", self.dialect)), str(data.get("dialect")))
         return Journal(dialect=dialect, version=str(data.get("version", "")), entries=entries)
 
@@ -461,7 +455,7 @@ class MigrationFolder:
             snapshots = folders1.load_snapshots(self.path)
             ids = [i for i, s in snapshots.items() if s["_dir"] == p.parent.name]
             return folders1.snapshot_as_v7(snapshots, ids[0], str(p)) if ids else None
-        data = load_json_file(p)
+        data = metafiles.load_json(p)
         if not isinstance(data, dict):
             raise IntegrityError(f"{p}: not a snapshot (expected a JSON object)")
         return data
@@ -491,10 +485,7 @@ class MigrationFolder:
                       if not (p.name.startswith("_") or re.fullmatch(r"\d+_snapshot\.json", p.name)))
 
     def read_sidecar(self) -> dict[str, Any]:
-        if not self.sidecar_path.exists():
-            return {}
-        data = load_json_file(self.sidecar_path)
-        return data if isinstance(data, dict) else {}
+        return metafiles.read_sidecar(self.sidecar_path)
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -569,13 +560,3 @@ class MigrationFolder:
     def write_journal(self, journal: Journal) -> None:
         self.meta.mkdir(parents=True, exist_ok=True)
         write_atomic(self.journal_path, dump_json(journal.to_json()))
-
-
-def load_json_file(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise IntegrityError(f"{path}: malformed JSON at line {e.lineno} column {e.colno}: {e.msg}",
-                             "Restore the file from version control; `mizzle check` lists every problem.") from None
-    except OSError as e:
-        raise IntegrityError(f"{path}: cannot read: {e.strerror}") from None

@@ -49,14 +49,14 @@ def stamp(when_ms: int) -> str:
 
 def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
     """Every snapshot of the folder by id, each with `_dir`, the name of its migration folder."""
-    from .folder import load_json_file
+    from . import metafiles
 
     out: dict[str, dict[str, Any]] = {}
     for d in migration_dirs(path):
         p = d / SNAPSHOT
         if not p.is_file():
             continue
-        data = load_json_file(p)
+        data = metafiles.load_json(p)
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise IntegrityError(f"{p}: not a drizzle-kit snapshot (no id)")
         if data["id"] in out:

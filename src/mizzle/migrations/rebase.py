@@ -12,19 +12,19 @@ Which branch is existing: the one whose first migration has the smaller `when` (
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dialects.postgres.snapshot import ROOT_ID, new_id, schema_from_snapshot, snapshot_from_schema
 from ..errors import IntegrityError, UsageError
 from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
+from . import metafiles
 from .folder import (
     JOURNAL_VERSION,
     REBASED_KEY,
+    ROOT_ID,
     MigrationFolder,
     dump_json,
     has_conflict_markers,
@@ -32,6 +32,7 @@ from .folder import (
     split_conflict,
     write_atomic,
 )
+from .snapshots import new_id, schema_from_snapshot, snapshot_from_schema
 
 
 class RebaseConflict(IntegrityError):
@@ -74,23 +75,18 @@ class RebaseResult:
                 "renumbered": [r.to_json() for r in self.renumbered], "removed": self.removed,
                 "written": self.written}
 
+_MERGE_REVS = ("MERGE_HEAD", "HEAD", "HEAD^1", "HEAD^2")  # where git keeps the two sides of a merge
+
 
 def _json_sides(path: Path) -> list[Any]:
     """The JSON document(s) in a file: one, or both sides of git's conflict markers."""
-    text = path.read_text(encoding="utf-8")
+    text = metafiles.read_text(path)
     sides = split_conflict(text)
     texts = list(sides) if sides is not None else [text]
     if sides is None and has_conflict_markers(text):
         raise IntegrityError(f"{path}: git conflict markers that do not pair up (<<<<<<< … ======= … >>>>>>>)",
                              "Restore the file from the two branches' versions (git checkout --conflict=merge).")
-    out = []
-    for t in texts:
-        try:
-            out.append(json.loads(t))
-        except json.JSONDecodeError as e:
-            raise IntegrityError(f"{path}: malformed JSON at line {e.lineno} column {e.colno}: {e.msg}",
-                                 "Restore it from version control, keeping both branches' versions.") from None
-    return out
+    return [metafiles.parse_json(path, t) for t in texts]
 
 
 @dataclass
@@ -108,13 +104,8 @@ def _read_entries(mf: MigrationFolder) -> tuple[dict[str, Any], list[_Entry]]:
     seen: set[str] = set()
     entries: list[_Entry] = []
     for doc in docs:
-        if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-            raise IntegrityError(f"{mf.journal_path}: not a drizzle-kit journal (no `entries` list)")
-        for i, e in enumerate(doc["entries"]):
-            try:
-                entry = _Entry(int(e["idx"]), int(e["when"]), str(e["tag"]), dict(e))
-            except (KeyError, TypeError, ValueError):
-                raise IntegrityError(f"{mf.journal_path}: entry {i} is malformed: {json.dumps(e)[:120]}") from None
+        for i, e in enumerate(metafiles.journal_doc(mf.journal_path, doc)["entries"]):
+            entry = _Entry(*metafiles.entry_fields(mf.journal_path, i, e), dict(e))
             if entry.tag not in seen:  # the common entries appear on both sides of a conflict
                 seen.add(entry.tag)
                 entries.append(entry)
@@ -254,27 +245,51 @@ class _Rebaser:
         snaps, snap_files, self.secondary = _read_snapshots(mf)
         side = _read_sidecar(mf)
         base_snap = self._base_snapshot(common, snaps)
-        base_id = base_snap["id"] if base_snap else ROOT_ID
+        length = max(len(b) for b in branches)
+        chains = self._chains(snaps, base_snap["id"] if base_snap else ROOT_ID, len(common), length)
+        side = self._complete_sidecar(side, chains)
+        pair = self._pair(branches, chains, base_snap, side)
+        # existing = the branch generated first
+        (b1, c1), (b2, c2) = sorted(pair, key=lambda bc: (bc[0][0].when, bc[0][0].tag))
+        new_snaps = self._replay(b1, c1, b2, c2, base_snap, side)
+        self._renumber(common, b1, b2)
+        folded = {p for doc in [*c1, *c2] for p in snap_files.get(doc["id"], [])
+                  if not re.fullmatch(r"\d{4}_snapshot\.json", p.name)}
+        self.replaced = {doc["id"] for doc in c2}
+        self.result.removed = sorted(str(p.relative_to(mf.path)) for p in folded)
+        if not dry_run:
+            self._write(journal_doc, common, b1, c1, b2, new_snaps, side, folded)
+            self.result.written = True
+        return self.result
+
+    def _chains(self, snaps: dict[str, dict[str, Any]], base_id: str, first: int, length: int
+                ) -> list[list[dict[str, Any]]]:
+        """The snapshot chains forking from the base snapshot (the side of the collision git dropped is asked
+        of git), up to `length` long each."""
         children: dict[str, list[dict[str, Any]]] = {}
         for doc in snaps.values():
             children.setdefault(str(doc.get("prevId")), []).append(doc)
         if len(children.get(base_id, [])) < 2:  # one side of the snapshot collision was dropped: ask git for it
-            first = len(common)
-            for doc in self._git_snapshots(range(first, first + max(len(b) for b in branches))):
+            for doc in self._git_snapshots(range(first, first + length)):
                 if doc["id"] not in snaps:
                     snaps[doc["id"]] = doc
                     self.secondary.add(doc["id"])
                     children.setdefault(str(doc.get("prevId")), []).append(doc)
         forks = sorted(children.get(base_id, []), key=lambda d: d["id"])
-        chains = [_chain(f, children, max(len(b) for b in branches)) for f in forks]
+        return [_chain(f, children, length) for f in forks]
+
+    def _complete_sidecar(self, side: dict[str, Any], chains: list[list[dict[str, Any]]]) -> dict[str, Any]:
+        """A sidecar side dropped while resolving the merge by hand: its entries for the chains' ids from git."""
         lacking = {d["id"] for c in chains for d in c} - set(side.get("snapshots") or {})
-        if lacking:  # a sidecar side dropped while resolving the merge by hand: entries for these ids from git
-            found = self._git_sidecar_entries(lacking)
-            if found:
-                side = {**side, "version": side.get("version", 1), "snapshots": {**side.get("snapshots", {}), **found}}
-        pair = self._pair(branches, chains, base_snap, side)
-        # existing = the branch generated first
-        (b1, c1), (b2, c2) = sorted(pair, key=lambda bc: (bc[0][0].when, bc[0][0].tag))
+        found = self._git_sidecar_entries(lacking) if lacking else {}
+        if not found:
+            return side
+        return {**side, "version": side.get("version", 1), "snapshots": {**side.get("snapshots", {}), **found}}
+
+    def _replay(self, b1: list[_Entry], c1: list[dict[str, Any]], b2: list[_Entry], c2: list[dict[str, Any]],
+                base_snap: dict[str, Any] | None, side: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The incoming branch's snapshots recomputed after the existing one's (three-way merge of each step);
+        RebaseConflict when both branches changed the same object."""
         conflicts: list[str] = []
         prev_theirs = self.schema(base_snap, side)
         current = self.schema(c1[-1], side)
@@ -295,6 +310,11 @@ class _Rebaser:
                 f"{', '.join(e.tag for e in b2)} (incoming) and {', '.join(e.tag for e in b1)} (existing) cannot be "
                 "put one after the other automatically. Reconcile by hand: keep one branch's migration, then "
                 "regenerate the other's change with `mizzle generate`.")
+        return new_snaps
+
+    def _renumber(self, common: list[_Entry], b1: list[_Entry], b2: list[_Entry]) -> None:
+        """The incoming entries' new numbers and tags, after the existing branch's; refused when a new tag is
+        taken or a SQL file is missing."""
         self.result.existing = [e.tag for e in b1]
         start = len(common) + len(b1)
         for i, e in enumerate(b2):
@@ -308,46 +328,24 @@ class _Rebaser:
             raise IntegrityError(f"renumbering would reuse the tag(s) {', '.join(clash)}",
                                  "Rename the incoming SQL file(s) and their journal entries first.")
         for e in b1 + b2:
-            if not (mf.path / f"{e.tag}.sql").is_file():
-                raise IntegrityError(f"{mf.path / (e.tag + '.sql')}: listed in the journal but missing",
+            if not (self.mf.path / f"{e.tag}.sql").is_file():
+                raise IntegrityError(f"{self.mf.path / (e.tag + '.sql')}: listed in the journal but missing",
                                      "Restore it from the branch it came from before rebasing.")
-        folded = {p for doc in [*c1, *c2] for p in snap_files.get(doc["id"], [])
-                  if not re.fullmatch(r"\d{4}_snapshot\.json", p.name)}
-        self.replaced = {doc["id"] for doc in c2}
-        self.result.removed = sorted(str(p.relative_to(mf.path)) for p in folded)
-        if not dry_run:
-            self._write(journal_doc, common, b1, c1, b2, new_snaps, side, folded)
-            self.result.written = True
-        return self.result
 
     def _git_snapshots(self, idxs: range) -> list[dict[str, Any]]:
         """Snapshots at these numbers in the merge's two sides, as git has them (none outside a git work tree)."""
-        import subprocess
-
         out: list[dict[str, Any]] = []
-        for rev in ("MERGE_HEAD", "HEAD", "HEAD^1", "HEAD^2"):
+        for rev in _MERGE_REVS:
             for n in idxs:
-                try:
-                    r = subprocess.run(["git", "show", f"{rev}:./meta/{n:04d}_snapshot.json"], cwd=self.mf.path,
-                                       capture_output=True, text=True, timeout=10)
-                    doc = json.loads(r.stdout) if r.returncode == 0 else None
-                except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
-                    return out
+                doc = metafiles.git_json(self.mf.path, rev, f"meta/{n:04d}_snapshot.json")
                 if isinstance(doc, dict) and isinstance(doc.get("id"), str) and "prevId" in doc:
                     out.append(doc)
         return out
 
     def _git_sidecar_entries(self, ids: set[str]) -> dict[str, Any]:
-        import subprocess
-
         found: dict[str, Any] = {}
-        for rev in ("MERGE_HEAD", "HEAD", "HEAD^1", "HEAD^2"):
-            try:
-                r = subprocess.run(["git", "show", f"{rev}:./meta/{self.mf.sidecar_path.name}"], cwd=self.mf.path,
-                                   capture_output=True, text=True, timeout=10)
-                doc = json.loads(r.stdout) if r.returncode == 0 else None
-            except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
-                return found
+        for rev in _MERGE_REVS:
+            doc = metafiles.git_json(self.mf.path, rev, f"meta/{metafiles.SIDECAR}")
             snaps = doc.get("snapshots") if isinstance(doc, dict) else None
             if isinstance(snaps, dict):
                 found.update({k: v for k, v in snaps.items() if k in ids and k not in found})

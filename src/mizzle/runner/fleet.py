@@ -83,53 +83,48 @@ class FleetResult:
 Progress = Callable[[TargetResult, dict[str, int]], None]
 
 
-def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, parallel: int = 1, canary: int = 0,
-              continue_on_error: bool = False, progress: Progress | None = None) -> FleetResult:
-    """Run `action(url)` for every target. The first `canary` targets run first, one at a time; if any of them
-    fails, nothing else runs. Then the rest, `parallel` at a time; after a failure no new target starts unless
-    `continue_on_error` (targets already running finish). Results keep the order of `urls`."""
-    if parallel < 1:
-        raise ValueError("parallel must be ≥ 1")
-    started = time.perf_counter()
-    from .targets import display
+class _Runner:
+    """Runs one target and records its result (thread-safe), reporting progress as it goes."""
 
-    results = [TargetResult(url=display(u), status=NOT_RUN) for u in urls]
-    lock = threading.Lock()
-    running = {"n": 0}
+    def __init__(self, urls: Sequence[str], action: Callable[[str], TargetOutcome], results: list[TargetResult],
+                 progress: Progress | None) -> None:
+        self.urls, self.action, self.results, self.progress = urls, action, results, progress
+        self.lock = threading.Lock()
+        self.running = 0
 
-    def one(i: int) -> TargetResult:
-        with lock:
-            running["n"] += 1
+    def one(self, i: int) -> TargetResult:
+        with self.lock:
+            self.running += 1
         t0 = time.perf_counter()
-        try:
-            out = action(urls[i])
-            r = TargetResult(url=results[i].url, status=OK if out.ok else FAILED, applied=out.applied,
-                             error=out.error, exit_code=out.exit_code, extra=out.extra)
-        except MizzleError as e:
-            partial = getattr(e, "result", None)
-            r = TargetResult(url=results[i].url, status=FAILED, error=mask_password(e.message),
-                             exit_code=e.exit_code, applied=len(getattr(partial, "applied", ()) or ()))
-        except Exception as e:  # noqa: BLE001 - one target's unexpected error must not take down the fleet
-            r = TargetResult(url=results[i].url, status=FAILED, exit_code=STATEMENT_FAILED,
-                             error=f"unexpected {type(e).__name__}: {mask_password(str(e)).splitlines()[0] if str(e) else ''}")
+        r = self._outcome(i)
         r.duration_ms = (time.perf_counter() - t0) * 1000
-        with lock:
-            running["n"] -= 1
-            results[i] = r
-            if progress is not None:
-                counts = _counts(results)
-                counts["running"] = running["n"]
-                progress(r, counts)
+        with self.lock:
+            self.running -= 1
+            self.results[i] = r
+            if self.progress is not None:
+                counts = _counts(self.results)
+                counts["running"] = self.running
+                self.progress(r, counts)
         return r
 
-    fleet = FleetResult(targets=results)
-    canary = max(0, min(canary, len(urls)))
-    for i in range(canary):
-        if not one(i).ok:
-            fleet.stopped = f"canary target {i + 1} failed: the other {len(urls) - i - 1} target(s) were not run"
-            fleet.duration_ms = (time.perf_counter() - started) * 1000
-            return fleet
-    queue = list(range(canary, len(urls)))
+    def _outcome(self, i: int) -> TargetResult:
+        url = self.results[i].url
+        try:
+            out = self.action(self.urls[i])
+            return TargetResult(url=url, status=OK if out.ok else FAILED, applied=out.applied,
+                                error=out.error, exit_code=out.exit_code, extra=out.extra)
+        except MizzleError as e:
+            return TargetResult(url=url, status=FAILED, error=mask_password(e.message),
+                                exit_code=e.exit_code, applied=len(getattr(e.result, "applied", ()) or ()))
+        except Exception as e:  # noqa: BLE001 - one target's unexpected error must not take down the fleet
+            return TargetResult(url=url, status=FAILED, exit_code=STATEMENT_FAILED,
+                                error=f"unexpected {type(e).__name__}: {mask_password(str(e)).splitlines()[0] if str(e) else ''}")
+
+
+def _run_parallel(one: Callable[[int], TargetResult], queue: list[int], parallel: int,
+                  continue_on_error: bool) -> None:
+    """The targets of `queue`, `parallel` at a time; after a failure none starts unless `continue_on_error`
+    (those left stay in `queue`)."""
     failed = False
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="mizzle-fleet") as pool:
         active: set[Future[TargetResult]] = set()
@@ -141,6 +136,29 @@ def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, pa
             done, active = wait(active, return_when=FIRST_COMPLETED)
             if any(not f.result().ok for f in done):
                 failed = True
+
+
+def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, parallel: int = 1, canary: int = 0,
+              continue_on_error: bool = False, progress: Progress | None = None) -> FleetResult:
+    """Run `action(url)` for every target. The first `canary` targets run first, one at a time; if any of them
+    fails, nothing else runs. Then the rest, `parallel` at a time; after a failure no new target starts unless
+    `continue_on_error` (targets already running finish). Results keep the order of `urls`."""
+    if parallel < 1:
+        raise ValueError("parallel must be ≥ 1")
+    started = time.perf_counter()
+    from .targets import display
+
+    results = [TargetResult(url=display(u), status=NOT_RUN) for u in urls]
+    one = _Runner(urls, action, results, progress).one
+    fleet = FleetResult(targets=results)
+    canary = max(0, min(canary, len(urls)))
+    for i in range(canary):
+        if not one(i).ok:
+            fleet.stopped = f"canary target {i + 1} failed: the other {len(urls) - i - 1} target(s) were not run"
+            fleet.duration_ms = (time.perf_counter() - started) * 1000
+            return fleet
+    queue = list(range(canary, len(urls)))
+    _run_parallel(one, queue, parallel, continue_on_error)
     if queue:
         fleet.stopped = (f"stopped after a failure: {len(queue)} target(s) were not run "
                          "(--continue-on-error runs them anyway)")

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import __version__
 from ..config import TRANSACTION_MODES
 from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, PipelineFailed, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
 from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
+from ..version import __version__
 from .tracking import (
     OUT_OF_ORDER,
     PARTIAL,
@@ -178,29 +178,14 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     missing; StatementFailed (exit 1) when a statement fails — its `.result` tells what stayed applied;
     LockTimeout (exit 4); ConnectError (exit 5); UsageError (exit 2).
     """
-    if transaction not in TRANSACTION_MODES:
-        raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
-    if lock_timeout is not None and lock_timeout < 0:
-        raise UsageError("--lock-timeout must be ≥ 0 seconds")
-    if retries < 0:
-        raise UsageError("--retries must be ≥ 0")
+    _check_options(transaction, lock_timeout, retries)
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
     tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
-    # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
-    # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
-    early = _EarlyConnect(db, tracking, connect_timeout, lock=not dry_run)
-    try:
-        migrations, stray, present = load_folder(folder, db.dialect)
-        for m in migrations:
-            if present is None or m.sql_path.name in present:
-                m.hash  # noqa: B018 - read and hash now, overlapping the connection
-    except BaseException:
-        early.discard()
-        raise
-    backend, state = early.result()
+    backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=not dry_run)
+    migrations, stray, present = loaded
     verdict = _probe_verdict(backend, migrations, state, include_skipped, stray, present)
     if getattr(backend, "probe", False) and verdict is None:
         # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
@@ -210,25 +195,11 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     try:
         try:
             if state is None:
-                if not dry_run:
-                    result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
-                        f"waiting for the migration lock on {db.where} ({who})"))
-                    if result.lock_wait_s:
-                        rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
-                state = backend.read_state(create=not dry_run, with_audit=False)
+                state = _lock_and_read(backend, db, dry_run, lock_timeout, rep, result)
             rec = verdict or _reconcile(backend, migrations, state, include_skipped, stray, present)
         except ServerError as e:
-            raise _tracking_error(tracking, e) from None
-        for w in rec.warnings:
-            result.warnings.append(w)
-            rep.warn(w)
-        if rec.problems:
-            err = IntegrityError(rec.problems[0] if len(rec.problems) == 1 else
-                                 f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}",
-                                 "\n".join(f"  - {p}" for p in rec.problems[1:]) or None)
-            result.error = err.message
-            err.result = result
-            raise err
+            raise tracking_error(tracking, e) from None
+        _report_verdict(rec, result, rep)
         pending = _select(rec, to, migrations)
         result.already_applied = sum(1 for s in rec.states if s.state not in (
             "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
@@ -238,16 +209,63 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
 
             enforce(require_applied_in, require_applied_in_label or parse_url(require_applied_in).masked,
                     [p.migration for p in pending], tracking, connect_timeout, result)
-        if dry_run or not pending:
-            result.duration_ms = (time.perf_counter() - started) * 1000
-            return result
-        if statement_timeout:
-            backend.set_statement_timeout(statement_timeout)
-        _Run(backend, pending, transaction, rep, result, retries=retries).run()
+        if not dry_run and pending:
+            if statement_timeout:
+                backend.set_statement_timeout(statement_timeout)
+            _Run(backend, pending, transaction, rep, result, retries=retries).run()
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
     finally:
         backend.close()
+
+
+def _check_options(transaction: str, lock_timeout: float | None, retries: int) -> None:
+    if transaction not in TRANSACTION_MODES:
+        raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
+    if lock_timeout is not None and lock_timeout < 0:
+        raise UsageError("--lock-timeout must be ≥ 0 seconds")
+    if retries < 0:
+        raise UsageError("--retries must be ≥ 0")
+
+
+def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path, connect_timeout: float, lock: bool
+                   ) -> tuple[Any, DatabaseState | None, tuple[list[Migration], list[str], set[str] | None]]:
+    """Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and hashes
+    the folder: with nothing to do, that overlap is a good part of the run's wall time. (backend, the state
+    when it was read locked, (migrations, stray files, file names present))."""
+    early = _EarlyConnect(db, tracking, connect_timeout, lock=lock)
+    try:
+        migrations, stray, present = load_folder(folder, db.dialect)
+        for m in migrations:
+            if present is None or m.sql_path.name in present:
+                m.hash  # noqa: B018 - read and hash now, overlapping the connection
+    except BaseException:
+        early.discard()
+        raise
+    backend, state = early.result()
+    return backend, state, (migrations, stray, present)
+
+
+def _lock_and_read(backend: RunnerBackend, db: DatabaseURL, dry_run: bool, lock_timeout: float | None,
+                   rep: Reporter, result: MigrateResult) -> DatabaseState:
+    """Take the migration lock (not for a dry run) and read the tracking rows, creating them if missing."""
+    if not dry_run:
+        result.lock_wait_s = backend.acquire_lock(lock_timeout, lambda who: rep.info(
+            f"waiting for the migration lock on {db.where} ({who})"))
+        if result.lock_wait_s:
+            rep.info(f"lock obtained after {result.lock_wait_s:.1f} s")
+    return backend.read_state(create=not dry_run, with_audit=False)
+
+
+def _report_verdict(rec: Reconciliation, result: MigrateResult, rep: Reporter) -> None:
+    """The reconciliation's warnings; IntegrityError (exit 3, the result attached) for its problems."""
+    for w in rec.warnings:
+        result.warnings.append(w)
+        rep.warn(w)
+    if rec.problems:
+        result.error = (rec.problems[0] if len(rec.problems) == 1 else
+                        f"{len(rec.problems)} integrity problems; nothing was applied: {rec.problems[0]}")
+        raise IntegrityError(result.error, "\n".join(f"  - {p}" for p in rec.problems[1:]) or None, result=result)
 
 
 class _EarlyConnect:
@@ -296,7 +314,7 @@ class _EarlyConnect:
             if self.backend is not None:
                 self.backend.close()
             if isinstance(self.error, ServerError):
-                raise _tracking_error(self._args[1], self.error) from None
+                raise tracking_error(self._args[1], self.error) from None
             raise self.error
         assert self.backend is not None
         return self.backend, self.state
@@ -323,7 +341,7 @@ def _probe_verdict(backend: Any, migrations: Sequence[Migration], state: Databas
     return rec
 
 
-def _tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
+def tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
     hint = ""
     if e.permission_denied:
         hint = (f"Grant the migrating role USAGE and CREATE on schema {tracking.schema} (mizzle keeps drizzle-orm's "
@@ -722,7 +740,7 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
 
         mark = read_mark(backend)
     except ServerError as e:
-        raise _tracking_error(backend.tracking, e) from None
+        raise tracking_error(backend.tracking, e) from None
     finally:
         backend.close()
     rec = reconcile(migrations, state, include_skipped=True, present=present)

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .. import dialects
 from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
 from ..errors import ConnectError, IntegrityError, Refused, StatementFailed, UsageError
 from ..migrations.folder import Migration, MigrationFolder
+from ..version import __version__
 from .tracking import (
     APPLIED,
     BASELINE,
@@ -95,9 +96,9 @@ def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, l
         try:
             state = backend.read_state(create=True, with_audit=True)
         except ServerError as e:
-            from .migrate import _tracking_error
+            from .migrate import tracking_error
 
-            raise _tracking_error(backend.tracking, e) from None
+            raise tracking_error(backend.tracking, e) from None
         rec = reconcile(migrations, state, include_skipped=True, stray_files=stray, present=present)
         yield _Session(backend, db, migrations, state, {s.tag: s for s in rec.states if s.migration is not None})
     finally:
@@ -207,33 +208,36 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     expressions, names matched by definition), the names `expected` takes from the database
     ((schema, table, kind, snapshot name, database name)), and a note when Alembic managed the database."""
     from ..commands.drift import holds_comments
-    from ..schema.compare import ALEMBIC_TABLE, canonical, lines, renamed_by_definition, set_aside_alembic
+    from ..schema.compare import canonical, lines, renamed_by_definition, set_aside_alembic
     from ..sources.database import introspect_url
 
-    if db.dialect != "postgresql":
+    dialect = dialects.get(db.dialect)
+    if not dialect.canonical_forms:
         live = introspect_url(db, scope, connect_timeout=connect_timeout)
         return lines(expected, live), [], None
-    from ..dialects.postgres.connection import connect
-    from ..dialects.postgres.introspect import introspect
-
-    with connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
-        live, alembic_schema = set_aside_alembic(expected, introspect(conn, scope))
+    with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
+        live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
         comments = holds_comments(folder)
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
-        alembic = None
-        if alembic_schema is not None:
-            table = f'"{alembic_schema}".{ALEMBIC_TABLE}'
-            try:
-                version = conn.execute(f"SELECT string_agg(version_num::text, ', ') FROM {table}").fetchone()
-                at = f"revision {version[0]}" if version and version[0] else "no revision"
-            except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
-                conn.rollback()
-                at = "an unreadable revision"
-            alembic = (f"found an Alembic-managed database ({alembic_schema}.{ALEMBIC_TABLE} at {at}): once this "
-                       f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
-                       f"{alembic_schema}.{ALEMBIC_TABLE} when you no longer need it; mizzle leaves it alone)")
+        alembic = None if alembic_schema is None else _alembic_note(conn, alembic_schema)
     return changes, adopted, alembic
+
+
+def _alembic_note(conn: Any, alembic_schema: str) -> str:
+    """What baseline says of an Alembic-managed database (its revision read through the server's `conn`)."""
+    from ..schema.compare import ALEMBIC_TABLE
+
+    table = f'"{alembic_schema}".{ALEMBIC_TABLE}'
+    try:
+        version = conn.execute(f"SELECT string_agg(version_num::text, ', ') FROM {table}").fetchone()
+        at = f"revision {version[0]}" if version and version[0] else "no revision"
+    except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
+        conn.rollback()
+        at = "an unreadable revision"
+    return (f"found an Alembic-managed database ({alembic_schema}.{ALEMBIC_TABLE} at {at}): once this "
+            f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
+            f"{alembic_schema}.{ALEMBIC_TABLE} when you no longer need it; mizzle leaves it alone)")
 
 
 def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]]) -> list[str]:
@@ -273,81 +277,100 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
     schema, after checking by introspection that it matches the snapshot of `to` (IntegrityError, exit 3,
     listing the differences; `force` records anyway). Refuses (exit 3) when one of them is already applied
     with another hash."""
-    from ..commands.drift import snapshot_model
-    from ..sources.database import scope_for
+    from functools import partial
 
     who = actor or current_actor()
     folder = MigrationFolder(config.out_dir, config.dialect)
     out = BaselineResult(url="", to="", actor=who)
     _must_exist(parse_url(url))
-
-    def compare(db: DatabaseURL) -> None:
-        migrations = folder.migrations()
-        if not migrations:
-            raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline",
-                             "Write the first migration (`mizzle generate`, or `mizzle pull` from this database).")
-        target = _find(migrations, to) if to else migrations[-1]
-        out.to = target.tag
-        scope = scope_for(config)
-        expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-        changes, adopted, alembic = _compare_live(db, scope, expected, folder, connect_timeout)
-        if alembic:
-            out.notes.append(alembic)
-        if changes:
-            raise IntegrityError(
-                f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
-                "was recorded",
-                "\n".join(f"  {c}" for c in changes) + "\n(+ only in the database, - only in the snapshot, "
-                "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
-                "or pass --force to record it without comparing.")
-        out.checked = True
-        if adopted:
-            out.renamed = _adopt_names(folder, target, adopted)
-
-    def skip(db: DatabaseURL) -> None:
-        migrations = folder.migrations()
-        if not migrations:
-            raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline")
-        out.to = (_find(migrations, to) if to else migrations[-1]).tag
-        out.checked = False
-        out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
-                            "`mizzle drift` shows how far it is from it")
-
+    check = partial(_baseline_skip if force else _baseline_compare, config, folder, to, out, connect_timeout)
     with _locked(url, folder.path, table=config.table, tracking_schema=config.tracking_schema,
                  lock_timeout=lock_timeout, connect_timeout=connect_timeout, command="baseline", on_wait=on_wait,
-                 before_state=skip if force else compare) as s:
+                 before_state=check) as s:
         out.url = s.db.masked
-        upto = [m for m in s.migrations[:[m.tag for m in s.migrations].index(out.to) + 1]]
-        problems = []
-        records = []
-        for m in upto:
-            st = s.states[m.tag]
-            if st.state == MISSING_FILE:
-                problems.append(f"{m.sql_path.name} is missing")
-            elif st.state == MODIFIED:
-                problems.append(f"{m.tag} is already applied with another hash ({st.applied_hash}; the file's is "
-                                f"{st.file_hash}): if the database has the file's current text, accept it with "
-                                f"`mizzle mark {m.tag} --applied`, then rerun baseline")
-            elif s.has_row(m):
-                out.already_applied.append(m.tag)
-            else:
-                records.append((_record(m, BASELINE, reason or f"baseline up to {out.to}", who,
-                                        clear_progress=m.when in s.state.progress), "insert"))
-        known = {m.when for m in s.migrations}
-        unknown = sorted({r.created_at for r in s.state.rows if r.created_at is not None} - known)
-        if unknown:
-            problems.append(f"the database has {len(unknown)} applied migration(s) that {folder.path} does not list "
-                            f"(created_at {', '.join(map(str, unknown[:5]))}{' …' if len(unknown) > 5 else ''}): "
-                            "is it managed by another migrations folder? Check --url and `out`")
-        if problems:
-            raise IntegrityError(f"cannot baseline {s.db.masked}: " + problems[0] + "; nothing was recorded",
-                                 "\n".join(f"  - {p}" for p in problems[1:]) or None)
-        later = [m.tag for m in s.migrations[len(upto):] if s.has_row(m)]
+        records = _baseline_records(s, folder, out, reason, who)
+        later = [m.tag for m in s.migrations[[m.tag for m in s.migrations].index(out.to) + 1:] if s.has_row(m)]
         if later:
             out.warnings.append(f"migrations after {out.to} are already applied: {', '.join(later)}")
         s.record(records)
         out.marked = [r.tag for r, _ in records]
     return out
+
+
+def _baseline_target(folder: MigrationFolder, to: str | None, out: BaselineResult, hint: str | None) -> Migration:
+    migrations = folder.migrations()
+    if not migrations:
+        raise UsageError(f"the migrations folder {folder.path} has no migrations: nothing to baseline", hint)
+    target = _find(migrations, to) if to else migrations[-1]
+    out.to = target.tag
+    return target
+
+
+def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
+                      connect_timeout: float, db: DatabaseURL) -> None:
+    """Before the tracking rows are read: the database must match the snapshot of the target (exit 3 listing
+    the differences); constraint names matched by definition are adopted into the snapshot."""
+    from ..commands.drift import snapshot_model
+    from ..sources.database import scope_for
+
+    target = _baseline_target(folder, to, out, "Write the first migration (`mizzle generate`, or `mizzle pull` from "
+                                                "this database).")
+    scope = scope_for(config)
+    expected = scope.restrict(snapshot_model(folder, target, db.dialect))
+    changes, adopted, alembic = _compare_live(db, scope, expected, folder, connect_timeout)
+    if alembic:
+        out.notes.append(alembic)
+    if changes:
+        raise IntegrityError(
+            f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
+            "was recorded",
+            "\n".join(f"  {c}" for c in changes) + "\n(+ only in the database, - only in the snapshot, "
+            "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
+            "or pass --force to record it without comparing.")
+    out.checked = True
+    if adopted:
+        out.renamed = _adopt_names(folder, target, adopted)
+
+
+def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
+                   connect_timeout: float, db: DatabaseURL) -> None:
+    """`--force`: no comparison, a warning instead."""
+    _baseline_target(folder, to, out, None)
+    out.checked = False
+    out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
+                        "`mizzle drift` shows how far it is from it")
+
+
+def _baseline_records(s: Any, folder: MigrationFolder, out: BaselineResult, reason: str | None,
+                      who: str) -> list[tuple[AppliedRecord, str]]:
+    """The rows baseline writes for the migrations up to `out.to`; IntegrityError (nothing recorded) when one
+    is missing or applied with another hash, or the database has rows the folder does not list."""
+    upto = s.migrations[:[m.tag for m in s.migrations].index(out.to) + 1]
+    problems = []
+    records = []
+    for m in upto:
+        st = s.states[m.tag]
+        if st.state == MISSING_FILE:
+            problems.append(f"{m.sql_path.name} is missing")
+        elif st.state == MODIFIED:
+            problems.append(f"{m.tag} is already applied with another hash ({st.applied_hash}; the file's is "
+                            f"{st.file_hash}): if the database has the file's current text, accept it with "
+                            f"`mizzle mark {m.tag} --applied`, then rerun baseline")
+        elif s.has_row(m):
+            out.already_applied.append(m.tag)
+        else:
+            records.append((_record(m, BASELINE, reason or f"baseline up to {out.to}", who,
+                                    clear_progress=m.when in s.state.progress), "insert"))
+    known = {m.when for m in s.migrations}
+    unknown = sorted({r.created_at for r in s.state.rows if r.created_at is not None} - known)
+    if unknown:
+        problems.append(f"the database has {len(unknown)} applied migration(s) that {folder.path} does not list "
+                        f"(created_at {', '.join(map(str, unknown[:5]))}{' …' if len(unknown) > 5 else ''}): "
+                        "is it managed by another migrations folder? Check --url and `out`")
+    if problems:
+        raise IntegrityError(f"cannot baseline {s.db.masked}: " + problems[0] + "; nothing was recorded",
+                             "\n".join(f"  - {p}" for p in problems[1:]) or None)
+    return records
 
 
 def record_pulled(config: Config, *, url: str, tag: str, connect_timeout: float = 10) -> list[str]:
@@ -477,15 +500,11 @@ def _must_exist(db: DatabaseURL) -> None:
 
 
 def _remove(folder: MigrationFolder, journal: Any, m: Migration) -> list[Path]:
-    import json
+    from ..migrations.metafiles import load_json_or_none
 
     removed: list[Path] = []
-    snap_id = None
-    if m.snapshot_path is not None and m.snapshot_path.is_file():
-        try:
-            snap_id = json.loads(m.snapshot_path.read_text(encoding="utf-8")).get("id")
-        except (ValueError, AttributeError):
-            snap_id = None
+    snap = load_json_or_none(m.snapshot_path) if m.snapshot_path is not None else None
+    snap_id = snap.get("id") if isinstance(snap, dict) else None
     # the journal first: if anything below fails, `check` reports a stray file rather than a missing one
     if not folder.uses_folders:
         journal.entries = [e for e in journal.entries if e.tag != m.tag or e.when != m.when]

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from ..dburl import mask_url, parse_url
-from ..errors import ConfigError, ConnectError, UsageError
+from ..errors import ConfigError, UsageError
 
 
 def read_targets_file(path: str | Path) -> list[str]:
@@ -68,7 +69,8 @@ def check_targets(urls: Iterable[str], where: str) -> list[str]:
         except UsageError as e:
             raise UsageError(f"{where}, target {n}: {e.message}", e.details) from None
         if schema is not None:
-            if db.dialect != "postgresql":
+            dialect = dialects.find(db.dialect)
+            if dialect is None or not dialect.tenant_schemas:
                 raise UsageError(f"{where}, target {n}: tenant schemas need PostgreSQL, not {db.dialect}")
             if not _SCHEMA_NAME.match(schema):
                 raise UsageError(f"{where}, target {n}: tenant schema {schema!r} is not a plain lower-case name "
@@ -151,20 +153,10 @@ def _control_url(cfg: Any, name: str, f: Any) -> str:
 
 def _query(control: str, sql: str, where: str) -> list[str]:
     db = parse_url(control)
-    if db.dialect != "postgresql":
+    dialect = dialects.find(db.dialect)
+    if dialect is None:
         raise UsageError(f"{where}: a control query needs a PostgreSQL control database, not {db.dialect}")
-    import psycopg
-
-    try:
-        with psycopg.connect(**db.libpq_params(), autocommit=True, connect_timeout=10,  # type: ignore[arg-type]
-                             application_name="mizzle fleet") as conn:
-            rows = conn.execute(sql).fetchall()
-    except psycopg.OperationalError as e:
-        raise ConnectError(f"{where}: cannot connect to the control database {db.masked}: "
-                           f"{str(e).strip().splitlines()[0]}") from None
-    except psycopg.Error as e:
-        raise UsageError(f"{where}: the control query failed on {db.masked}: "
-                         f"{str(e).strip().splitlines()[0]}") from None
+    rows = dialect.control_query(db, sql, where)
     urls = []
     for n, row in enumerate(rows, 1):
         value = row[0] if row else None

@@ -370,11 +370,33 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
               stray_files: Iterable[str] = (), present: set[str] | None = None) -> Reconciliation:
     """Compare the journal with the tracking rows. Pure: nothing is read from disk except the files'
     hashes (cached on each Migration). `present`, when given, is the set of file names in the folder
-    (saves a stat per migration)."""
-    problems: list[str] = []
-    warnings: list[str] = []
-    by_when: dict[int, list[AppliedRow]] = {}
+    (saves a stat per migration). Each migration is classified by `_applied_state` (it has tracking rows) or
+    `_pending_state` (it has none); rows with no journal entry, and the order findings, come last."""
+    out = Reconciliation(states=[], problems=[], warnings=[])
     by_name = _rows_by_name(migrations, state.rows)
+    by_when = _rows_by_when(state, by_name, out.warnings)
+    out.problems.extend(_journal_problems(migrations, stray_files))
+    newest = state.newest
+    order = (newest.created_at if newest else None, _newest_by_drizzle(state))
+    audit = state.audit or {}
+    for m in migrations:
+        exists = m.sql_path.name in present if present is not None else m.exists
+        file_hash = m.hash if exists else None
+        rows = by_when.get(m.when, []) + by_name.get(m.tag, [])
+        if rows:
+            out.states.append(_applied_state(m, rows, file_hash, audit.get(m.when), out))
+        else:
+            out.states.append(_pending_state(m, file_hash, state, order, out.problems))
+    _rows_without_entry(by_when, {m.when for m in migrations}, audit, out)
+    _order_findings(out, include_skipped)
+    return out
+
+
+def _rows_by_when(state: DatabaseState, by_name: dict[str, list[AppliedRow]],
+                  warnings: list[str]) -> dict[int, list[AppliedRow]]:
+    """The tracking rows by created_at (a migration's `when`), but for drizzle-orm 1.x's rows found by name
+    (`by_name`); a row without either is ignored, with a warning."""
+    by_when: dict[int, list[AppliedRow]] = {}
     for row in state.rows:
         if row.name in by_name:
             continue  # drizzle-orm 1.x's row of a migration, found by its name
@@ -382,7 +404,12 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
             warnings.append(f"a tracking row (id {row.id}, hash {row.hash[:12]}…) has no created_at; ignored")
             continue
         by_when.setdefault(row.created_at, []).append(row)
+    return by_when
 
+
+def _journal_problems(migrations: Sequence[Migration], stray_files: Iterable[str]) -> list[str]:
+    """A tag or a `when` twice in the journal; SQL files the journal does not list."""
+    problems = []
     seen_when: dict[int, str] = {}
     seen_tag: set[str] = set()
     for m in migrations:
@@ -397,108 +424,121 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     for name in stray_files:
         problems.append(f"{name} is in the migrations folder but not in meta/_journal.json; it would never run "
                         "(add its journal entry, e.g. by restoring the journal from version control, or move it out)")
+    return problems
 
-    newest = state.newest
-    newest_when = newest.created_at if newest else None
-    audit = state.audit or {}
-    newest_by_drizzle = bool(newest is not None and state.audit is not None
-                             and (audit.get(newest.created_at) is None  # type: ignore[arg-type]
-                                  or audit[newest.created_at].action not in (*WRITTEN_BY_MIZZLE, MARKED_ROLLED_BACK)))  # type: ignore[index]
 
-    states: list[MigrationState] = []
-    journal_whens = set()
-    for m in migrations:
-        journal_whens.add(m.when)
-        rows = by_when.get(m.when, []) + by_name.get(m.tag, [])
-        exists = m.sql_path.name in present if present is not None else m.exists
-        file_hash = m.hash if exists else None
-        entry = audit.get(m.when)
-        if rows:
-            row = rows[-1]
-            if len(rows) > 1:
-                warnings.append(f"{m.tag} has {len(rows)} tracking rows (ids {', '.join(str(r.id) for r in rows)})")
-            st = MigrationState(tag=m.tag, when=m.when, state=APPLIED, file_hash=file_hash, applied_hash=row.hash,
-                                applied_at=entry.applied_at if entry else None, migration=m)
-            if not exists:
-                st.state = MISSING_FILE
-                problems.append(
-                    f"{m.sql_path.name} was applied (hash {row.hash}) but the file is missing; restore it from "
-                    f"version control (git checkout -- {m.sql_path.name}), or if it was deleted on purpose, "
-                    "keep the journal and file (they are history) and write a new migration instead")
-            elif not any(r.hash == file_hash for r in rows):
-                st.state = MODIFIED
-                problems.append(
-                    f"{m.sql_path.name} was modified after it was applied: applied hash {row.hash}, file hash "
-                    f"{file_hash}; restore the applied version (git log -p -- {m.sql_path.name}), or if the "
-                    f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
-            elif entry is not None and entry.action == MARKED_ROLLED_BACK:
-                st.state = ROLLED_BACK_BY_HAND
-                st.note = describe_resolution(entry)
-            if entry is not None and entry.action in MANUAL:
-                st.audit = entry
-                if st.state == APPLIED:
-                    st.note = ("baseline " if entry.action == BASELINE else "marked applied ") + \
-                        describe_resolution(entry)
-            states.append(st)
-            continue
-        st = MigrationState(tag=m.tag, when=m.when, state=PENDING, file_hash=file_hash, migration=m)
-        if not exists:
-            st.state = MISSING_FILE
-            problems.append(f"{m.sql_path.name} is listed in meta/_journal.json ({m.tag}) but the file does not "
-                            "exist; restore it from version control, or remove the entry with `mizzle drop`")
+def _newest_by_drizzle(state: DatabaseState) -> bool:
+    """Whether drizzle-orm's migrator (not mizzle) wrote the newest tracking row: it skips older pending ones."""
+    newest, audit = state.newest, state.audit
+    if newest is None or audit is None:
+        return False
+    entry = audit.get(newest.created_at) if newest.created_at is not None else None
+    return entry is None or entry.action not in (*WRITTEN_BY_MIZZLE, MARKED_ROLLED_BACK)
+
+
+def _applied_state(m: Migration, rows: list[AppliedRow], file_hash: str | None, entry: AuditEntry | None,
+                   out: Reconciliation) -> MigrationState:
+    """A migration with tracking rows: applied, its file missing or modified since, or rolled back by hand."""
+    row = rows[-1]
+    if len(rows) > 1:
+        out.warnings.append(f"{m.tag} has {len(rows)} tracking rows (ids {', '.join(str(r.id) for r in rows)})")
+    st = MigrationState(tag=m.tag, when=m.when, state=APPLIED, file_hash=file_hash, applied_hash=row.hash,
+                        applied_at=entry.applied_at if entry else None, migration=m)
+    if file_hash is None:
+        st.state = MISSING_FILE
+        out.problems.append(
+            f"{m.sql_path.name} was applied (hash {row.hash}) but the file is missing; restore it from "
+            f"version control (git checkout -- {m.sql_path.name}), or if it was deleted on purpose, "
+            "keep the journal and file (they are history) and write a new migration instead")
+    elif not any(r.hash == file_hash for r in rows):
+        st.state = MODIFIED
+        out.problems.append(
+            f"{m.sql_path.name} was modified after it was applied: applied hash {row.hash}, file hash "
+            f"{file_hash}; restore the applied version (git log -p -- {m.sql_path.name}), or if the "
+            f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
+    elif entry is not None and entry.action == MARKED_ROLLED_BACK:
+        st.state = ROLLED_BACK_BY_HAND
+        st.note = describe_resolution(entry)
+    if entry is not None and entry.action in MANUAL:
+        st.audit = entry
+        if st.state == APPLIED:
+            st.note = ("baseline " if entry.action == BASELINE else "marked applied ") + describe_resolution(entry)
+    return st
+
+
+def _pending_state(m: Migration, file_hash: str | None, state: DatabaseState, order: tuple[int | None, bool],
+                   problems: list[str]) -> MigrationState:
+    """A migration without tracking rows: pending, partly applied (progress rows), older than the newest applied
+    one (`order`: its `when`, and whether drizzle-orm wrote it), or its file missing."""
+    st = MigrationState(tag=m.tag, when=m.when, state=PENDING, file_hash=file_hash, migration=m)
+    newest_when, newest_by_drizzle = order
+    prog = state.progress.get(m.when)
+    if file_hash is None:
+        st.state = MISSING_FILE
+        problems.append(f"{m.sql_path.name} is listed in meta/_journal.json ({m.tag}) but the file does not "
+                        "exist; restore it from version control, or remove the entry with `mizzle drop`")
+    elif prog is not None:
+        _resume_state(st, m, prog, file_hash, problems)
+    elif newest_when is not None and m.when < newest_when:
+        if newest_by_drizzle:
+            st.state = SKIPPED
+            st.note = ("older than the newest applied migration, which drizzle-orm's migrator wrote; "
+                       "drizzle-orm skipped it")
         else:
-            prog = state.progress.get(m.when)
-            if prog is not None:
-                done_hash = prefix_hash(m.statements, prog.statement)
-                if (prog.prefix_hash or prog.hash) != (done_hash if prog.prefix_hash else file_hash):
-                    st.state = MODIFIED
-                    st.applied_hash = prog.hash
-                    problems.append(
-                        f"{m.sql_path.name}: its first {prog.statement} statement(s), already applied, were "
-                        f"modified since (applied hash {prog.prefix_hash or prog.hash}, file hash {done_hash}); "
-                        f"restore them (git log -p -- {m.sql_path.name}) so the run can resume after statement "
-                        f"{prog.statement}; later statements may change")
-                else:
-                    st.state = PARTIAL
-                    st.resume_after = prog.statement
-                    st.interrupted = prog.running
-                    st.note = (f"statements 1–{prog.statement} applied; " if prog.statement else "") + \
-                        f"resumes at {prog.statement + 1}"
-            elif newest_when is not None and m.when < newest_when:
-                if newest_by_drizzle:
-                    st.state = SKIPPED
-                    st.note = ("older than the newest applied migration, which drizzle-orm's migrator wrote; "
-                               "drizzle-orm skipped it")
-                else:
-                    st.state = OUT_OF_ORDER
-                    st.note = "older than the newest applied migration (a merged branch?)"
-        states.append(st)
+            st.state = OUT_OF_ORDER
+            st.note = "older than the newest applied migration (a merged branch?)"
+    return st
 
+
+def _resume_state(st: MigrationState, m: Migration, prog: Progress, file_hash: str, problems: list[str]) -> None:
+    """A killed run's progress: partly applied (resumes after the statements committed), or modified since."""
+    done_hash = prefix_hash(m.statements, prog.statement)
+    if (prog.prefix_hash or prog.hash) != (done_hash if prog.prefix_hash else file_hash):
+        st.state = MODIFIED
+        st.applied_hash = prog.hash
+        problems.append(
+            f"{m.sql_path.name}: its first {prog.statement} statement(s), already applied, were "
+            f"modified since (applied hash {prog.prefix_hash or prog.hash}, file hash {done_hash}); "
+            f"restore them (git log -p -- {m.sql_path.name}) so the run can resume after statement "
+            f"{prog.statement}; later statements may change")
+        return
+    st.state = PARTIAL
+    st.resume_after = prog.statement
+    st.interrupted = prog.running
+    st.note = (f"statements 1–{prog.statement} applied; " if prog.statement else "") + \
+        f"resumes at {prog.statement + 1}"
+
+
+def _rows_without_entry(by_when: dict[int, list[AppliedRow]], journal_whens: set[int],
+                        audit: dict[int, AuditEntry], out: Reconciliation) -> None:
+    """Tracking rows whose `when` no journal entry has: a missing file each, and a problem."""
     for when, rows in sorted(by_when.items()):
         if when in journal_whens:
             continue
         for row in rows:
             entry = audit.get(when)
             tag = entry.tag if entry and entry.tag else None
-            states.append(MigrationState(tag=tag or f"(created_at {when})", when=when, state=MISSING_FILE,
-                                         applied_hash=row.hash, applied_at=entry.applied_at if entry else None))
-            problems.append(
+            out.states.append(MigrationState(tag=tag or f"(created_at {when})", when=when, state=MISSING_FILE,
+                                             applied_hash=row.hash, applied_at=entry.applied_at if entry else None))
+            out.problems.append(
                 f"the database has an applied migration with no journal entry: created_at {when}, hash {row.hash}"
                 + (f" (tag {tag})" if tag else "")
                 + "; restore its file and journal entry from version control, or check that --url/`out` point "
                   "at the right database and folder")
 
-    skipped = [s for s in states if s.state == SKIPPED]
+
+def _order_findings(out: Reconciliation, include_skipped: bool) -> None:
+    """Migrations drizzle-orm skipped (a problem unless `include_skipped`) and ones applied out of order."""
+    skipped = [s for s in out.states if s.state == SKIPPED]
     if skipped and not include_skipped:
-        problems.append(
+        out.problems.append(
             f"{len(skipped)} migration(s) older than the newest applied one were skipped by drizzle-orm's migrator: "
             + ", ".join(s.tag for s in skipped)
             + "; rerun with --include-skipped to apply them now, or `mizzle mark TAG --applied` for those "
               "whose changes the database already has")
     elif skipped:
-        warnings.append("applying migration(s) drizzle-orm skipped: " + ", ".join(s.tag for s in skipped))
-    ooo = [s for s in states if s.state == OUT_OF_ORDER]
+        out.warnings.append("applying migration(s) drizzle-orm skipped: " + ", ".join(s.tag for s in skipped))
+    ooo = [s for s in out.states if s.state == OUT_OF_ORDER]
     if ooo:
-        warnings.append("applying migration(s) older than the newest applied one (out of order, e.g. from a "
-                        "merged branch): " + ", ".join(s.tag for s in ooo))
-    return Reconciliation(states=states, problems=problems, warnings=warnings)
+        out.warnings.append("applying migration(s) older than the newest applied one (out of order, e.g. from a "
+                            "merged branch): " + ", ".join(s.tag for s in ooo))

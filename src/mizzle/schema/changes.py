@@ -21,7 +21,8 @@ from .model import (
 TableKey = tuple[str, str]
 
 
-def _q(key: TableKey) -> str:
+def table_label(key: TableKey) -> str:
+    """A table as messages name it: bare in the public schema, schema-qualified elsewhere."""
     return key[1] if key[0] == "public" else f"{key[0]}.{key[1]}"
 
 
@@ -78,7 +79,7 @@ class CreateEnum(Change):
         return DropEnum(self.enum)
 
     def describe(self) -> str:
-        return f"+ enum {_q(self.enum.key)} ({', '.join(self.enum.values)})"
+        return f"+ enum {table_label(self.enum.key)} ({', '.join(self.enum.values)})"
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class DropEnum(Change):
         return CreateEnum(self.enum)
 
     def describe(self) -> str:
-        return f"- enum {_q(self.enum.key)}"
+        return f"- enum {table_label(self.enum.key)}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class RenameEnum(Change):
         return RenameEnum(self.schema, self.new, self.old)
 
     def describe(self) -> str:
-        return f"~ enum {_q((self.schema, self.old))} → {self.new} (rename)"
+        return f"~ enum {table_label((self.schema, self.old))} → {self.new} (rename)"
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,16 @@ class AddEnumValue(Change):
     value: str
     before: str | None = None
     after: str | None = None
+    usages: tuple[tuple[TableKey, Column], ...] = ()  # the columns using the enum (what the inverse converts)
 
     def inverse(self) -> Change:
+        """A value cannot be removed from a type: the type is rebuilt without it, its columns converted."""
         old = Enum(self.enum.name, tuple(v for v in self.enum.values if v != self.value), self.enum.schema)
-        return RecreateEnum(self.enum, old)
+        return RecreateEnum(self.enum, old, self.usages)
 
     def describe(self) -> str:
         where = f" before {self.before!r}" if self.before else (f" after {self.after!r}" if self.after else "")
-        return f"~ enum {_q(self.enum.key)}: + value {self.value!r}{where}"
+        return f"~ enum {table_label(self.enum.key)}: + value {self.value!r}{where}"
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class RecreateEnum(Change):
     def describe(self) -> str:
         removed = [v for v in self.old.values if v not in self.new.values]
         what = f"- values {', '.join(map(repr, removed))}" if removed else "values reordered"
-        return f"~ enum {_q(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
+        return f"~ enum {table_label(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ class CreateSequence(Change):
         return DropSequence(self.sequence, to_serial=self.from_serial)
 
     def describe(self) -> str:
-        return f"+ sequence {_q(self.sequence.key)}" + (" (taken over from its serial column)" if self.from_serial else "")
+        return f"+ sequence {table_label(self.sequence.key)}" + (" (taken over from its serial column)" if self.from_serial else "")
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ class DropSequence(Change):
         return CreateSequence(self.sequence, from_serial=self.to_serial)
 
     def describe(self) -> str:
-        return f"- sequence {_q(self.sequence.key)}" + (" (now its serial column's own)" if self.to_serial else "")
+        return f"- sequence {table_label(self.sequence.key)}" + (" (now its serial column's own)" if self.to_serial else "")
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class AlterSequence(Change):
         return AlterSequence(self.new, self.old)
 
     def describe(self) -> str:
-        return f"~ sequence {_q(self.new.key)} options"
+        return f"~ sequence {table_label(self.new.key)} options"
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class CreateTable(Change):
         return DropTable(self.table)
 
     def describe(self) -> str:
-        return f"+ table {_q(self.table.key)} ({len(self.table.columns)} columns)"
+        return f"+ table {table_label(self.table.key)} ({len(self.table.columns)} columns)"
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ class DropTable(Change):
         return CreateTable(self.table)
 
     def describe(self) -> str:
-        return f"- table {_q(self.table.key)}"
+        return f"- table {table_label(self.table.key)}"
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ class RenameTable(Change):
         return RenameTable(self.new, self.old, self.implicit_pk, self.serial_columns)
 
     def describe(self) -> str:
-        return f"~ table {_q(self.old)} → {_q(self.new)} (rename)"
+        return f"~ table {table_label(self.old)} → {table_label(self.new)} (rename)"
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ class AddColumn(Change):
 
     def describe(self) -> str:
         nn = " not null" if self.column.not_null else ""
-        return f"+ column {_q(self.table)}.{self.column.name} {self.column.type}{nn}"
+        return f"+ column {table_label(self.table)}.{self.column.name} {self.column.type}{nn}"
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ class DropColumn(Change):
         return AddColumn(self.table, self.column)
 
     def describe(self) -> str:
-        return f"- column {_q(self.table)}.{self.column.name}"
+        return f"- column {table_label(self.table)}.{self.column.name}"
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ class RenameColumn(Change):
         return RenameColumn(self.table, self.new, self.old, self.serial)
 
     def describe(self) -> str:
-        return f"~ column {_q(self.table)}.{self.old} → {self.new} (rename)"
+        return f"~ column {table_label(self.table)}.{self.old} → {self.new} (rename)"
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,7 @@ class AlterColumn(Change):
             parts.append("generated expression" if n.generated else "no longer generated")
         if o.comment != n.comment:
             parts.append("comment")
-        return f"~ column {_q(self.table)}.{n.name}: {', '.join(parts)}"
+        return f"~ column {table_label(self.table)}.{n.name}: {', '.join(parts)}"
 
 
 @dataclass(frozen=True)
@@ -307,8 +310,8 @@ class SetPrimaryKey(Change):
 
     def describe(self) -> str:
         if self.new is None:
-            return f"- primary key on {_q(self.table)}"
-        return f"~ primary key on {_q(self.table)} ({', '.join(self.new.columns)})"
+            return f"- primary key on {table_label(self.table)}"
+        return f"~ primary key on {table_label(self.table)} ({', '.join(self.new.columns)})"
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ class RenameConstraint(Change):
         return RenameConstraint(self.table, self.new, self.old, self.index)
 
     def describe(self) -> str:
-        return f"~ {'index' if self.index else 'constraint'} {self.old} → {self.new} on {_q(self.table)} (rename)"
+        return f"~ {'index' if self.index else 'constraint'} {self.old} → {self.new} on {table_label(self.table)} (rename)"
 
 
 @dataclass(frozen=True)
@@ -336,8 +339,8 @@ class AddForeignKey(Change):
         return DropForeignKey(self.table, self.fk)
 
     def describe(self) -> str:
-        return (f"+ foreign key {self.fk.name} on {_q(self.table)}({', '.join(self.fk.columns)}) → "
-                f"{_q((self.fk.ref_schema, self.fk.ref_table))}")
+        return (f"+ foreign key {self.fk.name} on {table_label(self.table)}({', '.join(self.fk.columns)}) → "
+                f"{table_label((self.fk.ref_schema, self.fk.ref_table))}")
 
 
 @dataclass(frozen=True)
@@ -349,7 +352,7 @@ class DropForeignKey(Change):
         return AddForeignKey(self.table, self.fk)
 
     def describe(self) -> str:
-        return f"- foreign key {self.fk.name} on {_q(self.table)}"
+        return f"- foreign key {self.fk.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -361,7 +364,7 @@ class AddUnique(Change):
         return DropUnique(self.table, self.unique)
 
     def describe(self) -> str:
-        return f"+ unique {self.unique.name} on {_q(self.table)}({', '.join(self.unique.columns)})"
+        return f"+ unique {self.unique.name} on {table_label(self.table)}({', '.join(self.unique.columns)})"
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,7 @@ class DropUnique(Change):
         return AddUnique(self.table, self.unique)
 
     def describe(self) -> str:
-        return f"- unique {self.unique.name} on {_q(self.table)}"
+        return f"- unique {self.unique.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -385,7 +388,7 @@ class AddCheck(Change):
         return DropCheck(self.table, self.check)
 
     def describe(self) -> str:
-        return f"+ check {self.check.name} on {_q(self.table)}"
+        return f"+ check {self.check.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -397,7 +400,7 @@ class DropCheck(Change):
         return AddCheck(self.table, self.check)
 
     def describe(self) -> str:
-        return f"- check {self.check.name} on {_q(self.table)}"
+        return f"- check {self.check.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -410,7 +413,7 @@ class CreateIndex(Change):
 
     def describe(self) -> str:
         kind = "unique index" if self.index.unique else "index"
-        return f"+ {kind} {self.index.name} on {_q(self.table)}"
+        return f"+ {kind} {self.index.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -422,7 +425,7 @@ class DropIndex(Change):
         return CreateIndex(self.table, self.index)
 
     def describe(self) -> str:
-        return f"- index {self.index.name} on {_q(self.table)}"
+        return f"- index {self.index.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -435,7 +438,7 @@ class SetTableComment(Change):
         return SetTableComment(self.table, self.new, self.old)
 
     def describe(self) -> str:
-        return f"~ comment on table {_q(self.table)}"
+        return f"~ comment on table {table_label(self.table)}"
 
 
 @dataclass

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from .. import dialects
 from .changes import (
     AddCheck,
     AddForeignKey,
@@ -44,7 +45,7 @@ from .table_features import AddExclusion, DropExclusion
 
 def canonical(model: Schema, *, comments: bool = True) -> Schema:
     """`model` with every fact in the one spelling PostgreSQL would store (see the module docstring)."""
-    if model.dialect != "postgresql":
+    if not dialects.get(model.dialect).canonical_forms:
         return model
     enums: dict[tuple[str, str], list[Any]] = {}
     for e in model.enums:
@@ -123,7 +124,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
     not by name (a primary key on the same columns; a unique, foreign key, check or index with the same
     definition whose name `expected` does not use): constraints the code leaves unnamed get PostgreSQL's
     names in a `create_all` database and drizzle-kit's in a snapshot, and neither is a difference."""
-    from .diff import _check_equal
+    from .diff import check_equal
 
     tables = []
     for t in expected.tables:
@@ -152,7 +153,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         t = replace(t, primary_key=pk,
                     uniques=_adopt(t.uniques, a.uniques, lambda x, y: x == y, log, "unique"),
                     foreign_keys=_adopt(t.foreign_keys, a.foreign_keys, lambda x, y: x == y, log, "foreign key"),
-                    checks=_adopt(t.checks, a.checks, _check_equal, log, "check"),
+                    checks=_adopt(t.checks, a.checks, check_equal, log, "check"),
                     indexes=_adopt(t.indexes, a.indexes, index_equal, log, "index"))
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
@@ -210,10 +211,8 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     `expected` that do not already match are asked of the server (see `server_forms`). `by_definition=False`
     (generate: a name the code gives is meant) matches only a primary key one side leaves unnamed."""
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
-    if conn is not None and e.dialect == "postgresql":
-        from ..dialects.postgres.canonical_server import server_forms
-
-        e = server_forms(conn, e, a)
+    if conn is not None:
+        e = dialects.get(e.dialect).server_forms(conn, e, a)
     e = align(e, a, by_definition=by_definition)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 
@@ -222,7 +221,7 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     """`generate`'s two models in canonical form; a primary key one side leaves unnamed takes the other's
     name (a drizzle-kit snapshot cannot hold a single-column key's name). Other names are the code's to give:
     not matched by definition."""
-    if old.dialect != "postgresql":
+    if not dialects.get(old.dialect).canonical_forms:
         return old, new
     o, n = canonical(old), canonical(new)
     return align(o, n, by_definition=False), n

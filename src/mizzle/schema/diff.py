@@ -307,10 +307,16 @@ def _finish_enum_rebuilds(st: DiffState) -> None:
             continue
         for ck in t.checks:
             pck = next((x for x in prev_t.checks if x.name == ck.name), None)
-            if pck is not None and (t.key, ck.name) not in redone and _check_equal(pck, ck) \
+            if pck is not None and (t.key, ck.name) not in redone and check_equal(pck, ck) \
                     and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
                 ph.drops_con.append(DropCheck(t.key, pck))
                 ph.cons.append(AddCheck(t.key, ck))
+
+
+def _enum_value_usages(st: DiffState) -> None:
+    """Each added enum value knows the columns using its type: its inverse (a rebuild) converts them."""
+    st.ph.enum_values[:] = [replace(v, usages=_enum_usages(st.old, st.new, v.enum)) if isinstance(v, AddEnumValue)
+                            else v for v in st.ph.enum_values]
 
 
 def _raise_unresolved(renames: Renames) -> None:
@@ -325,7 +331,7 @@ def _raise_unresolved(renames: Renames) -> None:
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
-    _finish_enum_rebuilds, _diff_sequence_owners,
+    _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages,
 )
 
 
@@ -397,7 +403,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
     if retyped:
         for ck in t.checks:
             pck = next((x for x in prev.checks if x.name == ck.name), None)
-            if pck is not None and _check_equal(pck, ck) and any(_mentions(ck.expression, n) for n in retyped):
+            if pck is not None and check_equal(pck, ck) and any(_mentions(ck.expression, n) for n in retyped):
                 drops_con.append(DropCheck(key, pck))
                 cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
@@ -406,7 +412,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
-           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and _check_equal(a, b))
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b))
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
            lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
            eq=index_equal)
@@ -468,7 +474,8 @@ def columns_equal(a: Column, b: Column) -> bool:
     return expression_key(a.generated) == expression_key(b.generated)
 
 
-def _check_equal(a: object, b: object) -> bool:
+def check_equal(a: object, b: object) -> bool:
+    """Two check constraints state the same condition (the same text, or the same expression once parsed)."""
     if a.expression == b.expression:  # type: ignore[attr-defined]  # the same text: the same key, unparsed
         return True
     return expression_key(a.expression) == expression_key(b.expression)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..dialects.postgres.expressions import expression_key
-from .changes import Change, TableKey, _q
+from .changes import Change, TableKey, table_label
 from .model import CheckConstraint, ExclusionConstraint, ForeignKey, Schema, Sequence, Table
 
 
@@ -25,7 +25,7 @@ class SetTableLogged(Change):
         return SetTableLogged(self.table, not self.unlogged)
 
     def describe(self) -> str:
-        return f"~ table {_q(self.table)}: {'unlogged' if self.unlogged else 'logged'}"
+        return f"~ table {table_label(self.table)}: {'unlogged' if self.unlogged else 'logged'}"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class ValidateConstraint(Change):
     kind: str  # "check" | "foreign key"
 
     def describe(self) -> str:
-        return f"~ {self.kind} {self.name} on {_q(self.table)}: validated"
+        return f"~ {self.kind} {self.name} on {table_label(self.table)}: validated"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class AddExclusion(Change):
         return DropExclusion(self.table, self.constraint)
 
     def describe(self) -> str:
-        return f"+ exclusion constraint {self.constraint.name} on {_q(self.table)}"
+        return f"+ exclusion constraint {self.constraint.name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class DropExclusion(Change):
         return AddExclusion(self.table, self.constraint)
 
     def describe(self) -> str:
-        return f"- exclusion constraint {self.constraint.name} on {_q(self.table)}"
+        return f"- exclusion constraint {self.constraint.name} on {table_label(self.table)}"
 
 
 def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint) -> bool:
@@ -121,7 +121,7 @@ class SetSequenceOwner(Change):
 
     def describe(self) -> str:
         owner = ".".join(self.owned_by[1:] if self.owned_by[0] == "public" else self.owned_by) if self.owned_by else "none"
-        return f"~ sequence {_q(self.sequence.key)}: owned by {owner}"
+        return f"~ sequence {table_label(self.sequence.key)}: owned by {owner}"
 
 
 def same_sequence_options(a: Sequence, b: Sequence) -> bool:

@@ -89,7 +89,7 @@ def _version(dist: str) -> str:
 
 
 def _mizzle_version() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return __version__
 

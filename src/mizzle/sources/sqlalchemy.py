@@ -250,24 +250,24 @@ class _PgConverter:
         # each kind in the order SQLAlchemy writes it (creation order)
         constraints = [con for con in sorted(t.constraints, key=_creation_order) if created_on_pg(con)]
         column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
-        taken.update(n for n in (_constraint_name(con, t) for con in constraints + column_checks) if n)
+        taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
                 # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
                 v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
-                name = _constraint_name(con, t) or (
+                name = given_constraint_name(con, t) or (
                     choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd, deferrable_of(con)))
         for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
             assert isinstance(check, sa.CheckConstraint)
-            check_name = _constraint_name(check, t)
+            check_name = given_constraint_name(check, t)
             if not check_name and pg_names:
                 used = _columns_used(check, t)
                 check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
-            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext),
+            checks.append(CheckConstraint(check_name or default_check_name(t.name, checks), _expr_sql(check.sqltext),
                                           _not_valid(check), bool((check.info.get("mizzle") or {}).get("no_inherit"))))
         for con in constraints:
             if isinstance(con, sa.ForeignKeyConstraint):
@@ -341,12 +341,12 @@ class _PgConverter:
             ref_table = target.table.name
             ref_schema = target.table.schema or DEFAULT_SCHEMA
         assert ref_table is not None and ref_schema is not None
-        name = _constraint_name(con, t) or (
+        name = given_constraint_name(con, t) or (
             choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
             if self.naming == "postgresql" else fk_name_v1(t.name, cols, ref_table, tuple(ref_cols))
             if self.naming == "drizzle1" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
-                          ref_schema=ref_schema, on_delete=_action(con.ondelete), on_update=_action(con.onupdate),
+                          ref_schema=ref_schema, on_delete=fk_action(con.ondelete), on_update=fk_action(con.onupdate),
                           deferrable=deferrable_of(con), not_valid=_not_valid(con))
 
     def exclusions(self, t: sa.Table, constraints: list[Any]) -> tuple[ExclusionConstraint, ...]:
@@ -367,7 +367,7 @@ class _PgConverter:
                     ident = _bare_identifier(text.strip())
                     elements.append(ExclusionElement(ident, str(operator), False, opclass)
                                     if ident is not None and ident in t.c else ExclusionElement(text.strip(), str(operator), True, opclass))
-            name = _constraint_name(con, t) or choose_name(
+            name = given_constraint_name(con, t) or choose_name(
                 t.name, column_addition(tuple("expr" if e.is_expression else e.expression for e in elements)), "excl",
                 self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
             where = _expr_sql(con.where) if con.where is not None else None
@@ -425,7 +425,7 @@ class _PgConverter:
                              for k, v in (opts.get("with") or {}).items()))
         include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
         where = opts.get("where")
-        name = _constraint_name(ix, t)
+        name = given_constraint_name(ix, t)
         if not name:
             raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
         return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
@@ -477,7 +477,7 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") 
     cols = tuple(c.name for c in t.primary_key.columns)
     if not cols:
         return None
-    explicit = _constraint_name(t.primary_key, t)
+    explicit = given_constraint_name(t.primary_key, t)
     deferrable = deferrable_of(t.primary_key)
     if len(cols) > 1:
         return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None), deferrable)
@@ -563,11 +563,11 @@ def _creation_order(con: Any) -> int:
     return int(getattr(con, "_creation_order", 0))
 
 
-def _constraint_sort_key(con: Any) -> tuple[str, str]:
+def constraint_sort_key(con: Any) -> tuple[str, str]:
     return (type(con).__name__, str(con.name) if con.name is not None else ",".join(c.name for c in con.columns))
 
 
-def _constraint_name(con: Any, table: sa.Table) -> str | None:
+def given_constraint_name(con: Any, table: sa.Table) -> str | None:
     """The name create_all gives: the explicit one, or the one MetaData.naming_convention gives, a convention's
     name longer than 63 characters shortened as SQLAlchemy does (55 characters, `_`, 4 hex digits of its md5);
     None when neither applies. An explicit name longer than 63 characters is refused, as SQLAlchemy does."""
@@ -615,7 +615,7 @@ def _bare_identifier(sql: str) -> str | None:
     return None
 
 
-def _check_name(table: str, existing: list[CheckConstraint]) -> str:
+def default_check_name(table: str, existing: list[CheckConstraint]) -> str:
     base = truncate_identifier(f"{table}_check")
     names = {c.name for c in existing}
     if base not in names:
@@ -626,7 +626,7 @@ def _check_name(table: str, existing: list[CheckConstraint]) -> str:
     return f"{base}{i}"
 
 
-def _action(value: str | None) -> str:
+def fk_action(value: str | None) -> str:
     return (value or "no action").lower()
 
 
@@ -675,8 +675,8 @@ def pg_type(t: Any) -> Any:
     for an emulated type such as sa.Interval), repeatedly."""
     for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
         variants = getattr(t, "_variant_mapping", None)
-        if variants and "postgresql" in variants:
-            t = variants["postgresql"]
+        if variants and _PG.name in variants:  # with_variant(..., "postgresql"): SQLAlchemy's dialect name
+            t = variants[_PG.name]
         elif isinstance(t, sa.TypeDecorator):
             t = t.type_engine(_PG)
         else:

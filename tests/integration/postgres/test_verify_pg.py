@@ -18,7 +18,8 @@ from pgtools import HOST, PORT, USER, admin, url_for
 from subprocs import sigint_default
 
 from mizzle.commands.generate import generate
-from mizzle.commands.verify import SCRATCH_PREFIX, verify
+from mizzle.commands.verify import verify
+from mizzle.dialects.postgres.scratch import SCRATCH_PREFIX
 from mizzle.migrations.folder import MigrationFolder
 
 pytestmark = pytest.mark.pg
@@ -185,8 +186,8 @@ def test_a_check_that_compared_nothing_never_says_ok(tmp_path: Path, run_mizzle)
 
 
 def test_scratch_url_keeps_socket_directory_and_query() -> None:
-    from mizzle.commands.verify import _with_database
     from mizzle.dburl import parse_url
+    from mizzle.dialects.postgres.scratch import _with_database
 
     url = _with_database(parse_url("postgresql://app:p%40ss@/postgres?host=/run/pg&sslmode=disable"), "mizzle_verify_1")
     assert url == "postgresql://app:p%40ss@/mizzle_verify_1?host=/run/pg&sslmode=disable"

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from sqlite_support import db_model, model_diff, rows
 
 from mizzle.dburl import parse_url
-from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
 from mizzle.dialects.sqlite.runner import open_backend
 from mizzle.dialects.sqlite.source import AUTOINCREMENT
 from mizzle.migrations.folder import split_statements
+from mizzle.migrations.snapshots import schema_from_snapshot, snapshot_from_schema
 from mizzle.planning.plan import plan, render_file
 from mizzle.runner.tracking import TrackingTable
 from mizzle.schema.diff import Renames, diff

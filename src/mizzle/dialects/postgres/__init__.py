@@ -29,6 +29,9 @@ class PostgresDialect:
     lint = True
     sqlalchemy_name = "postgresql"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
     probe = True
+    canonical_forms = True
+    tenant_schemas = True
+    template_databases = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
@@ -62,8 +65,23 @@ class PostgresDialect:
 
         return make_online(statements, lock_timeout, idempotent)
 
+    def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:
+        from .idempotent import IDEMPOTENT, make_idempotent
+
+        return make_idempotent(statements), [f"-- {IDEMPOTENT}"]
+
+    def lock_timeout(self, value: str | int | float) -> str:
+        from .online import lock_timeout_value
+
+        return lock_timeout_value(value)
+
     def comparable(self, model: Schema) -> Schema:
         return model
+
+    def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        from .canonical_server import server_forms
+
+        return server_forms(conn, expected, actual)
 
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:
@@ -89,6 +107,11 @@ class PostgresDialect:
 
         return open_backend(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
 
+    def control_query(self, db: DatabaseURL, sql: str, where: str) -> list[tuple[Any, ...]]:
+        from .connection import control_query
+
+        return control_query(db, sql, where)
+
     def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                    application_name: str = "mizzle") -> Any:
         from .probe import open_probe
@@ -108,15 +131,27 @@ class PostgresDialect:
         return tracking_schema
 
     def read_settings(self, backend: RunnerBackend, key: str) -> list[tuple[str, tuple[Any, ...] | None, str | None]]:
+        import psycopg
+
+        from ..base import driver_error
         from .settings import read_settings
 
-        return read_settings(backend.conn, key)
+        try:
+            return read_settings(backend.conn, key)
+        except psycopg.Error as e:
+            raise driver_error(e) from None
 
     def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
                       everywhere: bool) -> str:
+        import psycopg
+
+        from ..base import driver_error
         from .settings import write_setting
 
-        return write_setting(backend.conn, key, value, actor, schema, everywhere)
+        try:
+            return write_setting(backend.conn, key, value, actor, schema, everywhere)
+        except psycopg.Error as e:
+            raise driver_error(e) from None
 
 
 @contextmanager
@@ -124,8 +159,8 @@ def _scratch(url: str | None, scratch_url: str | None, *, connect_timeout: float
              flag: str) -> Iterator[tuple[str, str]]:
     """On the server of `scratch_url`, else of `url` when it is a PostgreSQL URL, else in a throwaway local
     cluster."""
-    from ...commands.verify import scratch_database
     from ...dburl import parse_url
+    from .scratch import scratch_database
 
     server = scratch_url or (url if url and parse_url(url).dialect == PostgresDialect.name else None)
     if server is not None:

@@ -37,36 +37,7 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         if a is None:
             continue
         tmp = f"mz_canon_{no}"
-        stmts: list[tuple[str, str, str, Any]] = []
-        a_checks = {expression_key(c.expression) for c in a.checks}
-        for chk in t.checks:
-            if expression_key(chk.expression) not in a_checks:
-                name = f"mz_c_{len(stmts)}"
-                stmts.append(("check", name, f"ALTER TABLE pg_temp.{tmp} ADD CONSTRAINT {name} CHECK "
-                              f"({chk.expression}) NOT VALID", chk.name))
-        for c in t.columns:
-            ac = a.column(c.name)
-            if ac is None:
-                continue
-            if c.default is not None and c.identity is None and not c.is_serial and \
-                    default_key(c.default, c.type, c.type_schema is not None) != \
-                    default_key(ac.default, ac.type, ac.type_schema is not None):
-                stmts.append(("default", c.name, f"ALTER TABLE pg_temp.{tmp} ALTER COLUMN {_qi(c.name)} SET DEFAULT "
-                              f"{c.default}", c.name))
-            if c.generated is not None and expression_key(c.generated) != expression_key(ac.generated):
-                name = f"mz_g_{len(stmts)}"
-                stmts.append(("generated", name, f"ALTER TABLE pg_temp.{tmp} ADD COLUMN {name} {_type_sql(ac)} "
-                              f"GENERATED ALWAYS AS ({c.generated}) STORED", c.name))
-        for i in t.indexes:
-            ai = a.index(i.name) if hasattr(a, "index") else next((x for x in a.indexes if x.name == i.name), None)
-            if ai is None or not (i.where or any(c.is_expression for c in i.columns)):
-                continue
-            if expression_key(i.where) == expression_key(ai.where) and \
-                    [expression_key(c.expression) for c in i.columns] == [expression_key(c.expression) for c in ai.columns]:
-                continue
-            name = f"mz_i_{no}_{len(stmts)}"
-            stmts.append(("index", name, f"CREATE INDEX {name} ON pg_temp.{tmp} USING {i.method} ({_index_cols(i)})"
-                          + (f" WHERE {i.where}" if i.where else ""), i.name))
+        stmts = _probes(tmp, no, t, a)
         if not stmts:
             continue
         temp_of[no] = (t.schema, t.name)
@@ -89,6 +60,42 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         tables.append(_apply(t, mine, forms) if mine else t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas,
                        expected.extras)
+
+
+def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]]:
+    """The statements that make the server spell each of `t`'s expressions that differ from `a`'s on the temp
+    table `tmp`: (kind, name on the temp table, statement, the object of `t` it stands for)."""
+    stmts: list[tuple[str, str, str, Any]] = []
+    a_checks = {expression_key(c.expression) for c in a.checks}
+    for chk in t.checks:
+        if expression_key(chk.expression) not in a_checks:
+            name = f"mz_c_{len(stmts)}"
+            stmts.append(("check", name, f"ALTER TABLE pg_temp.{tmp} ADD CONSTRAINT {name} CHECK "
+                          f"({chk.expression}) NOT VALID", chk.name))
+    for c in t.columns:
+        ac = a.column(c.name)
+        if ac is None:
+            continue
+        if c.default is not None and c.identity is None and not c.is_serial and \
+                default_key(c.default, c.type, c.type_schema is not None) != \
+                default_key(ac.default, ac.type, ac.type_schema is not None):
+            stmts.append(("default", c.name, f"ALTER TABLE pg_temp.{tmp} ALTER COLUMN {_qi(c.name)} SET DEFAULT "
+                          f"{c.default}", c.name))
+        if c.generated is not None and expression_key(c.generated) != expression_key(ac.generated):
+            name = f"mz_g_{len(stmts)}"
+            stmts.append(("generated", name, f"ALTER TABLE pg_temp.{tmp} ADD COLUMN {name} {_type_sql(ac)} "
+                          f"GENERATED ALWAYS AS ({c.generated}) STORED", c.name))
+    for i in t.indexes:
+        ai = a.index(i.name) if hasattr(a, "index") else next((x for x in a.indexes if x.name == i.name), None)
+        if ai is None or not (i.where or any(c.is_expression for c in i.columns)):
+            continue
+        if expression_key(i.where) == expression_key(ai.where) and \
+                [expression_key(c.expression) for c in i.columns] == [expression_key(c.expression) for c in ai.columns]:
+            continue
+        name = f"mz_i_{no}_{len(stmts)}"
+        stmts.append(("index", name, f"CREATE INDEX {name} ON pg_temp.{tmp} USING {i.method} ({_index_cols(i)})"
+                      + (f" WHERE {i.where}" if i.where else ""), i.name))
+    return stmts
 
 
 def _literal(s: str) -> str:
@@ -132,7 +139,8 @@ WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visi
 
 
 def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[str, int, str], Any]) -> Table:
-    from .introspect import _default, check_expression, strip_parentheses
+    from .introspect import check_expression, strip_parentheses
+    from .types import canonical_default, strip_own_cast
 
     checks, columns, indexes = list(t.checks), list(t.columns), list(t.indexes)
     for kind, no, name, orig in jobs:
@@ -143,7 +151,8 @@ def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[st
         if kind == "check":
             checks = [replace(c, expression=check_expression(text)) if c.name == orig else c for c in checks]
         elif kind == "default":
-            columns = [replace(c, default=_default(text, c.type, c.type_schema is not None)) if c.name == orig else c
+            columns = [replace(c, default=canonical_default(strip_own_cast(text, c.type, c.type_schema is not None), c.type,
+                                                                     c.type_schema is not None)) if c.name == orig else c
                        for c in columns]
         elif kind == "generated":
             columns = [replace(c, generated=strip_parentheses(text)) if c.name == orig else c for c in columns]

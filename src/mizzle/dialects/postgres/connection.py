@@ -70,3 +70,19 @@ def _reason(raw: str) -> str:
     if "Connection refused" in best:
         best = "connection refused"
     return best.rstrip(".")
+
+
+def control_query(db: DatabaseURL, sql: str, where: str) -> list[tuple[Any, ...]]:
+    """A fleet's control query on `db`: its rows (ConnectError / UsageError starting with `where`)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(**db.libpq_params(), autocommit=True, connect_timeout=10,  # type: ignore[arg-type]
+                             application_name="mizzle fleet") as conn:
+            return conn.execute(sql).fetchall()
+    except psycopg.OperationalError as e:
+        raise ConnectError(f"{where}: cannot connect to the control database {db.masked}: "
+                           f"{str(e).strip().splitlines()[0]}") from None
+    except psycopg.Error as e:
+        raise UsageError(f"{where}: the control query failed on {db.masked}: "
+                         f"{str(e).strip().splitlines()[0]}") from None

@@ -34,7 +34,6 @@ def _rewrite(node: Any) -> Any:
     """The node with PostgreSQL's parse-analysis rewrites applied, recursively (returns a new node or the
     same one, changed in place)."""
     from pglast import ast
-    from pglast.enums import A_Expr_Kind, BoolExprType
 
     if isinstance(node, tuple):
         return tuple(_rewrite(n) for n in node)
@@ -43,56 +42,79 @@ def _rewrite(node: Any) -> Any:
     if isinstance(node, ast.ColumnRef) and node.fields and len(node.fields) > 1:
         return ast.ColumnRef(fields=(node.fields[-1],))
     if isinstance(node, ast.TypeCast):
-        arg = _rewrite(node.arg)
-        if isinstance(arg, ast.A_Const) or (
-                isinstance(arg, ast.A_ArrayExpr) and all(isinstance(e, ast.A_Const) for e in (arg.elements or ()))):
-            return arg
-        names = _names(node.typeName)
-        if names and names[-1] in _TEXT_TYPES and isinstance(arg, ast.ColumnRef):
-            return arg
-        node.arg = arg
-        return node
+        return _rewrite_cast(node)
     if isinstance(node, ast.A_Expr):
-        kind = node.kind
-        lexpr, rexpr = _rewrite(node.lexpr), _rewrite(node.rexpr)
-        op = _names(ast.TypeName(names=node.name)) if node.name else []
-        if kind == A_Expr_Kind.AEXPR_IN and isinstance(rexpr, (tuple, list)):
-            neg = op and op[-1] == "<>"
-            if len(rexpr) == 1:  # `x IN (a)` is stored as `x = a`
-                return _op("<>" if neg else "=", lexpr, rexpr[0])
-            return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ALL if neg else A_Expr_Kind.AEXPR_OP_ANY,
-                              name=(ast.String(sval="<>" if neg else "="),), lexpr=lexpr,
-                              rexpr=ast.A_ArrayExpr(elements=tuple(rexpr)))
-        if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN) and isinstance(rexpr, (tuple, list)):
-            lo, hi = rexpr
-            if kind == A_Expr_Kind.AEXPR_BETWEEN:
-                parts = (_op(">=", lexpr, lo), _op("<=", lexpr, hi))
-                return ast.BoolExpr(boolop=BoolExprType.AND_EXPR, args=parts)
-            parts = (_op("<", lexpr, lo), _op(">", lexpr, hi))
-            return ast.BoolExpr(boolop=BoolExprType.OR_EXPR, args=parts)
-        if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and op:
-            # `x LIKE p` is stored as the operator it stands for, `x ~~ p` (NOT ILIKE: `!~~*`)
-            return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op[-1]),), lexpr=lexpr, rexpr=rexpr)
-        if op == ["!="]:
-            node.name = (ast.String(sval="<>"),)
-        node.lexpr, node.rexpr = lexpr, rexpr
-        return node
+        return _rewrite_expr(node)
     if isinstance(node, ast.BoolExpr):
-        args = [_rewrite(a) for a in node.args or ()]
-        if node.boolop != BoolExprType.NOT_EXPR:
-            flat: list[Any] = []
-            for a in args:
-                if isinstance(a, ast.BoolExpr) and a.boolop == node.boolop:
-                    flat.extend(a.args or ())
-                else:
-                    flat.append(a)
-            args = flat
-        node.args = tuple(args)
-        return node
+        return _rewrite_bool(node)
     for name in node:  # every other node: rewrite its children
         value = getattr(node, name)
         if isinstance(value, (ast.Node, tuple)):
             setattr(node, name, _rewrite(value))
+    return node
+
+
+def _rewrite_cast(node: Any) -> Any:
+    """A constant's cast is folded into the constant; a column cast to text is the column."""
+    from pglast import ast
+
+    arg = _rewrite(node.arg)
+    if isinstance(arg, ast.A_Const) or (
+            isinstance(arg, ast.A_ArrayExpr) and all(isinstance(e, ast.A_Const) for e in (arg.elements or ()))):
+        return arg
+    names = _names(node.typeName)
+    if names and names[-1] in _TEXT_TYPES and isinstance(arg, ast.ColumnRef):
+        return arg
+    node.arg = arg
+    return node
+
+
+def _rewrite_expr(node: Any) -> Any:
+    """IN, BETWEEN, LIKE and != as the server stores them (= ANY (ARRAY[…]), two comparisons, ~~, <>)."""
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind, BoolExprType
+
+    kind = node.kind
+    lexpr, rexpr = _rewrite(node.lexpr), _rewrite(node.rexpr)
+    op = _names(ast.TypeName(names=node.name)) if node.name else []
+    if kind == A_Expr_Kind.AEXPR_IN and isinstance(rexpr, (tuple, list)):
+        neg = op and op[-1] == "<>"
+        if len(rexpr) == 1:  # `x IN (a)` is stored as `x = a`
+            return _op("<>" if neg else "=", lexpr, rexpr[0])
+        return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ALL if neg else A_Expr_Kind.AEXPR_OP_ANY,
+                          name=(ast.String(sval="<>" if neg else "="),), lexpr=lexpr,
+                          rexpr=ast.A_ArrayExpr(elements=tuple(rexpr)))
+    if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN) and isinstance(rexpr, (tuple, list)):
+        lo, hi = rexpr
+        if kind == A_Expr_Kind.AEXPR_BETWEEN:
+            parts = (_op(">=", lexpr, lo), _op("<=", lexpr, hi))
+            return ast.BoolExpr(boolop=BoolExprType.AND_EXPR, args=parts)
+        parts = (_op("<", lexpr, lo), _op(">", lexpr, hi))
+        return ast.BoolExpr(boolop=BoolExprType.OR_EXPR, args=parts)
+    if kind in (A_Expr_Kind.AEXPR_LIKE, A_Expr_Kind.AEXPR_ILIKE) and op:
+        # `x LIKE p` is stored as the operator it stands for, `x ~~ p` (NOT ILIKE: `!~~*`)
+        return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op[-1]),), lexpr=lexpr, rexpr=rexpr)
+    if op == ["!="]:
+        node.name = (ast.String(sval="<>"),)
+    node.lexpr, node.rexpr = lexpr, rexpr
+    return node
+
+
+def _rewrite_bool(node: Any) -> Any:
+    """AND and OR flattened (`a AND (b AND c)` is `a AND b AND c`)."""
+    from pglast import ast
+    from pglast.enums import BoolExprType
+
+    args = [_rewrite(a) for a in node.args or ()]
+    if node.boolop != BoolExprType.NOT_EXPR:
+        flat: list[Any] = []
+        for a in args:
+            if isinstance(a, ast.BoolExpr) and a.boolop == node.boolop:
+                flat.extend(a.args or ())
+            else:
+                flat.append(a)
+        args = flat
+    node.args = tuple(args)
     return node
 
 

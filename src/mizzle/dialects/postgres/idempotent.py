@@ -48,7 +48,7 @@ _ALTER_TABLE = re.compile(r"^ALTER TABLE (?!IF EXISTS )")
 
 # -- the patterns ------------------------------------------------------------------------------------------
 
-def _guarded(condition: str, sql: str) -> str:
+def guarded(condition: str, sql: str) -> str:
     tag = "$$"
     n = 0
     while tag in sql or tag in condition:
@@ -61,7 +61,7 @@ def _regclass(table: tuple[str, str]) -> str:
     return f"to_regclass({quote_literal(qtable(table))})"
 
 
-def _constraint_exists(table: tuple[str, str], name: str) -> str:
+def constraint_exists(table: tuple[str, str], name: str) -> str:
     return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {_regclass(table)} "
             f"AND conname = {quote_literal(name)})")
 
@@ -81,8 +81,8 @@ def _schema_exists(name: str) -> str:
 
 
 # a quoted, schema-qualified name as ddl.py writes it, and a quoted identifier
-_QN = r'"(?:[^"]|"")*"\."(?:[^"]|"")*"'
-_ID = r'"(?:[^"]|"")*"'
+QUALIFIED_NAME = r'"(?:[^"]|"")*"\."(?:[^"]|"")*"'
+IDENT = r'"(?:[^"]|"")*"'
 
 Transform = Callable[[ch.Change, str], "str | None"]
 
@@ -113,15 +113,15 @@ def _inner(pattern: str, words: str) -> Transform:
 
 def _when(prefix: str, condition: Callable[[ch.Change], str]) -> Transform:
     def t(c: ch.Change, sql: str) -> str | None:
-        return _guarded(condition(c), sql) if sql.startswith(prefix) else None
+        return guarded(condition(c), sql) if sql.startswith(prefix) else None
     return t
 
 
 _CREATE_INDEX = _insert(r"CREATE (UNIQUE )?INDEX (CONCURRENTLY )?", "IF NOT EXISTS ")
-_DROP_COLUMN = _inner(r"^ALTER TABLE " + _QN + r" DROP COLUMN ", "IF EXISTS ")
-_ADD_COLUMN = _inner(r"^ALTER TABLE " + _QN + r" ADD COLUMN ", "IF NOT EXISTS ")
-_DROP_CONSTRAINT = _inner(r"^ALTER TABLE " + _QN + r" DROP CONSTRAINT ", "IF EXISTS ")
-_RENAME_SEQUENCE = _insert(r"ALTER SEQUENCE (?=" + _QN + r" RENAME TO )", "IF EXISTS ")
+_DROP_COLUMN = _inner(r"^ALTER TABLE " + QUALIFIED_NAME + r" DROP COLUMN ", "IF EXISTS ")
+_ADD_COLUMN = _inner(r"^ALTER TABLE " + QUALIFIED_NAME + r" ADD COLUMN ", "IF NOT EXISTS ")
+_DROP_CONSTRAINT = _inner(r"^ALTER TABLE " + QUALIFIED_NAME + r" DROP CONSTRAINT ", "IF EXISTS ")
+_RENAME_SEQUENCE = _insert(r"ALTER SEQUENCE (?=" + QUALIFIED_NAME + r" RENAME TO )", "IF EXISTS ")
 _DROP_SEQUENCE = _insert(r"DROP SEQUENCE ", "IF EXISTS ")
 
 
@@ -131,45 +131,45 @@ def _not(cond: str) -> str:
 
 def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
     return _when("ALTER TABLE ", lambda c: f"{_regclass(c.table)} IS NOT NULL AND "  # type: ignore[attr-defined]
-                 + _not(_constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
+                 + _not(constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
 
 
 def _table_check_not_valid(c: ch.Change, sql: str) -> str | None:
     """A new table's NOT VALID check, added after its CREATE TABLE (ddl._create_table)."""
     assert isinstance(c, ch.CreateTable)
-    m = re.match(r"ALTER TABLE " + _QN + r" ADD CONSTRAINT (" + _ID + ") ", sql)
+    m = re.match(r"ALTER TABLE " + QUALIFIED_NAME + r" ADD CONSTRAINT (" + IDENT + ") ", sql)
     if m is None:
         return None
     name = m.group(1)[1:-1].replace('""', '"')
-    return _guarded(_not(_constraint_exists(c.table.key, name)), sql)
+    return guarded(_not(constraint_exists(c.table.key, name)), sql)
 
 
 def _pkey_rename(c: ch.Change, sql: str) -> str | None:
     assert isinstance(c, ch.RenameTable)
-    m = re.match(r'ALTER TABLE ' + _QN + r' RENAME CONSTRAINT (' + _ID + ') TO ', sql)
+    m = re.match(r'ALTER TABLE ' + QUALIFIED_NAME + r' RENAME CONSTRAINT (' + IDENT + ') TO ', sql)
     if m is None:
         return None
-    return _guarded(_constraint_exists(c.new, m.group(1)[1:-1].replace('""', '"')), sql)
+    return guarded(constraint_exists(c.new, m.group(1)[1:-1].replace('""', '"')), sql)
 
 
 def _custom_using(c: ch.Change, sql: str) -> str | None:
     """A type change converted by the schema code's own expression of the old values: once the column has the
     new type, that expression may no longer apply (`to_timestamp(col)` of a timestamp)."""
     assert isinstance(c, ch.AlterColumn)
-    if not c.new.using or not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " SET DATA TYPE ", sql):
+    if not c.new.using or not re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " SET DATA TYPE ", sql):
         return None
     new_type = column_type(c.new, for_alter=True)
-    return _guarded(_column_exists(c.table, c.new.name, f" AND atttypid <> {quote_literal(new_type)}::regtype"), sql)
+    return guarded(_column_exists(c.table, c.new.name, f" AND atttypid <> {quote_literal(new_type)}::regtype"), sql)
 
 
 def _identity_default(c: ch.Change, sql: str) -> str | None:
     """A column becoming an identity loses its default (and a serial its sequence) first; on a rerun it is an
     identity, which has no default (DROP DEFAULT on it fails) and a sequence of its own, maybe of that name."""
     assert isinstance(c, ch.AlterColumn)
-    if c.new.identity is None or not (re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP DEFAULT$", sql)
+    if c.new.identity is None or not (re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " DROP DEFAULT$", sql)
                                       or sql.startswith("DROP SEQUENCE ")):
         return None
-    return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
+    return guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
 
 
 def _enum_not_rebuilt(c: ch.Change) -> str:
@@ -190,17 +190,17 @@ def _enum_labels_differ(c: ch.Change) -> str:
 
 
 def _enum_to_text(c: ch.Change, sql: str) -> str | None:
-    if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + r" (DROP DEFAULT$|SET DATA TYPE text(\[\])*$)",
+    if not re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + r" (DROP DEFAULT$|SET DATA TYPE text(\[\])*$)",
                     sql):
         return None
-    return _guarded(_enum_not_rebuilt(c), sql)
+    return guarded(_enum_not_rebuilt(c), sql)
 
 
 def _add_identity(c: ch.Change, sql: str) -> str | None:
     assert isinstance(c, ch.AlterColumn)
-    if not re.match(r"ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " ADD GENERATED ", sql):
+    if not re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " ADD GENERATED ", sql):
         return None
-    return _guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
+    return guarded(_column_exists(c.table, c.new.name, " AND attidentity = ''"), sql)
 
 
 REWRITE: dict[type, tuple[Transform, ...]] = {
@@ -210,28 +210,28 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.CreateEnum: (_when("CREATE TYPE ", lambda c: _not(_type_exists(c.enum.schema, c.enum.name))),),  # type: ignore[attr-defined]
     ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
     ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
-    ch.AddEnumValue: (_inner(r"^ALTER TYPE " + _QN + r" ADD VALUE ", "IF NOT EXISTS "),),
+    ch.AddEnumValue: (_inner(r"^ALTER TYPE " + QUALIFIED_NAME + r" ADD VALUE ", "IF NOT EXISTS "),),
     ch.RecreateEnum: (_enum_to_text, _when("DROP TYPE ", _enum_labels_differ),
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
     ch.CreateTable: (_insert("CREATE (UNLOGGED )?TABLE ", "IF NOT EXISTS "), _table_check_not_valid),
     ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "),),
-    ch.RenameTable: (_insert(r"ALTER TABLE (?=" + _QN + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
+    ch.RenameTable: (_insert(r"ALTER TABLE (?=" + QUALIFIED_NAME + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
     ch.AddColumn: (_ADD_COLUMN,),
     ch.DropColumn: (_DROP_COLUMN,),
     ch.RenameColumn: (_when("ALTER TABLE ", lambda c: _column_exists(c.table, c.old)),  # type: ignore[attr-defined]
                       _RENAME_SEQUENCE),
     ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using, _identity_default,
-                     _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP EXPRESSION", " IF EXISTS"),
-                     _inner(r"^ALTER TABLE " + _QN + " ALTER COLUMN " + _ID + " DROP IDENTITY", " IF EXISTS"), _add_identity,
+                     _inner(r"^ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " DROP EXPRESSION", " IF EXISTS"),
+                     _inner(r"^ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " DROP IDENTITY", " IF EXISTS"), _add_identity,
                      _DROP_SEQUENCE),
     ch.SetPrimaryKey: (_DROP_CONSTRAINT,
                        _when("ALTER TABLE ", lambda c: _not(  # type: ignore[attr-defined]
                            f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {_regclass(c.table)} "  # type: ignore[attr-defined]
                            "AND contype = 'p')"))),
     ch.RenameConstraint: (_insert(r"ALTER INDEX ", "IF EXISTS "),
-                          _when("ALTER TABLE ", lambda c: _constraint_exists(c.table, c.old))),  # type: ignore[attr-defined]
+                          _when("ALTER TABLE ", lambda c: constraint_exists(c.table, c.old))),  # type: ignore[attr-defined]
     ch.AddForeignKey: (_add_constraint(lambda c: c.fk.name),),  # type: ignore[attr-defined]
     ch.DropForeignKey: (_DROP_CONSTRAINT,),
     ch.AddUnique: (_add_constraint(lambda c: c.unique.name),),  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import MAX_IDENTIFIER_BYTES
-from .types import _strip_own_cast, canonical_collation, canonical_default
+from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
 
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
@@ -49,7 +49,7 @@ canonical_type = lru_cache(maxsize=1024)(_canonical_type)
 
 @lru_cache(maxsize=4096)
 def _default(expr: str, type_: str, is_enum: bool) -> str | None:
-    return canonical_default(_strip_own_cast(expr, type_, is_enum), type_, is_enum)
+    return canonical_default(strip_own_cast(expr, type_, is_enum), type_, is_enum)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.naming import truncate_identifier
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
-from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, dropped_tables, rewrite
+from .idempotent import IDEMPOTENT, IDENT, QUALIFIED_NAME, constraint_exists, dropped_tables, guarded, rewrite
 from .types import quote_literal
 
 ONLINE = "mizzle:online"
@@ -122,8 +122,8 @@ def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
                     later=[[_rerunnable(table, sql) for sql in part] for part in r.later])
 
 
-_ADD_CONSTRAINT = re.compile(r"^ALTER TABLE " + _QN + r" ADD CONSTRAINT (" + _ID + ") ")
-_DROP_CONSTRAINT = re.compile(r"^(ALTER TABLE " + _QN + r" DROP CONSTRAINT )")
+_ADD_CONSTRAINT = re.compile(r"^ALTER TABLE " + QUALIFIED_NAME + r" ADD CONSTRAINT (" + IDENT + ") ")
+_DROP_CONSTRAINT = re.compile(r"^(ALTER TABLE " + QUALIFIED_NAME + r" DROP CONSTRAINT )")
 
 
 def _rerunnable(table: tuple[str, str], sql: str) -> str:
@@ -134,7 +134,7 @@ def _rerunnable(table: tuple[str, str], sql: str) -> str:
         return sql.replace(" CONCURRENTLY ", " CONCURRENTLY IF NOT EXISTS ", 1)
     m = _ADD_CONSTRAINT.match(sql)
     if m:
-        return _guarded(f"NOT {_constraint_exists(table, m.group(1)[1:-1].replace(chr(34) * 2, chr(34)))}", sql)
+        return guarded(f"NOT {constraint_exists(table, m.group(1)[1:-1].replace(chr(34) * 2, chr(34)))}", sql)
     return _DROP_CONSTRAINT.sub(r"\1IF EXISTS ", sql)
 
 

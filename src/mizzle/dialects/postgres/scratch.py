@@ -25,12 +25,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ConnectError, UsageError
 
+if TYPE_CHECKING:
+    from ...dburl import DatabaseURL
+
 BINDIR_ENV = "MIZZLE_PG_BINDIR"  # use the binaries of this folder only
 UNPRIVILEGED_USER = "nobody"
+SCRATCH_PREFIX = "mizzle_verify_"  # a scratch database on a given server: mizzle_verify_<random>
 SUPERUSER = "postgres"
 START_TIMEOUT = 60.0
 _SOCKET_PATH_MAX = 100  # sun_path is 104-108 bytes depending on the OS
@@ -339,3 +343,54 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         except ProcessLookupError:
             return
     server.kill()
+
+
+@contextmanager
+def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str = "--scratch-url") -> Iterator[str]:
+    """A new, empty database on the server of `server_url`; its URL is yielded, and it is dropped whatever
+    happens (Ctrl-C and SIGTERM during the drop are ignored so the drop completes)."""
+    import psycopg
+    from psycopg import errors as pgerrors
+
+    from ...dburl import parse_url
+    from .connection import connect
+
+    server = parse_url(server_url)
+    if server.dialect != "postgresql":
+        raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
+                         f"Pass {flag} postgresql://USER@HOST/postgres.")
+    name = SCRATCH_PREFIX + secrets.token_hex(6)
+    with cleanup_on_sigterm(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+        try:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        except pgerrors.InsufficientPrivilege as e:
+            raise UsageError(
+                f"cannot create a scratch database on {server.where}: {str(e).strip().splitlines()[0]}; "
+                f"pass {flag} URL",
+                f"{flag} names a server where this user may CREATE DATABASE (any database on it, e.g. "
+                f"{flag} postgresql://postgres@localhost/postgres); or grant CREATEDB to the user; or, with no "
+                "PostgreSQL URL at all, mizzle starts a throwaway local cluster.") from None
+        except psycopg.Error as e:
+            raise UsageError(f"cannot create a scratch database on {server.where}: "
+                             f"{str(e).strip().splitlines()[0]}; pass {flag} URL to use another server") from None
+        try:
+            yield _with_database(server, name)
+        finally:
+            with signals_deferred():
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_database(url: DatabaseURL, name: str) -> str:
+    from urllib.parse import quote
+
+    auth = ""
+    if url.username:
+        auth = quote(url.username, safe="") + (":" + quote(url.password, safe="") if url.password else "") + "@"
+    query = list(url.query)
+    host = url.host or ""
+    if host.startswith("/"):  # a socket directory goes in the query, as libpq spells it
+        query.insert(0, ("host", host))
+        host = ""
+    port = f":{url.port}" if url.port else ""
+    q = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query)
+    return f"postgresql://{auth}{host}{port}/{quote(name, safe='')}" + (f"?{q}" if q else "")

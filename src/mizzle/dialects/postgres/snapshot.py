@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from typing import Any
 
 from ...errors import IntegrityError
 from ...migrations.folder import ROOT_ID
+from ...migrations.snapshots import default_from_json, new_id
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -31,20 +31,6 @@ from ...schema.model import (
 from .types import canonical_type
 
 _CARRIED_TOP = ("roles", "policies", "views")
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def default_from_json(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return str(value)
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:
@@ -75,11 +61,6 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
     """A drizzle-kit pg snapshot (any v7 file, written by drizzle-kit or by mizzle) → the model."""
     if not isinstance(data, dict):
         raise IntegrityError(f"{source}: not a snapshot (expected a JSON object)")
-    dialect = data.get("dialect", "postgresql")
-    if dialect == "sqlite":
-        from ..sqlite.snapshot import sqlite_schema_from_snapshot
-
-        return sqlite_schema_from_snapshot(data, source)
     side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
     try:
         tables = [_table_from_json(t, side.get("tables", {})) for t in (data.get("tables") or {}).values()]
@@ -210,10 +191,6 @@ def _sequence_from_json(s: dict[str, Any], side: dict[str, Any]) -> Sequence:
 def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None = None,
                          renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The model → (drizzle-kit v7 snapshot, sidecar entry for facts v7 cannot hold)."""
-    if schema.dialect == "sqlite":
-        from ..sqlite.snapshot import sqlite_snapshot_from_schema
-
-        return sqlite_snapshot_from_schema(schema, prev_id, id_ or new_id(), renames)
     side_tables: dict[str, Any] = {}
     tables = {}
     for t in schema.tables:

@@ -146,7 +146,7 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
     e = canonical_default(expr, type_, is_enum)
     if e is None:
         return None
-    e = _strip_own_cast(e, type_, True)
+    e = strip_own_cast(e, type_, True)
     # the server stores nextval('s'::regclass); SQLAlchemy's Sequence.next_value() compiles nextval('s')
     e = _NEXTVAL_REGCLASS.sub(r"nextval('\1')", e)
     m = re.fullmatch(r"'(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)'", e)
@@ -350,7 +350,7 @@ def _balanced(s: str) -> bool:
     return depth == 0 and not in_str
 
 
-def _strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
+def strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
     """'x'::character varying → 'x' when the cast is to the column's own type (the server adds it)."""
     m = re.fullmatch(r"(.+?)::((?:[a-zA-Z_]|\"(?:[^\"]|\"\")+\")[\w .\"]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)", e,
                      flags=re.S)

@@ -28,6 +28,9 @@ class SQLiteDialect:
     idempotent = False
     lint = False
     sqlalchemy_name = "sqlite"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+    canonical_forms = False  # the model from SQLite's own catalog is compared as it is
+    tenant_schemas = False
+    template_databases = False
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
@@ -44,7 +47,7 @@ class SQLiteDialect:
 
     def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
                       ) -> tuple[dict[str, Any], dict[str, Any]]:
-        from ..postgres.snapshot import new_id
+        from ...migrations.snapshots import new_id
         from .snapshot import sqlite_snapshot_from_schema
 
         return sqlite_snapshot_from_schema(schema, prev_id, id_ or new_id(), renames)
@@ -63,10 +66,19 @@ class SQLiteDialect:
                     ) -> tuple[list[PlannedStatement], list[str]]:
         return statements, []
 
+    def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:
+        raise NotImplementedError("SQLite has no idempotent rewrite (idempotent = False)")
+
+    def lock_timeout(self, value: str | int | float) -> str:
+        raise NotImplementedError("SQLite has no online rewrite (online = False)")
+
     def comparable(self, model: Schema) -> Schema:
         from .introspect import comparable
 
         return comparable(model)
+
+    def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        return expected
 
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:
@@ -94,6 +106,11 @@ class SQLiteDialect:
 
         return open_backend(url, tracking, connect_timeout=connect_timeout, application_name=application_name)
 
+    def control_query(self, db: DatabaseURL, sql: str, where: str) -> list[tuple[Any, ...]]:
+        from ...errors import UsageError
+
+        raise UsageError(f"{where}: a control query needs a PostgreSQL control database, not {self.name}")
+
     def open_probe(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                    application_name: str = "mizzle") -> Any:
         return None
@@ -111,15 +128,27 @@ class SQLiteDialect:
         return "main"
 
     def read_settings(self, backend: RunnerBackend, key: str) -> list[tuple[str, tuple[Any, ...] | None, str | None]]:
+        import sqlite3
+
+        from ..base import driver_error
         from .settings import read_settings
 
-        return read_settings(backend.conn, key)
+        try:
+            return read_settings(backend.conn, key)
+        except sqlite3.Error as e:
+            raise driver_error(e) from None
 
     def write_setting(self, backend: RunnerBackend, key: str, value: str, actor: str, schema: str,
                       everywhere: bool) -> str:
+        import sqlite3
+
+        from ..base import driver_error
         from .settings import write_setting
 
-        return write_setting(backend.conn, key, value, actor, schema, everywhere)
+        try:
+            return write_setting(backend.conn, key, value, actor, schema, everywhere)
+        except sqlite3.Error as e:
+            raise driver_error(e) from None
 
 
 @contextmanager

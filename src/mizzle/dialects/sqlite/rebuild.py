@@ -48,23 +48,7 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
     """`old` is the previous model with this diff's renames applied; `new` the target model."""
     created = {c.table.key for c in changes if isinstance(c, ch.CreateTable)}
     dropped = {c.table.key for c in changes if isinstance(c, ch.DropTable)}
-    rebuild: set[ch.TableKey] = set()
-    for c in changes:
-        key = _key(c)
-        if key is None or key in created or key in dropped:
-            continue
-        ot, nt = old.table(*key), new.table(*key)
-        if ot is None or nt is None:
-            continue
-        if isinstance(c, _REBUILD_KINDS):
-            rebuild.add(key)
-        elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
-            rebuild.add(key)
-        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
-            rebuild.add(key)
-        elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
-            rebuild.add(key)  # a check's name is part of the CREATE TABLE text
-
+    rebuild = _tables_to_rebuild(changes, old, new, created | dropped)
     early: list[ch.Change] = []
     creates: list[ch.Change] = []
     adds: list[ch.Change] = []
@@ -105,6 +89,27 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not isinstance(p, ch.DropIndex))))
     return [*early, *creates, *adds, *rebuilds, *indexes]
+
+
+def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip: set[ch.TableKey]) -> set[ch.TableKey]:
+    """The tables (neither created nor dropped: `skip`) a change of which SQLite cannot ALTER."""
+    rebuild: set[ch.TableKey] = set()
+    for c in changes:
+        key = _key(c)
+        if key is None or key in skip:
+            continue
+        ot, nt = old.table(*key), new.table(*key)
+        if ot is None or nt is None:
+            continue
+        if isinstance(c, _REBUILD_KINDS):
+            rebuild.add(key)
+        elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
+            rebuild.add(key)
+        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
+            rebuild.add(key)
+        elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
+            rebuild.add(key)  # a check's name is part of the CREATE TABLE text
+    return rebuild
 
 
 def _key(c: ch.Change) -> ch.TableKey | None:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ...errors import IntegrityError
+from ...migrations.snapshots import default_from_json
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -25,7 +26,6 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import unique_name
-from ..postgres.snapshot import default_from_json
 from .types import AUTOINCREMENT, affinity, canonical_type
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")

@@ -56,10 +56,10 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
     from ...sources.sqlalchemy import (
-        _action,
-        _check_name,
-        _constraint_name,
-        _constraint_sort_key,
+        constraint_sort_key,
+        default_check_name,
+        fk_action,
+        given_constraint_name,
         primary_key,
     )
 
@@ -77,26 +77,26 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     fks: list[ForeignKey] = []
     checks: list[CheckConstraint] = []
     indexes: list[Index] = []
-    for con in sorted(t.constraints, key=_constraint_sort_key):
+    for con in sorted(t.constraints, key=constraint_sort_key):
         if isinstance(con, sa.ForeignKeyConstraint):
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
-            name = _constraint_name(con, t) or fk_name(t.name, cols, ref_table, ref_cols)
+            name = given_constraint_name(con, t) or fk_name(t.name, cols, ref_table, ref_cols)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
-                                  ref_schema=DEFAULT_SCHEMA, on_delete=_action(con.ondelete),
-                                  on_update=_action(con.onupdate)))
+                                  ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
+                                  on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            name = _constraint_name(con, t) or unique_name(t.name, cols)
+            name = given_constraint_name(con, t) or unique_name(t.name, cols)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
             if getattr(con, "_type_bound", False):
                 continue
-            name = _constraint_name(con, t) or _check_name(t.name, checks)
+            name = given_constraint_name(con, t) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     for ix in sorted(t.indexes, key=lambda i: str(i.name)):
-        indexes.append(_index(t, ix, _constraint_name(ix, t)))
+        indexes.append(_index(t, ix, given_constraint_name(ix, t)))
     names = [i.name for i in indexes]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:

@@ -1,0 +1,29 @@
+"""`AddEnumValue.inverse()`: a value cannot be removed from a PostgreSQL type, so the inverse rebuilds the type —
+and must convert the columns using it (issue 12 item 9: it rebuilt the type without converting them, and the
+DROP TYPE of the rebuild would fail on a column still using the old type). Pure: diff and the PostgreSQL DDL."""
+
+from __future__ import annotations
+
+from mizzle.dialects.postgres.ddl import render
+from mizzle.schema.changes import AddEnumValue, RecreateEnum
+from mizzle.schema.diff import Renames, diff
+from mizzle.schema.model import Column, Enum, PrimaryKey, Table, make_schema
+
+
+def _schema(values: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    mood = Enum("mood", values)
+    t = Table("people", columns=(Column("id", "integer", not_null=True),
+                                 Column("mood", "mood", type_schema="public", default="'ok'::mood")),
+              primary_key=PrimaryKey(("id",)))
+    return make_schema("postgresql", tables=[t], enums=[mood])
+
+
+def test_the_inverse_of_an_added_value_converts_the_columns_using_the_type() -> None:
+    changes = diff(_schema(("ok", "sad")), _schema(("ok", "sad", "happy")), Renames(none=True)).changes
+    added = [c for c in changes if isinstance(c, AddEnumValue)]
+    assert [c.value for c in added] == ["happy"]
+    inverse = added[0].inverse()
+    assert isinstance(inverse, RecreateEnum) and inverse.new.values == ("ok", "sad")
+    assert [(k, c.name) for k, c in inverse.usages] == [(("public", "people"), "mood")]
+    sql = "\n".join(s.sql for s in render([inverse]))
+    assert 'ALTER TABLE "public"."people" ALTER COLUMN "mood" SET DATA TYPE' in sql, sql
