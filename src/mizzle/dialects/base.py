@@ -176,6 +176,10 @@ class Dialect(Protocol):
     def comparable(self, model: Schema) -> Schema:
         """What of `model` a live database of this dialect can show (SQLite keeps no constraint names)."""
 
+    def reapplicable(self, model: Schema) -> Schema:
+        """`model` (introspected) with its expressions written so that applying them stores the same text again
+        (what `pull` writes: the server's printed text is not always a fixed point)."""
+
     # -- live databases -----------------------------------------------------------------------------------------
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:

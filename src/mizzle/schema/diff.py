@@ -49,8 +49,9 @@ from .changes import (
     TableKey,
 )
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
-from .naming import truncate_identifier
+from .naming import serial_sequence_name
 from .order import fk_target, order, removes
+from .retype import regenerate_over_retyped
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -333,7 +334,7 @@ def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], dr
 
 def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
     """(schema, `<table>_<column>_seq`) → (table, column) for every serial column."""
-    return {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t.key, c.name)
+    return {(t.schema, serial_sequence_name(t.name, c.name)): (t.key, c.name)
             for t in s.tables for c in t.columns if c.is_serial}
 
 
@@ -393,6 +394,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
            eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
+    regenerate_over_retyped(prev, t, ph)
 
 
 def _mentions(expression: str, column: str) -> bool:

@@ -65,6 +65,11 @@ class PostgresDialect:
     def comparable(self, model: Schema) -> Schema:
         return model
 
+    def reapplicable(self, model: Schema) -> Schema:
+        from .reapply import reapplicable
+
+        return reapplicable(model)
+
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:
         from .connection import connect

@@ -68,6 +68,9 @@ class SQLiteDialect:
 
         return comparable(model)
 
+    def reapplicable(self, model: Schema) -> Schema:
+        return model  # SQLite keeps the statement's own text
+
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:
         from .connection import connect
