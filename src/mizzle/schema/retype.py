@@ -25,29 +25,45 @@ def _index_mentions(ix: Index, column: str) -> bool:
 
 
 def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
-    """Drop and add again (in the diff's phases `ph`) each generated column of `t` that uses a column whose type
-    changes from `prev` to `t`, with the unchanged indexes and checks that mention it."""
+    """In the diff's phases `ph`: each generated column of `prev` that uses a column whose type changes or that is
+    dropped goes first -- dropped (before that column), or its expression dropped (kept values), or dropped and
+    added again after the change (its values computed again), with the unchanged indexes and checks on it."""
     retyped = {c.name for c in t.columns if (pc := prev.column(c.name)) is not None
                and (pc.type, pc.type_schema) != (c.type, c.type_schema)}
+    dropped = {c.name for c in prev.columns if t.column(c.name) is None}
     key = t.key
-    for g in t.columns:
-        pg = prev.column(g.name)
-        if g.generated is None or pg is None or pg.generated is None or \
-                not any(_mentions(pg.generated, n) for n in retyped - {g.name}):
+    for pg in prev.columns:
+        g = t.column(pg.name)
+        if pg.generated is None or not any(_mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
             continue
-        ph.columns[:] = [c for c in ph.columns if not (isinstance(c, AlterColumn) and c.table == key
-                                                        and c.new.name == g.name)]
-        ph.drop_columns.append(DropColumn(key, pg))
+        alter = next((c for c in ph.columns if isinstance(c, AlterColumn) and c.table == key
+                      and c.new.name == pg.name), None)
+        ph.columns[:] = [c for c in ph.columns if not (isinstance(c, (AlterColumn, DropColumn)) and c.table == key
+                                                       and (c.new if isinstance(c, AlterColumn) else c.column).name
+                                                       == pg.name)]
+        if g is None:  # dropped too: before the columns it uses
+            ph.drop_columns.insert(0, DropColumn(key, pg))
+            continue
+        if g.generated is None and alter is not None:  # DROP EXPRESSION first: the column keeps its values
+            ph.drop_columns.insert(0, alter)
+            continue
+        ph.drop_columns.insert(0, DropColumn(key, pg))
         ph.columns.append(AddColumn(key, g))
-        dropped_ix = {c.index.name for c in ph.drops_idx if isinstance(c, DropIndex) and c.table == key}
-        for ix in t.indexes:
-            old = next((x for x in prev.indexes if x.name == ix.name), None)
-            if old is not None and ix.name not in dropped_ix and _index_mentions(old, g.name):
-                ph.drops_idx.append(DropIndex(key, old))
-                ph.idx.append(CreateIndex(key, ix))
-        dropped_ck = {c.check.name for c in ph.drops_con if isinstance(c, DropCheck) and c.table == key}
-        for ck in t.checks:
-            old_ck = next((x for x in prev.checks if x.name == ck.name), None)
-            if old_ck is not None and ck.name not in dropped_ck and _mentions(old_ck.expression, g.name):
-                ph.drops_con.append(DropCheck(key, old_ck))
-                ph.cons.append(AddCheck(key, ck))
+        _rebuild_dependents(prev, t, ph, pg.name)
+
+
+def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
+    """The unchanged indexes and checks on `column` (which is dropped and added again), dropped and made again."""
+    key = t.key
+    dropped_ix = {c.index.name for c in ph.drops_idx if isinstance(c, DropIndex) and c.table == key}
+    for ix in t.indexes:
+        old = next((x for x in prev.indexes if x.name == ix.name), None)
+        if old is not None and ix.name not in dropped_ix and _index_mentions(old, column):
+            ph.drops_idx.append(DropIndex(key, old))
+            ph.idx.append(CreateIndex(key, ix))
+    dropped_ck = {c.check.name for c in ph.drops_con if isinstance(c, DropCheck) and c.table == key}
+    for ck in t.checks:
+        old_ck = next((x for x in prev.checks if x.name == ck.name), None)
+        if old_ck is not None and ck.name not in dropped_ck and _mentions(old_ck.expression, column):
+            ph.drops_con.append(DropCheck(key, old_ck))
+            ph.cons.append(AddCheck(key, ck))
