@@ -342,3 +342,16 @@ def test_column_a_generated_column_uses_is_dropped(tmp_path: Path) -> None:
         assert sql.index("DROP EXPRESSION") < sql.index('DROP COLUMN "a"')
         assert rows(url, "SELECT g FROM t ORDER BY id") == [(True,), (False,)]
         same_as_created(tmp_path, url)
+
+
+def test_primary_key_of_a_long_table_name_is_dropped_by_its_real_name(tmp_path: Path) -> None:
+    # PostgreSQL names the key makeObjectName(table, NULL, "pkey"): the table name cut so "_pkey" fits 63 bytes
+    # ("<table[:58]>_pkey"), not "<table>_pkey" cut to 63 bytes
+    long_t = "a_table_name_of_sixty_characters_for_the_primary_key_test_xy"
+    with temp_database("mzpk") as url:
+        step(tmp_path, url, f't = sa.Table("{long_t}", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.Integer))\n')
+        rows(url, f'INSERT INTO "{long_t}" (id, k) VALUES (1, 1) RETURNING id')
+        sql = step(tmp_path, url, f't = sa.Table("{long_t}", md, sa.Column("id", sa.Integer, primary_key=True), '
+                                  'sa.Column("k", sa.Integer, primary_key=True))\n')
+        assert f'DROP CONSTRAINT "{long_t[:58]}_pkey"' in sql
+        same_as_created(tmp_path, url)

@@ -300,7 +300,7 @@ def recreate_enum(c: ch.RecreateEnum) -> list[str]:
 
 def _drop_pk(c: ch.SetPrimaryKey) -> str:
     assert c.old is not None
-    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or f'{c.table[1]}_pkey')}"
+    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or implicit_pkey_name(c.table[1]))}"
 
 
 def _set_pk(c: ch.SetPrimaryKey) -> list[str]:

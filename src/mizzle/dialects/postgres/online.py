@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from ...migrations.folder import NO_TRANSACTION
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
-from ...schema.naming import truncate_identifier
+from ...schema.naming import implicit_pkey_name
 from .ddl import create_index, ident, qname, qtable
 from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, dropped_tables, rewrite
 from .types import quote_literal
@@ -158,7 +158,7 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
         return _Rewrite(outside=[_unique_index(table, u.name, u.columns, nnd)],
                         later=[[f"{at} ADD CONSTRAINT {ident(u.name)} UNIQUE USING INDEX {ident(u.name)}"]])
     if isinstance(c, ch.SetPrimaryKey) and c.new is not None and s.sql.startswith(f"{at} ADD "):
-        name = c.new.name or truncate_identifier(f"{table[1]}_pkey")
+        name = c.new.name or implicit_pkey_name(table[1])
         return _Rewrite(outside=[_unique_index(table, name, c.new.columns)],
                         later=[[f"{at} ADD CONSTRAINT {ident(name)} PRIMARY KEY USING INDEX {ident(name)}"]])
     if isinstance(c, ch.AlterColumn) and s.sql == f"{at} ALTER COLUMN {ident(c.new.name)} SET NOT NULL":
