@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import dialects
 from ..errors import UsageError
 from ..migrations.folder import ROOT_ID, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot, snapshot_from_schema
@@ -69,7 +70,8 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                          "Pull into a new project (or another `out` folder); to compare a database with existing "
                          "migrations, use `mizzle drift`.")
     scope = scope_for(config)
-    model = introspect_url(db, scope, connect_timeout=connect_timeout)
+    # written so that the module and the baseline build what the server stores now (not only the same meaning)
+    model = dialects.get(config.dialect).reapplicable(introspect_url(db, scope, connect_timeout=connect_timeout))
     if not (model.tables or model.enums or model.sequences or model.schemas):
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
         raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",

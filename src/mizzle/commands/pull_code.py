@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 
 from ..schema.model import DEFAULT_SCHEMA, Column, Enum, ExclusionConstraint, Index, Schema, Sequence, Table
-from ..schema.naming import truncate_identifier
 
 # canonical type → SQLAlchemy expression; anything else is written as PgType("<spelling>")
 _SIMPLE_TYPES = {
@@ -202,11 +201,6 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             owns: str | None = None) -> tuple[str, bool]:
     type_expr, pg_type = _type(c, enum_vars)
     args = [_str(c.name), type_expr]
-    if c.is_serial and not in_pk:
-        # SQLAlchemy's autoincrement is for key columns only; elsewhere a serial is an integer column with its
-        # own sequence, <table>_<column>_seq (what PostgreSQL creates for it)
-        schema = f", schema={_str(t.schema)}" if t.schema != DEFAULT_SCHEMA else ""
-        args.append(f"sa.Sequence({_str(truncate_identifier(f'{t.name}_{c.name}_seq'))}{schema})")
     if c.identity is not None:
         i = c.identity
         ia = [f"always={i.kind == 'always'}"]
@@ -231,13 +225,17 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         args.append(f"server_default={_default(c.default)}")
     if c.comment:
         args.append(f"comment={_str(c.comment)}")
-    info = {}
+    info = []
+    if c.is_serial and not in_pk:
+        # SQLAlchemy makes only the autoincrement key column SERIAL (a Sequence on a column is a free-standing
+        # sequence and no default, in create_all and in mizzle): any other serial column says so to mizzle
+        info.append('"serial": True')
     if c.collation is not None and "collation=" not in type_expr:  # a type SQLAlchemy gives no collation
-        info["collation"] = c.collation
+        info.append(f'"collation": {_str(c.collation)}')
     if owns is not None:
-        info["owns_sequence"] = owns
+        info.append(f'"owns_sequence": {_str(owns)}')
     if info:
-        args.append('info={"mizzle": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in info.items()) + "}}")
+        args.append('info={"mizzle": {' + ", ".join(info) + "}}")
     return f"sa.Column({', '.join(args)})", pg_type
 
 

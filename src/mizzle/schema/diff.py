@@ -49,8 +49,9 @@ from .changes import (
     TableKey,
 )
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
-from .naming import truncate_identifier
+from .naming import serial_sequence_name
 from .order import fk_target, order, removes
+from .retype import regenerate_over_retyped
 from .table_features import (
     AddExclusion,
     DropExclusion,
@@ -358,7 +359,7 @@ def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], dr
 
 def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
     """(schema, `<table>_<column>_seq`) → (table, column) for every serial column."""
-    return {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t.key, c.name)
+    return {(t.schema, serial_sequence_name(t.name, c.name)): (t.key, c.name)
             for t in s.tables for c in t.columns if c.is_serial}
 
 
@@ -421,6 +422,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
     columns.extend(feature_changes(prev, t))
     _named(prev.excludes, t.excludes, lambda x: drops_con.append(DropExclusion(key, x)),
            lambda x: cons.append(AddExclusion(key, x)), rename, eq=exclusion_equal)
+    regenerate_over_retyped(prev, t, ph)
 
 
 def _mentions(expression: str, column: str) -> bool:

@@ -55,6 +55,17 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     return out
 
 
+def serial_sequence_name(table: str, column: str) -> str:
+    """The sequence PostgreSQL creates for a serial or identity column without a name of its own
+    (ChooseRelationName(table, column, "seq")): `<table>_<column>_seq`, both parts cut to fit 63 bytes."""
+    return make_object_name(table, column, "seq")
+
+
+def implicit_pkey_name(table: str) -> str:
+    """`<table>_pkey`, the primary key's name when none is given (the table name cut to fit 63 bytes)."""
+    return make_object_name(table, None, "pkey")
+
+
 def _clip(data: bytes, n: int) -> str:
     return data[:n].decode("utf-8", errors="ignore")
 

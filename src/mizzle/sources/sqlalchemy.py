@@ -44,6 +44,7 @@ from ..schema.naming import (
     fk_name,
     fk_name_v1,
     pk_name,
+    serial_sequence_name,
     truncate_identifier,
     unique_name,
 )
@@ -121,13 +122,11 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
     # a serial column's own sequence, `<table>_<column>_seq`, is the server's to create: a Sequence of that name
     # is that sequence when it asks for nothing a serial's does not have, and a clash otherwise
-    serial_seqs = {(t.schema, truncate_identifier(f"{t.name}_{c.name}_seq")): (t, c)
+    serial_seqs = {(t.schema, serial_sequence_name(t.name, c.name)): (t, c)
                    for t in tables for c in t.columns if c.is_serial}
     for item in items:
         for s in getattr(item.metadata, "_sequences", {}).values():
             key = (s.schema or DEFAULT_SCHEMA, s.name)
-            if key in converter.absorbed:
-                continue
             if key in serial_seqs:
                 t, c = serial_seqs[key]
                 if _serial_like(s, SERIAL_BASE[c.type]):
@@ -226,7 +225,6 @@ class _PgConverter:
     def __init__(self, naming: str = "drizzle") -> None:
         self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
         self.taken: dict[str, set[str]] = {}
-        self.absorbed: set[tuple[str, str]] = set()  # Sequences that are a serial column's own (see column())  # per schema: names PostgreSQL's own naming must not reuse
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
 
@@ -286,22 +284,18 @@ class _PgConverter:
         if c.identity is not None:
             identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
         elif _is_serial(t, c):
-            type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
+            type_ = SERIAL_OF[type_]
         default = None
         sd = c.server_default
         if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
             default = _default_sql(sd.arg, type_, type_schema is not None)
-        elif isinstance(c.default, sa.Sequence) and _own_serial_sequence(t, c, c.default, type_) and not c.nullable:
-            # Column(Integer, Sequence("users_id_seq")) with the name and options of the sequence a serial column
-            # gets anyway: the column is that serial (how `pull` writes a serial that is not the key; create_all
-            # would create a free-standing sequence and no default: name the Sequence otherwise for that)
-            type_ = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}[type_]
-            self.absorbed.add((c.default.schema or DEFAULT_SCHEMA, c.default.name))
         elif isinstance(c.default, sa.Sequence) and not c.default.optional:
             # Column(Integer, Sequence("task_id_seq")): create_all creates the sequence and leaves the column
-            # without a default (SQLAlchemy calls nextval itself on insert); server_default=seq.next_value()
-            # asks for the server-side default
+            # without a default (SQLAlchemy calls nextval itself on insert), whatever the Sequence's name (even
+            # `<table>_<column>_seq`); server_default=seq.next_value() asks for the server-side default
             self.sequence(c.default)
+        if _declared_serial(t, c, type_):  # a serial outside the key, as `pull` writes it
+            type_ = SERIAL_OF[type_]
         generated = None
         if c.computed is not None:
             generated = _expr_sql(c.computed.sqltext)
@@ -650,16 +644,26 @@ def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) 
     minv = i.minvalue if i.minvalue is not None else 1
     start = i.start if i.start is not None else minv
     return Identity(kind="always" if i.always else "byDefault",
-                    sequence_name=truncate_identifier(f"{table}_{column}_seq"),
+                    sequence_name=serial_sequence_name(table, column),
                     increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
                     cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
 
 
-def _own_serial_sequence(t: sa.Table, c: sa.Column, s: sa.Sequence, type_: str) -> bool:
-    """Is `s` what PostgreSQL would create for `c` as a serial: named `<table>_<column>_seq` in the table's
-    schema, on an integer column, with a serial's options?"""
-    return (type_ in ("integer", "bigint", "smallint") and (s.schema or DEFAULT_SCHEMA) == (t.schema or DEFAULT_SCHEMA)
-            and s.name == truncate_identifier(f"{t.name}_{c.name}_seq") and _serial_like(s, type_))
+SERIAL_OF = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def _declared_serial(t: sa.Table, c: sa.Column, type_: str) -> bool:
+    """`info={"mizzle": {"serial": True}}`: a serial column that is not the table's autoincrement key (SQLAlchemy
+    makes only that one SERIAL; `pull` writes any other serial column so). Refused where it cannot hold."""
+    if not (c.info.get("mizzle") or {}).get("serial"):
+        return False
+    if type_ not in SERIAL_OF:
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle serial needs an integer type, not {type_}")
+    if c.server_default is not None or c.identity is not None or c.computed is not None or (
+            isinstance(c.default, sa.Sequence) and not c.default.optional):
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle serial gives the column its own sequence and "
+                              "default; drop its server_default, Identity, Computed or Sequence")
+    return True
 
 
 def _serial_like(s: sa.Sequence, type_: str) -> bool:

@@ -46,6 +46,9 @@ CASES: list[tuple[str, str, str, str, str]] = [
      """'{"b":2,"aa":[1,2.50]}'::jsonb"""),
     ("default", "tags text[]", "ARRAY['a','b']::text[]", "ARRAY['a'::text, 'b'::text]", "ARRAY['a','c']::text[]"),
     ("default", "ttl interval", "'0'", "'00:00:00'", "'1'"),
+    # a quoted number keeps its quotes: the server stores DEFAULT '0' on a bigint as '0'::bigint, DEFAULT 0 as 0
+    ("default", "n bigint", "'0'", "'0'", "'1'"),
+    ("default", "n bigint", "'-1'", "'-1'", "'-2'"),
     ("default", "source \"sourceType\"", "'github'::\"sourceType\"", "'github'", "'gitlab'::\"sourceType\""),
     ("default", "created timestamp with time zone", "CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP", "CURRENT_DATE"),
     ("generated", "a integer, b integer", "A + B", "a + b", "a - b"),

@@ -177,8 +177,11 @@ def pair_tables(draw: st.DrawFn, name: str, t1_present: bool) -> Table:
         if fk:
             fks.append(ForeignKey(f"{name}_{c}_t1_id_fk", (c,), "t1", ("id",),
                                   on_delete=draw(st.sampled_from(["no action", "cascade"]))))
-    g = draw(st.sampled_from(["none", "plain", "generated"]))
-    if g != "none":
+    g = draw(st.sampled_from(["none", "plain", "generated", "generated over a"]))
+    if g == "generated over a" and any(c.name == "a" for c in cols):
+        # a generated column over a column whose type may change (issue 13 item B): IS NULL applies to any type
+        cols.append(Column("g", "boolean", generated="(a IS NULL)"))
+    elif g != "none":
         cols.append(Column("g", "integer", generated="(id * 2)" if g == "generated" else None))
     if key == "unique":
         uniques.append(UniqueConstraint(f"{name}_id_unique", ("id",)))
@@ -281,6 +284,20 @@ def test_random_pairs_apply_on_rows_and_keep_them(dbs, old, new) -> None:  # typ
     reset(cb)
     run_file(cb, render_file(plan(diff(make_schema("postgresql"), new, Renames(none=True)).changes, "postgresql")))
     assert schema_dump(url_a) == schema_dump(url_b)
+    for t in new.tables:  # an identity or serial added over existing values continues after them
+        ot = old.table(t.schema, t.name)
+        nid, oid = t.column("id"), ot.column("id") if ot is not None else None
+        if oid is not None and nid is not None and (nid.identity or nid.is_serial) \
+                and not (oid.identity or oid.is_serial):
+            row = ca.execute(f"SELECT nextval(pg_get_serial_sequence('\"{t.name}\"', 'id'))").fetchone()
+            assert row is not None and row[0] > 1, f"{t.name}.id: the new sequence gives {row[0]}, a value the rows hold"
+    for t in new.tables:  # an identity or serial added over existing values continues after them
+        ot = old.table(t.schema, t.name)
+        nid, oid = t.column("id"), ot.column("id") if ot is not None else None
+        if oid is not None and nid is not None and (nid.identity or nid.is_serial) \
+                and not (oid.identity or oid.is_serial):
+            row = ca.execute(f"SELECT nextval(pg_get_serial_sequence('\"{t.name}\"', 'id'))").fetchone()
+            assert row is not None and row[0] > 1, f"{t.name}.id: the new sequence gives {row[0]}, a value the rows hold"
     for t in new.tables:
         if old.table(t.schema, t.name) is None:
             continue

@@ -48,12 +48,26 @@ def _history(tmp_path: Path, steps: list[tuple[str, dict[str, str]]]) -> list[li
     return summaries
 
 
-def test_explicit_sequence_named_like_a_serials_own_is_that_serial(tmp_path: Path) -> None:
-    summaries = _history(tmp_path, [(ON_COLUMN, {}), (SERIAL, {}), (STANDALONE, {}), (ON_COLUMN, {})])
-    assert summaries[0] == ["+ table users (2 columns)"]  # no CREATE SEQUENCE next to the serial's own
-    assert summaries[1:] == [[], [], []]  # the same schema each time: nothing created, nothing dropped
+def test_sequence_on_a_column_named_like_a_serials_own_is_a_sequence_and_no_default(tmp_path: Path) -> None:
+    # what create_all makes of Column(Integer, Sequence("users_id_seq"), primary_key=True) (flask-appbuilder's
+    # ab_user.id): a free-standing sequence and a plain integer key, whatever the Sequence's name
+    summaries = _history(tmp_path, [(ON_COLUMN, {}), (SERIAL, {}), (ON_COLUMN, {})])
+    assert summaries[0] == ["+ sequence users_id_seq", "+ table users (2 columns)"]
     sql = (tmp_path / "migrations").glob("0000_*.sql").__next__().read_text()
-    assert "CREATE SEQUENCE" not in sql and '"id" serial' in sql
+    assert 'CREATE SEQUENCE "public"."users_id_seq"' in sql and '"id" integer PRIMARY KEY' in sql
+    assert "nextval" not in sql
+
+
+def test_serial_outside_the_key_is_declared_in_info(tmp_path: Path) -> None:
+    # how `pull` writes a serial column that is not the autoincrement key
+    declared = SERIAL.replace('sa.Column("name", sa.Text)', 'sa.Column("n", sa.Integer, info={"mizzle": {"serial": True}})')
+    summaries = _history(tmp_path, [(declared, {})])
+    assert summaries[0] == ["+ table users (2 columns)"]
+    sql = (tmp_path / "migrations").glob("0000_*.sql").__next__().read_text()
+    assert '"n" serial NOT NULL' in sql and "CREATE SEQUENCE" not in sql
+    write_project(tmp_path, declared.replace("sa.Integer, info", "sa.Text, info"))
+    with pytest.raises(SchemaLoadError, match=r"users\.n: info mizzle serial needs an integer type"):
+        generate(fresh_config(tmp_path))
 
 
 def test_serial_and_explicit_sequence_of_the_same_name_hand_over(tmp_path: Path) -> None:
@@ -77,3 +91,24 @@ def test_identity_sequences_follow_table_and_column_renames(tmp_path: Path) -> N
                                     (renamed.replace('"n"', '"m"'), {"people.n": "people.m"})])
     assert "~ column people.id: identity sequence renamed to people_id_seq" in summaries[1]
     assert "~ column people.m: identity sequence renamed to people_m_seq" in summaries[2]
+
+
+def test_long_table_and_column_names_name_sequences_as_postgresql_does(tmp_path: Path) -> None:
+    # `<table>_<column>_seq` over 63 bytes: PostgreSQL cuts the longer part first (makeObjectName); renaming
+    # the table and the column renames the serial's sequence to the name the server would give (read from
+    # PostgreSQL 15 for this table), and every step's database reads back as the schema code
+    long_t, long_c = "a_table_with_a_long_name_for_sequence_tests", "a_long_column_name_for_the_key_x"
+    src = HEAD + (f't = sa.Table("{long_t}", md, sa.Column("{long_c}", sa.Integer, primary_key=True), '
+                  'sa.Column("n", sa.BigInteger, sa.Identity()), '
+                  'sa.Column("k", sa.Integer, info={"mizzle": {"serial": True}}))\n')
+    renamed = src.replace(long_t, long_t + "_renamed")
+    col_renamed = renamed.replace(long_c, long_c + "_renamed")
+    _history(tmp_path, [(src, {}), (renamed, {long_t: long_t + "_renamed"}),
+                        (col_renamed, {f"{long_t}_renamed.{long_c}": f"{long_t}_renamed.{long_c}_renamed"})])
+    sql = "\n".join(p.read_text() for p in sorted((tmp_path / "migrations").glob("*.sql")))
+    # the key's sequence keeps its name through both renames (both parts cut to 29 bytes each time); k's and
+    # n's follow the table
+    assert '"a_table_with_a_long_name_for__a_long_column_name_for_the_ke_seq"' not in sql
+    assert 'RENAME TO "a_table_with_a_long_name_for_sequence_tests_renamed_k_seq"' in sql
+    assert 'RENAME TO "a_table_with_a_long_name_for_sequence_tests_renamed_n_seq"' in sql
+    assert sql.count("ALTER SEQUENCE") == 2

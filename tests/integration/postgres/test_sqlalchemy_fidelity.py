@@ -163,3 +163,46 @@ def test_convention_names_over_63_characters_are_sqlalchemys(tmp_path: Path) -> 
     # Prefect's convention on Prefect's table: the name issue 13 quotes, from the same oracle run
     sql = assert_same_as_create_all(tmp_path, CASES["long_convention_names"])
     assert '"fk_block_document_reference__parent_block_document_id___328f"' in sql
+
+
+# Cases also pulled back from the create_all database (the harness's check 5): what pull writes must build the
+# same stored text again, not only an equal meaning.
+ROUND_TRIP = {
+    # a string server_default is a quoted literal: DEFAULT '0' on a bigint is stored '0'::bigint, DEFAULT 0 as 0
+    # (mlflow's inputs.step); '-1' on a bigint '-1'::bigint, -1 '-1'::integer
+    "string_server_defaults": HEAD + (
+        't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
+        'sa.Column("a", sa.BigInteger, server_default="0"), sa.Column("b", sa.BigInteger, server_default=sa.text("0")), '
+        'sa.Column("c", sa.BigInteger, server_default="-1"), sa.Column("d", sa.BigInteger, server_default=sa.text("-1")), '
+        'sa.Column("e", sa.Integer, server_default="0"), sa.Column("f", sa.SmallInteger, server_default="7"), '
+        'sa.Column("g", sa.Float, server_default="1.5"), sa.Column("h", sa.Numeric(10, 2), server_default="0"), '
+        'sa.Column("i", sa.Boolean, server_default="0"), sa.Column("j", sa.Boolean, server_default=sa.true()), '
+        'sa.Column("k", sa.Integer, server_default="-3"), sa.Column("l", sa.REAL, server_default=sa.text("0")))\n'),
+    # a non-native enum's CHECK on a varchar column (mlflow): the server prints
+    # `(s)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`, a text that, applied again, is stored as
+    # `ARRAY[('a'::character varying)::text, ...]`: pull writes it without the implicit array cast
+    "varchar_in_checks": HEAD + (
+        't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
+        'sa.Column("s", sa.Enum("a", "b\'c", name="st", native_enum=False, create_constraint=True)), '
+        'sa.Column("v", sa.String(20)), sa.Column("w", sa.String), '
+        'sa.CheckConstraint("v NOT IN (\'x)\', \'y]\')", name="ck_v"), '
+        'sa.CheckConstraint("w IN (\'p\', \'q\') AND v IN (\'r\')", name="ck_w"))\n'
+        'sa.Index("ix_w", "w", postgresql_where=sa.text("w IN (\'p\', \'q\')"))\n'),
+    # flask-appbuilder's Column(Integer, Sequence("ab_user_id_seq"), primary_key=True): the Sequence is named like
+    # the serial's own, but create_all makes a free-standing sequence and no default
+    "sequence_named_like_serial": HEAD + (
+        't = sa.Table("ab_user", md, sa.Column("id", sa.Integer, sa.Sequence("ab_user_id_seq"), primary_key=True), '
+        'sa.Column("n", sa.Text))\n'
+        'u = sa.Table("ab_role", md, sa.Column("id", sa.Integer, sa.Sequence("ab_role_id_seq"), primary_key=True))\n'),
+    # sequences PostgreSQL names itself (ChooseRelationName): both name parts cut so `_seq` fits 63 bytes
+    "long_sequence_names": HEAD + (
+        't = sa.Table("a_table_with_a_really_quite_long_name_for_testing_truncation_x", md, '
+        'sa.Column("the_column_name_is_long_too_really_long_yes_quite_long", sa.Integer, primary_key=True), '
+        'sa.Column("b", sa.BigInteger, sa.Identity()), '
+        'sa.Column("another_rather_long_column_name_with_an_identity_on_it_x", sa.Integer, sa.Identity(always=True)))\n'),
+}
+
+
+@pytest.mark.parametrize("source", [ROUND_TRIP[k] for k in sorted(ROUND_TRIP)], ids=sorted(ROUND_TRIP))
+def test_same_database_as_create_all_and_pulled_back(tmp_path: Path, source: str) -> None:
+    assert_same_as_create_all(tmp_path, source, pull_back=True)

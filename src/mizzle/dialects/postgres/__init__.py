@@ -82,6 +82,10 @@ class PostgresDialect:
         from .canonical_server import server_forms
 
         return server_forms(conn, expected, actual)
+    def reapplicable(self, model: Schema) -> Schema:
+        from .reapply import reapplicable
+
+        return reapplicable(model)
 
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:

@@ -20,7 +20,7 @@ from ...schema.model import (
     Table,
     UniqueConstraint,
 )
-from ...schema.naming import truncate_identifier
+from ...schema.naming import implicit_pkey_name, serial_sequence_name
 from ...schema.table_features import (
     AddExclusion,
     DropExclusion,
@@ -219,7 +219,7 @@ def _comment(target: str, text: str | None) -> str:
 
 
 def serial_sequence(table: tuple[str, str], column: str) -> str:
-    return qname(table[0], truncate_identifier(f"{table[1]}_{column}_seq"))
+    return qname(table[0], serial_sequence_name(table[1], column))
 
 
 def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
@@ -304,42 +304,56 @@ def _retype(change: ch.AlterColumn, collation_changed: bool) -> list[str]:
 
 def _alter_identity(change: ch.AlterColumn) -> list[str]:
     """An identity added to a column, or its options changed."""
-    t, o, n = change.table, change.old, change.new
-    at, col = f"ALTER TABLE {qtable(t)}", ident(n.name)
-    out: list[str] = []
-    if o.identity != n.identity and n.identity is not None:
-        if o.identity is None:
-            out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
-        else:
-            oi, ni = o.identity, n.identity
-            if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
-                # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
-                # names it after them (`<table>_<column>_seq`, as drizzle-kit does): rename it along
-                out.append(f"ALTER SEQUENCE {qname(t[0], oi.sequence_name)} RENAME TO {ident(ni.sequence_name)}")
-            sets = []
-            if oi.kind != ni.kind:
-                sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
-            for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
-                                ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
-                                ("CACHE", oi.cache, ni.cache)):
-                if a != b and b is not None:
-                    sets.append(f"SET {label} {b}")
-            if oi.cycle != ni.cycle:
-                sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
-            if sets:
-                out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
+    return _identity_changes(change.table, change.new.name, change.old.identity, change.new.identity)
+
+def _identity_changes(t: tuple[str, str], name: str, oi: Identity | None, ni: Identity | None) -> list[str]:
+    """An identity added (its sequence moved past the values the column already holds) or altered."""
+    at, col = f"ALTER TABLE {qtable(t)}", ident(name)
+    if ni is None or oi == ni:
+        return []
+    if oi is None:
+        out = [f"{at} ALTER COLUMN {col} ADD {identity_sql(ni, t[0])}"]
+        if not (ni.increment or "1").startswith("-"):
+            # the new sequence starts at its START, below values already in the column: the next insert would
+            # collide with one; it continues after the largest (when that is at or past START)
+            seq = f"pg_get_serial_sequence({quote_literal(qtable(t))}, {quote_literal(name)})"
+            out.append(f"SELECT setval({seq}, max({col})) FROM {qtable(t)} HAVING max({col}) >= {ni.start or 1}")
+        return out
+    out = []
+    if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
+        # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
+        # names it after them (`<table>_<column>_seq`, as drizzle-kit does): rename it along
+        out.append(f"ALTER SEQUENCE {qname(t[0], oi.sequence_name)} RENAME TO {ident(ni.sequence_name)}")
+    sets = []
+    if oi.kind != ni.kind:
+        sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
+    for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
+                        ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
+                        ("CACHE", oi.cache, ni.cache)):
+        if a != b and b is not None:
+            sets.append(f"SET {label} {b}")
+    if oi.cycle != ni.cycle:
+        sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
+    if sets:
+        out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
     return out
+
 
 
 def rename_table(c: ch.RenameTable) -> list[str]:
     out = [f"ALTER TABLE {qtable(c.old)} RENAME TO {ident(c.new[1])}"]
     if c.implicit_pk:
-        out.append(f"ALTER TABLE {qtable(c.new)} RENAME CONSTRAINT {ident(truncate_identifier(c.old[1] + '_pkey'))} "
-                   f"TO {ident(truncate_identifier(c.new[1] + '_pkey'))}")
-    for col in c.serial_columns:
-        out.append(f"ALTER SEQUENCE {serial_sequence(c.old, col)} RENAME TO "
-                   f"{ident(truncate_identifier(f'{c.new[1]}_{col}_seq'))}")
-    return out
+        out.append(f"ALTER TABLE {qtable(c.new)} RENAME CONSTRAINT {ident(implicit_pkey_name(c.old[1]))} "
+                   f"TO {ident(implicit_pkey_name(c.new[1]))}")
+    out += [rename_serial_sequence(c.old, col, c.new[1], col) for col in c.serial_columns]
+    return [s for s in out if s]
+
+
+def rename_serial_sequence(table: tuple[str, str], column: str, new_table: str, new_column: str) -> str:
+    """The serial's sequence renamed along with its table or column ("" when the cut name stays the same:
+    a long table name is cut to the same bytes either way)."""
+    old, new = serial_sequence_name(table[1], column), serial_sequence_name(new_table, new_column)
+    return f"ALTER SEQUENCE {qname(table[0], old)} RENAME TO {ident(new)}" if old != new else ""
 
 
 def recreate_enum(c: ch.RecreateEnum) -> list[str]:
@@ -362,7 +376,7 @@ def recreate_enum(c: ch.RecreateEnum) -> list[str]:
 
 def _drop_pk(c: ch.SetPrimaryKey) -> str:
     assert c.old is not None
-    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or f'{c.table[1]}_pkey')}"
+    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or implicit_pkey_name(c.table[1]))}"
 
 
 def _set_pk(c: ch.SetPrimaryKey) -> list[str]:
@@ -403,8 +417,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
         [_comment(f"COLUMN {qtable(c.table)}.{ident(c.column.name)}", c.column.comment)] if c.column.comment else []),
     ch.DropColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP COLUMN {ident(c.column.name)}"],
     ch.RenameColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} RENAME COLUMN {ident(c.old)} TO {ident(c.new)}"] + (
-        [f"ALTER SEQUENCE {serial_sequence(c.table, c.old)} RENAME TO "
-         f"{ident(truncate_identifier(f'{c.table[1]}_{c.new}_seq'))}"] if c.serial else []),
+        [s for s in [rename_serial_sequence(c.table, c.old, c.table[1], c.new)] if s] if c.serial else []),
     ch.AlterColumn: alter_column,
     ch.SetPrimaryKey: _set_pk,
     ch.RenameConstraint: lambda c: [f"ALTER INDEX {qname(c.table[0], c.old)} RENAME TO {ident(c.new)}" if c.index

@@ -162,6 +162,38 @@ def _custom_using(c: ch.Change, sql: str) -> str | None:
     return guarded(_column_exists(c.table, c.new.name, f" AND atttypid <> {quote_literal(new_type)}::regtype"), sql)
 
 
+_TYPMOD = re.compile(r"(varchar|char|numeric|timestamp|time) ?\((\d+)(?:, ?(\d+))?\)(.*)")
+
+
+def _type_test(type_sql: str) -> str | None:
+    """SQL true when a pg_attribute row's type is not `type_sql` (as column_type writes it): the type's oid and
+    its typmod (varchar(n) and char(n): n + 4; numeric(p, s): (p << 16 | s) + 4; timestamp/time (p): p; none: -1).
+    None for a type whose typmod is not worked out here."""
+    arrays = ""
+    while type_sql.endswith("[]"):
+        type_sql, arrays = type_sql[:-2], arrays + "[]"
+    m = _TYPMOD.fullmatch(type_sql)
+    if m is None:
+        if "(" in type_sql:
+            return None
+        base, typmod = type_sql, -1
+    else:
+        kind, a, b, rest = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+        base = kind + rest
+        typmod = a if kind in ("timestamp", "time") else ((a << 16 | int(b or 0)) if kind == "numeric" else a) + 4
+    return f"(atttypid <> {quote_literal(base + arrays)}::regtype OR atttypmod <> {typmod})"
+
+
+def _set_type(c: ch.Change, sql: str) -> str | None:
+    """A type change runs again only while the column does not have the new type yet: on a rerun a generated
+    column added since may use it ("cannot alter type of a column used by a generated column")."""
+    assert isinstance(c, ch.AlterColumn)
+    if not re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " SET DATA TYPE ", sql):
+        return None
+    test = _type_test(column_type(c.new, for_alter=True))
+    return guarded(_column_exists(c.table, c.new.name, f" AND {test}"), sql) if test else None
+
+
 def _identity_default(c: ch.Change, sql: str) -> str | None:
     """A column becoming an identity loses its default (and a serial its sequence) first; on a rerun it is an
     identity, which has no default (DROP DEFAULT on it fails) and a sequence of its own, maybe of that name."""
@@ -222,7 +254,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropColumn: (_DROP_COLUMN,),
     ch.RenameColumn: (_when("ALTER TABLE ", lambda c: _column_exists(c.table, c.old)),  # type: ignore[attr-defined]
                       _RENAME_SEQUENCE),
-    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using, _identity_default,
+    ch.AlterColumn: (_DROP_COLUMN, _ADD_COLUMN, _custom_using, _set_type, _identity_default,
                      _inner(r"^ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " DROP EXPRESSION", " IF EXISTS"),
                      _inner(r"^ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " DROP IDENTITY", " IF EXISTS"), _add_identity,
                      _DROP_SEQUENCE),

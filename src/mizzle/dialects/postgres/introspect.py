@@ -34,7 +34,7 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ...schema.naming import MAX_IDENTIFIER_BYTES
+from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
 from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
 
@@ -467,10 +467,6 @@ def default_constraint_name(table: str, label: str, column: str | None = None) -
     if n2 is not None:
         out += "_" + n2[:l2].decode(errors="ignore")
     return f"{out}_{label}"
-
-
-def serial_sequence_name(table: str, column: str) -> str:
-    return default_constraint_name(table, "seq", column)
 
 
 __all__ = ["Scope", "introspect", "default_constraint_name", "serial_sequence_name", "check_expression"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from ...migrations.folder import NO_TRANSACTION
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
-from ...schema.naming import truncate_identifier
+from ...schema.naming import implicit_pkey_name
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
 from .idempotent import IDEMPOTENT, IDENT, QUALIFIED_NAME, constraint_exists, dropped_tables, guarded, rewrite
 from .types import quote_literal
@@ -159,7 +159,7 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
                         later=[[f"{at} ADD CONSTRAINT {ident(u.name)} UNIQUE USING INDEX {ident(u.name)}"
                                 f"{deferrable_sql(u.deferrable)}"]])
     if isinstance(c, ch.SetPrimaryKey) and c.new is not None and s.sql.startswith(f"{at} ADD "):
-        name = c.new.name or truncate_identifier(f"{table[1]}_pkey")
+        name = c.new.name or implicit_pkey_name(table[1])
         return _Rewrite(outside=[_unique_index(table, name, c.new.columns)],
                         later=[[f"{at} ADD CONSTRAINT {ident(name)} PRIMARY KEY USING INDEX {ident(name)}"
                                 f"{deferrable_sql(c.new.deferrable)}"]])

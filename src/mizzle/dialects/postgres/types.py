@@ -118,8 +118,10 @@ _NEXTVAL_REGCLASS = re.compile(r"^nextval\('((?:[^']|'')+)'::regclass\)$", re.I)
 
 @lru_cache(maxsize=16384)
 def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
-    """A default expression in one spelling: literals unquoted for numbers and booleans, casts to the
-    column's own type dropped, whitespace folded."""
+    """A default expression as the server would store it again: boolean literals as `true`/`false`,
+    redundant outer parentheses dropped. A quoted number stays quoted: `DEFAULT '0'` on a bigint is stored as
+    `'0'::bigint`, `DEFAULT 0` as `0` (the same value, another stored text: pg_dump, and a pull round trip,
+    see the difference); `default_key` compares them equal."""
     if expr is None:
         return None
     e = expr.strip()
@@ -132,10 +134,6 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
             return "true"
         if low in ("false", "'false'", "'f'", "'0'", "0", "'no'", "'off'"):
             return "false"
-    if is_numeric(type_) and not type_.startswith("numeric"):
-        m = re.fullmatch(r"'(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)'", e)
-        if m:
-            return m.group(1)
     return e
 
 

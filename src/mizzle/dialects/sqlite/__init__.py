@@ -79,6 +79,8 @@ class SQLiteDialect:
 
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected
+    def reapplicable(self, model: Schema) -> Schema:
+        return model  # SQLite keeps the statement's own text
 
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:

@@ -1,0 +1,81 @@
+"""Expressions written out so the server stores the same text again (what `pull` writes).
+
+`pg_get_constraintdef` / `pg_get_expr` print what parse analysis built, and that text is not always a fixed point:
+parsed again it can build another tree. The case found on real models (mlflow's `name IN ('a', 'b')` on a varchar
+column): the server stores `(name)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])`
+-- an array of varchar coerced implicitly to text[] -- but parse analysis pushes an explicit cast on an ARRAY[...]
+constructor into its elements, so that text comes back as `ARRAY[('a'::character varying)::text, ...]`. Written
+without the cast, `= ANY (ARRAY['a'::character varying, ...])`, the operator's implicit coercion is made again and
+the server prints the first text. (Same meaning either way: drift and generate compare by meaning; a pull round
+trip compares the stored text.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ...schema.model import Schema, Table
+
+_ANY_ARRAY = re.compile(r"\b(?:ANY|ALL) \((\(?)ARRAY\[")
+_ARRAY_CAST = re.compile(r"::(?:[a-z_][\w ]*|\"(?:[^\"]|\"\")+\")(?:\(\d+(?:,\s*\d+)?\))?\[\]\)")
+
+
+def _close(text: str, start: int) -> int:
+    """The index just after the parenthesis closing the one at `start` (quotes and brackets respected), or -1."""
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            end = text.find(ch, i + 1)
+            while end != -1 and end + 1 < n and text[end + 1] == ch:  # '' / "" inside a literal or identifier
+                end = text.find(ch, end + 2)
+            if end == -1:
+                return -1
+            i = end
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def reapplicable_expression(expr: str) -> str:
+    """`expr` (as the server printed it, or introspection's spelling of that) rewritten so that applying it
+    again stores the same text: `op ANY ((ARRAY[…])::T[])` / `op ANY (ARRAY[…]::T[])` → `op ANY (ARRAY[…])`
+    (the coercion the operator makes implicitly)."""
+    out, pos = [], 0
+    for m in _ANY_ARRAY.finditer(expr):
+        if m.start() < pos:
+            continue
+        paren = bool(m.group(1))
+        array = m.end() - len("ARRAY[")
+        end = _close(expr, array + len("ARRAY"))  # just after "]"
+        if end != -1 and paren:
+            end = end + 1 if expr[end:end + 1] == ")" else -1
+        cast = _ARRAY_CAST.match(expr, end) if end != -1 else None
+        if cast is None:
+            continue
+        out.append(expr[pos:array - paren] + expr[array:end - paren])  # "… ANY (" + "ARRAY[…]"
+        pos = cast.end() - 1  # keep the ")" closing ANY (
+    return "".join(out) + expr[pos:] if out else expr
+
+
+def reapplicable(model: Schema) -> Schema:
+    """The model with every expression (checks, index expressions and predicates, generated columns) written
+    so the server stores it as it is stored now."""
+    return replace(model, tables=tuple(_table(t) for t in model.tables))
+
+
+def _table(t: Table) -> Table:
+    fix = reapplicable_expression
+    checks = tuple(replace(c, expression=fix(c.expression)) for c in t.checks)
+    indexes = tuple(replace(ix, where=fix(ix.where) if ix.where else ix.where,
+                            columns=tuple(replace(c, expression=fix(c.expression)) if c.is_expression else c
+                                          for c in ix.columns))
+                    for ix in t.indexes)
+    columns = tuple(replace(c, generated=fix(c.generated)) if c.generated else c for c in t.columns)
+    return replace(t, checks=checks, indexes=indexes, columns=columns)

@@ -1,0 +1,69 @@
+"""A stored generated column over a column whose type changes.
+
+PostgreSQL refuses `ALTER COLUMN a TYPE …` while a generated column uses `a` ("cannot alter type of a column
+used by a generated column"). The generated column is dropped before the type change and added back after it:
+its values are computed again from the converted ones, so nothing is lost. Dropping it drops the indexes and
+checks on it too; those the change would otherwise keep are dropped and made again around it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .changes import AddCheck, AddColumn, AlterColumn, CreateIndex, DropCheck, DropColumn, DropIndex
+from .model import Index, Table
+
+
+def _mentions(expression: str, column: str) -> bool:
+    return re.search(r'(?<![\w$"])"?' + re.escape(column).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
+
+
+def _index_mentions(ix: Index, column: str) -> bool:
+    return any(_mentions(c.expression, column) if c.is_expression else c.expression == column for c in ix.columns) \
+        or column in ix.include or (ix.where is not None and _mentions(ix.where, column))
+
+
+def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
+    """In the diff's phases `ph`: each generated column of `prev` that uses a column whose type changes or that is
+    dropped goes first -- dropped (before that column), or its expression dropped (kept values), or dropped and
+    added again after the change (its values computed again), with the unchanged indexes and checks on it."""
+    retyped = {c.name for c in t.columns if (pc := prev.column(c.name)) is not None
+               and (pc.type, pc.type_schema) != (c.type, c.type_schema)}
+    dropped = {c.name for c in prev.columns if t.column(c.name) is None}
+    key = t.key
+    for pg in prev.columns:
+        g = t.column(pg.name)
+        if pg.generated is None or not any(_mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
+            continue
+        alter = next((c for c in ph.columns if isinstance(c, AlterColumn) and c.table == key
+                      and c.new.name == pg.name), None)
+        ph.columns[:] = [c for c in ph.columns if not (isinstance(c, (AlterColumn, DropColumn)) and c.table == key
+                                                       and (c.new if isinstance(c, AlterColumn) else c.column).name
+                                                       == pg.name)]
+        if g is None:  # dropped too: before the columns it uses
+            ph.drop_columns.insert(0, DropColumn(key, pg))
+            continue
+        if g.generated is None and alter is not None:  # DROP EXPRESSION first: the column keeps its values
+            ph.drop_columns.insert(0, alter)
+            continue
+        ph.drop_columns.insert(0, DropColumn(key, pg))
+        ph.columns.append(AddColumn(key, g))
+        _rebuild_dependents(prev, t, ph, pg.name)
+
+
+def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
+    """The unchanged indexes and checks on `column` (which is dropped and added again), dropped and made again."""
+    key = t.key
+    dropped_ix = {c.index.name for c in ph.drops_idx if isinstance(c, DropIndex) and c.table == key}
+    for ix in t.indexes:
+        old = next((x for x in prev.indexes if x.name == ix.name), None)
+        if old is not None and ix.name not in dropped_ix and _index_mentions(old, column):
+            ph.drops_idx.append(DropIndex(key, old))
+            ph.idx.append(CreateIndex(key, ix))
+    dropped_ck = {c.check.name for c in ph.drops_con if isinstance(c, DropCheck) and c.table == key}
+    for ck in t.checks:
+        old_ck = next((x for x in prev.checks if x.name == ck.name), None)
+        if old_ck is not None and ck.name not in dropped_ck and _mentions(old_ck.expression, column):
+            ph.drops_con.append(DropCheck(key, old_ck))
+            ph.cons.append(AddCheck(key, ck))
