@@ -50,7 +50,7 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, model.objects)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
@@ -156,7 +156,8 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
-    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras)
+    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
+                       expected.objects)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -196,7 +197,8 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
     if not found:
         return live, None
     keep = [t for t in live.tables if t not in found]
-    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras), found[0].schema
+    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
+                       live.objects), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------
@@ -210,9 +212,10 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     (generate: a name the code gives is meant) matches only a primary key one side leaves unnamed."""
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
     if conn is not None and e.dialect == "postgresql":
+        from ..dialects.postgres.canonical_objects import object_server_forms
         from ..dialects.postgres.canonical_server import server_forms
 
-        e = server_forms(conn, e, a)
+        e = object_server_forms(conn, server_forms(conn, e, a), a)
     e = align(e, a, by_definition=by_definition)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 

@@ -48,6 +48,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .diff_objects import diff_objects
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
@@ -96,6 +97,7 @@ class Renames:
 def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
     renames = renames or Renames()
     cs = ChangeSet()
+    old_objects = old  # views, functions, triggers, …: by the names they had (schema/diff_objects.py)
     early: list[Change] = []  # schemas, enums, sequences, renames
     enum_values: list[Change] = []
     drops_fk: list[Change] = []
@@ -240,9 +242,10 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
     # in phases, then by what each change needs: a foreign key after the unique index it references, …
-    cs.changes = order([*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
-                        *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs,
-                        *late_schemas])
+    obj = diff_objects(old_objects, new, [*early, *drop_tables, *drop_columns, *columns, *enum_rebuilds])
+    cs.changes = order([*obj.first, *early, *obj.before_tables, *enum_values, *drops_fk, *drops_idx, *drops_con,
+                        *drop_tables, *drop_columns, *enum_rebuilds, *creates, *columns, *cons, *fks, *idx,
+                        *obj.after_tables, *obj.last, *late_enums, *late_seqs, *late_schemas])
     from .. import dialects
 
     # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
@@ -418,7 +421,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
              schemas: list[str] | None = None) -> Schema:
     return make_schema(s.dialect, tables if tables is not None else s.tables,
                        enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras)
+                       schemas if schemas is not None else s.schemas, s.extras, s.objects)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -430,7 +433,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras)
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, s.objects)
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

@@ -53,8 +53,9 @@ class PostgresDialect:
 
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
+        from .objects_ddl import RENDER_OBJECTS
 
-        return render(changes)
+        return render(changes, RENDER_OBJECTS)
 
     def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
                     ) -> tuple[list[PlannedStatement], list[str]]:

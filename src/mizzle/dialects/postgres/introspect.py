@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -83,7 +83,8 @@ class Scope:
                            [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
                            [e for e in model.enums if self.wants_schema(e.schema)],
                            [q for q in model.sequences if self.wants_schema(q.schema)],
-                           [x for x in model.schemas if self.wants_schema(x)], model.extras)
+                           [x for x in model.schemas if self.wants_schema(x)], model.extras,
+                           model.objects.where(lambda o: self.wants_schema(o.schema)))
 
 
 # -- the queries -------------------------------------------------------------------------------------
@@ -224,7 +225,10 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
     columns, constraints, indexes, enums, sequences = results
-    return _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+    model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+    from .introspect_objects import read_objects  # views, functions, triggers, domains, composite types
+
+    return replace(model, objects=read_objects(conn, ns_oids, scope.wants_table)[0])
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],

@@ -32,8 +32,13 @@ class SQLiteDialect:
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
+        from ...errors import SchemaLoadError
         from .source import sqlite_schema_from_tables
 
+        for item in items:  # mizzle.pg objects (views, triggers, …): PostgreSQL's only, for now
+            for o in getattr(item, "objects", ()):
+                raise SchemaLoadError(f"{o.to_model().label} ({item.origin}): mizzle manages views, functions, "
+                                      "triggers, domains and composite types on PostgreSQL only, not on SQLite")
         return sqlite_schema_from_tables([t for t, _ in seen.values()])
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
