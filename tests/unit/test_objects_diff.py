@@ -108,3 +108,16 @@ def test_sqlite_refuses_objects_with_one_line() -> None:
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))
     with pytest.raises(SchemaLoadError, match="view v .*PostgreSQL only, not on SQLite"):
         schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1")])], dialect="sqlite")
+
+
+def test_lint_names_a_replaced_trigger_function_and_a_view_dropped_under_another() -> None:
+    from mizzle.lint import LintContext, lint_file
+
+    f = Function("f", "BEGIN RETURN NEW; END", returns="trigger")
+    prev = _schema(f, Trigger("tr", "t", f), View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a"))
+    ctx = LintContext(previous=prev)
+    sql = 'CREATE OR REPLACE FUNCTION "public"."f"() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;'
+    assert [x.rule for x in lint_file(sql, ctx)] == ["MZ120"]
+    assert [x.rule for x in lint_file('DROP VIEW "public"."a" CASCADE;', ctx)] == ["MZ121"]
+    # what generate writes: the reader dropped first
+    assert lint_file('DROP VIEW "public"."b";\n--> statement-breakpoint\nDROP VIEW "public"."a";', ctx) == []
