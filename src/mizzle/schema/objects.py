@@ -160,6 +160,9 @@ class Objects:
     triggers: tuple[Trigger, ...] = ()
     domains: tuple[Domain, ...] = ()
     composites: tuple[CompositeType, ...] = ()
+    # objects a database has that mizzle does not manage (an aggregate, a C function, …), one line each: read by
+    # `pull` to warn; not part of the model's identity
+    unmanaged: tuple[str, ...] = field(default=(), compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.views or self.routines or self.triggers or self.domains or self.composites)

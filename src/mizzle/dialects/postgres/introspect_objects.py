@@ -10,6 +10,7 @@ SQL-standard body (`BEGIN ATOMIC`), constraint triggers; they are reported by `u
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ...schema.objects import (
@@ -102,7 +103,7 @@ def read_objects(conn: Any, ns_oids: list[int], wants_table: Any = None) -> tupl
                      checks=tuple((n, check_expression(d)) for n, d in r[5])) for r in domains]
     items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]))
               for r in composites]
-    return make_objects(items), skipped
+    return replace(make_objects(items), unmanaged=tuple(skipped)), skipped
 
 
 def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants: Any) -> list[View]:
@@ -141,7 +142,8 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
     out = []
     for schema, name, args, result, lang, vol, strict, secdef, parallel, config, body, managed in rows:
         if not managed:
-            skipped.append(f"function {schema}.{name}({args}) (an aggregate, a C function or a BEGIN ATOMIC body)")
+            skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
+                           "function, or a BEGIN ATOMIC body")
             continue
         out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
                            volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
