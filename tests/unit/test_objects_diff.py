@@ -106,8 +106,11 @@ def test_drizzle_existing_views_are_carried_not_managed() -> None:
 def test_sqlite_refuses_objects_with_one_line() -> None:
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))
-    with pytest.raises(SchemaLoadError, match="view v .*PostgreSQL only, not on SQLite"):
-        schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1")])], dialect="sqlite")
+    with pytest.raises(SchemaLoadError, match=r"materialized view v \(app/schema.py\): SQLite has plain views"):
+        schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1", materialized=True)])],
+                             dialect="sqlite")
+    ok = schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1")])], dialect="sqlite")
+    assert [v.name for v in ok.objects.views] == ["v"]
 
 
 def test_lint_names_a_replaced_trigger_function_and_a_view_dropped_under_another() -> None:

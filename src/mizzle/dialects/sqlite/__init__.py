@@ -32,14 +32,13 @@ class SQLiteDialect:
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
-        from ...errors import SchemaLoadError
-        from .source import sqlite_schema_from_tables
+        from dataclasses import replace
 
-        for item in items:  # mizzle.pg objects (views, triggers, …): PostgreSQL's only, for now
-            for o in getattr(item, "objects", ()):
-                raise SchemaLoadError(f"{o.to_model().label} ({item.origin}): mizzle manages views, functions, "
-                                      "triggers, domains and composite types on PostgreSQL only, not on SQLite")
-        return sqlite_schema_from_tables([t for t, _ in seen.values()])
+        from .source import sqlite_schema_from_tables
+        from .views import declared_views
+
+        views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
+        return replace(sqlite_schema_from_tables([t for t, _ in seen.values()]), objects=views)
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema:

@@ -39,7 +39,9 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
         if name.startswith("sqlite_") or name in skip:
             continue
         tables.append(_table(conn, name, sql or ""))
-    return make_schema("sqlite", tables=tables)
+    from .views import introspect_views
+
+    return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
 
 
 def comparable(schema: Schema) -> Schema:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...schema import changes as ch
+from ...schema import object_changes as oc
 from ...schema.model import Column, Schema, Table
 from .types import is_constant
 
@@ -69,6 +70,7 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
     creates: list[ch.Change] = []
     adds: list[ch.Change] = []
     indexes: list[ch.Change] = []
+    views: list[ch.Change] = []
     parts: dict[ch.TableKey, list[ch.Change]] = {k: [] for k in rebuild}
     for c in changes:
         key = _key(c)
@@ -96,6 +98,11 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
             adds.append(c)
         elif isinstance(c, ch.CreateIndex):
             indexes.append(c)
+        elif isinstance(c, (oc.ReplaceObject, oc.RenameObject)):  # SQLite can neither: dropped, made again
+            early.append(oc.DropObject(c.old))
+            views.append(oc.CreateObject(c.new))
+        elif isinstance(c, oc.CreateObject):
+            views.append(c)  # after the tables they read from are made or rebuilt
         else:
             early.append(c)
     rebuilds: list[ch.Change] = []
@@ -104,7 +111,35 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not isinstance(p, ch.DropIndex))))
-    return [*early, *creates, *adds, *rebuilds, *indexes]
+    cycled = views_over(rebuild, early, old, new)
+    return [*cycled[0], *early, *creates, *adds, *rebuilds, *indexes, *views, *cycled[1]]
+
+
+def views_over(rebuilt: set[ch.TableKey], changes: list[ch.Change], old: Schema, new: Schema
+               ) -> tuple[list[ch.Change], list[ch.Change]]:
+    """SQLite's ALTER TABLE … RENAME, the last step of a rebuild, fails while a view reads from a table that is
+    not there ("error in view v: no such table"): the views over a rebuilt table (and the views over those) that
+    this diff does not already drop are dropped before and made again after."""
+    from ..postgres.view_deps import relations
+
+    if not rebuilt or not old.objects.views:
+        return [], []
+    handled = {c.obj.key for c in changes if isinstance(c, oc.DropObject)}
+    gone: set[tuple[str, ...]] = set(rebuilt)
+    cycled: list[tuple[str, ...]] = []
+    changed = True
+    while changed:
+        changed = False
+        for v in old.objects.views:
+            if v.key not in handled and v.key not in cycled and relations(v.definition, v.schema) & gone:
+                cycled.append(v.key)
+                gone.add(v.key)
+                changed = True
+    olds = {v.key: v for v in old.objects.views}
+    news = {v.key: v for v in new.objects.views}
+    drops: list[ch.Change] = [oc.DropObject(olds[k]) for k in reversed(cycled)]
+    makes: list[ch.Change] = [oc.CreateObject(news[k]) for k in cycled if k in news]
+    return drops, makes
 
 
 def _key(c: ch.Change) -> ch.TableKey | None:
