@@ -70,3 +70,42 @@ def test_views_round_trip_with_drizzle_kit(tmp_path: Path) -> None:
         assert p.returncode == 0, p.stderr
         d = drift_for_config(_project(tmp_path / "proj", folder_d), url)
         assert not d.drifted, d.changes
+
+
+SQLITE_PY = '''
+import sqlalchemy as sa
+from mizzle.pg import View
+
+metadata = sa.MetaData()
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text),
+                 sa.Column("active", sa.Integer, nullable=False))
+active_users = View("active_users", 'select "id", "name" from "users" where "active" = 1')
+'''
+
+
+def test_sqlite_views_round_trip_with_drizzle_kit(tmp_path: Path) -> None:
+    node = _node()
+    folder_d, folder_m = tmp_path / "D", tmp_path / "M"
+
+    def kit(out: Path, name: str) -> str:
+        p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema",
+                            str(PAIR / "sqlite_schema.ts"), "--out", os.path.relpath(out, INTEROP), "--name", name],
+                           cwd=INTEROP, env={**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"},
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        return p.stdout + p.stderr
+
+    def project(out: Path):  # type: ignore[no-untyped-def]
+        root = tmp_path / "sq"
+        (root / "app").mkdir(parents=True, exist_ok=True)
+        (root / "app" / "schema.py").write_text(SQLITE_PY)
+        (root / "mizzle.toml").write_text(f'dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "{out}"\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        return load_config(root / "mizzle.toml")
+
+    assert "Your SQL migration file" in kit(folder_d, "views")
+    assert generate(project(folder_d), check=True).changes == []
+    generate(project(folder_m), name="views")
+    before = sorted(p.name for p in folder_m.rglob("*"))
+    assert "No schema changes" in kit(folder_m, "again")
+    assert sorted(p.name for p in folder_m.rglob("*")) == before
