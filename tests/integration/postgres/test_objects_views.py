@@ -139,3 +139,18 @@ def test_pull_then_export_rebuilds_the_database(tmp_path: Path) -> None:
             for st in split_statements(sql):
                 c.execute(st.sql)
         assert schema_dump(dst) == schema_dump(src)
+
+
+@pg
+def test_idempotent_files_run_twice(tmp_path: Path) -> None:
+    """`generate --idempotent`: every object statement runs again (OR REPLACE, IF [NOT] EXISTS, DO blocks)."""
+    from pgtools import apply_sql
+
+    root = tmp_path / "proj"
+    with temp_database("mzobjidem") as url:
+        for n, source in enumerate(STEPS[:2], 1):
+            write_project(root, source)
+            result = generate(fresh_config(root), name=f"step{n}", idempotent=True)
+            text = result.sql_path.read_text()
+            apply_sql(url, text)
+            apply_sql(url, text)
