@@ -176,6 +176,10 @@ class Dialect(Protocol):
     def comparable(self, model: Schema) -> Schema:
         """What of `model` a live database of this dialect can show (SQLite keeps no constraint names)."""
 
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        """`expected` with its views, functions, triggers, … as the server at `conn` stores them (PostgreSQL asks
+        the server; SQLite keeps a view's text as written)."""
+
     # -- live databases -----------------------------------------------------------------------------------------
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:

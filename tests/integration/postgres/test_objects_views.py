@@ -154,3 +154,17 @@ def test_idempotent_files_run_twice(tmp_path: Path) -> None:
             text = result.sql_path.read_text()
             apply_sql(url, text)
             apply_sql(url, text)
+
+
+@pg
+def test_push_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    """`push` compares the code's objects as the server would store them: the views, functions, … it just made
+    are not made again (their text differs from what pg_get_viewdef prints)."""
+    from mizzle.commands.push import push
+
+    root = tmp_path / "proj"
+    with temp_database("mzobjpush") as url:
+        for source in STEPS[:2]:
+            write_project(root, source)
+            assert push(fresh_config(root), url=url).applied
+            assert push(fresh_config(root), url=url).changes == []

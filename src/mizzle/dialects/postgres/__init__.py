@@ -66,6 +66,11 @@ class PostgresDialect:
     def comparable(self, model: Schema) -> Schema:
         return model
 
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        from .canonical_objects import object_server_forms
+
+        return object_server_forms(conn, expected, actual)
+
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:
         from .connection import connect

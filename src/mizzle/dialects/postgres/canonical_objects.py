@@ -40,7 +40,7 @@ def object_server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         conn.execute("\n".join(script), prepare=False)
         oids = [r[0] for r in conn.execute("SELECT oid FROM pg_namespace WHERE nspname = ANY(%(n)s)",
                                            {"n": list(scratch.values())}).fetchall()]
-        read, _ = read_objects(conn, oids)
+        read = read_objects(conn, oids)
     forms = {(o.kind, o.name): o for o in read.all()}
     out = [o for o in expected.objects.all() if o in live]
     for no, o in enumerate(todo):

@@ -218,17 +218,18 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     ns_oids = [oid for oid, _ in namespaces]
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES]
+    from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
+    from .introspect_objects import build_objects
+
+    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, *OBJECT_QUERIES]
     params = {"ns": ns_oids}
     results: list[list[tuple[Any, ...]]] = []
     with conn.pipeline():
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
-    columns, constraints, indexes, enums, sequences = results
+    columns, constraints, indexes, enums, sequences = results[:5]
     model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
-    from .introspect_objects import read_objects  # views, functions, triggers, domains, composite types
-
-    return replace(model, objects=read_objects(conn, ns_oids, scope.wants_table)[0])
+    return replace(model, objects=build_objects(results[5:], scope.wants_table))
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],

@@ -86,15 +86,22 @@ _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
 _PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
 
 
-def read_objects(conn: Any, ns_oids: list[int], wants_table: Any = None) -> tuple[Objects, list[str]]:
-    """The objects in the namespaces `ns_oids`, and a line for each one found that mizzle does not manage.
-    `wants_table(schema, name)`: the tables (and views) in scope."""
-    wants = wants_table or (lambda s, n: True)
-    params = {"ns": ns_oids}
+# the queries, each taking the namespace oids as %(ns)s: introspection sends them in its own pipeline
+QUERIES = (_Q_VIEWS, _Q_VIEW_INDEXES, _Q_ROUTINES, _Q_TRIGGERS, _Q_DOMAINS, _Q_COMPOSITES)
+
+
+def read_objects(conn: Any, ns_oids: list[int], wants_table: Any = None) -> Objects:
+    """The objects in the namespaces `ns_oids` (one pipeline of QUERIES)."""
     with conn.pipeline():
-        cursors = [conn.execute(q, params) for q in (_Q_VIEWS, _Q_VIEW_INDEXES, _Q_ROUTINES, _Q_TRIGGERS,
-                                                       _Q_DOMAINS, _Q_COMPOSITES)]
-    views, view_ix, routines, triggers, domains, composites = [c.fetchall() for c in cursors]
+        cursors = [conn.execute(q, {"ns": ns_oids}) for q in QUERIES]
+    return build_objects([c.fetchall() for c in cursors], wants_table)
+
+
+def build_objects(results: list[list[tuple[Any, ...]]], wants_table: Any = None) -> Objects:
+    """The objects from the rows of QUERIES, with a line in `unmanaged` for each one found that mizzle does
+    not manage. `wants_table(schema, name)`: the tables (and views) in scope."""
+    wants = wants_table or (lambda s, n: True)
+    views, view_ix, routines, triggers, domains, composites = results
     skipped: list[str] = []
     items: list[Any] = _views(views, view_ix, wants)
     items += _routines(routines, skipped)
@@ -103,7 +110,7 @@ def read_objects(conn: Any, ns_oids: list[int], wants_table: Any = None) -> tupl
                      checks=tuple((n, check_expression(d)) for n, d in r[5])) for r in domains]
     items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]))
               for r in composites]
-    return replace(make_objects(items), unmanaged=tuple(skipped)), skipped
+    return replace(make_objects(items), unmanaged=tuple(skipped))
 
 
 def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants: Any) -> list[View]:

@@ -67,6 +67,9 @@ class SQLiteDialect:
                     ) -> tuple[list[PlannedStatement], list[str]]:
         return statements, []
 
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        return expected  # SQLite keeps a view's text as written
+
     def comparable(self, model: Schema) -> Schema:
         from .introspect import comparable
 
