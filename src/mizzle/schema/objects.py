@@ -42,7 +42,8 @@ class View:
     materialized: bool = False
     options: tuple[tuple[str, str], ...] = ()  # PostgreSQL's reloptions, sorted: ("security_barrier", "true")
     indexes: tuple[ViewIndex, ...] = ()  # materialized views only, sorted by name
-    with_no_data: bool = False  # materialized: created WITH NO DATA (not read back: the server keeps no trace)
+    # materialized: created WITH NO DATA — how it is made, not what it is (a REFRESH fills it): not compared
+    with_no_data: bool = field(default=False, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
 
     kind = "view"

@@ -43,11 +43,13 @@ touch = Function("touch", "BEGIN NEW.updated_at := now(); RETURN NEW; END", retu
 add_one = Function("add_one", "SELECT x + 1", args="x int", returns="int", language="sql", volatility="immutable")
 noop = Procedure("noop", "BEGIN NULL; END")
 users_touch = Trigger("users_touch", users, touch, events=("UPDATE",))
+named = Trigger("users_named", users, touch, events="update of name", when="new.name is distinct from old.name")
 active = View("active_users", sa.select(users.c.id, users.c.name).where(users.c.active),
               with_={"securityBarrier": True})
 big = View("big_orders", "select id, amount from orders where amount > 100")
 totals = View("order_totals", "SELECT user_id, sum(amount) AS total FROM orders GROUP BY user_id",
-              materialized=True, indexes=[ViewIndex("order_totals_user", "user_id", unique=True)])
+              materialized=True, indexes=[ViewIndex("order_totals_user", "user_id", unique=True)],
+              with_={"fillfactor": 70}, with_no_data=True)
 '''
 
 # every kind changed; orders.amount retyped under big_orders and order_totals, whose queries stay
