@@ -27,6 +27,8 @@ SETUP = [
     "CREATE TABLE t (id serial PRIMARY KEY, q qty, p pair, name text)",
     "CREATE FUNCTION f(a int DEFAULT 3, OUT b int) LANGUAGE sql STABLE AS 'SELECT a'",
     "CREATE FUNCTION agg_state(int, int) RETURNS int LANGUAGE sql AS 'SELECT $1 + $2'",
+    "CREATE FUNCTION secure() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp "
+    "SET work_mem = '64MB' AS $$BEGIN END$$",
     "CREATE VIEW v AS SELECT id, q, (p).a FROM t WHERE name LIKE 'x%'",
     "CREATE TRIGGER tr AFTER INSERT OR DELETE OR UPDATE OF name ON t FOR EACH STATEMENT "
     "EXECUTE FUNCTION suppress_redundant_updates_trigger()",

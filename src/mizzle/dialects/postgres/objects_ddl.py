@@ -94,13 +94,19 @@ def create_routine(r: Routine, or_replace: bool = False) -> list[str]:
         parts.append("SECURITY DEFINER")
     if not r.is_procedure and r.parallel != "unsafe":
         parts.append(f"PARALLEL {r.parallel.upper()}")
-    parts.extend(f"SET {k} = {v}" for k, v in r.config)
+    parts.extend(f"SET {k} = {setting_value(v)}" for k, v in r.config)
     parts.append(f"AS {dollar_quote(r.body)}")
     return ["\n".join(parts)]
 
 
 def drop_routine(r: Routine) -> str:
     return f"DROP {'PROCEDURE' if r.is_procedure else 'FUNCTION'} {qname(r.schema, r.name)}({identity_args(r.args)})"
+
+
+def setting_value(value: str) -> str:
+    """A `SET name = value` clause's value as pg_dump writes it: each element of a list a literal (`'64MB'`,
+    `'public', 'pg_temp'`; unquoted, `64MB` does not parse)."""
+    return ", ".join("'" + x.strip().replace("'", "''") + "'" for x in split_top_level(value))
 
 
 # -- triggers ------------------------------------------------------------------------------------------------
