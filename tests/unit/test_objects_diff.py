@@ -124,3 +124,12 @@ def test_lint_names_a_replaced_trigger_function_and_a_view_dropped_under_another
     assert [x.rule for x in lint_file('DROP VIEW "public"."a" CASCADE;', ctx)] == ["MZ121"]
     # what generate writes: the reader dropped first
     assert lint_file('DROP VIEW "public"."b";\n--> statement-breakpoint\nDROP VIEW "public"."a";', ctx) == []
+
+
+def test_sql_functions_before_tables_unless_they_read_a_new_one() -> None:
+    pure = Function("add_one", "SELECT x + 1", args="x integer", returns="integer", language="sql")
+    reads = Function("n_rows", "SELECT count(*) FROM t", returns="bigint", language="sql")
+    sql = _sql(make_schema("postgresql"), _schema(pure, reads))
+    assert sql[0].startswith('CREATE FUNCTION "public"."add_one"')
+    assert sql[1].startswith("CREATE TABLE")
+    assert sql[2].startswith('CREATE FUNCTION "public"."n_rows"')

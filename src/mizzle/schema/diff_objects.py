@@ -48,7 +48,8 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     o, n = old.objects, new.objects
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
-    remade_fns = _routines(o.routines, n.routines, out)
+    created = {t.key for t in new.tables if old.table(*t.key) is None}
+    remade_fns = _routines(o.routines, n.routines, out, created)
     old_views = _renamed_views(o.views, n.views, out)
     _views(old_views, n.views, _touched_tables(table_changes), out)
     _triggers(o.triggers, n.triggers, remade_fns, out)
@@ -74,13 +75,14 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
     out.last.extend(DropObject(x) for x in old if x.key not in new_keys)
 
 
-def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases) -> set[str]:
+def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
+              created: set[tuple[str, str]]) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too)."""
     old_by = {x.key: x for x in old}
     remade: set[str] = set()
     for x in new:
-        phase = out.after_tables if x.language.lower() == "sql" else out.before_tables
+        phase = out.after_tables if _reads_new_tables(x, created) else out.before_tables
         prev = old_by.get(x.key)
         if prev is None:
             phase.append(CreateObject(x))
@@ -93,6 +95,17 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     new_keys = {x.key for x in new}
     out.last.extend(DropObject(x) for x in old if x.key not in new_keys)
     return remade
+
+
+def _reads_new_tables(r: Routine, created: set[tuple[str, str]]) -> bool:
+    """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
+    (or cannot be parsed to tell): made after the tables. Other functions go before them (a column default may
+    call one)."""
+    if r.language.lower() != "sql":
+        return False
+    from ..dialects.postgres.view_deps import parses, relations
+
+    return not parses(r.body) or bool(relations(r.body, r.schema) & created)
 
 
 def _renamed_views(old: tuple[View, ...], new: tuple[View, ...], out: ObjectPhases) -> tuple[View, ...]:

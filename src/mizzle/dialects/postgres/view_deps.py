@@ -39,6 +39,10 @@ def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
     return frozenset((s or schema, r) for s, r in found if s or r not in ctes)
 
 
+def parses(sql: str) -> bool:
+    return _parse(sql) is not None
+
+
 def relations(sql: str, schema: str = "public") -> set[tuple[str, str]]:
     """(schema, name) of every table or view the query names (unqualified: in `schema`, and in public)."""
     rels = _relations(sql, schema)
