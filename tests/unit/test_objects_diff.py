@@ -133,3 +133,13 @@ def test_sql_functions_before_tables_unless_they_read_a_new_one() -> None:
     assert sql[0].startswith('CREATE FUNCTION "public"."add_one"')
     assert sql[1].startswith("CREATE TABLE")
     assert sql[2].startswith('CREATE FUNCTION "public"."n_rows"')
+
+
+def test_drift_lines_name_what_differs_once_per_object() -> None:
+    from mizzle.schema.compare import lines
+
+    old = _schema(View("v", "SELECT id FROM t"), Function("f", "BEGIN END"))
+    new = _schema(View("v", "SELECT v FROM t", materialized=True), Function("f", "BEGIN NULL; END"))
+    assert lines(old, new) == ["~ function f(): body BEGIN END → BEGIN NULL; END",
+                               "~ materialized view v: definition SELECT id FROM t → SELECT v FROM t, "
+                               "materialized False → True"]

@@ -38,6 +38,7 @@ from .changes import (
 from .diff import Renames, diff, index_equal
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, make_schema
 from .naming import truncate_identifier
+from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 
 # -- canonical form ------------------------------------------------------------------------------------
 
@@ -271,6 +272,8 @@ def _pair_key(c: Change) -> tuple[str, ...] | None:
         return ("+", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
     if isinstance(c, SetPrimaryKey) and (c.old is None) != (c.new is None):
         return ("-" if c.new is None else "+", "pk", c.table, "")  # type: ignore[return-value]
+    if isinstance(c, (DropObject, CreateObject)):  # a view, function, … made again: one line
+        return ("-" if isinstance(c, DropObject) else "+", "object", (c.obj.kind, *c.obj.key), "")  # type: ignore[return-value]
     return None
 
 
@@ -297,6 +300,8 @@ def _changed(old_c: Any, new_c: Any) -> str:
         return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
     if isinstance(old_c, DropIndex):
         return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index)}"
+    if isinstance(old_c, DropObject):
+        return what_differs(old_c.obj, new_c.obj)
     o, n = _obj(old_c), _obj(new_c)
     kind = {DropUnique: "unique", DropForeignKey: "foreign key", DropCheck: "check"}.get(type(old_c), "constraint")
     if kind == "check":
@@ -348,6 +353,8 @@ def describe(c: Change) -> str:
     """`c.describe()`, with both values for a changed column."""
     if isinstance(c, AlterColumn):
         return _column_diff(c)
+    if isinstance(c, ReplaceObject):
+        return what_differs(c.old, c.new)
     if isinstance(c, SetTableComment):
         return f"~ comment on table {_q(c.table)}: {_v(c.old and repr(c.old))} → {_v(c.new and repr(c.new))}"
     if isinstance(c, AlterSequence):

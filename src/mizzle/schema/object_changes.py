@@ -117,3 +117,16 @@ class AlterComposite(Change):
 
 def _attrs(c: CompositeType) -> str:
     return "(" + ", ".join(f"{n} {t}" for n, t in c.attributes) + ")"
+
+
+def _short(x: Any) -> str:
+    text = " ".join(str(x).split()) if x is not None else "none"
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def what_differs(old: Any, new: Any) -> str:
+    """`~ view v: definition a → b` — one line naming each differing field of one object with both values."""
+    fields = [f for f in old.__dataclass_fields__ if old.__dataclass_fields__[f].compare
+              and getattr(old, f) != getattr(new, f)]
+    what = ", ".join(f"{f.replace('_', ' ')} {_short(getattr(old, f))} → {_short(getattr(new, f))}" for f in fields)
+    return f"~ {new.label}: {what or 'changed'}"
