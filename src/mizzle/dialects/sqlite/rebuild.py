@@ -47,30 +47,14 @@ class RebuildTable(ch.Change):
 
 def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[ch.Change]:
     """`old` is the previous model with this diff's renames applied; `new` the target model."""
+    changes, view_drops, view_makes = _split_views(changes)
     created = {c.table.key for c in changes if isinstance(c, ch.CreateTable)}
     dropped = {c.table.key for c in changes if isinstance(c, ch.DropTable)}
-    rebuild: set[ch.TableKey] = set()
-    for c in changes:
-        key = _key(c)
-        if key is None or key in created or key in dropped:
-            continue
-        ot, nt = old.table(*key), new.table(*key)
-        if ot is None or nt is None:
-            continue
-        if isinstance(c, _REBUILD_KINDS):
-            rebuild.add(key)
-        elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
-            rebuild.add(key)
-        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
-            rebuild.add(key)
-        elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
-            rebuild.add(key)  # a check's name is part of the CREATE TABLE text
-
+    rebuild = _tables_to_rebuild(changes, old, new, created | dropped)
     early: list[ch.Change] = []
     creates: list[ch.Change] = []
     adds: list[ch.Change] = []
     indexes: list[ch.Change] = []
-    views: list[ch.Change] = []
     parts: dict[ch.TableKey, list[ch.Change]] = {k: [] for k in rebuild}
     for c in changes:
         key = _key(c)
@@ -98,11 +82,6 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
             adds.append(c)
         elif isinstance(c, ch.CreateIndex):
             indexes.append(c)
-        elif isinstance(c, (oc.ReplaceObject, oc.RenameObject)):  # SQLite can neither: dropped, made again
-            early.append(oc.DropObject(c.old))
-            views.append(oc.CreateObject(c.new))
-        elif isinstance(c, oc.CreateObject):
-            views.append(c)  # after the tables they read from are made or rebuilt
         else:
             early.append(c)
     rebuilds: list[ch.Change] = []
@@ -111,8 +90,49 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not isinstance(p, ch.DropIndex))))
-    cycled = views_over(rebuild, early, old, new)
-    return [*cycled[0], *early, *creates, *adds, *rebuilds, *indexes, *views, *cycled[1]]
+    cycled = views_over(rebuild, view_drops, old, new)
+    return [*cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1]]
+
+
+def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip: set[ch.TableKey]
+                       ) -> set[ch.TableKey]:
+    """The tables a change of which SQLite cannot ALTER (`skip`: those created or dropped)."""
+    rebuild: set[ch.TableKey] = set()
+    for c in changes:
+        key = _key(c)
+        if key is None or key in skip:
+            continue
+        ot, nt = old.table(*key), new.table(*key)
+        if ot is None or nt is None:
+            continue
+        if isinstance(c, _REBUILD_KINDS):
+            rebuild.add(key)
+        elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
+            rebuild.add(key)
+        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
+            rebuild.add(key)
+        elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
+            rebuild.add(key)  # a check's name is part of the CREATE TABLE text
+    return rebuild
+
+
+def _split_views(changes: list[ch.Change]) -> tuple[list[ch.Change], list[ch.Change], list[ch.Change]]:
+    """(the table changes, the views dropped, the views made — after the tables they read from are made or
+    rebuilt). SQLite can neither replace nor rename a view: it is dropped and made again."""
+    rest: list[ch.Change] = []
+    drops: list[ch.Change] = []
+    makes: list[ch.Change] = []
+    for c in changes:
+        if isinstance(c, (oc.ReplaceObject, oc.RenameObject)):
+            drops.append(oc.DropObject(c.old))
+            makes.append(oc.CreateObject(c.new))
+        elif isinstance(c, oc.DropObject):
+            drops.append(c)
+        elif isinstance(c, oc.CreateObject):
+            makes.append(c)
+        else:
+            rest.append(c)
+    return rest, drops, makes
 
 
 def views_over(rebuilt: set[ch.TableKey], changes: list[ch.Change], old: Schema, new: Schema
