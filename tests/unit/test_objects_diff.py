@@ -143,3 +143,17 @@ def test_drift_lines_name_what_differs_once_per_object() -> None:
     assert lines(old, new) == ["~ function f(): body BEGIN END → BEGIN NULL; END",
                                "~ materialized view v: definition SELECT id FROM t → SELECT v FROM t, "
                                "materialized False → True"]
+
+
+def test_one_view_imported_into_two_schema_modules_is_declared_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mizzle.sources.loader import load_metadata
+
+    (tmp_path / "objs_a.py").write_text("import sqlalchemy as sa\nfrom mizzle.pg import View\n"
+                                        "metadata = sa.MetaData()\nv = View('v', 'SELECT 1')\nalias = v\n")
+    (tmp_path / "objs_b.py").write_text("from objs_a import v\n")
+    found = load_metadata(("objs_a.py", "objs_b.py"), tmp_path)
+    model = schema_from_metadata(found)
+    assert [x.name for x in model.objects.views] == ["v"]
+    (tmp_path / "objs_c.py").write_text("from mizzle.pg import View\nv = View('v', 'SELECT 2')\n")
+    with pytest.raises(SchemaLoadError, match="view v is declared twice"):
+        schema_from_metadata(load_metadata(("objs_a.py", "objs_c.py"), tmp_path))

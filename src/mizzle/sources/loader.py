@@ -143,14 +143,16 @@ def _collect_objects(module: Any, origin: str, found: dict[int, FoundMetaData]) 
     new empty one when it has none)."""
     from sqlalchemy import MetaData
 
-    objects = [v for v in vars(module).values() if getattr(type(v), "_mizzle_object", False)]
+    objects = list({id(v): v for v in vars(module).values() if getattr(type(v), "_mizzle_object", False)}.values())
     if not objects:
         return
     home = next((f for f in found.values() if f.origin == origin), None)
     if home is None:
         home = FoundMetaData(MetaData(), origin)
         found[id(home)] = home
-    home.objects.extend(o for o in objects if not any(o is x for x in home.objects))
+    # one object imported into several schema modules is declared once
+    taken = {id(x) for f in found.values() for x in f.objects}
+    home.objects.extend(o for o in objects if id(o) not in taken)
 
 
 # Set by the `mizzle` command (cli.main), whose process ends with the command: see import_schema_modules.
