@@ -157,3 +157,13 @@ def test_one_view_imported_into_two_schema_modules_is_declared_once(tmp_path) ->
     (tmp_path / "objs_c.py").write_text("from mizzle.pg import View\nv = View('v', 'SELECT 2')\n")
     with pytest.raises(SchemaLoadError, match="view v is declared twice"):
         schema_from_metadata(load_metadata(("objs_a.py", "objs_c.py"), tmp_path))
+
+
+def test_a_function_whose_arguments_are_respelled_is_dropped_before_it_is_made() -> None:
+    f1 = Function("f", "SELECT x", args="x int", returns="integer", language="sql")
+    f2 = Function("f", "SELECT x", args="x integer", returns="integer", language="sql")
+    trg = Trigger("tr", "t", "f")
+    sql = _sql(_schema(f1, trg), _schema(f2, trg))
+    assert sql[:2] == ['DROP TRIGGER "tr" ON "public"."t"', 'DROP FUNCTION "public"."f"(x int)']
+    assert sql[2].startswith('CREATE FUNCTION "public"."f"(x integer)')
+    assert sql[3].startswith('CREATE TRIGGER "tr"')

@@ -78,9 +78,14 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
               created: set[tuple[str, str]]) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
-    triggers must be too)."""
+    triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
+    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
     old_by = {x.key: x for x in old}
-    remade: set[str] = set()
+    new_keys = {x.key for x in new}
+    renamed_args = {x.key[:2] for x in new if x.key not in old_by}
+    early_drops = [x for x in old if x.key not in new_keys and x.key[:2] in renamed_args]
+    out.first.extend(DropObject(x) for x in early_drops)
+    remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
         phase = out.after_tables if _reads_new_tables(x, created) else out.before_tables
         prev = old_by.get(x.key)
@@ -92,8 +97,7 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
             out.first.append(DropObject(prev))
             phase.append(CreateObject(x))
             remade.add(f"{x.schema}.{x.name}")
-    new_keys = {x.key for x in new}
-    out.last.extend(DropObject(x) for x in old if x.key not in new_keys)
+    out.last.extend(DropObject(x) for x in old if x.key not in new_keys and x not in early_drops)
     return remade
 
 
