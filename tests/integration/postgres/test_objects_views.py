@@ -141,6 +141,11 @@ def test_pull_then_export_rebuilds_the_database(tmp_path: Path) -> None:
             for st in split_statements(sql):
                 c.execute(st.sql)
         assert schema_dump(dst) == schema_dump(src)
+        # and the project's own folder adopts the rebuilt database: baseline compares as the server stores them
+        from mizzle.runner.recovery import baseline
+
+        adopted = baseline(fresh_config(root), url=dst)
+        assert adopted.checked and adopted.marked == ["0000_all"], adopted
 
 
 @pg
