@@ -167,3 +167,9 @@ def test_a_function_whose_arguments_are_respelled_is_dropped_before_it_is_made()
     assert sql[:2] == ['DROP TRIGGER "tr" ON "public"."t"', 'DROP FUNCTION "public"."f"(x int)']
     assert sql[2].startswith('CREATE FUNCTION "public"."f"(x integer)')
     assert sql[3].startswith('CREATE TRIGGER "tr"')
+
+
+def test_one_query_spelled_two_ways_is_no_change() -> None:
+    old = _schema(View("v", 'select "id", "v" from "t" where "v" > 1'))
+    assert _sql(old, _schema(View("v", "SELECT id, v\nFROM t\nWHERE v > 1;"))) == []
+    assert _sql(old, _schema(View("v", "SELECT id, v FROM t WHERE v > 2"))) != []

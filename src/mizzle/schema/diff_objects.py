@@ -146,7 +146,7 @@ def _touched_tables(changes: list[Change]) -> set[Key]:
 
 
 def _views(old: tuple[View, ...], new: tuple[View, ...], touched: set[Key], out: ObjectPhases) -> None:
-    from ..dialects.postgres.view_deps import relations, replaceable
+    from ..dialects.postgres.view_deps import query_key, relations, replaceable
 
     old_by = {v.key: v for v in old}
     new_by = {v.key: v for v in new}
@@ -157,8 +157,9 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: set[Key], out:
     reindexed: list[tuple[View, View]] = []
     for v in new:
         prev = old_by.get(v.key)
-        if prev is None or prev == v:
-            continue
+        if prev is None or prev == v or replace(prev, definition=query_key(prev.definition)) == \
+                replace(v, definition=query_key(v.definition)):
+            continue  # the same query however spelled: nothing to do
         if replace(prev, indexes=v.indexes) == v:
             reindexed.append((prev, v))
         elif not v.materialized and not prev.materialized and prev.options == v.options \

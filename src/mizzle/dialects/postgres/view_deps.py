@@ -39,6 +39,22 @@ def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
     return frozenset((s or schema, r) for s, r in found if s or r not in ctes)
 
 
+@lru_cache(maxsize=512)
+def query_key(sql: str) -> str:
+    """A query as PostgreSQL's parser reads it, printed back (`select "id" from "users"` and
+    `SELECT id FROM users` alike): two spellings of one query compare equal without a server. A query that does
+    not parse is its own key."""
+    from pglast.stream import RawStream
+
+    tree = _parse(sql)
+    if tree is None:
+        return sql
+    try:
+        return str(RawStream()(tree))
+    except Exception:  # noqa: BLE001 - a tree pglast cannot print back: compared as written
+        return sql
+
+
 def parses(sql: str) -> bool:
     return _parse(sql) is not None
 
