@@ -21,7 +21,9 @@ from ..schema.objects import DEFAULT_SCHEMA, EVENT_ORDER, ViewIndex, clean_sql
 __all__ = ["CompositeType", "Domain", "Function", "Procedure", "Trigger", "View", "ViewIndex"]
 
 
-class _Declared:
+class ObjectDeclaration:
+    """The base of this module's declarations (View, Function, …)."""
+
     _mizzle_object = True  # what the loader looks for in a schema module
 
     def to_model(self) -> Any:
@@ -47,7 +49,7 @@ def _query_sql(query: Any) -> str:
     return clean_sql("\n".join(line.rstrip() for line in str(compiled).splitlines()))
 
 
-class View(_Declared):
+class View(ObjectDeclaration):
     """A view (`materialized=True`: a materialized view, which may have `indexes`). `query`: SQL text or a
     SQLAlchemy `select()`. `with_`: its options (`security_barrier`, `check_option`, `fillfactor`, … — or
     drizzle's camelCase spellings)."""
@@ -65,7 +67,7 @@ class View(_Declared):
         return self.model
 
 
-class Function(_Declared):
+class Function(ObjectDeclaration):
     """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses."""
 
     def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str = "plpgsql",
@@ -104,7 +106,7 @@ def _events(events: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(norm, key=lambda e: EVENT_ORDER.index(e.split(" ")[0])))
 
 
-class Trigger(_Declared):
+class Trigger(ObjectDeclaration):
     """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name)."""
 
     def __init__(self, name: str, table: Any, function: Any, *, events: str | Iterable[str] = ("UPDATE",),
@@ -125,7 +127,7 @@ class Trigger(_Declared):
         return self.model
 
 
-class Domain(_Declared):
+class Domain(ObjectDeclaration):
     """A domain over `type`; `check` (one expression, named `<name>_check` as PostgreSQL would) or `checks`
     (name → expression)."""
 
@@ -142,7 +144,7 @@ class Domain(_Declared):
         return self.model
 
 
-class CompositeType(_Declared):
+class CompositeType(ObjectDeclaration):
     """A composite type: `attributes` maps each name to its type, in order."""
 
     def __init__(self, name: str, attributes: Mapping[str, str] | Iterable[tuple[str, str]], *,

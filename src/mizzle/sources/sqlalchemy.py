@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from ..dialects.postgres.types import INT_MAX, SERIAL_BASE, canonical_default, canonical_type, quote_literal
 from ..errors import SchemaLoadError
+from ..pg.objects import ObjectDeclaration
 from ..schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -136,6 +137,8 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
     out = []
     for item in items:
         for o in item.objects:
+            if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
+                continue
             fact = o.to_model()
             if schema_filter and fact.schema not in schema_filter:
                 continue

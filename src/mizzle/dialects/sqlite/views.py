@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from ...errors import SchemaLoadError
+from ...pg.objects import ObjectDeclaration
 from ...schema import object_changes as oc
 from ...schema.objects import DEFAULT_SCHEMA, Objects, View, clean_sql, make_objects
 
@@ -19,6 +20,8 @@ def declared_views(items: Any) -> Objects:
     out = []
     for item in items:
         for o in getattr(item, "objects", ()):
+            if not isinstance(o, ObjectDeclaration):  # an extension, a policy, …: PostgreSQL's
+                raise SchemaLoadError(f"{type(o).__name__} ({item.origin}): SQLite has none; it is PostgreSQL's")
             fact = o.to_model()
             if not isinstance(fact, View) or fact.materialized or fact.options or fact.schema != DEFAULT_SCHEMA:
                 raise SchemaLoadError(
