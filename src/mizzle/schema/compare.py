@@ -51,7 +51,7 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, model.objects)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
@@ -158,7 +158,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
-                       expected.objects)
+                       objects=expected.objects)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -199,7 +199,7 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
         return live, None
     keep = [t for t in live.tables if t not in found]
     return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
-                       live.objects), found[0].schema
+                       objects=live.objects), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------

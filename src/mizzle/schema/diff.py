@@ -495,7 +495,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
              schemas: list[str] | None = None) -> Schema:
     return make_schema(s.dialect, tables if tables is not None else s.tables,
                        enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras, s.objects)
+                       schemas if schemas is not None else s.schemas, s.extras, objects=s.objects)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -507,7 +507,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, s.objects)
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, objects=s.objects)
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

@@ -84,7 +84,7 @@ class Scope:
                            [e for e in model.enums if self.wants_schema(e.schema)],
                            [q for q in model.sequences if self.wants_schema(q.schema)],
                            [x for x in model.schemas if self.wants_schema(x)], model.extras,
-                           model.objects.where(lambda o: self.wants_schema(o.schema)))
+                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)))
 
 
 # -- the queries -------------------------------------------------------------------------------------
