@@ -72,7 +72,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     scope = scope_for(config)
     # written so that the module and the baseline build what the server stores now (not only the same meaning)
     model = dialects.get(config.dialect).reapplicable(introspect_url(db, scope, connect_timeout=connect_timeout))
-    if not (model.tables or model.enums or model.sequences or model.schemas):
+    if not (model.tables or model.enums or model.sequences or model.schemas or model.objects):
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
         raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",
                          "Check the URL and `schema_filter` / `tables_filter` in the config.")
@@ -86,6 +86,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))
     result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
+    result.warnings += [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
     if mark:
         from ..errors import MizzleError
         from ..runner.recovery import record_pulled

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from ..schema.model import DEFAULT_SCHEMA, Column, Enum, ExclusionConstraint, Index, Schema, Sequence, Table
+from .pull_objects import object_lines
 
 # canonical type → SQLAlchemy expression; anything else is written as PgType("<spelling>")
 _SIMPLE_TYPES = {
@@ -71,8 +72,10 @@ def write_module(schema: Schema, header: str = "") -> str:
     used = {t.schema for t in schema.tables} | {e.schema for e in schema.enums} | {q.schema for q in schema.sequences}
     empty = [x for x in schema.schemas if x not in used and x != DEFAULT_SCHEMA]
     info = f'info={{"mizzle": {{"schemas": [{_strs(empty)}]}}}}' if empty else ""  # schemas holding nothing
+    imports, objects = object_lines(schema.objects, names.take)
+    lines[lines.index("import sqlalchemy as sa") + 1:lines.index("import sqlalchemy as sa") + 1] = imports
     lines += ["", f"metadata = sa.MetaData({info})", ""]
-    return "\n".join(lines + body).rstrip() + "\n"
+    return "\n".join(lines + body + objects).rstrip() + "\n"
 
 
 class _Names:

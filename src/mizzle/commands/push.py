@@ -100,6 +100,7 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
 
 def _push(result: PushResult, config: Config, url: str, renames: Renames, confirm: Confirm | None,
           override: bool, lock_timeout: float | None, connect_timeout: float, on_wait: Callable[[str], None]) -> None:
+    from .. import dialects
     from ..dialects import ServerError, open_backend
     from ..runner.tracking import TrackingTable
     from ..sources.database import scope_for
@@ -123,6 +124,8 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             if not dry_run:
                 result.lock_wait_s = backend.acquire_lock(lock_timeout, on_wait)
             live = _introspect(backend, scope)
+            # views, functions, … as the server would store the code's: an unchanged one is not made again
+            code = dialects.get(backend.dialect).object_forms(backend.conn, code, live)
         except ServerError as e:
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
         changeset = diff(live, code, renames)

@@ -213,9 +213,14 @@ class Dialect(Protocol):
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         """`expected` with the expressions and defaults that differ from `actual` in the spelling the server
         behind `conn` stores (it is asked); `expected` unchanged where the dialect has no such forms."""
+
     def reapplicable(self, model: Schema) -> Schema:
         """`model` (introspected) with its expressions written so that applying them stores the same text again
         (what `pull` writes: the server's printed text is not always a fixed point)."""
+
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        """`expected` with its views, functions, triggers, … as the server at `conn` stores them (PostgreSQL asks
+        the server; SQLite keeps a view's text as written)."""
 
     # -- live databases -----------------------------------------------------------------------------------------
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",

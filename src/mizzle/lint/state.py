@@ -82,6 +82,7 @@ def column_spec(c: Column) -> TypeSpec | None:
 class SchemaState:
     def __init__(self, previous: Schema | None) -> None:
         self.from_snapshot = previous is not None
+        self.objects = previous.objects if previous is not None else None  # views, functions, triggers, …
         self.tables: dict[TableKey, TableInfo] = {}
         self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table
         # `CHECK (col IS NOT NULL)` constraints this file added: (table, name) → column; and the (table, column)

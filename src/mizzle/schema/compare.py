@@ -39,6 +39,7 @@ from .changes import (
 from .diff import Renames, diff, index_equal
 from .model import Column, Index, IndexColumn, Schema, Table, make_schema
 from .naming import truncate_identifier
+from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .table_features import AddExclusion, DropExclusion
 
 # -- canonical form ------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
@@ -158,7 +159,8 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
-    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras)
+    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
+                       objects=expected.objects)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -198,7 +200,8 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
     if not found:
         return live, None
     keep = [t for t in live.tables if t not in found]
-    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras), found[0].schema
+    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
+                       objects=live.objects), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------
@@ -212,7 +215,8 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     (generate: a name the code gives is meant) matches only a primary key one side leaves unnamed."""
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
     if conn is not None:
-        e = dialects.get(e.dialect).server_forms(conn, e, a)
+        d = dialects.get(e.dialect)
+        e = d.object_forms(conn, d.server_forms(conn, e, a), a)
     e = align(e, a, by_definition=by_definition)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 
@@ -268,6 +272,8 @@ def _pair_key(c: Change) -> tuple[str, ...] | None:
         return ("+", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
     if isinstance(c, SetPrimaryKey) and (c.old is None) != (c.new is None):
         return ("-" if c.new is None else "+", "pk", c.table, "")  # type: ignore[return-value]
+    if isinstance(c, (DropObject, CreateObject)):  # a view, function, … made again: one line
+        return ("-" if isinstance(c, DropObject) else "+", "object", (c.obj.kind, *c.obj.key), "")  # type: ignore[return-value]
     return None
 
 
@@ -296,6 +302,8 @@ def _changed(old_c: Any, new_c: Any) -> str:
         return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
     if isinstance(old_c, DropIndex):
         return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index)}"
+    if isinstance(old_c, DropObject):
+        return what_differs(old_c.obj, new_c.obj)
     o, n = _obj(old_c), _obj(new_c)
     kind = {DropUnique: "unique", DropForeignKey: "foreign key", DropCheck: "check"}.get(type(old_c), "constraint")
     if kind == "check":
@@ -350,6 +358,8 @@ def describe(c: Change) -> str:
     """`c.describe()`, with both values for a changed column."""
     if isinstance(c, AlterColumn):
         return _column_diff(c)
+    if isinstance(c, ReplaceObject):
+        return what_differs(c.old, c.new)
     if isinstance(c, SetTableComment):
         return f"~ comment on table {_q(c.table)}: {_v(c.old and repr(c.old))} → {_v(c.new and repr(c.new))}"
     if isinstance(c, AlterSequence):

@@ -48,6 +48,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .diff_objects import ObjectPhases, diff_objects
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import serial_sequence_name
 from .order import fk_target, order, removes
@@ -126,11 +127,15 @@ class Phases:
     late_enums: list[Change] = field(default_factory=list)
     late_seqs: list[Change] = field(default_factory=list)
     late_schemas: list[Change] = field(default_factory=list)
+    # views, functions, triggers, domains, composite types: see schema/diff_objects.py
+    objects: ObjectPhases = field(default_factory=ObjectPhases)
 
     def in_order(self) -> list[Change]:
-        return [*self.early, *self.enum_values, *self.drops_fk, *self.drops_idx, *self.drops_con,
-                *self.drop_tables, *self.drop_columns, *self.enum_rebuilds, *self.creates, *self.columns,
-                *self.cons, *self.fks, *self.idx, *self.late_enums, *self.late_seqs, *self.late_schemas]
+        obj = self.objects
+        return [*obj.first, *self.early, *obj.before_tables, *self.enum_values, *self.drops_fk, *self.drops_idx,
+                *self.drops_con, *self.drop_tables, *self.drop_columns, *self.enum_rebuilds, *self.creates,
+                *self.columns, *self.cons, *self.fks, *self.idx, *obj.after_tables, *obj.last, *self.late_enums,
+                *self.late_seqs, *self.late_schemas]
 
 
 @dataclass
@@ -145,6 +150,10 @@ class DiffState:
     ph: Phases = field(default_factory=Phases)
     # columns whose serial sequence passes to (or from) an explicit Sequence of the same name
     handover: set[tuple[TableKey, str]] = field(default_factory=set)
+    original: Schema = field(init=False)  # `old` before any rename rewrote it
+
+    def __post_init__(self) -> None:
+        self.original = self.old
 
 
 def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
@@ -328,11 +337,19 @@ def _raise_unresolved(renames: Renames) -> None:
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
 
+def _diff_objects(st: DiffState) -> None:
+    """Views, functions, triggers, domains, composite types (schema/diff_objects.py), against the tables'
+    changes (a view over a column they drop or retype is made again)."""
+    ph = st.ph
+    st.ph.objects = diff_objects(st.original, st.new, [*ph.early, *ph.drop_tables, *ph.drop_columns, *ph.columns,
+                                                       *ph.enum_rebuilds])
+
+
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
-    _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages,
+    _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects,
 )
 
 
@@ -509,7 +526,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
              schemas: list[str] | None = None) -> Schema:
     return make_schema(s.dialect, tables if tables is not None else s.tables,
                        enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras)
+                       schemas if schemas is not None else s.schemas, s.extras, objects=s.objects)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -521,7 +538,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras)
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, objects=s.objects)
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

@@ -97,7 +97,9 @@ def merge(base: Schema, ours: Schema, theirs: Schema, same_change_conflicts: boo
     tables = m.keyed(base.tables, ours.tables, theirs.tables, lambda t: t.key, lambda k: f"table {_q(k)}",
                      deep=m.table)
     extras = m.keyed(base.extras, ours.extras, theirs.extras, lambda e: e[0], lambda k: f"{k} (snapshot section)")
-    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras)
+    objects = m.keyed(base.objects.all(), ours.objects.all(), theirs.objects.all(), lambda o: (o.kind, *o.key),
+                      lambda k: f"{k[0]} {'.'.join(k[1:])}")
+    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras, objects=objects)
     conflicts = list(dict.fromkeys(m.conflicts))
     if not conflicts:
         conflicts = dangling_references(result)

@@ -11,6 +11,8 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .objects import NO_OBJECTS, Objects, make_objects
+
 DEFAULT_SCHEMA = "public"
 
 _T = TypeVar("_T")
@@ -256,6 +258,7 @@ class Schema:
     schemas: tuple[str, ...] = ()  # non-default namespaces
     # snapshot sections mizzle does not model (views, roles, policies, …), carried forward verbatim
     extras: tuple[tuple[str, str], ...] = field(default=())
+    objects: Objects = NO_OBJECTS  # views, functions, triggers, domains, composite types (schema/objects.py)
 
     def table(self, schema: str, name: str) -> Table | None:
         return self._tables_by_key.get((schema, name))
@@ -275,7 +278,7 @@ class Schema:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.tables or self.enums or self.sequences or self.schemas)
+        return not (self.tables or self.enums or self.sequences or self.schemas or self.objects)
 
 
 def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
@@ -286,7 +289,7 @@ def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
 
 
 def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any = (), schemas: Any = (),
-                extras: Any = ()) -> Schema:
+                extras: Any = (), objects: Any = ()) -> Schema:
     """A Schema with its collections in canonical order."""
     return Schema(
         dialect=dialect,
@@ -295,6 +298,7 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
         sequences=tuple(sorted(sequences, key=lambda s: s.key)),
         schemas=tuple(sorted(set(schemas))),
         extras=tuple(sorted(extras)),
+        objects=objects if isinstance(objects, Objects) else make_objects(objects),
     )
 
 

@@ -7,7 +7,7 @@ import glob
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from ..errors import SchemaLoadError
 class FoundMetaData:
     metadata: Any  # sqlalchemy.MetaData
     origin: str  # file or module where it was found
+    # views, functions, triggers, … (mizzle.pg) declared in the module it was found in
+    objects: list[Any] = field(default_factory=list)
 
 
 def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
@@ -132,7 +134,25 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
                 md = getattr(value, "metadata", None) if isinstance(value, type) else None
                 if isinstance(md, MetaData):
                     add(md, origin)
+        _collect_objects(module, origin, found)
     return list(found.values())
+
+
+def _collect_objects(module: Any, origin: str, found: dict[int, FoundMetaData]) -> None:
+    """The mizzle.pg objects (View, Function, …) the module defines, given to a MetaData found in it (or to a
+    new empty one when it has none)."""
+    from sqlalchemy import MetaData
+
+    objects = list({id(v): v for v in vars(module).values() if getattr(type(v), "_mizzle_object", False)}.values())
+    if not objects:
+        return
+    home = next((f for f in found.values() if f.origin == origin), None)
+    if home is None:
+        home = FoundMetaData(MetaData(), origin)
+        found[id(home)] = home
+    # one object imported into several schema modules is declared once
+    taken = {id(x) for f in found.values() for x in f.objects}
+    home.objects.extend(o for o in objects if id(o) not in taken)
 
 
 def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any]]:

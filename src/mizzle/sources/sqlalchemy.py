@@ -20,6 +20,7 @@ from ..dialects.postgres.types import (
     split_collation,
 )
 from ..errors import SchemaLoadError
+from ..pg.objects import ObjectDeclaration
 from ..schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -48,6 +49,7 @@ from ..schema.naming import (
     truncate_identifier,
     unique_name,
 )
+from ..schema.objects import Objects, make_objects
 from .loader import FoundMetaData, load_metadata
 
 _PG = pg.dialect()
@@ -142,8 +144,30 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     refuse_what_postgresql_rejects(tables)
+    objects = declared_objects(items, schema_filter)
+    schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
     return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
-                       sequences=converter.sequences.values(), schemas=schemas)
+                       sequences=converter.sequences.values(), schemas=schemas, objects=objects)
+
+
+def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] = ()) -> Objects:
+    """The views, functions, triggers, domains and composite types the schema modules declare (mizzle.pg)."""
+    seen: dict[tuple[str, ...], str] = {}
+    out = []
+    for item in items:
+        for o in item.objects:
+            if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
+                continue
+            fact = o.to_model()
+            if schema_filter and fact.schema not in schema_filter:
+                continue
+            key = (fact.kind, *fact.key)
+            if key in seen and seen[key] != item.origin:
+                raise SchemaLoadError(f"{fact.label} is declared twice: in {seen[key]} and in {item.origin}")
+            if key not in seen:
+                seen[key] = item.origin
+                out.append(fact)
+    return make_objects(out)
 
 
 def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dict[tuple[str, str], Sequence]) -> None:

@@ -56,8 +56,9 @@ class PostgresDialect:
 
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
+        from .objects_ddl import RENDER_OBJECTS
 
-        return render(changes)
+        return render(changes, RENDER_OBJECTS)
 
     def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
                     ) -> tuple[list[PlannedStatement], list[str]]:
@@ -82,10 +83,16 @@ class PostgresDialect:
         from .canonical_server import server_forms
 
         return server_forms(conn, expected, actual)
+
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable
 
         return reapplicable(model)
+
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        from .canonical_objects import object_server_forms
+
+        return object_server_forms(conn, expected, actual)
 
     def connect(self, db: DatabaseURL, *, connect_timeout: float = 10, application_name: str = "mizzle",
                 must_exist: bool = False) -> AbstractContextManager[Any]:

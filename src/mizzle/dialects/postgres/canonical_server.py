@@ -59,7 +59,7 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         mine = [j for j in jobs if j[1] == no]
         tables.append(_apply(t, mine, forms) if mine else t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas,
-                       expected.extras)
+                       expected.extras, objects=expected.objects)
 
 
 def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]]:
@@ -139,7 +139,7 @@ WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visi
 
 
 def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[str, int, str], Any]) -> Table:
-    from .introspect import check_expression, strip_parentheses
+    from .expressions import check_expression, strip_parentheses
     from .types import canonical_default, strip_own_cast
 
     checks, columns, indexes = list(t.checks), list(t.columns), list(t.indexes)

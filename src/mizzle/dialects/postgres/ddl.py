@@ -439,10 +439,12 @@ RENDER: dict[type, Callable[..., list[str]]] = {
 }
 
 
-def render(changes: list[ch.Change]) -> list[PlannedStatement]:
+def render(changes: list[ch.Change], more: dict[type, Callable[..., list[str]]] | None = None
+           ) -> list[PlannedStatement]:
+    """`more`: the renderers of further kinds of change (objects_ddl.RENDER_OBJECTS)."""
     out: list[PlannedStatement] = []
     for i, c in enumerate(changes):
-        sqls = RENDER[type(c)](c)
+        sqls = (RENDER.get(type(c)) or (more or {})[type(c)])(c)
         for s in sqls:
             out.append(PlannedStatement(s, change=c))
         # a value added to an enum cannot be used before the transaction that added it commits

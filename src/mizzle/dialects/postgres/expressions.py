@@ -20,6 +20,7 @@ Where a server is at hand, `schema/compare.py` also asks it what it stores (see 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -170,3 +171,31 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
         return expr, asc, nulls, opclass
     except Exception:  # noqa: BLE001
         return sql, None, None, None
+
+
+def check_expression(definition: str) -> str:
+    """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`."""
+    m = re.fullmatch(r"CHECK\s*\((?P<e>.*)\)(?P<tail>(\s+NO INHERIT|\s+NOT VALID)*)", definition.strip(), re.S)
+    return strip_parentheses(m.group("e") if m else definition)
+
+
+def strip_parentheses(e: str) -> str:
+    """`((a > 0))` → `a > 0`: the parentheses the server wraps around a whole expression."""
+    e = e.strip()
+    while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
+        e = e[1:-1].strip()
+    return e
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    quote = False
+    for ch in s:
+        if ch == "'":
+            quote = not quote
+        elif not quote:
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth < 0:
+                return False
+    return depth == 0

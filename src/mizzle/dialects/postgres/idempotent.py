@@ -14,6 +14,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.table_features import AddExclusion, DropExclusion
 from .ddl import column_type, ident, qname, qtable
+from .objects_idempotent import REWRITE_OBJECTS
 from .types import quote_literal
 
 IDEMPOTENT = "mizzle:idempotent"
@@ -275,5 +276,6 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.CreateIndex: (_CREATE_INDEX,),
     ch.DropIndex: (_insert(r"DROP INDEX (CONCURRENTLY )?", "IF EXISTS "),),
 }
+REWRITE.update(REWRITE_OBJECTS)  # views, functions, triggers, domains, composite types
 
 __all__ = ["IDEMPOTENT", "REWRITE", "ident", "make_idempotent", "qname", "rewrite"]

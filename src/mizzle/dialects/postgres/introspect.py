@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
+from .expressions import check_expression, strip_parentheses
 from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
 
@@ -85,7 +86,8 @@ class Scope:
                            [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
                            [e for e in model.enums if self.wants_schema(e.schema)],
                            [q for q in model.sequences if self.wants_schema(q.schema)],
-                           [x for x in model.schemas if self.wants_schema(x)], model.extras)
+                           [x for x in model.schemas if self.wants_schema(x)], model.extras,
+                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)))
 
 
 # -- the queries -------------------------------------------------------------------------------------
@@ -251,14 +253,18 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     ns_oids = [oid for oid, _ in namespaces]
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES]
+    from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
+    from .introspect_objects import build_objects
+
+    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, *OBJECT_QUERIES]
     params = {"ns": ns_oids}
     results: list[list[tuple[Any, ...]]] = []
     with conn.pipeline():
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
-    columns, constraints, indexes, enums, sequences = results
-    return _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+    columns, constraints, indexes, enums, sequences = results[:5]
+    model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+    return replace(model, objects=build_objects(results[5:], scope.wants_table))
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],
@@ -421,34 +427,6 @@ def _unquote(ident: str) -> str:
     if ident.startswith('"') and ident.endswith('"'):
         return ident[1:-1].replace('""', '"')
     return ident
-
-
-def check_expression(definition: str) -> str:
-    """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`."""
-    m = re.fullmatch(r"CHECK\s*\((?P<e>.*)\)(?P<tail>(\s+NO INHERIT|\s+NOT VALID)*)", definition.strip(), re.S)
-    return strip_parentheses(m.group("e") if m else definition)
-
-
-def strip_parentheses(e: str) -> str:
-    """`((a > 0))` → `a > 0`: the parentheses the server wraps around a whole expression."""
-    e = e.strip()
-    while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
-        e = e[1:-1].strip()
-    return e
-
-
-def _balanced(s: str) -> bool:
-    depth = 0
-    quote = False
-    for ch in s:
-        if ch == "'":
-            quote = not quote
-        elif not quote:
-            depth += ch == "("
-            depth -= ch == ")"
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def default_constraint_name(table: str, label: str, column: str | None = None) -> str:

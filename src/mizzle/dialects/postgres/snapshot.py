@@ -28,9 +28,10 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
+from .objects_snapshot import objects_from_snapshot, objects_to_snapshot
 from .types import canonical_type
 
-_CARRIED_TOP = ("roles", "policies", "views")
+_CARRIED_TOP = ("roles", "policies")  # views: objects_snapshot.py
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:
@@ -69,12 +70,15 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         side_seqs = side.get("sequences", {})
         sequences = [_sequence_from_json(s, side_seqs.get(f"{s.get('schema') or DEFAULT_SCHEMA}.{s['name']}", {}))
                      for s in (data.get("sequences") or {}).values()]
+        objects, carried_views = objects_from_snapshot(data, side)
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
     schemas = list((data.get("schemas") or {}).values())
     extras = [(k, json.dumps(data[k], sort_keys=True)) for k in _CARRIED_TOP if data.get(k)]
+    if carried_views:  # drizzle-kit's `isExisting` views: not mizzle's to manage, carried as they are
+        extras.append(("views", json.dumps(carried_views, sort_keys=True)))
     return make_schema("postgresql", tables=tables, enums=enums, sequences=sequences, schemas=schemas,
-                       extras=extras)
+                       extras=extras, objects=objects)
 
 
 def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
@@ -218,7 +222,10 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     side_seqs = {f"{s.schema}.{s.name}": {k: v for k, v in (("dataType", s.data_type),
                                                           ("ownedBy", list(s.owned_by) if s.owned_by else None)) if v}
                  for s in schema.sequences if s.data_type or s.owned_by}
-    return snap, ({"tables": side_tables} if side_tables else {}) | ({"sequences": side_seqs} if side_seqs else {})
+    views, side_objects = objects_to_snapshot(schema.objects)
+    snap["views"] = {**snap["views"], **views}
+    side = ({"tables": side_tables} if side_tables else {}) | ({"sequences": side_seqs} if side_seqs else {})
+    return snap, {**side, **side_objects}
 
 
 def _table_to_json(t: Table) -> dict[str, Any]:

@@ -35,9 +35,13 @@ class SQLiteDialect:
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
-        from .source import sqlite_schema_from_tables
+        from dataclasses import replace
 
-        return sqlite_schema_from_tables([t for t, _ in seen.values()])
+        from .source import sqlite_schema_from_tables
+        from .views import declared_views
+
+        views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
+        return replace(sqlite_schema_from_tables([t for t, _ in seen.values()]), objects=views)
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema:
@@ -72,6 +76,9 @@ class SQLiteDialect:
     def lock_timeout(self, value: str | int | float) -> str:
         raise NotImplementedError("SQLite has no online rewrite (online = False)")
 
+    def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        return expected  # SQLite keeps a view's text as written
+
     def comparable(self, model: Schema) -> Schema:
         from .introspect import comparable
 
@@ -79,6 +86,7 @@ class SQLiteDialect:
 
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected
+
     def reapplicable(self, model: Schema) -> Schema:
         return model  # SQLite keeps the statement's own text
 

@@ -15,6 +15,7 @@ from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
 from .types import AUTOINCREMENT
+from .views import view_sql
 
 FK_OFF = "PRAGMA foreign_keys=OFF"
 FK_ON = "PRAGMA foreign_keys=ON"
@@ -69,6 +70,9 @@ def _sql(c: ch.Change) -> list[str]:
         return [f"DROP INDEX {bq(c.index.name)};"]
     if isinstance(c, (ch.RenameConstraint, ch.SetTableComment)):
         return []
+    views = view_sql(c)  # a view made, dropped or replaced
+    if views is not None:
+        return views
     raise UsageError(f"SQLite cannot do this: {c.describe()}",
                      "SQLite has no schemas, enums or sequences; keep them out of a sqlite project's schema.")
 

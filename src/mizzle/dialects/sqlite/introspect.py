@@ -39,7 +39,9 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
         if name.startswith("sqlite_") or name in skip:
             continue
         tables.append(_table(conn, name, sql or ""))
-    return make_schema("sqlite", tables=tables)
+    from .views import introspect_views
+
+    return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
 
 
 def comparable(schema: Schema) -> Schema:
@@ -52,7 +54,7 @@ def comparable(schema: Schema) -> Schema:
             pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns))
         fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns)) for f in t.foreign_keys)
         tables.append(replace(t, primary_key=pk, foreign_keys=fks))
-    return make_schema(schema.dialect, tables, schema.enums, schema.sequences, schema.schemas, schema.extras)
+    return make_schema(schema.dialect, tables, schema.enums, schema.sequences, schema.schemas, schema.extras, objects=schema.objects)
 
 
 def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...schema import changes as ch
+from ...schema import object_changes as oc
 from ...schema.model import Column, Schema, Table
 from .types import is_constant
 
@@ -46,6 +47,7 @@ class RebuildTable(ch.Change):
 
 def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[ch.Change]:
     """`old` is the previous model with this diff's renames applied; `new` the target model."""
+    changes, view_drops, view_makes = _split_views(changes)
     created = {c.table.key for c in changes if isinstance(c, ch.CreateTable)}
     dropped = {c.table.key for c in changes if isinstance(c, ch.DropTable)}
     rebuild = _tables_to_rebuild(changes, old, new, created | dropped)
@@ -88,11 +90,13 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not isinstance(p, ch.DropIndex))))
-    return [*early, *creates, *adds, *rebuilds, *indexes]
+    cycled = views_over(rebuild, view_drops, old, new)
+    return [*cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1]]
 
 
-def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip: set[ch.TableKey]) -> set[ch.TableKey]:
-    """The tables (neither created nor dropped: `skip`) a change of which SQLite cannot ALTER."""
+def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip: set[ch.TableKey]
+                       ) -> set[ch.TableKey]:
+    """The tables a change of which SQLite cannot ALTER (`skip`: those created or dropped)."""
     rebuild: set[ch.TableKey] = set()
     for c in changes:
         key = _key(c)
@@ -110,6 +114,52 @@ def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip:
         elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
             rebuild.add(key)  # a check's name is part of the CREATE TABLE text
     return rebuild
+
+
+def _split_views(changes: list[ch.Change]) -> tuple[list[ch.Change], list[ch.Change], list[ch.Change]]:
+    """(the table changes, the views dropped, the views made — after the tables they read from are made or
+    rebuilt). SQLite can neither replace nor rename a view: it is dropped and made again."""
+    rest: list[ch.Change] = []
+    drops: list[ch.Change] = []
+    makes: list[ch.Change] = []
+    for c in changes:
+        if isinstance(c, (oc.ReplaceObject, oc.RenameObject)):
+            drops.append(oc.DropObject(c.old))
+            makes.append(oc.CreateObject(c.new))
+        elif isinstance(c, oc.DropObject):
+            drops.append(c)
+        elif isinstance(c, oc.CreateObject):
+            makes.append(c)
+        else:
+            rest.append(c)
+    return rest, drops, makes
+
+
+def views_over(rebuilt: set[ch.TableKey], changes: list[ch.Change], old: Schema, new: Schema
+               ) -> tuple[list[ch.Change], list[ch.Change]]:
+    """SQLite's ALTER TABLE … RENAME, the last step of a rebuild, fails while a view reads from a table that is
+    not there ("error in view v: no such table"): the views over a rebuilt table (and the views over those) that
+    this diff does not already drop are dropped before and made again after."""
+    from ..postgres.view_deps import relations
+
+    if not rebuilt or not old.objects.views:
+        return [], []
+    handled = {c.obj.key for c in changes if isinstance(c, oc.DropObject)}
+    gone: set[tuple[str, ...]] = set(rebuilt)
+    cycled: list[tuple[str, ...]] = []
+    changed = True
+    while changed:
+        changed = False
+        for v in old.objects.views:
+            if v.key not in handled and v.key not in cycled and relations(v.definition, v.schema) & gone:
+                cycled.append(v.key)
+                gone.add(v.key)
+                changed = True
+    olds = {v.key: v for v in old.objects.views}
+    news = {v.key: v for v in new.objects.views}
+    drops: list[ch.Change] = [oc.DropObject(olds[k]) for k in reversed(cycled)]
+    makes: list[ch.Change] = [oc.CreateObject(news[k]) for k in cycled if k in news]
+    return drops, makes
 
 
 def _key(c: ch.Change) -> ch.TableKey | None:

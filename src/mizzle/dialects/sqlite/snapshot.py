@@ -27,6 +27,7 @@ from ...schema.model import (
 )
 from ...schema.naming import unique_name
 from .types import AUTOINCREMENT, affinity, canonical_type
+from .views import views_from_snapshot, views_to_snapshot
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
@@ -37,8 +38,9 @@ def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot") 
         tables = [_table(t, internal) for t in (data.get("tables") or {}).values()]
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed sqlite snapshot ({type(e).__name__}: {e})") from None
-    extras = [("views", json.dumps(data["views"], sort_keys=True))] if data.get("views") else []
-    return make_schema("sqlite", tables=tables, extras=extras)
+    views, carried = views_from_snapshot(data)  # isExisting views: not managed, carried as they are
+    extras = [("views", json.dumps(carried, sort_keys=True))] if carried else []
+    return make_schema("sqlite", tables=tables, extras=extras, objects=views)
 
 
 def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
@@ -116,6 +118,7 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
     }
     for key, text in schema.extras:
         snap[key] = json.loads(text)
+    snap["views"] = {**snap["views"], **views_to_snapshot(schema.objects)}
     return snap, {}
 
 

@@ -1,0 +1,181 @@
+"""A live database's objects beyond tables → the model (schema/objects.py), read as the server stores them:
+`pg_get_viewdef`, reloptions and `pg_get_indexdef` for views and materialized views, `pg_proc` (the body as
+`prosrc` keeps it, arguments and result as `pg_get_function_arguments` / `_result` print them) for functions
+and procedures, `pg_get_triggerdef` and `tgargs` for triggers, `format_type` and `pg_get_constraintdef` for
+domains and composite types. Objects an extension owns are the extension's, not the schema's: left out.
+
+Not read (so not managed): aggregates and window functions, functions in C or `internal`, functions with a
+SQL-standard body (`BEGIN ATOMIC`), constraint triggers; they are reported by `unmanaged()`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from ...schema.objects import (
+    CompositeType,
+    Domain,
+    Objects,
+    Routine,
+    Trigger,
+    View,
+    ViewIndex,
+    clean_sql,
+    make_objects,
+)
+from .expressions import check_expression, strip_parentheses
+from .types import quote_literal
+
+
+def _not_extension(catalog: str, oid: str) -> str:
+    return (f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass AND d.objid = {oid} "
+            "AND d.deptype = 'e')")
+
+
+_Q_VIEWS = f"""
+SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{{}}')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND {_not_extension('pg_class', 'c.oid')}
+"""
+
+_Q_VIEW_INDEXES = """
+SELECT n.nspname, t.relname, i.relname, pg_get_indexdef(i.oid), ix.indisunique, am.amname,
+       pg_get_expr(ix.indpred, ix.indrelid)
+FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
+WHERE t.relkind = 'm' AND t.relnamespace = ANY(%(ns)s)
+"""
+
+_Q_ROUTINES = f"""
+SELECT n.nspname, p.proname, pg_get_function_arguments(p.oid),
+       CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END,
+       l.lanname, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, coalesce(p.proconfig, '{{}}'),
+       p.prosrc, p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
+"""
+
+_Q_TRIGGERS = """
+SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.proname, t.tgargs,
+       t.tgconstraint <> 0
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
+"""
+
+_Q_DOMAINS = f"""
+SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+       coalesce((SELECT array_agg(ARRAY[con.conname::text, pg_get_constraintdef(con.oid)] ORDER BY con.conname)
+                 FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '{{}}')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'd' AND t.typnamespace = ANY(%(ns)s) AND {_not_extension('pg_type', 't.oid')}
+"""
+
+_Q_COMPOSITES = f"""
+SELECT n.nspname, t.typname,
+       array_agg(ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod)] ORDER BY a.attnum)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE t.typnamespace = ANY(%(ns)s) AND {_not_extension('pg_type', 't.oid')}
+GROUP BY n.nspname, t.typname
+"""
+
+_VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
+_PARALLEL = {"u": "unsafe", "r": "restricted", "s": "safe"}
+
+
+# the queries, each taking the namespace oids as %(ns)s: introspection sends them in its own pipeline
+QUERIES = (_Q_VIEWS, _Q_VIEW_INDEXES, _Q_ROUTINES, _Q_TRIGGERS, _Q_DOMAINS, _Q_COMPOSITES)
+
+
+def read_objects(conn: Any, ns_oids: list[int], wants_table: Any = None) -> Objects:
+    """The objects in the namespaces `ns_oids` (one pipeline of QUERIES)."""
+    with conn.pipeline():
+        cursors = [conn.execute(q, {"ns": ns_oids}) for q in QUERIES]
+    return build_objects([c.fetchall() for c in cursors], wants_table)
+
+
+def build_objects(results: list[list[tuple[Any, ...]]], wants_table: Any = None) -> Objects:
+    """The objects from the rows of QUERIES, with a line in `unmanaged` for each one found that mizzle does
+    not manage. `wants_table(schema, name)`: the tables (and views) in scope."""
+    wants = wants_table or (lambda s, n: True)
+    views, view_ix, routines, triggers, domains, composites = results
+    skipped: list[str] = []
+    items: list[Any] = _views(views, view_ix, wants)
+    items += _routines(routines, skipped)
+    items += _triggers(triggers, wants, skipped)
+    items += [Domain(name=r[1], type=r[2], schema=r[0], not_null=bool(r[3]), default=r[4],
+                     checks=tuple((n, check_expression(d)) for n, d in r[5])) for r in domains]
+    items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]))
+              for r in composites]
+    return replace(make_objects(items), unmanaged=tuple(skipped))
+
+
+def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants: Any) -> list[View]:
+    indexes: dict[tuple[str, str], list[ViewIndex]] = {}
+    for schema, view, name, definition, unique, method, where in index_rows:
+        indexes.setdefault((schema, view), []).append(
+            ViewIndex(name=name, columns=_index_columns(definition, method), unique=bool(unique), method=method,
+                      where=strip_parentheses(where) if where else None))
+    out = []
+    for schema, name, materialized, definition, reloptions in rows:
+        if not wants(schema, name):
+            continue
+        options = tuple(tuple(o.split("=", 1)) for o in reloptions)
+        out.append(View(name=name, definition=clean_sql(definition), schema=schema, materialized=bool(materialized),
+                        options=options, indexes=tuple(indexes.get((schema, name), ()))))  # type: ignore[arg-type]
+    return out
+
+
+def _index_columns(definition: str, method: str) -> str:
+    """The text between the parentheses after `USING method` of a `pg_get_indexdef`."""
+    start = definition.index(f" USING {method} (") + len(f" USING {method} (")
+    depth, quote = 1, False
+    for i in range(start, len(definition)):
+        ch = definition[i]
+        if ch == "'":
+            quote = not quote
+        elif not quote:
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                return definition[start:i]
+    return definition[start:]
+
+
+def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
+    out = []
+    for schema, name, args, result, lang, vol, strict, secdef, parallel, config, body, managed in rows:
+        if not managed:
+            skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
+                           "function, or a BEGIN ATOMIC body")
+            continue
+        out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
+                           volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
+                           parallel=_PARALLEL[parallel],
+                           config=tuple(sorted(tuple(c.split("=", 1)) for c in config))))  # type: ignore[misc]
+    return out
+
+
+_TRIGGER = re.compile(r"CREATE TRIGGER \S+ (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON \S+ "
+                      r"FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
+                      re.S)
+
+
+def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> list[Trigger]:
+    out = []
+    for schema, table, name, definition, fn_schema, fn_name, tgargs, is_constraint in rows:
+        if not wants(schema, table):
+            continue
+        m = _TRIGGER.match(definition)
+        if is_constraint or m is None:
+            skipped.append(f"trigger {name} on {schema}.{table} ({definition})")
+            continue
+        args = bytes(tgargs).split(b"\0")[:-1] if tgargs else []
+        out.append(Trigger(name=name, table=table, function=f"{fn_schema}.{fn_name}", schema=schema,
+                           timing=m.group("timing"), events=tuple(m.group("events").split(" OR ")),
+                           for_each=m.group("level"), when=m.group("when"),
+                           args=tuple(quote_literal(a.decode()) for a in args)))
+    return out

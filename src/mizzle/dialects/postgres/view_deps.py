@@ -1,0 +1,101 @@
+"""What a view's query reads from, and whether one query can replace another in place, read from the query
+parsed by PostgreSQL's own parser (pglast)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=512)
+def _parse(sql: str) -> Any:
+    import pglast
+
+    try:
+        return pglast.parse_sql(sql)
+    except pglast.parser.ParseError:
+        return None
+
+
+@lru_cache(maxsize=512)
+def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
+    from pglast.visitors import Visitor
+
+    tree = _parse(sql)
+    if tree is None:
+        return frozenset()
+    found: set[tuple[str, str]] = set()
+    ctes: set[str] = set()
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit_CommonTableExpr(self, ancestors: Any, node: Any) -> None:
+            ctes.add(node.ctename)
+
+        def visit_RangeVar(self, ancestors: Any, node: Any) -> None:
+            found.add((node.schemaname or "", node.relname))
+
+    _V()(tree)
+    # an unqualified name is looked up on the search_path: the view's own schema, then public
+    return frozenset((s or schema, r) for s, r in found if s or r not in ctes)
+
+
+@lru_cache(maxsize=512)
+def query_key(sql: str) -> str:
+    """A query as PostgreSQL's parser reads it, printed back (`select "id" from "users"` and
+    `SELECT id FROM users` alike): two spellings of one query compare equal without a server. A query that does
+    not parse is its own key."""
+    from pglast.stream import RawStream
+
+    tree = _parse(sql)
+    if tree is None:
+        return sql
+    try:
+        return str(RawStream()(tree))
+    except Exception:  # noqa: BLE001 - a tree pglast cannot print back: compared as written
+        return sql
+
+
+def parses(sql: str) -> bool:
+    return _parse(sql) is not None
+
+
+def relations(sql: str, schema: str = "public") -> set[tuple[str, str]]:
+    """(schema, name) of every table or view the query names (unqualified: in `schema`, and in public)."""
+    rels = _relations(sql, schema)
+    return set(rels) | {("public", r) for s, r in rels if s == schema}
+
+
+def _targets(sql: str) -> list[tuple[str, str]] | None:
+    """(output name, deparsed expression) of a plain SELECT's columns; None when they cannot be told
+    (`*`, a set operation, a query that does not parse)."""
+    from pglast import ast
+    from pglast.stream import RawStream
+
+    tree = _parse(sql)
+    if tree is None or len(tree) != 1 or not isinstance(tree[0].stmt, ast.SelectStmt):
+        return None
+    stmt = tree[0].stmt
+    if stmt.op != 0 or not stmt.targetList:  # SETOP_NONE
+        return None
+    out = []
+    for t in stmt.targetList:
+        val = t.val
+        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):  # type: ignore[index]
+            return None
+        name = t.name
+        if name is None and isinstance(val, ast.ColumnRef):
+            name = val.fields[-1].sval  # type: ignore[index]
+        if name is None:
+            return None
+        out.append((name, RawStream()(val)))
+    return out
+
+
+def replaceable(old_sql: str, new_sql: str) -> bool:
+    """Whether `CREATE OR REPLACE VIEW` can take the view from `old_sql` to `new_sql`: PostgreSQL accepts it
+    when the old columns stay, in order, with the same names and types, and new ones come after. The same
+    expressions keep their type; another expression may not, so only the same expressions are trusted."""
+    old, new = _targets(old_sql), _targets(new_sql)
+    if old is None or new is None or len(new) < len(old):
+        return False
+    return new[: len(old)] == old

@@ -1,0 +1,87 @@
+"""MZ12x: changes to objects beyond tables that reach further than the statement says — a function replaced
+under the triggers that call it, a view dropped under the views that read from it. What lint knows of them:
+the previous snapshot's (in a migrations folder), and what the file itself creates before the statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.enums import ObjectType
+from pglast.visitors import Visitor
+
+from .registry import WARNING, Hit, rule, statement_check
+from .source import SqlStatement
+from .state import SchemaState, TableKey, display, names_key, table_key
+
+REPLACE_TRIGGER_FUNCTION = rule(
+    "MZ120", WARNING, "function used by a trigger replaced",
+    "every row the trigger fires on runs the new body from the next statement on: deploy it with the code that "
+    "expects it, and test the trigger")
+DROP_DEPENDED_VIEW = rule(
+    "MZ121", WARNING, "view other views read from dropped",
+    "drop the views that read from it first (and make them again after), as `generate` does; CASCADE drops "
+    "them silently")
+
+_VIEWS = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
+
+
+class _Known:
+    """The views (what each reads from) and the triggers (by the function they call) lint knows of."""
+
+    def __init__(self, previous: Any) -> None:
+        from ..dialects.postgres.view_deps import relations
+
+        self.views: dict[TableKey, set[TableKey]] = {}
+        self.triggers: dict[TableKey, list[str]] = {}
+        for v in previous.views if previous is not None else ():
+            self.views[v.key] = relations(v.definition, v.schema)
+        for t in previous.triggers if previous is not None else ():
+            schema, _, fn = t.function.rpartition(".")
+            self.triggers.setdefault((schema, fn), []).append(f"{t.name} on {display((t.schema, t.table))}")
+
+
+def _known(state: SchemaState) -> _Known:
+    known = state.__dict__.get("_lint_objects")
+    if known is None:
+        known = state.__dict__["_lint_objects"] = _Known(getattr(state, "objects", None))
+    return known  # type: ignore[no-any-return]
+
+
+def _read_from(query: Any) -> set[TableKey]:
+    found: set[TableKey] = set()
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit_RangeVar(self, ancestors: Any, node: Any) -> None:
+            found.add(table_key(node))
+
+    _V()(query)
+    return found
+
+
+@statement_check
+def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
+    known = _known(state)
+    if isinstance(node, ast.ViewStmt):
+        known.views[table_key(node.view)] = _read_from(node.query)
+    elif isinstance(node, ast.CreateTableAsStmt) and node.objtype == ObjectType.OBJECT_MATVIEW and node.into:
+        known.views[table_key(node.into.rel)] = _read_from(node.query)
+    elif isinstance(node, ast.CreateTrigStmt):
+        known.triggers.setdefault(names_key(node.funcname), []).append(
+            f"{node.trigname} on {display(table_key(node.relation))}")
+    elif isinstance(node, ast.CreateFunctionStmt) and node.replace:
+        key = names_key(node.funcname)
+        if known.triggers.get(key):
+            on = ", ".join(known.triggers[key])
+            yield Hit(REPLACE_TRIGGER_FUNCTION, f"function {display(key)} replaced; trigger(s) calling it: {on}", st)
+    elif isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
+        for obj in node.objects or ():
+            key = names_key(obj)
+            known.views.pop(key, None)
+            readers = sorted(k for k, deps in known.views.items() if key in deps)
+            if readers:
+                cascade = node.behavior is not None and node.behavior.name == "DROP_CASCADE"
+                names = ", ".join(display(k) for k in readers)
+                what = f"drops {names} with it (CASCADE)" if cascade else f"fails while {names} read(s) from it"
+                yield Hit(DROP_DEPENDED_VIEW, f"DROP VIEW {display(key)} {what}", st)

@@ -1,0 +1,156 @@
+"""The declared API of views and materialized views, functions and procedures, triggers, domains and composite
+types: module-level values of the schema modules, found there the way MetaData is (sources/loader.py).
+
+    active = View("active_users", sa.select(users.c.id).where(users.c.active))
+    touch = Function("touch", "BEGIN NEW.updated_at := now(); RETURN NEW; END", returns="trigger")
+    Trigger("users_touch", users, touch, events=("UPDATE",))
+
+Each has `to_model()`, the fact of the schema model (schema/objects.py) it declares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..schema import objects as m
+from ..schema.objects import DEFAULT_SCHEMA, EVENT_ORDER, ViewIndex, clean_sql
+
+__all__ = ["CompositeType", "Domain", "Function", "Procedure", "Trigger", "View", "ViewIndex"]
+
+
+class ObjectDeclaration:
+    """The base of this module's declarations (View, Function, …)."""
+
+    _mizzle_object = True  # what the loader looks for in a schema module
+
+    def to_model(self) -> Any:
+        raise NotImplementedError
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda x: "_" + x.group(1).lower(), key)
+
+
+def _option_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _query_sql(query: Any) -> str:
+    if isinstance(query, str):
+        return clean_sql(query)
+    from sqlalchemy.dialects import postgresql
+
+    compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    return clean_sql("\n".join(line.rstrip() for line in str(compiled).splitlines()))
+
+
+class View(ObjectDeclaration):
+    """A view (`materialized=True`: a materialized view, which may have `indexes`). `query`: SQL text or a
+    SQLAlchemy `select()`. `with_`: its options (`security_barrier`, `check_option`, `fillfactor`, … — or
+    drizzle's camelCase spellings)."""
+
+    def __init__(self, name: str, query: Any, *, materialized: bool = False, schema: str = DEFAULT_SCHEMA,
+                 with_: Mapping[str, Any] | None = None, indexes: Iterable[ViewIndex] = (),
+                 with_no_data: bool = False, renamed_from: str | None = None) -> None:
+        self.model = m.View(name=name, definition=_query_sql(query), schema=schema, materialized=materialized,
+                            options=tuple(sorted((_snake(k), _option_value(v)) for k, v in (with_ or {}).items())),
+                            indexes=tuple(indexes), with_no_data=with_no_data, renamed_from=renamed_from)
+        if self.model.indexes and not materialized:
+            raise ValueError(f"view {name}: only a materialized view has indexes")
+
+    def to_model(self) -> m.View:
+        return self.model
+
+
+class Function(ObjectDeclaration):
+    """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses."""
+
+    def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str = "plpgsql",
+                 schema: str = DEFAULT_SCHEMA, volatility: str = "volatile", strict: bool = False,
+                 security_definer: bool = False, parallel: str = "unsafe",
+                 config: Mapping[str, str] | None = None) -> None:
+        self.model = m.Routine(name=name, args=args.strip(), body=body, returns=returns, schema=schema,
+                               language=language.lower(), volatility=volatility.lower(), strict=strict,
+                               security_definer=security_definer, parallel=parallel.lower(),
+                               config=tuple(sorted((config or {}).items())))
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.model.schema}.{self.model.name}"
+
+    def to_model(self) -> m.Routine:
+        return self.model
+
+
+class Procedure(Function):
+    def __init__(self, name: str, body: str, *, args: str = "", language: str = "plpgsql",
+                 schema: str = DEFAULT_SCHEMA, security_definer: bool = False,
+                 config: Mapping[str, str] | None = None) -> None:
+        super().__init__(name, body, args=args, language=language, schema=schema,
+                         security_definer=security_definer, config=config)
+        self.model = replace(self.model, returns=None)
+
+
+def _events(events: str | Iterable[str]) -> tuple[str, ...]:
+    items = [e.strip() for e in re.split(r"\s+OR\s+", events, flags=re.IGNORECASE)] if isinstance(events, str) \
+        else [e.strip() for e in events]
+    norm = []
+    for e in items:
+        word, _, rest = e.partition(" ")
+        norm.append(word.upper() + (f" {rest.strip()}" if rest.strip() else ""))
+    return tuple(sorted(norm, key=lambda e: EVENT_ORDER.index(e.split(" ")[0])))
+
+
+class Trigger(ObjectDeclaration):
+    """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name)."""
+
+    def __init__(self, name: str, table: Any, function: Any, *, events: str | Iterable[str] = ("UPDATE",),
+                 timing: str = "BEFORE", for_each: str = "ROW", when: str | None = None,
+                 args: Iterable[str] = (), schema: str | None = None) -> None:
+        if isinstance(table, str):
+            t_schema, _, t_name = table.rpartition(".")
+        else:
+            t_schema, t_name = table.schema or "", table.name
+        fn = function.qualified if isinstance(function, Function) else str(function)
+        if "." not in fn:
+            fn = f"{DEFAULT_SCHEMA}.{fn}"
+        self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
+                               timing=timing.upper(), events=_events(events), for_each=for_each.upper(),
+                               when=when, args=tuple(args))
+
+    def to_model(self) -> m.Trigger:
+        return self.model
+
+
+class Domain(ObjectDeclaration):
+    """A domain over `type`; `check` (one expression, named `<name>_check` as PostgreSQL would) or `checks`
+    (name → expression)."""
+
+    def __init__(self, name: str, type: str, *, not_null: bool = False, default: str | None = None,
+                 check: str | None = None, checks: Mapping[str, str] | None = None,
+                 schema: str = DEFAULT_SCHEMA) -> None:
+        all_checks = dict(checks or {})
+        if check is not None:
+            all_checks[f"{name}_check"] = check
+        self.model = m.Domain(name=name, type=type, schema=schema, not_null=not_null, default=default,
+                              checks=tuple(sorted(all_checks.items())))
+
+    def to_model(self) -> m.Domain:
+        return self.model
+
+
+class CompositeType(ObjectDeclaration):
+    """A composite type: `attributes` maps each name to its type, in order."""
+
+    def __init__(self, name: str, attributes: Mapping[str, str] | Iterable[tuple[str, str]], *,
+                 schema: str = DEFAULT_SCHEMA) -> None:
+        pairs = attributes.items() if isinstance(attributes, Mapping) else attributes
+        self.model = m.CompositeType(name=name, attributes=tuple((str(k), str(v)) for k, v in pairs), schema=schema)
+
+    def to_model(self) -> m.CompositeType:
+        return self.model

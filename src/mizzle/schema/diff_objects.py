@@ -1,0 +1,229 @@
+"""The diff of objects beyond tables (schema/objects.py), in the phases `diff()` runs them in:
+
+- `first`: before any table changes — triggers and views dropped, also those made again after (a view over
+  a column being dropped or retyped, a trigger whose function is remade), dependents before what they use;
+- `before_tables`: domains and composite types (tables may use them), functions in a procedural language
+  (column defaults may call them; their bodies are not checked at creation), views renamed;
+- `after_tables`: functions in SQL (their bodies are checked against the tables), views in dependency
+  order, materialized-view indexes, triggers;
+- `last`: functions, domains and composite types dropped, once nothing uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .changes import AlterColumn, Change, DropColumn, DropTable, RecreateEnum, RenameColumn
+from .object_changes import (
+    AddViewIndex,
+    AlterComposite,
+    AlterDomain,
+    CreateObject,
+    DropObject,
+    DropViewIndex,
+    RenameObject,
+    ReplaceObject,
+)
+from .objects import Routine, Trigger, View
+
+Key = tuple[str, ...]
+
+
+@dataclass
+class ObjectPhases:
+    first: list[Change] = field(default_factory=list)
+    before_tables: list[Change] = field(default_factory=list)
+    after_tables: list[Change] = field(default_factory=list)
+    last: list[Change] = field(default_factory=list)
+
+
+def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhases:
+    """The changes turning the objects of Schema `old` into those of `new`; `table_changes` are the table
+    changes of the same diff (a view over a table they touch is dropped before them and made again after)."""
+    out = ObjectPhases()
+    if not old.objects and not new.objects:
+        return out
+    o, n = old.objects, new.objects
+    _types(o.domains, n.domains, AlterDomain, out)
+    _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
+    created = {t.key for t in new.tables if old.table(*t.key) is None}
+    remade_fns = _routines(o.routines, n.routines, out, created)
+    old_views = _renamed_views(o.views, n.views, out)
+    _views(old_views, n.views, _touched_tables(table_changes), out)
+    _triggers(o.triggers, n.triggers, remade_fns, out)
+    # what uses a function goes before it: triggers, then views (a view may call one), then functions
+    rank = {Trigger: 0, View: 1, Routine: 2}
+    out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
+    return out
+
+
+def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectPhases,
+           same: Callable[[Any, Any], bool] = lambda a, b: a.type == b.type) -> None:
+    """Domains (altered in place while the base type stays) and composite types (always altered in place)."""
+    old_by = {x.key: x for x in old}
+    for x in new:
+        prev = old_by.get(x.key)
+        if prev is None:
+            out.before_tables.append(CreateObject(x))
+        elif prev != x and same(prev, x):
+            out.before_tables.append(alter(prev, x))
+        elif prev != x:
+            out.before_tables += [DropObject(prev), CreateObject(x)]
+    new_keys = {x.key for x in new}
+    out.last.extend(DropObject(x) for x in old if x.key not in new_keys)
+
+
+def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
+              created: set[tuple[str, str]]) -> set[str]:
+    """Functions and procedures; returns the `schema.name` of those dropped and made again (their
+    triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
+    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
+    old_by = {x.key: x for x in old}
+    new_keys = {x.key for x in new}
+    renamed_args = {x.key[:2] for x in new if x.key not in old_by}
+    early_drops = [x for x in old if x.key not in new_keys and x.key[:2] in renamed_args]
+    out.first.extend(DropObject(x) for x in early_drops)
+    remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
+    for x in new:
+        phase = out.after_tables if _reads_new_tables(x, created) else out.before_tables
+        prev = old_by.get(x.key)
+        if prev is None:
+            phase.append(CreateObject(x))
+        elif prev != x and prev.returns == x.returns and prev.is_procedure == x.is_procedure:
+            phase.append(ReplaceObject(prev, x))
+        elif prev != x:
+            out.first.append(DropObject(prev))
+            phase.append(CreateObject(x))
+            remade.add(f"{x.schema}.{x.name}")
+    out.last.extend(DropObject(x) for x in old if x.key not in new_keys and x not in early_drops)
+    return remade
+
+
+def _reads_new_tables(r: Routine, created: set[tuple[str, str]]) -> bool:
+    """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
+    (or cannot be parsed to tell): made after the tables. Other functions go before them (a column default may
+    call one)."""
+    if r.language.lower() != "sql":
+        return False
+    from ..dialects.postgres.view_deps import parses, relations
+
+    return not parses(r.body) or bool(relations(r.body, r.schema) & created)
+
+
+def _renamed_views(old: tuple[View, ...], new: tuple[View, ...], out: ObjectPhases) -> tuple[View, ...]:
+    """`View(..., renamed_from=...)`: ALTER VIEW … RENAME; the old views under their new names."""
+    old_by = {v.key: v for v in old}
+    new_keys = {v.key for v in new}
+    result = list(old)
+    for v in new:
+        if not v.renamed_from or v.key in old_by:
+            continue
+        prev = old_by.get((v.schema, v.renamed_from))
+        if prev is None or prev.key in new_keys:
+            continue
+        moved = replace(prev, name=v.name)
+        out.before_tables.append(RenameObject(prev, moved))
+        result[result.index(prev)] = moved
+    return tuple(result)
+
+
+def _touched_tables(changes: list[Change]) -> set[Key]:
+    """Tables whose columns a view may no longer be valid over: dropped, a column dropped, retyped or renamed,
+    an enum rebuilt under them."""
+    out: set[Key] = set()
+    for c in changes:
+        if isinstance(c, DropTable):
+            out.add(c.table.key)
+        elif isinstance(c, (DropColumn, RenameColumn)):
+            out.add(c.table)
+        elif isinstance(c, AlterColumn) and (c.old.type, c.old.type_schema) != (c.new.type, c.new.type_schema):
+            out.add(c.table)
+        elif isinstance(c, RecreateEnum):
+            out.update(k for k, _ in c.usages)
+    return out
+
+
+def _views(old: tuple[View, ...], new: tuple[View, ...], touched: set[Key], out: ObjectPhases) -> None:
+    from ..dialects.postgres.view_deps import query_key, relations, replaceable
+
+    old_by = {v.key: v for v in old}
+    new_by = {v.key: v for v in new}
+    deps: dict[Key, set[Key]] = {v.key: set(relations(v.definition, v.schema)) for v in (*old, *new)}
+    dropped: set[Key] = {k for k in old_by if k not in new_by}
+    remade: set[Key] = set()
+    replaced: list[Change] = []
+    reindexed: list[tuple[View, View]] = []
+    for v in new:
+        prev = old_by.get(v.key)
+        if prev is None or prev == v or replace(prev, definition=query_key(prev.definition)) == \
+                replace(v, definition=query_key(v.definition)):
+            continue  # the same query however spelled: nothing to do
+        if replace(prev, indexes=v.indexes) == v:
+            reindexed.append((prev, v))
+        elif not v.materialized and not prev.materialized and prev.options == v.options \
+                and replaceable(prev.definition, v.definition):
+            replaced.append(ReplaceObject(prev, v))
+        else:
+            remade.add(v.key)
+    changed = True
+    while changed:  # a view over a touched table, or over a view dropped or made again, is made again
+        changed = False
+        for k in old_by:
+            if k in dropped or k in remade:
+                continue
+            if deps[k] & (touched | dropped | remade):
+                remade.add(k)
+                changed = True
+    gone = [old_by[k] for k in _dependency_order(list(dropped | remade), deps)]
+    out.first.extend(DropObject(v) for v in reversed(gone))
+    made = {k for k in new_by if k not in old_by or k in remade}
+    for k in _dependency_order([v.key for v in new], deps):
+        if k in made:
+            out.after_tables.append(CreateObject(new_by[k]))
+        else:
+            out.after_tables.extend(c for c in replaced if c.new.key == k)  # type: ignore[attr-defined]
+    for prev, v in reindexed:
+        if v.key not in remade:  # made again: with its indexes
+            _index_changes(prev, v, out.after_tables)
+
+
+def _index_changes(prev: View, v: View, into: list[Change]) -> None:
+    before = {i.name: i for i in prev.indexes}
+    after = {i.name: i for i in v.indexes}
+    into.extend(DropViewIndex(prev, i) for name, i in before.items() if after.get(name) != i)
+    into.extend(AddViewIndex(v, i) for name, i in after.items() if before.get(name) != i)
+
+
+def _dependency_order(keys: list[Key], deps: dict[Key, set[Key]]) -> list[Key]:
+    """`keys` with each view after the views of `keys` it reads from."""
+    wanted = set(keys)
+    seen: set[Key] = set()
+    out: list[Key] = []
+
+    def visit(k: Key, path: frozenset[Key]) -> None:
+        if k in seen or k in path:
+            return
+        for d in sorted(deps.get(k, ())):
+            if d in wanted:
+                visit(d, path | {k})
+        seen.add(k)
+        out.append(k)
+
+    for k in sorted(keys):
+        visit(k, frozenset())
+    return out
+
+
+def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...], remade_fns: set[str], out: ObjectPhases) -> None:
+    old_by = {t.key: t for t in old}
+    new_keys = {t.key for t in new}
+    for t in new:
+        prev = old_by.get(t.key)
+        if prev is None:
+            out.after_tables.append(CreateObject(t))
+        elif prev != t or t.function in remade_fns:
+            out.first.append(DropObject(prev))
+            out.after_tables.append(CreateObject(t))
+    out.first.extend(DropObject(t) for t in old if t.key not in new_keys)

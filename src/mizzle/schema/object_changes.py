@@ -1,0 +1,132 @@
+"""The changes of objects beyond tables (schema/objects.py): create, replace in place (`CREATE OR REPLACE`),
+drop, rename; a materialized view's index added or dropped; a domain or composite type altered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .changes import Change
+from .objects import CompositeType, Domain, View, ViewIndex
+
+
+@dataclass(frozen=True)
+class CreateObject(Change):
+    obj: Any  # View | Routine | Trigger | Domain | CompositeType
+
+    def inverse(self) -> Change:
+        return DropObject(self.obj)
+
+    def describe(self) -> str:
+        return f"+ {self.obj.label}"
+
+
+@dataclass(frozen=True)
+class DropObject(Change):
+    obj: Any
+    destructive = False  # no data lives in these objects (a materialized view's rows are derived)
+
+    def inverse(self) -> Change:
+        return CreateObject(self.obj)
+
+    def describe(self) -> str:
+        return f"- {self.obj.label}"
+
+
+@dataclass(frozen=True)
+class ReplaceObject(Change):
+    """`CREATE OR REPLACE`: a view whose columns only append, a function whose signature and result stay."""
+
+    old: Any
+    new: Any
+
+    def inverse(self) -> Change:
+        return ReplaceObject(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ {self.new.label} (replaced)"
+
+
+@dataclass(frozen=True)
+class RenameObject(Change):
+    old: View
+    new: View
+
+    def inverse(self) -> Change:
+        return RenameObject(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ {self.old.label} → {self.new.name} (rename)"
+
+
+@dataclass(frozen=True)
+class AddViewIndex(Change):
+    view: View
+    index: ViewIndex
+
+    def inverse(self) -> Change:
+        return DropViewIndex(self.view, self.index)
+
+    def describe(self) -> str:
+        return f"+ index {self.index.name} on {self.view.label}"
+
+
+@dataclass(frozen=True)
+class DropViewIndex(Change):
+    view: View
+    index: ViewIndex
+
+    def inverse(self) -> Change:
+        return AddViewIndex(self.view, self.index)
+
+    def describe(self) -> str:
+        return f"- index {self.index.name} on {self.view.label}"
+
+
+@dataclass(frozen=True)
+class AlterDomain(Change):
+    old: Domain
+    new: Domain
+
+    def inverse(self) -> Change:
+        return AlterDomain(self.new, self.old)
+
+    def describe(self) -> str:
+        what = [w for w, a, b in (("default", self.old.default, self.new.default),
+                                  ("not null", self.old.not_null, self.new.not_null),
+                                  ("checks", self.old.checks, self.new.checks)) if a != b]
+        return f"~ {self.new.label}: {', '.join(what)}"
+
+
+@dataclass(frozen=True)
+class AlterComposite(Change):
+    old: CompositeType
+    new: CompositeType
+
+    @property
+    def destructive(self) -> bool:  # type: ignore[override]
+        kept = dict(self.new.attributes)
+        return any(n not in kept for n, _ in self.old.attributes)
+
+    def inverse(self) -> Change:
+        return AlterComposite(self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ {self.new.label}: attributes {_attrs(self.old)} → {_attrs(self.new)}"
+
+
+def _attrs(c: CompositeType) -> str:
+    return "(" + ", ".join(f"{n} {t}" for n, t in c.attributes) + ")"
+
+
+def _short(x: Any) -> str:
+    text = " ".join(str(x).split()) if x is not None else "none"
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def what_differs(old: Any, new: Any) -> str:
+    """`~ view v: definition a → b` — one line naming each differing field of one object with both values."""
+    fields = [f for f in old.__dataclass_fields__ if old.__dataclass_fields__[f].compare
+              and getattr(old, f) != getattr(new, f)]
+    what = ", ".join(f"{f.replace('_', ' ')} {_short(getattr(old, f))} → {_short(getattr(new, f))}" for f in fields)
+    return f"~ {new.label}: {what or 'changed'}"

@@ -1,0 +1,196 @@
+"""PostgreSQL objects beyond tables, as facts of the model: views and materialized views (with their indexes
+and options), functions and procedures, triggers, domains, composite types. Frozen dataclasses, no I/O.
+
+Every text (a view's query, a function's body, a type) is held as its source gave it; two spellings of one
+object are told apart or matched by what the server stores (`dialects/postgres/canonical_objects.py`) when a
+server is at hand, otherwise by the text with its outer whitespace and a trailing `;` trimmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DEFAULT_SCHEMA = "public"
+
+
+def clean_sql(text: str) -> str:
+    """A query or body as a source gave it, with outer whitespace and a trailing `;` trimmed."""
+    text = text.strip()
+    while text.endswith(";"):
+        text = text[:-1].rstrip()
+    return text
+
+
+@dataclass(frozen=True)
+class ViewIndex:
+    """An index of a materialized view: `columns` is the text between the parentheses (`user_id`,
+    `lower(email), id`)."""
+
+    name: str
+    columns: str
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    definition: str  # the query
+    schema: str = DEFAULT_SCHEMA
+    materialized: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # PostgreSQL's reloptions, sorted: ("security_barrier", "true")
+    indexes: tuple[ViewIndex, ...] = ()  # materialized views only, sorted by name
+    # materialized: created WITH NO DATA — how it is made, not what it is (a REFRESH fills it): not compared
+    with_no_data: bool = field(default=False, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
+
+    kind = "view"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return ("materialized view " if self.materialized else "view ") + _q(self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A function (`returns` set) or a procedure (`returns` None)."""
+
+    name: str
+    args: str  # as in CREATE FUNCTION's parentheses: "a integer, b text DEFAULT 'x'"
+    body: str  # the text between the dollar quotes, which the server stores as given
+    returns: str | None = None
+    schema: str = DEFAULT_SCHEMA
+    language: str = "plpgsql"
+    volatility: str = "volatile"  # volatile | stable | immutable
+    strict: bool = False
+    security_definer: bool = False
+    parallel: str = "unsafe"  # unsafe | restricted | safe
+    config: tuple[tuple[str, str], ...] = ()  # SET name = value
+
+    kind = "function"
+
+    @property
+    def is_procedure(self) -> bool:
+        return self.returns is None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.name, self.args)
+
+    @property
+    def label(self) -> str:
+        return f"{'procedure' if self.is_procedure else 'function'} {_q(self.schema, self.name)}({self.args})"
+
+
+# the order pg_get_triggerdef prints a trigger's events in
+EVENT_ORDER = ("INSERT", "DELETE", "UPDATE", "TRUNCATE")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    table: str
+    function: str  # "schema.name" of the trigger function
+    schema: str = DEFAULT_SCHEMA  # the table's
+    timing: str = "BEFORE"  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...] = ("UPDATE",)  # INSERT, DELETE, UPDATE or "UPDATE OF a, b", TRUNCATE
+    for_each: str = "ROW"  # ROW | STATEMENT
+    when: str | None = None
+    args: tuple[str, ...] = ()
+
+    kind = "trigger"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.table, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"trigger {self.name} on {_q(self.schema, self.table)}"
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    type: str
+    schema: str = DEFAULT_SCHEMA
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[tuple[str, str], ...] = ()  # (constraint name, expression), sorted by name
+
+    kind = "domain"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"domain {_q(self.schema, self.name)}"
+
+
+@dataclass(frozen=True)
+class CompositeType:
+    name: str
+    attributes: tuple[tuple[str, str], ...]  # (name, type), in order
+    schema: str = DEFAULT_SCHEMA
+
+    kind = "composite type"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"composite type {_q(self.schema, self.name)}"
+
+
+@dataclass(frozen=True)
+class Objects:
+    """The objects of a Schema beyond tables, each collection sorted by key."""
+
+    views: tuple[View, ...] = ()
+    routines: tuple[Routine, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composites: tuple[CompositeType, ...] = ()
+    # objects a database has that mizzle does not manage (an aggregate, a C function, …), one line each: read by
+    # `pull` to warn; not part of the model's identity
+    unmanaged: tuple[str, ...] = field(default=(), compare=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.views or self.routines or self.triggers or self.domains or self.composites)
+
+    def all(self) -> tuple[Any, ...]:
+        return (*self.domains, *self.composites, *self.routines, *self.views, *self.triggers)
+
+    def where(self, keep: Any) -> Objects:
+        """Only the objects `keep(obj)` is true for."""
+        return make_objects([o for o in self.all() if keep(o)])
+
+
+NO_OBJECTS = Objects()
+
+
+def make_objects(items: Any) -> Objects:
+    """Objects of any kinds, sorted into their collections."""
+    groups: dict[type, list[Any]] = {View: [], Routine: [], Trigger: [], Domain: [], CompositeType: []}
+    for o in items:
+        if type(o) is View:
+            o = replace(o, indexes=tuple(sorted(o.indexes, key=lambda i: i.name)), options=tuple(sorted(o.options)))
+        elif type(o) is Domain:
+            o = replace(o, checks=tuple(sorted(o.checks)))
+        groups[type(o)].append(o)
+    out = {k: tuple(sorted(v, key=lambda o: o.key)) for k, v in groups.items()}
+    return Objects(out[View], out[Routine], out[Trigger], out[Domain], out[CompositeType])
+
+
+def _q(schema: str, name: str) -> str:
+    return name if schema == DEFAULT_SCHEMA else f"{schema}.{name}"

@@ -1,0 +1,175 @@
+"""Objects beyond tables without a server: the diff's phases and replace-or-remake decisions, the DDL, the
+snapshot round trip (drizzle-kit's `views` field + the sidecar), and SQLite's refusal."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+from mizzle.errors import SchemaLoadError
+from mizzle.pg import CompositeType, Domain, Function, Procedure, Trigger, View, ViewIndex
+from mizzle.planning.plan import plan
+from mizzle.schema.diff import Renames, diff
+from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+from mizzle.sources.loader import FoundMetaData
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+T = Table("t", columns=(Column("id", "integer", not_null=True), Column("v", "integer")), primary_key=PrimaryKey(("id",)))
+
+
+def _schema(*objs: object, table: Table = T):  # type: ignore[no-untyped-def]
+    return make_schema("postgresql", tables=[table], objects=[o.to_model() for o in objs])  # type: ignore[attr-defined]
+
+
+def _sql(old, new) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.sql for s in plan(diff(old, new, Renames(none=True)).changes, "postgresql")]
+
+
+def test_a_view_over_a_retyped_column_is_dropped_first_and_made_again_after() -> None:
+    v = View("vv", "SELECT v FROM t")
+    retyped = T.with_(columns=(T.columns[0], Column("v", "bigint")))
+    sql = _sql(_schema(v), _schema(v, table=retyped))
+    assert sql[0] == 'DROP VIEW "public"."vv"'
+    assert sql[1].startswith('ALTER TABLE "public"."t" ALTER COLUMN "v" SET DATA TYPE bigint')
+    assert sql[2] == 'CREATE VIEW "public"."vv" AS SELECT v FROM t'
+
+
+def test_a_view_over_a_view_is_made_again_with_it() -> None:
+    a, b = View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a")
+    dropped = T.with_(columns=(T.columns[0], Column("v", "bigint")))
+    sql = _sql(_schema(a, b), _schema(a, b, table=dropped))
+    assert sql[:2] == ['DROP VIEW "public"."b"', 'DROP VIEW "public"."a"']
+    assert sql[-2:] == ['CREATE VIEW "public"."a" AS SELECT v FROM t', 'CREATE VIEW "public"."b" AS SELECT v FROM a']
+
+
+def test_view_replaced_in_place_only_when_columns_append() -> None:
+    appended = _sql(_schema(View("vv", "SELECT id FROM t")), _schema(View("vv", "SELECT id, v FROM t")))
+    assert appended == ['CREATE OR REPLACE VIEW "public"."vv" AS SELECT id, v FROM t']
+    changed = _sql(_schema(View("vv", "SELECT id, v FROM t")), _schema(View("vv", "SELECT v, id FROM t")))
+    assert changed == ['DROP VIEW "public"."vv"', 'CREATE VIEW "public"."vv" AS SELECT v, id FROM t']
+
+
+def test_function_result_changed_remakes_it_and_its_triggers() -> None:
+    f1 = Function("f", "BEGIN RETURN NEW; END", returns="trigger")
+    f2 = Function("f", "BEGIN RETURN NEW; END", returns="trigger", security_definer=True)
+    trg = Trigger("tr", "t", f1, events="insert or update")
+    assert _sql(_schema(f1, trg), _schema(f2, trg))[0].startswith('CREATE OR REPLACE FUNCTION "public"."f"()')
+    g1 = Function("g", "SELECT 1", returns="integer", language="sql")
+    g2 = Function("g", "SELECT 1", returns="bigint", language="sql")
+    t1 = Trigger("tr", "t", "g")
+    sql = _sql(_schema(g1, t1), _schema(g2, t1))
+    assert sql[0] == 'DROP TRIGGER "tr" ON "public"."t"'
+    assert sql[1] == 'DROP FUNCTION "public"."g"()'
+    assert sql[-1].startswith('CREATE TRIGGER "tr" BEFORE UPDATE ON "public"."t" FOR EACH ROW EXECUTE FUNCTION')
+
+
+def test_domains_and_types_before_tables_and_dropped_after() -> None:
+    d, c = Domain("qty", "integer", check="VALUE > 0"), CompositeType("pair", {"a": "integer"})
+    empty = make_schema("postgresql")
+    sql = _sql(empty, _schema(d, c))
+    assert sql[0].startswith('CREATE DOMAIN "public"."qty" AS integer CONSTRAINT "qty_check" CHECK (VALUE > 0)')
+    assert sql[1] == 'CREATE TYPE "public"."pair" AS ("a" integer)'
+    assert sql[2].startswith('CREATE TABLE')
+    assert _sql(_schema(d, c), make_schema("postgresql", tables=[T]))[-2:] == [
+        'DROP DOMAIN "public"."qty"', 'DROP TYPE "public"."pair"']
+
+
+def test_snapshot_round_trip_uses_drizzle_views_field_and_the_sidecar() -> None:
+    objs = [View("mv", "SELECT id FROM t", materialized=True, with_={"fillfactor": 70},
+                 indexes=[ViewIndex("mv_id", "id", unique=True)]),
+            View("v", "SELECT id FROM t", with_={"check_option": "local", "security_barrier": True}),
+            Function("f", "SELECT $1", args="a integer DEFAULT 1", returns="integer", language="sql",
+                     config={"search_path": "public"}),
+            Procedure("p", "BEGIN END"), Trigger("tr", "t", "f", events=("UPDATE OF v", "INSERT"), when="NEW.v > 0"),
+            Domain("qty", "integer", not_null=True, default="1"), CompositeType("pair", {"a": "integer"})]
+    model = _schema(*objs)
+    snap, side = snapshot_from_schema(model)
+    assert snap["views"]["public.v"] == {"name": "v", "schema": "public", "columns": {},
+                                         "definition": "SELECT id FROM t", "materialized": False,
+                                         "isExisting": False, "with": {"checkOption": "local",
+                                                                       "securityBarrier": True}}
+    assert side["views"]["public.mv"]["indexes"][0]["name"] == "mv_id"
+    back = schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}})
+    assert back.objects == model.objects
+
+
+def test_drizzle_existing_views_are_carried_not_managed() -> None:
+    snap, _ = snapshot_from_schema(make_schema("postgresql"))
+    snap["views"] = {"public.old": {"name": "old", "schema": "public", "columns": {}, "materialized": False,
+                                    "isExisting": True}}
+    model = schema_from_snapshot(snap)
+    assert not model.objects
+    assert snapshot_from_schema(model)[0]["views"] == snap["views"]
+
+
+def test_sqlite_refuses_objects_with_one_line() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))
+    with pytest.raises(SchemaLoadError, match=r"materialized view v \(app/schema.py\): SQLite has plain views"):
+        schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1", materialized=True)])],
+                             dialect="sqlite")
+    ok = schema_from_metadata([FoundMetaData(md, "app/schema.py", [View("v", "SELECT 1")])], dialect="sqlite")
+    assert [v.name for v in ok.objects.views] == ["v"]
+
+
+def test_lint_names_a_replaced_trigger_function_and_a_view_dropped_under_another() -> None:
+    from mizzle.lint import LintContext, lint_file
+
+    f = Function("f", "BEGIN RETURN NEW; END", returns="trigger")
+    prev = _schema(f, Trigger("tr", "t", f), View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a"))
+    ctx = LintContext(previous=prev)
+    sql = 'CREATE OR REPLACE FUNCTION "public"."f"() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;'
+    assert [x.rule for x in lint_file(sql, ctx)] == ["MZ120"]
+    assert [x.rule for x in lint_file('DROP VIEW "public"."a" CASCADE;', ctx)] == ["MZ121"]
+    # what generate writes: the reader dropped first
+    assert lint_file('DROP VIEW "public"."b";\n--> statement-breakpoint\nDROP VIEW "public"."a";', ctx) == []
+
+
+def test_sql_functions_before_tables_unless_they_read_a_new_one() -> None:
+    pure = Function("add_one", "SELECT x + 1", args="x integer", returns="integer", language="sql")
+    reads = Function("n_rows", "SELECT count(*) FROM t", returns="bigint", language="sql")
+    sql = _sql(make_schema("postgresql"), _schema(pure, reads))
+    assert sql[0].startswith('CREATE FUNCTION "public"."add_one"')
+    assert sql[1].startswith("CREATE TABLE")
+    assert sql[2].startswith('CREATE FUNCTION "public"."n_rows"')
+
+
+def test_drift_lines_name_what_differs_once_per_object() -> None:
+    from mizzle.schema.compare import lines
+
+    old = _schema(View("v", "SELECT id FROM t"), Function("f", "BEGIN END"))
+    new = _schema(View("v", "SELECT v FROM t", materialized=True), Function("f", "BEGIN NULL; END"))
+    assert lines(old, new) == ["~ function f(): body BEGIN END → BEGIN NULL; END",
+                               "~ materialized view v: definition SELECT id FROM t → SELECT v FROM t, "
+                               "materialized False → True"]
+
+
+def test_one_view_imported_into_two_schema_modules_is_declared_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mizzle.sources.loader import load_metadata
+
+    (tmp_path / "objs_a.py").write_text("import sqlalchemy as sa\nfrom mizzle.pg import View\n"
+                                        "metadata = sa.MetaData()\nv = View('v', 'SELECT 1')\nalias = v\n")
+    (tmp_path / "objs_b.py").write_text("from objs_a import v\n")
+    found = load_metadata(("objs_a.py", "objs_b.py"), tmp_path)
+    model = schema_from_metadata(found)
+    assert [x.name for x in model.objects.views] == ["v"]
+    (tmp_path / "objs_c.py").write_text("from mizzle.pg import View\nv = View('v', 'SELECT 2')\n")
+    with pytest.raises(SchemaLoadError, match="view v is declared twice"):
+        schema_from_metadata(load_metadata(("objs_a.py", "objs_c.py"), tmp_path))
+
+
+def test_a_function_whose_arguments_are_respelled_is_dropped_before_it_is_made() -> None:
+    f1 = Function("f", "SELECT x", args="x int", returns="integer", language="sql")
+    f2 = Function("f", "SELECT x", args="x integer", returns="integer", language="sql")
+    trg = Trigger("tr", "t", "f")
+    sql = _sql(_schema(f1, trg), _schema(f2, trg))
+    assert sql[:2] == ['DROP TRIGGER "tr" ON "public"."t"', 'DROP FUNCTION "public"."f"(x int)']
+    assert sql[2].startswith('CREATE FUNCTION "public"."f"(x integer)')
+    assert sql[3].startswith('CREATE TRIGGER "tr"')
+
+
+def test_one_query_spelled_two_ways_is_no_change() -> None:
+    old = _schema(View("v", 'select "id", "v" from "t" where "v" > 1'))
+    assert _sql(old, _schema(View("v", "SELECT id, v\nFROM t\nWHERE v > 1;"))) == []
+    assert _sql(old, _schema(View("v", "SELECT id, v FROM t WHERE v > 2"))) != []
