@@ -48,6 +48,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .lineage import expand_lineage, lineage_changes
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
@@ -183,6 +184,8 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
             old = _rename_table(old, schema_name, o, n)
     early.extend(renamed_tables)
+    old, new = expand_lineage(old, new)  # a table attached, detached, inheriting or not: compared with all its columns
+    leave_parents, join_parents = lineage_changes(old, new)
 
     for t in new.tables:
         prev_t = old.table(t.schema, t.name)
@@ -240,9 +243,9 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
     # in phases, then by what each change needs: a foreign key after the unique index it references, …
-    cs.changes = order([*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
-                        *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs,
-                        *late_schemas])
+    cs.changes = order([*early, *enum_values, *drops_fk, *leave_parents, *drops_idx, *drops_con, *drop_tables,
+                        *drop_columns, *enum_rebuilds, *creates, *columns, *cons, *join_parents, *fks, *idx,
+                        *late_enums, *late_seqs, *late_schemas])
     from .. import dialects
 
     # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)

@@ -10,6 +10,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
 from ...schema.naming import truncate_identifier
+from . import lineage
 from .casts import has_cast
 from .types import SERIAL_BASE, quote_literal
 
@@ -115,7 +116,10 @@ def create_table(t: Table) -> str:
     lines.extend(unique_constraint(u) for u in t.uniques)
     lines.extend(f"CONSTRAINT {ident(c.name)} CHECK ({c.expression})" for c in t.checks)
     body = ",\n\t".join(lines)
-    return f"CREATE TABLE {qtable(t.key)} (\n\t{body}\n)"
+    before, after = lineage.create_clauses(t, qname)
+    if t.partition_of is not None and not lines:  # a partition has its partitioned table's columns
+        return f"CREATE TABLE {qtable(t.key)}{before}{after}"
+    return f"CREATE TABLE {qtable(t.key)}{before} (\n\t{body}\n){after}"
 
 
 def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = None) -> str:
@@ -337,6 +341,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
     ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
+    **lineage.render(qname),
 }
 
 

@@ -149,7 +149,21 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         extras.append(("isRLSEnabled", "true"))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
-                 extras=tuple(extras))
+                 extras=tuple(extras), **_lineage_from_sidecar(side))
+
+
+def _lineage_from_sidecar(side: dict[str, Any]) -> dict[str, Any]:
+    """Partitioning and inheritance (v7 has no field for them): `partitionBy`, `partitionOf` ([schema, name]),
+    `partitionBound`, `inherits` ([[schema, name], …])."""
+    out: dict[str, Any] = {}
+    if side.get("partitionBy"):
+        out["partition_by"] = side["partitionBy"]
+    if side.get("partitionOf"):
+        out["partition_of"] = tuple(side["partitionOf"])
+        out["partition_bound"] = side.get("partitionBound") or "DEFAULT"
+    if side.get("inherits"):
+        out["inherits"] = tuple(tuple(p) for p in side["inherits"])
+    return out
 
 
 def _with_value(v: Any) -> str:
@@ -282,6 +296,13 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
     ixs = {i.name: {"include": list(i.include)} for i in t.indexes if i.include}
     if ixs:
         side["indexes"] = ixs
+    if t.partition_by:
+        side["partitionBy"] = t.partition_by
+    if t.partition_of is not None:
+        side["partitionOf"] = list(t.partition_of)
+        side["partitionBound"] = t.partition_bound
+    if t.inherits:
+        side["inherits"] = [list(p) for p in t.inherits]
     return side
 
 
