@@ -70,3 +70,16 @@ def test_sqlalchemy_declarations_and_the_sqlite_refusal() -> None:
     sa.Table("x", md2, info={"mizzle": {"partition_of": "m"}})
     with pytest.raises(SchemaLoadError, match="a partition needs its bounds"):
         schema_from_metadata([md2])
+
+
+def test_lineage_changes_are_guarded_in_idempotent_files() -> None:
+    from mizzle.dialects.postgres.idempotent import rewrite
+    from mizzle.planning.plan import PlannedStatement
+    from mizzle.schema import lineage as li
+
+    attach = li.AttachPartition(("public", "m_1"), ("public", "m"), "DEFAULT")
+    sql = rewrite(PlannedStatement('ALTER TABLE "public"."m" ATTACH PARTITION "public"."m_1" DEFAULT', change=attach))
+    assert "IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits" in sql
+    detach = attach.inverse()
+    sql = rewrite(PlannedStatement('ALTER TABLE "public"."m" DETACH PARTITION "public"."m_1"', change=detach))
+    assert "IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits" in sql

@@ -77,6 +77,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
                  backend.conn if db.dialect == "postgresql" else None)
+        result.warnings.extend(dialect.unmanaged(backend.conn, scope))  # never compared, never dropped: listed
     finally:
         backend.close()
     return result

@@ -69,11 +69,12 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                          "Pull into a new project (or another `out` folder); to compare a database with existing "
                          "migrations, use `mizzle drift`.")
     scope = scope_for(config)
-    model = introspect_url(db, scope, connect_timeout=connect_timeout)
+    unmanaged: list[str] = []  # views, functions, triggers, …: listed, never written nor dropped
+    model = introspect_url(db, scope, connect_timeout=connect_timeout, unmanaged=unmanaged)
     if not (model.tables or model.enums or model.sequences or model.schemas):
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
         raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",
-                         "Check the URL and `schema_filter` / `tables_filter` in the config.")
+                         "\n".join([*unmanaged, "Check the URL and `schema_filter` / `tables_filter` in the config."]))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),
                       encoding="utf-8")
@@ -83,7 +84,8 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                              sidecar_entry=side)
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))
-    result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
+    result.warnings = unmanaged + _round_trip_warnings(config, target,
+                                                       schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
     if mark:
         from ..errors import MizzleError
         from ..runner.recovery import record_pulled

@@ -83,6 +83,12 @@ class PostgresDialect:
 
         return introspect(conn, scope)
 
+    def unmanaged(self, conn: Any, scope: Any) -> list[str]:
+        from .introspect import Scope, scope_namespaces
+        from .unmanaged import describe, unmanaged
+
+        return describe(unmanaged(conn, [oid for oid, _ in scope_namespaces(conn, scope or Scope())]))
+
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend:
         from .runner import open_backend
