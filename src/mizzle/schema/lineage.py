@@ -13,11 +13,15 @@ A partition key cannot be changed in place: that is refused with a one-line erro
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from .changes import Change, TableKey
 from .model import DEFAULT_SCHEMA, Column, Schema, Table, make_schema
 from .naming import truncate_identifier
+
+if TYPE_CHECKING:
+    from .diff import DiffState
 
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
@@ -171,6 +175,16 @@ def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
 def _with_tables(s: Schema, tables: dict[TableKey, Table]) -> Schema:
     return make_schema(s.dialect, [tables.get(t.key, t) for t in s.tables], s.enums, s.sequences, s.schemas,
                        s.extras)
+
+
+def diff_lineage(st: DiffState) -> None:
+    """The diff step (after table renames, before the tables are compared): a table attached, detached,
+    inheriting or not is compared with all its columns; leaving a parent runs with the first drops, joining one
+    once the columns and keys are in place."""
+    st.old, st.new = expand_lineage(st.old, st.new)
+    leave, join = lineage_changes(st.old, st.new)
+    st.ph.drops_fk.extend(leave)
+    st.ph.cons.extend(join)
 
 
 def lineage_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change]]:
