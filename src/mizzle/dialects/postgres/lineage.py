@@ -11,7 +11,7 @@ from typing import Any
 
 from ...errors import SchemaLoadError
 from ...schema import lineage as li
-from ...schema.model import DEFAULT_SCHEMA, Table
+from ...schema.model import DEFAULT_SCHEMA, Schema, Table, make_schema
 
 # (table oid, partition key, partition bound, [(parent schema, parent name) in inhseqno order])
 Q_LINEAGE = """
@@ -150,3 +150,45 @@ def lineage_of_sa_table(t: Any) -> dict[str, Any]:
         out["partition_of"] = parent_key(info["partition_of"], schema, f"{where}: partition_of")
         out["partition_bound"] = canonical_bound(str(info["bounds"]))
     return out
+
+
+# -- the server's spelling of a bound ----------------------------------------------------------------
+
+def server_bounds(conn: Any, expected: Schema, actual: Schema) -> Schema:
+    """`expected` with each partition bound that differs from `actual`'s replaced by the server's spelling of
+    it (`'2024-01-01'::date` → `'2024-01-01'`, a timestamptz in the session's time zone): a partition of a temporary
+    copy of the partitioned table is made with it, in a transaction rolled back. A bound the server refuses stays
+    as written."""
+    jobs = []
+    for t in expected.tables:
+        a = actual.table(*t.key)
+        parent = actual.table(*t.partition_of) if t.partition_of is not None else None
+        if a is None or parent is None or not parent.partition_by or a.partition_of != t.partition_of \
+                or a.partition_bound == t.partition_bound or t.partition_bound in (None, "DEFAULT"):
+            continue
+        jobs.append((t, parent))
+    if not jobs:
+        return expected
+    script = []
+    for n, (t, parent) in enumerate(jobs):
+        body = (f"CREATE TEMP TABLE mz_pb_{n} (LIKE {_qi(parent.schema)}.{_qi(parent.name)}) PARTITION BY "
+                f"{parent.partition_by}; CREATE TEMP TABLE mz_pb_{n}_p PARTITION OF mz_pb_{n} {t.partition_bound}")
+        script.append(f"DO $mzpb$ BEGIN EXECUTE {_literal(body)}; EXCEPTION WHEN others THEN NULL; END $mzpb$;")
+    with conn.transaction(force_rollback=True):
+        conn.execute("\n".join(script), prepare=False)
+        rows = dict(conn.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c WHERE c.relname = ANY(%(n)s) "
+            "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)",
+            {"n": [f"mz_pb_{n}_p" for n in range(len(jobs))]}).fetchall())
+    fixed = {t.key: rows[f"mz_pb_{n}_p"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pb_{n}_p")}
+    return make_schema(expected.dialect, [t.with_(partition_bound=fixed[t.key]) if t.key in fixed else t
+                                          for t in expected.tables],
+                       expected.enums, expected.sequences, expected.schemas, expected.extras)
+
+
+def _qi(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
