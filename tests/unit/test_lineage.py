@@ -83,3 +83,19 @@ def test_lineage_changes_are_guarded_in_idempotent_files() -> None:
     detach = attach.inverse()
     sql = rewrite(PlannedStatement('ALTER TABLE "public"."m" DETACH PARTITION "public"."m_1"', change=detach))
     assert "IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits" in sql
+
+
+def test_a_snapshot_view_reading_a_dropped_column_is_named_at_generate_time() -> None:
+    import json
+
+    from mizzle.schema.dependents import views_in_the_way
+
+    t = Table("users", columns=(Column("id", "integer"), Column("name", "text"), Column("age", "integer")))
+    views = {"public.names": {"name": "names", "schema": "public", "definition": 'select "name" from "users"'}}
+    old = make_schema("postgresql", tables=[t], extras=[("views", json.dumps(views))])
+    new = make_schema("postgresql", tables=[t.with_(columns=t.columns[:1] + t.columns[2:])])
+    warnings = views_in_the_way(old, diff(old, new).changes)
+    assert len(warnings) == 1 and warnings[0].startswith("view public.names (in the snapshot, not managed by mizzle) "
+                                                         "reads users.name, which this migration drops")
+    untouched = make_schema("postgresql", tables=[t.with_(columns=t.columns[:2])])  # drops age only
+    assert views_in_the_way(old, diff(old, untouched).changes) == []

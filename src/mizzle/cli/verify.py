@@ -48,7 +48,7 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     if opts.json:
         opts.emit_json(result.to_json())
     else:
-        for w in result.warnings:
+        for w in result.unmanaged:
             opts.echo(f"warning: {w}", err=True)
     first = result.first_divergence
     if first is not None:

@@ -35,6 +35,7 @@ class GenerateResult:
     online: bool = False  # written with the online rewrites (PostgreSQL; a no-op on SQLite)
     # the schema before this migration (its latest snapshot): linting the file written needs it too
     previous: Schema | None = field(default=None, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list)  # e.g. a snapshot's view reading a column this drops
 
     @property
     def written(self) -> bool:
@@ -42,7 +43,8 @@ class GenerateResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "path": str(self.sql_path) if self.sql_path else None, "changes": self.changes,
-                "statements": len(self.statements), "written": self.written, "online": self.online}
+                "statements": len(self.statements), "written": self.written, "online": self.online,
+                "warnings": self.warnings}
 
 
 def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -141,6 +143,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     from ..dialects.postgres.snapshot import snapshot_from_schema
     from ..planning.plan import plan, plan_online, render_file
     from ..schema import changes as ch
+    from ..schema.dependents import views_in_the_way
     from ..schema.diff import Renames, diff
 
     old, prev_id = previous_schema(folder, config.dialect)
@@ -160,6 +163,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                                                none=no_renames))
     result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
                             previous=old)
+    result.warnings = views_in_the_way(old, changeset.changes)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)

@@ -30,12 +30,13 @@ class PullResult:
     enums: int
     sequences: int
     warnings: list[str] = field(default_factory=list)
+    unmanaged: list[str] = field(default_factory=list)  # what was not written (views, functions, …): one line a kind
     marked: bool = False  # the baseline was recorded as applied on the pulled database
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "schema": str(self.schema_path), "migration": self.tag, "sql": str(self.sql_path),
                 "tables": self.tables, "enums": self.enums, "sequences": self.sequences, "marked": self.marked,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "unmanaged": self.unmanaged}
 
 
 def schema_out_path(config: Config, schema_out: str | None) -> Path:
@@ -84,8 +85,8 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                              sidecar_entry=side)
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))
-    result.warnings = unmanaged + _round_trip_warnings(config, target,
-                                                       schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
+    result.unmanaged = unmanaged
+    result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
     if mark:
         from ..errors import MizzleError
         from ..runner.recovery import record_pulled

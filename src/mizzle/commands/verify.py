@@ -186,7 +186,7 @@ class VerifyResult:
     steps: list[StepResult] = field(default_factory=list)
     code_changes: list[str] | None = None  # schema code relative to the replayed database (None: not compared)
     scratch: str = ""  # where the replay ran
-    warnings: list[str] = field(default_factory=list)  # what the migrations create that mizzle does not manage
+    unmanaged: list[str] = field(default_factory=list)  # what the migrations create that mizzle does not manage
 
     @property
     def first_divergence(self) -> StepResult | None:
@@ -206,7 +206,7 @@ class VerifyResult:
         return {"ok": self.ok, "first_divergence": first.tag if first else None,
                 "not_compared": [s.tag for s in self.not_compared],
                 "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes,
-                "scratch": self.scratch, "warnings": self.warnings}
+                "scratch": self.scratch, "unmanaged": self.unmanaged}
 
 
 def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
@@ -251,7 +251,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
             from .. import dialects
 
-            result.warnings = dialects.get(config.dialect).unmanaged(conn, scope)
+            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope)
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
