@@ -76,21 +76,9 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     except AmbiguousRename as e:
         if not check:
             raise
-        # --check asks whether there are changes, and a drop+add that may be a rename is one: exit 3, not a
-        # request for --rename flags (those are for the run that writes the migration)
-        err = IntegrityError(f"the schema code has changes not yet in a migration, among them a drop+add that may "
-                             f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
-                             "for)", e.details)
-        if opts.json:
-            changes = [e.message]
-            try:  # the changes themselves, each drop+add pair as a drop and an add
-                generate(cfg, check=True, renames=parse_rename_flags(renames), no_renames=True,
-                         idempotent=idempotent, online=online, lock_timeout=lock_timeout)
-            except IntegrityError as listed:
-                changes = getattr(listed.result, "changes", None) or changes
-            opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
-                            "online": False, "lint": [], "check": "changes", "error": err.message})
-        raise err from None
+        raise _ambiguous_in_check(opts, cfg, e, lambda: generate(
+            cfg, check=True, renames=parse_rename_flags(renames), no_renames=True, idempotent=idempotent,
+            online=online, lock_timeout=lock_timeout)) from None
     except IntegrityError as e:
         if check and opts.json and e.result is not None:
             opts.emit_json({**e.result.to_json(), "lint": [], "check": "changes", "error": e.message})
@@ -119,6 +107,26 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     if strict:
         refuse_if_errors(findings)
     return 0
+
+
+def _ambiguous_in_check(opts: Options, cfg: Any, e: Any, listing: Any) -> Exception:
+    """--check asks whether there are changes, and a drop+add that may be a rename is one: exit 3, not a request
+    for --rename flags (those are for the run that writes the migration). `listing()` runs the check again with
+    each drop+add pair as a drop and an add, for the --json document."""
+    from ..errors import IntegrityError
+
+    err = IntegrityError(f"the schema code has changes not yet in a migration, among them a drop+add that may "
+                         f"be a rename ({e.message}); run `mizzle generate` (with the --rename flags it asks "
+                         "for)", e.details)
+    if opts.json:
+        changes = [e.message]
+        try:
+            listing()
+        except IntegrityError as listed:
+            changes = getattr(listed.result, "changes", None) or changes
+        opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
+                        "online": False, "lint": [], "check": "changes", "error": err.message})
+    return err
 
 
 def _lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:

@@ -129,19 +129,13 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
     online = config.online if online is None else online
     if online and dialect.online:
-        from ..dialects.postgres.online import lock_timeout_value
-
-        where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
-        try:
-            lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
-        except ValueError as e:
-            raise UsageError(f"{where}: {e}") from None
+        lock_timeout = _lock_timeout(config, lock_timeout)
     folder = MigrationFolder(config.out_dir, config.dialect)
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
     from ..dialects.postgres.snapshot import snapshot_from_schema
-    from ..planning.plan import plan, plan_online, render_file
+    from ..planning.plan import render_file
     from ..schema import changes as ch
     from ..schema.dependents import views_in_the_way
     from ..schema.diff import Renames, diff
@@ -168,23 +162,12 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         if cache is not None:
             cache.record_unchanged(folder)
         return result
-    statements: list[PlannedStatement] = plan(changeset.changes, config.dialect) if changeset else []
-    header: list[str] = []
-    if online and statements:
-        statements, header = plan_online(statements, config.dialect, lock_timeout or "", idempotent)
-        result.online = dialect.online
-    elif idempotent:
-        from ..dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
-
-        statements, header = make_idempotent(statements), [f"-- {IDEMPOTENT}"]
+    statements, header = _planned(changeset, config.dialect, online, lock_timeout, idempotent)
+    result.online = bool(online and statements and dialect.online)
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
     if check:
-        err = IntegrityError(
-            f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
-            "\n".join("  " + c for c in result.changes))
-        err.result = result  # type: ignore[attr-defined]  # what was found, for `--json`
-        raise err
+        raise _changes_found(result, len(changeset))
     meta = _meta(changeset)
     snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=meta)
     tag_name = name or ("custom" if custom else migration_name(changeset.changes))
@@ -195,6 +178,39 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         if not diff(written, _carry_forward(written, new), Renames(none=True)):
             cache.record_unchanged(folder)
     return result
+
+
+def _changes_found(result: GenerateResult, n: int) -> IntegrityError:
+    err = IntegrityError(f"the schema code has {n} change(s) not yet in a migration; run `mizzle generate`",
+                         "\n".join("  " + c for c in result.changes))
+    err.result = result  # type: ignore[attr-defined]  # what was found, for `--json`
+    return err
+
+
+def _lock_timeout(config: Config, lock_timeout: str | None) -> str:
+    """The online parts' lock_timeout: --lock-timeout, else the config's `online_lock_timeout`, checked."""
+    from ..dialects.postgres.online import lock_timeout_value
+
+    where = "--lock-timeout" if lock_timeout else f"`online_lock_timeout` in {config.source_name}"
+    try:
+        return lock_timeout_value(lock_timeout or config.online_lock_timeout)
+    except ValueError as e:
+        raise UsageError(f"{where}: {e}") from None
+
+
+def _planned(changeset: ch.ChangeSet, dialect: str, online: bool, lock_timeout: str | None,
+             idempotent: bool) -> tuple[list[PlannedStatement], list[str]]:
+    """The statements of the changes and the file's header (directives): online, idempotent or as planned."""
+    from ..planning.plan import plan, plan_online
+
+    statements: list[PlannedStatement] = plan(changeset.changes, dialect) if changeset else []
+    if online and statements:
+        return plan_online(statements, dialect, lock_timeout or "", idempotent)
+    if idempotent:
+        from ..dialects.postgres.idempotent import IDEMPOTENT, make_idempotent
+
+        return make_idempotent(statements), [f"-- {IDEMPOTENT}"]
+    return statements, []
 
 
 def _meta(cs: ch.ChangeSet) -> dict[str, dict[str, str]]:

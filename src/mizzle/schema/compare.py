@@ -211,8 +211,9 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
     if conn is not None and e.dialect == "postgresql":
         from ..dialects.postgres.canonical_server import server_forms
+        from ..dialects.postgres.lineage import server_bounds
 
-        e = server_forms(conn, e, a)
+        e = server_forms(conn, server_bounds(conn, e, a), a)  # expressions, defaults; partition bounds
     e = align(e, a, by_definition=by_definition)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 

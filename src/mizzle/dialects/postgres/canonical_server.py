@@ -13,7 +13,6 @@ from typing import Any
 
 from ...schema.model import Column, Index, Schema, Table, make_schema
 from .expressions import expression_key
-from .lineage import server_bounds
 from .types import default_key
 
 
@@ -30,7 +29,6 @@ def _dollar(sql: str) -> str:
 
 def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
     """`expected` with each differing expression replaced by the server's own form of it."""
-    expected = server_bounds(conn, expected, actual)  # partition bounds (dialects/postgres/lineage.py)
     jobs: list[tuple[str, int, str, Any]] = []  # (kind, table no, object name, payload)
     script: list[str] = []
     temp_of: dict[int, tuple[str, str]] = {}
