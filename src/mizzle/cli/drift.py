@@ -30,7 +30,7 @@ def drift_command(opts: Options, connect_timeout: float) -> int:
 
         return fleet.run(opts, cfg, fleet.drift_action(cfg, connect_timeout), "changes")
     result = drift_for_config(cfg, opts.resolve_url(cfg), connect_timeout=connect_timeout)
-    for w in result.warnings:
+    for w in [*result.warnings, *result.unmanaged]:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:
         opts.emit_json(result.to_json())

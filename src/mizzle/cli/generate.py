@@ -99,6 +99,8 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
     for line in result.changes:
         opts.echo(f"  {line}")
+    for w in result.warnings:
+        opts.echo(f"warning: {w}", err=True)
     print_findings(opts, findings)
     if strict:
         refuse_if_errors(findings)

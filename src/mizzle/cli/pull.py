@@ -34,7 +34,7 @@ def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, 
     cfg = opts.load_config()
     result = pull(cfg, opts.resolve_url(cfg), schema_out=schema_out, name=name, force=force,
                   connect_timeout=connect_timeout, mark=not no_mark)
-    for w in result.warnings:
+    for w in [*result.unmanaged, *result.warnings]:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:
         opts.emit_json(result.to_json())

@@ -47,6 +47,9 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     result = verify(cfg, url=url, scratch_url=scratch_url, connect_timeout=connect_timeout, on_step=show)
     if opts.json:
         opts.emit_json(result.to_json())
+    else:
+        for w in result.unmanaged:
+            opts.echo(f"warning: {w}", err=True)
     first = result.first_divergence
     if first is not None:
         raise IntegrityError(

@@ -24,6 +24,7 @@ class DriftResult:
     migration: str | None  # tag of the last applied migration (None: nothing applied)
     changes: list[str] = field(default_factory=list)  # live database relative to that snapshot
     warnings: list[str] = field(default_factory=list)
+    unmanaged: list[str] = field(default_factory=list)  # what mizzle does not manage, one line per kind: not drift
 
     @property
     def drifted(self) -> bool:
@@ -31,7 +32,7 @@ class DriftResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "migration": self.migration, "drift": self.drifted, "changes": self.changes,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "unmanaged": self.unmanaged}
 
 
 def last_applied(migrations: list[Migration], applied_whens: set[int]) -> Migration | None:
@@ -77,6 +78,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
                  backend.conn if dialect.canonical_forms else None)
+        result.unmanaged = dialect.unmanaged(backend.conn, scope)  # never compared, never dropped: listed
     finally:
         backend.close()
     return result

@@ -36,6 +36,7 @@ class GenerateResult:
     online: bool = False  # written with the online rewrites (PostgreSQL; a no-op on SQLite)
     # the schema before this migration (its latest snapshot): linting the file written needs it too
     previous: Schema | None = field(default=None, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list)  # e.g. a snapshot's view reading a column this drops
 
     @property
     def written(self) -> bool:
@@ -43,7 +44,8 @@ class GenerateResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "path": str(self.sql_path) if self.sql_path else None, "changes": self.changes,
-                "statements": len(self.statements), "written": self.written, "online": self.online}
+                "statements": len(self.statements), "written": self.written, "online": self.online,
+                "warnings": self.warnings}
 
 
 def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -136,6 +138,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
     from ..schema import changes as ch
     from ..schema.compare import describe_all
+    from ..schema.dependents import views_in_the_way
 
     old, prev_id = previous_schema(folder, config.dialect)
     if custom and check:
@@ -144,6 +147,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                                                                          prompt)
     result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
                             previous=old)
+    result.warnings = views_in_the_way(old, changeset.changes)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)

@@ -31,12 +31,13 @@ class PullResult:
     enums: int
     sequences: int
     warnings: list[str] = field(default_factory=list)
+    unmanaged: list[str] = field(default_factory=list)  # what was not written (views, functions, …): one line a kind
     marked: bool = False  # the baseline was recorded as applied on the pulled database
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "schema": str(self.schema_path), "migration": self.tag, "sql": str(self.sql_path),
                 "tables": self.tables, "enums": self.enums, "sequences": self.sequences, "marked": self.marked,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "unmanaged": self.unmanaged}
 
 
 def schema_out_path(config: Config, schema_out: str | None) -> Path:
@@ -71,11 +72,13 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                          "migrations, use `mizzle drift`.")
     scope = scope_for(config)
     # written so that the module and the baseline build what the server stores now (not only the same meaning)
-    model = dialects.get(config.dialect).reapplicable(introspect_url(db, scope, connect_timeout=connect_timeout))
+    unmanaged: list[str] = []  # rules, event triggers, foreign tables, …: listed, never written nor dropped
+    model = dialects.get(config.dialect).reapplicable(
+        introspect_url(db, scope, connect_timeout=connect_timeout, unmanaged=unmanaged))
     if not (model.tables or model.enums or model.sequences or model.schemas or model.objects):
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
         raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",
-                         "Check the URL and `schema_filter` / `tables_filter` in the config.")
+                         "\n".join([*unmanaged, "Check the URL and `schema_filter` / `tables_filter` in the config."]))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),
                       encoding="utf-8")
@@ -85,6 +88,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
                              sidecar_entry=side)
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))
+    result.unmanaged = unmanaged
     result.warnings = _round_trip_warnings(config, target, schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}}))
     result.warnings += [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
     if mark:

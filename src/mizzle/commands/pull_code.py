@@ -103,6 +103,9 @@ def _tables_in_dependency_order(tables: Iterable[Table]) -> list[Table]:
         if t.key not in todo or t.key in visiting:
             return
         visiting.add(t.key)
+        for p in (t.partition_of, *t.inherits):  # parents first
+            if p is not None and p in todo:
+                visit(todo[p])
         for f in t.foreign_keys:
             ref = todo.get((f.ref_schema, f.ref_table))
             if ref is not None:
@@ -179,6 +182,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         items.append(f"comment={_str(t.comment)}")
     if t.unlogged:
         items.append('prefixes=["UNLOGGED"]')
+    items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
 
@@ -198,6 +202,22 @@ def _exclusion(x: ExclusionConstraint) -> str:
 
 def _deferrable(deferrable: str | None) -> str:
     return f", deferrable=True, initially={_str(deferrable.upper())}" if deferrable else ""
+
+
+def _lineage(t: Table) -> list[str]:
+    """Partitioning and inheritance: postgresql_partition_by and postgresql_inherits where SQLAlchemy has them,
+    info={"mizzle": {"partition_of", "bounds"}} for a partition (parents in another schema as "schema.name")."""
+    def parent(key: tuple[str, str]) -> str:
+        return _str(key[1] if key[0] == t.schema else f"{key[0]}.{key[1]}")
+    out = []
+    if t.partition_by:
+        out.append(f"postgresql_partition_by={_str(t.partition_by)}")
+    if t.inherits:
+        out.append(f"postgresql_inherits=({', '.join(parent(p) for p in t.inherits)},)")
+    if t.partition_of is not None:
+        out.append(f'info={{"mizzle": {{"partition_of": {parent(t.partition_of)}, '
+                   f'"bounds": {_str(t.partition_bound or "DEFAULT")}}}}}')
+    return out
 
 
 def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[tuple[str, str], str],

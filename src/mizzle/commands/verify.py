@@ -133,6 +133,7 @@ class VerifyResult:
     steps: list[StepResult] = field(default_factory=list)
     code_changes: list[str] | None = None  # schema code relative to the replayed database (None: not compared)
     scratch: str = ""  # where the replay ran
+    unmanaged: list[str] = field(default_factory=list)  # what the migrations create that mizzle does not manage
 
     @property
     def first_divergence(self) -> StepResult | None:
@@ -152,7 +153,7 @@ class VerifyResult:
         return {"ok": self.ok, "first_divergence": first.tag if first else None,
                 "not_compared": [s.tag for s in self.not_compared],
                 "migrations": [s.to_json() for s in self.steps], "schema_code_changes": self.code_changes,
-                "scratch": self.scratch}
+                "scratch": self.scratch, "unmanaged": self.unmanaged}
 
 
 def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
@@ -194,6 +195,10 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     def end(final: Schema, conn: Any) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
             result.code_changes = lines(comparable(scope.restrict(code)), final, conn=conn, reverse=True)
+        if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
+            from .. import dialects
+
+            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope)
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
@@ -221,6 +226,7 @@ class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
     kept: list[str] = field(default_factory=list)
     scratch: str = ""  # where the replay ran
+    warnings: list[str] = field(default_factory=list)  # what the migrations create that mizzle does not manage
 
     def to_json(self) -> dict[str, Any]:
         return {"rebuilt": self.rebuilt, "kept": self.kept, "scratch": self.scratch}

@@ -23,7 +23,7 @@ class ServerError(Exception):
     def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
                  refused_in_transaction: bool = False, already_exists: bool = False,
                  permission_denied: bool = False, connection_lost: bool = False,
-                 lock_not_available: bool = False) -> None:
+                 lock_not_available: bool = False, dependents: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message  # the server's primary message
         self.code = code  # SQLSTATE or the driver's error code
@@ -34,6 +34,9 @@ class ServerError(Exception):
         self.permission_denied = permission_denied
         self.connection_lost = connection_lost
         self.lock_not_available = lock_not_available  # lock_timeout (or NOWAIT) gave up waiting: worth a retry
+        # objects the server names as depending on what the statement drops or changes ("view v"): mizzle does
+        # not manage them, so they must be dropped and made again around the statement
+        self.dependents = dependents
 
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")
@@ -235,6 +238,10 @@ class Dialect(Protocol):
 
     def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
         """The model of the database behind the driver connection `conn`, within `scope`."""
+
+    def unmanaged(self, conn: Any, scope: Any) -> list[str]:
+        """What the database behind `conn` holds, within `scope`, that mizzle does not manage (and so never
+        drops): one line per kind, with the names."""
 
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend: ...

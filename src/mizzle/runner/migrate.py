@@ -654,6 +654,12 @@ class _Run:
         if err.refused_in_transaction and not m.no_transaction:
             message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.sql_path.name} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
+        if err.dependents:
+            one = len(err.dependents) == 1
+            message += f" — {', '.join(err.dependents)} depend{'s' if one else ''} on it"
+            details.append(f"hint: mizzle does not manage {', '.join(err.dependents)}: drop {'it' if one else 'them'} "
+                           f"before this statement and create {'it' if one else 'them'} again after, in this "
+                           "migration's SQL (mizzle never adds CASCADE, which would drop them without a word)")
         if err.already_exists:
             details.append("hint: the database already has this object. Compare it with the migrations "
                            "(`mizzle drift`); if the schema was created outside migrations, record them as applied "
@@ -683,11 +689,12 @@ class _Run:
         if m.no_transaction:
             last = (e.statement.number - 1) if e.statement else p.result.statements
             return (f"{m.tag} is marked no-transaction: statements 1–{last} stay applied and are recorded; "
-                    f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}.")
+                    f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}."
+                    + ("\n" + _committed(m, last) if last > 0 else ""))
         if p.committed_upto:
             return (f"{m.tag}: statements 1–{p.committed_upto} (before its commit boundary) stay "
                     f"applied and are recorded; the rest was rolled back; {kept}. Fix the cause and rerun: it "
-                    f"resumes at statement {p.committed_upto + 1}.")
+                    f"resumes at statement {p.committed_upto + 1}.\n" + _committed(m, p.committed_upto))
         if self.mode == "all":
             return ("--transaction all: the whole run was rolled back" +
                     (f" except what committed before a boundary ({', '.join(done)})" if done else "") +
@@ -695,6 +702,20 @@ class _Run:
         return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
 
 
+
+
+def _committed(m: Migration, upto: int, limit: int = 20) -> str:
+    """The statements of `m` that stay committed, one line each (their first line): what the database has now."""
+    done = [st for st in m.statements if st.number <= upto]
+    lines = [f"  {st.number}. {_first_line(st.sql)}" for st in done[:limit]]
+    if len(done) > limit:
+        lines.append(f"  … and {len(done) - limit} more, up to statement {upto}")
+    return "committed (they stay in the database):\n" + "\n".join(lines)
+
+
+def _first_line(sql: str, width: int = 100) -> str:
+    line = next((ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")), "")
+    return line if len(line) <= width else line[:width] + " …"
 
 
 class _StatementError(Exception):

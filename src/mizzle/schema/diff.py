@@ -49,6 +49,7 @@ from .changes import (
     TableKey,
 )
 from .diff_objects import ObjectPhases, diff_objects
+from .lineage import diff_lineage
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import serial_sequence_name
 from .order import fk_target, order, removes
@@ -348,7 +349,8 @@ def _diff_objects(st: DiffState) -> None:
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
-    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
+    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
+    _drop_tables,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects,
 )
 

@@ -190,6 +190,14 @@ class Table:
     excludes: tuple[ExclusionConstraint, ...] = ()
     # drizzle-kit facts mizzle does not model (RLS flag, policies), carried forward as JSON text
     extras: tuple[tuple[str, str], ...] = ()
+    # PostgreSQL declarative partitioning and inheritance (schema/lineage.py): the partition key of a partitioned
+    # table ("RANGE (at)"); the table this one is a partition of and its bound ("FOR VALUES FROM (1) TO (9)",
+    # "DEFAULT"); the tables it inherits from, in order. `columns` are the table's own (local) columns only: a
+    # partition has none, an inheriting table lists those it declares itself.
+    partition_by: str | None = None
+    partition_of: tuple[str, str] | None = None
+    partition_bound: str | None = None
+    inherits: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

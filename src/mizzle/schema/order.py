@@ -30,6 +30,7 @@ from .changes import (
     SetPrimaryKey,
     TableKey,
 )
+from .lineage import AttachPartition, DetachPartition, Inherit, NoInherit, parents
 from .model import Column, ForeignKey, Index, Table
 
 Fact = tuple[object, ...]
@@ -104,6 +105,10 @@ def needs(c: Change) -> Iterator[Fact]:
     if isinstance(c, AddForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
+    elif isinstance(c, CreateTable):  # a partition or an inheriting table after its parents
+        yield from (("table", *p) for p in parents(c.table))
+    elif isinstance(c, (AttachPartition, Inherit)):
+        yield ("table", *c.parent)
 
 
 def _enum(c: Column) -> Fact | None:
@@ -115,6 +120,10 @@ def releases(c: Change) -> Iterator[Fact]:
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
+    elif isinstance(c, DropTable):  # a partition or an inheriting table before its parents
+        yield from (("table", *p) for p in parents(c.table))
+    elif isinstance(c, (DetachPartition, NoInherit)):
+        yield ("table", *c.parent)
     elif isinstance(c, (AlterColumn, DropColumn)):  # a column leaving an enum type, which may be rebuilt or dropped
         old = c.old if isinstance(c, AlterColumn) else c.column
         e = _enum(old)

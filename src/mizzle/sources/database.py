@@ -29,12 +29,16 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
                  exclude_tables=tuple((ts, n) for n in (tracking_table, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE)))
 
 
-def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connect_timeout: float = 10) -> Schema:
-    """The model of the database at `url`."""
+def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connect_timeout: float = 10,
+                   unmanaged: list[str] | None = None) -> Schema:
+    """The model of the database at `url`; what it holds that mizzle does not manage is appended to
+    `unmanaged` (one line per kind) when a list is given."""
     from .. import dialects
 
     db = parse_url(url) if isinstance(url, str) else url
     dialect = dialects.get(db.dialect)
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle introspect",
                          must_exist=True) as conn:
+        if unmanaged is not None:
+            unmanaged.extend(dialect.unmanaged(conn, scope))
         return dialect.introspect(conn, scope)

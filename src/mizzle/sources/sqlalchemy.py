@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
+from ..dialects.postgres.lineage import lineage_of_sa_table
 from ..dialects.postgres.types import (
     INT_MAX,
     SERIAL_BASE,
@@ -295,9 +296,12 @@ class _PgConverter:
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))
         indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
+        lineage = lineage_of_sa_table(t)
+        if "partition_of" in lineage:  # a partition's columns and key are its partitioned table's
+            columns, pk = (), None
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
-                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints))
+                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints), **lineage)
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
         try:

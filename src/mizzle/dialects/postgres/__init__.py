@@ -81,8 +81,10 @@ class PostgresDialect:
 
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         from .canonical_server import server_forms
+        from .lineage import server_bounds
 
-        return server_forms(conn, expected, actual)
+        # expressions and defaults; partition bounds
+        return server_forms(conn, server_bounds(conn, expected, actual), actual)
 
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable
@@ -111,6 +113,12 @@ class PostgresDialect:
         from .introspect import introspect
 
         return introspect(conn, scope)
+
+    def unmanaged(self, conn: Any, scope: Any) -> list[str]:
+        from .introspect import Scope, scope_namespaces
+        from .unmanaged import describe, unmanaged
+
+        return describe(unmanaged(conn, [oid for oid, _ in scope_namespaces(conn, scope or Scope())]))
 
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend:

@@ -29,6 +29,7 @@ from ...schema.table_features import (
     ValidateConstraint,
     same_sequence_options,
 )
+from . import lineage
 from .casts import has_cast
 from .types import SERIAL_BASE, quote_literal
 
@@ -163,7 +164,11 @@ def create_table(t: Table) -> str:
     lines.extend(check_constraint(c) for c in t.checks if not c.not_valid)
     lines.extend(exclusion_constraint(x) for x in t.excludes)
     body = ",\n\t".join(lines)
-    return f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {qtable(t.key)} (\n\t{body}\n)"
+    before, after = lineage.create_clauses(t, qname)
+    unlogged = "UNLOGGED " if t.unlogged else ""
+    if t.partition_of is not None and not lines:  # a partition has its partitioned table's columns
+        return f"CREATE {unlogged}TABLE {qtable(t.key)}{before}{after}"
+    return f"CREATE {unlogged}TABLE {qtable(t.key)}{before} (\n\t{body}\n){after}"
 
 
 def _create_table(t: Table) -> list[str]:
@@ -436,6 +441,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ValidateConstraint: lambda c: [f"ALTER TABLE {qtable(c.table)} VALIDATE CONSTRAINT {ident(c.name)}"],
     AddExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {exclusion_constraint(c.constraint)}"],
     DropExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.constraint.name)}"],
+    **lineage.render(qname),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
+from ...schema import lineage as li
 from ...schema.table_features import AddExclusion, DropExclusion
 from .ddl import column_type, ident, qname, qtable
 from .objects_idempotent import REWRITE_OBJECTS
@@ -128,6 +129,14 @@ _DROP_SEQUENCE = _insert(r"DROP SEQUENCE ", "IF EXISTS ")
 
 def _not(cond: str) -> str:
     return f"NOT {cond}"
+
+
+def _inherits(c: ch.Change) -> str:
+    """The table already is a partition / child of the parent (ATTACH, INHERIT are skipped; DETACH, NO INHERIT
+    run only then)."""
+    cond = (f"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {_regclass(c.table)} "  # type: ignore[attr-defined]
+            f"AND inhparent = {_regclass(c.parent)})")  # type: ignore[attr-defined]
+    return cond if isinstance(c, (li.DetachPartition, li.NoInherit)) else _not(cond)
 
 
 def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
@@ -275,6 +284,8 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     DropExclusion: (_DROP_CONSTRAINT,),
     ch.CreateIndex: (_CREATE_INDEX,),
     ch.DropIndex: (_insert(r"DROP INDEX (CONCURRENTLY )?", "IF EXISTS "),),
+    **{kind: (_when("ALTER TABLE ", _inherits),) for kind in (li.AttachPartition, li.DetachPartition, li.Inherit,
+                                                               li.NoInherit)},
 }
 REWRITE.update(REWRITE_OBJECTS)  # views, functions, triggers, domains, composite types
 

@@ -35,6 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
+from . import lineage
 from .expressions import check_expression, strip_parentheses
 from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
@@ -112,14 +113,14 @@ SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relper
             THEN quote_ident(coln.nspname) || '.' || quote_ident(co.collname) END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
 LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace coln ON coln.oid = co.collnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relnamespace = ANY(%(ns)s)
+WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(%(ns)s)
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.deptype = 'e')
 ORDER BY c.oid, a.attnum
@@ -177,7 +178,7 @@ FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_am am ON am.oid = ic.relam
-WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p')
+WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p') AND NOT ic.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname
@@ -248,28 +249,34 @@ class _TableRows:
 def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     """The model of the database `conn` is connected to (a psycopg 3 connection), within `scope`."""
     scope = scope or Scope()
-    namespaces = [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall()
-                  if scope.wants_schema(name)]
+    namespaces = scope_namespaces(conn, scope)
     ns_oids = [oid for oid, _ in namespaces]
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
 
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, *OBJECT_QUERIES]
+    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE,
+               *OBJECT_QUERIES]
     params = {"ns": ns_oids}
     results: list[list[tuple[Any, ...]]] = []
     with conn.pipeline():
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
-    columns, constraints, indexes, enums, sequences = results[:5]
-    model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
-    return replace(model, objects=build_objects(results[5:], scope.wants_table))
+    columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
+    model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
+    return replace(model, objects=build_objects(results[6:], scope.wants_table))
+
+
+def scope_namespaces(conn: Any, scope: Scope) -> list[tuple[int, str]]:
+    """(oid, name) of the schemas in `scope` (user schemas, not an extension's)."""
+    return [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall() if scope.wants_schema(name)]
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],
            constraint_rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]],
-           enum_rows: list[tuple[Any, ...]], sequence_rows: list[tuple[Any, ...]], scope: Scope) -> Schema:
+           enum_rows: list[tuple[Any, ...]], sequence_rows: list[tuple[Any, ...]], scope: Scope,
+           lineage_rows: list[tuple[Any, ...]] = ()) -> Schema:  # type: ignore[assignment]
     tables: dict[int, _TableRows] = {}
     for row in column_rows:
         oid = row[0]
@@ -293,11 +300,11 @@ def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]]
             owned[(s.owner_table, s.owner_column)] = s
     managed = {name for _, name in namespaces}
     serial_seqs: set[tuple[str, str]] = set()
-    model_tables = []
+    by_oid: dict[int, Table] = {}
     for oid, t in tables.items():
-        table, used = _table(oid, t, owned)
+        by_oid[oid], used = _table(oid, t, owned)
         serial_seqs |= used
-        model_tables.append(table)
+    model_tables = list(lineage.with_lineage(by_oid, list(lineage_rows)).values())
     sequences = [Sequence(name=s.name, schema=s.schema, increment=s.increment, start=s.start,
                           min_value=s.min_value, max_value=s.max_value, cache=s.cache, cycle=bool(s.cycle),
                           data_type=None if s.data_type == "bigint" else s.data_type, owned_by=s.owned_by())

@@ -449,6 +449,7 @@ def translate(e: psycopg.Error) -> ServerError:
         permission_denied=isinstance(e, pgerrors.InsufficientPrivilege),
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
         lock_not_available=code == "55P03",
+        dependents=_dependents(diag.message_detail if diag is not None and code in _DEPENDENTS else None),
     )
 
 
@@ -479,6 +480,21 @@ def _drain_pipeline(pg: pq.abc.PGconn) -> None:
         nones = nones + 1 if res is None else 0
         if res is not None and res.status == pq.ExecStatus.PIPELINE_SYNC:
             return
+_DEPENDENTS = ("2BP01", "0A000")  # dependent_objects_still_exist; feature_not_supported (a view on a retyped column)
+_DEPENDS = re.compile(r"^(?P<what>.+?) depends on ", re.M)
+_RULE_OF_VIEW = re.compile(r"^rule _RETURN on (?P<view>(?:materialized )?view .+)$")
+
+
+def _dependents(detail: str | None) -> tuple[str, ...]:
+    """`view tv depends on column name of table t` (one line per object) → ("view tv", …)."""
+    out: list[str] = []
+    for m in _DEPENDS.finditer(detail or ""):
+        what = m.group("what")
+        rule = _RULE_OF_VIEW.match(what)
+        what = rule.group("view") if rule else what
+        if what not in out:
+            out.append(what)
+    return tuple(out)
 
 
 def _text(value: object) -> bytes | None:

@@ -139,7 +139,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
                  unlogged=bool(side.get("unlogged")), extras=tuple(extras),
-                 excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()))
+                 excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()),
+                 **_lineage_from_sidecar(side))
 
 
 def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
@@ -172,6 +173,20 @@ def _exclusion_from_json(name: str, d: dict[str, Any]) -> ExclusionConstraint:
     elements = tuple(ExclusionElement(e["expression"], e["operator"], bool(e.get("isExpression")), e.get("opclass"))
                      for e in d["elements"])
     return ExclusionConstraint(name, elements, d.get("method") or "gist", d.get("where"), d.get("deferrable"))
+
+
+def _lineage_from_sidecar(side: dict[str, Any]) -> dict[str, Any]:
+    """Partitioning and inheritance (v7 has no field for them): `partitionBy`, `partitionOf` ([schema, name]),
+    `partitionBound`, `inherits` ([[schema, name], …])."""
+    out: dict[str, Any] = {}
+    if side.get("partitionBy"):
+        out["partition_by"] = side["partitionBy"]
+    if side.get("partitionOf"):
+        out["partition_of"] = tuple(side["partitionOf"])
+        out["partition_bound"] = side.get("partitionBound") or "DEFAULT"
+    if side.get("inherits"):
+        out["inherits"] = tuple(tuple(p) for p in side["inherits"])
+    return out
 
 
 def _with_value(v: Any) -> str:
@@ -323,6 +338,13 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
     ixs = {i.name: {"include": list(i.include)} for i in t.indexes if i.include}
     if ixs:
         side["indexes"] = ixs
+    if t.partition_by:
+        side["partitionBy"] = t.partition_by
+    if t.partition_of is not None:
+        side["partitionOf"] = list(t.partition_of)
+        side["partitionBound"] = t.partition_bound
+    if t.inherits:
+        side["inherits"] = [list(p) for p in t.inherits]
     return side
 
 

@@ -110,6 +110,11 @@ class SQLiteDialect:
 
         return introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
 
+    def unmanaged(self, conn: Any, scope: Any) -> list[str]:
+        from .introspect import unmanaged
+
+        return unmanaged(conn)
+
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend:
         from .runner import open_backend

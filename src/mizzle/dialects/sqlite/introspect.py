@@ -44,6 +44,16 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
     return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
 
 
+def unmanaged(conn: sqlite3.Connection) -> list[str]:
+    """Views and triggers (mizzle does not manage them, and never drops them): one line per kind."""
+    lines = []
+    for kind in ("view", "trigger"):
+        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = ? ORDER BY name", (kind,))]
+        if names:
+            lines.append(f"not managed by mizzle (left as they are): {len(names)} {kind}s: {', '.join(names)}")
+    return lines
+
+
 def comparable(schema: Schema) -> Schema:
     """`schema` with the names SQLite does not keep (foreign keys, composite primary keys) replaced by the ones
     introspection gives, so a snapshot compares with a live database on what the database can tell."""

@@ -44,12 +44,23 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
         if t.schema:
             raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
                                   "or set dialect = \"postgresql\" in mizzle.toml)")
+        _refuse_lineage(t)
         try:
             out.append(table_from_sqlalchemy(t))
         except sa.exc.SQLAlchemyError as e:
             first = (str(e).splitlines() or [""])[0]
             raise SchemaLoadError(f"table {t.name}: {first}") from None
     return make_schema("sqlite", tables=out)
+
+
+def _refuse_lineage(t: sa.Table) -> None:
+    """Partitioned tables, partitions and inheritance are PostgreSQL's: refused rather than left out."""
+    pg = t.dialect_options["postgresql"]
+    declared = [f"postgresql_{k}" for k in ("partition_by", "inherits") if pg.get(k)]
+    declared += [f'info["mizzle"]["{k}"]' for k in ("partition_of", "bounds") if k in ((t.info or {}).get("mizzle") or {})]
+    if declared:
+        raise SchemaLoadError(f"table {t.name}: SQLite has no partitioned tables, partitions or table inheritance "
+                              f"({', '.join(declared)}); remove it or set dialect = \"postgresql\" in mizzle.toml")
 
 
 def table_from_sqlalchemy(t: sa.Table) -> Table:

@@ -1,0 +1,102 @@
+"""What a PostgreSQL database holds that mizzle does not manage (issue 17 item 11): one catalogue query, one
+line per kind with the names. `pull`, `drift` and `verify` print these lines as warnings; nothing listed here
+is ever dropped by mizzle. When mizzle starts managing a kind, delete its line from `KINDS`.
+
+Objects an extension owns are left out (they come and go with the extension), and so are the schemas outside
+the scope (the namespace oids passed in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# an extension's member ('e'), or part of another object ('i': a range type's constructor functions)
+_NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::regclass AND d.objid = {oid} "
+            "AND d.deptype IN ('e', 'i'))")
+
+
+def _rel(kind: str) -> str:
+    return (f"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE c.relkind = '{kind}' AND c.relnamespace = ANY(%(ns)s) AND "
+            + _NOT_EXT.format(cat="pg_class", oid="c.oid"))
+
+
+def _proc(kind: str) -> str:
+    return ("SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+            f"FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = '{kind}' "
+            "AND p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid"))
+
+
+def _type(kind: str) -> str:
+    return ("SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            f"WHERE t.typtype = '{kind}' AND t.typnamespace = ANY(%(ns)s) AND "
+            "(t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND "
+            + _NOT_EXT.format(cat="pg_type", oid="t.oid"))
+
+
+def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "true") -> str:
+    return (f"SELECT {select} || ' on ' || n.nspname || '.' || c.relname FROM {catalog} {alias} "
+            f"JOIN pg_class c ON c.oid = {alias}.{relcol} JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE c.relnamespace = ANY(%(ns)s) AND {where}")
+
+
+# kind (plural, as printed) → a query of the names, each one text column; %(ns)s: the namespace oids in scope
+KINDS: dict[str, str] = {
+    "views": _rel("v"),
+    "materialized views": _rel("m"),
+    "foreign tables": _rel("f"),
+    "functions": _proc("f"),
+    "procedures": _proc("p"),
+    "aggregates": _proc("a"),
+    "window functions": _proc("w"),
+    "triggers": _on_table("tg.tgname", "pg_trigger", "tg", "tgrelid", "NOT tg.tgisinternal"),
+    "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN'"),
+    "policies": _on_table("pol.polname", "pg_policy", "pol", "polrelid"),
+    "row-level security": _on_table("'enabled'", "pg_class", "x", "oid", "x.relrowsecurity"),
+    "exclusion constraints": _on_table("con.conname", "pg_constraint", "con", "conrelid", "con.contype = 'x'"),
+    "domains": _type("d"),
+    "composite types": _type("c"),
+    "range types": _type("r"),
+    "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
+                            "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),
+    "collations": ("SELECT n.nspname || '.' || co.collname FROM pg_collation co JOIN pg_namespace n "
+                   "ON n.oid = co.collnamespace WHERE co.collnamespace = ANY(%(ns)s) AND "
+                   + _NOT_EXT.format(cat="pg_collation", oid="co.oid")),
+    "operators": ("SELECT n.nspname || '.' || o.oprname FROM pg_operator o JOIN pg_namespace n "
+                  "ON n.oid = o.oprnamespace WHERE o.oprnamespace = ANY(%(ns)s) AND "
+                  + _NOT_EXT.format(cat="pg_operator", oid="o.oid")),
+    "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
+                                   "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
+                                   + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
+    # database-wide
+    "extensions": "SELECT e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'",
+    "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
+    "publications": "SELECT p.pubname FROM pg_publication p",
+    "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",
+}
+
+
+def query() -> str:
+    """One query over every kind: rows of (kind, name), sorted."""
+    parts = [f"SELECT {_literal(kind)} AS kind, name FROM ({sql}) AS k(name)" for kind, sql in KINDS.items()]
+    return "\n UNION ALL ".join(parts) + "\nORDER BY 1, 2"
+
+
+def _literal(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def unmanaged(conn: Any, ns_oids: list[int]) -> dict[str, list[str]]:
+    """kind → the names of the objects of that kind in the namespaces `ns_oids` (and database-wide)."""
+    found: dict[str, list[str]] = {}
+    for kind, name in conn.execute(query(), {"ns": ns_oids}).fetchall():
+        found.setdefault(kind, []).append(name)
+    return found
+
+
+def describe(found: dict[str, list[str]], limit: int = 20) -> list[str]:
+    """One line per kind: `not managed by mizzle (kept as they are): 2 views: public.a, public.b`."""
+    lines = []
+    for kind, names in found.items():
+        shown = ", ".join(names[:limit]) + (f", … ({len(names) - limit} more)" if len(names) > limit else "")
+        lines.append(f"not managed by mizzle (left as they are): {len(names)} {kind}: {shown}")
+    return lines

@@ -1,0 +1,178 @@
+"""Declarative partitioning and table inheritance (issue 17 items 3 and 4): a database built by SQL is pulled,
+the pulled code rebuilds it (pg_dump -s equal), changes in schema code (a new partition, a new bound, a
+detached partition, a new parent) give a migration that applies and matches, and drift sees a hand change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import apply_sql, schema_dump, temp_database
+
+pytestmark = pytest.mark.pg
+
+SOURCE = [
+    "CREATE TABLE m (id bigserial, at date NOT NULL DEFAULT current_date, v int, PRIMARY KEY (id, at))"
+    " PARTITION BY RANGE (at)",
+    "CREATE TABLE m_2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+    "CREATE TABLE m_def PARTITION OF m DEFAULT",
+    "CREATE INDEX m_v ON m (v)",
+    # a foreign key to a partitioned table: the server adds one constraint per partition (not local)
+    "CREATE TABLE r (id int PRIMARY KEY, mid bigint, mat date, FOREIGN KEY (mid, mat) REFERENCES m (id, at))",
+    "CREATE TABLE l (id int, k text) PARTITION BY LIST (k)",
+    "CREATE TABLE l_a PARTITION OF l FOR VALUES IN ('a', 'b') PARTITION BY HASH (id)",
+    "CREATE TABLE l_a0 PARTITION OF l_a FOR VALUES WITH (modulus 2, remainder 0)",
+    "CREATE TABLE l_a1 PARTITION OF l_a FOR VALUES WITH (modulus 2, remainder 1)",
+    "CREATE TABLE p (id int PRIMARY KEY, name text)",
+    "CREATE TABLE c (extra text, name text, CHECK (extra <> '')) INHERITS (p)",
+]
+
+CHANGED = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+m = sa.Table(
+    "m", metadata,
+    sa.Column("id", sa.BigInteger, autoincrement=True),
+    sa.Column("at", sa.Date, server_default=sa.text("CURRENT_DATE")),
+    sa.Column("v", sa.Integer),
+    sa.PrimaryKeyConstraint("id", "at", name="m_pkey"),
+    sa.Index("m_v", "v"),
+    postgresql_partition_by="range (at)",
+)
+m_2020 = sa.Table("m_2020", metadata,
+                  info={"mizzle": {"partition_of": m, "bounds": "from ('2020-01-01') to ('2020-07-01')"}})
+m_2021 = sa.Table("m_2021", metadata,
+                  info={"mizzle": {"partition_of": "m", "bounds": "FOR VALUES FROM ('2021-01-01') TO ('2022-01-01')"}})
+m_2022 = sa.Table(  # spelled otherwise than the server prints it: drift asks the server
+    "m_2022", metadata,
+    info={"mizzle": {"partition_of": "m", "bounds": "FROM ('2022-01-01'::date) TO ('2023-01-01'::date)"}})
+m_def = sa.Table(  # detached: a plain table keeping the columns, key and index it had as a partition
+    "m_def", metadata,
+    sa.Column("id", sa.BigInteger, server_default=sa.text("nextval('m_id_seq'::regclass)"), nullable=False),
+    sa.Column("at", sa.Date, server_default=sa.text("CURRENT_DATE"), nullable=False),
+    sa.Column("v", sa.Integer),
+    sa.PrimaryKeyConstraint("id", "at", name="m_def_pkey"),
+    sa.Index("m_def_v_idx", "v"),
+)
+p = sa.Table("p", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+q = sa.Table("q", metadata, sa.Column("qq", sa.Integer))
+c = sa.Table(
+    "c", metadata,
+    sa.Column("name", sa.Text),
+    sa.Column("extra", sa.Text),
+    sa.Column("qq", sa.Integer),
+    sa.CheckConstraint("extra <> ''", name="c_extra_check"),
+    postgresql_inherits=("p", "q"),
+)
+'''
+
+
+def _project(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+    return root
+
+
+def _execute(url: str, *statements: str) -> None:
+    with psycopg.connect(url, autocommit=True) as c:
+        for s in statements:
+            c.execute(s)
+
+
+def _lineage(url: str) -> list[tuple[str, str | None, str | None, list[str]]]:
+    with psycopg.connect(url) as c:
+        return c.execute("""
+            SELECT c.relname, pg_get_partkeydef(c.oid), pg_get_expr(c.relpartbound, c.oid),
+                   ARRAY(SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid
+                         ORDER BY i.inhseqno)
+            FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+            ORDER BY 1""").fetchall()
+
+
+def test_partitions_and_inheritance_are_pulled_rebuilt_changed_and_checked(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    with temp_database("mzpart") as source, temp_database("mzpart") as rebuilt:
+        _execute(source, *SOURCE)
+        root = _project(tmp_path)
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        code = (root / "db" / "schema.py").read_text()
+        assert 'postgresql_partition_by="RANGE (at)"' in code and 'postgresql_inherits=("p",)' in code
+        assert '"partition_of": "l_a", "bounds": "FOR VALUES WITH (modulus 2, remainder 0)"' in code
+        assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
+        assert run_mizzle(["drift"], cwd=root, url=source).code == 0
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
+        with temp_database("mzpart") as exported:  # `export` of the pulled code rebuilds it too
+            e = run_mizzle(["export"], cwd=root)
+            assert e.code == 0, e.stderr
+            apply_sql(exported, e.stdout)
+            assert schema_dump(exported) == schema_dump(source)
+
+        # the code changes: a new partition, a new bound, a partition detached, a second parent
+        (root / "db" / "schema.py").write_text(CHANGED)
+        g = run_mizzle(["generate", "--name", "lineage", "--no-renames"], cwd=root)  # l, its partitions and r go
+        assert g.code in (0, 1), g.stdout + g.stderr  # 1: lint's warnings
+        sql = next((root / "migrations").glob("0001_*.sql")).read_text()
+        assert 'DETACH PARTITION "public"."m_def"' in sql and 'INHERIT "public"."q"' in sql
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert run_mizzle(["generate", "--check"], cwd=root, url=rebuilt).code == 0
+        d = run_mizzle(["drift"], cwd=root, url=rebuilt)
+        assert d.code == 0, d.stdout + d.stderr
+        rows = {name: rest for name, *rest in _lineage(rebuilt)}
+        assert rows["m_2020"] == [None, "FOR VALUES FROM ('2020-01-01') TO ('2020-07-01')", ["m"]]
+        assert rows["m_2021"][1:] == ["FOR VALUES FROM ('2021-01-01') TO ('2022-01-01')", ["m"]]
+        assert rows["m_2022"][1] == "FOR VALUES FROM ('2022-01-01') TO ('2023-01-01')"
+        assert rows["m_def"] == [None, None, []]
+        assert rows["c"] == [None, None, ["p", "q"]]
+
+        # a hand change is drift
+        _execute(rebuilt, "ALTER TABLE m DETACH PARTITION m_2021", "ALTER TABLE c NO INHERIT q")
+        d = run_mizzle(["drift"], cwd=root, url=rebuilt)
+        assert d.code == 3, d.stdout + d.stderr
+        assert "m_2021: detach" in d.stderr and "c: no longer inherits q" in d.stderr
+
+
+def test_dropping_a_parents_column_keeps_the_childs_own_copy(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    code = '''
+import sqlalchemy as sa
+metadata = sa.MetaData()
+p = sa.Table("p", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("note", sa.Text),
+             sa.Column("gone", sa.Text))
+c = sa.Table("c", metadata, sa.Column("note", sa.Text), sa.Column("extra", sa.Text), postgresql_inherits="p")
+'''
+    root = _project(tmp_path)
+    (root / "db").mkdir()
+    (root / "db" / "schema.py").write_text(code)
+    with temp_database("mzinh") as db:
+        assert run_mizzle(["generate"], cwd=root).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=db).code == 0
+        assert _lineage(db)[0] == ("c", None, None, ["p"])
+        (root / "db" / "schema.py").write_text(code.replace('sa.Column("note", sa.Text),\n             sa.Column("gone", sa.Text)', ""))
+        g = run_mizzle(["generate", "--name", "drop"], cwd=root)
+        assert g.code in (0, 1), g.stdout + g.stderr
+        assert run_mizzle(["migrate"], cwd=root, url=db).code == 0
+        with psycopg.connect(db) as c:
+            cols = [r[0] for r in c.execute("SELECT attname FROM pg_attribute WHERE attrelid = 'c'::regclass "
+                                            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")]
+        assert cols == ["id", "note", "extra"]  # `note` is c's own too; `gone` only inherited
+        assert run_mizzle(["drift"], cwd=root, url=db).code == 0
+
+
+def test_a_partition_key_change_is_refused(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    code = '''
+import sqlalchemy as sa
+metadata = sa.MetaData()
+m = sa.Table("m", metadata, sa.Column("a", sa.Integer), sa.Column("b", sa.Integer), postgresql_partition_by="RANGE (a)")
+'''
+    root = _project(tmp_path)
+    (root / "db").mkdir()
+    (root / "db" / "schema.py").write_text(code)
+    assert run_mizzle(["generate"], cwd=root).code == 0
+    (root / "db" / "schema.py").write_text(code.replace("RANGE (a)", "LIST (b)"))
+    g = run_mizzle(["generate"], cwd=root)
+    assert g.code == 2 and "partition key changes (RANGE (a) → LIST (b))" in g.stderr

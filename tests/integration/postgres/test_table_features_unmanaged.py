@@ -1,0 +1,118 @@
+"""Never silent (issue 17 item 11): what the database holds that mizzle does not manage is listed by pull,
+drift and verify, one line per kind with the names, and never dropped; a statement that fails because such an
+object depends on what it changes names the object; a failure after a commit boundary lists what stayed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import temp_database
+
+pytestmark = pytest.mark.pg
+
+UNMANAGED = [
+    "CREATE TABLE t (id int PRIMARY KEY, name text, x int)",
+    "CREATE VIEW tv AS SELECT id, name FROM t",
+    "CREATE VIEW tv2 AS SELECT * FROM tv",
+    "CREATE MATERIALIZED VIEW mv AS SELECT id FROM t",
+    "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    "CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
+    "CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf()",
+    "CREATE RULE rl AS ON UPDATE TO tv DO INSTEAD NOTHING",
+    "CREATE POLICY pol ON t USING (true)",
+    "CREATE DOMAIN posint AS int CHECK (VALUE > 0)",
+    "CREATE TYPE pair AS (a int, b text)",
+    "CREATE TYPE floatrange AS RANGE (subtype = float8)",
+    "CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END'",
+    "CREATE EVENT TRIGGER mz_evt ON ddl_command_start EXECUTE FUNCTION evt()",
+    "CREATE PUBLICATION mz_pub FOR TABLE t",
+]
+
+
+def _project(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+    return root
+
+
+def _execute(url: str, *statements: str) -> None:
+    with psycopg.connect(url, autocommit=True) as c:
+        for s in statements:
+            c.execute(s)
+
+
+EXPECTED = [
+    "2 views: public.tv, public.tv2",
+    "1 materialized views: public.mv",
+    "3 functions: public.evt(), public.f(), public.tf()",  # floatrange's constructors are the type's, not listed
+    "1 triggers: trg on public.t",
+    "1 rules: rl on public.tv",
+    "1 policies: pol on public.t",
+    "1 domains: public.posint",
+    "1 composite types: public.pair",
+    "1 range types: public.floatrange",
+    "1 event triggers: mz_evt",
+    "1 publications: mz_pub",
+]
+
+
+def _listed(text: str) -> None:
+    lines = [ln for ln in text.splitlines() if "not managed by mizzle" in ln]
+    for want in EXPECTED:
+        assert sum(want in ln for ln in lines) == 1, (want, text)
+    assert len(lines) == len(EXPECTED), text  # one line per kind, nothing else (plpgsql is not listed)
+
+
+def test_unmanaged_objects_are_listed_by_pull_drift_and_verify_and_kept(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    with temp_database("mzunm") as db:
+        _execute(db, *UNMANAGED)
+        root = _project(tmp_path)
+        r = run_mizzle(["pull"], cwd=root, url=db)
+        assert r.code == 0, r.stderr
+        _listed(r.stderr)
+        d = run_mizzle(["drift"], cwd=root, url=db)
+        assert d.code == 0, d.stdout + d.stderr  # listed, not drift
+        _listed(d.stderr)
+        # a change to the managed table leaves them all in place
+        schema = root / "db" / "schema.py"
+        schema.write_text(schema.read_text().replace('    sa.Column("x", sa.Integer),\n', ""))
+        assert run_mizzle(["generate", "--name", "drop_x"], cwd=root).code in (0, 1)
+        m = run_mizzle(["migrate"], cwd=root, url=db)
+        assert m.code == 0, m.stdout + m.stderr
+        _listed(run_mizzle(["drift"], cwd=root, url=db).stderr)
+        # a migration written by hand that creates a view: verify replays it and lists it
+        (root / "migrations" / "0001_drop_x.sql").write_text(
+            'ALTER TABLE "public"."t" DROP COLUMN "x";--> statement-breakpoint\n'
+            'CREATE VIEW "public"."names" AS SELECT name FROM "public"."t";\n')
+        v = run_mizzle(["verify", "--scratch-url", db], cwd=root)
+        assert "not managed by mizzle (left as they are): 1 views: public.names" in v.stderr, v.stdout + v.stderr
+
+
+def test_a_dependent_view_is_named_and_what_committed_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    root = _project(tmp_path)
+    (root / "db").mkdir()
+    (root / "db" / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "t = sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.Text))\n")
+    with temp_database("mzunm") as db:
+        assert run_mizzle(["generate"], cwd=root).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=db).code == 0
+        _execute(db, "CREATE VIEW tv AS SELECT id, name FROM t", "CREATE VIEW tv2 AS SELECT * FROM tv")
+        mig = root / "migrations"
+        (root / "db" / "schema.py").write_text(
+            "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+            "t = sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('y', sa.Integer))\n")
+        assert run_mizzle(["generate", "--name", "two", "--no-renames"], cwd=root).code in (0, 1)
+        sql = next(mig.glob("0001_*.sql"))
+        sql.write_text('ALTER TABLE "public"."t" ADD COLUMN "y" integer;\n-- mizzle:commit\n'
+                       'ALTER TABLE "public"."t" DROP COLUMN "name";')
+        m = run_mizzle(["migrate"], cwd=root, url=db)
+        assert m.code == 1
+        assert "depend on it" in m.stderr and "view tv, view tv2" in m.stderr, m.stderr
+        assert "mizzle does not manage view tv, view tv2" in m.stderr
+        assert 'committed (they stay in the database):\n  1. ALTER TABLE "public"."t" ADD COLUMN "y" integer;' \
+            in m.stderr, m.stderr
+        with psycopg.connect(db) as c:
+            assert c.execute("SELECT count(*) FROM pg_views WHERE viewname IN ('tv', 'tv2')").fetchone() == (2,)
