@@ -35,6 +35,16 @@ def test_a_view_over_a_retyped_column_is_dropped_first_and_made_again_after() ->
     assert sql[2] == 'CREATE VIEW "public"."vv" AS SELECT v FROM t'
 
 
+def test_a_view_that_does_not_read_the_changed_column_stays() -> None:
+    # dropping it would take what PostgreSQL keeps on it (rules, grants) and refill a materialized view for nothing;
+    # a view over `*` read the column when it was made, so it is made again
+    kept, star, reads = View("kept", "SELECT id FROM t"), View("star", "SELECT * FROM t"), View("reads", "SELECT v FROM t")
+    dropped = T.with_(columns=(T.columns[0],))
+    sql = _sql(_schema(kept, star, reads), _schema(kept, star, reads, table=dropped))
+    assert not any('"kept"' in s for s in sql), sql
+    assert 'DROP VIEW "public"."star"' in sql and 'DROP VIEW "public"."reads"' in sql
+
+
 def test_a_view_over_a_view_is_made_again_with_it() -> None:
     a, b = View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a")
     dropped = T.with_(columns=(T.columns[0], Column("v", "bigint")))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -129,23 +130,47 @@ def _renamed_views(old: tuple[View, ...], new: tuple[View, ...], out: ObjectPhas
     return tuple(result)
 
 
-def _touched_tables(changes: list[Change]) -> set[Key]:
-    """Tables whose columns a view may no longer be valid over: dropped, a column dropped, retyped or renamed,
-    an enum rebuilt under them."""
-    out: set[Key] = set()
+def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:
+    """Tables (and their columns: None, the whole table) a view may no longer be valid over: dropped, a column
+    dropped, retyped or renamed, an enum rebuilt under them. A view that reads none of those columns stays (a
+    view dropped and made again takes the rules and grants PostgreSQL keeps on it along)."""
+    out: dict[Key, set[str] | None] = {}
+
+    def add(table: Key, column: str | None) -> None:
+        if column is None:
+            out[table] = None
+        elif out.get(table, set()) is not None:
+            out.setdefault(table, set()).add(column)  # type: ignore[union-attr]
+
     for c in changes:
         if isinstance(c, DropTable):
-            out.add(c.table.key)
-        elif isinstance(c, (DropColumn, RenameColumn)):
-            out.add(c.table)
+            add(c.table.key, None)
+        elif isinstance(c, DropColumn):
+            add(c.table, c.column.name)
+        elif isinstance(c, RenameColumn):
+            add(c.table, c.old)
         elif isinstance(c, AlterColumn) and (c.old.type, c.old.type_schema) != (c.new.type, c.new.type_schema):
-            out.add(c.table)
+            add(c.table, c.old.name)
         elif isinstance(c, RecreateEnum):
-            out.update(k for k, _ in c.usages)
+            for k, col in c.usages:
+                add(k, col.name)
     return out
 
 
-def _views(old: tuple[View, ...], new: tuple[View, ...], touched: set[Key], out: ObjectPhases) -> None:
+def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
+    """Whether the view reads a touched table's touched column: by name anywhere in its query (a string that
+    holds the name counts too: cautious), or through `*`."""
+    for rel in reads & touched.keys():
+        columns = touched[rel]
+        if columns is None or "*" in v.definition:
+            return True
+        if any(re.search(r'(?<![\w$])"?' + re.escape(col) + r'"?(?![\w$])', v.definition) for col in columns):
+            return True
+    return False
+
+
+def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[str] | None],
+           out: ObjectPhases) -> None:
     from ..dialects.postgres.view_deps import query_key, relations, replaceable
 
     old_by = {v.key: v for v in old}
@@ -173,7 +198,7 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: set[Key], out:
         for k in old_by:
             if k in dropped or k in remade:
                 continue
-            if deps[k] & (touched | dropped | remade):
+            if deps[k] & (dropped | remade) or _reads_touched(old_by[k], deps[k], touched):
                 remade.add(k)
                 changed = True
     gone = [old_by[k] for k in _dependency_order(list(dropped | remade), deps)]

@@ -29,8 +29,10 @@ from .types import quote_literal
 
 
 def _not_extension(catalog: str, oid: str) -> str:
+    """Not an extension's member ('e'), nor part of another object ('i': a range type's constructor functions
+    come and go with the type)."""
     return (f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass AND d.objid = {oid} "
-            "AND d.deptype = 'e')")
+            "AND d.deptype IN ('e', 'i'))")
 
 
 _Q_VIEWS = f"""

@@ -41,20 +41,12 @@ def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "
 
 # kind (plural, as printed) → a query of the names, each one text column; %(ns)s: the namespace oids in scope
 KINDS: dict[str, str] = {
-    "views": _rel("v"),
-    "materialized views": _rel("m"),
     "foreign tables": _rel("f"),
-    "functions": _proc("f"),
-    "procedures": _proc("p"),
     "aggregates": _proc("a"),
     "window functions": _proc("w"),
-    "triggers": _on_table("tg.tgname", "pg_trigger", "tg", "tgrelid", "NOT tg.tgisinternal"),
     "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN'"),
     "policies": _on_table("pol.polname", "pg_policy", "pol", "polrelid"),
     "row-level security": _on_table("'enabled'", "pg_class", "x", "oid", "x.relrowsecurity"),
-    "exclusion constraints": _on_table("con.conname", "pg_constraint", "con", "conrelid", "con.contype = 'x'"),
-    "domains": _type("d"),
-    "composite types": _type("c"),
     "range types": _type("r"),
     "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
                             "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),
