@@ -36,6 +36,7 @@ from .changes import (
     SetTableComment,
 )
 from .diff import Renames, diff, index_equal
+from .diff_security import comparable_security
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, make_schema
 from .naming import truncate_identifier
 
@@ -50,7 +51,8 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras,
+                       security=model.security)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
@@ -156,7 +158,8 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
-    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras)
+    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
+                       security=expected.security)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -196,7 +199,8 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
     if not found:
         return live, None
     keep = [t for t in live.tables if t not in found]
-    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras), found[0].schema
+    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
+                       security=live.security), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------
@@ -210,10 +214,13 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     (generate: a name the code gives is meant) matches only a primary key one side leaves unnamed."""
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
     if conn is not None and e.dialect == "postgresql":
+        from ..dialects.postgres.canonical_policies import policy_forms
         from ..dialects.postgres.canonical_server import server_forms
 
         e = server_forms(conn, e, a)
+        e = policy_forms(conn, e, a)
     e = align(e, a, by_definition=by_definition)
+    e, a = comparable_security(e, a)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 
 

@@ -48,6 +48,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .diff_security import diff_security
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
@@ -233,6 +234,7 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
                 drops_con.append(DropCheck(t.key, pck))
                 cons.append(AddCheck(t.key, ck))
 
+    sec = diff_security(old, new)  # extensions, roles, row-level security, policies, grants
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))
         raise AmbiguousRename(
@@ -240,9 +242,9 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
     # in phases, then by what each change needs: a foreign key after the unique index it references, …
-    cs.changes = order([*early, *enum_values, *drops_fk, *drops_idx, *drops_con, *drop_tables, *drop_columns,
-                        *enum_rebuilds, *creates, *columns, *cons, *fks, *idx, *late_enums, *late_seqs,
-                        *late_schemas])
+    cs.changes = order([*early, *sec.first, *enum_values, *drops_fk, *drops_idx, *drops_con, *sec.drops,
+                        *drop_tables, *drop_columns, *enum_rebuilds, *creates, *columns, *cons, *fks, *idx,
+                        *sec.after, *late_enums, *late_seqs, *late_schemas, *sec.last])
     from .. import dialects
 
     # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
@@ -418,7 +420,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
              schemas: list[str] | None = None) -> Schema:
     return make_schema(s.dialect, tables if tables is not None else s.tables,
                        enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras)
+                       schemas if schemas is not None else s.schemas, s.extras, security=s.security)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -430,7 +432,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras)
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, security=s.security)
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

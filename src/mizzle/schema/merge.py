@@ -97,7 +97,7 @@ def merge(base: Schema, ours: Schema, theirs: Schema, same_change_conflicts: boo
     tables = m.keyed(base.tables, ours.tables, theirs.tables, lambda t: t.key, lambda k: f"table {_q(k)}",
                      deep=m.table)
     extras = m.keyed(base.extras, ours.extras, theirs.extras, lambda e: e[0], lambda k: f"{k} (snapshot section)")
-    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras)
+    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras, security=ours.security)
     conflicts = list(dict.fromkeys(m.conflicts))
     if not conflicts:
         conflicts = dangling_references(result)

@@ -11,6 +11,8 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .security import NO_SECURITY, Policy, Security
+
 DEFAULT_SCHEMA = "public"
 
 _T = TypeVar("_T")
@@ -157,8 +159,11 @@ class Table:
     checks: tuple[CheckConstraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
-    # drizzle-kit facts mizzle does not model (RLS flag, policies), carried forward as JSON text
+    # drizzle-kit facts mizzle does not model, carried forward as JSON text
     extras: tuple[tuple[str, str], ...] = ()
+    rls: bool = False  # ALTER TABLE … ENABLE ROW LEVEL SECURITY
+    force_rls: bool = False  # … FORCE ROW LEVEL SECURITY (the owner too)
+    policies: tuple[Policy, ...] = ()  # sorted by name (schema/security.py)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -225,6 +230,7 @@ class Schema:
     schemas: tuple[str, ...] = ()  # non-default namespaces
     # snapshot sections mizzle does not model (views, roles, policies, …), carried forward verbatim
     extras: tuple[tuple[str, str], ...] = field(default=())
+    security: Security = NO_SECURITY  # extensions, roles, grants (schema/security.py)
 
     def table(self, schema: str, name: str) -> Table | None:
         return self._tables_by_key.get((schema, name))
@@ -244,7 +250,7 @@ class Schema:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.tables or self.enums or self.sequences or self.schemas)
+        return not (self.tables or self.enums or self.sequences or self.schemas) and self.security.is_empty
 
 
 def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
@@ -255,7 +261,7 @@ def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
 
 
 def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any = (), schemas: Any = (),
-                extras: Any = ()) -> Schema:
+                extras: Any = (), security: Security = NO_SECURITY) -> Schema:
     """A Schema with its collections in canonical order."""
     return Schema(
         dialect=dialect,
@@ -264,9 +270,11 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
         sequences=tuple(sorted(sequences, key=lambda s: s.key)),
         schemas=tuple(sorted(set(schemas))),
         extras=tuple(sorted(extras)),
+        security=security,
     )
 
 
 def canonical_table(t: Table) -> Table:
     return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
-                   checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)))
+                   checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
+                   policies=by_name(t.policies))

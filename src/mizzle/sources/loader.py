@@ -19,6 +19,8 @@ from ..errors import SchemaLoadError
 class FoundMetaData:
     metadata: Any  # sqlalchemy.MetaData
     origin: str  # file or module where it was found
+    # the mizzle.pg objects (extensions, policies, …) of every schema module, on the first MetaData found
+    objects: tuple[Any, ...] = ()
 
 
 def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
@@ -132,7 +134,30 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
                 md = getattr(value, "metadata", None) if isinstance(value, type) else None
                 if isinstance(md, MetaData):
                     add(md, origin)
-    return list(found.values())
+    return _with_pg_objects(list(found.values()), modules)
+
+
+def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
+    """The mizzle.pg objects the modules define at their top level (in definition order, each once), carried
+    by the first MetaData (a module of them alone gets an empty one)."""
+    if "mizzle.pg" not in sys.modules:  # no schema module imported it: nothing to look for
+        return found
+    from sqlalchemy import MetaData
+
+    from ..pg import PgObject
+
+    objects: dict[int, Any] = {}
+    for _, module in modules:
+        for value in list(vars(module).values()):
+            for item in (value if isinstance(value, (list, tuple)) else (value,)):  # also `policies = [...]`
+                if isinstance(item, PgObject):
+                    objects.setdefault(id(item), item)
+    if not objects:
+        return found
+    if not found:
+        found = [FoundMetaData(MetaData(), modules[0][0])]
+    found[0] = FoundMetaData(found[0].metadata, found[0].origin, tuple(objects.values()))
+    return found
 
 
 # Set by the `mizzle` command (cli.main), whose process ends with the command: see import_schema_modules.

@@ -29,6 +29,7 @@ from ..schema.model import (
 )
 from ..schema.naming import choose_name, column_addition, fk_name, pk_name, truncate_identifier, unique_name
 from .loader import FoundMetaData, load_metadata
+from .pg_security import with_security
 
 _PG = pg.dialect()
 
@@ -123,8 +124,8 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     refuse_what_postgresql_rejects(tables)
-    return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
-                       sequences=converter.sequences.values(), schemas=schemas)
+    return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
+                                     sequences=converter.sequences.values(), schemas=schemas), items, seen)
 
 
 def refuse_what_postgresql_rejects(tables: list[Table]) -> None:

@@ -88,7 +88,7 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         mine = [j for j in jobs if j[1] == no]
         tables.append(_apply(t, mine, forms) if mine else t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas,
-                       expected.extras)
+                       expected.extras, security=expected.security)
 
 
 def _literal(s: str) -> str:

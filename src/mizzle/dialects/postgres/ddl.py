@@ -11,6 +11,7 @@ from ...schema import changes as ch
 from ...schema.model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
 from ...schema.naming import truncate_identifier
 from .casts import has_cast
+from .security_ddl import RENDER as SECURITY_RENDER
 from .types import SERIAL_BASE, quote_literal
 
 
@@ -338,6 +339,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
 }
+RENDER.update(SECURITY_RENDER)  # extensions, row-level security, policies, roles, grants
 
 
 def render(changes: list[ch.Change]) -> list[PlannedStatement]:

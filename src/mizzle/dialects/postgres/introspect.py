@@ -83,7 +83,8 @@ class Scope:
                            [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
                            [e for e in model.enums if self.wants_schema(e.schema)],
                            [q for q in model.sequences if self.wants_schema(q.schema)],
-                           [x for x in model.schemas if self.wants_schema(x)], model.extras)
+                           [x for x in model.schemas if self.wants_schema(x)], model.extras,
+                           security=model.security)
 
 
 # -- the queries -------------------------------------------------------------------------------------
@@ -224,7 +225,9 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
     columns, constraints, indexes, enums, sequences = results
-    return _build(namespaces, columns, constraints, indexes, enums, sequences, scope)
+    from .introspect_security import add_security
+
+    return add_security(conn, _build(namespaces, columns, constraints, indexes, enums, sequences, scope), ns_oids)
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],

@@ -26,9 +26,16 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
+from .snapshot_security import (
+    policies_from_json,
+    policies_to_json,
+    roles_to_json,
+    security_from_json,
+    security_sidecar,
+)
 from .types import canonical_type
 
-_CARRIED_TOP = ("roles", "policies", "views")
+_CARRIED_TOP = ("policies", "views")
 
 
 def new_id() -> str:
@@ -84,12 +91,13 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA)
                  for e in (data.get("enums") or {}).values()]
         sequences = [_sequence_from_json(s) for s in (data.get("sequences") or {}).values()]
+        security = security_from_json(data, side)
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
     schemas = list((data.get("schemas") or {}).values())
     extras = [(k, json.dumps(data[k], sort_keys=True)) for k in _CARRIED_TOP if data.get(k)]
     return make_schema("postgresql", tables=tables, enums=enums, sequences=sequences, schemas=schemas,
-                       extras=extras)
+                       extras=extras, security=security)
 
 
 def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
@@ -142,14 +150,10 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                              method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
                              include=tuple(side_ix.get(ix["name"], {}).get("include", ())),
                              concurrently=bool(ix.get("concurrently"))))
-    extras = []
-    if t.get("policies"):
-        extras.append(("policies", json.dumps(t["policies"], sort_keys=True)))
-    if t.get("isRLSEnabled"):
-        extras.append(("isRLSEnabled", "true"))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
-                 extras=tuple(extras))
+                 rls=bool(t.get("isRLSEnabled")), force_rls=bool(side.get("forceRls")),
+                 policies=policies_from_json(t.get("policies")))
 
 
 def _with_value(v: Any) -> str:
@@ -192,14 +196,17 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
                   for e in schema.enums},
         "schemas": {s: s for s in schema.schemas},
         "sequences": {f"{s.schema}.{s.name}": _sequence_to_json(s) for s in schema.sequences},
-        "roles": {},
+        "roles": roles_to_json(schema.security),
         "policies": {},
         "views": {},
         "_meta": {"columns": {}, "schemas": {}, "tables": {}, **(renames or {})},
     }
     for key, text in schema.extras:
         snap[key] = json.loads(text)
-    return snap, ({"tables": side_tables} if side_tables else {})
+    side = security_sidecar(schema.security)
+    if side_tables:
+        side["tables"] = side_tables
+    return snap, side
 
 
 def _table_to_json(t: Table) -> dict[str, Any]:
@@ -251,9 +258,9 @@ def _table_to_json(t: Table) -> dict[str, Any]:
                                  if composite and composite.name else {}),
         "uniqueConstraints": {u.name: {"name": u.name, "nullsNotDistinct": u.nulls_not_distinct,
                                        "columns": list(u.columns)} for u in t.uniques},
-        "policies": {},
+        "policies": policies_to_json(t.policies),
         "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
-        "isRLSEnabled": False,
+        "isRLSEnabled": t.rls,
     }
     for key, text in t.extras:
         out[key] = json.loads(text)
@@ -273,6 +280,8 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
     side: dict[str, Any] = {}
     if t.comment:
         side["comment"] = t.comment
+    if t.force_rls:
+        side["forceRls"] = True
     cols = {c.name: {"comment": c.comment} for c in t.columns if c.comment}
     if cols:
         side["columns"] = cols

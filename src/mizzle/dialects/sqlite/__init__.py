@@ -32,8 +32,10 @@ class SQLiteDialect:
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
+        from ...sources.pg_security import refuse_security
         from .source import sqlite_schema_from_tables
 
+        refuse_security(list(items), seen, self.title)  # extensions, policies, RLS, roles, grants: refused
         return sqlite_schema_from_tables([t for t, _ in seen.values()])
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
