@@ -36,7 +36,7 @@ from .changes import (
     SetTableComment,
 )
 from .diff import Renames, diff, index_equal
-from .diff_security import comparable_security
+from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, make_schema
 from .naming import truncate_identifier
 
@@ -243,6 +243,7 @@ def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any 
 def describe_all(changes: list[Change]) -> list[str]:
     """One line per difference: a drop and an add of one object (same name) become one `~` line naming what
     differs, with both values."""
+    changes = fold_into_tables(changes)
     out: list[str] = []
     drops: dict[tuple[str, Any, str], Change] = {}
     for c in changes:

@@ -194,3 +194,14 @@ def comparable_security(expected: Schema, actual: Schema) -> tuple[Schema, Schem
     if (e, a) == (expected.security, actual.security):
         return expected, actual
     return replace(expected, security=e), replace(actual, security=a)
+
+
+def fold_into_tables(changes: list[Change]) -> list[Change]:
+    """For a description (drift, verify): a new table's row-level security and policies are part of its
+    "+ table" line, not lines of their own."""
+    from .changes import CreateTable
+
+    made = {c.table.key for c in changes if isinstance(c, CreateTable)}
+    if not made:
+        return changes
+    return [c for c in changes if not (isinstance(c, (SetRowSecurity, CreatePolicy)) and c.table in made)]

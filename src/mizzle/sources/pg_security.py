@@ -85,8 +85,8 @@ def refuse_security(items: list[FoundMetaData], seen: dict[tuple[str, str], tupl
     """A dialect without these kinds (SQLite): any of them declared is an error naming it."""
     for item in items:
         for o in item.objects:
-            raise SchemaLoadError(f"{dialect} has no {type(o).__name__.lower()}s: {o!r} ({item.origin}); "
-                                  "these are PostgreSQL objects")
+            kind = {"Policy": "policies"}.get(type(o).__name__, type(o).__name__.lower() + "s")
+            raise SchemaLoadError(f"{dialect} has no {kind}: {o!r} ({item.origin}); these are PostgreSQL objects")
     for (_, name), (t, origin) in seen.items():
         info = (getattr(t, "info", None) or {}).get("mizzle") or {}
         if info.get("rls") or info.get("force_rls"):

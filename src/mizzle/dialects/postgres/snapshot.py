@@ -152,8 +152,16 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                              concurrently=bool(ix.get("concurrently"))))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
-                 rls=bool(t.get("isRLSEnabled")), force_rls=bool(side.get("forceRls")),
+                 rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")))
+
+
+def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
+    """drizzle-kit enables row-level security on a table with policies whatever its isRLSEnabled says
+    (`.enableRLS()` is for a table without policies); the sidecar says when it is off all the same."""
+    if "rls" in side:
+        return bool(side["rls"])
+    return bool(t.get("isRLSEnabled") or t.get("policies"))
 
 
 def _with_value(v: Any) -> str:
@@ -260,7 +268,7 @@ def _table_to_json(t: Table) -> dict[str, Any]:
                                        "columns": list(u.columns)} for u in t.uniques},
         "policies": policies_to_json(t.policies),
         "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
-        "isRLSEnabled": t.rls,
+        "isRLSEnabled": t.rls and not t.policies,  # drizzle-kit's: policies enable it without the flag
     }
     for key, text in t.extras:
         out[key] = json.loads(text)
@@ -282,6 +290,8 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
         side["comment"] = t.comment
     if t.force_rls:
         side["forceRls"] = True
+    if t.policies and not t.rls:  # policies on a table whose row-level security is off (drizzle-kit: on)
+        side["rls"] = False
     cols = {c.name: {"comment": c.comment} for c in t.columns if c.comment}
     if cols:
         side["columns"] = cols
