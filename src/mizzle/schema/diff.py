@@ -48,7 +48,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
-from .diff_security import diff_security
+from .diff_security import security_step
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
@@ -94,135 +94,195 @@ class Renames:
         return result
 
 
+@dataclass
+class Phases:
+    """The changes of one diff, by phase. `order` runs them phase by phase, then by what each change needs (a
+    foreign key after the unique index it references, …)."""
+
+    early: list[Change] = field(default_factory=list)  # schemas, enums, sequences, renames
+    enum_values: list[Change] = field(default_factory=list)
+    drops_fk: list[Change] = field(default_factory=list)
+    drops_idx: list[Change] = field(default_factory=list)
+    drops_con: list[Change] = field(default_factory=list)
+    drop_tables: list[Change] = field(default_factory=list)
+    drop_columns: list[Change] = field(default_factory=list)
+    enum_rebuilds: list[Change] = field(default_factory=list)
+    creates: list[Change] = field(default_factory=list)
+    columns: list[Change] = field(default_factory=list)
+    cons: list[Change] = field(default_factory=list)
+    fks: list[Change] = field(default_factory=list)
+    idx: list[Change] = field(default_factory=list)
+    late_enums: list[Change] = field(default_factory=list)
+    late_seqs: list[Change] = field(default_factory=list)
+    late_schemas: list[Change] = field(default_factory=list)
+
+    def in_order(self) -> list[Change]:
+        return [*self.early, *self.enum_values, *self.drops_fk, *self.drops_idx, *self.drops_con,
+                *self.drop_tables, *self.drop_columns, *self.enum_rebuilds, *self.creates, *self.columns,
+                *self.cons, *self.fks, *self.idx, *self.late_enums, *self.late_seqs, *self.late_schemas]
+
+
+@dataclass
+class DiffState:
+    """What the steps of one diff share. Renames rewrite `old` under the new names as they are decided, so each
+    later step matches by key."""
+
+    old: Schema
+    new: Schema
+    renames: Renames
+    cs: ChangeSet = field(default_factory=ChangeSet)
+    ph: Phases = field(default_factory=Phases)
+    # columns whose serial sequence passes to (or from) an explicit Sequence of the same name
+    handover: set[tuple[TableKey, str]] = field(default_factory=set)
+
+
 def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
-    renames = renames or Renames()
-    cs = ChangeSet()
-    early: list[Change] = []  # schemas, enums, sequences, renames
-    enum_values: list[Change] = []
-    drops_fk: list[Change] = []
-    drops_idx: list[Change] = []
-    drops_con: list[Change] = []
-    creates: list[Change] = []
-    columns: list[Change] = []
-    cons: list[Change] = []
-    fks: list[Change] = []
-    idx: list[Change] = []
+    st = DiffState(old, new, renames or Renames())
+    for step in STEPS:
+        step(st)
+    _raise_unresolved(st.renames)
+    st.cs.changes = order(st.ph.in_order())
+    from .. import dialects
 
-    # -- schemas --------------------------------------------------------------------------------
-    dropped_s = [s for s in old.schemas if s not in new.schemas]
-    added_s = [s for s in new.schemas if s not in old.schemas]
-    s_map = renames.resolve("schema", (), dropped_s, added_s, lambda n: n)
-    for o, n in s_map.items():
-        early.append(RenameSchema(o, n))
-        cs.renamed_schemas[o] = n
-        old = _rename_schema(old, o, n)
-    early.extend(CreateSchema(s) for s in new.schemas if s not in old.schemas)
-    late_schemas = [DropSchema(s) for s in old.schemas if s not in new.schemas]
+    # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
+    st.cs.changes = dialects.get(new.dialect).rewrite_changes(st.cs.changes, st.old, new)
+    return st.cs
 
-    # -- enums ----------------------------------------------------------------------------------
+
+def _diff_schemas(st: DiffState) -> None:
+    dropped = [s for s in st.old.schemas if s not in st.new.schemas]
+    added = [s for s in st.new.schemas if s not in st.old.schemas]
+    for o, n in st.renames.resolve("schema", (), dropped, added, lambda n: n).items():
+        st.ph.early.append(RenameSchema(o, n))
+        st.cs.renamed_schemas[o] = n
+        st.old = _rename_schema(st.old, o, n)
+    st.ph.early.extend(CreateSchema(s) for s in st.new.schemas if s not in st.old.schemas)
+    st.ph.late_schemas.extend(DropSchema(s) for s in st.old.schemas if s not in st.new.schemas)
+
+
+def _rename_enums(st: DiffState) -> None:
+    old, new = st.old, st.new
     for schema_name in sorted({e.schema for e in old.enums} | {e.schema for e in new.enums}):
         od = [e.name for e in old.enums if e.schema == schema_name and new.enum(schema_name, e.name) is None]
         ad = [e.name for e in new.enums if e.schema == schema_name and old.enum(schema_name, e.name) is None]
-        e_map = renames.resolve("enum", (schema_name,), od, ad, partial(_spell_q, schema_name))
-        for o, n in e_map.items():
-            early.append(RenameEnum(schema_name, o, n))
-            old = _rename_enum(old, schema_name, o, n)
-    enum_rebuilds: list[RecreateEnum] = []
-    for e in new.enums:
-        prev_e = old.enum(e.schema, e.name)
+        for o, n in st.renames.resolve("enum", (schema_name,), od, ad, partial(_spell_q, schema_name)).items():
+            st.ph.early.append(RenameEnum(schema_name, o, n))
+            st.old = _rename_enum(st.old, schema_name, o, n)
+
+
+def _diff_enums(st: DiffState) -> None:
+    """New values are added in place where the old ones keep their order; otherwise the type is rebuilt (once
+    the tables and columns dropped are gone: see `_finish_enum_rebuilds`)."""
+    for e in st.new.enums:
+        prev_e = st.old.enum(e.schema, e.name)
         if prev_e is None:
-            early.append(CreateEnum(e))
+            st.ph.early.append(CreateEnum(e))
         elif prev_e.values != e.values:
             if _is_subsequence(prev_e.values, e.values):
-                current = list(prev_e.values)
-                for i, v in enumerate(e.values):
-                    if v in current:
-                        continue
-                    nxt = next((x for x in e.values[i + 1:] if x in current), None)
-                    after = None if nxt else (current[-1] if current else None)
-                    enum_values.append(AddEnumValue(e, v, before=nxt, after=after))
-                    current.insert(current.index(nxt) if nxt else len(current), v)
+                st.ph.enum_values.extend(_added_enum_values(prev_e, e))
             else:
-                enum_rebuilds.append(RecreateEnum(prev_e, e))
-    late_enums = [DropEnum(e) for e in old.enums if new.enum(e.schema, e.name) is None]
+                st.ph.enum_rebuilds.append(RecreateEnum(prev_e, e))
+    st.ph.late_enums.extend(DropEnum(e) for e in st.old.enums if st.new.enum(e.schema, e.name) is None)
 
-    # -- sequences ------------------------------------------------------------------------------
-    old_seqs = {s.key: s for s in old.sequences}
-    new_seqs = {s.key: s for s in new.sequences}
-    # a sequence named as a serial column's own, `<table>_<column>_seq`, passes between that column and an
-    # explicit Sequence instead of being created next to it (the name is taken) or dropped under it
-    old_serial, new_serial = _serial_sequences(old), _serial_sequences(new)
-    handover: set[tuple[TableKey, str]] = set()
+
+def _added_enum_values(prev_e: Enum, e: Enum) -> list[Change]:
+    out: list[Change] = []
+    current = list(prev_e.values)
+    for i, v in enumerate(e.values):
+        if v in current:
+            continue
+        nxt = next((x for x in e.values[i + 1:] if x in current), None)
+        after = None if nxt else (current[-1] if current else None)
+        out.append(AddEnumValue(e, v, before=nxt, after=after))
+        current.insert(current.index(nxt) if nxt else len(current), v)
+    return out
+
+
+def _diff_sequences(st: DiffState) -> None:
+    """A sequence named as a serial column's own, `<table>_<column>_seq`, passes between that column and an
+    explicit Sequence instead of being created next to it (the name is taken) or dropped under it."""
+    old_seqs = {s.key: s for s in st.old.sequences}
+    new_seqs = {s.key: s for s in st.new.sequences}
+    old_serial, new_serial = _serial_sequences(st.old), _serial_sequences(st.new)
     for k, s in new_seqs.items():
         if k not in old_seqs:
             taken = old_serial.get(k)
             if taken is not None and k not in new_serial:
-                handover.add(taken)
-            early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
+                st.handover.add(taken)
+            st.ph.early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
         elif old_seqs[k] != s:
-            early.append(AlterSequence(old_seqs[k], s))
-    late_seqs: list[Change] = []
+            st.ph.early.append(AlterSequence(old_seqs[k], s))
     for k, s in old_seqs.items():
         if k not in new_seqs:
             given = new_serial.get(k)
             if given is not None and k not in old_serial:
-                handover.add(given)
-            late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
+                st.handover.add(given)
+            st.ph.late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
 
-    # -- tables ---------------------------------------------------------------------------------
-    renamed_tables: list[Change] = []
+
+def _rename_tables(st: DiffState) -> None:
+    old, new = st.old, st.new
     for schema_name in sorted({t.schema for t in old.tables} | {t.schema for t in new.tables}):
         od = [t.name for t in old.tables if t.schema == schema_name and new.table(schema_name, t.name) is None]
         ad = [t.name for t in new.tables if t.schema == schema_name and old.table(schema_name, t.name) is None]
-        t_map = renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name))
-        for o, n in t_map.items():
-            ot = old.table(schema_name, o)
+        for o, n in st.renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name)).items():
+            ot = st.old.table(schema_name, o)
             assert ot is not None
             implicit_pk = ot.primary_key is not None and ot.primary_key.name is None
             serials = tuple(c.name for c in ot.columns if c.is_serial)
-            renamed_tables.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
-            cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
-            old = _rename_table(old, schema_name, o, n)
-    early.extend(renamed_tables)
+            st.ph.early.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
+            st.cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
+            st.old = _rename_table(st.old, schema_name, o, n)
 
-    for t in new.tables:
-        prev_t = old.table(t.schema, t.name)
-        if prev_t is None:
-            creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
-            fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
-            idx.extend(CreateIndex(t.key, i) for i in t.indexes)
+
+def _diff_tables(st: DiffState) -> None:
+    for t in st.new.tables:
+        prev = st.old.table(t.schema, t.name)
+        if prev is None:
+            st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
+            st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
+            st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)
             continue
-        # columns, with renames
-        prev = prev_t
-        od = [c.name for c in prev.columns if t.column(c.name) is None]
-        ad = [c.name for c in t.columns if prev.column(c.name) is None]
-        c_map = renames.resolve("column", t.key, od, ad, partial(_spell_col, t.key))
-        for o, n in c_map.items():
-            oc = prev.column(o)
-            early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
-            cs.renamed_columns[f"{t.schema}.{t.name}.{o}"] = f"{t.schema}.{t.name}.{n}"
-            prev = _rename_column_in_table(prev, o, n)
-            old = _replace_table(old, prev)
-            old = _rename_fk_refs(old, t.key, o, n)
-            prev = old.table(t.schema, t.name) or prev
+        prev = _rename_columns(st, prev, t)
         if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
-            _diff_table(prev, t, columns, drops_fk, drops_idx, drops_con, cons, fks, idx, creates, handover)
+            _diff_table(prev, t, st.ph, st.handover)
 
-    drop_tables = []
-    for t in old.tables:
-        if new.table(t.schema, t.name) is None:
-            drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
-            drop_tables.append(DropTable(t))
-    _recreate_dependent_fks(old, new, drops_fk, [*drops_con, *drops_idx], fks)
-    drop_columns = [c for c in columns if isinstance(c, DropColumn)]
-    columns = [c for c in columns if not isinstance(c, DropColumn)]
-    # an enum is rebuilt once dropped tables and columns are gone and before anything uses its new values:
-    # the columns converted are those that use it before and after
-    enum_rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in enum_rebuilds]
-    # the rebuild converts its columns to text and back: a check on them that stays would be checked again in the
-    # form PostgreSQL stored (`(c)::text` of a text column is `c`), so it is dropped before and added after
-    converted = {(k, col.name) for r in enum_rebuilds for k, col in r.usages}
-    redone = {(c.table, c.check.name) for c in drops_con if isinstance(c, DropCheck)}
+
+def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:
+    od = [c.name for c in prev.columns if t.column(c.name) is None]
+    ad = [c.name for c in t.columns if prev.column(c.name) is None]
+    for o, n in st.renames.resolve("column", t.key, od, ad, partial(_spell_col, t.key)).items():
+        oc = prev.column(o)
+        st.ph.early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
+        st.cs.renamed_columns[f"{t.schema}.{t.name}.{o}"] = f"{t.schema}.{t.name}.{n}"
+        prev = _rename_column_in_table(prev, o, n)
+        st.old = _replace_table(st.old, prev)
+        st.old = _rename_fk_refs(st.old, t.key, o, n)
+        prev = st.old.table(t.schema, t.name) or prev
+    return prev
+
+
+def _drop_tables(st: DiffState) -> None:
+    for t in st.old.tables:
+        if st.new.table(t.schema, t.name) is None:
+            st.ph.drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
+            st.ph.drop_tables.append(DropTable(t))
+    _recreate_dependent_fks(st.old, st.new, st.ph.drops_fk, [*st.ph.drops_con, *st.ph.drops_idx], st.ph.fks)
+    st.ph.drop_columns.extend(c for c in st.ph.columns if isinstance(c, DropColumn))
+    st.ph.columns[:] = [c for c in st.ph.columns if not isinstance(c, DropColumn)]
+
+
+def _finish_enum_rebuilds(st: DiffState) -> None:
+    """An enum is rebuilt once dropped tables and columns are gone and before anything uses its new values: the
+    columns converted are those that use it before and after. The rebuild converts its columns to text and
+    back: a check on them that stays would be checked again in the form PostgreSQL stored (`(c)::text` of a
+    text column is `c`), so it is dropped before and added after."""
+    old, new, ph = st.old, st.new, st.ph
+    rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in ph.enum_rebuilds
+                if isinstance(r, RecreateEnum)]
+    ph.enum_rebuilds[:] = rebuilds
+    converted = {(k, col.name) for r in rebuilds for k, col in r.usages}
+    redone = {(c.table, c.check.name) for c in ph.drops_con if isinstance(c, DropCheck)}
     for t in new.tables:
         prev_t = old.table(t.schema, t.name)
         if prev_t is None or not t.checks or not any(k == t.key for k, _ in converted):
@@ -231,25 +291,24 @@ def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
             pck = next((x for x in prev_t.checks if x.name == ck.name), None)
             if pck is not None and (t.key, ck.name) not in redone and _check_equal(pck, ck) \
                     and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
-                drops_con.append(DropCheck(t.key, pck))
-                cons.append(AddCheck(t.key, ck))
+                ph.drops_con.append(DropCheck(t.key, pck))
+                ph.cons.append(AddCheck(t.key, ck))
 
-    sec = diff_security(old, new)  # extensions, roles, row-level security, policies, grants
+
+def _raise_unresolved(renames: Renames) -> None:
     if renames.unresolved:
         flags = sorted(set(renames.unresolved))
         raise AmbiguousRename(
             "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
             "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
-    # in phases, then by what each change needs: a foreign key after the unique index it references, …
-    cs.changes = order([*early, *sec.first, *enum_values, *drops_fk, *drops_idx, *drops_con, *sec.drops,
-                        *drop_tables, *drop_columns, *enum_rebuilds, *creates, *columns, *cons, *fks, *idx,
-                        *sec.after, *late_enums, *late_seqs, *late_schemas, *sec.last])
-    from .. import dialects
 
-    # what the dialect cannot ALTER becomes something it can (SQLite: a table rebuild)
-    cs.changes = dialects.get(new.dialect).rewrite_changes(cs.changes, old, new)
-    return cs
+# The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
+# object kind adds its step here, in its own function (or module).
+STEPS: tuple[Callable[[DiffState], None], ...] = (
+    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
+    _finish_enum_rebuilds, security_step,
+)
 
 
 def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], drops: list[Change],
@@ -293,9 +352,9 @@ def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Col
     return tuple(out)
 
 
-def _diff_table(prev: Table, t: Table, columns: list[Change], drops_fk: list[Change], drops_idx: list[Change],
-                drops_con: list[Change], cons: list[Change], fks: list[Change], idx: list[Change],
-                creates: list[Change], handover: set[tuple[TableKey, str]] | None = None) -> None:
+def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey, str]] | None = None) -> None:
+    columns, drops_fk, drops_idx, drops_con = ph.columns, ph.drops_fk, ph.drops_idx, ph.drops_con
+    cons, fks, idx = ph.cons, ph.fks, ph.idx
     key = t.key
     for c in t.columns:
         pc = prev.column(c.name)

@@ -61,6 +61,17 @@ def diff_security(old: Schema, new: Schema) -> SecurityPhases:
     return out
 
 
+def security_step(st: Any) -> None:
+    """The step of schema/diff.py's `diff` (st: its DiffState; `st.old` has every rename applied): extensions
+    and roles with the early changes, policies dropped with the constraints, RLS / policies / grants after the
+    indexes, roles and extensions dropped before the schemas."""
+    sec = diff_security(st.old, st.new)
+    st.ph.early.extend(sec.first)
+    st.ph.drops_con.extend(sec.drops)
+    st.ph.idx.extend(sec.after)
+    st.ph.late_schemas[:0] = sec.last
+
+
 def policy_equal(a: Policy, b: Policy) -> bool:
     if a == b:
         return True
