@@ -15,7 +15,7 @@ from pg_project import fresh_config, write_project
 from pgtools import admin, schema_dump, temp_database
 
 import mizzle
-from mizzle.commands.drift import drift_for_config
+from mizzle.commands.drift import drift, drift_for_config
 from mizzle.commands.generate import generate
 from mizzle.commands.pull import pull
 from mizzle.commands.verify import verify
@@ -194,3 +194,47 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
         with temp_database("mzsec") as fresh:
             mizzle.migrate(url=fresh, folder=project / "migrations")
             assert schema_dump(fresh) == source
+
+
+def test_drizzle_kit_continues_a_folder_with_policies_mizzle_wrote(tmp_path: Path) -> None:
+    """drizzle-kit 0.31 itself, on the folder mizzle generated from the same schema (policies, RLS from policies
+    and from .enableRLS()), finds no changes; and mizzle on drizzle-kit's folder finds none either. Both folders
+    apply on the server and drift is clean."""
+    import os
+    import shutil
+    import subprocess
+
+    interop = Path(__file__).resolve().parents[2] / "interop"
+    kit = interop / "node_modules" / "drizzle-kit" / "bin.cjs"
+    node = shutil.which("node")
+    if node is None or not kit.exists():
+        if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+            pytest.skip("node and tests/interop/node_modules (drizzle-kit) are needed")
+        pytest.fail("node and tests/interop/node_modules (drizzle-kit) are needed: cd tests/interop && npm ci")
+    fixture = interop / "security"
+
+    def kit_generate(out: Path, name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [node, str(kit), "generate", "--dialect", "postgresql", "--schema", str(fixture / "schema.ts"),
+             "--out", os.path.relpath(out, interop), "--name", name], cwd=interop, capture_output=True, text=True,
+            env={**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}, stdin=subprocess.DEVNULL, timeout=120)
+
+    root = tmp_path / "proj"
+    write_project(root, (fixture / "schema.py").read_text())
+    assert generate(fresh_config(root), name="init").written
+    mine = root / "migrations"
+    before = sorted(p.name for p in mine.rglob("*"))
+    p = kit_generate(mine, "again")
+    assert "No schema changes" in p.stdout + p.stderr, p.stdout + p.stderr
+    assert sorted(p.name for p in mine.rglob("*")) == before
+    theirs = tmp_path / "drizzle"
+    p = kit_generate(theirs, "init")
+    assert p.returncode == 0 and list(theirs.glob("*.sql")), p.stdout + p.stderr
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "../drizzle"\n')
+    check = generate(fresh_config(root), check=True)
+    assert not check.changes, check.changes
+    for folder in (mine, theirs):
+        with temp_database("mzsec") as url:
+            mizzle.migrate(url=url, folder=folder)
+            d = drift(url=url, folder=folder)
+            assert not d.changes, (folder.name, d.changes)
