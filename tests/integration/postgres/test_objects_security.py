@@ -238,3 +238,19 @@ def test_drizzle_kit_continues_a_folder_with_policies_mizzle_wrote(tmp_path: Pat
             mizzle.migrate(url=url, folder=folder)
             d = drift(url=url, folder=folder)
             assert not d.changes, (folder.name, d.changes)
+
+
+def test_idempotent_file_runs_twice(tmp_path: Path, role: str) -> None:
+    """generate --idempotent: creating and then dropping every kind, each file applied twice (a rerun)."""
+    from pgtools import apply_sql
+
+    root = tmp_path / "proj"
+    with temp_database("mzsec") as url:
+        for n in (1, 2, 4):
+            write_project(root, STEPS[n].replace("{role}", role))
+            assert generate(fresh_config(root), name=f"step{n}", idempotent=True).written
+            sql = _sql(root)
+            apply_sql(url, sql)
+            apply_sql(url, sql)
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT count(*) FROM pg_policy").fetchone() == (0,)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from .ddl import column_type, ident, qname, qtable
+from .security_idempotent import REWRITE as SECURITY_REWRITE
 from .types import quote_literal
 
 IDEMPOTENT = "mizzle:idempotent"
@@ -230,5 +231,6 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.CreateIndex: (_CREATE_INDEX,),
     ch.DropIndex: (_insert(r"DROP INDEX (CONCURRENTLY )?", "IF EXISTS "),),
 }
+REWRITE.update(SECURITY_REWRITE)  # policies, extensions
 
 __all__ = ["IDEMPOTENT", "REWRITE", "ident", "make_idempotent", "qname", "rewrite"]
