@@ -119,3 +119,22 @@ def test_schema_code_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
         schema_from_metadata([FoundMetaData(md, "m", (PgPolicy("p", "nope"),))])
     with pytest.raises(SchemaLoadError, match="SQLite has no policies: Policy"):
         schema_from_metadata([FoundMetaData(md, "m", (PgPolicy("p", t),))], dialect="sqlite")
+
+
+def test_merge_keeps_both_sides_policies_and_extensions() -> None:
+    """rebase: a policy or an extension added on each branch are both kept; one policy changed on both sides is
+    a conflict naming it."""
+    from mizzle.schema.merge import merge
+
+    base = _model(extensions=[])
+    ours = _model((replace(DOCS, rls=True, policies=(POL,)),), extensions=[Extension("pg_trgm")])
+    other = replace(POL, name="other")
+    theirs = _model((replace(DOCS, policies=(other,)),), extensions=[Extension("citext")])
+    result = merge(base, ours, theirs)
+    assert result.ok, result.conflicts
+    t = result.schema.tables[0]
+    assert [p.name for p in t.policies] == ["other", "own"] and t.rls
+    assert [e.name for e in result.schema.security.extensions or ()] == ["citext", "pg_trgm"]
+    clash = merge(ours, _model((replace(DOCS, rls=True, policies=(replace(POL, using="true"),)),)),
+                  _model((replace(DOCS, rls=True, policies=(replace(POL, using="false"),)),)))
+    assert "policy own on docs" in clash.conflicts
