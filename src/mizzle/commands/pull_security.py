@@ -1,12 +1,12 @@
 """The security facts of a pulled model → lines of the schema module `pull` writes (mizzle.pg's declarations):
-extensions, `enable_rls(table)` and policies. Loading them gives the facts back (sources/pg_security.py)."""
+extensions, grants, `enable_rls(table)` and policies. Loading them gives the facts back (sources/pg_security.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from ..schema.model import Schema
-from ..schema.security import Policy
+from ..schema.security import Grant, Policy
 
 
 def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: Callable[[str], str],
@@ -24,6 +24,9 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
                                  if on] + ([] if r.inherit else ["inherit=False"])
         body.append(f"{take(r.name + '_role')} = Role({', '.join(args)})")
         used.add("Role")
+    for g in schema.security.grants or ():
+        body.append(f"{take(f'{g.name}_{g.grantee}_grant')} = {_grant(g, table_vars, text)}")
+        used.add("Grant")
     for t in schema.tables:
         var = table_vars[t.key]
         if t.rls or t.force_rls:
@@ -35,6 +38,18 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
     if not body:
         return None, []
     return f"from mizzle.pg import {', '.join(sorted(used))}", ["", *body]
+
+
+def _grant(g: Grant, table_vars: dict[tuple[str, str], str], text: Callable[[str], str]) -> str:
+    privs = text(g.privileges[0].lower()) if len(g.privileges) == 1 else \
+        f"[{', '.join(text(p.lower()) for p in g.privileges)}]"
+    if g.on == "schema":
+        target = f"schema={text(g.name)}"
+    elif g.on == "table" and (g.schema, g.name) in table_vars:
+        target = f"on={table_vars[(g.schema, g.name)]}"
+    else:
+        target = f"{'on' if g.on == 'table' else 'sequence'}={text(f'{g.schema}.{g.name}')}"
+    return f"Grant({privs}, {target}, to={text(g.grantee)})"
 
 
 def _policy(p: Policy, var: str, text: Callable[[str], str]) -> str:

@@ -178,7 +178,8 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
                       "ALTER TABLE docs ENABLE ROW LEVEL SECURITY", "ALTER TABLE docs FORCE ROW LEVEL SECURITY",
                       f'CREATE POLICY own ON docs AS RESTRICTIVE FOR UPDATE TO "{role}", public '
                       "USING (owner = current_user) WITH CHECK (length(title) < 100)",
-                      "CREATE POLICY ins ON docs FOR INSERT WITH CHECK (true)"]:
+                      "CREATE POLICY ins ON docs FOR INSERT WITH CHECK (true)",
+                      f'GRANT SELECT, UPDATE ON docs TO "{role}"', f'GRANT USAGE ON SCHEMA public TO "{role}"']:
                 c.execute(s)
         project = tmp_path / "pulled"
         project.mkdir()
@@ -188,6 +189,8 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
         text = result.schema_path.read_text()
         assert 'Extension("pg_trgm", schema="public")' in text and "enable_rls(docs, force=True)" in text, text
         assert 'as_="restrictive", for_="update"' in text, text
+        assert f'Grant(["select", "update"], on=docs, to="{role}")' in text, text
+        assert f'Grant("usage", schema="public", to="{role}")' in text, text
         again = generate(load_config(project / "mizzle.toml"))
         assert not again.written, again.changes
         source = schema_dump(url)
