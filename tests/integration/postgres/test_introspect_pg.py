@@ -133,7 +133,7 @@ def test_fixed_number_of_queries() -> None:
                 schema = introspect(counting, Scope())
                 counts.append(counting.queries)
             assert len(schema.tables) == n
-    assert counts[0] == counts[1] <= 6
+    assert counts[0] == counts[1] <= 10  # namespaces, then one pipeline (5 for tables, 4 for RLS, policies, extensions, grants)
 
 
 def test_default_constraint_name_matches_server() -> None:

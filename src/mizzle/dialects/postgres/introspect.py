@@ -218,16 +218,16 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     ns_oids = [oid for oid, _ in namespaces]
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES]
+    from .introspect_security import SECURITY_QUERIES, with_security_rows
+
+    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, *SECURITY_QUERIES]
     params = {"ns": ns_oids}
-    results: list[list[tuple[Any, ...]]] = []
     with conn.pipeline():
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
-    columns, constraints, indexes, enums, sequences = results
-    from .introspect_security import add_security
-
-    return add_security(conn, _build(namespaces, columns, constraints, indexes, enums, sequences, scope), ns_oids)
+    columns, constraints, indexes, enums, sequences, *security = results
+    # row-level security, policies, extensions, grants (introspect_security.py)
+    return with_security_rows(_build(namespaces, columns, constraints, indexes, enums, sequences, scope), *security)
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],

@@ -50,13 +50,7 @@ WHERE e.extname <> 'plpgsql' ORDER BY e.extname
 """
 
 
-def add_security(conn: Any, model: Schema, ns_oids: list[int]) -> Schema:
-    """`model` with the security facts of the database `conn` is connected to (three queries, one round trip)."""
-    params = {"ns": ns_oids}
-    with conn.pipeline():
-        cursors = [conn.execute(q, params) for q in (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS)]
-    rls_rows, policy_rows, extension_rows, grant_rows = (cur.fetchall() for cur in cursors)
-    return with_security_rows(model, rls_rows, policy_rows, extension_rows, grant_rows)
+SECURITY_QUERIES = (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS)  # sent in introspect's one pipeline
 
 
 def _grants(rows: list[tuple[Any, ...]]) -> list[Grant]:
