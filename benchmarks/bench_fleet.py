@@ -1,6 +1,10 @@
 """Benchmark a fleet run: D local databases × M migrations, `mizzle migrate --targets` sequential vs --parallel N.
 
     python benchmarks/bench_fleet.py [--dbs 200] [--migrations 50] [--parallel 1,2,4,8,16]
+    python benchmarks/bench_fleet.py --tenants 1000 [--migrations 5] [--parallel 1,8]
+
+With --tenants N: one database, N tenant schemas (`URL#schema=tenant_<i>`, issue 19 point 3), the migrations'
+tables written unqualified so that each lands in its tenant's schema.
 
 Needs PostgreSQL (MIZZLE_BENCH_PG, default postgresql://postgres@127.0.0.1:5432/postgres). Creates D databases
 named mzbenchfleet_*, runs the real command once per parallelism (resetting every database in between), then a
@@ -31,14 +35,15 @@ BASE_WHEN = 1_700_000_000_000
 BREAK = "\n--> statement-breakpoint\n"
 
 
-def write_project(root: Path, migrations: int) -> None:
+def write_project(root: Path, migrations: int, qualify: bool = True) -> None:
     folder = root / "drizzle"
     (folder / "meta").mkdir(parents=True)
     entries = []
     for i in range(migrations):
         tag = f"{i:04d}_m{i}"
-        sql = [f'CREATE TABLE "public"."t{i}" ("id" serial PRIMARY KEY, "name" text NOT NULL)',
-               f'CREATE INDEX "t{i}_name_idx" ON "public"."t{i}" ("name")']
+        q = '"public".' if qualify else ""  # unqualified: into the tenant's schema (its search_path)
+        sql = [f'CREATE TABLE {q}"t{i}" ("id" serial PRIMARY KEY, "name" text NOT NULL)',
+               f'CREATE INDEX "t{i}_name_idx" ON {q}"t{i}" ("name")']
         (folder / f"{tag}.sql").write_text(BREAK.join(s + ";" for s in sql), encoding="utf-8")
         entries.append({"idx": i, "version": "7", "when": BASE_WHEN + i, "tag": tag, "breakpoints": True})
     (folder / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
@@ -51,6 +56,11 @@ def db_url(name: str) -> str:
 
 
 def reset(urls: list[str]) -> None:
+    if urls and "#schema=" in urls[0]:  # tenant schemas of one database
+        with psycopg.connect(urls[0].split("#", 1)[0], autocommit=True) as c:
+            for u in urls:
+                c.execute(f'DROP SCHEMA IF EXISTS "{u.split("#schema=", 1)[1]}" CASCADE')
+        return
     for u in urls:
         with psycopg.connect(u, autocommit=True) as c:
             c.execute("DROP SCHEMA IF EXISTS drizzle CASCADE")
@@ -103,25 +113,32 @@ def main() -> None:
     ap.add_argument("--dbs", type=int, default=200)
     ap.add_argument("--migrations", type=int, default=50)
     ap.add_argument("--parallel", default="1,2,4,8,16", help="comma-separated; 1 (sequential) is always run")
+    ap.add_argument("--tenants", type=int, default=0, help="N tenant schemas of one database instead of --dbs")
     a = ap.parse_args()
     levels = sorted({1, *(int(x) for x in a.parallel.split(","))})
-    names = [f"mzbenchfleet_{uuid.uuid4().hex[:10]}" for _ in range(a.dbs)]
-    urls = [db_url(n) for n in names]
+    if a.tenants:
+        names = [f"mzbenchfleet_{uuid.uuid4().hex[:10]}"]
+        urls = [f"{db_url(names[0])}#schema=tenant_{i}" for i in range(a.tenants)]
+        a.dbs = a.tenants
+    else:
+        names = [f"mzbenchfleet_{uuid.uuid4().hex[:10]}" for _ in range(a.dbs)]
+        urls = [db_url(n) for n in names]
+    what = f"{a.tenants} tenant schemas of one database" if a.tenants else f"{a.dbs} databases"
     print(f"host: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; "
-          f"{a.dbs} databases × {a.migrations} migrations (2 statements each)")
+          f"{what} × {a.migrations} migrations (2 statements each)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_project(root, a.migrations)
+        write_project(root, a.migrations, qualify=not a.tenants)
         targets = root / "targets.txt"
         targets.write_text("\n".join(urls) + "\n")
         t0 = time.perf_counter()
         with psycopg.connect(ADMIN, autocommit=True) as c:
             for n in names:
                 c.execute(f'CREATE DATABASE "{n}"')
-        print(f"created {a.dbs} databases in {time.perf_counter() - t0:.1f} s")
+        print(f"created {len(names)} database(s) in {time.perf_counter() - t0:.1f} s")
         try:
             base = None
-            print(f"{'parallel':>8}  {'wall s':>8}  {'× seq':>6}  {'db/s':>6}  {'client CPU s':>12}  "
+            print(f"{'parallel':>8}  {'wall s':>8}  {'× seq':>6}  {'tgt/s':>6}  {'client CPU s':>12}  "
                   f"{'mizzle backends active (median/max)':>35}  load")
             for level in levels:
                 reset(urls)

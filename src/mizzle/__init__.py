@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import baseline, drift, drop, generate, mark, migrate, protect, push, rebase, verify  # noqa: E402
+from .api import baseline, drift, drop, generate, mark, migrate, protect, push, rebase, up, verify  # noqa: E402
 
-__all__ = ["__version__", "baseline", "drift", "drop", "generate", "mark", "migrate", "protect", "push", "rebase", "verify"]
+__all__ = ["__version__", "baseline", "drift", "drop", "generate", "mark", "migrate", "protect", "push", "rebase", "up",
+           "verify"]

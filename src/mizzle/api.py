@@ -53,6 +53,15 @@ def drop(config: Any = None, **kwargs: Any) -> Any:
     return _drop(config, **kwargs)
 
 
+def up(config: Any = None, dry_run: bool = False) -> Any:
+    """Convert the config's migrations folder to drizzle-kit 1.x's layout: `mizzle.up(config, dry_run=False)`.
+    See `mizzle.commands.up.up`."""
+    from .commands.up import up as _up
+    from .config import load_config
+
+    return _up(config if config is not None else load_config(), dry_run=dry_run)
+
+
 def rebase(folder: Any = None, dialect: str | None = None, dry_run: bool = False) -> Any:
     """Renumber a merged branch's migrations after the existing ones: `mizzle.migrations.rebase(folder=..., dialect=...)`
     (default: the configured folder). See `mizzle.migrations.rebase.rebase`."""

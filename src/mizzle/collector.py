@@ -11,6 +11,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# Set by the `mizzle` command (cli.main), whose process ends with the command: see
+# sources/loader.py's import_schema_modules. Kept here, not in the loader, so that setting it does not import
+# the loader (and glob, importlib.util) on every command: `mizzle migrate` with nothing to do starts faster.
+freeze_imported_objects = False
+
 
 @contextmanager
 def paused() -> Iterator[None]:

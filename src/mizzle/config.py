@@ -10,6 +10,7 @@ from typing import Any
 
 from . import dialects
 from .errors import ConfigError
+from .schema.naming import NAMING_CHOICES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -202,7 +203,8 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         transaction=_choice(mig.get("transaction", "each"), "migrations.transaction", TRANSACTION_MODES, source),
         layout=_choice(mig.get("layout", "journal"), "migrations.layout", LAYOUTS, source),
         online=bool(data.get("online", False)),
-        naming=_choice(data.get("naming", "drizzle"), "naming", ("drizzle", "postgresql"), source),
+        naming=_choice(data.get("naming", "drizzle1" if mig.get("layout") == "folders" else "drizzle"), "naming",
+                       NAMING_CHOICES, source),
         online_lock_timeout=str(data.get("online_lock_timeout", "5s")),
         retries=_retries(mig.get("retries", 0), source),
         environments=envs,

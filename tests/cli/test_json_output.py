@@ -218,6 +218,8 @@ def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: C
     a, b = branches(tmp_path / "branches")
     merged = merge_by_copying(a, b, tmp_path / "merged")
     assert run(merged, "rebase")["renumbered"]
+    # the project's journal folder converted to drizzle-kit 1.x's layout
+    assert run(root, "up")["converted"]
 
     documented = set(shapes)
     unrun = sorted(f"{c} {v or ''}".strip() for c, v in documented - run.cov.seen)

@@ -55,7 +55,7 @@ def test_drizzle_snapshot_policies_imply_rls_and_untracked_kinds() -> None:
     snap, _, _ = _round_trip(_model((replace(DOCS, rls=True, policies=(POL,)),)))
     back = schema_from_snapshot(snap)  # no sidecar: as drizzle-kit wrote it
     assert back.tables[0].rls and back.security.extensions is None and back.security.grants is None
-    assert back.security.roles == ()  # drizzle-kit writes "roles": {}
+    assert back.security.roles is None  # drizzle-kit writes "roles": {}: nothing recorded, nothing to drop
 
 
 def test_diff_phases_and_sql() -> None:

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "mark": ("mark", "Record by hand that a migration is applied or rolled back (with an audit entry)."),
     "baseline": ("baseline", "Mark migrations as applied on a database that already holds the schema."),
     "drop": ("drop", "Remove the latest migration, if the database has not applied it."),
+    "up": ("up", "Convert a drizzle-kit 0.x journal folder to drizzle-kit 1.x's layout, keeping identities."),
     "push": ("push", "Make the database match the schema code directly (development shortcut; no migration)."),
     "protect": ("protect", "Mark the database itself as protected, so push refuses it however it is addressed."),
     "lint": ("lint", "Lint migration SQL: data loss, long locks, transactions, idempotency (stable rule ids)."),
@@ -175,9 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     # loader imports them with the cyclic collector paused and freezes what they built (a third of `generate`'s
     # wall time on 1,000 tables was the collector walking SQLAlchemy's mapped classes, for no memory back); and
     # the interpreter's last collection at exit, over everything still alive, is skipped the same way
-    from ..sources import loader
+    from .. import collector
 
-    loader.freeze_imported_objects = True
+    collector.freeze_imported_objects = True
     atexit.register(gc.freeze)
     try:
         code = cli.main(args=argv, prog_name="mizzle", standalone_mode=False)

@@ -67,10 +67,10 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
     if dialect.database_file(db) is not None:  # read-only: never create an embedded database's file
         with dialect.connect(db, must_exist=True):
             pass
-    migrations, _, _ = load_folder(folder, db.dialect)
+    migrations, _, present = load_folder(folder, db.dialect)
     scope = scope or scope_for(tracking_table=table, tracking_schema=tracking_schema)
-    backend = dialect.open_backend(db, TrackingTable(table, tracking_schema), connect_timeout=connect_timeout,
-                           application_name="mizzle drift")
+    backend = dialect.open_backend(db, TrackingTable(table, tracking_schema, names=present is None),
+                                   connect_timeout=connect_timeout, application_name="mizzle drift")
     try:
         state = backend.read_state(create=False, with_audit=True)
         live = introspect_connection(backend.conn, db.dialect, scope, table)
@@ -87,7 +87,9 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     from ..runner.tracking import MARKED_ROLLED_BACK
     from ..schema.compare import lines, set_aside_alembic
 
-    applied_whens = {r.created_at for r in state.rows if r.created_at is not None}
+    # drizzle-orm 1.x's rows name their migration (their created_at has whole seconds only)
+    named = {m.tag: m.when for m in migrations}
+    applied_whens = {named.get(r.name or "", r.created_at) for r in state.rows} - {None}
     unknown = applied_whens - {m.when for m in migrations}
     if unknown:
         result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "

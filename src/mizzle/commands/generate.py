@@ -134,7 +134,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
             lock_timeout = lock_timeout_value(lock_timeout or config.online_lock_timeout)
         except ValueError as e:
             raise UsageError(f"{where}: {e}") from None
-    folder = MigrationFolder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect, config.layout)
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes

@@ -63,7 +63,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; pull writes a new schema module",
                          "Pass --schema-out NEW_PATH, or --force to overwrite it.")
-    folder = MigrationFolder(config.out_dir, config.dialect)
+    folder = MigrationFolder(config.out_dir, config.dialect, config.layout)
     if folder.migrations():
         raise UsageError(f"{folder.path} already has migrations; a pulled baseline must be the first one",
                          "Pull into a new project (or another `out` folder); to compare a database with existing "
@@ -101,7 +101,13 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
 
 
 def _round_trip_warnings(config: Config, module: Path, expected: Schema) -> list[str]:
-    """What the written module fails to say (so `generate` would see a change): one warning per difference."""
+    """What the written module fails to say (so `generate` would see a change): one warning per difference.
+    The module is first read without SQLAlchemy (pull_check.py); only when that reading is not the same model
+    is it loaded through SQLAlchemy, whose reading gives the warnings."""
+    from .pull_check import same_model
+
+    if same_model(module.read_text(encoding="utf-8"), expected):
+        return []
     from ..sources.sqlalchemy import load_schema
 
     for mod in [m for m, v in sys.modules.items() if getattr(v, "__file__", None) == str(module)]:

@@ -12,7 +12,7 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from ..schema.model import DEFAULT_SCHEMA, Column, Enum, Index, Schema, Sequence, Table
+from ..schema.model import DEFAULT_SCHEMA, Column, Enum, ExclusionConstraint, Index, Schema, Sequence, Table
 from ..schema.naming import truncate_identifier
 from .pull_security import security_code
 
@@ -57,10 +57,12 @@ def write_module(schema: Schema, header: str = "") -> str:
         body.append(f"{names.take(s.name + '_seq' if not s.name.endswith('seq') else s.name)} = {_sequence(s)}")
     if body:
         body.append("")
+    owners = {s.owned_by: s.name if s.schema == s.owned_by[0] else f"{s.schema}.{s.name}"
+              for s in schema.sequences if s.owned_by}
     table_vars: dict[tuple[str, str], str] = {}
     for t in _tables_in_dependency_order(schema.tables):
         var = table_vars[t.key] = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
-        text, pg_type = _table(t, var, enum_vars, schema.dialect)
+        text, pg_type = _table(t, var, enum_vars, schema.dialect, owners)
         uses_pg_type |= pg_type
         body.append(text)
     pg_import, security = security_code(schema, table_vars, names.take, _str)  # extensions, RLS, policies
@@ -131,24 +133,29 @@ def _sequence(s: Sequence) -> str:
             args.append(f"{kw}={int(v)}")
     if s.cycle:
         args.append("cycle=True")
+    if s.data_type is not None:
+        args.append(f"data_type={_SIMPLE_TYPES[s.data_type]}")
     if s.schema != DEFAULT_SCHEMA:
         args.append(f"schema={_str(s.schema)}")
     args.append("metadata=metadata")
     return f"sa.Sequence({', '.join(args)})"
 
 
-def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: str) -> tuple[str, bool]:
+def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: str,
+           owners: dict[tuple[str, str, str], str]) -> tuple[str, bool]:
     pk = t.primary_key
-    inline_pk = pk is not None and pk.name is None
+    inline_pk = pk is not None and pk.name is None and not pk.deferrable
     pk_cols = set(pk.columns) if pk else set()
     uses_pg_type = False
     items: list[str] = []
     for c in t.columns:
-        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars)
+        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars,
+                                owners.get((t.schema, t.name, c.name)))
         uses_pg_type |= pg_type
         items.append(text)
     if pk is not None and not inline_pk:
-        items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}, name={_str(pk.name or '')})")
+        name = f", name={_str(pk.name or '')}" if pk.name or not pk.deferrable else ""
+        items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}{name}{_deferrable(pk.deferrable)})")
     for f in t.foreign_keys:
         prefix = "" if f.ref_schema == DEFAULT_SCHEMA else f"{f.ref_schema}."
         refs = [f"{prefix}{f.ref_table}.{c}" for c in f.ref_columns]
@@ -157,27 +164,47 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
             args.append(f"ondelete={_str(f.on_delete.upper())}")
         if f.on_update != _ACTIONS_DEFAULT:
             args.append(f"onupdate={_str(f.on_update.upper())}")
-        if f.deferrable:
-            args.append("deferrable=True")
-            args.append(f"initially={_str(f.deferrable.upper())}")
-        items.append(f"sa.ForeignKeyConstraint({', '.join(args)})")
+        not_valid = ", postgresql_not_valid=True" if f.not_valid else ""
+        items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{not_valid})")
     for u in t.uniques:
         nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
-        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd})")
+        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)})")
     for ch in t.checks:
-        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)})")
+        flags = (", postgresql_not_valid=True" if ch.not_valid else "") + (
+            ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
+        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)}{flags})")
+    items.extend(_exclusion(x) for x in t.excludes)
     for ix in t.indexes:
         items.append(_index(ix, dialect))
     if t.schema != DEFAULT_SCHEMA:
         items.append(f"schema={_str(t.schema)}")
     if t.comment:
         items.append(f"comment={_str(t.comment)}")
+    if t.unlogged:
+        items.append('prefixes=["UNLOGGED"]')
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
 
 
-def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool,
-            enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+def _exclusion(x: ExclusionConstraint) -> str:
+    """`pg.ExcludeConstraint(("room", "="), (sa.text("lower(name)"), "="), name=…, using=…, where=…, ops=…)`."""
+    elements = [f"({_str(e.expression) if not e.is_expression else f'sa.text({_str(e.expression)})'}, "
+                f"{_str(e.operator)})" for e in x.elements]
+    args = [*elements, f"name={_str(x.name)}", f"using={_str(x.method)}"]
+    if x.where:
+        args.append(f"where=sa.text({_str(x.where)})")
+    ops = {e.expression: e.opclass for e in x.elements if e.opclass and not e.is_expression}
+    if ops:
+        args.append("ops={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ops.items()) + "}")
+    return f"pg.ExcludeConstraint({', '.join(args)}{_deferrable(x.deferrable)})"
+
+
+def _deferrable(deferrable: str | None) -> str:
+    return f", deferrable=True, initially={_str(deferrable.upper())}" if deferrable else ""
+
+
+def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[tuple[str, str], str],
+            owns: str | None = None) -> tuple[str, bool]:
     type_expr, pg_type = _type(c, enum_vars)
     args = [_str(c.name), type_expr]
     if c.is_serial and not in_pk:
@@ -209,6 +236,13 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool,
         args.append(f"server_default={_default(c.default)}")
     if c.comment:
         args.append(f"comment={_str(c.comment)}")
+    info = {}
+    if c.collation is not None and "collation=" not in type_expr:  # a type SQLAlchemy gives no collation
+        info["collation"] = c.collation
+    if owns is not None:
+        info["owns_sequence"] = owns
+    if info:
+        args.append('info={"mizzle": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in info.items()) + "}}")
     return f"sa.Column({', '.join(args)})", pg_type
 
 
@@ -223,9 +257,21 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
         scalar = _scalar_type(base)
         expr = scalar if scalar is not None else f"PgType({_str(base)})"
         pg_type = scalar is None
+        if c.collation is not None and not c.collation.startswith('"'):
+            expr = _with_collation(expr, c.collation)
     if dims:
         expr = f"pg.ARRAY({expr}" + (f", dimensions={dims})" if dims > 1 else ")")
     return expr, pg_type
+
+
+def _with_collation(expr: str, collation: str) -> str:
+    """`sa.Text` → `sa.Text(collation="C")`, `sa.String(20)` → `sa.String(20, collation="C")`: SQLAlchemy's string
+    types take a collation (others do not: the caller then writes it in `info`)."""
+    if expr in ("sa.Text", "sa.String"):
+        return f"{expr}(collation={_str(collation)})"
+    if re.fullmatch(r"sa\.(String|CHAR)\(\d+\)", expr):
+        return f"{expr[:-1]}, collation={_str(collation)})"
+    return expr
 
 
 def _scalar_type(t: str) -> str | None:

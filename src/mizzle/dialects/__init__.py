@@ -8,7 +8,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from .base import AppliedRecord, Dialect, RunnerBackend, ServerError
+from .base import AppliedRecord, Dialect, PipelineFailed, RunnerBackend, ServerError
 
 if TYPE_CHECKING:
     from ..dburl import DatabaseURL
@@ -94,6 +94,6 @@ def open_probe(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: fl
                                        application_name=application_name)
 
 
-__all__ = ["ALIASES", "DEFAULT", "DEFAULT_PORTS", "IMPLEMENTED", "KNOWN", "URL_SCHEMES", "AppliedRecord", "Dialect",
+__all__ = ["ALIASES", "DEFAULT", "DEFAULT_PORTS", "IMPLEMENTED", "KNOWN", "URL_SCHEMES", "AppliedRecord", "Dialect", "PipelineFailed",
            "RunnerBackend", "ServerError", "canonical", "get", "is_embedded", "is_implemented", "open_backend",
            "open_probe", "same"]

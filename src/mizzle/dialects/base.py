@@ -65,6 +65,17 @@ class AppliedRecord(NamedTuple):
     actor: str | None = None  # who resolved it by hand (mark/baseline); None: the database's user / OS user
 
 
+class PipelineFailed(Exception):
+    """A migration sent in one flush (RunnerBackend.run_pipelined) failed: `index` is the statement's (0-based),
+    or the number of statements when the tracking record failed; the transaction is still open (failed) for
+    the caller's rollback()."""
+
+    def __init__(self, index: int, error: ServerError) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
 class RunnerBackend(Protocol):
     """What the runner (and push, protect, drift) need from a dialect's connection. Every method may raise
     ServerError (or ConnectError). The tracking rows are read and written by the one tracking store
@@ -119,6 +130,11 @@ class RunnerBackend(Protocol):
         statement) tell whether that attempt in fact completed: (done, note for the log)."""
 
     def record_applied(self, record: AppliedRecord) -> None: ...
+
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+        """A speed trick a backend may offer (TrackingStore's default: False, nothing done): BEGIN, the
+        statements, `record` (its duration_ms None: measured by the server) and COMMIT sent at once. False when
+        it cannot take these statements (the caller runs them one by one); raises PipelineFailed."""
 
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None: ...

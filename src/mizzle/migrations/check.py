@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import dialects
+from ..errors import IntegrityError
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
@@ -371,11 +372,29 @@ class _Checker:
         for d in dirs:
             sql = d / "migration.sql"
             if not sql.is_file():
-                self.add(WARNING, d, "folder without migration.sql")
+                if d.name != "meta":  # meta/ holds mizzle's sidecar only
+                    self.add(WARNING, d, "folder without migration.sql")
                 continue
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
                 self.add(ERROR, d / "snapshot.json", "snapshot missing")
+        self._check_graph()
+
+    def _check_graph(self) -> None:
+        """drizzle-kit 1.x's snapshot graph: parents, one base, and branches that commute (every pair of leaves)."""
+        from . import branches1, folders1
+
+        try:
+            snapshots = folders1.load_snapshots(self.folder)
+        except IntegrityError as e:
+            self.add(ERROR, ".", str(e))
+            return
+        for where, problem in branches1.graph_problems(snapshots):
+            self.add(ERROR, where, problem)
+        for a, b, obj in branches1.conflicts(snapshots):
+            self.add(ERROR, b, f"branches do not commute: {a} and {b} both change {obj} (merged from two branches); "
+                               "move one branch's migration folder out and run `mizzle generate` to write its change again on top "
+                               "of the other")
 
 
 # -- check --fix ---------------------------------------------------------------------------------------------

@@ -355,9 +355,10 @@ class Journal:
 class MigrationFolder:
     """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
 
-    def __init__(self, path: str | Path, dialect: str = dialects.DEFAULT) -> None:
+    def __init__(self, path: str | Path, dialect: str = dialects.DEFAULT, layout: str | None = None) -> None:
         self.path = Path(path)
         self.dialect = dialect
+        self.layout = layout  # the configured layout: what an empty folder gets (an existing one is detected)
 
     @property
     def meta(self) -> Path:
@@ -373,10 +374,13 @@ class MigrationFolder:
 
     @property
     def uses_folders(self) -> bool:
-        """drizzle-kit's newer layout: `<ts>_<name>/migration.sql` + `snapshot.json`, no journal."""
-        if self.journal_path.exists() or not self.path.is_dir():
+        """drizzle-kit 1.x's layout: `<ts>_<name>/migration.sql` + `snapshot.json`, no journal (mizzle.migrations.
+        folders1). Detected from the folder's content; an empty folder has the configured layout."""
+        if self.journal_path.exists():
             return False
-        return any((p / "migration.sql").is_file() for p in self.path.iterdir() if p.is_dir())
+        if self.path.is_dir() and any((p / "migration.sql").is_file() for p in self.path.iterdir() if p.is_dir()):
+            return True
+        return self.layout == "folders"
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -401,10 +405,15 @@ class MigrationFolder:
         return Journal(dialect=dialect, version=str(data.get("version", "")), entries=entries)
 
     def _journal_from_folders(self) -> Journal:
+        from . import folders1
+
         entries = []
-        for i, d in enumerate(sorted(p for p in self.path.iterdir() if (p / "migration.sql").is_file())):
-            m = re.match(r"^(\d{14})_", d.name)
-            when = _timestamp_to_ms(m.group(1)) if m else int(d.stat().st_mtime * 1000)
+        kept = self.read_sidecar().get(folders1.WHENS_KEY) or {} if self.sidecar_path.exists() else {}
+        for i, d in enumerate(folders1.migration_dirs(self.path)):
+            when = kept.get(d.name) if isinstance(kept.get(d.name), int) else folders1.folder_when(d.name)
+            if when is None:
+                raise IntegrityError(f"{d}: a migration folder whose name does not start with a 14-digit timestamp",
+                                     "drizzle-orm 1.x orders and dates migrations by that prefix; rename the folder.")
             entries.append(JournalEntry(idx=i, version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
@@ -446,13 +455,24 @@ class MigrationFolder:
         p = migration.snapshot_path
         if p is None or not p.exists():
             return None
+        if p.name == "snapshot.json" and self.uses_folders:  # 1.x: the state through the graph, as v7 JSON
+            from . import folders1
+
+            snapshots = folders1.load_snapshots(self.path)
+            ids = [i for i, s in snapshots.items() if s["_dir"] == p.parent.name]
+            return folders1.snapshot_as_v7(snapshots, ids[0], str(p)) if ids else None
         data = load_json_file(p)
         if not isinstance(data, dict):
             raise IntegrityError(f"{p}: not a snapshot (expected a JSON object)")
         return data
 
     def latest_snapshot(self) -> dict[str, Any] | None:
-        """The snapshot of the last journal entry (None for an empty folder)."""
+        """The snapshot of the last journal entry (None for an empty folder); in the 1.x layout, the state of the
+        graph's leaves (combined after a branch merge), with their ids as `prevIds`."""
+        if self.uses_folders:
+            from . import folders1
+
+            return folders1.latest_as_v7(self.path)
         migs = self.migrations()
         if not migs:
             return None
@@ -493,11 +513,10 @@ class MigrationFolder:
                       breakpoints: bool = True, sidecar_entry: dict[str, Any] | None = None,
                       now_ms: int | None = None) -> Migration:
         """Write the SQL file, the snapshot and the journal entry. `when` is strictly increasing."""
-        journal = self.read_journal()
-        if self.uses_folders:
-            raise UsageError("writing the one-folder-per-migration layout is not supported yet; "
-                             "set migrations.layout = \"journal\"")
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+        if self.uses_folders:
+            return self._add_folder(name, sql, snapshot, sidecar_entry, now_ms)
+        journal = self.read_journal()
         previous = max((e.when for e in journal.entries), default=0)
         when = max(now_ms, previous + 1)
         tag = self.next_tag(name, prefix, journal, datetime.fromtimestamp(when / 1000, timezone.utc))
@@ -522,6 +541,31 @@ class MigrationFolder:
         self.write_journal(journal)
         return Migration(entry, sql_path, snap_path)
 
+    def _add_folder(self, name: str, sql: str, snapshot: dict[str, Any] | None,
+                    sidecar_entry: dict[str, Any] | None, now_ms: int) -> Migration:
+        """drizzle-kit 1.x's layout: `<stamp>_<name>/migration.sql` + a version 9 snapshot."""
+        from . import folders1
+
+        if snapshot is None:
+            raise UsageError("the 1.x layout needs a snapshot for every migration")
+        journal = self.read_journal()
+        name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
+        tag, when = folders1.new_folder_name(self.path, name, now_ms, [e.when for e in journal.entries])
+        snap = folders1.snapshot_v9(snapshot, self.path)
+        d = self.path / tag
+        d.mkdir(parents=True)
+        write_atomic(d / "migration.sql", sql)
+        write_atomic(d / "snapshot.json", dump_json(snap))
+        if sidecar_entry:
+            side = self.read_sidecar()
+            side.setdefault("version", 1)
+            side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry
+            self.meta.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.sidecar_path, dump_json(side) + "\n")
+        entry = JournalEntry(idx=len(journal.entries), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
+                             tag=tag)
+        return Migration(entry, d / "migration.sql", d / "snapshot.json")
+
     def write_journal(self, journal: Journal) -> None:
         self.meta.mkdir(parents=True, exist_ok=True)
         write_atomic(self.journal_path, dump_json(journal.to_json()))
@@ -535,8 +579,3 @@ def load_json_file(path: Path) -> Any:
                              "Restore the file from version control; `mizzle check` lists every problem.") from None
     except OSError as e:
         raise IntegrityError(f"{path}: cannot read: {e.strerror}") from None
-
-
-def _timestamp_to_ms(ts: str) -> int:
-    dt = datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-    return int(dt.timestamp() * 1000)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from .. import __version__
 from ..config import TRANSACTION_MODES
 from ..dburl import DatabaseURL, parse_url
-from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend, open_probe
+from ..dialects import AppliedRecord, PipelineFailed, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
 from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
 from .tracking import (
@@ -187,7 +187,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     rep: Reporter = reporter or SilentReporter()
     started = time.perf_counter()
     db = parse_url(url)
-    tracking = TrackingTable.of(db.dialect, table, tracking_schema)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=dry_run)
     # Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and
     # hashes the folder: with nothing to do, that overlap is a good part of the run's wall time.
@@ -464,6 +464,8 @@ class _Run:
     def _run_transactional(self, p: _Pending) -> None:
         m, r = p.migration, p.result
         self.rep.start(r)
+        if self._pipelined(p):
+            return
         t0 = time.perf_counter()
         p.committed_upto = p.state.resume_after
         statements = m.statements
@@ -498,6 +500,33 @@ class _Run:
         if self.mode == "each":
             self._commit()
         self.rep.finish(r)
+
+    def _pipelined(self, p: _Pending) -> bool:
+        """Speed trick (issue 18): a migration in its own transaction, with no commit boundary and nothing to
+        resume, goes to the backend in one flush — BEGIN, its statements, the tracking record, COMMIT — when the
+        backend can (PostgreSQL's pipeline mode: one round trip per migration instead of one per statement plus
+        two). A failure is reported as the one-by-one run reports it: the statement, the statements executed
+        before it, the transaction rolled back (and a lock timeout retried). The tracking row's duration is
+        then the server's (BEGIN to the record)."""
+        m, r = p.migration, p.result
+        if self.mode != "each" or p.state.resume_after or any(s.commit_before for s in m.statements):
+            return False
+        t0 = time.perf_counter()
+        record = AppliedRecord(when=r.when, hash=r.hash, tag=r.tag, duration_ms=None, statements=r.statements,
+                               tool_version=f"mizzle {__version__}", clear_progress=False)
+        try:
+            if not self.db.run_pipelined([st.sql for st in m.statements], record):
+                return False
+        except PipelineFailed as e:
+            r.executed += e.index
+            st = m.statements[e.index] if e.index < len(m.statements) else None
+            raise _StatementError(st, e.error, tracking=st is None) from None
+        p.committed_upto = 0
+        r.executed += len(m.statements)
+        r.duration_ms = (time.perf_counter() - t0) * 1000
+        r.status = APPLIED
+        self.rep.finish(r)
+        return True
 
     def _run_no_transaction(self, p: _Pending) -> None:
         m, r = p.migration, p.result
@@ -685,8 +714,8 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     takes no lock and creates nothing."""
     db: DatabaseURL = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
-                           application_name="mizzle status")
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema, names=present is None),
+                           connect_timeout=connect_timeout, application_name="mizzle status")
     try:
         state = backend.read_state(create=False, with_audit=True)
         from ..commands.protect import read_mark

@@ -86,8 +86,8 @@ def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, l
 
     db = parse_url(url)
     migrations, stray, present = load_folder(folder, db.dialect)
-    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema), connect_timeout=connect_timeout,
-                           application_name=f"mizzle {command}")
+    backend = open_backend(db, TrackingTable.of(db.dialect, table, tracking_schema, names=present is None),
+                           connect_timeout=connect_timeout, application_name=f"mizzle {command}")
     try:
         backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
         if before_state is not None:
@@ -436,8 +436,9 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
     db = parse_url(url)
     try:
         _must_exist(db)
-        backend = open_backend(db, TrackingTable.of(db.dialect, config.table, config.tracking_schema), connect_timeout=connect_timeout,
-                               application_name="mizzle drop")
+        backend = open_backend(db, TrackingTable.of(db.dialect, config.table, config.tracking_schema,
+                                                    names=MigrationFolder(config.out_dir).uses_folders),
+                               connect_timeout=connect_timeout, application_name="mizzle drop")
     except ConnectError as e:
         if not force:
             raise ConnectError(f"{e.message}; cannot check whether {m.tag} was applied, nothing was removed",

@@ -48,14 +48,19 @@ class TrackingTable(NamedTuple):
     schema: str | None = "drizzle"
     audit: str = AUDIT_TABLE
     progress: str = PROGRESS_TABLE
+    # the folder has drizzle-kit 1.x's layout: drizzle-orm 1.x's table (adds `name`, its identity of a migration,
+    # and `applied_at`) is created, and `name` written wherever the table has the column
+    names: bool = False
 
     @classmethod
-    def of(cls, dialect: str, table: str | None = None, schema: str | None = None) -> TrackingTable:
+    def of(cls, dialect: str, table: str | None = None, schema: str | None = None,
+           names: bool = False) -> TrackingTable:
         """The tracking tables of a `dialect` database, as configured (None: drizzle-orm's defaults). A database
         without schemas (SQLite) has them at top level, whatever the configured schema."""
         from ..dialects import is_embedded
 
-        return cls(table=table or "__drizzle_migrations", schema=None if is_embedded(dialect) else schema or "drizzle")
+        return cls(table=table or "__drizzle_migrations", schema=None if is_embedded(dialect) else schema or "drizzle",
+                   names=names)
 
     @property
     def display(self) -> str:
@@ -63,11 +68,13 @@ class TrackingTable(NamedTuple):
 
 
 class AppliedRow(NamedTuple):
-    """One row of drizzle-orm's table; `created_at` is the journal's `when` of the migration."""
+    """One row of drizzle-orm's table; `created_at` is the journal's `when` of the migration; `name` (drizzle-orm
+    1.x's table only) the migration's folder name, which identifies it there."""
 
     id: int | None
     hash: str
     created_at: int | None
+    name: str | None = None
 
 
 class AuditEntry(NamedTuple):
@@ -150,6 +157,8 @@ class TrackingSQL(NamedTuple):
     actor: str | None  # SQL for the audit's actor when a record names none (None: current_actor())
     schema_ddl: str | None = None  # creates the tracking schema ({schema}), where the dialect has schemas
     schema_exists: str | None = None  # one row if the tracking schema exists (parameter: its name)
+    table_ddl_named: str | None = None  # drizzle-orm 1.x's definition (adds name, applied_at)
+    has_name: str | None = None  # one row if the table ({table}) has a `name` column (drizzle-orm 1.x's)
 
 
 class TrackingStore:
@@ -158,6 +167,7 @@ class TrackingStore:
 
     tracking_sql: TrackingSQL
     tracking: TrackingTable
+    named: bool = False  # the tracking table has drizzle-orm 1.x's `name` column (known after read_state)
 
     def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -165,6 +175,10 @@ class TrackingStore:
     def create_tracking(self, statements: list[str]) -> None:
         """Run the statements creating the missing tracking tables, in one transaction."""
         raise NotImplementedError
+
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+        """See RunnerBackend.run_pipelined: a backend without the speed trick runs nothing here."""
+        return False
 
     def _sql(self, template: str) -> str:
         t, spec = self.tracking, self.tracking_sql
@@ -182,8 +196,10 @@ class TrackingStore:
             found = (True, True, True)
         state = DatabaseState(tracking_exists=found[0], audit_exists=found[1])
         if found[0]:
-            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=_int(r[2])) for r in self.query(
-                self._sql(f"SELECT id, hash, created_at FROM {{table}} ORDER BY created_at, {spec.row_order}"))]
+            self.named = bool(t.names and spec.has_name and self.query(self._sql(spec.has_name)))
+            name = "name" if self.named else "NULL"
+            state.rows = [AppliedRow(id=r[0], hash=r[1], created_at=_int(r[2]), name=r[3]) for r in self.query(
+                self._sql(f"SELECT id, hash, created_at, {name} FROM {{table}} ORDER BY created_at, {spec.row_order}"))]
         if found[2]:
             state.progress = {int(r[0]): Progress(int(r[0]), r[1], int(r[2]), r[3], r[4], r[5]) for r in self.query(
                 self._sql("SELECT created_at, hash, statement, tag, prefix_hash, running FROM {progress}"))}
@@ -208,7 +224,8 @@ class TrackingStore:
         stmts = []
         if spec.schema_ddl and spec.schema_exists and not self.query(spec.schema_exists, [schema]):
             stmts.append(spec.schema_ddl.format(schema='"' + schema.replace('"', '""') + '"'))
-        stmts += [self._sql(ddl) for has, ddl in ((has_table, spec.table_ddl), (has_audit, spec.audit_ddl),
+        table_ddl = spec.table_ddl_named if self.tracking.names and spec.table_ddl_named else spec.table_ddl
+        stmts += [self._sql(ddl) for has, ddl in ((has_table, table_ddl), (has_audit, spec.audit_ddl),
                                                   (has_progress, spec.progress_ddl)) if not has]
         return stmts
 
@@ -226,14 +243,23 @@ class TrackingStore:
         "insert"ed, its hash "update"d to the file's, or "keep"t; then the audit entry (who, why)."""
         p = self.tracking_sql.param
         if row == "insert":
-            self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at") VALUES ({p}, {p})'),
-                       (record.hash, record.when), fetch=False)
+            self.insert_row(record)
         elif row == "update":
             self.query(self._sql(f'UPDATE {{table}} SET "hash" = {p} WHERE "created_at" = {p}'),
                        (record.hash, record.when), fetch=False)
         self.insert_audit(record, record.actor, record.duration_ms)
         if record.clear_progress:
             self.clear_progress(record.when)
+
+    def insert_row(self, record: AppliedRecord) -> None:
+        """drizzle-orm's row of a migration: (hash, created_at), and its name where the table has the column."""
+        p = self.tracking_sql.param
+        if self.named:
+            self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at", "name") VALUES ({p}, {p}, {p})'),
+                       (record.hash, record.when, record.tag), fetch=False)
+        else:
+            self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at") VALUES ({p}, {p})'),
+                       (record.hash, record.when), fetch=False)
 
     def clear_progress(self, when: int) -> None:
         self.query(self._sql(f"DELETE FROM {{progress}} WHERE created_at = {self.tracking_sql.param}"), (when,),
@@ -266,6 +292,17 @@ def _when(v: Any) -> Any:
         except ValueError:
             return v
     return v
+
+
+def _rows_by_name(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -> dict[str, list[AppliedRow]]:
+    """drizzle-orm 1.x's rows by the name of the migration they record (its identity there: its `created_at` has
+    whole seconds only, and after `mizzle up` the journal's `when` has the milliseconds)."""
+    tags = {m.tag for m in migrations}
+    out: dict[str, list[AppliedRow]] = {}
+    for row in rows:
+        if row.name is not None and row.name in tags:
+            out.setdefault(row.name, []).append(row)
+    return out
 
 
 # -- the verdict -------------------------------------------------------------------------------------
@@ -337,7 +374,10 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     problems: list[str] = []
     warnings: list[str] = []
     by_when: dict[int, list[AppliedRow]] = {}
+    by_name = _rows_by_name(migrations, state.rows)
     for row in state.rows:
+        if row.name in by_name:
+            continue  # drizzle-orm 1.x's row of a migration, found by its name
         if row.created_at is None:
             warnings.append(f"a tracking row (id {row.id}, hash {row.hash[:12]}…) has no created_at; ignored")
             continue
@@ -369,7 +409,7 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
     journal_whens = set()
     for m in migrations:
         journal_whens.add(m.when)
-        rows = by_when.get(m.when, [])
+        rows = by_when.get(m.when, []) + by_name.get(m.tag, [])
         exists = m.sql_path.name in present if present is not None else m.exists
         file_hash = m.hash if exists else None
         entry = audit.get(m.when)

@@ -37,8 +37,9 @@ from .changes import (
 )
 from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, make_schema
+from .model import Column, Index, IndexColumn, Schema, Table, make_schema
 from .naming import truncate_identifier
+from .table_features import AddExclusion, DropExclusion
 
 # -- canonical form ------------------------------------------------------------------------------------
 
@@ -141,12 +142,12 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
                       and pk.name in (None, f"{t.name}_pkey") and all(x.name != u.name for x in a.uniques)), None)
             if u is not None:
                 t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
-                pk = PrimaryKey(pk.columns, u.name)
+                pk = replace(pk, name=u.name)
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns and (
                 by_definition or pk.name is None or a.primary_key.name is None):
             if pk.name and a.primary_key.name and pk.name != a.primary_key.name:
                 log.append(("primary key", pk.name, a.primary_key.name))
-            pk = PrimaryKey(pk.columns, a.primary_key.name or pk.name)
+            pk = replace(pk, name=a.primary_key.name or pk.name)
         if not by_definition:
             tables.append(replace(t, primary_key=pk))
             continue
@@ -270,9 +271,9 @@ def _pair_key(c: Change) -> tuple[str, ...] | None:
         return ("-", "index", c.table, c.index.name)  # type: ignore[return-value]
     if isinstance(c, CreateIndex):
         return ("+", "index", c.table, c.index.name)  # type: ignore[return-value]
-    if isinstance(c, (DropUnique, DropForeignKey, DropCheck)):
+    if isinstance(c, (DropUnique, DropForeignKey, DropCheck, DropExclusion)):
         return ("-", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
-    if isinstance(c, (AddUnique, AddForeignKey, AddCheck)):
+    if isinstance(c, (AddUnique, AddForeignKey, AddCheck, AddExclusion)):
         return ("+", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
     if isinstance(c, SetPrimaryKey) and (c.old is None) != (c.new is None):
         return ("-" if c.new is None else "+", "pk", c.table, "")  # type: ignore[return-value]
@@ -299,13 +300,18 @@ def _changed(old_c: Any, new_c: Any) -> str:
             parts.append(f"({', '.join(o.columns)}) → ({', '.join(n.columns)})")
         if (o.name or None) != (n.name or None):
             parts.append(f"name {o.name or '(default)'} → {n.name or '(default)'}")
+        if o.deferrable != n.deferrable:
+            parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
         return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
     if isinstance(old_c, DropIndex):
         return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index)}"
     o, n = _obj(old_c), _obj(new_c)
     kind = {DropUnique: "unique", DropForeignKey: "foreign key", DropCheck: "check"}.get(type(old_c), "constraint")
     if kind == "check":
-        return f"~ check {n.name} on {_q(new_c.table)}: {o.expression} → {n.expression}"
+        flags = [f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}"
+                 for f in ("not_valid", "no_inherit") if getattr(o, f) != getattr(n, f)]
+        what = f"{o.expression} → {n.expression}" if o.expression != n.expression or not flags else ", ".join(flags)
+        return f"~ check {n.name} on {_q(new_c.table)}: {what}"
     fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
     return f"~ {kind} {n.name} on {_q(new_c.table)}: {what or 'changed'}"
@@ -370,6 +376,8 @@ def _column_diff(c: AlterColumn) -> str:
     parts = []
     if o.type != n.type:
         parts.append(f"type {o.type} → {n.type}")
+    if o.collation != n.collation:
+        parts.append(f"collation {o.collation or 'default'} → {n.collation or 'default'}")
     if o.not_null != n.not_null:
         parts.append("set not null" if n.not_null else "drop not null")
     if default_key(o.default, o.type, o.type_schema is not None) != default_key(n.default, n.type,

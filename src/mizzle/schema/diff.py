@@ -52,6 +52,17 @@ from .diff_security import security_step
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .order import fk_target, order, removes
+from .table_features import (
+    AddExclusion,
+    DropExclusion,
+    exclusion_equal,
+    feature_changes,
+    rename_in_exclusions,
+    same_check,
+    same_foreign_key,
+    same_sequence_options,
+    sequence_owner_changes,
+)
 
 # (kind, container description, dropped names, added names) → {old: new}
 Prompt = Callable[[str, str, list[str], list[str]], dict[str, str]]
@@ -210,7 +221,7 @@ def _diff_sequences(st: DiffState) -> None:
             if taken is not None and k not in new_serial:
                 st.handover.add(taken)
             st.ph.early.append(CreateSequence(s, from_serial=taken is not None and k not in new_serial))
-        elif old_seqs[k] != s:
+        elif not same_sequence_options(old_seqs[k], s):
             st.ph.early.append(AlterSequence(old_seqs[k], s))
     for k, s in old_seqs.items():
         if k not in new_seqs:
@@ -218,6 +229,14 @@ def _diff_sequences(st: DiffState) -> None:
             if given is not None and k not in old_serial:
                 st.handover.add(given)
             st.ph.late_seqs.append(DropSequence(s, to_serial=given is not None and k not in old_serial))
+
+
+def _diff_sequence_owners(st: DiffState) -> None:
+    """OWNED BY: released early (before the table or column that owned the sequence goes), set late (once the
+    column exists). See table_features.sequence_owner_changes."""
+    early, late = sequence_owner_changes(st.old, st.new)
+    st.ph.early.extend(early)
+    st.ph.fks.extend(late)
 
 
 def _rename_tables(st: DiffState) -> None:
@@ -307,7 +326,7 @@ def _raise_unresolved(renames: Renames) -> None:
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _diff_tables, _drop_tables,
-    _finish_enum_rebuilds, security_step,
+    _finish_enum_rebuilds, _diff_sequence_owners, security_step,
 )
 
 
@@ -384,16 +403,19 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
                 cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
-           lambda f: fks.append(AddForeignKey(key, f)), rename)
+           lambda f: fks.append(AddForeignKey(key, f)), rename, eq=same_foreign_key)
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
-           lambda c: cons.append(AddCheck(key, c)), rename, eq=_check_equal)
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and _check_equal(a, b))
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
            lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
            eq=index_equal)
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
+    columns.extend(feature_changes(prev, t))
+    _named(prev.excludes, t.excludes, lambda x: drops_con.append(DropExclusion(key, x)),
+           lambda x: cons.append(AddExclusion(key, x)), rename, eq=exclusion_equal)
 
 
 def _mentions(expression: str, column: str) -> bool:
@@ -430,7 +452,7 @@ def _pk_equal(a: Table, b: Table) -> bool:
     def name(t: Table, p: object) -> str:
         n = getattr(p, "name", None)
         return n or f"{t.name}_pkey"
-    return pa.columns == pb.columns and name(a, pa) == name(b, pb)
+    return pa.columns == pb.columns and name(a, pa) == name(b, pb) and pa.deferrable == pb.deferrable
 
 
 # -- comparison keys: two spellings of one fact compare equal ----------------------------------
@@ -438,8 +460,8 @@ def _pk_equal(a: Table, b: Table) -> bool:
 def columns_equal(a: Column, b: Column) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
-    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None) != \
-       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None):
+    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
+       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation):
         return False
     is_enum = a.type_schema is not None
     if default_key(a.default, a.type, is_enum) != default_key(b.default, b.type, is_enum):
@@ -528,7 +550,8 @@ def _rename_column_in_table(t: Table, o: str, n: str) -> Table:
         foreign_keys=tuple(replace(f, columns=r(f.columns)) for f in t.foreign_keys),
         uniques=tuple(replace(u, columns=r(u.columns)) for u in t.uniques),
         indexes=tuple(replace(i, columns=tuple(replace(c, expression=n) if (not c.is_expression and c.expression == o)
-                                               else c for c in i.columns), include=r(i.include)) for i in t.indexes))
+                                               else c for c in i.columns), include=r(i.include)) for i in t.indexes),
+        excludes=rename_in_exclusions(t.excludes, o, n))
 
 
 def _rename_fk_refs(s: Schema, table: TableKey, o: str, n: str) -> Schema:

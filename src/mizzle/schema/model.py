@@ -69,6 +69,9 @@ class Column:
     identity: Identity | None = None
     generated: str | None = None  # STORED generated column expression
     comment: str | None = None
+    # a collation other than the type's default: the bare name (`C`, `en_US`) for one in pg_catalog or public, the
+    # quoted qualified name (`"s"."c"`) otherwise (dialects/postgres/types.py canonical_collation)
+    collation: str | None = None
     # drizzle-kit's snapshot `notNull` for a member of a composite primary key: whether the schema declares it
     # NOT NULL itself (the key makes it NOT NULL either way, so this is a snapshot spelling, not a change)
     declared_not_null: bool = field(default=False, compare=False)
@@ -90,6 +93,7 @@ class Column:
 class PrimaryKey:
     columns: tuple[str, ...]
     name: str | None = None  # None: the server's default `<table>_pkey`
+    deferrable: str | None = None  # None | "immediate" | "deferred"
 
 
 @_quick_init
@@ -103,6 +107,7 @@ class ForeignKey:
     on_delete: str = "no action"
     on_update: str = "no action"
     deferrable: str | None = None  # None | "immediate" | "deferred"
+    not_valid: bool = False  # added NOT VALID and not validated since
 
 
 @_quick_init
@@ -111,6 +116,7 @@ class UniqueConstraint:
     name: str
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
+    deferrable: str | None = None  # None | "immediate" | "deferred"
 
 
 @_quick_init
@@ -118,6 +124,27 @@ class UniqueConstraint:
 class CheckConstraint:
     name: str
     expression: str
+    not_valid: bool = False  # added NOT VALID and not validated since
+    no_inherit: bool = False
+
+
+@_quick_init
+@dataclass(frozen=True)
+class ExclusionElement:
+    expression: str  # a column name, or an SQL expression when is_expression
+    operator: str  # `=`, `&&`, …
+    is_expression: bool = False
+    opclass: str | None = None
+
+
+@_quick_init
+@dataclass(frozen=True)
+class ExclusionConstraint:
+    name: str
+    elements: tuple[ExclusionElement, ...]
+    method: str = "gist"
+    where: str | None = None
+    deferrable: str | None = None  # None | "immediate" | "deferred"
 
 
 @_quick_init
@@ -159,6 +186,8 @@ class Table:
     checks: tuple[CheckConstraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     comment: str | None = None
+    unlogged: bool = False
+    excludes: tuple[ExclusionConstraint, ...] = ()
     # drizzle-kit facts mizzle does not model, carried forward as JSON text
     extras: tuple[tuple[str, str], ...] = ()
     rls: bool = False  # ALTER TABLE … ENABLE ROW LEVEL SECURITY
@@ -213,6 +242,8 @@ class Sequence:
     max_value: str | None = "9223372036854775807"
     cache: str | None = "1"
     cycle: bool = False
+    data_type: str | None = None  # `AS smallint|integer`; None: bigint, CREATE SEQUENCE's default
+    owned_by: tuple[str, str, str] | None = None  # OWNED BY (schema, table, column): dropped with that column
 
     @property
     def key(self) -> tuple[str, str]:
@@ -277,4 +308,4 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
 def canonical_table(t: Table) -> Table:
     return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
                    checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
-                   policies=by_name(t.policies))
+                   excludes=by_name(t.excludes), policies=by_name(t.policies))

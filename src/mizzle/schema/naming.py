@@ -24,9 +24,15 @@ def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: t
     return truncate_identifier(f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fk")
 
 
+def fk_name_v1(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...]) -> str:
+    """drizzle-kit 1.x's name of an unnamed foreign key: `<table>_<cols>_<reftable>_<refcols>_fkey` (its other
+    defaults are PostgreSQL's own: `_key`, `_pkey`)."""
+    return truncate_identifier(f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fkey")
+
+
 # PostgreSQL's own names for the constraints a CREATE TABLE leaves unnamed (what SQLAlchemy's create_all and
 # Alembic produce): `<table>_pkey`, `<table>_<cols>_key`, `<table>_<cols>_fkey`, `<table>_<col>_check`.
-NAMING_CHOICES = ("drizzle", "postgresql")
+NAMING_CHOICES = ("drizzle", "postgresql", "drizzle1")
 
 
 def make_object_name(name1: str, name2: str | None, label: str | None) -> str:

@@ -76,6 +76,8 @@ class Security:
 
 
 NO_SECURITY = Security()
+# what the schema code declares when it declares none: no extensions, no grants; roles (the cluster's) untracked
+NO_DECLARATIONS = Security(extensions=(), grants=())
 
 
 def make_security(extensions: object = None, roles: object = None, grants: object = None) -> Security:

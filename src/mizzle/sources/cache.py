@@ -132,7 +132,9 @@ def folder_state(folder: MigrationFolder) -> str | None:
             if migs[-1].snapshot_path is None or not migs[-1].snapshot_path.exists():
                 return None
             parts.append(migs[-1].snapshot_path)
-    for p in parts:
+    elif folder.uses_folders:  # drizzle-kit 1.x: the latest state is made of every snapshot of the graph
+        parts += [d / "snapshot.json" for d in folder.path.iterdir() if (d / "migration.sql").is_file()]
+    for p in parts[:2] + sorted(parts[2:]):
         digest = _file_sha(p) if p.exists() else "absent"
         if digest is None:
             return None

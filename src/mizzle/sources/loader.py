@@ -160,10 +160,6 @@ def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]])
     return found
 
 
-# Set by the `mizzle` command (cli.main), whose process ends with the command: see import_schema_modules.
-freeze_imported_objects = False
-
-
 def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any]]:
     """Import the schema modules. In the `mizzle` command's own process (freeze_imported_objects), the cyclic
     collector is paused during the import and what it built is then frozen (gc.freeze): SQLAlchemy's mapped
@@ -171,7 +167,7 @@ def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any
     collector would otherwise walk them again and again while they are built and at every full collection
     after (1,000 declarative tables: 2.5 s → 1.2 s for the import). Objects made later are collected as
     usual. A library caller's process is left alone: frozen objects are never freed."""
-    if not freeze_imported_objects:
+    if not collector.freeze_imported_objects:  # set by the `mizzle` command
         return [(t, import_schema_module(t, root)) for t in targets]
     with collector.paused():  # also when generate has paused it already: freeze all the same
         try:

@@ -46,7 +46,8 @@ def with_security(model: Schema, items: list[FoundMetaData], seen: dict[tuple[st
         mine = tuple(sorted(_unique(policies.get(t.key, []), f"policy on {t.qualified}"), key=lambda p: p.name))
         rls, force = bool(info.get("rls")), bool(info.get("force_rls"))
         tables.append(replace(t, rls=rls, force_rls=force, policies=mine) if rls or force or mine else t)
-    security = make_security(extensions, _unique(roles, "role"), _merge_grants(grants))
+    # roles are the cluster's: none declared is not tracked (the last Role removed is not dropped)
+    security = make_security(extensions, _unique(roles, "role") or None, _merge_grants(grants))
     return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras,
                        security=security)
 

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-from ..dialects.postgres.types import INT_MAX, SERIAL_BASE, canonical_default, canonical_type, quote_literal
+from ..dialects.postgres.types import (
+    INT_MAX,
+    SERIAL_BASE,
+    canonical_collation,
+    canonical_default,
+    canonical_type,
+    quote_literal,
+    split_collation,
+)
 from ..errors import SchemaLoadError
 from ..schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
     Enum,
+    ExclusionConstraint,
+    ExclusionElement,
     ForeignKey,
     Identity,
     Index,
@@ -27,7 +38,15 @@ from ..schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ..schema.naming import choose_name, column_addition, fk_name, pk_name, truncate_identifier, unique_name
+from ..schema.naming import (
+    choose_name,
+    column_addition,
+    fk_name,
+    fk_name_v1,
+    pk_name,
+    truncate_identifier,
+    unique_name,
+)
 from .loader import FoundMetaData, load_metadata
 from .pg_security import with_security
 
@@ -120,12 +139,32 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
                     "(sa.Column(..., sa.Sequence(...))) instead of letting the column be serial")
             converter.sequence(s)
     schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    sequence_owners(seen, converter.sequences)
     for item in items:  # schemas that hold nothing (yet): MetaData(info={"mizzle": {"schemas": [...]}})
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     refuse_what_postgresql_rejects(tables)
     return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                                      sequences=converter.sequences.values(), schemas=schemas), items, seen)
+
+
+def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dict[tuple[str, str], Sequence]) -> None:
+    """`Column(..., info={"mizzle": {"owns_sequence": "[schema.]name"}})`: that Sequence is OWNED BY the column
+    (PostgreSQL drops it with the column or its table). SQLAlchemy has no keyword for it."""
+    for (schema, table), (t, _) in seen.items():
+        for c in t.columns:
+            owned = (c.info.get("mizzle") or {}).get("owns_sequence")
+            if not owned:
+                continue
+            key = tuple(str(owned).split(".", 1)) if "." in str(owned) else (schema, str(owned))
+            s = sequences.get(key)  # type: ignore[arg-type]
+            if s is None:
+                raise SchemaLoadError(f"column {schema}.{table}.{c.name} owns sequence {owned}, which the schema code "
+                                      "does not declare (sa.Sequence(..., metadata=metadata))")
+            if s.owned_by is not None:
+                raise SchemaLoadError(f"sequence {owned} is owned by two columns: {'.'.join(s.owned_by)} and "
+                                      f"{schema}.{table}.{c.name}")
+            sequences[key] = replace(s, owned_by=(schema, table, c.name))  # type: ignore[index]
 
 
 def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
@@ -194,12 +233,12 @@ class _PgConverter:
 
     def table(self, t: sa.Table) -> Table:
         schema = t.schema or DEFAULT_SCHEMA
-        pg_names = self.naming == "postgresql"
+        pg_names = self.naming in ("postgresql", "drizzle1")
         taken = self.taken.setdefault(schema, set())
         pk = primary_key(t, naming=self.naming)
         if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
             name = choose_name(t.name, None, "pkey", taken)
-            pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None)
+            pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None, pk.deferrable)
         elif pk is not None and pk.name:
             taken.add(pk.name)
         pk_cols = pk.columns if pk else ()
@@ -216,24 +255,28 @@ class _PgConverter:
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
+                # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
+                v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
                 name = _constraint_name(con, t) or (
-                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names
+                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
-                uniques.append(UniqueConstraint(name, cols, nnd))
+                uniques.append(UniqueConstraint(name, cols, nnd, deferrable_of(con)))
         for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
             assert isinstance(check, sa.CheckConstraint)
             check_name = _constraint_name(check, t)
             if not check_name and pg_names:
                 used = _columns_used(check, t)
                 check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
-            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext)))
+            checks.append(CheckConstraint(check_name or _check_name(t.name, checks), _expr_sql(check.sqltext),
+                                          _not_valid(check), bool((check.info.get("mizzle") or {}).get("no_inherit"))))
         for con in constraints:
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))
         indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
-                     uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment)
+                     uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
+                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints))
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
         try:
@@ -265,7 +308,7 @@ class _PgConverter:
             generated = _expr_sql(c.computed.sqltext)
         not_null = (not c.nullable) or c.name in pk_cols or type_.endswith("serial") or identity is not None
         return Column(name=c.name, type=type_, not_null=not_null, default=default, type_schema=type_schema,
-                      identity=identity, generated=generated, comment=c.comment,
+                      identity=identity, generated=generated, comment=c.comment, collation=collation_of(c),
                       declared_not_null=c._user_defined_nullable is False,  # nullable=False written out
                       using=(c.info.get("mizzle") or {}).get("using"))
 
@@ -286,7 +329,7 @@ class _PgConverter:
                 raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
             self.enums[key] = Enum(t.name, values, schema)
             return t.name, schema
-        spelling = _compile_type(t)
+        spelling = _compile_type(t)[0]
         return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
 
     def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
@@ -301,13 +344,37 @@ class _PgConverter:
         assert ref_table is not None and ref_schema is not None
         name = _constraint_name(con, t) or (
             choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
-            if self.naming == "postgresql" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
-        deferrable = None
-        if con.deferrable:
-            deferrable = "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
+            if self.naming == "postgresql" else fk_name_v1(t.name, cols, ref_table, tuple(ref_cols))
+            if self.naming == "drizzle1" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
                           ref_schema=ref_schema, on_delete=_action(con.ondelete), on_update=_action(con.onupdate),
-                          deferrable=deferrable)
+                          deferrable=deferrable_of(con), not_valid=_not_valid(con))
+
+    def exclusions(self, t: sa.Table, constraints: list[Any]) -> tuple[ExclusionConstraint, ...]:
+        """`postgresql.ExcludeConstraint`s: each element a column (by name) or an expression with its operator, the
+        operator class from `ops`; unnamed, PostgreSQL's `<table>_<columns>_excl` (an expression counts as `expr`)."""
+        out = []
+        for con in constraints:
+            if not isinstance(con, pg.ExcludeConstraint):
+                continue
+            ops = con.ops or {}
+            elements = []
+            for expr, name, operator in con._render_exprs:
+                opclass = ops.get(name) if name is not None else None
+                if isinstance(expr, sa.Column):
+                    elements.append(ExclusionElement(expr.name, str(operator), False, opclass))
+                else:
+                    text = expr.text if isinstance(expr, sa.sql.elements.TextClause) else _expr_sql(expr)
+                    ident = _bare_identifier(text.strip())
+                    elements.append(ExclusionElement(ident, str(operator), False, opclass)
+                                    if ident is not None and ident in t.c else ExclusionElement(text.strip(), str(operator), True, opclass))
+            name = _constraint_name(con, t) or choose_name(
+                t.name, column_addition(tuple("expr" if e.is_expression else e.expression for e in elements)), "excl",
+                self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
+            where = _expr_sql(con.where) if con.where is not None else None
+            out.append(ExclusionConstraint(name, tuple(elements), (con.using or "gist").lower(), where,
+                                           deferrable_of(con)))
+        return tuple(out)
 
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
         """The index create_all writes: each element as SQLAlchemy's PostgreSQL compiler renders it (a column,
@@ -367,14 +434,41 @@ class _PgConverter:
                      concurrently=bool(opts.get("concurrently")))
 
     def sequence(self, s: sa.Sequence) -> None:
+        """A Sequence as CREATE SEQUENCE makes it: bounds by its `data_type` (bigint when none is given)."""
         schema = s.schema or DEFAULT_SCHEMA
+        data_type = _compile_type(s.data_type)[0] if s.data_type is not None else "bigint"
+        if data_type not in ("smallint", "integer", "bigint"):
+            raise SchemaLoadError(f"sequence {schema}.{s.name}: data_type {data_type} (a sequence is smallint, integer "
+                                  "or bigint)")
+        top = int(INT_MAX[data_type])
         inc = s.increment if s.increment is not None else 1
-        minv = s.minvalue if s.minvalue is not None else (1 if inc > 0 else -9223372036854775808)
-        maxv = s.maxvalue if s.maxvalue is not None else (9223372036854775807 if inc > 0 else -1)
+        minv = s.minvalue if s.minvalue is not None else (1 if inc > 0 else -top - 1)
+        maxv = s.maxvalue if s.maxvalue is not None else (top if inc > 0 else -1)
         start = s.start if s.start is not None else (minv if inc > 0 else maxv)
         self.sequences[(schema, s.name)] = Sequence(
             name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
-            max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle))
+            max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle),
+            data_type=None if data_type == "bigint" else data_type)
+
+
+def unlogged(t: sa.Table) -> bool:
+    """`prefixes=["UNLOGGED"]`; any other prefix (TEMPORARY, …) is a table mizzle cannot manage: refused."""
+    prefixes = [str(p).strip().upper() for p in t._prefixes]
+    other = [p for p in prefixes if p != "UNLOGGED"]
+    if other:
+        raise SchemaLoadError(f"table {t.name}: prefixes={other!r} — mizzle manages UNLOGGED tables only")
+    return bool(prefixes)
+
+
+def _not_valid(con: sa.Constraint) -> bool:
+    return bool(con.dialect_options["postgresql"].get("not_valid"))
+
+
+def deferrable_of(con: sa.Constraint) -> str | None:
+    """`deferrable=True, initially="DEFERRED"` → "deferred"; `deferrable=True` → "immediate"; else None."""
+    if not con.deferrable:
+        return None
+    return "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
 
 
 def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") -> PrimaryKey | None:
@@ -385,9 +479,10 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") 
     if not cols:
         return None
     explicit = _constraint_name(t.primary_key, t)
+    deferrable = deferrable_of(t.primary_key)
     if len(cols) > 1:
-        return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None))
-    return PrimaryKey(cols, explicit if name_single else None)
+        return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None), deferrable)
+    return PrimaryKey(cols, explicit if name_single else None, deferrable)
 
 
 def created_on_pg(item: Any) -> bool:
@@ -607,14 +702,32 @@ def _national(spelling: str) -> str:
     return spelling
 
 
-_TYPE_SPELLINGS: dict[tuple[Any, ...], str] = {}
+_TYPE_SPELLINGS: dict[tuple[Any, ...], tuple[str, str | None]] = {}
 _PLAIN = frozenset((type(None), bool, int, float, str))
 
 
-def _compile_type(t: Any) -> str:
-    """The canonical spelling of a type through SQLAlchemy's compiler, remembered for SQLAlchemy's own type
-    classes per attribute values when those are plain (a schema repeats a few types over thousands of
-    columns, and compiling each costs); user-defined types are compiled every time."""
+def collation_of(c: sa.Column) -> str | None:
+    """The collation a column is created with: its string type's `collation=` (an ARRAY's item type's), as
+    SQLAlchemy's compiler writes it, or `info={"mizzle": {"collation": …}}` for a type SQLAlchemy cannot give
+    one (a collation outside pg_catalog and public, a user-defined type)."""
+    declared = (c.info.get("mizzle") or {}).get("collation")
+    if declared:
+        return canonical_collation(str(declared))
+    t = pg_type(c.type)
+    while isinstance(t, sa.ARRAY):
+        t = pg_type(t.item_type)
+    if isinstance(t, sa.Enum) and t.native_enum:
+        return None
+    try:
+        return _compile_type(t)[1]
+    except sa.exc.CompileError:
+        return None
+
+
+def _compile_type(t: Any) -> tuple[str, str | None]:
+    """The canonical spelling of a type through SQLAlchemy's compiler and the collation it names, remembered for
+    SQLAlchemy's own type classes per attribute values when those are plain (a schema repeats a few types over
+    thousands of columns, and compiling each costs); user-defined types are compiled every time."""
     attrs = getattr(t, "__dict__", None)
     key: tuple[Any, ...] | None = None
     if attrs is not None and type(t).__module__.startswith("sqlalchemy."):
@@ -623,7 +736,8 @@ def _compile_type(t: Any) -> str:
             key = (type(t), types, *attrs.items())  # in the instance's own order: another order only misses
     spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
     if spelling is None:
-        spelling = _national(canonical_type(str(t.compile(dialect=_PG))))
+        bare, collation = split_collation(str(t.compile(dialect=_PG)))
+        spelling = (_national(canonical_type(bare)), collation)
         if key is not None:
             _TYPE_SPELLINGS[key] = spelling
     return spelling

@@ -66,9 +66,9 @@ ins = Policy("ins_rows", docs, as_="restrictive", for_="insert", to=reader, with
 g = Grant("select", on=docs, to=reader)
 sg = Grant("usage", schema="public", to=reader)
 ''',
-    # 4: everything dropped but uuid-ossp (the table's default needs it): policies, RLS, grants, the role,
-    # pg_trgm with the index using it
-    4: HEAD + 'uuid = Extension("uuid-ossp")\n' + '''
+    # 4: everything dropped but uuid-ossp (the table's default needs it): policies, RLS, grants, pg_trgm with
+    # the index using it; the role stays declared (roles are the cluster's: one no longer declared is not dropped)
+    4: HEAD + 'uuid = Extension("uuid-ossp")\nreader = Role("{role}", create_db=True)\n' + '''
 docs = sa.Table(
     "docs", md,
     sa.Column("id", sa.Uuid, primary_key=True, server_default=sa.text("uuid_generate_v4()")),
@@ -85,7 +85,7 @@ EXPECTED_SQL = {
     2: ['ALTER POLICY "own_rows" ON "public"."docs" TO public', 'FORCE ROW LEVEL SECURITY',
         'GRANT INSERT, SELECT ON TABLE "public"."docs" TO "{role}"', 'GRANT USAGE ON SCHEMA "public" TO "{role}"'],
     3: ['DROP POLICY "own_rows"', 'REVOKE INSERT ON TABLE'],
-    4: ['DROP EXTENSION "pg_trgm"', 'DROP ROLE IF EXISTS "{role}"', 'DISABLE ROW LEVEL SECURITY',
+    4: ['DROP EXTENSION "pg_trgm"', 'DISABLE ROW LEVEL SECURITY',
         'REVOKE USAGE ON SCHEMA "public" FROM "{role}"', 'REVOKE SELECT ON TABLE "public"."docs" FROM "{role}"'],
 }
 
@@ -131,7 +131,7 @@ def test_history_of_every_security_kind(tmp_path: Path, role: str) -> None:
             assert c.execute("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'").fetchall() == \
                 [("uuid-ossp",)]
         with admin() as c:
-            assert c.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None
+            assert c.execute("SELECT rolcreatedb FROM pg_roles WHERE rolname = %s", (role,)).fetchone() == (True,)
 
 
 def test_policy_on_dropped_column_is_redone(tmp_path: Path) -> None:

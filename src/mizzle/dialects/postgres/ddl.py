@@ -8,8 +8,27 @@ from collections.abc import Callable
 from ...errors import UsageError
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
-from ...schema.model import Column, ForeignKey, Identity, Index, PrimaryKey, Sequence, Table, UniqueConstraint
+from ...schema.model import (
+    CheckConstraint,
+    Column,
+    ExclusionConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    PrimaryKey,
+    Sequence,
+    Table,
+    UniqueConstraint,
+)
 from ...schema.naming import truncate_identifier
+from ...schema.table_features import (
+    AddExclusion,
+    DropExclusion,
+    SetSequenceOwner,
+    SetTableLogged,
+    ValidateConstraint,
+    same_sequence_options,
+)
 from .casts import has_cast
 from .security_ddl import RENDER as SECURITY_RENDER
 from .types import SERIAL_BASE, quote_literal
@@ -69,8 +88,15 @@ def _seq_options(increment: str | None, minv: str | None, maxv: str | None, star
     return out
 
 
+def collate(c: Column) -> str:
+    """` COLLATE "C"` for a column with a collation of its own; empty otherwise."""
+    if c.collation is None:
+        return ""
+    return f" COLLATE {c.collation if c.collation.startswith(chr(34)) else ident(c.collation)}"
+
+
 def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
-    parts = [ident(c.name), column_type(c)]
+    parts = [ident(c.name), column_type(c) + collate(c)]
     if inline_pk:
         parts.append("PRIMARY KEY")
     if c.identity is not None:
@@ -88,35 +114,67 @@ def _cols(names: tuple[str, ...]) -> str:
     return ",".join(ident(n) for n in names)
 
 
+def deferrable_sql(deferrable: str | None) -> str:
+    return f" DEFERRABLE INITIALLY {deferrable.upper()}" if deferrable else ""
+
+
 def pk_constraint(p: PrimaryKey) -> str:
     if p.name:
-        return f"CONSTRAINT {ident(p.name)} PRIMARY KEY({_cols(p.columns)})"
-    return f"PRIMARY KEY({_cols(p.columns)})"
+        return f"CONSTRAINT {ident(p.name)} PRIMARY KEY({_cols(p.columns)}){deferrable_sql(p.deferrable)}"
+    return f"PRIMARY KEY({_cols(p.columns)}){deferrable_sql(p.deferrable)}"
 
 
 def unique_constraint(u: UniqueConstraint) -> str:
     nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-    return f"CONSTRAINT {ident(u.name)} UNIQUE{nnd}({_cols(u.columns)})"
+    return f"CONSTRAINT {ident(u.name)} UNIQUE{nnd}({_cols(u.columns)}){deferrable_sql(u.deferrable)}"
+
+
+def check_constraint(c: CheckConstraint) -> str:
+    return f"CONSTRAINT {ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
+
+
+def exclusion_constraint(x: ExclusionConstraint) -> str:
+    elements = []
+    for e in x.elements:
+        s = f"({e.expression})" if e.is_expression else ident(e.expression)
+        elements.append(f"{s}{' ' + e.opclass if e.opclass else ''} WITH {e.operator}")
+    sql = f"CONSTRAINT {ident(x.name)} EXCLUDE USING {x.method} ({', '.join(elements)})"
+    if x.where:
+        sql += f" WHERE ({x.where})"
+    return sql + deferrable_sql(x.deferrable)
+
+
+def _not_valid(c: CheckConstraint | ForeignKey) -> str:
+    return " NOT VALID" if c.not_valid else ""
 
 
 def fk_constraint(f: ForeignKey) -> str:
     sql = (f"CONSTRAINT {ident(f.name)} FOREIGN KEY ({_cols(f.columns)}) REFERENCES "
            f"{qname(f.ref_schema, f.ref_table)}({_cols(f.ref_columns)}) ON DELETE {f.on_delete} ON UPDATE {f.on_update}")
-    if f.deferrable:
-        sql += f" DEFERRABLE INITIALLY {f.deferrable.upper()}"
-    return sql
+    return sql + deferrable_sql(f.deferrable) + _not_valid(f)
 
 
 def create_table(t: Table) -> str:
     pk = t.primary_key
-    inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None else None
+    inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and not pk.deferrable else None
     lines = [column_def(c, t.schema, inline_pk=c.name == inline) for c in t.columns]
     if pk and inline is None:
         lines.append(pk_constraint(pk))
     lines.extend(unique_constraint(u) for u in t.uniques)
-    lines.extend(f"CONSTRAINT {ident(c.name)} CHECK ({c.expression})" for c in t.checks)
+    lines.extend(check_constraint(c) for c in t.checks if not c.not_valid)
+    lines.extend(exclusion_constraint(x) for x in t.excludes)
     body = ",\n\t".join(lines)
-    return f"CREATE TABLE {qtable(t.key)} (\n\t{body}\n)"
+    return f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {qtable(t.key)} (\n\t{body}\n)"
+
+
+def _create_table(t: Table) -> list[str]:
+    """CREATE TABLE, then what it cannot say: a NOT VALID check (CREATE TABLE would validate it), comments."""
+    out = [create_table(t)]
+    out.extend(f"ALTER TABLE {qtable(t.key)} ADD {check_constraint(c)} NOT VALID" for c in t.checks if c.not_valid)
+    if t.comment:
+        out.append(_comment(f"TABLE {qtable(t.key)}", t.comment))
+    out.extend(_comment(f"COLUMN {qtable(t.key)}.{ident(col.name)}", col.comment) for col in t.columns if col.comment)
+    return out
 
 
 def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = None) -> str:
@@ -145,14 +203,14 @@ def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = N
 
 
 def sequence_sql(s: Sequence) -> str:
-    return " ".join([f"CREATE SEQUENCE {qname(s.schema, s.name)}",
+    return " ".join([f"CREATE SEQUENCE {qname(s.schema, s.name)}", *([f"AS {s.data_type}"] if s.data_type else []),
                      *_seq_options(s.increment, s.min_value, s.max_value, s.start, s.cache, s.cycle, alter=False)])
 
 
 def take_over_sequence(s: Sequence) -> str:
     """A serial column's own sequence becomes the explicit Sequence of the same name: the type CREATE SEQUENCE
     gives (bigint), its options, and no owner (a sequence owned by its column reads back as a serial)."""
-    return " ".join([f"ALTER SEQUENCE {qname(s.schema, s.name)} AS bigint",
+    return " ".join([f"ALTER SEQUENCE {qname(s.schema, s.name)} AS {s.data_type or 'bigint'}",
                      *_seq_options(s.increment, s.min_value, s.max_value, s.start, s.cache, s.cycle, alter=True),
                      "OWNED BY NONE"])
 
@@ -201,21 +259,9 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
         if (o.default is not None or o.is_serial) and not (o.is_serial and n.is_serial):
             out.append(f"{at} ALTER COLUMN {col} DROP DEFAULT")
             default_changed = default_dropped = True
-        new_t = column_type(n, for_alter=True)
-        if column_type(o, for_alter=True) != new_t or o.type_schema != n.type_schema:
-            out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t} USING {conversion(t, o, n)}")
-        seq = serial_sequence(t, n.name)
-        if o.is_serial and n.is_serial:
-            out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
-        elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own
-            out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
-            out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
-        elif n.is_serial:
-            out.append(f"CREATE SEQUENCE IF NOT EXISTS {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
-            out.append(f"SELECT setval('{seq}', COALESCE((SELECT max({col}) FROM {qtable(t)}), 0) + 1, false)")
-            out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
-        elif o.is_serial and not change.keep_sequence:  # kept: an explicit Sequence of that name took it over
-            out.append(f"DROP SEQUENCE IF EXISTS {seq}")
+        out.extend(_retype(change, o.collation != n.collation))
+    elif o.collation != n.collation:  # the same type with another collation: no conversion, indexes rebuilt
+        out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {column_type(n, for_alter=True)}{collate(n)}")
     if default_changed and not n.is_serial:
         if n.default is None:
             if not default_dropped:
@@ -226,6 +272,42 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
         out.append(f"{at} ALTER COLUMN {col} SET NOT NULL")  # an identity needs it first
     elif o.not_null != n.not_null and not (n.identity and not o.identity):
         out.append(f"{at} ALTER COLUMN {col} {'SET' if n.not_null else 'DROP'} NOT NULL")
+    out.extend(_alter_identity(change))
+    if o.comment != n.comment:
+        out.append(_comment(f"COLUMN {qtable(t)}.{col}", n.comment))
+    return out
+
+
+def _retype(change: ch.AlterColumn, collation_changed: bool) -> list[str]:
+    """SET DATA TYPE (with the column's collation: a type change without one gives the type's default), and what a
+    serial column's sequence needs along."""
+    t, o, n = change.table, change.old, change.new
+    at, col = f"ALTER TABLE {qtable(t)}", ident(n.name)
+    out: list[str] = []
+    new_t = column_type(n, for_alter=True)
+    if column_type(o, for_alter=True) != new_t or o.type_schema != n.type_schema or collation_changed \
+            or n.collation is not None:
+        out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t}{collate(n)} USING {conversion(t, o, n)}")
+    seq = serial_sequence(t, n.name)
+    if o.is_serial and n.is_serial:
+        out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
+    elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own
+        out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
+        out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
+    elif n.is_serial:
+        out.append(f"CREATE SEQUENCE IF NOT EXISTS {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
+        out.append(f"SELECT setval('{seq}', COALESCE((SELECT max({col}) FROM {qtable(t)}), 0) + 1, false)")
+        out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
+    elif o.is_serial and not change.keep_sequence:  # kept: an explicit Sequence of that name took it over
+        out.append(f"DROP SEQUENCE IF EXISTS {seq}")
+    return out
+
+
+def _alter_identity(change: ch.AlterColumn) -> list[str]:
+    """An identity added to a column, or its options changed."""
+    t, o, n = change.table, change.old, change.new
+    at, col = f"ALTER TABLE {qtable(t)}", ident(n.name)
+    out: list[str] = []
     if o.identity != n.identity and n.identity is not None:
         if o.identity is None:
             out.append(f"{at} ALTER COLUMN {col} ADD {identity_sql(n.identity, t[0])}")
@@ -247,8 +329,6 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
                 sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
             if sets:
                 out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
-    if o.comment != n.comment:
-        out.append(_comment(f"COLUMN {qtable(t)}.{col}", n.comment))
     return out
 
 
@@ -308,13 +388,16 @@ RENDER: dict[type, Callable[..., list[str]]] = {
                                    (f" AFTER {quote_literal(c.after)}" if c.after else ""))],
     ch.RecreateEnum: recreate_enum,
     ch.CreateSequence: lambda c: [take_over_sequence(c.sequence) if c.from_serial else sequence_sql(c.sequence)],
-    ch.DropSequence: lambda c: [] if c.to_serial else [f"DROP SEQUENCE {qname(c.sequence.schema, c.sequence.name)}"],
-    ch.AlterSequence: lambda c: [" ".join([f"ALTER SEQUENCE {qname(c.new.schema, c.new.name)}", *_seq_options(
-        c.new.increment, c.new.min_value, c.new.max_value, c.new.start, c.new.cache, c.new.cycle, alter=True)])],
-    ch.CreateTable: lambda c: [create_table(c.table)] + (
-        [_comment(f"TABLE {qtable(c.table.key)}", c.table.comment)] if c.table.comment else []) + [
-        _comment(f"COLUMN {qtable(c.table.key)}.{ident(col.name)}", col.comment)
-        for col in c.table.columns if col.comment],
+    # an owned sequence may be gone already, with the table or column that owned it
+    ch.DropSequence: lambda c: [] if c.to_serial else [
+        f"DROP SEQUENCE {'IF EXISTS ' if c.sequence.owned_by else ''}{qname(c.sequence.schema, c.sequence.name)}"],
+    ch.AlterSequence: lambda c: [] if same_sequence_options(c.old, c.new) else [" ".join([
+        f"ALTER SEQUENCE {qname(c.new.schema, c.new.name)}",
+        *([f"AS {c.new.data_type or 'bigint'}"] if c.old.data_type != c.new.data_type else []), *_seq_options(
+            c.new.increment, c.new.min_value, c.new.max_value, c.new.start, c.new.cache, c.new.cycle, alter=True)])],
+    SetSequenceOwner: lambda c: [f"ALTER SEQUENCE {qname(c.sequence.schema, c.sequence.name)} OWNED BY "
+                                 + (f"{qname(*c.owned_by[:2])}.{ident(c.owned_by[2])}" if c.owned_by else "NONE")],
+    ch.CreateTable: lambda c: _create_table(c.table),
     ch.DropTable: lambda c: [f"DROP TABLE {qtable(c.table.key)}"],
     ch.RenameTable: lambda c: rename_table(c),
     ch.AddColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD COLUMN {column_def(c.column, c.table[0])}"] + (
@@ -332,12 +415,15 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.name)}"],
     ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
     ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.unique.name)}"],
-    ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD CONSTRAINT {ident(c.check.name)} "
-                            f"CHECK ({c.check.expression})"],
+    ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {check_constraint(c.check)}{_not_valid(c.check)}"],
     ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.name)}"],
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
     ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
+    SetTableLogged: lambda c: [f"ALTER TABLE {qtable(c.table)} SET {'UNLOGGED' if c.unlogged else 'LOGGED'}"],
+    ValidateConstraint: lambda c: [f"ALTER TABLE {qtable(c.table)} VALIDATE CONSTRAINT {ident(c.name)}"],
+    AddExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {exclusion_constraint(c.constraint)}"],
+    DropExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.constraint.name)}"],
 }
 RENDER.update(SECURITY_RENDER)  # extensions, row-level security, policies, roles, grants
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
+from ...schema.table_features import AddExclusion, DropExclusion
 from .ddl import column_type, ident, qname, qtable
 from .security_idempotent import REWRITE as SECURITY_REWRITE
 from .types import quote_literal
@@ -134,6 +135,16 @@ def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
                  + _not(_constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
 
 
+def _table_check_not_valid(c: ch.Change, sql: str) -> str | None:
+    """A new table's NOT VALID check, added after its CREATE TABLE (ddl._create_table)."""
+    assert isinstance(c, ch.CreateTable)
+    m = re.match(r"ALTER TABLE " + _QN + r" ADD CONSTRAINT (" + _ID + ") ", sql)
+    if m is None:
+        return None
+    name = m.group(1)[1:-1].replace('""', '"')
+    return _guarded(_not(_constraint_exists(c.table.key, name)), sql)
+
+
 def _pkey_rename(c: ch.Change, sql: str) -> str | None:
     assert isinstance(c, ch.RenameTable)
     m = re.match(r'ALTER TABLE ' + _QN + r' RENAME CONSTRAINT (' + _ID + ') TO ', sql)
@@ -205,7 +216,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
-    ch.CreateTable: (_insert("CREATE TABLE ", "IF NOT EXISTS "),),
+    ch.CreateTable: (_insert("CREATE (UNLOGGED )?TABLE ", "IF NOT EXISTS "), _table_check_not_valid),
     ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "),),
     ch.RenameTable: (_insert(r"ALTER TABLE (?=" + _QN + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
     ch.AddColumn: (_ADD_COLUMN,),
@@ -228,6 +239,8 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropUnique: (_DROP_CONSTRAINT,),
     ch.AddCheck: (_add_constraint(lambda c: c.check.name),),  # type: ignore[attr-defined]
     ch.DropCheck: (_DROP_CONSTRAINT,),
+    AddExclusion: (_add_constraint(lambda c: c.constraint.name),),  # type: ignore[attr-defined]
+    DropExclusion: (_DROP_CONSTRAINT,),
     ch.CreateIndex: (_CREATE_INDEX,),
     ch.DropIndex: (_insert(r"DROP INDEX (CONCURRENTLY )?", "IF EXISTS "),),
 }

@@ -21,6 +21,8 @@ from ...schema.model import (
     CheckConstraint,
     Column,
     Enum,
+    ExclusionConstraint,
+    ExclusionElement,
     ForeignKey,
     Identity,
     Index,
@@ -33,7 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import MAX_IDENTIFIER_BYTES
-from .types import _strip_own_cast, canonical_default
+from .types import _strip_own_cast, canonical_collation, canonical_default
 from .types import canonical_type as _canonical_type
 
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
@@ -100,11 +102,13 @@ ORDER BY n.nspname
 """
 
 _Q_COLUMNS = """
-SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'),
+SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relpersistence = 'u',
        a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated, a.attndims,
        format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory,
        et.typname, et.typtype, etn.nspname, format_type(t.typelem, a.atttypmod),
-       pg_get_expr(ad.adbin, ad.adrelid), col_description(c.oid, a.attnum)
+       pg_get_expr(ad.adbin, ad.adrelid), col_description(c.oid, a.attnum),
+       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
+            THEN quote_ident(coln.nspname) || '.' || quote_ident(co.collname) END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -112,6 +116,8 @@ LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_namespace coln ON coln.oid = co.collnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relnamespace = ANY(%(ns)s)
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.deptype = 'e')
@@ -127,13 +133,28 @@ SELECT con.conrelid, con.contype, con.conname,
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
        con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END,
-       {nnd}
+       {nnd}, con.convalidated, con.connoinherit,
+       CASE WHEN con.contype = 'x' THEN (SELECT am.amname FROM pg_class ic JOIN pg_am am ON am.oid = ic.relam
+                                         WHERE ic.oid = con.conindid) END,
+       ARRAY(SELECT pg_get_indexdef(con.conindid, k.o::int, true)
+             FROM unnest(con.conexclop) WITH ORDINALITY k(op, o) ORDER BY k.o),
+       ARRAY(SELECT k.n FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
+       ARRAY(SELECT op.oprname FROM unnest(con.conexclop) WITH ORDINALITY k(op, o)
+             JOIN pg_operator op ON op.oid = k.op ORDER BY k.o),
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL
+                         WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname
+                         ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+             FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
+             JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+             ORDER BY k.o),
+       pg_get_expr(xi.indpred, xi.indrelid, true)
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
-WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c')
+LEFT JOIN pg_index xi ON xi.indexrelid = con.conindid AND con.contype = 'x'
+WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c', 'x')
   AND con.conislocal
 ORDER BY con.conrelid, con.conname
 """
@@ -173,13 +194,16 @@ ORDER BY n.nspname, t.typname
 
 _Q_SEQUENCES = """
 SELECT n.nspname, c.relname, s.seqincrement::text, s.seqstart::text, s.seqmin::text, s.seqmax::text,
-       s.seqcache::text, s.seqcycle, d.deptype, d.refobjid, a.attname
+       s.seqcache::text, s.seqcycle, d.deptype, d.refobjid, a.attname, format_type(s.seqtypid, NULL),
+       own.nspname, oc.relname
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+LEFT JOIN pg_class oc ON oc.oid = d.refobjid
+LEFT JOIN pg_namespace own ON own.oid = oc.relnamespace
 WHERE c.relnamespace = ANY(%(ns)s) OR d.refobjid IS NOT NULL
 ORDER BY n.nspname, c.relname
 """
@@ -198,6 +222,15 @@ class _SeqRow:
     owner_kind: str | None  # 'a' (OWNED BY, serial) | 'i' (identity) | None
     owner_table: int | None
     owner_column: str | None
+    data_type: str
+    owner_schema: str | None
+    owner_name: str | None
+
+    def owned_by(self) -> tuple[str, str, str] | None:
+        """The column that owns the sequence (OWNED BY), not as a serial's or an identity's own."""
+        if self.owner_kind != "a" or self.owner_schema is None or self.owner_name is None or self.owner_column is None:
+            return None
+        return (self.owner_schema, self.owner_name, self.owner_column)
 
 
 @dataclass
@@ -205,6 +238,7 @@ class _TableRows:
     schema: str
     name: str
     comment: str | None
+    unlogged: bool
     columns: list[tuple[Any, ...]] = field(default_factory=list)
     constraints: list[tuple[Any, ...]] = field(default_factory=list)
     indexes: list[tuple[Any, ...]] = field(default_factory=list)
@@ -238,8 +272,8 @@ def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]]
         oid = row[0]
         t = tables.get(oid)
         if t is None:
-            t = tables[oid] = _TableRows(row[1], row[2], row[3])
-        if row[4] is not None:  # a table with no columns comes as one row without an attribute (LEFT JOIN)
+            t = tables[oid] = _TableRows(row[1], row[2], row[3], bool(row[4]))
+        if row[5] is not None:  # a table with no columns comes as one row without an attribute (LEFT JOIN)
             t.columns.append(row)
     tables = {oid: t for oid, t in tables.items() if scope.wants_table(t.schema, t.name)}
     for row in constraint_rows:
@@ -262,7 +296,8 @@ def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]]
         serial_seqs |= used
         model_tables.append(table)
     sequences = [Sequence(name=s.name, schema=s.schema, increment=s.increment, start=s.start,
-                          min_value=s.min_value, max_value=s.max_value, cache=s.cache, cycle=bool(s.cycle))
+                          min_value=s.min_value, max_value=s.max_value, cache=s.cache, cycle=bool(s.cycle),
+                          data_type=None if s.data_type == "bigint" else s.data_type, owned_by=s.owned_by())
                  for s in seqs
                  if s.schema in managed and s.owner_kind != "i" and (s.schema, s.name) not in serial_seqs]
     enums = [Enum(name, tuple(values), schema) for schema, name, values in enum_rows]
@@ -284,32 +319,45 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
         if seq is not None:
             serial_seqs.add(seq)
     pk = None
-    fks, uniques, checks = [], [], []
+    fks, uniques, checks, excludes = [], [], [], []
     for (_, kind, name, cols, ref_schema, ref_table, ref_cols, on_delete, on_update, deferrable, deferred,
-         definition, nulls_not_distinct) in t.constraints:
+         definition, nulls_not_distinct, validated, no_inherit, *exclusion) in t.constraints:
         cols = tuple(cols)
-        if kind == "p":
+        if kind == "x":
+            excludes.append(_exclusion(name, _deferrable(deferrable, deferred), *exclusion))
+        elif kind == "p":
             implicit = len(cols) == 1 and name == default_constraint_name(t.name, "pkey")
-            pk = PrimaryKey(cols, None if implicit else name)
+            pk = PrimaryKey(cols, None if implicit else name, _deferrable(deferrable, deferred))
         elif kind == "f":
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
                                   ref_schema=ref_schema, on_delete=_FK_ACTIONS[on_delete],
                                   on_update=_FK_ACTIONS[on_update],
-                                  deferrable=("deferred" if deferred else "immediate") if deferrable else None))
+                                  deferrable=_deferrable(deferrable, deferred), not_valid=not validated))
         elif kind == "u":
-            uniques.append(UniqueConstraint(name, cols, bool(nulls_not_distinct)))
+            uniques.append(UniqueConstraint(name, cols, bool(nulls_not_distinct), _deferrable(deferrable, deferred)))
         elif kind == "c":
-            checks.append(CheckConstraint(name, check_expression(definition)))
+            checks.append(CheckConstraint(name, check_expression(definition), not validated, bool(no_inherit)))
     indexes = [_index(row) for row in t.indexes]
     return Table(name=t.name, schema=t.schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes),
-                 comment=t.comment), serial_seqs
+                 comment=t.comment, unlogged=t.unlogged, excludes=tuple(excludes)), serial_seqs
+
+
+def _exclusion(name: str, deferrable: str | None, method: str, defs: list[str], attnums: list[int],
+               operators: list[str], opclasses: list[str | None], where: str | None) -> ExclusionConstraint:
+    elements = tuple(ExclusionElement(d, op, True, oc) if n == 0 else ExclusionElement(_unquote(d), op, False, oc)
+                     for d, n, op, oc in zip(defs, attnums, operators, opclasses, strict=False))
+    return ExclusionConstraint(name, elements, method, where, deferrable)
+
+
+def _deferrable(deferrable: bool, deferred: bool) -> str | None:
+    return ("deferred" if deferred else "immediate") if deferrable else None
 
 
 def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
             owned: dict[tuple[int, str], _SeqRow]) -> tuple[Column, tuple[str, str] | None]:
-    (_, _, _, _, _, name, not_null, identity_kind, generated_kind, ndims, formatted, typtype, category,
-     elem_name, elem_typtype, elem_schema, elem_formatted, default_sql, comment) = row
+    (_, _, _, _, _, _, name, not_null, identity_kind, generated_kind, ndims, formatted, typtype, category,
+     elem_name, elem_typtype, elem_schema, elem_formatted, default_sql, comment, collation) = row
     is_array = category == "A"
     type_schema = None
     if elem_typtype == "e":
@@ -341,7 +389,8 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
         else:
             default = _default(default_sql, type_, is_enum)
     return Column(name=name, type=type_, not_null=bool(not_null), default=default, type_schema=type_schema,
-                  identity=identity, generated=generated, comment=comment), serial_seq
+                  identity=identity, generated=generated, comment=comment,
+                  collation=canonical_collation(collation)), serial_seq
 
 
 def _names_sequence(ref: str, seq: _SeqRow) -> bool:

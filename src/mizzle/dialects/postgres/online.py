@@ -31,7 +31,7 @@ from ...migrations.folder import NO_TRANSACTION
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.naming import truncate_identifier
-from .ddl import create_index, ident, qname, qtable
+from .ddl import create_index, deferrable_sql, ident, qname, qtable
 from .idempotent import _ID, _QN, IDEMPOTENT, _constraint_exists, _guarded, dropped_tables, rewrite
 from .types import quote_literal
 
@@ -149,18 +149,20 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
     if isinstance(c, ch.DropIndex):
         # IF EXISTS: a run killed after the drop finished but before its progress row re-runs it
         return _Rewrite(outside=[f"DROP INDEX CONCURRENTLY IF EXISTS {qname(table[0], c.index.name)}"])
-    if isinstance(c, (ch.AddForeignKey, ch.AddCheck)):
+    if isinstance(c, (ch.AddForeignKey, ch.AddCheck)) and not (c.fk if isinstance(c, ch.AddForeignKey) else c.check).not_valid:
         name = c.fk.name if isinstance(c, ch.AddForeignKey) else c.check.name
         return _Rewrite(now=[f"{s.sql} NOT VALID"], later=[[f"{at} VALIDATE CONSTRAINT {ident(name)}"]])
     if isinstance(c, ch.AddUnique):
         u = c.unique
         nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
         return _Rewrite(outside=[_unique_index(table, u.name, u.columns, nnd)],
-                        later=[[f"{at} ADD CONSTRAINT {ident(u.name)} UNIQUE USING INDEX {ident(u.name)}"]])
+                        later=[[f"{at} ADD CONSTRAINT {ident(u.name)} UNIQUE USING INDEX {ident(u.name)}"
+                                f"{deferrable_sql(u.deferrable)}"]])
     if isinstance(c, ch.SetPrimaryKey) and c.new is not None and s.sql.startswith(f"{at} ADD "):
         name = c.new.name or truncate_identifier(f"{table[1]}_pkey")
         return _Rewrite(outside=[_unique_index(table, name, c.new.columns)],
-                        later=[[f"{at} ADD CONSTRAINT {ident(name)} PRIMARY KEY USING INDEX {ident(name)}"]])
+                        later=[[f"{at} ADD CONSTRAINT {ident(name)} PRIMARY KEY USING INDEX {ident(name)}"
+                                f"{deferrable_sql(c.new.deferrable)}"]])
     if isinstance(c, ch.AlterColumn) and s.sql == f"{at} ALTER COLUMN {ident(c.new.name)} SET NOT NULL":
         col = ident(c.new.name)
         check = ident(not_null_check_name(table[1], c.new.name))

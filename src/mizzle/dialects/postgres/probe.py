@@ -183,10 +183,12 @@ class ProbeBackend:
             if found != ("t", "t", "t", "t"):
                 self.release_lock()
                 return None
-            # each table as one JSON document: one value to decode instead of thousands to fetch one by one
+            # each table as one JSON document: one value to decode instead of thousands to fetch one by one;
+            # drizzle-orm 1.x's `name` where the table has it (to_jsonb reads it without asking first)
+            name = ", to_jsonb(m)->>'name'" if t.names else ""
             rows, progress = self._query(
-                f"SELECT (SELECT json_agg(json_build_array(id, hash, created_at) ORDER BY created_at, id) FROM "
-                f"{quoted(schema, t.table)}), (SELECT json_agg(json_build_array(created_at, hash, statement, tag, "
+                f"SELECT (SELECT json_agg(json_build_array(id, hash, created_at{name}) ORDER BY created_at, id) FROM "
+                f"{quoted(schema, t.table)} m), (SELECT json_agg(json_build_array(created_at, hash, statement, tag, "
                 f"prefix_hash, running)) FROM {quoted(schema, t.progress)})".encode())[0]
             state = DatabaseState(tracking_exists=True, audit_exists=True)
             state.rows = [AppliedRow(*r) for r in json.loads(rows or "[]")]

@@ -16,7 +16,7 @@ from psycopg import sql as pgsql
 
 from ...errors import LockTimeout, StatementFailed
 from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable
-from ..base import AppliedRecord, ServerError
+from ..base import AppliedRecord, PipelineFailed, ServerError
 from .connection import connect
 from .probe import lock_key, quoted
 
@@ -59,6 +59,11 @@ TRACKING_SQL = TrackingSQL(
     actor="current_user",  # the database's user (the audit's column default too)
     schema_ddl="CREATE SCHEMA IF NOT EXISTS {schema}",
     schema_exists="SELECT 1 FROM pg_namespace WHERE nspname = %s",
+    # drizzle-orm 1.x's migrator (pg-core migrate), for folders in drizzle-kit 1.x's layout
+    table_ddl_named="CREATE TABLE IF NOT EXISTS {table} (\n\tid SERIAL PRIMARY KEY,\n\thash text NOT NULL,\n\t"
+                    "created_at bigint,\n\tname text,\n\tapplied_at timestamp with time zone DEFAULT now()\n)",
+    has_name="SELECT 1 FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = 'name' AND attnum > 0 "
+             "AND NOT attisdropped",
 )
 
 
@@ -78,7 +83,7 @@ class PostgresBackend(TrackingStore):
         self._audit = pgsql.Identifier(schema, tracking.audit)
         self._progress = pgsql.Identifier(schema, tracking.progress)
         self._key = lock_key(tracking)
-        self._record_sql: dict[bool, bytes] = {}
+        self._record_sql: dict[int, bytes] = {}
         self._cur = conn.cursor()  # one cursor for the run's statements: less per-statement overhead
 
     # -- lock ------------------------------------------------------------------------------------------
@@ -159,27 +164,102 @@ class PostgresBackend(TrackingStore):
                 "schema with [migrations] schema in mizzle.toml.") from None
 
     def record_applied(self, record: AppliedRecord) -> None:
-        # One round trip for drizzle-orm's row and mizzle's audit entry, prepared on the server once per run:
-        # parsing and planning the two inserts anew for every migration cost as much as running them
-        # (~40 → ~22 µs per migration here). Prepared statements outlive a rollback (retries).
-        name = b"mizzle_record_%d" % record.clear_progress
-        if record.clear_progress not in self._record_sql:
+        name = self._prepare_record(record.clear_progress)
+        params = _record_params(record)
+        self._send(lambda pg: pg.send_query_prepared(name, params))
+
+    def _prepare_record(self, clear_progress: bool) -> bytes:
+        """The statement writing drizzle-orm's row and mizzle's audit entry in one round trip, prepared on the
+        server once per run: parsing and planning the two inserts anew for every migration cost as much as
+        running them (~40 → ~22 µs per migration here). Prepared statements outlive a rollback (retries).
+        A NULL duration is the server's: from the transaction's start (BEGIN) to this insert."""
+        variant = clear_progress + 2 * self.named
+        name = b"mizzle_record_%d" % variant
+        if variant not in self._record_sql:
             # $1 hash, $2 when, $3 tag, $4 action, $5 duration_ms, $6 statements, $7 tool version, $8 note
+            # (drizzle-orm 1.x's table: the tag is the migration's name there)
             q = pgsql.SQL(
-                "WITH t AS (INSERT INTO {} (hash, created_at) VALUES ($1, $2) RETURNING id)"
-                "{}"
+                ("WITH t AS (INSERT INTO {} (hash, created_at, name) VALUES ($1, $2, $3) RETURNING id)" if self.named
+                 else "WITH t AS (INSERT INTO {} (hash, created_at) VALUES ($1, $2) RETURNING id)")
+                + "{}"
                 " INSERT INTO {} (created_at, hash, tag, action, duration_ms, statements, tool_version, note)"
-                " VALUES ($2, $1, $3, $4, $5, $6, $7, $8)"
+                " VALUES ($2, $1, $3, $4, COALESCE($5::double precision,"
+                " round((extract(epoch FROM clock_timestamp() - now()) * 1000)::numeric, 3)::double precision),"
+                " $6, $7, $8)"
             ).format(self._table,
                      pgsql.SQL(", p AS (DELETE FROM {} WHERE created_at = $2)").format(self._progress)
-                     if record.clear_progress else pgsql.SQL(""),
+                     if clear_progress else pgsql.SQL(""),
                      self._audit).as_bytes(self.conn)
             self._send(lambda pg: pg.send_prepare(name, q))
-            self._record_sql[record.clear_progress] = q
-        ms = None if record.duration_ms is None else f"{record.duration_ms:.3f}"
-        params = [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
-                  _text(record.statements), _text(record.tool_version), _text(record.note)]
-        self._send(lambda pg: pg.send_query_prepared(name, params))
+            self._record_sql[variant] = q
+        return name
+
+    # -- speed trick (issue 18): a migration in one flush -------------------------------------------------------
+
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+        """BEGIN, each statement, the tracking record and COMMIT written to the server together and their
+        results read back after (libpq's pipeline mode): one round trip per migration instead of one per
+        statement plus two (the record, the COMMIT) — with 1,000 pending one-table migrations, ~3,000 round
+        trips and the server idling between them. The server stops at the first error (what follows it is
+        skipped), as the one-by-one run does. The extended protocol takes one statement per query, so a chunk
+        that may hold several (or anything unusual to scan: see _one_statement) is refused: False, nothing
+        sent."""
+        if self._tx or not all(_one_statement(sql) for sql in statements):
+            return False
+        name = self._prepare_record(record.clear_progress)  # once per run, on its own: it must not be skipped
+        params = _record_params(record)
+        sends: list[Callable[[pq.abc.PGconn], None]] = [lambda pg: pg.send_query_params(b"BEGIN", None)]
+        sends += [(lambda q: lambda pg: pg.send_query_params(q, None))(sql.encode("utf-8")) for sql in statements]
+        sends.append(lambda pg: pg.send_query_prepared(name, params))
+        sends.append(lambda pg: pg.send_query_params(b"COMMIT", None))
+        self._tx = True
+        failed = self._pipeline(sends)
+        if failed is None:
+            self._tx = False
+            return True
+        index, error = failed
+        if index == len(sends) - 1:  # the COMMIT (a deferred constraint): the transaction is over, as commit()
+            self._tx = False
+            raise error
+        raise PipelineFailed(max(index - 1, 0), error)
+
+    def _pipeline(self, sends: list[Callable[[pq.abc.PGconn], None]]) -> tuple[int, ServerError] | None:
+        """Send the commands and a sync in one flush, then read every result: (index of the first command
+        that failed, its error), or None. Ctrl-C cancels on the server, as _send does."""
+        pg = self._conn.pgconn
+        pg.enter_pipeline_mode()
+        failed: tuple[int, ServerError] | None = None
+        try:
+            for send in sends:
+                send(pg)
+            pg.pipeline_sync()
+            fd = pg.socket
+            while pg.flush():
+                select.select([], [fd], [])
+            index = 0
+            while True:
+                pg.consume_input()
+                while not pg.is_busy():
+                    res = pg.get_result()
+                    if res is None:  # the end of one command's results
+                        index += 1
+                    elif res.status == pq.ExecStatus.PIPELINE_SYNC:
+                        return failed
+                    elif res.status == pq.ExecStatus.FATAL_ERROR and failed is None:
+                        failed = (index, self._result_error(res))
+                select.select([fd], [], [])
+        except KeyboardInterrupt:
+            pg.get_cancel().cancel()
+            _drain_pipeline(pg)
+            raise
+        except psycopg.OperationalError as e:
+            raise (failed[1] if failed is not None else translate(e)) from None
+        finally:
+            if pg.pipeline_status != pq.PipelineStatus.OFF and pg.status == pq.ConnStatus.OK:
+                try:
+                    pg.exit_pipeline_mode()
+                except psycopg.OperationalError:
+                    pass
 
     # -- transactions and statements ------------------------------------------------------------------------
 
@@ -370,6 +450,35 @@ def translate(e: psycopg.Error) -> ServerError:
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
         lock_not_available=code == "55P03",
     )
+
+
+def _record_params(record: AppliedRecord) -> list[bytes | None]:
+    ms = None if record.duration_ms is None else f"{record.duration_ms:.3f}"
+    return [_text(record.hash), _text(record.when), _text(record.tag), _text(record.action), _text(ms),
+            _text(record.statements), _text(record.tool_version), _text(record.note)]
+
+
+# string literals, quoted names, dollar quotes and comments, blanked before looking for a second statement
+_TOKENS = r"'(?:[^'\\]|'')*'|\"(?:[^\"]|\"\")*\"|\$(\w*)\$.*?\$\1\$|--[^\n]*|/\*.*?\*/"
+
+
+def _one_statement(sql: str) -> bool:
+    """Is the chunk certainly one statement (the extended protocol refuses several)? Conservative: a backslash
+    (E'' strings), a quote or a semicolon left once literals and comments are blanked says no."""
+    if "\\" in sql:
+        return False
+    rest = re.sub(_TOKENS, " ", sql, flags=re.S).strip().rstrip(";")
+    return not any(ch in rest for ch in ";'\"$") and bool(rest)
+
+
+def _drain_pipeline(pg: pq.abc.PGconn) -> None:
+    """After a cancel: read (blocking) up to the pipeline's sync, so the connection can leave pipeline mode."""
+    nones = 0
+    while nones < 2:  # two in a row: nothing more queued (or the connection is gone)
+        res = pg.get_result()
+        nones = nones + 1 if res is None else 0
+        if res is not None and res.status == pq.ExecStatus.PIPELINE_SYNC:
+            return
 
 
 def _text(value: object) -> bytes | None:

@@ -15,6 +15,8 @@ from ...schema.model import (
     CheckConstraint,
     Column,
     Enum,
+    ExclusionConstraint,
+    ExclusionElement,
     ForeignKey,
     Identity,
     Index,
@@ -90,7 +92,9 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         tables = [_table_from_json(t, side.get("tables", {})) for t in (data.get("tables") or {}).values()]
         enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA)
                  for e in (data.get("enums") or {}).values()]
-        sequences = [_sequence_from_json(s) for s in (data.get("sequences") or {}).values()]
+        side_seqs = side.get("sequences", {})
+        sequences = [_sequence_from_json(s, side_seqs.get(f"{s.get('schema') or DEFAULT_SCHEMA}.{s['name']}", {}))
+                     for s in (data.get("sequences") or {}).values()]
         security = security_from_json(data, side)
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
@@ -104,14 +108,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
     schema = t.get("schema") or DEFAULT_SCHEMA
     side = side_tables.get(f"{schema}.{t['name']}", {})
     side_cols = side.get("columns", {})
-    pk_single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
-    composite = list((t.get("compositePrimaryKeys") or {}).values())
-    pk = None
-    if composite:
-        p = composite[0]
-        pk = PrimaryKey(tuple(p["columns"]), p.get("name"))
-    elif pk_single:
-        pk = PrimaryKey(tuple(pk_single), None)
+    pk = _pk_from_json(t, side)
     pk_cols = set(pk.columns) if pk else set()
     columns = []
     for c in t["columns"].values():
@@ -127,17 +124,24 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
+            collation=side_cols.get(c["name"], {}).get("collation"),
             declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=f.get("schemaTo") or DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
                       on_update=(f.get("onUpdate") or "no action").lower(),
-                      deferrable=side_fks.get(f["name"], {}).get("deferrable"))
+                      deferrable=side_fks.get(f["name"], {}).get("deferrable"),
+                      not_valid=bool(side_fks.get(f["name"], {}).get("notValid")))
            for f in (t.get("foreignKeys") or {}).values()]
-    uniques = [UniqueConstraint(u["name"], tuple(u["columns"]), bool(u.get("nullsNotDistinct")))
+    side_uq = side.get("uniqueConstraints", {})
+    uniques = [UniqueConstraint(u["name"], tuple(u["columns"]), bool(u.get("nullsNotDistinct")),
+                                side_uq.get(u["name"], {}).get("deferrable"))
                for u in (t.get("uniqueConstraints") or {}).values()]
-    checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
+    side_ck = side.get("checkConstraints", {})
+    checks = [CheckConstraint(c["name"], c["value"], bool(side_ck.get(c["name"], {}).get("notValid")),
+                              bool(side_ck.get(c["name"], {}).get("noInherit")))
+              for c in (t.get("checkConstraints") or {}).values()]
     side_ix = side.get("indexes", {})
     indexes = []
     for ix in (t.get("indexes") or {}).values():
@@ -152,6 +156,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                              concurrently=bool(ix.get("concurrently"))))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
+                 unlogged=bool(side.get("unlogged")),
+                 excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()),
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")))
 
@@ -164,6 +170,38 @@ def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
     return bool(t.get("isRLSEnabled") or t.get("policies"))
 
 
+def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
+    """The key: a composite key's entry, else the columns marked primaryKey; deferrable from the sidecar."""
+    pk_single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+    composite = list((t.get("compositePrimaryKeys") or {}).values())
+    pk = None
+    if composite:
+        p = composite[0]
+        pk = PrimaryKey(tuple(p["columns"]), p.get("name"))
+    elif pk_single:
+        pk = PrimaryKey(tuple(pk_single), None)
+    if pk is not None and side.get("primaryKey", {}).get("deferrable"):
+        pk = PrimaryKey(pk.columns, pk.name, side["primaryKey"]["deferrable"])
+    return pk
+
+
+def _exclusion_to_json(x: ExclusionConstraint) -> dict[str, Any]:
+    d: dict[str, Any] = {"method": x.method, "elements": [
+        {"expression": e.expression, "isExpression": e.is_expression, "operator": e.operator,
+         **({"opclass": e.opclass} if e.opclass else {})} for e in x.elements]}
+    if x.where:
+        d["where"] = x.where
+    if x.deferrable:
+        d["deferrable"] = x.deferrable
+    return d
+
+
+def _exclusion_from_json(name: str, d: dict[str, Any]) -> ExclusionConstraint:
+    elements = tuple(ExclusionElement(e["expression"], e["operator"], bool(e.get("isExpression")), e.get("opclass"))
+                     for e in d["elements"])
+    return ExclusionConstraint(name, elements, d.get("method") or "gist", d.get("where"), d.get("deferrable"))
+
+
 def _with_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -174,10 +212,12 @@ def _s(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
-def _sequence_from_json(s: dict[str, Any]) -> Sequence:
+def _sequence_from_json(s: dict[str, Any], side: dict[str, Any]) -> Sequence:
+    owner = side.get("ownedBy")
     return Sequence(name=s["name"], schema=s.get("schema") or DEFAULT_SCHEMA, increment=_s(s.get("increment")),
                     start=_s(s.get("startWith")), min_value=_s(s.get("minValue")), max_value=_s(s.get("maxValue")),
-                    cache=_s(s.get("cache")), cycle=bool(s.get("cycle", False)))
+                    cache=_s(s.get("cache")), cycle=bool(s.get("cycle", False)), data_type=side.get("dataType"),
+                    owned_by=(str(owner[0]), str(owner[1]), str(owner[2])) if owner else None)
 
 
 def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None = None,
@@ -214,6 +254,11 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     side = security_sidecar(schema.security)
     if side_tables:
         side["tables"] = side_tables
+    side_seqs = {f"{s.schema}.{s.name}": {k: v for k, v in (("dataType", s.data_type),
+                                                          ("ownedBy", list(s.owned_by) if s.owned_by else None)) if v}
+                 for s in schema.sequences if s.data_type or s.owned_by}
+    if side_seqs:
+        side["sequences"] = side_seqs
     return snap, side
 
 
@@ -292,12 +337,27 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
         side["forceRls"] = True
     if t.policies and not t.rls:  # policies on a table whose row-level security is off (drizzle-kit: on)
         side["rls"] = False
-    cols = {c.name: {"comment": c.comment} for c in t.columns if c.comment}
+    cols = {c.name: {k: v for k, v in (("comment", c.comment), ("collation", c.collation)) if v}
+            for c in t.columns if c.comment or c.collation}
     if cols:
         side["columns"] = cols
-    fks = {f.name: {"deferrable": f.deferrable} for f in t.foreign_keys if f.deferrable}
+    fks = {f.name: {k: v for k, v in (("deferrable", f.deferrable), ("notValid", f.not_valid)) if v}
+           for f in t.foreign_keys if f.deferrable or f.not_valid}
     if fks:
         side["foreignKeys"] = fks
+    if t.primary_key is not None and t.primary_key.deferrable:
+        side["primaryKey"] = {"deferrable": t.primary_key.deferrable}
+    uqs = {u.name: {"deferrable": u.deferrable} for u in t.uniques if u.deferrable}
+    if uqs:
+        side["uniqueConstraints"] = uqs
+    cks = {c.name: {k: True for k, v in (("notValid", c.not_valid), ("noInherit", c.no_inherit)) if v}
+           for c in t.checks if c.not_valid or c.no_inherit}
+    if cks:
+        side["checkConstraints"] = cks
+    if t.unlogged:
+        side["unlogged"] = True
+    if t.excludes:
+        side["excludes"] = {x.name: _exclusion_to_json(x) for x in t.excludes}
     ixs = {i.name: {"include": list(i.include)} for i in t.indexes if i.include}
     if ixs:
         side["indexes"] = ixs

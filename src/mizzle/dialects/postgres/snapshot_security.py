@@ -31,10 +31,10 @@ def policies_to_json(policies: tuple[Policy, ...]) -> dict[str, Any]:
 
 
 def security_from_json(data: dict[str, Any], side: dict[str, Any]) -> Security:
-    """Roles from drizzle-kit's `roles` (tracked when the key is there), extensions and grants from the
-    sidecar entry (tracked when it names them)."""
+    """Roles from drizzle-kit's `roles`, extensions and grants from the sidecar entry; each tracked when there
+    are some (none recorded reads as not tracked: there is nothing to drop)."""
     roles = None
-    if isinstance(data.get("roles"), dict):
+    if isinstance(data.get("roles"), dict) and data["roles"]:
         roles = [Role(r["name"], bool(r.get("createDb")), bool(r.get("createRole")), bool(r.get("inherit", True)))
                  for r in data["roles"].values()]
     extensions = None

@@ -28,10 +28,38 @@ NUMERIC_TYPES = {"smallint", "integer", "bigint", "serial", "bigserial", "smalls
 
 # Types and defaults repeat across thousands of columns and every one goes through several regexes: the
 # spellings are few, so the pure functions below are memoised.
+_COLLATE = re.compile(r'(?is)^(.*?)\s+collate\s+((?:"(?:[^"]|"")+"|[^\s."\[]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[^\s."\[]+))?)'
+                      r'\s*((?:\[\s*\d*\s*\])*)\s*$')
+
+
+def split_collation(spelling: str) -> tuple[str, str | None]:
+    """`TEXT COLLATE "C"` → (`TEXT`, `C`); `TEXT[] COLLATE "C"` (how SQLAlchemy writes an array of a collated
+    string) → (`TEXT[]`, `C`); without a COLLATE clause → (spelling, None)."""
+    m = _COLLATE.match(spelling.strip())
+    if not m:
+        return spelling, None
+    return m.group(1) + m.group(3), canonical_collation(m.group(2))
+
+
+def canonical_collation(name: str | None) -> str | None:
+    """A column collation as the model holds it: the bare name for one in pg_catalog or public (`C`, `en_US`,
+    `und-x-icu`), the quoted qualified name (`"s"."c"`) for one elsewhere; None for `default`."""
+    if not name:
+        return None
+    parts = [p.strip().strip('"').replace('""', '"') if p.strip().startswith('"') else p.strip()
+             for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', name.strip())]
+    if len(parts) == 2 and parts[0] in ("pg_catalog", "public"):
+        parts = parts[1:]
+    if len(parts) == 1:
+        return None if parts[0] == "default" else parts[0]
+    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+
 @lru_cache(maxsize=4096)
 def canonical_type(spelling: str) -> str:
-    """Any PostgreSQL type spelling → drizzle-kit's (lower case, one space style)."""
-    t = " ".join(spelling.strip().split())
+    """Any PostgreSQL type spelling → drizzle-kit's (lower case, one space style); a COLLATE clause is not part
+    of the type (see `split_collation`)."""
+    t = " ".join(split_collation(spelling)[0].strip().split())
     dims = 0
     while t.endswith("[]"):
         dims += 1

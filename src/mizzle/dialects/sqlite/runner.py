@@ -200,9 +200,7 @@ class SQLiteBackend(TrackingStore):
 
     def record_applied(self, record: AppliedRecord) -> None:
         self._check_foreign_keys("before recording the migration")
-        p = self.tracking_sql.param
-        self.query(self._sql(f'INSERT INTO {{table}} ("hash", "created_at") VALUES ({p}, {p})'),
-                   (record.hash, record.when), fetch=False)
+        self.insert_row(record)
         self.insert_audit(record, None, None if record.duration_ms is None else round(record.duration_ms, 3))
         if record.clear_progress:
             self.clear_progress(record.when)

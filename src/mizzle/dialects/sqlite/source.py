@@ -53,6 +53,8 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
 
 
 def table_from_sqlalchemy(t: sa.Table) -> Table:
+    from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
     from ...sources.sqlalchemy import (
         _action,
         _check_name,
@@ -61,7 +63,14 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
         primary_key,
     )
 
+    if any(isinstance(con, ExcludeConstraint) for con in t.constraints):
+        raise SchemaLoadError(f"table {t.name}: SQLite has no exclusion constraints (postgresql.ExcludeConstraint)")
+    if t._prefixes:
+        raise SchemaLoadError(f"table {t.name}: prefixes={list(t._prefixes)!r} — SQLite has no UNLOGGED tables, "
+                              "and mizzle manages no other prefix")
     pk = primary_key(t, name_single=False)
+    if pk is not None and pk.deferrable:
+        raise SchemaLoadError(f"table {t.name}: SQLite has no deferrable primary key (remove deferrable=)")
     pk_cols = pk.columns if pk else ()
     auto = _autoincrement_column(t)
     columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
@@ -108,6 +117,10 @@ def _autoincrement_column(t: sa.Table) -> str | None:
 
 def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Column:
     type_ = type_of(c.type)
+    collation = getattr(c.type, "collation", None) or (c.info.get("mizzle") or {}).get("collation")
+    if collation:
+        raise SchemaLoadError(f"column {c.table.name}.{c.name}: collation {collation!r} — mizzle does not manage "
+                              "column collations on SQLite yet (it would leave them out); remove collation=")
     default = None
     sd = c.server_default
     if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):

@@ -1,0 +1,469 @@
+"""drizzle-kit 1.x's PostgreSQL snapshots (version "9") ↔ the v7 snapshot JSON the rest of mizzle reads.
+
+A 1.x folder holds one `snapshot.json` per migration: the first is a `base` (the whole schema as a flat list of
+`ddl` rows, each with an `entityType`), the later ones `diff`s (`deltas`: create a row, drop or alter the row with
+a key). Every snapshot names its parents in `prevIds` (two or more after a branch merge). A row's key is its
+entity type, a NUL, and the JSON list of its identity fields; renaming a table or column moves the rows that
+depend on it (drizzle-kit's store does the same through its edges, written out here as `_EDGES`); a drop removes
+its row only (drizzle-kit writes one for every row that goes).
+
+This module only converts plain JSON: the state of a snapshot as v7 JSON (what `schema_from_snapshot` reads),
+and back: the rows of a v7 snapshot mizzle made, and the deltas and footprints from a parent's rows to them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ...errors import IntegrityError
+from ...schema.naming import column_addition, fk_name_v1, make_object_name, unique_name
+
+VERSION = "9"
+DIALECT = "postgres"  # the 1.x spelling of the dialect in a snapshot
+
+_IDENTITY: dict[str, tuple[str, ...]] = {
+    "schemas": ("name",), "roles": ("name",), "tables": ("schema", "name"), "enums": ("schema", "name"),
+    "sequences": ("schema", "name"), "views": ("schema", "name"), "indexes": ("schema", "name"),
+    "privileges": ("schema", "table", "grantor", "grantee", "type"),
+}
+_TABLE_CHILD = ("columns", "indexes", "pks", "uniques", "checks", "fks", "policies", "privileges")
+# (dependent type, target type, {target field: dependent field}, dependent list field naming the target)
+_EDGES: list[tuple[str, str, dict[str, str], str | None]] = [
+    *[(t, "schemas", {"name": "schema"}, None) for t in ("tables", "enums", "sequences", "views")],
+    *[(t, "tables", {"schema": "schema", "name": "table"}, None) for t in _TABLE_CHILD],
+    ("fks", "tables", {"schema": "schemaTo", "name": "tableTo"}, None),
+    *[(t, "columns", {"schema": "schema", "table": "table"}, "columns") for t in ("indexes", "pks", "uniques", "fks")],
+    ("fks", "columns", {"schema": "schemaTo", "table": "tableTo"}, "columnsTo"),
+]
+_CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}
+
+
+def entity_key(row: dict[str, Any]) -> str:
+    """drizzle-kit's key of a ddl row: `<entityType>\\0<JSON list of its identity fields>`."""
+    kind = row["entityType"]
+    fields = _IDENTITY.get(kind, ("schema", "table", "name"))
+    return kind + "\0" + json.dumps([row.get(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+
+
+# -- a snapshot's state: the base's rows with the deltas of every diff on the way -----------------------------
+
+State = dict[str, dict[str, Any]]
+
+
+def state_of(snapshots: dict[str, dict[str, Any]], id_: str, source: str = "snapshot") -> State:
+    """The rows a snapshot stands for. A merge snapshot (two or more prevIds) starts from its first parent's state
+    with the diffs of the other parents' own history (the snapshots only they reach) applied, as drizzle-kit does."""
+    chain: list[dict[str, Any]] = []
+    snap = _lookup(snapshots, id_, source)
+    while snap.get("type") == "diff":
+        chain.append(snap)
+        parents = snap.get("prevIds") or []
+        if not parents or parents[0] not in snapshots:
+            raise IntegrityError(f"{source}: snapshot {snap.get('id')} has no base snapshot before it",
+                                 "Restore the missing migration folders from version control.")
+        snap = snapshots[parents[0]]
+    state: State = {}
+    for row in snap.get("ddl") or []:
+        state[entity_key(row)] = dict(row)
+    for s in reversed(chain):
+        parents = s.get("prevIds") or []
+        if len(parents) > 1:
+            first = _history(snapshots, parents[:1], set())
+            for other_id, other in snapshots.items():
+                if other_id in _history(snapshots, parents[1:], first) and other.get("type") == "diff":
+                    apply_deltas(state, other.get("deltas") or [])
+        apply_deltas(state, s.get("deltas") or [])
+    return state
+
+
+def _lookup(snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
+    if id_ not in snapshots:
+        raise IntegrityError(f"{source}: snapshot {id_} is not in the migrations folder",
+                             "Restore the missing migration folder from version control.")
+    return snapshots[id_]
+
+
+def _history(snapshots: dict[str, dict[str, Any]], ids: list[str], known: set[str]) -> set[str]:
+    found: set[str] = set()
+    stack = list(ids)
+    while stack:
+        i = stack.pop()
+        if i in found or i in known or i not in snapshots:
+            continue
+        found.add(i)
+        stack.extend(snapshots[i].get("prevIds") or [])
+    return found
+
+
+def apply_deltas(state: State, deltas: list[dict[str, Any]]) -> None:
+    for d in deltas:
+        op = d.get("op")
+        if op == "create":
+            state[entity_key(d["row"])] = dict(d["row"])
+        elif op == "drop":  # no cascade: drizzle-kit writes a drop for every row that goes
+            state.pop(d["key"], None)
+        elif op in ("alter", "rename"):
+            row = state.get(d["key"])
+            if row is None:
+                raise IntegrityError(f"a snapshot alters {d['key'].replace(chr(0), ' ')}, which does not exist")
+            _move(state, d["key"], {**row, **(d.get("set") or {})})
+        else:
+            raise IntegrityError(f"a snapshot has a delta mizzle cannot read: {json.dumps(d)[:120]}")
+
+
+def _names(dep: dict[str, Any], list_field: str) -> list[str]:
+    return [c["value"] if isinstance(c, dict) else c for c in dep.get(list_field) or []
+            if not (isinstance(c, dict) and c.get("isExpression"))]
+
+
+def _move(state: State, old_key: str, new_row: dict[str, Any]) -> None:
+    old_row = state.pop(old_key)
+    state[entity_key(new_row)] = new_row
+    if entity_key(new_row) == old_key:
+        return
+    for dep_key, dep in list(state.items()):
+        patch = _relocate(dep, old_row, new_row)
+        if patch:
+            _move(state, dep_key, {**dep, **patch})
+
+
+def _relocate(dep: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    for kind, to, fields, list_field in _EDGES:
+        if dep["entityType"] != kind or old["entityType"] != to:
+            continue
+        if not all(dep.get(mine) == old.get(theirs) for theirs, mine in fields.items()):
+            continue
+        if list_field is None:
+            patch.update({mine: new.get(theirs) for theirs, mine in fields.items()})
+        elif old["name"] in _names(dep, list_field):
+            patch[list_field] = [_renamed(c, old["name"], new["name"]) for c in dep[list_field]]
+    return patch
+
+
+def _renamed(item: Any, old: str, new: str) -> Any:
+    if isinstance(item, dict):
+        return {**item, "value": new} if item.get("value") == old and not item.get("isExpression") else item
+    return new if item == old else item
+
+
+# -- rows → v7 JSON -------------------------------------------------------------------------------------------
+
+def v7_from_state(state: State, id_: str, prev_id: str) -> dict[str, Any]:
+    """The v7 snapshot JSON of a 1.x state; objects mizzle does not model are carried as their rows."""
+    rows = list(state.values())
+    tables: dict[str, Any] = {}
+    for r in rows:
+        if r["entityType"] == "tables":
+            tables[f"{r['schema']}.{r['name']}"] = {
+                "name": r["name"], "schema": "" if r["schema"] == "public" else r["schema"], "columns": {},
+                "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}, "policies": {},
+                "checkConstraints": {}, "isRLSEnabled": bool(r.get("isRlsEnabled"))}
+    snap: dict[str, Any] = {"id": id_, "prevId": prev_id, "version": "7", "dialect": "postgresql", "tables": tables,
+                            "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+                            "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    for r in rows:
+        kind = r["entityType"]
+        if kind in _CARRIED:
+            snap.setdefault(_CARRIED[kind], {})[entity_key(r)] = r
+        elif kind == "schemas":
+            if r["name"] != "public":
+                snap["schemas"][r["name"]] = r["name"]
+        elif kind == "enums":
+            snap["enums"][f"{r['schema']}.{r['name']}"] = {"name": r["name"], "schema": r["schema"],
+                                                           "values": list(r["values"])}
+        elif kind == "sequences":
+            snap["sequences"][f"{r['schema']}.{r['name']}"] = _sequence_v7(r)
+        elif kind != "tables":
+            t = tables.get(f"{r['schema']}.{r['table']}")
+            if t is None:
+                raise IntegrityError(f"a snapshot has {kind} {r.get('name')} of a table that does not exist "
+                                     f"({r['schema']}.{r['table']})")
+            _TABLE_PARTS[kind](t, r)
+    return snap
+
+
+def _sequence_v7(r: dict[str, Any]) -> dict[str, Any]:
+    return {"name": r["name"], "schema": r["schema"], "increment": r.get("incrementBy"),
+            "startWith": r.get("startWith"), "minValue": r.get("minValue"), "maxValue": r.get("maxValue"),
+            "cache": None if r.get("cacheSize") is None else str(r["cacheSize"]), "cycle": bool(r.get("cycle"))}
+
+
+def _column_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "type": r["type"] + "[]" * int(r.get("dimensions") or 0),
+                         "primaryKey": False, "notNull": bool(r.get("notNull"))}
+    if r.get("typeSchema"):
+        d["typeSchema"] = r["typeSchema"]
+    if r.get("default") is not None:
+        d["default"] = r["default"]
+    if r.get("generated"):
+        d["generated"] = {"as": r["generated"]["as"], "type": r["generated"].get("type", "stored")}
+    if r.get("identity"):
+        i = r["identity"]
+        d["identity"] = {"type": i["type"], "name": i.get("name"), "schema": r["schema"],
+                         "increment": i.get("increment"), "startWith": i.get("startWith"),
+                         "minValue": i.get("minValue"), "maxValue": i.get("maxValue"),
+                         "cache": None if i.get("cache") is None else str(i["cache"]), "cycle": bool(i.get("cycle"))}
+    t["columns"][r["name"]] = d
+
+
+def _pk_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    cols = list(r["columns"])
+    if len(cols) == 1 and not r.get("nameExplicit") and cols[0] in t["columns"]:
+        t["columns"][cols[0]]["primaryKey"] = True
+        return
+    t["compositePrimaryKeys"][r["name"]] = {"name": r["name"], "columns": cols}
+
+
+def _fk_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "tableFrom": r["table"], "tableTo": r["tableTo"]}
+    if r.get("schemaTo") and r["schemaTo"] != "public":
+        d["schemaTo"] = r["schemaTo"]
+    d.update({"columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
+              "onDelete": (r.get("onDelete") or "NO ACTION").lower(), "onUpdate": (r.get("onUpdate") or "NO ACTION").lower()})
+    t["foreignKeys"][r["name"]] = d
+
+
+def _index_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    cols = []
+    for c in r["columns"]:
+        cd: dict[str, Any] = {"expression": c["value"], "isExpression": bool(c.get("isExpression")),
+                              "asc": bool(c.get("asc", True)), "nulls": "first" if c.get("nullsFirst") else "last"}
+        if c.get("opclass"):
+            cd["opclass"] = c["opclass"]["name"]
+        cols.append(cd)
+    d: dict[str, Any] = {"name": r["name"], "columns": cols, "isUnique": bool(r.get("isUnique"))}
+    if r.get("where"):
+        d["where"] = r["where"]
+    d.update({"concurrently": bool(r.get("concurrently")), "method": r.get("method") or "btree",
+              "with": _with_dict(r.get("with") or "")})
+    t["indexes"][r["name"]] = d
+
+
+def _with_dict(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        k, _, v = part.partition("=")
+        out[k.strip()] = int(v) if v.strip().isdigit() else v.strip()
+    return out
+
+
+_TABLE_PARTS = {
+    "columns": _column_v7,
+    "pks": _pk_v7,
+    "fks": _fk_v7,
+    "indexes": _index_v7,
+    "uniques": lambda t, r: t["uniqueConstraints"].__setitem__(r["name"], {
+        "name": r["name"], "nullsNotDistinct": bool(r.get("nullsNotDistinct")), "columns": list(r["columns"])}),
+    "checks": lambda t, r: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
+}
+
+
+# -- v7 JSON → rows -------------------------------------------------------------------------------------------
+
+def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ddl rows of a v7 snapshot (mizzle's, or drizzle-kit 0.x's for `mizzle up`), in drizzle-kit's order."""
+    if snap.get("dialect", "postgresql") != "postgresql":
+        from ...errors import UsageError
+
+        raise UsageError(f"drizzle-kit 1.x's layout is supported for PostgreSQL only so far, not {snap.get('dialect')}",
+                         'Keep `[migrations] layout = "journal"` for this project.')
+    rows: list[dict[str, Any]] = [{"name": s, "entityType": "schemas"} for s in (snap.get("schemas") or {}).values()
+                                  if s != "public"]
+    for e in (snap.get("enums") or {}).values():
+        rows.append({"schema": e.get("schema") or "public", "name": e["name"], "values": list(e["values"]),
+                     "entityType": "enums"})
+    rows += [_sequence_row(s) for s in (snap.get("sequences") or {}).values()]
+    tables = list((snap.get("tables") or {}).values())
+    for t in tables:
+        rows.append({"schema": t.get("schema") or "public", "name": t["name"],
+                     "isRlsEnabled": bool(t.get("isRLSEnabled")), "entityType": "tables"})
+    for t in tables:
+        keyed = {c for p in (t.get("compositePrimaryKeys") or {}).values() for c in p["columns"]}
+        rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
+    for t in tables:
+        rows += _constraint_rows(t)
+    for t in tables:
+        rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
+    for key in _CARRIED.values():
+        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()]
+    return rows
+
+
+def _carried_row(kind: str, v: dict[str, Any], table: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A row mizzle carries (role, policy, view, privilege): as it is when it came from a 1.x snapshot, else
+    drizzle-kit 0.x's object in 1.x's form."""
+    if not isinstance(v, dict):
+        raise IntegrityError(f"the snapshot has a malformed entry in {kind}: {json.dumps(v)[:120]}")
+    if v.get("entityType"):
+        return v
+    if kind == "roles":
+        return {"name": v["name"], "superuser": False, "createDb": bool(v.get("createDb")),
+                "createRole": bool(v.get("createRole")), "inherit": v.get("inherit", True) is not False,
+                "canLogin": False, "replication": False, "bypassRls": False, "connLimit": -1, "password": None,
+                "validUntil": None, "entityType": "roles"}
+    if kind == "policies":
+        schema = (table or {}).get("schema") or v.get("schema") or "public"
+        return {"schema": schema or "public", "table": (table or {}).get("name") or v.get("on"), "name": v["name"],
+                "as": v.get("as") or "PERMISSIVE", "for": v.get("for") or "ALL", "roles": list(v.get("to") or ["public"]),
+                "using": v.get("using"), "withCheck": v.get("withCheck"), "entityType": "policies"}
+    if kind == "views":
+        return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
+                "with": v.get("with") or None, "withNoData": v.get("withNoData"), "using": v.get("using"),
+                "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+    raise IntegrityError(f"the snapshot has {kind} in drizzle-kit 0.x's form, which mizzle cannot write in the 1.x "
+                         "layout", "Keep the journal layout for this folder.")
+
+
+def _sequence_row(s: dict[str, Any]) -> dict[str, Any]:
+    cache = s.get("cache")
+    return {"schema": s.get("schema") or "public", "name": s["name"], "incrementBy": _str(s.get("increment")),
+            "minValue": _str(s.get("minValue")), "maxValue": _str(s.get("maxValue")),
+            "startWith": _str(s.get("startWith")), "cacheSize": None if cache is None else int(cache),
+            "cycle": bool(s.get("cycle")), "entityType": "sequences"}
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def v9_type(spelling: str) -> tuple[str, int]:
+    """mizzle's spelling of a type (`numeric(10, 2)[]`, `timestamp (3)`) → drizzle-kit 1.x's type and dimensions."""
+    dims = 0
+    t = spelling
+    while t.endswith("[]"):
+        dims += 1
+        t = t[:-2]
+    return re.sub(r",\s+", ",", re.sub(r"\s+\(", "(", t)), dims
+
+
+def unqualified(expression: str, schema: str, table: str) -> str:
+    """drizzle-kit 1.x writes a table's checks and index predicates with bare column names (`"age" >= 0`), where
+    0.x's snapshots (and mizzle's v7) have them qualified (`"users"."age" >= 0`, `"s"."t"."c"`)."""
+    t = '"' + table.replace('"', '""') + '".'
+    return expression.replace('"' + schema.replace('"', '""') + '".' + t, "").replace(t, "")
+
+
+def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> dict[str, Any]:
+    type_, dims = v9_type(c["type"])
+    default = c.get("default")
+    if isinstance(default, bool):
+        default = "true" if default else "false"
+    elif default is not None:
+        default = str(default)
+        if default.startswith("'") and default.endswith("'::" + c["type"]):  # 1.x keeps the literal only
+            default = default[:-len("::" + c["type"])]
+        elif type_.split("(")[0] in ("numeric", "decimal") and not default.startswith("'") and not dims \
+                and re.fullmatch(r"-?\d+(\.\d+)?", default):
+            default = f"'{default}'"  # numeric({mode: 'number'}).default(1.25): 1.x writes the text literal
+    identity = None
+    if c.get("identity"):
+        i = c["identity"]
+        identity = {"type": i["type"], "name": i.get("name"), "increment": _str(i.get("increment")),
+                    "startWith": _str(i.get("startWith")), "minValue": _str(i.get("minValue")),
+                    "maxValue": _str(i.get("maxValue")), "cache": None if i.get("cache") is None else int(i["cache"]),
+                    "cycle": bool(i.get("cycle"))}
+    gen = c.get("generated")
+    return {"schema": t.get("schema") or "public", "table": t["name"], "name": c["name"], "type": type_,
+            "typeSchema": c.get("typeSchema"), "notNull": bool(c.get("notNull") or c.get("primaryKey") or in_key),
+            "dimensions": dims, "default": default,
+            "generated": {"as": gen["as"], "type": gen.get("type", "stored")} if gen else None,
+            "identity": identity, "entityType": "columns"}
+
+
+def _constraint_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
+    schema, name = t.get("schema") or "public", t["name"]
+    base = {"schema": schema, "table": name}
+    rows: list[dict[str, Any]] = []
+    for ix in (t.get("indexes") or {}).values():
+        rows.append(_index_row(base, ix))
+    for f in (t.get("foreignKeys") or {}).values():
+        default = fk_name_v1(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
+        rows.append({**base, "name": f["name"], "nameExplicit": f["name"] != default, "columns": list(f["columnsFrom"]),
+                     "schemaTo": f.get("schemaTo") or "public", "tableTo": f["tableTo"],
+                     "columnsTo": list(f["columnsTo"]), "onUpdate": (f.get("onUpdate") or "no action").upper(),
+                     "onDelete": (f.get("onDelete") or "no action").upper(), "entityType": "fks"})
+    single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+    for pk_name, cols in [(f"{name}_pkey", single)] if single else [
+            (p["name"], p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()]:
+        rows.append({**base, "name": pk_name, "columns": list(cols), "nameExplicit": pk_name != f"{name}_pkey",
+                     "entityType": "pks"})
+    for u in (t.get("uniqueConstraints") or {}).values():
+        defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
+                    unique_name(name, tuple(u["columns"])))  # a table's unique().on(…)
+        rows.append({**base, "name": u["name"], "nameExplicit": u["name"] not in defaults, "columns": list(u["columns"]),
+                     "nullsNotDistinct": bool(u.get("nullsNotDistinct")), "entityType": "uniques"})
+    for c in (t.get("checkConstraints") or {}).values():
+        rows.append({**base, "name": c["name"], "value": unqualified(c["value"], schema, name), "entityType": "checks"})
+    return rows
+
+
+def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
+    cols = [{"value": unqualified(c["expression"], base["schema"], base["table"]) if c.get("isExpression") else c["expression"],
+             "isExpression": bool(c.get("isExpression")), "asc": bool(c.get("asc", True)),
+             "nullsFirst": c.get("nulls") == "first",
+             "opclass": {"name": c["opclass"], "default": False} if c.get("opclass") else None}
+            for c in ix["columns"]]
+    plain = [c["value"] for c in cols if not c["isExpression"]]
+    default = make_object_name(base["table"], column_addition(tuple(plain)), "index")
+    with_ = ",".join(f"{k}={json.dumps(v) if isinstance(v, bool) else v}" for k, v in (ix.get("with") or {}).items())
+    return {**base, "name": ix["name"], "nameExplicit": ix["name"] != default, "columns": cols,
+            "isUnique": bool(ix.get("isUnique")),
+            "where": unqualified(ix["where"], base["schema"], base["table"]) if ix.get("where") else None, "with": with_,
+            "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
+
+
+# -- deltas and footprints from one state to the next ---------------------------------------------------------
+
+def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops, then creates and alters, taking `old` to `new_rows` (a rename is a drop and a create: the same
+    state), each checked by applying it as it is chosen."""
+    new = {entity_key(r): r for r in new_rows}
+    state = {k: dict(r) for k, r in old.items()}
+    out: list[dict[str, Any]] = []
+    for k in old:
+        if k not in new and k in state:
+            out.append({"op": "drop", "key": k})
+            apply_deltas(state, out[-1:])
+    for k, r in new.items():
+        if k not in state:
+            out.append({"op": "create", "row": r})
+        else:
+            changed = {f: v for f, v in r.items() if f != "entityType" and state[k].get(f) != v}
+            if not changed:
+                continue
+            out.append({"op": "alter", "key": k, "set": changed})
+        apply_deltas(state, out[-1:])
+    return out
+
+
+def row_of_key(key: str) -> dict[str, Any]:
+    """The identity fields of a row, from its key."""
+    kind, _, ident = key.partition("\0")
+    fields = _IDENTITY.get(kind, ("schema", "table", "name"))
+    return {"entityType": kind, **dict(zip(fields, json.loads(ident), strict=False))}
+
+
+_NODE_KIND = {"tables": "tbl", "columns": "col", "indexes": "idx", "fks": "fk", "pks": "pk", "uniques": "unique",
+              "checks": "check", "enums": "enum", "sequences": "seq", "schemas": "sch", "views": "view",
+              "policies": "policy", "roles": "role", "privileges": "priv"}
+
+
+def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each delta writes and reads, in drizzle-kit's footprint form, so its `check` sees mizzle's migrations
+    when it looks for branches that do not commute."""
+    out = []
+    for d in deltas:
+        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
+        kind = row["entityType"]
+        name = ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)
+        node = _NODE_KIND.get(kind, kind)
+        reads = [f"n|sch|{row['schema']}"] if row.get("schema") else []
+        if row.get("table") is not None:
+            reads.insert(0, f"n|tbl|{row['schema']}.{row['table']}")
+        target = [node, *(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)]
+        out.append({"statementType": f"{d['op']}_{node}", "statementTarget": target,
+                    "writes": [f"s|{node}|{name}", f"n|{node}|{name}", f"e|{node}|{name}"], "reads": reads})
+    return out

@@ -1,0 +1,148 @@
+"""Table features beyond columns, keys and indexes (issue 17): the changes they bring and the diff step that finds
+them. UNLOGGED tables (`SET LOGGED` / `SET UNLOGGED`), NOT VALID checks and foreign keys (validated later with
+`VALIDATE CONSTRAINT` when the schema code no longer says NOT VALID).
+
+A constraint whose only difference is that the old one was NOT VALID and the new one is not is the same constraint,
+validated: `same_check` / `same_foreign_key` say so to the name matching of `diff`, and `feature_changes` adds the
+`ValidateConstraint`. Any other change of these flags (NOT VALID added, NO INHERIT either way) drops the constraint
+and adds it again: PostgreSQL cannot alter them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..dialects.postgres.expressions import expression_key
+from .changes import Change, TableKey, _q
+from .model import CheckConstraint, ExclusionConstraint, ForeignKey, Schema, Sequence, Table
+
+
+@dataclass(frozen=True)
+class SetTableLogged(Change):
+    table: TableKey
+    unlogged: bool
+
+    def inverse(self) -> Change:
+        return SetTableLogged(self.table, not self.unlogged)
+
+    def describe(self) -> str:
+        return f"~ table {_q(self.table)}: {'unlogged' if self.unlogged else 'logged'}"
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Change):
+    table: TableKey
+    name: str
+    kind: str  # "check" | "foreign key"
+
+    def describe(self) -> str:
+        return f"~ {self.kind} {self.name} on {_q(self.table)}: validated"
+
+
+@dataclass(frozen=True)
+class AddExclusion(Change):
+    table: TableKey
+    constraint: ExclusionConstraint
+
+    def inverse(self) -> Change:
+        return DropExclusion(self.table, self.constraint)
+
+    def describe(self) -> str:
+        return f"+ exclusion constraint {self.constraint.name} on {_q(self.table)}"
+
+
+@dataclass(frozen=True)
+class DropExclusion(Change):
+    table: TableKey
+    constraint: ExclusionConstraint
+
+    def inverse(self) -> Change:
+        return AddExclusion(self.table, self.constraint)
+
+    def describe(self) -> str:
+        return f"- exclusion constraint {self.constraint.name} on {_q(self.table)}"
+
+
+def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint) -> bool:
+    """Two exclusion constraints the server stores alike (expressions and predicate compared parsed)."""
+    if a == b:
+        return True
+
+    def key(x: ExclusionConstraint) -> tuple:  # type: ignore[type-arg]
+        return (x.method.lower(), expression_key(x.where), x.deferrable,
+                tuple((expression_key(e.expression) if e.is_expression else e.expression, e.is_expression,
+                       e.operator, e.opclass) for e in x.elements))
+    return key(a) == key(b)
+
+
+def rename_in_exclusions(excludes: tuple[ExclusionConstraint, ...], old: str,
+                         new: str) -> tuple[ExclusionConstraint, ...]:
+    """The exclusion constraints after column `old` is renamed `new` (PostgreSQL renames it in them too)."""
+    return tuple(replace(x, elements=tuple(replace(e, expression=new) if not e.is_expression and e.expression == old
+                                           else e for e in x.elements)) for x in excludes)
+
+
+def same_check(a: CheckConstraint, b: CheckConstraint) -> bool:
+    """`b` is `a` as it is, or `a` validated (the expression compared by the caller)."""
+    return a.no_inherit == b.no_inherit and (a.not_valid == b.not_valid or (a.not_valid and not b.not_valid))
+
+
+def same_foreign_key(a: ForeignKey, b: ForeignKey) -> bool:
+    return a == b or (a.not_valid and not b.not_valid and replace(a, not_valid=False) == b)
+
+
+def feature_changes(prev: Table, t: Table) -> list[Change]:
+    """What changed on an existing table beside its columns and constraints' definitions."""
+    out: list[Change] = []
+    if prev.unlogged != t.unlogged:
+        out.append(SetTableLogged(t.key, t.unlogged))
+    old_checks = {c.name: c for c in prev.checks}
+    for c in t.checks:
+        o = old_checks.get(c.name)
+        if o is not None and o.not_valid and not c.not_valid and o.no_inherit == c.no_inherit:
+            out.append(ValidateConstraint(t.key, c.name, "check"))
+    old_fks = {f.name: f for f in prev.foreign_keys}
+    for f in t.foreign_keys:
+        of = old_fks.get(f.name)
+        if of is not None and of != f and same_foreign_key(of, f):
+            out.append(ValidateConstraint(t.key, f.name, "foreign key"))
+    return out
+
+
+@dataclass(frozen=True)
+class SetSequenceOwner(Change):
+    """OWNED BY a column (after the column exists) or OWNED BY NONE (before the column or its table is dropped)."""
+
+    sequence: Sequence
+    owned_by: tuple[str, str, str] | None
+    old_owner: tuple[str, str, str] | None = None
+
+    def inverse(self) -> Change:
+        return SetSequenceOwner(self.sequence, self.old_owner, self.owned_by)
+
+    def describe(self) -> str:
+        owner = ".".join(self.owned_by[1:] if self.owned_by[0] == "public" else self.owned_by) if self.owned_by else "none"
+        return f"~ sequence {_q(self.sequence.key)}: owned by {owner}"
+
+
+def same_sequence_options(a: Sequence, b: Sequence) -> bool:
+    """The sequence's own options (its owner aside: `sequence_owner_changes`)."""
+    return replace(a, owned_by=None) == replace(b, owned_by=None)
+
+
+def sequence_owner_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change]]:
+    """(owners released, owners set): OWNED BY NONE runs early, before a table or column that owned the sequence is
+    dropped (it would take the sequence along); OWNED BY a column runs late, once the column exists. A sequence
+    dropped whose owner is dropped too goes with it (DropSequence renders IF EXISTS for an owned sequence)."""
+    old_seqs = {s.key: s for s in old.sequences}
+    early: list[Change] = []
+    late: list[Change] = []
+    for s in new.sequences:
+        prev = old_seqs.get(s.key)
+        before = prev.owned_by if prev is not None else None
+        if before == s.owned_by:
+            continue
+        if before is not None:
+            early.append(SetSequenceOwner(s, None, before))
+        if s.owned_by is not None:
+            late.append(SetSequenceOwner(s, s.owned_by, None))
+    return early, late

@@ -1,0 +1,66 @@
+"""`mizzle check` on a drizzle-kit 1.x folder after a branch merge: branches that change the same object are an
+error (exit 3), whichever leaves they end in (not only the latest); branches that commute pass."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from mizzle.commands.generate import generate
+from mizzle.config import load_config
+
+BASE = """import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text){extra})
+"""
+
+
+def _generate(project: Path, extra: str, name: str, now_ms: int) -> None:
+    (project / "schema_mod.py").write_text(BASE.format(extra=extra))
+    sys.modules.pop("schema_mod", None)
+    result = generate(load_config(project / "mizzle.toml"), name=name, now_ms=now_ms)
+    assert result.written
+
+
+def _branch(root: Path, trunk: Path, name: str, extra: str, now_ms: int) -> Path:
+    """A copy of `trunk` with one more migration (what a branch adds)."""
+    b = root / name
+    shutil.copytree(trunk, b)
+    _generate(b, extra, name, now_ms)
+    return b
+
+
+def _merge(into: Path, *branches: Path) -> None:
+    """What git does with the branches' new migration folders: they all land side by side."""
+    for b in branches:
+        for d in (b / "drizzle").iterdir():
+            if not (into / "drizzle" / d.name).exists():
+                shutil.copytree(d, into / "drizzle" / d.name)
+
+
+def test_branches_are_checked_pairwise(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    trunk = tmp_path / "trunk"
+    trunk.mkdir()
+    (trunk / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema_mod.py"]\nout = "drizzle"\n'
+                                       '[migrations]\nlayout = "folders"\n')
+    t0 = 1_767_225_600_000  # 2026-01-01
+    _generate(trunk, "", "init", t0)
+    a = _branch(tmp_path, trunk, "a", ', sa.Column("nick", sa.Integer)', t0 + 60_000)
+    c = _branch(tmp_path, trunk, "c", ', sa.Column("nick", sa.Text)', t0 + 120_000)
+    b = _branch(tmp_path, trunk, "b", ', sa.Column("age", sa.Integer)', t0 + 180_000)
+
+    ok = tmp_path / "ok"
+    shutil.copytree(trunk, ok)
+    _merge(ok, a, b)  # nick and age: they commute
+    r = run_mizzle(["check"], cwd=ok)
+    assert r.code == 0, r.stdout + r.stderr
+
+    bad = tmp_path / "bad"
+    shutil.copytree(trunk, bad)
+    _merge(bad, a, c, b)  # a and c both add users.nick; b, the latest leaf, commutes with both
+    r = run_mizzle(["check"], cwd=bad)
+    assert r.code == 3, r.stdout + r.stderr
+    out = r.stdout + r.stderr
+    assert "branches do not commute" in out and "column public.users.nick" in out
+    assert "_a" in out and "_c" in out

@@ -1,0 +1,53 @@
+"""`mizzle up`: a drizzle-kit 0.x journal folder (drizzle-kit 0.31's own output, tests/interop/pg/out) converted to
+drizzle-kit 1.x's layout, keeping every migration's hash and `when`; refusals with their exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from mizzle.migrations.folder import MigrationFolder
+
+PG_OUT = Path(__file__).resolve().parents[1] / "interop" / "pg" / "out"
+
+
+def _project(tmp_path: Path) -> Path:
+    shutil.copytree(PG_OUT, tmp_path / "drizzle")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    return tmp_path / "drizzle"
+
+
+def test_up_converts_keeping_identities(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    folder = _project(tmp_path)
+    before = MigrationFolder(folder).migrations()
+    identity = [(m.hash, m.when, m.tag.split("_", 1)[1]) for m in before]
+    old_snapshot_ids = [json.loads(m.snapshot_path.read_text())["id"] for m in before if m.snapshot_path]
+
+    dry = run_mizzle(["up", "--dry-run", "--json"], cwd=tmp_path)
+    assert dry.code == 0, dry.stderr
+    assert len(json.loads(dry.stdout)["converted"]) == len(before)
+    assert (folder / "meta" / "_journal.json").exists()  # nothing written
+
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    after = MigrationFolder(folder)
+    assert after.uses_folders and not (folder / "meta" / "_journal.json").exists()
+    assert not list(folder.glob("*.sql")) and not list((folder / "meta").glob("*_snapshot.json"))
+    migs = after.migrations()
+    assert [(m.hash, m.when, m.tag.split("_", 1)[1]) for m in migs] == identity
+    snaps = [json.loads(m.snapshot_path.read_text()) for m in migs if m.snapshot_path]
+    assert [s["id"] for s in snaps] == old_snapshot_ids
+    assert snaps[0]["type"] == "base" and all(s["type"] == "diff" for s in snaps[1:])
+    assert all(s["prevIds"] == [p["id"]] for p, s in zip(snaps, snaps[1:], strict=False))
+
+    again = run_mizzle(["up"], cwd=tmp_path)
+    assert again.code == 2 and "already has drizzle-kit 1.x's layout" in again.first_error_line
+
+
+def test_up_refuses_a_missing_sql_file(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    folder = _project(tmp_path)
+    (folder / "0003_step4.sql").unlink()
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 3 and "0003_step4.sql" in r.first_error_line
+    assert (folder / "meta" / "_journal.json").exists()  # nothing converted

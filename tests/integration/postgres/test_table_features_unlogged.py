@@ -1,0 +1,37 @@
+"""UNLOGGED tables (issue 17 item 5): pulled as `prefixes=["UNLOGGED"]`, created UNLOGGED, switched with SET LOGGED /
+SET UNLOGGED, caught by drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from feature_accept import code_versions, pull_round_trip
+
+pytestmark = pytest.mark.pg
+
+
+def test_unlogged_tables_are_pulled_and_exported(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    code = pull_round_trip(tmp_path, run_mizzle, [
+        "CREATE UNLOGGED TABLE public.cache (k text PRIMARY KEY, v jsonb)",
+        "CREATE INDEX cache_v ON public.cache USING gin (v)",
+        "CREATE TABLE public.kept (id integer PRIMARY KEY)",
+    ], expect_in_code=['prefixes=["UNLOGGED"]'])
+    assert code.count("UNLOGGED") == 1
+
+
+T = "sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True, autoincrement=False){p})\n"
+SQL = "CREATE {u}TABLE public.t (id integer PRIMARY KEY)"
+
+
+def test_unlogged_added_and_removed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    versions = [
+        (T.format(p=""), [SQL.format(u="")]),
+        (T.format(p=", prefixes=['UNLOGGED']"), [SQL.format(u="UNLOGGED ")]),
+        (T.format(p=""), [SQL.format(u="")]),
+        (T.format(p=", prefixes=['UNLOGGED']") + T.replace("'t'", "'t2'").format(p=", prefixes=['UNLOGGED']"),
+         [SQL.format(u="UNLOGGED "), SQL.format(u="UNLOGGED ").replace("public.t ", "public.t2 ")]),
+    ]
+    sqls = code_versions(tmp_path, run_mizzle, versions, hand_change=["ALTER TABLE public.t2 SET LOGGED"])
+    assert 'ALTER TABLE "public"."t" SET UNLOGGED' in sqls[1] and 'SET LOGGED' in sqls[2]
+    assert 'CREATE UNLOGGED TABLE "public"."t2"' in sqls[3]

@@ -1,0 +1,75 @@
+"""drizzle-kit 1.x snapshots (version 9): a state rebuilt from a base and diffs, renames moving what depends on
+the renamed row, and the deltas mizzle writes reproducing the state. The deltas below are drizzle-kit
+1.0.0-rc.5's own (`generate --hints` answering its rename questions)."""
+
+from __future__ import annotations
+
+from mizzle.dialects.postgres import snapshot_v9 as v9
+
+ROOT = "00000000-0000-0000-0000-000000000000"
+
+
+def _col(table: str, name: str, type_: str = "integer", not_null: bool = False) -> dict:  # type: ignore[type-arg]
+    return {"schema": "public", "table": table, "name": name, "type": type_, "typeSchema": None,
+            "notNull": not_null, "dimensions": 0, "default": None, "generated": None, "identity": None,
+            "entityType": "columns"}
+
+
+BASE = {"type": "base", "version": "9", "dialect": "postgres", "id": "b", "prevIds": [ROOT], "footprints": [], "ddl": [
+    {"schema": "public", "name": "users", "isRlsEnabled": False, "entityType": "tables"},
+    {"schema": "public", "name": "posts", "isRlsEnabled": False, "entityType": "tables"},
+    _col("users", "id", "serial", True), _col("posts", "id", "serial", True), _col("posts", "author_id"),
+    _col("posts", "body", "text"),
+    {"schema": "public", "table": "users", "name": "users_pkey", "columns": ["id"], "nameExplicit": False,
+     "entityType": "pks"},
+    {"schema": "public", "table": "posts", "name": "posts_author_id_users_id_fkey", "nameExplicit": False,
+     "columns": ["author_id"], "schemaTo": "public", "tableTo": "users", "columnsTo": ["id"],
+     "onUpdate": "NO ACTION", "onDelete": "NO ACTION", "entityType": "fks"},
+    {"schema": "public", "table": "posts", "name": "posts_body_idx", "nameExplicit": True,
+     "columns": [{"value": "body", "isExpression": False, "asc": True, "nullsFirst": False, "opclass": None}],
+     "isUnique": False, "where": None, "with": "", "method": "btree", "concurrently": False,
+     "entityType": "indexes"},
+]}
+RENAME_COLUMN = {"type": "diff", "version": "9", "dialect": "postgres", "id": "d1", "prevIds": ["b"],
+                 "footprints": [], "deltas": [{"op": "rename", "key": 'columns\0["public","posts","body"]',
+                                               "set": {"name": "body2"}}]}
+RENAME_TABLE = {"type": "diff", "version": "9", "dialect": "postgres", "id": "d2", "prevIds": ["d1"],
+                "footprints": [], "deltas": [{"op": "rename", "key": 'tables\0["public","users"]',
+                                              "set": {"name": "people"}}]}
+
+
+def _snapshots() -> dict[str, dict]:  # type: ignore[type-arg]
+    return {s["id"]: s for s in (BASE, RENAME_COLUMN, RENAME_TABLE)}
+
+
+def test_renames_move_the_rows_that_depend_on_them() -> None:
+    state = v9.state_of(_snapshots(), "d2")
+    snap = v9.v7_from_state(state, "d2", "d1")
+    posts, people = snap["tables"]["public.posts"], snap["tables"]["public.people"]
+    assert "public.users" not in snap["tables"] and people["columns"]["id"]["primaryKey"]
+    assert list(posts["columns"]) == ["id", "author_id", "body2"]
+    assert posts["indexes"]["posts_body_idx"]["columns"][0]["expression"] == "body2"
+    fk = posts["foreignKeys"]["posts_author_id_users_id_fkey"]
+    assert (fk["tableTo"], fk["columnsTo"]) == ("people", ["id"])  # the constraint keeps its name, as PostgreSQL
+
+
+def test_deltas_rebuild_the_state_they_were_computed_for() -> None:
+    old = v9.state_of(_snapshots(), "b")
+    new_rows = [r for r in v9.state_of(_snapshots(), "d2").values()] + [_col("posts", "title", "text", True)]
+    new_rows = [r for r in new_rows if not (r["entityType"] == "columns" and r["name"] == "author_id")]
+    new_rows = [r for r in new_rows if r["entityType"] != "fks"]
+    deltas = v9.deltas_between(old, new_rows)
+    rebuilt = {k: dict(r) for k, r in old.items()}
+    v9.apply_deltas(rebuilt, deltas)
+    assert rebuilt == {v9.entity_key(r): r for r in new_rows}
+    assert len(v9.footprints_of(old, deltas)) == len(deltas)
+
+
+def test_a_merge_applies_the_other_parents_diffs() -> None:
+    side = {"type": "diff", "version": "9", "dialect": "postgres", "id": "s", "prevIds": ["b"], "footprints": [],
+            "deltas": [{"op": "create", "row": _col("users", "email", "text")}]}
+    merge = {"type": "diff", "version": "9", "dialect": "postgres", "id": "m", "prevIds": ["d1", "s"],
+             "footprints": [], "deltas": []}
+    snaps = {**_snapshots(), "s": side, "m": merge}
+    cols = v9.v7_from_state(v9.state_of(snaps, "m"), "m", "d1")["tables"]
+    assert "email" in cols["public.users"]["columns"] and "body2" in cols["public.posts"]["columns"]

@@ -1,0 +1,113 @@
+"""Issue 17 table features without a server: the snapshot (with its sidecar) keeps them, the diff finds them, the
+PostgreSQL DDL says them, the SQLAlchemy source reads them and SQLite refuses what it cannot hold."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from mizzle import dialects
+from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+from mizzle.errors import SchemaLoadError
+from mizzle.schema.diff import diff
+from mizzle.schema.model import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+from mizzle.schema.table_features import SetTableLogged, ValidateConstraint
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+
+def _model(**kw: object) -> object:
+    p = Table("p", columns=(Column("id", "integer", not_null=True),), primary_key=PrimaryKey(("id",)))
+    t = Table("t", columns=(Column("id", "integer", not_null=True), Column("name", "text", collation="C"),
+                            Column("p_id", "integer")),
+              primary_key=PrimaryKey(("id",), None, "deferred"),
+              uniques=(UniqueConstraint("t_name_key", ("name",), deferrable="immediate"),),
+              checks=(CheckConstraint("t_id_check", "id > 0", not_valid=True, no_inherit=True),),
+              foreign_keys=(ForeignKey("t_p_fk", ("p_id",), "p", ("id",), not_valid=True),), unlogged=True)
+    t = t.with_(**kw)
+    return make_schema("postgresql", tables=[p, t])
+
+
+def test_the_snapshot_and_its_sidecar_keep_every_feature() -> None:
+    model = _model()
+    snap, side = snapshot_from_schema(model)  # type: ignore[arg-type]
+    back = schema_from_snapshot(snap, {"snapshots": {snap["id"]: side}})
+    assert back == model
+    assert schema_from_snapshot(snap) != model  # they are the sidecar's: without it they are gone
+
+
+def test_ddl_of_a_new_table() -> None:
+    sql = "\n".join(s.sql for s in dialects.get("postgresql").render(diff(make_schema("postgresql"), _model()).changes))
+    assert 'CREATE UNLOGGED TABLE "public"."t"' in sql
+    assert '"name" text COLLATE "C"' in sql
+    assert 'PRIMARY KEY("id") DEFERRABLE INITIALLY DEFERRED' in sql
+    assert 'UNIQUE("name") DEFERRABLE INITIALLY IMMEDIATE' in sql
+    assert 'ADD CONSTRAINT "t_id_check" CHECK (id > 0) NO INHERIT NOT VALID' in sql
+    assert 'ON UPDATE no action NOT VALID' in sql
+
+
+def test_diff_of_the_flags() -> None:
+    old = _model()
+    new = _model(unlogged=False, checks=(CheckConstraint("t_id_check", "id > 0", no_inherit=True),),
+                 foreign_keys=(ForeignKey("t_p_fk", ("p_id",), "p", ("id",)),))
+    changes = diff(old, new).changes  # type: ignore[arg-type]
+    assert set(changes) == {SetTableLogged(("public", "t"), False),
+                            ValidateConstraint(("public", "t"), "t_id_check", "check"),
+                            ValidateConstraint(("public", "t"), "t_p_fk", "foreign key")}
+    back = [type(c).__name__ for c in diff(new, old).changes]  # type: ignore[arg-type]
+    assert sorted(back) == ["AddCheck", "AddForeignKey", "DropCheck", "DropForeignKey", "SetTableLogged"]
+
+
+def test_the_sqlalchemy_source_reads_them() -> None:
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("t", md, sa.Column("id", sa.Integer), sa.Column("name", sa.Text(collation="C")),
+             sa.Column("p_id", sa.Integer), sa.PrimaryKeyConstraint("id", deferrable=True, initially="DEFERRED"),
+             sa.UniqueConstraint("name", name="t_name_key", deferrable=True),
+             sa.CheckConstraint("id > 0", name="t_id_check", postgresql_not_valid=True, info={"mizzle": {"no_inherit": True}}),
+             sa.ForeignKeyConstraint(["p_id"], ["p.id"], name="t_p_fk", postgresql_not_valid=True), prefixes=["UNLOGGED"])
+    got = schema_from_metadata([md]).table("public", "t")
+    want = _model().table("public", "t")  # type: ignore[attr-defined]
+    assert got is not None and want is not None
+    assert (got.columns[1].collation, got.primary_key, got.uniques, got.checks, got.foreign_keys, got.unlogged) == \
+        (want.columns[1].collation, want.primary_key, want.uniques, want.checks, want.foreign_keys, want.unlogged)
+
+
+@pytest.mark.parametrize("table", [
+    lambda md: sa.Table("t", md, sa.Column("a", sa.Text(collation="NOCASE"))),
+    lambda md: sa.Table("t", md, sa.Column("a", sa.Integer), sa.PrimaryKeyConstraint("a", deferrable=True)),
+    lambda md: sa.Table("t", md, sa.Column("a", sa.Integer), prefixes=["UNLOGGED"]),
+])
+def test_sqlite_refuses_what_it_cannot_hold(table) -> None:  # type: ignore[no-untyped-def]
+    md = sa.MetaData()
+    table(md)
+    with pytest.raises(SchemaLoadError):
+        schema_from_metadata([md], dialect="sqlite")
+
+
+def test_postgresql_refuses_a_prefix_it_does_not_manage() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("a", sa.Integer), prefixes=["TEMPORARY"])
+    with pytest.raises(SchemaLoadError, match="TEMPORARY"):
+        schema_from_metadata([md])
+
+
+def test_a_column_rename_carries_its_exclusion_constraint() -> None:
+    from mizzle.schema.diff import Renames
+    from mizzle.schema.model import ExclusionConstraint, ExclusionElement
+
+    def model(col: str) -> object:
+        t = Table("t", columns=(Column("id", "integer", not_null=True), Column(col, "int4range")),
+                  primary_key=PrimaryKey(("id",)),
+                  excludes=(ExclusionConstraint("t_r_excl", (ExclusionElement(col, "&&"),)),))
+        return make_schema("postgresql", tables=[t])
+
+    changes = diff(model("r"), model("s"), Renames(explicit={"t.r": "t.s"})).changes  # type: ignore[arg-type]
+    assert [c.describe() for c in changes] == ["~ column t.r → s (rename)"]
