@@ -234,7 +234,7 @@ def _carry_forward(old: Schema, new: Schema) -> Schema:
         prev = old.table(t.schema, t.name)
         tables.append(replace(t, extras=prev.extras) if prev is not None and prev.extras and not t.extras else t)
     return make_schema(new.dialect, tables, new.enums, new.sequences, new.schemas, old.extras or new.extras,
-                       objects=new.objects)
+                       objects=new.objects, security=new.security)
 
 
 def export(config: Config) -> str:

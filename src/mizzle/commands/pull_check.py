@@ -35,6 +35,7 @@ from ..schema.model import (
     make_schema,
 )
 from ..schema.naming import truncate_identifier
+from ..schema.security import NO_DECLARATIONS
 
 
 class Unreadable(Exception):
@@ -192,8 +193,9 @@ class _Reader:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums.values()}
         used |= {s.schema for s in self.sequences}
         schemas = {x for x in used | set(self.declared_schemas) if x != DEFAULT_SCHEMA}
+        # no mizzle.pg line (one sends pull to the SQLAlchemy check): what the schema source gives such a module
         return make_schema(dialect, tables=self.tables, enums=self.enums.values(), sequences=self.sequences,
-                           schemas=schemas)
+                           schemas=schemas, security=NO_DECLARATIONS)
 
 
 class _TableReader:

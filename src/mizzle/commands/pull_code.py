@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..schema.model import DEFAULT_SCHEMA, Column, Enum, ExclusionConstraint, Index, Schema, Sequence, Table
 from .pull_objects import object_lines
+from .pull_security import security_code
 
 # canonical type → SQLAlchemy expression; anything else is written as PgType("<spelling>")
 _SIMPLE_TYPES = {
@@ -58,14 +59,18 @@ def write_module(schema: Schema, header: str = "") -> str:
         body.append("")
     owners = {s.owned_by: s.name if s.schema == s.owned_by[0] else f"{s.schema}.{s.name}"
               for s in schema.sequences if s.owned_by}
+    table_vars: dict[tuple[str, str], str] = {}
     for t in _tables_in_dependency_order(schema.tables):
-        var = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
+        var = table_vars[t.key] = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
         text, pg_type = _table(t, var, enum_vars, schema.dialect, owners)
         uses_pg_type |= pg_type
         body.append(text)
+    pg_import, security = security_code(schema, table_vars, names.take, _str)  # extensions, RLS, policies
+    body.extend(security)
     lines = ['"""' + (header or "Database schema, written by `mizzle pull`.") + '"""', "",
              "import sqlalchemy as sa", *(["from sqlalchemy.dialects import postgresql as pg"]
-                                          if any("pg." in b for b in body) else []), ""]
+                                          if any("pg." in b for b in body) else []),
+             *([pg_import] if pg_import else []), ""]
     if uses_pg_type:
         lines.append(_PG_TYPE_HELPER.strip("\n"))
         lines.append("")

@@ -63,6 +63,6 @@ def file_check(fn: FileCheck) -> FileCheck:
 
 def load_rules() -> dict[str, Rule]:
     """Import every rule family (registration happens at import), once."""
-    from . import destructive, idempotency, locking, objects, syntax, transactions  # noqa: F401
+    from . import destructive, idempotency, locking, objects, privileges, syntax, transactions  # noqa: F401
 
     return RULES

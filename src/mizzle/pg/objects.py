@@ -17,14 +17,13 @@ from typing import Any
 
 from ..schema import objects as m
 from ..schema.objects import DEFAULT_SCHEMA, EVENT_ORDER, ViewIndex, clean_sql
+from .base import PgObject
 
 __all__ = ["CompositeType", "Domain", "Function", "Procedure", "Trigger", "View", "ViewIndex"]
 
 
-class ObjectDeclaration:
-    """The base of this module's declarations (View, Function, …)."""
-
-    _mizzle_object = True  # what the loader looks for in a schema module
+class ObjectDeclaration(PgObject):
+    """The base of this module's declarations (View, Function, …); the loader finds them as PgObjects."""
 
     def to_model(self) -> Any:
         raise NotImplementedError

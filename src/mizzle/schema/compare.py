@@ -37,6 +37,7 @@ from .changes import (
     SetTableComment,
 )
 from .diff import Renames, diff, index_equal
+from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, Schema, Table, make_schema
 from .naming import truncate_identifier
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
@@ -53,7 +54,8 @@ def canonical(model: Schema, *, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects,
+                       security=model.security)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
@@ -160,7 +162,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
-                       objects=expected.objects)
+                       objects=expected.objects, security=expected.security)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -201,7 +203,7 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
         return live, None
     keep = [t for t in live.tables if t not in found]
     return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
-                       objects=live.objects), found[0].schema
+                       objects=live.objects, security=live.security), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------
@@ -218,6 +220,7 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
         d = dialects.get(e.dialect)
         e = d.object_forms(conn, d.server_forms(conn, e, a), a)
     e = align(e, a, by_definition=by_definition)
+    e, a = comparable_security(e, a)
     return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
 
 
@@ -240,6 +243,7 @@ def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any 
 def describe_all(changes: list[Change]) -> list[str]:
     """One line per difference: a drop and an add of one object (same name) become one `~` line naming what
     differs, with both values."""
+    changes = fold_into_tables(changes)
     out: list[str] = []
     drops: dict[tuple[str, Any, str], Change] = {}
     for c in changes:

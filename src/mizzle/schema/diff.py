@@ -49,6 +49,7 @@ from .changes import (
     TableKey,
 )
 from .diff_objects import ObjectPhases, diff_objects
+from .diff_security import security_step
 from .lineage import diff_lineage
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import serial_sequence_name
@@ -351,7 +352,7 @@ def _diff_objects(st: DiffState) -> None:
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
     _drop_tables,
-    _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects,
+    _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,
 )
 
 
@@ -528,7 +529,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
              schemas: list[str] | None = None) -> Schema:
     return make_schema(s.dialect, tables if tables is not None else s.tables,
                        enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras, objects=s.objects)
+                       schemas if schemas is not None else s.schemas, s.extras, objects=s.objects, security=s.security)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -540,7 +541,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, objects=s.objects)
+    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, objects=s.objects, security=s.security)
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

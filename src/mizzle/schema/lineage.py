@@ -174,7 +174,7 @@ def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
 
 def _with_tables(s: Schema, tables: dict[TableKey, Table]) -> Schema:
     return make_schema(s.dialect, [tables.get(t.key, t) for t in s.tables], s.enums, s.sequences, s.schemas,
-                       s.extras)
+                       s.extras, objects=s.objects, security=s.security)
 
 
 def diff_lineage(st: DiffState) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, TypeVar
 
 from .model import Schema, Table, make_schema
+from .security import Security, make_security
 
 T = TypeVar("T")
 
@@ -83,7 +85,28 @@ class _Merger:
             comment=self.one(b.comment, o.comment, t.comment, f"comment on {name}"),
             extras=tuple(self.keyed(b.extras, o.extras, t.extras, lambda e: e[0],
                                     lambda k: f"{k} of {name}")),
+            policies=tuple(self.keyed(b.policies, o.policies, t.policies, lambda p: p.name,
+                                      lambda k: f"policy {k} on {name}")),
+            rls=self.one(b.rls, o.rls, t.rls, f"row level security of {name}"),
+            force_rls=self.one(b.force_rls, o.force_rls, t.force_rls, f"forced row level security of {name}"),
         )
+
+    def security(self, b: Security, o: Security, t: Security) -> Security:
+        """Each kind by name; a kind a side does not track is the other's."""
+        out: dict[str, Any] = {}
+        keys: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+            ("extensions", lambda x: x.name), ("roles", lambda x: x.name), ("grants", lambda x: x.key))
+        for kind, key in keys:
+            bk, ok, tk = getattr(b, kind), getattr(o, kind), getattr(t, kind)
+            if ok is None or tk is None:
+                out[kind] = ok if tk is None else tk
+            else:
+                out[kind] = self.keyed(bk or (), ok, tk, key, partial(_labelled, kind[:-1]))
+        return make_security(**out)
+
+
+def _labelled(kind: str, key: Any) -> str:
+    return f"{kind} {key}"
 
 
 def merge(base: Schema, ours: Schema, theirs: Schema, same_change_conflicts: bool = True) -> MergeResult:
@@ -99,7 +122,8 @@ def merge(base: Schema, ours: Schema, theirs: Schema, same_change_conflicts: boo
     extras = m.keyed(base.extras, ours.extras, theirs.extras, lambda e: e[0], lambda k: f"{k} (snapshot section)")
     objects = m.keyed(base.objects.all(), ours.objects.all(), theirs.objects.all(), lambda o: (o.kind, *o.key),
                       lambda k: f"{k[0]} {'.'.join(k[1:])}")
-    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras, objects=objects)
+    result = make_schema(ours.dialect, tables, enums, sequences, schemas, extras, objects=objects,
+                         security=m.security(base.security, ours.security, theirs.security))
     conflicts = list(dict.fromkeys(m.conflicts))
     if not conflicts:
         conflicts = dangling_references(result)

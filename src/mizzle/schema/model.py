@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from .objects import NO_OBJECTS, Objects, make_objects
+from .security import NO_SECURITY, Policy, Security
 
 DEFAULT_SCHEMA = "public"
 
@@ -188,7 +189,7 @@ class Table:
     comment: str | None = None
     unlogged: bool = False
     excludes: tuple[ExclusionConstraint, ...] = ()
-    # drizzle-kit facts mizzle does not model (RLS flag, policies), carried forward as JSON text
+    # drizzle-kit facts mizzle does not model, carried forward as JSON text
     extras: tuple[tuple[str, str], ...] = ()
     # PostgreSQL declarative partitioning and inheritance (schema/lineage.py): the partition key of a partitioned
     # table ("RANGE (at)"); the table this one is a partition of and its bound ("FOR VALUES FROM (1) TO (9)",
@@ -198,6 +199,9 @@ class Table:
     partition_of: tuple[str, str] | None = None
     partition_bound: str | None = None
     inherits: tuple[tuple[str, str], ...] = ()
+    rls: bool = False  # ALTER TABLE … ENABLE ROW LEVEL SECURITY
+    force_rls: bool = False  # … FORCE ROW LEVEL SECURITY (the owner too)
+    policies: tuple[Policy, ...] = ()  # sorted by name (schema/security.py)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -267,6 +271,7 @@ class Schema:
     # snapshot sections mizzle does not model (views, roles, policies, …), carried forward verbatim
     extras: tuple[tuple[str, str], ...] = field(default=())
     objects: Objects = NO_OBJECTS  # views, functions, triggers, domains, composite types (schema/objects.py)
+    security: Security = NO_SECURITY  # extensions, roles, grants (schema/security.py)
 
     def table(self, schema: str, name: str) -> Table | None:
         return self._tables_by_key.get((schema, name))
@@ -286,7 +291,8 @@ class Schema:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.tables or self.enums or self.sequences or self.schemas or self.objects)
+        return not (self.tables or self.enums or self.sequences or self.schemas or self.objects) \
+            and self.security.is_empty
 
 
 def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
@@ -297,7 +303,7 @@ def _first_by_key(items: Any) -> dict[tuple[str, str], Any]:
 
 
 def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any = (), schemas: Any = (),
-                extras: Any = (), objects: Any = ()) -> Schema:
+                extras: Any = (), objects: Any = (), security: Security = NO_SECURITY) -> Schema:
     """A Schema with its collections in canonical order."""
     return Schema(
         dialect=dialect,
@@ -307,10 +313,11 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
         schemas=tuple(sorted(set(schemas))),
         extras=tuple(sorted(extras)),
         objects=objects if isinstance(objects, Objects) else make_objects(objects),
+        security=security,
     )
 
 
 def canonical_table(t: Table) -> Table:
     return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
                    checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
-                   excludes=by_name(t.excludes))
+                   excludes=by_name(t.excludes), policies=by_name(t.policies))

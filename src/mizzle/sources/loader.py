@@ -7,7 +7,7 @@ import glob
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ from ..errors import SchemaLoadError
 class FoundMetaData:
     metadata: Any  # sqlalchemy.MetaData
     origin: str  # file or module where it was found
-    # views, functions, triggers, … (mizzle.pg) declared in the module it was found in
-    objects: list[Any] = field(default_factory=list)
+    # the mizzle.pg objects (extensions, policies, …) of every schema module, on the first MetaData found
+    objects: tuple[Any, ...] = ()
 
 
 def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
@@ -134,25 +134,30 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
                 md = getattr(value, "metadata", None) if isinstance(value, type) else None
                 if isinstance(md, MetaData):
                     add(md, origin)
-        _collect_objects(module, origin, found)
-    return list(found.values())
+    return _with_pg_objects(list(found.values()), modules)
 
 
-def _collect_objects(module: Any, origin: str, found: dict[int, FoundMetaData]) -> None:
-    """The mizzle.pg objects (View, Function, …) the module defines, given to a MetaData found in it (or to a
-    new empty one when it has none)."""
+def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
+    """The mizzle.pg objects the modules define at their top level (in definition order, each once), carried
+    by the first MetaData (a module of them alone gets an empty one)."""
+    if "mizzle.pg" not in sys.modules:  # no schema module imported it: nothing to look for
+        return found
     from sqlalchemy import MetaData
 
-    objects = list({id(v): v for v in vars(module).values() if getattr(type(v), "_mizzle_object", False)}.values())
+    from ..pg import PgObject
+
+    objects: dict[int, Any] = {}
+    for _, module in modules:
+        for value in list(vars(module).values()):
+            for item in (value if isinstance(value, (list, tuple)) else (value,)):  # also `policies = [...]`
+                if isinstance(item, PgObject):
+                    objects.setdefault(id(item), item)
     if not objects:
-        return
-    home = next((f for f in found.values() if f.origin == origin), None)
-    if home is None:
-        home = FoundMetaData(MetaData(), origin)
-        found[id(home)] = home
-    # one object imported into several schema modules is declared once
-    taken = {id(x) for f in found.values() for x in f.objects}
-    home.objects.extend(o for o in objects if id(o) not in taken)
+        return found
+    if not found:
+        found = [FoundMetaData(MetaData(), modules[0][0])]
+    found[0] = FoundMetaData(found[0].metadata, found[0].origin, tuple(objects.values()))
+    return found
 
 
 def import_schema_modules(targets: list[str], root: Path) -> list[tuple[str, Any]]:

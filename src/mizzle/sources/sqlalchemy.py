@@ -52,6 +52,7 @@ from ..schema.naming import (
 )
 from ..schema.objects import Objects, make_objects
 from .loader import FoundMetaData, load_metadata
+from .pg_security import with_security
 
 _PG = pg.dialect()
 
@@ -147,13 +148,15 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     refuse_what_postgresql_rejects(tables)
     objects = declared_objects(items, schema_filter)
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
-    return make_schema("postgresql", tables=tables, enums=converter.enums.values(),
-                       sequences=converter.sequences.values(), schemas=schemas, objects=objects)
+    return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
+                                     sequences=converter.sequences.values(), schemas=schemas, objects=objects),
+                         items, seen)
 
 
 def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] = ()) -> Objects:
-    """The views, functions, triggers, domains and composite types the schema modules declare (mizzle.pg)."""
-    seen: dict[tuple[str, ...], str] = {}
+    """The views, functions, triggers, domains and composite types the schema modules declare (mizzle.pg). One
+    object imported into several modules is declared once; two objects with one name are an error."""
+    seen: dict[tuple[str, ...], int] = {}
     out = []
     for item in items:
         for o in item.objects:
@@ -163,10 +166,11 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
             if schema_filter and fact.schema not in schema_filter:
                 continue
             key = (fact.kind, *fact.key)
-            if key in seen and seen[key] != item.origin:
-                raise SchemaLoadError(f"{fact.label} is declared twice: in {seen[key]} and in {item.origin}")
+            if key in seen and seen[key] != id(o):
+                raise SchemaLoadError(f"{fact.label} is declared twice in the schema modules ({item.origin}, …): "
+                                      "give one of them another name")
             if key not in seen:
-                seen[key] = item.origin
+                seen[key] = id(o)
                 out.append(fact)
     return make_objects(out)
 

@@ -52,7 +52,13 @@ def _copy_folder(src: Path, dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.parametrize("name", ["dokploy", "homarr", "kan", "lmnr"])
+_PG_LINES = pytest.mark.xfail(strict=True, raises=Unreadable, reason=(
+    "the fast reader does not know mizzle.pg lines (kan's and lmnr's pulled modules declare extensions and RLS): "
+    "pull falls back to the SQLAlchemy check, correct but not fast"))
+
+
+@pytest.mark.parametrize("name", ["dokploy", "homarr", pytest.param("kan", marks=_PG_LINES),
+                                  pytest.param("lmnr", marks=_PG_LINES)])
 def test_fast_reading_equals_sqlalchemy_on_realworld(name: str, tmp_path: Path) -> None:
     journals = sorted((REALWORLD / name).rglob("_journal.json"))
     if not journals:

@@ -18,9 +18,16 @@ REALWORLD = (ROOT / ".." / "shared" / "realworld" / "drizzle").resolve()
 pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld/drizzle is not there")
 
 
+KNOWN_GAPS = ROOT / "tests" / "integration" / "realworld" / "KNOWN_GAPS.txt"
+
+
 def _expected() -> list[tuple[str, str, re.Pattern[str]]]:
+    """EXPECTED.txt's lines, and those of KNOWN_GAPS.txt's section of real folder problems EXPECTED.txt does not
+    list (../shared is read-only; mizzle's own false alarms there are not accepted here)."""
+    text = KNOWN_GAPS.read_text(encoding="utf-8")
+    real = text[text.index("not mizzle's: real problems"):].split("\n", 1)[1]
     out = []
-    for line in (REALWORLD / "EXPECTED.txt").read_text(encoding="utf-8").splitlines():
+    for line in (REALWORLD / "EXPECTED.txt").read_text(encoding="utf-8").splitlines() + real.splitlines():
         if line.strip() and not line.startswith("#"):
             folder, steps, rx = line.split(" ", 2)
             out.append((folder, steps, re.compile(rx)))
@@ -105,3 +112,29 @@ def test_verify_reports_only_the_hand_edits(tmp_path: Path, name: str) -> None:
     found = [c for s in result.steps for c in s.changes]
     assert all(s.compared for s in result.steps)
     assert [c for c in found if not is_expected(name, "d", c)] == []
+
+
+@pytest.mark.parametrize("name", ["kan", "homarr", pytest.param("lmnr", marks=pytest.mark.xfail(strict=True, reason=(
+    "not security: pull spells lmnr's '0'::bigint / '1'::real defaults as 0 / 1, and drops a unique constraint "
+    "on a key's columns (traces_project_id_id_unique) and a second one on the same columns as another "
+    "(tag_classes)"))), "dokploy"])
+def test_pull_baseline_rebuilds_the_database(built, tmp_path: Path, pg_url, run_mizzle, name: str) -> None:  # type: ignore[no-untyped-def]
+    """`pull` from the database drizzle-orm built, then its baseline migrated into an empty database: the same
+    schema (pg_dump -s), extensions, row-level security and policies included (kan: pg_trgm's operator classes
+    and uuid-ossp's uuid_generate_v4() defaults need the extensions first)."""
+    from pgtools import schema_dump
+
+    _, url = built(name)
+    pulled = tmp_path / "pulled"
+    pulled.mkdir()
+    (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "base"\n')
+    r = run_mizzle(["pull", "--no-mark"], cwd=pulled, url=url)
+    assert r.code == 0, r.stderr
+    fresh = pg_url("mzt_rw")
+    r = run_mizzle(["migrate"], cwd=pulled, url=fresh)
+    assert r.code == 0, r.stderr
+    import difflib
+
+    diff = [ln for ln in difflib.unified_diff(schema_dump(url).splitlines(), schema_dump(fresh).splitlines(),
+                                              "built", "rebuilt", n=0, lineterm="") if ln[:1] in "+-"]
+    assert diff == [], "\n".join(diff)

@@ -80,11 +80,12 @@ class PostgresDialect:
         return model
 
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        from .canonical_policies import policy_forms
         from .canonical_server import server_forms
         from .lineage import server_bounds
 
-        # expressions and defaults; partition bounds
-        return server_forms(conn, server_bounds(conn, expected, actual), actual)
+        # expressions and defaults; partition bounds; policies' USING / WITH CHECK
+        return policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
 
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable

@@ -59,7 +59,7 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         mine = [j for j in jobs if j[1] == no]
         tables.append(_apply(t, mine, forms) if mine else t)
     return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas,
-                       expected.extras, objects=expected.objects)
+                       expected.extras, objects=expected.objects, security=expected.security)
 
 
 def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]]:

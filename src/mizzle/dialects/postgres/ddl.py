@@ -31,6 +31,7 @@ from ...schema.table_features import (
 )
 from . import lineage
 from .casts import has_cast
+from .security_ddl import RENDER as SECURITY_RENDER
 from .types import SERIAL_BASE, quote_literal
 
 
@@ -443,6 +444,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     DropExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.constraint.name)}"],
     **lineage.render(qname),
 }
+RENDER.update(SECURITY_RENDER)  # extensions, row-level security, policies, roles, grants
 
 
 def render(changes: list[ch.Change], more: dict[type, Callable[..., list[str]]] | None = None

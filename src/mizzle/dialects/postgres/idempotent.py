@@ -16,6 +16,7 @@ from ...schema import lineage as li
 from ...schema.table_features import AddExclusion, DropExclusion
 from .ddl import column_type, ident, qname, qtable
 from .objects_idempotent import REWRITE_OBJECTS
+from .security_idempotent import REWRITE as SECURITY_REWRITE
 from .types import quote_literal
 
 IDEMPOTENT = "mizzle:idempotent"
@@ -288,5 +289,6 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
                                                                li.NoInherit)},
 }
 REWRITE.update(REWRITE_OBJECTS)  # views, functions, triggers, domains, composite types
+REWRITE.update(SECURITY_REWRITE)  # policies, extensions
 
 __all__ = ["IDEMPOTENT", "REWRITE", "ident", "make_idempotent", "qname", "rewrite"]

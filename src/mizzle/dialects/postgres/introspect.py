@@ -88,7 +88,8 @@ class Scope:
                            [e for e in model.enums if self.wants_schema(e.schema)],
                            [q for q in model.sequences if self.wants_schema(q.schema)],
                            [x for x in model.schemas if self.wants_schema(x)], model.extras,
-                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)))
+                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)),
+                           security=model.security)
 
 
 # -- the queries -------------------------------------------------------------------------------------
@@ -255,17 +256,20 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
+    from .introspect_security import SECURITY_QUERIES, with_security_rows
 
     queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE,
-               *OBJECT_QUERIES]
+               *OBJECT_QUERIES, *SECURITY_QUERIES]
     params = {"ns": ns_oids}
-    results: list[list[tuple[Any, ...]]] = []
     with conn.pipeline():
         cursors = [conn.execute(q, params) for q in queries]
     results = [cur.fetchall() for cur in cursors]
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
+    objects_rows, security_rows = results[6:6 + len(OBJECT_QUERIES)], results[6 + len(OBJECT_QUERIES):]
     model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
-    return replace(model, objects=build_objects(results[6:], scope.wants_table))
+    # row-level security, policies, extensions, grants (introspect_security.py)
+    model = with_security_rows(model, *security_rows)
+    return replace(model, objects=build_objects(objects_rows, scope.wants_table))
 
 
 def scope_namespaces(conn: Any, scope: Scope) -> list[tuple[int, str]]:

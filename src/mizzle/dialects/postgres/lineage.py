@@ -183,7 +183,8 @@ def server_bounds(conn: Any, expected: Schema, actual: Schema) -> Schema:
     fixed = {t.key: rows[f"mz_pb_{n}_p"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pb_{n}_p")}
     return make_schema(expected.dialect, [t.with_(partition_bound=fixed[t.key]) if t.key in fixed else t
                                           for t in expected.tables],
-                       expected.enums, expected.sequences, expected.schemas, expected.extras)
+                       expected.enums, expected.sequences, expected.schemas, expected.extras,
+                       objects=expected.objects, security=expected.security)
 
 
 def _qi(name: str) -> str:

@@ -29,9 +29,16 @@ from ...schema.model import (
     make_schema,
 )
 from .objects_snapshot import objects_from_snapshot, objects_to_snapshot
+from .snapshot_security import (
+    policies_from_json,
+    policies_to_json,
+    roles_to_json,
+    security_from_json,
+    security_sidecar,
+)
 from .types import canonical_type
 
-_CARRIED_TOP = ("roles", "policies")  # views: objects_snapshot.py
+_CARRIED_TOP = ("policies",)  # views: objects_snapshot.py; roles: snapshot_security.py
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:
@@ -71,6 +78,7 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         sequences = [_sequence_from_json(s, side_seqs.get(f"{s.get('schema') or DEFAULT_SCHEMA}.{s['name']}", {}))
                      for s in (data.get("sequences") or {}).values()]
         objects, carried_views = objects_from_snapshot(data, side)
+        security = security_from_json(data, side)
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
     schemas = list((data.get("schemas") or {}).values())
@@ -78,7 +86,7 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
     if carried_views:  # drizzle-kit's `isExisting` views: not mizzle's to manage, carried as they are
         extras.append(("views", json.dumps(carried_views, sort_keys=True)))
     return make_schema("postgresql", tables=tables, enums=enums, sequences=sequences, schemas=schemas,
-                       extras=extras, objects=objects)
+                       extras=extras, objects=objects, security=security)
 
 
 def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
@@ -131,16 +139,20 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                              method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
                              include=tuple(side_ix.get(ix["name"], {}).get("include", ())),
                              concurrently=bool(ix.get("concurrently"))))
-    extras = []
-    if t.get("policies"):
-        extras.append(("policies", json.dumps(t["policies"], sort_keys=True)))
-    if t.get("isRLSEnabled"):
-        extras.append(("isRLSEnabled", "true"))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
-                 unlogged=bool(side.get("unlogged")), extras=tuple(extras),
+                 unlogged=bool(side.get("unlogged")),
                  excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()),
-                 **_lineage_from_sidecar(side))
+                 rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
+                 policies=policies_from_json(t.get("policies")), **_lineage_from_sidecar(side))
+
+
+def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
+    """drizzle-kit enables row-level security on a table with policies whatever its isRLSEnabled says
+    (`.enableRLS()` is for a table without policies); the sidecar says when it is off all the same."""
+    if "rls" in side:
+        return bool(side["rls"])
+    return bool(t.get("isRLSEnabled") or t.get("policies"))
 
 
 def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
@@ -227,7 +239,7 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
                   for e in schema.enums},
         "schemas": {s: s for s in schema.schemas},
         "sequences": {f"{s.schema}.{s.name}": _sequence_to_json(s) for s in schema.sequences},
-        "roles": {},
+        "roles": roles_to_json(schema.security),
         "policies": {},
         "views": {},
         "_meta": {"columns": {}, "schemas": {}, "tables": {}, **(renames or {})},
@@ -239,7 +251,11 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
                  for s in schema.sequences if s.data_type or s.owned_by}
     views, side_objects = objects_to_snapshot(schema.objects)
     snap["views"] = {**snap["views"], **views}
-    side = ({"tables": side_tables} if side_tables else {}) | ({"sequences": side_seqs} if side_seqs else {})
+    side = security_sidecar(schema.security)
+    if side_tables:
+        side["tables"] = side_tables
+    if side_seqs:
+        side["sequences"] = side_seqs
     return snap, {**side, **side_objects}
 
 
@@ -292,9 +308,9 @@ def _table_to_json(t: Table) -> dict[str, Any]:
                                  if composite and composite.name else {}),
         "uniqueConstraints": {u.name: {"name": u.name, "nullsNotDistinct": u.nulls_not_distinct,
                                        "columns": list(u.columns)} for u in t.uniques},
-        "policies": {},
+        "policies": policies_to_json(t.policies),
         "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
-        "isRLSEnabled": False,
+        "isRLSEnabled": t.rls and not t.policies,  # drizzle-kit's: policies enable it without the flag
     }
     for key, text in t.extras:
         out[key] = json.loads(text)
@@ -314,6 +330,10 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
     side: dict[str, Any] = {}
     if t.comment:
         side["comment"] = t.comment
+    if t.force_rls:
+        side["forceRls"] = True
+    if t.policies and not t.rls:  # policies on a table whose row-level security is off (drizzle-kit: on)
+        side["rls"] = False
     cols = {c.name: {k: v for k, v in (("comment", c.comment), ("collation", c.collation)) if v}
             for c in t.columns if c.comment or c.collation}
     if cols:

@@ -37,9 +37,11 @@ class SQLiteDialect:
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
         from dataclasses import replace
 
+        from ...sources.pg_security import refuse_security
         from .source import sqlite_schema_from_tables
         from .views import declared_views
 
+        refuse_security(list(items), seen, self.title)  # extensions, policies, RLS, roles, grants: refused
         views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
         return replace(sqlite_schema_from_tables([t for t, _ in seen.values()]), objects=views)
 

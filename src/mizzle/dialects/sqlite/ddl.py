@@ -74,7 +74,8 @@ def _sql(c: ch.Change) -> list[str]:
     if views is not None:
         return views
     raise UsageError(f"SQLite cannot do this: {c.describe()}",
-                     "SQLite has no schemas, enums or sequences; keep them out of a sqlite project's schema.")
+                     "SQLite has no schemas, enums, sequences, extensions, row-level security, policies, roles or grants; "
+                     "keep them out of a sqlite project's schema.")
 
 
 def column_sql(c: Column, single_pk: bool) -> str:

@@ -1,0 +1,81 @@
+"""A live database's security facts onto its introspected model: each table's row-level security flags and
+policies (expressions as `pg_get_expr` prints them), the database's extensions (but plpgsql, which every
+database has), and the privileges granted on its tables, sequences and schemas to roles other than their owner
+(but PUBLIC's USAGE on schema public, which every database has). Roles are the cluster's: they stay untracked
+(None), so `drift` and `verify` do not compare them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ...schema.model import Schema, Table, make_schema
+from ...schema.security import Extension, Grant, Policy, canonical_policy, make_security
+
+_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
+
+_Q_RLS = """
+SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(%(ns)s)
+  AND (c.relrowsecurity OR c.relforcerowsecurity)
+"""
+
+_Q_POLICIES = """
+SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd,
+       CASE WHEN p.polroles = '{0}' THEN ARRAY['public']::text[]
+            ELSE ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.oid = ANY(p.polroles) ORDER BY r.rolname) END,
+       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
+FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relnamespace = ANY(%(ns)s)
+ORDER BY n.nspname, c.relname, p.polname
+"""
+
+_Q_GRANTS = """
+SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+WHERE c.relkind IN ('r', 'p', 'S') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner
+UNION ALL
+SELECT 'schema', n.nspname, n.nspname,
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+FROM pg_namespace n, aclexplode(n.nspacl) a
+WHERE n.oid = ANY(%(ns)s) AND a.grantee <> n.nspowner
+  AND NOT (n.nspname = 'public' AND a.grantee = 0 AND a.privilege_type = 'USAGE')
+"""
+
+_Q_EXTENSIONS = """
+SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql' ORDER BY e.extname
+"""
+
+
+SECURITY_QUERIES = (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS)  # sent in introspect's one pipeline
+
+
+def _grants(rows: list[tuple[Any, ...]]) -> list[Grant]:
+    by: dict[tuple[str, str, str, str], set[str]] = {}
+    for on, schema, name, grantee, privilege in rows:
+        by.setdefault((on, schema, name, grantee), set()).add(privilege)
+    return [Grant(*k, privileges=tuple(sorted(v))) for k, v in by.items()]
+
+
+def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_rows: list[tuple[Any, ...]],
+                       extension_rows: list[tuple[Any, ...]], grant_rows: list[tuple[Any, ...]]) -> Schema:
+    rls = {(schema, name): (bool(on), bool(forced)) for schema, name, on, forced in rls_rows}
+    policies: dict[tuple[str, str], list[Policy]] = {}
+    for schema, table, name, permissive, cmd, roles, using, check in policy_rows:
+        policies.setdefault((schema, table), []).append(canonical_policy(Policy(
+            name, "PERMISSIVE" if permissive else "RESTRICTIVE", _COMMANDS[cmd], tuple(roles), using, check)))
+    tables: list[Table] = []
+    for t in model.tables:
+        on, forced = rls.get(t.key, (False, False))
+        mine = policies.get(t.key)
+        if on or forced or mine:
+            t = replace(t, rls=on, force_rls=forced, policies=tuple(sorted(mine or (), key=lambda p: p.name)))
+        tables.append(t)
+    extensions = [Extension(name, schema, version) for name, schema, version in extension_rows]
+    grants = [g for g in _grants(grant_rows) if g.on != "table" or model.table(g.schema, g.name) is not None]
+    security = make_security(extensions, model.security.roles, grants)
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras,
+                       objects=model.objects, security=security)

@@ -1,0 +1,218 @@
+"""The diff of security facts (schema/security.py), one step of schema/diff.py's `diff`: extensions and roles
+first (before the tables, types, indexes and policies that use them), row-level security and policies after
+their tables, columns and indexes; a policy that stays but names a column dropped or retyped in the same
+migration (PostgreSQL refuses both while the policy depends on the column) is dropped before and made again
+after; roles and extensions dropped last.
+
+A kind a side does not track (None: see schema/security.py) is compared only one way: what the new side
+declares and the old one cannot know is created (CREATE EXTENSION IF NOT EXISTS, so an extension a folder's SQL
+made already is no error); nothing is dropped or changed for it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dialects.postgres.expressions import expression_key
+from .changes import Change, TableKey
+from .model import Schema, Table
+from .security import Extension, Grant, Policy, Role
+from .security_changes import (
+    AlterExtension,
+    AlterPolicy,
+    AlterRole,
+    CreateExtension,
+    CreatePolicy,
+    CreateRole,
+    DropExtension,
+    DropPolicy,
+    DropRole,
+    GrantPrivileges,
+    RevokePrivileges,
+    SetRowSecurity,
+)
+
+
+@dataclass
+class SecurityPhases:
+    first: list[Change] = field(default_factory=list)  # extensions, roles: made or changed
+    drops: list[Change] = field(default_factory=list)  # policies dropped, privileges revoked
+    after: list[Change] = field(default_factory=list)  # row-level security, policies, grants
+    last: list[Change] = field(default_factory=list)  # roles, extensions: dropped
+
+
+def diff_security(old: Schema, new: Schema) -> SecurityPhases:
+    """`old` is the old model under the new names (diff's renames applied)."""
+    out = SecurityPhases()
+    _extensions(old.security.extensions, new.security.extensions, out)
+    _roles(old.security.roles, new.security.roles, out)
+    touched = _touched_columns(old, new)
+    for t in new.tables:
+        prev = old.table(t.schema, t.name)
+        if prev is None:
+            if t.rls or t.force_rls:
+                out.after.append(SetRowSecurity(t.key, (False, False), (t.rls, t.force_rls)))
+            out.after.extend(CreatePolicy(t.key, p) for p in t.policies)
+        elif prev.policies or t.policies or (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
+            _table_security(prev, t, touched, out)
+    _grants(old, new, out)
+    return out
+
+
+def security_step(st: Any) -> None:
+    """The step of schema/diff.py's `diff` (st: its DiffState; `st.old` has every rename applied): extensions
+    and roles with the early changes, policies dropped with the constraints, RLS / policies / grants after the
+    indexes, roles and extensions dropped before the schemas."""
+    sec = diff_security(st.old, st.new)
+    st.ph.early.extend(sec.first)
+    st.ph.drops_con.extend(sec.drops)
+    st.ph.idx.extend(sec.after)
+    st.ph.late_schemas[:0] = sec.last
+
+
+def policy_equal(a: Policy, b: Policy) -> bool:
+    if a == b:
+        return True
+    return (a.name, a.as_, a.for_, a.to) == (b.name, b.as_, b.for_, b.to) and \
+        expression_key(a.using) == expression_key(b.using) and \
+        expression_key(a.with_check) == expression_key(b.with_check)
+
+
+def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], out: SecurityPhases) -> None:
+    if (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
+        out.after.append(SetRowSecurity(t.key, (prev.rls, prev.force_rls), (t.rls, t.force_rls)))
+    old_by = {p.name: p for p in prev.policies}
+    for p in t.policies:
+        o = old_by.get(p.name)
+        if o is None:
+            out.after.append(CreatePolicy(t.key, p))
+        elif not policy_equal(o, p):
+            if (o.as_, o.for_) == (p.as_, p.for_) and (p.using or not o.using) and \
+                    (p.with_check or not o.with_check) and not _depends(o, t.key, touched):
+                out.after.append(AlterPolicy(t.key, o, p))
+            else:  # ALTER POLICY changes neither its kind nor its command, nor removes a clause
+                out.drops.append(DropPolicy(t.key, o))
+                out.after.append(CreatePolicy(t.key, p))
+        elif _depends(o, t.key, touched):
+            out.drops.append(DropPolicy(t.key, o))
+            out.after.append(CreatePolicy(t.key, p))
+    names = {p.name for p in t.policies}
+    out.drops.extend(DropPolicy(t.key, o) for o in prev.policies if o.name not in names)
+
+
+def _touched_columns(old: Schema, new: Schema) -> set[tuple[TableKey, str]]:
+    """(table, column) for each column of a table in both models that is dropped or changes type."""
+    out: set[tuple[TableKey, str]] = set()
+    for t in new.tables:
+        prev = old.table(t.schema, t.name)
+        if prev is None or prev.columns == t.columns:
+            continue
+        for c in prev.columns:
+            nc = t.column(c.name)
+            if nc is None or (nc.type, nc.type_schema) != (c.type, c.type_schema):
+                out.add((t.key, c.name))
+    return out
+
+
+def _depends(p: Policy, table: TableKey, touched: set[tuple[TableKey, str]]) -> bool:
+    """Whether the policy may use a touched column: one of its own table, or of a table its text names."""
+    text = " ".join(x for x in (p.using, p.with_check) if x)
+    if not text:
+        return False
+    return any(_mentions(text, col) and (key == table or _mentions(text, key[1])) for key, col in touched)
+
+
+def _mentions(expression: str, name: str) -> bool:
+    return re.search(r'(?<![\w$"])"?' + re.escape(name).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
+
+
+def _by_name(old: Iterable[Any] | None, new: Iterable[Any] | None, out: SecurityPhases,
+             create: Callable[[Any], Change], drop: Callable[[Any], Change],
+             alter: Callable[[Any, Any], Change | None]) -> None:
+    if new is None:
+        return
+    old_by = {x.name: x for x in old or ()}
+    for n in new:
+        o = old_by.get(n.name)
+        if o is None:
+            out.first.append(create(n))
+        else:
+            change = alter(o, n)
+            if change is not None:
+                out.first.append(change)
+    if old is not None:
+        names = {x.name for x in new}
+        out.last.extend(drop(o) for o in reversed(list(old)) if o.name not in names)
+
+
+def _extensions(old: tuple[Extension, ...] | None, new: tuple[Extension, ...] | None, out: SecurityPhases) -> None:
+    def alter(o: Extension, n: Extension) -> Change | None:
+        moved = n.schema is not None and o.schema is not None and n.schema != o.schema
+        updated = n.version is not None and n.version != o.version
+        return AlterExtension(o, n) if moved or updated else None
+    _by_name(old, new, out, CreateExtension, DropExtension, alter)
+
+
+def _roles(old: tuple[Role, ...] | None, new: tuple[Role, ...] | None, out: SecurityPhases) -> None:
+    _by_name(old, new, out, CreateRole, DropRole, lambda o, n: AlterRole(o, n) if o != n else None)
+
+
+def _grants(old: Schema, new: Schema, out: SecurityPhases) -> None:
+    og, ng = old.security.grants, new.security.grants
+    if ng is None:
+        return
+    old_by = {g.key: g for g in og or ()}
+    for g in ng:
+        had = set(old_by[g.key].privileges) if g.key in old_by else set()
+        added = tuple(sorted(set(g.privileges) - had))
+        if added:
+            out.after.append(GrantPrivileges(Grant(g.on, g.schema, g.name, g.grantee, added)))
+    if og is None:
+        return
+    new_by = {g.key: g for g in ng}
+    for g in og:
+        gone = tuple(sorted(set(g.privileges) - set(new_by[g.key].privileges if g.key in new_by else ())))
+        if gone and _target_stays(g, new):
+            out.drops.append(RevokePrivileges(Grant(g.on, g.schema, g.name, g.grantee, gone)))
+
+
+def _target_stays(g: Grant, new: Schema) -> bool:
+    """A grant on an object dropped in the same migration goes with it."""
+    if g.on == "table":
+        return new.table(g.schema, g.name) is not None
+    if g.on == "sequence":
+        return any(s.key == (g.schema, g.name) for s in new.sequences)
+    return g.name == "public" or g.name in new.schemas
+
+
+def comparable_security(expected: Schema, actual: Schema) -> tuple[Schema, Schema]:
+    """For a comparison (drift, verify, generate --check): a kind one side does not track is compared on
+    neither; an extension's schema or version `expected` leaves open is the one `actual` has."""
+    from dataclasses import replace
+
+    e, a = expected.security, actual.security
+    kinds = {k: (getattr(e, k), getattr(a, k)) for k in ("extensions", "roles", "grants")}
+    untracked = {k: None for k, (x, y) in kinds.items() if x is None or y is None}
+    if untracked:
+        e, a = replace(e, **untracked), replace(a, **untracked)
+    if e.extensions and a.extensions:
+        theirs = {x.name: x for x in a.extensions}
+        e = replace(e, extensions=tuple(
+            replace(x, schema=x.schema or theirs[x.name].schema, version=x.version or theirs[x.name].version)
+            if x.name in theirs else x for x in e.extensions))
+    if (e, a) == (expected.security, actual.security):
+        return expected, actual
+    return replace(expected, security=e), replace(actual, security=a)
+
+
+def fold_into_tables(changes: list[Change]) -> list[Change]:
+    """For a description (drift, verify): a new table's row-level security and policies are part of its
+    "+ table" line, not lines of their own."""
+    from .changes import CreateTable
+
+    made = {c.table.key for c in changes if isinstance(c, CreateTable)}
+    if not made:
+        return changes
+    return [c for c in changes if not (isinstance(c, (SetRowSecurity, CreatePolicy)) and c.table in made)]

@@ -1,0 +1,109 @@
+"""The security facts of a PostgreSQL schema: extensions, roles, grants (a Schema's `security`), and per table
+row-level security and policies (fields of Table). Frozen dataclasses, no I/O; imports nothing of mizzle's.
+
+`Security.extensions` / `roles` / `grants` are None when the source cannot know them (a drizzle-kit snapshot
+has no field for extensions or grants; introspection does not read the cluster's roles): None is "not
+tracked", and the diff compares a kind only where both sides track it (a new declaration is still created).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COMMANDS = ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")
+KINDS = ("PERMISSIVE", "RESTRICTIVE")
+GRANT_TARGETS = ("table", "schema", "sequence")
+PRIVILEGES = {
+    "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "schema": ("USAGE", "CREATE"),
+    "sequence": ("USAGE", "SELECT", "UPDATE"),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """CREATE POLICY name ON table AS {as_} FOR {for_} TO {to} USING (using) WITH CHECK (with_check)."""
+
+    name: str
+    as_: str = "PERMISSIVE"  # "PERMISSIVE" | "RESTRICTIVE"
+    for_: str = "ALL"  # "ALL" | "SELECT" | "INSERT" | "UPDATE" | "DELETE"
+    to: tuple[str, ...] = ("public",)  # role names, sorted; "public" is every role
+    using: str | None = None
+    with_check: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    name: str
+    schema: str | None = None  # None: wherever CREATE EXTENSION puts it (not compared)
+    version: str | None = None  # None: the default version (not compared)
+
+
+@dataclass(frozen=True)
+class Role:
+    """drizzle-kit's pgRole attributes."""
+
+    name: str
+    create_db: bool = False
+    create_role: bool = False
+    inherit: bool = True
+
+
+@dataclass(frozen=True)
+class Grant:
+    """GRANT privileges ON {on} schema.name TO grantee (on "schema": `name` is the schema, `schema` too)."""
+
+    on: str  # "table" | "schema" | "sequence"
+    schema: str
+    name: str
+    grantee: str  # a role name, or "public"
+    privileges: tuple[str, ...]  # upper case, sorted
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.on, self.schema, self.name, self.grantee)
+
+
+@dataclass(frozen=True)
+class Security:
+    extensions: tuple[Extension, ...] | None = None
+    roles: tuple[Role, ...] | None = None
+    grants: tuple[Grant, ...] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.extensions or self.roles or self.grants)
+
+
+NO_SECURITY = Security()
+# what the schema code declares when it declares none: no extensions, no grants; roles (the cluster's) untracked
+NO_DECLARATIONS = Security(extensions=(), grants=())
+
+
+def make_security(extensions: object = None, roles: object = None, grants: object = None) -> Security:
+    """A Security with each tracked collection in canonical order (None stays None)."""
+    def by(items: object, key: object) -> tuple | None:  # type: ignore[type-arg]
+        return None if items is None else tuple(sorted(items, key=key))  # type: ignore[call-overload]
+    return Security(by(extensions, lambda e: e.name), by(roles, lambda r: r.name), by(grants, lambda g: g.key))
+
+
+def canonical_policy(p: Policy) -> Policy:
+    """Keywords upper case, roles sorted and deduplicated; `public` among them is every role, all PostgreSQL
+    keeps (CREATE POLICY … TO a, public stores public alone)."""
+    to = tuple(sorted(set(p.to)))
+    if not to or "public" in (r.lower() for r in to):
+        to = ("public",)
+    return Policy(p.name, p.as_.upper(), p.for_.upper(), to, p.using or None, p.with_check or None)
+
+
+def policy_problem(p: Policy) -> str | None:
+    """Why PostgreSQL would refuse `p`, or None."""
+    if p.as_ not in KINDS:
+        return f"policy {p.name}: as must be one of {', '.join(k.lower() for k in KINDS)}, not {p.as_.lower()!r}"
+    if p.for_ not in COMMANDS:
+        return f"policy {p.name}: for must be one of {', '.join(c.lower() for c in COMMANDS)}, not {p.for_.lower()!r}"
+    if p.for_ in ("SELECT", "DELETE") and p.with_check:
+        return f"policy {p.name}: a {p.for_} policy cannot have WITH CHECK (PostgreSQL refuses it)"
+    if p.for_ == "INSERT" and p.using:
+        return f"policy {p.name}: an INSERT policy cannot have USING (PostgreSQL refuses it)"
+    return None

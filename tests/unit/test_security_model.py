@@ -1,0 +1,140 @@
+"""Security facts without a server: the snapshot codec (drizzle-kit's fields and the sidecar), the diff's
+phases and what a side that does not track a kind means, the SQL, and the schema-code errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from mizzle.dialects.postgres.ddl import render
+from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+from mizzle.errors import SchemaLoadError
+from mizzle.schema.compare import lines
+from mizzle.schema.diff import Renames, diff
+from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+from mizzle.schema.security import Extension, Grant, Policy, Role, make_security
+
+POL = Policy("own", "PERMISSIVE", "SELECT", ("reader",), "owner = current_user")
+DOCS = Table("docs", columns=(Column("id", "integer", not_null=True), Column("owner", "text")),
+             primary_key=PrimaryKey(("id",)))
+
+
+def _model(tables: tuple[Table, ...] = (DOCS,), **security: object):  # type: ignore[no-untyped-def]
+    return make_schema("postgresql", tables, security=make_security(**security))  # type: ignore[arg-type]
+
+
+def _round_trip(model):  # type: ignore[no-untyped-def]
+    snap, side = snapshot_from_schema(model, id_="x")
+    return snap, side, schema_from_snapshot(snap, {"snapshots": {"x": side}} if side else None)
+
+
+def test_snapshot_round_trip_in_drizzle_fields_and_sidecar() -> None:
+    t = replace(DOCS, rls=True, force_rls=True, policies=(POL,))
+    model = _model((t,), extensions=[Extension("pg_trgm", "public")], roles=[Role("reader", create_db=True)],
+                   grants=[Grant("table", "public", "docs", "reader", ("SELECT",))])
+    snap, side, back = _round_trip(model)
+    assert back == model
+    table = snap["tables"]["public.docs"]
+    # drizzle-kit's spelling: a table with policies has RLS on without isRLSEnabled (that is `.enableRLS()`)
+    assert table["isRLSEnabled"] is False
+    assert table["policies"] == {"own": {"name": "own", "as": "PERMISSIVE", "for": "SELECT", "to": ["reader"],
+                                         "using": "owner = current_user"}}
+    assert snap["roles"] == {"reader": {"name": "reader", "createDb": True, "createRole": False, "inherit": True}}
+    assert side["extensions"] == [{"name": "pg_trgm", "schema": "public"}]
+    assert side["tables"]["public.docs"] == {"forceRls": True}
+
+
+def test_policies_on_a_table_whose_rls_is_off_round_trip() -> None:
+    model = _model((replace(DOCS, policies=(POL,)),))
+    snap, side, back = _round_trip(model)
+    assert side["tables"]["public.docs"] == {"rls": False} and back.tables == model.tables
+
+
+def test_drizzle_snapshot_policies_imply_rls_and_untracked_kinds() -> None:
+    snap, _, _ = _round_trip(_model((replace(DOCS, rls=True, policies=(POL,)),)))
+    back = schema_from_snapshot(snap)  # no sidecar: as drizzle-kit wrote it
+    assert back.tables[0].rls and back.security.extensions is None and back.security.grants is None
+    assert back.security.roles is None  # drizzle-kit writes "roles": {}: nothing recorded, nothing to drop
+
+
+def test_diff_phases_and_sql() -> None:
+    old = _model(extensions=[], roles=[], grants=[])  # tracked, empty
+    new = _model((replace(DOCS, rls=True, policies=(POL,)),), extensions=[Extension("pg_trgm")],
+                 roles=[Role("reader")], grants=[Grant("schema", "public", "public", "reader", ("USAGE",))])
+    sql = [s.sql for s in render(diff(old, new, Renames(none=True)).changes)]
+    assert sql[0] == 'CREATE EXTENSION IF NOT EXISTS "pg_trgm"'
+    assert sql[1].startswith("DO $mizzle$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = "
+                             "'reader') THEN CREATE ROLE \"reader\" WITH NOCREATEDB NOCREATEROLE INHERIT")
+    assert sql[2:] == ['ALTER TABLE "public"."docs" ENABLE ROW LEVEL SECURITY',
+                       'CREATE POLICY "own" ON "public"."docs" AS PERMISSIVE FOR SELECT TO "reader" '
+                       "USING (owner = current_user)",
+                       'GRANT USAGE ON SCHEMA "public" TO "reader"']
+    assert [s.sql for s in render(diff(new, _model(), Renames(none=True)).changes)][-1].startswith("ALTER TABLE")
+    back = [s.sql for s in render(diff(new, old, Renames(none=True)).changes)]
+    assert back == ['DROP POLICY "own" ON "public"."docs"', 'REVOKE USAGE ON SCHEMA "public" FROM "reader"',
+                    'ALTER TABLE "public"."docs" DISABLE ROW LEVEL SECURITY', 'DROP EXTENSION "pg_trgm"',
+                    'DROP ROLE IF EXISTS "reader"']
+
+
+def test_policy_changes_alter_or_redo() -> None:
+    old = _model((replace(DOCS, rls=True, policies=(POL,)),))
+    def sql(p: Policy, **cols: str) -> list[str]:
+        t = replace(DOCS, rls=True, policies=(p,))
+        if cols:
+            t = replace(t, columns=(DOCS.columns[0], Column("owner", cols["owner"])))
+        return [s.sql for s in render(diff(old, _model((t,)), Renames(none=True)).changes)]
+    assert sql(replace(POL, to=("public",))) == ['ALTER POLICY "own" ON "public"."docs" TO public '
+                                                 "USING (owner = current_user)"]
+    assert sql(replace(POL, as_="RESTRICTIVE"))[0] == 'DROP POLICY "own" ON "public"."docs"'
+    retyped = sql(POL, owner="varchar(10)")
+    assert retyped[0].startswith("DROP POLICY") and "ALTER COLUMN" in retyped[1] and \
+        retyped[-1].startswith('CREATE POLICY "own"')
+
+
+def test_untracked_side_is_not_compared() -> None:
+    live = _model(extensions=[Extension("pg_trgm", "public", "1.6")])
+    assert lines(_model(), live) == []  # a snapshot drizzle-kit wrote cannot know extensions
+    declared = _model(extensions=[Extension("pg_trgm")])  # schema and version left open
+    assert lines(declared, live) == []
+    assert lines(_model(extensions=[Extension("pg_trgm", version="1.5")]), live) == \
+        ["~ extension pg_trgm: version 1.5 → 1.6"]
+    # generate: what the code declares and the old snapshot does not know is created
+    assert [c.describe() for c in diff(_model(), declared).changes] == ["+ extension pg_trgm"]
+
+
+def test_schema_code_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from mizzle.pg import Policy as PgPolicy
+    from mizzle.sources.loader import FoundMetaData
+    from mizzle.sources.sqlalchemy import schema_from_metadata
+
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))
+    bad = PgPolicy("p", t, for_="select", with_check="true")
+    with pytest.raises(SchemaLoadError, match="a SELECT policy cannot have WITH CHECK"):
+        schema_from_metadata([FoundMetaData(md, "m", (bad,))])
+    with pytest.raises(SchemaLoadError, match="no table public.nope"):
+        schema_from_metadata([FoundMetaData(md, "m", (PgPolicy("p", "nope"),))])
+    with pytest.raises(SchemaLoadError, match="SQLite has no policies: Policy"):
+        schema_from_metadata([FoundMetaData(md, "m", (PgPolicy("p", t),))], dialect="sqlite")
+
+
+def test_merge_keeps_both_sides_policies_and_extensions() -> None:
+    """rebase: a policy or an extension added on each branch are both kept; one policy changed on both sides is
+    a conflict naming it."""
+    from mizzle.schema.merge import merge
+
+    base = _model(extensions=[])
+    ours = _model((replace(DOCS, rls=True, policies=(POL,)),), extensions=[Extension("pg_trgm")])
+    other = replace(POL, name="other")
+    theirs = _model((replace(DOCS, policies=(other,)),), extensions=[Extension("citext")])
+    result = merge(base, ours, theirs)
+    assert result.ok, result.conflicts
+    t = result.schema.tables[0]
+    assert [p.name for p in t.policies] == ["other", "own"] and t.rls
+    assert [e.name for e in result.schema.security.extensions or ()] == ["citext", "pg_trgm"]
+    clash = merge(ours, _model((replace(DOCS, rls=True, policies=(replace(POL, using="true"),)),)),
+                  _model((replace(DOCS, rls=True, policies=(replace(POL, using="false"),)),)))
+    assert "policy own on docs" in clash.conflicts
