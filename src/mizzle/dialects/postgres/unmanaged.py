@@ -45,8 +45,6 @@ KINDS: dict[str, str] = {
     "aggregates": _proc("a"),
     "window functions": _proc("w"),
     "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN'"),
-    "policies": _on_table("pol.polname", "pg_policy", "pol", "polrelid"),
-    "row-level security": _on_table("'enabled'", "pg_class", "x", "oid", "x.relrowsecurity"),
     "range types": _type("r"),
     "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
                             "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),
@@ -60,7 +58,6 @@ KINDS: dict[str, str] = {
                                    "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
                                    + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
     # database-wide
-    "extensions": "SELECT e.extname FROM pg_extension e WHERE e.extname <> 'plpgsql'",
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
     "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",
