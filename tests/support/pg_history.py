@@ -120,7 +120,7 @@ STEP2 = _edit(
     ('server_default="happy", nullable=False)', 'server_default="meh", nullable=False)'),
     ('    legacy = mapped_column(sa.Integer)\n',
      '    legacy = mapped_column(sa.Integer)\n    nickname = mapped_column(sa.String(40))\n'
-     '    visits = mapped_column(sa.Integer, nullable=False, server_default="0")\n'),
+     '    visits = mapped_column(sa.Integer, nullable=False, server_default=sa.text("0"))\n'),
 ) + '''
 class Post(Base):
     __tablename__ = "posts"

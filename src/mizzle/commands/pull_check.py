@@ -251,8 +251,13 @@ class _TableReader:
     def column(self, c: _Call, pk_cols: tuple[str, ...]) -> Column:
         name, type_call, *extra = c.args
         kw = dict(c.kwargs)
-        if set(kw) - {"primary_key", "autoincrement", "nullable", "server_default", "comment"}:
+        if set(kw) - {"primary_key", "autoincrement", "nullable", "server_default", "comment", "info"}:
             raise Unreadable(f"column {self.name}.{name}: {sorted(kw)}")
+        # info={"mizzle": {"serial": True}}: a serial column outside the key (what the SQLAlchemy reader makes of
+        # it: the type's serial); any other info is for the full reading
+        serial = kw.pop("info", None)
+        if serial is not None and serial != {"mizzle": {"serial": True}}:
+            raise Unreadable(f"column {self.name}.{name}: info {serial!r}")
         type_, type_schema = self.reader_type(type_call)
         identity = generated = None
         own_sequence = False
@@ -265,9 +270,11 @@ class _TableReader:
                 own_sequence = True
             else:
                 raise Unreadable(f"column {self.name}.{name}: {e!r}")
-        if own_sequence and kw.get("nullable") is False and "server_default" not in kw and identity is None:
+        if serial is not None:
+            if type_ not in _SERIAL or own_sequence or identity is not None or "server_default" in kw:
+                raise Unreadable(f"column {self.name}.{name}: serial")
             type_ = _SERIAL[type_]
-        elif own_sequence:
+        elif own_sequence:  # a Sequence on a column is free-standing (create_all makes no default): the full reading
             raise Unreadable(f"column {self.name}.{name}: a Sequence")
         elif kw.get("autoincrement") is True and pk_cols == (name,) and type_ in _SERIAL and identity is None \
                 and "server_default" not in kw:

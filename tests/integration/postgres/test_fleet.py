@@ -44,6 +44,21 @@ def _rows(url: str) -> list[tuple[int, str, int]]:
             "SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id").fetchall()]
 
 
+def _settled(urls: list[str]) -> None:
+    """Wait until the killed run's sessions are gone: a migration it sent whole (pipeline mode: BEGIN, the
+    statements, the tracking row and COMMIT in one flush) is still finished by the server after the client dies,
+    so what was done is read once nothing runs any more."""
+    names = [u.rsplit("/", 1)[-1].split("?")[0] for u in urls]
+    deadline = time.monotonic() + 20
+    with psycopg.connect(urls[0], autocommit=True) as c:
+        while time.monotonic() < deadline:
+            row = c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()",
+                            (names,)).fetchone()
+            if row is not None and row[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 def _two_migrations(d: MigrationsDir) -> None:
     d.add(statements('CREATE TABLE "public"."accounts" ("id" serial PRIMARY KEY, "name" text)'), "accounts")
     d.add(statements('ALTER TABLE "public"."accounts" ADD COLUMN "email" text',
@@ -153,6 +168,7 @@ def test_killed_mid_way_then_rerun_finishes_the_rest(pg_url, migrations_dir, run
         time.sleep(0.05)
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=10)
+    _settled(urls)
     done_before = [len(_rows(u)) for u in urls]
     assert done_before[0] == 2 and done_before[-1] == 0, done_before  # really stopped mid-way
     r = run_mizzle(["migrate", "--targets", str(targets), "--parallel", "2", "--json"], cwd=root)

@@ -78,6 +78,7 @@ def test_verify_without_a_server_uses_a_throwaway_cluster(tmp_path: Path, tmpdir
     assert leftovers(tmpdir_env) == ([], [])
     # a hand-edited file is named; the cluster is gone after the failure as well
     edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path
+    assert "DEFAULT 0" in edited.read_text()  # the edit below must change something
     edited.write_text(edited.read_text().replace("DEFAULT 0", "DEFAULT 7"))
     r = run(["verify", "--json"], tmp_path, tmpdir_env)
     assert r.returncode == 3, r.stderr

@@ -55,6 +55,7 @@ def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: 
     edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path
     text = edited.read_text()
     assert "ADD COLUMN \"visits\"" in text
+    assert "DEFAULT 0" in text  # the edit below must change something
     edited.write_text(text.replace("DEFAULT 0", "DEFAULT 7"))
     before = scratch_databases()
     r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
