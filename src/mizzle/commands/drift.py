@@ -15,7 +15,7 @@ from ..schema.model import Schema, make_schema
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..dialects.postgres.introspect import Scope
+    from ..schema.scope import Scope
 
 
 @dataclass

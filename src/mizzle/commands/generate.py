@@ -145,7 +145,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise UsageError("--custom and --check do not go together")
     new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
                                                                          prompt)
-    result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
+    result = GenerateResult(changes=describe_all(changeset.changes, dialects.get(config.dialect).reader) if check else [c.describe() for c in changeset],
                             previous=old)
     result.warnings = views_in_the_way(old, changeset.changes)
     if not custom and not changeset:

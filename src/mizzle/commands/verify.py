@@ -24,7 +24,7 @@ from ..schema.model import Schema
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..dialects.postgres.introspect import Scope
+    from ..schema.scope import Scope
 
 # -- the scratch database ------------------------------------------------------------------------------
 

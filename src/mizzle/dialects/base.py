@@ -158,6 +158,29 @@ class RunnerBackend(Protocol):
     def close(self) -> None: ...
 
 
+class SqlReader(Protocol):
+    """How a dialect's SQL text is read to be compared: two spellings the server treats alike get one key. The
+    schema model and the diff compare expressions, defaults and queries only through a dialect's reader."""
+
+    def expression_key(self, sql: str | None) -> str | None:
+        """One key per meaning of an expression (None for None)."""
+
+    def default_key(self, expr: str | None, type_: str, is_enum: bool = False) -> str | None:
+        """One key per meaning of a column default of type `type_`."""
+
+    def query_key(self, sql: str) -> str:
+        """One key per meaning of a query (a view's definition)."""
+
+    def parses(self, sql: str) -> bool:
+        """Whether the reader can read `sql` as a query."""
+
+    def relations(self, sql: str, schema: str = "public") -> set[tuple[str, str]]:
+        """(schema, name) of every table or view the query names."""
+
+    def replaceable(self, old_sql: str, new_sql: str) -> bool:
+        """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
+
+
 class Dialect(Protocol):
     """Everything mizzle does differently per database, as named hooks. One object per dialect folder
     (`mizzle.dialects.<folder>.DIALECT`); callers get it from the registry (`mizzle.dialects.get(name)`) and
@@ -210,6 +233,14 @@ class Dialect(Protocol):
         not a duration."""
 
     # -- comparison ---------------------------------------------------------------------------------------------
+    @property
+    def reader(self) -> SqlReader:
+        """How this dialect's SQL text is read to be compared (expressions, defaults, queries)."""
+
+    def canonical(self, model: Schema, comments: bool = True) -> Schema:
+        """`model` with every fact in the one spelling the server would store (where `canonical_forms`; the model
+        itself otherwise). `comments=False` drops comments (one side cannot hold them)."""
+
     def comparable(self, model: Schema) -> Schema:
         """What of `model` a live database of this dialect can show (SQLite keeps no constraint names)."""
 

@@ -4,21 +4,16 @@ unnamed are matched by definition, and each difference is described with both of
 
     compare(expected, actual) → [Change]      lines(expected, actual) → ["~ column t.c: type a → b", …]
 
-What is canonical (see docs/canonical-forms.md for the table of cases, tested against a real server):
-- names longer than 63 bytes as PostgreSQL truncates them;
-- enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
-- identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
-- index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
-  expression column's `DESC` / `NULLS` / operator class read out of its text;
-- comments dropped when one side cannot hold them (`comments=False`: a drizzle-kit snapshot);
-- defaults and expressions through `default_key` / `expression_key` (dialects/postgres/types.py and
-  expressions.py), and, with a connection (`server_forms`), as the server itself stores them.
+What is canonical is the dialect's (`Dialect.canonical`; PostgreSQL's in dialects/postgres/canonical_tables.py,
+see docs/canonical-forms.md for the table of cases, tested against a real server); defaults and expressions are
+compared through the dialect's reader (`Dialect.reader`: `default_key` / `expression_key`), and, with a
+connection (`server_forms`), as the server itself stores them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import dialects
 from .changes import (
@@ -38,85 +33,19 @@ from .changes import (
 )
 from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Column, Index, IndexColumn, Schema, Table, make_schema
-from .naming import truncate_identifier
+from .model import Index, IndexColumn, Schema, Table, make_schema
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .table_features import AddExclusion, DropExclusion
+
+if TYPE_CHECKING:
+    from ..dialects.base import SqlReader
 
 # -- canonical form ------------------------------------------------------------------------------------
 
 def canonical(model: Schema, *, comments: bool = True) -> Schema:
-    """`model` with every fact in the one spelling PostgreSQL would store (see the module docstring)."""
-    if not dialects.get(model.dialect).canonical_forms:
-        return model
-    enums: dict[tuple[str, str], list[Any]] = {}
-    for e in model.enums:
-        enums.setdefault((e.schema, e.name.lower()), []).append(e)
-    known = {(e.schema, e.name) for e in model.enums}
-    tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects,
-                       security=model.security)
-
-
-def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
-    from ..dialects.postgres.types import canonical_bound
-
-    cols = []
-    for c in t.columns:
-        c2 = c
-        base = c.base_type
-        if (c.type_schema or t.schema, base) not in known:
-            cands = enums.get((c.type_schema or t.schema, base.lower()))
-            if cands is None and c.type_schema is None:
-                cands = next((v for (s, n), v in enums.items() if n == base.lower()), None)
-            if cands is not None and len(cands) == 1:
-                e = cands[0]
-                c2 = replace(c2, type=e.name + c.type[len(base):], type_schema=e.schema)
-        if c2.identity is not None:
-            i = c2.identity
-            c2 = replace(c2, identity=replace(i, max_value=canonical_bound(i.max_value, c2.type),
-                                              min_value=canonical_bound(i.min_value, c2.type)))
-        if not comments and c2.comment is not None:
-            c2 = replace(c2, comment=None)
-        cols.append(c2)
-    types = {c.name: c for c in cols}
-    pk = t.primary_key
-    uniques = list(t.uniques)
-    if pk is not None:
-        pk = replace(pk, name=truncate_identifier(pk.name) if pk.name else None)
-    return replace(
-        t, columns=tuple(cols), primary_key=pk,
-        uniques=tuple(sorted((replace(u, name=truncate_identifier(u.name)) for u in uniques), key=lambda x: x.name)),
-        foreign_keys=tuple(sorted((replace(f, name=truncate_identifier(f.name)) for f in t.foreign_keys),
-                                  key=lambda x: x.name)),
-        checks=tuple(sorted((replace(c, name=truncate_identifier(c.name)) for c in t.checks), key=lambda x: x.name)),
-        indexes=tuple(sorted((_index(i, types) for i in t.indexes), key=lambda x: x.name)),
-        comment=t.comment if comments else None)
-
-
-def _index(i: Index, columns: dict[str, Column]) -> Index:
-    from ..dialects.postgres.expressions import split_index_element
-    from ..dialects.postgres.types import canonical_opclass
-
-    cols = []
-    for c in i.columns:
-        expr, is_expr, asc, nulls, opclass = c.expression, c.is_expression, c.asc, c.nulls, c.opclass
-        if is_expr:
-            e, a, n, o = split_index_element(expr)
-            if a is not None or n is not None or o is not None:
-                expr = e
-                asc = a if a is not None else asc
-                nulls = n if n is not None else ("first" if a is False else nulls)
-                opclass = o or opclass
-            if e.startswith('"') or e.replace("_", "").isalnum():  # `("name")`: a plain column after all
-                name = e.strip('"')
-                if name in columns:
-                    expr, is_expr = name, False
-        col = columns.get(expr) if not is_expr else None
-        opclass = canonical_opclass(opclass, i.method, col.type if col else None,
-                                    bool(col and col.type_schema)) if opclass else None
-        cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass))
-    return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)
+    """`model` with every fact in the one spelling its server would store (the dialect's `canonical`; see the
+    module docstring)."""
+    return dialects.get(model.dialect).canonical(model, comments)
 
 
 # -- matching by definition ----------------------------------------------------------------------------
@@ -129,6 +58,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
     names in a `create_all` database and drizzle-kit's in a snapshot, and neither is a difference."""
     from .diff import check_equal
 
+    r = dialects.get(expected.dialect).reader
     tables = []
     for t in expected.tables:
         a = actual.table(t.schema, t.name)
@@ -156,8 +86,8 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         t = replace(t, primary_key=pk,
                     uniques=_adopt(t.uniques, a.uniques, lambda x, y: x == y, log, "unique"),
                     foreign_keys=_adopt(t.foreign_keys, a.foreign_keys, lambda x, y: x == y, log, "foreign key"),
-                    checks=_adopt(t.checks, a.checks, check_equal, log, "check"),
-                    indexes=_adopt(t.indexes, a.indexes, index_equal, log, "index"))
+                    checks=_adopt(t.checks, a.checks, lambda x, y: check_equal(x, y, r), log, "check"),
+                    indexes=_adopt(t.indexes, a.indexes, lambda x, y: index_equal(x, y, r), log, "index"))
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
@@ -237,10 +167,11 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
 def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
           reverse: bool = False) -> list[str]:
     """`compare`, one line per difference (see `describe_all`)."""
-    return describe_all(compare(expected, actual, comments=comments, conn=conn, reverse=reverse))
+    return describe_all(compare(expected, actual, comments=comments, conn=conn, reverse=reverse),
+                        dialects.get(expected.dialect).reader)
 
 
-def describe_all(changes: list[Change]) -> list[str]:
+def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
     """One line per difference: a drop and an add of one object (same name) become one `~` line naming what
     differs, with both values."""
     changes = fold_into_tables(changes)
@@ -257,11 +188,11 @@ def describe_all(changes: list[Change]) -> list[str]:
         if k is not None and k[0] == "+" and k[1:] in drops:
             d = drops[k[1:]]  # type: ignore[index]
             merged.add(id(d))
-            paired[id(c)] = _changed(d, c)
+            paired[id(c)] = _changed(d, c, r)
     for c in changes:
         if id(c) in merged:
             continue
-        out.append(paired.get(id(c)) or describe(c))
+        out.append(paired.get(id(c)) or describe(c, r))
     return out
 
 
@@ -292,7 +223,7 @@ def _q(key: tuple[str, str]) -> str:
     return key[1] if key[0] == "public" else f"{key[0]}.{key[1]}"
 
 
-def _changed(old_c: Any, new_c: Any) -> str:
+def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
     if isinstance(old_c, SetPrimaryKey):
         o, n = old_c.old, new_c.new
         assert o is not None and n is not None
@@ -305,7 +236,7 @@ def _changed(old_c: Any, new_c: Any) -> str:
             parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
         return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
     if isinstance(old_c, DropIndex):
-        return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index)}"
+        return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index, r)}"
     if isinstance(old_c, DropObject):
         return what_differs(old_c.obj, new_c.obj)
     o, n = _obj(old_c), _obj(new_c)
@@ -326,9 +257,7 @@ def _v(x: Any) -> str:
     return "none" if x is None else str(x)
 
 
-def _index_diff(o: Index, n: Index) -> str:
-    from ..dialects.postgres.expressions import expression_key
-
+def _index_diff(o: Index, n: Index, r: SqlReader) -> str:
     parts = []
     if o.unique != n.unique:
         parts.append("unique" if n.unique else "no longer unique")
@@ -336,7 +265,7 @@ def _index_diff(o: Index, n: Index) -> str:
         parts.append(f"using {o.method} → {n.method}")
     if o.columns != n.columns:
         parts.append(f"columns {_cols(o)} → {_cols(n)}")
-    if expression_key(o.where) != expression_key(n.where):
+    if r.expression_key(o.where) != r.expression_key(n.where):
         parts.append(f"where {o.where or 'none'} → {n.where or 'none'}")
     if o.with_ != n.with_:
         parts.append(f"with {dict(o.with_)} → {dict(n.with_)}")
@@ -358,10 +287,10 @@ def _cols(i: Index) -> str:
     return "(" + ", ".join(one(c) for c in i.columns) + ")"
 
 
-def describe(c: Change) -> str:
+def describe(c: Change, r: SqlReader) -> str:
     """`c.describe()`, with both values for a changed column."""
     if isinstance(c, AlterColumn):
-        return _column_diff(c)
+        return _column_diff(c, r)
     if isinstance(c, ReplaceObject):
         return what_differs(c.old, c.new)
     if isinstance(c, SetTableComment):
@@ -373,10 +302,7 @@ def describe(c: Change) -> str:
     return c.describe()
 
 
-def _column_diff(c: AlterColumn) -> str:
-    from ..dialects.postgres.expressions import expression_key
-    from ..dialects.postgres.types import default_key
-
+def _column_diff(c: AlterColumn, r: SqlReader) -> str:
     o, n = c.old, c.new
     parts = []
     if o.type != n.type:
@@ -385,8 +311,8 @@ def _column_diff(c: AlterColumn) -> str:
         parts.append(f"collation {o.collation or 'default'} → {n.collation or 'default'}")
     if o.not_null != n.not_null:
         parts.append("set not null" if n.not_null else "drop not null")
-    if default_key(o.default, o.type, o.type_schema is not None) != default_key(n.default, n.type,
-                                                                               n.type_schema is not None):
+    if r.default_key(o.default, o.type, o.type_schema is not None) != r.default_key(n.default, n.type,
+                                                                                   n.type_schema is not None):
         if n.default is None:
             parts.append("drop default")
         elif o.default is None:
@@ -400,7 +326,7 @@ def _column_diff(c: AlterColumn) -> str:
                                                  f"{_v(getattr(n.identity, f))}" for f in fields))
         else:
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
-    if expression_key(o.generated) != expression_key(n.generated):
+    if r.expression_key(o.generated) != r.expression_key(n.generated):
         parts.append(f"generated {o.generated or 'none'} → {n.generated or 'none'}")
     if (o.comment or None) != (n.comment or None):
         parts.append(f"comment {o.comment!r} → {n.comment!r}")

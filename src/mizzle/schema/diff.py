@@ -10,10 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
-from ..dialects.postgres.expressions import expression_key
-from ..dialects.postgres.types import default_key
 from ..errors import AmbiguousRename
+
+if TYPE_CHECKING:
+    from ..dialects.base import SqlReader
 from .changes import (
     AddCheck,
     AddColumn,
@@ -153,9 +155,13 @@ class DiffState:
     # columns whose serial sequence passes to (or from) an explicit Sequence of the same name
     handover: set[tuple[TableKey, str]] = field(default_factory=set)
     original: Schema = field(init=False)  # `old` before any rename rewrote it
+    reader: SqlReader = field(init=False)  # how the dialect compares expressions and defaults
 
     def __post_init__(self) -> None:
+        from .. import dialects
+
         self.original = self.old
+        self.reader = dialects.get(self.new.dialect).reader
 
 
 def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
@@ -275,7 +281,7 @@ def _diff_tables(st: DiffState) -> None:
             continue
         prev = _rename_columns(st, prev, t)
         if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
-            _diff_table(prev, t, st.ph, st.handover)
+            _diff_table(prev, t, st.ph, st.reader, st.handover)
 
 
 def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:
@@ -319,7 +325,7 @@ def _finish_enum_rebuilds(st: DiffState) -> None:
             continue
         for ck in t.checks:
             pck = next((x for x in prev_t.checks if x.name == ck.name), None)
-            if pck is not None and (t.key, ck.name) not in redone and check_equal(pck, ck) \
+            if pck is not None and (t.key, ck.name) not in redone and check_equal(pck, ck, st.reader) \
                     and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
                 ph.drops_con.append(DropCheck(t.key, pck))
                 ph.cons.append(AddCheck(t.key, ck))
@@ -397,7 +403,8 @@ def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Col
     return tuple(out)
 
 
-def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey, str]] | None = None) -> None:
+def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
+                handover: set[tuple[TableKey, str]] | None = None) -> None:
     columns, drops_fk, drops_idx, drops_con = ph.columns, ph.drops_fk, ph.drops_idx, ph.drops_con
     cons, fks, idx = ph.cons, ph.fks, ph.idx
     key = t.key
@@ -405,7 +412,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
         pc = prev.column(c.name)
         if pc is None:
             columns.append(AddColumn(key, c))
-        elif not columns_equal(pc, c):
+        elif not columns_equal(pc, c, r):
             columns.append(AlterColumn(key, pc, c, keep_sequence=handover is not None and (key, c.name) in handover))
     for pc in prev.columns:
         if t.column(pc.name) is None:
@@ -424,7 +431,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
     if retyped:
         for ck in t.checks:
             pck = next((x for x in prev.checks if x.name == ck.name), None)
-            if pck is not None and check_equal(pck, ck) and any(_mentions(ck.expression, n) for n in retyped):
+            if pck is not None and check_equal(pck, ck, r) and any(_mentions(ck.expression, n) for n in retyped):
                 drops_con.append(DropCheck(key, pck))
                 cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
@@ -433,15 +440,16 @@ def _diff_table(prev: Table, t: Table, ph: Phases, handover: set[tuple[TableKey,
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
-           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b))
+           lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b, r))
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
            lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
-           eq=index_equal)
+           eq=lambda a, b: index_equal(a, b, r))
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
     columns.extend(feature_changes(prev, t))
     _named(prev.excludes, t.excludes, lambda x: drops_con.append(DropExclusion(key, x)),
-           lambda x: cons.append(AddExclusion(key, x)), rename, eq=exclusion_equal)
+           lambda x: cons.append(AddExclusion(key, x)), rename,
+           eq=lambda a, b: exclusion_equal(a, b, r))
     regenerate_over_retyped(prev, t, ph)
 
 
@@ -484,35 +492,35 @@ def _pk_equal(a: Table, b: Table) -> bool:
 
 # -- comparison keys: two spellings of one fact compare equal ----------------------------------
 
-def columns_equal(a: Column, b: Column) -> bool:
+def columns_equal(a: Column, b: Column, r: SqlReader) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
     if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
        (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation):
         return False
     is_enum = a.type_schema is not None
-    if default_key(a.default, a.type, is_enum) != default_key(b.default, b.type, is_enum):
+    if r.default_key(a.default, a.type, is_enum) != r.default_key(b.default, b.type, is_enum):
         return False
-    return expression_key(a.generated) == expression_key(b.generated)
+    return r.expression_key(a.generated) == r.expression_key(b.generated)
 
 
-def check_equal(a: object, b: object) -> bool:
+def check_equal(a: object, b: object, r: SqlReader) -> bool:
     """Two check constraints state the same condition (the same text, or the same expression once parsed)."""
     if a.expression == b.expression:  # type: ignore[attr-defined]  # the same text: the same key, unparsed
         return True
-    return expression_key(a.expression) == expression_key(b.expression)  # type: ignore[attr-defined]
+    return r.expression_key(a.expression) == r.expression_key(b.expression)  # type: ignore[attr-defined]
 
 
-def index_equal(a: Index, b: Index) -> bool:
+def index_equal(a: Index, b: Index, r: SqlReader) -> bool:
     if a == b:
         return True
 
     def cols(i: Index) -> tuple:  # type: ignore[type-arg]
-        return tuple((expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
+        return tuple((r.expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
                       c.nulls, c.opclass or None) for c in i.columns)
 
-    return (a.unique, a.method, a.with_, a.include, cols(a), expression_key(a.where)) == \
-        (b.unique, b.method, b.with_, b.include, cols(b), expression_key(b.where))
+    return (a.unique, a.method, a.with_, a.include, cols(a), r.expression_key(a.where)) == \
+        (b.unique, b.method, b.with_, b.include, cols(b), r.expression_key(b.where))
 
 
 # -- renaming inside a model ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .changes import AlterColumn, Change, DropColumn, DropTable, RecreateEnum, RenameColumn
 from .object_changes import (
@@ -28,6 +28,9 @@ from .object_changes import (
     ReplaceObject,
 )
 from .objects import Routine, Trigger, View
+
+if TYPE_CHECKING:
+    from ..dialects.base import SqlReader
 
 Key = tuple[str, ...]
 
@@ -47,12 +50,15 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     if not old.objects and not new.objects:
         return out
     o, n = old.objects, new.objects
+    from .. import dialects
+
+    rd = dialects.get(new.dialect).reader
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
     created = {t.key for t in new.tables if old.table(*t.key) is None}
-    remade_fns = _routines(o.routines, n.routines, out, created)
+    remade_fns = _routines(o.routines, n.routines, out, created, rd)
     old_views = _renamed_views(o.views, n.views, out)
-    _views(old_views, n.views, _touched_tables(table_changes), out)
+    _views(old_views, n.views, _touched_tables(table_changes), out, rd)
     _triggers(o.triggers, n.triggers, remade_fns, out)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
@@ -77,7 +83,7 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 
 
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
-              created: set[tuple[str, str]]) -> set[str]:
+              created: set[tuple[str, str]], rd: SqlReader) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
     may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
@@ -88,7 +94,7 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
-        phase = out.after_tables if _reads_new_tables(x, created) else out.before_tables
+        phase = out.after_tables if _reads_new_tables(x, created, rd) else out.before_tables
         prev = old_by.get(x.key)
         if prev is None:
             phase.append(CreateObject(x))
@@ -102,15 +108,13 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     return remade
 
 
-def _reads_new_tables(r: Routine, created: set[tuple[str, str]]) -> bool:
+def _reads_new_tables(r: Routine, created: set[tuple[str, str]], rd: SqlReader) -> bool:
     """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
     (or cannot be parsed to tell): made after the tables. Other functions go before them (a column default may
     call one)."""
     if r.language.lower() != "sql":
         return False
-    from ..dialects.postgres.view_deps import parses, relations
-
-    return not parses(r.body) or bool(relations(r.body, r.schema) & created)
+    return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & created)
 
 
 def _renamed_views(old: tuple[View, ...], new: tuple[View, ...], out: ObjectPhases) -> tuple[View, ...]:
@@ -170,25 +174,23 @@ def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]
 
 
 def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[str] | None],
-           out: ObjectPhases) -> None:
-    from ..dialects.postgres.view_deps import query_key, relations, replaceable
-
+           out: ObjectPhases, rd: SqlReader) -> None:
     old_by = {v.key: v for v in old}
     new_by = {v.key: v for v in new}
-    deps: dict[Key, set[Key]] = {v.key: set(relations(v.definition, v.schema)) for v in (*old, *new)}
+    deps: dict[Key, set[Key]] = {v.key: set(rd.relations(v.definition, v.schema)) for v in (*old, *new)}
     dropped: set[Key] = {k for k in old_by if k not in new_by}
     remade: set[Key] = set()
     replaced: list[Change] = []
     reindexed: list[tuple[View, View]] = []
     for v in new:
         prev = old_by.get(v.key)
-        if prev is None or prev == v or replace(prev, definition=query_key(prev.definition)) == \
-                replace(v, definition=query_key(v.definition)):
+        if prev is None or prev == v or replace(prev, definition=rd.query_key(prev.definition)) == \
+                replace(v, definition=rd.query_key(v.definition)):
             continue  # the same query however spelled: nothing to do
         if replace(prev, indexes=v.indexes) == v:
             reindexed.append((prev, v))
         elif not v.materialized and not prev.materialized and prev.options == v.options \
-                and replaceable(prev.definition, v.definition):
+                and rd.replaceable(prev.definition, v.definition):
             replaced.append(ReplaceObject(prev, v))
         else:
             remade.add(v.key)

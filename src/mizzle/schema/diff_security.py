@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..dialects.postgres.expressions import expression_key
 from .changes import Change, TableKey
 from .model import Schema, Table
 from .security import Extension, Grant, Policy, Role
+
+if TYPE_CHECKING:
+    from ..dialects.base import SqlReader
 from .security_changes import (
     AlterExtension,
     AlterPolicy,
@@ -49,6 +51,9 @@ def diff_security(old: Schema, new: Schema) -> SecurityPhases:
     _extensions(old.security.extensions, new.security.extensions, out)
     _roles(old.security.roles, new.security.roles, out)
     touched = _touched_columns(old, new)
+    from .. import dialects
+
+    r = dialects.get(new.dialect).reader
     for t in new.tables:
         prev = old.table(t.schema, t.name)
         if prev is None:
@@ -56,7 +61,7 @@ def diff_security(old: Schema, new: Schema) -> SecurityPhases:
                 out.after.append(SetRowSecurity(t.key, (False, False), (t.rls, t.force_rls)))
             out.after.extend(CreatePolicy(t.key, p) for p in t.policies)
         elif prev.policies or t.policies or (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
-            _table_security(prev, t, touched, out)
+            _table_security(prev, t, touched, out, r)
     _grants(old, new, out)
     return out
 
@@ -72,15 +77,16 @@ def security_step(st: Any) -> None:
     st.ph.late_schemas[:0] = sec.last
 
 
-def policy_equal(a: Policy, b: Policy) -> bool:
+def policy_equal(a: Policy, b: Policy, r: SqlReader) -> bool:
     if a == b:
         return True
     return (a.name, a.as_, a.for_, a.to) == (b.name, b.as_, b.for_, b.to) and \
-        expression_key(a.using) == expression_key(b.using) and \
-        expression_key(a.with_check) == expression_key(b.with_check)
+        r.expression_key(a.using) == r.expression_key(b.using) and \
+        r.expression_key(a.with_check) == r.expression_key(b.with_check)
 
 
-def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], out: SecurityPhases) -> None:
+def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], out: SecurityPhases,
+                    r: SqlReader) -> None:
     if (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
         out.after.append(SetRowSecurity(t.key, (prev.rls, prev.force_rls), (t.rls, t.force_rls)))
     old_by = {p.name: p for p in prev.policies}
@@ -88,7 +94,7 @@ def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], o
         o = old_by.get(p.name)
         if o is None:
             out.after.append(CreatePolicy(t.key, p))
-        elif not policy_equal(o, p):
+        elif not policy_equal(o, p, r):
             if (o.as_, o.for_) == (p.as_, p.for_) and (p.using or not o.using) and \
                     (p.with_check or not o.with_check) and not _depends(o, t.key, touched):
                 out.after.append(AlterPolicy(t.key, o, p))

@@ -10,9 +10,12 @@ and adds it again: PostgreSQL cannot alter them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..dialects.postgres.expressions import expression_key
 from .changes import Change, TableKey, table_label
+
+if TYPE_CHECKING:
+    from ..dialects.base import SqlReader
 from .model import CheckConstraint, ExclusionConstraint, ForeignKey, Schema, Sequence, Table
 
 
@@ -62,14 +65,14 @@ class DropExclusion(Change):
         return f"- exclusion constraint {self.constraint.name} on {table_label(self.table)}"
 
 
-def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint) -> bool:
+def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint, r: SqlReader) -> bool:
     """Two exclusion constraints the server stores alike (expressions and predicate compared parsed)."""
     if a == b:
         return True
 
     def key(x: ExclusionConstraint) -> tuple:  # type: ignore[type-arg]
-        return (x.method.lower(), expression_key(x.where), x.deferrable,
-                tuple((expression_key(e.expression) if e.is_expression else e.expression, e.is_expression,
+        return (x.method.lower(), r.expression_key(x.where), x.deferrable,
+                tuple((r.expression_key(e.expression) if e.is_expression else e.expression, e.is_expression,
                        e.operator, e.opclass) for e in x.elements))
     return key(a) == key(b)
 

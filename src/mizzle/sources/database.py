@@ -10,15 +10,15 @@ from ..schema.model import Schema
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..dialects.postgres.introspect import Scope
+    from ..schema.scope import Scope
 
 
 def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = (), tables_filter: tuple[str, ...] = (),
               tracking_table: str = "__drizzle_migrations", tracking_schema: str | None = "drizzle") -> Scope:
     """What mizzle manages in a database: the config's schema_filter and tables_filter, minus the tracking
     tables (and the tracking schema, unless the filter names it)."""
-    from ..dialects.postgres.introspect import Scope
     from ..runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
+    from ..schema.scope import Scope
 
     if config is not None:
         schema_filter, tables_filter = config.schema_filter, config.tables_filter

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import RunnerBackend
+    from ..base import RunnerBackend, SqlReader
 
 
 class PostgresDialect:
@@ -75,6 +75,17 @@ class PostgresDialect:
         from .online import lock_timeout_value
 
         return lock_timeout_value(value)
+
+    @property
+    def reader(self) -> SqlReader:
+        from . import reader
+
+        return reader
+
+    def canonical(self, model: Schema, comments: bool = True) -> Schema:
+        from .canonical_tables import canonical
+
+        return canonical(model, comments)
 
     def comparable(self, model: Schema) -> Schema:
         return model

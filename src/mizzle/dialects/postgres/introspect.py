@@ -9,7 +9,6 @@ options; `'x'::text` defaults lose the cast to their own type; a single-column p
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -35,6 +34,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
+from ...schema.scope import Scope
 from . import lineage
 from .expressions import check_expression, strip_parentheses
 from .types import canonical_collation, canonical_default, strip_own_cast
@@ -52,44 +52,6 @@ canonical_type = lru_cache(maxsize=1024)(_canonical_type)
 @lru_cache(maxsize=4096)
 def _default(expr: str, type_: str, is_enum: bool) -> str | None:
     return canonical_default(strip_own_cast(expr, type_, is_enum), type_, is_enum)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What to introspect. `schemas` empty: every user schema except `exclude_schemas`. `tables`: glob
-    patterns (drizzle-kit's tablesFilter: `*`, `?`, a leading `!` excludes), matched against `name` and
-    `schema.name`. `exclude_tables` are (schema, name) pairs never reported (the tracking tables)."""
-
-    schemas: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
-    exclude_schemas: tuple[str, ...] = ()
-    exclude_tables: tuple[tuple[str, str], ...] = ()
-
-    def wants_table(self, schema: str, name: str) -> bool:
-        if (schema, name) in self.exclude_tables:
-            return False
-        if not self.tables:
-            return True
-        include = [p for p in self.tables if not p.startswith("!")]
-        exclude = [p[1:] for p in self.tables if p.startswith("!")]
-        names = (name, f"{schema}.{name}")
-        if include and not any(fnmatch.fnmatchcase(n, p) for p in include for n in names):
-            return False
-        return not any(fnmatch.fnmatchcase(n, p) for p in exclude for n in names)
-
-
-    def wants_schema(self, schema: str) -> bool:
-        return schema in self.schemas if self.schemas else schema not in self.exclude_schemas
-
-    def restrict(self, model: Schema) -> Schema:
-        """`model` (e.g. a snapshot's) cut down to this scope, so it compares with an introspected one."""
-        return make_schema(model.dialect,
-                           [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
-                           [e for e in model.enums if self.wants_schema(e.schema)],
-                           [q for q in model.sequences if self.wants_schema(q.schema)],
-                           [x for x in model.schemas if self.wants_schema(x)], model.extras,
-                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)),
-                           security=model.security)
 
 
 # -- the queries -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import RunnerBackend
+    from ..base import RunnerBackend, SqlReader
 
 
 class SQLiteDialect:
@@ -80,6 +80,15 @@ class SQLiteDialect:
 
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected  # SQLite keeps a view's text as written
+
+    @property
+    def reader(self) -> SqlReader:
+        from . import reader
+
+        return reader
+
+    def canonical(self, model: Schema, comments: bool = True) -> Schema:
+        return model  # the model from SQLite's own catalog is compared as it is
 
     def comparable(self, model: Schema) -> Schema:
         from .introspect import comparable

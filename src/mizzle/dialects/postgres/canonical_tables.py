@@ -1,0 +1,88 @@
+"""The canonical form of a PostgreSQL model (the dialect's `canonical` hook, used by `schema.compare`): every fact
+in the one spelling PostgreSQL would store, so that schema code, a drizzle-kit snapshot and a live database compare
+equal when the server would store the same thing.
+
+- names longer than 63 bytes as PostgreSQL truncates them;
+- enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
+- identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
+- index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
+  expression column's `DESC` / `NULLS` / operator class read out of its text;
+- comments dropped when one side cannot hold them (`comments=False`: a drizzle-kit snapshot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ...schema.model import Column, Index, IndexColumn, Schema, Table, make_schema
+from ...schema.naming import truncate_identifier
+from .expressions import split_index_element
+from .types import canonical_bound, canonical_opclass
+
+
+def canonical(model: Schema, comments: bool = True) -> Schema:
+    """`model` with every fact in the one spelling PostgreSQL would store (see the module docstring)."""
+    enums: dict[tuple[str, str], list[Any]] = {}
+    for e in model.enums:
+        enums.setdefault((e.schema, e.name.lower()), []).append(e)
+    known = {(e.schema, e.name) for e in model.enums}
+    tables = [_table(t, enums, known, comments) for t in model.tables]
+    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects,
+                       security=model.security)
+
+
+def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
+    cols = []
+    for c in t.columns:
+        c2 = c
+        base = c.base_type
+        if (c.type_schema or t.schema, base) not in known:
+            cands = enums.get((c.type_schema or t.schema, base.lower()))
+            if cands is None and c.type_schema is None:
+                cands = next((v for (s, n), v in enums.items() if n == base.lower()), None)
+            if cands is not None and len(cands) == 1:
+                e = cands[0]
+                c2 = replace(c2, type=e.name + c.type[len(base):], type_schema=e.schema)
+        if c2.identity is not None:
+            i = c2.identity
+            c2 = replace(c2, identity=replace(i, max_value=canonical_bound(i.max_value, c2.type),
+                                              min_value=canonical_bound(i.min_value, c2.type)))
+        if not comments and c2.comment is not None:
+            c2 = replace(c2, comment=None)
+        cols.append(c2)
+    types = {c.name: c for c in cols}
+    pk = t.primary_key
+    uniques = list(t.uniques)
+    if pk is not None:
+        pk = replace(pk, name=truncate_identifier(pk.name) if pk.name else None)
+    return replace(
+        t, columns=tuple(cols), primary_key=pk,
+        uniques=tuple(sorted((replace(u, name=truncate_identifier(u.name)) for u in uniques), key=lambda x: x.name)),
+        foreign_keys=tuple(sorted((replace(f, name=truncate_identifier(f.name)) for f in t.foreign_keys),
+                                  key=lambda x: x.name)),
+        checks=tuple(sorted((replace(c, name=truncate_identifier(c.name)) for c in t.checks), key=lambda x: x.name)),
+        indexes=tuple(sorted((_index(i, types) for i in t.indexes), key=lambda x: x.name)),
+        comment=t.comment if comments else None)
+
+
+def _index(i: Index, columns: dict[str, Column]) -> Index:
+    cols = []
+    for c in i.columns:
+        expr, is_expr, asc, nulls, opclass = c.expression, c.is_expression, c.asc, c.nulls, c.opclass
+        if is_expr:
+            e, a, n, o = split_index_element(expr)
+            if a is not None or n is not None or o is not None:
+                expr = e
+                asc = a if a is not None else asc
+                nulls = n if n is not None else ("first" if a is False else nulls)
+                opclass = o or opclass
+            if e.startswith('"') or e.replace("_", "").isalnum():  # `("name")`: a plain column after all
+                name = e.strip('"')
+                if name in columns:
+                    expr, is_expr = name, False
+        col = columns.get(expr) if not is_expr else None
+        opclass = canonical_opclass(opclass, i.method, col.type if col else None,
+                                    bool(col and col.type_schema)) if opclass else None
+        cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass))
+    return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)

@@ -1,0 +1,11 @@
+"""How PostgreSQL's SQL text is read to be compared (the dialect's `reader`, `dialects.base.SqlReader`): one key
+per meaning of an expression, a default, a query, and what a query reads. The schema model and the diff compare
+through these and never parse SQL themselves."""
+
+from __future__ import annotations
+
+from .expressions import expression_key
+from .types import default_key
+from .view_deps import parses, query_key, relations, replaceable
+
+__all__ = ["default_key", "expression_key", "parses", "query_key", "relations", "replaceable"]
