@@ -5,15 +5,11 @@ says so when it writes the migration, instead of leaving it to fail at migrate t
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 
 from .changes import AlterColumn, Change, DropColumn, DropTable
 from .model import Schema
-
-
-def _mentions(text: str, name: str) -> bool:
-    return re.search(r'(?<![\w$])"?' + re.escape(name) + r'"?(?![\w$])', text) is not None
+from .naming import mentions
 
 
 def views_in_the_way(old: Schema, changes: Iterable[Change]) -> list[str]:
@@ -35,7 +31,7 @@ def views_in_the_way(old: Schema, changes: Iterable[Change]) -> list[str]:
             continue
         for v in views:
             text = str(v["definition"])
-            if _mentions(text, table[1]) and (column is None or _mentions(text, column)):
+            if mentions(text, table[1]) and (column is None or mentions(text, column)):
                 view = f"{v.get('schema') or 'public'}.{v.get('name')}"
                 target = f"{table[1]}.{column}" if column else f"table {table[1]}"
                 out.append(f"view {view} (in the snapshot, not managed by mizzle) reads {target}, which this "

@@ -6,7 +6,6 @@ rewritten under those names, so the rest of the diff matches everything by key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -54,7 +53,7 @@ from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
-from .naming import serial_sequence_name
+from .naming import mentions, serial_sequence_name
 from .order import fk_target, order, removes
 from .retype import regenerate_over_retyped
 from .table_features import (
@@ -326,7 +325,7 @@ def _finish_enum_rebuilds(st: DiffState) -> None:
         for ck in t.checks:
             pck = next((x for x in prev_t.checks if x.name == ck.name), None)
             if pck is not None and (t.key, ck.name) not in redone and check_equal(pck, ck, st.reader) \
-                    and any(_mentions(ck.expression, n) for k, n in converted if k == t.key):
+                    and any(mentions(ck.expression, n) for k, n in converted if k == t.key):
                 ph.drops_con.append(DropCheck(t.key, pck))
                 ph.cons.append(AddCheck(t.key, ck))
 
@@ -431,7 +430,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
     if retyped:
         for ck in t.checks:
             pck = next((x for x in prev.checks if x.name == ck.name), None)
-            if pck is not None and check_equal(pck, ck, r) and any(_mentions(ck.expression, n) for n in retyped):
+            if pck is not None and check_equal(pck, ck, r) and any(mentions(ck.expression, n) for n in retyped):
                 drops_con.append(DropCheck(key, pck))
                 cons.append(AddCheck(key, ck))
     rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
@@ -451,11 +450,6 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            lambda x: cons.append(AddExclusion(key, x)), rename,
            eq=lambda a, b: exclusion_equal(a, b, r))
     regenerate_over_retyped(prev, t, ph)
-
-
-def _mentions(expression: str, column: str) -> bool:
-    """Whether the expression may refer to the column (a string literal that contains its name counts too)."""
-    return re.search(r'(?<![\w$"])"?' + re.escape(column).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
 
 
 def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]

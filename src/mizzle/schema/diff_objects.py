@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .changes import AlterColumn, Change, DropColumn, DropTable, RecreateEnum, RenameColumn
+from .naming import mentions
 from .object_changes import (
     AddViewIndex,
     AlterComposite,
@@ -168,7 +168,7 @@ def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]
         columns = touched[rel]
         if columns is None or "*" in v.definition:
             return True
-        if any(re.search(r'(?<![\w$])"?' + re.escape(col) + r'"?(?![\w$])', v.definition) for col in columns):
+        if any(mentions(v.definition, col) for col in columns):
             return True
     return False
 

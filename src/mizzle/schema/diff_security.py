@@ -10,13 +10,13 @@ made already is no error); nothing is dropped or changed for it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .changes import Change, TableKey
 from .model import Schema, Table
+from .naming import mentions
 from .security import Extension, Grant, Policy, Role
 
 if TYPE_CHECKING:
@@ -127,11 +127,7 @@ def _depends(p: Policy, table: TableKey, touched: set[tuple[TableKey, str]]) -> 
     text = " ".join(x for x in (p.using, p.with_check) if x)
     if not text:
         return False
-    return any(_mentions(text, col) and (key == table or _mentions(text, key[1])) for key, col in touched)
-
-
-def _mentions(expression: str, name: str) -> bool:
-    return re.search(r'(?<![\w$"])"?' + re.escape(name).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
+    return any(mentions(text, col) and (key == table or mentions(text, key[1])) for key, col in touched)
 
 
 def _by_name(old: Iterable[Any] | None, new: Iterable[Any] | None, out: SecurityPhases,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MAX_IDENTIFIER_BYTES = 63
 
 
@@ -93,3 +95,11 @@ def column_addition(columns: tuple[str, ...]) -> str:
         if len(out.encode("utf-8")) >= MAX_IDENTIFIER_BYTES:
             break
     return _clip(out.encode("utf-8"), MAX_IDENTIFIER_BYTES)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether SQL `text` may refer to identifier `name`, bare or double-quoted (`""` inside quotes read as one
+    `"`). Cautious: a string literal that holds the name counts too, so a caller may do more than needed
+    (drop and add a check again, remake a view), never less."""
+    return re.search(r'(?<![\w$"])"?' + re.escape(name).replace('"', '""') + r'"?(?![\w$"])', text) is not None
+

@@ -8,20 +8,16 @@ checks on it too; those the change would otherwise keep are dropped and made aga
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .changes import AddCheck, AddColumn, AlterColumn, CreateIndex, DropCheck, DropColumn, DropIndex
 from .model import Index, Table
-
-
-def _mentions(expression: str, column: str) -> bool:
-    return re.search(r'(?<![\w$"])"?' + re.escape(column).replace('"', '""') + r'"?(?![\w$"])', expression) is not None
+from .naming import mentions
 
 
 def _index_mentions(ix: Index, column: str) -> bool:
-    return any(_mentions(c.expression, column) if c.is_expression else c.expression == column for c in ix.columns) \
-        or column in ix.include or (ix.where is not None and _mentions(ix.where, column))
+    return any(mentions(c.expression, column) if c.is_expression else c.expression == column for c in ix.columns) \
+        or column in ix.include or (ix.where is not None and mentions(ix.where, column))
 
 
 def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
@@ -34,7 +30,7 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
     key = t.key
     for pg in prev.columns:
         g = t.column(pg.name)
-        if pg.generated is None or not any(_mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
+        if pg.generated is None or not any(mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
             continue
         alter = next((c for c in ph.columns if isinstance(c, AlterColumn) and c.table == key
                       and c.new.name == pg.name), None)
@@ -64,6 +60,6 @@ def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
     dropped_ck = {c.check.name for c in ph.drops_con if isinstance(c, DropCheck) and c.table == key}
     for ck in t.checks:
         old_ck = next((x for x in prev.checks if x.name == ck.name), None)
-        if old_ck is not None and ck.name not in dropped_ck and _mentions(old_ck.expression, column):
+        if old_ck is not None and ck.name not in dropped_ck and mentions(old_ck.expression, column):
             ph.drops_con.append(DropCheck(key, old_ck))
             ph.cons.append(AddCheck(key, ck))

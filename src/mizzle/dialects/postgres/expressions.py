@@ -182,12 +182,13 @@ def check_expression(definition: str) -> str:
 def strip_parentheses(e: str) -> str:
     """`((a > 0))` → `a > 0`: the parentheses the server wraps around a whole expression."""
     e = e.strip()
-    while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
+    while e.startswith("(") and e.endswith(")") and balanced(e[1:-1]):
         e = e[1:-1].strip()
     return e
 
 
-def _balanced(s: str) -> bool:
+def balanced(s: str) -> bool:
+    """Whether the parentheses of `s` pair up outside string literals."""
     depth = 0
     quote = False
     for ch in s:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .expressions import balanced
+
 INT_MAX = {"smallint": "32767", "integer": "2147483647", "bigint": "9223372036854775807",
            "smallserial": "32767", "serial": "2147483647", "bigserial": "9223372036854775807"}
 SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
@@ -126,7 +128,7 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
         return None
     e = expr.strip()
     # strip redundant parentheses around the whole expression: ('x') → 'x'
-    while e.startswith("(") and e.endswith(")") and _balanced(e[1:-1]):
+    while e.startswith("(") and e.endswith(")") and balanced(e[1:-1]):
         e = e[1:-1].strip()
     low = e.lower()
     if type_ == "boolean" or type_.startswith("boolean"):
@@ -330,22 +332,6 @@ def canonical_bound(value: str | None, type_: str) -> str | None:
         if f.is_integer() and abs(f) < 2 ** 53:
             return str(int(f))
     return v
-
-
-def _balanced(s: str) -> bool:
-    depth = 0
-    in_str = False
-    for ch in s:
-        if ch == "'":
-            in_str = not in_str
-        elif not in_str:
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth < 0:
-                    return False
-    return depth == 0 and not in_str
 
 
 def strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
