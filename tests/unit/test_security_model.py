@@ -138,3 +138,24 @@ def test_merge_keeps_both_sides_policies_and_extensions() -> None:
     clash = merge(ours, _model((replace(DOCS, rls=True, policies=(replace(POL, using="true"),)),)),
                   _model((replace(DOCS, rls=True, policies=(replace(POL, using="false"),)),)))
     assert "policy own on docs" in clash.conflicts
+
+
+def test_a_rebuilt_model_keeps_every_field() -> None:
+    """Schema.with_ replaces what it is given and keeps the rest: objects and security were lost once by rebuilds
+    that listed the fields one by one (a field added to Schema must survive every rebuild)."""
+    from dataclasses import fields
+
+    from mizzle.schema.model import Enum, Sequence
+    from mizzle.schema.objects import View
+
+    t = replace(DOCS, rls=True, policies=(POL,))
+    model = make_schema("postgresql", (t,), [Enum("mood", ("a", "b"))], [Sequence("s")], ["app"], [("views", "{}")],
+                        objects=[View("v", "SELECT id FROM docs")],
+                        security=make_security(roles=[Role("reader")], extensions=[Extension("pg_trgm", "public")]))
+    for f in fields(model):
+        assert getattr(model, f.name) not in ((), None, "") and not (hasattr(getattr(model, f.name), "is_empty")
+                                                                   and getattr(model, f.name).is_empty), f.name
+    rebuilt = model.with_(tables=[replace(t, comment="x")])
+    assert rebuilt.tables[0].comment == "x"
+    assert {f.name: getattr(rebuilt, f.name) for f in fields(model) if f.name != "tables"} == \
+        {f.name: getattr(model, f.name) for f in fields(model) if f.name != "tables"}

@@ -33,7 +33,7 @@ from .changes import (
 )
 from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Index, IndexColumn, Schema, Table, make_schema
+from .model import Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .table_features import AddExclusion, DropExclusion
 
@@ -91,8 +91,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         if renamed is not None:
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
-    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas, expected.extras,
-                       objects=expected.objects, security=expected.security)
+    return expected.with_(tables=tables)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],
@@ -132,8 +131,7 @@ def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | Non
     if not found:
         return live, None
     keep = [t for t in live.tables if t not in found]
-    return make_schema(live.dialect, keep, live.enums, live.sequences, live.schemas, live.extras,
-                       objects=live.objects, security=live.security), found[0].schema
+    return live.with_(tables=keep), found[0].schema
 
 
 # -- comparing ------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from .changes import (
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage
-from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
+from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
 from .naming import mentions, serial_sequence_name
 from .order import fk_target, order, removes
 from .retype import regenerate_over_retyped
@@ -529,9 +529,8 @@ def _spell_col(table: TableKey, name: str) -> str:
 
 def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | None = None,
              schemas: list[str] | None = None) -> Schema:
-    return make_schema(s.dialect, tables if tables is not None else s.tables,
-                       enums if enums is not None else s.enums, s.sequences,
-                       schemas if schemas is not None else s.schemas, s.extras, objects=s.objects, security=s.security)
+    return s.with_(tables=tables if tables is not None else s.tables, enums=enums if enums is not None else s.enums,
+                   schemas=schemas if schemas is not None else s.schemas)
 
 
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
@@ -543,7 +542,7 @@ def _rename_schema(s: Schema, o: str, n: str) -> Schema:
               for t in s.tables]
     enums = [replace(e, schema=sch(e.schema)) for e in s.enums]
     seqs = [replace(q, schema=sch(q.schema)) for q in s.sequences]
-    return make_schema(s.dialect, tables, enums, seqs, [sch(x) for x in s.schemas], s.extras, objects=s.objects, security=s.security)
+    return s.with_(tables=tables, enums=enums, sequences=seqs, schemas=[sch(x) for x in s.schemas])
 
 
 def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:

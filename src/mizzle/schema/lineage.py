@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from .changes import Change, TableKey
-from .model import DEFAULT_SCHEMA, Column, Schema, Table, make_schema
+from .model import DEFAULT_SCHEMA, Column, Schema, Table
 from .naming import truncate_identifier
 
 if TYPE_CHECKING:
@@ -173,8 +173,7 @@ def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
 
 
 def _with_tables(s: Schema, tables: dict[TableKey, Table]) -> Schema:
-    return make_schema(s.dialect, [tables.get(t.key, t) for t in s.tables], s.enums, s.sequences, s.schemas,
-                       s.extras, objects=s.objects, security=s.security)
+    return s.with_(tables=[tables.get(t.key, t) for t in s.tables])
 
 
 def diff_lineage(st: DiffState) -> None:

@@ -289,6 +289,11 @@ class Schema:
     def _enums_by_key(self) -> dict[tuple[str, str], Enum]:
         return _first_by_key(self.enums)
 
+    def with_(self, **changes: Any) -> Schema:
+        """This model with the fields given replaced and every other field kept, in canonical order. Rebuild a
+        model with this, never with `make_schema(...)` field by field: a field added to Schema cannot be lost."""
+        return make_schema(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+
     @property
     def is_empty(self) -> bool:
         return not (self.tables or self.enums or self.sequences or self.schemas or self.objects) \

@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from .model import Schema, make_schema
+from .model import Schema
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,9 @@ class Scope:
 
     def restrict(self, model: Schema) -> Schema:
         """`model` (e.g. a snapshot's) cut down to this scope, so it compares with an introspected one."""
-        return make_schema(model.dialect,
-                           [t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
-                           [e for e in model.enums if self.wants_schema(e.schema)],
-                           [q for q in model.sequences if self.wants_schema(q.schema)],
-                           [x for x in model.schemas if self.wants_schema(x)], model.extras,
-                           objects=model.objects.where(lambda o: self.wants_schema(o.schema)),
-                           security=model.security)
+        return model.with_(
+            tables=[t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
+            enums=[e for e in model.enums if self.wants_schema(e.schema)],
+            sequences=[q for q in model.sequences if self.wants_schema(q.schema)],
+            schemas=[x for x in model.schemas if self.wants_schema(x)],
+            objects=model.objects.where(lambda o: self.wants_schema(o.schema)))

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import SchemaLoadError
-from ..schema.model import Schema, make_schema
+from ..schema.model import Schema
 from ..schema.security import (
     GRANT_TARGETS,
     PRIVILEGES,
@@ -48,8 +48,7 @@ def with_security(model: Schema, items: list[FoundMetaData], seen: dict[tuple[st
         tables.append(replace(t, rls=rls, force_rls=force, policies=mine) if rls or force or mine else t)
     # roles are the cluster's: none declared is not tracked (the last Role removed is not dropped)
     security = make_security(extensions, _unique(roles, "role") or None, _merge_grants(grants))
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras,
-                       objects=model.objects, security=security)
+    return model.with_(tables=tables, security=security)
 
 
 def _unique(items: list[Any], kind: str) -> list[Any]:

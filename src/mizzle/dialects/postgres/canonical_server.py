@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ...schema.model import Column, Index, Schema, Table, make_schema
+from ...schema.model import Column, Index, Schema, Table
 from .expressions import expression_key
 from .types import default_key
 
@@ -58,8 +58,7 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
     for no, t in enumerate(expected.tables):
         mine = [j for j in jobs if j[1] == no]
         tables.append(_apply(t, mine, forms) if mine else t)
-    return make_schema(expected.dialect, tables, expected.enums, expected.sequences, expected.schemas,
-                       expected.extras, objects=expected.objects, security=expected.security)
+    return expected.with_(tables=tables)
 
 
 def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ...schema.model import Column, Index, IndexColumn, Schema, Table, make_schema
+from ...schema.model import Column, Index, IndexColumn, Schema, Table
 from ...schema.naming import truncate_identifier
 from .expressions import split_index_element
 from .types import canonical_bound, canonical_opclass
@@ -28,8 +28,7 @@ def canonical(model: Schema, comments: bool = True) -> Schema:
         enums.setdefault((e.schema, e.name.lower()), []).append(e)
     known = {(e.schema, e.name) for e in model.enums}
     tables = [_table(t, enums, known, comments) for t in model.tables]
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras, objects=model.objects,
-                       security=model.security)
+    return model.with_(tables=tables)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:

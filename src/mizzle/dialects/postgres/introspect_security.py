@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ...schema.model import Schema, Table, make_schema
+from ...schema.model import Schema, Table
 from ...schema.security import Extension, Grant, Policy, canonical_policy, make_security
 
 _COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
@@ -77,5 +77,4 @@ def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_ro
     extensions = [Extension(name, schema, version) for name, schema, version in extension_rows]
     grants = [g for g in _grants(grant_rows) if g.on != "table" or model.table(g.schema, g.name) is not None]
     security = make_security(extensions, model.security.roles, grants)
-    return make_schema(model.dialect, tables, model.enums, model.sequences, model.schemas, model.extras,
-                       objects=model.objects, security=security)
+    return model.with_(tables=tables, security=security)

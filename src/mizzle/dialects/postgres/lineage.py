@@ -11,7 +11,7 @@ from typing import Any
 
 from ...errors import SchemaLoadError
 from ...schema import lineage as li
-from ...schema.model import DEFAULT_SCHEMA, Schema, Table, make_schema
+from ...schema.model import DEFAULT_SCHEMA, Schema, Table
 
 # (table oid, partition key, partition bound, [(parent schema, parent name) in inhseqno order])
 Q_LINEAGE = """
@@ -181,10 +181,8 @@ def server_bounds(conn: Any, expected: Schema, actual: Schema) -> Schema:
             "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)",
             {"n": [f"mz_pb_{n}_p" for n in range(len(jobs))]}).fetchall())
     fixed = {t.key: rows[f"mz_pb_{n}_p"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pb_{n}_p")}
-    return make_schema(expected.dialect, [t.with_(partition_bound=fixed[t.key]) if t.key in fixed else t
-                                          for t in expected.tables],
-                       expected.enums, expected.sequences, expected.schemas, expected.extras,
-                       objects=expected.objects, security=expected.security)
+    return expected.with_(tables=[t.with_(partition_bound=fixed[t.key]) if t.key in fixed else t
+                                  for t in expected.tables])
 
 
 def _qi(name: str) -> str:

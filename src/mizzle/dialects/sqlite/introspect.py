@@ -64,8 +64,7 @@ def comparable(schema: Schema) -> Schema:
             pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns))
         fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns)) for f in t.foreign_keys)
         tables.append(replace(t, primary_key=pk, foreign_keys=fks))
-    return make_schema(schema.dialect, tables, schema.enums, schema.sequences, schema.schemas, schema.extras,
-                       objects=schema.objects, security=schema.security)
+    return schema.with_(tables=tables)
 
 
 def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
