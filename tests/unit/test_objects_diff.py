@@ -53,6 +53,17 @@ def test_a_view_over_a_view_is_made_again_with_it() -> None:
     assert sql[-2:] == ['CREATE VIEW "public"."a" AS SELECT v FROM t', 'CREATE VIEW "public"."b" AS SELECT v FROM a']
 
 
+def test_a_trigger_on_a_view_made_again_is_made_again_after_it() -> None:
+    """DROP VIEW takes the view's triggers with it (migra's triggers3 pair: a column added in the middle of an
+    INSTEAD OF view): the trigger is dropped first and created after the view, never lost."""
+    fn = Function("ins", "BEGIN RETURN NEW; END;", returns="trigger")
+    trg = Trigger("on_vv", "vv", "public.ins", events=("INSERT",), timing="INSTEAD OF")
+    sql = _sql(_schema(fn, View("vv", "SELECT id, v FROM t"), trg), _schema(fn, View("vv", "SELECT v, id FROM t"), trg))
+    assert sql[0].startswith('DROP TRIGGER "on_vv" ON "public"."vv"'), sql
+    assert sql.index('DROP VIEW "public"."vv"') < sql.index('CREATE VIEW "public"."vv" AS SELECT v, id FROM t')
+    assert sql[-1].startswith('CREATE TRIGGER "on_vv" INSTEAD OF INSERT ON "public"."vv"'), sql
+
+
 def test_view_replaced_in_place_only_when_columns_append() -> None:
     appended = _sql(_schema(View("vv", "SELECT id FROM t")), _schema(View("vv", "SELECT id, v FROM t")))
     assert appended == ['CREATE OR REPLACE VIEW "public"."vv" AS SELECT id, v FROM t']

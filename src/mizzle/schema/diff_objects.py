@@ -58,8 +58,8 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     created = {t.key for t in new.tables if old.table(*t.key) is None}
     remade_fns = _routines(o.routines, n.routines, out, created, rd)
     old_views = _renamed_views(o.views, n.views, out)
-    _views(old_views, n.views, _touched_tables(table_changes), out, rd)
-    _triggers(o.triggers, n.triggers, remade_fns, out)
+    remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
+    _triggers(o.triggers, n.triggers, remade_fns, remade_views, out)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
@@ -174,7 +174,8 @@ def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]
 
 
 def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[str] | None],
-           out: ObjectPhases, rd: SqlReader) -> None:
+           out: ObjectPhases, rd: SqlReader) -> set[Key]:
+    """Views made, replaced, dropped; returns the views dropped and made again (their triggers go with them)."""
     old_by = {v.key: v for v in old}
     new_by = {v.key: v for v in new}
     deps: dict[Key, set[Key]] = {v.key: set(rd.relations(v.definition, v.schema)) for v in (*old, *new)}
@@ -214,6 +215,7 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[
     for prev, v in reindexed:
         if v.key not in remade:  # made again: with its indexes
             _index_changes(prev, v, out.after_tables)
+    return remade
 
 
 def _index_changes(prev: View, v: View, into: list[Change]) -> None:
@@ -243,14 +245,16 @@ def _dependency_order(keys: list[Key], deps: dict[Key, set[Key]]) -> list[Key]:
     return out
 
 
-def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...], remade_fns: set[str], out: ObjectPhases) -> None:
+def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...], remade_fns: set[str], remade_views: set[Key],
+              out: ObjectPhases) -> None:
+    """Triggers; one whose function or view is dropped and made again is too (DROP VIEW takes its triggers)."""
     old_by = {t.key: t for t in old}
     new_keys = {t.key for t in new}
     for t in new:
         prev = old_by.get(t.key)
         if prev is None:
             out.after_tables.append(CreateObject(t))
-        elif prev != t or t.function in remade_fns:
+        elif prev != t or t.function in remade_fns or (t.schema, t.table) in remade_views:
             out.first.append(DropObject(prev))
             out.after_tables.append(CreateObject(t))
     out.first.extend(DropObject(t) for t in old if t.key not in new_keys)
