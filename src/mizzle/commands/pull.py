@@ -75,9 +75,10 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     unmanaged: list[str] = []  # rules, event triggers, foreign tables, …: listed, never written nor dropped
     model = dialects.get(config.dialect).reapplicable(
         introspect_url(db, scope, connect_timeout=connect_timeout, unmanaged=unmanaged))
-    if not (model.tables or model.enums or model.sequences or model.schemas or model.objects):
+    if model.is_empty:  # extensions alone (or views, functions, grants) are a schema to pull
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
-        raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums or sequences in {where}",
+        raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums, sequences, views, functions, "
+                         f"extensions or grants in {where}",
                          "\n".join([*unmanaged, "Check the URL and `schema_filter` / `tables_filter` in the config."]))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),

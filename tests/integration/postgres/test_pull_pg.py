@@ -114,3 +114,17 @@ def test_pull_unreachable_server(tmp_path: Path, run_mizzle) -> None:  # type: i
     project = _new_project(tmp_path)
     r = run_mizzle(["pull", "--connect-timeout", "2"], cwd=project, url="postgresql://nobody@127.0.0.1:1/x")
     assert r.code == 5 and "cannot connect" in r.first_error_line
+
+
+def test_pull_of_a_database_holding_only_extensions(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Extensions are managed (mizzle.pg.Extension): a database with nothing else is still a schema to pull, not
+    "nothing to pull" (migra's extversions pair)."""
+    project = _new_project(tmp_path)
+    url = pg_url("mzpull")
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE EXTENSION pg_trgm")
+    r = run_mizzle(["pull", "--no-mark"], cwd=project, url=url)
+    assert r.code == 0, r.stderr
+    text = next((project / "db").rglob("*.py")).read_text()
+    assert "Extension('pg_trgm'" in text or 'Extension("pg_trgm"' in text, text
+    assert "CREATE EXTENSION" in next((project / "migrations").glob("0000_*.sql")).read_text()
