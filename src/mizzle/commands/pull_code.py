@@ -62,7 +62,7 @@ def write_module(schema: Schema, header: str = "") -> str:
     table_vars: dict[tuple[str, str], str] = {}
     for t in _tables_in_dependency_order(schema.tables):
         var = table_vars[t.key] = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
-        text, pg_type = _table(t, var, enum_vars, schema.dialect, owners)
+        text, pg_type = _table(t, var, enum_vars, schema.dialect, owners, _inherited_used(schema, t))
         uses_pg_type |= pg_type
         body.append(text)
     pg_import, security = security_code(schema, table_vars, names.take, _str)  # extensions, RLS, policies
@@ -147,9 +147,10 @@ def _sequence(s: Sequence) -> str:
 
 
 def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: str,
-           owners: dict[tuple[str, str, str], str]) -> tuple[str, bool]:
+           owners: dict[tuple[str, str, str], str], inherited: list[Column]) -> tuple[str, bool]:
     pk = t.primary_key
-    inline_pk = pk is not None and pk.name is None and not pk.deferrable
+    own = {c.name for c in t.columns}
+    inline_pk = pk is not None and pk.name is None and not pk.deferrable and set(pk.columns) <= own
     pk_cols = set(pk.columns) if pk else set()
     uses_pg_type = False
     items: list[str] = []
@@ -158,6 +159,10 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
                                 owners.get((t.schema, t.name, c.name)))
         uses_pg_type |= pg_type
         items.append(text)
+    for c in inherited:  # a parent's column this table's own keys and indexes name: SQLAlchemy needs it here
+        type_expr, pg_type = _type(c, enum_vars)
+        uses_pg_type |= pg_type
+        items.append(f'sa.Column({_str(c.name)}, {type_expr}, info={{"mizzle": {{"inherited": True}}}})')
     if pk is not None and not inline_pk:
         name = f", name={_str(pk.name or '')}" if pk.name or not pk.deferrable else ""
         items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}{name}{_deferrable(pk.deferrable)})")
@@ -190,6 +195,21 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
     items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
+
+
+def _inherited_used(schema: Schema, t: Table) -> list[Column]:
+    """The columns `t` takes from its parents (a partition's partitioned table, the tables it inherits from) that
+    its own primary key, unique and foreign keys, indexes and exclusion constraints name."""
+    from ..schema.lineage import all_columns, parents
+
+    if not parents(t):
+        return []
+    own = {c.name for c in t.columns}
+    named = set(t.primary_key.columns if t.primary_key else ()) | {c for u in t.uniques for c in u.columns}
+    named |= {c for f in t.foreign_keys for c in f.columns}
+    named |= {c.expression for ix in t.indexes for c in ix.columns if not c.is_expression}
+    named |= {e.expression for x in t.excludes for e in x.elements if not e.is_expression}
+    return [c for c in all_columns(schema, t) if c.name in named and c.name not in own]
 
 
 def _exclusion(x: ExclusionConstraint) -> str:

@@ -268,7 +268,7 @@ class _PgConverter:
         elif pk is not None and pk.name:
             taken.add(pk.name)
         pk_cols = pk.columns if pk else ()
-        columns = tuple(self.column(t, c, pk_cols) for c in t.columns)
+        columns = tuple(self.column(t, c, pk_cols) for c in t.columns if not inherited_column(t, c))
         fks: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
@@ -474,6 +474,18 @@ class _PgConverter:
             name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
             max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle),
             data_type=None if data_type == "bigint" else data_type)
+
+
+def inherited_column(t: sa.Table, c: sa.Column) -> bool:
+    """`Column(..., info={"mizzle": {"inherited": True}})`: a column of the table's parent (the partitioned table,
+    or a table it inherits from), declared only so that the table's own keys and indexes can name it. It is not
+    the table's own column: PostgreSQL takes it from the parent."""
+    if not (c.info.get("mizzle") or {}).get("inherited"):
+        return False
+    if not t.dialect_options["postgresql"].get("inherits") and "partition_of" not in (t.info.get("mizzle") or {}):
+        raise SchemaLoadError(f'column {t.name}.{c.name}: info={{"mizzle": {{"inherited": True}}}} on a table that '
+                              'inherits from nothing (postgresql_inherits, or info={"mizzle": {"partition_of": …}})')
+    return True
 
 
 def unlogged(t: sa.Table) -> bool:

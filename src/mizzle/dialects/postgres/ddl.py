@@ -157,7 +157,9 @@ def fk_constraint(f: ForeignKey) -> str:
 
 def create_table(t: Table) -> str:
     pk = t.primary_key
-    inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and not pk.deferrable else None
+    own = {c.name for c in t.columns}  # a key on a column the table inherits is a table constraint
+    inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and not pk.deferrable \
+        and pk.columns[0] in own else None
     lines = [column_def(c, t.schema, inline_pk=c.name == inline) for c in t.columns]
     if pk and inline is None:
         lines.append(pk_constraint(pk))

@@ -28,6 +28,7 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
+from ...schema.naming import implicit_pkey_name
 from .objects_snapshot import objects_from_snapshot, objects_to_snapshot
 from .snapshot_security import (
     policies_from_json,
@@ -261,7 +262,8 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
 
 def _table_to_json(t: Table) -> dict[str, Any]:
     pk = t.primary_key
-    single_pk = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None else None
+    own = {c.name for c in t.columns}  # a key on a column the table inherits has no column to mark: an entry
+    single_pk = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and pk.columns[0] in own else None
     composite = pk if pk and single_pk is None else None
     columns = {}
     for c in t.columns:
@@ -304,8 +306,8 @@ def _table_to_json(t: Table) -> dict[str, Any]:
         "columns": columns,
         "indexes": indexes,
         "foreignKeys": {f.name: _fk_to_json(t, f) for f in t.foreign_keys},
-        "compositePrimaryKeys": ({composite.name: {"name": composite.name, "columns": list(composite.columns)}}
-                                 if composite and composite.name else {}),
+        "compositePrimaryKeys": ({(n := composite.name or implicit_pkey_name(t.name)): {
+            "name": n, "columns": list(composite.columns)}} if composite else {}),
         "uniqueConstraints": {u.name: {"name": u.name, "nullsNotDistinct": u.nulls_not_distinct,
                                        "columns": list(u.columns)} for u in t.uniques},
         "policies": policies_to_json(t.policies),

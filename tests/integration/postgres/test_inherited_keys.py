@@ -1,0 +1,57 @@
+"""Keys and indexes of a partition or an inheriting table on columns it takes from its parent (migra's `inherit`
+and `partitioning` pairs): pull writes those columns with info={"mizzle": {"inherited": True}} so that the module
+loads (SQLAlchemy needs a constraint's columns on its table), and they stay the parent's (not local)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from pgtools import schema_dump, temp_database
+
+from mizzle.errors import SchemaLoadError
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+pytestmark = pytest.mark.pg
+
+SOURCE = [
+    "CREATE TABLE eb (id bigserial, kind text NOT NULL, entity_id bigint NOT NULL)",
+    "CREATE TABLE eb_a (CONSTRAINT a_only CHECK (kind = 'A'), UNIQUE (entity_id, kind)) INHERITS (eb)",
+    "CREATE TABLE eb_b (note text, PRIMARY KEY (id)) INHERITS (eb)",
+    "CREATE TABLE m (city int NOT NULL, day date NOT NULL, v int) PARTITION BY RANGE (day)",
+    "CREATE TABLE m_feb PARTITION OF m FOR VALUES FROM ('2006-02-01') TO ('2006-03-01')",
+    "CREATE INDEX ON m_feb (day)",
+]
+
+
+def test_keys_on_inherited_columns_pull_load_and_rebuild(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    with temp_database("mzinh") as source, temp_database("mzinh") as rebuilt:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in SOURCE:
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        code = (tmp_path / "db" / "schema.py").read_text()
+        assert 'sa.Column("entity_id", sa.BigInteger, info={"mizzle": {"inherited": True}})' in code, code
+        assert "the written module does not load" not in r.stdout + r.stderr
+        assert run_mizzle(["generate", "--check"], cwd=tmp_path, url=source).code == 0
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert d.code == 0, d.stdout + d.stderr
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
+        assert m.code == 0, m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
+        with psycopg.connect(rebuilt) as c:  # still the parent's columns, not the child's own
+            local = c.execute("SELECT attislocal FROM pg_attribute WHERE attrelid = 'eb_a'::regclass "
+                              "AND attname = 'entity_id'").fetchone()
+        assert local == (False,)
+
+
+def test_an_inherited_column_on_a_table_without_parents_is_refused() -> None:
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("x", sa.Integer, info={"mizzle": {"inherited": True}}))
+    with pytest.raises(SchemaLoadError, match="inherits from nothing"):
+        schema_from_metadata([md])
