@@ -188,7 +188,13 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new = _carry_forward(old, new)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
-    return new, diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    changes = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    if config.tenant_schema:  # a placeholder: the runner creates each tenant's schema
+        from ..schema import changes as ch
+
+        changes.changes = [c for c in changes.changes
+                           if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
+    return new, changes
 
 
 def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:

@@ -141,6 +141,7 @@ def test_generate_writes_tenant_tables_unqualified_and_drift_compares_each_tenan
     assert r.code == 0, r.stderr
     sql = next((root / "drizzle").glob("0000_*.sql")).read_text()
     assert '"tenant"' not in sql and "CREATE SCHEMA" not in sql  # the runner creates each tenant's schema
+    assert "+ table tenant.accounts" in r.stdout and "+ schema tenant" not in r.stdout
     assert 'CREATE TABLE "accounts"' in sql and 'CREATE TYPE "kind"' in sql and '"kind" "kind"' in sql
     assert 'REFERENCES "public"."plans"("name")' in sql  # the shared table stays qualified …
     assert 'REFERENCES "accounts"("id")' in sql and 'ON "accounts" USING btree' in sql
