@@ -90,3 +90,13 @@ def test_tenant_schema_config(tmp_path: Path) -> None:
     assert cfg.tenant_schema == "tenant" and cfg.schema_filter == ("tenant",)
     with pytest.raises(ConfigError, match="leaves out `tenant_schema`"):
         parse_config({"tenant_schema": "tenant", "schema_filter": ["public"]}, tmp_path, tmp_path / "mizzle.toml")
+
+
+@pytest.mark.parametrize("url", ["postgresql://app@db/saas#schema=tenant_a", "postgresql://app:pa#zq9@db/saas"])
+def test_a_url_with_a_fragment_is_refused_without_showing_it(url: str) -> None:
+    """`--url URL#schema=NAME` used to drop the fragment: migrate/status/drift ran on the database's own schemas."""
+    from mizzle.dburl import parse_url
+
+    with pytest.raises(UsageError) as e:
+        parse_url(url)
+    assert "has a '#'" in e.value.message and "zq9" not in e.value.message and "tenant_a" not in e.value.message

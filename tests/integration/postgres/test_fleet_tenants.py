@@ -216,3 +216,8 @@ def test_drift_on_tenant_targets_needs_tenant_schema(pg_url, migrations_dir, run
     root = migrations_dir.path.parent
     r = run_mizzle(["drift", "--targets", _targets(root, url, ["t1"]), "--json"], cwd=root)
     assert r.code == 2 and "needs `tenant_schema` in the config" in json.loads(r.stdout)["targets"][0]["error"]
+    # a tenant target given as the one --url: refused (its fragment used to be dropped: public was migrated)
+    for cmd in ("migrate", "status", "drift"):
+        r = run_mizzle([cmd, "--url", f"{url}#schema=t1"], cwd=root)
+        assert r.code == 2 and "is a fleet target" in r.stderr, (cmd, r.stderr)
+    assert _tables(url, "public") == {"plans"}
