@@ -40,3 +40,16 @@ def outside(model: Any, schema: str) -> list[str]:
     """Tables, enums and sequences of `model` in another schema than the tenant one: a tenant folder runs once per
     tenant, so it would create them once per tenant (the second run fails: they exist)."""
     return [f"{x.schema}.{x.name}" for x in (*model.tables, *model.enums, *model.sequences) if x.schema != schema]
+
+
+def refuse_tenant_folder(config: Any, what: str) -> None:
+    """`what` (verify, push, pull, baseline, check --rebuild-snapshots) works on one database's own schemas: a
+    tenant folder's migrations run in a tenant's search_path next to shared tables it does not create."""
+    schema = getattr(config, "tenant_schema", None)
+    if schema:
+        from ..errors import UsageError
+
+        raise UsageError(f"{what} does not work on a tenant folder (`tenant_schema` = {schema!r} in "
+                         f"{getattr(config, 'source_name', 'the config')}) yet",
+                         "Run it with the database's own config; compare tenants with "
+                         "`mizzle drift --targets FILE` or `--fleet NAME`.")

@@ -172,6 +172,12 @@ def test_generate_writes_tenant_tables_unqualified_and_drift_compares_each_tenan
         ("ok", []), ("failed", ["+ column t_b.accounts.nickname text"]),
         ("failed", ["~ enum t_c.kind: + value 'guest' after 'admin'"])]  # read-only: every tenant reported
 
+    # the commands that work on one database's own schemas say they do not take a tenant folder (verify used to
+    # replay it into a scratch database, without the shared tables: "relation public.plans does not exist")
+    for cmd in (["verify"], ["check", "--rebuild-snapshots"], ["push", "--url", url], ["baseline", "--url", url]):
+        r = run_mizzle(cmd, cwd=root)
+        assert r.code == 2 and "does not work on a tenant folder" in r.stderr, (cmd, r.stderr)
+
     # the next migration of the code follows: unqualified too, and every tenant takes it
     code = (root / "schema.py").read_text().replace(
         'sa.Column("email", sa.Text, unique=True),', 'sa.Column("email", sa.Text, unique=True), sa.Column("age", sa.Integer),')
