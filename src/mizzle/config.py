@@ -67,6 +67,9 @@ class Config:
     environments: dict[str, Environment] = field(default_factory=dict)
     env: str | None = None  # the environment selected with --env
     fleets: dict[str, Fleet] = field(default_factory=dict)
+    # the schema the code declares tenant-scoped tables in: written unqualified by `generate`, compared with each
+    # tenant schema by `drift` (docs/guides/fleets.md)
+    tenant_schema: str | None = None
 
     @property
     def out_dir(self) -> Path:
@@ -166,7 +169,7 @@ def _retries(value: Any, source: Path) -> int:
 
 
 _TOP_KEYS = {"dialect", "schema", "out", "url", "schema_filter", "tables_filter", "online", "online_lock_timeout",
-             "migrations", "environments", "naming", "fleets"}
+             "migrations", "environments", "naming", "fleets", "tenant_schema"}
 _MIGRATION_KEYS = {"table", "schema", "prefix", "transaction", "layout", "retries"}
 
 
@@ -188,6 +191,11 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
             raise ConfigError(f"{source}: [environments.{name}] must be a table")
         envs[name] = Environment(name=name, url_env=e.get("url_env"), url=e.get("url"),
                                  protected=bool(e.get("protected", False)))
+    tenant = _tenant_schema(data.get("tenant_schema"), source)
+    schema_filter = _strings(data.get("schema_filter"), "schema_filter", source)
+    if tenant and schema_filter and tenant not in schema_filter:
+        raise ConfigError(f"{source}: `schema_filter` leaves out `tenant_schema` ({tenant!r}), the schema of the "
+                          "tenant-scoped tables", "Add it to schema_filter, or remove schema_filter.")
     return Config(
         root=root,
         source=source,
@@ -195,7 +203,7 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         schema=_strings(data.get("schema"), "schema", source),
         out=str(data.get("out", "drizzle")),
         url=data.get("url"),
-        schema_filter=_strings(data.get("schema_filter"), "schema_filter", source),
+        schema_filter=schema_filter or ((tenant,) if tenant else ()),  # a tenant folder manages its schema only
         tables_filter=_strings(data.get("tables_filter"), "tables_filter", source),
         table=str(mig.get("table", "__drizzle_migrations")),
         tracking_schema=str(mig.get("schema", "drizzle")),
@@ -209,7 +217,16 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         retries=_retries(mig.get("retries", 0), source),
         environments=envs,
         fleets=_fleets(data.get("fleets"), source),
+        tenant_schema=tenant,
     )
+
+
+def _tenant_schema(value: Any, source: Path) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or '"' in value:
+        raise ConfigError(f"{source}: `tenant_schema` = {value!r} is not a schema name")
+    return value
 
 
 _FLEET_KEYS = {"urls", "urls_env", "query", "schemas", "control_url", "control_env"}

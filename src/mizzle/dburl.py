@@ -86,6 +86,10 @@ def parse_url(url: str) -> DatabaseURL:
             raise UsageError("malformed database URL 'sqlite://': no file path (use sqlite:///relative.db, "
                              "sqlite:////absolute.db or sqlite://:memory:)")
         return DatabaseURL(dialect=dialect, scheme=scheme.lower(), database=unquote(path))
+    if "#" in rest:  # libpq has no fragments; not shown: what follows a '#' may be the rest of a password
+        raise UsageError("malformed database URL: it has a '#' (write a '#' in a password as %23)",
+                         "A tenant schema (URL#schema=NAME) is a fleet target: list it with --targets FILE or in "
+                         "[fleets.NAME].")
     try:
         parts = urlsplit(f"{base}://{rest}")
         port = parts.port

@@ -58,3 +58,45 @@ def test_fleet_config_parses() -> None:
     cfg = parse_config({"fleets": {"t": {"schemas": ["a", "b"], "control_env": "C"}}}, root=Path("."),
                        source=Path("mizzle.toml"))
     assert cfg.fleets["t"].schemas == ("a", "b") and cfg.fleets["t"].control_env == "C"
+
+
+def test_tenant_folder_sql_unqualified_and_leftovers_reported() -> None:
+    from mizzle.planning.plan import PlannedStatement
+    from mizzle.planning.tenant import for_tenant
+
+    stmts = [PlannedStatement('CREATE SCHEMA "tenant"'),
+             PlannedStatement('CREATE TABLE "tenant"."a" ("p" text REFERENCES "public"."plans"("name"))'),
+             PlannedStatement('''ALTER TABLE "tenant"."a" ALTER COLUMN "n" SET DEFAULT nextval('tenant.s')''')]
+    out, warnings = for_tenant(stmts, "tenant")
+    assert [s.sql for s in out] == ['CREATE TABLE "a" ("p" text REFERENCES "public"."plans"("name"))',
+                                   '''ALTER TABLE "a" ALTER COLUMN "n" SET DEFAULT nextval('tenant.s')''']
+    assert len(warnings) == 1 and "still names the tenant schema 'tenant'" in warnings[0] and "nextval('tenant.s')" in warnings[0]
+
+
+def test_rename_schema_moves_every_reference() -> None:
+    from mizzle.schema.model import Column, Enum, ForeignKey, Table, make_schema
+    from mizzle.schema.tenant import rename_schema
+
+    t = Table("a", "tenant", (Column("k", "kind", type_schema="tenant"), Column("b", "kind", type_schema="tenant")),
+              foreign_keys=(ForeignKey("a_b_fk", ("b",), "a", ("k",), ref_schema="tenant"),))
+    m = rename_schema(make_schema("postgresql", [t], [Enum("kind", ("x",), "tenant")], schemas=["tenant"]),
+                      "tenant", "t_1")
+    assert m.schemas == ("t_1",) and m.enums[0].schema == "t_1" and m.tables[0].schema == "t_1"
+    assert m.tables[0].columns[0].type_schema == "t_1" and m.tables[0].foreign_keys[0].ref_schema == "t_1"
+
+
+def test_tenant_schema_config(tmp_path: Path) -> None:
+    cfg = parse_config({"tenant_schema": "tenant"}, tmp_path, tmp_path / "mizzle.toml")
+    assert cfg.tenant_schema == "tenant" and cfg.schema_filter == ("tenant",)
+    with pytest.raises(ConfigError, match="leaves out `tenant_schema`"):
+        parse_config({"tenant_schema": "tenant", "schema_filter": ["public"]}, tmp_path, tmp_path / "mizzle.toml")
+
+
+@pytest.mark.parametrize("url", ["postgresql://app@db/saas#schema=tenant_a", "postgresql://app:pa#zq9@db/saas"])
+def test_a_url_with_a_fragment_is_refused_without_showing_it(url: str) -> None:
+    """`--url URL#schema=NAME` used to drop the fragment: migrate/status/drift ran on the database's own schemas."""
+    from mizzle.dburl import parse_url
+
+    with pytest.raises(UsageError) as e:
+        parse_url(url)
+    assert "has a '#'" in e.value.message and "zq9" not in e.value.message and "tenant_a" not in e.value.message

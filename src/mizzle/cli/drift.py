@@ -28,7 +28,7 @@ def drift_command(opts: Options, connect_timeout: float) -> int:
     if fleet_requested(opts):
         from . import fleet
 
-        return fleet.run(opts, cfg, fleet.drift_action(cfg, connect_timeout), "changes")
+        return fleet.run(opts, cfg, fleet.drift_action(cfg, connect_timeout), "changes", read_only=True)
     result = drift_for_config(cfg, opts.resolve_url(cfg), connect_timeout=connect_timeout)
     for w in [*result.warnings, *result.unmanaged]:
         opts.echo(f"warning: {w}", err=True)

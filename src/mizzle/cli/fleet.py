@@ -71,9 +71,10 @@ def fleet_targets(opts: Options, cfg: Any) -> list[str]:
     return urls
 
 
-def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str) -> int:
+def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str, read_only: bool = False) -> int:
     """Run `action` over the fleet; print progress (stderr), then the summary (or the JSON report); exit with
-    the worst of the targets' codes."""
+    the worst of the targets' codes. A `read_only` action (status, drift) reports on every target: a failed or
+    drifted one changes nothing, so it does not stop the others (as --continue-on-error)."""
     from ..runner.fleet import run_fleet
 
     given = opts.extra["fleet"]
@@ -90,7 +91,7 @@ def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str) -> int
                                  f" / {total}] {r.url}: {what} ({r.duration_ms:.0f} ms)"), err=True)
 
     result = run_fleet(urls, action, parallel=given.get("parallel", 1), canary=given.get("canary", 0),
-                       continue_on_error=bool(given.get("continue_on_error")), progress=progress)
+                       continue_on_error=read_only or bool(given.get("continue_on_error")), progress=progress)
     if opts.json:
         opts.emit_json(result.to_json())
     else:
@@ -112,18 +113,18 @@ def _table(opts: Options, result: Any, verb: str) -> None:
 
 
 def drift_action(cfg: Any, connect_timeout: float) -> Callable[[str], Any]:
-    """Read-only: `applied` counts the differences; drift fails the target with exit 3."""
-    from ..commands.drift import drift_for_config
+    """Read-only: `applied` counts the differences; drift fails the target with exit 3. A tenant target
+    (`URL#schema=NAME`) compares that schema with the snapshots of the tenant folder (`tenant_schema`)."""
+    from ..commands.drift import drift_for_config, drift_for_tenant
     from ..errors import INTEGRITY
     from ..runner.fleet import TargetOutcome
+    from ..runner.targets import split_target
 
     def act(url: str) -> TargetOutcome:
-        from ..errors import UsageError
-        from ..runner.targets import split_target
-
-        if split_target(url)[1] is not None:
-            raise UsageError("drift does not compare tenant schemas yet (status does)")
-        res = drift_for_config(cfg, url, connect_timeout=connect_timeout)
+        if split_target(url)[1] is not None:  # a tenant schema: compared with the tenant folder's snapshots
+            res = drift_for_tenant(cfg, url, connect_timeout=connect_timeout)
+        else:
+            res = drift_for_config(cfg, url, connect_timeout=connect_timeout)
         return TargetOutcome(applied=len(res.changes), ok=not res.drifted, exit_code=INTEGRITY if res.drifted else 0,
                              error=f"drift in {len(res.changes)} place(s): {res.changes[0]}" if res.drifted else None,
                              extra={"migration": res.migration, "changes": res.changes})

@@ -241,7 +241,7 @@ def status_command(opts: Options) -> int:
         from . import fleet
 
         return fleet.run(opts, cfg, status_action(folder=cfg.out_dir, table=cfg.table,
-                                                  tracking_schema=cfg.tracking_schema), "applied")
+                                                  tracking_schema=cfg.tracking_schema), "applied", read_only=True)
     url = opts.resolve_url(cfg)
     res = runner.status(url=url, folder=cfg.out_dir, table=cfg.table, tracking_schema=cfg.tracking_schema)
     if opts.json:

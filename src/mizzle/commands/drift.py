@@ -53,8 +53,12 @@ def snapshot_model(folder: MigrationFolder, migration: Migration | None, dialect
 
 
 def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: str = "__drizzle_migrations",
-          tracking_schema: str = "drizzle", connect_timeout: float = 10) -> DriftResult:
+          tracking_schema: str = "drizzle", connect_timeout: float = 10,
+          tenant: tuple[str, str] | None = None) -> DriftResult:
     """Compare the database at `url` with the snapshot of its last applied migration of `folder`.
+
+    `tenant` (NAME, PLACEHOLDER): compare the tenant schema NAME (only it) with the snapshots of a tenant folder,
+    whose tables are in the config's `tenant_schema` PLACEHOLDER.
 
     Read-only: takes no lock and creates nothing. Raises ConnectError (exit 5) when the database cannot be
     reached, IntegrityError (exit 3) when the snapshot to compare with is missing."""
@@ -77,7 +81,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         live = introspect_connection(backend.conn, db.dialect, scope, table)
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
-                 backend.conn if dialect.canonical_forms else None)
+                 backend.conn if dialect.canonical_forms else None, tenant)
         result.unmanaged = dialect.unmanaged(backend.conn, scope)  # never compared, never dropped: listed
     finally:
         backend.close()
@@ -85,7 +89,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 
 
 def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
-             scope: Scope, live: Schema, conn: Any) -> None:
+             scope: Scope, live: Schema, conn: Any, tenant: tuple[str, str] | None = None) -> None:
     from ..runner.tracking import MARKED_ROLLED_BACK
     from ..schema.compare import lines, set_aside_alembic
 
@@ -111,11 +115,27 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
     result.migration = last.tag if last else None
     mfolder = MigrationFolder(folder, dialect)
-    expected = comparable(scope.restrict(snapshot_model(mfolder, last, dialect)))
+    expected = comparable(scope.restrict(_for_tenant(snapshot_model(mfolder, last, dialect), scope, tenant)))
     live, alembic = set_aside_alembic(expected, live)
     if alembic is not None:
         result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
     result.changes = lines(expected, live, comments=holds_comments(mfolder), conn=conn)
+
+
+def _for_tenant(model: Schema, scope: Scope, tenant: tuple[str, str] | None) -> Schema:
+    """A tenant folder's snapshot as tenant schema NAME should hold it: its `tenant_schema` PLACEHOLDER only,
+    renamed NAME (so the differences name the tenant's schema)."""
+    if tenant is None:
+        return model
+    from dataclasses import replace
+
+    from ..schema.tenant import rename_schema
+
+    name, placeholder = tenant
+    model = rename_schema(replace(scope, schemas=(placeholder,)).restrict(model), placeholder, name)
+    if model.is_empty:
+        return model
+    return replace(model, schemas=tuple(sorted({*model.schemas, name})))  # the runner created it (even for public)
 
 
 def holds_comments(folder: MigrationFolder) -> bool:
@@ -148,4 +168,26 @@ def drift_for_config(config: Config, url: str, connect_timeout: float = 10) -> D
 
     return drift(url=url, folder=config.out_dir, scope=scope_for(config), table=config.table,
                  tracking_schema=config.tracking_schema, connect_timeout=connect_timeout)
+
+
+def drift_for_tenant(config: Config, target: str, connect_timeout: float = 10) -> DriftResult:
+    """`drift` of a tenant target (`URL#schema=NAME`): the schema NAME, on the connection and with the tracking
+    table the fleet runner uses for it, compared with the tenant folder's snapshots (`tenant_schema`)."""
+    from ..errors import UsageError
+    from ..runner.fleet import tenant_connection
+    from ..runner.targets import display, split_target
+    from ..sources.database import scope_for
+
+    name = split_target(target)[1]
+    if name is None or not config.tenant_schema:
+        raise UsageError(f"{display(target)}: drift on a tenant schema needs `tenant_schema` in the config (the "
+                         "schema the tenant folder's tables are declared in)")
+    url, kw = tenant_connection(target, {})
+    scope = scope_for(schema_filter=(name,), tables_filter=config.tables_filter, tracking_table=config.table,
+                      tracking_schema=kw["tracking_schema"])
+    res = drift(url=url, folder=config.out_dir, scope=scope, table=config.table,
+                tracking_schema=kw["tracking_schema"], connect_timeout=connect_timeout,
+                tenant=(name, config.tenant_schema))
+    res.url = display(target)
+    return res
 

@@ -129,6 +129,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     dialect = dialects.get(config.dialect)
     if idempotent and not dialect.idempotent:
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
+    _check_tenant(config, dialect, idempotent)
     online = config.online if online is None else online
     if online and dialect.online:
         lock_timeout = _lock_timeout(config, dialect, lock_timeout)
@@ -152,7 +153,14 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         if cache is not None:
             cache.record_unchanged(folder)
         return result
-    _render(result, changeset, dialect, online, idempotent, lock_timeout)
+    _render(result, changeset, dialect, online, idempotent, lock_timeout, config.tenant_schema)
+    if config.tenant_schema and not custom:
+        from ..planning.tenant import outside
+
+        if shared := outside(new, config.tenant_schema):
+            result.warnings.append(f"tenant folder: {', '.join(shared[:5])}{' …' if len(shared) > 5 else ''} "
+                                   f"is outside tenant_schema {config.tenant_schema!r}, so every tenant's run "
+                                   "would create it; keep shared tables in the database's own folder")
     if check:
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
@@ -180,11 +188,25 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new = _carry_forward(old, new)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
-    return new, diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    changes = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    if config.tenant_schema:  # a placeholder: the runner creates each tenant's schema
+        from ..schema import changes as ch
+
+        changes.changes = [c for c in changes.changes
+                           if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
+    return new, changes
+
+
+def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:
+    if config.tenant_schema and not dialect.tenant_schemas:
+        raise UsageError(f"`tenant_schema` needs PostgreSQL (the config says {config.dialect})")
+    if config.tenant_schema and idempotent:
+        raise UsageError("--idempotent is not available for a tenant folder (`tenant_schema`): its guards name "
+                         "the schema they test")
 
 
 def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, online: bool, idempotent: bool,
-            lock_timeout: str | None) -> None:
+            lock_timeout: str | None, tenant: str | None = None) -> None:
     """The statements and the file's text (online or idempotent rewrites through the dialect), into `result`."""
     from ..planning.plan import plan, plan_online, render_file
 
@@ -195,6 +217,11 @@ def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, o
         result.online = dialect.online
     elif idempotent:
         statements, header = dialect.plan_idempotent(statements)
+    if tenant:  # tenant-scoped names unqualified: the runner's search_path puts them in each tenant's schema
+        from ..planning.tenant import for_tenant
+
+        statements, warnings = for_tenant(statements, tenant)
+        result.warnings.extend(warnings)
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header) if statements else "".join(h + "\n" for h in header) + CUSTOM_HEADER + "\n"
 

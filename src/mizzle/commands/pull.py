@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..migrations.folder import ROOT_ID, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
+from ..planning.tenant import refuse_tenant_folder
 from ..schema.diff import Renames, diff
 from ..schema.model import Schema, make_schema
 from .pull_code import write_module
@@ -60,6 +61,7 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
     from ..dburl import parse_url
     from ..sources.database import introspect_url, scope_for
 
+    refuse_tenant_folder(config, "pull")
     db = parse_url(url)
     target = schema_out_path(config, schema_out)
     if target.exists() and not force:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..dburl import parse_url
 from ..errors import MizzleError, StatementFailed, UsageError
 from ..planning.plan import PlannedStatement, plan
+from ..planning.tenant import refuse_tenant_folder
 from ..schema.diff import Prompt, Renames, diff
 from .protect import Protection, add_mark, environment_protection, refuse
 
@@ -79,6 +80,7 @@ def push(config: Config | None = None, *, url: str | None = None, renames: dict[
         from ..config import load_config
 
         config = load_config()
+    refuse_tenant_folder(config, "push")
     url = url or config.resolve_url()
     db = parse_url(url)
     if db.dialect != config.dialect:

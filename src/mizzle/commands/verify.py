@@ -20,6 +20,7 @@ from ..dburl import DatabaseURL, parse_url
 from ..errors import IntegrityError, MizzleError, StatementFailed
 from ..migrations.folder import Migration, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot
+from ..planning.tenant import refuse_tenant_folder
 from ..schema.model import Schema
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     from .drift import comparable, holds_comments
     from .generate import load_code_schema
 
+    refuse_tenant_folder(config, "verify")
     code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
@@ -244,6 +246,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
 
+    refuse_tenant_folder(config, "check --rebuild-snapshots")
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()

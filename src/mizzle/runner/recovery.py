@@ -20,6 +20,7 @@ from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, RunnerBackend, ServerError, open_backend
 from ..errors import ConnectError, IntegrityError, Refused, StatementFailed, UsageError
 from ..migrations.folder import Migration, MigrationFolder
+from ..planning.tenant import refuse_tenant_folder
 from ..version import __version__
 from .tracking import (
     APPLIED,
@@ -279,6 +280,7 @@ def baseline(config: Config, *, url: str, to: str | None = None, force: bool = F
     with another hash."""
     from functools import partial
 
+    refuse_tenant_folder(config, "baseline")
     who = actor or current_actor()
     folder = MigrationFolder(config.out_dir, config.dialect)
     out = BaselineResult(url="", to="", actor=who)

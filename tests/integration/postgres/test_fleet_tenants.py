@@ -86,3 +86,144 @@ def test_tenant_schemas_listed_statically_and_in_a_targets_file(pg_url, migratio
     (root / "bad.txt").write_text(f"{url}#schema=Bad Name\n")
     r = run_mizzle(["migrate", "--targets", str(root / "bad.txt")], cwd=root)
     assert r.code == 2 and "not a plain lower-case name" in r.first_error_line
+
+
+# -- generate and drift for tenant folders (`tenant_schema` in the config) ---------------------------------------
+
+_TENANT_CODE = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+plans = sa.Table("plans", md, sa.Column("name", sa.Text, primary_key=True), schema={shared})
+accounts = sa.Table("accounts", md, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("plan", sa.Text, sa.ForeignKey({plans_ref})),
+                    sa.Column("email", sa.Text, unique=True),
+                    sa.Column("kind", sa.Enum("user", "admin", name="kind", schema={tenant})), schema={tenant})
+sa.Index("accounts_kind_idx", accounts.c.kind)
+posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("account_id", sa.Integer, sa.ForeignKey({accounts_ref})), schema={tenant})
+'''
+
+
+def _tenant_project(root, tenant: str | None, shared: str | None) -> str:  # type: ignore[no-untyped-def]
+    """Schema code with one shared table and two tenant-scoped ones (tenant schema `tenant`, None: no schema),
+    a config declaring `tenant_schema`, and the first migration generated; returns its SQL."""
+    def ref(schema: str | None, col: str) -> str:
+        return repr(f"{schema}.{col}" if schema else col)
+    (root / "schema.py").write_text(_TENANT_CODE.format(
+        shared=repr(shared), tenant=repr(tenant), plans_ref=ref(shared, "plans.name"),
+        accounts_ref=ref(tenant, "accounts.id")), encoding="utf-8")
+    (root / "mizzle.toml").write_text(
+        f'dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\ntenant_schema = "{tenant or "public"}"\n',
+        encoding="utf-8")
+
+
+
+def _targets(root, url: str, names: list[str]):  # type: ignore[no-untyped-def]
+    path = root / "tenants.txt"
+    path.write_text("".join(f"{url}#schema={n}\n" for n in names), encoding="utf-8")
+    return str(path)
+
+
+def _fk_target(url: str, schema: str, table: str) -> set[str]:
+    with psycopg.connect(url, autocommit=True) as c:
+        return {r[0] for r in c.execute(
+            "SELECT confrelid::regclass::text FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE c.contype = 'f' AND n.nspname = %s "
+            "AND t.relname = %s", (schema, table))}
+
+
+def test_generate_writes_tenant_tables_unqualified_and_drift_compares_each_tenant(  # type: ignore[no-untyped-def]
+        pg_url, tmp_path, run_mizzle) -> None:
+    root = tmp_path
+    _tenant_project(root, "tenant", None)
+    r = run_mizzle(["generate", "--name", "init"], cwd=root)
+    assert r.code == 0, r.stderr
+    sql = next((root / "drizzle").glob("0000_*.sql")).read_text()
+    assert '"tenant"' not in sql and "CREATE SCHEMA" not in sql  # the runner creates each tenant's schema
+    assert "+ table tenant.accounts" in r.stdout and "+ schema tenant" not in r.stdout
+    assert 'CREATE TABLE "accounts"' in sql and 'CREATE TYPE "kind"' in sql and '"kind" "kind"' in sql
+    assert 'REFERENCES "public"."plans"("name")' in sql  # the shared table stays qualified …
+    assert 'REFERENCES "accounts"("id")' in sql and 'ON "accounts" USING btree' in sql
+    assert 'CREATE TABLE "public"."plans"' not in sql and 'CREATE TABLE "plans"' not in sql  # … and is not created
+
+    url = pg_url("mzfleetten")
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE TABLE public.plans (name text PRIMARY KEY)")  # the database's own folder made it
+    targets = _targets(root, url, ["t_a", "t_b", "t_c"])
+    r = run_mizzle(["migrate", "--targets", targets, "--parallel", "2", "--json"], cwd=root)
+    assert r.code == 0, r.stderr
+    assert [t["applied"] for t in json.loads(r.stdout)["targets"]] == [1, 1, 1]
+    for s in ("t_a", "t_b", "t_c"):
+        assert {"accounts", "posts"} <= _tables(url, s)
+        assert _fk_target(url, s, "posts") == {f"{s}.accounts"} and _fk_target(url, s, "accounts") == {"plans"}
+
+    r = run_mizzle(["drift", "--targets", targets, "--parallel", "2", "--json"], cwd=root)
+    assert r.code == 0, r.stdout + r.stderr
+    assert [t["changes"] for t in json.loads(r.stdout)["targets"]] == [[], [], []]
+
+    with psycopg.connect(url, autocommit=True) as c:  # two tenants drift, each its own way
+        c.execute("ALTER TABLE t_b.accounts ADD COLUMN nickname text")
+        c.execute("ALTER TYPE t_c.kind ADD VALUE 'guest'")
+    r = run_mizzle(["drift", "--targets", targets, "--parallel", "2", "--json"], cwd=root)
+    assert r.code == 3, r.stderr
+    rep = json.loads(r.stdout)
+    assert [(t["status"], t["changes"]) for t in rep["targets"]] == [
+        ("ok", []), ("failed", ["+ column t_b.accounts.nickname text"]),
+        ("failed", ["~ enum t_c.kind: + value 'guest' after 'admin'"])]  # read-only: every tenant reported
+
+    # the commands that work on one database's own schemas say they do not take a tenant folder (verify used to
+    # replay it into a scratch database, without the shared tables: "relation public.plans does not exist")
+    for cmd in (["verify"], ["check", "--rebuild-snapshots"], ["push", "--url", url], ["baseline", "--url", url]):
+        r = run_mizzle(cmd, cwd=root)
+        assert r.code == 2 and "does not work on a tenant folder" in r.stderr, (cmd, r.stderr)
+
+    # the next migration of the code follows: unqualified too, and every tenant takes it
+    code = (root / "schema.py").read_text().replace(
+        'sa.Column("email", sa.Text, unique=True),', 'sa.Column("email", sa.Text, unique=True), sa.Column("age", sa.Integer),')
+    (root / "schema.py").write_text(code)
+    r = run_mizzle(["generate", "--name", "age"], cwd=root)
+    assert r.code == 0, r.stderr
+    assert next((root / "drizzle").glob("0001_*.sql")).read_text().startswith('ALTER TABLE "accounts" ADD COLUMN "age"')
+    r = run_mizzle(["migrate", "--targets", targets, "--json"], cwd=root)
+    assert r.code == 0 and [t["applied"] for t in json.loads(r.stdout)["targets"]] == [1, 1, 1], r.stderr
+    r = run_mizzle(["drift", "--targets", targets, "--json"], cwd=root)
+    assert [len(t["changes"]) for t in json.loads(r.stdout)["targets"]] == [0, 1, 1]
+
+
+def test_tenant_tables_without_a_schema_and_shared_ones_in_their_own(pg_url, tmp_path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`tenant_schema = "public"`: the tables the code declares with no schema are the tenant-scoped ones."""
+    root = tmp_path
+    _tenant_project(root, None, "shared")
+    r = run_mizzle(["generate", "--name", "init"], cwd=root)
+    assert r.code == 0, r.stderr
+    sql = next((root / "drizzle").glob("0000_*.sql")).read_text()
+    assert '"public"' not in sql and 'CREATE TABLE "posts"' in sql and 'REFERENCES "shared"."plans"("name")' in sql
+    url = pg_url("mzfleetten")
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE SCHEMA shared; CREATE TABLE shared.plans (name text PRIMARY KEY)")
+    targets = _targets(root, url, ["acme", "globex"])
+    r = run_mizzle(["migrate", "--targets", targets, "--json"], cwd=root)
+    assert r.code == 0, r.stderr
+    assert _tables(url, "public") == set() and {"accounts", "posts"} <= _tables(url, "globex")
+    r = run_mizzle(["drift", "--targets", targets, "--json"], cwd=root)
+    assert r.code == 0 and [t["changes"] for t in json.loads(r.stdout)["targets"]] == [[], []], r.stdout + r.stderr
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("DROP INDEX acme.accounts_kind_idx")
+    r = run_mizzle(["drift", "--targets", targets, "--json"], cwd=root)
+    assert r.code == 3 and [len(t["changes"]) for t in json.loads(r.stdout)["targets"]] == [1, 0]
+
+
+def test_drift_on_tenant_targets_needs_tenant_schema(pg_url, migrations_dir, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    url = pg_url("mzfleetten")
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE TABLE public.plans (name text PRIMARY KEY)")
+    _project(migrations_dir, url, "")  # a hand-written tenant folder: its snapshots hold no tenant tables
+    root = migrations_dir.path.parent
+    r = run_mizzle(["drift", "--targets", _targets(root, url, ["t1"]), "--json"], cwd=root)
+    assert r.code == 2 and "needs `tenant_schema` in the config" in json.loads(r.stdout)["targets"][0]["error"]
+    # a tenant target given as the one --url: refused (its fragment used to be dropped: public was migrated)
+    for cmd in ("migrate", "status", "drift"):
+        r = run_mizzle([cmd, "--url", f"{url}#schema=t1"], cwd=root)
+        assert r.code == 2 and "is a fleet target" in r.stderr, (cmd, r.stderr)
+    assert _tables(url, "public") == {"plans"}

@@ -234,6 +234,12 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     return replace(model, objects=build_objects(objects_rows, scope.wants_table))
 
 
+def _owned_by_excluded(s: Any, scope: Scope) -> bool:
+    """A serial of a table never reported (a tracking table in a managed schema, e.g. a tenant's): not reported."""
+    owner = s.owned_by()
+    return owner is not None and (owner[0], owner[1]) in scope.exclude_tables
+
+
 def scope_namespaces(conn: Any, scope: Scope) -> list[tuple[int, str]]:
     """(oid, name) of the schemas in `scope` (user schemas, not an extension's)."""
     return [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall() if scope.wants_schema(name)]
@@ -275,7 +281,8 @@ def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]]
                           min_value=s.min_value, max_value=s.max_value, cache=s.cache, cycle=bool(s.cycle),
                           data_type=None if s.data_type == "bigint" else s.data_type, owned_by=s.owned_by())
                  for s in seqs
-                 if s.schema in managed and s.owner_kind != "i" and (s.schema, s.name) not in serial_seqs]
+                 if s.schema in managed and s.owner_kind != "i" and (s.schema, s.name) not in serial_seqs
+                 and not _owned_by_excluded(s, scope)]
     enums = [Enum(name, tuple(values), schema) for schema, name, values in enum_rows]
     schemas = [name for name in managed if name != DEFAULT_SCHEMA]
     return make_schema("postgresql", tables=model_tables, enums=enums, sequences=_unique(sequences),
