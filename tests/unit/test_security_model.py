@@ -138,3 +138,26 @@ def test_merge_keeps_both_sides_policies_and_extensions() -> None:
     clash = merge(ours, _model((replace(DOCS, rls=True, policies=(replace(POL, using="true"),)),)),
                   _model((replace(DOCS, rls=True, policies=(replace(POL, using="false"),)),)))
     assert "policy own on docs" in clash.conflicts
+
+
+def test_grant_option_is_declared_kept_and_rendered() -> None:
+    """WITH GRANT OPTION: part of a grant's identity; a privilege declared with and without it has it (what
+    PostgreSQL keeps); the sidecar keeps it; GRANT says it; a change of it is a revoke and a grant."""
+    import sqlalchemy as sa
+
+    from mizzle.pg import Grant as PgGrant
+    from mizzle.sources.loader import FoundMetaData
+    from mizzle.sources.sqlalchemy import schema_from_metadata
+
+    md = sa.MetaData()
+    t = sa.Table("docs", md, sa.Column("id", sa.Integer, primary_key=True))
+    declared = (PgGrant(["select", "insert"], on=t, to="r"), PgGrant("select", on=t, to="r", with_grant_option=True))
+    model = schema_from_metadata([FoundMetaData(md, "m", declared)])
+    assert model.security.grants == (Grant("table", "public", "docs", "r", ("INSERT",)),
+                                     Grant("table", "public", "docs", "r", ("SELECT",), True))
+    _, side, back = _round_trip(model)
+    assert back.security.grants == model.security.grants and side["grants"][1]["grantOption"] is True
+    plain = _model(grants=[Grant("table", "public", "docs", "r", ("INSERT", "SELECT"))])
+    sql = [s.sql for s in render(diff(plain, replace(plain, security=model.security), Renames(none=True)).changes)]
+    assert sql == ['REVOKE SELECT ON TABLE "public"."docs" FROM "r"',
+                   'GRANT SELECT ON TABLE "public"."docs" TO "r" WITH GRANT OPTION'], sql

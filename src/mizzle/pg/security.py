@@ -6,7 +6,7 @@
     reader = Role("reader")                            # drizzle-kit's pgRole: create_db, create_role, inherit
     enable_rls(documents, force=False)                 # or Table(..., info={"mizzle": {"rls": True}})
     own_rows = Policy("own_rows", documents, for_="select", to=reader, using="owner = current_user")
-    read_docs = Grant("select", on=documents, to=reader)
+    read_docs = Grant("select", on=documents, to=reader)  # with_grant_option=True: … WITH GRANT OPTION
 
 A policy or grant names its table by the SQLAlchemy Table (or a declarative class, or "schema.table").
 Bad values are refused when the schema is loaded, with one line naming the object."""
@@ -79,14 +79,16 @@ class Policy(PgObject):
 
 class Grant(PgObject):
     """GRANT privileges ON TABLE / SEQUENCE / SCHEMA … TO role. `on` is a Table (or mapped class, or
-    "schema.name"), or pass `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead."""
+    "schema.name"), or pass `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead.
+    `with_grant_option=True`: … WITH GRANT OPTION (the grantee may grant them on)."""
 
     def __init__(self, privileges: str | Iterable[str], *, to: str | Role, on: Any = None,
-                 sequence: Any = None, schema: str | None = None) -> None:
+                 sequence: Any = None, schema: str | None = None, with_grant_option: bool = False) -> None:
         given = [x for x in (on, sequence, schema) if x is not None]
         privs = [privileges] if isinstance(privileges, str) else list(privileges)
         self.privileges = tuple(sorted({p.strip().upper() for p in privs}))
         self.grantee = to.name if isinstance(to, Role) else str(to)
+        self.with_grant_option = bool(with_grant_option)
         what = f"grant {', '.join(self.privileges).lower()} to {self.grantee}"
         if len(given) != 1:
             raise SchemaLoadError(f"{what}: name exactly one of on= (a table), sequence= or schema=")

@@ -168,14 +168,14 @@ def _grants(old: Schema, new: Schema, out: SecurityPhases) -> None:
         had = set(old_by[g.key].privileges) if g.key in old_by else set()
         added = tuple(sorted(set(g.privileges) - had))
         if added:
-            out.after.append(GrantPrivileges(Grant(g.on, g.schema, g.name, g.grantee, added)))
+            out.after.append(GrantPrivileges(Grant(g.on, g.schema, g.name, g.grantee, added, g.grant_option)))
     if og is None:
         return
     new_by = {g.key: g for g in ng}
     for g in og:
         gone = tuple(sorted(set(g.privileges) - set(new_by[g.key].privileges if g.key in new_by else ())))
         if gone and _target_stays(g, new):
-            out.drops.append(RevokePrivileges(Grant(g.on, g.schema, g.name, g.grantee, gone)))
+            out.drops.append(RevokePrivileges(Grant(g.on, g.schema, g.name, g.grantee, gone, g.grant_option)))
 
 
 def _target_stays(g: Grant, new: Schema) -> bool:

@@ -51,17 +51,20 @@ class Role:
 
 @dataclass(frozen=True)
 class Grant:
-    """GRANT privileges ON {on} schema.name TO grantee (on "schema": `name` is the schema, `schema` too)."""
+    """GRANT privileges ON {on} schema.name TO grantee [WITH GRANT OPTION] (on "schema": `name` is the schema,
+    `schema` too). The grant option is part of the key: one grantee's privileges with and without it are two
+    Grants."""
 
     on: str  # "table" | "schema" | "sequence"
     schema: str
     name: str
     grantee: str  # a role name, or "public"
     privileges: tuple[str, ...]  # upper case, sorted
+    grant_option: bool = False  # WITH GRANT OPTION: the grantee may grant them on
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.on, self.schema, self.name, self.grantee)
+    def key(self) -> tuple[str, str, str, str, bool]:
+        return (self.on, self.schema, self.name, self.grantee, self.grant_option)
 
 
 @dataclass(frozen=True)

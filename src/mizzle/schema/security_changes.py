@@ -163,7 +163,7 @@ class GrantPrivileges(Change):
 
     def describe(self) -> str:
         g = self.grant
-        return f"+ grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}"
+        return f"+ grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}{_option(g)}"
 
 
 @dataclass(frozen=True)
@@ -176,11 +176,15 @@ class RevokePrivileges(Change):
 
     def describe(self) -> str:
         g = self.grant
-        return f"- grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}"
+        return f"- grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}{_option(g)}"
 
 
 def _grant_target(g: Grant) -> str:
     return g.name if g.on == "schema" else _q((g.schema, g.name))
+
+
+def _option(g: Grant) -> str:
+    return " with grant option" if g.grant_option else ""
 
 
 SECURITY_CHANGES = (CreateExtension, DropExtension, AlterExtension, SetRowSecurity, CreatePolicy, DropPolicy,

@@ -72,14 +72,20 @@ def _grant(o: Any, model: Schema) -> Grant:
     privileges = PRIVILEGES[o.on] if "ALL" in o.privileges else o.privileges
     if o.on == "table" and model.table(schema, name) is None:
         raise SchemaLoadError(f"{what}: no table {schema}.{name} in the schema")
-    return Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)))
+    return Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)), o.with_grant_option)
 
 
 def _merge_grants(grants: list[Grant]) -> list[Grant]:
-    by: dict[tuple[str, str, str, str], set[str]] = {}
+    """One Grant per target, grantee and grant option; a privilege declared both with and without the grant
+    option has it (what PostgreSQL keeps)."""
+    by: dict[tuple[str, str, str, str, bool], set[str]] = {}
     for g in grants:
         by.setdefault(g.key, set()).update(g.privileges)
-    return [Grant(*k, privileges=tuple(sorted(v))) for k, v in by.items()]
+    for (on, schema, name, grantee, option), privs in by.items():
+        if not option:
+            privs -= by.get((on, schema, name, grantee, True), set())
+    return [Grant(on, schema, name, grantee, tuple(sorted(v)), option)
+            for (on, schema, name, grantee, option), v in by.items() if v]
 
 
 def refuse_security(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str) -> None:

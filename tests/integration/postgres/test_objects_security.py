@@ -57,13 +57,14 @@ ins = Policy("ins_rows", docs, as_="restrictive", for_="insert", to=reader, with
 g = Grant(["select", "insert"], on=docs, to=reader)
 sg = Grant("usage", schema="public", to=reader)
 ''',
-    # 3: a column both policies use changes type: they are dropped before and made again after
+    # 3: a column both policies use changes type: they are dropped before and made again after; the grant keeps
+    # select only, now WITH GRANT OPTION (revoked, granted again with it)
     3: HEAD + 'uuid = Extension("uuid-ossp")\ntrgm = Extension("pg_trgm")\nreader = Role("{role}", create_db=True)\n'
        + DOCS.format(owner="sa.String(200)") + '''
 enable_rls(docs, force=True)
 own = Policy("own_rows", docs, for_="select", to=[reader, "public"], using="owner = current_user OR title <> ''")
 ins = Policy("ins_rows", docs, as_="restrictive", for_="insert", to=reader, with_check="length(owner) > 0")
-g = Grant("select", on=docs, to=reader)
+g = Grant("select", on=docs, to=reader, with_grant_option=True)
 sg = Grant("usage", schema="public", to=reader)
 ''',
     # 4: everything dropped but uuid-ossp (the table's default needs it): policies, RLS, grants, pg_trgm with
@@ -84,7 +85,8 @@ EXPECTED_SQL = {
         'CREATE POLICY "own_rows" ON "public"."docs" AS PERMISSIVE FOR SELECT TO "{role}" USING (owner = current_user)'],
     2: ['ALTER POLICY "own_rows" ON "public"."docs" TO public', 'FORCE ROW LEVEL SECURITY',
         'GRANT INSERT, SELECT ON TABLE "public"."docs" TO "{role}"', 'GRANT USAGE ON SCHEMA "public" TO "{role}"'],
-    3: ['DROP POLICY "own_rows"', 'REVOKE INSERT ON TABLE'],
+    3: ['DROP POLICY "own_rows"', 'REVOKE INSERT, SELECT ON TABLE',
+        'GRANT SELECT ON TABLE "public"."docs" TO "{role}" WITH GRANT OPTION'],
     4: ['DROP EXTENSION "pg_trgm"', 'DISABLE ROW LEVEL SECURITY',
         'REVOKE USAGE ON SCHEMA "public" FROM "{role}"', 'REVOKE SELECT ON TABLE "public"."docs" FROM "{role}"'],
 }
@@ -179,7 +181,8 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
                       f'CREATE POLICY own ON docs AS RESTRICTIVE FOR UPDATE TO "{role}", public '
                       "USING (owner = current_user) WITH CHECK (length(title) < 100)",
                       "CREATE POLICY ins ON docs FOR INSERT WITH CHECK (true)",
-                      f'GRANT SELECT, UPDATE ON docs TO "{role}"', f'GRANT USAGE ON SCHEMA public TO "{role}"']:
+                      f'GRANT SELECT, UPDATE ON docs TO "{role}"', f'GRANT USAGE ON SCHEMA public TO "{role}"',
+                      f'GRANT DELETE ON docs TO "{role}" WITH GRANT OPTION']:
                 c.execute(s)
         project = tmp_path / "pulled"
         project.mkdir()
@@ -191,12 +194,27 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
         assert 'as_="restrictive", for_="update"' in text, text
         assert f'Grant(["select", "update"], on=docs, to="{role}")' in text, text
         assert f'Grant("usage", schema="public", to="{role}")' in text, text
+        assert f'Grant("delete", on=docs, to="{role}", with_grant_option=True)' in text, text
         again = generate(load_config(project / "mizzle.toml"))
         assert not again.written, again.changes
         source = schema_dump(url)
         with temp_database("mzsec") as fresh:
             mizzle.migrate(url=fresh, folder=project / "migrations")
             assert schema_dump(fresh) == source
+            assert _acl(fresh, "docs") == _acl(url, "docs")
+            assert drift(url=fresh, folder=project / "migrations").changes == []
+            with psycopg.connect(fresh, autocommit=True) as c:  # the grant option taken away by hand: drift
+                c.execute(f'REVOKE GRANT OPTION FOR DELETE ON docs FROM "{role}"')
+            assert sorted(drift(url=fresh, folder=project / "migrations").changes) == [
+                f'+ grant delete on table docs to {role}', f'- grant delete on table docs to {role} with grant option']
+
+
+def _acl(url: str, table: str) -> list[tuple[str, str, bool]]:
+    """(grantee, privilege, grantable) of `table`, but its owner's (pg_dump -s above runs --no-privileges)."""
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT pg_get_userbyid(a.grantee)::text, a.privilege_type, a.is_grantable "
+                         "FROM pg_class t, aclexplode(t.relacl) a WHERE t.relname = %s AND a.grantee <> t.relowner "
+                         "ORDER BY 1, 2", (table,)).fetchall()
 
 
 def test_drizzle_kit_continues_a_folder_with_policies_mizzle_wrote(tmp_path: Path) -> None:

@@ -33,12 +33,14 @@ ORDER BY n.nspname, c.relname, p.polname
 
 _Q_GRANTS = """
 SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
-       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,
+       a.is_grantable
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
 WHERE c.relkind IN ('r', 'p', 'S') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner
 UNION ALL
 SELECT 'schema', n.nspname, n.nspname,
-       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,
+       a.is_grantable
 FROM pg_namespace n, aclexplode(n.nspacl) a
 WHERE n.oid = ANY(%(ns)s) AND a.grantee <> n.nspowner
   AND NOT (n.nspname = 'public' AND a.grantee = 0 AND a.privilege_type = 'USAGE')
@@ -54,10 +56,11 @@ SECURITY_QUERIES = (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS)  # sent in in
 
 
 def _grants(rows: list[tuple[Any, ...]]) -> list[Grant]:
-    by: dict[tuple[str, str, str, str], set[str]] = {}
-    for on, schema, name, grantee, privilege in rows:
-        by.setdefault((on, schema, name, grantee), set()).add(privilege)
-    return [Grant(*k, privileges=tuple(sorted(v))) for k, v in by.items()]
+    by: dict[tuple[str, str, str, str, bool], set[str]] = {}
+    for on, schema, name, grantee, privilege, grantable in rows:
+        by.setdefault((on, schema, name, grantee, bool(grantable)), set()).add(privilege)
+    return [Grant(on, schema, name, grantee, tuple(sorted(v)), option)
+            for (on, schema, name, grantee, option), v in by.items()]
 
 
 def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_rows: list[tuple[Any, ...]],

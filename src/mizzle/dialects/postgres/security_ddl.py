@@ -101,7 +101,8 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     sc.DropRole: lambda c: [f"DROP ROLE IF EXISTS {_ident(c.role.name)}"],
     sc.AlterRole: lambda c: [f"ALTER ROLE {_ident(c.new.name)} WITH {_role_options(c.new)}"],
     sc.GrantPrivileges: lambda c: [f"GRANT {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
-                                   f"TO {_role_name(c.grant.grantee)}"],
+                                   f"TO {_role_name(c.grant.grantee)}"
+                                   + (" WITH GRANT OPTION" if c.grant.grant_option else "")],
     sc.RevokePrivileges: lambda c: [f"REVOKE {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
                                     f"FROM {_role_name(c.grant.grantee)}"],
 }
