@@ -161,3 +161,16 @@ def test_grant_option_is_declared_kept_and_rendered() -> None:
     sql = [s.sql for s in render(diff(plain, replace(plain, security=model.security), Renames(none=True)).changes)]
     assert sql == ['REVOKE SELECT ON TABLE "public"."docs" FROM "r"',
                    'GRANT SELECT ON TABLE "public"."docs" TO "r" WITH GRANT OPTION'], sql
+
+
+def test_a_role_still_named_is_not_dropped_and_only_roles_both_sides_read_are_compared() -> None:
+    t = replace(DOCS, rls=True, policies=(POL,))  # TO reader
+    old = _model((t,), roles=[Role("reader"), Role("writer")], grants=[])
+    new = _model((t,), roles=[Role("writer")], grants=[Grant("table", "public", "docs", "auditor", ("SELECT",))])
+    changes = diff(old, replace(new, security=replace(new.security, roles=(Role("writer"),))),
+                   Renames(none=True)).changes
+    assert not [c for c in changes if "role" in c.describe()], [c.describe() for c in changes]
+    # a database reads the roles its policies and grants name; the code declares others too
+    code = _model((t,), roles=[Role("reader", create_db=True), Role("unused")])
+    live = _model((t,), roles=[Role("reader"), Role("owner_of_nothing")])
+    assert lines(code, live) == ["~ role reader: createDb True → False"]

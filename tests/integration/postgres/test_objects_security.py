@@ -195,6 +195,7 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
         assert f'Grant(["select", "update"], on=docs, to="{role}")' in text, text
         assert f'Grant("usage", schema="public", to="{role}")' in text, text
         assert f'Grant("delete", on=docs, to="{role}", with_grant_option=True)' in text, text
+        assert f'Role("{role}")' in text, text  # named by a policy and grants: read, and declared
         again = generate(load_config(project / "mizzle.toml"))
         assert not again.written, again.changes
         source = schema_dump(url)
@@ -275,3 +276,39 @@ def test_idempotent_file_runs_twice(tmp_path: Path, role: str) -> None:
             apply_sql(url, sql)
         with psycopg.connect(url) as c:
             assert c.execute("SELECT count(*) FROM pg_policy").fetchone() == (0,)
+
+
+def test_pull_declares_the_roles_policies_and_grants_name(tmp_path: Path, role: str) -> None:
+    """The roles a database's policies and grants name are read (drizzle-kit's attributes; not the cluster's
+    other roles): pull declares them, so its baseline makes them on a cluster that lacks them, and drift sees a
+    hand change of their attributes."""
+    project = tmp_path / "pulled"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+    other = f"{role}_other"
+    with temp_database("mzsec") as url:
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute(f'CREATE ROLE "{role}" CREATEDB NOINHERIT')
+            c.execute(f'CREATE ROLE "{other}"')  # named by nothing in this database: not read
+            for s in ["CREATE TABLE docs (id int PRIMARY KEY, owner text)", "ALTER TABLE docs ENABLE ROW LEVEL SECURITY",
+                      f'CREATE POLICY own ON docs TO "{role}" USING (owner = current_user)',
+                      f'GRANT SELECT ON docs TO "{role}"']:
+                c.execute(s)
+        try:
+            text = pull(load_config(project / "mizzle.toml"), url, mark=False).schema_path.read_text()
+        finally:
+            with admin() as c:
+                c.execute(f'DROP ROLE "{other}"')
+    assert f'Role("{role}", create_db=True, inherit=False)' in text and other not in text, text
+    with admin() as c:  # the source database is gone: so can the role be
+        c.execute(f'DROP ROLE "{role}"')
+    with temp_database("mzsec") as fresh:
+        mizzle.migrate(url=fresh, folder=project / "migrations")
+        with psycopg.connect(fresh) as c:
+            assert c.execute("SELECT rolcreatedb, rolinherit FROM pg_roles WHERE rolname = %s", (role,)
+                             ).fetchone() == (True, False)
+            assert c.execute("SELECT count(*) FROM pg_policy").fetchone() == (1,)
+        assert drift(url=fresh, folder=project / "migrations").changes == []
+        with admin() as c:
+            c.execute(f'ALTER ROLE "{role}" NOCREATEDB')
+        assert drift(url=fresh, folder=project / "migrations").changes == [f"~ role {role}: createDb True → False"]
