@@ -14,7 +14,7 @@ import pg_history
 import psycopg
 import pytest
 from pg_project import fresh_config, write_project
-from pgtools import temp_database
+from pgtools import admin, temp_database
 
 import mizzle
 from mizzle.commands.generate import generate
@@ -125,7 +125,7 @@ OBJECTS = [
     "WITH CHECK (owner = current_user)",
     "CREATE POLICY see ON s.u FOR SELECT USING (true)",
     "GRANT SELECT, INSERT ON t TO mzpchk_reader", "GRANT USAGE ON SCHEMA s TO mzpchk_reader",
-    "GRANT USAGE ON SEQUENCE t_id_seq TO mzpchk_reader",
+    "GRANT USAGE ON SEQUENCE t_id_seq TO mzpchk_reader", "GRANT UPDATE ON t TO mzpchk_reader WITH GRANT OPTION",
 ]
 
 
@@ -133,16 +133,20 @@ def test_fast_reading_knows_every_mizzle_pg_line(tmp_path: Path) -> None:
     """Extensions, RLS, policies, grants, views (materialized, with an index), functions (a body over several
     lines), procedures, triggers, domains and composite types: the fast reading is the SQLAlchemy one, and pull's
     check is decided by it (a changed policy or view is not the same model)."""
-    with temp_database("mzpchk") as url:
-        with psycopg.connect(url, autocommit=True) as c:
-            c.execute("DO $$BEGIN CREATE ROLE mzpchk_reader; EXCEPTION WHEN duplicate_object THEN NULL; END$$")
-            c.execute("CREATE SCHEMA s")
-            for sql in OBJECTS:
-                c.execute(sql)
-        model = introspect_url(url, scope_for())
+    try:
+        with temp_database("mzpchk") as url:
+            with psycopg.connect(url, autocommit=True) as c:
+                c.execute("DO $$BEGIN CREATE ROLE mzpchk_reader; EXCEPTION WHEN duplicate_object THEN NULL; END$$")
+                c.execute("CREATE SCHEMA s")
+                for sql in OBJECTS:
+                    c.execute(sql)
+            model = introspect_url(url, scope_for())
+    finally:
+        with admin() as c:
+            c.execute("DROP ROLE IF EXISTS mzpchk_reader")
     text = write_module(model)
     for line in ("Policy(", "enable_rls(", "Grant(", "View(", "Function(", "Procedure(", "Trigger(", "Domain(",
-                 "CompositeType(", "Extension(", "ViewIndex("):
+                 "CompositeType(", "Extension(", "ViewIndex(", 'Role("mzpchk_reader")'):
         assert line in text
     fast, full = _both_readings(model, tmp_path)
     assert fast == full
