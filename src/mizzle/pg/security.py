@@ -66,15 +66,17 @@ class Role(PgObject):
 
 class Policy(PgObject):
     """CREATE POLICY name ON table AS as_ FOR for_ TO to USING (using) WITH CHECK (with_check). Declaring one
-    does not enable row-level security on the table: `enable_rls(table)` does."""
+    does not enable row-level security on the table: `enable_rls(table)` does. `renamed_from`: the policy's
+    name before (ALTER POLICY … RENAME TO instead of a drop and a create)."""
 
     def __init__(self, name: str, table: Any, *, as_: str = "permissive", for_: str = "all",
                  to: str | Role | Iterable[str | Role] | None = None, using: Any = None,
-                 with_check: Any = None) -> None:
+                 with_check: Any = None, renamed_from: str | None = None) -> None:
         what = f"policy {name}"
         self.name, self.table = name, table_key(table, what)
         self.as_, self.for_, self.to = as_.upper(), for_.upper(), _names(to)
         self.using, self.with_check = _sql(using, what), _sql(with_check, what)
+        self.renamed_from = renamed_from
 
 
 class Grant(PgObject):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..dialects.postgres.expressions import expression_key
@@ -30,6 +30,7 @@ from .security_changes import (
     DropPolicy,
     DropRole,
     GrantPrivileges,
+    RenamePolicy,
     RevokePrivileges,
     SetRowSecurity,
 )
@@ -81,10 +82,27 @@ def policy_equal(a: Policy, b: Policy) -> bool:
         expression_key(a.with_check) == expression_key(b.with_check)
 
 
+def _renamed_policies(prev: Table, t: Table, touched: set[tuple[TableKey, str]],
+                      out: SecurityPhases) -> dict[str, Policy]:
+    """`Policy(..., renamed_from=...)`: ALTER POLICY … RENAME TO when the old one is gone under its name and the
+    rest can be altered (else a drop and a create say it); the old policies by their names after it."""
+    old_by = {p.name: p for p in prev.policies}
+    names = {p.name for p in t.policies}
+    for p in t.policies:
+        o = old_by.get(p.renamed_from or "")
+        if o is None or p.name in old_by or o.name in names or _depends(o, t.key, touched):
+            continue
+        if (o.as_, o.for_) == (p.as_, p.for_) and (p.using or not o.using) and (p.with_check or not o.with_check):
+            out.drops.append(RenamePolicy(t.key, o.name, p.name))
+            del old_by[o.name]
+            old_by[p.name] = replace(o, name=p.name)
+    return old_by
+
+
 def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], out: SecurityPhases) -> None:
     if (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
         out.after.append(SetRowSecurity(t.key, (prev.rls, prev.force_rls), (t.rls, t.force_rls)))
-    old_by = {p.name: p for p in prev.policies}
+    old_by = _renamed_policies(prev, t, touched, out)
     for p in t.policies:
         o = old_by.get(p.name)
         if o is None:
@@ -100,7 +118,7 @@ def _table_security(prev: Table, t: Table, touched: set[tuple[TableKey, str]], o
             out.drops.append(DropPolicy(t.key, o))
             out.after.append(CreatePolicy(t.key, p))
     names = {p.name for p in t.policies}
-    out.drops.extend(DropPolicy(t.key, o) for o in prev.policies if o.name not in names)
+    out.drops.extend(DropPolicy(t.key, o) for o in old_by.values() if o.name not in names)
 
 
 def _touched_columns(old: Schema, new: Schema) -> set[tuple[TableKey, str]]:

@@ -8,7 +8,7 @@ tracked", and the diff compares a kind only where both sides track it (a new dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COMMANDS = ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")
 KINDS = ("PERMISSIVE", "RESTRICTIVE")
@@ -30,6 +30,8 @@ class Policy:
     to: tuple[str, ...] = ("public",)  # role names, sorted; "public" is every role
     using: str | None = None
     with_check: str | None = None
+    # Policy(..., renamed_from=...) in the schema code: ALTER POLICY … RENAME TO (not part of its identity)
+    renamed_from: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def canonical_policy(p: Policy) -> Policy:
     to = tuple(sorted(set(p.to)))
     if not to or "public" in (r.lower() for r in to):
         to = ("public",)
-    return Policy(p.name, p.as_.upper(), p.for_.upper(), to, p.using or None, p.with_check or None)
+    return Policy(p.name, p.as_.upper(), p.for_.upper(), to, p.using or None, p.with_check or None, p.renamed_from)
 
 
 def policy_problem(p: Policy) -> str | None:

@@ -85,6 +85,19 @@ class CreatePolicy(Change):
 
 
 @dataclass(frozen=True)
+class RenamePolicy(Change):
+    table: TableKey
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenamePolicy(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ policy {self.old} on {_q(self.table)} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
 class DropPolicy(Change):
     table: TableKey
     policy: Policy
@@ -188,4 +201,4 @@ def _option(g: Grant) -> str:
 
 
 SECURITY_CHANGES = (CreateExtension, DropExtension, AlterExtension, SetRowSecurity, CreatePolicy, DropPolicy,
-                    AlterPolicy, CreateRole, DropRole, AlterRole, GrantPrivileges, RevokePrivileges)
+                    AlterPolicy, RenamePolicy, CreateRole, DropRole, AlterRole, GrantPrivileges, RevokePrivileges)

@@ -35,7 +35,7 @@ def with_security(model: Schema, items: list[FoundMetaData], seen: dict[tuple[st
     for o in (o for o in objects if isinstance(o, api.Policy)):
         if model.table(*o.table) is None:
             raise SchemaLoadError(f"policy {o.name}: no table {o.table[0]}.{o.table[1]} in the schema")
-        p = canonical_policy(Policy(o.name, o.as_, o.for_, o.to, o.using, o.with_check))
+        p = canonical_policy(Policy(o.name, o.as_, o.for_, o.to, o.using, o.with_check, o.renamed_from))
         problem = policy_problem(p)
         if problem:
             raise SchemaLoadError(problem)

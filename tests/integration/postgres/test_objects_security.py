@@ -312,3 +312,52 @@ def test_pull_declares_the_roles_policies_and_grants_name(tmp_path: Path, role: 
         with admin() as c:
             c.execute(f'ALTER ROLE "{role}" NOCREATEDB')
         assert drift(url=fresh, folder=project / "migrations").changes == [f"~ role {role}: createDb True → False"]
+
+
+def test_policy_renamed_from_is_altered_not_redone(tmp_path: Path) -> None:
+    """Policy(..., renamed_from=...): ALTER POLICY … RENAME TO (then an ALTER POLICY of what else changed), in a
+    table renamed in the same migration too; without it, or when the command changes, a drop and a create."""
+    root = tmp_path / "proj"
+    before = HEAD + '''
+t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
+enable_rls(t)
+p = Policy("p", t, for_="select", using="a > 0")
+q = Policy("q", t, for_="insert", with_check="a < 10")
+'''
+    after = HEAD + '''
+t = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+             info={"mizzle": {"renamed_from": "t"}})
+enable_rls(t)
+p = Policy("p_read", t, for_="select", using="a > 1", renamed_from="p")
+q = Policy("q_write", t, for_="update", using="a < 10", renamed_from="q")
+'''
+    with temp_database("mzsec") as url:
+        write_project(root, before)
+        generate(fresh_config(root), name="one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        write_project(root, after)
+        result = generate(fresh_config(root), name="two")
+        assert "~ policy p on t2 → p_read (rename)" in result.changes, result.changes
+        sql = _sql(root)
+        assert sql.index('ALTER TABLE "public"."t" RENAME TO "t2"') < \
+            sql.index('ALTER POLICY "p" ON "public"."t2" RENAME TO "p_read"') < \
+            sql.index('ALTER POLICY "p_read" ON "public"."t2" TO public USING (a > 1)'), sql
+        assert 'DROP POLICY "p"' not in sql and 'DROP POLICY "q"' in sql and 'CREATE POLICY "q_write"' in sql, sql
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT polname FROM pg_policy ORDER BY 1").fetchall() == [("p_read",), ("q_write",)]
+        _clean(root, url)
+    # --idempotent: the rename runs while the policy has its old name, so the file runs twice
+    from pgtools import apply_sql
+
+    idem = tmp_path / "idem"
+    with temp_database("mzsec") as url:
+        write_project(idem, before)
+        generate(fresh_config(idem), name="one", idempotent=True)
+        apply_sql(url, _sql(idem))
+        write_project(idem, after)
+        generate(fresh_config(idem), name="two", idempotent=True)
+        apply_sql(url, _sql(idem))
+        apply_sql(url, _sql(idem))
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT polname FROM pg_policy ORDER BY 1").fetchall() == [("p_read",), ("q_write",)]

@@ -97,6 +97,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     sc.CreatePolicy: lambda c: [create_policy(c.table, c.policy)],
     sc.DropPolicy: lambda c: [f"DROP POLICY {_ident(c.policy.name)} ON {_qname(c.table)}"],
     sc.AlterPolicy: alter_policy,
+    sc.RenamePolicy: lambda c: [f"ALTER POLICY {_ident(c.old)} ON {_qname(c.table)} RENAME TO {_ident(c.new)}"],
     sc.CreateRole: create_role,
     sc.DropRole: lambda c: [f"DROP ROLE IF EXISTS {_ident(c.role.name)}"],
     sc.AlterRole: lambda c: [f"ALTER ROLE {_ident(c.new.name)} WITH {_role_options(c.new)}"],
