@@ -6,7 +6,9 @@ together (issue 18), so the module is first read here, without SQLAlchemy: each 
 writes is evaluated against stand-ins for `sa`/`pg` that record the calls (a line that repeats, such as
 `sa.Column("email", sa.Text)`, is evaluated once), and the calls are read with SQLAlchemy's meaning as
 `sources/sqlalchemy.py` converts it (serial keys, a serial's own Sequence, defaults quoted, identities'
-defaults). This reader only ever says "the same": a line it does not know (`Unreadable`) or any difference
+defaults). The `mizzle.pg` lines (extensions, roles, grants, `enable_rls`, policies, views, functions, …) are
+made by mizzle.pg's own classes over stand-ins of the tables and read by the schema source's `with_security`,
+as loading the module would. This reader only ever says "the same": a line it does not know (`Unreadable`) or any difference
 sends pull to the full SQLAlchemy check, which alone reports warnings — so the fast path can make pull faster,
 never noisier. tests/integration/postgres/test_pull_check.py compares both readers on real pulled databases.
 """
