@@ -159,3 +159,39 @@ def test_a_rebuilt_model_keeps_every_field() -> None:
     assert rebuilt.tables[0].comment == "x"
     assert {f.name: getattr(rebuilt, f.name) for f in fields(model) if f.name != "tables"} == \
         {f.name: getattr(model, f.name) for f in fields(model) if f.name != "tables"}
+
+
+def test_grant_option_is_declared_kept_and_rendered() -> None:
+    """WITH GRANT OPTION: part of a grant's identity; a privilege declared with and without it has it (what
+    PostgreSQL keeps); the sidecar keeps it; GRANT says it; a change of it is a revoke and a grant."""
+    import sqlalchemy as sa
+
+    from mizzle.pg import Grant as PgGrant
+    from mizzle.sources.loader import FoundMetaData
+    from mizzle.sources.sqlalchemy import schema_from_metadata
+
+    md = sa.MetaData()
+    t = sa.Table("docs", md, sa.Column("id", sa.Integer, primary_key=True))
+    declared = (PgGrant(["select", "insert"], on=t, to="r"), PgGrant("select", on=t, to="r", with_grant_option=True))
+    model = schema_from_metadata([FoundMetaData(md, "m", declared)])
+    assert model.security.grants == (Grant("table", "public", "docs", "r", ("INSERT",)),
+                                     Grant("table", "public", "docs", "r", ("SELECT",), True))
+    _, side, back = _round_trip(model)
+    assert back.security.grants == model.security.grants and side["grants"][1]["grantOption"] is True
+    plain = _model(grants=[Grant("table", "public", "docs", "r", ("INSERT", "SELECT"))])
+    sql = [s.sql for s in render(diff(plain, replace(plain, security=model.security), Renames(none=True)).changes)]
+    assert sql == ['REVOKE SELECT ON TABLE "public"."docs" FROM "r"',
+                   'GRANT SELECT ON TABLE "public"."docs" TO "r" WITH GRANT OPTION'], sql
+
+
+def test_a_role_still_named_is_not_dropped_and_only_roles_both_sides_read_are_compared() -> None:
+    t = replace(DOCS, rls=True, policies=(POL,))  # TO reader
+    old = _model((t,), roles=[Role("reader"), Role("writer")], grants=[])
+    new = _model((t,), roles=[Role("writer")], grants=[Grant("table", "public", "docs", "auditor", ("SELECT",))])
+    changes = diff(old, replace(new, security=replace(new.security, roles=(Role("writer"),))),
+                   Renames(none=True)).changes
+    assert not [c for c in changes if "role" in c.describe()], [c.describe() for c in changes]
+    # a database reads the roles its policies and grants name; the code declares others too
+    code = _model((t,), roles=[Role("reader", create_db=True), Role("unused")])
+    live = _model((t,), roles=[Role("reader"), Role("owner_of_nothing")])
+    assert lines(code, live) == ["~ role reader: createDb True → False"]

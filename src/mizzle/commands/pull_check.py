@@ -6,7 +6,9 @@ together (issue 18), so the module is first read here, without SQLAlchemy: each 
 writes is evaluated against stand-ins for `sa`/`pg` that record the calls (a line that repeats, such as
 `sa.Column("email", sa.Text)`, is evaluated once), and the calls are read with SQLAlchemy's meaning as
 `sources/sqlalchemy.py` converts it (serial keys, a serial's own Sequence, defaults quoted, identities'
-defaults). This reader only ever says "the same": a line it does not know (`Unreadable`) or any difference
+defaults). The `mizzle.pg` lines (extensions, roles, grants, `enable_rls`, policies, views, functions, …) are
+made by mizzle.pg's own classes over stand-ins of the tables and read by the schema source's `with_security`,
+as loading the module would. This reader only ever says "the same": a line it does not know (`Unreadable`) or any difference
 sends pull to the full SQLAlchemy check, which alone reports warnings — so the fast path can make pull faster,
 never noisier. tests/integration/postgres/test_pull_check.py compares both readers on real pulled databases.
 """
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..dialects.postgres.types import INT_MAX, canonical_default, canonical_type, quote_literal
+from ..errors import SchemaLoadError
+from ..pg.objects import ObjectDeclaration
 from ..schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -35,7 +39,10 @@ from ..schema.model import (
     make_schema,
 )
 from ..schema.naming import truncate_identifier
+from ..schema.objects import make_objects
 from ..schema.security import NO_DECLARATIONS
+from ..sources.loader import FoundMetaData
+from ..sources.pg_security import with_security
 
 
 class Unreadable(Exception):
@@ -84,6 +91,10 @@ _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"
 _TABLE_START = re.compile(r"(\w+) = sa\.Table\($")
 _ASSIGN = re.compile(r"(\w+) = (sa\.(?:Enum|Sequence|MetaData)\(.*\))$")
 _KWARG = re.compile(r"(\w+)=(.*)$")
+# what pull_security / pull_objects write: `x = Policy(...)`, `enable_rls(t)`, …
+_PG_NAMES = ("Extension", "Role", "Grant", "Policy", "View", "Function", "Procedure", "Trigger", "Domain",
+             "CompositeType")
+_PG_LINE = re.compile(r"(?:\w+ = (?:" + "|".join(_PG_NAMES) + r")|enable_rls)\(")
 _ORDERING_WORDS = re.compile(r"(?i)\s(asc|desc|nulls\s+(first|last))\s*$")
 
 
@@ -93,25 +104,42 @@ def read_module(text: str, dialect: str) -> Schema:
     reader = _Reader()
     lines = text.split("\n")
     i = reader.preamble(lines)
-    tables: list[list[str]] = []  # each table's lines between `x = sa.Table(` and `)`
+    tables: list[tuple[str, list[str]]] = []  # each table's variable and lines between `x = sa.Table(` and `)`
+    pg_lines: list[str] = []  # mizzle.pg declarations, read once the tables are
     while i < len(lines):
         line = lines[i]
-        if _TABLE_START.match(line):
+        start = _TABLE_START.match(line)
+        if start:
             end = lines.index(")", i)
-            tables.append(lines[i + 1:end])
+            tables.append((start.group(1), lines[i + 1:end]))
             i = end + 1
             continue
         m = _ASSIGN.match(line)
         if m:
             reader.assign(m.group(1), m.group(2))  # enums and sequences, before the tables that use them
-        elif line.strip():
+        elif _PG_LINE.match(line):
+            i = _pg_statement(lines, i, pg_lines)
+        elif line.strip() and not line.startswith("#"):
             raise Unreadable(line)
         i += 1
-    split = [[_split_item(x) for x in body] for body in tables]
+    split = [[_split_item(x) for x in body] for _, body in tables]
     reader.eval_all([expr for body in split for _, expr in body])
-    for body in split:
-        reader.table(body)
-    return reader.schema(dialect)
+    for (var, _), body in zip(tables, split, strict=True):
+        reader.table(var, body)
+    return reader.schema(dialect, pg_lines)
+
+
+def _pg_statement(lines: list[str], i: int, out: list[str]) -> int:
+    """The statement starting at line i (a triple-quoted string may span lines: pull_objects._s) into `out`;
+    the index of its last line."""
+    stmt = lines[i]
+    while stmt.count('"""') % 2:
+        i += 1
+        if i == len(lines):
+            raise Unreadable(lines[i - 1])
+        stmt += "\n" + lines[i]
+    out.append(stmt)
+    return i
 
 
 def _split_item(line: str) -> tuple[str | None, str]:
@@ -174,7 +202,7 @@ class _Reader:
             raise Unreadable(expr)
         self.ns[var] = call
 
-    def table(self, body: list[tuple[str | None, str]]) -> None:
+    def table(self, var: str, body: list[tuple[str | None, str]]) -> None:
         head = self.eval(body[0][1]) if body and body[0][0] is None else None
         if not (isinstance(head, tuple) and len(head) == 2 and head[1] is _METADATA):
             raise Unreadable(f"a table: {body[:1]}")
@@ -186,16 +214,56 @@ class _Reader:
                 items.append(self.eval(expr))
         if set(kwargs) - {"schema", "comment"}:
             raise Unreadable(f"table {head[0]}: {sorted(kwargs)}")
-        self.tables.append(_TableReader(self, head[0], kwargs.get("schema") or DEFAULT_SCHEMA).read(items,
-                                                                                                 kwargs.get("comment")))
+        table = _TableReader(self, head[0], kwargs.get("schema") or DEFAULT_SCHEMA).read(items, kwargs.get("comment"))
+        self.tables.append(table)
+        self.ns[var] = _TableStandIn(table.name, table.schema)
 
-    def schema(self, dialect: str) -> Schema:
+    def schema(self, dialect: str, pg_lines: list[str]) -> Schema:
         used = {t.schema for t in self.tables} | {e.schema for e in self.enums.values()}
         used |= {s.schema for s in self.sequences}
+        declared = self.pg_objects(pg_lines)
+        objects = make_objects([o.to_model() for o in declared if isinstance(o, ObjectDeclaration)])
+        used |= {o.schema for o in objects.all()}
         schemas = {x for x in used | set(self.declared_schemas) if x != DEFAULT_SCHEMA}
-        # no mizzle.pg line (one sends pull to the SQLAlchemy check): what the schema source gives such a module
-        return make_schema(dialect, tables=self.tables, enums=self.enums.values(), sequences=self.sequences,
-                           schemas=schemas, security=NO_DECLARATIONS)
+        model = make_schema(dialect, tables=self.tables, enums=self.enums.values(), sequences=self.sequences,
+                            schemas=schemas, objects=objects, security=NO_DECLARATIONS)
+        # as the schema source does: the security declarations onto the tables' model
+        seen = {v.key: (v, "<pulled module>") for v in self.ns.values() if isinstance(v, _TableStandIn)}
+        try:
+            return with_security(model, [FoundMetaData(None, "<pulled module>", tuple(declared))], seen)
+        except SchemaLoadError as e:
+            raise Unreadable(str(e)) from None
+
+    def pg_objects(self, pg_lines: list[str]) -> list[Any]:
+        """The mizzle.pg declarations, made by mizzle.pg itself (the tables are stand-ins with a name, a schema
+        and an `info` that enable_rls marks)."""
+        if not pg_lines:
+            return []
+        from .. import pg
+
+        self.ns.update({name: getattr(pg, name) for name in (*_PG_NAMES, "ViewIndex", "enable_rls")})
+        out = []
+        for line in pg_lines:
+            var, eq, expr = line.partition(" = ") if not line.startswith("enable_rls(") else ("", "", line)
+            value = self.eval(expr)
+            if eq:
+                if not isinstance(value, pg.PgObject):
+                    raise Unreadable(line)
+                self.ns[var] = value
+                out.append(value)
+        return out
+
+
+class _TableStandIn:
+    """A table variable of the module, for mizzle.pg's declarations (table_key, enable_rls read these)."""
+
+    def __init__(self, name: str, schema: str) -> None:
+        self.name, self.schema = name, schema
+        self.info: dict[str, Any] = {}
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
 
 
 class _TableReader:

@@ -25,7 +25,8 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
         body.append(f"{take(r.name + '_role')} = Role({', '.join(args)})")
         used.add("Role")
     for g in schema.security.grants or ():
-        body.append(f"{take(f'{g.name}_{g.grantee}_grant')} = {_grant(g, table_vars, text)}")
+        body.append(f"{take(f'{g.name}_{g.grantee}_grant' + ('_option' if g.grant_option else ''))} = "
+                    f"{_grant(g, table_vars, text)}")
         used.add("Grant")
     for t in schema.tables:
         var = table_vars[t.key]
@@ -49,7 +50,8 @@ def _grant(g: Grant, table_vars: dict[tuple[str, str], str], text: Callable[[str
         target = f"on={table_vars[(g.schema, g.name)]}"
     else:
         target = f"{'on' if g.on == 'table' else 'sequence'}={text(f'{g.schema}.{g.name}')}"
-    return f"Grant({privs}, {target}, to={text(g.grantee)})"
+    option = ", with_grant_option=True" if g.grant_option else ""
+    return f"Grant({privs}, {target}, to={text(g.grantee)}{option})"
 
 
 def _policy(p: Policy, var: str, text: Callable[[str], str]) -> str:

@@ -6,7 +6,7 @@
     reader = Role("reader")                            # drizzle-kit's pgRole: create_db, create_role, inherit
     enable_rls(documents, force=False)                 # or Table(..., info={"mizzle": {"rls": True}})
     own_rows = Policy("own_rows", documents, for_="select", to=reader, using="owner = current_user")
-    read_docs = Grant("select", on=documents, to=reader)
+    read_docs = Grant("select", on=documents, to=reader)  # with_grant_option=True: … WITH GRANT OPTION
 
 A policy or grant names its table by the SQLAlchemy Table (or a declarative class, or "schema.table").
 Bad values are refused when the schema is loaded, with one line naming the object."""
@@ -66,27 +66,31 @@ class Role(PgObject):
 
 class Policy(PgObject):
     """CREATE POLICY name ON table AS as_ FOR for_ TO to USING (using) WITH CHECK (with_check). Declaring one
-    does not enable row-level security on the table: `enable_rls(table)` does."""
+    does not enable row-level security on the table: `enable_rls(table)` does. `renamed_from`: the policy's
+    name before (ALTER POLICY … RENAME TO instead of a drop and a create)."""
 
     def __init__(self, name: str, table: Any, *, as_: str = "permissive", for_: str = "all",
                  to: str | Role | Iterable[str | Role] | None = None, using: Any = None,
-                 with_check: Any = None) -> None:
+                 with_check: Any = None, renamed_from: str | None = None) -> None:
         what = f"policy {name}"
         self.name, self.table = name, table_key(table, what)
         self.as_, self.for_, self.to = as_.upper(), for_.upper(), _names(to)
         self.using, self.with_check = _sql(using, what), _sql(with_check, what)
+        self.renamed_from = renamed_from
 
 
 class Grant(PgObject):
     """GRANT privileges ON TABLE / SEQUENCE / SCHEMA … TO role. `on` is a Table (or mapped class, or
-    "schema.name"), or pass `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead."""
+    "schema.name"), or pass `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead.
+    `with_grant_option=True`: … WITH GRANT OPTION (the grantee may grant them on)."""
 
     def __init__(self, privileges: str | Iterable[str], *, to: str | Role, on: Any = None,
-                 sequence: Any = None, schema: str | None = None) -> None:
+                 sequence: Any = None, schema: str | None = None, with_grant_option: bool = False) -> None:
         given = [x for x in (on, sequence, schema) if x is not None]
         privs = [privileges] if isinstance(privileges, str) else list(privileges)
         self.privileges = tuple(sorted({p.strip().upper() for p in privs}))
         self.grantee = to.name if isinstance(to, Role) else str(to)
+        self.with_grant_option = bool(with_grant_option)
         what = f"grant {', '.join(self.privileges).lower()} to {self.grantee}"
         if len(given) != 1:
             raise SchemaLoadError(f"{what}: name exactly one of on= (a table), sequence= or schema=")

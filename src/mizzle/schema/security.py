@@ -8,7 +8,7 @@ tracked", and the diff compares a kind only where both sides track it (a new dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COMMANDS = ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")
 KINDS = ("PERMISSIVE", "RESTRICTIVE")
@@ -30,6 +30,8 @@ class Policy:
     to: tuple[str, ...] = ("public",)  # role names, sorted; "public" is every role
     using: str | None = None
     with_check: str | None = None
+    # Policy(..., renamed_from=...) in the schema code: ALTER POLICY … RENAME TO (not part of its identity)
+    renamed_from: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,20 @@ class Role:
 
 @dataclass(frozen=True)
 class Grant:
-    """GRANT privileges ON {on} schema.name TO grantee (on "schema": `name` is the schema, `schema` too)."""
+    """GRANT privileges ON {on} schema.name TO grantee [WITH GRANT OPTION] (on "schema": `name` is the schema,
+    `schema` too). The grant option is part of the key: one grantee's privileges with and without it are two
+    Grants."""
 
     on: str  # "table" | "schema" | "sequence"
     schema: str
     name: str
     grantee: str  # a role name, or "public"
     privileges: tuple[str, ...]  # upper case, sorted
+    grant_option: bool = False  # WITH GRANT OPTION: the grantee may grant them on
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.on, self.schema, self.name, self.grantee)
+    def key(self) -> tuple[str, str, str, str, bool]:
+        return (self.on, self.schema, self.name, self.grantee, self.grant_option)
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def canonical_policy(p: Policy) -> Policy:
     to = tuple(sorted(set(p.to)))
     if not to or "public" in (r.lower() for r in to):
         to = ("public",)
-    return Policy(p.name, p.as_.upper(), p.for_.upper(), to, p.using or None, p.with_check or None)
+    return Policy(p.name, p.as_.upper(), p.for_.upper(), to, p.using or None, p.with_check or None, p.renamed_from)
 
 
 def policy_problem(p: Policy) -> str | None:

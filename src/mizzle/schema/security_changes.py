@@ -85,6 +85,19 @@ class CreatePolicy(Change):
 
 
 @dataclass(frozen=True)
+class RenamePolicy(Change):
+    table: TableKey
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenamePolicy(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ policy {self.old} on {_q(self.table)} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
 class DropPolicy(Change):
     table: TableKey
     policy: Policy
@@ -163,7 +176,7 @@ class GrantPrivileges(Change):
 
     def describe(self) -> str:
         g = self.grant
-        return f"+ grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}"
+        return f"+ grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}{_option(g)}"
 
 
 @dataclass(frozen=True)
@@ -176,12 +189,16 @@ class RevokePrivileges(Change):
 
     def describe(self) -> str:
         g = self.grant
-        return f"- grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}"
+        return f"- grant {', '.join(g.privileges).lower()} on {g.on} {_grant_target(g)} to {g.grantee}{_option(g)}"
 
 
 def _grant_target(g: Grant) -> str:
     return g.name if g.on == "schema" else _q((g.schema, g.name))
 
 
+def _option(g: Grant) -> str:
+    return " with grant option" if g.grant_option else ""
+
+
 SECURITY_CHANGES = (CreateExtension, DropExtension, AlterExtension, SetRowSecurity, CreatePolicy, DropPolicy,
-                    AlterPolicy, CreateRole, DropRole, AlterRole, GrantPrivileges, RevokePrivileges)
+                    AlterPolicy, RenamePolicy, CreateRole, DropRole, AlterRole, GrantPrivileges, RevokePrivileges)

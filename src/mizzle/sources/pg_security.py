@@ -35,7 +35,7 @@ def with_security(model: Schema, items: list[FoundMetaData], seen: dict[tuple[st
     for o in (o for o in objects if isinstance(o, api.Policy)):
         if model.table(*o.table) is None:
             raise SchemaLoadError(f"policy {o.name}: no table {o.table[0]}.{o.table[1]} in the schema")
-        p = canonical_policy(Policy(o.name, o.as_, o.for_, o.to, o.using, o.with_check))
+        p = canonical_policy(Policy(o.name, o.as_, o.for_, o.to, o.using, o.with_check, o.renamed_from))
         problem = policy_problem(p)
         if problem:
             raise SchemaLoadError(problem)
@@ -71,14 +71,20 @@ def _grant(o: Any, model: Schema) -> Grant:
     privileges = PRIVILEGES[o.on] if "ALL" in o.privileges else o.privileges
     if o.on == "table" and model.table(schema, name) is None:
         raise SchemaLoadError(f"{what}: no table {schema}.{name} in the schema")
-    return Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)))
+    return Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)), o.with_grant_option)
 
 
 def _merge_grants(grants: list[Grant]) -> list[Grant]:
-    by: dict[tuple[str, str, str, str], set[str]] = {}
+    """One Grant per target, grantee and grant option; a privilege declared both with and without the grant
+    option has it (what PostgreSQL keeps)."""
+    by: dict[tuple[str, str, str, str, bool], set[str]] = {}
     for g in grants:
         by.setdefault(g.key, set()).update(g.privileges)
-    return [Grant(*k, privileges=tuple(sorted(v))) for k, v in by.items()]
+    for (on, schema, name, grantee, option), privs in by.items():
+        if not option:
+            privs -= by.get((on, schema, name, grantee, True), set())
+    return [Grant(on, schema, name, grantee, tuple(sorted(v)), option)
+            for (on, schema, name, grantee, option), v in by.items() if v]
 
 
 def refuse_security(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str) -> None:

@@ -57,13 +57,14 @@ ins = Policy("ins_rows", docs, as_="restrictive", for_="insert", to=reader, with
 g = Grant(["select", "insert"], on=docs, to=reader)
 sg = Grant("usage", schema="public", to=reader)
 ''',
-    # 3: a column both policies use changes type: they are dropped before and made again after
+    # 3: a column both policies use changes type: they are dropped before and made again after; the grant keeps
+    # select only, now WITH GRANT OPTION (revoked, granted again with it)
     3: HEAD + 'uuid = Extension("uuid-ossp")\ntrgm = Extension("pg_trgm")\nreader = Role("{role}", create_db=True)\n'
        + DOCS.format(owner="sa.String(200)") + '''
 enable_rls(docs, force=True)
 own = Policy("own_rows", docs, for_="select", to=[reader, "public"], using="owner = current_user OR title <> ''")
 ins = Policy("ins_rows", docs, as_="restrictive", for_="insert", to=reader, with_check="length(owner) > 0")
-g = Grant("select", on=docs, to=reader)
+g = Grant("select", on=docs, to=reader, with_grant_option=True)
 sg = Grant("usage", schema="public", to=reader)
 ''',
     # 4: everything dropped but uuid-ossp (the table's default needs it): policies, RLS, grants, pg_trgm with
@@ -84,7 +85,8 @@ EXPECTED_SQL = {
         'CREATE POLICY "own_rows" ON "public"."docs" AS PERMISSIVE FOR SELECT TO "{role}" USING (owner = current_user)'],
     2: ['ALTER POLICY "own_rows" ON "public"."docs" TO public', 'FORCE ROW LEVEL SECURITY',
         'GRANT INSERT, SELECT ON TABLE "public"."docs" TO "{role}"', 'GRANT USAGE ON SCHEMA "public" TO "{role}"'],
-    3: ['DROP POLICY "own_rows"', 'REVOKE INSERT ON TABLE'],
+    3: ['DROP POLICY "own_rows"', 'REVOKE INSERT, SELECT ON TABLE',
+        'GRANT SELECT ON TABLE "public"."docs" TO "{role}" WITH GRANT OPTION'],
     4: ['DROP EXTENSION "pg_trgm"', 'DISABLE ROW LEVEL SECURITY',
         'REVOKE USAGE ON SCHEMA "public" FROM "{role}"', 'REVOKE SELECT ON TABLE "public"."docs" FROM "{role}"'],
 }
@@ -179,7 +181,8 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
                       f'CREATE POLICY own ON docs AS RESTRICTIVE FOR UPDATE TO "{role}", public '
                       "USING (owner = current_user) WITH CHECK (length(title) < 100)",
                       "CREATE POLICY ins ON docs FOR INSERT WITH CHECK (true)",
-                      f'GRANT SELECT, UPDATE ON docs TO "{role}"', f'GRANT USAGE ON SCHEMA public TO "{role}"']:
+                      f'GRANT SELECT, UPDATE ON docs TO "{role}"', f'GRANT USAGE ON SCHEMA public TO "{role}"',
+                      f'GRANT DELETE ON docs TO "{role}" WITH GRANT OPTION']:
                 c.execute(s)
         project = tmp_path / "pulled"
         project.mkdir()
@@ -191,12 +194,28 @@ def test_pull_writes_security_and_rebuilds(tmp_path: Path, role: str) -> None:
         assert 'as_="restrictive", for_="update"' in text, text
         assert f'Grant(["select", "update"], on=docs, to="{role}")' in text, text
         assert f'Grant("usage", schema="public", to="{role}")' in text, text
+        assert f'Grant("delete", on=docs, to="{role}", with_grant_option=True)' in text, text
+        assert f'Role("{role}")' in text, text  # named by a policy and grants: read, and declared
         again = generate(load_config(project / "mizzle.toml"))
         assert not again.written, again.changes
         source = schema_dump(url)
         with temp_database("mzsec") as fresh:
             mizzle.migrate(url=fresh, folder=project / "migrations")
             assert schema_dump(fresh) == source
+            assert _acl(fresh, "docs") == _acl(url, "docs")
+            assert drift(url=fresh, folder=project / "migrations").changes == []
+            with psycopg.connect(fresh, autocommit=True) as c:  # the grant option taken away by hand: drift
+                c.execute(f'REVOKE GRANT OPTION FOR DELETE ON docs FROM "{role}"')
+            assert sorted(drift(url=fresh, folder=project / "migrations").changes) == [
+                f'+ grant delete on table docs to {role}', f'- grant delete on table docs to {role} with grant option']
+
+
+def _acl(url: str, table: str) -> list[tuple[str, str, bool]]:
+    """(grantee, privilege, grantable) of `table`, but its owner's (pg_dump -s above runs --no-privileges)."""
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT pg_get_userbyid(a.grantee)::text, a.privilege_type, a.is_grantable "
+                         "FROM pg_class t, aclexplode(t.relacl) a WHERE t.relname = %s AND a.grantee <> t.relowner "
+                         "ORDER BY 1, 2", (table,)).fetchall()
 
 
 def test_drizzle_kit_continues_a_folder_with_policies_mizzle_wrote(tmp_path: Path) -> None:
@@ -257,3 +276,88 @@ def test_idempotent_file_runs_twice(tmp_path: Path, role: str) -> None:
             apply_sql(url, sql)
         with psycopg.connect(url) as c:
             assert c.execute("SELECT count(*) FROM pg_policy").fetchone() == (0,)
+
+
+def test_pull_declares_the_roles_policies_and_grants_name(tmp_path: Path, role: str) -> None:
+    """The roles a database's policies and grants name are read (drizzle-kit's attributes; not the cluster's
+    other roles): pull declares them, so its baseline makes them on a cluster that lacks them, and drift sees a
+    hand change of their attributes."""
+    project = tmp_path / "pulled"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+    other = f"{role}_other"
+    with temp_database("mzsec") as url:
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute(f'CREATE ROLE "{role}" CREATEDB NOINHERIT')
+            c.execute(f'CREATE ROLE "{other}"')  # named by nothing in this database: not read
+            for s in ["CREATE TABLE docs (id int PRIMARY KEY, owner text)", "ALTER TABLE docs ENABLE ROW LEVEL SECURITY",
+                      f'CREATE POLICY own ON docs TO "{role}" USING (owner = current_user)',
+                      f'GRANT SELECT ON docs TO "{role}"']:
+                c.execute(s)
+        try:
+            text = pull(load_config(project / "mizzle.toml"), url, mark=False).schema_path.read_text()
+        finally:
+            with admin() as c:
+                c.execute(f'DROP ROLE "{other}"')
+    assert f'Role("{role}", create_db=True, inherit=False)' in text and other not in text, text
+    with admin() as c:  # the source database is gone: so can the role be
+        c.execute(f'DROP ROLE "{role}"')
+    with temp_database("mzsec") as fresh:
+        mizzle.migrate(url=fresh, folder=project / "migrations")
+        with psycopg.connect(fresh) as c:
+            assert c.execute("SELECT rolcreatedb, rolinherit FROM pg_roles WHERE rolname = %s", (role,)
+                             ).fetchone() == (True, False)
+            assert c.execute("SELECT count(*) FROM pg_policy").fetchone() == (1,)
+        assert drift(url=fresh, folder=project / "migrations").changes == []
+        with admin() as c:
+            c.execute(f'ALTER ROLE "{role}" NOCREATEDB')
+        assert drift(url=fresh, folder=project / "migrations").changes == [f"~ role {role}: createDb True → False"]
+
+
+def test_policy_renamed_from_is_altered_not_redone(tmp_path: Path) -> None:
+    """Policy(..., renamed_from=...): ALTER POLICY … RENAME TO (then an ALTER POLICY of what else changed), in a
+    table renamed in the same migration too; without it, or when the command changes, a drop and a create."""
+    root = tmp_path / "proj"
+    before = HEAD + '''
+t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
+enable_rls(t)
+p = Policy("p", t, for_="select", using="a > 0")
+q = Policy("q", t, for_="insert", with_check="a < 10")
+'''
+    after = HEAD + '''
+t = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer),
+             info={"mizzle": {"renamed_from": "t"}})
+enable_rls(t)
+p = Policy("p_read", t, for_="select", using="a > 1", renamed_from="p")
+q = Policy("q_write", t, for_="update", using="a < 10", renamed_from="q")
+'''
+    with temp_database("mzsec") as url:
+        write_project(root, before)
+        generate(fresh_config(root), name="one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        write_project(root, after)
+        result = generate(fresh_config(root), name="two")
+        assert "~ policy p on t2 → p_read (rename)" in result.changes, result.changes
+        sql = _sql(root)
+        assert sql.index('ALTER TABLE "public"."t" RENAME TO "t2"') < \
+            sql.index('ALTER POLICY "p" ON "public"."t2" RENAME TO "p_read"') < \
+            sql.index('ALTER POLICY "p_read" ON "public"."t2" TO public USING (a > 1)'), sql
+        assert 'DROP POLICY "p"' not in sql and 'DROP POLICY "q"' in sql and 'CREATE POLICY "q_write"' in sql, sql
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT polname FROM pg_policy ORDER BY 1").fetchall() == [("p_read",), ("q_write",)]
+        _clean(root, url)
+    # --idempotent: the rename runs while the policy has its old name, so the file runs twice
+    from pgtools import apply_sql
+
+    idem = tmp_path / "idem"
+    with temp_database("mzsec") as url:
+        write_project(idem, before)
+        generate(fresh_config(idem), name="one", idempotent=True)
+        apply_sql(url, _sql(idem))
+        write_project(idem, after)
+        generate(fresh_config(idem), name="two", idempotent=True)
+        apply_sql(url, _sql(idem))
+        apply_sql(url, _sql(idem))
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT polname FROM pg_policy ORDER BY 1").fetchall() == [("p_read",), ("q_write",)]

@@ -59,3 +59,25 @@ def test_a_database_with_only_empty_schemas_is_pulled(tmp_path: Path, run_mizzle
         assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
         assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0
         assert schema_dump(rebuilt) == schema_dump(source)
+
+
+def test_uniques_over_the_primary_key_columns_survive_pull_and_migrate(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL folds a unique over the primary key's columns (or over an earlier unique's) into that key when
+    both are in one CREATE TABLE; lmnr's folder adds them by ALTER TABLE, and the rebuilt database must have them
+    too (a unique over the same columns in another order, or NULLS NOT DISTINCT, is a different index)."""
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE TABLE t (a integer, b integer, PRIMARY KEY (a, b))",
+                 "ALTER TABLE t ADD CONSTRAINT t_ab_unique UNIQUE (a, b)",
+                 "ALTER TABLE t ADD CONSTRAINT t_ab_again UNIQUE (a, b)",
+                 "ALTER TABLE t ADD CONSTRAINT t_ba_unique UNIQUE (b, a)",
+                 "CREATE TABLE u (x integer, y integer)",
+                 "ALTER TABLE u ADD CONSTRAINT u_x UNIQUE (x)", "ALTER TABLE u ADD CONSTRAINT u_x2 UNIQUE (x)",
+                 "ALTER TABLE u ADD CONSTRAINT u_x_nnd UNIQUE NULLS NOT DISTINCT (x)")
+        root = _project(tmp_path)
+        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0
+        assert schema_dump(rebuilt) == schema_dump(source)
+        with psycopg.connect(rebuilt) as c:
+            names = {r[0] for r in c.execute("SELECT conname FROM pg_constraint WHERE contype = 'u' "
+                                                    "AND connamespace = 'public'::regnamespace")}
+        assert names == {"t_ab_unique", "t_ab_again", "t_ba_unique", "u_x", "u_x2", "u_x_nnd"}

@@ -114,10 +114,7 @@ def test_verify_reports_only_the_hand_edits(tmp_path: Path, name: str) -> None:
     assert [c for c in found if not is_expected(name, "d", c)] == []
 
 
-@pytest.mark.parametrize("name", ["kan", "homarr", pytest.param("lmnr", marks=pytest.mark.xfail(strict=True, reason=(
-    "not security: pull spells lmnr's '0'::bigint / '1'::real defaults as 0 / 1, and drops a unique constraint "
-    "on a key's columns (traces_project_id_id_unique) and a second one on the same columns as another "
-    "(tag_classes)"))), "dokploy"])
+@pytest.mark.parametrize("name", ["kan", "homarr", "lmnr", "dokploy"])
 def test_pull_baseline_rebuilds_the_database(built, tmp_path: Path, pg_url, run_mizzle, name: str) -> None:  # type: ignore[no-untyped-def]
     """`pull` from the database drizzle-orm built, then its baseline migrated into an empty database: the same
     schema (pg_dump -s), extensions, row-level security and policies included (kan: pg_trgm's operator classes

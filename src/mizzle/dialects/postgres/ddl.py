@@ -155,6 +155,23 @@ def fk_constraint(f: ForeignKey) -> str:
     return sql + deferrable_sql(f.deferrable) + _not_valid(f)
 
 
+def folded_uniques(t: Table) -> list[UniqueConstraint]:
+    """The unique constraints PostgreSQL would fold into an earlier key of the same CREATE TABLE (the primary key
+    or an earlier unique over the same columns in the same order, same NULLS and deferral): it keeps one index
+    and silently drops the rest, so they are added after the CREATE TABLE (a real folder's `traces` has a
+    unique over its primary key's columns, added by ALTER TABLE)."""
+    def shape(cols: tuple[str, ...], nnd: bool, deferrable: str | None) -> tuple[object, ...]:
+        return cols, nnd, deferrable
+    seen = {shape(t.primary_key.columns, False, t.primary_key.deferrable)} if t.primary_key else set()
+    folded = []
+    for u in t.uniques:
+        key = shape(u.columns, u.nulls_not_distinct, u.deferrable)
+        if key in seen:
+            folded.append(u)
+        seen.add(key)
+    return folded
+
+
 def create_table(t: Table) -> str:
     pk = t.primary_key
     own = {c.name for c in t.columns}  # a key on a column the table inherits is a table constraint
@@ -163,7 +180,8 @@ def create_table(t: Table) -> str:
     lines = [column_def(c, t.schema, inline_pk=c.name == inline) for c in t.columns]
     if pk and inline is None:
         lines.append(pk_constraint(pk))
-    lines.extend(unique_constraint(u) for u in t.uniques)
+    folded = folded_uniques(t)
+    lines.extend(unique_constraint(u) for u in t.uniques if u not in folded)
     lines.extend(check_constraint(c) for c in t.checks if not c.not_valid)
     lines.extend(exclusion_constraint(x) for x in t.excludes)
     body = ",\n\t".join(lines)
@@ -175,8 +193,10 @@ def create_table(t: Table) -> str:
 
 
 def _create_table(t: Table) -> list[str]:
-    """CREATE TABLE, then what it cannot say: a NOT VALID check (CREATE TABLE would validate it), comments."""
+    """CREATE TABLE, then what it cannot say: a unique it would fold into an earlier key, a NOT VALID check
+    (CREATE TABLE would validate it), comments."""
     out = [create_table(t)]
+    out.extend(f"ALTER TABLE {qtable(t.key)} ADD {unique_constraint(u)}" for u in folded_uniques(t))
     out.extend(f"ALTER TABLE {qtable(t.key)} ADD {check_constraint(c)} NOT VALID" for c in t.checks if c.not_valid)
     if t.comment:
         out.append(_comment(f"TABLE {qtable(t.key)}", t.comment))

@@ -146,7 +146,7 @@ def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
 
 
 def _table_check_not_valid(c: ch.Change, sql: str) -> str | None:
-    """A new table's NOT VALID check, added after its CREATE TABLE (ddl._create_table)."""
+    """A new table's NOT VALID check or folded unique, added after its CREATE TABLE (ddl._create_table)."""
     assert isinstance(c, ch.CreateTable)
     m = re.match(r"ALTER TABLE " + QUALIFIED_NAME + r" ADD CONSTRAINT (" + IDENT + ") ", sql)
     if m is None:

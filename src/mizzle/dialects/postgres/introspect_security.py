@@ -1,16 +1,18 @@
 """A live database's security facts onto its introspected model: each table's row-level security flags and
 policies (expressions as `pg_get_expr` prints them), the database's extensions (but plpgsql, which every
 database has), and the privileges granted on its tables, sequences and schemas to roles other than their owner
-(but PUBLIC's USAGE on schema public, which every database has). Roles are the cluster's: they stay untracked
-(None), so `drift` and `verify` do not compare them."""
+(but PUBLIC's USAGE on schema public, which every database has), and the roles those policies and grants name
+(drizzle-kit's attributes; not `public`, nor PostgreSQL's own pg_* roles). Roles are the cluster's: the
+others are not read, and a database whose policies and grants name none leaves roles untracked (None)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from ...schema.diff_security import referenced_roles
 from ...schema.model import Schema, Table
-from ...schema.security import Extension, Grant, Policy, canonical_policy, make_security
+from ...schema.security import Extension, Grant, Policy, Role, canonical_policy, make_security
 
 _COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
 
@@ -33,12 +35,14 @@ ORDER BY n.nspname, c.relname, p.polname
 
 _Q_GRANTS = """
 SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname, c.relname,
-       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,
+       a.is_grantable
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
 WHERE c.relkind IN ('r', 'p', 'S') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner
 UNION ALL
 SELECT 'schema', n.nspname, n.nspname,
-       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type
+       CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, a.privilege_type,
+       a.is_grantable
 FROM pg_namespace n, aclexplode(n.nspacl) a
 WHERE n.oid = ANY(%(ns)s) AND a.grantee <> n.nspowner
   AND NOT (n.nspname = 'public' AND a.grantee = 0 AND a.privilege_type = 'USAGE')
@@ -50,18 +54,32 @@ WHERE e.extname <> 'plpgsql' ORDER BY e.extname
 """
 
 
-SECURITY_QUERIES = (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS)  # sent in introspect's one pipeline
+_Q_ROLES = """
+SELECT r.rolname, r.rolcreatedb, r.rolcreaterole, r.rolinherit FROM pg_roles r
+WHERE r.rolname !~ '^pg_' AND (
+  r.oid IN (SELECT unnest(p.polroles) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+            WHERE c.relnamespace = ANY(%(ns)s))
+  OR r.oid IN (SELECT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+               WHERE c.relkind IN ('r', 'p', 'S') AND c.relnamespace = ANY(%(ns)s))
+  OR r.oid IN (SELECT a.grantee FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = ANY(%(ns)s)))
+ORDER BY r.rolname
+"""
+
+
+SECURITY_QUERIES = (_Q_RLS, _Q_POLICIES, _Q_EXTENSIONS, _Q_GRANTS, _Q_ROLES)  # sent in introspect's one pipeline
 
 
 def _grants(rows: list[tuple[Any, ...]]) -> list[Grant]:
-    by: dict[tuple[str, str, str, str], set[str]] = {}
-    for on, schema, name, grantee, privilege in rows:
-        by.setdefault((on, schema, name, grantee), set()).add(privilege)
-    return [Grant(*k, privileges=tuple(sorted(v))) for k, v in by.items()]
+    by: dict[tuple[str, str, str, str, bool], set[str]] = {}
+    for on, schema, name, grantee, privilege, grantable in rows:
+        by.setdefault((on, schema, name, grantee, bool(grantable)), set()).add(privilege)
+    return [Grant(on, schema, name, grantee, tuple(sorted(v)), option)
+            for (on, schema, name, grantee, option), v in by.items()]
 
 
 def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_rows: list[tuple[Any, ...]],
-                       extension_rows: list[tuple[Any, ...]], grant_rows: list[tuple[Any, ...]]) -> Schema:
+                       extension_rows: list[tuple[Any, ...]], grant_rows: list[tuple[Any, ...]],
+                       role_rows: list[tuple[Any, ...]] | None = None) -> Schema:
     rls = {(schema, name): (bool(on), bool(forced)) for schema, name, on, forced in rls_rows}
     policies: dict[tuple[str, str], list[Policy]] = {}
     for schema, table, name, permissive, cmd, roles, using, check in policy_rows:
@@ -76,5 +94,11 @@ def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_ro
         tables.append(t)
     extensions = [Extension(name, schema, version) for name, schema, version in extension_rows]
     grants = [g for g in _grants(grant_rows) if g.on != "table" or model.table(g.schema, g.name) is not None]
-    security = make_security(extensions, model.security.roles, grants)
-    return model.with_(tables=tables, security=security)
+    model = model.with_(tables=tables, security=make_security(extensions, model.security.roles, grants))
+    named = referenced_roles(model)  # the rows hold the owners' too, and grantees of tables out of scope
+    roles = [Role(name, bool(db), bool(cr), bool(inherit)) for name, db, cr, inherit in role_rows or ()
+             if name in named]
+    if not roles:
+        return model
+    s = model.security
+    return replace(model, security=make_security(s.extensions, roles, s.grants))

@@ -97,11 +97,13 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     sc.CreatePolicy: lambda c: [create_policy(c.table, c.policy)],
     sc.DropPolicy: lambda c: [f"DROP POLICY {_ident(c.policy.name)} ON {_qname(c.table)}"],
     sc.AlterPolicy: alter_policy,
+    sc.RenamePolicy: lambda c: [f"ALTER POLICY {_ident(c.old)} ON {_qname(c.table)} RENAME TO {_ident(c.new)}"],
     sc.CreateRole: create_role,
     sc.DropRole: lambda c: [f"DROP ROLE IF EXISTS {_ident(c.role.name)}"],
     sc.AlterRole: lambda c: [f"ALTER ROLE {_ident(c.new.name)} WITH {_role_options(c.new)}"],
     sc.GrantPrivileges: lambda c: [f"GRANT {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
-                                   f"TO {_role_name(c.grant.grantee)}"],
+                                   f"TO {_role_name(c.grant.grantee)}"
+                                   + (" WITH GRANT OPTION" if c.grant.grant_option else "")],
     sc.RevokePrivileges: lambda c: [f"REVOKE {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
                                     f"FROM {_role_name(c.grant.grantee)}"],
 }

@@ -27,6 +27,16 @@ def _create_policy(c: sc.Change, sql: str) -> str | None:
                     sql)
 
 
+def _rename_policy(c: sc.Change, sql: str) -> str | None:
+    """Runs while the policy has its old name."""
+    assert isinstance(c, sc.RenamePolicy)
+    if "$mizzle$" in sql:
+        return None
+    schema, table = c.table
+    return _guarded("EXISTS (SELECT 1 FROM pg_catalog.pg_policies WHERE schemaname = "
+                    f"{_literal(schema)} AND tablename = {_literal(table)} AND policyname = {_literal(c.old)})", sql)
+
+
 def _if_exists(prefix: str) -> Callable[[sc.Change, str], str | None]:
     def t(c: sc.Change, sql: str) -> str | None:
         if not sql.startswith(prefix) or sql.startswith(prefix + "IF EXISTS "):
@@ -55,6 +65,7 @@ def _revoke(c: sc.Change, sql: str) -> str | None:
 REWRITE: dict[type, tuple[Callable[[sc.Change, str], str | None], ...]] = {
     sc.CreatePolicy: (_create_policy,),
     sc.DropPolicy: (_if_exists("DROP POLICY "),),
+    sc.RenamePolicy: (_rename_policy,),
     sc.DropExtension: (_if_exists("DROP EXTENSION "),),
     sc.AlterExtension: (_set_schema,),
     sc.RevokePrivileges: (_revoke,),

@@ -42,7 +42,8 @@ def security_from_json(data: dict[str, Any], side: dict[str, Any]) -> Security:
         extensions = [Extension(e["name"], e.get("schema"), e.get("version")) for e in side["extensions"]]
     grants = None
     if "grants" in side:
-        grants = [Grant(g["on"], g["schema"], g["name"], g["grantee"], tuple(sorted(g["privileges"])))
+        grants = [Grant(g["on"], g["schema"], g["name"], g["grantee"], tuple(sorted(g["privileges"])),
+                        bool(g.get("grantOption")))
                   for g in side["grants"]]
     return make_security(extensions, roles, grants)
 
@@ -59,5 +60,6 @@ def security_sidecar(security: Security) -> dict[str, Any]:
                                if v is not None} for e in security.extensions]
     if security.grants:
         side["grants"] = [{"on": g.on, "schema": g.schema, "name": g.name, "grantee": g.grantee,
-                           "privileges": list(g.privileges)} for g in security.grants]
+                           "privileges": list(g.privileges), **({"grantOption": True} if g.grant_option else {})}
+                          for g in security.grants]
     return side
