@@ -136,6 +136,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
+    from ..migrations.snapshots import keep_key_names
     from ..schema import changes as ch
     from ..schema.compare import describe_all
     from ..schema.dependents import views_in_the_way
@@ -157,6 +158,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
+    new = keep_key_names(old, new, changeset.renamed_tables)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
 

@@ -44,3 +44,28 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
                          renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The model → (drizzle-kit snapshot of its dialect, sidecar entry for facts the snapshot cannot hold)."""
     return dialects.get(schema.dialect).save_snapshot(schema, prev_id, id_ or new_id(), renames)
+
+
+def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str]) -> Schema:
+    """`new` (the schema code's model, about to be the next snapshot) with the server names of the primary keys
+    `old` states unnamed under another name (`PrimaryKey.server_name`: `<old>_pkey` after a table rename), where
+    the key is still the same one: the code has no name for them, the next `generate` needs them."""
+    from dataclasses import replace
+
+    from ..schema.model import make_schema
+
+    back = {v: k for k, v in renamed_tables.items()}
+    tables, changed = [], False
+    for t in new.tables:
+        pk = t.primary_key
+        schema, _, name = back.get(f"{t.schema}.{t.name}", f"{t.schema}.{t.name}").partition(".")
+        prev = old.table(schema, name)
+        opk = prev.primary_key if prev is not None else None
+        if pk is not None and opk is not None and pk.name is None and opk.name is None and opk.server_name \
+                and not pk.server_name and pk.columns == opk.columns:
+            t, changed = replace(t, primary_key=replace(pk, server_name=opk.server_name)), True
+        tables.append(t)
+    if not changed:
+        return new
+    return make_schema(new.dialect, tables, new.enums, new.sequences, new.schemas, new.extras,
+                       objects=new.objects, security=new.security)

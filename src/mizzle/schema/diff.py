@@ -258,7 +258,8 @@ def _rename_tables(st: DiffState) -> None:
         for o, n in st.renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name)).items():
             ot = st.old.table(schema_name, o)
             assert ot is not None
-            implicit_pk = ot.primary_key is not None and ot.primary_key.name is None
+            # a key that kept another name (`<older>_pkey`) keeps it: only `<old>_pkey` is renamed along
+            implicit_pk = ot.primary_key is not None and ot.primary_key.name is None and not ot.primary_key.server_name
             serials = tuple(c.name for c in ot.columns if c.is_serial)
             st.ph.early.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
             st.cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
