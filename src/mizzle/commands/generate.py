@@ -136,7 +136,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
-    from ..migrations.snapshots import keep_key_names
+    from ..migrations.snapshots import keep_key_names, keep_key_on_rename
     from ..schema import changes as ch
     from ..schema.compare import describe_all
     from ..schema.dependents import views_in_the_way
@@ -146,6 +146,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise UsageError("--custom and --check do not go together")
     new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
                                                                          prompt)
+    if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
+        changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
     result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
                             previous=old)
     result.warnings = views_in_the_way(old, changeset.changes)
@@ -158,7 +160,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
-    new = keep_key_names(old, new, changeset.renamed_tables)
+    new = keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
 

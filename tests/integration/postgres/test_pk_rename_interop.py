@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pgtools import temp_database, url_for
+from pgtools import schema_dump, temp_database, url_for
 
 from mizzle.commands.generate import generate
 from mizzle.commands.verify import rebuild_snapshots
@@ -113,11 +113,12 @@ def test_rebuilt_snapshots_are_drizzle_kits_and_drizzle_kit_finds_no_changes(
     assert {str(p.relative_to(out)) for p in out.rglob("*")} == before
 
 
-def _mizzle_generate(project: Path, extra: str, name: str, id_key: bool = True):  # type: ignore[no-untyped-def]
+def _mizzle_generate(project: Path, extra: str, name: str, id_key: bool = True,  # type: ignore[no-untyped-def]
+                     renames: dict[str, str] | None = None):
     (project / "app" / "schema.py").write_text(SCHEMA_PY.format(id_key=id_key, extra=extra))
     for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
         del sys.modules[mod]
-    return generate(load_config(project / "mizzle.toml"), name=name)
+    return generate(load_config(project / "mizzle.toml"), name=name, renames=renames)
 
 
 def test_generate_after_the_rename_drops_the_key_that_exists(
@@ -134,3 +135,97 @@ def test_generate_after_the_rename_drops_the_key_that_exists(
     assert 'DROP CONSTRAINT "user_temp_pkey"' in moved.sql, moved.sql
     with temp_database("mzpk") as url:  # the whole folder, drizzle-kit's migrations and mizzle's, applies
         migrate(url=url, folder=out)
+
+
+# -- drizzle-kit 1.x (tests/interop1): the same rename in the 1.x layout ---------------------------------------
+
+INTEROP1 = INTEROP.parent / "interop1"
+LAYOUT_1X = '[migrations]\nlayout = "folders"\n'
+
+
+def kit1_generate(work: Path, step: str, out: Path, name: str, *answers: str) -> str:
+    """drizzle-kit 1.x generate (run from tests/interop1, the schema copied under it so that its drizzle-orm
+    import is the 1.x package)."""
+    (work / step).mkdir(parents=True, exist_ok=True)
+    (work / step / "schema.ts").write_text((PAIR / step / "schema.ts").read_text())
+    config = work / f"{step}.config.ts"
+    config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / step / 'schema.ts'}', "
+                      f"out: '{os.path.relpath(out, INTEROP1)}' }};\n")
+    args = [sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name", name]
+    for a in answers:
+        args += ["--answer", a]
+    p = subprocess.run(args, cwd=INTEROP1, capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, f"drizzle-kit 1.x generate ({step}) failed:\n{p.stdout}\n{p.stderr}"
+    return p.stdout
+
+
+def pk_rows(folder: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    from mizzle.migrations import folders1
+
+    found = folders1.latest_state(folder)
+    assert found is not None
+    return {r["table"]: r for r in found[0].values() if r["entityType"] == "pks"}
+
+
+def test_1x_layout_keeps_the_key_name_through_a_rename_as_drizzle_kit_1x_does(pg_available: bool,
+                                                                              tmp_path: Path) -> None:
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    work = INTEROP1 / ".scratch" / f"pk_{tmp_path.name}"
+    try:
+        d, m = work / "D", work / "M"
+        kit1_generate(work, "step1", d, "one")
+        shutil.copytree(d, m)  # M: drizzle-kit's first migration, the rename by mizzle
+        kit1_generate(work, "step2", d, "two", "user=rename:user_temp")
+        assert pk_rows(d)["user"]["name"] == "user_temp_pkey"  # what drizzle-kit 1.x does
+
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{m}"\n'
+                                             + LAYOUT_1X)
+        renamed = _mizzle_generate(project, "", "two", renames={"user_temp": "user"})
+        assert "RENAME CONSTRAINT" not in renamed.sql, renamed.sql
+        assert pk_rows(m)["user"] == pk_rows(d)["user"]
+        again = kit1_generate(work, "step2", m, "again")
+        assert NO_CHANGES in again, again
+        with temp_database("mzpk1d") as url_d, temp_database("mzpk1m") as url_m:
+            migrate(url=url_d, folder=d)
+            migrate(url=url_m, folder=m)
+            assert schema_dump(url_d) == schema_dump(url_m)
+
+        # mizzle continuing drizzle-kit's folder: nothing to do; a new key drops the constraint that exists
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{d}"\n'
+                                             + LAYOUT_1X)
+        assert not _mizzle_generate(project, "", "nothing").changes
+        moved = _mizzle_generate(project, 'sa.PrimaryKeyConstraint("id", "email")', "key", id_key=False)
+        assert 'DROP CONSTRAINT "user_temp_pkey"' in moved.sql, moved.sql
+        with temp_database("mzpk1") as url:
+            migrate(url=url, folder=d)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_renamed_tables_composite_key_is_renamed_along_not_dropped(pg_available: bool, tmp_path: Path) -> None:
+    """A composite key the code leaves unnamed is `<table>_pkey` (naming "postgresql"): a table rename renames it
+    along (it was dropped and added again, rebuilding its index under an exclusive lock)."""
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{tmp_path / "out"}"\n'
+                                         'naming = "postgresql"\n')  # what `mizzle init` writes
+    code = ('import sqlalchemy as sa\nmd = sa.MetaData()\n'
+            'pair = sa.Table("{}", md, sa.Column("a", sa.Integer, primary_key=True), '
+            'sa.Column("b", sa.Integer, primary_key=True))\n')
+
+    def gen(table: str, name: str, **kw):  # type: ignore[no-untyped-def]
+        (project / "app" / "schema.py").write_text(code.format(table))
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        return generate(load_config(project / "mizzle.toml"), name=name, **kw)
+
+    gen("pair_temp", "one")
+    renamed = gen("pair", "two", renames={"pair_temp": "pair"})
+    assert 'RENAME CONSTRAINT "pair_temp_pkey" TO "pair_pkey"' in renamed.sql and "DROP" not in renamed.sql, renamed.sql
+    assert not gen("pair", "three").changes
+    with temp_database("mzpkc") as url:
+        migrate(url=url, folder=tmp_path / "out")
+        assert 'CONSTRAINT pair_pkey PRIMARY KEY' in schema_dump(url)

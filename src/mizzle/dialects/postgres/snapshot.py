@@ -165,7 +165,8 @@ def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
         pk = PrimaryKey(tuple(p["columns"]), p.get("name"))
     elif pk_single:
         pk = PrimaryKey(tuple(pk_single), None)
-    side_pk = side.get("primaryKey") or {}
+    side_pk = {"name": t["_pkName"], **(side.get("primaryKey") or {})} if t.get("_pkName") else \
+        side.get("primaryKey") or {}  # _pkName: snapshot_v9.PK_NAME, from a 1.x snapshot's key row
     if pk is not None and (side_pk.get("deferrable") or side_pk.get("name")):
         # the sidecar's `name`: the server's name of a key drizzle-kit writes as the column's primaryKey
         pk = PrimaryKey(pk.columns, pk.name, side_pk.get("deferrable"),
