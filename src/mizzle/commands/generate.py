@@ -136,6 +136,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
+    from ..migrations.rebuilt_keys import assumed_key_names
     from ..migrations.snapshots import keep_key_names, keep_key_on_rename
     from ..schema import changes as ch
     from ..schema.compare import describe_all
@@ -150,7 +151,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
     result = GenerateResult(changes=describe_all(changeset.changes) if check else [c.describe() for c in changeset],
                             previous=old)
-    result.warnings = views_in_the_way(old, changeset.changes)
+    result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
+                                                                                  folder.migrations)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)

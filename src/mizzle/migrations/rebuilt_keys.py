@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..schema.model import PrimaryKey, Schema, Table, UniqueConstraint, make_schema
 
@@ -59,3 +60,22 @@ def declares_unique(sql: str, name: str) -> bool:
     quoted = '"' + re.escape(name.replace('"', '""')) + '"'
     spelled = f"(?:{quoted}|{re.escape(name)}\\b)" if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else quoted
     return re.search(rf"\bCONSTRAINT\s+{spelled}\s+UNIQUE\b", sql, re.IGNORECASE) is not None
+
+
+def assumed_key_names(changes: list[Any], migrations: Callable[[], list[Any]]) -> list[str]:
+    """Warnings for the primary keys `changes` drop by the name drizzle-kit assumes (`<table>_pkey`, no server
+    name known) on a table the folder's SQL renamed: PostgreSQL kept the key's old name, and the sidecar of a
+    drizzle-kit folder has none until `check --rebuild-snapshots` (or a migration mizzle wrote) records it."""
+    from ..schema.changes import SetPrimaryKey
+
+    out = []
+    for c in changes:
+        if not isinstance(c, SetPrimaryKey) or c.old is None or c.old.name or c.old.server_name:
+            continue
+        renamed = re.compile(r'\bRENAME\s+TO\s+"?' + re.escape(c.table[1]) + r'"?\s*(;|$)', re.IGNORECASE | re.MULTILINE)
+        tags = [m.tag for m in migrations() if renamed.search(m.text)]
+        if tags:
+            out.append(f"the primary key of {c.table[1]} is dropped as {c.table[1]}_pkey, but {tags[-1]} renamed the "
+                       f"table to {c.table[1]} and PostgreSQL keeps a key's old name: if the migration fails, run "
+                       "`mizzle check --rebuild-snapshots` (it records the real name) and generate again")
+    return out

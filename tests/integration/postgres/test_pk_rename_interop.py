@@ -137,6 +137,22 @@ def test_generate_after_the_rename_drops_the_key_that_exists(
         migrate(url=url, folder=out)
 
 
+def test_generate_on_drizzle_kits_own_snapshots_warns_of_the_assumed_key_name(node: str, pg_available: bool,
+                                                                              tmp_path: Path) -> None:
+    """Without the sidecar's name (snapshots not rebuilt), the key is dropped as drizzle-kit would name it, and
+    generate says why that may fail: the folder renamed the table."""
+    out = tmp_path / "out"
+    drizzle_generate(tmp_path, "step1", out, "one")
+    drizzle_generate(tmp_path, "step2", out, "two", "user=rename:user_temp")
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n')
+    moved = _mizzle_generate(project, 'sa.PrimaryKeyConstraint("id", "email")', "key", id_key=False)
+    assert 'DROP CONSTRAINT "user_pkey"' in moved.sql
+    assert any("0001_two renamed the table to user" in w and "--rebuild-snapshots" in w for w in moved.warnings), \
+        moved.warnings
+
+
 # -- drizzle-kit 1.x (tests/interop1): the same rename in the 1.x layout ---------------------------------------
 
 INTEROP1 = INTEROP.parent / "interop1"
