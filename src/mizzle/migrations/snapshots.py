@@ -85,9 +85,10 @@ def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:
     from ..schema.changes import RenameTable, SetPrimaryKey
 
     def unnamed(c: Any) -> bool:
+        if not isinstance(c, RenameTable) or not c.implicit_pk:
+            return False
         t = old.table(*c.old)
-        return isinstance(c, RenameTable) and c.implicit_pk and t is not None and t.primary_key is not None \
-            and t.primary_key.name is None
+        return t is not None and t.primary_key is not None and t.primary_key.name is None
 
     kept = {c.new: f"{c.old[1]}_pkey" for c in changes if unnamed(c)}
     out = []
