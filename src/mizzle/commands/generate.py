@@ -137,6 +137,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     cache = None if custom else ModelCache.for_config(config)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
+    from ..migrations.rebuilt_keys import assumed_key_names
+    from ..migrations.snapshots import keep_key_names, keep_key_on_rename
     from ..schema import changes as ch
     from ..schema.compare import describe_all
     from ..schema.dependents import views_in_the_way
@@ -146,9 +148,13 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise UsageError("--custom and --check do not go together")
     new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
                                                                          prompt)
-    result = GenerateResult(changes=describe_all(changeset.changes, dialects.get(config.dialect).reader) if check else [c.describe() for c in changeset],
+    if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
+        changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
+    result = GenerateResult(changes=describe_all(changeset.changes, dialects.get(config.dialect).reader) if check
+                            else [c.describe() for c in changeset],
                             previous=old)
-    result.warnings = views_in_the_way(old, changeset.changes)
+    result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
+                                                                                  folder.migrations)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)
@@ -165,6 +171,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
+    new = keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
 

@@ -120,8 +120,8 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             raise IntegrityError(f"{m.snapshot_path}: snapshot id {id_!r} is empty or used twice",
                                  "Give it its own id (`mizzle rebase` re-chains merged snapshots), then `mizzle up`.")
         seen.add(id_)
-        v7, _ = snapshot_from_schema(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
-        rows = v9.rows_from_v7(v7)
+        v7, side = snapshot_from_schema(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
+        rows = v9.rows_from_v7(v7, folders1.key_names(side))
         head: dict[str, Any] = {"type": "diff" if out else "base", "version": v9.VERSION, "dialect": v9.DIALECT,
                                 "id": id_, "prevIds": [out[-1]["id"]] if out else [ROOT_ID]}
         deltas = v9.deltas_between(state, rows)

@@ -244,6 +244,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     import json
 
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
+    from ..migrations.rebuilt_keys import as_drizzle_keys
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
@@ -264,9 +265,13 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)
+    before: list[Schema] = []  # the previous migration's model, its keys as drizzle-kit states them
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         i = index[tag]
+        live = as_drizzle_keys(live, before[-1] if before else None,
+                               lambda: "\n".join(m.text for m in migrations[:i + 1]))
+        before[:] = [live]
         if snaps[i] is not None:
             result.kept.append(tag)
             return

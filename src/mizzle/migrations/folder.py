@@ -542,7 +542,7 @@ class MigrationFolder:
         journal = self.read_journal()
         name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
         tag, when = folders1.new_folder_name(self.path, name, now_ms, [e.when for e in journal.entries])
-        snap = folders1.snapshot_v9(snapshot, self.path)
+        snap = folders1.snapshot_v9(snapshot, self.path, sidecar_entry)
         d = self.path / tag
         d.mkdir(parents=True)
         write_atomic(d / "migration.sql", sql)

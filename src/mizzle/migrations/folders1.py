@@ -144,14 +144,20 @@ def new_folder_name(path: Path, name: str, now_ms: int, whens: list[int]) -> tup
     return tag, when
 
 
-def snapshot_v9(v7: dict[str, Any], path: Path) -> dict[str, Any]:
+def key_names(sidecar_entry: dict[str, Any] | None) -> dict[str, str]:
+    """"schema.table" → a primary key's server name, from a snapshot's sidecar entry (PrimaryKey.server_name)."""
+    return {k: t["primaryKey"]["name"] for k, t in ((sidecar_entry or {}).get("tables") or {}).items()
+            if (t.get("primaryKey") or {}).get("name")}
+
+
+def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | None = None) -> dict[str, Any]:
     """The 1.x snapshot of a new migration whose schema is `v7` (mizzle's v7 JSON): a base for the first migration,
     else a diff from the folder's latest state with the footprints of its deltas. Rows mizzle would write the same
     way keep drizzle-kit's own (fields mizzle does not model stay as they were)."""
     from ..dialects.postgres import snapshot_v9 as v9
 
     found = latest_state(path)
-    rows = v9.rows_from_v7(v7)
+    rows = v9.rows_from_v7(v7, key_names(sidecar_entry))
     head = {"type": "base" if found is None else "diff", "version": v9.VERSION, "dialect": v9.DIALECT,
             "id": v7["id"], "prevIds": [ROOT_ID] if found is None else found[1]}
     old: dict[str, dict[str, Any]] = {} if found is None else found[0]

@@ -44,3 +44,57 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
                          renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The model → (drizzle-kit snapshot of its dialect, sidecar entry for facts the snapshot cannot hold)."""
     return dialects.get(schema.dialect).save_snapshot(schema, prev_id, id_ or new_id(), renames)
+
+
+def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], renamed_keep: bool = False) -> Schema:
+    """`new` (the schema code's model, about to be the next snapshot) with the server names of the primary keys
+    `old` states unnamed under another name (`PrimaryKey.server_name`: `<old>_pkey` after a table rename), where
+    the key is still the same one: the code has no name for them, the next `generate` needs them.
+    `renamed_keep`: the tables renamed now keep their key's name too (drizzle-kit 1.x's layout, see
+    `keep_key_on_rename`)."""
+    from dataclasses import replace
+
+
+    back = {v: k for k, v in renamed_tables.items()}
+    tables, changed = [], False
+    for t in new.tables:
+        pk = t.primary_key
+        schema, _, name = back.get(f"{t.schema}.{t.name}", f"{t.schema}.{t.name}").partition(".")
+        prev = old.table(schema, name)
+        opk = prev.primary_key if prev is not None else None
+        server = opk.server_name if opk is not None else None
+        if renamed_keep and prev is not None and not server and name != t.name:
+            server = f"{name}_pkey"
+        if pk is not None and opk is not None and pk.name is None and opk.name is None and server \
+                and not pk.server_name and pk.columns == opk.columns:
+            t, changed = replace(t, primary_key=replace(pk, server_name=server)), True
+        tables.append(t)
+    if not changed:
+        return new
+    return new.with_(tables=tables)
+
+
+def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:
+    """drizzle-kit 1.x renames a table and nothing else: an unnamed primary key keeps `<old>_pkey` (mizzle's
+    journal layout renames it along). The changes with no RENAME CONSTRAINT of such a key, for the 1.x layout (a
+    composite key, which the schema code names, is still renamed along)."""
+    from dataclasses import replace
+
+    from ..schema.changes import RenameTable, SetPrimaryKey
+
+    def unnamed(c: Any) -> bool:
+        if not isinstance(c, RenameTable) or not c.implicit_pk:
+            return False
+        t = old.table(*c.old)
+        return t is not None and t.primary_key is not None and t.primary_key.name is None
+
+    kept = {c.new: f"{c.old[1]}_pkey" for c in changes if unnamed(c)}
+    out = []
+    for c in changes:
+        if unnamed(c):
+            c = replace(c, implicit_pk=False)
+        elif isinstance(c, SetPrimaryKey) and c.table in kept and c.old is not None and c.old.name is None \
+                and not c.old.server_name:  # the key dropped in the same migration: by the name it kept
+            c = replace(c, old=replace(c.old, server_name=kept[c.table]))
+        out.append(c)
+    return out

@@ -53,7 +53,7 @@ from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
-from .naming import mentions, serial_sequence_name
+from .naming import implicit_pkey_name, mentions, serial_sequence_name
 from .order import fk_target, order, removes
 from .retype import regenerate_over_retyped
 from .table_features import (
@@ -263,11 +263,22 @@ def _rename_tables(st: DiffState) -> None:
         for o, n in st.renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name)).items():
             ot = st.old.table(schema_name, o)
             assert ot is not None
-            implicit_pk = ot.primary_key is not None and ot.primary_key.name is None
+            implicit_pk = _implicit_pk(ot, st.new.table(schema_name, n))
             serials = tuple(c.name for c in ot.columns if c.is_serial)
             st.ph.early.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
             st.cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
-            st.old = _rename_table(st.old, schema_name, o, n)
+            st.old = _rename_table(st.old, schema_name, o, n, implicit_pk)
+
+
+def _implicit_pk(old: Table, new: Table | None) -> bool:
+    """Whether the key's name follows the table's (renamed along with it): unnamed, or a composite key named
+    `<old>_pkey` that the code calls `<new>_pkey`. A key that kept another name (`<older>_pkey`) keeps it."""
+    pk = old.primary_key
+    if pk is None or pk.server_name:
+        return False
+    new_pk = new.primary_key if new is not None else None
+    return pk.name is None or (pk.name == implicit_pkey_name(old.name) and new is not None and new_pk is not None
+                               and new_pk.name == implicit_pkey_name(new.name))
 
 
 def _diff_tables(st: DiffState) -> None:
@@ -555,11 +566,14 @@ def _rename_enum(s: Schema, schema: str, o: str, n: str) -> Schema:
     return _rebuild(s, tables, enums)
 
 
-def _rename_table(s: Schema, schema: str, o: str, n: str) -> Schema:
+def _rename_table(s: Schema, schema: str, o: str, n: str, implicit_pk: bool = False) -> Schema:
     tables = []
     for t in s.tables:
         if t.key == (schema, o):
-            t = replace(t, name=n)
+            pk = t.primary_key
+            if implicit_pk and pk is not None and pk.name is not None:  # `<o>_pkey` renamed along
+                pk = replace(pk, name=implicit_pkey_name(n))
+            t = replace(t, name=n, primary_key=pk)
         t = replace(t, foreign_keys=tuple(replace(f, ref_table=n) if (f.ref_schema, f.ref_table) == (schema, o) else f
                                           for f in t.foreign_keys))
         tables.append(t)

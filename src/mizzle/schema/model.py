@@ -95,6 +95,10 @@ class PrimaryKey:
     columns: tuple[str, ...]
     name: str | None = None  # None: the server's default `<table>_pkey`
     deferrable: str | None = None  # None | "immediate" | "deferred"
+    # an unnamed key's real name when it is not `<table>_pkey`: `<old>_pkey` kept through a table rename, or a
+    # unique constraint's name (PRIMARY KEY and UNIQUE on one column: PostgreSQL keeps one, the key, so named).
+    # Not part of the key's definition (equality ignores it); DROP CONSTRAINT uses it.
+    server_name: str | None = field(default=None, compare=False)
 
 
 @_quick_init

@@ -404,7 +404,8 @@ def recreate_enum(c: ch.RecreateEnum) -> list[str]:
 
 def _drop_pk(c: ch.SetPrimaryKey) -> str:
     assert c.old is not None
-    return f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.name or implicit_pkey_name(c.table[1]))}"
+    return (f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT "
+            f"{ident(c.old.name or c.old.server_name or implicit_pkey_name(c.table[1]))}")
 
 
 def _set_pk(c: ch.SetPrimaryKey) -> list[str]:

@@ -166,8 +166,12 @@ def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
         pk = PrimaryKey(tuple(p["columns"]), p.get("name"))
     elif pk_single:
         pk = PrimaryKey(tuple(pk_single), None)
-    if pk is not None and side.get("primaryKey", {}).get("deferrable"):
-        pk = PrimaryKey(pk.columns, pk.name, side["primaryKey"]["deferrable"])
+    side_pk = {"name": t["_pkName"], **(side.get("primaryKey") or {})} if t.get("_pkName") else \
+        side.get("primaryKey") or {}  # _pkName: snapshot_v9.PK_NAME, from a 1.x snapshot's key row
+    if pk is not None and (side_pk.get("deferrable") or side_pk.get("name")):
+        # the sidecar's `name`: the server's name of a key drizzle-kit writes as the column's primaryKey
+        pk = PrimaryKey(pk.columns, pk.name, side_pk.get("deferrable"),
+                        side_pk.get("name") if pk.name is None else None)
     return pk
 
 
@@ -344,8 +348,10 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
            for f in t.foreign_keys if f.deferrable or f.not_valid}
     if fks:
         side["foreignKeys"] = fks
-    if t.primary_key is not None and t.primary_key.deferrable:
-        side["primaryKey"] = {"deferrable": t.primary_key.deferrable}
+    pk = t.primary_key
+    if pk is not None and (pk.deferrable or (pk.name is None and pk.server_name)):
+        side["primaryKey"] = {k: v for k, v in (("deferrable", pk.deferrable),
+                                                ("name", pk.server_name if pk.name is None else None)) if v}
     uqs = {u.name: {"deferrable": u.deferrable} for u in t.uniques if u.deferrable}
     if uqs:
         side["uniqueConstraints"] = uqs

@@ -209,10 +209,17 @@ def _column_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
     t["columns"][r["name"]] = d
 
 
+# the v7 JSON made of a 1.x state (mizzle's own, never a file) keeps here the name of a key 1.x did not name that is
+# not `<table>_pkey`: drizzle-kit 1.x keeps `<old>_pkey` through a table rename (the model's PrimaryKey.server_name)
+PK_NAME = "_pkName"
+
+
 def _pk_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
     cols = list(r["columns"])
     if len(cols) == 1 and not r.get("nameExplicit") and cols[0] in t["columns"]:
         t["columns"][cols[0]]["primaryKey"] = True
+        if r["name"] != f"{t['name']}_pkey":
+            t[PK_NAME] = r["name"]
         return
     t["compositePrimaryKeys"][r["name"]] = {"name": r["name"], "columns": cols}
 
@@ -263,8 +270,10 @@ _TABLE_PARTS = {
 
 # -- v7 JSON → rows -------------------------------------------------------------------------------------------
 
-def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
-    """The ddl rows of a v7 snapshot (mizzle's, or drizzle-kit 0.x's for `mizzle up`), in drizzle-kit's order."""
+def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The ddl rows of a v7 snapshot (mizzle's, or drizzle-kit 0.x's for `mizzle up`), in drizzle-kit's order.
+    `key_names`: "schema.table" → the server's name of a key the snapshot states as the column's primaryKey
+    (mizzle's sidecar `primaryKey.name`), written as 1.x writes a key it did not name."""
     if snap.get("dialect", "postgresql") != "postgresql":
         from ...errors import UsageError
 
@@ -284,7 +293,7 @@ def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
         keyed = {c for p in (t.get("compositePrimaryKeys") or {}).values() for c in p["columns"]}
         rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
     for t in tables:
-        rows += _constraint_rows(t)
+        rows += _constraint_rows(t, (key_names or {}).get(f"{t.get('schema') or 'public'}.{t['name']}"))
     for t in tables:
         rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
     for key in _CARRIED.values():
@@ -373,8 +382,9 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
             "identity": identity, "entityType": "columns"}
 
 
-def _constraint_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
+def _constraint_rows(t: dict[str, Any], key_name: str | None = None) -> list[dict[str, Any]]:
     schema, name = t.get("schema") or "public", t["name"]
+    key_name = key_name or t.get(PK_NAME)
     base = {"schema": schema, "table": name}
     rows: list[dict[str, Any]] = []
     for ix in (t.get("indexes") or {}).values():
@@ -386,10 +396,10 @@ def _constraint_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
                      "columnsTo": list(f["columnsTo"]), "onUpdate": (f.get("onUpdate") or "no action").upper(),
                      "onDelete": (f.get("onDelete") or "no action").upper(), "entityType": "fks"})
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
-    for pk_name, cols in [(f"{name}_pkey", single)] if single else [
+    for pk_name, cols in [(key_name or f"{name}_pkey", single)] if single else [
             (p["name"], p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()]:
-        rows.append({**base, "name": pk_name, "columns": list(cols), "nameExplicit": pk_name != f"{name}_pkey",
-                     "entityType": "pks"})
+        rows.append({**base, "name": pk_name, "columns": list(cols),
+                     "nameExplicit": pk_name != f"{name}_pkey" and not single, "entityType": "pks"})
     for u in (t.get("uniqueConstraints") or {}).values():
         defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
                     unique_name(name, tuple(u["columns"])))  # a table's unique().on(…)

@@ -1,0 +1,80 @@
+"""Primary keys of a replayed database as drizzle-kit's snapshots state them (`check --rebuild-snapshots`).
+
+A database cannot tell how a key was declared; two declarations leave a single-column key under a name other
+than `<table>_pkey`, and drizzle-kit writes both as the column's `primaryKey: true`:
+- a table renamed (`ALTER TABLE "user_temp" RENAME TO "user"`): PostgreSQL keeps `user_temp_pkey`;
+- PRIMARY KEY and a named UNIQUE on the same column in one CREATE TABLE: PostgreSQL keeps one constraint, the
+  key, under the unique constraint's name (drizzle-kit's snapshot has the key and the unique).
+The replay knows both from what came before (the previous migration's model, the SQL run so far). The key
+is then written in drizzle-kit's form and the server's name kept (`PrimaryKey.server_name`, in the sidecar),
+so `generate` drops the constraint that exists. A key named any other way stays named (compositePrimaryKeys).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from ..schema.model import PrimaryKey, Schema, Table, UniqueConstraint
+
+
+def unnamed_key_names(s: Schema) -> dict[tuple[str, str], str]:
+    """(schema, real constraint name) → table, for every key `s` states unnamed (drizzle-kit's column form)."""
+    return {(t.schema, t.primary_key.server_name or f"{t.name}_pkey"): t.name
+            for t in s.tables if t.primary_key is not None and t.primary_key.name is None}
+
+
+def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[], str]) -> Schema:
+    """`live` with each single-column key that drizzle-kit states unnamed (see the module) unnamed, its server
+    name kept; `before`: the previous migration's model (already through this function), None for the first;
+    `sql_so_far()`: the text of the migrations run so far (asked only when a key needs it)."""
+    inherited = unnamed_key_names(before) if before is not None else {}
+    tables: list[Table] = []
+    changed = False
+    for t in live.tables:
+        pk = t.primary_key
+        if pk is None or pk.name is None or len(pk.columns) != 1:
+            tables.append(t)
+            continue
+        was = inherited.get((t.schema, pk.name))
+        prev = before.table(t.schema, was) if before is not None and was is not None else None
+        if prev is not None and all(u.name != pk.name for u in prev.uniques):
+            # unnamed before: the key of a table renamed (then or since)
+            t = replace(t, primary_key=PrimaryKey(pk.columns, None, pk.deferrable, pk.name))
+        elif all(u.name != pk.name for u in t.uniques) and (
+                prev is not None or declares_unique(sql_so_far(), pk.name)):
+            t = replace(t, primary_key=PrimaryKey(pk.columns, None, pk.deferrable, pk.name),
+                        uniques=(*t.uniques, UniqueConstraint(pk.name, pk.columns)))
+        changed = changed or t.primary_key is not pk
+        tables.append(t)
+    if not changed:
+        return live
+    return live.with_(tables=tables)
+
+
+def declares_unique(sql: str, name: str) -> bool:
+    """Whether `sql` declares a unique constraint named `name` (`CONSTRAINT "name" UNIQUE`)."""
+    quoted = '"' + re.escape(name.replace('"', '""')) + '"'
+    spelled = f"(?:{quoted}|{re.escape(name)}\\b)" if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else quoted
+    return re.search(rf"\bCONSTRAINT\s+{spelled}\s+UNIQUE\b", sql, re.IGNORECASE) is not None
+
+
+def assumed_key_names(changes: list[Any], migrations: Callable[[], list[Any]]) -> list[str]:
+    """Warnings for the primary keys `changes` drop by the name drizzle-kit assumes (`<table>_pkey`, no server
+    name known) on a table the folder's SQL renamed: PostgreSQL kept the key's old name, and the sidecar of a
+    drizzle-kit folder has none until `check --rebuild-snapshots` (or a migration mizzle wrote) records it."""
+    from ..schema.changes import SetPrimaryKey
+
+    out = []
+    for c in changes:
+        if not isinstance(c, SetPrimaryKey) or c.old is None or c.old.name or c.old.server_name:
+            continue
+        renamed = re.compile(r'\bRENAME\s+TO\s+"?' + re.escape(c.table[1]) + r'"?\s*(;|$)', re.IGNORECASE | re.MULTILINE)
+        tags = [m.tag for m in migrations() if renamed.search(m.text)]
+        if tags:
+            out.append(f"the primary key of {c.table[1]} is dropped as {c.table[1]}_pkey, but {tags[-1]} renamed the "
+                       f"table to {c.table[1]} and PostgreSQL keeps a key's old name: if the migration fails, run "
+                       "`mizzle check --rebuild-snapshots` (it records the real name) and generate again")
+    return out
