@@ -345,13 +345,17 @@ def _index(ix: Index, dialect: str) -> str:
     exprs = []
     ops: dict[str, str] = {}
     for c in ix.columns:
-        e = f"sa.text({_str(c.expression)})" if c.is_expression else _str(c.expression)
+        # an expression's operator class goes in its text: postgresql_ops keys elements by name, and an
+        # expression has none (SQLAlchemy writes the text as it is, PostgreSQL reads `lower(name) text_pattern_ops`)
+        in_text = c.is_expression and c.opclass is not None
+        e = f"sa.text({_str(c.expression + (f' {c.opclass}' if in_text else ''))})" if c.is_expression \
+            else _str(c.expression)
         if not c.asc:
             e = f"sa.desc({e})"
         if c.nulls != ("last" if c.asc else "first"):
             e = f"sa.nulls_{c.nulls}({e if not c.asc else f'sa.asc({e})'})"
         exprs.append(e)
-        if c.opclass:
+        if c.opclass and not in_text:
             ops[c.expression] = c.opclass
     args = [_str(ix.name), *exprs]
     if ix.unique:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
+from ..dialects.postgres.expressions import split_index_element
 from ..dialects.postgres.lineage import lineage_of_sa_table
 from ..dialects.postgres.types import (
     INT_MAX,
@@ -437,6 +438,9 @@ class _PgConverter:
             if isinstance(e, sa.sql.elements.TextClause):
                 text, asc_t, nulls_t = _split_ordering(e.text)
                 asc, nulls = (asc and asc_t), (nulls_t or nulls)
+                expr_text, _, _, opclass_t = split_index_element(text)  # sa.text("lower(name) text_pattern_ops")
+                if opclass_t is not None and opclass is None:
+                    text, opclass = expr_text, opclass_t
                 ident = _bare_identifier(text)
                 if ident is not None and ident in t.c:
                     text, is_expr = ident, False

@@ -1,0 +1,31 @@
+"""What pull writes reads back as the same model, without a server: cases found on other schema-diff tools' test
+suites (psqldef's indices tests), where the written module lost a fact."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from mizzle.commands.pull_code import write_module
+from mizzle.schema.model import Column, Index, IndexColumn, Table, make_schema
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+
+def _read_back(text: str):  # type: ignore[no-untyped-def]
+    ns: dict[str, object] = {}
+    exec(compile(text, "<pulled>", "exec"), ns)  # noqa: S102 - the module pull wrote
+    md = ns["metadata"]
+    assert isinstance(md, sa.MetaData)
+    return schema_from_metadata([md])
+
+
+def test_an_operator_class_on_an_expression_element_is_kept() -> None:
+    t = Table("products", columns=(Column("code", "text"), Column("name", "text")), indexes=(
+        Index("idx_mixed", (IndexColumn("code", opclass="text_pattern_ops"),
+                            IndexColumn("lower(name)", True, opclass="text_pattern_ops"))),
+        Index("idx_trgm", (IndexColumn("lower(name)", True, opclass="gin_trgm_ops"),), method="gin"),
+        Index("idx_desc", (IndexColumn("lower(name)", True, asc=False, nulls="first", opclass="text_pattern_ops"),)),
+    ))
+    model = make_schema("postgresql", [t])
+    text = write_module(model)
+    assert 'sa.text("lower(name) text_pattern_ops")' in text, text
+    assert _read_back(text).tables[0].indexes == model.tables[0].indexes
