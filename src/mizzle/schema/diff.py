@@ -245,7 +245,7 @@ def _diff_sequences(st: DiffState) -> None:
 def _diff_sequence_owners(st: DiffState) -> None:
     """OWNED BY: released early (before the table or column that owned the sequence goes), set late (once the
     column exists). See table_features.sequence_owner_changes."""
-    early, late = sequence_owner_changes(st.old, st.new)
+    early, late = sequence_owner_changes(st.old, st.new, st.cs)
     st.ph.early.extend(early)
     st.ph.fks.extend(late)
 
