@@ -202,6 +202,10 @@ def _exclusion(x: ExclusionConstraint) -> str:
     ops = {e.expression: e.opclass for e in x.elements if e.opclass and not e.is_expression}
     if ops:
         args.append("ops={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ops.items()) + "}")
+    index = ([f'"include": [{_strs(x.include)}]'] if x.include else []) + (
+        ['"with": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in x.with_) + "}"] if x.with_ else [])
+    if index:
+        args.append('info={"mizzle": {' + ", ".join(index) + "}}")
     return f"pg.ExcludeConstraint({', '.join(args)}{_deferrable(x.deferrable)})"
 
 

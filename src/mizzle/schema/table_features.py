@@ -68,7 +68,7 @@ def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint) -> bool:
         return True
 
     def key(x: ExclusionConstraint) -> tuple:  # type: ignore[type-arg]
-        return (x.method.lower(), expression_key(x.where), x.deferrable,
+        return (x.method.lower(), expression_key(x.where), x.deferrable, x.include, tuple(sorted(x.with_)),
                 tuple((expression_key(e.expression) if e.is_expression else e.expression, e.is_expression,
                        e.operator, e.opclass) for e in x.elements))
     return key(a) == key(b)
@@ -78,7 +78,8 @@ def rename_in_exclusions(excludes: tuple[ExclusionConstraint, ...], old: str,
                          new: str) -> tuple[ExclusionConstraint, ...]:
     """The exclusion constraints after column `old` is renamed `new` (PostgreSQL renames it in them too)."""
     return tuple(replace(x, elements=tuple(replace(e, expression=new) if not e.is_expression and e.expression == old
-                                           else e for e in x.elements)) for x in excludes)
+                                           else e for e in x.elements),
+                         include=tuple(new if c == old else c for c in x.include)) for x in excludes)
 
 
 def same_check(a: CheckConstraint, b: CheckConstraint) -> bool:
