@@ -152,7 +152,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         if cache is not None:
             cache.record_unchanged(folder)
         return result
-    _render(result, changeset, dialect, online, idempotent, lock_timeout)
+    _render(result, changeset, dialect, online, idempotent, lock_timeout, new)
     if check:
         raise IntegrityError(
             f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
@@ -184,14 +184,14 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
 
 
 def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, online: bool, idempotent: bool,
-            lock_timeout: str | None) -> None:
+            lock_timeout: str | None, new: Schema) -> None:
     """The statements and the file's text (online or idempotent rewrites through the dialect), into `result`."""
     from ..planning.plan import plan, plan_online, render_file
 
     statements: list[PlannedStatement] = plan(changeset.changes, dialect.name) if changeset else []
     header: list[str] = []
     if online and statements:
-        statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent)
+        statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent, new)
         result.online = dialect.online
     elif idempotent:
         statements, header = dialect.plan_idempotent(statements)
