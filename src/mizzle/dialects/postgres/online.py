@@ -33,12 +33,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ...migrations.folder import NO_TRANSACTION
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.changes import TableKey
+from ...schema.lineage import index_column_names
 from ...schema.model import Index, Schema
 from ...schema.naming import choose_name, column_addition, implicit_pkey_name
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
@@ -253,42 +253,6 @@ def _partitioned_index(table: TableKey, index: Index, parts: Partitions) -> _Rew
 
     walk(table, index.name)
     return _Rewrite(now=now, outside=outside, later=[*([attach] if attach else []), [_valid_check(table, index)]])
-
-
-def index_column_names(index: Index) -> tuple[str, ...]:
-    """The names PostgreSQL gives an index's columns (ChooseIndexColumnNames): a column's name, an expression's
-    FigureColname (`lower(k)` → `lower`, else `expr`), INCLUDE columns too, a repeated name numbered (`lower1`).
-    A partition's copy of the index is named from them: `<partition>_<names>_idx`."""
-    out: list[str] = []
-    for c in (*((c.expression, c.is_expression) for c in index.columns), *((n, False) for n in index.include)):
-        name = _figure_colname(c[0]) if c[1] else c[0]
-        current, i = name, 1
-        while current in out:
-            current = f"{name}{i}"
-            i += 1
-        out.append(current)
-    return tuple(out)
-
-
-def _figure_colname(expression: str) -> str:
-    import pglast
-
-    try:
-        node: Any = pglast.parse_sql(f"SELECT {expression}")[0].stmt.targetList[0].val  # type: ignore[union-attr,index]
-    except pglast.parser.ParseError:
-        return "expr"
-
-    def kind(n: Any) -> str:
-        return type(n).__name__
-    if kind(node) == "TypeCast":
-        if kind(node.arg) not in ("ColumnRef", "FuncCall"):
-            return str(node.typeName.names[-1].sval)
-        node = node.arg
-    if kind(node) == "FuncCall":
-        return str(node.funcname[-1].sval)
-    if kind(node) == "ColumnRef" and kind(node.fields[-1]) == "String":
-        return str(node.fields[-1].sval)
-    return {"CaseExpr": "case", "CoalesceExpr": "coalesce"}.get(kind(node), "expr")
 
 
 def _on_only(table: TableKey, index: Index) -> str:
