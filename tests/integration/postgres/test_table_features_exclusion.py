@@ -53,9 +53,13 @@ def test_exclusion_index_parameters_are_pulled_and_exported(tmp_path: Path, run_
         "CREATE TABLE public.booking (id integer PRIMARY KEY, room integer, during tsrange, note text, "
         "CONSTRAINT booking_during_excl EXCLUDE USING gist (during WITH &&) INCLUDE (room, note) "
         "WITH (fillfactor=70, buffering=on) WHERE (room > 0))",
-    ], expect_in_code=['info={"mizzle": {"include": ["room", "note"], "with": {"fillfactor": "70", '
+        # an operator class on an expression element (and on a column)
+        "CREATE TABLE public.person (name text, code text, "
+        "EXCLUDE USING btree ((lower(name)) text_pattern_ops WITH =, code text_pattern_ops WITH =))",
+    ], expect_in_code=['sa.literal_column("(lower(name))")', 'ops={"(lower(name))": "text_pattern_ops", '
+                       '"code": "text_pattern_ops"}','info={"mizzle": {"include": ["room", "note"], "with": {"fillfactor": "70", '
                        '"buffering": "on"}}}'])
-    assert code.count("ExcludeConstraint") == 1
+    assert code.count("ExcludeConstraint") == 2
 
 
 def test_exclusion_index_parameters_added_changed_and_removed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
