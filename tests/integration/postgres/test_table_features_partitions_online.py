@@ -33,7 +33,8 @@ INDEXES = """
     sa.Index("ev_v_idx", "v"),
     sa.Index("ev_lower_k", sa.text("lower(k)"), "at", postgresql_include=["v"], postgresql_concurrently=True),
     sa.UniqueConstraint("id", "at", "k", "v", name="ev_u"),
-    sa.ForeignKeyConstraint(["rid"], ["r.id"], name="ev_rid_fkey"),"""
+    sa.ForeignKeyConstraint(["rid"], ["r.id"], name="ev_rid_fkey"),
+    sa.CheckConstraint("v > 0", name="ev_v_check"),"""
 SQL = [
     "CREATE TABLE r (id integer PRIMARY KEY)",
     "CREATE TABLE ev (id integer NOT NULL, at integer NOT NULL, k text NOT NULL, v integer, rid integer, "
@@ -48,6 +49,7 @@ SQL_INDEXES = [
     "CREATE INDEX ev_lower_k ON ev (lower(k), at) INCLUDE (v)",
     "ALTER TABLE ev ADD CONSTRAINT ev_u UNIQUE (id, at, k, v)",
     "ALTER TABLE ev ADD CONSTRAINT ev_rid_fkey FOREIGN KEY (rid) REFERENCES r (id)",
+    "ALTER TABLE ev ADD CONSTRAINT ev_v_check CHECK (v > 0)",
 ]
 ROWS = "INSERT INTO ev SELECT g, g % 20, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, g FROM generate_series(1, 500) g"
 
@@ -81,7 +83,9 @@ def test_online_indexes_on_a_partitioned_table(tmp_path: Path, run_mizzle) -> No
         assert 'CREATE INDEX CONCURRENTLY "ev_2b_lower_at_v_idx" ON "public"."ev_2b" USING btree ((lower(k)), "at")' \
             ' INCLUDE ("v")' in sql
         assert 'ALTER INDEX "public"."ev_v_idx" ATTACH PARTITION "public"."ev_2_v_idx"' in sql
-        assert 'CONCURRENTLY "ev_v_idx"' not in sql and "NOT VALID" not in sql  # refused on a partitioned table
+        assert 'CONCURRENTLY "ev_v_idx"' not in sql  # refused on a partitioned table, and so is a NOT VALID key:
+        assert 'REFERENCES "public"."r"("id") ON DELETE no action ON UPDATE no action;' in sql
+        assert 'CHECK (v > 0) NOT VALID' in sql and 'VALIDATE CONSTRAINT "ev_v_check"' in sql  # a check can be
         _migrate(run_mizzle, root, db)
         execute(by_sql, *SQL, ROWS, *SQL_INDEXES)
         assert schema_dump(db) == schema_dump(by_sql)

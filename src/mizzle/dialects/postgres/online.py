@@ -155,7 +155,7 @@ def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
              dropped: frozenset[tuple[str, str]] = frozenset(), parts: Partitions | None = None) -> _Rewrite:
     table: tuple[str, str] = getattr(s.change, "table", None)  # type: ignore[assignment]
     if parts is not None and table in parts.partitioned and table not in created:
-        r = _on_partitioned(s, parts)
+        r = _on_partitioned(s, parts, created)
     else:
         r = _online(s, created)
     if not idem:
@@ -218,17 +218,18 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
     return _Rewrite(now=[s.sql])
 
 
-def _on_partitioned(s: PlannedStatement, parts: Partitions) -> _Rewrite:
+def _on_partitioned(s: PlannedStatement, parts: Partitions, created: set[tuple[str, str]]) -> _Rewrite:
     """A change to an existing partitioned table: an index built partition by partition (`_partitioned_index`),
-    dropped without CONCURRENTLY; anything else as the plain plan has it (see the module's docstring)."""
+    dropped without CONCURRENTLY; a foreign key, unique constraint or primary key as the plain plan has it; checks
+    and SET NOT NULL as on any table (see the module's docstring)."""
     c = s.change
     if isinstance(c, ch.CreateIndex):
         return _partitioned_index(c.table, c.index, parts)
     if isinstance(c, ch.DropIndex):
         return _Rewrite(now=[f"DROP INDEX IF EXISTS {qname(c.table[0], c.index.name)}"])
-    if s.no_transaction:  # cannot happen today: only an index is ever CONCURRENTLY
-        raise AssertionError(s.sql)
-    return _Rewrite(now=[s.sql])
+    if isinstance(c, (ch.AddForeignKey, ch.AddUnique, ch.SetPrimaryKey)):
+        return _Rewrite(now=[s.sql])
+    return _online(s, created)
 
 
 def _partitioned_index(table: TableKey, index: Index, parts: Partitions) -> _Rewrite:
