@@ -113,3 +113,39 @@ def test_a_dependent_view_is_named_and_what_committed_is_listed(tmp_path: Path, 
             in m.stderr, m.stderr
         with psycopg.connect(db) as c:
             assert c.execute("SELECT count(*) FROM pg_views WHERE viewname IN ('tv', 'tv2')").fetchone() == (2,)
+
+
+def test_a_non_default_tablespace_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """mizzle models no tablespaces: a table, index or exclusion constraint placed in one is listed by pull and
+    drift (a rebuild from the schema code would put it in the default tablespace), not dropped silently."""
+    import os
+    import pwd
+    import shutil
+    import uuid
+
+    location = Path(f"/tmp/mz_ts_{uuid.uuid4().hex[:8]}")
+    try:  # CREATE TABLESPACE needs a directory the server owns: the server on this machine, and root to chown
+        location.mkdir()
+        os.chown(location, pwd.getpwnam("postgres").pw_uid, -1)
+    except (OSError, KeyError):
+        pytest.skip("cannot make a directory owned by the postgres user (CREATE TABLESPACE needs one)")
+    name = location.name
+    with temp_database("mzunm") as db:
+        try:
+            _execute(db, f"CREATE TABLESPACE {name} LOCATION '{location}'")
+        except psycopg.Error as e:
+            pytest.skip(f"CREATE TABLESPACE: {e}")
+        try:
+            _execute(db, f"CREATE TABLE t (id int PRIMARY KEY, r int4range, EXCLUDE USING gist (r WITH &&) "
+                         f"USING INDEX TABLESPACE {name}) TABLESPACE {name}",
+                     f"CREATE INDEX t_r ON t (r) TABLESPACE {name}")
+            root = _project(tmp_path)
+            for command in (["pull"], ["drift"]):
+                r = run_mizzle(command, cwd=root, url=db)
+                assert r.code == 0, r.stdout + r.stderr
+                assert f"3 tablespace placements: public.t in {name}, public.t_r in {name}, public.t_r_excl in " \
+                       f"{name}" in r.stderr, r.stderr
+        finally:
+            _execute(db, "DROP TABLE IF EXISTS t")
+            _execute(db, f"DROP TABLESPACE IF EXISTS {name}")
+            shutil.rmtree(location, ignore_errors=True)

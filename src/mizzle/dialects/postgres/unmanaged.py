@@ -57,6 +57,12 @@ KINDS: dict[str, str] = {
     "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
                                    "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
                                    + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
+    # a table's, an index's (an exclusion constraint's too) or a materialized view's place: mizzle models no
+    # tablespaces, so a rebuild would put it in the database's default one
+    "tablespace placements": ("SELECT n.nspname || '.' || c.relname || ' in ' || ts.spcname FROM pg_class c "
+                              "JOIN pg_tablespace ts ON ts.oid = c.reltablespace JOIN pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm') "
+                              "AND c.relnamespace = ANY(%(ns)s)"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
