@@ -50,7 +50,7 @@ from .changes import (
 )
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
-from .lineage import diff_lineage
+from .lineage import diff_lineage, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, make_schema
 from .naming import serial_sequence_name
 from .order import fk_target, order, removes
@@ -535,7 +535,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
     def sch(x: str) -> str:
         return n if x == o else x
-    tables = [replace(t, schema=sch(t.schema),
+    tables = [replace(renamed_parents(t, lambda k: (sch(k[0]), k[1])), schema=sch(t.schema),
                       columns=tuple(replace(c, type_schema=sch(c.type_schema)) if c.type_schema else c for c in t.columns),
                       foreign_keys=tuple(replace(f, ref_schema=sch(f.ref_schema)) for f in t.foreign_keys))
               for t in s.tables]
@@ -559,6 +559,7 @@ def _rename_table(s: Schema, schema: str, o: str, n: str) -> Schema:
     for t in s.tables:
         if t.key == (schema, o):
             t = replace(t, name=n)
+        t = renamed_parents(t, lambda k: (schema, n) if k == (schema, o) else k)
         t = replace(t, foreign_keys=tuple(replace(f, ref_table=n) if (f.ref_schema, f.ref_table) == (schema, o) else f
                                           for f in t.foreign_keys))
         tables.append(t)

@@ -88,6 +88,14 @@ def parents(t: Table) -> tuple[TableKey, ...]:
     return (t.partition_of,) if t.partition_of is not None else t.inherits
 
 
+def renamed_parents(t: Table, rename: Callable[[TableKey], TableKey]) -> Table:
+    """`t` with its partitioned table and the tables it inherits from under their new names (`rename` maps a key
+    to its new key): PostgreSQL keeps both links through a table or schema rename, so nothing is to detach."""
+    part = rename(t.partition_of) if t.partition_of is not None else None
+    inherits = tuple(rename(k) for k in t.inherits)
+    return t if (part, inherits) == (t.partition_of, t.inherits) else replace(t, partition_of=part, inherits=inherits)
+
+
 def _lineage(t: Table) -> tuple[object, ...]:
     return (t.partition_of, t.partition_bound, t.inherits)
 
