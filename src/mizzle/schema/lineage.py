@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..dialects.postgres.expressions import expression_key
 from ..errors import UsageError
 from .changes import Change, TableKey
-from .model import DEFAULT_SCHEMA, CheckConstraint, Column, Index, Schema, Table, make_schema
+from .model import DEFAULT_SCHEMA, Column, Index, Schema, Table, make_schema
 from .naming import choose_name, column_addition, truncate_identifier
 
 if TYPE_CHECKING:
@@ -184,21 +183,23 @@ def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
         uniques=(*o.uniques, *_copies(parent.uniques, n.uniques, lambda a, b: a == b, lambda u: choose_name(
             o.name, column_addition(u.columns), "key", set()))),
         foreign_keys=(*o.foreign_keys, *_copies(parent.foreign_keys, n.foreign_keys, lambda a, b: a == b,
-                                                lambda f: f.name)),
-        checks=(*o.checks, *_copies(tuple(c for c in parent.checks if not c.no_inherit), n.checks, _same_check,
-                                    lambda c: c.name)))
+                                                lambda f: f.name, named=True)),
+        checks=(*o.checks, *_copies(tuple(c for c in parent.checks if not c.no_inherit), n.checks,
+                                    lambda a, b: a == b, lambda c: c.name, named=True)))
 
 
 def _copies(parents: tuple[_K, ...], declared: tuple[_K, ...], same: Callable[[_K, _K], bool],
-            server_name: Callable[[_K], str]) -> list[_K]:
+            server_name: Callable[[_K], str], named: bool = False) -> list[_K]:
     """For each of the partitioned table's keys, the partition's copy: the declared one that is it exactly
-    (`same`, name aside; the server's name preferred), else the copy under the server's name."""
+    (`same`, name aside; the server's name preferred, or required when `named`: a foreign key or check keeps the
+    parent's), else the copy under the server's name."""
     free = list(declared)
     out = []
     for p in parents:
         name = server_name(p)
         copy = replace(p, name=name)  # type: ignore[type-var]
-        matches = [d for d in free if same(replace(d, name=name), copy)]  # type: ignore[type-var]
+        matches = [d for d in free if same(replace(d, name=name), copy)  # type: ignore[type-var]
+                   and (not named or d.name == name)]  # type: ignore[attr-defined]
         pick = next((d for d in matches if d.name == name), matches[0] if matches else copy)  # type: ignore[attr-defined]
         if pick in free:
             free.remove(pick)
@@ -207,16 +208,12 @@ def _copies(parents: tuple[_K, ...], declared: tuple[_K, ...], same: Callable[[_
 
 
 def _same_index(a: Index, b: Index) -> bool:
+    """Compared as written (no SQL parsed here): an expression spelled otherwise is no match, so the copy keeps
+    the server's name and the diff, which compares parsed, finds it unchanged or drops and adds it."""
     def key(i: Index) -> tuple:  # type: ignore[type-arg]
-        return (i.unique, i.method, tuple(sorted(i.with_)), i.include, expression_key(i.where),
-                tuple((expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
-                       c.nulls, c.opclass or None) for c in i.columns))
+        return (i.unique, i.method, tuple(sorted(i.with_)), i.include, i.where,
+                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass or None) for c in i.columns))
     return key(a) == key(b)
-
-
-def _same_check(a: CheckConstraint, b: CheckConstraint) -> bool:
-    return (a.name, a.not_valid, a.no_inherit) == (b.name, b.not_valid, b.no_inherit) and \
-        expression_key(a.expression) == expression_key(b.expression)
 
 
 def index_column_names(index: Index) -> tuple[str, ...]:
