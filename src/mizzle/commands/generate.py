@@ -159,7 +159,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         if cache is not None:
             cache.record_unchanged(folder)
         return result
-    _render(result, changeset, dialect, online, idempotent, lock_timeout, config.tenant_schema)
+    _render(result, changeset, dialect, online, idempotent, lock_timeout, new, config.tenant_schema)
     if config.tenant_schema and not custom:
         from ..planning.tenant import outside
 
@@ -213,14 +213,14 @@ def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:
 
 
 def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, online: bool, idempotent: bool,
-            lock_timeout: str | None, tenant: str | None = None) -> None:
+            lock_timeout: str | None, new: Schema, tenant: str | None = None) -> None:
     """The statements and the file's text (online or idempotent rewrites through the dialect), into `result`."""
     from ..planning.plan import plan, plan_online, render_file
 
     statements: list[PlannedStatement] = plan(changeset.changes, dialect.name) if changeset else []
     header: list[str] = []
     if online and statements:
-        statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent)
+        statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent, new)
         result.online = dialect.online
     elif idempotent:
         statements, header = dialect.plan_idempotent(statements)

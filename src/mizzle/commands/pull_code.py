@@ -12,7 +12,17 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from ..schema.model import DEFAULT_SCHEMA, Column, Enum, ExclusionConstraint, Index, Schema, Sequence, Table
+from ..schema.model import (
+    DEFAULT_SCHEMA,
+    Column,
+    Enum,
+    ExclusionConstraint,
+    ExclusionElement,
+    Index,
+    Schema,
+    Sequence,
+    Table,
+)
 from .pull_objects import object_lines
 from .pull_security import security_code
 
@@ -214,14 +224,23 @@ def _inherited_used(schema: Schema, t: Table) -> list[Column]:
 
 def _exclusion(x: ExclusionConstraint) -> str:
     """`pg.ExcludeConstraint(("room", "="), (sa.text("lower(name)"), "="), name=…, using=…, where=…, ops=…)`."""
-    elements = [f"({_str(e.expression) if not e.is_expression else f'sa.text({_str(e.expression)})'}, "
-                f"{_str(e.operator)})" for e in x.elements]
+    def element(e: ExclusionElement) -> str:
+        if not e.is_expression:
+            return _str(e.expression)
+        # an expression with an operator class: a literal_column, named in ops= by its text (SQLAlchemy renders
+        # `(expr) opclass`); parenthesised, so any expression stays one element
+        return f"sa.literal_column({_str(f'({e.expression})')})" if e.opclass else f"sa.text({_str(e.expression)})"
+    elements = [f"({element(e)}, {_str(e.operator)})" for e in x.elements]
     args = [*elements, f"name={_str(x.name)}", f"using={_str(x.method)}"]
     if x.where:
         args.append(f"where=sa.text({_str(x.where)})")
-    ops = {e.expression: e.opclass for e in x.elements if e.opclass and not e.is_expression}
+    ops = {f"({e.expression})" if e.is_expression else e.expression: e.opclass for e in x.elements if e.opclass}
     if ops:
         args.append("ops={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ops.items()) + "}")
+    index = ([f'"include": [{_strs(x.include)}]'] if x.include else []) + (
+        ['"with": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in x.with_) + "}"] if x.with_ else [])
+    if index:
+        args.append('info={"mizzle": {' + ", ".join(index) + "}}")
     return f"pg.ExcludeConstraint({', '.join(args)}{_deferrable(x.deferrable)})"
 
 

@@ -221,8 +221,8 @@ class Dialect(Protocol):
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 
-    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
-                    ) -> tuple[list[PlannedStatement], list[str]]:
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool,
+                    schema: Schema | None = None) -> tuple[list[PlannedStatement], list[str]]:
         """`generate --online`: the statements rewritten, and the file's header (unchanged without `online`)."""
 
     def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:

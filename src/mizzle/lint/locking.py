@@ -84,7 +84,8 @@ def _add_column_hits(st: SqlStatement, key: tuple[str, str], col: Any) -> Iterat
 def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     if isinstance(node, ast.IndexStmt):
         key = table_key(node.relation)
-        if not node.concurrent and state.existing(key):
+        # ON ONLY a partitioned table (relation.inh false) builds nothing: its partitions' indexes are attached
+        if not node.concurrent and (node.relation is None or node.relation.inh) and state.existing(key):
             kind = "unique index" if node.unique else "index"
             yield Hit(INDEX_CREATE, f"{kind} {node.idxname or '(unnamed)'} on {display(key)} built without "
                                     "CONCURRENTLY", st)

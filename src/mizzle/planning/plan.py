@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..migrations.folder import BREAKPOINT, COMMIT, NO_TRANSACTION
+
+if TYPE_CHECKING:
+    from ..schema.model import Schema
 
 
 @dataclass(frozen=True)
@@ -23,13 +26,13 @@ def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
 
 
 def plan_online(statements: list[PlannedStatement], dialect: str, lock_timeout: str, idempotent: bool = False,
-                ) -> tuple[list[PlannedStatement], list[str]]:
+                schema: Schema | None = None) -> tuple[list[PlannedStatement], list[str]]:
     """`generate --online`: the statements rewritten so writers are never blocked for long, and the file's
     header. SQLite has no concurrent DDL to choose (a migration holds the whole database's write lock):
     the statements are returned unchanged."""
     from .. import dialects
 
-    return dialects.get(dialect).plan_online(statements, lock_timeout, idempotent)
+    return dialects.get(dialect).plan_online(statements, lock_timeout, idempotent, schema)
 
 
 def render_file(statements: list[PlannedStatement], header: list[str] | None = None) -> str:

@@ -51,7 +51,7 @@ from .changes import (
 )
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
-from .lineage import diff_lineage
+from .lineage import diff_lineage, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
 from .naming import implicit_pkey_name, mentions, serial_sequence_name
 from .order import fk_target, order, removes
@@ -250,7 +250,7 @@ def _diff_sequences(st: DiffState) -> None:
 def _diff_sequence_owners(st: DiffState) -> None:
     """OWNED BY: released early (before the table or column that owned the sequence goes), set late (once the
     column exists). See table_features.sequence_owner_changes."""
-    early, late = sequence_owner_changes(st.old, st.new)
+    early, late = sequence_owner_changes(st.old, st.new, st.cs)
     st.ph.early.extend(early)
     st.ph.fks.extend(late)
 
@@ -547,7 +547,7 @@ def _rebuild(s: Schema, tables: list[Table] | None = None, enums: list[Enum] | N
 def _rename_schema(s: Schema, o: str, n: str) -> Schema:
     def sch(x: str) -> str:
         return n if x == o else x
-    tables = [replace(t, schema=sch(t.schema),
+    tables = [replace(renamed_parents(t, lambda k: (sch(k[0]), k[1])), schema=sch(t.schema),
                       columns=tuple(replace(c, type_schema=sch(c.type_schema)) if c.type_schema else c for c in t.columns),
                       foreign_keys=tuple(replace(f, ref_schema=sch(f.ref_schema)) for f in t.foreign_keys))
               for t in s.tables]
@@ -574,6 +574,7 @@ def _rename_table(s: Schema, schema: str, o: str, n: str, implicit_pk: bool = Fa
             if implicit_pk and pk is not None and pk.name is not None:  # `<o>_pkey` renamed along
                 pk = replace(pk, name=implicit_pkey_name(n))
             t = replace(t, name=n, primary_key=pk)
+        t = renamed_parents(t, lambda k: (schema, n) if k == (schema, o) else k)
         t = replace(t, foreign_keys=tuple(replace(f, ref_table=n) if (f.ref_schema, f.ref_table) == (schema, o) else f
                                           for f in t.foreign_keys))
         tables.append(t)

@@ -12,17 +12,19 @@ A partition key cannot be changed in place: that is refused with a one-line erro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import UsageError
 from .changes import Change, TableKey
-from .model import DEFAULT_SCHEMA, Column, Schema, Table
-from .naming import truncate_identifier
+from .model import DEFAULT_SCHEMA, Column, Index, Schema, Table
+from .naming import choose_name, column_addition, truncate_identifier
 
 if TYPE_CHECKING:
     from .diff import DiffState
 
+_K = TypeVar("_K")
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
 
@@ -83,6 +85,14 @@ class NoInherit(Change):
 def parents(t: Table) -> tuple[TableKey, ...]:
     """The tables `t` takes columns from: its partitioned table, or those it inherits from."""
     return (t.partition_of,) if t.partition_of is not None else t.inherits
+
+
+def renamed_parents(t: Table, rename: Callable[[TableKey], TableKey]) -> Table:
+    """`t` with its partitioned table and the tables it inherits from under their new names (`rename` maps a key
+    to its new key): PostgreSQL keeps both links through a table or schema rename, so nothing is to detach."""
+    part = rename(t.partition_of) if t.partition_of is not None else None
+    inherits = tuple(rename(k) for k in t.inherits)
+    return t if (part, inherits) == (t.partition_of, t.inherits) else replace(t, partition_of=part, inherits=inherits)
 
 
 def _lineage(t: Table) -> tuple[object, ...]:
@@ -153,23 +163,94 @@ def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
 
 
 def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
-    """A partition that is detached keeps the copies of its partitioned table's primary key, unique constraints,
-    indexes and foreign keys, under the names the server gave them: the old version is given those of the new
-    one's that match its parent's, so they are not added again."""
+    """A partition that is detached keeps copies of its partitioned table's primary key, unique constraints,
+    indexes, foreign keys and checks, under the names the server gave them (`<partition>_pkey`,
+    `<partition>_<columns>_key`, `<partition>_<columns>_idx`; a foreign key or check keeps the parent's name). The
+    old version of the table is given them: each as the new version declares it when that one is the copy exactly
+    (same definition; the server's name preferred, each declared key taken once), else under the server's name,
+    so the diff drops or redefines what the schema code does not keep."""
     parent = old.table(*o.partition_of) if o.partition_of is not None and n.partition_of is None else None
     if parent is None:
         return o
-    pk = n.primary_key if parent.primary_key and n.primary_key \
-        and set(parent.primary_key.columns) == set(n.primary_key.columns) else o.primary_key
-    same_index = {(i.columns, i.unique, i.method, i.where) for i in parent.indexes}
-    same_unique = {u.columns for u in parent.uniques}
-    same_fk = {(f.columns, f.ref_schema, f.ref_table, f.ref_columns) for f in parent.foreign_keys}
+    pk = o.primary_key
+    if pk is None and parent.primary_key is not None:
+        copy = replace(parent.primary_key, name=None)  # None: `<partition>_pkey`
+        pk = n.primary_key if n.primary_key is not None and replace(n.primary_key, name=None) == copy else copy
     return o.with_(
         primary_key=pk,
-        indexes=(*o.indexes, *(i for i in n.indexes if (i.columns, i.unique, i.method, i.where) in same_index)),
-        uniques=(*o.uniques, *(u for u in n.uniques if u.columns in same_unique)),
-        foreign_keys=(*o.foreign_keys, *(f for f in n.foreign_keys
-                                         if (f.columns, f.ref_schema, f.ref_table, f.ref_columns) in same_fk)))
+        indexes=(*o.indexes, *_copies(parent.indexes, n.indexes, _same_index, lambda i: choose_name(
+            o.name, column_addition(index_column_names(i)), "idx", set()))),
+        uniques=(*o.uniques, *_copies(parent.uniques, n.uniques, lambda a, b: a == b, lambda u: choose_name(
+            o.name, column_addition(u.columns), "key", set()))),
+        foreign_keys=(*o.foreign_keys, *_copies(parent.foreign_keys, n.foreign_keys, lambda a, b: a == b,
+                                                lambda f: f.name, named=True)),
+        checks=(*o.checks, *_copies(tuple(c for c in parent.checks if not c.no_inherit), n.checks,
+                                    lambda a, b: a == b, lambda c: c.name, named=True)))
+
+
+def _copies(parents: tuple[_K, ...], declared: tuple[_K, ...], same: Callable[[_K, _K], bool],
+            server_name: Callable[[_K], str], named: bool = False) -> list[_K]:
+    """For each of the partitioned table's keys, the partition's copy: the declared one that is it exactly
+    (`same`, name aside; the server's name preferred, or required when `named`: a foreign key or check keeps the
+    parent's), else the copy under the server's name."""
+    free = list(declared)
+    out = []
+    for p in parents:
+        name = server_name(p)
+        copy = replace(p, name=name)  # type: ignore[type-var]
+        matches = [d for d in free if same(replace(d, name=name), copy)  # type: ignore[type-var]
+                   and (not named or d.name == name)]  # type: ignore[attr-defined]
+        pick = next((d for d in matches if d.name == name), matches[0] if matches else copy)  # type: ignore[attr-defined]
+        if pick in free:
+            free.remove(pick)
+        out.append(pick)
+    return out
+
+
+def _same_index(a: Index, b: Index) -> bool:
+    """Compared as written (no SQL parsed here): an expression spelled otherwise is no match, so the copy keeps
+    the server's name and the diff, which compares parsed, finds it unchanged or drops and adds it."""
+    def key(i: Index) -> tuple:  # type: ignore[type-arg]
+        return (i.unique, i.method, tuple(sorted(i.with_)), i.include, i.where,
+                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass or None) for c in i.columns))
+    return key(a) == key(b)
+
+
+def index_column_names(index: Index) -> tuple[str, ...]:
+    """The names PostgreSQL gives an index's columns (ChooseIndexColumnNames): a column's name, an expression's
+    FigureColname (`lower(k)` → `lower`, a cast → its type, else `expr`), INCLUDE columns too, a repeated name
+    numbered (`lower1`). A partition's copy of an index is named from them: `<partition>_<names>_idx`."""
+    out: list[str] = []
+    for text, is_expression in (*((c.expression, c.is_expression) for c in index.columns),
+                                *((c, False) for c in index.include)):
+        name = _figure_colname(text) if is_expression else text
+        current, i = name, 1
+        while current in out:
+            current = f"{name}{i}"
+            i += 1
+        out.append(current)
+    return tuple(out)
+
+
+def _figure_colname(expression: str) -> str:
+    import pglast
+
+    try:
+        node: Any = pglast.parse_sql(f"SELECT {expression}")[0].stmt.targetList[0].val  # type: ignore[union-attr,index]
+    except pglast.parser.ParseError:
+        return "expr"
+
+    def kind(x: Any) -> str:
+        return type(x).__name__
+    if kind(node) == "TypeCast":
+        if kind(node.arg) not in ("ColumnRef", "FuncCall"):
+            return str(node.typeName.names[-1].sval)
+        node = node.arg
+    if kind(node) == "FuncCall":
+        return str(node.funcname[-1].sval)
+    if kind(node) == "ColumnRef" and kind(node.fields[-1]) == "String":
+        return str(node.fields[-1].sval)
+    return {"CaseExpr": "case", "CoalesceExpr": "coalesce"}.get(kind(node), "expr")
 
 
 def _with_tables(s: Schema, tables: dict[TableKey, Table]) -> Schema:

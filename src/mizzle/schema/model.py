@@ -150,6 +150,8 @@ class ExclusionConstraint:
     method: str = "gist"
     where: str | None = None
     deferrable: str | None = None  # None | "immediate" | "deferred"
+    include: tuple[str, ...] = ()  # INCLUDE (columns) of its index
+    with_: tuple[tuple[str, str], ...] = ()  # its index's storage parameters, WITH (fillfactor=70)
 
 
 @_quick_init

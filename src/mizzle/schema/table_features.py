@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .changes import Change, TableKey, table_label
+from .changes import Change, ChangeSet, TableKey, table_label
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -71,7 +71,7 @@ def exclusion_equal(a: ExclusionConstraint, b: ExclusionConstraint, r: SqlReader
         return True
 
     def key(x: ExclusionConstraint) -> tuple:  # type: ignore[type-arg]
-        return (x.method.lower(), r.expression_key(x.where), x.deferrable,
+        return (x.method.lower(), r.expression_key(x.where), x.deferrable, x.include, tuple(sorted(x.with_)),
                 tuple((r.expression_key(e.expression) if e.is_expression else e.expression, e.is_expression,
                        e.operator, e.opclass) for e in x.elements))
     return key(a) == key(b)
@@ -81,7 +81,8 @@ def rename_in_exclusions(excludes: tuple[ExclusionConstraint, ...], old: str,
                          new: str) -> tuple[ExclusionConstraint, ...]:
     """The exclusion constraints after column `old` is renamed `new` (PostgreSQL renames it in them too)."""
     return tuple(replace(x, elements=tuple(replace(e, expression=new) if not e.is_expression and e.expression == old
-                                           else e for e in x.elements)) for x in excludes)
+                                           else e for e in x.elements),
+                         include=tuple(new if c == old else c for c in x.include)) for x in excludes)
 
 
 def same_check(a: CheckConstraint, b: CheckConstraint) -> bool:
@@ -132,16 +133,32 @@ def same_sequence_options(a: Sequence, b: Sequence) -> bool:
     return replace(a, owned_by=None) == replace(b, owned_by=None)
 
 
-def sequence_owner_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change]]:
+def renamed_owner(owner: tuple[str, str, str], renames: ChangeSet | None) -> tuple[str, str, str]:
+    """The column `owner` (schema, table, column) under the names the diff's renames gave it: PostgreSQL's OWNED BY
+    points at the column itself, so it follows a schema, table or column rename without being set again. The
+    rename maps are keyed by the names at the time of each rename (schemas first, then tables, then columns)."""
+    if renames is None:
+        return owner
+    schema = renames.renamed_schemas.get(owner[0], owner[0])
+    table = renames.renamed_tables.get(f"{schema}.{owner[1]}", f"{schema}.{owner[1]}")[len(schema) + 1:]
+    prefix = f"{schema}.{table}."
+    return schema, table, renames.renamed_columns.get(prefix + owner[2], prefix + owner[2])[len(prefix):]
+
+
+def sequence_owner_changes(old: Schema, new: Schema,
+                           renames: ChangeSet | None = None) -> tuple[list[Change], list[Change]]:
     """(owners released, owners set): OWNED BY NONE runs early, before a table or column that owned the sequence is
     dropped (it would take the sequence along); OWNED BY a column runs late, once the column exists. A sequence
-    dropped whose owner is dropped too goes with it (DropSequence renders IF EXISTS for an owned sequence)."""
+    dropped whose owner is dropped too goes with it (DropSequence renders IF EXISTS for an owned sequence). An
+    owner only renamed (`renames`: the diff's) is the same owner: nothing is emitted for it."""
     old_seqs = {s.key: s for s in old.sequences}
     early: list[Change] = []
     late: list[Change] = []
     for s in new.sequences:
         prev = old_seqs.get(s.key)
         before = prev.owned_by if prev is not None else None
+        if before is not None and renamed_owner(before, renames) == s.owned_by:
+            continue
         if before == s.owned_by:
             continue
         if before is not None:

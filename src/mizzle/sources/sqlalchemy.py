@@ -399,7 +399,7 @@ class _PgConverter:
                 self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
             where = _expr_sql(con.where) if con.where is not None else None
             out.append(ExclusionConstraint(name, tuple(elements), (con.using or "gist").lower(), where,
-                                           deferrable_of(con)))
+                                           deferrable_of(con), *_exclusion_index(t, con)))
         return tuple(out)
 
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
@@ -826,3 +826,20 @@ def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
     if isinstance(arg, sa.sql.elements.False_):
         return "false"
     return canonical_default(_expr_sql(arg), type_, is_enum)
+
+
+def _exclusion_index(t: sa.Table, con: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """An ExcludeConstraint's index parameters, which SQLAlchemy has no keyword for: info={"mizzle": {"include":
+    [columns], "with": {"fillfactor": 70}}} (INCLUDE (…) WITH (…) of the constraint's index)."""
+    info = (con.info or {}).get("mizzle") or {}
+    unknown = set(info) - {"include", "with"}
+    if unknown:
+        raise SchemaLoadError(f"table {t.name}: ExcludeConstraint info mizzle keys {sorted(unknown)} (known: include, "
+                              "with)")
+    include = tuple(c if isinstance(c, str) else c.name for c in info.get("include") or ())
+    missing = [c for c in include if c not in t.c]
+    if missing:
+        raise SchemaLoadError(f"table {t.name}: ExcludeConstraint includes {', '.join(missing)}, not its columns")
+    with_ = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                  for k, v in (info.get("with") or {}).items())  # in order: PostgreSQL keeps it
+    return include, with_

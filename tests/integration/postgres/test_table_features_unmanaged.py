@@ -113,3 +113,58 @@ def test_a_dependent_view_is_named_and_what_committed_is_listed(tmp_path: Path, 
             in m.stderr, m.stderr
         with psycopg.connect(db) as c:
             assert c.execute("SELECT count(*) FROM pg_views WHERE viewname IN ('tv', 'tv2')").fetchone() == (2,)
+
+
+def test_a_non_default_tablespace_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """mizzle models no tablespaces: a table, index or exclusion constraint placed in one is listed by pull and
+    drift (a rebuild from the schema code would put it in the default tablespace), not dropped silently."""
+    import os
+    import pwd
+    import shutil
+    import uuid
+
+    location = Path(f"/tmp/mz_ts_{uuid.uuid4().hex[:8]}")
+    try:  # CREATE TABLESPACE needs a directory the server owns: the server on this machine, and root to chown
+        location.mkdir()
+        os.chown(location, pwd.getpwnam("postgres").pw_uid, -1)
+    except (OSError, KeyError):
+        pytest.skip("cannot make a directory owned by the postgres user (CREATE TABLESPACE needs one)")
+    name = location.name
+    with temp_database("mzunm") as db:
+        try:
+            _execute(db, f"CREATE TABLESPACE {name} LOCATION '{location}'")
+        except psycopg.Error as e:
+            pytest.skip(f"CREATE TABLESPACE: {e}")
+        try:
+            _execute(db, f"CREATE TABLE t (id int PRIMARY KEY, r int4range, EXCLUDE USING gist (r WITH &&) "
+                         f"USING INDEX TABLESPACE {name}) TABLESPACE {name}",
+                     f"CREATE INDEX t_r ON t (r) TABLESPACE {name}")
+            root = _project(tmp_path)
+            for command in (["pull"], ["drift"]):
+                r = run_mizzle(command, cwd=root, url=db)
+                assert r.code == 0, r.stdout + r.stderr
+                assert f"3 tablespace placements: public.t in {name}, public.t_r in {name}, public.t_r_excl in " \
+                       f"{name}" in r.stderr, r.stderr
+        finally:
+            _execute(db, "DROP TABLE IF EXISTS t")
+            _execute(db, f"DROP TABLESPACE IF EXISTS {name}")
+            shutil.rmtree(location, ignore_errors=True)
+
+
+def test_a_partitions_own_name_for_its_index_copy_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """The schema code declares a partitioned table's index once; a partition's copy under a name of its own
+    (made ON ONLY and attached) would be renamed by a rebuild: listed, the copies PostgreSQL named are not."""
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE TABLE ev (id int, at int, PRIMARY KEY (id, at), UNIQUE (at, id)) PARTITION BY RANGE (at)",
+                 "CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM (0) TO (10)",
+                 "CREATE INDEX ev_l ON ev (lower(id::text), id)",
+                 "CREATE INDEX ev_id ON ONLY ev (id)", "CREATE INDEX my_custom ON ev_1 (id)",
+                 "ALTER INDEX ev_id ATTACH PARTITION my_custom",
+                 "CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM (10) TO (20)")
+        root = _project(tmp_path)
+        for command in (["pull"], ["drift"]):
+            r = run_mizzle(command, cwd=root, url=db)
+            assert r.code == 0, r.stdout + r.stderr
+            lines = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]
+            assert lines == ["warning: not managed by mizzle (left as they are): 1 partition index names: "
+                             "my_custom on public.ev_1"], r.stderr

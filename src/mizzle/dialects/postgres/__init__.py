@@ -60,11 +60,11 @@ class PostgresDialect:
 
         return render(changes, RENDER_OBJECTS)
 
-    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
-                    ) -> tuple[list[PlannedStatement], list[str]]:
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool,
+                    schema: Schema | None = None) -> tuple[list[PlannedStatement], list[str]]:
         from .online import make_online
 
-        return make_online(statements, lock_timeout, idempotent)
+        return make_online(statements, lock_timeout, idempotent, schema)
 
     def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:
         from .idempotent import IDEMPOTENT, make_idempotent

@@ -140,6 +140,10 @@ def exclusion_constraint(x: ExclusionConstraint) -> str:
         s = f"({e.expression})" if e.is_expression else ident(e.expression)
         elements.append(f"{s}{' ' + e.opclass if e.opclass else ''} WITH {e.operator}")
     sql = f"CONSTRAINT {ident(x.name)} EXCLUDE USING {x.method} ({', '.join(elements)})"
+    if x.include:
+        sql += f" INCLUDE ({_cols(x.include)})"
+    if x.with_:
+        sql += " WITH (" + ", ".join(f"{k}={v}" for k, v in x.with_) + ")"
     if x.where:
         sql += f" WHERE ({x.where})"
     return sql + deferrable_sql(x.deferrable)

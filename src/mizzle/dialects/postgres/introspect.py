@@ -112,7 +112,11 @@ SELECT con.conrelid, con.contype, con.conname,
              FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
              ORDER BY k.o),
-       pg_get_expr(xi.indpred, xi.indrelid, true)
+       pg_get_expr(xi.indpred, xi.indrelid, true),
+       ARRAY(SELECT a.attname FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = xi.indrelid AND a.attnum = k.n
+             WHERE k.o > xi.indnkeyatts ORDER BY k.o),
+       (SELECT ic.reloptions FROM pg_class ic WHERE ic.oid = con.conindid AND con.contype = 'x')
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
@@ -327,10 +331,14 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
 
 
 def _exclusion(name: str, deferrable: str | None, method: str, defs: list[str], attnums: list[int],
-               operators: list[str], opclasses: list[str | None], where: str | None) -> ExclusionConstraint:
+               operators: list[str], opclasses: list[str | None], where: str | None, include: list[str],
+               reloptions: list[str] | None) -> ExclusionConstraint:
+    """An exclusion constraint: its key elements (one per operator), its index's INCLUDE columns and storage
+    parameters (`reloptions`, "fillfactor=70")."""
     elements = tuple(ExclusionElement(d, op, True, oc) if n == 0 else ExclusionElement(_unquote(d), op, False, oc)
                      for d, n, op, oc in zip(defs, attnums, operators, opclasses, strict=False))
-    return ExclusionConstraint(name, elements, method, where, deferrable)
+    with_ = tuple((k, v) for k, _, v in (o.partition("=") for o in reloptions or ()))  # as stored, pg_dump's order
+    return ExclusionConstraint(name, elements, method, where, deferrable, tuple(include), with_)
 
 
 def _deferrable(deferrable: bool, deferred: bool) -> str | None:

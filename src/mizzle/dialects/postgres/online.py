@@ -9,6 +9,13 @@ On a table the migration does not create:
   SET NOT NULL skips its scan (PostgreSQL 12+) and the check is dropped;
 - unique constraints and primary keys get their index from CREATE UNIQUE INDEX CONCURRENTLY, then
   ADD CONSTRAINT … USING INDEX.
+
+A partitioned table refuses CONCURRENTLY (and NOT VALID foreign keys, and USING INDEX): an index is created ON
+ONLY the partitioned table (instant, invalid), each partition's index CONCURRENTLY (a sub-partitioned partition's
+ON ONLY in turn), the partitions' indexes are attached (the partitioned one becomes valid once all are), and a last
+part checks that it is valid, naming any partition the schema code does not know that has no index attached. Its
+index is dropped without CONCURRENTLY; its foreign keys, unique constraints and primary key are added as the
+plain plan adds them (under the lock: PostgreSQL 15 has no online form for them on a partitioned table).
 Every transactional part starts with `SET LOCAL lock_timeout`: a DDL statement queued behind a long
 transaction would otherwise block every query queued behind it. LOCAL, so the setting ends with the part:
 the CONCURRENTLY statements keep the session's (usually no) lock_timeout — they wait for older transactions
@@ -25,12 +32,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...migrations.folder import NO_TRANSACTION
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
-from ...schema.naming import implicit_pkey_name
+from ...schema.changes import TableKey
+from ...schema.lineage import index_column_names
+from ...schema.model import Index, Schema
+from ...schema.naming import choose_name, column_addition, implicit_pkey_name
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
 from .idempotent import IDEMPOTENT, IDENT, QUALIFIED_NAME, constraint_exists, dropped_tables, guarded, rewrite
 from .types import quote_literal
@@ -65,11 +75,41 @@ class _Part:
     outside: bool = False
 
 
+@dataclass
+class Partitions:
+    """The new schema's partition trees, for what a partitioned table refuses online: its partitioned tables,
+    the partitions of each, and the relation names taken in each schema (a partition's index is named as
+    PostgreSQL would name it, `<partition>_<columns>_idx`)."""
+
+    partitioned: set[TableKey] = field(default_factory=set)
+    children: dict[TableKey, list[TableKey]] = field(default_factory=dict)
+    taken: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, schema: Schema | None) -> Partitions:
+        out = cls()
+        for t in schema.tables if schema is not None else ():
+            names = out.taken.setdefault(t.schema, set())
+            names.update((t.name, *(i.name for i in t.indexes), *(u.name for u in t.uniques),
+                          *(x.name for x in t.excludes)))
+            if t.primary_key is not None:
+                names.add(t.primary_key.name or implicit_pkey_name(t.name))
+            if t.partition_by:
+                out.partitioned.add(t.key)
+            if t.partition_of is not None:
+                out.children.setdefault(t.partition_of, []).append(t.key)
+        for s in schema.sequences if schema is not None else ():
+            out.taken.setdefault(s.schema, set()).add(s.name)
+        return out
+
+
 def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
-                idempotent: bool = False) -> tuple[list[PlannedStatement], list[str]]:
+                idempotent: bool = False, schema: Schema | None = None) -> tuple[list[PlannedStatement], list[str]]:
     """The online statements and the file header (directives) for `plan()`'s output. `idempotent`: every
-    statement in its re-runnable form as well (`generate --online --idempotent`)."""
+    statement in its re-runnable form as well (`generate --online --idempotent`). `schema`: the new schema (its
+    partitioned tables and their partitions)."""
     created = {s.change.table.key for s in statements if isinstance(s.change, ch.CreateTable)}
+    parts_of = Partitions.of(schema)
     dropped = dropped_tables(statements)
     parts: list[_Part] = []
     current: list[str] = []
@@ -82,11 +122,12 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
         current = []
 
     for s in statements:
-        if s.no_transaction:  # already CONCURRENTLY (an index declared postgresql_concurrently=True)
+        # already CONCURRENTLY (an index declared postgresql_concurrently=True), not on a partitioned table
+        if s.no_transaction and getattr(s.change, "table", None) not in parts_of.partitioned:
             close()
             parts.append(_Part([rewrite(s, dropped) if idempotent else s.sql], outside=True))
             continue
-        r = _rewrite(s, created, idempotent, dropped)
+        r = _rewrite(s, created, idempotent, dropped, parts_of)
         current.extend(r.now)
         if r.outside:
             close()
@@ -111,13 +152,16 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
 
 
 def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
-             dropped: frozenset[tuple[str, str]] = frozenset()) -> _Rewrite:
-    r = _online(s, created)
+             dropped: frozenset[tuple[str, str]] = frozenset(), parts: Partitions | None = None) -> _Rewrite:
+    table: tuple[str, str] = getattr(s.change, "table", None)  # type: ignore[assignment]
+    if parts is not None and table in parts.partitioned and table not in created:
+        r = _on_partitioned(s, parts, created)
+    else:
+        r = _online(s, created)
     if not idem:
         return r
     if r.now == [s.sql] and not r.outside and not r.later:
         return _Rewrite(now=[rewrite(s, dropped)])  # not an online rewrite: --idempotent's own form
-    table: tuple[str, str] = s.change.table
     return _Rewrite(now=[_rerunnable(table, sql) for sql in r.now], outside=[_rerunnable(table, sql) for sql in r.outside],
                     later=[[_rerunnable(table, sql) for sql in part] for part in r.later])
 
@@ -132,6 +176,8 @@ def _rerunnable(table: tuple[str, str], sql: str) -> str:
     VALIDATE CONSTRAINT and SET NOT NULL run again as they are."""
     if sql.startswith(("CREATE INDEX CONCURRENTLY ", "CREATE UNIQUE INDEX CONCURRENTLY ")):
         return sql.replace(" CONCURRENTLY ", " CONCURRENTLY IF NOT EXISTS ", 1)
+    if sql.startswith(("CREATE INDEX ", "CREATE UNIQUE INDEX ")):  # ON ONLY a partitioned table
+        return sql.replace(" INDEX ", " INDEX IF NOT EXISTS ", 1)
     m = _ADD_CONSTRAINT.match(sql)
     if m:
         return guarded(f"NOT {constraint_exists(table, m.group(1)[1:-1].replace(chr(34) * 2, chr(34)))}", sql)
@@ -170,6 +216,64 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
                         later=[[f"{at} VALIDATE CONSTRAINT {check}"],
                                [s.sql, f"{at} DROP CONSTRAINT {check}"]])
     return _Rewrite(now=[s.sql])
+
+
+def _on_partitioned(s: PlannedStatement, parts: Partitions, created: set[tuple[str, str]]) -> _Rewrite:
+    """A change to an existing partitioned table: an index built partition by partition (`_partitioned_index`),
+    dropped without CONCURRENTLY; a foreign key, unique constraint or primary key as the plain plan has it; checks
+    and SET NOT NULL as on any table (see the module's docstring)."""
+    c = s.change
+    if isinstance(c, ch.CreateIndex):
+        return _partitioned_index(c.table, c.index, parts)
+    if isinstance(c, ch.DropIndex):
+        return _Rewrite(now=[f"DROP INDEX IF EXISTS {qname(c.table[0], c.index.name)}"])
+    if isinstance(c, (ch.AddForeignKey, ch.AddUnique, ch.SetPrimaryKey)):
+        return _Rewrite(now=[s.sql])
+    return _online(s, created)
+
+
+def _partitioned_index(table: TableKey, index: Index, parts: Partitions) -> _Rewrite:
+    """CREATE INDEX … ON ONLY the partitioned table (and on each sub-partitioned partition); each partition's index
+    CONCURRENTLY, outside any transaction; then ATTACH PARTITION of each, leaves first; then the validity check."""
+    now = [_on_only(table, index)]
+    outside: list[str] = []
+    attach: list[str] = []
+    names = index_column_names(index)
+
+    def walk(parent: TableKey, parent_index: str) -> None:
+        for child in parts.children.get(parent, ()):
+            child_index = replace(index, name=choose_name(child[1], column_addition(names), "idx",
+                                                          parts.taken.setdefault(child[0], set())))
+            if child in parts.partitioned:
+                now.append(_on_only(child, child_index))
+                walk(child, child_index.name)
+            else:
+                outside.append(create_index(child, child_index, concurrently=True))
+            attach.append(f"ALTER INDEX {qname(parent[0], parent_index)} ATTACH PARTITION "
+                          f"{qname(child[0], child_index.name)}")
+
+    walk(table, index.name)
+    return _Rewrite(now=now, outside=outside, later=[*([attach] if attach else []), [_valid_check(table, index)]])
+
+
+def _on_only(table: TableKey, index: Index) -> str:
+    sql = create_index(table, index, concurrently=False)
+    return sql.replace(f" ON {qtable(table)} ", f" ON ONLY {qtable(table)} ", 1)
+
+
+def _valid_check(table: TableKey, index: Index) -> str:
+    """A DO block that fails, naming them, when partitions have no index attached to the partitioned one (they
+    were made outside the schema code), so the migration does not end with an invalid index."""
+    t, ix = quote_literal(qtable(table)), quote_literal(qname(table[0], index.name))
+    return (f"DO $mizzle$ DECLARE missing text; BEGIN\n"
+            f"IF NOT (SELECT indisvalid FROM pg_index WHERE indexrelid = {ix}::regclass) THEN\n"
+            f"SELECT string_agg(i.inhrelid::regclass::text, ', ') INTO missing FROM pg_inherits i\n"
+            f"WHERE i.inhparent = {t}::regclass AND NOT EXISTS (SELECT 1 FROM pg_inherits x JOIN pg_index xi ON "
+            f"xi.indexrelid = x.inhrelid WHERE x.inhparent = {ix}::regclass AND xi.indrelid = i.inhrelid);\n"
+            f"RAISE EXCEPTION 'index % is not valid: partition(s) % have no index attached to it (partitions the "
+            f"schema code does not declare); create one on each (CREATE INDEX CONCURRENTLY), ALTER INDEX % ATTACH "
+            f"PARTITION it, and run migrate again', {ix}, coalesce(missing, '?'), {ix};\n"
+            f"END IF; END $mizzle$")
 
 
 def _unique_index(table: tuple[str, str], name: str, columns: tuple[str, ...], suffix: str = "") -> str:

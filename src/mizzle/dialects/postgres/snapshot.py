@@ -183,13 +183,18 @@ def _exclusion_to_json(x: ExclusionConstraint) -> dict[str, Any]:
         d["where"] = x.where
     if x.deferrable:
         d["deferrable"] = x.deferrable
+    if x.include:
+        d["include"] = list(x.include)
+    if x.with_:
+        d["with"] = dict(x.with_)
     return d
 
 
 def _exclusion_from_json(name: str, d: dict[str, Any]) -> ExclusionConstraint:
     elements = tuple(ExclusionElement(e["expression"], e["operator"], bool(e.get("isExpression")), e.get("opclass"))
                      for e in d["elements"])
-    return ExclusionConstraint(name, elements, d.get("method") or "gist", d.get("where"), d.get("deferrable"))
+    return ExclusionConstraint(name, elements, d.get("method") or "gist", d.get("where"), d.get("deferrable"),
+                               tuple(d.get("include") or ()), tuple((d.get("with") or {}).items()))
 
 
 def _lineage_from_sidecar(side: dict[str, Any]) -> dict[str, Any]:

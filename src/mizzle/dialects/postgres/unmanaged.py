@@ -57,6 +57,23 @@ KINDS: dict[str, str] = {
     "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
                                    "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
                                    + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
+    # a table's, an index's (an exclusion constraint's too) or a materialized view's place: mizzle models no
+    # tablespaces, so a rebuild would put it in the database's default one
+    "tablespace placements": ("SELECT n.nspname || '.' || c.relname || ' in ' || ts.spcname FROM pg_class c "
+                              "JOIN pg_tablespace ts ON ts.oid = c.reltablespace JOIN pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm') "
+                              "AND c.relnamespace = ANY(%(ns)s)"),
+    # a partition's copy of its partitioned table's index or key under a name of its own: the schema code declares
+    # the index or key once, on the partitioned table, and a rebuild names each copy as PostgreSQL does
+    # (`<partition>_<columns>_idx`, `_key`, `_pkey`; the columns as the index names them)
+    "partition index names": (
+        "SELECT ic.relname || ' on ' || n.nspname || '.' || c.relname FROM pg_index i "
+        "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
+        "AND con.conrelid = i.indrelid WHERE ic.relispartition AND c.relnamespace = ANY(%(ns)s) AND ic.relname <> "
+        "left(c.relname || CASE WHEN con.contype = 'p' THEN '_pkey' ELSE '_' || (SELECT string_agg(a.attname, '_' "
+        "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ic.oid) || CASE con.contype WHEN 'u' THEN '_key' "
+        "WHEN 'x' THEN '_excl' ELSE '_idx' END END, 63)"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",

@@ -68,8 +68,8 @@ class SQLiteDialect:
 
         return render(changes)
 
-    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool
-                    ) -> tuple[list[PlannedStatement], list[str]]:
+    def plan_online(self, statements: list[PlannedStatement], lock_timeout: str, idempotent: bool,
+                    schema: Schema | None = None) -> tuple[list[PlannedStatement], list[str]]:
         return statements, []
 
     def plan_idempotent(self, statements: list[PlannedStatement]) -> tuple[list[PlannedStatement], list[str]]:
