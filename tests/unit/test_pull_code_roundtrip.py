@@ -29,3 +29,19 @@ def test_an_operator_class_on_an_expression_element_is_kept() -> None:
     text = write_module(model)
     assert 'sa.text("lower(name) text_pattern_ops")' in text, text
     assert _read_back(text).tables[0].indexes == model.tables[0].indexes
+
+
+def test_a_default_the_column_grammar_cannot_hold_bare_is_parenthesised() -> None:
+    """The server prints `(now() AT TIME ZONE 'utc'::text)`; read without its parentheses, `DEFAULT now() AT TIME
+    ZONE …` is a syntax error in CREATE TABLE and ADD COLUMN (psqldef's AtTimeZoneDefault cases)."""
+    from pglast import parse_sql
+
+    from mizzle.planning.plan import plan
+    from mizzle.schema.diff import Renames, diff
+
+    t = Table("events", columns=(Column("at", "timestamp", default="now() AT TIME ZONE 'utc'::text"),
+                                 Column("n", "integer", default="0")))
+    sql = [s.sql for s in plan(diff(make_schema("postgresql"), make_schema("postgresql", [t]), Renames(none=True))
+                               .changes, "postgresql")]
+    assert "DEFAULT (now() AT TIME ZONE 'utc'::text)" in sql[0] and '"n" integer DEFAULT 0' in sql[0], sql
+    parse_sql(sql[0])

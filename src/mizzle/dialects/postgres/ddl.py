@@ -31,6 +31,7 @@ from ...schema.table_features import (
 )
 from . import lineage
 from .casts import has_cast
+from .expressions import column_default
 from .security_ddl import RENDER as SECURITY_RENDER
 from .types import SERIAL_BASE, quote_literal
 
@@ -103,7 +104,7 @@ def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
     if c.identity is not None:
         parts.append(identity_sql(c.identity, schema))
     if c.default is not None:
-        parts.append(f"DEFAULT {c.default}")
+        parts.append(f"DEFAULT {column_default(c.default)}")
     if c.not_null and c.identity is None:  # an identity column is NOT NULL by definition
         parts.append("NOT NULL")
     if c.generated is not None:

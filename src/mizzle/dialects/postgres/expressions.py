@@ -200,3 +200,23 @@ def balanced(s: str) -> bool:
             if depth < 0:
                 return False
     return depth == 0
+
+
+@lru_cache(maxsize=4096)
+def column_default(expr: str) -> str:
+    """`expr` as a column's (or a domain's) DEFAULT can hold it: the grammar takes only a restricted expression
+    there (`DEFAULT now() AT TIME ZONE 'utc'` is a syntax error; the server prints such a default in parentheses,
+    which its introspected text loses), so it is parenthesised when it does not parse bare."""
+    try:
+        from pglast import parse_sql
+    except ImportError:  # pragma: no cover
+        return expr
+    try:
+        parse_sql(f"CREATE TABLE t (c int DEFAULT {expr})")
+        return expr
+    except Exception:  # noqa: BLE001 - not a restricted expression (or not SQL at all: the server says which)
+        try:
+            parse_sql(f"CREATE TABLE t (c int DEFAULT ({expr}))")
+        except Exception:  # noqa: BLE001
+            return expr
+        return f"({expr})"

@@ -10,6 +10,7 @@ from typing import Any
 from ...schema import object_changes as oc
 from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex
 from .ddl import ident, qname
+from .expressions import column_default
 
 
 def dollar_quote(body: str) -> str:
@@ -130,7 +131,7 @@ def create_trigger(t: Trigger) -> list[str]:
 def create_domain(d: Domain) -> list[str]:
     sql = f"CREATE DOMAIN {qname(d.schema, d.name)} AS {d.type}"
     if d.default is not None:
-        sql += f" DEFAULT {d.default}"
+        sql += f" DEFAULT {column_default(d.default)}"
     if d.not_null:
         sql += " NOT NULL"
     for name, expr in d.checks:
