@@ -45,3 +45,23 @@ def test_a_default_the_column_grammar_cannot_hold_bare_is_parenthesised() -> Non
                                .changes, "postgresql")]
     assert "DEFAULT (now() AT TIME ZONE 'utc'::text)" in sql[0] and '"n" integer DEFAULT 0' in sql[0], sql
     parse_sql(sql[0])
+
+
+def test_a_percent_sign_in_sql_text_is_not_doubled() -> None:
+    """SQLAlchemy's PostgreSQL dialect escapes `%` as `%%` for a pyformat driver; the model holds SQL text, so a
+    LIKE pattern in a check, a default, a partial index or a view stays `'admin%'` (psqldef's CaseWithoutArgument:
+    the check was created as LIKE 'admin%%')."""
+    from mizzle.pg import View
+
+    md = sa.MetaData()
+    t = sa.Table("p", md, sa.Column("name", sa.Text, server_default=sa.text("'50%'")),
+                 sa.CheckConstraint("CASE WHEN name LIKE 'admin%' THEN true ELSE false END", name="p_admin"),
+                 sa.Index("p_a", "name", postgresql_where=sa.text("name LIKE 'a%'")))
+    v = View("admins", sa.select(t.c.name).where(t.c.name.like("admin%")))
+    from mizzle.sources.loader import FoundMetaData
+
+    model = schema_from_metadata([FoundMetaData(md, "m", [v])])
+    table = model.tables[0]
+    assert table.checks[0].expression == "CASE WHEN name LIKE 'admin%' THEN true ELSE false END"
+    assert table.columns[0].default == "'50%'" and table.indexes[0].where == "name LIKE 'a%'"
+    assert "'admin%'" in model.objects.views[0].definition and "%%" not in model.objects.views[0].definition

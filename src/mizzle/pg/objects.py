@@ -44,7 +44,7 @@ def _query_sql(query: Any) -> str:
         return clean_sql(query)
     from sqlalchemy.dialects import postgresql
 
-    compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    compiled = query.compile(dialect=postgresql.dialect(paramstyle="named"), compile_kwargs={"literal_binds": True})
     return clean_sql("\n".join(line.rstrip() for line in str(compiled).splitlines()))
 
 

@@ -48,7 +48,7 @@ def _sql(value: Any, what: str) -> str | None:
     try:
         from sqlalchemy.dialects import postgresql
 
-        return str(value.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        return str(value.compile(dialect=postgresql.dialect(paramstyle="named"), compile_kwargs={"literal_binds": True}))
     except Exception as e:  # noqa: BLE001 - anything SQLAlchemy cannot compile is the user's to fix
         raise SchemaLoadError(f"{what}: cannot compile {type(value).__name__} to SQL: {e}") from None
 

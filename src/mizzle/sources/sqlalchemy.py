@@ -55,7 +55,7 @@ from ..schema.objects import Objects, make_objects
 from .loader import FoundMetaData, load_metadata
 from .pg_security import with_security
 
-_PG = pg.dialect()
+_PG = pg.dialect(paramstyle="named")  # not pyformat: a `%` in SQL text (LIKE 'a%') is not escaped to `%%`
 
 
 def load_schema(patterns: tuple[str, ...], root: Path, dialect: str = "postgresql",
