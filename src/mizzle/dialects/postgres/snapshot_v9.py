@@ -37,7 +37,7 @@ _EDGES: list[tuple[str, str, dict[str, str], str | None]] = [
     *[(t, "columns", {"schema": "schema", "table": "table"}, "columns") for t in ("indexes", "pks", "uniques", "fks")],
     ("fks", "columns", {"schema": "schemaTo", "table": "tableTo"}, "columnsTo"),
 ]
-_CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}
+_CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}  # v7 → rows
 
 
 def entity_key(row: dict[str, Any]) -> str:
@@ -166,8 +166,8 @@ def v7_from_state(state: State, id_: str, prev_id: str) -> dict[str, Any]:
                             "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
     for r in rows:
         kind = r["entityType"]
-        if kind in _CARRIED:
-            snap.setdefault(_CARRIED[kind], {})[entity_key(r)] = r
+        if kind in _TOP_V7:
+            _TOP_V7[kind](snap, r)
         elif kind == "schemas":
             if r["name"] != "public":
                 snap["schemas"][r["name"]] = r["name"]
@@ -258,6 +258,7 @@ _TABLE_PARTS = {
     "uniques": lambda t, r: t["uniqueConstraints"].__setitem__(r["name"], {
         "name": r["name"], "nullsNotDistinct": bool(r.get("nullsNotDistinct")), "columns": list(r["columns"])}),
     "checks": lambda t, r: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
+    "policies": lambda t, r: _policy_v7(t, r),
 }
 
 
@@ -279,7 +280,7 @@ def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
     tables = list((snap.get("tables") or {}).values())
     for t in tables:
         rows.append({"schema": t.get("schema") or "public", "name": t["name"],
-                     "isRlsEnabled": bool(t.get("isRLSEnabled")), "entityType": "tables"})
+                     "isRlsEnabled": rls_enabled(t, snap), "entityType": "tables"})
     for t in tables:
         keyed = {c for p in (t.get("compositePrimaryKeys") or {}).values() for c in p["columns"]}
         rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
@@ -288,7 +289,8 @@ def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
     for t in tables:
         rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
     for key in _CARRIED.values():
-        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()]
+        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()
+                 if not (key == "views" and v.get("isExisting"))]  # 1.x keeps `.existing()` views out of its ddl
     return rows
 
 
@@ -310,9 +312,7 @@ def _carried_row(kind: str, v: dict[str, Any], table: dict[str, Any] | None = No
                 "as": v.get("as") or "PERMISSIVE", "for": v.get("for") or "ALL", "roles": list(v.get("to") or ["public"]),
                 "using": v.get("using"), "withCheck": v.get("withCheck"), "entityType": "policies"}
     if kind == "views":
-        return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
-                "with": v.get("with") or None, "withNoData": v.get("withNoData"), "using": v.get("using"),
-                "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+        return view_row(v)
     raise IntegrityError(f"the snapshot has {kind} in drizzle-kit 0.x's form, which mizzle cannot write in the 1.x "
                          "layout", "Keep the journal layout for this folder.")
 
@@ -413,6 +413,74 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
             "isUnique": bool(ix.get("isUnique")),
             "where": unqualified(ix["where"], base["schema"], base["table"]) if ix.get("where") else None, "with": with_,
             "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
+
+
+# -- roles, policies, views and privileges: 1.x's rows ↔ the v7 fields mizzle models them from ----------------
+
+# drizzle-kit 1.x's `with` of a view: every option, null when unset (its snapshot validator wants each key), in its
+# order; no options at all is `with: null`
+VIEW_WITH = ("checkOption", "securityBarrier", "securityInvoker", "autovacuumEnabled", "autovacuumFreezeMaxAge",
+             "autovacuumFreezeMinAge", "autovacuumFreezeTableAge", "autovacuumMultixactFreezeMaxAge",
+             "autovacuumMultixactFreezeMinAge", "autovacuumMultixactFreezeTableAge", "autovacuumVacuumCostDelay",
+             "autovacuumVacuumCostLimit", "autovacuumVacuumScaleFactor", "autovacuumVacuumThreshold", "fillfactor",
+             "logAutovacuumMinDuration", "parallelWorkers", "toastTupleTarget", "userCatalogTable",
+             "vacuumIndexCleanup", "vacuumTruncate")
+
+
+def rls_enabled(t: dict[str, Any], snap: dict[str, Any]) -> bool:
+    """1.x's `isRlsEnabled`: on with `.enableRLS()` or any policy on the table (0.x kept the flag for a table
+    without policies and let policies imply it; `drizzle-kit up` converts the same way)."""
+    schema = t.get("schema") or "public"
+    linked = any(p.get("on") == t["name"] and (p.get("schema") or "public") == schema
+                 for p in (snap.get("policies") or {}).values() if isinstance(p, dict) and not p.get("entityType"))
+    return bool(t.get("isRLSEnabled") or t.get("policies") or linked)
+
+
+def view_row(v: dict[str, Any]) -> dict[str, Any]:
+    """A view of mizzle's v7 JSON (drizzle-kit 0.x's shape) as 1.x's row."""
+    options = v.get("with") or {}
+    unknown = sorted(set(options) - set(VIEW_WITH))
+    if unknown:
+        raise IntegrityError(f"view {v['name']}: option(s) {', '.join(unknown)} have no field in drizzle-kit 1.x's "
+                             "snapshot")
+    return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
+            "with": {k: options.get(k) for k in VIEW_WITH} if options else None,
+            "withNoData": True if v.get("withNoData") else None, "using": v.get("using"),
+            "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+
+
+def _view_v7(snap: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "schema": r["schema"], "columns": {}, "definition": r.get("definition"),
+                         "materialized": bool(r.get("materialized")), "isExisting": False}
+    options = {k: x for k, x in (r.get("with") or {}).items() if x is not None}
+    if options:
+        d["with"] = options
+    for field in ("withNoData", "using", "tablespace"):
+        if r.get(field) is not None:
+            d[field] = r[field]
+    snap["views"][f"{r['schema']}.{r['name']}"] = d
+
+
+def _role_v7(snap: dict[str, Any], r: dict[str, Any]) -> None:
+    snap["roles"][r["name"]] = {"name": r["name"], "createDb": bool(r.get("createDb")),
+                                "createRole": bool(r.get("createRole")), "inherit": r.get("inherit") is not False}
+
+
+def _policy_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "as": r.get("as") or "PERMISSIVE", "for": r.get("for") or "ALL",
+                         "to": list(r.get("roles") or ["public"])}
+    for v7, v9 in (("using", "using"), ("withCheck", "withCheck")):
+        if r.get(v9) is not None:
+            d[v7] = r[v9]
+    t["policies"][r["name"]] = d
+
+
+_TOP_V7 = {
+    "roles": _role_v7,
+    "views": _view_v7,
+    # grants drizzle-kit pulled: mizzle keeps its own in the sidecar; these are carried as they are
+    "privileges": lambda snap, r: snap.setdefault("privileges", {}).__setitem__(entity_key(r), r),
+}
 
 
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
