@@ -93,3 +93,24 @@ def test_objects_continue_both_ways_with_drizzle_kit_1x(node: str, roles: dict[s
             assert result.ok, result.to_json()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_drizzle_kit_1x_checks_the_folder_of_a_project_init_made(node: str, tmp_path: Path) -> None:
+    """`mizzle init --layout folders` then `mizzle generate`: drizzle-kit 1.x's `check` reads the folder as its own."""
+    import os
+    import subprocess
+    import sys
+
+    from test_interop1_pg import DRIZZLE_KIT
+
+    def run(*args: str) -> None:
+        p = subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr
+
+    run("init", "--dialect", "postgresql", "--layout", "folders")
+    run("generate", "--name", "first")
+    out = tmp_path / "app" / "db" / "migrations"
+    chk = subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
+                          os.path.relpath(out, INTEROP1)], cwd=INTEROP1, capture_output=True, text=True, timeout=120)
+    assert chk.returncode == 0 and "Everything's fine" in chk.stdout + chk.stderr, chk.stdout + chk.stderr
