@@ -59,11 +59,25 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
         data = metafiles.load_json(p)
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise IntegrityError(f"{p}: not a drizzle-kit snapshot (no id)")
+        _refuse_other_dialect(data, p)
         if data["id"] in out:
             raise IntegrityError(f"{p}: snapshot id {data['id']} is also the id of {out[data['id']]['_dir']}",
                                  "Two migration folders hold the same snapshot: restore one from version control.")
         out[data["id"]] = {**data, "_dir": d.name}
     return out
+
+
+def _refuse_other_dialect(data: dict[str, Any], p: Path) -> None:
+    """A 1.x snapshot (`prevIds`) of another dialect than PostgreSQL: drizzle-kit 1.x's SQLite snapshots (version
+    "7", every one a whole `ddl` list, unique constraints as table constraints) are not read yet; reading them as
+    0.x files would find no tables at all."""
+    from ..dialects.postgres import snapshot_v9 as v9
+
+    if isinstance(data.get("prevIds"), list) and data.get("dialect") != v9.DIALECT:
+        raise UsageError(f"{p}: a drizzle-kit 1.x snapshot for {data.get('dialect')!r}; mizzle reads and writes "
+                         "drizzle-kit 1.x's folder layout for PostgreSQL only so far",
+                         "`mizzle migrate` and `status` still apply and track this folder; `generate`, `verify`, "
+                         "`drift` and `check` need its snapshots.")
 
 
 def parents(snap: dict[str, Any]) -> list[str]:
