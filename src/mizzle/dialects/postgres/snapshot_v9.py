@@ -483,6 +483,49 @@ _TOP_V7 = {
 }
 
 
+_POLICY_ROLES_BUILTIN = ("current_user", "current_role", "session_user", "public")
+
+
+def object_footprints(d: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """drizzle-kit 1.x's footprints of a role, view or policy delta, or of a table's `isRlsEnabled` changing: the
+    statements it makes of them (`create_role`, `alter_view`, a view whose query changes dropped and made again,
+    `recreate_policy` when `as` or `for` changes, `alter_rls`…), their targets, and the nodes they write and read,
+    so that its `check` sees a mizzle branch touching them as it sees its own. None for any other delta."""
+    kind, op = row["entityType"], d["op"]
+    verb = {"create": "create", "drop": "drop"}.get(op, "alter")
+    changed = set(d.get("set") or {})
+    if kind == "roles":
+        n = row["name"]
+        writes = [f"s|role|{n}"] if verb == "alter" else [f"s|role|{n}", f"n|role|{n}", f"e|role|{n}"]
+        return [{"statementType": f"{verb}_role", "statementTarget": ["role", n], "writes": writes}]
+    if kind == "views":
+        q = f"{row['schema']}.{row['name']}"
+        verbs = ["drop", "create"] if verb == "alter" and changed & {"definition", "materialized"} else [verb]
+        return [{"statementType": f"{v}_view", "statementTarget": ["view", row["schema"], row["name"]],
+                 "writes": [f"s|view|{q}"] if v == "alter" else [f"s|view|{q}", f"n|view|{q}", f"e|view|{q}",
+                                                                  f"n|rel|{q}", f"n|type|{q}"],
+                 "reads": [f"n|sch|{row['schema']}"]} for v in verbs]
+    if kind not in ("policies", "tables"):
+        return None
+    under = [f"n|tbl|{row['schema']}.{row.get('table', row['name'])}", f"n|sch|{row['schema']}"]
+    if kind == "policies":
+        q = f"{row['schema']}.{row['table']}.{row['name']}"
+        now = d["row"] if op == "create" else {**row, **(d.get("set") or {})}
+        roles = [f"n|role|{r}" for r in now.get("roles") or [] if r not in _POLICY_ROLES_BUILTIN]
+        reads = {"create": [*under, *roles, f"e|rls|{row['schema']}.{row['table']}"], "drop": under}.get(
+            verb, [*under, *roles])
+        writes = [f"s|pol|{q}"] if verb == "alter" else [f"s|pol|{q}", f"n|pol|{q}", f"e|pol|{q}"]
+        statement = "recreate_policy" if verb == "alter" and changed & {"as", "for"} else f"{verb}_policy"
+        return [{"statementType": statement, "statementTarget": ["table", row["schema"], row["table"]],
+                 "writes": writes, "reads": reads}]
+    if kind == "tables" and op == "alter" and changed == {"isRlsEnabled"}:
+        q = f"{row['schema']}.{row['name']}"
+        on = bool(d["set"]["isRlsEnabled"])
+        return [{"statementType": "alter_rls", "statementTarget": ["table", row["schema"], row["name"]],
+                 "writes": [f"s|rls|{q}"] + ([] if on else [f"e|rls|{q}"]), "reads": under}]
+    return None
+
+
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
 
 def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -526,6 +569,10 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     for d in deltas:
         row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
         kind = row["entityType"]
+        own = object_footprints(d, row)
+        if own is not None:
+            out.extend(own)
+            continue
         name = ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)
         node = _NODE_KIND.get(kind, kind)
         reads = [f"n|sch|{row['schema']}"] if row.get("schema") else []
