@@ -5,7 +5,11 @@ change and drop each kind). As in test_interop1_pg.py, folder D is drizzle-kit's
 (a) at every step each tool, continuing the other's folder, finds no changes (drizzle-kit validates mizzle's
     version 9 snapshots: a view's `with` holds every option, a table with policies has `isRlsEnabled`);
 (b) D applied by drizzle-orm 1.x's migrator and M by mizzle build the same database;
-(c) `verify` replays M: each migration gives the schema its snapshot holds.
+(c) `verify` replays M: each migration gives the schema its snapshot holds;
+(d) the footprints of the role, view, policy and RLS statements are drizzle-kit's own.
+
+Also: a project `mizzle init --layout folders` made passes drizzle-kit 1.x's check, and a 0.31 folder with these
+objects converted by `mizzle up` continues under drizzle-kit 1.x with no changes.
 """
 
 from __future__ import annotations
@@ -130,3 +134,44 @@ def test_drizzle_kit_1x_checks_the_folder_of_a_project_init_made(node: str, tmp_
     chk = subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
                           os.path.relpath(out, INTEROP1)], cwd=INTEROP1, capture_output=True, text=True, timeout=120)
     assert chk.returncode == 0 and "Everything's fine" in chk.stdout + chk.stderr, chk.stdout + chk.stderr
+
+
+def test_up_of_a_0x_folder_with_objects_continues_under_drizzle_kit_1x(node: str, roles: dict[str, str],
+                                                                         tmp_path: Path) -> None:
+    """drizzle-kit 0.31 writes step 1 (roles managed: `entities.roles`), `mizzle up` converts the folder, and
+    drizzle-kit 1.x, given the same schema, finds no changes: the converted base carries every role, policy, view
+    and `isRlsEnabled` as 1.x writes them."""
+    import os
+    import subprocess
+    import sys
+
+    interop0 = INTEROP1.parent / "interop"
+    kit0 = interop0 / "node_modules" / "drizzle-kit" / "bin.cjs"
+    if not kit0.exists():
+        pytest.fail("needs drizzle-kit 0.31 in tests/interop/node_modules (npm ci there)", pytrace=False)
+    ts = _fill((STEPS[0] / "schema.ts").read_text(), roles)
+    scratch0 = interop0 / ".scratch" / f"up_{uuid.uuid4().hex[:8]}"
+    work = INTEROP1 / ".scratch" / f"up_{uuid.uuid4().hex[:8]}"
+    try:
+        scratch0.mkdir(parents=True)
+        (scratch0 / "schema.ts").write_text(ts)
+        (scratch0 / "drizzle.config.ts").write_text(
+            "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', "
+            f"schema: '{scratch0 / 'schema.ts'}', out: '{scratch0 / 'out'}', entities: {{ roles: true }} }});\n")
+        p = subprocess.run([node, str(kit0), "generate", "--config", str(scratch0 / "drizzle.config.ts"), "--name",
+                            "step1"], cwd=interop0, capture_output=True, text=True, timeout=120,
+                           stdin=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"})
+        assert p.returncode == 0 and "CREATE POLICY" in (scratch0 / "out" / "0000_step1.sql").read_text(), p.stdout
+        shutil.copytree(scratch0 / "out", tmp_path / "drizzle")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+        p = subprocess.run([sys.executable, "-m", "mizzle", "up"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr
+        shutil.copytree(tmp_path / "drizzle", work / "F")
+        (work / "src").mkdir()
+        (work / "src" / "schema.ts").write_text(ts)
+        out = kit_generate(node, work, work / "src" / "schema.ts", work / "F", "again")
+        assert len(migration_dirs(work / "F")) == 1, out
+    finally:
+        shutil.rmtree(scratch0, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
