@@ -38,9 +38,16 @@ def test_init_default_layout_is_the_journal(tmp_path: Path) -> None:
     assert (tmp_path / "app" / "db" / "migrations" / "meta" / "_journal.json").is_file()
 
 
-def test_init_refuses_a_layout_the_dialect_has_not(tmp_path: Path) -> None:
-    p = mizzle(["init", "--layout", "folders"], tmp_path)  # SQLite
-    assert p.returncode == 2 and "PostgreSQL only" in p.stderr, p.stderr
-    assert not (tmp_path / "mizzle.toml").exists()
+def test_init_sqlite_folders_layout(tmp_path: Path) -> None:
+    assert mizzle(["init", "--layout", "folders"], tmp_path).returncode == 0  # SQLite
+    assert mizzle(["generate", "--name", "first"], tmp_path).returncode == 0
+    out = tmp_path / "app" / "db" / "migrations"
+    dirs = [d for d in out.iterdir() if (d / "migration.sql").is_file()]
+    snap = json.loads((dirs[0] / "snapshot.json").read_text())
+    assert (snap["version"], snap["dialect"]) == ("7", "sqlite") and snap["ddl"]  # drizzle-kit 1.x's SQLite form
+
+
+def test_init_refuses_an_unknown_layout(tmp_path: Path) -> None:
     p = mizzle(["init", "--layout", "flat"], tmp_path)
     assert p.returncode == 2 and "flat" in p.stderr
+    assert not (tmp_path / "mizzle.toml").exists()

@@ -35,8 +35,6 @@ protected = true
 ''',
 }
 
-# the layouts a new folder can take per dialect (drizzle-kit 1.x's `folders` is written for PostgreSQL only)
-_LAYOUTS = {"sqlite": ("journal",), "postgresql": ("journal", "folders")}
 _FOLDERS = '''
 [migrations]
 layout = "folders"   # drizzle-kit 1.x's layout: <timestamp>_<name>/migration.sql + snapshot.json, no journal
@@ -82,11 +80,8 @@ def init_project(root: str | Path = ".", dialect: str = "sqlite", force: bool = 
         raise UsageError(f"mizzle init: dialect {dialect!r} is not one of {', '.join(_CONFIG)}")
     if layout not in LAYOUTS:
         raise UsageError(f"mizzle init: layout {layout!r} is not one of {', '.join(LAYOUTS)}")
-    if layout not in _LAYOUTS[dialect]:
-        raise UsageError(f"mizzle init: the {layout} layout (drizzle-kit 1.x's) is written for PostgreSQL only; "
-                         f"{dialect} uses the journal layout", "Leave out --layout, or use --dialect postgresql.")
     config = _CONFIG[dialect].format(schema=SCHEMA_FILE, out=OUT)
-    if layout == "folders":  # drizzle-kit 1.x's names for unnamed constraints (the default with this layout)
+    if layout == "folders":  # PostgreSQL: drizzle-kit 1.x's names for unnamed constraints (the layout's default)
         config = config.replace('naming = "postgresql"   # unnamed constraints get PostgreSQL\'s own names '
                                 '(users_email_key), as create_all gives',
                                 'naming = "drizzle1"   # unnamed constraints get drizzle-kit 1.x\'s names') + _FOLDERS

@@ -1,8 +1,15 @@
-"""A SQLite folder drizzle-kit 1.x (1.0.0-rc.5, tests/interop1) wrote: its snapshots are version "7" with the whole
-schema as `ddl` rows and `prevIds`, which mizzle does not read yet (unique constraints are table constraints there,
-unique indexes in mizzle's SQLite model). Commands that need the snapshots say so in one line (exit 2) instead of
-reading them as empty 0.x files (which made `generate --check` report every table as missing); `migrate` and
-`status` apply and track the folder."""
+"""SQLite in drizzle-kit 1.x's folder layout, against drizzle-kit 1.0.0-rc.5 (tests/interop1). Its SQLite snapshots
+are version "7" with the whole schema as `ddl` rows and `prevIds` (mizzle.dialects.sqlite.snapshot_1x).
+
+tests/interop1/sqlite/stepN hold one schema twice (schema.ts and its SQLAlchemy twin schema.py), three steps that
+add, change and drop tables, columns, indexes, unique constraints, foreign keys and a view. drizzle-kit writes them
+into folder D, mizzle into M (`[migrations] layout = "folders"`), and at every step:
+
+(a) each tool, continuing the other's folder, finds no changes;
+(b) mizzle applies D and M, and the two databases hold the same schema (read back by mizzle's introspection:
+    drizzle-kit writes `.unique()` inline where mizzle creates a unique index of the same name);
+(c) `verify` replays M.
+"""
 
 from __future__ import annotations
 
@@ -10,60 +17,91 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlite_support import db_model, model_diff
+
+from mizzle.commands.generate import generate
+from mizzle.commands.verify import verify
+from mizzle.config import load_config
+from mizzle.errors import IntegrityError
+from mizzle.runner.migrate import migrate, status
 
 pytestmark = pytest.mark.interop
 
 INTEROP1 = Path(__file__).resolve().parents[2] / "interop1"
 DRIZZLE_KIT = INTEROP1 / "node_modules" / "drizzle-kit" / "bin.cjs"
-
-SCHEMA_TS = """import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-export const users = sqliteTable('users', {
-  id: integer('id').primaryKey(),
-  email: text('email').notNull().unique(),
-});
-"""
-SCHEMA_PY = """import sqlalchemy as sa
-md = sa.MetaData()
-users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True),
-                 sa.Column("email", sa.Text, nullable=False, unique=True))
-"""
+STEPS = sorted((INTEROP1 / "sqlite").glob("step*"))
 
 
-def _mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
-
-
-def test_a_drizzle_kit_1x_sqlite_folder_is_refused_in_one_line_and_still_migrates(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def node() -> str:
     node = shutil.which("node")
     if node is None or not DRIZZLE_KIT.exists():
         if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
             pytest.skip("needs node and drizzle-kit in tests/interop1/node_modules")
         pytest.fail("needs node and drizzle-kit 1.x in tests/interop1/node_modules (npm ci there)", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"sqlite_{tmp_path.name}"
+    assert node is not None
+    return node
+
+
+def _kit(node: str, schema_ts: Path, out: Path, name: str) -> str:
+    p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema", str(schema_ts),
+                        "--out", os.path.relpath(out, INTEROP1), "--name", name], cwd=INTEROP1,
+                       env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout + p.stderr
+
+
+def _config(project: Path, step: Path, out: Path):  # type: ignore[no-untyped-def]
+    (project / "twin").mkdir(parents=True, exist_ok=True)
+    (project / "twin" / "schema.py").write_text((step / "schema.py").read_text())
+    (project / "mizzle.toml").write_text(f'dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "{out}"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for m in [m for m in sys.modules if m == "twin" or m.startswith("twin.")]:
+        del sys.modules[m]
+    return load_config(project / "mizzle.toml")
+
+
+def _dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if (p / "migration.sql").is_file())
+
+
+def test_sqlite_twin_history_continues_both_ways(node: str, tmp_path: Path) -> None:
+    work = INTEROP1 / ".scratch" / f"sqlite_{uuid.uuid4().hex[:8]}"
+    folder_d, folder_m = work / "D", tmp_path / "M"
+    problems: list[str] = []
     try:
-        work.mkdir(parents=True)
-        (work / "schema.ts").write_text(SCHEMA_TS)
-        p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema",
-                            str(work / "schema.ts"), "--out", os.path.relpath(work / "D", INTEROP1), "--name", "init"],
-                           cwd=INTEROP1, env={**os.environ, "NO_COLOR": "1"}, stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True, timeout=120)
-        assert p.returncode == 0, p.stdout + p.stderr
-        shutil.copytree(work / "D", tmp_path / "drizzle")
+        for step in STEPS:
+            work.mkdir(parents=True, exist_ok=True)
+            shutil.copy(step / "schema.ts", work / "schema.ts")  # under tests/interop1: drizzle-orm 1.x
+            _kit(node, work / "schema.ts", folder_d, step.name)
+            assert generate(_config(tmp_path / "proj", step, folder_m), name=step.name).written, step.name
+            try:
+                generate(_config(tmp_path / "proj", step, folder_d), check=True)
+            except IntegrityError as e:
+                problems.append(f"{step.name}: mizzle finds changes in drizzle-kit's folder: {e} {e.details}")
+            copy = work / "Mcopy"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(folder_m, copy)
+            out = _kit(node, work / "schema.ts", copy, step.name + "_again")
+            extra = _dirs(copy)[len(_dirs(folder_m)):]
+            if extra:
+                problems.append(f"{step.name}: drizzle-kit 1.x finds changes in mizzle's folder:\n{out}\n"
+                                + "\n".join((d / "migration.sql").read_text() for d in extra))
+        assert not problems, "\n".join(problems)
+        snaps = [(d / "snapshot.json").read_text() for d in _dirs(folder_m)]
+        assert all('"version": "7"' in s and '"ddl"' in s and '"prevIds"' in s for s in snaps)
+        db_d, db_m = tmp_path / "d.db", tmp_path / "m.db"
+        migrate(url=f"sqlite:///{db_d}", folder=folder_d)
+        migrate(url=f"sqlite:///{db_m}", folder=folder_m)
+        assert model_diff(db_model(db_d), db_model(db_m)) == []
+        st = status(url=f"sqlite:///{db_m}", folder=folder_m)
+        assert not st.problems and all(s.state == "applied" for s in st.states)
+        result = verify(_config(tmp_path / "proj", STEPS[-1], folder_m), scratch_url=None)
+        assert result.ok, result.to_json()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    (tmp_path / "schema.py").write_text(SCHEMA_PY)
-    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "drizzle"\n'
-                                          'url = "sqlite:///app.db"\n')
-    p = _mizzle(["migrate"], tmp_path)
-    assert p.returncode == 0, p.stderr
-    p = _mizzle(["status"], tmp_path)
-    assert p.returncode == 0 and "applied" in p.stdout and "pending" not in p.stdout, p.stdout + p.stderr
-    for args in (["generate", "--check"], ["check"], ["drift"]):
-        p = _mizzle(args, tmp_path)
-        assert p.returncode == 2, (args, p.stdout, p.stderr)
-        assert "drizzle-kit 1.x snapshot for 'sqlite'" in p.stderr and "PostgreSQL only" in p.stderr, p.stderr

@@ -269,8 +269,9 @@ def rows_from_v7(snap: dict[str, Any]) -> list[dict[str, Any]]:
     if snap.get("dialect", "postgresql") != "postgresql":
         from ...errors import UsageError
 
-        raise UsageError(f"drizzle-kit 1.x's layout is supported for PostgreSQL only so far, not {snap.get('dialect')}",
-                         'Keep `[migrations] layout = "journal"` for this project.')
+        raise UsageError(f"converting a {snap.get('dialect')} folder to drizzle-kit 1.x's layout (`mizzle up`) is "
+                         "supported for PostgreSQL only so far",
+                         "Keep the journal layout for this folder (a new SQLite folder can start in the 1.x layout).")
     rows: list[dict[str, Any]] = [{"name": s, "entityType": "schemas"} for s in (snap.get("schemas") or {}).values()
                                   if s != "public"]
     for e in (snap.get("enums") or {}).values():
