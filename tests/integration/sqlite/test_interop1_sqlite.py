@@ -8,13 +8,16 @@ into folder D, mizzle into M (`[migrations] layout = "folders"`), and at every s
 (a) each tool, continuing the other's folder, finds no changes;
 (b) mizzle applies D and M, and the two databases hold the same schema (read back by mizzle's introspection:
     drizzle-kit writes `.unique()` inline where mizzle creates a unique index of the same name);
-(c) `verify` replays M.
+(c) `verify` replays M;
+(d) drizzle-orm 1.x's migrator (tests/interop1/migrate_sqlite.mjs) and `mizzle migrate` finish each other's runs
+    on both folders, and then neither finds anything to do.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -103,5 +106,37 @@ def test_sqlite_twin_history_continues_both_ways(node: str, tmp_path: Path) -> N
         assert not st.problems and all(s.state == "applied" for s in st.states)
         result = verify(_config(tmp_path / "proj", STEPS[-1], folder_m), scratch_url=None)
         assert result.ok, result.to_json()
+        for folder in (folder_d, folder_m):
+            _finish_each_others_runs(node, folder, tmp_path / f"runs_{folder.name}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _orm_migrate(node: str, db: Path, folder: Path) -> None:
+    p = subprocess.run([node, str(INTEROP1 / "migrate_sqlite.mjs"), str(db), str(folder)], cwd=INTEROP1,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, f"drizzle-orm 1.x's migrator failed on {folder}:\n{p.stdout}\n{p.stderr}"
+
+
+def _tracked(db: Path) -> list[str]:
+    with sqlite3.connect(db) as c:
+        return [r[0] for r in c.execute('SELECT name FROM "__drizzle_migrations" ORDER BY created_at')]
+
+
+def _finish_each_others_runs(node: str, folder: Path, work: Path) -> None:
+    names = [d.name for d in _dirs(folder)]
+    half = work / "half"
+    half.mkdir(parents=True)
+    for d in _dirs(folder)[:1]:
+        shutil.copytree(d, half / d.name)
+    a, b = work / "a.db", work / "b.db"
+    # drizzle-orm starts, mizzle finishes, drizzle-orm finds nothing to do
+    _orm_migrate(node, a, half)
+    assert [m.tag for m in migrate(url=f"sqlite:///{a}", folder=folder).applied] == names[1:]
+    _orm_migrate(node, a, folder)
+    # mizzle starts, drizzle-orm finishes (upgrading the tracking table), mizzle finds nothing to do
+    migrate(url=f"sqlite:///{b}", folder=half)
+    _orm_migrate(node, b, folder)
+    assert migrate(url=f"sqlite:///{b}", folder=folder).applied == []
+    assert len(_tracked(b)) == len(names)
+    assert model_diff(db_model(a), db_model(b)) == []
