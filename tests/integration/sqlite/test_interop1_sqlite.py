@@ -8,7 +8,7 @@ into folder D, mizzle into M (`[migrations] layout = "folders"`), and at every s
 (a) each tool, continuing the other's folder, finds no changes;
 (b) mizzle applies D and M, and the two databases hold the same schema (read back by mizzle's introspection:
     drizzle-kit writes `.unique()` inline where mizzle creates a unique index of the same name);
-(c) `verify` replays M;
+(c) `verify` replays both folders;
 (d) drizzle-orm 1.x's migrator (tests/interop1/migrate_sqlite.mjs) and `mizzle migrate` finish each other's runs
     on both folders, and then neither finds anything to do.
 """
@@ -42,10 +42,12 @@ STEPS = sorted((INTEROP1 / "sqlite").glob("step*"))
 @pytest.fixture(scope="module")
 def node() -> str:
     node = shutil.which("node")
-    if node is None or not DRIZZLE_KIT.exists():
+    better_sqlite3 = INTEROP1.parent / "interop" / "node_modules" / "better-sqlite3" / "package.json"
+    if node is None or not DRIZZLE_KIT.exists() or not better_sqlite3.exists():
         if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
-            pytest.skip("needs node and drizzle-kit in tests/interop1/node_modules")
-        pytest.fail("needs node and drizzle-kit 1.x in tests/interop1/node_modules (npm ci there)", pytrace=False)
+            pytest.skip("needs node, drizzle-kit 1.x and better-sqlite3 (npm ci in tests/interop1 and tests/interop)")
+        pytest.fail("needs node, drizzle-kit 1.x in tests/interop1/node_modules and better-sqlite3 in "
+                    "tests/interop/node_modules (npm ci in both)", pytrace=False)
     assert node is not None
     return node
 
@@ -104,8 +106,9 @@ def test_sqlite_twin_history_continues_both_ways(node: str, tmp_path: Path) -> N
         assert model_diff(db_model(db_d), db_model(db_m)) == []
         st = status(url=f"sqlite:///{db_m}", folder=folder_m)
         assert not st.problems and all(s.state == "applied" for s in st.states)
-        result = verify(_config(tmp_path / "proj", STEPS[-1], folder_m), scratch_url=None)
-        assert result.ok, result.to_json()
+        for folder in (folder_d, folder_m):
+            result = verify(_config(tmp_path / "proj", STEPS[-1], folder), scratch_url=None)
+            assert result.ok, (folder.name, result.to_json())
         for folder in (folder_d, folder_m):
             _finish_each_others_runs(node, folder, tmp_path / f"runs_{folder.name}")
     finally:
