@@ -217,4 +217,4 @@ def _sqlite_snapshot(v6: dict[str, Any], path: Path) -> dict[str, Any]:
     tip = _sqlite_tip(snapshots, path)
     previous = snapshots[tip].get("ddl") or [] if tip is not None else []
     return {"version": sq1.VERSION, "dialect": sq1.DIALECT, "id": v6["id"], "prevIds": [tip or ROOT_ID],
-            "ddl": sq1.rows_from_v6(v6, previous), "renames": []}
+            "ddl": sq1.rows_from_v6(v6, previous), "renames": sq1.renames_of(v6)}

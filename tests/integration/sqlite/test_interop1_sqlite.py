@@ -143,3 +143,46 @@ def _finish_each_others_runs(node: str, folder: Path, work: Path) -> None:
     assert migrate(url=f"sqlite:///{b}", folder=folder).applied == []
     assert len(_tracked(b)) == len(names)
     assert model_diff(db_model(a), db_model(b)) == []
+
+
+RENAME_TS = ("import {{ integer, sqliteTable, text }} from 'drizzle-orm/sqlite-core';\n"
+             "export const {table} = sqliteTable('{table}', {{ id: integer('id').primaryKey(), {col}: text('{col}') }});\n")
+RENAME_PY = ('import sqlalchemy as sa\nmd = sa.MetaData()\n'
+             't = sa.Table("{table}", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("{col}", sa.Text))\n')
+
+
+def test_sqlite_renames_are_recorded_as_drizzle_kit_records_them(node: str, tmp_path: Path) -> None:
+    """A table and a column renamed: mizzle's snapshot lists them in `renames` as drizzle-kit 1.x does (given the
+    same renames as --hints), and drizzle-kit continues mizzle's folder with no changes."""
+    import json
+
+    work = INTEROP1 / ".scratch" / f"sqlite_rn_{uuid.uuid4().hex[:8]}"
+    hints = json.dumps([{"type": "rename", "kind": "table", "from": ["public", "users"], "to": ["public", "people"]},
+                        {"type": "rename", "kind": "column", "from": ["public", "people", "name"],
+                         "to": ["public", "people", "nick"]}])
+    (tmp_path / "app").mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "M"\n'
+                                          '[migrations]\nlayout = "folders"\n')
+    try:
+        work.mkdir(parents=True)
+        for n, (table, col) in enumerate((("users", "name"), ("people", "nick"))):
+            (work / "schema.ts").write_text(RENAME_TS.format(table=table, col=col))
+            extra = ["--hints", hints] if n else []
+            p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema",
+                                str(work / "schema.ts"), "--out", os.path.relpath(work / "D", INTEROP1), "--name",
+                                f"s{n}", *extra], cwd=INTEROP1, stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+            assert p.returncode == 0, p.stdout + p.stderr
+            (tmp_path / "app" / "schema.py").write_text(RENAME_PY.format(table=table, col=col))
+            renames = ["--rename", "users=people", "--rename", "people.name=people.nick"] if n else []
+            p = subprocess.run([sys.executable, "-m", "mizzle", "generate", "--name", f"s{n}", *renames],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            assert p.returncode == 0, p.stderr
+        theirs = json.loads((_dirs(work / "D")[-1] / "snapshot.json").read_text())["renames"]
+        ours = json.loads((_dirs(tmp_path / "M")[-1] / "snapshot.json").read_text())["renames"]
+        assert ours == theirs == ["users->people", "people.name->people.nick"]
+        shutil.copytree(tmp_path / "M", work / "Mcopy")
+        out = _kit(node, work / "schema.ts", work / "Mcopy", "again")
+        assert len(_dirs(work / "Mcopy")) == 2, out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -19,6 +19,7 @@ only here (SQLite keeps no constraint names a database could disagree with):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...errors import IntegrityError
@@ -201,3 +202,12 @@ def _pk_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"table": name, "name": p["name"] if explicit else f"{name}_pk", "columns": cols,
                     "nameExplicit": explicit, "entityType": "pks"})
     return out
+
+
+def renames_of(snap: dict[str, Any]) -> list[str]:
+    """1.x's `renames` of a snapshot (`old->new`, `table.old->table.new`), from the `_meta` renames of mizzle's v6
+    JSON (`"old"` → `"new"`, `"t"."c"` → `"t"."d"`)."""
+    def bare(quoted: str) -> str:
+        return ".".join(part.replace('""', '"') for part in re.findall(r'"((?:[^"]|"")*)"', quoted))
+    meta = snap.get("_meta") or {}
+    return [f"{bare(a)}->{bare(b)}" for kind in ("tables", "columns") for a, b in (meta.get(kind) or {}).items()]
