@@ -73,3 +73,34 @@ def test_a_merge_applies_the_other_parents_diffs() -> None:
     snaps = {**_snapshots(), "s": side, "m": merge}
     cols = v9.v7_from_state(v9.state_of(snaps, "m"), "m", "d1")["tables"]
     assert "email" in cols["public.users"]["columns"] and "body2" in cols["public.posts"]["columns"]
+
+
+def test_roles_policies_views_and_privileges_survive_a_round_trip() -> None:
+    """1.x's rows of every kind beyond tables → the v7 JSON mizzle models them from → the same rows (a pulled grant,
+    which mizzle keeps elsewhere, is carried as it is)."""
+    from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
+
+    with_ = {k: None for k in v9.VIEW_WITH}
+    rows = [
+        {"schema": "public", "name": "docs", "isRlsEnabled": True, "entityType": "tables"},
+        _col("docs", "id", "integer", True),
+        {"name": "admin", "superuser": False, "createDb": False, "createRole": True, "inherit": False,
+         "canLogin": False, "replication": False, "bypassRls": False, "connLimit": -1, "password": None,
+         "validUntil": None, "entityType": "roles"},
+        {"schema": "public", "table": "docs", "name": "own", "as": "RESTRICTIVE", "for": "INSERT",
+         "roles": ["admin"], "using": None, "withCheck": "id > 0", "entityType": "policies"},
+        {"schema": "public", "name": "v", "definition": "select 1", "with": {**with_, "fillfactor": 70},
+         "withNoData": True, "using": None, "tablespace": None, "materialized": True, "entityType": "views"},
+        {"schema": "public", "name": "w", "definition": "select 2", "with": None, "withNoData": None, "using": None,
+         "tablespace": None, "materialized": False, "entityType": "views"},
+        {"grantor": "postgres", "grantee": "admin", "schema": "public", "table": "docs", "type": "SELECT",
+         "isGrantable": False, "entityType": "privileges"},
+    ]
+    v7 = v9.v7_from_state({v9.entity_key(r): r for r in rows}, "x", ROOT)
+    model = schema_from_snapshot(v7)
+    assert [p.name for t in model.tables for p in t.policies] == ["own"]
+    assert [r.name for r in model.security.roles or ()] == ["admin"]
+    again, _ = snapshot_from_schema(model, ROOT, "x")
+    out = {v9.entity_key(r): r for r in v9.rows_from_v7(again)}
+    want = {v9.entity_key(r): r for r in rows}
+    assert out == want

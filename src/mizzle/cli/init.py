@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..config import LAYOUTS
 from ..dialects import is_embedded
 from ..errors import UsageError
 from . import Options, common_options
@@ -33,6 +34,11 @@ url_env = "PRODUCTION_DATABASE_URL"
 protected = true
 ''',
 }
+
+_FOLDERS = '''
+[migrations]
+layout = "folders"   # drizzle-kit 1.x's layout: <timestamp>_<name>/migration.sql + snapshot.json, no journal
+'''
 
 _SCHEMA = '''"""The database schema, as SQLAlchemy models. Edit it, then run `mizzle generate` and review the SQL."""
 
@@ -65,14 +71,23 @@ class Post(Base):
 '''
 
 
-def init_project(root: str | Path = ".", dialect: str = "sqlite", force: bool = False) -> list[Path]:
+def init_project(root: str | Path = ".", dialect: str = "sqlite", force: bool = False,
+                 layout: str = "journal") -> list[Path]:
     """Write mizzle.toml and an example schema module under `root`; returns the files written. Refuses to
-    overwrite an existing file unless `force`."""
+    overwrite an existing file unless `force`. `layout` is the migrations folder's: `journal` (drizzle-kit 0.x)
+    or `folders` (drizzle-kit 1.x, which also makes unnamed constraints take drizzle-kit 1.x's names)."""
     if dialect not in _CONFIG:
         raise UsageError(f"mizzle init: dialect {dialect!r} is not one of {', '.join(_CONFIG)}")
+    if layout not in LAYOUTS:
+        raise UsageError(f"mizzle init: layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    config = _CONFIG[dialect].format(schema=SCHEMA_FILE, out=OUT)
+    if layout == "folders":  # PostgreSQL: drizzle-kit 1.x's names for unnamed constraints (the layout's default)
+        config = config.replace('naming = "postgresql"   # unnamed constraints get PostgreSQL\'s own names '
+                                '(users_email_key), as create_all gives',
+                                'naming = "drizzle1"   # unnamed constraints get drizzle-kit 1.x\'s names') + _FOLDERS
     base = Path(root)
     files = {
-        base / "mizzle.toml": _CONFIG[dialect].format(schema=SCHEMA_FILE, out=OUT),
+        base / "mizzle.toml": config,
         base / SCHEMA_FILE: _SCHEMA,
         base / "app" / "__init__.py": "",
         base / "app" / "db" / "__init__.py": "",
@@ -94,16 +109,19 @@ def init_project(root: str | Path = ".", dialect: str = "sqlite", force: bool = 
 @click.command("init", epilog="""\b
 Examples:
   mizzle init                          # SQLite: mizzle.toml + app/db/schema.py
-  mizzle init --dialect postgresql""")
+  mizzle init --dialect postgresql
+  mizzle init --dialect postgresql --layout folders   # drizzle-kit 1.x's folder layout""")
 @click.option("--dialect", type=click.Choice(sorted(_CONFIG)), default="sqlite", show_default=True,
               help="Database dialect for the new config.")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="journal", show_default=True,
+              help="The migrations folder's layout: journal (drizzle-kit 0.x) or folders (drizzle-kit 1.x).")
 @click.option("--force", is_flag=True, help="Overwrite mizzle.toml and the example schema if they exist.")
 @common_options
-def init_command(opts: Options, dialect: str, force: bool) -> int:
+def init_command(opts: Options, dialect: str, layout: str, force: bool) -> int:
     """Write a mizzle.toml and an example schema module in the current directory."""
-    written = init_project(Path.cwd(), dialect=dialect, force=force)
+    written = init_project(Path.cwd(), dialect=dialect, force=force, layout=layout)
     if opts.json:
-        opts.emit_json({"written": [str(p) for p in written], "dialect": dialect})
+        opts.emit_json({"written": [str(p) for p in written], "dialect": dialect, "layout": layout})
         return 0
     for p in written:
         opts.echo(f"wrote {p.relative_to(Path.cwd())}")

@@ -240,7 +240,12 @@ def _write(result: GenerateResult, folder: MigrationFolder, config: Config, chan
     from ..schema.diff import Renames, diff
 
     snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=_meta(changeset))
-    m = folder.add_migration(name or migration_name(changeset.changes), result.sql, snap, prefix=config.prefix,
+    prefix = folder.journal_prefix() or config.prefix
+    if prefix != config.prefix:
+        result.warnings.append(f"the folder's migrations are named with the {prefix} prefix, not {config.prefix} "
+                               f"(the config's): this one follows the folder, so that drizzle-kit, which takes the "
+                               f"latest snapshot by file name, finds it; set `[migrations] prefix = \"{prefix}\"`")
+    m = folder.add_migration(name or migration_name(changeset.changes), result.sql, snap, prefix=prefix,
                              sidecar_entry=side, now_ms=now_ms)
     result.tag, result.sql_path = m.tag, m.sql_path
     if cache is not None:  # so the next `generate --check` is instant: the verdict only if the new snapshot agrees

@@ -489,6 +489,19 @@ class MigrationFolder:
 
     # -- writing ---------------------------------------------------------------------------------------
 
+    def journal_prefix(self) -> str | None:
+        """The prefix the journal's last tag follows: `index` (`0007_`), `timestamp` (14 digits), `unix` (10 digits)
+        or `none`; None when the journal is empty. drizzle-kit 0.x takes the latest snapshot by file name, so a tag
+        of another kind (`0002_` after `20250508…_`) hides the new snapshot from it."""
+        entries = self.read_journal().entries if not self.uses_folders else []
+        if not entries:
+            return None
+        tag = entries[-1].tag
+        for prefix, pattern in (("timestamp", r"\d{14}_"), ("unix", r"\d{10}_"), ("index", r"\d{4}_")):
+            if re.match(pattern, tag):
+                return prefix
+        return "none"
+
     def next_tag(self, name: str, prefix: str, journal: Journal, now: datetime | None = None) -> str:
         now = now or datetime.now(timezone.utc)
         name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"

@@ -1,8 +1,9 @@
 """drizzle-kit 1.x's layout: one folder per migration, `<YYYYMMDDHHMMSS>_<name>/migration.sql` + `snapshot.json`.
 
 There is no journal: the folders sort by name, which is also the migration's name in drizzle-orm 1.x's tracking
-table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). Snapshots are version "9"
-(mizzle.dialects.postgres.snapshot_v9): a base, then diffs naming their parents in `prevIds`. Here the folder is
+table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). PostgreSQL snapshots are version
+"9" (mizzle.dialects.postgres.snapshot_v9): a base, then diffs naming their parents in `prevIds`; SQLite ones are
+version "7", each the whole schema (mizzle.dialects.sqlite.snapshot_1x). Here the folder is
 read as the rest of mizzle wants it (each snapshot's state as v7 JSON, the leaves of the graph) and written as
 drizzle-kit 1.x writes it.
 
@@ -59,11 +60,26 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
         data = metafiles.load_json(p)
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise IntegrityError(f"{p}: not a drizzle-kit snapshot (no id)")
+        _refuse_other_dialect(data, p)
         if data["id"] in out:
             raise IntegrityError(f"{p}: snapshot id {data['id']} is also the id of {out[data['id']]['_dir']}",
                                  "Two migration folders hold the same snapshot: restore one from version control.")
         out[data["id"]] = {**data, "_dir": d.name}
     return out
+
+
+def _refuse_other_dialect(data: dict[str, Any], p: Path) -> None:
+    """A 1.x snapshot (`prevIds`) of another dialect than PostgreSQL: drizzle-kit 1.x's SQLite snapshots (version
+    "7", every one a whole `ddl` list, unique constraints as table constraints) are not read yet; reading them as
+    0.x files would find no tables at all."""
+    from ..dialects.postgres import snapshot_v9 as v9
+    from ..dialects.sqlite import snapshot_1x as sq1
+
+    if isinstance(data.get("prevIds"), list) and data.get("dialect") not in (v9.DIALECT, sq1.DIALECT):
+        raise UsageError(f"{p}: a drizzle-kit 1.x snapshot for {data.get('dialect')!r}; mizzle reads and writes "
+                         "drizzle-kit 1.x's folder layout for PostgreSQL and SQLite only",
+                         "`mizzle migrate` and `status` still apply and track this folder; `generate`, `verify`, "
+                         "`drift` and `check` need its snapshots.")
 
 
 def parents(snap: dict[str, Any]) -> list[str]:
@@ -83,6 +99,11 @@ def leaves(snapshots: dict[str, dict[str, Any]]) -> list[str]:
 def snapshot_as_v7(snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
     """The state of snapshot `id_` as v7 JSON (a v7 file is returned as it is)."""
     snap = snapshots[id_]
+    from ..dialects.sqlite import snapshot_1x as sq1
+
+    if sq1.is_1x(snap):  # SQLite: every snapshot holds the whole schema
+        prev = parents(snap)
+        return sq1.v6_from_rows(snap["ddl"], id_, prev[0] if prev else ROOT_ID)
     if str(snap.get("version")) != "9":
         return {k: v for k, v in snap.items() if k != "_dir"}
     from ..dialects.postgres import snapshot_v9 as v9
@@ -122,6 +143,9 @@ def latest_as_v7(path: Path) -> dict[str, Any] | None:
     from ..dialects.postgres import snapshot_v9 as v9
 
     snapshots = load_snapshots(path)
+    sqlite_tip = _sqlite_tip(snapshots, path)
+    if sqlite_tip is not None:
+        return snapshot_as_v7(snapshots, sqlite_tip, str(path))
     if snapshots and any(str(s.get("version")) != "9" for s in snapshots.values()):
         # older files in the folder layout (drizzle-kit's own `up` copies 0.x snapshots before upgrading them):
         # the last folder's snapshot as it is
@@ -132,6 +156,21 @@ def latest_as_v7(path: Path) -> dict[str, Any] | None:
         return None
     state, tips = found
     return v9.v7_from_state(state, tips[0], tips[0])
+
+
+def _sqlite_tip(snapshots: dict[str, dict[str, Any]], path: Path) -> str | None:
+    """The leaf of a drizzle-kit 1.x SQLite folder (None: not one). Two leaves (branches merged) are refused: each
+    holds only its own branch's schema, and mizzle does not combine them."""
+    from ..dialects.sqlite import snapshot_1x as sq1
+
+    if not snapshots or not any(sq1.is_1x(s) for s in snapshots.values()):
+        return None
+    tips = leaves(snapshots)
+    if len(tips) > 1:
+        raise UsageError(f"{path}: {len(tips)} SQLite snapshots are leaves ({', '.join(snapshots[t]['_dir'] for t in tips)}): "
+                         "branches merged without a migration that joins them",
+                         "Move one branch's migration folder out, run `mizzle generate`, and bring its change again.")
+    return tips[0]
 
 
 def new_folder_name(path: Path, name: str, now_ms: int, whens: list[int]) -> tuple[str, int]:
@@ -155,7 +194,10 @@ def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | 
     else a diff from the folder's latest state with the footprints of its deltas. Rows mizzle would write the same
     way keep drizzle-kit's own (fields mizzle does not model stay as they were)."""
     from ..dialects.postgres import snapshot_v9 as v9
+    from ..dialects.sqlite import snapshot_1x as sq1
 
+    if v7.get("dialect") == sq1.DIALECT:
+        return _sqlite_snapshot(v7, path)
     found = latest_state(path)
     rows = v9.rows_from_v7(v7, key_names(sidecar_entry))
     head = {"type": "base" if found is None else "diff", "version": v9.VERSION, "dialect": v9.DIALECT,
@@ -171,3 +213,14 @@ def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | 
     else:
         head["deltas"] = deltas
     return head
+
+
+def _sqlite_snapshot(v6: dict[str, Any], path: Path) -> dict[str, Any]:
+    """drizzle-kit 1.x's SQLite snapshot of a new migration: the whole schema as rows, its parent the folder's leaf."""
+    from ..dialects.sqlite import snapshot_1x as sq1
+
+    snapshots = load_snapshots(path)
+    tip = _sqlite_tip(snapshots, path)
+    previous = snapshots[tip].get("ddl") or [] if tip is not None else []
+    return {"version": sq1.VERSION, "dialect": sq1.DIALECT, "id": v6["id"], "prevIds": [tip or ROOT_ID],
+            "ddl": sq1.rows_from_v6(v6, previous), "renames": sq1.renames_of(v6)}

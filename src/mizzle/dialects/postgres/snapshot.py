@@ -39,7 +39,8 @@ from .snapshot_security import (
 )
 from .types import canonical_type
 
-_CARRIED_TOP = ("policies",)  # views: objects_snapshot.py; roles: snapshot_security.py
+_CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: snapshot_security.py;
+# privileges: the grants a drizzle-kit 1.x folder holds (snapshot_v9.py), carried as they are
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:

@@ -37,7 +37,7 @@ _EDGES: list[tuple[str, str, dict[str, str], str | None]] = [
     *[(t, "columns", {"schema": "schema", "table": "table"}, "columns") for t in ("indexes", "pks", "uniques", "fks")],
     ("fks", "columns", {"schema": "schemaTo", "table": "tableTo"}, "columnsTo"),
 ]
-_CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}
+_CARRIED = {"roles": "roles", "policies": "policies", "views": "views", "privileges": "privileges"}  # v7 → rows
 
 
 def entity_key(row: dict[str, Any]) -> str:
@@ -166,8 +166,8 @@ def v7_from_state(state: State, id_: str, prev_id: str) -> dict[str, Any]:
                             "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
     for r in rows:
         kind = r["entityType"]
-        if kind in _CARRIED:
-            snap.setdefault(_CARRIED[kind], {})[entity_key(r)] = r
+        if kind in _TOP_V7:
+            _TOP_V7[kind](snap, r)
         elif kind == "schemas":
             if r["name"] != "public":
                 snap["schemas"][r["name"]] = r["name"]
@@ -265,6 +265,7 @@ _TABLE_PARTS = {
     "uniques": lambda t, r: t["uniqueConstraints"].__setitem__(r["name"], {
         "name": r["name"], "nullsNotDistinct": bool(r.get("nullsNotDistinct")), "columns": list(r["columns"])}),
     "checks": lambda t, r: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
+    "policies": lambda t, r: _policy_v7(t, r),
 }
 
 
@@ -277,8 +278,9 @@ def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) 
     if snap.get("dialect", "postgresql") != "postgresql":
         from ...errors import UsageError
 
-        raise UsageError(f"drizzle-kit 1.x's layout is supported for PostgreSQL only so far, not {snap.get('dialect')}",
-                         'Keep `[migrations] layout = "journal"` for this project.')
+        raise UsageError(f"converting a {snap.get('dialect')} folder to drizzle-kit 1.x's layout (`mizzle up`) is "
+                         "supported for PostgreSQL only so far",
+                         "Keep the journal layout for this folder (a new SQLite folder can start in the 1.x layout).")
     rows: list[dict[str, Any]] = [{"name": s, "entityType": "schemas"} for s in (snap.get("schemas") or {}).values()
                                   if s != "public"]
     for e in (snap.get("enums") or {}).values():
@@ -288,7 +290,7 @@ def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) 
     tables = list((snap.get("tables") or {}).values())
     for t in tables:
         rows.append({"schema": t.get("schema") or "public", "name": t["name"],
-                     "isRlsEnabled": bool(t.get("isRLSEnabled")), "entityType": "tables"})
+                     "isRlsEnabled": rls_enabled(t, snap), "entityType": "tables"})
     for t in tables:
         keyed = {c for p in (t.get("compositePrimaryKeys") or {}).values() for c in p["columns"]}
         rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
@@ -297,7 +299,8 @@ def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) 
     for t in tables:
         rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
     for key in _CARRIED.values():
-        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()]
+        rows += [_carried_row(key, v) for v in (snap.get(key) or {}).values()
+                 if not (key == "views" and v.get("isExisting"))]  # 1.x keeps `.existing()` views out of its ddl
     return rows
 
 
@@ -319,9 +322,7 @@ def _carried_row(kind: str, v: dict[str, Any], table: dict[str, Any] | None = No
                 "as": v.get("as") or "PERMISSIVE", "for": v.get("for") or "ALL", "roles": list(v.get("to") or ["public"]),
                 "using": v.get("using"), "withCheck": v.get("withCheck"), "entityType": "policies"}
     if kind == "views":
-        return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
-                "with": v.get("with") or None, "withNoData": v.get("withNoData"), "using": v.get("using"),
-                "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+        return view_row(v)
     raise IntegrityError(f"the snapshot has {kind} in drizzle-kit 0.x's form, which mizzle cannot write in the 1.x "
                          "layout", "Keep the journal layout for this folder.")
 
@@ -425,6 +426,117 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
             "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
 
 
+# -- roles, policies, views and privileges: 1.x's rows ↔ the v7 fields mizzle models them from ----------------
+
+# drizzle-kit 1.x's `with` of a view: every option, null when unset (its snapshot validator wants each key), in its
+# order; no options at all is `with: null`
+VIEW_WITH = ("checkOption", "securityBarrier", "securityInvoker", "autovacuumEnabled", "autovacuumFreezeMaxAge",
+             "autovacuumFreezeMinAge", "autovacuumFreezeTableAge", "autovacuumMultixactFreezeMaxAge",
+             "autovacuumMultixactFreezeMinAge", "autovacuumMultixactFreezeTableAge", "autovacuumVacuumCostDelay",
+             "autovacuumVacuumCostLimit", "autovacuumVacuumScaleFactor", "autovacuumVacuumThreshold", "fillfactor",
+             "logAutovacuumMinDuration", "parallelWorkers", "toastTupleTarget", "userCatalogTable",
+             "vacuumIndexCleanup", "vacuumTruncate")
+
+
+def rls_enabled(t: dict[str, Any], snap: dict[str, Any]) -> bool:
+    """1.x's `isRlsEnabled`: on with `.enableRLS()` or any policy on the table (0.x kept the flag for a table
+    without policies and let policies imply it; `drizzle-kit up` converts the same way)."""
+    schema = t.get("schema") or "public"
+    linked = any(p.get("on") == t["name"] and (p.get("schema") or "public") == schema
+                 for p in (snap.get("policies") or {}).values() if isinstance(p, dict) and not p.get("entityType"))
+    return bool(t.get("isRLSEnabled") or t.get("policies") or linked)
+
+
+def view_row(v: dict[str, Any]) -> dict[str, Any]:
+    """A view of mizzle's v7 JSON (drizzle-kit 0.x's shape) as 1.x's row."""
+    options = v.get("with") or {}
+    unknown = sorted(set(options) - set(VIEW_WITH))
+    if unknown:
+        raise IntegrityError(f"view {v['name']}: option(s) {', '.join(unknown)} have no field in drizzle-kit 1.x's "
+                             "snapshot")
+    return {"schema": v.get("schema") or "public", "name": v["name"], "definition": v.get("definition"),
+            "with": {k: options.get(k) for k in VIEW_WITH} if options else None,
+            "withNoData": True if v.get("withNoData") else None, "using": v.get("using"),
+            "tablespace": v.get("tablespace"), "materialized": bool(v.get("materialized")), "entityType": "views"}
+
+
+def _view_v7(snap: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "schema": r["schema"], "columns": {}, "definition": r.get("definition"),
+                         "materialized": bool(r.get("materialized")), "isExisting": False}
+    options = {k: x for k, x in (r.get("with") or {}).items() if x is not None}
+    if options:
+        d["with"] = options
+    for field in ("withNoData", "using", "tablespace"):
+        if r.get(field) is not None:
+            d[field] = r[field]
+    snap["views"][f"{r['schema']}.{r['name']}"] = d
+
+
+def _role_v7(snap: dict[str, Any], r: dict[str, Any]) -> None:
+    snap["roles"][r["name"]] = {"name": r["name"], "createDb": bool(r.get("createDb")),
+                                "createRole": bool(r.get("createRole")), "inherit": r.get("inherit") is not False}
+
+
+def _policy_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "as": r.get("as") or "PERMISSIVE", "for": r.get("for") or "ALL",
+                         "to": list(r.get("roles") or ["public"])}
+    for v7, v9 in (("using", "using"), ("withCheck", "withCheck")):
+        if r.get(v9) is not None:
+            d[v7] = r[v9]
+    t["policies"][r["name"]] = d
+
+
+_TOP_V7 = {
+    "roles": _role_v7,
+    "views": _view_v7,
+    # grants drizzle-kit pulled: mizzle keeps its own in the sidecar; these are carried as they are
+    "privileges": lambda snap, r: snap.setdefault("privileges", {}).__setitem__(entity_key(r), r),
+}
+
+
+_POLICY_ROLES_BUILTIN = ("current_user", "current_role", "session_user", "public")
+
+
+def object_footprints(d: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """drizzle-kit 1.x's footprints of a role, view or policy delta, or of a table's `isRlsEnabled` changing: the
+    statements it makes of them (`create_role`, `alter_view`, a view whose query changes dropped and made again,
+    `recreate_policy` when `as` or `for` changes, `alter_rls`…), their targets, and the nodes they write and read,
+    so that its `check` sees a mizzle branch touching them as it sees its own. None for any other delta."""
+    kind, op = row["entityType"], d["op"]
+    verb = {"create": "create", "drop": "drop"}.get(op, "alter")
+    changed = set(d.get("set") or {})
+    if kind == "roles":
+        n = row["name"]
+        writes = [f"s|role|{n}"] if verb == "alter" else [f"s|role|{n}", f"n|role|{n}", f"e|role|{n}"]
+        return [{"statementType": f"{verb}_role", "statementTarget": ["role", n], "writes": writes}]
+    if kind == "views":
+        q = f"{row['schema']}.{row['name']}"
+        verbs = ["drop", "create"] if verb == "alter" and changed & {"definition", "materialized"} else [verb]
+        return [{"statementType": f"{v}_view", "statementTarget": ["view", row["schema"], row["name"]],
+                 "writes": [f"s|view|{q}"] if v == "alter" else [f"s|view|{q}", f"n|view|{q}", f"e|view|{q}",
+                                                                  f"n|rel|{q}", f"n|type|{q}"],
+                 "reads": [f"n|sch|{row['schema']}"]} for v in verbs]
+    if kind not in ("policies", "tables"):
+        return None
+    under = [f"n|tbl|{row['schema']}.{row.get('table', row['name'])}", f"n|sch|{row['schema']}"]
+    if kind == "policies":
+        q = f"{row['schema']}.{row['table']}.{row['name']}"
+        now = d["row"] if op == "create" else {**row, **(d.get("set") or {})}
+        roles = [f"n|role|{r}" for r in now.get("roles") or [] if r not in _POLICY_ROLES_BUILTIN]
+        reads = {"create": [*under, *roles, f"e|rls|{row['schema']}.{row['table']}"], "drop": under}.get(
+            verb, [*under, *roles])
+        writes = [f"s|pol|{q}"] if verb == "alter" else [f"s|pol|{q}", f"n|pol|{q}", f"e|pol|{q}"]
+        statement = "recreate_policy" if verb == "alter" and changed & {"as", "for"} else f"{verb}_policy"
+        return [{"statementType": statement, "statementTarget": ["table", row["schema"], row["table"]],
+                 "writes": writes, "reads": reads}]
+    if kind == "tables" and op == "alter" and changed == {"isRlsEnabled"}:
+        q = f"{row['schema']}.{row['name']}"
+        on = bool(d["set"]["isRlsEnabled"])
+        return [{"statementType": "alter_rls", "statementTarget": ["table", row["schema"], row["name"]],
+                 "writes": [f"s|rls|{q}"] + ([] if on else [f"e|rls|{q}"]), "reads": under}]
+    return None
+
+
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
 
 def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -468,6 +580,10 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     for d in deltas:
         row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
         kind = row["entityType"]
+        own = object_footprints(d, row)
+        if own is not None:
+            out.extend(own)
+            continue
         name = ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f) is not None)
         node = _NODE_KIND.get(kind, kind)
         reads = [f"n|sch|{row['schema']}"] if row.get("schema") else []

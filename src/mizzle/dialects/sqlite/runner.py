@@ -58,6 +58,10 @@ TRACKING_SQL = TrackingSQL(
     now=_NOW,
     row_order="rowid",
     actor=None,  # SQLite has no users: the OS user (current_actor)
+    # drizzle-orm 1.x's migrator (sqlite-core migrate), for folders in drizzle-kit 1.x's layout
+    table_ddl_named="CREATE TABLE IF NOT EXISTS {table} (\n\t\t\t\tid INTEGER PRIMARY KEY,\n\t\t\t\thash text NOT NULL,"
+                    "\n\t\t\t\tcreated_at numeric,\n\t\t\t\tname text,\n\t\t\t\tapplied_at TEXT\n\t\t\t)",
+    has_name="SELECT 1 FROM pragma_table_info(trim('{table}', '\"')) WHERE name = 'name'",
 )
 
 

@@ -1,0 +1,213 @@
+"""drizzle-kit 1.x's SQLite snapshots ↔ the version "6" snapshot JSON the rest of mizzle reads for SQLite.
+
+drizzle-kit 1.x (checked against 1.0.0-rc.5's output) writes, per migration folder, a `snapshot.json` of version
+"7", dialect "sqlite", with `prevIds` and `renames`, and the WHOLE schema as a flat `ddl` list of rows (tables,
+columns, indexes, fks, pks, uniques, checks, views; each with an `entityType`): no base/diff split, no deltas, no
+footprints (that is PostgreSQL's version "9", snapshot_v9.py).
+
+Where 1.x's defaults differ from mizzle's SQLite model (drizzle-kit 0.x's), the names are translated here and
+only here (SQLite keeps no constraint names a database could disagree with):
+- a foreign key's default name is `fk_<table>_<cols>_<ref>_<refcols>_fk` (0.x: no `fk_` prefix);
+- every primary key is a `pks` row named `<table>_pk` (0.x: a column's `primaryKey`, or `<table>_<cols>_pk`);
+- `.unique()` is a table constraint (`uniques`, `<table>_<cols>_unique`), where mizzle's model, as 0.x, has a
+  unique index of that name (introspection reads an inline UNIQUE the same way): a unique index with that default
+  name is written as a `uniques` row, one a previous snapshot already held keeps its kind;
+- a check's columns are bare (`"age"`, 0.x: `"users"."age"`);
+- a single-column primary key's column is `notNull: false` unless the previous snapshot said otherwise (1.x's
+  `.primaryKey()`); a composite key's members keep the model's NOT NULL.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...errors import IntegrityError
+from ...schema.naming import fk_name, pk_name, unique_name
+
+VERSION = "7"
+DIALECT = "sqlite"
+
+
+def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str]) -> str:
+    return f"fk_{table}_{'_'.join(columns)}_{ref}_{'_'.join(ref_columns)}_fk"
+
+
+def is_1x(snap: dict[str, Any]) -> bool:
+    """A drizzle-kit 1.x SQLite snapshot (a `ddl` list and `prevIds`)."""
+    return snap.get("dialect") == DIALECT and isinstance(snap.get("ddl"), list)
+
+
+# -- rows → v6 JSON -------------------------------------------------------------------------------------------
+
+def v6_from_rows(rows: list[dict[str, Any]], id_: str, prev_id: str) -> dict[str, Any]:
+    """The version 6 snapshot JSON mizzle reads, of a 1.x snapshot's `ddl`."""
+    tables: dict[str, Any] = {}
+    internal: dict[str, Any] = {}
+    snap: dict[str, Any] = {"version": "6", "dialect": DIALECT, "id": id_, "prevId": prev_id, "tables": tables,
+                            "views": {}, "enums": {}, "_meta": {"schemas": {}, "tables": {}, "columns": {}},
+                            "internal": {"indexes": internal}}
+    for r in rows:
+        if r.get("entityType") == "tables":
+            tables[r["name"]] = {"name": r["name"], "columns": {}, "indexes": {}, "foreignKeys": {},
+                                 "compositePrimaryKeys": {}, "uniqueConstraints": {}, "checkConstraints": {}}
+    for r in rows:
+        kind = str(r.get("entityType"))
+        if kind not in _PART_V6 and kind not in ("views", "tables"):
+            raise IntegrityError(f"a drizzle-kit 1.x SQLite snapshot has a {kind!r} row, which mizzle cannot read")
+        if kind == "views":
+            snap["views"][r["name"]] = {"columns": {}, "name": r["name"], "isExisting": bool(r.get("isExisting")),
+                                        "definition": r.get("definition")}
+        elif kind != "tables":
+            _PART_V6[kind](tables[r["table"]], r, internal)
+    return snap
+
+
+def _column_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "type": r["type"], "primaryKey": False, "notNull": bool(r.get("notNull")),
+                         "autoincrement": bool(r.get("autoincrement"))}
+    if r.get("default") is not None:
+        d["default"] = r["default"]
+    if r.get("generated"):
+        d["generated"] = {"as": r["generated"]["as"], "type": r["generated"].get("type", "stored")}
+    t["columns"][r["name"]] = d
+
+
+def _pk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
+    cols = list(r["columns"])
+    if len(cols) == 1 and not r.get("nameExplicit"):
+        t["columns"][cols[0]]["primaryKey"] = True
+        return
+    name = r["name"] if r.get("nameExplicit") else pk_name(t["name"], tuple(cols))
+    t["compositePrimaryKeys"][name] = {"columns": cols, "name": name}
+
+
+def _fk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
+    name = r["name"] if r.get("nameExplicit") else fk_name(t["name"], tuple(r["columns"]), r["tableTo"],
+                                                            tuple(r["columnsTo"]))
+    t["foreignKeys"][name] = {"name": name, "tableFrom": t["name"], "tableTo": r["tableTo"],
+                              "columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
+                              "onDelete": (r.get("onDelete") or "NO ACTION").lower(),
+                              "onUpdate": (r.get("onUpdate") or "NO ACTION").lower()}
+
+
+def _index_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
+    d: dict[str, Any] = {"name": r["name"], "columns": [c["value"] for c in r["columns"]],
+                         "isUnique": bool(r.get("isUnique"))}
+    if r.get("where"):
+        d["where"] = r["where"]
+    t["indexes"][r["name"]] = d
+    exprs = {c["value"]: {"isExpression": True} for c in r["columns"] if c.get("isExpression")}
+    if exprs:
+        internal[r["name"]] = {"columns": exprs}
+
+
+_PART_V6 = {
+    "columns": _column_v6,
+    "pks": _pk_v6,
+    "fks": _fk_v6,
+    "indexes": _index_v6,
+    "uniques": lambda t, r, _: t["uniqueConstraints"].__setitem__(r["name"], {"name": r["name"],
+                                                                               "columns": list(r["columns"])}),
+    "checks": lambda t, r, _: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
+}
+
+
+# -- v6 JSON → rows -------------------------------------------------------------------------------------------
+
+def rows_from_v6(snap: dict[str, Any], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `ddl` of mizzle's v6 snapshot JSON, in drizzle-kit 1.x's order; `previous` (the parent snapshot's rows)
+    decides what the model cannot: whether a unique is a constraint or an index, a key column's notNull."""
+    kept = {(r["entityType"], r.get("table"), r["name"]): r for r in previous}
+    tables = list((snap.get("tables") or {}).values())
+    internal = (snap.get("internal") or {}).get("indexes") or {}
+    rows: list[dict[str, Any]] = [{"name": t["name"], "entityType": "tables"} for t in tables]
+    for t in tables:
+        rows += [_column_row(t, c, kept) for c in t["columns"].values()]
+    for kind in ("indexes", "fks", "pks", "uniques", "checks"):
+        for t in tables:
+            rows += [r for r in _constraint_rows(t, internal, kept) if r["entityType"] == kind]
+    rows += [{"name": v["name"], "definition": v.get("definition"), "isExisting": bool(v.get("isExisting")),
+              "error": None, "entityType": "views"} for v in (snap.get("views") or {}).values()]
+    return rows
+
+
+def _column_row(t: dict[str, Any], c: dict[str, Any], kept: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    not_null = bool(c.get("notNull"))
+    if c.get("primaryKey"):  # 1.x's `.primaryKey()` leaves notNull false; what an earlier snapshot said stays
+        old = kept.get(("columns", t["name"], c["name"]))
+        not_null = bool(old.get("notNull")) if old else False
+    default = c.get("default")
+    if isinstance(default, bool):
+        default = "true" if default else "false"
+    elif default is not None:
+        default = str(default)
+    gen = c.get("generated")
+    return {"table": t["name"], "name": c["name"], "type": c["type"], "notNull": not_null,
+            "autoincrement": bool(c.get("autoincrement")), "default": default,
+            "generated": {"as": gen["as"], "type": gen.get("type", "stored")} if gen else None,
+            "entityType": "columns"}
+
+
+def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
+                     kept: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    name = t["name"]
+    rows: list[dict[str, Any]] = []
+    for ix in (t.get("indexes") or {}).values():
+        cols = list(ix["columns"])
+        flags = (internal.get(ix["name"]) or {}).get("columns") or {}
+        plain = ix.get("isUnique") and not ix.get("where") and not flags
+        was = kept.get(("uniques", name, ix["name"])) or kept.get(("indexes", name, ix["name"]))
+        if plain and (was["entityType"] == "uniques" if was else ix["name"] == unique_name(name, tuple(cols))):
+            rows.append({"table": name, "name": ix["name"], "columns": cols,
+                         "nameExplicit": ix["name"] != unique_name(name, tuple(cols)), "entityType": "uniques"})
+            continue
+        rows.append({"table": name, "name": ix["name"],
+                     "columns": [{"value": c, "isExpression": bool((flags.get(c) or {}).get("isExpression"))}
+                                 for c in cols],
+                     "isUnique": bool(ix.get("isUnique")), "where": ix.get("where") or None, "origin": "manual",
+                     "entityType": "indexes"})
+    for f in (t.get("foreignKeys") or {}).values():
+        default = fk_name(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
+        explicit = f["name"] != default
+        rows.append({"table": name, "name": f["name"] if explicit else fk_name_v1(name, f["columnsFrom"], f["tableTo"],
+                                                                                 f["columnsTo"]),
+                     "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"], "columnsTo": list(f["columnsTo"]),
+                     "onUpdate": (f.get("onUpdate") or "no action").upper(),
+                     "onDelete": (f.get("onDelete") or "no action").upper(), "nameExplicit": explicit,
+                     "entityType": "fks"})
+    rows += _pk_rows(t)
+    for u in (t.get("uniqueConstraints") or {}).values():
+        rows.append({"table": name, "name": u["name"], "columns": list(u["columns"]),
+                     "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"})
+    for c in (t.get("checkConstraints") or {}).values():
+        rows.append({"table": name, "name": c["name"], "value": unqualified(c["value"], name), "entityType": "checks"})
+    return rows
+
+
+def unqualified(expression: str, table: str) -> str:
+    """1.x writes a check with bare column names (`"age" >= 0`) where 0.x qualified them (`"users"."age" >= 0`)."""
+    return expression.replace('"' + table.replace('"', '""') + '".', "")
+
+
+def _pk_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
+    name = t["name"]
+    single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+    if single:
+        return [{"table": name, "name": f"{name}_pk", "columns": single, "nameExplicit": False, "entityType": "pks"}]
+    out = []
+    for p in (t.get("compositePrimaryKeys") or {}).values():
+        cols = list(p["columns"])
+        explicit = bool(p.get("name")) and p["name"] != pk_name(name, tuple(cols))
+        out.append({"table": name, "name": p["name"] if explicit else f"{name}_pk", "columns": cols,
+                    "nameExplicit": explicit, "entityType": "pks"})
+    return out
+
+
+def renames_of(snap: dict[str, Any]) -> list[str]:
+    """1.x's `renames` of a snapshot (`old->new`, `table.old->table.new`), from the `_meta` renames of mizzle's v6
+    JSON (`"old"` → `"new"`, `"t"."c"` → `"t"."d"`)."""
+    def bare(quoted: str) -> str:
+        return ".".join(part.replace('""', '"') for part in re.findall(r'"((?:[^"]|"")*)"', quoted))
+    meta = snap.get("_meta") or {}
+    return [f"{bare(a)}->{bare(b)}" for kind in ("tables", "columns") for a, b in (meta.get(kind) or {}).items()]

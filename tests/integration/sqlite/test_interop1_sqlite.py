@@ -1,0 +1,188 @@
+"""SQLite in drizzle-kit 1.x's folder layout, against drizzle-kit 1.0.0-rc.5 (tests/interop1). Its SQLite snapshots
+are version "7" with the whole schema as `ddl` rows and `prevIds` (mizzle.dialects.sqlite.snapshot_1x).
+
+tests/interop1/sqlite/stepN hold one schema twice (schema.ts and its SQLAlchemy twin schema.py), three steps that
+add, change and drop tables, columns, indexes, unique constraints, foreign keys and a view. drizzle-kit writes them
+into folder D, mizzle into M (`[migrations] layout = "folders"`), and at every step:
+
+(a) each tool, continuing the other's folder, finds no changes;
+(b) mizzle applies D and M, and the two databases hold the same schema (read back by mizzle's introspection:
+    drizzle-kit writes `.unique()` inline where mizzle creates a unique index of the same name);
+(c) `verify` replays both folders;
+(d) drizzle-orm 1.x's migrator (tests/interop1/migrate_sqlite.mjs) and `mizzle migrate` finish each other's runs
+    on both folders, and then neither finds anything to do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlite_support import db_model, model_diff
+
+from mizzle.commands.generate import generate
+from mizzle.commands.verify import verify
+from mizzle.config import load_config
+from mizzle.errors import IntegrityError
+from mizzle.runner.migrate import migrate, status
+
+pytestmark = pytest.mark.interop
+
+INTEROP1 = Path(__file__).resolve().parents[2] / "interop1"
+DRIZZLE_KIT = INTEROP1 / "node_modules" / "drizzle-kit" / "bin.cjs"
+STEPS = sorted((INTEROP1 / "sqlite").glob("step*"))
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    node = shutil.which("node")
+    better_sqlite3 = INTEROP1.parent / "interop" / "node_modules" / "better-sqlite3" / "package.json"
+    if node is None or not DRIZZLE_KIT.exists() or not better_sqlite3.exists():
+        if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+            pytest.skip("needs node, drizzle-kit 1.x and better-sqlite3 (npm ci in tests/interop1 and tests/interop)")
+        pytest.fail("needs node, drizzle-kit 1.x in tests/interop1/node_modules and better-sqlite3 in "
+                    "tests/interop/node_modules (npm ci in both)", pytrace=False)
+    assert node is not None
+    return node
+
+
+def _kit(node: str, schema_ts: Path, out: Path, name: str) -> str:
+    p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema", str(schema_ts),
+                        "--out", os.path.relpath(out, INTEROP1), "--name", name], cwd=INTEROP1,
+                       env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout + p.stderr
+
+
+def _config(project: Path, step: Path, out: Path):  # type: ignore[no-untyped-def]
+    (project / "twin").mkdir(parents=True, exist_ok=True)
+    (project / "twin" / "schema.py").write_text((step / "schema.py").read_text())
+    (project / "mizzle.toml").write_text(f'dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "{out}"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for m in [m for m in sys.modules if m == "twin" or m.startswith("twin.")]:
+        del sys.modules[m]
+    return load_config(project / "mizzle.toml")
+
+
+def _dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if (p / "migration.sql").is_file())
+
+
+def test_sqlite_twin_history_continues_both_ways(node: str, tmp_path: Path) -> None:
+    work = INTEROP1 / ".scratch" / f"sqlite_{uuid.uuid4().hex[:8]}"
+    folder_d, folder_m = work / "D", tmp_path / "M"
+    problems: list[str] = []
+    try:
+        for step in STEPS:
+            work.mkdir(parents=True, exist_ok=True)
+            shutil.copy(step / "schema.ts", work / "schema.ts")  # under tests/interop1: drizzle-orm 1.x
+            _kit(node, work / "schema.ts", folder_d, step.name)
+            assert generate(_config(tmp_path / "proj", step, folder_m), name=step.name).written, step.name
+            try:
+                generate(_config(tmp_path / "proj", step, folder_d), check=True)
+            except IntegrityError as e:
+                problems.append(f"{step.name}: mizzle finds changes in drizzle-kit's folder: {e} {e.details}")
+            copy = work / "Mcopy"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(folder_m, copy)
+            out = _kit(node, work / "schema.ts", copy, step.name + "_again")
+            extra = _dirs(copy)[len(_dirs(folder_m)):]
+            if extra:
+                problems.append(f"{step.name}: drizzle-kit 1.x finds changes in mizzle's folder:\n{out}\n"
+                                + "\n".join((d / "migration.sql").read_text() for d in extra))
+        assert not problems, "\n".join(problems)
+        snaps = [(d / "snapshot.json").read_text() for d in _dirs(folder_m)]
+        assert all('"version": "7"' in s and '"ddl"' in s and '"prevIds"' in s for s in snaps)
+        db_d, db_m = tmp_path / "d.db", tmp_path / "m.db"
+        migrate(url=f"sqlite:///{db_d}", folder=folder_d)
+        migrate(url=f"sqlite:///{db_m}", folder=folder_m)
+        assert model_diff(db_model(db_d), db_model(db_m)) == []
+        st = status(url=f"sqlite:///{db_m}", folder=folder_m)
+        assert not st.problems and all(s.state == "applied" for s in st.states)
+        for folder in (folder_d, folder_m):
+            result = verify(_config(tmp_path / "proj", STEPS[-1], folder), scratch_url=None)
+            assert result.ok, (folder.name, result.to_json())
+        for folder in (folder_d, folder_m):
+            _finish_each_others_runs(node, folder, tmp_path / f"runs_{folder.name}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _orm_migrate(node: str, db: Path, folder: Path) -> None:
+    p = subprocess.run([node, str(INTEROP1 / "migrate_sqlite.mjs"), str(db), str(folder)], cwd=INTEROP1,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, f"drizzle-orm 1.x's migrator failed on {folder}:\n{p.stdout}\n{p.stderr}"
+
+
+def _tracked(db: Path) -> list[str]:
+    with sqlite3.connect(db) as c:
+        return [r[0] for r in c.execute('SELECT name FROM "__drizzle_migrations" ORDER BY created_at')]
+
+
+def _finish_each_others_runs(node: str, folder: Path, work: Path) -> None:
+    names = [d.name for d in _dirs(folder)]
+    half = work / "half"
+    half.mkdir(parents=True)
+    for d in _dirs(folder)[:1]:
+        shutil.copytree(d, half / d.name)
+    a, b = work / "a.db", work / "b.db"
+    # drizzle-orm starts, mizzle finishes, drizzle-orm finds nothing to do
+    _orm_migrate(node, a, half)
+    assert [m.tag for m in migrate(url=f"sqlite:///{a}", folder=folder).applied] == names[1:]
+    _orm_migrate(node, a, folder)
+    # mizzle starts, drizzle-orm finishes (upgrading the tracking table), mizzle finds nothing to do
+    migrate(url=f"sqlite:///{b}", folder=half)
+    _orm_migrate(node, b, folder)
+    assert migrate(url=f"sqlite:///{b}", folder=folder).applied == []
+    assert len(_tracked(b)) == len(names)
+    assert model_diff(db_model(a), db_model(b)) == []
+
+
+RENAME_TS = ("import {{ integer, sqliteTable, text }} from 'drizzle-orm/sqlite-core';\n"
+             "export const {table} = sqliteTable('{table}', {{ id: integer('id').primaryKey(), {col}: text('{col}') }});\n")
+RENAME_PY = ('import sqlalchemy as sa\nmd = sa.MetaData()\n'
+             't = sa.Table("{table}", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("{col}", sa.Text))\n')
+
+
+def test_sqlite_renames_are_recorded_as_drizzle_kit_records_them(node: str, tmp_path: Path) -> None:
+    """A table and a column renamed: mizzle's snapshot lists them in `renames` as drizzle-kit 1.x does (given the
+    same renames as --hints), and drizzle-kit continues mizzle's folder with no changes."""
+    import json
+
+    work = INTEROP1 / ".scratch" / f"sqlite_rn_{uuid.uuid4().hex[:8]}"
+    hints = json.dumps([{"type": "rename", "kind": "table", "from": ["public", "users"], "to": ["public", "people"]},
+                        {"type": "rename", "kind": "column", "from": ["public", "people", "name"],
+                         "to": ["public", "people", "nick"]}])
+    (tmp_path / "app").mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "M"\n'
+                                          '[migrations]\nlayout = "folders"\n')
+    try:
+        work.mkdir(parents=True)
+        for n, (table, col) in enumerate((("users", "name"), ("people", "nick"))):
+            (work / "schema.ts").write_text(RENAME_TS.format(table=table, col=col))
+            extra = ["--hints", hints] if n else []
+            p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema",
+                                str(work / "schema.ts"), "--out", os.path.relpath(work / "D", INTEROP1), "--name",
+                                f"s{n}", *extra], cwd=INTEROP1, stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+            assert p.returncode == 0, p.stdout + p.stderr
+            (tmp_path / "app" / "schema.py").write_text(RENAME_PY.format(table=table, col=col))
+            renames = ["--rename", "users=people", "--rename", "people.name=people.nick"] if n else []
+            p = subprocess.run([sys.executable, "-m", "mizzle", "generate", "--name", f"s{n}", *renames],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            assert p.returncode == 0, p.stderr
+        theirs = json.loads((_dirs(work / "D")[-1] / "snapshot.json").read_text())["renames"]
+        ours = json.loads((_dirs(tmp_path / "M")[-1] / "snapshot.json").read_text())["renames"]
+        assert ours == theirs == ["users->people", "people.name->people.nick"]
+        shutil.copytree(tmp_path / "M", work / "Mcopy")
+        out = _kit(node, work / "schema.ts", work / "Mcopy", "again")
+        assert len(_dirs(work / "Mcopy")) == 2, out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,22 @@
+// Step 3 of 3 (see step1): a column, an index and a table dropped, a default changed.
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, integer, sqliteTable, text, unique, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  name: text('name').default('nobody'),
+  age: integer('age').default(0),
+}, (t) => [check('age_ok', sql`"age" >= 0`)]);
+
+export const posts = sqliteTable('posts', {
+  id: integer('id').primaryKey(),
+  authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+  title: text('title').notNull(),
+}, (t) => [uniqueIndex('posts_title_uq').on(t.title), index('posts_author_idx').on(t.authorId)]);
+
+export const labels = sqliteTable('labels', {
+  id: integer('id').primaryKey(),
+  postId: integer('post_id').notNull(),
+  name: text('name').notNull(),
+}, (t) => [unique().on(t.postId, t.name), foreignKey({ name: 'labels_post', columns: [t.postId], foreignColumns: [posts.id] })]);
