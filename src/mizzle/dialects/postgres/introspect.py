@@ -265,16 +265,24 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
+    from .introspect_repeat import NARROW, table_rows
     from .introspect_security import SECURITY_QUERIES, with_security_rows
 
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE,
-               *OBJECT_QUERIES, *SECURITY_QUERIES]
-    params = {"ns": ns_oids}
-    with conn.pipeline():
-        cursors = [conn.execute(q, params) for q in queries]
-    results = [cur.fetchall() for cur in cursors]
+    per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES]
+    others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES]
+
+    def read(rels: list[int] | None) -> tuple[list[Any], ...]:
+        """Every query's rows; the per-table queries' for the tables `rels` only (None: all)."""
+        narrowed = per_table if rels is None else [q.replace(*NARROW) for q in per_table]
+        params = {"ns": ns_oids, "rels": rels}
+        with conn.pipeline():
+            cursors = [conn.execute(q, params) for q in narrowed + others]
+        return tuple(cur.fetchall() for cur in cursors)
+
+    # a database introspected again on one connection (verify): unchanged tables' rows remembered
+    results = table_rows(conn, ns_oids, read)
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
-    objects_rows, security_rows = results[6:6 + len(OBJECT_QUERIES)], results[6 + len(OBJECT_QUERIES):]
+    objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):]
     model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
     # row-level security, policies, extensions, grants (introspect_security.py)
     model = with_security_rows(model, *security_rows)
