@@ -76,3 +76,17 @@ def test_repeated_introspection_sees_every_change() -> None:
                 assert remembered == introspect(new, Scope()), change
         # the enum label and the sequence are not tables: everything is read again after those two
         assert narrowed >= len(CHANGES) - 2
+
+
+def test_two_changes_in_one_transaction_are_both_seen() -> None:
+    """Two versions of a row written by one transaction carry one xmin: the fingerprint tells them apart too."""
+    with temp_database("mzrepeat") as url, psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE t (id integer PRIMARY KEY)")
+        introspect(conn, Scope())
+        conn.execute("ALTER TABLE t ADD COLUMN q integer")
+        assert [c.name for c in introspect(conn, Scope()).tables[0].columns] == ["id", "q"]
+        conn.execute("ALTER TABLE t RENAME COLUMN q TO r")
+        assert [c.name for c in introspect(conn, Scope()).tables[0].columns] == ["id", "r"]
+        conn.execute("COMMENT ON COLUMN t.r IS 'later'")
+        assert introspect(conn, Scope()).tables[0].columns[1].comment == "later"
+        conn.rollback()

@@ -6,8 +6,9 @@ time) run for the few tables a migration touched instead of for every table. The
 module only decides which rows can be taken from the previous introspection of the same connection.
 
 How a change is seen: every change to a catalogue row writes a new row version, with the writing transaction's
-id as its `xmin`, and a dropped row disappears; so the list of (xmin, oid) of a table's rows changes whenever
-a row changes, appears or goes. A table's fingerprint lists them for each catalogue its rows are read from
+id as its `xmin` and at a new place (`ctid`: two versions written by one transaction differ there), and a
+dropped row disappears; so the list of (xmin, ctid, oid) of a table's rows changes whenever a row changes,
+appears or goes. A table's fingerprint lists them for each catalogue its rows are read from
 (pg_class, pg_attribute, pg_attrdef, pg_constraint, pg_index and its indexes' pg_class rows, pg_description,
 its columns' pg_type rows, membership in an extension). What the server prints in those rows but reads from
 elsewhere is covered by the global fingerprint: any change to a user-defined type, enum label, function,
@@ -28,20 +29,22 @@ from typing import Any
 # (table oid, fingerprint, oids of the tables its foreign keys reference and of its parents)
 Q_TABLE_FINGERPRINTS = """
 SELECT c.oid,
-       concat_ws('|', c.xmin::text,
-         (SELECT string_agg(a.xmin::text || ':' || a.attnum || ':' || t.xmin::text, ',' ORDER BY a.attnum)
+       concat_ws('|', c.xmin::text || c.ctid::text,
+         (SELECT string_agg(a.xmin::text || a.ctid::text || ':' || a.attnum || ':' || t.xmin::text || t.ctid::text,
+                            ',' ORDER BY a.attnum)
           FROM pg_attribute a LEFT JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid),
-         (SELECT string_agg(ad.xmin::text || ':' || ad.oid, ',' ORDER BY ad.oid)
+         (SELECT string_agg(ad.xmin::text || ad.ctid::text || ':' || ad.oid, ',' ORDER BY ad.oid)
           FROM pg_attrdef ad WHERE ad.adrelid = c.oid),
-         (SELECT string_agg(con.xmin::text || ':' || con.oid, ',' ORDER BY con.oid)
+         (SELECT string_agg(con.xmin::text || con.ctid::text || ':' || con.oid, ',' ORDER BY con.oid)
           FROM pg_constraint con WHERE con.conrelid = c.oid),
-         (SELECT string_agg(i.xmin::text || ':' || ic.xmin::text || ':' || i.indexrelid, ',' ORDER BY i.indexrelid)
+         (SELECT string_agg(i.xmin::text || i.ctid::text || ':' || ic.xmin::text || ic.ctid::text || ':'
+                            || i.indexrelid, ',' ORDER BY i.indexrelid)
           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid),
-         (SELECT string_agg(d.xmin::text || ':' || d.objsubid, ',' ORDER BY d.objsubid)
+         (SELECT string_agg(d.xmin::text || d.ctid::text || ':' || d.objsubid, ',' ORDER BY d.objsubid)
           FROM pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass),
-         (SELECT string_agg(h.xmin::text || ':' || h.inhparent, ',' ORDER BY h.inhseqno)
+         (SELECT string_agg(h.xmin::text || h.ctid::text || ':' || h.inhparent, ',' ORDER BY h.inhseqno)
           FROM pg_inherits h WHERE h.inhrelid = c.oid),
-         (SELECT string_agg(d.xmin::text || ':' || d.refobjid, ',') FROM pg_depend d
+         (SELECT string_agg(d.xmin::text || d.ctid::text || ':' || d.refobjid, ',') FROM pg_depend d
           WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')),
        ARRAY(SELECT con.confrelid FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f'
              UNION SELECT h.inhparent FROM pg_inherits h WHERE h.inhrelid = c.oid)
@@ -50,22 +53,22 @@ WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(%(ns)s)
 """
 
 # one text: every user-defined object a table's printed rows can name, other than tables
-Q_GLOBAL_FINGERPRINT = """
-SELECT concat_ws('|',
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_namespace x),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_type x WHERE x.oid >= 16384
+def _versions(catalog: str, where: str = "") -> str:
+    version = "x.xmin::text || x.ctid::text || ':' || x.oid"
+    return f"(SELECT string_agg({version}, ',' ORDER BY x.oid) FROM {catalog} x{where})"
+
+
+_USER = " WHERE x.oid >= 16384"  # FirstNormalObjectId: not the system's own
+Q_GLOBAL_FINGERPRINT = "SELECT concat_ws('|', " + ", ".join([
+    _versions("pg_namespace"),
+    _versions("pg_type", _USER + """
      AND NOT EXISTS (SELECT 1 FROM pg_class r WHERE r.oid = x.typrelid AND r.relkind IN ('r', 'p', 't'))
      AND NOT EXISTS (SELECT 1 FROM pg_type e JOIN pg_class r ON r.oid = e.typrelid
-                     WHERE e.oid = x.typelem AND x.typcategory = 'A' AND r.relkind IN ('r', 'p', 't'))),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_enum x),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_proc x WHERE x.oid >= 16384),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_operator x WHERE x.oid >= 16384),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_opclass x WHERE x.oid >= 16384),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_collation x WHERE x.oid >= 16384),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_am x WHERE x.oid >= 16384),
-  (SELECT string_agg(x.xmin::text || ':' || x.oid, ',' ORDER BY x.oid) FROM pg_class x WHERE x.oid >= 16384
-     AND x.relkind NOT IN ('r', 'p', 'i', 'I', 't')))
-"""
+                     WHERE e.oid = x.typelem AND x.typcategory = 'A' AND r.relkind IN ('r', 'p', 't'))"""),
+    _versions("pg_enum"),
+    *(_versions(catalog, _USER) for catalog in ("pg_proc", "pg_operator", "pg_opclass", "pg_collation", "pg_am")),
+    _versions("pg_class", _USER + " AND x.relkind NOT IN ('r', 'p', 'i', 'I', 't')"),
+]) + ")"
 
 # the per-table queries' scope, narrowed to the tables to re-read
 NARROW = ("c.relnamespace = ANY(%(ns)s)", "c.relnamespace = ANY(%(ns)s) AND c.oid = ANY(%(rels)s)")
