@@ -9,7 +9,6 @@ drizzle-orm, or partly applied. The runner acts on the verdict.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -118,6 +117,8 @@ def current_actor() -> str:
     by a CI job to the person who triggered it), else the OS user."""
     if os.environ.get("MIZZLE_ACTOR"):
         return os.environ["MIZZLE_ACTOR"]
+    import getpass  # here, not at the top: `mizzle migrate` with nothing to do never needs it (termios, pwd)
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some containers

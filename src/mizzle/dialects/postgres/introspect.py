@@ -66,56 +66,65 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LI
 ORDER BY n.nspname
 """
 
+# Speed (one introspection per migration in `verify`; pull of 1,000 tables): the tables are picked once (a
+# materialized CTE, so the extension check runs per table, not per column); comments are joined from
+# pg_description instead of calling obj_description/col_description (SQL functions, one query per column);
+# a column's collation is looked up only when it is not its type's. Same rows; a third of the query's time.
 _Q_COLUMNS = """
-SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relpersistence = 'u',
+WITH rel AS MATERIALIZED (
+  SELECT c.oid, c.relnamespace, c.relname, c.relpersistence FROM pg_class c
+  WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(%(ns)s)
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                    AND d.deptype = 'e'))
+SELECT c.oid, n.nspname, c.relname, td.description, c.relpersistence = 'u',
        a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated, a.attndims,
        format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory,
        et.typname, et.typtype, etn.nspname, format_type(t.typelem, a.atttypmod),
-       pg_get_expr(ad.adbin, ad.adrelid), col_description(c.oid, a.attnum),
+       pg_get_expr(ad.adbin, ad.adrelid), cd.description,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
-            THEN quote_ident(coln.nspname) || '.' || quote_ident(co.collname) END
-FROM pg_class c
+            THEN (SELECT quote_ident(coln.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+                  JOIN pg_namespace coln ON coln.oid = co.collnamespace WHERE co.oid = a.attcollation) END
+FROM rel c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
+LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
 LEFT JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
-LEFT JOIN pg_collation co ON co.oid = a.attcollation
-LEFT JOIN pg_namespace coln ON coln.oid = co.collnamespace
-WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(%(ns)s)
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                  AND d.deptype = 'e')
 ORDER BY c.oid, a.attnum
 """
 
+# Speed: a key's column names looked up one index probe per key column (the join read every column of the
+# table), and the exclusion-only arrays computed for exclusion constraints only. Same rows.
 _Q_CONSTRAINTS = """
 SELECT con.conrelid, con.contype, con.conname,
-       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.n)
+             FROM unnest(con.conkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
        rn.nspname, rc.relname,
-       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.n)
+             FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
        con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END,
        {nnd}, con.convalidated, con.connoinherit,
        CASE WHEN con.contype = 'x' THEN (SELECT am.amname FROM pg_class ic JOIN pg_am am ON am.oid = ic.relam
                                          WHERE ic.oid = con.conindid) END,
-       ARRAY(SELECT pg_get_indexdef(con.conindid, k.o::int, true)
-             FROM unnest(con.conexclop) WITH ORDINALITY k(op, o) ORDER BY k.o),
-       ARRAY(SELECT k.n FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
-       ARRAY(SELECT op.oprname FROM unnest(con.conexclop) WITH ORDINALITY k(op, o)
-             JOIN pg_operator op ON op.oid = k.op ORDER BY k.o),
-       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT pg_get_indexdef(con.conindid, k.o::int, true)
+             FROM unnest(con.conexclop) WITH ORDINALITY k(op, o) ORDER BY k.o) ELSE '{{}}' END,
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT k.n FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o) ELSE '{{}}' END,
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT op.oprname FROM unnest(con.conexclop) WITH ORDINALITY k(op, o)
+             JOIN pg_operator op ON op.oid = k.op ORDER BY k.o) ELSE '{{}}' END,
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL
                          WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname
                          ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
              FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
-             ORDER BY k.o),
+             ORDER BY k.o) ELSE '{{}}' END,
        pg_get_expr(xi.indpred, xi.indrelid, true),
-       ARRAY(SELECT a.attname FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
+       CASE WHEN con.contype = 'x' THEN ARRAY(SELECT a.attname FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = xi.indrelid AND a.attnum = k.n
-             WHERE k.o > xi.indnkeyatts ORDER BY k.o),
+             WHERE k.o > xi.indnkeyatts ORDER BY k.o) ELSE '{{}}' END,
        (SELECT ic.reloptions FROM pg_class ic WHERE ic.oid = con.conindid AND con.contype = 'x')
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
@@ -222,16 +231,24 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
+    from .introspect_repeat import NARROW, table_rows
     from .introspect_security import SECURITY_QUERIES, with_security_rows
 
-    queries = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES, _Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE,
-               *OBJECT_QUERIES, *SECURITY_QUERIES]
-    params = {"ns": ns_oids}
-    with conn.pipeline():
-        cursors = [conn.execute(q, params) for q in queries]
-    results = [cur.fetchall() for cur in cursors]
+    per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES]
+    others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES]
+
+    def read(rels: list[int] | None) -> tuple[list[Any], ...]:
+        """Every query's rows; the per-table queries' for the tables `rels` only (None: all)."""
+        narrowed = per_table if rels is None else [q.replace(*NARROW) for q in per_table]
+        params = {"ns": ns_oids, "rels": rels}
+        with conn.pipeline():
+            cursors = [conn.execute(q, params) for q in narrowed + others]
+        return tuple(cur.fetchall() for cur in cursors)
+
+    # a database introspected again on one connection (verify): unchanged tables' rows remembered
+    results = table_rows(conn, ns_oids, read)
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
-    objects_rows, security_rows = results[6:6 + len(OBJECT_QUERIES)], results[6 + len(OBJECT_QUERIES):]
+    objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):]
     model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
     # row-level security, policies, extensions, grants (introspect_security.py)
     model = with_security_rows(model, *security_rows)
