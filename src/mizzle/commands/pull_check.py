@@ -5,7 +5,7 @@ model. Loading it through SQLAlchemy (import, 1,000 `Table`s built, converted) c
 together (issue 18), so the module is first read here, without SQLAlchemy: each line `pull_code.write_module`
 writes is evaluated against stand-ins for `sa`/`pg` that record the calls (a line that repeats, such as
 `sa.Column("email", sa.Text)`, is evaluated once), and the calls are read with SQLAlchemy's meaning as
-`sources/sqlalchemy.py` converts it (serial keys, a serial's own Sequence, defaults quoted, identities'
+`dialects/postgres/source.py` converts it (serial keys, a serial's own Sequence, defaults quoted, identities'
 defaults). The `mizzle.pg` lines (extensions, roles, grants, `enable_rls`, policies, views, functions, …) are
 made by mizzle.pg's own classes over stand-ins of the tables and read by the schema source's `with_security`,
 as loading the module would. This reader only ever says "the same": a line it does not know (`Unreadable`) or any difference
@@ -456,7 +456,7 @@ def _default(d: Any, type_: str, is_enum: bool) -> str | None:
 
 
 def _identity(i: _Call, type_: str, table: str, column: str) -> Identity:
-    """As sources/sqlalchemy.py's _identity fills what the code leaves out."""
+    """As dialects/postgres/source.py's _identity fills what the code leaves out."""
     kw = i.kwargs
     if i.args or set(kw) - {"always", "start", "increment", "minvalue", "maxvalue", "cache", "cycle"}:
         raise Unreadable(repr(i))
@@ -470,7 +470,7 @@ def _identity(i: _Call, type_: str, table: str, column: str) -> Identity:
 
 
 def _sequence(s: _Call) -> Sequence:
-    """As sources/sqlalchemy.py's converter fills what the code leaves out."""
+    """As dialects/postgres/source.py's converter fills what the code leaves out."""
     kw = s.kwargs
     if len(s.args) != 1 or set(kw) - {"start", "increment", "minvalue", "maxvalue", "cache", "cycle", "schema",
                                       "metadata"}:

@@ -35,7 +35,7 @@ class PostgresDialect:
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
-        from ...sources.sqlalchemy import postgres_schema_from_tables
+        from .source import postgres_schema_from_tables
 
         return postgres_schema_from_tables(list(items), seen, schema_filter, naming)
 

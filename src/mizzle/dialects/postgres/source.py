@@ -1,0 +1,723 @@
+"""PostgreSQL's schema source (the dialect's `schema_from_tables` hook): SQLAlchemy tables (Core tables, declarative
+models, SQLModel) as `create_all` would create them on PostgreSQL → the schema model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+from ...errors import SchemaLoadError
+from ...pg.objects import ObjectDeclaration
+from ...schema.model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    Enum,
+    ExclusionConstraint,
+    ExclusionElement,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    make_schema,
+)
+from ...schema.naming import (
+    choose_name,
+    column_addition,
+    fk_name,
+    fk_name_v1,
+    serial_sequence_name,
+    unique_name,
+)
+from ...schema.objects import Objects, make_objects
+from ...sources.loader import FoundMetaData
+from ...sources.pg_security import with_security
+from ...sources.sqlalchemy import (
+    creation_order,
+    default_check_name,
+    deferrable_of,
+    fk_action,
+    given_constraint_name,
+    primary_key,
+    table_origin,
+)
+from .expressions import split_index_element
+from .lineage import lineage_of_sa_table
+from .types import (
+    INT_MAX,
+    SERIAL_BASE,
+    canonical_collation,
+    canonical_default,
+    canonical_type,
+    quote_literal,
+    split_collation,
+)
+
+_PG = pg.dialect(paramstyle="named")  # not pyformat: a `%` in SQL text (LIKE 'a%') is not escaped to `%%`
+
+
+def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]],
+                                schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
+    """PostgreSQL's model of the tables `seen` (the postgres dialect's schema source hook)."""
+    converter = _PgConverter(naming)
+    for (schema_name, table_name), _ in seen.items():  # table names are relation names PostgreSQL's naming avoids
+        converter.taken.setdefault(schema_name, set()).add(table_name)
+    tables = []
+    for (schema_name, _), (t, origin) in sorted(seen.items()):
+        if schema_filter and schema_name not in schema_filter:
+            continue
+        if not created_on_pg(t):
+            continue  # Table(...).ddl_if(dialect="sqlite"): create_all leaves it out on PostgreSQL
+        try:
+            tables.append(converter.table(t))
+        except sa.exc.SQLAlchemyError as e:
+            first = (str(e).splitlines() or [""])[0]
+            raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
+    for item in items:
+        for enum in standalone_enums(item.metadata):
+            if not schema_filter or (enum.schema or DEFAULT_SCHEMA) in schema_filter:
+                converter.type_of(enum)
+    schemas = {t.schema for t in tables if t.schema != DEFAULT_SCHEMA}
+    schemas |= {e.schema for e in converter.enums.values() if e.schema != DEFAULT_SCHEMA}
+    schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    # a serial column's own sequence, `<table>_<column>_seq`, is the server's to create: a Sequence of that name
+    # is that sequence when it asks for nothing a serial's does not have, and a clash otherwise
+    serial_seqs = {(t.schema, serial_sequence_name(t.name, c.name)): (t, c)
+                   for t in tables for c in t.columns if c.is_serial}
+    for item in items:
+        for s in getattr(item.metadata, "_sequences", {}).values():
+            key = (s.schema or DEFAULT_SCHEMA, s.name)
+            if key in serial_seqs:
+                t, c = serial_seqs[key]
+                if _serial_like(s, SERIAL_BASE[c.type]):
+                    continue
+                raise SchemaLoadError(
+                    f"sequence {key[0]}.{key[1]} has the name PostgreSQL gives serial column {t.name}.{c.name}'s own "
+                    "sequence, with different options: rename the Sequence, or attach it to the column "
+                    "(sa.Column(..., sa.Sequence(...))) instead of letting the column be serial")
+            converter.sequence(s)
+    schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
+    sequence_owners(seen, converter.sequences)
+    for item in items:  # schemas that hold nothing (yet): MetaData(info={"mizzle": {"schemas": [...]}})
+        declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
+        schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
+    refuse_what_postgresql_rejects(tables)
+    objects = declared_objects(items, schema_filter)
+    schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
+    return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
+                                     sequences=converter.sequences.values(), schemas=schemas, objects=objects),
+                         items, seen)
+
+
+def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] = ()) -> Objects:
+    """The views, functions, triggers, domains and composite types the schema modules declare (mizzle.pg). One
+    object imported into several modules is declared once; two objects with one name are an error."""
+    seen: dict[tuple[str, ...], int] = {}
+    out = []
+    for item in items:
+        for o in item.objects:
+            if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
+                continue
+            fact = o.to_model()
+            if schema_filter and fact.schema not in schema_filter:
+                continue
+            key = (fact.kind, *fact.key)
+            if key in seen and seen[key] != id(o):
+                raise SchemaLoadError(f"{fact.label} is declared twice in the schema modules ({item.origin}, …): "
+                                      "give one of them another name")
+            if key not in seen:
+                seen[key] = id(o)
+                out.append(fact)
+    return make_objects(out)
+
+
+def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dict[tuple[str, str], Sequence]) -> None:
+    """`Column(..., info={"mizzle": {"owns_sequence": "[schema.]name"}})`: that Sequence is OWNED BY the column
+    (PostgreSQL drops it with the column or its table). SQLAlchemy has no keyword for it."""
+    for (schema, table), (t, _) in seen.items():
+        for c in t.columns:
+            owned = (c.info.get("mizzle") or {}).get("owns_sequence")
+            if not owned:
+                continue
+            key = tuple(str(owned).split(".", 1)) if "." in str(owned) else (schema, str(owned))
+            s = sequences.get(key)  # type: ignore[arg-type]
+            if s is None:
+                raise SchemaLoadError(f"column {schema}.{table}.{c.name} owns sequence {owned}, which the schema code "
+                                      "does not declare (sa.Sequence(..., metadata=metadata))")
+            if s.owned_by is not None:
+                raise SchemaLoadError(f"sequence {owned} is owned by two columns: {'.'.join(s.owned_by)} and "
+                                      f"{schema}.{table}.{c.name}")
+            sequences[key] = replace(s, owned_by=(schema, table, c.name))  # type: ignore[index]
+
+
+def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
+    """Schema code create_all fails on, refused before any SQL is written: two indexes of one name in a
+    schema, a foreign key to columns no primary key, unique constraint or unique index covers."""
+    seen: dict[tuple[str, str], str] = {}
+    for t in tables:  # an index, a unique constraint and a primary key are each an index: one name space
+        named = [("index", ix.name) for ix in t.indexes] + [("unique constraint", u.name) for u in t.uniques]
+        named += [("primary key", t.primary_key.name)] if t.primary_key and t.primary_key.name else []
+        for kind, name in named:
+            key = (t.schema, name)
+            if key in seen:
+                raise SchemaLoadError(f"{kind} {t.schema}.{name} on {t.name}: the name is already used by the "
+                                      f"{seen[key]} (index names are unique in a schema); rename one")
+            seen[key] = f"{kind} on {t.name}"
+    by_key = {(t.schema, t.name): t for t in tables}
+    for t in tables:
+        for fk in t.foreign_keys:
+            target = by_key.get((fk.ref_schema, fk.ref_table))
+            if target is None:
+                continue  # outside the schema code read (schema_filter, another module): the server decides
+            wanted = set(fk.ref_columns)
+            keys = [set(target.primary_key.columns)] if target.primary_key else []
+            keys += [set(u.columns) for u in target.uniques]
+            keys += [{c.expression for c in ix.columns} for ix in target.indexes
+                     if ix.unique and ix.where is None and not any(c.is_expression for c in ix.columns)]
+            if wanted not in keys:
+                raise SchemaLoadError(
+                    f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
+                    "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
+
+
+def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:
+    """Enums declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`): SQLAlchemy's create_all
+    creates them even when no column uses them, and so does mizzle. They are found through the listener each
+    one registers on the MetaData (there is no other collection of them)."""
+    found = []
+    for listener in metadata.dispatch.before_create:
+        target = getattr(listener, "__self__", None)
+        if isinstance(target, sa.Enum) and getattr(target, "metadata", None) is metadata:
+            found.append(target)
+    return found
+
+
+class _PgConverter:
+    def __init__(self, naming: str = "drizzle") -> None:
+        self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
+        self.taken: dict[str, set[str]] = {}
+        self.enums: dict[tuple[str, str], Enum] = {}
+        self.sequences: dict[tuple[str, str], Sequence] = {}
+
+    def table(self, t: sa.Table) -> Table:
+        schema = t.schema or DEFAULT_SCHEMA
+        pg_names = self.naming in ("postgresql", "drizzle1")
+        taken = self.taken.setdefault(schema, set())
+        pk = primary_key(t, naming=self.naming)
+        if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
+            name = choose_name(t.name, None, "pkey", taken)
+            pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None, pk.deferrable)
+        elif pk is not None and pk.name:
+            taken.add(pk.name)
+        pk_cols = pk.columns if pk else ()
+        columns = tuple(self.column(t, c, pk_cols) for c in t.columns if not inherited_column(t, c))
+        fks: list[ForeignKey] = []
+        uniques: list[UniqueConstraint] = []
+        checks: list[CheckConstraint] = []
+        # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
+        # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
+        # each kind in the order SQLAlchemy writes it (creation order)
+        constraints = [con for con in sorted(t.constraints, key=creation_order) if created_on_pg(con)]
+        column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
+        taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
+        for con in constraints:
+            if isinstance(con, sa.UniqueConstraint):
+                cols = tuple(c.name for c in con.columns)
+                # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
+                v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
+                name = given_constraint_name(con, t) or (
+                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
+                    else unique_name(t.name, cols))
+                nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
+                uniques.append(UniqueConstraint(name, cols, nnd, deferrable_of(con)))
+        for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
+            assert isinstance(check, sa.CheckConstraint)
+            check_name = given_constraint_name(check, t)
+            if not check_name and pg_names:
+                used = _columns_used(check, t)
+                check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
+            checks.append(CheckConstraint(check_name or default_check_name(t.name, checks), _expr_sql(check.sqltext),
+                                          _not_valid(check), bool((check.info.get("mizzle") or {}).get("no_inherit"))))
+        for con in constraints:
+            if isinstance(con, sa.ForeignKeyConstraint):
+                fks.append(self.foreign_key(t, con))
+        indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
+        lineage = lineage_of_sa_table(t)
+        if "partition_of" in lineage:  # a partition's columns and key are its partitioned table's
+            columns, pk = (), None
+        return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
+                     uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
+                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints), **lineage)
+
+    def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
+        try:
+            type_, type_schema = self.type_of(c.type)
+        except sa.exc.CompileError as e:
+            raise SchemaLoadError(f"column {t.name}.{c.name}: {e}") from None
+        identity = None
+        if c.identity is not None:
+            identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
+        elif _is_serial(t, c):
+            type_ = SERIAL_OF[type_]
+        default = None
+        sd = c.server_default
+        if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
+            default = _default_sql(sd.arg, type_, type_schema is not None)
+        elif isinstance(c.default, sa.Sequence) and not c.default.optional:
+            # Column(Integer, Sequence("task_id_seq")): create_all creates the sequence and leaves the column
+            # without a default (SQLAlchemy calls nextval itself on insert), whatever the Sequence's name (even
+            # `<table>_<column>_seq`); server_default=seq.next_value() asks for the server-side default
+            self.sequence(c.default)
+        if _declared_serial(t, c, type_):  # a serial outside the key, as `pull` writes it
+            type_ = SERIAL_OF[type_]
+        generated = None
+        if c.computed is not None:
+            generated = _expr_sql(c.computed.sqltext)
+        not_null = (not c.nullable) or c.name in pk_cols or type_.endswith("serial") or identity is not None
+        return Column(name=c.name, type=type_, not_null=not_null, default=default, type_schema=type_schema,
+                      identity=identity, generated=generated, comment=c.comment, collation=collation_of(c),
+                      declared_not_null=c._user_defined_nullable is False,  # nullable=False written out
+                      using=(c.info.get("mizzle") or {}).get("using"))
+
+    def type_of(self, t: Any) -> tuple[str, str | None]:
+        """The column type create_all writes on PostgreSQL: variants, TypeDecorators (`load_dialect_impl`) and
+        emulated types (`sa.Interval` → interval) resolved through the dialect, then compiled by it."""
+        t = pg_type(t)
+        if isinstance(t, sa.ARRAY):
+            inner, schema = self.type_of(t.item_type)
+            return inner + "[]" * (t.dimensions or 1), schema
+        if isinstance(t, sa.Enum) and t.native_enum:
+            if not t.name:
+                raise sa.exc.CompileError("a native enum (sa.Enum) needs a name on PostgreSQL: give it name=...")
+            schema = t.schema or DEFAULT_SCHEMA
+            values = tuple(t.enums)
+            key = (schema, t.name)
+            if key in self.enums and self.enums[key].values != values:
+                raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
+            self.enums[key] = Enum(t.name, values, schema)
+            return t.name, schema
+        spelling = _compile_type(t)[0]
+        return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
+
+    def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
+        cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
+        ref_cols = []
+        ref_table = ref_schema = None
+        for el in con.elements:
+            target = el.column
+            ref_cols.append(target.name)
+            ref_table = target.table.name
+            ref_schema = target.table.schema or DEFAULT_SCHEMA
+        assert ref_table is not None and ref_schema is not None
+        name = given_constraint_name(con, t) or (
+            choose_name(t.name, column_addition(cols), "fkey", self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
+            if self.naming == "postgresql" else fk_name_v1(t.name, cols, ref_table, tuple(ref_cols))
+            if self.naming == "drizzle1" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
+        return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
+                          ref_schema=ref_schema, on_delete=fk_action(con.ondelete), on_update=fk_action(con.onupdate),
+                          deferrable=deferrable_of(con), not_valid=_not_valid(con))
+
+    def exclusions(self, t: sa.Table, constraints: list[Any]) -> tuple[ExclusionConstraint, ...]:
+        """`postgresql.ExcludeConstraint`s: each element a column (by name) or an expression with its operator, the
+        operator class from `ops`; unnamed, PostgreSQL's `<table>_<columns>_excl` (an expression counts as `expr`)."""
+        out = []
+        for con in constraints:
+            if not isinstance(con, pg.ExcludeConstraint):
+                continue
+            ops = con.ops or {}
+            elements = []
+            for expr, name, operator in con._render_exprs:
+                opclass = ops.get(name) if name is not None else None
+                if isinstance(expr, sa.Column):
+                    elements.append(ExclusionElement(expr.name, str(operator), False, opclass))
+                else:
+                    text = expr.text if isinstance(expr, sa.sql.elements.TextClause) else _expr_sql(expr)
+                    ident = _bare_identifier(text.strip())
+                    elements.append(ExclusionElement(ident, str(operator), False, opclass)
+                                    if ident is not None and ident in t.c else ExclusionElement(text.strip(), str(operator), True, opclass))
+            name = given_constraint_name(con, t) or choose_name(
+                t.name, column_addition(tuple("expr" if e.is_expression else e.expression for e in elements)), "excl",
+                self.taken.setdefault(t.schema or DEFAULT_SCHEMA, set()))
+            where = _expr_sql(con.where) if con.where is not None else None
+            out.append(ExclusionConstraint(name, tuple(elements), (con.using or "gist").lower(), where,
+                                           deferrable_of(con), *_exclusion_index(t, con)))
+        return tuple(out)
+
+    def index(self, t: sa.Table, ix: sa.Index) -> Index:
+        """The index create_all writes: each element as SQLAlchemy's PostgreSQL compiler renders it (a column,
+        an expression, `sa.text("major DESC")` read as column `major` descending), the operator class from
+        `postgresql_ops` keyed by the element's key as SQLAlchemy looks it up."""
+        opts = ix.dialect_options["postgresql"]
+        ops = opts.get("ops") or {}
+        if not ix.expressions:
+            raise SchemaLoadError(f"index {ix.name} on {t.name} has no columns (PostgreSQL cannot create it)")
+        cols = []
+        for expr in ix.expressions:
+            key = getattr(expr, "key", None) if not isinstance(expr, str) else expr
+            opclass = ops.get(key) if isinstance(key, str) else None
+            asc, nulls = True, None
+            e = expr
+            while isinstance(e, sa.sql.elements.UnaryExpression) and e.modifier is not None:
+                name = getattr(e.modifier, "__name__", "")
+                if name == "desc_op":
+                    asc = False
+                elif name == "nulls_first_op":
+                    nulls = "first"
+                elif name == "nulls_last_op":
+                    nulls = "last"
+                elif name == "asc_op":
+                    asc = True
+                else:
+                    break
+                e = e.element
+            if isinstance(e, sa.sql.elements.Label):
+                e = e.element  # a label names the element for postgresql_ops; the DDL writes the expression
+            if isinstance(e, sa.sql.elements._textual_label_reference) and e.element in t.c:
+                e = e.element  # sa.desc("col") names a column, as drizzle's t.col.desc() does
+            if isinstance(e, str):
+                e = t.c[e]
+            if isinstance(e, sa.sql.elements.TextClause):
+                text, asc_t, nulls_t = _split_ordering(e.text)
+                asc, nulls = (asc and asc_t), (nulls_t or nulls)
+                expr_text, _, _, opclass_t = split_index_element(text)  # sa.text("lower(name) text_pattern_ops")
+                if opclass_t is not None and opclass is None:
+                    text, opclass = expr_text, opclass_t
+                ident = _bare_identifier(text)
+                if ident is not None and ident in t.c:
+                    text, is_expr = ident, False
+                else:
+                    is_expr = True
+            elif isinstance(e, sa.Column):
+                text, is_expr = e.name, False
+            else:
+                text, is_expr = _expr_sql(e), True
+            cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass))
+        with_ = tuple(sorted((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                             for k, v in (opts.get("with") or {}).items()))
+        include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
+        where = opts.get("where")
+        name = given_constraint_name(ix, t)
+        if not name:
+            raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
+        return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
+                     where=_expr_sql(where) if where is not None else None, with_=with_, include=include,
+                     concurrently=bool(opts.get("concurrently")))
+
+    def sequence(self, s: sa.Sequence) -> None:
+        """A Sequence as CREATE SEQUENCE makes it: bounds by its `data_type` (bigint when none is given)."""
+        schema = s.schema or DEFAULT_SCHEMA
+        data_type = _compile_type(s.data_type)[0] if s.data_type is not None else "bigint"
+        if data_type not in ("smallint", "integer", "bigint"):
+            raise SchemaLoadError(f"sequence {schema}.{s.name}: data_type {data_type} (a sequence is smallint, integer "
+                                  "or bigint)")
+        top = int(INT_MAX[data_type])
+        inc = s.increment if s.increment is not None else 1
+        minv = s.minvalue if s.minvalue is not None else (1 if inc > 0 else -top - 1)
+        maxv = s.maxvalue if s.maxvalue is not None else (top if inc > 0 else -1)
+        start = s.start if s.start is not None else (minv if inc > 0 else maxv)
+        self.sequences[(schema, s.name)] = Sequence(
+            name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
+            max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle),
+            data_type=None if data_type == "bigint" else data_type)
+
+
+def inherited_column(t: sa.Table, c: sa.Column) -> bool:
+    """`Column(..., info={"mizzle": {"inherited": True}})`: a column of the table's parent (the partitioned table,
+    or a table it inherits from), declared only so that the table's own keys and indexes can name it. It is not
+    the table's own column: PostgreSQL takes it from the parent."""
+    if not (c.info.get("mizzle") or {}).get("inherited"):
+        return False
+    if not t.dialect_options["postgresql"].get("inherits") and "partition_of" not in (t.info.get("mizzle") or {}):
+        raise SchemaLoadError(f'column {t.name}.{c.name}: info={{"mizzle": {{"inherited": True}}}} on a table that '
+                              'inherits from nothing (postgresql_inherits, or info={"mizzle": {"partition_of": …}})')
+    return True
+
+
+def unlogged(t: sa.Table) -> bool:
+    """`prefixes=["UNLOGGED"]`; any other prefix (TEMPORARY, …) is a table mizzle cannot manage: refused."""
+    prefixes = [str(p).strip().upper() for p in t._prefixes]
+    other = [p for p in prefixes if p != "UNLOGGED"]
+    if other:
+        raise SchemaLoadError(f"table {t.name}: prefixes={other!r} — mizzle manages UNLOGGED tables only")
+    return bool(prefixes)
+
+
+def _not_valid(con: sa.Constraint) -> bool:
+    return bool(con.dialect_options["postgresql"].get("not_valid"))
+
+
+def created_on_pg(item: Any) -> bool:
+    """Would create_all create this Table, Index or constraint on PostgreSQL: its `ddl_if(...)` condition, and
+    for the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
+    from sqlalchemy.sql import ddl
+
+    compiler = _ddl_compiler()
+    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
+        if not item._create_rule(compiler):
+            return False
+    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
+    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
+    if getattr(item, "_ddl_if", None) is None:
+        return True
+    element: Any
+    if isinstance(item, sa.Constraint):
+        element = ddl.CreateConstraint(item)
+    else:
+        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
+    return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
+
+
+_DDL_COMPILER: list[Any] = []
+
+
+def _ddl_compiler() -> Any:
+    if not _DDL_COMPILER:
+        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))  # type: ignore[arg-type]  # no statement: rules only
+    return _DDL_COMPILER[0]
+
+
+def _columns_used(con: sa.CheckConstraint, t: sa.Table) -> list[str]:
+    """The distinct columns a CHECK's expression refers to, in order (PostgreSQL names an unnamed check
+    `<table>_<column>_check` when there is exactly one, `<table>_check` otherwise)."""
+    from sqlalchemy.sql import visitors
+
+    if isinstance(con.sqltext, sa.sql.elements.TextClause):
+        return _columns_in_sql(con.sqltext.text, t)
+    out: list[str] = []
+    for el in visitors.iterate(con.sqltext):
+        if isinstance(el, sa.sql.elements.ColumnClause) and not isinstance(el, sa.sql.elements.Label):
+            if el.name not in out:
+                out.append(el.name)
+        elif isinstance(el, sa.sql.elements.TextClause):
+            out += [c for c in _columns_in_sql(el.text, t) if c not in out]
+    return out
+
+
+def _columns_in_sql(sql: str, t: sa.Table) -> list[str]:
+    import pglast
+
+    try:
+        tree = pglast.parse_sql(f"SELECT {sql}")
+    except pglast.parser.ParseError:
+        return []
+    out: list[str] = []
+    for node in _walk(tree):
+        if isinstance(node, pglast.ast.ColumnRef):
+            fields = [str(f.sval) for f in node.fields or () if isinstance(f, pglast.ast.String)]
+            if fields and fields[-1] in t.c and fields[-1] not in out:
+                out.append(fields[-1])
+    return out
+
+
+def _walk(node: Any) -> Any:
+    import pglast
+
+    if isinstance(node, (list, tuple)):
+        for x in node:
+            yield from _walk(x)
+    elif isinstance(node, pglast.ast.Node):
+        yield node
+        for attr in node:
+            yield from _walk(getattr(node, attr))
+
+
+_ORDERING = re.compile(r"(?is)^(.*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$")
+
+
+def _split_ordering(sql: str) -> tuple[str, bool, str | None]:
+    """`major DESC NULLS LAST` → (`major`, False, "last"): a text index element's trailing ordering."""
+    m = _ORDERING.match(sql.strip())
+    assert m is not None
+    body, direction, nulls = m.groups()
+    return body.strip(), (direction or "asc").lower() == "asc", nulls.lower() if nulls else None
+
+
+def _bare_identifier(sql: str) -> str | None:
+    if re.fullmatch(r'"(?:[^"]|"")+"', sql):
+        return sql[1:-1].replace('""', '"')
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", sql):
+        return sql.lower()
+    return None
+
+
+def _is_serial(t: sa.Table, c: sa.Column) -> bool:
+    """SQLAlchemy's rule: the table's autoincrement integer column, with no server default, identity or (non
+    optional) Sequence, is SERIAL."""
+    if (c.server_default is not None or c.identity is not None
+            or (isinstance(c.default, sa.Sequence) and not c.default.optional)):
+        return False
+    if not isinstance(c.type, sa.Integer):
+        return False
+    try:
+        return t.autoincrement_column is c
+    except AttributeError:  # pragma: no cover
+        return bool(t._autoincrement_column is c)
+
+
+def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) -> Identity:
+    inc = i.increment if i.increment is not None else 1
+    maxv = i.maxvalue if i.maxvalue is not None else INT_MAX.get(type_, INT_MAX["integer"])
+    minv = i.minvalue if i.minvalue is not None else 1
+    start = i.start if i.start is not None else minv
+    return Identity(kind="always" if i.always else "byDefault",
+                    sequence_name=serial_sequence_name(table, column),
+                    increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
+                    cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
+
+
+SERIAL_OF = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def _declared_serial(t: sa.Table, c: sa.Column, type_: str) -> bool:
+    """`info={"mizzle": {"serial": True}}`: a serial column that is not the table's autoincrement key (SQLAlchemy
+    makes only that one SERIAL; `pull` writes any other serial column so). Refused where it cannot hold."""
+    if not (c.info.get("mizzle") or {}).get("serial"):
+        return False
+    if type_ not in SERIAL_OF:
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle serial needs an integer type, not {type_}")
+    if c.server_default is not None or c.identity is not None or c.computed is not None or (
+            isinstance(c.default, sa.Sequence) and not c.default.optional):
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle serial gives the column its own sequence and "
+                              "default; drop its server_default, Identity, Computed or Sequence")
+    return True
+
+
+def _serial_like(s: sa.Sequence, type_: str) -> bool:
+    """A Sequence's options are those of a serial's own sequence (unset, or set to the same values)."""
+    return (s.increment in (None, 1) and s.start in (None, 1) and s.minvalue in (None, 1)
+            and s.maxvalue in (None, int(INT_MAX[type_])) and s.cache in (None, 1) and not s.cycle
+            and not s.nominvalue and not s.nomaxvalue and s.data_type is None)
+
+
+def pg_type(t: Any) -> Any:
+    """The type SQLAlchemy's PostgreSQL compiler writes for `t`: its postgresql variant, and for a
+    TypeDecorator the type `type_engine(dialect)` gives (its `load_dialect_impl`, or the dialect's own class
+    for an emulated type such as sa.Interval), repeatedly."""
+    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
+        variants = getattr(t, "_variant_mapping", None)
+        if variants and _PG.name in variants:  # with_variant(..., "postgresql"): SQLAlchemy's dialect name
+            t = variants[_PG.name]
+        elif isinstance(t, sa.TypeDecorator):
+            t = t.type_engine(_PG)
+        else:
+            break
+    return t
+
+
+# spellings SQLAlchemy compiles that PostgreSQL stores as another: CHAR/NCHAR without a length is char(1)
+# (bpchar with length 1), NCHAR/NVARCHAR are char/varchar
+_SQLALCHEMY_SPELLINGS = {"char": "char(1)", "nchar": "char(1)", "national character": "char(1)",
+                         "nvarchar": "varchar", "national character varying": "varchar"}
+
+
+def _national(spelling: str) -> str:
+    """NCHAR(n)/NVARCHAR(n) → char(n)/varchar(n); NUMERIC(p) → numeric(p, 0), as PostgreSQL stores them."""
+    m = re.fullmatch(r"(nchar|nvarchar)\((\d+)\)", spelling)
+    if m:
+        return ("char" if m.group(1) == "nchar" else "varchar") + f"({m.group(2)})"
+    m = re.fullmatch(r"numeric\((\d+)\)", spelling)
+    if m:
+        return f"numeric({m.group(1)}, 0)"
+    return spelling
+
+
+_TYPE_SPELLINGS: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+_PLAIN = frozenset((type(None), bool, int, float, str))
+
+
+def collation_of(c: sa.Column) -> str | None:
+    """The collation a column is created with: its string type's `collation=` (an ARRAY's item type's), as
+    SQLAlchemy's compiler writes it, or `info={"mizzle": {"collation": …}}` for a type SQLAlchemy cannot give
+    one (a collation outside pg_catalog and public, a user-defined type)."""
+    declared = (c.info.get("mizzle") or {}).get("collation")
+    if declared:
+        return canonical_collation(str(declared))
+    t = pg_type(c.type)
+    while isinstance(t, sa.ARRAY):
+        t = pg_type(t.item_type)
+    if isinstance(t, sa.Enum) and t.native_enum:
+        return None
+    try:
+        return _compile_type(t)[1]
+    except sa.exc.CompileError:
+        return None
+
+
+def _compile_type(t: Any) -> tuple[str, str | None]:
+    """The canonical spelling of a type through SQLAlchemy's compiler and the collation it names, remembered for
+    SQLAlchemy's own type classes per attribute values when those are plain (a schema repeats a few types over
+    thousands of columns, and compiling each costs); user-defined types are compiled every time."""
+    attrs = getattr(t, "__dict__", None)
+    key: tuple[Any, ...] | None = None
+    if attrs is not None and type(t).__module__.startswith("sqlalchemy."):
+        types = tuple(map(type, attrs.values()))  # 1 and True are equal keys: their types tell them apart
+        if _PLAIN.issuperset(types):
+            key = (type(t), types, *attrs.items())  # in the instance's own order: another order only misses
+    spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
+    if spelling is None:
+        bare, collation = split_collation(str(t.compile(dialect=_PG)))
+        spelling = (_national(canonical_type(bare)), collation)
+        if key is not None:
+            _TYPE_SPELLINGS[key] = spelling
+    return spelling
+
+
+_CALL_SPELLINGS: dict[tuple[Any, ...], str] = {}
+
+
+def _expr_sql(e: Any) -> str:
+    if isinstance(e, str):
+        return e.strip()
+    if isinstance(e, sa.Column):
+        return f'"{e.name}"'
+    # SQLAlchemy's own argument-less functions (`sa.func.now()` as the default of a thousand columns): compiled
+    # once per class, name and package
+    args = getattr(e, "clauses", None) if isinstance(e, sa.sql.functions.Function) else None
+    key = ((type(e), e.name, tuple(e.packagenames)) if isinstance(args, sa.sql.elements.ClauseList) and not len(args)
+           and type(e).__module__ == "sqlalchemy.sql.functions" else None)
+    spelling = _CALL_SPELLINGS.get(key) if key is not None else None
+    if spelling is None:
+        compiled = e.compile(dialect=_PG, compile_kwargs={"literal_binds": True, "include_table": False})
+        spelling = str(compiled).strip()
+        if key is not None:
+            _CALL_SPELLINGS[key] = spelling
+    return spelling
+
+
+def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
+    if isinstance(arg, str):
+        return canonical_default(quote_literal(arg), type_, is_enum)
+    if isinstance(arg, sa.sql.elements.TextClause):
+        return canonical_default(arg.text, type_, is_enum)
+    if isinstance(arg, sa.sql.elements.True_):
+        return "true"
+    if isinstance(arg, sa.sql.elements.False_):
+        return "false"
+    return canonical_default(_expr_sql(arg), type_, is_enum)
+
+
+def _exclusion_index(t: sa.Table, con: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """An ExcludeConstraint's index parameters, which SQLAlchemy has no keyword for: info={"mizzle": {"include":
+    [columns], "with": {"fillfactor": 70}}} (INCLUDE (…) WITH (…) of the constraint's index)."""
+    info = (con.info or {}).get("mizzle") or {}
+    unknown = set(info) - {"include", "with"}
+    if unknown:
+        raise SchemaLoadError(f"table {t.name}: ExcludeConstraint info mizzle keys {sorted(unknown)} (known: include, "
+                              "with)")
+    include = tuple(c if isinstance(c, str) else c.name for c in info.get("include") or ())
+    missing = [c for c in include if c not in t.c]
+    if missing:
+        raise SchemaLoadError(f"table {t.name}: ExcludeConstraint includes {', '.join(missing)}, not its columns")
+    with_ = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                  for k, v in (info.get("with") or {}).items())  # in order: PostgreSQL keeps it
+    return include, with_
