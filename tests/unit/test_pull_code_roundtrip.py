@@ -65,3 +65,16 @@ def test_a_percent_sign_in_sql_text_is_not_doubled() -> None:
     assert table.checks[0].expression == "CASE WHEN name LIKE 'admin%' THEN true ELSE false END"
     assert table.columns[0].default == "'50%'" and table.indexes[0].where == "name LIKE 'a%'"
     assert "'admin%'" in model.objects.views[0].definition and "%%" not in model.objects.views[0].definition
+
+
+def test_a_mixed_case_domain_type_is_quoted_where_a_column_uses_it() -> None:
+    """The server names a domain "PositiveInt"; the model keeps the name unquoted, so the DDL quotes it (psqldef's
+    DomainQuotedPreservesCase: ADD COLUMN score PositiveInt failed 'type "positiveint" does not exist')."""
+    from mizzle.planning.plan import plan
+    from mizzle.schema.diff import Renames, diff
+
+    before = make_schema("postgresql", [Table("users", columns=(Column("id", "PositiveInt"),))])
+    after = make_schema("postgresql", [Table("users", columns=(Column("id", "PositiveInt"), Column("s", "PositiveInt"),
+                                                               Column("n", "integer")))])
+    sql = [s.sql for s in plan(diff(before, after, Renames(none=True)).changes, "postgresql")]
+    assert 'ADD COLUMN "s" "PositiveInt"' in sql[0] and '"n" integer' in sql[1], sql

@@ -3,6 +3,7 @@ search_path would otherwise catch unqualified names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ...errors import UsageError
@@ -58,7 +59,12 @@ def column_type(c: Column, for_alter: bool = False) -> str:
         return qname(c.type_schema, t) + dims
     if for_alter and t in SERIAL_BASE:
         return SERIAL_BASE[t] + dims
+    if _MIXED_CASE_NAME.fullmatch(t) and t != t.lower():  # a domain or type named "PositiveInt" (kept unquoted)
+        return ".".join(ident(p) for p in t.split(".")) + dims
     return t + dims
+
+
+_MIXED_CASE_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def identity_sql(i: Identity, schema: str) -> str:
