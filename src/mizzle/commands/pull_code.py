@@ -23,6 +23,7 @@ from ..schema.model import (
     Sequence,
     Table,
 )
+from ..schema.naming import type_name
 from .pull_objects import object_lines
 from .pull_security import security_code
 
@@ -184,7 +185,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
             args.append(f"ondelete={_str(f.on_delete.upper())}")
         if f.on_update != _ACTIONS_DEFAULT:
             args.append(f"onupdate={_str(f.on_update.upper())}")
-        not_valid = ", postgresql_not_valid=True" if f.not_valid else ""
+        not_valid = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
         items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{not_valid})")
     for u in t.uniques:
         nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
@@ -315,7 +316,7 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
         expr = enum_vars[(c.type_schema, base)]
     else:
         scalar = _scalar_type(base)
-        expr = scalar if scalar is not None else f"PgType({_str(base)})"
+        expr = scalar if scalar is not None else f"PgType({_str(type_name(base))})"
         pg_type = scalar is None
         if c.collation is not None and not c.collation.startswith('"'):
             expr = _with_collation(expr, c.collation)

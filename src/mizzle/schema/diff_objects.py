@@ -27,7 +27,7 @@ from .object_changes import (
     RenameObject,
     ReplaceObject,
 )
-from .objects import Routine, Trigger, View
+from .objects import Domain, Routine, Trigger, View
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -60,10 +60,31 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     old_views = _renamed_views(o.views, n.views, out)
     remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
     _triggers(o.triggers, n.triggers, remade_fns, remade_views, out)
+    _functions_before_their_domains(out.before_tables)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
     return out
+
+
+def _functions_before_their_domains(phase: list[Change]) -> None:
+    """A domain whose CHECK or DEFAULT calls a function made in the same phase comes after that function (unless
+    the function's own arguments or result use the domain: then the domain stays first)."""
+    def made(c: Change) -> Any:
+        return c.obj if isinstance(c, CreateObject) else getattr(c, "new", None)
+
+    i = 0
+    while i < len(phase):
+        d = made(phase[i])
+        if isinstance(d, Domain):
+            text = " ".join(x for x in (d.default, *(e for _, e in d.checks)) if x)
+            later = [c for c in phase[i + 1:] if isinstance(made(c), Routine) and mentions(text, made(c).name)
+                     and not mentions(f"{made(c).args} {made(c).returns or ''}", d.name)]
+            if later:
+                phase[:] = [c for c in phase[:i] if c not in later] + later + \
+                    [c for c in phase[i:] if c not in later]
+                i += len(later)
+        i += 1
 
 
 def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectPhases,

@@ -113,6 +113,7 @@ class ForeignKey:
     on_update: str = "no action"
     deferrable: str | None = None  # None | "immediate" | "deferred"
     not_valid: bool = False  # added NOT VALID and not validated since
+    match_full: bool = False  # MATCH FULL (MATCH SIMPLE, the default, otherwise)
 
 
 @_quick_init

@@ -103,3 +103,15 @@ def mentions(text: str, name: str) -> bool:
     (drop and add a check again, remake a view), never less."""
     return re.search(r'(?<![\w$"])"?' + re.escape(name).replace('"', '""') + r'"?(?![\w$"])', text) is not None
 
+
+_MIXED_CASE_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def type_name(t: str) -> str:
+    """A type as SQL spells it: a domain or type named "PositiveInt" (the model keeps a type's name as the server
+    has it, unquoted) quoted, so that it is not read lower-cased; any other spelling (`integer`, `varchar(3)`,
+    `timestamp with time zone`) as it is."""
+    if _MIXED_CASE_NAME.fullmatch(t) and t != t.lower():
+        return ".".join('"' + p.replace('"', '""') + '"' for p in t.split("."))
+    return t
+

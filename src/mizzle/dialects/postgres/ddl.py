@@ -3,7 +3,6 @@ search_path would otherwise catch unqualified names)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from ...errors import UsageError
@@ -21,7 +20,7 @@ from ...schema.model import (
     Table,
     UniqueConstraint,
 )
-from ...schema.naming import implicit_pkey_name, serial_sequence_name
+from ...schema.naming import implicit_pkey_name, serial_sequence_name, type_name
 from ...schema.table_features import (
     AddExclusion,
     DropExclusion,
@@ -59,12 +58,9 @@ def column_type(c: Column, for_alter: bool = False) -> str:
         return qname(c.type_schema, t) + dims
     if for_alter and t in SERIAL_BASE:
         return SERIAL_BASE[t] + dims
-    if _MIXED_CASE_NAME.fullmatch(t) and t != t.lower():  # a domain or type named "PositiveInt" (kept unquoted)
-        return ".".join(ident(p) for p in t.split(".")) + dims
-    return t + dims
+    return type_name(t) + dims  # a mixed-case domain's name quoted
 
 
-_MIXED_CASE_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def identity_sql(i: Identity, schema: str) -> str:
@@ -162,7 +158,8 @@ def _not_valid(c: CheckConstraint | ForeignKey) -> str:
 
 def fk_constraint(f: ForeignKey) -> str:
     sql = (f"CONSTRAINT {ident(f.name)} FOREIGN KEY ({_cols(f.columns)}) REFERENCES "
-           f"{qname(f.ref_schema, f.ref_table)}({_cols(f.ref_columns)}) ON DELETE {f.on_delete} ON UPDATE {f.on_update}")
+           f"{qname(f.ref_schema, f.ref_table)}({_cols(f.ref_columns)}){' MATCH FULL' if f.match_full else ''} "
+           f"ON DELETE {f.on_delete} ON UPDATE {f.on_update}")
     return sql + deferrable_sql(f.deferrable) + _not_valid(f)
 
 

@@ -107,7 +107,7 @@ SELECT con.conrelid, con.contype, con.conname,
              FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
        con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END,
-       {nnd}, con.convalidated, con.connoinherit,
+       {nnd}, con.convalidated, con.connoinherit, con.confmatchtype = 'f',
        CASE WHEN con.contype = 'x' THEN (SELECT am.amname FROM pg_class ic JOIN pg_am am ON am.oid = ic.relam
                                          WHERE ic.oid = con.conindid) END,
        CASE WHEN con.contype = 'x' THEN ARRAY(SELECT pg_get_indexdef(con.conindid, k.o::int, true)
@@ -325,7 +325,7 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
     pk = None
     fks, uniques, checks, excludes = [], [], [], []
     for (_, kind, name, cols, ref_schema, ref_table, ref_cols, on_delete, on_update, deferrable, deferred,
-         definition, nulls_not_distinct, validated, no_inherit, *exclusion) in t.constraints:
+         definition, nulls_not_distinct, validated, no_inherit, match_full, *exclusion) in t.constraints:
         cols = tuple(cols)
         if kind == "x":
             excludes.append(_exclusion(name, _deferrable(deferrable, deferred), *exclusion))
@@ -336,7 +336,8 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
                                   ref_schema=ref_schema, on_delete=_FK_ACTIONS[on_delete],
                                   on_update=_FK_ACTIONS[on_update],
-                                  deferrable=_deferrable(deferrable, deferred), not_valid=not validated))
+                                  deferrable=_deferrable(deferrable, deferred), not_valid=not validated,
+                                  match_full=bool(match_full)))
         elif kind == "u":
             uniques.append(UniqueConstraint(name, cols, bool(nulls_not_distinct), _deferrable(deferrable, deferred)))
         elif kind == "c":

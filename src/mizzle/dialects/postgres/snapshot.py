@@ -28,7 +28,7 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ...schema.naming import implicit_pkey_name
+from ...schema.naming import implicit_pkey_name, type_name
 from .objects_snapshot import objects_from_snapshot, objects_to_snapshot
 from .snapshot_security import (
     policies_from_json,
@@ -119,7 +119,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                       on_delete=(f.get("onDelete") or "no action").lower(),
                       on_update=(f.get("onUpdate") or "no action").lower(),
                       deferrable=side_fks.get(f["name"], {}).get("deferrable"),
-                      not_valid=bool(side_fks.get(f["name"], {}).get("notValid")))
+                      not_valid=bool(side_fks.get(f["name"], {}).get("notValid")),
+                      match_full=bool(side_fks.get(f["name"], {}).get("matchFull")))
            for f in (t.get("foreignKeys") or {}).values()]
     side_uq = side.get("uniqueConstraints", {})
     uniques = [UniqueConstraint(u["name"], tuple(u["columns"]), bool(u.get("nullsNotDistinct")),
@@ -270,6 +271,15 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     return snap, {**side, **side_objects}
 
 
+def _type_to_json(t: str) -> str:
+    """A column's type as the snapshot spells it: a mixed-case domain or type name quoted (read back unquoted, it
+    would be lower-cased as PostgreSQL reads an unquoted name)."""
+    dims = ""
+    while t.endswith("[]"):
+        t, dims = t[:-2], dims + "[]"
+    return type_name(t) + dims
+
+
 def _table_to_json(t: Table) -> dict[str, Any]:
     pk = t.primary_key
     own = {c.name for c in t.columns}  # a key on a column the table inherits has no column to mark: an entry
@@ -277,7 +287,7 @@ def _table_to_json(t: Table) -> dict[str, Any]:
     composite = pk if pk and single_pk is None else None
     columns = {}
     for c in t.columns:
-        d: dict[str, Any] = {"name": c.name, "type": c.type}
+        d: dict[str, Any] = {"name": c.name, "type": c.type if c.type_schema else _type_to_json(c.type)}
         if c.type_schema:
             d["typeSchema"] = c.type_schema
         d["primaryKey"] = c.name == single_pk
@@ -350,8 +360,8 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
             for c in t.columns if c.comment or c.collation}
     if cols:
         side["columns"] = cols
-    fks = {f.name: {k: v for k, v in (("deferrable", f.deferrable), ("notValid", f.not_valid)) if v}
-           for f in t.foreign_keys if f.deferrable or f.not_valid}
+    fks = {f.name: {k: v for k, v in (("deferrable", f.deferrable), ("notValid", f.not_valid), ("matchFull", f.match_full))
+                    if v} for f in t.foreign_keys if f.deferrable or f.not_valid or f.match_full}
     if fks:
         side["foreignKeys"] = fks
     pk = t.primary_key

@@ -325,7 +325,8 @@ class _PgConverter:
             if self.naming == "drizzle1" else fk_name(t.name, cols, ref_table, tuple(ref_cols)))
         return ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=tuple(ref_cols),
                           ref_schema=ref_schema, on_delete=fk_action(con.ondelete), on_update=fk_action(con.onupdate),
-                          deferrable=deferrable_of(con), not_valid=_not_valid(con))
+                          deferrable=deferrable_of(con), not_valid=_not_valid(con),
+                          match_full=(con.match or "").upper() == "FULL")
 
     def exclusions(self, t: sa.Table, constraints: list[Any]) -> tuple[ExclusionConstraint, ...]:
         """`postgresql.ExcludeConstraint`s: each element a column (by name) or an expression with its operator, the
