@@ -99,3 +99,18 @@ def test_unnamed_constraints_match_by_definition_and_comments_only_where_held() 
     b = replace(POSTS, uniques=(UniqueConstraint("posts_author_id_key", ("author_id",)),), comment="by hand")
     assert lines(_schema(a), _schema(b), comments=False) == []
     assert lines(_schema(a), _schema(b)) == ["~ comment on table posts: none → 'by hand'"]
+
+
+def test_canonical_forms_remembered_keep_the_fields_equality_ignores() -> None:
+    """compare.canonical remembers tables by value; a column's `using`, a key's server name are not part of that
+    value, so a table seen before without them must not lend its canonical form to one with them."""
+    from mizzle.schema.compare import canonical
+    from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+
+    plain = Table("t", columns=(Column("id", "integer", not_null=True), Column("v", "bigint")), primary_key=PrimaryKey(("id",)))
+    with_extra = plain.with_(columns=(plain.columns[0], Column("v", "bigint", using="v::bigint")),
+                             primary_key=PrimaryKey(("id",), server_name="old_pkey"))
+    canonical(make_schema("postgresql", [plain]))
+    again = canonical(make_schema("postgresql", [with_extra])).tables[0]
+    assert again.columns[1].using == "v::bigint" and again.primary_key is not None
+    assert again.primary_key.server_name == "old_pkey"

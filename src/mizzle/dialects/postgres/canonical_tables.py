@@ -12,7 +12,7 @@ equal when the server would store the same thing.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from ...schema.model import Column, Index, IndexColumn, Schema, Table
@@ -39,22 +39,23 @@ def canonical(model: Schema, comments: bool = True) -> Schema:
 # (the model's dataclasses are frozen: hash and == read every field); a hit costs a hash and an ==, a sixth of
 # `_table`. On dokploy's 186 migrations canonical() went from ~0.9 s to ~0.5 s of CPU. Bounded (_MEMO_MAX).
 _MEMO_MAX = 20_000
-_memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[tuple[Table, str | None], Table]] = {}
+_memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[tuple[Table, tuple[Any, ...]], Table]] = {}
 _memo_size = [0]
 
 
-def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> dict[tuple[Table, str | None], Table]:
+def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> dict[tuple[Table, tuple[Any, ...]], Table]:
     if _memo_size[0] > _MEMO_MAX:
         _memo.clear()
         _memo_size[0] = 0
     return _memo.setdefault((enum_names, comments), {})
 
 
-def _remembered(memo: dict[tuple[Table, str | None], Table], t: Table, enums: dict[tuple[str, str], list[Any]],
+def _remembered(memo: dict[tuple[Table, tuple[Any, ...]], Table], t: Table, enums: dict[tuple[str, str], list[Any]],
                 known: set[tuple[str, str]], comments: bool) -> Table:
-    """`_table(t, …)`, remembered in `memo`. Keyed by the table and its key's server name: equality ignores that
-    name (PrimaryKey.server_name, compare=False), so two tables equal by value may still differ in it."""
-    key = (t, t.primary_key.server_name if t.primary_key is not None else None)
+    """`_table(t, …)`, remembered in `memo`. Keyed by the table and the fields its equality ignores (compare=False:
+    a key's server name, a column's `using` and `declared_not_null`, a policy's `renamed_from`): two tables equal by
+    value may still differ in them, and the remembered one must not lend its own."""
+    key = (t, _uncompared(t))
     try:
         hit = memo.get(key)
     except TypeError:  # an unhashable value somewhere: computed, not remembered
@@ -63,6 +64,12 @@ def _remembered(memo: dict[tuple[Table, str | None], Table], t: Table, enums: di
         hit = memo[key] = _table(t, enums, known, comments)
         _memo_size[0] += 1
     return hit
+
+
+def _uncompared(t: Table) -> tuple[Any, ...]:
+    """The values of the fields equality leaves out, of the table's key, columns and policies."""
+    return tuple(tuple(getattr(x, f.name) for f in fields(x) if not f.compare)
+                 for x in (t.primary_key, *t.columns, *t.policies) if x is not None)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
