@@ -1,4 +1,5 @@
-"""`mizzle up`: convert a drizzle-kit 0.x journal folder to drizzle-kit 1.x's layout, keeping identities."""
+"""`mizzle up`: convert a drizzle-kit 0.x journal folder to drizzle-kit 1.x's layout, keeping identities (or a 1.x
+folder's version 8 snapshots to version 9)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def up_command(opts: Options, dry_run: bool) -> int:
     Each journal entry becomes `<YYYYMMDDHHMMSS>_<name>/migration.sql` (the same bytes: the same hash) and a
     version 9 `snapshot.json` (the same snapshot id), dated by its journal `when`, whose exact value is kept in
     meta/_mizzle.json: databases that applied the folder (by mizzle, drizzle-orm 0.x or 1.x) recognise every
-    migration. Refuses a folder with a missing snapshot or SQL file (exit 3).
+    migration. Refuses a folder with a missing snapshot or SQL file (exit 3). In a folder already in the 1.x
+    layout, converts the snapshots drizzle-kit 1.0.0-beta wrote (version 8) to version 9, as `drizzle-kit up` does.
     """
     from ..commands.up import up
 
@@ -31,6 +33,12 @@ def up_command(opts: Options, dry_run: bool) -> int:
         opts.emit_json(result.to_json())
         return 0
     verb = "would convert" if dry_run else "converted"
+    if result.snapshots_only:
+        for _, name in result.converted:
+            opts.echo(f"  {name}/snapshot.json")
+        opts.echo(f"{verb} {len(result.converted)} snapshot(s) in {result.folder} from drizzle-kit 1.0.0-beta's "
+                  "version 8 to version 9")
+        return 0
     for tag, name in result.converted:
         opts.echo(f"  {tag} → {name}/")
     opts.echo(f"{verb} {len(result.converted)} migration(s) in {result.folder} to drizzle-kit 1.x's layout"

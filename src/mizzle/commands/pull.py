@@ -112,11 +112,12 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
 
 def _round_trip_warnings(config: Config, module: Path, expected: Schema) -> list[str]:
     """What the written module fails to say (so `generate` would see a change): one warning per difference.
-    The module is first read without SQLAlchemy (pull_check.py); only when that reading is not the same model
+    The module is first read without SQLAlchemy (the dialect's `same_pulled_module`); only when that reading is
+    not the same model
     is it loaded through SQLAlchemy, whose reading gives the warnings."""
-    from .pull_check import same_model
+    from .. import dialects
 
-    if same_model(module.read_text(encoding="utf-8"), expected):
+    if dialects.get(config.dialect).same_pulled_module(module.read_text(encoding="utf-8"), expected):
         return []
     from ..sources.sqlalchemy import load_schema
 

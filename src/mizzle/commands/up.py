@@ -1,9 +1,10 @@
 """`mizzle up`: convert a journal folder (drizzle-kit 0.x) to drizzle-kit 1.x's layout, keeping every
-migration's identity.
+migration's identity; in a folder already in that layout, convert the snapshots drizzle-kit 1.0.0-beta wrote
+(version 8) to the current version, as `drizzle-kit up` does.
 
 Each journal entry `<prefix>_<name>` becomes `<YYYYMMDDHHMMSS>_<name>/migration.sql` (the SQL file's bytes, so
-its hash is unchanged) + a version 9 `snapshot.json` (the same snapshot id; the first a base, the others diffs
-from the one before, in journal order). The folder's timestamp is the entry's `when` in UTC seconds (one second
+its hash is unchanged) + a 1.x `snapshot.json` written by the dialect's folder codec (the same snapshot id; for
+PostgreSQL a version 9 base, then diffs from the one before, in journal order). The folder's timestamp is the entry's `when` in UTC seconds (one second
 later when two entries share a second, so the folders sort in journal order), which is how drizzle-orm 1.x's
 migrator recognises rows drizzle-orm 0.x recorded; the exact `when` (with its milliseconds, what mizzle and
 drizzle-orm 0.x stored as `created_at`) is kept in `meta/_mizzle.json` under `whens`. drizzle-kit's own `up`
@@ -32,11 +33,12 @@ class UpResult:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    snapshots_only: bool = False  # a 1.x folder whose older snapshots were converted (version 8 → 9)
 
     def to_json(self) -> dict[str, Any]:
         return {"folder": str(self.folder), "dry_run": self.dry_run,
                 "converted": [{"tag": t, "folder": d} for t, d in self.converted], "removed": self.removed,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "snapshots_only": self.snapshots_only}
 
 
 def up(config: Config, dry_run: bool = False) -> UpResult:
@@ -44,7 +46,7 @@ def up(config: Config, dry_run: bool = False) -> UpResult:
     folder = MigrationFolder(config.out_dir, config.dialect)
     if not folder.journal_path.exists():
         if folder.uses_folders:
-            raise UsageError(f"{folder.path} already has drizzle-kit 1.x's layout; nothing to convert")
+            return _upgrade(folder.path, dry_run)
         raise UsageError(f"{folder.journal_path} does not exist: {folder.path} is not a drizzle-kit 0.x folder")
     migrations = folder.migrations()
     if not migrations:
@@ -73,6 +75,19 @@ def up(config: Config, dry_run: bool = False) -> UpResult:
     return result
 
 
+def _upgrade(path: Path, dry_run: bool) -> UpResult:
+    """A folder already in the 1.x layout: the snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta's
+    version 8) rewritten in the current version, in place, as `drizzle-kit up` does; the SQL is not touched."""
+    new = folders1.upgrade(path)
+    if not new:
+        raise UsageError(f"{path} already has drizzle-kit 1.x's layout; nothing to convert")
+    result = UpResult(folder=path, dry_run=dry_run, converted=[(n, n) for n in sorted(new)], snapshots_only=True)
+    if not dry_run:
+        for name, snap in sorted(new.items()):
+            write_atomic(path / name / folders1.SNAPSHOT, dump_json(snap))
+    return result
+
+
 def _folder_names(migrations: list[Migration]) -> list[str]:
     out: list[str] = []
     last = -1
@@ -96,21 +111,20 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
     gets what drizzle-kit 1.x writes for a custom migration: a diff with no deltas; the next snapshot's deltas
     hold whatever its SQL changed."""
     from .. import dialects
-    from ..dialects.postgres import snapshot_v9 as v9
-    from ..dialects.postgres.snapshot import snapshot_from_schema
 
     d = dialects.get(dialect)
+    codec = d.folder_codec
     sidecar = folder.read_sidecar()
     out: list[dict[str, Any]] = []
-    state: dict[str, dict[str, Any]] = {}
+    state: Any = None
     seen: set[str] = set()
     for m in migrations:
         raw = folder.read_snapshot(m)
         if raw is None and out:
             warnings.append(f"{m.tag} has no snapshot: written as drizzle-kit 1.x writes a custom migration's (no "
                             "deltas; the next snapshot holds what its SQL changed)")
-            out.append({"type": "diff", "version": v9.VERSION, "dialect": v9.DIALECT, "id": str(uuid.uuid4()),
-                        "prevIds": [out[-1]["id"]], "footprints": [], "deltas": []})
+            snap, state = codec.chain(state, None, str(uuid.uuid4()), [out[-1]["id"]], None)
+            out.append(snap)
             continue
         if raw is None:
             raise IntegrityError(f"{m.tag}: the first migration's snapshot is missing; the 1.x layout starts from it",
@@ -120,15 +134,9 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             raise IntegrityError(f"{m.snapshot_path}: snapshot id {id_!r} is empty or used twice",
                                  "Give it its own id (`mizzle rebase` re-chains merged snapshots), then `mizzle up`.")
         seen.add(id_)
-        v7, side = snapshot_from_schema(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
-        rows = v9.rows_from_v7(v7, folders1.key_names(side))
-        head: dict[str, Any] = {"type": "diff" if out else "base", "version": v9.VERSION, "dialect": v9.DIALECT,
-                                "id": id_, "prevIds": [out[-1]["id"]] if out else [ROOT_ID]}
-        deltas = v9.deltas_between(state, rows)
-        head["footprints"] = v9.footprints_of(state, deltas)
-        head["deltas" if out else "ddl"] = deltas if out else rows
-        out.append(head)
-        state = {v9.entity_key(r): r for r in rows}
+        data, side = d.save_snapshot(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
+        snap, state = codec.chain(state, data, id_, [out[-1]["id"]] if out else [ROOT_ID], side)
+        out.append(snap)
     return out
 
 

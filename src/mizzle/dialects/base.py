@@ -181,6 +181,38 @@ class SqlReader(Protocol):
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 
 
+class FolderCodec(Protocol):
+    """drizzle-kit 1.x's snapshots of one dialect in its folder layout (`<stamp>_<name>/snapshot.json`, each naming
+    its parents in `prevIds`) ↔ the snapshot JSON the dialect's `load_snapshot` reads (drizzle-kit 0.x's form).
+    Plain JSON in and out. `snapshots` is every snapshot of a folder by id, each with `_dir` (its migration
+    folder's name); `source` starts each message. mizzle.migrations.folders1 reads and writes the folder with it."""
+
+    version: str  # the `version` this codec writes
+
+    def state_json(self, snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
+        """The schema snapshot `id_` stands for."""
+
+    def latest_json(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> dict[str, Any]:
+        """The schema the next migration starts from: the leaves `tips` (the last folder first) combined."""
+
+    def next_snapshot(self, data: dict[str, Any], snapshots: dict[str, dict[str, Any]], tips: list[str],
+                      source: str, sidecar_entry: dict[str, Any] | None) -> dict[str, Any]:
+        """The snapshot of a new migration whose schema is `data` (save_snapshot's JSON), after the leaves `tips`
+        (none: the folder's first)."""
+
+    def chain(self, parent: Any, data: dict[str, Any] | None, id_: str, prev_ids: list[str],
+              sidecar_entry: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
+        """`mizzle up` from a 0.x folder, one snapshot at a time: the snapshot of `data` after `parent` (what the
+        previous call returned second; None for the first), and what to pass as `parent` next. `data` None: a
+        migration without a snapshot."""
+
+    def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
+        """The snapshots an older 1.x version wrote, by id, converted to `version` (as `drizzle-kit up` does)."""
+
+    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Per change a snapshot records (its deltas): (the change, the row it touches, as it was)."""
+
+
 class Dialect(Protocol):
     """Everything mizzle does differently per database, as named hooks. One object per dialect folder
     (`mizzle.dialects.<folder>.DIALECT`); callers get it from the registry (`mizzle.dialects.get(name)`) and
@@ -213,6 +245,14 @@ class Dialect(Protocol):
     def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None,
                       renames: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         """The model → (the snapshot JSON, the sidecar entry for facts the snapshot cannot hold)."""
+
+    @property
+    def folder_codec(self) -> FolderCodec:
+        """drizzle-kit 1.x's snapshots of this dialect (its folder layout)."""
+
+    def same_pulled_module(self, text: str, expected: Schema) -> bool:
+        """Whether the module `pull` wrote (`text`) reads as `expected` without loading it (a fast path: False
+        sends pull to the full SQLAlchemy check, which alone reports differences)."""
 
     # -- planning -----------------------------------------------------------------------------------------------
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .folders1 import ROOT_ID, parents
+from ..errors import IntegrityError
+from .folders1 import ROOT_ID, codec_of, is_1x, parents
 
 Snapshots = dict[str, dict[str, Any]]
 
@@ -56,11 +57,10 @@ def _ancestors(snapshots: Snapshots, start: str) -> set[str]:
 
 def _touches(snapshot: dict[str, Any]) -> list[tuple[str, set[str], set[str]]]:
     """Per delta: (its change as text, the objects it writes, the objects it depends on)."""
-    from ..dialects.postgres.snapshot_v9 import row_of_key
-
-    out = []
-    for d in snapshot.get("deltas") or []:
-        row = d["row"] if d.get("op") == "create" else row_of_key(d.get("key", ""))
+    out: list[tuple[str, set[str], set[str]]] = []
+    if not is_1x(snapshot):
+        return out
+    for d, row in codec_of(snapshot, snapshot["_dir"]).delta_rows(snapshot):
         moved = {**row, **(d.get("set") or {})}  # a rename writes the new name too
         writes = {_obj(row), _obj(moved)}
         reads: set[str] = set()
@@ -85,7 +85,9 @@ def _obj(row: dict[str, Any]) -> str:
 
 def conflicts(snapshots: Snapshots) -> list[tuple[str, str, str]]:
     """(folder of one branch, folder of the other, the object both touch) for each pair of leaves whose branches
-    do not commute; every pair is compared."""
+    do not commute; every pair is compared. Snapshots of an older 1.x version (PostgreSQL's version 8: whole
+    states, no deltas) are compared as their conversion (what `mizzle up` writes)."""
+    snapshots = _current(snapshots)
     named = {p for s in snapshots.values() for p in parents(s)}
     leaves = sorted((i for i in snapshots if i not in named), key=lambda i: snapshots[i]["_dir"])
     out = []
@@ -96,6 +98,17 @@ def conflicts(snapshots: Snapshots) -> list[tuple[str, str, str]]:
             if found:
                 out.append(found)
     return out
+
+
+def _current(snapshots: Snapshots) -> Snapshots:
+    first = next((s for s in snapshots.values() if is_1x(s)), None)
+    if first is None:
+        return snapshots
+    try:
+        new = codec_of(first, first["_dir"]).upgraded(snapshots, first["_dir"])
+    except IntegrityError:  # a parent missing: graph_problems reports it
+        return snapshots
+    return {**snapshots, **{i: {**n, "_dir": snapshots[i]["_dir"]} for i, n in new.items()}}
 
 
 def _first_conflict(snapshots: Snapshots, branch_x: set[str], branch_y: set[str]) -> tuple[str, str, str] | None:

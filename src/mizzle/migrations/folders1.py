@@ -1,11 +1,11 @@
 """drizzle-kit 1.x's layout: one folder per migration, `<YYYYMMDDHHMMSS>_<name>/migration.sql` + `snapshot.json`.
 
 There is no journal: the folders sort by name, which is also the migration's name in drizzle-orm 1.x's tracking
-table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). PostgreSQL snapshots are version
-"9" (mizzle.dialects.postgres.snapshot_v9): a base, then diffs naming their parents in `prevIds`; SQLite ones are
-version "7", each the whole schema (mizzle.dialects.sqlite.snapshot_1x). Here the folder is
-read as the rest of mizzle wants it (each snapshot's state as v7 JSON, the leaves of the graph) and written as
-drizzle-kit 1.x writes it.
+table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). Every snapshot names its parents
+in `prevIds` and its dialect in `dialect`; what the rows inside mean is the dialect's (its `folder_codec`: PostgreSQL's
+version "9", a base then diffs, and drizzle-kit 1.0.0-beta's version "8"; SQLite's version "7", each the whole
+schema). Here the folder is read as the rest of mizzle wants it (each snapshot's state as the JSON the dialect's
+load_snapshot reads, the leaves of the graph) and written as drizzle-kit 1.x writes it.
 
 `meta/_mizzle.json` (ignored by drizzle-kit and drizzle-orm: `meta/` has no migration.sql) keeps mizzle's sidecar
 and, after `mizzle up`, the journal `when` of each converted migration (`whens`), which a database that applied the
@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IntegrityError, UsageError
+
+if TYPE_CHECKING:
+    from ..dialects.base import FolderCodec
 
 MIGRATION_SQL = "migration.sql"
 SNAPSHOT = "snapshot.json"
@@ -60,7 +63,8 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
         data = metafiles.load_json(p)
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise IntegrityError(f"{p}: not a drizzle-kit snapshot (no id)")
-        _refuse_other_dialect(data, p)
+        if is_1x(data):
+            codec_of(data, str(p))
         if data["id"] in out:
             raise IntegrityError(f"{p}: snapshot id {data['id']} is also the id of {out[data['id']]['_dir']}",
                                  "Two migration folders hold the same snapshot: restore one from version control.")
@@ -68,18 +72,23 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _refuse_other_dialect(data: dict[str, Any], p: Path) -> None:
-    """A 1.x snapshot (`prevIds`) of another dialect than PostgreSQL: drizzle-kit 1.x's SQLite snapshots (version
-    "7", every one a whole `ddl` list, unique constraints as table constraints) are not read yet; reading them as
-    0.x files would find no tables at all."""
-    from ..dialects.postgres import snapshot_v9 as v9
-    from ..dialects.sqlite import snapshot_1x as sq1
+def is_1x(snap: dict[str, Any]) -> bool:
+    """A drizzle-kit 1.x snapshot (`prevIds`), not a 0.x file (`prevId`) left in the folder layout."""
+    return isinstance(snap.get("prevIds"), list)
 
-    if isinstance(data.get("prevIds"), list) and data.get("dialect") not in (v9.DIALECT, sq1.DIALECT):
-        raise UsageError(f"{p}: a drizzle-kit 1.x snapshot for {data.get('dialect')!r}; mizzle reads and writes "
+
+def codec_of(data: dict[str, Any], source: str) -> FolderCodec:
+    """The folder codec of the dialect a snapshot names. Refused for a dialect mizzle does not implement (e.g.
+    MySQL): reading its snapshots as 0.x files would find no tables at all."""
+    from .. import dialects
+
+    d = dialects.find(data.get("dialect"))
+    if d is None:
+        raise UsageError(f"{source}: a drizzle-kit 1.x snapshot for {data.get('dialect')!r}; mizzle reads and writes "
                          "drizzle-kit 1.x's folder layout for PostgreSQL and SQLite only",
                          "`mizzle migrate` and `status` still apply and track this folder; `generate`, `verify`, "
                          "`drift` and `check` need its snapshots.")
+    return d.folder_codec
 
 
 def parents(snap: dict[str, Any]) -> list[str]:
@@ -97,80 +106,25 @@ def leaves(snapshots: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def snapshot_as_v7(snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
-    """The state of snapshot `id_` as v7 JSON (a v7 file is returned as it is)."""
+    """The state of snapshot `id_` as the JSON the dialect's load_snapshot reads (a 0.x file as it is)."""
     snap = snapshots[id_]
-    from ..dialects.sqlite import snapshot_1x as sq1
-
-    if sq1.is_1x(snap):  # SQLite: every snapshot holds the whole schema
-        prev = parents(snap)
-        return sq1.v6_from_rows(snap["ddl"], id_, prev[0] if prev else ROOT_ID)
-    if str(snap.get("version")) != "9":
+    if not is_1x(snap):
         return {k: v for k, v in snap.items() if k != "_dir"}
-    from ..dialects.postgres import snapshot_v9 as v9
-
-    _check_dialect(snap, source)
-    prev = parents(snap)
-    return v9.v7_from_state(v9.state_of(snapshots, id_, source), id_, prev[0] if prev else ROOT_ID)
-
-
-def _check_dialect(snap: dict[str, Any], source: str) -> None:
-    from ..dialects.postgres import snapshot_v9 as v9
-
-    if snap.get("dialect") != v9.DIALECT:
-        raise UsageError(f"{source}: a drizzle-kit 1.x snapshot for {snap.get('dialect')!r}; mizzle reads and writes "
-                         "the 1.x layout for PostgreSQL only so far")
-
-
-def latest_state(path: Path) -> tuple[dict[str, dict[str, Any]], list[str]] | None:
-    """The rows the next migration starts from and its parents: the leaf's state, or after a branch merge the
-    leaves' states combined (a merge snapshot with every leaf as a parent, the last folder first)."""
-    from ..dialects.postgres import snapshot_v9 as v9
-
-    snapshots = load_snapshots(path)
-    if not snapshots:
-        return None
-    tips = leaves(snapshots)
-    for t in tips:
-        if str(snapshots[t].get("version")) != "9":
-            raise UsageError(f"{path / snapshots[t]['_dir'] / SNAPSHOT}: a version {snapshots[t].get('version')} "
-                             "snapshot in the 1.x layout; run `drizzle-kit up` or restore the folder")
-        _check_dialect(snapshots[t], str(path))
-    merge = {"type": "diff", "id": "(next)", "prevIds": tips, "deltas": []}
-    return v9.state_of({**snapshots, "(next)": merge}, "(next)", str(path)), tips
+    return codec_of(snap, source).state_json(snapshots, id_, source)
 
 
 def latest_as_v7(path: Path) -> dict[str, Any] | None:
-    from ..dialects.postgres import snapshot_v9 as v9
-
+    """The state the next migration starts from: the leaf's, or after a branch merge the leaves' combined."""
     snapshots = load_snapshots(path)
-    sqlite_tip = _sqlite_tip(snapshots, path)
-    if sqlite_tip is not None:
-        return snapshot_as_v7(snapshots, sqlite_tip, str(path))
-    if snapshots and any(str(s.get("version")) != "9" for s in snapshots.values()):
+    if not snapshots:
+        return None
+    if not all(is_1x(s) for s in snapshots.values()):
         # older files in the folder layout (drizzle-kit's own `up` copies 0.x snapshots before upgrading them):
         # the last folder's snapshot as it is
         last = max(snapshots.values(), key=lambda s: s["_dir"])
         return {k: v for k, v in last.items() if k != "_dir"}
-    found = latest_state(path)
-    if found is None:
-        return None
-    state, tips = found
-    return v9.v7_from_state(state, tips[0], tips[0])
-
-
-def _sqlite_tip(snapshots: dict[str, dict[str, Any]], path: Path) -> str | None:
-    """The leaf of a drizzle-kit 1.x SQLite folder (None: not one). Two leaves (branches merged) are refused: each
-    holds only its own branch's schema, and mizzle does not combine them."""
-    from ..dialects.sqlite import snapshot_1x as sq1
-
-    if not snapshots or not any(sq1.is_1x(s) for s in snapshots.values()):
-        return None
     tips = leaves(snapshots)
-    if len(tips) > 1:
-        raise UsageError(f"{path}: {len(tips)} SQLite snapshots are leaves ({', '.join(snapshots[t]['_dir'] for t in tips)}): "
-                         "branches merged without a migration that joins them",
-                         "Move one branch's migration folder out, run `mizzle generate`, and bring its change again.")
-    return tips[0]
+    return codec_of(snapshots[tips[0]], str(path)).latest_json(snapshots, tips, str(path))
 
 
 def new_folder_name(path: Path, name: str, now_ms: int, whens: list[int]) -> tuple[str, int]:
@@ -183,44 +137,29 @@ def new_folder_name(path: Path, name: str, now_ms: int, whens: list[int]) -> tup
     return tag, when
 
 
-def key_names(sidecar_entry: dict[str, Any] | None) -> dict[str, str]:
-    """"schema.table" → a primary key's server name, from a snapshot's sidecar entry (PrimaryKey.server_name)."""
-    return {k: t["primaryKey"]["name"] for k, t in ((sidecar_entry or {}).get("tables") or {}).items()
-            if (t.get("primaryKey") or {}).get("name")}
-
-
 def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The 1.x snapshot of a new migration whose schema is `v7` (mizzle's v7 JSON): a base for the first migration,
-    else a diff from the folder's latest state with the footprints of its deltas. Rows mizzle would write the same
-    way keep drizzle-kit's own (fields mizzle does not model stay as they were)."""
-    from ..dialects.postgres import snapshot_v9 as v9
-    from ..dialects.sqlite import snapshot_1x as sq1
-
-    if v7.get("dialect") == sq1.DIALECT:
-        return _sqlite_snapshot(v7, path)
-    found = latest_state(path)
-    rows = v9.rows_from_v7(v7, key_names(sidecar_entry))
-    head = {"type": "base" if found is None else "diff", "version": v9.VERSION, "dialect": v9.DIALECT,
-            "id": v7["id"], "prevIds": [ROOT_ID] if found is None else found[1]}
-    old: dict[str, dict[str, Any]] = {} if found is None else found[0]
-    if old:
-        seen = {v9.entity_key(r): r for r in v9.rows_from_v7(v9.v7_from_state(old, "", ""))}
-        rows = [old[k] if k in old and seen.get(k) == r else r for r in rows for k in [v9.entity_key(r)]]
-    deltas = v9.deltas_between(old, rows)
-    head["footprints"] = v9.footprints_of(old, deltas)
-    if found is None:
-        head["ddl"] = rows
-    else:
-        head["deltas"] = deltas
-    return head
-
-
-def _sqlite_snapshot(v6: dict[str, Any], path: Path) -> dict[str, Any]:
-    """drizzle-kit 1.x's SQLite snapshot of a new migration: the whole schema as rows, its parent the folder's leaf."""
-    from ..dialects.sqlite import snapshot_1x as sq1
-
+    """The 1.x snapshot of a new migration whose schema is `v7` (what the dialect's save_snapshot wrote), written
+    by the codec of the dialect `v7` names, after the folder's leaves."""
     snapshots = load_snapshots(path)
-    tip = _sqlite_tip(snapshots, path)
-    previous = snapshots[tip].get("ddl") or [] if tip is not None else []
-    return {"version": sq1.VERSION, "dialect": sq1.DIALECT, "id": v6["id"], "prevIds": [tip or ROOT_ID],
-            "ddl": sq1.rows_from_v6(v6, previous), "renames": sq1.renames_of(v6)}
+    return codec_of(v7, str(path)).next_snapshot(v7, snapshots, leaves(snapshots) if snapshots else [], str(path),
+                                                 sidecar_entry)
+
+
+def upgrade(path: Path) -> dict[str, dict[str, Any]]:
+    """The folder's snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta's version 8), converted by their
+    dialect's codec as `drizzle-kit up` does, by migration folder name; each checked to stand for the same
+    schema as before."""
+    snapshots = load_snapshots(path)
+    rows = [s for s in snapshots.values() if is_1x(s)]
+    if not rows:
+        return {}
+    codec = codec_of(rows[0], str(path))
+    new = codec.upgraded(snapshots, str(path))
+    after = {**snapshots, **{i: {**n, "_dir": snapshots[i]["_dir"]} for i, n in new.items()}}
+    for i in new:
+        where = str(path / snapshots[i]["_dir"] / SNAPSHOT)
+        before, now = (codec.state_json(s, i, where) for s in (snapshots, after))
+        if {k: v for k, v in now.items() if k != "prevId"} != {k: v for k, v in before.items() if k != "prevId"}:
+            raise IntegrityError(f"{where}: converted, it no longer stands for the same schema; nothing was written",
+                                 "Report this with the folder to mizzle's issue tracker.")
+    return {snapshots[i]["_dir"]: n for i, n in new.items()}

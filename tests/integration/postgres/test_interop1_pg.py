@@ -298,3 +298,74 @@ def test_mark_applied_writes_the_name_drizzle_orm_1x_looks_for(node: str, twin: 
         assert tracking_names(url)[-1] == last
         orm_migrate(node, url, folder)  # would re-run the last migration (and fail) without the name
         assert tracking_names(url) == [p.name for p in migration_dirs(folder)]
+
+
+def _kit(node: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
+    return subprocess.run([node, str(DRIZZLE_KIT), *args], cwd=INTEROP1, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _as_v8(folder: Path) -> None:
+    """drizzle-kit's version 9 folder rewritten as drizzle-kit 1.0.0-beta wrote it: every snapshot version "8", its
+    whole state as `ddl` rows (a version 9 base's row format), `prevIds` and `renames`."""
+    from mizzle.dialects.postgres import snapshot_v9 as v9
+    from mizzle.migrations import folders1
+
+    snapshots = folders1.load_snapshots(folder)
+    states = {i: list(v9.state_of(snapshots, i).values()) for i in snapshots}
+    for i, s in snapshots.items():
+        (folder / s["_dir"] / "snapshot.json").write_text(json.dumps(
+            {"id": i, "prevIds": s["prevIds"], "version": "8", "dialect": "postgres", "ddl": states[i],
+             "renames": []}, indent=2))
+
+
+def test_a_version_8_folder_reads_and_converts_as_drizzle_kit_up_does(node: str, twin: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    """drizzle-kit 1.0.0-beta's version 8 folder: mizzle reads every snapshot as the version 9 folder it came from;
+    drizzle-kit 1.0.0-rc.5's own `up` and `mizzle up` convert it to folders mizzle reads the same; drizzle-kit accepts
+    mizzle's conversion (check passes, generate finds no changes), and verify replays the version 8 folder."""
+    from mizzle.commands.up import up
+    from mizzle.commands.verify import verify
+    from mizzle.migrations.folder import MigrationFolder
+
+    d = twin[0]
+    v8 = tmp_path / "v8" / "drizzle"
+    shutil.copytree(d, v8)
+    _as_v8(v8)
+    kit, miz = tmp_path / "kit" / "drizzle", tmp_path / "miz" / "drizzle"
+    shutil.copytree(v8, kit)
+    shutil.copytree(v8, miz)
+    refused = _kit(node, "generate", "--dialect", "postgresql", "--schema", str(STEPS[-1] / "schema.ts"),
+                   "--out", str(v8))
+    assert refused.returncode != 0 and "drizzle-kit up" in refused.stdout + refused.stderr  # mizzle refuses alike
+    p = _kit(node, "up", "--dialect", "postgresql", "--out", str(kit))
+    assert p.returncode == 0, p.stdout + p.stderr
+    (miz.parent / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    assert len(up(load_config(miz.parent / "mizzle.toml")).converted) == len(migration_dirs(d))
+
+    def reading(folder: Path) -> list[dict | None]:  # type: ignore[type-arg]
+        f = MigrationFolder(folder)
+        return [f.read_snapshot(m) for m in f.migrations()] + [f.latest_snapshot()]
+
+    expected = reading(d)
+    assert reading(v8) == expected
+    assert reading(kit) == expected
+    assert reading(miz) == expected
+    chk = _kit(node, "check", "--dialect", "postgresql", "--out", str(miz))
+    assert chk.returncode == 0 and "Everything's fine" in chk.stdout + chk.stderr, chk.stdout + chk.stderr
+    work = INTEROP1 / ".scratch" / tmp_path.name
+    try:
+        kit_generate(node, work, STEPS[-1] / "schema.ts", miz, "again")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert len(migration_dirs(miz)) == len(migration_dirs(d)), "drizzle-kit finds changes after mizzle up"
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text((STEPS[-1] / "schema.py").read_text())
+    (tmp_path / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{v8}"\n')
+    for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        del sys.modules[mod]
+    with temp_database("mz1_v8") as url:
+        result = verify(load_config(tmp_path / "mizzle.toml"), scratch_url=url)
+    assert result.ok and len(result.steps) == len(migration_dirs(d)), result.to_json()

@@ -176,11 +176,13 @@ def kit1_generate(work: Path, step: str, out: Path, name: str, *answers: str) ->
 
 
 def pk_rows(folder: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    from mizzle.dialects.postgres.snapshot_v9 import FOLDER_CODEC
     from mizzle.migrations import folders1
 
-    found = folders1.latest_state(folder)
-    assert found is not None
-    return {r["table"]: r for r in found[0].values() if r["entityType"] == "pks"}
+    snapshots = folders1.load_snapshots(folder)
+    assert snapshots
+    state = FOLDER_CODEC.state_after(snapshots, folders1.leaves(snapshots), str(folder))
+    return {r["table"]: r for r in state.values() if r["entityType"] == "pks"}
 
 
 def test_1x_layout_keeps_the_key_name_through_a_rename_as_drizzle_kit_1x_does(pg_available: bool,

@@ -1,4 +1,4 @@
-"""pull's round-trip check reads the written module without SQLAlchemy first (commands/pull_check.py): on real
+"""pull's round-trip check reads the written module without SQLAlchemy first (dialects/postgres/pull_check.py): on real
 databases — the four real-world drizzle folders migrated, and test_pull_pg's database of every kind of object —
 that reading must give exactly the model SQLAlchemy's loading gives, and a module that says less than the
 database must not pass it."""
@@ -18,8 +18,8 @@ from pgtools import admin, temp_database
 
 import mizzle
 from mizzle.commands.generate import generate
-from mizzle.commands.pull_check import Unreadable, read_module, same_model
 from mizzle.commands.pull_code import write_module
+from mizzle.dialects.postgres.pull_check import Unreadable, read_module, same_model
 from mizzle.dialects.postgres.snapshot import ROOT_ID, schema_from_snapshot, snapshot_from_schema
 from mizzle.schema.model import Schema
 from mizzle.sources.database import introspect_url, scope_for

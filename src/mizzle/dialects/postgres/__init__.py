@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import RunnerBackend, SqlReader
+    from ..base import FolderCodec, RunnerBackend, SqlReader
 
 
 class PostgresDialect:
@@ -50,6 +50,17 @@ class PostgresDialect:
         from .snapshot import snapshot_from_schema
 
         return snapshot_from_schema(schema, prev_id, id_, renames)
+
+    @property
+    def folder_codec(self) -> FolderCodec:
+        from .snapshot_v9 import FOLDER_CODEC
+
+        return FOLDER_CODEC
+
+    def same_pulled_module(self, text: str, expected: Schema) -> bool:
+        from .pull_check import same_model
+
+        return same_model(text, expected)
 
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         return changes

@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from ...errors import IntegrityError
+from ...errors import IntegrityError, UsageError
 from ...schema.naming import column_addition, fk_name_v1, make_object_name, unique_name
 
 VERSION = "9"
@@ -593,3 +593,137 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
         out.append({"statementType": f"{d['op']}_{node}", "statementTarget": target,
                     "writes": [f"s|{node}|{name}", f"n|{node}|{name}", f"e|{node}|{name}"], "reads": reads})
     return out
+
+
+# -- the folder codec: what mizzle.migrations.folders1 asks of PostgreSQL's 1.x snapshots -------------------------
+
+ORIGIN = "00000000-0000-0000-0000-000000000000"  # drizzle-kit's parent id of a folder's first snapshot
+V8 = "8"  # drizzle-kit 1.0.0-beta: every snapshot the whole state as `ddl` rows (+ `renames`), no `type`
+
+
+def key_names(sidecar_entry: dict[str, Any] | None) -> dict[str, str]:
+    """"schema.table" → a primary key's server name, from a snapshot's sidecar entry (PrimaryKey.server_name)."""
+    return {k: t["primaryKey"]["name"] for k, t in ((sidecar_entry or {}).get("tables") or {}).items()
+            if (t.get("primaryKey") or {}).get("name")}
+
+
+def _parents(snap: dict[str, Any]) -> list[str]:
+    return [p for p in snap.get("prevIds") or [] if isinstance(p, str)]
+
+
+def _check(snap: dict[str, Any], source: str) -> None:
+    if snap.get("dialect") != DIALECT:
+        raise UsageError(f"{source}: a drizzle-kit 1.x snapshot for {snap.get('dialect')!r}; mizzle reads and writes "
+                         "the 1.x layout for PostgreSQL only so far")
+    if str(snap.get("version")) not in (VERSION, V8) or (str(snap.get("version")) == V8
+                                                         and not isinstance(snap.get("ddl"), list)):
+        raise UsageError(f"{source}: snapshot {snap.get('id')} is a version {snap.get('version')} PostgreSQL snapshot "
+                         "in drizzle-kit 1.x's layout; mizzle reads versions 8 and 9")
+
+
+class FolderCodec:
+    """PostgreSQL's snapshots in drizzle-kit 1.x's folder layout ↔ v7 JSON (see mizzle.dialects.base.FolderCodec).
+    Version 9 (rc): a base, then diffs. Version 8 (1.0.0-beta): every snapshot the whole state as rows — read as
+    it is, and converted to version 9 by `upgraded` as drizzle-kit's `up` does (deltas from the parents' state)."""
+
+    version = VERSION
+
+    def state_json(self, snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
+        snap = _lookup(snapshots, id_, source)
+        _check(snap, source)
+        prev = _parents(snap)
+        return v7_from_state(self._state(snapshots, id_, source), id_, prev[0] if prev else ORIGIN)
+
+    def _state(self, snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> State:
+        snap = snapshots[id_]
+        if str(snap.get("version")) == V8:  # the whole state
+            return {entity_key(r): dict(r) for r in snap["ddl"]}
+        if any(str(s.get("version")) == V8 for s in snapshots.values()):  # a diff after version 8 snapshots
+            snapshots = {**snapshots, **self.upgraded(snapshots, source)}
+        return state_of(snapshots, id_, source)
+
+    def latest_json(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> dict[str, Any]:
+        for t in tips:
+            _check(snapshots[t], source)
+        if len(tips) == 1:
+            return v7_from_state(self._state(snapshots, tips[0], source), tips[0], tips[0])
+        return v7_from_state(self.state_after(snapshots, tips, source), tips[0], tips[0])
+
+    def state_after(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> State:
+        """The rows after the leaves `tips` combined (a merge snapshot with every leaf as a parent)."""
+        if any(str(s.get("version")) == V8 for s in snapshots.values()):
+            snapshots = {**snapshots, **self.upgraded(snapshots, source)}
+        merge = {"type": "diff", "id": "(next)", "prevIds": tips, "deltas": []}
+        return state_of({**snapshots, "(next)": merge}, "(next)", source)
+
+    def next_snapshot(self, v7: dict[str, Any], snapshots: dict[str, dict[str, Any]], tips: list[str], source: str,
+                      sidecar_entry: dict[str, Any] | None) -> dict[str, Any]:
+        """A base for the first migration, else a diff from the leaves' state with the footprints of its deltas.
+        Rows mizzle would write the same way keep drizzle-kit's own (fields mizzle does not model stay)."""
+        for t in tips:
+            if str(snapshots[t].get("version")) != VERSION:
+                raise UsageError(f"{source}/{snapshots[t]['_dir']}: a version {snapshots[t].get('version')} snapshot "
+                                 "(drizzle-kit 1.0.0-beta); run `mizzle up` (or `drizzle-kit up`) to convert the "
+                                 "folder to version 9 first")
+            _check(snapshots[t], source)
+        old: State = self.state_after(snapshots, tips, source) if tips else {}
+        rows = rows_from_v7(v7, key_names(sidecar_entry))
+        head: dict[str, Any] = {"type": "diff" if tips else "base", "version": VERSION, "dialect": DIALECT,
+                                "id": v7["id"], "prevIds": tips or [ORIGIN]}
+        if old:
+            seen = {entity_key(r): r for r in rows_from_v7(v7_from_state(old, "", ""))}
+            rows = [old[k] if k in old and seen.get(k) == r else r for r in rows for k in [entity_key(r)]]
+        deltas = deltas_between(old, rows)
+        head["footprints"] = footprints_of(old, deltas)
+        head["deltas" if tips else "ddl"] = deltas if tips else rows
+        return head
+
+    def chain(self, parent: Any, v7: dict[str, Any] | None, id_: str, prev_ids: list[str],
+              sidecar_entry: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
+        """`mizzle up` from a 0.x folder: the snapshot of `v7` after the state `parent` (None: the first, a base),
+        and its state for the next one. `v7` None: a migration without a snapshot, written as drizzle-kit 1.x
+        writes a custom migration's (a diff with no deltas)."""
+        if v7 is None:
+            return {"type": "diff", "version": VERSION, "dialect": DIALECT, "id": id_, "prevIds": prev_ids,
+                    "footprints": [], "deltas": []}, parent
+        rows = rows_from_v7(v7, key_names(sidecar_entry))
+        state: State = parent or {}
+        head: dict[str, Any] = {"type": "diff" if parent is not None else "base", "version": VERSION,
+                                "dialect": DIALECT, "id": id_, "prevIds": prev_ids or [ORIGIN]}
+        deltas = deltas_between(state, rows)
+        head["footprints"] = footprints_of(state, deltas)
+        head["deltas" if parent is not None else "ddl"] = deltas if parent is not None else rows
+        return head, {entity_key(r): r for r in rows}
+
+    def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
+        """Every version 8 snapshot as version 9, as drizzle-kit's `up` converts it: no parent, a base with the
+        rows; else a diff from its parents' state (several: the last folder first) to its rows. A rename is
+        written as a drop and a create (drizzle-kit reads `renames` to write a rename): the same state."""
+        out: dict[str, dict[str, Any]] = {}
+        for id_ in sorted(snapshots, key=lambda i: snapshots[i]["_dir"]):
+            snap = snapshots[id_]
+            if str(snap.get("version")) != V8:
+                continue
+            _check(snap, source)
+            rows = [dict(r) for r in snap["ddl"]]
+            real = [p for p in _parents(snap) if p and p != ORIGIN]
+            head = {"version": VERSION, "dialect": DIALECT, "id": id_}
+            if not real:
+                creates = [{"op": "create", "row": r} for r in rows]
+                out[id_] = {"type": "base", **head, "prevIds": [ORIGIN], "footprints": footprints_of({}, creates),
+                            "ddl": rows}
+                continue
+            prev = sorted(real, key=lambda p: str(snapshots.get(p, {}).get("_dir", "")), reverse=True)
+            start = state_of({**snapshots, **out, "(start)": {"type": "diff", "id": "(start)", "prevIds": prev,
+                                                               "deltas": []}}, "(start)", source)
+            deltas = deltas_between(start, rows)
+            out[id_] = {"type": "diff", **head, "prevIds": prev, "footprints": footprints_of(start, deltas),
+                        "deltas": deltas}
+        return out
+
+    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(d, d["row"] if d.get("op") == "create" else row_of_key(d.get("key", "")))
+                for d in snapshot.get("deltas") or []]
+
+
+FOLDER_CODEC = FolderCodec()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import RunnerBackend, SqlReader
+    from ..base import FolderCodec, RunnerBackend, SqlReader
 
 
 class SQLiteDialect:
@@ -57,6 +57,15 @@ class SQLiteDialect:
         from .snapshot import sqlite_snapshot_from_schema
 
         return sqlite_snapshot_from_schema(schema, prev_id, id_ or new_id(), renames)
+
+    @property
+    def folder_codec(self) -> FolderCodec:
+        from .snapshot_1x import FOLDER_CODEC
+
+        return FOLDER_CODEC
+
+    def same_pulled_module(self, text: str, expected: Schema) -> bool:
+        return False  # the module reader knows PostgreSQL's types only: the SQLAlchemy check decides
 
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         from .rebuild import sqlite_changes

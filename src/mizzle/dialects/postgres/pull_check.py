@@ -19,10 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..dialects.postgres.types import INT_MAX, canonical_default, canonical_type, quote_literal
-from ..errors import SchemaLoadError
-from ..pg.objects import ObjectDeclaration
-from ..schema.model import (
+from ...errors import SchemaLoadError
+from ...pg.objects import ObjectDeclaration
+from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
@@ -38,11 +37,12 @@ from ..schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ..schema.naming import truncate_identifier
-from ..schema.objects import make_objects
-from ..schema.security import NO_DECLARATIONS
-from ..sources.loader import FoundMetaData
-from ..sources.pg_security import with_security
+from ...schema.naming import truncate_identifier
+from ...schema.objects import make_objects
+from ...schema.security import NO_DECLARATIONS
+from ...sources.loader import FoundMetaData
+from ...sources.pg_security import with_security
+from .types import INT_MAX, canonical_default, canonical_type, quote_literal
 
 
 class Unreadable(Exception):
@@ -239,7 +239,7 @@ class _Reader:
         and an `info` that enable_rls marks)."""
         if not pg_lines:
             return []
-        from .. import pg
+        from ... import pg
 
         self.ns.update({name: getattr(pg, name) for name in (*_PG_NAMES, "ViewIndex", "enable_rls")})
         out = []
@@ -493,6 +493,6 @@ def same_model(text: str, expected: Schema) -> bool:
         return False   # whatever it is, the SQLAlchemy check decides
     if read == expected:
         return True
-    from ..schema.diff import Renames, diff
+    from ...schema.diff import Renames, diff
 
     return not diff(expected, read, Renames(none=True)).changes
