@@ -7,6 +7,9 @@
 - `after_tables`: functions in SQL (their bodies are checked against the tables), views in dependency
   order, materialized-view indexes, triggers;
 - `last`: functions, domains and composite types dropped, once nothing uses them.
+
+A comment (left out of an object's equality) changed on an object that stays is a `CommentObject` at the end of
+`after_tables`; an object made in the diff carries its comment in its CREATE.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .object_changes import (
     AddViewIndex,
     AlterComposite,
     AlterDomain,
+    CommentObject,
     CreateObject,
     DropObject,
     DropViewIndex,
@@ -60,10 +64,22 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     old_views = _renamed_views(o.views, n.views, out)
     remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
     _triggers(o.triggers, n.triggers, remade_fns, remade_views, out)
+    _comments((*o.domains, *o.composites, *o.routines, *old_views, *o.triggers), n.all(), out)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
     return out
+
+
+def _comments(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases) -> None:
+    """COMMENT ON each object that stays and whose comment changes (`old`: views under their new names)."""
+    made = {(type(c.obj), c.obj.key) for phase in (out.before_tables, out.after_tables) for c in phase
+            if isinstance(c, CreateObject)}
+    old_by = {(type(x), x.key): x for x in old}
+    for x in new:
+        prev = old_by.get((type(x), x.key))
+        if prev is not None and (type(x), x.key) not in made and prev.comment != x.comment:
+            out.after_tables.append(CommentObject(x, prev.comment, x.comment))
 
 
 def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectPhases,

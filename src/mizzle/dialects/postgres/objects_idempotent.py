@@ -46,6 +46,6 @@ def _transform(c: object, sql: str) -> str | None:
 
 
 REWRITE_OBJECTS: dict[type, tuple[Callable[[object, str], str | None], ...]] = {
-    kind: (_transform,) for kind in (oc.CreateObject, oc.DropObject, oc.ReplaceObject, oc.RenameObject,
+    kind: (_transform,) for kind in (oc.CreateObject, oc.DropObject, oc.ReplaceObject, oc.RenameObject, oc.CommentObject,
                                      oc.AddViewIndex, oc.DropViewIndex, oc.AlterDomain, oc.AlterComposite)
 }
