@@ -49,8 +49,10 @@ class ReplaceObject(Change):
 
 @dataclass(frozen=True)
 class RenameObject(Change):
-    old: View
-    new: View
+    """ALTER VIEW / FUNCTION / PROCEDURE / TRIGGER … RENAME TO."""
+
+    old: Any  # View | Routine | Trigger
+    new: Any
 
     def inverse(self) -> Change:
         return RenameObject(self.new, self.old)

@@ -83,6 +83,7 @@ class Routine:
     rows: float | None = None  # ROWS of a set-returning function; None: the default (1000)
     leakproof: bool = False
     comment: str | None = field(default=None, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
 
     kind = "function"
 
@@ -115,6 +116,7 @@ class Trigger:
     when: str | None = None
     args: tuple[str, ...] = ()
     comment: str | None = field(default=None, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
 
     kind = "trigger"
 

@@ -127,3 +127,50 @@ def test_changed_attributes_replace_and_comments_set_in_place(tmp_path: Path) ->
             assert c.execute("SELECT prorows, procost FROM pg_proc WHERE proname = 'ids'").fetchone() == (20, 100)
             assert c.execute("SELECT obj_description('v'::regclass, 'pg_class'), "
                              "obj_description('qty'::regtype, 'pg_type')").fetchone() == ("second", None)
+
+
+RENAME1 = '''
+import sqlalchemy as sa
+from mizzle.pg import Function, Procedure, Trigger
+
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("at", sa.DateTime))
+touch = Function("touch", "BEGIN NEW.at := now(); RETURN NEW; END", returns="trigger", comment="stamps")
+same = Function("same", "SELECT a", args="a int", returns="int", language="sql")
+noop = Procedure("noop", "BEGIN NULL; END")
+t_touch = Trigger("t_touch", t, touch, comment="on update")
+'''
+
+# each renamed; `same` gets a new body too (renamed, then replaced); the trigger follows its function's new name
+RENAME2 = RENAME1.replace('Function("touch", ', 'Function("stamp", renamed_from="touch", body=') \
+    .replace('Function("same", "SELECT a"', 'Function("same2", "SELECT a + 0", renamed_from="same"') \
+    .replace('Procedure("noop", ', 'Procedure("nothing", renamed_from="noop", body=') \
+    .replace('Trigger("t_touch", ', 'Trigger("t_stamp", renamed_from="t_touch", table=') \
+    .replace('table=t, touch,', 'table=t, function=touch,')
+
+
+def test_functions_procedures_and_triggers_renamed_in_place(tmp_path: Path) -> None:
+    from mizzle.dialects.postgres.objects_idempotent import rerunnable
+
+    root = tmp_path / "proj"
+    with temp_database("mzobjren") as url:
+        for n, source in enumerate((RENAME1, RENAME2), 1):
+            write_project(root, source)
+            result = generate(fresh_config(root), name=f"step{n}")
+            sql = result.sql_path.read_text()
+            mizzle.migrate(url=url, folder=root / "migrations")
+            again = generate(fresh_config(root), check=True)
+            assert again.changes == [], [c.describe() for c in again.changes]
+        renames = ['ALTER FUNCTION "public"."touch"() RENAME TO "stamp"',
+                   'ALTER FUNCTION "public"."same"(a int) RENAME TO "same2"',
+                   'ALTER PROCEDURE "public"."noop"() RENAME TO "nothing"',
+                   'ALTER TRIGGER "t_touch" ON "public"."t" RENAME TO "t_stamp"']
+        for want in renames:
+            assert want in sql, (want, sql)
+        assert 'CREATE OR REPLACE FUNCTION "public"."same2"(a int)' in sql
+        assert "DROP" not in sql and "COMMENT" not in sql, sql
+        with psycopg.connect(url, autocommit=True) as c:
+            assert c.execute("SELECT obj_description('stamp'::regproc, 'pg_proc'), obj_description(oid, 'pg_trigger') "
+                             "FROM pg_trigger WHERE tgname = 't_stamp'").fetchone() == ("stamps", "on update")
+            for st in renames:  # generate --idempotent's form: runs again once the rename is done
+                c.execute(rerunnable(st))

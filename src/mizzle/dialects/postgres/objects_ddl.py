@@ -194,6 +194,11 @@ def comment_target(o: Any) -> str:
     return f"{'DOMAIN' if isinstance(o, Domain) else 'TYPE'} {qname(o.schema, o.name)}"
 
 
+def _rename_target(o: Any) -> str:
+    """What ALTER … RENAME names the object by (as COMMENT ON does, a view also `VIEW`)."""
+    return comment_target(o)
+
+
 def comment_on(o: Any, text: str | None) -> str:
     return f"COMMENT ON {comment_target(o)} IS {quote_literal(text) if text is not None else 'NULL'}"
 
@@ -231,8 +236,7 @@ RENDER_OBJECTS: dict[type, Callable[..., list[str]]] = {
     oc.CreateObject: lambda c: _create(c.obj),
     oc.DropObject: lambda c: _drop(c.obj),
     oc.ReplaceObject: _replace,
-    oc.RenameObject: lambda c: [f"ALTER {_view_word(c.old)} {qname(c.old.schema, c.old.name)} RENAME TO "
-                                f"{ident(c.new.name)}"],
+    oc.RenameObject: lambda c: [f"ALTER {_rename_target(c.old)} RENAME TO {ident(c.new.name)}"],
     oc.AddViewIndex: lambda c: [view_index(c.view, c.index)],
     oc.DropViewIndex: lambda c: [f"DROP INDEX {qname(c.view.schema, c.index.name)}"],
     oc.CommentObject: lambda c: [comment_on(c.obj, c.new)],

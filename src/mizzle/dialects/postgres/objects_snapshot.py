@@ -101,7 +101,8 @@ def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _fields(o: Any) -> dict[str, Any]:
-    return json.loads(json.dumps(o.__dict__))  # tuples as lists
+    # tuples as lists; a declared rename is the declaration's, not the snapshot's
+    return json.loads(json.dumps({k: v for k, v in o.__dict__.items() if k != "renamed_from"}))
 
 
 def objects_to_snapshot(objects: Objects) -> tuple[dict[str, Any], dict[str, Any]]:
