@@ -16,6 +16,7 @@ from pg_project import fresh_config, write_project
 from pgtools import schema_dump, temp_database
 
 import mizzle
+from mizzle.commands.drift import drift_for_config
 from mizzle.commands.generate import export, generate
 from mizzle.commands.pull import pull
 from mizzle.config import load_config
@@ -127,6 +128,12 @@ def test_changed_attributes_replace_and_comments_set_in_place(tmp_path: Path) ->
             assert c.execute("SELECT prorows, procost FROM pg_proc WHERE proname = 'ids'").fetchone() == (20, 100)
             assert c.execute("SELECT obj_description('v'::regclass, 'pg_class'), "
                              "obj_description('qty'::regtype, 'pg_type')").fetchone() == ("second", None)
+        assert not drift_for_config(fresh_config(root), url).drifted
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("COMMENT ON VIEW v IS 'by hand'")
+            c.execute("ALTER FUNCTION ids() COST 9")
+        d = drift_for_config(fresh_config(root), url)
+        assert sorted(d.changes) == ["~ comment on view v: 'second' → 'by hand'", "~ function ids(): cost none → 9.0"]
 
 
 RENAME1 = '''
