@@ -17,6 +17,11 @@ def _s(text: str) -> str:
     return repr(text)
 
 
+def number(x: float) -> str:
+    """A COST or ROWS as Python: `50`, `0.5`."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _kw(name: str, value: Any, default: Any) -> list[str]:
     return [] if value == default else [f"{name}={_s(value) if isinstance(value, str) else repr(value)}"]
 
@@ -30,6 +35,7 @@ def _view(v: View) -> str:
         args.append("indexes=[" + ", ".join(
             f"ViewIndex({', '.join([_s(i.name), _s(i.columns), *_kw('unique', i.unique, False), *_kw('method', i.method, 'btree'), *_kw('where', i.where, None)])})"  # noqa: E501
             for i in v.indexes) + "]")
+    args += _kw("comment", v.comment, None)
     return f"View({', '.join(args)})"
 
 
@@ -41,10 +47,12 @@ def _routine(r: Routine) -> str:
     args += _kw("language", r.language, "plpgsql") + _kw("schema", r.schema, DEFAULT_SCHEMA)
     if not r.is_procedure:
         args += _kw("volatility", r.volatility, "volatile") + _kw("strict", r.strict, False)
-        args += _kw("parallel", r.parallel, "unsafe")
+        args += _kw("parallel", r.parallel, "unsafe") + _kw("leakproof", r.leakproof, False)
+        args += [f"{k}={number(x)}" for k, x in (("cost", r.cost), ("rows", r.rows)) if x is not None]
     args += _kw("security_definer", r.security_definer, False)
     if r.config:
         args.append("config={" + ", ".join(f"{_s(k)}: {_s(x)}" for k, x in r.config) + "}")
+    args += _kw("comment", r.comment, None)
     return f"{'Procedure' if r.is_procedure else 'Function'}({', '.join(args)})"
 
 
@@ -54,6 +62,7 @@ def _trigger(t: Trigger) -> str:
     args += _kw("timing", t.timing, "BEFORE") + _kw("for_each", t.for_each, "ROW") + _kw("when", t.when, None)
     if t.args:
         args.append(f"args=({', '.join(_s(a) for a in t.args)},)")
+    args += _kw("comment", t.comment, None)
     return f"Trigger({', '.join(args)})"
 
 
@@ -61,12 +70,13 @@ def _domain(d: Domain) -> str:
     args = [_s(d.name), _s(d.type)] + _kw("not_null", d.not_null, False) + _kw("default", d.default, None)
     if d.checks:
         args.append("checks={" + ", ".join(f"{_s(k)}: {_s(e)}" for k, e in d.checks) + "}")
-    return f"Domain({', '.join(args + _kw('schema', d.schema, DEFAULT_SCHEMA))})"
+    return f"Domain({', '.join(args + _kw('schema', d.schema, DEFAULT_SCHEMA) + _kw('comment', d.comment, None))})"
 
 
 def _composite(c: CompositeType) -> str:
     attrs = "{" + ", ".join(f"{_s(n)}: {_s(t)}" for n, t in c.attributes) + "}"
-    return f"CompositeType({', '.join([_s(c.name), attrs, *_kw('schema', c.schema, DEFAULT_SCHEMA)])})"
+    more = _kw("schema", c.schema, DEFAULT_SCHEMA) + _kw("comment", c.comment, None)
+    return f"CompositeType({', '.join([_s(c.name), attrs, *more])})"
 
 
 _WRITERS: dict[type, Callable[[Any], str]] = {View: _view, Routine: _routine, Trigger: _trigger, Domain: _domain, CompositeType: _composite}

@@ -55,10 +55,11 @@ class View(ObjectDeclaration):
 
     def __init__(self, name: str, query: Any, *, materialized: bool = False, schema: str = DEFAULT_SCHEMA,
                  with_: Mapping[str, Any] | None = None, indexes: Iterable[ViewIndex] = (),
-                 with_no_data: bool = False, renamed_from: str | None = None) -> None:
+                 with_no_data: bool = False, renamed_from: str | None = None, comment: str | None = None) -> None:
         self.model = m.View(name=name, definition=_query_sql(query), schema=schema, materialized=materialized,
                             options=tuple(sorted((_snake(k), _option_value(v)) for k, v in (with_ or {}).items())),
-                            indexes=tuple(indexes), with_no_data=with_no_data, renamed_from=renamed_from)
+                            indexes=tuple(indexes), with_no_data=with_no_data, renamed_from=renamed_from,
+                            comment=comment)
         if self.model.indexes and not materialized:
             raise ValueError(f"view {name}: only a materialized view has indexes")
 
@@ -67,16 +68,22 @@ class View(ObjectDeclaration):
 
 
 class Function(ObjectDeclaration):
-    """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses."""
+    """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses.
+    `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
+    LEAKPROOF); `comment`: its COMMENT ON; `renamed_from`: its former name (`ALTER FUNCTION … RENAME TO`)."""
 
     def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str = "plpgsql",
                  schema: str = DEFAULT_SCHEMA, volatility: str = "volatile", strict: bool = False,
                  security_definer: bool = False, parallel: str = "unsafe",
-                 config: Mapping[str, str] | None = None) -> None:
+                 config: Mapping[str, str] | None = None, cost: float | None = None, rows: float | None = None,
+                 leakproof: bool = False, comment: str | None = None, renamed_from: str | None = None) -> None:
         self.model = m.Routine(name=name, args=args.strip(), body=body, returns=returns, schema=schema,
                                language=language.lower(), volatility=volatility.lower(), strict=strict,
                                security_definer=security_definer, parallel=parallel.lower(),
-                               config=tuple(sorted((config or {}).items())))
+                               config=tuple(sorted((config or {}).items())),
+                               cost=None if cost is None or float(cost) == m.DEFAULT_COST else float(cost),
+                               rows=None if rows is None or float(rows) == m.DEFAULT_ROWS else float(rows),
+                               leakproof=leakproof, comment=comment, renamed_from=renamed_from)
 
     @property
     def qualified(self) -> str:
@@ -89,9 +96,11 @@ class Function(ObjectDeclaration):
 class Procedure(Function):
     def __init__(self, name: str, body: str, *, args: str = "", language: str = "plpgsql",
                  schema: str = DEFAULT_SCHEMA, security_definer: bool = False,
-                 config: Mapping[str, str] | None = None) -> None:
+                 config: Mapping[str, str] | None = None, comment: str | None = None,
+                 renamed_from: str | None = None) -> None:
         super().__init__(name, body, args=args, language=language, schema=schema,
-                         security_definer=security_definer, config=config)
+                         security_definer=security_definer, config=config, comment=comment,
+                         renamed_from=renamed_from)
         self.model = replace(self.model, returns=None)
 
 
@@ -106,11 +115,13 @@ def _events(events: str | Iterable[str]) -> tuple[str, ...]:
 
 
 class Trigger(ObjectDeclaration):
-    """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name)."""
+    """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name);
+    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`)."""
 
     def __init__(self, name: str, table: Any, function: Any, *, events: str | Iterable[str] = ("UPDATE",),
                  timing: str = "BEFORE", for_each: str = "ROW", when: str | None = None,
-                 args: Iterable[str] = (), schema: str | None = None) -> None:
+                 args: Iterable[str] = (), schema: str | None = None, comment: str | None = None,
+                 renamed_from: str | None = None) -> None:
         if isinstance(table, str):
             t_schema, _, t_name = table.rpartition(".")
         else:
@@ -120,7 +131,7 @@ class Trigger(ObjectDeclaration):
             fn = f"{DEFAULT_SCHEMA}.{fn}"
         self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
                                timing=timing.upper(), events=_events(events), for_each=for_each.upper(),
-                               when=when, args=tuple(args))
+                               when=when, args=tuple(args), comment=comment, renamed_from=renamed_from)
 
     def to_model(self) -> m.Trigger:
         return self.model
@@ -132,12 +143,12 @@ class Domain(ObjectDeclaration):
 
     def __init__(self, name: str, type: str, *, not_null: bool = False, default: str | None = None,
                  check: str | None = None, checks: Mapping[str, str] | None = None,
-                 schema: str = DEFAULT_SCHEMA) -> None:
+                 schema: str = DEFAULT_SCHEMA, comment: str | None = None) -> None:
         all_checks = dict(checks or {})
         if check is not None:
             all_checks[f"{name}_check"] = check
         self.model = m.Domain(name=name, type=type, schema=schema, not_null=not_null, default=default,
-                              checks=tuple(sorted(all_checks.items())))
+                              checks=tuple(sorted(all_checks.items())), comment=comment)
 
     def to_model(self) -> m.Domain:
         return self.model
@@ -147,9 +158,10 @@ class CompositeType(ObjectDeclaration):
     """A composite type: `attributes` maps each name to its type, in order."""
 
     def __init__(self, name: str, attributes: Mapping[str, str] | Iterable[tuple[str, str]], *,
-                 schema: str = DEFAULT_SCHEMA) -> None:
+                 schema: str = DEFAULT_SCHEMA, comment: str | None = None) -> None:
         pairs = attributes.items() if isinstance(attributes, Mapping) else attributes
-        self.model = m.CompositeType(name=name, attributes=tuple((str(k), str(v)) for k, v in pairs), schema=schema)
+        self.model = m.CompositeType(name=name, attributes=tuple((str(k), str(v)) for k, v in pairs), schema=schema,
+                                      comment=comment)
 
     def to_model(self) -> m.CompositeType:
         return self.model

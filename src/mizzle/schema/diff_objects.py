@@ -7,6 +7,9 @@
 - `after_tables`: functions in SQL (their bodies are checked against the tables), views in dependency
   order, materialized-view indexes, triggers;
 - `last`: functions, domains and composite types dropped, once nothing uses them.
+
+A comment (left out of an object's equality) changed on an object that stays is a `CommentObject` at the end of
+`after_tables`; an object made in the diff carries its comment in its CREATE.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .object_changes import (
     AddViewIndex,
     AlterComposite,
     AlterDomain,
+    CommentObject,
     CreateObject,
     DropObject,
     DropViewIndex,
@@ -56,10 +60,15 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
     created = {t.key for t in new.tables if old.table(*t.key) is None}
-    remade_fns = _routines(o.routines, n.routines, out, created, rd)
-    old_views = _renamed_views(o.views, n.views, out)
+    old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
+    remade_fns = _routines(old_fns, n.routines, out, created, rd)
+    old_views = _renamed(o.views, n.views, out, lambda a, b: True)
     remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
-    _triggers(o.triggers, n.triggers, remade_fns, remade_views, out)
+    old_triggers = _retargeted(o.triggers, o.routines, old_fns)
+    old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
+                            and (b.schema, b.table) not in remade_views)
+    _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
+    _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _functions_before_their_domains(out.before_tables)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
@@ -85,6 +94,17 @@ def _functions_before_their_domains(phase: list[Change]) -> None:
                     [c for c in phase[i:] if c not in later]
                 i += len(later)
         i += 1
+
+
+def _comments(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases) -> None:
+    """COMMENT ON each object that stays and whose comment changes (`old`: views under their new names)."""
+    made = {(type(c.obj), c.obj.key) for phase in (out.before_tables, out.after_tables) for c in phase
+            if isinstance(c, CreateObject)}
+    old_by = {(type(x), x.key): x for x in old}
+    for x in new:
+        prev = old_by.get((type(x), x.key))
+        if prev is not None and (type(x), x.key) not in made and prev.comment != x.comment:
+            out.after_tables.append(CommentObject(x, prev.comment, x.comment))
 
 
 def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectPhases,
@@ -138,21 +158,35 @@ def _reads_new_tables(r: Routine, created: set[tuple[str, str]], rd: SqlReader) 
     return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & created)
 
 
-def _renamed_views(old: tuple[View, ...], new: tuple[View, ...], out: ObjectPhases) -> tuple[View, ...]:
-    """`View(..., renamed_from=...)`: ALTER VIEW … RENAME; the old views under their new names."""
-    old_by = {v.key: v for v in old}
-    new_keys = {v.key for v in new}
+def _renamed(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases,
+             in_place: Callable[[Any, Any], bool]) -> tuple[Any, ...]:
+    """`View(..., renamed_from=...)`, `Function(...)`, `Trigger(...)`: ALTER … RENAME; the old objects under
+    their new names. Only when `in_place(moved, new)`: the renamed object is then kept or replaced, not dropped
+    (a function whose arguments or result change too, a trigger that changes too, is dropped and made again under
+    its new name instead — the drop runs before any rename)."""
+    old_by = {x.key: x for x in old}
+    new_keys = {x.key for x in new}
     result = list(old)
-    for v in new:
-        if not v.renamed_from or v.key in old_by:
+    for x in new:
+        if not x.renamed_from or x.key in old_by:
             continue
-        prev = old_by.get((v.schema, v.renamed_from))
-        if prev is None or prev.key in new_keys:
+        prev = old_by.get(replace(x, name=x.renamed_from).key)
+        if prev is None or prev.key in new_keys or prev not in result:
             continue
-        moved = replace(prev, name=v.name)
-        out.before_tables.append(RenameObject(prev, moved))
-        result[result.index(prev)] = moved
+        moved = replace(prev, name=x.name)
+        if in_place(moved, x):
+            out.before_tables.append(RenameObject(prev, moved))
+            result[result.index(prev)] = moved
     return tuple(result)
+
+
+def _retargeted(triggers: tuple[Trigger, ...], before: tuple[Routine, ...],
+                after: tuple[Routine, ...]) -> tuple[Trigger, ...]:
+    """The old triggers, each calling its function by the name a rename gives it (PostgreSQL follows the
+    function, not its name)."""
+    names = {f"{a.schema}.{a.name}": f"{b.schema}.{b.name}"
+             for a, b in zip(before, after, strict=True) if a.name != b.name}
+    return tuple(replace(t, function=names.get(t.function, t.function)) for t in triggers)
 
 
 def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:

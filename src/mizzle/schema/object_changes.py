@@ -1,5 +1,5 @@
 """The changes of objects beyond tables (schema/objects.py): create, replace in place (`CREATE OR REPLACE`),
-drop, rename; a materialized view's index added or dropped; a domain or composite type altered."""
+drop, rename; a materialized view's index added or dropped; a domain or composite type altered; a comment set."""
 
 from __future__ import annotations
 
@@ -49,14 +49,32 @@ class ReplaceObject(Change):
 
 @dataclass(frozen=True)
 class RenameObject(Change):
-    old: View
-    new: View
+    """ALTER VIEW / FUNCTION / PROCEDURE / TRIGGER … RENAME TO."""
+
+    old: Any  # View | Routine | Trigger
+    new: Any
 
     def inverse(self) -> Change:
         return RenameObject(self.new, self.old)
 
     def describe(self) -> str:
         return f"~ {self.old.label} → {self.new.name} (rename)"
+
+
+@dataclass(frozen=True)
+class CommentObject(Change):
+    """`COMMENT ON` an object that stays (one made in the same diff carries its comment along)."""
+
+    obj: Any  # the object as it will be (its name, its kind)
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> Change:
+        return CommentObject(self.obj, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ comment on {self.obj.label}: {_short(self.old and repr(self.old))} → " \
+               f"{_short(self.new and repr(self.new))}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ and options), functions and procedures, triggers, domains, composite types. Froz
 Every text (a view's query, a function's body, a type) is held as its source gave it; two spellings of one
 object are told apart or matched by what the server stores (`dialects/postgres/canonical_objects.py`) when a
 server is at hand, otherwise by the text with its outer whitespace and a trailing `;` trimmed.
+
+Each object's `comment` (COMMENT ON) is left out of its equality: a comment changed alone is set in place
+(`CommentObject`), never a reason to make the object again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 DEFAULT_SCHEMA = "public"
+# a function's COST and a set-returning function's ROWS when not given (for the languages mizzle manages)
+DEFAULT_COST = 100.0
+DEFAULT_ROWS = 1000.0
 
 
 def clean_sql(text: str) -> str:
@@ -45,6 +51,7 @@ class View:
     # materialized: created WITH NO DATA — how it is made, not what it is (a REFRESH fills it): not compared
     with_no_data: bool = field(default=False, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
+    comment: str | None = field(default=None, compare=False)  # COMMENT ON: diffed on its own (CommentObject)
 
     kind = "view"
 
@@ -72,6 +79,11 @@ class Routine:
     security_definer: bool = False
     parallel: str = "unsafe"  # unsafe | restricted | safe
     config: tuple[tuple[str, str], ...] = ()  # SET name = value
+    cost: float | None = None  # COST; None: PostgreSQL's default (100 for the languages mizzle manages)
+    rows: float | None = None  # ROWS of a set-returning function; None: the default (1000)
+    leakproof: bool = False
+    comment: str | None = field(default=None, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
 
     kind = "function"
 
@@ -103,6 +115,8 @@ class Trigger:
     for_each: str = "ROW"  # ROW | STATEMENT
     when: str | None = None
     args: tuple[str, ...] = ()
+    comment: str | None = field(default=None, compare=False)
+    renamed_from: str | None = field(default=None, compare=False)
 
     kind = "trigger"
 
@@ -123,6 +137,7 @@ class Domain:
     not_null: bool = False
     default: str | None = None
     checks: tuple[tuple[str, str], ...] = ()  # (constraint name, expression), sorted by name
+    comment: str | None = field(default=None, compare=False)
 
     kind = "domain"
 
@@ -140,6 +155,7 @@ class CompositeType:
     name: str
     attributes: tuple[tuple[str, str], ...]  # (name, type), in order
     schema: str = DEFAULT_SCHEMA
+    comment: str | None = field(default=None, compare=False)
 
     kind = "composite type"
 

@@ -14,6 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from ...schema.objects import (
+    DEFAULT_COST,
+    DEFAULT_ROWS,
     CompositeType,
     Domain,
     Objects,
@@ -36,7 +38,8 @@ def _not_extension(catalog: str, oid: str) -> str:
 
 
 _Q_VIEWS = f"""
-SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{{}}')
+SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{{}}'),
+       obj_description(c.oid, 'pg_class')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND {_not_extension('pg_class', 'c.oid')}
 """
@@ -53,14 +56,15 @@ _Q_ROUTINES = f"""
 SELECT n.nspname, p.proname, pg_get_function_arguments(p.oid),
        CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END,
        l.lanname, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, coalesce(p.proconfig, '{{}}'),
-       p.prosrc, p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL
+       p.prosrc, p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL,
+       p.procost, CASE WHEN p.proretset THEN p.prorows END, p.proleakproof, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
 """
 
 _Q_TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.proname, t.tgargs,
-       t.tgconstraint <> 0
+       t.tgconstraint <> 0, obj_description(t.oid, 'pg_trigger')
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
@@ -69,19 +73,21 @@ WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
 _Q_DOMAINS = f"""
 SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
        coalesce((SELECT array_agg(ARRAY[con.conname::text, pg_get_constraintdef(con.oid)] ORDER BY con.conname)
-                 FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '{{}}')
+                 FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '{{}}'),
+       obj_description(t.oid, 'pg_type')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'd' AND t.typnamespace = ANY(%(ns)s) AND {_not_extension('pg_type', 't.oid')}
 """
 
 _Q_COMPOSITES = f"""
 SELECT n.nspname, t.typname,
-       array_agg(ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod)] ORDER BY a.attnum)
+       array_agg(ARRAY[a.attname::text, format_type(a.atttypid, a.atttypmod)] ORDER BY a.attnum),
+       obj_description(t.oid, 'pg_type')
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE t.typnamespace = ANY(%(ns)s) AND {_not_extension('pg_type', 't.oid')}
-GROUP BY n.nspname, t.typname
+GROUP BY n.nspname, t.typname, t.oid
 """
 
 _VOLATILITY = {"v": "volatile", "s": "stable", "i": "immutable"}
@@ -109,8 +115,8 @@ def build_objects(results: list[list[tuple[Any, ...]]], wants_table: Any = None)
     items += _routines(routines, skipped)
     items += _triggers(triggers, wants, skipped)
     items += [Domain(name=r[1], type=r[2], schema=r[0], not_null=bool(r[3]), default=r[4],
-                     checks=tuple((n, check_expression(d)) for n, d in r[5])) for r in domains]
-    items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]))
+                     checks=tuple((n, check_expression(d)) for n, d in r[5]), comment=r[6]) for r in domains]
+    items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]), comment=r[3])
               for r in composites]
     return replace(make_objects(items), unmanaged=tuple(skipped))
 
@@ -122,12 +128,13 @@ def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants
             ViewIndex(name=name, columns=_index_columns(definition, method), unique=bool(unique), method=method,
                       where=strip_parentheses(where) if where else None))
     out = []
-    for schema, name, materialized, definition, reloptions in rows:
+    for schema, name, materialized, definition, reloptions, comment in rows:
         if not wants(schema, name):
             continue
         options = tuple(tuple(o.split("=", 1)) for o in reloptions)
         out.append(View(name=name, definition=clean_sql(definition), schema=schema, materialized=bool(materialized),
-                        options=options, indexes=tuple(indexes.get((schema, name), ()))))  # type: ignore[arg-type]
+                        options=options, indexes=tuple(indexes.get((schema, name), ())),  # type: ignore[arg-type]
+                        comment=comment))
     return out
 
 
@@ -149,14 +156,17 @@ def _index_columns(definition: str, method: str) -> str:
 
 def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
     out = []
-    for schema, name, args, result, lang, vol, strict, secdef, parallel, config, body, managed in rows:
+    for (schema, name, args, result, lang, vol, strict, secdef, parallel, config, body, managed, cost, n_rows,
+         leakproof, comment) in rows:
         if not managed:
             skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
                            "function, or a BEGIN ATOMIC body")
             continue
         out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
                            volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
-                           parallel=_PARALLEL[parallel],
+                           parallel=_PARALLEL[parallel], cost=None if cost == DEFAULT_COST else cost,
+                           rows=None if n_rows in (None, DEFAULT_ROWS) else n_rows, leakproof=bool(leakproof),
+                           comment=comment,
                            config=tuple(sorted(tuple(c.split("=", 1)) for c in config))))  # type: ignore[misc]
     return out
 
@@ -168,7 +178,7 @@ _TRIGGER = re.compile(r"CREATE TRIGGER \S+ (?P<timing>BEFORE|AFTER|INSTEAD OF) (
 
 def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> list[Trigger]:
     out = []
-    for schema, table, name, definition, fn_schema, fn_name, tgargs, is_constraint in rows:
+    for schema, table, name, definition, fn_schema, fn_name, tgargs, is_constraint, comment in rows:
         if not wants(schema, table):
             continue
         m = _TRIGGER.match(definition)
@@ -179,5 +189,5 @@ def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> li
         out.append(Trigger(name=name, table=table, function=f"{fn_schema}.{fn_name}", schema=schema,
                            timing=m.group("timing"), events=tuple(m.group("events").split(" OR ")),
                            for_each=m.group("level"), when=m.group("when"),
-                           args=tuple(quote_literal(a.decode()) for a in args)))
+                           args=tuple(quote_literal(a.decode()) for a in args), comment=comment))
     return out

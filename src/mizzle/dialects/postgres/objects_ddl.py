@@ -11,6 +11,7 @@ from ...schema import object_changes as oc
 from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex
 from .ddl import ident, qname
 from .expressions import column_default
+from .types import quote_literal
 
 
 def dollar_quote(body: str) -> str:
@@ -93,11 +94,22 @@ def create_routine(r: Routine, or_replace: bool = False) -> list[str]:
             parts.append("STRICT")
     if r.security_definer:
         parts.append("SECURITY DEFINER")
+    if not r.is_procedure and r.leakproof:
+        parts.append("LEAKPROOF")
     if not r.is_procedure and r.parallel != "unsafe":
         parts.append(f"PARALLEL {r.parallel.upper()}")
+    if not r.is_procedure and r.cost is not None:
+        parts.append(f"COST {number(r.cost)}")
+    if not r.is_procedure and r.rows is not None:
+        parts.append(f"ROWS {number(r.rows)}")
     parts.extend(f"SET {k} = {setting_value(v)}" for k, v in r.config)
     parts.append(f"AS {dollar_quote(r.body)}")
     return ["\n".join(parts)]
+
+
+def number(x: float) -> str:
+    """A COST or ROWS as written: `50`, `0.5`."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
 def drop_routine(r: Routine) -> str:
@@ -169,12 +181,39 @@ def alter_composite(c: oc.AlterComposite) -> list[str]:
     return [f"ALTER TYPE {qname(c.new.schema, c.new.name)} " + ", ".join(actions)] if actions else []
 
 
+# -- comments --------------------------------------------------------------------------------------------------
+
+def comment_target(o: Any) -> str:
+    """What COMMENT ON names the object by: `VIEW public.v`, `FUNCTION public.f(integer)`, `TRIGGER t ON x`."""
+    if isinstance(o, View):
+        return f"{_view_word(o)} {qname(o.schema, o.name)}"
+    if isinstance(o, Routine):
+        return f"{'PROCEDURE' if o.is_procedure else 'FUNCTION'} {qname(o.schema, o.name)}({identity_args(o.args)})"
+    if isinstance(o, Trigger):
+        return f"TRIGGER {ident(o.name)} ON {qname(o.schema, o.table)}"
+    return f"{'DOMAIN' if isinstance(o, Domain) else 'TYPE'} {qname(o.schema, o.name)}"
+
+
+def _rename_target(o: Any) -> str:
+    """What ALTER … RENAME names the object by (as COMMENT ON does, a view also `VIEW`)."""
+    return comment_target(o)
+
+
+def comment_on(o: Any, text: str | None) -> str:
+    return f"COMMENT ON {comment_target(o)} IS {quote_literal(text) if text is not None else 'NULL'}"
+
+
 # -- the table of renderers -----------------------------------------------------------------------------------
 
 _CREATE: dict[type, Callable[[Any], list[str]]] = {
     View: create_view, Routine: create_routine, Trigger: create_trigger, Domain: create_domain,
     CompositeType: create_composite,
 }
+
+
+def _create(o: Any) -> list[str]:
+    """The object's CREATE statements, then its comment."""
+    return _CREATE[type(o)](o) + ([comment_on(o, o.comment)] if o.comment is not None else [])
 
 
 def _drop(o: Any) -> list[str]:
@@ -194,13 +233,13 @@ def _replace(c: oc.ReplaceObject) -> list[str]:
 
 
 RENDER_OBJECTS: dict[type, Callable[..., list[str]]] = {
-    oc.CreateObject: lambda c: _CREATE[type(c.obj)](c.obj),
+    oc.CreateObject: lambda c: _create(c.obj),
     oc.DropObject: lambda c: _drop(c.obj),
     oc.ReplaceObject: _replace,
-    oc.RenameObject: lambda c: [f"ALTER {_view_word(c.old)} {qname(c.old.schema, c.old.name)} RENAME TO "
-                                f"{ident(c.new.name)}"],
+    oc.RenameObject: lambda c: [f"ALTER {_rename_target(c.old)} RENAME TO {ident(c.new.name)}"],
     oc.AddViewIndex: lambda c: [view_index(c.view, c.index)],
     oc.DropViewIndex: lambda c: [f"DROP INDEX {qname(c.view.schema, c.index.name)}"],
+    oc.CommentObject: lambda c: [comment_on(c.obj, c.new)],
     oc.AlterDomain: alter_domain,
     oc.AlterComposite: alter_composite,
 }

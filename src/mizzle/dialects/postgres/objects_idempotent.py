@@ -19,6 +19,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 )
 # what a rerun meets when the statement already ran: the object, constraint or attribute exists or is gone
 _PASS = "duplicate_object OR duplicate_column OR undefined_column OR undefined_object"
+# a rename that already ran: the old function or trigger is gone (the new name is there)
+_PASS_RENAME = "undefined_function OR undefined_object"
 
 
 def _dollar(sql: str) -> str:
@@ -38,6 +40,9 @@ def rerunnable(sql: str) -> str:
     if re.match(r"^(CREATE DOMAIN|CREATE TYPE|ALTER DOMAIN|ALTER TYPE) ", sql):
         tag = _dollar(sql)
         return f"DO {tag}\nBEGIN\n\t{sql};\nEXCEPTION WHEN {_PASS} THEN NULL;\nEND {tag}"
+    if re.match(r"^ALTER (FUNCTION|PROCEDURE|TRIGGER) .* RENAME TO ", sql, re.S):
+        tag = _dollar(sql)
+        return f"DO {tag}\nBEGIN\n\t{sql};\nEXCEPTION WHEN {_PASS_RENAME} THEN NULL;\nEND {tag}"
     return sql
 
 
@@ -46,6 +51,6 @@ def _transform(c: object, sql: str) -> str | None:
 
 
 REWRITE_OBJECTS: dict[type, tuple[Callable[[object, str], str | None], ...]] = {
-    kind: (_transform,) for kind in (oc.CreateObject, oc.DropObject, oc.ReplaceObject, oc.RenameObject,
+    kind: (_transform,) for kind in (oc.CreateObject, oc.DropObject, oc.ReplaceObject, oc.RenameObject, oc.CommentObject,
                                      oc.AddViewIndex, oc.DropViewIndex, oc.AlterDomain, oc.AlterComposite)
 }

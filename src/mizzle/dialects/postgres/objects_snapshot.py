@@ -1,6 +1,6 @@
 """Objects beyond tables ↔ snapshot JSON: views in drizzle-kit's own `views` field (its v7 shape: name, schema,
 columns, definition, materialized, with, isExisting, withNoData, using, tablespace); what drizzle-kit has no
-field for (materialized-view indexes, functions and procedures, triggers, domains, composite types) in mizzle's
+field for (materialized-view indexes and comments, functions and procedures, triggers, domains, composite types) in mizzle's
 sidecar (`meta/_mizzle.json`), under the snapshot's id."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def objects_from_snapshot(data: dict[str, Any], side: dict[str, Any]) -> tuple[O
         items.append(View(name=v["name"], definition=v["definition"], schema=schema,
                           materialized=bool(v.get("materialized")), options=tuple(options),
                           indexes=tuple(ViewIndex(**i) for i in extra.get("indexes", ())),
-                          with_no_data=bool(v.get("withNoData"))))
+                          with_no_data=bool(v.get("withNoData")), comment=extra.get("comment")))
     objs = side.get("objects", {})
     items += [Routine(**{**r, "config": tuple(map(tuple, r.get("config", ())))}) for r in objs.get("routines", ())]
     items += [Trigger(**{**t, "events": tuple(t["events"]), "args": tuple(t.get("args", ()))})
@@ -95,11 +95,14 @@ def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
     other = {k: x for k, x in v.options if k not in _TO_CAMEL}
     if other:
         side["options"] = other
+    if v.comment is not None:
+        side["comment"] = v.comment
     return d, side
 
 
 def _fields(o: Any) -> dict[str, Any]:
-    return json.loads(json.dumps(o.__dict__))  # tuples as lists
+    # tuples as lists; a declared rename is the declaration's, not the snapshot's
+    return json.loads(json.dumps({k: v for k, v in o.__dict__.items() if k != "renamed_from"}))
 
 
 def objects_to_snapshot(objects: Objects) -> tuple[dict[str, Any], dict[str, Any]]:
