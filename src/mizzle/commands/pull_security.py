@@ -30,9 +30,12 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
         used.add("Grant")
     for t in schema.tables:
         var = table_vars[t.key]
-        if t.rls or t.force_rls:
+        if t.rls:
             body.append(f"enable_rls({var}{', force=True' if t.force_rls else ''})")
             used.add("enable_rls")
+        elif t.force_rls:  # FORCE without ENABLE
+            body.append(f"force_rls({var})")
+            used.add("force_rls")
         for p in t.policies:
             body.append(f"{take(p.name + '_policy')} = {_policy(p, var, text)}")
             used.add("Policy")

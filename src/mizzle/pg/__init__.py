@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .base import PgObject
 from .objects import CompositeType, Domain, Function, Procedure, Trigger, View, ViewIndex
-from .security import Extension, Grant, Policy, Role, enable_rls
+from .security import Extension, Grant, Policy, Role, enable_rls, force_rls
 
-__all__ = ["PgObject", "Extension", "Grant", "Policy", "Role", "enable_rls", "CompositeType", "Domain", "Function",
+__all__ = ["PgObject", "Extension", "Grant", "Policy", "Role", "enable_rls", "force_rls", "CompositeType", "Domain", "Function",
            "Procedure", "Trigger", "View", "ViewIndex"]

@@ -115,3 +115,14 @@ def enable_rls(table: Any, *, force: bool = False) -> Any:
     mine["rls"] = True
     mine["force_rls"] = force
     return table
+
+
+def force_rls(table: Any) -> Any:
+    """ALTER TABLE … FORCE ROW LEVEL SECURITY while row-level security stays disabled (it binds the owner once
+    enabled): the same as Table(..., info={"mizzle": {"force_rls": True}}). Returns the table."""
+    t = getattr(table, "__table__", table)
+    info = getattr(t, "info", None)
+    if not isinstance(info, dict):
+        raise SchemaLoadError(f"force_rls: not a SQLAlchemy Table or mapped class: {type(table).__name__}")
+    info.setdefault("mizzle", {})["force_rls"] = True
+    return table

@@ -31,6 +31,9 @@ SOURCE = [
     """CREATE FUNCTION people_v_ins() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN INSERT INTO people (id, name) VALUES (NEW.id, NEW.name); RETURN NEW; END $$""",
     "CREATE TRIGGER people_v_ins INSTEAD OF INSERT ON people_v FOR EACH ROW EXECUTE FUNCTION people_v_ins()",
+    # FORCE ROW LEVEL SECURITY without ENABLE (apgdiff's enable_force_rls: pull enabled it)
+    "CREATE TABLE projects (id int PRIMARY KEY)",
+    "ALTER TABLE projects FORCE ROW LEVEL SECURITY",
 ]
 
 
@@ -44,6 +47,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         assert r.code == 0, r.stderr
         assert "cannot express" not in r.stdout + r.stderr and "does not load" not in r.stdout + r.stderr, r.stderr
         code = (tmp_path / "db" / "schema.py").read_text()
+        assert "force_rls(projects)" in code and "enable_rls(projects" not in code
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
