@@ -187,7 +187,9 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=not dry_run)
     migrations, stray, present = loaded
     verdict = _probe_verdict(backend, migrations, state, include_skipped, stray, present)
-    if getattr(backend, "probe", False) and verdict is None:
+    if verdict is not None:
+        return _settled(backend, verdict, migrations, to, result, rep, started)
+    if getattr(backend, "probe", False):
         # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
         backend.close()
         backend, state = open_backend(db, tracking, connect_timeout=connect_timeout,
@@ -213,6 +215,43 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             if statement_timeout:
                 backend.set_statement_timeout(statement_timeout)
             _Run(backend, pending, transaction, rep, result, retries=retries).run()
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+    finally:
+        backend.close()
+
+
+def nothing_to_do(*, url: str, folder: str | Path, transaction: str = "each", table: str = "__drizzle_migrations",
+                  tracking_schema: str = "drizzle", connect_timeout: float = 10, reporter: Reporter | None = None,
+                  retries: int = 0) -> MigrateResult | None:
+    """What migrate() with these arguments returns when its probe settles that there is nothing to do (the
+    same result, the same reporting, the same errors raised on the way); None, having printed and changed
+    nothing, in every other case — something pending, the lock busy, no probe for this dialect, a problem or
+    a warning the reconciliation found. Then migrate() must run from the start. For the CLI's fast path
+    (mizzle.cli.fast_migrate: a speed trick)."""
+    _check_options(transaction, None, retries)
+    started = time.perf_counter()
+    db = parse_url(url)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
+    result = MigrateResult(url=db.masked, transaction=transaction, dry_run=False)
+    backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=True)
+    migrations, stray, present = loaded
+    verdict = _probe_verdict(backend, migrations, state, False, stray, present)
+    if verdict is None:
+        backend.close()
+        return None
+    return _settled(backend, verdict, migrations, None, result, reporter or SilentReporter(), started)
+
+
+def _settled(backend: RunnerBackend, verdict: Reconciliation, migrations: Sequence[Migration], to: str | None,
+             result: MigrateResult, rep: Reporter, started: float) -> MigrateResult:
+    """The probe found nothing to do: report the verdict's warnings (stray files) and finish the result."""
+    try:
+        _report_verdict(verdict, result, rep)
+        if _select(verdict, to, migrations):  # an unknown --to is still a usage error
+            raise AssertionError("a probe's verdict has nothing pending")
+        result.already_applied = sum(1 for s in verdict.states if s.state not in (
+            "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
     finally:
