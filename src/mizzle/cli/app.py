@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> None:
     # main() ends the process (sys.exit below), so the schema modules a command imports live until then: the
     # loader imports them with the cyclic collector paused and freezes what they built (a third of `generate`'s
     # wall time on 1,000 tables was the collector walking SQLAlchemy's mapped classes, for no memory back); and
-    # the interpreter's last collection at exit, over everything still alive, is skipped the same way
+    # the interpreter's last collection at exit, over everything still alive, is skipped the same way (mizzle.cli.
+    # main registers that gc.freeze; here again for a caller of this main)
     from .. import collector
 
     collector.freeze_imported_objects = True

@@ -18,6 +18,7 @@ compares stdout, stderr and exit codes.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -67,6 +68,16 @@ def run(args: list[str]) -> int | None:
     given = plain_migrate(args)
     if given is None:
         return None
+    # no cyclic collection during this short run (it would only walk what the imports built; the process ends
+    # right after): the collector is back on when this returns, for the click CLI when it steps aside
+    gc.disable()
+    try:
+        return _settle_and_print(given)
+    finally:
+        gc.enable()
+
+
+def _settle_and_print(given: dict[str, str | bool]) -> int | None:
     try:
         result = _settle(given)
     except MizzleError as e:
