@@ -244,7 +244,7 @@ def main() -> int:
                 verdict = "PASS" if med[mine] <= (abs_target or 0) else "FAIL"
                 target = f"≤ {abs_target} s"
             note = f"  (exit {sorted(run.exits[mine])}: it found differences)" if mine in run.exits else ""
-            cpu = f"cpu {statistics.median(run.cpu[mine]):.2f} s"
+            cpu = f"cpu {statistics.median(run.cpu[mine]):.3f} s"
             print(f"  {mine:45s} {med[mine]:7.3f} s ({cpu}) | {ref_text:55s} | {ratio:>7s} | target {target:8s} "
                   f"{verdict}{note}")
     return 0

@@ -128,3 +128,16 @@ def test_lock_busy_falls_back_to_click(pg_url: Callable[..., str], migrations_di
         pid = re.compile(r"pid \d+|since [0-9:]+")
         assert (fast[0], normal(fast[1]), pid.sub("pid P", normal(fast[2]))) == (
             slow[0], normal(slow[1]), pid.sub("pid P", normal(slow[2])))
+
+
+def test_sqlite_has_no_probe_so_click_runs(tmp_path: Path) -> None:
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nout = "drizzle"\nurl = "sqlite:///app.db"\n')
+    (tmp_path / "drizzle" / "meta").mkdir(parents=True)
+    (tmp_path / "drizzle" / "0000_a.sql").write_text('CREATE TABLE "a" ("id" integer);\n')
+    (tmp_path / "drizzle" / "meta" / "_journal.json").write_text(
+        '{"version": "6", "dialect": "sqlite", "entries": [{"idx": 0, "version": "6", "when": 1700000000000, '
+        '"tag": "0000_a", "breakpoints": true}]}')
+    assert run(["migrate", "-q"], tmp_path, None, slow=True)[0] == 0
+    for args in (["migrate"], ["migrate", "--json"]):
+        code, fast_clicked, _, out = both(args, tmp_path, None)
+        assert code == 0 and fast_clicked and ("nothing to do" in out or "\"nothing_to_do\": true" in out), out

@@ -234,7 +234,9 @@ def nothing_to_do(*, url: str, folder: str | Path, transaction: str = "each", ta
     db = parse_url(url)
     tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
     result = MigrateResult(url=db.masked, transaction=transaction, dry_run=False)
-    backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=True)
+    backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=True, probe_only=True)
+    if backend is None:
+        return None  # no probe for this dialect, or it stepped aside (the lock busy, no tracking tables)
     migrations, stray, present = loaded
     verdict = _probe_verdict(backend, migrations, state, False, stray, present)
     if verdict is None:
@@ -267,12 +269,14 @@ def _check_options(transaction: str, lock_timeout: float | None, retries: int) -
         raise UsageError("--retries must be ≥ 0")
 
 
-def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path, connect_timeout: float, lock: bool
+def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path, connect_timeout: float, lock: bool,
+                   probe_only: bool = False
                    ) -> tuple[Any, DatabaseState | None, tuple[list[Migration], list[str], set[str] | None]]:
     """Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and hashes
     the folder: with nothing to do, that overlap is a good part of the run's wall time. (backend, the state
-    when it was read locked, (migrations, stray files, file names present))."""
-    early = _EarlyConnect(db, tracking, connect_timeout, lock=lock)
+    when it was read locked, (migrations, stray files, file names present)). `probe_only`: the probe or nothing
+    (backend None), never the driver."""
+    early = _EarlyConnect(db, tracking, connect_timeout, lock=lock, probe_only=probe_only)
     try:
         migrations, stray, present = load_folder(folder, db.dialect)
         for m in migrations:
@@ -311,10 +315,12 @@ class _EarlyConnect:
     """Opens the backend on a helper thread; takes the lock and reads the state too if the lock is free.
     The applied state is only ever read with the lock held (SPEC §4)."""
 
-    def __init__(self, db: DatabaseURL, tracking: TrackingTable, connect_timeout: float, lock: bool) -> None:
+    def __init__(self, db: DatabaseURL, tracking: TrackingTable, connect_timeout: float, lock: bool,
+                 probe_only: bool = False) -> None:
         import threading
 
         self._args = (db, tracking, connect_timeout, lock)
+        self._probe_only = probe_only  # no real backend when the probe is missing or steps aside: backend None
         self.backend: RunnerBackend | None = None
         self.state: DatabaseState | None = None
         self.error: BaseException | None = None
@@ -336,7 +342,7 @@ class _EarlyConnect:
                     probe.close()
                 else:
                     self.backend = probe
-            if self.backend is None:
+            if self.backend is None and not self._probe_only:
                 self.backend = open_backend(db, tracking, connect_timeout=connect_timeout,
                                             application_name="mizzle migrate" + ("" if lock else " --dry-run"))
                 if lock and self.backend.try_lock():
@@ -347,7 +353,7 @@ class _EarlyConnect:
             if self._discarded and self.backend is not None:
                 self.backend.close()  # nobody will: the folder was unusable and the caller has moved on
 
-    def result(self) -> tuple[RunnerBackend, DatabaseState | None]:
+    def result(self) -> tuple[Any, DatabaseState | None]:
         self._thread.join()
         if self.error is not None:
             if self.backend is not None:
@@ -355,7 +361,7 @@ class _EarlyConnect:
             if isinstance(self.error, ServerError):
                 raise tracking_error(self._args[1], self.error) from None
             raise self.error
-        assert self.backend is not None
+        assert self.backend is not None or self._probe_only
         return self.backend, self.state
 
     def discard(self) -> None:
