@@ -18,6 +18,7 @@ compares stdout, stderr and exit codes.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -88,19 +89,30 @@ def _settle_and_print(given: dict[str, str | bool]) -> int | None:
         report_error(e, bool(given.get("json")), echo)
         return e.exit_code
     except KeyboardInterrupt:
+        echo("", err=True)  # click's main() ends the line (and raises Abort, which cli.app.main reports)
         echo("interrupted", err=True)
         return 130
     except Exception:  # noqa: BLE001 - nothing printed yet: the click CLI runs and reports it as it always has
         return None
     if result is None:
         return None
-    if given.get("json"):
-        import json
+    try:
+        if given.get("json"):
+            import json
 
-        echo(json.dumps(result.to_json(), indent=2, default=str))
-    elif not given.get("quiet"):
-        echo(mask_password(f"nothing to do: {result.already_applied} migration(s) applied, none pending "
-                           f"({result.url})"))
+            echo(json.dumps(result.to_json(), indent=2, default=str))
+        elif not given.get("quiet"):
+            echo(mask_password(f"nothing to do: {result.already_applied} migration(s) applied, none pending "
+                               f"({result.url})"))
+    except OSError as e:  # as click's main() does when the reader of a pipe has gone: exit 1, quietly
+        if e.errno != errno.EPIPE:
+            raise
+        from click import utils  # its wrapper, which lost its public name in click 8.2
+
+        pacify = getattr(utils, "_PacifyFlushWrapper", None) or getattr(utils, "PacifyFlushWrapper")  # noqa: B009
+        sys.stdout = pacify(sys.stdout)
+        sys.stderr = pacify(sys.stderr)
+        return 1
     return 0
 
 
