@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import Options, common_options
+from .app import Options, common_options
 
 
 @click.command("baseline", epilog="""\b
@@ -29,7 +29,7 @@ def baseline_command(opts: Options, to: str | None, force: bool, reason: str | N
     are refused (exit 3).
     """
     from ..runner.recovery import baseline
-    from . import seconds
+    from .app import seconds
 
     cfg = opts.load_config()
     result = baseline(cfg, url=opts.resolve_url(cfg), to=to, force=force, reason=reason,

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..errors import IntegrityError, UsageError
-from . import Options, common_options
+from .app import Options, common_options
 
 
 @click.command("check", epilog="""\b

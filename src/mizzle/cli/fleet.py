@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import UsageError, mask_password
-from . import Options
+from .app import Options
 
 FLAGS = ("targets", "fleet", "parallel", "canary", "continue_on_error", "shard")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import Options, common_options
+from .app import Options, common_options
 
 
 def terminal_prompt(kind: str, where: str, dropped: list[str], added: list[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import click
 from ..config import LAYOUTS
 from ..dialects import is_embedded
 from ..errors import UsageError
-from . import Options, common_options
+from .app import Options, common_options
 
 SCHEMA_FILE = "app/db/schema.py"
 OUT = "app/db/migrations"

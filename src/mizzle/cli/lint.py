@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..errors import Refused, UsageError
-from . import Options, common_options
+from .app import Options, common_options
 
 
 def print_findings(opts: Options, findings: list[Any]) -> None:

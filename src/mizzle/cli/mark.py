@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import Options, common_options
+from .app import Options, common_options
 
 
 @click.command("mark", epilog="""\b
@@ -29,7 +29,7 @@ def mark_command(opts: Options, tag: str, applied: bool, rolled_back: bool, reas
     an index (`7`, `0007`) or a unique prefix.
     """
     from ..runner.recovery import mark
-    from . import seconds
+    from .app import seconds
 
     if applied == rolled_back:
         raise click.UsageError("pass exactly one of --applied or --rolled-back")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..errors import MizzleError, mask_password
-from . import Options, common_options, seconds
+from .app import Options, common_options, seconds
 from .fleet import fleet_options, fleet_requested
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import MizzleError, UsageError
-from . import Options, common_options
+from .app import Options, common_options
 
 
 def _print_plan(opts: Options, result: Any, sql: bool, overridden: bool = True) -> None:

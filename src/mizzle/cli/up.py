@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import Options, common_options
+from .app import Options, common_options
 
 
 @click.command("up", epilog="""\b

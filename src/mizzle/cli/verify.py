@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import IntegrityError
-from . import Options, common_options
+from .app import Options, common_options
 
 
 @click.command("verify", epilog="""\b

@@ -187,7 +187,9 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
     backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=not dry_run)
     migrations, stray, present = loaded
     verdict = _probe_verdict(backend, migrations, state, include_skipped, stray, present)
-    if getattr(backend, "probe", False) and verdict is None:
+    if verdict is not None:
+        return _settled(backend, verdict, migrations, to, result, rep, started)
+    if getattr(backend, "probe", False):
         # the probe only serves to find nothing to do; anything else runs on the real backend, from the start
         backend.close()
         backend, state = open_backend(db, tracking, connect_timeout=connect_timeout,
@@ -219,6 +221,45 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         backend.close()
 
 
+def nothing_to_do(*, url: str, folder: str | Path, transaction: str = "each", table: str = "__drizzle_migrations",
+                  tracking_schema: str = "drizzle", connect_timeout: float = 10, reporter: Reporter | None = None,
+                  retries: int = 0) -> MigrateResult | None:
+    """What migrate() with these arguments returns when its probe settles that there is nothing to do (the
+    same result, the same reporting, the same errors raised on the way); None, having printed and changed
+    nothing, in every other case — something pending, the lock busy, no probe for this dialect, a problem or
+    a warning the reconciliation found. Then migrate() must run from the start. For the CLI's fast path
+    (mizzle.cli.fast_migrate: a speed trick)."""
+    _check_options(transaction, None, retries)
+    started = time.perf_counter()
+    db = parse_url(url)
+    tracking = TrackingTable.of(db.dialect, table, tracking_schema, names=MigrationFolder(folder).uses_folders)
+    result = MigrateResult(url=db.masked, transaction=transaction, dry_run=False)
+    backend, state, loaded = _open_and_load(db, tracking, folder, connect_timeout, lock=True, probe_only=True)
+    if backend is None:
+        return None  # no probe for this dialect, or it stepped aside (the lock busy, no tracking tables)
+    migrations, stray, present = loaded
+    verdict = _probe_verdict(backend, migrations, state, False, stray, present)
+    if verdict is None:
+        backend.close()
+        return None
+    return _settled(backend, verdict, migrations, None, result, reporter or SilentReporter(), started)
+
+
+def _settled(backend: RunnerBackend, verdict: Reconciliation, migrations: Sequence[Migration], to: str | None,
+             result: MigrateResult, rep: Reporter, started: float) -> MigrateResult:
+    """The probe found nothing to do: report the verdict's warnings (stray files) and finish the result."""
+    try:
+        _report_verdict(verdict, result, rep)
+        if _select(verdict, to, migrations):  # an unknown --to is still a usage error
+            raise AssertionError("a probe's verdict has nothing pending")
+        result.already_applied = sum(1 for s in verdict.states if s.state not in (
+            "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
+        result.duration_ms = (time.perf_counter() - started) * 1000
+        return result
+    finally:
+        backend.close()
+
+
 def _check_options(transaction: str, lock_timeout: float | None, retries: int) -> None:
     if transaction not in TRANSACTION_MODES:
         raise UsageError(f"transaction mode {transaction!r} is not one of {', '.join(TRANSACTION_MODES)}")
@@ -228,12 +269,14 @@ def _check_options(transaction: str, lock_timeout: float | None, retries: int) -
         raise UsageError("--retries must be ≥ 0")
 
 
-def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path, connect_timeout: float, lock: bool
+def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path, connect_timeout: float, lock: bool,
+                   probe_only: bool = False
                    ) -> tuple[Any, DatabaseState | None, tuple[list[Migration], list[str], set[str] | None]]:
     """Connect (and, if the lock is free, lock and read the tracking rows) while this thread reads and hashes
     the folder: with nothing to do, that overlap is a good part of the run's wall time. (backend, the state
-    when it was read locked, (migrations, stray files, file names present))."""
-    early = _EarlyConnect(db, tracking, connect_timeout, lock=lock)
+    when it was read locked, (migrations, stray files, file names present)). `probe_only`: the probe or nothing
+    (backend None), never the driver."""
+    early = _EarlyConnect(db, tracking, connect_timeout, lock=lock, probe_only=probe_only)
     try:
         migrations, stray, present = load_folder(folder, db.dialect)
         for m in migrations:
@@ -272,10 +315,12 @@ class _EarlyConnect:
     """Opens the backend on a helper thread; takes the lock and reads the state too if the lock is free.
     The applied state is only ever read with the lock held (SPEC §4)."""
 
-    def __init__(self, db: DatabaseURL, tracking: TrackingTable, connect_timeout: float, lock: bool) -> None:
+    def __init__(self, db: DatabaseURL, tracking: TrackingTable, connect_timeout: float, lock: bool,
+                 probe_only: bool = False) -> None:
         import threading
 
         self._args = (db, tracking, connect_timeout, lock)
+        self._probe_only = probe_only  # no real backend when the probe is missing or steps aside: backend None
         self.backend: RunnerBackend | None = None
         self.state: DatabaseState | None = None
         self.error: BaseException | None = None
@@ -297,7 +342,7 @@ class _EarlyConnect:
                     probe.close()
                 else:
                     self.backend = probe
-            if self.backend is None:
+            if self.backend is None and not self._probe_only:
                 self.backend = open_backend(db, tracking, connect_timeout=connect_timeout,
                                             application_name="mizzle migrate" + ("" if lock else " --dry-run"))
                 if lock and self.backend.try_lock():
@@ -308,7 +353,7 @@ class _EarlyConnect:
             if self._discarded and self.backend is not None:
                 self.backend.close()  # nobody will: the folder was unusable and the caller has moved on
 
-    def result(self) -> tuple[RunnerBackend, DatabaseState | None]:
+    def result(self) -> tuple[Any, DatabaseState | None]:
         self._thread.join()
         if self.error is not None:
             if self.backend is not None:
@@ -316,7 +361,7 @@ class _EarlyConnect:
             if isinstance(self.error, ServerError):
                 raise tracking_error(self._args[1], self.error) from None
             raise self.error
-        assert self.backend is not None
+        assert self.backend is not None or self._probe_only
         return self.backend, self.state
 
     def discard(self) -> None:
