@@ -56,3 +56,25 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
         assert m.code == 0, m.stdout + m.stderr
         assert schema_dump(rebuilt) == schema_dump(source)
+
+
+def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """apgdiff's add_cluster, add_statistics and disable_trigger pairs: CLUSTER ON, SET STATISTICS and a disabled
+    trigger are not modelled, so pull, drift and verify name them (never silently gone)."""
+    with temp_database("mzfound") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)",
+                      "ALTER TABLE t CLUSTER ON t_v", "ALTER TABLE t ALTER COLUMN v SET STATISTICS 100",
+                      "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                      "CREATE TRIGGER t_f BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
+                      "ALTER TABLE t DISABLE TRIGGER t_f"):
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        out = r.stdout + r.stderr
+        assert "clustered indexes (CLUSTER ON): t_v on public.t" in out, out
+        assert "column statistics targets (SET STATISTICS): v 100 on public.t" in out, out
+        assert "trigger states (DISABLE / ENABLE REPLICA / ALWAYS): t_f disabled on public.t" in out, out
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr

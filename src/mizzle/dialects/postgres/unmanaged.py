@@ -91,6 +91,15 @@ KINDS: dict[str, str] = {
         "ON c.oid = p.polrelid WHERE p.oid = d.objoid AND c.relnamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 FROM "
         "pg_namespace s WHERE s.oid = d.objoid AND s.nspname = 'public' AND d.description = 'standard public schema'))"),
+    # settings of what mizzle manages that it does not model (a rebuild leaves them at their defaults)
+    "clustered indexes (CLUSTER ON)": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
+                                                "pg_index", "i", "indrelid", "i.indisclustered"),
+    "column statistics targets (SET STATISTICS)": _on_table(
+        "a.attname || ' ' || a.attstattarget", "pg_attribute", "a", "attrelid",
+        "a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget >= 0"),
+    "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
+        "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
+        "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
