@@ -195,3 +195,14 @@ def test_a_role_still_named_is_not_dropped_and_only_roles_both_sides_read_are_co
     code = _model((t,), roles=[Role("reader", create_db=True), Role("unused")])
     live = _model((t,), roles=[Role("reader"), Role("owner_of_nothing")])
     assert lines(code, live) == ["~ role reader: createDb True → False"]
+
+
+def test_a_grant_on_a_serials_own_sequence_is_revoked() -> None:
+    """apgdiff's revoke_on_table_sequence: GRANT … ON SEQUENCE t1_id_seq (a serial column's own sequence, not a
+    declared one) removed from the code gave no REVOKE, so the grant stayed."""
+    t = Table("t1", columns=(Column("id", "serial", not_null=True),), primary_key=PrimaryKey(("id",)))
+    seq = Grant("sequence", "public", "t1_id_seq", "public", ("SELECT", "USAGE"))
+    old = make_schema("postgresql", [t], security=make_security(grants=[seq]))
+    new = make_schema("postgresql", [t], security=make_security(grants=[]))
+    sql = [s.sql for s in render(diff(old, new, Renames(none=True)).changes)]
+    assert sql == ['REVOKE SELECT, USAGE ON SEQUENCE "public"."t1_id_seq" FROM public'], sql

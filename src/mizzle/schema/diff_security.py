@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .changes import Change, TableKey
 from .model import Schema, Table
-from .naming import mentions
+from .naming import mentions, serial_sequence_name
 from .security import Extension, Grant, Policy, Role
 
 if TYPE_CHECKING:
@@ -219,9 +219,20 @@ def _target_stays(g: Grant, new: Schema) -> bool:
     """A grant on an object dropped in the same migration goes with it."""
     if g.on == "table":
         return new.table(g.schema, g.name) is not None
-    if g.on == "sequence":
-        return any(s.key == (g.schema, g.name) for s in new.sequences)
+    if g.on == "sequence":  # a declared sequence, or a serial's or an identity's own
+        return any(s.key == (g.schema, g.name) for s in new.sequences) or (g.schema, g.name) in _own_sequences(new)
     return g.name == "public" or g.name in new.schemas
+
+
+def _own_sequences(model: Schema) -> set[tuple[str, str]]:
+    """The sequences the server makes for serial and identity columns: (schema, name)."""
+    out = set()
+    for t in model.tables:
+        for c in t.columns:
+            if c.is_serial or c.identity is not None:
+                name = c.identity.sequence_name if c.identity is not None and c.identity.sequence_name else None
+                out.add((t.schema, name or serial_sequence_name(t.name, c.name)))
+    return out
 
 
 def comparable_security(expected: Schema, actual: Schema) -> tuple[Schema, Schema]:
