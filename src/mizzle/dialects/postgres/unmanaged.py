@@ -100,6 +100,11 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
+    # grants are managed on tables, sequences and schemas; a view's are not (a view made again loses them)
+    "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || CASE WHEN a.grantee = 0 "
+                            "THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END FROM pg_class c "
+                            "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
+                            "WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
