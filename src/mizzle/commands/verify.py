@@ -243,6 +243,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
     import json
 
+    from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
     from ..migrations.rebuilt_keys import as_drizzle_keys
     from ..migrations.snapshots import new_id, snapshot_from_schema
@@ -266,9 +267,12 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     result = RebuildResult()
     scope = scope_for(config)
     before: list[Schema] = []  # the previous migration's model, its keys as drizzle-kit states them
+    authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         i = index[tag]
+        authored.read(migrations[i].text)
+        live = authored.apply(live, conn)
         live = as_drizzle_keys(live, before[-1] if before else None,
                                lambda: "\n".join(m.text for m in migrations[:i + 1]))
         before[:] = [live]
