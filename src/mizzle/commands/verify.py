@@ -225,6 +225,17 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
 
+def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
+    """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
+    try:
+        snap = folder.read_snapshot(m)
+        if snap is not None:
+            schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
+        return snap
+    except MizzleError:
+        return None
+
+
 @dataclass
 class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
@@ -254,15 +265,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
-    snaps: list[dict[str, Any] | None] = []
-    for m in migrations:
-        try:
-            snap = folder.read_snapshot(m)
-            if snap is not None:
-                schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
-        except MizzleError:
-            snap = None
-        snaps.append(None if all_ else snap)
+    snaps = [None if all_ else _readable_snapshot(folder, m, sidecar) for m in migrations]
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)

@@ -36,29 +36,35 @@ class AuthoredTexts:
     policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
 
     def column(self, table: TableKey, name: str) -> dict[str, Any]:
-        return self.columns.setdefault((*table, name), {})
+        return self.columns.setdefault((table[0], table[1], name), {})
 
     def drop_table(self, table: TableKey) -> None:
-        for d in (self.columns, self.checks, self.policies):
-            for k in [k for k in d if k[:2] == table]:
-                del d[k]
-        for k in [k for k, v in self.indexes.items() if v["table"] == table]:
-            del self.indexes[k]
+        for k3 in [k for k in self.columns if k[:2] == table]:
+            del self.columns[k3]
+        for k3 in [k for k in self.checks if k[:2] == table]:
+            del self.checks[k3]
+        for k3 in [k for k in self.policies if k[:2] == table]:
+            del self.policies[k3]
+        for k2 in [k for k, v in self.indexes.items() if v["table"] == table]:
+            del self.indexes[k2]
 
     def rename_table(self, old: TableKey, new: TableKey) -> None:
-        for d in (self.columns, self.checks, self.policies):
-            for k in [k for k in d if k[:2] == old]:
-                d[(*new, k[2])] = d.pop(k)
+        for k in [k for k in self.columns if k[:2] == old]:
+            self.columns[(new[0], new[1], k[2])] = self.columns.pop(k)
+        for k in [k for k in self.checks if k[:2] == old]:
+            self.checks[(new[0], new[1], k[2])] = self.checks.pop(k)
+        for k in [k for k in self.policies if k[:2] == old]:
+            self.policies[(new[0], new[1], k[2])] = self.policies.pop(k)
         for v in self.indexes.values():
             if v["table"] == old:
                 v["table"] = new
 
     def rename_column(self, table: TableKey, old: str, new: str) -> None:
-        if (*table, old) in self.columns:
-            self.columns[(*table, new)] = self.columns.pop((*table, old))
+        if (table[0], table[1], old) in self.columns:
+            self.columns[(table[0], table[1], new)] = self.columns.pop((table[0], table[1], old))
 
     def drop_column(self, table: TableKey, name: str) -> None:
-        self.columns.pop((*table, name), None)
+        self.columns.pop((table[0], table[1], name), None)
 
 
 def with_authored(live: Schema, texts: AuthoredTexts) -> Schema:
@@ -79,8 +85,8 @@ def with_authored(live: Schema, texts: AuthoredTexts) -> Schema:
 
 
 def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -> Table:
-    cols = [_column(c, texts.columns.get((*t.key, c.name))) for c in t.columns]
-    checks = [replace(c, expression=texts.checks.get((*t.key, c.name), c.expression)) for c in t.checks]
+    cols = [_column(c, texts.columns.get((t.schema, t.name, c.name))) for c in t.columns]
+    checks = [replace(c, expression=texts.checks.get((t.schema, t.name, c.name), c.expression)) for c in t.checks]
     ixs = []
     for i in t.indexes:
         a = indexes.get(i.name)
@@ -91,7 +97,7 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
         ixs.append(i)
     pols = []
     for p in t.policies:
-        a = texts.policies.get((*t.key, p.name))
+        a = texts.policies.get((t.schema, t.name, p.name))
         if a is not None:
             p = replace(p, using=a.get("using") if p.using is not None and a.get("using") else p.using,
                         with_check=a.get("with_check") if p.with_check is not None and a.get("with_check")

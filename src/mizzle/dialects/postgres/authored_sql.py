@@ -92,7 +92,7 @@ def _strip_outer(toks: list[Any]) -> list[Any]:
 
 
 def _key(rv: Any) -> tuple[str, str]:
-    return (rv.schemaname or "public", rv.relname)
+    return (str(rv.schemaname or "public"), str(rv.relname))
 
 
 def read(sql: str, texts: AuthoredTexts) -> None:
@@ -119,8 +119,9 @@ def read(sql: str, texts: AuthoredTexts) -> None:
         except ParseError:
             continue
         for raw in parsed:
-            end = raw.stmt_location + raw.stmt_len if raw.stmt_len else len(chunk)
-            st = _Stmt(chunk, [t for t in tokens if raw.stmt_location <= t.start < end and t.name != "ASCII_59"])
+            begin = raw.stmt_location or 0
+            end = begin + raw.stmt_len if raw.stmt_len else len(chunk)
+            st = _Stmt(chunk, [t for t in tokens if begin <= t.start < end and t.name != "ASCII_59"])
             try:
                 _statement(raw.stmt, st, texts)
             except (IndexError, KeyError, AttributeError, TypeError, ValueError):
@@ -199,7 +200,7 @@ def _check(c: Any, st: _Stmt, toks: list[Any], table: tuple[str, str], texts: Au
     k = next(j for j, t in enumerate(toks) if t.name == "CHECK")
     inner = _paren_after(toks, k)
     if inner:
-        texts.checks[(*table, c.conname)] = st.text(inner) or ""
+        texts.checks[(table[0], table[1], c.conname)] = st.text(inner) or ""
 
 
 def _constraint(c: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
@@ -237,7 +238,7 @@ def _alter_cmd(cmd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
     elif sub == "AT_AddConstraint":
         _constraint(cmd.def_, st, seg, table, texts)
     elif sub == "AT_DropConstraint":
-        texts.checks.pop((*table, cmd.name), None)
+        texts.checks.pop((table[0], table[1], cmd.name), None)
     elif sub == "AT_DropColumn":
         texts.drop_column(table, cmd.name)
     elif sub == "AT_DropExpression":
@@ -249,7 +250,9 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         return
     table = _key(node.relation)
     on = _depth0(st.toks, "ON")
-    j = next(k for k in range(on or 0, len(st.toks)) if st.toks[k].name == _OPEN)
+    if on is None:
+        return
+    j = next(k for k in range(on, len(st.toks)) if st.toks[k].name == _OPEN)
     close = _match(st.toks, j)
     elems = _split(st.toks[j + 1:close])
     params = node.indexParams or ()
@@ -324,8 +327,8 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         texts.rename_column(_key(node.relation), node.subname, node.newname)
     elif kind == "OBJECT_TABCONSTRAINT":
         t = _key(node.relation)
-        if (*t, node.subname) in texts.checks:
-            texts.checks[(*t, node.newname)] = texts.checks.pop((*t, node.subname))
+        if (t[0], t[1], node.subname) in texts.checks:
+            texts.checks[(t[0], t[1], node.newname)] = texts.checks.pop((t[0], t[1], node.subname))
     elif kind == "OBJECT_INDEX":
         old = _key(node.relation)
         if old in texts.indexes:
@@ -336,8 +339,8 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             texts.views[(old[0], node.newname)] = texts.views.pop(old)
     elif kind == "OBJECT_POLICY":
         t = _key(node.relation)
-        if (*t, node.subname) in texts.policies:
-            texts.policies[(*t, node.newname)] = texts.policies.pop((*t, node.subname))
+        if (t[0], t[1], node.subname) in texts.policies:
+            texts.policies[(t[0], t[1], node.newname)] = texts.policies.pop((t[0], t[1], node.subname))
 
 
 def _set_schema(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
@@ -350,8 +353,9 @@ def _set_schema(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
 def _drop(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     kind = str(getattr(node.removeType, "name", node.removeType))
     for obj in node.objects or ():
-        names = [getattr(n, "sval", None) for n in (obj if isinstance(obj, tuple) else (obj,))]
-        if not names or None in names:
+        vals = [getattr(n, "sval", None) for n in (obj if isinstance(obj, tuple) else (obj,))]
+        names = [str(v) for v in vals if v is not None]
+        if not names or len(names) != len(vals):
             continue
         key = (names[-2] if len(names) > 1 else "public", names[-1])
         if kind == "OBJECT_TABLE":
