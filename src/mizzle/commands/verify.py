@@ -236,6 +236,28 @@ def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str,
         return None
 
 
+def _refuse_1x_middle(folder: MigrationFolder, snaps: list[dict[str, Any] | None]) -> None:
+    """drizzle-kit 1.x's snapshots are diffs from their parents in the graph: mizzle rebuilds the latest ones (each
+    a diff from the one before it), not one whose children are kept."""
+    missing = [i for i, s in enumerate(snaps) if s is None]
+    if folder.uses_folders and missing and any(s is not None for s in snaps[missing[0]:]):
+        from ..errors import UsageError
+
+        raise UsageError("in drizzle-kit 1.x's layout `check --rebuild-snapshots` rebuilds the latest snapshots "
+                         "only: a missing or unreadable snapshot has kept snapshots after it",
+                         "Delete the snapshot.json of every later migration too, then rebuild them all.")
+
+
+def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the latest
+    snapshot written so far, the previous migration's) in its layout, the v7 JSON otherwise."""
+    if not folder.uses_folders:
+        return snap
+    from ..migrations import folders1
+
+    return folders1.snapshot_v9(snap, folder.path, side)
+
+
 @dataclass
 class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
@@ -266,6 +288,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     snaps = [None if all_ else _readable_snapshot(folder, m, sidecar) for m in migrations]
+    _refuse_1x_middle(folder, snaps)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)
@@ -289,7 +312,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         path = migrations[i].snapshot_path
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, dump_json(snap))
+        write_atomic(path, dump_json(_as_written(folder, snap, side)))
         if side:
             sidecar.setdefault("version", 1)
             sidecar.setdefault("snapshots", {})[snap_id] = side
