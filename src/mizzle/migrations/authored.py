@@ -192,6 +192,8 @@ class AuthoredReader:
 
         self.dialect = dialects.get(dialect_name)
         self.texts = AuthoredTexts()
+        self.tables_seen: dict[Any, Table] = {}  # (authored, live) → the table kept (see apply)
+        self.objects_seen: dict[Any, Any] = {}
 
     def read(self, sql: str) -> None:
         self.dialect.authored_sql.read(sql, self.texts)
@@ -200,10 +202,47 @@ class AuthoredReader:
         authored = with_authored(live, self.texts)
         if authored == live and _same_declared(authored, live):
             return live
-        stored = authored
-        if conn is not None:
-            stored = self.dialect.object_forms(conn, self.dialect.server_forms(conn, authored, live), live)
-        return keep_equivalent(live, authored, stored, self.dialect)
+        # tables and objects already decided (the same authored and live forms at an earlier step) are not asked
+        # of the server again: most of them do not change from one migration to the next
+        done_t: dict[TableKey, Table] = {}
+        for t in authored.tables:
+            hit = self.tables_seen.get(_table_key(t, live.table(*t.key)))
+            if hit is not None:
+                done_t[t.key] = hit
+        live_o = {(o.kind, o.key): o for o in live.objects.all()}
+        done_o = {k: hit for o in authored.objects.all() for k in [(o.kind, o.key)]
+                  if (hit := self.objects_seen.get(_object_key(o, live_o[k]))) is not None}
+        a_part = authored.with_(tables=[t for t in authored.tables if t.key not in done_t],
+                                objects=[o for o in authored.objects.all() if (o.kind, o.key) not in done_o])
+        l_part = live.with_(tables=[t for t in live.tables if t.key not in done_t],
+                            objects=[o for k, o in live_o.items() if k not in done_o])
+        stored = a_part
+        if conn is not None and (a_part.tables or a_part.objects):
+            stored = self.dialect.object_forms(conn, self.dialect.server_forms(conn, a_part, l_part), l_part)
+        kept = keep_equivalent(l_part, a_part, stored, self.dialect)
+        for t in kept.tables:
+            done_t[t.key] = self.tables_seen[_table_key(a_part.table(*t.key), l_part.table(*t.key))] = t
+        kept_o = {(o.kind, o.key): o for o in kept.objects.all()}
+        a_o = {(o.kind, o.key): o for o in a_part.objects.all()}
+        for k, o in kept_o.items():
+            done_o[k] = self.objects_seen[_object_key(a_o[k], live_o[k])] = o
+        return live.with_(tables=[done_t[t.key] for t in live.tables],
+                          objects=[done_o[(o.kind, o.key)] for o in live.objects.all()])
+
+
+def _table_key(a: Table | None, b: Table | None) -> Any:
+    """A memo key of (authored, live) tables, with the fields equality ignores (declared NOT NULL, a key's
+    server name)."""
+    def extra(t: Table | None) -> Any:
+        if t is None:
+            return None
+        return (tuple(c.declared_not_null for c in t.columns), t.primary_key.server_name if t.primary_key else None)
+
+    return (a, b, extra(a), extra(b))
+
+
+def _object_key(a: Any, b: Any) -> Any:
+    return (a, b, getattr(a, "with_no_data", None), getattr(b, "with_no_data", None))
 
 
 def _same_declared(a: Schema, b: Schema) -> bool:

@@ -67,7 +67,7 @@ def _without_view_columns(snap: dict) -> dict:  # type: ignore[type-arg]
 def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_available: bool,
                                                     tmp_path: Path) -> None:
     role = f"mzrb_{uuid.uuid4().hex[:10]}"  # roles are the cluster's: one of this run's own
-    work = INTEROP / ".scratch" / f"rebuild_{tmp_path.name}"
+    work = INTEROP / ".scratch" / f"rebuild_{role}"
     work.mkdir(parents=True, exist_ok=True)
     try:
         schema = work / "schema.ts"  # beside node_modules' drizzle-orm
@@ -90,6 +90,57 @@ def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_
 
         before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
         transcript = kit_generate(work, schema, out, "again", roles)
+        assert NO_CHANGES in transcript, transcript
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+            c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+# -- drizzle-kit 1.x (tests/interop1): the same folders in its layout ------------------------------------------
+
+INTEROP1 = INTEROP.parent / "interop1"
+
+
+@pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair"])
+def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_available: bool, tmp_path: Path) -> None:
+    """In the 1.x layout the rebuilt snapshot.json is drizzle-kit 1.x's version 9 (mizzle wrote v7 JSON there,
+    which drizzle-kit 1.x refuses: "run drizzle-kit up")."""
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    role = f"mzrb_{uuid.uuid4().hex[:10]}"
+    work = INTEROP1 / ".scratch" / f"rebuild_{role}"  # the schema under interop1: drizzle-orm 1.x
+    work.mkdir(parents=True, exist_ok=True)
+
+    def kit1(out: Path, name: str) -> str:
+        config = work / f"{name}.config.ts"
+        config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
+                          f"out: '{os.path.relpath(out, INTEROP1)}'"
+                          + (", entities: { roles: true }" if fixture == "pg_types" else "") + " };\n")
+        p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name",
+                            name], cwd=INTEROP1, capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+        return p.stdout
+
+    try:
+        (work / "schema.ts").write_text(
+            (INTEROP / fixture / "schema.ts").read_text().replace("pgRole('reader'", f"pgRole('{role}'"))
+        out = tmp_path / "out"
+        assert "Your SQL migration" in kit1(out, "init")
+        for p in out.glob("*/snapshot.json"):
+            p.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n")
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+        assert len(result.rebuilt) == 1
+        snap = json.loads(next(out.glob("*/snapshot.json")).read_text())
+        assert str(snap["version"]) == "9" and snap["type"] == "base" and snap["ddl"], snap
+        before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+        transcript = kit1(out, "again")
         assert NO_CHANGES in transcript, transcript
         assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
     finally:
