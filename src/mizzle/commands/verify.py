@@ -236,16 +236,20 @@ def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str,
         return None
 
 
-def _refuse_1x_middle(folder: MigrationFolder, snaps: list[dict[str, Any] | None]) -> None:
+def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None]) -> None:
     """drizzle-kit 1.x's snapshots are diffs from their parents in the graph: mizzle rebuilds the latest ones (each
-    a diff from the one before it), not one whose children are kept."""
+    a diff from the one before it), and only once no snapshot.json is left from the first one to rebuild on."""
     missing = [i for i, s in enumerate(snaps) if s is None]
-    if folder.uses_folders and missing and any(s is not None for s in snaps[missing[0]:]):
+    if not folder.uses_folders or not missing:
+        return
+    left = [m.tag for m in migrations[missing[0]:] if m.snapshot_path is not None and m.snapshot_path.exists()]
+    if left:
         from ..errors import UsageError
 
-        raise UsageError("in drizzle-kit 1.x's layout `check --rebuild-snapshots` rebuilds the latest snapshots "
-                         "only: a missing or unreadable snapshot has kept snapshots after it",
-                         "Delete the snapshot.json of every later migration too, then rebuild them all.")
+        raise UsageError(f"in drizzle-kit 1.x's layout `check --rebuild-snapshots` rebuilds the latest snapshots only: "
+                         f"the snapshot of {migrations[missing[0]].tag} is missing or unreadable, and {', '.join(left)} "
+                         "still have one",
+                         "Delete the snapshot.json of that migration and of every later one, then rebuild them all.")
 
 
 def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any]) -> dict[str, Any]:
@@ -288,7 +292,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     snaps = [None if all_ else _readable_snapshot(folder, m, sidecar) for m in migrations]
-    _refuse_1x_middle(folder, snaps)
+    _refuse_1x_middle(folder, migrations, snaps)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)

@@ -147,3 +147,32 @@ def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_availabl
         shutil.rmtree(work, ignore_errors=True)
         with psycopg.connect(url_for("postgres"), autocommit=True) as c:
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_1x_layout_refuses_a_missing_snapshot_with_kept_ones_after_it(pg_available: bool, tmp_path: Path) -> None:
+    """A 1.x snapshot is a diff from its parent: rebuilding one in the middle would need its children rewritten.
+    Refused with what to do; the tail (every later snapshot deleted too) rebuilds."""
+    from mizzle.commands.generate import generate
+    from mizzle.errors import UsageError
+
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for n, cols in enumerate(['sa.Column("a", sa.Text)', 'sa.Column("a", sa.Text), sa.Column("b", sa.Text)']):
+        (project / "app" / "schema.py").write_text(
+            f'import sqlalchemy as sa\nmd = sa.MetaData()\nt = sa.Table("t", md, sa.Column("id", sa.Integer, '
+            f'primary_key=True), {cols})\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}").written
+    snaps = sorted((project / "migrations").glob("*/snapshot.json"))
+    assert len(snaps) == 2
+    original = snaps[1].read_text()
+    snaps[0].unlink()
+    with pytest.raises(UsageError, match="rebuilds the latest snapshots only"):
+        rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+    snaps[1].unlink()
+    result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert len(result.rebuilt) == 2
+    assert json.loads(snaps[1].read_text())["deltas"] == json.loads(original)["deltas"]
