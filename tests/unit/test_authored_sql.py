@@ -95,3 +95,11 @@ def test_canonical_memo_hands_back_each_tables_own_key_name() -> None:
     assert pg.canonical(model(None)).tables[0].primary_key.server_name is None
     assert pg.canonical(model("user_temp_pkey")).tables[0].primary_key.server_name == "user_temp_pkey"
     assert pg.canonical(model(None)).tables[0].primary_key.server_name is None
+
+
+def test_roles_the_sql_creates() -> None:
+    t = AuthoredTexts()
+    read('CREATE ROLE "a" WITH CREATEDB NOINHERIT;--> statement-breakpoint\nCREATE ROLE "b";\n'
+         'ALTER ROLE "b" WITH CREATEROLE;\nCREATE ROLE "c";\nDROP ROLE "c";\nALTER ROLE "a" RENAME TO "a2";', t)
+    assert t.roles == {"a2": {"create_db": True, "create_role": False, "inherit": False},
+                       "b": {"create_db": False, "create_role": True, "inherit": True}}

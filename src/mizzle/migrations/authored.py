@@ -33,6 +33,8 @@ class AuthoredTexts:
     indexes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     views: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) → query
     no_data: set[tuple[str, str]] = field(default_factory=set)  # materialized views made WITH NO DATA
+    # roles the SQL creates (CREATE ROLE), with drizzle-kit's attributes: {"create_db", "create_role", "inherit"}
+    roles: dict[str, dict[str, bool]] = field(default_factory=dict)
     policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
 
     def column(self, table: TableKey, name: str) -> dict[str, Any]:
@@ -81,7 +83,22 @@ def with_authored(live: Schema, texts: AuthoredTexts) -> Schema:
         views.append(o)
     from ..schema.objects import make_objects
 
-    return live.with_(tables=tables, objects=make_objects(views))
+    return live.with_(tables=tables, objects=make_objects(views), security=_with_roles(live, texts))
+
+
+def _with_roles(live: Schema, texts: AuthoredTexts) -> Any:
+    """`live`'s security with the roles the SQL created that it does not list (introspection reads the roles a
+    policy or a grant names; a role nothing names yet is still the folder's: drizzle-kit's snapshot has it)."""
+    if not texts.roles:
+        return live.security
+    from ..schema.security import Role, make_security
+
+    sec = live.security
+    have = {r.name for r in sec.roles or ()}
+    extra = [Role(n, a["create_db"], a["create_role"], a["inherit"]) for n, a in texts.roles.items() if n not in have]
+    if not extra:
+        return sec
+    return make_security(sec.extensions, [*(sec.roles or ()), *extra], sec.grants)
 
 
 def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -> Table:
@@ -227,7 +244,7 @@ class AuthoredReader:
         for k, o in kept_o.items():
             done_o[k] = self.objects_seen[_object_key(a_o[k], live_o[k])] = o
         return live.with_(tables=[done_t[t.key] for t in live.tables],
-                          objects=[done_o[(o.kind, o.key)] for o in live.objects.all()])
+                          objects=[done_o[(o.kind, o.key)] for o in live.objects.all()], security=authored.security)
 
 
 def _table_key(a: Table | None, b: Table | None) -> Any:

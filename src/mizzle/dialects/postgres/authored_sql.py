@@ -337,6 +337,8 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         old = _key(node.relation)
         if old in texts.views:
             texts.views[(old[0], node.newname)] = texts.views.pop(old)
+    elif kind == "OBJECT_ROLE" and node.subname in texts.roles:
+        texts.roles[node.newname] = texts.roles.pop(node.subname)
     elif kind == "OBJECT_POLICY":
         t = _key(node.relation)
         if (t[0], t[1], node.subname) in texts.policies:
@@ -370,10 +372,38 @@ def _drop(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             texts.policies.pop((*table, names[-1]), None)
 
 
+_ROLE_FLAGS = {"createdb": "create_db", "createrole": "create_role", "inherit": "inherit"}
+
+
+def _create_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    if str(getattr(node.stmt_type, "name", node.stmt_type)) != "ROLESTMT_ROLE":
+        return
+    attrs = texts.roles[str(node.role)] = {"create_db": False, "create_role": False, "inherit": True}
+    _role_options(node.options, attrs)
+
+
+def _role_options(options: Any, attrs: dict[str, bool]) -> None:
+    for o in options or ():
+        if o.defname in _ROLE_FLAGS and o.arg is not None:
+            attrs[_ROLE_FLAGS[o.defname]] = bool(getattr(o.arg, "boolval", getattr(o.arg, "ival", 1)))
+
+
+def _alter_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    name = getattr(node.role, "rolename", None)
+    if name in texts.roles:
+        _role_options(node.options, texts.roles[str(name)])
+
+
+def _drop_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    for r in node.roles or ():
+        texts.roles.pop(str(getattr(r, "rolename", "")), None)
+
+
 _HANDLERS = {
     "CreateStmt": _create_table, "AlterTableStmt": _alter_table, "IndexStmt": _index, "ViewStmt": _view,
     "CreateTableAsStmt": _matview, "CreatePolicyStmt": _policy, "AlterPolicyStmt": _policy, "RenameStmt": _rename,
-    "AlterObjectSchemaStmt": _set_schema, "DropStmt": _drop,
+    "AlterObjectSchemaStmt": _set_schema, "DropStmt": _drop, "CreateRoleStmt": _create_role,
+    "AlterRoleStmt": _alter_role, "DropRoleStmt": _drop_role,
 }
 
 
