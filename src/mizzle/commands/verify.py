@@ -225,6 +225,43 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
 
+def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
+    """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
+    try:
+        snap = folder.read_snapshot(m)
+        if snap is not None:
+            schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
+        return snap
+    except MizzleError:
+        return None
+
+
+def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None]) -> None:
+    """drizzle-kit 1.x's snapshots are diffs from their parents in the graph: mizzle rebuilds the latest ones (each
+    a diff from the one before it), and only once no snapshot.json is left from the first one to rebuild on."""
+    missing = [i for i, s in enumerate(snaps) if s is None]
+    if not folder.uses_folders or not missing:
+        return
+    left = [m.tag for m in migrations[missing[0]:] if m.snapshot_path is not None and m.snapshot_path.exists()]
+    if left:
+        from ..errors import UsageError
+
+        raise UsageError(f"in drizzle-kit 1.x's layout `check --rebuild-snapshots` rebuilds the latest snapshots only: "
+                         f"the snapshot of {migrations[missing[0]].tag} is missing or unreadable, and {', '.join(left)} "
+                         "still have one",
+                         "Delete the snapshot.json of that migration and of every later one, then rebuild them all.")
+
+
+def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the latest
+    snapshot written so far, the previous migration's) in its layout, the v7 JSON otherwise."""
+    if not folder.uses_folders:
+        return snap
+    from ..migrations import folders1
+
+    return folders1.snapshot_v9(snap, folder.path, side)
+
+
 @dataclass
 class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
@@ -243,6 +280,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
     import json
 
+    from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
     from ..migrations.rebuilt_keys import as_drizzle_keys
     from ..migrations.snapshots import new_id, snapshot_from_schema
@@ -253,22 +291,18 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
-    snaps: list[dict[str, Any] | None] = []
-    for m in migrations:
-        try:
-            snap = folder.read_snapshot(m)
-            if snap is not None:
-                schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
-        except MizzleError:
-            snap = None
-        snaps.append(None if all_ else snap)
+    snaps = [None if all_ else _readable_snapshot(folder, m, sidecar) for m in migrations]
+    _refuse_1x_middle(folder, migrations, snaps)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)
     before: list[Schema] = []  # the previous migration's model, its keys as drizzle-kit states them
+    authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         i = index[tag]
+        authored.read(migrations[i].text)
+        live = authored.apply(live, conn)
         live = as_drizzle_keys(live, before[-1] if before else None,
                                lambda: "\n".join(m.text for m in migrations[:i + 1]))
         before[:] = [live]
@@ -282,7 +316,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         path = migrations[i].snapshot_path
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, dump_json(snap))
+        write_atomic(path, dump_json(_as_written(folder, snap, side)))
         if side:
             sidecar.setdefault("version", 1)
             sidecar.setdefault("snapshots", {})[snap_id] = side

@@ -213,6 +213,16 @@ class FolderCodec(Protocol):
         """Per change a snapshot records (its deltas): (the change, the row it touches, as it was)."""
 
 
+class AuthoredSql(Protocol):
+    """How a dialect's migration SQL is read for the author's spelling of its texts (`migrations/authored.py`)."""
+
+    def read(self, sql: str, texts: Any) -> None:
+        """Record in `texts` (an `AuthoredTexts`) what the migration `sql` writes, fact by fact."""
+
+    def same_type(self, authored: str, stored: str) -> bool:
+        """Whether the server stores the column type `authored` as `stored`."""
+
+
 class Dialect(Protocol):
     """Everything mizzle does differently per database, as named hooks. One object per dialect folder
     (`mizzle.dialects.<folder>.DIALECT`); callers get it from the registry (`mizzle.dialects.get(name)`) and
@@ -276,6 +286,10 @@ class Dialect(Protocol):
     @property
     def reader(self) -> SqlReader:
         """How this dialect's SQL text is read to be compared (expressions, defaults, queries)."""
+
+    @property
+    def authored_sql(self) -> AuthoredSql:
+        """How a migration's SQL is read for the author's spelling (`check --rebuild-snapshots`)."""
 
     def canonical(self, model: Schema, comments: bool = True) -> Schema:
         """`model` with every fact in the one spelling the server would store (where `canonical_forms`; the model

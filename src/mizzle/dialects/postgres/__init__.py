@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import FolderCodec, RunnerBackend, SqlReader
+    from ..base import AuthoredSql, FolderCodec, RunnerBackend, SqlReader
 
 
 class PostgresDialect:
@@ -92,6 +92,12 @@ class PostgresDialect:
         from . import reader
 
         return reader
+
+    @property
+    def authored_sql(self) -> AuthoredSql:
+        from . import authored_sql
+
+        return authored_sql
 
     def canonical(self, model: Schema, comments: bool = True) -> Schema:
         from .canonical_tables import canonical

@@ -292,8 +292,8 @@ def _table_to_json(t: Table) -> dict[str, Any]:
             d["typeSchema"] = c.type_schema
         d["primaryKey"] = c.name == single_pk
         # drizzle-kit writes composite-key members as notNull: false unless declared otherwise
-        d["notNull"] = c.not_null and (c.declared_not_null or c.is_serial
-                                       or not (composite and c.name in composite.columns))
+        d["notNull"] = c.not_null and (c.declared_not_null or c.is_serial or c.identity is not None
+                                       or not (composite and c.name in composite.columns))  # identity: always
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:

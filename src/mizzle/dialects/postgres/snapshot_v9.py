@@ -363,8 +363,10 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
         default = "true" if default else "false"
     elif default is not None:
         default = str(default)
-        if default.startswith("'") and default.endswith("'::" + c["type"]):  # 1.x keeps the literal only
-            default = default[:-len("::" + c["type"])]
+        own = [c["type"], f'"{c["type"]}"'] + ([f'"{c["typeSchema"]}"."{c["type"]}"'] if c.get("typeSchema") else [])
+        cast = next((x for x in own if default.startswith("'") and default.endswith("'::" + x)), None)
+        if cast is not None:  # 1.x keeps the literal only (the cast as the server or the SQL spells it)
+            default = default[:-len("::" + cast)]
         elif type_.split("(")[0] in ("numeric", "decimal") and not default.startswith("'") and not dims \
                 and re.fullmatch(r"-?\d+(\.\d+)?", default):
             default = f"'{default}'"  # numeric({mode: 'number'}).default(1.25): 1.x writes the text literal
@@ -377,7 +379,8 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
                     "cycle": bool(i.get("cycle"))}
     gen = c.get("generated")
     return {"schema": t.get("schema") or "public", "table": t["name"], "name": c["name"], "type": type_,
-            "typeSchema": c.get("typeSchema"), "notNull": bool(c.get("notNull") or c.get("primaryKey") or in_key),
+            "typeSchema": c.get("typeSchema"), "notNull": bool(c.get("notNull") or c.get("primaryKey") or in_key
+                                                          or type_ in ("serial", "bigserial", "smallserial")),
             "dimensions": dims, "default": default,
             "generated": {"as": gen["as"], "type": gen.get("type", "stored")} if gen else None,
             "identity": identity, "entityType": "columns"}

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
     from ...schema.model import Schema
-    from ..base import FolderCodec, RunnerBackend, SqlReader
+    from ..base import AuthoredSql, FolderCodec, RunnerBackend, SqlReader
 
 
 class SQLiteDialect:
@@ -89,6 +89,10 @@ class SQLiteDialect:
 
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected  # SQLite keeps a view's text as written
+
+    @property
+    def authored_sql(self) -> AuthoredSql:
+        return _KEPT_AS_WRITTEN
 
     @property
     def reader(self) -> SqlReader:
@@ -196,3 +200,17 @@ def _scratch() -> Iterator[tuple[str, str]]:
 
 
 DIALECT = SQLiteDialect()
+
+
+class _KeptAsWritten:
+    """SQLite keeps each object's SQL as written (sqlite_master): introspection already reads the author's
+    spelling, so a migration's SQL has nothing to add."""
+
+    def read(self, sql: str, texts: Any) -> None:
+        return None
+
+    def same_type(self, authored: str, stored: str) -> bool:
+        return authored == stored
+
+
+_KEPT_AS_WRITTEN = _KeptAsWritten()

@@ -1,0 +1,420 @@
+"""The texts a migration's SQL writes, in the author's spelling (the dialect's `authored_sql` hook, read by
+`migrations/authored.py` for `check --rebuild-snapshots`): parsed with pglast for the structure (which table,
+column, constraint, index, view, policy), cut out of the file by pglast's scanner for the spelling (character
+offsets of tokens, so comments and spaces inside an expression stay as written).
+
+Read: CREATE TABLE's columns (type, DEFAULT, GENERATED … AS (…), NOT NULL) and named CHECKs; ALTER TABLE's ADD
+COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, SET DATA TYPE, ADD/DROP CONSTRAINT, DROP COLUMN;
+CREATE INDEX's expression elements and WHERE; CREATE [MATERIALIZED] VIEW's query; CREATE/ALTER POLICY's USING and
+WITH CHECK; renames, SET SCHEMA and drops follow along. A statement pglast cannot parse, or whose pieces do not
+line up, is skipped: its facts keep the server's spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...migrations.authored import AuthoredTexts
+from .types import canonical_type
+
+_OPEN, _CLOSE, _COMMA = "ASCII_40", "ASCII_41", "ASCII_44"
+
+
+class _Stmt:
+    """One statement's tokens (scanner tokens: start/end offsets, end inclusive) and the file's text."""
+
+    def __init__(self, sql: str, tokens: list[Any]) -> None:
+        self.sql, self.toks = sql, tokens
+
+    def text(self, toks: list[Any]) -> str | None:
+        return self.sql[toks[0].start:toks[-1].end + 1] if toks else None
+
+    def at(self, offset: int) -> int:
+        """Index of the first token starting at or after `offset`."""
+        return next((i for i, t in enumerate(self.toks) if t.start >= offset), len(self.toks))
+
+
+def _match(toks: list[Any], i: int) -> int:
+    """Index of the `)` closing the `(` at toks[i]."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j].name == _OPEN:
+            depth += 1
+        elif toks[j].name == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(toks) - 1
+
+
+def _split(toks: list[Any]) -> list[list[Any]]:
+    """`toks` cut at their depth-0 commas."""
+    out: list[list[Any]] = [[]]
+    depth = 0
+    for t in toks:
+        if t.name == _OPEN:
+            depth += 1
+        elif t.name == _CLOSE:
+            depth -= 1
+        if t.name == _COMMA and depth == 0:
+            out.append([])
+        else:
+            out[-1].append(t)
+    return out
+
+
+def _depth0(toks: list[Any], name: str, start: int = 0) -> int | None:
+    depth = 0
+    for j in range(start, len(toks)):
+        t = toks[j]
+        if t.name == _OPEN:
+            depth += 1
+        elif t.name == _CLOSE:
+            depth -= 1
+        elif depth == 0 and t.name == name:
+            return j
+    return None
+
+
+def _paren_after(toks: list[Any], i: int) -> list[Any] | None:
+    """The tokens inside the first parenthesised group at or after toks[i]."""
+    j = next((k for k in range(i, len(toks)) if toks[k].name == _OPEN), None)
+    if j is None:
+        return None
+    return toks[j + 1:_match(toks, j)]
+
+
+def _strip_outer(toks: list[Any]) -> list[Any]:
+    if toks and toks[0].name == _OPEN and _match(toks, 0) == len(toks) - 1:
+        return toks[1:-1]
+    return toks
+
+
+def _key(rv: Any) -> tuple[str, str]:
+    return (str(rv.schemaname or "public"), str(rv.relname))
+
+
+def read(sql: str, texts: AuthoredTexts) -> None:
+    """Record in `texts` what the migration `sql` writes (see the module docstring)."""
+    from pglast import parse_sql, parser
+    from pglast.parser import ParseError
+
+    chunks = [sql]
+    try:
+        stmts = parse_sql(sql)
+    except ParseError:
+        chunks = sql.split("--> statement-breakpoint")
+        stmts = None
+    for chunk in chunks:
+        if stmts is None:
+            try:
+                parsed = parse_sql(chunk)
+            except ParseError:
+                continue
+        else:
+            parsed = stmts
+        try:
+            tokens = parser.scan(chunk)
+        except ParseError:
+            continue
+        for raw in parsed:
+            begin = raw.stmt_location or 0
+            end = begin + raw.stmt_len if raw.stmt_len else len(chunk)
+            st = _Stmt(chunk, [t for t in tokens if begin <= t.start < end and t.name != "ASCII_59"])
+            try:
+                _statement(raw.stmt, st, texts)
+            except (IndexError, KeyError, AttributeError, TypeError, ValueError):
+                continue  # pieces that do not line up: the server's spelling stays
+
+
+def _statement(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    kind = type(node).__name__
+    handler = _HANDLERS.get(kind)
+    if handler is not None:
+        handler(node, st, texts)
+
+
+def _create_table(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    table = _key(node.relation)
+    texts.drop_table(table)
+    elts = node.tableElts or ()
+    if not elts or node.partbound is not None:
+        return
+    i = st.at(node.relation.location)
+    inner = _paren_after(st.toks, i)
+    segments = _split(inner or [])
+    if len(segments) != len(elts):
+        return
+    for elt, seg in zip(elts, segments, strict=True):
+        if type(elt).__name__ == "ColumnDef":
+            _column_def(elt, st, seg, table, texts)
+        elif type(elt).__name__ == "Constraint":
+            _constraint(elt, st, seg, table, texts)
+
+
+def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
+    col = texts.column(table, cd.colname)
+    col.clear()
+    cons = list(cd.constraints or ())
+    bounds = sorted([c.location for c in cons] + ([cd.collClause.location] if cd.collClause else []))
+    if cd.typeName is not None:
+        start = cd.typeName.location
+        stop = min([b for b in bounds if b > start], default=seg[-1].end + 1)
+        col["type"] = _type_text(st.text([t for t in seg if start <= t.start < stop]))
+    col["not_null"] = False
+    for c in cons:
+        stop = min([b for b in bounds if b > c.location], default=seg[-1].end + 1)
+        toks = [t for t in seg if c.location <= t.start < stop]
+        ct = _contype(c)
+        if ct == "CONSTR_NOTNULL":
+            col["not_null"] = True
+        elif ct == "CONSTR_PRIMARY":
+            col["not_null"] = col.get("not_null", False)
+        elif ct == "CONSTR_DEFAULT":
+            k = next(j for j, t in enumerate(toks) if t.name == "DEFAULT")
+            col["default"] = st.text(toks[k + 1:])
+        elif ct == "CONSTR_GENERATED":
+            inner = _paren_after(toks, 0)
+            if inner:
+                col["generated"] = st.text(inner)
+        elif ct == "CONSTR_CHECK" and c.conname:
+            _check(c, st, toks, table, texts)
+
+
+def _type_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    if re.fullmatch(r'"[^"]+"', text):  # drizzle-kit quotes some type names ("smallserial", "inet")
+        text = text[1:-1]
+    elif '"' in text:
+        return None  # a schema-qualified or quoted user type: the server's spelling
+    return canonical_type(text)
+
+
+def _contype(c: Any) -> str:
+    return str(getattr(c.contype, "name", c.contype))
+
+
+def _check(c: Any, st: _Stmt, toks: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
+    k = next(j for j, t in enumerate(toks) if t.name == "CHECK")
+    inner = _paren_after(toks, k)
+    if inner:
+        texts.checks[(table[0], table[1], c.conname)] = st.text(inner) or ""
+
+
+def _constraint(c: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
+    if _contype(c) == "CONSTR_CHECK" and c.conname:
+        _check(c, st, [t for t in seg if t.start >= c.location], table, texts)
+
+
+def _alter_table(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    if str(getattr(node.objtype, "name", node.objtype)) != "OBJECT_TABLE":
+        return
+    table = _key(node.relation)
+    cmds = node.cmds or ()
+    segments = _split(st.toks)
+    if len(segments) != len(cmds):
+        return
+    for cmd, seg in zip(cmds, segments, strict=True):
+        _alter_cmd(cmd, st, seg, table, texts)
+
+
+def _alter_cmd(cmd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
+    sub = str(getattr(cmd.subtype, "name", cmd.subtype))
+    if sub == "AT_AddColumn":
+        _column_def(cmd.def_, st, [t for t in seg if t.start >= cmd.def_.location], table, texts)
+    elif sub == "AT_ColumnDefault":
+        col = texts.column(table, cmd.name)
+        k = _depth0(seg, "DEFAULT")
+        col["default"] = st.text(seg[k + 1:]) if cmd.def_ is not None and k is not None else None
+    elif sub in ("AT_SetNotNull", "AT_DropNotNull"):
+        texts.column(table, cmd.name)["not_null"] = sub == "AT_SetNotNull"
+    elif sub == "AT_AlterColumnType":
+        start = cmd.def_.typeName.location
+        toks = [t for t in seg if t.start >= start]
+        stop = min((j for j in (_depth0(toks, "USING"), _depth0(toks, "COLLATE")) if j is not None), default=len(toks))
+        texts.column(table, cmd.name)["type"] = _type_text(st.text(toks[:stop]))
+    elif sub == "AT_AddConstraint":
+        _constraint(cmd.def_, st, seg, table, texts)
+    elif sub == "AT_DropConstraint":
+        texts.checks.pop((table[0], table[1], cmd.name), None)
+    elif sub == "AT_DropColumn":
+        texts.drop_column(table, cmd.name)
+    elif sub == "AT_DropExpression":
+        texts.column(table, cmd.name).pop("generated", None)
+
+
+def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    if not node.idxname:
+        return
+    table = _key(node.relation)
+    on = _depth0(st.toks, "ON")
+    if on is None:
+        return
+    j = next(k for k in range(on, len(st.toks)) if st.toks[k].name == _OPEN)
+    close = _match(st.toks, j)
+    elems = _split(st.toks[j + 1:close])
+    params = node.indexParams or ()
+    if len(elems) != len(params):
+        return
+    exprs: dict[int, str] = {}
+    for n, (p, toks) in enumerate(zip(params, elems, strict=True)):
+        if p.expr is None:
+            continue
+        k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
+        exprs[n] = st.text(toks[:_match(toks, k) + 1] if k is not None else toks[:1]) or ""
+    where = None
+    if node.whereClause is not None:
+        w = _depth0(st.toks, "WHERE", close + 1)
+        where = st.text(st.toks[w + 1:]) if w is not None else None
+    texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs}
+
+
+def _query_after_as(st: _Stmt, tail: tuple[str, ...]) -> str | None:
+    k = _depth0(st.toks, "AS")
+    if k is None:
+        return None
+    toks = st.toks[k + 1:]
+    w = None
+    depth = 0
+    for j, t in enumerate(toks):  # the last depth-0 WITH: WITH [NO] DATA / WITH … CHECK OPTION
+        depth += (t.name == _OPEN) - (t.name == _CLOSE)
+        if depth == 0 and t.name == "WITH":
+            w = j
+    if w is not None and w > 0 and any(t.name in tail for t in toks[w + 1:]):
+        toks = toks[:w]
+    return st.text(_strip_outer(toks))
+
+
+def _view(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    q = _query_after_as(st, ("CHECK", "OPTION"))
+    if q:
+        texts.views[_key(node.view)] = q
+
+
+def _matview(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    if str(getattr(node.objtype, "name", node.objtype)) != "OBJECT_MATVIEW":
+        return
+    q = _query_after_as(st, ("DATA_P",))
+    if q:
+        texts.views[_key(node.into.rel)] = q
+        if node.into.skipData:
+            texts.no_data.add(_key(node.into.rel))
+        else:
+            texts.no_data.discard(_key(node.into.rel))
+
+
+def _policy(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    key = (*_key(node.table), node.policy_name)
+    entry = texts.policies.setdefault(key, {}) if type(node).__name__ == "AlterPolicyStmt" else {}
+    texts.policies[key] = entry
+    u = _depth0(st.toks, "USING")
+    if u is not None and node.qual is not None:
+        entry["using"] = st.text(_paren_after(st.toks, u) or [])
+    c = next((j for j in range(len(st.toks) - 1) if st.toks[j].name == "WITH" and st.toks[j + 1].name == "CHECK"),
+             None)
+    if c is not None and node.with_check is not None:
+        entry["with_check"] = st.text(_paren_after(st.toks, c) or [])
+
+
+def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    kind = str(getattr(node.renameType, "name", node.renameType))
+    if kind == "OBJECT_TABLE":
+        old = _key(node.relation)
+        texts.rename_table(old, (old[0], node.newname))
+    elif kind == "OBJECT_COLUMN":
+        texts.rename_column(_key(node.relation), node.subname, node.newname)
+    elif kind == "OBJECT_TABCONSTRAINT":
+        t = _key(node.relation)
+        if (t[0], t[1], node.subname) in texts.checks:
+            texts.checks[(t[0], t[1], node.newname)] = texts.checks.pop((t[0], t[1], node.subname))
+    elif kind == "OBJECT_INDEX":
+        old = _key(node.relation)
+        if old in texts.indexes:
+            texts.indexes[(old[0], node.newname)] = texts.indexes.pop(old)
+    elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
+        old = _key(node.relation)
+        if old in texts.views:
+            texts.views[(old[0], node.newname)] = texts.views.pop(old)
+    elif kind == "OBJECT_ROLE" and node.subname in texts.roles:
+        texts.roles[node.newname] = texts.roles.pop(node.subname)
+    elif kind == "OBJECT_POLICY":
+        t = _key(node.relation)
+        if (t[0], t[1], node.subname) in texts.policies:
+            texts.policies[(t[0], t[1], node.newname)] = texts.policies.pop((t[0], t[1], node.subname))
+
+
+def _set_schema(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    kind = str(getattr(node.objectType, "name", node.objectType))
+    if kind == "OBJECT_TABLE" and node.relation is not None:
+        old = _key(node.relation)
+        texts.rename_table(old, (node.newschema, old[1]))
+
+
+def _drop(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    kind = str(getattr(node.removeType, "name", node.removeType))
+    for obj in node.objects or ():
+        vals = [getattr(n, "sval", None) for n in (obj if isinstance(obj, tuple) else (obj,))]
+        names = [str(v) for v in vals if v is not None]
+        if not names or len(names) != len(vals):
+            continue
+        key = (names[-2] if len(names) > 1 else "public", names[-1])
+        if kind == "OBJECT_TABLE":
+            texts.drop_table(key)
+        elif kind == "OBJECT_INDEX":
+            texts.indexes.pop(key, None)
+        elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
+            texts.views.pop(key, None)
+            texts.no_data.discard(key)
+        elif kind == "OBJECT_POLICY" and len(names) >= 2:
+            table = (names[-3] if len(names) > 2 else "public", names[-2])
+            texts.policies.pop((*table, names[-1]), None)
+
+
+_ROLE_FLAGS = {"createdb": "create_db", "createrole": "create_role", "inherit": "inherit"}
+
+
+def _create_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    if str(getattr(node.stmt_type, "name", node.stmt_type)) != "ROLESTMT_ROLE":
+        return
+    attrs = texts.roles[str(node.role)] = {"create_db": False, "create_role": False, "inherit": True}
+    _role_options(node.options, attrs)
+
+
+def _role_options(options: Any, attrs: dict[str, bool]) -> None:
+    for o in options or ():
+        if o.defname in _ROLE_FLAGS and o.arg is not None:
+            attrs[_ROLE_FLAGS[o.defname]] = bool(getattr(o.arg, "boolval", getattr(o.arg, "ival", 1)))
+
+
+def _alter_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    name = getattr(node.role, "rolename", None)
+    if name in texts.roles:
+        _role_options(node.options, texts.roles[str(name)])
+
+
+def _drop_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    for r in node.roles or ():
+        texts.roles.pop(str(getattr(r, "rolename", "")), None)
+
+
+_HANDLERS = {
+    "CreateStmt": _create_table, "AlterTableStmt": _alter_table, "IndexStmt": _index, "ViewStmt": _view,
+    "CreateTableAsStmt": _matview, "CreatePolicyStmt": _policy, "AlterPolicyStmt": _policy, "RenameStmt": _rename,
+    "AlterObjectSchemaStmt": _set_schema, "DropStmt": _drop, "CreateRoleStmt": _create_role,
+    "AlterRoleStmt": _alter_role, "DropRoleStmt": _drop_role,
+}
+
+
+def same_type(authored: str, stored: str) -> bool:
+    """Whether the server stores the type `authored` as `stored` (both in drizzle-kit's spelling): equal, or
+    one of the typmods PostgreSQL's grammar fills in (`char` is char(1), `bit` bit(1), numeric(p) numeric(p, 0))."""
+    a, s = canonical_type(authored), canonical_type(stored)
+    if a == s:
+        return True
+    dims = ""
+    while a.endswith("[]") and s.endswith("[]"):
+        a, s, dims = a[:-2], s[:-2], dims + "[]"
+    m = re.fullmatch(r"numeric\((\d+)\)", a)
+    return (m is not None and s == f"numeric({m.group(1)}, 0)") or (a in ("char", "bit") and s == f"{a}(1)")

@@ -1,0 +1,267 @@
+"""The author's spelling of a folder's SQL texts, for `check --rebuild-snapshots` (issue 15 item 5).
+
+A database keeps an expression as it deparses it (`pg_get_expr`, `pg_get_viewdef`), not as the migration wrote
+it; drizzle-kit's snapshot holds what the author wrote (the migration's own text). A snapshot rebuilt from the
+server's spelling makes drizzle-kit, run afterwards on the same TypeScript, see changed defaults, checks,
+indexes, views and policies. So the replay also reads each migration's SQL (the dialect's `authored_sql` hook
+records, per fact, the text the SQL gave it last: column types, defaults, generated expressions, NOT NULL,
+checks, index expressions and predicates, view queries, policy expressions), and every fact of the replayed
+model whose authored text the server stores as it stores its own (same key; else the server asked, in a
+transaction rolled back) takes the authored text. Anything else keeps the server's: a fact the SQL changed in
+a way the reader did not follow is never misstated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..schema.model import Column, Index, Schema, Table
+
+TableKey = tuple[str, str]
+
+
+@dataclass
+class AuthoredTexts:
+    """What the SQL read so far wrote, per fact (names as the server folds them). Filled by a dialect's
+    `authored_sql.read`; facts the reader could not follow are simply absent."""
+
+    # (schema, table, column) → {"type": text, "default": text | None, "generated": text, "not_null": bool}
+    columns: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    checks: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (schema, table, name) → expression
+    # (schema, index name) → {"table": (schema, table), "where": text | None, "exprs": {position: text}}
+    indexes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    views: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) → query
+    no_data: set[tuple[str, str]] = field(default_factory=set)  # materialized views made WITH NO DATA
+    # roles the SQL creates (CREATE ROLE), with drizzle-kit's attributes: {"create_db", "create_role", "inherit"}
+    roles: dict[str, dict[str, bool]] = field(default_factory=dict)
+    policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
+
+    def column(self, table: TableKey, name: str) -> dict[str, Any]:
+        return self.columns.setdefault((table[0], table[1], name), {})
+
+    def drop_table(self, table: TableKey) -> None:
+        for k3 in [k for k in self.columns if k[:2] == table]:
+            del self.columns[k3]
+        for k3 in [k for k in self.checks if k[:2] == table]:
+            del self.checks[k3]
+        for k3 in [k for k in self.policies if k[:2] == table]:
+            del self.policies[k3]
+        for k2 in [k for k, v in self.indexes.items() if v["table"] == table]:
+            del self.indexes[k2]
+
+    def rename_table(self, old: TableKey, new: TableKey) -> None:
+        for k in [k for k in self.columns if k[:2] == old]:
+            self.columns[(new[0], new[1], k[2])] = self.columns.pop(k)
+        for k in [k for k in self.checks if k[:2] == old]:
+            self.checks[(new[0], new[1], k[2])] = self.checks.pop(k)
+        for k in [k for k in self.policies if k[:2] == old]:
+            self.policies[(new[0], new[1], k[2])] = self.policies.pop(k)
+        for v in self.indexes.values():
+            if v["table"] == old:
+                v["table"] = new
+
+    def rename_column(self, table: TableKey, old: str, new: str) -> None:
+        if (table[0], table[1], old) in self.columns:
+            self.columns[(table[0], table[1], new)] = self.columns.pop((table[0], table[1], old))
+
+    def drop_column(self, table: TableKey, name: str) -> None:
+        self.columns.pop((table[0], table[1], name), None)
+
+
+def with_authored(live: Schema, texts: AuthoredTexts) -> Schema:
+    """`live` with every fact the SQL wrote in the SQL's spelling (not yet checked against the server)."""
+    idx_by_table: dict[TableKey, dict[str, dict[str, Any]]] = {}
+    for (_, name), v in texts.indexes.items():
+        idx_by_table.setdefault(v["table"], {})[name] = v
+    tables = [_table(t, texts, idx_by_table.get(t.key, {})) for t in live.tables]
+    views = []
+    for o in live.objects.all():
+        text = texts.views.get((o.schema, o.name)) if getattr(o, "kind", None) == "view" else None
+        if text is not None:
+            o = replace(o, definition=text, with_no_data=(o.schema, o.name) in texts.no_data)
+        views.append(o)
+    from ..schema.objects import make_objects
+
+    return live.with_(tables=tables, objects=make_objects(views), security=_with_roles(live, texts))
+
+
+def _with_roles(live: Schema, texts: AuthoredTexts) -> Any:
+    """`live`'s security with the roles the SQL created that it does not list (introspection reads the roles a
+    policy or a grant names; a role nothing names yet is still the folder's: drizzle-kit's snapshot has it)."""
+    if not texts.roles:
+        return live.security
+    from ..schema.security import Role, make_security
+
+    sec = live.security
+    have = {r.name for r in sec.roles or ()}
+    extra = [Role(n, a["create_db"], a["create_role"], a["inherit"]) for n, a in texts.roles.items() if n not in have]
+    if not extra:
+        return sec
+    return make_security(sec.extensions, [*(sec.roles or ()), *extra], sec.grants)
+
+
+def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -> Table:
+    cols = [_column(c, texts.columns.get((t.schema, t.name, c.name))) for c in t.columns]
+    checks = [replace(c, expression=texts.checks.get((t.schema, t.name, c.name), c.expression)) for c in t.checks]
+    ixs = []
+    for i in t.indexes:
+        a = indexes.get(i.name)
+        if a is not None:
+            cols_i = tuple(replace(ic, expression=a["exprs"][k]) if ic.is_expression and k in a["exprs"] else ic
+                           for k, ic in enumerate(i.columns))
+            i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where)
+        ixs.append(i)
+    pols = []
+    for p in t.policies:
+        a = texts.policies.get((t.schema, t.name, p.name))
+        if a is not None:
+            p = replace(p, using=a.get("using") if p.using is not None and a.get("using") else p.using,
+                        with_check=a.get("with_check") if p.with_check is not None and a.get("with_check")
+                        else p.with_check)
+        pols.append(p)
+    return replace(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(ixs), policies=tuple(pols))
+
+
+def _column(c: Column, a: dict[str, Any] | None) -> Column:
+    if not a:
+        return c
+    kw: dict[str, Any] = {}
+    if c.default is not None and a.get("default"):
+        kw["default"] = a["default"]
+    if c.generated is not None and a.get("generated"):
+        kw["generated"] = a["generated"]
+    if a.get("type") and c.type_schema is None:
+        kw["type"] = a["type"]
+    if "not_null" in a:
+        kw["declared_not_null"] = bool(a["not_null"])
+        if c.is_serial and not a["not_null"]:
+            kw["not_null"] = False
+    return replace(c, **kw) if kw else c
+
+
+def keep_equivalent(live: Schema, authored: Schema, stored: Schema, dialect: Any) -> Schema:
+    """Per fact: `authored`'s text where `stored` (the authored model as the server stores it) equals `live`'s
+    by the dialect's keys, else `live`'s."""
+    r = dialect.reader
+    tables = []
+    for t in live.tables:
+        a, s = authored.table(*t.key), stored.table(*t.key)
+        tables.append(t if a is None or s is None else _keep_table(t, a, s, r, dialect))
+    live_views = {(o.kind, o.schema, o.name): o for o in live.objects.all()}
+    stored_views = {(o.kind, o.schema, o.name): o for o in stored.objects.all()}
+    objs = []
+    for o in authored.objects.all():
+        k = (o.kind, o.schema, o.name)
+        same = o == live_views.get(k) or stored_views.get(k) == live_views.get(k) or (
+            o.kind == "view" and _query_same(r, o.definition, live_views[k].definition))
+        if not same:
+            o = replace(live_views[k], with_no_data=o.with_no_data) if o.kind == "view" else live_views[k]
+        objs.append(o)
+    from ..schema.objects import make_objects
+
+    return live.with_(tables=tables, objects=make_objects(objs))
+
+
+def _query_same(r: Any, a: str, b: str) -> bool:
+    try:
+        return bool(r.query_key(a) == r.query_key(b))
+    except Exception:  # noqa: BLE001 - a query the reader cannot read: not the same
+        return False
+
+
+def _keep_table(t: Table, a: Table, s: Table, r: Any, dialect: Any) -> Table:
+    ek = r.expression_key
+    cols = []
+    for c, ac, sc in zip(t.columns, a.columns, s.columns, strict=True):
+        kw: dict[str, Any] = {"declared_not_null": ac.declared_not_null}
+        if ac.default != c.default and r.default_key(sc.default, c.type, c.type_schema is not None) == \
+                r.default_key(c.default, c.type, c.type_schema is not None):
+            kw["default"] = ac.default
+        if ac.generated != c.generated and ek(sc.generated) == ek(c.generated):
+            kw["generated"] = ac.generated
+        if ac.type != c.type and dialect.authored_sql.same_type(ac.type, c.type):
+            kw["type"] = ac.type
+        if c.is_serial and not ac.not_null:  # serial without NOT NULL: the server's NOT NULL is the type's
+            kw["not_null"] = False
+        cols.append(replace(c, **kw))
+    checks = [ac if ek(sc.expression) == ek(c.expression) else c
+              for c, ac, sc in zip(t.checks, a.checks, s.checks, strict=True)]
+    indexes = [_keep_index(i, ai, si, ek) for i, ai, si in zip(t.indexes, a.indexes, s.indexes, strict=True)]
+    pols = [ap if ek(sp.using) == ek(p.using) and ek(sp.with_check) == ek(p.with_check) else p
+            for p, ap, sp in zip(t.policies, a.policies, s.policies, strict=True)]
+    return replace(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(indexes), policies=tuple(pols))
+
+
+def _keep_index(i: Index, a: Index, s: Index, ek: Any) -> Index:
+    where = a.where if ek(s.where) == ek(i.where) else i.where
+    cols = tuple(ac if ek(sc.expression) == ek(ic.expression) else ic
+                 for ic, ac, sc in zip(i.columns, a.columns, s.columns, strict=True))
+    return replace(i, where=where, columns=cols)
+
+
+class AuthoredReader:
+    """The authored texts of a folder read migration by migration (`read`), and applied to each replayed model
+    (`apply`, with the replay's connection: the server is asked what it stores for an authored text)."""
+
+    def __init__(self, dialect_name: str) -> None:
+        from .. import dialects
+
+        self.dialect = dialects.get(dialect_name)
+        self.texts = AuthoredTexts()
+        self.tables_seen: dict[Any, Table] = {}  # (authored, live) → the table kept (see apply)
+        self.objects_seen: dict[Any, Any] = {}
+
+    def read(self, sql: str) -> None:
+        self.dialect.authored_sql.read(sql, self.texts)
+
+    def apply(self, live: Schema, conn: Any) -> Schema:
+        authored = with_authored(live, self.texts)
+        if authored == live and _same_declared(authored, live):
+            return live
+        # tables and objects already decided (the same authored and live forms at an earlier step) are not asked
+        # of the server again: most of them do not change from one migration to the next
+        done_t: dict[TableKey, Table] = {}
+        for t in authored.tables:
+            hit = self.tables_seen.get(_table_key(t, live.table(*t.key)))
+            if hit is not None:
+                done_t[t.key] = hit
+        live_o = {(o.kind, o.key): o for o in live.objects.all()}
+        done_o = {k: hit for o in authored.objects.all() for k in [(o.kind, o.key)]
+                  if (hit := self.objects_seen.get(_object_key(o, live_o[k]))) is not None}
+        a_part = authored.with_(tables=[t for t in authored.tables if t.key not in done_t],
+                                objects=[o for o in authored.objects.all() if (o.kind, o.key) not in done_o])
+        l_part = live.with_(tables=[t for t in live.tables if t.key not in done_t],
+                            objects=[o for k, o in live_o.items() if k not in done_o])
+        stored = a_part
+        if conn is not None and (a_part.tables or a_part.objects):
+            stored = self.dialect.object_forms(conn, self.dialect.server_forms(conn, a_part, l_part), l_part)
+        kept = keep_equivalent(l_part, a_part, stored, self.dialect)
+        for t in kept.tables:
+            done_t[t.key] = self.tables_seen[_table_key(a_part.table(*t.key), l_part.table(*t.key))] = t
+        kept_o = {(o.kind, o.key): o for o in kept.objects.all()}
+        a_o = {(o.kind, o.key): o for o in a_part.objects.all()}
+        for k, o in kept_o.items():
+            done_o[k] = self.objects_seen[_object_key(a_o[k], live_o[k])] = o
+        return live.with_(tables=[done_t[t.key] for t in live.tables],
+                          objects=[done_o[(o.kind, o.key)] for o in live.objects.all()], security=authored.security)
+
+
+def _table_key(a: Table | None, b: Table | None) -> Any:
+    """A memo key of (authored, live) tables, with the fields equality ignores (declared NOT NULL, a key's
+    server name)."""
+    def extra(t: Table | None) -> Any:
+        if t is None:
+            return None
+        return (tuple(c.declared_not_null for c in t.columns), t.primary_key.server_name if t.primary_key else None)
+
+    return (a, b, extra(a), extra(b))
+
+
+def _object_key(a: Any, b: Any) -> Any:
+    return (a, b, getattr(a, "with_no_data", None), getattr(b, "with_no_data", None))
+
+
+def _same_declared(a: Schema, b: Schema) -> bool:
+    return all(x.declared_not_null == y.declared_not_null
+               for ta, tb in zip(a.tables, b.tables, strict=True) for x, y in zip(ta.columns, tb.columns, strict=True))

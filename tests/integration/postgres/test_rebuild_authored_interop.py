@@ -1,0 +1,187 @@
+"""Issue 15 item 5 / issue 14 check h: after `check --rebuild-snapshots`, real drizzle-kit 0.31 run on the same
+TypeScript finds no changes. The folders are drizzle-kit's own output for tests/interop's pg_types (every type
+and default spelling, checks, indexes, views, a role and a policy), security (policies, RLS) and objects_pair
+(views with options). Their snapshots are deleted and rebuilt by replaying the SQL: the rebuilt snapshot must
+hold the texts as the migration wrote them (what drizzle-kit's snapshot holds), not as the server prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import url_for
+
+from mizzle.commands.verify import rebuild_snapshots
+from mizzle.config import load_config
+
+pytestmark = [pytest.mark.interop, pytest.mark.pg]
+
+INTEROP = Path(__file__).resolve().parents[2] / "interop"
+DRIZZLE_KIT = INTEROP / "node_modules" / "drizzle-kit" / "bin.cjs"
+NO_CHANGES = "No schema changes"
+# a role no policy names: introspection does not see it, the SQL's CREATE ROLE does
+ROLES_TS = """import { integer, pgRole, pgTable } from 'drizzle-orm/pg-core';
+export const admin = pgRole('reader', { createDb: true, inherit: false });
+export const t = pgTable('t', { id: integer('id').primaryKey() });
+"""
+
+
+def _schema_ts(fixture: str, role: str) -> str:
+    text = ROLES_TS if fixture == "roles" else (INTEROP / fixture / "schema.ts").read_text()
+    return text.replace("pgRole('reader'", f"pgRole('{role}'")
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    node = shutil.which("node")
+    if node is None or not DRIZZLE_KIT.exists():
+        msg = f"needs node and tests/interop's drizzle-kit (node: {node}, {DRIZZLE_KIT}: {DRIZZLE_KIT.exists()})"
+        if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+            pytest.skip(msg)
+        pytest.fail(msg + " (set MIZZLE_ALLOW_SKIP_INTEROP=1 to skip the drizzle-kit interop tests)", pytrace=False)
+    return node
+
+
+def kit_generate(work: Path, schema: Path, out: Path, name: str, roles: bool) -> str:
+    """drizzle-kit generate of `schema` into `out` (run from tests/interop, where drizzle-orm resolves)."""
+    config = work / f"{name}.config.ts"
+    config.write_text(f"export default {{ dialect: 'postgresql', schema: '{schema}', "
+                      f"out: '{os.path.relpath(out, INTEROP)}'" + (", entities: { roles: true }" if roles else "")
+                      + " };\n")
+    p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name", name],
+                       cwd=INTEROP, capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, f"drizzle-kit generate failed:\n{p.stdout}\n{p.stderr}"
+    return p.stdout
+
+
+def _without_view_columns(snap: dict) -> dict:  # type: ignore[type-arg]
+    """drizzle-kit writes a view's declared columns; its diff never reads them, and a database cannot tell
+    them (a query builder's view lists its table's column types, `serial` included)."""
+    snap = json.loads(json.dumps(snap))
+    for v in snap.get("views", {}).values():
+        v.pop("columns", None)
+    for k in ("id", "prevId"):
+        snap.pop(k, None)
+    return snap
+
+
+@pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles"])
+def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_available: bool,
+                                                    tmp_path: Path) -> None:
+    role = f"mzrb_{uuid.uuid4().hex[:10]}"  # roles are the cluster's: one of this run's own
+    work = INTEROP / ".scratch" / f"rebuild_{role}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        schema = work / "schema.ts"  # beside node_modules' drizzle-orm
+        schema.write_text(_schema_ts(fixture, role))
+        out = tmp_path / "out"
+        roles = fixture in ("pg_types", "roles")
+        assert "Your SQL migration file" in kit_generate(work, schema, out, "init", roles)
+        originals = {p.name: json.loads(p.read_text()) for p in (out / "meta").glob("*_snapshot.json")}
+        for p in (out / "meta").glob("*_snapshot.json"):
+            p.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n")
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n')
+        result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+        assert result.rebuilt == ["0000_init"]
+        for name, orig in originals.items():  # what drizzle-kit wrote, fact for fact
+            mine = json.loads((out / "meta" / name).read_text())
+            assert _without_view_columns(mine) == _without_view_columns(orig), name
+
+        before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+        transcript = kit_generate(work, schema, out, "again", roles)
+        assert NO_CHANGES in transcript, transcript
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+            c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+# -- drizzle-kit 1.x (tests/interop1): the same folders in its layout ------------------------------------------
+
+INTEROP1 = INTEROP.parent / "interop1"
+
+
+@pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles"])
+def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_available: bool, tmp_path: Path) -> None:
+    """In the 1.x layout the rebuilt snapshot.json is drizzle-kit 1.x's version 9 (mizzle wrote v7 JSON there,
+    which drizzle-kit 1.x refuses: "run drizzle-kit up")."""
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    role = f"mzrb_{uuid.uuid4().hex[:10]}"
+    work = INTEROP1 / ".scratch" / f"rebuild_{role}"  # the schema under interop1: drizzle-orm 1.x
+    work.mkdir(parents=True, exist_ok=True)
+
+    def kit1(out: Path, name: str) -> str:
+        config = work / f"{name}.config.ts"
+        config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
+                          f"out: '{os.path.relpath(out, INTEROP1)}'"
+                          + (", entities: { roles: true }" if fixture in ("pg_types", "roles") else "") + " };\n")
+        p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name",
+                            name], cwd=INTEROP1, capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+        return p.stdout
+
+    try:
+        (work / "schema.ts").write_text(_schema_ts(fixture, role))
+        out = tmp_path / "out"
+        assert "Your SQL migration" in kit1(out, "init")
+        for p in out.glob("*/snapshot.json"):
+            p.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n")
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+        assert len(result.rebuilt) == 1
+        snap = json.loads(next(out.glob("*/snapshot.json")).read_text())
+        assert str(snap["version"]) == "9" and snap["type"] == "base" and snap["ddl"], snap
+        before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+        transcript = kit1(out, "again")
+        assert NO_CHANGES in transcript, transcript
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+            c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_1x_layout_refuses_a_missing_snapshot_with_kept_ones_after_it(pg_available: bool, tmp_path: Path) -> None:
+    """A 1.x snapshot is a diff from its parent: rebuilding one in the middle would need its children rewritten.
+    Refused with what to do; the tail (every later snapshot deleted too) rebuilds."""
+    from mizzle.commands.generate import generate
+    from mizzle.errors import UsageError
+
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for n, cols in enumerate(['sa.Column("a", sa.Text)', 'sa.Column("a", sa.Text), sa.Column("b", sa.Text)']):
+        (project / "app" / "schema.py").write_text(
+            f'import sqlalchemy as sa\nmd = sa.MetaData()\nt = sa.Table("t", md, sa.Column("id", sa.Integer, '
+            f'primary_key=True), {cols})\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}").written
+    snaps = sorted((project / "migrations").glob("*/snapshot.json"))
+    assert len(snaps) == 2
+    original = snaps[1].read_text()
+    snaps[0].unlink()
+    with pytest.raises(UsageError, match="rebuilds the latest snapshots only"):
+        rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+    snaps[1].unlink()
+    result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert len(result.rebuilt) == 2
+    assert json.loads(snaps[1].read_text())["deltas"] == json.loads(original)["deltas"]

@@ -1,0 +1,105 @@
+"""The author's spelling read from a migration's SQL (dialects/postgres/authored_sql.py, for
+`check --rebuild-snapshots`): what each statement records, and what it leaves to the server. No server."""
+
+from __future__ import annotations
+
+from mizzle import dialects
+from mizzle.dialects.postgres.authored_sql import read, same_type
+from mizzle.migrations.authored import AuthoredTexts
+from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+
+DRIZZLE = '''CREATE TABLE "child" (
+	"id" serial NOT NULL,
+	"qty" integer NOT NULL,
+	"price" numeric(10) DEFAULT '9.99',
+	"tag" char,
+	"big" bigserial,
+	"doc" jsonb DEFAULT '{"a":1, "b":2}'::jsonb,
+	"low" text GENERATED ALWAYS AS (lower("child"."tag")) STORED,
+	CONSTRAINT "child_named_pk" PRIMARY KEY("id"),
+	CONSTRAINT "child_qty_positive" CHECK ("child"."qty" > 0)
+);
+--> statement-breakpoint
+ALTER TABLE "child" ALTER COLUMN "qty" SET DEFAULT (1 + 2);--> statement-breakpoint
+CREATE UNIQUE INDEX "child_uidx" ON "child" USING btree (lower("tag"),"qty" DESC NULLS LAST,("qty" + 1)) WHERE "child"."tag" IS NOT NULL;--> statement-breakpoint
+CREATE MATERIALIZED VIEW "public"."mv" WITH (fillfactor = 90) AS (select id, qty from child) WITH NO DATA;--> statement-breakpoint
+CREATE VIEW "v" AS (select "id" from "child" where "child"."qty" > 1);--> statement-breakpoint
+CREATE POLICY "own" ON "child" AS PERMISSIVE FOR SELECT TO public USING (owner = current_user) WITH CHECK (length(tag) > 0);'''
+
+
+def test_each_text_is_cut_out_as_written() -> None:
+    t = AuthoredTexts()
+    read(DRIZZLE, t)
+    col = t.columns
+    assert col[("public", "child", "price")] == {"type": "numeric(10)", "not_null": False, "default": "'9.99'"}
+    assert col[("public", "child", "tag")]["type"] == "char"
+    assert col[("public", "child", "big")] == {"type": "bigserial", "not_null": False}
+    assert col[("public", "child", "doc")]["default"] == "'{\"a\":1, \"b\":2}'::jsonb"
+    assert col[("public", "child", "low")]["generated"] == 'lower("child"."tag")'
+    assert col[("public", "child", "qty")] == {"type": "integer", "not_null": True, "default": "(1 + 2)"}
+    assert t.checks == {("public", "child", "child_qty_positive"): '"child"."qty" > 0'}
+    assert t.indexes[("public", "child_uidx")] == {
+        "table": ("public", "child"), "where": '"child"."tag" IS NOT NULL',
+        "exprs": {0: 'lower("tag")', 2: '("qty" + 1)'}}
+    assert t.views == {("public", "mv"): "select id, qty from child",
+                       ("public", "v"): 'select "id" from "child" where "child"."qty" > 1'}
+    assert t.no_data == {("public", "mv")}
+    assert t.policies[("public", "child", "own")] == {"using": "owner = current_user", "with_check": "length(tag) > 0"}
+
+
+def test_renames_drops_and_later_statements_follow() -> None:
+    t = AuthoredTexts()
+    read(DRIZZLE, t)
+    read('ALTER TABLE "child" RENAME TO "kid";\nALTER TABLE "kid" RENAME COLUMN "price" TO "cost";\n'
+         'ALTER TABLE "kid" DROP CONSTRAINT "child_qty_positive";\nDROP INDEX "child_uidx";\n'
+         'ALTER TABLE "kid" ALTER COLUMN "cost" SET DATA TYPE numeric(12, 2) USING cost::numeric(12, 2), '
+         'ALTER COLUMN "cost" DROP DEFAULT;\nALTER POLICY "own" ON "kid" USING (true);', t)
+    assert ("public", "child", "price") not in t.columns
+    assert t.columns[("public", "kid", "cost")]["type"] == "numeric(12, 2)"
+    assert t.columns[("public", "kid", "cost")]["default"] is None
+    assert not t.checks and not t.indexes
+    assert t.policies[("public", "kid", "own")] == {"using": "true", "with_check": "length(tag) > 0"}
+
+
+def test_what_does_not_parse_is_left_to_the_server() -> None:
+    t = AuthoredTexts()
+    read('CREATE TABLE "a" ("x" integer DEFAULT 1);\n--> statement-breakpoint\nTHIS IS NOT SQL;\n'
+         '--> statement-breakpoint\nCREATE TABLE "b" ("y" text DEFAULT \'ü\');', t)
+    assert t.columns[("public", "a", "x")]["default"] == "1"
+    assert t.columns[("public", "b", "y")]["default"] == "'ü'"  # offsets are characters, not bytes
+
+
+def test_types_the_grammar_fills_in() -> None:
+    assert same_type("numeric(10)", "numeric(10, 0)") and same_type("char", "char(1)") and same_type("bit", "bit(1)")
+    assert same_type("varchar(50)[]", "character varying(50)[]") and same_type("timestamp(3)", "timestamp (3)")
+    assert not same_type("numeric(10)", "numeric(10, 2)") and not same_type("char", "char(2)")
+    assert not same_type("varchar", "varchar(1)")
+
+
+def test_the_hook_is_the_dialects() -> None:
+    assert dialects.get("postgresql").authored_sql.same_type("char", "char(1)")
+    texts = AuthoredTexts()
+    dialects.get("sqlite").authored_sql.read('CREATE TABLE "a" ("x" integer DEFAULT 1);', texts)
+    assert texts == AuthoredTexts()  # SQLite keeps each object's SQL as written: nothing to add
+
+
+def test_canonical_memo_hands_back_each_tables_own_key_name() -> None:
+    """A remembered canonical table is found by value, and a key's server name is not part of its value: the
+    table handed back must keep its own (a rebuilt snapshot's name was lost to an earlier equal table's)."""
+    pg = dialects.get("postgresql")
+
+    def model(server_name: str | None):  # type: ignore[no-untyped-def]
+        return make_schema("postgresql", tables=[Table("user", columns=(Column("id", "text", True),),
+                                                       primary_key=PrimaryKey(("id",), None, None, server_name))])
+
+    assert pg.canonical(model(None)).tables[0].primary_key.server_name is None
+    assert pg.canonical(model("user_temp_pkey")).tables[0].primary_key.server_name == "user_temp_pkey"
+    assert pg.canonical(model(None)).tables[0].primary_key.server_name is None
+
+
+def test_roles_the_sql_creates() -> None:
+    t = AuthoredTexts()
+    read('CREATE ROLE "a" WITH CREATEDB NOINHERIT;--> statement-breakpoint\nCREATE ROLE "b";\n'
+         'ALTER ROLE "b" WITH CREATEROLE;\nCREATE ROLE "c";\nDROP ROLE "c";\nALTER ROLE "a" RENAME TO "a2";', t)
+    assert t.roles == {"a2": {"create_db": True, "create_role": False, "inherit": False},
+                       "b": {"create_db": False, "create_role": True, "inherit": True}}
