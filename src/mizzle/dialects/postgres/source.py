@@ -389,8 +389,8 @@ class _PgConverter:
             if isinstance(e, sa.sql.elements.TextClause):
                 text, asc_t, nulls_t = _split_ordering(e.text)
                 asc, nulls = (asc and asc_t), (nulls_t or nulls)
-                expr_text, _, _, opclass_t = split_index_element(text)  # sa.text("lower(name) text_pattern_ops")
-                if opclass_t is not None and opclass is None:
+                expr_text, _, _, opclass_t, coll_t = split_index_element(text)  # sa.text("lower(x) text_pattern_ops")
+                if opclass_t is not None and opclass is None and coll_t is None:  # a COLLATE: split in canonical
                     text, opclass = expr_text, opclass_t
                 ident = _bare_identifier(text)
                 if ident is not None and ident in t.c:
@@ -402,8 +402,8 @@ class _PgConverter:
             else:
                 text, is_expr = _expr_sql(e), True
             cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass))
-        with_ = tuple(sorted((str(k), str(v).lower() if isinstance(v, bool) else str(v))
-                             for k, v in (opts.get("with") or {}).items()))
+        with_ = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                      for k, v in (opts.get("with") or {}).items())  # in order: PostgreSQL keeps it
         include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
         where = opts.get("where")
         name = given_constraint_name(ix, t)
@@ -411,7 +411,8 @@ class _PgConverter:
             raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
         return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
                      where=_expr_sql(where) if where is not None else None, with_=with_, include=include,
-                     concurrently=bool(opts.get("concurrently")))
+                     concurrently=bool(opts.get("concurrently")),
+                     nulls_not_distinct=bool(opts.get("nulls_not_distinct")))
 
     def sequence(self, s: sa.Sequence) -> None:
         """A Sequence as CREATE SEQUENCE makes it: bounds by its `data_type` (bigint when none is given)."""
