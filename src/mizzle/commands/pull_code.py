@@ -366,10 +366,14 @@ def _index(ix: Index, dialect: str) -> str:
     ops: dict[str, str] = {}
     for c in ix.columns:
         # an expression's operator class goes in its text: postgresql_ops keys elements by name, and an
-        # expression has none (SQLAlchemy writes the text as it is, PostgreSQL reads `lower(name) text_pattern_ops`)
-        in_text = c.is_expression and c.opclass is not None
-        e = f"sa.text({_str(c.expression + (f' {c.opclass}' if in_text else ''))})" if c.is_expression \
-            else _str(c.expression)
+        # expression has none (SQLAlchemy writes the text as it is, PostgreSQL reads `lower(name) text_pattern_ops`);
+        # so does a collated element's (`name COLLATE "C" text_pattern_ops`)
+        in_text = (c.is_expression or c.collation is not None) and c.opclass is not None
+        text = c.expression if not c.collation else f"({c.expression})" if c.is_expression else _collation(c.expression)
+        if c.collation is not None:
+            text += f" COLLATE {_collation(c.collation)}"
+        e = f"sa.text({_str(text + (f' {c.opclass}' if in_text else ''))})" \
+            if c.is_expression or c.collation else _str(c.expression)
         if not c.asc:
             e = f"sa.desc({e})"
         if c.nulls != ("last" if c.asc else "first"):
@@ -380,6 +384,8 @@ def _index(ix: Index, dialect: str) -> str:
     args = [_str(ix.name), *exprs]
     if ix.unique:
         args.append("unique=True")
+    if ix.nulls_not_distinct:
+        args.append("postgresql_nulls_not_distinct=True")
     if ix.method != "btree":
         args.append(f"postgresql_using={_str(ix.method)}")
     if ops:
@@ -391,6 +397,11 @@ def _index(ix: Index, dialect: str) -> str:
     if ix.where:
         args.append(f"{where_kw}=sa.text({_str(ix.where)})")
     return f"sa.Index({', '.join(args)})"
+
+
+def _collation(name: str) -> str:
+    """A collation as the model holds it, as SQL names it: quoted (`"C"`, `"en_US"`)."""
+    return name if name.startswith('"') else '"' + name.replace('"', '""') + '"'
 
 
 def _str(s: str) -> str:

@@ -259,13 +259,15 @@ def _index_diff(o: Index, n: Index, r: SqlReader) -> str:
     parts = []
     if o.unique != n.unique:
         parts.append("unique" if n.unique else "no longer unique")
+    if o.nulls_not_distinct != n.nulls_not_distinct:
+        parts.append("nulls not distinct" if n.nulls_not_distinct else "nulls distinct")
     if o.method != n.method:
         parts.append(f"using {o.method} → {n.method}")
     if o.columns != n.columns:
         parts.append(f"columns {_cols(o)} → {_cols(n)}")
     if r.expression_key(o.where) != r.expression_key(n.where):
         parts.append(f"where {o.where or 'none'} → {n.where or 'none'}")
-    if o.with_ != n.with_:
+    if sorted(o.with_) != sorted(n.with_):
         parts.append(f"with {dict(o.with_)} → {dict(n.with_)}")
     if o.include != n.include:
         parts.append(f"include {_v(o.include)} → {_v(n.include)}")
@@ -275,6 +277,8 @@ def _index_diff(o: Index, n: Index, r: SqlReader) -> str:
 def _cols(i: Index) -> str:
     def one(c: IndexColumn) -> str:
         s = c.expression if not c.is_expression else f"({c.expression})"
+        if c.collation:
+            s += f" collate {c.collation}"
         if c.opclass:
             s += f" {c.opclass}"
         if not c.asc:

@@ -55,7 +55,7 @@ from .lineage import diff_lineage, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
 from .naming import implicit_pkey_name, mentions, serial_sequence_name
 from .order import fk_target, order, removes
-from .retype import regenerate_over_retyped
+from .retype import regenerate_over_retyped, same_type
 from .table_features import (
     AddExclusion,
     DropExclusion,
@@ -500,8 +500,8 @@ def _pk_equal(a: Table, b: Table) -> bool:
 def columns_equal(a: Column, b: Column, r: SqlReader) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
-    if (a.name, a.type, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
-       (b.name, b.type, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation):
+    if (a.name, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
+       (b.name, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation) or not same_type(a, b):
         return False
     is_enum = a.type_schema is not None
     if r.default_key(a.default, a.type, is_enum) != r.default_key(b.default, b.type, is_enum):
@@ -522,10 +522,11 @@ def index_equal(a: Index, b: Index, r: SqlReader) -> bool:
 
     def cols(i: Index) -> tuple:  # type: ignore[type-arg]
         return tuple((r.expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
-                      c.nulls, c.opclass or None) for c in i.columns)
+                      c.nulls, c.opclass or None, c.collation) for c in i.columns)
 
-    return (a.unique, a.method, a.with_, a.include, cols(a), r.expression_key(a.where)) == \
-        (b.unique, b.method, b.with_, b.include, cols(b), r.expression_key(b.where))
+    # storage parameters in any order: PostgreSQL keeps the order given, and it changes nothing
+    return (a.unique, a.nulls_not_distinct, a.method, sorted(a.with_), a.include, cols(a), r.expression_key(a.where)) \
+        == (b.unique, b.nulls_not_distinct, b.method, sorted(b.with_), b.include, cols(b), r.expression_key(b.where))
 
 
 # -- renaming inside a model ----------------------------------------------------------------------

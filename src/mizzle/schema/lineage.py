@@ -211,8 +211,9 @@ def _same_index(a: Index, b: Index) -> bool:
     """Compared as written (no SQL parsed here): an expression spelled otherwise is no match, so the copy keeps
     the server's name and the diff, which compares parsed, finds it unchanged or drops and adds it."""
     def key(i: Index) -> tuple:  # type: ignore[type-arg]
-        return (i.unique, i.method, tuple(sorted(i.with_)), i.include, i.where,
-                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass or None) for c in i.columns))
+        return (i.unique, i.nulls_not_distinct, i.method, tuple(sorted(i.with_)), i.include, i.where,
+                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass or None, c.collation)
+                      for c in i.columns))
     return key(a) == key(b)
 
 

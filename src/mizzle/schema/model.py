@@ -163,6 +163,7 @@ class IndexColumn:
     asc: bool = True
     nulls: str = "last"  # "first" | "last" (PostgreSQL: last is the default for ASC, first for DESC)
     opclass: str | None = None
+    collation: str | None = None  # COLLATE of the element when not its column's (expression's); canonical_collation
 
 
 @_quick_init
@@ -176,6 +177,7 @@ class Index:
     with_: tuple[tuple[str, str], ...] = ()
     include: tuple[str, ...] = ()
     concurrently: bool = False
+    nulls_not_distinct: bool = False  # a unique index's NULLS NOT DISTINCT (PostgreSQL 15)
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -8,11 +8,22 @@ checks on it too; those the change would otherwise keep are dropped and made aga
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .changes import AddCheck, AddColumn, AlterColumn, CreateIndex, DropCheck, DropColumn, DropIndex
-from .model import Index, Table
+from .model import Column, Index, Table
 from .naming import mentions
+
+_DIMENSIONS = re.compile(r"(\[\d*\])+$")
+
+
+def same_type(a: Column, b: Column) -> bool:
+    """The same column type as the database sees it: an array's declared dimensions are no part of it
+    (PostgreSQL neither keeps nor enforces them: `integer[]`, `integer[][]` and `integer[3]` are one type, which
+    format_type writes `integer[]`), while the models keep them as written (drizzle-kit's snapshots do)."""
+    return (a.type_schema or None) == (b.type_schema or None) and \
+        (a.type == b.type or _DIMENSIONS.sub("[]", a.type) == _DIMENSIONS.sub("[]", b.type))
 
 
 def _index_mentions(ix: Index, column: str) -> bool:
@@ -25,7 +36,7 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
     dropped goes first -- dropped (before that column), or its expression dropped (kept values), or dropped and
     added again after the change (its values computed again), with the unchanged indexes and checks on it."""
     retyped = {c.name for c in t.columns if (pc := prev.column(c.name)) is not None
-               and (pc.type, pc.type_schema) != (c.type, c.type_schema)}
+               and not same_type(pc, c)}
     dropped = {c.name for c in prev.columns if t.column(c.name) is None}
     key = t.key
     for pg in prev.columns:

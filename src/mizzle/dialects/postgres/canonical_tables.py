@@ -18,7 +18,7 @@ from typing import Any
 from ...schema.model import Column, Index, IndexColumn, Schema, Table
 from ...schema.naming import truncate_identifier
 from .expressions import split_index_element
-from .types import canonical_bound, canonical_opclass
+from .types import canonical_bound, canonical_collation, canonical_opclass
 
 
 def canonical(model: Schema, comments: bool = True) -> Schema:
@@ -110,13 +110,15 @@ def _index(i: Index, columns: dict[str, Column]) -> Index:
     cols = []
     for c in i.columns:
         expr, is_expr, asc, nulls, opclass = c.expression, c.is_expression, c.asc, c.nulls, c.opclass
+        collation = canonical_collation(c.collation)
         if is_expr:
-            e, a, n, o = split_index_element(expr)
-            if a is not None or n is not None or o is not None:
+            e, a, n, o, k = split_index_element(expr)
+            if a is not None or n is not None or o is not None or k is not None:
                 expr = e
                 asc = a if a is not None else asc
                 nulls = n if n is not None else ("first" if a is False else nulls)
                 opclass = o or opclass
+                collation = canonical_collation(k) or collation
             if e.startswith('"') or e.replace("_", "").isalnum():  # `("name")`: a plain column after all
                 name = e.strip('"')
                 if name in columns:
@@ -124,5 +126,7 @@ def _index(i: Index, columns: dict[str, Column]) -> Index:
         col = columns.get(expr) if not is_expr else None
         opclass = canonical_opclass(opclass, i.method, col.type if col else None,
                                     bool(col and col.type_schema)) if opclass else None
-        cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass))
+        if col is not None and collation == col.collation:  # the column's own: PostgreSQL records no other
+            collation = None
+        cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass, collation))
     return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)

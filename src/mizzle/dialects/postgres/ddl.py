@@ -21,6 +21,7 @@ from ...schema.model import (
     UniqueConstraint,
 )
 from ...schema.naming import implicit_pkey_name, serial_sequence_name, type_name
+from ...schema.retype import same_type
 from ...schema.table_features import (
     AddExclusion,
     DropExclusion,
@@ -33,7 +34,7 @@ from . import lineage
 from .casts import has_cast
 from .expressions import column_default
 from .security_ddl import RENDER as SECURITY_RENDER
-from .types import SERIAL_BASE, quote_literal
+from .types import INT_MAX, SERIAL_BASE, quote_literal
 
 
 def ident(name: str) -> str:
@@ -96,7 +97,12 @@ def collate(c: Column) -> str:
     """` COLLATE "C"` for a column with a collation of its own; empty otherwise."""
     if c.collation is None:
         return ""
-    return f" COLLATE {c.collation if c.collation.startswith(chr(34)) else ident(c.collation)}"
+    return f" COLLATE {_collation(c.collation)}"
+
+
+def _collation(name: str) -> str:
+    """A collation as the model holds it (types.canonical_collation) as SQL names it."""
+    return name if name.startswith('"') else ident(name)
 
 
 def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
@@ -216,6 +222,8 @@ def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = N
     cols = []
     for c in i.columns:
         s = f"({c.expression})" if c.is_expression else ident(c.expression)
+        if c.collation:
+            s += f" COLLATE {_collation(c.collation)}"
         if c.opclass:
             s += f" {c.opclass}"
         if not c.asc:
@@ -230,6 +238,8 @@ def create_index(table: tuple[str, str], i: Index, concurrently: bool | None = N
            f"ON {qtable(table)} USING {i.method} ({', '.join(cols)})")
     if i.include:
         sql += f" INCLUDE ({_cols(i.include)})"
+    if i.nulls_not_distinct:
+        sql += " NULLS NOT DISTINCT"
     if i.with_:
         sql += " WITH (" + ", ".join(f"{k}={v}" for k, v in i.with_) + ")"
     if i.where:
@@ -286,7 +296,7 @@ def alter_column(change: ch.AlterColumn) -> list[str]:
         out.append(f"{at} ALTER COLUMN {col} DROP EXPRESSION")
     if o.identity is not None and n.identity is None:  # before its type or NOT NULL can change
         out.append(f"{at} ALTER COLUMN {col} DROP IDENTITY")
-    type_changed = o.type != n.type or o.type_schema != n.type_schema
+    type_changed = not same_type(o, n)
     default_changed = o.default != n.default
     default_dropped = False
     if type_changed:
@@ -340,21 +350,18 @@ def _retype(change: ch.AlterColumn, collation_changed: bool) -> list[str]:
 
 def _alter_identity(change: ch.AlterColumn) -> list[str]:
     """An identity added to a column, or its options changed."""
-    return _identity_changes(change.table, change.new.name, change.old.identity, change.new.identity)
+    return _identity_changes(change.table, change.new.name, change.old.identity, change.new.identity,
+                             (change.old.type, change.new.type))
 
-def _identity_changes(t: tuple[str, str], name: str, oi: Identity | None, ni: Identity | None) -> list[str]:
+
+def _identity_changes(t: tuple[str, str], name: str, oi: Identity | None, ni: Identity | None,
+                      types: tuple[str, str] = ("integer", "integer")) -> list[str]:
     """An identity added (its sequence moved past the values the column already holds) or altered."""
     at, col = f"ALTER TABLE {qtable(t)}", ident(name)
     if ni is None or oi == ni:
         return []
     if oi is None:
-        out = [f"{at} ALTER COLUMN {col} ADD {identity_sql(ni, t[0])}"]
-        if not (ni.increment or "1").startswith("-"):
-            # the new sequence starts at its START, below values already in the column: the next insert would
-            # collide with one; it continues after the largest (when that is at or past START)
-            seq = f"pg_get_serial_sequence({quote_literal(qtable(t))}, {quote_literal(name)})"
-            out.append(f"SELECT setval({seq}, max({col})) FROM {qtable(t)} HAVING max({col}) >= {ni.start or 1}")
-        return out
+        return [f"{at} ALTER COLUMN {col} ADD {identity_sql(ni, t[0])}", _continue_after_values(t, name, ni, types[1])]
     out = []
     if oi.sequence_name and ni.sequence_name and oi.sequence_name != ni.sequence_name:
         # PostgreSQL keeps an identity's sequence name when its table or column is renamed; the model
@@ -363,17 +370,45 @@ def _identity_changes(t: tuple[str, str], name: str, oi: Identity | None, ni: Id
     sets = []
     if oi.kind != ni.kind:
         sets.append(f"SET GENERATED {'ALWAYS' if ni.kind == 'always' else 'BY DEFAULT'}")
-    for label, a, b in (("INCREMENT BY", oi.increment, ni.increment), ("MINVALUE", oi.min_value, ni.min_value),
-                        ("MAXVALUE", oi.max_value, ni.max_value), ("START WITH", oi.start, ni.start),
-                        ("CACHE", oi.cache, ni.cache)):
-        if a != b and b is not None:
+    # each option as the sequence has it (an option not said: PostgreSQL's default for the type and direction)
+    old, new = _identity_bounds(oi, types[0]), _identity_bounds(ni, types[1])
+    for label, a, b in zip(("INCREMENT BY", "MINVALUE", "MAXVALUE", "START WITH"), old, new, strict=True):
+        if a != b:
             sets.append(f"SET {label} {b}")
+    if oi.cache != ni.cache and ni.cache is not None:
+        sets.append(f"SET CACHE {ni.cache}")
     if oi.cycle != ni.cycle:
         sets.append("SET CYCLE" if ni.cycle else "SET NO CYCLE")
+    # narrower bounds may leave the sequence's current value outside them, which PostgreSQL refuses ("RESTART
+    # value (-200) cannot be less than MINVALUE (-100)"): it restarts at its START, then continues after the
+    # values the column holds
+    narrower = new[1] > old[1] or new[2] < old[2]
+    if narrower:
+        sets.append("RESTART")
     if sets:
         out.append(f"{at} ALTER COLUMN {col} " + " ".join(sets))
+    if narrower:
+        out.append(_continue_after_values(t, name, ni, types[1]))
     return out
 
+
+def _identity_bounds(i: Identity, type_: str) -> tuple[int, int, int, int]:
+    """(increment, MINVALUE, MAXVALUE, START) of an identity's sequence, PostgreSQL's defaults for those not said."""
+    inc = int(i.increment or 1)
+    top = int(INT_MAX.get(type_, INT_MAX["bigint"]))
+    lo = int(i.min_value) if i.min_value is not None else (1 if inc > 0 else -top - 1)
+    hi = int(i.max_value) if i.max_value is not None else (top if inc > 0 else -1)
+    return inc, lo, hi, int(i.start) if i.start is not None else (lo if inc > 0 else hi)
+
+
+def _continue_after_values(t: tuple[str, str], name: str, i: Identity, type_: str) -> str:
+    """The sequence moved past the values already in the column (when they reach its START): it starts at START,
+    and the next insert would collide with one. Within its bounds: past them, the next value is refused."""
+    col, seq = ident(name), f"pg_get_serial_sequence({quote_literal(qtable(t))}, {quote_literal(name)})"
+    inc, lo, hi, start = _identity_bounds(i, type_)
+    if inc > 0:
+        return f"SELECT setval({seq}, least(max({col}), {hi})) FROM {qtable(t)} HAVING max({col}) >= {start}"
+    return f"SELECT setval({seq}, greatest(min({col}), {lo})) FROM {qtable(t)} HAVING min({col}) <= {start}"
 
 
 def rename_table(c: ch.RenameTable) -> list[str]:

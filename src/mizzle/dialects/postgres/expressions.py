@@ -152,25 +152,52 @@ def expression_key(sql: str | None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | None]:
-    """An index element written as one string (`lower(name) DESC NULLS LAST`, `title gin_trgm_ops`) → (the
-    expression, asc (None: not said), nulls ("first" / "last" / None), opclass (None: not said)), read by
-    PostgreSQL's grammar; the whole text as the expression when it does not parse as an index element."""
+def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | None, str | None]:
+    """An index element written as one string (`lower(name) DESC NULLS LAST`, `title gin_trgm_ops`,
+    `name COLLATE "C"`) → (the expression, asc (None: not said), nulls ("first" / "last" / None), opclass (None:
+    not said), collation (None: not said; a top-level COLLATE of the expression is the element's, as PostgreSQL
+    takes it)), read by PostgreSQL's grammar; the whole text as the expression when it does not parse as an index
+    element."""
     try:
         from pglast import ast, parse_sql
         from pglast.enums import SortByDir, SortByNulls
-        from pglast.stream import RawStream
 
         stmt = parse_sql(f"CREATE INDEX x ON t ({sql})")[0].stmt
         assert isinstance(stmt, ast.IndexStmt) and stmt.indexParams and len(stmt.indexParams) == 1
         el = stmt.indexParams[0]
-        expr = str(RawStream()(el.expr)) if el.expr is not None else el.name
+        expr, collation = _element_expression(el)
         asc = {SortByDir.SORTBY_DESC: False, SortByDir.SORTBY_ASC: True}.get(el.ordering)
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(el.nulls_ordering)
         opclass = ".".join(_names(ast.TypeName(names=el.opclass))) if el.opclass else None
-        return expr, asc, nulls, opclass
+        return expr, asc, nulls, opclass, collation
     except Exception:  # noqa: BLE001
-        return sql, None, None, None
+        return sql, None, None, None, None
+
+
+def index_collations(definition: str) -> tuple[str | None, ...]:
+    """Each element's COLLATE in a whole `CREATE INDEX …` (pg_get_indexdef, which writes one only where it is
+    not the column's or expression's own), as the collation is written; () when it does not parse."""
+    try:
+        from pglast import ast, parse_sql
+
+        stmt = parse_sql(definition)[0].stmt
+        assert isinstance(stmt, ast.IndexStmt)
+        return tuple(_element_expression(el)[1] for el in stmt.indexParams or ())
+    except Exception:  # noqa: BLE001
+        return ()
+
+
+def _element_expression(el: Any) -> tuple[str, str | None]:
+    """An IndexElem's expression text and its collation: its own COLLATE, or a top-level one of its expression
+    (PostgreSQL strips that: `(name COLLATE "C")` is column name collated "C")."""
+    from pglast import ast
+    from pglast.stream import RawStream
+
+    expr, names = el.expr, el.collation
+    if not names and isinstance(expr, ast.CollateClause):
+        expr, names = expr.arg, expr.collname  # type: ignore[union-attr]
+    text = str(RawStream()(expr)) if expr is not None else el.name
+    return text, ".".join('"' + n.replace('"', '""') + '"' for n in _names(ast.TypeName(names=names))) if names else None
 
 
 def check_expression(definition: str) -> str:

@@ -36,7 +36,7 @@ from ...schema.model import (
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
 from ...schema.scope import Scope
 from . import lineage
-from .expressions import check_expression, strip_parentheses
+from .expressions import check_expression, index_collations, strip_parentheses
 from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
 
@@ -149,7 +149,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
              ORDER BY k.o),
-       pg_get_expr(i.indpred, i.indrelid, true), ic.reloptions
+       pg_get_expr(i.indpred, i.indrelid, true), ic.reloptions, {nnd},
+       pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -234,7 +235,7 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     from .introspect_repeat import NARROW, table_rows
     from .introspect_security import SECURITY_QUERIES, with_security_rows
 
-    per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES]
+    per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES.format(nnd=nnd.replace("ix.", "i."))]
     others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES]
 
     def read(rels: list[int] | None) -> tuple[list[Any], ...]:
@@ -413,20 +414,23 @@ def _names_sequence(ref: str, seq: _SeqRow) -> bool:
 
 
 def _index(row: tuple[Any, ...]) -> Index:
-    (_, name, unique, method, nkey, attnums, defs, options, opclasses, where, reloptions) = row
+    (_, name, unique, method, nkey, attnums, defs, options, opclasses, where, reloptions, nnd, definition) = row
+    # pg_get_indexdef writes an element's COLLATE only where it is not its column's (expression's) own
+    collations = index_collations(definition) if definition and " COLLATE " in definition else ()
     cols = []
     for k in range(nkey):
         option = options[k] or 0
         asc = not option & 1
         nulls = "first" if option & 2 else "last"
+        coll = canonical_collation(collations[k]) if k < len(collations) else None
         if attnums[k] == 0:
-            cols.append(IndexColumn(defs[k], True, asc, nulls, opclasses[k]))
+            cols.append(IndexColumn(defs[k], True, asc, nulls, opclasses[k], coll))
         else:
-            cols.append(IndexColumn(_unquote(defs[k]), False, asc, nulls, opclasses[k]))
+            cols.append(IndexColumn(_unquote(defs[k]), False, asc, nulls, opclasses[k], coll))
     include = tuple(_unquote(d) for d in defs[nkey:])
-    with_ = tuple(sorted(tuple(o.split("=", 1)) for o in (reloptions or ())))  # type: ignore[misc]
+    with_ = tuple(tuple(o.split("=", 1)) for o in (reloptions or ()))  # type: ignore[misc]  # as stored, in order
     return Index(name=name, columns=tuple(cols), unique=bool(unique), method=method, where=where, with_=with_,
-                 include=include)
+                 include=include, nulls_not_distinct=bool(nnd))
 
 
 def _unquote(ident: str) -> str:

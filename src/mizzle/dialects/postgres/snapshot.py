@@ -133,15 +133,17 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
     side_ix = side.get("indexes", {})
     indexes = []
     for ix in (t.get("indexes") or {}).values():
+        ixs = side_ix.get(ix["name"], {})  # mizzle's: drizzle-kit's index has no INCLUDE, NULLS NOT DISTINCT, COLLATE
+        colls = ixs.get("collations") or []
         cols = tuple(IndexColumn(expression=ic["expression"], is_expression=bool(ic.get("isExpression")),
                                  asc=bool(ic.get("asc", True)), nulls=ic.get("nulls") or "last",
-                                 opclass=ic.get("opclass") or None)
-                     for ic in ix["columns"])
-        with_ = tuple(sorted((str(k), _with_value(v)) for k, v in (ix.get("with") or {}).items()))
+                                 opclass=ic.get("opclass") or None, collation=colls[k] if k < len(colls) else None)
+                     for k, ic in enumerate(ix["columns"]))
+        with_ = tuple((str(k), _with_value(v)) for k, v in (ix.get("with") or {}).items())  # in order
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
                              method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
-                             include=tuple(side_ix.get(ix["name"], {}).get("include", ())),
-                             concurrently=bool(ix.get("concurrently"))))
+                             include=tuple(ixs.get("include", ())), concurrently=bool(ix.get("concurrently")),
+                             nulls_not_distinct=bool(ixs.get("nullsNotDistinct"))))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
                  unlogged=bool(side.get("unlogged")),
@@ -379,7 +381,8 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
         side["unlogged"] = True
     if t.excludes:
         side["excludes"] = {x.name: _exclusion_to_json(x) for x in t.excludes}
-    ixs = {i.name: {"include": list(i.include)} for i in t.indexes if i.include}
+    ixs = {i.name: _index_sidecar(i) for i in t.indexes}
+    ixs = {k: v for k, v in ixs.items() if v}
     if ixs:
         side["indexes"] = ixs
     if t.partition_by:
@@ -389,6 +392,17 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
         side["partitionBound"] = t.partition_bound
     if t.inherits:
         side["inherits"] = [list(p) for p in t.inherits]
+    return side
+
+
+def _index_sidecar(i: Index) -> dict[str, Any]:
+    side: dict[str, Any] = {}
+    if i.include:
+        side["include"] = list(i.include)
+    if i.nulls_not_distinct:
+        side["nullsNotDistinct"] = True
+    if any(c.collation for c in i.columns):
+        side["collations"] = [c.collation for c in i.columns]
     return side
 
 

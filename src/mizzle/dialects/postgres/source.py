@@ -387,24 +387,18 @@ class _PgConverter:
                 e = e.element  # sa.desc("col") names a column, as drizzle's t.col.desc() does
             if isinstance(e, str):
                 e = t.c[e]
+            collation = None
             if isinstance(e, sa.sql.elements.TextClause):
                 text, asc_t, nulls_t = _split_ordering(e.text)
                 asc, nulls = (asc and asc_t), (nulls_t or nulls)
-                expr_text, _, _, opclass_t = split_index_element(text)  # sa.text("lower(name) text_pattern_ops")
-                if opclass_t is not None and opclass is None:
-                    text, opclass = expr_text, opclass_t
-                ident = _bare_identifier(text)
-                if ident is not None and ident in t.c:
-                    text, is_expr = ident, False
-                else:
-                    is_expr = True
+                text, opclass, collation, is_expr = _text_element(t, text, opclass)
             elif isinstance(e, sa.Column):
                 text, is_expr = e.name, False
-            else:
-                text, is_expr = _expr_sql(e), True
-            cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass))
-        with_ = tuple(sorted((str(k), str(v).lower() if isinstance(v, bool) else str(v))
-                             for k, v in (opts.get("with") or {}).items()))
+            else:  # an expression; t.c.name.collate("C") is column name collated "C"
+                text, opclass, collation, is_expr = _text_element(t, _expr_sql(e), opclass)
+            cols.append(IndexColumn(text, is_expr, asc, nulls or ("last" if asc else "first"), opclass, collation))
+        with_ = tuple((str(k), str(v).lower() if isinstance(v, bool) else str(v))
+                      for k, v in (opts.get("with") or {}).items())  # in order: PostgreSQL keeps it
         include = tuple(c if isinstance(c, str) else c.name for c in (opts.get("include") or ()))
         where = opts.get("where")
         name = given_constraint_name(ix, t)
@@ -412,7 +406,8 @@ class _PgConverter:
             raise SchemaLoadError(f"an index on {t.name} has no name; give it one or set a naming convention")
         return Index(name=name, columns=tuple(cols), unique=bool(ix.unique), method=(opts.get("using") or "btree").lower(),
                      where=_expr_sql(where) if where is not None else None, with_=with_, include=include,
-                     concurrently=bool(opts.get("concurrently")))
+                     concurrently=bool(opts.get("concurrently")),
+                     nulls_not_distinct=bool(opts.get("nulls_not_distinct")))
 
     def sequence(self, s: sa.Sequence) -> None:
         """A Sequence as CREATE SEQUENCE makes it: bounds by its `data_type` (bigint when none is given)."""
@@ -541,6 +536,19 @@ def _split_ordering(sql: str) -> tuple[str, bool, str | None]:
     assert m is not None
     body, direction, nulls = m.groups()
     return body.strip(), (direction or "asc").lower() == "asc", nulls.lower() if nulls else None
+
+
+def _text_element(t: sa.Table, text: str, opclass: str | None) -> tuple[str, str | None, str | None, bool]:
+    """An index element given as SQL text (`sa.text("lower(x) text_pattern_ops")`, `name COLLATE "C"`) → its
+    expression (a column's name when it is one), operator class, collation, and whether it is an expression."""
+    expr_text, _, _, opclass_t, coll_t = split_index_element(text)
+    collation = canonical_collation(coll_t) if coll_t is not None else None
+    if (opclass_t is not None and opclass is None) or coll_t is not None:
+        text, opclass = expr_text, opclass or opclass_t
+    ident = _bare_identifier(text)
+    if ident is not None and ident in t.c:
+        return ident, opclass, collation, False
+    return text, opclass, collation, True
 
 
 def _bare_identifier(sql: str) -> str | None:
