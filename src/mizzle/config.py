@@ -211,14 +211,26 @@ def parse_config(data: dict[str, Any], root: Path, source: Path) -> Config:
         transaction=_choice(mig.get("transaction", "each"), "migrations.transaction", TRANSACTION_MODES, source),
         layout=_choice(mig.get("layout", "journal"), "migrations.layout", LAYOUTS, source),
         online=bool(data.get("online", False)),
-        naming=_choice(data.get("naming", "drizzle1" if mig.get("layout") == "folders" else "drizzle"), "naming",
-                       NAMING_CHOICES, source),
+        naming=_choice(data.get("naming", "drizzle1" if _folders_layout(mig.get("layout"), root,
+                                                                          str(data.get("out", "drizzle")))
+                                else "drizzle"), "naming", NAMING_CHOICES, source),
         online_lock_timeout=str(data.get("online_lock_timeout", "5s")),
         retries=_retries(mig.get("retries", 0), source),
         environments=envs,
         fleets=_fleets(data.get("fleets"), source),
         tenant_schema=tenant,
     )
+
+
+def _folders_layout(layout: Any, root: Path, out: str) -> bool:
+    """drizzle-kit 1.x's layout, configured or (when `layout` is not set) found in the existing `out` folder: no
+    journal, `<ts>_<name>/migration.sql` folders. Its constraint names are drizzle-kit 1.x's (`naming`)."""
+    if layout is not None:
+        return layout == "folders"
+    folder = root / out
+    if not folder.is_dir() or (folder / "meta" / "_journal.json").exists():
+        return False
+    return any((p / "migration.sql").is_file() for p in folder.iterdir() if p.is_dir())
 
 
 def _tenant_schema(value: Any, source: Path) -> str | None:

@@ -84,3 +84,18 @@ def test_naming_defaults_to_drizzle_and_accepts_only_its_choices(tmp_path: Path)
     toml.write_text('dialect = "postgresql"\nnaming = "alembic"\n')
     with pytest.raises(ConfigError, match="naming"):
         load_config(toml)
+
+
+def test_an_existing_1x_folder_gets_drizzle_kit_1x_names(tmp_path: Path) -> None:
+    """A project whose `out` folder drizzle-kit 1.x started (no journal, `<ts>_<name>/migration.sql`) and whose
+    config says no layout: the constraint names the code leaves unnamed are drizzle-kit 1.x's (`people_email_key`),
+    not 0.x's (`people_email_unique`); an explicit `naming` or `layout` still decides."""
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    assert load_config(tmp_path / "mizzle.toml").naming == "drizzle"
+    (tmp_path / "drizzle" / "20250101000000_init").mkdir(parents=True)
+    (tmp_path / "drizzle" / "20250101000000_init" / "migration.sql").write_text("CREATE TABLE t (id int);")
+    assert load_config(tmp_path / "mizzle.toml").naming == "drizzle1"
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\nnaming = "drizzle"\n')
+    assert load_config(tmp_path / "mizzle.toml").naming == "drizzle"
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n[migrations]\nlayout = "journal"\n')
+    assert load_config(tmp_path / "mizzle.toml").naming == "drizzle"
