@@ -31,6 +31,12 @@ SOURCE = [
     """CREATE FUNCTION people_v_ins() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN INSERT INTO people (id, name) VALUES (NEW.id, NEW.name); RETURN NEW; END $$""",
     "CREATE TRIGGER people_v_ins INSTEAD OF INSERT ON people_v FOR EACH ROW EXECUTE FUNCTION people_v_ins()",
+    # an integer column over a bigint sequence it owns, as old pg_dumps wrote serials (apgdiff's add_owned_sequence:
+    # read as a serial, rebuilt with an integer sequence)
+    "CREATE TABLE legacy (id integer NOT NULL)",
+    "CREATE SEQUENCE legacy_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1",
+    "ALTER SEQUENCE legacy_id_seq OWNED BY legacy.id",
+    "ALTER TABLE legacy ALTER COLUMN id SET DEFAULT nextval('legacy_id_seq'::regclass)",
     # FORCE ROW LEVEL SECURITY without ENABLE (apgdiff's enable_force_rls: pull enabled it)
     "CREATE TABLE projects (id int PRIMARY KEY)",
     "ALTER TABLE projects FORCE ROW LEVEL SECURITY",

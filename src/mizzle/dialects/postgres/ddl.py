@@ -336,8 +336,11 @@ def _retype(change: ch.AlterColumn, collation_changed: bool) -> list[str]:
     seq = serial_sequence(t, n.name)
     if o.is_serial and n.is_serial:
         out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
-    elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own
-        out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")
+    elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own,
+        # with a serial's options (its current value stays: START WITH is only what a RESTART goes back to)
+        base = SERIAL_BASE[n.type]
+        out.append(f"ALTER SEQUENCE {seq} AS {base} INCREMENT BY 1 MINVALUE 1 MAXVALUE {INT_MAX[base]} START WITH 1 "
+                   f"CACHE 1 NO CYCLE OWNED BY {qtable(t)}.{col}")
         out.append(f"{at} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')")
     elif n.is_serial:
         out.append(f"CREATE SEQUENCE IF NOT EXISTS {seq} AS {SERIAL_BASE[n.type]} OWNED BY {qtable(t)}.{col}")

@@ -188,6 +188,15 @@ ORDER BY n.nspname, c.relname
 """
 
 
+def _serial_own(seq: _SeqRow, type_: str) -> bool:
+    """Whether the sequence is what `serial` makes for a column of `type_`: of that type, with the defaults (a
+    bigint sequence under an integer column, or one counting by 10, is a sequence of its own, kept as declared)."""
+    from .types import INT_MAX
+
+    return (seq.data_type == type_ and (seq.increment, seq.start, seq.min_value, seq.cache) == ("1", "1", "1", "1")
+            and seq.max_value == str(INT_MAX[type_]) and not seq.cycle)
+
+
 @dataclass
 class _SeqRow:
     schema: str
@@ -393,7 +402,8 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
         seq = owned.get((oid, name))
         m = _NEXTVAL.match(default_sql)
         if (m and seq is not None and seq.owner_kind == "a" and type_ in _SERIALS
-                and _names_sequence(m.group("seq"), seq) and seq.name == serial_sequence_name(t.name, name)):
+                and _names_sequence(m.group("seq"), seq) and seq.name == serial_sequence_name(t.name, name)
+                and _serial_own(seq, type_)):
             type_ = _SERIALS[type_]
             serial_seq = (seq.schema, seq.name)
         else:
