@@ -100,6 +100,17 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
+    # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT): the model
+    # has the column once, the parent's, with the parent's default
+    "defaults set on an inherited column": (
+        "SELECT a.attname || ' ' || pg_get_expr(ad.adbin, ad.adrelid) || ' on ' || n.nspname || '.' || c.relname "
+        "FROM pg_attribute a JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relnamespace = ANY(%(ns)s) AND NOT a.attislocal AND a.attinhcount > 0 AND NOT a.attisdropped "
+        "AND pg_get_expr(ad.adbin, ad.adrelid) IS DISTINCT FROM (SELECT pg_get_expr(pd.adbin, pd.adrelid) "
+        "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
+        "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
+        "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
     # grants are managed on tables, sequences and schemas; a view's are not (a view made again loses them)
     "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || CASE WHEN a.grantee = 0 "
                             "THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END FROM pg_class c "
