@@ -185,8 +185,8 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
             args.append(f"ondelete={_str(f.on_delete.upper())}")
         if f.on_update != _ACTIONS_DEFAULT:
             args.append(f"onupdate={_str(f.on_update.upper())}")
-        not_valid = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
-        items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{not_valid})")
+        flags = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
+        items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{flags})")
     for u in t.uniques:
         nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
         items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)})")
