@@ -75,7 +75,7 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "CREATE TRIGGER t_f BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
                       "ALTER TABLE t DISABLE TRIGGER t_f", "CREATE VIEW tv AS SELECT id FROM t",
                       "GRANT SELECT ON tv TO PUBLIC", "CREATE TABLE kid (extra int) INHERITS (t)",
-                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0"):
+                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -86,5 +86,6 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         assert "trigger states (DISABLE / ENABLE REPLICA / ALWAYS): t_f disabled on public.t" in out, out
         assert "privileges on views: public.tv to public" in out, out
         assert "defaults set on an inherited column: v 0 on public.kid" in out, out
+        assert "column privileges: public.t.v to public" in out, out
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr

@@ -100,6 +100,12 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
+    # GRANT … (column) ON a table: grants are managed per table, not per column
+    "column privileges": ("SELECT DISTINCT n.nspname || '.' || c.relname || '.' || a.attname || ' to ' || CASE WHEN "
+                          "x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END FROM pg_attribute a "
+                          "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, "
+                          "aclexplode(a.attacl) x WHERE c.relnamespace = ANY(%(ns)s) AND a.attacl IS NOT NULL "
+                          "AND x.grantee <> c.relowner"),
     # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT): the model
     # has the column once, the parent's, with the parent's default
     "defaults set on an inherited column": (
