@@ -107,11 +107,7 @@ class Grant(PgObject):
 def enable_rls(table: Any, *, force: bool = False) -> Any:
     """ALTER TABLE … ENABLE ROW LEVEL SECURITY (and FORCE …, so the table's owner is subject to it too):
     the same as Table(..., info={"mizzle": {"rls": True, "force_rls": force}}). Returns the table."""
-    t = getattr(table, "__table__", table)
-    info = getattr(t, "info", None)
-    if not isinstance(info, dict):
-        raise SchemaLoadError(f"enable_rls: not a SQLAlchemy Table or mapped class: {type(table).__name__}")
-    mine = info.setdefault("mizzle", {})
+    mine = _mizzle_info(table, "enable_rls")
     mine["rls"] = True
     mine["force_rls"] = force
     return table
@@ -120,9 +116,14 @@ def enable_rls(table: Any, *, force: bool = False) -> Any:
 def force_rls(table: Any) -> Any:
     """ALTER TABLE … FORCE ROW LEVEL SECURITY while row-level security stays disabled (it binds the owner once
     enabled): the same as Table(..., info={"mizzle": {"force_rls": True}}). Returns the table."""
-    t = getattr(table, "__table__", table)
-    info = getattr(t, "info", None)
-    if not isinstance(info, dict):
-        raise SchemaLoadError(f"force_rls: not a SQLAlchemy Table or mapped class: {type(table).__name__}")
-    info.setdefault("mizzle", {})["force_rls"] = True
+    _mizzle_info(table, "force_rls")["force_rls"] = True
     return table
+
+
+def _mizzle_info(table: Any, what: str) -> dict[str, Any]:
+    """The `info["mizzle"]` of a SQLAlchemy Table or mapped class (made when missing); anything else is refused."""
+    info = getattr(getattr(table, "__table__", table), "info", None)
+    if not isinstance(info, dict):
+        raise SchemaLoadError(f"{what}: not a SQLAlchemy Table or mapped class: {type(table).__name__}")
+    mizzle: dict[str, Any] = info.setdefault("mizzle", {})
+    return mizzle

@@ -14,6 +14,10 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
+# an aclexplode row's grantee as the name GRANT takes (0: PUBLIC)
+_GRANTEE = "CASE WHEN {a}.grantee = 0 THEN 'public' ELSE pg_get_userbyid({a}.grantee)::text END"
+
+
 def _rel(kind: str) -> str:
     return (f"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             f"WHERE c.relkind = '{kind}' AND c.relnamespace = ANY(%(ns)s) AND "
@@ -101,8 +105,8 @@ KINDS: dict[str, str] = {
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
     # GRANT … (column) ON a table: grants are managed per table, not per column
-    "column privileges": ("SELECT DISTINCT n.nspname || '.' || c.relname || '.' || a.attname || ' to ' || CASE WHEN "
-                          "x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END FROM pg_attribute a "
+    "column privileges": ("SELECT DISTINCT n.nspname || '.' || c.relname || '.' || a.attname || ' to ' || "
+                          + _GRANTEE.format(a="x") + " FROM pg_attribute a "
                           "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, "
                           "aclexplode(a.attacl) x WHERE c.relnamespace = ANY(%(ns)s) AND a.attacl IS NOT NULL "
                           "AND x.grantee <> c.relowner"),
@@ -118,8 +122,7 @@ KINDS: dict[str, str] = {
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
     # grants are managed on tables, sequences and schemas; a view's are not (a view made again loses them)
-    "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || CASE WHEN a.grantee = 0 "
-                            "THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END FROM pg_class c "
+    "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || " + _GRANTEE.format(a="a") + " FROM pg_class c "
                             "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
                             "WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner"),
     # database-wide
