@@ -127,6 +127,7 @@ class Phases:
     cons: list[Change] = field(default_factory=list)
     fks: list[Change] = field(default_factory=list)
     idx: list[Change] = field(default_factory=list)
+    security: list[Change] = field(default_factory=list)  # RLS, policies, grants: after the objects they name
     late_enums: list[Change] = field(default_factory=list)
     late_seqs: list[Change] = field(default_factory=list)
     late_schemas: list[Change] = field(default_factory=list)
@@ -137,7 +138,7 @@ class Phases:
         obj = self.objects
         return [*obj.first, *self.early, *obj.before_tables, *self.enum_values, *self.drops_fk, *self.drops_idx,
                 *self.drops_con, *self.drop_tables, *self.drop_columns, *self.enum_rebuilds, *self.creates,
-                *self.columns, *self.cons, *self.fks, *self.idx, *obj.after_tables, *obj.last, *self.late_enums,
+                *self.columns, *self.cons, *self.fks, *self.idx, *obj.after_tables, *self.security, *obj.last, *self.late_enums,
                 *self.late_seqs, *self.late_schemas]
 
 

@@ -261,8 +261,8 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):]
     model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
     # row-level security, policies, extensions, grants (introspect_security.py)
-    model = with_security_rows(model, *security_rows)
-    return replace(model, objects=build_objects(objects_rows, scope.wants_table))
+    model = replace(model, objects=build_objects(objects_rows, scope.wants_table))
+    return with_security_rows(model, *security_rows)  # after the objects: grants on views name them
 
 
 def _owned_by_excluded(s: Any, scope: Scope) -> bool:

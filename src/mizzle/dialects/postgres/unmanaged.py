@@ -14,10 +14,6 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
-# an aclexplode row's grantee as the name GRANT takes (0: PUBLIC)
-_GRANTEE = "CASE WHEN {a}.grantee = 0 THEN 'public' ELSE pg_get_userbyid({a}.grantee)::text END"
-
-
 def _rel(kind: str) -> str:
     return (f"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             f"WHERE c.relkind = '{kind}' AND c.relnamespace = ANY(%(ns)s) AND "
@@ -104,12 +100,6 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
-    # GRANT … (column) ON a table: grants are managed per table, not per column
-    "column privileges": ("SELECT DISTINCT n.nspname || '.' || c.relname || '.' || a.attname || ' to ' || "
-                          + _GRANTEE.format(a="x") + " FROM pg_attribute a "
-                          "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, "
-                          "aclexplode(a.attacl) x WHERE c.relnamespace = ANY(%(ns)s) AND a.attacl IS NOT NULL "
-                          "AND x.grantee <> c.relowner"),
     # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT): the model
     # has the column once, the parent's, with the parent's default
     "defaults set on an inherited column": (
@@ -121,10 +111,6 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
-    # grants are managed on tables, sequences and schemas; a view's are not (a view made again loses them)
-    "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || " + _GRANTEE.format(a="a") + " FROM pg_class c "
-                            "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
-                            "WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
