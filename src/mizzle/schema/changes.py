@@ -441,6 +441,28 @@ class SetTableComment(Change):
         return f"~ comment on table {table_label(self.table)}"
 
 
+@dataclass(frozen=True)
+class SetComment(Change):
+    """COMMENT ON INDEX / CONSTRAINT / TYPE (an enum) … IS text (None: IS NULL). `table`: the index's or
+    constraint's table (None for a type); `name`: the object's name (a type's in `schema`, the table's)."""
+
+    kind: str  # "index" | "constraint" | "type"
+    schema: str
+    name: str
+    table: TableKey | None
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> Change:
+        return SetComment(self.kind, self.schema, self.name, self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        where = f" on {table_label(self.table)}" if self.table is not None else ""
+        label = "enum" if self.kind == "type" else self.kind
+        name = self.name if self.table is not None else table_label((self.schema, self.name))
+        return f"~ comment on {label} {name}{where}"
+
+
 @dataclass
 class ChangeSet:
     """The ordered output of diff, plus the renames it decided (for the snapshot's _meta)."""

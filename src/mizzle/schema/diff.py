@@ -49,6 +49,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .comments import comments_step
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage, renamed_parents
@@ -370,6 +371,7 @@ STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
     _drop_tables,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,
+    comments_step,
 )
 
 

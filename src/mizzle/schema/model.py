@@ -211,6 +211,9 @@ class Table:
     rls: bool = False  # ALTER TABLE … ENABLE ROW LEVEL SECURITY
     force_rls: bool = False  # … FORCE ROW LEVEL SECURITY (the owner too)
     policies: tuple[Policy, ...] = ()  # sorted by name (schema/security.py)
+    # COMMENT ON INDEX / CONSTRAINT of the table's indexes and constraints: (kind, name, text), kind "index" or
+    # "constraint" (a unique constraint and its index are two objects, each with its own comment), sorted
+    comments: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -244,6 +247,7 @@ class Enum:
     name: str
     values: tuple[str, ...]
     schema: str = DEFAULT_SCHEMA
+    comment: str | None = None  # COMMENT ON TYPE
 
     @property
     def key(self) -> tuple[str, str]:
@@ -334,4 +338,4 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
 def canonical_table(t: Table) -> Table:
     return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
                    checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
-                   excludes=by_name(t.excludes), policies=by_name(t.policies))
+                   excludes=by_name(t.excludes), policies=by_name(t.policies), comments=tuple(sorted(t.comments)))

@@ -245,7 +245,7 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     from .introspect_security import SECURITY_QUERIES, with_security_rows
 
     per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES.format(nnd=nnd.replace("ix.", "i."))]
-    others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES]
+    others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES, _Q_COMMENTS]
 
     def read(rels: list[int] | None) -> tuple[list[Any], ...]:
         """Every query's rows; the per-table queries' for the tables `rels` only (None: all)."""
@@ -258,11 +258,45 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     # a database introspected again on one connection (verify): unchanged tables' rows remembered
     results = table_rows(conn, ns_oids, read)
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
-    objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):]
-    model = _build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows)
+    objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):-1]
+    model = _with_comments(_build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows),
+                           results[-1])
     # row-level security, policies, extensions, grants (introspect_security.py)
     model = replace(model, objects=build_objects(objects_rows, scope.wants_table))
     return with_security_rows(model, *security_rows)  # after the objects: grants on views name them
+
+
+_Q_COMMENTS = """
+SELECT 'index', n.nspname, c.relname, ic.relname, d.description
+FROM pg_description d JOIN pg_index i ON i.indexrelid = d.objoid JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 AND c.relnamespace = ANY(%(ns)s)
+UNION ALL
+SELECT 'constraint', n.nspname, c.relname, con.conname, d.description
+FROM pg_description d JOIN pg_constraint con ON con.oid = d.objoid JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE d.classoid = 'pg_constraint'::regclass AND c.relnamespace = ANY(%(ns)s)
+UNION ALL
+SELECT 'type', n.nspname, NULL, t.typname, d.description
+FROM pg_description d JOIN pg_type t ON t.oid = d.objoid JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE d.classoid = 'pg_type'::regclass AND t.typtype = 'e' AND t.typnamespace = ANY(%(ns)s)
+"""
+
+
+def _with_comments(model: Schema, rows: list[tuple[Any, ...]]) -> Schema:
+    """COMMENT ON INDEX / CONSTRAINT (onto their tables' `comments`) and COMMENT ON TYPE of enums."""
+    if not rows:
+        return model
+    by_table: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    enum_comments: dict[tuple[str, str], str] = {}
+    for kind, schema, table, name, text in rows:
+        if kind == "type":
+            enum_comments[(schema, name)] = text
+        else:
+            by_table.setdefault((schema, table), []).append((kind, name, text))
+    tables = [replace(t, comments=tuple(by_table[t.key])) if t.key in by_table else t for t in model.tables]
+    enums = [replace(e, comment=enum_comments.get(e.key)) for e in model.enums]
+    return model.with_(tables=tables, enums=enums)
 
 
 def _owned_by_excluded(s: Any, scope: Scope) -> bool:

@@ -74,7 +74,9 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
     side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
     try:
         tables = [_table_from_json(t, side.get("tables", {})) for t in (data.get("tables") or {}).values()]
-        enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA)
+        side_enums = side.get("enums", {})  # mizzle's: drizzle-kit's enum has no comment
+        enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA,
+                      side_enums.get(f"{e.get('schema') or DEFAULT_SCHEMA}.{e['name']}", {}).get("comment"))
                  for e in (data.get("enums") or {}).values()]
         side_seqs = side.get("sequences", {})
         sequences = [_sequence_from_json(s, side_seqs.get(f"{s.get('schema') or DEFAULT_SCHEMA}.{s['name']}", {}))
@@ -149,7 +151,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  unlogged=bool(side.get("unlogged")),
                  excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()),
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
-                 policies=policies_from_json(t.get("policies")), **_lineage_from_sidecar(side))
+                 policies=policies_from_json(t.get("policies")),
+                 comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
 
 
 def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
@@ -270,6 +273,9 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
         side["tables"] = side_tables
     if side_seqs:
         side["sequences"] = side_seqs
+    side_enums = {f"{e.schema}.{e.name}": {"comment": e.comment} for e in schema.enums if e.comment is not None}
+    if side_enums:
+        side["enums"] = side_enums
     return snap, {**side, **side_objects}
 
 
@@ -356,6 +362,8 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
         side["comment"] = t.comment
     if t.force_rls:
         side["forceRls"] = True
+    if t.comments:  # COMMENT ON INDEX / CONSTRAINT: [kind, name, text]
+        side["comments"] = [list(c) for c in t.comments]
     if t.policies and not t.rls:  # policies on a table whose row-level security is off (drizzle-kit: on)
         side["rls"] = False
     cols = {c.name: {k: v for k, v in (("comment", c.comment), ("collation", c.collation)) if v}

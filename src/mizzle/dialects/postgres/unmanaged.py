@@ -74,18 +74,21 @@ KINDS: dict[str, str] = {
         "left(c.relname || CASE WHEN con.contype = 'p' THEN '_pkey' ELSE '_' || (SELECT string_agg(a.attname, '_' "
         "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ic.oid) || CASE con.contype WHEN 'u' THEN '_key' "
         "WHEN 'x' THEN '_excl' ELSE '_idx' END END, 63)"),
-    # COMMENT ON what mizzle models without its comment (tables, columns, views, functions, triggers, domains and
-    # composite types keep theirs): an index, a sequence, a view's or composite type's column, a constraint, an
-    # enum or range type, a policy, a schema (not the public schema's own "standard public schema")
+    # COMMENT ON what mizzle models without its comment (tables, columns, a table's indexes and constraints, enums,
+    # views, functions, triggers, domains and composite types keep theirs): a materialized view's index, a
+    # sequence, a view's or composite type's column, a domain's constraint, a range type, a policy, a schema (not
+    # the public schema's own "standard public schema")
     "comments": (
         "SELECT pg_describe_object(d.classoid, d.objoid, d.objsubid) FROM pg_description d WHERE "
         "(d.classoid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = d.objoid "
-        "AND c.relnamespace = ANY(%(ns)s) AND (c.relkind IN ('i', 'I', 'S') OR (c.relkind IN ('v', 'm', 'c') "
+        "AND c.relnamespace = ANY(%(ns)s) AND (c.relkind = 'S' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
+        "FROM pg_index i JOIN pg_class m ON m.oid = i.indrelid WHERE i.indexrelid = c.oid AND m.relkind = 'm')) "
+        "OR (c.relkind IN ('v', 'm', 'c') "
         "AND d.objsubid > 0)) AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid") + ")) "
         "OR (d.classoid = 'pg_constraint'::regclass AND EXISTS (SELECT 1 FROM pg_constraint con "
-        "WHERE con.oid = d.objoid AND con.connamespace = ANY(%(ns)s))) "
+        "WHERE con.oid = d.objoid AND con.conrelid = 0 AND con.connamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_type'::regclass AND EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = d.objoid "
-        "AND t.typtype IN ('e', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
+        "AND t.typtype IN ('r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
         + _NOT_EXT.format(cat="pg_type", oid="t.oid") + ")) "
         "OR (d.classoid = 'pg_policy'::regclass AND EXISTS (SELECT 1 FROM pg_policy p JOIN pg_class c "
         "ON c.oid = p.polrelid WHERE p.oid = d.objoid AND c.relnamespace = ANY(%(ns)s))) "
