@@ -26,7 +26,7 @@ pytestmark = pytest.mark.pg
 
 HEAD = '''
 import sqlalchemy as sa
-from mizzle.pg import Grant, Role, View
+from mizzle.pg import Grant, Role, Trigger, View
 
 md = sa.MetaData()
 reader = Role("{{role}}")
@@ -139,7 +139,8 @@ def test_a_grant_on_a_column_or_view_not_declared_is_refused(tmp_path: Path) -> 
     root = tmp_path / "proj"
     for bad, message in (('Grant("select", on=t, columns=["nope"], to="public")', "has no column nope"),
                          ('Grant("select", view="public.nope", to="public")', "no view public.nope"),
-                         ('Grant("delete", on=t, columns=["a"], to="public")', "not a privilege on a column")):
+                         ('Grant("delete", on=t, columns=["a"], to="public")', "not a privilege on a column"),
+                         ('Trigger("tr", t, body="SELECT 1;")', "a body is a SQLite trigger's")):
         write_project(root, HEAD.format(a="Integer").replace("{role}", "r") + "g = " + bad + "\n")
         with pytest.raises(SchemaLoadError, match=message):
             generate(fresh_config(root), check=True)

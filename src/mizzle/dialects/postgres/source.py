@@ -143,6 +143,9 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
             if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
                 continue
             fact = o.to_model()
+            if getattr(fact, "body", None) is not None:
+                raise SchemaLoadError(f"{fact.label} ({item.origin}): a body is a SQLite trigger's; on PostgreSQL a "
+                                      "trigger calls a function (Trigger(name, table, function, …))")
             if schema_filter and fact.schema not in schema_filter:
                 continue
             key = (fact.kind, *fact.key)

@@ -45,13 +45,13 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
 
 
 def unmanaged(conn: sqlite3.Connection) -> list[str]:
-    """Views and triggers (mizzle does not manage them, and never drops them): one line per kind."""
-    lines = []
-    for kind in ("view", "trigger"):
-        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = ? ORDER BY name", (kind,))]
-        if names:
-            lines.append(f"not managed by mizzle (left as they are): {len(names)} {kind}s: {', '.join(names)}")
-    return lines
+    """The triggers whose statement mizzle cannot read (views and the others are managed): one line."""
+    from .views import introspect_triggers
+
+    names = introspect_triggers(conn)[1]
+    if not names:
+        return []
+    return [f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}"]
 
 
 def comparable(schema: Schema) -> Schema:
