@@ -39,7 +39,7 @@ from ...schema.naming import (
     serial_sequence_name,
     unique_name,
 )
-from ...schema.objects import Objects, make_objects
+from ...schema.objects import Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
@@ -143,7 +143,7 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
             if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
                 continue
             fact = o.to_model()
-            if getattr(fact, "body", None) is not None:
+            if isinstance(fact, Trigger) and fact.body is not None:
                 raise SchemaLoadError(f"{fact.label} ({item.origin}): a body is a SQLite trigger's; on PostgreSQL a "
                                       "trigger calls a function (Trigger(name, table, function, …))")
             if schema_filter and fact.schema not in schema_filter:
