@@ -213,7 +213,7 @@ def _grants(old: Schema, new: Schema, out: SecurityPhases, remade: frozenset[tup
     if ng is None:
         return
     old_by = {g.key: g for g in og or () if not (g.on == "view" and (g.schema, g.name) in remade)}
-    revoked: set[tuple[str, str, str, str, bool, str]] = set()
+    revoked: set[tuple[str, str, str, str, str]] = set()  # (on, schema, name, grantee, privilege)
     if og is not None:
         new_by = {g.key: g for g in ng}
         for g in og:
@@ -221,11 +221,11 @@ def _grants(old: Schema, new: Schema, out: SecurityPhases, remade: frozenset[tup
             if gone and g.key in old_by and _target_stays(g, new):
                 out.drops.append(RevokePrivileges(g.with_privileges(gone)))
                 if g.column is None:
-                    revoked |= {(g.on, g.schema, g.name, g.grantee, g.grant_option, p) for p in gone}
+                    revoked |= {(g.on, g.schema, g.name, g.grantee, p) for p in gone}  # with or without option
     for g in ng:
         had = set(old_by[g.key].privileges) if g.key in old_by else set()
         if g.column is not None:  # what a table-level REVOKE took from the column along
-            had -= {p for p in g.privileges if (g.on, g.schema, g.name, g.grantee, g.grant_option, p) in revoked}
+            had -= {p for p in g.privileges if (g.on, g.schema, g.name, g.grantee, p) in revoked}
         added = tuple(sorted(set(g.privileges) - had))
         if added:
             out.after.append(GrantPrivileges(g.with_privileges(added)))
