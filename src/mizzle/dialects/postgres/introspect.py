@@ -191,10 +191,10 @@ ORDER BY n.nspname, c.relname
 def _serial_own(seq: _SeqRow, type_: str) -> bool:
     """Whether the sequence is what `serial` makes for a column of `type_`: of that type, with the defaults (a
     bigint sequence under an integer column, or one counting by 10, is a sequence of its own, kept as declared)."""
-    from .types import INT_MAX
+    from .types import serial_options
 
-    return (seq.data_type == type_ and (seq.increment, seq.start, seq.min_value, seq.cache) == ("1", "1", "1", "1")
-            and seq.max_value == str(INT_MAX[type_]) and not seq.cycle)
+    return seq.data_type == type_ and serial_options(type_, seq.increment, seq.start, seq.min_value,
+                                                     seq.max_value, seq.cache, seq.cycle)
 
 
 @dataclass

@@ -34,6 +34,18 @@ _COLLATE = re.compile(r'(?is)^(.*?)\s+collate\s+((?:"(?:[^"]|"")+"|[^\s."\[]+)(?
                       r'\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
+def serial_options(type_: str, increment: object, start: object, min_value: object, max_value: object,
+                   cache: object, cycle: bool) -> bool:
+    """Whether a sequence's options are those `serial` gives the sequence of a `type_` column: counting by 1 from 1,
+    bounded by 1 and the type's maximum, cache 1, no cycle. `None` (an option left unset) counts as the default;
+    values may be ints or the catalogue's text."""
+    def is_(value: object, default: str) -> bool:
+        return value is None or str(value) == default
+
+    return (is_(increment, "1") and is_(start, "1") and is_(min_value, "1") and is_(cache, "1")
+            and is_(max_value, INT_MAX[type_]) and not cycle)
+
+
 def split_collation(spelling: str) -> tuple[str, str | None]:
     """`TEXT COLLATE "C"` → (`TEXT`, `C`); `TEXT[] COLLATE "C"` (how SQLAlchemy writes an array of a collated
     string) → (`TEXT[]`, `C`); without a COLLATE clause → (spelling, None)."""
