@@ -413,11 +413,17 @@ class MigrationFolder:
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
 
-    def migrations(self, journal: Journal | None = None) -> list[Migration]:
+    def migrations(self, journal: Journal | None = None, snapshots: bool = True) -> list[Migration]:
+        """The journal's migrations; without `snapshots`, their snapshot_path is None (not looked for: the
+        probe of `mizzle migrate` with nothing to do reads only the SQL files, and saves a listing of meta/ and a
+        path per migration)."""
         journal = journal if journal is not None else self.read_journal()
         out = []
         # computed once: `mizzle migrate` with 1,000 applied migrations must stay well under 0.2 s
         folders, base, meta = self.uses_folders, self.path, self.meta
+        if not snapshots:
+            return [Migration(e, base / e.tag / "migration.sql" if folders else base / f"{e.tag}.sql")
+                    for e in journal.entries]
         names = None if folders or not meta.is_dir() else set(os.listdir(meta))  # one listing, no stats
         last = journal.entries[-1] if journal.entries else None
         for e in journal.entries:

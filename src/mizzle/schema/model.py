@@ -332,6 +332,12 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
 
 
 def canonical_table(t: Table) -> Table:
-    return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
-                   checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
-                   excludes=by_name(t.excludes), policies=by_name(t.policies))
+    changes: dict[str, Any] = {
+        "foreign_keys": by_name(t.foreign_keys), "uniques": by_name(t.uniques), "checks": by_name(t.checks),
+        "indexes": by_name(t.indexes), "extras": tuple(sorted(t.extras)), "excludes": by_name(t.excludes),
+        "policies": by_name(t.policies)}
+    # already canonical (a table of a model being rebuilt, e.g. by Schema.with_): the table itself, not a copy —
+    # replace() of every table was a good part of rebuilding a 1,000-table model (issue 18)
+    if all(type(getattr(t, k)) is tuple and getattr(t, k) == v for k, v in changes.items()):
+        return t
+    return replace(t, **changes)
