@@ -33,7 +33,7 @@ from .changes import (
 )
 from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Index, IndexColumn, Schema, Table
+from .model import Column, Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .table_features import AddExclusion, DropExclusion
 
@@ -330,9 +330,15 @@ def _column_diff(c: AlterColumn, r: SqlReader) -> str:
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
     if r.expression_key(o.generated) != r.expression_key(n.generated):
         parts.append(f"generated {o.generated or 'none'} → {n.generated or 'none'}")
+    if o.generated and n.generated and o.generated_virtual != n.generated_virtual:
+        parts.append(f"generated {_kind(o)} → {_kind(n)}")
     if (o.comment or None) != (n.comment or None):
         parts.append(f"comment {o.comment!r} → {n.comment!r}")
     return f"~ column {_q(c.table)}.{n.name}: {', '.join(parts) or 'changed'}"
+
+
+def _kind(c: Column) -> str:
+    return "virtual" if c.generated_virtual else "stored"
 
 
 def table_of(model: Schema, key: tuple[str, str]) -> Table | None:
