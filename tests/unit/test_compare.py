@@ -127,3 +127,15 @@ def test_a_check_added_not_valid_by_hand_says_so_not_its_respelled_condition() -
     assert lines(_schema(replace(POSTS, checks=(snap,))), _schema(replace(POSTS, checks=(other,)))) == [
         '~ check posts_live_chk on posts: "posts"."published" OR "posts"."author_id" IS NOT NULL → published, '
         "not valid False → True"]
+
+
+def test_default_null_is_no_default() -> None:
+    # `ADD COLUMN c jsonb DEFAULT NULL`: drizzle-kit's snapshot says "default": "NULL", PostgreSQL stores no default
+    # for a NULL constant (cast or not); verify and drift said "~ column …: drop default"
+    col = Column("meta", "jsonb")
+    for spelled in ("NULL", "null", "NULL::jsonb", "(NULL)::jsonb"):
+        snap = replace(POSTS, columns=(*POSTS.columns, replace(col, default=spelled)))
+        assert lines(_schema(snap), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [], spelled
+    quoted = replace(POSTS, columns=(*POSTS.columns, replace(col, default="'null'::jsonb")))  # JSON null: a default
+    assert lines(_schema(quoted), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [
+        "~ column posts.meta: drop default"]
