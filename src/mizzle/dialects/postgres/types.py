@@ -151,6 +151,9 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
     return e
 
 
+_NULL_DEFAULT = re.compile(r'\(?null\)?(\s*::\s*[\w" .\[\]()]+)?')
+
+
 @lru_cache(maxsize=16384)
 def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
     """A comparison key for defaults: two spellings the server treats alike get the same key
@@ -165,10 +168,12 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
     if m and is_numeric(type_):
         e = m.group(1)
     low = e.lower()
+    if _NULL_DEFAULT.fullmatch(low):  # DEFAULT NULL, NULL::type: PostgreSQL stores no default for a NULL constant
+        return None
     if low in ("current_timestamp", "now()", "current_timestamp()", "transaction_timestamp()"):
         return "now()"
     if low in ("current_date", "current_time", "localtimestamp", "localtime", "current_user", "session_user",
-               "true", "false", "null"):
+               "true", "false"):
         return low
     if re.fullmatch(r"-?\d+\.\d+", e) and is_numeric(type_):
         e = e.rstrip("0").rstrip(".") if "." in e else e
