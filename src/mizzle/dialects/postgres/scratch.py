@@ -373,8 +373,8 @@ def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str 
         except psycopg.Error as e:
             raise UsageError(f"cannot create a scratch database on {server.where}: "
                              f"{str(e).strip().splitlines()[0]}; pass {flag} URL to use another server") from None
-        _no_commit_flush(admin, name)
         try:
+            _no_commit_flush(admin, name)
             yield _with_database(server, name)
         finally:
             with signals_deferred():
