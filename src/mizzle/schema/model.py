@@ -69,11 +69,13 @@ class Column:
     default: str | None = None  # canonical SQL expression: "'x'", "42", "true", "now()"
     type_schema: str | None = None  # set for enum (and enum array) columns
     identity: Identity | None = None
-    generated: str | None = None  # STORED generated column expression
+    generated: str | None = None  # generated column expression (STORED unless generated_virtual)
     comment: str | None = None
     # a collation other than the type's default: the bare name (`C`, `en_US`) for one in pg_catalog or public, the
     # quoted qualified name (`"s"."c"`) otherwise (dialects/postgres/types.py canonical_collation)
     collation: str | None = None
+    # SQLite: the generated column is VIRTUAL (computed when read), not STORED; PostgreSQL has STORED only
+    generated_virtual: bool = False
     # drizzle-kit's snapshot `notNull` for a member of a composite primary key: whether the schema declares it
     # NOT NULL itself (the key makes it NOT NULL either way, so this is a snapshot spelling, not a change)
     declared_not_null: bool = field(default=False, compare=False)
