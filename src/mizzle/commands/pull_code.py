@@ -303,7 +303,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             ia.append("cycle=True")
         args.append(f"sa.Identity({', '.join(ia)})")
     if c.generated is not None:
-        args.append(f"sa.Computed({_str(c.generated)})")
+        args.append(f"sa.Computed({_str(c.generated)}{', persisted=False' if c.generated_virtual else ''})")
     if inline_pk:
         args.append("primary_key=True")
     if c.is_serial and in_pk:

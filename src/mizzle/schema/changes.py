@@ -294,6 +294,8 @@ class AlterColumn(Change):
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
         if o.generated != n.generated:
             parts.append("generated expression" if n.generated else "no longer generated")
+        elif n.generated and o.generated_virtual != n.generated_virtual:
+            parts.append("generated " + ("virtual" if n.generated_virtual else "stored"))
         if o.comment != n.comment:
             parts.append("comment")
         return f"~ column {table_label(self.table)}.{n.name}: {', '.join(parts)}"

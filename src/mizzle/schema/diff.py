@@ -503,8 +503,9 @@ def _pk_equal(a: Table, b: Table) -> bool:
 def columns_equal(a: Column, b: Column, r: SqlReader) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
-    if (a.name, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
-       (b.name, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation) or not same_type(a, b):
+    if (a.name, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation, a.generated_virtual) \
+       != (b.name, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation, b.generated_virtual) \
+            or not same_type(a, b):
         return False
     is_enum = a.type_schema is not None
     if r.default_key(a.default, a.type, is_enum) != r.default_key(b.default, b.type, is_enum):

@@ -60,6 +60,7 @@ from .types import (
     canonical_default,
     canonical_type,
     quote_literal,
+    serial_options,
     split_collation,
 )
 
@@ -647,8 +648,7 @@ def _declared_serial(t: sa.Table, c: sa.Column, type_: str) -> bool:
 
 def _serial_like(s: sa.Sequence, type_: str) -> bool:
     """A Sequence's options are those of a serial's own sequence (unset, or set to the same values)."""
-    return (s.increment in (None, 1) and s.start in (None, 1) and s.minvalue in (None, 1)
-            and s.maxvalue in (None, int(INT_MAX[type_])) and s.cache in (None, 1) and not s.cycle
+    return (serial_options(type_, s.increment, s.start, s.minvalue, s.maxvalue, s.cache, bool(s.cycle))
             and not s.nominvalue and not s.nomaxvalue and s.data_type is None)
 
 

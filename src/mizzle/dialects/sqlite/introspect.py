@@ -166,7 +166,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         ident = AUTOINCREMENT if re.search(r"(?i)\bAUTOINCREMENT\b", rest) else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
                               default=canonical_default(dflt, type_) if dflt is not None else None,
-                              identity=ident, generated=generated))
+                              identity=ident, generated=generated, generated_virtual=hidden == 2))
     pk = None
     if len(pk_cols) == 1:
         pk = PrimaryKey(pk_cols, None)

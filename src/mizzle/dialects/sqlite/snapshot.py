@@ -63,7 +63,8 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
             name=c["name"], type=canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
-            generated=_unwrap(gen["as"]) if gen else None))
+            generated=_unwrap(gen["as"]) if gen else None,
+            generated_virtual=bool(gen) and str(gen.get("type") or "").lower() == "virtual"))
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
@@ -145,7 +146,7 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:
-            d["generated"] = {"as": f"({c.generated})", "type": "stored"}
+            d["generated"] = {"as": f"({c.generated})", "type": "virtual" if c.generated_virtual else "stored"}
         columns[c.name] = d
     indexes = {}
     for ix in t.indexes:
