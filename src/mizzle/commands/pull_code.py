@@ -205,7 +205,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
             ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
         note = f", comment={_str(notes[('constraint', ch.name)])}" if ("constraint", ch.name) in notes else ""
         items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)}{flags}{note})")
-    items.extend(_exclusion(x) for x in t.excludes)
+    items.extend(_exclusion(x, notes) for x in t.excludes)
     for ix in t.indexes:
         text = _index(ix, dialect)
         if ("index", ix.name) in notes:
@@ -246,8 +246,9 @@ def _inherited_used(schema: Schema, t: Table) -> list[Column]:
     return [c for c in all_columns(schema, t) if c.name in named and c.name not in own]
 
 
-def _exclusion(x: ExclusionConstraint) -> str:
-    """`pg.ExcludeConstraint(("room", "="), (sa.text("lower(name)"), "="), name=…, using=…, where=…, ops=…)`."""
+def _exclusion(x: ExclusionConstraint, notes: dict[tuple[str, str], str]) -> str:
+    """`pg.ExcludeConstraint(("room", "="), (sa.text("lower(name)"), "="), name=…, using=…, where=…, ops=…)`; its
+    index parameters and comments in info mizzle (SQLAlchemy has no keyword for them)."""
     def element(e: ExclusionElement) -> str:
         if not e.is_expression:
             return _str(e.expression)
@@ -263,6 +264,8 @@ def _exclusion(x: ExclusionConstraint) -> str:
         args.append("ops={" + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in ops.items()) + "}")
     index = ([f'"include": [{_strs(x.include)}]'] if x.include else []) + (
         ['"with": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in x.with_) + "}"] if x.with_ else [])
+    index += [f'"{key}": {_str(notes[(kind, x.name)])}' for kind, key in (("constraint", "comment"), ("index", "index_comment"))
+              if (kind, x.name) in notes]
     if index:
         args.append('info={"mizzle": {' + ", ".join(index) + "}}")
     return f"pg.ExcludeConstraint({', '.join(args)}{_deferrable(x.deferrable)})"

@@ -42,6 +42,10 @@ SETUP = [
     "COMMENT ON CONSTRAINT u_pos ON u IS 'positive'",
     "COMMENT ON CONSTRAINT u_t ON u IS 'a t'",
     "COMMENT ON CONSTRAINT u_key ON u IS 'named key'",
+    "CREATE TABLE booking (room int, during int4range, CONSTRAINT booking_no_overlap EXCLUDE USING gist "
+    "(during WITH &&))",
+    "COMMENT ON CONSTRAINT booking_no_overlap ON booking IS 'one booking at a time'",
+    "COMMENT ON INDEX booking_no_overlap IS 'the exclusion''s index'",
     "CREATE FUNCTION same(a int) RETURNS int LANGUAGE sql IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE COST 5 "
     "AS 'SELECT a'",
     "COMMENT ON FUNCTION same(int) IS 'it''s the same'",
@@ -79,7 +83,8 @@ def test_pull_keeps_function_attributes_and_comments(tmp_path: Path) -> None:
         assert "sequence s" in comments[0] and "t_name" not in comments[0], comments[0]
         text = result.schema_path.read_text()
         for declared in ('info={"mizzle": {"comment": "by name"}}', 'comment="the key"', 'comment="one each"',
-                         '"enum_comments": {"mood": "feelings"}', 'comment="a t"', 'comment="named key"'):
+                         '"enum_comments": {"mood": "feelings"}', 'comment="a t"', 'comment="named key"',
+                         '"comment": "one booking at a time"', '"index_comment": "the exclusion\'s index"'):
             assert declared in text, (declared, text)
         assert "cost=5" in text and "rows=10" in text and "cost=0.5" in text and "leakproof=True" in text
         for name in [n for n, m in sys.modules.items() if getattr(m, "__file__", None) == str(result.schema_path)]:

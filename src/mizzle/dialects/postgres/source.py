@@ -277,12 +277,13 @@ class _PgConverter:
         indexes = self.indexes(t, comments)
         if pk is not None and t.primary_key is not None:
             comments += _constraint_comments(t.primary_key, pk_name(t.name, pk))
+        excludes = self.exclusions(t, constraints, comments)
         lineage = lineage_of_sa_table(t)
         if "partition_of" in lineage:  # a partition's columns and key are its partitioned table's
             columns, pk = (), None
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
-                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints), comments=tuple(comments),
+                     unlogged=unlogged(t), excludes=excludes, comments=tuple(comments),
                      **lineage)
 
     def indexes(self, t: sa.Table, comments: list[tuple[str, str, str]]) -> list[Index]:
@@ -365,9 +366,12 @@ class _PgConverter:
                           deferrable=deferrable_of(con), not_valid=_not_valid(con),
                           match_full=(con.match or "").upper() == "FULL")
 
-    def exclusions(self, t: sa.Table, constraints: list[Any]) -> tuple[ExclusionConstraint, ...]:
+    def exclusions(self, t: sa.Table, constraints: list[Any],
+                   comments: list[tuple[str, str, str]]) -> tuple[ExclusionConstraint, ...]:
         """`postgresql.ExcludeConstraint`s: each element a column (by name) or an expression with its operator, the
-        operator class from `ops`; unnamed, PostgreSQL's `<table>_<columns>_excl` (an expression counts as `expr`)."""
+        operator class from `ops`; unnamed, PostgreSQL's `<table>_<columns>_excl` (an expression counts as `expr`).
+        Their comments (info={"mizzle": {"comment": …, "index_comment": …}}: ExcludeConstraint drops `comment=`)
+        are appended to `comments`."""
         out = []
         for con in constraints:
             if not isinstance(con, pg.ExcludeConstraint):
@@ -389,6 +393,9 @@ class _PgConverter:
             where = _expr_sql(con.where) if con.where is not None else None
             out.append(ExclusionConstraint(name, tuple(elements), (con.using or "gist").lower(), where,
                                            deferrable_of(con), *_exclusion_index(t, con)))
+            note = (con.info or {}).get("mizzle") or {}
+            comments += [(kind, name, str(note[key])) for kind, key in (("constraint", "comment"), ("index", "index_comment"))
+                         if note.get(key)]
         return tuple(out)
 
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
@@ -761,12 +768,13 @@ def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
 
 def _exclusion_index(t: sa.Table, con: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """An ExcludeConstraint's index parameters, which SQLAlchemy has no keyword for: info={"mizzle": {"include":
-    [columns], "with": {"fillfactor": 70}}} (INCLUDE (…) WITH (…) of the constraint's index)."""
+    [columns], "with": {"fillfactor": 70}}} (INCLUDE (…) WITH (…) of the constraint's index); its comments are
+    read by `exclusions`."""
     info = (con.info or {}).get("mizzle") or {}
-    unknown = set(info) - {"include", "with"}
+    unknown = set(info) - {"include", "with", "comment", "index_comment"}
     if unknown:
         raise SchemaLoadError(f"table {t.name}: ExcludeConstraint info mizzle keys {sorted(unknown)} (known: include, "
-                              "with)")
+                              "with, comment, index_comment)")
     include = tuple(c if isinstance(c, str) else c.name for c in info.get("include") or ())
     missing = [c for c in include if c not in t.c]
     if missing:
