@@ -16,6 +16,7 @@ from .changes import (
     CreateIndex,
     CreateTable,
     RecreateEnum,
+    RenameConstraint,
     SetComment,
     SetPrimaryKey,
     TableKey,
@@ -47,8 +48,15 @@ def _made(changes: list[Change]) -> tuple[set[TableKey], set[tuple[TableKey, str
     return tables, named
 
 
-def _table_comments(prev: Table | None, t: Table, made: bool, named: set[tuple[TableKey, str]]) -> list[Change]:
+def _table_comments(prev: Table | None, t: Table, made: bool, named: set[tuple[TableKey, str]],
+                    renamed: dict[tuple[TableKey, str], RenameConstraint]) -> list[Change]:
     old = {(k, n): x for k, n, x in prev.comments} if prev is not None and not made else {}
+    # a renamed index or constraint keeps its comment on the server (ALTER … RENAME): compared under its new name
+    for (key, _), r in renamed.items():
+        if key == t.key:
+            for kind in ("index",) if r.index else ("index", "constraint"):
+                if (kind, r.old) in old:
+                    old[(kind, r.new)] = old.pop((kind, r.old))
     new = {(k, n): x for k, n, x in t.comments}
     out: list[Change] = []
     for (kind, name), text in new.items():
@@ -75,11 +83,12 @@ def comments_step(st: Any) -> None:
     ph = st.ph
     changes = [*ph.early, *ph.enum_rebuilds, *ph.creates, *ph.cons, *ph.fks, *ph.idx]
     tables, named = _made(changes)
+    renamed = {(c.table, c.new): c for c in ph.in_order() if isinstance(c, RenameConstraint)}
     out: list[Change] = []
     for t in st.new.tables:
         prev = st.old.table(t.schema, t.name)
         if t.comments or (prev is not None and prev.comments):
-            out.extend(_table_comments(prev, t, t.key in tables, named))
+            out.extend(_table_comments(prev, t, t.key in tables, named, renamed))
     remade = {c.new.key for c in changes if isinstance(c, RecreateEnum)} | \
         {c.enum.key for c in changes if isinstance(c, CreateEnum)}
     for e in st.new.enums:

@@ -83,3 +83,43 @@ def test_comments_on_indexes_constraints_and_enums(tmp_path: Path) -> None:
         with psycopg.connect(url, autocommit=True) as c:  # set by hand: drift names it
             c.execute("COMMENT ON INDEX t_m IS 'by hand'")
         assert drift_for_config(fresh_config(root), url=url).changes == ["~ comment on index t_m on t"]
+
+
+RENAMED = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+t = sa.Table(
+    "t", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("m", sa.Integer),
+    sa.CheckConstraint("id > 0", name="{ck}", comment={ck_note}),
+    sa.Index("{ix}", "m", info={{"mizzle": {{"comment": {ix_note}}}}}),
+)
+'''
+
+
+def test_a_renamed_index_or_constraint_keeps_its_comment(tmp_path: Path) -> None:
+    """ALTER INDEX / ALTER TABLE … RENAME CONSTRAINT carry the comment along: a comment removed (or changed) in
+    the migration that renames its object is removed (changed) under the new name."""
+    root = tmp_path / "proj"
+    with temp_database("mzcommentsrn") as url:
+        steps = [dict(ck="t_pos", ck_note='"positive"', ix="t_m", ix_note='"by m"'),
+                 dict(ck="t_positive", ck_note='"above zero"', ix="t_m_idx", ix_note="None")]
+        for n, values in enumerate(steps, 1):
+            write_project(root, RENAMED.format(**values))
+            assert generate(fresh_config(root), name=f"step{n}").written, n
+            mizzle.migrate(url=url, folder=root / "migrations")
+            with psycopg.connect(url) as c:
+                got = dict(c.execute(
+                    "SELECT conname, obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE contype = 'c' "
+                    "AND conrelid = 't'::regclass "
+                    "UNION ALL SELECT relname, obj_description(oid, 'pg_class') FROM pg_class WHERE relname LIKE 't_m%'"
+                ).fetchall())
+            want = {values["ck"]: values["ck_note"], values["ix"]: values["ix_note"]}
+            assert got == {k: None if v == "None" else v.strip('"') for k, v in want.items()}, (n, got)
+            cfg = fresh_config(root)
+            assert not generate(cfg, check=True).changes
+            assert not drift_for_config(cfg, url=url).changes
+        sql = sorted((root / "migrations").glob("*step2*.sql"))[0].read_text()
+        assert "RENAME" in sql, sql  # renamed, not dropped and made again: the comments followed the objects
