@@ -15,6 +15,8 @@ Conventions of the SQLite model (shared by the snapshot codec, the DDL and intro
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -162,7 +164,28 @@ def type_of(t: Any) -> str:
 
     compiled = str(t.compile(dialect=_SQLITE))
     low = canonical_type(compiled)
+    if isinstance(t, sa.types.UserDefinedType):
+        # the code spells the declared type itself (a pulled module's `PgType("varchar(191)")`, for a database
+        # that create_all or another tool made): kept as written, so the module matches that database
+        return low
     return low if low in ("integer", "text", "real", "numeric", "blob") else affinity(compiled)
+
+
+# drizzle-kit's five types → the SQLAlchemy type that type_of maps back to it; text(N) is sa.String(N)
+_PULLED = {"integer": "sa.Integer", "real": "sa.REAL", "numeric": "sa.Numeric", "blob": "sa.LargeBinary",
+           "text": "sa.Text"}
+
+
+def pulled_type(declared: str) -> str:
+    """The SQLAlchemy type a pulled module writes for a declared column type: one type_of maps back to the same
+    spelling, else the declared type kept as it is (`PgType("varchar(191)")`), so `generate --check` after
+    `pull` finds nothing: sa.String(191) would be drizzle-kit's text(191), sa.Boolean its integer."""
+    if declared in _PULLED:
+        return _PULLED[declared]
+    m = re.fullmatch(r"text\((\d+)\)", declared)
+    if m:
+        return f"sa.String({m.group(1)})"
+    return f"PgType({json.dumps(declared)})"
 
 
 def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
