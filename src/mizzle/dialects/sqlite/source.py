@@ -65,6 +65,11 @@ def _refuse_lineage(t: sa.Table) -> None:
                               f"({', '.join(declared)}); remove it or set dialect = \"postgresql\" in mizzle.toml")
 
 
+# SQLite has no limit on a name's length (SQLAlchemy's SQLite dialect allows 9999 characters): a name longer than
+# PostgreSQL's 63 is kept whole, as create_all writes it
+_NO_LIMIT = None
+
+
 def table_from_sqlalchemy(t: sa.Table) -> Table:
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
@@ -95,21 +100,21 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
-            name = given_constraint_name(con, t) or fk_name(t.name, cols, ref_table, ref_cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            name = given_constraint_name(con, t) or unique_name(t.name, cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
             if getattr(con, "_type_bound", False):
                 continue
-            name = given_constraint_name(con, t) or default_check_name(t.name, checks)
+            name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     for ix in sorted(t.indexes, key=lambda i: str(i.name)):
-        indexes.append(_index(t, ix, given_constraint_name(ix, t)))
+        indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
