@@ -269,7 +269,9 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             dialect: str, owns: str | None = None) -> tuple[str, bool]:
     type_expr, pg_type = _type(c, enum_vars, dialect)
     args = [_str(c.name), type_expr]
-    if c.identity is not None:
+    # SQLite's AUTOINCREMENT is no identity: `autoincrement=True` on the key column says it (below)
+    autoincrement = c.identity is not None and c.identity.kind == "autoincrement"
+    if c.identity is not None and not autoincrement:
         i = c.identity
         ia = [f"always={i.kind == 'always'}"]
         for kw, v in (("start", i.start), ("increment", i.increment), ("minvalue", i.min_value),
@@ -283,7 +285,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         args.append(f"sa.Computed({_str(c.generated)})")
     if inline_pk:
         args.append("primary_key=True")
-    if c.is_serial and in_pk:
+    if (c.is_serial or autoincrement) and in_pk:
         args.append("autoincrement=True")
     elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint"):
         args.append("autoincrement=False")  # an integer key column that is not serial
