@@ -35,3 +35,48 @@ def test_pull_sqlite_round_trips(tmp_path: Path) -> None:
     assert 'sqlite_where=sa.text("`active` = 1")' in module
     p = mizzle(["generate", "--check"], tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_pull_sqlite_keeps_types_create_all_declares(tmp_path: Path) -> None:
+    """A database SQLAlchemy's create_all made declares VARCHAR(191), FLOAT, DATETIME, BOOLEAN, JSON, CHAR(32):
+    not drizzle-kit's five types, so sa.String(191) or sa.Boolean in the module would be text(191) or integer
+    (a table rebuild at the next generate). The module keeps each declared type, and `generate --check`
+    right after the pull finds nothing."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript(
+        "CREATE TABLE jobs (id VARCHAR(191) NOT NULL, next_run FLOAT, created DATETIME, done BOOLEAN, "
+        "meta JSON, token CHAR(32), price NUMERIC(10, 2), name VARCHAR, note TEXT, n INTEGER, PRIMARY KEY (id));\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "cannot express" not in p.stdout + p.stderr, p.stdout + p.stderr
+    module = (tmp_path / "pulled.py").read_text()
+    for declared in ("varchar(191)", "float", "datetime", "boolean", "json", "char(32)", "numeric(10, 2)", "varchar"):
+        assert f'PgType("{declared}")' in module, (declared, module)
+    assert 'sa.Column("note", sa.Text)' in module and 'sa.Column("n", sa.Integer)' in module, module
+    p = mizzle(["generate", "--check"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = mizzle(["drift"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_pull_sqlite_autoincrement_round_trips(tmp_path: Path) -> None:
+    """`INTEGER PRIMARY KEY AUTOINCREMENT` (create_all's `sqlite_autoincrement=True`, ihatemoney's bill and person)
+    is pulled as `autoincrement=True` on the key column, not a PostgreSQL `sa.Identity()` that SQLite's reading
+    drops (a table rebuild at the next generate)."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript("CREATE TABLE bill (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, what TEXT);\n"
+                     "CREATE TABLE plain (id INTEGER NOT NULL PRIMARY KEY, what TEXT);\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    module = (tmp_path / "pulled.py").read_text()
+    assert "sa.Identity" not in module, module
+    assert 'sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)' in module, module
+    p = mizzle(["generate", "--check"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "AUTOINCREMENT" in next((tmp_path / "drizzle").glob("*.sql")).read_text()

@@ -64,3 +64,18 @@ def test_drizzle_kit_snapshots_round_trip(path: Path) -> None:
         assert again["tables"][name]["foreignKeys"] == table["foreignKeys"]
         assert again["tables"][name]["compositePrimaryKeys"] == table["compositePrimaryKeys"]
     assert again["internal"] == data["internal"]
+
+
+def test_names_longer_than_postgresqls_63_are_kept_whole() -> None:
+    """SQLite has no limit on a name's length and create_all writes it whole (zenml's
+    `fk_model_versions_artifacts_artifact_version_id_artifact_version`, 64 characters): not PostgreSQL's refusal,
+    nor a convention's name shortened with SQLAlchemy's md5 suffix."""
+    long = "fk_" + "x" * 70
+    md = sa.MetaData(naming_convention={"ix": "ix_%(table_name)s_%(column_0_N_name)s_" + "y" * 60})
+    p = sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("p_id", sa.Integer),
+             sa.Column("v", sa.Integer, index=True), sa.ForeignKeyConstraint(["p_id"], [p.c.id], name=long),
+             sa.UniqueConstraint("v", name="uq_" + "z" * 70))
+    t = next(t for t in schema_from_metadata([md], dialect="sqlite").tables if t.name == "t")
+    assert [f.name for f in t.foreign_keys] == [long]
+    assert sorted(ix.name for ix in t.indexes) == ["ix_t_v_" + "y" * 60, "uq_" + "z" * 70]

@@ -174,12 +174,12 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
     uses_pg_type = False
     items: list[str] = []
     for c in t.columns:
-        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars,
+        text, pg_type = _column(t, c, inline_pk and c.name in pk_cols, c.name in pk_cols, enum_vars, dialect,
                                 owners.get((t.schema, t.name, c.name)))
         uses_pg_type |= pg_type
         items.append(text)
     for c in inherited:  # a parent's column this table's own keys and indexes name: SQLAlchemy needs it here
-        type_expr, pg_type = _type(c, enum_vars)
+        type_expr, pg_type = _type(c, enum_vars, dialect)
         uses_pg_type |= pg_type
         items.append(f'sa.Column({_str(c.name)}, {type_expr}, info={{"mizzle": {{"inherited": True}}}})')
     if pk is not None and not inline_pk:
@@ -292,10 +292,12 @@ def _lineage(t: Table) -> list[str]:
 
 
 def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[tuple[str, str], str],
-            owns: str | None = None) -> tuple[str, bool]:
-    type_expr, pg_type = _type(c, enum_vars)
+            dialect: str, owns: str | None = None) -> tuple[str, bool]:
+    type_expr, pg_type = _type(c, enum_vars, dialect)
     args = [_str(c.name), type_expr]
-    if c.identity is not None:
+    # SQLite's AUTOINCREMENT is no identity: `autoincrement=True` on the key column says it (below)
+    autoincrement = c.identity is not None and c.identity.kind == "autoincrement"
+    if c.identity is not None and not autoincrement:
         i = c.identity
         ia = [f"always={i.kind == 'always'}"]
         for kw, v in (("start", i.start), ("increment", i.increment), ("minvalue", i.min_value),
@@ -309,7 +311,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         args.append(f"sa.Computed({_str(c.generated)}{', persisted=False' if c.generated_virtual else ''})")
     if inline_pk:
         args.append("primary_key=True")
-    if c.is_serial and in_pk:
+    if (c.is_serial or autoincrement) and in_pk:
         args.append("autoincrement=True")
     elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint"):
         args.append("autoincrement=False")  # an integer key column that is not serial
@@ -333,7 +335,12 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
     return f"sa.Column({', '.join(args)})", pg_type
 
 
-def _type(c: Column, enum_vars: dict[tuple[str, str], str]) -> tuple[str, bool]:
+def _type(c: Column, enum_vars: dict[tuple[str, str], str], dialect: str) -> tuple[str, bool]:
+    from .. import dialects
+
+    own = dialects.get(dialect).pulled_type(c.type)  # SQLite: its own mapping, or the declared type kept
+    if own is not None:
+        return own, own.startswith("PgType(")
     base, dims = c.type, 0
     while base.endswith("[]"):
         base, dims = base[:-2], dims + 1

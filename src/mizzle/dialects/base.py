@@ -264,6 +264,11 @@ class Dialect(Protocol):
         """Whether the module `pull` wrote (`text`) reads as `expected` without loading it (a fast path: False
         sends pull to the full SQLAlchemy check, which alone reports differences)."""
 
+    def pulled_type(self, declared: str) -> str | None:
+        """How a pulled module spells a declared column type when this dialect has its own mapping of SQLAlchemy
+        types (SQLite: drizzle-kit's five; anything else is kept as declared, `PgType("varchar(191)")`); None =
+        the shared mapping of PostgreSQL's type names."""
+
     # -- planning -----------------------------------------------------------------------------------------------
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         """What this dialect cannot ALTER, rewritten into changes it can run (SQLite: table rebuilds)."""

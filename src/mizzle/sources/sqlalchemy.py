@@ -100,10 +100,11 @@ def constraint_sort_key(con: Any) -> tuple[str, str]:
     return (type(con).__name__, str(con.name) if con.name is not None else ",".join(c.name for c in con.columns))
 
 
-def given_constraint_name(con: Any, table: sa.Table) -> str | None:
+def given_constraint_name(con: Any, table: sa.Table, limit: int | None = MAX_IDENTIFIER_BYTES) -> str | None:
     """The name create_all gives: the explicit one, or the one MetaData.naming_convention gives, a convention's
-    name longer than 63 characters shortened as SQLAlchemy does (55 characters, `_`, 4 hex digits of its md5);
-    None when neither applies. An explicit name longer than 63 characters is refused, as SQLAlchemy does."""
+    name longer than `limit` (PostgreSQL's 63) characters shortened as SQLAlchemy does (55 characters, `_`, 4 hex
+    digits of its md5); None when neither applies. An explicit name longer than `limit` is refused, as
+    SQLAlchemy does. `limit=None`: the database has no limit (SQLite), every name is kept whole."""
     from sqlalchemy.sql.elements import _truncated_label
     from sqlalchemy.sql.naming import _constraint_name_for_table
 
@@ -115,7 +116,8 @@ def given_constraint_name(con: Any, table: sa.Table) -> str | None:
             name = None
         if not isinstance(name, str):
             return None
-    limit = MAX_IDENTIFIER_BYTES  # PostgreSQL's (63), as SQLAlchemy's PostgreSQL dialect counts it
+    if limit is None:
+        return str(name)
     if isinstance(name, _truncated_label):
         if len(name) > limit:
             from sqlalchemy.util import md5_hex

@@ -158,6 +158,78 @@ PACKAGES: dict[str, Package] = {p.name: p for p in [
 
         _as_alembic_builds_it()
     """, setup_sql=("CREATE EXTENSION IF NOT EXISTS pg_trgm",)),
+    # APScheduler's SQLAlchemy job store: the table it builds in its own MetaData (VARCHAR(191) key, Float,
+    # LargeBinary, an index=True column).
+    Package("apscheduler", "apscheduler", """
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+        metadata = SQLAlchemyJobStore(url="sqlite://").jobs_t.metadata
+    """),
+    # Authlib's OAuth 2 mixins (client, authorization code, token), on tables as its documentation writes them:
+    # unique and indexed String columns, Text, Boolean and Integer defaults, foreign keys with ON DELETE.
+    Package("authlib", "authlib", """
+        import sqlalchemy as sa
+        from authlib.integrations.sqla_oauth2 import (OAuth2AuthorizationCodeMixin, OAuth2ClientMixin,
+                                                      OAuth2TokenMixin)
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class User(Base):
+            __tablename__ = "user"
+            id = sa.Column(sa.Integer, primary_key=True)
+
+
+        class Client(Base, OAuth2ClientMixin):
+            __tablename__ = "oauth2_client"
+            id = sa.Column(sa.Integer, primary_key=True)
+            user_id = sa.Column(sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"))
+
+
+        class AuthorizationCode(Base, OAuth2AuthorizationCodeMixin):
+            __tablename__ = "oauth2_code"
+            id = sa.Column(sa.Integer, primary_key=True)
+            user_id = sa.Column(sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"))
+
+
+        class Token(Base, OAuth2TokenMixin):
+            __tablename__ = "oauth2_token"
+            id = sa.Column(sa.Integer, primary_key=True)
+            user_id = sa.Column(sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"))
+
+
+        metadata = Base.metadata
+    """),
+    # Flask-Security-Too's fsqla_v4 models (user, role, roles_users, WebAuthn) through Flask-SQLAlchemy: many
+    # unique columns, DateTime server defaults (func.now()), Boolean, an AsaList TypeDecorator, FKs with ON DELETE.
+    Package("flask_security", "flask-security-too", """
+        from flask import Flask
+        from flask_security.models import fsqla_v4 as fsqla
+        from flask_sqlalchemy import SQLAlchemy
+
+        app = Flask(__name__)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+        db = SQLAlchemy(app)
+        fsqla.FsModels.set_db_info(db)
+
+
+        class Role(db.Model, fsqla.FsRoleMixin):
+            pass
+
+
+        class User(db.Model, fsqla.FsUserMixin):
+            pass
+
+
+        class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):
+            pass
+
+
+        metadata = db.metadata
+    """),
     # Flask-AppBuilder's security models: Sequence-based ids (ab_user_id_seq, ...), unique constraints,
     # association tables.
     Package("flask_appbuilder", "flask-appbuilder", """

@@ -62,6 +62,9 @@ class PostgresDialect:
 
         return same_model(text, expected)
 
+    def pulled_type(self, declared: str) -> str | None:
+        return None  # the shared mapping (commands/pull_code.py) is PostgreSQL's
+
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         return changes
 

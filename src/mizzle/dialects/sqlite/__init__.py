@@ -68,6 +68,11 @@ class SQLiteDialect:
     def same_pulled_module(self, text: str, expected: Schema) -> bool:
         return False  # the module reader knows PostgreSQL's types only: the SQLAlchemy check decides
 
+    def pulled_type(self, declared: str) -> str | None:
+        from .source import pulled_type
+
+        return pulled_type(declared)
+
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         from .rebuild import sqlite_changes
 

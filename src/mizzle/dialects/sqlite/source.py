@@ -15,6 +15,8 @@ Conventions of the SQLite model (shared by the snapshot codec, the DDL and intro
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,6 +65,11 @@ def _refuse_lineage(t: sa.Table) -> None:
                               f"({', '.join(declared)}); remove it or set dialect = \"postgresql\" in mizzle.toml")
 
 
+# SQLite has no limit on a name's length (SQLAlchemy's SQLite dialect allows 9999 characters): a name longer than
+# PostgreSQL's 63 is kept whole, as create_all writes it
+_NO_LIMIT = None
+
+
 def table_from_sqlalchemy(t: sa.Table) -> Table:
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
@@ -93,21 +100,21 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
-            name = given_constraint_name(con, t) or fk_name(t.name, cols, ref_table, ref_cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            name = given_constraint_name(con, t) or unique_name(t.name, cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
             if getattr(con, "_type_bound", False):
                 continue
-            name = given_constraint_name(con, t) or default_check_name(t.name, checks)
+            name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     for ix in sorted(t.indexes, key=lambda i: str(i.name)):
-        indexes.append(_index(t, ix, given_constraint_name(ix, t)))
+        indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
@@ -164,7 +171,28 @@ def type_of(t: Any) -> str:
 
     compiled = str(t.compile(dialect=_SQLITE))
     low = canonical_type(compiled)
+    if isinstance(t, sa.types.UserDefinedType):
+        # the code spells the declared type itself (a pulled module's `PgType("varchar(191)")`, for a database
+        # that create_all or another tool made): kept as written, so the module matches that database
+        return low
     return low if low in ("integer", "text", "real", "numeric", "blob") else affinity(compiled)
+
+
+# drizzle-kit's five types → the SQLAlchemy type that type_of maps back to it; text(N) is sa.String(N)
+_PULLED = {"integer": "sa.Integer", "real": "sa.REAL", "numeric": "sa.Numeric", "blob": "sa.LargeBinary",
+           "text": "sa.Text"}
+
+
+def pulled_type(declared: str) -> str:
+    """The SQLAlchemy type a pulled module writes for a declared column type: one type_of maps back to the same
+    spelling, else the declared type kept as it is (`PgType("varchar(191)")`), so `generate --check` after
+    `pull` finds nothing: sa.String(191) would be drizzle-kit's text(191), sa.Boolean its integer."""
+    if declared in _PULLED:
+        return _PULLED[declared]
+    m = re.fullmatch(r"text\((\d+)\)", declared)
+    if m:
+        return f"sa.String({m.group(1)})"
+    return f"PgType({json.dumps(declared)})"
 
 
 def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
