@@ -196,10 +196,15 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         flags = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
         items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{flags}"
                      f"{_notes(notes, f.name)})")
+    # a unique constraint repeating the key or one written before it: CREATE TABLE (create_all) would drop it, so
+    # it is marked as one the database has (source.distinct_keys)
+    seen = {(pk.columns, False, pk.deferrable)} if pk is not None else set()
     for u in t.uniques:
         nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
+        key = (u.columns, u.nulls_not_distinct, u.deferrable)
         items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)}"
-                     f"{_notes(notes, u.name)})")
+                     f"{_notes(notes, u.name, repeats=key in seen)})")
+        seen.add(key)
     for ch in t.checks:
         flags = (", postgresql_not_valid=True" if ch.not_valid else "") + (
             ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
@@ -222,12 +227,14 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
 
 
-def _notes(notes: dict[tuple[str, str], str], name: str) -> str:
-    """`, comment=…` of a constraint, and `, info={"mizzle": {"index_comment": …}}` for the comment of the index
-    behind it (a key's, a unique constraint's)."""
+def _notes(notes: dict[tuple[str, str], str], name: str, repeats: bool = False) -> str:
+    """`, comment=…` of a constraint, and `, info={"mizzle": {…}}` with the comment of the index behind it (a
+    key's, a unique constraint's) and a unique constraint's `repeats` mark."""
     out = f", comment={_str(notes[('constraint', name)])}" if ("constraint", name) in notes else ""
-    if ("index", name) in notes:
-        out += f', info={{"mizzle": {{"index_comment": {_str(notes[("index", name)])}}}}}'
+    info = [f'"index_comment": {_str(notes[("index", name)])}'] if ("index", name) in notes else []
+    info += ['"repeats": True'] if repeats else []
+    if info:
+        out += ', info={"mizzle": {' + ", ".join(info) + "}}"
     return out
 
 

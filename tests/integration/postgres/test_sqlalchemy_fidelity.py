@@ -194,6 +194,17 @@ ROUND_TRIP = {
         't = sa.Table("ab_user", md, sa.Column("id", sa.Integer, sa.Sequence("ab_user_id_seq"), primary_key=True), '
         'sa.Column("n", sa.Text))\n'
         'u = sa.Table("ab_role", md, sa.Column("id", sa.Integer, sa.Sequence("ab_role_id_seq"), primary_key=True))\n'),
+    # a unique constraint repeating the primary key or an earlier one (galaxy's Dataset.uuid has unique=True and
+    # UniqueConstraint("uuid", name="uq_uuid_column")): PostgreSQL's CREATE TABLE keeps the key, else the first,
+    # and an unnamed first one takes the later one's name
+    "repeated_unique": HEAD + (
+        'a = sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True, unique=True), '
+        'sa.Column("u", sa.String(32), unique=True), sa.UniqueConstraint("u", name="uq_a_u"))\n'
+        'b = sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("u", sa.Integer), '
+        'sa.UniqueConstraint("u", name="uq_b_one"), sa.UniqueConstraint("u", name="uq_b_two"), '
+        'sa.UniqueConstraint("u", "id"), sa.UniqueConstraint("id", name="uq_b_id"))\n'
+        'c = sa.Table("c", md, sa.Column("u", sa.Integer), sa.UniqueConstraint("u"))\n'
+        'c.append_constraint(sa.UniqueConstraint("u", name="uq_c_named"))\n'),
     # sequences PostgreSQL names itself (ChooseRelationName): both name parts cut so `_seq` fits 63 bytes
     "long_sequence_names": HEAD + (
         't = sa.Table("a_table_with_a_really_quite_long_name_for_testing_truncation_x", md, '

@@ -221,6 +221,34 @@ def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:
     return found
 
 
+def distinct_keys(t: sa.Table, constraints: list[Any], pk: PrimaryKey | None) -> tuple[list[Any], dict[int, str]]:
+    """The constraints without a unique constraint that repeats the primary key or an earlier unique constraint
+    (same columns in the same order, NULLS NOT DISTINCT, deferrability): PostgreSQL's CREATE TABLE keeps only
+    the key, else the first, and drops the rest without a word (parse_utilcmd.c transformIndexConstraints), so
+    the database `create_all` makes has one (`Column(primary_key=True, unique=True)`, or `unique=True` beside a
+    `UniqueConstraint` on that column). Also the names PostgreSQL moves: an unnamed first one takes a later
+    one's name (id(constraint) → name). A unique constraint marked `info={"mizzle": {"repeats": True}}` is kept:
+    the database has it (made by ALTER TABLE … ADD CONSTRAINT, which does not drop it; `pull` writes the mark)."""
+    kept: dict[tuple[Any, ...], Any] = {}
+    if pk is not None:
+        kept[(pk.columns, False, pk.deferrable)] = pk
+    out: list[Any] = []
+    names: dict[int, str] = {}
+    for con in constraints:
+        if isinstance(con, sa.UniqueConstraint) and not (con.info.get("mizzle") or {}).get("repeats"):
+            key = (tuple(c.name for c in con.columns),
+                   bool(con.dialect_options["postgresql"].get("nulls_not_distinct")), deferrable_of(con))
+            if key in kept:
+                first, name = kept[key], given_constraint_name(con, t)
+                unnamed = first.name is None if isinstance(first, PrimaryKey) else not given_constraint_name(first, t)
+                if name and unnamed:
+                    names.setdefault(id(first), name)
+                continue
+            kept[key] = con
+        out.append(con)
+    return out, names
+
+
 class _PgConverter:
     def __init__(self, naming: str = "drizzle") -> None:
         self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
@@ -247,15 +275,19 @@ class _PgConverter:
         # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
         # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
         # each kind in the order SQLAlchemy writes it (creation order)
-        constraints = [con for con in sorted(t.constraints, key=creation_order) if created_on_pg(con)]
+        constraints, names = distinct_keys(t, [con for con in sorted(t.constraints, key=creation_order)
+                                               if created_on_pg(con)], pk)
         column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
         taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
+        taken.update(names.values())
+        if pk is not None and id(pk) in names:  # PRIMARY KEY and a named UNIQUE on its columns: the key takes the name
+            pk = replace(pk, name=names[id(pk)])
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
                 cols = tuple(c.name for c in con.columns)
                 # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
                 v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
-                name = given_constraint_name(con, t) or (
+                name = names.get(id(con)) or given_constraint_name(con, t) or (
                     choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
