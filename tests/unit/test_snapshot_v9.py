@@ -49,8 +49,12 @@ def test_renames_move_the_rows_that_depend_on_them() -> None:
     assert "public.users" not in snap["tables"] and people["columns"]["id"]["primaryKey"]
     assert list(posts["columns"]) == ["id", "author_id", "body2"]
     assert posts["indexes"]["posts_body_idx"]["columns"][0]["expression"] == "body2"
-    fk = posts["foreignKeys"]["posts_author_id_users_id_fkey"]
-    assert (fk["tableTo"], fk["columnsTo"]) == ("people", ["id"])  # the constraint keeps its name, as PostgreSQL
+    # the constraint keeps its name, as PostgreSQL and drizzle-kit 1.x do; the model names it as the code does
+    fk = posts["foreignKeys"]["posts_author_id_people_id_fkey"]
+    assert (fk["tableTo"], fk["columnsTo"]) == ("people", ["id"])
+    assert fk[v9.SERVER_NAME] == "posts_author_id_users_id_fkey"
+    rows = {r["name"]: r for r in v9.rows_from_v7(snap) if r["entityType"] == "fks"}
+    assert rows["posts_author_id_users_id_fkey"]["nameExplicit"] is False  # written back as it was
 
 
 def test_deltas_rebuild_the_state_they_were_computed_for() -> None:

@@ -242,6 +242,9 @@ class Dialect(Protocol):
     #   defaults, names matched by definition) and asks a live server for the rest (`server_forms`)
     tenant_schemas: bool  # a fleet target may be a schema of a database (`URL#schema=NAME`, `schemas = [...]`)
     template_databases: bool  # CREATE DATABASE … TEMPLATE: the pytest plugin's per-test copies of a database
+    # in drizzle-kit 1.x's layout, a table rename keeps the `<old>_…` names of the unique constraints, foreign keys
+    # and indexes left unnamed (as drizzle-kit 1.x does); the snapshot codec keeps their server names
+    renames_keep_names: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

@@ -53,7 +53,8 @@ def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> 
 def _remembered(memo: dict[tuple[Table, tuple[Any, ...]], Table], t: Table, enums: dict[tuple[str, str], list[Any]],
                 known: set[tuple[str, str]], comments: bool) -> Table:
     """`_table(t, …)`, remembered in `memo`. Keyed by the table and the fields its equality ignores (compare=False:
-    a key's server name, a column's `using` and `declared_not_null`, a policy's `renamed_from`): two tables equal by
+    a key's, a constraint's or an index's server name, a column's `using` and `declared_not_null`, a policy's
+    `renamed_from`): two tables equal by
     value may still differ in them, and the remembered one must not lend its own."""
     key = (t, _uncompared(t))
     try:
@@ -67,9 +68,10 @@ def _remembered(memo: dict[tuple[Table, tuple[Any, ...]], Table], t: Table, enum
 
 
 def _uncompared(t: Table) -> tuple[Any, ...]:
-    """The values of the fields equality leaves out, of the table's key, columns and policies."""
+    """The values of the fields equality leaves out, of the table's keys, columns, indexes and policies."""
     return tuple(tuple(getattr(x, f.name) for f in fields(x) if not f.compare)
-                 for x in (t.primary_key, *t.columns, *t.policies) if x is not None)
+                 for x in (t.primary_key, *t.columns, *t.policies, *t.uniques, *t.foreign_keys, *t.indexes)
+                 if x is not None)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:
