@@ -200,6 +200,10 @@ class FolderCodec(Protocol):
         """The snapshot of a new migration whose schema is `data` (save_snapshot's JSON), after the leaves `tips`
         (none: the folder's first)."""
 
+    # whether `chain` takes the 0.x snapshot as drizzle-kit wrote it (converted as drizzle-kit 1.x's own `up` does)
+    # rather than save_snapshot's JSON of the model read from it
+    up_from_raw: bool
+
     def chain(self, parent: Any, data: dict[str, Any] | None, id_: str, prev_ids: list[str],
               sidecar_entry: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
         """`mizzle up` from a 0.x folder, one snapshot at a time: the snapshot of `data` after `parent` (what the

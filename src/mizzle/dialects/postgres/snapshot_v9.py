@@ -678,6 +678,7 @@ class FolderCodec:
     it is, and converted to version 9 by `upgraded` as drizzle-kit's `up` does (deltas from the parents' state)."""
 
     version = VERSION
+    up_from_raw = False  # `chain` converts mizzle's v7 JSON of the model (any drizzle-kit 0.x version read)
 
     def state_json(self, snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
         snap = _lookup(snapshots, id_, source)
