@@ -213,8 +213,9 @@ class FolderCodec(Protocol):
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         """The snapshots an older 1.x version wrote, by id, converted to `version` (as `drizzle-kit up` does)."""
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """Per change a snapshot records (its deltas): (the change, the row it touches, as it was)."""
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Per change snapshot `id_` makes (its deltas, or its rows against its parents'): (the change in 1.x's
+        delta form, the row it touches, as it was), for the branch check."""
 
 
 class AuthoredSql(Protocol):

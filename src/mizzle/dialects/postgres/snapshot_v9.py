@@ -773,7 +773,8 @@ class FolderCodec:
                         "deltas": deltas}
         return out
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        snapshot = snapshots[id_]
         return [(d, d["row"] if d.get("op") == "create" else row_of_key(d.get("key", "")))
                 for d in snapshot.get("deltas") or []]
 

@@ -290,10 +290,64 @@ def up_renames(raw: dict[str, Any]) -> list[str]:
 ORIGIN = "00000000-0000-0000-0000-000000000000"  # drizzle-kit's parent id of a folder's first snapshot
 
 
+_KINDS = ("tables", "columns", "indexes", "fks", "pks", "uniques", "checks", "views")  # drizzle-kit 1.x's order
+
+
+def row_key(row: dict[str, Any]) -> str:
+    """A row's identity, as drizzle-kit 1.x keys SQLite rows: its kind, then its table (none for tables and
+    views) and name."""
+    return row["entityType"] + "\0" + json.dumps([row.get("table"), row["name"]], ensure_ascii=False,
+                                                  separators=(",", ":"))
+
+
+def _ancestors(snapshots: dict[str, dict[str, Any]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        i = stack.pop()
+        if i not in seen and i in snapshots:
+            seen.add(i)
+            stack.extend(p for p in snapshots[i].get("prevIds") or [] if isinstance(p, str))
+    return seen
+
+
+def merged_rows(snapshots: dict[str, dict[str, Any]], tips: list[str]) -> list[dict[str, Any]]:
+    """The schema after the leaves `tips` combined: their latest common ancestor's rows, with what each leaf's
+    rows add, drop and change against them (every snapshot holds the whole schema of its own branch)."""
+    if len(tips) == 1:
+        return [dict(r) for r in snapshots[tips[0]].get("ddl") or []]
+    common = set.intersection(*(_ancestors(snapshots, t) for t in tips))
+    base = max(common, key=lambda i: snapshots[i]["_dir"], default=None)
+    start = {row_key(r): r for r in (snapshots[base].get("ddl") or [] if base is not None else [])}
+    state = dict(start)
+    for t in tips:
+        mine = {row_key(r): r for r in snapshots[t].get("ddl") or []}
+        for k in start:
+            if k not in mine:
+                state.pop(k, None)
+        state.update({k: r for k, r in mine.items() if start.get(k) != r})
+    return sorted(state.values(), key=lambda r: _KINDS.index(r["entityType"]) if r["entityType"] in _KINDS else 99)
+
+
+def row_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(change, the row it touches as it was) from one whole schema to the next, in PostgreSQL's delta form
+    (drop by key, create with the row, alter with the fields set), for the branch check."""
+    old, new = {row_key(r): r for r in before}, {row_key(r): r for r in after}
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = [({"op": "drop", "key": k}, r) for k, r in old.items()
+                                                         if k not in new]
+    for k, r in new.items():
+        if k not in old:
+            out.append(({"op": "create", "row": r}, r))
+        elif old[k] != r:
+            out.append(({"op": "alter", "key": k, "set": {f: v for f, v in r.items() if old[k].get(f) != v}}, old[k]))
+    return out
+
+
 class FolderCodec:
     """SQLite's snapshots in drizzle-kit 1.x's folder layout ↔ v6 JSON (see mizzle.dialects.base.FolderCodec): every
-    snapshot the whole schema, so no deltas, and two leaves (branches merged) are refused: each holds only its own
-    branch's schema, and mizzle does not combine them."""
+    snapshot the whole schema of its branch, no deltas. Two leaves (branches merged without a migration joining
+    them) combine as their common ancestor plus what each branch changed (`merged_rows`); the branch check compares
+    each snapshot's changes against its parents' schema (`changes`)."""
 
     version = VERSION
 
@@ -304,26 +358,20 @@ class FolderCodec:
         prev = [p for p in snap.get("prevIds") or [] if isinstance(p, str)]
         return v6_from_rows(snap["ddl"], id_, prev[0] if prev else ORIGIN)
 
-    def _tip(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> str | None:
-        if len(tips) > 1:
-            raise UsageError(f"{source}: {len(tips)} SQLite snapshots are leaves "
-                             f"({', '.join(snapshots[t]['_dir'] for t in tips)}): branches merged without a migration "
-                             "that joins them",
-                             "Move one branch's migration folder out, run `mizzle generate`, and bring its change again.")
-        return tips[0] if tips else None
-
     def latest_json(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> dict[str, Any]:
-        tip = self._tip(snapshots, tips, source)
-        assert tip is not None
-        return self.state_json(snapshots, tip, source)
+        return v6_from_rows(merged_rows(snapshots, tips), tips[0], tips[0])
 
     def next_snapshot(self, v6: dict[str, Any], snapshots: dict[str, dict[str, Any]], tips: list[str], source: str,
                       sidecar_entry: dict[str, Any] | None) -> dict[str, Any]:
-        """The whole schema as rows, its parent the folder's leaf."""
-        tip = self._tip(snapshots, tips, source)
-        previous = snapshots[tip].get("ddl") or [] if tip is not None else []
-        return {"version": VERSION, "dialect": DIALECT, "id": v6["id"], "prevIds": [tip or ORIGIN],
+        """The whole schema as rows, its parents the folder's leaves."""
+        previous = merged_rows(snapshots, tips) if tips else []
+        return {"version": VERSION, "dialect": DIALECT, "id": v6["id"], "prevIds": tips or [ORIGIN],
                 "ddl": rows_from_v6(v6, previous), "renames": renames_of(v6)}
+
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """What snapshot `id_` changed: its rows against its parents' combined."""
+        parents = [p for p in snapshots[id_].get("prevIds") or [] if p in snapshots]
+        return row_changes(merged_rows(snapshots, parents) if parents else [], snapshots[id_].get("ddl") or [])
 
     up_from_raw = True  # `chain` converts the 0.x snapshot as drizzle-kit wrote it, as drizzle-kit's own `up` does
 
@@ -340,8 +388,6 @@ class FolderCodec:
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         return {}  # drizzle-kit 1.x's SQLite snapshots have one version so far
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        return []  # whole-schema snapshots: no deltas to compare
 
 
 FOLDER_CODEC = FolderCodec()
