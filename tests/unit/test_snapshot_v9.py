@@ -108,3 +108,24 @@ def test_roles_policies_views_and_privileges_survive_a_round_trip() -> None:
     out = {v9.entity_key(r): r for r in v9.rows_from_v7(again)}
     want = {v9.entity_key(r): r for r in rows}
     assert out == want
+
+
+def test_a_version_8_rename_of_a_column_is_a_rename_delta() -> None:
+    """`renames` of a version 8 snapshot: a column renamed in a table renamed in the same step (drizzle-kit names
+    the column under the new table), each a rename delta; what else changed follows as drops and creates."""
+    state = v9.state_of(_snapshots(), "b")
+    rows = [dict(r) for r in state.values()]
+    for r in rows:
+        if r.get("table") == "users" or (r["entityType"] == "tables" and r["name"] == "users"):
+            r["table" if r["entityType"] != "tables" else "name"] = "people"
+        if r.get("tableTo") == "users":
+            r["tableTo"] = "people"
+    col = next(r for r in rows if r["entityType"] == "columns" and r["table"] == "posts" and r["name"] == "body")
+    col["name"] = "content"
+    work = {k: dict(r) for k, r in state.items()}
+    deltas = v9.rename_deltas(work, rows, ["public.users->public.people", "public.posts.body->public.posts.content"])
+    assert [(d["key"].split("\0")[0], d["set"]) for d in deltas] == [("tables", {"name": "people"}),
+                                                                       ("columns", {"name": "content"})]
+    prints = v9.footprints_of(state, deltas)
+    assert [p["statementType"] for p in prints] == ["rename_table", "rename_column"]
+    assert prints[1]["statementTarget"] == ["column", "public", "posts", "body"]

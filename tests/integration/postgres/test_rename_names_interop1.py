@@ -107,3 +107,47 @@ def test_a_renamed_tables_unnamed_constraints_keep_their_names_as_drizzle_kit_1x
             assert "user_temp_a_b_unique" in dump and "child_uid_user_temp_id_fkey" in dump
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_version_8_snapshots_renames_convert_as_drizzle_kit_1x_up_does(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit 1.0.0-beta's version 8 snapshot lists its renames (`renames`: `public.user_temp->public.user`);
+    `mizzle up` writes them as rename deltas with drizzle-kit's footprints (it wrote a drop and a create: the same
+    state, other footprints), as drizzle-kit 1.0.0-rc.5's own `up` does."""
+    import json
+
+    from mizzle.commands.up import up
+    from mizzle.dialects.postgres import snapshot_v9 as v9
+    from mizzle.migrations import folders1
+
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    work = INTEROP1 / ".scratch" / f"v8_{tmp_path.name}"
+    try:
+        d = work / "D"
+        kit1_generate(work, "step1", d, "one")
+        kit1_generate(work, "step2", d, "two", "user=rename:user_temp")
+        snaps = folders1.load_snapshots(d)
+        kit, mine = work / "kit", tmp_path / "mine" / "drizzle"
+        for out in (kit, mine):
+            shutil.copytree(d, out)
+            for i, s in snaps.items():  # the folder as drizzle-kit 1.0.0-beta wrote it
+                renames = ["public.user_temp->public.user"] if s["type"] == "diff" else []
+                (out / s["_dir"] / "snapshot.json").write_text(json.dumps(
+                    {"id": i, "prevIds": s["prevIds"], "version": "8", "dialect": "postgres",
+                     "ddl": list(v9.state_of(snaps, i).values()), "renames": renames}, indent=2))
+        p = subprocess.run(["node", str(INTEROP1 / "node_modules" / "drizzle-kit" / "bin.cjs"), "up", "--dialect",
+                            "postgresql", "--out", os.path.relpath(kit, INTEROP1)], cwd=INTEROP1, capture_output=True,
+                           text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert p.returncode == 0, p.stdout + p.stderr
+        (mine.parent / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+        up(load_config(mine.parent / "mizzle.toml"))
+        for s in snaps.values():
+            theirs, ours = (json.loads((f / s["_dir"] / "snapshot.json").read_text()) for f in (kit, mine))
+            if s["type"] == "diff":
+                assert ours["deltas"] == theirs["deltas"] == [
+                    {"op": "rename", "key": 'tables\0["public","user_temp"]', "set": {"name": "user"}}]
+                assert ours["footprints"] == theirs["footprints"]
+            assert {k: v for k, v in ours.items() if k != "footprints"} == \
+                {k: v for k, v in theirs.items() if k != "footprints"}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

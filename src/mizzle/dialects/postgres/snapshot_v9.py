@@ -583,6 +583,25 @@ def object_footprints(d: dict[str, Any], row: dict[str, Any]) -> list[dict[str, 
     return None
 
 
+def _rename_footprints(row: dict[str, Any], changed: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """drizzle-kit 1.x's footprint of a table or column renamed (`rename_table`, `rename_column`); None for others."""
+    new = {**row, **changed}
+    if row["entityType"] == "tables" and row["schema"] == new["schema"]:
+        def table(t: dict[str, Any]) -> list[str]:
+            q = f"{t['schema']}.{t['name']}"
+            return [f"s|tbl|{q}", f"n|tbl|{q}", f"n|rel|{q}", f"n|type|{q}"]
+        return [{"statementType": "rename_table", "statementTarget": ["table", row["schema"], row["name"]],
+                 "writes": table(row) + table(new), "reads": [f"n|sch|{row['schema']}"]}]
+    if row["entityType"] == "columns":
+        def column(c: dict[str, Any]) -> list[str]:
+            return [f"s|col|{c['schema']}.{c['table']}.{c['name']}", f"n|col|{c['schema']}.{c['table']}.{c['name']}"]
+        return [{"statementType": "rename_column",
+                 "statementTarget": ["column", row["schema"], row["table"], row["name"]],
+                 "writes": column(row) + column(new),
+                 "reads": [f"n|tbl|{row['schema']}.{row['table']}", f"n|sch|{row['schema']}"]}]
+    return None
+
+
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
 
 def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -607,6 +626,48 @@ def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
+def _name_of(row: dict[str, Any]) -> str:
+    """drizzle-kit's name of a row in a version 8 `renames` entry: `schema.table.name`, the parts it has."""
+    return ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f))
+
+
+_RENAME_ORDER = ("schemas", "enums", "sequences", "roles", "tables", "columns", "views", "policies", "uniques",
+                 "indexes", "checks", "pks", "fks")
+
+
+def rename_deltas(state: State, rows: list[dict[str, Any]], renames: list[str]) -> list[dict[str, Any]]:
+    """The rename deltas of a version 8 snapshot's `renames` (`from->to`, each side `schema.table.name`), applied
+    to `state` as they are chosen: kind by kind, as drizzle-kit's diff asks its resolvers, an entry renames a row of
+    the kind that is in `state` and not in `rows` (`from`) into one that is in `rows` and not in `state` (`to`)."""
+    pairs = [tuple(r.split("->", 1)) for r in renames if "->" in r]
+    out: list[dict[str, Any]] = []
+    for kind in _RENAME_ORDER:
+        if not pairs:
+            break
+        new = {entity_key(r): r for r in rows if r["entityType"] == kind}
+        for old_name, new_name in list(pairs):
+            gone = next((k for k, r in state.items() if r["entityType"] == kind and k not in new
+                         and _name_of(r) == old_name), None)
+            made = next((r for k, r in new.items() if k not in state and _name_of(r) == new_name), None)
+            if gone is None or made is None:
+                continue
+            fields = _IDENTITY.get(kind, ("schema", "table", "name"))
+            out.append({"op": "rename", "key": gone,
+                        "set": {f: made[f] for f in fields if state[gone].get(f) != made.get(f)}})
+            apply_deltas(state, out[-1:])
+            pairs.remove((old_name, new_name))
+    return out
+
+
+def _kept_key_names(rows: list[dict[str, Any]], state: State) -> list[dict[str, Any]]:
+    """drizzle-kit's `up` (withStateKeyNames): a primary key its code leaves unnamed (`<table>_pkey`) keeps the name
+    the state has for the table's key (`<old>_pkey` after a rename)."""
+    keys = {(r["schema"], r["table"]): r["name"] for r in state.values() if r["entityType"] == "pks"}
+    return [{**r, "name": keys.get((r["schema"], r["table"]), r["name"])}
+            if r["entityType"] == "pks" and not r.get("nameExplicit") and r["name"] == f"{r['table']}_pkey" else r
+            for r in rows]
+
+
 def row_of_key(key: str) -> dict[str, Any]:
     """The identity fields of a row, from its key."""
     kind, _, ident = key.partition("\0")
@@ -623,10 +684,13 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     """What each delta writes and reads, in drizzle-kit's footprint form, so its `check` sees mizzle's migrations
     when it looks for branches that do not commute."""
     out = []
+    state = {k: dict(r) for k, r in old.items()}  # each delta's row as the deltas before it left it
     for d in deltas:
-        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
+        row = d["row"] if d["op"] == "create" else state.get(d["key"]) or row_of_key(d["key"])
+        if d["op"] == "create" or d["key"] in state:
+            apply_deltas(state, [d])
         kind = row["entityType"]
-        own = object_footprints(d, row)
+        own = object_footprints(d, row) if d["op"] != "rename" else _rename_footprints(row, d["set"])
         if own is not None:
             out.extend(own)
             continue
@@ -749,8 +813,9 @@ class FolderCodec:
 
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         """Every version 8 snapshot as version 9, as drizzle-kit's `up` converts it: no parent, a base with the
-        rows; else a diff from its parents' state (several: the last folder first) to its rows. A rename is
-        written as a drop and a create (drizzle-kit reads `renames` to write a rename): the same state."""
+        rows; else a diff from its parents' state (several: the last folder first) to its rows, the renames its
+        `renames` lists written as rename deltas (`rename_deltas`), a key its code leaves unnamed keeping the name
+        it had."""
         out: dict[str, dict[str, Any]] = {}
         for id_ in sorted(snapshots, key=lambda i: snapshots[i]["_dir"]):
             snap = snapshots[id_]
@@ -768,7 +833,9 @@ class FolderCodec:
             prev = sorted(real, key=lambda p: str(snapshots.get(p, {}).get("_dir", "")), reverse=True)
             start = state_of({**snapshots, **out, "(start)": {"type": "diff", "id": "(start)", "prevIds": prev,
                                                                "deltas": []}}, "(start)", source)
-            deltas = deltas_between(start, rows)
+            state = {k: dict(r) for k, r in start.items()}
+            deltas = rename_deltas(state, rows, [r for r in snap.get("renames") or [] if isinstance(r, str)])
+            deltas += deltas_between(state, _kept_key_names(rows, state))
             out[id_] = {"type": "diff", **head, "prevIds": prev, "footprints": footprints_of(start, deltas),
                         "deltas": deltas}
         return out
