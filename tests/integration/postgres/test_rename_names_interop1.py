@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from pgtools import schema_dump, temp_database
 
+from mizzle.commands.drift import drift
 from mizzle.commands.generate import generate
+from mizzle.commands.verify import verify
 from mizzle.config import load_config
 from mizzle.runner.migrate import migrate
 
@@ -92,6 +94,8 @@ def test_a_renamed_tables_unnamed_constraints_keep_their_names_as_drizzle_kit_1x
             migrate(url=url_d, folder=d)
             migrate(url=url_m, folder=m)
             assert schema_dump(url_d) == schema_dump(url_m)
+            assert not drift(url=url_m, folder=m).changes  # the kept names are what the snapshot says
+            assert verify(load_config(project / "mizzle.toml"), scratch_url=url_d).ok
 
         # mizzle's next migration on drizzle-kit's folder drops and changes them by the names they have
         later = mizzle_generate(project, d, "step3", "three")
@@ -149,5 +153,35 @@ def test_a_version_8_snapshots_renames_convert_as_drizzle_kit_1x_up_does(pg_avai
                 assert ours["footprints"] == theirs["footprints"]
             assert {k: v for k, v in ours.items() if k != "footprints"} == \
                 {k: v for k, v in theirs.items() if k != "footprints"}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_rebuilt_snapshots_keep_the_names_as_drizzle_kit_1x_states_them(pg_available: bool, tmp_path: Path) -> None:
+    """check --rebuild-snapshots in the 1.x layout: the replayed database has `user_temp_email_key` on table
+    `user`; the rebuilt rows say what drizzle-kit 1.x's say (that name, `nameExplicit: false`), so drizzle-kit finds
+    no changes afterwards (it asked to rename them when they were written as explicit names)."""
+    from pgtools import url_for
+
+    from mizzle.commands.verify import rebuild_snapshots
+
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    work = INTEROP1 / ".scratch" / f"rb_{tmp_path.name}"
+    try:
+        d = work / "D"
+        kit1_generate(work, "step1", d, "one")
+        kit1_generate(work, "step2", d, "two", "user=rename:user_temp")
+        theirs = named_rows(d)
+        for s in d.glob("*/snapshot.json"):
+            s.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text((STEPS / "step2" / "schema.py").read_text())
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{d}"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        assert len(rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres")).rebuilt) == 2
+        assert named_rows(d) == theirs
+        assert NO_CHANGES in kit1_generate(work, "step2", d, "again")
     finally:
         shutil.rmtree(work, ignore_errors=True)
