@@ -6,8 +6,9 @@ Each journal entry `<prefix>_<name>` becomes `<YYYYMMDDHHMMSS>_<name>/migration.
 its hash is unchanged) + a 1.x `snapshot.json` written by the dialect's folder codec (the same snapshot id; for
 PostgreSQL a version 9 base, then diffs from the one before, in journal order; for SQLite each snapshot whole, as
 drizzle-kit 1.x's `up` writes it). The folder's timestamp is the entry's `when` in UTC seconds (entries that share
-a second share it, as drizzle-kit's `up` names them), which is how drizzle-orm 1.x's migrator recognises rows
-drizzle-orm 0.x recorded; the exact `when` (with its milliseconds, what mizzle and
+a second share it when their names sort in journal order, as drizzle-kit's `up` names them; else, and for a
+`when` earlier than the entry before, the next free second keeps the journal's order), which is how drizzle-orm
+1.x's migrator recognises rows drizzle-orm 0.x recorded; the exact `when` (with its milliseconds, what mizzle and
 drizzle-orm 0.x stored as `created_at`) is kept in `meta/_mizzle.json` under `whens`. drizzle-kit's own `up`
 gives the snapshots new ids; this one keeps them, so the sidecar's entries still apply.
 """
@@ -91,11 +92,14 @@ def _upgrade(path: Path, dry_run: bool) -> UpResult:
 
 
 def _folder_names(migrations: list[Migration], warnings: list[str]) -> list[str]:
-    """`<YYYYMMDDHHMMSS>_<name>` of each entry, dated by its `when` to the second, as drizzle-kit 1.x's `up` names
-    them: entries that share a second share the stamp (drizzle-orm 1.x, upgrading a 0.x tracking table, matches a
-    row to the folder of its second, and by hash among several; a folder moved to the next second would take the
-    row of the one before it). Only a folder name already taken moves on by a second."""
+    """`<YYYYMMDDHHMMSS>_<name>` of each entry, dated by its `when` to the second, in journal order. Entries that
+    share a second share the stamp when their names sort in journal order, as drizzle-kit 1.x's `up` names them
+    (drizzle-orm 1.x, upgrading a 0.x tracking table, matches a row to the folder of its second, by hash among
+    several, else by hash alone); otherwise, and for a `when` earlier than the entry before (branches merged), the
+    next free second keeps the journal's order, with a warning when the row's own second is another folder's
+    (drizzle-orm 1.x would give the row to that folder)."""
     out: list[str] = []
+    last = -1
     for m in migrations:
         if not m.exists:
             raise IntegrityError(f"{m.sql_path} is listed in the journal but does not exist",
@@ -103,13 +107,17 @@ def _folder_names(migrations: list[Migration], warnings: list[str]) -> list[str]
         name = m.tag.split("_", 1)[1] if "_" in m.tag else m.tag
         name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
         seconds = m.when // 1000
-        while f"{folders1.stamp(seconds * 1000)}_{name}" in out:
-            seconds += 1
+        if seconds < last or (seconds == last and f"{folders1.stamp(seconds * 1000)}_{name}" <= out[-1]):
+            seconds = last + 1
+        last = seconds
         out.append(f"{folders1.stamp(seconds * 1000)}_{name}")
-    if out != sorted(out):
-        first = next(i for i, (a, b) in enumerate(zip(out, sorted(out), strict=True)) if a != b)
-        warnings.append(f"{sorted(out)[first]} sorts before {out[first]}, which the journal lists first: drizzle-orm "
-                        "1.x and mizzle apply the folders in name order (a new database runs them in that order)")
+    stamps = {n[:14]: n for n in out}
+    for m, n in zip(migrations, out, strict=True):
+        own = stamps.get(folders1.stamp(m.when // 1000 * 1000))
+        if own is not None and own != n and own[:14] != n[:14]:
+            warnings.append(f"{n}: dated a second later than its `when` to keep the journal's order, its second is "
+                            f"{own}'s: drizzle-orm 1.x, upgrading a database's 0.x tracking table, would take its row "
+                            "for that migration (mizzle matches by `when` and hash)")
     return out
 
 

@@ -74,7 +74,7 @@ def test_a_renamed_tables_unnamed_constraints_keep_their_names_as_drizzle_kit_1x
                                                                                       tmp_path: Path) -> None:
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"names_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"names_{os.getpid()}_{tmp_path.name}"
     project = tmp_path / "proj"
     try:
         d, m = work / "D", work / "M"
@@ -125,7 +125,7 @@ def test_a_version_8_snapshots_renames_convert_as_drizzle_kit_1x_up_does(pg_avai
 
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"v8_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"v8_{os.getpid()}_{tmp_path.name}"
     try:
         d = work / "D"
         kit1_generate(work, "step1", d, "one")
@@ -167,7 +167,7 @@ def test_rebuilt_snapshots_keep_the_names_as_drizzle_kit_1x_states_them(pg_avail
 
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"rb_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"rb_{os.getpid()}_{tmp_path.name}"
     try:
         d = work / "D"
         kit1_generate(work, "step1", d, "one")

@@ -95,7 +95,7 @@ def test_two_sqlite_branches_merge_and_generate_continues(tmp_path: Path) -> Non
         if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
             return
         pytest.fail("needs node and drizzle-kit 1.x in tests/interop1", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"branches_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"branches_{os.getpid()}_{tmp_path.name}"
     try:  # drizzle-kit 1.x reads the two-leaf folder mizzle continued as mizzle does
         work.mkdir(parents=True)
         (work / "schema.ts").write_text(TS.replace('text("name")', 'text("name").notNull()'))

@@ -69,7 +69,7 @@ def tracking(db: Path) -> list[tuple]:  # type: ignore[type-arg]
 
 def test_up_converts_a_sqlite_folder_as_drizzle_kit_1x_does_and_applied_migrations_are_recognised(
         node: str, tmp_path: Path) -> None:
-    work = INTEROP1 / ".scratch" / f"up_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"up_{os.getpid()}_{tmp_path.name}"
     try:
         zero = tmp_path / "zero"
         shutil.copytree(REFERENCE, zero)
