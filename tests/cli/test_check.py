@@ -169,3 +169,34 @@ def test_cli_exit_codes(folder: Path, run_mizzle: Callable[..., CliResult]) -> N
     assert bad.stderr.splitlines()[0].startswith("error: ") and "branch-merge collision" in bad.stderr
     js = run_mizzle(["check", "--json"], cwd=folder.parent)
     assert js.code == 3 and json.loads(js.stdout)["ok"] is False
+
+
+def _retag(folder: Path, idx: int, tag: str) -> None:
+    data = journal(folder)
+    entry = data["entries"][idx]
+    (folder / f"{entry['tag']}.sql").rename(folder / f"{tag}.sql")
+    entry["tag"] = tag
+    write_journal(folder, data)
+
+
+def test_tags_numbered_apart_from_idx_do_not_share_a_snapshot(folder: Path) -> None:
+    # a real folder's tags skip a number (entry 5 is 0006_…): the entry whose own snapshot is missing is not given
+    # the next entry's by position (was: "meta/0006_snapshot.json: has the same id as meta/0006_snapshot.json")
+    meta = folder / "meta"
+    (meta / "0007_snapshot.json").rename(meta / "0008_snapshot.json")
+    _retag(folder, 7, "0008_step8")
+    (meta / "0006_snapshot.json").unlink()
+    (meta / "0005_snapshot.json").rename(meta / "0006_snapshot.json")
+    _retag(folder, 5, "0006_step6")
+    _retag(folder, 6, "0007_step7")
+    report = check_folder(folder, "postgresql")
+    assert not [e for e in report.errors if "same id" in e.message or "both" in e.message], report.errors
+    missing = [w.path for w in report.warnings if "is missing" in w.message]
+    assert missing == ["meta/0007_snapshot.json"], report.warnings
+
+
+def test_two_tags_with_one_number_are_named(folder: Path) -> None:
+    _retag(folder, 3, "0002_step4")  # 0002_step3 and 0002_step4: drizzle-kit names both snapshots 0002
+    errs = errors(folder)
+    assert any(e.startswith("meta/0002_snapshot.json: is the snapshot of both 0002_step3 and 0002_step4") for e in errs), errs
+    assert not any("same id as meta/0002_snapshot.json" in e for e in errs), errs

@@ -114,3 +114,28 @@ def test_canonical_forms_remembered_keep_the_fields_equality_ignores() -> None:
     again = canonical(make_schema("postgresql", [with_extra])).tables[0]
     assert again.columns[1].using == "v::bigint" and again.primary_key is not None
     assert again.primary_key.server_name == "old_pkey"
+
+
+def test_a_check_added_not_valid_by_hand_says_so_not_its_respelled_condition() -> None:
+    # a drizzle-kit snapshot spells the condition with table-qualified columns; the server deparses it without
+    # them. Added NOT VALID in hand-written SQL, only the flag differs (was: the line showed both texts only)
+    snap = CheckConstraint("posts_live_chk", '"posts"."published" OR "posts"."author_id" IS NOT NULL')
+    live = CheckConstraint("posts_live_chk", 'published OR author_id IS NOT NULL', not_valid=True)
+    assert lines(_schema(replace(POSTS, checks=(snap,))), _schema(replace(POSTS, checks=(live,)))) == [
+        "~ check posts_live_chk on posts: not valid False → True"]
+    other = replace(live, expression="published")  # a condition that differs in meaning: both texts, and the flag
+    assert lines(_schema(replace(POSTS, checks=(snap,))), _schema(replace(POSTS, checks=(other,)))) == [
+        '~ check posts_live_chk on posts: "posts"."published" OR "posts"."author_id" IS NOT NULL → published, '
+        "not valid False → True"]
+
+
+def test_default_null_is_no_default() -> None:
+    # `ADD COLUMN c jsonb DEFAULT NULL`: drizzle-kit's snapshot says "default": "NULL", PostgreSQL stores no default
+    # for a NULL constant (cast or not); verify and drift said "~ column …: drop default"
+    col = Column("meta", "jsonb")
+    for spelled in ("NULL", "null", "NULL::jsonb", "(NULL)::jsonb"):
+        snap = replace(POSTS, columns=(*POSTS.columns, replace(col, default=spelled)))
+        assert lines(_schema(snap), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [], spelled
+    quoted = replace(POSTS, columns=(*POSTS.columns, replace(col, default="'null'::jsonb")))  # JSON null: a default
+    assert lines(_schema(quoted), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [
+        "~ column posts.meta: drop default"]

@@ -207,3 +207,22 @@ def test_no_cache_when_disabled(project: Path, imports: Imports, monkeypatch: py
     monkeypatch.setenv(cache_mod.DISABLE_ENV, "1")
     assert run(project, check=False) and run(project) == []
     assert imports.count == 2 and not (project / ".mizzle").exists()
+
+
+def test_check_answered_from_the_cache_imports_neither_sqlalchemy_nor_the_model(project: Path) -> None:
+    """What makes `generate --check` on an unchanged schema fast (issue 18): the cache's answer needs no schema
+    import and no model classes. Run in a fresh interpreter, where nothing was imported before."""
+    import os
+    import subprocess
+
+    generate(load_config(str(project / "mizzle.toml")))  # writes the migration, the cache and its verdict
+    probe = ("import sys; sys.argv = ['mizzle', 'generate', '--check']\n"
+             "from mizzle.cli import main\n"
+             "import atexit\n"
+             "atexit.register(lambda: print('MODULES', sorted(m for m in sys.modules if m.startswith(('sqlalchemy', "
+             "'mizzle.schema.model', 'mizzle.schema.diff', 'mizzle.planning')))))\n"
+             "main()\n")
+    env = {k: v for k, v in os.environ.items() if k != cache_mod.DISABLE_ENV}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=project, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "No schema changes" in out.stdout and "MODULES []" in out.stdout, out.stdout + out.stderr

@@ -104,16 +104,21 @@ def _settle_and_print(given: dict[str, str | bool]) -> int | None:
         elif not given.get("quiet"):
             echo(mask_password(f"nothing to do: {result.already_applied} migration(s) applied, none pending "
                                f"({result.url})"))
-    except OSError as e:  # as click's main() does when the reader of a pipe has gone: exit 1, quietly
-        if e.errno != errno.EPIPE:
-            raise
-        from click import utils  # its wrapper, which lost its public name in click 8.2
-
-        pacify = getattr(utils, "_PacifyFlushWrapper", None) or getattr(utils, "PacifyFlushWrapper")  # noqa: B009
-        sys.stdout = pacify(sys.stdout)
-        sys.stderr = pacify(sys.stderr)
-        return 1
+    except OSError as e:
+        return closed_pipe(e)
     return 0
+
+
+def closed_pipe(e: OSError) -> int:
+    """As click's main() does when the reader of a pipe has gone: exit 1, quietly (any other OSError raised)."""
+    if e.errno != errno.EPIPE:
+        raise e
+    from click import utils  # its wrapper, which lost its public name in click 8.2
+
+    pacify = getattr(utils, "_PacifyFlushWrapper", None) or getattr(utils, "PacifyFlushWrapper")  # noqa: B009
+    sys.stdout = pacify(sys.stdout)
+    sys.stderr = pacify(sys.stderr)
+    return 1
 
 
 def _settle(given: dict[str, str | bool]) -> MigrateResult | None:

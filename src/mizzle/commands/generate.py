@@ -11,7 +11,6 @@ from .. import collector, dialects
 from ..config import Config
 from ..errors import IntegrityError, UsageError
 from ..migrations.folder import MigrationFolder
-from ..schema.model import Schema, make_schema
 from ..sources.cache import ModelCache
 
 if TYPE_CHECKING:
@@ -19,9 +18,11 @@ if TYPE_CHECKING:
     from ..planning.plan import PlannedStatement
     from ..schema import changes as ch
     from ..schema.diff import Prompt
+    from ..schema.model import Schema
 
-# the snapshot codec, diff and planning are imported where used: `generate --check` answered from the model
-# cache (sources/cache.py) needs none of them, and importing them is most of its time (~0.08 s)
+# the schema model, the snapshot codec, diff and planning are imported where used: `generate --check` answered
+# from the model cache (sources/cache.py) needs none of them, and importing them is most of its time (~0.08 s;
+# the model's ~40 dataclasses alone ~15 ms)
 
 CUSTOM_HEADER = "-- Custom SQL migration file, put your code below! --"
 
@@ -74,6 +75,7 @@ def previous_schema(folder: MigrationFolder, dialect: str) -> tuple[Schema, str]
     """The schema of the latest snapshot (empty for a new folder) and that snapshot's id."""
     from ..migrations.folder import ROOT_ID
     from ..migrations.snapshots import schema_from_snapshot
+    from ..schema.model import make_schema
 
     snap = folder.latest_snapshot()
     if snap is None:
@@ -118,14 +120,9 @@ def migration_name(changes: list[ch.Change]) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name.lower())[:60].strip("_") or "migration"
 
 
-# the models, changes and statements made here all live to the end of the call (1,000 tables: the collector's
-# passes over them were about a fifth of it)
-@collector.paused()
-def generate(config: Config, name: str | None = None, custom: bool = False, check: bool = False,
-             renames: dict[str, str] | None = None, no_renames: bool = False, prompt: Prompt | None = None,
-             now_ms: int | None = None, idempotent: bool = False, online: bool | None = None,
-             lock_timeout: str | None = None) -> GenerateResult:
-    """`online` None: the config's `online`. `lock_timeout`: the online parts' (default: the config's)."""
+def _prepare(config: Config, custom: bool, idempotent: bool, online: bool | None, lock_timeout: str | None
+             ) -> tuple[Dialect, bool, str | None, MigrationFolder, ModelCache | None]:
+    """generate's checks of its options, then (dialect, online, lock_timeout, folder, model cache)."""
     dialect = dialects.get(config.dialect)
     if idempotent and not dialect.idempotent:
         raise UsageError(f"--idempotent is available for PostgreSQL only (the config says {config.dialect})")
@@ -134,7 +131,26 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if online and dialect.online:
         lock_timeout = _lock_timeout(config, dialect, lock_timeout)
     folder = MigrationFolder(config.out_dir, config.dialect, config.layout)
-    cache = None if custom else ModelCache.for_config(config)
+    return dialect, online, lock_timeout, folder, None if custom else ModelCache.for_config(config)
+
+
+def settled_by_cache(config: Config) -> bool:
+    """Whether `generate(config, check=True)` returns at once from the model cache, with nothing to say (its option
+    checks passed and the cached model diffed clean against the folder as it is now). For the CLI's fast path
+    (cli/fast_check.py, a speed trick); False in every other case. Reads only."""
+    _, _, _, folder, cache = _prepare(config, False, False, None, None)
+    return cache is not None and cache.unchanged(folder)
+
+
+# the models, changes and statements made here all live to the end of the call (1,000 tables: the collector's
+# passes over them were about a fifth of it)
+@collector.paused()
+def generate(config: Config, name: str | None = None, custom: bool = False, check: bool = False,
+             renames: dict[str, str] | None = None, no_renames: bool = False, prompt: Prompt | None = None,
+             now_ms: int | None = None, idempotent: bool = False, online: bool | None = None,
+             lock_timeout: str | None = None) -> GenerateResult:
+    """`online` None: the config's `online`. `lock_timeout`: the online parts' (default: the config's)."""
+    dialect, online, lock_timeout, folder, cache = _prepare(config, custom, idempotent, online, lock_timeout)
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
     from ..migrations.rebuilt_keys import assumed_key_names
@@ -270,6 +286,8 @@ def _carry_forward(old: Schema, new: Schema) -> Schema:
         return new
     from dataclasses import replace
 
+    from ..schema.model import make_schema
+
     tables = []
     for t in new.tables:
         prev = old.table(t.schema, t.name)
@@ -281,6 +299,7 @@ def _carry_forward(old: Schema, new: Schema) -> Schema:
 def export(config: Config) -> str:
     from ..planning.plan import plan, render_file
     from ..schema.diff import Renames, diff
+    from ..schema.model import make_schema
 
     new, _ = load_code_schema(config)
     changes = diff(make_schema(config.dialect), new, Renames(none=True)).changes

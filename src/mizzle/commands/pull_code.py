@@ -12,6 +12,7 @@ import keyword
 import re
 from collections.abc import Iterable
 
+from ..schema.comments import pk_name
 from ..schema.model import (
     DEFAULT_SCHEMA,
     Column,
@@ -87,7 +88,12 @@ def write_module(schema: Schema, header: str = "") -> str:
         lines.append("")
     used = {t.schema for t in schema.tables} | {e.schema for e in schema.enums} | {q.schema for q in schema.sequences}
     empty = [x for x in schema.schemas if x not in used and x != DEFAULT_SCHEMA]
-    info = f'info={{"mizzle": {{"schemas": [{_strs(empty)}]}}}}' if empty else ""  # schemas holding nothing
+    mine = [f'"schemas": [{_strs(empty)}]'] if empty else []  # schemas holding nothing
+    notes = {(e.name if e.schema == DEFAULT_SCHEMA else f"{e.schema}.{e.name}"): e.comment
+             for e in schema.enums if e.comment is not None}
+    if notes:  # COMMENT ON TYPE of enums (sa.Enum takes no comment)
+        mine.append('"enum_comments": {' + ", ".join(f"{_str(k)}: {_str(v)}" for k, v in notes.items()) + "}")
+    info = f'info={{"mizzle": {{{", ".join(mine)}}}}}' if mine else ""
     imports, objects = object_lines(schema.objects, names.take)
     lines[lines.index("import sqlalchemy as sa") + 1:lines.index("import sqlalchemy as sa") + 1] = imports
     lines += ["", f"metadata = sa.MetaData({info})", ""]
@@ -161,7 +167,9 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
            owners: dict[tuple[str, str, str], str], inherited: list[Column]) -> tuple[str, bool]:
     pk = t.primary_key
     own = {c.name for c in t.columns}
-    inline_pk = pk is not None and pk.name is None and not pk.deferrable and set(pk.columns) <= own
+    notes = {(kind, name): text for kind, name, text in t.comments}
+    pk_note = _notes(notes, pk_name(t.name, pk)) if pk is not None else ""
+    inline_pk = pk is not None and pk.name is None and not pk.deferrable and set(pk.columns) <= own and not pk_note
     pk_cols = set(pk.columns) if pk else set()
     uses_pg_type = False
     items: list[str] = []
@@ -176,7 +184,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         items.append(f'sa.Column({_str(c.name)}, {type_expr}, info={{"mizzle": {{"inherited": True}}}})')
     if pk is not None and not inline_pk:
         name = f", name={_str(pk.name or '')}" if pk.name or not pk.deferrable else ""
-        items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}{name}{_deferrable(pk.deferrable)})")
+        items.append(f"sa.PrimaryKeyConstraint({_strs(pk.columns)}{name}{_deferrable(pk.deferrable)}{pk_note})")
     for f in t.foreign_keys:
         prefix = "" if f.ref_schema == DEFAULT_SCHEMA else f"{f.ref_schema}."
         refs = [f"{prefix}{f.ref_table}.{c}" for c in f.ref_columns]
@@ -186,17 +194,23 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         if f.on_update != _ACTIONS_DEFAULT:
             args.append(f"onupdate={_str(f.on_update.upper())}")
         flags = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
-        items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{flags})")
+        items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{flags}"
+                     f"{_notes(notes, f.name)})")
     for u in t.uniques:
         nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
-        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)})")
+        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)}"
+                     f"{_notes(notes, u.name)})")
     for ch in t.checks:
         flags = (", postgresql_not_valid=True" if ch.not_valid else "") + (
             ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
-        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)}{flags})")
+        note = f", comment={_str(notes[('constraint', ch.name)])}" if ("constraint", ch.name) in notes else ""
+        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)}{flags}{note})")
     items.extend(_exclusion(x) for x in t.excludes)
     for ix in t.indexes:
-        items.append(_index(ix, dialect))
+        text = _index(ix, dialect)
+        if ("index", ix.name) in notes:
+            text = text[:-1] + f', info={{"mizzle": {{"comment": {_str(notes[("index", ix.name)])}}}}})'
+        items.append(text)
     if t.schema != DEFAULT_SCHEMA:
         items.append(f"schema={_str(t.schema)}")
     if t.comment:
@@ -206,6 +220,15 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
     items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
+
+
+def _notes(notes: dict[tuple[str, str], str], name: str) -> str:
+    """`, comment=…` of a constraint, and `, info={"mizzle": {"index_comment": …}}` for the comment of the index
+    behind it (a key's, a unique constraint's)."""
+    out = f", comment={_str(notes[('constraint', name)])}" if ("constraint", name) in notes else ""
+    if ("index", name) in notes:
+        out += f', info={{"mizzle": {{"index_comment": {_str(notes[("index", name)])}}}}}'
+    return out
 
 
 def _inherited_used(schema: Schema, t: Table) -> list[Column]:
@@ -280,7 +303,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             ia.append("cycle=True")
         args.append(f"sa.Identity({', '.join(ia)})")
     if c.generated is not None:
-        args.append(f"sa.Computed({_str(c.generated)})")
+        args.append(f"sa.Computed({_str(c.generated)}{', persisted=False' if c.generated_virtual else ''})")
     if inline_pk:
         args.append("primary_key=True")
     if c.is_serial and in_pk:

@@ -24,9 +24,9 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
                                  if on] + ([] if r.inherit else ["inherit=False"])
         body.append(f"{take(r.name + '_role')} = Role({', '.join(args)})")
         used.add("Role")
-    for g in schema.security.grants or ():
+    for g, columns in _by_columns(schema.security.grants or ()):
         body.append(f"{take(f'{g.name}_{g.grantee}_grant' + ('_option' if g.grant_option else ''))} = "
-                    f"{_grant(g, table_vars, text)}")
+                    f"{_grant(g, columns, table_vars, text)}")
         used.add("Grant")
     for t in schema.tables:
         var = table_vars[t.key]
@@ -44,15 +44,30 @@ def security_code(schema: Schema, table_vars: dict[tuple[str, str], str], take: 
     return f"from mizzle.pg import {', '.join(sorted(used))}", ["", *body]
 
 
-def _grant(g: Grant, table_vars: dict[tuple[str, str], str], text: Callable[[str], str]) -> str:
+def _by_columns(grants: tuple[Grant, ...]) -> list[tuple[Grant, list[str]]]:
+    """Each grant with the columns of the column privileges it stands for: the same privileges of one table to
+    one grantee on several columns are one declaration (`columns=[...]`)."""
+    out: dict[tuple[object, ...], tuple[Grant, list[str]]] = {}
+    for g in grants:
+        key = (g.on, g.schema, g.name, g.grantee, g.grant_option, g.privileges, g.column is None,
+               g.column if g.column is None else "")
+        out.setdefault(key, (g, []))[1].extend([g.column] if g.column is not None else [])
+    return list(out.values())
+
+
+def _grant(g: Grant, columns: list[str], table_vars: dict[tuple[str, str], str], text: Callable[[str], str]) -> str:
     privs = text(g.privileges[0].lower()) if len(g.privileges) == 1 else \
         f"[{', '.join(text(p.lower()) for p in g.privileges)}]"
     if g.on == "schema":
         target = f"schema={text(g.name)}"
+    elif g.on == "view":
+        target = f"view={text(f'{g.schema}.{g.name}')}"
     elif g.on == "table" and (g.schema, g.name) in table_vars:
         target = f"on={table_vars[(g.schema, g.name)]}"
     else:
         target = f"{'on' if g.on == 'table' else 'sequence'}={text(f'{g.schema}.{g.name}')}"
+    if columns:
+        target += f", columns=[{', '.join(text(c) for c in columns)}]"
     option = ", with_grant_option=True" if g.grant_option else ""
     return f"Grant({privs}, {target}, to={text(g.grantee)}{option})"
 

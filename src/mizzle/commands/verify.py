@@ -278,7 +278,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
     unreadable (every migration with `all_`), the snapshot of the database it built. Snapshot ids keep the
     prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
-    import json
 
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
@@ -324,7 +323,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
             sidecar.setdefault("snapshots", {})[snap_id] = side
             folder.sidecar_path.parent.mkdir(parents=True, exist_ok=True)  # 1.x layout: meta/ may not exist yet
             write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
-        snaps[i] = json.loads(json.dumps(snap))
+        snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:

@@ -103,7 +103,8 @@ def _with_roles(live: Schema, texts: AuthoredTexts) -> Any:
 
 def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -> Table:
     cols = [_column(c, texts.columns.get((t.schema, t.name, c.name))) for c in t.columns]
-    checks = [replace(c, expression=texts.checks.get((t.schema, t.name, c.name), c.expression)) for c in t.checks]
+    checks = [c if (e := texts.checks.get((t.schema, t.name, c.name), c.expression)) == c.expression
+              else replace(c, expression=e) for c in t.checks]
     ixs = []
     for i in t.indexes:
         a = indexes.get(i.name)
@@ -120,7 +121,19 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                         with_check=a.get("with_check") if p.with_check is not None and a.get("with_check")
                         else p.with_check)
         pols.append(p)
-    return replace(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(ixs), policies=tuple(pols))
+    return _same_or(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(ixs), policies=tuple(pols))
+
+
+def _same_or(t: Table, **parts: Any) -> Table:
+    """Speed: `t` itself when every part is made of the very same objects (no authored text changed anything),
+    else `t` with the parts. The rebuild applies the texts to ~70 tables after each of ~200 migrations, and most
+    come out unchanged: an unchanged table stays the same object, which `apply`'s comparisons and memo then
+    settle by identity instead of field by field."""
+    for name, items in parts.items():
+        mine = getattr(t, name)
+        if len(mine) != len(items) or any(a is not b for a, b in zip(mine, items, strict=True)):
+            return replace(t, **parts)
+    return t
 
 
 def _column(c: Column, a: dict[str, Any] | None) -> Column:
@@ -137,7 +150,9 @@ def _column(c: Column, a: dict[str, Any] | None) -> Column:
         kw["declared_not_null"] = bool(a["not_null"])
         if c.is_serial and not a["not_null"]:
             kw["not_null"] = False
-    return replace(c, **kw) if kw else c
+    if all(getattr(c, k) == v for k, v in kw.items()):  # speed: nothing to change, the same object (see _same_or)
+        return c
+    return replace(c, **kw)
 
 
 def keep_equivalent(live: Schema, authored: Schema, stored: Schema, dialect: Any) -> Schema:

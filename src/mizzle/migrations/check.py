@@ -20,6 +20,7 @@ from .folder import (
     ROOT_ID,
     JournalEntry,
     MigrationFolder,
+    claimed_snapshot_names,
     directives,
     dump_json,
     has_conflict_markers,
@@ -242,12 +243,21 @@ class _Checker:
         # drizzle-kit's `prefix: "none"` keeps one snapshot, the latest (meta/_snapshot.json): the others are
         # not missing
         only_latest = bool(valid) and all(e["tag"].startswith("_") for e in valid)
+        claimed = claimed_snapshot_names(e["tag"] for e in valid)
+        owner: dict[Path, str] = {}
         for i, e in enumerate(valid):
             if e["idx"] in read:
                 continue  # a duplicate idx is reported with the journal
             read.add(e["idx"])
             last = i == len(valid) - 1
-            p = mf.entry_snapshot_path(_entry(e), last=last)
+            p = mf.entry_snapshot_path(_entry(e), last=last, claimed=claimed)
+            if p in owner:  # two tags with one prefix: drizzle-kit wrote the second entry's snapshot over the first's
+                self.add(ERROR, p, f"is the snapshot of both {owner[p]} and {e['tag']} (two tags with one number, and "
+                                   "drizzle-kit names a snapshot after it): one file holds one of them; renumber one "
+                                   "migration (its tag, .sql file and snapshot)")
+                snaps.append((i, str(p), None))
+                continue
+            owner[p] = e["tag"]
             if not p.exists():
                 self._missing_snapshot(p, e, last, only_latest)
                 snaps.append((i, str(p), None))

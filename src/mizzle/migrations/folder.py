@@ -413,41 +413,53 @@ class MigrationFolder:
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
 
-    def migrations(self, journal: Journal | None = None) -> list[Migration]:
+    def migrations(self, journal: Journal | None = None, snapshots: bool = True) -> list[Migration]:
+        """The journal's migrations; without `snapshots`, their snapshot_path is None (not looked for: the
+        probe of `mizzle migrate` with nothing to do reads only the SQL files, and saves a listing of meta/ and a
+        path per migration)."""
         journal = journal if journal is not None else self.read_journal()
         out = []
         # computed once: `mizzle migrate` with 1,000 applied migrations must stay well under 0.2 s
         folders, base, meta = self.uses_folders, self.path, self.meta
+        if not snapshots:
+            return [Migration(e, base / e.tag / "migration.sql" if folders else base / f"{e.tag}.sql")
+                    for e in journal.entries]
         names = None if folders or not meta.is_dir() else set(os.listdir(meta))  # one listing, no stats
         last = journal.entries[-1] if journal.entries else None
+        claimed = None if folders else claimed_snapshot_names(e.tag for e in journal.entries)
         for e in journal.entries:
             if folders:
                 out.append(Migration(e, base / e.tag / "migration.sql", base / e.tag / "snapshot.json"))
             else:
-                snapshot = meta / self.entry_snapshot_name(e, last=e is last, names=names)
+                snapshot = meta / self.entry_snapshot_name(e, last=e is last, names=names, claimed=claimed)
                 out.append(Migration(e, base / f"{e.tag}.sql", snapshot))
         return out
 
     def snapshot_path(self, idx: int) -> Path:
         return self.meta / f"{idx:04d}_snapshot.json"
 
-    def entry_snapshot_path(self, entry: JournalEntry, last: bool = False, names: set[str] | None = None) -> Path:
+    def entry_snapshot_path(self, entry: JournalEntry, last: bool = False, names: set[str] | None = None,
+                            claimed: frozenset[str] | None = None) -> Path:
         """Where a journal entry's snapshot is: `meta/` + entry_snapshot_name."""
-        return self.meta / self.entry_snapshot_name(entry, last, names)
+        return self.meta / self.entry_snapshot_name(entry, last, names, claimed)
 
-    def entry_snapshot_name(self, entry: JournalEntry, last: bool = False, names: set[str] | None = None) -> str:
+    def entry_snapshot_name(self, entry: JournalEntry, last: bool = False, names: set[str] | None = None,
+                            claimed: frozenset[str] | None = None) -> str:
         """The file name of a journal entry's snapshot in meta/. drizzle-kit names it after the tag's prefix
         (`<prefix>_snapshot.json`: `0007`, `20250508083758`, `1746693478`); with `prefix: "none"` its tag
         is `_<name>` and only the latest snapshot exists, as `_snapshot.json`. mizzle's own folders (and
         drizzle-kit's index prefix) use the entry's idx, which is the same name there. `names`: the files of
-        meta/ when already listed (saves a stat)."""
+        meta/ when already listed (saves a stat). `claimed` (claimed_snapshot_names of the journal's tags): the
+        name by idx is not taken when it is another entry's by tag (tags numbered apart from idx: entry 27
+        `0028_x` is not given `0027_y`'s snapshot)."""
         def exists(name: str) -> bool:
             return name in names if names is not None else (self.meta / name).exists()
 
         prefix = entry.tag.split("_", 1)[0] if "_" in entry.tag else ""
-        if prefix.isdigit() and (len(prefix) != 4 or exists(f"{prefix}_snapshot.json")):
-            return f"{prefix}_snapshot.json"
+        by_tag = f"{prefix}_snapshot.json"
         by_idx = f"{entry.idx:04d}_snapshot.json"
+        if prefix.isdigit() and (len(prefix) != 4 or exists(by_tag) or (claimed and by_idx in claimed)):
+            return by_tag
         if last and entry.tag.startswith("_") and not exists(by_idx):
             return "_snapshot.json"
         return by_idx
@@ -580,3 +592,14 @@ class MigrationFolder:
     def write_journal(self, journal: Journal) -> None:
         self.meta.mkdir(parents=True, exist_ok=True)
         write_atomic(self.journal_path, dump_json(journal.to_json()))
+
+
+def claimed_snapshot_names(tags: Any) -> frozenset[str]:
+    """The snapshot names the journal's tags give (`<prefix>_snapshot.json` of each numbered tag): a name by
+    idx that is one of them belongs to that entry (see MigrationFolder.entry_snapshot_name)."""
+    out = set()
+    for tag in tags:
+        prefix = tag.split("_", 1)[0] if "_" in tag else ""
+        if prefix.isdigit():
+            out.add(f"{prefix}_snapshot.json")
+    return frozenset(out)

@@ -22,6 +22,11 @@ from .base import PgObject
 __all__ = ["CompositeType", "Domain", "Function", "Procedure", "Trigger", "View", "ViewIndex"]
 
 
+def clean_body(body: str) -> str:
+    """A SQLite trigger's body as given, outer whitespace trimmed (its statements keep their `;`)."""
+    return body.strip()
+
+
 class ObjectDeclaration(PgObject):
     """The base of this module's declarations (View, Function, …); the loader finds them as PgObjects."""
 
@@ -115,23 +120,27 @@ def _events(events: str | Iterable[str]) -> tuple[str, ...]:
 
 
 class Trigger(ObjectDeclaration):
-    """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name);
-    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`)."""
+    """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name) on
+    PostgreSQL; on SQLite, running `body` instead (the statements between BEGIN and END; one event, FOR EACH ROW).
+    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again)."""
 
-    def __init__(self, name: str, table: Any, function: Any, *, events: str | Iterable[str] = ("UPDATE",),
+    def __init__(self, name: str, table: Any, function: Any = None, *, events: str | Iterable[str] = ("UPDATE",),
                  timing: str = "BEFORE", for_each: str = "ROW", when: str | None = None,
                  args: Iterable[str] = (), schema: str | None = None, comment: str | None = None,
-                 renamed_from: str | None = None) -> None:
+                 renamed_from: str | None = None, body: str | None = None) -> None:
         if isinstance(table, str):
             t_schema, _, t_name = table.rpartition(".")
         else:
             t_schema, t_name = table.schema or "", table.name
-        fn = function.qualified if isinstance(function, Function) else str(function)
-        if "." not in fn:
+        if (function is None) == (body is None):
+            raise ValueError(f"trigger {name}: give a function (PostgreSQL) or a body (SQLite), one of them")
+        fn = "" if function is None else function.qualified if isinstance(function, Function) else str(function)
+        if fn and "." not in fn:
             fn = f"{DEFAULT_SCHEMA}.{fn}"
         self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
                                timing=timing.upper(), events=_events(events), for_each=for_each.upper(),
-                               when=when, args=tuple(args), comment=comment, renamed_from=renamed_from)
+                               when=when, args=tuple(args), comment=comment, renamed_from=renamed_from,
+                               body=None if body is None else clean_body(body))
 
     def to_model(self) -> m.Trigger:
         return self.model

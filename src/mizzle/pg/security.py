@@ -7,6 +7,8 @@
     enable_rls(documents, force=False)                 # or Table(..., info={"mizzle": {"rls": True}})
     own_rows = Policy("own_rows", documents, for_="select", to=reader, using="owner = current_user")
     read_docs = Grant("select", on=documents, to=reader)  # with_grant_option=True: … WITH GRANT OPTION
+    read_view = Grant("select", on=active_docs, to=reader)  # a mizzle.pg View (or view="schema.name")
+    edit_title = Grant("update", on=documents, columns=["title"], to=reader)  # GRANT UPDATE (title) ON …
 
 A policy or grant names its table by the SQLAlchemy Table (or a declarative class, or "schema.table").
 Bad values are refused when the schema is loaded, with one line naming the object."""
@@ -80,28 +82,41 @@ class Policy(PgObject):
 
 
 class Grant(PgObject):
-    """GRANT privileges ON TABLE / SEQUENCE / SCHEMA … TO role. `on` is a Table (or mapped class, or
-    "schema.name"), or pass `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead.
-    `with_grant_option=True`: … WITH GRANT OPTION (the grantee may grant them on)."""
+    """GRANT privileges ON TABLE / VIEW / SEQUENCE / SCHEMA … TO role. `on` is a Table (or mapped class, or
+    "schema.name"), or a mizzle.pg View (a view or materialized view; or pass `view="schema.name"`), or pass
+    `sequence=` (a Sequence or "schema.name") or `schema=` (a schema name) instead. `columns=` (names or
+    SQLAlchemy Columns), with a table or view: GRANT privilege (column, …) ON … — column privileges (select,
+    insert, update, references). `with_grant_option=True`: … WITH GRANT OPTION (the grantee may grant them on)."""
 
     def __init__(self, privileges: str | Iterable[str], *, to: str | Role, on: Any = None,
-                 sequence: Any = None, schema: str | None = None, with_grant_option: bool = False) -> None:
-        given = [x for x in (on, sequence, schema) if x is not None]
+                 sequence: Any = None, schema: str | None = None, view: Any = None,
+                 columns: Iterable[Any] | None = None, with_grant_option: bool = False) -> None:
+        given = [x for x in (on, sequence, schema, view) if x is not None]
         privs = [privileges] if isinstance(privileges, str) else list(privileges)
         self.privileges = tuple(sorted({p.strip().upper() for p in privs}))
         self.grantee = to.name if isinstance(to, Role) else str(to)
         self.with_grant_option = bool(with_grant_option)
         what = f"grant {', '.join(self.privileges).lower()} to {self.grantee}"
         if len(given) != 1:
-            raise SchemaLoadError(f"{what}: name exactly one of on= (a table), sequence= or schema=")
+            raise SchemaLoadError(f"{what}: name exactly one of on= (a table or view), view=, sequence= or schema=")
+        from .objects import View
+
+        if isinstance(on, View):
+            on, view = None, on
         if schema is not None:
             self.on, self.target = "schema", (schema, schema)
         elif sequence is not None:
             self.on = "sequence"
             self.target = (getattr(sequence, "schema", None) or "public", sequence.name) \
                 if not isinstance(sequence, str) else table_key(sequence, what)
+        elif view is not None:
+            self.on = "view"
+            self.target = (view.model.schema, view.model.name) if isinstance(view, View) else table_key(view, what)
         else:
             self.on, self.target = "table", table_key(on, what)
+        self.columns = tuple(c if isinstance(c, str) else getattr(c, "name", str(c)) for c in columns or ())
+        if columns is not None and (self.on not in ("table", "view") or not self.columns):
+            raise SchemaLoadError(f"{what}: columns= names one or more columns of a table or a view")
 
 
 def enable_rls(table: Any, *, force: bool = False) -> Any:

@@ -130,9 +130,11 @@ class _Pending:
     committed_upto: int = 0  # statements of this file durable so far (progress recorded)
 
 
-def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list[str], set[str] | None]:
+def load_folder(folder: str | Path, dialect: str, snapshots: bool = True
+                ) -> tuple[list[Migration], list[str], set[str] | None]:
     """The journal's migrations, the names of .sql files the journal does not list, and the names of the
-    files present (None for the one-folder-per-migration layout)."""
+    files present (None for the one-folder-per-migration layout). `snapshots=False`: the migrations'
+    snapshot_path left None (MigrationFolder.migrations)."""
     mf = MigrationFolder(folder, dialect=dialect)
     if not mf.path.is_dir():
         raise UsageError(f"migrations folder {mf.path} does not exist",
@@ -141,7 +143,7 @@ def load_folder(folder: str | Path, dialect: str) -> tuple[list[Migration], list
     if journal.dialect and journal.dialect != dialect:
         raise UsageError(f"{mf.journal_path} is a {journal.dialect} journal but the database URL is {dialect}",
                          "Point --url at the right database, or `out` at the right folder.")
-    migrations = mf.migrations(journal)
+    migrations = mf.migrations(journal, snapshots=snapshots)
     stray: list[str] = []
     present: set[str] | None = None
     if not mf.uses_folders:
@@ -278,7 +280,8 @@ def _open_and_load(db: DatabaseURL, tracking: TrackingTable, folder: str | Path,
     (backend None), never the driver."""
     early = _EarlyConnect(db, tracking, connect_timeout, lock=lock, probe_only=probe_only)
     try:
-        migrations, stray, present = load_folder(folder, db.dialect)
+        # the probe's migrations serve its verdict only (never a run, nor recovery): no snapshot paths
+        migrations, stray, present = load_folder(folder, db.dialect, snapshots=not probe_only)
         for m in migrations:
             if present is None or m.sql_path.name in present:
                 m.hash  # noqa: B018 - read and hash now, overlapping the connection

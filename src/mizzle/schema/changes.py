@@ -294,6 +294,8 @@ class AlterColumn(Change):
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
         if o.generated != n.generated:
             parts.append("generated expression" if n.generated else "no longer generated")
+        elif n.generated and o.generated_virtual != n.generated_virtual:
+            parts.append("generated " + ("virtual" if n.generated_virtual else "stored"))
         if o.comment != n.comment:
             parts.append("comment")
         return f"~ column {table_label(self.table)}.{n.name}: {', '.join(parts)}"
@@ -439,6 +441,28 @@ class SetTableComment(Change):
 
     def describe(self) -> str:
         return f"~ comment on table {table_label(self.table)}"
+
+
+@dataclass(frozen=True)
+class SetComment(Change):
+    """COMMENT ON INDEX / CONSTRAINT / TYPE (an enum) … IS text (None: IS NULL). `table`: the index's or
+    constraint's table (None for a type); `name`: the object's name (a type's in `schema`, the table's)."""
+
+    kind: str  # "index" | "constraint" | "type"
+    schema: str
+    name: str
+    table: TableKey | None
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> Change:
+        return SetComment(self.kind, self.schema, self.name, self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        where = f" on {table_label(self.table)}" if self.table is not None else ""
+        label = "enum" if self.kind == "type" else self.kind
+        name = self.name if self.table is not None else table_label((self.schema, self.name))
+        return f"~ comment on {label} {name}{where}"
 
 
 @dataclass

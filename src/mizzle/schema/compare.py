@@ -12,7 +12,7 @@ connection (`server_forms`), as the server itself stores them.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .. import dialects
@@ -33,7 +33,7 @@ from .changes import (
 )
 from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Index, IndexColumn, Schema, Table
+from .model import Column, Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .table_features import AddExclusion, DropExclusion
 
@@ -149,7 +149,44 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
         e = d.object_forms(conn, d.server_forms(conn, e, a), a)
     e = align(e, a, by_definition=by_definition)
     e, a = comparable_security(e, a)
-    return (diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes
+    keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
+    e = _with_partition_keys_of(e, a) if keys else e
+    return [*keys, *(diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes]
+
+
+@dataclass(frozen=True)
+class PartitionKeyDiffers(Change):
+    """A table partitioned by another key (or partitioned on one side only): a difference to describe, not a
+    change to plan (PostgreSQL cannot alter a table's partition key; generate says how to do it by hand)."""
+
+    table: tuple[str, str]
+    old: str | None
+    new: str | None
+
+    def describe(self) -> str:
+        return (f"~ table {_q(self.table)}: partition key {self.old or 'not partitioned'} → "
+                f"{self.new or 'not partitioned'}")
+
+
+def partition_keys_differ(old: Schema, new: Schema) -> list[Change]:
+    """The tables of both models whose partition keys differ (a hand-written migration that partitions a
+    table drizzle-kit's snapshot holds unpartitioned): described here, since the diff refuses to plan them."""
+    out: list[Change] = []
+    for t in new.tables:
+        prev = old.table(*t.key)
+        if prev is not None and prev.partition_by != t.partition_by:
+            out.append(PartitionKeyDiffers(t.key, prev.partition_by, t.partition_by))
+    return out
+
+
+def _with_partition_keys_of(model: Schema, other: Schema) -> Schema:
+    """`model` with each table partitioned as `other` has it, so the rest of the two tables is still compared."""
+    tables = []
+    for t in model.tables:
+        o = other.table(*t.key)
+        tables.append(t.with_(partition_by=o.partition_by) if o is not None and o.partition_by != t.partition_by
+                      else t)
+    return model.with_(tables=tuple(tables))
 
 
 def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
@@ -242,7 +279,11 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
     if kind == "check":
         flags = [f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}"
                  for f in ("not_valid", "no_inherit") if getattr(o, f) != getattr(n, f)]
-        what = f"{o.expression} → {n.expression}" if o.expression != n.expression or not flags else ", ".join(flags)
+        # the condition only when it differs in meaning: a check added NOT VALID by hand whose text the server
+        # re-spelled ("t"."c" → c) differs in its flag alone, and the line says so
+        same = o.expression == n.expression or r.expression_key(o.expression) == r.expression_key(n.expression)
+        what = ", ".join([*([] if same else [f"{o.expression} → {n.expression}"]), *flags]) or \
+            f"{o.expression} → {n.expression}"
         return f"~ check {n.name} on {_q(new_c.table)}: {what}"
     fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
@@ -330,9 +371,15 @@ def _column_diff(c: AlterColumn, r: SqlReader) -> str:
             parts.append("identity " + (n.identity.kind if n.identity else "dropped"))
     if r.expression_key(o.generated) != r.expression_key(n.generated):
         parts.append(f"generated {o.generated or 'none'} → {n.generated or 'none'}")
+    if o.generated and n.generated and o.generated_virtual != n.generated_virtual:
+        parts.append(f"generated {_kind(o)} → {_kind(n)}")
     if (o.comment or None) != (n.comment or None):
         parts.append(f"comment {o.comment!r} → {n.comment!r}")
     return f"~ column {_q(c.table)}.{n.name}: {', '.join(parts) or 'changed'}"
+
+
+def _kind(c: Column) -> str:
+    return "virtual" if c.generated_virtual else "stored"
 
 
 def table_of(model: Schema, key: tuple[str, str]) -> Table | None:

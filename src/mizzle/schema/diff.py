@@ -49,6 +49,7 @@ from .changes import (
     SetTableComment,
     TableKey,
 )
+from .comments import comments_step
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage, renamed_parents
@@ -127,6 +128,7 @@ class Phases:
     cons: list[Change] = field(default_factory=list)
     fks: list[Change] = field(default_factory=list)
     idx: list[Change] = field(default_factory=list)
+    security: list[Change] = field(default_factory=list)  # RLS, policies, grants: after the objects they name
     late_enums: list[Change] = field(default_factory=list)
     late_seqs: list[Change] = field(default_factory=list)
     late_schemas: list[Change] = field(default_factory=list)
@@ -137,7 +139,7 @@ class Phases:
         obj = self.objects
         return [*obj.first, *self.early, *obj.before_tables, *self.enum_values, *self.drops_fk, *self.drops_idx,
                 *self.drops_con, *self.drop_tables, *self.drop_columns, *self.enum_rebuilds, *self.creates,
-                *self.columns, *self.cons, *self.fks, *self.idx, *obj.after_tables, *obj.last, *self.late_enums,
+                *self.columns, *self.cons, *self.fks, *self.idx, *obj.after_tables, *self.security, *obj.last, *self.late_enums,
                 *self.late_seqs, *self.late_schemas]
 
 
@@ -369,6 +371,7 @@ STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
     _drop_tables,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,
+    comments_step,
 )
 
 
@@ -500,8 +503,9 @@ def _pk_equal(a: Table, b: Table) -> bool:
 def columns_equal(a: Column, b: Column, r: SqlReader) -> bool:
     if a == b:  # the common case, without the comparison keys
         return True
-    if (a.name, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation) != \
-       (b.name, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation) or not same_type(a, b):
+    if (a.name, a.not_null, a.type_schema or None, a.identity, a.comment or None, a.collation, a.generated_virtual) \
+       != (b.name, b.not_null, b.type_schema or None, b.identity, b.comment or None, b.collation, b.generated_virtual) \
+            or not same_type(a, b):
         return False
     is_enum = a.type_schema is not None
     if r.default_key(a.default, a.type, is_enum) != r.default_key(b.default, b.type, is_enum):

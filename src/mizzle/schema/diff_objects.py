@@ -192,7 +192,7 @@ def _retargeted(triggers: tuple[Trigger, ...], before: tuple[Routine, ...],
 def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:
     """Tables (and their columns: None, the whole table) a view may no longer be valid over: dropped, a column
     dropped, retyped or renamed, an enum rebuilt under them. A view that reads none of those columns stays (a
-    view dropped and made again takes the rules and grants PostgreSQL keeps on it along)."""
+    view dropped and made again takes the rules PostgreSQL keeps on it along; its grants are granted again)."""
     out: dict[Key, set[str] | None] = {}
 
     def add(table: Key, column: str | None) -> None:

@@ -46,8 +46,9 @@ class SecurityPhases:
     last: list[Change] = field(default_factory=list)  # roles, extensions: dropped
 
 
-def diff_security(old: Schema, new: Schema) -> SecurityPhases:
-    """`old` is the old model under the new names (diff's renames applied)."""
+def diff_security(old: Schema, new: Schema, remade_views: frozenset[tuple[str, ...]] = frozenset()) -> SecurityPhases:
+    """`old` is the old model under the new names (diff's renames applied); `remade_views`: the views the same
+    diff drops and makes again (their grants are granted again)."""
     out = SecurityPhases()
     _extensions(old.security.extensions, new.security.extensions, out)
     _roles(old.security.roles, new.security.roles, out)
@@ -64,18 +65,26 @@ def diff_security(old: Schema, new: Schema) -> SecurityPhases:
             out.after.extend(CreatePolicy(t.key, p) for p in t.policies)
         elif prev.policies or t.policies or (prev.rls, prev.force_rls) != (t.rls, t.force_rls):
             _table_security(prev, t, touched, out, r)
-    _grants(old, new, out)
+    _grants(old, new, out, remade_views)
     return out
 
 
 def security_step(st: Any) -> None:
     """The step of schema/diff.py's `diff` (st: its DiffState; `st.old` has every rename applied): extensions
     and roles with the early changes, policies dropped with the constraints, RLS / policies / grants after the
-    indexes, roles and extensions dropped before the schemas."""
-    sec = diff_security(st.old, st.new)
+    views, functions and triggers (a grant on a view made in the same migration, a policy calling a function),
+    roles and extensions dropped before the schemas."""
+    from .object_changes import CreateObject, DropObject
+    from .objects import View
+
+    obj = st.ph.objects
+    dropped = {c.obj.key for c in obj.first if isinstance(c, DropObject) and isinstance(c.obj, View)}
+    remade = frozenset(c.obj.key for c in obj.after_tables if isinstance(c, CreateObject) and c.obj.key in dropped
+                       and isinstance(c.obj, View))
+    sec = diff_security(st.old, st.new, remade)
     st.ph.early.extend(sec.first)
     st.ph.drops_con.extend(sec.drops)
-    st.ph.idx.extend(sec.after)
+    st.ph.security.extend(sec.after)
     st.ph.late_schemas[:0] = sec.last
 
 
@@ -196,29 +205,39 @@ def _roles(old: tuple[Role, ...] | None, new: tuple[Role, ...] | None, out: Secu
     _by_name(old, new, out, CreateRole, DropRole, lambda o, n: AlterRole(o, n) if o != n else None)
 
 
-def _grants(old: Schema, new: Schema, out: SecurityPhases) -> None:
+def _grants(old: Schema, new: Schema, out: SecurityPhases, remade: frozenset[tuple[str, ...]] = frozenset()) -> None:
+    """Privileges granted and revoked. A view dropped and made again in the same migration (`remade`) has lost
+    every grant: they are all granted again. A table privilege revoked takes that privilege on each column along
+    (PostgreSQL's REVOKE on a table does): the column privileges of it that stay are granted again."""
     og, ng = old.security.grants, new.security.grants
     if ng is None:
         return
-    old_by = {g.key: g for g in og or ()}
+    old_by = {g.key: g for g in og or () if not (g.on == "view" and (g.schema, g.name) in remade)}
+    revoked: set[tuple[str, str, str, str, str]] = set()  # (on, schema, name, grantee, privilege)
+    if og is not None:
+        new_by = {g.key: g for g in ng}
+        for g in og:
+            gone = tuple(sorted(set(g.privileges) - set(new_by[g.key].privileges if g.key in new_by else ())))
+            if gone and g.key in old_by and _target_stays(g, new):
+                out.drops.append(RevokePrivileges(g.with_privileges(gone)))
+                if g.column is None:
+                    revoked |= {(g.on, g.schema, g.name, g.grantee, p) for p in gone}  # with or without option
     for g in ng:
         had = set(old_by[g.key].privileges) if g.key in old_by else set()
+        if g.column is not None:  # what a table-level REVOKE took from the column along
+            had -= {p for p in g.privileges if (g.on, g.schema, g.name, g.grantee, p) in revoked}
         added = tuple(sorted(set(g.privileges) - had))
         if added:
-            out.after.append(GrantPrivileges(Grant(g.on, g.schema, g.name, g.grantee, added, g.grant_option)))
-    if og is None:
-        return
-    new_by = {g.key: g for g in ng}
-    for g in og:
-        gone = tuple(sorted(set(g.privileges) - set(new_by[g.key].privileges if g.key in new_by else ())))
-        if gone and _target_stays(g, new):
-            out.drops.append(RevokePrivileges(Grant(g.on, g.schema, g.name, g.grantee, gone, g.grant_option)))
+            out.after.append(GrantPrivileges(g.with_privileges(added)))
 
 
 def _target_stays(g: Grant, new: Schema) -> bool:
-    """A grant on an object dropped in the same migration goes with it."""
+    """A grant on an object dropped in the same migration goes with it (a column privilege with its column)."""
     if g.on == "table":
-        return new.table(g.schema, g.name) is not None
+        t = new.table(g.schema, g.name)
+        return t is not None and (g.column is None or t.column(g.column) is not None)
+    if g.on == "view":
+        return any(v.key == (g.schema, g.name) for v in new.objects.views)
     if g.on == "sequence":  # a declared sequence, or a serial's or an identity's own
         return any(s.key == (g.schema, g.name) for s in new.sequences) or (g.schema, g.name) in _own_sequences(new)
     return g.name == "public" or g.name in new.schemas

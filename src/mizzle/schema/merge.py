@@ -89,6 +89,8 @@ class _Merger:
                                       lambda k: f"policy {k} on {name}")),
             rls=self.one(b.rls, o.rls, t.rls, f"row level security of {name}"),
             force_rls=self.one(b.force_rls, o.force_rls, t.force_rls, f"forced row level security of {name}"),
+            comments=tuple(self.keyed(b.comments, o.comments, t.comments, lambda c: c[:2],
+                                      lambda k: f"comment on {k[0]} {k[1]} of {name}")),
         )
 
     def security(self, b: Security, o: Security, t: Security) -> Security:

@@ -7,6 +7,7 @@ Types, defaults and expressions are held in one canonical spelling (drizzle-kit'
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -68,11 +69,13 @@ class Column:
     default: str | None = None  # canonical SQL expression: "'x'", "42", "true", "now()"
     type_schema: str | None = None  # set for enum (and enum array) columns
     identity: Identity | None = None
-    generated: str | None = None  # STORED generated column expression
+    generated: str | None = None  # generated column expression (STORED unless generated_virtual)
     comment: str | None = None
     # a collation other than the type's default: the bare name (`C`, `en_US`) for one in pg_catalog or public, the
     # quoted qualified name (`"s"."c"`) otherwise (dialects/postgres/types.py canonical_collation)
     collation: str | None = None
+    # SQLite: the generated column is VIRTUAL (computed when read), not STORED; PostgreSQL has STORED only
+    generated_virtual: bool = False
     # drizzle-kit's snapshot `notNull` for a member of a composite primary key: whether the schema declares it
     # NOT NULL itself (the key makes it NOT NULL either way, so this is a snapshot spelling, not a change)
     declared_not_null: bool = field(default=False, compare=False)
@@ -230,6 +233,9 @@ class Table:
     rls: bool = False  # ALTER TABLE … ENABLE ROW LEVEL SECURITY
     force_rls: bool = False  # … FORCE ROW LEVEL SECURITY (the owner too)
     policies: tuple[Policy, ...] = ()  # sorted by name (schema/security.py)
+    # COMMENT ON INDEX / CONSTRAINT of the table's indexes and constraints: (kind, name, text), kind "index" or
+    # "constraint" (a unique constraint and its index are two objects, each with its own comment), sorted
+    comments: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -263,6 +269,7 @@ class Enum:
     name: str
     values: tuple[str, ...]
     schema: str = DEFAULT_SCHEMA
+    comment: str | None = None  # COMMENT ON TYPE
 
     @property
     def key(self) -> tuple[str, str]:
@@ -351,6 +358,30 @@ def make_schema(dialect: str, tables: Any = (), enums: Any = (), sequences: Any 
 
 
 def canonical_table(t: Table) -> Table:
-    return replace(t, foreign_keys=by_name(t.foreign_keys), uniques=by_name(t.uniques),
-                   checks=by_name(t.checks), indexes=by_name(t.indexes), extras=tuple(sorted(t.extras)),
-                   excludes=by_name(t.excludes), policies=by_name(t.policies))
+    if _known_canonical.get(id(t)) is t:
+        return t
+    ordered: dict[str, Any] = {"foreign_keys": by_name(t.foreign_keys), "uniques": by_name(t.uniques), "checks": by_name(t.checks),
+               "indexes": by_name(t.indexes), "extras": tuple(sorted(t.extras)), "excludes": by_name(t.excludes),
+               "policies": by_name(t.policies), "comments": tuple(sorted(t.comments))}
+    if not _already(t, ordered):
+        t = replace(t, **ordered)
+    _known_canonical[id(t)] = t
+    return t
+
+
+# -- speed: tables already in canonical order kept as they are --------------------------------------------
+# Every `Schema.with_` puts every table in canonical order, and `verify` rebuilds its ~200 models several times
+# each. A table already in that order (each collection a tuple of the very same items, in order) is handed back
+# itself rather than copied, and remembered as such by identity (weakly: gone with the table), so the next
+# `with_` does not even sort it. What it buys: the copies, and tables that stay the same objects from one model
+# to the next, which the canonical forms' memo finds by identity (dialects/postgres/canonical_tables.py).
+_known_canonical: weakref.WeakValueDictionary[int, Table] = weakref.WeakValueDictionary()
+
+
+def _already(t: Table, ordered: dict[str, tuple[Any, ...]]) -> bool:
+    """Is `t` in canonical order already: each collection a tuple of the very same items as `ordered`'s?"""
+    for name, items in ordered.items():
+        mine = getattr(t, name)
+        if type(mine) is not tuple or len(mine) != len(items) or any(a is not b for a, b in zip(mine, items, strict=True)):
+            return False
+    return True

@@ -117,6 +117,7 @@ class Trigger:
     args: tuple[str, ...] = ()
     comment: str | None = field(default=None, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
+    body: str | None = None  # SQLite's: the statements between BEGIN and END (`function` is then "")
 
     kind = "trigger"
 

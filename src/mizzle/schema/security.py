@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 COMMANDS = ("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")
 KINDS = ("PERMISSIVE", "RESTRICTIVE")
-GRANT_TARGETS = ("table", "schema", "sequence")
+GRANT_TARGETS = ("table", "view", "schema", "sequence")  # "view": a view or a materialized view
 PRIVILEGES = {
     "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "view": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
     "schema": ("USAGE", "CREATE"),
     "sequence": ("USAGE", "SELECT", "UPDATE"),
 }
+COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "REFERENCES")  # GRANT SELECT (col) ON …
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,24 @@ class Role:
 class Grant:
     """GRANT privileges ON {on} schema.name TO grantee [WITH GRANT OPTION] (on "schema": `name` is the schema,
     `schema` too). The grant option is part of the key: one grantee's privileges with and without it are two
-    Grants."""
+    Grants. `column` set: GRANT privilege (column) ON … — a column privilege, one Grant per column (PostgreSQL
+    keeps them per column, apart from the table's own)."""
 
-    on: str  # "table" | "schema" | "sequence"
+    on: str  # "table" | "view" | "schema" | "sequence"
     schema: str
     name: str
     grantee: str  # a role name, or "public"
     privileges: tuple[str, ...]  # upper case, sorted
     grant_option: bool = False  # WITH GRANT OPTION: the grantee may grant them on
+    column: str | None = None  # a column privilege's column (tables and views)
 
     @property
-    def key(self) -> tuple[str, str, str, str, bool]:
-        return (self.on, self.schema, self.name, self.grantee, self.grant_option)
+    def key(self) -> tuple[str, str, str, str, bool, str]:
+        return (self.on, self.schema, self.name, self.grantee, self.grant_option, self.column or "")
+
+    def with_privileges(self, privileges: tuple[str, ...]) -> Grant:
+        """The same grant of other privileges."""
+        return Grant(self.on, self.schema, self.name, self.grantee, privileges, self.grant_option, self.column)
 
 
 @dataclass(frozen=True)

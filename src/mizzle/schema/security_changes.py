@@ -193,7 +193,9 @@ class RevokePrivileges(Change):
 
 
 def _grant_target(g: Grant) -> str:
-    return g.name if g.on == "schema" else _q((g.schema, g.name))
+    if g.on == "schema":
+        return g.name
+    return _q((g.schema, g.name)) + (f" ({g.column})" if g.column is not None else "")
 
 
 def _option(g: Grant) -> str:

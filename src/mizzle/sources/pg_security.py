@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import SchemaLoadError
 from ..schema.model import Schema
 from ..schema.security import (
+    COLUMN_PRIVILEGES,
     GRANT_TARGETS,
     PRIVILEGES,
     Extension,
@@ -30,7 +31,7 @@ def with_security(model: Schema, items: list[FoundMetaData], seen: dict[tuple[st
     extensions = _unique([Extension(o.name, o.schema, o.version) for o in objects if isinstance(o, api.Extension)],
                          "extension")
     roles = [Role(o.name, o.create_db, o.create_role, o.inherit) for o in objects if isinstance(o, api.Role)]
-    grants = [_grant(o, model) for o in objects if isinstance(o, api.Grant)]
+    grants = [g for o in objects if isinstance(o, api.Grant) for g in _grant(o, model)]
     policies: dict[tuple[str, str], list[Policy]] = {}
     for o in (o for o in objects if isinstance(o, api.Policy)):
         if model.table(*o.table) is None:
@@ -60,31 +61,44 @@ def _unique(items: list[Any], kind: str) -> list[Any]:
     return list(by.values())
 
 
-def _grant(o: Any, model: Schema) -> Grant:
+def _grant(o: Any, model: Schema) -> list[Grant]:
+    """The Grants of one declaration: one, or one per column of a column privilege."""
     assert o.on in GRANT_TARGETS
     schema, name = o.target
     what = f"grant on {o.on} {name}"
-    bad = [p for p in o.privileges if p not in (*PRIVILEGES[o.on], "ALL")]
+    allowed = COLUMN_PRIVILEGES if o.columns else PRIVILEGES[o.on]
+    bad = [p for p in o.privileges if p not in (*allowed, "ALL")]
     if bad:
-        raise SchemaLoadError(f"{what}: {', '.join(bad).lower()} is not a privilege on a {o.on} "
-                              f"({', '.join(PRIVILEGES[o.on]).lower()}, all)")
-    privileges = PRIVILEGES[o.on] if "ALL" in o.privileges else o.privileges
-    if o.on == "table" and model.table(schema, name) is None:
-        raise SchemaLoadError(f"{what}: no table {schema}.{name} in the schema")
-    return Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)), o.with_grant_option)
+        raise SchemaLoadError(f"{what}: {', '.join(bad).lower()} is not a privilege on a "
+                              f"{'column' if o.columns else o.on} ({', '.join(allowed).lower()}, all)")
+    privileges = allowed if "ALL" in o.privileges else o.privileges
+    if o.on == "table":
+        t = model.table(schema, name)
+        if t is None:
+            raise SchemaLoadError(f"{what}: no table {schema}.{name} in the schema")
+        missing = [c for c in o.columns if t.column(c) is None]
+        if missing:
+            raise SchemaLoadError(f"{what}: table {schema}.{name} has no column {missing[0]}")
+    if o.on == "view" and not any(v.key == (schema, name) for v in model.objects.views):
+        raise SchemaLoadError(f"{what}: no view {schema}.{name} in the schema (mizzle.pg View)")
+    return [Grant(o.on, schema, name, o.grantee, tuple(sorted(privileges)), o.with_grant_option, c)
+            for c in o.columns or (None,)]
 
 
 def _merge_grants(grants: list[Grant]) -> list[Grant]:
-    """One Grant per target, grantee and grant option; a privilege declared both with and without the grant
-    option has it (what PostgreSQL keeps)."""
-    by: dict[tuple[str, str, str, str, bool], set[str]] = {}
+    """One Grant per target (and column), grantee and grant option; a privilege declared both with and without
+    the grant option has it (what PostgreSQL keeps)."""
+    by: dict[tuple[str, str, str, str, bool, str], tuple[Grant, set[str]]] = {}
     for g in grants:
-        by.setdefault(g.key, set()).update(g.privileges)
-    for (on, schema, name, grantee, option), privs in by.items():
-        if not option:
-            privs -= by.get((on, schema, name, grantee, True), set())
-    return [Grant(on, schema, name, grantee, tuple(sorted(v)), option)
-            for (on, schema, name, grantee, option), v in by.items() if v]
+        by.setdefault(g.key, (g, set()))[1].update(g.privileges)
+    out = []
+    for key, (g, privs) in by.items():
+        if not g.grant_option:
+            with_option = by.get((*key[:4], True, key[5]))
+            privs -= with_option[1] if with_option else set()
+        if privs:
+            out.append(g.with_privileges(tuple(sorted(privs))))
+    return out
 
 
 def refuse_security(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str) -> None:

@@ -24,6 +24,8 @@ CREATE TABLE parent (id integer PRIMARY KEY, code text UNIQUE);
 CREATE TABLE child (id integer PRIMARY KEY, parent_code text REFERENCES parent (code),
                     m mood DEFAULT 'ok', n integer DEFAULT nextval('counter_seq'), CHECK (id > 0));
 CREATE INDEX child_m ON child (m);
+CREATE TABLE counted (id serial PRIMARY KEY, note text);
+CREATE TABLE hollow ();
 """
 FILLER = "".join(f"CREATE TABLE filler{i} (id integer PRIMARY KEY, v text);\n" for i in range(8))
 
@@ -40,6 +42,12 @@ CHANGES = [
     "DROP TABLE filler2",
     "CREATE TABLE late (id integer PRIMARY KEY REFERENCES filler4 (id))",
     "ALTER TABLE filler4 RENAME COLUMN id TO ident",
+    # a table built again from the same rows is the previous build (introspect.py's `_table_remembered`) only
+    # while what else it reads is the same: its serial's own sequence, a table without columns' own facts
+    "ALTER SEQUENCE counted_id_seq INCREMENT BY 5",
+    "ALTER TABLE counted ALTER COLUMN note SET NOT NULL",
+    "COMMENT ON TABLE hollow IS 'nothing in it'",
+    "ALTER TABLE hollow SET UNLOGGED",
 ]
 
 
@@ -74,8 +82,8 @@ def test_repeated_introspection_sees_every_change() -> None:
             narrowed += spy.narrowed() > 0
             with psycopg.connect(url, autocommit=True) as new:
                 assert remembered == introspect(new, Scope()), change
-        # the enum label and the sequence are not tables: everything is read again after those two
-        assert narrowed >= len(CHANGES) - 2
+        # the enum label and the sequences are not tables: everything is read again after those three
+        assert narrowed >= len(CHANGES) - 3
 
 
 def test_two_changes_in_one_transaction_are_both_seen() -> None:

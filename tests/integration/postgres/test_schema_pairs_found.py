@@ -84,8 +84,11 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         assert "clustered indexes (CLUSTER ON): t_v on public.t" in out, out
         assert "column statistics targets (SET STATISTICS): v 100 on public.t" in out, out
         assert "trigger states (DISABLE / ENABLE REPLICA / ALWAYS): t_f disabled on public.t" in out, out
-        assert "privileges on views: public.tv to public" in out, out
         assert "defaults set on an inherited column: v 0 on public.kid" in out, out
-        assert "column privileges: public.t.v to public" in out, out
+        # privileges on a view and on a column are managed: declared, not listed
+        assert "privileges on views" not in out and "column privileges" not in out, out
+        text = (tmp_path / "db" / "schema.py").read_text()
+        assert 'Grant("select", view="public.tv", to="public")' in text, text
+        assert 'Grant("select", on=t, columns=["v"], to="public")' in text, text
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr

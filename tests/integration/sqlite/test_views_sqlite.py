@@ -66,5 +66,66 @@ def test_views_on_sqlite(tmp_path: Path) -> None:
 
 def test_sqlite_refuses_what_it_has_not(tmp_path: Path) -> None:
     cfg = write_project(tmp_path / "proj", HEAD.format(score="Integer") + 'f = Function("f", "SELECT 1", returns="int")\n')
-    with pytest.raises(SchemaLoadError, match=r"^function f\(\) .*SQLite has plain views only"):
+    with pytest.raises(SchemaLoadError, match=r"^function f\(\) .*SQLite has plain views and triggers only"):
         generate(cfg, name="x")
+    for decl, message in (
+            ('Trigger("t", users, "public.f")', "a SQLite trigger runs a body"),
+            ('Trigger("t", users, body="SELECT 1;", events="insert or update")', "one event"),
+            ('Trigger("t", users, body="SELECT 1;", for_each="statement")', "FOR EACH ROW"),
+            ('Extension("pg_trgm")', "SQLite has no extensions")):
+        cfg = write_project(tmp_path / "proj", HEAD.format(score="Integer").replace(
+            "import Function, View", "import Extension, Function, Trigger, View") + f"x = {decl}\n")
+        with pytest.raises(SchemaLoadError, match=message):
+            generate(cfg, name="x")
+
+
+TRIGGER_HEAD = HEAD.replace("import Function, View", "import Trigger, View") + """
+log = sa.Table("log", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("note", sa.Text))
+"""
+TRIGGER_STEPS = [
+    TRIGGER_HEAD.format(score="Integer") + """
+scored = Trigger("users_scored", users, events="update of score", timing="after", when="NEW.score > 10",
+                 body="INSERT INTO log (note) VALUES ('high ' || NEW.id);")
+added = Trigger("users_added", "users", events="insert", body="INSERT INTO log (note) VALUES ('new');")
+""",
+    # users rebuilt (a column retyped): the triggers stay; one's body changes (dropped and made again)
+    TRIGGER_HEAD.format(score="Text") + """
+scored = Trigger("users_scored", users, events="UPDATE OF score", timing="AFTER", when="NEW.score > 10",
+                 body="INSERT INTO log (note) VALUES ('high');")
+added = Trigger("users_added", "users", events="insert", body="INSERT INTO log (note) VALUES ('new');")
+""",
+    TRIGGER_HEAD.format(score="Text") + """
+scored = Trigger("users_scored", users, events="UPDATE OF score", timing="AFTER", when="NEW.score > 10",
+                 body="INSERT INTO log (note) VALUES ('high');")
+""",
+]
+
+
+def test_triggers_on_sqlite(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    url = f"sqlite:///{db}"
+    for n, source in enumerate(TRIGGER_STEPS, 1):
+        cfg = write_project(tmp_path / "proj", source)
+        result = generate(cfg, name=f"step{n}")
+        assert result.changes, n
+        mizzle.migrate(url=url, folder=tmp_path / "proj" / "migrations")
+        cfg = write_project(tmp_path / "proj", source)
+        assert generate(cfg, check=True).changes == [], n
+        d = drift(url=url, folder=tmp_path / "proj" / "migrations")
+        assert not d.drifted, (n, d.changes)
+        v = verify(cfg)
+        assert v.ok, (n, v.first_divergence, v.code_changes)
+        with sqlite3.connect(db) as c:
+            names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1")]
+            assert names == (["users_added", "users_scored"] if n < 3 else ["users_scored"]), n
+            c.execute("INSERT INTO users (id, score, active) VALUES (?, 1, 1)", (n,))
+            c.execute("UPDATE users SET score = 20 WHERE id = ?", (n,))
+            notes = [r[0] for r in c.execute("SELECT note FROM log ORDER BY id")]
+            assert notes[-1] == ("high 1" if n == 1 else "high"), (n, notes)
+    with sqlite3.connect(db) as c:  # a trigger changed by hand: drift sees it
+        c.execute("DROP TRIGGER users_scored")
+        c.execute("CREATE TRIGGER users_scored AFTER UPDATE OF score ON users BEGIN SELECT 1; END")
+    assert drift(url=url, folder=tmp_path / "proj" / "migrations").drifted
+

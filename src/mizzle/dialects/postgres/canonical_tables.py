@@ -38,40 +38,60 @@ def canonical(model: Schema, comments: bool = True) -> Schema:
 # canonical form depends only on the table, the model's enum names and `comments`, so it is remembered by value
 # (the model's dataclasses are frozen: hash and == read every field); a hit costs a hash and an ==, a sixth of
 # `_table`. On dokploy's 186 migrations canonical() went from ~0.9 s to ~0.5 s of CPU. Bounded (_MEMO_MAX).
+# Second level, by identity: the snapshot reader and the introspection hand back the very same Table object for
+# a table unchanged since the previous step (snapshot.py's `_table_remembered`, introspect.py's
+# `_tables_remembered`); such a table is found by `id` (the entry holds the table, so its id is not reused)
+# without the deep hash and the uncompared fields, which were half of canonical()'s time on dokploy.
 _MEMO_MAX = 20_000
-_memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[tuple[Table, tuple[Any, ...]], Table]] = {}
+_Memo = tuple[dict[tuple[Table, tuple[Any, ...]], Table], dict[int, tuple[Table, Table]]]  # by value, by identity
+_memo: dict[tuple[tuple[tuple[str, str], ...], bool], _Memo] = {}
 _memo_size = [0]
 
 
-def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> dict[tuple[Table, tuple[Any, ...]], Table]:
+def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> _Memo:
     if _memo_size[0] > _MEMO_MAX:
         _memo.clear()
         _memo_size[0] = 0
-    return _memo.setdefault((enum_names, comments), {})
+    return _memo.setdefault((enum_names, comments), ({}, {}))
 
 
-def _remembered(memo: dict[tuple[Table, tuple[Any, ...]], Table], t: Table, enums: dict[tuple[str, str], list[Any]],
+def _remembered(memo: _Memo, t: Table, enums: dict[tuple[str, str], list[Any]],
                 known: set[tuple[str, str]], comments: bool) -> Table:
     """`_table(t, …)`, remembered in `memo`. Keyed by the table and the fields its equality ignores (compare=False:
     a key's, a constraint's or an index's server name, a column's `using` and `declared_not_null`, a policy's
     `renamed_from`): two tables equal by
     value may still differ in them, and the remembered one must not lend its own."""
+    by_value, by_identity = memo
+    seen = by_identity.get(id(t))
+    if seen is not None and seen[0] is t:
+        return seen[1]
     key = (t, _uncompared(t))
     try:
-        hit = memo.get(key)
+        hit = by_value.get(key)
     except TypeError:  # an unhashable value somewhere: computed, not remembered
         return _table(t, enums, known, comments)
     if hit is None:
-        hit = memo[key] = _table(t, enums, known, comments)
+        hit = by_value[key] = _table(t, enums, known, comments)
         _memo_size[0] += 1
+    by_identity[id(t)] = (t, hit)
+    _memo_size[0] += 1
     return hit
+
+
+_UNCOMPARED_NAMES: dict[type, tuple[str, ...]] = {}  # speed: a class's compare=False fields, listed once
 
 
 def _uncompared(t: Table) -> tuple[Any, ...]:
     """The values of the fields equality leaves out, of the table's keys, columns, indexes and policies."""
-    return tuple(tuple(getattr(x, f.name) for f in fields(x) if not f.compare)
-                 for x in (t.primary_key, *t.columns, *t.policies, *t.uniques, *t.foreign_keys, *t.indexes)
-                 if x is not None)
+    out = []
+    for x in (t.primary_key, *t.columns, *t.policies, *t.uniques, *t.foreign_keys, *t.indexes):
+        if x is None:
+            continue
+        names = _UNCOMPARED_NAMES.get(type(x))
+        if names is None:
+            names = _UNCOMPARED_NAMES[type(x)] = tuple(f.name for f in fields(x) if not f.compare)
+        out.append(tuple(getattr(x, n) for n in names))
+    return tuple(out)
 
 
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], known: set[tuple[str, str]], comments: bool) -> Table:

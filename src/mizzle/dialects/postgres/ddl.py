@@ -507,6 +507,9 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
     ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.real_name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
+    ch.SetComment: lambda c: [_comment(
+        f"CONSTRAINT {ident(c.name)} ON {qtable(c.table)}" if c.kind == "constraint"
+        else f"{c.kind.upper()} {qname(c.schema, c.name)}", c.new)],
     SetTableLogged: lambda c: [f"ALTER TABLE {qtable(c.table)} SET {'UNLOGGED' if c.unlogged else 'LOGGED'}"],
     ValidateConstraint: lambda c: [f"ALTER TABLE {qtable(c.table)} VALIDATE CONSTRAINT {ident(c.name)}"],
     AddExclusion: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {exclusion_constraint(c.constraint)}"],

@@ -84,9 +84,16 @@ def create_role(c: sc.CreateRole) -> list[str]:
 
 
 def _grant_target(g: Grant) -> str:
+    """What follows ON (a view's and a materialized view's privileges are granted ON TABLE too)."""
     if g.on == "schema":
         return f"SCHEMA {_ident(g.name)}"
     return f"{'SEQUENCE ' if g.on == 'sequence' else 'TABLE '}{_qname((g.schema, g.name))}"
+
+
+def _privileges(g: Grant) -> str:
+    """`SELECT, UPDATE`, or a column privilege's `SELECT ("a"), UPDATE ("a")`."""
+    column = f" ({_ident(g.column)})" if g.column is not None else ""
+    return ", ".join(p + column for p in g.privileges)
 
 
 RENDER: dict[type, Callable[..., list[str]]] = {
@@ -101,9 +108,9 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     sc.CreateRole: create_role,
     sc.DropRole: lambda c: [f"DROP ROLE IF EXISTS {_ident(c.role.name)}"],
     sc.AlterRole: lambda c: [f"ALTER ROLE {_ident(c.new.name)} WITH {_role_options(c.new)}"],
-    sc.GrantPrivileges: lambda c: [f"GRANT {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
+    sc.GrantPrivileges: lambda c: [f"GRANT {_privileges(c.grant)} ON {_grant_target(c.grant)} "
                                    f"TO {_role_name(c.grant.grantee)}"
                                    + (" WITH GRANT OPTION" if c.grant.grant_option else "")],
-    sc.RevokePrivileges: lambda c: [f"REVOKE {', '.join(c.grant.privileges)} ON {_grant_target(c.grant)} "
+    sc.RevokePrivileges: lambda c: [f"REVOKE {_privileges(c.grant)} ON {_grant_target(c.grant)} "
                                     f"FROM {_role_name(c.grant.grantee)}"],
 }

@@ -43,7 +43,7 @@ def security_from_json(data: dict[str, Any], side: dict[str, Any]) -> Security:
     grants = None
     if "grants" in side:
         grants = [Grant(g["on"], g["schema"], g["name"], g["grantee"], tuple(sorted(g["privileges"])),
-                        bool(g.get("grantOption")))
+                        bool(g.get("grantOption")), g.get("column"))
                   for g in side["grants"]]
     return make_security(extensions, roles, grants)
 
@@ -60,6 +60,7 @@ def security_sidecar(security: Security) -> dict[str, Any]:
                                if v is not None} for e in security.extensions]
     if security.grants:
         side["grants"] = [{"on": g.on, "schema": g.schema, "name": g.name, "grantee": g.grantee,
-                           "privileges": list(g.privileges), **({"grantOption": True} if g.grant_option else {})}
+                           "privileges": list(g.privileges), **({"grantOption": True} if g.grant_option else {}),
+                           **({"column": g.column} if g.column is not None else {})}
                           for g in security.grants]
     return side

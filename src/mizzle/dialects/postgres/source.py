@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from ...errors import SchemaLoadError
 from ...pg.objects import ObjectDeclaration
+from ...schema.comments import pk_name
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -38,7 +39,7 @@ from ...schema.naming import (
     serial_sequence_name,
     unique_name,
 )
-from ...schema.objects import Objects, make_objects
+from ...schema.objects import Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
@@ -59,6 +60,7 @@ from .types import (
     canonical_default,
     canonical_type,
     quote_literal,
+    serial_options,
     split_collation,
 )
 
@@ -110,12 +112,26 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     for item in items:  # schemas that hold nothing (yet): MetaData(info={"mizzle": {"schemas": [...]}})
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
+    _enum_comments(items, converter.enums)
     refuse_what_postgresql_rejects(tables)
     objects = declared_objects(items, schema_filter)
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
     return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                                      sequences=converter.sequences.values(), schemas=schemas, objects=objects),
                          items, seen)
+
+
+def _enum_comments(items: list[FoundMetaData], enums: dict[tuple[str, str], Enum]) -> None:
+    """COMMENT ON TYPE of enums: MetaData(info={"mizzle": {"enum_comments": {"mood": "…", "s.kind": "…"}}})
+    (sa.Enum takes neither a comment nor an info); an enum the schema does not have is refused."""
+    for item in items:
+        given = ((item.metadata.info or {}).get("mizzle") or {}).get("enum_comments") or {}
+        for name, text in given.items():
+            schema, _, bare = str(name).rpartition(".")
+            key = (schema or DEFAULT_SCHEMA, bare)
+            if key not in enums:
+                raise SchemaLoadError(f"enum_comments ({item.origin}): no enum {key[0]}.{key[1]} in the schema")
+            enums[key] = replace(enums[key], comment=str(text) if text is not None else None)
 
 
 def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] = ()) -> Objects:
@@ -128,6 +144,9 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
             if not isinstance(o, ObjectDeclaration):  # another kind of mizzle.pg object (extensions, policies, …)
                 continue
             fact = o.to_model()
+            if isinstance(fact, Trigger) and fact.body is not None:
+                raise SchemaLoadError(f"{fact.label} ({item.origin}): a body is a SQLite trigger's; on PostgreSQL a "
+                                      "trigger calls a function (Trigger(name, table, function, …))")
             if schema_filter and fact.schema not in schema_filter:
                 continue
             key = (fact.kind, *fact.key)
@@ -224,6 +243,7 @@ class _PgConverter:
         fks: list[ForeignKey] = []
         uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
+        comments: list[tuple[str, str, str]] = []  # COMMENT ON INDEX / CONSTRAINT (schema/comments.py)
         # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
         # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
         # each kind in the order SQLAlchemy writes it (creation order)
@@ -240,6 +260,7 @@ class _PgConverter:
                     else unique_name(t.name, cols))
                 nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
                 uniques.append(UniqueConstraint(name, cols, nnd, deferrable_of(con)))
+                comments += _constraint_comments(con, name)
         for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
             assert isinstance(check, sa.CheckConstraint)
             check_name = given_constraint_name(check, t)
@@ -248,16 +269,32 @@ class _PgConverter:
                 check_name = choose_name(t.name, used[0] if len(used) == 1 else None, "check", taken)
             checks.append(CheckConstraint(check_name or default_check_name(t.name, checks), _expr_sql(check.sqltext),
                                           _not_valid(check), bool((check.info.get("mizzle") or {}).get("no_inherit"))))
+            comments += [("constraint", checks[-1].name, check.comment)] if check.comment else []
         for con in constraints:
             if isinstance(con, sa.ForeignKeyConstraint):
                 fks.append(self.foreign_key(t, con))
-        indexes = [self.index(t, ix) for ix in sorted(t.indexes, key=lambda i: str(i.name)) if created_on_pg(ix)]
+                comments += [("constraint", fks[-1].name, con.comment)] if con.comment else []
+        indexes = self.indexes(t, comments)
+        if pk is not None and t.primary_key is not None:
+            comments += _constraint_comments(t.primary_key, pk_name(t.name, pk))
         lineage = lineage_of_sa_table(t)
         if "partition_of" in lineage:  # a partition's columns and key are its partitioned table's
             columns, pk = (), None
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
-                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints), **lineage)
+                     unlogged=unlogged(t), excludes=self.exclusions(t, constraints), comments=tuple(comments),
+                     **lineage)
+
+    def indexes(self, t: sa.Table, comments: list[tuple[str, str, str]]) -> list[Index]:
+        """The table's indexes; each one's comment (info={"mizzle": {"comment": …}}: sa.Index has no comment=)
+        appended to `comments`."""
+        out = []
+        for ix in sorted(t.indexes, key=lambda i: str(i.name)):
+            if created_on_pg(ix):
+                out.append(self.index(t, ix))
+                text = (ix.info.get("mizzle") or {}).get("comment")
+                comments += [("index", out[-1].name, str(text))] if text else []
+        return out
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
         try:
@@ -425,6 +462,14 @@ class _PgConverter:
             name=s.name, schema=schema, increment=str(inc), start=str(start), min_value=str(minv),
             max_value=str(maxv), cache=str(s.cache if s.cache is not None else 1), cycle=bool(s.cycle),
             data_type=None if data_type == "bigint" else data_type)
+
+
+def _constraint_comments(con: sa.Constraint, name: str) -> list[tuple[str, str, str]]:
+    """A key's or unique constraint's comment (`comment=`), and its index's (`info={"mizzle": {"index_comment":
+    …}}`): COMMENT ON CONSTRAINT and COMMENT ON INDEX."""
+    index_note = (con.info.get("mizzle") or {}).get("index_comment")
+    return [*([("constraint", name, con.comment)] if con.comment else []),
+            *([("index", name, str(index_note))] if index_note else [])]
 
 
 def inherited_column(t: sa.Table, c: sa.Column) -> bool:
@@ -603,8 +648,7 @@ def _declared_serial(t: sa.Table, c: sa.Column, type_: str) -> bool:
 
 def _serial_like(s: sa.Sequence, type_: str) -> bool:
     """A Sequence's options are those of a serial's own sequence (unset, or set to the same values)."""
-    return (s.increment in (None, 1) and s.start in (None, 1) and s.minvalue in (None, 1)
-            and s.maxvalue in (None, int(INT_MAX[type_])) and s.cache in (None, 1) and not s.cycle
+    return (serial_options(type_, s.increment, s.start, s.minvalue, s.maxvalue, s.cache, bool(s.cycle))
             and not s.nominvalue and not s.nomaxvalue and s.data_type is None)
 
 

@@ -34,6 +34,18 @@ _COLLATE = re.compile(r'(?is)^(.*?)\s+collate\s+((?:"(?:[^"]|"")+"|[^\s."\[]+)(?
                       r'\s*((?:\[\s*\d*\s*\])*)\s*$')
 
 
+def serial_options(type_: str, increment: object, start: object, min_value: object, max_value: object,
+                   cache: object, cycle: bool) -> bool:
+    """Whether a sequence's options are those `serial` gives the sequence of a `type_` column: counting by 1 from 1,
+    bounded by 1 and the type's maximum, cache 1, no cycle. `None` (an option left unset) counts as the default;
+    values may be ints or the catalogue's text."""
+    def is_(value: object, default: str) -> bool:
+        return value is None or str(value) == default
+
+    return (is_(increment, "1") and is_(start, "1") and is_(min_value, "1") and is_(cache, "1")
+            and is_(max_value, INT_MAX[type_]) and not cycle)
+
+
 def split_collation(spelling: str) -> tuple[str, str | None]:
     """`TEXT COLLATE "C"` → (`TEXT`, `C`); `TEXT[] COLLATE "C"` (how SQLAlchemy writes an array of a collated
     string) → (`TEXT[]`, `C`); without a COLLATE clause → (spelling, None)."""
@@ -139,6 +151,9 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
     return e
 
 
+_NULL_DEFAULT = re.compile(r'\(?null\)?(\s*::\s*[\w" .\[\]()]+)?')
+
+
 @lru_cache(maxsize=16384)
 def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
     """A comparison key for defaults: two spellings the server treats alike get the same key
@@ -153,10 +168,12 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
     if m and is_numeric(type_):
         e = m.group(1)
     low = e.lower()
+    if _NULL_DEFAULT.fullmatch(low):  # DEFAULT NULL, NULL::type: PostgreSQL stores no default for a NULL constant
+        return None
     if low in ("current_timestamp", "now()", "current_timestamp()", "transaction_timestamp()"):
         return "now()"
     if low in ("current_date", "current_time", "localtimestamp", "localtime", "current_user", "session_user",
-               "true", "false", "null"):
+               "true", "false"):
         return low
     if re.fullmatch(r"-?\d+\.\d+", e) and is_numeric(type_):
         e = e.rstrip("0").rstrip(".") if "." in e else e

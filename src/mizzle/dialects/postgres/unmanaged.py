@@ -14,10 +14,6 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
-# an aclexplode row's grantee as the name GRANT takes (0: PUBLIC)
-_GRANTEE = "CASE WHEN {a}.grantee = 0 THEN 'public' ELSE pg_get_userbyid({a}.grantee)::text END"
-
-
 def _rel(kind: str) -> str:
     return (f"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             f"WHERE c.relkind = '{kind}' AND c.relnamespace = ANY(%(ns)s) AND "
@@ -78,18 +74,21 @@ KINDS: dict[str, str] = {
         "left(c.relname || CASE WHEN con.contype = 'p' THEN '_pkey' ELSE '_' || (SELECT string_agg(a.attname, '_' "
         "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ic.oid) || CASE con.contype WHEN 'u' THEN '_key' "
         "WHEN 'x' THEN '_excl' ELSE '_idx' END END, 63)"),
-    # COMMENT ON what mizzle models without its comment (tables, columns, views, functions, triggers, domains and
-    # composite types keep theirs): an index, a sequence, a view's or composite type's column, a constraint, an
-    # enum or range type, a policy, a schema (not the public schema's own "standard public schema")
+    # COMMENT ON what mizzle models without its comment (tables, columns, a table's indexes and constraints, enums,
+    # views, functions, triggers, domains and composite types keep theirs): a materialized view's index, a
+    # sequence, a view's or composite type's column, a domain's constraint, a range type, a policy, a schema (not
+    # the public schema's own "standard public schema")
     "comments": (
         "SELECT pg_describe_object(d.classoid, d.objoid, d.objsubid) FROM pg_description d WHERE "
         "(d.classoid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = d.objoid "
-        "AND c.relnamespace = ANY(%(ns)s) AND (c.relkind IN ('i', 'I', 'S') OR (c.relkind IN ('v', 'm', 'c') "
+        "AND c.relnamespace = ANY(%(ns)s) AND (c.relkind = 'S' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
+        "FROM pg_index i JOIN pg_class m ON m.oid = i.indrelid WHERE i.indexrelid = c.oid AND m.relkind = 'm')) "
+        "OR (c.relkind IN ('v', 'm', 'c') "
         "AND d.objsubid > 0)) AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid") + ")) "
         "OR (d.classoid = 'pg_constraint'::regclass AND EXISTS (SELECT 1 FROM pg_constraint con "
-        "WHERE con.oid = d.objoid AND con.connamespace = ANY(%(ns)s))) "
+        "WHERE con.oid = d.objoid AND con.conrelid = 0 AND con.connamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_type'::regclass AND EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = d.objoid "
-        "AND t.typtype IN ('e', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
+        "AND t.typtype IN ('r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
         + _NOT_EXT.format(cat="pg_type", oid="t.oid") + ")) "
         "OR (d.classoid = 'pg_policy'::regclass AND EXISTS (SELECT 1 FROM pg_policy p JOIN pg_class c "
         "ON c.oid = p.polrelid WHERE p.oid = d.objoid AND c.relnamespace = ANY(%(ns)s))) "
@@ -104,12 +103,6 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
-    # GRANT … (column) ON a table: grants are managed per table, not per column
-    "column privileges": ("SELECT DISTINCT n.nspname || '.' || c.relname || '.' || a.attname || ' to ' || "
-                          + _GRANTEE.format(a="x") + " FROM pg_attribute a "
-                          "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace, "
-                          "aclexplode(a.attacl) x WHERE c.relnamespace = ANY(%(ns)s) AND a.attacl IS NOT NULL "
-                          "AND x.grantee <> c.relowner"),
     # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT): the model
     # has the column once, the parent's, with the parent's default
     "defaults set on an inherited column": (
@@ -121,10 +114,6 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
-    # grants are managed on tables, sequences and schemas; a view's are not (a view made again loses them)
-    "privileges on views": ("SELECT DISTINCT n.nspname || '.' || c.relname || ' to ' || " + _GRANTEE.format(a="a") + " FROM pg_class c "
-                            "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
-                            "WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND a.grantee <> c.relowner"),
     # database-wide
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",

@@ -50,7 +50,8 @@ class SQLiteDialect:
                       source: str = "snapshot") -> Schema:
         from .snapshot import sqlite_schema_from_snapshot
 
-        return sqlite_schema_from_snapshot(data, source)
+        side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
+        return sqlite_schema_from_snapshot(data, source, side)
 
     def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
                       ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -87,7 +87,7 @@ def column_sql(c: Column, single_pk: bool) -> str:
     if c.default is not None and c.generated is None:
         parts.append(f"DEFAULT {c.default}")
     if c.generated is not None:
-        parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({c.generated}) {'VIRTUAL' if c.generated_virtual else 'STORED'}")
     if c.not_null:
         parts.append("NOT NULL")
     return " ".join(parts)

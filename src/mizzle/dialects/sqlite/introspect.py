@@ -45,13 +45,13 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
 
 
 def unmanaged(conn: sqlite3.Connection) -> list[str]:
-    """Views and triggers (mizzle does not manage them, and never drops them): one line per kind."""
-    lines = []
-    for kind in ("view", "trigger"):
-        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = ? ORDER BY name", (kind,))]
-        if names:
-            lines.append(f"not managed by mizzle (left as they are): {len(names)} {kind}s: {', '.join(names)}")
-    return lines
+    """The triggers whose statement mizzle cannot read (views and the others are managed): one line."""
+    from .views import introspect_triggers
+
+    names = introspect_triggers(conn)[1]
+    if not names:
+        return []
+    return [f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}"]
 
 
 def comparable(schema: Schema) -> Schema:
@@ -166,7 +166,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         ident = AUTOINCREMENT if re.search(r"(?i)\bAUTOINCREMENT\b", rest) else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
                               default=canonical_default(dflt, type_) if dflt is not None else None,
-                              identity=ident, generated=generated))
+                              identity=ident, generated=generated, generated_virtual=hidden == 2))
     pk = None
     if len(pk_cols) == 1:
         pk = PrimaryKey(pk_cols, None)

@@ -170,10 +170,10 @@ def _key(c: ch.Change) -> ch.TableKey | None:
 
 def can_add_column(c: Column, table: Table) -> bool:
     """ALTER TABLE ADD COLUMN's rules: no PRIMARY KEY/UNIQUE, a constant default, NOT NULL only with a
-    non-NULL default, no generated STORED column."""
+    non-NULL default, no generated STORED column (a VIRTUAL one may be added)."""
     if table.primary_key and c.name in table.primary_key.columns:
         return False
-    if c.generated is not None or c.identity is not None:
+    if (c.generated is not None and not c.generated_virtual) or c.identity is not None:
         return False
     if not is_constant(c.default):
         return False

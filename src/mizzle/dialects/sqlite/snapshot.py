@@ -2,7 +2,7 @@
 
 Key order as drizzle-kit writes it: `version, dialect, id, prevId, tables, views, enums, _meta, internal`.
 No schemas (see source.py). Unique constraints are indexes; `internal.indexes` flags expression columns.
-Views found in a drizzle-kit snapshot are carried forward unchanged. SQLite needs no sidecar.
+Views found in a drizzle-kit snapshot are carried forward unchanged. Triggers (no drizzle-kit field) go in the sidecar.
 """
 
 from __future__ import annotations
@@ -26,13 +26,16 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import unique_name
+from ...schema.objects import make_objects
 from .types import AUTOINCREMENT, affinity, canonical_type
-from .views import views_from_snapshot, views_to_snapshot
+from .views import triggers_from_sidecar, triggers_to_sidecar, views_from_snapshot, views_to_snapshot
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
-def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot") -> Schema:
+def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot",
+                                side: dict[str, Any] | None = None) -> Schema:
+    """`side`: mizzle's sidecar entry of this snapshot (its triggers: drizzle-kit has no field for them)."""
     try:
         internal = (data.get("internal") or {}).get("indexes") or {}
         tables = [_table(t, internal) for t in (data.get("tables") or {}).values()]
@@ -40,7 +43,8 @@ def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot") 
         raise IntegrityError(f"{source}: malformed sqlite snapshot ({type(e).__name__}: {e})") from None
     views, carried = views_from_snapshot(data)  # isExisting views: not managed, carried as they are
     extras = [("views", json.dumps(carried, sort_keys=True))] if carried else []
-    return make_schema("sqlite", tables=tables, extras=extras, objects=views)
+    objects = make_objects([*views.all(), *triggers_from_sidecar(side or {})])
+    return make_schema("sqlite", tables=tables, extras=extras, objects=objects)
 
 
 def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
@@ -59,7 +63,8 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
             name=c["name"], type=canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
-            generated=_unwrap(gen["as"]) if gen else None))
+            generated=_unwrap(gen["as"]) if gen else None,
+            generated_virtual=bool(gen) and str(gen.get("type") or "").lower() == "virtual"))
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
@@ -119,7 +124,7 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
     for key, text in schema.extras:
         snap[key] = json.loads(text)
     snap["views"] = {**snap["views"], **views_to_snapshot(schema.objects)}
-    return snap, {}
+    return snap, triggers_to_sidecar(schema.objects)
 
 
 def _meta(renames: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -141,7 +146,7 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:
-            d["generated"] = {"as": f"({c.generated})", "type": "stored"}
+            d["generated"] = {"as": f"({c.generated})", "type": "virtual" if c.generated_virtual else "stored"}
         columns[c.name] = d
     indexes = {}
     for ix in t.indexes:

@@ -138,8 +138,10 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
         default = _default_sql(sd.arg, type_)
     generated = _expr_sql(c.computed.sqltext) if c.computed is not None else None
     not_null = (not c.nullable) or c.name in pk_cols
+    # Computed(persisted=False) is VIRTUAL; persisted=None stays STORED, what mizzle has always written for it
+    virtual = c.computed is not None and c.computed.persisted is False
     return Column(name=c.name, type=type_, not_null=not_null, default=default,
-                  identity=AUTOINCREMENT if autoincrement else None, generated=generated)
+                  identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual)
 
 
 def type_of(t: Any) -> str:
