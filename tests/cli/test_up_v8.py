@@ -123,15 +123,18 @@ def test_up_converts_version_8_to_version_9(folders: tuple[Path, Path], run_mizz
     assert again.code == 2 and "nothing to convert" in again.first_error_line
 
 
-def test_up_refuses_a_sqlite_journal_folder(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    """SQLite journal folders are not converted (yet): one line, nothing written (it used to write PostgreSQL's
-    version 9 snapshots into a SQLite folder)."""
+def test_up_converts_a_sqlite_journal_folder(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """SQLite journal folders are converted too (they were refused), each snapshot whole as drizzle-kit 1.x's `up`
+    writes it (tests/integration/sqlite/test_up_sqlite_interop1.py compares with drizzle-kit's own `up`)."""
     shutil.copytree(PG_OUT.parent.parent / "sqlite" / "out", tmp_path / "drizzle")
     (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nout = "drizzle"\n')
     r = run_mizzle(["up"], cwd=tmp_path)
-    assert r.code == 2 and "PostgreSQL folders only" in r.first_error_line, r.stderr
-    assert (tmp_path / "drizzle" / "meta" / "_journal.json").exists()
-    assert not folders1.migration_dirs(tmp_path / "drizzle")
+    assert r.code == 0, r.stderr
+    assert not (tmp_path / "drizzle" / "meta" / "_journal.json").exists()
+    dirs = folders1.migration_dirs(tmp_path / "drizzle")
+    snaps = [json.loads((d / folders1.SNAPSHOT).read_text()) for d in dirs]
+    assert len(dirs) == 4 and {s["version"] for s in snaps} == {"7"} and all(s["dialect"] == "sqlite" for s in snaps)
+    assert [s["prevIds"] for s in snaps[1:]] == [[s["id"]] for s in snaps[:-1]]
 
 
 def test_check_compares_version_8_branches_as_converted(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

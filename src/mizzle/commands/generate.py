@@ -154,7 +154,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
     from ..migrations.rebuilt_keys import assumed_key_names
-    from ..migrations.snapshots import keep_key_names, keep_key_on_rename
+    from ..migrations.snapshots import keep_key_names, keep_key_on_rename, keep_names_on_rename
     from ..schema import changes as ch
     from ..schema.compare import describe_all
     from ..schema.dependents import views_in_the_way
@@ -166,6 +166,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                                                                          prompt)
     if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
         changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
+    if folder.uses_folders and dialect.renames_keep_names:  # … and its constraints' and indexes' `<old>_…` names
+        changeset.changes[:], new = keep_names_on_rename(changeset.changes, old, new, changeset.renamed_tables)
     result = GenerateResult(changes=describe_all(changeset.changes, dialects.get(config.dialect).reader) if check
                             else [c.describe() for c in changeset],
                             previous=old)

@@ -4,9 +4,11 @@ migration's identity; in a folder already in that layout, convert the snapshots 
 
 Each journal entry `<prefix>_<name>` becomes `<YYYYMMDDHHMMSS>_<name>/migration.sql` (the SQL file's bytes, so
 its hash is unchanged) + a 1.x `snapshot.json` written by the dialect's folder codec (the same snapshot id; for
-PostgreSQL a version 9 base, then diffs from the one before, in journal order). The folder's timestamp is the entry's `when` in UTC seconds (one second
-later when two entries share a second, so the folders sort in journal order), which is how drizzle-orm 1.x's
-migrator recognises rows drizzle-orm 0.x recorded; the exact `when` (with its milliseconds, what mizzle and
+PostgreSQL a version 9 base, then diffs from the one before, in journal order; for SQLite each snapshot whole, as
+drizzle-kit 1.x's `up` writes it). The folder's timestamp is the entry's `when` in UTC seconds (entries that share
+a second share it when their names sort in journal order, as drizzle-kit's `up` names them; else, and for a
+`when` earlier than the entry before, the next free second keeps the journal's order), which is how drizzle-orm
+1.x's migrator recognises rows drizzle-orm 0.x recorded; the exact `when` (with its milliseconds, what mizzle and
 drizzle-orm 0.x stored as `created_at`) is kept in `meta/_mizzle.json` under `whens`. drizzle-kit's own `up`
 gives the snapshots new ids; this one keeps them, so the sidecar's entries still apply.
 """
@@ -51,9 +53,10 @@ def up(config: Config, dry_run: bool = False) -> UpResult:
     migrations = folder.migrations()
     if not migrations:
         raise UsageError(f"{folder.journal_path} lists no migration; set `[migrations] layout = \"folders\"` instead")
-    names = _folder_names(migrations)
+    warnings: list[str] = []
+    names = _folder_names(migrations, warnings)
     result = UpResult(folder=folder.path, dry_run=dry_run,
-                      converted=[(m.tag, n) for m, n in zip(migrations, names, strict=True)])
+                      converted=[(m.tag, n) for m, n in zip(migrations, names, strict=True)], warnings=warnings)
     snaps = _converted_snapshots(folder, migrations, config.dialect, result.warnings)
     listed = {m.sql_path.name for m in migrations} | {m.snapshot_path.name for m in migrations if m.snapshot_path}
     result.warnings += [f"{p.name} is not part of the journal's history; left where it is (drizzle-orm 1.x only reads "
@@ -88,18 +91,33 @@ def _upgrade(path: Path, dry_run: bool) -> UpResult:
     return result
 
 
-def _folder_names(migrations: list[Migration]) -> list[str]:
+def _folder_names(migrations: list[Migration], warnings: list[str]) -> list[str]:
+    """`<YYYYMMDDHHMMSS>_<name>` of each entry, dated by its `when` to the second, in journal order. Entries that
+    share a second share the stamp when their names sort in journal order, as drizzle-kit 1.x's `up` names them
+    (drizzle-orm 1.x, upgrading a 0.x tracking table, matches a row to the folder of its second, by hash among
+    several, else by hash alone); otherwise, and for a `when` earlier than the entry before (branches merged), the
+    next free second keeps the journal's order, with a warning when the row's own second is another folder's
+    (drizzle-orm 1.x would give the row to that folder)."""
     out: list[str] = []
     last = -1
     for m in migrations:
         if not m.exists:
             raise IntegrityError(f"{m.sql_path} is listed in the journal but does not exist",
                                  "Restore it from version control before converting the folder.")
-        seconds = max(m.when // 1000, last + 1)
-        last = seconds
         name = m.tag.split("_", 1)[1] if "_" in m.tag else m.tag
         name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
+        seconds = m.when // 1000
+        if seconds < last or (seconds == last and f"{folders1.stamp(seconds * 1000)}_{name}" <= out[-1]):
+            seconds = last + 1
+        last = seconds
         out.append(f"{folders1.stamp(seconds * 1000)}_{name}")
+    stamps = {n[:14]: n for n in out}
+    for m, n in zip(migrations, out, strict=True):
+        own = stamps.get(folders1.stamp(m.when // 1000 * 1000))
+        if own is not None and own != n and own[:14] != n[:14]:
+            warnings.append(f"{n}: dated a second later than its `when` to keep the journal's order, its second is "
+                            f"{own}'s: drizzle-orm 1.x, upgrading a database's 0.x tracking table, would take its row "
+                            "for that migration (mizzle matches by `when` and hash)")
     return out
 
 
@@ -134,7 +152,8 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             raise IntegrityError(f"{m.snapshot_path}: snapshot id {id_!r} is empty or used twice",
                                  "Give it its own id (`mizzle rebase` re-chains merged snapshots), then `mizzle up`.")
         seen.add(id_)
-        data, side = d.save_snapshot(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
+        data, side = (raw, (sidecar.get("snapshots") or {}).get(id_)) if codec.up_from_raw else \
+            d.save_snapshot(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
         snap, state = codec.chain(state, data, id_, [out[-1]["id"]] if out else [ROOT_ID], side)
         out.append(snap)
     return out

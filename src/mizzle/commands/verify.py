@@ -281,7 +281,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
 
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
-    from ..migrations.rebuilt_keys import as_drizzle_keys
+    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
@@ -304,6 +304,8 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         live = authored.apply(live, conn)
         live = as_drizzle_keys(live, before[-1] if before else None,
                                lambda: "\n".join(m.text for m in migrations[:i + 1]))
+        if folder.uses_folders:  # drizzle-kit 1.x keeps the names of a renamed table's unnamed constraints
+            live = kept_names(live, before[-1] if before else None)
         before[:] = [live]
         if snaps[i] is not None:
             result.kept.append(tag)
@@ -319,6 +321,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         if side:
             sidecar.setdefault("version", 1)
             sidecar.setdefault("snapshots", {})[snap_id] = side
+            folder.sidecar_path.parent.mkdir(parents=True, exist_ok=True)  # 1.x layout: meta/ may not exist yet
             write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)

@@ -200,6 +200,10 @@ class FolderCodec(Protocol):
         """The snapshot of a new migration whose schema is `data` (save_snapshot's JSON), after the leaves `tips`
         (none: the folder's first)."""
 
+    # whether `chain` takes the 0.x snapshot as drizzle-kit wrote it (converted as drizzle-kit 1.x's own `up` does)
+    # rather than save_snapshot's JSON of the model read from it
+    up_from_raw: bool
+
     def chain(self, parent: Any, data: dict[str, Any] | None, id_: str, prev_ids: list[str],
               sidecar_entry: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
         """`mizzle up` from a 0.x folder, one snapshot at a time: the snapshot of `data` after `parent` (what the
@@ -209,8 +213,9 @@ class FolderCodec(Protocol):
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         """The snapshots an older 1.x version wrote, by id, converted to `version` (as `drizzle-kit up` does)."""
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """Per change a snapshot records (its deltas): (the change, the row it touches, as it was)."""
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Per change snapshot `id_` makes (its deltas, or its rows against its parents'): (the change in 1.x's
+        delta form, the row it touches, as it was), for the branch check."""
 
 
 class AuthoredSql(Protocol):
@@ -242,6 +247,9 @@ class Dialect(Protocol):
     #   defaults, names matched by definition) and asks a live server for the rest (`server_forms`)
     tenant_schemas: bool  # a fleet target may be a schema of a database (`URL#schema=NAME`, `schemas = [...]`)
     template_databases: bool  # CREATE DATABASE … TEMPLATE: the pytest plugin's per-test copies of a database
+    # in drizzle-kit 1.x's layout, a table rename keeps the `<old>_…` names of the unique constraints, foreign keys
+    # and indexes left unnamed (as drizzle-kit 1.x does); the snapshot codec keeps their server names
+    renames_keep_names: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

@@ -263,12 +263,14 @@ class AuthoredReader:
 
 
 def _table_key(a: Table | None, b: Table | None) -> Any:
-    """A memo key of (authored, live) tables, with the fields equality ignores (declared NOT NULL, a key's
-    server name)."""
+    """A memo key of (authored, live) tables, with the fields equality ignores (declared NOT NULL, the server names
+    of keys, constraints and indexes)."""
     def extra(t: Table | None) -> Any:
         if t is None:
             return None
-        return (tuple(c.declared_not_null for c in t.columns), t.primary_key.server_name if t.primary_key else None)
+        return (tuple(c.declared_not_null for c in t.columns), t.primary_key.server_name if t.primary_key else None,
+                tuple(u.server_name for u in t.uniques), tuple(f.server_name for f in t.foreign_keys),
+                tuple(i.server_name for i in t.indexes))
 
     return (a, b, extra(a), extra(b))
 

@@ -55,12 +55,13 @@ def _ancestors(snapshots: Snapshots, start: str) -> set[str]:
     return seen
 
 
-def _touches(snapshot: dict[str, Any]) -> list[tuple[str, set[str], set[str]]]:
-    """Per delta: (its change as text, the objects it writes, the objects it depends on)."""
+def _touches(snapshots: Snapshots, id_: str) -> list[tuple[str, set[str], set[str]]]:
+    """Per change of snapshot `id_`: (the change as text, the objects it writes, the objects it depends on)."""
     out: list[tuple[str, set[str], set[str]]] = []
+    snapshot = snapshots[id_]
     if not is_1x(snapshot):
         return out
-    for d, row in codec_of(snapshot, snapshot["_dir"]).delta_rows(snapshot):
+    for d, row in codec_of(snapshot, snapshot["_dir"]).changes(snapshots, id_):
         moved = {**row, **(d.get("set") or {})}  # a rename writes the new name too
         writes = {_obj(row), _obj(moved)}
         reads: set[str] = set()
@@ -114,7 +115,7 @@ def _current(snapshots: Snapshots) -> Snapshots:
 def _first_conflict(snapshots: Snapshots, branch_x: set[str], branch_y: set[str]) -> tuple[str, str, str] | None:
     def effects(branch: set[str]) -> list[tuple[str, str, set[str], set[str]]]:
         return [(snapshots[i]["_dir"], change, w, r) for i in sorted(branch, key=lambda i: snapshots[i]["_dir"])
-                for change, w, r in _touches(snapshots[i])]
+                for change, w, r in _touches(snapshots, i)]
 
     ex, ey = effects(branch_x), effects(branch_y)
     for dx, cx, wx, rx in ex:

@@ -78,3 +78,37 @@ def assumed_key_names(changes: list[Any], migrations: Callable[[], list[Any]]) -
                        f"table to {c.table[1]} and PostgreSQL keeps a key's old name: if the migration fails, run "
                        "`mizzle check --rebuild-snapshots` (it records the real name) and generate again")
     return out
+
+
+def kept_names(live: Schema, before: Schema | None) -> Schema:
+    """drizzle-kit 1.x's layout: `live` with each unique constraint, foreign key and index that was unnamed one
+    migration earlier (its name drizzle-kit 1.x's default there) and kept that name through a table rename named
+    as the schema code names it now (the default on the renamed table), the server's name kept (`server_name`,
+    written back as the row's name with `nameExplicit: false`, as drizzle-kit 1.x's own snapshot has it).
+    `before`: the previous migration's model, already through this function."""
+    from ..schema.naming import drizzle1_default_names
+
+    if before is None:
+        return live
+    earlier: dict[tuple[str, str, str], tuple[Table, Any]] = {
+        (t.schema, part, o.real_name): (t, o) for t in before.tables
+        for part in ("uniques", "foreign_keys", "indexes") for o in getattr(t, part)}
+
+    def named(t: Table, part: str, o: Any) -> Any:
+        found = earlier.get((t.schema, part, o.name))
+        if o.server_name or found is None:
+            return o
+        bt, p = found
+        then, now = drizzle1_default_names(bt.name, p), drizzle1_default_names(t.name, o)
+        if p.name not in then or o.name in now or len(then) != len(now):
+            return o
+        return replace(o, name=now[then.index(p.name)], server_name=o.name)
+
+    tables = [t.with_(**{part: tuple(sorted((named(t, part, o) for o in getattr(t, part)), key=lambda x: x.name))
+                         for part in ("uniques", "foreign_keys", "indexes")}) for t in live.tables]
+    if tables == list(live.tables) and all(
+            x.server_name == y.server_name for a, b in zip(tables, live.tables, strict=True)
+            for part in ("uniques", "foreign_keys", "indexes") for x, y in zip(getattr(a, part), getattr(b, part),
+                                                                                strict=True)):
+        return live
+    return live.with_(tables=tables)

@@ -98,3 +98,51 @@ def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:
             c = replace(c, old=replace(c.old, server_name=kept[c.table]))
         out.append(c)
     return out
+
+
+def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
+                         renamed_tables: dict[str, str]) -> tuple[list[Any], Schema]:
+    """drizzle-kit 1.x renames a table and nothing else: the unique constraints, foreign keys (a renamed table's
+    own, and those referencing it) and indexes it left unnamed keep their `<old>_…` names. For the 1.x layout: the
+    changes without the RENAME of such a name, and `new` (the schema code's model, which names them after the new
+    table) with the names they keep as their server names (`ForeignKey.server_name`), as well as the server names
+    `old` had for the objects that stay, so that later migrations drop and rename them by the names they have."""
+    from dataclasses import replace
+
+    from ..schema.changes import DropForeignKey, DropIndex, DropUnique, RenameConstraint
+    from ..schema.naming import drizzle1_default_names
+
+    back = {v: k for k, v in renamed_tables.items()}
+    renamed = {(c.table, c.new): c.old for c in changes if isinstance(c, RenameConstraint)}
+    dropped = {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
+               for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+
+    def kept(table: Any, obj: Any) -> str | None:
+        """The server name `obj` (of the new model's `table`) keeps: its old twin's."""
+        schema, _, name = back.get(table.qualified, table.qualified).partition(".")
+        prev = old.table(schema, name)
+        if prev is None:
+            return None
+        twins = getattr(prev, _part_of(obj))
+        if (table.key, obj.name) in renamed:  # the same object under a new name: kept if both are 1.x's defaults
+            o = next((o for o in twins if o.real_name == renamed[(table.key, obj.name)]), None)
+            return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
+                and obj.name in drizzle1_default_names(table.name, obj) else None
+        same = next((o for o in twins if o.name == obj.name), None)
+        return same.server_name if same is not None and (table.key, obj.name) not in dropped else None
+
+    tables, names = [], set()
+    for t in new.tables:
+        parts = {}
+        for part in ("uniques", "foreign_keys", "indexes"):
+            objs = tuple(replace(o, server_name=s) if (s := kept(t, o)) and s != o.name else o
+                         for o in getattr(t, part))
+            names.update({(t.key, o.real_name, o.name) for o in objs if o.server_name})
+            parts[part] = objs
+        tables.append(t.with_(**parts))
+    out = [c for c in changes if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)]
+    return out, new.with_(tables=tables) if names else new
+
+
+def _part_of(obj: Any) -> str:
+    return "foreign_keys" if hasattr(obj, "ref_table") else "indexes" if hasattr(obj, "method") else "uniques"

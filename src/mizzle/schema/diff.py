@@ -479,8 +479,8 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
         if n.name in old_by:
             continue
         match = next((o for o in gone if o.name not in new_by and eq(replace(o, name=n.name), n)), None)
-        if match is not None:
-            rename(match.name, n.name)
+        if match is not None:  # by the name the server has (ForeignKey.server_name)
+            rename(getattr(match, "server_name", None) or match.name, n.name)
             gone.remove(match)
             fresh.remove(n)
     for o in gone:

@@ -117,6 +117,14 @@ class ForeignKey:
     deferrable: str | None = None  # None | "immediate" | "deferred"
     not_valid: bool = False  # added NOT VALID and not validated since
     match_full: bool = False  # MATCH FULL (MATCH SIMPLE, the default, otherwise)
+    # the name the server has when it is not `name` (the schema code's): drizzle-kit 1.x keeps `<old>_…` names of
+    # unnamed constraints and indexes through a table rename. Not part of the definition (equality ignores it);
+    # DROP, RENAME and the 1.x snapshot use it.
+    server_name: str | None = field(default=None, compare=False)
+
+    @property
+    def real_name(self) -> str:
+        return self.server_name or self.name
 
 
 @_quick_init
@@ -126,6 +134,12 @@ class UniqueConstraint:
     columns: tuple[str, ...]
     nulls_not_distinct: bool = False
     deferrable: str | None = None  # None | "immediate" | "deferred"
+    # as ForeignKey.server_name
+    server_name: str | None = field(default=None, compare=False)
+
+    @property
+    def real_name(self) -> str:
+        return self.server_name or self.name
 
 
 @_quick_init
@@ -181,6 +195,11 @@ class Index:
     include: tuple[str, ...] = ()
     concurrently: bool = False
     nulls_not_distinct: bool = False  # a unique index's NULLS NOT DISTINCT (PostgreSQL 15)
+    server_name: str | None = field(default=None, compare=False)  # as ForeignKey.server_name
+
+    @property
+    def real_name(self) -> str:
+        return self.server_name or self.name
 
     @property
     def column_names(self) -> tuple[str, ...]:

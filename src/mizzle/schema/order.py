@@ -153,9 +153,9 @@ def frees(c: Change) -> Iterator[Fact]:
         yield _relation(*c.table.key)
         yield ("type", *c.table.key)  # a table's row type
     elif isinstance(c, DropIndex):
-        yield _relation(c.table[0], c.index.name)
+        yield _relation(c.table[0], c.index.real_name)
     elif isinstance(c, DropUnique):
-        yield _relation(c.table[0], c.unique.name)
+        yield _relation(c.table[0], c.unique.real_name)
     elif isinstance(c, DropSequence) and not c.to_serial:
         yield _relation(*c.sequence.key)
     elif isinstance(c, DropEnum):

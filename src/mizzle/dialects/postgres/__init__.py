@@ -32,6 +32,7 @@ class PostgresDialect:
     canonical_forms = True
     tenant_schemas = True
     template_databases = True
+    renames_keep_names = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:

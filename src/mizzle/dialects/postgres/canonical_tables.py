@@ -58,7 +58,8 @@ def _canonical_memo(enum_names: tuple[tuple[str, str], ...], comments: bool) -> 
 def _remembered(memo: _Memo, t: Table, enums: dict[tuple[str, str], list[Any]],
                 known: set[tuple[str, str]], comments: bool) -> Table:
     """`_table(t, …)`, remembered in `memo`. Keyed by the table and the fields its equality ignores (compare=False:
-    a key's server name, a column's `using` and `declared_not_null`, a policy's `renamed_from`): two tables equal by
+    a key's, a constraint's or an index's server name, a column's `using` and `declared_not_null`, a policy's
+    `renamed_from`): two tables equal by
     value may still differ in them, and the remembered one must not lend its own."""
     by_value, by_identity = memo
     seen = by_identity.get(id(t))
@@ -81,9 +82,9 @@ _UNCOMPARED_NAMES: dict[type, tuple[str, ...]] = {}  # speed: a class's compare=
 
 
 def _uncompared(t: Table) -> tuple[Any, ...]:
-    """The values of the fields equality leaves out, of the table's key, columns and policies."""
+    """The values of the fields equality leaves out, of the table's keys, columns, indexes and policies."""
     out = []
-    for x in (t.primary_key, *t.columns, *t.policies):
+    for x in (t.primary_key, *t.columns, *t.policies, *t.uniques, *t.foreign_keys, *t.indexes):
         if x is None:
             continue
         names = _UNCOMPARED_NAMES.get(type(x))

@@ -499,13 +499,13 @@ RENDER: dict[type, Callable[..., list[str]]] = {
                                     else f"ALTER TABLE {qtable(c.table)} RENAME CONSTRAINT {ident(c.old)} TO "
                                          f"{ident(c.new)}"],
     ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
-    ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.name)}"],
+    ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.real_name)}"],
     ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
-    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.unique.name)}"],
+    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.unique.real_name)}"],
     ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {check_constraint(c.check)}{_not_valid(c.check)}"],
     ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.name)}"],
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
-    ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.name)}"],
+    ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.real_name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
     ch.SetComment: lambda c: [_comment(
         f"CONSTRAINT {ident(c.name)} ON {qtable(c.table)}" if c.kind == "constraint"

@@ -194,7 +194,7 @@ def _online(s: PlannedStatement, created: set[tuple[str, str]]) -> _Rewrite:
         return _Rewrite(outside=[create_index(table, c.index, concurrently=True)])
     if isinstance(c, ch.DropIndex):
         # IF EXISTS: a run killed after the drop finished but before its progress row re-runs it
-        return _Rewrite(outside=[f"DROP INDEX CONCURRENTLY IF EXISTS {qname(table[0], c.index.name)}"])
+        return _Rewrite(outside=[f"DROP INDEX CONCURRENTLY IF EXISTS {qname(table[0], c.index.real_name)}"])
     if isinstance(c, (ch.AddForeignKey, ch.AddCheck)) and not (c.fk if isinstance(c, ch.AddForeignKey) else c.check).not_valid:
         name = c.fk.name if isinstance(c, ch.AddForeignKey) else c.check.name
         return _Rewrite(now=[f"{s.sql} NOT VALID"], later=[[f"{at} VALIDATE CONSTRAINT {ident(name)}"]])
@@ -226,7 +226,7 @@ def _on_partitioned(s: PlannedStatement, parts: Partitions, created: set[tuple[s
     if isinstance(c, ch.CreateIndex):
         return _partitioned_index(c.table, c.index, parts)
     if isinstance(c, ch.DropIndex):
-        return _Rewrite(now=[f"DROP INDEX IF EXISTS {qname(c.table[0], c.index.name)}"])
+        return _Rewrite(now=[f"DROP INDEX IF EXISTS {qname(c.table[0], c.index.real_name)}"])
     if isinstance(c, (ch.AddForeignKey, ch.AddUnique, ch.SetPrimaryKey)):
         return _Rewrite(now=[s.sql])
     return _online(s, created)

@@ -141,17 +141,10 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
             collation=side_cols.get(c["name"], {}).get("collation"),
             declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})
-    fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
-                      ref_columns=tuple(f["columnsTo"]), ref_schema=f.get("schemaTo") or DEFAULT_SCHEMA,
-                      on_delete=(f.get("onDelete") or "no action").lower(),
-                      on_update=(f.get("onUpdate") or "no action").lower(),
-                      deferrable=side_fks.get(f["name"], {}).get("deferrable"),
-                      not_valid=bool(side_fks.get(f["name"], {}).get("notValid")),
-                      match_full=bool(side_fks.get(f["name"], {}).get("matchFull")))
-           for f in (t.get("foreignKeys") or {}).values()]
+    fks = [_fk_from_json(f, side_fks) for f in (t.get("foreignKeys") or {}).values()]
     side_uq = side.get("uniqueConstraints", {})
     uniques = [UniqueConstraint(u["name"], tuple(u["columns"]), bool(u.get("nullsNotDistinct")),
-                                side_uq.get(u["name"], {}).get("deferrable"))
+                                side_uq.get(u["name"], {}).get("deferrable"), _server_name(u, side_uq))
                for u in (t.get("uniqueConstraints") or {}).values()]
     side_ck = side.get("checkConstraints", {})
     checks = [CheckConstraint(c["name"], c["value"], bool(side_ck.get(c["name"], {}).get("notValid")),
@@ -170,7 +163,8 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
                              method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
                              include=tuple(ixs.get("include", ())), concurrently=bool(ix.get("concurrently")),
-                             nulls_not_distinct=bool(ixs.get("nullsNotDistinct"))))
+                             nulls_not_distinct=bool(ixs.get("nullsNotDistinct")),
+                             server_name=_server_name(ix, side_ix)))
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
                  unlogged=bool(side.get("unlogged")),
@@ -178,6 +172,22 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")),
                  comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
+
+
+def _fk_from_json(f: dict[str, Any], side_fks: dict[str, Any]) -> ForeignKey:
+    side = side_fks.get(f["name"], {})
+    return ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
+                      ref_columns=tuple(f["columnsTo"]), ref_schema=f.get("schemaTo") or DEFAULT_SCHEMA,
+                      on_delete=(f.get("onDelete") or "no action").lower(),
+                      on_update=(f.get("onUpdate") or "no action").lower(), deferrable=side.get("deferrable"),
+                      not_valid=bool(side.get("notValid")), match_full=bool(side.get("matchFull")),
+                      server_name=_server_name(f, side_fks))
+
+
+def _server_name(entry: dict[str, Any], side: dict[str, Any]) -> str | None:
+    """A constraint's or an index's server name (ForeignKey.server_name): from a 1.x row (snapshot_v9.SERVER_NAME)
+    or mizzle's sidecar."""
+    return entry.get("_serverName") or (side.get(entry["name"]) or {}).get("serverName")
 
 
 def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
@@ -395,15 +405,17 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
             for c in t.columns if c.comment or c.collation}
     if cols:
         side["columns"] = cols
-    fks = {f.name: {k: v for k, v in (("deferrable", f.deferrable), ("notValid", f.not_valid), ("matchFull", f.match_full))
-                    if v} for f in t.foreign_keys if f.deferrable or f.not_valid or f.match_full}
+    fks = {f.name: {k: v for k, v in (("deferrable", f.deferrable), ("notValid", f.not_valid), ("matchFull", f.match_full),
+                                      ("serverName", f.server_name)) if v}
+           for f in t.foreign_keys if f.deferrable or f.not_valid or f.match_full or f.server_name}
     if fks:
         side["foreignKeys"] = fks
     pk = t.primary_key
     if pk is not None and (pk.deferrable or (pk.name is None and pk.server_name)):
         side["primaryKey"] = {k: v for k, v in (("deferrable", pk.deferrable),
                                                 ("name", pk.server_name if pk.name is None else None)) if v}
-    uqs = {u.name: {"deferrable": u.deferrable} for u in t.uniques if u.deferrable}
+    uqs = {u.name: {k: v for k, v in (("deferrable", u.deferrable), ("serverName", u.server_name)) if v}
+           for u in t.uniques if u.deferrable or u.server_name}
     if uqs:
         side["uniqueConstraints"] = uqs
     cks = {c.name: {k: True for k, v in (("notValid", c.not_valid), ("noInherit", c.no_inherit)) if v}
@@ -436,6 +448,8 @@ def _index_sidecar(i: Index) -> dict[str, Any]:
         side["nullsNotDistinct"] = True
     if any(c.collation for c in i.columns):
         side["collations"] = [c.collation for c in i.columns]
+    if i.server_name:
+        side["serverName"] = i.server_name
     return side
 
 

@@ -224,13 +224,43 @@ def _pk_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
     t["compositePrimaryKeys"][r["name"]] = {"name": r["name"], "columns": cols}
 
 
+# the v7 JSON made of a 1.x state keeps here, on a unique, foreign key or index 1.x did not name, the name it has
+# when that is not the one the current table gives (`<old>_…`, kept through a table rename: drizzle-kit 1.x renames
+# a table and nothing else); the entry is keyed by the current default, as the schema code names it
+# (the model's ForeignKey.server_name)
+SERVER_NAME = "_serverName"
+
+
+def _unnamed_default(t: dict[str, Any], r: dict[str, Any]) -> str | None:
+    """The name the table gives today to the row's unique, foreign key or index when 1.x did not name it."""
+    if r.get("nameExplicit", True):
+        return None
+    if r["entityType"] == "fks":
+        return fk_name_v1(t["name"], tuple(r["columns"]), r["tableTo"], tuple(r["columnsTo"]))
+    if r["entityType"] == "uniques":
+        return unique_name(t["name"], tuple(r["columns"])) if r["name"].endswith("_unique") else \
+            make_object_name(t["name"], column_addition(tuple(r["columns"])), "key")
+    if any(c.get("isExpression") for c in r["columns"]):  # 1.x's default of an expression index: kept as it is
+        return None
+    return make_object_name(t["name"], column_addition(tuple(c["value"] for c in r["columns"])), "index")
+
+
+def _keyed(t: dict[str, Any], r: dict[str, Any], d: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """`d` (a v7 entry) under the name the schema code gives it, with the row's own name kept (SERVER_NAME)."""
+    default = _unnamed_default(t, r)
+    if default is None or default == r["name"]:
+        return r["name"], d
+    return default, {**d, "name": default, SERVER_NAME: r["name"]}
+
+
 def _fk_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
     d: dict[str, Any] = {"name": r["name"], "tableFrom": r["table"], "tableTo": r["tableTo"]}
     if r.get("schemaTo") and r["schemaTo"] != "public":
         d["schemaTo"] = r["schemaTo"]
     d.update({"columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
               "onDelete": (r.get("onDelete") or "NO ACTION").lower(), "onUpdate": (r.get("onUpdate") or "NO ACTION").lower()})
-    t["foreignKeys"][r["name"]] = d
+    name, d = _keyed(t, r, d)
+    t["foreignKeys"][name] = d
 
 
 def _index_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
@@ -246,7 +276,8 @@ def _index_v7(t: dict[str, Any], r: dict[str, Any]) -> None:
         d["where"] = r["where"]
     d.update({"concurrently": bool(r.get("concurrently")), "method": r.get("method") or "btree",
               "with": _with_dict(r.get("with") or "")})
-    t["indexes"][r["name"]] = d
+    name, d = _keyed(t, r, d)
+    t["indexes"][name] = d
 
 
 def _with_dict(text: str) -> dict[str, Any]:
@@ -262,8 +293,8 @@ _TABLE_PARTS = {
     "pks": _pk_v7,
     "fks": _fk_v7,
     "indexes": _index_v7,
-    "uniques": lambda t, r: t["uniqueConstraints"].__setitem__(r["name"], {
-        "name": r["name"], "nullsNotDistinct": bool(r.get("nullsNotDistinct")), "columns": list(r["columns"])}),
+    "uniques": lambda t, r: t["uniqueConstraints"].__setitem__(*_keyed(t, r, {
+        "name": r["name"], "nullsNotDistinct": bool(r.get("nullsNotDistinct")), "columns": list(r["columns"])})),
     "checks": lambda t, r: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
     "policies": lambda t, r: _policy_v7(t, r),
 }
@@ -271,10 +302,12 @@ _TABLE_PARTS = {
 
 # -- v7 JSON → rows -------------------------------------------------------------------------------------------
 
-def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None,
+                 side_tables: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The ddl rows of a v7 snapshot (mizzle's, or drizzle-kit 0.x's for `mizzle up`), in drizzle-kit's order.
     `key_names`: "schema.table" → the server's name of a key the snapshot states as the column's primaryKey
-    (mizzle's sidecar `primaryKey.name`), written as 1.x writes a key it did not name."""
+    (mizzle's sidecar `primaryKey.name`), written as 1.x writes a key it did not name. `side_tables`: the sidecar
+    entry's tables, whose uniques, foreign keys and indexes may have a `serverName` (written as the row's name)."""
     if snap.get("dialect", "postgresql") != "postgresql":
         from ...errors import UsageError
 
@@ -295,7 +328,8 @@ def rows_from_v7(snap: dict[str, Any], key_names: dict[str, str] | None = None) 
         keyed = {c for p in (t.get("compositePrimaryKeys") or {}).values() for c in p["columns"]}
         rows += [_column_row(t, c, c["name"] in keyed) for c in t["columns"].values()]
     for t in tables:
-        rows += _constraint_rows(t, (key_names or {}).get(f"{t.get('schema') or 'public'}.{t['name']}"))
+        q = f"{t.get('schema') or 'public'}.{t['name']}"
+        rows += _constraint_rows(t, (key_names or {}).get(q), (side_tables or {}).get(q) or {})
     for t in tables:
         rows += [_carried_row("policies", p, t) for p in (t.get("policies") or {}).values()]
     for key in _CARRIED.values():
@@ -386,16 +420,24 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
             "identity": identity, "entityType": "columns"}
 
 
-def _constraint_rows(t: dict[str, Any], key_name: str | None = None) -> list[dict[str, Any]]:
+def _server(entry: dict[str, Any], side: dict[str, Any], part: str) -> str:
+    """The name a unique, foreign key or index has on the server (SERVER_NAME, the sidecar's `serverName`)."""
+    return entry.get(SERVER_NAME) or ((side.get(part) or {}).get(entry["name"]) or {}).get("serverName") or entry["name"]
+
+
+def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
+                     side: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     schema, name = t.get("schema") or "public", t["name"]
     key_name = key_name or t.get(PK_NAME)
+    side = side or {}
     base = {"schema": schema, "table": name}
     rows: list[dict[str, Any]] = []
     for ix in (t.get("indexes") or {}).values():
-        rows.append(_index_row(base, ix))
+        rows.append(_index_row(base, ix, _server(ix, side, "indexes")))
     for f in (t.get("foreignKeys") or {}).values():
         default = fk_name_v1(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
-        rows.append({**base, "name": f["name"], "nameExplicit": f["name"] != default, "columns": list(f["columnsFrom"]),
+        rows.append({**base, "name": _server(f, side, "foreignKeys"), "nameExplicit": f["name"] != default,
+                     "columns": list(f["columnsFrom"]),
                      "schemaTo": f.get("schemaTo") or "public", "tableTo": f["tableTo"],
                      "columnsTo": list(f["columnsTo"]), "onUpdate": (f.get("onUpdate") or "no action").upper(),
                      "onDelete": (f.get("onDelete") or "no action").upper(), "entityType": "fks"})
@@ -407,14 +449,15 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None) -> list[dic
     for u in (t.get("uniqueConstraints") or {}).values():
         defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
                     unique_name(name, tuple(u["columns"])))  # a table's unique().on(…)
-        rows.append({**base, "name": u["name"], "nameExplicit": u["name"] not in defaults, "columns": list(u["columns"]),
+        rows.append({**base, "name": _server(u, side, "uniqueConstraints"), "nameExplicit": u["name"] not in defaults,
+                     "columns": list(u["columns"]),
                      "nullsNotDistinct": bool(u.get("nullsNotDistinct")), "entityType": "uniques"})
     for c in (t.get("checkConstraints") or {}).values():
         rows.append({**base, "name": c["name"], "value": unqualified(c["value"], schema, name), "entityType": "checks"})
     return rows
 
 
-def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
+def _index_row(base: dict[str, Any], ix: dict[str, Any], server_name: str | None = None) -> dict[str, Any]:
     cols = [{"value": unqualified(c["expression"], base["schema"], base["table"]) if c.get("isExpression") else c["expression"],
              "isExpression": bool(c.get("isExpression")), "asc": bool(c.get("asc", True)),
              "nullsFirst": c.get("nulls") == "first",
@@ -423,7 +466,7 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any]) -> dict[str, Any]:
     plain = [c["value"] for c in cols if not c["isExpression"]]
     default = make_object_name(base["table"], column_addition(tuple(plain)), "index")
     with_ = ",".join(f"{k}={json.dumps(v) if isinstance(v, bool) else v}" for k, v in (ix.get("with") or {}).items())
-    return {**base, "name": ix["name"], "nameExplicit": ix["name"] != default, "columns": cols,
+    return {**base, "name": server_name or ix["name"], "nameExplicit": ix["name"] != default, "columns": cols,
             "isUnique": bool(ix.get("isUnique")),
             "where": unqualified(ix["where"], base["schema"], base["table"]) if ix.get("where") else None, "with": with_,
             "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
@@ -540,6 +583,25 @@ def object_footprints(d: dict[str, Any], row: dict[str, Any]) -> list[dict[str, 
     return None
 
 
+def _rename_footprints(row: dict[str, Any], changed: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """drizzle-kit 1.x's footprint of a table or column renamed (`rename_table`, `rename_column`); None for others."""
+    new = {**row, **changed}
+    if row["entityType"] == "tables" and row["schema"] == new["schema"]:
+        def table(t: dict[str, Any]) -> list[str]:
+            q = f"{t['schema']}.{t['name']}"
+            return [f"s|tbl|{q}", f"n|tbl|{q}", f"n|rel|{q}", f"n|type|{q}"]
+        return [{"statementType": "rename_table", "statementTarget": ["table", row["schema"], row["name"]],
+                 "writes": table(row) + table(new), "reads": [f"n|sch|{row['schema']}"]}]
+    if row["entityType"] == "columns":
+        def column(c: dict[str, Any]) -> list[str]:
+            return [f"s|col|{c['schema']}.{c['table']}.{c['name']}", f"n|col|{c['schema']}.{c['table']}.{c['name']}"]
+        return [{"statementType": "rename_column",
+                 "statementTarget": ["column", row["schema"], row["table"], row["name"]],
+                 "writes": column(row) + column(new),
+                 "reads": [f"n|tbl|{row['schema']}.{row['table']}", f"n|sch|{row['schema']}"]}]
+    return None
+
+
 # -- deltas and footprints from one state to the next ---------------------------------------------------------
 
 def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -564,6 +626,48 @@ def deltas_between(old: State, new_rows: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
+def _name_of(row: dict[str, Any]) -> str:
+    """drizzle-kit's name of a row in a version 8 `renames` entry: `schema.table.name`, the parts it has."""
+    return ".".join(str(row[f]) for f in ("schema", "table", "name") if row.get(f))
+
+
+_RENAME_ORDER = ("schemas", "enums", "sequences", "roles", "tables", "columns", "views", "policies", "uniques",
+                 "indexes", "checks", "pks", "fks")
+
+
+def rename_deltas(state: State, rows: list[dict[str, Any]], renames: list[str]) -> list[dict[str, Any]]:
+    """The rename deltas of a version 8 snapshot's `renames` (`from->to`, each side `schema.table.name`), applied
+    to `state` as they are chosen: kind by kind, as drizzle-kit's diff asks its resolvers, an entry renames a row of
+    the kind that is in `state` and not in `rows` (`from`) into one that is in `rows` and not in `state` (`to`)."""
+    pairs = [tuple(r.split("->", 1)) for r in renames if "->" in r]
+    out: list[dict[str, Any]] = []
+    for kind in _RENAME_ORDER:
+        if not pairs:
+            break
+        new = {entity_key(r): r for r in rows if r["entityType"] == kind}
+        for old_name, new_name in list(pairs):
+            gone = next((k for k, r in state.items() if r["entityType"] == kind and k not in new
+                         and _name_of(r) == old_name), None)
+            made = next((r for k, r in new.items() if k not in state and _name_of(r) == new_name), None)
+            if gone is None or made is None:
+                continue
+            fields = _IDENTITY.get(kind, ("schema", "table", "name"))
+            out.append({"op": "rename", "key": gone,
+                        "set": {f: made[f] for f in fields if state[gone].get(f) != made.get(f)}})
+            apply_deltas(state, out[-1:])
+            pairs.remove((old_name, new_name))
+    return out
+
+
+def _kept_key_names(rows: list[dict[str, Any]], state: State) -> list[dict[str, Any]]:
+    """drizzle-kit's `up` (withStateKeyNames): a primary key its code leaves unnamed (`<table>_pkey`) keeps the name
+    the state has for the table's key (`<old>_pkey` after a rename)."""
+    keys = {(r["schema"], r["table"]): r["name"] for r in state.values() if r["entityType"] == "pks"}
+    return [{**r, "name": keys.get((r["schema"], r["table"]), r["name"])}
+            if r["entityType"] == "pks" and not r.get("nameExplicit") and r["name"] == f"{r['table']}_pkey" else r
+            for r in rows]
+
+
 def row_of_key(key: str) -> dict[str, Any]:
     """The identity fields of a row, from its key."""
     kind, _, ident = key.partition("\0")
@@ -580,10 +684,13 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
     """What each delta writes and reads, in drizzle-kit's footprint form, so its `check` sees mizzle's migrations
     when it looks for branches that do not commute."""
     out = []
+    state = {k: dict(r) for k, r in old.items()}  # each delta's row as the deltas before it left it
     for d in deltas:
-        row = d["row"] if d["op"] == "create" else old.get(d["key"]) or row_of_key(d["key"])
+        row = d["row"] if d["op"] == "create" else state.get(d["key"]) or row_of_key(d["key"])
+        if d["op"] == "create" or d["key"] in state:
+            apply_deltas(state, [d])
         kind = row["entityType"]
-        own = object_footprints(d, row)
+        own = object_footprints(d, row) if d["op"] != "rename" else _rename_footprints(row, d["set"])
         if own is not None:
             out.extend(own)
             continue
@@ -610,6 +717,11 @@ def key_names(sidecar_entry: dict[str, Any] | None) -> dict[str, str]:
             if (t.get("primaryKey") or {}).get("name")}
 
 
+def side_tables(sidecar_entry: dict[str, Any] | None) -> dict[str, Any]:
+    """"schema.table" → a snapshot's sidecar entry of the table (its constraints' `serverName`s)."""
+    return (sidecar_entry or {}).get("tables") or {}
+
+
 def _parents(snap: dict[str, Any]) -> list[str]:
     return [p for p in snap.get("prevIds") or [] if isinstance(p, str)]
 
@@ -630,6 +742,7 @@ class FolderCodec:
     it is, and converted to version 9 by `upgraded` as drizzle-kit's `up` does (deltas from the parents' state)."""
 
     version = VERSION
+    up_from_raw = False  # `chain` converts mizzle's v7 JSON of the model (any drizzle-kit 0.x version read)
 
     def state_json(self, snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
         snap = _lookup(snapshots, id_, source)
@@ -670,7 +783,7 @@ class FolderCodec:
                                  "folder to version 9 first")
             _check(snapshots[t], source)
         old: State = self.state_after(snapshots, tips, source) if tips else {}
-        rows = rows_from_v7(v7, key_names(sidecar_entry))
+        rows = rows_from_v7(v7, key_names(sidecar_entry), side_tables(sidecar_entry))
         head: dict[str, Any] = {"type": "diff" if tips else "base", "version": VERSION, "dialect": DIALECT,
                                 "id": v7["id"], "prevIds": tips or [ORIGIN]}
         if old:
@@ -689,7 +802,7 @@ class FolderCodec:
         if v7 is None:
             return {"type": "diff", "version": VERSION, "dialect": DIALECT, "id": id_, "prevIds": prev_ids,
                     "footprints": [], "deltas": []}, parent
-        rows = rows_from_v7(v7, key_names(sidecar_entry))
+        rows = rows_from_v7(v7, key_names(sidecar_entry), side_tables(sidecar_entry))
         state: State = parent or {}
         head: dict[str, Any] = {"type": "diff" if parent is not None else "base", "version": VERSION,
                                 "dialect": DIALECT, "id": id_, "prevIds": prev_ids or [ORIGIN]}
@@ -700,8 +813,9 @@ class FolderCodec:
 
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         """Every version 8 snapshot as version 9, as drizzle-kit's `up` converts it: no parent, a base with the
-        rows; else a diff from its parents' state (several: the last folder first) to its rows. A rename is
-        written as a drop and a create (drizzle-kit reads `renames` to write a rename): the same state."""
+        rows; else a diff from its parents' state (several: the last folder first) to its rows, the renames its
+        `renames` lists written as rename deltas (`rename_deltas`), a key its code leaves unnamed keeping the name
+        it had."""
         out: dict[str, dict[str, Any]] = {}
         for id_ in sorted(snapshots, key=lambda i: snapshots[i]["_dir"]):
             snap = snapshots[id_]
@@ -719,12 +833,15 @@ class FolderCodec:
             prev = sorted(real, key=lambda p: str(snapshots.get(p, {}).get("_dir", "")), reverse=True)
             start = state_of({**snapshots, **out, "(start)": {"type": "diff", "id": "(start)", "prevIds": prev,
                                                                "deltas": []}}, "(start)", source)
-            deltas = deltas_between(start, rows)
+            state = {k: dict(r) for k, r in start.items()}
+            deltas = rename_deltas(state, rows, [r for r in snap.get("renames") or [] if isinstance(r, str)])
+            deltas += deltas_between(state, _kept_key_names(rows, state))
             out[id_] = {"type": "diff", **head, "prevIds": prev, "footprints": footprints_of(start, deltas),
                         "deltas": deltas}
         return out
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        snapshot = snapshots[id_]
         return [(d, d["row"] if d.get("op") == "create" else row_of_key(d.get("key", "")))
                 for d in snapshot.get("deltas") or []]
 

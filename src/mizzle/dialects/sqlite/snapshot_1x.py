@@ -19,6 +19,7 @@ only here (SQLite keeps no constraint names a database could disagree with):
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -97,7 +98,10 @@ def _index_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) ->
     if r.get("where"):
         d["where"] = r["where"]
     t["indexes"][r["name"]] = d
-    exprs = {c["value"]: {"isExpression": True} for c in r["columns"] if c.get("isExpression")}
+    # drizzle-kit 1.x's `up` writes every element of a 0.x index as a column (`lower("email")` too): one that names
+    # no column of the table is an expression
+    exprs = {c["value"]: {"isExpression": True} for c in r["columns"]
+             if c.get("isExpression") or c["value"] not in t["columns"]}
     if exprs:
         internal[r["name"]] = {"columns": exprs}
 
@@ -213,15 +217,137 @@ def renames_of(snap: dict[str, Any]) -> list[str]:
     return [f"{bare(a)}->{bare(b)}" for kind in ("tables", "columns") for a, b in (meta.get(kind) or {}).items()]
 
 
+# -- drizzle-kit 1.x's `up` of a 0.x snapshot (its updateToV7 and updateUpToV6, field by field) --------------------
+
+_ACTIONS = {"no action": "NO ACTION", "cascade": "CASCADE", "restrict": "RESTRICT", "set default": "SET DEFAULT",
+            "set null": "SET NULL"}
+
+
+def _js_string(v: Any) -> str:
+    """JavaScript's String(v) of a JSON value (a snapshot default)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `ddl` drizzle-kit 1.x's `up` writes for a 0.x SQLite snapshot (version 5 or 6): its names and spellings
+    kept as 0.x wrote them (a unique index stays an index; `nameExplicit` against 0.x's default names), rows of one
+    kind together, in drizzle-kit's order of kinds."""
+    if str(raw.get("version")) not in ("5", "6"):
+        raise UsageError(f"a version {raw.get('version')} SQLite snapshot in a journal folder; `mizzle up` converts "
+                         "versions 5 and 6")
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in ("tables", "columns", "indexes", "fks", "pks", "uniques",
+                                                            "checks", "views")}
+    for t in (raw.get("tables") or {}).values():
+        name = t["name"]
+        out["tables"].append({"name": name, "entityType": "tables"})
+        for c in t["columns"].values():
+            default = c.get("default")
+            if str(raw.get("version")) == "5" and isinstance(default, (dict, list)):
+                default = "'" + json.dumps(default, separators=(",", ":")) + "'"
+            out["columns"].append({"table": name, "name": c["name"], "type": c["type"],
+                                   "notNull": bool(c.get("notNull")) and not c.get("primaryKey"),
+                                   "autoincrement": c.get("autoincrement"),
+                                   "default": None if default is None else _js_string(default),
+                                   "generated": c.get("generated"), "entityType": "columns"})
+            if c.get("primaryKey"):
+                out["pks"].append({"table": name, "name": f"{name}_pk", "columns": [c["name"]], "nameExplicit": False,
+                                   "entityType": "pks"})
+        for p in (t.get("compositePrimaryKeys") or {}).values():
+            out["pks"].append({"table": name, "name": p["name"], "columns": list(p["columns"]),
+                               "nameExplicit": p["name"] != pk_name(name, tuple(p["columns"])), "entityType": "pks"})
+        out["indexes"] += [{"table": name, "name": ix["name"],
+                            "columns": [{"value": c, "isExpression": False} for c in ix["columns"]],
+                            "isUnique": bool(ix.get("isUnique")), "where": ix.get("where"), "origin": "manual",
+                            "entityType": "indexes"} for ix in (t.get("indexes") or {}).values()]
+        out["uniques"] += [{"table": name, "name": u["name"], "columns": list(u["columns"]),
+                            "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"}
+                           for u in (t.get("uniqueConstraints") or {}).values()]
+        out["checks"] += [{"table": name, "name": c["name"], "value": c["value"], "entityType": "checks"}
+                          for c in (t.get("checkConstraints") or {}).values()]
+        out["fks"] += [{"table": name, "name": f["name"], "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"],
+                        "columnsTo": list(f["columnsTo"]), "onUpdate": _ACTIONS[f.get("onUpdate") or "no action"],
+                        "onDelete": _ACTIONS[f.get("onDelete") or "no action"],
+                        "nameExplicit": f["name"] != fk_name(name, tuple(f["columnsFrom"]), f["tableTo"],
+                                                             tuple(f["columnsTo"])), "entityType": "fks"}
+                       for f in (t.get("foreignKeys") or {}).values()]
+    out["views"] = [{"name": v["name"], "definition": v.get("definition"), "isExisting": bool(v.get("isExisting")),
+                     "error": None, "entityType": "views"} for v in (raw.get("views") or {}).values()]
+    return [r for rows in out.values() for r in rows]
+
+
+def up_renames(raw: dict[str, Any]) -> list[str]:
+    """drizzle-kit 1.x's `up` of a 0.x snapshot's `_meta` renames: `key->value` as 0.x wrote them (quoted)."""
+    meta = raw.get("_meta") or {}
+    return [f"{k}->{v}" for kind in ("tables", "columns") for k, v in (meta.get(kind) or {}).items()]
+
+
 # -- the folder codec: what mizzle.migrations.folders1 asks of SQLite's 1.x snapshots -----------------------------
 
 ORIGIN = "00000000-0000-0000-0000-000000000000"  # drizzle-kit's parent id of a folder's first snapshot
 
 
+_KINDS = ("tables", "columns", "indexes", "fks", "pks", "uniques", "checks", "views")  # drizzle-kit 1.x's order
+
+
+def row_key(row: dict[str, Any]) -> str:
+    """A row's identity, as drizzle-kit 1.x keys SQLite rows: its kind, then its table (none for tables and
+    views) and name."""
+    return row["entityType"] + "\0" + json.dumps([row.get("table"), row["name"]], ensure_ascii=False,
+                                                  separators=(",", ":"))
+
+
+def _ancestors(snapshots: dict[str, dict[str, Any]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        i = stack.pop()
+        if i not in seen and i in snapshots:
+            seen.add(i)
+            stack.extend(p for p in snapshots[i].get("prevIds") or [] if isinstance(p, str))
+    return seen
+
+
+def merged_rows(snapshots: dict[str, dict[str, Any]], tips: list[str]) -> list[dict[str, Any]]:
+    """The schema after the leaves `tips` combined: their latest common ancestor's rows, with what each leaf's
+    rows add, drop and change against them (every snapshot holds the whole schema of its own branch)."""
+    if len(tips) == 1:
+        return [dict(r) for r in snapshots[tips[0]].get("ddl") or []]
+    common = set.intersection(*(_ancestors(snapshots, t) for t in tips))
+    base = max(common, key=lambda i: snapshots[i]["_dir"], default=None)
+    start = {row_key(r): r for r in (snapshots[base].get("ddl") or [] if base is not None else [])}
+    state = dict(start)
+    for t in tips:
+        mine = {row_key(r): r for r in snapshots[t].get("ddl") or []}
+        for k in start:
+            if k not in mine:
+                state.pop(k, None)
+        state.update({k: r for k, r in mine.items() if start.get(k) != r})
+    return sorted(state.values(), key=lambda r: _KINDS.index(r["entityType"]) if r["entityType"] in _KINDS else 99)
+
+
+def row_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(change, the row it touches as it was) from one whole schema to the next, in PostgreSQL's delta form
+    (drop by key, create with the row, alter with the fields set), for the branch check."""
+    old, new = {row_key(r): r for r in before}, {row_key(r): r for r in after}
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = [({"op": "drop", "key": k}, r) for k, r in old.items()
+                                                         if k not in new]
+    for k, r in new.items():
+        if k not in old:
+            out.append(({"op": "create", "row": r}, r))
+        elif old[k] != r:
+            out.append(({"op": "alter", "key": k, "set": {f: v for f, v in r.items() if old[k].get(f) != v}}, old[k]))
+    return out
+
+
 class FolderCodec:
     """SQLite's snapshots in drizzle-kit 1.x's folder layout ↔ v6 JSON (see mizzle.dialects.base.FolderCodec): every
-    snapshot the whole schema, so no deltas, and two leaves (branches merged) are refused: each holds only its own
-    branch's schema, and mizzle does not combine them."""
+    snapshot the whole schema of its branch, no deltas. Two leaves (branches merged without a migration joining
+    them) combine as their common ancestor plus what each branch changed (`merged_rows`); the branch check compares
+    each snapshot's changes against its parents' schema (`changes`)."""
 
     version = VERSION
 
@@ -232,39 +358,36 @@ class FolderCodec:
         prev = [p for p in snap.get("prevIds") or [] if isinstance(p, str)]
         return v6_from_rows(snap["ddl"], id_, prev[0] if prev else ORIGIN)
 
-    def _tip(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> str | None:
-        if len(tips) > 1:
-            raise UsageError(f"{source}: {len(tips)} SQLite snapshots are leaves "
-                             f"({', '.join(snapshots[t]['_dir'] for t in tips)}): branches merged without a migration "
-                             "that joins them",
-                             "Move one branch's migration folder out, run `mizzle generate`, and bring its change again.")
-        return tips[0] if tips else None
-
     def latest_json(self, snapshots: dict[str, dict[str, Any]], tips: list[str], source: str) -> dict[str, Any]:
-        tip = self._tip(snapshots, tips, source)
-        assert tip is not None
-        return self.state_json(snapshots, tip, source)
+        return v6_from_rows(merged_rows(snapshots, tips), tips[0], tips[0])
 
     def next_snapshot(self, v6: dict[str, Any], snapshots: dict[str, dict[str, Any]], tips: list[str], source: str,
                       sidecar_entry: dict[str, Any] | None) -> dict[str, Any]:
-        """The whole schema as rows, its parent the folder's leaf."""
-        tip = self._tip(snapshots, tips, source)
-        previous = snapshots[tip].get("ddl") or [] if tip is not None else []
-        return {"version": VERSION, "dialect": DIALECT, "id": v6["id"], "prevIds": [tip or ORIGIN],
+        """The whole schema as rows, its parents the folder's leaves."""
+        previous = merged_rows(snapshots, tips) if tips else []
+        return {"version": VERSION, "dialect": DIALECT, "id": v6["id"], "prevIds": tips or [ORIGIN],
                 "ddl": rows_from_v6(v6, previous), "renames": renames_of(v6)}
+
+    def changes(self, snapshots: dict[str, dict[str, Any]], id_: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """What snapshot `id_` changed: its rows against its parents' combined."""
+        parents = [p for p in snapshots[id_].get("prevIds") or [] if p in snapshots]
+        return row_changes(merged_rows(snapshots, parents) if parents else [], snapshots[id_].get("ddl") or [])
+
+    up_from_raw = True  # `chain` converts the 0.x snapshot as drizzle-kit wrote it, as drizzle-kit's own `up` does
 
     def chain(self, parent: Any, v6: dict[str, Any] | None, id_: str, prev_ids: list[str],
               sidecar_entry: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
-        """`mizzle up` from a SQLite 0.x folder: not yet (the constraint names drizzle-kit 1.x gives differ from
-        the ones 0.x's SQL created; converting needs drizzle-kit's own rules, unchecked so far)."""
-        raise UsageError("`mizzle up` converts PostgreSQL folders only so far; nothing was written",
-                         "mizzle reads and runs a SQLite journal folder as it is.")
+        """`mizzle up` from a SQLite 0.x folder: each snapshot (drizzle-kit 0.x's own JSON, version 5 or 6) as
+        drizzle-kit 1.x's `up` converts it (`up_rows`): the 0.x names kept, the id kept, the parent the one before.
+        No snapshot (a hand-written migration): the parent's rows again, no renames."""
+        rows = up_rows(v6) if v6 is not None else list(parent or [])
+        renames = up_renames(v6) if v6 is not None else []
+        return {"dialect": DIALECT, "id": id_, "prevIds": prev_ids or [ORIGIN], "version": VERSION, "ddl": rows,
+                "renames": renames}, rows
 
     def upgraded(self, snapshots: dict[str, dict[str, Any]], source: str) -> dict[str, dict[str, Any]]:
         return {}  # drizzle-kit 1.x's SQLite snapshots have one version so far
 
-    def delta_rows(self, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        return []  # whole-schema snapshots: no deltas to compare
 
 
 FOLDER_CODEC = FolderCodec()

@@ -1,0 +1,18 @@
+"""The SQLAlchemy twin of schema.ts (step 1): constraints and indexes unnamed, as drizzle-kit 1.x names them."""
+import sqlalchemy as sa
+
+md = sa.MetaData(naming_convention={"ix": "%(table_name)s_%(column_0_N_name)s_index"})  # drizzle-kit 1.x's index()
+owner = sa.Table("owner", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+user = sa.Table(
+    "user_temp", md,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("email", sa.Text, nullable=False, unique=True),
+    sa.Column("nick", sa.Text, index=True),
+    sa.Column("a", sa.Text),
+    sa.Column("b", sa.Text),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("owner.id")),
+    sa.UniqueConstraint("a", "b"),
+    sa.Index(None, "a", unique=True),
+)
+child = sa.Table("child", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("uid", sa.Text, sa.ForeignKey("user_temp.id")))
