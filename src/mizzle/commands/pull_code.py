@@ -196,15 +196,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         flags = (", postgresql_not_valid=True" if f.not_valid else "") + (', match="FULL"' if f.match_full else "")
         items.append(f"sa.ForeignKeyConstraint({', '.join(args)}{_deferrable(f.deferrable)}{flags}"
                      f"{_notes(notes, f.name)})")
-    # a unique constraint repeating the key or one written before it: CREATE TABLE (create_all) would drop it, so
-    # it is marked as one the database has (source.distinct_keys)
-    seen = {(pk.columns, False, pk.deferrable)} if pk is not None else set()
-    for u in t.uniques:
-        nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
-        key = (u.columns, u.nulls_not_distinct, u.deferrable)
-        items.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)}"
-                     f"{_notes(notes, u.name, repeats=key in seen)})")
-        seen.add(key)
+    items.extend(_uniques(t, notes))
     for ch in t.checks:
         flags = (", postgresql_not_valid=True" if ch.not_valid else "") + (
             ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
@@ -225,6 +217,21 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
     items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
+
+
+def _uniques(t: Table, notes: dict[tuple[str, str], str]) -> list[str]:
+    """The table's `sa.UniqueConstraint(…)`s. One repeating the key or one written before it is marked `repeats`:
+    CREATE TABLE (create_all) would drop it, and the database has it (source.distinct_keys)."""
+    pk = t.primary_key
+    seen = {(pk.columns, False, pk.deferrable)} if pk is not None else set()
+    out = []
+    for u in t.uniques:
+        nnd = ", postgresql_nulls_not_distinct=True" if u.nulls_not_distinct else ""
+        key = (u.columns, u.nulls_not_distinct, u.deferrable)
+        out.append(f"sa.UniqueConstraint({_strs(u.columns)}, name={_str(u.name)}{nnd}{_deferrable(u.deferrable)}"
+                   f"{_notes(notes, u.name, repeats=key in seen)})")
+        seen.add(key)
+    return out
 
 
 def _notes(notes: dict[tuple[str, str], str], name: str, repeats: bool = False) -> str:

@@ -256,16 +256,22 @@ class _PgConverter:
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
 
-    def table(self, t: sa.Table) -> Table:
-        schema = t.schema or DEFAULT_SCHEMA
-        pg_names = self.naming in ("postgresql", "drizzle1")
-        taken = self.taken.setdefault(schema, set())
+    def key(self, t: sa.Table, taken: set[str], pg_names: bool) -> PrimaryKey | None:
+        """The table's primary key, its name added to `taken` (PostgreSQL's `<t>_pkey` chosen for an unnamed one
+        under PostgreSQL naming; the model leaves a single column's unnamed)."""
         pk = primary_key(t, naming=self.naming)
-        if pk is not None and pk.name is None and pg_names:  # the model leaves a single column's `<t>_pkey` unnamed
+        if pk is not None and pk.name is None and pg_names:
             name = choose_name(t.name, None, "pkey", taken)
             pk = PrimaryKey(pk.columns, name if len(pk.columns) > 1 else None, pk.deferrable)
         elif pk is not None and pk.name:
             taken.add(pk.name)
+        return pk
+
+    def table(self, t: sa.Table) -> Table:
+        schema = t.schema or DEFAULT_SCHEMA
+        pg_names = self.naming in ("postgresql", "drizzle1")
+        taken = self.taken.setdefault(schema, set())
+        pk = self.key(t, taken, pg_names)
         pk_cols = pk.columns if pk else ()
         columns = tuple(self.column(t, c, pk_cols) for c in t.columns if not inherited_column(t, c))
         fks: list[ForeignKey] = []
