@@ -66,7 +66,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
 
 def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """apgdiff's add_cluster, add_statistics and disable_trigger pairs: CLUSTER ON, SET STATISTICS and a disabled
-    trigger are not modelled, so pull, drift and verify name them (never silently gone)."""
+    trigger are not modelled (nor pg-schema-diff's REPLICA IDENTITY FULL), so pull, drift and verify name them (never silently gone)."""
     with temp_database("mzfound") as source:
         with psycopg.connect(source, autocommit=True) as c:
             for s in ("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)",
@@ -75,7 +75,8 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "CREATE TRIGGER t_f BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
                       "ALTER TABLE t DISABLE TRIGGER t_f", "CREATE VIEW tv AS SELECT id FROM t",
                       "GRANT SELECT ON tv TO PUBLIC", "CREATE TABLE kid (extra int) INHERITS (t)",
-                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC"):
+                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC",
+                      "ALTER TABLE kid REPLICA IDENTITY FULL"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -87,5 +88,6 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         assert "privileges on views: public.tv to public" in out, out
         assert "defaults set on an inherited column: v 0 on public.kid" in out, out
         assert "column privileges: public.t.v to public" in out, out
+        assert "replica identities (REPLICA IDENTITY): public.kid full" in out, out
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr

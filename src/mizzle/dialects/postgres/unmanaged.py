@@ -101,6 +101,10 @@ KINDS: dict[str, str] = {
     "column statistics targets (SET STATISTICS)": _on_table(
         "a.attname || ' ' || a.attstattarget", "pg_attribute", "a", "attrelid",
         "a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget >= 0"),
+    "replica identities (REPLICA IDENTITY)": (
+        "SELECT n.nspname || '.' || c.relname || ' ' || CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' "
+        "THEN 'nothing' ELSE 'using index' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' AND c.relnamespace = ANY(%(ns)s)"),
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
