@@ -1,6 +1,6 @@
-"""Facts that other schema-diff tools' test suites (migra's pairs, psqldef's cases) showed mizzle losing or
-breaking, rebuilt here in our own SQL: a database holding all of them is pulled, the pulled code finds nothing to
-generate and no drift, and its baseline rebuilds the same database (pg_dump -s equal)."""
+"""Facts that other schema-diff tools' test suites (migra's pairs, psqldef's cases, atlas's scripts) showed
+mizzle losing or breaking, rebuilt here in our own SQL: a database holding all of them is pulled, the pulled code
+finds nothing to generate and no drift, and its baseline rebuilds the same database (pg_dump -s equal)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ SOURCE = [
     # FORCE ROW LEVEL SECURITY without ENABLE (apgdiff's enable_force_rls: pull enabled it)
     "CREATE TABLE projects (id int PRIMARY KEY)",
     "ALTER TABLE projects FORCE ROW LEVEL SECURITY",
+    # an operator class's parameters, on the type's default class too (atlas's index-operator-class: pulled as a
+    # plain gist index, siglen lost)
+    "CREATE TABLE docs (id int PRIMARY KEY, body tsvector)",
+    "CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen='8'))",
 ]
 
 
@@ -55,6 +59,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         code = (tmp_path / "db" / "schema.py").read_text()
         assert "force_rls(projects)" in code and "enable_rls(projects" not in code
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
+        assert "tsvector_ops (siglen='8')" in code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
