@@ -71,7 +71,9 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
 
 def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """apgdiff's add_cluster, add_statistics and disable_trigger pairs: CLUSTER ON, SET STATISTICS and a disabled
-    trigger are not modelled (nor pg-schema-diff's REPLICA IDENTITY FULL), so pull, drift and verify name them (never silently gone)."""
+    trigger are not modelled (nor pg-schema-diff's REPLICA IDENTITY FULL, its partitioned key added ONLY, or a
+    partition's UNIQUE constraint under a partitioned unique index), so pull, drift and verify name them (never
+    silently gone)."""
     with temp_database("mzfound") as source:
         with psycopg.connect(source, autocommit=True) as c:
             for s in ("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)",
@@ -81,7 +83,14 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "ALTER TABLE t DISABLE TRIGGER t_f", "CREATE VIEW tv AS SELECT id FROM t",
                       "GRANT SELECT ON tv TO PUBLIC", "CREATE TABLE kid (extra int) INHERITS (t)",
                       "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC",
-                      "ALTER TABLE kid REPLICA IDENTITY FULL"):
+                      "ALTER TABLE kid REPLICA IDENTITY FULL",
+                      "CREATE TABLE pt (id int NOT NULL, k text NOT NULL) PARTITION BY LIST (k)",
+                      "CREATE TABLE pt_a PARTITION OF pt FOR VALUES IN ('a')",
+                      "ALTER TABLE ONLY pt ADD CONSTRAINT pt_pkey PRIMARY KEY (k, id)",
+                      "CREATE TABLE pu (id int NOT NULL, k text NOT NULL) PARTITION BY LIST (k)",
+                      "CREATE TABLE pu_a PARTITION OF pu FOR VALUES IN ('a')",
+                      "ALTER TABLE pu_a ADD CONSTRAINT pu_a_k_id_key UNIQUE (k, id)",
+                      "CREATE UNIQUE INDEX pu_k_id ON pu (k, id)"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -94,5 +103,8 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         assert "defaults set on an inherited column: v 0 on public.kid" in out, out
         assert "column privileges: public.t.v to public" in out, out
         assert "replica identities (REPLICA IDENTITY): public.kid full" in out, out
+        assert "invalid indexes: pt_pkey on public.pt" in out, out
+        assert "partition indexes unlike their partitioned index (constraint or not): pu_a_k_id_key on public.pu_a" \
+            in out, out
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr
