@@ -44,6 +44,10 @@ SOURCE = [
     # plain gist index, siglen lost)
     "CREATE TABLE docs (id int PRIMARY KEY, body tsvector)",
     "CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen='8'))",
+    # a trigger's and its table's names quoted with a space (pg-schema-diff's trigger cases: not pulled)
+    'CREATE TABLE "odd table" (id int PRIMARY KEY, v int)',
+    'CREATE TRIGGER "odd trigger" BEFORE UPDATE ON "odd table" FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) '
+    "EXECUTE FUNCTION people_v_ins()",
 ]
 
 
@@ -59,7 +63,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         code = (tmp_path / "db" / "schema.py").read_text()
         assert "force_rls(projects)" in code and "enable_rls(projects" not in code
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
-        assert "tsvector_ops (siglen='8')" in code
+        assert "tsvector_ops (siglen='8')" in code and "Trigger('odd trigger'" in code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)

@@ -171,7 +171,8 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
     return out
 
 
-_TRIGGER = re.compile(r"CREATE TRIGGER \S+ (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON \S+ "
+_NAME = r'(?:[^\s"]+|"(?:[^"]|"")*")+'  # an identifier, maybe qualified, maybe quoted with spaces ("some trigger")
+_TRIGGER = re.compile(rf"CREATE TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON {_NAME} "
                       r"FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
                       re.S)
 
