@@ -85,8 +85,9 @@ KINDS: dict[str, str] = {
         "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits h ON h.inhrelid = ic.oid "
         "WHERE ic.relispartition AND c.relnamespace = ANY(%(ns)s) AND EXISTS (SELECT 1 FROM pg_constraint x "
-        "WHERE x.conindid = ic.oid AND x.conrelid = c.oid) <> EXISTS (SELECT 1 FROM pg_constraint y "
-        "WHERE y.conindid = h.inhparent)"),
+        "WHERE x.conindid = ic.oid AND x.conrelid = c.oid AND x.contype IN ('p', 'u', 'x')) <> EXISTS (SELECT 1 "
+        "FROM pg_constraint y JOIN pg_index pi ON pi.indexrelid = y.conindid AND pi.indrelid = y.conrelid "
+        "WHERE y.conindid = h.inhparent AND y.contype IN ('p', 'u', 'x'))"),
     # an index not valid: a CREATE INDEX CONCURRENTLY that failed, or a partitioned index (ALTER TABLE ONLY … ADD
     # PRIMARY KEY, CREATE INDEX ON ONLY) not yet on every partition; a rebuild makes it whole and valid
     "invalid indexes": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
