@@ -48,6 +48,10 @@ SOURCE = [
     'CREATE TABLE "odd table" (id int PRIMARY KEY, v int)',
     'CREATE TRIGGER "odd trigger" BEFORE UPDATE ON "odd table" FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) '
     "EXECUTE FUNCTION people_v_ins()",
+    # a partitioned table's trigger, which PostgreSQL clones onto each partition (pulled twice, the rebuild failed)
+    "CREATE TABLE pe (id int, k text) PARTITION BY LIST (k)",
+    "CREATE TABLE pe_a PARTITION OF pe FOR VALUES IN ('a')",
+    "CREATE TRIGGER pe_t BEFORE UPDATE ON pe FOR EACH ROW EXECUTE FUNCTION people_v_ins()",
 ]
 
 
@@ -64,6 +68,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         assert "force_rls(projects)" in code and "enable_rls(projects" not in code
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
         assert "tsvector_ops (siglen='8')" in code and "Trigger('odd trigger'" in code
+        assert code.count("Trigger('pe_t'") == 1, code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
