@@ -76,6 +76,20 @@ def test_default_operator_classes_and_schema_qualifiers() -> None:
     assert lines(_schema(b), _schema(c)) == ["~ index i on posts: columns (id) → (id uuid_minmax_ops)"]
 
 
+def test_operator_class_parameters_count_on_a_default_class_too() -> None:
+    """atlas's index-operator-class: `tsvector_ops(siglen=8)` as written equals the server's
+    `tsvector_ops (siglen='8')`, and differs from the plain default class and from another siglen."""
+    def gist(opclass: str | None, expr: bool = False) -> Table:
+        col = IndexColumn("author_id" + (f" {opclass}" if expr else ""), is_expression=expr,
+                          opclass=None if expr else opclass)
+        return replace(POSTS, indexes=(Index("i", (col,), method="gist"),))
+    written, server = gist("tsvector_ops(siglen=8)"), gist("tsvector_ops (siglen='8')")
+    assert lines(_schema(written), _schema(server)) == []
+    assert lines(_schema(gist("tsvector_ops(siglen=8)", expr=True)), _schema(server)) == []
+    assert lines(_schema(server), _schema(gist("tsvector_ops (siglen='9')"))) != []
+    assert lines(_schema(server), _schema(gist(None))) != []
+
+
 def test_expression_index_columns_keep_desc_and_opclass_apart() -> None:
     a = replace(POSTS, indexes=(Index("i", (IndexColumn("lower(name) DESC", is_expression=True),)),))
     b = replace(POSTS, indexes=(Index("i", (IndexColumn("lower(name)", is_expression=True, asc=False,

@@ -156,6 +156,16 @@ def test_sql_functions_before_tables_unless_they_read_a_new_one() -> None:
     assert sql[2].startswith('CREATE FUNCTION "public"."n_rows"')
 
 
+def test_a_sql_procedure_reading_a_column_the_diff_adds_comes_after_it() -> None:
+    """pg-schema-diff's procedure case: `INSERT INTO t (id, v)` in a procedure made while t gains `v` ran before
+    the ADD COLUMN (the body is checked at creation) and failed."""
+    old_t = Table("t", columns=(Column("id", "integer", not_null=True),), primary_key=PrimaryKey(("id",)))
+    proc = Procedure("add_t", "INSERT INTO t (id, v) VALUES (1, 2)", language="sql")
+    sql = _sql(_schema(table=old_t), _schema(proc))
+    assert len(sql) == 2 and sql[0].startswith('ALTER TABLE "public"."t" ADD COLUMN "v"'), sql
+    assert sql[1].startswith('CREATE PROCEDURE "public"."add_t"()'), sql
+
+
 def test_drift_lines_name_what_differs_once_per_object() -> None:
     from mizzle.schema.compare import lines
 

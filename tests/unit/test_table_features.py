@@ -65,6 +65,16 @@ def test_diff_of_the_flags() -> None:
     assert sorted(back) == ["AddCheck", "AddForeignKey", "DropCheck", "DropForeignKey", "SetTableLogged"]
 
 
+def test_a_not_valid_check_given_a_new_expression_is_dropped_and_added_not_validated() -> None:
+    """pg-schema-diff's partitioned_table case: NOT VALID `fizz > 0` became a valid `length(fizz) > 0`; the
+    VALIDATE ran between the drop and the add, on a constraint no longer there."""
+    new = _model(checks=(CheckConstraint("t_id_check", "id > 1", no_inherit=True),))
+    kinds = [type(c).__name__ for c in diff(_model(), new).changes]  # type: ignore[arg-type]
+    assert "ValidateConstraint" not in kinds and kinds.count("DropCheck") == kinds.count("AddCheck") == 1
+    sql = [s.sql for s in dialects.get("postgresql").render(diff(_model(), new).changes)]  # type: ignore[arg-type]
+    assert not any("VALIDATE" in x for x in sql), sql
+
+
 def test_the_sqlalchemy_source_reads_them() -> None:
     md = sa.MetaData()
     sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))

@@ -81,7 +81,9 @@ def pull(config: Config, url: str, *, schema_out: str | None = None, name: str =
         where = ", ".join(scope.schemas) if scope.schemas else "any schema"
         raise UsageError(f"nothing to pull: {db.masked} has no schemas, tables, enums, sequences, views, functions, "
                          f"extensions or grants in {where}",
-                         "\n".join([*unmanaged, "Check the URL and `schema_filter` / `tables_filter` in the config."]))
+                         "\n".join([*unmanaged, *(f"not pulled (mizzle does not manage it): {x}"
+                                                   for x in model.objects.unmanaged),
+                                    "Check the URL and `schema_filter` / `tables_filter` in the config."]))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(write_module(model, header=f"Database schema pulled by mizzle from {db.where}."),
                       encoding="utf-8")

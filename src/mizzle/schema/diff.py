@@ -459,7 +459,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            eq=lambda a, b: index_equal(a, b, r))
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
-    columns.extend(feature_changes(prev, t))
+    columns.extend(feature_changes(prev, t, lambda a, b: check_equal(a, b, r)))
     _named(prev.excludes, t.excludes, lambda x: drops_con.append(DropExclusion(key, x)),
            lambda x: cons.append(AddExclusion(key, x)), rename,
            eq=lambda a, b: exclusion_equal(a, b, r))

@@ -4,7 +4,8 @@
   a column being dropped or retyped, a trigger whose function is remade), dependents before what they use;
 - `before_tables`: domains and composite types (tables may use them), functions in a procedural language
   (column defaults may call them; their bodies are not checked at creation), views renamed;
-- `after_tables`: functions in SQL (their bodies are checked against the tables), views in dependency
+- `after_tables`: functions in SQL reading a table the diff makes or changes (their bodies are checked against
+  the tables), views in dependency
   order, materialized-view indexes, triggers;
 - `last`: functions, domains and composite types dropped, once nothing uses them.
 
@@ -59,9 +60,9 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     rd = dialects.get(new.dialect).reader
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
-    created = {t.key for t in new.tables if old.table(*t.key) is None}
+    changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
-    remade_fns = _routines(old_fns, n.routines, out, created, rd)
+    remade_fns = _routines(old_fns, n.routines, out, changed, rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
     remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
@@ -124,7 +125,7 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 
 
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
-              created: set[tuple[str, str]], rd: SqlReader) -> set[str]:
+              changed: set[tuple[str, str]], rd: SqlReader) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
     may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
@@ -135,7 +136,7 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
-        phase = out.after_tables if _reads_new_tables(x, created, rd) else out.before_tables
+        phase = out.after_tables if _reads_changed_tables(x, changed, rd) else out.before_tables
         prev = old_by.get(x.key)
         if prev is None:
             phase.append(CreateObject(x))
@@ -149,13 +150,13 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     return remade
 
 
-def _reads_new_tables(r: Routine, created: set[tuple[str, str]], rd: SqlReader) -> bool:
+def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlReader) -> bool:
     """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
-    (or cannot be parsed to tell): made after the tables. Other functions go before them (a column default may
-    call one)."""
+    or changes (a column it adds: pg-schema-diff's procedure case), or cannot be parsed to tell: made after the
+    tables. Other functions go before them (a column default may call one)."""
     if r.language.lower() != "sql":
         return False
-    return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & created)
+    return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & changed)
 
 
 def _renamed(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases,

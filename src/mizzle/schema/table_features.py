@@ -9,6 +9,7 @@ and adds it again: PostgreSQL cannot alter them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -94,15 +95,16 @@ def same_foreign_key(a: ForeignKey, b: ForeignKey) -> bool:
     return a == b or (a.not_valid and not b.not_valid and replace(a, not_valid=False) == b)
 
 
-def feature_changes(prev: Table, t: Table) -> list[Change]:
-    """What changed on an existing table beside its columns and constraints' definitions."""
+def feature_changes(prev: Table, t: Table, check_eq: Callable[[CheckConstraint, CheckConstraint], bool]) -> list[Change]:
+    """What changed on an existing table beside its columns and constraints' definitions. `check_eq`: whether two
+    checks' expressions are the same (a check whose expression changed is dropped and added, valid: no VALIDATE)."""
     out: list[Change] = []
     if prev.unlogged != t.unlogged:
         out.append(SetTableLogged(t.key, t.unlogged))
     old_checks = {c.name: c for c in prev.checks}
     for c in t.checks:
         o = old_checks.get(c.name)
-        if o is not None and o.not_valid and not c.not_valid and o.no_inherit == c.no_inherit:
+        if o is not None and o.not_valid and not c.not_valid and o.no_inherit == c.no_inherit and check_eq(o, c):
             out.append(ValidateConstraint(t.key, c.name, "check"))
     old_fks = {f.name: f for f in prev.foreign_keys}
     for f in t.foreign_keys:

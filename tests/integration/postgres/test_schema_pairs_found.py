@@ -1,6 +1,6 @@
-"""Facts that other schema-diff tools' test suites (migra's pairs, psqldef's cases) showed mizzle losing or
-breaking, rebuilt here in our own SQL: a database holding all of them is pulled, the pulled code finds nothing to
-generate and no drift, and its baseline rebuilds the same database (pg_dump -s equal)."""
+"""Facts that other schema-diff tools' test suites (migra's pairs, psqldef's cases, atlas's scripts) showed
+mizzle losing or breaking, rebuilt here in our own SQL: a database holding all of them is pulled, the pulled code
+finds nothing to generate and no drift, and its baseline rebuilds the same database (pg_dump -s equal)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ SOURCE = [
     # FORCE ROW LEVEL SECURITY without ENABLE (apgdiff's enable_force_rls: pull enabled it)
     "CREATE TABLE projects (id int PRIMARY KEY)",
     "ALTER TABLE projects FORCE ROW LEVEL SECURITY",
+    # an operator class's parameters, on the type's default class too (atlas's index-operator-class: pulled as a
+    # plain gist index, siglen lost)
+    "CREATE TABLE docs (id int PRIMARY KEY, body tsvector)",
+    "CREATE INDEX docs_body ON docs USING gist (body tsvector_ops (siglen='8'))",
+    # a trigger's and its table's names quoted with a space (pg-schema-diff's trigger cases: not pulled)
+    'CREATE TABLE "odd table" (id int PRIMARY KEY, v int)',
+    'CREATE TRIGGER "odd trigger" BEFORE UPDATE ON "odd table" FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) '
+    "EXECUTE FUNCTION people_v_ins()",
+    # a partitioned table's trigger, which PostgreSQL clones onto each partition (pulled twice, the rebuild failed)
+    "CREATE TABLE pe (id int, k text) PARTITION BY LIST (k)",
+    "CREATE TABLE pe_a PARTITION OF pe FOR VALUES IN ('a')",
+    "CREATE TRIGGER pe_t BEFORE UPDATE ON pe FOR EACH ROW EXECUTE FUNCTION people_v_ins()",
 ]
 
 
@@ -55,6 +67,8 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         code = (tmp_path / "db" / "schema.py").read_text()
         assert "force_rls(projects)" in code and "enable_rls(projects" not in code
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
+        assert "tsvector_ops (siglen='8')" in code and "Trigger('odd trigger'" in code
+        assert code.count("Trigger('pe_t'") == 1, code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
@@ -66,7 +80,9 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
 
 def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """apgdiff's add_cluster, add_statistics and disable_trigger pairs: CLUSTER ON, SET STATISTICS and a disabled
-    trigger are not modelled, so pull, drift and verify name them (never silently gone)."""
+    trigger are not modelled (nor pg-schema-diff's REPLICA IDENTITY FULL, its partitioned key added ONLY, or a
+    partition's UNIQUE constraint under a partitioned unique index), so pull, drift and verify name them (never
+    silently gone)."""
     with temp_database("mzfound") as source:
         with psycopg.connect(source, autocommit=True) as c:
             for s in ("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)",
@@ -75,7 +91,17 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "CREATE TRIGGER t_f BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()",
                       "ALTER TABLE t DISABLE TRIGGER t_f", "CREATE VIEW tv AS SELECT id FROM t",
                       "GRANT SELECT ON tv TO PUBLIC", "CREATE TABLE kid (extra int) INHERITS (t)",
-                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC"):
+                      "ALTER TABLE ONLY kid ALTER COLUMN v SET DEFAULT 0", "GRANT SELECT (v) ON t TO PUBLIC",
+                      "ALTER TABLE kid REPLICA IDENTITY FULL",
+                      "CREATE TABLE pt (id int NOT NULL, k text NOT NULL) PARTITION BY LIST (k)",
+                      "CREATE TABLE pt_a PARTITION OF pt FOR VALUES IN ('a')",
+                      "ALTER TABLE ONLY pt ADD CONSTRAINT pt_pkey PRIMARY KEY (k, id)",
+                      "CREATE TABLE pu (id int NOT NULL, k text NOT NULL) PARTITION BY LIST (k)",
+                      "CREATE TABLE pu_a PARTITION OF pu FOR VALUES IN ('a')",
+                      "ALTER TABLE pu_a ADD CONSTRAINT pu_a_k_id_key UNIQUE (k, id)",
+                      "CREATE UNIQUE INDEX pu_k_id ON pu (k, id)",
+                      # a foreign key to a partitioned unique index is no constraint of that index's own
+                      "CREATE TABLE pv (k text, id int, FOREIGN KEY (k, id) REFERENCES pu (k, id))"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -90,5 +116,9 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         text = (tmp_path / "db" / "schema.py").read_text()
         assert 'Grant("select", view="public.tv", to="public")' in text, text
         assert 'Grant("select", on=t, columns=["v"], to="public")' in text, text
+        assert "replica identities (REPLICA IDENTITY): public.kid full" in out, out
+        assert "invalid indexes: pt_pkey on public.pt" in out, out
+        assert "partition indexes unlike their partitioned index (constraint or not): pu_a_k_id_key on public.pu_a\n" \
+            in out, out
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr

@@ -169,6 +169,9 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
         asc = {SortByDir.SORTBY_DESC: False, SortByDir.SORTBY_ASC: True}.get(el.ordering)
         nulls = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}.get(el.nulls_ordering)
         opclass = ".".join(_names(ast.TypeName(names=el.opclass))) if el.opclass else None
+        if opclass and el.opclassopts:  # `tsvector_ops(siglen=8)`
+            opclass += " (" + ", ".join(f"{d.defname}='{getattr(d.arg, 'sval', None) or getattr(d.arg, 'ival', '')}'"
+                                        for d in el.opclassopts) + ")"
         return expr, asc, nulls, opclass, collation
     except Exception:  # noqa: BLE001
         return sql, None, None, None, None

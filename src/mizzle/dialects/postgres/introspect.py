@@ -145,11 +145,16 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.o::int, true)
              FROM generate_series(1, i.indnatts) WITH ORDINALITY k(n, o) ORDER BY k.o),
        ARRAY(SELECT k.n FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
-       ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL
-                         WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname
-                         ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+       ARRAY(SELECT CASE WHEN oc.opcdefault AND ia.attoptions IS NULL THEN NULL
+                         ELSE CASE WHEN ocn.nspname = 'pg_catalog' THEN oc.opcname
+                                   ELSE quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) END
+                              -- the operator class's parameters (`tsvector_ops (siglen='8')`), a default's too
+                              || COALESCE(' (' || (SELECT string_agg(split_part(x, '=', 1) || '='''
+                                                   || substr(x, strpos(x, '=') + 1) || '''', ', ')
+                                                   FROM unnest(ia.attoptions) x) || ')', '') END
              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+             LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.o
              ORDER BY k.o),
        pg_get_expr(i.indpred, i.indrelid, true), ic.reloptions, {nnd},
        pg_get_indexdef(i.indexrelid)

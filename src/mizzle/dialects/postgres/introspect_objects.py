@@ -68,6 +68,9 @@ SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.p
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
+  -- a partition's clone of its partitioned table's trigger (PostgreSQL 15 marks it not internal): the parent's
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
+                  AND d.deptype = 'P')
 """
 
 _Q_DOMAINS = f"""
@@ -171,7 +174,8 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
     return out
 
 
-_TRIGGER = re.compile(r"CREATE TRIGGER \S+ (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON \S+ "
+_NAME = r'(?:[^\s"]+|"(?:[^"]|"")*")+'  # an identifier, maybe qualified, maybe quoted with spaces ("some trigger")
+_TRIGGER = re.compile(rf"CREATE TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON {_NAME} "
                       r"FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
                       re.S)
 

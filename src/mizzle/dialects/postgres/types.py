@@ -306,17 +306,27 @@ def default_opclass(method: str, type_: str | None, is_enum: bool = False) -> st
     return table.get(t)
 
 
+_OPCLASS_PARAMS = re.compile(r"^(.*?)\s*\((.*)\)\s*$", re.S)
+
+
 def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_enum: bool = False) -> str | None:
     """An index column's operator class as compared: None when it is the type's default for the method;
     otherwise its name without quotes and without a `public.` / `pg_catalog.` qualifier (the server prints
     one when the operator class's schema is not on the search_path)."""
     if not opclass:
         return None
-    name = opclass.strip()
+    name, params = opclass.strip(), ""
+    m = _OPCLASS_PARAMS.match(name)
+    if m:  # `tsvector_ops(siglen=8)` / `tsvector_ops (siglen='8')`: as PostgreSQL prints it, kept even on a default
+        name = m.group(1)
+        params = " (" + ", ".join(f"{k.strip()}='{v.strip().strip(chr(39))}'" for k, _, v in
+                                  (p.partition("=") for p in m.group(2).split(","))) + ")"
     parts = [p.strip('"') for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', name)]
     if len(parts) == 2 and parts[0] in ("public", "pg_catalog"):
         parts = parts[1:]
     name = ".".join(parts)
+    if params:
+        return name + params
     if name == default_opclass(method, type_, is_enum) or name in _DEFAULT_NAMES.get(method.lower(), ()):
         # a built-in type's default operator class on another type is one PostgreSQL refuses (`int8_ops` on a
         # uuid column): a snapshot naming it (drizzle-kit pull lists them shifted by one column) can only mean

@@ -74,6 +74,20 @@ KINDS: dict[str, str] = {
         "left(c.relname || CASE WHEN con.contype = 'p' THEN '_pkey' ELSE '_' || (SELECT string_agg(a.attname, '_' "
         "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ic.oid) || CASE con.contype WHEN 'u' THEN '_key' "
         "WHEN 'x' THEN '_excl' ELSE '_idx' END END, 63)"),
+    # a partition's index that is a constraint (UNIQUE, PRIMARY KEY) under a partitioned index that is none, or the
+    # reverse: the schema code declares the partitioned one, and a rebuild makes each partition's copy alike
+    "partition indexes unlike their partitioned index (constraint or not)": (
+        "SELECT ic.relname || ' on ' || n.nspname || '.' || c.relname FROM pg_index i "
+        "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits h ON h.inhrelid = ic.oid "
+        "WHERE ic.relispartition AND c.relnamespace = ANY(%(ns)s) AND EXISTS (SELECT 1 FROM pg_constraint x "
+        "WHERE x.conindid = ic.oid AND x.conrelid = c.oid AND x.contype IN ('p', 'u', 'x')) <> EXISTS (SELECT 1 "
+        "FROM pg_constraint y JOIN pg_index pi ON pi.indexrelid = y.conindid AND pi.indrelid = y.conrelid "
+        "WHERE y.conindid = h.inhparent AND y.contype IN ('p', 'u', 'x'))"),
+    # an index not valid: a CREATE INDEX CONCURRENTLY that failed, or a partitioned index (ALTER TABLE ONLY … ADD
+    # PRIMARY KEY, CREATE INDEX ON ONLY) not yet on every partition; a rebuild makes it whole and valid
+    "invalid indexes": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
+                                 "pg_index", "i", "indrelid", "NOT i.indisvalid"),
     # COMMENT ON what mizzle models without its comment (tables, columns, a table's indexes and constraints, enums,
     # views, functions, triggers, domains and composite types keep theirs): a materialized view's index, a
     # sequence, a view's or composite type's column, a domain's constraint, a range type, a policy, a schema (not
@@ -100,6 +114,10 @@ KINDS: dict[str, str] = {
     "column statistics targets (SET STATISTICS)": _on_table(
         "a.attname || ' ' || a.attstattarget", "pg_attribute", "a", "attrelid",
         "a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget >= 0"),
+    "replica identities (REPLICA IDENTITY)": (
+        "SELECT n.nspname || '.' || c.relname || ' ' || CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' "
+        "THEN 'nothing' ELSE 'using index' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' AND c.relnamespace = ANY(%(ns)s)"),
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
