@@ -281,8 +281,9 @@ class _PgConverter:
         # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
         # CREATE TABLE is analysed, then the checks (a column's own before the table's), then the foreign keys;
         # each kind in the order SQLAlchemy writes it (creation order)
-        constraints, names = distinct_keys(t, [con for con in sorted(t.constraints, key=creation_order)
-                                               if created_on_pg(con)], pk)
+        constraints = [con for con in sorted(t.constraints, key=creation_order) if created_on_pg(con)]
+        # create_all's database (naming "postgresql"); drizzle-kit's snapshots keep a repeated unique constraint
+        constraints, names = distinct_keys(t, constraints, pk) if self.naming == "postgresql" else (constraints, {})
         column_checks = [con for c in t.columns for con in c.constraints if created_on_pg(con)]  # Column(…, Check)
         taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
         taken.update(names.values())
