@@ -34,6 +34,13 @@ def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str])
     return f"fk_{table}_{'_'.join(columns)}_{ref}_{'_'.join(ref_columns)}_fk"
 
 
+def _default_fk_name(table: str, f: dict[str, Any]) -> bool:
+    """Whether a v6 foreign key carries drizzle-kit's derived name: whole, or cut to 63 bytes as mizzle wrote it
+    on SQLite before it kept the name whole like drizzle-kit."""
+    return f["name"] in {fk_name(table, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]), cut=cut)
+                         for cut in (False, True)}
+
+
 def is_1x(snap: dict[str, Any]) -> bool:
     """A drizzle-kit 1.x SQLite snapshot (a `ddl` list and `prevIds`)."""
     return snap.get("dialect") == DIALECT and isinstance(snap.get("ddl"), list)
@@ -85,7 +92,7 @@ def _pk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> No
 
 def _fk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
     name = r["name"] if r.get("nameExplicit") else fk_name(t["name"], tuple(r["columns"]), r["tableTo"],
-                                                            tuple(r["columnsTo"]))
+                                                            tuple(r["columnsTo"]), cut=False)
     t["foreignKeys"][name] = {"name": name, "tableFrom": t["name"], "tableTo": r["tableTo"],
                               "columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
                               "onDelete": (r.get("onDelete") or "NO ACTION").lower(),
@@ -172,8 +179,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
                      "isUnique": bool(ix.get("isUnique")), "where": ix.get("where") or None, "origin": "manual",
                      "entityType": "indexes"})
     for f in (t.get("foreignKeys") or {}).values():
-        default = fk_name(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
-        explicit = f["name"] != default
+        explicit = not _default_fk_name(name, f)
         rows.append({"table": name, "name": f["name"] if explicit else fk_name_v1(name, f["columnsFrom"], f["tableTo"],
                                                                                  f["columnsTo"]),
                      "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"], "columnsTo": list(f["columnsTo"]),
@@ -271,8 +277,7 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
         out["fks"] += [{"table": name, "name": f["name"], "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"],
                         "columnsTo": list(f["columnsTo"]), "onUpdate": _ACTIONS[f.get("onUpdate") or "no action"],
                         "onDelete": _ACTIONS[f.get("onDelete") or "no action"],
-                        "nameExplicit": f["name"] != fk_name(name, tuple(f["columnsFrom"]), f["tableTo"],
-                                                             tuple(f["columnsTo"])), "entityType": "fks"}
+                        "nameExplicit": not _default_fk_name(name, f), "entityType": "fks"}
                        for f in (t.get("foreignKeys") or {}).values()]
     out["views"] = [{"name": v["name"], "definition": v.get("definition"), "isExisting": bool(v.get("isExisting")),
                      "error": None, "entityType": "views"} for v in (raw.get("views") or {}).values()]
