@@ -52,6 +52,9 @@ SOURCE = [
     "CREATE TABLE pe (id int, k text) PARTITION BY LIST (k)",
     "CREATE TABLE pe_a PARTITION OF pe FOR VALUES IN ('a')",
     "CREATE TRIGGER pe_t BEFORE UPDATE ON pe FOR EACH ROW EXECUTE FUNCTION people_v_ins()",
+    # bpchar without a length: blank-padded of any length, not char(1) (atlas's column types: pulled as char(1))
+    "CREATE TABLE padded (id int PRIMARY KEY, c bpchar, d bpchar[] DEFAULT '{}', e char(3))",
+    "CREATE INDEX padded_c ON padded (c bpchar_ops)",
 ]
 
 
@@ -69,6 +72,7 @@ def test_a_database_of_found_cases_is_pulled_and_rebuilt(tmp_path: Path, run_miz
         assert 'match="FULL"' in code and "'admin%'" in code and "%%" not in code
         assert "tsvector_ops (siglen='8')" in code and "Trigger('odd trigger'" in code
         assert code.count("Trigger('pe_t'") == 1, code
+        assert code.count('PgType("bpchar")') == 2 and "sa.CHAR(3)" in code, code
         g = run_mizzle(["generate", "--check"], cwd=tmp_path, url=source)
         assert g.code == 0, g.stdout + g.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
