@@ -55,6 +55,11 @@ SOURCE = [
     # bpchar without a length: blank-padded of any length, not char(1) (atlas's column types: pulled as char(1))
     "CREATE TABLE padded (id int PRIMARY KEY, c bpchar, d bpchar[] DEFAULT '{}', e char(3))",
     "CREATE INDEX padded_c ON padded (c bpchar_ops)",
+    # a foreign key referencing a partition, not its partitioned table (pulled code did not load: the partition
+    # declared none of the columns it references)
+    "CREATE TABLE pk_parted (id int, k text, PRIMARY KEY (id, k)) PARTITION BY LIST (k)",
+    "CREATE TABLE pk_parted_a PARTITION OF pk_parted FOR VALUES IN ('a')",
+    "CREATE TABLE to_partition (id int PRIMARY KEY, pid int, pk text, FOREIGN KEY (pid, pk) REFERENCES pk_parted_a)",
 ]
 
 
