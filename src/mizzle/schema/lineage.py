@@ -136,6 +136,50 @@ def _joins_with_own_columns(old: Schema, new: Schema, prev: Table, t: Table) -> 
                 f"{t.name} too (an existing table must have them before INHERIT, and keeps them as its own)")
 
 
+def _index_definition(ix: Index) -> tuple[Any, ...]:
+    """What PostgreSQL compares when ATTACH PARTITION looks for a partition's index matching a partitioned index
+    (CompareIndexInfo): not the name, storage parameters, nor ASC/DESC and NULLS order."""
+    return (tuple((c.expression, c.is_expression, c.opclass, c.collation) for c in ix.columns), ix.unique,
+            ix.method, ix.where, ix.include, ix.nulls_not_distinct)
+
+
+def _refuse_adopted_index(new: Schema, prev: Table, t: Table) -> None:
+    """ATTACH PARTITION makes an index the table already has, matching one of the partitioned table's, that
+    index's partition copy: it is then no longer the table's own index, which the schema code keeps it as."""
+    parent = new.table(*t.partition_of) if t.partition_of is not None else None
+    if parent is None:
+        return
+    wanted = {_index_definition(ix): ix.name for ix in parent.indexes}
+    kept = {ix.name for ix in prev.indexes} & {ix.name for ix in t.indexes}
+    for ix in t.indexes:
+        if ix.name in kept and _index_definition(ix) in wanted:
+            raise UsageError(
+                f"table {t.qualified} becomes a partition of {parent.qualified}: ATTACH PARTITION makes its index "
+                f"{ix.name} the partition's copy of {wanted[_index_definition(ix)]} (same definition), no longer "
+                f"{t.name}'s own: remove {ix.name} from the schema code (the ATTACH then adopts it, no rebuild)")
+
+
+def _without_adopted_indexes(old: Schema, new: Schema) -> Schema:
+    """`old` without the indexes ATTACH PARTITION adopts: an index the attached table has, that the schema code
+    drops and that matches one of the partitioned table's, becomes that index's partition copy rather than being
+    dropped and built again. Only where it is the one candidate (PostgreSQL takes one per partitioned index)."""
+    tables = {}
+    for t in new.tables:
+        prev = old.table(*t.key)
+        parent = new.table(*t.partition_of) if t.partition_of is not None else None
+        if prev is None or parent is None or prev.partition_of == t.partition_of:
+            continue
+        kept = {ix.name for ix in t.indexes}
+        candidates: dict[tuple[Any, ...], list[str]] = {}
+        for ix in prev.indexes:
+            candidates.setdefault(_index_definition(ix), []).append(ix.name)
+        adopted = {names[0] for d, names in candidates.items() if len(names) == 1 and names[0] not in kept
+                   and d in {_index_definition(p) for p in parent.indexes}}
+        if adopted:
+            tables[prev.key] = replace(prev, indexes=tuple(ix for ix in prev.indexes if ix.name not in adopted))
+    return _with_tables(old, tables) if tables else old
+
+
 def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     """(old, new) with both versions of every table whose lineage changes listing all the columns it has."""
     changed = []
@@ -264,6 +308,7 @@ def diff_lineage(st: DiffState) -> None:
     once the columns and keys are in place."""
     st.old, st.new = expand_lineage(st.old, st.new)
     leave, join = lineage_changes(st.old, st.new)
+    st.old = _without_adopted_indexes(st.old, st.new)
     st.ph.drops_fk.extend(leave)
     st.ph.cons.extend(join)
 
@@ -281,6 +326,7 @@ def lineage_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change
             early.append(DetachPartition(t.key, prev.partition_of, prev.partition_bound or ""))
         if t.partition_of is not None and (prev.partition_of, prev.partition_bound) != \
                 (t.partition_of, t.partition_bound):
+            _refuse_adopted_index(new, prev, t)
             late.append(AttachPartition(t.key, t.partition_of, t.partition_bound or "DEFAULT"))
         early.extend(NoInherit(t.key, p) for p in prev.inherits if p not in t.inherits)
         late.extend(Inherit(t.key, p) for p in t.inherits if p not in prev.inherits)
