@@ -14,8 +14,10 @@ def truncate_identifier(name: str) -> str:
     return data[:MAX_IDENTIFIER_BYTES].decode("utf-8", errors="ignore")
 
 
-def unique_name(table: str, columns: tuple[str, ...]) -> str:
-    return truncate_identifier(f"{table}_{'_'.join(columns)}_unique")
+def unique_name(table: str, columns: tuple[str, ...], cut: bool = True) -> str:
+    """drizzle-kit's `<table>_<cols>_unique`; `cut=False` on SQLite (see fk_name)."""
+    name = f"{table}_{'_'.join(columns)}_unique"
+    return truncate_identifier(name) if cut else name
 
 
 def pk_name(table: str, columns: tuple[str, ...]) -> str:

@@ -206,7 +206,8 @@ def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
         sql = sqls.get(name)
         if origin == "u" or not sql:
             cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info({_q(name)})"))
-            out.append(Index(name=unique_name(table, cols), columns=tuple(IndexColumn(c) for c in cols), unique=True))
+            out.append(Index(name=unique_name(table, cols, cut=False), columns=tuple(IndexColumn(c) for c in cols),
+                             unique=True))
             continue
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []

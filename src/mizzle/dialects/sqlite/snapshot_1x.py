@@ -41,6 +41,11 @@ def _default_fk_name(table: str, f: dict[str, Any]) -> bool:
                          for cut in (False, True)}
 
 
+def _default_unique_name(table: str, name: str, columns: list[str]) -> bool:
+    """Whether a v6 unique constraint's name is drizzle-kit's derived one: whole, or cut as mizzle wrote it before."""
+    return name in {unique_name(table, tuple(columns), cut=cut) for cut in (False, True)}
+
+
 def is_1x(snap: dict[str, Any]) -> bool:
     """A drizzle-kit 1.x SQLite snapshot (a `ddl` list and `prevIds`)."""
     return snap.get("dialect") == DIALECT and isinstance(snap.get("ddl"), list)
@@ -169,9 +174,9 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         plain = ix.get("isUnique") and not ix.get("where") and not flags
         was = kept.get(("uniques", name, ix["name"])) or kept.get(("indexes", name, ix["name"]))
-        if plain and (was["entityType"] == "uniques" if was else ix["name"] == unique_name(name, tuple(cols))):
+        if plain and (was["entityType"] == "uniques" if was else _default_unique_name(name, ix["name"], cols)):
             rows.append({"table": name, "name": ix["name"], "columns": cols,
-                         "nameExplicit": ix["name"] != unique_name(name, tuple(cols)), "entityType": "uniques"})
+                         "nameExplicit": not _default_unique_name(name, ix["name"], cols), "entityType": "uniques"})
             continue
         rows.append({"table": name, "name": ix["name"],
                      "columns": [{"value": c, "isExpression": bool((flags.get(c) or {}).get("isExpression"))}
@@ -189,7 +194,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
     rows += _pk_rows(t)
     for u in (t.get("uniqueConstraints") or {}).values():
         rows.append({"table": name, "name": u["name"], "columns": list(u["columns"]),
-                     "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"})
+                     "nameExplicit": not _default_unique_name(name, u["name"], u["columns"]), "entityType": "uniques"})
     for c in (t.get("checkConstraints") or {}).values():
         rows.append({"table": name, "name": c["name"], "value": unqualified(c["value"], name), "entityType": "checks"})
     return rows
@@ -270,7 +275,8 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
                             "isUnique": bool(ix.get("isUnique")), "where": ix.get("where"), "origin": "manual",
                             "entityType": "indexes"} for ix in (t.get("indexes") or {}).values()]
         out["uniques"] += [{"table": name, "name": u["name"], "columns": list(u["columns"]),
-                            "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"}
+                            "nameExplicit": not _default_unique_name(name, u["name"], u["columns"]),
+                            "entityType": "uniques"}
                            for u in (t.get("uniqueConstraints") or {}).values()]
         out["checks"] += [{"table": name, "name": c["name"], "value": c["value"], "entityType": "checks"}
                           for c in (t.get("checkConstraints") or {}).values()]

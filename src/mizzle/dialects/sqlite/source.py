@@ -106,7 +106,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
             if getattr(con, "_type_bound", False):
