@@ -156,28 +156,8 @@ def _refuse_adopted_index(new: Schema, prev: Table, t: Table) -> None:
             raise UsageError(
                 f"table {t.qualified} becomes a partition of {parent.qualified}: ATTACH PARTITION makes its index "
                 f"{ix.name} the partition's copy of {wanted[_index_definition(ix)]} (same definition), no longer "
-                f"{t.name}'s own: remove {ix.name} from the schema code (the ATTACH then adopts it, no rebuild)")
-
-
-def _without_adopted_indexes(old: Schema, new: Schema) -> Schema:
-    """`old` without the indexes ATTACH PARTITION adopts: an index the attached table has, that the schema code
-    drops and that matches one of the partitioned table's, becomes that index's partition copy rather than being
-    dropped and built again. Only where it is the one candidate (PostgreSQL takes one per partitioned index)."""
-    tables = {}
-    for t in new.tables:
-        prev = old.table(*t.key)
-        parent = new.table(*t.partition_of) if t.partition_of is not None else None
-        if prev is None or parent is None or prev.partition_of == t.partition_of:
-            continue
-        kept = {ix.name for ix in t.indexes}
-        candidates: dict[tuple[Any, ...], list[str]] = {}
-        for ix in prev.indexes:
-            candidates.setdefault(_index_definition(ix), []).append(ix.name)
-        adopted = {names[0] for d, names in candidates.items() if len(names) == 1 and names[0] not in kept
-                   and d in {_index_definition(p) for p in parent.indexes}}
-        if adopted:
-            tables[prev.key] = replace(prev, indexes=tuple(ix for ix in prev.indexes if ix.name not in adopted))
-    return _with_tables(old, tables) if tables else old
+                f"{t.name}'s own: remove {ix.name} from the schema code (it is then dropped before the ATTACH, "
+                "which gives the partition a fresh copy)")
 
 
 def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
@@ -308,7 +288,6 @@ def diff_lineage(st: DiffState) -> None:
     once the columns and keys are in place."""
     st.old, st.new = expand_lineage(st.old, st.new)
     leave, join = lineage_changes(st.old, st.new)
-    st.old = _without_adopted_indexes(st.old, st.new)
     st.ph.drops_fk.extend(leave)
     st.ph.cons.extend(join)
 
