@@ -30,7 +30,7 @@ def write_project(root: Path, source: str, module: str = "sqlite_app") -> Config
 
 def comparable(s: Schema) -> Schema:
     """SQLite stores no names for foreign keys: compare them under drizzle-kit's default names."""
-    tables = [replace(t, foreign_keys=tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns))
+    tables = [replace(t, foreign_keys=tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns, cut=False))
                                             for f in t.foreign_keys)) for t in s.tables]
     return make_schema("sqlite", tables=tables)
 

@@ -247,7 +247,8 @@ def _notes(notes: dict[tuple[str, str], str], name: str, repeats: bool = False) 
 
 def _inherited_used(schema: Schema, t: Table) -> list[Column]:
     """The columns `t` takes from its parents (a partition's partitioned table, the tables it inherits from) that
-    its own primary key, unique and foreign keys, indexes and exclusion constraints name."""
+    its own primary key, unique and foreign keys, indexes and exclusion constraints name, and that foreign keys
+    referencing `t` (a partition, say) name."""
     from ..schema.lineage import all_columns, parents
 
     if not parents(t):
@@ -257,6 +258,8 @@ def _inherited_used(schema: Schema, t: Table) -> list[Column]:
     named |= {c for f in t.foreign_keys for c in f.columns}
     named |= {c.expression for ix in t.indexes for c in ix.columns if not c.is_expression}
     named |= {e.expression for x in t.excludes for e in x.elements if not e.is_expression}
+    named |= {c for o in schema.tables for f in o.foreign_keys if (f.ref_schema, f.ref_table) == t.key
+              for c in f.ref_columns}
     return [c for c in all_columns(schema, t) if c.name in named and c.name not in own]
 
 

@@ -136,6 +136,30 @@ def _joins_with_own_columns(old: Schema, new: Schema, prev: Table, t: Table) -> 
                 f"{t.name} too (an existing table must have them before INHERIT, and keeps them as its own)")
 
 
+def _index_definition(ix: Index) -> tuple[Any, ...]:
+    """What PostgreSQL compares when ATTACH PARTITION looks for a partition's index matching a partitioned index
+    (CompareIndexInfo): not the name, storage parameters, nor ASC/DESC and NULLS order."""
+    return (tuple((c.expression, c.is_expression, c.opclass, c.collation) for c in ix.columns), ix.unique,
+            ix.method, ix.where, ix.include, ix.nulls_not_distinct)
+
+
+def _refuse_adopted_index(new: Schema, prev: Table, t: Table) -> None:
+    """ATTACH PARTITION makes an index the table already has, matching one of the partitioned table's, that
+    index's partition copy: it is then no longer the table's own index, which the schema code keeps it as."""
+    parent = new.table(*t.partition_of) if t.partition_of is not None else None
+    if parent is None:
+        return
+    wanted = {_index_definition(ix): ix.name for ix in parent.indexes}
+    kept = {ix.name for ix in prev.indexes} & {ix.name for ix in t.indexes}
+    for ix in t.indexes:
+        if ix.name in kept and _index_definition(ix) in wanted:
+            raise UsageError(
+                f"table {t.qualified} becomes a partition of {parent.qualified}: ATTACH PARTITION makes its index "
+                f"{ix.name} the partition's copy of {wanted[_index_definition(ix)]} (same definition), no longer "
+                f"{t.name}'s own: remove {ix.name} from the schema code (it is then dropped before the ATTACH, "
+                "which gives the partition a fresh copy)")
+
+
 def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     """(old, new) with both versions of every table whose lineage changes listing all the columns it has."""
     changed = []
@@ -281,6 +305,7 @@ def lineage_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change
             early.append(DetachPartition(t.key, prev.partition_of, prev.partition_bound or ""))
         if t.partition_of is not None and (prev.partition_of, prev.partition_bound) != \
                 (t.partition_of, t.partition_bound):
+            _refuse_adopted_index(new, prev, t)
             late.append(AttachPartition(t.key, t.partition_of, t.partition_bound or "DEFAULT"))
         early.extend(NoInherit(t.key, p) for p in prev.inherits if p not in t.inherits)
         late.extend(Inherit(t.key, p) for p in t.inherits if p not in prev.inherits)

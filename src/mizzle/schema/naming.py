@@ -14,16 +14,22 @@ def truncate_identifier(name: str) -> str:
     return data[:MAX_IDENTIFIER_BYTES].decode("utf-8", errors="ignore")
 
 
-def unique_name(table: str, columns: tuple[str, ...]) -> str:
-    return truncate_identifier(f"{table}_{'_'.join(columns)}_unique")
+def unique_name(table: str, columns: tuple[str, ...], cut: bool = True) -> str:
+    """drizzle-kit's `<table>_<cols>_unique`; `cut=False` on SQLite (see fk_name)."""
+    name = f"{table}_{'_'.join(columns)}_unique"
+    return truncate_identifier(name) if cut else name
 
 
 def pk_name(table: str, columns: tuple[str, ...]) -> str:
     return truncate_identifier(f"{table}_{'_'.join(columns)}_pk")
 
 
-def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...]) -> str:
-    return truncate_identifier(f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fk")
+def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...],
+            cut: bool = True) -> str:
+    """drizzle-kit's `<table>_<cols>_<reftable>_<refcols>_fk`; `cut=False` on SQLite, which has no length limit
+    and where drizzle-kit keeps the name whole (cut, two long foreign keys of one table could share a name)."""
+    name = f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fk"
+    return truncate_identifier(name) if cut else name
 
 
 def fk_name_v1(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...]) -> str:

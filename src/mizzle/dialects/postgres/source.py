@@ -197,16 +197,27 @@ def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
             target = by_key.get((fk.ref_schema, fk.ref_table))
             if target is None:
                 continue  # outside the schema code read (schema_filter, another module): the server decides
-            wanted = set(fk.ref_columns)
-            keys = [set(target.primary_key.columns)] if target.primary_key else []
-            keys += [set(u.columns) for u in target.uniques]
-            keys += [{c.expression for c in ix.columns} for ix in target.indexes
-                     if ix.unique and ix.where is None and not any(c.is_expression for c in ix.columns)]
-            if wanted not in keys:
+            if set(fk.ref_columns) not in _unique_keys(target, by_key):
                 raise SchemaLoadError(
                     f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
                     f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
                     "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
+
+
+def _unique_keys(t: Table, by_key: dict[tuple[str, str], Table]) -> list[set[str]]:
+    """The column sets a foreign key may reference on `t`: its primary key, unique constraints and plain unique
+    indexes, and, on a partition, its partitioned tables' (PostgreSQL gives each partition its copy of them)."""
+    keys: list[set[str]] = []
+    seen: set[tuple[str, str]] = set()
+    at: Table | None = t
+    while at is not None and at.key not in seen:
+        seen.add(at.key)
+        keys += [set(at.primary_key.columns)] if at.primary_key else []
+        keys += [set(u.columns) for u in at.uniques]
+        keys += [{c.expression for c in ix.columns} for ix in at.indexes
+                 if ix.unique and ix.where is None and not any(c.is_expression for c in ix.columns)]
+        at = by_key.get(at.partition_of) if at.partition_of is not None else None
+    return keys
 
 
 def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:

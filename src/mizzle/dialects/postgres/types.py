@@ -19,7 +19,7 @@ SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "small
 _ALIASES = {
     "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint",
     "float8": "double precision", "float4": "real", "float": "double precision",
-    "bool": "boolean", "character varying": "varchar", "character": "char", "bpchar": "char",
+    "bool": "boolean", "character varying": "varchar", "character": "char",
     "decimal": "numeric", "timestamptz": "timestamp with time zone", "timetz": "time with time zone",
     "serial4": "serial", "serial8": "bigserial", "serial2": "smallserial", "double": "double precision",
 }
@@ -109,6 +109,8 @@ def _canonical_scalar(t: str) -> str:
     m = re.fullmatch(r"(character varying|varchar|character|char|bpchar|bit varying|varbit|bit)\s*(?:\(\s*(\d+)\s*\))?", t)
     if m:
         base, n = m.groups()
+        if base == "bpchar" and n is None:
+            return "bpchar"  # blank-padded of any length (char without a length is char(1))
         base = {"character varying": "varchar", "character": "char", "bpchar": "char", "varbit": "bit varying"}.get(base, base)
         return f"{base}({n})" if n is not None else base
     m = re.fullmatch(r"interval\s*(.*)", t)
@@ -261,7 +263,8 @@ def interval_text(text: str) -> str:
 # The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,
 # types in the canonical spelling): an index column naming it says no more than one naming none.
 _DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
-    "btree": {"char": "bpchar_ops", "bigint": "int8_ops", "bit": "bit_ops", "bit varying": "varbit_ops",
+    "btree": {"char": "bpchar_ops", "bpchar": "bpchar_ops", "bigint": "int8_ops", "bit": "bit_ops",
+              "bit varying": "varbit_ops",
               "boolean": "bool_ops", "bytea": "bytea_ops", "date": "date_ops", "double precision": "float8_ops",
               "inet": "inet_ops", "cidr": "inet_ops", "integer": "int4_ops", "interval": "interval_ops",
               "jsonb": "jsonb_ops", "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops", "money": "money_ops",
@@ -275,7 +278,8 @@ _DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
              "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "inet": "inet_ops", "cidr": "inet_ops"},
     "spgist": {"box": "box_ops", "inet": "inet_ops", "point": "quad_point_ops", "polygon": "poly_ops",
                "text": "text_ops", "varchar": "text_ops"},
-    "brin": {"char": "bpchar_minmax_ops", "bigint": "int8_minmax_ops", "bit": "bit_minmax_ops",
+    "brin": {"char": "bpchar_minmax_ops", "bpchar": "bpchar_minmax_ops", "bigint": "int8_minmax_ops",
+             "bit": "bit_minmax_ops",
              "bit varying": "varbit_minmax_ops", "box": "box_inclusion_ops", "bytea": "bytea_minmax_ops",
              "date": "date_minmax_ops", "double precision": "float8_minmax_ops", "inet": "inet_inclusion_ops",
              "integer": "int4_minmax_ops", "interval": "interval_minmax_ops", "macaddr": "macaddr_minmax_ops",

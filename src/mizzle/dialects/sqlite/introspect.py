@@ -62,7 +62,7 @@ def comparable(schema: Schema) -> Schema:
         pk = t.primary_key
         if pk is not None and len(pk.columns) > 1:
             pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns))
-        fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns)) for f in t.foreign_keys)
+        fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns, cut=False)) for f in t.foreign_keys)
         tables.append(replace(t, primary_key=pk, foreign_keys=fks))
     return schema.with_(tables=tables)
 
@@ -191,7 +191,7 @@ def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
         if any(c is None for c in ref_cols):  # REFERENCES parent without columns: the parent's primary key
             ref_cols = tuple(r[1] for r in sorted((r for r in conn.execute(f"PRAGMA table_info({_q(ref)})") if r[5]),
                                                   key=lambda r: r[5]))
-        out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols), columns=cols, ref_table=ref,
+        out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
                               ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
                               on_delete=rows[0][6].lower()))
     return out
@@ -206,7 +206,8 @@ def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
         sql = sqls.get(name)
         if origin == "u" or not sql:
             cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info({_q(name)})"))
-            out.append(Index(name=unique_name(table, cols), columns=tuple(IndexColumn(c) for c in cols), unique=True))
+            out.append(Index(name=unique_name(table, cols, cut=False), columns=tuple(IndexColumn(c) for c in cols),
+                             unique=True))
             continue
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []

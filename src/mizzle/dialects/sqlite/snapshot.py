@@ -79,7 +79,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
                              where=ix.get("where") or None))
     for u in (t.get("uniqueConstraints") or {}).values():  # older drizzle-kit versions wrote these
         cols_u = tuple(u["columns"])
-        indexes.append(Index(name=u.get("name") or unique_name(t["name"], cols_u),
+        indexes.append(Index(name=u.get("name") or unique_name(t["name"], cols_u, cut=False),
                              columns=tuple(IndexColumn(c) for c in cols_u), unique=True))
     checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
     return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,

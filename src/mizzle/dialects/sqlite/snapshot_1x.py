@@ -34,6 +34,18 @@ def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str])
     return f"fk_{table}_{'_'.join(columns)}_{ref}_{'_'.join(ref_columns)}_fk"
 
 
+def _default_fk_name(table: str, f: dict[str, Any]) -> bool:
+    """Whether a v6 foreign key carries drizzle-kit's derived name: whole, or cut to 63 bytes as mizzle wrote it
+    on SQLite before it kept the name whole like drizzle-kit."""
+    return f["name"] in {fk_name(table, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]), cut=cut)
+                         for cut in (False, True)}
+
+
+def _default_unique_name(table: str, name: str, columns: list[str]) -> bool:
+    """Whether a v6 unique constraint's name is drizzle-kit's derived one: whole, or cut as mizzle wrote it before."""
+    return name in {unique_name(table, tuple(columns), cut=cut) for cut in (False, True)}
+
+
 def is_1x(snap: dict[str, Any]) -> bool:
     """A drizzle-kit 1.x SQLite snapshot (a `ddl` list and `prevIds`)."""
     return snap.get("dialect") == DIALECT and isinstance(snap.get("ddl"), list)
@@ -85,7 +97,7 @@ def _pk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> No
 
 def _fk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
     name = r["name"] if r.get("nameExplicit") else fk_name(t["name"], tuple(r["columns"]), r["tableTo"],
-                                                            tuple(r["columnsTo"]))
+                                                            tuple(r["columnsTo"]), cut=False)
     t["foreignKeys"][name] = {"name": name, "tableFrom": t["name"], "tableTo": r["tableTo"],
                               "columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
                               "onDelete": (r.get("onDelete") or "NO ACTION").lower(),
@@ -162,9 +174,9 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         plain = ix.get("isUnique") and not ix.get("where") and not flags
         was = kept.get(("uniques", name, ix["name"])) or kept.get(("indexes", name, ix["name"]))
-        if plain and (was["entityType"] == "uniques" if was else ix["name"] == unique_name(name, tuple(cols))):
+        if plain and (was["entityType"] == "uniques" if was else _default_unique_name(name, ix["name"], cols)):
             rows.append({"table": name, "name": ix["name"], "columns": cols,
-                         "nameExplicit": ix["name"] != unique_name(name, tuple(cols)), "entityType": "uniques"})
+                         "nameExplicit": not _default_unique_name(name, ix["name"], cols), "entityType": "uniques"})
             continue
         rows.append({"table": name, "name": ix["name"],
                      "columns": [{"value": c, "isExpression": bool((flags.get(c) or {}).get("isExpression"))}
@@ -172,8 +184,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
                      "isUnique": bool(ix.get("isUnique")), "where": ix.get("where") or None, "origin": "manual",
                      "entityType": "indexes"})
     for f in (t.get("foreignKeys") or {}).values():
-        default = fk_name(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
-        explicit = f["name"] != default
+        explicit = not _default_fk_name(name, f)
         rows.append({"table": name, "name": f["name"] if explicit else fk_name_v1(name, f["columnsFrom"], f["tableTo"],
                                                                                  f["columnsTo"]),
                      "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"], "columnsTo": list(f["columnsTo"]),
@@ -183,7 +194,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
     rows += _pk_rows(t)
     for u in (t.get("uniqueConstraints") or {}).values():
         rows.append({"table": name, "name": u["name"], "columns": list(u["columns"]),
-                     "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"})
+                     "nameExplicit": not _default_unique_name(name, u["name"], u["columns"]), "entityType": "uniques"})
     for c in (t.get("checkConstraints") or {}).values():
         rows.append({"table": name, "name": c["name"], "value": unqualified(c["value"], name), "entityType": "checks"})
     return rows
@@ -264,15 +275,15 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
                             "isUnique": bool(ix.get("isUnique")), "where": ix.get("where"), "origin": "manual",
                             "entityType": "indexes"} for ix in (t.get("indexes") or {}).values()]
         out["uniques"] += [{"table": name, "name": u["name"], "columns": list(u["columns"]),
-                            "nameExplicit": u["name"] != unique_name(name, tuple(u["columns"])), "entityType": "uniques"}
+                            "nameExplicit": not _default_unique_name(name, u["name"], u["columns"]),
+                            "entityType": "uniques"}
                            for u in (t.get("uniqueConstraints") or {}).values()]
         out["checks"] += [{"table": name, "name": c["name"], "value": c["value"], "entityType": "checks"}
                           for c in (t.get("checkConstraints") or {}).values()]
         out["fks"] += [{"table": name, "name": f["name"], "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"],
                         "columnsTo": list(f["columnsTo"]), "onUpdate": _ACTIONS[f.get("onUpdate") or "no action"],
                         "onDelete": _ACTIONS[f.get("onDelete") or "no action"],
-                        "nameExplicit": f["name"] != fk_name(name, tuple(f["columnsFrom"]), f["tableTo"],
-                                                             tuple(f["columnsTo"])), "entityType": "fks"}
+                        "nameExplicit": not _default_fk_name(name, f), "entityType": "fks"}
                        for f in (t.get("foreignKeys") or {}).values()]
     out["views"] = [{"name": v["name"], "definition": v.get("definition"), "isExisting": bool(v.get("isExisting")),
                      "error": None, "entityType": "views"} for v in (raw.get("views") or {}).values()]

@@ -100,13 +100,13 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
-            name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols, cut=False)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols)
+            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
             if getattr(con, "_type_bound", False):
