@@ -123,8 +123,8 @@ _EXACT = {  # kind → the rows its query reads (all of them: the token is the q
               _rows("pg_depend", f"x.classid = 'pg_type'::regclass AND x.objid >= {_USER_OID} AND x.deptype = 'e'")],
     "rls": [_rows("pg_class", f"x.oid >= {_USER_OID} AND (x.relrowsecurity OR x.relforcerowsecurity)"), _NS],
     "extensions": [_rows("pg_extension", "true"), _NS],
-    "grants": _ACL_ROWS,
-    "roles": [*_ACL_ROWS, _rows("pg_policy", "true")],
+    "grants": ["shared.acl"],  # read once for both (the sub-select in object_tokens_query)
+    "roles": ["shared.acl", _rows("pg_policy", "true")],
 }
 _ANY = {  # kind → a superset of the objects its query returns: none, no rows
     "lineage": _exists("pg_inherits", "true") + " OR " + _exists("pg_partitioned_table", "true"),
@@ -152,7 +152,7 @@ def object_tokens_query(kinds: tuple[str, ...]) -> str:
             cols.append(f"CASE WHEN {_ANY[kind]} THEN NULL ELSE 'empty' END")
         else:
             cols.append("NULL::text")
-    return "SELECT " + ", ".join(cols)
+    return "SELECT " + ", ".join(cols) + " FROM (SELECT concat_ws('|', " + ", ".join(_ACL_ROWS) + ") AS acl) shared"
 
 
 class _Remembered:
