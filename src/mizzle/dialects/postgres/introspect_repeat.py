@@ -90,8 +90,8 @@ NARROW = ("c.relnamespace = ANY(%(ns)s)", "c.relnamespace = ANY(%(ns)s) AND c.oi
 #   or disappears), plus the content of pg_roles (a view: no xmin; roles are the cluster's, so another database's
 #   role changes re-run those queries, never the other way round): equal to the previous step's, the previous
 #   rows are reused;
-# - NULL: the query prints names of objects it does not own (a view's definition names tables, columns, functions;
-#   a sequence its owner column), too many catalogues to follow: it runs whenever such objects exist.
+# - NULL: such objects exist, and the query prints names of objects it does not own (a view's definition names
+#   tables, columns, functions…), too many catalogues to follow: it runs.
 # xmin: the versions are compared as exact texts, never as sums or maxima, so the order of transaction ids does not
 # matter; a frozen row keeps its raw xmin (PostgreSQL >= 9.4; an older server writing 2 there only makes a token
 # differ once); two versions could share (xmin, ctid) only 2^32 transactions apart, not between two steps. Rows
@@ -121,6 +121,15 @@ _ACL_ROWS = [
 _EXACT = {  # kind → the rows its query reads (all of them: the token is the query's input)
     "enums": [_rows("pg_type", f"x.oid >= {_USER_OID} AND x.typtype = 'e'"), _rows("pg_enum", "true"), _NS,
               _rows("pg_depend", f"x.classid = 'pg_type'::regclass AND x.objid >= {_USER_OID} AND x.deptype = 'e'")],
+    # a sequence, and the column owning it (serial, identity, OWNED BY): its name and its table's
+    "sequences": [_rows("pg_class", f"x.oid >= {_USER_OID} AND x.relkind = 'S'"), _rows("pg_sequence", "true"), _NS,
+                  _rows("pg_depend", f"""x.classid = 'pg_class'::regclass AND x.objid >= {_USER_OID}
+                        AND x.refclassid = 'pg_class'::regclass AND x.deptype IN ('a', 'i') AND x.refobjsubid > 0""",
+                        "x.xmin::text || x.ctid::text || '/' || coalesce(a.xmin::text || a.ctid::text, '') || '/'"
+                        " || coalesce(oc.xmin::text || oc.ctid::text, '')",
+                        " JOIN pg_class s ON s.oid = x.objid AND s.relkind = 'S'"
+                        " LEFT JOIN pg_attribute a ON a.attrelid = x.refobjid AND a.attnum = x.refobjsubid"
+                        " LEFT JOIN pg_class oc ON oc.oid = x.refobjid")],
     "rls": [_rows("pg_class", f"x.oid >= {_USER_OID} AND (x.relrowsecurity OR x.relforcerowsecurity)"), _NS],
     "extensions": [_rows("pg_extension", "true"), _NS],
     "grants": ["shared.acl"],  # read once for both (the sub-select in object_tokens_query)
@@ -131,7 +140,7 @@ _ANY = {  # kind → a superset of the objects its query returns: none, no rows
     "views": _exists("pg_class", f"x.oid >= {_USER_OID} AND x.relkind IN ('v', 'm')"),
     "view_indexes": _exists("pg_class", f"x.oid >= {_USER_OID} AND x.relkind = 'm'"),
     "routines": _exists("pg_proc", f"x.oid >= {_USER_OID}"),
-    "triggers": _exists("pg_trigger", "true"),
+    "triggers": _exists("pg_trigger", "NOT x.tgisinternal"),  # a foreign key's triggers are internal
     "domains": _exists("pg_type", f"x.oid >= {_USER_OID} AND x.typtype = 'd'"),
     "composites": _exists("pg_class", f"x.oid >= {_USER_OID} AND x.relkind = 'c'"),
     "policies": _exists("pg_policy", "true"),
