@@ -239,6 +239,11 @@ class _TableRows:
     indexes: list[tuple[Any, ...]] = field(default_factory=list)
 
 
+# the kinds of the whole-database queries, in the order `introspect` sends them (introspect_repeat.py's tokens)
+OTHER_KINDS = ("enums", "sequences", "lineage", "views", "view_indexes", "routines", "triggers", "domains",
+               "composites", "rls", "policies", "extensions", "grants", "roles", "comments")
+
+
 def introspect(conn: Any, scope: Scope | None = None) -> Schema:
     """The model of the database `conn` is connected to (a psycopg 3 connection), within `scope`."""
     scope = scope or Scope()
@@ -253,17 +258,21 @@ def introspect(conn: Any, scope: Scope | None = None) -> Schema:
 
     per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES.format(nnd=nnd.replace("ix.", "i."))]
     others = [_Q_ENUMS, _Q_SEQUENCES, lineage.Q_LINEAGE, *OBJECT_QUERIES, *SECURITY_QUERIES, _Q_COMMENTS]
+    assert len(others) == len(OTHER_KINDS)
 
-    def read(rels: list[int] | None) -> tuple[list[Any], ...]:
-        """Every query's rows; the per-table queries' for the tables `rels` only (None: all)."""
+    def read(rels: list[int] | None, skip: set[int]) -> tuple[list[Any], ...]:
+        """Every query's rows; the per-table queries' for the tables `rels` only (None: all); the other
+        queries at the positions `skip` not run (their rows [])."""
         narrowed = per_table if rels is None else [q.replace(*NARROW) for q in per_table]
         params = {"ns": ns_oids, "rels": rels}
         with conn.pipeline():
-            cursors = [conn.execute(q, params) for q in narrowed + others]
-        return tuple(cur.fetchall() for cur in cursors)
+            cursors: list[Any] = [conn.execute(q, params) for q in narrowed]
+            cursors += [None if i in skip else conn.execute(q, params) for i, q in enumerate(others)]
+        return tuple([] if cur is None else cur.fetchall() for cur in cursors)
 
-    # a database introspected again on one connection (verify): unchanged tables' rows remembered
-    results = table_rows(conn, ns_oids, read)
+    # a database introspected again on one connection (verify): unchanged tables' rows remembered, and the
+    # whole-database queries' rows while their catalogue rows are unchanged (introspect_repeat.py)
+    results = table_rows(conn, ns_oids, read, OTHER_KINDS)
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
     objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):-1]
     model = _with_comments(_build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows,
