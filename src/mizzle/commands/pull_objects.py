@@ -60,7 +60,10 @@ def _trigger(t: Trigger) -> str:
     table = t.table if t.schema == DEFAULT_SCHEMA else f"{t.schema}.{t.table}"
     fn = [_s(t.function)] if t.body is None else []  # SQLite's: a body, no function
     args = [_s(t.name), _s(table), *fn, f"events=({', '.join(_s(e) for e in t.events)},)"]
-    args += _kw("timing", t.timing, "BEFORE") + _kw("for_each", t.for_each, "ROW") + _kw("when", t.when, None)
+    args += _kw("constraint", t.constraint, False) + _kw("deferrable", t.deferrable, False)
+    args += _kw("initially_deferred", t.initially_deferred, False)
+    args += _kw("timing", t.timing, "AFTER" if t.constraint else "BEFORE") + _kw("for_each", t.for_each, "ROW")
+    args += _kw("when", t.when, None)
     if t.args:
         args.append(f"args=({', '.join(_s(a) for a in t.args)},)")
     args += _kw("comment", t.comment, None) + _kw("body", t.body, None)

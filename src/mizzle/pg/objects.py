@@ -119,15 +119,28 @@ def _events(events: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(norm, key=lambda e: EVENT_ORDER.index(e.split(" ")[0])))
 
 
+def _check_constraint_trigger(name: str, constraint: bool, deferrable: bool, initially_deferred: bool,
+                              timing: str, for_each: str) -> None:
+    if not constraint and (deferrable or initially_deferred):
+        raise ValueError(f"trigger {name}: only a constraint trigger (constraint=True) is deferrable")
+    if initially_deferred and not deferrable:
+        raise ValueError(f"trigger {name}: initially_deferred needs deferrable=True")
+    if constraint and (timing, for_each) != ("AFTER", "ROW"):
+        raise ValueError(f"trigger {name}: a constraint trigger is AFTER … FOR EACH ROW")
+
+
 class Trigger(ObjectDeclaration):
     """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name) on
     PostgreSQL; on SQLite, running `body` instead (the statements between BEGIN and END; one event, FOR EACH ROW).
-    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again)."""
+    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again).
+    `constraint=True`: a constraint trigger (PostgreSQL's `CREATE CONSTRAINT TRIGGER`: AFTER, FOR EACH ROW, the
+    default timing then AFTER), `deferrable` and `initially_deferred` its DEFERRABLE and INITIALLY DEFERRED."""
 
     def __init__(self, name: str, table: Any, function: Any = None, *, events: str | Iterable[str] = ("UPDATE",),
-                 timing: str = "BEFORE", for_each: str = "ROW", when: str | None = None,
+                 timing: str | None = None, for_each: str = "ROW", when: str | None = None,
                  args: Iterable[str] = (), schema: str | None = None, comment: str | None = None,
-                 renamed_from: str | None = None, body: str | None = None) -> None:
+                 renamed_from: str | None = None, body: str | None = None, constraint: bool = False,
+                 deferrable: bool = False, initially_deferred: bool = False) -> None:
         if isinstance(table, str):
             t_schema, _, t_name = table.rpartition(".")
         else:
@@ -137,10 +150,13 @@ class Trigger(ObjectDeclaration):
         fn = "" if function is None else function.qualified if isinstance(function, Function) else str(function)
         if fn and "." not in fn:
             fn = f"{DEFAULT_SCHEMA}.{fn}"
+        timing = (timing or ("AFTER" if constraint else "BEFORE")).upper()
+        _check_constraint_trigger(name, constraint, deferrable, initially_deferred, timing, for_each.upper())
         self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
-                               timing=timing.upper(), events=_events(events), for_each=for_each.upper(),
+                               timing=timing, events=_events(events), for_each=for_each.upper(),
                                when=when, args=tuple(args), comment=comment, renamed_from=renamed_from,
-                               body=None if body is None else clean_body(body))
+                               body=None if body is None else clean_body(body), constraint=constraint,
+                               deferrable=deferrable, initially_deferred=initially_deferred)
 
     def to_model(self) -> m.Trigger:
         return self.model

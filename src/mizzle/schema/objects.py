@@ -118,6 +118,9 @@ class Trigger:
     comment: str | None = field(default=None, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
     body: str | None = None  # SQLite's: the statements between BEGIN and END (`function` is then "")
+    constraint: bool = False  # CREATE CONSTRAINT TRIGGER (AFTER, FOR EACH ROW; PostgreSQL)
+    deferrable: bool = False  # a constraint trigger's DEFERRABLE
+    initially_deferred: bool = False  # … and INITIALLY DEFERRED
 
     kind = "trigger"
 

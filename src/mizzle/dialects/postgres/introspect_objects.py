@@ -5,7 +5,7 @@ and procedures, `pg_get_triggerdef` and `tgargs` for triggers, `format_type` and
 domains and composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
 Not read (so not managed): aggregates and window functions, functions in C or `internal`, functions with a
-SQL-standard body (`BEGIN ATOMIC`), constraint triggers; they are reported by `unmanaged()`."""
+SQL-standard body (`BEGIN ATOMIC`), constraint triggers naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
 
 _Q_TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.proname, t.tgargs,
-       t.tgconstraint <> 0, obj_description(t.oid, 'pg_trigger')
+       obj_description(t.oid, 'pg_trigger')
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
@@ -175,23 +175,26 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
 
 
 _NAME = r'(?:[^\s"]+|"(?:[^"]|"")*")+'  # an identifier, maybe qualified, maybe quoted with spaces ("some trigger")
-_TRIGGER = re.compile(rf"CREATE TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON {_NAME} "
-                      r"FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
+_TRIGGER = re.compile(rf"CREATE (?P<constraint>CONSTRAINT )?TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) "
+                      rf"(?P<events>.+?) ON {_NAME} "
+                      r"(?:(?P<not>NOT )?DEFERRABLE INITIALLY (?P<initially>DEFERRED|IMMEDIATE) )?FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
                       re.S)
 
 
 def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> list[Trigger]:
     out = []
-    for schema, table, name, definition, fn_schema, fn_name, tgargs, is_constraint, comment in rows:
+    for schema, table, name, definition, fn_schema, fn_name, tgargs, comment in rows:
         if not wants(schema, table):
             continue
         m = _TRIGGER.match(definition)
-        if is_constraint or m is None:
+        if m is None:  # a constraint trigger FROM another table
             skipped.append(f"trigger {name} on {schema}.{table} ({definition})")
             continue
         args = bytes(tgargs).split(b"\0")[:-1] if tgargs else []
         out.append(Trigger(name=name, table=table, function=f"{fn_schema}.{fn_name}", schema=schema,
                            timing=m.group("timing"), events=tuple(m.group("events").split(" OR ")),
                            for_each=m.group("level"), when=m.group("when"),
-                           args=tuple(quote_literal(a.decode()) for a in args), comment=comment))
+                           args=tuple(quote_literal(a.decode()) for a in args), comment=comment,
+                           constraint=bool(m.group("constraint")), deferrable=bool(m.group("initially") and not m.group("not")),
+                           initially_deferred=m.group("initially") == "DEFERRED"))
     return out

@@ -130,8 +130,11 @@ def qualified_function(name: str) -> str:
 
 
 def create_trigger(t: Trigger) -> list[str]:
-    sql = (f"CREATE TRIGGER {ident(t.name)} {t.timing} {' OR '.join(t.events)} ON {qname(t.schema, t.table)} "
-           f"FOR EACH {t.for_each}")
+    sql = (f"CREATE {'CONSTRAINT ' if t.constraint else ''}TRIGGER {ident(t.name)} {t.timing} "
+           f"{' OR '.join(t.events)} ON {qname(t.schema, t.table)}")
+    if t.constraint:
+        sql += f" {'' if t.deferrable else 'NOT '}DEFERRABLE INITIALLY {'DEFERRED' if t.initially_deferred else 'IMMEDIATE'}"
+    sql += f" FOR EACH {t.for_each}"
     if t.when:
         sql += f" WHEN ({t.when})"
     args = ", ".join(t.args)
