@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..schema.objects import DEFAULT_SCHEMA, CompositeType, Domain, Objects, Routine, Trigger, View
+from ..schema.objects import (
+    DEFAULT_SCHEMA,
+    CompositeType,
+    Domain,
+    Objects,
+    Routine,
+    Trigger,
+    View,
+    is_standard_body,
+)
 
 
 def _s(text: str) -> str:
@@ -44,7 +53,8 @@ def _routine(r: Routine) -> str:
     args += _kw("args", r.args, "")
     if not r.is_procedure:
         args += _kw("returns", r.returns, "void")
-    args += _kw("language", r.language, "plpgsql") + _kw("schema", r.schema, DEFAULT_SCHEMA)
+    args += _kw("language", r.language, "sql" if is_standard_body(r.body) else "plpgsql")
+    args += _kw("schema", r.schema, DEFAULT_SCHEMA)
     if not r.is_procedure:
         args += _kw("volatility", r.volatility, "volatile") + _kw("strict", r.strict, False)
         args += _kw("parallel", r.parallel, "unsafe") + _kw("leakproof", r.leakproof, False)

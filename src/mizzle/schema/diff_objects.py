@@ -1,7 +1,8 @@
 """The diff of objects beyond tables (schema/objects.py), in the phases `diff()` runs them in:
 
 - `first`: before any table changes — triggers and views dropped, also those made again after (a view over
-  a column being dropped or retyped, a trigger whose function is remade), dependents before what they use;
+  a column being dropped or retyped, a trigger whose function is remade; a function with a SQL-standard body
+  reading such a table: PostgreSQL records what it reads, as for a view), dependents before what they use;
 - `before_tables`: domains and composite types (tables may use them), functions in a procedural language
   (column defaults may call them; their bodies are not checked at creation), views renamed;
 - `after_tables`: functions in SQL reading a table the diff makes or changes (their bodies are checked against
@@ -32,7 +33,7 @@ from .object_changes import (
     RenameObject,
     ReplaceObject,
 )
-from .objects import Domain, Routine, Trigger, View
+from .objects import Domain, Routine, Trigger, View, body_statements, is_standard_body
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -62,9 +63,10 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
     changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
-    remade_fns = _routines(old_fns, n.routines, out, changed, rd)
+    touched = _touched_tables(table_changes)
+    remade_fns = _routines(old_fns, n.routines, out, (changed, touched), rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
-    remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
+    remade_views = _views(old_views, n.views, touched, out, rd)
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
@@ -125,20 +127,24 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 
 
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
-              changed: set[tuple[str, str]], rd: SqlReader) -> set[str]:
+              tables: tuple[set[tuple[str, str]], dict[Key, set[str] | None]], rd: SqlReader) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
-    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
+    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last. `tables`:
+    (the tables made or changed, the tables touched: see `_touched_tables`); an old routine with a SQL-standard
+    body reading a touched table goes before the table changes (dropped, and made again after them)."""
+    changed, touched = tables
     old_by = {x.key: x for x in old}
     new_keys = {x.key for x in new}
     renamed_args = {x.key[:2] for x in new if x.key not in old_by}
-    early_drops = [x for x in old if x.key not in new_keys and x.key[:2] in renamed_args]
+    early_drops = [x for x in old if (x.key not in new_keys and x.key[:2] in renamed_args)
+                   or _standard_reads_touched(x, touched, rd)]
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
         phase = out.after_tables if _reads_changed_tables(x, changed, rd) else out.before_tables
         prev = old_by.get(x.key)
-        if prev is None:
+        if prev is None or prev in early_drops:
             phase.append(CreateObject(x))
         elif prev != x and prev.returns == x.returns and prev.is_procedure == x.is_procedure:
             phase.append(ReplaceObject(prev, x))
@@ -156,7 +162,17 @@ def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlRead
     tables. Other functions go before them (a column default may call one)."""
     if r.language.lower() != "sql":
         return False
-    return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & changed)
+    sql = body_statements(r.body)
+    return not rd.parses(sql) or bool(rd.relations(sql, r.schema) & changed)
+
+
+def _standard_reads_touched(r: Routine, touched: dict[Key, set[str] | None], rd: SqlReader) -> bool:
+    """Whether a routine with a SQL-standard body (whose reads PostgreSQL records, as a view's) reads a touched
+    table's touched column (or cannot be parsed to tell, while some table is touched)."""
+    if not touched or not is_standard_body(r.body):
+        return False
+    sql = body_statements(r.body)
+    return not rd.parses(sql) or _reads_touched(sql, set(rd.relations(sql, r.schema)), touched)
 
 
 def _renamed(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases,
@@ -217,14 +233,14 @@ def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:
     return out
 
 
-def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
-    """Whether the view reads a touched table's touched column: by name anywhere in its query (a string that
-    holds the name counts too: cautious), or through `*`."""
+def _reads_touched(query: str, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
+    """Whether a query (a view's, a body's) reads a touched table's touched column: by name anywhere in it (a
+    string that holds the name counts too: cautious), or through `*`."""
     for rel in reads & touched.keys():
         columns = touched[rel]
-        if columns is None or "*" in v.definition:
+        if columns is None or "*" in query:
             return True
-        if any(mentions(v.definition, col) for col in columns):
+        if any(mentions(query, col) for col in columns):
             return True
     return False
 
@@ -257,7 +273,7 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[
         for k in old_by:
             if k in dropped or k in remade:
                 continue
-            if deps[k] & (dropped | remade) or _reads_touched(old_by[k], deps[k], touched):
+            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched):
                 remade.add(k)
                 changed = True
     gone = [old_by[k] for k in _dependency_order(list(dropped | remade), deps)]

@@ -1,11 +1,10 @@
 """A live database's objects beyond tables → the model (schema/objects.py), read as the server stores them:
 `pg_get_viewdef`, reloptions and `pg_get_indexdef` for views and materialized views, `pg_proc` (the body as
-`prosrc` keeps it, arguments and result as `pg_get_function_arguments` / `_result` print them) for functions
+`prosrc` keeps it, a SQL-standard body as `pg_get_function_sqlbody` prints it, arguments and result as `pg_get_function_arguments` / `_result` print them) for functions
 and procedures, `pg_get_triggerdef` and `tgargs` for triggers, `format_type` and `pg_get_constraintdef` for
 domains and composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
-Not read (so not managed): aggregates and window functions, functions in C or `internal`, functions with a
-SQL-standard body (`BEGIN ATOMIC`), constraint triggers naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
+Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
 
 from __future__ import annotations
 
@@ -56,7 +55,8 @@ _Q_ROUTINES = f"""
 SELECT n.nspname, p.proname, pg_get_function_arguments(p.oid),
        CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END,
        l.lanname, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, coalesce(p.proconfig, '{{}}'),
-       p.prosrc, p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL,
+       CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_get_function_sqlbody(p.oid) END,
+       p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal'),
        p.procost, CASE WHEN p.proretset THEN p.prorows END, p.proleakproof, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
@@ -163,7 +163,7 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
          leakproof, comment) in rows:
         if not managed:
             skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
-                           "function, or a BEGIN ATOMIC body")
+                           "function")
             continue
         out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
                            volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
