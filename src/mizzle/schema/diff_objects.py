@@ -73,10 +73,47 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _functions_before_their_domains(out.before_tables)
+    _routines_after_what_they_call(out)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
     return out
+
+
+def _calls(r: Any, other: Any) -> bool:
+    """Whether routine `r` is in SQL and its body may call routine `other` by name (a SQL body is checked at
+    creation, and PostgreSQL records what a SQL-standard one calls)."""
+    return isinstance(r, Routine) and isinstance(other, Routine) and r is not other and \
+        r.language.lower() == "sql" and mentions(body_statements(r.body), other.name)
+
+
+def _routines_after_what_they_call(out: ObjectPhases) -> None:
+    """A routine in SQL made in this diff comes after the routines made in it that it calls (moved into the later
+    one's phase, just after it); one dropped goes before the routines dropped with it that it calls."""
+    def made(c: Change) -> Any:
+        return c.obj if isinstance(c, CreateObject) else getattr(c, "new", None)
+
+    phases = (out.before_tables, out.after_tables)
+    for _ in range(sum(map(len, phases))):  # each pass moves one; a cycle stops at the bound
+        spots = [(p, i, c) for p, phase in enumerate(phases) for i, c in enumerate(phase) if made(c) is not None]
+        move = next(((c, p2, i2) for p, i, c in spots for p2, i2, d in spots
+                     if (p2, i2) > (p, i) and _calls(made(c), made(d))), None)
+        if move is None:
+            break
+        c, p2, i2 = move
+        target = phases[p2][i2]
+        for phase in phases:
+            if c in phase:
+                phase.remove(c)
+        phases[p2].insert(phases[p2].index(target) + 1, c)
+    for phase in (out.first, out.last):
+        drops = [c for c in phase if isinstance(c, DropObject) and isinstance(c.obj, Routine)]
+        ordered: list[Change] = []
+        while len(ordered) < len(drops):  # next: one no other remaining drop calls (else, in a cycle, the first)
+            left = [c for c in drops if c not in ordered]
+            ordered.append(next((c for c in left if not any(_calls(d.obj, c.obj) for d in left)), left[0]))
+        it = iter(ordered)
+        phase[:] = [next(it) if c in drops else c for c in phase]
 
 
 def _functions_before_their_domains(phase: list[Change]) -> None:
@@ -132,13 +169,20 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
     may have the same signature to PostgreSQL: the old one of that name is dropped first, not last. `tables`:
     (the tables made or changed, the tables touched: see `_touched_tables`); an old routine with a SQL-standard
-    body reading a touched table goes before the table changes (dropped, and made again after them)."""
+    body reading a touched table goes before the table changes (dropped, and made again after them), and so do
+    those with a SQL-standard body calling it."""
     changed, touched = tables
     old_by = {x.key: x for x in old}
     new_keys = {x.key for x in new}
     renamed_args = {x.key[:2] for x in new if x.key not in old_by}
     early_drops = [x for x in old if (x.key not in new_keys and x.key[:2] in renamed_args)
                    or _standard_reads_touched(x, touched, rd)]
+    more = True
+    while more:  # a SQL-standard body calling one dropped early: PostgreSQL holds the callee for it, dropped first
+        more_drops = [x for x in old if x not in early_drops and is_standard_body(x.body)
+                      and any(_calls(x, d) for d in early_drops)]
+        early_drops += more_drops
+        more = bool(more_drops)
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:

@@ -40,8 +40,10 @@ cnt = Function("cnt", """BEGIN ATOMIC
 END""", returns="bigint", volatility="stable")
 ins = Procedure("ins", "BEGIN ATOMIC INSERT INTO t (id, n) VALUES (x, x); END;", args="x int")
 top = Function("top", "RETURN (SELECT max(extra) FROM t)", returns="int", comment="the most")
+a_outer = Function("a_outer", "RETURN add(x, 1) + coalesce(top(), 0)", args="x int", returns="int")
 '''
-# add's body changes (replaced); t.extra is dropped: top, which read it, is dropped before and made again after;
+# add's body changes (replaced); t.extra is dropped: top, which read it, and a_outer, which calls top, are dropped
+# before and made again after (a_outer after add and top, which it calls, each time; dropped before them);
 # a new table u and a function reading it, made after it
 STEP2 = STEP1.replace('"RETURN a + b"', '"RETURN a + b + 1"') \
     .replace(',\n             sa.Column("extra", sa.Integer))', ')') \
@@ -75,11 +77,11 @@ def test_sql_standard_bodies_created_changed_dropped(tmp_path: Path) -> None:
             with psycopg.connect(url) as c:
                 if n == 1:
                     c.execute("CALL ins(3)")
-                    assert c.execute("SELECT add(1, 2), cnt(), top()").fetchone() == (3, 1, None)
+                    assert c.execute("SELECT add(1, 2), cnt(), top(), a_outer(1)").fetchone() == (3, 1, None, 2)
                     assert c.execute("SELECT count(*) FROM pg_proc WHERE prosqlbody IS NOT NULL "
-                                     "AND pronamespace = 'public'::regnamespace").fetchone() == (4,)
+                                     "AND pronamespace = 'public'::regnamespace").fetchone() == (5,)
                 if n == 2:
-                    assert c.execute("SELECT add(1, 2), u_count()").fetchone() == (4, 0)
+                    assert c.execute("SELECT add(1, 2), u_count(), a_outer(1)").fetchone() == (4, 0, 6)
                     assert c.execute("SELECT obj_description('top'::regproc, 'pg_proc')").fetchone() == ("the most",)
                 if n == 3:
                     assert c.execute("SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
@@ -91,7 +93,11 @@ def test_sql_standard_bodies_created_changed_dropped(tmp_path: Path) -> None:
         assert step2.index('DROP FUNCTION "public"."top"') < step2.index('DROP COLUMN "extra"') \
             < step2.index('CREATE FUNCTION "public"."top"'), step2
         assert step2.index('CREATE TABLE "public"."u"') < step2.index('CREATE FUNCTION "public"."u_count"'), step2
+        assert step2.index('DROP FUNCTION "public"."a_outer"') < step2.index('DROP FUNCTION "public"."top"'), step2
+        assert step2.index('CREATE FUNCTION "public"."top"') < step2.index('CREATE FUNCTION "public"."a_outer"')
+        assert sqls[0].index('CREATE FUNCTION "public"."top"') < sqls[0].index('CREATE FUNCTION "public"."a_outer"')
         step3 = sqls[2]
+        assert step3.index('DROP FUNCTION "public"."a_outer"') < step3.index('DROP FUNCTION "public"."add"'), step3
         assert step3.index('DROP FUNCTION "public"."u_count"') < step3.index('DROP TABLE "public"."u"'), step3
 
 
