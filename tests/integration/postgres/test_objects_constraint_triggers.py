@@ -1,6 +1,6 @@
 """Constraint triggers (`CREATE CONSTRAINT TRIGGER … DEFERRABLE INITIALLY DEFERRED`, pg-schema-diff's cases) on a
 real server: declared with `Trigger(..., constraint=True, deferrable=…, initially_deferred=…)`, made, changed
-(dropped and made again: PostgreSQL has no OR REPLACE for them) and dropped with `generate --check`, `drift` and
+(dropped and made again, or renamed in place: PostgreSQL has no OR REPLACE for them) and dropped with `generate --check`, `drift` and
 `verify` clean at each step; made by hand, pulled, and the module rebuilds the same database (`pg_dump -s`).
 One naming a referenced table (`FROM`) is not managed: named in pull's warnings."""
 
@@ -20,6 +20,7 @@ from mizzle.commands.generate import export, generate
 from mizzle.commands.pull import pull
 from mizzle.commands.verify import verify
 from mizzle.config import load_config
+from mizzle.dialects.postgres.objects_idempotent import rerunnable
 from mizzle.migrations.folder import split_statements
 from mizzle.pg import Trigger
 
@@ -43,7 +44,7 @@ t_plain = Trigger("t_plain", t, check_n, events=("UPDATE",), constraint=True)
 STEP2 = HEAD + '''
 t_check = Trigger("t_check", t, check_n, events=("INSERT", "UPDATE"), constraint=True, deferrable=True,
                   comment="checked at commit")
-t_plain = Trigger("t_plain", t, check_n, events=("UPDATE",), constraint=True, deferrable=True)
+t_plain2 = Trigger("t_plain2", t, check_n, events=("UPDATE",), constraint=True, renamed_from="t_plain")
 '''
 STEP3 = HEAD
 
@@ -75,16 +76,21 @@ def test_constraint_triggers_created_changed_dropped(tmp_path: Path) -> None:
             _clean(root, url)
             if n == 1:
                 assert _triggers(url) == [("t_check", True, True, True), ("t_plain", True, False, False)]
+                made = [st.sql.rstrip().rstrip(";") for st in split_statements(sqls[0]) if st.sql.startswith("CREATE CONSTRAINT")]
+                with psycopg.connect(url, autocommit=True) as c:  # generate --idempotent's form runs again
+                    for sql in made:
+                        c.execute(rerunnable(sql))
                 with psycopg.connect(url) as c:  # deferred: the bad row passes the INSERT, fails the COMMIT
                     c.execute("INSERT INTO t VALUES (1, -1)")
                     with pytest.raises(psycopg.errors.RaiseException):
                         c.commit()
             if n == 2:
-                assert _triggers(url) == [("t_check", True, True, False), ("t_plain", True, True, False)]
+                assert _triggers(url) == [("t_check", True, True, False), ("t_plain2", True, False, False)]
         assert 'CREATE CONSTRAINT TRIGGER "t_check" AFTER INSERT ON "public"."t" DEFERRABLE INITIALLY DEFERRED ' \
                "FOR EACH ROW" in sqls[0], sqls[0]
         assert 'NOT DEFERRABLE INITIALLY IMMEDIATE' in sqls[0]
         assert 'DROP TRIGGER "t_check"' in sqls[1] and "INITIALLY IMMEDIATE FOR EACH ROW" in sqls[1], sqls[1]
+        assert 'ALTER TRIGGER "t_plain" ON "public"."t" RENAME TO "t_plain2"' in sqls[1], sqls[1]
         assert _triggers(url) == []
 
 
