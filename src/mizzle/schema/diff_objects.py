@@ -66,7 +66,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     touched = _touched_tables(table_changes)
     remade_fns = _routines(old_fns, n.routines, out, (changed, touched), rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
-    remade_views = _views(old_views, n.views, touched, out, rd)
+    remade_views = _views(old_views, n.views, (touched, remade_fns), out, rd)
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
@@ -289,9 +289,13 @@ def _reads_touched(query: str, reads: set[Key], touched: dict[Key, set[str] | No
     return False
 
 
-def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[str] | None],
+def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[Key, set[str] | None], set[str]],
            out: ObjectPhases, rd: SqlReader) -> set[Key]:
-    """Views made, replaced, dropped; returns the views dropped and made again (their triggers go with them)."""
+    """Views made, replaced, dropped; returns the views dropped and made again (their triggers go with them).
+    `gone_under`: (the touched tables, the `schema.name` of the functions dropped and made again: a view calling
+    one, by name, is made again too — PostgreSQL holds a function a view calls)."""
+    touched, remade_fns = gone_under
+    fn_names = {f.rpartition(".")[2] for f in remade_fns}
     old_by = {v.key: v for v in old}
     new_by = {v.key: v for v in new}
     deps: dict[Key, set[Key]] = {v.key: set(rd.relations(v.definition, v.schema)) for v in (*old, *new)}
@@ -317,7 +321,8 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[
         for k in old_by:
             if k in dropped or k in remade:
                 continue
-            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched):
+            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched) \
+                    or any(mentions(old_by[k].definition, f) for f in fn_names):
                 remade.add(k)
                 changed = True
     gone = [old_by[k] for k in _dependency_order(list(dropped | remade), deps)]

@@ -29,7 +29,7 @@ SERVER = url_for("postgres")
 
 STEP1 = '''
 import sqlalchemy as sa
-from mizzle.pg import Function, Procedure
+from mizzle.pg import Function, Procedure, View
 
 metadata = sa.MetaData()
 t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer),
@@ -41,9 +41,11 @@ END""", returns="bigint", volatility="stable")
 ins = Procedure("ins", "BEGIN ATOMIC INSERT INTO t (id, n) VALUES (x, x); END;", args="x int")
 top = Function("top", "RETURN (SELECT max(extra) FROM t)", returns="int", comment="the most")
 a_outer = Function("a_outer", "RETURN add(x, 1) + coalesce(top(), 0)", args="x int", returns="int")
+tops = View("tops", "SELECT top() AS m")
 '''
 # add's body changes (replaced); t.extra is dropped: top, which read it, and a_outer, which calls top, are dropped
-# before and made again after (a_outer after add and top, which it calls, each time; dropped before them);
+# before and made again after (a_outer after add and top, which it calls, each time; dropped before them), and
+# the view tops, which calls top, with them;
 # a new table u and a function reading it, made after it
 STEP2 = STEP1.replace('"RETURN a + b"', '"RETURN a + b + 1"') \
     .replace(',\n             sa.Column("extra", sa.Integer))', ')') \
@@ -96,6 +98,8 @@ def test_sql_standard_bodies_created_changed_dropped(tmp_path: Path) -> None:
         assert step2.index('DROP FUNCTION "public"."a_outer"') < step2.index('DROP FUNCTION "public"."top"'), step2
         assert step2.index('CREATE FUNCTION "public"."top"') < step2.index('CREATE FUNCTION "public"."a_outer"')
         assert sqls[0].index('CREATE FUNCTION "public"."top"') < sqls[0].index('CREATE FUNCTION "public"."a_outer"')
+        assert step2.index('DROP VIEW "public"."tops"') < step2.index('DROP FUNCTION "public"."top"') \
+            < step2.index('CREATE FUNCTION "public"."top"') < step2.index('CREATE VIEW "public"."tops"'), step2
         step3 = sqls[2]
         assert step3.index('DROP FUNCTION "public"."a_outer"') < step3.index('DROP FUNCTION "public"."add"'), step3
         assert step3.index('DROP FUNCTION "public"."u_count"') < step3.index('DROP TABLE "public"."u"'), step3
