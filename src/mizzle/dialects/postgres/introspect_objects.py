@@ -1,10 +1,12 @@
 """A live database's objects beyond tables → the model (schema/objects.py), read as the server stores them:
 `pg_get_viewdef`, reloptions and `pg_get_indexdef` for views and materialized views, `pg_proc` (the body as
-`prosrc` keeps it, a SQL-standard body as `pg_get_function_sqlbody` prints it, arguments and result as `pg_get_function_arguments` / `_result` print them) for functions
-and procedures, `pg_get_triggerdef` and `tgargs` for triggers, `format_type` and `pg_get_constraintdef` for
-domains and composite types. Objects an extension owns are the extension's, not the schema's: left out.
+`prosrc` keeps it, a SQL-standard body as `pg_get_function_sqlbody` prints it, arguments and result as
+`pg_get_function_arguments` / `_result` print them) for functions and procedures, `pg_get_triggerdef` and
+`tgargs` for triggers (constraint triggers too), `format_type` and `pg_get_constraintdef` for domains and
+composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
-Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
+Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers
+naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
 
 from __future__ import annotations
 
