@@ -72,12 +72,17 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
                             and (b.schema, b.table) not in remade_views)
     _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
-    _functions_before_their_domains(out.before_tables)
     _routines_after_what_they_call(out)
+    _functions_before_their_domains(out.before_tables)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
     return out
+
+
+def _made(c: Change) -> Any:
+    """What a change makes or replaces (not a rename's)."""
+    return c.obj if isinstance(c, CreateObject) else c.new if isinstance(c, ReplaceObject) else None
 
 
 def _calls(r: Any, other: Any) -> bool:
@@ -88,32 +93,58 @@ def _calls(r: Any, other: Any) -> bool:
 
 
 def _routines_after_what_they_call(out: ObjectPhases) -> None:
-    """A routine in SQL made in this diff comes after the routines made in it that it calls (moved into the later
-    one's phase, just after it); one dropped goes before the routines dropped with it that it calls."""
-    def made(c: Change) -> Any:
-        return c.obj if isinstance(c, CreateObject) else getattr(c, "new", None)
-
+    """A routine in SQL made in this diff comes after the routines made in it that it calls (in the later one's
+    phase, after it: a stable dependency order over the places routines already take); one dropped goes before
+    the routines dropped with it that it calls."""
     phases = (out.before_tables, out.after_tables)
-    for _ in range(sum(map(len, phases))):  # each pass moves one; a cycle stops at the bound
-        spots = [(p, i, c) for p, phase in enumerate(phases) for i, c in enumerate(phase) if made(c) is not None]
-        move = next(((c, p2, i2) for p, i, c in spots for p2, i2, d in spots
-                     if (p2, i2) > (p, i) and _calls(made(c), made(d))), None)
-        if move is None:
-            break
-        c, p2, i2 = move
-        target = phases[p2][i2]
-        for phase in phases:
-            if c in phase:
-                phase.remove(c)
-        phases[p2].insert(phases[p2].index(target) + 1, c)
+    made = [(p, c) for p, phase in enumerate(phases) for c in phase if isinstance(_made(c), Routine)]
+    calls = {id(c): [d for _, d in made if _calls(_made(c), _made(d))] for _, c in made}
+    phase_of = {id(c): p for p, c in made}
+    moved = True
+    while moved:  # a callee's phase carried to its callers (only ever raised: it ends)
+        moved = False
+        for _, c in made:
+            p = max([phase_of[id(c)], *(phase_of[id(d)] for d in calls[id(c)])])
+            moved, phase_of[id(c)] = moved or p != phase_of[id(c)], p
+    ids = {id(c) for _, c in made}
+    for p, phase in enumerate(phases):
+        ordered = _callees_first([c for _, c in made if phase_of[id(c)] == p], calls)
+        kept = [i for i, c in enumerate(phase) if id(c) in ids and phase_of[id(c)] == p]
+        at = kept[0] if kept else next((i for i, c in enumerate(phase) if id(c) in ids), 0)
+        rest = [c for c in phase if id(c) not in ids]
+        before = sum(1 for c in phase[:at] if id(c) not in ids)
+        phase[:] = rest[:before] + ordered + rest[before:]
     for phase in (out.first, out.last):
         drops = [c for c in phase if isinstance(c, DropObject) and isinstance(c.obj, Routine)]
-        ordered: list[Change] = []
-        while len(ordered) < len(drops):  # next: one no other remaining drop calls (else, in a cycle, the first)
-            left = [c for c in drops if c not in ordered]
-            ordered.append(next((c for c in left if not any(_calls(d.obj, c.obj) for d in left)), left[0]))
-        it = iter(ordered)
-        phase[:] = [next(it) if c in drops else c for c in phase]
+        callers = {id(c): {id(d) for d in drops if _calls(d.obj, c.obj)} for c in drops}
+        order: list[Change] = []
+        done: set[int] = set()
+        while len(order) < len(drops):  # next: one no remaining drop calls (else, in a cycle, the first left)
+            left = [c for c in drops if id(c) not in done]
+            order.append(next((c for c in left if not callers[id(c)] - done), left[0]))
+            done.add(id(order[-1]))
+        it = iter(order)
+        phase[:] = [next(it) if any(c is d for d in drops) else c for c in phase]
+
+
+def _callees_first(items: list[Change], calls: dict[int, list[Change]]) -> list[Change]:
+    """`items` in their order, each after those of `items` it calls (a cycle is cut where it closes)."""
+    wanted = {id(c) for c in items}
+    seen: set[int] = set()
+    out: list[Change] = []
+
+    def visit(c: Change, path: frozenset[int]) -> None:
+        if id(c) in seen or id(c) in path:
+            return
+        for d in calls[id(c)]:
+            if id(d) in wanted:
+                visit(d, path | {id(c)})
+        seen.add(id(c))
+        out.append(c)
+
+    for c in items:
+        visit(c, frozenset())
+    return out
 
 
 def _functions_before_their_domains(phase: list[Change]) -> None:
