@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..schema.objects import DEFAULT_SCHEMA, CompositeType, Domain, Objects, Routine, Trigger, View
+from ..schema.objects import (
+    DEFAULT_SCHEMA,
+    CompositeType,
+    Domain,
+    Objects,
+    Routine,
+    Trigger,
+    View,
+    is_standard_body,
+)
 
 
 def _s(text: str) -> str:
@@ -44,7 +53,8 @@ def _routine(r: Routine) -> str:
     args += _kw("args", r.args, "")
     if not r.is_procedure:
         args += _kw("returns", r.returns, "void")
-    args += _kw("language", r.language, "plpgsql") + _kw("schema", r.schema, DEFAULT_SCHEMA)
+    args += _kw("language", r.language, "sql" if is_standard_body(r.body) else "plpgsql")
+    args += _kw("schema", r.schema, DEFAULT_SCHEMA)
     if not r.is_procedure:
         args += _kw("volatility", r.volatility, "volatile") + _kw("strict", r.strict, False)
         args += _kw("parallel", r.parallel, "unsafe") + _kw("leakproof", r.leakproof, False)
@@ -60,7 +70,10 @@ def _trigger(t: Trigger) -> str:
     table = t.table if t.schema == DEFAULT_SCHEMA else f"{t.schema}.{t.table}"
     fn = [_s(t.function)] if t.body is None else []  # SQLite's: a body, no function
     args = [_s(t.name), _s(table), *fn, f"events=({', '.join(_s(e) for e in t.events)},)"]
-    args += _kw("timing", t.timing, "BEFORE") + _kw("for_each", t.for_each, "ROW") + _kw("when", t.when, None)
+    args += _kw("constraint", t.constraint, False) + _kw("deferrable", t.deferrable, False)
+    args += _kw("initially_deferred", t.initially_deferred, False)
+    args += _kw("timing", t.timing, "AFTER" if t.constraint else "BEFORE") + _kw("for_each", t.for_each, "ROW")
+    args += _kw("when", t.when, None)
     if t.args:
         args.append(f"args=({', '.join(_s(a) for a in t.args)},)")
     args += _kw("comment", t.comment, None) + _kw("body", t.body, None)

@@ -72,18 +72,29 @@ class View(ObjectDeclaration):
         return self.model
 
 
+def _language(name: str, body: str, language: str | None) -> str:
+    """The language given, else `sql` for a SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`), else plpgsql."""
+    if not m.is_standard_body(body):
+        return (language or "plpgsql").lower()
+    if (language or "sql").lower() != "sql":
+        raise ValueError(f"function {name}: a SQL-standard body (RETURN …, BEGIN ATOMIC … END) is in language sql")
+    return "sql"
+
+
 class Function(ObjectDeclaration):
-    """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses.
-    `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
+    """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses. A
+    body starting `RETURN ` or `BEGIN ATOMIC` is a SQL-standard body (PostgreSQL 14+; language sql), written
+    after the head as is, without dollar quotes. `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
     LEAKPROOF); `comment`: its COMMENT ON; `renamed_from`: its former name (`ALTER FUNCTION … RENAME TO`)."""
 
-    def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str = "plpgsql",
+    def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str | None = None,
                  schema: str = DEFAULT_SCHEMA, volatility: str = "volatile", strict: bool = False,
                  security_definer: bool = False, parallel: str = "unsafe",
                  config: Mapping[str, str] | None = None, cost: float | None = None, rows: float | None = None,
                  leakproof: bool = False, comment: str | None = None, renamed_from: str | None = None) -> None:
+        body = clean_sql(body) if m.is_standard_body(body) else body
         self.model = m.Routine(name=name, args=args.strip(), body=body, returns=returns, schema=schema,
-                               language=language.lower(), volatility=volatility.lower(), strict=strict,
+                               language=_language(name, body, language), volatility=volatility.lower(), strict=strict,
                                security_definer=security_definer, parallel=parallel.lower(),
                                config=tuple(sorted((config or {}).items())),
                                cost=None if cost is None or float(cost) == m.DEFAULT_COST else float(cost),
@@ -99,7 +110,7 @@ class Function(ObjectDeclaration):
 
 
 class Procedure(Function):
-    def __init__(self, name: str, body: str, *, args: str = "", language: str = "plpgsql",
+    def __init__(self, name: str, body: str, *, args: str = "", language: str | None = None,
                  schema: str = DEFAULT_SCHEMA, security_definer: bool = False,
                  config: Mapping[str, str] | None = None, comment: str | None = None,
                  renamed_from: str | None = None) -> None:
@@ -119,15 +130,28 @@ def _events(events: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(norm, key=lambda e: EVENT_ORDER.index(e.split(" ")[0])))
 
 
+def _check_constraint_trigger(name: str, constraint: bool, deferrable: bool, initially_deferred: bool,
+                              timing: str, for_each: str) -> None:
+    if not constraint and (deferrable or initially_deferred):
+        raise ValueError(f"trigger {name}: only a constraint trigger (constraint=True) is deferrable")
+    if initially_deferred and not deferrable:
+        raise ValueError(f"trigger {name}: initially_deferred needs deferrable=True")
+    if constraint and (timing, for_each) != ("AFTER", "ROW"):
+        raise ValueError(f"trigger {name}: a constraint trigger is AFTER … FOR EACH ROW")
+
+
 class Trigger(ObjectDeclaration):
     """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name) on
     PostgreSQL; on SQLite, running `body` instead (the statements between BEGIN and END; one event, FOR EACH ROW).
-    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again)."""
+    `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again).
+    `constraint=True`: a constraint trigger (PostgreSQL's `CREATE CONSTRAINT TRIGGER`: AFTER, FOR EACH ROW, the
+    default timing then AFTER), `deferrable` and `initially_deferred` its DEFERRABLE and INITIALLY DEFERRED."""
 
     def __init__(self, name: str, table: Any, function: Any = None, *, events: str | Iterable[str] = ("UPDATE",),
-                 timing: str = "BEFORE", for_each: str = "ROW", when: str | None = None,
+                 timing: str | None = None, for_each: str = "ROW", when: str | None = None,
                  args: Iterable[str] = (), schema: str | None = None, comment: str | None = None,
-                 renamed_from: str | None = None, body: str | None = None) -> None:
+                 renamed_from: str | None = None, body: str | None = None, constraint: bool = False,
+                 deferrable: bool = False, initially_deferred: bool = False) -> None:
         if isinstance(table, str):
             t_schema, _, t_name = table.rpartition(".")
         else:
@@ -137,10 +161,13 @@ class Trigger(ObjectDeclaration):
         fn = "" if function is None else function.qualified if isinstance(function, Function) else str(function)
         if fn and "." not in fn:
             fn = f"{DEFAULT_SCHEMA}.{fn}"
+        timing = (timing or ("AFTER" if constraint else "BEFORE")).upper()
+        _check_constraint_trigger(name, constraint, deferrable, initially_deferred, timing, for_each.upper())
         self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
-                               timing=timing.upper(), events=_events(events), for_each=for_each.upper(),
+                               timing=timing, events=_events(events), for_each=for_each.upper(),
                                when=when, args=tuple(args), comment=comment, renamed_from=renamed_from,
-                               body=None if body is None else clean_body(body))
+                               body=None if body is None else clean_body(body), constraint=constraint,
+                               deferrable=deferrable, initially_deferred=initially_deferred)
 
     def to_model(self) -> m.Trigger:
         return self.model

@@ -1,7 +1,8 @@
 """The diff of objects beyond tables (schema/objects.py), in the phases `diff()` runs them in:
 
 - `first`: before any table changes — triggers and views dropped, also those made again after (a view over
-  a column being dropped or retyped, a trigger whose function is remade), dependents before what they use;
+  a column being dropped or retyped, a trigger whose function is remade; a function with a SQL-standard body
+  reading such a table: PostgreSQL records what it reads, as for a view), dependents before what they use;
 - `before_tables`: domains and composite types (tables may use them), functions in a procedural language
   (column defaults may call them; their bodies are not checked at creation), views renamed;
 - `after_tables`: functions in SQL reading a table the diff makes or changes (their bodies are checked against
@@ -32,7 +33,7 @@ from .object_changes import (
     RenameObject,
     ReplaceObject,
 )
-from .objects import Domain, Routine, Trigger, View
+from .objects import Domain, Routine, Trigger, View, body_statements, is_standard_body
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -62,18 +63,87 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
     changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
-    remade_fns = _routines(old_fns, n.routines, out, changed, rd)
+    touched = _touched_tables(table_changes)
+    remade_fns = _routines(old_fns, n.routines, out, (changed, touched), rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
-    remade_views = _views(old_views, n.views, _touched_tables(table_changes), out, rd)
+    remade_views = _views(old_views, n.views, (touched, remade_fns), out, rd)
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
     _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
+    _routines_after_what_they_call(out)
     _functions_before_their_domains(out.before_tables)
     # what uses a function goes before it: triggers, then views (a view may call one), then functions
     rank = {Trigger: 0, View: 1, Routine: 2}
     out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
+    return out
+
+
+def _made(c: Change) -> Any:
+    """What a change makes or replaces (not a rename's)."""
+    return c.obj if isinstance(c, CreateObject) else c.new if isinstance(c, ReplaceObject) else None
+
+
+def _calls(r: Any, other: Any) -> bool:
+    """Whether routine `r` is in SQL and its body may call routine `other` by name (a SQL body is checked at
+    creation, and PostgreSQL records what a SQL-standard one calls)."""
+    return isinstance(r, Routine) and isinstance(other, Routine) and r is not other and \
+        r.language.lower() == "sql" and mentions(body_statements(r.body), other.name)
+
+
+def _routines_after_what_they_call(out: ObjectPhases) -> None:
+    """A routine in SQL made in this diff comes after the routines made in it that it calls (in the later one's
+    phase, after it: a stable dependency order over the places routines already take); one dropped goes before
+    the routines dropped with it that it calls."""
+    phases = (out.before_tables, out.after_tables)
+    made = [(p, c) for p, phase in enumerate(phases) for c in phase if isinstance(_made(c), Routine)]
+    calls = {id(c): [d for _, d in made if _calls(_made(c), _made(d))] for _, c in made}
+    phase_of = {id(c): p for p, c in made}
+    moved = True
+    while moved:  # a callee's phase carried to its callers (only ever raised: it ends)
+        moved = False
+        for _, c in made:
+            p = max([phase_of[id(c)], *(phase_of[id(d)] for d in calls[id(c)])])
+            moved, phase_of[id(c)] = moved or p != phase_of[id(c)], p
+    ids = {id(c) for _, c in made}
+    for p, phase in enumerate(phases):
+        ordered = _callees_first([c for _, c in made if phase_of[id(c)] == p], calls)
+        kept = [i for i, c in enumerate(phase) if id(c) in ids and phase_of[id(c)] == p]
+        at = kept[0] if kept else next((i for i, c in enumerate(phase) if id(c) in ids), 0)
+        rest = [c for c in phase if id(c) not in ids]
+        before = sum(1 for c in phase[:at] if id(c) not in ids)
+        phase[:] = rest[:before] + ordered + rest[before:]
+    for phase in (out.first, out.last):
+        drops = [c for c in phase if isinstance(c, DropObject) and isinstance(c.obj, Routine)]
+        callers = {id(c): {id(d) for d in drops if _calls(d.obj, c.obj)} for c in drops}
+        order: list[Change] = []
+        done: set[int] = set()
+        while len(order) < len(drops):  # next: one no remaining drop calls (else, in a cycle, the first left)
+            left = [c for c in drops if id(c) not in done]
+            order.append(next((c for c in left if not callers[id(c)] - done), left[0]))
+            done.add(id(order[-1]))
+        it = iter(order)
+        phase[:] = [next(it) if any(c is d for d in drops) else c for c in phase]
+
+
+def _callees_first(items: list[Change], calls: dict[int, list[Change]]) -> list[Change]:
+    """`items` in their order, each after those of `items` it calls (a cycle is cut where it closes)."""
+    wanted = {id(c) for c in items}
+    seen: set[int] = set()
+    out: list[Change] = []
+
+    def visit(c: Change, path: frozenset[int]) -> None:
+        if id(c) in seen or id(c) in path:
+            return
+        for d in calls[id(c)]:
+            if id(d) in wanted:
+                visit(d, path | {id(c)})
+        seen.add(id(c))
+        out.append(c)
+
+    for c in items:
+        visit(c, frozenset())
     return out
 
 
@@ -125,20 +195,31 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 
 
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
-              changed: set[tuple[str, str]], rd: SqlReader) -> set[str]:
+              tables: tuple[set[tuple[str, str]], dict[Key, set[str] | None]], rd: SqlReader) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
-    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last."""
+    may have the same signature to PostgreSQL: the old one of that name is dropped first, not last. `tables`:
+    (the tables made or changed, the tables touched: see `_touched_tables`); an old routine with a SQL-standard
+    body reading a touched table goes before the table changes (dropped, and made again after them), and so do
+    those with a SQL-standard body calling it."""
+    changed, touched = tables
     old_by = {x.key: x for x in old}
     new_keys = {x.key for x in new}
     renamed_args = {x.key[:2] for x in new if x.key not in old_by}
-    early_drops = [x for x in old if x.key not in new_keys and x.key[:2] in renamed_args]
+    early_drops = [x for x in old if (x.key not in new_keys and x.key[:2] in renamed_args)
+                   or _standard_reads_touched(x, touched, rd)]
+    more = True
+    while more:  # a SQL-standard body calling one dropped early: PostgreSQL holds the callee for it, dropped first
+        more_drops = [x for x in old if x not in early_drops and is_standard_body(x.body)
+                      and any(_calls(x, d) for d in early_drops)]
+        early_drops += more_drops
+        more = bool(more_drops)
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
         phase = out.after_tables if _reads_changed_tables(x, changed, rd) else out.before_tables
         prev = old_by.get(x.key)
-        if prev is None:
+        if prev is None or prev in early_drops:
             phase.append(CreateObject(x))
         elif prev != x and prev.returns == x.returns and prev.is_procedure == x.is_procedure:
             phase.append(ReplaceObject(prev, x))
@@ -156,7 +237,17 @@ def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlRead
     tables. Other functions go before them (a column default may call one)."""
     if r.language.lower() != "sql":
         return False
-    return not rd.parses(r.body) or bool(rd.relations(r.body, r.schema) & changed)
+    sql = body_statements(r.body)
+    return not rd.parses(sql) or bool(rd.relations(sql, r.schema) & changed)
+
+
+def _standard_reads_touched(r: Routine, touched: dict[Key, set[str] | None], rd: SqlReader) -> bool:
+    """Whether a routine with a SQL-standard body (whose reads PostgreSQL records, as a view's) reads a touched
+    table's touched column (or cannot be parsed to tell, while some table is touched)."""
+    if not touched or not is_standard_body(r.body):
+        return False
+    sql = body_statements(r.body)
+    return not rd.parses(sql) or _reads_touched(sql, set(rd.relations(sql, r.schema)), touched)
 
 
 def _renamed(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases,
@@ -217,21 +308,25 @@ def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:
     return out
 
 
-def _reads_touched(v: View, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
-    """Whether the view reads a touched table's touched column: by name anywhere in its query (a string that
-    holds the name counts too: cautious), or through `*`."""
+def _reads_touched(query: str, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
+    """Whether a query (a view's, a body's) reads a touched table's touched column: by name anywhere in it (a
+    string that holds the name counts too: cautious), or through `*`."""
     for rel in reads & touched.keys():
         columns = touched[rel]
-        if columns is None or "*" in v.definition:
+        if columns is None or "*" in query:
             return True
-        if any(mentions(v.definition, col) for col in columns):
+        if any(mentions(query, col) for col in columns):
             return True
     return False
 
 
-def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[str] | None],
+def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[Key, set[str] | None], set[str]],
            out: ObjectPhases, rd: SqlReader) -> set[Key]:
-    """Views made, replaced, dropped; returns the views dropped and made again (their triggers go with them)."""
+    """Views made, replaced, dropped; returns the views dropped and made again (their triggers go with them).
+    `gone_under`: (the touched tables, the `schema.name` of the functions dropped and made again: a view calling
+    one, by name, is made again too — PostgreSQL holds a function a view calls)."""
+    touched, remade_fns = gone_under
+    fn_names = {f.rpartition(".")[2] for f in remade_fns}
     old_by = {v.key: v for v in old}
     new_by = {v.key: v for v in new}
     deps: dict[Key, set[Key]] = {v.key: set(rd.relations(v.definition, v.schema)) for v in (*old, *new)}
@@ -257,7 +352,8 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], touched: dict[Key, set[
         for k in old_by:
             if k in dropped or k in remade:
                 continue
-            if deps[k] & (dropped | remade) or _reads_touched(old_by[k], deps[k], touched):
+            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched) \
+                    or any(mentions(old_by[k].definition, f) for f in fn_names):
                 remade.add(k)
                 changed = True
     gone = [old_by[k] for k in _dependency_order(list(dropped | remade), deps)]

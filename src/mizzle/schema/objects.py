@@ -11,6 +11,7 @@ Each object's `comment` (COMMENT ON) is left out of its equality: a comment chan
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -64,13 +65,34 @@ class View:
         return ("materialized view " if self.materialized else "view ") + _q(self.schema, self.name)
 
 
+_STANDARD_BODY = re.compile(r"\s*(?:(RETURN)\s|(BEGIN\s+ATOMIC)\b)(.*)", re.I | re.S)
+
+
+def is_standard_body(body: str) -> bool:
+    """Whether a body is SQL-standard (PostgreSQL 14+: `RETURN expr` or `BEGIN ATOMIC … END`), written after the
+    function's head as is, not between dollar quotes (neither form is a valid quoted body in SQL or PL/pgSQL)."""
+    return _STANDARD_BODY.match(body) is not None
+
+
+def body_statements(body: str) -> str:
+    """The SQL a body runs, as plain statements a parser reads: `RETURN e` → `SELECT e`, `BEGIN ATOMIC s; END` →
+    `s;`; a quoted body as it is."""
+    m = _STANDARD_BODY.match(body)
+    if m is None:
+        return body
+    if m.group(1):
+        return "SELECT " + m.group(3)
+    inner = m.group(3).rstrip().rstrip(";").rstrip()
+    return inner[:-3] if inner.upper().endswith("END") else inner
+
+
 @dataclass(frozen=True)
 class Routine:
     """A function (`returns` set) or a procedure (`returns` None)."""
 
     name: str
     args: str  # as in CREATE FUNCTION's parentheses: "a integer, b text DEFAULT 'x'"
-    body: str  # the text between the dollar quotes, which the server stores as given
+    body: str  # the text between the dollar quotes, which the server stores as given; or a SQL-standard body
     returns: str | None = None
     schema: str = DEFAULT_SCHEMA
     language: str = "plpgsql"
@@ -118,6 +140,9 @@ class Trigger:
     comment: str | None = field(default=None, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
     body: str | None = None  # SQLite's: the statements between BEGIN and END (`function` is then "")
+    constraint: bool = False  # CREATE CONSTRAINT TRIGGER (AFTER, FOR EACH ROW; PostgreSQL)
+    deferrable: bool = False  # a constraint trigger's DEFERRABLE
+    initially_deferred: bool = False  # … and INITIALLY DEFERRED
 
     kind = "trigger"
 

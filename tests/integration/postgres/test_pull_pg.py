@@ -99,10 +99,10 @@ def test_pull_refuses_empty_database_and_existing_module(tmp_path: Path, pg_url,
     r = run_mizzle(["pull"], cwd=project, url=empty)
     assert r.code == 2 and r.first_error_line.startswith("error: nothing to pull:")
     assert not (project / "db").exists() and not (project / "migrations").exists()
-    with psycopg.connect(empty, autocommit=True) as c:  # what is there but not managed is named (pg-schema-diff's
-        c.execute("CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql RETURN a + b")  # function cases)
+    with psycopg.connect(empty, autocommit=True) as c:  # what is there but not managed is named
+        c.execute("CREATE FUNCTION my_abs(integer) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'")
     r = run_mizzle(["pull"], cwd=project, url=empty)
-    assert r.code == 2 and "not pulled (mizzle does not manage it): function public.add(a integer, b integer)" \
+    assert r.code == 2 and "not pulled (mizzle does not manage it): function public.my_abs(integer)" \
         in r.stderr, r.stderr
     with psycopg.connect(empty, autocommit=True) as c:
         c.execute("CREATE TABLE things (id serial PRIMARY KEY, name text NOT NULL)")

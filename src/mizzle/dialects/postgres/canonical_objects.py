@@ -7,11 +7,12 @@ the server refuses (a view over a table that is not there) stays as written, so 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from ...schema.model import Schema
-from ...schema.objects import Trigger, make_objects
+from ...schema.objects import Routine, Trigger, is_standard_body, make_objects
 from .ddl import qname
 from .objects_ddl import RENDER_OBJECTS, dollar_quote
 
@@ -45,8 +46,17 @@ def object_server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
     out = [o for o in expected.objects.all() if o in live]
     for no, o in enumerate(todo):
         form = forms.get((o.kind, f"mz_o_{no}"))
+        if isinstance(form, Routine) and is_standard_body(form.body):
+            form = _named_parameters(conn, form, o.name)
         out.append(o if form is None else replace(form, schema=o.schema, name=o.name))
     return replace(expected, objects=make_objects(out))
+
+
+def _named_parameters(conn: Any, form: Routine, name: str) -> Routine:
+    """A SQL-standard body read back under its scratch name: PostgreSQL prints a parameter qualified by the
+    function's name where it must (`INSERT … VALUES (ins.x)`), so the scratch name is put back to the real one."""
+    quoted = conn.execute("SELECT quote_ident(%s)", (name,)).fetchone()[0]
+    return replace(form, body=re.sub(rf'(?<![\w."]){re.escape(form.name)}\.', lambda _: f"{quoted}.", form.body))
 
 
 def _guarded(sql: str) -> str:

@@ -1,11 +1,12 @@
 """A live database's objects beyond tables → the model (schema/objects.py), read as the server stores them:
 `pg_get_viewdef`, reloptions and `pg_get_indexdef` for views and materialized views, `pg_proc` (the body as
-`prosrc` keeps it, arguments and result as `pg_get_function_arguments` / `_result` print them) for functions
-and procedures, `pg_get_triggerdef` and `tgargs` for triggers, `format_type` and `pg_get_constraintdef` for
-domains and composite types. Objects an extension owns are the extension's, not the schema's: left out.
+`prosrc` keeps it, a SQL-standard body as `pg_get_function_sqlbody` prints it, arguments and result as
+`pg_get_function_arguments` / `_result` print them) for functions and procedures, `pg_get_triggerdef` and
+`tgargs` for triggers (constraint triggers too), `format_type` and `pg_get_constraintdef` for domains and
+composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
-Not read (so not managed): aggregates and window functions, functions in C or `internal`, functions with a
-SQL-standard body (`BEGIN ATOMIC`), constraint triggers; they are reported by `unmanaged()`."""
+Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers
+naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ _Q_ROUTINES = f"""
 SELECT n.nspname, p.proname, pg_get_function_arguments(p.oid),
        CASE WHEN p.prokind = 'p' THEN NULL ELSE pg_get_function_result(p.oid) END,
        l.lanname, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel, coalesce(p.proconfig, '{{}}'),
-       p.prosrc, p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND p.prosqlbody IS NULL,
+       CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_get_function_sqlbody(p.oid) END,
+       p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal'),
        p.procost, CASE WHEN p.proretset THEN p.prorows END, p.proleakproof, obj_description(p.oid, 'pg_proc')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
@@ -64,7 +66,7 @@ WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
 
 _Q_TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.proname, t.tgargs,
-       t.tgconstraint <> 0, obj_description(t.oid, 'pg_trigger')
+       obj_description(t.oid, 'pg_trigger')
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
@@ -163,7 +165,7 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
          leakproof, comment) in rows:
         if not managed:
             skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
-                           "function, or a BEGIN ATOMIC body")
+                           "function")
             continue
         out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
                            volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
@@ -175,23 +177,26 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
 
 
 _NAME = r'(?:[^\s"]+|"(?:[^"]|"")*")+'  # an identifier, maybe qualified, maybe quoted with spaces ("some trigger")
-_TRIGGER = re.compile(rf"CREATE TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) (?P<events>.+?) ON {_NAME} "
-                      r"FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
+_TRIGGER = re.compile(rf"CREATE (?P<constraint>CONSTRAINT )?TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) "
+                      rf"(?P<events>.+?) ON {_NAME} "
+                      r"(?:(?P<not>NOT )?DEFERRABLE INITIALLY (?P<initially>DEFERRED|IMMEDIATE) )?FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
                       re.S)
 
 
 def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> list[Trigger]:
     out = []
-    for schema, table, name, definition, fn_schema, fn_name, tgargs, is_constraint, comment in rows:
+    for schema, table, name, definition, fn_schema, fn_name, tgargs, comment in rows:
         if not wants(schema, table):
             continue
         m = _TRIGGER.match(definition)
-        if is_constraint or m is None:
+        if m is None:  # a constraint trigger FROM another table
             skipped.append(f"trigger {name} on {schema}.{table} ({definition})")
             continue
         args = bytes(tgargs).split(b"\0")[:-1] if tgargs else []
         out.append(Trigger(name=name, table=table, function=f"{fn_schema}.{fn_name}", schema=schema,
                            timing=m.group("timing"), events=tuple(m.group("events").split(" OR ")),
                            for_each=m.group("level"), when=m.group("when"),
-                           args=tuple(quote_literal(a.decode()) for a in args), comment=comment))
+                           args=tuple(quote_literal(a.decode()) for a in args), comment=comment,
+                           constraint=bool(m.group("constraint")), deferrable=bool(m.group("initially") and not m.group("not")),
+                           initially_deferred=m.group("initially") == "DEFERRED"))
     return out

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...schema import object_changes as oc
-from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex
+from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex, is_standard_body
 from .ddl import ident, qname
 from .expressions import column_default
 from .types import quote_literal
@@ -103,7 +103,7 @@ def create_routine(r: Routine, or_replace: bool = False) -> list[str]:
     if not r.is_procedure and r.rows is not None:
         parts.append(f"ROWS {number(r.rows)}")
     parts.extend(f"SET {k} = {setting_value(v)}" for k, v in r.config)
-    parts.append(f"AS {dollar_quote(r.body)}")
+    parts.append(r.body.strip() if is_standard_body(r.body) else f"AS {dollar_quote(r.body)}")
     return ["\n".join(parts)]
 
 
@@ -130,8 +130,11 @@ def qualified_function(name: str) -> str:
 
 
 def create_trigger(t: Trigger) -> list[str]:
-    sql = (f"CREATE TRIGGER {ident(t.name)} {t.timing} {' OR '.join(t.events)} ON {qname(t.schema, t.table)} "
-           f"FOR EACH {t.for_each}")
+    sql = (f"CREATE {'CONSTRAINT ' if t.constraint else ''}TRIGGER {ident(t.name)} {t.timing} "
+           f"{' OR '.join(t.events)} ON {qname(t.schema, t.table)}")
+    if t.constraint:
+        sql += f" {'' if t.deferrable else 'NOT '}DEFERRABLE INITIALLY {'DEFERRED' if t.initially_deferred else 'IMMEDIATE'}"
+    sql += f" FOR EACH {t.for_each}"
     if t.when:
         sql += f" WHEN ({t.when})"
     args = ", ".join(t.args)

@@ -1,6 +1,6 @@
 """`generate --idempotent` for objects beyond tables: each statement of a view, function, trigger, domain or
 composite-type change rewritten so that it runs again: OR REPLACE / IF [NOT] EXISTS where PostgreSQL has them,
-otherwise a DO block that lets the "already there" or "already gone" error pass."""
+otherwise (a domain, a type, a constraint trigger: no OR REPLACE) a DO block that lets the "already there" or "already gone" error pass."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def rerunnable(sql: str) -> str:
         out, n = re.subn(pattern, repl, sql, count=1, flags=re.S)
         if n:
             return out
-    if re.match(r"^(CREATE DOMAIN|CREATE TYPE|ALTER DOMAIN|ALTER TYPE) ", sql):
+    if re.match(r"^(CREATE DOMAIN|CREATE TYPE|ALTER DOMAIN|ALTER TYPE|CREATE CONSTRAINT TRIGGER) ", sql):
         tag = _dollar(sql)
         return f"DO {tag}\nBEGIN\n\t{sql};\nEXCEPTION WHEN {_PASS} THEN NULL;\nEND {tag}"
     if re.match(r"^ALTER (FUNCTION|PROCEDURE|TRIGGER) .* RENAME TO ", sql, re.S):

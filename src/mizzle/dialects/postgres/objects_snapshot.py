@@ -100,9 +100,14 @@ def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
     return d, side
 
 
+# fields written only when set (True), so that snapshots written before them stay as they were
+_ONLY_WHEN_SET = frozenset({"constraint", "deferrable", "initially_deferred"})
+
+
 def _fields(o: Any) -> dict[str, Any]:
     # tuples as lists; a declared rename is the declaration's, not the snapshot's
-    return json.loads(json.dumps({k: v for k, v in o.__dict__.items() if k != "renamed_from"}))
+    return json.loads(json.dumps({k: v for k, v in o.__dict__.items()
+                                  if k != "renamed_from" and (v or k not in _ONLY_WHEN_SET)}))
 
 
 def objects_to_snapshot(objects: Objects) -> tuple[dict[str, Any], dict[str, Any]]:
