@@ -129,7 +129,13 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
             return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
                 and obj.name in drizzle1_default_names(table.name, obj) else None
         same = next((o for o in twins if o.name == obj.name), None)
-        return same.server_name if same is not None and (table.key, obj.name) not in dropped else None
+        if same is not None:
+            return same.server_name if (table.key, obj.name) not in dropped else None
+        # SQLite's diff drops and creates an index the rename only renamed, and lets a foreign key through: the
+        # old twin of the same definition, both under 1.x's default names
+        o = next((o for o in twins if _same_definition(o, obj, renamed_tables)), None)
+        return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
+            and obj.name in drizzle1_default_names(table.name, obj) else None
 
     tables, names = [], set()
     for t in new.tables:
@@ -140,9 +146,30 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
             names.update({(t.key, o.real_name, o.name) for o in objs if o.server_name})
             parts[part] = objs
         tables.append(t.with_(**parts))
-    out = [c for c in changes if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)]
+    kept_as = {(t, server) for t, server, _ in names}
+    out = [c for c in changes if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)
+           and not _recreated(c, names, kept_as)]
     return out, new.with_(tables=tables) if names else new
 
 
 def _part_of(obj: Any) -> str:
     return "foreign_keys" if hasattr(obj, "ref_table") else "indexes" if hasattr(obj, "method") else "uniques"
+
+
+def _same_definition(o: Any, obj: Any, renamed_tables: dict[str, str]) -> bool:
+    """`o` (the old model's) is `obj` under another name, a foreign key's referenced table renamed along."""
+    from dataclasses import replace
+
+    if hasattr(o, "ref_table"):
+        ref = renamed_tables.get(f"{o.ref_schema}.{o.ref_table}", f"{o.ref_schema}.{o.ref_table}")
+        o = replace(o, ref_table=ref.partition(".")[2])
+    return bool(replace(o, name=obj.name) == obj)
+
+
+def _recreated(c: Any, names: set[tuple[Any, str, str]], kept_as: set[tuple[Any, str]]) -> bool:
+    """A DROP and CREATE of an index (SQLite's diff) that is the object keeping its name: neither is needed."""
+    from ..schema.changes import CreateIndex, DropIndex
+
+    if isinstance(c, CreateIndex):
+        return any((c.table, c.index.name) == (t, name) for t, _, name in names)
+    return isinstance(c, DropIndex) and (c.table, c.index.real_name) in kept_as

@@ -123,9 +123,12 @@ def drizzle1_default_names(table: str, obj: object) -> tuple[str, ...]:
     expression) that the schema code leaves unnamed, on table `table`. Duck-typed on the model's classes."""
     cols = tuple(getattr(obj, "columns", ()))
     if hasattr(obj, "ref_table"):
-        return (fk_name_v1(table, cols, obj.ref_table, tuple(obj.ref_columns)),)  # type: ignore[attr-defined]
+        ref, ref_cols = obj.ref_table, tuple(obj.ref_columns)  # type: ignore[attr-defined]
+        return (fk_name_v1(table, cols, ref, ref_cols), fk_name(table, cols, ref, ref_cols))  # (SQLite's model: 0.x's)
     if hasattr(obj, "method"):  # an index
         if any(c.is_expression for c in cols):  # type: ignore[attr-defined]
             return ()
-        return (make_object_name(table, column_addition(tuple(c.expression for c in cols)), "index"),)  # type: ignore[attr-defined]
+        names = tuple(c.expression for c in cols)  # type: ignore[attr-defined]
+        own = (unique_name(table, names),) if getattr(obj, "unique", False) else ()  # SQLite's model: a unique()
+        return (make_object_name(table, column_addition(names), "index"), *own)
     return (make_object_name(table, column_addition(cols), "key"), unique_name(table, cols))
