@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import dialects
 from ..errors import IntegrityError
+from ..schema.model import Table
 from .folder import ROOT_ID
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
     renamed = {(c.table, c.new): c.old for c in changes if isinstance(c, RenameConstraint)}
     dropped = {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
                for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+    dropped |= _rebuilt_away(changes)
 
     def kept(table: Any, obj: Any) -> str | None:
         """The server name `obj` (of the new model's `table`) keeps: its old twin's."""
@@ -147,8 +149,10 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
             parts[part] = objs
         tables.append(t.with_(**parts))
     kept_as = {(t, server) for t, server, _ in names}
-    out = [c for c in changes if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)
-           and not _recreated(c, names, kept_as)]
+    by_key = {t.key: t for t in tables}
+    out = [replace(c, new=by_key[c.table]) if _rebuild(c) and c.table in by_key else c for c in changes
+           if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)
+           and not _recreated(c, names, kept_as)]  # a SQLite rebuild makes the table's indexes by their kept names
     return out, new.with_(tables=tables) if names else new
 
 
@@ -173,3 +177,15 @@ def _recreated(c: Any, names: set[tuple[Any, str, str]], kept_as: set[tuple[Any,
     if isinstance(c, CreateIndex):
         return any((c.table, c.index.name) == (t, name) for t, _, name in names)
     return isinstance(c, DropIndex) and (c.table, c.index.real_name) in kept_as
+
+
+def _rebuild(c: Any) -> bool:
+    """SQLite's RebuildTable (dialects/sqlite/rebuild.py; duck-typed: this layer imports no dialect)."""
+    return hasattr(c, "parts") and isinstance(getattr(c, "old", None), Table) and isinstance(getattr(c, "new", None),
+                                                                                               Table)
+
+
+def _rebuilt_away(changes: list[Any]) -> set[tuple[Any, str]]:
+    """The foreign keys, uniques and indexes a SQLite rebuild drops or changes (the new ones get new names)."""
+    return {(c.table, o.name) for c in changes if _rebuild(c) for part in ("foreign_keys", "uniques", "indexes")
+            for o in getattr(c.old, part) if o not in getattr(c.new, part)}
