@@ -1,5 +1,5 @@
 """drizzle-kit 1.x's footprints of the statements that create and drop tables, columns, indexes, keys, unique
-constraints, checks, foreign keys and enums (its `PostgresCommutativity.buildFootprint`, checked against
+constraints, checks, foreign keys, enums, schemas and sequences (its `PostgresCommutativity.buildFootprint`, checked against
 1.0.0-rc.5's bin.cjs): one footprint per statement drizzle-kit would make of the deltas, with its target and the
 nodes it writes and reads, so that drizzle-kit's `check` (commutativity of branches) reads a folder mizzle wrote
 as it reads its own.
@@ -26,7 +26,7 @@ def _q(*parts: Any) -> str:
 def _created(kind: str, *parts: Any) -> list[str]:
     """A created or dropped object's nodes (its `created(...)`), with the names it shares with other kinds."""
     q = _q(*parts)
-    shared = {"tbl": [f"n|rel|{q}", f"n|type|{q}"], "idx": [f"n|rel|{q}"], "enum": [f"n|type|{q}"],
+    shared = {"tbl": [f"n|rel|{q}", f"n|type|{q}"], "idx": [f"n|rel|{q}"], "seq": [f"n|rel|{q}"], "enum": [f"n|type|{q}"],
               "fk": [f"n|con|{q}"], "ck": [f"n|con|{q}"],
               "uq": [f"n|con|{q}", f"n|rel|{_q(parts[0], parts[-1])}"]}.get(kind, [])
     return [f"s|{kind}|{q}", f"n|{kind}|{q}", f"e|{kind}|{q}", *shared]
@@ -151,5 +151,16 @@ def _enum(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Row]) 
              "reads": [f"n|sch|{s}"]}]
 
 
-_BUILD = {"tables": _table, "columns": _column, "indexes": _index, "fks": _fk, "uniques": _unique, "pks": _pk,
+def _schema(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Row]) -> list[Row]:
+    return [{"statementType": f"{op}_schema", "statementTarget": ["schema", row["name"]],
+             "writes": _created("sch", row["name"])}]
+
+
+def _sequence(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Row]) -> list[Row]:
+    s, n = row["schema"], row["name"]
+    return [{"statementType": f"{op}_sequence", "statementTarget": ["sequence", s, n],
+             "writes": _created("seq", s, n), "reads": [f"n|sch|{s}"]}]
+
+
+_BUILD = {"schemas": _schema, "sequences": _sequence, "tables": _table, "columns": _column, "indexes": _index, "fks": _fk, "uniques": _unique, "pks": _pk,
           "checks": _check, "enums": _enum}
