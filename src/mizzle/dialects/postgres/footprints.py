@@ -13,6 +13,7 @@ Alterations (`alter_column`, `recreate_fk`, `alter_check`, …) carry a hash of 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -52,11 +53,13 @@ def _check_columns(check: Row, columns: list[str]) -> list[str]:
 
 
 def statement_footprints(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Row],
-                         touched: set[tuple[str, str]]) -> list[Row] | None:
+                         touched: set[tuple[str, str]], changed: Row | None = None) -> list[Row] | None:
     """The footprints of one create or drop delta of `row` (`touched`: the tables this migration creates, or
-    drops, as `op` says); [] when drizzle-kit's statement for its table covers it; None for a delta this module
+    drops, as `op` says; `changed`: an alter's new fields); [] when drizzle-kit's statement for its table covers it; None for a delta this module
     does not cover."""
     kind = row["entityType"]
+    if op == "alter" and kind == "columns":
+        return _alter_column(row, changed or {})
     if op not in ("create", "drop") or kind not in _BUILD:
         return None
     if kind in ("columns", "pks", "uniques", "checks", "indexes", "fks") \
@@ -160,6 +163,30 @@ def _sequence(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Ro
     s, n = row["schema"], row["name"]
     return [{"statementType": f"{op}_sequence", "statementTarget": ["sequence", s, n],
              "writes": _created("seq", s, n), "reads": [f"n|sch|{s}"]}]
+
+
+def _alter_column(row: Row, changed: Row) -> list[Row]:
+    """`alter_column`: it writes the column's properties that change (a type change rewrites the default too, an
+    identity the default and NOT NULL), and carries the hash of its SQL when drizzle-kit's SQL is known for sure
+    here: NOT NULL set or dropped alone (another change: no hash, so drizzle-kit's `check` takes the same change
+    on two branches for a conflict, never the reverse)."""
+    to = {**row, **changed}
+    s, t, n = to["schema"], to["table"], to["name"]
+    props: list[str] = []
+    for field, adds in (("notNull", ("notNull",)), ("default", ("default",)), ("type", ("type", "default")),
+                        ("typeSchema", ("type", "default")), ("dimensions", ("type", "default")),
+                        ("generated", ("generated", "default")), ("identity", ("identity", "default", "notNull"))):
+        if field in changed:
+            props += [p for p in adds if p not in props]
+    order = [p for p in ("notNull", "default", "type", "generated", "identity") if p in props]
+    reads = [*_under(s, t), f"n|col|{s}.{t}.{n}", *(_enum_read(to) if "default" in changed or "type" in props else [])]
+    out: Row = {"statementType": "alter_column", "statementTarget": ["column", s, t, n],
+                "writes": [f"s|colprop|{s}.{t}.{n}.{p}" for p in order], "reads": reads}
+    if set(changed) == {"notNull"}:
+        key = f'"{t}"' if s == "public" else f'"{s}"."{t}"'
+        sql = f'ALTER TABLE {key} ALTER COLUMN "{n}" {"SET" if changed["notNull"] else "DROP"} NOT NULL;'
+        out["sqlHash"] = hashlib.sha256(sql.encode()).hexdigest()[:16]
+    return [out]
 
 
 _BUILD = {"schemas": _schema, "sequences": _sequence, "tables": _table, "columns": _column, "indexes": _index, "fks": _fk, "uniques": _unique, "pks": _pk,

@@ -697,8 +697,8 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
             apply_deltas(state, [d])
         kind = row["entityType"]
         own = object_footprints(d, row) if d["op"] != "rename" else _rename_footprints(row, d["set"])
-        if own is None and d["op"] in touched:
-            own = statement_footprints(d["op"], row, deltas, old_rows, touched[d["op"]])
+        if own is None:
+            own = statement_footprints(d["op"], row, deltas, old_rows, touched.get(d["op"], set()), d.get("set"))
         if own is not None:
             out.extend(own)
             continue
