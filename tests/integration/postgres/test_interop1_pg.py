@@ -400,3 +400,56 @@ def test_creates_and_drops_leave_drizzle_kit_1x_footprints(twin: tuple[Path, Pat
         assert got == want, (dd.name, sorted(set(got) - set(want)), sorted(set(want) - set(got)))
         compared += len(want)
     assert compared > 10
+
+
+DROPS_TS = """import {{ check, integer, pgEnum, pgTable, primaryKey, text, unique }} from "drizzle-orm/pg-core";
+import {{ sql }} from "drizzle-orm";
+{enum}
+export const owner = pgTable("owner", {{ id: integer("id").primaryKey() }});
+export const item = pgTable("item", {{
+  a: integer("a").notNull(), b: integer("b").notNull(), label: text("label"), {mood_ts}
+  ownerId: integer("owner_id"){ref},
+}}, (t) => [{extras_ts}]);
+"""
+DROPS_PY = """import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+md = sa.MetaData()
+owner = sa.Table("owner", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+item = sa.Table("item", md, sa.Column("a", sa.Integer, nullable=False{pk}), sa.Column("b", sa.Integer, nullable=False{pk}),
+                sa.Column("label", sa.Text), {mood_py}sa.Column("owner_id", sa.Integer{fk}), {extras_py})
+"""
+DROPS_STEPS = (
+    dict(enum='export const mood = pgEnum("mood", ["a", "b"]);', mood_ts='mood: mood("mood"),',
+         ref=".references(() => owner.id)",
+         extras_ts='primaryKey({ columns: [t.a, t.b] }), unique().on(t.label), check("label_ok", sql`${t.label} <> \'\'`)',
+         pk=", primary_key=True, autoincrement=False", mood_py='sa.Column("mood", pg.ENUM("a", "b", name="mood")), ',
+         fk=', sa.ForeignKey("owner.id")',
+         extras_py='sa.UniqueConstraint("label", name="item_label_unique"), sa.CheckConstraint("label <> \'\'", '
+                   'name="label_ok")'),
+    dict(enum="", mood_ts="", ref="", extras_ts="", pk="", mood_py="", fk="", extras_py=""),
+)
+
+
+def test_drops_of_keys_constraints_and_enums_leave_drizzle_kit_1x_footprints(node: str, pg_available: bool,
+                                                                             tmp_path: Path) -> None:
+    """A composite key, a unique constraint, a check, a foreign key, an enum and its column dropped: mizzle's
+    footprints are drizzle-kit 1.x's (drop_pk, drop_unique, drop_check, drop_fk, drop_column, drop_enum)."""
+    work = INTEROP1 / ".scratch" / f"drops_{os.getpid()}_{tmp_path.name}"
+    d, m = work / "D", tmp_path / "M"
+    try:
+        for n, step in enumerate(DROPS_STEPS):
+            (tmp_path / f"s{n}").mkdir()
+            (tmp_path / f"s{n}" / "schema.ts").write_text(DROPS_TS.format(**step))
+            (tmp_path / f"s{n}" / "schema.py").write_text(DROPS_PY.format(**step))
+            kit_generate(node, work, tmp_path / f"s{n}" / "schema.ts", d, f"s{n}")
+            mizzle_generate(tmp_path / "proj", tmp_path / f"s{n}", m, f"s{n}")
+        mizzle_generate(tmp_path / "proj", tmp_path / "s1", d, "nothing", check=True)  # raises on changes
+        theirs, ours = (json.loads((migration_dirs(f)[-1] / "snapshot.json").read_text())["footprints"] for f in (d, m))
+
+        def key(f: dict) -> str:  # type: ignore[type-arg]
+            return json.dumps({k: sorted(v) if isinstance(v, list) and k != "statementTarget" else v
+                               for k, v in f.items()}, sort_keys=True)
+        assert {f["statementType"] for f in theirs} >= {"drop_pk", "drop_unique", "drop_check", "drop_fk", "drop_enum"}
+        assert sorted(map(key, ours)) == sorted(map(key, theirs))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
