@@ -374,7 +374,8 @@ def test_a_version_8_folder_reads_and_converts_as_drizzle_kit_up_does(node: str,
 # drizzle-kit 1.x's statements whose footprints mizzle writes as drizzle-kit does (dialects/postgres/footprints.py)
 CREATES_AND_DROPS = {f"{verb}_{kind}" for verb in ("create", "drop") for kind in ("table", "index", "fk", "enum", "schema",
                                                                                     "sequence")} | {
-    f"{verb}_{kind}" for verb in ("add", "drop") for kind in ("column", "unique", "pk", "check")} | {"alter_column"}
+    f"{verb}_{kind}" for verb in ("add", "drop") for kind in ("column", "unique", "pk", "check")} | {
+    "alter_column", "alter_enum", "recreate_enum", "recreate_fk", "recreate_index", "alter_unique", "alter_check"}
 
 
 def test_creates_and_drops_leave_drizzle_kit_1x_footprints(twin: tuple[Path, Path]) -> None:

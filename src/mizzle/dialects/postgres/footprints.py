@@ -60,6 +60,8 @@ def statement_footprints(op: str, row: Row, deltas: list[dict[str, Any]], old_ro
     kind = row["entityType"]
     if op == "alter" and kind == "columns":
         return _alter_column(row, changed or {})
+    if op == "alter" and kind in _ALTER:
+        return _ALTER[kind](row, {**row, **(changed or {})}, old_rows + [d["row"] for d in deltas if d["op"] == "create"])
     if op not in ("create", "drop") or kind not in _BUILD:
         return None
     if kind in ("columns", "pks", "uniques", "checks", "indexes", "fks") \
@@ -191,3 +193,56 @@ def _alter_column(row: Row, changed: Row) -> list[Row]:
 
 _BUILD = {"schemas": _schema, "sequences": _sequence, "tables": _table, "columns": _column, "indexes": _index, "fks": _fk, "uniques": _unique, "pks": _pk,
           "checks": _check, "enums": _enum}
+
+
+# -- alterations of enums, foreign keys, indexes, uniques and checks: drizzle-kit's statement and nodes, without the
+# hash of its SQL (the same change on two branches is then a conflict to drizzle-kit's `check`, never the reverse)
+
+def _alter_enum(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    s, n = new["schema"], new["name"]
+    before, after = list(old.get("values") or []), list(new.get("values") or [])
+    if all(v in after for v in before) and [v for v in after if v in before] == before:  # ADD VALUE
+        return [{"statementType": "alter_enum", "statementTarget": ["enum", s, n], "writes": [f"s|enum|{s}.{n}"],
+                 "reads": [f"n|sch|{s}"]}]
+    users = [r for r in rows if r.get("entityType") == "columns" and r.get("typeSchema") == s and r.get("type") == n]
+    return [{"statementType": "recreate_enum", "statementTarget": ["enum", s, n],
+             "writes": [*_created("enum", s, n), *(f"s|colprop|{_q(c['schema'], c['table'], c['name'])}.{p}"
+                                                   for c in users for p in ("type", "default"))],
+             "reads": [f"n|sch|{s}", *(x for c in users for x in (*_under(c["schema"], c["table"]),
+                                                                  f"n|col|{_q(c['schema'], c['table'], c['name'])}"))]}]
+
+
+def _alter_fk(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    out = _fk("create", new, [], [])
+    out[0]["statementType"] = "recreate_fk"
+    return out
+
+
+def _alter_index(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    out = _index("create", new, [], [])
+    cols = [c["value"] for c in old.get("columns") or []]
+    plain = old.get("isUnique") and not old.get("where") and not any(c.get("isExpression") for c in old["columns"])
+    out[0].update(statementType="recreate_index",
+                  sharedWrites=[_uniqueness(old["schema"], old["table"], cols)] if plain else [])
+    return out
+
+
+def _alter_unique(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    s, t, n = new["schema"], new["table"], new["name"]
+    return [{"statementType": "alter_unique", "statementTarget": ["table", s, t], "writes": [f"s|uq|{s}.{t}.{n}"],
+             "reads": [*_under(s, t), *(f"n|col|{s}.{t}.{c}" for c in new["columns"]),
+                       *(f"e|col|{s}.{t}.{c}" for c in old["columns"])],
+             "sharedWrites": [_uniqueness(s, t, list(old["columns"]))]}]
+
+
+def _alter_check(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    s, t, n = new["schema"], new["table"], new["name"]
+    columns = list(dict.fromkeys(r["name"] for r in rows if r.get("entityType") == "columns"
+                                 and r.get("schema") == s and r.get("table") == t))
+    return [{"statementType": "alter_check", "statementTarget": ["table", s, t], "writes": [f"s|ck|{s}.{t}.{n}"],
+             "reads": [*_under(s, t), *(f"n|col|{s}.{t}.{c}" for c in _check_columns(new, columns)),
+                       *(f"e|col|{s}.{t}.{c}" for c in _check_columns(old, columns))]}]
+
+
+_ALTER = {"enums": _alter_enum, "fks": _alter_fk, "indexes": _alter_index, "uniques": _alter_unique,
+          "checks": _alter_check}
