@@ -454,3 +454,69 @@ def test_drops_of_keys_constraints_and_enums_leave_drizzle_kit_1x_footprints(nod
         assert sorted(map(key, ours)) == sorted(map(key, theirs))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+BRANCH_PY = """import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("email", sa.Text{email}){age}{extra})
+"""
+
+
+def _kit_check(node: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
+                           os.path.relpath(folder, INTEROP1)], cwd=INTEROP1, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_drizzle_kit_1x_check_reads_mizzles_branches_as_its_own(node: str, tmp_path: Path) -> None:
+    """drizzle-kit 1.x's `check` on branches mizzle wrote: one branch sets users.email NOT NULL, the other indexes
+    it — they commute (drizzle-kit's alter_column writes the column's notNull property, the index reads the
+    column's name); one branch drops users.age while the other sets its default, one drops users.email while the
+    other indexes it — they do not (mizzle's index footprint read no column: drizzle-kit's check missed that
+    conflict)."""
+    import time
+
+    work = INTEROP1 / ".scratch" / f"kitcheck_{os.getpid()}_{tmp_path.name}"
+    t0 = int(time.time() * 1000) - 3_600_000
+
+    def project(name: str, parent: Path | None, now_ms: int, email: str = "", extra: str = "",
+                age: str = ', sa.Column("age", sa.Integer)', schema: str | None = None) -> Path:
+        p = tmp_path / name
+        if parent is not None:
+            shutil.copytree(parent, p)
+        (p / "app").mkdir(parents=True, exist_ok=True)
+        (p / "app" / "schema.py").write_text(schema or BRANCH_PY.format(email=email, extra=extra, age=age))
+        (p / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n'
+                                       '[migrations]\nlayout = "folders"\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        assert generate(load_config(p / "mizzle.toml"), name=name, now_ms=now_ms).written
+        return p
+
+    def merged(name: str, *branches: Path) -> Path:
+        out = work / name
+        shutil.copytree(trunk / "drizzle", out)
+        for b in branches:
+            for d in (b / "drizzle").iterdir():
+                if not (out / d.name).exists():
+                    shutil.copytree(d, out / d.name)
+        return out
+
+    try:
+        trunk = project("trunk", None, t0)
+        not_null = project("notnull", trunk, t0 + 60_000, email=", nullable=False")
+        indexed = project("indexed", trunk, t0 + 120_000, extra=', sa.Index("users_email_idx", "email")')
+        p = _kit_check(node, merged("commute", not_null, indexed))
+        assert p.returncode == 0, p.stdout + p.stderr
+        no_age = project("noage", trunk, t0 + 180_000, age="")
+        age_default = project("agedefault", trunk, t0 + 240_000, age=', sa.Column("age", sa.Integer, server_default="7")')
+        p = _kit_check(node, merged("conflict", no_age, age_default))
+        assert p.returncode != 0, p.stdout + p.stderr
+        assert "age" in p.stdout + p.stderr, p.stdout + p.stderr
+        no_email = project("noemail", trunk, t0 + 300_000, schema=BRANCH_PY.format(email="", extra="", age="").replace(
+            'sa.Column("email", sa.Text)', 'sa.Column("age", sa.Integer)'))
+        p = _kit_check(node, merged("dropped_indexed", indexed, no_email))  # the index reads the dropped column
+        assert p.returncode != 0, p.stdout + p.stderr
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
