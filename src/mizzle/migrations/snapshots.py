@@ -117,7 +117,11 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
     renamed = {(c.table, c.new): c.old for c in changes if isinstance(c, RenameConstraint)}
     dropped = {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
                for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
-    dropped |= _rebuilt_away(changes)
+    sqlite = new.dialect == "sqlite"  # its diff drops and creates indexes, and rebuilds tables
+    dropped |= _rebuilt_away(changes) if sqlite else set()
+
+    def defaults(table: str, obj: Any) -> tuple[str, ...]:
+        return drizzle1_default_names(table, obj, sqlite)
 
     def kept(table: Any, obj: Any) -> str | None:
         """The server name `obj` (of the new model's `table`) keeps: its old twin's."""
@@ -128,16 +132,16 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
         twins = getattr(prev, _part_of(obj))
         if (table.key, obj.name) in renamed:  # the same object under a new name: kept if both are 1.x's defaults
             o = next((o for o in twins if o.real_name == renamed[(table.key, obj.name)]), None)
-            return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
-                and obj.name in drizzle1_default_names(table.name, obj) else None
+            return o.real_name if o is not None and o.name in defaults(prev.name, o) \
+                and obj.name in defaults(table.name, obj) else None
         same = next((o for o in twins if o.name == obj.name), None)
-        if same is not None:
-            return same.server_name if (table.key, obj.name) not in dropped else None
+        if same is not None or not sqlite:
+            return same.server_name if same is not None and (table.key, obj.name) not in dropped else None
         # SQLite's diff drops and creates an index the rename only renamed, and lets a foreign key through: the
         # old twin of the same definition, both under 1.x's default names
         o = next((o for o in twins if _same_definition(o, obj, renamed_tables)), None)
-        return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
-            and obj.name in drizzle1_default_names(table.name, obj) else None
+        return o.real_name if o is not None and o.name in defaults(prev.name, o) \
+            and obj.name in defaults(table.name, obj) else None
 
     tables, names = [], set()
     for t in new.tables:
@@ -150,9 +154,9 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
         tables.append(t.with_(**parts))
     kept_as = {(t, server) for t, server, _ in names}
     by_key = {t.key: t for t in tables}
-    out = [replace(c, new=by_key[c.table]) if _rebuild(c) and c.table in by_key else c for c in changes
+    out = [replace(c, new=by_key[c.table]) if sqlite and _rebuild(c) and c.table in by_key else c for c in changes
            if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)
-           and not _recreated(c, names, kept_as)]  # a SQLite rebuild makes the table's indexes by their kept names
+           and not (sqlite and _recreated(c, names, kept_as))]  # a SQLite rebuild makes the table's indexes by their kept names
     return out, new.with_(tables=tables) if names else new
 
 

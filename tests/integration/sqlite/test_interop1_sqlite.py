@@ -214,6 +214,7 @@ def test_a_renamed_tables_unnamed_names_stay_as_drizzle_kit_1x_keeps_them(node: 
     `fk_child_uid_user_temp_id_fk`. mizzle writes the same rows and the same SQL (no index dropped and made again),
     each tool continues the other's folder with no changes, and the databases are the same (sqlite_master)."""
     import json
+    import time
 
     work = INTEROP1 / ".scratch" / f"sqlite_names_{uuid.uuid4().hex[:8]}"
     d, m = work / "D", tmp_path / "M"
@@ -224,6 +225,7 @@ def test_a_renamed_tables_unnamed_names_stay_as_drizzle_kit_1x_keeps_them(node: 
         (work / "schema.ts").write_text(NAMES_TS.format(table="user_temp", **step2))
         _kit(node, work / "schema.ts", d, "one")
         shutil.copytree(d, m)
+        time.sleep(1.1)  # drizzle-kit names a folder by the second: two in one second share their `when`
         (work / "schema.ts").write_text(NAMES_TS.format(table="user", **step2))
         p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema", str(work / "schema.ts"),
                             "--out", os.path.relpath(d, INTEROP1), "--name", "two", "--hints", hints], cwd=INTEROP1,
@@ -268,8 +270,10 @@ def test_a_renamed_tables_unnamed_names_stay_as_drizzle_kit_1x_keeps_them(node: 
         for mod in [k for k in sys.modules if k == "twin" or k.startswith("twin.")]:
             del sys.modules[mod]
         shutil.copytree(d, work / "D3")
+        time.sleep(1.1)
         later = generate(config(work / "D3"), name="three")
         assert "CREATE UNIQUE INDEX `user_temp_a_b_unique`" in later.sql, later.sql  # rebuilt by the name it has
+        time.sleep(1.1)
         _kit(node, work / "schema.ts", d, "three")
         theirs, ours = (json.loads((_dirs(f)[-1] / "snapshot.json").read_text()) for f in (d, work / "D3"))
         assert sorted(map(key, ours["ddl"])) == sorted(map(key, theirs["ddl"]))  # the changed fk: its new name
