@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import dialects
 from ..errors import IntegrityError
+from ..schema.model import Table
 from .folder import ROOT_ID
 
 if TYPE_CHECKING:
@@ -116,6 +117,11 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
     renamed = {(c.table, c.new): c.old for c in changes if isinstance(c, RenameConstraint)}
     dropped = {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
                for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+    sqlite = new.dialect == "sqlite"  # its diff drops and creates indexes, and rebuilds tables
+    dropped |= _rebuilt_away(changes) if sqlite else set()
+
+    def defaults(table: str, obj: Any) -> tuple[str, ...]:
+        return drizzle1_default_names(table, obj, sqlite)
 
     def kept(table: Any, obj: Any) -> str | None:
         """The server name `obj` (of the new model's `table`) keeps: its old twin's."""
@@ -126,10 +132,16 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
         twins = getattr(prev, _part_of(obj))
         if (table.key, obj.name) in renamed:  # the same object under a new name: kept if both are 1.x's defaults
             o = next((o for o in twins if o.real_name == renamed[(table.key, obj.name)]), None)
-            return o.real_name if o is not None and o.name in drizzle1_default_names(prev.name, o) \
-                and obj.name in drizzle1_default_names(table.name, obj) else None
+            return o.real_name if o is not None and o.name in defaults(prev.name, o) \
+                and obj.name in defaults(table.name, obj) else None
         same = next((o for o in twins if o.name == obj.name), None)
-        return same.server_name if same is not None and (table.key, obj.name) not in dropped else None
+        if same is not None or not sqlite:
+            return same.server_name if same is not None and (table.key, obj.name) not in dropped else None
+        # SQLite's diff drops and creates an index the rename only renamed, and lets a foreign key through: the
+        # old twin of the same definition, both under 1.x's default names
+        o = next((o for o in twins if _same_definition(o, obj, renamed_tables)), None)
+        return o.real_name if o is not None and o.name in defaults(prev.name, o) \
+            and obj.name in defaults(table.name, obj) else None
 
     tables, names = [], set()
     for t in new.tables:
@@ -140,9 +152,44 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
             names.update({(t.key, o.real_name, o.name) for o in objs if o.server_name})
             parts[part] = objs
         tables.append(t.with_(**parts))
-    out = [c for c in changes if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)]
+    kept_as = {(t, server) for t, server, _ in names}
+    by_key = {t.key: t for t in tables}
+    out = [replace(c, new=by_key[c.table]) if sqlite and _rebuild(c) and c.table in by_key else c for c in changes
+           if not (isinstance(c, RenameConstraint) and (c.table, c.old, c.new) in names)
+           and not (sqlite and _recreated(c, names, kept_as))]  # a SQLite rebuild makes the table's indexes by their kept names
     return out, new.with_(tables=tables) if names else new
 
 
 def _part_of(obj: Any) -> str:
     return "foreign_keys" if hasattr(obj, "ref_table") else "indexes" if hasattr(obj, "method") else "uniques"
+
+
+def _same_definition(o: Any, obj: Any, renamed_tables: dict[str, str]) -> bool:
+    """`o` (the old model's) is `obj` under another name, a foreign key's referenced table renamed along."""
+    from dataclasses import replace
+
+    if hasattr(o, "ref_table"):
+        ref = renamed_tables.get(f"{o.ref_schema}.{o.ref_table}", f"{o.ref_schema}.{o.ref_table}")
+        o = replace(o, ref_table=ref.partition(".")[2])
+    return bool(replace(o, name=obj.name) == obj)
+
+
+def _recreated(c: Any, names: set[tuple[Any, str, str]], kept_as: set[tuple[Any, str]]) -> bool:
+    """A DROP and CREATE of an index (SQLite's diff) that is the object keeping its name: neither is needed."""
+    from ..schema.changes import CreateIndex, DropIndex
+
+    if isinstance(c, CreateIndex):
+        return any((c.table, c.index.name) == (t, name) for t, _, name in names)
+    return isinstance(c, DropIndex) and (c.table, c.index.real_name) in kept_as
+
+
+def _rebuild(c: Any) -> bool:
+    """SQLite's RebuildTable (dialects/sqlite/rebuild.py; duck-typed: this layer imports no dialect)."""
+    return hasattr(c, "parts") and isinstance(getattr(c, "old", None), Table) and isinstance(getattr(c, "new", None),
+                                                                                               Table)
+
+
+def _rebuilt_away(changes: list[Any]) -> set[tuple[Any, str]]:
+    """The foreign keys, uniques and indexes a SQLite rebuild drops or changes (the new ones get new names)."""
+    return {(c.table, o.name) for c in changes if _rebuild(c) for part in ("foreign_keys", "uniques", "indexes")
+            for o in getattr(c.old, part) if o not in getattr(c.new, part)}

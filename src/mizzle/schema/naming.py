@@ -123,15 +123,19 @@ def type_name(t: str) -> str:
 
 
 
-def drizzle1_default_names(table: str, obj: object) -> tuple[str, ...]:
+def drizzle1_default_names(table: str, obj: object, sqlite: bool = False) -> tuple[str, ...]:
     """The names drizzle-kit 1.x gives a unique constraint (a column's `unique()`, `<t>_<col>_key`; a table's
     `unique().on(…)`, `<t>_<cols>_unique`), a foreign key or an index (`<t>_<cols>_index`; none for one over an
-    expression) that the schema code leaves unnamed, on table `table`. Duck-typed on the model's classes."""
+    expression) that the schema code leaves unnamed, on table `table`. Duck-typed on the model's classes.
+    `sqlite`: SQLite's model also names a foreign key as 0.x does and has a `.unique()` as a unique index."""
     cols = tuple(getattr(obj, "columns", ()))
     if hasattr(obj, "ref_table"):
-        return (fk_name_v1(table, cols, obj.ref_table, tuple(obj.ref_columns)),)  # type: ignore[attr-defined]
+        ref, ref_cols = obj.ref_table, tuple(obj.ref_columns)  # type: ignore[attr-defined]
+        return (fk_name_v1(table, cols, ref, ref_cols), *((fk_name(table, cols, ref, ref_cols, cut=False),) if sqlite else ()))
     if hasattr(obj, "method"):  # an index
         if any(c.is_expression for c in cols):  # type: ignore[attr-defined]
             return ()
-        return (make_object_name(table, column_addition(tuple(c.expression for c in cols)), "index"),)  # type: ignore[attr-defined]
+        names = tuple(c.expression for c in cols)  # type: ignore[attr-defined]
+        own = (unique_name(table, names, cut=False),) if sqlite and getattr(obj, "unique", False) else ()
+        return (make_object_name(table, column_addition(names), "index"), *own)
     return (make_object_name(table, column_addition(cols), "key"), unique_name(table, cols))

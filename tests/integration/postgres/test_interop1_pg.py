@@ -369,3 +369,154 @@ def test_a_version_8_folder_reads_and_converts_as_drizzle_kit_up_does(node: str,
     with temp_database("mz1_v8") as url:
         result = verify(load_config(tmp_path / "mizzle.toml"), scratch_url=url)
     assert result.ok and len(result.steps) == len(migration_dirs(d)), result.to_json()
+
+
+# drizzle-kit 1.x's statements whose footprints mizzle writes as drizzle-kit does (dialects/postgres/footprints.py)
+CREATES_AND_DROPS = {f"{verb}_{kind}" for verb in ("create", "drop") for kind in ("table", "index", "fk", "enum", "schema",
+                                                                                    "sequence")} | {
+    f"{verb}_{kind}" for verb in ("add", "drop") for kind in ("column", "unique", "pk", "check")} | {
+    "alter_column", "alter_enum", "recreate_enum", "recreate_fk", "recreate_index", "alter_unique", "alter_check"}
+
+
+def test_creates_and_drops_leave_drizzle_kit_1x_footprints(twin: tuple[Path, Path]) -> None:
+    """Each step's snapshot in M holds the footprints drizzle-kit 1.x wrote in D for the same step's creates and
+    drops (its `check` reads them to find branches that do not commute): same statement types, targets, nodes (in any order); an `alter_column`'s hash of drizzle-kit's SQL where mizzle
+    writes one (NOT NULL set or dropped alone)."""
+    d, m = twin
+    compared = 0
+    for dd, mm in zip(migration_dirs(d), migration_dirs(m), strict=True):
+        theirs, ours = (json.loads((x / "snapshot.json").read_text())["footprints"] for x in (dd, mm))
+
+        def key(f: dict) -> str:  # type: ignore[type-arg]
+            """A footprint, its node lists sorted (their order means nothing to `check`, which maps nodes)."""
+            return json.dumps({k: sorted(v) if k in ("writes", "reads", "sharedWrites") else v for k, v in f.items()},
+                              sort_keys=True)
+        hashed = [key(f) for f in ours if "sqlHash" in f]  # the hash of drizzle-kit's SQL, where mizzle writes one
+        assert set(hashed) <= {key(f) for f in theirs}, (dd.name, hashed)
+        compared += len(hashed)
+        want = sorted(key({k: v for k, v in f.items() if k != "sqlHash"})
+                      for f in theirs if f["statementType"] in CREATES_AND_DROPS)
+        got = sorted(key({k: v for k, v in f.items() if k != "sqlHash"})
+                     for f in ours if f["statementType"] in CREATES_AND_DROPS)
+        assert got == want, (dd.name, sorted(set(got) - set(want)), sorted(set(want) - set(got)))
+        compared += len(want)
+    assert compared > 10
+
+
+DROPS_TS = """import {{ check, integer, pgEnum, pgTable, primaryKey, text, unique }} from "drizzle-orm/pg-core";
+import {{ sql }} from "drizzle-orm";
+{enum}
+export const owner = pgTable("owner", {{ id: integer("id").primaryKey() }});
+export const item = pgTable("item", {{
+  a: integer("a").notNull(), b: integer("b").notNull(), label: text("label"), {mood_ts}
+  ownerId: integer("owner_id"){ref},
+}}, (t) => [{extras_ts}]);
+"""
+DROPS_PY = """import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+md = sa.MetaData()
+owner = sa.Table("owner", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False))
+item = sa.Table("item", md, sa.Column("a", sa.Integer, nullable=False{pk}), sa.Column("b", sa.Integer, nullable=False{pk}),
+                sa.Column("label", sa.Text), {mood_py}sa.Column("owner_id", sa.Integer{fk}), {extras_py})
+"""
+DROPS_STEPS = (
+    dict(enum='export const mood = pgEnum("mood", ["a", "b"]);', mood_ts='mood: mood("mood"),',
+         ref=".references(() => owner.id)",
+         extras_ts='primaryKey({ columns: [t.a, t.b] }), unique().on(t.label), check("label_ok", sql`${t.label} <> \'\'`)',
+         pk=", primary_key=True, autoincrement=False", mood_py='sa.Column("mood", pg.ENUM("a", "b", name="mood")), ',
+         fk=', sa.ForeignKey("owner.id")',
+         extras_py='sa.UniqueConstraint("label", name="item_label_unique"), sa.CheckConstraint("label <> \'\'", '
+                   'name="label_ok")'),
+    dict(enum="", mood_ts="", ref="", extras_ts="", pk="", mood_py="", fk="", extras_py=""),
+)
+
+
+def test_drops_of_keys_constraints_and_enums_leave_drizzle_kit_1x_footprints(node: str, pg_available: bool,
+                                                                             tmp_path: Path) -> None:
+    """A composite key, a unique constraint, a check, a foreign key, an enum and its column dropped: mizzle's
+    footprints are drizzle-kit 1.x's (drop_pk, drop_unique, drop_check, drop_fk, drop_column, drop_enum)."""
+    work = INTEROP1 / ".scratch" / f"drops_{os.getpid()}_{tmp_path.name}"
+    d, m = work / "D", tmp_path / "M"
+    try:
+        for n, step in enumerate(DROPS_STEPS):
+            (tmp_path / f"s{n}").mkdir()
+            (tmp_path / f"s{n}" / "schema.ts").write_text(DROPS_TS.format(**step))
+            (tmp_path / f"s{n}" / "schema.py").write_text(DROPS_PY.format(**step))
+            kit_generate(node, work, tmp_path / f"s{n}" / "schema.ts", d, f"s{n}")
+            mizzle_generate(tmp_path / "proj", tmp_path / f"s{n}", m, f"s{n}")
+        mizzle_generate(tmp_path / "proj", tmp_path / "s1", d, "nothing", check=True)  # raises on changes
+        theirs, ours = (json.loads((migration_dirs(f)[-1] / "snapshot.json").read_text())["footprints"] for f in (d, m))
+
+        def key(f: dict) -> str:  # type: ignore[type-arg]
+            return json.dumps({k: sorted(v) if isinstance(v, list) and k != "statementTarget" else v
+                               for k, v in f.items()}, sort_keys=True)
+        assert {f["statementType"] for f in theirs} >= {"drop_pk", "drop_unique", "drop_check", "drop_fk", "drop_enum"}
+        assert sorted(map(key, ours)) == sorted(map(key, theirs))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+BRANCH_PY = """import sqlalchemy as sa
+md = sa.MetaData()
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                 sa.Column("email", sa.Text{email}){age}{extra})
+"""
+
+
+def _kit_check(node: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
+                           os.path.relpath(folder, INTEROP1)], cwd=INTEROP1, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_drizzle_kit_1x_check_reads_mizzles_branches_as_its_own(node: str, tmp_path: Path) -> None:
+    """drizzle-kit 1.x's `check` on branches mizzle wrote: one branch sets users.email NOT NULL, the other indexes
+    it — they commute (drizzle-kit's alter_column writes the column's notNull property, the index reads the
+    column's name); one branch drops users.age while the other sets its default, one drops users.email while the
+    other indexes it — they do not (mizzle's index footprint read no column: drizzle-kit's check missed that
+    conflict)."""
+    import time
+
+    work = INTEROP1 / ".scratch" / f"kitcheck_{os.getpid()}_{tmp_path.name}"
+    t0 = int(time.time() * 1000) - 3_600_000
+
+    def project(name: str, parent: Path | None, now_ms: int, email: str = "", extra: str = "",
+                age: str = ', sa.Column("age", sa.Integer)', schema: str | None = None) -> Path:
+        p = tmp_path / name
+        if parent is not None:
+            shutil.copytree(parent, p)
+        (p / "app").mkdir(parents=True, exist_ok=True)
+        (p / "app" / "schema.py").write_text(schema or BRANCH_PY.format(email=email, extra=extra, age=age))
+        (p / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n'
+                                       '[migrations]\nlayout = "folders"\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        assert generate(load_config(p / "mizzle.toml"), name=name, now_ms=now_ms).written
+        return p
+
+    def merged(name: str, *branches: Path) -> Path:
+        out = work / name
+        shutil.copytree(trunk / "drizzle", out)
+        for b in branches:
+            for d in (b / "drizzle").iterdir():
+                if not (out / d.name).exists():
+                    shutil.copytree(d, out / d.name)
+        return out
+
+    try:
+        trunk = project("trunk", None, t0)
+        not_null = project("notnull", trunk, t0 + 60_000, email=", nullable=False")
+        indexed = project("indexed", trunk, t0 + 120_000, extra=', sa.Index("users_email_idx", "email")')
+        p = _kit_check(node, merged("commute", not_null, indexed))
+        assert p.returncode == 0, p.stdout + p.stderr
+        no_age = project("noage", trunk, t0 + 180_000, age="")
+        age_default = project("agedefault", trunk, t0 + 240_000, age=', sa.Column("age", sa.Integer, server_default="7")')
+        p = _kit_check(node, merged("conflict", no_age, age_default))
+        assert p.returncode != 0, p.stdout + p.stderr
+        assert "age" in p.stdout + p.stderr, p.stdout + p.stderr
+        no_email = project("noemail", trunk, t0 + 300_000, schema=BRANCH_PY.format(email="", extra="", age="").replace(
+            'sa.Column("email", sa.Text)', 'sa.Column("age", sa.Integer)'))
+        p = _kit_check(node, merged("dropped_indexed", indexed, no_email))  # the index reads the dropped column
+        assert p.returncode != 0, p.stdout + p.stderr
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

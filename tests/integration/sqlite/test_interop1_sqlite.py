@@ -186,3 +186,100 @@ def test_sqlite_renames_are_recorded_as_drizzle_kit_records_them(node: str, tmp_
         assert len(_dirs(work / "Mcopy")) == 2, out
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+NAMES_TS = """import {{ index, integer, sqliteTable, text, unique }} from 'drizzle-orm/sqlite-core';
+export const owner = sqliteTable('owner', {{ id: integer('id').primaryKey() }});
+export const u = sqliteTable('{table}', {{
+  id: text('id').primaryKey(), email: text('email').notNull(){uq}, nick: text('nick'), a: text('a'), b: text('b'),
+  ownerId: integer('owner_id').references(() => owner.id{cascade_ts}),
+}}, (t) => [unique().on(t.a, t.b), index('user_temp_nick_idx').on(t.nick)]);
+export const child = sqliteTable('child', {{ id: integer('id').primaryKey(), uid: text('uid').references(() => u.id) }});
+"""
+NAMES_PY = """import sqlalchemy as sa
+md = sa.MetaData()
+owner = sa.Table("owner", md, sa.Column("id", sa.Integer, primary_key=True))
+u = sa.Table("{table}", md, sa.Column("id", sa.Text, primary_key=True),
+             sa.Column("email", sa.Text, nullable=False{uq}), sa.Column("nick", sa.Text),
+             sa.Column("a", sa.Text), sa.Column("b", sa.Text), sa.Column("owner_id", sa.Integer,
+             sa.ForeignKey("owner.id"{cascade_py})), sa.UniqueConstraint("a", "b"), sa.Index("user_temp_nick_idx", "nick"))
+child = sa.Table("child", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("uid", sa.Text, sa.ForeignKey("{table}.id")))
+"""
+
+
+def test_a_renamed_tables_unnamed_names_stay_as_drizzle_kit_1x_keeps_them(node: str, tmp_path: Path) -> None:
+    """drizzle-kit 1.0.0-rc.5 renames a SQLite table and nothing else: its rows keep `user_temp_pk`,
+    `user_temp_email_unique`, `user_temp_a_b_unique`, `fk_user_temp_owner_id_owner_id_fk` and the referencing
+    `fk_child_uid_user_temp_id_fk`. mizzle writes the same rows and the same SQL (no index dropped and made again),
+    each tool continues the other's folder with no changes, and the databases are the same (sqlite_master)."""
+    import json
+    import time
+
+    work = INTEROP1 / ".scratch" / f"sqlite_names_{uuid.uuid4().hex[:8]}"
+    d, m = work / "D", tmp_path / "M"
+    hints = json.dumps([{"type": "rename", "kind": "table", "from": ["public", "user_temp"], "to": ["public", "user"]}])
+    try:
+        work.mkdir(parents=True)
+        step2 = {"uq": ".unique()", "cascade_ts": "", "cascade_py": ""}
+        (work / "schema.ts").write_text(NAMES_TS.format(table="user_temp", **step2))
+        _kit(node, work / "schema.ts", d, "one")
+        shutil.copytree(d, m)
+        time.sleep(1.1)  # drizzle-kit names a folder by the second: two in one second share their `when`
+        (work / "schema.ts").write_text(NAMES_TS.format(table="user", **step2))
+        p = subprocess.run([node, str(DRIZZLE_KIT), "generate", "--dialect", "sqlite", "--schema", str(work / "schema.ts"),
+                            "--out", os.path.relpath(d, INTEROP1), "--name", "two", "--hints", hints], cwd=INTEROP1,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "NO_COLOR": "1"})
+        assert p.returncode == 0, p.stdout + p.stderr
+        (tmp_path / "twin").mkdir()
+        (tmp_path / "twin" / "schema.py").write_text(NAMES_PY.format(table="user", uq=", unique=True", cascade_py=""))
+        for mod in [k for k in sys.modules if k == "twin" or k.startswith("twin.")]:
+            del sys.modules[mod]
+
+        def config(out: Path):  # type: ignore[no-untyped-def]
+            (tmp_path / "mizzle.toml").write_text(f'dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "{out}"\n'
+                                                  '[migrations]\nlayout = "folders"\n')
+            return load_config(tmp_path / "mizzle.toml")
+
+        renamed = generate(config(m), name="two", renames={"user_temp": "user"})
+        theirs = json.loads((_dirs(d)[-1] / "snapshot.json").read_text())
+        ours = json.loads((_dirs(m)[-1] / "snapshot.json").read_text())
+        names = {r["name"] for r in theirs["ddl"]}
+        assert {"user_temp_pk", "user_temp_email_unique", "user_temp_a_b_unique", "fk_user_temp_owner_id_owner_id_fk",
+                "fk_child_uid_user_temp_id_fk"} <= names  # drizzle-kit 1.x's way
+        key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+        assert sorted(map(key, ours["ddl"])) == sorted(map(key, theirs["ddl"]))
+        assert renamed.sql.strip() == (_dirs(d)[-1] / "migration.sql").read_text().strip()
+        assert not generate(config(d), name="nothing").changes  # mizzle continues drizzle-kit's folder
+        shutil.copytree(m, work / "Mcopy")
+        out = _kit(node, work / "schema.ts", work / "Mcopy", "again")
+        assert len(_dirs(work / "Mcopy")) == 2, out  # and drizzle-kit 1.x mizzle's
+        dbs = []
+        for folder in (d, m):
+            db = tmp_path / f"{folder.name}.db"
+            migrate(url=f"sqlite:///{db}", folder=folder)
+            with sqlite3.connect(db) as c:
+                dbs.append(sorted(c.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                            "WHERE name NOT LIKE '%drizzle%'")))
+        assert dbs[0] == dbs[1]
+
+        # step 3 (email's unique dropped, the owner fk changed), by mizzle on drizzle-kit's folder and by drizzle-kit
+        (work / "schema.ts").write_text(NAMES_TS.format(table="user", uq="", cascade_ts=", { onDelete: 'cascade' }"))
+        (tmp_path / "twin" / "schema.py").write_text(NAMES_PY.format(table="user", uq="", cascade_py=', ondelete="CASCADE"'))
+        for mod in [k for k in sys.modules if k == "twin" or k.startswith("twin.")]:
+            del sys.modules[mod]
+        shutil.copytree(d, work / "D3")
+        time.sleep(1.1)
+        later = generate(config(work / "D3"), name="three")
+        assert "CREATE UNIQUE INDEX `user_temp_a_b_unique`" in later.sql, later.sql  # rebuilt by the name it has
+        time.sleep(1.1)
+        _kit(node, work / "schema.ts", d, "three")
+        theirs, ours = (json.loads((_dirs(f)[-1] / "snapshot.json").read_text()) for f in (d, work / "D3"))
+        assert sorted(map(key, ours["ddl"])) == sorted(map(key, theirs["ddl"]))  # the changed fk: its new name
+        assert "fk_user_owner_id_owner_id_fk" in {r["name"] for r in ours["ddl"]}
+        out = _kit(node, work / "schema.ts", work / "D3", "again3")
+        assert len(_dirs(work / "D3")) == 3, out
+        migrate(url=f"sqlite:///{tmp_path / 'd3.db'}", folder=work / "D3")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

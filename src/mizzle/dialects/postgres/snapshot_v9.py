@@ -683,14 +683,22 @@ _NODE_KIND = {"tables": "tbl", "columns": "col", "indexes": "idx", "fks": "fk", 
 def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What each delta writes and reads, in drizzle-kit's footprint form, so its `check` sees mizzle's migrations
     when it looks for branches that do not commute."""
+    from .footprints import statement_footprints
+
     out = []
     state = {k: dict(r) for k, r in old.items()}  # each delta's row as the deltas before it left it
+    old_rows = list(old.values())
+    touched = {op: {(r["schema"], r["name"]) for d in deltas if d["op"] == op
+                    for r in [d["row"] if op == "create" else old.get(d["key"]) or row_of_key(d["key"])]
+                    if r["entityType"] == "tables"} for op in ("create", "drop")}
     for d in deltas:
         row = d["row"] if d["op"] == "create" else state.get(d["key"]) or row_of_key(d["key"])
         if d["op"] == "create" or d["key"] in state:
             apply_deltas(state, [d])
         kind = row["entityType"]
         own = object_footprints(d, row) if d["op"] != "rename" else _rename_footprints(row, d["set"])
+        if own is None:
+            own = statement_footprints(d["op"], row, deltas, old_rows, touched.get(d["op"], set()), d.get("set"))
         if own is not None:
             out.extend(own)
             continue

@@ -31,7 +31,7 @@ class SQLiteDialect:
     canonical_forms = False  # the model from SQLite's own catalog is compared as it is
     tenant_schemas = False
     template_databases = False
-    renames_keep_names = False  # not yet: SQLite's 1.x snapshot codec has no server names
+    renames_keep_names = True
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

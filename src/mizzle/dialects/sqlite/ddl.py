@@ -67,7 +67,7 @@ def _sql(c: ch.Change) -> list[str]:
     if isinstance(c, ch.CreateIndex):
         return [create_index(c.table[1], c.index)]
     if isinstance(c, ch.DropIndex):
-        return [f"DROP INDEX {bq(c.index.name)};"]
+        return [f"DROP INDEX {bq(c.index.real_name)};"]
     if isinstance(c, (ch.RenameConstraint, ch.SetTableComment)):
         return []
     views = view_sql(c)  # a view made, dropped or replaced
@@ -114,7 +114,7 @@ def create_table(t: Table, name: str | None = None) -> str:
 def create_index(table: str, ix: Index) -> str:
     cols = ",".join(c.expression if c.is_expression else bq(c.expression) for c in ix.columns)
     where = f" WHERE {ix.where}" if ix.where else ""
-    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {bq(ix.name)} ON {bq(table)} ({cols}){where};"
+    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {bq(ix.real_name)} ON {bq(table)} ({cols}){where};"
 
 
 def _rebuild(c: RebuildTable) -> tuple[list[PlannedStatement], list[PlannedStatement]]:

@@ -27,6 +27,7 @@ from ...schema.model import (
 )
 from ...schema.naming import unique_name
 from ...schema.objects import make_objects
+from .snapshot_1x import SERVER_NAME, SERVER_PK
 from .types import AUTOINCREMENT, affinity, canonical_type
 from .views import triggers_from_sidecar, triggers_to_sidecar, views_from_snapshot, views_to_snapshot
 
@@ -52,9 +53,9 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
     pk = None
     if composite:
-        pk = PrimaryKey(tuple(composite[0]["columns"]), composite[0].get("name"))
+        pk = PrimaryKey(tuple(composite[0]["columns"]), composite[0].get("name"), server_name=t.get(SERVER_PK))
     elif single:
-        pk = PrimaryKey(tuple(single), None)
+        pk = PrimaryKey(tuple(single), None, server_name=t.get(SERVER_PK))
     pk_cols = set(pk.columns) if pk else set()
     columns = []
     for c in t["columns"].values():
@@ -68,7 +69,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
-                      on_update=(f.get("onUpdate") or "no action").lower())
+                      on_update=(f.get("onUpdate") or "no action").lower(), server_name=f.get(SERVER_NAME))
            for f in (t.get("foreignKeys") or {}).values()]
     indexes = []
     for ix in (t.get("indexes") or {}).values():
@@ -76,11 +77,12 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
         cols = tuple(IndexColumn(c, is_expression=bool((flags.get(c) or {}).get("isExpression")))
                      for c in ix["columns"])
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
-                             where=ix.get("where") or None))
+                             where=ix.get("where") or None, server_name=ix.get(SERVER_NAME)))
     for u in (t.get("uniqueConstraints") or {}).values():  # older drizzle-kit versions wrote these
         cols_u = tuple(u["columns"])
         indexes.append(Index(name=u.get("name") or unique_name(t["name"], cols_u, cut=False),
-                             columns=tuple(IndexColumn(c) for c in cols_u), unique=True))
+                             columns=tuple(IndexColumn(c) for c in cols_u), unique=True,
+                             server_name=u.get(SERVER_NAME)))
     checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
     return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,
                  foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes))
@@ -153,17 +155,21 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
         d = {"name": ix.name, "columns": [c.expression for c in ix.columns], "isUnique": ix.unique}
         if ix.where:
             d["where"] = ix.where
+        if ix.server_name:
+            d[SERVER_NAME] = ix.server_name
         indexes[ix.name] = d
         exprs = {c.expression: {"isExpression": True} for c in ix.columns if c.is_expression}
         if exprs:
             internal[ix.name] = {"columns": exprs}
+    fks = {f.name: {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table, "columnsFrom": list(f.columns),
+                    "columnsTo": list(f.ref_columns), "onDelete": f.on_delete, "onUpdate": f.on_update,
+                    **({SERVER_NAME: f.server_name} if f.server_name else {})} for f in t.foreign_keys}
     return {
         "name": t.name,
         "columns": columns,
         "indexes": indexes,
-        "foreignKeys": {f.name: {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table,
-                                 "columnsFrom": list(f.columns), "columnsTo": list(f.ref_columns),
-                                 "onDelete": f.on_delete, "onUpdate": f.on_update} for f in t.foreign_keys},
+        "foreignKeys": fks,
+        **({SERVER_PK: pk.server_name} if pk is not None and pk.server_name else {}),
         "compositePrimaryKeys": ({composite.name or "": {"columns": list(composite.columns), "name": composite.name}}
                                  if composite else {}),
         "uniqueConstraints": {},

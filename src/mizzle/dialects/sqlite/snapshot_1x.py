@@ -30,6 +30,13 @@ VERSION = "7"
 DIALECT = "sqlite"
 
 
+# the v6 JSON's keys for a name the database keeps that is not the schema code's (drizzle-kit 1.x keeps a renamed
+# table's `<old>_…` names of the keys, uniques and foreign keys left unnamed): ForeignKey.server_name,
+# PrimaryKey.server_name
+SERVER_NAME = "_serverName"
+SERVER_PK = "_pkServerName"
+
+
 def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str]) -> str:
     return f"fk_{table}_{'_'.join(columns)}_{ref}_{'_'.join(ref_columns)}_fk"
 
@@ -88,6 +95,8 @@ def _column_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -
 
 def _pk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
     cols = list(r["columns"])
+    if not r.get("nameExplicit") and r["name"] != f"{t['name']}_pk":  # `<old>_pk` kept through a table rename
+        t[SERVER_PK] = r["name"]
     if len(cols) == 1 and not r.get("nameExplicit"):
         t["columns"][cols[0]]["primaryKey"] = True
         return
@@ -102,6 +111,17 @@ def _fk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> No
                               "columnsFrom": list(r["columns"]), "columnsTo": list(r["columnsTo"]),
                               "onDelete": (r.get("onDelete") or "NO ACTION").lower(),
                               "onUpdate": (r.get("onUpdate") or "NO ACTION").lower()}
+    if not r.get("nameExplicit") and r["name"] != fk_name_v1(t["name"], r["columns"], r["tableTo"], r["columnsTo"]):
+        t["foreignKeys"][name][SERVER_NAME] = r["name"]
+
+
+def _unique_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
+    """A `uniques` row; one left unnamed under an `<old>_…` name (a table rename) keyed by the code's name."""
+    cols = tuple(r["columns"])
+    name = r["name"] if r.get("nameExplicit") else unique_name(t["name"], cols, cut=False)
+    t["uniqueConstraints"][name] = {"name": name, "columns": list(cols)}
+    if name != r["name"]:
+        t["uniqueConstraints"][name][SERVER_NAME] = r["name"]
 
 
 def _index_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> None:
@@ -123,8 +143,7 @@ _PART_V6 = {
     "pks": _pk_v6,
     "fks": _fk_v6,
     "indexes": _index_v6,
-    "uniques": lambda t, r, _: t["uniqueConstraints"].__setitem__(r["name"], {"name": r["name"],
-                                                                               "columns": list(r["columns"])}),
+    "uniques": _unique_v6,
     "checks": lambda t, r, _: t["checkConstraints"].__setitem__(r["name"], {"name": r["name"], "value": r["value"]}),
 }
 
@@ -173,19 +192,24 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
         cols = list(ix["columns"])
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         plain = ix.get("isUnique") and not ix.get("where") and not flags
-        was = kept.get(("uniques", name, ix["name"])) or kept.get(("indexes", name, ix["name"]))
-        if plain and (was["entityType"] == "uniques" if was else _default_unique_name(name, ix["name"], cols)):
-            rows.append({"table": name, "name": ix["name"], "columns": cols,
-                         "nameExplicit": not _default_unique_name(name, ix["name"], cols), "entityType": "uniques"})
+        real = ix.get(SERVER_NAME) or ix["name"]
+        was = kept.get(("uniques", name, real)) or kept.get(("indexes", name, real))
+        default = _default_unique_name(name, ix["name"], cols)
+        if plain and (was["entityType"] == "uniques" if was else default):
+            rows.append({"table": name, "name": real, "columns": cols, "nameExplicit": not default,
+                         "entityType": "uniques"})
             continue
-        rows.append({"table": name, "name": ix["name"],
+        rows.append({"table": name, "name": real,
                      "columns": [{"value": c, "isExpression": bool((flags.get(c) or {}).get("isExpression"))}
                                  for c in cols],
                      "isUnique": bool(ix.get("isUnique")), "where": ix.get("where") or None, "origin": "manual",
                      "entityType": "indexes"})
     for f in (t.get("foreignKeys") or {}).values():
         explicit = not _default_fk_name(name, f)
-        rows.append({"table": name, "name": f["name"] if explicit else fk_name_v1(name, f["columnsFrom"], f["tableTo"],
+        server = f.get(SERVER_NAME)
+        if server and server.endswith("_fk") and not server.startswith("fk_"):  # the model's (0.x's) `<old>_…_fk`
+            server = "fk_" + server
+        rows.append({"table": name, "name": f["name"] if explicit else server or fk_name_v1(name, f["columnsFrom"], f["tableTo"],
                                                                                  f["columnsTo"]),
                      "columns": list(f["columnsFrom"]), "tableTo": f["tableTo"], "columnsTo": list(f["columnsTo"]),
                      "onUpdate": (f.get("onUpdate") or "no action").upper(),
@@ -193,7 +217,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
                      "entityType": "fks"})
     rows += _pk_rows(t)
     for u in (t.get("uniqueConstraints") or {}).values():
-        rows.append({"table": name, "name": u["name"], "columns": list(u["columns"]),
+        rows.append({"table": name, "name": u.get(SERVER_NAME) or u["name"], "columns": list(u["columns"]),
                      "nameExplicit": not _default_unique_name(name, u["name"], u["columns"]), "entityType": "uniques"})
     for c in (t.get("checkConstraints") or {}).values():
         rows.append({"table": name, "name": c["name"], "value": unqualified(c["value"], name), "entityType": "checks"})
@@ -207,14 +231,17 @@ def unqualified(expression: str, table: str) -> str:
 
 def _pk_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
     name = t["name"]
+    server = t.get(SERVER_PK)
+    if server and server.endswith("_pkey"):  # the model's `<old>_pkey` (PostgreSQL's suffix): 1.x's `<old>_pk`
+        server = server[:-len("_pkey")] + "_pk"
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
     if single:
-        return [{"table": name, "name": f"{name}_pk", "columns": single, "nameExplicit": False, "entityType": "pks"}]
+        return [{"table": name, "name": server or f"{name}_pk", "columns": single, "nameExplicit": False, "entityType": "pks"}]
     out = []
     for p in (t.get("compositePrimaryKeys") or {}).values():
         cols = list(p["columns"])
         explicit = bool(p.get("name")) and p["name"] != pk_name(name, tuple(cols))
-        out.append({"table": name, "name": p["name"] if explicit else f"{name}_pk", "columns": cols,
+        out.append({"table": name, "name": p["name"] if explicit else server or f"{name}_pk", "columns": cols,
                     "nameExplicit": explicit, "entityType": "pks"})
     return out
 
