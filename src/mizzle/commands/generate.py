@@ -167,7 +167,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
         changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
     if folder.uses_folders and dialect.renames_keep_names:  # … and its constraints' and indexes' `<old>_…` names
-        changeset.changes[:], new = keep_names_on_rename(changeset.changes, old, new, changeset.renamed_tables)
+        changeset.changes[:], new = keep_names_on_rename(changeset.changes, old, new, changeset.renamed_tables,
+                                                         dialect.rebuilds_tables)
     result = GenerateResult(changes=describe_all(changeset.changes, dialects.get(config.dialect).reader) if check
                             else [c.describe() for c in changeset],
                             previous=old)

@@ -250,6 +250,9 @@ class Dialect(Protocol):
     # in drizzle-kit 1.x's layout, a table rename keeps the `<old>_…` names of the unique constraints, foreign keys
     # and indexes left unnamed (as drizzle-kit 1.x does); the snapshot codec keeps their server names
     renames_keep_names: bool
+    # what ALTER TABLE cannot do rebuilds the table (its diff drops and makes the table's indexes again), and a
+    # `.unique()` is a unique index named as drizzle-kit 0.x names it (SQLite)
+    rebuilds_tables: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

@@ -101,13 +101,14 @@ def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:
     return out
 
 
-def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
-                         renamed_tables: dict[str, str]) -> tuple[list[Any], Schema]:
+def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema, renamed_tables: dict[str, str],
+                         sqlite: bool = False) -> tuple[list[Any], Schema]:
     """drizzle-kit 1.x renames a table and nothing else: the unique constraints, foreign keys (a renamed table's
     own, and those referencing it) and indexes it left unnamed keep their `<old>_…` names. For the 1.x layout: the
     changes without the RENAME of such a name, and `new` (the schema code's model, which names them after the new
     table) with the names they keep as their server names (`ForeignKey.server_name`), as well as the server names
-    `old` had for the objects that stay, so that later migrations drop and rename them by the names they have."""
+    `old` had for the objects that stay, so that later migrations drop and rename them by the names they have.
+    `sqlite`: the dialect's `rebuilds_tables` (its diff drops and creates indexes, and rebuilds tables)."""
     from dataclasses import replace
 
     from ..schema.changes import DropForeignKey, DropIndex, DropUnique, RenameConstraint
@@ -117,7 +118,6 @@ def keep_names_on_rename(changes: list[Any], old: Schema, new: Schema,
     renamed = {(c.table, c.new): c.old for c in changes if isinstance(c, RenameConstraint)}
     dropped = {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
                for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
-    sqlite = new.dialect == "sqlite"  # its diff drops and creates indexes, and rebuilds tables
     dropped |= _rebuilt_away(changes) if sqlite else set()
 
     def defaults(table: str, obj: Any) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ class PostgresDialect:
     tenant_schemas = True
     template_databases = True
     renames_keep_names = True
+    rebuilds_tables = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:

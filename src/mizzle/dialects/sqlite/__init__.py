@@ -32,6 +32,7 @@ class SQLiteDialect:
     tenant_schemas = False
     template_databases = False
     renames_keep_names = True
+    rebuilds_tables = True
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
