@@ -18,32 +18,20 @@ from __future__ import annotations
 
 import os
 
+from .fast_migrate import plain_options
+
 _FLAGS = {"--check": "check", "-q": "quiet", "--quiet": "quiet"}
 
 
 def plain_check(args: list[str]) -> dict[str, str | bool] | None:
     """The options of a plain `mizzle generate --check` argv; None for any other argv."""
-    if not args or args[0] != "generate":
+    given = plain_options(args, "generate", _FLAGS, {"--config": "config"})
+    if given is None or not given.get("check"):
         return None
-    given: dict[str, str | bool] = {}
-    rest = iter(args[1:])
-    for arg in rest:
-        value: str | bool
-        if arg in _FLAGS:
-            key, value = _FLAGS[arg], True
-        else:
-            flag, eq, value = arg.partition("=")
-            if flag != "--config":
-                return None
-            key = "config"
-            if not eq:
-                value = next(rest, "")
-            if not value or value.startswith("-") or not (os.path.isfile(value) and os.access(value, os.R_OK)):
-                return None  # missing, odd, a directory, unreadable: click says it its way
-        if key in given:
-            return None
-        given[key] = value
-    return given if given.get("check") else None
+    config = given.get("config")
+    if isinstance(config, str) and not (os.path.isfile(config) and os.access(config, os.R_OK)):
+        return None  # missing, a directory, unreadable: click says it its way
+    return given
 
 
 def run(args: list[str]) -> int | None:

@@ -33,21 +33,23 @@ _VALUED = {"--url": "url", "--env": "env", "--config": "config"}
 _FLAGS = {"--json": "json", "-q": "quiet", "--quiet": "quiet"}
 
 
-def plain_migrate(args: list[str]) -> dict[str, str | bool] | None:
-    """The options of a plain `mizzle migrate` argv ({"url": …, "json": True, …}); None for any other argv."""
-    if not args or args[0] != "migrate":
+def plain_options(args: list[str], command: str, flags: dict[str, str],
+                  valued: dict[str, str]) -> dict[str, str | bool] | None:
+    """The options of a plain `mizzle <command>` argv: `flags` (argv spelling → key, True) and `valued` options
+    (`--url X` / `--url=X`); None for any other argv, which the click CLI reads (fast_check shares this)."""
+    if not args or args[0] != command:
         return None
     given: dict[str, str | bool] = {}
     rest = iter(args[1:])
     for arg in rest:
         value: str | bool
-        if arg in _FLAGS:
-            key, value = _FLAGS[arg], True
+        if arg in flags:
+            key, value = flags[arg], True
         else:
             flag, eq, value = arg.partition("=")
-            if flag not in _VALUED:
+            if flag not in valued:
                 return None
-            key = _VALUED[flag]
+            key = valued[flag]
             if not eq:
                 value = next(rest, "")
             if not value or value.startswith("-"):
@@ -55,7 +57,13 @@ def plain_migrate(args: list[str]) -> dict[str, str | bool] | None:
         if key in given:
             return None  # repeated: click takes the last one; leave it to click
         given[key] = value
-    config = given.get("config")
+    return given
+
+
+def plain_migrate(args: list[str]) -> dict[str, str | bool] | None:
+    """The options of a plain `mizzle migrate` argv ({"url": …, "json": True, …}); None for any other argv."""
+    given = plain_options(args, "migrate", _FLAGS, _VALUED)
+    config = given.get("config") if given is not None else None
     if isinstance(config, str) and os.path.exists(config) and not (
             os.path.isfile(config) and os.access(config, os.R_OK)):
         return None  # click.Path(dir_okay=False) refuses a directory or an unreadable file with its own message
