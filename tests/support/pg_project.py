@@ -18,3 +18,18 @@ def fresh_config(root: Path):  # type: ignore[no-untyped-def]
     for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
         del sys.modules[mod]
     return load_config(root / "mizzle.toml")
+
+
+def assert_clean(cfg, url: str, verify_url: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """After a migration: `generate --check` finds nothing, `drift` against `url` finds nothing, and `verify`
+    (its scratch databases made through `verify_url`, by default `url`) replays the history without a divergence."""
+    from mizzle.commands.drift import drift_for_config
+    from mizzle.commands.generate import generate
+    from mizzle.commands.verify import verify
+
+    again = generate(cfg, check=True)
+    assert not again.changes, [c.describe() for c in again.changes]
+    d = drift_for_config(cfg, url=url)
+    assert not d.drifted and not d.changes, d.changes
+    v = verify(cfg, url=verify_url or url)
+    assert v.ok, [(s.tag, s.changes) for s in v.steps if s.changes] + [v.code_changes, v.first_divergence]

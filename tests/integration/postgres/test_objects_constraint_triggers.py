@@ -11,14 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pg_project import fresh_config, write_project
+from pg_project import assert_clean, fresh_config, write_project
 from pgtools import schema_dump, temp_database, url_for
 
 import mizzle
-from mizzle.commands.drift import drift_for_config
 from mizzle.commands.generate import export, generate
 from mizzle.commands.pull import pull
-from mizzle.commands.verify import verify
 from mizzle.config import load_config
 from mizzle.dialects.postgres.objects_idempotent import rerunnable
 from mizzle.migrations.folder import split_statements
@@ -50,13 +48,7 @@ STEP3 = HEAD
 
 
 def _clean(root: Path, url: str) -> None:
-    cfg = fresh_config(root)
-    again = generate(cfg, check=True)
-    assert not again.changes, [c.describe() for c in again.changes]
-    d = drift_for_config(cfg, url)
-    assert not d.drifted, d.changes
-    v = verify(cfg, url=SERVER)
-    assert v.ok, (v.first_divergence, v.code_changes)
+    assert_clean(fresh_config(root), url, SERVER)
 
 
 def _triggers(url: str) -> list[tuple[str, bool, bool, bool]]:

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pg_project import fresh_config, write_project
+from pg_project import assert_clean, fresh_config, write_project
 from pgtools import admin, temp_database
 
 import mizzle
-from mizzle.commands.drift import drift_for_config
 from mizzle.commands.generate import generate
 from mizzle.commands.pull import pull
-from mizzle.commands.verify import verify
 from mizzle.config import load_config
 
 pytestmark = pytest.mark.pg
@@ -96,13 +94,7 @@ def role() -> Iterator[str]:
 
 
 def _clean(root: Path, url: str) -> None:
-    cfg = fresh_config(root)
-    check = generate(cfg, check=True)
-    assert not check.changes, check.changes
-    d = drift_for_config(cfg, url=url)
-    assert not d.changes, d.changes
-    v = verify(cfg, url=url)
-    assert v.ok, [(s.tag, s.changes) for s in v.steps if s.changes] + [v.code_changes]
+    assert_clean(fresh_config(root), url)
 
 
 def test_view_and_column_privileges_through_a_history(tmp_path: Path, role: str) -> None:

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pg_project import fresh_config, write_project
+from pg_project import assert_clean, fresh_config, write_project
 from pgtools import schema_dump, temp_database, url_for
 
 import mizzle
-from mizzle.commands.drift import drift_for_config
 from mizzle.commands.generate import export, generate
 from mizzle.commands.pull import pull
-from mizzle.commands.verify import verify
 from mizzle.config import load_config
 
 pytestmark = pg = pytest.mark.pg
@@ -79,12 +77,7 @@ STEPS = [STEP1, STEP2, STEP3, STEP4]
 
 
 def _clean(cfg, url: str) -> None:  # type: ignore[no-untyped-def]
-    again = generate(cfg, check=True)
-    assert not again.changes, [c.describe() for c in again.changes]
-    d = drift_for_config(cfg, url)
-    assert not d.drifted, d.changes
-    v = verify(cfg, url=SERVER)
-    assert v.ok, (v.first_divergence, v.code_changes)
+    assert_clean(cfg, url, SERVER)
 
 
 @pg
