@@ -11,7 +11,7 @@ is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -94,18 +94,23 @@ def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Intros
 
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
-           on_end: Callable[[Schema, Any], None] | None = None) -> Schema:
+           on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
     the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
-    the final model. A statement that fails is an IntegrityError naming the migration."""
-    from ..runner.migrate import migrate
+    the final model. A statement that fails is an IntegrityError naming the migration. `watch`: let the dialect
+    tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can."""
+    from .. import dialects
+    from ..runner.migrate import load_folder, migrate
 
-    with _introspector(parse_url(scratch_url), scope, table) as introspect_now:
+    db = parse_url(scratch_url)
+    texts = [m.text for m in load_folder(folder, db.dialect)[0]]
+    with _introspector(db, scope, table) as introspect_now:
         reporter = _StepReporter(on_step, introspect_now)
         try:
-            migrate(url=scratch_url, folder=folder, transaction="each", table=table, tracking_schema=tracking_schema,
-                    reporter=reporter)
+            with dialects.get(db.dialect).watch_replay(introspect_now.raw, texts) if watch else nullcontext():
+                migrate(url=scratch_url, folder=folder, transaction="each", table=table,
+                        tracking_schema=tracking_schema, reporter=reporter)
         except StatementFailed as e:
             raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
                                  e.details) from None
@@ -158,16 +163,19 @@ class VerifyResult:
 
 
 def verify(config: Config, *, url: str | None = None, scratch_url: str | None = None,
-           connect_timeout: float = 10, on_step: Callable[[StepResult], None] | None = None) -> VerifyResult:
+           connect_timeout: float = 10, on_step: Callable[[StepResult], None] | None = None,
+           incremental: bool = True) -> VerifyResult:
     """Replay `config`'s folder into a scratch database (see `scratch_target`: on the server of `scratch_url`,
     else of `url`, else in a throwaway local cluster; a temporary file on SQLite), compare each migration's
-    result with its snapshot and the end result with the schema code.
+    result with its snapshot and the end result with the schema code. `incremental=False` learns each step's
+    changes from fingerprints instead of the server's own log (ddl_watch.py) and compares every step from scratch
+    (no RepeatMemo): the same result, slower; for tests of those speed tricks.
 
     Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder
-    from ..schema.compare import lines
+    from ..schema.compare import RepeatMemo, lines
     from ..schema.diff_security import without_roles
     from ..sources.database import scope_for
     from .drift import comparable, holds_comments
@@ -183,6 +191,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     result = VerifyResult()
 
     comments = holds_comments(folder)
+    memo = RepeatMemo() if incremental else None
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         expected, why = _snapshot(folder, by_tag[tag], sidecar)
@@ -191,7 +200,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         else:
             # roles are the cluster's: after an early step they already have what later steps gave them
             s = StepResult(tag, compared=True, changes=lines(comparable(scope.restrict(expected)), without_roles(live),
-                                                             comments=comments, conn=conn))
+                                                             comments=comments, conn=conn, memo=memo))
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
@@ -207,7 +216,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
         replay(config.out_dir, scratch.url, scope, step, table=config.table,
-               tracking_schema=config.tracking_schema, on_end=end)
+               tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
     return result
 
 
@@ -274,10 +283,11 @@ class RebuildResult:
 
 
 def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
-                      connect_timeout: float = 10, all_: bool = False) -> RebuildResult:
+                      connect_timeout: float = 10, all_: bool = False, incremental: bool = True) -> RebuildResult:
     """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
     unreadable (every migration with `all_`), the snapshot of the database it built. Snapshot ids keep the
-    prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent."""
+    prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent. `incremental=False`:
+    each step's changes learnt from fingerprints, not the server's own log (the same snapshots; for tests)."""
 
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID, dump_json, write_atomic
@@ -328,6 +338,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
-        replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema)
+        replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
+               watch=incremental)
     return result
 

@@ -6,7 +6,7 @@ never pays for SQLAlchemy, pglast or a driver it does not use."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -363,6 +363,11 @@ class Dialect(Protocol):
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         """A new, empty database to replay into, removed whatever happens: yields (url, where for messages)."""
+
+    def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        """While the block runs, repeated introspections of the scratch database behind `conn` (into which the
+        migrations `texts` are being replayed) may learn what each migration changed from the server itself
+        (a speed trick; PostgreSQL: ddl_watch.py); nothing where the dialect or the role cannot."""
 
     # -- the settings table (protect) -----------------------------------------------------------------------------
     def settings_schema(self, tracking_schema: str) -> str:

@@ -13,6 +13,7 @@ a way the reader did not follow is never misstated.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -69,12 +70,13 @@ class AuthoredTexts:
         self.columns.pop((table[0], table[1], name), None)
 
 
-def with_authored(live: Schema, texts: AuthoredTexts) -> Schema:
-    """`live` with every fact the SQL wrote in the SQL's spelling (not yet checked against the server)."""
+def with_authored(live: Schema, texts: AuthoredTexts, memo: dict[TableKey, Any] | None = None) -> Schema:
+    """`live` with every fact the SQL wrote in the SQL's spelling (not yet checked against the server). `memo`
+    (one per replay): see `_table_remembered`."""
     idx_by_table: dict[TableKey, dict[str, dict[str, Any]]] = {}
     for (_, name), v in texts.indexes.items():
         idx_by_table.setdefault(v["table"], {})[name] = v
-    tables = [_table(t, texts, idx_by_table.get(t.key, {})) for t in live.tables]
+    tables = [_table_remembered(t, texts, idx_by_table.get(t.key, {}), memo) for t in live.tables]
     views = []
     for o in live.objects.all():
         text = texts.views.get((o.schema, o.name)) if getattr(o, "kind", None) == "view" else None
@@ -99,6 +101,25 @@ def _with_roles(live: Schema, texts: AuthoredTexts) -> Any:
     if not extra:
         return sec
     return make_security(sec.extensions, [*(sec.roles or ()), *extra], sec.grants)
+
+
+def _table_remembered(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]],
+                      memo: dict[TableKey, Any] | None) -> Table:
+    """Speed: `_table`, the very table of the previous step when the live table is the same object and the texts
+    read for it are equal (compared as data, not hashed). What it buys: a table whose authored texts differ from
+    the server's spelling is otherwise made again (dataclass `replace` per column) after every migration, and,
+    as a new object, misses every identity memo after it (apply's, the canonical forms')."""
+    if memo is None:
+        return _table(t, texts, indexes)
+    texts_now = ([texts.columns.get((t.schema, t.name, c.name)) for c in t.columns],
+                 [texts.checks.get((t.schema, t.name, c.name)) for c in t.checks], indexes,
+                 [texts.policies.get((t.schema, t.name, p.name)) for p in t.policies])
+    last = memo.get(t.key)
+    if last is not None and last[0] is t and last[1] == texts_now:
+        return last[2]  # type: ignore[no-any-return]
+    out = _table(t, texts, indexes)
+    memo[t.key] = (t, copy.deepcopy(texts_now), out)  # the reader updates the texts' dicts in place
+    return out
 
 
 def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -> Table:
@@ -225,22 +246,31 @@ class AuthoredReader:
         self.dialect = dialects.get(dialect_name)
         self.texts = AuthoredTexts()
         self.tables_seen: dict[Any, Table] = {}  # (authored, live) → the table kept (see apply)
+        # speed: per table, the latest (authored, live, kept): found by identity, a frozen Table is not hashed (a
+        # hash of every field, every step, for every table)
+        self.last_seen: dict[TableKey, tuple[Table, Table, Table]] = {}
+        self.authored_seen: dict[TableKey, Any] = {}  # see _table_remembered
         self.objects_seen: dict[Any, Any] = {}
 
     def read(self, sql: str) -> None:
         self.dialect.authored_sql.read(sql, self.texts)
 
     def apply(self, live: Schema, conn: Any) -> Schema:
-        authored = with_authored(live, self.texts)
+        authored = with_authored(live, self.texts, self.authored_seen)
         if authored == live and _same_declared(authored, live):
             return live
         # tables and objects already decided (the same authored and live forms at an earlier step) are not asked
         # of the server again: most of them do not change from one migration to the next
         done_t: dict[TableKey, Table] = {}
         for t in authored.tables:
-            hit = self.tables_seen.get(_table_key(t, live.table(*t.key)))
+            lt = live.table(*t.key)
+            last = self.last_seen.get(t.key)  # speed: the very objects of the step before, without hashing them
+            hit = last[2] if last is not None and last[0] is t and last[1] is lt else \
+                self.tables_seen.get(_table_key(t, lt))
             if hit is not None:
                 done_t[t.key] = hit
+                if lt is not None:
+                    self.last_seen[t.key] = (t, lt, hit)
         live_o = {(o.kind, o.key): o for o in live.objects.all()}
         done_o = {k: hit for o in authored.objects.all() for k in [(o.kind, o.key)]
                   if (hit := self.objects_seen.get(_object_key(o, live_o[k]))) is not None}
@@ -253,7 +283,10 @@ class AuthoredReader:
             stored = self.dialect.object_forms(conn, self.dialect.server_forms(conn, a_part, l_part), l_part)
         kept = keep_equivalent(l_part, a_part, stored, self.dialect)
         for t in kept.tables:
-            done_t[t.key] = self.tables_seen[_table_key(a_part.table(*t.key), l_part.table(*t.key))] = t
+            a_t, l_t = a_part.table(*t.key), l_part.table(*t.key)
+            done_t[t.key] = self.tables_seen[_table_key(a_t, l_t)] = t
+            if a_t is not None and l_t is not None:
+                self.last_seen[t.key] = (a_t, l_t, t)
         kept_o = {(o.kind, o.key): o for o in kept.objects.all()}
         a_o = {(o.kind, o.key): o for o in a_part.objects.all()}
         for k, o in kept_o.items():

@@ -291,6 +291,8 @@ def _diff_tables(st: DiffState) -> None:
             st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
             st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)
             continue
+        if prev is t:  # the very same table (compare's RepeatMemo): nothing to rename or diff
+            continue
         prev = _rename_columns(st, prev, t)
         if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
             _diff_table(prev, t, st.ph, st.reader, st.handover)
@@ -409,9 +411,10 @@ def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Col
     out = []
     for t in old.tables:
         nt = new.table(t.schema, t.name)
+        if nt is None:
+            continue
         for c in t.columns:
-            nc = nt.column(c.name) if nt is not None else None
-            if uses(c) and nc is not None and uses(nc):
+            if uses(c) and (nc := nt.column(c.name)) is not None and uses(nc):
                 out.append((t.key, nc))
     return tuple(out)
 

@@ -5,7 +5,7 @@ module when called (psycopg, pglast and SQLAlchemy stay unimported until needed)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +179,11 @@ class PostgresDialect:
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag)
+
+    def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        from .ddl_watch import watching
+
+        return watching(conn, texts)
 
     def settings_schema(self, tracking_schema: str) -> str:
         return tracking_schema

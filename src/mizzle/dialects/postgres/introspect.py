@@ -38,6 +38,7 @@ from ...schema.model import (
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
 from ...schema.scope import Scope
 from . import lineage
+from .ddl_watch import WATCH_SCHEMA
 from .expressions import check_expression, index_collations, strip_parentheses
 from .types import canonical_collation, canonical_default, strip_own_cast
 from .types import canonical_type as _canonical_type
@@ -63,10 +64,11 @@ _Q_NAMESPACES = """
 SELECT n.oid, n.nspname FROM pg_namespace n
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%%'
   AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
+  AND n.nspname <> '{watch}'  -- a replay's own log (ddl_watch.py), never the user's
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid
                   AND d.deptype = 'e')
 ORDER BY n.nspname
-"""
+""".replace("{watch}", WATCH_SCHEMA)
 
 # Speed (one introspection per migration in `verify`; pull of 1,000 tables): the tables are picked once (a
 # materialized CTE, so the extension check runs per table, not per column); comments are joined from

@@ -173,6 +173,7 @@ class _Remembered:
         self.rows: dict[int, tuple[list[Any], list[Any], list[Any]]] = {}  # oid → columns, constraints, indexes
         self.tokens: list[str | None] = []  # the whole-database queries' tokens and rows, in `kinds` order
         self.others: list[list[Any]] = []
+        self.complete = False  # rows and others hold a whole introspection
 
 
 _by_connection: weakref.WeakKeyDictionary[Any, _Remembered] = weakref.WeakKeyDictionary()
@@ -186,12 +187,18 @@ def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = ()
     introspection's queries, the per-table ones for the tables `rels` only (None: every table), and of the
     whole-database ones (one per kind of `kinds`, in order) not those at the positions `skip` (their rows []);
     the per-table rows of the tables that did not change since the previous introspection of `conn` are taken
-    from it, and so are the whole-database rows whose token did not change."""
+    from it, and so are the whole-database rows whose token did not change. Where a replay's scratch database
+    logs its own changes (ddl_watch.py), what changed is read from that log instead of the fingerprints."""
+    from . import ddl_watch
+
     try:
         mem = _by_connection.setdefault(conn, _Remembered())
     except TypeError:  # a connection that cannot be weakly referenced: nothing remembered
         return read(None, set())
     mem.calls += 1
+    watch = ddl_watch.of(conn)
+    if watch is not None:
+        return _watched(watch.read(conn), mem, ns, read, kinds)
     if mem.calls == 1:
         return read(None, set())
     with conn.pipeline():
@@ -212,16 +219,39 @@ def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = ()
     others = [kept_others[i] if i in kept_others else [] if t == "empty" else rows[3 + i] for i, t in enumerate(tokens)]
     fresh = _by_oid(rows[:3], changed)  # a table read without rows (an extension's) is remembered as such
     kept = {oid: mem.rows[oid] for oid in fps if oid not in changed}
-    merged = {**kept, **fresh}
-    mem.ns, mem.global_fp = list(ns), global_fp
+    mem.global_fp = global_fp
     mem.fps = {oid: fp for oid, (fp, _) in fps.items()}
-    mem.rows = merged
-    mem.tokens, mem.others = tokens, others
+    mem.tokens = tokens
+    return _remember(mem, ns, {**kept, **fresh}, others if kinds else list(rows[3:]))
+
+
+def _watched(ch: Any, mem: _Remembered, ns: list[int], read: Read, kinds: tuple[str, ...]) -> tuple[list[Any], ...]:
+    """table_rows from the scratch database's own log (ddl_watch.Changes `ch`): the tables it names re-read, the
+    whole-database queries run again where `ch.reruns` says; everything on the first call or a new scope."""
+    mem.global_fp, mem.fps, mem.tokens = None, {}, []  # the fingerprints' memory: not kept up to date here
+    if not mem.complete or mem.ns != ns or ch.everything:
+        rows = read(None, set())
+        return _remember(mem, ns, _by_oid(rows[:3], set()), list(rows[3:]))
+    skip = {i for i, kind in enumerate(kinds) if not ch.reruns(kind, bool(mem.others[i]))}
+    if not ch.tables and len(skip) == len(kinds):
+        rows = ([], [], [])
+    else:
+        rows = read(sorted(ch.tables), skip)
+    others = [mem.others[i] if i in skip else rows[3 + i] for i in range(len(kinds))]
+    fresh = {oid: r for oid, r in _by_oid(rows[:3], set()).items()}
+    kept = {oid: r for oid, r in mem.rows.items() if oid not in ch.tables and oid not in ch.dropped}
+    return _remember(mem, ns, {**kept, **fresh}, others)
+
+
+def _remember(mem: _Remembered, ns: list[int], merged: dict[int, tuple[list[Any], list[Any], list[Any]]],
+              others: list[list[Any]]) -> tuple[list[Any], ...]:
+    """Keep this introspection's rows for the next one on the same connection; the rows, tables in oid order."""
+    mem.ns, mem.rows, mem.others, mem.complete = list(ns), merged, others, True
     out: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
     for oid in sorted(merged):
         for i in range(3):
             out[i].extend(merged[oid][i])
-    return (*out, *(others if kinds else rows[3:]))
+    return (*out, *others)
 
 
 def _kept_others(mem: _Remembered, tokens: list[str | None], same_ns: bool) -> dict[int, list[Any]]:

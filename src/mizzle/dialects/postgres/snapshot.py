@@ -104,10 +104,25 @@ _READ_MAX = 20_000
 _read: dict[tuple[str, str], Table] = {}
 
 
+_last: dict[Any, tuple[dict[str, Any], Any, Table]] = {}  # table name → the latest (JSON, sidecar entry, Table)
+
+
+def _same_order(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Equal dicts (a == b) whose keys, and those of each dict in them (columns, indexes…), come in one order."""
+    return list(a) == list(b) and all(list(x) == list(y) for x, y in zip(a.values(), b.values(), strict=True)
+                                      if isinstance(x, dict))
+
+
 def _table_remembered(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
-    """`_table_from_json(t, side_tables)`, remembered by the JSON text of the table and of its sidecar entry."""
+    """`_table_from_json(t, side_tables)`, remembered by the JSON text of the table and of its sidecar entry
+    (first: equal to the latest entry of that name, compared as parsed JSON, key order included: no text made)."""
     try:
-        key = (json.dumps(t), json.dumps(side_tables.get(f"{t.get('schema') or DEFAULT_SCHEMA}.{t['name']}")))
+        name = (t.get("schema") or DEFAULT_SCHEMA, t["name"])
+        side = side_tables.get(f"{name[0]}.{name[1]}")
+        last = _last.get(name)
+        if last is not None and last[0] == t and last[1] == side and _same_order(last[0], t):
+            return last[2]
+        key = (json.dumps(t), json.dumps(side))
     except (TypeError, ValueError, KeyError, AttributeError):  # not plain JSON: read, not remembered
         return _table_from_json(t, side_tables)
     hit = _read.get(key)
@@ -115,6 +130,7 @@ def _table_remembered(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         if len(_read) > _READ_MAX:
             _read.clear()
         hit = _read[key] = canonical_table(_table_from_json(t, side_tables))  # as make_schema orders it
+    _last[name] = (t, side, hit)
     return hit
 
 

@@ -4,8 +4,8 @@ introspection, and the runner backend (stdlib sqlite3 only). Every hook imports 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, closing, contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +170,9 @@ class SQLiteDialect:
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch()
+
+    def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        return nullcontext()  # introspecting SQLite again is cheap: nothing to learn
 
     def settings_schema(self, tracking_schema: str) -> str:
         return "main"
