@@ -49,11 +49,12 @@ def open_for_introspection(db: DatabaseURL, connect_timeout: float = 10) -> Abst
 
 
 def introspect_connection(db: DatabaseURL, conn: Any, scope: Scope | None = None,
-                          unmanaged: list[str] | None = None) -> Schema:
-    """introspect_url's reading, through a connection open_for_introspection gave."""
+                          unmanaged: list[str] | None = None, *, helper: Any = None) -> Schema:
+    """introspect_url's reading, through a connection open_for_introspection gave (and `helper`, a second one, where
+    the dialect reads on two: Dialect.introspects_on_two_connections)."""
     from .. import dialects
 
     dialect = dialects.get(db.dialect)
     if unmanaged is not None:
         unmanaged.extend(dialect.unmanaged(conn, scope))
-    return dialect.introspect(conn, scope)
+    return dialect.introspect(conn, scope, helper=helper)
