@@ -29,8 +29,10 @@ def pull_command(opts: Options, schema_out: str | None, name: str, force: bool, 
     The database already has the schema, so the baseline is recorded as applied there (not run), with an
     audit entry, unless --no-mark or its tracking table already has rows from another history.
     """
+    from ..commands import pull_round_trip
     from ..commands.pull import pull
 
+    pull_round_trip.fork_in_command = True  # this process ends with the command: the check may fork (a speed trick)
     cfg = opts.load_config()
     result = pull(cfg, opts.resolve_url(cfg), schema_out=schema_out, name=name, force=force,
                   connect_timeout=connect_timeout, mark=not no_mark)

@@ -253,6 +253,9 @@ class Dialect(Protocol):
     # what ALTER TABLE cannot do rebuilds the table (its diff drops and makes the table's indexes again), and a
     # `.unique()` is a unique index named as drizzle-kit 0.x names it (SQLite)
     rebuilds_tables: bool
+    # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
+    # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
+    introspects_on_two_connections: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
@@ -337,8 +340,9 @@ class Dialect(Protocol):
     def database_file(self, db: DatabaseURL) -> str | None:
         """The file an embedded database lives in (":memory:" for none); None for a server."""
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
-        """The model of the database behind the driver connection `conn`, within `scope`."""
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
+        """The model of the database behind the driver connection `conn`, within `scope`. `helper`: a second
+        connection to the same database, which the reading may use beside `conn` (introspects_on_two_connections)."""
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         """What the database behind `conn` holds, within `scope`, that mizzle does not manage (and so never

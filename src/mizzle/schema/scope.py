@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import Schema
+if TYPE_CHECKING:
+    from .model import Schema
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..dburl import DatabaseURL, parse_url
-from ..schema.model import Schema
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from ..config import Config
+    from ..schema.model import Schema
     from ..schema.scope import Scope
 
 
@@ -33,12 +35,26 @@ def introspect_url(url: str | DatabaseURL, scope: Scope | None = None, *, connec
                    unmanaged: list[str] | None = None) -> Schema:
     """The model of the database at `url`; what it holds that mizzle does not manage is appended to
     `unmanaged` (one line per kind) when a list is given."""
+    db = parse_url(url) if isinstance(url, str) else url
+    with open_for_introspection(db, connect_timeout) as conn:
+        return introspect_connection(db, conn, scope, unmanaged)
+
+
+def open_for_introspection(db: DatabaseURL, connect_timeout: float = 10) -> AbstractContextManager[Any]:
+    """The connection introspect_url reads through (a context manager that closes it)."""
     from .. import dialects
 
-    db = parse_url(url) if isinstance(url, str) else url
+    return dialects.get(db.dialect).connect(db, connect_timeout=connect_timeout, application_name="mizzle introspect",
+                                            must_exist=True)
+
+
+def introspect_connection(db: DatabaseURL, conn: Any, scope: Scope | None = None,
+                          unmanaged: list[str] | None = None, *, helper: Any = None) -> Schema:
+    """introspect_url's reading, through a connection open_for_introspection gave (and `helper`, a second one, where
+    the dialect reads on two: Dialect.introspects_on_two_connections)."""
+    from .. import dialects
+
     dialect = dialects.get(db.dialect)
-    with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle introspect",
-                         must_exist=True) as conn:
-        if unmanaged is not None:
-            unmanaged.extend(dialect.unmanaged(conn, scope))
-        return dialect.introspect(conn, scope)
+    if unmanaged is not None:
+        unmanaged.extend(dialect.unmanaged(conn, scope))
+    return dialect.introspect(conn, scope, helper=helper)

@@ -34,6 +34,7 @@ class PostgresDialect:
     template_databases = True
     renames_keep_names = True
     rebuilds_tables = False
+    introspects_on_two_connections = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:
@@ -143,10 +144,10 @@ class PostgresDialect:
     def database_file(self, db: DatabaseURL) -> str | None:
         return None
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
         from .introspect import introspect
 
-        return introspect(conn, scope)
+        return introspect(conn, scope, helper=helper)
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         from .introspect import Scope, scope_namespaces

@@ -232,11 +232,25 @@ def balanced(s: str) -> bool:
     return depth == 0
 
 
+# -- speed: the plainest defaults are not parsed -------------------------------------------------------------
+# A literal ('x', 12, -1.5, true, null) or a call without arguments (now()), each maybe cast (::jsonb,
+# ::character varying(20), ::public.state[]), is built by productions that the restricted DEFAULT expression
+# (b_expr) and a full expression share: it parses bare exactly when it parses in parentheses, so column_default
+# hands it back as it is either way. What it buys: pull and generate of such a schema import no pglast (~25 ms
+# of a 1,000-table pull) and parse nothing.
+_TYPE_NAME = r"[a-z_]\w*(?:\.[a-z_]\w*)?(?:\(\d+(?:, ?\d+)?\))?(?: varying| precision| with(?:out)? time zone)?" \
+             r"(?:\(\d+(?:, ?\d+)?\))?(?:\[\])*"
+_PLAIN_DEFAULT = re.compile(r"(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false|null|[a-z_]\w*\(\))"
+                            rf"(?:::{_TYPE_NAME})*", re.IGNORECASE | re.ASCII)
+
+
 @lru_cache(maxsize=4096)
 def column_default(expr: str) -> str:
     """`expr` as a column's (or a domain's) DEFAULT can hold it: the grammar takes only a restricted expression
     there (`DEFAULT now() AT TIME ZONE 'utc'` is a syntax error; the server prints such a default in parentheses,
     which its introspected text loses), so it is parenthesised when it does not parse bare."""
+    if _PLAIN_DEFAULT.fullmatch(expr):
+        return expr
     try:
         from pglast import parse_sql
     except ImportError:  # pragma: no cover

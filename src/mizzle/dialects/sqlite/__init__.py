@@ -33,6 +33,7 @@ class SQLiteDialect:
     template_databases = False
     renames_keep_names = True
     rebuilds_tables = True
+    introspects_on_two_connections = False
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
@@ -137,7 +138,7 @@ class SQLiteDialect:
 
         return database_path(db)
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations") -> Schema:
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
         from .introspect import introspect
 
         return introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))

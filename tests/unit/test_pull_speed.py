@@ -1,0 +1,98 @@
+"""The speed tricks on `pull`'s path (issue 18) must give what the plain computation gives."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pglast import parse_sql
+
+from mizzle import collector
+from mizzle.commands import pull_round_trip
+from mizzle.commands.pull_code import write_module
+from mizzle.config import Config, load_config
+from mizzle.dialects.postgres import expressions
+from mizzle.migrations.folder import ROOT_ID
+from mizzle.migrations.snapshots import snapshot_from_schema
+from mizzle.schema.model import Column, Index, IndexColumn, PrimaryKey, Table, make_schema
+
+
+def _parsed_answer(expr: str) -> str:
+    """column_default's answer from the parser alone (its code before the plain forms were settled without it)."""
+    try:
+        parse_sql(f"CREATE TABLE t (c int DEFAULT {expr})")
+        return expr
+    except Exception:  # noqa: BLE001
+        try:
+            parse_sql(f"CREATE TABLE t (c int DEFAULT ({expr}))")
+        except Exception:  # noqa: BLE001
+            return expr
+        return f"({expr})"
+
+
+PLAIN = ["'new'", "0", "-1.5", "now()", "false", "NULL", "'{}'", "'it''s'", "'{}'::jsonb", "'x'::character varying",
+         "'a'::public.state[]", "0::numeric(12, 2)", "'2020-01-01'::timestamp(3) with time zone",
+         "'1'::double precision", "gen_random_uuid()::text", "'{a}'::text[][]", "x()"]
+NOT_PLAIN = ["now() at time zone 'utc'", "now()::timestamp at time zone utc", "0 isnull", "1 + 2", "'x' || 'y'",
+             "nextval('s'::regclass)", "'x'::text collate \"C\"", "(now())", "'a' 'b'", "E'x'",
+             "'x'::\"Mood\"", "true and false", "current_timestamp"]
+
+
+@pytest.mark.parametrize("expr", PLAIN + NOT_PLAIN)
+def test_plain_defaults_are_answered_as_the_parser_answers(expr: str) -> None:
+    expressions.column_default.cache_clear()
+    assert expressions.column_default(expr) == _parsed_answer(expr)
+    assert bool(expressions._PLAIN_DEFAULT.fullmatch(expr)) == (expr in PLAIN)
+
+
+def test_pause_freezes_after_only_in_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not gc.isenabled():
+        pytest.skip("the collector is off in this process")
+    before = gc.get_freeze_count()
+    with collector.paused(freeze_after=True):
+        kept = [[i] for i in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() == before  # a library call: nothing frozen
+    monkeypatch.setattr(collector, "freeze_imported_objects", True)
+    try:
+        with collector.paused(freeze_after=True):
+            assert not gc.isenabled()
+            kept += [[i] for i in range(100)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(kept)
+    finally:
+        gc.unfreeze()
+
+
+def _pulled(tmp_path: Path, tamper: bool) -> tuple[Config, Path, str, dict[str, Any], dict[str, Any]]:
+    """A module as pull writes it (tampered: a column's type changed, which the check must see) and the snapshot."""
+    t = Table("users", columns=(Column("id", "bigserial", not_null=True), Column("email", "text", not_null=True),
+                                Column("n", "integer", default="0")),
+              primary_key=PrimaryKey(("id",)), indexes=(Index("users_email_idx", (IndexColumn("email"),)),))
+    model = make_schema("postgresql", [t])
+    text = write_module(model)
+    if tamper:
+        text = text.replace('sa.Column("email", sa.Text', 'sa.Column("email", sa.Integer')
+    module = tmp_path / "app" / "schema.py"
+    module.parent.mkdir()
+    module.write_text(text, encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
+    return load_config(tmp_path / "mizzle.toml"), module, text, snap, side
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+def test_the_forked_round_trip_check_decides_as_the_check_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     tamper: bool) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    args = _pulled(tmp_path, tamper)
+    in_process = pull_round_trip.round_trip_warnings(*args)
+    assert bool(in_process) == tamper and (not tamper or "users" in in_process[0])
+    monkeypatch.setattr(pull_round_trip, "fork_in_command", True)
+    monkeypatch.setattr(pull_round_trip, "_cpus", lambda: 2)
+    check = pull_round_trip.RoundTrip(*args)
+    assert check.child is not None  # the reading runs in a child
+    assert check.warnings() == in_process
+    check.close()
