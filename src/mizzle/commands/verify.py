@@ -192,11 +192,10 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     comments = holds_comments(folder)
     memo = RepeatMemo() if incremental else None
-
-    snapshots = _read_ahead(folder, migrations, sidecar) if incremental else None
+    snapshots = _SnapshotsAhead(folder, migrations, sidecar) if incremental else None
 
     def step(tag: str, live: Schema, conn: Any) -> None:
-        expected, why = snapshots[tag].result() if snapshots else _snapshot(folder, by_tag[tag], sidecar)
+        expected, why = snapshots.of(tag) if snapshots else _snapshot(folder, by_tag[tag], sidecar)
         if expected is None:
             s = StepResult(tag, compared=False, reason=why)
         else:
@@ -215,29 +214,37 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
             result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope)
 
-    try:
-        with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
-            result.scratch = scratch.where
-            replay(config.out_dir, scratch.url, scope, step, table=config.table,
-                   tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
-    finally:
-        for f in (snapshots or {}).values():
-            f.cancel()
+    with snapshots if snapshots else nullcontext(), \
+            scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+        result.scratch = scratch.where
+        replay(config.out_dir, scratch.url, scope, step, table=config.table,
+               tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
     return result
 
 
-def _read_ahead(folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any]) -> dict[str, Any]:
+class _SnapshotsAhead:
     """Speed: every migration's snapshot read into a model (`_snapshot`), in order, by one thread of its own, while
-    the replay waits for the server (each migration, each introspection): tag → its future. What it buys: reading
-    dokploy's 186 snapshots (27 MB of JSON) costs ~0.5 s of CPU, most of which the second CPU now spends during
-    the replay's waits. A thread, not a process: the models come back without being copied."""
-    from concurrent.futures import ThreadPoolExecutor
+    the replay waits for the server (each migration, each introspection). What it buys: reading dokploy's 186
+    snapshots (27 MB of JSON) costs ~0.5 s of CPU, most of which the second CPU now spends during the replay's
+    waits. A thread, not a process: the models come back without being copied. Used as a context manager: the
+    reads not yet started are cancelled when the replay ends (a migration that fails)."""
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mizzle-snapshots")
-    try:
-        return {m.tag: pool.submit(_snapshot, folder, m, sidecar) for m in migrations}
-    finally:
+    def __init__(self, folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mizzle-snapshots")
+        self.futures = {m.tag: pool.submit(_snapshot, folder, m, sidecar) for m in migrations}
         pool.shutdown(wait=False)  # the queued reads still run; nothing new is accepted
+
+    def of(self, tag: str) -> tuple[Schema | None, str | None]:
+        return self.futures[tag].result()  # type: ignore[no-any-return]
+
+    def __enter__(self) -> _SnapshotsAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self.futures.values():
+            f.cancel()
 
 
 def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> tuple[Schema | None, str | None]:
