@@ -178,7 +178,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     from ..schema.compare import RepeatMemo, lines
     from ..schema.diff_security import without_roles
     from ..sources.database import scope_for
-    from .drift import comparable, holds_comments
+    from .drift import comparable, holds_comments, implied_schemas, without_sidecar_objects
     from .generate import load_code_schema
 
     refuse_tenant_folder(config, "verify")
@@ -192,17 +192,21 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     comments = holds_comments(folder)
     memo = RepeatMemo() if incremental else None
+    aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
 
     snapshots = _read_ahead(folder, migrations, sidecar) if incremental else None
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         expected, why = snapshots[tag].result() if snapshots else _snapshot(folder, by_tag[tag], sidecar)
+        if not comments:
+            live, aside[:] = without_sidecar_objects(live)
         if expected is None:
             s = StepResult(tag, compared=False, reason=why)
         else:
             # roles are the cluster's: after an early step they already have what later steps gave them
-            s = StepResult(tag, compared=True, changes=lines(comparable(scope.restrict(expected)), without_roles(live),
-                                                             comments=comments, conn=conn, memo=memo))
+            s = StepResult(tag, compared=True, changes=lines(implied_schemas(comparable(scope.restrict(expected))),
+                                                             without_roles(live), comments=comments, conn=conn,
+                                                             memo=memo))
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
@@ -213,7 +217,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
             from .. import dialects
 
-            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope)
+            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope) + aside
 
     try:
         with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
