@@ -41,8 +41,10 @@ class RebuildTable(ch.Change):
         return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)))
 
     def describe(self) -> str:
-        from ...schema.compare import describe_all  # a drop and an add of one constraint: one `~` line saying what
-        from . import reader  # differs (on delete no action → cascade), as on PostgreSQL
+        # a drop and an add of one constraint: one `~` line saying what differs (on delete no action → cascade),
+        # as on PostgreSQL
+        from ...schema.compare import describe_all
+        from . import reader
 
         what = "; ".join(describe_all(list(self.parts), reader)) or "definition changed"
         return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
