@@ -153,3 +153,19 @@ def test_default_null_is_no_default() -> None:
     quoted = replace(POSTS, columns=(*POSTS.columns, replace(col, default="'null'::jsonb")))  # JSON null: a default
     assert lines(_schema(quoted), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [
         "~ column posts.meta: drop default"]
+
+
+def test_subquery_column_named_as_the_server_names_it() -> None:
+    # drizzle-kit keeps a policy's text as the schema code wrote it; the server stores a scalar subquery's column
+    # under the name it figures (`AS uid`, `AS current_setting`): the same expression (seen in a real folder's
+    # policies, compared after `pull` by `generate --check`, where no server is asked)
+    from mizzle.dialects.postgres.expressions import expression_key
+
+    written = ("exists (select 1 from members where members.org_id = \"orgs\".\"id\" "
+               "and members.user_id = (select auth.uid()))")
+    stored = ("(EXISTS ( SELECT 1\n   FROM members\n  WHERE members.org_id = orgs.id AND members.user_id = "
+              "(( SELECT auth.uid() AS uid))))")
+    assert expression_key(written) == expression_key(stored)
+    assert expression_key("(select current_setting('app.x'))") == \
+        expression_key("( SELECT current_setting('app.x'::text) AS current_setting)")
+    assert expression_key("(select auth.uid() as other)") != expression_key("(select auth.uid())")

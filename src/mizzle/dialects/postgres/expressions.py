@@ -48,11 +48,27 @@ def _rewrite(node: Any) -> Any:
         return _rewrite_expr(node)
     if isinstance(node, ast.BoolExpr):
         return _rewrite_bool(node)
+    if isinstance(node, ast.ResTarget) and node.name is not None and node.name == _default_colname(node.val):
+        node.name = None  # `(SELECT auth.uid() AS uid)`: the server names a subquery's column so, said or not
     for name in node:  # every other node: rewrite its children
         value = getattr(node, name)
         if isinstance(value, (ast.Node, tuple)):
             setattr(node, name, _rewrite(value))
     return node
+
+
+def _default_colname(val: Any) -> str | None:
+    """The name PostgreSQL gives a select-list item without AS (FigureColname): a column's, a function's."""
+    from pglast import ast
+
+    if isinstance(val, ast.ColumnRef) and val.fields and isinstance(val.fields[-1], ast.String):
+        return str(val.fields[-1].sval)
+    if isinstance(val, ast.FuncCall) and val.funcname:
+        return str(val.funcname[-1].sval)
+    if isinstance(val, ast.TypeCast):
+        names = _names(val.typeName)
+        return _default_colname(val.arg) or (names[-1] if names else None)
+    return None
 
 
 def _rewrite_cast(node: Any) -> Any:
