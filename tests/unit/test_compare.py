@@ -169,3 +169,15 @@ def test_subquery_column_named_as_the_server_names_it() -> None:
     assert expression_key("(select current_setting('app.x'))") == \
         expression_key("( SELECT current_setting('app.x'::text) AS current_setting)")
     assert expression_key("(select auth.uid() as other)") != expression_key("(select auth.uid())")
+
+
+def test_interval_in_an_expression_as_the_server_prints_it() -> None:
+    # `now() + interval '15 minutes'` (a real folder's default) is stored `now() + '00:15:00'::interval`
+    from mizzle.dialects.postgres.expressions import expression_key
+    from mizzle.dialects.postgres.types import default_key
+
+    assert expression_key("now() + interval '15 minutes'") == expression_key("now() + '00:15:00'::interval")
+    assert default_key("now() + interval '2 hours'", "timestamp") == default_key("now() + '02:00:00'::interval",
+                                                                              "timestamp")
+    assert expression_key("now() + interval '15 minutes'") != expression_key("now() + interval '15 seconds'")
+    assert default_key("'90 minutes'", "interval") == "'01:30:00'"
