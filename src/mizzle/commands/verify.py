@@ -176,9 +176,8 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder
     from ..schema.compare import RepeatMemo, lines
-    from ..schema.diff_security import without_roles
     from ..sources.database import scope_for
-    from .drift import comparable, holds_comments, implied_schemas, without_sidecar_objects
+    from .drift import comparable, holds_comments
     from .generate import load_code_schema
 
     refuse_tenant_folder(config, "verify")
@@ -198,15 +197,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         expected, why = snapshots[tag].result() if snapshots else _snapshot(folder, by_tag[tag], sidecar)
-        if not comments:
-            live, aside[:] = without_sidecar_objects(live)
-        if expected is None:
-            s = StepResult(tag, compared=False, reason=why)
-        else:
-            # roles are the cluster's: after an early step they already have what later steps gave them
-            s = StepResult(tag, compared=True, changes=lines(implied_schemas(comparable(scope.restrict(expected))),
-                                                             without_roles(live), comments=comments, conn=conn,
-                                                             memo=memo))
+        s = _compared(tag, expected, why, live, conn, scope=scope, comments=comments, memo=memo, aside=aside)
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
@@ -228,6 +219,24 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         for f in (snapshots or {}).values():
             f.cancel()
     return result
+
+
+def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, conn: Any, *, scope: Any,
+              comments: bool, memo: Any, aside: list[str]) -> StepResult:
+    """One step: the snapshot's model compared with the database the step built. A folder without mizzle's
+    sidecar cannot record functions, triggers, domains…: those of the database are set aside into `aside`."""
+    from ..schema.compare import lines
+    from ..schema.diff_security import without_roles
+    from .drift import comparable, implied_schemas, without_sidecar_objects
+
+    if not comments:
+        live, aside[:] = without_sidecar_objects(live)
+    if expected is None:
+        return StepResult(tag, compared=False, reason=why)
+    # roles are the cluster's: after an early step they already have what later steps gave them
+    return StepResult(tag, compared=True, changes=lines(implied_schemas(comparable(scope.restrict(expected))),
+                                                        without_roles(live), comments=comments, conn=conn,
+                                                        memo=memo))
 
 
 def _read_ahead(folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any]) -> dict[str, Any]:
