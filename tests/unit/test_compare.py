@@ -153,3 +153,31 @@ def test_default_null_is_no_default() -> None:
     quoted = replace(POSTS, columns=(*POSTS.columns, replace(col, default="'null'::jsonb")))  # JSON null: a default
     assert lines(_schema(quoted), _schema(replace(POSTS, columns=(*POSTS.columns, col)))) == [
         "~ column posts.meta: drop default"]
+
+
+def test_subquery_column_named_as_the_server_names_it() -> None:
+    # drizzle-kit keeps a policy's text as the schema code wrote it; the server stores a scalar subquery's column
+    # under the name it figures (`AS uid`, `AS current_setting`): the same expression (seen in a real folder's
+    # policies, compared after `pull` by `generate --check`, where no server is asked)
+    from mizzle.dialects.postgres.expressions import expression_key
+
+    written = ("exists (select 1 from members where members.org_id = \"orgs\".\"id\" "
+               "and members.user_id = (select auth.uid()))")
+    stored = ("(EXISTS ( SELECT 1\n   FROM members\n  WHERE members.org_id = orgs.id AND members.user_id = "
+              "(( SELECT auth.uid() AS uid))))")
+    assert expression_key(written) == expression_key(stored)
+    assert expression_key("(select current_setting('app.x'))") == \
+        expression_key("( SELECT current_setting('app.x'::text) AS current_setting)")
+    assert expression_key("(select auth.uid() as other)") != expression_key("(select auth.uid())")
+
+
+def test_interval_in_an_expression_as_the_server_prints_it() -> None:
+    # `now() + interval '15 minutes'` (a real folder's default) is stored `now() + '00:15:00'::interval`
+    from mizzle.dialects.postgres.expressions import expression_key
+    from mizzle.dialects.postgres.types import default_key
+
+    assert expression_key("now() + interval '15 minutes'") == expression_key("now() + '00:15:00'::interval")
+    assert default_key("now() + interval '2 hours'", "timestamp") == default_key("now() + '02:00:00'::interval",
+                                                                              "timestamp")
+    assert expression_key("now() + interval '15 minutes'") != expression_key("now() + interval '15 seconds'")
+    assert default_key("'90 minutes'", "interval") == "'01:30:00'"

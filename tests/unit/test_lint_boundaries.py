@@ -39,3 +39,27 @@ def test_drizzle_kits_add_value_is_a_boundary_without_directives() -> None:
     with_directive = "-- mizzle:online\nSET lock_timeout = '5s';--> statement-breakpoint\n" + text
     assert "MZ301" in rules(with_directive)
     assert not any(p.commit_before for p in split_statements(with_directive))
+
+
+def test_concurrently_statements_after_a_commit_and_a_set() -> None:
+    # a team's pattern (seen in a real folder): COMMIT, then a setting, then several CONCURRENTLY statements; under
+    # drizzle-orm everything after the COMMIT runs outside a transaction, and so does each of them under mizzle
+    text = ('CREATE TABLE "a" ("x" integer);--> statement-breakpoint\nCOMMIT;--> statement-breakpoint\n'
+            "SET lock_timeout = 0;--> statement-breakpoint\n"
+            'CREATE INDEX CONCURRENTLY "i" ON "a" ("x");--> statement-breakpoint\n'
+            'DROP INDEX CONCURRENTLY "j";--> statement-breakpoint\n'
+            "SET lock_timeout = '5s';")
+    assert "MZ302" not in rules(text)
+    assert "MZ302" in rules(text.replace("COMMIT;--> statement-breakpoint\n", ""))
+
+
+def test_offsets_in_a_file_with_non_ascii_text() -> None:
+    # pglast gives character offsets: a file with multi-byte characters before a statement is cut where it is
+    text = ("-- écrit à la main — é\nINSERT INTO \"a\" VALUES ('ü — ö');\nCOMMIT;\n"
+            "UPDATE \"a\" SET \"x\" = 'ß';\n")
+    parts = split_statements(text)
+    assert [p.sql for p in parts] == ["INSERT INTO \"a\" VALUES ('ü — ö')", "UPDATE \"a\" SET \"x\" = 'ß'"]
+    found = lint_file(text, LintContext(file="t.sql"))
+    assert [f.message.split("`")[1] for f in found if f.rule == "MZ304"] == ["COMMIT"]
+    bad = lint_file("-- ééé — ü\nSELECT 'ü';\nSELEC 2;\n", LintContext(file="t.sql"))
+    assert [(f.rule, f.line) for f in bad if f.rule.startswith("MZ0")] == [("MZ001", 3)]

@@ -11,7 +11,7 @@ from ..dburl import parse_url
 from ..errors import IntegrityError
 from ..migrations.folder import Migration, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot
-from ..schema.model import Schema, make_schema
+from ..schema.model import DEFAULT_SCHEMA, Schema, make_schema
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -82,7 +82,8 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
         result = DriftResult(url=db.masked, migration=None)
         _compare(result, state, migrations, folder, db.dialect, scope, live,
                  backend.conn if dialect.canonical_forms else None, tenant)
-        result.unmanaged = dialect.unmanaged(backend.conn, scope)  # never compared, never dropped: listed
+        # never compared, never dropped: listed (after what _compare set aside)
+        result.unmanaged = dialect.unmanaged(backend.conn, scope) + result.unmanaged
     finally:
         backend.close()
     return result
@@ -119,7 +120,11 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     live, alembic = set_aside_alembic(expected, live)
     if alembic is not None:
         result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
-    result.changes = lines(expected, live, comments=holds_comments(mfolder), conn=conn)
+    sidecar = holds_comments(mfolder)
+    if not sidecar:
+        live, aside = without_sidecar_objects(live)
+        result.unmanaged += aside
+    result.changes = lines(implied_schemas(expected), live, comments=sidecar, conn=conn)
 
 
 def _for_tenant(model: Schema, scope: Scope, tenant: tuple[str, str] | None) -> Schema:
@@ -136,6 +141,39 @@ def _for_tenant(model: Schema, scope: Scope, tenant: tuple[str, str] | None) -> 
     if model.is_empty:
         return model
     return replace(model, schemas=tuple(sorted({*model.schemas, name})))  # the runner created it (even for public)
+
+
+def implied_schemas(model: Schema) -> Schema:
+    """`model` with the schemas its tables, enums and sequences are in. drizzle-kit's snapshot lists a schema only
+    when the schema code exports its `pgSchema`; one made by hand (a custom migration's CREATE SCHEMA) holds the
+    snapshot's tables all the same, and is no difference."""
+    used = {t.schema for t in model.tables} | {e.schema for e in model.enums} | {q.schema for q in model.sequences}
+    used.discard(DEFAULT_SCHEMA)
+    return model if used <= set(model.schemas) else model.with_(schemas=tuple(sorted({*model.schemas, *used})))
+
+
+def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
+    """`model` without what only mizzle's sidecar (`meta/_mizzle.json`) records — functions and procedures,
+    triggers, domains, composite types, a materialized view's indexes — and those set aside, one line per kind.
+    For a folder without a sidecar (drizzle-kit's own): its snapshots have no field for them, so one a migration's
+    SQL made by hand is listed, not reported as a difference."""
+    from dataclasses import replace
+
+    from ..schema.objects import make_objects
+
+    o = model.objects
+    views = [replace(v, indexes=()) for v in o.views]
+    aside: dict[str, list[str]] = {}
+    for kind, items in (("functions", o.routines), ("triggers", o.triggers), ("domains", o.domains),
+                        ("composite types", o.composites),
+                        ("materialized view indexes", [i for v in o.views for i in v.indexes])):
+        if items:
+            aside[kind] = [getattr(x, "label", None) or x.name for x in items]
+    if not aside:
+        return model, []
+    lines = [f"not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
+             f"meta/_mizzle.json): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
+    return model.with_(objects=make_objects(views)), lines
 
 
 def holds_comments(folder: MigrationFolder) -> bool:

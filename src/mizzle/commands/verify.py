@@ -176,7 +176,6 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder
     from ..schema.compare import RepeatMemo, lines
-    from ..schema.diff_security import without_roles
     from ..sources.database import scope_for
     from .drift import comparable, holds_comments
     from .generate import load_code_schema
@@ -192,16 +191,12 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     comments = holds_comments(folder)
     memo = RepeatMemo() if incremental else None
+    aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
     snapshots = _SnapshotsAhead(folder, migrations, sidecar) if incremental else None
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         expected, why = snapshots.of(tag) if snapshots else _snapshot(folder, by_tag[tag], sidecar)
-        if expected is None:
-            s = StepResult(tag, compared=False, reason=why)
-        else:
-            # roles are the cluster's: after an early step they already have what later steps gave them
-            s = StepResult(tag, compared=True, changes=lines(comparable(scope.restrict(expected)), without_roles(live),
-                                                             comments=comments, conn=conn, memo=memo))
+        s = _compared(tag, expected, why, live, conn, scope=scope, comments=comments, memo=memo, aside=aside)
         result.steps.append(s)
         if on_step is not None:
             on_step(s)
@@ -212,7 +207,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
             from .. import dialects
 
-            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope)
+            result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope) + aside
 
     with snapshots if snapshots else nullcontext(), \
             scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
@@ -220,6 +215,24 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         replay(config.out_dir, scratch.url, scope, step, table=config.table,
                tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
     return result
+
+
+def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, conn: Any, *, scope: Any,
+              comments: bool, memo: Any, aside: list[str]) -> StepResult:
+    """One step: the snapshot's model compared with the database the step built. A folder without mizzle's
+    sidecar cannot record functions, triggers, domains…: those of the database are set aside into `aside`."""
+    from ..schema.compare import lines
+    from ..schema.diff_security import without_roles
+    from .drift import comparable, implied_schemas, without_sidecar_objects
+
+    if not comments:
+        live, aside[:] = without_sidecar_objects(live)
+    if expected is None:
+        return StepResult(tag, compared=False, reason=why)
+    # roles are the cluster's: after an early step they already have what later steps gave them
+    return StepResult(tag, compared=True, changes=lines(implied_schemas(comparable(scope.restrict(expected))),
+                                                        without_roles(live), comments=comments, conn=conn,
+                                                        memo=memo))
 
 
 class _SnapshotsAhead:

@@ -190,21 +190,14 @@ def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: 
         raws = parse_sql(part)
     except ParseError as e:
         msg, index = (e.args + (None, None))[:2]
-        at = _char_index(part, index) if isinstance(index, int) else first
+        at = index if isinstance(index, int) else first  # a character offset, as pglast gives it
         return [SqlStatement(number, line_of(min(at, len(part))), part.strip(), error=str(msg),
                              commit_before=commit)]
-    ascii_only = part.isascii()  # pglast's locations are byte offsets: the same as character offsets then
-    raw_bytes = b"" if ascii_only else part.encode("utf-8")
     out = []
     for j, raw in enumerate(raws):
-        loc = cast(int, raw.stmt_location)
-        if ascii_only:
-            start = loc
-            end = len(part) if not raw.stmt_len else min(loc + raw.stmt_len, len(part))
-        else:
-            start = len(raw_bytes[:loc].decode("utf-8", errors="replace"))
-            end = len(part) if not raw.stmt_len else \
-                len(raw_bytes[:loc + raw.stmt_len].decode("utf-8", errors="replace"))
+        # pglast's locations are character offsets into `part` (it converts libpg_query's byte offsets)
+        start = cast(int, raw.stmt_location)
+        end = len(part) if not raw.stmt_len else min(start + raw.stmt_len, len(part))
         start = _skip_space_and_comments(part, start)
         out.append(SqlStatement(number, line_of(start), part[start:end].strip(), node=raw.stmt,
                                 commit_before=commit and j == 0))
@@ -290,10 +283,6 @@ def _skip_space_and_comments(s: str, i: int) -> int:
         else:
             break
     return i
-
-
-def _char_index(part: str, byte_index: int) -> int:
-    return len(part.encode("utf-8")[:byte_index].decode("utf-8", errors="replace"))
 
 
 def _line_starts(text: str) -> Sequence[int]:

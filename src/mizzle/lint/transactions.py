@@ -105,9 +105,12 @@ def transaction_control(unit: FileUnit) -> Iterator[Hit]:
 def transaction_refusals(unit: FileUnit) -> Iterator[Hit]:
     if unit.no_transaction:
         return
+    past_boundary = False
     for st in unit.statements:
-        if st.commit_before:
-            continue  # right after a commit boundary the runner runs it on its own, outside a transaction
+        past_boundary = past_boundary or st.commit_before
+        if past_boundary:
+            continue  # after a commit boundary the runner runs it on its own, outside a transaction (so does
+            # drizzle-orm after a file's COMMIT), however many statements later
         what = non_transactional(st.node) if st.node is not None else None
         if what:
             yield Hit(NOT_IN_TRANSACTION, f"{what} cannot run inside the transaction this file runs in", st)

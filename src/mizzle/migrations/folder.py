@@ -149,6 +149,7 @@ def split_statements(text: str) -> list[Statement]:
     pending_commit = False
     add_value_commits = not directives(text)
     after_add_value = False
+    leading_commit = False  # the file's own COMMIT before its first statement
     for chunk in text.split(BREAKPOINT):
         parts = re.split(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", chunk, flags=re.M)
         for i, part in enumerate(parts):
@@ -160,11 +161,13 @@ def split_statements(text: str) -> list[Statement]:
             for sql, tx_commit, adds_value in pieces:
                 if tx_commit or (after_add_value and not adds_value):
                     pending_commit = True
+                leading_commit = leading_commit or tx_commit
                 after_add_value = add_value_commits and adds_value
                 if _is_blank_sql(sql):
                     continue
+                # a COMMIT at the top of a file is a boundary too (drizzle-orm runs the rest outside a transaction)
                 out.append(Statement(sql=sql.strip(), number=len(out) + 1,
-                                     commit_before=pending_commit and bool(out)))
+                                     commit_before=pending_commit and (bool(out) or leading_commit)))
                 pending_commit = False
     return out
 
@@ -181,32 +184,32 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
         raws = pglast.parse_sql(part)
     except pglast.parser.ParseError:
         return [(part, False, False)]
-    data = part.encode("utf-8")
+    # pglast's locations are character offsets into `part` (it converts libpg_query's byte offsets)
     boundary_kinds = {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START,
                       TransactionStmtKind.TRANS_STMT_COMMIT}
     out: list[tuple[str, bool, bool]] = []
-    span: list[int] = []  # [start, end] bytes of the open piece
+    span: list[int] = []  # [start, end] characters of the open piece
     current_adds = False  # the open piece holds ADD VALUEs only
     commit = False
     for raw in raws:
         start = raw.stmt_location or 0
-        end = len(data) if not raw.stmt_len else start + raw.stmt_len
+        end = len(part) if not raw.stmt_len else start + raw.stmt_len
         node = raw.stmt
         if isinstance(node, ast.TransactionStmt) and node.kind in boundary_kinds:
             if span:
-                out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+                out.append((part[span[0]:span[1]], commit, current_adds))
             span, current_adds, commit = [], False, True
             continue
         adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
         if span and adds != current_adds:
-            out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+            out.append((part[span[0]:span[1]], commit, current_adds))
             span, commit = [], False
         if not span:
             current_adds = adds
             span = [start, end]
         span[1] = end
     if span:
-        out.append((data[span[0]:span[1]].decode("utf-8", "replace"), commit, current_adds))
+        out.append((part[span[0]:span[1]], commit, current_adds))
     if len(out) == 1 and not commit:
         return [(part, False, current_adds)]  # nothing to cut: the chunk as written
     return out or [("", commit, False)]

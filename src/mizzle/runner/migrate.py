@@ -537,19 +537,23 @@ class _Run:
         statements = m.statements
         last_done = p.state.resume_after
         boundaries = p.state.resume_after > 0 or any(s.commit_before for s in statements)
+        past_boundary = False  # the file's first commit boundary is behind
         for st in statements:
+            past_boundary = past_boundary or st.commit_before
             if st.number <= p.state.resume_after:
                 continue
-            if st.commit_before and st.number - 1 > p.state.resume_after:
-                # a commit boundary (`-- mizzle:commit`, the file's own COMMIT, after drizzle-kit's ADD VALUE):
-                # make everything before it durable, with the progress that says so
+            # after a boundary, as after a COMMIT under drizzle-orm (which runs the rest of the file outside a
+            # transaction), a statement PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY, …)
+            # runs on its own, with its progress recorded — right after the boundary or statements later
+            outside = past_boundary and self.db.must_run_outside_transaction(st.sql)
+            if (st.commit_before or outside) and last_done > p.committed_upto:
+                # a commit boundary (`-- mizzle:commit`, the file's own COMMIT, after drizzle-kit's ADD VALUE), or
+                # a statement to run on its own: make everything before it durable, with the progress that says so
                 self._begin()
                 self._server(None, self._progress, m, last_done)
                 self._commit()
                 p.committed_upto = last_done
-            if st.commit_before and self.db.must_run_outside_transaction(st.sql):
-                # after a boundary, as after a COMMIT under drizzle-orm, a statement PostgreSQL refuses inside a
-                # transaction (CREATE INDEX CONCURRENTLY, …) runs on its own, with its progress recorded
+            if outside:
                 self._commit()
                 if self._no_transaction_statement(p, st):
                     r.executed += 1

@@ -101,3 +101,32 @@ def test_concurrently_after_an_explicit_commit(pg_url: Callable[..., str], migra
     assert "MZ304" in found and "MZ302" not in found, found
     with psycopg.connect(url, autocommit=True) as c:
         assert c.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'a_x'::regclass").fetchone() == (True,)
+
+
+def test_concurrently_statements_later_after_an_explicit_commit(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir, run_mizzle: Callable[..., CliResult],
+        drizzle_migrate: Callable[[str, Path], object]) -> None:
+    # a real team's pattern: COMMIT, a setting, then several CONCURRENTLY statements and a setting again; drizzle-orm
+    # runs all of it outside a transaction after the COMMIT. mizzle ran the SET in a new transaction and then sent
+    # CREATE INDEX CONCURRENTLY into it ("cannot run inside a transaction block")
+    migrations_dir.add('CREATE TABLE "a" ("x" integer, "y" integer);\nCREATE INDEX "a_y" ON "a" ("y");', name="init")
+    migrations_dir.add('-- build the index without blocking writes — the runner\'s convention\n'
+                       'COMMIT;--> statement-breakpoint\nSET lock_timeout = 0;--> statement-breakpoint\n'
+                       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "a_x" ON "a" ("x");--> statement-breakpoint\n'
+                       'DROP INDEX CONCURRENTLY IF EXISTS "a_y";--> statement-breakpoint\n'
+                       'ALTER TABLE "a" ADD COLUMN "z" integer;--> statement-breakpoint\n'
+                       "SET lock_timeout = '5s';", name="concurrently")
+    cwd = migrations_dir.path.parent
+    orm_url, url = pg_url(), pg_url()
+    assert drizzle_migrate(orm_url, migrations_dir.path).returncode == 0  # type: ignore[attr-defined]
+    r = run_mizzle(["migrate"], cwd=cwd, url=url)
+    assert r.code == 0, r.stderr
+    for u in (orm_url, url):
+        with psycopg.connect(u, autocommit=True) as c:
+            assert c.execute("SELECT indexrelid::regclass::text, indisvalid FROM pg_index "
+                             "WHERE indrelid = 'a'::regclass").fetchall() == [("a_x", True)]
+            assert c.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'a' "
+                             "AND column_name = 'z'").fetchone() == (1,)
+    assert run_mizzle(["migrate", "--json"], cwd=cwd, url=url).stdout.count('"nothing_to_do": true') == 1
+    lint = run_mizzle(["lint", "--json"], cwd=cwd)
+    assert "MZ302" not in {f["rule"] for f in json.loads(lint.stdout)["findings"]}

@@ -47,6 +47,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[2]
 INTEROP = PROJECT / "tests" / "interop"
+INTEROP1 = PROJECT / "tests" / "interop1"  # drizzle-orm 1.x, for folders of the 1.x layout
 REALWORLD = (PROJECT / ".." / "shared" / "realworld" / "drizzle").resolve()
 ADMIN_URL = os.environ.get("MIZZLE_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 STEPS = "abcdefgh"
@@ -218,9 +219,11 @@ def mizzle(args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
 
 def drizzle_migrate(url: str, folder: Path) -> Run:
     node = shutil.which("node")
-    if not node or not (INTEROP / "node_modules" / "drizzle-orm").is_dir():
-        raise RuntimeError("node and tests/interop/node_modules/drizzle-orm are needed: cd tests/interop && npm ci")
-    p = subprocess.run([node, "migrate.mjs", url, str(folder)], cwd=INTEROP, capture_output=True, text=True,
+    where = INTEROP1 if is_v1(folder) else INTEROP
+    if not node or not (where / "node_modules" / "drizzle-orm").is_dir():
+        raise RuntimeError(f"node and {where.relative_to(PROJECT)}/node_modules/drizzle-orm are needed: "
+                           f"cd {where.relative_to(PROJECT)} && npm ci")
+    p = subprocess.run([node, "migrate.mjs", url, str(folder)], cwd=where, capture_output=True, text=True,
                        timeout=TIMEOUT)
     return Run(p.returncode, p.stdout, p.stderr)
 
@@ -235,19 +238,31 @@ def write_config(project: Path, out: Path, schema: Path | None = None) -> Path:
 
 # --- the folder ------------------------------------------------------------------------------------------
 
+def is_v1(folder: Path) -> bool:
+    """drizzle-kit 1.x's layout: `<timestamp>_<name>/{migration.sql,snapshot.json}`, no journal."""
+    return not (folder / "meta" / "_journal.json").is_file() and any(folder.glob("*/migration.sql"))
+
+
 def journal(folder: Path) -> list[dict[str, Any]]:
+    if is_v1(folder):  # the folders in name order stand for the journal's entries
+        return [{"tag": p.parent.name} for p in sorted(folder.glob("*/migration.sql"))]
     return json.loads((folder / "meta" / "_journal.json").read_text(encoding="utf-8"))["entries"]
 
 
 def stray_sql(folder: Path) -> list[Path]:
     """The `.sql` files of the folder that the journal does not list (drizzle-orm never runs them)."""
+    if is_v1(folder):
+        return []  # no journal to disagree with
     tags = {e["tag"] for e in journal(folder)}
     return sorted(p for p in folder.glob("*.sql") if p.stem not in tags)
 
 
 def snapshot_path(folder: Path, tag: str, idx: int) -> Path | None:
     """The snapshot of a journal entry: meta/<prefix>_snapshot.json (drizzle-kit's name, whatever the prefix),
-    else meta/NNNN_snapshot.json by position; None when neither exists."""
+    else meta/NNNN_snapshot.json by position (1.x: <tag>/snapshot.json); None when neither exists."""
+    if is_v1(folder):
+        p = folder / tag / "snapshot.json"
+        return p if p.is_file() else None
     for name in (tag.split("_", 1)[0], f"{idx:04d}"):
         p = folder / "meta" / f"{name}_snapshot.json"
         if p.is_file():
@@ -492,7 +507,7 @@ class Harness:
 
     def step_h(self) -> None:
         rebuilt = self.copy("folder_h")
-        for p in (rebuilt / "meta").glob("*_snapshot.json"):
+        for p in [*(rebuilt / "meta").glob("*_snapshot.json"), *rebuilt.glob("*/snapshot.json")]:
             p.unlink()
         proj = self.project("proj_h", rebuilt)
         run = mizzle(["check", "--rebuild-snapshots", "--json", "--scratch-url", self.admin_url], proj)
@@ -516,8 +531,9 @@ class Harness:
 def run_folder(folder: Path, steps: str = STEPS, admin_url: str = ADMIN_URL) -> Report:
     """Run the checks `steps` on `folder`; returns the findings per step and the seconds each took."""
     folder = folder.resolve()
-    if not (folder / "meta" / "_journal.json").is_file():
-        raise FileNotFoundError(f"{folder}: no meta/_journal.json (not a drizzle-kit migrations folder)")
+    if not (folder / "meta" / "_journal.json").is_file() and not is_v1(folder):
+        raise FileNotFoundError(f"{folder}: no meta/_journal.json nor <name>/migration.sql (not a drizzle-kit "
+                                "migrations folder)")
     report = Report(folder.name)
     with tempfile.TemporaryDirectory(prefix=f"rw_{folder.name}_") as tmp, \
             temp_database(admin_url, "rwdz") as drizzle_url, temp_database(admin_url, "rwmz") as mizzle_url:

@@ -30,8 +30,9 @@ def _differs(p: Policy, live: Policy | None) -> bool:
 
 def policy_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
     """`expected` with each differing policy expression replaced by the server's own form of it."""
-    script: list[str] = []
+    script: list[str] = [f"CREATE TEMP TABLE {_FORMS} (name text, using_ text, check_ text);"]
     jobs: dict[str, tuple[int, str]] = {}  # temp policy name → (table no, policy name)
+    names = [t.name for t in expected.tables]
     for no, t in enumerate(expected.tables):
         a = actual.table(t.schema, t.name)
         if a is None or not t.policies:
@@ -40,29 +41,32 @@ def policy_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
         mine = [p for p in t.policies if _differs(p, live.get(p.name))]
         if not mine:
             continue
-        tmp = f"mz_canon_pol_{no}"
-        script.append(f"CREATE TEMP TABLE {tmp} (LIKE {_qi(a.schema)}.{_qi(a.name)});")
+        # the copy takes the table's own name when no other table has it (the temporary schema comes first on the
+        # search path): drizzle-kit writes a policy's columns qualified, `"users"."id" = …`, which must resolve.
+        # Its forms are read, and it is dropped, before the next copy: a subquery reading another table must
+        # find that table, not its copy
+        tmp = "pg_temp." + (_qi(t.name) if names.count(t.name) == 1 else f"mz_canon_pol_{no}")
+        script.append(f"CREATE TEMP TABLE {tmp.removeprefix('pg_temp.')} (LIKE {_qi(a.schema)}.{_qi(a.name)});")
         for p in mine:
             name = f"mz_p_{len(jobs)}"
-            sql = f"CREATE POLICY {name} ON pg_temp.{tmp}" + (f" USING ({p.using})" if p.using else "") + (
+            sql = f"CREATE POLICY {name} ON {tmp}" + (f" USING ({p.using})" if p.using else "") + (
                 f" WITH CHECK ({p.with_check})" if p.with_check else "")
             script.append(f"DO $mzp$BEGIN EXECUTE {_literal(sql)}; EXCEPTION WHEN others THEN NULL; END$mzp$;")
             jobs[name] = (no, p.name)
+        script.append(f"INSERT INTO {_FORMS} SELECT polname, pg_get_expr(polqual, polrelid, true), "
+                      f"pg_get_expr(polwithcheck, polrelid, true) FROM pg_policy WHERE polrelid = "
+                      f"{_literal(tmp)}::regclass; DROP TABLE {tmp};")
     if not jobs:
         return expected
     with conn.transaction(force_rollback=True):
         conn.execute("\n".join(script), prepare=False)
-        rows = conn.execute(_READ, {"names": list(jobs)}).fetchall()
+        rows = conn.execute(f"SELECT name, using_, check_ FROM {_FORMS}").fetchall()
     forms = {jobs[name]: (using, check) for name, using, check in rows if name in jobs}
     tables = [_apply(no, t, forms) for no, t in enumerate(expected.tables)]
     return replace(expected, tables=tuple(tables))
 
 
-_READ = """
-SELECT p.polname, pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
-FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-WHERE p.polname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)
-"""
+_FORMS = "pg_temp.mz_canon_pol_forms"
 
 
 def _apply(no: int, t: Table, forms: dict[tuple[int, str], tuple[str | None, str | None]]) -> Table:

@@ -48,6 +48,8 @@ def _rewrite(node: Any) -> Any:
         return _rewrite_expr(node)
     if isinstance(node, ast.BoolExpr):
         return _rewrite_bool(node)
+    if isinstance(node, ast.ResTarget) and node.name is not None and node.name == _default_colname(node.val):
+        node.name = None  # `(SELECT auth.uid() AS uid)`: the server names a subquery's column so, said or not
     for name in node:  # every other node: rewrite its children
         value = getattr(node, name)
         if isinstance(value, (ast.Node, tuple)):
@@ -55,15 +57,32 @@ def _rewrite(node: Any) -> Any:
     return node
 
 
+def _default_colname(val: Any) -> str | None:
+    """The name PostgreSQL gives a select-list item without AS (FigureColname): a column's, a function's."""
+    from pglast import ast
+
+    if isinstance(val, ast.ColumnRef) and val.fields and isinstance(val.fields[-1], ast.String):
+        return str(val.fields[-1].sval)
+    if isinstance(val, ast.FuncCall) and val.funcname:
+        return str(val.funcname[-1].sval)
+    if isinstance(val, ast.TypeCast):
+        names = _names(val.typeName)
+        return _default_colname(val.arg) or (names[-1] if names else None)
+    return None
+
+
 def _rewrite_cast(node: Any) -> Any:
     """A constant's cast is folded into the constant; a column cast to text is the column."""
     from pglast import ast
 
     arg = _rewrite(node.arg)
+    names = _names(node.typeName)
+    if names and names[-1] == "interval" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
+        # `interval '15 minutes'` is stored as '00:15:00'::interval
+        return ast.A_Const(val=ast.String(sval=interval_text(str(arg.val.sval))))
     if isinstance(arg, ast.A_Const) or (
             isinstance(arg, ast.A_ArrayExpr) and all(isinstance(e, ast.A_Const) for e in (arg.elements or ()))):
         return arg
-    names = _names(node.typeName)
     if names and names[-1] in _TEXT_TYPES and isinstance(arg, ast.ColumnRef):
         return arg
     node.arg = arg
@@ -264,3 +283,26 @@ def column_default(expr: str) -> str:
         except Exception:  # noqa: BLE001
             return expr
         return f"({expr})"
+
+
+def interval_text(text: str) -> str:
+    """The server's output for the simple interval spellings (`'0'`, `'90'` seconds, `'1 day'`, `'00:05:00'`);
+    other spellings are kept as written."""
+    t = " ".join(text.strip().lower().split())
+    m = re.fullmatch(r"(\d+)(?:\s*(?:s|sec|secs|second|seconds))?", t)
+    if m:
+        secs = int(m.group(1))
+        return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+    m = re.fullmatch(r"(\d+):(\d\d)(?::(\d\d))?", t)
+    if m:
+        return f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}"
+    units = {"year": "year", "years": "year", "mon": "mon", "mons": "mon", "month": "mon", "months": "mon",
+             "day": "day", "days": "day", "d": "day"}
+    m = re.fullmatch(r"(\d+) ?(\w+)", t)
+    secs_in = {"min": 60, "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600}
+    if m and m.group(2) in secs_in:  # '15 minutes' is printed '00:15:00'
+        return interval_text(str(int(m.group(1)) * secs_in[m.group(2)]))
+    if m and m.group(2) in units:
+        n, u = int(m.group(1)), units[m.group(2)]
+        return f"{n} {u}{'s' if n != 1 else ''}"
+    return text

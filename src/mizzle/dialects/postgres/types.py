@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .expressions import balanced
+from .expressions import balanced, interval_text
 
 INT_MAX = {"smallint": "32767", "integer": "2147483647", "bigint": "9223372036854775807",
            "smallserial": "32767", "serial": "2147483647", "bigserial": "9223372036854775807"}
@@ -238,26 +238,6 @@ def jsonb_text(text: str) -> str | None:
         return json.dumps(v, ensure_ascii=False)
 
     return out(value)
-
-
-def interval_text(text: str) -> str:
-    """The server's output for the simple interval spellings (`'0'`, `'90'` seconds, `'1 day'`, `'00:05:00'`);
-    other spellings are kept as written."""
-    t = " ".join(text.strip().lower().split())
-    m = re.fullmatch(r"(\d+)(?:\s*(?:s|sec|secs|second|seconds))?", t)
-    if m:
-        secs = int(m.group(1))
-        return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
-    m = re.fullmatch(r"(\d+):(\d\d)(?::(\d\d))?", t)
-    if m:
-        return f"{int(m.group(1)):02d}:{m.group(2)}:{m.group(3) or '00'}"
-    units = {"year": "year", "years": "year", "mon": "mon", "mons": "mon", "month": "mon", "months": "mon",
-             "day": "day", "days": "day", "d": "day"}
-    m = re.fullmatch(r"(\d+) ?(\w+)", t)
-    if m and m.group(2) in units:
-        n, u = int(m.group(1)), units[m.group(2)]
-        return f"{n} {u}{'s' if n != 1 else ''}"
-    return text
 
 
 # The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,

@@ -33,7 +33,8 @@ _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 
 
 def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
-    skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE}
+    virtual, shadow = virtual_tables(conn)
+    skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE, *virtual, *shadow}
     tables = []
     for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
         if name.startswith("sqlite_") or name in skip:
@@ -44,14 +45,42 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
     return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
 
 
+_VIRTUAL = re.compile(r"\s*CREATE\s+VIRTUAL\s+TABLE\b.*?\bUSING\s+(\w+)", re.I | re.S)
+
+
+def virtual_tables(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
+    """The virtual tables (name → module: fts5, rtree, …) and the shadow tables their modules keep their data in
+    (`<name>_data`, `<name>_config`, …): mizzle does not manage them (a migration's SQL makes them by hand)."""
+    virtual = {}
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE "
+                                  "VIRTUAL%' COLLATE NOCASE"):
+        m = _VIRTUAL.match(sql or "")
+        virtual[name] = m.group(1).lower() if m else "?"
+    if not virtual:
+        return {}, set()
+    try:  # SQLite 3.37+ marks them
+        shadow = {r[1] for r in conn.execute("PRAGMA main.table_list") if r[2] == "shadow"}
+    except sqlite3.OperationalError:  # before: the names the modules give them
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        shadow = {n for n in names for v in virtual if n.startswith(f"{v}_") and n not in virtual}
+    return virtual, shadow
+
+
 def unmanaged(conn: sqlite3.Connection) -> list[str]:
-    """The triggers whose statement mizzle cannot read (views and the others are managed): one line."""
+    """The virtual tables and the triggers whose statement mizzle cannot read (views and the others are managed):
+    one line per kind."""
     from .views import introspect_triggers
 
+    out = []
+    virtual, shadow = virtual_tables(conn)
+    if virtual:
+        out.append(f"not managed by mizzle (left as they are): {len(virtual)} virtual tables: "
+                   + ", ".join(f"{n} ({m}, with {len([s for s in shadow if s.startswith(n + '_')])} shadow tables)"
+                               for n, m in sorted(virtual.items())))
     names = introspect_triggers(conn)[1]
-    if not names:
-        return []
-    return [f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}"]
+    if names:
+        out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
+    return out
 
 
 def comparable(schema: Schema) -> Schema:

@@ -41,7 +41,12 @@ class RebuildTable(ch.Change):
         return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)))
 
     def describe(self) -> str:
-        what = "; ".join(p.describe() for p in self.parts) or "definition changed"
+        # a drop and an add of one constraint: one `~` line saying what differs (on delete no action → cascade),
+        # as on PostgreSQL
+        from ...schema.compare import describe_all
+        from . import reader
+
+        what = "; ".join(describe_all(list(self.parts), reader)) or "definition changed"
         return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
 
 
