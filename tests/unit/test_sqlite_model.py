@@ -41,6 +41,29 @@ def test_types_and_defaults_in_drizzle_spelling() -> None:
     assert [(i.name, i.unique) for i in t.indexes] == [("t_email_unique", True)]
 
 
+class _HexGuid(sa.TypeDecorator[str]):
+    """A GUID type as applications write it: 16 bytes where nothing better exists, 32 hex characters on
+    SQLite (its load_dialect_impl decides, not its impl)."""
+
+    impl = sa.BINARY(16)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[str]:
+        return dialect.type_descriptor(sa.CHAR(32) if dialect.name == "sqlite" else sa.BINARY(16))
+
+
+def test_types_as_create_all_writes_them_on_sqlite() -> None:
+    """A TypeDecorator's SQLite type is its load_dialect_impl's (create_all's CHAR(32): text affinity), not its
+    impl's (BINARY(16): numeric affinity, which stores an all-digit hex string as a number); a
+    with_variant(..., "sqlite") is the type SQLite gets."""
+    md = sa.MetaData()
+    sa.Table("t", md,
+             sa.Column("id", _HexGuid(), primary_key=True),
+             sa.Column("n", sa.String(10).with_variant(sa.Integer(), "sqlite")))
+    t = schema_from_metadata([md], dialect="sqlite").tables[0]
+    assert {c.name: c.type for c in t.columns} == {"id": "text(32)", "n": "integer"}
+
+
 def test_schemas_are_refused() -> None:
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), schema="analytics")

@@ -142,5 +142,20 @@ def default_check_name(table: str, existing: list[CheckConstraint]) -> str:
     return f"{base}{i}"
 
 
+def dialect_type(t: Any, dialect: Any) -> Any:
+    """The type SQLAlchemy's compiler for `dialect` writes for `t`: its variant for that dialect
+    (`with_variant(..., "sqlite")`), and for a TypeDecorator the type `type_engine(dialect)` gives (its
+    `load_dialect_impl`, or the dialect's own class for an emulated type such as sa.Interval), repeatedly."""
+    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
+        variants = getattr(t, "_variant_mapping", None)
+        if variants and dialect.name in variants:
+            t = variants[dialect.name]
+        elif isinstance(t, sa.TypeDecorator):
+            t = t.type_engine(dialect)
+        else:
+            break
+    return t
+
+
 def fk_action(value: str | None) -> str:
     return (value or "no action").lower()

@@ -46,6 +46,7 @@ from ...sources.sqlalchemy import (
     creation_order,
     default_check_name,
     deferrable_of,
+    dialect_type,
     fk_action,
     given_constraint_name,
     primary_key,
@@ -710,18 +711,8 @@ def _serial_like(s: sa.Sequence, type_: str) -> bool:
 
 
 def pg_type(t: Any) -> Any:
-    """The type SQLAlchemy's PostgreSQL compiler writes for `t`: its postgresql variant, and for a
-    TypeDecorator the type `type_engine(dialect)` gives (its `load_dialect_impl`, or the dialect's own class
-    for an emulated type such as sa.Interval), repeatedly."""
-    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
-        variants = getattr(t, "_variant_mapping", None)
-        if variants and _PG.name in variants:  # with_variant(..., "postgresql"): SQLAlchemy's dialect name
-            t = variants[_PG.name]
-        elif isinstance(t, sa.TypeDecorator):
-            t = t.type_engine(_PG)
-        else:
-            break
-    return t
+    """The type SQLAlchemy's PostgreSQL compiler writes for `t` (sources.sqlalchemy.dialect_type)."""
+    return dialect_type(t, _PG)
 
 
 # spellings SQLAlchemy compiles that PostgreSQL stores as another: CHAR/NCHAR without a length is char(1)

@@ -35,6 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, unique_name
+from ...sources.sqlalchemy import dialect_type
 from .types import AUTOINCREMENT, canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
@@ -152,9 +153,11 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
 
 
 def type_of(t: Any) -> str:
-    """A SQLAlchemy type → drizzle-kit's SQLite column type."""
-    if isinstance(t, sa.TypeDecorator):
-        t = t.impl_instance if hasattr(t, "impl_instance") else t.impl
+    """A SQLAlchemy type → drizzle-kit's SQLite column type, from the type create_all writes on SQLite (a
+    TypeDecorator's `load_dialect_impl`, a `with_variant(..., "sqlite")`): a GUID decorator whose impl is
+    BINARY(16) but that stores CHAR(32) on SQLite is text (numeric affinity would turn an all-digit hex
+    string into a number)."""
+    t = dialect_type(t, _SQLITE)
     if isinstance(t, (sa.Integer, sa.Boolean)):
         return "integer"
     if isinstance(t, sa.Float):
