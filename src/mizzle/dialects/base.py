@@ -318,6 +318,11 @@ class Dialect(Protocol):
         """`expected` with the expressions and defaults that differ from `actual` in the spelling the server
         behind `conn` stores (it is asked); `expected` unchanged where the dialect has no such forms."""
 
+    def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
+        """`expected` (mizzle's spelling) with the column types and defaults that `actual` (a live database)
+        declares in another spelling of the same thing (SQLite: `create_all`'s VARCHAR(64) for `text(64)`);
+        `expected` unchanged where the dialect stores one spelling only."""
+
     def reapplicable(self, model: Schema) -> Schema:
         """`model` (introspected) with its expressions written so that applying them stores the same text again
         (what `pull` writes: the server's printed text is not always a fixed point)."""
