@@ -64,7 +64,7 @@ def test_pull_sqlite_keeps_types_create_all_declares(tmp_path: Path) -> None:
 
 def test_pull_sqlite_autoincrement_round_trips(tmp_path: Path) -> None:
     """`INTEGER PRIMARY KEY AUTOINCREMENT` (create_all's `sqlite_autoincrement=True`, ihatemoney's bill and person)
-    is pulled as `autoincrement=True` on the key column, not a PostgreSQL `sa.Identity()` that SQLite's reading
+    is pulled as `sqlite_autoincrement=True` on the table, as create_all reads it, not a PostgreSQL `sa.Identity()` that SQLite's reading
     drops (a table rebuild at the next generate)."""
     db = sqlite3.connect(tmp_path / "app.db")
     db.executescript("CREATE TABLE bill (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, what TEXT);\n"
@@ -77,6 +77,7 @@ def test_pull_sqlite_autoincrement_round_trips(tmp_path: Path) -> None:
     module = (tmp_path / "pulled.py").read_text()
     assert "sa.Identity" not in module, module
     assert 'sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)' in module, module
+    assert module.count("sqlite_autoincrement=True") == 1, module  # bill's, not plain's
     p = mizzle(["generate", "--check"], tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
     assert "AUTOINCREMENT" in next((tmp_path / "drizzle").glob("*.sql")).read_text()

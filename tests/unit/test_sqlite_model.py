@@ -102,3 +102,16 @@ def test_names_longer_than_postgresqls_63_are_kept_whole() -> None:
     t = next(t for t in schema_from_metadata([md], dialect="sqlite").tables if t.name == "t")
     assert [f.name for f in t.foreign_keys] == [long]
     assert sorted(ix.name for ix in t.indexes) == ["ix_t_v_" + "y" * 60, "uq_" + "z" * 70]
+
+
+def test_autoincrement_keyword_only_from_the_tables_sqlite_autoincrement() -> None:
+    """create_all writes AUTOINCREMENT for `sqlite_autoincrement=True` only; a key column's `autoincrement=True`
+    (invenio-accounts' domain tables) is a plain INTEGER PRIMARY KEY there, and so here."""
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True))
+    sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True)
+    s = schema_from_metadata([md], dialect="sqlite")
+    ddl = {t.name: str(sa.schema.CreateTable(t).compile(dialect=sa.dialects.sqlite.dialect()))
+           for t in md.tables.values()}
+    assert "AUTOINCREMENT" not in ddl["a"] and "AUTOINCREMENT" in ddl["b"]
+    assert {t.name: t.columns[0].identity is not None for t in s.tables} == {"a": False, "b": True}

@@ -6,7 +6,7 @@ Conventions of the SQLite model (shared by the snapshot codec, the DDL and intro
 - Column types are drizzle-kit's: `integer`, `text`, `text(N)`, `real`, `numeric`, `blob`. SQLAlchemy types map
   by what SQLAlchemy stores on SQLite: Integer/Boolean → integer; Float → real; Numeric → numeric;
   String/Text/Enum/JSON/Uuid/Date/DateTime/Time → text (SQLAlchemy stores those as text); LargeBinary → blob.
-- `AUTOINCREMENT` (`sqlite_autoincrement=True` on the table, or `autoincrement=True` on the column) is
+- `AUTOINCREMENT` (`sqlite_autoincrement=True` on the table, as create_all writes it) is
   `Column.identity == Identity(kind="autoincrement")`; a plain `INTEGER PRIMARY KEY` is a rowid alias without it.
 - Unique constraints are unique indexes (drizzle-kit does the same: `uniqueConstraints` stays empty),
   named `<table>_<cols>_unique` unless named.
@@ -129,7 +129,9 @@ def _autoincrement_column(t: sa.Table) -> str | None:
     pk = list(t.primary_key.columns)
     if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
         return None
-    if t.dialect_options["sqlite"].get("autoincrement") or pk[0].autoincrement is True:
+    # only the table's sqlite_autoincrement=True, as create_all: a column's autoincrement=True is SQLAlchemy's
+    # "generate the key" (a rowid alias does), not SQLite's AUTOINCREMENT keyword
+    if t.dialect_options["sqlite"].get("autoincrement"):
         return pk[0].name
     return None
 

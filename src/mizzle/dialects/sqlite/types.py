@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ...schema.model import Column, Identity, Schema, Table
 
-# the model's AUTOINCREMENT (`sqlite_autoincrement=True`, or `autoincrement=True` on the column); a plain
+# the model's AUTOINCREMENT (`sqlite_autoincrement=True` on the table, as create_all writes it); a plain
 # INTEGER PRIMARY KEY is a rowid alias without it
 AUTOINCREMENT = Identity(kind="autoincrement")
 
