@@ -115,3 +115,14 @@ def test_autoincrement_keyword_only_from_the_tables_sqlite_autoincrement() -> No
            for t in md.tables.values()}
     assert "AUTOINCREMENT" not in ddl["a"] and "AUTOINCREMENT" in ddl["b"]
     assert {t.name: t.columns[0].identity is not None for t in s.tables} == {"a": False, "b": True}
+
+
+def test_a_postgresql_only_type_is_refused_naming_the_column() -> None:
+    """sqlalchemy-utils' TSVectorType (postgresql.TSVECTOR) has no SQLite form: one line naming the column, not
+    the SQLAlchemy compiler object."""
+    from sqlalchemy.dialects import postgresql
+
+    md = sa.MetaData()
+    sa.Table("doc", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("search", postgresql.TSVECTOR))
+    with pytest.raises(SchemaLoadError, match=r"^column doc\.search: SQLite has no type for TSVECTOR .*with_variant"):
+        schema_from_metadata([md], dialect="sqlite")

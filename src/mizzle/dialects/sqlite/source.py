@@ -137,7 +137,12 @@ def _autoincrement_column(t: sa.Table) -> str | None:
 
 
 def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Column:
-    type_ = type_of(c.type)
+    try:
+        type_ = type_of(c.type)
+    except sa.exc.CompileError:  # "Compiler <…SQLiteTypeCompiler object at 0x…> can't render element of type X"
+        raise SchemaLoadError(f"column {c.table.name}.{c.name}: SQLite has no type for {type(c.type).__name__} "
+                              f"(a PostgreSQL type; create_all cannot write it either): give it "
+                              f'.with_variant(<a SQLite type>, "sqlite"), or set dialect = "postgresql"') from None
     collation = getattr(c.type, "collation", None) or (c.info.get("mizzle") or {}).get("collation")
     if collation:
         raise SchemaLoadError(f"column {c.table.name}.{c.name}: collation {collation!r} — mizzle does not manage "
