@@ -1,4 +1,5 @@
-"""Adopting a SQLite database that `create_all` (or Alembic) built: it declares SQLAlchemy's spellings of the
+"""Adopting a SQLite database that `create_all` (or Alembic) built (its `alembic_version` table set aside and
+named, a foreign key declared twice matched though SQLite keeps neither name): it declares SQLAlchemy's spellings of the
 types (VARCHAR(200), BOOLEAN, DATETIME, NUMERIC(10, 2)) and defaults (`DEFAULT 1`, `DEFAULT '0'`) where mizzle's
 snapshot has drizzle-kit's (text(200), integer, text, numeric; `true`, `0`): the same columns, so `baseline`
 accepts the database and `drift` is clean after; a column of another type is still a difference."""
@@ -27,6 +28,14 @@ users = sa.Table(
     sa.Column("kind", sa.Enum("a", "b", name="kind")),
     sa.Column("token", sa.Uuid),
 )
+
+# one foreign key twice, named and unnamed (mlflow's evaluation_dataset_records): SQLite keeps no names
+posts = sa.Table(
+    "posts", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_posts_user_id", ondelete="CASCADE"),
+)
 '''
 
 
@@ -48,8 +57,12 @@ def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle
     assert declared["email"] == ("VARCHAR(200)", None) and declared["active"] == ("BOOLEAN", "1")
     assert declared["logins"] == ("BIGINT", "'0'") and declared["seen_at"] == ("DATETIME", None)
     url = f"sqlite:///{db}"
+    with sqlite3.connect(db) as c:  # Alembic built it: its bookkeeping table is set aside and named
+        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+                        "INSERT INTO alembic_version VALUES ('4f2e1c');")
     r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
+    assert "found an Alembic-managed database (alembic_version at revision 4f2e1c)" in r.stderr, r.stderr
     r = run_mizzle(["drift"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     # a real difference is still found: another affinity, another default
