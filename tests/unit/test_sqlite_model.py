@@ -126,3 +126,17 @@ def test_a_postgresql_only_type_is_refused_naming_the_column() -> None:
     sa.Table("doc", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("search", postgresql.TSVECTOR))
     with pytest.raises(SchemaLoadError, match=r"^column doc\.search: SQLite has no type for TSVECTOR .*with_variant"):
         schema_from_metadata([md], dialect="sqlite")
+
+
+def test_checks_a_type_adds_for_itself_are_created_as_create_all_creates_them() -> None:
+    """SQLite has no native boolean or enum: create_all writes `CHECK (x IN (0, 1))` for a
+    Boolean(create_constraint=True) (mlflow's metrics.is_nan) and `CHECK (e IN ('a', 'bb'))` for a non-native Enum
+    with create_constraint=True; a plain Boolean adds none."""
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("b", sa.Boolean(create_constraint=True)),
+             sa.Column("e", sa.Enum("a", "bb", create_constraint=True, native_enum=False)),
+             sa.Column("c", sa.Boolean()), sa.Column("n", sa.Boolean(create_constraint=True, name="ck_n")))
+    checks = schema_from_metadata([md], dialect="sqlite").tables[0].checks
+    assert sorted(c.expression for c in checks) == ["b IN (0, 1)", "e IN ('a', 'bb')", "n IN (0, 1)"]
+    assert "ck_n" in {c.name for c in checks}

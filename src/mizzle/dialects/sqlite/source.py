@@ -110,7 +110,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
-            if getattr(con, "_type_bound", False):
+            if getattr(con, "_type_bound", False) and not _created_on_sqlite(con):
                 continue
             name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
@@ -222,6 +222,20 @@ def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
     where = ix.dialect_options["sqlite"].get("where")
     return Index(name=name, columns=tuple(cols), unique=bool(ix.unique),
                  where=_expr_sql(where) if where is not None else None)
+
+
+_DDL_COMPILER: list[Any] = []
+
+
+def _created_on_sqlite(con: sa.CheckConstraint) -> bool:
+    """The CHECK a type adds for itself (Boolean(create_constraint=True): `x IN (0, 1)`; a non-native Enum with
+    create_constraint=True: `x IN ('a', 'b')`) is created by create_all on SQLite when the type's own rule says so
+    (SQLite has no native boolean or enum, so it does)."""
+    if con._create_rule is None:
+        return True
+    if not _DDL_COMPILER:
+        _DDL_COMPILER.append(_SQLITE.ddl_compiler(_SQLITE, None))  # type: ignore[arg-type]  # no statement: rules only
+    return bool(con._create_rule(_DDL_COMPILER[0]))
 
 
 def _expr_sql(e: Any) -> str:
