@@ -140,3 +140,18 @@ def test_checks_a_type_adds_for_itself_are_created_as_create_all_creates_them() 
     checks = schema_from_metadata([md], dialect="sqlite").tables[0].checks
     assert sorted(c.expression for c in checks) == ["b IN (0, 1)", "e IN ('a', 'bb')", "n IN (0, 1)"]
     assert "ck_n" in {c.name for c in checks}
+
+
+def test_what_create_all_leaves_out_on_sqlite_is_left_out_and_column_checks_kept() -> None:
+    """prefect's trigram and JSON indexes are `ddl_if(dialect="postgresql")`: create_all makes none of them on
+    SQLite, and neither does mizzle; a CHECK given to a Column (not the Table) is created inline by create_all."""
+    md = sa.MetaData()
+    t = sa.Table("flow", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer, sa.CheckConstraint("n > 0")), sa.Column("name", sa.Text),
+                 sa.UniqueConstraint("name", name="uq_pg_only").ddl_if(dialect="postgresql"))
+    sa.Index("trgm_ix_flow_name", t.c.name, postgresql_using="gin").ddl_if(dialect="postgresql")
+    sa.Index("ix_flow_name", t.c.name)
+    sa.Index("ix_sqlite_only", t.c.n).ddl_if(dialect="sqlite")
+    got = schema_from_metadata([md], dialect="sqlite").tables[0]
+    assert sorted(i.name for i in got.indexes) == ["ix_flow_name", "ix_sqlite_only"]
+    assert [c.expression for c in got.checks] == ["n > 0"]

@@ -43,6 +43,7 @@ from ...schema.objects import Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
+    created_on,
     creation_order,
     default_check_name,
     deferrable_of,
@@ -556,33 +557,8 @@ def _not_valid(con: sa.Constraint) -> bool:
 
 
 def created_on_pg(item: Any) -> bool:
-    """Would create_all create this Table, Index or constraint on PostgreSQL: its `ddl_if(...)` condition, and
-    for the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
-    from sqlalchemy.sql import ddl
-
-    compiler = _ddl_compiler()
-    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
-        if not item._create_rule(compiler):
-            return False
-    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
-    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
-    if getattr(item, "_ddl_if", None) is None:
-        return True
-    element: Any
-    if isinstance(item, sa.Constraint):
-        element = ddl.CreateConstraint(item)
-    else:
-        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
-    return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
-
-
-_DDL_COMPILER: list[Any] = []
-
-
-def _ddl_compiler() -> Any:
-    if not _DDL_COMPILER:
-        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))  # type: ignore[arg-type]  # no statement: rules only
-    return _DDL_COMPILER[0]
+    """Would create_all create this Table, Index or constraint on PostgreSQL (sources.sqlalchemy.created_on)."""
+    return created_on(item, _PG)
 
 
 def _columns_used(con: sa.CheckConstraint, t: sa.Table) -> list[str]:

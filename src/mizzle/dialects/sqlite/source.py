@@ -35,7 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, unique_name
-from ...sources.sqlalchemy import dialect_type
+from ...sources.sqlalchemy import created_on, dialect_type
 from .types import AUTOINCREMENT, canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
@@ -44,6 +44,8 @@ _SQLITE = sqlite_dialect.dialect()
 def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     out = []
     for t in sorted(tables, key=lambda t: t.name):
+        if not created_on(t, _SQLITE):  # Table(...).ddl_if(dialect="postgresql"): create_all leaves it out here
+            continue
         if t.schema:
             raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
                                   "or set dialect = \"postgresql\" in mizzle.toml)")
@@ -96,7 +98,10 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     fks: list[ForeignKey] = []
     checks: list[CheckConstraint] = []
     indexes: list[Index] = []
-    for con in sorted(t.constraints, key=constraint_sort_key):
+    column_checks = [con for c in t.columns for con in c.constraints]  # Column(…, CheckConstraint(…))
+    for con in sorted(t.constraints, key=constraint_sort_key) + column_checks:
+        if not created_on(con, _SQLITE):  # ddl_if(dialect=…), or a type's own CHECK (SQLite has no native enum)
+            continue
         if isinstance(con, sa.ForeignKeyConstraint):
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
@@ -110,11 +115,9 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
-            if getattr(con, "_type_bound", False) and not _created_on_sqlite(con):
-                continue
             name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
-    for ix in sorted(t.indexes, key=lambda i: str(i.name)):
+    for ix in sorted((i for i in t.indexes if created_on(i, _SQLITE)), key=lambda i: str(i.name)):
         indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
     dup = next((n for n in names if names.count(n) > 1), None)
@@ -222,20 +225,6 @@ def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
     where = ix.dialect_options["sqlite"].get("where")
     return Index(name=name, columns=tuple(cols), unique=bool(ix.unique),
                  where=_expr_sql(where) if where is not None else None)
-
-
-_DDL_COMPILER: list[Any] = []
-
-
-def _created_on_sqlite(con: sa.CheckConstraint) -> bool:
-    """The CHECK a type adds for itself (Boolean(create_constraint=True): `x IN (0, 1)`; a non-native Enum with
-    create_constraint=True: `x IN ('a', 'b')`) is created by create_all on SQLite when the type's own rule says so
-    (SQLite has no native boolean or enum, so it does)."""
-    if con._create_rule is None:
-        return True
-    if not _DDL_COMPILER:
-        _DDL_COMPILER.append(_SQLITE.ddl_compiler(_SQLITE, None))  # type: ignore[arg-type]  # no statement: rules only
-    return bool(con._create_rule(_DDL_COMPILER[0]))
 
 
 def _expr_sql(e: Any) -> str:
