@@ -1,6 +1,6 @@
 """Adopting a SQLite database that `create_all` (or Alembic) built (its `alembic_version` table set aside and
 named, a foreign key declared twice matched though SQLite keeps neither name): it declares SQLAlchemy's spellings of the
-types (VARCHAR(200), BOOLEAN, DATETIME, NUMERIC(10, 2)) and defaults (`DEFAULT 1`, `DEFAULT '0'`) where mizzle's
+types (VARCHAR(200), BOOLEAN, DATETIME, NUMERIC(10, 2), JSONB) and defaults (`DEFAULT 1`, `DEFAULT '0'`) where mizzle's
 snapshot has drizzle-kit's (text(200), integer, text, numeric; `true`, `0`): the same columns, so `baseline`
 accepts the database and `drift` is clean after; a column of another type is still a difference."""
 
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 MODELS = '''
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 md = sa.MetaData()
 
@@ -27,6 +28,7 @@ users = sa.Table(
     sa.Column("balance", sa.Numeric(10, 2)),
     sa.Column("kind", sa.Enum("a", "b", name="kind")),
     sa.Column("token", sa.Uuid),
+    sa.Column("doc", sa.JSON().with_variant(sqlite.JSONB(), "sqlite")),  # arize-phoenix's JSON columns
 )
 
 # one foreign key twice, named and unnamed (mlflow's evaluation_dataset_records): SQLite keeps no names
@@ -69,7 +71,7 @@ def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle
     with sqlite3.connect(db) as c:
         c.executescript("DROP TABLE users; CREATE TABLE users (id INTEGER PRIMARY KEY, email INTEGER NOT NULL "
                         "UNIQUE, active BOOLEAN NOT NULL DEFAULT 0, logins BIGINT NOT NULL DEFAULT '0', seen_at "
-                        "DATETIME, score FLOAT, balance NUMERIC(10, 2), kind VARCHAR(1), token CHAR(32))")
+                        "DATETIME, score FLOAT, balance NUMERIC(10, 2), kind VARCHAR(1), token CHAR(32), doc JSONB)")
     r = run_mizzle(["drift"], cwd=tmp_path, url=url)
     assert r.code == 3, r.stdout + r.stderr
     out = r.stdout + r.stderr

@@ -106,7 +106,7 @@ _CREATE_ALL_TYPES = [
     (re.compile(r"(float|real|double|double precision)(\(\d+\))?"), ("real",)),
     (re.compile(r"(numeric|decimal)(\(\d+(, \d+)?\))?"), ("numeric",)),
     (re.compile(r"(varchar|char|nvarchar|nchar)\((?P<n>\d+)\)"), ("text({n})", "text")),
-    (re.compile(r"(varchar|char|nvarchar|nchar|text|clob|json|date|datetime|time|timestamp)"), ("text",)),
+    (re.compile(r"(varchar|char|nvarchar|nchar|text|clob|json|jsonb|date|datetime|time|timestamp)"), ("text",)),
     (re.compile(r"blob"), ("blob",)),
 ]
 
