@@ -64,7 +64,7 @@ def test_pull_sqlite_keeps_types_create_all_declares(tmp_path: Path) -> None:
 
 def test_pull_sqlite_autoincrement_round_trips(tmp_path: Path) -> None:
     """`INTEGER PRIMARY KEY AUTOINCREMENT` (create_all's `sqlite_autoincrement=True`, ihatemoney's bill and person)
-    is pulled as `autoincrement=True` on the key column, not a PostgreSQL `sa.Identity()` that SQLite's reading
+    is pulled as `sqlite_autoincrement=True` on the table, as create_all reads it, not a PostgreSQL `sa.Identity()` that SQLite's reading
     drops (a table rebuild at the next generate)."""
     db = sqlite3.connect(tmp_path / "app.db")
     db.executescript("CREATE TABLE bill (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, what TEXT);\n"
@@ -77,6 +77,31 @@ def test_pull_sqlite_autoincrement_round_trips(tmp_path: Path) -> None:
     module = (tmp_path / "pulled.py").read_text()
     assert "sa.Identity" not in module, module
     assert 'sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)' in module, module
+    assert module.count("sqlite_autoincrement=True") == 1, module  # bill's, not plain's
     p = mizzle(["generate", "--check"], tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
     assert "AUTOINCREMENT" in next((tmp_path / "drizzle").glob("*.sql")).read_text()
+
+
+def test_pull_sqlite_reads_checks_written_on_a_column(tmp_path: Path) -> None:
+    """create_all writes a Column's CheckConstraint inside the column's definition (pgAdmin's server.port:
+    `port INTEGER NOT NULL CHECK (port <= 65534)`); pull reads it (named or not) like a table's CHECK, and a
+    quoted `CHECK (` in a default is no check."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript(
+        "CREATE TABLE server (id INTEGER NOT NULL, port INTEGER NOT NULL CHECK (port <= 65534), "
+        "note VARCHAR(20) DEFAULT 'CHECK (no)' CONSTRAINT ck_note CHECK (note <> ''), PRIMARY KEY (id), "
+        "CHECK (port >= 1));\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    module = (tmp_path / "pulled.py").read_text()
+    for check in ['"port <= 65534"', "\"note <> ''\", name=\"ck_note\"", '"port >= 1"']:
+        assert f"sa.CheckConstraint({check}" in module, module
+    assert module.count("sa.CheckConstraint(") == 3, module
+    p = mizzle(["generate", "--check"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = mizzle(["drift"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr

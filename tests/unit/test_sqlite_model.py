@@ -41,6 +41,29 @@ def test_types_and_defaults_in_drizzle_spelling() -> None:
     assert [(i.name, i.unique) for i in t.indexes] == [("t_email_unique", True)]
 
 
+class _HexGuid(sa.TypeDecorator[str]):
+    """A GUID type as applications write it: 16 bytes where nothing better exists, 32 hex characters on
+    SQLite (its load_dialect_impl decides, not its impl)."""
+
+    impl = sa.BINARY(16)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[str]:
+        return dialect.type_descriptor(sa.CHAR(32) if dialect.name == "sqlite" else sa.BINARY(16))
+
+
+def test_types_as_create_all_writes_them_on_sqlite() -> None:
+    """A TypeDecorator's SQLite type is its load_dialect_impl's (create_all's CHAR(32): text affinity), not its
+    impl's (BINARY(16): numeric affinity, which stores an all-digit hex string as a number); a
+    with_variant(..., "sqlite") is the type SQLite gets."""
+    md = sa.MetaData()
+    sa.Table("t", md,
+             sa.Column("id", _HexGuid(), primary_key=True),
+             sa.Column("n", sa.String(10).with_variant(sa.Integer(), "sqlite")))
+    t = schema_from_metadata([md], dialect="sqlite").tables[0]
+    assert {c.name: c.type for c in t.columns} == {"id": "text(32)", "n": "integer"}
+
+
 def test_schemas_are_refused() -> None:
     md = sa.MetaData()
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), schema="analytics")
@@ -79,3 +102,56 @@ def test_names_longer_than_postgresqls_63_are_kept_whole() -> None:
     t = next(t for t in schema_from_metadata([md], dialect="sqlite").tables if t.name == "t")
     assert [f.name for f in t.foreign_keys] == [long]
     assert sorted(ix.name for ix in t.indexes) == ["ix_t_v_" + "y" * 60, "uq_" + "z" * 70]
+
+
+def test_autoincrement_keyword_only_from_the_tables_sqlite_autoincrement() -> None:
+    """create_all writes AUTOINCREMENT for `sqlite_autoincrement=True` only; a key column's `autoincrement=True`
+    (invenio-accounts' domain tables) is a plain INTEGER PRIMARY KEY there, and so here."""
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True))
+    sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True)
+    s = schema_from_metadata([md], dialect="sqlite")
+    ddl = {t.name: str(sa.schema.CreateTable(t).compile(dialect=sa.dialects.sqlite.dialect()))
+           for t in md.tables.values()}
+    assert "AUTOINCREMENT" not in ddl["a"] and "AUTOINCREMENT" in ddl["b"]
+    assert {t.name: t.columns[0].identity is not None for t in s.tables} == {"a": False, "b": True}
+
+
+def test_a_postgresql_only_type_is_refused_naming_the_column() -> None:
+    """sqlalchemy-utils' TSVectorType (postgresql.TSVECTOR) has no SQLite form: one line naming the column, not
+    the SQLAlchemy compiler object."""
+    from sqlalchemy.dialects import postgresql
+
+    md = sa.MetaData()
+    sa.Table("doc", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("search", postgresql.TSVECTOR))
+    with pytest.raises(SchemaLoadError, match=r"^column doc\.search: SQLite has no type for TSVECTOR .*with_variant"):
+        schema_from_metadata([md], dialect="sqlite")
+
+
+def test_checks_a_type_adds_for_itself_are_created_as_create_all_creates_them() -> None:
+    """SQLite has no native boolean or enum: create_all writes `CHECK (x IN (0, 1))` for a
+    Boolean(create_constraint=True) (mlflow's metrics.is_nan) and `CHECK (e IN ('a', 'bb'))` for a non-native Enum
+    with create_constraint=True; a plain Boolean adds none."""
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("b", sa.Boolean(create_constraint=True)),
+             sa.Column("e", sa.Enum("a", "bb", create_constraint=True, native_enum=False)),
+             sa.Column("c", sa.Boolean()), sa.Column("n", sa.Boolean(create_constraint=True, name="ck_n")))
+    checks = schema_from_metadata([md], dialect="sqlite").tables[0].checks
+    assert sorted(c.expression for c in checks) == ["b IN (0, 1)", "e IN ('a', 'bb')", "n IN (0, 1)"]
+    assert "ck_n" in {c.name for c in checks}
+
+
+def test_what_create_all_leaves_out_on_sqlite_is_left_out_and_column_checks_kept() -> None:
+    """prefect's trigram and JSON indexes are `ddl_if(dialect="postgresql")`: create_all makes none of them on
+    SQLite, and neither does mizzle; a CHECK given to a Column (not the Table) is created inline by create_all."""
+    md = sa.MetaData()
+    t = sa.Table("flow", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer, sa.CheckConstraint("n > 0")), sa.Column("name", sa.Text),
+                 sa.UniqueConstraint("name", name="uq_pg_only").ddl_if(dialect="postgresql"))
+    sa.Index("trgm_ix_flow_name", t.c.name, postgresql_using="gin").ddl_if(dialect="postgresql")
+    sa.Index("ix_flow_name", t.c.name)
+    sa.Index("ix_sqlite_only", t.c.n).ddl_if(dialect="sqlite")
+    got = schema_from_metadata([md], dialect="sqlite").tables[0]
+    assert sorted(i.name for i in got.indexes) == ["ix_flow_name", "ix_sqlite_only"]
+    assert [c.expression for c in got.checks] == ["n > 0"]

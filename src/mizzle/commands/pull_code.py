@@ -214,6 +214,8 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         items.append(f"comment={_str(t.comment)}")
     if t.unlogged:
         items.append('prefixes=["UNLOGGED"]')
+    if any(c.identity is not None and c.identity.kind == "autoincrement" for c in t.columns):
+        items.append("sqlite_autoincrement=True")  # how SQLAlchemy writes AUTOINCREMENT (create_all)
     items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type
@@ -312,7 +314,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             dialect: str, owns: str | None = None) -> tuple[str, bool]:
     type_expr, pg_type = _type(c, enum_vars, dialect)
     args = [_str(c.name), type_expr]
-    # SQLite's AUTOINCREMENT is no identity: `autoincrement=True` on the key column says it (below)
+    # SQLite's AUTOINCREMENT is no identity: the table's `sqlite_autoincrement=True` says it (_table)
     autoincrement = c.identity is not None and c.identity.kind == "autoincrement"
     if c.identity is not None and not autoincrement:
         i = c.identity

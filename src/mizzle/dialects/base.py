@@ -23,7 +23,7 @@ class ServerError(Exception):
     def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
                  refused_in_transaction: bool = False, already_exists: bool = False,
                  permission_denied: bool = False, connection_lost: bool = False,
-                 lock_not_available: bool = False, dependents: tuple[str, ...] = ()) -> None:
+                 lock_not_available: bool = False, dependents: tuple[str, ...] = (), advice: str | None = None) -> None:
         super().__init__(message)
         self.message = message  # the server's primary message
         self.code = code  # SQLSTATE or the driver's error code
@@ -37,6 +37,7 @@ class ServerError(Exception):
         # objects the server names as depending on what the statement drops or changes ("view v"): mizzle does
         # not manage them, so they must be dropped and made again around the statement
         self.dependents = dependents
+        self.advice = advice  # mizzle's own hint for this error (the server's is `hint`)
 
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")
@@ -49,6 +50,8 @@ class ServerError(Exception):
             lines.append(f"detail: {self.detail}")
         if self.hint:
             lines.append(f"hint (server): {self.hint}")
+        if self.advice:
+            lines.append(f"hint: {self.advice}")
         return lines
 
 
@@ -320,6 +323,11 @@ class Dialect(Protocol):
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         """`expected` with the expressions and defaults that differ from `actual` in the spelling the server
         behind `conn` stores (it is asked); `expected` unchanged where the dialect has no such forms."""
+
+    def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
+        """`expected` (mizzle's spelling) with the column types and defaults that `actual` (a live database)
+        declares in another spelling of the same thing (SQLite: `create_all`'s VARCHAR(64) for `text(64)`);
+        `expected` unchanged where the dialect stores one spelling only."""
 
     def reapplicable(self, model: Schema) -> Schema:
         """`model` (introspected) with its expressions written so that applying them stores the same text again

@@ -213,9 +213,13 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     from ..sources.database import introspect_url
 
     dialect = dialects.get(db.dialect)
-    if not dialect.canonical_forms:
-        live = introspect_url(db, scope, connect_timeout=connect_timeout)
-        return lines(expected, live), [], None
+    if not dialect.canonical_forms:  # SQLite: compared on what its catalog keeps (no constraint names), as drift
+        live, alembic_schema = set_aside_alembic(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
+        note = None
+        if alembic_schema is not None:
+            with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
+                note = _alembic_note(conn, None)
+        return lines(dialect.comparable(expected), live), [], note
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
         comments = holds_comments(folder)
@@ -225,20 +229,22 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     return changes, adopted, alembic
 
 
-def _alembic_note(conn: Any, alembic_schema: str) -> str:
-    """What baseline says of an Alembic-managed database (its revision read through the server's `conn`)."""
+def _alembic_note(conn: Any, alembic_schema: str | None) -> str:
+    """What baseline says of an Alembic-managed database (its revision read through the server's `conn`);
+    `alembic_schema` None: a database without schemas (SQLite)."""
     from ..schema.compare import ALEMBIC_TABLE
 
-    table = f'"{alembic_schema}".{ALEMBIC_TABLE}'
+    name = ALEMBIC_TABLE if alembic_schema is None else f"{alembic_schema}.{ALEMBIC_TABLE}"
+    table = ALEMBIC_TABLE if alembic_schema is None else f'"{alembic_schema}".{ALEMBIC_TABLE}'
     try:
-        version = conn.execute(f"SELECT string_agg(version_num::text, ', ') FROM {table}").fetchone()
-        at = f"revision {version[0]}" if version and version[0] else "no revision"
+        versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
+        at = f"revision {', '.join(versions)}" if versions else "no revision"
     except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
         conn.rollback()
         at = "an unreadable revision"
-    return (f"found an Alembic-managed database ({alembic_schema}.{ALEMBIC_TABLE} at {at}): once this "
+    return (f"found an Alembic-managed database ({name} at {at}): once this "
             f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
-            f"{alembic_schema}.{ALEMBIC_TABLE} when you no longer need it; mizzle leaves it alone)")
+            f"{name} when you no longer need it; mizzle leaves it alone)")
 
 
 def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]]) -> list[str]:

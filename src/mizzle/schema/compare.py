@@ -148,10 +148,10 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     if memo is not None:
         expected = memo.settled(expected, actual)
     e, a = canonical(expected, comments=comments), canonical(actual, comments=comments)
+    d = dialects.get(e.dialect)
     if conn is not None:
-        d = dialects.get(e.dialect)
         e = d.object_forms(conn, d.server_forms(conn, e, a), a)
-    e = align(e, a, by_definition=by_definition)
+    e = align(d.declared_forms(e, a), a, by_definition=by_definition)
     e, a = comparable_security(e, a)
     keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
     e = _with_partition_keys_of(e, a) if keys else e

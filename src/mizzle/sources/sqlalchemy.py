@@ -142,5 +142,46 @@ def default_check_name(table: str, existing: list[CheckConstraint]) -> str:
     return f"{base}{i}"
 
 
+def dialect_type(t: Any, dialect: Any) -> Any:
+    """The type SQLAlchemy's compiler for `dialect` writes for `t`: its variant for that dialect
+    (`with_variant(..., "sqlite")`), and for a TypeDecorator the type `type_engine(dialect)` gives (its
+    `load_dialect_impl`, or the dialect's own class for an emulated type such as sa.Interval), repeatedly."""
+    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
+        variants = getattr(t, "_variant_mapping", None)
+        if variants and dialect.name in variants:
+            t = variants[dialect.name]
+        elif isinstance(t, sa.TypeDecorator):
+            t = t.type_engine(dialect)
+        else:
+            break
+    return t
+
+
+_DDL_COMPILERS: dict[str, Any] = {}
+
+
+def created_on(item: Any, dialect: Any) -> bool:
+    """Would create_all create this Table, Index or constraint on `dialect`: its `ddl_if(...)` condition, and for
+    the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
+    from sqlalchemy.sql import ddl
+
+    compiler = _DDL_COMPILERS.get(dialect.name)
+    if compiler is None:  # no statement: used for its rules only
+        compiler = _DDL_COMPILERS[dialect.name] = dialect.ddl_compiler(dialect, None)
+    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
+        if not item._create_rule(compiler):
+            return False
+    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
+    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
+    if getattr(item, "_ddl_if", None) is None:
+        return True
+    element: Any
+    if isinstance(item, sa.Constraint):
+        element = ddl.CreateConstraint(item)
+    else:
+        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
+    return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
+
+
 def fk_action(value: str | None) -> str:
     return (value or "no action").lower()

@@ -112,6 +112,11 @@ CASES = {
         'sa.CheckConstraint("a_column_with_a_long_name_as_well_so_that_both_parts_get_cut_x > 0"))\n'
         'sch = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Text, unique=True), '
         'schema="other")\n').replace("LONG_T", "a_table_with_a_really_quite_long_name_for_testing_truncation"),
+    # modifiers the server stores in another form (its typmod_in): timestamp(7) is timestamp(6), as PostGIS's
+    # geography(POINT) is geography(Point,4326) (geoalchemy2's Geography("POINT"), which writes srid -1)
+    "typmod_server_form": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
+                                  'sa.Column("ts", postgresql.TIMESTAMP(precision=7)), '
+                                  'sa.Column("tm", postgresql.TIME(precision=9, timezone=True)))\n'),
     # names under SQLAlchemy's 63-character limit but over 63 bytes: the server keeps 63 bytes
     "multibyte_names": HEAD.replace("md = sa.MetaData()", 'md = sa.MetaData(naming_convention={"uq": "uq_%(column_0_name)s_ééééééééééééééééééééééééé"})') + (
         't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer, unique=True), '

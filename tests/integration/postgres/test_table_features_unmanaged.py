@@ -28,6 +28,10 @@ UNMANAGED = [
     "CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END'",
     "CREATE EVENT TRIGGER mz_evt ON ddl_command_start EXECUTE FUNCTION evt()",
     "CREATE PUBLICATION mz_pub FOR TABLE t",
+    # an extension's view and its rule (as PostGIS's geometry_columns has them): the extension's, not listed
+    "CREATE VIEW ext_v AS SELECT 1 AS x",
+    "CREATE RULE ext_rl AS ON INSERT TO ext_v DO INSTEAD NOTHING",
+    "ALTER EXTENSION plpgsql ADD VIEW ext_v",
 ]
 
 

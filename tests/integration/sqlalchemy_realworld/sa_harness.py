@@ -230,6 +230,85 @@ PACKAGES: dict[str, Package] = {p.name: p for p in [
 
         metadata = db.metadata
     """),
+    # SQLModel, as the FastAPI full-stack template writes its models (user and item): uuid keys from
+    # default_factory, a unique indexed email, max_length strings, a foreign key with ON DELETE CASCADE, a
+    # timezone-aware DateTime through sa_type, an Integer server default.
+    Package("sqlmodel", "sqlmodel", """
+        import uuid
+        from datetime import datetime, timezone
+        from typing import Optional
+
+        import sqlalchemy as sa
+        from sqlmodel import Field, Relationship, SQLModel
+
+
+        class User(SQLModel, table=True):
+            id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+            email: str = Field(unique=True, index=True, max_length=255)
+            is_active: bool = True
+            full_name: Optional[str] = Field(default=None, max_length=255)
+            hashed_password: str
+            created_at: Optional[datetime] = Field(default_factory=lambda: datetime.now(timezone.utc),
+                                                   sa_type=sa.DateTime(timezone=True))
+            items: list["Item"] = Relationship(back_populates="owner", cascade_delete=True)
+
+
+        class Item(SQLModel, table=True):
+            id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+            title: str = Field(min_length=1, max_length=255)
+            price: Optional[float] = None
+            qty: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+            owner_id: uuid.UUID = Field(foreign_key="user.id", nullable=False, ondelete="CASCADE")
+            owner: Optional[User] = Relationship(back_populates="items")
+
+
+        metadata = SQLModel.metadata
+    """),
+    # SQLAlchemy-Utils' column types on an account table: UUIDType (BINARY(16), or CHAR(32) with binary=False,
+    # uuid on PostgreSQL), EmailType, URLType, JSONType, ChoiceType (Enum and choices), ScalarListType,
+    # IPAddressType, TimezoneType: TypeDecorators whose load_dialect_impl decides the column type.
+    Package("sqlalchemy_utils", "sqlalchemy-utils", """
+        import enum
+
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase
+        from sqlalchemy_utils import (ChoiceType, EmailType, IPAddressType, JSONType, ScalarListType,
+                                      TimezoneType, URLType, UUIDType)
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class Kind(enum.Enum):
+            a = 1
+            b = 2
+
+
+        class Account(Base):
+            __tablename__ = "account"
+            id = sa.Column(UUIDType(binary=False), primary_key=True)
+            raw_id = sa.Column(UUIDType(), unique=True)
+            email = sa.Column(EmailType, nullable=False, unique=True)
+            home = sa.Column(URLType)
+            data = sa.Column(JSONType)
+            kind = sa.Column(ChoiceType(Kind, impl=sa.Integer()))
+            status = sa.Column(ChoiceType([("on", "On"), ("off", "Off")]), server_default="on")
+            tags = sa.Column(ScalarListType(str))
+            ip = sa.Column(IPAddressType)
+            tz = sa.Column(TimezoneType(backend="zoneinfo"))
+
+
+        class Login(Base):
+            __tablename__ = "login"
+            id = sa.Column(sa.BigInteger, primary_key=True)
+            account_id = sa.Column(UUIDType(binary=False), sa.ForeignKey("account.id", ondelete="CASCADE"),
+                                   index=True)
+            at = sa.Column(sa.DateTime(timezone=True), server_default=sa.func.now())
+
+
+        metadata = Base.metadata
+    """),
     # Flask-AppBuilder's security models: Sequence-based ids (ab_user_id_seq, ...), unique constraints,
     # association tables.
     Package("flask_appbuilder", "flask-appbuilder", """

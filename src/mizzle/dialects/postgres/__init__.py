@@ -121,6 +121,9 @@ class PostgresDialect:
         # expressions and defaults; partition bounds; policies' USING / WITH CHECK
         return policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
 
+    def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
+        return expected  # canonical forms already put both in the server's one spelling
+
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable
 

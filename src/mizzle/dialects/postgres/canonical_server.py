@@ -1,5 +1,5 @@
 """Ask the server what it stores for an expression: the checks, partial-index predicates, index expressions,
-defaults and generated columns of an expected model that do not already match the live database are applied
+defaults, generated columns and an extension type's modifiers of an expected model that do not already match the live database are applied
 to temporary copies of the live tables (`CREATE TEMP TABLE … (LIKE …)`) inside a transaction that is rolled
 back, and read back as `pg_get_constraintdef` / `pg_get_indexdef` / `pg_get_expr` print them — the spelling
 introspection reads from the live tables. All of it is one script and one query: two round trips whatever
@@ -80,6 +80,9 @@ def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]
                 default_key(ac.default, ac.type, ac.type_schema is not None):
             stmts.append(("default", c.name, f"ALTER TABLE pg_temp.{tmp} ALTER COLUMN {_qi(c.name)} SET DEFAULT "
                           f"{c.default}", c.name))
+        if _typmod_differs(c, ac):
+            name = f"mz_t_{len(stmts)}"
+            stmts.append(("type", name, f"ALTER TABLE pg_temp.{tmp} ADD COLUMN {name} {_type_sql(c)}", c.name))
         if c.generated is not None and expression_key(c.generated) != expression_key(ac.generated):
             name = f"mz_g_{len(stmts)}"
             stmts.append(("generated", name, f"ALTER TABLE pg_temp.{tmp} ADD COLUMN {name} {_type_sql(ac)} "
@@ -95,6 +98,14 @@ def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]
         stmts.append(("index", name, f"CREATE INDEX {name} ON pg_temp.{tmp} USING {i.method} ({_index_cols(i)})"
                       + (f" WHERE {i.where}" if i.where else ""), i.name))
     return stmts
+
+
+def _typmod_differs(c: Column, ac: Column) -> bool:
+    """The same type with other modifiers, which an extension's typmod_in may store in another spelling
+    (PostGIS: geography(point,-1) is geography(Point,4326), the default SRID); core types compare as written."""
+    base = c.type.split("(", 1)[0]
+    return (c.type != ac.type and "(" in c.type and base == ac.type.split("(", 1)[0] and c.type_schema is None
+            and ac.type_schema is None and not c.type.endswith("]"))
 
 
 def _literal(s: str) -> str:
@@ -130,6 +141,11 @@ FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid
 JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
 WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)
 UNION ALL
+SELECT 'type', c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NULL
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)
+  AND a.attname LIKE 'mz\\_t\\_%%' AND NOT a.attisdropped
+UNION ALL
 SELECT 'index', c.relname, ic.relname, pg_get_expr(i.indpred, i.indrelid, true),
        ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -139,7 +155,7 @@ WHERE c.relname = ANY(%(names)s) AND c.relpersistence = 't' AND pg_table_is_visi
 
 def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[str, int, str], Any]) -> Table:
     from .expressions import check_expression, strip_parentheses
-    from .types import canonical_default, strip_own_cast
+    from .types import canonical_default, canonical_type, strip_own_cast
 
     checks, columns, indexes = list(t.checks), list(t.columns), list(t.indexes)
     for kind, no, name, orig in jobs:
@@ -155,6 +171,8 @@ def _apply(t: Table, jobs: list[tuple[str, int, str, Any]], forms: dict[tuple[st
                        for c in columns]
         elif kind == "generated":
             columns = [replace(c, generated=strip_parentheses(text)) if c.name == orig else c for c in columns]
+        elif kind == "type":
+            columns = [replace(c, type=canonical_type(text)) if c.name == orig else c for c in columns]
         elif kind == "index":
             indexes = [_fix_index(i, text, defs) if i.name == orig else i for i in indexes]
     return replace(t, checks=tuple(checks), columns=tuple(columns), indexes=tuple(indexes))

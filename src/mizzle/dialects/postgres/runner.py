@@ -450,7 +450,29 @@ def translate(e: psycopg.Error) -> ServerError:
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
         lock_not_available=code == "55P03",
         dependents=_dependents(diag.message_detail if diag is not None and code in _DEPENDENTS else None),
+        advice=missing_type_advice(primary) if code == "42704" else None,
     )
+
+
+# types that extensions define, by the extension (what a schema's Geometry, Vector, HSTORE columns need)
+_EXTENSION_TYPES = {"geometry": "postgis", "geography": "postgis", "box2d": "postgis", "box3d": "postgis",
+                    "raster": "postgis_raster", "vector": "vector", "halfvec": "vector", "sparsevec": "vector",
+                    "hstore": "hstore", "citext": "citext", "ltree": "ltree", "lquery": "ltree",
+                    "ltxtquery": "ltree", "cube": "cube", "earth": "earthdistance", "isbn": "isn", "ean13": "isn"}
+
+
+def missing_type_advice(primary: str) -> str | None:
+    """For `type "geometry" does not exist`: the extension that defines the type, and how to create it."""
+    m = re.fullmatch(r'type "(?:[^"]+\.)?([^"]+)" does not exist', primary)
+    if m is None:
+        return None
+    ext = _EXTENSION_TYPES.get(m.group(1).lower())
+    if ext is None:
+        return (f"{m.group(1)} is no built-in type: if an extension defines it, create the extension first "
+                "(declare mizzle.pg.Extension(...) in the schema code, or CREATE EXTENSION in an earlier migration)")
+    return (f"{m.group(1)} is the {ext} extension's type: create the extension first (declare "
+            f'mizzle.pg.Extension("{ext}") in the schema code, or CREATE EXTENSION {ext} in an earlier migration); '
+            f"the server must have it installed (pg_available_extensions)")
 
 
 def _record_params(record: AppliedRecord) -> list[bytes | None]:

@@ -43,9 +43,11 @@ from ...schema.objects import Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
+    created_on,
     creation_order,
     default_check_name,
     deferrable_of,
+    dialect_type,
     fk_action,
     given_constraint_name,
     primary_key,
@@ -555,33 +557,8 @@ def _not_valid(con: sa.Constraint) -> bool:
 
 
 def created_on_pg(item: Any) -> bool:
-    """Would create_all create this Table, Index or constraint on PostgreSQL: its `ddl_if(...)` condition, and
-    for the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
-    from sqlalchemy.sql import ddl
-
-    compiler = _ddl_compiler()
-    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
-        if not item._create_rule(compiler):
-            return False
-    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
-    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
-    if getattr(item, "_ddl_if", None) is None:
-        return True
-    element: Any
-    if isinstance(item, sa.Constraint):
-        element = ddl.CreateConstraint(item)
-    else:
-        element = ddl.CreateIndex(item) if isinstance(item, sa.Index) else ddl.CreateTable(item)
-    return bool(item._ddl_if._should_execute(element, item, None, compiler=compiler))
-
-
-_DDL_COMPILER: list[Any] = []
-
-
-def _ddl_compiler() -> Any:
-    if not _DDL_COMPILER:
-        _DDL_COMPILER.append(_PG.ddl_compiler(_PG, None))  # type: ignore[arg-type]  # no statement: rules only
-    return _DDL_COMPILER[0]
+    """Would create_all create this Table, Index or constraint on PostgreSQL (sources.sqlalchemy.created_on)."""
+    return created_on(item, _PG)
 
 
 def _columns_used(con: sa.CheckConstraint, t: sa.Table) -> list[str]:
@@ -710,18 +687,8 @@ def _serial_like(s: sa.Sequence, type_: str) -> bool:
 
 
 def pg_type(t: Any) -> Any:
-    """The type SQLAlchemy's PostgreSQL compiler writes for `t`: its postgresql variant, and for a
-    TypeDecorator the type `type_engine(dialect)` gives (its `load_dialect_impl`, or the dialect's own class
-    for an emulated type such as sa.Interval), repeatedly."""
-    for _ in range(20):  # a decorator of a decorator …; a cycle would be the type's own bug
-        variants = getattr(t, "_variant_mapping", None)
-        if variants and _PG.name in variants:  # with_variant(..., "postgresql"): SQLAlchemy's dialect name
-            t = variants[_PG.name]
-        elif isinstance(t, sa.TypeDecorator):
-            t = t.type_engine(_PG)
-        else:
-            break
-    return t
+    """The type SQLAlchemy's PostgreSQL compiler writes for `t` (sources.sqlalchemy.dialect_type)."""
+    return dialect_type(t, _PG)
 
 
 # spellings SQLAlchemy compiles that PostgreSQL stores as another: CHAR/NCHAR without a length is char(1)

@@ -44,7 +44,10 @@ KINDS: dict[str, str] = {
     "foreign tables": _rel("f"),
     "aggregates": _proc("a"),
     "window functions": _proc("w"),
-    "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN'"),
+    # an extension's view keeps its rules (PostGIS's geometry_columns: geometry_columns_insert, …)
+    "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN' AND "
+                       + _NOT_EXT.format(cat="pg_class", oid="c.oid") + " AND "
+                       + _NOT_EXT.format(cat="pg_rewrite", oid="r.oid")),
     "range types": _type("r"),
     "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
                             "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),

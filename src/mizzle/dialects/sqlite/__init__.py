@@ -120,6 +120,11 @@ class SQLiteDialect:
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected
 
+    def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
+        from .types import declared_forms
+
+        return declared_forms(expected, actual)
+
     def reapplicable(self, model: Schema) -> Schema:
         return model  # SQLite keeps the statement's own text
 

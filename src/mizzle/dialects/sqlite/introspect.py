@@ -164,6 +164,33 @@ def _paren_after(text: str, pos: int) -> str:
     return _body(text[pos:])
 
 
+def _column_checks(rest: str) -> list[tuple[str | None, str]]:
+    """The CHECKs written in a column's definition (after its name): ([CONSTRAINT name,] expression) for each
+    `CHECK (…)` outside string literals and parentheses (a DEFAULT or a type's `(…)` is skipped whole)."""
+    out: list[tuple[str | None, str]] = []
+    depth, quote, i = 0, "", 0
+    while i < len(rest):
+        ch = rest[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`[":
+            quote = "]" if ch == "[" else ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and rest[i:i + 5].upper() == "CHECK" and (i == 0 or not rest[i - 1].isalnum() and rest[i - 1] != "_"):
+            m = re.match(r"(?is)CHECK\s*\(", rest[i:])
+            if m:
+                named = re.search(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s+$", rest[:i])
+                expr = _paren_after(rest, i + m.end() - 1)
+                out.append((unquote(named["n"]) if named else None, expr.strip()))
+                i += m.end() + len(expr) + 1
+                continue
+        i += 1
+    return out
+
+
 def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     items = split_top(_body(sql))
     col_defs: dict[str, str] = {}
@@ -181,6 +208,9 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         m = re.match(rf"\s*(?P<n>{_IDENT})", item)
         if m:
             col_defs[unquote(m["n"])] = item[m.end():]
+            for cname, expr in _column_checks(item[m.end():]):  # `n INTEGER CHECK (n > 0)`, as create_all writes
+                n = cname or f"{name}_check" + (str(len(checks)) if checks else "")
+                checks.append(CheckConstraint(n, expr))
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     columns = []

@@ -6,7 +6,7 @@ Conventions of the SQLite model (shared by the snapshot codec, the DDL and intro
 - Column types are drizzle-kit's: `integer`, `text`, `text(N)`, `real`, `numeric`, `blob`. SQLAlchemy types map
   by what SQLAlchemy stores on SQLite: Integer/Boolean → integer; Float → real; Numeric → numeric;
   String/Text/Enum/JSON/Uuid/Date/DateTime/Time → text (SQLAlchemy stores those as text); LargeBinary → blob.
-- `AUTOINCREMENT` (`sqlite_autoincrement=True` on the table, or `autoincrement=True` on the column) is
+- `AUTOINCREMENT` (`sqlite_autoincrement=True` on the table, as create_all writes it) is
   `Column.identity == Identity(kind="autoincrement")`; a plain `INTEGER PRIMARY KEY` is a rowid alias without it.
 - Unique constraints are unique indexes (drizzle-kit does the same: `uniqueConstraints` stays empty),
   named `<table>_<cols>_unique` unless named.
@@ -35,6 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, unique_name
+from ...sources.sqlalchemy import created_on, dialect_type
 from .types import AUTOINCREMENT, canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
@@ -43,6 +44,8 @@ _SQLITE = sqlite_dialect.dialect()
 def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     out = []
     for t in sorted(tables, key=lambda t: t.name):
+        if not created_on(t, _SQLITE):  # Table(...).ddl_if(dialect="postgresql"): create_all leaves it out here
+            continue
         if t.schema:
             raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
                                   "or set dialect = \"postgresql\" in mizzle.toml)")
@@ -95,7 +98,10 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     fks: list[ForeignKey] = []
     checks: list[CheckConstraint] = []
     indexes: list[Index] = []
-    for con in sorted(t.constraints, key=constraint_sort_key):
+    column_checks = [con for c in t.columns for con in c.constraints]  # Column(…, CheckConstraint(…))
+    for con in sorted(t.constraints, key=constraint_sort_key) + column_checks:
+        if not created_on(con, _SQLITE):  # ddl_if(dialect=…), or a type's own CHECK (SQLite has no native enum)
+            continue
         if isinstance(con, sa.ForeignKeyConstraint):
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
@@ -109,11 +115,9 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
         elif isinstance(con, sa.CheckConstraint):
-            if getattr(con, "_type_bound", False):
-                continue
             name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
             checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
-    for ix in sorted(t.indexes, key=lambda i: str(i.name)):
+    for ix in sorted((i for i in t.indexes if created_on(i, _SQLITE)), key=lambda i: str(i.name)):
         indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
     dup = next((n for n in names if names.count(n) > 1), None)
@@ -128,13 +132,20 @@ def _autoincrement_column(t: sa.Table) -> str | None:
     pk = list(t.primary_key.columns)
     if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
         return None
-    if t.dialect_options["sqlite"].get("autoincrement") or pk[0].autoincrement is True:
+    # only the table's sqlite_autoincrement=True, as create_all: a column's autoincrement=True is SQLAlchemy's
+    # "generate the key" (a rowid alias does), not SQLite's AUTOINCREMENT keyword
+    if t.dialect_options["sqlite"].get("autoincrement"):
         return pk[0].name
     return None
 
 
 def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Column:
-    type_ = type_of(c.type)
+    try:
+        type_ = type_of(c.type)
+    except sa.exc.CompileError:  # "Compiler <…SQLiteTypeCompiler object at 0x…> can't render element of type X"
+        raise SchemaLoadError(f"column {c.table.name}.{c.name}: SQLite has no type for {type(c.type).__name__} "
+                              f"(a PostgreSQL type; create_all cannot write it either): give it "
+                              f'.with_variant(<a SQLite type>, "sqlite"), or set dialect = "postgresql"') from None
     collation = getattr(c.type, "collation", None) or (c.info.get("mizzle") or {}).get("collation")
     if collation:
         raise SchemaLoadError(f"column {c.table.name}.{c.name}: collation {collation!r} — mizzle does not manage "
@@ -152,9 +163,11 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
 
 
 def type_of(t: Any) -> str:
-    """A SQLAlchemy type → drizzle-kit's SQLite column type."""
-    if isinstance(t, sa.TypeDecorator):
-        t = t.impl_instance if hasattr(t, "impl_instance") else t.impl
+    """A SQLAlchemy type → drizzle-kit's SQLite column type, from the type create_all writes on SQLite (a
+    TypeDecorator's `load_dialect_impl`, a `with_variant(..., "sqlite")`): a GUID decorator whose impl is
+    BINARY(16) but that stores CHAR(32) on SQLite is text (numeric affinity would turn an all-digit hex
+    string into a number)."""
+    t = dialect_type(t, _SQLITE)
     if isinstance(t, (sa.Integer, sa.Boolean)):
         return "integer"
     if isinstance(t, sa.Float):

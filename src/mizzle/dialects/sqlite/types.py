@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ...schema.model import Identity
+from ...schema.model import Column, Identity, Schema, Table
 
-# the model's AUTOINCREMENT (`sqlite_autoincrement=True`, or `autoincrement=True` on the column); a plain
+# the model's AUTOINCREMENT (`sqlite_autoincrement=True` on the table, as create_all writes it); a plain
 # INTEGER PRIMARY KEY is a rowid alias without it
 AUTOINCREMENT = Identity(kind="autoincrement")
 
@@ -96,3 +97,68 @@ def _balanced(s: str) -> bool:
             if depth < 0:
                 return False
     return depth == 0 and quote is None
+
+
+# create_all's spellings of the SQLAlchemy types mizzle writes in drizzle-kit's: a declared type (lower case, as
+# introspection gives it) → the drizzle-kit types source.type_of gives the same SQLAlchemy type
+_CREATE_ALL_TYPES = [
+    (re.compile(r"(integer|int|bigint|smallint|boolean)"), ("integer",)),
+    (re.compile(r"(float|real|double|double precision)(\(\d+\))?"), ("real",)),
+    (re.compile(r"(numeric|decimal)(\(\d+(, \d+)?\))?"), ("numeric",)),
+    (re.compile(r"(varchar|char|nvarchar|nchar)\((?P<n>\d+)\)"), ("text({n})", "text")),
+    (re.compile(r"(varchar|char|nvarchar|nchar|text|clob|json|jsonb|date|datetime|time|timestamp)"), ("text",)),
+    (re.compile(r"blob"), ("blob",)),
+]
+
+
+def same_declared_type(declared: str, drizzle: str) -> bool:
+    """`declared` (a live database's, e.g. create_all's VARCHAR(64) or BOOLEAN) is how SQLAlchemy writes a type
+    mizzle writes as `drizzle` (text(64), integer): the same column in two spellings."""
+    for pattern, forms in _CREATE_ALL_TYPES:
+        m = pattern.fullmatch(declared)
+        if m:
+            return drizzle in (f.format(**m.groupdict()) for f in forms)
+    # any other type source.type_of writes as its affinity (BINARY(16) → numeric)
+    return drizzle in ("integer", "text", "real", "numeric", "blob") and affinity(declared) == drizzle
+
+
+_BOOLEAN_NUMBERS = {"true": "1", "false": "0"}
+
+
+def _same_default(declared: str | None, mine: str | None, type_: str) -> bool:
+    """`DEFAULT 1` for drizzle-kit's `DEFAULT true` (SQLite's TRUE is 1), `DEFAULT '0'` on a column whose
+    affinity stores it as the number 0 (create_all quotes server_default="0")."""
+    if declared is None or mine is None:
+        return False
+
+    def value(d: str) -> str:
+        d = _BOOLEAN_NUMBERS.get(d.lower(), d)
+        if _is_string_literal(d) and affinity(type_) in ("integer", "real", "numeric") and _NUMBER.fullmatch(d[1:-1]):
+            return d[1:-1]
+        return d
+
+    return value(declared) == value(mine)
+
+
+def _declared_column(mine: Column, theirs: Column) -> Column:
+    if mine.type != theirs.type and same_declared_type(theirs.type, mine.type):
+        mine = replace(mine, type=theirs.type)
+    if mine.default != theirs.default and _same_default(theirs.default, mine.default, theirs.type):
+        mine = replace(mine, default=theirs.default)
+    return mine
+
+
+def declared_forms(expected: Schema, actual: Schema) -> Schema:
+    """`expected` with the types and defaults that `actual` declares in create_all's spelling of the same
+    SQLAlchemy type (VARCHAR(64) for text(64), BOOLEAN for integer, DATETIME for text; DEFAULT 1 for true), so a
+    database create_all or Alembic built compares equal to the snapshot of the same schema code."""
+    tables: list[Table] = []
+    for t in expected.tables:
+        a = actual.table(t.schema, t.name)
+        if a is None:
+            tables.append(t)
+            continue
+        cols = {c.name: c for c in a.columns}
+        tables.append(replace(t, columns=tuple(_declared_column(c, cols[c.name]) if c.name in cols else c
+                                               for c in t.columns)))
+    return expected.with_(tables=tables)

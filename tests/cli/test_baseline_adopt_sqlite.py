@@ -1,0 +1,79 @@
+"""Adopting a SQLite database that `create_all` (or Alembic) built (its `alembic_version` table set aside and
+named, a foreign key declared twice matched though SQLite keeps neither name): it declares SQLAlchemy's spellings of the
+types (VARCHAR(200), BOOLEAN, DATETIME, NUMERIC(10, 2), JSONB) and defaults (`DEFAULT 1`, `DEFAULT '0'`) where mizzle's
+snapshot has drizzle-kit's (text(200), integer, text, numeric; `true`, `0`): the same columns, so `baseline`
+accepts the database and `drift` is clean after; a column of another type is still a difference."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+
+MODELS = '''
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+
+md = sa.MetaData()
+
+users = sa.Table(
+    "users", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(200), nullable=False, unique=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("logins", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("seen_at", sa.DateTime),
+    sa.Column("score", sa.Float),
+    sa.Column("balance", sa.Numeric(10, 2)),
+    sa.Column("kind", sa.Enum("a", "b", name="kind")),
+    sa.Column("token", sa.Uuid),
+    sa.Column("doc", sa.JSON().with_variant(sqlite.JSONB(), "sqlite")),  # arize-phoenix's JSON columns
+)
+
+# one foreign key twice, named and unnamed (mlflow's evaluation_dataset_records): SQLite keeps no names
+posts = sa.Table(
+    "posts", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_posts_user_id", ondelete="CASCADE"),
+)
+'''
+
+
+def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "models.py").write_text(MODELS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    ns: dict[str, object] = {}
+    exec(compile(MODELS, "models.py", "exec"), ns)  # noqa: S102 - the test's own module
+    db = tmp_path / "app.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    with sqlite3.connect(db) as c:  # create_all's spellings, not drizzle-kit's
+        declared = {r[1]: (r[2], r[4]) for r in c.execute("PRAGMA table_info(users)")}
+    assert declared["email"] == ("VARCHAR(200)", None) and declared["active"] == ("BOOLEAN", "1")
+    assert declared["logins"] == ("BIGINT", "'0'") and declared["seen_at"] == ("DATETIME", None)
+    url = f"sqlite:///{db}"
+    with sqlite3.connect(db) as c:  # Alembic built it: its bookkeeping table is set aside and named
+        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+                        "INSERT INTO alembic_version VALUES ('4f2e1c');")
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "found an Alembic-managed database (alembic_version at revision 4f2e1c)" in r.stderr, r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    # a real difference is still found: another affinity, another default
+    with sqlite3.connect(db) as c:
+        c.executescript("DROP TABLE users; CREATE TABLE users (id INTEGER PRIMARY KEY, email INTEGER NOT NULL "
+                        "UNIQUE, active BOOLEAN NOT NULL DEFAULT 0, logins BIGINT NOT NULL DEFAULT '0', seen_at "
+                        "DATETIME, score FLOAT, balance NUMERIC(10, 2), kind VARCHAR(1), token CHAR(32), doc JSONB)")
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 3, r.stdout + r.stderr
+    out = r.stdout + r.stderr
+    assert "users.email: type text(200) → integer" in out, out
+    assert "users.active: default 0" in out and "logins" not in out, out

@@ -1,0 +1,48 @@
+"""A migration that uses an extension's type (geoalchemy2's Geometry, pgvector's Vector) on a database where the
+extension was not created fails with the server's `type "geometry" does not exist`; mizzle adds one hint naming
+the extension and the two ways to create it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pgtools import temp_database
+
+pytestmark = pytest.mark.pg
+
+SCHEMA = '''
+import sqlalchemy as sa
+
+class Geometry(sa.types.UserDefinedType):
+    cache_ok = True
+    def get_col_spec(self, **kw):
+        return "geometry(POINT,4326)"
+
+md = sa.MetaData()
+sa.Table("place", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("at", Geometry()))
+
+'''
+
+
+def test_a_missing_extension_type_names_the_extension(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "schema.py").write_text(SCHEMA)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    with temp_database("mzexttype") as url:
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    out = r.stdout + r.stderr
+    assert r.code != 0, out
+    assert 'type "geometry" does not exist (42704)' in out, out
+    assert ('hint: geometry is the postgis extension\'s type: create the extension first (declare '
+            'mizzle.pg.Extension("postgis") in the schema code, or CREATE EXTENSION postgis in an earlier migration)'
+            in out), out
+
+
+def test_advice_for_an_unknown_type_and_other_errors() -> None:
+    from mizzle.dialects.postgres.runner import missing_type_advice
+
+    assert "is no built-in type" in (missing_type_advice('type "public.mytype" does not exist') or "")
+    assert "the vector extension's type" in (missing_type_advice('type "vector" does not exist') or "")
+    assert missing_type_advice('relation "t" does not exist') is None
