@@ -48,10 +48,26 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     """The triggers whose statement mizzle cannot read (views and the others are managed): one line."""
     from .views import introspect_triggers
 
+    out = []
     names = introspect_triggers(conn)[1]
-    if not names:
-        return []
-    return [f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}"]
+    if names:
+        out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
+    options = table_options(conn)
+    if options:
+        out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
+                   f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
+    return out
+
+
+def table_options(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(table, "STRICT" / "WITHOUT ROWID" / both) for each table created with options after its body."""
+    out = []
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        tail = (sql or "")[(sql or "").rfind(")") + 1:]
+        found = [o for o in ("STRICT", "WITHOUT ROWID") if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
+        if found:
+            out.append((name, " ".join(found)))
+    return out
 
 
 def comparable(schema: Schema) -> Schema:
@@ -185,16 +201,30 @@ def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
     out = []
     for _, rows in sorted(groups.items()):
         rows.sort(key=lambda r: r[1])
-        ref = rows[0][2]
-        cols = tuple(r[3] for r in rows)
+        ref = _real_table_name(conn, rows[0][2])
+        cols = _real_column_names(conn, table, tuple(r[3] for r in rows))
         ref_cols = tuple(r[4] for r in rows)
         if any(c is None for c in ref_cols):  # REFERENCES parent without columns: the parent's primary key
             ref_cols = tuple(r[1] for r in sorted((r for r in conn.execute(f"PRAGMA table_info({_q(ref)})") if r[5]),
                                                   key=lambda r: r[5]))
+        ref_cols = _real_column_names(conn, ref, ref_cols)
         out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
                               ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
                               on_delete=rows[0][6].lower()))
     return out
+
+
+def _real_table_name(conn: sqlite3.Connection, name: str) -> str:
+    """SQLite's names are case-insensitive: `REFERENCES Users` names the table created as `users`, and the model
+    (and the SQLAlchemy module pull writes) must say `users`. A parent that does not exist keeps the given name."""
+    row = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                       (name,)).fetchone()
+    return row[0] if row else name
+
+
+def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    real = {r[1].lower(): r[1] for r in conn.execute(f"PRAGMA table_info({_q(table)})")}
+    return tuple(real.get(n.lower(), n) for n in names)
 
 
 def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:

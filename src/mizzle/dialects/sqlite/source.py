@@ -83,6 +83,12 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
 
     if any(isinstance(con, ExcludeConstraint) for con in t.constraints):
         raise SchemaLoadError(f"table {t.name}: SQLite has no exclusion constraints (postgresql.ExcludeConstraint)")
+    opts = t.dialect_options["sqlite"]
+    declared = [k for k, unmanaged in (("sqlite_strict=True", opts.get("strict")),
+                                       ("sqlite_with_rowid=False", opts.get("with_rowid") is False)) if unmanaged]
+    if declared:
+        raise SchemaLoadError(f"table {t.name}: {', '.join(declared)} — STRICT and WITHOUT ROWID tables are not "
+                              "managed by mizzle (a migration would create the table without them); remove the option")
     if t._prefixes:
         raise SchemaLoadError(f"table {t.name}: prefixes={list(t._prefixes)!r} — SQLite has no UNLOGGED tables, "
                               "and mizzle manages no other prefix")
