@@ -162,12 +162,13 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
             if m:
                 checks.append(CheckConstraint(unquote(m["n"]), _paren_after(item, m.end() - 1).strip()))
             elif re.match(r"(?is)\s*CHECK\s*\(", item):
-                n = f"{name}_check" + (str(len(checks)) if checks else "")
+                n = _free_check_name(name, checks)
                 checks.append(CheckConstraint(n, _paren_after(item, item.index("(")).strip()))
             continue
         m = re.match(rf"\s*(?P<n>{_IDENT})", item)
         if m:
             col_defs[unquote(m["n"])] = item[m.end():]
+            checks += _column_checks(name, item[m.end():], checks)
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     columns = []
@@ -192,6 +193,31 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     indexes = _indexes(conn, name)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _column_checks(table: str, rest: str, before: list[CheckConstraint]) -> list[CheckConstraint]:
+    """A column definition's own CHECKs (`x integer CHECK (x > 0)`, as create_all writes `Column(..., CheckConstraint)`),
+    named like the table's unnamed ones in the order they are written."""
+    out: list[CheckConstraint] = []
+    for m in re.finditer(rf"(?is)(?:\bCONSTRAINT\s+(?P<n>{_IDENT})\s+)?\bCHECK\s*\(", _without_literals(rest)):
+        n = unquote(m["n"]) if m["n"] else _free_check_name(table, [*before, *out])
+        out.append(CheckConstraint(n, _paren_after(rest, m.end() - 1).strip()))
+    return out
+
+
+def _free_check_name(table: str, taken: list[CheckConstraint]) -> str:
+    """An unnamed CHECK's name: `<table>_check`, else the first free `<table>_checkN` (as the schema-code reader names
+    them, sources/sqlalchemy.default_check_name)."""
+    names = {c.name for c in taken}
+    n, i = f"{table}_check", 1
+    while n in names:
+        n, i = f"{table}_check{i}", i + 1
+    return n
+
+
+def _without_literals(text: str) -> str:
+    """`text` with the inside of its '…' literals blanked (same length), so a keyword inside one is not matched."""
+    return re.sub(r"'(?:[^']|'')*'", lambda m: "'" + " " * (len(m[0]) - 2) + "'", text)
 
 
 def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:

@@ -75,7 +75,6 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
 
     from ...sources.sqlalchemy import (
         constraint_sort_key,
-        default_check_name,
         fk_action,
         given_constraint_name,
         primary_key,
@@ -99,7 +98,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     auto = _autoincrement_column(t)
     columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
     fks: list[ForeignKey] = []
-    checks: list[CheckConstraint] = []
+    checks = _checks(t)
     indexes: list[Index] = []
     for con in sorted(t.constraints, key=constraint_sort_key):
         if isinstance(con, sa.ForeignKeyConstraint):
@@ -114,11 +113,6 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             cols = tuple(c.name for c in con.columns)
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
-        elif isinstance(con, sa.CheckConstraint):
-            if getattr(con, "_type_bound", False):
-                continue
-            name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
-            checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     for ix in sorted(t.indexes, key=lambda i: str(i.name)):
         indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
@@ -128,6 +122,25 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                               "SQLite index names must be unique")
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _checks(t: sa.Table) -> list[CheckConstraint]:
+    """The CHECKs create_all writes on SQLite: a column's own (`Column(..., CheckConstraint(...))`) before the
+    table's, and those a type adds for itself (`Boolean(create_constraint=True)`, a non-native `Enum` with
+    `create_constraint=True`) when the type's own rule creates them for SQLite."""
+    from ...sources.sqlalchemy import constraint_sort_key, default_check_name, given_constraint_name
+
+    compiler = _SQLITE.ddl_compiler(_SQLITE, None)  # type: ignore[arg-type]  # no statement: rules only
+    own = [con for c in t.columns for con in c.constraints if isinstance(con, sa.CheckConstraint)]
+    table = [con for con in sorted(t.constraints, key=constraint_sort_key) if isinstance(con, sa.CheckConstraint)]
+    checks: list[CheckConstraint] = []
+    for con in own + table:
+        rule = getattr(con, "_create_rule", None)
+        if getattr(con, "_type_bound", False) and (rule is None or not rule(compiler)):
+            continue
+        name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
+        checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
+    return checks
 
 
 def _autoincrement_column(t: sa.Table) -> str | None:
