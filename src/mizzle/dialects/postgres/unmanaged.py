@@ -132,7 +132,22 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
-    # database-wide
+    # GRANT / REVOKE on what mizzle manages without its privileges (a NULL acl is the default's; tables, views,
+    # columns, sequences and schemas keep theirs)
+    "privileges on functions and procedures (GRANT / REVOKE)": (
+        "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL "
+        "AND p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
+    "privileges on types and domains (GRANT / REVOKE)": (
+        "SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE t.typacl IS NOT NULL AND t.typtype IN ('d', 'e', 'c', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
+        + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
+    # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
+    "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
+              "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
+    "foreign-data wrappers": ("SELECT w.fdwname FROM pg_foreign_data_wrapper w WHERE "
+                              + _NOT_EXT.format(cat="pg_foreign_data_wrapper", oid="w.oid")),
+    "user mappings": "SELECT u.usename || ' for ' || u.srvname FROM pg_user_mappings u",
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
     "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",
