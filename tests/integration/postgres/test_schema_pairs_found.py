@@ -187,7 +187,7 @@ def test_attach_partition_and_the_matching_index(tmp_path: Path, run_mizzle) -> 
 
 def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """pgquarrel's cast, fdw, user-mapping and function pairs: a cast, a foreign-data wrapper, a user mapping and
-    the privileges of a function or a domain went without a word (pull wrote nothing of them, drift said nothing
+    the privileges of a function or a domain, and a domain's COLLATE went without a word (pull wrote nothing of them, drift said nothing
     and the pair's migration left them out); they are listed by name now."""
     with temp_database("mzfound") as source:
         with psycopg.connect(source, autocommit=True) as c:
@@ -197,14 +197,16 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                       "CREATE FUNCTION add_one(i int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$",
                       "REVOKE EXECUTE ON FUNCTION add_one(int) FROM PUBLIC",
                       "CREATE DOMAIN small AS int CHECK (VALUE < 10)", "REVOKE USAGE ON DOMAIN small FROM PUBLIC",
-                      "CREATE TABLE t (id int PRIMARY KEY, v small)"):
+                      "CREATE TABLE t (id int PRIMARY KEY, v small)",
+                      'CREATE DOMAIN code AS varchar(20) COLLATE "C" NOT NULL', "CREATE DOMAIN plain_code AS text"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
         assert r.code == 0, r.stderr
         want = ["1 casts: (json AS text)", "1 foreign-data wrappers: plain_wrapper", "1 user mappings: public for far",
                 "1 privileges on functions and procedures (GRANT / REVOKE): public.add_one(i integer)",
-                "1 privileges on types and domains (GRANT / REVOKE): public.small"]
+                "1 privileges on types and domains (GRANT / REVOKE): public.small",
+                '1 domain collations (COLLATE): public.code "C"']
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             for w in want:
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)

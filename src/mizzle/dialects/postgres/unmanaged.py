@@ -132,6 +132,12 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
+    # a domain's own COLLATE (the model's domain has none: a rebuild creates it with its base type's collation)
+    "domain collations (COLLATE)": (
+        "SELECT n.nspname || '.' || t.typname || ' ' || quote_ident(co.collname) FROM pg_type t "
+        "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_collation co ON co.oid = t.typcollation "
+        "JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd' AND t.typcollation <> b.typcollation "
+        "AND t.typnamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
     # GRANT / REVOKE on what mizzle manages without its privileges (a NULL acl is the default's; tables, views,
     # columns, sequences and schemas keep theirs)
     "privileges on functions and procedures (GRANT / REVOKE)": (
