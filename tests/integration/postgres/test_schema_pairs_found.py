@@ -187,7 +187,8 @@ def test_attach_partition_and_the_matching_index(tmp_path: Path, run_mizzle) -> 
 
 def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """pgquarrel's cast, fdw, user-mapping and function pairs: a cast, a foreign-data wrapper, a user mapping and
-    the privileges of a function or a domain, and a domain's COLLATE went without a word (pull wrote nothing of them, drift said nothing
+    the privileges of a function or a domain, a domain's COLLATE, and pgquarrel's table pair's storage parameters, column storage and options and typed
+    tables (CREATE TABLE … OF type) went without a word (pull wrote nothing of them, drift said nothing
     and the pair's migration left them out); they are listed by name now."""
     with temp_database("mzfound") as source:
         with psycopg.connect(source, autocommit=True) as c:
@@ -198,7 +199,11 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                       "REVOKE EXECUTE ON FUNCTION add_one(int) FROM PUBLIC",
                       "CREATE DOMAIN small AS int CHECK (VALUE < 10)", "REVOKE USAGE ON DOMAIN small FROM PUBLIC",
                       "CREATE TABLE t (id int PRIMARY KEY, v small)",
-                      'CREATE DOMAIN code AS varchar(20) COLLATE "C" NOT NULL', "CREATE DOMAIN plain_code AS text"):
+                      'CREATE DOMAIN code AS varchar(20) COLLATE "C" NOT NULL', "CREATE DOMAIN plain_code AS text",
+                      "CREATE TABLE tuned (id int PRIMARY KEY, body text, n int) WITH (fillfactor = 70)",
+                      "ALTER TABLE tuned ALTER COLUMN body SET STORAGE EXTERNAL",
+                      "ALTER TABLE tuned ALTER COLUMN n SET (n_distinct = 7)",
+                      "CREATE TYPE pair AS (l int, r int)", "CREATE TABLE pairs OF pair"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -206,7 +211,11 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
         want = ["1 casts: (json AS text)", "1 foreign-data wrappers: plain_wrapper", "1 user mappings: public for far",
                 "1 privileges on functions and procedures (GRANT / REVOKE): public.add_one(i integer)",
                 "1 privileges on types and domains (GRANT / REVOKE): public.small",
-                '1 domain collations (COLLATE): public.code "C"']
+                '1 domain collations (COLLATE): public.code "C"',
+                "1 table storage parameters (WITH (…)): public.tuned (fillfactor=70)",
+                "1 typed tables (OF type): public.pairs of pair",
+                "1 column storage (SET STORAGE): body external on public.tuned",
+                "1 column options (SET (n_distinct …)): n (n_distinct=7) on public.tuned"]
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             for w in want:
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)

@@ -132,6 +132,25 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
+    "table storage parameters (WITH (…))": (
+        "SELECT n.nspname || '.' || c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')' FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL "
+        "AND c.relnamespace = ANY(%(ns)s)"),
+    "typed tables (OF type)": (
+        "SELECT n.nspname || '.' || c.relname || ' of ' || format_type(c.reloftype, NULL) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 "
+        "AND c.relnamespace = ANY(%(ns)s)"),
+    "column storage (SET STORAGE)": _on_table(
+        "a.attname || ' ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' "
+        "ELSE 'extended' END", "pg_attribute", "a", "attrelid",
+        "c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attstorage <> (SELECT t.typstorage FROM pg_type t WHERE t.oid = a.atttypid)"),
+    # the two options PostgreSQL defines for a column (an option a server add-on keeps there is not the schema's)
+    "column options (SET (n_distinct …))": _on_table(
+        "a.attname || ' (' || array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%%'),"
+        " ', ') || ')'", "pg_attribute", "a", "attrelid",
+        "c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%%')"),
     # a domain's own COLLATE (the model's domain has none: a rebuild creates it with its base type's collation)
     "domain collations (COLLATE)": (
         "SELECT n.nspname || '.' || t.typname || ' ' || quote_ident(co.collname) FROM pg_type t "
