@@ -72,10 +72,13 @@ def table_origin(table: Any, fallback: str) -> str:
 
 
 def deferrable_of(con: sa.Constraint) -> str | None:
-    """`deferrable=True, initially="DEFERRED"` → "deferred"; `deferrable=True` → "immediate"; else None."""
-    if not con.deferrable:
+    """`deferrable=True, initially="DEFERRED"` → "deferred"; `deferrable=True` → "immediate"; else None.
+    `initially="DEFERRED"` alone is "deferred" too: create_all writes INITIALLY DEFERRED, which PostgreSQL takes
+    as DEFERRABLE INITIALLY DEFERRED."""
+    deferred = (con.initially or "").lower() == "deferred"
+    if not con.deferrable and not (deferred and con.deferrable is None):
         return None
-    return "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
+    return "deferred" if deferred else "immediate"
 
 
 def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") -> PrimaryKey | None:

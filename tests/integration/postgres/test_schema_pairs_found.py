@@ -219,3 +219,24 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             for w in want:
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)
+
+
+def test_initially_deferred_alone_is_a_deferrable_foreign_key(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Alembic's FK-options tests: `ForeignKeyConstraint(..., initially="DEFERRED")` without deferrable=True is
+    DEFERRABLE INITIALLY DEFERRED in a create_all database (PostgreSQL implies DEFERRABLE); mizzle read it as a plain
+    foreign key, so its migration made one that checks at once, and drift saw nothing."""
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "migrations"\n')
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "owners = sa.Table('owners', metadata, sa.Column('id', sa.Integer, primary_key=True))\n"
+        "pets = sa.Table('pets', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('owner', sa.Integer),"
+        " sa.ForeignKeyConstraint(['owner'], ['owners.id'], name='pets_owner_fk', initially='DEFERRED'))\n")
+    with temp_database("mzfound") as url:
+        assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert m.code == 0, m.stdout + m.stderr
+        with psycopg.connect(url) as c:
+            row = c.execute("SELECT condeferrable, condeferred FROM pg_constraint WHERE conname = 'pets_owner_fk'").fetchone()
+        assert row == (True, True)
+        d = run_mizzle(["drift"], cwd=tmp_path, url=url)
+        assert d.code == 0, d.stdout + d.stderr

@@ -56,6 +56,11 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     if options:
         out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
                    f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
+    deferred = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", _without_literals(sql or ""))]
+    if deferred:
+        out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
+                   f"keys (DEFERRABLE INITIALLY DEFERRED) on {', '.join(deferred)}")
     return out
 
 

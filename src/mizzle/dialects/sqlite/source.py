@@ -75,6 +75,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
 
     from ...sources.sqlalchemy import (
         constraint_sort_key,
+        deferrable_of,
         fk_action,
         given_constraint_name,
         primary_key,
@@ -102,6 +103,9 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     indexes: list[Index] = []
     for con in sorted(t.constraints, key=constraint_sort_key):
         if isinstance(con, sa.ForeignKeyConstraint):
+            if deferrable_of(con) == "deferred":
+                raise SchemaLoadError(f"table {t.name}: deferred foreign keys (initially=\"DEFERRED\") are not managed "
+                                      "by mizzle on SQLite (its DDL would check them at once); remove initially=")
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
