@@ -240,3 +240,40 @@ def test_initially_deferred_alone_is_a_deferrable_foreign_key(tmp_path: Path, ru
         assert row == (True, True)
         d = run_mizzle(["drift"], cwd=tmp_path, url=url)
         assert d.code == 0, d.stdout + d.stderr
+
+
+ROW_TYPED = [
+    "CREATE TABLE notes (id int PRIMARY KEY, body text)",
+    "CREATE VIEW short_notes AS SELECT id, body FROM notes WHERE length(body) < 10",
+    "CREATE TYPE note_box AS (note notes, tag text)",
+    "CREATE FUNCTION note_len(n notes) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN length(n.body); END $$",
+    "CREATE FUNCTION short_len(s public.short_notes) RETURNS int LANGUAGE sql AS $$ SELECT length(s.body) $$",
+    "CREATE FUNCTION box_tag(b note_box) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN b.tag; END $$",
+    "CREATE FUNCTION all_notes() RETURNS SETOF notes LANGUAGE sql AS $$ SELECT * FROM notes $$",
+    "CREATE FUNCTION pinned() RETURNS int LANGUAGE sql SET search_path = '' AS $$ SELECT 1 $$",
+]
+
+
+def test_routines_and_types_over_row_types_are_made_after_and_dropped_before(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """supabase/postgres-meta's test database: functions taking a table's or a view's row type, a composite type
+    with an attribute of a table's row type, and `SET search_path = ''`. Made from nothing, the functions and the
+    type came before their tables (`type "todos" does not exist`); dropped, the view and the table went before
+    the routines and type using them (`cannot drop view … because other objects depend on it`); the search_path
+    was written '""', a schema of that name."""
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+    with temp_database("mzrow") as source, temp_database("mzrow") as rebuilt:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ROW_TYPED:
+                c.execute(s)
+        assert run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source).code == 0
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
+        (tmp_path / "db" / "schema.py").write_text("import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n")
+        g = run_mizzle(["generate", "--name", "empty"], cwd=tmp_path)
+        assert g.code in (0, 1), g.stdout + g.stderr
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        with psycopg.connect(rebuilt) as c:
+            left = c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
+        assert left == (0,)
