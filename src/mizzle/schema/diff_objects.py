@@ -119,6 +119,11 @@ def _routines_around_their_row_types(out: ObjectPhases, dropped_tables: set[Key]
     for c in early:
         out.last.remove(c)
     out.first.extend(early)
+    # a routine dropped taking a type dropped with it (a composite, a domain) goes before the type
+    gone_types = {c.obj.key for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, (CompositeType, Domain))}
+    takers = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, Routine)
+              and row_types(c.obj) & gone_types]
+    out.last[:] = takers + [c for c in out.last if not any(c is t for t in takers)]
     return early
 
 

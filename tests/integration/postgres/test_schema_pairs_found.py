@@ -251,6 +251,8 @@ ROW_TYPED = [
     "CREATE FUNCTION box_tag(b note_box) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN b.tag; END $$",
     "CREATE FUNCTION all_notes() RETURNS SETOF notes LANGUAGE sql AS $$ SELECT * FROM notes $$",
     "CREATE FUNCTION pinned() RETURNS int LANGUAGE sql SET search_path = '' AS $$ SELECT 1 $$",
+    "CREATE TYPE pair_of_ints AS (a int, b int)",
+    "CREATE FUNCTION pair_sum(p pair_of_ints) RETURNS int LANGUAGE sql AS $$ SELECT p.a + p.b $$",
 ]
 
 
