@@ -279,3 +279,22 @@ def test_routines_and_types_over_row_types_are_made_after_and_dropped_before(tmp
         with psycopg.connect(rebuilt) as c:
             left = c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
         assert left == (0,)
+
+
+def test_a_composite_keys_autoincrement_column_comes_first_as_in_create_all(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Alembic's autoincrement tests: create_all writes a composite primary key with its `autoincrement=True`
+    column first (`PRIMARY KEY (seq, region)`); mizzle wrote the columns in table order, another index."""
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "migrations"\n')
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "events = sa.Table('events', metadata, sa.Column('region', sa.Integer, primary_key=True),"
+        " sa.Column('seq', sa.BigInteger, primary_key=True, autoincrement=True))\n")
+    with temp_database("mzfound") as url:
+        assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert m.code == 0, m.stdout + m.stderr
+        with psycopg.connect(url) as c:
+            key = c.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'events'::regclass AND contype = 'p'").fetchone()
+        assert key == ("PRIMARY KEY (seq, region)",)
+        d = run_mizzle(["drift"], cwd=tmp_path, url=url)
+        assert d.code == 0, d.stdout + d.stderr
