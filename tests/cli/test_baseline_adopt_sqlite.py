@@ -76,4 +76,4 @@ def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle
     assert r.code == 3, r.stdout + r.stderr
     out = r.stdout + r.stderr
     assert "users.email: type text(200) → integer" in out, out
-    assert "users.active: default 0" in out and "logins" not in out, out
+    assert "users.active: default true → 0" in out and "logins" not in out, out

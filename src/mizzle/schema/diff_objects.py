@@ -33,7 +33,8 @@ from .object_changes import (
     RenameObject,
     ReplaceObject,
 )
-from .objects import Domain, Routine, Trigger, View, body_statements, is_standard_body
+from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements, is_standard_body
+from .row_types import row_types, type_names
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -74,10 +75,56 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _routines_after_what_they_call(out)
     _functions_before_their_domains(out.before_tables)
-    # what uses a function goes before it: triggers, then views (a view may call one), then functions
+    early = _routines_around_their_row_types(out, {c.table.key for c in table_changes if isinstance(c, DropTable)},
+                                             changed)
+    # what uses a function goes before it: triggers, then views (a view may call one), then functions; a routine
+    # whose signature names a view's row type goes before the view
     rank = {Trigger: 0, View: 1, Routine: 2}
-    out.first.sort(key=lambda c: rank.get(type(c.obj), 3) if isinstance(c, DropObject) else 3)
+    out.first.sort(key=lambda c: (0.5 if any(c is e for e in early) else rank.get(type(c.obj), 3))
+                   if isinstance(c, DropObject) else 3)
     return out
+
+
+def _composites_after_their_row_types(out: ObjectPhases, changed: set[tuple[str, str]]) -> None:
+    """A composite type made in this diff with an attribute of a table's row type (`AS (todo todos)`) is made after
+    the tables, first thing; so are the routines made before the tables whose signature names that type."""
+    types = [c.obj for c in out.before_tables if isinstance(c, CreateObject) and isinstance(c.obj, CompositeType)
+             and any(type_names(t, c.obj.schema) & changed for _, t in c.obj.attributes)]
+    keys = {x.key for x in types}
+    moved: list[Change] = [c for c in out.before_tables if isinstance(c, CreateObject) and c.obj in types]
+    moved += [c for c in out.before_tables if isinstance(_made(c), Routine) and row_types(_made(c)) & keys]
+    for c in moved:
+        out.before_tables.remove(c)
+    out.after_tables[:0] = moved
+
+
+def _routines_around_their_row_types(out: ObjectPhases, dropped_tables: set[Key],
+                                     changed: set[tuple[str, str]]) -> list[Change]:
+    """A routine whose arguments or result name a view made in this diff is made after the views; one that
+    goes away while a table or view it names goes too is dropped first, and so is a composite type with an attribute
+    of such a row type (PostgreSQL refuses to drop a relation a routine's signature or a type uses)."""
+    _composites_after_their_row_types(out, changed)
+    made_views = {c.obj.key for c in out.after_tables if isinstance(c, CreateObject) and isinstance(c.obj, View)}
+    for phase in (out.before_tables, out.after_tables):
+        moved = [c for c in phase if isinstance(_made(c), Routine) and row_types(_made(c)) & made_views]
+        for c in moved:
+            phase.remove(c)
+        out.after_tables.extend(moved)
+    dropped = dropped_tables | {c.obj.key for c in out.first if isinstance(c, DropObject) and isinstance(c.obj, View)}
+    types: list[Change] = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, CompositeType)
+                           and any(type_names(t, c.obj.schema) & dropped for _, t in c.obj.attributes)]
+    dropped |= {c.obj.key for c in types if isinstance(c, DropObject)}
+    early = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, Routine)
+             and row_types(c.obj) & dropped] + types  # a routine before the type it takes
+    for c in early:
+        out.last.remove(c)
+    out.first.extend(early)
+    # a routine dropped taking a type dropped with it (a composite, a domain) goes before the type
+    gone_types = {c.obj.key for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, (CompositeType, Domain))}
+    takers = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, Routine)
+              and row_types(c.obj) & gone_types]
+    out.last[:] = takers + [c for c in out.last if not any(c is t for t in takers)]
+    return early
 
 
 def _made(c: Change) -> Any:
@@ -217,7 +264,8 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
-        phase = out.after_tables if _reads_changed_tables(x, changed, rd) else out.before_tables
+        after = _reads_changed_tables(x, changed, rd) or bool(row_types(x) & changed)  # blurb(todos): after todos
+        phase = out.after_tables if after else out.before_tables
         prev = old_by.get(x.key)
         if prev is None or prev in early_drops:
             phase.append(CreateObject(x))

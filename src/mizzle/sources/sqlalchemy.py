@@ -72,17 +72,21 @@ def table_origin(table: Any, fallback: str) -> str:
 
 
 def deferrable_of(con: sa.Constraint) -> str | None:
-    """`deferrable=True, initially="DEFERRED"` → "deferred"; `deferrable=True` → "immediate"; else None."""
-    if not con.deferrable:
+    """`deferrable=True, initially="DEFERRED"` → "deferred"; `deferrable=True` → "immediate"; else None.
+    `initially="DEFERRED"` alone is "deferred" too: create_all writes INITIALLY DEFERRED, which PostgreSQL takes
+    as DEFERRABLE INITIALLY DEFERRED."""
+    deferred = (con.initially or "").lower() == "deferred"
+    if not con.deferrable and not (deferred and con.deferrable is None):
         return None
-    return "deferred" if (con.initially or "").lower() == "deferred" else "immediate"
+    return "deferred" if deferred else "immediate"
 
 
 def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") -> PrimaryKey | None:
     """The table's key: its explicit (or naming-convention) name; unnamed, drizzle-kit's `<t>_<cols>_pk` for a
     composite key and none for a single column (the server calls it `<t>_pkey`), or none at all with PostgreSQL's
-    naming (the caller names it). `name_single=False` drops a single column's name too (SQLite does not store it)."""
-    cols = tuple(c.name for c in t.primary_key.columns)
+    naming (the caller names it). `name_single=False` drops a single column's name too (SQLite does not store it).
+    The columns in create_all's order: a composite key's `autoincrement=True` column first."""
+    cols = tuple(c.name for c in t.primary_key.columns_autoinc_first)
     if not cols:
         return None
     explicit = given_constraint_name(t.primary_key, t)

@@ -118,8 +118,16 @@ def drop_routine(r: Routine) -> str:
 
 def setting_value(value: str) -> str:
     """A `SET name = value` clause's value as pg_dump writes it: each element of a list a literal (`'64MB'`,
-    `'public', 'pg_temp'`; unquoted, `64MB` does not parse)."""
-    return ", ".join("'" + x.strip().replace("'", "''") + "'" for x in split_top_level(value))
+    `'public', 'pg_temp'`; unquoted, `64MB` does not parse). The server keeps a list element of search_path and
+    the like double-quoted where needed (`SET search_path = ''` is stored `search_path=""`): as pg_dump does, the
+    quotes are taken off (written `'""'`, the path would name a schema called `""`)."""
+    return ", ".join("'" + _unquoted(x.strip()).replace("'", "''") + "'" for x in split_top_level(value))
+
+
+def _unquoted(element: str) -> str:
+    if len(element) >= 2 and element[0] == element[-1] == '"':
+        return element[1:-1].replace('""', '"')
+    return element
 
 
 # -- triggers ------------------------------------------------------------------------------------------------

@@ -135,7 +135,47 @@ KINDS: dict[str, str] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)"),
-    # database-wide
+    "table storage parameters (WITH (…))": (
+        "SELECT n.nspname || '.' || c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')' FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL "
+        "AND c.relnamespace = ANY(%(ns)s)"),
+    "typed tables (OF type)": (
+        "SELECT n.nspname || '.' || c.relname || ' of ' || format_type(c.reloftype, NULL) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 "
+        "AND c.relnamespace = ANY(%(ns)s)"),
+    "column storage (SET STORAGE)": _on_table(
+        "a.attname || ' ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' "
+        "ELSE 'extended' END", "pg_attribute", "a", "attrelid",
+        "c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attstorage <> (SELECT t.typstorage FROM pg_type t WHERE t.oid = a.atttypid)"),
+    # the two options PostgreSQL defines for a column (an option a server add-on keeps there is not the schema's)
+    "column options (SET (n_distinct …))": _on_table(
+        "a.attname || ' (' || array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%%'),"
+        " ', ') || ')'", "pg_attribute", "a", "attrelid",
+        "c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%%')"),
+    # a domain's own COLLATE (the model's domain has none: a rebuild creates it with its base type's collation)
+    "domain collations (COLLATE)": (
+        "SELECT n.nspname || '.' || t.typname || ' ' || quote_ident(co.collname) FROM pg_type t "
+        "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_collation co ON co.oid = t.typcollation "
+        "JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd' AND t.typcollation <> b.typcollation "
+        "AND t.typnamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
+    # GRANT / REVOKE on what mizzle manages without its privileges (a NULL acl is the default's; tables, views,
+    # columns, sequences and schemas keep theirs)
+    "privileges on functions and procedures (GRANT / REVOKE)": (
+        "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL "
+        "AND p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
+    "privileges on types and domains (GRANT / REVOKE)": (
+        "SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE t.typacl IS NOT NULL AND t.typtype IN ('d', 'e', 'c', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
+        + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
+    # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
+    "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
+              "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
+    "foreign-data wrappers": ("SELECT w.fdwname FROM pg_foreign_data_wrapper w WHERE "
+                              + _NOT_EXT.format(cat="pg_foreign_data_wrapper", oid="w.oid")),
+    "user mappings": "SELECT u.usename || ' for ' || u.srvname FROM pg_user_mappings u",
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
     "publications": "SELECT p.pubname FROM pg_publication p",
     "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",

@@ -80,6 +80,26 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     names = introspect_triggers(conn)[1]
     if names:
         out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
+    options = [(t, o) for t, o in table_options(conn) if t not in virtual and t not in shadow]  # a module's own
+    if options:
+        out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
+                   f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
+    deferred = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", _without_literals(sql or ""))]
+    if deferred:
+        out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
+                   f"keys (DEFERRABLE INITIALLY DEFERRED) on {', '.join(deferred)}")
+    return out
+
+
+def table_options(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(table, "STRICT" / "WITHOUT ROWID" / both) for each table created with options after its body."""
+    out = []
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        tail = (sql or "")[(sql or "").rfind(")") + 1:]
+        found = [o for o in ("STRICT", "WITHOUT ROWID") if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
+        if found:
+            out.append((name, " ".join(found)))
     return out
 
 
@@ -202,15 +222,14 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
             if m:
                 checks.append(CheckConstraint(unquote(m["n"]), _paren_after(item, m.end() - 1).strip()))
             elif re.match(r"(?is)\s*CHECK\s*\(", item):
-                n = f"{name}_check" + (str(len(checks)) if checks else "")
+                n = _free_check_name(name, checks)
                 checks.append(CheckConstraint(n, _paren_after(item, item.index("(")).strip()))
             continue
         m = re.match(rf"\s*(?P<n>{_IDENT})", item)
         if m:
             col_defs[unquote(m["n"])] = item[m.end():]
             for cname, expr in _column_checks(item[m.end():]):  # `n INTEGER CHECK (n > 0)`, as create_all writes
-                n = cname or f"{name}_check" + (str(len(checks)) if checks else "")
-                checks.append(CheckConstraint(n, expr))
+                checks.append(CheckConstraint(cname or _free_check_name(name, checks), expr))
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     columns = []
@@ -237,6 +256,21 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
                  checks=tuple(checks), indexes=tuple(indexes))
 
 
+def _free_check_name(table: str, taken: list[CheckConstraint]) -> str:
+    """An unnamed CHECK's name: `<table>_check`, else the first free `<table>_checkN` (as the schema-code reader names
+    them, sources/sqlalchemy.default_check_name)."""
+    names = {c.name for c in taken}
+    n, i = f"{table}_check", 1
+    while n in names:
+        n, i = f"{table}_check{i}", i + 1
+    return n
+
+
+def _without_literals(text: str) -> str:
+    """`text` with the inside of its '…' literals blanked (same length), so a keyword inside one is not matched."""
+    return re.sub(r"'(?:[^']|'')*'", lambda m: "'" + " " * (len(m[0]) - 2) + "'", text)
+
+
 def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
     groups: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
     for row in conn.execute(f"PRAGMA foreign_key_list({_q(table)})"):
@@ -244,16 +278,30 @@ def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
     out = []
     for _, rows in sorted(groups.items()):
         rows.sort(key=lambda r: r[1])
-        ref = rows[0][2]
-        cols = tuple(r[3] for r in rows)
+        ref = _real_table_name(conn, rows[0][2])
+        cols = _real_column_names(conn, table, tuple(r[3] for r in rows))
         ref_cols = tuple(r[4] for r in rows)
         if any(c is None for c in ref_cols):  # REFERENCES parent without columns: the parent's primary key
             ref_cols = tuple(r[1] for r in sorted((r for r in conn.execute(f"PRAGMA table_info({_q(ref)})") if r[5]),
                                                   key=lambda r: r[5]))
+        ref_cols = _real_column_names(conn, ref, ref_cols)
         out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
                               ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
                               on_delete=rows[0][6].lower()))
     return out
+
+
+def _real_table_name(conn: sqlite3.Connection, name: str) -> str:
+    """SQLite's names are case-insensitive: `REFERENCES Users` names the table created as `users`, and the model
+    (and the SQLAlchemy module pull writes) must say `users`. A parent that does not exist keeps the given name."""
+    row = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                       (name,)).fetchone()
+    return row[0] if row else name
+
+
+def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    real = {r[1].lower(): r[1] for r in conn.execute(f"PRAGMA table_info({_q(table)})")}
+    return tuple(real.get(n.lower(), n) for n in names)
 
 
 def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:

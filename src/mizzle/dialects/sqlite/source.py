@@ -78,7 +78,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
 
     from ...sources.sqlalchemy import (
         constraint_sort_key,
-        default_check_name,
+        deferrable_of,
         fk_action,
         given_constraint_name,
         primary_key,
@@ -86,6 +86,12 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
 
     if any(isinstance(con, ExcludeConstraint) for con in t.constraints):
         raise SchemaLoadError(f"table {t.name}: SQLite has no exclusion constraints (postgresql.ExcludeConstraint)")
+    opts = t.dialect_options["sqlite"]
+    declared = [k for k, unmanaged in (("sqlite_strict=True", opts.get("strict")),
+                                       ("sqlite_with_rowid=False", opts.get("with_rowid") is False)) if unmanaged]
+    if declared:
+        raise SchemaLoadError(f"table {t.name}: {', '.join(declared)} — STRICT and WITHOUT ROWID tables are not "
+                              "managed by mizzle (a migration would create the table without them); remove the option")
     if t._prefixes:
         raise SchemaLoadError(f"table {t.name}: prefixes={list(t._prefixes)!r} — SQLite has no UNLOGGED tables, "
                               "and mizzle manages no other prefix")
@@ -96,13 +102,15 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     auto = _autoincrement_column(t)
     columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
     fks: list[ForeignKey] = []
-    checks: list[CheckConstraint] = []
+    checks = _checks(t)
     indexes: list[Index] = []
-    column_checks = [con for c in t.columns for con in c.constraints]  # Column(…, CheckConstraint(…))
-    for con in sorted(t.constraints, key=constraint_sort_key) + column_checks:
-        if not created_on(con, _SQLITE):  # ddl_if(dialect=…), or a type's own CHECK (SQLite has no native enum)
+    for con in sorted(t.constraints, key=constraint_sort_key):  # CHECKs: _checks
+        if not created_on(con, _SQLITE):  # ddl_if(dialect=…)
             continue
         if isinstance(con, sa.ForeignKeyConstraint):
+            if deferrable_of(con) == "deferred":
+                raise SchemaLoadError(f"table {t.name}: deferred foreign keys (initially=\"DEFERRED\") are not managed "
+                                      "by mizzle on SQLite (its DDL would check them at once); remove initially=")
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
@@ -114,9 +122,6 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             cols = tuple(c.name for c in con.columns)
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
-        elif isinstance(con, sa.CheckConstraint):
-            name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
-            checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     for ix in sorted((i for i in t.indexes if created_on(i, _SQLITE)), key=lambda i: str(i.name)):
         indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
     names = [i.name for i in indexes]
@@ -126,6 +131,23 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                               "SQLite index names must be unique")
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _checks(t: sa.Table) -> list[CheckConstraint]:
+    """The CHECKs create_all writes on SQLite: a column's own (`Column(..., CheckConstraint(...))`) before the
+    table's, and those a type adds for itself (`Boolean(create_constraint=True)`, a non-native `Enum` with
+    `create_constraint=True`) when the type's own rule creates them for SQLite."""
+    from ...sources.sqlalchemy import constraint_sort_key, default_check_name, given_constraint_name
+
+    own = [con for c in t.columns for con in c.constraints if isinstance(con, sa.CheckConstraint)]
+    table = [con for con in sorted(t.constraints, key=constraint_sort_key) if isinstance(con, sa.CheckConstraint)]
+    checks: list[CheckConstraint] = []
+    for con in own + table:
+        if not created_on(con, _SQLITE):  # ddl_if(dialect=…), or a type's own CHECK its rule leaves out
+            continue
+        name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
+        checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
+    return checks
 
 
 def _autoincrement_column(t: sa.Table) -> str | None:

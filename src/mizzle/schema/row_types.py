@@ -1,0 +1,58 @@
+"""The tables and views a function's or procedure's signature (or a composite type's attribute) names as a row type (`blurb(public.todos)`,
+`RETURNS SETOF todos_view`): PostgreSQL makes the routine depend on them, so it is made after them and dropped
+before them. Read from the signature's text, cautiously: a name that may be either an argument's or a type's
+counts as a type (a routine then moves later or is dropped earlier than needed, never the reverse)."""
+
+from __future__ import annotations
+
+import re
+
+from .model import DEFAULT_SCHEMA
+from .objects import Routine
+
+_NAME = re.compile(r'((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)')
+_MODES = re.compile(r"(?i)^\s*(?:IN|OUT|INOUT|VARIADIC)\s+")
+_DEFAULT = re.compile(r"(?is)\s(?:DEFAULT\s|=).*$")
+
+
+def _split(text: str) -> list[str]:
+    """`text` split at the commas outside parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _key(name: str, schema: str) -> list[tuple[str, str]]:
+    parts = [p.strip() for p in re.findall(r'"(?:[^"]|"")+"|[^."\s]+', name)]
+    idents = [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower() for p in parts]
+    if len(idents) == 2:
+        return [(idents[0], idents[1])]
+    return [(schema, idents[0]), (DEFAULT_SCHEMA, idents[0])]
+
+
+def type_names(type_: str, schema: str) -> set[tuple[str, str]]:
+    """(schema, name) a column's or attribute's type may name (`todos`, `public.todos[]`)."""
+    return {k for n in _NAME.findall(type_) for k in _key(n, schema)}
+
+
+def row_types(r: Routine) -> set[tuple[str, str]]:
+    """(schema, name) of every relation the signature may name as a type; a bare name in the routine's schema
+    and in public."""
+    names: list[str] = []
+    for arg in _split(r.args):
+        found = _NAME.findall(_MODES.sub("", _DEFAULT.sub("", " " + arg)))
+        names += found[1:] if len(found) > 1 else found  # the first of several is the argument's name
+    names += _NAME.findall(re.sub(r"(?i)^\s*SETOF\s+", "", r.returns or ""))
+    return {k for n in names for k in _key(n, r.schema)}
