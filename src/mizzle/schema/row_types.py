@@ -15,7 +15,7 @@ _MODES = re.compile(r"(?i)^\s*(?:IN|OUT|INOUT|VARIADIC)\s+")
 _DEFAULT = re.compile(r"(?is)\s(?:DEFAULT\s|=).*$")
 
 
-def _split(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
     """`text` split at the commas outside parentheses and quotes."""
     parts, depth, quote, start = [], 0, "", 0
     for i, ch in enumerate(text):
@@ -51,7 +51,7 @@ def row_types(r: Routine) -> set[tuple[str, str]]:
     """(schema, name) of every relation the signature may name as a type; a bare name in the routine's schema
     and in public."""
     names: list[str] = []
-    for arg in _split(r.args):
+    for arg in split_top_level(r.args):
         found = _NAME.findall(_MODES.sub("", _DEFAULT.sub("", " " + arg)))
         names += found[1:] if len(found) > 1 else found  # the first of several is the argument's name
     names += _NAME.findall(re.sub(r"(?i)^\s*SETOF\s+", "", r.returns or ""))

@@ -8,6 +8,7 @@ default, a sequence renamed under nextval), and plain ones (comments, dropped co
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import Any
 
@@ -23,6 +24,17 @@ pytestmark = pytest.mark.pg
 # each test runs twice: what changed told by the catalogue rows' fingerprints, and by the scratch database's own
 # log of its DDL (ddl_watch.py, as verify and the snapshot rebuild install it)
 watch_modes = pytest.mark.parametrize("watched", [False, True], ids=["fingerprints", "ddl-watch"])
+
+
+@pytest.fixture
+def role() -> Iterator[str]:
+    """A role of its own (roles are the cluster's), dropped afterwards."""
+    name = f"mz_repeat_{uuid.uuid4().hex[:8]}"
+    with admin() as server:
+        server.execute(f'CREATE ROLE "{name}"')
+    yield name
+    with admin() as server:
+        server.execute(f'DROP ROLE "{name}"')
 
 
 def watching(conn: psycopg.Connection[Any], watched: bool) -> Any:
@@ -174,34 +186,27 @@ OBJECT_CHANGES = [
 
 
 @watch_modes
-def test_whole_database_queries_see_every_change(watched: bool) -> None:
-    role = f"mz_repeat_{uuid.uuid4().hex[:8]}"
-    server = admin()
-    server.execute(f'CREATE ROLE "{role}"')
-    try:
-        with temp_database("mzrepeat") as url, psycopg.connect(url, autocommit=True) as kept, \
-                watching(kept, watched):
-            kept.execute("CREATE SCHEMA other; CREATE TYPE mood AS ENUM ('ok'); "
-                         "CREATE TABLE t (id integer PRIMARY KEY, v text); CREATE TABLE r (id integer REFERENCES t)")
-            spy = Spy(kept)
-            scope = Scope(schemas=("public", "other"))
-            introspect(kept, scope)
-            introspect(kept, scope)
-            # no view, function, trigger (but a foreign key's own) yet, no sequence, enums unchanged: those
-            # queries are not sent
-            kept.execute("ALTER TABLE t ADD COLUMN z integer")
-            spy.sql.clear()
-            introspect(kept, scope)
-            assert not any("pg_get_viewdef" in q or "enumsortorder" in q or "pg_get_triggerdef" in q
-                           or "seqincrement" in q for q in spy.sql), spy.sql
-            for change in OBJECT_CHANGES:
-                kept.execute(change.format(role=role))
-                remembered = introspect(kept, scope)
-                with psycopg.connect(url, autocommit=True) as new:
-                    assert remembered == introspect(new, scope), change
-    finally:
-        server.execute(f'DROP ROLE "{role}"')
-        server.close()
+def test_whole_database_queries_see_every_change(watched: bool, role: str) -> None:
+    with temp_database("mzrepeat") as url, psycopg.connect(url, autocommit=True) as kept, \
+            watching(kept, watched):
+        kept.execute("CREATE SCHEMA other; CREATE TYPE mood AS ENUM ('ok'); "
+                     "CREATE TABLE t (id integer PRIMARY KEY, v text); CREATE TABLE r (id integer REFERENCES t)")
+        spy = Spy(kept)
+        scope = Scope(schemas=("public", "other"))
+        introspect(kept, scope)
+        introspect(kept, scope)
+        # no view, function, trigger (but a foreign key's own) yet, no sequence, enums unchanged: those
+        # queries are not sent
+        kept.execute("ALTER TABLE t ADD COLUMN z integer")
+        spy.sql.clear()
+        introspect(kept, scope)
+        assert not any("pg_get_viewdef" in q or "enumsortorder" in q or "pg_get_triggerdef" in q
+                       or "seqincrement" in q for q in spy.sql), spy.sql
+        for change in OBJECT_CHANGES:
+            kept.execute(change.format(role=role))
+            remembered = introspect(kept, scope)
+            with psycopg.connect(url, autocommit=True) as new:
+                assert remembered == introspect(new, scope), change
 
 
 # What the scratch database's own log (ddl_watch.py) must follow beyond the objects a command names: a change in
@@ -244,33 +249,26 @@ WATCH_CHANGES = [
 
 
 @watch_modes
-def test_the_watch_follows_what_a_change_reaches(watched: bool) -> None:
-    role = f"mz_watch_{uuid.uuid4().hex[:8]}"
-    server = admin()
-    server.execute(f'CREATE ROLE "{role}"')
-    try:
-        with temp_database("mzrepeat") as url, psycopg.connect(url, autocommit=True) as kept, \
-                watching(kept, watched):
-            kept.execute(f"""CREATE SCHEMA side; CREATE FUNCTION stamp() RETURNS integer LANGUAGE sql AS 'SELECT 1';
-                CREATE TABLE a (id integer NOT NULL, v integer DEFAULT stamp());
-                CREATE TABLE b (a_id integer, x integer); CREATE TABLE side.s (id integer);
-                CREATE TABLE owned (id integer); ALTER TABLE owned OWNER TO "{role}"; GRANT CREATE ON SCHEMA public
-                TO "{role}";""")
-            scope = Scope(schemas=("public", "side", "aside"))
-            introspect(kept, scope)
-            introspect(kept, scope)
-            spy, whole = Spy(kept), []
-            for change in WATCH_CHANGES:
-                kept.execute(change.format(role=role))
-                spy.sql.clear()
-                remembered = introspect(kept, scope)
-                if any("WITH rel AS MATERIALIZED" in q and "c.oid = ANY(%(rels)s)" not in q for q in spy.sql):
-                    whole.append(change)
-                with psycopg.connect(url, autocommit=True) as new:
-                    assert remembered == introspect(new, scope), change
-            if watched:  # the log names what changed: every table is read again only after a schema's rename
-                assert whole == ["ALTER SCHEMA side RENAME TO aside"]
-            kept.execute(f'REVOKE ALL ON SCHEMA public FROM "{role}"; DROP OWNED BY "{role}"')
-    finally:
-        server.execute(f'DROP ROLE "{role}"')
-        server.close()
+def test_the_watch_follows_what_a_change_reaches(watched: bool, role: str) -> None:
+    with temp_database("mzrepeat") as url, psycopg.connect(url, autocommit=True) as kept, \
+            watching(kept, watched):
+        kept.execute(f"""CREATE SCHEMA side; CREATE FUNCTION stamp() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+            CREATE TABLE a (id integer NOT NULL, v integer DEFAULT stamp());
+            CREATE TABLE b (a_id integer, x integer); CREATE TABLE side.s (id integer);
+            CREATE TABLE owned (id integer); ALTER TABLE owned OWNER TO "{role}"; GRANT CREATE ON SCHEMA public
+            TO "{role}";""")
+        scope = Scope(schemas=("public", "side", "aside"))
+        introspect(kept, scope)
+        introspect(kept, scope)
+        spy, whole = Spy(kept), []
+        for change in WATCH_CHANGES:
+            kept.execute(change.format(role=role))
+            spy.sql.clear()
+            remembered = introspect(kept, scope)
+            if any("WITH rel AS MATERIALIZED" in q and "c.oid = ANY(%(rels)s)" not in q for q in spy.sql):
+                whole.append(change)
+            with psycopg.connect(url, autocommit=True) as new:
+                assert remembered == introspect(new, scope), change
+        if watched:  # the log names what changed: every table is read again only after a schema's rename
+            assert whole == ["ALTER SCHEMA side RENAME TO aside"]
+        kept.execute(f'REVOKE ALL ON SCHEMA public FROM "{role}"; DROP OWNED BY "{role}"')

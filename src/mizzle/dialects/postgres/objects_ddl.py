@@ -9,6 +9,7 @@ from typing import Any
 
 from ...schema import object_changes as oc
 from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex, is_standard_body
+from ...schema.row_types import split_top_level
 from .ddl import ident, qname
 from .expressions import column_default
 from .types import quote_literal
@@ -19,30 +20,6 @@ def dollar_quote(body: str) -> str:
     while f"${tag}$" in body:
         tag = tag + "x" if tag else "mz"
     return f"${tag}${body}${tag}$"
-
-
-def split_top_level(text: str) -> list[str]:
-    """`text` split at the commas outside parentheses and quotes."""
-    parts: list[str] = []
-    cur: list[str] = []
-    depth, quote = 0, ""
-    for ch in text:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append("".join(cur).strip())
-            cur = []
-            continue
-        cur.append(ch)
-    if "".join(cur).strip():
-        parts.append("".join(cur).strip())
-    return parts
 
 
 _DEFAULT = re.compile(r"\s+(?:DEFAULT\b|=).*$", re.IGNORECASE | re.DOTALL)
