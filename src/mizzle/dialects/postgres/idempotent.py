@@ -239,6 +239,20 @@ def _enum_to_text(c: ch.Change, sql: str) -> str | None:
     return guarded(_enum_not_rebuilt(c), sql)
 
 
+def _enum_from_text(c: ch.Change, sql: str) -> str | None:
+    """A column converted back from text to the rebuilt enum runs again only while it is text: on a rerun it is the
+    enum already, and a generated column added since may use it ("cannot alter type of a column used by a
+    generated column", even for its own type)."""
+    m = re.match(r"ALTER TABLE (" + QUALIFIED_NAME + ") ALTER COLUMN (" + IDENT + r") SET DATA TYPE (?!text(\[\])*$)",
+                 sql)
+    if m is None:
+        return None
+    column = m.group(2)[1:-1].replace('""', '"')
+    return guarded(f"EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass({quote_literal(m.group(1))}) "
+                   f"AND attname = {quote_literal(column)} AND NOT attisdropped "
+                   "AND atttypid IN ('text'::regtype, 'text[]'::regtype))", sql)
+
+
 def _add_identity(c: ch.Change, sql: str) -> str | None:
     assert isinstance(c, ch.AlterColumn)
     if not re.match(r"ALTER TABLE " + QUALIFIED_NAME + " ALTER COLUMN " + IDENT + " ADD GENERATED ", sql):
@@ -254,7 +268,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.DropEnum: (_insert("DROP TYPE ", "IF EXISTS "),),
     ch.RenameEnum: (_when("ALTER TYPE ", lambda c: _type_exists(c.schema, c.old)),),  # type: ignore[attr-defined]
     ch.AddEnumValue: (_inner(r"^ALTER TYPE " + QUALIFIED_NAME + r" ADD VALUE ", "IF NOT EXISTS "),),
-    ch.RecreateEnum: (_enum_to_text, _when("DROP TYPE ", _enum_labels_differ),
+    ch.RecreateEnum: (_enum_to_text, _enum_from_text, _when("DROP TYPE ", _enum_labels_differ),
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
