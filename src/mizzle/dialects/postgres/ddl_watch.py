@@ -99,7 +99,8 @@ dependent AS (
          END AS rel
   FROM pg_depend d JOIN touched t ON d.refclassid = t.classid AND d.refobjid = t.objid)
 SELECT 'log', l.object_type, l.command_tag, l.identity, l.classid, l.objid, l.tbl,
-       (SELECT c.relkind::text FROM pg_class c WHERE c.oid = l.objid AND l.classid = 'pg_class'::regclass), NULL
+       (SELECT c.relkind::text || CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN '+rls' ELSE '' END
+        FROM pg_class c WHERE c.oid = l.objid AND l.classid = 'pg_class'::regclass), NULL
 FROM log l
 UNION ALL SELECT 'dependent', NULL, NULL, NULL, d.classid, d.about, d.rel, NULL, d.child FROM dependent d
 WHERE d.rel IS NOT NULL
@@ -153,6 +154,8 @@ class Changes:
     kinds: set[str] = field(default_factory=set)  # object types seen ("grant" for GRANT / REVOKE)
     roles_changed: bool = False
     orphans: bool = False  # a dropped part of a table (index, constraint…) whose table the log did not name
+    family: bool = False  # a table logged is partitioned, or a partition, parent or child
+    rls: bool = False  # a table logged has row-level security enabled or forced
 
     def reruns(self, kind: str, had_rows: bool) -> bool:
         """Whether the whole-database query of `kind` must run again (it returned rows before: whenever anything
@@ -163,6 +166,10 @@ class Changes:
             return False
         if had_rows:
             return kind not in READS or bool(READS[kind] & self.kinds)
+        if kind == "lineage" and not self.family:  # none before, and no partitioned table, partition or child now
+            return False
+        if kind == "rls" and not self.rls:  # none before, and no table logged has row-level security now
+            return False
         return bool(CREATES.get(kind, set()) & self.kinds)
 
 
@@ -201,6 +208,7 @@ class _Watch:
                 self._logged(out, object_type, objid, tbl, relkind)
         out.tables |= {rel for classid, about, rel, child in dependents if child or (classid, about) in renamed}
         self._family(out, logged, family)
+        out.family = out.family or bool(family)
         # a dropped part whose table the log could not name (to_regclass found no table: it was being dropped
         # itself; an index made by a constraint, never logged on its own, goes only with its table or
         # constraint) comes with its table's own entry; without one, every table is read again
@@ -254,6 +262,9 @@ class _Watch:
         if kind == "index" and tbl is None:  # dropped: its table from the log of its creation
             tbl = self.index_tables.get(objid)
             out.orphans = out.orphans or tbl is None
+        if relkind:  # 'r' or 'p', '+rls' when its row-level security is on
+            out.family = out.family or relkind.startswith("p")
+            out.rls = out.rls or relkind.endswith("+rls")
         if kind in ("table", "table column"):  # a column's objid is its table's
             out.tables.add(objid)
             if kind == "table" and relkind is None:
