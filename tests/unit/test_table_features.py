@@ -121,3 +121,15 @@ def test_a_column_rename_carries_its_exclusion_constraint() -> None:
 
     changes = diff(model("r"), model("s"), Renames(explicit={"t.r": "t.s"})).changes  # type: ignore[arg-type]
     assert [c.describe() for c in changes] == ["~ column t.r → s (rename)"]
+
+
+def test_a_new_partition_is_described_by_its_parent_not_by_its_columns() -> None:
+    """A partition's columns are its parent's: the model holds none of them, so "(0 columns)" said nothing true."""
+    from mizzle.schema.changes import CreateTable
+    from mizzle.schema.model import Column, Table
+
+    part = Table(name="events_2026", schema="public", columns=(), partition_of=("public", "events"),
+                 partition_bound="FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")
+    assert CreateTable(part).describe() == "+ table events_2026 (partition of events)"
+    plain = Table(name="events", schema="public", columns=(Column(name="at", type="date"),))
+    assert CreateTable(plain).describe() == "+ table events (1 columns)"

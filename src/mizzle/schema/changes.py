@@ -190,7 +190,10 @@ class CreateTable(Change):
         return DropTable(self.table)
 
     def describe(self) -> str:
-        return f"+ table {table_label(self.table.key)} ({len(self.table.columns)} columns)"
+        t = self.table
+        if t.partition_of is not None:  # its columns are its parent's
+            return f"+ table {table_label(t.key)} (partition of {table_label(t.partition_of)})"
+        return f"+ table {table_label(t.key)} ({len(t.columns)} columns)"
 
 
 @dataclass(frozen=True)
