@@ -330,8 +330,21 @@ def _finish_enum_rebuilds(st: DiffState) -> None:
     old, new, ph = st.old, st.new, st.ph
     rebuilds = [replace(r, usages=_enum_usages(old, new, r.new)) for r in ph.enum_rebuilds
                 if isinstance(r, RecreateEnum)]
-    ph.enum_rebuilds[:] = rebuilds
     converted = {(k, col.name) for r in rebuilds for k, col in r.usages}
+    # a stored generated column over a converted column: PostgreSQL refuses the conversion while it is there
+    # ("cannot alter type of a column used by a generated column"), so it is dropped before and added after
+    # (see schema/retype.py); a generated column of the enum's type is then added with the new type, not converted
+    regenerated: set[tuple[TableKey, str]] = set()
+    for key in sorted({k for k, _ in converted}):
+        prev_t, t_new = old.table(*key), new.table(*key)
+        if prev_t is not None and t_new is not None and any(c.generated for c in prev_t.columns):
+            names = {n for k, n in converted if k == key}
+            regenerated |= {(key, n) for n in regenerate_over_retyped(prev_t, t_new, ph, converted=names)}
+    if regenerated:
+        rebuilds = [replace(r, usages=tuple(u for u in r.usages if (u[0], u[1].name) not in regenerated))
+                    for r in rebuilds]
+        converted -= regenerated
+    ph.enum_rebuilds[:] = rebuilds
     redone = {(c.table, c.check.name) for c in ph.drops_con if isinstance(c, DropCheck)}
     for t in new.tables:
         prev_t = old.table(t.schema, t.name)

@@ -9,6 +9,7 @@ checks on it too; those the change would otherwise keep are dropped and made aga
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .changes import AddCheck, AddColumn, AlterColumn, CreateIndex, DropCheck, DropColumn, DropIndex
@@ -31,18 +32,26 @@ def _index_mentions(ix: Index, column: str) -> bool:
         or column in ix.include or (ix.where is not None and mentions(ix.where, column))
 
 
-def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
+def regenerate_over_retyped(prev: Table, t: Table, ph: Any, converted: Iterable[str] = ()) -> set[str]:
     """In the diff's phases `ph`: each generated column of `prev` that uses a column whose type changes or that is
     dropped goes first -- dropped (before that column), or its expression dropped (kept values), or dropped and
-    added again after the change (its values computed again), with the unchanged indexes and checks on it."""
+    added again after the change (its values computed again), with the unchanged indexes and checks on it.
+    `converted`: columns whose type is converted in place although it keeps its name (an enum rebuilt under
+    them goes through text). Returns the generated columns moved (a second call leaves those alone)."""
     retyped = {c.name for c in t.columns if (pc := prev.column(c.name)) is not None
-               and not same_type(pc, c)}
+               and not same_type(pc, c)} | set(converted)
     dropped = {c.name for c in prev.columns if t.column(c.name) is None}
     key = t.key
+    moved: set[str] = set()
     for pg in prev.columns:
         g = t.column(pg.name)
         if pg.generated is None or not any(mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
             continue
+        if any(isinstance(c, (AlterColumn, DropColumn)) and c.table == key
+               and (c.new if isinstance(c, AlterColumn) else c.column).name == pg.name for c in ph.drop_columns):
+            moved.add(pg.name)  # an earlier call moved it already
+            continue
+        moved.add(pg.name)
         alter = next((c for c in ph.columns if isinstance(c, AlterColumn) and c.table == key
                       and c.new.name == pg.name), None)
         ph.columns[:] = [c for c in ph.columns if not (isinstance(c, (AlterColumn, DropColumn)) and c.table == key
@@ -57,6 +66,7 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any) -> None:
         ph.drop_columns.insert(0, DropColumn(key, pg))
         ph.columns.append(AddColumn(key, g))
         _rebuild_dependents(prev, t, ph, pg.name)
+    return moved
 
 
 def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
