@@ -92,7 +92,28 @@ def test_the_forked_round_trip_check_decides_as_the_check_in_process(tmp_path: P
     assert bool(in_process) == tamper and (not tamper or "users" in in_process[0])
     monkeypatch.setattr(pull_round_trip, "fork_in_command", True)
     monkeypatch.setattr(pull_round_trip, "_cpus", lambda: 2)
-    check = pull_round_trip.RoundTrip(*args)
+    config, module, text, snap, side = args
+    check = pull_round_trip.RoundTrip(config, module, snap, side)
     assert check.child is not None  # the reading runs in a child
+    check.written(text)
     assert check.warnings() == in_process
+    check.close()
+
+
+def test_a_forked_check_whose_module_is_never_written_ends_without_an_answer(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pull failed between the fork and the module's writing: the child reads no file (there may be none, or
+    # an old one), and close() reaps it
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    config, module, _, snap, side = _pulled(tmp_path, False)
+    module.unlink()
+    monkeypatch.setattr(pull_round_trip, "fork_in_command", True)
+    monkeypatch.setattr(pull_round_trip, "_cpus", lambda: 2)
+    check = pull_round_trip.RoundTrip(config, module, snap, side)
+    assert check.child is not None
+    pid, read_end = check.child
+    check._tell(b"")
+    assert pull_round_trip._answer(pid, read_end) is None  # no answer: it did not read a module
+    check.child = None
     check.close()

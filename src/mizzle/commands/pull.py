@@ -110,12 +110,13 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     unmanaged: list[str] = reading.unmanaged  # rules, event triggers, foreign tables, …: listed, never written nor dropped
     if model.is_empty:  # extensions alone (or views, functions, grants) are a schema to pull
         _nothing_to_pull(config, db, model, unmanaged)
-    text = write_module(model, header=f"Database schema pulled by mizzle from {db.where}.")
     snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
-    check = RoundTrip(config, target, text, snap, side)  # the module read back (pull_round_trip.py)
+    check = RoundTrip(config, target, snap, side)  # the module read back, once written (pull_round_trip.py)
     try:
+        text = write_module(model, header=f"Database schema pulled by mizzle from {db.where}.")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        check.written(text)
         changes = diff(make_schema(config.dialect), model, Renames(none=True)).changes
         m = folder.add_migration(name, render_file(plan(changes, config.dialect)), snap, prefix=config.prefix,
                                  sidecar_entry=side)

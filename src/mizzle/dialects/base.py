@@ -348,9 +348,11 @@ class Dialect(Protocol):
     def database_file(self, db: DatabaseURL) -> str | None:
         """The file an embedded database lives in (":memory:" for none); None for a server."""
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None,
+                   unmanaged: list[str] | None = None) -> Schema:
         """The model of the database behind the driver connection `conn`, within `scope`. `helper`: a second
-        connection to the same database, which the reading may use beside `conn` (introspects_on_two_connections)."""
+        connection to the same database, which the reading may use beside `conn` (introspects_on_two_connections).
+        `unmanaged`: where given, `self.unmanaged(conn, scope)`'s lines are added to it, read with the model."""
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         """What the database behind `conn` holds, within `scope`, that mizzle does not manage (and so never

@@ -54,7 +54,4 @@ def introspect_connection(db: DatabaseURL, conn: Any, scope: Scope | None = None
     the dialect reads on two: Dialect.introspects_on_two_connections)."""
     from .. import dialects
 
-    dialect = dialects.get(db.dialect)
-    if unmanaged is not None:
-        unmanaged.extend(dialect.unmanaged(conn, scope))
-    return dialect.introspect(conn, scope, helper=helper)
+    return dialects.get(db.dialect).introspect(conn, scope, helper=helper, unmanaged=unmanaged)

@@ -147,10 +147,11 @@ class PostgresDialect:
     def database_file(self, db: DatabaseURL) -> str | None:
         return None
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None,
+                   unmanaged: list[str] | None = None) -> Schema:
         from .introspect import introspect
 
-        return introspect(conn, scope, helper=helper)
+        return introspect(conn, scope, helper=helper, unmanaged=unmanaged)
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         from .introspect import Scope, scope_namespaces

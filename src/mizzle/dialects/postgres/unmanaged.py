@@ -194,8 +194,13 @@ def _literal(s: str) -> str:
 
 def unmanaged(conn: Any, ns_oids: list[int]) -> dict[str, list[str]]:
     """kind → the names of the objects of that kind in the namespaces `ns_oids` (and database-wide)."""
+    return found_of(conn.execute(query(), {"ns": ns_oids}).fetchall())
+
+
+def found_of(rows: list[Any]) -> dict[str, list[str]]:
+    """`query()`'s rows (kind, name) by kind."""
     found: dict[str, list[str]] = {}
-    for kind, name in conn.execute(query(), {"ns": ns_oids}).fetchall():
+    for kind, name in rows:
         found.setdefault(kind, []).append(name)
     return found
 

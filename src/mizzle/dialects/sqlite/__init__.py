@@ -143,9 +143,12 @@ class SQLiteDialect:
 
         return database_path(db)
 
-    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None) -> Schema:
+    def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None,
+                   unmanaged: list[str] | None = None) -> Schema:
         from .introspect import introspect
 
+        if unmanaged is not None:
+            unmanaged.extend(self.unmanaged(conn, scope))
         return introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
