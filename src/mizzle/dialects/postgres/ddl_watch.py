@@ -157,13 +157,17 @@ class Changes:
     family: bool = False  # a table logged is partitioned, or a partition, parent or child
     rls: bool = False  # a table logged has row-level security enabled or forced
 
-    def reruns(self, kind: str, had_rows: bool) -> bool:
+    def reruns(self, kind: str, had_rows: bool, owners: set[int] | None = None) -> bool:
         """Whether the whole-database query of `kind` must run again (it returned rows before: whenever anything
-        changed, as its rows print the names of what changed; none: when something of its kind appeared)."""
+        changed, as its rows print the names of what changed; none: when something of its kind appeared).
+        `owners`, for the sequences: the tables owning one (their rows print the owner's and its column's names,
+        and an identity's options change with an ALTER TABLE that logs the table alone)."""
         if self.everything or (self.roles_changed and kind in ("grants", "roles")):
             return True
         if not self.any:
             return False
+        if had_rows and kind == "sequences" and owners is not None:
+            return "sequence" in self.kinds or bool(self.tables & owners)
         if had_rows:
             return kind not in READS or bool(READS[kind] & self.kinds)
         if kind == "lineage" and not self.family:  # none before, and no partitioned table, partition or child now

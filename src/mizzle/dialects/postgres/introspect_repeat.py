@@ -232,7 +232,7 @@ def _watched(ch: Any, mem: _Remembered, ns: list[int], read: Read, kinds: tuple[
     if not mem.complete or mem.ns != ns or ch.everything:
         rows = read(None, set())
         return _remember(mem, ns, _by_oid(rows[:3], set()), list(rows[3:]))
-    skip = {i for i, kind in enumerate(kinds) if not ch.reruns(kind, bool(mem.others[i]))}
+    skip = {i for i, kind in enumerate(kinds) if not ch.reruns(kind, bool(mem.others[i]), _owners(kind, mem.others[i]))}
     if not ch.tables and len(skip) == len(kinds):
         rows = ([], [], [])
     else:
@@ -241,6 +241,11 @@ def _watched(ch: Any, mem: _Remembered, ns: list[int], read: Read, kinds: tuple[
     fresh = {oid: r for oid, r in _by_oid(rows[:3], set()).items()}
     kept = {oid: r for oid, r in mem.rows.items() if oid not in ch.tables and oid not in ch.dropped}
     return _remember(mem, ns, {**kept, **fresh}, others)
+
+
+def _owners(kind: str, rows: list[Any]) -> set[int] | None:
+    """The sequences' owning tables (introspect.py's _Q_SEQUENCES: the dependency's refobjid, 10th), for `reruns`."""
+    return {r[9] for r in rows if r[9] is not None} if kind == "sequences" else None
 
 
 def _remember(mem: _Remembered, ns: list[int], merged: dict[int, tuple[list[Any], list[Any], list[Any]]],
