@@ -11,8 +11,9 @@ is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -193,15 +194,22 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     memo = RepeatMemo() if incremental else None
     aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
     snapshots = _SnapshotsAhead(folder, migrations, sidecar) if incremental else None
+    later = _Later(incremental)
+
+    def deliver(s: StepResult | None) -> None:
+        if s is not None:
+            result.steps.append(s)
+            if on_step is not None:
+                on_step(s)
 
     def step(tag: str, live: Schema, conn: Any) -> None:
+        deliver(later.wait())  # the previous step's comparison, finished meanwhile
         expected, why = snapshots.of(tag) if snapshots else _snapshot(folder, by_tag[tag], sidecar)
-        s = _compared(tag, expected, why, live, conn, scope=scope, comments=comments, memo=memo, aside=aside)
-        result.steps.append(s)
-        if on_step is not None:
-            on_step(s)
+        later.start(_compared(tag, expected, why, live, conn, scope=scope, comments=comments, memo=memo,
+                              aside=aside))
 
     def end(final: Schema, conn: Any) -> None:
+        deliver(later.wait())
         if code is not None:  # the code's expressions asked of the server, names matched by definition
             result.code_changes = lines(comparable(scope.restrict(code)), final, conn=conn, reverse=True)
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
@@ -209,30 +217,74 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
             result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope) + aside
 
-    with snapshots if snapshots else nullcontext(), \
+    with snapshots if snapshots else nullcontext(), later, \
             scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
-        replay(config.out_dir, scratch.url, scope, step, table=config.table,
-               tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
+        try:
+            replay(config.out_dir, scratch.url, scope, step, table=config.table,
+                   tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
+        except MizzleError:  # a migration failed: the step before it is still told
+            with suppress(Exception):
+                deliver(later.wait())
+            raise
     return result
 
 
 def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, conn: Any, *, scope: Any,
-              comments: bool, memo: Any, aside: list[str]) -> StepResult:
-    """One step: the snapshot's model compared with the database the step built. A folder without mizzle's
-    sidecar cannot record functions, triggers, domains…: those of the database are set aside into `aside`."""
-    from ..schema.compare import lines
+              comments: bool, memo: Any, aside: list[str]) -> Callable[[], StepResult]:
+    """One step: the snapshot's model compared with the database the step built — what asks the server now, the
+    rest when the function returned is called (see _Later). A folder without mizzle's sidecar cannot record
+    functions, triggers, domains…: those of the database are set aside into `aside`."""
+    from ..schema.compare import lines_staged
     from ..schema.diff_security import without_roles
     from .drift import comparable, implied_schemas, without_sidecar_objects
 
     if not comments:
         live, aside[:] = without_sidecar_objects(live)
     if expected is None:
-        return StepResult(tag, compared=False, reason=why)
+        return lambda: StepResult(tag, compared=False, reason=why)
     # roles are the cluster's: after an early step they already have what later steps gave them
-    return StepResult(tag, compared=True, changes=lines(implied_schemas(comparable(scope.restrict(expected))),
-                                                        without_roles(live), comments=comments, conn=conn,
-                                                        memo=memo))
+    rest = lines_staged(implied_schemas(comparable(scope.restrict(expected))), without_roles(live),
+                        comments=comments, conn=conn, memo=memo)
+    return lambda: StepResult(tag, compared=True, changes=rest())
+
+
+class _Later:
+    """Speed: the part of a step that needs neither the server nor the next step — comparing the two models once
+    the server's forms of the snapshot's expressions are in (schema/compare.py's `staged`); writing a rebuilt
+    snapshot — runs on a thread of its own while the replay applies the next migration and reads what it changed
+    (the replay then waits for the server, without the GIL). One job at a time, in order: `wait()`, called
+    before each step's own start and at the end, gives the previous job's result (its error raised there), so no
+    two jobs ever overlap, nor a job the next step's start. `enabled=False` (and the tests of the speed tricks):
+    each job runs at once, on the caller's thread. What it buys: on dokploy the comparing left after the server's
+    forms, ~0.25 s, is no longer waited for."""
+
+    def __init__(self, enabled: bool) -> None:
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mizzle-verify-later") if enabled else None
+        self.pending: Future[Any] | None = None
+        self.done: list[Any] = []  # a job run at once: its result, until waited for
+
+    def start(self, job: Callable[[], Any]) -> None:
+        assert self.pending is None and not self.done, "wait() first"
+        if self.pool is None:
+            self.done.append(job())
+        else:
+            self.pending = self.pool.submit(job)
+
+    def wait(self) -> Any:
+        if self.done:
+            return self.done.pop()
+        pending, self.pending = self.pending, None
+        return pending.result() if pending is not None else None
+
+    def __enter__(self) -> _Later:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)  # a job still running (the replay failed meanwhile) ends first
 
 
 class _SnapshotsAhead:
@@ -347,8 +399,10 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     scope = scope_for(config)
     before: list[Schema] = []  # the previous migration's model, its keys as drizzle-kit states them
     authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
+    later = _Later(incremental)
 
     def step(tag: str, live: Schema, conn: Any) -> None:
+        later.wait()  # the previous step's snapshot, written meanwhile
         i = index[tag]
         authored.read(migrations[i].text)
         live = authored.apply(live, conn)
@@ -357,6 +411,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         if folder.uses_folders:  # drizzle-kit 1.x keeps the names of a renamed table's unnamed constraints
             live = kept_names(live, before[-1] if before else None)
         before[:] = [live]
+        later.start(partial(write, i, tag, live))
+
+    def write(i: int, tag: str, live: Schema) -> None:
         if snaps[i] is not None:
             result.kept.append(tag)
             return
@@ -376,9 +433,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
 
-    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+    with later, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
         replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
-               watch=incremental)
+               on_end=lambda final, conn: later.wait(), watch=incremental)
     return result
 

@@ -12,7 +12,9 @@ connection (`server_forms`), as the server itself stores them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import dialects
@@ -144,6 +146,16 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     `expected` that do not already match are asked of the server (see `server_forms`). `by_definition=False`
     (generate: a name the code gives is meant) matches only a primary key one side leaves unnamed. `memo`
     (verify: one pair of models evolving step by step): see RepeatMemo."""
+    return staged(expected, actual, comments=comments, conn=conn, reverse=reverse, by_definition=by_definition,
+                  memo=memo)()
+
+
+def staged(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None, reverse: bool = False,
+           by_definition: bool = True, memo: RepeatMemo | None = None) -> Callable[[], list[Change]]:
+    """`compare` in two stages: what asks the server (`conn`) for its forms runs now, the rest — which needs
+    neither the server nor anything that changes after this call — when the function returned is called (verify
+    runs it on a thread of its own while the next migration applies: see commands/verify.py's _Later). With a
+    `memo`, that function must have run before the next comparison starts."""
     given = expected
     if memo is not None:
         expected = memo.settled(expected, actual)
@@ -151,6 +163,12 @@ def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: An
     d = dialects.get(e.dialect)
     if conn is not None:
         e = d.object_forms(conn, d.server_forms(conn, e, a), a)
+    return partial(_compared_rest, given, e, a, actual, reverse, by_definition, memo)
+
+
+def _compared_rest(given: Schema, e: Schema, a: Schema, actual: Schema, reverse: bool, by_definition: bool,
+                   memo: RepeatMemo | None) -> list[Change]:
+    d = dialects.get(e.dialect)
     e = align(d.declared_forms(e, a), a, by_definition=by_definition)
     e, a = comparable_security(e, a)
     if memo is not None and e == a:  # speed (verify, see RepeatMemo): two equal models differ in nothing a diff finds
@@ -269,8 +287,15 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
 def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
           reverse: bool = False, memo: RepeatMemo | None = None) -> list[str]:
     """`compare`, one line per difference (see `describe_all`)."""
-    return describe_all(compare(expected, actual, comments=comments, conn=conn, reverse=reverse, memo=memo),
-                        dialects.get(expected.dialect).reader)
+    return lines_staged(expected, actual, comments=comments, conn=conn, reverse=reverse, memo=memo)()
+
+
+def lines_staged(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
+                 reverse: bool = False, memo: RepeatMemo | None = None) -> Callable[[], list[str]]:
+    """`lines` in two stages, as `staged` does."""
+    rest = staged(expected, actual, comments=comments, conn=conn, reverse=reverse, memo=memo)
+    reader = dialects.get(expected.dialect).reader
+    return lambda: describe_all(rest(), reader)
 
 
 def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
