@@ -95,17 +95,19 @@ def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Intros
 
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
-           on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True) -> Schema:
+           on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True,
+           migrations: list[Migration] | None = None) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
     the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
     the final model. A statement that fails is an IntegrityError naming the migration. `watch`: let the dialect
-    tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can."""
+    tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can.
+    `migrations`: the folder's, where the caller has loaded them (else read here)."""
     from .. import dialects
     from ..runner.migrate import load_folder, migrate
 
     db = parse_url(scratch_url)
-    texts = [m.text for m in load_folder(folder, db.dialect)[0]]
+    texts = [m.text for m in (migrations if migrations is not None else load_folder(folder, db.dialect)[0])]
     with _introspector(db, scope, table) as introspect_now:
         reporter = _StepReporter(on_step, introspect_now)
         try:
@@ -222,7 +224,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         result.scratch = scratch.where
         try:
             replay(config.out_dir, scratch.url, scope, step, table=config.table,
-                   tracking_schema=config.tracking_schema, on_end=end, watch=incremental)
+                   tracking_schema=config.tracking_schema, on_end=end, watch=incremental, migrations=migrations)
         except MizzleError:  # a migration failed: the step before it is still told
             with suppress(Exception):
                 deliver(later.wait())
@@ -436,6 +438,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     with later, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
         replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
-               on_end=lambda final, conn: later.wait(), watch=incremental)
+               on_end=lambda final, conn: later.wait(), watch=incremental, migrations=migrations)
     return result
 

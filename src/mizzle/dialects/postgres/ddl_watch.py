@@ -303,10 +303,6 @@ def catalogue_writes(texts: Iterable[str]) -> bool:
 def watching(conn: Any, texts: Iterable[str]) -> Iterator[None]:
     """Install the watch into the database behind `conn` (an autocommit psycopg connection, a scratch database)
     for the `with` block, when the role may and the migrations `texts` cannot escape it; else nothing."""
-    # speed, both ways: the introspection's statements, run ~200 times on this connection, are prepared (psycopg,
-    # from the 5th run) and PostgreSQL keeps planning each run anew while a custom plan looks cheaper — 1.5 of the
-    # ~2 ms the few tables' queries take per step on dokploy; one generic plan each halves that (same rows)
-    conn.execute("SET plan_cache_mode = force_generic_plan")
     if not _install(conn, texts):
         yield
         return
