@@ -20,6 +20,7 @@ from subprocs import sigint_default
 from mizzle.commands.generate import generate
 from mizzle.commands.verify import verify
 from mizzle.dialects.postgres.scratch import SCRATCH_PREFIX
+from mizzle.errors import IntegrityError
 from mizzle.migrations.folder import MigrationFolder
 
 pytestmark = pytest.mark.pg
@@ -47,6 +48,20 @@ def test_whole_history_verifies(tmp_path: Path) -> None:
     assert result.scratch.startswith(f"database {SCRATCH_PREFIX}") and result.scratch.endswith(f" on {HOST}:{PORT}")
     assert [s.tag for s in result.steps] == [f"{i:04d}_step{i + 1}" for i in range(len(pg_history.STEPS))]
     assert all(s.compared for s in result.steps) and result.code_changes == []
+    assert scratch_databases() == before
+
+
+def test_a_failing_migration_is_named_after_the_steps_before_it(tmp_path: Path) -> None:
+    # the comparison of each step finishes while the next migration applies (verify's _Later): the steps before
+    # the one that fails are still told, in order, and nothing is left behind
+    history_project(tmp_path, 3)
+    broken = MigrationFolder(tmp_path / "migrations").migrations()[2].sql_path
+    broken.write_text(broken.read_text() + "\n--> statement-breakpoint\nALTER TABLE nowhere ADD COLUMN x integer;\n")
+    before = scratch_databases()
+    told: list[str] = []
+    with pytest.raises(IntegrityError, match="0002_step3"):
+        verify(fresh_config(tmp_path), url=SERVER, on_step=lambda s: told.append(s.tag))
+    assert told == ["0000_step1", "0001_step2"]
     assert scratch_databases() == before
 
 
