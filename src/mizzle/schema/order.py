@@ -1,6 +1,8 @@
 """The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key,
 unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
-enum type rebuilt or dropped after the columns that leave it, a name taken after the object that held it is gone. diff lists changes in phases; this sorts them stably by these
+enum type rebuilt or dropped after the columns that leave it, a column of a table's or a view's row type after
+that table or view (and dropped before it), a name taken after the object that held it is gone. diff lists
+changes in phases; this sorts them stably by these
 dependencies, so the phase order stands wherever nothing forces another."""
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from .changes import (
     TableKey,
 )
 from .lineage import AttachPartition, DetachPartition, Inherit, NoInherit, parents
-from .model import Column, ForeignKey, Index, Table
+from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, Table
+from .object_changes import CreateObject, DropObject
+from .objects import View
 
 Fact = tuple[object, ...]
 
@@ -70,11 +74,14 @@ def _relation(schema: str, name: str) -> Fact:
 
 def provides(c: Change) -> Iterator[Fact]:
     """What exists once `c` ran, that a later change may need."""
+    if isinstance(c, CreateObject) and isinstance(c.obj, View):
+        yield ("row type", c.obj.schema, c.obj.name)
     if isinstance(c, (CreateEnum, RecreateEnum)):
         e = c.enum if isinstance(c, CreateEnum) else c.new
         yield ("enum ready", e.schema, e.name)
     elif isinstance(c, CreateTable):
         yield from _table_keys(c.table)
+        yield ("row type", *c.table.key)
     elif isinstance(c, SetPrimaryKey) and c.new is not None:
         yield _key(c.table, c.new.columns)
     elif isinstance(c, AddUnique):
@@ -100,8 +107,28 @@ def _enum_users(c: Change) -> Iterator[Fact]:
             yield ("enum ready", *e[1:])
 
 
+def _row_type_users(c: Change) -> Iterator[Fact]:
+    """The row types (a table's, a view's: `CREATE TABLE t (c other_table)`) the columns `c` makes or retypes may
+    name: a type the column names without a schema is looked for in the table's schema and in public (the model keeps
+    the name as the server printed it, on the search path). A name no change provides (a built-in type) binds
+    nothing."""
+    if isinstance(c, CreateTable):
+        cols, schema = c.table.columns, c.table.schema
+    elif isinstance(c, AddColumn):
+        cols, schema = (c.column,), c.table[0]
+    elif isinstance(c, AlterColumn) and c.new.type != c.old.type:
+        cols, schema = (c.new,), c.table[0]
+    else:
+        return
+    for col in cols:
+        if _enum(col) is None:
+            for s in {schema, DEFAULT_SCHEMA}:
+                yield ("row type", s, col.base_type.strip('"'))
+
+
 def needs(c: Change) -> Iterator[Fact]:
     yield from _enum_users(c)  # a column of an enum type after the type is made or rebuilt
+    yield from _row_type_users(c)  # a column of a table's or a view's row type after that table or view
     if isinstance(c, AddForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
@@ -117,6 +144,11 @@ def _enum(c: Column) -> Fact | None:
 
 def releases(c: Change) -> Iterator[Fact]:
     """What stops depending on something once `c` ran, so that it may be dropped."""
+    if isinstance(c, (DropTable, DropColumn)):  # a column of a row type, before that table or view goes
+        for col in (c.table.columns if isinstance(c, DropTable) else (c.column,)):
+            if _enum(col) is None:
+                schema = c.table.schema if isinstance(c, DropTable) else c.table[0]
+                yield from (("row type", s, col.base_type.strip('"')) for s in {schema, DEFAULT_SCHEMA})
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
@@ -132,6 +164,10 @@ def releases(c: Change) -> Iterator[Fact]:
 
 
 def removes(c: Change) -> Iterator[Fact]:
+    if isinstance(c, DropObject) and isinstance(c.obj, View):
+        yield ("row type", c.obj.schema, c.obj.name)
+    elif isinstance(c, DropTable):
+        yield ("row type", *c.table.key)
     if isinstance(c, (RecreateEnum, DropEnum)):
         e = c.old if isinstance(c, RecreateEnum) else c.enum
         yield ("enum", e.schema, e.name)
