@@ -203,7 +203,10 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                       "CREATE TABLE tuned (id int PRIMARY KEY, body text, n int) WITH (fillfactor = 70)",
                       "ALTER TABLE tuned ALTER COLUMN body SET STORAGE EXTERNAL",
                       "ALTER TABLE tuned ALTER COLUMN n SET (n_distinct = 7)",
-                      "CREATE TYPE pair AS (l int, r int)", "CREATE TABLE pairs OF pair"):
+                      "CREATE TYPE pair AS (l int, r int)", "CREATE TABLE pairs OF pair",
+                      # privileges of the owner itself (supabase/postgres-meta grants a column's UPDATE to it)
+                      "GRANT UPDATE (v) ON t TO CURRENT_USER", "REVOKE TRUNCATE ON tuned FROM CURRENT_USER",
+                      "GRANT SELECT ON pairs TO pg_monitor"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -215,7 +218,8 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                 "1 table storage parameters (WITH (…)): public.tuned (fillfactor=70)",
                 "1 typed tables (OF type): public.pairs of pair",
                 "1 column storage (SET STORAGE): body external on public.tuned",
-                "1 column options (SET (n_distinct …)): n (n_distinct=7) on public.tuned"]
+                "1 column options (SET (n_distinct …)): n (n_distinct=7) on public.tuned",
+                "2 privileges of an object's owner (GRANT / REVOKE to the owner): public.tuned, v on public.t"]
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             for w in want:
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)

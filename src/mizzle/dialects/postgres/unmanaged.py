@@ -33,6 +33,15 @@ def _type(kind: str) -> str:
             + _NOT_EXT.format(cat="pg_type", oid="t.oid"))
 
 
+def _owner_differs(acl: str, kind: str, owner: str) -> str:
+    """The owner's entries in `acl` are not those PostgreSQL gives an owner by default (acldefault)."""
+    def entries(of: str) -> str:
+        return (f"ARRAY(SELECT x.privilege_type || x.is_grantable::text FROM aclexplode({of}) x "
+                f"WHERE x.grantee = {owner} ORDER BY 1)")
+    default = "acldefault((" + kind + ')::"char", ' + owner + ")"
+    return f"{entries(acl)} IS DISTINCT FROM {entries(default)}"
+
+
 def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "true") -> str:
     return (f"SELECT {select} || ' on ' || n.nspname || '.' || c.relname FROM {catalog} {alias} "
             f"JOIN pg_class c ON c.oid = {alias}.{relcol} JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -170,6 +179,20 @@ KINDS: dict[str, str] = {
         "SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
         "WHERE t.typacl IS NOT NULL AND t.typtype IN ('d', 'e', 'c', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
         + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
+    # GRANT / REVOKE to an object's owner (mizzle models the privileges of other roles only: an owner holds all of
+    # them): a privilege revoked from the owner of a table, view, sequence or schema, one granted WITH GRANT OPTION,
+    # a column's privilege granted to its table's owner (supabase/postgres-meta's `GRANT UPDATE (name) … TO postgres`)
+    "privileges of an object's owner (GRANT / REVOKE to the owner)": (
+        "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relnamespace = ANY(%(ns)s) AND c.relacl IS NOT NULL AND "
+        + _owner_differs("c.relacl", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END", "c.relowner") + " AND "
+        + _NOT_EXT.format(cat="pg_class", oid="c.oid")
+        + " UNION ALL SELECT a.attname || ' on ' || n.nspname || '.' || c.relname FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relnamespace = ANY(%(ns)s) AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) x WHERE x.grantee = c.relowner)"
+        " UNION ALL SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) "
+        "AND n.nspacl IS NOT NULL AND " + _owner_differs("n.nspacl", "'n'", "n.nspowner")),
     # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
     "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
               "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
