@@ -5,6 +5,7 @@ finds nothing to generate and no drift, and its baseline rebuilds the same datab
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -260,46 +261,13 @@ ROW_TYPED = [
 ]
 
 
-def test_routines_and_types_over_row_types_are_made_after_and_dropped_before(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    """supabase/postgres-meta's test database: functions taking a table's or a view's row type, a composite type
-    with an attribute of a table's row type, and `SET search_path = ''`. Made from nothing, the functions and the
-    type came before their tables (`type "todos" does not exist`); dropped, the view and the table went before
-    the routines and type using them (`cannot drop view … because other objects depend on it`); the search_path
-    was written '""', a schema of that name."""
+def _pulled_rebuilt_and_emptied(tmp_path: Path, run_mizzle: Any, statements: list[str]) -> None:
+    """The database `statements` make, pulled; the baseline migrated into a new database, which must then dump alike
+    and show no drift; then a migration to an empty schema code, which must leave nothing in public."""
     (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
     with temp_database("mzrow") as source, temp_database("mzrow") as rebuilt:
         with psycopg.connect(source, autocommit=True) as c:
-            for s in ROW_TYPED:
-                c.execute(s)
-        assert run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source).code == 0
-        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
-        assert m.code == 0, m.stdout + m.stderr
-        assert schema_dump(rebuilt) == schema_dump(source)
-        (tmp_path / "db" / "schema.py").write_text("import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n")
-        g = run_mizzle(["generate", "--name", "empty"], cwd=tmp_path)
-        assert g.code in (0, 1), g.stdout + g.stderr
-        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
-        assert m.code == 0, m.stdout + m.stderr
-        with psycopg.connect(rebuilt) as c:
-            left = c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
-        assert left == (0,)
-
-
-ROW_TYPED_COLUMNS = [
-    "CREATE TABLE zz_rows (id int PRIMARY KEY, body text)",
-    "CREATE VIEW zz_view AS SELECT id, body FROM zz_rows",
-    "CREATE TABLE aa_users (id int PRIMARY KEY, one zz_rows, many zz_rows[], seen zz_view)",
-]
-
-
-def test_columns_of_a_tables_or_views_row_type_are_made_after_it_and_dropped_before(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    """supabase/postgres-meta's test database has a column of a view's row type; a table's row type is alike. The
-    table using it was created first, in name order (`type "zz_rows" does not exist`), and an empty schema dropped
-    the view or table before it (`other objects depend on it`)."""
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
-    with temp_database("mzrow") as source, temp_database("mzrow") as rebuilt:
-        with psycopg.connect(source, autocommit=True) as c:
-            for s in ROW_TYPED_COLUMNS:
+            for s in statements:
                 c.execute(s)
         assert run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source).code == 0
         m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
@@ -314,6 +282,29 @@ def test_columns_of_a_tables_or_views_row_type_are_made_after_it_and_dropped_bef
         with psycopg.connect(rebuilt) as c:
             left = c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace").fetchone()
         assert left == (0,)
+
+
+def test_routines_and_types_over_row_types_are_made_after_and_dropped_before(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """supabase/postgres-meta's test database: functions taking a table's or a view's row type, a composite type
+    with an attribute of a table's row type, and `SET search_path = ''`. Made from nothing, the functions and the
+    type came before their tables (`type "todos" does not exist`); dropped, the view and the table went before
+    the routines and type using them (`cannot drop view … because other objects depend on it`); the search_path
+    was written '""', a schema of that name."""
+    _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, ROW_TYPED)
+
+
+ROW_TYPED_COLUMNS = [
+    "CREATE TABLE zz_rows (id int PRIMARY KEY, body text)",
+    "CREATE VIEW zz_view AS SELECT id, body FROM zz_rows",
+    "CREATE TABLE aa_users (id int PRIMARY KEY, one zz_rows, many zz_rows[], seen zz_view)",
+]
+
+
+def test_columns_of_a_tables_or_views_row_type_are_made_after_it_and_dropped_before(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """supabase/postgres-meta's test database has a column of a view's row type; a table's row type is alike. The
+    table using it was created first, in name order (`type "zz_rows" does not exist`), and an empty schema dropped
+    the view or table before it (`other objects depend on it`)."""
+    _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, ROW_TYPED_COLUMNS)
 
 
 def test_a_composite_keys_autoincrement_column_comes_first_as_in_create_all(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
