@@ -62,7 +62,8 @@ def _loaded_warnings(config: Config, module: Path, expected: Schema) -> list[str
 # CPU: in the `mizzle pull` command the reading runs in a forked child, on the second CPU, and answers one byte
 # (the same model, or not). The child is forked as soon as the snapshot exists and reads it back while the parent
 # writes the module (~0.05 s of a 1,000-table pull no longer waited for); told the module is written (one byte on
-# a second pipe), it reads the file, and without that byte (the writing failed) it ends without an answer. Anything else — no fork on the platform, another thread alive (forking one is
+# a second pipe), it reads the file, and without that byte (the writing failed) it ends without an answer.
+# Anything else — no fork on the platform, another thread alive (forking one is
 # unsafe), one CPU only, the child failing or dying — and the parent runs the whole check itself, as a library
 # call does; a "not the same" answer sends it straight to the SQLAlchemy reading. The check decides exactly as
 # before. The cost: ~0.04 s more CPU (the pages both processes touch are copied), so it pays only where a second

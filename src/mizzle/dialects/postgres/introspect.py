@@ -317,7 +317,7 @@ _ON_CONN = 2  # the first queries (columns, constraints) stay on `conn`
 
 
 def _read_on_two(conn: Any, helper: Any, queries: list[str | None], params: dict[str, Any],
-                 beside: list[str] = ()) -> tuple[list[Any], ...]:  # type: ignore[assignment]
+                 beside: Iterable[str] = ()) -> tuple[list[Any], ...]:
     """The rows of `queries`, then of `beside` (extra queries, read on `conn` after its share: pull lists what mizzle
     does not manage there, while `helper` still reads — ~60 ms of a 1,000-table pull's server time no longer waited
     for before the reading starts)."""

@@ -232,7 +232,8 @@ def _watched(ch: Any, mem: _Remembered, ns: list[int], read: Read, kinds: tuple[
     if not mem.complete or mem.ns != ns or ch.everything:
         rows = read(None, set())
         return _remember(mem, ns, _by_oid(rows[:3], set()), list(rows[3:]))
-    skip = {i for i, kind in enumerate(kinds) if not ch.reruns(kind, bool(mem.others[i]), _owners(kind, mem.others[i]))}
+    skip = {i for i, kind in enumerate(kinds)
+            if not ch.reruns(kind, bool(mem.others[i]), _owners(kind, mem.others[i]))}
     if not ch.tables and len(skip) == len(kinds):
         rows = ([], [], [])
     else:
