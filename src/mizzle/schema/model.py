@@ -82,6 +82,11 @@ class Column:
     # the schema code's USING expression for a type change PostgreSQL has no cast for (info={"mizzle": {"using":
     # …}}): read by the plan of the change only, never stored in a snapshot, so not part of the column's identity
     using: str | None = field(default=None, compare=False)
+    # PostgreSQL: the default as the server prints it, where `default` (canonical: a literal's cast to the column's
+    # own type dropped) applied again would be stored otherwise — a cast with a type modifier, `'{}'::character
+    # varying(24)[]` (PostgreSQL's own cast has none: `'{}'::character varying[]`). Read by pull's reapplicable
+    # model only (dialects/postgres/reapply.py), so that its baseline stores what the database stores
+    stored_default: str | None = field(default=None, compare=False)
 
     @property
     def base_type(self) -> str:

@@ -274,6 +274,8 @@ def _pulled_rebuilt_and_emptied(tmp_path: Path, run_mizzle: Any, statements: lis
         assert m.code == 0, m.stdout + m.stderr
         assert schema_dump(rebuilt) == schema_dump(source)
         assert run_mizzle(["drift"], cwd=tmp_path, url=rebuilt).code == 0
+        check = run_mizzle(["generate", "--check"], cwd=tmp_path)
+        assert check.code == 0, check.stdout + check.stderr
         (tmp_path / "db" / "schema.py").write_text("import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n")
         g = run_mizzle(["generate", "--name", "empty"], cwd=tmp_path)
         assert g.code in (0, 1), g.stdout + g.stderr
@@ -305,6 +307,17 @@ def test_columns_of_a_tables_or_views_row_type_are_made_after_it_and_dropped_bef
     table using it was created first, in name order (`type "zz_rows" does not exist`), and an empty schema dropped
     the view or table before it (`other objects depend on it`)."""
     _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, ROW_TYPED_COLUMNS)
+
+
+def test_a_defaults_cast_with_a_type_modifier_is_pulled_as_the_server_stores_it(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """latitude's `DEFAULT '{}'::varchar(24)[]`: the server keeps the cast with its modifier, and adds none to a bare
+    `DEFAULT '{}'` (it stores `'{}'::character varying[]`); pull's baseline wrote the bare literal, so the rebuilt
+    database stored another text (the same meaning)."""
+    _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, [
+        "CREATE TABLE typed_defaults (id int PRIMARY KEY, a varchar(24)[] DEFAULT '{}'::varchar(24)[], "
+        "b varchar(24) DEFAULT 'x'::varchar(24), c numeric(10,2)[] DEFAULT '{}'::numeric(10,2)[], "
+        "d varchar(24)[] DEFAULT '{}', e numeric(10,2) DEFAULT 1.5::numeric(10,2), f varchar(24) DEFAULT 'y', "
+        "g timestamp(3) DEFAULT '2020-01-01'::timestamp(3) without time zone)"])
 
 
 def test_a_composite_keys_autoincrement_column_comes_first_as_in_create_all(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

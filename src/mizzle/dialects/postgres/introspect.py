@@ -52,6 +52,11 @@ _NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
 canonical_type = lru_cache(maxsize=1024)(_canonical_type)
 
 
+# a default ending in a cast with a type modifier (`::character varying(24)[]`, `::numeric(10,2)`): the server adds
+# none itself, so the canonical default (the cast dropped) would be stored otherwise (Column.stored_default)
+_MODIFIED_CAST = re.compile(r"::[\w \".]+\(\d+(?:,\s*\d+)?\)(?:\[\])*$")
+
+
 @lru_cache(maxsize=4096)
 def _default(expr: str, type_: str, is_enum: bool) -> str | None:
     return canonical_default(strip_own_cast(expr, type_, is_enum), type_, is_enum)
@@ -559,9 +564,11 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
             serial_seq = (seq.schema, seq.name)
         else:
             default = _default(default_sql, type_, is_enum)
+    stored = default_sql if default is not None and default != default_sql and _MODIFIED_CAST.search(default_sql) \
+        else None
     return Column(name=name, type=type_, not_null=bool(not_null), default=default, type_schema=type_schema,
                   identity=identity, generated=generated, comment=comment,
-                  collation=canonical_collation(collation)), serial_seq
+                  collation=canonical_collation(collation), stored_default=stored), serial_seq
 
 
 def _names_sequence(ref: str, seq: _SeqRow) -> bool:

@@ -65,8 +65,8 @@ def reapplicable_expression(expr: str) -> str:
 
 
 def reapplicable(model: Schema) -> Schema:
-    """The model with every expression (checks, index expressions and predicates, generated columns) written
-    so the server stores it as it is stored now."""
+    """The model with every expression (checks, index expressions and predicates, generated columns, defaults
+    whose cast has a type modifier) written so the server stores it as it is stored now."""
     return replace(model, tables=tuple(_table(t) for t in model.tables))
 
 
@@ -77,5 +77,7 @@ def _table(t: Table) -> Table:
                             columns=tuple(replace(c, expression=fix(c.expression)) if c.is_expression else c
                                           for c in ix.columns))
                     for ix in t.indexes)
-    columns = tuple(replace(c, generated=fix(c.generated)) if c.generated else c for c in t.columns)
+    # a default whose cast carries a type modifier, as the server prints it (Column.stored_default)
+    columns = tuple(replace(c, generated=fix(c.generated)) if c.generated else
+                    replace(c, default=c.stored_default) if c.stored_default else c for c in t.columns)
     return replace(t, checks=checks, indexes=indexes, columns=columns)
