@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
@@ -133,28 +133,29 @@ def unquote(ident: str) -> str:
     return ident
 
 
-def split_top(text: str, sep: str = ",") -> list[str]:
-    """Split at `sep` outside quotes and parentheses."""
-    out, buf, depth, quote = [], "", 0, ""
-    for ch in text:
+def _top_level(text: str) -> Iterator[int]:
+    """The positions of `text`'s characters outside string literals, quoted names and parentheses (the quotes and
+    parentheses themselves not included): the one scanner split_top and _column_checks share."""
+    depth, quote = 0, ""
+    for i, ch in enumerate(text):
         if quote:
-            buf += ch
             if ch == quote:
                 quote = ""
-            continue
-        if ch in "'\"`[":
+        elif ch in "'\"`[":
             quote = "]" if ch == "[" else ch
         elif ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == sep and depth == 0:
-            out.append(buf)
-            buf = ""
-            continue
-        buf += ch
-    out.append(buf)
-    return [p.strip() for p in out if p.strip()]
+        elif depth == 0:
+            yield i
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """Split at `sep` outside quotes and parentheses."""
+    cuts = [i for i in _top_level(text) if text[i] == sep]
+    parts = [text[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _body(sql: str) -> str:
@@ -188,26 +189,13 @@ def _column_checks(rest: str) -> list[tuple[str | None, str]]:
     """The CHECKs written in a column's definition (after its name): ([CONSTRAINT name,] expression) for each
     `CHECK (…)` outside string literals and parentheses (a DEFAULT or a type's `(…)` is skipped whole)."""
     out: list[tuple[str | None, str]] = []
-    depth, quote, i = 0, "", 0
-    while i < len(rest):
-        ch = rest[i]
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"`[":
-            quote = "]" if ch == "[" else ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0 and rest[i:i + 5].upper() == "CHECK" and (i == 0 or not rest[i - 1].isalnum() and rest[i - 1] != "_"):
+    for i in _top_level(rest):
+        if rest[i:i + 5].upper() == "CHECK" and (i == 0 or not rest[i - 1].isalnum() and rest[i - 1] != "_"):
             m = re.match(r"(?is)CHECK\s*\(", rest[i:])
             if m:
                 named = re.search(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s+$", rest[:i])
                 expr = _paren_after(rest, i + m.end() - 1)
                 out.append((unquote(named["n"]) if named else None, expr.strip()))
-                i += m.end() + len(expr) + 1
-                continue
-        i += 1
     return out
 
 
