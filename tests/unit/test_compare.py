@@ -181,3 +181,15 @@ def test_interval_in_an_expression_as_the_server_prints_it() -> None:
                                                                               "timestamp")
     assert expression_key("now() + interval '15 minutes'") != expression_key("now() + interval '15 seconds'")
     assert default_key("'90 minutes'", "interval") == "'01:30:00'"
+
+
+def test_a_policy_made_again_is_one_line_with_both_values() -> None:
+    # tambo's snapshot holds an INSERT policy with `using` (drizzle-kit's spelling) where its SQL has WITH CHECK: the
+    # policy is dropped and made again, and the two were told apart ("- policy …" and "+ policy …")
+    from mizzle.schema.security import Policy
+
+    before = replace(POSTS, policies=(Policy("ins", for_="INSERT", to=("authenticated",), using="true"),))
+    after = replace(POSTS, policies=(Policy("ins", for_="INSERT", to=("authenticated",), with_check="true"),))
+    assert lines(_schema(before), _schema(after)) == ["~ policy ins on posts: using true → none, with check none → true"]
+    moved = replace(POSTS, policies=(Policy("ins", for_="UPDATE", to=("authenticated",), using="true"),))
+    assert lines(_schema(before), _schema(moved)) == ["~ policy ins on posts: for INSERT → UPDATE"]

@@ -37,6 +37,7 @@ from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
+from .security_changes import CreatePolicy, DropPolicy
 from .table_features import AddExclusion, DropExclusion
 
 if TYPE_CHECKING:
@@ -334,6 +335,8 @@ def _pair_key(c: Change) -> tuple[str, ...] | None:
         return ("+", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
     if isinstance(c, SetPrimaryKey) and (c.old is None) != (c.new is None):
         return ("-" if c.new is None else "+", "pk", c.table, "")  # type: ignore[return-value]
+    if isinstance(c, (DropPolicy, CreatePolicy)):  # a policy made again (its command or kind changed): one line
+        return ("-" if isinstance(c, DropPolicy) else "+", "policy", c.table, c.policy.name)  # type: ignore[return-value]
     if isinstance(c, (DropObject, CreateObject)):  # a view, function, … made again: one line
         return ("-" if isinstance(c, DropObject) else "+", "object", (c.obj.kind, *c.obj.key), "")  # type: ignore[return-value]
     return None
@@ -366,6 +369,12 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
         return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index, r)}"
     if isinstance(old_c, DropObject):
         return what_differs(old_c.obj, new_c.obj)
+    if isinstance(old_c, DropPolicy):
+        op, np_ = old_c.policy, new_c.policy
+        what = ", ".join(f"{label} {_v(getattr(op, f))} → {_v(getattr(np_, f))}"
+                         for f, label in (("as_", "as"), ("for_", "for"), ("to", "to"), ("using", "using"),
+                                          ("with_check", "with check")) if getattr(op, f) != getattr(np_, f))
+        return f"~ policy {np_.name} on {_q(new_c.table)}: {what or 'changed'}"
     o, n = _obj(old_c), _obj(new_c)
     kind = {DropUnique: "unique", DropForeignKey: "foreign key", DropCheck: "check"}.get(type(old_c), "constraint")
     if kind == "check":
