@@ -108,7 +108,8 @@ def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable
 
     db = parse_url(scratch_url)
     texts = [m.text for m in (migrations if migrations is not None else load_folder(folder, db.dialect)[0])]
-    with _introspector(db, scope, table) as introspect_now:
+    with _introspector(db, scope, table) as introspect_now, \
+            dialects.get(db.dialect).replay_leftovers(introspect_now.raw, texts):
         reporter = _StepReporter(on_step, introspect_now)
         try:
             with dialects.get(db.dialect).watch_replay(introspect_now.raw, texts) if watch else nullcontext():

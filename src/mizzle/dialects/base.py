@@ -383,6 +383,11 @@ class Dialect(Protocol):
         migrations `texts` are being replayed) may learn what each migration changed from the server itself
         (a speed trick; PostgreSQL: ddl_watch.py); nothing where the dialect or the role cannot."""
 
+    def replay_leftovers(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        """Around a whole replay into the scratch database behind `conn`: what the migrations `texts` made outside
+        that database is removed when the block ends, however it ends (PostgreSQL: the roles they created — roles
+        are the cluster's, and a second replay's CREATE ROLE would fail on them)."""
+
     # -- the settings table (protect) -----------------------------------------------------------------------------
     def settings_schema(self, tracking_schema: str) -> str:
         """The schema `protect` writes its settings table in."""

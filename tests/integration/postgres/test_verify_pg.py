@@ -65,6 +65,31 @@ def test_a_failing_migration_is_named_after_the_steps_before_it(tmp_path: Path) 
     assert scratch_databases() == before
 
 
+def test_roles_the_migrations_create_are_dropped_after_the_replay(tmp_path: Path) -> None:
+    # roles are the cluster's: they outlived the scratch database, and the next verify's CREATE ROLE failed on them
+    # (tambo's folder); a role that existed before the replay stays, whatever the migrations say about it
+    made, kept = f"mz_made_{uuid.uuid4().hex[:8]}", f"mz_kept_{uuid.uuid4().hex[:8]}"
+    history_project(tmp_path, 2)
+    first = MigrationFolder(tmp_path / "migrations").migrations()[0].sql_path
+    first.write_text(first.read_text() + f'\n--> statement-breakpoint\nCREATE ROLE "{made}" NOLOGIN;'
+                     f'\n--> statement-breakpoint\nGRANT SELECT ON users TO "{made}";'
+                     f"\n--> statement-breakpoint\nDO $$ BEGIN CREATE ROLE {kept}; "
+                     "EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n")
+    with admin() as c:
+        c.execute(f"CREATE ROLE {kept}")
+    try:
+        for _ in range(2):  # the second replay's CREATE ROLE finds no role left by the first
+            verify(fresh_config(tmp_path), url=SERVER)
+            with admin() as c:
+                roles = {r[0] for r in c.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)",
+                                                 (made, kept)).fetchall()}
+            assert roles == {kept}
+    finally:
+        with admin() as c:
+            c.execute(f'DROP ROLE IF EXISTS "{made}"')
+            c.execute(f"DROP ROLE IF EXISTS {kept}")
+
+
 def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     history_project(tmp_path, 3)
     edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path

@@ -195,6 +195,11 @@ class PostgresDialect:
         conn.execute("SET plan_cache_mode = force_generic_plan")
         return watching(conn, texts)
 
+    def replay_leftovers(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        from .scratch import roles_made_dropped
+
+        return roles_made_dropped(conn, texts)
+
     def settings_schema(self, tracking_schema: str) -> str:
         return tracking_schema
 

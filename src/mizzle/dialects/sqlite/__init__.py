@@ -183,6 +183,9 @@ class SQLiteDialect:
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         return nullcontext()  # introspecting SQLite again is cheap: nothing to learn
 
+    def replay_leftovers(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
+        return nullcontext()  # a SQLite database holds everything its migrations make
+
     def settings_schema(self, tracking_schema: str) -> str:
         return "main"
 
