@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from pgtools import schema_dump, temp_database
+from pgtools import USER, schema_dump, temp_database
 
 pytestmark = pytest.mark.pg
 
@@ -207,7 +207,11 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                       "CREATE TYPE pair AS (l int, r int)", "CREATE TABLE pairs OF pair",
                       # privileges of the owner itself (supabase/postgres-meta grants a column's UPDATE to it)
                       "GRANT UPDATE (v) ON t TO CURRENT_USER", "REVOKE TRUNCATE ON tuned FROM CURRENT_USER",
-                      "GRANT SELECT ON pairs TO pg_monitor"):
+                      "GRANT SELECT ON pairs TO pg_monitor",
+                      # tambo's: default privileges, and an extension's function granted to a role
+                      "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pg_monitor",
+                      "CREATE EXTENSION IF NOT EXISTS pgcrypto",
+                      "GRANT EXECUTE ON FUNCTION digest(text, text) TO pg_monitor"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -220,7 +224,9 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                 "1 typed tables (OF type): public.pairs of pair",
                 "1 column storage (SET STORAGE): body external on public.tuned",
                 "1 column options (SET (n_distinct …)): n (n_distinct=7) on public.tuned",
-                "2 privileges of an object's owner (GRANT / REVOKE to the owner): public.tuned, v on public.t"]
+                "2 privileges of an object's owner (GRANT / REVOKE to the owner): public.tuned, v on public.t",
+                f"1 default privileges (ALTER DEFAULT PRIVILEGES): for {USER} in public on tables",
+                "1 privileges on an extension's objects (GRANT / REVOKE): public.digest(text, text)"]
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             for w in want:
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)

@@ -14,6 +14,12 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
+# an extension's member whose privileges are not those the extension gave it (pg_init_privs; none: the default)
+_EXT_PRIVS = ("EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::regclass AND d.objid = {oid} "
+              "AND d.deptype = 'e') AND {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_init_privs ip "
+              "WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0)")
+
+
 def _rel(kind: str) -> str:
     return (f"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             f"WHERE c.relkind = '{kind}' AND c.relnamespace = ANY(%(ns)s) AND "
@@ -193,6 +199,25 @@ KINDS: dict[str, str] = {
         "AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) x WHERE x.grantee = c.relowner)"
         " UNION ALL SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) "
         "AND n.nspacl IS NOT NULL AND " + _owner_differs("n.nspacl", "'n'", "n.nspowner")),
+    # ALTER DEFAULT PRIVILEGES (a schema's in scope, or database-wide): the privileges objects created later get
+    "default privileges (ALTER DEFAULT PRIVILEGES)": (
+        "SELECT 'for ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' || n.nspname, '') || ' on ' || "
+        "CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' "
+        "WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE d.defaclobjtype::text END "
+        "FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace "
+        "WHERE d.defaclnamespace = 0 OR d.defaclnamespace = ANY(%(ns)s)"),
+    # GRANT / REVOKE on an extension's own function, table, sequence or type, away from what the extension made
+    # (pg_init_privs): tambo grants pgcrypto's functions to its roles
+    "privileges on an extension's objects (GRANT / REVOKE)": (
+        "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.pronamespace = ANY(%(ns)s) AND "
+        + _EXT_PRIVS.format(acl="p.proacl", cat="pg_proc", oid="p.oid")
+        + " UNION ALL SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND "
+        + _EXT_PRIVS.format(acl="c.relacl", cat="pg_class", oid="c.oid")
+        + " UNION ALL SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
+        "ON n.oid = t.typnamespace WHERE t.typnamespace = ANY(%(ns)s) AND "
+        + _EXT_PRIVS.format(acl="t.typacl", cat="pg_type", oid="t.oid")),
     # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
     "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
               "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
