@@ -121,6 +121,18 @@ def test_failure_rolls_back_the_migration_and_keeps_earlier_ones(tmp_path: Path)
     assert rows(db, 'SELECT count(*) FROM "__drizzle_migrations"') == [(1,)]
 
 
+def test_a_libsql_alter_column_says_it_is_turso_syntax(tmp_path: Path) -> None:
+    # openstatus's folder (drizzle-kit for Turso): SQLite says only `near "ALTER": syntax error`
+    write_folder(tmp_path, [["CREATE TABLE a (id integer, s text)"],
+                            ['ALTER TABLE `a` ALTER COLUMN "s" TO "s" text NOT NULL']])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 1
+    assert 'near "ALTER": syntax error' in err and "hint: ALTER TABLE … ALTER COLUMN is libSQL's (Turso's)" in err
+    write_folder(tmp_path / "other", [["CREATE TABLE a (id integer)"], ["ALTER TABLE a ALTERX COLUMN b"]])
+    code, out, err = run(["migrate"], tmp_path / "other")
+    assert code == 1 and "libSQL" not in err  # another syntax error: no such hint
+
+
 def test_foreign_key_violation_fails_the_migration(tmp_path: Path) -> None:
     write_folder(tmp_path, [
         ["CREATE TABLE p (id integer PRIMARY KEY)",

@@ -355,9 +355,23 @@ class SQLiteBackend(TrackingStore):
             err = translate(e)
             if timed and self._deadline is not None and "interrupted" in str(e):
                 err.message = f"statement timeout ({self._statement_timeout:g} s) reached"
+            err.advice = err.advice or libsql_advice(q, err.message)
             raise err from None
         finally:
             self._deadline = None
+
+
+_ALTER_COLUMN = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+\S+\s+ALTER\s+COLUMN\b")
+
+
+def libsql_advice(statement: str, message: str) -> str | None:
+    """For a syntax error on `ALTER TABLE … ALTER COLUMN`: libSQL's (Turso's) statement, which SQLite has not
+    (drizzle-kit writes it for Turso; openstatus's folder has one)."""
+    if "syntax error" not in message or not _ALTER_COLUMN.match(statement):
+        return None
+    return ("ALTER TABLE … ALTER COLUMN is libSQL's (Turso's) statement, which SQLite does not have: this migration "
+            "was written for Turso, and mizzle applies migrations with SQLite (where a column changes by rebuilding "
+            "its table, as `mizzle generate` writes it)")
 
 
 def translate(e: sqlite3.Error) -> ServerError:
