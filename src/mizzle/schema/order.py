@@ -120,6 +120,11 @@ def _row_type_users(c: Change) -> Iterator[Fact]:
         cols, schema = (c.new,), c.table[0]
     else:
         return
+    yield from _row_types_named(cols, schema)
+
+
+def _row_types_named(cols: tuple[Column, ...], schema: str) -> Iterator[Fact]:
+    """The row types columns of a table in `schema` may name (see _row_type_users; an enum column names none)."""
     for col in cols:
         if _enum(col) is None:
             for s in {schema, DEFAULT_SCHEMA}:
@@ -144,11 +149,10 @@ def _enum(c: Column) -> Fact | None:
 
 def releases(c: Change) -> Iterator[Fact]:
     """What stops depending on something once `c` ran, so that it may be dropped."""
-    if isinstance(c, (DropTable, DropColumn)):  # a column of a row type, before that table or view goes
-        for col in (c.table.columns if isinstance(c, DropTable) else (c.column,)):
-            if _enum(col) is None:
-                schema = c.table.schema if isinstance(c, DropTable) else c.table[0]
-                yield from (("row type", s, col.base_type.strip('"')) for s in {schema, DEFAULT_SCHEMA})
+    if isinstance(c, DropTable):  # a column of a row type, before that table or view goes
+        yield from _row_types_named(c.table.columns, c.table.schema)
+    elif isinstance(c, DropColumn):
+        yield from _row_types_named((c.column,), c.table[0])
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
