@@ -143,10 +143,17 @@ class RunnerBackend(Protocol):
 
     def record_applied(self, record: AppliedRecord) -> None: ...
 
-    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord, durable: bool = True) -> bool:
         """A speed trick a backend may offer (TrackingStore's default: False, nothing done): BEGIN, the
         statements, `record` (its duration_ms None: measured by the server) and COMMIT sent at once. False when
-        it cannot take these statements (the caller runs them one by one); raises PipelineFailed."""
+        it cannot take these statements (the caller runs them one by one); raises PipelineFailed. `durable=False`
+        (not the run's last migration): the COMMIT need not wait for the disk; a later durable commit, or
+        make_durable(), waits for it."""
+
+    def make_durable(self) -> None:
+        """Everything committed so far on disk, where run_pipelined(durable=False) deferred a commit's flush and
+        no durable commit followed (a run that failed before its last migration). Nothing to do otherwise
+        (TrackingStore's default)."""
 
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None: ...

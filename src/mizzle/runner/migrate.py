@@ -474,6 +474,16 @@ class _Run:
                     continue
             i += 1
         self._commit()
+        try:
+            self.db.make_durable()
+        except ServerError as e:
+            done = sum(1 for p in self.pending if p.result.status == APPLIED)
+            exc = StatementFailed(f"{done} migration(s) committed, but waiting for them to reach the disk failed: "
+                                  f"{e.message}", "a server crash before they did would undo the last of them, whole; "
+                                  "`mizzle status` shows what is applied, and rerunning `mizzle migrate` applies "
+                                  "whatever is missing")
+            exc.result = self.result
+            raise exc from None
 
     # -- retries after a lock timeout -----------------------------------------------------------------------
 
@@ -585,7 +595,8 @@ class _Run:
         record = AppliedRecord(when=r.when, hash=r.hash, tag=r.tag, duration_ms=None, statements=r.statements,
                                tool_version=f"mizzle {__version__}", clear_progress=False)
         try:
-            if not self.db.run_pipelined([st.sql for st in m.statements], record):
+            # the run's last migration waits for the disk, and so for every one before it (see make_durable)
+            if not self.db.run_pipelined([st.sql for st in m.statements], record, durable=p is self.pending[-1]):
                 return False
         except PipelineFailed as e:
             r.executed += e.index

@@ -177,9 +177,12 @@ class TrackingStore:
         """Run the statements creating the missing tracking tables, in one transaction."""
         raise NotImplementedError
 
-    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord, durable: bool = True) -> bool:
         """See RunnerBackend.run_pipelined: a backend without the speed trick runs nothing here."""
         return False
+
+    def make_durable(self) -> None:
+        """See RunnerBackend.make_durable: commits were durable one by one."""
 
     def _sql(self, template: str) -> str:
         t, spec = self.tracking, self.tracking_sql

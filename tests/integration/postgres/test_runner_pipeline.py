@@ -40,12 +40,12 @@ def _run_both(folder: Path, pg_url: Callable[..., str], monkeypatch: pytest.Monk
     for pipelined in (True, False):
         used: list[str] = []  # the migrations sent in one flush (a failing one raises from it)
 
-        def spy(self: PostgresBackend, sts: list[str], record: object, _on: bool = pipelined,
+        def spy(self: PostgresBackend, sts: list[str], record: object, durable: bool = True, _on: bool = pipelined,
                 _used: list[str] = used) -> bool:
             if not _on or not all(map(_pipelinable, sts)):
                 return False
             _used.append(record.tag)  # type: ignore[attr-defined]
-            return real(self, sts, record)  # type: ignore[arg-type]
+            return real(self, sts, record, durable)  # type: ignore[arg-type]
 
         monkeypatch.setattr(PostgresBackend, "run_pipelined", spy)
         url = pg_url()
@@ -115,3 +115,38 @@ def test_pipelined_run_records_a_duration(pg_url: Callable[..., str], migrations
     assert [m.status for m in res.migrations] == ["applied"] and res.migrations[0].executed == 2
     ((ms,),) = q(url, 'SELECT duration_ms FROM "drizzle"."__mizzle_audit"')
     assert ms is not None and ms >= 50  # the server's measure, BEGIN to the record
+
+
+_SEEN = ('CREATE TABLE "seen_{n}" AS SELECT current_setting(\'synchronous_commit\') AS sync, '
+         'pg_current_wal_insert_lsn() AS lsn')
+
+
+def _flushed_past(url: str, table: str) -> bool:
+    """Whether the server's WAL is on disk past the point `table` was made at (its transaction's commit follows)."""
+    return q(url, f'SELECT pg_current_wal_flush_lsn() > lsn FROM "{table}"')[0][0]
+
+
+def test_a_run_commits_its_migrations_without_waiting_for_the_disk_but_the_last(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
+    url = pg_url()
+    for n in range(3):
+        migrations_dir.add(_SEEN.format(n=n))
+    runner.migrate(url=url, folder=migrations_dir.path)
+    assert [r[0] for r in q(url, 'SELECT sync FROM "seen_0" UNION ALL SELECT sync FROM "seen_1" '
+                                 'UNION ALL SELECT sync FROM "seen_2"')] == ["off", "off", "on"]
+    # returned only once the last migration's commit (after its lsn) was on disk: the WAL writer alone takes up
+    # to wal_writer_delay (200 ms by default) for an asynchronous commit
+    assert _flushed_past(url, "seen_2")
+    assert q(url, "SHOW synchronous_commit") == [("on",)]  # the session's own setting is left alone
+
+
+def test_a_failed_run_makes_what_it_committed_durable_before_it_reports(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
+    url = pg_url()
+    migrations_dir.add(_SEEN.format(n=0))
+    migrations_dir.add(_SEEN.format(n=1))
+    migrations_dir.add('ALTER TABLE "nope" ADD COLUMN "x" integer;', name="bad")
+    with pytest.raises(StatementFailed) as e:
+        runner.migrate(url=url, folder=migrations_dir.path)
+    assert [m.status for m in e.value.result.migrations] == ["applied"] * 2 + ["failed"]  # type: ignore[attr-defined]
+    assert _flushed_past(url, "seen_1")

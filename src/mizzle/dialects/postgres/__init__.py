@@ -193,6 +193,9 @@ class PostgresDialect:
         # looks cheaper — 1.5 of the ~2 ms the few tables' queries took per step on dokploy; one generic plan
         # each halves that (the same rows)
         conn.execute("SET plan_cache_mode = force_generic_plan")
+        # speed: the log's read (ddl_watch.py) deletes what it read, a commit per step; a scratch database's
+        # commits need not wait for the disk (~0.3 ms a step here)
+        conn.execute("SET synchronous_commit = off")
         return watching(conn, texts)
 
     def replay_leftovers(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:

@@ -259,15 +259,17 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
     from .unmanaged import describe, found_of
     from .unmanaged import query as unmanaged_query
 
+    from .introspect_repeat import NARROW, schema_rows, table_rows
+
     scope = scope or Scope()
-    namespaces = scope_namespaces(conn, scope)
+    ns_rows, changes = schema_rows(conn, _Q_NAMESPACES)
+    namespaces = _wanted(ns_rows, scope)
     ns_oids = [oid for oid, _ in namespaces]
     beside = [unmanaged_query()] if unmanaged is not None and helper is not None else []
     version = conn.info.server_version
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
-    from .introspect_repeat import NARROW, table_rows
     from .introspect_security import SECURITY_QUERIES, with_security_rows
 
     per_table = [_Q_COLUMNS, _Q_CONSTRAINTS.format(nnd=nnd), _Q_INDEXES.format(nnd=nnd.replace("ix.", "i."))]
@@ -292,7 +294,7 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
 
     # a database introspected again on one connection (verify): unchanged tables' rows remembered, and the
     # whole-database queries' rows while their catalogue rows are unchanged (introspect_repeat.py)
-    results = table_rows(conn, ns_oids, read, OTHER_KINDS)
+    results = table_rows(conn, ns_oids, read, OTHER_KINDS, changes)
     if unmanaged is not None and (helper is None or beside):  # not read beside the model: read now
         unmanaged.extend(describe(found_of(conn.execute(unmanaged_query(), {"ns": ns_oids}).fetchall())))
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
@@ -388,7 +390,11 @@ def _owned_by_excluded(s: Any, scope: Scope) -> bool:
 
 def scope_namespaces(conn: Any, scope: Scope) -> list[tuple[int, str]]:
     """(oid, name) of the schemas in `scope` (user schemas, not an extension's)."""
-    return [(oid, name) for oid, name in conn.execute(_Q_NAMESPACES).fetchall() if scope.wants_schema(name)]
+    return _wanted(conn.execute(_Q_NAMESPACES).fetchall(), scope)
+
+
+def _wanted(rows: list[tuple[Any, ...]], scope: Scope) -> list[tuple[int, str]]:
+    return [(oid, name) for oid, name in rows if scope.wants_schema(name)]
 
 
 def _build(namespaces: list[tuple[int, str]], column_rows: list[tuple[Any, ...]],

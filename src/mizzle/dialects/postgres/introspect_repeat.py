@@ -182,13 +182,15 @@ _by_connection: weakref.WeakKeyDictionary[Any, _Remembered] = weakref.WeakKeyDic
 Read = Callable[[list[int] | None, set[int]], tuple[list[Any], ...]]
 
 
-def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = ()) -> tuple[list[Any], ...]:
+def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = (),
+               changes: Any = None) -> tuple[list[Any], ...]:
     """The (column, constraint, index, *other) rows of an introspection of `conn`. `read(rels, skip)` runs the
     introspection's queries, the per-table ones for the tables `rels` only (None: every table), and of the
     whole-database ones (one per kind of `kinds`, in order) not those at the positions `skip` (their rows []);
     the per-table rows of the tables that did not change since the previous introspection of `conn` are taken
     from it, and so are the whole-database rows whose token did not change. Where a replay's scratch database
-    logs its own changes (ddl_watch.py), what changed is read from that log instead of the fingerprints."""
+    logs its own changes (ddl_watch.py), what changed is read from that log instead of the fingerprints
+    (`changes`: the log already read, by `schema_rows`)."""
     from . import ddl_watch
 
     try:
@@ -198,7 +200,7 @@ def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = ()
     mem.calls += 1
     watch = ddl_watch.of(conn)
     if watch is not None:
-        return _watched(watch.read(conn), mem, ns, read, kinds)
+        return _watched(changes if changes is not None else watch.read(conn), mem, ns, read, kinds)
     if mem.calls == 1:
         return read(None, set())
     with conn.pipeline():
@@ -223,6 +225,17 @@ def table_rows(conn: Any, ns: list[int], read: Read, kinds: tuple[str, ...] = ()
     mem.fps = {oid: fp for oid, (fp, _) in fps.items()}
     mem.tokens = tokens
     return _remember(mem, ns, {**kept, **fresh}, others if kinds else list(rows[3:]))
+
+
+def schema_rows(conn: Any, query: str) -> tuple[list[tuple[Any, ...]], Any]:
+    """`query`'s rows (the schemas, read first by every introspection) and, where a replay's scratch database logs
+    its own changes (ddl_watch.py), that log's news for table_rows — one round trip for both; else None."""
+    from . import ddl_watch
+
+    watch = ddl_watch.of(conn)
+    if watch is None:
+        return conn.execute(query).fetchall(), None
+    return watch.read_with(conn, query)
 
 
 def _watched(ch: Any, mem: _Remembered, ns: list[int], read: Read, kinds: tuple[str, ...]) -> tuple[list[Any], ...]:

@@ -3,6 +3,7 @@ translation of server errors. The generic logic (what to run, in which transacti
 
 from __future__ import annotations
 
+import contextlib
 import re
 import select
 import time
@@ -85,6 +86,7 @@ class PostgresBackend(TrackingStore):
         self._key = lock_key(tracking)
         self._record_sql: dict[int, bytes] = {}
         self._cur = conn.cursor()  # one cursor for the run's statements: less per-statement overhead
+        self._unflushed = False  # a migration committed without waiting for the WAL flush (make_durable)
 
     # -- lock ------------------------------------------------------------------------------------------
 
@@ -196,7 +198,7 @@ class PostgresBackend(TrackingStore):
 
     # -- speed trick (issue 18): a migration in one flush -------------------------------------------------------
 
-    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord) -> bool:
+    def run_pipelined(self, statements: Sequence[str], record: AppliedRecord, durable: bool = True) -> bool:
         """BEGIN, each statement, the tracking record and COMMIT written to the server together and their
         results read back after (libpq's pipeline mode): one round trip per migration instead of one per
         statement plus two (the record, the COMMIT) — with 1,000 pending one-table migrations, ~3,000 round
@@ -208,7 +210,9 @@ class PostgresBackend(TrackingStore):
             return False
         name = self._prepare_record(record.clear_progress)  # once per run, on its own: it must not be skipped
         params = _record_params(record)
-        sends: list[Callable[[pq.abc.PGconn], None]] = [lambda pg: pg.send_query_params(b"BEGIN", None)]
+        flush = b"SELECT 1" if durable else _ASYNC_COMMIT  # the second command either way: the same indexes
+        sends: list[Callable[[pq.abc.PGconn], None]] = [lambda pg: pg.send_query_params(b"BEGIN", None),
+                                                         lambda pg: pg.send_query_params(flush, None)]
         sends += [(lambda q: lambda pg: pg.send_query_params(q, None))(sql.encode("utf-8")) for sql in statements]
         sends.append(lambda pg: pg.send_query_prepared(name, params))
         sends.append(lambda pg: pg.send_query_params(b"COMMIT", None))
@@ -216,12 +220,33 @@ class PostgresBackend(TrackingStore):
         failed = self._pipeline(sends)
         if failed is None:
             self._tx = False
+            self._unflushed = not durable  # a commit waiting for the disk waits for every one before it too
             return True
         index, error = failed
         if index == len(sends) - 1:  # the COMMIT (a deferred constraint): the transaction is over, as commit()
             self._tx = False
             raise error
-        raise PipelineFailed(max(index - 1, 0), error)
+        raise PipelineFailed(max(index - 2, 0), error)
+
+    # Speed trick (issue 18): one WAL flush per run, not one per migration. Each migration sent in one flush
+    # (run_pipelined) but the run's last commits with `synchronous_commit = off` for its own transaction: its
+    # COMMIT returns without waiting for the WAL to reach the disk. The run's last migration commits with the
+    # session's own setting, which waits for the WAL up to its commit record — every earlier commit included, as
+    # the WAL is written in order (and for a synchronous standby, where the server has one). A run that stops
+    # before its last migration (a failure) calls make_durable() before it reports: one transaction with the
+    # session's setting, which must write to the WAL (PostgreSQL flushes nothing for one that did not): it
+    # rewrites the newest audit row as it is, which the migrations committed put there. So the run returns with
+    # everything it applied on disk, as before. What changes is only a server crash during the run: it may lose
+    # the last migrations committed, whole and in order (PostgreSQL: "as though those transactions had been
+    # aborted cleanly") — the state of a run stopped earlier, which the next run completes. What it buys: 1,000
+    # one-table migrations wait for ~1 fsync instead of ~1,000 (~0.35 of psql's ~2.4 s here).
+
+    def make_durable(self) -> None:
+        if not self._unflushed or self._conn.closed:
+            return
+        self._unflushed = False
+        self._raw(pgsql.SQL("BEGIN; UPDATE {a} SET id = id WHERE id = (SELECT max(id) FROM {a}); COMMIT")
+                  .format(a=self._audit).as_bytes(self._conn))
 
     def _pipeline(self, sends: list[Callable[[pq.abc.PGconn], None]]) -> tuple[int, ServerError] | None:
         """Send the commands and a sync in one flush, then read every result: (index of the first command
@@ -416,6 +441,9 @@ class PostgresBackend(TrackingStore):
     def close(self) -> None:
         self._begin_pending = False
         try:
+            if self._unflushed and self._conn.pgconn.transaction_status == pq.TransactionStatus.IDLE:
+                with contextlib.suppress(ServerError):  # a run that failed: what it committed made durable
+                    self.make_durable()
             self.release_lock()
         finally:
             self._conn.close()
@@ -432,6 +460,9 @@ class PostgresBackend(TrackingStore):
             return cur.fetchall() if fetch and cur.description else []
         except psycopg.Error as e:
             raise translate(e) from None
+
+
+_ASYNC_COMMIT = b"SET LOCAL synchronous_commit = off"  # see make_durable
 
 
 def translate(e: psycopg.Error) -> ServerError:
