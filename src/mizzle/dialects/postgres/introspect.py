@@ -320,7 +320,7 @@ def _read_pipelined(conn: Any, queries: list[str | None], params: dict[str, Any]
 # constraints' run on `conn`: the same queries and rows, in about half the server's wall time where a second CPU
 # is free. Each query reads its own snapshot of the catalogue either way (autocommit). A failure on the helper's
 # side is raised here as it would be on `conn`.
-_ON_CONN = 2  # the first queries (columns, constraints) stay on `conn`
+_ON_CONN = 2  # the first queries (columns, constraints) stay on `conn`; the columns' alone with queries `beside`
 
 
 def _read_on_two(conn: Any, helper: Any, queries: list[str | None], params: dict[str, Any],
@@ -331,22 +331,25 @@ def _read_on_two(conn: Any, helper: Any, queries: list[str | None], params: dict
     import threading
 
     theirs: list[Any] = []
+    # balance (1,000 tables: columns 72 ms, constraints 19, unmanaged 65 on `conn`; indexes 62 and the rest ~45 on
+    # the helper): with the listing beside, the constraints go to the helper — 137 / 124 ms instead of 156 / 105
+    on_conn = 1 if beside else _ON_CONN
 
     def read_theirs() -> None:
         try:
-            theirs.append(_read_pipelined(helper, queries[_ON_CONN:], params))
+            theirs.append(_read_pipelined(helper, queries[on_conn:], params))
         except BaseException as e:  # noqa: BLE001 - raised on the caller's thread below
             theirs.append(e)
 
     thread = threading.Thread(target=read_theirs, name="mizzle-introspect-helper", daemon=True)
     thread.start()
     try:
-        mine = _read_pipelined(conn, [*queries[:_ON_CONN], *beside], params)
+        mine = _read_pipelined(conn, [*queries[:on_conn], *beside], params)
     finally:
         thread.join()
     if isinstance(theirs[0], BaseException):
         raise theirs[0]
-    return (*mine[:_ON_CONN], *theirs[0], *mine[_ON_CONN:])
+    return (*mine[:on_conn], *theirs[0], *mine[on_conn:])
 
 
 _Q_COMMENTS = """

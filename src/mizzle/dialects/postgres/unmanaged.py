@@ -15,9 +15,11 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
 
 
 # an extension's member whose privileges are not those the extension gave it (pg_init_privs; none: the default)
-_EXT_PRIVS = ("EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::regclass AND d.objid = {oid} "
-              "AND d.deptype = 'e') AND {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_init_privs ip "
-              "WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0)")
+# (speed: a CASE, so that membership, a hashed subplan read once, is asked first; as an EXISTS beside the comparison
+# the planner compared every object of the scope with pg_init_privs first — 28 of the listing's 94 ms on 1,000 tables)
+_EXT_PRIVS = ("CASE WHEN {oid} IN (SELECT d.objid FROM pg_depend d WHERE d.classid = '{cat}'::regclass "
+              "AND d.deptype = 'e') THEN {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_init_privs ip "
+              "WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0) ELSE false END")
 
 
 def _rel(kind: str) -> str:
