@@ -256,10 +256,9 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
     """The model of the database `conn` is connected to (a psycopg 3 connection), within `scope`; `helper`, a
     second connection to it, runs some of the queries of a whole read meanwhile (see _read_on_two). `unmanaged`:
     where given, what the database holds that mizzle does not manage is listed into it (unmanaged.py)."""
+    from .introspect_repeat import NARROW, schema_rows, table_rows
     from .unmanaged import describe, found_of
     from .unmanaged import query as unmanaged_query
-
-    from .introspect_repeat import NARROW, schema_rows, table_rows
 
     scope = scope or Scope()
     ns_rows, changes = schema_rows(conn, _Q_NAMESPACES)
