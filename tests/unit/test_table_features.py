@@ -3,6 +3,8 @@ PostgreSQL DDL says them, the SQLAlchemy source reads them and SQLite refuses wh
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -133,3 +135,16 @@ def test_a_new_partition_is_described_by_its_parent_not_by_its_columns() -> None
     assert CreateTable(part).describe() == "+ table events_2026 (partition of events)"
     plain = Table(name="events", schema="public", columns=(Column(name="at", type="date"),))
     assert CreateTable(plain).describe() == "+ table events (1 columns)"
+
+
+def test_a_collation_written_into_a_snapshot_column_type_is_read() -> None:
+    # useautumn/autumn's drizzle-kit custom type: the SQL has `"id" text COLLATE "C"`, and so has the snapshot's
+    # type text (no sidecar)
+    snap, _ = snapshot_from_schema(_model())  # type: ignore[arg-type]
+    assert snap["tables"]["public.t"]["columns"]["name"]["type"] == "text"  # mizzle keeps it in its sidecar
+    for spelled, want in (('text COLLATE "C"', ("text", "C")),
+                          ('varchar(20)[] COLLATE "de-x-icu"', ("varchar(20)[]", "de-x-icu"))):
+        theirs = json.loads(json.dumps(snap))
+        theirs["tables"]["public.t"]["columns"]["name"]["type"] = spelled
+        back = schema_from_snapshot(theirs).table("public", "t")
+        assert back is not None and (back.column("name").type, back.column("name").collation) == want

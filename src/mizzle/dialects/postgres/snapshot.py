@@ -38,7 +38,7 @@ from .snapshot_security import (
     security_from_json,
     security_sidecar,
 )
-from .types import canonical_type
+from .types import canonical_type, split_collation
 
 _CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: snapshot_security.py;
 # privileges: the grants a drizzle-kit 1.x folder holds (snapshot_v9.py), carried as they are
@@ -154,7 +154,9 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
-            collation=side_cols.get(c["name"], {}).get("collation"),
+            # mizzle's sidecar; else a COLLATE in drizzle-kit's type text (a custom type: `text COLLATE "C"`)
+            collation=side_cols.get(c["name"], {}).get("collation")
+            or (None if c.get("typeSchema") else split_collation(c["type"])[1]),
             declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})
     fks = [_fk_from_json(f, side_fks) for f in (t.get("foreignKeys") or {}).values()]
