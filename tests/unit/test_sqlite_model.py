@@ -155,3 +155,24 @@ def test_what_create_all_leaves_out_on_sqlite_is_left_out_and_column_checks_kept
     got = schema_from_metadata([md], dialect="sqlite").tables[0]
     assert sorted(i.name for i in got.indexes) == ["ix_flow_name", "ix_sqlite_only"]
     assert [c.expression for c in got.checks] == ["n > 0"]
+
+
+@pytest.mark.parametrize(("stored", "want", "type_"), [
+    ('"manual"', "'manual'", "text"),  # karakeep: ALTER TABLE … ADD type text NOT NULL DEFAULT "manual"
+    ('"it\'s ""x"""', "'it''s \"x\"'", "text"),
+    ('"7"', "7", "integer"),
+])
+def test_a_double_quoted_default_is_the_string_sqlite_took_it_for(stored: str, want: str, type_: str) -> None:
+    import sqlite3
+
+    from mizzle.dialects.sqlite.types import canonical_default
+
+    assert canonical_default(stored, type_) == want
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE TABLE a (k integer, v {type_} DEFAULT {stored})")  # how the folder's SQL wrote it
+    db.execute(f"CREATE TABLE b (k integer, v {type_} DEFAULT {want})")  # how mizzle writes it back
+    db.execute("INSERT INTO a (k) VALUES (1)")
+    db.execute("INSERT INTO b (k) VALUES (1)")
+    assert db.execute("SELECT v, typeof(v) FROM a").fetchall() == db.execute("SELECT v, typeof(v) FROM b").fetchall()
+    with pytest.raises(sqlite3.OperationalError, match="not constant"):  # the form mizzle wrote before
+        db.execute(f"CREATE TABLE c (v {type_} DEFAULT ({stored}))")

@@ -53,7 +53,12 @@ def is_constant(default: str | None) -> bool:
 
 
 def _is_string_literal(d: str) -> bool:
-    return len(d) >= 2 and d[0] == "'" and d[-1] == "'" and "'" not in d[1:-1].replace("''", "")
+    return _is_quoted(d, "'")
+
+
+def _is_quoted(d: str, q: str) -> bool:
+    """`d` is one token quoted with `q` (the quote doubled inside)."""
+    return len(d) >= 2 and d[0] == q and d[-1] == q and q not in d[1:-1].replace(q + q, "")
 
 
 def canonical_default(expr: str | None, type_: str) -> str | None:
@@ -69,6 +74,9 @@ def canonical_default(expr: str | None, type_: str) -> str | None:
         return low if low in ("true", "false", "null") else d.upper()
     if _NUMBER.fullmatch(d):
         return d
+    if _is_quoted(d, '"'):  # `DEFAULT "manual"`: no column is in scope there, so SQLite takes it for a string (and
+        # stores it so); in parentheses it would be an identifier, which SQLite refuses ("not constant")
+        d = "'" + d[1:-1].replace('""', '"').replace("'", "''") + "'"
     if _is_string_literal(d):
         inner = d[1:-1]
         if affinity(type_) in ("integer", "real") and _NUMBER.fullmatch(inner):
