@@ -73,3 +73,17 @@ def test_reads_the_one_folder_per_migration_layout(tmp_path: Path) -> None:
     assert [m.tag for m in migs] == ["20250101120000_init", "20250102120000_posts"]
     assert migs[0].when < migs[1].when and migs[1].statements[0].sql == "CREATE TABLE posts (id int);"
     assert f.latest_snapshot() == {"id": "posts", "prevId": "", "dialect": "postgresql"}
+
+
+def test_a_missing_snapshot_is_named_after_its_tag_where_tags_are_numbered_apart_from_idx(tmp_path: Path) -> None:
+    # buster-so/buster: journal entry 0 is 0001_create_organizations; its snapshot is missing
+    (tmp_path / "meta").mkdir()
+    entries = [{"idx": i, "version": "7", "when": 1700000000000 + i, "tag": f"{i + 1:04d}_m{i}", "breakpoints": True}
+               for i in range(3)]
+    (tmp_path / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                                  "entries": entries}))
+    for e in entries:
+        (tmp_path / f"{e['tag']}.sql").write_text("SELECT 1;\n")
+    (tmp_path / "meta" / "0002_snapshot.json").write_text("{}")  # the second entry's, by its tag
+    names = [m.snapshot_path.name for m in MigrationFolder(tmp_path).migrations()]  # type: ignore[union-attr]
+    assert names == ["0001_snapshot.json", "0002_snapshot.json", "0003_snapshot.json"]

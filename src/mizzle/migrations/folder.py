@@ -454,14 +454,16 @@ class MigrationFolder:
         drizzle-kit's index prefix) use the entry's idx, which is the same name there. `names`: the files of
         meta/ when already listed (saves a stat). `claimed` (claimed_snapshot_names of the journal's tags): the
         name by idx is not taken when it is another entry's by tag (tags numbered apart from idx: entry 27
-        `0028_x` is not given `0027_y`'s snapshot)."""
+        `0028_x` is not given `0027_y`'s snapshot); and where neither name exists (a snapshot missing), the name
+        is the tag's, as drizzle-kit writes it (buster-so/buster's entry 0 is `0001_create_organizations`)."""
         def exists(name: str) -> bool:
             return name in names if names is not None else (self.meta / name).exists()
 
         prefix = entry.tag.split("_", 1)[0] if "_" in entry.tag else ""
         by_tag = f"{prefix}_snapshot.json"
         by_idx = f"{entry.idx:04d}_snapshot.json"
-        if prefix.isdigit() and (len(prefix) != 4 or exists(by_tag) or (claimed and by_idx in claimed)):
+        if prefix.isdigit() and (len(prefix) != 4 or exists(by_tag) or (claimed and by_idx in claimed)
+                                 or not exists(by_idx)):  # neither there (missing): named as drizzle-kit would
             return by_tag
         if last and entry.tag.startswith("_") and not exists(by_idx):
             return "_snapshot.json"
