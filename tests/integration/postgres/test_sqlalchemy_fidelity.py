@@ -27,7 +27,10 @@ t = sa.Table("t", md, sa.Column("id", GUID(), primary_key=True), sa.Column("othe
 
 CASES = {
     "guid_recipe": GUID,
-    "interval": HEAD + 't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Interval))\n',
+    "interval": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Interval), '
+                        'sa.Column("f", postgresql.INTERVAL(fields="DAY TO SECOND", precision=3)), '
+                        'sa.Column("p", postgresql.INTERVAL(precision=2)), '
+                        'sa.Column("h", postgresql.INTERVAL(fields="HOUR")))\n'),
     "utils_uuidtype": HEAD + ('from sqlalchemy_utils import UUIDType\n'
                               't = sa.Table("t", md, sa.Column("id", UUIDType(), primary_key=True), '
                               'sa.Column("b", UUIDType(binary=False)))\n'),

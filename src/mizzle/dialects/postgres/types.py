@@ -113,10 +113,10 @@ def _canonical_scalar(t: str) -> str:
             return "bpchar"  # blank-padded of any length (char without a length is char(1))
         base = {"character varying": "varchar", "character": "char", "bpchar": "char", "varbit": "bit varying"}.get(base, base)
         return f"{base}({n})" if n is not None else base
-    m = re.fullmatch(r"interval\s*(.*)", t)
-    if m:
-        rest = m.group(1).strip()
-        return "interval" + (f" {rest}" if rest else "")
+    m = re.fullmatch(r"interval\s*(.*?)\s*(?:\(\s*(\d+)\s*\))?", t)
+    if m:  # fields, then precision as drizzle-orm and format_type put it: `interval day to second(3)`, `interval(3)`
+        fields, precision = " ".join(m.group(1).split()), m.group(2)
+        return "interval" + (f" {fields}" if fields else "") + (f"({precision})" if precision is not None else "")
     m = re.fullmatch(r"(float)\s*\(\s*(\d+)\s*\)", t)
     if m:
         return "real" if int(m.group(2)) <= 24 else "double precision"
