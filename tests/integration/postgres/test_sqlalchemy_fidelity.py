@@ -31,6 +31,14 @@ CASES = {
                         'sa.Column("f", postgresql.INTERVAL(fields="DAY TO SECOND", precision=3)), '
                         'sa.Column("p", postgresql.INTERVAL(precision=2)), '
                         'sa.Column("h", postgresql.INTERVAL(fields="HOUR")))\n'),
+    # postgresql.DOMAIN column types: create_all makes the domains first (one declared with metadata= even unused)
+    "domains": HEAD + ('posint = postgresql.DOMAIN("posint", sa.Integer, check="VALUE > 0")\n'
+                       'code = postgresql.DOMAIN("code", sa.String(8), not_null=True, default="x", '
+                       'constraint_name="code_nn", check=sa.text("VALUE <> \'\'"))\n'
+                       'pct = postgresql.DOMAIN("pct", sa.Numeric(5, 2), check="VALUE BETWEEN 0 AND 100", '
+                       'constraint_name="pct_range", metadata=md)\n'
+                       't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("qty", posint), '
+                       'sa.Column("c", code), sa.Column("qtys", postgresql.ARRAY(posint)))\n'),
     "utils_uuidtype": HEAD + ('from sqlalchemy_utils import UUIDType\n'
                               't = sa.Table("t", md, sa.Column("id", UUIDType(), primary_key=True), '
                               'sa.Column("b", UUIDType(binary=False)))\n'),

@@ -39,7 +39,7 @@ from ...schema.naming import (
     serial_sequence_name,
     unique_name,
 )
-from ...schema.objects import Objects, Trigger, make_objects
+from ...schema.objects import Domain, Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
@@ -87,7 +87,7 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
             first = (str(e).splitlines() or [""])[0]
             raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
     for item in items:
-        for enum in standalone_enums(item.metadata):
+        for enum in standalone_enums(item.metadata):  # and domains declared with metadata= (the same listener)
             if not schema_filter or (enum.schema or DEFAULT_SCHEMA) in schema_filter:
                 converter.type_of(enum)
     schemas = {t.schema for t in tables if t.schema != DEFAULT_SCHEMA}
@@ -116,7 +116,7 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     _enum_comments(items, converter.enums)
     refuse_what_postgresql_rejects(tables)
-    objects = declared_objects(items, schema_filter)
+    objects = with_domains(declared_objects(items, schema_filter), converter.domains, schema_filter)
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
     return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                                      sequences=converter.sequences.values(), schemas=schemas, objects=objects),
@@ -159,6 +159,29 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
                 seen[key] = id(o)
                 out.append(fact)
     return make_objects(out)
+
+
+def _ident(name: str) -> str:
+    """A name as format_type prints it: bare when lower-case and plain, else quoted."""
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def with_domains(objects: Objects, domains: dict[tuple[str, str], Domain], schema_filter: tuple[str, ...]) -> Objects:
+    """`objects` and the domains of postgresql.DOMAIN column types; one declared both ways must be the same."""
+    if not domains:
+        return objects
+    facts = list(objects.all())
+    declared = {o.key: o for o in facts if isinstance(o, Domain)}
+    for key, d in domains.items():
+        if schema_filter and d.schema not in schema_filter:
+            continue
+        other = declared.get(key)
+        if other is None:
+            facts.append(d)
+        elif replace(other, checks=tuple(sorted(other.checks))) != d:
+            raise SchemaLoadError(f"{d.label} is declared twice, differently: as a postgresql.DOMAIN column type and "
+                                  "as mizzle.pg.Domain; keep one")
+    return make_objects(facts)
 
 
 def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dict[tuple[str, str], Sequence]) -> None:
@@ -222,14 +245,14 @@ def _unique_keys(t: Table, by_key: dict[tuple[str, str], Table]) -> list[set[str
     return keys
 
 
-def standalone_enums(metadata: sa.MetaData) -> list[sa.Enum]:
-    """Enums declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`): SQLAlchemy's create_all
-    creates them even when no column uses them, and so does mizzle. They are found through the listener each
-    one registers on the MetaData (there is no other collection of them)."""
+def standalone_enums(metadata: sa.MetaData) -> list[Any]:
+    """Enums (and postgresql.DOMAIN types) declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`):
+    SQLAlchemy's create_all creates them even when no column uses them, and so does mizzle. They are found through
+    the listener each one registers on the MetaData (there is no other collection of them)."""
     found = []
     for listener in metadata.dispatch.before_create:
         target = getattr(listener, "__self__", None)
-        if isinstance(target, sa.Enum) and getattr(target, "metadata", None) is metadata:
+        if isinstance(target, (sa.Enum, pg.DOMAIN)) and getattr(target, "metadata", None) is metadata:
             found.append(target)
     return found
 
@@ -268,6 +291,7 @@ class _PgConverter:
         self.taken: dict[str, set[str]] = {}
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
+        self.domains: dict[tuple[str, str], Domain] = {}  # postgresql.DOMAIN column types, as create_all makes them
 
     def key(self, t: sa.Table, taken: set[str], pg_names: bool) -> PrimaryKey | None:
         """The table's primary key, its name added to `taken` (PostgreSQL's `<t>_pkey` chosen for an unnamed one
@@ -396,8 +420,36 @@ class _PgConverter:
                 raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
             self.enums[key] = Enum(t.name, values, schema)
             return t.name, schema
+        if isinstance(t, pg.DOMAIN):
+            return self.domain(t)
         spelling = _compile_type(t)[0]
         return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
+
+    def domain(self, t: pg.DOMAIN) -> tuple[str, None]:
+        """A `postgresql.DOMAIN` type: the domain create_all creates before the tables (unless create_type=False),
+        recorded as the model's domain; the column's type as the server prints it (`posint`, `app.posint`)."""
+        schema, name = t.schema or DEFAULT_SCHEMA, str(t.name)  # DOMAIN's name is required
+        spelled = (_ident(name) if schema == DEFAULT_SCHEMA else f"{_ident(schema)}.{_ident(name)}"), None
+        if not t.create_type:
+            return spelled
+        if t.collation is not None:
+            raise SchemaLoadError(f"domain {schema}.{name}: mizzle does not manage a domain's COLLATE yet; declare "
+                                  "the domain without it (or create it in a hand-written migration and give the "
+                                  "DOMAIN create_type=False)")
+        base, base_schema = self.type_of(t.data_type)
+        type_ = base if base_schema in (None, DEFAULT_SCHEMA) else f"{_ident(base_schema)}.{_ident(base)}"
+        check = None if t.check is None else _expr_sql(t.check.text if isinstance(t.check, sa.TextClause) else t.check)
+        # CONSTRAINT <name> names what follows it in SQLAlchemy's CREATE DOMAIN: NOT NULL when there is one (the
+        # server keeps no name for it), else the check; an unnamed check is PostgreSQL's `<domain>_check`
+        check_name = t.constraint_name if t.constraint_name and not t.not_null else f"{name}_check"
+        default = None
+        if t.default is not None:
+            default = quote_literal(t.default) if isinstance(t.default, str) else _expr_sql(t.default)
+        d = Domain(name=name, type=type_, schema=schema, not_null=bool(t.not_null), default=default,
+                   checks=((check_name, check),) if check is not None else ())
+        if self.domains.setdefault((schema, name), d) != d:
+            raise SchemaLoadError(f"domain {schema}.{name} is defined twice, differently")
+        return spelled
 
     def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
         cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
