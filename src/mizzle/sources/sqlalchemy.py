@@ -55,7 +55,47 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
             seen.setdefault(key, (t, item.origin))
     from .. import dialects
 
-    return dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
+    model = dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
+    events = ddl_events(items, seen)
+    if not events:
+        return model
+    from dataclasses import replace
+
+    return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *events)))
+
+
+_DDL_EVENTS = ("before_create", "after_create", "before_drop", "after_drop")
+
+
+def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]]) -> list[str]:
+    """What `create_all` / `drop_all` would also run that the model does not hold: DDL and functions listened for
+    on a MetaData or a Table (`sa.event.listen(table, "after_create", sa.DDL(...))`; sqlalchemy-searchable's
+    search triggers), one line each. SQLAlchemy's own listeners (an enum's, a domain's, a constraint's: a
+    SchemaType creating itself) are the model's already."""
+    import functools
+
+    out: list[str] = []
+    targets = [(item.metadata, "the MetaData") for item in items]
+    targets += [(t, f"table {schema}.{name}") for (schema, name), (t, _) in sorted(seen.items())]
+    for target, where in targets:
+        for event in _DDL_EVENTS:
+            for listener in getattr(target.dispatch, event):
+                fn = listener.func if isinstance(listener, functools.partial) else listener
+                if isinstance(getattr(fn, "__self__", None), sa.types.SchemaType):
+                    continue
+                out.append(f"{_listener_text(listener)} ({event} on {where}): create_all runs it, mizzle's "
+                           "migrations do not — declare it with mizzle.pg, or write it into a migration "
+                           "(`mizzle generate --custom`)")
+    return out
+
+
+def _listener_text(listener: Any) -> str:
+    statement = getattr(listener, "statement", None)  # sa.DDL and its kind
+    if isinstance(statement, str):
+        first = " ".join(statement.split())
+        return f"DDL {first[:80]}{'…' if len(first) > 80 else ''}"
+    name = getattr(listener, "__qualname__", None) or type(listener).__qualname__
+    return f"{getattr(listener, '__module__', '') or type(listener).__module__}.{name}"
 
 
 def table_origin(table: Any, fallback: str) -> str:
