@@ -58,6 +58,7 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
             "edited by hand, or the snapshot was generated from another branch's schema)",
             "the database the SQL builds, compared with the snapshot (- only in the snapshot, + only in the "
             "database, ~ both, differently):\n" + "\n".join(f"  {c}" for c in first.changes)
+            + "".join(f"\nnote: {n}" for n in first.notes)
             + "\nIf the SQL is right, regenerate the snapshot (`mizzle check --rebuild-snapshots`); otherwise "
               "restore the SQL from version control.")
     if result.code_changes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -132,10 +132,11 @@ class StepResult:
     compared: bool  # False: no snapshot to compare with
     changes: list[str] = field(default_factory=list)  # the replayed database relative to the snapshot
     reason: str | None = None  # why it was not compared: the snapshot is missing, or mizzle could not read it
+    notes: list[str] = field(default_factory=list)  # what explains a change better than a hand edit
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "compared": self.compared, "matches": self.compared and not self.changes,
-                "changes": self.changes, "not_compared_because": self.reason}
+                "changes": self.changes, "not_compared_because": self.reason, "notes": self.notes}
 
 
 @dataclass
@@ -244,7 +245,35 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
     # roles are the cluster's: after an early step they already have what later steps gave them
     rest = lines_staged(implied_schemas(comparable(scope.restrict(expected))), without_roles(live),
                         comments=comments, conn=conn, memo=memo)
-    return lambda: StepResult(tag, compared=True, changes=rest())
+
+    def result() -> StepResult:
+        changes = rest()
+        return StepResult(tag, compared=True, changes=changes,
+                          notes=drizzle_kit_order_left_out(expected, live) if changes else [])
+    return result
+
+
+def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
+    """The indexes whose snapshot orders a column with an operator class (DESC, NULLS FIRST / LAST) and whose
+    database lacks that order, all else equal: drizzle-kit's SQL leaves the order out of such a column (it writes
+    the operator class alone), so its own migration built the index this way — not a hand edit."""
+    out = []
+    for t in expected.tables:
+        lt = live.table(t.schema, t.name)
+        if lt is None:
+            continue
+        for ix in t.indexes:
+            li = next((x for x in lt.indexes if x.name == ix.name), None)
+            quirky = [c for c in ix.columns if c.opclass and (not c.asc or c.nulls != "last")]
+            if li is None or not quirky or len(li.columns) != len(ix.columns):
+                continue
+            unordered = tuple(replace(c, asc=True, nulls="last") if c.opclass else c for c in ix.columns)
+            if [(c.expression, c.asc, c.nulls) for c in li.columns] == \
+                    [(c.expression, c.asc, c.nulls) for c in unordered]:
+                out.append(f"index {ix.name} on {t.name}: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an "
+                           "index column with an operator class (its snapshot keeps them), so the database lacks "
+                           "them; to have them, create the index again in a migration of your own")
+    return out
 
 
 class _Later:

@@ -3,6 +3,7 @@ clean up whatever happens."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -235,3 +236,28 @@ def test_scratch_url_keeps_socket_directory_and_query() -> None:
     db = parse_url(url)
     assert (db.host, db.database, db.password, db.query) == ("/run/pg", "mizzle_verify_1", "p@ss", (("sslmode", "disable"),))
     assert _with_database(parse_url("postgresql://u@h:6543/x"), "s") == "postgresql://u@h:6543/s"
+
+
+def test_an_order_drizzle_kit_leaves_out_of_an_index_column_with_an_operator_class_is_explained(
+        tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # dittofeed's folder: the snapshot has {"nulls": "first", "opclass": "uuid_ops"}, the SQL drizzle-kit wrote
+    # `("parentWorkspaceId" uuid_ops, …)` — its SQL writes the operator class and leaves the order out
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        't = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Text), '
+        'sa.Column("b", sa.Text))\nsa.Index("t_a_b", t.c.a.desc().nullslast(), t.c.b)\n')
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    m = MigrationFolder(tmp_path / "drizzle").migrations()[0]
+    m.sql_path.write_text(m.sql_path.read_text().replace('("a" DESC NULLS LAST, "b")', '("a" text_pattern_ops, "b")'))
+    assert m.snapshot_path is not None
+    snap = json.loads(m.snapshot_path.read_text())
+    snap["tables"]["public.t"]["indexes"]["t_a_b"]["columns"][0]["opclass"] = "text_pattern_ops"
+    m.snapshot_path.write_text(json.dumps(snap))
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "index t_a_b on t: columns" in r.first_error_line, r.stderr
+    assert "note: index t_a_b on t: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an index column with an " \
+           "operator class" in r.stderr
+    r = run_mizzle(["verify", "--json"], cwd=tmp_path, url=SERVER)
+    assert json.loads(r.stdout)["migrations"][0]["notes"][0].startswith("index t_a_b on t: drizzle-kit's SQL")
