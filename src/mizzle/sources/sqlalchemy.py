@@ -56,7 +56,8 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     from .. import dialects
 
     model = dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
-    events = ddl_events(items, seen)
+    events = ddl_events(items, {k: v for k, v in seen.items() if not schema_filter or k[0] in schema_filter},
+                        dialect)
     if not events:
         return model
     from dataclasses import replace
@@ -67,11 +68,12 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
 _DDL_EVENTS = ("before_create", "after_create", "before_drop", "after_drop")
 
 
-def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]]) -> list[str]:
-    """What `create_all` / `drop_all` would also run that the model does not hold: DDL and functions listened for
-    on a MetaData or a Table (`sa.event.listen(table, "after_create", sa.DDL(...))`; sqlalchemy-searchable's
-    search triggers), one line each. SQLAlchemy's own listeners (an enum's, a domain's, a constraint's: a
-    SchemaType creating itself) are the model's already."""
+def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str) -> list[str]:
+    """What `create_all` / `drop_all` would also run on `dialect` that the model does not hold: DDL and functions
+    listened for on a MetaData or a Table (`sa.event.listen(table, "after_create", sa.DDL(...))`;
+    sqlalchemy-searchable's search triggers), one line each. SQLAlchemy's own listeners (an enum's, a domain's, a
+    constraint's: a SchemaType creating itself) are the model's already; DDL for another dialect only
+    (`.execute_if(dialect="sqlite")`) is not run on this one."""
     import functools
 
     out: list[str] = []
@@ -81,12 +83,19 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
         for event in _DDL_EVENTS:
             for listener in getattr(target.dispatch, event):
                 fn = listener.func if isinstance(listener, functools.partial) else listener
-                if isinstance(getattr(fn, "__self__", None), sa.types.SchemaType):
+                if isinstance(getattr(fn, "__self__", None), sa.types.SchemaType) or not _runs_on(listener, dialect):
                     continue
                 out.append(f"{_listener_text(listener)} ({event} on {where}): create_all runs it, mizzle's "
                            "migrations do not — declare it with mizzle.pg, or write it into a migration "
                            "(`mizzle generate --custom`)")
     return out
+
+
+def _runs_on(listener: Any, dialect: str) -> bool:
+    only = getattr(getattr(listener, "_ddl_if", None), "dialect", None)  # DDL(...).execute_if(dialect=…)
+    if only is None:
+        return True
+    return dialect in ((only,) if isinstance(only, str) else tuple(only))
 
 
 def _listener_text(listener: Any) -> str:
