@@ -42,3 +42,33 @@ def test_generate_names_each_ddl_listener_it_leaves_out(tmp_path: Path, run_mizz
     assert any("schema.hook (before_create on the MetaData)" in w for w in warned)
     sql = next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
     assert "users_lower_name" not in sql and "CREATE DOMAIN" in sql and "CREATE TYPE" in sql
+
+
+OPTIONS = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), postgresql_with={"fillfactor": "70"})
+u = sa.Table("u", metadata, sa.Column("id", sa.Integer, primary_key=True), postgresql_tablespace="pg_default",
+             postgresql_using="heap")
+w = sa.Table("w", metadata, sa.Column("id", sa.Integer), sa.Column("x", sa.Integer),
+             sa.PrimaryKeyConstraint("id", postgresql_include=["x"]),
+             sa.UniqueConstraint("x", name="w_x", postgresql_include=["id"]))
+sa.Index("w_i", w.c.x, postgresql_tablespace="pg_default", postgresql_with={"fillfactor": "80"})
+'''
+
+
+def test_generate_names_each_postgresql_option_it_leaves_out(tmp_path: Path,
+                                                              run_mizzle: Callable[..., object]) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(OPTIONS, encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    warned = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]  # type: ignore[attr-defined]
+    # heap is the default access method, and an index's WITH is managed: neither is named
+    assert [w.split("migration): ", 1)[1].split(" (postgresql_")[0] for w in warned] == [
+        "storage parameters (WITH …) of table public.t", "TABLESPACE of table public.u",
+        "TABLESPACE of index w_i on table public.w", "INCLUDE of primary key of table public.w",
+        "INCLUDE of unique constraint w_x of table public.w"], r.stderr  # type: ignore[attr-defined]
+    assert "WITH (fillfactor=80)" in next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()

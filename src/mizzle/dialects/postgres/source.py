@@ -4,6 +4,7 @@ models, SQLModel) as `create_all` would create them on PostgreSQL → the schema
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -117,6 +118,10 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     _enum_comments(items, converter.enums)
     refuse_what_postgresql_rejects(tables)
     objects = with_domains(declared_objects(items, schema_filter), converter.domains, schema_filter)
+    left = options_left_out(t for (schema_name, _), (t, _) in sorted(seen.items())
+                            if (not schema_filter or schema_name in schema_filter) and created_on_pg(t))
+    if left:
+        objects = replace(objects, unmanaged=(*objects.unmanaged, *left))
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
     return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                                      sequences=converter.sequences.values(), schemas=schemas, objects=objects),
@@ -164,6 +169,38 @@ def declared_objects(items: list[FoundMetaData], schema_filter: tuple[str, ...] 
 def _ident(name: str) -> str:
     """A name as format_type prints it: bare when lower-case and plain, else quoted."""
     return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+# SQLAlchemy's PostgreSQL options create_all writes and the model has no place for yet: said, not dropped silently
+_LEFT_OUT = {
+    sa.Table: {"with": "storage parameters (WITH …)", "tablespace": "TABLESPACE", "using": "access method (USING …)",
+               "with_oids": "WITH OIDS", "on_commit": "ON COMMIT"},
+    sa.Index: {"tablespace": "TABLESPACE"},
+    sa.PrimaryKeyConstraint: {"include": "INCLUDE"},
+    sa.UniqueConstraint: {"include": "INCLUDE"},
+}
+
+
+def options_left_out(tables: Iterable[sa.Table]) -> list[str]:
+    """One line per option create_all writes for a table or its index or key that the model does not hold
+    (`postgresql_with={"fillfactor": 70}` on a Table, …): the warnings `generate` prints."""
+    out = []
+    for t in tables:
+        where = f"table {t.schema or DEFAULT_SCHEMA}.{t.name}"
+        items: list[tuple[Any, str]] = [(t, where), *((ix, f"index {ix.name} on {where}") for ix in t.indexes)]
+        for c in t.constraints:
+            if isinstance(c, (sa.PrimaryKeyConstraint, sa.UniqueConstraint)):
+                kind = "primary key" if isinstance(c, sa.PrimaryKeyConstraint) else "unique constraint"
+                items.append((c, kind + (f" {c.name}" if isinstance(c.name, str) else "") + f" of {where}"))
+        for item, what in items:
+            opts = item.dialect_options["postgresql"]
+            for key, label in _LEFT_OUT.get(type(item), {}).items():
+                value = opts.get(key)
+                if value in (None, False, {}, ()) or (key == "using" and str(value).lower() == "heap"):
+                    continue
+                out.append(f"{label} of {what} (postgresql_{key}={value!r}): create_all writes it, mizzle's "
+                           "migrations do not yet — add it in a migration of your own (`mizzle generate --custom`)")
+    return out
 
 
 def with_domains(objects: Objects, domains: dict[tuple[str, str], Domain], schema_filter: tuple[str, ...]) -> Objects:
