@@ -72,3 +72,21 @@ def test_generate_names_each_postgresql_option_it_leaves_out(tmp_path: Path,
         "TABLESPACE of index w_i on table public.w", "INCLUDE of primary key of table public.w",
         "INCLUDE of unique constraint w_x of table public.w"], r.stderr  # type: ignore[attr-defined]
     assert "WITH (fillfactor=80)" in next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
+
+
+def test_sqlite_generate_names_each_on_conflict_clause_it_leaves_out(tmp_path: Path,
+                                                                     run_mizzle: Callable[..., object]) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        't = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True, '
+        'sqlite_on_conflict_primary_key="FAIL"), sa.Column("n", sa.Integer, nullable=False, '
+        'sqlite_on_conflict_not_null="IGNORE"), sa.Column("u", sa.Integer), '
+        'sa.UniqueConstraint("u", name="t_u", sqlite_on_conflict="REPLACE"))\n', encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    warned = [ln.split("migration): ", 1)[1].split(" (sqlite_")[0]
+              for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]  # type: ignore[attr-defined]
+    assert warned == ["ON CONFLICT FAIL of column t.id", "ON CONFLICT IGNORE of column t.n",
+                      "ON CONFLICT REPLACE of unique constraint t_u on t"], r.stderr  # type: ignore[attr-defined]

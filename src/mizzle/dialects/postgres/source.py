@@ -188,7 +188,7 @@ def options_left_out(tables: Iterable[sa.Table]) -> list[str]:
     for t in tables:
         where = f"table {t.schema or DEFAULT_SCHEMA}.{t.name}"
         items: list[tuple[Any, str]] = [(t, where), *((ix, f"index {ix.name} on {where}") for ix in t.indexes)]
-        for c in t.constraints:
+        for c in sorted(t.constraints, key=creation_order):  # a set: in the order they were written
             if isinstance(c, (sa.PrimaryKeyConstraint, sa.UniqueConstraint)):
                 kind = "primary key" if isinstance(c, sa.PrimaryKeyConstraint) else "unique constraint"
                 items.append((c, kind + (f" {c.name}" if isinstance(c.name, str) else "") + f" of {where}"))

@@ -46,7 +46,8 @@ class SQLiteDialect:
 
         refuse_security(list(items), seen, self.title)  # extensions, policies, RLS, roles, grants: refused
         views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
-        return replace(sqlite_schema_from_tables([t for t, _ in seen.values()]), objects=views)
+        model = sqlite_schema_from_tables([t for t, _ in seen.values()])
+        return replace(model, objects=replace(views, unmanaged=model.objects.unmanaged))
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema:
