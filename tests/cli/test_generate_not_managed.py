@@ -1,11 +1,26 @@
-"""DDL that SQLAlchemy runs from event listeners (`sa.event.listen(table, "after_create", sa.DDL(...))`, as
-sqlalchemy-searchable does for its search triggers): create_all runs it, a mizzle migration cannot hold it, so
-`generate` says so for each one instead of leaving it out without a word."""
+"""What create_all runs that a mizzle migration does not hold — DDL from SQLAlchemy's event listeners
+(`sa.event.listen(table, "after_create", sa.DDL(...))`, as sqlalchemy-searchable does for its search triggers), and
+dialect options the model has no place for yet (`postgresql_with` on a table, SQLite's ON CONFLICT) — is named by
+`generate`, one warning each, instead of left out without a word."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+
+
+def _generate(tmp_path: Path, run_mizzle: Callable[..., object], source: str,
+              dialect: str = "postgresql") -> tuple[list[str], str]:
+    """`mizzle generate` of the schema module `source`: the text of each not-managed warning, and the SQL written."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(source, encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text(f'dialect = "{dialect}"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    warned = [ln.split("migration): ", 1)[1] for ln in r.stderr.splitlines()  # type: ignore[attr-defined]
+              if "not managed by mizzle (not in this migration): " in ln]
+    return warned, next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
+
 
 SCHEMA = '''
 import sqlalchemy as sa
@@ -29,18 +44,12 @@ sa.event.listen(users, "after_create", sa.DDL("CREATE INDEX only_on_sqlite ON us
 
 
 def test_generate_names_each_ddl_listener_it_leaves_out(tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "schema.py").write_text(SCHEMA, encoding="utf-8")
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
-    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
-    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
-    warned = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]  # type: ignore[attr-defined]
+    warned, sql = _generate(tmp_path, run_mizzle, SCHEMA)
     # the enum's, the domain's, the boolean's listeners and the DDL for SQLite only: none
-    assert len(warned) == 3, r.stderr  # type: ignore[attr-defined]
+    assert len(warned) == 3, warned
     assert any("DDL CREATE INDEX users_lower_name" in w and "after_create on table public.users" in w for w in warned)
     assert any("DDL CREATE FUNCTION one()" in w and "after_create on the MetaData" in w for w in warned)
     assert any("schema.hook (before_create on the MetaData)" in w for w in warned)
-    sql = next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
     assert "users_lower_name" not in sql and "CREATE DOMAIN" in sql and "CREATE TYPE" in sql
 
 
@@ -60,33 +69,22 @@ sa.Index("w_i", w.c.x, postgresql_tablespace="pg_default", postgresql_with={"fil
 
 def test_generate_names_each_postgresql_option_it_leaves_out(tmp_path: Path,
                                                               run_mizzle: Callable[..., object]) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "schema.py").write_text(OPTIONS, encoding="utf-8")
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
-    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
-    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
-    warned = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]  # type: ignore[attr-defined]
+    warned, sql = _generate(tmp_path, run_mizzle, OPTIONS)
     # heap is the default access method, and an index's WITH is managed: neither is named
-    assert [w.split("migration): ", 1)[1].split(" (postgresql_")[0] for w in warned] == [
+    assert [w.split(" (postgresql_")[0] for w in warned] == [
         "storage parameters (WITH …) of table public.t", "TABLESPACE of table public.u",
         "TABLESPACE of index w_i on table public.w", "INCLUDE of primary key of table public.w",
-        "INCLUDE of unique constraint w_x of table public.w"], r.stderr  # type: ignore[attr-defined]
-    assert "WITH (fillfactor=80)" in next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
+        "INCLUDE of unique constraint w_x of table public.w"], warned
+    assert "WITH (fillfactor=80)" in sql
 
 
 def test_sqlite_generate_names_each_on_conflict_clause_it_leaves_out(tmp_path: Path,
                                                                      run_mizzle: Callable[..., object]) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "schema.py").write_text(
+    warned, _ = _generate(tmp_path, run_mizzle, (
         "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
         't = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True, '
         'sqlite_on_conflict_primary_key="FAIL"), sa.Column("n", sa.Integer, nullable=False, '
         'sqlite_on_conflict_not_null="IGNORE"), sa.Column("u", sa.Integer), '
-        'sa.UniqueConstraint("u", name="t_u", sqlite_on_conflict="REPLACE"))\n', encoding="utf-8")
-    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
-    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
-    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
-    warned = [ln.split("migration): ", 1)[1].split(" (sqlite_")[0]
-              for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]  # type: ignore[attr-defined]
-    assert warned == ["ON CONFLICT FAIL of column t.id", "ON CONFLICT IGNORE of column t.n",
-                      "ON CONFLICT REPLACE of unique constraint t_u on t"], r.stderr  # type: ignore[attr-defined]
+        'sa.UniqueConstraint("u", name="t_u", sqlite_on_conflict="REPLACE"))\n'), dialect="sqlite")
+    assert [w.split(" (sqlite_")[0] for w in warned] == ["ON CONFLICT FAIL of column t.id", "ON CONFLICT IGNORE of column t.n",
+                      "ON CONFLICT REPLACE of unique constraint t_u on t"], warned
