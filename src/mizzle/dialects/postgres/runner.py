@@ -210,10 +210,10 @@ class PostgresBackend(TrackingStore):
             return False
         name = self._prepare_record(record.clear_progress)  # once per run, on its own: it must not be skipped
         params = _record_params(record)
-        flush = b"SELECT 1" if durable else _ASYNC_COMMIT  # the second command either way: the same indexes
-        sends: list[Callable[[pq.abc.PGconn], None]] = [lambda pg: pg.send_query_params(b"BEGIN", None),
-                                                         lambda pg: pg.send_query_params(flush, None)]
-        sends += [(lambda q: lambda pg: pg.send_query_params(q, None))(sql.encode("utf-8")) for sql in statements]
+        head: list[Callable[[pq.abc.PGconn], None]] = [lambda pg: pg.send_query_params(b"BEGIN", None)]
+        if not durable:
+            head.append(lambda pg: pg.send_query_params(_ASYNC_COMMIT, None))
+        sends = head + [(lambda q: lambda pg: pg.send_query_params(q, None))(sql.encode("utf-8")) for sql in statements]
         sends.append(lambda pg: pg.send_query_prepared(name, params))
         sends.append(lambda pg: pg.send_query_params(b"COMMIT", None))
         self._tx = True
@@ -226,7 +226,7 @@ class PostgresBackend(TrackingStore):
         if index == len(sends) - 1:  # the COMMIT (a deferred constraint): the transaction is over, as commit()
             self._tx = False
             raise error
-        raise PipelineFailed(max(index - 2, 0), error)
+        raise PipelineFailed(max(index - len(head), 0), error)
 
     # Speed trick (issue 18): one WAL flush per run, not one per migration. Each migration sent in one flush
     # (run_pipelined) but the run's last commits with `synchronous_commit = off` for its own transaction: its

@@ -88,9 +88,9 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
             first = (str(e).splitlines() or [""])[0]
             raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
     for item in items:
-        for enum in standalone_enums(item.metadata):  # and domains declared with metadata= (the same listener)
-            if not schema_filter or (enum.schema or DEFAULT_SCHEMA) in schema_filter:
-                converter.type_of(enum)
+        for named in standalone_types(item.metadata):
+            if not schema_filter or (named.schema or DEFAULT_SCHEMA) in schema_filter:
+                converter.type_of(named)
     schemas = {t.schema for t in tables if t.schema != DEFAULT_SCHEMA}
     schemas |= {e.schema for e in converter.enums.values() if e.schema != DEFAULT_SCHEMA}
     schemas |= {s.schema for s in converter.sequences.values() if s.schema != DEFAULT_SCHEMA}
@@ -282,7 +282,7 @@ def _unique_keys(t: Table, by_key: dict[tuple[str, str], Table]) -> list[set[str
     return keys
 
 
-def standalone_enums(metadata: sa.MetaData) -> list[Any]:
+def standalone_types(metadata: sa.MetaData) -> list[Any]:
     """Enums (and postgresql.DOMAIN types) declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`):
     SQLAlchemy's create_all creates them even when no column uses them, and so does mizzle. They are found through
     the listener each one registers on the MetaData (there is no other collection of them)."""
