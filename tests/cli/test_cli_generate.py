@@ -42,6 +42,13 @@ def test_generate_check_exits_3_and_writes_nothing(tmp_path: Path, run_mizzle) -
     assert "not yet in a migration" in r.first_error_line
     assert "+ table users" in r.stderr
     assert not (tmp_path / "migrations").exists()
+    # the count is of the lines listed: an index made again (a drop and a create) is one line
+    project(tmp_path, {"app/schema.py": SIMPLE + 'sa.Index("users_name", users.c.name)\n'})
+    assert run_mizzle(["generate"], cwd=tmp_path).code == 0
+    project(tmp_path, {"app/schema.py": SIMPLE + 'sa.Index("users_name", users.c.name, users.c.id)\n'})
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    listed = [line for line in r.stderr.splitlines() if line.startswith("  ")]
+    assert r.code == 3 and len(listed) == 1 and "has 1 change(s)" in r.first_error_line, r.stderr
 
 
 def test_generate_json(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

@@ -189,7 +189,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                                    "would create it; keep shared tables in the database's own folder")
     if check:
         raise IntegrityError(
-            f"the schema code has {len(changeset)} change(s) not yet in a migration; run `mizzle generate`",
+            f"the schema code has {len(result.changes)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
     new = keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)

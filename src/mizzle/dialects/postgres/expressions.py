@@ -13,7 +13,9 @@ text get one key:
   `'english'::regconfig`, `ARRAY['a'::text]`, `'x'::character varying`): parse analysis adds them to give an
   untyped literal the type its context wants, so they say nothing the context does not;
 - casts of a column to text / varchar dropped (`(email)::text`), which the server adds around varchar
-  columns compared with text.
+  columns compared with text;
+- a negative number as the server prints it, quoted (`-90` is stored as `'-90'::integer`: the cast dropped as
+  above, the same key).
 
 Where a server is at hand, `schema/compare.py` also asks it what it stores (see `server_forms`).
 """
@@ -31,29 +33,35 @@ def _names(type_name: Any) -> list[str]:
     return [getattr(n, "sval", "") for n in (type_name.names or ())]
 
 
-def _rewrite(node: Any) -> Any:
+def _rewrite(node: Any, keep: int = 1) -> Any:
     """The node with PostgreSQL's parse-analysis rewrites applied, recursively (returns a new node or the
-    same one, changed in place)."""
+    same one, changed in place). `keep`: how many trailing names of a column reference are kept (1: the column
+    alone, as in a table's expressions; 2: its relation too, as a query over several relations needs)."""
     from pglast import ast
 
     if isinstance(node, tuple):
-        return tuple(_rewrite(n) for n in node)
+        return tuple(_rewrite(n, keep) for n in node)
     if not isinstance(node, ast.Node):
         return node
-    if isinstance(node, ast.ColumnRef) and node.fields and len(node.fields) > 1:
-        return ast.ColumnRef(fields=(node.fields[-1],))
+    if isinstance(node, ast.ColumnRef) and node.fields and len(node.fields) > keep:
+        return ast.ColumnRef(fields=tuple(node.fields[-keep:]))
     if isinstance(node, ast.TypeCast):
-        return _rewrite_cast(node)
+        return _rewrite_cast(node, keep)
+    if isinstance(node, ast.A_Const) and isinstance(node.val, (ast.Integer, ast.Float)):
+        text = str(node.val.ival) if isinstance(node.val, ast.Integer) else str(node.val.fval)
+        if text.startswith("-"):  # the server prints a negative constant quoted and cast: `'-90'::integer`
+            return ast.A_Const(val=ast.String(sval=text))
+        return node
     if isinstance(node, ast.A_Expr):
-        return _rewrite_expr(node)
+        return _rewrite_expr(node, keep)
     if isinstance(node, ast.BoolExpr):
-        return _rewrite_bool(node)
+        return _rewrite_bool(node, keep)
     if isinstance(node, ast.ResTarget) and node.name is not None and node.name == _default_colname(node.val):
         node.name = None  # `(SELECT auth.uid() AS uid)`: the server names a subquery's column so, said or not
     for name in node:  # every other node: rewrite its children
         value = getattr(node, name)
         if isinstance(value, (ast.Node, tuple)):
-            setattr(node, name, _rewrite(value))
+            setattr(node, name, _rewrite(value, keep))
     return node
 
 
@@ -71,11 +79,11 @@ def _default_colname(val: Any) -> str | None:
     return None
 
 
-def _rewrite_cast(node: Any) -> Any:
+def _rewrite_cast(node: Any, keep: int) -> Any:
     """A constant's cast is folded into the constant; a column cast to text is the column."""
     from pglast import ast
 
-    arg = _rewrite(node.arg)
+    arg = _rewrite(node.arg, keep)
     names = _names(node.typeName)
     if names and names[-1] == "interval" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
         # `interval '15 minutes'` is stored as '00:15:00'::interval
@@ -89,13 +97,13 @@ def _rewrite_cast(node: Any) -> Any:
     return node
 
 
-def _rewrite_expr(node: Any) -> Any:
+def _rewrite_expr(node: Any, keep: int) -> Any:
     """IN, BETWEEN, LIKE and != as the server stores them (= ANY (ARRAY[…]), two comparisons, ~~, <>)."""
     from pglast import ast
     from pglast.enums import A_Expr_Kind, BoolExprType
 
     kind = node.kind
-    lexpr, rexpr = _rewrite(node.lexpr), _rewrite(node.rexpr)
+    lexpr, rexpr = _rewrite(node.lexpr, keep), _rewrite(node.rexpr, keep)
     op = _names(ast.TypeName(names=node.name)) if node.name else []
     if kind == A_Expr_Kind.AEXPR_IN and isinstance(rexpr, (tuple, list)):
         neg = op and op[-1] == "<>"
@@ -120,12 +128,12 @@ def _rewrite_expr(node: Any) -> Any:
     return node
 
 
-def _rewrite_bool(node: Any) -> Any:
+def _rewrite_bool(node: Any, keep: int) -> Any:
     """AND and OR flattened (`a AND (b AND c)` is `a AND b AND c`)."""
     from pglast import ast
     from pglast.enums import BoolExprType
 
-    args = [_rewrite(a) for a in node.args or ()]
+    args = [_rewrite(a, keep) for a in node.args or ()]
     if node.boolop != BoolExprType.NOT_EXPR:
         flat: list[Any] = []
         for a in args:

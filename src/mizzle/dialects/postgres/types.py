@@ -194,6 +194,8 @@ def _meaning(e: str, type_: str) -> str:
         return quote_literal(rendered) if rendered is not None else quote_literal(lit)
     if lit is not None and base.startswith("interval"):
         return quote_literal(interval_text(lit))
+    if lit is not None and (when := datetime_key(lit, type_)) is not None:
+        return when
     key = expression_key(e) or e
     low = key.lower()
     if low in ("current_timestamp", "now()", "transaction_timestamp()"):
@@ -202,6 +204,38 @@ def _meaning(e: str, type_: str) -> str:
                "true", "false", "null"):
         return low
     return key
+
+
+_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6})\d*)?)?)?"
+                       r"\s*(Z|[+-]\d\d(?::?\d\d)?)?", re.I)
+
+
+def datetime_key(literal: str, type_: str) -> str | None:
+    """A date / timestamp literal as the instant it stands for, so that drizzle-kit's `'1970-01-01T00:00:00.000Z'`
+    and the server's `'1970-01-01 00:00:00+00'` get one key: with time zone, the instant in UTC (None when the
+    literal has no offset: it depends on the session's time zone); without, the offset dropped, as PostgreSQL
+    drops it. None: not such a type, or not a literal this reads (`'now'`, `'infinity'`, other formats)."""
+    from datetime import datetime, timedelta, timezone
+
+    t = type_.lower().strip()
+    m = _DATETIME.fullmatch(literal.strip())
+    if m is None or not (t.startswith("timestamp") or t == "date"):
+        return None
+    y, mo, d, h, mi, sec, frac, off = m.groups()
+    try:
+        at = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0), int((frac or "0").ljust(6, "0")))
+    except ValueError:
+        return None
+    if t == "date":
+        return None if h is not None else f"'{at.date().isoformat()}'"
+    if "with time zone" not in t and not t.startswith("timestamptz"):
+        return f"'{at.isoformat(sep=' ')}'"
+    if off is None:
+        return None
+    if off.upper() != "Z":
+        sign, hours, minutes = (-1 if off[0] == "-" else 1), int(off[1:3]), int(off.replace(":", "")[3:5] or 0)
+        at -= sign * timedelta(hours=hours, minutes=minutes)
+    return f"'{at.replace(tzinfo=timezone.utc).isoformat(sep=' ')}'"
 
 
 def _literal(e: str) -> str | None:

@@ -44,15 +44,38 @@ def query_key(sql: str) -> str:
     """A query as PostgreSQL's parser reads it, printed back (`select "id" from "users"` and
     `SELECT id FROM users` alike): two spellings of one query compare equal without a server. A query that does
     not parse is its own key."""
+    import pglast
     from pglast.stream import RawStream
 
-    tree = _parse(sql)
-    if tree is None:
+    from .expressions import _rewrite
+
+    if _parse(sql) is None:
         return sql
     try:
-        return str(RawStream()(tree))
+        tree = pglast.parse_sql(sql)  # a tree of its own: the rewrites change it in place (_parse's is shared)
+        # the server's spelling too: literal casts, IN / BETWEEN / LIKE, an alias equal to the name PostgreSQL
+        # gives the column anyway, and a column named with its schema (`"audit"."t"."c"`) by its relation
+        # alone — or by its name alone where the query reads one relation (expressions.py)
+        return str(RawStream()(_rewrite(tree, keep=1 if _sources(tree) == 1 else 2)))
     except Exception:  # noqa: BLE001 - a tree pglast cannot print back: compared as written
         return sql
+
+
+def _sources(tree: Any) -> int:
+    """How many relations, subqueries and functions the query reads from (FROM items, at any depth)."""
+    from pglast import ast
+    from pglast.visitors import Visitor
+
+    n = 0
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit(self, ancestors: Any, node: Any) -> None:
+            nonlocal n
+            if isinstance(node, (ast.RangeVar, ast.RangeSubselect, ast.RangeFunction, ast.RangeTableFunc)):
+                n += 1
+
+    _V()(tree)
+    return n
 
 
 def parses(sql: str) -> bool:

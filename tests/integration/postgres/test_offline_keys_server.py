@@ -1,0 +1,87 @@
+"""The keys that compare an author's SQL with the server's without asking the server (`generate --check` after
+`pull`, the snapshot rebuild) against what PostgreSQL really prints: each author's text below is given to the
+server, read back as pg_get_expr / pg_get_viewdef print it, and both must get one key. Found on real drizzle-kit
+folders (afenda-hybrid's latitude checks and materialized views, PageSpace's `new Date(0)` default and
+`.default(null)`): `generate --check` right after `pull` reported them as changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+from pgtools import temp_database, url_for
+
+from mizzle.dialects.postgres.expressions import expression_key
+from mizzle.dialects.postgres.types import default_key
+from mizzle.dialects.postgres.view_deps import query_key
+
+pytestmark = pytest.mark.pg
+
+CHECKS = [
+    '"latitude" IS NULL OR ("latitude" >= -90 AND "latitude" <= 90)',  # numeric column: `'-90'::integer::numeric`
+    '"n" > -1.5',
+    '"n" BETWEEN -10 AND -1',
+]
+VIEWS = [  # drizzle-kit's spelling: qualified columns, an alias equal to the column's name, literals without casts
+    'select "locations"."id" as id, count(*) as n from "locations" group by "locations"."id"',
+    "select \"audit\".\"events\".\"id\", date_trunc('day', \"audit\".\"events\".\"at\") as day from \"audit\".\"events\" "
+    'join "locations" on "locations"."id" = "audit"."events"."id"',
+]
+DEFAULTS = [  # (type, default as drizzle-kit writes it)
+    ("timestamp with time zone", "'1970-01-01T00:00:00.000Z'"),
+    ("timestamp(3) with time zone", "'2024-05-01T10:30:00.250+02:00'"),
+    ("timestamp", "'2024-05-01T10:30:00.000Z'"),
+    ("date", "'2024-05-01'"),
+    ("integer", "-5"),
+]
+
+
+def test_the_server_spelling_and_the_authors_get_one_key(pg_available: bool) -> None:
+    with temp_database("mzkeys") as db, psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'Asia/Kolkata'")  # the server prints a timestamptz in the session's zone
+        conn.execute("CREATE SCHEMA audit")
+        conn.execute("CREATE TABLE locations (id int PRIMARY KEY, latitude numeric(9, 6), n numeric)")
+        conn.execute("CREATE TABLE audit.events (id int, at timestamptz)")
+        for i, check in enumerate(CHECKS):
+            conn.execute(f"ALTER TABLE locations ADD CONSTRAINT c{i} CHECK ({check})")
+            stored = conn.execute("SELECT pg_get_expr(conbin, conrelid) FROM pg_constraint WHERE conname = %s",
+                                  (f"c{i}",)).fetchone()[0]
+            assert expression_key(check) == expression_key(stored), (check, stored)
+        for i, view in enumerate(VIEWS):
+            conn.execute(f"CREATE MATERIALIZED VIEW mv{i} AS ({view})")
+            stored = conn.execute("SELECT pg_get_viewdef(%s::regclass)", (f"mv{i}",)).fetchone()[0]
+            assert query_key(view) == query_key(stored), (view, stored)
+        for i, (type_, default) in enumerate(DEFAULTS):
+            conn.execute(f"ALTER TABLE locations ADD COLUMN d{i} {type_} DEFAULT {default}")
+            stored = conn.execute("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                                  "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attname = %s",
+                                  (f"d{i}",)).fetchone()[0]
+            assert default_key(default, type_) == default_key(stored, type_), (default, stored)
+    # and what differs still differs
+    assert expression_key('"n" > -1.5') != expression_key('"n" > 1.5')
+    assert default_key("'1970-01-01T00:00:00.000Z'", "timestamptz") != default_key("'1970-01-01 01:00:00+00'",
+                                                                                    "timestamptz")
+    assert query_key("select a.id from a join b on a.x = b.x") != query_key("select b.id from a join b on a.x = b.x")
+
+
+def test_the_rebuild_keeps_default_null_as_written(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's snapshot of `.default(null)` says "default": "NULL"; the server stores no default for it, and the
+    rebuilt snapshot had none (drizzle-kit's next generate would then SET DEFAULT NULL again)."""
+    from mizzle.commands.verify import rebuild_snapshots
+    from mizzle.config import load_config
+
+    folder = tmp_path / "drizzle"
+    (folder / "meta").mkdir(parents=True)
+    (folder / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": 0, "version": "7", "when": 1700000000000, "tag": "0000_init", "breakpoints": True}]}))
+    (folder / "0000_init.sql").write_text('CREATE TABLE "ev" (\n\t"id" integer PRIMARY KEY NOT NULL,\n'
+                                          '\t"meta" jsonb DEFAULT NULL,\n\t"n" integer DEFAULT null::integer,\n'
+                                          '\t"k" integer\n);\n')
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    columns = json.loads((folder / "meta" / "0000_snapshot.json").read_text())["tables"]["public.ev"]["columns"]
+    assert columns["meta"]["default"] == "NULL"
+    assert columns["n"]["default"] == "null::integer"
+    assert "default" not in columns["k"]
