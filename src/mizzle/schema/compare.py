@@ -71,13 +71,16 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         pk = t.primary_key
         log: list[tuple[str, str, str]] = []
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns:
-            # CREATE TABLE with a primary key and a unique constraint on the same columns: PostgreSQL keeps one
-            # index, the key, under the unique constraint's name
-            u = next((u for u in t.uniques if u.columns == pk.columns and u.name == a.primary_key.name
-                      and pk.name in (None, f"{t.name}_pkey") and all(x.name != u.name for x in a.uniques)), None)
+            # CREATE TABLE with a primary key and a unique constraint on the same columns (alike in all else):
+            # PostgreSQL keeps one index, the key, under the key's own name, or the unique constraint's where the
+            # key has none
+            u = next((u for u in t.uniques if u.columns == pk.columns and not u.nulls_not_distinct
+                      and u.deferrable == pk.deferrable and all(x.name != u.name for x in a.uniques)
+                      and ((u.name == a.primary_key.name and pk.name in (None, f"{t.name}_pkey"))
+                           or (pk.name is not None and pk.name == a.primary_key.name))), None)
             if u is not None:
                 t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
-                pk = replace(pk, name=u.name)
+                pk = replace(pk, name=a.primary_key.name)
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns and (
                 by_definition or pk.name is None or a.primary_key.name is None):
             if pk.name and a.primary_key.name and pk.name != a.primary_key.name:
