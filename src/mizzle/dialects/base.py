@@ -190,6 +190,9 @@ class SqlReader(Protocol):
     def replaceable(self, old_sql: str, new_sql: str) -> bool:
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 
+    def stored_name(self, name: str) -> str:
+        """An object's name as the database keeps it (PostgreSQL: cut to 63 bytes)."""
+
 
 class FolderCodec(Protocol):
     """drizzle-kit 1.x's snapshots of one dialect in its folder layout (`<stamp>_<name>/snapshot.json`, each naming

@@ -463,7 +463,9 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
             if pck is not None and check_equal(pck, ck, r) and any(mentions(ck.expression, n) for n in retyped):
                 drops_con.append(DropCheck(key, pck))
                 cons.append(AddCheck(key, ck))
-    rename = lambda o, n: columns.append(RenameConstraint(key, o, n))  # noqa: E731
+    def rename(o: str, n: str, index: bool = False) -> None:
+        if r.stored_name(o) != r.stored_name(n):  # else the database has the new name already
+            columns.append(RenameConstraint(key, o, n, index))
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
            lambda f: fks.append(AddForeignKey(key, f)), rename, eq=same_foreign_key)
     _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
@@ -471,7 +473,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
            lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b, r))
     _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
-           lambda i: idx.append(CreateIndex(key, i)), lambda o, n: columns.append(RenameConstraint(key, o, n, True)),
+           lambda i: idx.append(CreateIndex(key, i)), lambda o, n: rename(o, n, True),
            eq=lambda a, b: index_equal(a, b, r))
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))

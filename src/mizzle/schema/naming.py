@@ -34,8 +34,35 @@ def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: t
 
 def fk_name_v1(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...]) -> str:
     """drizzle-kit 1.x's name of an unnamed foreign key: `<table>_<cols>_<reftable>_<refcols>_fkey` (its other
-    defaults are PostgreSQL's own: `_key`, `_pkey`)."""
-    return truncate_identifier(f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fkey")
+    defaults are PostgreSQL's own: `_key`, `_pkey`). Longer than 63 characters, it is `<table>_<hash>_fkey`, or
+    `<hash>_fkey` for a table name of 45 characters or more (lengths in UTF-16 code units, as JavaScript counts)."""
+    desired = f"{table}_{'_'.join(columns)}_{ref_table}_{'_'.join(ref_columns)}_fkey"
+    if _js_length(desired) <= MAX_IDENTIFIER_BYTES:
+        return truncate_identifier(desired)  # the server's own cut, where a name of 63 characters is more bytes
+    short = f"{_kit_hash(desired)}_fkey"
+    return truncate_identifier(f"{table}_{short}" if _js_length(table) < 45 else short)
+
+
+_KIT_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _kit_hash(text: str, size: int = 12) -> str:
+    """The 12-character digest drizzle-kit 1.x puts in a long name: a polynomial hash of the code points (base
+    53, modulo 62**12) written in base 62."""
+    modulus = len(_KIT_DIGITS) ** size
+    value, power = 0, 1
+    for ch in text:
+        value = (value + ord(ch) * power) % modulus
+        power = power * 53 % modulus
+    digits = []
+    for _ in range(size):
+        value, d = divmod(value, len(_KIT_DIGITS))
+        digits.append(_KIT_DIGITS[d])
+    return "".join(reversed(digits))
+
+
+def _js_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 # PostgreSQL's own names for the constraints a CREATE TABLE leaves unnamed (what SQLAlchemy's create_all and

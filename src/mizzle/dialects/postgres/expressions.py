@@ -65,6 +65,11 @@ def _rewrite(node: Any, keep: int = 1) -> Any:
     return node
 
 
+def as_stored(tree: Any, keep: int = 1) -> Any:
+    """A parsed tree (pglast) with the rewrites above applied, as `_rewrite` does (changed in place)."""
+    return _rewrite(tree, keep)
+
+
 def _default_colname(val: Any) -> str | None:
     """The name PostgreSQL gives a select-list item without AS (FigureColname): a column's, a function's."""
     from pglast import ast

@@ -47,7 +47,7 @@ def query_key(sql: str) -> str:
     import pglast
     from pglast.stream import RawStream
 
-    from .expressions import _rewrite
+    from .expressions import as_stored
 
     if _parse(sql) is None:
         return sql
@@ -56,7 +56,7 @@ def query_key(sql: str) -> str:
         # the server's spelling too: literal casts, IN / BETWEEN / LIKE, an alias equal to the name PostgreSQL
         # gives the column anyway, and a column named with its schema (`"audit"."t"."c"`) by its relation
         # alone — or by its name alone where the query reads one relation (expressions.py)
-        return str(RawStream()(_rewrite(tree, keep=1 if _sources(tree) == 1 else 2)))
+        return str(RawStream()(as_stored(tree, keep=1 if _sources(tree) == 1 else 2)))
     except Exception:  # noqa: BLE001 - a tree pglast cannot print back: compared as written
         return sql
 

@@ -9,4 +9,8 @@ from __future__ import annotations
 
 from ..postgres.reader import default_key, expression_key, parses, query_key, relations, replaceable
 
-__all__ = ["default_key", "expression_key", "parses", "query_key", "relations", "replaceable"]
+__all__ = ["default_key", "expression_key", "parses", "query_key", "relations", "replaceable", "stored_name"]
+
+
+def stored_name(name: str) -> str:
+    return name  # SQLite keeps a name of any length as it is written

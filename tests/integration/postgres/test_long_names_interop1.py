@@ -1,0 +1,74 @@
+"""Names past PostgreSQL's 63 bytes in a drizzle-kit 1.x folder (found building 1.x folders from kan's and other
+real schemas): drizzle-kit 1.x names an unnamed foreign key `<table>_<hash>_fkey` (`<hash>_fkey` for a table name of
+45 characters or more) and keeps an unnamed index's whole `<table>_<columns>_index` in its snapshot, which the server
+cuts. After `mizzle pull`, `generate` wrote `RENAME CONSTRAINT x TO x` and `ALTER INDEX <whole> RENAME TO <cut>`,
+both refused by PostgreSQL ("already exists"); and mizzle named such a foreign key otherwise than drizzle-kit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pgtools import temp_database
+
+from mizzle.commands.generate import generate
+from mizzle.commands.pull import pull
+from mizzle.config import load_config
+from mizzle.errors import IntegrityError
+from mizzle.runner.migrate import migrate
+from mizzle.schema.naming import fk_name_v1
+
+pytestmark = [pytest.mark.interop, pytest.mark.pg]
+
+TESTS = Path(__file__).resolve().parents[2]
+INTEROP1 = TESTS / "interop1"
+
+
+def test_long_names_of_a_1x_folder_are_no_change_after_pull(pg_available: bool, tmp_path: Path) -> None:
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    work = INTEROP1 / ".scratch" / f"long_{os.getpid()}_{tmp_path.name}"
+    try:
+        work.mkdir(parents=True)
+        (work / "schema.ts").write_text((INTEROP1 / "long_names" / "schema.ts").read_text())
+        (work / "drizzle.config.ts").write_text(
+            f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
+            f"out: '{os.path.relpath(work / 'D', INTEROP1)}' }};\n")
+        p = subprocess.run([sys.executable, str(TESTS / "interop" / "drive_generate.py"), "--config",
+                            str(work / "drizzle.config.ts"), "--name", "init"], cwd=INTEROP1, capture_output=True,
+                           text=True, timeout=180)
+        assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+        (sql,) = (work / "D").glob("*/migration.sql")
+        # mizzle names an unnamed foreign key as drizzle-kit 1.x does, hash and all
+        fks = dict(re.findall(r'ALTER TABLE "(\w+)" ADD CONSTRAINT "(\w+)" FOREIGN KEY', sql.read_text()))
+        assert fks["_card_workspace_members"] == fk_name_v1("_card_workspace_members", ("workspaceMemberId",),
+                                                            "workspace_members", ("id",))
+        child2 = "child2_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        assert fks[child2] == fk_name_v1(child2, ("pid",), "a_rather_long_parent_table_name_for_testing", ("id",))
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        shutil.copytree(work / "D", project / "migrations")
+        (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        with temp_database("mzlong") as url:
+            migrate(url=url, folder=project / "migrations")
+            pull(load_config(pulled / "mizzle.toml"), url, mark=False)
+        (project / "app" / "schema.py").write_text((pulled / "schema.py").read_text())
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        try:
+            result = generate(load_config(project / "mizzle.toml"), check=True)
+        except IntegrityError as e:
+            pytest.fail(f"generate --check after pull found changes: {e.message}\n{e.details}", pytrace=False)
+        assert not result.changes
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
