@@ -30,20 +30,26 @@ TESTS = Path(__file__).resolve().parents[2]
 INTEROP1 = TESTS / "interop1"
 
 
-def test_long_names_of_a_1x_folder_are_no_change_after_pull(pg_available: bool, tmp_path: Path) -> None:
+def kit1_generate(work: Path, schema: Path, out: Path, name: str) -> str:
+    """drizzle-kit 1.x generate of `schema` (copied under tests/interop1, for its drizzle-orm 1.x) into `out`."""
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    (work / name).mkdir(parents=True)
+    (work / name / "schema.ts").write_text(schema.read_text())
+    (work / f"{name}.config.ts").write_text(
+        f"export default {{ dialect: 'postgresql', schema: '{work / name / 'schema.ts'}', "
+        f"out: '{os.path.relpath(out, INTEROP1)}' }};\n")
+    p = subprocess.run([sys.executable, str(TESTS / "interop" / "drive_generate.py"), "--config",
+                        str(work / f"{name}.config.ts"), "--name", name], cwd=INTEROP1, capture_output=True,
+                       text=True, timeout=180)
+    assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+    return p.stdout
+
+
+def test_long_names_of_a_1x_folder_are_no_change_after_pull(pg_available: bool, tmp_path: Path) -> None:
     work = INTEROP1 / ".scratch" / f"long_{os.getpid()}_{tmp_path.name}"
     try:
-        work.mkdir(parents=True)
-        (work / "schema.ts").write_text((INTEROP1 / "long_names" / "schema.ts").read_text())
-        (work / "drizzle.config.ts").write_text(
-            f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
-            f"out: '{os.path.relpath(work / 'D', INTEROP1)}' }};\n")
-        p = subprocess.run([sys.executable, str(TESTS / "interop" / "drive_generate.py"), "--config",
-                            str(work / "drizzle.config.ts"), "--name", "init"], cwd=INTEROP1, capture_output=True,
-                           text=True, timeout=180)
-        assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+        kit1_generate(work, INTEROP1 / "long_names" / "schema.ts", work / "D", "init")
         (sql,) = (work / "D").glob("*/migration.sql")
         # mizzle names an unnamed foreign key as drizzle-kit 1.x does, hash and all
         fks = dict(re.findall(r'ALTER TABLE "(\w+)" ADD CONSTRAINT "(\w+)" FOREIGN KEY', sql.read_text()))
@@ -70,5 +76,30 @@ def test_long_names_of_a_1x_folder_are_no_change_after_pull(pg_available: bool, 
         except IntegrityError as e:
             pytest.fail(f"generate --check after pull found changes: {e.message}\n{e.details}", pytrace=False)
         assert not result.changes
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_default_operator_class_drizzle_kit_names_is_no_change_for_it_after_mizzle(tmp_path: Path) -> None:
+    """drizzle-kit 1.x keeps `.op("uuid_ops")` on a uuid column in its row; mizzle's model leaves a default operator
+    class out. mizzle's next migration wrote an `alter` of that index into its snapshot (dittofeed: 32 indexes), and
+    drizzle-kit's next generate dropped and built every such index again."""
+    steps = INTEROP1 / "default_opclass"
+    work = INTEROP1 / ".scratch" / f"opc_{os.getpid()}_{tmp_path.name}"
+    try:
+        kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text((steps / "step2" / "schema.py").read_text())
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{work / "D"}"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        result = generate(load_config(project / "mizzle.toml"), name="note")
+        assert result.changes == ["+ column t.note text"], result.changes
+        (snap,) = [p for p in (work / "D").glob("*/snapshot.json") if p.parent.name.endswith("_note")]
+        assert "indexes" not in snap.read_text()  # no delta for an index mizzle did not change
+        out = kit1_generate(work, steps / "step2" / "schema.ts", work / "D", "again")
+        assert "No schema changes" in out, out
     finally:
         shutil.rmtree(work, ignore_errors=True)

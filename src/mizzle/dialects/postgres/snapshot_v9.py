@@ -19,6 +19,7 @@ from typing import Any
 
 from ...errors import IntegrityError, UsageError
 from ...schema.naming import column_addition, fk_name_v1, make_object_name, unique_name
+from .types import canonical_opclass
 
 VERSION = "9"
 DIALECT = "postgres"  # the 1.x spelling of the dialect in a snapshot
@@ -457,6 +458,25 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
     return rows
 
 
+def _same_index(a: dict[str, Any] | None, b: dict[str, Any], types: dict[tuple[str, str, str], tuple[str, bool]]) -> bool:
+    """Two index rows alike but for an operator class one names and the other leaves to the column's type (the
+    default: `.op("uuid_ops")` on a uuid column), which mizzle's model does not keep apart: drizzle-kit's row is
+    kept, else it would see every such index changed and build it again."""
+    if a is None or a["entityType"] != "indexes" or b["entityType"] != "indexes":
+        return False
+
+    def plain(r: dict[str, Any]) -> dict[str, Any]:
+        cols = []
+        for c in r["columns"]:
+            name = (c.get("opclass") or {}).get("name")
+            if name and not c.get("isExpression"):
+                type_, is_enum = types.get((r["schema"], r["table"], c["value"]), (None, False))
+                name = canonical_opclass(name, r.get("method") or "btree", type_, is_enum)
+            cols.append({**c, "opclass": name})
+        return {**r, "columns": cols}
+    return plain(a) == plain(b)
+
+
 def _index_row(base: dict[str, Any], ix: dict[str, Any], server_name: str | None = None) -> dict[str, Any]:
     cols = [{"value": unqualified(c["expression"], base["schema"], base["table"]) if c.get("isExpression") else c["expression"],
              "isExpression": bool(c.get("isExpression")), "asc": bool(c.get("asc", True)),
@@ -796,7 +816,10 @@ class FolderCodec:
                                 "id": v7["id"], "prevIds": tips or [ORIGIN]}
         if old:
             seen = {entity_key(r): r for r in rows_from_v7(v7_from_state(old, "", ""))}
-            rows = [old[k] if k in old and seen.get(k) == r else r for r in rows for k in [entity_key(r)]]
+            types = {(r["schema"], r["table"], r["name"]): (r["type"], r.get("typeSchema") is not None)
+                     for r in rows if r["entityType"] == "columns"}
+            rows = [old[k] if k in old and (seen.get(k) == r or _same_index(seen.get(k), r, types)) else r
+                    for r in rows for k in [entity_key(r)]]
         deltas = deltas_between(old, rows)
         head["footprints"] = footprints_of(old, deltas)
         head["deltas" if tips else "ddl"] = deltas if tips else rows
