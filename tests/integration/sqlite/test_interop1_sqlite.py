@@ -283,3 +283,38 @@ def test_a_renamed_tables_unnamed_names_stay_as_drizzle_kit_1x_keeps_them(node: 
         migrate(url=f"sqlite:///{tmp_path / 'd3.db'}", folder=work / "D3")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_key_declared_unique_too_is_no_difference(node: str, tmp_path: Path) -> None:
+    """`text().notNull().unique().primaryKey()` (homarr): drizzle-kit 1.x's SQL makes no unique index, its snapshot
+    has a `uniques` row. verify said `- index serverSetting_settingKey_unique`, and after `pull` generate wrote a DROP
+    INDEX of an index that does not exist."""
+    from mizzle.commands.pull import pull
+
+    work = INTEROP1 / ".scratch" / f"sqlite_key_{uuid.uuid4().hex[:8]}"
+    try:
+        _kit(node, INTEROP1 / "sqlite_key_unique" / "schema.ts", work / "D", "init")
+        project = tmp_path / "proj"
+        project.mkdir()
+        shutil.copytree(work / "D", project / "migrations")
+        (project / "mizzle.toml").write_text('dialect = "sqlite"\nout = "migrations"\n[migrations]\nlayout = "folders"\n')
+        result = verify(load_config(project / "mizzle.toml"))
+        assert result.ok, [s.changes for s in result.steps]
+        db = tmp_path / "app.db"
+        migrate(url=f"sqlite:///{db}", folder=project / "migrations")
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(pulled / "mizzle.toml"), f"sqlite:///{db}", mark=False)
+        (project / "twin").mkdir()
+        (project / "twin" / "schema.py").write_text((pulled / "schema.py").read_text())
+        (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "migrations"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        for m in [m for m in sys.modules if m == "twin" or m.startswith("twin.")]:
+            del sys.modules[m]
+        try:
+            generate(load_config(project / "mizzle.toml"), check=True)
+        except IntegrityError as e:
+            pytest.fail(f"generate --check after pull found changes: {e.message}\n{e.details}", pytrace=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from ...schema import changes as ch
 from ...schema import object_changes as oc
 from ...schema.model import Column, Schema, Table
-from .types import is_constant
+from .types import is_constant, on_the_key
 
 _REBUILD_KINDS = (ch.AlterColumn, ch.SetPrimaryKey, ch.AddForeignKey, ch.DropForeignKey, ch.AddUnique,
                   ch.DropUnique, ch.AddCheck, ch.DropCheck)
@@ -50,8 +50,19 @@ class RebuildTable(ch.Change):
         return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
 
 
+def _folded_into_key(c: ch.Change, new: Schema) -> bool:
+    """A unique index on exactly the primary key's columns, dropped from a table that keeps the key: a database
+    drizzle-kit 1.x built never had it (types.on_the_key), and one that has it loses nothing by keeping it, so no
+    DROP INDEX that would fail on the first."""
+    if not isinstance(c, ch.DropIndex):
+        return False
+    t = new.table(*c.table)
+    return t is not None and on_the_key(t, c.index) and all(i.name != c.index.name for i in t.indexes)
+
+
 def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[ch.Change]:
     """`old` is the previous model with this diff's renames applied; `new` the target model."""
+    changes = [c for c in changes if not _folded_into_key(c, new)]
     changes, view_drops, view_makes = _split_views(changes)
     created = {c.table.key for c in changes if isinstance(c, ch.CreateTable)}
     dropped = {c.table.key for c in changes if isinstance(c, ch.DropTable)}

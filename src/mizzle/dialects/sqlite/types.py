@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ...schema.model import Column, Identity, Schema, Table
+from ...schema.model import Column, Identity, Index, Schema, Table
 
 # the model's AUTOINCREMENT (`sqlite_autoincrement=True` on the table, as create_all writes it); a plain
 # INTEGER PRIMARY KEY is a rowid alias without it
@@ -167,6 +167,15 @@ def declared_forms(expected: Schema, actual: Schema) -> Schema:
             tables.append(t)
             continue
         cols = {c.name: c for c in a.columns}
-        tables.append(replace(t, columns=tuple(_declared_column(c, cols[c.name]) if c.name in cols else c
-                                               for c in t.columns)))
+        t = replace(t, columns=tuple(_declared_column(c, cols[c.name]) if c.name in cols else c for c in t.columns))
+        names = {i.name for i in a.indexes}
+        tables.append(replace(t, indexes=tuple(i for i in t.indexes if i.name in names or not on_the_key(t, i))))
     return expected.with_(tables=tables)
+
+
+def on_the_key(t: Table, i: Index) -> bool:
+    """A unique index on exactly the primary key's columns. drizzle-kit 1.x writes `.primaryKey().unique()` as
+    `PRIMARY KEY UNIQUE` inside CREATE TABLE, where SQLite makes no index for the UNIQUE (the key's own does the
+    work) while its snapshot keeps a `uniques` row: where the database lacks the index, nothing is missing."""
+    return (i.unique and i.where is None and t.primary_key is not None and not any(c.is_expression for c in i.columns)
+            and tuple(c.expression for c in i.columns) == tuple(t.primary_key.columns))
