@@ -297,8 +297,11 @@ class AuthoredReader:
         a_o = {(o.kind, o.key): o for o in a_part.objects.all()}
         for k, o in kept_o.items():
             done_o[k] = self.objects_seen[_object_key(a_o[k], live_o[k])] = o
-        return live.with_(tables=[done_t[t.key] for t in live.tables],
-                          objects=[done_o[(o.kind, o.key)] for o in live.objects.all()], security=authored.security)
+        kept_all = live.with_(tables=[done_t[t.key] for t in live.tables],
+                              objects=[done_o[(o.kind, o.key)] for o in live.objects.all()], security=authored.security)
+        # what the server spells its own way and the SQL said in one word (PostgreSQL: a serial kept through a
+        # table's rename, see canonical_tables.serials_renamed)
+        return self.dialect.declared_forms(kept_all, authored) if self.dialect.canonical_forms else kept_all
 
 
 def _table_key(a: Table | None, b: Table | None) -> Any:

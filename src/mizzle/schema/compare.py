@@ -285,7 +285,7 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     if not dialects.get(old.dialect).canonical_forms:
         return old, new
     o, n = canonical(old), canonical(new)
-    return align(o, n, by_definition=False), n
+    return align(dialects.get(old.dialect).declared_forms(o, n), n, by_definition=False), n
 
 
 def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,

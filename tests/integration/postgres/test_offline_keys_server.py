@@ -121,3 +121,27 @@ def test_a_unique_constraint_postgresql_folds_into_the_primary_key(pg_available:
         other = declared.with_(tables=[replace(declared.tables[0], uniques=(
             UniqueConstraint(u, ("n", "p"), nulls_not_distinct=True),))])
         assert lines(other, found) != [], name
+
+
+def test_an_operator_class_of_an_extension_in_its_own_schema_matches_its_bare_name(pg_available: bool) -> None:
+    """pg_trgm installed into a schema of its own (Supabase's `extensions`, latitude's `latitude`): the server prints
+    `extensions.gin_trgm_ops`, a drizzle-kit snapshot and the schema code say `gin_trgm_ops`."""
+    from mizzle.schema.compare import lines
+    from mizzle.schema.model import Column, Index, IndexColumn, Table, make_schema
+    from mizzle.schema.scope import Scope
+    from mizzle.sources.database import introspect_url
+
+    with temp_database("mzopc") as db, psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA extensions")
+        conn.execute("CREATE EXTENSION pg_trgm SCHEMA extensions")
+        conn.execute("CREATE TABLE docs (title text)")
+        conn.execute("CREATE INDEX docs_trgm ON docs USING gin (title extensions.gin_trgm_ops)")
+        live = introspect_url(db, Scope(schemas=("public",)))
+    (ix,) = live.table("public", "docs").indexes
+    assert ix.columns[0].opclass == "extensions.gin_trgm_ops"  # as the server names it
+    declared = Table(name="docs", schema="public", columns=(Column("title", "text"),),
+                     indexes=(Index("docs_trgm", (IndexColumn("title", opclass="gin_trgm_ops"),), method="gin"),))
+    assert lines(make_schema("postgresql", [declared]), make_schema("postgresql", [live.table("public", "docs")])) == []
+    other = Table(name="docs", schema="public", columns=(Column("title", "text"),),
+                  indexes=(Index("docs_trgm", (IndexColumn("title", opclass="gist_trgm_ops"),), method="gin"),))
+    assert lines(make_schema("postgresql", [other]), make_schema("postgresql", [live.table("public", "docs")])) != []

@@ -122,7 +122,11 @@ class PostgresDialect:
         return policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
 
     def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
-        return expected  # canonical forms already put both in the server's one spelling
+        # canonical forms already put both in the server's one spelling; a serial kept through a table's rename
+        # has a spelling of its own
+        from .canonical_tables import serials_renamed
+
+        return serials_renamed(expected, actual)
 
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable

@@ -12,13 +12,14 @@ equal when the server would store the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 from typing import Any
 
 from ...schema.model import Column, Index, IndexColumn, Schema, Table
-from ...schema.naming import truncate_identifier
+from ...schema.naming import serial_sequence_name, truncate_identifier
 from .expressions import split_index_element
-from .types import canonical_bound, canonical_collation, canonical_opclass
+from .types import SERIAL_BASE, canonical_bound, canonical_collation, canonical_opclass, serial_options
 
 
 def canonical(model: Schema, comments: bool = True) -> Schema:
@@ -152,3 +153,49 @@ def _index(i: Index, columns: dict[str, Column]) -> Index:
             collation = None
         cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass, collation))
     return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)
+
+
+_NEXTVAL_OF = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
+
+
+def serials_renamed(expected: Schema, actual: Schema) -> Schema:
+    """`expected` with a serial column spelled as `actual` spells it, where one side says `bigserial` and the other
+    holds that serial under a sequence named for the table's old name: `ALTER TABLE old RENAME TO new` (drizzle-kit's
+    rename) keeps `old_id_seq`, so the column reads as `bigint DEFAULT nextval('old_id_seq')` with that sequence
+    owned by it, serial's options and all — the serial a drizzle-kit snapshot still calls it (latitude's
+    provider_api_keys). Either way: a snapshot compared with the database, the database's model rebuilt into a
+    snapshot that says what the SQL said."""
+    tables, kept, gone = [], [], set()
+    for t in expected.tables:
+        a = actual.table(t.schema, t.name)
+        cols = []
+        for c in t.columns:
+            ac = a.column(c.name) if a is not None else None
+            if ac is not None and (s := _renamed_serial(t, c, ac, actual)) is not None:  # `bigserial` here
+                c = replace(c, type=ac.type, default=ac.default)
+                kept.append(s)
+            elif ac is not None and (s := _renamed_serial(t, ac, c, expected)) is not None:  # `bigserial` there
+                c = replace(c, type=ac.type, default=None)
+                gone.add(s.key)
+            cols.append(c)
+        tables.append(t if all(x is y for x, y in zip(cols, t.columns, strict=True)) else replace(t, columns=tuple(cols)))
+    if not kept and not gone:
+        return expected
+    known = {s.key for s in expected.sequences}
+    return expected.with_(tables=tables, sequences=(*(s for s in expected.sequences if s.key not in gone),
+                                                    *(s for s in kept if s.key not in known)))
+
+
+def _renamed_serial(t: Table, serial: Column, held: Column, holder: Schema) -> Any:
+    """The sequence of `holder` behind `held` when `held` is the serial column `serial` under a sequence that is
+    not named `<table>_<column>_seq`; else None."""
+    base = SERIAL_BASE.get(serial.type)
+    m = _NEXTVAL_OF.match(held.default or "")
+    if base is None or m is None or held.type != base:
+        return None
+    s = next((s for s in holder.sequences if s.owned_by == (t.schema, t.name, held.name)), None)
+    if (s is None or s.name == serial_sequence_name(t.name, held.name)
+            or m.group("seq").replace('"', "").split(".")[-1] != s.name or (s.data_type or "bigint") != base
+            or not serial_options(base, s.increment, s.start, s.min_value, s.max_value, s.cache, s.cycle)):
+        return None
+    return s

@@ -329,8 +329,9 @@ _OPCLASS_PARAMS = re.compile(r"^(.*?)\s*\((.*)\)\s*$", re.S)
 
 def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_enum: bool = False) -> str | None:
     """An index column's operator class as compared: None when it is the type's default for the method;
-    otherwise its name without quotes and without a `public.` / `pg_catalog.` qualifier (the server prints
-    one when the operator class's schema is not on the search_path)."""
+    otherwise its name without quotes and without its schema (the server prints one when the operator class's
+    schema is not on the search_path: `extensions.gin_trgm_ops` where Supabase keeps pg_trgm, while drizzle-kit's
+    snapshot and the schema code name it bare, found through the search_path)."""
     if not opclass:
         return None
     name, params = opclass.strip(), ""
@@ -340,7 +341,7 @@ def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_en
         params = " (" + ", ".join(f"{k.strip()}='{v.strip().strip(chr(39))}'" for k, _, v in
                                   (p.partition("=") for p in m.group(2).split(","))) + ")"
     parts = [p.strip('"') for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', name)]
-    if len(parts) == 2 and parts[0] in ("public", "pg_catalog"):
+    if len(parts) == 2:
         parts = parts[1:]
     name = ".".join(parts)
     if params:
