@@ -46,6 +46,7 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ("default", "data jsonb", """'{"b":1,"aa":[1,2.50]}'::jsonb""", """'{"b": 1, "aa": [1, 2.50]}'""",
      """'{"b":2,"aa":[1,2.50]}'::jsonb"""),
     ("default", "tags text[]", "ARRAY['a','b']::text[]", "ARRAY['a'::text, 'b'::text]", "ARRAY['a','c']::text[]"),
+    ("default", "labels text[]", """'{"a","b c"}'""", """'{a,"b c"}'""", """'{"a","b"}'"""),
     ("default", "ttl interval", "'0'", "'00:00:00'", "'1'"),
     # a quoted number keeps its quotes: the server stores DEFAULT '0' on a bigint as '0'::bigint, DEFAULT 0 as 0
     ("default", "n bigint", "'0'", "'0'", "'1'"),

@@ -145,3 +145,19 @@ def test_an_operator_class_of_an_extension_in_its_own_schema_matches_its_bare_na
     other = Table(name="docs", schema="public", columns=(Column("title", "text"),),
                   indexes=(Index("docs_trgm", (IndexColumn("title", opclass="gist_trgm_ops"),), method="gin"),))
     assert lines(make_schema("postgresql", [other]), make_schema("postgresql", [live.table("public", "docs")])) != []
+
+
+def test_an_array_default_a_snapshot_writes_as_a_json_array(pg_available: bool) -> None:
+    """Older drizzle-kit wrote `.default([])` of an array column into its snapshot as the JSON array `[]` (latitude's
+    webhooks.project_ids), its SQL as `DEFAULT '{}'`: verify said `default [] → '{}'`."""
+    from mizzle.migrations.snapshots import default_from_json
+
+    cases = [("bigint[]", [], "'{}'"), ("text[]", ["a", 'b "c"', ""], """'{"a","b \\"c\\"",""}'"""),
+             ("integer[]", [1, 2], "'{1,2}'"), ("jsonb", [1, "x"], """'[1, "x"]'""")]
+    with temp_database("mzarr") as db, psycopg.connect(db, autocommit=True) as conn:
+        for i, (type_, value, sql) in enumerate(cases):
+            conn.execute(f"CREATE TABLE t{i} (c {type_} DEFAULT {sql})")
+            stored = conn.execute("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = %s::regclass",
+                                  (f"t{i}",)).fetchone()[0]
+            read = default_from_json(value, array=type_.endswith("]"))
+            assert default_key(read, type_) == default_key(stored, type_), (value, read, stored)

@@ -152,7 +152,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         gen = c.get("generated")
         columns.append(Column(
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
-            default=default_from_json(c.get("default")), type_schema=c.get("typeSchema"), identity=identity,
+            default=default_from_json(c.get("default"), array=str(c.get("type", "")).endswith("]")), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
             # mizzle's sidecar; else a COLLATE in drizzle-kit's type text (a custom type: `text COLLATE "C"`)
             collation=side_cols.get(c["name"], {}).get("collation")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from .expressions import balanced, interval_text
 
@@ -196,6 +197,8 @@ def _meaning(e: str, type_: str) -> str:
         return quote_literal(interval_text(lit))
     if lit is not None and (when := datetime_key(lit, type_)) is not None:
         return when
+    if lit is not None and type_.rstrip().endswith("]") and (elements := array_elements(lit)) is not None:
+        return quote_literal(array_text(elements))  # `'{"a","b"}'` as the server prints it, `'{a,b}'`
     key = expression_key(e) or e
     low = key.lower()
     if low in ("current_timestamp", "now()", "transaction_timestamp()"):
@@ -236,6 +239,81 @@ def datetime_key(literal: str, type_: str) -> str | None:
         sign, hours, minutes = (-1 if off[0] == "-" else 1), int(off[1:3]), int(off.replace(":", "")[3:5] or 0)
         at -= sign * timedelta(hours=hours, minutes=minutes)
     return f"'{at.replace(tzinfo=timezone.utc).isoformat(sep=' ')}'"
+
+
+def array_elements(text: str) -> list[Any] | None:
+    """An array literal's elements (nested lists; None for NULL), as PostgreSQL's array input reads them; None when
+    `text` is not one this reads (dimension decorations, a malformed literal)."""
+    pos = 0
+
+    def skip() -> None:
+        nonlocal pos
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+
+    def parse() -> list[Any]:
+        nonlocal pos
+        pos += 1  # the {
+        out: list[Any] = []
+        skip()
+        if pos < len(text) and text[pos] == "}":
+            pos += 1
+            return out
+        while True:
+            skip()
+            if pos >= len(text):
+                raise ValueError
+            if text[pos] == "{":
+                out.append(parse())
+            elif text[pos] == '"':
+                pos += 1
+                chars = []
+                while text[pos] != '"':
+                    if text[pos] == "\\":
+                        pos += 1
+                    chars.append(text[pos])
+                    pos += 1
+                pos += 1
+                out.append("".join(chars))
+            else:
+                start = pos
+                while pos < len(text) and text[pos] not in ",}":
+                    if text[pos] in '{"\\':
+                        raise ValueError
+                    pos += 1
+                word = text[start:pos].strip()
+                out.append(None if word.upper() == "NULL" else word)
+            skip()
+            if text[pos] == "}":
+                pos += 1
+                return out
+            if text[pos] != ",":
+                raise ValueError
+            pos += 1
+
+    try:
+        skip()
+        if pos >= len(text) or text[pos] != "{":
+            return None
+        result = parse()
+        skip()
+        return result if pos == len(text) else None
+    except (ValueError, IndexError):
+        return None
+
+
+def array_text(elements: list[Any]) -> str:
+    """Elements (see array_elements) as PostgreSQL's array output writes them: an element quoted only where it
+    must be (empty, NULL spelled as a word, braces, quotes, commas, backslashes or spaces)."""
+    def one(e: Any) -> str:
+        if isinstance(e, list):
+            return array_text(e)
+        if e is None:
+            return "NULL"
+        if e == "" or e.upper() == "NULL" or any(ch in e for ch in '{}",\\') or any(ch.isspace() for ch in e):
+            return '"' + e.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return e
+    return "{" + ",".join(one(e) for e in elements) + "}"
 
 
 def _literal(e: str) -> str | None:
