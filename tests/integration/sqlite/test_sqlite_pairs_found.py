@@ -61,6 +61,26 @@ def test_strict_and_without_rowid_tables_are_listed_by_pull_and_drift(tmp_path: 
     assert d.code == 0 and line in d.stdout + d.stderr, d.stdout + d.stderr
 
 
+def test_collations_and_conflict_clauses_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """A column's COLLATE and a constraint's ON CONFLICT are not modelled (found pulling real SQLite databases): the
+    pulled module had neither, and nothing said so — a NOCASE unique column accepted 'Bob' and 'bob' after a rebuild."""
+    source = _database(tmp_path / "source.db",
+                       "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE UNIQUE)",
+                       "CREATE TABLE kv (k TEXT PRIMARY KEY ON CONFLICT REPLACE, v TEXT NOT NULL ON CONFLICT IGNORE)",
+                       "CREATE TABLE pair (a INT, b INT, UNIQUE (a, b) ON CONFLICT IGNORE)",
+                       "CREATE TABLE plain (a TEXT COLLATE BINARY, s TEXT DEFAULT 'COLLATE NOCASE ON CONFLICT IGNORE')")
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+    assert r.code == 0, r.stdout + r.stderr
+    lines = ["not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
+             "none): column collations (COLLATE) on t",
+             "not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
+             "none): conflict clauses (ON CONFLICT) on kv, pair"]
+    assert all(line in r.stdout + r.stderr for line in lines), r.stdout + r.stderr
+    d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+    assert d.code == 0 and all(line in d.stdout + d.stderr for line in lines), d.stdout + d.stderr
+
+
 @pytest.mark.parametrize("option", [{"sqlite_strict": True}, {"sqlite_with_rowid": False}])
 def test_strict_or_without_rowid_in_schema_code_is_refused(option: dict[str, bool]) -> None:
     import sqlalchemy as sa
@@ -139,3 +159,28 @@ def test_deferred_foreign_keys_are_refused_in_code_and_listed_in_a_database(tmp_
     r = run_mizzle(["pull"], cwd=tmp_path, url=source)
     assert r.code == 0, r.stdout + r.stderr
     assert "deferred foreign keys (DEFERRABLE INITIALLY DEFERRED) on pets\n" in r.stderr, r.stderr
+
+
+TWICE_UNIQUE = '''import sqlalchemy as sa
+
+metadata = sa.MetaData()
+datasets = sa.Table("datasets", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("uuid", sa.String(32), unique=True), sa.UniqueConstraint("uuid", name="uq_uuid_column"))
+'''
+
+
+def test_a_column_unique_twice_is_one_index_to_sqlite(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """galaxy's dataset.uuid: `unique=True` and a UniqueConstraint on the same column. create_all's CREATE TABLE has
+    both, SQLite keeps one index; baseline of that database said `- index uq_uuid_column`."""
+    import sqlalchemy as sa
+
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    (tmp_path / "schema.py").write_text(TWICE_UNIQUE)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    namespace: dict[str, object] = {}
+    exec(TWICE_UNIQUE, namespace)  # noqa: S102 - the test's own module text
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'app.db'}")
+    assert r.code == 0, r.stdout + r.stderr

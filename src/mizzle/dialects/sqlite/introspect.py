@@ -84,11 +84,22 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     if options:
         out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
                    f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
-    deferred = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", _without_literals(sql or ""))]
+    tables = [(name, _without_literals(sql or "")) for name, sql in
+              conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+              if name not in virtual and name not in shadow]
+    deferred = [name for name, sql in tables if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", sql)]
     if deferred:
         out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
                    f"keys (DEFERRABLE INITIALLY DEFERRED) on {', '.join(deferred)}")
+    # a column's COLLATE (other than the default BINARY) and a constraint's ON CONFLICT (other than the default
+    # ABORT): the model has no place for them, so a pulled module, a table rebuild and a table created from the
+    # schema code are without them
+    for what, pattern in (("column collations (COLLATE)", r'(?i)\bCOLLATE\s+(?!"?BINARY\b)'),
+                          ("conflict clauses (ON CONFLICT)", r"(?i)\bON\s+CONFLICT\s+(?:ROLLBACK|FAIL|IGNORE|REPLACE)\b")):
+        held = [name for name, sql in tables if re.search(pattern, sql)]
+        if held:
+            out.append(f"not managed by mizzle (left as they are; a table rebuild or a table created from the schema "
+                       f"code has none): {what} on {', '.join(held)}")
     return out
 
 
