@@ -184,3 +184,40 @@ def test_a_column_unique_twice_is_one_index_to_sqlite(tmp_path: Path, run_mizzle
     engine.dispose()
     r = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'app.db'}")
     assert r.code == 0, r.stdout + r.stderr
+
+
+KEY_UNIQUE = '''import sqlalchemy as sa
+
+metadata = sa.MetaData()
+a = sa.Table("a", metadata, sa.Column("id", sa.Text, primary_key=True, unique=True), sa.Column("v", sa.Text))
+b = sa.Table("b", metadata, sa.Column("id", sa.Integer, primary_key=True, unique=True))
+c = sa.Table("c", metadata, sa.Column("x", sa.Integer, primary_key=True), sa.Column("y", sa.Integer, primary_key=True),
+             sa.UniqueConstraint("x", "y"))
+d = sa.Table("d", metadata, sa.Column("x", sa.Integer, primary_key=True), sa.Column("y", sa.Integer, primary_key=True),
+             sa.UniqueConstraint("y", "x"))
+'''
+
+
+def test_a_unique_key_makes_the_indexes_create_all_makes(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """open-webui's `Column(Text, primary_key=True, unique=True)` (26 tables): SQLite makes no index for a UNIQUE on the
+    key's own columns, except where the key is the rowid (an INTEGER key has no index of its own); mizzle created a
+    second unique index on every such table."""
+    import sqlalchemy as sa
+
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    (tmp_path / "schema.py").write_text(KEY_UNIQUE)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'mz.db'}").code == 0
+    namespace: dict[str, object] = {}
+    exec(KEY_UNIQUE, namespace)  # noqa: S102 - the test's own module text
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'ca.db'}")
+    namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+
+    def indexes(db: str) -> dict[str, list[tuple[int, str]]]:  # per table: (unique, columns) of each index
+        conn = sqlite3.connect(tmp_path / db)
+        out = {t: sorted((r[2], ",".join(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
+                         for r in conn.execute(f"PRAGMA index_list({t})")) for t in "abcd"}
+        conn.close()
+        return out
+    assert indexes("mz.db") == indexes("ca.db")

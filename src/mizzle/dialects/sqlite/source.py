@@ -144,6 +144,8 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
+            if cols == pk_cols and not _rowid_alias(pk_cols, columns):
+                continue  # UNIQUE on the key's columns: SQLite makes no index of it (the key's own serves), create_all none
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
     for ix in sorted((i for i in t.indexes if created_on(i, _SQLITE)), key=lambda i: str(i.name)):
@@ -155,6 +157,12 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                               "SQLite index names must be unique")
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _rowid_alias(pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> bool:
+    """A key that is the table's rowid (one column declared exactly INTEGER): it has no index of its own, so a
+    UNIQUE on it is one."""
+    return len(pk_cols) == 1 and any(c.name == pk_cols[0] and c.type.strip().lower() == "integer" for c in columns)
 
 
 def _checks(t: sa.Table) -> list[CheckConstraint]:

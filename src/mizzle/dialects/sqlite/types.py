@@ -169,17 +169,31 @@ def declared_forms(expected: Schema, actual: Schema) -> Schema:
         cols = {c.name: c for c in a.columns}
         t = replace(t, columns=tuple(_declared_column(c, cols[c.name]) if c.name in cols else c for c in t.columns))
         names = {i.name for i in a.indexes}
-        tables.append(replace(t, indexes=tuple(i for i in t.indexes if i.name in names
-                                               or not (on_the_key(t, i) or _folded(i, a)))))
+        kept = [i for i in t.indexes if i.name in names or not on_the_key(t, i)]
+        tables.append(replace(t, indexes=tuple(_unfolded(kept, a.indexes, names))))
     return expected.with_(tables=tables)
 
 
-def _folded(i: Index, a: Table) -> bool:
-    """A unique index the database lacks while it has another unique index on the same columns: two UNIQUE
-    constraints alike in one CREATE TABLE (`unique=True` and a UniqueConstraint on one column, galaxy's
-    dataset.uuid) are one index to SQLite, so `create_all`'s database has one."""
-    cols = _plain_unique(i)
-    return cols is not None and any(_plain_unique(j) == cols for j in a.indexes)
+def _unfolded(mine: list[Index], theirs: tuple[Index, ...], names: set[str]) -> list[Index]:
+    """`mine` without the unique indexes SQLite folded into another: two UNIQUE constraints alike in one CREATE TABLE
+    (`unique=True` and a UniqueConstraint on one column, galaxy's dataset.uuid) are one index to SQLite, so
+    `create_all`'s database has one. Where `mine` has more plain unique indexes on some columns than the database,
+    those the database does not name are left out, up to the difference."""
+    surplus: dict[tuple[str, ...], int] = {}
+    for i in mine:
+        if (cols := _plain_unique(i)) is not None:
+            surplus[cols] = surplus.get(cols, 0) + 1
+    for j in theirs:
+        if (cols := _plain_unique(j)) is not None and cols in surplus:
+            surplus[cols] -= 1
+    out = []
+    for i in mine:
+        cols = _plain_unique(i)
+        if cols is not None and i.name not in names and surplus.get(cols, 0) > 0:
+            surplus[cols] -= 1
+            continue
+        out.append(i)
+    return out
 
 
 def _plain_unique(i: Index) -> tuple[str, ...] | None:
