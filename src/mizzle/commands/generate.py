@@ -162,8 +162,9 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     old, prev_id = previous_schema(folder, config.dialect)
     if custom and check:
         raise UsageError("--custom and --check do not go together")
+    made: list[str] = []  # objects the folder's SQL made, which its snapshots cannot hold (see _made_by_sql)
     new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
-                                                                         prompt)
+                                                                         prompt, folder, made)
     if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
         changeset.changes[:] = keep_key_on_rename(changeset.changes, old)
     if folder.uses_folders and dialect.renames_keep_names:  # … and its constraints' and indexes' `<old>_…` names
@@ -175,6 +176,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
     result.warnings += [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
+    result.warnings += made
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)
@@ -206,13 +208,16 @@ def _lock_timeout(config: Config, dialect: Dialect, lock_timeout: str | None) ->
 
 
 def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames: dict[str, str] | None,
-                  no_renames: bool, prompt: Prompt | None) -> tuple[Schema, ch.ChangeSet]:
-    """The schema code's model and its changes from the latest snapshot's."""
+                  no_renames: bool, prompt: Prompt | None, folder: MigrationFolder,
+                  made: list[str]) -> tuple[Schema, ch.ChangeSet]:
+    """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
+    the folder's SQL made them)."""
     from ..schema.compare import for_generate
     from ..schema.diff import Renames, diff
 
     new, declared = load_code_schema(config, cache)
     new = _carry_forward(old, new)
+    old = _made_by_sql(old, new, folder, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
     changes = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
@@ -222,6 +227,30 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
         changes.changes = [c for c in changes.changes
                            if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
     return new, changes
+
+
+def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
+    """`old` with the schema code's functions, procedures, triggers, domains and composite types that the folder's
+    own SQL created, where the folder has no `meta/_mizzle.json` (drizzle-kit's: its snapshots have no field for
+    them, so they are not in `old`, and generate would create them a second time — a migration that fails where
+    they exist). They are taken as they are; mizzle cannot compare their definitions with the code's."""
+    from ..migrations.folder_objects import made_by_sql
+    from ..schema.objects import make_objects
+    from .drift import holds_comments
+
+    have = {(o.kind, o.key) for o in old.objects.all()}
+    candidates = [o for o in new.objects.all() if o.kind in ("function", "trigger", "domain", "composite type")
+                  and (o.kind, o.key) not in have]
+    if not candidates or not folder.migrations() or holds_comments(folder):
+        return old
+    by_sql = made_by_sql(folder)
+    taken = [o for o in candidates if (o.kind, o.name) in by_sql or (o.kind, o.name.lower()) in by_sql]
+    if not taken:
+        return old
+    made.append("taken as the folder's own SQL made them (drizzle-kit's snapshots have no field for them, and the "
+                "folder has no meta/_mizzle.json; their definitions are not compared with the schema code's): "
+                + ", ".join(o.label for o in taken))
+    return old.with_(objects=make_objects([*old.objects.all(), *taken]))
 
 
 def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:

@@ -1,0 +1,57 @@
+"""What a drizzle-kit folder's SQL created that its snapshots have no field for: functions and procedures,
+triggers, domains and composite types, written by hand into a migration (drizzle-kit 0.x keeps no record of them;
+mizzle keeps one in `meta/_mizzle.json`, which such a folder does not have). Read from the SQL text, migration by
+migration (a later DROP undoes an earlier CREATE), so that `generate` does not create them a second time."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .folder import MigrationFolder
+
+_NAME = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)'
+_QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})?"
+_STATEMENTS = [  # (kind as the model's objects name it, CREATE, DROP)
+    ("trigger", rf"(?is)\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+"
+                rf"(?:IF\s+NOT\s+EXISTS\s+)?({_QUALIFIED})", rf"(?is)\bDROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+    ("function", rf"(?is)\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\s+({_QUALIFIED})",
+                 rf"(?is)\bDROP\s+(?:FUNCTION|PROCEDURE|ROUTINE)\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+    ("domain", rf"(?is)\bCREATE\s+DOMAIN\s+({_QUALIFIED})", rf"(?is)\bDROP\s+DOMAIN\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+    ("composite type", rf"(?is)\bCREATE\s+TYPE\s+({_QUALIFIED})\s+AS\s*\(",
+                       rf"(?is)\bDROP\s+TYPE\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+]
+
+
+def made_by_sql(folder: MigrationFolder) -> set[tuple[str, str]]:
+    """(kind, name) of each such object the folder's migrations leave created; the name without its schema, as
+    the server folds it (unquoted: lower case)."""
+    made: set[tuple[str, str]] = set()
+    for m in folder.migrations(snapshots=False):
+        if not m.exists:
+            continue
+        text = _without_comments_and_literals(m.text)
+        events = []
+        for kind, create, drop in _STATEMENTS:
+            events += [(x.start(), kind, _bare(x.group(1)), True) for x in re.finditer(create, text)]
+            events += [(x.start(), kind, _bare(x.group(1)), False) for x in re.finditer(drop, text)]
+        for _, kind, name, created in sorted(events):
+            (made.add if created else made.discard)((kind, name))
+    return made
+
+
+def _bare(qualified: str) -> str:
+    last = re.findall(_NAME, qualified)[-1]
+    if last[0] in '"`[':
+        return last[1:-1].replace('""', '"')
+    return last.lower()
+
+
+def _without_comments_and_literals(sql: str) -> str:
+    """`sql` with its comments removed and its string literals and dollar-quoted bodies blanked, so that a CREATE
+    inside a function's body or a comment is not taken for a statement."""
+    sql = re.sub(r"--[^\n]*", " ", sql)
+    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
+    sql = re.sub(r"(\$[A-Za-z_]*\$).*?\1", " ", sql, flags=re.S)
+    return re.sub(r"'(?:[^']|'')*'", "''", sql)

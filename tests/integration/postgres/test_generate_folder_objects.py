@@ -1,0 +1,87 @@
+"""A drizzle-kit folder (no meta/_mizzle.json) whose hand-written SQL made a function and a trigger (found on dyad's
+SQLite folder: five FTS triggers; ai-chatbot's with a trigger added): its snapshots have no field for them, so after
+`pull` wrote them into the schema code, `generate` created them a second time — a migration that fails where they
+exist. generate now takes them as made by the folder's SQL and says so; a DROP in a later migration undoes that."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from pgtools import temp_database
+
+from mizzle.commands.generate import generate
+from mizzle.commands.pull import pull
+from mizzle.config import load_config
+from mizzle.runner.migrate import migrate
+
+pytestmark = pytest.mark.pg
+
+TABLES = '''import sqlalchemy as sa
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))
+log = sa.Table("log", metadata, sa.Column("id", sa.Integer))
+'''
+OBJECTS = {
+    "sqlite": "CREATE TRIGGER `t_ai` AFTER INSERT ON `t` BEGIN\n\tINSERT INTO `log` (`id`) VALUES (new.`id`);\nEND;",
+    "postgresql": "CREATE FUNCTION log_t() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log (id) "
+                  "VALUES (NEW.id); RETURN NEW; END $$;\n--> statement-breakpoint\n"
+                  "CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION log_t();",
+}
+
+
+def _load(project: Path, module: str) -> None:
+    (project / "mizzle.toml").write_text(f'dialect = "{project.name}"\nschema = ["{module}.py"]\nout = "drizzle"\n')
+    sys.modules.pop(module, None)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_objects_a_folders_sql_made_are_not_made_again(dialect: str, pg_available: bool, tmp_path: Path) -> None:
+    project = tmp_path / dialect
+    project.mkdir()
+    module = f"folder_objects_{dialect}"
+    (project / f"{module}.py").write_text(TABLES)
+    _load(project, module)
+    assert generate(load_config(project / "mizzle.toml"), name="init").written
+    assert generate(load_config(project / "mizzle.toml"), name="objects", custom=True).written
+    (custom,) = (project / "drizzle").glob("0001_*.sql")
+    custom.write_text(OBJECTS[dialect])
+    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    with temp_database("mzfo") if dialect == "postgresql" else _sqlite(tmp_path) as url:
+        migrate(url=url, folder=project / "drizzle")
+        pulled = tmp_path / f"pulled_{dialect}"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text(f'dialect = "{dialect}"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
+        code = (pulled / "schema.py").read_text()
+        assert "t_ai" in code
+        (project / f"{module}.py").write_text(code)
+        _load(project, module)
+        try:
+            result = generate(load_config(project / "mizzle.toml"), check=True)
+            assert not result.changes
+            # a real change next: the objects are said to be taken, and recorded from then on
+            (project / f"{module}.py").write_text(code.replace('sa.Column("n", sa.Integer', 'sa.Column("m", sa.Integer), '
+                                                               'sa.Column("n", sa.Integer', 1))
+            sys.modules.pop(module, None)
+            result = generate(load_config(project / "mizzle.toml"), name="more")
+            assert [c for c in result.changes if "t_ai" in c or "log_t" in c] == [], result.changes
+            assert any("taken as the folder's own SQL made them" in w and "t_ai" in w for w in result.warnings)
+            migrate(url=url, folder=project / "drizzle")  # the new migration applies: no object made twice
+            assert (project / "drizzle" / "meta" / "_mizzle.json").exists()
+            sys.modules.pop(module, None)
+            assert not generate(load_config(project / "mizzle.toml"), check=True).changes
+        finally:
+            sys.modules.pop(module, None)
+
+
+class _sqlite:
+    def __init__(self, tmp: Path) -> None:
+        self.url = f"sqlite:///{tmp / 'app.db'}"
+
+    def __enter__(self) -> str:
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        pass
