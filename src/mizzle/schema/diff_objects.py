@@ -62,6 +62,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     rd = dialects.get(new.dialect).reader
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
+    _types_after_what_they_use(out.before_tables)
     changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
     touched = _touched_tables(table_changes)
@@ -85,11 +86,45 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     return out
 
 
+def _uses(x: Any) -> set[tuple[str, str]]:
+    """(schema, name) of the types a domain (its base type) or a composite type (its attributes' types) may name."""
+    if isinstance(x, Domain):
+        return type_names(x.type, x.schema)
+    return {k for _, t in x.attributes for k in type_names(t, x.schema)}
+
+
+def _types_after_what_they_use(phase: list[Change]) -> None:
+    """The domains and composite types made here, each after the ones it is built on (a domain over a composite type
+    or over another domain: PostgREST's test fixtures; a composite type with a domain attribute), in their order
+    otherwise."""
+    made = [c for c in phase if isinstance(c, CreateObject) and isinstance(c.obj, (Domain, CompositeType))]
+    if len(made) < 2:
+        return
+    by_key = {c.obj.key: c for c in made}
+    ordered: list[Change] = []
+    seen: set[int] = set()
+
+    def visit(c: Change, path: frozenset[int]) -> None:
+        if id(c) in seen or id(c) in path:
+            return
+        for k in sorted(_uses(c.obj)):
+            if k in by_key and by_key[k] is not c:
+                visit(by_key[k], path | {id(c)})
+        seen.add(id(c))
+        ordered.append(c)
+
+    for c in made:
+        visit(c, frozenset())
+    slots = iter(ordered)
+    phase[:] = [next(slots) if any(c is m for m in made) else c for c in phase]
+
+
 def _composites_after_their_row_types(out: ObjectPhases, changed: set[tuple[str, str]]) -> None:
-    """A composite type made in this diff with an attribute of a table's row type (`AS (todo todos)`) is made after
-    the tables, first thing; so are the routines made before the tables whose signature names that type."""
-    types = [c.obj for c in out.before_tables if isinstance(c, CreateObject) and isinstance(c.obj, CompositeType)
-             and any(type_names(t, c.obj.schema) & changed for _, t in c.obj.attributes)]
+    """A composite type made in this diff with an attribute of a table's row type (`AS (todo todos)`), or a domain
+    over one (`CREATE DOMAIN d AS todos`), is made after the tables, first thing; so are the routines made before the
+    tables whose signature names that type."""
+    types = [c.obj for c in out.before_tables if isinstance(c, CreateObject)
+             and isinstance(c.obj, (CompositeType, Domain)) and _uses(c.obj) & changed]
     keys = {x.key for x in types}
     moved: list[Change] = [c for c in out.before_tables if isinstance(c, CreateObject) and c.obj in types]
     moved += [c for c in out.before_tables if isinstance(_made(c), Routine) and row_types(_made(c)) & keys]

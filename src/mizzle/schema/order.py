@@ -123,12 +123,25 @@ def _row_type_users(c: Change) -> Iterator[Fact]:
     yield from _row_types_named(cols, schema)
 
 
+# PostgreSQL's own types, in pg_catalog, which the search path reads first: a column of one of these, unquoted, is
+# never of a table's or view's row type, whatever the schema names (PostgREST's test schema has a view named `xml`)
+_CATALOG_TYPES = frozenset(
+    "bigint bigserial bit bool boolean box bpchar bytea char character cidr circle date datemultirange daterange "
+    "float4 float8 inet int int2 int4 int4multirange int4range int8 int8multirange int8range integer interval json "
+    "jsonb jsonpath line lseg macaddr macaddr8 money name numeric nummultirange numrange oid path pg_lsn point polygon "
+    "real regclass regconfig regproc regtype serial serial4 serial8 smallint smallserial text time timestamp "
+    "timestamptz timetz tsmultirange tsquery tsrange tstzmultirange tstzrange tsvector txid_snapshot uuid varbit "
+    "varchar xid xid8 xml".split())
+
+
 def _row_types_named(cols: tuple[Column, ...], schema: str) -> Iterator[Fact]:
-    """The row types columns of a table in `schema` may name (see _row_type_users; an enum column names none)."""
+    """The row types columns of a table in `schema` may name (see _row_type_users; an enum column names none, nor
+    does one of a built-in type spelled without quotes)."""
     for col in cols:
-        if _enum(col) is None:
+        name = col.base_type
+        if _enum(col) is None and not (name.lower() in _CATALOG_TYPES and not name.startswith('"')):
             for s in {schema, DEFAULT_SCHEMA}:
-                yield ("row type", s, col.base_type.strip('"'))
+                yield ("row type", s, name.strip('"'))
 
 
 def needs(c: Change) -> Iterator[Fact]:

@@ -61,6 +61,22 @@ SOURCE = [
     "CREATE TABLE pk_parted (id int, k text, PRIMARY KEY (id, k)) PARTITION BY LIST (k)",
     "CREATE TABLE pk_parted_a PARTITION OF pk_parted FOR VALUES IN ('a')",
     "CREATE TABLE to_partition (id int PRIMARY KEY, pid int, pk text, FOREIGN KEY (pid, pk) REFERENCES pk_parted_a)",
+    # domains built on a composite type, on another domain and on a table's row type, and a composite type of a
+    # domain (PostgREST's test schema: the pulled baseline made the domains first, in name order, and failed)
+    "CREATE TYPE pt AS (x int, y int)",
+    "CREATE DOMAIN d_pt AS pt",
+    "CREATE DOMAIN b_base AS int CHECK (VALUE > 0)",
+    "CREATE DOMAIN a_derived AS b_base",
+    "CREATE TYPE c_derived AS (a a_derived)",
+    "CREATE TABLE row_src (id int PRIMARY KEY)",
+    "CREATE DOMAIN a_row AS row_src",
+    "CREATE FUNCTION takes_row(r a_row) RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    "CREATE TABLE uses_domains (id int PRIMARY KEY, v a_derived, p d_pt)",
+    # a view named as a built-in type, and a table with a column of that type (PostgREST's `xml` view: the table was
+    # ordered after the views, and a function taking its row type before it)
+    "CREATE VIEW xml AS SELECT 1 AS a",
+    "CREATE TABLE xml_doc (id int PRIMARY KEY, x xml)",
+    "CREATE FUNCTION takes_doc(n xml_doc) RETURNS int LANGUAGE sql AS 'SELECT 1'",
 ]
 
 
