@@ -127,7 +127,9 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "ALTER TABLE pu_a ADD CONSTRAINT pu_a_k_id_key UNIQUE (k, id)",
                       "CREATE UNIQUE INDEX pu_k_id ON pu (k, id)",
                       # a foreign key to a partitioned unique index is no constraint of that index's own
-                      "CREATE TABLE pv (k text, id int, FOREIGN KEY (k, id) REFERENCES pu (k, id))"):
+                      "CREATE TABLE pv (k text, id int, FOREIGN KEY (k, id) REFERENCES pu (k, id))",
+                      # a function bound to a built-in one (MusicBrainz's immutable_unaccent): drift named nothing
+                      "CREATE FUNCTION myabs(int) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -148,6 +150,7 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
             in out, out
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert d.code == 0 and "clustered indexes" in d.stdout + d.stderr, d.stdout + d.stderr
+        assert "C and internal functions: public.myabs(integer)" in d.stdout + d.stderr, d.stdout + d.stderr
 
 
 ATTACH_STEPS = {

@@ -61,6 +61,12 @@ KINDS: dict[str, str] = {
     "foreign tables": _rel("f"),
     "aggregates": _proc("a"),
     "window functions": _proc("w"),
+    # a function written in C or bound to a built-in one (MusicBrainz's immutable_unaccent): its body is a library's
+    "C and internal functions": (
+        "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang "
+        "WHERE p.prokind IN ('f', 'p') AND l.lanname IN ('c', 'internal') AND p.pronamespace = ANY(%(ns)s) AND "
+        + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
     # an extension's view keeps its rules (PostGIS's geometry_columns: geometry_columns_insert, …)
     "rules": _on_table("r.rulename", "pg_rewrite", "r", "ev_class", "r.rulename <> '_RETURN' AND "
                        + _NOT_EXT.format(cat="pg_class", oid="c.oid") + " AND "
