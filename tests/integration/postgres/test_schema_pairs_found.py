@@ -362,3 +362,23 @@ def test_a_composite_keys_autoincrement_column_comes_first_as_in_create_all(tmp_
         assert key == ("PRIMARY KEY (seq, region)",)
         d = run_mizzle(["drift"], cwd=tmp_path, url=url)
         assert d.code == 0, d.stdout + d.stderr
+
+
+def test_a_search_path_the_database_sets_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """MusicBrainz's database sets `search_path = musicbrainz, public`: the server prints the names it finds there
+    unqualified, so the pulled baseline built a database only where that is set too — and nothing said so."""
+    with temp_database("mzpath") as source:
+        name = source.rsplit("/", 1)[1]
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute(f'ALTER DATABASE "{name}" SET search_path = app, public')
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ("CREATE SCHEMA app", "CREATE TYPE app.mood AS ENUM ('ok', 'sad')",
+                      "CREATE TABLE app.t (id int PRIMARY KEY, m app.mood)",
+                      "CREATE FUNCTION app.is_ok(m app.mood) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT m = 'ok' $$"):
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        line = "search path settings (ALTER DATABASE / ROLE … SET search_path): app, public"
+        r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+        assert r.code == 0 and line in r.stdout + r.stderr, r.stdout + r.stderr
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert line in d.stdout + d.stderr, d.stdout + d.stderr

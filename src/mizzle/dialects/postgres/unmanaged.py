@@ -197,6 +197,11 @@ KINDS: dict[str, str] = {
         + " UNION ALL SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
         "ON n.oid = t.typnamespace WHERE t.typnamespace = ANY(%(ns)s) AND "
         + _EXT_PRIVS.format(acl="t.typacl", cat="pg_type", oid="t.oid")),
+    # a search path the database or the role sets (ALTER DATABASE … SET search_path, MusicBrainz's `musicbrainz,
+    # public`): the server prints names as it finds them, so pulled SQL builds a database only where it is set too
+    "search path settings (ALTER DATABASE / ROLE … SET search_path)": (
+        "SELECT current_setting('search_path') WHERE current_setting('search_path') NOT IN ('\"$user\", public', "
+        "'public', '\"$user\",public')"),
     # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
     "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
               "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
