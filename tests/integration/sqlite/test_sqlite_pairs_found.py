@@ -44,41 +44,39 @@ def test_a_foreign_key_naming_its_parent_in_another_case_is_pulled_and_migrated(
     conn.close()
 
 
+def _listed_by_pull_and_drift(tmp_path: Path, run_mizzle, statements: tuple[str, ...], lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A database of `statements`, pulled: pull and drift print each of `lines`."""
+    source = _database(tmp_path / "source.db", *statements)
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+    assert r.code == 0 and all(line in r.stdout + r.stderr for line in lines), r.stdout + r.stderr
+    d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+    assert d.code == 0 and all(line in d.stdout + d.stderr for line in lines), d.stdout + d.stderr
+
+
 def test_strict_and_without_rowid_tables_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """STRICT and WITHOUT ROWID are not modelled: pull and drift name each such table (they were lost without a
     word: the module pull wrote created a plain table)."""
-    source = _database(tmp_path / "source.db",
-                       "CREATE TABLE tags (id integer PRIMARY KEY, label text) STRICT",
-                       "CREATE TABLE codes (code text PRIMARY KEY, v any) WITHOUT ROWID, STRICT",
-                       "CREATE TABLE plain (id integer PRIMARY KEY, note text)")
-    (tmp_path / "mizzle.toml").write_text(TOML)
-    r = run_mizzle(["pull"], cwd=tmp_path, url=source)
-    assert r.code == 0, r.stdout + r.stderr
-    line = "table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created from " \
-           "the schema code has none): codes STRICT WITHOUT ROWID, tags STRICT"
-    assert line in r.stdout + r.stderr, r.stdout + r.stderr
-    d = run_mizzle(["drift"], cwd=tmp_path, url=source)
-    assert d.code == 0 and line in d.stdout + d.stderr, d.stdout + d.stderr
+    _listed_by_pull_and_drift(tmp_path, run_mizzle, (
+        "CREATE TABLE tags (id integer PRIMARY KEY, label text) STRICT",
+        "CREATE TABLE codes (code text PRIMARY KEY, v any) WITHOUT ROWID, STRICT",
+        "CREATE TABLE plain (id integer PRIMARY KEY, note text)"),
+        ["table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created from "
+         "the schema code has none): codes STRICT WITHOUT ROWID, tags STRICT"])
 
 
 def test_collations_and_conflict_clauses_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """A column's COLLATE and a constraint's ON CONFLICT are not modelled (found pulling real SQLite databases): the
     pulled module had neither, and nothing said so — a NOCASE unique column accepted 'Bob' and 'bob' after a rebuild."""
-    source = _database(tmp_path / "source.db",
-                       "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE UNIQUE)",
-                       "CREATE TABLE kv (k TEXT PRIMARY KEY ON CONFLICT REPLACE, v TEXT NOT NULL ON CONFLICT IGNORE)",
-                       "CREATE TABLE pair (a INT, b INT, UNIQUE (a, b) ON CONFLICT IGNORE)",
-                       "CREATE TABLE plain (a TEXT COLLATE BINARY, s TEXT DEFAULT 'COLLATE NOCASE ON CONFLICT IGNORE')")
-    (tmp_path / "mizzle.toml").write_text(TOML)
-    r = run_mizzle(["pull"], cwd=tmp_path, url=source)
-    assert r.code == 0, r.stdout + r.stderr
-    lines = ["not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
-             "none): column collations (COLLATE) on t",
-             "not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
-             "none): conflict clauses (ON CONFLICT) on kv, pair"]
-    assert all(line in r.stdout + r.stderr for line in lines), r.stdout + r.stderr
-    d = run_mizzle(["drift"], cwd=tmp_path, url=source)
-    assert d.code == 0 and all(line in d.stdout + d.stderr for line in lines), d.stdout + d.stderr
+    _listed_by_pull_and_drift(tmp_path, run_mizzle, (
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE UNIQUE)",
+        "CREATE TABLE kv (k TEXT PRIMARY KEY ON CONFLICT REPLACE, v TEXT NOT NULL ON CONFLICT IGNORE)",
+        "CREATE TABLE pair (a INT, b INT, UNIQUE (a, b) ON CONFLICT IGNORE)",
+        "CREATE TABLE plain (a TEXT COLLATE BINARY, s TEXT DEFAULT 'COLLATE NOCASE ON CONFLICT IGNORE')"),
+        ["not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
+         "none): column collations (COLLATE) on t",
+         "not managed by mizzle (left as they are; a table rebuild or a table created from the schema code has "
+         "none): conflict clauses (ON CONFLICT) on kv, pair"])
 
 
 @pytest.mark.parametrize("option", [{"sqlite_strict": True}, {"sqlite_with_rowid": False}])
