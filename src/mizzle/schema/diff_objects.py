@@ -104,7 +104,7 @@ def _types_after_what_they_use(phase: list[Change]) -> None:
     ordered: list[Change] = []
     seen: set[int] = set()
 
-    def visit(c: Change, path: frozenset[int]) -> None:
+    def visit(c: CreateObject, path: frozenset[int]) -> None:
         if id(c) in seen or id(c) in path:
             return
         for k in sorted(_uses(c.obj)):
