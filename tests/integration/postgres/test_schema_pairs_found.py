@@ -382,3 +382,23 @@ def test_a_search_path_the_database_sets_is_named(tmp_path: Path, run_mizzle) ->
         assert r.code == 0 and line in r.stdout + r.stderr, r.stdout + r.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert line in d.stdout + d.stderr, d.stdout + d.stderr
+
+
+def test_what_uses_an_object_mizzle_does_not_pull_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """pagila's view calling the aggregate group_concat, MusicBrainz's columns and indexes in a collation of its own:
+    the pulled baseline fails where those are not made first, and only the aggregate and the collation were named."""
+    with temp_database("mzuses") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ("CREATE FUNCTION _gc(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1 || $2'",
+                      "CREATE AGGREGATE gc(text) (sfunc = _gc, stype = text)",
+                      "CREATE TABLE t (s text)", "CREATE VIEW v AS SELECT gc(s) FROM t",
+                      "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                      "CREATE TABLE u (n text COLLATE ci)", "CREATE INDEX u_n ON u (n COLLATE ci)"):
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        line = ("3 uses of what mizzle does not manage (make that first where pulled SQL runs): column n of table u "
+                "uses collation ci, index u_n uses collation ci, view public.v uses function gc(text)")
+        r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+        assert r.code == 0 and line in r.stdout + r.stderr, r.stdout + r.stderr
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert line in d.stdout + d.stderr, d.stdout + d.stderr

@@ -197,6 +197,23 @@ KINDS: dict[str, str] = {
         + " UNION ALL SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
         "ON n.oid = t.typnamespace WHERE t.typnamespace = ANY(%(ns)s) AND "
         + _EXT_PRIVS.format(acl="t.typacl", cat="pg_type", oid="t.oid")),
+    # what mizzle writes that uses what it does not (pagila's view calling the aggregate group_concat, MusicBrainz's
+    # indexes in a collation of its own): pulled SQL that builds it fails until the other is made first
+    "uses of what mizzle does not manage (make that first where pulled SQL runs)": (
+        "SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN (SELECT 'view ' || vn.nspname || '.' || "
+        "v.relname FROM pg_rewrite r JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace vn ON vn.oid = "
+        "v.relnamespace WHERE r.oid = d.objid) ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END "
+        "|| ' uses ' || pg_describe_object(u.cls, u.oid, 0) FROM ("
+        "SELECT 'pg_proc'::regclass AS cls, p.oid FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+        "WHERE p.pronamespace = ANY(%(ns)s) AND (p.prokind IN ('a', 'w') OR l.lanname IN ('c', 'internal')) AND "
+        + _NOT_EXT.format(cat="pg_proc", oid="p.oid")
+        + " UNION ALL SELECT 'pg_collation'::regclass, co.oid FROM pg_collation co WHERE co.collnamespace = "
+        "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_collation", oid="co.oid")
+        + " UNION ALL SELECT 'pg_ts_config'::regclass, t.oid FROM pg_ts_config t WHERE t.cfgnamespace = "
+        "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")
+        + ") u JOIN pg_depend d ON d.refclassid = u.cls AND d.refobjid = u.oid AND d.deptype = 'n' "
+        "WHERE d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_aggregate ag "
+        "WHERE ag.aggfnoid = d.objid)"),  # an aggregate's own support function is part of it
     # a search path the database or the role sets (ALTER DATABASE … SET search_path, MusicBrainz's `musicbrainz,
     # public`): the server prints names as it finds them, so pulled SQL builds a database only where it is set too
     "search path settings (ALTER DATABASE / ROLE … SET search_path)": (
