@@ -14,7 +14,6 @@ a way the reader did not follow is never misstated.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -158,17 +157,12 @@ def _same_or(t: Table, **parts: Any) -> Table:
     return t
 
 
-_NULL = re.compile(r"\(*\s*null\s*\)*(\s*::\s*[\w\" .\[\]()]+)?", re.I)  # a NULL constant, cast or not
-
-
 def _column(c: Column, a: dict[str, Any] | None) -> Column:
     if not a:
         return c
     kw: dict[str, Any] = {}
-    if c.default is not None and a.get("default"):
+    if a.get("default"):  # kept where the server stores it as it stores the database's (`DEFAULT NULL`: none)
         kw["default"] = a["default"]
-    elif c.default is None and a.get("default") and _NULL.fullmatch(a["default"]):
-        kw["default"] = a["default"]  # `DEFAULT NULL`: the server stores no default, the snapshot keeps the text
     if c.generated is not None and a.get("generated"):
         kw["generated"] = a["generated"]
     if a.get("type") and c.type_schema is None:
