@@ -22,31 +22,15 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def default_from_json(value: Any, array: bool = True) -> str | None:
-    """A column default as a snapshot holds it (JSON true, 3, 'text') → the SQL text of the default. A JSON array
-    (older drizzle-kit's `.default([])` of an array column, whose SQL says `DEFAULT '{}'`) is that array literal
-    where the column is an array (`array`), else that JSON text."""
+def default_from_json(value: Any) -> str | None:
+    """A column default as a snapshot holds it (JSON true, 3, 'text') → the SQL text of the default."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
-    if isinstance(value, list):
-        return "'" + (_array_literal(value) if array else json.dumps(value)).replace("'", "''") + "'"
     return str(value)
-
-
-def _array_literal(value: Any) -> str:
-    if isinstance(value, list):
-        return "{" + ",".join(_array_literal(v) for v in value) + "}"
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = None,

@@ -38,7 +38,7 @@ from .snapshot_security import (
     security_from_json,
     security_sidecar,
 )
-from .types import canonical_type, split_collation
+from .types import array_text, canonical_type, split_collation
 
 _CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: snapshot_security.py;
 # privileges: the grants a drizzle-kit 1.x folder holds (snapshot_v9.py), carried as they are
@@ -152,7 +152,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         gen = c.get("generated")
         columns.append(Column(
             name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
-            default=default_from_json(c.get("default"), array=str(c.get("type", "")).endswith("]")), type_schema=c.get("typeSchema"), identity=identity,
+            default=_default(c.get("default"), str(c.get("type", ""))), type_schema=c.get("typeSchema"), identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
             # mizzle's sidecar; else a COLLATE in drizzle-kit's type text (a custom type: `text COLLATE "C"`)
             collation=side_cols.get(c["name"], {}).get("collation")
@@ -190,6 +190,21 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")),
                  comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
+
+
+def _default(value: Any, type_: str) -> str | None:
+    """A column's default as the snapshot holds it; a JSON array (older drizzle-kit's `.default([])`, whose SQL says
+    `DEFAULT '{}'`: latitude's webhooks.project_ids) is the array literal of an array column, else that JSON text."""
+    if not isinstance(value, list):
+        return default_from_json(value)
+    if not type_.endswith("]"):
+        return "'" + json.dumps(value).replace("'", "''") + "'"
+
+    def element(v: Any) -> Any:
+        if isinstance(v, list):
+            return [element(x) for x in v]
+        return v if v is None or isinstance(v, str) else json.dumps(v)  # true / false / numbers as JSON writes them
+    return "'" + array_text(element(value)).replace("'", "''") + "'"
 
 
 def _fk_from_json(f: dict[str, Any], side_fks: dict[str, Any]) -> ForeignKey:

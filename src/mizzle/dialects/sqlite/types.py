@@ -206,5 +206,4 @@ def on_the_key(t: Table, i: Index) -> bool:
     """A unique index on exactly the primary key's columns. drizzle-kit 1.x writes `.primaryKey().unique()` as
     `PRIMARY KEY UNIQUE` inside CREATE TABLE, where SQLite makes no index for the UNIQUE (the key's own does the
     work) while its snapshot keeps a `uniques` row: where the database lacks the index, nothing is missing."""
-    return (i.unique and i.where is None and t.primary_key is not None and not any(c.is_expression for c in i.columns)
-            and tuple(c.expression for c in i.columns) == tuple(t.primary_key.columns))
+    return t.primary_key is not None and _plain_unique(i) == tuple(t.primary_key.columns)
