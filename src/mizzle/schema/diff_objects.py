@@ -147,7 +147,7 @@ def _routines_around_their_row_types(out: ObjectPhases, dropped_tables: set[Key]
         out.after_tables.extend(moved)
     dropped = dropped_tables | {c.obj.key for c in out.first if isinstance(c, DropObject) and isinstance(c.obj, View)}
     types: list[Change] = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, CompositeType)
-                           and any(type_names(t, c.obj.schema) & dropped for _, t in c.obj.attributes)]
+                           and _uses(c.obj) & dropped]
     dropped |= {c.obj.key for c in types if isinstance(c, DropObject)}
     early = [c for c in out.last if isinstance(c, DropObject) and isinstance(c.obj, Routine)
              and row_types(c.obj) & dropped] + types  # a routine before the type it takes
