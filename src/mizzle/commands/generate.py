@@ -241,7 +241,7 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
     have = {(o.kind, o.key) for o in old.objects.all()}
     candidates = [o for o in new.objects.all() if o.kind in ("function", "trigger", "domain", "composite type")
                   and (o.kind, o.key) not in have]
-    if not candidates or not folder.migrations() or holds_comments(folder):
+    if not candidates or holds_comments(folder):
         return old
     by_sql = made_by_sql(folder)
     taken = [o for o in candidates if (o.kind, o.name) in by_sql or (o.kind, o.name.lower()) in by_sql]
