@@ -193,3 +193,54 @@ def test_a_policy_made_again_is_one_line_with_both_values() -> None:
     assert lines(_schema(before), _schema(after)) == ["~ policy ins on posts: using true → none, with check none → true"]
     moved = replace(POSTS, policies=(Policy("ins", for_="UPDATE", to=("authenticated",), using="true"),))
     assert lines(_schema(before), _schema(moved)) == ["~ policy ins on posts: for INSERT → UPDATE"]
+
+
+def test_a_policy_line_names_only_what_differs_in_meaning() -> None:
+    # flowglad: a policy recreated `TO public` by hand; the server prints its USING in its own spelling, which is not
+    # a difference (the line listed it, with the server's line break in it)
+    from mizzle.schema.security import Policy
+
+    snap = replace(POSTS, policies=(Policy("own", to=("authenticated",),
+                                           using='"author_id" in (select "id" from "authors")'),))
+    live = replace(POSTS, policies=(Policy("own", to=("public",),
+                                           using="(author_id IN ( SELECT authors.id\n   FROM authors))"),))
+    assert lines(_schema(snap), _schema(live)) == ["~ policy own on posts: to (authenticated) → (public)"]
+    other = replace(POSTS, policies=(Policy("own", to=("authenticated",),
+                                            using="(author_id IN ( SELECT authors.id\n   FROM readers))"),))
+    assert lines(_schema(snap), _schema(other)) == [
+        '~ policy own on posts: using "author_id" in (select "id" from "authors") → '
+        "(author_id IN ( SELECT authors.id FROM readers))"]
+
+
+def test_a_policy_name_over_63_bytes_is_the_one_postgresql_keeps() -> None:
+    # flowglad: drizzle-kit's snapshot keeps the long name its SQL gives; the server cuts it to 63 bytes
+    from mizzle.schema.security import Policy
+
+    long = "Enable read for own organizations (subscription_meter_period_calculations)"
+    snap = replace(POSTS, policies=(Policy(long, using="true"),))
+    live = replace(POSTS, policies=(Policy(long.encode()[:63].decode(), using="true"),))
+    assert lines(_schema(snap), _schema(live)) == []
+
+
+def test_an_enum_column_without_a_type_schema_is_the_public_enum() -> None:
+    # onlook: drizzle-kit 0.31 writes no typeSchema for `pgEnum(name, TsEnum)` columns; the server holds public's
+    kind = Enum("frame_type", ("web",), "public")
+    snap = replace(POSTS, columns=(*POSTS.columns, Column("type", "frame_type", not_null=True)))
+    live = replace(POSTS, columns=(*POSTS.columns, Column("type", "frame_type", not_null=True, type_schema="public")))
+    assert lines(_schema(snap, enums=(kind,)), _schema(live, enums=(kind,))) == []
+    # flowglad 0007: a snapshot placing the server's own `interval` in public differs in that only, and says so
+    odd = replace(POSTS, columns=(*POSTS.columns, Column("every", "interval", type_schema="public")))
+    plain = replace(POSTS, columns=(*POSTS.columns, Column("every", "interval")))
+    assert lines(_schema(odd), _schema(plain)) == ["~ column posts.every: type public.interval → interval"]
+
+
+def test_a_foreign_key_made_again_by_the_plan_is_no_difference() -> None:
+    # flowglad: a primary key dropped by hand; the plan drops and adds again each foreign key referencing it, and
+    # those read `~ foreign key …: changed` although nothing of theirs differs
+    keys = Table(name="keys", schema="public", columns=(Column("id", "text", not_null=True),),
+                 primary_key=PrimaryKey(("id",)))
+    uses = Table(name="uses", schema="public", columns=(Column("key_id", "text"),),
+                 foreign_keys=(ForeignKey("uses_key_id_fk", ("key_id",), "keys", ("id",)),))
+    unique = replace(keys, primary_key=None, uniques=(UniqueConstraint("keys_id_unique", ("id",)),))
+    assert lines(_schema(keys, uses), _schema(unique, uses)) == [
+        "- primary key on keys", "+ unique keys_id_unique on keys(id)"]

@@ -37,7 +37,7 @@ from .diff import Renames, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
-from .security_changes import CreatePolicy, DropPolicy
+from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
 from .table_features import AddExclusion, DropExclusion
 
 if TYPE_CHECKING:
@@ -192,7 +192,19 @@ def _changes(e: Schema, a: Schema, reverse: bool, by_definition: bool, repeated:
         return []
     keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
     e = _with_partition_keys_of(e, a) if keys else e
-    return [*keys, *(diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True))).changes]
+    return [*keys, *_without_remade(diff(a, e, Renames(none=True)) if reverse else diff(e, a, Renames(none=True)))]
+
+
+def _without_remade(cs: Any) -> list[Change]:
+    """The diff's changes less the foreign keys it drops and adds again unchanged: a plan does that to a foreign
+    key whose referenced key is dropped, a step of the plan and not a difference (flowglad's hand-dropped primary
+    key read `~ foreign key …: changed` on every table referencing it)."""
+    changes: list[Change] = cs.changes
+    dropped = {(c.table, c.fk) for c in changes if isinstance(c, DropForeignKey)}
+    remade = {(c.table, c.fk) for c in changes if isinstance(c, AddForeignKey)} & dropped
+    if not remade:
+        return changes
+    return [c for c in changes if not (isinstance(c, (DropForeignKey, AddForeignKey)) and (c.table, c.fk) in remade)]
 
 
 # -- speed: comparing one pair of evolving models again and again -----------------------------------------
@@ -413,11 +425,7 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
     if isinstance(old_c, DropObject):
         return what_differs(old_c.obj, new_c.obj)
     if isinstance(old_c, DropPolicy):
-        op, np_ = old_c.policy, new_c.policy
-        what = ", ".join(f"{label} {_v(getattr(op, f))} → {_v(getattr(np_, f))}"
-                         for f, label in (("as_", "as"), ("for_", "for"), ("to", "to"), ("using", "using"),
-                                          ("with_check", "with check")) if getattr(op, f) != getattr(np_, f))
-        return f"~ policy {np_.name} on {_q(new_c.table)}: {what or 'changed'}"
+        return _policy_diff(new_c.table, old_c.policy, new_c.policy, r)
     o, n = _obj(old_c), _obj(new_c)
     kind = {DropUnique: "unique", DropForeignKey: "foreign key", DropCheck: "check"}.get(type(old_c), "constraint")
     if kind == "check":
@@ -432,6 +440,24 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
     fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
     return f"~ {kind} {n.name} on {_q(new_c.table)}: {what or 'changed'}"
+
+
+def _policy_diff(table: tuple[str, str], op: Any, np_: Any, r: SqlReader) -> str:
+    """`~ policy …` naming what differs, with both values; a condition only when it differs in meaning, not in
+    the server's spelling of it (`"org" in (select …)` against `(org IN ( SELECT memberships.org …`)."""
+    def differs(f: str) -> bool:
+        a, b = getattr(op, f), getattr(np_, f)
+        return a != b and (f not in ("using", "with_check") or r.expression_key(a) != r.expression_key(b))
+
+    what = ", ".join(f"{label} {_one_line(_v(getattr(op, f)))} → {_one_line(_v(getattr(np_, f)))}"
+                     for f, label in (("as_", "as"), ("for_", "for"), ("to", "to"), ("using", "using"),
+                                      ("with_check", "with check")) if differs(f))
+    return f"~ policy {np_.name} on {_q(table)}: {what or 'changed'}"
+
+
+def _one_line(text: str) -> str:
+    """An expression as the server prints it (pg_get_expr breaks lines and indents) on one line."""
+    return " ".join(text.split()) if "\n" in text else text
 
 
 def _v(x: Any) -> str:
@@ -482,6 +508,8 @@ def describe(c: Change, r: SqlReader) -> str:
         return what_differs(c.old, c.new)
     if isinstance(c, SetTableComment):
         return f"~ comment on table {_q(c.table)}: {_v(c.old and repr(c.old))} → {_v(c.new and repr(c.new))}"
+    if isinstance(c, AlterPolicy):
+        return _policy_diff(c.table, c.old, c.new, r)
     if isinstance(c, AlterSequence):
         fields = [f for f in c.old.__dataclass_fields__ if getattr(c.old, f) != getattr(c.new, f)]
         return f"~ sequence {_q(c.new.key)}: " + ", ".join(
@@ -494,6 +522,8 @@ def _column_diff(c: AlterColumn, r: SqlReader) -> str:
     parts = []
     if o.type != n.type:
         parts.append(f"type {o.type} → {n.type}")
+    elif (o.type_schema or None) != (n.type_schema or None):
+        parts.append(f"type {_typed(o)} → {_typed(n)}")
     if o.collation != n.collation:
         parts.append(f"collation {o.collation or 'default'} → {n.collation or 'default'}")
     if o.not_null != n.not_null:
@@ -520,6 +550,12 @@ def _column_diff(c: AlterColumn, r: SqlReader) -> str:
     if (o.comment or None) != (n.comment or None):
         parts.append(f"comment {o.comment!r} → {n.comment!r}")
     return f"~ column {_q(c.table)}.{n.name}: {', '.join(parts) or 'changed'}"
+
+
+def _typed(c: Column) -> str:
+    """The column's type, qualified where it names its schema (an enum's): for two sides that differ in that only
+    (`interval` against `public.interval`, a type of the server's own that a snapshot places in a schema)."""
+    return f"{c.type_schema}.{c.type}" if c.type_schema else c.type
 
 
 def _kind(c: Column) -> str:

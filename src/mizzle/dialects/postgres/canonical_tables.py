@@ -2,7 +2,7 @@
 in the one spelling PostgreSQL would store, so that schema code, a drizzle-kit snapshot and a live database compare
 equal when the server would store the same thing.
 
-- names longer than 63 bytes as PostgreSQL truncates them;
+- names longer than 63 bytes as PostgreSQL truncates them (constraints, indexes, policies);
 - enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
@@ -16,7 +16,7 @@ import re
 from dataclasses import fields, replace
 from typing import Any
 
-from ...schema.model import Column, Index, IndexColumn, Schema, Table
+from ...schema.model import DEFAULT_SCHEMA, Column, Index, IndexColumn, Schema, Table
 from ...schema.naming import serial_sequence_name, truncate_identifier
 from .expressions import split_index_element
 from .types import SERIAL_BASE, canonical_bound, canonical_collation, canonical_opclass, serial_options
@@ -104,7 +104,11 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
     for c in t.columns:
         c2 = c
         base = c.base_type
-        if (c.type_schema or t.schema, base) not in known:
+        if c.type_schema is None and (DEFAULT_SCHEMA, base) in known:
+            # an enum's type left unqualified (drizzle-kit 0.31 writes no typeSchema for `pgEnum(name, TsEnum)`;
+            # its SQL writes the bare name): found on the search path, in public, as the server found it
+            c2 = replace(c2, type_schema=DEFAULT_SCHEMA)
+        elif (c.type_schema or t.schema, base) not in known:
             cands = enums.get((c.type_schema or t.schema, base.lower()))
             if cands is None and c.type_schema is None:
                 cands = by_name.get(base.lower())
@@ -130,6 +134,8 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
                                   key=lambda x: x.name)),
         checks=tuple(sorted((replace(c, name=truncate_identifier(c.name)) for c in t.checks), key=lambda x: x.name)),
         indexes=tuple(sorted((_index(i, types) for i in t.indexes), key=lambda x: x.name)),
+        policies=tuple(sorted((replace(p, name=truncate_identifier(p.name)) for p in t.policies),
+                              key=lambda x: x.name)),
         comment=t.comment if comments else None)
 
 
