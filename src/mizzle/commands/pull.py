@@ -113,7 +113,11 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
     check = RoundTrip(config, target, snap, side)  # the module read back, once written (pull_round_trip.py)
     try:
-        text = write_module(model, header=f"Database schema pulled by mizzle from {db.where}.")
+        from ..sources.database import scope_for
+
+        scope = scope_for(config)
+        text = write_module(model, header=f"Database schema pulled by mizzle from {db.where}.",
+                            outside=lambda sch: not scope.wants_schema(sch))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         check.written(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..schema.comments import pk_name
 from ..schema.model import (
@@ -56,8 +56,10 @@ class PgType(sa.types.UserDefinedType):  # type: ignore[type-arg]
 '''
 
 
-def write_module(schema: Schema, header: str = "") -> str:
-    """Python source of a module defining `metadata` with every table, enum and sequence of `schema`."""
+def write_module(schema: Schema, header: str = "", outside: Callable[[str], bool] | None = None) -> str:
+    """Python source of a module defining `metadata` with every table, enum and sequence of `schema`; `outside`:
+    whether a schema is outside the scope (`schema_filter`), where a table the foreign keys reference is declared
+    for SQLAlchemy's sake (see _referenced_outside)."""
     names = _Names()
     enum_vars = {e.key: names.take(f"{e.name}_enum" if e.schema == DEFAULT_SCHEMA else f"{e.schema}_{e.name}_enum")
                  for e in schema.enums}
@@ -77,6 +79,8 @@ def write_module(schema: Schema, header: str = "") -> str:
         text, pg_type = _table(t, var, enum_vars, schema.dialect, owners, _inherited_used(schema, t))
         uses_pg_type |= pg_type
         body.append(text)
+    if outside is not None:
+        body.extend(_referenced_outside(schema, enum_vars, names.take, outside))
     pg_import, security = security_code(schema, table_vars, names.take, _str)  # extensions, RLS, policies
     body.extend(security)
     lines = ['"""' + (header or "Database schema, written by `mizzle pull`.") + '"""', "",
@@ -98,6 +102,42 @@ def write_module(schema: Schema, header: str = "") -> str:
     lines[lines.index("import sqlalchemy as sa") + 1:lines.index("import sqlalchemy as sa") + 1] = imports
     lines += ["", f"metadata = sa.MetaData({info})", ""]
     return "\n".join(lines + body + objects).rstrip() + "\n"
+
+
+def _referenced_outside(schema: Schema, enum_vars: dict[tuple[str, str], str], take: Callable[[str], str],
+                        outside: Callable[[str], bool]) -> list[str]:
+    """A table for each one the foreign keys reference in a schema outside the scope (Supabase's `auth.users`
+    with `schema_filter = ["public"]`), with the referenced columns only, typed as the referencing columns are and
+    keyed as referenced: SQLAlchemy cannot resolve a foreign key to a table its MetaData lacks, and mizzle leaves
+    a table outside `schema_filter` alone. (A table `tables_filter` leaves out is not declared: that filter is
+    the introspection's, and `generate` would create it.)"""
+    have = {t.key for t in schema.tables}
+    wanted: dict[tuple[str, str], dict[str, Column]] = {}
+    keys: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # the column lists referenced: unique on the server
+    for t in schema.tables:
+        for f in t.foreign_keys:
+            key = (f.ref_schema or DEFAULT_SCHEMA, f.ref_table)
+            if key in have or not outside(key[0]):
+                continue
+            cols = wanted.setdefault(key, {})
+            for mine, theirs in zip(f.columns, f.ref_columns, strict=False):
+                c = t.column(mine)
+                typ = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(c.type, c.type) \
+                    if c is not None else "text"
+                cols.setdefault(theirs, Column(name=theirs, type=typ, type_schema=c.type_schema if c else None))
+            if f.ref_columns not in keys.setdefault(key, []):
+                keys[key].append(f.ref_columns)
+    out = []
+    for (sch, name), cols in sorted(wanted.items()):
+        var = take(f"{name}_outside" if sch == DEFAULT_SCHEMA else f"{sch}_{name}_outside")
+        args = [f"sa.Column({_str(c.name)}, {_type(c, enum_vars, schema.dialect)[0]})" for c in cols.values()]
+        first, *more = keys[(sch, name)]
+        args += [f"sa.PrimaryKeyConstraint({_strs(first)})", *(f"sa.UniqueConstraint({_strs(k)})" for k in more)]
+        schema_kw = f", schema={_str(sch)}" if sch != DEFAULT_SCHEMA else ""
+        out += ["# referenced by a foreign key, in a schema mizzle does not manage here (schema_filter): declared",
+                "# for SQLAlchemy to resolve that key; mizzle never creates, alters or drops it",
+                f"{var} = sa.Table({_str(name)}, metadata, {', '.join(args)}{schema_kw})", ""]
+    return out
 
 
 class _Names:

@@ -81,3 +81,36 @@ def test_uniques_over_the_primary_key_columns_survive_pull_and_migrate(tmp_path:
             names = {r[0] for r in c.execute("SELECT conname FROM pg_constraint WHERE contype = 'u' "
                                                     "AND connamespace = 'public'::regnamespace")}
         assert names == {"t_ab_unique", "t_ab_again", "t_ba_unique", "u_x", "u_x2", "u_x_nnd"}
+
+
+def test_a_foreign_key_into_a_schema_outside_the_filter_is_pulled_loadable(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # Supabase's layout (onlook): public.profiles references auth.users, and schema_filter = ["public"]; the module
+    # named auth.users in a foreign key without declaring it, and SQLAlchemy could not load it
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE SCHEMA auth", "CREATE TABLE auth.users (id uuid PRIMARY KEY, email text UNIQUE)",
+                 "CREATE TABLE public.profiles (id uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE,"
+                 " email text REFERENCES auth.users (email))")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["public"]\n')
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0 and "warning" not in r.stderr, r.stderr
+        module = (root / "db" / "schema.py").read_text()
+        stub = next(line for line in module.splitlines() if 'schema="auth"' in line)
+        assert all(x in stub for x in ('sa.Table("users", metadata', 'sa.Column("id", sa.Uuid)',
+                                       'sa.Column("email", sa.Text)', "sa.PrimaryKeyConstraint(", "sa.UniqueConstraint(")), stub
+        assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
+        _execute(rebuilt, "CREATE SCHEMA auth", "CREATE TABLE auth.users (id uuid PRIMARY KEY, email text UNIQUE)")
+        assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0  # the baseline leaves auth alone
+        assert schema_dump(rebuilt) == schema_dump(source)
+
+
+def test_the_sequence_of_a_table_the_tables_filter_leaves_out_is_not_pulled(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # b's serial sequence was pulled as a sequence of its own, clashing with the name the code's serial gives it
+    with temp_database("mzedge") as source:
+        _execute(source, "CREATE TABLE b (id serial PRIMARY KEY)", "CREATE TABLE a (id integer PRIMARY KEY, n serial)")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'tables_filter = ["a"]\n')
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0 and "b_id_seq" not in (root / "db" / "schema.py").read_text(), r.stderr
+        d = run_mizzle(["drift"], cwd=root, url=source)
+        assert d.code == 0, d.stdout + d.stderr

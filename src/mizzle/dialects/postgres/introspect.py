@@ -388,9 +388,10 @@ def _with_comments(model: Schema, rows: list[tuple[Any, ...]]) -> Schema:
 
 
 def _owned_by_excluded(s: Any, scope: Scope) -> bool:
-    """A serial of a table never reported (a tracking table in a managed schema, e.g. a tenant's): not reported."""
+    """A sequence owned by a table never reported (a tracking table in a managed schema, e.g. a tenant's; a table
+    `tables_filter` leaves out): not reported — it goes with its table."""
     owner = s.owned_by()
-    return owner is not None and (owner[0], owner[1]) in scope.exclude_tables
+    return owner is not None and not scope.wants_table(owner[0], owner[1])
 
 
 def scope_namespaces(conn: Any, scope: Scope) -> list[tuple[int, str]]:
