@@ -63,3 +63,12 @@ def test_offsets_in_a_file_with_non_ascii_text() -> None:
     assert [f.message.split("`")[1] for f in found if f.rule == "MZ304"] == ["COMMIT"]
     bad = lint_file("-- ééé — ü\nSELECT 'ü';\nSELEC 2;\n", LintContext(file="t.sql"))
     assert [(f.rule, f.line) for f in bad if f.rule.startswith("MZ0")] == [("MZ001", 3)]
+
+
+def test_a_query_parameter_in_a_statement_is_an_error() -> None:
+    # drizzle-kit 0.31 writes `$1` for an index's `.where(eq(col, 'x'))` (flowglad fixed its SQL by hand); PostgreSQL
+    # refuses the statement, which mizzle learnt only on the server
+    assert "MZ003" in rules('CREATE INDEX "i" ON "t" USING btree ("s") WHERE "t"."s" = $1;\n')
+    assert "MZ003" not in rules('CREATE INDEX "i" ON "t" USING btree ("s") WHERE "t"."s" = \'$1\';\n')
+    assert "MZ003" not in rules("CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n")
+    assert "MZ003" not in rules("PREPARE q (int) AS SELECT $1;\n")
