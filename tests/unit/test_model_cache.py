@@ -226,3 +226,42 @@ def test_check_answered_from_the_cache_imports_neither_sqlalchemy_nor_the_model(
     out = subprocess.run([sys.executable, "-c", probe], cwd=project, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "No schema changes" in out.stdout and "MODULES []" in out.stdout, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("where", ["libs", "venv/lib/python3/site-packages"])
+def test_a_changed_module_outside_the_project_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      imports: Imports, where: str) -> None:
+    # the models in a package beside the project (`../libs`, put on sys.path by the schema module), or in an
+    # installed package upgraded since: the cache recorded project files only and answered "no changes" (a helper,
+    # on letta-like layouts)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.delenv(cache_mod.DISABLE_ENV, raising=False)
+    libs = tmp_path / where
+    (libs / "sharedmodels_x").mkdir(parents=True)
+    models = libs / "sharedmodels_x" / "__init__.py"
+    models.write_text('import sqlalchemy as sa\nmd = sa.MetaData()\n'
+                      't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True))\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "entry.py").write_text(f"import sys\nsys.path.insert(0, {str(libs)!r})\nfrom sharedmodels_x import md\n")
+    (app / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["entry.py"]\nout = "migrations"\n')
+
+    def run_app(check: bool = True) -> list[str]:
+        for mod in [m for m in sys.modules if m in ("entry", "sharedmodels_x")]:
+            del sys.modules[mod]
+        try:
+            return generate(load_config(app / "mizzle.toml"), check=check).changes
+        except IntegrityError as e:
+            return [line.strip() for line in (e.details or "").splitlines()]
+
+    try:
+        assert run_app(check=False) and run_app() == [] and imports.count == 1
+        models.write_text(models.read_text().replace("primary_key=True)", 'primary_key=True), sa.Column("name", sa.Text)'))
+        assert run_app() == ["+ column t.name text"]
+        assert imports.count == 2
+    finally:
+        for mod in [m for m in sys.modules if m in ("entry", "sharedmodels_x")]:
+            del sys.modules[mod]
+        for p in (str(libs), str(app)):
+            while p in sys.path:
+                sys.path.remove(p)

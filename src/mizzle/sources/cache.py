@@ -8,8 +8,11 @@ last `generate` reads two small files and hashes the inputs (~0.1 s, most of it 
 schema unchanged but the folder changed, it unpickles the model instead of importing the code.
 
 The cache is used only when every input is the same as when it was written, compared by content, not by mtime:
-- the SHA-256 of every project file the import loaded (the `__file__` of each module under the project root that
-  is not an installed package), and the schema targets the config's patterns expand to;
+- the SHA-256 of every Python file the import loaded (the `__file__` of each module loaded, under the project root
+  or not: a package of models beside the project that the schema module puts on sys.path), the size and mtime of
+  each installed package's file loaded (an upgrade rewrites them; hashing them all would cost more than the
+  import), the standard library's and mizzle's own excepted (the versions below cover them), and the schema
+  targets the config's patterns expand to;
 - the Python version, the installed SQLAlchemy and mizzle versions (and the size/mtime of mizzle's own modules,
   so an editable install being worked on counts as a new version);
 - the config (every setting).
@@ -113,12 +116,22 @@ def environment(config: Config) -> dict[str, str]:
             "mizzle": _mizzle_version(), "mizzle_code": _mizzle_code_stamp(), "config": repr(config)}
 
 
-def _is_project_file(file: str, root: Path) -> bool:
+def _installed(path: Path) -> bool:
+    return any(p in ("site-packages", "dist-packages") for p in path.parts)
+
+
+_STDLIB = Path(os.path.dirname(os.__file__)).resolve()  # the standard library: the Python version covers it
+_MIZZLE = Path(__file__).resolve().parent.parent  # mizzle's own modules: the code stamp covers them
+
+
+def _stamp(path: Path) -> str | None:
+    """An installed package's file, compared by size and mtime (hashing hundreds of them would cost more than the
+    import the cache saves; an upgrade rewrites them)."""
     try:
-        rel = Path(file).resolve().relative_to(root)
-    except ValueError:
-        return False
-    return not any(p in ("site-packages", "dist-packages") for p in rel.parts)
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"stat:{st.st_size}:{st.st_mtime_ns}"
 
 
 def folder_state(folder: MigrationFolder) -> str | None:
@@ -195,7 +208,7 @@ class ModelCache:
         if not isinstance(files, dict) or not files:
             return False
         for path, digest in files.items():
-            if _file_sha(path) != digest:
+            if (_stamp(Path(path)) if digest.startswith("stat:") else _file_sha(path)) != digest:
                 return False
         self._header = header
         return True
@@ -221,18 +234,24 @@ class ModelCache:
         return state is not None and state in self._header.get("unchanged", [])
 
     def store(self, model: Model) -> None:
-        """After a full import: the model and the files that import loaded (every module now under the root)."""
+        """After a full import: the model and the files that import loaded — every module loaded now, wherever it
+        lies (a package of the company's models beside the project, put on sys.path by the schema module; an
+        installed package, which an upgrade changes), but the standard library's and mizzle's own."""
         files: dict[str, str] = {}
         targets = self._targets()
         candidates = [t for t in targets if t.endswith(".py")]
         candidates += [f for m in list(sys.modules.values()) if isinstance(f := getattr(m, "__file__", None), str)]
         for file in candidates:
-            if file.endswith(".py") and _is_project_file(file, self.root):
-                path = str(Path(file).resolve())
-                digest = _file_sha(path)
-                if digest is None:
-                    return  # a module whose file is gone: nothing trustworthy to record
-                files[path] = digest
+            resolved = Path(file).resolve()
+            if _installed(resolved):
+                digest = _stamp(resolved)
+            elif resolved.is_relative_to(_STDLIB) or resolved.is_relative_to(_MIZZLE) or not file.endswith(".py"):
+                continue
+            else:
+                digest = _file_sha(resolved)
+            if digest is None:
+                return  # a module whose file is gone: nothing trustworthy to record
+            files[str(resolved)] = digest
         if not files:
             return
         data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
