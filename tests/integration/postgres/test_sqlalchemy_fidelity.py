@@ -220,7 +220,12 @@ ROUND_TRIP = {
         'sa.UniqueConstraint("u", name="uq_b_one"), sa.UniqueConstraint("u", name="uq_b_two"), '
         'sa.UniqueConstraint("u", "id"), sa.UniqueConstraint("id", name="uq_b_id"))\n'
         'c = sa.Table("c", md, sa.Column("u", sa.Integer), sa.UniqueConstraint("u"))\n'
-        'c.append_constraint(sa.UniqueConstraint("u", name="uq_c_named"))\n'),
+        'c.append_constraint(sa.UniqueConstraint("u", name="uq_c_named"))\n'
+        # a composite key (letta's agents_tags): its `<t>_pkey` is chosen before the unique lends its name
+        'd = sa.Table("d", md, sa.Column("x", sa.String, primary_key=True), sa.Column("y", sa.String, primary_key=True), '
+        'sa.UniqueConstraint("x", "y", name="uq_d_named"))\n'
+        'e = sa.Table("e", md, sa.Column("x", sa.String), sa.Column("y", sa.String), '
+        'sa.PrimaryKeyConstraint("y", "x"), sa.UniqueConstraint("y", "x", name="uq_e_named"))\n'),
     # sequences PostgreSQL names itself (ChooseRelationName): both name parts cut so `_seq` fits 63 bytes
     "long_sequence_names": HEAD + (
         't = sa.Table("a_table_with_a_really_quite_long_name_for_testing_truncation_x", md, '

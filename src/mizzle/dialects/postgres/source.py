@@ -313,7 +313,9 @@ def distinct_keys(t: sa.Table, constraints: list[Any], pk: PrimaryKey | None) ->
                    bool(con.dialect_options["postgresql"].get("nulls_not_distinct")), deferrable_of(con))
             if key in kept:
                 first, name = kept[key], given_constraint_name(con, t)
-                unnamed = first.name is None if isinstance(first, PrimaryKey) else not given_constraint_name(first, t)
+                # the key as the code gives it: under PostgreSQL's naming a composite key's `<t>_pkey` is chosen
+                # before this, and it is the name PostgreSQL would give only were no unique to lend its own
+                unnamed = not given_constraint_name(t.primary_key if isinstance(first, PrimaryKey) else first, t)
                 if name and unnamed:
                     names.setdefault(id(first), name)
                 continue
@@ -362,6 +364,8 @@ class _PgConverter:
         taken.update(n for n in (given_constraint_name(con, t) for con in constraints + column_checks) if n)
         taken.update(names.values())
         if pk is not None and id(pk) in names:  # PRIMARY KEY and a named UNIQUE on its columns: the key takes the name
+            if pk.name:
+                taken.discard(pk.name)  # `<t>_pkey`, chosen before: never made
             pk = replace(pk, name=names[id(pk)])
         for con in constraints:
             if isinstance(con, sa.UniqueConstraint):
