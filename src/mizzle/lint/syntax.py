@@ -1,5 +1,6 @@
-"""MZ0xx: the file itself — statements PostgreSQL's parser rejects or cannot run (a query parameter),
-`-- mizzle:lint-ignore` lines that name no rule or apply to nothing. Reported by the engine, which sees them first."""
+"""MZ0xx: the file itself — statements PostgreSQL's parser rejects or cannot run (a query parameter), or that do
+not do what they read (a date/time default frozen when it is stored), `-- mizzle:lint-ignore` lines that name no
+rule or apply to nothing. Reported by the engine, which sees them first."""
 
 from __future__ import annotations
 
@@ -42,3 +43,51 @@ def _query_parameter(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
     Find()(node)
     if found:
         yield Hit(QUERY_PARAMETER, f"${found[0]} in a statement that has no parameters", st)
+
+FROZEN_DEFAULT = rule("MZ004", WARNING, "date/time default that PostgreSQL evaluates once, when it stores it",
+                      "`DEFAULT 'now()'` is a string: PostgreSQL reads it as the column's type when the statement "
+                      "runs, so every row gets that instant; write the function, `DEFAULT now()` "
+                      "(SQLAlchemy: `server_default=sa.func.now()` or `sa.text(\"now()\")`)")
+
+_SPECIAL = {"now", "now()", "today", "tomorrow", "yesterday"}
+_DATETIME_TYPES = {"timestamp", "timestamptz", "date", "time", "timetz"}
+
+
+def _special(expr: Any) -> str | None:
+    """The special date/time input a default's literal is (`'now()'`, `'today'::date`), else None."""
+    if isinstance(expr, ast.TypeCast):
+        if expr.typeName.names[-1].sval.lower() not in _DATETIME_TYPES:
+            return None
+        expr = expr.arg
+    if isinstance(expr, ast.A_Const) and isinstance(expr.val, ast.String):
+        text = expr.val.sval.strip().lower().replace(" ", "")
+        return expr.val.sval if text in _SPECIAL else None
+    return None
+
+
+@statement_check
+def _frozen_default(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
+    text = st.sql.lower()
+    if not any(f"'{w}" in text for w in ("now", "today", "tomorrow", "yesterday")):
+        return
+    from pglast.enums import AlterTableType, ConstrType
+    from pglast.visitors import Visitor
+
+    found: list[tuple[str, str]] = []
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_ColumnDef(self, ancestors: Any, n: Any) -> None:
+            if n.typeName is None or n.typeName.names[-1].sval.lower() not in _DATETIME_TYPES:
+                return
+            for c in n.constraints or ():
+                if c.contype == ConstrType.CONSTR_DEFAULT and (value := _special(c.raw_expr)) is not None:
+                    found.append((n.colname, value))
+
+        def visit_AlterTableCmd(self, ancestors: Any, n: Any) -> None:
+            if n.subtype == AlterTableType.AT_ColumnDefault and n.def_ is not None \
+                    and (value := _special(n.def_)) is not None and value.strip().lower().startswith("now"):
+                found.append((n.name, value))
+
+    Find()(node)
+    for column, value in found:
+        yield Hit(FROZEN_DEFAULT, f"column {column}: DEFAULT '{value}' is fixed when the statement runs", st)

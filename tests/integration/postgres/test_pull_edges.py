@@ -114,3 +114,24 @@ def test_the_sequence_of_a_table_the_tables_filter_leaves_out_is_not_pulled(tmp_
         assert r.code == 0 and "b_id_seq" not in (root / "db" / "schema.py").read_text(), r.stderr
         d = run_mizzle(["drift"], cwd=root, url=source)
         assert d.code == 0, d.stdout + d.stderr
+
+
+def test_a_datetime_default_frozen_when_stored_is_no_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # letta's `server_default="now()"`: a string the server turns into the instant of CREATE TABLE; asked again at
+    # each comparison it was another instant, so drift and every verify step reported a difference for ever
+    root = _project(tmp_path)
+    (root / "db").mkdir()
+    (root / "db" / "schema.py").write_text(
+        "import sqlalchemy as sa\nmd = sa.MetaData()\nt = sa.Table('t', md, sa.Column('id', sa.Integer, primary_key=True),"
+        " sa.Column('at', sa.DateTime(timezone=True), server_default='now()'))\n")
+    r = run_mizzle(["generate"], cwd=root)
+    assert r.code == 0 and "MZ004" in r.stdout + r.stderr, r.stdout + r.stderr  # and lint says what it does
+    with temp_database("mzedge") as db:
+        assert run_mizzle(["migrate"], cwd=root, url=db).code == 0
+        d = run_mizzle(["drift"], cwd=root, url=db)
+        assert d.code == 0, d.stdout + d.stderr
+        v = run_mizzle(["verify", "--url", db], cwd=root)
+        assert v.code == 0, v.stdout + v.stderr
+        _execute(db, "ALTER TABLE t ALTER COLUMN at SET DEFAULT now()")  # the function: a real difference
+        d = run_mizzle(["drift"], cwd=root, url=db)
+        assert d.code == 3 and "default" in d.stdout + d.stderr, d.stdout + d.stderr

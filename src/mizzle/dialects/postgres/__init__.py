@@ -123,10 +123,10 @@ class PostgresDialect:
 
     def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
         # canonical forms already put both in the server's one spelling; a serial kept through a table's rename
-        # has a spelling of its own
-        from .canonical_tables import serials_renamed
+        # has a spelling of its own, and so has a date/time default the server evaluated when it stored it
+        from .canonical_tables import frozen_defaults, serials_renamed
 
-        return serials_renamed(expected, actual)
+        return frozen_defaults(serials_renamed(expected, actual), actual)
 
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable

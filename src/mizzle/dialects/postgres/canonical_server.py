@@ -13,7 +13,7 @@ from typing import Any
 
 from ...schema.model import Column, Index, Schema, Table
 from .expressions import expression_key
-from .types import default_key
+from .types import default_key, frozen_at_create, plain_literal
 
 
 def _qi(name: str) -> str:
@@ -77,7 +77,8 @@ def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]
             continue
         if c.default is not None and c.identity is None and not c.is_serial and \
                 default_key(c.default, c.type, c.type_schema is not None) != \
-                default_key(ac.default, ac.type, ac.type_schema is not None):
+                default_key(ac.default, ac.type, ac.type_schema is not None) and \
+                not (frozen_at_create(c.default, c.type) and plain_literal(ac.default)):  # asked now: another instant
             stmts.append(("default", c.name, f"ALTER TABLE pg_temp.{tmp} ALTER COLUMN {_qi(c.name)} SET DEFAULT "
                           f"{c.default}", c.name))
         if _typmod_differs(c, ac):

@@ -19,7 +19,15 @@ from typing import Any
 from ...schema.model import DEFAULT_SCHEMA, Column, Index, IndexColumn, Schema, Table
 from ...schema.naming import serial_sequence_name, truncate_identifier
 from .expressions import split_index_element
-from .types import SERIAL_BASE, canonical_bound, canonical_collation, canonical_opclass, serial_options
+from .types import (
+    SERIAL_BASE,
+    canonical_bound,
+    canonical_collation,
+    canonical_opclass,
+    frozen_at_create,
+    plain_literal,
+    serial_options,
+)
 
 
 def canonical(model: Schema, comments: bool = True) -> Schema:
@@ -163,6 +171,30 @@ def _index(i: Index, columns: dict[str, Column]) -> Index:
             collation = None
         cols.append(IndexColumn(expr, is_expr, asc, nulls, opclass, collation))
     return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)
+
+
+def frozen_defaults(expected: Schema, actual: Schema) -> Schema:
+    """`expected` with a date/time default the server evaluates once (`DEFAULT 'now()'`: a string, not the function)
+    spelled as `actual` holds it, where `actual` holds a literal there: the instant its table was made, which no
+    other database shares (letta's `server_default="now()"` read as drift on every database, at every step of
+    verify). A literal of any other instant is the same default, made at another time."""
+    tables, changed = [], False
+    for t in expected.tables:
+        if not any(c.default and c.default.startswith("'") for c in t.columns):
+            tables.append(t)
+            continue
+        a = actual.table(t.schema, t.name)
+        cols = []
+        for c in t.columns:
+            ac = a.column(c.name) if a is not None else None
+            if ac is not None and ac.default != c.default and frozen_at_create(c.default, c.type) \
+                    and plain_literal(ac.default):
+                c = replace(c, default=ac.default)
+            cols.append(c)
+        same = all(x is y for x, y in zip(cols, t.columns, strict=True))
+        changed |= not same
+        tables.append(t if same else replace(t, columns=tuple(cols)))
+    return expected.with_(tables=tables) if changed else expected
 
 
 _NEXTVAL_OF = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")

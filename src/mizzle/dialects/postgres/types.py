@@ -157,6 +157,25 @@ def canonical_default(expr: str | None, type_: str, is_enum: bool = False) -> st
 _NULL_DEFAULT = re.compile(r'\(?null\)?(\s*::\s*[\w" .\[\]()]+)?')
 
 
+# `DEFAULT 'now()'` (a string, not the function: SQLAlchemy's `server_default="now()"`): the server reads the
+# literal as the column's type when the table is made, so the default is that instant, for ever — what `\d` then
+# shows ('2026-12-05 15:48:09.91+00'::timestamp with time zone) is what any database made from it holds, at
+# another instant. Compared as equal to any literal of the column's type (see canonical_tables.frozen_defaults).
+_FROZEN = re.compile(r"^'\s*(now|today|tomorrow|yesterday)\s*(\(\s*\))?\s*'(::[a-z ]+(\(\d+\))?[a-z ]*)?$", re.I)
+_LITERAL = re.compile(r"^'[^']*'(::[a-z ]+(\(\d+\))?[a-z ]*)?$", re.I)
+_DATETIME_TYPE = re.compile(r"^(timestamp|date|time)\b", re.I)
+
+
+def frozen_at_create(expr: str | None, type_: str) -> bool:
+    """A date/time column's default that the server evaluates once, when it stores it (`'now()'`, `'today'`)."""
+    return bool(expr and _DATETIME_TYPE.match(type_) and _FROZEN.match(expr.strip()))
+
+
+def plain_literal(expr: str | None) -> bool:
+    """A quoted literal, cast or not (`'2026-12-05'::date`)."""
+    return bool(expr and _LITERAL.match(expr.strip()))
+
+
 @lru_cache(maxsize=16384)
 def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
     """A comparison key for defaults: two spellings the server treats alike get the same key
