@@ -56,12 +56,13 @@ _DATETIME_TYPES = {"timestamp", "timestamptz", "date", "time", "timetz"}
 def _special(expr: Any) -> str | None:
     """The special date/time input a default's literal is (`'now()'`, `'today'::date`), else None."""
     if isinstance(expr, ast.TypeCast):
-        if expr.typeName.names[-1].sval.lower() not in _DATETIME_TYPES:
+        names = expr.typeName.names if expr.typeName is not None else None
+        if not names or str(names[-1].sval).lower() not in _DATETIME_TYPES:
             return None
         expr = expr.arg
     if isinstance(expr, ast.A_Const) and isinstance(expr.val, ast.String):
-        text = expr.val.sval.strip().lower().replace(" ", "")
-        return expr.val.sval if text in _SPECIAL else None
+        value = str(expr.val.sval)
+        return value if value.strip().lower().replace(" ", "") in _SPECIAL else None
     return None
 
 
