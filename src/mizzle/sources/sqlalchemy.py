@@ -83,7 +83,9 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
         for event in _DDL_EVENTS:
             for listener in getattr(target.dispatch, event):
                 fn = listener.func if isinstance(listener, functools.partial) else listener
-                if isinstance(getattr(fn, "__self__", None), sa.types.SchemaType) or not _runs_on(listener, dialect):
+                # a SchemaType's own hooks: bound methods, or (SQLAlchemy 2) portable_instancemethod(target, name)
+                owner = getattr(fn, "__self__", None) or getattr(fn, "target", None)
+                if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
                     continue
                 out.append(f"{_listener_text(listener)} ({event} on {where}): create_all runs it, mizzle's "
                            "migrations do not — declare it with mizzle.pg, or write it into a migration "
