@@ -228,6 +228,7 @@ class RepeatMemo:
     def __init__(self) -> None:
         self.last: dict[tuple[str, str], tuple[Table, Table, bool]] = {}
         self.enum_keys: tuple[Any, ...] | None = None
+        self.own: dict[int, tuple[Table, tuple[bool, tuple[str, ...]]]] = {}  # see _own
 
     def settled(self, expected: Schema, actual: Schema) -> tuple[Schema, Schema, frozenset[tuple[str, str]]]:
         """`expected` and `actual` without the tables settled since the previous comparison, and their keys."""
@@ -245,9 +246,9 @@ class RepeatMemo:
             prev = self.last.get(t.key)
             if prev is None or not prev[2] or prev[0] is not t or actual.table(*t.key) is not prev[1]:
                 continue
-            if t.policies or t.partition_by or t.key in held or t.key in related or any(
-                    c.is_serial or (c.default or "").startswith("nextval(")
-                    or (differing and any(n in c.type.lower() for n in differing)) for c in t.columns):
+            crosses, types = self._own(t)
+            if crosses or t.key in held or t.key in related or (differing and any(
+                    n in typ for typ in types for n in differing)):
                 continue
             out.add(t.key)
         if not out:
@@ -255,10 +256,25 @@ class RepeatMemo:
         return (expected.with_(tables=[t for t in expected.tables if t.key not in out]),
                 actual.with_(tables=[t for t in actual.tables if t.key not in out]), frozenset(out))
 
+    def _own(self, t: Table) -> tuple[bool, tuple[str, ...]]:
+        """What of `t` alone crosses tables (policies, a partition key, a serial or a sequence's default), and its
+        column types in lower case (to be matched with the enums that differ); remembered by identity, as the
+        tables are the same objects from one comparison to the next."""
+        seen = self.own.get(id(t))
+        if seen is not None and seen[0] is t:
+            return seen[1]
+        found = (bool(t.policies or t.partition_by) or any(c.is_serial or (c.default or "").startswith("nextval(")
+                                                           for c in t.columns),
+                 tuple({c.type.lower() for c in t.columns}))
+        self.own[id(t)] = (t, found)
+        return found
+
     def remember(self, expected: Schema, actual: Schema, changes: list[Change]) -> None:
         named = _tables_named(changes)
         self.last = {t.key: (t, a, t.key not in named) for t in expected.tables
                      if (a := actual.table(t.schema, t.name)) is not None}
+        self.own = {k: v for k, v in self.own.items()  # the tables still current only
+                    if (e := self.last.get(v[0].key)) is not None and e[0] is v[0]}
 
 
 def _reaches_other_tables(changes: list[Change]) -> bool:
