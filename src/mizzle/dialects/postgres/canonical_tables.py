@@ -13,6 +13,7 @@ equal when the server would store the same thing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields, replace
 from typing import Any
 
@@ -173,27 +174,35 @@ def _index(i: Index, columns: dict[str, Column]) -> Index:
     return replace(i, name=truncate_identifier(i.name), columns=tuple(cols), concurrently=False)
 
 
+def _column_pairs(expected: Schema, actual: Schema, candidate: Callable[[Column], bool],
+                  rewrite: Callable[[Table, Column, Column], Column]) -> list[Table]:
+    """`expected`'s tables, each column for which `candidate` holds rewritten by `rewrite(table, column, actual's
+    column)` where `actual` has that column; a table none of whose columns is rewritten is kept as it is (speed:
+    verify compares ~200 states of ~70 tables, and a table without a candidate is not looked up on the other side)."""
+    tables = []
+    for t in expected.tables:
+        if not any(candidate(c) for c in t.columns):
+            tables.append(t)
+            continue
+        a = actual.table(t.schema, t.name)
+        cols = [rewrite(t, c, ac) if candidate(c) and a is not None and (ac := a.column(c.name)) is not None else c
+                for c in t.columns]
+        tables.append(t if all(x is y for x, y in zip(cols, t.columns, strict=True)) else replace(t, columns=tuple(cols)))
+    return tables
+
+
 def frozen_defaults(expected: Schema, actual: Schema) -> Schema:
     """`expected` with a date/time default the server evaluates once (`DEFAULT 'now()'`: a string, not the function)
     spelled as `actual` holds it, where `actual` holds a literal there: the instant its table was made, which no
     other database shares (letta's `server_default="now()"` read as drift on every database, at every step of
     verify). A literal of any other instant is the same default, made at another time."""
-    tables, changed = [], False
-    for t in expected.tables:
-        if not any(c.default and c.default.startswith("'") for c in t.columns):
-            tables.append(t)
-            continue
-        a = actual.table(t.schema, t.name)
-        cols = []
-        for c in t.columns:
-            ac = a.column(c.name) if a is not None else None
-            if ac is not None and ac.default != c.default and frozen_at_create(c.default, c.type) \
-                    and plain_literal(ac.default):
-                c = replace(c, default=ac.default)
-            cols.append(c)
-        same = all(x is y for x, y in zip(cols, t.columns, strict=True))
-        changed |= not same
-        tables.append(t if same else replace(t, columns=tuple(cols)))
+    def rewrite(t: Table, c: Column, ac: Column) -> Column:
+        if ac.default != c.default and frozen_at_create(c.default, c.type) and plain_literal(ac.default):
+            return replace(c, default=ac.default)
+        return c
+
+    tables = _column_pairs(expected, actual, lambda c: bool(c.default and c.default.startswith("'")), rewrite)
+    changed = any(x is not y for x, y in zip(tables, expected.tables, strict=True))
     return expected.with_(tables=tables) if changed else expected
 
 
@@ -207,25 +216,20 @@ def serials_renamed(expected: Schema, actual: Schema) -> Schema:
     owned by it, serial's options and all — the serial a drizzle-kit snapshot still calls it (latitude's
     provider_api_keys). Either way: a snapshot compared with the database, the database's model rebuilt into a
     snapshot that says what the SQL said."""
-    tables, kept, gone = [], [], set()
-    for t in expected.tables:
-        # speed (verify compares ~200 states of ~70 tables): only a column that is a serial here, or holds a
-        # sequence's nextval here, can be one; the others are not looked up on the other side
-        if not any(c.type in SERIAL_BASE or (c.default or "").startswith("nextval(") for c in t.columns):
-            tables.append(t)
-            continue
-        a = actual.table(t.schema, t.name)
-        cols = []
-        for c in t.columns:
-            ac = a.column(c.name) if a is not None else None
-            if ac is not None and (s := _renamed_serial(t, c, ac, actual)) is not None:  # `bigserial` here
-                c = replace(c, type=ac.type, default=ac.default)
-                kept.append(s)
-            elif ac is not None and (s := _renamed_serial(t, ac, c, expected)) is not None:  # `bigserial` there
-                c = replace(c, type=ac.type, default=None)
-                gone.add(s.key)
-            cols.append(c)
-        tables.append(t if all(x is y for x, y in zip(cols, t.columns, strict=True)) else replace(t, columns=tuple(cols)))
+    kept, gone = [], set()
+
+    def rewrite(t: Table, c: Column, ac: Column) -> Column:
+        if (s := _renamed_serial(t, c, ac, actual)) is not None:  # `bigserial` here
+            kept.append(s)
+            return replace(c, type=ac.type, default=ac.default)
+        if (s := _renamed_serial(t, ac, c, expected)) is not None:  # `bigserial` there
+            gone.add(s.key)
+            return replace(c, type=ac.type, default=None)
+        return c
+
+    # only a column that is a serial here, or holds a sequence's nextval here, can be one
+    tables = _column_pairs(expected, actual,
+                           lambda c: c.type in SERIAL_BASE or (c.default or "").startswith("nextval("), rewrite)
     if not kept and not gone:
         return expected
     known = {s.key for s in expected.sequences}
