@@ -216,18 +216,22 @@ _DDL_COMPILERS: dict[str, Any] = {}
 
 
 def created_on(item: Any, dialect: Any) -> bool:
-    """Would create_all create this Table, Index or constraint on `dialect`: its `ddl_if(...)` condition, and for
-    the CHECK a type adds for itself (non-native Enum, Boolean(create_constraint=True)) the type's own rule."""
+    """Would create_all create this Table, Index or constraint on `dialect`: its `ddl_if(...)` condition, and a
+    constraint's own rule (`_create_rule`: the CHECK a type adds for itself — non-native Enum,
+    Boolean(create_constraint=True) — or one the code gives)."""
     from sqlalchemy.sql import ddl
 
     compiler = _DDL_COMPILERS.get(dialect.name)
     if compiler is None:  # no statement: used for its rules only
         compiler = _DDL_COMPILERS[dialect.name] = dialect.ddl_compiler(dialect, None)
-    if isinstance(item, sa.Constraint) and item._type_bound and item._create_rule is not None:
+    if isinstance(item, sa.Constraint) and item._create_rule is not None \
+            and (item._type_bound or not isinstance(item, sa.ForeignKeyConstraint)):
         if not item._create_rule(compiler):
             return False
-    # (another constraint's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off
-    # inline once create_all has run, to be added by ALTER TABLE; it is created all the same)
+    # (a foreign key's _create_rule is create_all's own bookkeeping: a use_alter foreign key is switched off inline
+    # once create_all has run, to be added by ALTER TABLE; it is created all the same. Any other constraint's is
+    # the code's: privacyidea's `CheckConstraint("options IS JSON", _create_rule=lambda c: c.dialect.name ==
+    # "oracle")`, which create_all leaves out elsewhere)
     if getattr(item, "_ddl_if", None) is None:
         return True
     element: Any

@@ -219,3 +219,20 @@ def test_a_unique_key_makes_the_indexes_create_all_makes(tmp_path: Path, run_miz
         conn.close()
         return out
     assert indexes("mz.db") == indexes("ca.db")
+
+
+def test_a_check_the_code_creates_for_another_dialect_only_is_left_out(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """privacyidea's `CheckConstraint("options IS JSON", _create_rule=…)` is Oracle's only: create_all leaves it out
+    of SQLite's table, and mizzle wrote it (SQLite refused the migration)."""
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('r', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('options', sa.JSON),\n"
+        "         sa.CheckConstraint('options IS JSON', name='r_json', _create_rule=lambda c: c.dialect.name == 'oracle'),\n"
+        "         sa.CheckConstraint('id > 0', name='r_pos', _create_rule=lambda c: c.dialect.name == 'sqlite'))\n")
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    sql = next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    assert "r_pos" in sql and "IS JSON" not in sql, sql
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0

@@ -100,6 +100,8 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
                    for t in tables for c in t.columns if c.is_serial}
     for item in items:
         for s in getattr(item.metadata, "_sequences", {}).values():
+            if s.optional:  # `Sequence(…, optional=True)`: for databases without serials; create_all skips it here
+                continue
             key = (s.schema or DEFAULT_SCHEMA, s.name)
             if key in serial_seqs:
                 t, c = serial_seqs[key]
