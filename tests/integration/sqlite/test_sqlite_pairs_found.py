@@ -236,3 +236,40 @@ def test_a_check_the_code_creates_for_another_dialect_only_is_left_out(tmp_path:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
     assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+
+
+def test_a_bigint_key_is_no_rowid_as_in_create_all(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """create_all declares a BigInteger key BIGINT: no rowid alias, so an insert without the key fails (the gotcha
+    privacyidea works around with `.with_variant(sqlite.INTEGER(), "sqlite")`). mizzle wrote `integer PRIMARY KEY`,
+    a rowid that fills itself in, and baseline and drift took create_all's database for the same."""
+    import sqlalchemy as sa
+
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    (tmp_path / "schema.py").write_text(
+        "import sqlalchemy as sa\nfrom sqlalchemy.dialects import sqlite\nmetadata = sa.MetaData()\n"
+        "sa.Table('event', metadata, sa.Column('id', sa.BigInteger, primary_key=True), sa.Column('name', sa.Text))\n"
+        "sa.Table('tag', metadata, sa.Column('id', sa.BigInteger().with_variant(sqlite.INTEGER(), 'sqlite'),"
+        " primary_key=True))\n")
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    sql = next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    assert "`id` bigint PRIMARY KEY" in sql and "`id` integer PRIMARY KEY" in sql, sql
+    scope: dict[str, object] = {}
+    exec((tmp_path / "schema.py").read_text(), scope)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
+    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    for db in ("app.db", "created.db"):  # the same behaviour in both
+        conn = sqlite3.connect(tmp_path / db)
+        with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
+            conn.execute("INSERT INTO event (name) VALUES ('x')")
+        conn.execute("INSERT INTO tag DEFAULT VALUES")
+        conn.close()
+    b = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
+    assert b.code == 0, b.stdout + b.stderr
+    # a rowid key in the snapshot is not create_all's BIGINT key: a difference
+    aliased = _database(tmp_path / "aliased.db", "CREATE TABLE event (id BIGINT NOT NULL, name TEXT, PRIMARY KEY (id))",
+                        "CREATE TABLE tag (id BIGINT NOT NULL, PRIMARY KEY (id))")
+    d = run_mizzle(["baseline"], cwd=tmp_path, url=aliased)
+    assert d.code == 3 and "tag.id: type integer → bigint" in d.stdout + d.stderr, d.stdout + d.stderr

@@ -209,11 +209,22 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
     if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
         default = _default_sql(sd.arg, type_)
     generated = _expr_sql(c.computed.sqltext) if c.computed is not None else None
+    if type_ == "integer" and pk_cols == (c.name,):
+        type_ = _rowid_key_type(c)
     not_null = (not c.nullable) or c.name in pk_cols
     # Computed(persisted=False) is VIRTUAL; persisted=None stays STORED, what mizzle has always written for it
     virtual = c.computed is not None and c.computed.persisted is False
     return Column(name=c.name, type=type_, not_null=not_null, default=default,
                   identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual)
+
+
+def _rowid_key_type(c: sa.Column) -> str:
+    """The type of a table's one key column of an integer type: `integer` where create_all declares INTEGER (the
+    key is then the rowid: SQLite fills it in), else create_all's own (`bigint` for BigInteger: no rowid, and an
+    insert without the key fails, as in create_all's database — the SQLAlchemy gotcha privacyidea works around
+    with `.with_variant(sqlite.INTEGER(), "sqlite")`)."""
+    declared = dialect_type(c.type, _SQLITE).compile(dialect=_SQLITE).lower()
+    return "integer" if declared == "integer" else declared
 
 
 def type_of(t: Any) -> str:

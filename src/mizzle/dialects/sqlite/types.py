@@ -148,7 +148,11 @@ def _same_default(declared: str | None, mine: str | None, type_: str) -> bool:
     return value(declared) == value(mine)
 
 
-def _declared_column(mine: Column, theirs: Column) -> Column:
+def _declared_column(mine: Column, theirs: Column, rowid_key: bool = False) -> Column:
+    """`mine` in `theirs`'s spelling where the two are one column; `rowid_key`: the table's one key column, which
+    is the rowid only when declared `integer` itself (a BIGINT key is not: no value filled in)."""
+    if rowid_key and (mine.type.lower() == "integer") != (theirs.type.lower() == "integer"):
+        return mine
     if mine.type != theirs.type and same_declared_type(theirs.type, mine.type):
         mine = replace(mine, type=theirs.type)
     if mine.default != theirs.default and _same_default(theirs.default, mine.default, theirs.type):
@@ -167,7 +171,9 @@ def declared_forms(expected: Schema, actual: Schema) -> Schema:
             tables.append(t)
             continue
         cols = {c.name: c for c in a.columns}
-        t = replace(t, columns=tuple(_declared_column(c, cols[c.name]) if c.name in cols else c for c in t.columns))
+        key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
+        t = replace(t, columns=tuple(_declared_column(c, cols[c.name], key == (c.name,)) if c.name in cols else c
+                                     for c in t.columns))
         names = {i.name for i in a.indexes}
         kept = [i for i in t.indexes if i.name in names or not on_the_key(t, i)]
         tables.append(replace(t, indexes=tuple(_unfolded(kept, a.indexes, names))))
