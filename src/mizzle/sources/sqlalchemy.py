@@ -167,6 +167,16 @@ def given_constraint_name(con: Any, table: sa.Table, limit: int | None = MAX_IDE
     if name is None or not isinstance(name, str):  # unnamed, or _NONE_NAME (a type's own CHECK): the convention
         try:
             name = _constraint_name_for_table(con, table)
+        except sa.exc.InvalidRequestError:  # create_all fails on it too: `%(constraint_name)s`, unnamed
+            what = type(con).__name__
+            if isinstance(con, sa.CheckConstraint):
+                try:
+                    what = f"CHECK ({con.sqltext.compile(compile_kwargs={'literal_binds': True})})"
+                except Exception:  # noqa: BLE001 - named by its kind alone
+                    pass
+            raise SchemaLoadError(f"table {table.name}: an unnamed {what} under MetaData.naming_convention, whose "
+                                  f"%(constraint_name)s needs a name (create_all refuses it too): name it "
+                                  "(a type's own CHECK: sa.Boolean(create_constraint=True, name=...))") from None
         except Exception:  # noqa: BLE001 - the convention could not be applied (missing token, …)
             name = None
         if not isinstance(name, str):
