@@ -73,24 +73,35 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
     listened for on a MetaData or a Table (`sa.event.listen(table, "after_create", sa.DDL(...))`;
     sqlalchemy-searchable's search triggers), one line each. SQLAlchemy's own listeners (an enum's, a domain's, a
     constraint's: a SchemaType creating itself) are the model's already; DDL for another dialect only
-    (`.execute_if(dialect="sqlite")`) is not run on this one."""
+    (`.execute_if(dialect="sqlite")`) is not run on this one. A listener on the Table or MetaData class itself (a
+    library's: geoalchemy2 listens on every Table) is named once, not once per table."""
     import functools
 
     out: list[str] = []
     targets = [(item.metadata, "the MetaData") for item in items]
     targets += [(t, f"table {schema}.{name}") for (schema, name), (t, _) in sorted(seen.items())]
+    on_class: dict[tuple[int, str], str] = {}  # a class-level listener, once per event
     for target, where in targets:
         for event in _DDL_EVENTS:
-            for listener in getattr(target.dispatch, event):
+            listeners = getattr(target.dispatch, event)
+            mine = list(getattr(listeners, "listeners", ()))
+            theirs = list(getattr(listeners, "parent_listeners", ()))
+            for listener in [*mine, *theirs]:
                 fn = listener.func if isinstance(listener, functools.partial) else listener
-                # a SchemaType's own hooks: bound methods, or (SQLAlchemy 2) portable_instancemethod(target, name)
+                # a SchemaType's own hooks: bound methods, or (SQLAlchemy 2.0) portable_instancemethod(target, name)
                 owner = getattr(fn, "__self__", None) or getattr(fn, "target", None)
                 if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
                     continue
-                out.append(f"{_listener_text(listener)} ({event} on {where}): create_all runs it, mizzle's "
+                runs = "drop_all" if event.endswith("_drop") else "create_all"
+                if listener in theirs:
+                    whom = "every Table" if isinstance(target, sa.Table) else "every MetaData"
+                    on_class.setdefault((id(listener), event), f"{_listener_text(listener)} ({event} on {whom}, "
+                                        f"listened for on the class): {runs} runs it, mizzle's migrations do not")
+                    continue
+                out.append(f"{_listener_text(listener)} ({event} on {where}): {runs} runs it, mizzle's "
                            "migrations do not — declare it with mizzle.pg, or write it into a migration "
                            "(`mizzle generate --custom`)")
-    return out
+    return out + list(on_class.values())
 
 
 def _runs_on(listener: Any, dialect: str) -> bool:
