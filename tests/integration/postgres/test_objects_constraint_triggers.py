@@ -15,6 +15,7 @@ from pg_project import assert_clean, fresh_config, write_project
 from pgtools import schema_dump, temp_database, url_for
 
 import mizzle
+from mizzle.commands.drift import drift
 from mizzle.commands.generate import export, generate
 from mizzle.commands.pull import pull
 from mizzle.config import load_config
@@ -95,15 +96,19 @@ def test_constraint_triggers_pulled_rebuild_the_database(tmp_path: Path) -> None
              "WHEN (OLD.n IS DISTINCT FROM 0) EXECUTE FUNCTION f('a')",
              "CREATE CONSTRAINT TRIGGER c3 AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
              "COMMENT ON TRIGGER c3 ON t IS 'immediate'"]
-    unmanaged = ["CREATE CONSTRAINT TRIGGER c4 AFTER INSERT ON t FROM other FOR EACH ROW EXECUTE FUNCTION f()"]
+    unmanaged = ["CREATE CONSTRAINT TRIGGER c4 AFTER INSERT ON t FROM other FOR EACH ROW EXECUTE FUNCTION f()",
+                 # Lemmy's statement triggers with transition tables: pull listed them, drift and verify did not
+                 "CREATE TRIGGER c5 AFTER UPDATE ON t REFERENCING OLD TABLE AS o NEW TABLE AS n "
+                 "FOR EACH STATEMENT EXECUTE FUNCTION f()"]
     with temp_database("mzctrigp") as src, temp_database("mzctrigp2") as dst:
         with psycopg.connect(src, autocommit=True) as c:
             for sql in setup + unmanaged:
                 c.execute(sql)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
-        listed = [w for w in result.warnings if w.startswith("not pulled")]
-        assert len(listed) == 1 and "trigger c4 on public.t" in listed[0], result.warnings
+        listed = [w for w in result.unmanaged if "triggers with transition tables or from another table" in w]
+        assert len(listed) == 1 and "c4 on public.t, c5 on public.t" in listed[0], result.unmanaged
+        assert not [w for w in result.warnings if w.startswith("not pulled")], result.warnings  # named once
         text = result.schema_path.read_text()
         assert "constraint=True, deferrable=True, initially_deferred=True" in text, text
         for name in [n for n, m in sys.modules.items() if getattr(m, "__file__", None) == str(result.schema_path)]:
@@ -114,8 +119,11 @@ def test_constraint_triggers_pulled_rebuild_the_database(tmp_path: Path) -> None
         with psycopg.connect(dst, autocommit=True) as c:
             for st in split_statements(export(cfg)):
                 c.execute(st.sql)
-            c.execute(unmanaged[0])
+            for sql in unmanaged:
+                c.execute(sql)
         assert schema_dump(dst) == schema_dump(src)
+        found = drift(url=src, folder=tmp_path / "migrations")  # (nothing marked applied there: listed all the same)
+        assert any("c4 on public.t, c5 on public.t" in w for w in found.unmanaged), found.unmanaged
 
 
 @pytest.mark.parametrize("kwargs", [dict(deferrable=True), dict(constraint=True, timing="BEFORE"),
