@@ -147,8 +147,12 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") 
     """The table's key: its explicit (or naming-convention) name; unnamed, drizzle-kit's `<t>_<cols>_pk` for a
     composite key and none for a single column (the server calls it `<t>_pkey`), or none at all with PostgreSQL's
     naming (the caller names it). `name_single=False` drops a single column's name too (SQLite does not store it).
-    The columns in create_all's order: a composite key's `autoincrement=True` column first."""
-    cols = tuple(c.name for c in t.primary_key.columns_autoinc_first)
+    The columns in create_all's order: a key made of `primary_key=True` columns with its `autoincrement=True` column
+    first; an explicit PrimaryKeyConstraint's as it lists them (AdventureWorks' `PRIMARY KEY (businessentityid,
+    emailaddressid)`, the serial second, pulled and read back in the other order)."""
+    key = t.primary_key
+    cols = tuple(c.name for c in (key.columns_autoinc_first if getattr(key, "_implicit_generated", True)
+                                  else key.columns))
     if not cols:
         return None
     explicit = given_constraint_name(t.primary_key, t)

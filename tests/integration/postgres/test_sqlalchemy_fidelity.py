@@ -233,6 +233,14 @@ ROUND_TRIP = {
         'primary_key=True), sa.Column("options", sa.JSON), '
         'sa.CheckConstraint("options IS JSON", name="r_json", _create_rule=lambda c: c.dialect.name == "oracle"), '
         'sa.CheckConstraint("id > 0", name="r_pos", _create_rule=lambda c: c.dialect.name == "postgresql"))\n'),
+    # a composite key with its serial second (AdventureWorks' emailaddress): an explicit PrimaryKeyConstraint keeps
+    # its own order; only a key of primary_key=True columns puts the autoincrement one first
+    "composite_key_orders": HEAD + (
+        'e = sa.Table("emailaddress", md, sa.Column("businessentityid", sa.Integer, nullable=False), '
+        'sa.Column("emailaddressid", sa.Integer, autoincrement=True, nullable=False), '
+        'sa.PrimaryKeyConstraint("businessentityid", "emailaddressid", name="pk_emailaddress"))\n'
+        'f = sa.Table("f", md, sa.Column("a", sa.Integer, primary_key=True, autoincrement=False), '
+        'sa.Column("b", sa.Integer, primary_key=True, autoincrement=True))\n'),
     # sequences PostgreSQL names itself (ChooseRelationName): both name parts cut so `_seq` fits 63 bytes
     "long_sequence_names": HEAD + (
         't = sa.Table("a_table_with_a_really_quite_long_name_for_testing_truncation_x", md, '
