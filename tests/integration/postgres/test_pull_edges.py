@@ -135,3 +135,18 @@ def test_a_datetime_default_frozen_when_stored_is_no_drift(tmp_path: Path, run_m
         _execute(db, "ALTER TABLE t ALTER COLUMN at SET DEFAULT now()")  # the function: a real difference
         d = run_mizzle(["drift"], cwd=root, url=db)
         assert d.code == 3 and "default" in d.stdout + d.stderr, d.stdout + d.stderr
+
+
+def test_the_one_byte_char_type_is_pulled_and_rebuilt_as_itself(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # `"char"` (PostgreSQL's internal one-byte type) lost its quotes: the baseline wrote `char`, i.e. character(1)
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE TABLE flags (id int PRIMARY KEY, kind \"char\" NOT NULL DEFAULT 'a', "
+                         "kinds \"char\"[], letter char, code char(3))")
+        root = _project(tmp_path)
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0 and "cannot express" not in r.stderr, r.stderr
+        assert run_mizzle(["generate", "--check"], cwd=root, url=source).code == 0
+        assert run_mizzle(["migrate"], cwd=root, url=rebuilt).code == 0
+        assert schema_dump(rebuilt) == schema_dump(source)
+        d = run_mizzle(["drift"], cwd=root, url=rebuilt)
+        assert d.code == 0, d.stdout + d.stderr

@@ -83,6 +83,8 @@ def canonical_type(spelling: str) -> str:
     if m:  # int[3][4] → int[][]
         dims += 1 + m.group(2).count("[")
         t = m.group(1)
+    if t == '"char"':  # the one-byte internal type, which only its quotes tell from `char`, i.e. char(1)
+        return t + "[]" * dims
     low = t.lower() if not t.startswith('"') else t.strip('"')
     out = _canonical_scalar(low)
     return out + "[]" * dims
