@@ -154,7 +154,12 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     if cache is not None and not renames and cache.unchanged(folder):
         return GenerateResult()  # the cached model diffed clean against this very folder state: no changes
     from ..migrations.rebuilt_keys import assumed_key_names
-    from ..migrations.snapshots import keep_key_names, keep_key_on_rename, keep_names_on_rename
+    from ..migrations.snapshots import (
+        keep_key_names,
+        keep_key_on_rename,
+        keep_names_on_rename,
+        keep_spellings,
+    )
     from ..schema import changes as ch
     from ..schema.compare import describe_all
     from ..schema.dependents import views_in_the_way
@@ -193,7 +198,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise IntegrityError(
             f"the schema code has {len(result.changes)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
-    new = keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders)
+    new = keep_spellings(old, keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders),
+                         changeset.changes)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
 

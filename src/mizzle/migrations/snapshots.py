@@ -75,6 +75,75 @@ def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], ren
     return new.with_(tables=tables)
 
 
+def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
+    """`new` (the schema code's model, about to be the next snapshot) with `old`'s own text (the latest snapshot's:
+    drizzle-kit's, in its folder) for each column default and generated expression, check, index, policy and view
+    that no change touches: the diff found them the same, only spelt otherwise (`"tx"."amount" > 0` against the
+    code's `amount > 0`). Written in the code's spelling, drizzle-kit's next generate from the same TypeScript read
+    them as changed, and dropped and made them again (a helper, on a drizzle-kit 1.x folder)."""
+    from dataclasses import replace
+
+    from ..schema.model import CheckConstraint, Column, Index
+    from ..schema.security import Policy
+
+    touched: set[tuple[Any, ...]] = set()  # (table key or None: some table, kind, name); (table key, "table")
+
+    def visit(v: Any, table: Any) -> None:
+        if isinstance(v, Table):  # made, dropped or rebuilt whole (SQLite's table rebuild)
+            touched.add((v.key, "table"))
+        elif isinstance(v, Column):
+            touched.add((table, "column", v.name))
+        elif isinstance(v, CheckConstraint):
+            touched.add((table, "check", v.name))
+        elif isinstance(v, Index):
+            touched.add((table, "index", v.name))
+        elif isinstance(v, Policy):
+            touched.add((table, "policy", v.name))
+        elif isinstance(v, str) and table is not None:  # RenameColumn's names
+            touched.add((table, "column", v))
+        elif isinstance(v, (tuple, list)):  # a rebuilt enum's usages, ((table, column), …)
+            for x in v:
+                visit(x, None)
+        elif hasattr(v, "kind") and hasattr(v, "key"):  # a view, function, trigger…
+            touched.add(("object", v.kind, v.key))
+
+    for c in changes:
+        for v in vars(c).values():
+            visit(v, getattr(c, "table", None))
+
+    def free(t: Table, kind: str, name: str) -> bool:
+        return not {(t.key, "table"), (t.key, kind, name), (None, kind, name)} & touched
+
+    def kept(t: Table, kind: str, mine: Any, theirs: Any) -> Any:
+        return theirs if theirs is not None and theirs != mine and free(t, kind, mine.name) else mine
+
+    tables, changed = [], False
+    for t in new.tables:
+        prev = old.table(*t.key)
+        if prev is None or (t.key, "table") in touched:
+            tables.append(t)
+            continue
+        cols = tuple(replace(c, default=p.default, generated=p.generated)
+                     if (p := prev.column(c.name)) is not None and free(t, "column", c.name)
+                     and (p.default, p.generated) != (c.default, c.generated) else c for c in t.columns)
+        checks = tuple(kept(t, "check", x, next((y for y in prev.checks if y.name == x.name), None)) for x in t.checks)
+        indexes = tuple(kept(t, "index", x, next((y for y in prev.indexes if y.name == x.name), None))
+                        for x in t.indexes)
+        policies = tuple(kept(t, "policy", x, next((y for y in prev.policies if y.name == x.name), None))
+                         for x in t.policies)
+        if (cols, checks, indexes, policies) != (t.columns, t.checks, t.indexes, t.policies):
+            t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies), True
+        tables.append(t)
+    theirs = {(o.kind, o.key): o for o in old.objects.all()}
+    objects = [theirs[k] if (k := (o.kind, o.key)) in theirs and theirs[k] != o and ("object", *k) not in touched
+               else o for o in new.objects.all()]
+    if any(a is not b for a, b in zip(objects, new.objects.all(), strict=True)):
+        from ..schema.objects import make_objects
+
+        return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
+    return new.with_(tables=tables) if changed else new
+
+
 def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:
     """drizzle-kit 1.x renames a table and nothing else: an unnamed primary key keeps `<old>_pkey` (mizzle's
     journal layout renames it along). The changes with no RENAME CONSTRAINT of such a key, for the 1.x layout (a

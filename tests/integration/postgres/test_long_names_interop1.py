@@ -103,3 +103,29 @@ def test_a_default_operator_class_drizzle_kit_names_is_no_change_for_it_after_mi
         assert "No schema changes" in out, out
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_check_and_a_where_spelt_otherwise_keep_drizzle_kits_text(tmp_path: Path) -> None:
+    """The code spells a check and a partial index's WHERE as a person does (`amount > 0`), drizzle-kit as it does
+    (`"tx"."amount" > 0`): the same, so mizzle's migration holds no SQL for them — but its snapshot held the code's
+    text, and drizzle-kit's next generate dropped and made both again (a helper; on midday's folder also generated
+    columns, expression indexes, policies and a view)."""
+    steps = INTEROP1 / "spellings"
+    work = INTEROP1 / ".scratch" / f"spell_{os.getpid()}_{tmp_path.name}"
+    try:
+        kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text((steps / "step2" / "schema.py").read_text())
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{work / "D"}"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        result = generate(load_config(project / "mizzle.toml"), name="note")
+        assert result.changes == ["+ column tx.note text"], result.changes
+        (snap,) = [p for p in (work / "D").glob("*/snapshot.json") if p.parent.name.endswith("_note")]
+        assert '"alter"' not in snap.read_text(), snap.read_text()
+        out = kit1_generate(work, steps / "step2" / "schema.ts", work / "D", "again")
+        assert "No schema changes" in out, out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
