@@ -21,7 +21,7 @@ DRIZZLE = '''CREATE TABLE "child" (
 );
 --> statement-breakpoint
 ALTER TABLE "child" ALTER COLUMN "qty" SET DEFAULT (1 + 2);--> statement-breakpoint
-CREATE UNIQUE INDEX "child_uidx" ON "child" USING btree (lower("tag"),"qty" DESC NULLS LAST,("qty" + 1)) WHERE "child"."tag" IS NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "child_uidx" ON "child" USING btree (lower("tag"),"qty" int4_ops DESC NULLS LAST,("qty" + 1)) WHERE "child"."tag" IS NOT NULL;--> statement-breakpoint
 CREATE MATERIALIZED VIEW "public"."mv" WITH (fillfactor = 90) AS (select id, qty from child) WITH NO DATA;--> statement-breakpoint
 CREATE VIEW "v" AS (select "id" from "child" where "child"."qty" > 1);--> statement-breakpoint
 CREATE POLICY "own" ON "child" AS PERMISSIVE FOR SELECT TO public USING (owner = current_user) WITH CHECK (length(tag) > 0);'''
@@ -40,7 +40,7 @@ def test_each_text_is_cut_out_as_written() -> None:
     assert t.checks == {("public", "child", "child_qty_positive"): '"child"."qty" > 0'}
     assert t.indexes[("public", "child_uidx")] == {
         "table": ("public", "child"), "where": '"child"."tag" IS NOT NULL',
-        "exprs": {0: 'lower("tag")', 2: '("qty" + 1)'}}
+        "exprs": {0: 'lower("tag")', 2: '("qty" + 1)'}, "opclasses": {1: "int4_ops"}}
     assert t.views == {("public", "mv"): "select id, qty from child",
                        ("public", "v"): 'select "id" from "child" where "child"."qty" > 1'}
     assert t.no_data == {("public", "mv")}

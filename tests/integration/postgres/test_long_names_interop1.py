@@ -129,3 +129,25 @@ def test_a_check_and_a_where_spelt_otherwise_keep_drizzle_kits_text(tmp_path: Pa
         assert "No schema changes" in out, out
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_rebuilt_snapshot_keeps_the_operator_classes_the_sql_names(tmp_path: Path, pg_url) -> None:  # type: ignore[no-untyped-def]
+    """`.op("uuid_ops")` (drizzle-kit pull writes it on every index column: midday) is in drizzle-kit's SQL and row;
+    the server drops a default operator class, and the rebuilt snapshot had none, so drizzle-kit's next generate
+    dropped and built every such index again (a helper)."""
+    from mizzle.commands.verify import rebuild_snapshots
+
+    steps = INTEROP1 / "default_opclass"
+    work = INTEROP1 / ".scratch" / f"opcr_{os.getpid()}_{tmp_path.name}"
+    try:
+        kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
+        for snap in (work / "D").glob("*/snapshot.json"):
+            snap.unlink()
+        (tmp_path / "mizzle.toml").write_text(f'dialect = "postgresql"\nout = "{work / "D"}"\n'
+                                              '[migrations]\nlayout = "folders"\n')
+        result = rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=pg_url())
+        assert len(result.rebuilt) == 1, result
+        out = kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "again")
+        assert "No schema changes" in out, out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

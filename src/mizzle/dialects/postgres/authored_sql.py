@@ -259,7 +259,10 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if len(elems) != len(params):
         return
     exprs: dict[int, str] = {}
+    opclasses: dict[int, str] = {}  # an operator class the SQL names, the default one too (drizzle-kit's `.op()`)
     for n, (p, toks) in enumerate(zip(params, elems, strict=True)):
+        if p.opclass:
+            opclasses[n] = ".".join(str(x.sval) for x in p.opclass)
         if p.expr is None:
             continue
         k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
@@ -268,7 +271,7 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if node.whereClause is not None:
         w = _depth0(st.toks, "WHERE", close + 1)
         where = st.text(st.toks[w + 1:]) if w is not None else None
-    texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs}
+    texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs, "opclasses": opclasses}
 
 
 def _query_after_as(st: _Stmt, tail: tuple[str, ...]) -> str | None:
