@@ -378,6 +378,26 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
 
+def _roles_made(live: Schema, made: set[str], text: str) -> Schema:
+    """`live` with the roles the migrations so far create (`made`, grown by this migration's `text`): a role the
+    database reads because a policy or grant names it, which the cluster already had (Supabase's `authenticated`,
+    drizzle-kit's `pgRole(…).existing()`), is not the folder's. drizzle-kit's snapshot has no row for it; with one,
+    its next generate wrote DROP ROLE (a helper)."""
+    roles = live.security.roles
+    if roles is None:
+        return live
+    from ..dialects.postgres.scratch import roles_made_by
+
+    made |= roles_made_by([text])
+    if all(r.name in made for r in roles):
+        return live
+    from ..schema.security import make_security
+
+    sec = live.security
+    return live.with_(security=make_security(sec.extensions, [r for r in roles if r.name in made], sec.grants))
+
+
+
 def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
     """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
     try:
@@ -468,6 +488,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     before: list[Schema] = []  # the previous migration's model, its keys as drizzle-kit states them
     authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
     later = _Later(incremental)
+    made_roles: set[str] = set()  # the roles the migrations so far create
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         later.wait()  # the previous step's snapshot, written meanwhile
@@ -476,6 +497,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         live = authored.apply(live, conn)
         live = as_drizzle_keys(live, before[-1] if before else None,
                                lambda: "\n".join(m.text for m in migrations[:i + 1]))
+        live = _roles_made(live, made_roles, migrations[i].text)
         if folder.uses_folders:  # drizzle-kit 1.x keeps the names of a renamed table's unnamed constraints
             live = kept_names(live, before[-1] if before else None)
         before[:] = [live]

@@ -34,8 +34,18 @@ export const t = pgTable('t', { id: integer('id').primaryKey() });
 """
 
 
+# a role the cluster already has (Supabase's `authenticated`): a policy names it, no migration creates it
+EXISTING_TS = """import { sql } from 'drizzle-orm';
+import { integer, pgPolicy, pgRole, pgTable } from 'drizzle-orm/pg-core';
+export const admin = pgRole('reader').existing();
+export const t = pgTable('t', { id: integer('id').primaryKey() }, () => [
+  pgPolicy('ins', { for: 'insert', to: admin, withCheck: sql`true` }),
+]);
+"""
+
+
 def _schema_ts(fixture: str, role: str) -> str:
-    text = ROLES_TS if fixture == "roles" else (INTEROP / fixture / "schema.ts").read_text()
+    text = {"roles": ROLES_TS, "existing_role": EXISTING_TS}.get(fixture) or (INTEROP / fixture / "schema.ts").read_text()
     return text.replace("pgRole('reader'", f"pgRole('{role}'")
 
 
@@ -113,10 +123,11 @@ def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_
 INTEROP1 = INTEROP.parent / "interop1"
 
 
-@pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles"])
+@pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles", "existing_role"])
 def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_available: bool, tmp_path: Path) -> None:
     """In the 1.x layout the rebuilt snapshot.json is drizzle-kit 1.x's version 9 (mizzle wrote v7 JSON there,
-    which drizzle-kit 1.x refuses: "run drizzle-kit up")."""
+    which drizzle-kit 1.x refuses: "run drizzle-kit up"). `existing_role`: a role no migration creates has no row
+    (the rebuild wrote one, and drizzle-kit's next generate dropped the role)."""
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
     role = f"mzrb_{uuid.uuid4().hex[:10]}"
@@ -127,13 +138,17 @@ def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_availabl
         config = work / f"{name}.config.ts"
         config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
                           f"out: '{os.path.relpath(out, INTEROP1)}'"
-                          + (", entities: { roles: true }" if fixture in ("pg_types", "roles") else "") + " };\n")
+                          + (", entities: { roles: true }" if fixture in ("pg_types", "roles", "existing_role") else "")
+                          + " };\n")
         p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name",
                             name], cwd=INTEROP1, capture_output=True, text=True, timeout=180)
         assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
         return p.stdout
 
     try:
+        if fixture == "existing_role":
+            with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+                c.execute(f'CREATE ROLE "{role}"')
         (work / "schema.ts").write_text(_schema_ts(fixture, role))
         out = tmp_path / "out"
         assert "Your SQL migration" in kit1(out, "init")

@@ -413,6 +413,11 @@ def _with_database(url: DatabaseURL, name: str) -> str:
 _CREATE_ROLE = re.compile(r'(?is)\bCREATE\s+(?:ROLE|USER|GROUP)\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[a-z_][\w$]*)')
 
 
+def roles_made_by(texts: Iterable[str]) -> set[str]:
+    """The roles the migrations' texts create (`CREATE ROLE`, USER, GROUP; in a DO block too, as mizzle guards it)."""
+    return {_role_name(m.group(1)) for t in texts for m in _CREATE_ROLE.finditer(t)}
+
+
 @contextmanager
 def roles_made_dropped(conn: Any, texts: Iterable[str]) -> Iterator[None]:
     """Around a replay into the scratch database behind `conn`: the roles that did not exist before it and that a
@@ -423,7 +428,7 @@ def roles_made_dropped(conn: Any, texts: Iterable[str]) -> Iterator[None]:
     as it is (best effort: the replay's own result stands)."""
     import psycopg
 
-    named = {_role_name(m.group(1)) for t in texts for m in _CREATE_ROLE.finditer(t)}
+    named = roles_made_by(texts)
     before = _roles(conn) if named else set()
     try:
         yield
