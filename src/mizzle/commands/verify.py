@@ -471,7 +471,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
 
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID
-    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names
+    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
@@ -498,6 +498,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         live = as_drizzle_keys(live, before[-1] if before else None,
                                lambda: "\n".join(m.text for m in migrations[:i + 1]))
         live = _roles_made(live, made_roles, migrations[i].text)
+        live = repeated_uniques(live, before[-1] if before else None, migrations[i].text)
         if folder.uses_folders:  # drizzle-kit 1.x keeps the names of a renamed table's unnamed constraints
             live = kept_names(live, before[-1] if before else None)
         before[:] = [live]

@@ -54,6 +54,65 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
     return live.with_(tables=tables)
 
 
+_CREATE_TABLE = re.compile(r'(?is)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)"\s*\(')
+_TABLE_UNIQUE = re.compile(r'(?is)\bCONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE\s*(NULLS\s+NOT\s+DISTINCT\s*)?\(([^)]*)\)')
+
+
+def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
+    """`live` with each unique constraint that repeats its table's primary key or another unique constraint (the
+    same columns) where the database lacks it: PostgreSQL's CREATE TABLE drops such a repeat without a word, and
+    drizzle-kit's snapshot keeps it (midday's transaction_categories: PRIMARY KEY (team_id, slug) and UNIQUE
+    "unique_team_slug" (team_id, slug)). Found in this migration's CREATE TABLE (`sql`) or in `before` (the
+    previous migration's model, already through this function), while the columns it repeats are still a key."""
+    found: dict[tuple[str, str], list[UniqueConstraint]] = {}
+    for m in _CREATE_TABLE.finditer(sql):
+        key = ((m.group(1) or "public").replace('""', '"'), m.group(2).replace('""', '"'))
+        body = _balanced_body(sql, m.end() - 1)
+        for u in _TABLE_UNIQUE.finditer(body):
+            cols = tuple(c.strip().strip('"').replace('""', '"') for c in u.group(3).split(","))
+            found.setdefault(key, []).append(UniqueConstraint(u.group(1).replace('""', '"'), cols,
+                                                              nulls_not_distinct=bool(u.group(2))))
+    tables, changed = [], False
+    for t in live.tables:
+        prev = before.table(*t.key) if before is not None else None
+        candidates = [*found.get(t.key, ()), *(u for u in (prev.uniques if prev is not None else ())
+                                               if not _drops(sql, u.name))]
+        keys = {tuple(u.columns) for u in t.uniques} | ({tuple(t.primary_key.columns)} if t.primary_key else set())
+        names = {u.name for u in t.uniques} | ({t.primary_key.name, t.primary_key.server_name}
+                                                if t.primary_key else set())
+        extra = [u for u in candidates if u.name not in names and tuple(u.columns) in keys]
+        extra = list({u.name: u for u in extra}.values())
+        if extra:
+            t, changed = replace(t, uniques=(*t.uniques, *extra)), True
+        tables.append(t)
+    return live.with_(tables=tables) if changed else live
+
+
+def _drops(sql: str, name: str) -> bool:
+    """Whether `sql` drops a constraint named `name` (`DROP CONSTRAINT [IF EXISTS] "name"`)."""
+    quoted = '"' + re.escape(name.replace('"', '""')) + '"'
+    return re.search(rf"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{quoted}", sql, re.IGNORECASE) is not None
+
+
+def _balanced_body(sql: str, open_at: int) -> str:
+    """The text between the parenthesis at `open_at` and its match (quotes and nesting followed)."""
+    depth, quote = 0, None
+    for k in range(open_at, len(sql)):
+        ch = sql[k]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return sql[open_at + 1:k]
+    return sql[open_at + 1:]
+
+
 def declares_unique(sql: str, name: str) -> bool:
     """Whether `sql` declares a unique constraint named `name` (`CONSTRAINT "name" UNIQUE`)."""
     quoted = '"' + re.escape(name.replace('"', '""')) + '"'
