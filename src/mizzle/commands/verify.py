@@ -512,6 +512,10 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         nxt = snaps[i + 1] if i + 1 < len(snaps) else None
         snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id)
+        if folder.uses_folders and config.dialect == "sqlite":
+            from ..dialects.sqlite.snapshot_1x import mark_made_as_indexes
+
+            mark_made_as_indexes(snap, [m.text for m in migrations[:i + 1]])
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)

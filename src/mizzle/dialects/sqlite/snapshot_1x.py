@@ -37,6 +37,25 @@ SERVER_NAME = "_serverName"
 SERVER_PK = "_pkServerName"
 
 
+# a mark on a v6 index (rebuilt snapshots only, read and dropped here): the migrations' SQL made it with CREATE UNIQUE
+# INDEX, so it is an `indexes` row even under a unique constraint's default name (`uniqueIndex("t_a_b_unique")`)
+MADE_AS_INDEX = "_madeAsIndex"
+_CREATE_UNIQUE_INDEX = re.compile(r'(?i)\bCREATE\s+UNIQUE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?'
+                                  r'(?:`((?:[^`]|``)+)`|"((?:[^"]|"")+)"|([\w$]+))')
+
+
+def mark_made_as_indexes(snap: dict[str, Any], texts: list[str]) -> None:
+    """Mark (MADE_AS_INDEX) each unique index of `snap` (v6 JSON) that `texts` (the migrations so far) create with
+    CREATE UNIQUE INDEX: the database cannot tell it from a UNIQUE constraint by its name (a helper: a
+    `uniqueIndex()` named `<table>_<cols>_unique` was rebuilt as a `uniques` row, and drizzle-kit rebuilt the table)."""
+    made = {(m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
+            for t in texts for m in _CREATE_UNIQUE_INDEX.finditer(t)}
+    for table in (snap.get("tables") or {}).values():
+        for ix in (table.get("indexes") or {}).values():
+            if ix.get("isUnique") and ix["name"] in made:
+                ix[MADE_AS_INDEX] = True
+
+
 def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str]) -> str:
     return f"fk_{table}_{'_'.join(columns)}_{ref}_{'_'.join(ref_columns)}_fk"
 
@@ -194,7 +213,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
         plain = ix.get("isUnique") and not ix.get("where") and not flags
         real = ix.get(SERVER_NAME) or ix["name"]
         was = kept.get(("uniques", name, real)) or kept.get(("indexes", name, real))
-        default = _default_unique_name(name, ix["name"], cols)
+        default = _default_unique_name(name, ix["name"], cols) and not ix.get(MADE_AS_INDEX)
         if plain and (was["entityType"] == "uniques" if was else default):
             rows.append({"table": name, "name": real, "columns": cols, "nameExplicit": not default,
                          "entityType": "uniques"})
