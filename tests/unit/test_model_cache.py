@@ -265,3 +265,18 @@ def test_a_changed_module_outside_the_project_is_seen(tmp_path: Path, monkeypatc
         for p in (str(libs), str(app)):
             while p in sys.path:
                 sys.path.remove(p)
+
+
+def test_a_lazy_module_in_sys_modules_does_not_stop_generate(project: Path, imports: Imports,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # langflow registers modules whose every attribute raises ImportError (its `langflow.base.*` compatibility
+    # modules): the cache read their __file__ with getattr, and generate failed on every run
+    import types
+
+    class Lazy(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            raise ImportError(f"Cannot import {name} for backwards compatibility")
+
+    monkeypatch.setitem(sys.modules, "mizzle_test_lazy_compat", Lazy("mizzle_test_lazy_compat"))
+    first_generate(project, imports)  # written, and cached
+    assert run(project) == [] and imports.count == 1

@@ -43,9 +43,10 @@ def _expected(snapshot: dict[str, Any], sidecar: dict[str, Any]) -> Schema:
 def _loaded_warnings(config: Config, module: Path, expected: Schema) -> list[str]:
     """The module loaded through SQLAlchemy, compared with `expected`."""
     from ..schema.diff import Renames, diff
+    from ..sources.loader import module_file
     from ..sources.sqlalchemy import load_schema
 
-    for mod in [m for m, v in sys.modules.items() if getattr(v, "__file__", None) == str(module)]:
+    for mod in [m for m, v in sys.modules.items() if module_file(v) == str(module)]:
         del sys.modules[mod]
     try:
         code, _ = load_schema((str(module),), config.root, dialect=config.dialect, schema_filter=config.schema_filter,

@@ -237,10 +237,12 @@ class ModelCache:
         """After a full import: the model and the files that import loaded — every module loaded now, wherever it
         lies (a package of the company's models beside the project, put on sys.path by the schema module; an
         installed package, which an upgrade changes), but the standard library's and mizzle's own."""
+        from .loader import module_file
+
         files: dict[str, str] = {}
         targets = self._targets()
         candidates = [t for t in targets if t.endswith(".py")]
-        candidates += [f for m in list(sys.modules.values()) if isinstance(f := getattr(m, "__file__", None), str)]
+        candidates += [f for m in list(sys.modules.values()) if (f := module_file(m)) is not None]
         for file in candidates:
             resolved = Path(file).resolve()
             if _installed(resolved):

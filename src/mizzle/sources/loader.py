@@ -84,6 +84,16 @@ def import_schema_module(target: str, root: Path) -> Any:
         raise SchemaLoadError(f"cannot import schema {target}{where}: {type(e).__name__}: {first}") from None
 
 
+def module_file(module: Any) -> str | None:
+    """A module's `__file__`, read from its own dict: a lazy module's `__getattr__` is not run (langflow's
+    compatibility modules in sys.modules raise ImportError for any attribute, and generate failed on them)."""
+    try:
+        file = vars(module).get("__file__")
+    except TypeError:  # not a module (None, or an object put in sys.modules)
+        return None
+    return file if isinstance(file, str) else None
+
+
 def _forget_other_project(name: str, root: Path) -> None:
     """A module (or parent package) of this dotted name imported earlier from another folder — a library caller
     working on two projects in one process — is dropped from sys.modules, so this project's file is imported."""
@@ -91,7 +101,7 @@ def _forget_other_project(name: str, root: Path) -> None:
     stale = False
     for i in range(1, len(parts) + 1):
         module = sys.modules.get(".".join(parts[:i]))
-        file = getattr(module, "__file__", None)
+        file = module_file(module)
         if module is not None and file is not None and not Path(file).resolve().is_relative_to(root.resolve()):
             stale = True
             break

@@ -123,13 +123,16 @@ def _listener_text(listener: Any) -> str:
 def table_origin(table: Any, fallback: str) -> str:
     import sys
 
+    from .loader import module_file
+
     for mod in list(sys.modules.values()):
         d = getattr(mod, "__dict__", None)
-        if not d or not getattr(mod, "__file__", None):
+        file = module_file(mod)
+        if not d or not file:
             continue
         for v in list(d.values()):
             if v is table or (isinstance(v, type) and getattr(v, "__table__", None) is table):
-                return str(mod.__file__)
+                return file
     return fallback
 
 

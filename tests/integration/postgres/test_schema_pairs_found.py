@@ -393,11 +393,14 @@ def test_what_uses_an_object_mizzle_does_not_pull_is_named(tmp_path: Path, run_m
                       "CREATE AGGREGATE gc(text) (sfunc = _gc, stype = text)",
                       "CREATE TABLE t (s text)", "CREATE VIEW v AS SELECT gc(s) FROM t",
                       "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
-                      "CREATE TABLE u (n text COLLATE ci)", "CREATE INDEX u_n ON u (n COLLATE ci)"):
+                      "CREATE TABLE u (n text COLLATE ci)", "CREATE INDEX u_n ON u (n COLLATE ci)",
+                      # hatchet's uuidrange: the column named, not the type's own constructors
+                      "CREATE TYPE uuidrange AS RANGE (SUBTYPE = uuid)", "CREATE TABLE b (r uuidrange, rs uuidrange[])"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
-        line = ("3 uses of what mizzle does not manage (make that first where pulled SQL runs): column n of table u "
-                "uses collation ci, index u_n uses collation ci, view public.v uses function gc(text)")
+        line = ("5 uses of what mizzle does not manage (make that first where pulled SQL runs): column n of table u "
+                "uses collation ci, column r of table b uses type uuidrange, column rs of table b uses type "
+                "uuidrange[], index u_n uses collation ci, view public.v uses function gc(text)")
         r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
         assert r.code == 0 and line in r.stdout + r.stderr, r.stdout + r.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)

@@ -214,9 +214,17 @@ KINDS: dict[str, str] = {
         "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_collation", oid="co.oid")
         + " UNION ALL SELECT 'pg_ts_config'::regclass, t.oid FROM pg_ts_config t WHERE t.cfgnamespace = "
         "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")
+        # a range type (hatchet's uuidrange), its multirange, or an array of either: a column of it cannot be made
+        + " UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace = ANY(%(ns)s) AND "
+        "(t.typtype IN ('r', 'm') OR (SELECT e.typtype FROM pg_type e WHERE e.oid = t.typelem) IN ('r', 'm')) AND "
+        "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = "
+        "coalesce(nullif(t.typelem, 0), t.oid) AND x.deptype = 'e')"  # not an extension's (its array: internal)
         + ") u JOIN pg_depend d ON d.refclassid = u.cls AND d.refobjid = u.oid AND d.deptype = 'n' "
-        "WHERE d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_aggregate ag "
-        "WHERE ag.aggfnoid = d.objid)"),  # an aggregate's own support function is part of it
+        "WHERE (d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_aggregate ag "
+        "WHERE ag.aggfnoid = d.objid)) "  # an aggregate's own support function is part of it
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = d.classid AND x.objid = d.objid "
+        "AND x.deptype = 'i' AND x.refclassid = 'pg_type'::regclass)"),  # nor what a type makes with itself
+                                                                         # (a range type's constructors)
     # a search path the database or the role sets (ALTER DATABASE … SET search_path, MusicBrainz's `musicbrainz,
     # public`): the server prints names as it finds them, so pulled SQL builds a database only where it is set too
     "search path settings (ALTER DATABASE / ROLE … SET search_path)": (
