@@ -378,18 +378,30 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) ->
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
 
-def _roles_made(live: Schema, made: set[str], text: str) -> Schema:
-    """`live` with the roles the migrations so far create (`made`, grown by this migration's `text`): a role the
-    database reads because a policy or grant names it, which the cluster already had (Supabase's `authenticated`,
-    drizzle-kit's `pgRole(…).existing()`), is not the folder's. drizzle-kit's snapshot has no row for it; with one,
-    its next generate wrote DROP ROLE (a helper)."""
-    roles = live.security.roles
-    if roles is None:
-        return live
-    from ..dialects.postgres.scratch import roles_made_by
+def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migration], i: int, made_roles: set[str],
+                      folder: MigrationFolder) -> Schema:
+    """The database migration `i` built (`live`, its texts as the SQL spells them) as the folder's snapshots state
+    it: keys as drizzle-kit states them, the roles the migrations create, the unique constraints CREATE TABLE
+    dropped as repeats, and (1.x layout) the names a renamed table's unnamed constraints keep. `prev`: the previous
+    migration's result; `made_roles` grows with each migration."""
+    from .. import dialects
+    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques
 
-    made |= roles_made_by([text])
-    if all(r.name in made for r in roles):
+    text = migrations[i].text
+    live = as_drizzle_keys(live, prev, lambda: "\n".join(m.text for m in migrations[:i + 1]))
+    made_roles |= dialects.get(folder.dialect).roles_created([text])
+    live = _roles_made(live, made_roles)
+    live = repeated_uniques(live, prev, text)
+    return kept_names(live, prev) if folder.uses_folders else live
+
+
+def _roles_made(live: Schema, made: set[str]) -> Schema:
+    """`live` with the roles the migrations so far create (`made`) only: a role the database reads because a policy
+    or grant names it, which the cluster already had (Supabase's `authenticated`, drizzle-kit's
+    `pgRole(…).existing()`), is not the folder's. drizzle-kit's snapshot has no row for it; with one, its next
+    generate wrote DROP ROLE (a helper)."""
+    roles = live.security.roles
+    if roles is None or all(r.name in made for r in roles):
         return live
     from ..schema.security import make_security
 
@@ -469,9 +481,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent. `incremental=False`:
     each step's changes learnt from fingerprints, not the server's own log (the same snapshots; for tests)."""
 
+    from .. import dialects
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID
-    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder
     from ..sources.database import scope_for
@@ -489,18 +501,14 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
     later = _Later(incremental)
     made_roles: set[str] = set()  # the roles the migrations so far create
+    dialect = dialects.get(config.dialect)
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         later.wait()  # the previous step's snapshot, written meanwhile
         i = index[tag]
         authored.read(migrations[i].text)
-        live = authored.apply(live, conn)
-        live = as_drizzle_keys(live, before[-1] if before else None,
-                               lambda: "\n".join(m.text for m in migrations[:i + 1]))
-        live = _roles_made(live, made_roles, migrations[i].text)
-        live = repeated_uniques(live, before[-1] if before else None, migrations[i].text)
-        if folder.uses_folders:  # drizzle-kit 1.x keeps the names of a renamed table's unnamed constraints
-            live = kept_names(live, before[-1] if before else None)
+        live = _as_folder_states(authored.apply(live, conn), before[-1] if before else None, migrations, i,
+                                 made_roles, folder)
         before[:] = [live]
         later.start(partial(write, i, tag, live))
 
@@ -512,10 +520,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         nxt = snaps[i + 1] if i + 1 < len(snaps) else None
         snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id)
-        if folder.uses_folders and config.dialect == "sqlite":
-            from ..dialects.sqlite.snapshot_1x import mark_made_as_indexes
-
-            mark_made_as_indexes(snap, [m.text for m in migrations[:i + 1]])
+        dialect.mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)

@@ -398,6 +398,15 @@ class Dialect(Protocol):
         that database is removed when the block ends, however it ends (PostgreSQL: the roles they created — roles
         are the cluster's, and a second replay's CREATE ROLE would fail on them)."""
 
+    def roles_created(self, texts: Iterable[str]) -> set[str]:
+        """The roles the migration `texts` create (`CREATE ROLE`, also inside a DO block); none where the dialect
+        has no roles. A rebuilt snapshot holds those only, not every role a policy or grant names."""
+
+    def mark_rebuilt(self, snap: dict[str, Any], texts: list[str], folders: bool) -> None:
+        """Mark in `snap` (a rebuilt snapshot's JSON, `texts` the migrations so far) what its layout's writer
+        cannot tell from the database alone (SQLite, 1.x layout: a unique index the SQL made with CREATE UNIQUE
+        INDEX, under a unique constraint's default name)."""
+
     # -- the settings table (protect) -----------------------------------------------------------------------------
     def settings_schema(self, tracking_schema: str) -> str:
         """The schema `protect` writes its settings table in."""

@@ -83,33 +83,7 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
     them as changed, and dropped and made them again (a helper, on a drizzle-kit 1.x folder)."""
     from dataclasses import replace
 
-    from ..schema.model import CheckConstraint, Column, Index
-    from ..schema.security import Policy
-
-    touched: set[tuple[Any, ...]] = set()  # (table key or None: some table, kind, name); (table key, "table")
-
-    def visit(v: Any, table: Any) -> None:
-        if isinstance(v, Table):  # made, dropped or rebuilt whole (SQLite's table rebuild)
-            touched.add((v.key, "table"))
-        elif isinstance(v, Column):
-            touched.add((table, "column", v.name))
-        elif isinstance(v, CheckConstraint):
-            touched.add((table, "check", v.name))
-        elif isinstance(v, Index):
-            touched.add((table, "index", v.name))
-        elif isinstance(v, Policy):
-            touched.add((table, "policy", v.name))
-        elif isinstance(v, str) and table is not None:  # RenameColumn's names
-            touched.add((table, "column", v))
-        elif isinstance(v, (tuple, list)):  # a rebuilt enum's usages, ((table, column), …)
-            for x in v:
-                visit(x, None)
-        elif hasattr(v, "kind") and hasattr(v, "key"):  # a view, function, trigger…
-            touched.add(("object", v.kind, v.key))
-
-    for c in changes:
-        for v in vars(c).values():
-            visit(v, getattr(c, "table", None))
+    touched = _touched(changes)
 
     def free(t: Table, kind: str, name: str) -> bool:
         return not {(t.key, "table"), (t.key, kind, name), (None, kind, name)} & touched
@@ -142,6 +116,40 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
+    """What `changes` touch, for keep_spellings: (table key or None for some table, kind, name) of each column,
+    check, index and policy they hold; (table key, "table") of a table made, dropped or rebuilt whole (SQLite's
+    rebuild); ("object", kind, key) of a view, function, trigger…"""
+    from ..schema.model import CheckConstraint, Column, Index
+    from ..schema.security import Policy
+
+    touched: set[tuple[Any, ...]] = set()
+
+    def visit(v: Any, table: Any) -> None:
+        if isinstance(v, Table):
+            touched.add((v.key, "table"))
+        elif isinstance(v, Column):
+            touched.add((table, "column", v.name))
+        elif isinstance(v, CheckConstraint):
+            touched.add((table, "check", v.name))
+        elif isinstance(v, Index):
+            touched.add((table, "index", v.name))
+        elif isinstance(v, Policy):
+            touched.add((table, "policy", v.name))
+        elif isinstance(v, str) and table is not None:  # RenameColumn's names
+            touched.add((table, "column", v))
+        elif isinstance(v, (tuple, list)):  # a rebuilt enum's usages, ((table, column), …)
+            for x in v:
+                visit(x, None)
+        elif hasattr(v, "kind") and hasattr(v, "key"):
+            touched.add(("object", v.kind, v.key))
+
+    for c in changes:
+        for v in vars(c).values():
+            visit(v, getattr(c, "table", None))
+    return touched
 
 
 def keep_key_on_rename(changes: list[Any], old: Schema) -> list[Any]:

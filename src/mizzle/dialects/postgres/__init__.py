@@ -207,6 +207,14 @@ class PostgresDialect:
 
         return roles_made_dropped(conn, texts)
 
+    def roles_created(self, texts: Iterable[str]) -> set[str]:
+        from .scratch import roles_made_by
+
+        return roles_made_by(texts)
+
+    def mark_rebuilt(self, snap: dict[str, Any], texts: list[str], folders: bool) -> None:
+        pass  # the database tells a unique constraint from a unique index
+
     def settings_schema(self, tracking_schema: str) -> str:
         return tracking_schema
 

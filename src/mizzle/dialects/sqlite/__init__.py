@@ -187,6 +187,15 @@ class SQLiteDialect:
     def replay_leftovers(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         return nullcontext()  # a SQLite database holds everything its migrations make
 
+    def roles_created(self, texts: Iterable[str]) -> set[str]:
+        return set()  # no roles
+
+    def mark_rebuilt(self, snap: dict[str, Any], texts: list[str], folders: bool) -> None:
+        if folders:
+            from .snapshot_1x import mark_made_as_indexes
+
+            mark_made_as_indexes(snap, texts)
+
     def settings_schema(self, tracking_schema: str) -> str:
         return "main"
 
