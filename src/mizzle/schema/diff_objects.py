@@ -6,7 +6,7 @@
 - `before_tables`: domains and composite types (tables may use them), functions in a procedural language
   (column defaults may call them; their bodies are not checked at creation), views renamed;
 - `after_tables`: functions in SQL reading a table the diff makes or changes (their bodies are checked against
-  the tables), views in dependency
+  the tables), PL/pgSQL ones declaring a variable of such a table's row or column type, views in dependency
   order, materialized-view indexes, triggers;
 - `last`: functions, domains and composite types dropped, once nothing uses them.
 
@@ -16,6 +16,7 @@ A comment (left out of an object's equality) changed on an object that stays is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -314,10 +315,30 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     return remade
 
 
+_ROW_TYPE = re.compile(r'((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)\s*%\s*ROWTYPE\b'
+                       r'|((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)'
+                       r'\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*%\s*TYPE\b', re.I)
+
+
+def _declared_row_types(body: str, schema: str) -> set[tuple[str, str]]:
+    """The tables a PL/pgSQL body declares variables of (`r wf%ROWTYPE`, `n wf.name%TYPE`): PostgreSQL resolves
+    them when it checks the body at creation (hatchet's functions: the pulled baseline made them before their
+    tables, and PostgreSQL refused it)."""
+    out = set()
+    for m in _ROW_TYPE.finditer(body):
+        parts = [p.strip('"').replace('""', '"') if p.startswith('"') else p.lower()
+                 for p in re.findall(r'"(?:[^"]|"")+"|[^.]+', m.group(1) or m.group(2))]
+        out.add((parts[0], parts[1]) if len(parts) == 2 else (schema, parts[0]))
+    return out
+
+
 def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlReader) -> bool:
     """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
-    or changes (a column it adds: pg-schema-diff's procedure case), or cannot be parsed to tell: made after the
-    tables. Other functions go before them (a column default may call one)."""
+    or changes (a column it adds: pg-schema-diff's procedure case), or cannot be parsed to tell, or a PL/pgSQL
+    one declares a variable of such a table's row or column type: made after the tables. Other functions go before
+    them (a column default may call one)."""
+    if r.language.lower() == "plpgsql":
+        return bool(_declared_row_types(r.body, r.schema) & changed)
     if r.language.lower() != "sql":
         return False
     sql = body_statements(r.body)

@@ -150,3 +150,19 @@ def test_the_one_byte_char_type_is_pulled_and_rebuilt_as_itself(tmp_path: Path, 
         assert schema_dump(rebuilt) == schema_dump(source)
         d = run_mizzle(["drift"], cwd=root, url=rebuilt)
         assert d.code == 0, d.stdout + d.stderr
+
+
+def test_plpgsql_variables_of_a_tables_types_come_after_the_table(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # hatchet's create_v1_step_concurrency (`r v1_workflow_concurrency%ROWTYPE`): PostgreSQL resolves a declared
+    # variable's type when it checks the body, and the pulled baseline made the function before the table
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE TABLE wf (id bigint PRIMARY KEY, name text)",
+                 "CREATE FUNCTION touch_wf() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE r wf%ROWTYPE; "
+                 "BEGIN SELECT * INTO r FROM wf WHERE id = NEW.id; RETURN NEW; END; $$",
+                 "CREATE FUNCTION wf_name(i bigint) RETURNS text LANGUAGE plpgsql AS $$ DECLARE n public.wf.name%TYPE; "
+                 "BEGIN SELECT name INTO n FROM wf WHERE id = i; RETURN n; END; $$")
+        root = _project(tmp_path)
+        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
