@@ -164,7 +164,13 @@ def test_a_partitions_own_name_for_its_index_copy_is_listed(tmp_path: Path, run_
                  "CREATE INDEX ev_l ON ev (lower(id::text), id)",
                  "CREATE INDEX ev_id ON ONLY ev (id)", "CREATE INDEX my_custom ON ev_1 (id)",
                  "ALTER INDEX ev_id ATTACH PARTITION my_custom",
-                 "CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM (10) TO (20)")
+                 "CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM (10) TO (20)",
+                 # lago: a copy's name over 63 bytes, cut by PostgreSQL as makeObjectName cuts it (not read as
+                 # renamed), and a second copy of the same columns taking `_idx1`
+                 "CREATE TABLE events (organization_id uuid, external_subscription_id text, code text, ts int) "
+                 "PARTITION BY RANGE (ts)", "CREATE TABLE events_default PARTITION OF events DEFAULT",
+                 "CREATE INDEX idx_lookup ON events (organization_id, external_subscription_id, code, ts)",
+                 "CREATE INDEX idx_lookup2 ON events (organization_id, external_subscription_id, code, ts)")
         root = _project(tmp_path)
         for command in (["pull"], ["drift"]):
             r = run_mizzle(command, cwd=root, url=db)

@@ -56,6 +56,8 @@ def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "
             f"WHERE c.relnamespace = ANY(%(ns)s) AND {where}")
 
 
+PARTITION_INDEX_NAMES = "partition index names"
+
 # kind (plural, as printed) → a query of the names, each one text column; %(ns)s: the namespace oids in scope
 KINDS: dict[str, str] = {
     "foreign tables": _rel("f"),
@@ -92,8 +94,13 @@ KINDS: dict[str, str] = {
     # a partition's copy of its partitioned table's index or key under a name of its own: the schema code declares
     # the index or key once, on the partitioned table, and a rebuild names each copy as PostgreSQL does
     # (`<partition>_<columns>_idx`, `_key`, `_pkey`; the columns as the index names them)
-    "partition index names": (
-        "SELECT ic.relname || ' on ' || n.nspname || '.' || c.relname FROM pg_index i "
+    # a partition's index under another name than PostgreSQL gives it (ChooseRelationName: checked in found_of, as
+    # the SQL cannot cut the name's parts as PostgreSQL does; the row carries them after the name, chr(1) apart)
+    PARTITION_INDEX_NAMES: (
+        "SELECT ic.relname || ' on ' || n.nspname || '.' || c.relname || chr(1) || ic.relname || chr(1) || c.relname "
+        "|| chr(1) || CASE WHEN con.contype = 'p' THEN '' ELSE (SELECT string_agg(a.attname, '_' ORDER BY a.attnum) "
+        "FROM pg_attribute a WHERE a.attrelid = ic.oid) END || chr(1) || CASE con.contype WHEN 'p' THEN 'pkey' "
+        "WHEN 'u' THEN 'key' WHEN 'x' THEN 'excl' ELSE 'idx' END FROM pg_index i "
         "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
         "AND con.conrelid = i.indrelid WHERE ic.relispartition AND c.relnamespace = ANY(%(ns)s) AND ic.relname <> "
@@ -307,8 +314,25 @@ def found_of(rows: list[Any]) -> dict[str, list[str]]:
     """`query()`'s rows (kind, name) by kind."""
     found: dict[str, list[str]] = {}
     for kind, name in rows:
+        if kind == PARTITION_INDEX_NAMES:
+            name = _renamed_partition_index(name)
+            if name is None:
+                continue
         found.setdefault(kind, []).append(name)
     return found
+
+
+def _renamed_partition_index(row: str) -> str | None:
+    """The row's name (`idx on schema.partition`) where the index is not named as PostgreSQL names a partition's
+    copy of an index: makeObjectName's cut of the partition's name and the columns' (lago's
+    `events_default_organization_id_external_subscription_id_cod_idx`, over 63 bytes, read as renamed), with a
+    number after the label where the name was taken (`…_idx1`)."""
+    from ...schema.naming import column_addition, make_object_name
+
+    shown, index, partition, columns, label = row.split(chr(1))
+    addition = column_addition(tuple(columns.split("_"))) if columns else None
+    given = {make_object_name(partition, addition, label + (str(k) if k else "")) for k in range(10)}
+    return None if index in given else shown
 
 
 def describe(found: dict[str, list[str]], limit: int = 20) -> list[str]:
