@@ -80,27 +80,33 @@ def test_long_names_of_a_1x_folder_are_no_change_after_pull(pg_available: bool, 
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _code_after_kit(tmp_path: Path, steps: Path, work: Path, column: str) -> str:
+    """drizzle-kit 1.x generates `steps`/step1 into `work`/D; mizzle generates step2's schema.py (one column more)
+    there; returns the text of mizzle's snapshot, after asserting drizzle-kit then finds step2.ts unchanged."""
+    kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "app" / "schema.py").write_text((steps / "step2" / "schema.py").read_text())
+    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{work / "D"}"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+        del sys.modules[mod]
+    result = generate(load_config(project / "mizzle.toml"), name="note")
+    assert result.changes == [f"+ column {column} text"], result.changes
+    (snap,) = [p for p in (work / "D").glob("*/snapshot.json") if p.parent.name.endswith("_note")]
+    out = kit1_generate(work, steps / "step2" / "schema.ts", work / "D", "again")
+    assert "No schema changes" in out, out
+    return snap.read_text()
+
+
 def test_a_default_operator_class_drizzle_kit_names_is_no_change_for_it_after_mizzle(tmp_path: Path) -> None:
     """drizzle-kit 1.x keeps `.op("uuid_ops")` on a uuid column in its row; mizzle's model leaves a default operator
     class out. mizzle's next migration wrote an `alter` of that index into its snapshot (dittofeed: 32 indexes), and
     drizzle-kit's next generate dropped and built every such index again."""
-    steps = INTEROP1 / "default_opclass"
     work = INTEROP1 / ".scratch" / f"opc_{os.getpid()}_{tmp_path.name}"
     try:
-        kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
-        project = tmp_path / "proj"
-        (project / "app").mkdir(parents=True)
-        (project / "app" / "schema.py").write_text((steps / "step2" / "schema.py").read_text())
-        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{work / "D"}"\n'
-                                             '[migrations]\nlayout = "folders"\n')
-        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[mod]
-        result = generate(load_config(project / "mizzle.toml"), name="note")
-        assert result.changes == ["+ column t.note text"], result.changes
-        (snap,) = [p for p in (work / "D").glob("*/snapshot.json") if p.parent.name.endswith("_note")]
-        assert "indexes" not in snap.read_text()  # no delta for an index mizzle did not change
-        out = kit1_generate(work, steps / "step2" / "schema.ts", work / "D", "again")
-        assert "No schema changes" in out, out
+        snap = _code_after_kit(tmp_path, INTEROP1 / "default_opclass", work, "t.note")
+        assert "indexes" not in snap  # no delta for an index mizzle did not change
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -110,23 +116,10 @@ def test_a_check_and_a_where_spelt_otherwise_keep_drizzle_kits_text(tmp_path: Pa
     (`"tx"."amount" > 0`): the same, so mizzle's migration holds no SQL for them — but its snapshot held the code's
     text, and drizzle-kit's next generate dropped and made both again (a helper; on midday's folder also generated
     columns, expression indexes, policies and a view)."""
-    steps = INTEROP1 / "spellings"
     work = INTEROP1 / ".scratch" / f"spell_{os.getpid()}_{tmp_path.name}"
     try:
-        kit1_generate(work, steps / "step1" / "schema.ts", work / "D", "init")
-        project = tmp_path / "proj"
-        (project / "app").mkdir(parents=True)
-        (project / "app" / "schema.py").write_text((steps / "step2" / "schema.py").read_text())
-        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{work / "D"}"\n'
-                                             '[migrations]\nlayout = "folders"\n')
-        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
-            del sys.modules[mod]
-        result = generate(load_config(project / "mizzle.toml"), name="note")
-        assert result.changes == ["+ column tx.note text"], result.changes
-        (snap,) = [p for p in (work / "D").glob("*/snapshot.json") if p.parent.name.endswith("_note")]
-        assert '"alter"' not in snap.read_text(), snap.read_text()
-        out = kit1_generate(work, steps / "step2" / "schema.ts", work / "D", "again")
-        assert "No schema changes" in out, out
+        snap = _code_after_kit(tmp_path, INTEROP1 / "spellings", work, "tx.note")
+        assert '"alter"' not in snap, snap
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
