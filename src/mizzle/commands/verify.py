@@ -409,7 +409,6 @@ def _roles_made(live: Schema, made: set[str]) -> Schema:
     return live.with_(security=make_security(sec.extensions, [r for r in roles if r.name in made], sec.grants))
 
 
-
 def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
     """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
     try:

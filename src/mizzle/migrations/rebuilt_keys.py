@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..schema.model import PrimaryKey, Schema, Table, UniqueConstraint
+from ..schema.model import DEFAULT_SCHEMA, PrimaryKey, Schema, Table, UniqueConstraint
 
 
 def unnamed_key_names(s: Schema) -> dict[tuple[str, str], str]:
@@ -66,7 +66,7 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
     previous migration's model, already through this function), while the columns it repeats are still a key."""
     found: dict[tuple[str, str], list[UniqueConstraint]] = {}
     for m in _CREATE_TABLE.finditer(sql):
-        key = ((m.group(1) or "public").replace('""', '"'), m.group(2).replace('""', '"'))
+        key = ((m.group(1) or DEFAULT_SCHEMA).replace('""', '"'), m.group(2).replace('""', '"'))
         body = _balanced_body(sql, m.end() - 1)
         for u in _TABLE_UNIQUE.finditer(body):
             cols = tuple(c.strip().strip('"').replace('""', '"') for c in u.group(3).split(","))

@@ -37,7 +37,7 @@ SERVER_NAME = "_serverName"
 SERVER_PK = "_pkServerName"
 
 
-# a mark on a v6 index (rebuilt snapshots only, read and dropped here): the migrations' SQL made it with CREATE UNIQUE
+# a mark on a v6 index (rebuilt snapshots only; read here, never written into a row): the migrations' SQL made it with CREATE UNIQUE
 # INDEX, so it is an `indexes` row even under a unique constraint's default name (`uniqueIndex("t_a_b_unique")`)
 MADE_AS_INDEX = "_madeAsIndex"
 _CREATE_UNIQUE_INDEX = re.compile(r'(?i)\bCREATE\s+UNIQUE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?'
