@@ -133,8 +133,9 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
             cols_i = tuple(replace(ic, expression=a["exprs"][k]) if ic.is_expression and k in a["exprs"] else ic
                            for k, ic in enumerate(i.columns))
             named = a.get("opclasses") or {}  # the server drops a default one; the SQL (and its snapshot) has it
-            cols_i = tuple(replace(ic, opclass=named[k]) if k in named and ic.opclass is None else ic
-                           for k, ic in enumerate(cols_i))
+            cols_i = tuple(replace(ic, opclass=named[ic.expression])
+                           if not ic.is_expression and ic.expression in named and ic.opclass is None else ic
+                           for ic in cols_i)
             i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where)
         ixs.append(i)
     pols = []

@@ -138,8 +138,8 @@ def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
             touched.add((table, "index", v.name))
         elif isinstance(v, Policy):
             touched.add((table, "policy", v.name))
-        elif isinstance(v, str) and table is not None:  # RenameColumn's names
-            touched.add((table, "column", v))
+        elif isinstance(v, str) and table is not None:  # a name: RenameColumn's, a constraint validated…
+            touched.update((table, kind, v) for kind in ("column", "check", "index", "policy"))
         elif isinstance(v, (tuple, list)):  # a rebuilt enum's usages, ((table, column), …)
             for x in v:
                 visit(x, None)

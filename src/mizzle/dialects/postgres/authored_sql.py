@@ -259,10 +259,10 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if len(elems) != len(params):
         return
     exprs: dict[int, str] = {}
-    opclasses: dict[int, str] = {}  # an operator class the SQL names, the default one too (drizzle-kit's `.op()`)
+    opclasses: dict[str, str] = {}  # an operator class the SQL names, the default one too (drizzle-kit's `.op()`)
     for n, (p, toks) in enumerate(zip(params, elems, strict=True)):
-        if p.opclass:
-            opclasses[n] = ".".join(str(x.sval) for x in p.opclass)
+        if p.opclass and p.name:  # a plain column's, by its name (an expression's stays the server's)
+            opclasses[str(p.name)] = ".".join(str(x.sval) for x in p.opclass)
         if p.expr is None:
             continue
         k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
