@@ -122,8 +122,7 @@ def _referenced_outside(schema: Schema, enum_vars: dict[tuple[str, str], str], t
             cols = wanted.setdefault(key, {})
             for mine, theirs in zip(f.columns, f.ref_columns, strict=False):
                 c = t.column(mine)
-                typ = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(c.type, c.type) \
-                    if c is not None else "text"
+                typ = c.stored_type if c is not None else "text"
                 cols.setdefault(theirs, Column(name=theirs, type=typ, type_schema=c.type_schema if c else None))
             if f.ref_columns not in keys.setdefault(key, []):
                 keys[key].append(f.ref_columns)

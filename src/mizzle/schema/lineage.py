@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .diff import DiffState
 
 _K = TypeVar("_K")
-_SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
 
 def _q(key: TableKey) -> str:
@@ -119,7 +118,7 @@ def _inherited(parent: Table, c: Column) -> Column:
         return c
     seq = truncate_identifier(f"{parent.name}_{c.name}_seq")
     seq = seq if parent.schema == DEFAULT_SCHEMA else f"{parent.schema}.{seq}"
-    return replace(c, type=_SERIAL_BASE[c.type], default=f"nextval('{seq}'::regclass)", not_null=True)
+    return replace(c, type=c.stored_type, default=f"nextval('{seq}'::regclass)", not_null=True)
 
 
 def _joins_with_own_columns(old: Schema, new: Schema, prev: Table, t: Table) -> None:

@@ -16,6 +16,7 @@ from .objects import NO_OBJECTS, Objects, make_objects
 from .security import NO_SECURITY, Policy, Security
 
 DEFAULT_SCHEMA = "public"
+SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}  # serial → its type
 
 _T = TypeVar("_T")
 
@@ -94,7 +95,12 @@ class Column:
 
     @property
     def is_serial(self) -> bool:
-        return self.type in ("serial", "bigserial", "smallserial")
+        return self.type in SERIAL_BASE
+
+    @property
+    def stored_type(self) -> str:
+        """The type the server stores: a serial's integer type (`bigserial` → `bigint`), any other as it is."""
+        return SERIAL_BASE.get(self.type, self.type)
 
 
 @_quick_init

@@ -114,7 +114,7 @@ def _literal(s: str) -> str:
 
 
 def _type_sql(c: Column) -> str:
-    t = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(c.type, c.type)
+    t = c.stored_type
     if c.type_schema:
         base = c.base_type
         return f"{_qi(c.type_schema)}.{_qi(base)}" + t[len(base):]

@@ -11,11 +11,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ...schema.model import SERIAL_BASE
 from .expressions import balanced, interval_text
 
 INT_MAX = {"smallint": "32767", "integer": "2147483647", "bigint": "9223372036854775807",
            "smallserial": "32767", "serial": "2147483647", "bigserial": "9223372036854775807"}
-SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
 _ALIASES = {
     "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint",
@@ -419,7 +419,7 @@ def default_opclass(method: str, type_: str | None, is_enum: bool = False) -> st
         return table.get("enum")
     t = canonical_type(type_)
     t = re.sub(r"\s*\(\d+(?:,\s*-?\d+)?\)", "", t).strip()  # varchar(64) → varchar, timestamp (3) → timestamp
-    t = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(t, t)
+    t = SERIAL_BASE.get(t, t)
     return table.get(t)
 
 
