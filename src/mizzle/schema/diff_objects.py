@@ -16,7 +16,6 @@ A comment (left out of an object's equality) changed on an object that stays is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -35,7 +34,7 @@ from .object_changes import (
     ReplaceObject,
 )
 from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements, is_standard_body
-from .row_types import row_types, type_names
+from .row_types import declared_row_types, row_types, type_names
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -315,30 +314,13 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     return remade
 
 
-_ROW_TYPE = re.compile(r'((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)\s*%\s*ROWTYPE\b'
-                       r'|((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)'
-                       r'\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*%\s*TYPE\b', re.I)
-
-
-def _declared_row_types(body: str, schema: str) -> set[tuple[str, str]]:
-    """The tables a PL/pgSQL body declares variables of (`r wf%ROWTYPE`, `n wf.name%TYPE`): PostgreSQL resolves
-    them when it checks the body at creation (hatchet's functions: the pulled baseline made them before their
-    tables, and PostgreSQL refused it)."""
-    out = set()
-    for m in _ROW_TYPE.finditer(body):
-        parts = [p.strip('"').replace('""', '"') if p.startswith('"') else p.lower()
-                 for p in re.findall(r'"(?:[^"]|"")+"|[^.]+', m.group(1) or m.group(2))]
-        out.add((parts[0], parts[1]) if len(parts) == 2 else (schema, parts[0]))
-    return out
-
-
 def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlReader) -> bool:
     """Whether a function in SQL (whose body PostgreSQL checks at creation) reads from a table this diff creates
     or changes (a column it adds: pg-schema-diff's procedure case), or cannot be parsed to tell, or a PL/pgSQL
     one declares a variable of such a table's row or column type: made after the tables. Other functions go before
     them (a column default may call one)."""
     if r.language.lower() == "plpgsql":
-        return bool(_declared_row_types(r.body, r.schema) & changed)
+        return bool(declared_row_types(r) & changed)
     if r.language.lower() != "sql":
         return False
     sql = body_statements(r.body)

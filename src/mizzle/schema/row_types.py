@@ -10,7 +10,11 @@ import re
 from .model import DEFAULT_SCHEMA
 from .objects import Routine
 
-_NAME = re.compile(r'((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)')
+_PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'  # one identifier, quoted or not
+_NAME = re.compile(rf'({_PART}(?:\s*\.\s*{_PART})?)')
+# a PL/pgSQL variable declared of a relation's row type or of one of its columns' types (`r wf%ROWTYPE`,
+# `n public.wf.name%TYPE`)
+_DECLARED = re.compile(rf'({_PART}(?:\s*\.\s*{_PART}){{0,2}})\s*%\s*(ROWTYPE|TYPE)\b', re.I)
 _MODES = re.compile(r"(?i)^\s*(?:IN|OUT|INOUT|VARIADIC)\s+")
 _DEFAULT = re.compile(r"(?is)\s(?:DEFAULT\s|=).*$")
 
@@ -34,9 +38,14 @@ def split_top_level(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _key(name: str, schema: str) -> list[tuple[str, str]]:
+def _idents(name: str) -> list[str]:
+    """The identifiers of a dotted name, each as the server reads it (quoted kept, else lower-cased)."""
     parts = [p.strip() for p in re.findall(r'"(?:[^"]|"")+"|[^."\s]+', name)]
-    idents = [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower() for p in parts]
+    return [p[1:-1].replace('""', '"') if p.startswith('"') else p.lower() for p in parts]
+
+
+def _key(name: str, schema: str) -> list[tuple[str, str]]:
+    idents = _idents(name)
     if len(idents) == 2:
         return [(idents[0], idents[1])]
     return [(schema, idents[0]), (DEFAULT_SCHEMA, idents[0])]
@@ -56,3 +65,18 @@ def row_types(r: Routine) -> set[tuple[str, str]]:
         names += found[1:] if len(found) > 1 else found  # the first of several is the argument's name
     names += _NAME.findall(re.sub(r"(?i)^\s*SETOF\s+", "", r.returns or ""))
     return {k for n in names for k in _key(n, r.schema)}
+
+
+def declared_row_types(r: Routine) -> set[tuple[str, str]]:
+    """(schema, name) of the relations a PL/pgSQL body declares variables of (`r wf%ROWTYPE`, `n wf.name%TYPE`):
+    PostgreSQL resolves them when it checks the body at creation, so the routine is made after them (hatchet's
+    functions: the pulled baseline made them before their tables, and PostgreSQL refused it). A bare name is the
+    routine's schema's; `v%TYPE` of another variable names no relation."""
+    out = set()
+    for chain, kind in _DECLARED.findall(r.body):
+        idents = _idents(chain)[:-1] if kind.upper() == "TYPE" else _idents(chain)
+        if len(idents) >= 2:
+            out.add((idents[-2], idents[-1]))
+        elif idents:
+            out.add((r.schema, idents[0]))
+    return out
