@@ -55,7 +55,7 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
 
 
 _CREATE_TABLE = re.compile(r'(?is)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)"\s*\(')
-_TABLE_UNIQUE = re.compile(r'(?is)\bCONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE\s*(NULLS\s+NOT\s+DISTINCT\s*)?\(([^)]*)\)')
+_TABLE_UNIQUE = re.compile(r'(?is)CONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE\s*(NULLS\s+NOT\s+DISTINCT\s*)?\(([^)]*)\)')
 
 
 def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
@@ -64,14 +64,20 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
     drizzle-kit's snapshot keeps it (midday's transaction_categories: PRIMARY KEY (team_id, slug) and UNIQUE
     "unique_team_slug" (team_id, slug)). Found in this migration's CREATE TABLE (`sql`) or in `before` (the
     previous migration's model, already through this function), while the columns it repeats are still a key."""
+    from ..schema.row_types import split_top_level
+
     found: dict[tuple[str, str], list[UniqueConstraint]] = {}
-    for m in _CREATE_TABLE.finditer(sql):
+    creates = list(_CREATE_TABLE.finditer(sql))
+    for k, m in enumerate(creates):
         key = ((m.group(1) or DEFAULT_SCHEMA).replace('""', '"'), m.group(2).replace('""', '"'))
-        body = _balanced_body(sql, m.end() - 1)
-        for u in _TABLE_UNIQUE.finditer(body):
-            cols = tuple(c.strip().strip('"').replace('""', '"') for c in u.group(3).split(","))
-            found.setdefault(key, []).append(UniqueConstraint(u.group(1).replace('""', '"'), cols,
-                                                              nulls_not_distinct=bool(u.group(2))))
+        # the table's elements, up to the next CREATE TABLE: the last one runs on past the closing parenthesis,
+        # so an element counts only where it starts as a unique constraint
+        end = creates[k + 1].start() if k + 1 < len(creates) else len(sql)
+        for element in split_top_level(sql[m.end():end]):
+            if (u := _TABLE_UNIQUE.match(element)) is not None:
+                cols = tuple(c.strip().strip('"').replace('""', '"') for c in u.group(3).split(","))
+                found.setdefault(key, []).append(UniqueConstraint(u.group(1).replace('""', '"'), cols,
+                                                                  nulls_not_distinct=bool(u.group(2))))
     tables, changed = [], False
     for t in live.tables:
         prev = before.table(*t.key) if before is not None else None
@@ -92,25 +98,6 @@ def _drops(sql: str, name: str) -> bool:
     """Whether `sql` drops a constraint named `name` (`DROP CONSTRAINT [IF EXISTS] "name"`)."""
     quoted = '"' + re.escape(name.replace('"', '""')) + '"'
     return re.search(rf"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{quoted}", sql, re.IGNORECASE) is not None
-
-
-def _balanced_body(sql: str, open_at: int) -> str:
-    """The text between the parenthesis at `open_at` and its match (quotes and nesting followed)."""
-    depth, quote = 0, None
-    for k in range(open_at, len(sql)):
-        ch = sql[k]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return sql[open_at + 1:k]
-    return sql[open_at + 1:]
 
 
 def declares_unique(sql: str, name: str) -> bool:
