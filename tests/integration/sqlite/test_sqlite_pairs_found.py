@@ -221,17 +221,23 @@ def test_a_unique_key_makes_the_indexes_create_all_makes(tmp_path: Path, run_miz
     assert indexes("mz.db") == indexes("ca.db")
 
 
+def _generated(root: Path, run_mizzle, schema: str) -> str:  # type: ignore[no-untyped-def]
+    """The SQL of the first migration `mizzle generate` writes for the schema module `schema` in `root`."""
+    (root / "mizzle.toml").write_text(TOML)
+    (root / "schema.py").write_text(schema)
+    assert run_mizzle(["generate", "--name", "init"], cwd=root).code == 0
+    return next((root / "migrations").glob("0000_*.sql")).read_text()
+
+
 def test_a_check_the_code_creates_for_another_dialect_only_is_left_out(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """privacyidea's `CheckConstraint("options IS JSON", _create_rule=…)` is Oracle's only: create_all leaves it out
     of SQLite's table, and mizzle wrote it (SQLite refused the migration)."""
-    (tmp_path / "mizzle.toml").write_text(TOML)
-    (tmp_path / "schema.py").write_text(
-        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
-        "sa.Table('r', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('options', sa.JSON),\n"
-        "         sa.CheckConstraint('options IS JSON', name='r_json', _create_rule=lambda c: c.dialect.name == 'oracle'),\n"
-        "         sa.CheckConstraint('id > 0', name='r_pos', _create_rule=lambda c: c.dialect.name == 'sqlite'))\n")
-    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
-    sql = next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    sql = _generated(tmp_path, run_mizzle,
+                     "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+                     "sa.Table('r', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('options', sa.JSON),\n"
+                     "         sa.CheckConstraint('options IS JSON', name='r_json',\n"
+                     "                            _create_rule=lambda c: c.dialect.name == 'oracle'),\n"
+                     "         sa.CheckConstraint('id > 0', name='r_pos', _create_rule=lambda c: c.dialect.name == 'sqlite'))\n")
     assert "r_pos" in sql and "IS JSON" not in sql, sql
     url = f"sqlite:///{tmp_path / 'app.db'}"
     assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
@@ -244,14 +250,11 @@ def test_a_bigint_key_is_no_rowid_as_in_create_all(tmp_path: Path, run_mizzle) -
     a rowid that fills itself in, and baseline and drift took create_all's database for the same."""
     import sqlalchemy as sa
 
-    (tmp_path / "mizzle.toml").write_text(TOML)
-    (tmp_path / "schema.py").write_text(
-        "import sqlalchemy as sa\nfrom sqlalchemy.dialects import sqlite\nmetadata = sa.MetaData()\n"
-        "sa.Table('event', metadata, sa.Column('id', sa.BigInteger, primary_key=True), sa.Column('name', sa.Text))\n"
-        "sa.Table('tag', metadata, sa.Column('id', sa.BigInteger().with_variant(sqlite.INTEGER(), 'sqlite'),"
-        " primary_key=True))\n")
-    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
-    sql = next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    sql = _generated(tmp_path, run_mizzle,
+                     "import sqlalchemy as sa\nfrom sqlalchemy.dialects import sqlite\nmetadata = sa.MetaData()\n"
+                     "sa.Table('event', metadata, sa.Column('id', sa.BigInteger, primary_key=True), sa.Column('name', sa.Text))\n"
+                     "sa.Table('tag', metadata, sa.Column('id', sa.BigInteger().with_variant(sqlite.INTEGER(), 'sqlite'),"
+                     " primary_key=True))\n")
     assert "`id` bigint PRIMARY KEY" in sql and "`id` integer PRIMARY KEY" in sql, sql
     scope: dict[str, object] = {}
     exec((tmp_path / "schema.py").read_text(), scope)
