@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...errors import IntegrityError, UsageError
@@ -48,12 +49,20 @@ def mark_made_as_indexes(snap: dict[str, Any], texts: list[str]) -> None:
     """Mark (MADE_AS_INDEX) each unique index of `snap` (v6 JSON) that `texts` (the migrations so far) create with
     CREATE UNIQUE INDEX: the database cannot tell it from a UNIQUE constraint by its name (a helper: a
     `uniqueIndex()` named `<table>_<cols>_unique` was rebuilt as a `uniques` row, and drizzle-kit rebuilt the table)."""
-    made = {(m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
-            for t in texts for m in _CREATE_UNIQUE_INDEX.finditer(t)}
+    made = set().union(*(_unique_indexes_made(t) for t in texts))
     for table in (snap.get("tables") or {}).values():
         for ix in (table.get("indexes") or {}).values():
             if ix.get("isUnique") and ix["name"] in made:
                 ix[MADE_AS_INDEX] = True
+
+
+# speed: a rebuild marks each snapshot with the migrations up to it, so each text is asked once per later snapshot;
+# its names are remembered by text (a folder of n migrations: n scans, not n²/2)
+@lru_cache(maxsize=4096)
+def _unique_indexes_made(text: str) -> frozenset[str]:
+    """The names of the unique indexes `text` creates with CREATE UNIQUE INDEX."""
+    return frozenset((m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
+                     for m in _CREATE_UNIQUE_INDEX.finditer(text))
 
 
 def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str]) -> str:
