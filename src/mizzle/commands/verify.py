@@ -96,25 +96,30 @@ def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Intros
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
            on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True,
-           migrations: list[Migration] | None = None) -> Schema:
+           migrations: list[Migration] | None = None, after: str | None = None, to: str | None = None) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
     the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
     the final model. A statement that fails is an IntegrityError naming the migration. `watch`: let the dialect
     tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can.
-    `migrations`: the folder's, where the caller has loaded them (else read here)."""
+    `migrations`: the folder's, where the caller has loaded them (else read here). `after` (a tag): the
+    migrations up to it applied first without a step each; `to` (a tag): the last migration applied (verify's
+    lanes, verify_lanes.py)."""
     from .. import dialects
     from ..runner.migrate import load_folder, migrate
 
     db = parse_url(scratch_url)
     texts = [m.text for m in (migrations if migrations is not None else load_folder(folder, db.dialect)[0])]
+    run = partial(migrate, url=scratch_url, folder=folder, transaction="each", table=table,
+                  tracking_schema=tracking_schema)
     with _introspector(db, scope, table) as introspect_now, \
             dialects.get(db.dialect).replay_leftovers(introspect_now.raw, texts):
         reporter = _StepReporter(on_step, introspect_now)
         try:
+            if after is not None:
+                run(to=after)
             with dialects.get(db.dialect).watch_replay(introspect_now.raw, texts) if watch else nullcontext():
-                migrate(url=scratch_url, folder=folder, transaction="each", table=table,
-                        tracking_schema=tracking_schema, reporter=reporter)
+                run(to=to, reporter=reporter)
         except StatementFailed as e:
             raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
                                  e.details) from None
@@ -180,7 +185,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder
-    from ..schema.compare import RepeatMemo, lines
+    from ..schema.compare import lines
     from ..sources.database import scope_for
     from .drift import comparable, holds_comments
     from .generate import load_code_schema
@@ -190,24 +195,13 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
-    by_tag = {m.tag: m for m in migrations}
     scope = scope_for(config)
     result = VerifyResult()
 
-    comments = holds_comments(folder)
-    memo = RepeatMemo() if incremental else None
-    aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
-    snapshots = _SnapshotsAhead(folder, migrations, sidecar) if incremental else None
-    later = _Later(incremental, deliver=partial(_deliver, result.steps, on_step))
+    deliver = partial(_deliver, result.steps, on_step)
+    lane = _Lane(config, folder, migrations, sidecar, scope, holds_comments(folder), incremental)
 
-    def step(tag: str, live: Schema, conn: Any) -> None:
-        later.wait()  # the previous step's comparison, finished meanwhile, delivered
-        expected, why = snapshots.of(tag) if snapshots else _snapshot(folder, by_tag[tag], sidecar)
-        later.start(_compared(tag, expected, why, live, conn, scope=scope, comments=comments, memo=memo,
-                              aside=aside))
-
-    def end(final: Schema, conn: Any) -> None:
-        later.wait()
+    def end(final: Schema, conn: Any, aside: list[str]) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
             result.code_changes = lines(comparable(scope.restrict(code)), final, conn=conn, reverse=True)
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
@@ -215,12 +209,59 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
             result.unmanaged = dialects.get(config.dialect).unmanaged(conn, scope) + aside
 
-    with snapshots if snapshots else nullcontext(), later, \
-            scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+    with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
-        replay(config.out_dir, scratch.url, scope, step, table=config.table,
-               tracking_schema=config.tracking_schema, on_end=end, watch=incremental, migrations=migrations)
+        if incremental:
+            from .verify_lanes import in_lanes
+
+            in_lanes(lane, scratch.url, deliver, end)
+        else:
+            lane.compare(scratch.url, migrations, deliver, end)
     return result
+
+
+@dataclass
+class _Lane:
+    """What verify's replay compares, for any stretch of the folder's migrations (verify_lanes.py runs two)."""
+
+    config: Config
+    folder: MigrationFolder
+    migrations: list[Migration]
+    sidecar: dict[str, Any]
+    scope: Scope
+    comments: bool  # the folder can hold comments (mizzle's sidecar)
+    incremental: bool
+
+    def compare(self, scratch_url: str, compared: list[Migration], deliver: Callable[[StepResult], object],
+                end: Callable[[Schema, Any, list[str]], None] | None = None) -> None:
+        """Replay into the empty database `scratch_url` the migrations up to the last of `compared`, comparing
+        each of `compared` (a stretch ending the run; those before it applied without a step) with its snapshot,
+        `deliver`ing each step's result in order; `end(final model, connection, set-aside objects)` at the end."""
+        from ..schema.compare import RepeatMemo
+
+        first = self.migrations.index(compared[0]) if compared else 0
+        memo = RepeatMemo() if self.incremental else None
+        aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
+        snapshots = _SnapshotsAhead(self.folder, compared, self.sidecar) if self.incremental else None
+        later = _Later(self.incremental, deliver=deliver)
+        by_tag = {m.tag: m for m in compared}
+
+        def step(tag: str, live: Schema, conn: Any) -> None:
+            later.wait()  # the previous step's comparison, finished meanwhile, delivered
+            expected, why = snapshots.of(tag) if snapshots else _snapshot(self.folder, by_tag[tag], self.sidecar)
+            later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
+                                  memo=memo, aside=aside))
+
+        def at_end(final: Schema, conn: Any) -> None:
+            later.wait()
+            if end is not None:
+                end(final, conn, aside)
+
+        with snapshots if snapshots else nullcontext(), later:
+            replay(self.config.out_dir, scratch_url, self.scope, step, table=self.config.table,
+                   tracking_schema=self.config.tracking_schema, on_end=at_end, watch=self.incremental,
+                   migrations=self.migrations, after=self.migrations[first - 1].tag if first else None,
+                   to=compared[-1].tag if compared else None)
 
 
 def _deliver(steps: list[StepResult], on_step: Callable[[StepResult], None] | None, s: StepResult) -> None:

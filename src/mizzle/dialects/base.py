@@ -388,6 +388,11 @@ class Dialect(Protocol):
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         """A new, empty database to replay into, removed whatever happens: yields (url, where for messages)."""
 
+    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
+        """Another new, empty database on the server of the scratch database `scratch_url`, removed whatever
+        happens: yields its URL, or None where the dialect has no server to share (verify's second lane:
+        commands/verify_lanes.py)."""
+
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         """While the block runs, repeated introspections of the scratch database behind `conn` (into which the
         migrations `texts` are being replayed) may learn what each migration changed from the server itself

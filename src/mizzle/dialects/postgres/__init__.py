@@ -189,6 +189,11 @@ class PostgresDialect:
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag)
 
+    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
+        from .scratch import scratch_database
+
+        return scratch_database(scratch_url)
+
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         from .ddl_watch import watching
 

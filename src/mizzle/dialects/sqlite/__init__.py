@@ -181,6 +181,9 @@ class SQLiteDialect:
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch()
 
+    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
+        return nullcontext(None)  # a replay into a file: nothing to share, and little to gain
+
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         return nullcontext()  # introspecting SQLite again is cheap: nothing to learn
 
