@@ -310,11 +310,9 @@ def _write(result: GenerateResult, folder: MigrationFolder, config: Config, chan
 
 
 def _meta(cs: ch.ChangeSet) -> dict[str, dict[str, str]]:
-    def q(dotted: str) -> str:
-        return ".".join(f'"{p}"' for p in dotted.split("."))
-    return {"columns": {q(k): q(v) for k, v in cs.renamed_columns.items()},
-            "schemas": {f'"{k}"': f'"{v}"' for k, v in cs.renamed_schemas.items()},
-            "tables": {q(k): q(v) for k, v in cs.renamed_tables.items()}}
+    from ..migrations.snapshots import meta_of
+
+    return meta_of(cs.renamed_columns, cs.renamed_schemas, cs.renamed_tables)
 
 
 def _carry_forward(old: Schema, new: Schema) -> Schema:

@@ -41,9 +41,16 @@ def _inverse_renames(snapshot: dict[str, Any]) -> dict[str, str]:
     """The renames TAG recorded in its snapshot's _meta, inverted (new spelling → old spelling)."""
     meta = snapshot.get("_meta") or {}
     out = {}
-    for section in ("schemas", "tables", "columns"):
+    for section in ("schemas", "tables"):
         for old, new in (meta.get(section) or {}).items():
             out[_spell(new)] = _spell(old)
+    back = dict(out)  # the tables (and schemas) renamed back
+    for old, new in (meta.get("columns") or {}).items():
+        # the forward rename spells a column by its table's new name; undone, the table is renamed back first,
+        # so the column is spelled by the table's old name (a table and its column renamed at once: cosmo, fpx)
+        table, _, column = _spell(new).rpartition(".")
+        table_back = back.get(table, table)
+        out[f"{table_back}.{column}" if table_back else column] = f"{table_back}.{_spell(old).rpartition('.')[2]}"
     return out
 
 

@@ -550,16 +550,18 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         live = _as_folder_states(authored.apply(live, conn), before[-1] if before else None, migrations, i,
                                  made_roles, folder)
         before[:] = [live]
-        later.start(partial(write, i, tag, live))
+        later.start(partial(write, i, tag, live, authored.renames()))
 
-    def write(i: int, tag: str, live: Schema) -> None:
+    def write(i: int, tag: str, live: Schema, renames: dict[str, dict[str, str]]) -> None:
         if snaps[i] is not None:
             result.kept.append(tag)
             return
         prev = snaps[i - 1] if i else None
         nxt = snaps[i + 1] if i + 1 < len(snaps) else None
         snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
-        snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id)
+        # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
+        snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
+                                          renames=renames)
         dialect.mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on

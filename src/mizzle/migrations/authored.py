@@ -37,6 +37,11 @@ class AuthoredTexts:
     # roles the SQL creates (CREATE ROLE), with drizzle-kit's attributes: {"create_db", "create_role", "inherit"}
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)
     policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
+    # the renames the latest migration read states (ALTER … RENAME), dotted as a ChangeSet holds them: a rebuilt
+    # snapshot's `_meta` (`migrations.snapshots.meta_of`), which `revert` and drizzle-kit read as renames
+    renamed_tables: dict[str, str] = field(default_factory=dict)  # "schema.old" → "schema.new"
+    renamed_columns: dict[str, str] = field(default_factory=dict)  # "schema.table.old" → "schema.table.new"
+    renamed_schemas: dict[str, str] = field(default_factory=dict)
 
     def column(self, table: TableKey, name: str) -> dict[str, Any]:
         return self.columns.setdefault((table[0], table[1], name), {})
@@ -257,7 +262,16 @@ class AuthoredReader:
         self.objects_seen: dict[Any, Any] = {}
 
     def read(self, sql: str) -> None:
+        for renamed in (self.texts.renamed_tables, self.texts.renamed_columns, self.texts.renamed_schemas):
+            renamed.clear()  # the latest migration's only
         self.dialect.authored_sql.read(sql, self.texts)
+
+    def renames(self) -> dict[str, dict[str, str]]:
+        """The renames the latest migration read states, as a snapshot's `_meta` holds them."""
+        from .snapshots import meta_of
+
+        t = self.texts
+        return meta_of(t.renamed_columns, t.renamed_schemas, t.renamed_tables)
 
     def apply(self, live: Schema, conn: Any) -> Schema:
         authored = with_authored(live, self.texts, self.authored_seen)

@@ -47,6 +47,16 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     return dialects.get(schema.dialect).save_snapshot(schema, prev_id, id_ or new_id(), renames)
 
 
+def meta_of(columns: dict[str, str], schemas: dict[str, str], tables: dict[str, str]) -> dict[str, dict[str, str]]:
+    """A snapshot's `_meta` of renames (dotted "schema.table.column" → the same, as a ChangeSet holds them): each
+    part quoted, as drizzle-kit writes them."""
+    def q(dotted: str) -> str:
+        return ".".join(f'"{p}"' for p in dotted.split("."))
+    return {"columns": {q(k): q(v) for k, v in columns.items()},
+            "schemas": {f'"{k}"': f'"{v}"' for k, v in schemas.items()},
+            "tables": {q(k): q(v) for k, v in tables.items()}}
+
+
 def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], renamed_keep: bool = False) -> Schema:
     """`new` (the schema code's model, about to be the next snapshot) with the server names of the primary keys
     `old` states unnamed under another name (`PrimaryKey.server_name`: `<old>_pkey` after a table rename), where

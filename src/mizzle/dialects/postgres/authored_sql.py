@@ -326,8 +326,13 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if kind == "OBJECT_TABLE":
         old = _key(node.relation)
         texts.rename_table(old, (old[0], node.newname))
+        texts.renamed_tables[".".join(old)] = f"{old[0]}.{node.newname}"
     elif kind == "OBJECT_COLUMN":
-        texts.rename_column(_key(node.relation), node.subname, node.newname)
+        t = _key(node.relation)
+        texts.rename_column(t, node.subname, node.newname)
+        texts.renamed_columns[f"{t[0]}.{t[1]}.{node.subname}"] = f"{t[0]}.{t[1]}.{node.newname}"
+    elif kind == "OBJECT_SCHEMA":
+        texts.renamed_schemas[str(node.subname)] = str(node.newname)
     elif kind == "OBJECT_TABCONSTRAINT":
         t = _key(node.relation)
         if (t[0], t[1], node.subname) in texts.checks:

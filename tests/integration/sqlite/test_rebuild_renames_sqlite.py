@@ -1,0 +1,47 @@
+"""SQLite: `check --rebuild-snapshots` keeps the renames a migration's SQL states (ALTER TABLE … RENAME TO …,
+RENAME [COLUMN] … TO …) in the rebuilt snapshot's `_meta`, as generate wrote them (fiberplane/fpx's folder renames
+a table and columns by hand: the rebuilt snapshots had none, and `revert` then dropped and added the column)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlite_support import write_project
+
+from mizzle.commands.generate import generate
+from mizzle.commands.revert import revert
+from mizzle.commands.verify import rebuild_snapshots
+from mizzle.dialects.sqlite import _KEPT_AS_WRITTEN
+from mizzle.migrations.authored import AuthoredTexts
+from mizzle.migrations.folder import MigrationFolder
+
+V1 = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Text))
+"""
+
+
+def test_a_rebuilt_sqlite_snapshot_keeps_the_renames_its_sql_states(tmp_path: Path) -> None:
+    generate(write_project(tmp_path, V1), name="init")
+    generate(write_project(tmp_path, V1.replace('"a"', '"b"')), name="ren", renames={"t.a": "t.b"})
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    path = folder.migrations()[1].snapshot_path
+    assert path is not None
+    written = json.loads(path.read_text())["_meta"]
+    assert written["columns"]
+    path.unlink()
+    rebuild_snapshots(write_project(tmp_path, V1.replace('"a"', '"b"')))
+    assert json.loads(path.read_text())["_meta"] == written
+    result, _ = revert(write_project(tmp_path, V1.replace('"a"', '"b"')), folder.migrations()[1].tag, no_renames=True)
+    assert 'RENAME COLUMN "b" TO "a"' in result.sql and "DROP COLUMN" not in result.sql, result.sql
+
+
+def test_the_renames_sqlite_sql_states_are_read_in_every_spelling() -> None:
+    texts = AuthoredTexts()
+    _KEPT_AS_WRITTEN.read("ALTER TABLE `app_routes` RENAME TO `routes`;--> statement-breakpoint\n"
+                          'alter table "x" rename column "to" to "b";\nALTER TABLE [y] RENAME c TO d;\n'
+                          "ALTER TABLE z ADD COLUMN rename_me integer;", texts)
+    assert texts.renamed_tables == {"public.app_routes": "public.routes"}
+    assert texts.renamed_columns == {"public.x.to": "public.x.b", "public.y.c": "public.y.d"}
