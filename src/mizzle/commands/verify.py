@@ -199,7 +199,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     result = VerifyResult()
 
     deliver = partial(_deliver, result.steps, on_step)
-    lane = _Lane(config, folder, migrations, sidecar, scope, holds_comments(folder), incremental)
+    lane = VerifyLane(config, folder, migrations, sidecar, scope, holds_comments(folder), incremental)
 
     def end(final: Schema, conn: Any, aside: list[str]) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
@@ -221,7 +221,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
 
 @dataclass
-class _Lane:
+class VerifyLane:
     """What verify's replay compares, for any stretch of the folder's migrations (verify_lanes.py runs two)."""
 
     config: Config
@@ -450,6 +450,28 @@ def _roles_made(live: Schema, made: set[str]) -> Schema:
     return live.with_(security=make_security(sec.extensions, [r for r in roles if r.name in made], sec.grants))
 
 
+def _records_renames(folder: MigrationFolder, snaps: list[dict[str, Any] | None], migrations: list[Migration]) -> bool:
+    """Whether a rebuilt snapshot records the renames its SQL states (`_meta`; 1.x: `renames`), as the folder's
+    tool would have: mizzle's generate records them (its sidecar is there, or a snapshot kept has some); drizzle-kit
+    0.31's writes `_meta` empty whatever it renames (its writeResult is called without it) — told by a snapshot
+    kept whose SQL renames and whose `_meta` is empty, or assumed where no snapshot is kept at all."""
+    if folder.sidecar_path.exists():
+        return True
+    kept = [(s, m) for s, m in zip(snaps, migrations, strict=True) if s is not None]
+    if any(s.get("renames") or any((s.get("_meta") or {}).get(k) for k in ("columns", "tables", "schemas"))
+           for s, _ in kept):
+        return True
+    from ..migrations.authored import AuthoredReader
+
+    reader = AuthoredReader(folder.dialect)
+    for _, m in kept:
+        if "rename" in m.text.lower():
+            reader.read(m.text)
+            if any(reader.renames().values()):
+                return False
+    return bool(kept)
+
+
 def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
     """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
     try:
@@ -542,6 +564,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     later = _Later(incremental)
     made_roles: set[str] = set()  # the roles the migrations so far create
     dialect = dialects.get(config.dialect)
+    renames_kept = _records_renames(folder, snaps, migrations)
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         later.wait()  # the previous step's snapshot, written meanwhile
@@ -550,9 +573,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         live = _as_folder_states(authored.apply(live, conn), before[-1] if before else None, migrations, i,
                                  made_roles, folder)
         before[:] = [live]
-        later.start(partial(write, i, tag, live, authored.renames()))
+        later.start(partial(write, i, tag, live, authored.renames() if renames_kept else None))
 
-    def write(i: int, tag: str, live: Schema, renames: dict[str, dict[str, str]]) -> None:
+    def write(i: int, tag: str, live: Schema, renames: dict[str, dict[str, str]] | None) -> None:
         if snaps[i] is not None:
             result.kept.append(tag)
             return

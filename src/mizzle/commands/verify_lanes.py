@@ -35,7 +35,7 @@ from .. import dialects
 if TYPE_CHECKING:
     from ..migrations.folder import Migration
     from ..schema.model import Schema
-    from .verify import StepResult, _Lane
+    from .verify import StepResult, VerifyLane
 
 MIN_MIGRATIONS = 24
 # lane two's work, in units of an average step compared: applying one of lane one's migrations without comparing
@@ -44,7 +44,7 @@ _APPLIED_ONLY = 0.05
 _END = 3.0
 
 
-def in_lanes(lane: _Lane, scratch_url: str, deliver: Callable[[StepResult], object],
+def in_lanes(lane: VerifyLane, scratch_url: str, deliver: Callable[[StepResult], object],
              end: Callable[[Schema, Any, list[str]], None]) -> None:
     """`lane.compare` of all the folder's migrations into `scratch_url`, in two lanes where it pays (see above)."""
     k = split_at(lane.migrations, lane.config.dialect)
@@ -62,7 +62,7 @@ def in_lanes(lane: _Lane, scratch_url: str, deliver: Callable[[StepResult], obje
             first.close()
 
 
-def _second_lane(lane: _Lane, scratch_url: str, compared: list[Migration], first: _FirstLane,
+def _second_lane(lane: VerifyLane, scratch_url: str, compared: list[Migration], first: _FirstLane,
                  deliver: Callable[[StepResult], object], end: Callable[[Schema, Any, list[str]], None]) -> None:
     held: list[StepResult] = []  # this lane's steps, until lane one's are all in
 

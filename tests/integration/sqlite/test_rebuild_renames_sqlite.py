@@ -45,3 +45,20 @@ def test_the_renames_sqlite_sql_states_are_read_in_every_spelling() -> None:
                           "ALTER TABLE z ADD COLUMN rename_me integer;", texts)
     assert texts.renamed_tables == {"public.app_routes": "public.routes"}
     assert texts.renamed_columns == {"public.x.to": "public.x.b", "public.y.c": "public.y.d"}
+
+
+def test_a_folder_whose_snapshots_leave_renames_out_keeps_them_out(tmp_path: Path) -> None:
+    # drizzle-kit 0.31 writes `_meta` empty whatever it renames: a snapshot rebuilt in such a folder is written so
+    generate(write_project(tmp_path, V1), name="init")
+    generate(write_project(tmp_path, V1.replace('"a"', '"b"')), name="ren", renames={"t.a": "t.b"})
+    generate(write_project(tmp_path, V1.replace('"a"', '"c"')), name="ren2", renames={"t.b": "t.c"})
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    second, third = (m.snapshot_path for m in folder.migrations()[1:])
+    assert second is not None and third is not None
+    snap = json.loads(second.read_text())
+    second.write_text(json.dumps({**snap, "_meta": {"columns": {}, "schemas": {}, "tables": {}}}))
+    written = json.loads(third.read_text())["_meta"]
+    assert written["columns"]
+    third.unlink()
+    rebuild_snapshots(write_project(tmp_path, V1.replace('"a"', '"c"')))
+    assert json.loads(third.read_text())["_meta"] == {"columns": {}, "schemas": {}, "tables": {}}
