@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,3 +40,20 @@ def test_a_failed_migration_write_leaves_no_sql_file(tmp_path: Path) -> None:
         mf.add_migration("second", f"-- {UNENCODABLE}\nCREATE TABLE `b` (`id` integer);\n", None, now_ms=2_000)
     assert sorted(p.name for p in mf.path.glob("*.sql")) == ["0000_first.sql"]
     assert [e.tag for e in mf.read_journal().entries] == ["0000_first"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_written_files_take_the_usual_mode_or_keep_their_own(tmp_path: Path) -> None:
+    # mkstemp's temporary file is 0600: renamed into place as it was, the migrations were unreadable to a CI job or
+    # container running as another user; drizzle-kit's files are 0644 under the usual umask
+    old = os.umask(0o022)
+    try:
+        mf = _folder(tmp_path)
+        sql = mf.path / "0000_first.sql"
+        assert stat.S_IMODE(sql.stat().st_mode) == 0o644
+        assert stat.S_IMODE(mf.journal_path.stat().st_mode) == 0o644
+        mf.journal_path.chmod(0o640)
+        mf.add_migration("second", "CREATE TABLE `b` (`id` integer);\n", None, now_ms=2_000)
+        assert stat.S_IMODE(mf.journal_path.stat().st_mode) == 0o640  # an existing file keeps its own
+    finally:
+        os.umask(old)
