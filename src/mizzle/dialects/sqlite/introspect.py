@@ -210,6 +210,20 @@ def _column_checks(rest: str) -> list[tuple[str | None, str]]:
     return out
 
 
+def _default(dflt: str | None, type_: str, rest: str) -> str | None:
+    """The column's default in one spelling (`canonical_default`), but for CURRENT_TIME / _DATE / _TIMESTAMP in
+    parentheses as the table's SQL writes it (`rest`: its definition after the name): PRAGMA table_xinfo drops
+    those parentheses, and drizzle-kit's snapshots keep `(CURRENT_TIMESTAMP)` as written — a rebuilt snapshot
+    without them made drizzle-kit's next generate rebuild the table (fiberplane/fpx)."""
+    if dflt is None:
+        return None
+    out = canonical_default(dflt, type_)
+    if out is not None and out.startswith("CURRENT_") and \
+            re.search(rf"(?is)\bDEFAULT\s*\(\s*{out}\s*\)", rest):
+        return f"({out})"
+    return out
+
+
 def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     items = split_top(_body(sql))
     col_defs: dict[str, str] = {}
@@ -242,7 +256,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         type_ = canonical_type(ctype or "")
         ident = AUTOINCREMENT if re.search(r"(?i)\bAUTOINCREMENT\b", rest) else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
-                              default=canonical_default(dflt, type_) if dflt is not None else None,
+                              default=_default(dflt, type_, rest),
                               identity=ident, generated=generated, generated_virtual=hidden == 2))
     pk = None
     if len(pk_cols) == 1:
