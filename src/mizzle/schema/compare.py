@@ -431,7 +431,11 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
         parts = []
         if o.columns != n.columns:
             parts.append(f"({', '.join(o.columns)}) → ({', '.join(n.columns)})")
-        if (o.name or None) != (n.name or None):
+        def derived(pk: Any) -> bool:  # drizzle-kit's name for a composite key, made of its columns
+            return pk.name == f"{old_c.table[1]}_{'_'.join(pk.columns)}_pk"
+        # a name that only follows the columns (SQLite stores none: mizzle names the key as drizzle-kit does) is
+        # no difference of its own (fiberplane/fpx: a hand-reordered key read "name a_x_y_pk → a_y_x_pk" too)
+        if (o.name or None) != (n.name or None) and not (o.columns != n.columns and derived(o) and derived(n)):
             parts.append(f"name {o.name or '(default)'} → {n.name or '(default)'}")
         if o.deferrable != n.deferrable:
             parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
@@ -455,6 +459,8 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
         return f"~ check {n.name} on {_q(new_c.table)}: {what}"
     fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
+    if not what and kind == "foreign key":  # generate's plan drops it and adds it again around its key's change
+        what = "dropped and added again, unchanged (the key it references changes)"
     return f"~ {kind} {n.name} on {_q(new_c.table)}: {what or 'changed'}"
 
 
