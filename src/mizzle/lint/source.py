@@ -65,8 +65,7 @@ def read_unit(text: str, name: str, known_rules: set[str]) -> FileUnit:
 
 
 def _mark_implicit_commits(unit: FileUnit) -> None:
-    """The boundaries folder.split_statements adds on its own: after the file's COMMIT/END/BEGIN/START
-    TRANSACTION, and (in a file with no mizzle directive) after ALTER TYPE … ADD VALUE before other statements."""
+    """The boundaries folder.split_statements adds on its own: after the file's COMMIT/END, and (in a file with no mizzle directive) after ALTER TYPE … ADD VALUE before other statements."""
     from pglast import ast
 
     after_tx = after_add = False
@@ -76,21 +75,28 @@ def _mark_implicit_commits(unit: FileUnit) -> None:
         adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
         if after_tx or (after_add and not adds):
             st.commit_before = True
-        after_tx = is_transaction_boundary(node)
+        # a BEGIN is no boundary (folder.split_statements leaves it out), but one right after a COMMIT keeps it
+        after_tx = is_transaction_boundary(node) or (after_tx and is_transaction_start(node))
         after_add = (add_value_commits and adds) or (after_add and after_tx)
         if not after_tx and not adds:
             after_add = False
 
 
 def is_transaction_boundary(node: Any) -> bool:
-    """COMMIT, END, BEGIN, START TRANSACTION: a file's own transaction control, which the runner reads as a commit
-    boundary."""
+    """COMMIT, END: a file's own commit, which the runner reads as a commit boundary."""
+    from pglast import ast
+    from pglast.enums import TransactionStmtKind
+
+    return isinstance(node, ast.TransactionStmt) and node.kind == TransactionStmtKind.TRANS_STMT_COMMIT
+
+
+def is_transaction_start(node: Any) -> bool:
+    """BEGIN, START TRANSACTION: a no-op in a file that already runs in a transaction (the runner leaves it out)."""
     from pglast import ast
     from pglast.enums import TransactionStmtKind
 
     return isinstance(node, ast.TransactionStmt) and node.kind in (
-        TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START,
-        TransactionStmtKind.TRANS_STMT_COMMIT)
+        TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START)
 
 
 def _read_statements(unit: FileUnit, text: str, line_starts: Sequence[int]) -> None:

@@ -11,7 +11,7 @@ from pglast.enums import AlterTableType
 
 from ..migrations.folder import COMMIT, NO_TRANSACTION
 from .registry import ERROR, WARNING, Hit, file_check, rule
-from .source import FileUnit, SqlStatement, is_transaction_boundary
+from .source import FileUnit, SqlStatement, is_transaction_boundary, is_transaction_start
 
 ENUM_VALUE_USED = rule("MZ301", ERROR, "enum value added and used in the same transaction",
                        f"PostgreSQL refuses it (\"unsafe use of new value\"): put a `-- {COMMIT}` line between "
@@ -20,8 +20,9 @@ NOT_IN_TRANSACTION = rule("MZ302", ERROR, "statement that cannot run inside a tr
                           f"put `-- {NO_TRANSACTION}` on the file's first line (each statement then commits on "
                           "its own, so keep them safe to retry)")
 EXPLICIT_COMMIT = rule("MZ304", WARNING, "transaction control (COMMIT, BEGIN, END) inside a migration file",
-                       f"mizzle reads it as a commit boundary and drizzle-orm ends its transaction there; say so with a "
-                       f"`-- {COMMIT}` line instead, which both tools read the same way and `mizzle lint` checks")
+                       f"a COMMIT (END) ends drizzle-orm's transaction there and mizzle reads it as a commit boundary; "
+                       f"a BEGIN does nothing in either (the file already runs in one); where a boundary is meant, "
+                       f"say so with a `-- {COMMIT}` line, which both tools read the same way and `mizzle lint` checks")
 NO_LOCK_TIMEOUT = rule("MZ303", WARNING, "online migration without lock_timeout",
                        "a statement queued behind a lock blocks every query behind it: start the file with "
                        "`SET lock_timeout = '5s';` and rerun on timeout")
@@ -99,6 +100,10 @@ def transaction_control(unit: FileUnit) -> Iterator[Hit]:
         if is_transaction_boundary(st.node):
             yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the statements after it run in a new "
                                        "transaction", st)
+        elif is_transaction_start(st.node):
+            yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the file already runs in a transaction, "
+                                       "so it does nothing (PostgreSQL warns; mizzle leaves it out): a failure after "
+                                       "it rolls back the statements before it too", st)
 
 
 @file_check

@@ -140,9 +140,9 @@ _BOUNDARY_HINT = re.compile(r"\b(commit|begin|end|start\s+transaction|add\s+valu
 def split_statements(text: str) -> list[Statement]:
     """Split on drizzle's breakpoints and on `-- mizzle:commit` lines; drop comment-only chunks.
 
-    A file's own transaction control is a commit boundary too: an explicit `COMMIT;` (`END;`, `BEGIN;`,
-    `START TRANSACTION;`) is dropped and the statements after it start a new transaction, as they do under
-    drizzle-orm. In a file with no mizzle directive (drizzle-kit's own output), the statements after an
+    A file's own transaction control is a commit boundary too: an explicit `COMMIT;` (`END;`) is dropped and the
+    statements after it start a new transaction, as they do under drizzle-orm; a `BEGIN;` (`START TRANSACTION;`)
+    is dropped with no boundary (the file already runs in a transaction). In a file with no mizzle directive (drizzle-kit's own output), the statements after an
     `ALTER TYPE … ADD VALUE` start a new transaction, so the new value can be used (PostgreSQL refuses it before
     the commit)."""
     out: list[Statement] = []
@@ -185,20 +185,24 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
     except pglast.parser.ParseError:
         return [(part, False, False)]
     # pglast's locations are character offsets into `part` (it converts libpg_query's byte offsets)
-    boundary_kinds = {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START,
-                      TransactionStmtKind.TRANS_STMT_COMMIT}
+    starts = {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START}
     out: list[tuple[str, bool, bool]] = []
     span: list[int] = []  # [start, end] characters of the open piece
     current_adds = False  # the open piece holds ADD VALUEs only
-    commit = False
+    commit = cut = False
     for raw in raws:
         start = raw.stmt_location or 0
         end = len(part) if not raw.stmt_len else start + raw.stmt_len
         node = raw.stmt
-        if isinstance(node, ast.TransactionStmt) and node.kind in boundary_kinds:
+        if isinstance(node, ast.TransactionStmt) and node.kind in (*starts, TransactionStmtKind.TRANS_STMT_COMMIT):
             if span:
                 out.append((part[span[0]:span[1]], commit, current_adds))
-            span, current_adds, commit = [], False, True
+                commit = False
+            # COMMIT / END: a boundary. BEGIN / START TRANSACTION: left out, and no boundary — the file already runs
+            # in a transaction (drizzle-orm's too: PostgreSQL ignores it with a warning), so a failure after it rolls
+            # back the statements before it as well (wundergraph/cosmo's BEGIN … COMMIT blocks)
+            span, current_adds, cut = [], False, True
+            commit = commit or node.kind not in starts
             continue
         adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
         if span and adds != current_adds:
@@ -210,7 +214,7 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
         span[1] = end
     if span:
         out.append((part[span[0]:span[1]], commit, current_adds))
-    if len(out) == 1 and not commit:
+    if len(out) == 1 and not cut:
         return [(part, False, current_adds)]  # nothing to cut: the chunk as written
     return out or [("", commit, False)]
 

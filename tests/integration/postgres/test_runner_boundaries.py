@@ -1,5 +1,5 @@
-"""Commit boundaries a file sets without a mizzle directive (issue 15 items 3 and 9): its own `COMMIT;` (and
-BEGIN/END/START TRANSACTION), and drizzle-kit's `ALTER TYPE … ADD VALUE` followed by a use of the new value.
+"""Commit boundaries a file sets without a mizzle directive (issue 15 items 3 and 9): its own `COMMIT;` (END; a
+BEGIN or START TRANSACTION is none: the file already runs in a transaction), and drizzle-kit's `ALTER TYPE … ADD VALUE` followed by a use of the new value.
 Each commits the part before it with progress recorded, so the report after a failure is true and a rerun
 resumes."""
 
@@ -48,6 +48,30 @@ def test_explicit_commit_is_a_boundary(mode: str, pg_url: Callable[..., str], mi
     assert again.code == 0, again.stderr
     assert tables(url) == {"z", "a", "b"}
     assert run_mizzle(["migrate", "--json"], cwd=cwd, url=url).stdout.count('"nothing_to_do": true') == 1
+
+
+def test_a_begin_in_the_file_is_no_boundary(pg_url: Callable[..., str], migrations_dir: MigrationsDir,
+                                           run_mizzle: Callable[..., CliResult]) -> None:
+    # drizzle-orm runs the file in its transaction: the BEGIN does nothing (PostgreSQL warns), and the failure after
+    # it rolls back the table made before it. mizzle committed that table as "statements 1–1 stay applied"
+    # (wundergraph/cosmo's folder has twelve BEGIN … COMMIT blocks)
+    url = pg_url()
+    migrations_dir.add('CREATE TABLE "a" ("x" integer);--> statement-breakpoint\nBEGIN;--> statement-breakpoint\n'
+                       "SELECT 1/0;", name="begin")
+    cwd = migrations_dir.path.parent
+    r = run_mizzle(["migrate"], cwd=cwd, url=url)
+    assert r.code == 1 and "division by zero" in r.stderr, r.stderr
+    assert tables(url) == set() and "stay applied" not in r.stderr, r.stderr
+    # its own COMMIT still is one: the block BEGIN … COMMIT commits with what came before it, as under drizzle-orm
+    p = next(migrations_dir.path.glob("0000_*.sql"))
+    p.write_text('CREATE TABLE "a" ("x" integer);\nBEGIN;\nCREATE TABLE "b" ("x" integer);\nCOMMIT;\n'
+                 'BEGIN;\nCREATE TABLE "c" ("x" integer);\nSELECT 1/0;\nCOMMIT;')
+    r = run_mizzle(["migrate"], cwd=cwd, url=url)
+    assert r.code == 1 and "statements 1–2" in r.stderr, r.stderr
+    assert tables(url) == {"a", "b"}
+    lint = run_mizzle(["lint", "--json"], cwd=cwd, url=url)
+    found = [f["message"] for f in json.loads(lint.stdout)["findings"] if f["rule"] == "MZ304"]
+    assert any(m.startswith("`BEGIN` in the file: the file already runs in a transaction") for m in found), found
 
 
 DRIZZLE_KIT_ENUM = (  # what drizzle-kit 0.31 writes for a new enum value used as the new default
