@@ -276,3 +276,27 @@ def test_a_bigint_key_is_no_rowid_as_in_create_all(tmp_path: Path, run_mizzle) -
                         "CREATE TABLE tag (id BIGINT NOT NULL, PRIMARY KEY (id))")
     d = run_mizzle(["baseline"], cwd=tmp_path, url=aliased)
     assert d.code == 3 and "tag.id: type integer → bigint" in d.stdout + d.stderr, d.stdout + d.stderr
+
+
+def test_unnamed_checks_are_named_in_the_order_create_all_writes_them(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """tacker (OpenStack): unnamed CHECKs were named in the order of a set, so t_check and t_check1 swapped from one
+    generate to the next, and verify, baseline and drift against create_all's database (which reads them back in its
+    table's order) reported `~ check t_check on t: b > 0 → a > 0`."""
+    checks = [f"c{i} > {i}" for i in (5, 2, 4, 0, 3, 1)]
+    schema = ("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+              "t = sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+              + "".join(f"          sa.Column('c{i}', sa.Integer),\n" for i in range(6))
+              + "".join(f"          sa.CheckConstraint('{c}'),\n" for c in checks) + ")\n")
+    sql = _generated(tmp_path, run_mizzle, schema)
+    names = ["t_check", *(f"t_check{i}" for i in range(1, 6))]
+    assert all(f'CONSTRAINT "{n}" CHECK({c})' in sql for n, c in zip(names, checks, strict=True)), sql
+    import sqlalchemy as sa
+
+    scope: dict[str, object] = {}
+    exec(schema, scope)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
+    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    for args in (["baseline"], ["drift"]):  # the folder's first snapshot is create_all's database
+        r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
+        assert r.code == 0, r.stdout + r.stderr

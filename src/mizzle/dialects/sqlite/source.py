@@ -169,10 +169,13 @@ def _checks(t: sa.Table) -> list[CheckConstraint]:
     """The CHECKs create_all writes on SQLite: a column's own (`Column(..., CheckConstraint(...))`) before the
     table's, and those a type adds for itself (`Boolean(create_constraint=True)`, a non-native `Enum` with
     `create_constraint=True`) when the type's own rule creates them for SQLite."""
-    from ...sources.sqlalchemy import constraint_sort_key, default_check_name, given_constraint_name
+    from ...sources.sqlalchemy import creation_order, default_check_name, given_constraint_name
 
     own = [con for c in t.columns for con in c.constraints if isinstance(con, sa.CheckConstraint)]
-    table = [con for con in sorted(t.constraints, key=constraint_sort_key) if isinstance(con, sa.CheckConstraint)]
+    # create_all's order (the order they were made in), which is also the order the database's unnamed CHECKs are
+    # named in when read back; sorted by name, every unnamed one tied and kept the set's order, which changes
+    # from run to run (tacker: t_check and t_check1 swapped between two generates, and verify failed)
+    table = [con for con in sorted(t.constraints, key=creation_order) if isinstance(con, sa.CheckConstraint)]
     checks: list[CheckConstraint] = []
     for con in own + table:
         if not created_on(con, _SQLITE):  # ddl_if(dialect=…), or a type's own CHECK its rule leaves out
