@@ -12,6 +12,7 @@ import keyword
 import re
 from collections.abc import Callable, Iterable
 
+from .. import dialects
 from ..schema.comments import pk_name
 from ..schema.model import (
     DEFAULT_SCHEMA,
@@ -371,7 +372,8 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         args.append("primary_key=True")
     if (c.is_serial or autoincrement) and in_pk:
         args.append("autoincrement=True")
-    elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint"):
+    elif in_pk and c.identity is None and c.type in ("integer", "bigint", "smallint") \
+            and dialects.get(dialect).rowid_key(t) != c.name:  # SQLite's rowid alias makes its values
         args.append("autoincrement=False")  # an integer key column that is not serial
     if c.not_null and not in_pk and c.identity is None:
         args.append("nullable=False")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..dburl import DatabaseURL
     from ..planning.plan import PlannedStatement
     from ..runner.tracking import DatabaseState, TrackingSQL, TrackingTable
-    from ..schema.model import Schema
+    from ..schema.model import Schema, Table
 
 
 class ServerError(Exception):
@@ -387,6 +387,10 @@ class Dialect(Protocol):
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         """A new, empty database to replay into, removed whatever happens: yields (url, where for messages)."""
+
+    def rowid_key(self, table: Table) -> str | None:
+        """The column of `table`'s key that makes its own values with no default, serial or identity (SQLite: a
+        one-column INTEGER key, the rowid's alias); None where there is none (PostgreSQL)."""
 
     def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
         """Another new, empty database on the server of the scratch database `scratch_url`, removed whatever

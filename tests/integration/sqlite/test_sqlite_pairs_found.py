@@ -300,3 +300,33 @@ def test_unnamed_checks_are_named_in_the_order_create_all_writes_them(tmp_path: 
     for args in (["baseline"], ["drift"]):  # the folder's first snapshot is create_all's database
         r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
         assert r.code == 0, r.stdout + r.stderr
+
+
+def test_a_pulled_rowid_key_still_makes_its_values(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """OpenStack models on SQLite: pull wrote `autoincrement=False` on an INTEGER PRIMARY KEY (the rowid's alias,
+    which makes its own values), and the ORM then refused to insert a row without an id ("NULL identity key")."""
+    url = _database(tmp_path / "app.db", "CREATE TABLE t (id integer PRIMARY KEY NOT NULL, a integer)")
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    code = (tmp_path / "schema.py").read_text()
+    assert "autoincrement=False" not in code, code
+    import sqlalchemy as sa
+    from sqlalchemy import orm
+
+    scope: dict[str, object] = {}
+    exec(code, scope)
+    table = scope["metadata"].tables["t"]  # type: ignore[attr-defined]
+
+    class T:
+        pass
+
+    orm.registry().map_imperatively(T, table)
+    engine = sa.create_engine(url)
+    with orm.Session(engine) as s:
+        row = T()
+        row.a = 1  # type: ignore[attr-defined]
+        s.add(row)
+        s.flush()
+        assert row.id == 1  # type: ignore[attr-defined]
+    engine.dispose()

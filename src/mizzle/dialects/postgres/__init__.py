@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ...dburl import DatabaseURL
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
-    from ...schema.model import Schema
+    from ...schema.model import Schema, Table
     from ..base import AuthoredSql, FolderCodec, RunnerBackend, SqlReader
 
 
@@ -188,6 +188,9 @@ class PostgresDialect:
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch(url, scratch_url, connect_timeout=connect_timeout, flag=flag)
+
+    def rowid_key(self, table: Table) -> str | None:
+        return None  # a key makes its values only through a serial, an identity or a default
 
     def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
         from .scratch import scratch_database

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ...dburl import DatabaseURL
     from ...planning.plan import PlannedStatement
     from ...runner.tracking import TrackingSQL, TrackingTable
-    from ...schema.model import Schema
+    from ...schema.model import Schema, Table
     from ..base import AuthoredSql, FolderCodec, RunnerBackend, SqlReader
 
 
@@ -181,6 +181,12 @@ class SQLiteDialect:
     def scratch(self, url: str | None, scratch_url: str | None, *, connect_timeout: float = 10,
                 flag: str = "--scratch-url") -> AbstractContextManager[tuple[str, str]]:
         return _scratch()
+
+    def rowid_key(self, table: Table) -> str | None:
+        from .source import rowid_alias
+
+        pk = table.primary_key
+        return pk.columns[0] if pk is not None and rowid_alias(pk.columns, table.columns) else None
 
     def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
         return nullcontext(None)  # a replay into a file: nothing to share, and little to gain

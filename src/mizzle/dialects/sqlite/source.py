@@ -144,7 +144,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                                   on_update=fk_action(con.onupdate)))
         elif isinstance(con, sa.UniqueConstraint):
             cols = tuple(c.name for c in con.columns)
-            if cols == pk_cols and not _rowid_alias(pk_cols, columns):
+            if cols == pk_cols and not rowid_alias(pk_cols, columns):
                 continue  # UNIQUE on the key's columns: SQLite makes no index of it (the key's own serves), create_all none
             name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
@@ -159,7 +159,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                  checks=tuple(checks), indexes=tuple(indexes))
 
 
-def _rowid_alias(pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> bool:
+def rowid_alias(pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> bool:
     """A key that is the table's rowid (one column declared exactly INTEGER): it has no index of its own, so a
     UNIQUE on it is one."""
     return len(pk_cols) == 1 and any(c.name == pk_cols[0] and c.type.strip().lower() == "integer" for c in columns)
