@@ -266,6 +266,39 @@ def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
                     f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
                     f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
                     "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
+            _refuse_incompatible_types(t, fk, target)
+
+
+# The families of types whose values PostgreSQL can compare with each other in a foreign key (an equality operator
+# or an implicit cast between them); two columns of different families cannot make one ("Key columns … are of
+# incompatible types", 42804). A type not listed (an enum, a domain, an array, an extension's) is left to the server.
+_FAMILIES = {"number": ("smallint", "integer", "bigint", "int2", "int4", "int8", "smallserial", "serial", "bigserial",
+                        "numeric", "decimal", "real", "double precision", "float4", "float8"),
+             "text": ("text", "varchar", "character varying", "char", "character", "bpchar", "name"),
+             "uuid": ("uuid",), "boolean": ("boolean", "bool"), "bytea": ("bytea",)}
+_FAMILY_OF = {name: family for family, names in _FAMILIES.items() for name in names}
+
+
+def _family(type_: str) -> str | None:
+    t = type_.strip().lower()
+    if t.endswith("]"):
+        return None
+    return _FAMILY_OF.get(re.sub(r"\s*\(.*$", "", t))
+
+
+def _refuse_incompatible_types(t: Table, fk: ForeignKey, target: Table) -> None:
+    """A foreign key whose column and referenced column are of types PostgreSQL cannot compare (manila's Integer
+    column referencing a String(36) key: generate wrote it, and the migration failed; create_all fails too)."""
+    for mine, theirs in zip(fk.columns, fk.ref_columns, strict=False):
+        a, b = t.column(mine), target.column(theirs)
+        if a is None or b is None:
+            continue
+        fa, fb = _family(a.type), _family(b.type)
+        if fa is not None and fb is not None and fa != fb:
+            raise SchemaLoadError(
+                f"foreign key {fk.name} on {t.schema}.{t.name}: column {mine} is {a.type} but "
+                f"{fk.ref_table}.{theirs} is {b.type}, types PostgreSQL cannot compare (it refuses the key: "
+                "\"incompatible types\"); give both columns one type")
 
 
 def _unique_keys(t: Table, by_key: dict[tuple[str, str], Table]) -> list[set[str]]:

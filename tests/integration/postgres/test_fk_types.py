@@ -1,0 +1,47 @@
+"""A foreign key whose column and referenced column are of types PostgreSQL cannot compare is refused when the
+schema code is read, as the server refuses it (42804 "incompatible types"; create_all fails too): manila's Integer
+column referencing a String(36) key was written by generate and failed in migrate. Types the server does compare
+(an integer and a bigint, a varchar and a text, an integer and a numeric) are accepted — each pair is tried on the
+server here, so the rule follows PostgreSQL's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from mizzle.errors import SchemaLoadError
+from mizzle.sources.sqlalchemy import schema_from_metadata
+
+pytestmark = pytest.mark.pg
+
+PAIRS = [  # (referencing column's type, referenced key's type, the server accepts it)
+    (sa.Integer, sa.String(36), False), (sa.Text, sa.Uuid, False), (sa.Boolean, sa.Integer, False),
+    (sa.Integer, sa.BigInteger, True), (sa.String(20), sa.Text, True), (sa.Integer, sa.Numeric(10, 0), True),
+    (sa.BigInteger, sa.SmallInteger, True), (sa.CHAR(5), sa.String(5), True),
+]
+
+
+def _metadata(mine: Any, theirs: Any) -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", theirs, primary_key=True, autoincrement=False))
+    sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("p_id", mine, sa.ForeignKey("p.id")))
+    return md
+
+
+@pytest.mark.parametrize("mine, theirs, accepted", PAIRS)
+def test_foreign_key_types_are_refused_where_postgresql_refuses_them(mine: Any, theirs: Any, accepted: bool,
+                                                                       pg_url: Any) -> None:
+    engine = sa.create_engine(pg_url().replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        if accepted:
+            _metadata(mine, theirs).create_all(engine)
+            schema_from_metadata([_metadata(mine, theirs)])
+        else:
+            with pytest.raises(sa.exc.ProgrammingError, match="incompatible types"):
+                _metadata(mine, theirs).create_all(engine)
+            with pytest.raises(SchemaLoadError, match="types PostgreSQL cannot compare"):
+                schema_from_metadata([_metadata(mine, theirs)])
+    finally:
+        engine.dispose()
