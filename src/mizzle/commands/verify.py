@@ -96,30 +96,25 @@ def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Intros
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
            on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True,
-           migrations: list[Migration] | None = None, after: str | None = None, to: str | None = None) -> Schema:
+           migrations: list[Migration] | None = None) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
     the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
     the final model. A statement that fails is an IntegrityError naming the migration. `watch`: let the dialect
     tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can.
-    `migrations`: the folder's, where the caller has loaded them (else read here). `after` (a tag): the
-    migrations up to it applied first without a step each; `to` (a tag): the last migration applied (verify's
-    lanes, verify_lanes.py)."""
+    `migrations`: the folder's, where the caller has loaded them (else read here)."""
     from .. import dialects
     from ..runner.migrate import load_folder, migrate
 
     db = parse_url(scratch_url)
     texts = [m.text for m in (migrations if migrations is not None else load_folder(folder, db.dialect)[0])]
-    run = partial(migrate, url=scratch_url, folder=folder, transaction="each", table=table,
-                  tracking_schema=tracking_schema)
     with _introspector(db, scope, table) as introspect_now, \
             dialects.get(db.dialect).replay_leftovers(introspect_now.raw, texts):
         reporter = _StepReporter(on_step, introspect_now)
         try:
-            if after is not None:
-                run(to=after)
             with dialects.get(db.dialect).watch_replay(introspect_now.raw, texts) if watch else nullcontext():
-                run(to=to, reporter=reporter)
+                migrate(url=scratch_url, folder=folder, transaction="each", table=table,
+                        tracking_schema=tracking_schema, reporter=reporter)
         except StatementFailed as e:
             raise IntegrityError(f"replaying the folder into a scratch database failed: {e.message}",
                                  e.details) from None
@@ -199,7 +194,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     result = VerifyResult()
 
     deliver = partial(_deliver, result.steps, on_step)
-    lane = VerifyLane(config, folder, migrations, sidecar, scope, holds_comments(folder), incremental)
+    comparer = StepComparer(config, folder, migrations, sidecar, scope, holds_comments(folder), incremental)
 
     def end(final: Schema, conn: Any, aside: list[str]) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
@@ -211,18 +206,13 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     with scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
-        if incremental:
-            from .verify_lanes import in_lanes
-
-            in_lanes(lane, scratch.url, deliver, end)
-        else:
-            lane.compare(scratch.url, migrations, deliver, end)
+        comparer.compare(scratch.url, deliver, end)
     return result
 
 
 @dataclass
-class VerifyLane:
-    """What verify's replay compares, for any stretch of the folder's migrations (verify_lanes.py runs two)."""
+class StepComparer:
+    """What verify's replay compares: the folder, how it is read, and the speed tricks on or off."""
 
     config: Config
     folder: MigrationFolder
@@ -232,14 +222,14 @@ class VerifyLane:
     comments: bool  # the folder can hold comments (mizzle's sidecar)
     incremental: bool
 
-    def compare(self, scratch_url: str, compared: list[Migration], deliver: Callable[[StepResult], object],
+    def compare(self, scratch_url: str, deliver: Callable[[StepResult], object],
                 end: Callable[[Schema, Any, list[str]], None] | None = None) -> None:
-        """Replay into the empty database `scratch_url` the migrations up to the last of `compared`, comparing
-        each of `compared` (a stretch ending the run; those before it applied without a step) with its snapshot,
-        `deliver`ing each step's result in order; `end(final model, connection, set-aside objects)` at the end."""
+        """Replay the folder into the empty database `scratch_url`, comparing each migration's result with its
+        snapshot, `deliver`ing each step's result in order; `end(final model, connection, set-aside objects)` at
+        the end."""
         from ..schema.compare import RepeatMemo
 
-        first = self.migrations.index(compared[0]) if compared else 0
+        compared = self.migrations
         memo = RepeatMemo() if self.incremental else None
         aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
         snapshots = _SnapshotsAhead(self.folder, compared, self.sidecar) if self.incremental else None
@@ -260,8 +250,7 @@ class VerifyLane:
         with snapshots if snapshots else nullcontext(), later:
             replay(self.config.out_dir, scratch_url, self.scope, step, table=self.config.table,
                    tracking_schema=self.config.tracking_schema, on_end=at_end, watch=self.incremental,
-                   migrations=self.migrations, after=self.migrations[first - 1].tag if first else None,
-                   to=compared[-1].tag if compared else None)
+                   migrations=self.migrations)
 
 
 def _deliver(steps: list[StepResult], on_step: Callable[[StepResult], None] | None, s: StepResult) -> None:

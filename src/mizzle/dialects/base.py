@@ -392,11 +392,6 @@ class Dialect(Protocol):
         """The column of `table`'s key that makes its own values with no default, serial or identity (SQLite: a
         one-column INTEGER key, the rowid's alias); None where there is none (PostgreSQL)."""
 
-    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
-        """Another new, empty database on the server of the scratch database `scratch_url`, removed whatever
-        happens: yields its URL, or None where the dialect has no server to share (verify's second lane:
-        commands/verify_lanes.py)."""
-
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         """While the block runs, repeated introspections of the scratch database behind `conn` (into which the
         migrations `texts` are being replayed) may learn what each migration changed from the server itself

@@ -192,11 +192,6 @@ class PostgresDialect:
     def rowid_key(self, table: Table) -> str | None:
         return None  # a key makes its values only through a serial, an identity or a default
 
-    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
-        from .scratch import scratch_database
-
-        return scratch_database(scratch_url)
-
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         from .ddl_watch import watching
 

@@ -184,16 +184,6 @@ class _Watch:
         self.names: dict[tuple[int, int], str] = {}  # (classid, objid) → its name when last logged
         self.children: dict[int, set[int]] = {}  # table → its partitions and children, when last logged
 
-    def seed(self, conn: Any) -> None:
-        """The indexes' tables and the tables' partitions and children the database already holds: made before
-        the watch (verify's second lane applies the first migrations unwatched: verify_lanes.py), they are not
-        in the log. Without this, a DROP INDEX of such an index, in a migration touching other tables too, left
-        its table unread (lmnr's events index, lane two)."""
-        for index, table in conn.execute(_SEED_INDEXES).fetchall():
-            self.index_tables[index] = table
-        for parent, child in conn.execute("SELECT inhparent, inhrelid FROM pg_inherits").fetchall():
-            self.children.setdefault(parent, set()).add(child)
-
     def read_with(self, conn: Any, query: str) -> tuple[list[tuple[Any, ...]], Changes]:
         """`query`'s rows (no parameters) and `read`, in one round trip (introspection reads its schemas with the
         log: one round trip a step less on a replay)."""
@@ -300,12 +290,6 @@ class _Watch:
             out.orphans = True
 
 
-_SEED_INDEXES = """
-SELECT i.indexrelid, i.indrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-"""
-
 _watches: weakref.WeakKeyDictionary[Any, _Watch] = weakref.WeakKeyDictionary()
 
 
@@ -337,7 +321,6 @@ def watching(conn: Any, texts: Iterable[str]) -> Iterator[None]:
     _watches[conn] = watch
     try:
         watch.read(conn)  # the roles as they are before the first migration
-        watch.seed(conn)
         yield
     finally:
         _watches.pop(conn, None)

@@ -188,9 +188,6 @@ class SQLiteDialect:
         pk = table.primary_key
         return pk.columns[0] if pk is not None and rowid_alias(pk.columns, table.columns) else None
 
-    def scratch_beside(self, scratch_url: str) -> AbstractContextManager[str | None]:
-        return nullcontext(None)  # a replay into a file: nothing to share, and little to gain
-
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         return nullcontext()  # introspecting SQLite again is cheap: nothing to learn
 
