@@ -45,15 +45,25 @@ _ACTIONS_DEFAULT = "no action"
 _PG_TYPE_HELPER = '''
 
 class PgType(sa.types.UserDefinedType):  # type: ignore[type-arg]
-    """A PostgreSQL type SQLAlchemy has no class for, spelled as the database does."""
+    """A column type spelled as the database declares it (a PostgreSQL type SQLAlchemy has no class for; a SQLite
+    column's declared type), its values handled in Python as `behaves_as`'s, where given."""
 
     cache_ok = True
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, behaves_as: sa.types.TypeEngine | None = None) -> None:  # type: ignore[type-arg]
         self.spec = spec
+        self.behaves_as = behaves_as
 
     def get_col_spec(self, **kw: object) -> str:
         return self.spec
+
+    def bind_processor(self, dialect):  # type: ignore[no-untyped-def]
+        return None if self.behaves_as is None else self.behaves_as.dialect_impl(dialect).bind_processor(dialect)
+
+    def result_processor(self, dialect, coltype):  # type: ignore[no-untyped-def]
+        if self.behaves_as is None:
+            return None
+        return self.behaves_as.dialect_impl(dialect).result_processor(dialect, coltype)
 '''
 
 

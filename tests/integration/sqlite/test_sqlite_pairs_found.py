@@ -330,3 +330,38 @@ def test_a_pulled_rowid_key_still_makes_its_values(tmp_path: Path, run_mizzle) -
         s.flush()
         assert row.id == 1  # type: ignore[attr-defined]
     engine.dispose()
+
+
+def test_pulled_declared_types_keep_their_python_values(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """barbican on SQLite: pull kept create_all's declared DATETIME, BOOLEAN and VARCHAR(36) as PgType (so that the
+    module matches the database), and the module then read datetimes back as strings and booleans as integers. The
+    declared type stays as written; its values behave as SQLAlchemy's own type of that name."""
+    import datetime
+
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    sa.Table("s", md, sa.Column("id", sa.String(36), primary_key=True), sa.Column("at", sa.DateTime),
+             sa.Column("deleted", sa.Boolean), sa.Column("n", sa.Numeric(10, 2)))
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = sa.create_engine(url)
+    md.create_all(engine)
+    with engine.begin() as c:
+        c.execute(md.tables["s"].insert().values(id="a", at=datetime.datetime(2024, 1, 2, 3, 4, 5), deleted=True,
+                                                 n=1.5))
+    engine.dispose()
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    r = run_mizzle(["pull"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    code = (tmp_path / "schema.py").read_text()
+    assert 'PgType("datetime", sa.DATETIME())' in code and 'PgType("boolean", sa.BOOLEAN())' in code, code
+    scope: dict[str, object] = {}
+    exec(code, scope)
+    engine = sa.create_engine(url)
+    with engine.connect() as c:
+        row = c.execute(sa.select(scope["metadata"].tables["s"])).one()  # type: ignore[attr-defined]
+    engine.dispose()
+    assert row[1:] == (datetime.datetime(2024, 1, 2, 3, 4, 5), True, 1.5)
+    for args in (["drift"], ["generate", "--check"]):
+        r = run_mizzle(args, cwd=tmp_path, url=url)
+        assert r.code == 0, r.stdout + r.stderr

@@ -273,7 +273,28 @@ def pulled_type(declared: str) -> str:
     m = re.fullmatch(r"text\((\d+)\)", declared)
     if m:
         return f"sa.String({m.group(1)})"
-    return f"PgType({json.dumps(declared)})"
+    behaves = _behaves_as(declared)
+    return f"PgType({json.dumps(declared)}{', ' + behaves if behaves else ''})"
+
+
+def _behaves_as(declared: str) -> str | None:
+    """The SQLAlchemy type SQLAlchemy's own SQLite reflection gives a declared type it knows by name (`datetime` →
+    sa.DATETIME(), `varchar(36)` → sa.VARCHAR(length=36)), for the pulled `PgType` to behave as in Python: without
+    it, a create_all database's DATETIME and BOOLEAN columns read back as strings and integers (barbican)."""
+    import warnings
+
+    from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+    dialect = SQLiteDialect()
+    if declared.split("(")[0].strip().upper() not in dialect.ischema_names:
+        return None  # SQLAlchemy would guess by affinity: no type of its own
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)  # "could not instantiate INTEGER with (11)": no arguments
+        found = dialect._resolve_type_affinity(declared.upper())
+    named = getattr(sa, type(found).__name__, None)
+    if not isinstance(named, type) or not isinstance(found, named):
+        return None
+    return f"sa.{repr(found)}"
 
 
 def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
