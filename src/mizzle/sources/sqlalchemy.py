@@ -75,8 +75,6 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
     constraint's: a SchemaType creating itself) are the model's already; DDL for another dialect only
     (`.execute_if(dialect="sqlite")`) is not run on this one. A listener on the Table or MetaData class itself (a
     library's: geoalchemy2 listens on every Table) is named once, not once per table."""
-    import functools
-
     out: list[str] = []
     targets = [(item.metadata, "the MetaData") for item in items]
     targets += [(t, f"table {schema}.{name}") for (schema, name), (t, _) in sorted(seen.items())]
@@ -87,9 +85,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
             mine = list(getattr(listeners, "listeners", ()))
             theirs = list(getattr(listeners, "parent_listeners", ()))
             for listener in [*mine, *theirs]:
-                fn = listener.func if isinstance(listener, functools.partial) else listener
-                # a SchemaType's own hooks: bound methods, or (SQLAlchemy 2.0) portable_instancemethod(target, name)
-                owner = getattr(fn, "__self__", None) or getattr(fn, "target", None)
+                owner = listener_owner(listener)  # a SchemaType's own hooks
                 if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
                     continue
                 runs = "drop_all" if event.endswith("_drop") else "create_all"
@@ -102,6 +98,15 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                            "migrations do not — declare it with mizzle.pg, or write it into a migration "
                            "(`mizzle generate --custom`)")
     return out + list(on_class.values())
+
+
+def listener_owner(listener: Any) -> Any:
+    """The object a DDL event listener is a method of (an Enum's, a DOMAIN's own hooks), or None: a bound method's
+    `__self__`, or (SQLAlchemy 2.0) a `portable_instancemethod`'s `target`; through a functools.partial."""
+    import functools
+
+    fn = listener.func if isinstance(listener, functools.partial) else listener
+    return getattr(fn, "__self__", None) or getattr(fn, "target", None)
 
 
 def _runs_on(listener: Any, dialect: str) -> bool:

@@ -51,6 +51,7 @@ from ...sources.sqlalchemy import (
     dialect_type,
     fk_action,
     given_constraint_name,
+    listener_owner,
     primary_key,
     table_origin,
 )
@@ -323,7 +324,9 @@ def standalone_types(metadata: sa.MetaData) -> list[Any]:
     the listener each one registers on the MetaData (there is no other collection of them)."""
     found = []
     for listener in metadata.dispatch.before_create:
-        target = getattr(listener, "__self__", None)
+        # SQLAlchemy 2.0 wraps the hook in a portable_instancemethod (no __self__): every such enum and domain was
+        # left out without a word (rucio's unused enum; `generate --check` right after `pull` failed on it)
+        target = listener_owner(listener)
         if isinstance(target, (sa.Enum, pg.DOMAIN)) and getattr(target, "metadata", None) is metadata:
             found.append(target)
     return found
