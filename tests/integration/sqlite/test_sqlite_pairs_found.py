@@ -365,3 +365,22 @@ def test_pulled_declared_types_keep_their_python_values(tmp_path: Path, run_mizz
     for args in (["drift"], ["generate", "--check"]):
         r = run_mizzle(args, cwd=tmp_path, url=url)
         assert r.code == 0, r.stdout + r.stderr
+
+
+def test_a_number_default_with_leading_zeros_is_written(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`server_default="0644"` on an Integer (a file mode; a Float's "01.50" too): generate and pull crashed with
+    'unexpected JSONDecodeError' writing the snapshot (JSON spells no leading zeros)."""
+    schema = ("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+              "sa.Table('f', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+              "         sa.Column('mode', sa.Integer, nullable=False, server_default='0644'),\n"
+              "         sa.Column('w', sa.Float, server_default='01.50'))\n")
+    _generated(tmp_path, run_mizzle, schema)
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    conn = sqlite3.connect(tmp_path / "app.db")
+    conn.execute("INSERT INTO f (id) VALUES (1)")
+    assert conn.execute("SELECT mode, w FROM f").fetchone() == (644, 1.5)
+    conn.close()
+    for args in (["drift"], ["generate", "--check"]):
+        r = run_mizzle(args, cwd=tmp_path, url=url)
+        assert r.code == 0, r.stdout + r.stderr

@@ -99,7 +99,10 @@ def _default_to_json(value: str | None, type_: str) -> Any:
     if value in ("true", "false"):
         return value == "true"
     if affinity(type_) in ("integer", "real") and _NUMBER.fullmatch(value):
-        number = json.loads(value)
+        try:
+            number = json.loads(value)
+        except ValueError:  # a number JSON does not spell (`0644`: leading zeros): kept as the SQL's text
+            return value
         if json.dumps(number) == value:
             return number
     return value
