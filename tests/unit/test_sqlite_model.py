@@ -192,3 +192,17 @@ def test_an_unnamed_constraint_under_a_convention_needing_its_name_is_refused(di
              sa.Column("state", sa.Enum("a", "b", native_enum=False, create_constraint=True, name="state_enum")))
     t = schema_from_metadata([named], dialect=dialect).tables[0]
     assert [c.name for c in t.checks] == ["ck_item_state_enum"]
+
+
+def test_autoincrement_in_a_composite_key_is_refused_as_create_all_refuses_it() -> None:
+    # datanommer's messages (id autoincrement=True + timestamp): written as a plain integer, inserts failed on NOT NULL
+    md = sa.MetaData()
+    sa.Table("m", md, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+             sa.Column("ts", sa.DateTime, primary_key=True))
+    with pytest.raises(sa.exc.CompileError, match="composite primary keys"):
+        md.create_all(sa.create_engine("sqlite://"))
+    with pytest.raises(SchemaLoadError, match="SQLite has no autoincrement in a composite primary key"):
+        schema_from_metadata([md], dialect="sqlite")
+    md = sa.MetaData()  # autoincrement left to SQLAlchemy ("auto"): a composite key makes none, and both accept it
+    sa.Table("m", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("ts", sa.DateTime, primary_key=True))
+    assert schema_from_metadata([md], dialect="sqlite").tables[0].primary_key.columns == ("id", "ts")  # type: ignore[union-attr]
