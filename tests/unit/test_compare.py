@@ -276,3 +276,16 @@ def test_a_trigger_definition_not_understood_is_told_at_once() -> None:
     started = time.perf_counter()
     assert _TRIGGER.match(text) is None
     assert time.perf_counter() - started < 0.5
+
+
+def test_generates_column_line_names_a_types_schema_and_a_collation() -> None:
+    # an enum moved to another schema (SQLAlchemy 2.1 with MetaData(schema="app")), a collation added: generate
+    # printed "~ column t.e: " with nothing after it
+    from mizzle.schema.changes import AlterColumn
+
+    e = Column("e", "e1", type_schema="public")
+    s = Column("s", "varchar(10)")
+    assert AlterColumn(("public", "t"), e, replace(e, type_schema="app")).describe() == \
+        "~ column t.e: type public.e1 → app.e1"
+    assert AlterColumn(("public", "t"), s, replace(s, collation="C")).describe() == \
+        "~ column t.s: collation default → C"

@@ -286,6 +286,10 @@ class AlterColumn(Change):
         parts = []
         if o.type != n.type:
             parts.append(f"type {o.type} → {n.type}")
+        elif o.type_schema != n.type_schema:  # the same enum (or type) name in another schema
+            parts.append(f"type {o.type_schema or 'public'}.{o.type} → {n.type_schema or 'public'}.{n.type}")
+        if o.collation != n.collation:
+            parts.append(f"collation {o.collation or 'default'} → {n.collation or 'default'}")
         if o.not_null != n.not_null:
             parts.append("set not null" if n.not_null else "drop not null")
         if o.default != n.default:
@@ -301,7 +305,7 @@ class AlterColumn(Change):
             parts.append("generated " + ("virtual" if n.generated_virtual else "stored"))
         if o.comment != n.comment:
             parts.append("comment")
-        return f"~ column {table_label(self.table)}.{n.name}: {', '.join(parts)}"
+        return f"~ column {table_label(self.table)}.{n.name}: {', '.join(parts) or 'changed'}"
 
 
 @dataclass(frozen=True)
