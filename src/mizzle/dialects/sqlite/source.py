@@ -123,13 +123,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     if pk is not None and pk.deferrable:
         raise SchemaLoadError(f"table {t.name}: SQLite has no deferrable primary key (remove deferrable=)")
     pk_cols = pk.columns if pk else ()
-    made = t.autoincrement_column  # autoincrement=True on a key column (SQLAlchemy's own choice for "auto": none here)
-    if len(pk_cols) > 1 and made is not None and made.autoincrement is True:
-        # create_all refuses it (CompileError); written, the column had no way to make its values, and an insert
-        # without it failed: "NOT NULL constraint failed" (datanommer's messages: id autoincrement + timestamp)
-        raise SchemaLoadError(f"column {t.name}.{made.name}: SQLite has no autoincrement in a composite primary key "
-                              f"({', '.join(pk_cols)}); create_all refuses it too — drop autoincrement=True, or make "
-                              f"{made.name} the key alone")
+    _refuse_composite_autoincrement(t, pk_cols)
     auto = _autoincrement_column(t)
     columns = tuple(_column(c, pk_cols, c.name == auto) for c in t.columns)
     fks: list[ForeignKey] = []
@@ -190,6 +184,17 @@ def _checks(t: sa.Table) -> list[CheckConstraint]:
         name = given_constraint_name(con, t, _NO_LIMIT) or default_check_name(t.name, checks)
         checks.append(CheckConstraint(name, _expr_sql(con.sqltext)))
     return checks
+
+
+def _refuse_composite_autoincrement(t: sa.Table, pk_cols: tuple[str, ...]) -> None:
+    """autoincrement=True on a column of a composite key: create_all refuses it (CompileError); written, the column
+    had no way to make its values, and an insert without it failed: "NOT NULL constraint failed" (datanommer's
+    messages: id autoincrement + timestamp). SQLAlchemy's own "auto" makes none in a composite key: accepted."""
+    made = t.autoincrement_column
+    if len(pk_cols) > 1 and made is not None and made.autoincrement is True:
+        raise SchemaLoadError(f"column {t.name}.{made.name}: SQLite has no autoincrement in a composite primary key "
+                              f"({', '.join(pk_cols)}); create_all refuses it too — drop autoincrement=True, or make "
+                              f"{made.name} the key alone")
 
 
 def _autoincrement_column(t: sa.Table) -> str | None:
