@@ -97,16 +97,9 @@ def _refuse_lineage(t: sa.Table) -> None:
 _NO_LIMIT = None
 
 
-def table_from_sqlalchemy(t: sa.Table) -> Table:
+def _refuse_table_options(t: sa.Table) -> None:
+    """What a SQLite table declared in code may not have: an exclusion constraint, STRICT, WITHOUT ROWID, a prefix."""
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
-
-    from ...sources.sqlalchemy import (
-        constraint_sort_key,
-        deferrable_of,
-        fk_action,
-        given_constraint_name,
-        primary_key,
-    )
 
     if any(isinstance(con, ExcludeConstraint) for con in t.constraints):
         raise SchemaLoadError(f"table {t.name}: SQLite has no exclusion constraints (postgresql.ExcludeConstraint)")
@@ -119,6 +112,18 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     if t._prefixes:
         raise SchemaLoadError(f"table {t.name}: prefixes={list(t._prefixes)!r} — SQLite has no UNLOGGED tables, "
                               "and mizzle manages no other prefix")
+
+
+def table_from_sqlalchemy(t: sa.Table) -> Table:
+    from ...sources.sqlalchemy import (
+        constraint_sort_key,
+        deferrable_of,
+        fk_action,
+        given_constraint_name,
+        primary_key,
+    )
+
+    _refuse_table_options(t)
     pk = primary_key(t, name_single=False)
     if pk is not None and pk.deferrable:
         raise SchemaLoadError(f"table {t.name}: SQLite has no deferrable primary key (remove deferrable=)")
