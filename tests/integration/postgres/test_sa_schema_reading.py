@@ -23,6 +23,10 @@ PAIRS = [  # (referencing column's type, referenced key's type, the server accep
     (sa.Integer, sa.String(36), False), (sa.Text, sa.Uuid, False), (sa.Boolean, sa.Integer, False),
     (sa.Integer, sa.BigInteger, True), (sa.String(20), sa.Text, True), (sa.Integer, sa.Numeric(10, 0), True),
     (sa.BigInteger, sa.SmallInteger, True), (sa.CHAR(5), sa.String(5), True),
+    # enums: only the same type (rucio: two enums of the same labels)
+    (sa.Enum("x", "y", name="kind_b"), sa.Enum("x", "y", name="kind_a"), False),
+    (sa.Text, sa.Enum("x", "y", name="kind_a"), False), (sa.Enum("x", "y", name="kind_a"), sa.Text, False),
+    (sa.Enum("x", "y", name="kind_a"), sa.Enum("x", "y", name="kind_a"), True),
 ]
 
 

@@ -287,6 +287,14 @@ def _family(type_: str) -> str | None:
     return _FAMILY_OF.get(re.sub(r"\s*\(.*$", "", t))
 
 
+def _family_of(c: Column) -> str | None:
+    """`_family` of the column's type; an enum is a family of its own (PostgreSQL compares no two enum types, nor an
+    enum with text: rucio's two enums of the same labels)."""
+    if c.type_schema is not None and not c.type.endswith("]"):
+        return f"enum {c.type_schema}.{c.type}"
+    return _family(c.type)
+
+
 def _refuse_incompatible_types(t: Table, fk: ForeignKey, target: Table) -> None:
     """A foreign key whose column and referenced column are of types PostgreSQL cannot compare (manila's Integer
     column referencing a String(36) key: generate wrote it, and the migration failed; create_all fails too)."""
@@ -294,7 +302,7 @@ def _refuse_incompatible_types(t: Table, fk: ForeignKey, target: Table) -> None:
         a, b = t.column(mine), target.column(theirs)
         if a is None or b is None:
             continue
-        fa, fb = _family(a.type), _family(b.type)
+        fa, fb = _family_of(a), _family_of(b)
         if fa is not None and fb is not None and fa != fb:
             raise SchemaLoadError(
                 f"foreign key {fk.name} on {t.schema}.{t.name}: column {mine} is {a.type} but "
