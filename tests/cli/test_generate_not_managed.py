@@ -86,7 +86,12 @@ def test_generate_names_each_ddl_listener_it_leaves_out(tmp_path: Path, run_mizz
         "migrations do not"]
     assert any("DDL DROP FUNCTION one() (after_drop on the MetaData): drop_all runs it" in w for w in warned)
     assert any("DDL CREATE INDEX users_lower_name" in w and "after_create on table public.users" in w for w in warned)
-    assert any("DDL CREATE FUNCTION one()" in w and "after_create on the MetaData" in w for w in warned)
+    # an index is mizzle's to manage: declared as sa.Index, not a --custom migration (which drift then reports for
+    # good: invenio-files-rest's partial unique index)
+    index = next(w for w in warned if "DDL CREATE INDEX users_lower_name" in w)
+    assert "declare it as sa.Index(" in index and "--custom" not in index, index
+    assert any("DDL CREATE FUNCTION one()" in w and "after_create on the MetaData" in w and "--custom" in w
+               for w in warned)
     assert any("schema.hook (before_create on the MetaData)" in w for w in warned)
     assert "users_lower_name" not in sql and "CREATE DOMAIN" in sql and "CREATE TYPE" in sql
 

@@ -4,6 +4,7 @@ with the helpers both converters share (key, constraint names as create_all give
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +96,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                                         f"listened for on the class): {runs} runs it, mizzle's migrations do not")
                     continue
                 out.append(f"{_listener_text(listener)} ({event} on {where}): {runs} runs it, mizzle's "
-                           "migrations do not — declare it with mizzle.pg, or write it into a migration "
-                           "(`mizzle generate --custom`)")
+                           f"migrations do not — {_declare_instead(listener)}")
     return out + list(on_class.values())
 
 
@@ -114,6 +114,19 @@ def _runs_on(listener: Any, dialect: str) -> bool:
     if only is None:
         return True
     return dialect in ((only,) if isinstance(only, str) else tuple(only))
+
+
+_CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+
+
+def _declare_instead(listener: Any) -> str:
+    """How to have what the listener makes in mizzle's migrations. An index is mizzle's to manage: one written
+    into a `--custom` migration is drift for good (invenio-files-rest's partial unique index)."""
+    statement = getattr(listener, "statement", None)
+    if isinstance(statement, str) and _CREATE_INDEX.match(statement):
+        return ("declare it as sa.Index(…, unique=…, postgresql_where=…) on the table instead (mizzle manages "
+                "indexes: one made by hand is a difference)")
+    return "declare it with mizzle.pg, or write it into a migration (`mizzle generate --custom`)"
 
 
 def _listener_text(listener: Any) -> str:
