@@ -289,3 +289,16 @@ def test_generates_column_line_names_a_types_schema_and_a_collation() -> None:
         "~ column t.e: type public.e1 → app.e1"
     assert AlterColumn(("public", "t"), s, replace(s, collation="C")).describe() == \
         "~ column t.s: collation default → C"
+
+
+def test_a_check_made_again_over_a_retyped_column_says_so() -> None:
+    # the plan drops a check reading a column whose type changes and adds it again; the summary read
+    # "~ check t_check on t: n > 0 → n > 0" (OpenStack models on SQLite)
+    from mizzle.dialects import get
+    from mizzle.schema.compare import describe_all
+    from mizzle.schema.diff import Renames, diff
+
+    t = Table(name="t", schema="public", columns=(Column("n", "integer"),), checks=(CheckConstraint("t_check", "n > 0"),))
+    plan = diff(_schema(t), _schema(replace(t, columns=(Column("n", "bigint"),))), Renames(none=True)).changes
+    assert "~ check t_check on t: dropped and added again, unchanged (a column it reads changes type)" in \
+        describe_all(plan, get("postgresql").reader), describe_all(plan, get("postgresql").reader)

@@ -455,7 +455,8 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
         # re-spelled ("t"."c" → c) differs in its flag alone, and the line says so
         same = o.expression == n.expression or r.expression_key(o.expression) == r.expression_key(n.expression)
         what = ", ".join([*([] if same else [f"{o.expression} → {n.expression}"]), *flags]) or \
-            f"{o.expression} → {n.expression}"
+            ("dropped and added again, unchanged (a column it reads changes type)" if o.expression == n.expression
+             else f"{o.expression} → {n.expression}")
         return f"~ check {n.name} on {_q(new_c.table)}: {what}"
     fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
