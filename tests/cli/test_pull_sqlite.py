@@ -53,8 +53,12 @@ def test_pull_sqlite_keeps_types_create_all_declares(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert "cannot express" not in p.stdout + p.stderr, p.stdout + p.stderr
     module = (tmp_path / "pulled.py").read_text()
-    for declared in ("varchar(191)", "float", "datetime", "boolean", "json", "char(32)", "numeric(10, 2)", "varchar"):
-        assert f'PgType("{declared}")' in module, (declared, module)
+    for declared, behaves in (("varchar(191)", "sa.VARCHAR(length=191)"), ("float", "sa.FLOAT()"),
+                              ("datetime", "sa.DATETIME()"), ("boolean", "sa.BOOLEAN()"), ("json", "sa.JSON()"),
+                              ("char(32)", "sa.CHAR(length=32)"), ("numeric(10, 2)", "sa.NUMERIC(precision=10, scale=2)"),
+                              ("varchar", "sa.VARCHAR()")):
+        # the declared type as written, its values as SQLAlchemy's type of that name (not strings: barbican)
+        assert f'PgType("{declared}", {behaves})' in module, (declared, module)
     assert 'sa.Column("note", sa.Text)' in module and 'sa.Column("n", sa.Integer)' in module, module
     p = mizzle(["generate", "--check"], tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr

@@ -377,7 +377,10 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
             ia.append("cycle=True")
         args.append(f"sa.Identity({', '.join(ia)})")
     if c.generated is not None:
-        args.append(f"sa.Computed({_str(c.generated)}{', persisted=False' if c.generated_virtual else ''})")
+        default_virtual = dialects.get(dialect).computed_virtual  # what sa.Computed without persisted= is there
+        kind = "" if c.generated_virtual == default_virtual else \
+            f", persisted={'False' if c.generated_virtual else 'True'}"
+        args.append(f"sa.Computed({_str(c.generated)}{kind})")
     if inline_pk:
         args.append("primary_key=True")
     if (c.is_serial or autoincrement) and in_pk:

@@ -256,6 +256,8 @@ class Dialect(Protocol):
     lint: bool  # `mizzle lint`'s rules (a parser of this dialect's SQL) apply
     probe: bool  # a driver-less start-up probe exists (`mizzle migrate` with nothing to do)
     sqlalchemy_name: str  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
+    computed_virtual: bool  # sa.Computed without persisted= is VIRTUAL here (SQLite's own default, as create_all
+    # writes it and drizzle-kit's generatedAlwaysAs), else STORED (PostgreSQL has no other)
     canonical_forms: bool  # schema.compare puts both models in the server's one spelling (types, bounds,
     #   defaults, names matched by definition) and asks a live server for the rest (`server_forms`)
     tenant_schemas: bool  # a fleet target may be a schema of a database (`URL#schema=NAME`, `schemas = [...]`)

@@ -384,3 +384,25 @@ def test_a_number_default_with_leading_zeros_is_written(tmp_path: Path, run_mizz
     for args in (["drift"], ["generate", "--check"]):
         r = run_mizzle(args, cwd=tmp_path, url=url)
         assert r.code == 0, r.stdout + r.stderr
+
+
+def test_a_computed_column_without_persisted_is_virtual_as_create_all_makes_it(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`sa.Computed("n * 2")` is SQLite's default kind, VIRTUAL, in create_all's table (no keyword) and in
+    drizzle-kit's generatedAlwaysAs; mizzle made it STORED, and baseline against a create_all database failed with
+    'generated stored → virtual'."""
+    schema = ("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+              "sa.Table('g', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('n', sa.Integer),\n"
+              "         sa.Column('d', sa.Integer, sa.Computed('n * 2')),\n"
+              "         sa.Column('s', sa.Integer, sa.Computed('n * 3', persisted=True)))\n")
+    sql = _generated(tmp_path, run_mizzle, schema)
+    assert "GENERATED ALWAYS AS (n * 2) VIRTUAL" in sql and "GENERATED ALWAYS AS (n * 3) STORED" in sql, sql
+    import sqlalchemy as sa
+
+    scope: dict[str, object] = {}
+    exec(schema, scope)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
+    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    for args in (["baseline"], ["drift"]):
+        r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
+        assert r.code == 0, r.stdout + r.stderr

@@ -30,6 +30,7 @@ class PostgresDialect:
     sqlalchemy_name = "postgresql"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
     probe = True
     canonical_forms = True
+    computed_virtual = False
     tenant_schemas = True
     template_databases = True
     renames_keep_names = True

@@ -30,6 +30,7 @@ class SQLiteDialect:
     lint = False
     sqlalchemy_name = "sqlite"  # SQLAlchemy's name of the dialect (its dialect_options keywords: <name>_where, ...)
     canonical_forms = False  # the model from SQLite's own catalog is compared as it is
+    computed_virtual = True
     tenant_schemas = False
     template_databases = False
     renames_keep_names = True

@@ -232,8 +232,10 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
     if type_ == "integer" and pk_cols == (c.name,):
         type_ = _rowid_key_type(c)
     not_null = (not c.nullable) or c.name in pk_cols
-    # Computed(persisted=False) is VIRTUAL; persisted=None stays STORED, what mizzle has always written for it
-    virtual = c.computed is not None and c.computed.persisted is False
+    # Computed(persisted=True) is STORED; persisted=None is SQLite's default, VIRTUAL, as create_all writes it (no
+    # keyword) and drizzle-kit's generatedAlwaysAs; mizzle wrote STORED for it, and baseline against a create_all
+    # database read "generated stored → virtual"
+    virtual = c.computed is not None and c.computed.persisted is not True
     return Column(name=c.name, type=type_, not_null=not_null, default=default,
                   identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual)
 
