@@ -447,7 +447,11 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
         if t.column(pc.name) is None:
             columns.append(DropColumn(key, pc))
     if (prev.primary_key or None) != (t.primary_key or None):
-        if not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
+        if _pk_renamed(prev, t) and r.stored_name(prev.primary_key.name) != r.stored_name(t.primary_key.name):  # type: ignore[union-attr,arg-type]
+            # the same key under another name: RENAME CONSTRAINT (its index too), not the drop and add that drop
+            # and add every foreign key referencing it again (OpenStack models renaming a composite key)
+            columns.append(RenameConstraint(key, prev.primary_key.name, t.primary_key.name, False))  # type: ignore[union-attr,arg-type]
+        elif not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
             # drop the old key before columns change (it may sit on a dropped column), add the new after
             if prev.primary_key is not None:
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
@@ -505,6 +509,14 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
         drop(o)
     for n in fresh:
         add(n)
+
+
+def _pk_renamed(a: Table, b: Table) -> bool:
+    """The same key (columns, deferrability) named by the code on both sides, under two names."""
+    pa, pb = a.primary_key, b.primary_key
+    return pa is not None and pb is not None and pa.name is not None and pb.name is not None \
+        and pa.name != pb.name and not getattr(pa, "server_name", None) and pa.columns == pb.columns \
+        and pa.deferrable == pb.deferrable
 
 
 def _pk_equal(a: Table, b: Table) -> bool:

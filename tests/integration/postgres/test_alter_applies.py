@@ -72,6 +72,23 @@ t2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column
         assert rows(url, "SELECT code FROM t2") == [(10,)]
 
 
+def test_a_renamed_primary_key_is_renamed_not_rebuilt(tmp_path: Path) -> None:
+    # OpenStack models: a composite key named p1 → p2 was dropped and added again, with every foreign key
+    # referencing it (two ACCESS EXCLUSIVE rebuilds, lint MZ203/MZ206); RENAME CONSTRAINT renames it and its index
+    schema = '''
+a = sa.Table("a", md, sa.Column("x", sa.Integer), sa.Column("y", sa.Integer), sa.PrimaryKeyConstraint("x", "y", name="p1"))
+b = sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer), sa.Column("y", sa.Integer),
+             sa.ForeignKeyConstraint(["x", "y"], ["a.x", "a.y"], name="b_a_fk"))
+'''
+    with temp_database("mzpk") as url:
+        step(tmp_path, url, schema)
+        rows(url, "INSERT INTO a VALUES (1, 2) RETURNING x")
+        sql = step(tmp_path, url, schema.replace('name="p1"', 'name="p2"'))
+        assert 'RENAME CONSTRAINT "p1" TO "p2"' in sql and "DROP CONSTRAINT" not in sql, sql
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT x, y FROM a") == [(1, 2)]
+
+
 def test_dropped_table_frees_its_name_for_a_sequence(tmp_path: Path) -> None:
     with temp_database("mzord") as url:
         step(tmp_path, url, 'counter = sa.Table("counter", md, sa.Column("id", sa.Integer, primary_key=True))\n'
