@@ -331,11 +331,14 @@ class RenameConstraint(Change):
     old: str
     new: str
     index: bool = False
+    primary_key: bool = False  # the table's primary key (described as one)
 
     def inverse(self) -> Change:
-        return RenameConstraint(self.table, self.new, self.old, self.index)
+        return RenameConstraint(self.table, self.new, self.old, self.index, self.primary_key)
 
     def describe(self) -> str:
+        if self.primary_key:
+            return f"~ primary key on {table_label(self.table)}: name {self.old} → {self.new} (rename)"
         return f"~ {'index' if self.index else 'constraint'} {self.old} → {self.new} on {table_label(self.table)} (rename)"
 
 

@@ -450,7 +450,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
         if _pk_renamed(prev, t) and r.stored_name(prev.primary_key.name) != r.stored_name(t.primary_key.name):  # type: ignore[union-attr,arg-type]
             # the same key under another name: RENAME CONSTRAINT (its index too), not the drop and add that drop
             # and add every foreign key referencing it again (OpenStack models renaming a composite key)
-            columns.append(RenameConstraint(key, prev.primary_key.name, t.primary_key.name, False))  # type: ignore[union-attr,arg-type]
+            columns.append(RenameConstraint(key, prev.primary_key.name, t.primary_key.name, False, True))  # type: ignore[union-attr,arg-type]
         elif not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
             # drop the old key before columns change (it may sit on a dropped column), add the new after
             if prev.primary_key is not None:

@@ -406,3 +406,41 @@ def test_a_computed_column_without_persisted_is_virtual_as_create_all_makes_it(t
     for args in (["baseline"], ["drift"]):
         r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
         assert r.code == 0, r.stdout + r.stderr
+
+
+def test_a_rebuilt_table_a_foreign_key_references_by_a_unique_column_applies(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Authelia on SQLite: rebuilding a table whose unique (non-key) column another table's foreign key references.
+    The rebuild makes the unique index after `PRAGMA foreign_keys=ON` (drizzle-kit's order too), and the runner's
+    foreign-key check at the pragma failed: 'foreign key mismatch - "child" referencing "parent"'. A row the
+    rebuild leaves without its parent is still caught."""
+    v1 = ("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+          "sa.Table('parent', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+          "         sa.Column('code', sa.Text, nullable=False, unique=True), sa.Column('note', sa.Text))\n"
+          "sa.Table('child', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+          "         sa.Column('code', sa.Text, sa.ForeignKey('parent.code')))\n")
+    _generated(tmp_path, run_mizzle, v1)
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    conn = sqlite3.connect(tmp_path / "app.db")
+    conn.execute("INSERT INTO parent VALUES (1, 'a', NULL)")
+    conn.execute("INSERT INTO child VALUES (1, 'a')")
+    conn.commit()
+    conn.close()
+    (tmp_path / "schema.py").write_text(v1.replace("sa.Column('note', sa.Text)",
+                                                   "sa.Column('note', sa.Text, nullable=False, server_default='')"))
+    assert run_mizzle(["generate", "--name", "note"], cwd=tmp_path).code == 0
+    sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert sql.index("PRAGMA foreign_keys=ON") < sql.index("CREATE UNIQUE INDEX"), sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+    # a rebuild that loses a parent row still fails the check, after the indexes are back
+    (tmp_path / "schema.py").write_text(v1.replace("sa.Column('note', sa.Text)", "sa.Column('note', sa.Integer)"))
+    assert run_mizzle(["generate", "--name", "retype"], cwd=tmp_path).code == 0
+    p = next((tmp_path / "migrations").glob("0002_*.sql"))
+    p.write_text(p.read_text().replace('SELECT "id", "code", "note" FROM `parent`',
+                                       'SELECT "id", "code", "note" FROM `parent` WHERE 0').replace(
+        "SELECT `id`, `code`, `note` FROM `parent`", "SELECT `id`, `code`, `note` FROM `parent` WHERE 0"))
+    assert "WHERE 0" in p.read_text(), p.read_text()
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code != 0 and "foreign key check failed" in r.stderr and "1 row(s) of child → parent" in r.stderr, r.stderr

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ...dburl import DatabaseURL
 
 _FK_PRAGMA = re.compile(r"^\s*PRAGMA\s+(?:main\.)?foreign_keys\s*=\s*[`'\"]?(\w+)[`'\"]?\s*;?\s*$", re.I)
+_CREATE_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 _DROP_TABLE = re.compile(rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<t>{_IDENT})\s*;?\s*$", re.I)
 _RENAME_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?P<old>{_IDENT})\s+RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I)
@@ -99,6 +100,10 @@ class SQLiteBackend(TrackingStore):
         self._lock_path = lock_path(url)
         self._busy_timeout = DEFAULT_BUSY_TIMEOUT
         self._fk_baseline: dict[tuple[str, str], int] | None = None
+        # `PRAGMA foreign_keys=ON` met: the check runs at the next statement that is not a CREATE INDEX (the table
+        # rebuild's unique index a child's key references is made after the pragma, drizzle-kit's order too:
+        # checked at the pragma, SQLite said "foreign key mismatch"; Authelia's rebuilt oauth2_consent_session)
+        self._fk_check_pending = False
         self._saved: dict[str, list[str]] = {}  # table being rebuilt → its triggers and the views to restore
         self._deadline: float | None = None
         self._statement_timeout: float | None = None
@@ -247,6 +252,7 @@ class SQLiteBackend(TrackingStore):
             self._restore_fk()
 
     def rollback(self) -> None:
+        self._fk_check_pending = False
         self._rollback_quietly()
         self._saved.clear()
         self._restore_fk()
@@ -278,8 +284,10 @@ class SQLiteBackend(TrackingStore):
         m = _FK_PRAGMA.match(bare)
         if m:
             if m.group(1).lower() in ("on", "1", "true", "yes"):
-                self._check_foreign_keys("after the table rebuild")
+                self._fk_check_pending = True
             return  # foreign keys stay off until the migration commits (see the module docstring)
+        if self._fk_check_pending and not _CREATE_INDEX.match(bare):
+            self._check_foreign_keys("after the table rebuild")
         drop = _DROP_TABLE.match(bare)
         if drop:
             self._save_dependents(_unquote(drop["t"]))
@@ -328,6 +336,7 @@ class SQLiteBackend(TrackingStore):
         return counts
 
     def _check_foreign_keys(self, when: str) -> None:
+        self._fk_check_pending = False
         now = self._fk_violations()
         base = self._fk_baseline or {}
         new = {k: n - base.get(k, 0) for k, n in now.items() if n > base.get(k, 0)}
