@@ -74,3 +74,42 @@ def test_a_serial_kept_through_a_table_rename_is_no_difference(pg_available: boo
         assert not generate(load_config(tmp_path / "proj" / "mizzle.toml"), check=True).changes
     finally:
         sys.modules.pop("serial_renamed_schema", None)
+
+
+def test_a_table_made_again_beside_its_renamed_self_keeps_its_own_sequence(pg_available: bool, tmp_path: Path) -> None:
+    """Authelia: `ALTER TABLE t RENAME TO t_old; CREATE TABLE t (id serial …)` gives the new table `t_id_seq1` (the
+    name `t_id_seq` is the old table's). That is the new table's own sequence, not a renamed table's serial:
+    generate wrote nothing for the column and a snapshot saying `integer`, so drift and verify failed after it."""
+    import psycopg
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "serial_remade_schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('x', sa.Integer))\n")
+    (proj / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\nschema = ["serial_remade_schema.py"]\n')
+    try:
+        assert generate(load_config(proj / "mizzle.toml"), name="init").written
+        with temp_database("mzser") as src:
+            migrate(url=src, folder=proj / "drizzle")
+            with psycopg.connect(src, autocommit=True) as c:
+                c.execute("ALTER TABLE t RENAME TO t_old; ALTER TABLE t_old DROP CONSTRAINT t_pkey;"
+                          "CREATE TABLE t (id serial PRIMARY KEY, x int, y int); DROP TABLE t_old")
+            pulled = tmp_path / "pulled"
+            pulled.mkdir()
+            (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+            pull(load_config(pulled / "mizzle.toml"), src, mark=False)
+            assert "t_id_seq1" in (pulled / "schema.py").read_text()
+        sys.modules.pop("serial_remade_schema", None)
+        (proj / "serial_remade_schema.py").write_text((pulled / "schema.py").read_text())
+        config = load_config(proj / "mizzle.toml")
+        sql = generate(config, name="remade", no_renames=True).sql
+        assert "t_id_seq1" in sql, sql
+        with temp_database("mzser") as url:
+            migrate(url=url, folder=proj / "drizzle")
+            assert not drift(url=url, folder=proj / "drizzle").changes
+        sys.modules.pop("serial_remade_schema", None)
+        assert not generate(load_config(proj / "mizzle.toml"), check=True).changes
+        assert verify(config, url=url_for("postgres")).ok
+    finally:
+        sys.modules.pop("serial_remade_schema", None)

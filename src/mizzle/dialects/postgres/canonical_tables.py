@@ -245,7 +245,14 @@ def _renamed_serial(t: Table, serial: Column, held: Column, holder: Schema) -> A
     if base is None or m is None or held.type != base:
         return None
     s = next((s for s in holder.sequences if s.owned_by == (t.schema, t.name, held.name)), None)
-    if (s is None or s.name == serial_sequence_name(t.name, held.name)
+    own = serial_sequence_name(t.name, held.name)
+    # a rename keeps `<old table>_<column>_seq`; another name (`t_id_seq1`: the table made again while the old one,
+    # renamed away, kept `t_id_seq`) is a sequence of its own, not the serial (Authelia's recreated tables: generate
+    # wrote nothing for the column and a snapshot that said `integer`)
+    if s is not None and (not s.name.endswith(f"_{held.name}_seq")
+                          or any(x.schema == t.schema and x.name == own for x in holder.sequences)):
+        return None
+    if (s is None or s.name == own
             or m.group("seq").replace('"', "").split(".")[-1] != s.name or (s.data_type or "bigint") != base
             or not serial_options(base, s.increment, s.start, s.min_value, s.max_value, s.cache, s.cycle)):
         return None
