@@ -72,3 +72,12 @@ def test_a_query_parameter_in_a_statement_is_an_error() -> None:
     assert "MZ003" not in rules('CREATE INDEX "i" ON "t" USING btree ("s") WHERE "t"."s" = \'$1\';\n')
     assert "MZ003" not in rules("CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n")
     assert "MZ003" not in rules("PREPARE q (int) AS SELECT $1;\n")
+
+
+def test_a_primary_key_added_in_place_is_named_and_told_its_own_way_round() -> None:
+    # vaultwarden's `ALTER TABLE devices ADD PRIMARY KEY (uuid, user_uuid)`: MZ203 said "constraint (unnamed)" and
+    # advised UNIQUE USING INDEX
+    found = [f for f in lint_file('ALTER TABLE "devices" ADD PRIMARY KEY ("uuid", "user_uuid");',
+                                  LintContext(file="t.sql")) if f.rule == "MZ203"]
+    assert len(found) == 1 and "primary key devices_pkey on public.devices" in found[0].message, found
+    assert "PRIMARY KEY USING INDEX" in found[0].message

@@ -22,7 +22,7 @@ SET_NOT_NULL = rule("MZ202", WARNING, "SET NOT NULL on an existing table",
                     "(col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL")
 UNIQUE_IN_PLACE = rule("MZ203", WARNING, "unique or primary key constraint added to an existing table",
                        "its index is built under an ACCESS EXCLUSIVE lock: CREATE UNIQUE INDEX CONCURRENTLY "
-                       "first, then ADD CONSTRAINT … UNIQUE USING INDEX")
+                       "first, then ADD CONSTRAINT … UNIQUE (a key: PRIMARY KEY) USING INDEX")
 INDEX_CREATE = rule("MZ204", WARNING, "index created without CONCURRENTLY on an existing table",
                     "it blocks writes while it builds: use CREATE INDEX CONCURRENTLY in a file marked "
                     "`-- mizzle:no-transaction`")
@@ -109,8 +109,11 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
             elif cmd.subtype == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
                 c = cmd.def_
                 name = c.conname or "(unnamed)"
-                if c.contype in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_PRIMARY, ConstrType.CONSTR_EXCLUSION) \
-                        and not c.indexname:
+                if c.contype == ConstrType.CONSTR_PRIMARY and not c.indexname:
+                    # the server names an unnamed key <table>_pkey; its way round is PRIMARY KEY USING INDEX
+                    yield Hit(UNIQUE_IN_PLACE, f"primary key {c.conname or key[1] + '_pkey'} on {display(key)} builds "
+                                               "its index in place", st)
+                elif c.contype in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_EXCLUSION) and not c.indexname:
                     yield Hit(UNIQUE_IN_PLACE, f"constraint {name} on {display(key)} builds its index in place", st)
                 elif c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
                     yield Hit(FK_VALIDATED, f"foreign key {name} on {display(key)} validated in place", st)
