@@ -80,4 +80,4 @@ def test_a_primary_key_added_in_place_is_named_and_told_its_own_way_round() -> N
     found = [f for f in lint_file('ALTER TABLE "devices" ADD PRIMARY KEY ("uuid", "user_uuid");',
                                   LintContext(file="t.sql")) if f.rule == "MZ203"]
     assert len(found) == 1 and "primary key devices_pkey on public.devices" in found[0].message, found
-    assert "PRIMARY KEY USING INDEX" in found[0].message
+    assert "(a key: PRIMARY KEY) USING INDEX" in found[0].message
