@@ -137,3 +137,28 @@ def test_a_version_8_rename_of_a_column_is_a_rename_delta() -> None:
     prints = v9.footprints_of(state, deltas)
     assert [p["statementType"] for p in prints] == ["rename_table", "rename_column"]
     assert prints[1]["statementTarget"] == ["column", "public", "posts", "body"]
+
+
+def test_a_key_row_before_its_column_row_is_the_columns_key() -> None:
+    # hollo (drizzle-kit 1.0.0-rc.4): a table's pks row came before its column rows; the one-column key became a
+    # composite key, and `mizzle up` refused the folder ("no longer stands for the same schema")
+    rows = [{"schema": "public", "name": "t", "isRlsEnabled": False, "entityType": "tables"},
+            {"schema": "public", "table": "t", "name": "t_pkey", "columns": ["id"], "nameExplicit": False,
+             "entityType": "pks"},
+            _col("t", "id", "integer", True), _col("t", "x")]
+    for order in (rows, [rows[0], rows[2], rows[3], rows[1]]):
+        t = v9.v7_from_state({v9.entity_key(r): r for r in order}, "x", ROOT)["tables"]["public.t"]
+        assert t["columns"]["id"]["primaryKey"] is True and t["compositePrimaryKeys"] == {}, t
+
+
+def test_a_snapshot_copied_byte_for_byte_into_a_later_folder_is_one_node(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # hackerspub: data migrations' folders hold a copy of the snapshot before them; drizzle-kit's check and generate
+    # accept it, mizzle refused the whole folder ("snapshot id … is also the id of …")
+    from mizzle.migrations.folders1 import load_snapshots
+
+    for name in ("20260101000000_a", "20260102000000_data"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "migration.sql").write_text("SELECT 1;")
+        (tmp_path / name / "snapshot.json").write_text(json.dumps(BASE))
+    snaps = load_snapshots(tmp_path)
+    assert list(snaps) == ["b"] and snaps["b"]["_dir"] == "20260102000000_data"

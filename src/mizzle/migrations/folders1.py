@@ -65,6 +65,11 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
             raise IntegrityError(f"{p}: not a drizzle-kit snapshot (no id)")
         if is_1x(data):
             codec_of(data, str(p))
+        if data["id"] in out and {k: v for k, v in out[data["id"]].items() if k != "_dir"} == data:
+            # a data migration's snapshot copied from the one before (`cp`): the same node of the chain, as
+            # drizzle-kit reads it (its `check` and `generate` accept the folder); the later folder stands for it
+            out[data["id"]] = {**data, "_dir": d.name}
+            continue
         if data["id"] in out:
             raise IntegrityError(f"{p}: snapshot id {data['id']} is also the id of {out[data['id']]['_dir']}",
                                  "Two migration folders hold the same snapshot: restore one from version control.")

@@ -64,13 +64,18 @@ def server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
 def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]]:
     """The statements that make the server spell each of `t`'s expressions that differ from `a`'s on the temp
     table `tmp`: (kind, name on the temp table, statement, the object of `t` it stands for)."""
+    from .snapshot_v9 import unqualified
+
+    def bare(e: str) -> str:  # `"post"."year"` (drizzle-kit 0.x's spelling) names the real table, not the temp one
+        return unqualified(e, t.schema or "public", t.name)
+
     stmts: list[tuple[str, str, str, Any]] = []
     a_checks = {expression_key(c.expression) for c in a.checks}
     for chk in t.checks:
         if expression_key(chk.expression) not in a_checks:
             name = f"mz_c_{len(stmts)}"
             stmts.append(("check", name, f"ALTER TABLE pg_temp.{tmp} ADD CONSTRAINT {name} CHECK "
-                          f"({chk.expression}) NOT VALID", chk.name))
+                          f"({bare(chk.expression)}) NOT VALID", chk.name))
     for c in t.columns:
         ac = a.column(c.name)
         if ac is None:
@@ -87,7 +92,7 @@ def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]
         if c.generated is not None and expression_key(c.generated) != expression_key(ac.generated):
             name = f"mz_g_{len(stmts)}"
             stmts.append(("generated", name, f"ALTER TABLE pg_temp.{tmp} ADD COLUMN {name} {_type_sql(ac)} "
-                          f"GENERATED ALWAYS AS ({c.generated}) STORED", c.name))
+                          f"GENERATED ALWAYS AS ({bare(c.generated)}) STORED", c.name))
     for i in t.indexes:
         ai = a.index(i.name) if hasattr(a, "index") else next((x for x in a.indexes if x.name == i.name), None)
         if ai is None or not (i.where or any(c.is_expression for c in i.columns)):
@@ -97,7 +102,7 @@ def _probes(tmp: str, no: int, t: Any, a: Any) -> list[tuple[str, str, str, Any]
             continue
         name = f"mz_i_{no}_{len(stmts)}"
         stmts.append(("index", name, f"CREATE INDEX {name} ON pg_temp.{tmp} USING {i.method} ({_index_cols(i)})"
-                      + (f" WHERE {i.where}" if i.where else ""), i.name))
+                      + (f" WHERE {bare(i.where)}" if i.where else ""), i.name))
     return stmts
 
 

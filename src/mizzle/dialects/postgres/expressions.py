@@ -56,6 +56,9 @@ def _rewrite(node: Any, keep: int = 1) -> Any:
         return _rewrite_expr(node, keep)
     if isinstance(node, ast.BoolExpr):
         return _rewrite_bool(node, keep)
+    if isinstance(node, ast.CaseExpr) and node.defresult is not None:
+        d = _rewrite(node.defresult, keep)  # a CASE without ELSE is stored with `ELSE NULL::<its type>`
+        node.defresult = None if isinstance(d, ast.A_Const) and getattr(d, "isnull", False) else d
     if isinstance(node, ast.ResTarget) and node.name is not None and node.name == _default_colname(node.val):
         node.name = None  # `(SELECT auth.uid() AS uid)`: the server names a subquery's column so, said or not
     for name in node:  # every other node: rewrite its children
@@ -90,6 +93,9 @@ def _rewrite_cast(node: Any, keep: int) -> Any:
 
     arg = _rewrite(node.arg, keep)
     names = _names(node.typeName)
+    if len(names) == 2 and names[0] == "pg_catalog":  # `timestamp(3) with time zone` is `timestamptz(3)`
+        node.typeName.names = node.typeName.names[1:]
+        names = names[1:]
     if names and names[-1] == "interval" and isinstance(arg, ast.A_Const) and isinstance(arg.val, ast.String):
         # `interval '15 minutes'` is stored as '00:15:00'::interval
         return ast.A_Const(val=ast.String(sval=interval_text(str(arg.val.sval))))
@@ -206,6 +212,14 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
                                         for d in el.opclassopts) + ")"
         return expr, asc, nulls, opclass, collation
     except Exception:  # noqa: BLE001
+        # drizzle-kit 1.x's row of `sql\`"published"::timestamptz(3) desc\``: an expression that is not a
+        # function call, its ordering inside the text; its SQL puts the expression in parentheses
+        m = re.fullmatch(r"(.+?)\s+((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*", sql,
+                         re.I | re.S)
+        if m is not None and not m.group(1).lstrip().startswith("("):
+            head = split_index_element(f"({m.group(1)}) {m.group(2)}")
+            if head[0] != f"({m.group(1)}) {m.group(2)}":
+                return head
         return sql, None, None, None, None
 
 

@@ -165,7 +165,9 @@ def v7_from_state(state: State, id_: str, prev_id: str) -> dict[str, Any]:
     snap: dict[str, Any] = {"id": id_, "prevId": prev_id, "version": "7", "dialect": "postgresql", "tables": tables,
                             "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
                             "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
-    for r in rows:
+    # columns first: a key's v7 form (the column's primaryKey or a composite key) depends on its column being
+    # there, whatever the order of the rows (drizzle-kit 1.0.0-beta wrote a table's pks before its columns)
+    for r in sorted(rows, key=lambda r: r["entityType"] != "columns"):
         kind = r["entityType"]
         if kind in _TOP_V7:
             _TOP_V7[kind](snap, r)
@@ -399,9 +401,9 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
     elif default is not None:
         default = str(default)
         own = [c["type"], f'"{c["type"]}"'] + ([f'"{c["typeSchema"]}"."{c["type"]}"'] if c.get("typeSchema") else [])
-        cast = next((x for x in own if default.startswith("'") and default.endswith("'::" + x)), None)
-        if cast is not None:  # 1.x keeps the literal only (the cast as the server or the SQL spells it)
-            default = default[:-len("::" + cast)]
+        m = re.fullmatch(r"('.*'|\(.*\))::(.+?)", default, re.S)  # also `(ARRAY[]::text[])::text[]`, 1.x's SQL
+        if m is not None and re.sub(r"\s+\[", "[", m.group(2)) in own:  # `'{}'::uuid []`, as 0.x's SQL spells it
+            default = m.group(1)  # 1.x keeps the literal only (the cast as the server or the SQL spells it)
         elif type_.split("(")[0] in ("numeric", "decimal") and not default.startswith("'") and not dims \
                 and re.fullmatch(r"-?\d+(\.\d+)?", default):
             default = f"'{default}'"  # numeric({mode: 'number'}).default(1.25): 1.x writes the text literal
@@ -446,7 +448,8 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
     for pk_name, cols in [(key_name or f"{name}_pkey", single)] if single else [
             (p["name"], p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()]:
         rows.append({**base, "name": pk_name, "columns": list(cols),
-                     "nameExplicit": pk_name != f"{name}_pkey" and not single, "entityType": "pks"})
+                     "nameExplicit": pk_name != f"{name}_pkey" and not single,
+                     "entityType": "pks"})
     for u in (t.get("uniqueConstraints") or {}).values():
         defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
                     unique_name(name, tuple(u["columns"])))  # a table's unique().on(…)
@@ -477,11 +480,21 @@ def _same_index(a: dict[str, Any] | None, b: dict[str, Any], types: dict[tuple[s
     return plain(a) == plain(b)
 
 
+def _bare_opclass(name: str, schema: str) -> str:
+    """drizzle-kit 1.x names an operator class bare (`.op("gin_trgm_ops")`); the server's, of an extension
+    installed in public or in the table's schema, comes qualified (`public.gin_trgm_ops`)."""
+    for s in {"public", schema}:
+        if name.startswith(f"{s}."):
+            return name[len(s) + 1:]
+    return name
+
+
 def _index_row(base: dict[str, Any], ix: dict[str, Any], server_name: str | None = None) -> dict[str, Any]:
     cols = [{"value": unqualified(c["expression"], base["schema"], base["table"]) if c.get("isExpression") else c["expression"],
              "isExpression": bool(c.get("isExpression")), "asc": bool(c.get("asc", True)),
              "nullsFirst": c.get("nulls") == "first",
-             "opclass": {"name": c["opclass"], "default": False} if c.get("opclass") else None}
+             "opclass": {"name": _bare_opclass(c["opclass"], base["schema"]), "default": False}
+             if c.get("opclass") else None}
             for c in ix["columns"]]
     plain = [c["value"] for c in cols if not c["isExpression"]]
     default = make_object_name(base["table"], column_addition(tuple(plain)), "index")
