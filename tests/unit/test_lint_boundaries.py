@@ -81,3 +81,30 @@ def test_a_primary_key_added_in_place_is_named_and_told_its_own_way_round() -> N
                                   LintContext(file="t.sql")) if f.rule == "MZ203"]
     assert len(found) == 1 and "primary key devices_pkey on public.devices" in found[0].message, found
     assert "(a key: PRIMARY KEY) USING INDEX" in found[0].message
+
+
+def test_type_changes_classified_as_postgresql_15_runs_them() -> None:
+    # checked on PostgreSQL 15 by the table's relfilenode (prisma histories: langfuse, hoppscotch): char(n) →
+    # varchar(m) with m ≥ n was called a narrowing (an error); char(n) → text, json → text and a wider char(n) were
+    # called safe, and PostgreSQL rewrites the table; bit(4) → bit(8) was called safe, and fails on any row
+    from mizzle.lint.destructive import classify
+    from mizzle.lint.state import TypeSpec
+
+    assert classify(TypeSpec("bpchar", (10,)), TypeSpec("varchar", (20,))) == "rewrite"
+    assert classify(TypeSpec("bpchar", (10,)), TypeSpec("varchar", (5,))) == "narrow"
+    assert classify(TypeSpec("bpchar", (10,)), TypeSpec("text")) == "rewrite"
+    assert classify(TypeSpec("bpchar", (10,)), TypeSpec("bpchar", (20,))) == "rewrite"
+    assert classify(TypeSpec("json"), TypeSpec("text")) == "rewrite"
+    assert classify(TypeSpec("bit", (4,)), TypeSpec("bit", (8,))) == "narrow"
+    assert classify(TypeSpec("varchar", (10,)), TypeSpec("varchar", (20,))) == "safe"
+    assert classify(TypeSpec("varchar", (10,)), TypeSpec("text")) == "safe"
+
+
+def test_statements_guarded_by_generate_idempotent_are_linted_as_themselves() -> None:
+    # a column renamed in a `--idempotent` file: MZ107 (an error) was lost inside the DO block (langfuse's
+    # history linted clean generated --idempotent, with 44 findings generated plain)
+    plain = 'ALTER TABLE "public"."t" RENAME COLUMN "a" TO "b";'
+    guarded = ("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+               "to_regclass('\"public\".\"t\"') AND attname = 'a') THEN " + plain + " END IF; END $$;")
+    assert "MZ107" in rules(plain)
+    assert "MZ107" in rules(guarded)

@@ -35,12 +35,13 @@ RENAME_COLUMN = rule("MZ107", ERROR, "column renamed",
                      "backfill, switch reads, then drop the old column in a later migration")
 
 # types whose modifier PostgreSQL can widen without a rewrite (a larger length or precision)
-_WIDENABLE = {"varchar", "bpchar", "varbit", "bit", "numeric", "timestamp", "timestamptz", "time", "timetz",
+_WIDENABLE = {"varchar", "varbit", "numeric", "timestamp", "timestamptz", "time", "timetz",
               "interval"}
 _TEXTLIKE = {"text", "varchar"}
 # (from, to) pairs that are binary-coercible: no rewrite, no narrowing
-_COERCIBLE = {("varchar", "text"), ("text", "varchar"), ("cidr", "inet"), ("bpchar", "text"),
-              ("bpchar", "varchar"), ("xml", "text"), ("json", "text")}
+_COERCIBLE = {("varchar", "text"), ("text", "varchar"), ("cidr", "inet"), ("xml", "text")}
+# char(n) → text/varchar goes through rtrim() and json → text through I/O: the table is rewritten (checked on
+# PostgreSQL 15: the relfilenode changes)
 _INT_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float4": 4, "float8": 8}
 
 
@@ -62,6 +63,15 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
                 return "narrow"
             return "safe" if ns == os_ else "rewrite"
         return "safe" if new.mods[0] >= old.mods[0] else "narrow"
+    if old.name == new.name == "bit" and old.mods != new.mods:
+        return "narrow"  # bit(n) holds exactly n bits: any other length fails on the first row
+    if old.name == new.name == "bpchar" and old.mods and new.mods:
+        # char(n) values are stored padded to n: a wider char is a rewrite
+        return "rewrite" if new.mods[0] > old.mods[0] else "narrow"
+    if old.name == "bpchar" and new.name in _TEXTLIKE:
+        if new.name == "varchar" and new.mods and (not old.mods or new.mods[0] < old.mods[0]):
+            return "narrow"
+        return "rewrite"
     if (old.name, new.name) in _COERCIBLE:
         if new.name == "varchar" and new.mods:
             return "narrow"  # text → varchar(n)

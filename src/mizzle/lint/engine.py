@@ -12,7 +12,7 @@ from ..migrations.folder import read_sql_text
 from ..schema.model import Schema
 from .registry import ERROR, FILE_CHECKS, RULES, STATEMENT_CHECKS, Hit, load_rules
 from .source import FileUnit, read_unit
-from .state import SchemaState
+from .state import SchemaState, guarded_statements
 from .syntax import BAD_IGNORE, SYNTAX_ERROR
 
 
@@ -80,6 +80,11 @@ def _run(unit: FileUnit, state: SchemaState) -> list[Hit]:
             continue
         for check in STATEMENT_CHECKS:
             hits.extend(check(st, st.node, state))
+        if type(st.node).__name__ == "DoStmt":  # generate --idempotent's guards: lint what they guard
+            for inner in guarded_statements(st.node):
+                for check in STATEMENT_CHECKS:
+                    hits.extend(check(st, inner, state))
+                state.apply(inner)
         state.apply(st.node)
     for file_check in FILE_CHECKS:
         hits.extend(file_check(unit))

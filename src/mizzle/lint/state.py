@@ -196,6 +196,26 @@ def _not_null_test(expr: Any) -> str | None:
     return str(fields[0].sval) if len(fields) == 1 and isinstance(fields[0], ast.String) else None
 
 
+def guarded_statements(node: Any) -> list[Any]:
+    """Every statement of a DO block in the guarded form `generate --idempotent` writes (`IF <catalog check>
+    THEN <statement>; END IF;`): the rules read them as the statements they guard."""
+    import re
+
+    from pglast import parse_sql
+
+    out: list[Any] = []
+    for arg in node.args or ():
+        if not (isinstance(arg, ast.DefElem) and arg.defname == "as" and isinstance(arg.arg, ast.String)):
+            continue
+        for sql in re.findall(r"\bTHEN\s+(.*?);\s*END IF\b", arg.arg.sval or "", re.S | re.I):
+            try:
+                parsed = parse_sql(sql)
+            except Exception:  # noqa: BLE001 - not plain SQL after all: nothing learned
+                continue
+            out.extend(r.stmt for r in parsed)
+    return out
+
+
 def _guarded_alters(node: Any) -> list[Any]:
     """The ALTER TABLE statements of a DO block in the guarded form `generate --idempotent` writes (`IF <catalog
     check> THEN <statement>; END IF;`), so a check added that way is known (e.g. to a later SET NOT NULL)."""

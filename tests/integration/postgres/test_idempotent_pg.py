@@ -148,3 +148,37 @@ def test_an_enum_rebuilt_under_a_column_a_new_generated_column_uses_reruns() -> 
             for stmt in split_statements(render_file(make_idempotent(plan(changes, "postgresql")))):
                 conn.execute(stmt.sql)
         assert conn.execute("SELECT id, a::text, g FROM t1 ORDER BY id").fetchall() == [(1, "x", False), (2, None, True)]
+
+
+PK_V1 = '''import sqlalchemy as sa
+md = sa.MetaData()
+s = sa.Table("s", md, sa.Column("id", sa.Text), sa.Column("pid", sa.Text, nullable=False),
+             sa.PrimaryKeyConstraint("id", name="s_pkey"))
+t = sa.Table("t", md, sa.Column("id", sa.Text, primary_key=True), sa.Column("sid", sa.Text), sa.Column("pid", sa.Text),
+             sa.ForeignKeyConstraint(["sid"], ["s.id"], name="t_sid_fkey"))
+'''
+
+
+def test_a_replaced_primary_key_with_a_foreign_key_to_it_runs_again(tmp_path: Path) -> None:
+    # langfuse's history: the key s_pkey is replaced (same name, more columns) and a foreign key to the new key
+    # added; run again, the file's DROP CONSTRAINT IF EXISTS s_pkey found the new key, which the new foreign key
+    # depends on, and failed. Lint said nothing (no MZ401)
+    v2 = PK_V1.replace('sa.PrimaryKeyConstraint("id", name="s_pkey")', 'sa.PrimaryKeyConstraint("id", "pid", name="s_pkey")') \
+        .replace('sa.ForeignKeyConstraint(["sid"], ["s.id"], name="t_sid_fkey")',
+                 'sa.ForeignKeyConstraint(["sid", "pid"], ["s.id", "s.pid"], name="t_sid_pid_fkey")')
+    with temp_database("mzidpk") as url:
+        texts = []
+        for source in (PK_V1, v2):
+            write_project(tmp_path, source)
+            result = generate(fresh_config(tmp_path), idempotent=True)
+            assert result.written
+            texts.append(result.sql)
+            apply_as_runner(url, result.sql)
+        before = schema_dump(url)
+        apply_as_runner(url, texts[-1])  # the whole file again
+        for k in range(1, len(split_statements(texts[-1]))):  # and after any prefix of it ran
+            with clone(url) as again:
+                run_prefix(again, texts[-1], k)
+                apply_as_runner(again, texts[-1])
+                assert schema_dump(again) == before
+        assert schema_dump(url) == before

@@ -13,6 +13,8 @@ from dataclasses import replace
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema import lineage as li
+from ...schema.changes import TableKey
+from ...schema.model import PrimaryKey
 from ...schema.table_features import AddExclusion, DropExclusion
 from .ddl import column_type, ident, qname, qtable
 from .objects_idempotent import REWRITE_OBJECTS
@@ -24,16 +26,42 @@ IDEMPOTENT = "mizzle:idempotent"
 
 def make_idempotent(statements: list[PlannedStatement]) -> list[PlannedStatement]:
     dropped = dropped_tables(statements)
-    return [replace(s, sql=rewrite(s, dropped)) for s in statements]
+    new_keys = new_primary_keys(statements)
+    return [replace(s, sql=rewrite(s, dropped, new_keys)) for s in statements]
+
+
+def new_primary_keys(statements: list[PlannedStatement]) -> dict[TableKey, PrimaryKey]:
+    """The tables whose primary key the file replaces, and their new keys."""
+    return {s.change.table: s.change.new for s in statements
+            if isinstance(s.change, ch.SetPrimaryKey) and s.change.new is not None}
+
+
+def _pk_drop_unless_new(s: PlannedStatement, new_keys: dict[TableKey, PrimaryKey]) -> str | None:
+    """The old key's DROP when the file adds another key to the table: on a rerun, only while the key is not
+    the new one yet (a foreign key the file adds later depends on the new key's index: DROP CONSTRAINT IF
+    EXISTS would fail on it)."""
+    c = s.change
+    if not (isinstance(c, ch.SetPrimaryKey) and c.new is None and c.table in new_keys):
+        return None
+    cols = ", ".join(quote_literal(col) for col in new_keys[c.table].columns)
+    keyed = (f"(SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_catalog.pg_constraint p "
+             f"CROSS JOIN LATERAL unnest(p.conkey) WITH ORDINALITY AS k(attnum, n) "
+             f"JOIN pg_catalog.pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = k.attnum "
+             f"WHERE p.conrelid = {_regclass(c.table)} AND p.contype = 'p')")
+    return guarded(f"{keyed} IS DISTINCT FROM ARRAY[{cols}]::text[] AND {keyed} IS NOT NULL", s.sql)
 
 
 def dropped_tables(statements: list[PlannedStatement]) -> frozenset[tuple[str, str]]:
     return frozenset(s.change.table.key for s in statements if isinstance(s.change, ch.DropTable))
 
 
-def rewrite(s: PlannedStatement, dropped: frozenset[tuple[str, str]] = frozenset()) -> str:
+def rewrite(s: PlannedStatement, dropped: frozenset[tuple[str, str]] = frozenset(),
+            new_keys: dict[TableKey, PrimaryKey] | None = None) -> str:
     """`dropped`: the tables the file drops. What is done to them before (their foreign keys are dropped first)
-    is moot on a rerun that finds them gone: ALTER TABLE IF EXISTS."""
+    is moot on a rerun that finds them gone: ALTER TABLE IF EXISTS. `new_keys`: new_primary_keys()."""
+    pk_drop = _pk_drop_unless_new(s, new_keys or {})
+    if pk_drop is not None:
+        return pk_drop
     sql = s.sql  # re-runnable as it is, unless a pattern of its change kind applies
     for transform in REWRITE.get(type(s.change), ()):
         out = transform(s.change, s.sql)

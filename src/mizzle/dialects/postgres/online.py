@@ -39,10 +39,19 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.changes import TableKey
 from ...schema.lineage import index_column_names
-from ...schema.model import Index, Schema
+from ...schema.model import Index, PrimaryKey, Schema
 from ...schema.naming import choose_name, column_addition, implicit_pkey_name
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
-from .idempotent import IDEMPOTENT, IDENT, QUALIFIED_NAME, constraint_exists, dropped_tables, guarded, rewrite
+from .idempotent import (
+    IDEMPOTENT,
+    IDENT,
+    QUALIFIED_NAME,
+    constraint_exists,
+    dropped_tables,
+    guarded,
+    new_primary_keys,
+    rewrite,
+)
 from .types import quote_literal
 
 ONLINE = "mizzle:online"
@@ -111,6 +120,7 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     created = {s.change.table.key for s in statements if isinstance(s.change, ch.CreateTable)}
     parts_of = Partitions.of(schema)
     dropped = dropped_tables(statements)
+    new_keys = new_primary_keys(statements)
     parts: list[_Part] = []
     current: list[str] = []
     later: list[list[str]] = []
@@ -125,9 +135,9 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
         # already CONCURRENTLY (an index declared postgresql_concurrently=True), not on a partitioned table
         if s.no_transaction and getattr(s.change, "table", None) not in parts_of.partitioned:
             close()
-            parts.append(_Part([rewrite(s, dropped) if idempotent else s.sql], outside=True))
+            parts.append(_Part([rewrite(s, dropped, new_keys) if idempotent else s.sql], outside=True))
             continue
-        r = _rewrite(s, created, idempotent, dropped, parts_of)
+        r = _rewrite(s, created, idempotent, dropped, parts_of, new_keys)
         current.extend(r.now)
         if r.outside:
             close()
@@ -152,7 +162,8 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
 
 
 def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
-             dropped: frozenset[tuple[str, str]] = frozenset(), parts: Partitions | None = None) -> _Rewrite:
+             dropped: frozenset[tuple[str, str]] = frozenset(), parts: Partitions | None = None,
+             new_keys: dict[TableKey, PrimaryKey] | None = None) -> _Rewrite:
     table: tuple[str, str] = getattr(s.change, "table", None)  # type: ignore[assignment]
     if parts is not None and table in parts.partitioned and table not in created:
         r = _on_partitioned(s, parts, created)
@@ -161,7 +172,7 @@ def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
     if not idem:
         return r
     if r.now == [s.sql] and not r.outside and not r.later:
-        return _Rewrite(now=[rewrite(s, dropped)])  # not an online rewrite: --idempotent's own form
+        return _Rewrite(now=[rewrite(s, dropped, new_keys)])  # not an online rewrite: --idempotent's own form
     return _Rewrite(now=[_rerunnable(table, sql) for sql in r.now], outside=[_rerunnable(table, sql) for sql in r.outside],
                     later=[[_rerunnable(table, sql) for sql in part] for part in r.later])
 
