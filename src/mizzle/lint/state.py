@@ -167,9 +167,6 @@ class SchemaState:
         elif isinstance(node, ast.IndexStmt) and node.idxname:
             key = table_key(node.relation)
             self.index_table[(key[0], node.idxname)] = key
-        elif isinstance(node, ast.DoStmt):
-            for inner in _guarded_alters(node):
-                self._track_not_null_checks(table_key(inner.relation), inner.cmds)
         elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
             key = table_key(node.relation)
             self._track_not_null_checks(key, node.cmds)
@@ -198,7 +195,8 @@ def _not_null_test(expr: Any) -> str | None:
 
 def guarded_statements(node: Any) -> list[Any]:
     """Every statement of a DO block in the guarded form `generate --idempotent` writes (`IF <catalog check>
-    THEN <statement>; END IF;`): the rules read them as the statements they guard."""
+    THEN <statement>; END IF;`): the rules read them, and the state learns from them (a check added that way is
+    known to a later SET NOT NULL), as the statements they guard (lint/engine.py)."""
     import re
 
     from pglast import parse_sql
@@ -213,24 +211,4 @@ def guarded_statements(node: Any) -> list[Any]:
             except Exception:  # noqa: BLE001 - not plain SQL after all: nothing learned
                 continue
             out.extend(r.stmt for r in parsed)
-    return out
-
-
-def _guarded_alters(node: Any) -> list[Any]:
-    """The ALTER TABLE statements of a DO block in the guarded form `generate --idempotent` writes (`IF <catalog
-    check> THEN <statement>; END IF;`), so a check added that way is known (e.g. to a later SET NOT NULL)."""
-    import re
-
-    from pglast import parse_sql
-
-    out: list[Any] = []
-    for arg in node.args or ():
-        if not (isinstance(arg, ast.DefElem) and arg.defname == "as" and isinstance(arg.arg, ast.String)):
-            continue
-        for sql in re.findall(r"\bTHEN\s+(ALTER TABLE\b.*?);\s*END IF\b", arg.arg.sval or "", re.S | re.I):
-            try:
-                parsed = parse_sql(sql)
-            except Exception:  # noqa: BLE001 - not plain SQL after all: nothing learned
-                continue
-            out.extend(r.stmt for r in parsed if isinstance(r.stmt, ast.AlterTableStmt) and r.stmt.relation)
     return out

@@ -229,6 +229,34 @@ def _generated(root: Path, run_mizzle, schema: str) -> str:  # type: ignore[no-u
     return next((root / "migrations").glob("0000_*.sql")).read_text()
 
 
+def _created(tmp_path: Path, schema: str) -> str:
+    """The URL of `created.db`, made by SQLAlchemy's own create_all from the schema module text `schema`."""
+    import sqlalchemy as sa
+
+    scope: dict[str, object] = {}
+    exec(schema, scope)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
+    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    return f"sqlite:///{tmp_path / 'created.db'}"
+
+
+def _baseline_of_create_all_is_clean(tmp_path: Path, run_mizzle, schema: str) -> None:  # type: ignore[no-untyped-def]
+    """`baseline` then `drift` on create_all's database of `schema`: the folder's first snapshot is that database."""
+    url = _created(tmp_path, schema)
+    for args in (["baseline"], ["drift"]):
+        r = run_mizzle(args, cwd=tmp_path, url=url)
+        assert r.code == 0, r.stdout + r.stderr
+
+
+def _migrated(tmp_path: Path, run_mizzle, schema: str) -> str:  # type: ignore[no-untyped-def]
+    """The URL of `app.db` after `generate` of the schema module `schema` and `migrate`."""
+    _generated(tmp_path, run_mizzle, schema)
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    return url
+
+
 def test_a_check_the_code_creates_for_another_dialect_only_is_left_out(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """privacyidea's `CheckConstraint("options IS JSON", _create_rule=…)` is Oracle's only: create_all leaves it out
     of SQLite's table, and mizzle wrote it (SQLite refused the migration)."""
@@ -290,16 +318,7 @@ def test_unnamed_checks_are_named_in_the_order_create_all_writes_them(tmp_path: 
     sql = _generated(tmp_path, run_mizzle, schema)
     names = ["t_check", *(f"t_check{i}" for i in range(1, 6))]
     assert all(f'CONSTRAINT "{n}" CHECK({c})' in sql for n, c in zip(names, checks, strict=True)), sql
-    import sqlalchemy as sa
-
-    scope: dict[str, object] = {}
-    exec(schema, scope)
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
-    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
-    for args in (["baseline"], ["drift"]):  # the folder's first snapshot is create_all's database
-        r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
-        assert r.code == 0, r.stdout + r.stderr
+    _baseline_of_create_all_is_clean(tmp_path, run_mizzle, schema)
 
 
 def test_a_pulled_rowid_key_still_makes_its_values(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
@@ -374,9 +393,7 @@ def test_a_number_default_with_leading_zeros_is_written(tmp_path: Path, run_mizz
               "sa.Table('f', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
               "         sa.Column('mode', sa.Integer, nullable=False, server_default='0644'),\n"
               "         sa.Column('w', sa.Float, server_default='01.50'))\n")
-    _generated(tmp_path, run_mizzle, schema)
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    url = _migrated(tmp_path, run_mizzle, schema)
     conn = sqlite3.connect(tmp_path / "app.db")
     conn.execute("INSERT INTO f (id) VALUES (1)")
     assert conn.execute("SELECT mode, w FROM f").fetchone() == (644, 1.5)
@@ -396,16 +413,7 @@ def test_a_computed_column_without_persisted_is_virtual_as_create_all_makes_it(t
               "         sa.Column('s', sa.Integer, sa.Computed('n * 3', persisted=True)))\n")
     sql = _generated(tmp_path, run_mizzle, schema)
     assert "GENERATED ALWAYS AS (n * 2) VIRTUAL" in sql and "GENERATED ALWAYS AS (n * 3) STORED" in sql, sql
-    import sqlalchemy as sa
-
-    scope: dict[str, object] = {}
-    exec(schema, scope)
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
-    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
-    for args in (["baseline"], ["drift"]):
-        r = run_mizzle(args, cwd=tmp_path, url=f"sqlite:///{tmp_path / 'created.db'}")
-        assert r.code == 0, r.stdout + r.stderr
+    _baseline_of_create_all_is_clean(tmp_path, run_mizzle, schema)
 
 
 def test_a_rebuilt_table_a_foreign_key_references_by_a_unique_column_applies(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
@@ -418,9 +426,7 @@ def test_a_rebuilt_table_a_foreign_key_references_by_a_unique_column_applies(tmp
           "         sa.Column('code', sa.Text, nullable=False, unique=True), sa.Column('note', sa.Text))\n"
           "sa.Table('child', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
           "         sa.Column('code', sa.Text, sa.ForeignKey('parent.code')))\n")
-    _generated(tmp_path, run_mizzle, v1)
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    url = _migrated(tmp_path, run_mizzle, v1)
     conn = sqlite3.connect(tmp_path / "app.db")
     conn.execute("INSERT INTO parent VALUES (1, 'a', NULL)")
     conn.execute("INSERT INTO child VALUES (1, 'a')")
