@@ -162,3 +162,33 @@ def test_a_snapshot_copied_byte_for_byte_into_a_later_folder_is_one_node(tmp_pat
         (tmp_path / name / "snapshot.json").write_text(json.dumps(BASE))
     snaps = load_snapshots(tmp_path)
     assert list(snaps) == ["b"] and snaps["b"]["_dir"] == "20260102000000_data"
+
+
+def test_0x_default_key_names_are_no_names_of_the_codes() -> None:
+    # hollo upgraded by `mizzle up`: drizzle-kit 0.x's default names (`b_a_id_a_id_fk`, `b_a_id_k_pk`) were marked
+    # nameExplicit, and drizzle-kit 1.x's next generate asked of each foreign key and key whether it was renamed
+    # (70 questions); drizzle-kit's own `up` marks them not explicit
+    from mizzle.dialects.postgres.snapshot import schema_from_snapshot
+    from mizzle.schema.compare import for_generate
+    from mizzle.schema.diff import Renames, diff
+
+    b = {"name": "b", "schema": "", "columns": {
+        "a_id": {"name": "a_id", "type": "integer", "primaryKey": False, "notNull": True},
+        "k": {"name": "k", "type": "text", "primaryKey": False, "notNull": True}},
+        "indexes": {}, "uniqueConstraints": {}, "checkConstraints": {}, "policies": {}, "isRLSEnabled": False,
+        "compositePrimaryKeys": {"b_a_id_k_pk": {"name": "b_a_id_k_pk", "columns": ["a_id", "k"]}},
+        "foreignKeys": {"b_a_id_a_id_fk": {"name": "b_a_id_a_id_fk", "tableFrom": "b", "tableTo": "a",
+                                           "columnsFrom": ["a_id"], "columnsTo": ["id"], "onDelete": "no action",
+                                           "onUpdate": "no action"}}}
+    a = {"name": "a", "schema": "", "columns": {"id": {"name": "id", "type": "integer", "primaryKey": True,
+                                                       "notNull": True}},
+         "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}, "checkConstraints": {},
+         "policies": {}, "isRLSEnabled": False}
+    v7 = {"id": "x", "prevId": ROOT, "version": "7", "dialect": "postgresql", "tables": {"public.a": a, "public.b": b},
+          "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+          "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    rows = v9.rows_from_v7(v7)
+    assert [r["nameExplicit"] for r in rows if r["entityType"] in ("fks", "pks") and r["table"] == "b"] == [False, False]
+    again = v9.v7_from_state({v9.entity_key(r): r for r in rows}, "x", ROOT)
+    old, new = for_generate(schema_from_snapshot(v7), schema_from_snapshot(again))
+    assert not diff(old, new, Renames(none=True)).changes  # the server's names kept: nothing renamed

@@ -501,8 +501,9 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
         if n.name in old_by:
             continue
         match = next((o for o in gone if o.name not in new_by and eq(replace(o, name=n.name), n)), None)
-        if match is not None:  # by the name the server has (ForeignKey.server_name)
-            rename(getattr(match, "server_name", None) or match.name, n.name)
+        if match is not None:  # by the name the server has (ForeignKey.server_name), on both sides: a 1.x row that
+            # keeps its 0.x name (drizzle-kit's `up`: `…_fkey` named `…_fk` on the server) is no rename of it
+            rename(getattr(match, "server_name", None) or match.name, getattr(n, "server_name", None) or n.name)
             gone.remove(match)
             fresh.remove(n)
     for o in gone:

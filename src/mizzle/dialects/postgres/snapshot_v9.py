@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ...errors import IntegrityError, UsageError
-from ...schema.naming import column_addition, fk_name_v1, make_object_name, unique_name
+from ...schema.naming import column_addition, fk_name, fk_name_v1, make_object_name, pk_name, unique_name
 from .types import canonical_opclass
 
 VERSION = "9"
@@ -438,17 +438,20 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
     for ix in (t.get("indexes") or {}).values():
         rows.append(_index_row(base, ix, _server(ix, side, "indexes")))
     for f in (t.get("foreignKeys") or {}).values():
-        default = fk_name_v1(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
-        rows.append({**base, "name": _server(f, side, "foreignKeys"), "nameExplicit": f["name"] != default,
+        # 1.x's default name, or 0.x's (`…_fk`), which drizzle-kit's own `up` also keeps as no name of the code's:
+        # marked explicit, drizzle-kit's next generate asked of each whether it was renamed (hollo: 70 questions)
+        defaults = (fk_name_v1(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"])),
+                    fk_name(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"])))
+        rows.append({**base, "name": _server(f, side, "foreignKeys"), "nameExplicit": f["name"] not in defaults,
                      "columns": list(f["columnsFrom"]),
                      "schemaTo": f.get("schemaTo") or "public", "tableTo": f["tableTo"],
                      "columnsTo": list(f["columnsTo"]), "onUpdate": (f.get("onUpdate") or "no action").upper(),
                      "onDelete": (f.get("onDelete") or "no action").upper(), "entityType": "fks"})
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
-    for pk_name, cols in [(key_name or f"{name}_pkey", single)] if single else [
+    for key, cols in [(key_name or f"{name}_pkey", single)] if single else [
             (p["name"], p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()]:
-        rows.append({**base, "name": pk_name, "columns": list(cols),
-                     "nameExplicit": pk_name != f"{name}_pkey" and not single,
+        rows.append({**base, "name": key, "columns": list(cols),
+                     "nameExplicit": key not in (f"{name}_pkey", pk_name(name, tuple(cols))) and not single,
                      "entityType": "pks"})
     for u in (t.get("uniqueConstraints") or {}).values():
         defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
