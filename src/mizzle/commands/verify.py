@@ -229,12 +229,11 @@ class StepComparer:
         the end."""
         from ..schema.compare import RepeatMemo
 
-        compared = self.migrations
         memo = RepeatMemo() if self.incremental else None
         aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
-        snapshots = _SnapshotsAhead(self.folder, compared, self.sidecar) if self.incremental else None
+        snapshots = _SnapshotsAhead(self.folder, self.migrations, self.sidecar) if self.incremental else None
         later = _Later(self.incremental, deliver=deliver)
-        by_tag = {m.tag: m for m in compared}
+        by_tag = {m.tag: m for m in self.migrations}
 
         def step(tag: str, live: Schema, conn: Any) -> None:
             later.wait()  # the previous step's comparison, finished meanwhile, delivered

@@ -142,9 +142,9 @@ def split_statements(text: str) -> list[Statement]:
 
     A file's own transaction control is a commit boundary too: an explicit `COMMIT;` (`END;`) is dropped and the
     statements after it start a new transaction, as they do under drizzle-orm; a `BEGIN;` (`START TRANSACTION;`)
-    is dropped with no boundary (the file already runs in a transaction). In a file with no mizzle directive (drizzle-kit's own output), the statements after an
-    `ALTER TYPE … ADD VALUE` start a new transaction, so the new value can be used (PostgreSQL refuses it before
-    the commit)."""
+    is dropped with no boundary (the file already runs in a transaction). In a file with no mizzle directive
+    (drizzle-kit's own output), the statements after an `ALTER TYPE … ADD VALUE` start a new transaction, so the
+    new value can be used (PostgreSQL refuses it before the commit)."""
     out: list[Statement] = []
     pending_commit = False
     add_value_commits = not directives(text)
