@@ -10,7 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ..migrations.folder import BREAKPOINT, NO_TRANSACTION, directives
+from ..migrations.folder import (
+    BREAKPOINT,
+    NO_TRANSACTION,
+    directives,
+    is_transaction_boundary,
+    is_transaction_start,
+)
 
 _COMMIT_LINE = re.compile(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", re.M)  # as folder.split_statements splits
 _IGNORE = re.compile(r"^\s*--\s*mizzle:lint-ignore\b(.*)$")
@@ -65,7 +71,8 @@ def read_unit(text: str, name: str, known_rules: set[str]) -> FileUnit:
 
 
 def _mark_implicit_commits(unit: FileUnit) -> None:
-    """The boundaries folder.split_statements adds on its own: after the file's COMMIT/END, and (in a file with no mizzle directive) after ALTER TYPE … ADD VALUE before other statements."""
+    """The boundaries folder.split_statements adds on its own: after the file's COMMIT/END, and (in a file with no
+    mizzle directive) after ALTER TYPE … ADD VALUE before other statements."""
     from pglast import ast
 
     after_tx = after_add = False
@@ -80,23 +87,6 @@ def _mark_implicit_commits(unit: FileUnit) -> None:
         after_add = (add_value_commits and adds) or (after_add and after_tx)
         if not after_tx and not adds:
             after_add = False
-
-
-def is_transaction_boundary(node: Any) -> bool:
-    """COMMIT, END: a file's own commit, which the runner reads as a commit boundary."""
-    from pglast import ast
-    from pglast.enums import TransactionStmtKind
-
-    return isinstance(node, ast.TransactionStmt) and node.kind == TransactionStmtKind.TRANS_STMT_COMMIT
-
-
-def is_transaction_start(node: Any) -> bool:
-    """BEGIN, START TRANSACTION: a no-op in a file that already runs in a transaction (the runner leaves it out)."""
-    from pglast import ast
-    from pglast.enums import TransactionStmtKind
-
-    return isinstance(node, ast.TransactionStmt) and node.kind in (
-        TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START)
 
 
 def _read_statements(unit: FileUnit, text: str, line_starts: Sequence[int]) -> None:

@@ -9,9 +9,9 @@ from typing import Any, cast
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from ..migrations.folder import COMMIT, NO_TRANSACTION
+from ..migrations.folder import COMMIT, NO_TRANSACTION, is_transaction_boundary, is_transaction_start
 from .registry import ERROR, WARNING, Hit, file_check, rule
-from .source import FileUnit, SqlStatement, is_transaction_boundary, is_transaction_start
+from .source import FileUnit, SqlStatement
 
 ENUM_VALUE_USED = rule("MZ301", ERROR, "enum value added and used in the same transaction",
                        f"PostgreSQL refuses it (\"unsafe use of new value\"): put a `-- {COMMIT}` line between "

@@ -178,14 +178,12 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
     does not parse is kept whole (the server will say what is wrong with it)."""
     import pglast  # only for the few chunks that may hold a boundary
     from pglast import ast
-    from pglast.enums import TransactionStmtKind
 
     try:
         raws = pglast.parse_sql(part)
     except pglast.parser.ParseError:
         return [(part, False, False)]
     # pglast's locations are character offsets into `part` (it converts libpg_query's byte offsets)
-    starts = {TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START}
     out: list[tuple[str, bool, bool]] = []
     span: list[int] = []  # [start, end] characters of the open piece
     current_adds = False  # the open piece holds ADD VALUEs only
@@ -194,7 +192,7 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
         start = raw.stmt_location or 0
         end = len(part) if not raw.stmt_len else start + raw.stmt_len
         node = raw.stmt
-        if isinstance(node, ast.TransactionStmt) and node.kind in (*starts, TransactionStmtKind.TRANS_STMT_COMMIT):
+        if is_transaction_boundary(node) or is_transaction_start(node):
             if span:
                 out.append((part[span[0]:span[1]], commit, current_adds))
                 commit = False
@@ -202,7 +200,7 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
             # in a transaction (drizzle-orm's too: PostgreSQL ignores it with a warning), so a failure after it rolls
             # back the statements before it as well (wundergraph/cosmo's BEGIN … COMMIT blocks)
             span, current_adds, cut = [], False, True
-            commit = commit or node.kind not in starts
+            commit = commit or is_transaction_boundary(node)
             continue
         adds = isinstance(node, ast.AlterEnumStmt) and node.newVal is not None and not node.oldVal
         if span and adds != current_adds:
@@ -217,6 +215,23 @@ def _implicit_boundaries(part: str) -> list[tuple[str, bool, bool]]:
     if len(out) == 1 and not cut:
         return [(part, False, current_adds)]  # nothing to cut: the chunk as written
     return out or [("", commit, False)]
+
+
+def is_transaction_boundary(node: Any) -> bool:
+    """COMMIT, END: a file's own commit, which the runner (split_statements) and lint read as a commit boundary."""
+    from pglast import ast
+    from pglast.enums import TransactionStmtKind
+
+    return isinstance(node, ast.TransactionStmt) and node.kind == TransactionStmtKind.TRANS_STMT_COMMIT
+
+
+def is_transaction_start(node: Any) -> bool:
+    """BEGIN, START TRANSACTION: a no-op in a file that already runs in a transaction (the runner leaves it out)."""
+    from pglast import ast
+    from pglast.enums import TransactionStmtKind
+
+    return isinstance(node, ast.TransactionStmt) and node.kind in (
+        TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START)
 
 
 def _is_blank_sql(sql: str) -> bool:

@@ -12,7 +12,7 @@ from sqlite_support import write_project
 from mizzle.commands.generate import generate
 from mizzle.commands.revert import revert
 from mizzle.commands.verify import rebuild_snapshots
-from mizzle.dialects.sqlite import _KEPT_AS_WRITTEN
+from mizzle.dialects.sqlite import DIALECT
 from mizzle.migrations.authored import AuthoredTexts
 from mizzle.migrations.folder import MigrationFolder
 
@@ -40,7 +40,7 @@ def test_a_rebuilt_sqlite_snapshot_keeps_the_renames_its_sql_states(tmp_path: Pa
 
 def test_the_renames_sqlite_sql_states_are_read_in_every_spelling() -> None:
     texts = AuthoredTexts()
-    _KEPT_AS_WRITTEN.read("ALTER TABLE `app_routes` RENAME TO `routes`;--> statement-breakpoint\n"
+    DIALECT.authored_sql.read("ALTER TABLE `app_routes` RENAME TO `routes`;--> statement-breakpoint\n"
                           'alter table "x" rename column "to" to "b";\nALTER TABLE [y] RENAME c TO d;\n'
                           "ALTER TABLE z ADD COLUMN rename_me integer;", texts)
     assert texts.renamed_tables == {"public.app_routes": "public.routes"}

@@ -4,7 +4,6 @@ introspection, and the runner backend (stdlib sqlite3 only). Every hook imports 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from pathlib import Path
@@ -248,29 +247,12 @@ class _KeptAsWritten:
     spelling, so a migration's SQL adds only the renames it states (a rebuilt snapshot's `_meta`)."""
 
     def read(self, sql: str, texts: Any) -> None:
-        for m in _RENAME.finditer(sql):
-            table, column, new = (_unquoted(x) if x else None
-                                  for x in (m["table"], m["column"] or m["bare"], m["new"]))
-            if column is not None:
-                texts.renamed_columns[f"public.{table}.{column}"] = f"public.{table}.{new}"
-            else:
-                texts.renamed_tables[f"public.{table}"] = f"public.{new}"
+        from .introspect import renames_stated
+
+        renames_stated(sql, texts)
 
     def same_type(self, authored: str, stored: str) -> bool:
         return authored == stored
-
-
-_NAME = r'(?:"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[A-Za-z_][\w$]*)'
-# ALTER TABLE t RENAME TO u; ALTER TABLE t RENAME [COLUMN] a TO b (a column named "to" must be quoted or follow COLUMN)
-_RENAME = re.compile(rf"\bALTER\s+TABLE\s+(?:{_NAME}\s*\.\s*)?(?P<table>{_NAME})\s+RENAME\s+"
-                     rf"(?:COLUMN\s+(?P<column>{_NAME})|(?!TO\b)(?P<bare>{_NAME}))?\s*TO\s+(?P<new>{_NAME})",
-                     re.IGNORECASE)
-
-
-def _unquoted(name: str) -> str:
-    if name[:1] in ('"', "`"):
-        return name[1:-1].replace(name[0] * 2, name[0])
-    return name[1:-1] if name[:1] == "[" else name
 
 
 _KEPT_AS_WRITTEN = _KeptAsWritten()

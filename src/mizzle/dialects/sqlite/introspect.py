@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from ...runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
 from ...schema.model import (
@@ -133,6 +134,24 @@ def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",
         return introspect(conn, exclude)
     finally:
         conn.close()
+
+
+# ALTER TABLE t RENAME TO u; ALTER TABLE t RENAME [COLUMN] a TO b (a column named "to" must be quoted or follow COLUMN)
+_RENAME = re.compile(rf"\bALTER\s+TABLE\s+(?:{_IDENT}\s*\.\s*)?(?P<table>{_IDENT})\s+RENAME\s+"
+                     rf"(?:COLUMN\s+(?P<column>{_IDENT})|(?!TO\b)(?P<bare>{_IDENT}))?\s*TO\s+(?P<new>{_IDENT})",
+                     re.IGNORECASE)
+
+
+def renames_stated(sql: str, texts: Any) -> None:
+    """Record into `texts` (an AuthoredTexts) the table and column renames the migration `sql` states (a rebuilt
+    snapshot's `_meta`); SQLite has no schemas: "public", as the SQLite snapshot writer strips it."""
+    for m in _RENAME.finditer(sql):
+        table, new = unquote(m["table"]), unquote(m["new"])
+        column = m["column"] or m["bare"]
+        if column is not None:
+            texts.renamed_columns[f"public.{table}.{unquote(column)}"] = f"public.{table}.{new}"
+        else:
+            texts.renamed_tables[f"public.{table}"] = f"public.{new}"
 
 
 def unquote(ident: str) -> str:
