@@ -157,6 +157,7 @@ class DiffState:
     handover: set[tuple[TableKey, str]] = field(default_factory=set)
     original: Schema = field(init=False)  # `old` before any rename rewrote it
     reader: SqlReader = field(init=False)  # how the dialect compares expressions and defaults
+    carried: Carried | None = None  # see Carried
 
     def __post_init__(self) -> None:
         from .. import dialects
@@ -165,8 +166,25 @@ class DiffState:
         self.reader = dialects.get(self.new.dialect).reader
 
 
-def diff(old: Schema, new: Schema, renames: Renames | None = None) -> ChangeSet:
-    st = DiffState(old, new, renames or Renames())
+@dataclass
+class Carried:
+    """Speed (verify, schema/compare.py's RepeatMemo): tables left out of both models whose changes are known from
+    the previous comparison of the same two tables — each table's additions to the phases (`appends`), made again
+    in their place among the tables diffed (`order`: every table key of the whole new model, in its order), so the
+    changes come out as a diff of the whole models orders them. `recorded`: filled with each table's additions
+    (those carried too), for the next comparison; a table with a generated column is not recorded (its diff moves
+    changes already in the phases: regenerate_over_retyped)."""
+
+    order: list[TableKey]
+    appends: dict[TableKey, list[tuple[str, Change]]]
+    recorded: dict[TableKey, list[tuple[str, Change]]] = field(default_factory=dict)
+
+
+_PHASE_LISTS = tuple(f for f in Phases.__dataclass_fields__ if f != "objects")
+
+
+def diff(old: Schema, new: Schema, renames: Renames | None = None, carried: Carried | None = None) -> ChangeSet:
+    st = DiffState(old, new, renames or Renames(), carried=carried)
     for step in STEPS:
         step(st)
     _raise_unresolved(st.renames)
@@ -284,18 +302,52 @@ def _implicit_pk(old: Table, new: Table | None) -> bool:
 
 
 def _diff_tables(st: DiffState) -> None:
+    if st.carried is not None:
+        _diff_tables_carried(st, st.carried)
+        return
     for t in st.new.tables:
-        prev = st.old.table(t.schema, t.name)
-        if prev is None:
-            st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
-            st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
-            st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)
+        _diff_one_table(st, t)
+
+
+def _diff_tables_carried(st: DiffState, carried: Carried) -> None:
+    """`_diff_tables` with the tables `carried` left out making their known changes again, in their place."""
+    for key in carried.order:
+        known = carried.appends.get(key)
+        if known is not None:
+            for phase, c in known:
+                getattr(st.ph, phase).append(c)
+            carried.recorded[key] = known
             continue
-        if prev is t:  # the very same table (compare's RepeatMemo): nothing to rename or diff
+        t = st.new.table(*key)
+        if t is None:
             continue
-        prev = _rename_columns(st, prev, t)
-        if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
-            _diff_table(prev, t, st.ph, st.reader, st.handover)
+        prev = st.old.table(*key)
+        if prev is None or any(c.generated for c in (*prev.columns, *t.columns)):
+            _diff_one_table(st, t)
+            continue
+        before = [len(getattr(st.ph, f)) for f in _PHASE_LISTS]
+        _diff_one_table(st, t)
+        made = [(f, c) for f, n in zip(_PHASE_LISTS, before, strict=True) for c in getattr(st.ph, f)[n:]]
+        if made:
+            carried.recorded[key] = made
+    seen = set(carried.order)
+    for t in st.new.tables:  # none: the order names every table of the new side
+        if t.key not in seen:
+            _diff_one_table(st, t)
+
+
+def _diff_one_table(st: DiffState, t: Table) -> None:
+    prev = st.old.table(t.schema, t.name)
+    if prev is None:
+        st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
+        st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
+        st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)
+        return
+    if prev is t:  # the very same table (compare's RepeatMemo): nothing to rename or diff
+        return
+    prev = _rename_columns(st, prev, t)
+    if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
+        _diff_table(prev, t, st.ph, st.reader, st.handover)
 
 
 def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:
