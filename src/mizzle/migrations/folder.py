@@ -99,6 +99,8 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
                 out.append("false")
             elif v is None:
                 out.append("null")
+            elif inner == _MEMO_DEPTH and type(v) is dict:
+                out.append(_indented_remembered(v, inner))
             else:
                 mark = len(out)
                 _dump_indented(v, out, inner)
@@ -122,6 +124,33 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
         out.append(nl + "]")
     else:
         raise _NotPlain
+
+
+# -- speed: the indented text of a snapshot's tables, remembered -------------------------------------------
+# `check --rebuild-snapshots` writes ~200 snapshots of one growing schema (dokploy: 186 of ~70 tables, 27 MB of
+# JSON), and most tables are the same from one snapshot to the next. A value two levels down (a snapshot's table,
+# enum, sequence, view) is written once per distinct content: its compact JSON, which the stdlib encodes in C, finds
+# the indented text written before. The text is a function of the value and its depth, so nothing else can differ.
+# What it buys: writing dokploy's rebuilt snapshots took ~0.8 s of CPU, most of it indenting the same tables again.
+_MEMO_DEPTH = "\n    "
+_MEMO_MAX = 4096
+_indented: dict[str, str] = {}
+
+
+def _indented_remembered(v: dict[str, Any], nl: str) -> str:
+    try:
+        key = json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):  # not plain JSON: the caller's fallback decides
+        raise _NotPlain from None
+    text = _indented.get(key)
+    if text is None:
+        out: list[str] = []
+        _dump_indented(v, out, nl)
+        text = "".join(out)
+        if len(_indented) >= _MEMO_MAX:
+            _indented.clear()
+        _indented[key] = text
+    return text
 
 
 @dataclass(frozen=True)
