@@ -551,6 +551,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     authored = AuthoredReader(config.dialect)  # the texts as the migrations' SQL spells them
     later = _Later(incremental)
     made_roles: set[str] = set()  # the roles the migrations so far create
+    table_json: dict[int, Any] = {}  # speed: each table's snapshot JSON, by the table's identity
     dialect = dialects.get(config.dialect)
     renames_kept = _records_renames(folder, snaps, migrations)
 
@@ -572,7 +573,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
         # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
-                                          renames=renames)
+                                          renames=renames, memo=table_json)
         dialect.mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on

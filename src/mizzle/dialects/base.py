@@ -281,9 +281,10 @@ class Dialect(Protocol):
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema: ...
 
-    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None,
-                      renames: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The model → (the snapshot JSON, the sidecar entry for facts the snapshot cannot hold)."""
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None,
+                      memo: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The model → (the snapshot JSON, the sidecar entry for facts the snapshot cannot hold); `memo`: see
+        migrations/snapshots.py's snapshot_from_schema (a dialect may ignore it)."""
 
     @property
     def folder_codec(self) -> FolderCodec:

@@ -42,9 +42,13 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
 
 
 def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None = None,
-                         renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model → (drizzle-kit snapshot of its dialect, sidecar entry for facts the snapshot cannot hold)."""
-    return dialects.get(schema.dialect).save_snapshot(schema, prev_id, id_ or new_id(), renames)
+                         renames: dict[str, dict[str, str]] | None = None,
+                         memo: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model → (drizzle-kit snapshot of its dialect, sidecar entry for facts the snapshot cannot hold).
+    `memo` (speed, `check --rebuild-snapshots`: ~200 snapshots of one growing schema): each table's JSON remembered
+    by the table's identity, for the dialects that do; the snapshots written share those parts, so they are
+    written out, never changed in place."""
+    return dialects.get(schema.dialect).save_snapshot(schema, prev_id, id_ or new_id(), renames, memo=memo)
 
 
 def meta_of(columns: dict[str, str], schemas: dict[str, str], tables: dict[str, str]) -> dict[str, dict[str, str]]:

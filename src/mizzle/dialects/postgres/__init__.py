@@ -49,11 +49,11 @@ class PostgresDialect:
 
         return schema_from_snapshot(data, sidecar, source=source)
 
-    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
-                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None,
+                      memo: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         from .snapshot import snapshot_from_schema
 
-        return snapshot_from_schema(schema, prev_id, id_, renames)
+        return snapshot_from_schema(schema, prev_id, id_, renames, memo)
 
     @property
     def folder_codec(self) -> FolderCodec:

@@ -305,13 +305,15 @@ def _sequence_from_json(s: dict[str, Any], side: dict[str, Any]) -> Sequence:
 
 
 def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None = None,
-                         renames: dict[str, dict[str, str]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model → (drizzle-kit v7 snapshot, sidecar entry for facts v7 cannot hold)."""
+                         renames: dict[str, dict[str, str]] | None = None,
+                         memo: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model → (drizzle-kit v7 snapshot, sidecar entry for facts v7 cannot hold). `memo`: each table's JSON
+    and sidecar entry by the table's identity (see migrations/snapshots.py)."""
     side_tables: dict[str, Any] = {}
     tables = {}
     for t in schema.tables:
-        tables[t.qualified] = _table_to_json(t)
-        side = _table_sidecar(t)
+        tables[t.qualified], side = _table_json_remembered(t, memo) if memo is not None else (
+            _table_to_json(t), _table_sidecar(t))
         if side:
             side_tables[t.qualified] = side
     snap: dict[str, Any] = {
@@ -345,6 +347,17 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     if side_enums:
         side["enums"] = side_enums
     return snap, {**side, **side_objects}
+
+
+def _table_json_remembered(t: Table, memo: dict[int, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Speed (`check --rebuild-snapshots`: the introspection hands back the very same Table for a table unchanged
+    since the previous migration): a table's JSON and sidecar entry computed once per Table object — ~70 tables
+    by ~190 snapshots on dokploy, a third of the rebuild's snapshot writing. The entry holds the table, so its id
+    is not reused."""
+    hit = memo.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = memo[id(t)] = (t, _table_to_json(t), _table_sidecar(t))
+    return hit[1], hit[2]
 
 
 def _type_to_json(t: str) -> str:

@@ -57,8 +57,8 @@ class SQLiteDialect:
         side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
         return sqlite_schema_from_snapshot(data, source, side)
 
-    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None
-                      ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def save_snapshot(self, schema: Schema, prev_id: str, id_: str | None = None, renames: Any = None,
+                      memo: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         from ...migrations.snapshots import new_id
         from .snapshot import sqlite_snapshot_from_schema
 
