@@ -367,7 +367,7 @@ class _SnapshotsAhead:
         from concurrent.futures import Future, ThreadPoolExecutor
 
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mizzle-snapshots")
-        self.read = partial(_snapshot, folder, sidecar=sidecar)
+        self.read = partial(_snapshot, folder, sidecar=sidecar, tables_memo={})
         self.migrations, self.index = migrations, {m.tag: i for i, m in enumerate(migrations)}
         self.futures: dict[str, Future[tuple[Schema | None, str | None]]] = {}
         self._ahead_of(-1)
@@ -393,11 +393,13 @@ class _SnapshotsAhead:
         self.pool.shutdown(wait=False)
 
 
-def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> tuple[Schema | None, str | None]:
-    """The migration's snapshot as a schema, or None and why: missing, or unreadable (with mizzle's error)."""
+def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any],
+              tables_memo: dict[str, Any] | None = None) -> tuple[Schema | None, str | None]:
+    """The migration's snapshot as a schema, or None and why: missing, or unreadable (with mizzle's error).
+    `tables_memo`: see MigrationFolder.read_snapshot."""
     name = f"meta/{m.snapshot_path.name}" if m.snapshot_path is not None else "its snapshot"
     try:
-        snap = folder.read_snapshot(m)
+        snap = folder.read_snapshot(m, tables_memo)
         if snap is None:
             return None, f"{name} is missing"
         return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None

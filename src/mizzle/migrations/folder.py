@@ -539,7 +539,9 @@ class MigrationFolder:
             return "_snapshot.json"
         return by_idx
 
-    def read_snapshot(self, migration: Migration) -> dict[str, Any] | None:
+    def read_snapshot(self, migration: Migration, tables_memo: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The migration's snapshot as v7 JSON (None: it has none). `tables_memo` (speed, verify): see
+        metafiles.load_snapshot_json."""
         p = migration.snapshot_path
         if p is None or not p.exists():
             return None
@@ -549,7 +551,7 @@ class MigrationFolder:
             snapshots = folders1.load_snapshots(self.path)
             ids = [i for i, s in snapshots.items() if s["_dir"] == p.parent.name]
             return folders1.snapshot_as_v7(snapshots, ids[0], str(p)) if ids else None
-        data = metafiles.load_json(p)
+        data = metafiles.load_json(p) if tables_memo is None else metafiles.load_snapshot_json(p, tables_memo)
         if not isinstance(data, dict):
             raise IntegrityError(f"{p}: not a snapshot (expected a JSON object)")
         return data

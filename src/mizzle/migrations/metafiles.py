@@ -53,6 +53,60 @@ def load_json(path: Path) -> Any:
     return parse_json(path, read_text(path))
 
 
+# -- speed: the tables of a folder's snapshots, parsed once per distinct text ---------------------------------
+# verify reads ~200 snapshots of one growing schema (dokploy: 186 files, 27 MB of JSON), and most of a snapshot's
+# tables are, as text, the previous snapshot's: drizzle-kit (and mizzle) write each table as one block of the
+# two-space layout, `    "public.t": {` … `    }`. Each such block is parsed once per distinct text, and every
+# snapshot holding it gets that very object (which the snapshot reader's memo then finds by identity); the rest of
+# the file is parsed whole. A file laid out otherwise is parsed whole. The result is the same JSON as json.loads
+# gives; its table objects are shared, never to be changed in place. What it buys: dokploy's snapshots parsed in
+# ~0.1 s of CPU instead of ~0.3–0.5 s.
+_TABLES_OPEN = '\n  "tables": {\n'
+_ENTRY_OPEN = '": {\n'
+_ENTRY_CLOSE = "\n    }"
+
+
+class _Unsplit(Exception):
+    pass
+
+
+def load_snapshot_json(path: Path, memo: dict[str, Any]) -> Any:
+    """`load_json(path)` for a snapshot, its tables shared with the snapshots read before with the same `memo`."""
+    text = read_text(path)
+    try:
+        return _tables_remembered(text, memo)
+    except (_Unsplit, ValueError):  # laid out otherwise (or malformed: the whole parse says where)
+        return parse_json(path, text)
+
+
+def _tables_remembered(text: str, memo: dict[str, Any]) -> Any:
+    start = text.find(_TABLES_OPEN)
+    if start < 0:
+        raise _Unsplit
+    i, tables = start + len(_TABLES_OPEN), {}
+    while not text.startswith("  }", i):
+        colon = text.find(_ENTRY_OPEN, i)  # a raw newline is never inside a JSON string: this ends the key
+        close = text.find(_ENTRY_CLOSE, colon)  # the entry's own brace (what is inside is indented deeper)
+        if not text.startswith('    "', i) or colon < 0 or close < 0 or "\n" in text[i:colon]:
+            raise _Unsplit
+        body = text[colon + 3:close + len(_ENTRY_CLOSE)]
+        table = memo.get(body)
+        if table is None:
+            if len(memo) > 20_000:
+                memo.clear()
+            table = memo[body] = json.loads(body)
+        tables[json.loads(text[i + 4:colon + 1])] = table
+        i = close + len(_ENTRY_CLOSE)
+        i += 2 if text.startswith(",\n", i) else 1 if text.startswith("\n", i) else 0
+        if text[i - 1] != "\n":
+            raise _Unsplit
+    data = json.loads(f'{text[:start]}\n  "tables": {{}}{text[i + 3:]}')
+    if not isinstance(data, dict) or data.get("tables") != {}:
+        raise _Unsplit
+    data["tables"] = tables
+    return data
+
+
 def load_json_or_none(path: Path) -> Any:
     """The JSON document in `path`, or None when it is missing, unreadable or malformed (lenient)."""
     try:

@@ -120,7 +120,7 @@ def _table_remembered(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
         name = (t.get("schema") or DEFAULT_SCHEMA, t["name"])
         side = side_tables.get(f"{name[0]}.{name[1]}")
         last = _last.get(name)
-        if last is not None and last[0] == t and last[1] == side and _same_order(last[0], t):
+        if last is not None and (last[0] is t or (last[0] == t and _same_order(last[0], t))) and last[1] == side:
             return last[2]
         key = (json.dumps(t), json.dumps(side))
     except (TypeError, ValueError, KeyError, AttributeError):  # not plain JSON: read, not remembered
