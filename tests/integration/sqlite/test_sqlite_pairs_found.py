@@ -450,3 +450,31 @@ def test_a_rebuilt_table_a_foreign_key_references_by_a_unique_column_applies(tmp
     assert "WHERE 0" in p.read_text(), p.read_text()
     r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
     assert r.code != 0 and "foreign key check failed" in r.stderr and "1 row(s) of child → parent" in r.stderr, r.stderr
+
+
+def test_checks_and_generated_columns_a_create_text_hides_are_pulled(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Firefox's places.sqlite writes `… ON DELETE CASCADE CHECK(place_id != referrer_place_id)` (no comma, no space
+    before the parenthesis); a hand-written table keeps its comments (`-- don't`). Pull wrote neither CHECK nor the
+    generated column, and baseline against schema code naming the CHECK reported `- check …`."""
+    source = _database(tmp_path / "source.db",
+                       "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)",
+                       "CREATE TABLE moz_places_metadata (id INTEGER PRIMARY KEY, place_id INTEGER NOT NULL,"
+                       " referrer_place_id INTEGER,"
+                       " FOREIGN KEY (place_id) REFERENCES moz_places(id) ON DELETE CASCADE,"
+                       " FOREIGN KEY (referrer_place_id) REFERENCES moz_places(id) ON DELETE CASCADE"
+                       " CHECK(place_id != referrer_place_id))",
+                       "CREATE TABLE t (\n id INTEGER PRIMARY KEY AUTOINCREMENT, -- don't\n a INTEGER,\n"
+                       " c INTEGER GENERATED ALWAYS AS (a * 2) STORED, /* (it's) */ check(a > 0))")
+    (tmp_path / "mizzle.toml").write_text(TOML)
+    r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+    assert r.code == 0, r.stdout + r.stderr
+    code = (tmp_path / "schema.py").read_text()
+    assert 'sa.CheckConstraint("place_id != referrer_place_id", name="moz_places_metadata_check")' in code, code
+    assert 'sa.CheckConstraint("a > 0", name="t_check")' in code, code
+    assert 'sa.Computed("a * 2", persisted=True)' in code, code
+    b = run_mizzle(["baseline"], cwd=tmp_path, url=source)
+    assert b.code == 0, b.stdout + b.stderr
+    rebuilt = f"sqlite:///{tmp_path / 'rebuilt.db'}"
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt).code == 0
+    d = run_mizzle(["drift"], cwd=tmp_path, url=rebuilt)
+    assert d.code == 0, d.stdout + d.stderr

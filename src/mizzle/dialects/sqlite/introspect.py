@@ -30,7 +30,8 @@ from ...schema.model import (
 from ...schema.naming import fk_name, pk_name, unique_name
 from .types import AUTOINCREMENT, canonical_default, canonical_type
 
-_IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
+# a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
+_IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*)"
 
 
 def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
@@ -85,9 +86,14 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     if options:
         out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
                    f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
-    tables = [(name, _without_literals(sql or "")) for name, sql in
-              conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-              if name not in virtual and name not in shadow]
+    created = [(name, sql or "") for name, sql in
+               conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+               if name not in virtual and name not in shadow]
+    unread = [c for name, sql in created for c in _unread_generated(conn, name, sql)]
+    if unread:
+        out.append("generated columns whose expression mizzle could not read from the table's SQL (read as plain "
+                   f"columns): {', '.join(unread)}")
+    tables = [(name, _without_literals(sql)) for name, sql in created]
     deferred = [name for name, sql in tables if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", sql)]
     if deferred:
         out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
@@ -108,7 +114,8 @@ def table_options(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(table, "STRICT" / "WITHOUT ROWID" / both) for each table created with options after its body."""
     out = []
     for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        tail = (sql or "")[(sql or "").rfind(")") + 1:]
+        text = _without_comments(sql or "")
+        tail = text[text.rfind(")") + 1:]
         found = [o for o in ("STRICT", "WITHOUT ROWID") if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
         if found:
             out.append((name, " ".join(found)))
@@ -163,17 +170,33 @@ def unquote(ident: str) -> str:
     return ident
 
 
+# one lexeme of a CREATE text: a '…' literal, a quoted name ("…", `…`, […]), a comment (SQLite keeps them in
+# sqlite_master.sql), or a run of anything else; an unclosed one runs to the end
+_LEXEME = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|`(?:[^`]|``)*`?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|\Z)"
+                     r"|[^'\"`\[\-/]+|.", re.S)
+
+
+def _code(text: str) -> Iterator[tuple[int, str]]:
+    """(position, character) for each of `text`'s characters outside string literals, quoted names and comments: an
+    apostrophe or a parenthesis in a comment (`-- don't`) opened a string or a level that never closed, and the
+    later columns lost their definition."""
+    for m in _LEXEME.finditer(text):
+        lexeme = m[0]
+        if lexeme[0] not in "'\"`[" and not lexeme.startswith(("--", "/*")):
+            yield from enumerate(lexeme, m.start())
+
+
+def _without_comments(text: str) -> str:
+    """`text` with each comment replaced by a space, so an expression read from it carries none."""
+    return "".join(" " if m[0].startswith(("--", "/*")) else m[0] for m in _LEXEME.finditer(text))
+
+
 def _top_level(text: str) -> Iterator[int]:
-    """The positions of `text`'s characters outside string literals, quoted names and parentheses (the quotes and
-    parentheses themselves not included): the one scanner split_top and _column_checks share."""
-    depth, quote = 0, ""
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"`[":
-            quote = "]" if ch == "[" else ch
-        elif ch == "(":
+    """The positions of `text`'s characters outside string literals, quoted names, comments and parentheses (the
+    quotes and parentheses themselves not included): the one scanner split_top and _clauses share."""
+    depth = 0
+    for i, ch in _code(text):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
@@ -189,25 +212,18 @@ def split_top(text: str, sep: str = ",") -> list[str]:
 
 
 def _body(sql: str) -> str:
-    """The text between the outer parentheses of CREATE TABLE/INDEX … ( … )."""
-    start = sql.index("(")
-    depth, quote = 0, ""
-    for i in range(start, len(sql)):
-        ch = sql[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch == "[":
-            quote = "]"
-        elif ch == "(":
+    """The text between the outer parentheses of CREATE TABLE/INDEX … ( … ): the first '(' outside a quoted name
+    (`CREATE TABLE "weird(name)" (…)`)."""
+    depth, start = 0, -1
+    for i, ch in _code(sql):
+        if ch == "(":
             depth += 1
-        elif ch == ")":
+            start = i if start < 0 else start
+        elif ch == ")" and start >= 0:
             depth -= 1
             if depth == 0:
                 return sql[start + 1:i]
-    return sql[start + 1:]
+    return sql[start + 1:] if start >= 0 else ""
 
 
 def _paren_after(text: str, pos: int) -> str:
@@ -215,17 +231,29 @@ def _paren_after(text: str, pos: int) -> str:
     return _body(text[pos:])
 
 
-def _column_checks(rest: str) -> list[tuple[str | None, str]]:
-    """The CHECKs written in a column's definition (after its name): ([CONSTRAINT name,] expression) for each
-    `CHECK (…)` outside string literals and parentheses (a DEFAULT or a type's `(…)` is skipped whole)."""
+def _clauses(text: str, keyword: str) -> Iterator[tuple[int, str]]:
+    """(position, the expression in its parentheses) of each `keyword (…)` of `text` outside string literals, quoted
+    names and parentheses (a DEFAULT's or a type's `(…)` is skipped whole): one definition may hold several
+    (`a INT CHECK (a > 0) CHECK (a < 9)`, a FOREIGN KEY and a CHECK with no comma between, as SQLite accepts)."""
+    pattern = re.compile(rf"(?i){keyword}\s*\(")
+    for i in _top_level(text):
+        if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_$")) and (m := pattern.match(text, i)):
+            yield i, _paren_after(text, m.end() - 1).strip()
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether `word` stands in `text` outside string literals, quoted names and parentheses."""
+    pattern = re.compile(rf"(?i){word}(?![\w$])")
+    return any((i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_$")) and pattern.match(text, i)
+               for i in _top_level(text))
+
+
+def _checks(text: str) -> list[tuple[str | None, str]]:
+    """The CHECKs of one column definition or table constraint: ([CONSTRAINT name,] expression) for each."""
     out: list[tuple[str | None, str]] = []
-    for i in _top_level(rest):
-        if rest[i:i + 5].upper() == "CHECK" and (i == 0 or not rest[i - 1].isalnum() and rest[i - 1] != "_"):
-            m = re.match(r"(?is)CHECK\s*\(", rest[i:])
-            if m:
-                named = re.search(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s+$", rest[:i])
-                expr = _paren_after(rest, i + m.end() - 1)
-                out.append((unquote(named["n"]) if named else None, expr.strip()))
+    for i, expr in _clauses(text, "CHECK"):
+        named = re.search(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s+$", text[:i])
+        out.append((unquote(named["n"]) if named else None, expr))
     return out
 
 
@@ -243,37 +271,44 @@ def _default(dflt: str | None, type_: str, rest: str) -> str | None:
     return out
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
-    items = split_top(_body(sql))
+_TABLE_CONSTRAINT = re.compile(r"(?i)\s*(?:CONSTRAINT|CHECK|PRIMARY|FOREIGN|UNIQUE)(?![\w$])")
+
+
+def definitions(table: str, sql: str) -> tuple[dict[str, str], list[CheckConstraint]]:
+    """The CREATE TABLE text `sql` read: each column's definition after its name, and the CHECKs of the columns and
+    of the table in the order written (the unnamed ones named as the schema-code reader names them)."""
     col_defs: dict[str, str] = {}
     checks: list[CheckConstraint] = []
-    for item in items:
-        head = item.split(None, 1)[0].upper() if item.split() else ""
-        if head in ("CONSTRAINT", "CHECK", "PRIMARY", "FOREIGN", "UNIQUE"):
-            m = re.match(rf"(?is)\s*CONSTRAINT\s+(?P<n>{_IDENT})\s+CHECK\s*\(", item)
-            if m:
-                checks.append(CheckConstraint(unquote(m["n"]), _paren_after(item, m.end() - 1).strip()))
-            elif re.match(r"(?is)\s*CHECK\s*\(", item):
-                n = _free_check_name(name, checks)
-                checks.append(CheckConstraint(n, _paren_after(item, item.index("(")).strip()))
-            continue
-        m = re.match(rf"\s*(?P<n>{_IDENT})", item)
-        if m:
+    for item in split_top(_body(_without_comments(sql))):
+        if _TABLE_CONSTRAINT.match(item):  # `CHECK(`, or several constraints with no comma between
+            found = _checks(item)
+        elif m := re.match(rf"\s*(?P<n>{_IDENT})", item):
             col_defs[unquote(m["n"])] = item[m.end():]
-            for cname, expr in _column_checks(item[m.end():]):  # `n INTEGER CHECK (n > 0)`, as create_all writes
-                checks.append(CheckConstraint(cname or _free_check_name(name, checks), expr))
+            found = _checks(item[m.end():])  # `n INTEGER CHECK (n > 0)`, as create_all writes
+        else:
+            continue
+        for cname, expr in found:
+            checks.append(CheckConstraint(cname or _free_check_name(table, checks), expr))
+    return col_defs, checks
+
+
+def _unread_generated(conn: sqlite3.Connection, table: str, sql: str) -> list[str]:
+    """The generated columns (as PRAGMA table_xinfo marks them) whose expression the CREATE text did not give."""
+    col_defs = definitions(table, sql)[0]
+    return [f"{table}.{r[1]}" for r in conn.execute(f"PRAGMA table_xinfo({_q(table)})")
+            if r[6] in (2, 3) and not next(_clauses(col_defs.get(r[1], ""), "AS"), None)]
+
+
+def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
+    col_defs, checks = definitions(name, sql)
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     columns = []
     for _cid, cname, ctype, notnull, dflt, _pk, hidden in info:
         rest = col_defs.get(cname, "")
-        generated = None
-        if hidden in (2, 3):
-            g = re.search(r"(?is)\bAS\s*\(", rest)
-            if g:
-                generated = _paren_after(rest, g.end() - 1).strip()
+        generated = next((expr for _, expr in _clauses(rest, "AS")), None) if hidden in (2, 3) else None
         type_ = canonical_type(ctype or "")
-        ident = AUTOINCREMENT if re.search(r"(?i)\bAUTOINCREMENT\b", rest) else None
+        ident = AUTOINCREMENT if _has_word(rest, "AUTOINCREMENT") else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
                               default=_default(dflt, type_, rest),
                               identity=ident, generated=generated, generated_virtual=hidden == 2))
@@ -299,8 +334,10 @@ def _free_check_name(table: str, taken: list[CheckConstraint]) -> str:
 
 
 def _without_literals(text: str) -> str:
-    """`text` with the inside of its '…' literals blanked (same length), so a keyword inside one is not matched."""
-    return re.sub(r"'(?:[^']|'')*'", lambda m: "'" + " " * (len(m[0]) - 2) + "'", text)
+    """`text` with the inside of its '…' literals blanked and its comments dropped, so a keyword inside one is not
+    matched (and an apostrophe in a comment, `-- don't`, does not open a literal hiding what follows)."""
+    return "".join("'" + " " * (len(m[0]) - 2) + "'" if m[0][0] == "'" else m[0]
+                   for m in _LEXEME.finditer(_without_comments(text)))
 
 
 def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
@@ -337,7 +374,8 @@ def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, .
 
 
 def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
-    sqls = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)))
+    sqls = {name: _without_comments(sql) if sql else sql for name, sql in
+            conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))}
     out = []
     for _, name, unique, origin, _partial in conn.execute(f"PRAGMA index_list({_q(table)})").fetchall():
         if origin == "pk":
