@@ -99,8 +99,15 @@ def test_names_longer_than_postgresqls_63_are_kept_whole() -> None:
     sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("p_id", sa.Integer),
              sa.Column("v", sa.Integer, index=True), sa.ForeignKeyConstraint(["p_id"], [p.c.id], name=long),
              sa.UniqueConstraint("v", name="uq_" + "z" * 70))
-    t = next(t for t in schema_from_metadata([md], dialect="sqlite").tables if t.name == "t")
+    sa.Table("k" * 60, md, sa.Column("a", sa.Integer, primary_key=True), sa.Column("b", sa.Integer, primary_key=True))
+    sa.Table("named", md, sa.Column("a", sa.Integer), sa.Column("b", sa.Integer),
+             sa.PrimaryKeyConstraint("a", "b", name="pk_" + "n" * 70))
+    tables = {t.name: t for t in schema_from_metadata([md], dialect="sqlite").tables}
+    t = tables["t"]
     assert [f.name for f in t.foreign_keys] == [long]
+    # a composite key's derived name too, as drizzle-kit writes it on SQLite (it was cut to 63 bytes)
+    assert tables["k" * 60].primary_key.name == "k" * 60 + "_a_b_pk"  # type: ignore[union-attr]
+    assert tables["named"].primary_key.name == "pk_" + "n" * 70  # type: ignore[union-attr]
     assert sorted(ix.name for ix in t.indexes) == ["ix_t_v_" + "y" * 60, "uq_" + "z" * 70]
 
 

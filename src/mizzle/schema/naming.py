@@ -1,4 +1,5 @@
-"""Names for constraints the schema code leaves unnamed: drizzle-kit's, or PostgreSQL's own; both truncated to 63 bytes."""
+"""Names for constraints the schema code leaves unnamed: drizzle-kit's, or PostgreSQL's own; both truncated to 63 bytes
+where the database cuts them (PostgreSQL; SQLite keeps a name whole, and its dialect's modules pass `cut=False`)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ def unique_name(table: str, columns: tuple[str, ...], cut: bool = True) -> str:
     return truncate_identifier(name) if cut else name
 
 
-def pk_name(table: str, columns: tuple[str, ...]) -> str:
-    return truncate_identifier(f"{table}_{'_'.join(columns)}_pk")
+def pk_name(table: str, columns: tuple[str, ...], cut: bool = True) -> str:
+    """drizzle-kit's `<table>_<cols>_pk`; `cut=False` on SQLite, which keeps a name whole, as drizzle-kit writes it
+    there (homarr's `integrationGroupPermissions_integration_id_group_id_permission_pk`, 64 characters)."""
+    name = f"{table}_{'_'.join(columns)}_pk"
+    return truncate_identifier(name) if cut else name
 
 
 def fk_name(table: str, columns: tuple[str, ...], ref_table: str, ref_columns: tuple[str, ...],

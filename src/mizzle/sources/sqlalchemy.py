@@ -164,10 +164,12 @@ def deferrable_of(con: sa.Constraint) -> str | None:
     return "deferred" if deferred else "immediate"
 
 
-def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") -> PrimaryKey | None:
+def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle",
+                limit: int | None = MAX_IDENTIFIER_BYTES) -> PrimaryKey | None:
     """The table's key: its explicit (or naming-convention) name; unnamed, drizzle-kit's `<t>_<cols>_pk` for a
     composite key and none for a single column (the server calls it `<t>_pkey`), or none at all with PostgreSQL's
     naming (the caller names it). `name_single=False` drops a single column's name too (SQLite does not store it).
+    `limit`: as given_constraint_name's (None on SQLite: every name, the derived one too, is kept whole).
     The columns in create_all's order: a key made of `primary_key=True` columns with its `autoincrement=True` column
     first; an explicit PrimaryKeyConstraint's as it lists them (AdventureWorks' `PRIMARY KEY (businessentityid,
     emailaddressid)`, the serial second, pulled and read back in the other order)."""
@@ -176,10 +178,11 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle") 
                                   else key.columns))
     if not cols:
         return None
-    explicit = given_constraint_name(t.primary_key, t)
+    explicit = given_constraint_name(t.primary_key, t, limit)
     deferrable = deferrable_of(t.primary_key)
     if len(cols) > 1:
-        return PrimaryKey(cols, explicit or (pk_name(t.name, cols) if naming == "drizzle" else None), deferrable)
+        return PrimaryKey(cols, explicit or (pk_name(t.name, cols, cut=limit is not None) if naming == "drizzle" else None),
+                          deferrable)
     return PrimaryKey(cols, explicit if name_single else None, deferrable)
 
 

@@ -129,7 +129,7 @@ def comparable(schema: Schema) -> Schema:
     for t in schema.tables:
         pk = t.primary_key
         if pk is not None and len(pk.columns) > 1:
-            pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns))
+            pk = PrimaryKey(pk.columns, pk_name(t.name, pk.columns, cut=False))
         fks = tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns, cut=False)) for f in t.foreign_keys)
         tables.append(replace(t, primary_key=pk, foreign_keys=fks))
     return schema.with_(tables=tables)
@@ -316,7 +316,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     if len(pk_cols) == 1:
         pk = PrimaryKey(pk_cols, None)
     elif pk_cols:
-        pk = PrimaryKey(pk_cols, pk_name(name, pk_cols))
+        pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
     fks = _foreign_keys(conn, name)
     indexes = _indexes(conn, name)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),

@@ -128,7 +128,7 @@ def _pk_v6(t: dict[str, Any], r: dict[str, Any], internal: dict[str, Any]) -> No
     if len(cols) == 1 and not r.get("nameExplicit"):
         t["columns"][cols[0]]["primaryKey"] = True
         return
-    name = r["name"] if r.get("nameExplicit") else pk_name(t["name"], tuple(cols))
+    name = r["name"] if r.get("nameExplicit") else pk_name(t["name"], tuple(cols), cut=False)
     t["compositePrimaryKeys"][name] = {"columns": cols, "name": name}
 
 
@@ -268,7 +268,7 @@ def _pk_rows(t: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for p in (t.get("compositePrimaryKeys") or {}).values():
         cols = list(p["columns"])
-        explicit = bool(p.get("name")) and p["name"] != pk_name(name, tuple(cols))
+        explicit = bool(p.get("name")) and p["name"] != pk_name(name, tuple(cols), cut=False)
         out.append({"table": name, "name": p["name"] if explicit else server or f"{name}_pk", "columns": cols,
                     "nameExplicit": explicit, "entityType": "pks"})
     return out
@@ -324,7 +324,7 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
                                    "entityType": "pks"})
         for p in (t.get("compositePrimaryKeys") or {}).values():
             out["pks"].append({"table": name, "name": p["name"], "columns": list(p["columns"]),
-                               "nameExplicit": p["name"] != pk_name(name, tuple(p["columns"])), "entityType": "pks"})
+                               "nameExplicit": p["name"] != pk_name(name, tuple(p["columns"]), cut=False), "entityType": "pks"})
         out["indexes"] += [{"table": name, "name": ix["name"],
                             "columns": [{"value": c, "isExpression": False} for c in ix["columns"]],
                             "isUnique": bool(ix.get("isUnique")), "where": ix.get("where"), "origin": "manual",

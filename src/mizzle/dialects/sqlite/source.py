@@ -124,7 +124,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     )
 
     _refuse_table_options(t)
-    pk = primary_key(t, name_single=False)
+    pk = primary_key(t, name_single=False, limit=_NO_LIMIT)
     if pk is not None and pk.deferrable:
         raise SchemaLoadError(f"table {t.name}: SQLite has no deferrable primary key (remove deferrable=)")
     pk_cols = pk.columns if pk else ()
