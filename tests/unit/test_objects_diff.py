@@ -204,3 +204,22 @@ def test_one_query_spelled_two_ways_is_no_change() -> None:
     old = _schema(View("v", 'select "id", "v" from "t" where "v" > 1'))
     assert _sql(old, _schema(View("v", "SELECT id, v\nFROM t\nWHERE v > 1;"))) == []
     assert _sql(old, _schema(View("v", "SELECT id, v FROM t WHERE v > 2"))) != []
+
+
+def test_plpgsql_variables_of_a_tables_row_type_come_after_the_table() -> None:
+    """graphile/starter's reset_password (`v_user app_public.users;`): PostgreSQL resolves a variable's declared
+    type when it checks the body at creation, and a variable of a table's row type, named bare, qualified, quoted or
+    as an array, made the function before the table; built-in types and names that are no table of the model do
+    not move a function."""
+    declared = {
+        "bare": "r t;", "qualified": "r public.t;", "quoted": 'r "public"."t";', "array": "rs t[];",
+        "constant": "r CONSTANT t := NULL;", "nested": "n int; BEGIN DECLARE r t; BEGIN NULL; END;",
+    }
+    fns = [Function(k, f"<<top>> DECLARE x text := 'a; b t'; -- c t;\n {d} BEGIN RETURN 1; END", returns="integer")
+           for k, d in declared.items()]
+    plain = Function("plain", "DECLARE n integer; s text; c CURSOR FOR SELECT 1; tt timestamp with time zone; "
+                              "u unknown_type; BEGIN RETURN 1; END", returns="integer")
+    sql = _sql(make_schema("postgresql"), _schema(*fns, plain))
+    assert sql[0].startswith('CREATE FUNCTION "public"."plain"'), sql
+    assert sql[1].startswith("CREATE TABLE"), sql
+    assert sorted(s.split('"')[3] for s in sql[2:]) == sorted(declared), sql

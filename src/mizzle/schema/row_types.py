@@ -16,6 +16,14 @@ _NAME = re.compile(rf'({_PART}(?:\s*\.\s*{_PART})?)')
 # `n public.wf.name%TYPE`)
 _DECLARED = re.compile(rf'({_PART}(?:\s*\.\s*{_PART}){{0,2}})\s*%\s*(ROWTYPE|TYPE)\b', re.I)
 _MODES = re.compile(r"(?i)^\s*(?:IN|OUT|INOUT|VARIADIC)\s+")
+# what a PL/pgSQL body holds that is no code: comments, string literals, nested dollar-quoted strings
+_NOT_CODE = re.compile(r"--[^\n]*|/\*.*?\*/|[EeUu]?'(?:[^']|'')*'|(\$(?:[A-Za-z_]\w*)?\$).*?\1", re.S)
+# a DECLARE section of a block (an inner block has its own), up to the block's BEGIN
+_SECTION = re.compile(r"\bDECLARE\b(.*?)\bBEGIN\b", re.I | re.S)
+# one declaration's name and what follows it: `r [CONSTANT] type …`
+_DECLARATION = re.compile(rf"^\s*{_PART}\s+(?:CONSTANT\s+)?({_PART}(?:\s*\.\s*{_PART})?)\s*(.?)", re.I | re.S)
+# declarations whose second word is no type: `a ALIAS FOR $1`, `c [NO] [SCROLL] CURSOR …`
+_NO_TYPE = {"alias", "cursor", "no", "scroll"}
 _DEFAULT = re.compile(r"(?is)\s(?:DEFAULT\s|=).*$")
 
 
@@ -68,15 +76,31 @@ def row_types(r: Routine) -> set[tuple[str, str]]:
 
 
 def declared_row_types(r: Routine) -> set[tuple[str, str]]:
-    """(schema, name) of the relations a PL/pgSQL body declares variables of (`r wf%ROWTYPE`, `n wf.name%TYPE`):
-    PostgreSQL resolves them when it checks the body at creation, so the routine is made after them (hatchet's
-    functions: the pulled baseline made them before their tables, and PostgreSQL refused it). A bare name is the
-    routine's schema's; `v%TYPE` of another variable names no relation."""
+    """(schema, name) of the relations a PL/pgSQL body declares variables of (`r wf%ROWTYPE`, `n wf.name%TYPE`,
+    `v_user app_public.users`): PostgreSQL resolves them when it checks the body at creation, so the routine is
+    made after them (hatchet's and graphile/starter's functions: the pulled baseline made them before their tables,
+    and PostgreSQL refused it). `x%TYPE` names a relation `x`'s schema's; a bare row type, found by the search path,
+    may be the routine's schema's or public's (both count); `v%TYPE` of another variable names no relation. Any type
+    may come out (`integer`): only the diff's tables count for the caller."""
+    code = _NOT_CODE.sub(" ", r.body)
     out = set()
-    for chain, kind in _DECLARED.findall(r.body):
+    for chain, kind in _DECLARED.findall(code):
         idents = _idents(chain)[:-1] if kind.upper() == "TYPE" else _idents(chain)
         if len(idents) >= 2:
             out.add((idents[-2], idents[-1]))
         elif idents:
             out.add((r.schema, idents[0]))
+    return out | {k for name in _declared_types(code) for k in _key(name, r.schema)}
+
+
+def _declared_types(code: str) -> list[str]:
+    """The type names of the variables the DECLARE sections of a PL/pgSQL body (comments and strings blanked)
+    declare by a type's bare name (`v_user app_public.users;`, `rs t[]`): a table's name there is its row type,
+    which PostgreSQL resolves at creation as it does `t%ROWTYPE`."""
+    out = []
+    for section in _SECTION.findall(code):
+        for declaration in section.split(";"):
+            m = _DECLARATION.match(declaration)
+            if m and m.group(1).lower() not in _NO_TYPE and m.group(2) not in ("%", "."):
+                out.append(m.group(1))
     return out

@@ -160,7 +160,10 @@ def test_plpgsql_variables_of_a_tables_types_come_after_the_table(tmp_path: Path
                  "CREATE FUNCTION touch_wf() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE r wf%ROWTYPE; "
                  "BEGIN SELECT * INTO r FROM wf WHERE id = NEW.id; RETURN NEW; END; $$",
                  "CREATE FUNCTION wf_name(i bigint) RETURNS text LANGUAGE plpgsql AS $$ DECLARE n public.wf.name%TYPE; "
-                 "BEGIN SELECT name INTO n FROM wf WHERE id = i; RETURN n; END; $$")
+                 "BEGIN SELECT name INTO n FROM wf WHERE id = i; RETURN n; END; $$",
+                 # graphile/starter's reset_password: `v_user app_public.users;`, the table's name as the type
+                 "CREATE FUNCTION first_wf() RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE v_wf public.wf; "
+                 "BEGIN SELECT * INTO v_wf FROM wf LIMIT 1; RETURN v_wf.id; END; $$")
         root = _project(tmp_path)
         assert run_mizzle(["pull"], cwd=root, url=source).code == 0
         m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
