@@ -11,7 +11,7 @@ from mizzle.errors import SchemaLoadError
 from mizzle.pg import CompositeType, Domain, Function, Procedure, Trigger, View, ViewIndex
 from mizzle.planning.plan import plan
 from mizzle.schema.diff import Renames, diff
-from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+from mizzle.schema.model import CheckConstraint, Column, PrimaryKey, Table, make_schema
 from mizzle.sources.loader import FoundMetaData
 from mizzle.sources.sqlalchemy import schema_from_metadata
 
@@ -223,3 +223,26 @@ def test_plpgsql_variables_of_a_tables_row_type_come_after_the_table() -> None:
     assert sql[0].startswith('CREATE FUNCTION "public"."plain"'), sql
     assert sql[1].startswith("CREATE TABLE"), sql
     assert sorted(s.split('"')[3] for s in sql[2:]) == sorted(declared), sql
+
+
+def test_a_sql_function_reading_a_new_table_and_called_by_a_default_or_check_comes_first_unchecked() -> None:
+    """graphile/starter's current_user_id() reads app_private.sessions and is user_emails.user_id's default: made
+    after the tables (its body reads one), the CREATE TABLE calling it failed. As pg_dump does, it is made before
+    the tables with its body's check off for that statement alone (SET LOCAL, set on again after it: drizzle-orm
+    runs every pending migration in one transaction); a function nothing in the tables calls stays after them,
+    its body checked."""
+    a = Table("a", columns=(Column("id", "integer", not_null=True),), primary_key=PrimaryKey(("id",)))
+    cur = Function("cur", "select max(id) from public.a", returns="integer", language="sql", volatility="stable")
+    lone = Function("lone", "select min(id) from public.a", returns="integer", language="sql")
+    for b in (Table("b", columns=(Column("id", "integer"), Column("a_id", "integer", default="cur()"))),
+              Table("b", columns=(Column("id", "integer"),), checks=(CheckConstraint("ck", "id <= cur()"),))):
+        new = make_schema("postgresql", tables=[a, b], objects=[cur.to_model(), lone.to_model()])
+        sql = _sql(make_schema("postgresql"), new)
+        assert sql[0] == "SET LOCAL check_function_bodies = off", sql
+        assert sql[1].startswith('CREATE FUNCTION "public"."cur"()'), sql
+        assert sql[2] == "SET LOCAL check_function_bodies = on", sql
+        assert [s.split('"')[3] for s in sql[3:5]] == ["a", "b"], sql
+        assert sql[-1].startswith('CREATE FUNCTION "public"."lone"()'), sql
+        # the same from the other side: revert drops it after the tables
+        assert _sql(new, make_schema("postgresql"))[-2:] == ['DROP FUNCTION "public"."cur"()',
+                                                             'DROP FUNCTION "public"."lone"()']

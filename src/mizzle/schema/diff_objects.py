@@ -4,7 +4,8 @@
   a column being dropped or retyped, a trigger whose function is remade; a function with a SQL-standard body
   reading such a table: PostgreSQL records what it reads, as for a view), dependents before what they use;
 - `before_tables`: domains and composite types (tables may use them), functions in a procedural language
-  (column defaults may call them; their bodies are not checked at creation), views renamed;
+  (column defaults may call them; their bodies are not checked at creation), views renamed; a function of the
+  next phase that a table's default or CHECK calls, made here with its body's check off (`_called_by_tables_first`);
 - `after_tables`: functions in SQL reading a table the diff makes or changes (their bodies are checked against
   the tables), PL/pgSQL ones declaring a variable of such a table's row or column type, views in dependency
   order, materialized-view indexes, triggers;
@@ -75,6 +76,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _routines_after_what_they_call(out)
+    _called_by_tables_first(out, new, changed)
     _functions_before_their_domains(out.before_tables)
     early = _routines_around_their_row_types(out, {c.table.key for c in table_changes if isinstance(c, DropTable)},
                                              changed)
@@ -227,6 +229,34 @@ def _callees_first(items: list[Change], calls: dict[int, list[Change]]) -> list[
     for c in items:
         visit(c, frozenset())
     return out
+
+
+def _table_expressions(t: Any) -> str:
+    """The SQL a table's statements evaluate or check as they run: defaults, generated columns, CHECKs, index and
+    exclusion expressions."""
+    parts = [x for c in t.columns for x in (c.default, c.generated) if x]
+    parts += [c.expression for c in t.checks]
+    parts += [x for i in t.indexes for x in (i.where, *(c.expression for c in i.columns if c.is_expression)) if x]
+    parts += [x for e in t.excludes for x in (e.where, *(el.expression for el in e.elements)) if x]
+    return " ".join(parts)
+
+
+def _called_by_tables_first(out: ObjectPhases, new: Any, changed: set[tuple[str, str]]) -> None:
+    """A routine made after the tables (its body reads one this diff makes or changes) whose name a default, CHECK,
+    generated column or index of such a table, or a domain made before them, mentions: PostgreSQL needs it to exist
+    when that statement runs (graphile/starter's current_user_id(), reading app_private.sessions, the default of
+    user_emails.user_id: no order of the two phases placed it). As pg_dump does, it is made before the tables with
+    its body unchecked (`CreateObject.unchecked_body`). A SQL-standard body is parsed whatever the check, and a
+    signature naming a table's row type needs the table: those stay after."""
+    domains = [x for x in (_made(c) or getattr(c, "new", None) for c in out.before_tables) if isinstance(x, Domain)]
+    text = " ".join([_table_expressions(t) for t in new.tables if t.key in changed]
+                    + [x for d in domains for x in (d.default, *(e for _, e in d.checks)) if x])
+    early: list[CreateObject | ReplaceObject] = [
+        c for c in out.after_tables if isinstance(c, (CreateObject, ReplaceObject)) and isinstance(_made(c), Routine)
+        and not is_standard_body(_made(c).body) and not row_types(_made(c)) & changed and mentions(text, _made(c).name)]
+    for c in early:
+        out.after_tables.remove(c)
+    out.before_tables.extend(replace(c, unchecked_body=True) for c in early)
 
 
 def _functions_before_their_domains(phase: list[Change]) -> None:

@@ -13,6 +13,9 @@ from .objects import CompositeType, Domain, View, ViewIndex
 @dataclass(frozen=True)
 class CreateObject(Change):
     obj: Any  # View | Routine | Trigger | Domain | CompositeType
+    # a routine made before the tables its body reads, because a table's default or CHECK calls it: its body is not
+    # checked at creation (PostgreSQL: `check_function_bodies` off for its statement alone, as pg_dump makes all)
+    unchecked_body: bool = False
 
     def inverse(self) -> Change:
         return DropObject(self.obj)
@@ -39,6 +42,7 @@ class ReplaceObject(Change):
 
     old: Any
     new: Any
+    unchecked_body: bool = False  # as CreateObject's
 
     def inverse(self) -> Change:
         return ReplaceObject(self.new, self.old)

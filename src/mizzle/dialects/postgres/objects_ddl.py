@@ -217,11 +217,21 @@ def _drop(o: Any) -> list[str]:
 def _replace(c: oc.ReplaceObject) -> list[str]:
     if isinstance(c.new, View):
         return create_view(c.new, or_replace=True)
-    return create_routine(c.new, or_replace=True)
+    return _unchecked(create_routine(c.new, or_replace=True), c.unchecked_body)
+
+
+def _unchecked(statements: list[str], unchecked: bool) -> list[str]:
+    """A routine's statements with its body's check off, as pg_dump writes a dump (`check_function_bodies`): for
+    those statements alone — SET LOCAL ends with the transaction (each migration's under `mizzle migrate`), and it
+    is set on again after them, since drizzle-orm's migrator runs every pending migration in one transaction and
+    the later ones count on the check. A body not checked at creation may read tables made later."""
+    if not unchecked:
+        return statements
+    return ["SET LOCAL check_function_bodies = off", *statements, "SET LOCAL check_function_bodies = on"]
 
 
 RENDER_OBJECTS: dict[type, Callable[..., list[str]]] = {
-    oc.CreateObject: lambda c: _create(c.obj),
+    oc.CreateObject: lambda c: _unchecked(_create(c.obj), c.unchecked_body),
     oc.DropObject: lambda c: _drop(c.obj),
     oc.ReplaceObject: _replace,
     oc.RenameObject: lambda c: [f"ALTER {_rename_target(c.old)} RENAME TO {ident(c.new.name)}"],
