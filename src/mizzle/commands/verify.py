@@ -416,14 +416,15 @@ def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migrat
     dropped as repeats, and (1.x layout) the names a renamed table's unnamed constraints keep. `prev`: the previous
     migration's result; `made_roles` grows with each migration."""
     from .. import dialects
-    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques
+    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques, whole_names
 
     text = migrations[i].text
     live = as_drizzle_keys(live, prev, lambda: "\n".join(m.text for m in migrations[:i + 1]))
     made_roles |= dialects.get(folder.dialect).roles_created([text])
     live = _roles_made(live, made_roles)
-    live = repeated_uniques(live, prev, text)
-    return kept_names(live, prev) if folder.uses_folders else live
+    stored_name = dialects.get(folder.dialect).reader.stored_name
+    live = repeated_uniques(live, prev, text, stored_name)
+    return kept_names(live, prev) if folder.uses_folders else whole_names(live, prev, text, stored_name)
 
 
 def _roles_made(live: Schema, made: set[str]) -> Schema:

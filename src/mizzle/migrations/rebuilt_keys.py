@@ -58,12 +58,16 @@ _CREATE_TABLE = re.compile(r'(?is)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?
 _TABLE_UNIQUE = re.compile(r'(?is)CONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE\s*(NULLS\s+NOT\s+DISTINCT\s*)?\(([^)]*)\)')
 
 
-def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
+def repeated_uniques(live: Schema, before: Schema | None, sql: str,
+                     stored_name: Callable[[str], str] = lambda n: n) -> Schema:
     """`live` with each unique constraint that repeats its table's primary key or another unique constraint (the
     same columns) where the database lacks it: PostgreSQL's CREATE TABLE drops such a repeat without a word, and
     drizzle-kit's snapshot keeps it (midday's transaction_categories: PRIMARY KEY (team_id, slug) and UNIQUE
     "unique_team_slug" (team_id, slug)). Found in this migration's CREATE TABLE (`sql`) or in `before` (the
-    previous migration's model, already through this function), while the columns it repeats are still a key."""
+    previous migration's model, already through this function), while the columns it repeats are still a key.
+    `stored_name`: a name as the database keeps it (the dialect's; PostgreSQL cuts it to 63 bytes) — the SQL's
+    whole name of a unique constraint the server keeps cut is that constraint, not a repeat (lobe-chat: kept twice,
+    and drizzle-kit's next generate dropped the real one)."""
     from ..schema.row_types import split_top_level
 
     found: dict[tuple[str, str], list[UniqueConstraint]] = {}
@@ -82,14 +86,59 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str) -> Schema:
     for t in live.tables:
         prev = before.table(*t.key) if before is not None else None
         candidates = [*found.get(t.key, ()), *(u for u in (prev.uniques if prev is not None else ())
-                                               if not _drops(sql, u.name))]
+                                               if not _drops(sql, u.name) and not _drops(sql, stored_name(u.name)))]
         keys = {tuple(u.columns) for u in t.uniques} | ({tuple(t.primary_key.columns)} if t.primary_key else set())
-        names = {u.name for u in t.uniques} | ({t.primary_key.name, t.primary_key.server_name}
-                                                if t.primary_key else set())
-        extra = [u for u in candidates if u.name not in names and tuple(u.columns) in keys]
+        names = {stored_name(n) for n in [*(n for u in t.uniques for n in (u.name, u.real_name)), *(
+            (t.primary_key.name, t.primary_key.server_name) if t.primary_key else ())] if n}
+        extra = [u for u in candidates if stored_name(u.name) not in names and tuple(u.columns) in keys]
         extra = list({u.name: u for u in extra}.values())
         if extra:
             t, changed = replace(t, uniques=(*t.uniques, *extra)), True
+        tables.append(t)
+    return live.with_(tables=tables) if changed else live
+
+
+_AUTHORED_NAME = re.compile(r'(?is)\b(CONSTRAINT|INDEX(?:\s+CONCURRENTLY)?(?:\s+IF\s+NOT\s+EXISTS)?)\s+"((?:[^"]|"")+)"'
+                            r'\s*(UNIQUE|PRIMARY|FOREIGN|CHECK|ON)?')
+_PART = {"UNIQUE": "uniques", "PRIMARY": "primary_key", "FOREIGN": "foreign_keys", "CHECK": "checks", "ON": "indexes"}
+
+
+def whole_names(live: Schema, before: Schema | None, sql: str, stored_name: Callable[[str], str]) -> Schema:
+    """`live` with each constraint and index the server keeps under a cut name (PostgreSQL: 63 bytes) named as the
+    SQL wrote it, whole: drizzle-kit 0.x's snapshot holds its default names whole (`<table>_<cols>_<ref>_fk`,
+    `…_unique`, `…_index`), and with the cut name in the rebuilt snapshot its next generate dropped each such
+    constraint and added it again (lobe-chat). The whole name is the one this migration's SQL (`sql`) gives, or the
+    one `before` (the previous migration's model, already through this function) has on the same table; a cut name
+    two whole names of one kind in this SQL share is left cut."""
+    authored: dict[tuple[str, str], str | None] = {}  # (part, cut) → whole; None: two whole names
+    for m in _AUTHORED_NAME.finditer(sql):
+        name, part = m.group(2).replace('""', '"'), _PART.get((m.group(3) or "").upper())
+        if part is not None and (cut := stored_name(name)) != name and (part == "indexes") == (m.group(1)[0] in "iI"):
+            authored[(part, cut)] = name if authored.get((part, cut), name) == name else None
+    kept: dict[tuple[Any, ...], str] = {}  # (schema, table, part, cut) → whole, from `before`
+    for t in before.tables if before is not None else ():
+        for part in ("uniques", "foreign_keys", "indexes", "checks", "primary_key"):
+            for o in [t.primary_key] if part == "primary_key" else getattr(t, part):
+                if o is not None and o.name and (cut := stored_name(o.name)) != o.name:
+                    kept[(t.schema, t.name, part, cut)] = o.name
+    if not authored and not kept:
+        return live
+
+    def whole(t: Table, part: str, name: str | None) -> str | None:
+        return authored.get((part, name or "")) or kept.get((t.schema, t.name, part, name))
+
+    tables, changed = [], False
+    for t in live.tables:
+        parts: dict[str, Any] = {}
+        for part in ("uniques", "foreign_keys", "indexes", "checks"):
+            objs = tuple(replace(o, name=w) if (w := whole(t, part, o.name)) else o for o in getattr(t, part))
+            if any(a is not b for a, b in zip(objs, getattr(t, part), strict=True)):
+                parts[part] = objs
+        pk = t.primary_key
+        if pk is not None and pk.name and (w := whole(t, "primary_key", pk.name)):
+            parts["primary_key"] = replace(pk, name=w)
+        if parts:
+            t, changed = t.with_(**parts), True
         tables.append(t)
     return live.with_(tables=tables) if changed else live
 

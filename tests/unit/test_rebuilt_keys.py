@@ -1,0 +1,72 @@
+"""Names past PostgreSQL's 63 bytes in a rebuilt drizzle-kit 0.x snapshot (lobe-chat): the server keeps them cut,
+the SQL (and drizzle-kit's own snapshot) whole."""
+
+from __future__ import annotations
+
+from mizzle import dialects
+from mizzle.migrations.rebuilt_keys import repeated_uniques, whole_names
+from mizzle.schema import model as m
+
+CUT = dialects.get("postgresql").reader.stored_name
+TABLE = "child_table_with_an_even_longer_name"
+UNIQUE = f"{TABLE}_some_very_long_column_name_one_some_very_long_column_name_two_unique"
+FK = f"{TABLE}_parent_id_parent_table_with_a_long_name_id_fk"
+INDEX = f"idx_{TABLE}_some_very_long_column_name_one"
+COLS = ("some_very_long_column_name_one", "some_very_long_column_name_two")
+SQL = (f'CREATE TABLE "{TABLE}" (\n\t"id" integer PRIMARY KEY NOT NULL,\n\t"{COLS[0]}" text,\n\t"{COLS[1]}" text,\n'
+       f'\t"parent_id" integer,\n\tCONSTRAINT "{UNIQUE}" UNIQUE("{COLS[0]}","{COLS[1]}")\n);\n'
+       f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{FK}" FOREIGN KEY ("parent_id") REFERENCES '
+       '"public"."parent_table_with_a_long_name"("id") ON DELETE no action ON UPDATE no action;\n'
+       f'CREATE INDEX "{INDEX}" ON "{TABLE}" USING btree ("{COLS[0]}");\n')
+
+
+def _live(unique: str = CUT(UNIQUE), fk: str = CUT(FK), index: str = CUT(INDEX)):  # type: ignore[no-untyped-def]
+    """The table as the server keeps it after SQL."""
+    t = m.Table(TABLE, columns=(m.Column("id", "integer", not_null=True), m.Column(COLS[0], "text"),
+                                m.Column(COLS[1], "text"), m.Column("parent_id", "integer")),
+                primary_key=m.PrimaryKey(("id",)), uniques=(m.UniqueConstraint(unique, COLS),),
+                foreign_keys=(m.ForeignKey(fk, ("parent_id",), "parent_table_with_a_long_name", ("id",)),),
+                indexes=(m.Index(index, (m.IndexColumn(COLS[0]),)),))
+    return m.make_schema("postgresql", tables=[t])
+
+
+def test_a_unique_constraint_whose_name_the_server_cut_is_no_repeat() -> None:
+    """The SQL's whole name against the server's cut one: read as a repeat PostgreSQL dropped, the constraint was
+    kept twice, and drizzle-kit's next generate dropped the real one."""
+    live = _live()
+    assert repeated_uniques(live, None, SQL, CUT) is live
+    (t,) = repeated_uniques(live, live, "SELECT 1;", CUT).tables  # nor from the previous migration's model
+    assert [u.name for u in t.uniques] == [CUT(UNIQUE)]
+
+
+def test_a_repeat_postgresql_dropped_is_still_added_back() -> None:
+    repeat = SQL.replace(f'\tCONSTRAINT "{UNIQUE}"', f'\tCONSTRAINT "again_{UNIQUE}" UNIQUE("{COLS[0]}","{COLS[1]}"),'
+                                                     f'\n\tCONSTRAINT "{UNIQUE}"')
+    (t,) = repeated_uniques(_live(), None, repeat, CUT).tables
+    assert sorted(u.name for u in t.uniques) == sorted([CUT(UNIQUE), f"again_{UNIQUE}"])
+
+
+def test_the_rebuilt_names_are_the_sqls_whole_names() -> None:
+    (t,) = whole_names(_live(), None, SQL, CUT).tables
+    assert (t.uniques[0].name, t.foreign_keys[0].name, t.indexes[0].name) == (UNIQUE, FK, INDEX)
+    assert t.uniques[0].real_name == UNIQUE  # the server cuts it as it did: no name of its own to remember
+
+
+def test_the_whole_names_carry_on_through_later_migrations() -> None:
+    before = whole_names(_live(), None, SQL, CUT)
+    (t,) = whole_names(_live(), before, 'ALTER TABLE "x" ADD COLUMN "y" text;', CUT).tables
+    assert (t.uniques[0].name, t.foreign_keys[0].name, t.indexes[0].name) == (UNIQUE, FK, INDEX)
+
+
+def test_a_cut_name_two_whole_names_share_stays_cut() -> None:
+    other = UNIQUE.replace("_two_unique", "_three_unique")
+    live = _live()
+    assert whole_names(live, None, SQL + f'ALTER TABLE "{TABLE}" ADD CONSTRAINT "{other}" UNIQUE("id");', CUT) \
+        .tables[0].uniques[0].name == CUT(UNIQUE)
+
+
+def test_short_names_and_sqlite_are_left_alone() -> None:
+    live = _live("u", "f", "i")
+    assert whole_names(live, None, SQL, CUT) is live
+    live = _live()
+    assert whole_names(live, None, SQL, dialects.get("sqlite").reader.stored_name) is live
