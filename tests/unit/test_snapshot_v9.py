@@ -192,3 +192,29 @@ def test_0x_default_key_names_are_no_names_of_the_codes() -> None:
     again = v9.v7_from_state({v9.entity_key(r): r for r in rows}, "x", ROOT)
     old, new = for_generate(schema_from_snapshot(v7), schema_from_snapshot(again))
     assert not diff(old, new, Renames(none=True)).changes  # the server's names kept: nothing renamed
+
+
+def test_0x_default_names_past_63_bytes_are_no_names_of_the_codes() -> None:
+    # lobe-chat upgraded by `mizzle up`: drizzle-kit 0.x's snapshot holds its default names whole, and those past 63
+    # bytes were compared with the cut defaults, so marked nameExplicit (drizzle-kit 1.x's next generate asked of
+    # each whether it was renamed); drizzle-kit's own `up` writes them not explicit, a foreign key's name cut
+    t, cols = "child_table_with_an_even_longer_name", ["some_very_long_column_name_one", "some_very_long_column_name_two"]
+    fk = f"{t}_parent_id_parent_table_with_a_long_name_id_fk"
+    index, unique, key = f"{t}_parent_id_index", f"{t}_{'_'.join(cols)}_unique", f"{t}_{'_'.join(cols)}_pk"
+    table = {"name": t, "schema": "", "columns": {c: {"name": c, "type": "text", "primaryKey": False, "notNull": True}
+                                                  for c in [*cols, "parent_id"]},
+             "indexes": {index: {"name": index, "columns": [{"expression": "parent_id", "isExpression": False,
+                                                             "asc": True, "nulls": "last"}],
+                                 "isUnique": False, "concurrently": False, "method": "btree", "with": {}}},
+             "foreignKeys": {fk: {"name": fk, "tableFrom": t, "tableTo": "parent_table_with_a_long_name",
+                                  "columnsFrom": ["parent_id"], "columnsTo": ["id"], "onDelete": "no action",
+                                  "onUpdate": "no action"}},
+             "compositePrimaryKeys": {key: {"name": key, "columns": cols}},
+             "uniqueConstraints": {unique: {"name": unique, "columns": cols, "nullsNotDistinct": False}},
+             "checkConstraints": {}, "policies": {}, "isRLSEnabled": False}
+    v7 = {"id": "x", "prevId": ROOT, "version": "7", "dialect": "postgresql", "tables": {f"public.{t}": table},
+          "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+          "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    rows = {r["entityType"]: r for r in v9.rows_from_v7(v7) if r["entityType"] in ("fks", "pks", "uniques", "indexes")}
+    assert {k: (r["name"], r["nameExplicit"]) for k, r in rows.items()} == {
+        "fks": (fk[:63], False), "pks": (key, False), "uniques": (unique, False), "indexes": (index, False)}

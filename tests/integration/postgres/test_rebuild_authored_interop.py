@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -56,14 +57,18 @@ export const c = pgTable('transaction_categories', { teamId: uuid('team_id'), sl
 # names past PostgreSQL's 63 bytes (lobe-chat): drizzle-kit's snapshot holds the whole default names, the server the
 # cut ones; the rebuilt snapshot kept the unique constraint twice (cut and whole: drizzle-kit's next generate dropped
 # the real one) and named the foreign key by its cut name (drizzle-kit dropped it and added it again)
-LONG_NAMES_TS = """import { integer, pgTable, text, unique } from 'drizzle-orm/pg-core';
+LONG_NAMES_TS = """import { index, integer, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 export const p = pgTable('parent_table_with_a_long_name', { id: integer('id').primaryKey() });
 export const c = pgTable('child_table_with_an_even_longer_name', {
   id: integer('id').primaryKey(),
   one: text('some_very_long_column_name_one'),
   two: text('some_very_long_column_name_two'),
   parentTableReference: integer('parent_table_reference_id').references(() => p.id),
-}, (t) => [unique().on(t.one, t.two)]);
+}, (t) => [unique().on(t.one, t.two), index().on(t.parentTableReference)]);
+export const k = pgTable('keyed_table_with_an_even_longer_name', {
+  one: text('some_very_long_column_name_one').notNull(),
+  two: text('some_very_long_column_name_two').notNull(),
+}, (t) => [primaryKey({ columns: [t.one, t.two] })]);
 """
 
 
@@ -149,28 +154,31 @@ def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_
 INTEROP1 = INTEROP.parent / "interop1"
 
 
+def kit1_generate(work: Path, out: Path, name: str, roles: bool = False) -> str:
+    """drizzle-kit 1.x generate of `work`/schema.ts (under tests/interop1: drizzle-orm 1.x) into `out`; a rename
+    question it asks fails the run (drive_generate answers none)."""
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    config = work / f"{name}.config.ts"
+    config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
+                      f"out: '{os.path.relpath(out, INTEROP1)}'" + (", entities: { roles: true }" if roles else "")
+                      + " };\n")
+    p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name",
+                        name], cwd=INTEROP1, capture_output=True, text=True, timeout=180)
+    assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
+    return p.stdout
+
+
 @pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles", "existing_role",
                                      "repeated_unique", "long_names"])
 def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_available: bool, tmp_path: Path) -> None:
     """In the 1.x layout the rebuilt snapshot.json is drizzle-kit 1.x's version 9 (mizzle wrote v7 JSON there,
     which drizzle-kit 1.x refuses: "run drizzle-kit up"). `existing_role`: a role no migration creates has no row
     (the rebuild wrote one, and drizzle-kit's next generate dropped the role)."""
-    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
-        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
     role = f"mzrb_{uuid.uuid4().hex[:10]}"
     work = INTEROP1 / ".scratch" / f"rebuild_{role}"  # the schema under interop1: drizzle-orm 1.x
     work.mkdir(parents=True, exist_ok=True)
-
-    def kit1(out: Path, name: str) -> str:
-        config = work / f"{name}.config.ts"
-        config.write_text(f"export default {{ dialect: 'postgresql', schema: '{work / 'schema.ts'}', "
-                          f"out: '{os.path.relpath(out, INTEROP1)}'"
-                          + (", entities: { roles: true }" if fixture in ("pg_types", "roles", "existing_role") else "")
-                          + " };\n")
-        p = subprocess.run([sys.executable, str(INTEROP / "drive_generate.py"), "--config", str(config), "--name",
-                            name], cwd=INTEROP1, capture_output=True, text=True, timeout=180)
-        assert p.returncode == 0, f"drizzle-kit 1.x generate failed:\n{p.stdout}\n{p.stderr}"
-        return p.stdout
+    kit1 = partial(kit1_generate, work, roles=fixture in ("pg_types", "roles", "existing_role"))
 
     try:
         if fixture == "existing_role":
@@ -227,3 +235,36 @@ def test_1x_layout_refuses_a_missing_snapshot_with_kept_ones_after_it(pg_availab
     result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
     assert len(result.rebuilt) == 2
     assert json.loads(snaps[1].read_text())["deltas"] == json.loads(original)["deltas"]
+
+
+def test_up_of_long_default_names_asks_drizzle_kit_1x_nothing(tmp_path: Path) -> None:
+    """drizzle-kit 0.x's default names past 63 bytes after `mizzle up`: the foreign keys were rows of the code's own
+    name (nameExplicit, the whole name), so drizzle-kit 1.x's generate asked of each whether it was renamed
+    (lobe-chat: 4 questions), and so were keys, uniques and indexes; drizzle-kit's own `up` writes the rows it does
+    (a foreign key's name cut, the others' whole, none explicit)."""
+    from mizzle.commands.up import up
+
+    work0, work1 = (root / ".scratch" / f"up_long_{uuid.uuid4().hex[:10]}" for root in (INTEROP, INTEROP1))
+    try:
+        for work in (work0, work1):
+            work.mkdir(parents=True)
+            (work / "schema.ts").write_text(LONG_NAMES_TS)
+        out = tmp_path / "drizzle"
+        assert "Your SQL migration file" in kit_generate(work0, work0 / "schema.ts", out, "init", False)
+        kits = tmp_path / "kit" / "drizzle"
+        shutil.copytree(out, kits)
+        p = subprocess.run(["node", str(INTEROP1 / "node_modules" / "drizzle-kit" / "bin.cjs"), "up", "--dialect",
+                            "postgresql", "--out", os.path.relpath(kits, INTEROP1)], cwd=INTEROP1, capture_output=True,
+                           text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert p.returncode == 0, p.stdout + p.stderr
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+        up(load_config(tmp_path / "mizzle.toml"))
+        mine, theirs = (sorted(json.dumps(r, sort_keys=True) for r in json.loads(
+            next(f.glob("*/snapshot.json")).read_text())["ddl"]) for f in (out, kits))
+        assert mine == theirs
+        before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+        assert NO_CHANGES in kit1_generate(work1, out, "again")
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    finally:
+        shutil.rmtree(work0, ignore_errors=True)
+        shutil.rmtree(work1, ignore_errors=True)

@@ -18,7 +18,15 @@ import re
 from typing import Any
 
 from ...errors import IntegrityError, UsageError
-from ...schema.naming import column_addition, fk_name, fk_name_v1, make_object_name, pk_name, unique_name
+from ...schema.naming import (
+    column_addition,
+    fk_name,
+    fk_name_v1,
+    make_object_name,
+    pk_name,
+    truncate_identifier,
+    unique_name,
+)
 from .types import canonical_opclass
 
 VERSION = "9"
@@ -439,10 +447,12 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
         rows.append(_index_row(base, ix, _server(ix, side, "indexes")))
     for f in (t.get("foreignKeys") or {}).values():
         # 1.x's default name, or 0.x's (`…_fk`), which drizzle-kit's own `up` also keeps as no name of the code's:
-        # marked explicit, drizzle-kit's next generate asked of each whether it was renamed (hollo: 70 questions)
-        defaults = (fk_name_v1(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"])),
-                    fk_name(name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"])))
-        rows.append({**base, "name": _server(f, side, "foreignKeys"), "nameExplicit": f["name"] not in defaults,
+        # marked explicit, drizzle-kit's next generate asked of each whether it was renamed (hollo: 70 questions).
+        # 0.x's snapshot holds it whole, the server (and a rebuilt snapshot) cut; drizzle-kit's `up` writes it cut
+        old = (name, tuple(f["columnsFrom"]), f["tableTo"], tuple(f["columnsTo"]))
+        explicit = f["name"] not in (fk_name_v1(*old), fk_name(*old), fk_name(*old, cut=False))
+        server = _server(f, side, "foreignKeys")
+        rows.append({**base, "name": server if explicit else truncate_identifier(server), "nameExplicit": explicit,
                      "columns": list(f["columnsFrom"]),
                      "schemaTo": f.get("schemaTo") or "public", "tableTo": f["tableTo"],
                      "columnsTo": list(f["columnsTo"]), "onUpdate": (f.get("onUpdate") or "no action").upper(),
@@ -450,12 +460,14 @@ def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
     for key, cols in [(key_name or f"{name}_pkey", single)] if single else [
             (p["name"], p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()]:
-        rows.append({**base, "name": key, "columns": list(cols),
-                     "nameExplicit": key not in (f"{name}_pkey", pk_name(name, tuple(cols))) and not single,
+        rows.append({**base, "name": key, "columns": list(cols),  # 0.x's default name whole (`up`) or cut (server)
+                     "nameExplicit": key not in (f"{name}_pkey", pk_name(name, tuple(cols)),
+                                                 f"{name}_{'_'.join(cols)}_pk") and not single,
                      "entityType": "pks"})
     for u in (t.get("uniqueConstraints") or {}).values():
         defaults = (make_object_name(name, column_addition(tuple(u["columns"])), "key"),  # a column's unique()
-                    unique_name(name, tuple(u["columns"])))  # a table's unique().on(…)
+                    unique_name(name, tuple(u["columns"])),  # a table's unique().on(…), as the server cuts it
+                    unique_name(name, tuple(u["columns"]), cut=False))  # and whole, as 0.x's snapshot holds it
         rows.append({**base, "name": _server(u, side, "uniqueConstraints"), "nameExplicit": u["name"] not in defaults,
                      "columns": list(u["columns"]),
                      "nullsNotDistinct": bool(u.get("nullsNotDistinct")), "entityType": "uniques"})
@@ -500,9 +512,12 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any], server_name: str | None
              if c.get("opclass") else None}
             for c in ix["columns"]]
     plain = [c["value"] for c in cols if not c["isExpression"]]
-    default = make_object_name(base["table"], column_addition(tuple(plain)), "index")
+    defaults = {make_object_name(base["table"], column_addition(tuple(plain)), "index")}
+    if len(plain) == len(cols):  # 0.x's `<table>_<columns>_index`, whole in its snapshot, cut on the server
+        whole = f"{base['table']}_{'_'.join(plain)}_index"
+        defaults |= {whole, truncate_identifier(whole)}
     with_ = ",".join(f"{k}={json.dumps(v) if isinstance(v, bool) else v}" for k, v in (ix.get("with") or {}).items())
-    return {**base, "name": server_name or ix["name"], "nameExplicit": ix["name"] != default, "columns": cols,
+    return {**base, "name": server_name or ix["name"], "nameExplicit": ix["name"] not in defaults, "columns": cols,
             "isUnique": bool(ix.get("isUnique")),
             "where": unqualified(ix["where"], base["schema"], base["table"]) if ix.get("where") else None, "with": with_,
             "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
