@@ -302,3 +302,24 @@ def test_a_check_made_again_over_a_retyped_column_says_so() -> None:
     plan = diff(_schema(t), _schema(replace(t, columns=(Column("n", "bigint"),))), Renames(none=True)).changes
     assert "~ check t_check on t: dropped and added again, unchanged (a column it reads changes type)" in \
         describe_all(plan, get("postgresql").reader), describe_all(plan, get("postgresql").reader)
+
+
+def test_a_check_or_view_made_again_over_a_retyped_column_is_no_difference() -> None:
+    # negation-game: a column widened by hand; the plan drops and adds again the check and the view reading it
+    # (PostgreSQL checks a check again in its stored form; a view holds its columns' types), and drift read
+    # `~ check …` and `~ view …: changed` beside the one difference, the column's type
+    from mizzle.schema.objects import View
+
+    t = Table(name="t", schema="public", columns=(Column("id", "integer", not_null=True), Column("code", "varchar(10)")),
+              primary_key=PrimaryKey(("id",)), checks=(CheckConstraint("code_nonempty", "length((code)::text) > 0"),))
+    wide = replace(t, columns=(t.columns[0], Column("code", "varchar(20)")))
+    v = View("v", "SELECT t.id, t.code FROM t")
+    assert lines(make_schema("postgresql", (t,), objects=(v,)), make_schema("postgresql", (wide,), objects=(v,))) == [
+        "~ column t.code: type varchar(10) → varchar(20)"]
+    # a check or view that does change over it still says so
+    other = replace(wide, checks=(CheckConstraint("code_nonempty", "length((code)::text) > 1"),))
+    assert lines(make_schema("postgresql", (t,), objects=(v,)),
+                 make_schema("postgresql", (other,), objects=(View("v", "SELECT t.id FROM t"),))) == [
+        "~ column t.code: type varchar(10) → varchar(20)",
+        "~ check code_nonempty on t: length((code)::text) > 0 → length((code)::text) > 1",
+        "~ view v: definition SELECT t.id, t.code FROM t → SELECT t.id FROM t"]

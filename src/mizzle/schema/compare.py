@@ -34,7 +34,7 @@ from .changes import (
     SetPrimaryKey,
     SetTableComment,
 )
-from .diff import Carried, Renames, diff, index_equal
+from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, Schema, Table
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
@@ -202,19 +202,43 @@ def _changes(e: Schema, a: Schema, reverse: bool, by_definition: bool, carried: 
     keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
     e = _with_partition_keys_of(e, a) if keys else e
     none = Renames(none=True)
-    return [*keys, *_without_remade(diff(a, e, none, carried) if reverse else diff(e, a, none, carried))]
+    return [*keys, *_without_remade(diff(a, e, none, carried) if reverse else diff(e, a, none, carried), d.reader)]
 
 
-def _without_remade(cs: Any) -> list[Change]:
-    """The diff's changes less the foreign keys it drops and adds again unchanged: a plan does that to a foreign
-    key whose referenced key is dropped, a step of the plan and not a difference (flowglad's hand-dropped primary
-    key read `~ foreign key …: changed` on every table referencing it)."""
+def _without_remade(cs: Any, r: SqlReader) -> list[Change]:
+    """The diff's changes less the objects it drops and makes again unchanged: steps of a plan, not differences
+    (compare reports what differs). A plan does that to a foreign key whose referenced key is dropped (flowglad's
+    hand-dropped primary key read `~ foreign key …: changed` on every table referencing it), to a check or an index
+    over a column whose type changes, and to a view (its triggers along) over such a column or over a view made
+    again (negation-game: a column widened by hand read `~ check olderPointFirst …` and `~ view
+    point_with_details_view: changed` beside the column's own line)."""
     changes: list[Change] = cs.changes
-    dropped = {(c.table, c.fk) for c in changes if isinstance(c, DropForeignKey)}
-    remade = {(c.table, c.fk) for c in changes if isinstance(c, AddForeignKey)} & dropped
-    if not remade:
-        return changes
-    return [c for c in changes if not (isinstance(c, (DropForeignKey, AddForeignKey)) and (c.table, c.fk) in remade)]
+    drops = {k[1:]: c for c in changes if (k := _pair_key(c)) is not None and k[0] == "-"}
+    remade: set[int] = set()
+    for c in changes:
+        k = _pair_key(c)
+        if k is not None and k[0] == "+" and (d := drops.get(k[1:])) is not None and _unchanged(d, c, r):
+            remade |= {id(d), id(c)}
+    return [c for c in changes if id(c) not in remade] if remade else changes
+
+
+def _unchanged(dropped: Any, added: Any, r: SqlReader) -> bool:
+    """Whether an object dropped and added again (see _pair_key) comes back as it was: a check in the same
+    condition however spelled, an index by the diff's own equality, a view's query however spelled."""
+    if isinstance(dropped, DropIndex):
+        return index_equal(dropped.index, added.index, r)
+    if isinstance(dropped, DropObject):
+        o, n = dropped.obj, added.obj
+        if o == n:
+            return True
+        return hasattr(o, "definition") and o.kind == "view" and \
+            replace(o, definition=r.query_key(o.definition)) == replace(n, definition=r.query_key(n.definition))
+    if isinstance(dropped, (DropUnique, DropForeignKey, DropCheck, DropExclusion)):
+        o, n = _obj(dropped), _obj(added)
+        if isinstance(dropped, DropCheck):
+            return (o.not_valid, o.no_inherit) == (n.not_valid, n.no_inherit) and check_equal(o, n, r)
+        return bool(o == n)
+    return False
 
 
 # -- speed: comparing one pair of evolving models again and again -----------------------------------------
