@@ -115,12 +115,14 @@ class PostgresDialect:
         return model
 
     def server_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
+        from .canonical_grants import owner_grant_forms
         from .canonical_policies import policy_forms
         from .canonical_server import server_forms
         from .lineage import server_bounds
 
-        # expressions and defaults; partition bounds; policies' USING / WITH CHECK
-        return policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
+        # expressions and defaults; partition bounds; policies' USING / WITH CHECK; grants to an owner
+        forms = policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
+        return owner_grant_forms(conn, forms, actual)
 
     def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
         # canonical forms already put both in the server's one spelling; a serial kept through a table's rename
