@@ -178,3 +178,23 @@ def test_a_partitions_own_name_for_its_index_copy_is_listed(tmp_path: Path, run_
             lines = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]
             assert lines == ["warning: not managed by mizzle (left as they are): 1 partition index names: "
                              "my_custom on public.ev_1"], r.stderr
+
+
+def test_public_usage_revoked_from_schema_public_is_listed(tmp_path: Path) -> None:
+    """`REVOKE USAGE ON SCHEMA public FROM PUBLIC`: introspection leaves PUBLIC's USAGE on schema public out of the
+    grants (every database is created with it), so its absence went without a word — pull wrote no REVOKE, drift
+    was clean, and the baseline's database had the USAGE again. pull and drift list it now."""
+    from mizzle.commands.drift import drift
+    from mizzle.commands.pull import pull
+    from mizzle.config import load_config
+
+    want = "1 schemas whose USAGE is revoked from PUBLIC (REVOKE USAGE ON SCHEMA … FROM PUBLIC): public"
+    line = f"not managed by mizzle (left as they are): {want}"
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE TABLE t (id int PRIMARY KEY)")
+        root = _project(tmp_path)
+        _execute(db, "REVOKE USAGE ON SCHEMA public FROM PUBLIC")
+        assert pull(load_config(root / "mizzle.toml"), db, mark=True).unmanaged == [line]
+        assert drift(url=db, folder=root / "migrations").unmanaged == [line]
+        _execute(db, "GRANT USAGE ON SCHEMA public TO PUBLIC")  # the default again: nothing to say
+        assert drift(url=db, folder=root / "migrations").unmanaged == []

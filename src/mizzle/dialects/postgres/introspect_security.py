@@ -2,7 +2,8 @@
 policies (expressions as `pg_get_expr` prints them), the database's extensions (but plpgsql, which every
 database has), and the privileges granted on its tables, views, sequences and schemas (and on the columns of
 tables and views) to roles other than their owner
-(but PUBLIC's USAGE on schema public, which every database has), and the roles those policies and grants name
+(but PUBLIC's USAGE on schema public, which every database is created with: unmanaged.py lists it where it was
+revoked), and the roles those policies and grants name
 (drizzle-kit's attributes; not `public`, nor PostgreSQL's own pg_* roles). Roles are the cluster's: the
 others are not read, and a database whose policies and grants name none leaves roles untracked (None)."""
 

@@ -188,6 +188,13 @@ KINDS: dict[str, str] = {
         + _NOT_EXT.format(cat="pg_class", oid="c.oid")
         + " UNION ALL SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) "
         "AND n.nspacl IS NOT NULL AND " + _owner_differs("n.nspacl", "'n'", "n.nspowner")),
+    # PUBLIC's USAGE on schema public, which every database is created with, revoked: introspection leaves that
+    # default out of the grants (the code does not declare it), so its absence is no grant either, and a rebuild
+    # has it again — listed, not silently undone (REVOKE … FROM PUBLIC is a common hardening)
+    "schemas whose USAGE is revoked from PUBLIC (REVOKE USAGE ON SCHEMA … FROM PUBLIC)": (
+        "SELECT n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) AND n.nspname = 'public' AND NOT EXISTS "
+        "(SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a "
+        "WHERE a.grantee = 0 AND a.privilege_type = 'USAGE')"),
     # ALTER DEFAULT PRIVILEGES (a schema's in scope, or database-wide): the privileges objects created later get
     "default privileges (ALTER DEFAULT PRIVILEGES)": (
         "SELECT 'for ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' || n.nspname, '') || ' on ' || "
