@@ -14,17 +14,22 @@ from .app import Options, common_options
 Examples:
   mizzle check                         # offline; exit 3 on an integrity problem
   mizzle check --fix                   # repair the journal where unambiguous, explain the rest
-  mizzle check --rebuild-snapshots --scratch-url postgresql://postgres@localhost/postgres""")
+  mizzle check --rebuild-snapshots --scratch-url postgresql://postgres@localhost/postgres
+  mizzle check --rebuild-snapshots --from 0007_add_index   # 0007's SQL edited: its snapshot and later ones""")
 @click.option("--fix", is_flag=True, help="Repair the journal where unambiguous (entries out of order, a renamed "
               "SQL file, a SQL file missing from the journal whose snapshot continues the chain); explain the rest.")
 @click.option("--rebuild-snapshots", is_flag=True, help="Rebuild missing or corrupt snapshots by replaying the "
               "migrations into a scratch database (see `mizzle verify`).")
+@click.option("--from", "from_tag", metavar="TAG", help="With --rebuild-snapshots: rebuild the snapshot of migration "
+              "TAG and of every later one too, readable or not (after TAG's SQL was edited: `mizzle verify` names "
+              "it).")
 @click.option("--scratch-url", metavar="URL", help="With --rebuild-snapshots: a PostgreSQL server where mizzle may "
               "create a temporary database (default: the server of --url / --env / DATABASE_URL when that is "
               "PostgreSQL, else a throwaway local cluster).")
 @click.option("--no-parse", is_flag=True, help="Skip parsing each SQL statement.")
 @common_options
-def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool, scratch_url: str | None) -> int:
+def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: bool, scratch_url: str | None,
+                  from_tag: str | None) -> int:
     """Check the integrity of the migrations folder, offline.
 
     Journal ↔ SQL files ↔ snapshots, the id/prevId chain (two snapshots with one parent = a branch-merge
@@ -34,10 +39,13 @@ def check_command(opts: Options, fix: bool, rebuild_snapshots: bool, no_parse: b
     if rebuild_snapshots and fix:
         raise UsageError("--fix and --rebuild-snapshots go one at a time",
                          "Run `mizzle check --fix` first, then `mizzle check --rebuild-snapshots`.")
+    if from_tag is not None and not rebuild_snapshots:
+        raise UsageError("--from goes with --rebuild-snapshots",
+                         f"Run `mizzle check --rebuild-snapshots --from {from_tag}`.")
     if rebuild_snapshots:
         from .verify import rebuild_snapshots_cli
 
-        return rebuild_snapshots_cli(opts, scratch_url)
+        return rebuild_snapshots_cli(opts, scratch_url, from_tag=from_tag)
     cfg = opts.load_config()
     if fix:
         return _fix(opts, cfg, no_parse)

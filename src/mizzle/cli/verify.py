@@ -59,8 +59,9 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
             "the database the SQL builds, compared with the snapshot (- only in the snapshot, + only in the "
             "database, ~ both, differently):\n" + "\n".join(f"  {c}" for c in first.changes)
             + "".join(f"\nnote: {n}" for n in first.notes)
-            + "\nIf the SQL is right, regenerate the snapshot (`mizzle check --rebuild-snapshots`); otherwise "
-              "restore the SQL from version control.")
+            + f"\nIf the SQL is right, rebuild from it the snapshot of {first.tag} and of every later migration "
+              f"(`mizzle check --rebuild-snapshots --from {first.tag}`), review them (`git diff`) and commit; "
+              "otherwise restore the SQL from version control.")
     if result.code_changes:
         raise IntegrityError(
             f"the migrations build a schema that differs from the schema code in {len(result.code_changes)} "
@@ -80,13 +81,16 @@ def verify_command(opts: Options, scratch_url: str | None, connect_timeout: floa
     return 0
 
 
-def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeout: float = 10) -> int:
-    """`mizzle check --rebuild-snapshots`: replay into a scratch database, rewrite missing or corrupt snapshots."""
+def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeout: float = 10,
+                          from_tag: str | None = None) -> int:
+    """`mizzle check --rebuild-snapshots`: replay into a scratch database, rewrite missing or corrupt snapshots
+    (and, `--from TAG`, TAG's and every later one)."""
     from ..commands.verify import rebuild_snapshots
 
     cfg = opts.load_config()
     url = None if scratch_url else opts.resolve_url(cfg)
-    result = rebuild_snapshots(cfg, url=url, scratch_url=scratch_url, connect_timeout=connect_timeout)
+    result = rebuild_snapshots(cfg, url=url, scratch_url=scratch_url, connect_timeout=connect_timeout,
+                               from_tag=from_tag)
     if opts.json:
         opts.emit_json(result.to_json())
         return 0

@@ -474,13 +474,28 @@ def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str,
         return None
 
 
-def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None]) -> None:
+def _index_of(migrations: list[Migration], tag: str | None) -> int:
+    """The index of the migration `tag` (--from: rebuilt from there on); past the last one when None."""
+    if tag is None:
+        return len(migrations)
+    for i, m in enumerate(migrations):
+        if m.tag == tag:
+            return i
+    from ..errors import UsageError
+
+    raise UsageError(f"--from {tag}: no such migration in the journal",
+                     "Name a migration by its tag, as `mizzle status` and `mizzle verify` print it.")
+
+
+def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None],
+                      start: int) -> None:
     """drizzle-kit 1.x's snapshots are diffs from their parents in the graph: mizzle rebuilds the latest ones (each
-    a diff from the one before it), and only once no snapshot.json is left from the first one to rebuild on."""
+    a diff from the one before it), and only once no snapshot.json is left from the first one to rebuild on (but
+    those from `start` on, which it is asked to rebuild)."""
     missing = [i for i, s in enumerate(snaps) if s is None]
     if not folder.uses_folders or not missing:
         return
-    left = [m.tag for m in migrations[missing[0]:] if m.snapshot_path is not None and m.snapshot_path.exists()]
+    left = [m.tag for m in migrations[missing[0]:start] if m.snapshot_path is not None and m.snapshot_path.exists()]
     if left:
         from ..errors import UsageError
 
@@ -528,12 +543,12 @@ class RebuildResult:
 
 
 def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
-                      connect_timeout: float = 10, all_: bool = False, incremental: bool = True) -> RebuildResult:
+                      connect_timeout: float = 10, all_: bool = False, incremental: bool = True,
+                      from_tag: str | None = None) -> RebuildResult:
     """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
-    unreadable (every migration with `all_`), the snapshot of the database it built. Snapshot ids keep the
-    prevId chain whole: a rebuilt snapshot takes the id the next snapshot names as its parent. `incremental=False`:
-    each step's changes learnt from fingerprints, not the server's own log (the same snapshots; for tests)."""
-
+    unreadable (all with `all_`; from `from_tag` on all: SQL edited, the later snapshots lacking what it made), the
+    snapshot of the database it built. Snapshot ids keep the prevId chain whole: a rebuilt snapshot takes the id the
+    next snapshot names as its parent. `incremental=False`: each step's changes learnt from fingerprints (tests)."""
     from .. import dialects
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID
@@ -545,8 +560,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     migrations, _, _ = load_folder(config.out_dir, config.dialect)
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
-    snaps = [None if all_ else _readable_snapshot(folder, m, sidecar) for m in migrations]
-    _refuse_1x_middle(folder, migrations, snaps)
+    start = 0 if all_ else _index_of(migrations, from_tag)
+    snaps = [None if i >= start else _readable_snapshot(folder, m, sidecar) for i, m in enumerate(migrations)]
+    _refuse_1x_middle(folder, migrations, snaps, start)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
     scope = scope_for(config)

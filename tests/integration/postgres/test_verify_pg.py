@@ -116,6 +116,27 @@ def test_hand_edited_sql_is_named(tmp_path: Path, run_mizzle) -> None:  # type: 
     assert '"first_divergence": null' in r.stdout and "+ column users.shoe" in r.stdout
 
 
+def test_the_advice_for_a_right_sql_rebuilds_its_snapshot_and_the_later_ones(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # verify advised `mizzle check --rebuild-snapshots`, which keeps every readable snapshot ("0 snapshot(s)
+    # rebuilt, 94 kept") and verify failed again; --from TAG rebuilds TAG's snapshot and every later one
+    from mizzle.commands.verify import rebuild_snapshots
+    from mizzle.errors import UsageError
+
+    history_project(tmp_path, 3)
+    edited = MigrationFolder(tmp_path / "migrations").migrations()[1].sql_path
+    edited.write_text(edited.read_text().replace("DEFAULT 0", "DEFAULT 7"))  # the SQL is right, say
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "`mizzle check --rebuild-snapshots --from 0001_step2`" in r.stderr, r.stderr
+    with pytest.raises(UsageError, match="--from 0009_nope: no such migration"):
+        rebuild_snapshots(fresh_config(tmp_path), scratch_url=SERVER, from_tag="0009_nope")
+    assert run_mizzle(["check", "--from", "0001_step2"], cwd=tmp_path).code == 2
+    r = run_mizzle(["check", "--rebuild-snapshots", "--from", "0001_step2"], cwd=tmp_path, url=SERVER)
+    assert r.code == 0 and "2 snapshot(s) rebuilt, 1 kept" in r.stdout, r.stdout + r.stderr
+    result = verify(fresh_config(tmp_path), url=SERVER)  # every step matches; the code still says 0
+    assert result.first_divergence is None and result.code_changes == ["~ column users.visits: default 7 → 0"], \
+        result.to_json()
+
+
 def test_no_permission_to_create_a_scratch_database(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     role = f"mzt_nocreatedb_{uuid.uuid4().hex[:8]}"
     with admin() as c:
