@@ -571,7 +571,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     later = _Later(incremental)
     made_roles: set[str] = set()  # the roles the migrations so far create
     table_json: dict[int, Any] = {}  # speed: each table's snapshot JSON, by the table's identity
-    dialect = dialects.get(config.dialect)
     renames_kept = _records_renames(folder, snaps, migrations)
 
     def step(tag: str, live: Schema, conn: Any) -> None:
@@ -593,7 +592,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
                                           renames=renames, memo=table_json)
-        dialect.mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
+        dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
