@@ -78,3 +78,44 @@ def test_a_mixed_case_domain_type_is_quoted_where_a_column_uses_it() -> None:
                                                                Column("n", "integer")))])
     sql = [s.sql for s in plan(diff(before, after, Renames(none=True)).changes, "postgresql")]
     assert 'ADD COLUMN "s" "PositiveInt"' in sql[0] and '"n" integer' in sql[1], sql
+
+
+def _jobs(name: str) -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table(name, md, sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True,
+                                 info={"mizzle": {"identity_sequence": "jobs_id_seq1"}}),
+             sa.Column("n", sa.Integer, sa.Identity(start=5)))
+    return md
+
+
+def test_an_identity_sequence_named_otherwise_is_declared_created_and_read_back() -> None:
+    """PostgreSQL keeps an identity's sequence name when its table is renamed (graphile/worker's `_private_jobs`
+    has `jobs_id_seq1`); sa.Identity has no name, so the column says it in info, pull writes it, both readings of
+    the module read it, and a new table is created with it."""
+    import pytest
+
+    from mizzle.dialects.postgres.pull_check import read_module
+    from mizzle.errors import SchemaLoadError
+    from mizzle.planning.plan import plan
+    from mizzle.schema.diff import Renames, diff
+
+    model = schema_from_metadata([_jobs("_private_jobs")])
+    identities = [c.identity.sequence_name for c in model.tables[0].columns if c.identity]
+    assert identities == ["jobs_id_seq1", "_private_jobs_n_seq"]
+    sql = [s.sql for s in plan(diff(make_schema("postgresql"), model, Renames(none=True)).changes, "postgresql")]
+    assert 'GENERATED ALWAYS AS IDENTITY (sequence name "public"."jobs_id_seq1"' in sql[0], sql
+    text = write_module(model)
+    assert text.count('"identity_sequence"') == 1 and '"identity_sequence": "jobs_id_seq1"' in text, text
+    assert _read_back(text) == model
+    assert read_module(text, "postgresql") == model
+    # the table renamed in the code, the sequence named: it keeps its name (the other follows the table)
+    before = schema_from_metadata([_jobs("jobs")])
+    sql = [s.sql for s in plan(diff(before, model, Renames(explicit={"jobs": "_private_jobs"})).changes, "postgresql")]
+    assert sql == ['ALTER TABLE "public"."jobs" RENAME TO "_private_jobs"',
+                   'ALTER TABLE "public"."_private_jobs" RENAME CONSTRAINT "jobs_pkey" TO "_private_jobs_pkey"',
+                   'ALTER SEQUENCE "public"."jobs_n_seq" RENAME TO "_private_jobs_n_seq"'], sql
+    # on a column without an identity it would say nothing: refused
+    bad = sa.MetaData()
+    sa.Table("t", bad, sa.Column("id", sa.Integer, primary_key=True, info={"mizzle": {"identity_sequence": "s"}}))
+    with pytest.raises(SchemaLoadError, match=r"t\.id: info mizzle identity_sequence .* no sa\.Identity"):
+        schema_from_metadata([bad])

@@ -25,7 +25,7 @@ from ..schema.model import (
     Sequence,
     Table,
 )
-from ..schema.naming import type_name
+from ..schema.naming import serial_sequence_name, type_name
 from .pull_objects import object_lines
 from .pull_security import security_code
 
@@ -403,6 +403,10 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         info.append(f'"collation": {_str(c.collation)}')
     if owns is not None:
         info.append(f'"owns_sequence": {_str(owns)}')
+    if c.identity is not None and not autoincrement and c.identity.sequence_name is not None \
+            and c.identity.sequence_name != serial_sequence_name(t.name, c.name):
+        # PostgreSQL keeps the sequence's name when the table or column is renamed; sa.Identity has no name
+        info.append(f'"identity_sequence": {_str(c.identity.sequence_name)}')
     if info:
         args.append('info={"mizzle": {' + ", ".join(info) + "}}")
     return f"sa.Column({', '.join(args)})", pg_type

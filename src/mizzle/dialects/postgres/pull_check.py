@@ -37,7 +37,7 @@ from ...schema.model import (
     UniqueConstraint,
     make_schema,
 )
-from ...schema.naming import truncate_identifier
+from ...schema.naming import serial_sequence_name, truncate_identifier
 from ...schema.objects import make_objects
 from ...schema.security import NO_DECLARATIONS
 from ...sources.loader import FoundMetaData
@@ -321,23 +321,22 @@ class _TableReader:
         kw = dict(c.kwargs)
         if set(kw) - {"primary_key", "autoincrement", "nullable", "server_default", "comment", "info"}:
             raise Unreadable(f"column {self.name}.{name}: {sorted(kw)}")
-        # info={"mizzle": {"serial": True}}: a serial column outside the key (what the SQLAlchemy reader makes of
-        # it: the type's serial); any other info is for the full reading
-        serial = kw.pop("info", None)
-        if serial is not None and serial != {"mizzle": {"serial": True}}:
-            raise Unreadable(f"column {self.name}.{name}: info {serial!r}")
+        note = _column_note(self.name, name, kw.pop("info", None))
+        serial = note.get("serial")
         type_, type_schema = self.reader_type(type_call)
         identity = generated = None
         own_sequence = False
         for e in extra:
             if isinstance(e, _Call) and e.name == "sa.Identity":
-                identity = _identity(e, type_, self.name, name)
+                identity = _identity(e, type_, note.get("identity_sequence") or serial_sequence_name(self.name, name))
             elif isinstance(e, _Call) and e.name == "sa.Computed" and len(e.args) == 1 and not e.kwargs:
                 generated = e.args[0].strip()
             elif isinstance(e, _Call) and e.name == "sa.Sequence" and self.own_sequence(e, name, type_):
                 own_sequence = True
             else:
                 raise Unreadable(f"column {self.name}.{name}: {e!r}")
+        if "identity_sequence" in note and identity is None:  # refused by the SQLAlchemy reading
+            raise Unreadable(f"column {self.name}.{name}: identity_sequence")
         if serial is not None:
             if type_ not in _SERIAL or own_sequence or identity is not None or "server_default" in kw:
                 raise Unreadable(f"column {self.name}.{name}: serial")
@@ -455,7 +454,23 @@ def _default(d: Any, type_: str, is_enum: bool) -> str | None:
     raise Unreadable(repr(d))
 
 
-def _identity(i: _Call, type_: str, table: str, column: str) -> Identity:
+def _column_note(table: str, column: str, info: Any) -> dict[str, Any]:
+    """A column's info={"mizzle": {…}} when the fast reading knows all of it: "serial": True (a serial column
+    outside the key: the SQLAlchemy reader makes it the type's serial) and "identity_sequence" (a name, the
+    identity's sequence); any other info is for the full reading."""
+    if info is None:
+        return {}
+    note = info.get("mizzle") if isinstance(info, dict) and set(info) == {"mizzle"} else None
+    if not isinstance(note, dict) or not note or set(note) - {"serial", "identity_sequence"}:
+        raise Unreadable(f"column {table}.{column}: info {info!r}")
+    sequence = note.get("identity_sequence")
+    if note.get("serial", True) is not True or ("identity_sequence" in note and not (isinstance(sequence, str)
+                                                                                     and sequence)):
+        raise Unreadable(f"column {table}.{column}: info {info!r}")
+    return {**note, "identity_sequence": truncate_identifier(sequence)} if sequence else note
+
+
+def _identity(i: _Call, type_: str, sequence_name: str) -> Identity:
     """As dialects/postgres/source.py's _identity fills what the code leaves out."""
     kw = i.kwargs
     if i.args or set(kw) - {"always", "start", "increment", "minvalue", "maxvalue", "cache", "cycle"}:
@@ -464,7 +479,7 @@ def _identity(i: _Call, type_: str, table: str, column: str) -> Identity:
     minv = kw.get("minvalue", 1)
     start = kw.get("start", minv)
     return Identity(kind="always" if kw.get("always") else "byDefault",
-                    sequence_name=truncate_identifier(f"{table}_{column}_seq"), increment=str(inc), start=str(start),
+                    sequence_name=sequence_name, increment=str(inc), start=str(start),
                     min_value=str(minv), max_value=str(kw.get("maxvalue", INT_MAX.get(type_, INT_MAX["integer"]))),
                     cache=str(kw.get("cache", 1)), cycle=bool(kw.get("cycle")))
 

@@ -38,6 +38,7 @@ from ...schema.naming import (
     fk_name,
     fk_name_v1,
     serial_sequence_name,
+    truncate_identifier,
     unique_name,
 )
 from ...schema.objects import Domain, Objects, Trigger, make_objects
@@ -466,8 +467,9 @@ class _PgConverter:
         except sa.exc.CompileError as e:
             raise SchemaLoadError(f"column {t.name}.{c.name}: {e}") from None
         identity = None
+        sequence_name = _identity_sequence(t, c)
         if c.identity is not None:
-            identity = _identity(c.identity, type_, t.name, c.name, t.schema or DEFAULT_SCHEMA)
+            identity = _identity(c.identity, type_, sequence_name or serial_sequence_name(t.name, c.name))
         elif _is_serial(t, c):
             type_ = SERIAL_OF[type_]
         default = None
@@ -791,15 +793,31 @@ def _is_serial(t: sa.Table, c: sa.Column) -> bool:
         return bool(t._autoincrement_column is c)
 
 
-def _identity(i: sa.Identity, type_: str, table: str, column: str, schema: str) -> Identity:
+def _identity(i: sa.Identity, type_: str, sequence_name: str) -> Identity:
     inc = i.increment if i.increment is not None else 1
     maxv = i.maxvalue if i.maxvalue is not None else INT_MAX.get(type_, INT_MAX["integer"])
     minv = i.minvalue if i.minvalue is not None else 1
     start = i.start if i.start is not None else minv
     return Identity(kind="always" if i.always else "byDefault",
-                    sequence_name=serial_sequence_name(table, column),
+                    sequence_name=sequence_name,
                     increment=str(inc), start=str(start), min_value=str(minv), max_value=str(maxv),
                     cache=str(i.cache if i.cache is not None else 1), cycle=bool(i.cycle))
+
+
+def _identity_sequence(t: sa.Table, c: sa.Column) -> str | None:
+    """`info={"mizzle": {"identity_sequence": "name"}}`: the identity's sequence is not `<table>_<column>_seq`
+    (PostgreSQL keeps its name when the table or column is renamed; `sa.Identity` has no name). It stays in the
+    table's schema; cut to 63 bytes, as the server cuts it. Refused on a column without an Identity."""
+    name = (c.info.get("mizzle") or {}).get("identity_sequence")
+    if name is None:
+        return None
+    if c.identity is None:
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle identity_sequence names an identity's "
+                              "sequence; the column has no sa.Identity")
+    if not isinstance(name, str) or not name:
+        raise SchemaLoadError(f"column {t.name}.{c.name}: info mizzle identity_sequence must be a sequence name, "
+                              f"not {name!r}")
+    return truncate_identifier(name)
 
 
 SERIAL_OF = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
