@@ -124,6 +124,28 @@ def test_autoincrement_keyword_only_from_the_tables_sqlite_autoincrement() -> No
     assert {t.name: t.columns[0].identity is not None for t in s.tables} == {"a": False, "b": True}
 
 
+@pytest.mark.parametrize("build, named, create_all_fails", [
+    (lambda md: (sa.Table("a", md, sa.Column("x", sa.Integer), sa.Index("ix_x", "x")),
+                 sa.Table("b", md, sa.Column("x", sa.Integer), sa.Index("ix_x", "x"))),
+     "index ix_x on a and index ix_x on b", True),
+    (lambda md: sa.Table("c", md, sa.Column("x", sa.Integer), sa.Index("C", "x")), "table c and index C on c", True),
+    # a named unique constraint is a unique index of that name in mizzle's (drizzle-kit's) migrations
+    (lambda md: (sa.Table("c", md, sa.Column("x", sa.Integer)),
+                 sa.Table("d", md, sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="c"))),
+     "table c and index c on d", False),
+])
+def test_tables_and_indexes_of_one_name_are_refused(build: object, named: str, create_all_fails: bool) -> None:
+    """SQLite keeps a database's tables, views and indexes in one name space, without case: the migration fails
+    on the second (`index ix_x already exists`, `there is already a table named c`), as create_all does."""
+    md = sa.MetaData()
+    build(md)  # type: ignore[operator]
+    if create_all_fails:
+        with pytest.raises(sa.exc.OperationalError, match="already"):
+            md.create_all(sa.create_engine("sqlite://"))
+    with pytest.raises(SchemaLoadError, match=named + ".* one name space"):
+        schema_from_metadata([md], dialect="sqlite")
+
+
 def test_a_postgresql_only_type_is_refused_naming_the_column() -> None:
     """sqlalchemy-utils' TSVectorType (postgresql.TSVECTOR) has no SQLite form: one line naming the column, not
     the SQLAlchemy compiler object."""

@@ -23,7 +23,8 @@ class ServerError(Exception):
     def __init__(self, message: str, code: str | None = None, detail: str | None = None, hint: str | None = None,
                  refused_in_transaction: bool = False, already_exists: bool = False,
                  permission_denied: bool = False, connection_lost: bool = False,
-                 lock_not_available: bool = False, dependents: tuple[str, ...] = (), advice: str | None = None) -> None:
+                 lock_not_available: bool = False, dependents: tuple[str, ...] = (), advice: str | None = None,
+                 existing: str | None = None) -> None:
         super().__init__(message)
         self.message = message  # the server's primary message
         self.code = code  # SQLSTATE or the driver's error code
@@ -38,6 +39,7 @@ class ServerError(Exception):
         # not manage them, so they must be dropped and made again around the statement
         self.dependents = dependents
         self.advice = advice  # mizzle's own hint for this error (the server's is `hint`)
+        self.existing = existing  # already_exists: the name the server says is taken, when it says it
 
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")

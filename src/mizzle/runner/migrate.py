@@ -10,6 +10,7 @@ Never imports SQLAlchemy: `mizzle migrate` starts fast in a container.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -724,9 +725,7 @@ class _Run:
                            f"before this statement and create {'it' if one else 'them'} again after, in this "
                            "migration's SQL (mizzle never adds CASCADE, which would drop them without a word)")
         if err.already_exists:
-            details.append("hint: the database already has this object. Compare it with the migrations "
-                           "(`mizzle drift`); if the schema was created outside migrations, record them as applied "
-                           "(`mizzle baseline`); or regenerate the migration with `mizzle generate --idempotent`.")
+            details.append(self._already_exists_hint(p, e))
         if err.lock_not_available and not e.tracking:
             tries = max((n for (tag, _), n in self.attempts.items() if tag == m.tag), default=0)
             message += (f" (after {tries} retr{'y' if tries == 1 else 'ies'})" if tries else
@@ -744,6 +743,26 @@ class _Run:
         exc = StatementFailed(message, "\n".join(details))
         exc.result = self.result
         raise exc
+
+    def _already_exists_hint(self, p: _Pending, e: _StatementError) -> str:
+        """Where the object that exists may come from. An earlier statement of this run naming it most likely made
+        it: two objects of one name (designate's table and enum service_statuses), which neither `baseline` nor
+        `--idempotent` mends — IF NOT EXISTS would skip the second object without a word."""
+        name, upto = e.error.existing, e.statement.number if e.statement is not None else 0
+        earlier = [f"statement {st.number} of this migration" for st in p.migration.statements
+                   if st.number < upto and name and _names(st.sql, name)][-1:]
+        if name and not earlier:
+            ran = {x.tag for x in self.result.migrations if x.status == APPLIED}
+            earlier = [f"migration {q.migration.tag} (applied by this run)" for q in self.pending
+                       if q.migration.tag in ran and any(_names(st.sql, name) for st in q.migration.statements)][-1:]
+        collision = ("two objects of the schema share one name: rename one in the schema code and generate the "
+                     "migration again (`mizzle generate --idempotent` would not help: IF NOT EXISTS skips the "
+                     "second object without a word)")
+        if earlier:
+            return f"hint: {earlier[0]} names {name} too; if it created it, {collision}."
+        return ("hint: the database may already have this object: compare it with the migrations (`mizzle drift`); "
+                "if the schema was created outside migrations, record them as applied (`mizzle baseline`). Or an "
+                f"earlier migration created another object of this name — {collision}.")
 
     def _aftermath(self, p: _Pending, e: _StatementError) -> str:
         m = p.migration
@@ -765,6 +784,11 @@ class _Run:
         return f"{m.tag} was rolled back and left no trace; {kept}. Fix the cause and rerun."
 
 
+
+
+def _names(sql: str, name: str) -> bool:
+    """Whether `sql` names `name` (quoted or bare, as a whole word)."""
+    return re.search(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])", sql) is not None
 
 
 def _committed(m: Migration, upto: int, limit: int = 20) -> str:

@@ -83,6 +83,34 @@ def test_failure_at_third_statement_each_keeps_earlier_migrations(pg_url: Callab
     assert list(statuses.values()) == ["applied", "failed", "not run"]
 
 
+def test_already_exists_made_by_the_same_run_is_named_a_collision_not_an_old_object(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
+    # designate's table and enum service_statuses: every table has a row type of its name, so the enum fails with
+    # 42710; the hint advised `baseline` or `generate --idempotent`, whose CREATE … IF NOT EXISTS then left the
+    # second object out of a "successful" migrate
+    tag = migrations_dir.add(statements('CREATE TABLE "statuses" ("id" integer)',
+                                        "CREATE TYPE \"statuses\" AS ENUM ('UP', 'DOWN')"))
+    with pytest.raises(StatementFailed) as ei:
+        runner.migrate(url=pg_url(), folder=migrations_dir.path)
+    text = str(ei.value)
+    assert ei.value.message.startswith(f"{tag}.sql failed at statement 2 of 2: type \"statuses\" already exists")
+    assert "statement 1 of this migration names statuses too; if it created it, two objects" in text
+    assert "row type every table and view has" in text
+    assert "baseline" not in text and "IF NOT EXISTS skips the second object" in text
+
+    migrations_dir.sql_path(tag).write_text('CREATE TABLE "c" ("id" integer);', encoding="utf-8")
+    migrations_dir.add('CREATE INDEX "c" ON "c" ("id");')  # a table and an index: one name space
+    with pytest.raises(StatementFailed) as ei:
+        runner.migrate(url=pg_url(), folder=migrations_dir.path)
+    assert f"migration {tag} (applied by this run) names c too; if it created it" in str(ei.value)
+
+    url = pg_url()  # made before the migrations: the database's own object, as the hint always said
+    q(url, 'CREATE TABLE "c" ("id" integer)')
+    with pytest.raises(StatementFailed) as ei:
+        runner.migrate(url=url, folder=migrations_dir.path)
+    assert "the database may already have this object" in str(ei.value) and "mizzle baseline" in str(ei.value)
+
+
 def test_failure_with_transaction_all_keeps_nothing(pg_url: Callable[..., str],
                                                     migrations_dir: MigrationsDir) -> None:
     url = pg_url()

@@ -5,16 +5,21 @@ schema code is read, as the server refuses it (42804 "incompatible types"; creat
 column referencing a String(36) key was written by generate and failed in migrate. Types the server does compare
 (an integer and a bigint, a varchar and a text, an integer and a numeric) are accepted — each pair is tried on the
 server here, so the rule follows PostgreSQL's own. Unused enums and domains declared with `metadata=` are read
-whichever way the SQLAlchemy version registers their hooks."""
+whichever way the SQLAlchemy version registers their hooks. Two objects of one name in one of PostgreSQL's name
+spaces (a schema's relations; its types, a table's row type among them) are refused when the schema code is read:
+designate's table service_statuses with an enum service_statuses was written by generate and failed in migrate."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from mizzle import pg
 from mizzle.errors import SchemaLoadError
+from mizzle.sources.loader import FoundMetaData
 from mizzle.sources.sqlalchemy import schema_from_metadata
 
 pytestmark = pytest.mark.pg
@@ -108,3 +113,56 @@ def test_a_check_naming_its_table_compares_as_the_server_stores_it(tmp_path: Any
         assert verify(config, url=url).ok
     finally:
         sys.modules.pop("check_qualified_schema", None)
+
+
+def _t(md: sa.MetaData, name: str, *extra: Any) -> sa.Table:
+    return sa.Table(name, md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer), *extra)
+
+
+# (what the schema code declares, mizzle.pg objects, the two objects the refusal names); create_all fails on each
+# case that has no mizzle.pg object
+COLLISIONS: list[tuple[Any, Any, str]] = [
+    (lambda md: sa.Table("statuses", md, sa.Column("id", sa.Integer, primary_key=True),
+                         sa.Column("status", sa.Enum("UP", "DOWN", name="statuses"))), (),
+     "table public.statuses (its row type) and enum public.statuses"),
+    (lambda md: _t(md, "c", sa.Index("c", "x")), (), "table public.c and index c on c"),
+    (lambda md: (_t(md, "c"), sa.Sequence("c", metadata=md)), (), "table public.c and sequence public.c"),
+    (lambda md: (_t(md, "a"), _t(md, "a_id_seq")), (), "sequence a_id_seq of serial column a.id"),
+    (lambda md: (sa.Table("a", md, sa.Column("id", sa.Integer, sa.Identity(), primary_key=True)), _t(md, "a_id_seq")),
+     (), "sequence a_id_seq of identity column a.id"),
+    (lambda md: (_t(md, "c"), _t(md, "d", sa.UniqueConstraint("x", name="c"))), (), "unique constraint c on d"),
+    (lambda md: (_t(md, "c"), _t(md, "c_pkey")), (), "table public.c_pkey and primary key c_pkey of c"),
+    (lambda md: (_t(md, "c", sa.Index("i", "x")), _t(md, "d", sa.Index("i", "x"))), (), "index i on c and index i on d"),
+    (lambda md: _t(md, "c"), (pg.View("c", "SELECT 1 AS one"),), "table public.c and view public.c"),
+    (lambda md: _t(md, "c"), (pg.View("v", "SELECT 1 AS one", materialized=True),
+                              pg.Domain("v", "integer")), "materialized view public.v (its row type) and domain public.v"),
+    (lambda md: _t(md, "c"), (pg.CompositeType("c", {"a": "integer"}),), "table public.c (its row type) and composite"),
+]
+
+
+@pytest.mark.parametrize("declare, objects, named", COLLISIONS)
+def test_two_objects_of_one_name_in_a_postgresql_name_space_are_refused(declare: Any, objects: Any, named: str,
+                                                                       pg_url: Any) -> None:
+    md = sa.MetaData()
+    declare(md)
+    if not objects:
+        engine = sa.create_engine(pg_url().replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            with pytest.raises(sa.exc.ProgrammingError, match="already exists"):
+                md.create_all(engine)
+        finally:
+            engine.dispose()
+    with pytest.raises(SchemaLoadError, match=re.escape(named)):
+        schema_from_metadata([FoundMetaData(md, "schema.py", tuple(objects))])
+
+
+def test_one_name_in_different_name_spaces_or_schemas_is_accepted() -> None:
+    md = sa.MetaData()
+    kind = sa.Enum("UP", "DOWN", name="kind")
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", kind))
+    sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", kind),
+             sa.Column("s", sa.Enum("x", name="b", schema="other")))
+    sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("x", sa.Integer),
+             sa.Index("a_x", "x"))  # an index and a type: two name spaces
+    schema = schema_from_metadata([FoundMetaData(md, "schema.py", (pg.Domain("a_x", "integer"),))])
+    assert sorted(e.name for e in schema.enums) == ["b", "kind"]

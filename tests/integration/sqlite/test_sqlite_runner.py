@@ -165,3 +165,20 @@ def test_default_url_is_mizzle_db_without_any_config(tmp_path: Path) -> None:
     assert rows(tmp_path / "mizzle.db", "SELECT name FROM sqlite_master WHERE name = 'a'") == [("a",)]
     code, out_, err = run(["status"], tmp_path)
     assert code == 0 and "0000_a" in out_ and "applied" in out_
+
+
+def test_an_index_named_like_a_table_of_the_same_migration_is_named_a_collision(tmp_path: Path) -> None:
+    # SQLite's `there is already a table named c` was not even read as "already exists"; the hint, when it came,
+    # advised `baseline` or `--idempotent` for an object the same migration had made
+    write_folder(tmp_path, [["CREATE TABLE `c` (`x` integer)", "CREATE INDEX `c` ON `c` (`x`)"]])
+    import pytest
+
+    from mizzle.errors import StatementFailed
+    from mizzle.runner.migrate import migrate
+
+    with pytest.raises(StatementFailed) as ei:
+        migrate(url=f"sqlite:///{tmp_path / 'app.db'}", folder=tmp_path / "migrations")
+    text = str(ei.value)
+    assert "there is already a table named c" in text
+    assert "statement 1 of this migration names c too; if it created it, two objects" in text
+    assert "tables, views and indexes in one name space" in text and "baseline" not in text

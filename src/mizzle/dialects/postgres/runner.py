@@ -469,6 +469,7 @@ def translate(e: psycopg.Error) -> ServerError:
     diag = getattr(e, "diag", None)
     primary = (diag.message_primary if diag is not None else None) or str(e).strip().splitlines()[0] or type(e).__name__
     code = getattr(e, "sqlstate", None)
+    taken = _SHARED_NAME.match(primary) if code in ("42P07", "42710") else None
     return ServerError(
         message=primary,
         code=code,
@@ -481,8 +482,17 @@ def translate(e: psycopg.Error) -> ServerError:
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
         lock_not_available=code == "55P03",
         dependents=_dependents(diag.message_detail if diag is not None and code in _DEPENDENTS else None),
-        advice=missing_type_advice(primary) if code == "42704" else None,
+        advice=(missing_type_advice(primary) if code == "42704" else None) or (_SHARED_SPACE if taken else None),
+        existing=taken.group(1) if taken else None,
     )
+
+
+# `relation "c" already exists`, `type "statuses" already exists`: a name of one of a schema's shared name spaces,
+# which two different objects of the schema code may have been given (designate's table and enum service_statuses)
+_SHARED_NAME = re.compile(r'(?:relation|type) "([^"]+)" already exists')
+_SHARED_SPACE = ("PostgreSQL keeps a schema's tables, views, sequences and indexes in one name space, and its types "
+                 "(enums, domains, composite types, and the row type every table and view has) in another: a table "
+                 "and an index, or a table and an enum, of one name collide")
 
 
 # types that extensions define, by the extension (what a schema's Geometry, Vector, HSTORE columns need)

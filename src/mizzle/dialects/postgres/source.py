@@ -58,6 +58,7 @@ from ...sources.sqlalchemy import (
 )
 from .expressions import split_index_element
 from .lineage import lineage_of_sa_table
+from .name_spaces import refuse_shared_names
 from .types import (
     INT_MAX,
     SERIAL_BASE,
@@ -127,9 +128,10 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     if left:
         objects = replace(objects, unmanaged=(*objects.unmanaged, *left))
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
-    return with_security(make_schema("postgresql", tables=tables, enums=converter.enums.values(),
-                                     sequences=converter.sequences.values(), schemas=schemas, objects=objects),
-                         items, seen)
+    model = make_schema("postgresql", tables=tables, enums=converter.enums.values(),
+                        sequences=converter.sequences.values(), schemas=schemas, objects=objects)
+    refuse_shared_names(model)
+    return with_security(model, items, seen)
 
 
 def _enum_comments(items: list[FoundMetaData], enums: dict[tuple[str, str], Enum]) -> None:
@@ -245,18 +247,9 @@ def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dic
 
 
 def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
-    """Schema code create_all fails on, refused before any SQL is written: two indexes of one name in a
-    schema, a foreign key to columns no primary key, unique constraint or unique index covers."""
-    seen: dict[tuple[str, str], str] = {}
-    for t in tables:  # an index, a unique constraint and a primary key are each an index: one name space
-        named = [("index", ix.name) for ix in t.indexes] + [("unique constraint", u.name) for u in t.uniques]
-        named += [("primary key", t.primary_key.name)] if t.primary_key and t.primary_key.name else []
-        for kind, name in named:
-            key = (t.schema, name)
-            if key in seen:
-                raise SchemaLoadError(f"{kind} {t.schema}.{name} on {t.name}: the name is already used by the "
-                                      f"{seen[key]} (index names are unique in a schema); rename one")
-            seen[key] = f"{kind} on {t.name}"
+    """Schema code create_all fails on, refused before any SQL is written: a foreign key to columns no primary key,
+    unique constraint or unique index covers, or between types PostgreSQL cannot compare (two objects of one name:
+    name_spaces.py)."""
     by_key = {(t.schema, t.name): t for t in tables}
     for t in tables:
         for fk in t.foreign_keys:

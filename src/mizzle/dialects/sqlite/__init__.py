@@ -42,13 +42,15 @@ class SQLiteDialect:
         from dataclasses import replace
 
         from ...sources.pg_security import refuse_security
-        from .source import sqlite_schema_from_tables
+        from .source import refuse_shared_names, sqlite_schema_from_tables
         from .views import declared_views
 
         refuse_security(list(items), seen, self.title)  # extensions, policies, RLS, roles, grants: refused
         views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
         model = sqlite_schema_from_tables([t for t, _ in seen.values()])
-        return replace(model, objects=replace(views, unmanaged=model.objects.unmanaged))
+        model = replace(model, objects=replace(views, unmanaged=model.objects.unmanaged))
+        refuse_shared_names(model)
+        return model
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,
                       source: str = "snapshot") -> Schema:

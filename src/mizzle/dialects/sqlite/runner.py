@@ -383,12 +383,21 @@ def libsql_advice(statement: str, message: str) -> str | None:
             "its table, as `mizzle generate` writes it)")
 
 
+# `table c already exists`, `index i already exists`, `there is already a table named c` (an index of a table's
+# name): SQLite keeps a database's tables, views and indexes in one name space
+_SHARED_NAME = re.compile(r"(?:(?:table|index|view) (\S+) already exists|there is already an? \w+ named (\S+))$")
+_SHARED_SPACE = "SQLite keeps a database's tables, views and indexes in one name space: an index named like a table collides"
+
+
 def translate(e: sqlite3.Error) -> ServerError:
     msg = str(e) or type(e).__name__
     code = getattr(e, "sqlite_errorname", None)
-    return ServerError(message=msg, code=code, already_exists="already exists" in msg,
+    taken = _SHARED_NAME.search(msg)
+    return ServerError(message=msg, code=code, already_exists="already exists" in msg or taken is not None,
                        refused_in_transaction="within a transaction" in msg,
-                       permission_denied="readonly" in msg or "permission" in msg.lower())
+                       permission_denied="readonly" in msg or "permission" in msg.lower(),
+                       advice=_SHARED_SPACE if taken else None,
+                       existing=(taken.group(1) or taken.group(2)) if taken else None)
 
 
 def split_sql(sql: str) -> list[str]:

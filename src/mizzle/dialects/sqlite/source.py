@@ -64,6 +64,22 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *left)))
 
 
+def refuse_shared_names(model: Schema) -> None:
+    """Two of the schema's tables, views and indexes of one name, refused before any SQL is written: SQLite keeps
+    them in one name space per database, its names compared without case (`index ix_x already exists` for two
+    tables' Index("ix_x"), `there is already a table named c` for an index named like a table: the migration
+    failed; create_all fails too)."""
+    named = [(t.name, f"table {t.name}") for t in model.tables]
+    named += [(v.name, f"view {v.name}") for v in model.objects.views]
+    named += [(ix.name, f"index {ix.name} on {t.name}") for t in model.tables for ix in t.indexes]
+    seen: dict[str, str] = {}
+    for name, what in named:
+        first = seen.setdefault(name.lower(), what)
+        if first != what:
+            raise SchemaLoadError(f"{first} and {what} have one name: SQLite keeps a database's tables, views and "
+                                  "indexes in one name space, and the migration would fail on the second; rename one")
+
+
 def _on_conflict(t: sa.Table) -> list[str]:
     """SQLite's ON CONFLICT clauses (sqlite_on_conflict… on a column or a constraint), which create_all writes and
     the model has no place for yet: one line each, for `generate` to say (not dropped without a word)."""

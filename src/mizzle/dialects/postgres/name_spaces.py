@@ -1,0 +1,77 @@
+"""PostgreSQL's shared name spaces, checked on the model of the schema code before any SQL is written: two objects
+of one name where the server keeps them in one name space (create_all fails on them too).
+
+A schema's relations (tables, views, materialized views, sequences — a serial or identity column's own included —
+and indexes, those behind unique constraints, primary keys and exclusion constraints included) share one name
+space; so do its types (enums, domains, composite types, and the row type every table and view has, of its name).
+Left to the server, the second object fails the migration (`type "statuses" already exists`), and a migration
+made idempotent (`IF NOT EXISTS`) skips it without a word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...errors import SchemaLoadError
+from ...schema.model import Schema, Table
+from ...schema.naming import implicit_pkey_name, serial_sequence_name
+
+_SPACES = {"relation": "a schema's tables, views, sequences and indexes",
+           "type": "a schema's types (enums, domains, composite types, and the row type of every table and view)"}
+
+
+def refuse_shared_names(model: Schema) -> None:
+    """Refuse two objects of one name in a name space of one schema (see the module docstring)."""
+    for space, named in (("relation", _relations(model)), ("type", _types(model))):
+        seen: dict[tuple[str, str], str] = {}
+        for schema, name, what in named:
+            first = seen.setdefault((schema, name), what)
+            if first != what:
+                raise SchemaLoadError(
+                    f"{first} and {what} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
+                    "name space, and the migration would fail on the second (`already exists`); rename one")
+
+
+def _relations(model: Schema) -> Iterator[tuple[str, str, str]]:
+    for t in model.tables:
+        yield t.schema, t.name, f"table {t.schema}.{t.name}"
+    for v in model.objects.views:
+        kind = "materialized view" if v.materialized else "view"
+        yield v.schema, v.name, f"{kind} {v.schema}.{v.name}"
+        for vi in v.indexes:
+            yield v.schema, vi.name, f"index {vi.name} on {kind} {v.name}"
+    for s in model.sequences:
+        yield s.schema, s.name, f"sequence {s.schema}.{s.name}"
+    for t in model.tables:
+        yield from _own_relations(t)
+
+
+def _own_relations(t: Table) -> Iterator[tuple[str, str, str]]:
+    """The sequences and indexes the server makes for a table: its serial and identity columns' sequences, its
+    indexes and the indexes of its primary key, unique and exclusion constraints."""
+    for c in t.columns:
+        if c.is_serial or c.identity is not None:
+            seq = (c.identity.sequence_name if c.identity is not None else None) or serial_sequence_name(t.name, c.name)
+            yield t.schema, seq, f"sequence {seq} of {'serial' if c.is_serial else 'identity'} column {t.name}.{c.name}"
+    for ix in t.indexes:
+        yield t.schema, ix.name, f"index {ix.name} on {t.name}"
+    for u in t.uniques:
+        yield t.schema, u.name, f"unique constraint {u.name} on {t.name}"
+    for x in t.excludes:
+        yield t.schema, x.name, f"exclusion constraint {x.name} on {t.name}"
+    if t.primary_key is not None:
+        name = t.primary_key.name or implicit_pkey_name(t.name)
+        yield t.schema, name, f"primary key {name} of {t.name}"
+
+
+def _types(model: Schema) -> Iterator[tuple[str, str, str]]:
+    for t in model.tables:
+        yield t.schema, t.name, f"table {t.schema}.{t.name} (its row type)"
+    for v in model.objects.views:
+        kind = "materialized view" if v.materialized else "view"
+        yield v.schema, v.name, f"{kind} {v.schema}.{v.name} (its row type)"
+    for e in model.enums:
+        yield e.schema, e.name, f"enum {e.schema}.{e.name}"
+    for d in model.objects.domains:
+        yield d.schema, d.name, f"domain {d.schema}.{d.name}"
+    for ct in model.objects.composites:
+        yield ct.schema, ct.name, f"composite type {ct.schema}.{ct.name}"
