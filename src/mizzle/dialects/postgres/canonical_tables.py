@@ -2,7 +2,7 @@
 in the one spelling PostgreSQL would store, so that schema code, a drizzle-kit snapshot and a live database compare
 equal when the server would store the same thing.
 
-- names longer than 63 bytes as PostgreSQL truncates them (constraints, indexes, policies);
+- names longer than 63 bytes as PostgreSQL truncates them (constraints, indexes, policies, columns);
 - enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
@@ -18,7 +18,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from ...schema.model import DEFAULT_SCHEMA, Column, Index, IndexColumn, Schema, Table
-from ...schema.naming import serial_sequence_name, truncate_identifier
+from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name, truncate_identifier
 from .expressions import split_index_element
 from .types import (
     SERIAL_BASE,
@@ -107,8 +107,33 @@ def _uncompared(t: Table) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _long(name: str) -> bool:
+    return len(name) > 15 and len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES  # 15 characters: 60 bytes at most
+
+
+def _stored_column_names(t: Table) -> Table:
+    """`t` with column names longer than 63 bytes as PostgreSQL stores them, where the columns are and where keys
+    and indexes name them: a drizzle-kit snapshot holds the whole name, the database the cut one, and drift and
+    verify reported the column dropped and added at every step."""
+    if not any(_long(c.name) for c in t.columns) and not any(_long(c) for f in t.foreign_keys for c in f.ref_columns):
+        return t
+
+    def cut(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(truncate_identifier(n) for n in names)
+
+    pk = t.primary_key
+    return replace(
+        t, columns=tuple(replace(c, name=truncate_identifier(c.name)) for c in t.columns),
+        primary_key=replace(pk, columns=cut(pk.columns)) if pk is not None else None,
+        uniques=tuple(replace(u, columns=cut(u.columns)) for u in t.uniques),
+        foreign_keys=tuple(replace(f, columns=cut(f.columns), ref_columns=cut(f.ref_columns)) for f in t.foreign_keys),
+        indexes=tuple(replace(i, columns=tuple(c if c.is_expression else replace(c, expression=truncate_identifier(
+            c.expression)) for c in i.columns)) for i in t.indexes))
+
+
 def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str, list[Any]],
            known: set[tuple[str, str]], comments: bool) -> Table:
+    t = _stored_column_names(t)
     cols = []
     for c in t.columns:
         c2 = c

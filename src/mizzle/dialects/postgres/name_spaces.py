@@ -5,7 +5,10 @@ A schema's relations (tables, views, materialized views, sequences — a serial 
 and indexes, those behind unique constraints, primary keys and exclusion constraints included) share one name
 space; so do its types (enums, domains, composite types, and the row type every table and view has, of its name).
 Left to the server, the second object fails the migration (`type "statuses" already exists`), and a migration
-made idempotent (`IF NOT EXISTS`) skips it without a word."""
+made idempotent (`IF NOT EXISTS`) skips it without a word.
+
+Names longer than 63 bytes are refused too: the server cuts them (a NOTICE only), and the model, holding the whole
+name, then differs from the database forever (drift, verify)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,12 @@ from collections.abc import Iterator
 
 from ...errors import SchemaLoadError
 from ...schema.model import Schema, Table
-from ...schema.naming import implicit_pkey_name, serial_sequence_name
+from ...schema.naming import (
+    MAX_IDENTIFIER_BYTES,
+    implicit_pkey_name,
+    serial_sequence_name,
+    truncate_identifier,
+)
 
 _SPACES = {"relation": "a schema's tables, views, sequences and indexes",
            "type": "a schema's types (enums, domains, composite types, and the row type of every table and view)"}
@@ -29,6 +37,25 @@ def refuse_shared_names(model: Schema) -> None:
                 raise SchemaLoadError(
                     f"{first} and {what} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
                     "name space, and the migration would fail on the second (`already exists`); rename one")
+
+
+def refuse_long_names(model: Schema) -> None:
+    """Refuse a schema, table, column, enum, sequence or declared object whose name PostgreSQL would cut to 63
+    bytes (SQLAlchemy's create_all refuses a table's or schema's; index and constraint names are refused, or cut as
+    SQLAlchemy's naming convention cuts them, when they are read)."""
+    named = [(n, f"schema {n}") for n in model.schemas]
+    for t in model.tables:
+        named += [(t.name, f"table {t.schema}.{t.name}")]
+        named += [(c.name, f"column {t.schema}.{t.name}.{c.name}") for c in t.columns]
+    named += [(e.name, f"enum {e.schema}.{e.name}") for e in model.enums]
+    named += [(s.name, f"sequence {s.schema}.{s.name}") for s in model.sequences]
+    named += [(o.name, o.label) for o in model.objects.all()]
+    for name, what in named:
+        size = len(name.encode("utf-8"))
+        if size > MAX_IDENTIFIER_BYTES:
+            raise SchemaLoadError(f"{what}: the name is {size} bytes long; PostgreSQL keeps {MAX_IDENTIFIER_BYTES} "
+                                  f"(it would store {truncate_identifier(name)!r}, and the schema code would differ "
+                                  "from the database for ever); shorten it")
 
 
 def _relations(model: Schema) -> Iterator[tuple[str, str, str]]:

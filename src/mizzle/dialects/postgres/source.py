@@ -58,7 +58,7 @@ from ...sources.sqlalchemy import (
 )
 from .expressions import split_index_element
 from .lineage import lineage_of_sa_table
-from .name_spaces import refuse_shared_names
+from .name_spaces import refuse_long_names, refuse_shared_names
 from .types import (
     INT_MAX,
     SERIAL_BASE,
@@ -130,6 +130,7 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     schemas |= {o.schema for o in objects.all() if o.schema != DEFAULT_SCHEMA}
     model = make_schema("postgresql", tables=tables, enums=converter.enums.values(),
                         sequences=converter.sequences.values(), schemas=schemas, objects=objects)
+    refuse_long_names(model)
     refuse_shared_names(model)
     return with_security(model, items, seen)
 
