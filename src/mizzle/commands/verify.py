@@ -26,6 +26,7 @@ from ..schema.model import Schema
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..migrations.kept_spellings import IndexTexts
     from ..schema.scope import Scope
 
 # -- the scratch database ------------------------------------------------------------------------------
@@ -410,15 +411,19 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any],
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
 
 def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migration], i: int, made_roles: set[str],
-                      folder: MigrationFolder) -> Schema:
+                      folder: MigrationFolder, kept: IndexTexts) -> Schema:
     """The database migration `i` built (`live`, its texts as the SQL spells them) as the folder's snapshots state
     it: keys as drizzle-kit states them, the roles the migrations create, the unique constraints CREATE TABLE
-    dropped as repeats, and (1.x layout) the names a renamed table's unnamed constraints keep. `prev`: the previous
-    migration's result; `made_roles` grows with each migration."""
+    dropped as repeats, (1.x layout) the names a renamed table's unnamed constraints keep, and the index
+    expressions the latest snapshot kept so far spells but for outer parentheses (`kept`: its `index_texts`).
+    `prev`: the previous migration's result; `made_roles` grows with each migration."""
     from .. import dialects
+    from ..migrations.kept_spellings import kept_spellings
     from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques, whole_names
 
     text = migrations[i].text
+    key = dialects.get(folder.dialect).reader.expression_key
+    live = kept_spellings(live, kept, lambda a, b: bool(key(a) == key(b)))
     live = as_drizzle_keys(live, prev, lambda: "\n".join(m.text for m in migrations[:i + 1]))
     made_roles |= dialects.get(folder.dialect).roles_created([text])
     live = _roles_made(live, made_roles)
@@ -463,15 +468,34 @@ def _records_renames(folder: MigrationFolder, snaps: list[dict[str, Any] | None]
     return bool(kept)
 
 
-def _readable_snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any]) -> dict[str, Any] | None:
-    """The migration's snapshot, None when it is missing or mizzle cannot read it (to be rebuilt)."""
+def _readable_snapshot(folder: MigrationFolder, m: Migration,
+                       sidecar: dict[str, Any]) -> tuple[dict[str, Any], IndexTexts] | None:
+    """The migration's snapshot and its index expressions (`kept_spellings.index_texts`), None when it is missing or
+    mizzle cannot read it (to be rebuilt)."""
+    from ..migrations.kept_spellings import index_texts
+
     try:
         snap = folder.read_snapshot(m)
-        if snap is not None:
-            schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path))
-        return snap
+        if snap is None:
+            return None
+        return snap, index_texts(schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)))
     except MizzleError:
         return None
+
+
+def _kept_snapshots(folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any],
+                    start: int) -> tuple[list[dict[str, Any] | None], list[IndexTexts]]:
+    """Each migration's readable snapshot before `start` (None: missing or unreadable, and from `start` on: to be
+    rebuilt), and at each migration the index expressions of the latest of them up to it (see _as_folder_states)."""
+    snaps: list[dict[str, Any] | None] = []
+    latest: list[IndexTexts] = []
+    texts: IndexTexts = {}
+    for i, m in enumerate(migrations):
+        r = None if i >= start else _readable_snapshot(folder, m, sidecar)
+        snaps.append(r[0] if r else None)
+        texts = r[1] if r else texts
+        latest.append(texts)
+    return snaps, latest
 
 
 def _index_of(migrations: list[Migration], tag: str | None) -> int:
@@ -561,7 +585,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     start = 0 if all_ else _index_of(migrations, from_tag)
-    snaps = [None if i >= start else _readable_snapshot(folder, m, sidecar) for i, m in enumerate(migrations)]
+    snaps, kept = _kept_snapshots(folder, migrations, sidecar, start)
     _refuse_1x_middle(folder, migrations, snaps, start)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
@@ -578,7 +602,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         i = index[tag]
         authored.read(migrations[i].text)
         live = _as_folder_states(authored.apply(live, conn), before[-1] if before else None, migrations, i,
-                                 made_roles, folder)
+                                 made_roles, folder, kept[i])
         before[:] = [live]
         later.start(partial(write, i, tag, live, authored.renames() if renames_kept else None))
 

@@ -268,3 +268,56 @@ def test_up_of_long_default_names_asks_drizzle_kit_1x_nothing(tmp_path: Path) ->
     finally:
         shutil.rmtree(work0, ignore_errors=True)
         shutil.rmtree(work1, ignore_errors=True)
+
+
+# -- an expression index whose SQL had to be hand-edited (network-goods-institute/negation-game) ----------------
+
+# drizzle-kit 0.31 writes this index as `USING btree ("space" || '-' || lower("term"))`, which PostgreSQL rejects;
+# projects edit the SQL to `(("space" || '-' || lower("term")))`, so the SQL's element keeps one pair of parentheses
+# drizzle-kit's snapshot does not have
+SPACE_TERM_TS = """import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+export const t = pgTable('terms', { id: integer('id').primaryKey(), space: text('space'), term: text('term'),
+  /*MORE*/ }, (t) => [index('terms_key_idx').on(sql`${t.space} || '-' || lower(${t.term})`)]);
+"""
+
+
+@pytest.mark.parametrize("how", ["deleted", "from"])
+def test_a_rebuilt_snapshot_keeps_a_kept_snapshots_parentheses(how: str, node: str, pg_available: bool,
+                                                                tmp_path: Path) -> None:
+    """The SQL alone cannot tell `("space" || …)` from an element drizzle-kit writes with its parentheses (pg_types'
+    `("score" + 1)`, kept in its snapshot): the earlier snapshot kept in the folder tells, and the rebuilt one spells
+    the index as it does. Spelled as the SQL has it, drizzle-kit 0.31's next generate dropped the index and created
+    it again (with its invalid SQL)."""
+    work = INTEROP / ".scratch" / f"rebuild_parens_{uuid.uuid4().hex[:10]}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        schema = work / "schema.ts"
+        schema.write_text(SPACE_TERM_TS)
+        out = tmp_path / "out"
+        kit_generate(work, schema, out, "init", False)
+        sql = next(out.glob("0000_*.sql"))
+        kits = """USING btree ("space" || '-' || lower("term"))"""
+        assert kits in sql.read_text()
+        sql.write_text(sql.read_text().replace(kits, """USING btree (("space" || '-' || lower("term")))"""))
+        schema.write_text(SPACE_TERM_TS.replace("/*MORE*/", "note: text('note'),"))
+        kit_generate(work, schema, out, "more", False)
+        latest = next((out / "meta").glob("0001_*snapshot.json"))
+        original = json.loads(latest.read_text())
+        if how == "deleted":
+            latest.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "app" / "schema.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n")
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n')
+        result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"),
+                                   from_tag="0001_more" if how == "from" else None)
+        assert result.rebuilt == ["0001_more"] and result.kept == ["0000_init"]
+        assert _without_view_columns(json.loads(latest.read_text())) == _without_view_columns(original)
+
+        before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+        transcript = kit_generate(work, schema, out, "again", False)
+        assert NO_CHANGES in transcript, transcript
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

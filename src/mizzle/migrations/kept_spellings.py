@@ -1,0 +1,63 @@
+"""Index expressions of a rebuilt snapshot as the folder's kept snapshots spell them (`check --rebuild-snapshots`).
+
+The rebuild takes an expression as the migration's SQL wrote it (`migrations/authored.py`), and drizzle-kit's
+snapshot usually holds that very text. Not where the SQL was edited by hand: drizzle-kit 0.31 writes the
+template `${t.a} || '-' || lower(${t.b})` as the element `USING btree ("a" || '-' || lower("b"))`, which PostgreSQL
+rejects, so projects edit it to `(("a" || …))` (network-goods-institute/negation-game) — the SQL's element is then
+`("a" || …)` and the snapshot's `"a" || …`, and drizzle-kit's next generate dropped and re-created the index from
+a rebuilt snapshot holding the former. The SQL alone cannot tell that from an element drizzle-kit writes with its
+parentheses and keeps them in its snapshot (the template `(${t.score} + 1)`: `("score" + 1)` in both). A snapshot
+still in the folder can: where its index (same table, same name) spells an element as the rebuilt one but for one
+pair of outer parentheses, and the dialect reads both as one expression, the rebuilt snapshot takes its spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..schema.model import Schema
+
+# (schema, table, index) → each element's expression text (None: a plain column)
+IndexTexts = dict[tuple[str, str, str], tuple[str | None, ...]]
+
+
+def index_texts(s: Schema) -> IndexTexts:
+    """The elements of every index of `s` with an expression: what a kept snapshot says of them."""
+    return {(t.schema, t.name, i.name): tuple(c.expression if c.is_expression else None for c in i.columns)
+            for t in s.tables for i in t.indexes if any(c.is_expression for c in i.columns)}
+
+
+def _outer_pair(a: str, b: str) -> bool:
+    """Whether `a` is `b` in one pair of parentheses, or `b` is `a` in one."""
+    def wraps(x: str, y: str) -> bool:
+        return x.startswith("(") and x.endswith(")") and x[1:-1].strip() == y.strip()
+    return wraps(a, b) or wraps(b, a)
+
+
+def kept_spellings(live: Schema, kept: IndexTexts, same: Callable[[str, str], bool]) -> Schema:
+    """`live` with each index expression that a kept snapshot (`kept`: its `index_texts`) spells but for one pair of
+    outer parentheses, spelled as there; `same(a, b)`: whether the dialect reads both texts as one expression (a
+    pair that does not wrap the whole text is then no pair of outer parentheses)."""
+    named = {(s, t) for s, t, _ in kept}
+    if not named:
+        return live
+    tables, changed = [], False
+    for t in live.tables:
+        if (t.schema, t.name) not in named:
+            tables.append(t)
+            continue
+        indexes = []
+        for i in t.indexes:
+            theirs = kept.get((t.schema, t.name, i.name))
+            if theirs is not None and len(theirs) == len(i.columns):
+                cols = tuple(replace(c, expression=k) if c.is_expression and k is not None and k != c.expression
+                             and _outer_pair(k, c.expression) and same(k, c.expression) else c
+                             for c, k in zip(i.columns, theirs, strict=True))
+                if any(a is not b for a, b in zip(cols, i.columns, strict=True)):
+                    i = replace(i, columns=cols)
+            indexes.append(i)
+        if any(a is not b for a, b in zip(indexes, t.indexes, strict=True)):
+            t, changed = t.with_(indexes=tuple(indexes)), True
+        tables.append(t)
+    return live.with_(tables=tables) if changed else live
