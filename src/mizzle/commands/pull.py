@@ -101,6 +101,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     from ..migrations.snapshots import snapshot_from_schema
     from ..planning.plan import plan, render_file
     from ..schema.diff import Renames, diff
+    from ..schema.diff_objects import bodies_unchecked
     from ..schema.model import make_schema
     from .pull_code import write_module
     from .pull_round_trip import RoundTrip
@@ -121,7 +122,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         check.written(text)
-        changes = diff(make_schema(config.dialect), model, Renames(none=True)).changes
+        changes = bodies_unchecked(diff(make_schema(config.dialect), model, Renames(none=True)).changes)
         m = folder.add_migration(name, render_file(plan(changes, config.dialect)), snap, prefix=config.prefix,
                                  sidecar_entry=side)
         warnings = check.warnings()

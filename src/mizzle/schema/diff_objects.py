@@ -526,3 +526,12 @@ def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...], remade_fns: se
             out.first.append(DropObject(prev))
             out.after_tables.append(CreateObject(t))
     out.first.extend(DropObject(t) for t in old if t.key not in new_keys)
+
+
+def bodies_unchecked(changes: list[Change]) -> list[Change]:
+    """`changes` with the routines they make not checked at creation, as pg_dump makes a dump's: a pulled baseline
+    copies bodies the server holds, made under their creator's search_path or with the check off (PostgREST's
+    fixtures: a SQL body casting to `"text/csv"`, a domain of the schema its creator's search_path led with), which
+    the check, under the migration's search_path, refuses. A SQL-standard body is parsed whatever the setting."""
+    return [replace(c, unchecked_body=True) if isinstance(c, CreateObject) and isinstance(c.obj, Routine)
+            and not is_standard_body(c.obj.body) else c for c in changes]

@@ -216,3 +216,27 @@ def test_an_identity_whose_sequence_kept_its_old_name_is_pulled_and_rebuilt(tmp_
                 "public.jobs_id_seq", "public.jobs_n_seq")
         v = run_mizzle(["verify"], cwd=root)
         assert v.code == 0, v.stdout + v.stderr
+
+
+def test_a_sql_body_naming_objects_through_its_creators_search_path_is_rebuilt(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle) -> None:
+    # PostgREST's test fixtures: `bom_csv_final(data "text/csv")`'s body casts to `"text/csv"`, a domain of schema
+    # test found through the search_path it was made under (test); the baseline made it under the migration's
+    # search_path, where PostgreSQL's check of the body found no such type, and migrate failed
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, "CREATE SCHEMA app", "SET search_path = app",
+                 'CREATE DOMAIN "text/csv" AS text', "CREATE TABLE items (id int PRIMARY KEY, name text)",
+                 'CREATE FUNCTION csv(i int) RETURNS "text/csv" LANGUAGE sql '
+                 "AS $$ SELECT (id || ',' || name)::\"text/csv\" FROM items WHERE id = i $$",
+                 'CREATE FUNCTION all_csv() RETURNS "text/csv" LANGUAGE sql AS $$ SELECT csv(1) $$')
+        root = _project(tmp_path)
+        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
+        with psycopg.connect(rebuilt) as c:  # the check was off for those statements alone
+            assert c.execute("SHOW check_function_bodies").fetchone() == ("on",)
+        sql = (root / "migrations" / "0000_baseline.sql").read_text()
+        assert sql.count("check_function_bodies = off") == 1  # the two routines, one after the other, share it
+        d = run_mizzle(["drift"], cwd=root, url=rebuilt)
+        assert d.code == 0, d.stdout + d.stderr

@@ -519,12 +519,20 @@ RENDER: dict[type, Callable[..., list[str]]] = {
 RENDER.update(SECURITY_RENDER)  # extensions, row-level security, policies, roles, grants
 
 
+# around a routine whose body is not checked at creation (objects_ddl._unchecked)
+BODY_CHECK_OFF = "SET LOCAL check_function_bodies = off"
+BODY_CHECK_ON = "SET LOCAL check_function_bodies = on"
+
+
 def render(changes: list[ch.Change], more: dict[type, Callable[..., list[str]]] | None = None
            ) -> list[PlannedStatement]:
     """`more`: the renderers of further kinds of change (objects_ddl.RENDER_OBJECTS)."""
     out: list[PlannedStatement] = []
     for i, c in enumerate(changes):
         sqls = (RENDER.get(type(c)) or (more or {})[type(c)])(c)
+        if sqls and sqls[0] == BODY_CHECK_OFF and out and out[-1].sql == BODY_CHECK_ON:
+            out.pop()  # routines made unchecked one after another (a pulled baseline's) share one pair of SETs
+            sqls = sqls[1:]
         for s in sqls:
             out.append(PlannedStatement(s, change=c))
         # a value added to an enum cannot be used before the transaction that added it commits

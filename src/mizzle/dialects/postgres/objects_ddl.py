@@ -10,7 +10,7 @@ from typing import Any
 from ...schema import object_changes as oc
 from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex, is_standard_body
 from ...schema.row_types import split_top_level
-from .ddl import ident, qname
+from .ddl import BODY_CHECK_OFF, BODY_CHECK_ON, ident, qname
 from .expressions import column_default
 from .types import quote_literal
 
@@ -227,7 +227,7 @@ def _unchecked(statements: list[str], unchecked: bool) -> list[str]:
     the later ones count on the check. A body not checked at creation may read tables made later."""
     if not unchecked:
         return statements
-    return ["SET LOCAL check_function_bodies = off", *statements, "SET LOCAL check_function_bodies = on"]
+    return [BODY_CHECK_OFF, *statements, BODY_CHECK_ON]
 
 
 RENDER_OBJECTS: dict[type, Callable[..., list[str]]] = {
