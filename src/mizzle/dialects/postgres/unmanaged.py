@@ -275,6 +275,11 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
         "AND pa.attname = a.attname LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)",
         "NOT a.attislocal"),
+    # a default a view's column takes when an INSERT through the view leaves it out: mizzle's views are their query
+    "defaults set on a view's column (ALTER VIEW … SET DEFAULT)": (
+        "a.attname || ' ' || (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.adrelid = "
+        "a.attrelid AND ad.adnum = a.attnum)",
+        "c.relkind = 'v'", "a.atthasdef"),
     "column storage (SET STORAGE)": (
         "a.attname || ' ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' "
         "ELSE 'extended' END",
