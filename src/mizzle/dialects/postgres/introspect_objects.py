@@ -27,6 +27,7 @@ from ...schema.objects import (
     clean_sql,
     make_objects,
 )
+from ...schema.row_types import split_top_level
 from .expressions import check_expression, strip_parentheses
 from .types import quote_literal
 
@@ -159,6 +160,37 @@ def _index_columns(definition: str, method: str) -> str:
     return definition[start:]
 
 
+_MODES = ("OUT ", "INOUT ", "VARIADIC ")  # as pg_get_function_arguments prints them (IN is not printed)
+
+
+def portable_args(args: str) -> str:
+    """A routine's arguments as pg_get_function_arguments prints them, each parameter name a later PostgreSQL reads
+    as a keyword quoted: the server quotes only its own keywords, so PostgreSQL 15 prints `json json` (PostgREST's
+    varied_arguments), which 16's parser — and pglast's, which check and lint use — refuses, while 16 prints
+    `"json" json` itself. The server keeps the name either way, so the quoted form reads back the same."""
+    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS
+
+    out = []
+    for a in split_top_level(args):
+        mode = next((m for m in _MODES if a.startswith(m)), "")
+        word, space, rest = a[len(mode):].partition(" ")
+        if space and word in COL_NAME_KEYWORDS | RESERVED_KEYWORDS and not _parses(a) \
+                and _parses(f'{mode}"{word}" {rest}'):  # a name, not a type's first word (`bit varying`)
+            a = f'{mode}"{word}" {rest}'
+        out.append(a)
+    return ", ".join(out) if out != split_top_level(args) else args
+
+
+def _parses(arg: str) -> bool:
+    import pglast
+
+    try:
+        pglast.parse_sql(f"CREATE FUNCTION f({arg}) RETURNS int LANGUAGE sql AS ''")
+    except pglast.parser.ParseError:
+        return False
+    return True
+
+
 def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
     out = []
     for (schema, name, args, result, lang, vol, strict, secdef, parallel, config, body, managed, cost, n_rows,
@@ -167,8 +199,11 @@ def _routines(rows: list[tuple[Any, ...]], skipped: list[str]) -> list[Routine]:
             skipped.append(f"function {schema}.{name}({args}): an aggregate, a window function, a C or internal "
                            "function")
             continue
-        out.append(Routine(name=name, args=args, body=body, returns=result, schema=schema, language=lang,
-                           volatility=_VOLATILITY[vol], strict=bool(strict), security_definer=bool(secdef),
+        if result is not None and result.startswith("TABLE("):  # its columns are printed as the arguments are
+            result = f"TABLE({portable_args(result[6:-1])})"
+        out.append(Routine(name=name, args=portable_args(args), body=body, returns=result, schema=schema,
+                           language=lang, volatility=_VOLATILITY[vol], strict=bool(strict),
+                           security_definer=bool(secdef),
                            parallel=_PARALLEL[parallel], cost=None if cost == DEFAULT_COST else cost,
                            rows=None if n_rows in (None, DEFAULT_ROWS) else n_rows, leakproof=bool(leakproof),
                            comment=comment,
