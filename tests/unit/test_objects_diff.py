@@ -246,3 +246,27 @@ def test_a_sql_function_reading_a_new_table_and_called_by_a_default_or_check_com
         # the same from the other side: revert drops it after the tables
         assert _sql(new, make_schema("postgresql"))[-2:] == ['DROP FUNCTION "public"."cur"()',
                                                              'DROP FUNCTION "public"."lone"()']
+
+
+def test_a_routines_arguments_spelled_otherwise_are_the_same_function() -> None:
+    """polar's `generate_customer_short_id(creation_timestamp TIMESTAMP WITH TIME ZONE DEFAULT clock_timestamp())`,
+    pulled back as the server prints it (`timestamp with time zone`): the same function, not a DROP FUNCTION
+    (which the column default calling it would block) and a CREATE."""
+    from mizzle.schema.compare import for_generate, lines
+
+    body = "BEGIN RETURN 1; END"
+    code = Function("short_id", body, args="IN ts TIMESTAMP WITH TIME ZONE = clock_timestamp(), n INT4, VARIADIC xs int[]",
+                    returns="bigint")
+    pulled = Function("short_id", body, returns="bigint",
+                      args="ts timestamp with time zone DEFAULT clock_timestamp(), n integer, VARIADIC xs integer[]")
+    old, new = for_generate(_schema(code), _schema(pulled))
+    assert diff(old, new, Renames(none=True)).changes == []
+    assert lines(_schema(code), _schema(pulled)) == []
+    # a body changed as well: replaced in place, written in the code's spelling
+    changed = Function("short_id", "BEGIN RETURN 2; END", returns="bigint", args=pulled.model.args)
+    sql = [s.sql for s in plan(diff(*for_generate(_schema(code), _schema(changed)), Renames(none=True)).changes,
+                               "postgresql")]
+    assert len(sql) == 1 and sql[0].startswith('CREATE OR REPLACE FUNCTION "public"."short_id"(ts timestamp with'), sql
+    # a quoted type name keeps its case, and a type of another name is another function
+    quoted = Function("short_id", body, args='ts "MyType"', returns="bigint")
+    assert lines(_schema(quoted), _schema(Function("short_id", body, args="ts mytype", returns="bigint")))

@@ -126,10 +126,11 @@ class PostgresDialect:
 
     def declared_forms(self, expected: Schema, actual: Schema) -> Schema:
         # canonical forms already put both in the server's one spelling; a serial kept through a table's rename
-        # has a spelling of its own, and so has a date/time default the server evaluated when it stored it
-        from .canonical_tables import frozen_defaults, serials_renamed
+        # has a spelling of its own, and so has a date/time default the server evaluated when it stored it, and
+        # a function's arguments spelled otherwise (pglast's reading of them decides)
+        from .canonical_tables import frozen_defaults, routines_spelled_as, serials_renamed
 
-        return frozen_defaults(serials_renamed(expected, actual), actual)
+        return routines_spelled_as(frozen_defaults(serials_renamed(expected, actual), actual), actual)
 
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable

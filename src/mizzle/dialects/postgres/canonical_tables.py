@@ -19,9 +19,11 @@ from typing import Any
 
 from ...schema.model import DEFAULT_SCHEMA, Column, Index, IndexColumn, Schema, Table
 from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name, truncate_identifier
+from ...schema.objects import Routine, make_objects
 from .expressions import split_index_element
 from .types import (
     SERIAL_BASE,
+    canonical_args,
     canonical_bound,
     canonical_collation,
     canonical_opclass,
@@ -282,3 +284,18 @@ def _renamed_serial(t: Table, serial: Column, held: Column, holder: Schema) -> A
             or not serial_options(base, s.increment, s.start, s.min_value, s.max_value, s.cache, s.cycle)):
         return None
     return s
+
+
+def routines_spelled_as(expected: Schema, actual: Schema) -> Schema:
+    """`expected` with a function's or procedure's arguments spelled as `actual` spells them where both are one
+    argument list (`canonical_args`): the arguments are part of a routine's identity, so the code's
+    `ts TIMESTAMP WITH TIME ZONE` and the `ts timestamp with time zone` the server prints (a snapshot of `pull`'s
+    module, polar's `generate_customer_short_id`) would otherwise be a DROP FUNCTION, which a column default
+    calling it blocks, and a CREATE. `actual`'s text is the one kept: `generate` writes the code's."""
+    theirs = {(o.schema, o.name, canonical_args(o.args)): o.args for o in actual.objects.all() if isinstance(o, Routine)}
+    items = expected.objects.all()
+    out = [replace(o, args=theirs.get((o.schema, o.name, canonical_args(o.args)), o.args))
+           if isinstance(o, Routine) else o for o in items]
+    if all(a.args == b.args for a, b in zip(items, out, strict=True) if isinstance(a, Routine)):
+        return expected
+    return expected.with_(objects=make_objects(out))

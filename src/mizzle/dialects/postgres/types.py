@@ -126,6 +126,41 @@ def _canonical_scalar(t: str) -> str:
     return _ALIASES.get(t, t)
 
 
+_ARG_MODES = {"o": "OUT ", "b": "INOUT ", "v": "VARIADIC "}  # IN, the default, is what the server leaves out
+
+
+@lru_cache(maxsize=4096)
+def canonical_args(args: str) -> str:
+    """A function's arguments (the text between CREATE FUNCTION's parentheses) in one spelling, so that the code's
+    `ts TIMESTAMPTZ = now()` and the server's `ts timestamp with time zone DEFAULT now()` (as `pull` writes it) are
+    one function: the arguments are part of its identity, and a difference of spelling alone would drop it and
+    make it again (which a column default calling it blocks). Parsed with PostgreSQL's grammar; each argument is
+    written `[OUT|INOUT|VARIADIC ]name type[ DEFAULT expr]`, its type as `canonical_type` spells it (a quoted
+    type name as written: its case is its name). Text the grammar refuses is kept as it is."""
+    from pglast import parse_sql
+    from pglast.stream import RawStream
+
+    if not args.strip():
+        return ""
+    try:
+        stmt: Any = parse_sql(f"CREATE FUNCTION f({args}) RETURNS void AS '' LANGUAGE sql")[0].stmt
+    except Exception:  # noqa: BLE001 - pglast raises its own errors for what it cannot parse
+        return args.strip()
+    params = getattr(stmt, "parameters", None)
+    if params is None:  # `args` closed the parentheses itself: not one argument list
+        return args.strip()
+    out = []
+    for p in params:
+        type_ = RawStream()(p.argType)
+        head = _ARG_MODES.get(str(p.mode.value), "")
+        if p.name:
+            head += p.name if re.fullmatch(r"[a-z_][a-z0-9_$]*", p.name) else '"' + p.name.replace('"', '""') + '"'
+            head += " "
+        head += type_ if '"' in type_ else canonical_type(type_)
+        out.append(head + (f" DEFAULT {RawStream()(p.defexpr)}" if p.defexpr is not None else ""))
+    return ", ".join(out)
+
+
 def is_numeric(type_: str) -> bool:
     base = type_.split("(")[0].strip()
     return base in NUMERIC_TYPES and not type_.endswith("[]")
