@@ -270,3 +270,20 @@ def test_a_routines_arguments_spelled_otherwise_are_the_same_function() -> None:
     # a quoted type name keeps its case, and a type of another name is another function
     quoted = Function("short_id", body, args='ts "MyType"', returns="bigint")
     assert lines(_schema(quoted), _schema(Function("short_id", body, args="ts mytype", returns="bigint")))
+
+
+def test_a_triggers_function_object_is_declared_with_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A Function held only by the trigger given it (translating polar's alembic_utils PGFunction/PGTrigger into
+    `functions = {name: Function(…)}`, a dict the loader does not look in): the migration made the trigger and
+    never the function, and failed only when applied."""
+    from mizzle.sources.loader import load_metadata
+
+    (tmp_path / "trg_a.py").write_text(
+        "import sqlalchemy as sa\nfrom mizzle.pg import Function, Trigger\nmetadata = sa.MetaData()\n"
+        "t = sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True))\n"
+        "fns = {'touch': Function('touch', 'BEGIN RETURN NEW; END', returns='trigger')}\n"
+        "trg = Trigger('t_touch', t, fns['touch'], events=('INSERT',))\n"
+        "by_name = Trigger('t_other', t, 'public.elsewhere', events=('INSERT',))\n")
+    model = schema_from_metadata(load_metadata(("trg_a.py",), tmp_path))
+    assert [f.name for f in model.objects.routines] == ["touch"]
+    assert sorted(t.name for t in model.objects.triggers) == ["t_other", "t_touch"]

@@ -159,6 +159,9 @@ class Trigger(ObjectDeclaration):
         if (function is None) == (body is None):
             raise ValueError(f"trigger {name}: give a function (PostgreSQL) or a body (SQLite), one of them")
         fn = "" if function is None else function.qualified if isinstance(function, Function) else str(function)
+        # the Function given, declared with the trigger even where no module names it at its top level (the
+        # loader adds it): a trigger calling a function the migration never makes fails only when it is applied
+        self.function = function if isinstance(function, Function) else None
         if fn and "." not in fn:
             fn = f"{DEFAULT_SCHEMA}.{fn}"
         timing = (timing or ("AFTER" if constraint else "BEFORE")).upper()

@@ -148,8 +148,9 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
 
 
 def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
-    """The mizzle.pg objects the modules define at their top level (in definition order, each once), carried
-    by the first MetaData (a module of them alone gets an empty one)."""
+    """The mizzle.pg objects the modules define at their top level (in definition order, each once), and the
+    Function object each trigger was given, carried by the first MetaData (a module of them alone gets an empty
+    one)."""
     if "mizzle.pg" not in sys.modules:  # no schema module imported it: nothing to look for
         return found
     from sqlalchemy import MetaData
@@ -162,6 +163,9 @@ def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]])
             for item in (value if isinstance(value, (list, tuple)) else (value,)):  # also `policies = [...]`
                 if isinstance(item, PgObject):
                     objects.setdefault(id(item), item)
+    for item in list(objects.values()):  # a trigger's Function object comes with it (see Trigger)
+        if isinstance(getattr(item, "function", None), PgObject):
+            objects.setdefault(id(item.function), item.function)
     if not objects:
         return found
     if not found:
