@@ -218,3 +218,24 @@ def test_0x_default_names_past_63_bytes_are_no_names_of_the_codes() -> None:
     rows = {r["entityType"]: r for r in v9.rows_from_v7(v7) if r["entityType"] in ("fks", "pks", "uniques", "indexes")}
     assert {k: (r["name"], r["nameExplicit"]) for k, r in rows.items()} == {
         "fks": (fk[:63], False), "pks": (key, False), "uniques": (unique, False), "indexes": (index, False)}
+
+
+def test_an_enum_array_default_keeps_the_literal_only() -> None:
+    # databuddy's `apiScope('scopes').array().default([])`: drizzle-kit 1.x's snapshot holds `'{}'`, its SQL and the
+    # server cast to `"api_scope"[]`; a snapshot rebuilt from that SQL kept the cast, and drizzle-kit's next generate
+    # wrote `ALTER COLUMN "scopes" SET DEFAULT` for a default nobody changed
+    columns = {"scopes": {"name": "scopes", "type": "api_scope[]", "typeSchema": "public", "primaryKey": False,
+                          "notNull": True, "default": "'{}'::\"api_scope\"[]"},
+               "roles": {"name": "roles", "type": "Role[][]", "typeSchema": "auth", "primaryKey": False,
+                         "notNull": False, "default": "'{}'::\"auth\".\"Role\" [][]"},
+               "tags": {"name": "tags", "type": "Tag[]", "typeSchema": "public", "primaryKey": False,
+                        "notNull": False, "default": "'{}'::\"Tag\""}}  # a cast to another type than the column's
+    table = {"name": "apikey", "schema": "", "columns": columns, "indexes": {}, "foreignKeys": {},
+             "compositePrimaryKeys": {}, "uniqueConstraints": {}, "checkConstraints": {}, "policies": {},
+             "isRLSEnabled": False}
+    v7 = {"id": "x", "prevId": ROOT, "version": "7", "dialect": "postgresql", "tables": {"public.apikey": table},
+          "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+          "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    rows = {r["name"]: r for r in v9.rows_from_v7(v7) if r["entityType"] == "columns"}
+    assert {k: (r["type"], r["dimensions"], r["default"]) for k, r in rows.items()} == {
+        "scopes": ("api_scope", 1, "'{}'"), "roles": ("Role", 2, "'{}'"), "tags": ("Tag", 1, "'{}'::\"Tag\"")}

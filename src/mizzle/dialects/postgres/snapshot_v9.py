@@ -401,6 +401,16 @@ def unqualified(expression: str, schema: str, table: str) -> str:
     return expression.replace('"' + schema.replace('"', '""') + '".' + t, "").replace(t, "")
 
 
+def _casts_to_own_type(cast: str, c: dict[str, Any]) -> bool:
+    """Whether a default's cast names the column's own type: bare, quoted or schema-qualified, with as many `[]` as
+    the column has. The brackets are compared apart from the name because an enum array's cast quotes the name
+    only (`'{}'::"api_scope"[]`, as 1.x's SQL and the server spell it), and 0.x's SQL spaces them (`uuid []`)."""
+    own_type, dims = v9_type(c["type"])
+    cast_type, cast_dims = v9_type(re.sub(r"\s+\[", "[", cast))
+    names = {own_type, f'"{own_type}"'} | ({f'"{c["typeSchema"]}"."{own_type}"'} if c.get("typeSchema") else set())
+    return cast_type in names and cast_dims == dims
+
+
 def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> dict[str, Any]:
     type_, dims = v9_type(c["type"])
     default = c.get("default")
@@ -408,9 +418,8 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
         default = "true" if default else "false"
     elif default is not None:
         default = str(default)
-        own = [c["type"], f'"{c["type"]}"'] + ([f'"{c["typeSchema"]}"."{c["type"]}"'] if c.get("typeSchema") else [])
         m = re.fullmatch(r"('.*'|\(.*\))::(.+?)", default, re.S)  # also `(ARRAY[]::text[])::text[]`, 1.x's SQL
-        if m is not None and re.sub(r"\s+\[", "[", m.group(2)) in own:  # `'{}'::uuid []`, as 0.x's SQL spells it
+        if m is not None and _casts_to_own_type(m.group(2), c):
             default = m.group(1)  # 1.x keeps the literal only (the cast as the server or the SQL spells it)
         elif type_.split("(")[0] in ("numeric", "decimal") and not default.startswith("'") and not dims \
                 and re.fullmatch(r"-?\d+(\.\d+)?", default):
