@@ -103,3 +103,18 @@ def test_roles_the_sql_creates() -> None:
          'ALTER ROLE "b" WITH CREATEROLE;\nCREATE ROLE "c";\nDROP ROLE "c";\nALTER ROLE "a" RENAME TO "a2";', t)
     assert t.roles == {"a2": {"create_db": True, "create_role": False, "inherit": False},
                        "b": {"create_db": False, "create_role": True, "inherit": True}}
+
+
+def test_a_comma_inside_array_brackets_does_not_cut_the_statement() -> None:
+    # rybbit's `text("note").array().default(sql`ARRAY['a', 'b']::text[]`)`: the comma between the array's elements
+    # cut the CREATE TABLE (and the ALTER TABLE … ADD COLUMN) into one piece too many, so nothing the statement
+    # wrote was read and every column of the table kept the server's spelling (`ARRAY['a'::text, 'b'::text]`)
+    t = AuthoredTexts()
+    read('CREATE TABLE "t" (\n\t"id" integer DEFAULT 1,\n\t"note" text[] DEFAULT ARRAY[\'a\', \'b\']::text[]\n);\n'
+         '--> statement-breakpoint\n'
+         'ALTER TABLE "t" ADD COLUMN "m" integer[] DEFAULT ARRAY[1, 2]::integer[];--> statement-breakpoint\n'
+         'ALTER TABLE "t" ALTER COLUMN "id" SET DEFAULT (ARRAY[3, 4])[1], ALTER COLUMN "id" SET NOT NULL;', t)
+    col = t.columns
+    assert col[("public", "t", "note")]["default"] == "ARRAY['a', 'b']::text[]"
+    assert col[("public", "t", "m")]["default"] == "ARRAY[1, 2]::integer[]"
+    assert col[("public", "t", "id")] == {"type": "integer", "not_null": True, "default": "(ARRAY[3, 4])[1]"}

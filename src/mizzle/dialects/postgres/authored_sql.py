@@ -19,6 +19,9 @@ from ...migrations.authored import AuthoredTexts
 from .types import canonical_type
 
 _OPEN, _CLOSE, _COMMA = "ASCII_40", "ASCII_41", "ASCII_44"
+# what nests when a statement is cut at its commas: parentheses, and an array's brackets (`ARRAY['a', 'b']`,
+# `'{}'::int[]`), whose elements' commas cut no statement
+_OPENERS, _CLOSERS = {_OPEN, "ASCII_91"}, {_CLOSE, "ASCII_93"}
 
 
 class _Stmt:
@@ -53,9 +56,9 @@ def _split(toks: list[Any]) -> list[list[Any]]:
     out: list[list[Any]] = [[]]
     depth = 0
     for t in toks:
-        if t.name == _OPEN:
+        if t.name in _OPENERS:
             depth += 1
-        elif t.name == _CLOSE:
+        elif t.name in _CLOSERS:
             depth -= 1
         if t.name == _COMMA and depth == 0:
             out.append([])
@@ -68,9 +71,9 @@ def _depth0(toks: list[Any], name: str, start: int = 0) -> int | None:
     depth = 0
     for j in range(start, len(toks)):
         t = toks[j]
-        if t.name == _OPEN:
+        if t.name in _OPENERS:
             depth += 1
-        elif t.name == _CLOSE:
+        elif t.name in _CLOSERS:
             depth -= 1
         elif depth == 0 and t.name == name:
             return j
