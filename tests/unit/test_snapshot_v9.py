@@ -239,3 +239,21 @@ def test_an_enum_array_default_keeps_the_literal_only() -> None:
     rows = {r["name"]: r for r in v9.rows_from_v7(v7) if r["entityType"] == "columns"}
     assert {k: (r["type"], r["dimensions"], r["default"]) for k, r in rows.items()} == {
         "scopes": ("api_scope", 1, "'{}'"), "roles": ("Role", 2, "'{}'"), "tags": ("Tag", 1, "'{}'::\"Tag\"")}
+
+
+def test_an_array_constructor_default_keeps_the_constructor_only() -> None:
+    # rybbit's `text("note").array().default(sql`ARRAY['a', 'b']::text[]`)`: drizzle-kit 1.x's snapshot holds
+    # `ARRAY['a', 'b']` (its SQL adds `::text[]`); a rebuilt snapshot kept the cast, and 1.x's next generate wrote
+    # `ALTER COLUMN "note" SET DEFAULT` for a default nobody changed
+    columns = {"note": {"name": "note", "type": "text[]", "primaryKey": False, "notNull": False,
+                        "default": "ARRAY['a', 'b']::text[]"},
+               "ids": {"name": "ids", "type": "integer[]", "primaryKey": False, "notNull": False,
+                       "default": "ARRAY[1, 2]::bigint[]"}}  # a cast to another type than the column's: kept
+    table = {"name": "t", "schema": "", "columns": columns, "indexes": {}, "foreignKeys": {},
+             "compositePrimaryKeys": {}, "uniqueConstraints": {}, "checkConstraints": {}, "policies": {},
+             "isRLSEnabled": False}
+    v7 = {"id": "x", "prevId": ROOT, "version": "7", "dialect": "postgresql", "tables": {"public.t": table},
+          "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+          "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    rows = {r["name"]: r["default"] for r in v9.rows_from_v7(v7) if r["entityType"] == "columns"}
+    assert rows == {"note": "ARRAY['a', 'b']", "ids": "ARRAY[1, 2]::bigint[]"}

@@ -418,7 +418,8 @@ def _column_row(t: dict[str, Any], c: dict[str, Any], in_key: bool = False) -> d
         default = "true" if default else "false"
     elif default is not None:
         default = str(default)
-        m = re.fullmatch(r"('.*'|\(.*\))::(.+?)", default, re.S)  # also `(ARRAY[]::text[])::text[]`, 1.x's SQL
+        # also `(ARRAY[]::text[])::text[]` and `ARRAY['a', 'b']::text[]`, as 1.x's SQL spells an array's default
+        m = re.fullmatch(r"('.*'|\(.*\)|ARRAY\[.*\])::(.+?)", default, re.S)
         if m is not None and _casts_to_own_type(m.group(2), c):
             default = m.group(1)  # 1.x keeps the literal only (the cast as the server or the SQL spells it)
         elif type_.split("(")[0] in ("numeric", "decimal") and not default.startswith("'") and not dims \
