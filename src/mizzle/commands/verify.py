@@ -537,7 +537,7 @@ def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any],
     path = m.snapshot_path
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, dump_json(_as_written(folder, snap, side)))
+    write_atomic(path, dump_json(_as_written(folder, snap, side), remember=True))
     if side:
         sidecar.setdefault("version", 1)
         sidecar.setdefault("snapshots", {})[snap_id] = side

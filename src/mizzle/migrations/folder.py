@@ -47,13 +47,14 @@ def read_sql_text(path: Path) -> str:
     return b"".join(chunks).decode("utf-8", errors="replace")
 
 
-def dump_json(data: Any) -> str:
+def dump_json(data: Any, remember: bool = False) -> str:
     """JSON as drizzle-kit writes it: two-space indentation. The text is json.dumps(data, indent=2,
     ensure_ascii=False)'s; the stdlib writes indented JSON in pure Python, through a generator per level,
-    which takes a sizeable part of `generate` on a large schema, so plain data is written here directly."""
+    which takes a sizeable part of `generate` on a large schema, so plain data is written here directly.
+    `remember` (many snapshots of one schema: `check --rebuild-snapshots`): see `_indented_remembered`."""
     out: list[str] = []
     try:
-        _dump_indented(data, out, "\n")
+        _dump_indented(data, out, "\n", remember)
     except (_NotPlain, RecursionError):  # let the stdlib encode (or reject) anything unusual
         return json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(out)
@@ -66,7 +67,7 @@ class _NotPlain(Exception):
 _encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
-def _dump_indented(o: Any, out: list[str], nl: str) -> None:
+def _dump_indented(o: Any, out: list[str], nl: str, remember: bool = False) -> None:
     if isinstance(o, str):
         out.append(_encode_str(o))
     elif o is None:
@@ -99,11 +100,11 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
                 out.append("false")
             elif v is None:
                 out.append("null")
-            elif inner == _MEMO_DEPTH and type(v) is dict:
+            elif remember and inner == _MEMO_DEPTH and type(v) is dict:
                 out.append(_indented_remembered(v, inner))
             else:
                 mark = len(out)
-                _dump_indented(v, out, inner)
+                _dump_indented(v, out, inner, remember)
                 if len(out) - mark > 256:  # one string for a big value: a million small ones weigh tens of MB
                     out[mark:] = ["".join(out[mark:])]
             sep = "," + inner
@@ -132,6 +133,8 @@ def _dump_indented(o: Any, out: list[str], nl: str) -> None:
 # enum, sequence, view) is written once per distinct content: its compact JSON, which the stdlib encodes in C, finds
 # the indented text written before. The text is a function of the value and its depth, so nothing else can differ.
 # What it buys: writing dokploy's rebuilt snapshots took ~0.8 s of CPU, most of it indenting the same tables again.
+# Asked for (`dump_json(…, remember=True)`) by the rebuild only: one snapshot (generate, pull) would pay the
+# compact encoding of every table for nothing.
 _MEMO_DEPTH = "\n    "
 _MEMO_MAX = 4096
 _indented: dict[str, str] = {}
