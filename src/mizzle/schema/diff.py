@@ -184,6 +184,9 @@ _PHASE_LISTS = tuple(f for f in Phases.__dataclass_fields__ if f != "objects")
 
 
 def diff(old: Schema, new: Schema, renames: Renames | None = None, carried: Carried | None = None) -> ChangeSet:
+    # a rename found rewrites `old` as it goes, which no replay of a table's additions would: carried tables only
+    # where none is looked for
+    assert carried is None or (renames is not None and renames.none), "Carried needs Renames(none=True)"
     st = DiffState(old, new, renames or Renames(), carried=carried)
     for step in STEPS:
         step(st)
