@@ -4,6 +4,7 @@ and a database holding only empty schemas (issue 17 item 10)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -15,6 +16,16 @@ pytestmark = pytest.mark.pg
 def _project(root: Path, schema_file: str = "db/schema.py") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["{schema_file}"]\nout = "migrations"\n')
+    return root
+
+
+def _pulled_and_rebuilt(tmp_path: Path, run_mizzle: Any, source: str, rebuilt: str) -> Path:
+    """`source` pulled into a project, its baseline migrated into `rebuilt`: the same schema; the project's root."""
+    root = _project(tmp_path)
+    assert run_mizzle(["pull"], cwd=root, url=source).code == 0
+    m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+    assert m.code == 0, m.stdout + m.stderr
+    assert schema_dump(rebuilt) == schema_dump(source)
     return root
 
 
@@ -164,11 +175,7 @@ def test_plpgsql_variables_of_a_tables_types_come_after_the_table(tmp_path: Path
                  # graphile/starter's reset_password: `v_user app_public.users;`, the table's name as the type
                  "CREATE FUNCTION first_wf() RETURNS bigint LANGUAGE plpgsql AS $$ DECLARE v_wf public.wf; "
                  "BEGIN SELECT * INTO v_wf FROM wf LIMIT 1; RETURN v_wf.id; END; $$")
-        root = _project(tmp_path)
-        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
-        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
-        assert m.code == 0, m.stdout + m.stderr
-        assert schema_dump(rebuilt) == schema_dump(source)
+        _pulled_and_rebuilt(tmp_path, run_mizzle, source, rebuilt)
 
 
 def test_a_sql_function_reading_one_table_called_by_anothers_default_is_pulled_and_rebuilt(  # type: ignore[no-untyped-def]
@@ -180,11 +187,7 @@ def test_a_sql_function_reading_one_table_called_by_anothers_default_is_pulled_a
                  "CREATE FUNCTION cur() RETURNS int LANGUAGE sql STABLE AS $$ SELECT max(id) FROM public.a $$",
                  "CREATE TABLE b (id int PRIMARY KEY, a_id int DEFAULT cur() CHECK (a_id <= cur()))",
                  "CREATE FUNCTION n_b() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM public.b $$")
-        root = _project(tmp_path)
-        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
-        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
-        assert m.code == 0, m.stdout + m.stderr
-        assert schema_dump(rebuilt) == schema_dump(source)
+        root = _pulled_and_rebuilt(tmp_path, run_mizzle, source, rebuilt)
         with psycopg.connect(rebuilt) as c:  # the check was off for cur() alone, not for the session after
             assert c.execute("SHOW check_function_bodies").fetchone() == ("on",)
         d = run_mizzle(["drift"], cwd=root, url=rebuilt)
@@ -229,11 +232,7 @@ def test_a_sql_body_naming_objects_through_its_creators_search_path_is_rebuilt( 
                  'CREATE FUNCTION csv(i int) RETURNS "text/csv" LANGUAGE sql '
                  "AS $$ SELECT (id || ',' || name)::\"text/csv\" FROM items WHERE id = i $$",
                  'CREATE FUNCTION all_csv() RETURNS "text/csv" LANGUAGE sql AS $$ SELECT csv(1) $$')
-        root = _project(tmp_path)
-        assert run_mizzle(["pull"], cwd=root, url=source).code == 0
-        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
-        assert m.code == 0, m.stdout + m.stderr
-        assert schema_dump(rebuilt) == schema_dump(source)
+        root = _pulled_and_rebuilt(tmp_path, run_mizzle, source, rebuilt)
         with psycopg.connect(rebuilt) as c:  # the check was off for those statements alone
             assert c.execute("SHOW check_function_bodies").fetchone() == ("on",)
         sql = (root / "migrations" / "0000_baseline.sql").read_text()
