@@ -129,3 +129,80 @@ def test_triggers_on_sqlite(tmp_path: Path) -> None:
         c.execute("CREATE TRIGGER users_scored AFTER UPDATE OF score ON users BEGIN SELECT 1; END")
     assert drift(url=url, folder=tmp_path / "proj" / "migrations").drifted
 
+
+
+# calibre's metadata.db: `fkc_comments_insert` (a trigger ON comments) reads books in its body, and a rebuild of
+# books failed at its RENAME ("error in trigger fkc_comments_insert: no such table: main.books")
+GUARD_HEAD = HEAD.replace("import Function, View", "import Trigger") + """
+notes = sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("user", sa.Integer))
+guard = Trigger("notes_user_exists", notes, events="insert", timing="before",
+                body="SELECT CASE WHEN (SELECT id FROM users WHERE id = NEW.user) IS NULL "
+                     "THEN RAISE(ABORT, 'no such user') END;")
+"""
+
+
+def test_trigger_of_another_table_over_a_rebuilt_table(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    url = f"sqlite:///{db}"
+    for n, score in enumerate(("Integer", "Text"), 1):  # users.score retyped: users is rebuilt
+        cfg = write_project(tmp_path / "proj", GUARD_HEAD.format(score=score))
+        result = generate(cfg, name=f"step{n}")
+        assert result.changes, n
+        mizzle.migrate(url=url, folder=tmp_path / "proj" / "migrations")
+        assert generate(write_project(tmp_path / "proj", GUARD_HEAD.format(score=score)), check=True).changes == []
+        d = drift(url=url, folder=tmp_path / "proj" / "migrations")
+        assert not d.drifted, (n, d.changes)
+        v = verify(cfg)
+        assert v.ok, (n, v.first_divergence, v.code_changes)
+    sql = result.sql_path.read_text()  # the file works without mizzle's runner too (drizzle-orm's migrator)
+    assert sql.index("DROP TRIGGER `notes_user_exists`") < sql.index("RENAME TO `users`") \
+        < sql.index("CREATE TRIGGER `notes_user_exists`")
+    with sqlite3.connect(db) as c:
+        c.execute("INSERT INTO users (id, score, active) VALUES (1, 'x', 1)")
+        c.execute("INSERT INTO notes (id, user) VALUES (1, 1)")
+        with pytest.raises(sqlite3.IntegrityError, match="no such user"):
+            c.execute("INSERT INTO notes (id, user) VALUES (2, 7)")
+
+
+def test_runner_keeps_views_and_triggers_through_a_hand_written_rebuild(tmp_path: Path) -> None:
+    """A drizzle-kit folder's rebuild, written without the triggers and views (drizzle-kit models no trigger):
+    mizzle's runner drops the views and triggers before the RENAME and makes them again after, so that neither the
+    trigger reading users, nor one writing a table that is not there (calibre's FTS5 tables, in a database replayed
+    without them), fails it; the view over users keeps its INSTEAD OF trigger."""
+    import sqlite3
+
+    from mizzle.dialects.sqlite.runner import split_sql
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as c:
+        c.executescript("CREATE TABLE users (id integer PRIMARY KEY, score integer);"
+                        "CREATE TABLE notes (id integer PRIMARY KEY, user integer);"
+                        "CREATE TRIGGER guard BEFORE INSERT ON notes BEGIN SELECT CASE WHEN (SELECT id FROM users "
+                        "WHERE id = NEW.user) IS NULL THEN RAISE(ABORT, 'no such user') END; END;"
+                        "CREATE TRIGGER to_fts AFTER DELETE ON notes BEGIN INSERT INTO notes_fts VALUES (1); END;"
+                        "CREATE VIEW v AS SELECT id FROM users;"
+                        "CREATE TRIGGER v_add INSTEAD OF INSERT ON v BEGIN INSERT INTO users (id) VALUES (NEW.id); END;")
+    folder = tmp_path / "migrations"
+    (folder / "meta").mkdir(parents=True)
+    sql = ("PRAGMA foreign_keys=OFF;--> statement-breakpoint\n"
+           "CREATE TABLE `__new_users` (`id` integer PRIMARY KEY NOT NULL, `score` text);--> statement-breakpoint\n"
+           "INSERT INTO `__new_users`(\"id\", \"score\") SELECT \"id\", \"score\" FROM `users`;"
+           "--> statement-breakpoint\n"
+           "DROP TABLE `users`;--> statement-breakpoint\n"
+           "ALTER TABLE `__new_users` RENAME TO `users`;--> statement-breakpoint\n"
+           "PRAGMA foreign_keys=ON;")
+    assert len(split_sql(sql)) == 6
+    (folder / "0000_retype.sql").write_text(sql)
+    (folder / "meta" / "_journal.json").write_text(
+        '{"version": "7", "dialect": "sqlite", "entries": [{"idx": 0, "version": "6", "when": 1700000000000, '
+        '"tag": "0000_retype", "breakpoints": true}]}')
+    mizzle.migrate(url=f"sqlite:///{db}", folder=folder)
+    with sqlite3.connect(db) as c:
+        assert sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')")) \
+            == ["guard", "to_fts", "v", "v_add"]
+        with pytest.raises(sqlite3.IntegrityError, match="no such user"):
+            c.execute("INSERT INTO notes (id, user) VALUES (1, 7)")
+        c.execute("INSERT INTO v (id) VALUES (3)")
+        assert c.execute("SELECT id FROM v").fetchall() == [(3,)]

@@ -10,7 +10,12 @@
   file turns them back on and before each migration is recorded: a new violation fails the migration,
   which rolls back.
 - A rebuild (`DROP TABLE t` while `__new_t` exists, then `ALTER TABLE __new_t RENAME TO t`) keeps the
-  table's triggers and the database's views: they are saved, dropped, and re-created after the rename.
+  table's triggers, the database's views and the other triggers: they are saved, dropped (the table's own with
+  it), and re-created after the rename, views first. Since 3.26 the RENAME checks every view and trigger of the
+  database and fails on one that reads `t`, gone for the moment ("error in trigger fkc_comments_insert: no such
+  table: main.books", calibre's metadata.db), or that reads what does not exist at all (calibre's triggers
+  writing its FTS5 tables, in a database replayed without them). `PRAGMA legacy_alter_table=ON` would skip the
+  check, but would not rewrite drizzle-kit's `"__new_t"."x"` in the table's own CHECKs either.
 - The tracking table is drizzle-orm's, created with its exact text (`id SERIAL PRIMARY KEY` is not a rowid
   alias, so ids are NULL); mizzle's audit and progress tables sit beside it.
 """
@@ -299,14 +304,15 @@ class SQLiteBackend(TrackingStore):
     def _save_dependents(self, table: str) -> None:
         if f"__new_{table}" not in self._tables():
             return  # a plain drop: its triggers go with it
-        rows = self._query("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
-                           "((type = 'trigger' AND tbl_name = ?) OR type = 'view') ORDER BY rowid", (table,))
+        rows = self._query("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
+                           "type IN ('view', 'trigger') ORDER BY type DESC, rowid")  # views first: remade first
         if not rows:
             return
-        self._saved[table] = [r[2] for r in rows]
-        for kind, name, _ in rows:
-            if kind == "view":  # views referencing the dropped table would make the RENAME fail
-                self._query(f"DROP VIEW {_q(name)}", fetch=False)
+        self._saved[table] = [r[3] for r in rows]
+        views = {r[1].lower() for r in rows if r[0] == "view"}
+        for kind, name, on, _ in rows:  # the table's own triggers go with it, a view's with the view
+            if kind == "view" or on.lower() not in views | {table.lower()}:
+                self._query(f"DROP {'VIEW' if kind == 'view' else 'TRIGGER'} {_q(name)}", fetch=False)
 
     def _restore_dependents(self, old: str, new: str) -> None:
         if old != f"__new_{new}":
