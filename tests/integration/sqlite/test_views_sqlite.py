@@ -206,3 +206,30 @@ def test_runner_keeps_views_and_triggers_through_a_hand_written_rebuild(tmp_path
             c.execute("INSERT INTO notes (id, user) VALUES (1, 7)")
         c.execute("INSERT INTO v (id) VALUES (3)")
         assert c.execute("SELECT id FROM v").fetchall() == [(3,)]
+
+
+INSTEAD_HEAD = HEAD.replace("import Function, View", "import Trigger, View") + """
+log = sa.Table("log", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("note", sa.Text))
+ids = View("user_ids", 'select "id" from "users"')
+add = Trigger("user_ids_add", "user_ids", events="insert", timing="instead of",
+              body="INSERT INTO log (note) VALUES ('add ' || NEW.id);")
+"""
+
+
+def test_instead_of_trigger_of_a_view_over_a_rebuilt_table(tmp_path: Path) -> None:
+    """The view over users is dropped and made again around users' rebuild (a column's default changed, which
+    the view does not read): its INSTEAD OF trigger went with the DROP VIEW and was never made again, and drift
+    found it missing after every such migration."""
+    db = tmp_path / "app.db"
+    url = f"sqlite:///{db}"
+    for n, score in enumerate(("Integer", "Integer, server_default='1'"), 1):
+        cfg = write_project(tmp_path / "proj", INSTEAD_HEAD.format(score=score))
+        result = generate(cfg, name=f"step{n}")
+        assert result.changes, n
+        mizzle.migrate(url=url, folder=tmp_path / "proj" / "migrations")
+        d = drift(url=url, folder=tmp_path / "proj" / "migrations")
+        assert not d.drifted, (n, d.changes)
+    sql = result.sql_path.read_text()
+    assert sql.index("DROP TRIGGER `user_ids_add`") < sql.index("DROP VIEW `user_ids`") \
+        < sql.index("RENAME TO `users`") < sql.index("CREATE VIEW `user_ids`") \
+        < sql.index("CREATE TRIGGER `user_ids_add`")

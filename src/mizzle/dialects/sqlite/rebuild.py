@@ -108,7 +108,8 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not isinstance(p, ch.DropIndex))))
     cycled = views_over(rebuild, view_drops, old, new)
-    trig = triggers_over(rebuild, view_drops, old, new)
+    trig = triggers_over(rebuild, {c.obj.key for c in cycled[0] if isinstance(c, oc.DropObject)}, view_drops, old,
+                         new)
     return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1],
             *trig[1]]
 
@@ -181,20 +182,23 @@ def views_over(rebuilt: set[ch.TableKey], changes: list[ch.Change], old: Schema,
     return drops, makes
 
 
-def triggers_over(rebuilt: set[ch.TableKey], changes: list[ch.Change], old: Schema, new: Schema
-                  ) -> tuple[list[ch.Change], list[ch.Change]]:
+def triggers_over(rebuilt: set[ch.TableKey], views: set[tuple[str, ...]], changes: list[ch.Change], old: Schema,
+                  new: Schema) -> tuple[list[ch.Change], list[ch.Change]]:
     """The RENAME fails too while another table's trigger reads a rebuilt table in its body or WHEN ("error in
     trigger fkc_comments_insert: no such table: main.books": calibre's metadata.db, whose books a rebuild could
-    not make again): those triggers that this diff does not already drop are dropped before and made again after,
-    so the file runs under any migrator. A rebuilt table's own triggers go with its DROP TABLE and are mizzle's
-    runner's to make again (a folder drizzle-kit wrote does not name them)."""
+    not make again), or a view `views_over` drops: those triggers are dropped before and made again after, so the
+    file runs under any migrator. So are the triggers of those views (an INSTEAD OF trigger goes with its DROP
+    VIEW, and was never made again). A rebuilt table's own triggers go with its DROP TABLE and are mizzle's
+    runner's to make again (a folder drizzle-kit wrote does not name them); those this diff drops are its own."""
     if not rebuilt or not old.objects.triggers:
         return [], []
     handled = {c.obj.key for c in changes if isinstance(c, oc.DropObject)}
-    names = {k[1].lower() for k in rebuilt}
+    tables = {k[1].lower() for k in rebuilt}
+    names = tables | {k[-1].lower() for k in views}
     cycled = [t for t in old.objects.triggers
-              if t.key not in handled and t.table.lower() not in names
-              and any(mentions(f"{t.body or ''} {t.when or ''}".lower(), n) for n in names)]
+              if t.key not in handled and t.table.lower() not in tables
+              and (t.table.lower() in names or any(mentions(f"{t.body or ''} {t.when or ''}".lower(), n)
+                                                   for n in names))]
     news = {t.key: t for t in new.objects.triggers}
     return ([oc.DropObject(t) for t in cycled],
             [oc.CreateObject(news[t.key]) for t in cycled if t.key in news])
