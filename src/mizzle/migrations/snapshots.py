@@ -111,6 +111,7 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
         if prev is None or (t.key, "table") in touched:
             tables.append(t)
             continue
+        prev = _columns_renamed(prev, changes)
         cols = tuple(replace(c, default=p.default, generated=p.generated)
                      if (p := prev.column(c.name)) is not None and free(t, "column", c.name)
                      and (p.default, p.generated) != (c.default, c.generated) else c for c in t.columns)
@@ -130,6 +131,19 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _columns_renamed(prev: Table, changes: list[Any]) -> Table:
+    """`prev` (the latest snapshot's table) with the columns `changes` rename called by their new names, as the diff
+    saw it: an index on a renamed column is no change, so it is "kept" — and must not bring the old name back into
+    the snapshot (a Django `…_like` index on a column renamed: `drift` then found the database one index away)."""
+    from ..schema.changes import RenameColumn
+    from ..schema.diff import rename_column_in_table
+
+    for c in changes:
+        if isinstance(c, RenameColumn) and c.table == prev.key:
+            prev = rename_column_in_table(prev, c.old, c.new)
+    return prev
 
 
 def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:

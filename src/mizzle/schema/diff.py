@@ -360,7 +360,7 @@ def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:
         oc = prev.column(o)
         st.ph.early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))
         st.cs.renamed_columns[f"{t.schema}.{t.name}.{o}"] = f"{t.schema}.{t.name}.{n}"
-        prev = _rename_column_in_table(prev, o, n)
+        prev = rename_column_in_table(prev, o, n)
         st.old = _replace_table(st.old, prev)
         st.old = _rename_fk_refs(st.old, t.key, o, n)
         prev = st.old.table(t.schema, t.name) or prev
@@ -676,7 +676,9 @@ def _replace_table(s: Schema, table: Table) -> Schema:
     return _rebuild(s, [table if t.key == table.key else t for t in s.tables])
 
 
-def _rename_column_in_table(t: Table, o: str, n: str) -> Table:
+def rename_column_in_table(t: Table, o: str, n: str) -> Table:
+    """`t` with column `o` called `n` wherever a column list names it (key, constraints, plain index columns): what
+    RENAME COLUMN does to them. Expressions are left alone: their text is compared, and changed, as it stands."""
     def r(cols: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(n if c == o else c for c in cols)
     pk = replace(t.primary_key, columns=r(t.primary_key.columns)) if t.primary_key else None
