@@ -79,6 +79,8 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
         out.append(f"not managed by mizzle (left as they are): {len(virtual)} virtual tables: "
                    + ", ".join(f"{n} ({m}, with {len([s for s in shadow if s.startswith(n + '_')])} shadow tables)"
                                for n, m in sorted(virtual.items())))
+    if uses := _uses_of_virtual(conn, virtual, shadow):
+        out.append(f"uses of what mizzle does not manage (make that first where pulled SQL runs): {', '.join(uses)}")
     names = introspect_triggers(conn)[1]
     if names:
         out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
@@ -107,6 +109,25 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
         if held:
             out.append(f"not managed by mizzle (left as they are; a table rebuild or a table created from the schema "
                        f"code has none): {what} on {', '.join(held)}")
+    return out
+
+
+def _uses_of_virtual(conn: sqlite3.Connection, virtual: dict[str, str], shadow: set[str]) -> list[str]:
+    """The triggers and views (which mizzle manages, so pull writes them) whose SQL names a virtual table or one of
+    its shadow tables (which it does not): Wagtail's search triggers writing to its fts5 table. A database built
+    from the pulled SQL has them without the table — an insert fails, and so does the next RENAME COLUMN, for which
+    SQLite reads every trigger again. SQLite keeps no dependencies: a name in the SQL, outside its literals."""
+    if not virtual:
+        return []
+    kinds = {**{n: "shadow table" for n in shadow}, **{n: "virtual table" for n in virtual}}
+    found = re.compile(r"(?i)(?<![\w$])(" + "|".join(re.escape(n) for n in sorted(kinds, key=len, reverse=True))
+                       + r")(?![\w$])")
+    by_lower = {n.lower(): n for n in kinds}
+    out = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                                        "ORDER BY type, name"):
+        used = sorted({by_lower[m.group(1).lower()] for m in found.finditer(_without_literals(sql or ""))})
+        out += [f"{kind} {name} uses {kinds[u]} {u}" for u in used]
     return out
 
 
