@@ -62,3 +62,21 @@ def test_a_folder_whose_snapshots_leave_renames_out_keeps_them_out(tmp_path: Pat
     third.unlink()
     rebuild_snapshots(write_project(tmp_path, V1.replace('"a"', '"c"')))
     assert json.loads(third.read_text())["_meta"] == {"columns": {}, "schemas": {}, "tables": {}}
+
+
+def test_a_rebuilt_sqlite_snapshot_does_not_take_a_table_rebuild_for_a_rename(tmp_path: Path) -> None:
+    # securedrop's journalists, next release: a column renamed and another made NOT NULL, which SQLite rebuilds
+    # (`CREATE TABLE __new_t …; ALTER TABLE __new_t RENAME TO t`); the rebuilt snapshot recorded `__new_t → t` as a
+    # table rename that generate never wrote
+    generate(write_project(tmp_path, V1), name="init")
+    v2 = V1.replace('"a"', '"b"').replace("sa.Text)", "sa.Text, nullable=False)")
+    generate(write_project(tmp_path, v2), name="ren", renames={"t.a": "t.b"})
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    path = folder.migrations()[1].snapshot_path
+    assert path is not None
+    assert "`__new_t` RENAME TO `t`" in folder.migrations()[1].sql_path.read_text()
+    written = json.loads(path.read_text())["_meta"]
+    assert written["columns"] and not written["tables"]
+    path.unlink()
+    rebuild_snapshots(write_project(tmp_path, v2))
+    assert json.loads(path.read_text())["_meta"] == written

@@ -28,6 +28,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, pk_name, unique_name
+from .ddl import NEW_PREFIX
 from .types import AUTOINCREMENT, canonical_default, canonical_type
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
@@ -172,13 +173,14 @@ _RENAME = re.compile(rf"\bALTER\s+TABLE\s+(?:{_IDENT}\s*\.\s*)?(?P<table>{_IDENT
 
 def renames_stated(sql: str, texts: Any) -> None:
     """Record into `texts` (an AuthoredTexts) the table and column renames the migration `sql` states (a rebuilt
-    snapshot's `_meta`); SQLite has no schemas: "public", as the SQLite snapshot writer strips it."""
+    snapshot's `_meta`); SQLite has no schemas: "public", as the SQLite snapshot writer strips it. A table rebuild's
+    last step (`ALTER TABLE __new_t RENAME TO t`) is no rename: the table keeps its name, and generate records none."""
     for m in _RENAME.finditer(sql):
         table, new = unquote(m["table"]), unquote(m["new"])
         column = m["column"] or m["bare"]
         if column is not None:
             texts.renamed_columns[f"public.{table}.{unquote(column)}"] = f"public.{table}.{new}"
-        else:
+        elif table != NEW_PREFIX + new:
             texts.renamed_tables[f"public.{table}"] = f"public.{new}"
 
 
