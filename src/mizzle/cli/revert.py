@@ -15,7 +15,8 @@ Examples:
 @click.argument("tag")
 @click.option("--name", help="Name part of the new migration's tag (default: revert_<name of TAG>).")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW", help="Declare a rename, as for generate.")
-@click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
+@click.option("--no-renames", is_flag=True,
+              help="Accepted, and what a revert always does: TAG's drops and adds are undone as drops and adds.")
 @common_options
 def revert_command(opts: Options, tag: str, name: str | None, renames: tuple[str, ...], no_renames: bool) -> int:
     """Write a new forward migration that undoes TAG (computed from the snapshots before and after it). TAG may

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import dialects
 from ..config import Config
 from ..errors import IntegrityError, UsageError
+from ..migrations.authored import AuthoredTexts
 from ..migrations.folder import Migration, MigrationFolder
-from ..migrations.snapshots import schema_from_snapshot, snapshot_from_schema
+from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
@@ -60,7 +62,9 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
 
     TAG's changes are the difference between the snapshots before and after it; their inverse is applied on top
     of the latest snapshot (a three-way merge), so an older TAG can be reverted under later migrations as long
-    as none of them changed the same objects (IntegrityError, exit 3, naming them, otherwise)."""
+    as none of them changed the same objects (IntegrityError, exit 3, naming them, otherwise). The renames TAG's
+    snapshot records or its SQL states are undone as renames, every other drop + add as the drop and add it was;
+    `renames` declares more. `no_renames` is what every revert does now, accepted for the callers that pass it."""
     folder = MigrationFolder(config.out_dir, config.dialect)
     migrations = folder.migrations()
     if not migrations:
@@ -88,8 +92,11 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
         target_schema = merged.schema
     else:
         target_schema = before
-    explicit = {**_inverse_renames(after_snap), **(renames or {})}
-    changeset = diff(latest, target_schema, Renames(explicit=explicit, none=no_renames))
+    explicit = {**_inverse_renames(after_snap), **_inverse_renames({"_meta": _stated_renames(config, target)}),
+                **(renames or {})}
+    # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
+    # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
+    changeset = diff(latest, target_schema, Renames(explicit=explicit, none=True))
     result = GenerateResult(changes=[c.describe() for c in changeset])
     if not changeset:
         own = diff(before, after, Renames(explicit=explicit, none=True))
@@ -105,6 +112,15 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     result.tag, result.sql_path = m.tag, m.sql_path
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
     return result, warnings
+
+
+def _stated_renames(config: Config, m: Migration) -> dict[str, dict[str, str]]:
+    """The renames TAG's SQL states (ALTER … RENAME), as a snapshot's `_meta` holds them: read as `check
+    --rebuild-snapshots` reads them, for a folder whose snapshots leave them out (drizzle-kit 0.31's `_meta` is
+    always empty)."""
+    texts = AuthoredTexts()
+    dialects.get(config.dialect).authored_sql.read(m.sql_path.read_text(encoding="utf-8"), texts)
+    return meta_of(texts.renamed_columns, texts.renamed_schemas, texts.renamed_tables)
 
 
 def _snapshot(folder: MigrationFolder, m: Migration) -> dict[str, Any]:

@@ -80,3 +80,20 @@ def test_a_rebuilt_sqlite_snapshot_does_not_take_a_table_rebuild_for_a_rename(tm
     path.unlink()
     rebuild_snapshots(write_project(tmp_path, v2))
     assert json.loads(path.read_text())["_meta"] == written
+
+
+def test_revert_undoes_a_drop_and_an_add_as_its_migration_wrote_them(tmp_path: Path) -> None:
+    # securedrop's journalists, next release: last_token renamed (--rename), pw_salt dropped and locked_until added
+    # (--no-renames). Reverting it asked again whether locked_until was pw_salt renamed (exit 2 without a terminal),
+    # though the migration says what it did: its SQL renames one column and drops and adds the others
+    generate(write_project(tmp_path, V1), name="init")
+    v2 = V1.replace('"a"', '"b"').replace("sa.Text))", "sa.Text), sa.Column(\"c\", sa.Text))")
+    generate(write_project(tmp_path, V1.replace("sa.Text))", "sa.Text), sa.Column(\"old\", sa.LargeBinary))")),
+             name="salt")
+    generate(write_project(tmp_path, v2), name="v2", renames={"t.a": "t.b"}, no_renames=True)
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    result, warnings = revert(write_project(tmp_path, v2), folder.migrations()[2].tag)
+    assert 'RENAME COLUMN "b" TO "a"' in result.sql, result.sql
+    assert sorted(result.changes) == sorted(["- column t.c", "+ column t.old blob", "~ column t.b → a (rename)"]), \
+        result.changes
+    assert warnings == ["data loss: - column t.c"]
