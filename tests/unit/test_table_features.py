@@ -93,7 +93,6 @@ def test_the_sqlalchemy_source_reads_them() -> None:
 
 
 @pytest.mark.parametrize("table", [
-    lambda md: sa.Table("t", md, sa.Column("a", sa.Text(collation="NOCASE"))),
     lambda md: sa.Table("t", md, sa.Column("a", sa.Integer), sa.PrimaryKeyConstraint("a", deferrable=True)),
     lambda md: sa.Table("t", md, sa.Column("a", sa.Integer), prefixes=["UNLOGGED"]),
 ])
@@ -102,6 +101,14 @@ def test_sqlite_refuses_what_it_cannot_hold(table) -> None:  # type: ignore[no-u
     table(md)
     with pytest.raises(SchemaLoadError):
         schema_from_metadata([md], dialect="sqlite")
+
+
+def test_sqlite_keeps_a_column_collation() -> None:
+    # quetz's channels.name, String(100, collation="nocase"), was refused on SQLite
+    md = sa.MetaData()
+    sa.Table("t", md, sa.Column("a", sa.String(100, collation="nocase")), sa.Column("b", sa.Text(collation="BINARY")))
+    t = schema_from_metadata([md], dialect="sqlite").table("public", "t")
+    assert t is not None and [c.collation for c in t.columns] == ["NOCASE", None]
 
 
 def test_postgresql_refuses_a_prefix_it_does_not_manage() -> None:

@@ -14,7 +14,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
-from .types import AUTOINCREMENT
+from .types import AUTOINCREMENT, BUILTIN_COLLATIONS
 from .views import view_sql
 
 FK_OFF = "PRAGMA foreign_keys=OFF"
@@ -80,6 +80,8 @@ def _sql(c: ch.Change) -> list[str]:
 
 def column_sql(c: Column, single_pk: bool) -> str:
     parts = [bq(c.name), c.type]
+    if c.collation is not None:
+        parts.append(f"COLLATE {c.collation if c.collation in BUILTIN_COLLATIONS else dq(c.collation)}")
     if single_pk:
         parts.append("PRIMARY KEY")
         if c.identity == AUTOINCREMENT:

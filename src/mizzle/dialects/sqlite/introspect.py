@@ -29,7 +29,7 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, pk_name, unique_name
 from .ddl import NEW_PREFIX
-from .types import AUTOINCREMENT, canonical_default, canonical_type
+from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*)"
@@ -101,11 +101,9 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     if deferred:
         out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
                    f"keys (DEFERRABLE INITIALLY DEFERRED) on {', '.join(deferred)}")
-    # a column's COLLATE (other than the default BINARY) and a constraint's ON CONFLICT (other than the default
-    # ABORT): the model has no place for them, so a pulled module, a table rebuild and a table created from the
-    # schema code are without them
-    for what, pattern in (("column collations (COLLATE)", r'(?i)\bCOLLATE\s+(?!"?BINARY\b)'),
-                          ("conflict clauses (ON CONFLICT)", r"(?i)\bON\s+CONFLICT\s+(?:ROLLBACK|FAIL|IGNORE|REPLACE)\b")):
+    # a constraint's ON CONFLICT (other than the default ABORT): the model has no place for it, so a pulled module, a
+    # table rebuild and a table created from the schema code are without it
+    for what, pattern in (("conflict clauses (ON CONFLICT)", r"(?i)\bON\s+CONFLICT\s+(?:ROLLBACK|FAIL|IGNORE|REPLACE)\b"),):
         held = [name for name, sql in tables if re.search(pattern, sql)]
         if held:
             out.append(f"not managed by mizzle (left as they are; a table rebuild or a table created from the schema "
@@ -334,7 +332,8 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         ident = AUTOINCREMENT if _has_word(rest, "AUTOINCREMENT") else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
                               default=_default(dflt, type_, rest),
-                              identity=ident, generated=generated, generated_virtual=hidden == 2))
+                              identity=ident, generated=generated, generated_virtual=hidden == 2,
+                              collation=_collation(rest)))
     pk = None
     if len(pk_cols) == 1:
         pk = PrimaryKey(pk_cols, None)
@@ -344,6 +343,17 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     indexes = _indexes(conn, name)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+_COLLATE = re.compile(rf"(?i)COLLATE\s+(?P<n>{_IDENT})")
+
+
+def _collation(rest: str) -> str | None:
+    """The COLLATE of a column definition (after its name), outside its CHECK's or default's parentheses."""
+    for i in _top_level(rest):
+        if (i == 0 or not (rest[i - 1].isalnum() or rest[i - 1] in "_$")) and (m := _COLLATE.match(rest, i)):
+            return canonical_collation(unquote(m["n"]))
+    return None
 
 
 def _free_check_name(table: str, taken: list[CheckConstraint]) -> str:

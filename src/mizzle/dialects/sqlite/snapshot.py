@@ -39,7 +39,8 @@ def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot",
     """`side`: mizzle's sidecar entry of this snapshot (its triggers: drizzle-kit has no field for them)."""
     try:
         internal = (data.get("internal") or {}).get("indexes") or {}
-        tables = [_table(t, internal) for t in (data.get("tables") or {}).values()]
+        side_tables = (side or {}).get("tables") or {}
+        tables = [_table(t, internal, side_tables.get(t["name"]) or {}) for t in (data.get("tables") or {}).values()]
     except (KeyError, TypeError, AttributeError) as e:
         raise IntegrityError(f"{source}: malformed sqlite snapshot ({type(e).__name__}: {e})") from None
     views, carried = views_from_snapshot(data)  # isExisting views: not managed, carried as they are
@@ -48,7 +49,8 @@ def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot",
     return make_schema("sqlite", tables=tables, extras=extras, objects=objects)
 
 
-def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
+def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) -> Table:
+    """`side`: the table's sidecar entry (its columns' collations)."""
     composite = list((t.get("compositePrimaryKeys") or {}).values())
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
     pk = None
@@ -65,7 +67,8 @@ def _table(t: dict[str, Any], internal: dict[str, Any]) -> Table:
             default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
             generated=_unwrap(gen["as"]) if gen else None,
-            generated_virtual=bool(gen) and str(gen.get("type") or "").lower() == "virtual"))
+            generated_virtual=bool(gen) and str(gen.get("type") or "").lower() == "virtual",
+            collation=((side.get("columns") or {}).get(c["name"]) or {}).get("collation")))
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
@@ -129,7 +132,12 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
     for key, text in schema.extras:
         snap[key] = json.loads(text)
     snap["views"] = {**snap["views"], **views_to_snapshot(schema.objects)}
-    return snap, triggers_to_sidecar(schema.objects)
+    side = triggers_to_sidecar(schema.objects)
+    collations = {t.name: {"columns": {c.name: {"collation": c.collation} for c in t.columns if c.collation}}
+                  for t in schema.tables if any(c.collation for c in t.columns)}
+    if collations:  # drizzle-kit's SQLite snapshot has no field for a column's COLLATE
+        side["tables"] = collations
+    return snap, side
 
 
 def _meta(renames: dict[str, dict[str, str]]) -> dict[str, Any]:

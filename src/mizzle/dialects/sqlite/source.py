@@ -36,7 +36,7 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, unique_name
 from ...sources.sqlalchemy import created_on, dialect_type
-from .types import AUTOINCREMENT, canonical_default, canonical_type, quote_literal
+from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, quote_literal
 
 _SQLITE = sqlite_dialect.dialect()
 
@@ -236,10 +236,7 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
         raise SchemaLoadError(f"column {c.table.name}.{c.name}: SQLite has no type for {type(c.type).__name__} "
                               f"(a PostgreSQL type; create_all cannot write it either): give it "
                               f'.with_variant(<a SQLite type>, "sqlite"), or set dialect = "postgresql"') from None
-    collation = getattr(c.type, "collation", None) or (c.info.get("mizzle") or {}).get("collation")
-    if collation:
-        raise SchemaLoadError(f"column {c.table.name}.{c.name}: collation {collation!r} — mizzle does not manage "
-                              "column collations on SQLite yet (it would leave them out); remove collation=")
+    collation = canonical_collation(getattr(c.type, "collation", None) or (c.info.get("mizzle") or {}).get("collation"))
     default = None
     sd = c.server_default
     if isinstance(sd, sa.DefaultClause) and not isinstance(sd, sa.Computed):
@@ -253,7 +250,8 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
     # database read "generated stored → virtual"
     virtual = c.computed is not None and c.computed.persisted is not True
     return Column(name=c.name, type=type_, not_null=not_null, default=default,
-                  identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual)
+                  identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual,
+                  collation=collation)
 
 
 def _rowid_key_type(c: sa.Column) -> str:

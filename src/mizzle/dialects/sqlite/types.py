@@ -36,6 +36,21 @@ def canonical_type(declared: str) -> str:
     return re.sub(r"\s*\(\s*", "(", re.sub(r"\s*\)", ")", re.sub(r"\s*,\s*", ", ", t)))
 
 
+BUILTIN_COLLATIONS = ("BINARY", "NOCASE", "RTRIM")
+
+
+def canonical_collation(name: str | None) -> str | None:
+    """A column's collation in one spelling: SQLite finds a collation whatever the case of its name, so its three
+    built-ins are written upper-case, as its documentation spells them (`nocase`, quetz's, is `NOCASE`); BINARY,
+    every column's default, is none, as a column without COLLATE."""
+    if not name:
+        return None
+    up = name.upper()
+    if up == "BINARY":
+        return None
+    return up if up in BUILTIN_COLLATIONS else name
+
+
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 

@@ -1,0 +1,68 @@
+"""SQLite: a column's COLLATE (quetz's `channels.name`, `String(100, collation="nocase")`: channel names unique
+whatever their case) is schema code mizzle keeps — in the CREATE TABLE it writes, the snapshot (mizzle's sidecar:
+drizzle-kit's has no field for it), what it reads from a database, a change of it (a table rebuild) and pull."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_support import write_project
+
+import mizzle
+from mizzle.commands.drift import drift
+from mizzle.commands.generate import generate
+from mizzle.commands.pull import pull
+from mizzle.config import load_config
+from mizzle.dialects.sqlite.introspect import introspect_path
+
+V1 = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+channels = sa.Table("channels", metadata,
+                    sa.Column("name", sa.String(100, collation="nocase"), primary_key=True),
+                    sa.Column("title", sa.Text))
+"""
+
+
+def test_a_column_collation_is_created_read_and_changed(tmp_path: Path) -> None:
+    generate(write_project(tmp_path, V1), name="init")
+    sql = sorted((tmp_path / "migrations").glob("0000_*.sql"))[0].read_text()
+    assert "`name` text(100) COLLATE NOCASE PRIMARY KEY NOT NULL" in sql, sql
+    db = tmp_path / "app.db"
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO channels (name) VALUES ('conda-forge')")
+    con.commit()
+    try:
+        con.execute("INSERT INTO channels (name) VALUES ('Conda-Forge')")
+        raise AssertionError("NOCASE key took a second spelling")
+    except sqlite3.IntegrityError:
+        pass
+    con.close()
+    assert introspect_path(str(db)).table("public", "channels").column("name").collation == "NOCASE"
+    result = drift(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    assert result.changes == [] and result.warnings == [], (result.changes, result.warnings)
+    assert generate(write_project(tmp_path, V1), name="again", check=True).changes == []
+
+    v2 = V1.replace('sa.Column("title", sa.Text)', 'sa.Column("title", sa.Text(collation="RTRIM"))')
+    r = generate(write_project(tmp_path, v2), name="rtrim")
+    assert any("collation default → RTRIM" in c for c in r.changes), r.changes
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    assert drift(url=f"sqlite:///{db}", folder=tmp_path / "migrations").changes == []
+    assert introspect_path(str(db)).table("public", "channels").column("title").collation == "RTRIM"
+
+
+def test_pull_keeps_a_column_collation(tmp_path: Path) -> None:
+    db = tmp_path / "app.db"
+    con = sqlite3.connect(db)
+    con.execute('CREATE TABLE channels (name VARCHAR(100) COLLATE "nocase" NOT NULL, PRIMARY KEY (name))')
+    con.close()
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "migrations"\n')
+    result = pull(load_config(project / "mizzle.toml"), f"sqlite:///{db}", mark=False)
+    assert not [w for w in result.warnings if "COLLATE" in w], result.warnings
+    assert "NOCASE" in (project / "pulled.py").read_text()
+    baseline = sorted((project / "migrations").glob("0000_*.sql"))[0].read_text()
+    assert "COLLATE NOCASE" in baseline, baseline
