@@ -235,3 +235,26 @@ def test_autoincrement_in_a_composite_key_is_refused_as_create_all_refuses_it() 
     md = sa.MetaData()  # autoincrement left to SQLAlchemy ("auto"): a composite key makes none, and both accept it
     sa.Table("m", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("ts", sa.DateTime, primary_key=True))
     assert schema_from_metadata([md], dialect="sqlite").tables[0].primary_key.columns == ("id", "ts")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("second_name, kept_name", [
+    (None, "dbs_database_name_unique"),  # Superset's `dbs`: both unnamed, so both derived the same index name
+    ("uq_dbs_name", "uq_dbs_name"),      # an unnamed first one takes the later one's name, as on PostgreSQL
+])
+def test_a_unique_constraint_repeating_an_earlier_one_is_one_index(second_name: str | None, kept_name: str) -> None:
+    """Superset's `dbs` table declares `UniqueConstraint("database_name")` in `__table_args__` beside
+    `Column(..., unique=True)`. SQLite's CREATE TABLE makes no second index for a UNIQUE that repeats an earlier
+    one (create_all's database has one), so the model has one unique index, not a refusal of two of one name."""
+    md = sa.MetaData()
+    sa.Table("dbs", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("database_name", sa.String(250), unique=True, nullable=False),
+                 sa.Column("verbose_name", sa.String(250), unique=True),
+                 sa.UniqueConstraint("database_name", name=second_name))
+    engine = sa.create_engine("sqlite://")
+    md.create_all(engine)
+    with engine.connect() as conn:
+        made = [r[1] for r in conn.exec_driver_sql("PRAGMA index_list(dbs)")]
+    assert len(made) == 2  # database_name once, verbose_name
+    (table,) = schema_from_metadata([md], dialect="sqlite").tables
+    assert sorted((i.name, [c.expression for c in i.columns]) for i in table.indexes) == sorted(
+        [(kept_name, ["database_name"]), ("dbs_verbose_name_unique", ["verbose_name"])])

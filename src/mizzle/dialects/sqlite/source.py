@@ -150,6 +150,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     fks: list[ForeignKey] = []
     checks = _checks(t)
     indexes: list[Index] = []
+    uniques = distinct_uniques(t, pk_cols, columns)
     for con in sorted(t.constraints, key=constraint_sort_key):  # CHECKs: _checks
         if not created_on(con, _SQLITE):  # ddl_if(dialect=…)
             continue
@@ -164,11 +165,9 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
                                   on_update=fk_action(con.onupdate)))
-        elif isinstance(con, sa.UniqueConstraint):
+        elif isinstance(con, sa.UniqueConstraint) and id(con) in uniques:
             cols = tuple(c.name for c in con.columns)
-            if cols == pk_cols and not rowid_alias(pk_cols, columns):
-                continue  # UNIQUE on the key's columns: SQLite makes no index of it (the key's own serves), create_all none
-            name = given_constraint_name(con, t, _NO_LIMIT) or unique_name(t.name, cols, cut=False)
+            name = uniques[id(con)] or unique_name(t.name, cols, cut=False)
             indexes.append(Index(name=name, columns=tuple(IndexColumn(c) for c in cols), unique=True))
     for ix in sorted((i for i in t.indexes if created_on(i, _SQLITE)), key=lambda i: str(i.name)):
         indexes.append(_index(t, ix, given_constraint_name(ix, t, _NO_LIMIT)))
@@ -179,6 +178,31 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                               "SQLite index names must be unique")
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def distinct_uniques(t: sa.Table, pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> dict[int, str | None]:
+    """The UNIQUE constraints SQLite's CREATE TABLE makes an index of (id(constraint) → its given name, None when
+    unnamed): none for one on the key's columns (the key's own index serves, unless the key is the rowid, which
+    has none), and none for one that repeats an earlier one, the same columns in the same order — SQLite reuses
+    the first's index (sqlite3CreateIndex), so create_all's database has one (Superset's `dbs`: `unique=True` on
+    `database_name` beside a `UniqueConstraint("database_name")`; both unnamed, they derived one index name and
+    were refused as two). An unnamed first one takes a later one's name, as on PostgreSQL (SQLite keeps neither)."""
+    from ...sources.sqlalchemy import creation_order, given_constraint_name
+
+    first: dict[tuple[str, ...], sa.UniqueConstraint] = {}
+    names: dict[int, str | None] = {}
+    for con in sorted((c for c in t.constraints if isinstance(c, sa.UniqueConstraint) and created_on(c, _SQLITE)),
+                      key=creation_order):
+        cols = tuple(c.name for c in con.columns)
+        if cols == pk_cols and not rowid_alias(pk_cols, columns):
+            continue
+        name = given_constraint_name(con, t, _NO_LIMIT)
+        if cols in first:
+            kept = id(first[cols])
+            names[kept] = names[kept] or name
+            continue
+        first[cols], names[id(con)] = con, name
+    return names
 
 
 def rowid_alias(pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> bool:
