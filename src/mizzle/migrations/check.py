@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import dialects
 from ..errors import IntegrityError
+from . import bundle
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
@@ -28,6 +29,7 @@ from .folder import (
     rebased_whens,
     split_statements,
     write_atomic,
+    write_bundle,
 )
 from .metafiles import (
     JOURNAL,
@@ -367,6 +369,8 @@ class _Checker:
                                    "nor drizzle-orm will ever run it. If it belongs to the history, restore its "
                                    "journal entry (`mizzle check --fix` adds it when its snapshot continues the "
                                    "chain); if it is a branch leftover, delete it or move it out of the folder")
+            elif name == bundle.BUNDLE:
+                self._check_bundle(p, tags)
             elif name not in listed:
                 self.add(WARNING, p, "stray file in the migrations folder")
         if not mf.meta.is_dir():
@@ -390,6 +394,19 @@ class _Checker:
                                          "`mizzle rebase` folds it into the chain")
                 else:
                     self.add(WARNING, p, "stray file in meta/")
+
+    def _check_bundle(self, path: Path, tags: list[str]) -> None:
+        """drizzle-kit's migrations.js (Expo, Durable Objects) is no stray file, but the app runs only what it
+        imports: a journaled migration it lacks never reaches that app."""
+        gap = bundle.out_of_step(self.folder, tags)
+        if gap is None:
+            return
+        missing, extra = gap
+        said = ([f"does not import {', '.join(t + '.sql' for t in missing)}, so an app that bundles its "
+                 "migrations through it never runs them"] if missing else []) + \
+            ([f"imports {', '.join(t + '.sql' for t in extra)}, which the journal does not list"] if extra else [])
+        self.add(WARNING, path, f"drizzle-kit's bundle of the migrations (Expo, Durable Objects) {'; '.join(said)}. "
+                                "`mizzle check --fix` rewrites it from the journal")
 
     # -- newer layout ----------------------------------------------------------------------------------
 
@@ -471,6 +488,8 @@ class _Fixer:
             changed = self._missing_entries(entries) or changed
             if changed:
                 write_atomic(mf.journal_path, dump_json(data))
+            if write_bundle(self.folder, [e for e in entries if isinstance(e, dict) and "tag" in e]):
+                r.repairs.append(f"{bundle.BUNDLE} rewritten to import every migration the journal lists")
         elif self.folder.is_dir() and mf.uses_folders:
             r.refused.append("the one-folder-per-migration layout has no journal to repair")
         r.after = check_folder(self.folder, self.dialect, parse_sql)

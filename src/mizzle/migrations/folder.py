@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import dialects
 from ..errors import IntegrityError, UsageError
-from . import metafiles
+from . import bundle, metafiles
 
 BREAKPOINT = "--> statement-breakpoint"
 JOURNAL_VERSION = dialects.JOURNAL_VERSIONS
@@ -670,8 +670,23 @@ class MigrationFolder:
         return Migration(entry, d / "migration.sql", d / "snapshot.json")
 
     def write_journal(self, journal: Journal) -> None:
+        """The journal, and drizzle-kit's migrations.js when the folder has one (an app bundling its migrations
+        runs only what that file imports: see bundle.py)."""
         self.meta.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.journal_path, dump_json(journal.to_json()))
+        doc = journal.to_json()
+        write_atomic(self.journal_path, dump_json(doc))
+        write_bundle(self.path, doc["entries"])
+
+
+def write_bundle(folder: Path, entries: list[dict[str, Any]]) -> bool:
+    """Bring the folder's drizzle-kit migrations.js in step with the journal's entries, if it has one and they
+    disagree (every writer of the journal calls this, as drizzle-kit's generate and drop rewrite the file); True
+    when it was rewritten."""
+    text = bundle.rewritten(folder, entries)
+    if text is None:
+        return False
+    write_atomic(folder / bundle.BUNDLE, text)
+    return True
 
 
 def claimed_snapshot_names(tags: Any) -> frozenset[str]:

@@ -31,6 +31,7 @@ from .folder import (
     read_sql_text,
     split_conflict,
     write_atomic,
+    write_bundle,
 )
 from .snapshots import new_id, schema_from_snapshot, snapshot_from_schema
 
@@ -438,6 +439,7 @@ class _Rebaser:
         journal = {"version": journal_doc.get("version", JOURNAL_VERSION.get(self.dialect, "7")),
                    "dialect": journal_doc.get("dialect", self.dialect), "entries": entries}
         write_atomic(mf.journal_path, dump_json(journal))
+        write_bundle(mf.path, entries)
         for r in ren:
             if r.new_tag != r.old_tag:
                 (mf.path / f"{r.old_tag}.sql").unlink()
