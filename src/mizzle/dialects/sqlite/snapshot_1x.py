@@ -323,8 +323,11 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
                 out["pks"].append({"table": name, "name": f"{name}_pk", "columns": [c["name"]], "nameExplicit": False,
                                    "entityType": "pks"})
         for p in (t.get("compositePrimaryKeys") or {}).values():
-            out["pks"].append({"table": name, "name": p["name"], "columns": list(p["columns"]),
-                               "nameExplicit": p["name"] != pk_name(name, tuple(p["columns"]), cut=False), "entityType": "pks"})
+            # version 5 keys a composite key by its name but gives the key no `name`: drizzle-kit's `up` writes null
+            # (explicit, being no default name), as here
+            out["pks"].append({"table": name, "name": p.get("name"), "columns": list(p["columns"]),
+                               "nameExplicit": p.get("name") != pk_name(name, tuple(p["columns"]), cut=False),
+                               "entityType": "pks"})
         out["indexes"] += [{"table": name, "name": ix["name"],
                             "columns": [{"value": c, "isExpression": False} for c in ix["columns"]],
                             "isUnique": bool(ix.get("isUnique")), "where": ix.get("where"), "origin": "manual",
