@@ -71,3 +71,24 @@ def test_check_warns_when_the_bundle_lacks_a_migration_and_fix_rewrites_it(tmp_p
     assert any("migrations.js" in r for r in report.repairs), report.repairs
     assert bundle.imported_tags((out / "migrations.js").read_text()) == [first, second]
     assert report.after.findings == []
+
+
+# drizzle-kit 1.0.0-rc's `up` of the durable-objects folder wrote this for its one migration
+KIT1_ONE = ("import m0000 from './20241127083406_cuddly_black_bolt/migration.sql';\n"
+            "\n  export default {\n    migrations: {\n      \"20241127083406_cuddly_black_bolt\": m0000\n}\n  }\n  ")
+
+
+def test_up_rewrites_the_bundle_for_the_1x_layout_and_generate_keeps_it(tmp_path: Path) -> None:
+    """`up` removed the journal and SQL files the bundle imported and left it so (the app no longer built)."""
+    assert bundle.render_folders(["20241127083406_cuddly_black_bolt"]) == KIT1_ONE
+    assert bundle.imported_tags(KIT1_ONE) == ["20241127083406_cuddly_black_bolt"]
+    mizzle.generate(config=load_config(_project(tmp_path, ["a"])), name="first")
+    out = tmp_path / "drizzle"
+    first = next(out.glob("0000_*.sql")).stem
+    (out / "migrations.js").write_text(FORMATTED.replace("0000_first", first))
+    mizzle.up(config=load_config(tmp_path / "mizzle.toml"))
+    [d1] = [p.name for p in out.iterdir() if (p / "migration.sql").is_file()]
+    assert (out / "migrations.js").read_text() == bundle.render_folders([d1])
+    mizzle.generate(config=load_config(_project(tmp_path, ["a", "b"])), name="second")
+    dirs = sorted(p.name for p in out.iterdir() if (p / "migration.sql").is_file())
+    assert len(dirs) == 2 and (out / "migrations.js").read_text() == bundle.render_folders(dirs)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import IntegrityError, UsageError
-from ..migrations import folders1
+from ..migrations import bundle, folders1
 from ..migrations.folder import ROOT_ID, Migration, MigrationFolder, dump_json, write_atomic
 
 
@@ -75,6 +75,8 @@ def up(config: Config, dry_run: bool = False) -> UpResult:
         if m.snapshot_path is not None and m.snapshot_path.exists():
             m.snapshot_path.unlink()
     folder.journal_path.unlink()
+    if (folder.path / bundle.BUNDLE).is_file():  # it imported the journal and the files just removed
+        write_atomic(folder.path / bundle.BUNDLE, bundle.render_folders(names))
     return result
 
 

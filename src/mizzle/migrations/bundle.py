@@ -4,6 +4,7 @@ file. drizzle-orm's migrator for those drivers runs only what this file imports,
 lists but the file does not is never applied by the app: whoever writes the journal keeps the file in step, as
 drizzle-kit's `generate` and `drop` do, and `check` says when it is not.
 
+In drizzle-kit 1.x's layout the file imports `./<folder>/migration.sql` and no journal; its `up` rewrites it so.
 A folder without the file is left without one (mizzle cannot tell the driver from the folder alone)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ BUNDLE = "migrations.js"
 # drizzle-kit starts the file with this line when the driver is "expo"; a rewrite keeps the file's own choice
 EXPO_HEADER = ("// This file is required for Expo/React Native SQLite migrations - "
                "https://orm.drizzle.team/quick-sqlite/expo\n\n")
-_SQL_IMPORT = re.compile(r"""\bimport\s+\w+\s+from\s+['"]\./([^'"]+)\.sql['"]""")
+_SQL_IMPORT = re.compile(r"""\bimport\s+\w+\s+from\s+['"]\./([^'"]+?)(?:\.sql|/migration\.sql)['"]""")
 
 
 def render(entries: Iterable[Mapping[str, Any]], expo: bool = False) -> str:
@@ -31,8 +32,18 @@ def render(entries: Iterable[Mapping[str, Any]], expo: bool = False) -> str:
         "\n    }\n  }\n  "
 
 
+def render_folders(tags: Iterable[str]) -> str:
+    """The file drizzle-kit 1.x writes for the 1.x layout's migration folders, byte for byte (its `up` writes no
+    Expo line)."""
+    tags = list(tags)
+    text = "".join(f"import m{i:04d} from './{t}/migration.sql';\n" for i, t in enumerate(tags))
+    return text + "\n  export default {\n    migrations: {\n      " + \
+        ",\n".join(f'"{t}": m{i:04d}' for i, t in enumerate(tags)) + "\n}\n  }\n  "
+
+
 def imported_tags(text: str) -> list[str]:
-    """The tags of the SQL files the file imports (`import m0003 from './0003_name.sql'`), in file order."""
+    """The tags of the SQL files the file imports (`import m0003 from './0003_name.sql'`, or
+    `'./20250101000000_name/migration.sql'` in the 1.x layout), in file order."""
     return _SQL_IMPORT.findall(text)
 
 
@@ -51,6 +62,13 @@ def out_of_step(folder: Path, tags: list[str]) -> tuple[list[str], list[str]] | 
     return (missing, extra) if missing or extra else None
 
 
+def rewritten_folders(folder: Path, tags: list[str]) -> str | None:
+    """rewritten() for the 1.x layout: `tags` are the migration folders' names, in order."""
+    if out_of_step(folder, tags) is None:
+        return None
+    return render_folders(tags)
+
+
 def rewritten(folder: Path, entries: Iterable[Mapping[str, Any]]) -> str | None:
     """The folder's migrations.js as it must read for the journal's entries, when it imports other migrations
     than they list; None when the folder has none or it agrees (a file that agrees keeps its formatting)."""
@@ -61,4 +79,4 @@ def rewritten(folder: Path, entries: Iterable[Mapping[str, Any]]) -> str | None:
     return render(entries, expo=old.startswith(EXPO_HEADER.rstrip("\n")))
 
 
-__all__ = ["BUNDLE", "imported_tags", "out_of_step", "render", "rewritten"]
+__all__ = ["BUNDLE", "imported_tags", "out_of_step", "render", "render_folders", "rewritten", "rewritten_folders"]

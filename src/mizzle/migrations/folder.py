@@ -667,6 +667,9 @@ class MigrationFolder:
             write_atomic(self.sidecar_path, dump_json(side) + "\n")
         entry = JournalEntry(idx=len(journal.entries), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                              tag=tag)
+        text = bundle.rewritten_folders(self.path, [p.name for p in folders1.migration_dirs(self.path)])
+        if text is not None:  # drizzle-kit 1.x's generate rewrites it too (see bundle.py)
+            write_atomic(self.path / bundle.BUNDLE, text)
         return Migration(entry, d / "migration.sql", d / "snapshot.json")
 
     def write_journal(self, journal: Journal) -> None:
