@@ -170,8 +170,9 @@ def _sequence(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Ro
 def _alter_column(row: Row, changed: Row) -> list[Row]:
     """`alter_column`: it writes the column's properties that change (a type change rewrites the default too, an
     identity the default and NOT NULL), and carries the hash of its SQL when drizzle-kit's SQL is known for sure
-    here: NOT NULL set or dropped alone (another change: no hash, so drizzle-kit's `check` takes the same change
-    on two branches for a conflict, never the reverse)."""
+    here: NOT NULL and the default set or dropped, nothing else (another change: no hash, so drizzle-kit's `check`
+    takes the same change on two branches for a conflict, never the reverse; a hash of other text than
+    drizzle-kit's errs the same way, and two different changes never share one)."""
     to = {**row, **changed}
     s, t, n = to["schema"], to["table"], to["name"]
     props: list[str] = []
@@ -184,11 +185,26 @@ def _alter_column(row: Row, changed: Row) -> list[Row]:
     reads = [*_under(s, t), f"n|col|{s}.{t}.{n}", *(_enum_read(to) if "default" in changed or "type" in props else [])]
     out: Row = {"statementType": "alter_column", "statementTarget": ["column", s, t, n],
                 "writes": [f"s|colprop|{s}.{t}.{n}.{p}" for p in order], "reads": reads}
-    if set(changed) == {"notNull"}:
+    if changed and set(changed) <= {"notNull", "default"}:
         key = f'"{t}"' if s == "public" else f'"{s}"."{t}"'
-        sql = f'ALTER TABLE {key} ALTER COLUMN "{n}" {"SET" if changed["notNull"] else "DROP"} NOT NULL;'
-        out["sqlHash"] = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        sql = []
+        if "default" in changed:  # before NOT NULL, as drizzle-kit's alter_column convertor writes them
+            sql.append(f'ALTER TABLE {key} ALTER COLUMN "{n}" '
+                       + (f"SET DEFAULT {_default_sql(to)};" if to.get("default") else "DROP DEFAULT;"))
+        if "notNull" in changed:
+            sql.append(f'ALTER TABLE {key} ALTER COLUMN "{n}" {"SET" if changed["notNull"] else "DROP"} NOT NULL;')
+        out["sqlHash"] = hashlib.sha256("\n".join(sql).encode()).hexdigest()[:16]
     return [out]
+
+
+def _default_sql(col: Row) -> str:
+    """drizzle-kit 1.x's `defaultToSQL`: the row's default, cast to its enum type (or array type) where it has one."""
+    dims = "[]" if (col.get("dimensions") or 0) > 0 else ""
+    type_schema = col.get("typeSchema")
+    if type_schema:
+        qualifier = f'"{type_schema}".' if type_schema != "public" else ""
+        return f'{col["default"]}::{qualifier}"{col["type"]}"{dims}'
+    return f'{col["default"]}::{col["type"]}[]' if dims else str(col["default"])
 
 
 _BUILD = {"schemas": _schema, "sequences": _sequence, "tables": _table, "columns": _column, "indexes": _index, "fks": _fk, "uniques": _unique, "pks": _pk,

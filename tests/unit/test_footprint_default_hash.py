@@ -1,0 +1,38 @@
+"""The `sqlHash` of an `alter_column` footprint that sets or drops a default, as drizzle-kit 1.x writes it: on
+Chocksy/OpenVitals' folder (0009 sets users.ai_model's default), drizzle-kit 1.0.0-rc's `up` wrote the hash of
+`ALTER TABLE "users" ALTER COLUMN "ai_model" SET DEFAULT 'claude-sonnet-4';` and mizzle's none, so drizzle-kit's
+`check` took the same default change made on two branches for a conflict."""
+
+from __future__ import annotations
+
+import hashlib
+
+from mizzle.dialects.postgres.footprints import statement_footprints
+
+COLUMN = {"entityType": "columns", "schema": "public", "table": "users", "name": "ai_model", "type": "text",
+          "typeSchema": None, "dimensions": 0, "notNull": False, "default": None, "generated": None, "identity": None}
+
+
+def _hash(*sql: str) -> str:
+    return hashlib.sha256("\n".join(sql).encode()).hexdigest()[:16]
+
+
+def _footprint(changed: dict, **row: object) -> dict:  # type: ignore[type-arg]
+    [f] = statement_footprints("alter", {**COLUMN, **row}, [], [], set(), changed) or []
+    return f
+
+
+def test_a_default_set_or_dropped_carries_drizzle_kits_hash() -> None:
+    f = _footprint({"default": "'claude-sonnet-4'"})
+    assert f["sqlHash"] == "f7d3c2c26e3d4259"  # drizzle-kit 1.0.0-rc's, on OpenVitals' 0009
+    assert _footprint({"default": None}, default="'x'")["sqlHash"] == _hash(
+        'ALTER TABLE "users" ALTER COLUMN "ai_model" DROP DEFAULT;')
+
+
+def test_default_and_not_null_hash_in_drizzle_kits_order_and_casts() -> None:
+    f = _footprint({"default": "'a'", "notNull": True}, schema="app")
+    assert f["sqlHash"] == _hash('ALTER TABLE "app"."users" ALTER COLUMN "ai_model" SET DEFAULT \'a\';',
+                                 'ALTER TABLE "app"."users" ALTER COLUMN "ai_model" SET NOT NULL;')
+    f = _footprint({"default": "'b'"}, type="mood", typeSchema="app")
+    assert f["sqlHash"] == _hash('ALTER TABLE "users" ALTER COLUMN "ai_model" SET DEFAULT \'b\'::"app"."mood";')
+    assert "sqlHash" not in _footprint({"default": "'c'", "type": "varchar"})
