@@ -65,9 +65,17 @@ def statement_footprints(op: str, row: Row, deltas: list[dict[str, Any]], old_ro
     if op not in ("create", "drop") or kind not in _BUILD:
         return None
     if kind in ("columns", "pks", "uniques", "checks", "indexes", "fks") \
-            and (row["schema"], row["table"]) in touched and (op == "drop" or kind not in ("indexes", "fks")):
+            and (row["schema"], row["table"]) in touched and (op == "drop" or kind not in ("indexes", "fks")) \
+            and not _between_dropped_tables(op, row, touched):
         return []  # in the table's CREATE TABLE / gone with its DROP TABLE
     return _BUILD[kind](op, row, deltas, old_rows)
+
+
+def _between_dropped_tables(op: str, fk: Row, touched: set[tuple[str, str]]) -> bool:
+    """A foreign key from one dropped table to another: drizzle-kit drops it first (`drop_fk`), so that the tables
+    drop in any order; one to a table that stays goes with its DROP TABLE (its `jsonDropFKs` filter)."""
+    return op == "drop" and fk["entityType"] == "fks" and fk["table"] != fk.get("tableTo") \
+        and (fk.get("schemaTo"), fk.get("tableTo")) in touched
 
 
 def _table(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Row]) -> list[Row]:
