@@ -268,5 +268,14 @@ def _alter_check(old: Row, new: Row, rows: list[Row]) -> list[Row]:
                        *(f"e|col|{s}.{t}.{c}" for c in _check_columns(old, columns))]}]
 
 
+def _alter_pk(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    """`alter_pk` (the key's columns change in place): it writes the table's key, reads the new columns, and shares
+    the uniqueness of the old ones (drizzle-kit's statement, not a generic alteration of a `pk` node)."""
+    s, t = new["schema"], new["table"]
+    return [{"statementType": "alter_pk", "statementTarget": ["table", s, t], "writes": [f"s|pk|{s}.{t}"],
+             "reads": [*_under(s, t), *(f"n|col|{s}.{t}.{c}" for c in new["columns"])],
+             "sharedWrites": [_uniqueness(s, t, list(old["columns"]))]}]
+
+
 _ALTER = {"enums": _alter_enum, "fks": _alter_fk, "indexes": _alter_index, "uniques": _alter_unique,
-          "checks": _alter_check}
+          "checks": _alter_check, "pks": _alter_pk}
