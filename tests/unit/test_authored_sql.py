@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from mizzle import dialects
 from mizzle.dialects.postgres.authored_sql import read, same_type
-from mizzle.migrations.authored import AuthoredTexts
-from mizzle.schema.model import Column, PrimaryKey, Table, make_schema
+from mizzle.migrations.authored import AuthoredTexts, with_authored
+from mizzle.schema.model import Column, Index, IndexColumn, PrimaryKey, Table, make_schema
 
 DRIZZLE = '''CREATE TABLE "child" (
 	"id" serial NOT NULL,
@@ -118,3 +118,23 @@ def test_a_comma_inside_array_brackets_does_not_cut_the_statement() -> None:
     assert col[("public", "t", "note")]["default"] == "ARRAY['a', 'b']::text[]"
     assert col[("public", "t", "m")]["default"] == "ARRAY[1, 2]::integer[]"
     assert col[("public", "t", "id")] == {"type": "integer", "not_null": True, "default": "(ARRAY[3, 4])[1]"}
+
+
+def test_the_opclass_the_sql_names_replaces_the_servers_qualified_spelling() -> None:
+    """`check --rebuild-snapshots` on a folder whose SQL writes `USING gin ("cn" gin_trgm_ops)` (Netflix Lemur's
+    models): the server prints an operator class outside pg_catalog qualified (`public.gin_trgm_ops`), and the
+    rebuilt snapshot said so where generate's (and drizzle-kit's `.op()`) says `gin_trgm_ops`. The SQL's name
+    found that very operator class through the search_path: it is the snapshot's spelling."""
+
+    def table(opclass: str) -> Table:
+        return Table("certificates", columns=(Column("cn", "varchar(128)"),),
+                     indexes=(Index("ix_certificates_cn", (IndexColumn("cn", False, True, "last", opclass),),
+                                    method="gin"),))
+
+    texts = AuthoredTexts()
+    texts.indexes[("public", "ix_certificates_cn")] = {"table": ("public", "certificates"), "where": None,
+                                                       "exprs": {}, "opclasses": {"cn": "gin_trgm_ops"}}
+    for server, kept in (("public.gin_trgm_ops", "gin_trgm_ops"), ('"My Ext".gin_trgm_ops', "gin_trgm_ops"),
+                         ("public.other_ops", "public.other_ops"), (None, "gin_trgm_ops")):
+        live = make_schema("postgresql", tables=[table(server)])  # type: ignore[arg-type]
+        assert with_authored(live, texts).tables[0].indexes[0].columns[0].opclass == kept

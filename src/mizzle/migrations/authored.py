@@ -139,7 +139,8 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                            for k, ic in enumerate(i.columns))
             named = a.get("opclasses") or {}  # the server drops a default one; the SQL (and its snapshot) has it
             cols_i = tuple(replace(ic, opclass=named[ic.expression])
-                           if not ic.is_expression and ic.expression in named and ic.opclass is None else ic
+                           if not ic.is_expression and ic.expression in named
+                           and _same_opclass(ic.opclass, named[ic.expression]) else ic
                            for ic in cols_i)
             i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where)
         ixs.append(i)
@@ -152,6 +153,16 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                         else p.with_check)
         pols.append(p)
     return _same_or(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(ixs), policies=tuple(pols))
+
+
+def _same_opclass(server: str | None, authored: str) -> bool:
+    """Whether the SQL's operator class is the server's: none (the server drops a default one: drizzle-kit's
+    `.op("uuid_ops")`), or the server's but for the schema the server prints it with (`public.gin_trgm_ops`, for
+    an operator class outside pg_catalog) — the SQL's bare name found that very one through the search_path."""
+    if server is None:
+        return True
+    _, dot, name = server.rpartition(".")
+    return bool(dot) and "." not in authored and name.strip('"').replace('""', '"') == authored
 
 
 def _same_or(t: Table, **parts: Any) -> Table:
