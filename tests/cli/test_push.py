@@ -321,3 +321,32 @@ def test_on_a_terminal_push_asks_first(tmp_path: Path, pg_url: Callable[..., str
     code, out = _on_terminal(["push"], tmp_path, url, ["1", "y"])
     assert code == 0 and "is new. Is it created, or renamed?" in out, out
     assert _q(url, "SELECT full_name FROM users") == [("ada",)]
+
+
+TRGM = '''
+import sqlalchemy as sa
+from mizzle.pg import Extension
+
+metadata = sa.MetaData()
+trgm = Extension("pg_trgm")
+certificates = sa.Table(
+    "certificates", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("cn", sa.String(128)),
+    sa.Index("ix_certificates_cn", "cn", postgresql_using="gin", postgresql_ops={{"cn": "{opclass}"}}),
+)
+'''
+
+
+@pytest.mark.parametrize("opclass", ["gin_trgm_ops", "public.gin_trgm_ops"])
+def test_an_extensions_operator_class_is_no_change(opclass: str, tmp_path: Path, pg_url: Callable[..., str],
+                                                    run_mizzle: Run) -> None:
+    """Netflix Lemur's trigram indexes (`postgresql_ops={"cn": "gin_trgm_ops"}`): the server prints an operator
+    class outside pg_catalog with its schema (`public.gin_trgm_ops`), and every push dropped the index and made it
+    again, while drift found the database in line. The operator class is compared as drift compares it."""
+    url = pg_url()
+    _project(tmp_path, TRGM.format(opclass=opclass))
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout

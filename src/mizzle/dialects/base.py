@@ -183,6 +183,9 @@ class SqlReader(Protocol):
     def query_key(self, sql: str) -> str:
         """One key per meaning of a query (a view's definition)."""
 
+    def opclass_key(self, opclass: str | None) -> str | None:
+        """One key per operator class an index names (None for None): the server's spelling and the code's alike."""
+
     def parses(self, sql: str) -> bool:
         """Whether the reader can read `sql` as a query."""
 

@@ -612,7 +612,7 @@ def index_equal(a: Index, b: Index, r: SqlReader) -> bool:
 
     def cols(i: Index) -> tuple:  # type: ignore[type-arg]
         return tuple((r.expression_key(c.expression) if c.is_expression else c.expression, c.is_expression, c.asc,
-                      c.nulls, c.opclass or None, c.collation) for c in i.columns)
+                      c.nulls, r.opclass_key(c.opclass), c.collation) for c in i.columns)
 
     # storage parameters in any order: PostgreSQL keeps the order given, and it changes nothing
     return (a.unique, a.nulls_not_distinct, a.method, sorted(a.with_), a.include, cols(a), r.expression_key(a.where)) \

@@ -463,11 +463,32 @@ _OPCLASS_PARAMS = re.compile(r"^(.*?)\s*\((.*)\)\s*$", re.S)
 
 def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_enum: bool = False) -> str | None:
     """An index column's operator class as compared: None when it is the type's default for the method;
-    otherwise its name without quotes and without its schema (the server prints one when the operator class's
-    schema is not on the search_path: `extensions.gin_trgm_ops` where Supabase keeps pg_trgm, while drizzle-kit's
-    snapshot and the schema code name it bare, found through the search_path)."""
+    otherwise `opclass_key`'s spelling."""
     if not opclass:
         return None
+    name, params = _opclass_parts(opclass)
+    if params:
+        return name + params
+    if name == default_opclass(method, type_, is_enum) or name in _DEFAULT_NAMES.get(method.lower(), ()):
+        # a built-in type's default operator class on another type is one PostgreSQL refuses (`int8_ops` on a
+        # uuid column): a snapshot naming it (drizzle-kit pull lists them shifted by one column) can only mean
+        # the column's default
+        return None
+    return name
+
+
+def opclass_key(opclass: str | None) -> str | None:
+    """An operator class named in an index as the diff compares it: without quotes and without its schema (the
+    server prints one when the operator class is outside pg_catalog: `public.gin_trgm_ops`, or
+    `extensions.gin_trgm_ops` where Supabase keeps pg_trgm, while drizzle-kit's snapshot and the schema code name it
+    bare, found through the search_path), its parameters as PostgreSQL prints them."""
+    if not opclass:
+        return None
+    name, params = _opclass_parts(opclass)
+    return name + params
+
+
+def _opclass_parts(opclass: str) -> tuple[str, str]:
     name, params = opclass.strip(), ""
     m = _OPCLASS_PARAMS.match(name)
     if m:  # `tsvector_ops(siglen=8)` / `tsvector_ops (siglen='8')`: as PostgreSQL prints it, kept even on a default
@@ -477,15 +498,7 @@ def canonical_opclass(opclass: str | None, method: str, type_: str | None, is_en
     parts = [p.strip('"') for p in re.findall(r'"(?:[^"]|"")*"|[^.]+', name)]
     if len(parts) == 2:
         parts = parts[1:]
-    name = ".".join(parts)
-    if params:
-        return name + params
-    if name == default_opclass(method, type_, is_enum) or name in _DEFAULT_NAMES.get(method.lower(), ()):
-        # a built-in type's default operator class on another type is one PostgreSQL refuses (`int8_ops` on a
-        # uuid column): a snapshot naming it (drizzle-kit pull lists them shifted by one column) can only mean
-        # the column's default
-        return None
-    return name
+    return ".".join(parts), params
 
 
 def canonical_bound(value: str | None, type_: str) -> str | None:

@@ -7,9 +7,18 @@ SQLite dialect, kept here so that a reader of SQLite's own grammar can replace i
 
 from __future__ import annotations
 
-from ..postgres.reader import default_key, expression_key, parses, query_key, relations, replaceable
+from ..postgres.reader import (
+    default_key,
+    expression_key,
+    opclass_key,
+    parses,
+    query_key,
+    relations,
+    replaceable,
+)
 
-__all__ = ["default_key", "expression_key", "parses", "query_key", "relations", "replaceable", "stored_name"]
+__all__ = ["default_key", "expression_key", "opclass_key", "parses", "query_key", "relations", "replaceable",
+           "stored_name"]
 
 
 def stored_name(name: str) -> str:
