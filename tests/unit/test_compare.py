@@ -323,3 +323,26 @@ def test_a_check_or_view_made_again_over_a_retyped_column_is_no_difference() -> 
         "~ column t.code: type varchar(10) → varchar(20)",
         "~ check code_nonempty on t: length((code)::text) > 0 → length((code)::text) > 1",
         "~ view v: definition SELECT t.id, t.code FROM t → SELECT t.id FROM t"]
+
+
+def test_a_changed_key_kept_under_its_0x_name_is_one_line_with_that_name() -> None:
+    # kan, converted by `up` (drizzle-kit 1.x's layout): a snapshot's foreign key left unnamed by the code is keyed
+    # `…_fkey` (the 1.x default) with the 0.x name `…_fk` the server has (server_name); verify, replaying a migration
+    # that set ON DELETE, read "- foreign key board_createdBy_user_id_fkey" (a name nowhere) and "+ … _fk"
+    fk = ForeignKey("posts_author_id_users_id_fkey", ("author_id",), "users", ("id",),
+                    server_name="posts_author_id_users_id_fk")
+    users = Table(name="users", schema="public", columns=(Column("id", "integer", not_null=True),),
+                  primary_key=PrimaryKey(("id",)))
+    snapshot = _schema(replace(POSTS, foreign_keys=(fk,)), users)
+    server = _schema(replace(POSTS, foreign_keys=(replace(fk, name="posts_author_id_users_id_fk", server_name=None,
+                                                          on_delete="set null"),)), users)
+    assert lines(snapshot, server) == ["~ foreign key posts_author_id_users_id_fk on posts: on delete no action → set null"]
+    assert lines(server, snapshot) == ["~ foreign key posts_author_id_users_id_fk on posts: on delete set null → no action"]
+    ix = Index("posts_author_id_index", (IndexColumn("author_id"),), server_name="posts_author_idx")
+    assert lines(_schema(replace(POSTS, indexes=(ix,))),
+                 _schema(replace(POSTS, indexes=(replace(ix, name="posts_author_idx", server_name=None,
+                                                         unique=True),)))) == [
+        "~ index posts_author_idx on posts: unique"]
+    # the code's side keeps the name it gives: an ON DELETE changed in the code is one line under that name
+    code = _schema(replace(POSTS, foreign_keys=(replace(fk, server_name=None, on_delete="cascade"),)), users)
+    assert lines(snapshot, code) == ["~ foreign key posts_author_id_users_id_fkey on posts: on delete no action → cascade"]

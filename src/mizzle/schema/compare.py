@@ -469,20 +469,23 @@ def lines_staged(expected: Schema, actual: Schema, *, comments: bool = True, con
 
 def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
     """One line per difference: a drop and an add of one object (same name) become one `~` line naming what
-    differs, with both values."""
+    differs, with both values. An object also pairs by the name the server has (ForeignKey.server_name): a 1.x
+    snapshot keys a foreign key, unique or index the code leaves unnamed by the code's default (`…_fkey`) and keeps
+    its 0.x name (`…_fk`), the one the database reads back, so a change of it is one line under that name too."""
     changes = fold_into_tables(changes)
     out: list[str] = []
     drops: dict[tuple[str, Any, str], Change] = {}
-    for c in changes:
-        k = _pair_key(c)
-        if k is not None and k[0] == "-":
-            drops[k[1:]] = c  # type: ignore[index]
+    for real in (False, True):  # a name pairs first; the server's name where no name pairs
+        for c in changes:
+            k = _pair_key(c, real)
+            if k is not None and k[0] == "-" and not (real and k[1:] in drops):
+                drops[k[1:]] = c  # type: ignore[index]
     merged: set[int] = set()
     paired: dict[int, str] = {}
     for c in changes:
-        k = _pair_key(c)
-        if k is not None and k[0] == "+" and k[1:] in drops:
-            d = drops[k[1:]]  # type: ignore[index]
+        keys = [k[1:] for k in (_pair_key(c, False), _pair_key(c, True)) if k is not None and k[0] == "+"]
+        d = next((drops[k] for k in keys if k in drops and id(drops[k]) not in merged), None)  # type: ignore[index]
+        if d is not None:
             merged.add(id(d))
             paired[id(c)] = _changed(d, c, r)
     for c in changes:
@@ -492,15 +495,16 @@ def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
     return out
 
 
-def _pair_key(c: Change) -> tuple[str, ...] | None:
+def _pair_key(c: Change, real: bool = False) -> tuple[str, ...] | None:
+    """What pairs a drop with an add of the same object: its name, or (`real`) the name the server has."""
     if isinstance(c, DropIndex):
-        return ("-", "index", c.table, c.index.name)  # type: ignore[return-value]
+        return ("-", "index", c.table, _name(c.index, real))  # type: ignore[return-value]
     if isinstance(c, CreateIndex):
-        return ("+", "index", c.table, c.index.name)  # type: ignore[return-value]
+        return ("+", "index", c.table, _name(c.index, real))  # type: ignore[return-value]
     if isinstance(c, (DropUnique, DropForeignKey, DropCheck, DropExclusion)):
-        return ("-", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
+        return ("-", "constraint", c.table, _name(_obj(c), real))  # type: ignore[return-value]
     if isinstance(c, (AddUnique, AddForeignKey, AddCheck, AddExclusion)):
-        return ("+", "constraint", c.table, _obj(c).name)  # type: ignore[return-value]
+        return ("+", "constraint", c.table, _name(_obj(c), real))  # type: ignore[return-value]
     if isinstance(c, SetPrimaryKey) and (c.old is None) != (c.new is None):
         return ("-" if c.new is None else "+", "pk", c.table, "")  # type: ignore[return-value]
     if isinstance(c, (DropPolicy, CreatePolicy)):  # a policy made again (its command or kind changed): one line
@@ -508,6 +512,15 @@ def _pair_key(c: Change) -> tuple[str, ...] | None:
     if isinstance(c, (DropObject, CreateObject)):  # a view, function, … made again: one line
         return ("-" if isinstance(c, DropObject) else "+", "object", (c.obj.kind, *c.obj.key), "")  # type: ignore[return-value]
     return None
+
+
+def _name(obj: Any, real: bool) -> str:
+    return str(getattr(obj, "server_name", None) or obj.name) if real else str(obj.name)
+
+
+def _label(o: Any, n: Any) -> str:
+    """The name a `~` line gives: the object's, or the server's when only that one pairs the two."""
+    return str(n.name) if o.name == n.name else _name(n, True)
 
 
 def _obj(c: Any) -> Any:
@@ -538,7 +551,8 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
             parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
         return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
     if isinstance(old_c, DropIndex):
-        return f"~ index {new_c.index.name} on {_q(new_c.table)}: {_index_diff(old_c.index, new_c.index, r)}"
+        return f"~ index {_label(old_c.index, new_c.index)} on {_q(new_c.table)}: " \
+            f"{_index_diff(old_c.index, new_c.index, r)}"
     if isinstance(old_c, DropObject):
         return what_differs(old_c.obj, new_c.obj)
     if isinstance(old_c, DropPolicy):
@@ -555,11 +569,11 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
             ("dropped and added again, unchanged (a column it reads changes type)" if o.expression == n.expression
              else f"{o.expression} → {n.expression}")
         return f"~ check {n.name} on {_q(new_c.table)}: {what}"
-    fields = [f for f in o.__dataclass_fields__ if f != "name" and getattr(o, f) != getattr(n, f)]
+    fields = [f for f in o.__dataclass_fields__ if f not in ("name", "server_name") and getattr(o, f) != getattr(n, f)]
     what = ", ".join(f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}" for f in fields)
     if not what and kind == "foreign key":  # generate's plan drops it and adds it again around its key's change
         what = "dropped and added again, unchanged (the key it references changes)"
-    return f"~ {kind} {n.name} on {_q(new_c.table)}: {what or 'changed'}"
+    return f"~ {kind} {_label(o, n)} on {_q(new_c.table)}: {what or 'changed'}"
 
 
 def _policy_diff(table: tuple[str, str], op: Any, np_: Any, r: SqlReader) -> str:
