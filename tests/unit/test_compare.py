@@ -346,3 +346,25 @@ def test_a_changed_key_kept_under_its_0x_name_is_one_line_with_that_name() -> No
     # the code's side keeps the name it gives: an ON DELETE changed in the code is one line under that name
     code = _schema(replace(POSTS, foreign_keys=(replace(fk, server_name=None, on_delete="cascade"),)), users)
     assert lines(snapshot, code) == ["~ foreign key posts_author_id_users_id_fkey on posts: on delete no action → cascade"]
+
+
+def test_a_unique_left_unnamed_on_the_primary_key_column_is_folded_into_the_key() -> None:
+    # homarr's schema through drizzle-kit 1.x: `settingKey: varchar().unique().primaryKey()` is written
+    # `"settingKey" varchar(64) PRIMARY KEY UNIQUE`, and PostgreSQL keeps one index, the key, named
+    # `serverSetting_pkey`; the snapshot's unique `serverSetting_settingKey_key` read as dropped by verify and drift
+    t = Table(name="serverSetting", schema="public", columns=(Column("settingKey", "varchar(64)", not_null=True),),
+              primary_key=PrimaryKey(("settingKey",)),
+              uniques=(UniqueConstraint("serverSetting_settingKey_key", ("settingKey",)),))
+    for server_pk in (PrimaryKey(("settingKey",)), PrimaryKey(("settingKey",), "serverSetting_pkey")):
+        server = replace(t, primary_key=server_pk, uniques=())
+        assert lines(_schema(t), _schema(server)) == []
+    # a unique the code names otherwise is no such fold: PostgreSQL would have given the key its name
+    named = replace(t, uniques=(UniqueConstraint("setting_key_uq", ("settingKey",)),))
+    assert lines(_schema(named), _schema(replace(t, uniques=()))) == ["- unique setting_key_uq on serverSetting"]
+    # generate matches by name: the code dropping that unique is a change (its snapshot must lose it)
+    from mizzle.schema.compare import for_generate
+    from mizzle.schema.diff import Renames, diff
+
+    old, new = for_generate(_schema(t), _schema(replace(t, uniques=())))
+    assert [c.describe() for c in diff(old, new, Renames(none=True)).changes] == [
+        "- unique serverSetting_settingKey_key on serverSetting"]

@@ -37,6 +37,7 @@ from .changes import (
 from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, Schema, Table
+from .naming import column_addition, make_object_name
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
 from .table_features import AddExclusion, DropExclusion
@@ -74,11 +75,16 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns:
             # CREATE TABLE with a primary key and a unique constraint on the same columns (alike in all else):
             # PostgreSQL keeps one index, the key, under the key's own name, or the unique constraint's where the
-            # key has none
+            # key has none, or `<table>_pkey` where neither has one (drizzle-kit 1.x's `PRIMARY KEY UNIQUE` of a
+            # unique the code leaves unnamed: its snapshot names it `<table>_<column>_key`, PostgreSQL's default;
+            # matched by definition only, as generate gives that unique a name of its own)
+            default = make_object_name(t.name, column_addition(pk.columns), "key") if by_definition else None
             u = next((u for u in t.uniques if u.columns == pk.columns and not u.nulls_not_distinct
                       and u.deferrable == pk.deferrable and all(x.name != u.name for x in a.uniques)
                       and ((u.name == a.primary_key.name and pk.name in (None, f"{t.name}_pkey"))
-                           or (pk.name is not None and pk.name == a.primary_key.name))), None)
+                           or (pk.name is not None and pk.name == a.primary_key.name)
+                           or (u.name == default and pk.name in (None, f"{t.name}_pkey")
+                               and a.primary_key.name in (None, f"{t.name}_pkey")))), None)
             if u is not None:
                 t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
                 pk = replace(pk, name=a.primary_key.name)
