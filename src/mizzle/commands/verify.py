@@ -537,7 +537,7 @@ def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any],
     path = m.snapshot_path
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, dump_json(_as_written(folder, snap, side), remember=True))
+    write_atomic(path, dump_json(_as_written(folder, snap, side, path.parent.name), remember=True))
     if side:
         sidecar.setdefault("version", 1)
         sidecar.setdefault("snapshots", {})[snap_id] = side
@@ -545,14 +545,15 @@ def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any],
         write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
 
 
-def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the latest
-    snapshot written so far, the previous migration's) in its layout, the v7 JSON otherwise."""
+def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any], dir_name: str) -> dict[str, Any]:
+    """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the snapshots of the
+    migrations before `dir_name`, its own: with `--from`, the later ones are still there until rebuilt) in its
+    layout, the v7 JSON otherwise."""
     if not folder.uses_folders:
         return snap
     from ..migrations import folders1
 
-    return folders1.snapshot_v9(snap, folder.path, side)
+    return folders1.snapshot_v9(snap, folder.path, side, before=dir_name)
 
 
 @dataclass

@@ -142,10 +142,15 @@ def new_folder_name(path: Path, name: str, now_ms: int, whens: list[int]) -> tup
     return tag, when
 
 
-def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | None = None) -> dict[str, Any]:
+def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | None = None,
+                before: str | None = None) -> dict[str, Any]:
     """The 1.x snapshot of a new migration whose schema is `v7` (what the dialect's save_snapshot wrote), written
-    by the codec of the dialect `v7` names, after the folder's leaves."""
+    by the codec of the dialect `v7` names, after the folder's leaves; `before` (a migration folder's name: its
+    snapshot rebuilt in place, `check --rebuild-snapshots --from`), after the leaves of the folders before it only,
+    the later ones' snapshots, about to be rebuilt too, left aside."""
     snapshots = load_snapshots(path)
+    if before is not None:
+        snapshots = {k: s for k, s in snapshots.items() if s["_dir"] < before}
     return codec_of(v7, str(path)).next_snapshot(v7, snapshots, leaves(snapshots) if snapshots else [], str(path),
                                                  sidecar_entry)
 

@@ -237,6 +237,47 @@ def test_1x_layout_refuses_a_missing_snapshot_with_kept_ones_after_it(pg_availab
     assert json.loads(snaps[1].read_text())["deltas"] == json.loads(original)["deltas"]
 
 
+@pytest.mark.parametrize("start", [0, 1])
+def test_1x_layout_rebuilds_from_a_migration_whose_later_snapshots_are_still_there(start: int, pg_available: bool,
+                                                                                    tmp_path: Path) -> None:
+    """`check --rebuild-snapshots --from TAG` (verify's advice after an edited SQL) in drizzle-kit 1.x's layout: each
+    rebuilt snapshot is a diff from the ones before it, never from the folder's latest. drizzle-kit 1.x's folder of
+    homarr's schema, rebuilt from its first migration, had that one written as a diff from the last snapshot (the
+    base gone: drizzle-kit and mizzle then refused the folder), and the rebuild stopped on the second."""
+    from mizzle.commands.generate import generate
+    from mizzle.migrations.folder import MigrationFolder
+
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    cols = ['sa.Column("a", sa.Text)', 'sa.Column("b", sa.Text)', 'sa.Column("c", sa.Integer)']
+    for n in range(3):
+        (project / "app" / "schema.py").write_text(
+            'import sqlalchemy as sa\nmd = sa.MetaData()\nt = sa.Table("t", md, sa.Column("id", sa.Integer, '
+            f'primary_key=True), {", ".join(cols[:n + 1])})\n')
+        for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
+            del sys.modules[mod]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}").written
+    folder = MigrationFolder(project / "migrations")
+    tags = [m.tag for m in folder.migrations()]
+    def read(folder: MigrationFolder) -> list[dict | None]:  # type: ignore[type-arg]
+        """Each migration's schema, ids aside (the rebuilt ones are new)."""
+        return [{k: v for k, v in (folder.read_snapshot(m) or {}).items() if k not in ("id", "prevId")}
+                for m in folder.migrations()]
+
+    states = read(folder)
+    originals = [json.loads((project / "migrations" / t / "snapshot.json").read_text()) for t in tags]
+    result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"),
+                               from_tag=tags[start])
+    assert result.rebuilt == tags[start:] and result.kept == tags[:start]
+    rebuilt = [json.loads((project / "migrations" / t / "snapshot.json").read_text()) for t in tags]
+    assert [s["type"] for s in rebuilt] == ["base", "diff", "diff"]
+    assert [s.get("deltas") for s in rebuilt[1:]] == [s.get("deltas") for s in originals[1:]]
+    assert [r["prevIds"] for r in rebuilt[1:]] == [[r["id"]] for r in rebuilt[:-1]]
+    assert read(MigrationFolder(project / "migrations")) == states
+
+
 def test_up_of_long_default_names_asks_drizzle_kit_1x_nothing(tmp_path: Path) -> None:
     """drizzle-kit 0.x's default names past 63 bytes after `mizzle up`: the foreign keys were rows of the code's own
     name (nameExplicit, the whole name), so drizzle-kit 1.x's generate asked of each whether it was renamed
