@@ -3,6 +3,8 @@ the SQL (and drizzle-kit's own snapshot) whole."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mizzle import dialects
 from mizzle.migrations.rebuilt_keys import repeated_uniques, whole_names
 from mizzle.schema import model as m
@@ -70,3 +72,29 @@ def test_short_names_and_sqlite_are_left_alone() -> None:
     assert whole_names(live, None, SQL, CUT) is live
     live = _live()
     assert whole_names(live, None, SQL, dialects.get("sqlite").reader.stored_name) is live
+
+
+def test_an_inline_unique_on_the_key_column_postgresql_dropped_is_added_back() -> None:
+    """drizzle-kit 1.x writes a unique the code leaves unnamed on its column: homarr's `"settingKey" varchar(64)
+    PRIMARY KEY UNIQUE`, of which PostgreSQL keeps the key only; drizzle-kit's snapshot has the unique under
+    PostgreSQL's default name, and without it in the rebuilt one drizzle-kit's next generate added it."""
+    sql = ('CREATE TABLE "serverSetting" (\n\t"settingKey" varchar(64) PRIMARY KEY UNIQUE,\n'
+           '\t"value" text DEFAULT \'UNIQUE\' NOT NULL,\n\t"note" text CHECK (note <> \'x UNIQUE\')\n);\n')
+    t = m.Table("serverSetting", columns=(m.Column("settingKey", "varchar(64)", not_null=True),
+                                          m.Column("value", "text", not_null=True, default="'UNIQUE'"),
+                                          m.Column("note", "text")),
+                primary_key=m.PrimaryKey(("settingKey",)))
+    (out,) = repeated_uniques(m.make_schema("postgresql", tables=[t]), None, sql, CUT).tables
+    assert out.uniques == (m.UniqueConstraint("serverSetting_settingKey_key", ("settingKey",)),)
+    # a unique the server kept (on a column that is no key) is no repeat
+    other = sql.replace('PRIMARY KEY UNIQUE', 'PRIMARY KEY').replace('"note" text', '"note" text UNIQUE')
+    kept = m.UniqueConstraint("serverSetting_note_key", ("note",))
+    (out,) = repeated_uniques(m.make_schema("postgresql", tables=[replace(t, uniques=(kept,))]), None, other,
+                              CUT).tables
+    assert out.uniques == (kept,)
+    # the last element runs on past the table's closing parenthesis: what follows is not the column's
+    last = ('CREATE TABLE "serverSetting" (\n\t"value" text,\n\t"settingKey" varchar(64) PRIMARY KEY\n);\n'
+            'ALTER TABLE "serverSetting" ADD CONSTRAINT "serverSetting_value_uq" UNIQUE("value");\n'
+            'CREATE UNIQUE INDEX "i" ON "serverSetting" ("value");\n')
+    (out,) = repeated_uniques(m.make_schema("postgresql", tables=[t]), None, last, CUT).tables
+    assert out.uniques == ()

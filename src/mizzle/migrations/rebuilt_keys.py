@@ -82,6 +82,8 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str,
                 cols = tuple(c.strip().strip('"').replace('""', '"') for c in u.group(3).split(","))
                 found.setdefault(key, []).append(UniqueConstraint(u.group(1).replace('""', '"'), cols,
                                                                   nulls_not_distinct=bool(u.group(2))))
+            elif (inline := _inline_unique(key[1], element)) is not None:
+                found.setdefault(key, []).append(inline)
     tables, changed = [], False
     for t in live.tables:
         prev = before.table(*t.key) if before is not None else None
@@ -96,6 +98,31 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str,
             t, changed = replace(t, uniques=(*t.uniques, *extra)), True
         tables.append(t)
     return live.with_(tables=tables) if changed else live
+
+
+_COLUMN_ELEMENT = re.compile(r'(?s)\s*"((?:[^"]|"")+)"\s')
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+_INLINE_UNIQUE = re.compile(r'(?is)(?:\bCONSTRAINT\s+"((?:[^"]|"")+)"\s+)?\bUNIQUE\b(\s+NULLS\s+NOT\s+DISTINCT)?')
+
+
+def _inline_unique(table: str, element: str) -> UniqueConstraint | None:
+    """The unique constraint a column definition of CREATE TABLE declares (`"k" varchar(64) PRIMARY KEY UNIQUE`,
+    drizzle-kit 1.x's spelling of a unique the code leaves unnamed), under its own name or PostgreSQL's default
+    `<table>_<column>_key`; its literals and parenthesised parts (DEFAULT, CHECK) set aside."""
+    from ..schema.naming import column_addition, make_object_name
+
+    if (c := _COLUMN_ELEMENT.match(element)) is None:
+        return None
+    rest = _LITERAL.sub("''", element[c.end():])
+    while (bare := _PARENTHESISED.sub("", rest)) != rest:
+        rest = bare
+    rest = rest.split(")", 1)[0]  # the table's closing parenthesis: the last element runs on past it
+    if (u := _INLINE_UNIQUE.search(rest)) is None:
+        return None
+    column = c.group(1).replace('""', '"')
+    name = u.group(1).replace('""', '"') if u.group(1) else make_object_name(table, column_addition((column,)), "key")
+    return UniqueConstraint(name, (column,), nulls_not_distinct=bool(u.group(2)))
 
 
 _AUTHORED_NAME = re.compile(r'(?is)\b(CONSTRAINT|INDEX(?:\s+CONCURRENTLY)?(?:\s+IF\s+NOT\s+EXISTS)?)\s+"((?:[^"]|"")+)"'
