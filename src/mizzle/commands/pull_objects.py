@@ -73,7 +73,7 @@ def _trigger(t: Trigger) -> str:
     args += _kw("constraint", t.constraint, False) + _kw("deferrable", t.deferrable, False)
     args += _kw("initially_deferred", t.initially_deferred, False)
     args += _kw("timing", t.timing, "AFTER" if t.constraint else "BEFORE") + _kw("for_each", t.for_each, "ROW")
-    args += _kw("when", t.when, None)
+    args += _kw("when", t.when, None) + _kw("old_table", t.old_table, None) + _kw("new_table", t.new_table, None)
     if t.args:
         args.append(f"args=({', '.join(_s(a) for a in t.args)},)")
     args += _kw("comment", t.comment, None) + _kw("body", t.body, None)

@@ -140,18 +140,37 @@ def _check_constraint_trigger(name: str, constraint: bool, deferrable: bool, ini
         raise ValueError(f"trigger {name}: a constraint trigger is AFTER … FOR EACH ROW")
 
 
+def _check_transition_tables(name: str, old_table: str | None, new_table: str | None, timing: str,
+                             constraint: bool, events: tuple[str, ...]) -> None:
+    """The server's own rules for REFERENCING, told where the trigger is declared rather than when its migration
+    fails: an AFTER trigger, not a constraint trigger, one event, no column list (`UPDATE OF a`), an OLD table
+    only on UPDATE or DELETE, a NEW table only on INSERT or UPDATE."""
+    if not (old_table or new_table):
+        return
+    if timing != "AFTER" or constraint:
+        raise ValueError(f"trigger {name}: transition tables (old_table, new_table) need an AFTER trigger, "
+                         "not a constraint trigger")
+    if len(events) != 1 or " " in events[0]:
+        raise ValueError(f"trigger {name}: a trigger with transition tables has one event, without a column list")
+    if old_table and events[0] not in ("UPDATE", "DELETE") or new_table and events[0] not in ("INSERT", "UPDATE"):
+        raise ValueError(f"trigger {name}: old_table is for UPDATE or DELETE, new_table for INSERT or UPDATE")
+
+
 class Trigger(ObjectDeclaration):
     """A trigger on `table` (a SQLAlchemy Table or its name) calling `function` (a Function or its name) on
     PostgreSQL; on SQLite, running `body` instead (the statements between BEGIN and END; one event, FOR EACH ROW).
     `renamed_from`: its former name (`ALTER TRIGGER … RENAME TO`; SQLite: dropped and made again).
     `constraint=True`: a constraint trigger (PostgreSQL's `CREATE CONSTRAINT TRIGGER`: AFTER, FOR EACH ROW, the
-    default timing then AFTER), `deferrable` and `initially_deferred` its DEFERRABLE and INITIALLY DEFERRED."""
+    default timing then AFTER), `deferrable` and `initially_deferred` its DEFERRABLE and INITIALLY DEFERRED.
+    `old_table` / `new_table`: the names of its transition tables (`REFERENCING OLD TABLE AS … NEW TABLE AS …`,
+    PostgreSQL's AFTER triggers; coder's statement triggers keeping a history of the rows changed)."""
 
     def __init__(self, name: str, table: Any, function: Any = None, *, events: str | Iterable[str] = ("UPDATE",),
                  timing: str | None = None, for_each: str = "ROW", when: str | None = None,
                  args: Iterable[str] = (), schema: str | None = None, comment: str | None = None,
                  renamed_from: str | None = None, body: str | None = None, constraint: bool = False,
-                 deferrable: bool = False, initially_deferred: bool = False) -> None:
+                 deferrable: bool = False, initially_deferred: bool = False, old_table: str | None = None,
+                 new_table: str | None = None) -> None:
         if isinstance(table, str):
             t_schema, _, t_name = table.rpartition(".")
         else:
@@ -166,11 +185,13 @@ class Trigger(ObjectDeclaration):
             fn = f"{DEFAULT_SCHEMA}.{fn}"
         timing = (timing or ("AFTER" if constraint else "BEFORE")).upper()
         _check_constraint_trigger(name, constraint, deferrable, initially_deferred, timing, for_each.upper())
+        _check_transition_tables(name, old_table, new_table, timing, constraint, _events(events))
         self.model = m.Trigger(name=name, table=t_name, function=fn, schema=schema or t_schema or DEFAULT_SCHEMA,
                                timing=timing, events=_events(events), for_each=for_each.upper(),
                                when=when, args=tuple(args), comment=comment, renamed_from=renamed_from,
                                body=None if body is None else clean_body(body), constraint=constraint,
-                               deferrable=deferrable, initially_deferred=initially_deferred)
+                               deferrable=deferrable, initially_deferred=initially_deferred,
+                               old_table=old_table, new_table=new_table)
 
     def to_model(self) -> m.Trigger:
         return self.model

@@ -143,6 +143,8 @@ class Trigger:
     constraint: bool = False  # CREATE CONSTRAINT TRIGGER (AFTER, FOR EACH ROW; PostgreSQL)
     deferrable: bool = False  # a constraint trigger's DEFERRABLE
     initially_deferred: bool = False  # … and INITIALLY DEFERRED
+    old_table: str | None = None  # REFERENCING OLD TABLE AS <name>: an AFTER trigger's transition table (PostgreSQL)
+    new_table: str | None = None  # … NEW TABLE AS <name>
 
     kind = "trigger"
 

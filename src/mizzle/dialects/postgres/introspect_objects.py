@@ -6,7 +6,8 @@
 composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
 Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers
-naming a referenced table (`FROM`); they are reported by `unmanaged()`."""
+naming a referenced table (`FROM`); they are reported by `unmanaged()`. A trigger's transition tables (`REFERENCING
+OLD TABLE AS o NEW TABLE AS n`) are read by name from `tgoldtable` / `tgnewtable`, unquoted."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ WHERE p.pronamespace = ANY(%(ns)s) AND {_not_extension('pg_proc', 'p.oid')}
 
 _Q_TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), pn.nspname, p.proname, t.tgargs,
-       obj_description(t.oid, 'pg_trigger')
+       obj_description(t.oid, 'pg_trigger'), t.tgoldtable, t.tgnewtable
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND c.relnamespace = ANY(%(ns)s)
@@ -218,21 +219,21 @@ _NAME = r'(?:[^\s"]|"(?:[^"]|"")*")+'
 
 _TRIGGER = re.compile(rf"CREATE (?P<constraint>CONSTRAINT )?TRIGGER {_NAME} (?P<timing>BEFORE|AFTER|INSTEAD OF) "
                       rf"(?P<events>.+?) ON {_NAME} "
-                      r"(?:(?P<not>NOT )?DEFERRABLE INITIALLY (?P<initially>DEFERRED|IMMEDIATE) )?FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
+                      r"(?:(?P<not>NOT )?DEFERRABLE INITIALLY (?P<initially>DEFERRED|IMMEDIATE) )?"
+                      rf"(?:REFERENCING (?:OLD TABLE AS {_NAME} )?(?:NEW TABLE AS {_NAME} )?)?FOR EACH (?P<level>ROW|STATEMENT) (?:WHEN \((?P<when>.*)\) )?EXECUTE (?:FUNCTION|PROCEDURE) ",
                       re.S)
 
 
 def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> list[Trigger]:
     out = []
-    for schema, table, name, definition, fn_schema, fn_name, tgargs, comment in rows:
+    for schema, table, name, definition, fn_schema, fn_name, tgargs, comment, old_table, new_table in rows:
         if not wants(schema, table):
             continue
         m = _TRIGGER.match(definition)
         if m is None:
-            # a trigger with transition tables, a constraint trigger FROM another table: the not-managed listing
-            # names them (unmanaged.py, for drift and verify too); anything else not understood, here
-            if " REFERENCING " not in definition and not (definition.startswith("CREATE CONSTRAINT TRIGGER ")
-                                                          and " FROM " in definition):
+            # a constraint trigger FROM another table: the not-managed listing names it (unmanaged.py, for drift
+            # and verify too); anything else not understood, here
+            if not (definition.startswith("CREATE CONSTRAINT TRIGGER ") and " FROM " in definition):
                 skipped.append(f"trigger {name} on {schema}.{table} ({definition})")
             continue
         args = bytes(tgargs).split(b"\0")[:-1] if tgargs else []
@@ -241,5 +242,6 @@ def _triggers(rows: list[tuple[Any, ...]], wants: Any, skipped: list[str]) -> li
                            for_each=m.group("level"), when=m.group("when"),
                            args=tuple(quote_literal(a.decode()) for a in args), comment=comment,
                            constraint=bool(m.group("constraint")), deferrable=bool(m.group("initially") and not m.group("not")),
-                           initially_deferred=m.group("initially") == "DEFERRED"))
+                           initially_deferred=m.group("initially") == "DEFERRED", old_table=old_table,
+                           new_table=new_table))
     return out

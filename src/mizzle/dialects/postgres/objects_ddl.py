@@ -119,6 +119,9 @@ def create_trigger(t: Trigger) -> list[str]:
            f"{' OR '.join(t.events)} ON {qname(t.schema, t.table)}")
     if t.constraint:
         sql += f" {'' if t.deferrable else 'NOT '}DEFERRABLE INITIALLY {'DEFERRED' if t.initially_deferred else 'IMMEDIATE'}"
+    if t.old_table or t.new_table:
+        sql += " REFERENCING" + "".join(f" {kind} TABLE AS {ident(n)}" for kind, n in (("OLD", t.old_table),
+                                                                                     ("NEW", t.new_table)) if n)
     sql += f" FOR EACH {t.for_each}"
     if t.when:
         sql += f" WHEN ({t.when})"

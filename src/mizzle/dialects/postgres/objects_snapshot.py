@@ -101,7 +101,7 @@ def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 # fields written only when set (True), so that snapshots written before them stay as they were
-_ONLY_WHEN_SET = frozenset({"constraint", "deferrable", "initially_deferred"})
+_ONLY_WHEN_SET = frozenset({"constraint", "deferrable", "initially_deferred", "old_table", "new_table"})
 
 
 def _fields(o: Any) -> dict[str, Any]:

@@ -151,9 +151,8 @@ KINDS: dict[str, str] = {
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
-    "triggers with transition tables or from another table (REFERENCING … TABLE, CONSTRAINT TRIGGER … FROM)": _on_table(
-        "t.tgname", "pg_trigger", "t", "tgrelid",
-        "NOT t.tgisinternal AND (t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL OR t.tgconstrrelid <> 0)"),
+    "constraint triggers from another table (CONSTRAINT TRIGGER … FROM)": _on_table(
+        "t.tgname", "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgconstrrelid <> 0"),
     "table storage parameters (WITH (…))": (
         "SELECT n.nspname || '.' || c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')' FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL "

@@ -54,8 +54,8 @@ def _trigger_problem(t: Trigger) -> str | None:
         return "a SQLite trigger runs a body (Trigger(name, table, body=\"…\")), not a function"
     if len(t.events) != 1 or t.events[0].split(" ")[0] == "TRUNCATE":
         return "a SQLite trigger has one event: insert, delete or update (of columns)"
-    if t.for_each != "ROW" or t.args or t.schema != DEFAULT_SCHEMA:
-        return "a SQLite trigger is FOR EACH ROW, without arguments or a schema"
+    if t.for_each != "ROW" or t.args or t.schema != DEFAULT_SCHEMA or t.old_table or t.new_table:
+        return "a SQLite trigger is FOR EACH ROW, without arguments, a schema or transition tables"
     if t.timing not in ("BEFORE", "AFTER", "INSTEAD OF"):
         return f"timing must be before, after or instead of, not {t.timing.lower()!r}"
     return None
