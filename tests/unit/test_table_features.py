@@ -60,11 +60,31 @@ def test_diff_of_the_flags() -> None:
     new = _model(unlogged=False, checks=(CheckConstraint("t_id_check", "id > 0", no_inherit=True),),
                  foreign_keys=(ForeignKey("t_p_fk", ("p_id",), "p", ("id",)),))
     changes = diff(old, new).changes  # type: ignore[arg-type]
-    assert set(changes) == {SetTableLogged(("public", "t"), False),
+    assert set(changes) == {SetTableLogged(("public", "t"), False, (("public", "p"),)),
                             ValidateConstraint(("public", "t"), "t_id_check", "check"),
                             ValidateConstraint(("public", "t"), "t_p_fk", "foreign key")}
     back = [type(c).__name__ for c in diff(new, old).changes]  # type: ignore[arg-type]
     assert sorted(back) == ["AddCheck", "AddForeignKey", "DropCheck", "DropForeignKey", "SetTableLogged"]
+
+
+def test_tables_change_logging_in_the_order_of_their_foreign_keys() -> None:
+    # coder's tailnet tables: a logged table may never reference an unlogged one, so the tables referencing
+    # another become unlogged first and logged last, whatever their names' order
+    def tables(unlogged: bool) -> object:
+        a = Table("a", columns=(Column("id", "integer", not_null=True),), primary_key=PrimaryKey(("id",)),
+                  unlogged=unlogged)
+        b = Table("b", columns=(Column("id", "integer", not_null=True), Column("a", "integer")),
+                  primary_key=PrimaryKey(("id",)), unlogged=unlogged,
+                  foreign_keys=(ForeignKey("b_a_fk", ("a",), "a", ("id",)),))
+        c = Table("c", columns=(Column("id", "integer", not_null=True), Column("b", "integer")),
+                  primary_key=PrimaryKey(("id",)), unlogged=unlogged,
+                  foreign_keys=(ForeignKey("c_b_fk", ("b",), "b", ("id",)), ForeignKey("c_c_fk", ("b",), "c", ("id",))))
+        return make_schema("postgresql", tables=[a, b, c])
+
+    made = diff(tables(False), tables(True)).changes  # type: ignore[arg-type]
+    assert [c.table[1] for c in made] == ["c", "b", "a"]
+    assert made[0] == SetTableLogged(("public", "c"), True, (("public", "b"),))  # its own key left out
+    assert [c.table[1] for c in diff(tables(True), tables(False)).changes] == ["a", "b", "c"]  # type: ignore[arg-type]
 
 
 def test_a_not_valid_check_given_a_new_expression_is_dropped_and_added_not_validated() -> None:

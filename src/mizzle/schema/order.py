@@ -1,7 +1,8 @@
 """The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key,
 unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
 enum type rebuilt or dropped after the columns that leave it, a column of a table's or a view's row type after
-that table or view (and dropped before it), a name taken after the object that held it is gone. diff lists
+that table or view (and dropped before it), a name taken after the object that held it is gone, a table made
+unlogged after the tables referencing it (and logged before them). diff lists
 changes in phases; this sorts them stably by these
 dependencies, so the phase order stands wherever nothing forces another."""
 
@@ -36,6 +37,7 @@ from .lineage import AttachPartition, DetachPartition, Inherit, NoInherit, paren
 from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, Table
 from .object_changes import CreateObject, DropObject
 from .objects import View
+from .table_features import SetTableLogged
 
 Fact = tuple[object, ...]
 
@@ -90,6 +92,8 @@ def provides(c: Change) -> Iterator[Fact]:
         k = _index_key(c.table, c.index)
         if k is not None:
             yield k
+    elif isinstance(c, SetTableLogged) and not c.unlogged:
+        yield ("logged", *c.table)
 
 
 def _enum_users(c: Change) -> Iterator[Fact]:
@@ -154,6 +158,8 @@ def needs(c: Change) -> Iterator[Fact]:
         yield from (("table", *p) for p in parents(c.table))
     elif isinstance(c, (AttachPartition, Inherit)):
         yield ("table", *c.parent)
+    elif isinstance(c, SetTableLogged) and not c.unlogged:  # a logged table references logged tables only
+        yield from (("logged", *r) for r in c.references)
 
 
 def _enum(c: Column) -> Fact | None:
@@ -178,6 +184,8 @@ def releases(c: Change) -> Iterator[Fact]:
         e = _enum(old)
         if e is not None and (isinstance(c, DropColumn) or _enum(c.new) != e):
             yield e
+    elif isinstance(c, SetTableLogged) and c.unlogged:  # no longer a logged table referencing them
+        yield from (("logged referrer", *r) for r in c.references)
 
 
 def removes(c: Change) -> Iterator[Fact]:
@@ -198,6 +206,8 @@ def removes(c: Change) -> Iterator[Fact]:
         k = _index_key(c.table, c.index)
         if k is not None:
             yield k
+    elif isinstance(c, SetTableLogged) and c.unlogged:  # unlogged once no logged table references it
+        yield ("logged referrer", *c.table)
 
 
 def frees(c: Change) -> Iterator[Fact]:

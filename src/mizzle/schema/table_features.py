@@ -22,11 +22,17 @@ from .model import CheckConstraint, ExclusionConstraint, ForeignKey, Schema, Seq
 
 @dataclass(frozen=True)
 class SetTableLogged(Change):
+    """`references`: the other tables the table's foreign keys reference. PostgreSQL keeps a logged table from
+    referencing an unlogged one at every step, so tables changed together are ordered by them (schema/order.py):
+    referencing tables become unlogged before the tables they reference, and logged after them (coder's migration
+    making its tailnet tables unlogged, which mizzle wrote in name order: `tailnet_coordinators` first, refused)."""
+
     table: TableKey
     unlogged: bool
+    references: tuple[TableKey, ...] = ()
 
     def inverse(self) -> Change:
-        return SetTableLogged(self.table, not self.unlogged)
+        return SetTableLogged(self.table, not self.unlogged, self.references)
 
     def describe(self) -> str:
         return f"~ table {table_label(self.table)}: {'unlogged' if self.unlogged else 'logged'}"
@@ -100,7 +106,8 @@ def feature_changes(prev: Table, t: Table, check_eq: Callable[[CheckConstraint, 
     checks' expressions are the same (a check whose expression changed is dropped and added, valid: no VALIDATE)."""
     out: list[Change] = []
     if prev.unlogged != t.unlogged:
-        out.append(SetTableLogged(t.key, t.unlogged))
+        refs = {(f.ref_schema, f.ref_table) for f in (*prev.foreign_keys, *t.foreign_keys)} - {t.key}
+        out.append(SetTableLogged(t.key, t.unlogged, tuple(sorted(refs))))
     old_checks = {c.name: c for c in prev.checks}
     for c in t.checks:
         o = old_checks.get(c.name)

@@ -35,3 +35,26 @@ def test_unlogged_added_and_removed(tmp_path: Path, run_mizzle) -> None:  # type
     sqls = code_versions(tmp_path, run_mizzle, versions, hand_change=["ALTER TABLE public.t2 SET LOGGED"])
     assert 'ALTER TABLE "public"."t" SET UNLOGGED' in sqls[1] and 'SET LOGGED' in sqls[2]
     assert 'CREATE UNLOGGED TABLE "public"."t2"' in sqls[3]
+
+
+# coder's migration 000412 makes its tailnet tables unlogged, the tables referencing tailnet_coordinators first:
+# mizzle wrote SET UNLOGGED in name order, and PostgreSQL refused the first ("could not change table
+# tailnet_coordinators to unlogged because it references logged table tailnet_peers")
+FAMILY = ("sa.Table('coordinators', metadata, sa.Column('id', sa.Integer, primary_key=True, autoincrement=False){p})\n"
+          "sa.Table('peers', metadata, sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),\n"
+          "         sa.Column('c', sa.Integer, sa.ForeignKey('coordinators.id')){p})\n"
+          "sa.Table('tunnels', metadata, sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),\n"
+          "         sa.Column('p', sa.Integer, sa.ForeignKey('peers.id')){p})\n")
+FAMILY_SQL = ["CREATE {u}TABLE public.coordinators (id integer PRIMARY KEY)",
+              "CREATE {u}TABLE public.peers (id integer PRIMARY KEY, c integer REFERENCES public.coordinators)",
+              "CREATE {u}TABLE public.tunnels (id integer PRIMARY KEY, p integer REFERENCES public.peers)"]
+
+
+def test_referenced_tables_change_logging_in_an_order_postgresql_accepts(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    versions = [(FAMILY.format(p=p), [s.format(u=u) for s in FAMILY_SQL])
+                for p, u in (("", ""), (", prefixes=['UNLOGGED']", "UNLOGGED "), ("", ""))]
+    sqls = code_versions(tmp_path, run_mizzle, versions)
+    made = [line.split('"')[3] for line in sqls[1].splitlines() if "SET UNLOGGED" in line]
+    assert made == ["tunnels", "peers", "coordinators"], sqls[1]
+    back = [line.split('"')[3] for line in sqls[2].splitlines() if "SET LOGGED" in line]
+    assert back == ["coordinators", "peers", "tunnels"], sqls[2]
