@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from feature_accept import code_versions, pull_round_trip
+from feature_accept import code_versions, execute, pull_round_trip
+from pgtools import temp_database
 
 pytestmark = pytest.mark.pg
 
@@ -58,3 +59,22 @@ def test_referenced_tables_change_logging_in_an_order_postgresql_accepts(tmp_pat
     assert made == ["tunnels", "peers", "coordinators"], sqls[1]
     back = [line.split('"')[3] for line in sqls[2].splitlines() if "SET LOGGED" in line]
     assert back == ["coordinators", "peers", "tunnels"], sqls[2]
+
+
+def test_a_sequence_a_rebuild_would_make_otherwise_logged_is_listed(tmp_path: Path) -> None:
+    # coder's workspace_agent_startup_logs_id_seq, owned by the renamed workspace_agent_logs and made unlogged by
+    # its table's SET UNLOGGED: pull writes it as a sequence of its own, which a rebuild makes logged; nothing said so
+    from mizzle.commands.pull import pull
+    from mizzle.config import load_config
+
+    with temp_database("mzunlseq") as src:
+        execute(src, "CREATE UNLOGGED TABLE u1 (id serial, j int GENERATED ALWAYS AS IDENTITY)",
+                "CREATE TABLE u2 (id serial)", "ALTER TABLE u2 SET UNLOGGED",  # theirs, as a rebuild makes them
+                "CREATE TABLE logs (id int)", "CREATE SEQUENCE startup_logs_id_seq OWNED BY logs.id",
+                "ALTER TABLE logs SET UNLOGGED", "CREATE UNLOGGED SEQUENCE free", "CREATE SEQUENCE kept",
+                "CREATE UNLOGGED TABLE u3 (id serial)", "ALTER SEQUENCE u3_id_seq SET LOGGED")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
+        listed = [w for w in result.unmanaged if "sequence persistence" in w]
+        assert len(listed) == 1 and listed[0].endswith(
+            "public.free unlogged, public.startup_logs_id_seq unlogged, public.u3_id_seq logged"), result.unmanaged

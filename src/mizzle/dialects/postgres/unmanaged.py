@@ -148,6 +148,19 @@ KINDS: dict[str, str] = {
         "SELECT n.nspname || '.' || c.relname || ' ' || CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' "
         "THEN 'nothing' ELSE 'using index' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' AND c.relnamespace = ANY(%(ns)s)"),
+    # an unlogged sequence (an owned one turns unlogged with its table's SET UNLOGGED): a rebuild makes one unlogged
+    # only as part of an unlogged table, its identity's or serial's (`<table>_<column>_seq`); a sequence otherwise
+    # named is made on its own, logged, then OWNED BY (coder's workspace_agent_startup_logs_id_seq, kept under the
+    # name of a renamed table) — listed where the two differ
+    "sequence persistence (UNLOGGED SEQUENCE, SET LOGGED)": (
+        "SELECT n.nspname || '.' || s.relname || CASE s.relpersistence WHEN 'u' THEN ' unlogged' ELSE ' logged' END "
+        "FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace WHERE s.relkind = 'S' "
+        "AND s.relnamespace = ANY(%(ns)s) AND (s.relpersistence = 'u') <> EXISTS (SELECT 1 FROM pg_depend d "
+        "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+        "WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass "
+        "AND d.deptype IN ('a', 'i') AND t.relpersistence = 'u' "
+        "AND (d.deptype = 'i' OR s.relname = t.relname || '_' || a.attname || '_seq')) AND "
+        + _NOT_EXT.format(cat="pg_class", oid="s.oid")),
     "trigger states (DISABLE / ENABLE REPLICA / ALWAYS)": _on_table(
         "t.tgname || ' ' || CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' END",
         "pg_trigger", "t", "tgrelid", "NOT t.tgisinternal AND t.tgenabled <> 'O'"),
