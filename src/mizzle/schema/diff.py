@@ -512,16 +512,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
-    # a check on a column whose type changes is checked again by PostgreSQL in the form it stored, which may not
-    # apply to the new type (`length((c)::text)` on text is stored as `length(c)`): dropped and added again
-    retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
-               and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
-    if retyped:
-        for ck in t.checks:
-            pck = next((x for x in prev.checks if x.name == ck.name), None)
-            if pck is not None and check_equal(pck, ck, r) and any(mentions(ck.expression, n) for n in retyped):
-                drops_con.append(DropCheck(key, pck))
-                cons.append(AddCheck(key, ck))
+    _redo_over_retyped(prev, t, ph, r)
     def rename(o: str, n: str, index: bool = False) -> None:
         if r.stored_name(o) != r.stored_name(n):  # else the database has the new name already
             columns.append(RenameConstraint(key, o, n, index))
@@ -541,6 +532,33 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            lambda x: cons.append(AddExclusion(key, x)), rename,
            eq=lambda a, b: exclusion_equal(a, b, r))
     regenerate_over_retyped(prev, t, ph)
+
+
+def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> None:
+    """A check, an index's predicate or expression on a column whose type changes is parsed again by PostgreSQL
+    in the form it stored, which may not apply to the new type (`length((c)::text)` on text is stored as
+    `length(c)`; coder's partial index `WHERE role = 'system'::text`, its column made an enum: "operator does not
+    exist: chat_message_role = text"): dropped before and made again after, in the schema code's form. The
+    comparison keys drop casts on literals, so these read as unchanged."""
+    retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
+               and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
+    if not retyped:
+        return
+
+    def on_retyped(*texts: str | None) -> bool:
+        return any(mentions(x, n) for x in texts if x for n in retyped)
+
+    for ck in t.checks:
+        pck = next((x for x in prev.checks if x.name == ck.name), None)
+        if pck is not None and check_equal(pck, ck, r) and on_retyped(ck.expression):
+            ph.drops_con.append(DropCheck(t.key, pck))
+            ph.cons.append(AddCheck(t.key, ck))
+    for i in t.indexes:
+        pi = next((x for x in prev.indexes if x.name == i.name), None)
+        if pi is not None and index_equal(pi, i, r) and \
+                on_retyped(i.where, *(c.expression for c in i.columns if c.is_expression)):
+            ph.drops_idx.append(DropIndex(t.key, pi))
+            ph.idx.append(CreateIndex(t.key, i))
 
 
 def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]

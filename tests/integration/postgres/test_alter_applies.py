@@ -166,6 +166,23 @@ def test_check_on_a_column_whose_type_changes(tmp_path: Path) -> None:
         same_as_created(tmp_path, url)
 
 
+def test_partial_index_on_a_column_made_an_enum(tmp_path: Path) -> None:
+    # coder's chat_messages.role, text made an enum under a partial index `WHERE role = 'system'`: the index was
+    # kept (casts on literals compare equal), and PostgreSQL, rebuilding it in the form it stored, refused the type
+    # change ("operator does not exist: chat_message_role = text"); it goes before, and is made again after
+    table = ('role = pg.ENUM("system", "user", name="chat_message_role", metadata=md)\n'
+             't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("role", {}))\n'
+             'sa.Index("t_system_idx", t.c.id, postgresql_where=sa.text("role = {}"))\n')
+    with temp_database("mzpartenum") as url:
+        step(tmp_path, url, table.format("sa.Text", "'system'::text"))
+        rows(url, "INSERT INTO t (id, role) VALUES (1, 'system') RETURNING id")
+        sql = step(tmp_path, url, table.format("role", "'system'::chat_message_role"))
+        assert sql.index('DROP INDEX "public"."t_system_idx"') < sql.index("SET DATA TYPE") \
+            < sql.index('CREATE INDEX "t_system_idx"'), sql
+        assert rows(url, "SELECT role::text FROM t") == [("system",)]
+        same_as_created(tmp_path, url)
+
+
 # -- 12: generated → plain --------------------------------------------------------------------------------------
 
 def test_generated_column_becomes_plain_and_keeps_its_values(tmp_path: Path) -> None:
