@@ -135,29 +135,6 @@ def test_a_columns_own_check_and_a_types_check_are_created_as_create_all_does(tm
     assert d.code == 0, d.stdout + d.stderr
 
 
-def test_deferred_foreign_keys_are_refused_in_code_and_listed_in_a_database(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    """create_all writes `DEFERRABLE INITIALLY DEFERRED` for initially="DEFERRED" on SQLite, which honours it;
-    mizzle's SQLite DDL has no deferred foreign keys, so the code is refused and a database's are listed."""
-    import sqlalchemy as sa
-
-    from mizzle.dialects.sqlite.source import sqlite_schema_from_tables
-
-    m = sa.MetaData()
-    sa.Table("owners", m, sa.Column("id", sa.Integer, primary_key=True))
-    pets = sa.Table("pets", m, sa.Column("id", sa.Integer, primary_key=True), sa.Column("owner", sa.Integer),
-                    sa.ForeignKeyConstraint(["owner"], ["owners.id"], initially="DEFERRED"))
-    with pytest.raises(SchemaLoadError, match="deferred foreign keys"):
-        sqlite_schema_from_tables([pets])
-    source = _database(tmp_path / "source.db", "CREATE TABLE owners (id integer PRIMARY KEY)",
-                       "CREATE TABLE pets (id integer PRIMARY KEY, owner integer REFERENCES owners (id) "
-                       "DEFERRABLE INITIALLY DEFERRED)",
-                       "CREATE TABLE vets (id integer PRIMARY KEY, note text DEFAULT 'DEFERRABLE INITIALLY DEFERRED')")
-    (tmp_path / "mizzle.toml").write_text(TOML)
-    r = run_mizzle(["pull"], cwd=tmp_path, url=source)
-    assert r.code == 0, r.stdout + r.stderr
-    assert "deferred foreign keys (DEFERRABLE INITIALLY DEFERRED) on pets\n" in r.stderr, r.stderr
-
-
 TWICE_UNIQUE = '''import sqlalchemy as sa
 
 metadata = sa.MetaData()

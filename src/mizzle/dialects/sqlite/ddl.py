@@ -104,13 +104,20 @@ def create_table(t: Table, name: str | None = None) -> str:
         lines.append(f"PRIMARY KEY({', '.join(bq(c) for c in pk.columns)})")
     for f in t.foreign_keys:
         lines.append(f"FOREIGN KEY ({', '.join(bq(c) for c in f.columns)}) REFERENCES {bq(f.ref_table)}"
-                     f"({', '.join(bq(c) for c in f.ref_columns)}) ON UPDATE {f.on_update} ON DELETE {f.on_delete}")
+                     f"({', '.join(bq(c) for c in f.ref_columns)}) ON UPDATE {f.on_update} ON DELETE {f.on_delete}"
+                     f"{deferral_sql(f.deferrable)}")
     for k in t.checks:
         expr = k.expression
         if name != t.name:  # drizzle-kit's spelling; SQLite rewrites the qualifier back on RENAME
             expr = re.sub(re.escape(dq(t.name)) + r"\.", dq(name) + ".", expr)
         lines.append(f"CONSTRAINT {dq(k.name)} CHECK({expr})")
     return f"CREATE TABLE {bq(name)} (\n" + ",\n".join("\t" + line for line in lines) + "\n);\n"
+
+
+def deferral_sql(deferrable: str | None) -> str:
+    """A foreign key's DEFERRABLE clause, as PostgreSQL's DDL writes it: SQLite defers the check to the COMMIT for
+    INITIALLY DEFERRED only (Django's keys), and a rebuilt table keeps it."""
+    return f" DEFERRABLE INITIALLY {deferrable.upper()}" if deferrable else ""
 
 
 def create_index(table: str, ix: Index) -> str:

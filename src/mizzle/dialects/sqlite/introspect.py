@@ -97,10 +97,6 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
         out.append("generated columns whose expression mizzle could not read from the table's SQL (read as plain "
                    f"columns): {', '.join(unread)}")
     tables = [(name, _without_literals(sql)) for name, sql in created]
-    deferred = [name for name, sql in tables if re.search(r"(?is)(?<!NOT )\bDEFERRABLE\s+INITIALLY\s+DEFERRED\b", sql)]
-    if deferred:
-        out.append("not managed by mizzle (left as they are; a table rebuild checks them at once): deferred foreign "
-                   f"keys (DEFERRABLE INITIALLY DEFERRED) on {', '.join(deferred)}")
     # a constraint's ON CONFLICT (other than the default ABORT): the model has no place for it, so a pulled module, a
     # table rebuild and a table created from the schema code are without it
     for what, pattern in (("conflict clauses (ON CONFLICT)", r"(?i)\bON\s+CONFLICT\s+(?:ROLLBACK|FAIL|IGNORE|REPLACE)\b"),):
@@ -339,7 +335,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         pk = PrimaryKey(pk_cols, None)
     elif pk_cols:
         pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
-    fks = _foreign_keys(conn, name)
+    fks = _foreign_keys(conn, name, deferrals(sql))
     indexes = _indexes(conn, name)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
@@ -373,13 +369,50 @@ def _without_literals(text: str) -> str:
                    for m in _LEXEME.finditer(_without_comments(text)))
 
 
-def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
+_REFERENCES = re.compile(rf"(?i)REFERENCES\s+(?P<ref>{_IDENT})")
+_FOREIGN_KEY = re.compile(r"(?i)FOREIGN\s+KEY\s*\(")
+# SQLite's grammar: only DEFERRABLE INITIALLY DEFERRED defers; NOT DEFERRABLE (whatever INITIALLY follows) and
+# DEFERRABLE [INITIALLY IMMEDIATE] are checked at once
+_DEFERRAL = re.compile(r"(?i)(?P<not>NOT\s+)?DEFERRABLE(?:\s+INITIALLY\s+(?P<initially>DEFERRED|IMMEDIATE))?(?![\w$])")
+
+FkKey = tuple[tuple[str, ...], str]  # (the child's columns, the parent table), lower case: as PRAGMA may spell them
+
+
+def deferrals(sql: str) -> dict[FkKey, list[str | None]]:
+    """Each foreign key's deferral read from the CREATE TABLE text (PRAGMA foreign_key_list does not give it): None,
+    "immediate" (DEFERRABLE [INITIALLY IMMEDIATE]) or "deferred", in the order written, by its columns and parent
+    (Django writes every key `REFERENCES "t" ("id") DEFERRABLE INITIALLY DEFERRED`)."""
+    out: dict[FkKey, list[str | None]] = {}
+    for item in split_top(_body(_without_comments(sql))):
+        column = None if _TABLE_CONSTRAINT.match(item) else re.match(rf"\s*(?P<n>{_IDENT})", item)
+        words = [i for i in _top_level(item) if i == 0 or not (item[i - 1].isalnum() or item[i - 1] in "_$")]
+        refs = [(i, m) for i in words if (m := _REFERENCES.match(item, i))]
+        for k, (at, m) in enumerate(refs):
+            end = refs[k + 1][0] if k + 1 < len(refs) else len(item)
+            if column is not None:
+                cols: tuple[str, ...] = (unquote(column["n"]),)
+            else:
+                starts = [f for i in words if i < at and (f := _FOREIGN_KEY.match(item, i))]
+                if not starts:
+                    continue
+                cols = tuple(unquote(c) for c in split_top(_paren_after(item, starts[-1].end() - 1)))
+                end = min([end, *(i for i in words if at < i < end and _FOREIGN_KEY.match(item, i))])
+            found = next((d for i in words if at < i < end and (d := _DEFERRAL.match(item, i))), None)
+            value = None if found is None or found["not"] else \
+                ("deferred" if (found["initially"] or "").upper() == "DEFERRED" else "immediate")
+            out.setdefault((tuple(c.lower() for c in cols), unquote(m["ref"]).lower()), []).append(value)
+    return out
+
+
+def _foreign_keys(conn: sqlite3.Connection, table: str, deferred: dict[FkKey, list[str | None]]) -> list[ForeignKey]:
     groups: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
     for row in conn.execute(f"PRAGMA foreign_key_list({_q(table)})"):
         groups.setdefault(row[0], []).append(row)
     out = []
     for _, rows in sorted(groups.items()):
         rows.sort(key=lambda r: r[1])
+        written = deferred.get((tuple(r[3].lower() for r in rows), rows[0][2].lower())) or [None]
+        deferrable = written.pop()  # PRAGMA numbers the keys from the last one written
         ref = _real_table_name(conn, rows[0][2])
         cols = _real_column_names(conn, table, tuple(r[3] for r in rows))
         ref_cols = tuple(r[4] for r in rows)
@@ -389,7 +422,7 @@ def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[ForeignKey]:
         ref_cols = _real_column_names(conn, ref, ref_cols)
         out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
                               ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
-                              on_delete=rows[0][6].lower()))
+                              on_delete=rows[0][6].lower(), deferrable=deferrable))
     return out
 
 

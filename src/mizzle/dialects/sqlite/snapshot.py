@@ -2,7 +2,8 @@
 
 Key order as drizzle-kit writes it: `version, dialect, id, prevId, tables, views, enums, _meta, internal`.
 No schemas (see source.py). Unique constraints are indexes; `internal.indexes` flags expression columns.
-Views found in a drizzle-kit snapshot are carried forward unchanged. Triggers (no drizzle-kit field) go in the sidecar.
+Views found in a drizzle-kit snapshot are carried forward unchanged. Triggers, columns' collations and foreign keys'
+deferral (no drizzle-kit field) go in the sidecar.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot",
                                 side: dict[str, Any] | None = None) -> Schema:
-    """`side`: mizzle's sidecar entry of this snapshot (its triggers: drizzle-kit has no field for them)."""
+    """`side`: mizzle's sidecar entry of this snapshot (its triggers, columns' collations, foreign keys' deferral:
+    drizzle-kit has no field for them)."""
     try:
         internal = (data.get("internal") or {}).get("indexes") or {}
         side_tables = (side or {}).get("tables") or {}
@@ -50,7 +52,9 @@ def sqlite_schema_from_snapshot(data: dict[str, Any], source: str = "snapshot",
 
 
 def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) -> Table:
-    """`side`: the table's sidecar entry (its columns' collations)."""
+    """`side`: the table's sidecar entry (its columns' collations, its foreign keys' deferral: drizzle-kit's SQLite
+    snapshot has no field for them)."""
+    side_fks = side.get("foreignKeys") or {}
     composite = list((t.get("compositePrimaryKeys") or {}).values())
     single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
     pk = None
@@ -72,7 +76,8 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),
-                      on_update=(f.get("onUpdate") or "no action").lower(), server_name=f.get(SERVER_NAME))
+                      on_update=(f.get("onUpdate") or "no action").lower(), server_name=f.get(SERVER_NAME),
+                      deferrable=(side_fks.get(f["name"]) or {}).get("deferrable"))
            for f in (t.get("foreignKeys") or {}).values()]
     indexes = []
     for ix in (t.get("indexes") or {}).values():
@@ -133,11 +138,24 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
         snap[key] = json.loads(text)
     snap["views"] = {**snap["views"], **views_to_snapshot(schema.objects)}
     side = triggers_to_sidecar(schema.objects)
-    collations = {t.name: {"columns": {c.name: {"collation": c.collation} for c in t.columns if c.collation}}
-                  for t in schema.tables if any(c.collation for c in t.columns)}
-    if collations:  # drizzle-kit's SQLite snapshot has no field for a column's COLLATE
-        side["tables"] = collations
+    if kept := _tables_sidecar(schema):
+        side["tables"] = kept
     return snap, side
+
+
+def _tables_sidecar(schema: Schema) -> dict[str, Any]:
+    """What drizzle-kit's SQLite snapshot has no field for, by table (as the PostgreSQL sidecar keeps it): a column's
+    COLLATE, a deferrable foreign key's `deferrable` ("immediate" / "deferred")."""
+    out: dict[str, Any] = {}
+    for t in schema.tables:
+        entry: dict[str, Any] = {}
+        if cols := {c.name: {"collation": c.collation} for c in t.columns if c.collation}:
+            entry["columns"] = cols
+        if fks := {f.name: {"deferrable": f.deferrable} for f in t.foreign_keys if f.deferrable}:
+            entry["foreignKeys"] = fks
+        if entry:
+            out[t.name] = entry
+    return out
 
 
 def _meta(renames: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -155,16 +155,13 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
         if not created_on(con, _SQLITE):  # ddl_if(dialect=…)
             continue
         if isinstance(con, sa.ForeignKeyConstraint):
-            if deferrable_of(con) == "deferred":
-                raise SchemaLoadError(f"table {t.name}: deferred foreign keys (initially=\"DEFERRED\") are not managed "
-                                      "by mizzle on SQLite (its DDL would check them at once); remove initially=")
             cols = tuple(e.parent.name for e in con.elements)
             ref_cols = tuple(e.column.name for e in con.elements)
             ref_table = con.elements[0].column.table.name
             name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols, cut=False)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
-                                  on_update=fk_action(con.onupdate)))
+                                  on_update=fk_action(con.onupdate), deferrable=deferrable_of(con)))
         elif isinstance(con, sa.UniqueConstraint) and id(con) in uniques:
             cols = tuple(c.name for c in con.columns)
             name = uniques[id(con)] or unique_name(t.name, cols, cut=False)
