@@ -416,7 +416,9 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str], dialect: str) -> tup
     from .. import dialects
 
     own = dialects.get(dialect).pulled_type(c.type)  # SQLite: its own mapping, or the declared type kept
-    if own is not None:
+    if own is not None:  # a string type takes the collation (SQLite's NOCASE); another gives it in `info`
+        if c.collation is not None:
+            own = _with_collation(own, c.collation)
         return own, own.startswith("PgType(")
     base, dims = c.type, 0
     while base.endswith("[]"):

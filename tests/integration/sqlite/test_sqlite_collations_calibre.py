@@ -1,0 +1,116 @@
+"""SQLite column collations on calibre-like tables (calibre-web's cps/db.py and cps/ub.py: nearly every text column
+`String(collation='NOCASE')`; calibre's metadata.db: `TEXT NOT NULL DEFAULT 'x' COLLATE NOCASE`): several
+collations in one table, create_all's `COLLATE "NOCASE"` and a custom collation read as the schema code's, a change
+of NOCASE to BINARY a rebuild that keeps the rows, and only the column's own COLLATE counting."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlite_support import db_model, execute, rows, write_project
+
+import mizzle
+from mizzle.commands.drift import drift
+from mizzle.commands.generate import generate
+from mizzle.dialects.sqlite.introspect import introspect, unmanaged
+from mizzle.dialects.sqlite.source import sqlite_schema_from_tables
+from mizzle.schema.model import Schema
+
+BOOKS = """
+import sqlalchemy as sa
+md = sa.MetaData()
+books = sa.Table(
+    "books", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(collation="NOCASE"), nullable=False, server_default="Unknown"),
+    sa.Column("sort", sa.String(collation="{sort}")),
+    sa.Column("isbn", sa.String(collation="nocase"), server_default=""),
+    sa.Column("code", sa.String(10, collation="RTRIM")),
+    sa.Column("path", sa.String, nullable=False, server_default=""),
+    sqlite_autoincrement=True,
+)
+sa.Index("books_idx", books.c.sort)
+"""
+
+
+def _collations(s: Schema, table: str) -> dict[str, str | None]:
+    t = s.table("public", table)
+    assert t is not None
+    return {c.name: c.collation for c in t.columns}
+
+
+def test_collations_are_read_written_and_introspected(tmp_path: Path) -> None:
+    root, db = tmp_path / "proj", tmp_path / "app.db"
+    cfg = write_project(root, BOOKS.replace("{sort}", "NOCASE"))
+    first = generate(cfg, name="books")
+    assert "`title` text COLLATE NOCASE DEFAULT 'Unknown' NOT NULL" in first.sql, first.sql
+    assert "`code` text(10) COLLATE RTRIM" in first.sql, first.sql
+    snap = json.loads((cfg.out_dir / "meta" / "0000_snapshot.json").read_text())
+    assert "collation" not in json.dumps(snap)  # drizzle-kit's snapshot is drizzle-kit's: the sidecar holds it
+    mizzle.migrate(url=f"sqlite:///{db}", folder=cfg.out_dir)
+    live = db_model(db)
+    assert _collations(live, "books") == {"id": None, "title": "NOCASE", "sort": "NOCASE", "isbn": "NOCASE",
+                                          "code": "RTRIM", "path": None}
+    execute(db, "INSERT INTO books (title, sort) VALUES ('Bob', 'Bob')")
+    assert rows(db, "SELECT count(*) FROM books WHERE sort = 'bob'") == [(1,)]
+    result = drift(url=f"sqlite:///{db}", folder=cfg.out_dir)
+    assert result.changes == [] and result.unmanaged == [], (result.changes, result.unmanaged)
+    assert mizzle.verify(cfg).ok
+    assert generate(cfg, name="again").sql == ""  # the sidecar's collations read back: nothing to do
+
+
+def test_nocase_to_binary_is_a_rebuild_that_keeps_the_rows(tmp_path: Path) -> None:
+    root, db = tmp_path / "proj", tmp_path / "app.db"
+    cfg = write_project(root, BOOKS.replace("{sort}", "NOCASE"))
+    generate(cfg, name="books")
+    url = f"sqlite:///{db}"
+    mizzle.migrate(url=url, folder=cfg.out_dir)
+    execute(db, "INSERT INTO books (title, sort) VALUES ('Bob', 'Bob')", "INSERT INTO books (title, sort) "
+            "VALUES ('ann', 'ann')")
+    second = generate(write_project(root, BOOKS.replace("{sort}", "BINARY")), name="binary")
+    assert "collation NOCASE → default" in "\n".join(second.changes), second.changes
+    assert "INSERT INTO `__new_books`" in second.sql and "`sort` text DEFAULT" not in second.sql, second.sql
+    mizzle.migrate(url=url, folder=cfg.out_dir)
+    assert rows(db, "SELECT title, sort FROM books ORDER BY id") == [("Bob", "Bob"), ("ann", "ann")]
+    assert rows(db, "SELECT count(*) FROM books WHERE sort = 'bob'") == [(0,)]  # BINARY: case counts now
+    assert rows(db, "SELECT count(*) FROM books WHERE title = 'bob'") == [(1,)]  # the others kept theirs
+    assert _collations(db_model(db), "books")["sort"] is None
+    assert drift(url=url, folder=cfg.out_dir).changes == []
+    back = generate(write_project(root, BOOKS.replace("{sort}", "NOCASE")), name="back")
+    assert "collation default → NOCASE" in "\n".join(back.changes), back.changes
+
+
+def test_create_alls_quoted_spelling_reads_as_the_same_collation(tmp_path: Path) -> None:
+    """create_all writes `VARCHAR COLLATE "NOCASE"`; SQLite's names of collations ignore case; BINARY is the
+    default (no collation); a custom collation keeps its name as written."""
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("a", sa.String(collation="NOCASE")), sa.Column("b", sa.Text(collation="rtrim")),
+                 sa.Column("c", sa.String(20, collation="BINARY")), sa.Column("d", sa.Text(collation="Unicode_CI")),
+                 sa.Column("e", sa.Text))
+    conn = sqlite3.connect(":memory:")
+    conn.create_collation("Unicode_CI", lambda x, y: (x.lower() > y.lower()) - (x.lower() < y.lower()))
+    conn.execute(str(sa.schema.CreateTable(t).compile(dialect=sa.dialects.sqlite.dialect())))
+    assert 'COLLATE "NOCASE"' in conn.execute("SELECT sql FROM sqlite_master").fetchone()[0]
+    live = introspect(conn)
+    expected = {"id": None, "a": "NOCASE", "b": "RTRIM", "c": None, "d": "Unicode_CI", "e": None}
+    assert _collations(live, "t") == expected
+    assert _collations(sqlite_schema_from_tables([t]), "t") == expected
+    assert unmanaged(conn) == []  # managed now: nothing to list
+
+
+@pytest.mark.parametrize(("definition", "collation"), [
+    ("a TEXT NOT NULL DEFAULT 'x' COLLATE NOCASE", "NOCASE"),
+    ("a TEXT DEFAULT 'COLLATE RTRIM'", None),
+    ("a TEXT CHECK (a <> 'x' COLLATE NOCASE)", None),
+    ("a TEXT COLLATE `nocase` UNIQUE", "NOCASE"),
+    ("a TEXT /* COLLATE RTRIM */ COLLATE binary", None),
+])
+def test_only_the_columns_own_collate_counts(definition: str, collation: str | None) -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE t ({definition})")
+    assert _collations(introspect(conn), "t") == {"a": collation}
