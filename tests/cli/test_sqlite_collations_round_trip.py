@@ -100,6 +100,7 @@ def test_calibre_metadata_db_pull_keeps_nocase(tmp_path: Path) -> None:
     assert "not managed" not in p.stdout + p.stderr, p.stdout + p.stderr
     module = (tmp_path / "pulled.py").read_text()
     assert 'sa.Column("name", sa.Text(collation="NOCASE"), nullable=False)' in module, module
+    assert """sa.Index("tags_idx", sa.text('"name" COLLATE "NOCASE"'))""" in module, module
     # `TEXT NON NULL` declares the type `TEXT NON` (kept as written), which takes no collation=: `info` says it
     assert 'sa.Column("val", PgType("text non"), info={"mizzle": {"collation": "NOCASE"}})' in module, module
     p = mizzle(["generate", "--check"], tmp_path)

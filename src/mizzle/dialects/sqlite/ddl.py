@@ -14,7 +14,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
-from .types import AUTOINCREMENT, BUILTIN_COLLATIONS
+from .types import AUTOINCREMENT, collate_sql, index_element_sql
 from .views import view_sql
 
 FK_OFF = "PRAGMA foreign_keys=OFF"
@@ -81,7 +81,7 @@ def _sql(c: ch.Change) -> list[str]:
 def column_sql(c: Column, single_pk: bool) -> str:
     parts = [bq(c.name), c.type]
     if c.collation is not None:
-        parts.append(f"COLLATE {c.collation if c.collation in BUILTIN_COLLATIONS else dq(c.collation)}")
+        parts.append(collate_sql(c.collation))
     if single_pk:
         parts.append("PRIMARY KEY")
         if c.identity == AUTOINCREMENT:
@@ -121,7 +121,7 @@ def deferral_sql(deferrable: str | None) -> str:
 
 
 def create_index(table: str, ix: Index) -> str:
-    cols = ",".join(c.expression if c.is_expression else bq(c.expression) for c in ix.columns)
+    cols = ",".join(index_element_sql(c.expression, c.is_expression, c.collation) for c in ix.columns)
     where = f" WHERE {ix.where}" if ix.where else ""
     return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {bq(ix.real_name)} ON {bq(table)} ({cols}){where};"
 

@@ -29,7 +29,7 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, pk_name, unique_name
 from .ddl import NEW_PREFIX
-from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type
+from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*)"
@@ -455,10 +455,8 @@ def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []
         for part in split_top(body):
-            if re.fullmatch(_IDENT, part):
-                cols_.append(IndexColumn(unquote(part)))
-            else:
-                cols_.append(IndexColumn(part, is_expression=True))
+            expr, is_expr, collation = index_element(part)
+            cols_.append(IndexColumn(expr, is_expression=is_expr, collation=collation))
         where = None
         after = sql[sql.index(body) + len(body):]
         w = re.search(r"(?is)\)\s*WHERE\s+(.*)$", after)

@@ -29,7 +29,7 @@ from ...schema.model import (
 from ...schema.naming import unique_name
 from ...schema.objects import make_objects
 from .snapshot_1x import SERVER_NAME, SERVER_PK
-from .types import AUTOINCREMENT, affinity, canonical_type
+from .types import AUTOINCREMENT, affinity, canonical_type, index_element, index_element_sql
 from .views import triggers_from_sidecar, triggers_to_sidecar, views_from_snapshot, views_to_snapshot
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
@@ -82,8 +82,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
     indexes = []
     for ix in (t.get("indexes") or {}).values():
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
-        cols = tuple(IndexColumn(c, is_expression=bool((flags.get(c) or {}).get("isExpression")))
-                     for c in ix["columns"])
+        cols = tuple(_index_column(c, bool((flags.get(c) or {}).get("isExpression"))) for c in ix["columns"])
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
                              where=ix.get("where") or None, server_name=ix.get(SERVER_NAME)))
     for u in (t.get("uniqueConstraints") or {}).values():  # older drizzle-kit versions wrote these
@@ -94,6 +93,16 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
     checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
     return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,
                  foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes))
+
+
+def _index_column(text: str, is_expression: bool) -> IndexColumn:
+    """An index element of a snapshot: a column, or an expression — one ending in `COLLATE name` is the element's
+    collation (drizzle-kit's index has no field for it: mizzle writes it so, as drizzle-kit writes
+    sql`${t.name} COLLATE NOCASE`)."""
+    if not is_expression:
+        return IndexColumn(text)
+    expr, is_expr, collation = index_element(text)
+    return IndexColumn(expr, is_expression=is_expr, collation=collation)
 
 
 def _unwrap(expr: str) -> str:
@@ -181,13 +190,16 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
         columns[c.name] = d
     indexes = {}
     for ix in t.indexes:
-        d = {"name": ix.name, "columns": [c.expression for c in ix.columns], "isUnique": ix.unique}
+        texts = [index_element_sql(c.expression, c.is_expression, c.collation, '"') if c.collation else c.expression
+                 for c in ix.columns]
+        d = {"name": ix.name, "columns": texts, "isUnique": ix.unique}
         if ix.where:
             d["where"] = ix.where
         if ix.server_name:
             d[SERVER_NAME] = ix.server_name
         indexes[ix.name] = d
-        exprs = {c.expression: {"isExpression": True} for c in ix.columns if c.is_expression}
+        exprs = {text: {"isExpression": True} for c, text in zip(ix.columns, texts, strict=True)
+                 if c.is_expression or c.collation}
         if exprs:
             internal[ix.name] = {"columns": exprs}
     fks = {f.name: {"name": f.name, "tableFrom": t.name, "tableTo": f.ref_table, "columnsFrom": list(f.columns),

@@ -36,7 +36,14 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, unique_name
 from ...sources.sqlalchemy import created_on, dialect_type
-from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, quote_literal
+from .types import (
+    AUTOINCREMENT,
+    canonical_collation,
+    canonical_default,
+    canonical_type,
+    index_element,
+    quote_literal,
+)
 
 _SQLITE = sqlite_dialect.dialect()
 
@@ -364,7 +371,9 @@ def _index(t: sa.Table, ix: sa.Index, name: str | None) -> Index:
         if isinstance(e, sa.Column):
             cols.append(IndexColumn(e.name))
         else:
-            cols.append(IndexColumn(_expr_sql(e), is_expression=True))
+            # an expression, or a column with its COLLATE (`t.c.name.collate("NOCASE")`)
+            expr, is_expr, collation = index_element(_expr_sql(e))
+            cols.append(IndexColumn(expr, is_expression=is_expr, collation=collation))
     where = ix.dialect_options["sqlite"].get("where")
     return Index(name=name, columns=tuple(cols), unique=bool(ix.unique),
                  where=_expr_sql(where) if where is not None else None)

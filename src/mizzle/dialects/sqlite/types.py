@@ -51,6 +51,53 @@ def canonical_collation(name: str | None) -> str | None:
     return up if up in BUILTIN_COLLATIONS else name
 
 
+def collate_sql(collation: str) -> str:
+    """`COLLATE NOCASE`: SQLite's own bare, another double-quoted (its name kept as written)."""
+    if collation in BUILTIN_COLLATIONS:
+        return f"COLLATE {collation}"
+    return 'COLLATE "' + collation.replace('"', '""') + '"'
+
+
+# an index element's trailing `COLLATE name` (https://sqlite.org/syntax/indexed-column.html), and a name alone
+_NAME = r'"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*'
+_ELEMENT_COLLATE = re.compile(rf"(?is)(?P<base>.*?\S)\s+COLLATE\s+(?P<n>{_NAME}|'(?:[^']|'')*')\s*")
+
+
+def index_element(text: str) -> tuple[str, bool, str | None]:
+    """An index element's SQL (`name COLLATE NOCASE`, create_all's `name COLLATE "NOCASE"`, `(lower(name)) COLLATE
+    NOCASE`, `"name"`, `lower(name)`) → (a column's name or the expression, whether it is an expression, its
+    COLLATE: SQLite's own upper case, BINARY kept — it differs from a NOCASE column's own —, a custom one as
+    written). calibre's `CREATE INDEX tags_idx ON tags (name COLLATE NOCASE)` is column `name` collated NOCASE,
+    whichever spelling the schema code, a snapshot or the database gives it."""
+    text = text.strip()
+    collation = None
+    m = _ELEMENT_COLLATE.fullmatch(text)
+    if m and _balanced(m["base"]):
+        text, collation = m["base"].strip(), canonical_collation(_unquoted(m["n"])) or "BINARY"
+        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+    if re.fullmatch(_NAME, text):
+        return _unquoted(text), False, collation
+    return text, True, collation
+
+
+def _unquoted(name: str) -> str:
+    if len(name) > 1 and name[0] in "\"`'" and name[-1] == name[0]:
+        return name[1:-1].replace(name[0] * 2, name[0])
+    return name[1:-1] if name[:1] == "[" else name
+
+
+def index_element_sql(expression: str, is_expression: bool, collation: str | None, quote: str = "`") -> str:
+    """An index element as SQL: a column quoted with `quote` (the DDL's backticks; a snapshot's `"name" COLLATE
+    NOCASE` as drizzle-kit writes sql`${t.name} COLLATE NOCASE`), an expression as written (in parentheses when
+    collated: COLLATE binds tighter than an operator), then its COLLATE."""
+    if not is_expression:
+        sql = quote + expression.replace(quote, quote * 2) + quote
+    else:
+        sql = f"({expression})" if collation else expression
+    return sql + (" " + collate_sql(collation) if collation else "")
+
+
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
