@@ -135,9 +135,31 @@ def _rebuild(c: RebuildTable) -> tuple[list[PlannedStatement], list[PlannedState
     body = [create_table(t, tmp)]
     if copied:
         body.append(f"INSERT INTO {bq(tmp)}({targets}) SELECT {sources} FROM {bq(t.name)};")
+    body += _keep_sequence(t.name, tmp) if _autoincrement(t) and _autoincrement(old) else []
     body += [f"DROP TABLE {bq(t.name)};", f"ALTER TABLE {bq(tmp)} RENAME TO {bq(t.name)};"]
     return ([PlannedStatement(s, c) for s in body],
             [PlannedStatement(create_index(t.name, ix), c) for ix in t.indexes])
+
+
+def _autoincrement(t: Table) -> bool:
+    return any(c.identity == AUTOINCREMENT for c in t.columns)
+
+
+def _keep_sequence(name: str, tmp: str) -> list[str]:
+    """AUTOINCREMENT's one promise is never to hand out a key again, not even a deleted row's; SQLite keeps it in
+    `sqlite_sequence`, whose row for the table goes with its DROP. The copied rows give the new table only the
+    largest key still present (none if it is empty), so the old table's mark is carried over before the drop, and
+    the RENAME moves it along (GnuCash's `slots`, rebuilt on the way from a 2.6 book to 3.x's schema, handed out
+    the ids of slots deleted before the migration). Both tables are AUTOINCREMENT, so `sqlite_sequence` exists."""
+    old, new = _literal(name), _literal(tmp)
+    mark = f"(SELECT seq FROM sqlite_sequence WHERE name = {old})"
+    return [f"UPDATE sqlite_sequence SET seq = {mark} WHERE name = {new} AND seq < {mark};",
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT {new}, seq FROM sqlite_sequence WHERE name = {old} "
+            f"AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new});"]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _copy_expr(new: Column, old: Column) -> str:
