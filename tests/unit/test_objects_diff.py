@@ -176,6 +176,30 @@ def test_drift_lines_name_what_differs_once_per_object() -> None:
                                "materialized False → True"]
 
 
+def test_a_body_differing_only_inside_its_whitespace_shows_where() -> None:
+    """Koji's get_event(): a database upgraded by Koji's own scripts holds the body indented with spaces, its
+    schema.sql (and so the pulled code) with a tab. The line printed both bodies on one line, whitespace collapsed,
+    so `baseline` refused with two identical-looking texts."""
+    from mizzle.schema.compare import lines
+
+    tab = "\n\tINSERT INTO events (time) VALUES (clock_timestamp());\n\tSELECT currval('events_id_seq')::INTEGER;\n"
+    spaces = tab.replace("\t", "    ")
+    assert lines(_schema(Function("get_event", tab, returns="integer", language="sql")),
+                 _schema(Function("get_event", spaces, returns="integer", language="sql"))) == [
+        "~ function get_event(): body differs in whitespace only, from line 2: "
+        "'\\tINSERT INTO events (time) VALUES (clock…' → '    INSERT INTO events (time) VALUES (cl…'"]
+
+
+def test_a_body_differing_past_what_the_line_shows_shows_where() -> None:
+    from mizzle.schema.compare import lines
+
+    head = "SELECT " + ", ".join(f"c{i}" for i in range(40)) + " FROM t"
+    assert lines(_schema(Function("f", head + " WHERE true", language="sql")),
+                 _schema(Function("f", head + " WHERE false", language="sql"))) == [
+        "~ function f(): body differs past the first 117 characters, from line 1: "
+        "…'8, c39 FROM t WHERE true' → …'8, c39 FROM t WHERE false'"]
+
+
 def test_one_view_imported_into_two_schema_modules_is_declared_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from mizzle.sources.loader import load_metadata
 

@@ -141,14 +141,38 @@ def _attrs(c: CompositeType) -> str:
     return "(" + ", ".join(f"{n} {t}" for n, t in c.attributes) + ")"
 
 
+_SHORT = 120
+_NL = "\n"
+
+
 def _short(x: Any) -> str:
     text = " ".join(str(x).split()) if x is not None else "none"
-    return text if len(text) <= 120 else text[:117] + "..."
+    return text if len(text) <= _SHORT else text[:_SHORT - 3] + "..."
 
 
 def what_differs(old: Any, new: Any) -> str:
     """`~ view v: definition a → b` — one line naming each differing field of one object with both values."""
     fields = [f for f in old.__dataclass_fields__ if old.__dataclass_fields__[f].compare
               and getattr(old, f) != getattr(new, f)]
-    what = ", ".join(f"{f.replace('_', ' ')} {_short(getattr(old, f))} → {_short(getattr(new, f))}" for f in fields)
+    what = ", ".join(_field_change(f.replace("_", " "), getattr(old, f), getattr(new, f)) for f in fields)
     return f"~ {new.label}: {what or 'changed'}"
+
+
+def _field_change(label: str, a: Any, b: Any) -> str:
+    """`body a → b`; where the one-line forms are the same text (the two differ inside their whitespace, or past the
+    shortened part), where they differ instead, quoted: Koji's get_event(), indented with a tab in its schema.sql and
+    with spaces in a database its upgrade scripts made, read `body INSERT … → INSERT …` twice alike."""
+    short_a, short_b = _short(a), _short(b)
+    if short_a != short_b or not isinstance(a, str) or not isinstance(b, str):
+        return f"{label} {short_a} → {short_b}"
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    how = "in whitespace only" if a.split() == b.split() else f"past the first {_SHORT - 3} characters"
+    return f"{label} differs {how}, from line {a.count(_NL, 0, i) + 1}: {_around(a, i)} → {_around(b, i)}"
+
+
+def _around(text: str, i: int) -> str:
+    """The text from a little before position `i` (not before its line), quoted so that whitespace shows."""
+    start = max(text.rfind("\n", 0, i) + 1, i - 20)
+    quoted = repr(text[start:start + 40])  # in double quotes where the part holds a single one
+    return ("…" if start > text.rfind("\n", 0, i) + 1 else "") + quoted[:-1] + \
+        ("…" if start + 40 < len(text) else "") + quoted[-1]
