@@ -64,6 +64,25 @@ def test_a_trigger_on_a_view_made_again_is_made_again_after_it() -> None:
     assert sql[-1].startswith('CREATE TRIGGER "on_vv" INSTEAD OF INSERT ON "public"."vv"'), sql
 
 
+def test_a_trigger_on_a_retyped_column_is_dropped_first_and_made_again_after() -> None:
+    """PostgreSQL refuses to retype a column a trigger's `UPDATE OF` list or WHEN names ("cannot alter type of a
+    column used in a trigger definition"): Zabbix's `hosts_name_upper_update AFTER UPDATE OF name ON hosts`, pulled,
+    then `hosts.name` widened. The trigger is dropped before the ALTER and made again after; one naming neither
+    the column nor a WHEN on it stays."""
+    fn = Function("upper_name", "BEGIN RETURN NULL; END;", returns="trigger")
+    of = Trigger("t_upd", "t", "public.upper_name", timing="AFTER", events=("UPDATE OF v",))
+    when = Trigger("t_when", "t", "public.upper_name", timing="AFTER", events=("UPDATE",),
+                   when="OLD.v IS DISTINCT FROM NEW.v")
+    kept = Trigger("t_ins", "t", "public.upper_name", timing="AFTER", events=("INSERT",))
+    retyped = T.with_(columns=(T.columns[0], Column("v", "bigint")))
+    sql = _sql(_schema(fn, of, when, kept), _schema(fn, of, when, kept, table=retyped))
+    alter = next(i for i, s in enumerate(sql) if s.startswith('ALTER TABLE "public"."t" ALTER COLUMN "v"'))
+    for name in ("t_upd", "t_when"):
+        assert sql.index(f'DROP TRIGGER "{name}" ON "public"."t"') < alter, sql
+        assert any(s.startswith(f'CREATE TRIGGER "{name}"') for s in sql[alter:]), sql
+    assert not any('"t_ins"' in s for s in sql), sql
+
+
 def test_view_replaced_in_place_only_when_columns_append() -> None:
     appended = _sql(_schema(View("vv", "SELECT id FROM t")), _schema(View("vv", "SELECT id, v FROM t")))
     assert appended == ['CREATE OR REPLACE VIEW "public"."vv" AS SELECT id, v FROM t']

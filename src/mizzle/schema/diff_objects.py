@@ -73,7 +73,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
-    _triggers(old_triggers, n.triggers, remade_fns, remade_views, out)
+    _triggers(old_triggers, n.triggers, (remade_fns, remade_views, touched), out)
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _routines_after_what_they_call(out)
     _called_by_tables_first(out, new, changed)
@@ -513,19 +513,35 @@ def _dependency_order(keys: list[Key], deps: dict[Key, set[Key]]) -> list[Key]:
     return out
 
 
-def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...], remade_fns: set[str], remade_views: set[Key],
-              out: ObjectPhases) -> None:
-    """Triggers; one whose function or view is dropped and made again is too (DROP VIEW takes its triggers)."""
+def _triggers(old: tuple[Trigger, ...], new: tuple[Trigger, ...],
+              gone_under: tuple[set[str], set[Key], dict[Key, set[str] | None]], out: ObjectPhases) -> None:
+    """Triggers; one whose function or view is dropped and made again is too (DROP VIEW takes its triggers), and
+    one naming a column retyped under it (`_names_touched`). `gone_under`: (the functions and the views dropped and
+    made again, the touched tables)."""
+    remade_fns, remade_views, touched = gone_under
     old_by = {t.key: t for t in old}
     new_keys = {t.key for t in new}
     for t in new:
         prev = old_by.get(t.key)
         if prev is None:
             out.after_tables.append(CreateObject(t))
-        elif prev != t or t.function in remade_fns or (t.schema, t.table) in remade_views:
+        elif prev != t or t.function in remade_fns or (t.schema, t.table) in remade_views \
+                or _names_touched(prev, touched):
             out.first.append(DropObject(prev))
             out.after_tables.append(CreateObject(t))
     out.first.extend(DropObject(t) for t in old if t.key not in new_keys)
+
+
+def _names_touched(t: Trigger, touched: dict[Key, set[str] | None]) -> bool:
+    """Whether PostgreSQL holds a touched column of the trigger's table under it: it records a dependency on each
+    column of an `UPDATE OF` list and of the WHEN condition, and refuses to retype one ("cannot alter type of a
+    column used in a trigger definition": Zabbix's `AFTER UPDATE OF name ON hosts`, then `hosts.name` widened).
+    A trigger with its body inline (SQLite's) is not held so: a table rebuild keeps it."""
+    columns = touched.get((t.schema, t.table))
+    if t.body is not None or not columns:
+        return False
+    named = " ".join([*(e for e in t.events if e.upper().startswith("UPDATE OF")), t.when or ""])
+    return any(mentions(named, col) for col in columns)
 
 
 def bodies_unchecked(changes: list[Change]) -> list[Change]:
