@@ -721,9 +721,11 @@ class _Run:
         if err.dependents:
             one = len(err.dependents) == 1
             message += f" — {', '.join(err.dependents)} depend{'s' if one else ''} on it"
-            details.append(f"hint: mizzle does not manage {', '.join(err.dependents)}: drop {'it' if one else 'them'} "
-                           f"before this statement and create {'it' if one else 'them'} again after, in this "
-                           "migration's SQL (mizzle never adds CASCADE, which would drop them without a word)")
+            # the runner does not know the schema code: whether mizzle manages them is not said here
+            them = "it" if one else "them"
+            details.append(f"hint: drop {', '.join(err.dependents)} before this statement and create {them} again "
+                           "after, in this migration's SQL (mizzle never adds CASCADE, which would drop "
+                           f"{them} without a word); for what the schema code declares, generate does that itself")
         if err.already_exists:
             details.append(self._already_exists_hint(p, e))
         if err.lock_not_available and not e.tracking:

@@ -112,7 +112,7 @@ def test_a_dependent_view_is_named_and_what_committed_is_listed(tmp_path: Path, 
         m = run_mizzle(["migrate"], cwd=root, url=db)
         assert m.code == 1
         assert "depend on it" in m.stderr and "view tv, view tv2" in m.stderr, m.stderr
-        assert "mizzle does not manage view tv, view tv2" in m.stderr
+        assert "hint: drop view tv, view tv2 before this statement" in m.stderr
         assert 'committed (they stay in the database):\n  1. ALTER TABLE "public"."t" ADD COLUMN "y" integer;' \
             in m.stderr, m.stderr
         with psycopg.connect(db) as c:
