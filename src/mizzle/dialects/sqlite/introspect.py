@@ -29,6 +29,7 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, pk_name, unique_name
 from .ddl import NEW_PREFIX
+from .lexer import LEXEME
 from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
@@ -187,17 +188,11 @@ def unquote(ident: str) -> str:
     return ident
 
 
-# one lexeme of a CREATE text: a '…' literal, a quoted name ("…", `…`, […]), a comment (SQLite keeps them in
-# sqlite_master.sql), or a run of anything else; an unclosed one runs to the end
-_LEXEME = re.compile(r"'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|`(?:[^`]|``)*`?|\[[^\]]*\]?|--[^\n]*|/\*.*?(?:\*/|\Z)"
-                     r"|[^'\"`\[\-/]+|.", re.S)
-
-
 def _code(text: str) -> Iterator[tuple[int, str]]:
     """(position, character) for each of `text`'s characters outside string literals, quoted names and comments: an
     apostrophe or a parenthesis in a comment (`-- don't`) opened a string or a level that never closed, and the
     later columns lost their definition."""
-    for m in _LEXEME.finditer(text):
+    for m in LEXEME.finditer(text):
         lexeme = m[0]
         if lexeme[0] not in "'\"`[" and not lexeme.startswith(("--", "/*")):
             yield from enumerate(lexeme, m.start())
@@ -205,7 +200,7 @@ def _code(text: str) -> Iterator[tuple[int, str]]:
 
 def _without_comments(text: str) -> str:
     """`text` with each comment replaced by a space, so an expression read from it carries none."""
-    return "".join(" " if m[0].startswith(("--", "/*")) else m[0] for m in _LEXEME.finditer(text))
+    return "".join(" " if m[0].startswith(("--", "/*")) else m[0] for m in LEXEME.finditer(text))
 
 
 def _top_level(text: str) -> Iterator[int]:
@@ -366,7 +361,7 @@ def _without_literals(text: str) -> str:
     """`text` with the inside of its '…' literals blanked and its comments dropped, so a keyword inside one is not
     matched (and an apostrophe in a comment, `-- don't`, does not open a literal hiding what follows)."""
     return "".join("'" + " " * (len(m[0]) - 2) + "'" if m[0][0] == "'" else m[0]
-                   for m in _LEXEME.finditer(_without_comments(text)))
+                   for m in LEXEME.finditer(_without_comments(text)))
 
 
 _REFERENCES = re.compile(rf"(?i)REFERENCES\s+(?P<ref>{_IDENT})")

@@ -16,6 +16,7 @@ from ...errors import SchemaLoadError
 from ...pg.objects import ObjectDeclaration
 from ...schema import object_changes as oc
 from ...schema.objects import DEFAULT_SCHEMA, Objects, Trigger, View, clean_sql, make_objects
+from .lexer import ends_in_line_comment
 
 
 def declared_views(items: Any) -> Objects:
@@ -94,13 +95,23 @@ def _bq(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def _then(sql: str) -> str:
+    """What separates `sql` from the keyword after it: a line break after a `--` comment (Zotero's trigger bodies
+    end `…;---` on their own line), which a space would turn into a comment swallowing the `END`."""
+    return "\n" if ends_in_line_comment(sql) else " "
+
+
 def trigger_sql(t: Trigger) -> str:
-    when = f" WHEN {t.when}" if t.when else ""
-    return f"CREATE TRIGGER {_bq(t.name)} {t.timing} {t.events[0]} ON {_bq(t.table)} FOR EACH ROW{when} BEGIN {t.body} END;"
+    when = f" WHEN {t.when}{_then(t.when)}" if t.when else " "
+    body = t.body or ""
+    return (f"CREATE TRIGGER {_bq(t.name)} {t.timing} {t.events[0]} ON {_bq(t.table)} FOR EACH ROW{when}"
+            f"BEGIN {body}{_then(body)}END;")
 
 
 def _create(o: Any) -> str:
-    return trigger_sql(o) if isinstance(o, Trigger) else f"CREATE VIEW {_bq(o.name)} AS {o.definition};"
+    if isinstance(o, Trigger):
+        return trigger_sql(o)
+    return f"CREATE VIEW {_bq(o.name)} AS {o.definition}{_then(o.definition).strip(' ')};"
 
 
 def _drop(o: Any) -> str:
