@@ -163,8 +163,7 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
             continue
         if isinstance(con, sa.ForeignKeyConstraint):
             cols = tuple(e.parent.name for e in con.elements)
-            ref_cols = tuple(e.column.name for e in con.elements)
-            ref_table = con.elements[0].column.table.name
+            ref_table, ref_cols = referenced(con)
             name = given_constraint_name(con, t, _NO_LIMIT) or fk_name(t.name, cols, ref_table, ref_cols, cut=False)
             fks.append(ForeignKey(name=name, columns=cols, ref_table=ref_table, ref_columns=ref_cols,
                                   ref_schema=DEFAULT_SCHEMA, on_delete=fk_action(con.ondelete),
@@ -182,6 +181,18 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
                               "SQLite index names must be unique")
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
+
+
+def referenced(con: sa.ForeignKeyConstraint) -> tuple[str, tuple[str, ...]]:
+    """The table and columns a foreign key references, as written when that table is not declared: SQLite keeps a
+    key to a table that does not exist (Mixxx's `itunes_playlist_tracks` references `itunes_playlist`, a typo of
+    `itunes_playlists`; a `RENAME` of the parent, then its drop, leaves its children referencing the old name), and
+    `pull` writes it so. SQLAlchemy resolves such a key only when asked (`create_all` refuses it)."""
+    try:
+        return con.elements[0].column.table.name, tuple(e.column.name for e in con.elements)
+    except sa.exc.NoReferencedTableError:
+        tokens = [e._column_tokens for e in con.elements]  # (schema, table, column) as written
+        return tokens[0][1], tuple(t[2] or "" for t in tokens)
 
 
 def distinct_uniques(t: sa.Table, pk_cols: tuple[str, ...], columns: tuple[Column, ...]) -> dict[int, str | None]:
