@@ -43,11 +43,12 @@ class SQLiteDialect:
 
         from ...sources.pg_security import refuse_security
         from .source import refuse_shared_names, sqlite_schema_from_tables
-        from .views import declared_views
+        from .views import declared_views, refuse_orphan_triggers
 
         refuse_security(list(items), seen, self.title)  # extensions, policies, RLS, roles, grants: refused
         views = declared_views(items)  # mizzle.pg: plain views only, the rest refused
         model = sqlite_schema_from_tables([t for t, _ in seen.values()])
+        refuse_orphan_triggers(model.tables, views)
         model = replace(model, objects=replace(views, unmanaged=model.objects.unmanaged))
         refuse_shared_names(model)
         return model

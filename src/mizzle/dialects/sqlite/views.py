@@ -40,6 +40,18 @@ def declared_views(items: Any) -> Objects:
     return make_objects(out)
 
 
+def refuse_orphan_triggers(tables: Any, objects: Objects) -> None:
+    """A trigger is on a table or view the schema code declares: pull writes a trigger's table as a name
+    (`Trigger("fku_itemNotes_…", "itemNotes", …)`), so a table renamed in the module (Zotero's itemNotes) left its
+    triggers on the old name, and generate wrote a snapshot no SQL could build (verify: "the SQL and its snapshot
+    disagree"; drift after migrate). SQLite compares names without case."""
+    names = {t.name.lower() for t in tables} | {v.name.lower() for v in objects.views}
+    for t in objects.triggers:
+        if t.table.lower() not in names:
+            raise SchemaLoadError(f"{t.label}: table {t.table!r} is not declared in the schema code (a table renamed? "
+                                  "name its new name, or pass the sa.Table itself: Trigger(name, table, …))")
+
+
 def sqlite_event(event: str) -> str:
     """`INSERT`, `DELETE`, `UPDATE` or `UPDATE OF a, b`, however spelled."""
     word, _, rest = " ".join(event.split()).partition(" ")
