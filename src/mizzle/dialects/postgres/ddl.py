@@ -105,7 +105,27 @@ def _collation(name: str) -> str:
     return name if name.startswith('"') else ident(name)
 
 
-def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
+def single_key_column(t: Table) -> str | None:
+    """The column a snapshot marks `primaryKey: true`: the key's only column, unnamed, the table's own (else the
+    key is the snapshot's composite entry)."""
+    pk = t.primary_key
+    own = {c.name for c in t.columns}  # a key on a column the table inherits has no column to mark: an entry
+    return pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and pk.columns[0] in own else None
+
+
+def not_null_said(t: Table, c: Column) -> bool:
+    """Whether the column's NOT NULL is its own (the snapshot's `notNull`, the SQL's NOT NULL): a composite key's
+    member that was not declared NOT NULL is NOT NULL by the key alone, and drizzle-kit leaves it `notNull: false`
+    and its SQL without NOT NULL. Written anyway, `check --rebuild-snapshots` would read it back as declared
+    (Netflix Dispatch's association tables, `PrimaryKeyConstraint("incident_id", "tag_id")`). A serial or identity
+    column is NOT NULL by its type."""
+    pk = t.primary_key
+    member = pk is not None and single_key_column(t) is None and c.name in pk.columns
+    return c.not_null and (c.declared_not_null or c.is_serial or c.identity is not None or not member)
+
+
+def column_def(c: Column, schema: str, inline_pk: bool = False, key_implies_not_null: bool = False) -> str:
+    """`key_implies_not_null`: NOT NULL left out, the table's key says it (see not_null_said)."""
     parts = [ident(c.name), column_type(c) + collate(c)]
     if inline_pk:
         parts.append("PRIMARY KEY")
@@ -113,7 +133,7 @@ def column_def(c: Column, schema: str, inline_pk: bool = False) -> str:
         parts.append(identity_sql(c.identity, schema))
     if c.default is not None:
         parts.append(f"DEFAULT {column_default(c.default)}")
-    if c.not_null and c.identity is None:  # an identity column is NOT NULL by definition
+    if c.not_null and c.identity is None and not key_implies_not_null:  # an identity: NOT NULL by definition
         parts.append("NOT NULL")
     if c.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
@@ -191,7 +211,8 @@ def create_table(t: Table) -> str:
     own = {c.name for c in t.columns}  # a key on a column the table inherits is a table constraint
     inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and not pk.deferrable \
         and pk.columns[0] in own else None
-    lines = [column_def(c, t.schema, inline_pk=c.name == inline) for c in t.columns]
+    lines = [column_def(c, t.schema, inline_pk=c.name == inline, key_implies_not_null=not not_null_said(t, c))
+             for c in t.columns]
     if pk and inline is None:
         lines.append(pk_constraint(pk))
     folded = folded_uniques(t)

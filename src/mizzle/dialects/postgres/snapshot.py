@@ -30,6 +30,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import implicit_pkey_name, type_name
+from .ddl import not_null_said, single_key_column
 from .objects_snapshot import objects_from_snapshot, objects_to_snapshot
 from .snapshot_security import (
     policies_from_json,
@@ -371,8 +372,7 @@ def _type_to_json(t: str) -> str:
 
 def _table_to_json(t: Table) -> dict[str, Any]:
     pk = t.primary_key
-    own = {c.name for c in t.columns}  # a key on a column the table inherits has no column to mark: an entry
-    single_pk = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and pk.columns[0] in own else None
+    single_pk = single_key_column(t)
     composite = pk if pk and single_pk is None else None
     columns = {}
     for c in t.columns:
@@ -380,9 +380,7 @@ def _table_to_json(t: Table) -> dict[str, Any]:
         if c.type_schema:
             d["typeSchema"] = c.type_schema
         d["primaryKey"] = c.name == single_pk
-        # drizzle-kit writes composite-key members as notNull: false unless declared otherwise
-        d["notNull"] = c.not_null and (c.declared_not_null or c.is_serial or c.identity is not None
-                                       or not (composite and c.name in composite.columns))  # identity: always
+        d["notNull"] = not_null_said(t, c)  # a composite key's member: false unless declared
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:
