@@ -66,3 +66,49 @@ def test_pull_keeps_a_column_collation(tmp_path: Path) -> None:
     assert "NOCASE" in (project / "pulled.py").read_text()
     baseline = sorted((project / "migrations").glob("0000_*.sql"))[0].read_text()
     assert "COLLATE NOCASE" in baseline, baseline
+
+
+DRIZZLE_SQL = """CREATE TABLE `tags` (
+\t`id` integer PRIMARY KEY NOT NULL,
+\t`name` text COLLATE NOCASE NOT NULL,
+\t`title` text
+);
+"""
+
+
+def _column(name: str, type_: str, not_null: bool, pk: bool = False) -> dict[str, object]:
+    return {"name": name, "type": type_, "primaryKey": pk, "notNull": not_null, "autoincrement": False}
+
+
+def test_a_drizzle_kit_custom_type_spelling_its_collation(tmp_path: Path) -> None:
+    """drizzle-kit's `customType` whose dataType is `text COLLATE NOCASE` (the snapshot's `type` holds the whole
+    text): read as type `text` with collation NOCASE, as the database its SQL builds has it, not a type of its own
+    that drift and verify found changed."""
+    import json
+
+    config = write_project(tmp_path, """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+tags = sa.Table("tags", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("name", sa.Text(collation="NOCASE"), nullable=False), sa.Column("title", sa.Text))
+""")
+    out = tmp_path / "migrations"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text(DRIZZLE_SQL)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "sqlite", "entries": [
+        {"idx": 0, "version": "6", "when": 1796519977016, "tag": "0000_init", "breakpoints": True}]}))
+    columns = [_column("id", "integer", True, pk=True), _column("name", "text COLLATE NOCASE", True),
+               _column("title", "text", False)]
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps({
+        "version": "6", "dialect": "sqlite", "id": "dd9ba0d9-deaf-43ae-8d90-77d0f1000af0",
+        "prevId": "00000000-0000-0000-0000-000000000000",
+        "tables": {"tags": {"name": "tags", "columns": {c["name"]: c for c in columns}, "indexes": {},
+                            "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {},
+                            "checkConstraints": {}}},
+        "views": {}, "enums": {}, "_meta": {"schemas": {}, "tables": {}, "columns": {}}, "internal": {"indexes": {}}}))
+    db = tmp_path / "app.db"
+    mizzle.migrate(url=f"sqlite:///{db}", folder=out)
+    result = drift(url=f"sqlite:///{db}", folder=out)
+    assert result.changes == [], result.changes
+    assert mizzle.verify(config).ok
+    assert generate(config, name="again", check=True).changes == []

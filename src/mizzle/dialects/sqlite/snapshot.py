@@ -29,7 +29,7 @@ from ...schema.model import (
 from ...schema.naming import unique_name
 from ...schema.objects import make_objects
 from .snapshot_1x import SERVER_NAME, SERVER_PK
-from .types import AUTOINCREMENT, affinity, canonical_type, index_element, index_element_sql
+from .types import AUTOINCREMENT, affinity, canonical_type, index_element, index_element_sql, split_collation
 from .views import triggers_from_sidecar, triggers_to_sidecar, views_from_snapshot, views_to_snapshot
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
@@ -66,13 +66,14 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
     columns = []
     for c in t["columns"].values():
         gen = c.get("generated")
+        type_, collation = split_collation(c["type"])  # a custom type's `text COLLATE NOCASE`
         columns.append(Column(
-            name=c["name"], type=canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            name=c["name"], type=canonical_type(type_), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
             default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
             generated=_unwrap(gen["as"]) if gen else None,
             generated_virtual=bool(gen) and str(gen.get("type") or "").lower() == "virtual",
-            collation=((side.get("columns") or {}).get(c["name"]) or {}).get("collation")))
+            collation=((side.get("columns") or {}).get(c["name"]) or {}).get("collation") or collation))
     fks = [ForeignKey(name=f["name"], columns=tuple(f["columnsFrom"]), ref_table=f["tableTo"],
                       ref_columns=tuple(f["columnsTo"]), ref_schema=DEFAULT_SCHEMA,
                       on_delete=(f.get("onDelete") or "no action").lower(),

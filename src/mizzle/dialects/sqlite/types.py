@@ -98,6 +98,19 @@ def index_element_sql(expression: str, is_expression: bool, collation: str | Non
     return sql + (" " + collate_sql(collation) if collation else "")
 
 
+_TYPE_COLLATE = re.compile(rf"(?is)(?P<t>.*?\S)\s+COLLATE\s+(?P<n>{_NAME})\s*")
+
+
+def split_collation(spelling: str) -> tuple[str, str | None]:
+    """`text COLLATE NOCASE` → (`text`, `NOCASE`): a drizzle-kit custom type whose dataType spells a collation
+    (its snapshot's `type` holds the whole text; the database has the type and, apart, the collation); without a
+    COLLATE clause → (spelling, None)."""
+    m = _TYPE_COLLATE.fullmatch(spelling.strip())
+    if not m:
+        return spelling, None
+    return m["t"], canonical_collation(_unquoted(m["n"]))
+
+
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
