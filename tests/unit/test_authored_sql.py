@@ -138,3 +138,16 @@ def test_the_opclass_the_sql_names_replaces_the_servers_qualified_spelling() -> 
                          ("public.other_ops", "public.other_ops"), (None, "gin_trgm_ops")):
         live = make_schema("postgresql", tables=[table(server)])  # type: ignore[arg-type]
         assert with_authored(live, texts).tables[0].indexes[0].columns[0].opclass == kept
+
+
+def test_an_enum_default_loses_the_cast_to_its_own_enum_only() -> None:
+    """drizzle-kit's SQL casts an enum column's default to the enum (`SET DEFAULT 'a'::"public"."status"`), its
+    snapshot does not (registry-web): the snapshot's spelling is the bare literal; any other cast stays."""
+    from mizzle.dialects.postgres.authored_sql import snapshot_default
+
+    assert snapshot_default("'a'::\"public\".\"status\"", "status", True) == "'a'"
+    assert snapshot_default("'it''s'::status", "status", True) == "'it''s'"
+    assert snapshot_default("'a'::\"Mixed\"", "Mixed", True) == "'a'"
+    assert snapshot_default("'a'::other", "status", True) == "'a'::other"
+    assert snapshot_default("'{}'::jsonb", "jsonb", False) == "'{}'::jsonb"
+    assert snapshot_default("'a'::text", "text", False) == "'a'::text"

@@ -245,6 +245,10 @@ class AuthoredSql(Protocol):
     def same_type(self, authored: str, stored: str) -> bool:
         """Whether the server stores the column type `authored` as `stored`."""
 
+    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str:
+        """A column's default as the SQL wrote it (`authored`), in the spelling drizzle-kit's snapshot gives the
+        same default of a column of type `type_` (a snapshot's default is not always its SQL's text)."""
+
 
 class Dialect(Protocol):
     """Everything mizzle does differently per database, as named hooks. One object per dialect folder

@@ -233,7 +233,7 @@ def _keep_table(t: Table, a: Table, s: Table, r: Any, dialect: Any) -> Table:
         kw: dict[str, Any] = {"declared_not_null": ac.declared_not_null}
         if ac.default != c.default and r.default_key(sc.default, c.type, c.type_schema is not None) == \
                 r.default_key(c.default, c.type, c.type_schema is not None):
-            kw["default"] = ac.default
+            kw["default"] = dialect.authored_sql.snapshot_default(ac.default, c.type, c.type_schema is not None)
         if ac.generated != c.generated and ek(sc.generated) == ek(c.generated):
             kw["generated"] = ac.generated
         if ac.type != c.type and dialect.authored_sql.same_type(ac.type, c.type):

@@ -429,3 +429,19 @@ def same_type(authored: str, stored: str) -> bool:
         a, s, dims = a[:-2], s[:-2], dims + "[]"
     m = re.fullmatch(r"numeric\((\d+)\)", a)
     return (m is not None and s == f"numeric({m.group(1)}, 0)") or (a in ("char", "bit") and s == f"{a}(1)")
+
+
+_ENUM_CAST = re.compile(r"""('(?:[^']|'')*')\s*::\s*(?:(?:"(?:[^"]|"")+"|\w+)\s*\.\s*)?("(?:[^"]|"")+"|\w+)""", re.S)
+
+
+def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
+    """An enum column's default without the cast to its own enum that drizzle-kit's SQL adds and its snapshot
+    does not: when a column becomes an enum (or the enum loses a value) drizzle-kit writes `SET DEFAULT
+    'blocked'::"public"."status"`, the snapshot's default being `'blocked'` (registry-web's 0002). Any other
+    default is kept as written."""
+    m = _ENUM_CAST.fullmatch(authored.strip()) if is_enum else None
+    if m is None:
+        return authored
+    name = m.group(2)
+    name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+    return m.group(1) if name == type_ else authored

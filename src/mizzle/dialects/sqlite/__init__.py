@@ -257,5 +257,8 @@ class _KeptAsWritten:
     def same_type(self, authored: str, stored: str) -> bool:
         return authored == stored
 
+    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str:
+        return authored
+
 
 _KEPT_AS_WRITTEN = _KeptAsWritten()

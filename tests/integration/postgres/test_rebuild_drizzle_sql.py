@@ -1,0 +1,49 @@
+"""`check --rebuild-snapshots` on SQL drizzle-kit (or its user, by hand) wrote in a form its snapshot does not
+repeat: the rebuilt snapshot must state what drizzle-kit's states, or drizzle-kit, run afterwards on the same
+TypeScript, sees changes that are none. Found on ntholi/registry-web's 155 migrations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pgtools import url_for
+
+from mizzle.commands.verify import rebuild_snapshots
+from mizzle.config import load_config
+
+pytestmark = pytest.mark.pg
+
+
+def _rebuild(tmp_path: Path, migrations: list[tuple[str, str]]) -> list[dict]:  # type: ignore[type-arg]
+    """The snapshots rebuilt from a drizzle-kit folder of `migrations` (tag, SQL), none of them kept."""
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    entries = []
+    for idx, (tag, sql) in enumerate(migrations):
+        (out / f"{tag}.sql").write_text(sql)
+        entries.append({"idx": idx, "version": "7", "when": 1700000000000 + idx, "tag": tag, "breakpoints": True})
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                            "entries": entries}))
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    result = rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert result.rebuilt == [tag for tag, _ in migrations]
+    return [json.loads((out / "meta" / f"{idx:04d}_snapshot.json").read_text()) for idx in range(len(migrations))]
+
+
+def test_an_enum_default_drizzle_kit_cast_in_its_sql_is_the_bare_literal(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's SQL for a column that becomes an enum is `SET DEFAULT 'blocked'::"public"."status"` (its
+    PgAlterTableAlterColumnSetTypeConvertor casts the snapshot's default), while its snapshot keeps `'blocked'`:
+    registry-web's 0002 turned eleven text columns into enums so, and the rebuilt snapshots held the cast."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "blocked" (\n\t"id" integer PRIMARY KEY NOT NULL,\n'
+                      '\t"status" text DEFAULT \'blocked\' NOT NULL\n);\n'),
+        ("0001_enum", 'CREATE TYPE "public"."status" AS ENUM(\'blocked\', \'unblocked\');--> statement-breakpoint\n'
+                      'ALTER TABLE "blocked" ALTER COLUMN "status" SET DEFAULT \'blocked\'::"public"."status";'
+                      '--> statement-breakpoint\nALTER TABLE "blocked" ALTER COLUMN "status" SET DATA TYPE '
+                      '"public"."status" USING "status"::"public"."status";'),
+    ])
+    assert snaps[0]["tables"]["public.blocked"]["columns"]["status"]["default"] == "'blocked'"
+    column = snaps[1]["tables"]["public.blocked"]["columns"]["status"]
+    assert (column["type"], column.get("typeSchema"), column["default"]) == ("status", "public", "'blocked'")
