@@ -98,3 +98,13 @@ def test_an_inline_unique_on_the_key_column_postgresql_dropped_is_added_back() -
             'CREATE UNIQUE INDEX "i" ON "serverSetting" ("value");\n')
     (out,) = repeated_uniques(m.make_schema("postgresql", tables=[t]), None, last, CUT).tables
     assert out.uniques == ()
+
+
+def test_renamed_to_follows_a_chain_of_renames_in_any_spelling() -> None:
+    from mizzle.migrations.rebuilt_keys import renamed_to
+
+    sql = ('ALTER TABLE "payment_receipts_new" RENAME TO "payment_receipts";\n'
+           'alter table if exists public.Older rename to payment_receipts_new;\n'
+           'ALTER TABLE "other" RENAME TO "elsewhere";')
+    assert renamed_to(sql, "payment_receipts") == {"payment_receipts_new", "older"}
+    assert renamed_to(sql, "other") == set()

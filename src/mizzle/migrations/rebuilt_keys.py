@@ -5,7 +5,8 @@ than `<table>_pkey`, and drizzle-kit writes both as the column's `primaryKey: tr
 - a table renamed (`ALTER TABLE "user_temp" RENAME TO "user"`): PostgreSQL keeps `user_temp_pkey`;
 - PRIMARY KEY and a named UNIQUE on the same column in one CREATE TABLE: PostgreSQL keeps one constraint, the
   key, under the unique constraint's name (drizzle-kit's snapshot has the key and the unique).
-The replay knows both from what came before (the previous migration's model, the SQL run so far). The key
+The replay knows both from what came before (the previous migration's model, the SQL run so far: a table made
+and renamed in one migration, as a table remade by hand is, was never seen under its first name). The key
 is then written in drizzle-kit's form and the server's name kept (`PrimaryKey.server_name`, in the sidecar),
 so `generate` drops the constraint that exists. A key named any other way stays named (compositePrimaryKeys).
 """
@@ -18,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..schema.model import DEFAULT_SCHEMA, PrimaryKey, Schema, Table, UniqueConstraint
+from ..schema.naming import implicit_pkey_name
 
 
 def unnamed_key_names(s: Schema) -> dict[tuple[str, str], str]:
@@ -40,8 +42,10 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
             continue
         was = inherited.get((t.schema, pk.name))
         prev = before.table(t.schema, was) if before is not None and was is not None else None
-        if prev is not None and all(u.name != pk.name for u in prev.uniques):
-            # unnamed before: the key of a table renamed (then or since)
+        if (prev is not None and all(u.name != pk.name for u in prev.uniques)) or (
+                prev is None and pk.name.endswith("_pkey")  # speed: the SQL read only for a server-made name
+                and pk.name in {implicit_pkey_name(n) for n in renamed_to(sql_so_far(), t.name)}):
+            # unnamed before: the key of a table renamed (then or since; or made and renamed by the SQL so far)
             t = replace(t, primary_key=PrimaryKey(pk.columns, None, pk.deferrable, pk.name))
         elif all(u.name != pk.name for u in t.uniques) and (
                 prev is not None or declares_unique(sql_so_far(), pk.name)):
@@ -174,6 +178,29 @@ def _drops(sql: str, name: str) -> bool:
     """Whether `sql` drops a constraint named `name` (`DROP CONSTRAINT [IF EXISTS] "name"`)."""
     quoted = '"' + re.escape(name.replace('"', '""')) + '"'
     return re.search(rf"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?{quoted}", sql, re.IGNORECASE) is not None
+
+
+_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_RENAME_TABLE = re.compile(rf'(?is)\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?:{_IDENT}\s*\.\s*)?({_IDENT})'
+                           rf'\s+RENAME\s+TO\s+({_IDENT})')
+
+
+def _ident(text: str) -> str:
+    return text[1:-1].replace('""', '"') if text.startswith('"') else text.lower()
+
+
+def renamed_to(sql: str, table: str) -> set[str]:
+    """Every name `sql` renames (`ALTER TABLE … RENAME TO`) to `table`, directly or through other names."""
+    back: dict[str, set[str]] = {}
+    for m in _RENAME_TABLE.finditer(sql):
+        back.setdefault(_ident(m.group(2)), set()).add(_ident(m.group(1)))
+    found: set[str] = set()
+    todo = [table]
+    while todo:
+        for old in back.get(todo.pop(), set()) - found - {table}:
+            found.add(old)
+            todo.append(old)
+    return found
 
 
 def declares_unique(sql: str, name: str) -> bool:

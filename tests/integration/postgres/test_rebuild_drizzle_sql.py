@@ -47,3 +47,21 @@ def test_an_enum_default_drizzle_kit_cast_in_its_sql_is_the_bare_literal(pg_avai
     assert snaps[0]["tables"]["public.blocked"]["columns"]["status"]["default"] == "'blocked'"
     column = snaps[1]["tables"]["public.blocked"]["columns"]["status"]
     assert (column["type"], column.get("typeSchema"), column["default"]) == ("status", "public", "'blocked'")
+
+
+def test_a_key_kept_through_a_rename_in_its_own_migration_is_the_columns(pg_available: bool, tmp_path: Path) -> None:
+    """A table remade by hand (registry-web's 0061: CREATE TABLE "payment_receipts_new" … PRIMARY KEY, copy, DROP
+    TABLE the old one, RENAME the new one to its name) keeps `payment_receipts_new_pkey`: drizzle-kit states the
+    single-column key as `primaryKey: true` whatever its name, and the rebuilt snapshot named it as a composite
+    key instead (drizzle-kit's next generate would drop it). The server's name goes to the sidecar."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "receipts" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"no" text NOT NULL\n);\n'),
+        ("0001_remade", 'CREATE TABLE "receipts_new" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"no" text NOT NULL\n);\n'
+                        'INSERT INTO "receipts_new" ("id", "no") SELECT id::text, no FROM receipts;\n'
+                        'DROP TABLE "receipts";\nALTER TABLE "receipts_new" RENAME TO "receipts";\n'),
+    ])
+    table = snaps[1]["tables"]["public.receipts"]
+    assert table["columns"]["id"]["primaryKey"] is True
+    assert table["compositePrimaryKeys"] == {}
+    sidecar = json.loads((tmp_path / "drizzle" / "meta" / "_mizzle.json").read_text())
+    assert "receipts_new_pkey" in json.dumps(sidecar)
