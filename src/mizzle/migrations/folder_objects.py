@@ -48,10 +48,14 @@ def _bare(qualified: str) -> str:
     return last.lower()
 
 
+_DOLLAR_BODY = re.compile(r"(\bDO\s+(?:LANGUAGE\s+\w+\s+)?)?(\$[A-Za-z_]*\$)(.*?)\2", re.S | re.I)
+
+
 def _without_comments_and_literals(sql: str) -> str:
     """`sql` with its comments removed and its string literals and dollar-quoted bodies blanked, so that a CREATE
-    inside a function's body or a comment is not taken for a statement."""
+    inside a function's body or a comment is not taken for a statement. A DO block's body runs with the migration:
+    it is kept, its own literals blanked (pluggedin-app's `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE TRIGGER …`)."""
     sql = re.sub(r"--[^\n]*", " ", sql)
     sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
-    sql = re.sub(r"(\$[A-Za-z_]*\$).*?\1", " ", sql, flags=re.S)
+    sql = _DOLLAR_BODY.sub(lambda m: f" {_without_comments_and_literals(m.group(3))} " if m.group(1) else " ", sql)
     return re.sub(r"'(?:[^']|'')*'", "''", sql)

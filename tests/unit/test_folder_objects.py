@@ -1,0 +1,51 @@
+"""What a drizzle-kit folder's SQL made that its snapshots cannot hold (migrations/folder_objects.py), read from the
+SQL text: a CREATE inside a DO block runs when the migration does (VeriTeknik/pluggedin-app's 0083 makes two
+triggers in `DO $$ BEGIN IF NOT EXISTS (…) THEN CREATE TRIGGER … END IF; END$$;`), one inside a function's body only
+when the function is called. No server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mizzle.migrations.folder import MigrationFolder
+from mizzle.migrations.folder_objects import made_by_sql
+
+SQL = """CREATE OR REPLACE FUNCTION touch() RETURNS TRIGGER AS $$
+BEGIN
+    NEW.updated_at = NOW();
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE FUNCTION later() RETURNS void LANGUAGE plpgsql AS $body$
+BEGIN
+    CREATE TRIGGER made_only_when_called BEFORE UPDATE ON "t" FOR EACH ROW EXECUTE FUNCTION touch();
+END $body$;
+--> statement-breakpoint
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'clusters_updated_at_trigger') THEN
+        CREATE TRIGGER clusters_updated_at_trigger
+            BEFORE UPDATE ON "clusters" FOR EACH ROW EXECUTE FUNCTION touch();
+    END IF;
+END$$;
+--> statement-breakpoint
+do language plpgsql $do$ begin create trigger "Quoted" before update on "t" for each row execute function touch();
+end $do$;
+--> statement-breakpoint
+DO $$ BEGIN DROP TRIGGER IF EXISTS gone ON "t"; END $$;
+"""
+
+
+def test_a_create_in_a_do_block_is_made_one_in_a_function_body_is_not(tmp_path: Path) -> None:
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text('CREATE TRIGGER gone BEFORE UPDATE ON "t" FOR EACH ROW EXECUTE FUNCTION f();')
+    (out / "0001_objects.sql").write_text(SQL)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, tag in enumerate(["0000_init", "0001_objects"])]}))
+    assert made_by_sql(MigrationFolder(out)) == {
+        ("function", "touch"), ("function", "later"), ("trigger", "clusters_updated_at_trigger"),
+        ("trigger", "Quoted")}
