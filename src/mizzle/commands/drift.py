@@ -154,9 +154,10 @@ def implied_schemas(model: Schema) -> Schema:
 
 def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
     """`model` without what only mizzle's sidecar (`meta/_mizzle.json`) records — functions and procedures,
-    triggers, domains, composite types, a materialized view's indexes — and those set aside, one line per kind.
-    For a folder without a sidecar (drizzle-kit's own): its snapshots have no field for them, so one a migration's
-    SQL made by hand is listed, not reported as a difference."""
+    triggers, domains, composite types, a materialized view's indexes, the NOT VALID and NO INHERIT flags of
+    constraints — and those set aside, one line per kind. For a folder without a sidecar (drizzle-kit's own): its
+    snapshots have no field for them, so one a migration's SQL made by hand is listed, not reported as a difference
+    (appstrate adds composite foreign keys NOT VALID and validates them in a later migration)."""
     from dataclasses import replace
 
     from ..schema.objects import make_objects
@@ -169,11 +170,31 @@ def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
                         ("materialized view indexes", [i for v in o.views for i in v.indexes])):
         if items:
             aside[kind] = [getattr(x, "label", None) or x.name for x in items]
+    tables, flagged = _without_constraint_flags(model)
+    aside.update({kind: names for kind, names in flagged.items() if names})
     if not aside:
         return model, []
     lines = [f"not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
              f"meta/_mizzle.json): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
-    return model.with_(objects=make_objects(views)), lines
+    return model.with_(tables=tables, objects=make_objects(views)), lines
+
+
+def _without_constraint_flags(model: Schema) -> tuple[list[Any], dict[str, list[str]]]:
+    """`model`'s tables with every check and foreign key valid and inheritable, and the constraints that were not
+    (`table.constraint`), by kind."""
+    from dataclasses import replace
+
+    flagged: dict[str, list[str]] = {"NOT VALID constraints": [], "NO INHERIT checks": []}
+    tables = []
+    for t in model.tables:
+        not_valid = [c.name for c in t.checks if c.not_valid] + [f.name for f in t.foreign_keys if f.not_valid]
+        flagged["NOT VALID constraints"] += [f"{t.name}.{n}" for n in not_valid]
+        flagged["NO INHERIT checks"] += [f"{t.name}.{c.name}" for c in t.checks if c.no_inherit]
+        if not_valid or any(c.no_inherit for c in t.checks):
+            t = t.with_(checks=tuple(replace(c, not_valid=False, no_inherit=False) for c in t.checks),
+                        foreign_keys=tuple(replace(f, not_valid=False) for f in t.foreign_keys))
+        tables.append(t)
+    return tables, flagged
 
 
 def holds_comments(folder: MigrationFolder) -> bool:
