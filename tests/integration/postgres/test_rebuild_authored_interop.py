@@ -72,9 +72,15 @@ export const k = pgTable('keyed_table_with_an_even_longer_name', {
 """
 
 
+# `.default(null)` (KnightHacks/forge): `DEFAULT null` in drizzle-kit's SQL, `"default": null` in its snapshot
+NULL_DEFAULT_TS = """import { integer, pgTable, varchar } from 'drizzle-orm/pg-core';
+export const a = pgTable('attendee', { id: integer('id').primaryKey(), klass: varchar('class', { length: 20 }).default(null) });
+"""
+
+
 def _schema_ts(fixture: str, role: str) -> str:
     text = {"roles": ROLES_TS, "existing_role": EXISTING_TS, "repeated_unique": REPEATED_TS,
-            "long_names": LONG_NAMES_TS}.get(fixture) \
+            "long_names": LONG_NAMES_TS, "null_default": NULL_DEFAULT_TS}.get(fixture) \
         or (INTEROP / fixture / "schema.ts").read_text()
     return text.replace("pgRole('reader'", f"pgRole('{role}'")
 
@@ -114,7 +120,7 @@ def _without_view_columns(snap: dict) -> dict:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("fixture", ["pg_types", "security", "objects_pair", "roles", "repeated_unique",
-                                     "long_names"])
+                                     "long_names", "null_default"])
 def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_available: bool,
                                                     tmp_path: Path) -> None:
     role = f"mzrb_{uuid.uuid4().hex[:10]}"  # roles are the cluster's: one of this run's own

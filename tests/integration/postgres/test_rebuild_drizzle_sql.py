@@ -65,3 +65,16 @@ def test_a_key_kept_through_a_rename_in_its_own_migration_is_the_columns(pg_avai
     assert table["compositePrimaryKeys"] == {}
     sidecar = json.loads((tmp_path / "drizzle" / "meta" / "_mizzle.json").read_text())
     assert "receipts_new_pkey" in json.dumps(sidecar)
+
+
+def test_drizzle_kits_default_null_is_a_json_null(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's `.default(null)` is `DEFAULT null` in its SQL and `"default": null` in its snapshot
+    (KnightHacks/forge's `"class" varchar(20) DEFAULT null`); the rebuilt snapshot said `"null"`, a text, and
+    drizzle-kit's next generate saw the default changed. `sql\\`NULL\\`` stays the text drizzle-kit writes."""
+    (snap,) = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "attendee" (\n\t"id" integer PRIMARY KEY NOT NULL,\n'
+                      '\t"class" varchar(20) DEFAULT null,\n\t"other" text DEFAULT NULL\n);\n'),
+    ])
+    columns = snap["tables"]["public.attendee"]["columns"]
+    assert "default" in columns["class"] and columns["class"]["default"] is None
+    assert columns["other"]["default"] == "NULL"

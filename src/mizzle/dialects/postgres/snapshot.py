@@ -46,7 +46,7 @@ _CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: 
 
 
 def _default_to_json(value: str | None, type_: str) -> Any:
-    if value is None:
+    if value is None or value == "null":  # drizzle-kit's `.default(null)`: `DEFAULT null` in SQL, JSON null here
         return None
     base = type_.split("(")[0]
     if value in ("true", "false") and base == "boolean":
