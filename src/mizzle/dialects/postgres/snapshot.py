@@ -75,7 +75,7 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         raise IntegrityError(f"{source}: not a snapshot (expected a JSON object)")
     side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
     try:
-        tables = [_table_remembered(t, side.get("tables", {})) for t in (data.get("tables") or {}).values()]
+        tables = [_table_remembered(t, side.get("tables", {})) for t in _with_schema_to(data.get("tables") or {})]
         side_enums = side.get("enums", {})  # mizzle's: drizzle-kit's enum has no comment
         enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA,
                       side_enums.get(f"{e.get('schema') or DEFAULT_SCHEMA}.{e['name']}", {}).get("comment"))
@@ -93,6 +93,29 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         extras.append(("views", json.dumps(carried_views, sort_keys=True)))
     return make_schema("postgresql", tables=tables, enums=enums, sequences=sequences, schemas=schemas,
                        extras=extras, objects=objects, security=security)
+
+
+def _with_schema_to(tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """The snapshot's tables, each foreign key without `schemaTo` given the schema of its target: public's table
+    of that name where there is one (mizzle writes no `schemaTo` for public, drizzle-kit 0.31 always does), else
+    the only table of that name. drizzle-kit before `schemaTo` (v5 snapshots, `drizzle-kit up`) left it out for
+    any target, its SQL naming the schema all the same (eikona-io/api: `REFERENCES "comfy_deploy"."machines"`)."""
+    where: dict[str, set[str]] = {}
+    for t in tables.values():
+        where.setdefault(str(t.get("name")), set()).add(t.get("schema") or DEFAULT_SCHEMA)
+
+    def filled(f: dict[str, Any]) -> dict[str, Any]:
+        found = where.get(str(f.get("tableTo")), set())
+        if "schemaTo" in f or DEFAULT_SCHEMA in found or len(found) != 1:
+            return f
+        return {**f, "schemaTo": next(iter(found))}
+
+    out = []
+    for t in tables.values():
+        fks = t.get("foreignKeys") or {}
+        new = {k: filled(f) for k, f in fks.items()}
+        out.append(t if all(new[k] is f for k, f in fks.items()) else {**t, "foreignKeys": new})
+    return out
 
 
 # -- speed: tables read from JSON remembered ----------------------------------------------------------
