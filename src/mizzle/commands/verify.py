@@ -180,7 +180,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     Returns the result (check `.ok`); raises UsageError when no scratch database can be created,
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
-    from ..runner.migrate import load_folder
+    from ..runner.migrate import load_folder, require_files
     from ..schema.compare import lines
     from ..sources.database import scope_for
     from .drift import comparable, holds_comments
@@ -188,7 +188,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     refuse_tenant_folder(config, "verify")
     code = load_code_schema(config)[0] if config.schema else None  # fail on a broken schema module first
-    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    migrations = require_files(load_folder(config.out_dir, config.dialect)[0])
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     scope = scope_for(config)
@@ -578,11 +578,11 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     from ..migrations.authored import AuthoredReader
     from ..migrations.folder import ROOT_ID
     from ..migrations.snapshots import new_id, snapshot_from_schema
-    from ..runner.migrate import load_folder
+    from ..runner.migrate import load_folder, require_files
     from ..sources.database import scope_for
 
     refuse_tenant_folder(config, "check --rebuild-snapshots")
-    migrations, _, _ = load_folder(config.out_dir, config.dialect)
+    migrations = require_files(load_folder(config.out_dir, config.dialect)[0])
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     start = 0 if all_ else _index_of(migrations, from_tag)

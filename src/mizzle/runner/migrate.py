@@ -31,6 +31,7 @@ from .tracking import (
     MigrationState,
     Reconciliation,
     TrackingTable,
+    missing_file_problem,
     prefix_hash,
     reconcile,
 )
@@ -152,6 +153,17 @@ def load_folder(folder: str | Path, dialect: str, snapshots: bool = True
         listed = {m.sql_path.name for m in migrations}
         stray = sorted(n for n in present if n.endswith(".sql") and n not in listed)
     return migrations, stray, present
+
+
+def require_files(migrations: list[Migration]) -> list[Migration]:
+    """`migrations`, or IntegrityError (exit 3) naming each journal entry whose file does not exist: a replay (`verify`,
+    `check --rebuild-snapshots`) needs every file, and met the first missing one as an unexpected crash midway
+    (renivet-marketplace: three entries lost in a branch merge). `migrate` reports them so too (its reconciliation)."""
+    missing = [missing_file_problem(m) for m in migrations if not m.exists]
+    if missing:
+        raise IntegrityError(f"{len(missing)} integrity problem(s); nothing was replayed: {missing[0]}",
+                             "\n".join(f"  - {p}" for p in missing[1:]) or None)
+    return migrations
 
 
 def stray_warnings(stray: Sequence[str]) -> list[str]:

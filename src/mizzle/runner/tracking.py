@@ -470,6 +470,12 @@ def _applied_state(m: Migration, rows: list[AppliedRow], file_hash: str | None, 
     return st
 
 
+def missing_file_problem(m: Migration) -> str:
+    """What to say of a journal entry whose file does not exist."""
+    return (f"{m.sql_path.name} is listed in meta/_journal.json ({m.tag}) but the file does not exist; restore it "
+            "from version control, or remove the entry with `mizzle drop`")
+
+
 def _pending_state(m: Migration, file_hash: str | None, state: DatabaseState, order: tuple[int | None, bool],
                    problems: list[str]) -> MigrationState:
     """A migration without tracking rows: pending, partly applied (progress rows), older than the newest applied
@@ -479,8 +485,7 @@ def _pending_state(m: Migration, file_hash: str | None, state: DatabaseState, or
     prog = state.progress.get(m.when)
     if file_hash is None:
         st.state = MISSING_FILE
-        problems.append(f"{m.sql_path.name} is listed in meta/_journal.json ({m.tag}) but the file does not "
-                        "exist; restore it from version control, or remove the entry with `mizzle drop`")
+        problems.append(missing_file_problem(m))
     elif prog is not None:
         _resume_state(st, m, prog, file_hash, problems)
     elif newest_when is not None and m.when < newest_when:
