@@ -330,3 +330,26 @@ def test_a_triggers_function_object_is_declared_with_it(tmp_path) -> None:  # ty
     model = schema_from_metadata(load_metadata(("trg_a.py",), tmp_path))
     assert [f.name for f in model.objects.routines] == ["touch"]
     assert sorted(t.name for t in model.objects.triggers) == ["t_other", "t_touch"]
+
+
+def test_a_sql_function_reading_a_new_view_is_made_with_its_body_unchecked() -> None:
+    """Boundary's hcp_billing_monthly_active_users_last_2_months() is `select * from` the view of that name:
+    functions come before views (a view may call one), and PostgreSQL, checking the SQL body, found no such
+    relation; so did its wh_upsert_host(), declaring `src whx_host_dimension_target%rowtype` in PL/pgSQL. As pg_dump
+    does, the function is made with its body's check off; one reading only tables stays
+    checked, and so does one whose view already exists."""
+    v = View("recent", "SELECT id, v FROM t")
+    reads = Function("recent_all", "select * from recent", returns="SETOF recent", language="sql")
+    other = Function("count_t", "select count(*) from t", returns="bigint", language="sql")
+    sql = _sql(make_schema("postgresql"), _schema(v, reads, other))
+    i = next(i for i, s in enumerate(sql) if s.startswith('CREATE FUNCTION "public"."recent_all"'))
+    assert sql[i - 1] == "SET LOCAL check_function_bodies = off", sql
+    assert sql[i + 1] == "SET LOCAL check_function_bodies = on", sql
+    j = next(i for i, s in enumerate(sql) if s.startswith('CREATE FUNCTION "public"."count_t"'))
+    assert "check_function_bodies" not in sql[j - 1], sql
+    trg = Function("upsert", "DECLARE src recent%rowtype; BEGIN RETURN NEW; END;", returns="trigger")
+    sql = _sql(make_schema("postgresql"), _schema(v, trg))
+    i = next(i for i, s in enumerate(sql) if s.startswith('CREATE FUNCTION "public"."upsert"'))
+    assert sql[i - 1] == "SET LOCAL check_function_bodies = off", sql
+    changed = Function("recent_all", "select * from recent where v > 0", returns="SETOF recent", language="sql")
+    assert not any("check_function_bodies" in s for s in _sql(_schema(v, reads), _schema(v, changed)))

@@ -77,6 +77,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
     _routines_after_what_they_call(out)
     _called_by_tables_first(out, new, changed)
+    _reading_new_views_unchecked(out, rd)
     _functions_before_their_domains(out.before_tables)
     early = _routines_around_their_row_types(out, {c.table.key for c in table_changes if isinstance(c, DropTable)},
                                              changed)
@@ -257,6 +258,35 @@ def _called_by_tables_first(out: ObjectPhases, new: Any, changed: set[tuple[str,
     for c in early:
         out.after_tables.remove(c)
     out.before_tables.extend(replace(c, unchecked_body=True) for c in early)
+
+
+def _reading_new_views_unchecked(out: ObjectPhases, rd: SqlReader) -> None:
+    """A function in SQL whose body reads a view this diff makes (or makes again), or one in PL/pgSQL declaring a
+    variable of such a view's row type: its routine phase comes before the views (a view may call a function), where
+    PostgreSQL, checking the body, finds no such relation (Boundary's hcp_billing_monthly_active_users_last_2_months(),
+    `select * from` the view of that name; its wh_upsert_host(), `src whx_host_dimension_target%rowtype`). As pg_dump
+    does, it is made with its body's check off. A SQL-standard body is parsed whatever the check: it is left alone."""
+    views = {c.obj.key for phase in (out.before_tables, out.after_tables) for c in phase
+             if isinstance(c, CreateObject) and isinstance(c.obj, View)}
+    if not views:
+        return
+    for phase in (out.before_tables, out.after_tables):
+        for i, c in enumerate(phase):
+            r = _made(c)
+            if isinstance(c, (CreateObject, ReplaceObject)) and isinstance(r, Routine) and not c.unchecked_body \
+                    and _checked_against(r, rd) & views:
+                phase[i] = replace(c, unchecked_body=True)
+
+
+def _checked_against(r: Routine, rd: SqlReader) -> set[Key]:
+    """The relations PostgreSQL resolves when it checks routine `r`'s body at creation: those a SQL body reads,
+    the row types a PL/pgSQL body declares variables of (`src whx_host_dimension_target%rowtype`)."""
+    if r.language.lower() == "plpgsql":
+        return set(declared_row_types(r))
+    if r.language.lower() != "sql" or is_standard_body(r.body):
+        return set()
+    sql = body_statements(r.body)
+    return set(rd.relations(sql, r.schema)) if rd.parses(sql) else set()
 
 
 def _functions_before_their_domains(phase: list[Change]) -> None:
