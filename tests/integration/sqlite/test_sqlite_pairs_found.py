@@ -78,6 +78,21 @@ def test_conflict_clauses_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzl
          "none): conflict clauses (ON CONFLICT) on kv, pair"])
 
 
+def test_primary_keys_that_accept_null_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Actual Budget's tables are `id TEXT PRIMARY KEY`: SQLite lets such a key hold NULL, the model reads it NOT NULL
+    (as create_all and drizzle-kit write keys), and pull, drift and baseline said nothing; a later table rebuild failed
+    on a NULL key. The INTEGER rowid key, a NOT NULL key and a WITHOUT ROWID table's key take no NULL: not listed."""
+    _listed_by_pull_and_drift(tmp_path, run_mizzle, (
+        "CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT)",
+        "CREATE TABLE pair (a INT, b TEXT, c INT, PRIMARY KEY (b, a))",
+        "CREATE TABLE rowid_key (id INTEGER PRIMARY KEY, n TEXT)",
+        "CREATE TABLE strict_key (id TEXT NOT NULL PRIMARY KEY)",
+        "CREATE TABLE codes (code TEXT PRIMARY KEY) WITHOUT ROWID"),
+        ["primary key columns that accept NULL (SQLite's: no NOT NULL, no INTEGER rowid key, no WITHOUT ROWID) read "
+         "as NOT NULL, as create_all and drizzle-kit make them; a table rebuild or a table created from the schema "
+         "code has NOT NULL (a row whose key is NULL fails the rebuild): accounts.id, pair.b, pair.a"])
+
+
 @pytest.mark.parametrize("option", [{"sqlite_strict": True}, {"sqlite_with_rowid": False}])
 def test_strict_or_without_rowid_in_schema_code_is_refused(option: dict[str, bool]) -> None:
     import sqlalchemy as sa

@@ -159,7 +159,7 @@ class SQLiteDialect:
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         from .introspect import unmanaged
 
-        return unmanaged(conn)
+        return unmanaged(conn, tuple(n for _, n in scope.exclude_tables) if scope is not None else ())
 
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend:

@@ -70,9 +70,9 @@ def virtual_tables(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
     return virtual, shadow
 
 
-def unmanaged(conn: sqlite3.Connection) -> list[str]:
-    """The virtual tables and the triggers whose statement mizzle cannot read (views and the others are managed):
-    one line per kind."""
+def unmanaged(conn: sqlite3.Connection, exclude: tuple[str, ...] = ()) -> list[str]:
+    """The virtual tables and the triggers whose statement mizzle cannot read (views and the others are managed),
+    and what the model cannot say of a table: one line per kind. `exclude`: tables never reported (tracking)."""
     from .views import introspect_triggers
 
     out = []
@@ -97,6 +97,10 @@ def unmanaged(conn: sqlite3.Connection) -> list[str]:
     if unread:
         out.append("generated columns whose expression mizzle could not read from the table's SQL (read as plain "
                    f"columns): {', '.join(unread)}")
+    if nullable := nullable_keys(conn, [name for name, _ in created], exclude):
+        out.append("primary key columns that accept NULL (SQLite's: no NOT NULL, no INTEGER rowid key, no WITHOUT "
+                   "ROWID) read as NOT NULL, as create_all and drizzle-kit make them; a table rebuild or a table created "
+                   f"from the schema code has NOT NULL (a row whose key is NULL fails the rebuild): {', '.join(nullable)}")
     tables = [(name, _without_literals(sql)) for name, sql in created]
     # a constraint's ON CONFLICT (other than the default ABORT): the model has no place for it, so a pulled module, a
     # table rebuild and a table created from the schema code are without it
@@ -124,6 +128,22 @@ def _uses_of_virtual(conn: sqlite3.Connection, virtual: dict[str, str], shadow: 
                                         "ORDER BY type, name"):
         used = sorted({by_lower[m.group(1).lower()] for m in found.finditer(_without_literals(sql or ""))})
         out += [f"{kind} {name} uses {kinds[u]} {u}" for u in used]
+    return out
+
+
+def nullable_keys(conn: sqlite3.Connection, tables: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
+    """`table.column` of the primary key columns that accept NULL: SQLite lets a rowid table's key other than an
+    INTEGER rowid alias hold NULL unless NOT NULL is written (Actual Budget's `id TEXT PRIMARY KEY` tables). The model
+    reads every key column NOT NULL, as create_all and drizzle-kit write them, so pull, drift and baseline saw no
+    difference, and a rebuild of such a table copying a NULL key failed on its NOT NULL."""
+    rowid_less = {t for t, o in table_options(conn) if "WITHOUT ROWID" in o}
+    out = []
+    for name in tables:
+        if name in exclude or name in rowid_less or name.startswith("sqlite_"):
+            continue
+        keys = [r for r in conn.execute(f"PRAGMA table_xinfo({_q(name)})") if r[5]]
+        rowid_alias = len(keys) == 1 and (keys[0][2] or "").strip().upper() == "INTEGER"
+        out += [f"{name}.{r[1]}" for r in sorted(keys, key=lambda r: r[5]) if not r[3] and not rowid_alias]
     return out
 
 
