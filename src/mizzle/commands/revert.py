@@ -78,6 +78,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     if idx > 0:
         prev = migrations[idx - 1]
         before = schema_from_snapshot(_snapshot(folder, prev), side, source=str(prev.snapshot_path))
+    before = _versions_left_as_they_were(before, after)
     latest, prev_id = previous_schema(folder, config.dialect)
     later = migrations[idx + 1:]
     if later:
@@ -112,6 +113,19 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     result.tag, result.sql_path = m.tag, m.sql_path
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
     return result, warnings
+
+
+def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:
+    """`before` with no version for an extension `after` gives none: a version left out is not compared, so TAG did
+    not change it (a pulled baseline records the server's, btree_gist 1.7, and the module pull writes declares none:
+    Boundary's), and its undo leaves it alone instead of writing `ALTER EXTENSION … UPDATE TO` back to it."""
+    from dataclasses import replace
+
+    exts, unpinned = before.security.extensions, {e.name for e in after.security.extensions or () if e.version is None}
+    if not exts or not unpinned:
+        return before
+    kept = tuple(replace(e, version=None) if e.name in unpinned else e for e in exts)
+    return replace(before, security=replace(before.security, extensions=kept))
 
 
 def _stated_renames(config: Config, m: Migration) -> dict[str, dict[str, str]]:

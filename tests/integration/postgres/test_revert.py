@@ -157,3 +157,18 @@ def test_revert_an_older_rename(tmp_path: Path) -> None:
     assert warnings == []
     write_project(tmp_path, users.format(col="name") + posts)
     assert not generate(fresh_config(tmp_path), check=True).written
+
+
+def test_revert_leaves_an_extension_version_the_migration_did_not_change(tmp_path: Path) -> None:
+    """Boundary's pulled baseline records its extensions' versions (btree_gist 1.7, …) and the module pull writes
+    declares none (a version left out is not compared): generate's next snapshot has none, and reverting that
+    migration wrote `ALTER EXTENSION … UPDATE TO` for each extension, a change the migration never made."""
+    base = 'import sqlalchemy as sa\nfrom mizzle.pg import Extension\nmd = sa.MetaData()\n'
+    write_project(tmp_path, base + 'trgm = Extension("pg_trgm", schema="public", version="1.6")\n')
+    assert generate(fresh_config(tmp_path), name="s0").written
+    write_project(tmp_path, base + 'trgm = Extension("pg_trgm", schema="public")\n'
+                  'users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))\n')
+    assert generate(fresh_config(tmp_path), name="s1").written
+    result, _ = revert(fresh_config(tmp_path), "0001")
+    assert result.changes == ["- table users"], result.changes
+    assert not [s for s in result.statements if "EXTENSION" in s], result.statements
