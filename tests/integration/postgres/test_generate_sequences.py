@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from pg_project import fresh_config, write_project
 from pgtools import temp_database
@@ -112,3 +113,34 @@ def test_long_table_and_column_names_name_sequences_as_postgresql_does(tmp_path:
     assert 'RENAME TO "a_table_with_a_long_name_for_sequence_tests_renamed_k_seq"' in sql
     assert 'RENAME TO "a_table_with_a_long_name_for_sequence_tests_renamed_n_seq"' in sql
     assert sql.count("ALTER SEQUENCE") == 2
+
+
+def test_minimum_raised_above_the_current_value_restarts_only_a_sequence_left_behind(tmp_path: Path) -> None:
+    # apgdiff's modify_sequence_minvalue_set: a sequence never used (current value 1) gets MINVALUE 1000 START
+    # WITH 1000; PostgreSQL refused the plain ALTER ("RESTART value (1) cannot be less than MINVALUE (1000)")
+    low = HEAD + 'seq = sa.Sequence("testseq", start=1, increment=10, minvalue=1, metadata=md)\n'
+    raised = HEAD + 'seq = sa.Sequence("testseq", start=1000, increment=10, minvalue=1000, metadata=md)\n'
+    down = HEAD + 'seq = sa.Sequence("testseq", start=-1, increment=-1, maxvalue=-1, metadata=md)\n'
+    lowered = HEAD + 'seq = sa.Sequence("testseq", start=-50, increment=-1, maxvalue=-50, metadata=md)\n'
+    with temp_database("mzseq") as url:
+        for n, source in enumerate([low, raised, down, lowered]):
+            write_project(tmp_path, source)
+            generate(fresh_config(tmp_path), name=f"step{n}")
+            mizzle.migrate(url=url, folder=tmp_path / "migrations")  # raises if a statement fails
+            assert not generate(fresh_config(tmp_path), check=True).changes
+            with psycopg.connect(url, autocommit=True) as conn:
+                value = conn.execute("SELECT nextval('testseq')").fetchone()
+            if n in (1, 3):  # restarted at the new START: every value it gave is outside the new range
+                assert value == ({1: 1000, 3: -50}[n],)
+    # a sequence past the new minimum keeps its place
+    with temp_database("mzseq") as url:
+        write_project(tmp_path / "b", low)
+        generate(fresh_config(tmp_path / "b"), name="low")
+        mizzle.migrate(url=url, folder=tmp_path / "b" / "migrations")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SELECT setval('testseq', 5001)")
+        write_project(tmp_path / "b", raised)
+        generate(fresh_config(tmp_path / "b"), name="raised")
+        mizzle.migrate(url=url, folder=tmp_path / "b" / "migrations")
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT nextval('testseq')").fetchone() == (5011,)

@@ -281,6 +281,41 @@ def take_over_sequence(s: Sequence) -> str:
                      "OWNED BY NONE"])
 
 
+def alter_sequence(old: Sequence, new: Sequence) -> str:
+    """`ALTER SEQUENCE` to the new options. PostgreSQL checks the sequence's current value against the new bounds,
+    so a minimum raised above it (ascending; a maximum lowered below it, descending) is refused: "RESTART value (1)
+    cannot be less than MINVALUE (1000)" on a sequence never used. Every value such a sequence has given lies outside
+    the new range, on the side it moves away from, so restarting at the new START gives none twice: the statement
+    does that only when the current value is out of range, read when it runs. A value past the end it moves
+    towards (already given beyond the new MAXVALUE) is left for PostgreSQL to refuse: restarting would repeat it."""
+    sql = " ".join([
+        f"ALTER SEQUENCE {qname(new.schema, new.name)}",
+        *([f"AS {new.data_type or 'bigint'}"] if old.data_type != new.data_type else []), *_seq_options(
+            new.increment, new.min_value, new.max_value, new.start, new.cache, new.cycle, alter=True)])
+    behind = _left_behind(old, new)
+    if behind is None:
+        return sql
+    return (f"DO $mizzle$ BEGIN IF (SELECT last_value FROM {qname(new.schema, new.name)}) {behind} THEN "
+            f"{sql} RESTART; ELSE {sql}; END IF; END $mizzle$")
+
+
+def _left_behind(old: Sequence, new: Sequence) -> str | None:
+    """The condition (`< 1000`) under which the sequence's current value is behind the range `new` moves to: its
+    bound at the start of its direction tightened (MINVALUE raised for an ascending sequence, MAXVALUE lowered for
+    a descending one); None when that bound stays or widens."""
+    def num(v: str | None) -> int | None:
+        try:
+            return int(v) if v is not None else None
+        except ValueError:
+            return None
+    step = num(new.increment) or 1
+    bound, was = (new.min_value, old.min_value) if step > 0 else (new.max_value, old.max_value)
+    b, w = num(bound), num(was)
+    if b is None or (w is not None and (b <= w if step > 0 else b >= w)):
+        return None
+    return f"< {b}" if step > 0 else f"> {b}"
+
+
 def _comment(target: str, text: str | None) -> str:
     return f"COMMENT ON {target} IS {quote_literal(text) if text is not None else 'NULL'}"
 
@@ -500,10 +535,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     # an owned sequence may be gone already, with the table or column that owned it
     ch.DropSequence: lambda c: [] if c.to_serial else [
         f"DROP SEQUENCE {'IF EXISTS ' if c.sequence.owned_by else ''}{qname(c.sequence.schema, c.sequence.name)}"],
-    ch.AlterSequence: lambda c: [] if same_sequence_options(c.old, c.new) else [" ".join([
-        f"ALTER SEQUENCE {qname(c.new.schema, c.new.name)}",
-        *([f"AS {c.new.data_type or 'bigint'}"] if c.old.data_type != c.new.data_type else []), *_seq_options(
-            c.new.increment, c.new.min_value, c.new.max_value, c.new.start, c.new.cache, c.new.cycle, alter=True)])],
+    ch.AlterSequence: lambda c: [] if same_sequence_options(c.old, c.new) else [alter_sequence(c.old, c.new)],
     SetSequenceOwner: lambda c: [f"ALTER SEQUENCE {qname(c.sequence.schema, c.sequence.name)} OWNED BY "
                                  + (f"{qname(*c.owned_by[:2])}.{ident(c.owned_by[2])}" if c.owned_by else "NONE")],
     ch.CreateTable: lambda c: _create_table(c.table),
