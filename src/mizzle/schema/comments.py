@@ -70,11 +70,13 @@ def _table_comments(prev: Table | None, t: Table, made: bool, named: set[tuple[T
 
 
 def _still_there(t: Table, kind: str, name: str) -> bool:
-    """Whether the table still has the index or constraint (one dropped takes its comment along)."""
-    names = {i.name for i in t.indexes} | {u.name for u in t.uniques} | {x.name for x in t.excludes}
+    """Whether the table still has the index or constraint (one dropped takes its comment along). The primary key
+    is both: a constraint and the index of the same name under it (apgdiff's `COMMENT ON INDEX test_pkey`)."""
+    key = {pk_name(t.name, t.primary_key)} if t.primary_key else set()
+    names = {i.name for i in t.indexes} | {u.name for u in t.uniques} | {x.name for x in t.excludes} | key
     if kind == "constraint":
         names = {u.name for u in t.uniques} | {c.name for c in t.checks} | {f.name for f in t.foreign_keys} | \
-            {x.name for x in t.excludes} | ({pk_name(t.name, t.primary_key)} if t.primary_key else set())
+            {x.name for x in t.excludes} | key
     return name in names
 
 
