@@ -178,7 +178,9 @@ def primary_key(t: sa.Table, name_single: bool = True, naming: str = "drizzle",
                                   else key.columns))
     if not cols:
         return None
-    explicit = given_constraint_name(t.primary_key, t, limit)
+    # name="" is how `pull` writes a key PostgreSQL names itself where it cannot be written inline (a partition's
+    # own key on its parent's column): unnamed, as create_all has no empty name to give
+    explicit = given_constraint_name(t.primary_key, t, limit) or None
     deferrable = deferrable_of(t.primary_key)
     if len(cols) > 1:
         return PrimaryKey(cols, explicit or (pk_name(t.name, cols, cut=limit is not None) if naming == "drizzle" else None),

@@ -437,8 +437,8 @@ class _PgConverter:
             comments += _constraint_comments(t.primary_key, pk_name(t.name, pk))
         excludes = self.exclusions(t, constraints, comments)
         lineage = lineage_of_sa_table(t)
-        if "partition_of" in lineage:  # a partition's columns and key are its partitioned table's
-            columns, pk = (), None
+        if "partition_of" in lineage:  # a partition's columns (and key, when it has one) are its partitioned table's
+            columns, pk = (), pk if pk is not None and partition_key_is_its_own(t) else None
         return Table(name=t.name, schema=schema, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
                      unlogged=unlogged(t), excludes=excludes, comments=tuple(comments),
@@ -676,6 +676,26 @@ def inherited_column(t: sa.Table, c: sa.Column) -> bool:
         raise SchemaLoadError(f'column {t.name}.{c.name}: info={{"mizzle": {{"inherited": True}}}} on a table that '
                               'inherits from nothing (postgresql_inherits, or info={"mizzle": {"partition_of": …}})')
     return True
+
+
+def partition_key_is_its_own(t: sa.Table) -> bool:
+    """Whether the primary key declared on partition `t` is its own rather than the copy PostgreSQL gives every
+    partition of a partitioned table that has one: no table up its partition chain (found in its MetaData) declares
+    a key. pgquarrel's `CREATE TABLE same_cities_pr PARTITION OF same_cities_south (PRIMARY KEY (id)) …` under a
+    partitioned table without one: `pull` writes it on the partition, and ignoring it dropped the key. A parent not
+    in the MetaData leaves the key taken as a copy."""
+    seen: set[str] = set()
+    at: sa.Table | None = t
+    while at is not None and at.key not in seen:
+        seen.add(at.key)
+        parent = lineage_of_sa_table(at).get("partition_of")
+        if parent is None:
+            return True
+        tables = at.metadata.tables
+        at = tables.get(f"{parent[0]}.{parent[1]}") or (tables.get(parent[1]) if parent[0] == DEFAULT_SCHEMA else None)
+        if at is None or at.primary_key.columns:
+            return False
+    return False
 
 
 def unlogged(t: sa.Table) -> bool:
