@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlite_support import write_project
 
 import mizzle
@@ -112,3 +113,32 @@ tags = sa.Table("tags", metadata, sa.Column("id", sa.Integer, primary_key=True),
     assert result.changes == [], result.changes
     assert mizzle.verify(config).ok
     assert generate(config, name="again", check=True).changes == []
+
+
+def test_pull_keeps_a_unique_constraints_collate(tmp_path: Path) -> None:
+    """drone's sqlite templates table: `UNIQUE(template_name COLLATE NOCASE, template_namespace COLLATE NOCASE)` with
+    `template_name` BINARY. The constraint's automatic index was read as its columns alone, so the pulled module,
+    its baseline and a database built from it had a case-sensitive unique index, and drift saw nothing."""
+    db, built = tmp_path / "app.db", tmp_path / "built.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE templates (template_id INTEGER PRIMARY KEY AUTOINCREMENT, template_name TEXT,"
+                " template_namespace TEXT COLLATE NOCASE,"
+                " UNIQUE(template_name COLLATE NOCASE, template_namespace COLLATE NOCASE))")
+    con.close()
+    [ix] = introspect_path(str(db)).table("public", "templates").indexes
+    assert [(c.expression, c.collation) for c in ix.columns] == [("template_name", "NOCASE"),
+                                                                 ("template_namespace", None)]
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "migrations"\n')
+    pull(load_config(project / "mizzle.toml"), f"sqlite:///{db}")  # recorded as applied there
+    baseline = sorted((project / "migrations").glob("0000_*.sql"))[0].read_text()
+    assert "(`template_name` COLLATE NOCASE,`template_namespace`)" in baseline, baseline
+    mizzle.migrate(url=f"sqlite:///{built}", folder=project / "migrations")
+    con = sqlite3.connect(built)
+    con.execute("INSERT INTO templates (template_name, template_namespace) VALUES ('Build', 'ns')")
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("INSERT INTO templates (template_name, template_namespace) VALUES ('build', 'NS')")
+    con.close()
+    assert drift(url=f"sqlite:///{db}", folder=project / "migrations").changes == []
+    assert drift(url=f"sqlite:///{built}", folder=project / "migrations").changes == []

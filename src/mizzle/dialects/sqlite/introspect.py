@@ -351,7 +351,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
     elif pk_cols:
         pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
     fks = _foreign_keys(conn, name, deferrals(sql))
-    indexes = _indexes(conn, name)
+    indexes = _indexes(conn, name, {c.name: c.collation for c in columns})
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
 
@@ -454,7 +454,7 @@ def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, .
     return tuple(real.get(n.lower(), n) for n in names)
 
 
-def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
+def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | None]) -> list[Index]:
     sqls = {name: _without_comments(sql) if sql else sql for name, sql in
             conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))}
     out = []
@@ -463,9 +463,9 @@ def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
             continue
         sql = sqls.get(name)
         if origin == "u" or not sql:
-            cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info({_q(name)})"))
-            out.append(Index(name=unique_name(table, cols, cut=False), columns=tuple(IndexColumn(c) for c in cols),
-                             unique=True))
+            elements = _constraint_elements(conn, name, collations)
+            cols = tuple(c.expression for c in elements)
+            out.append(Index(name=unique_name(table, cols, cut=False), columns=elements, unique=True))
             continue
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []
@@ -479,6 +479,23 @@ def _indexes(conn: sqlite3.Connection, table: str) -> list[Index]:
             where = w.group(1).strip().rstrip(";").strip()
         out.append(Index(name=name, columns=tuple(cols_), unique=bool(unique), where=where))
     return out
+
+
+def _constraint_elements(conn: sqlite3.Connection, index: str,
+                         collations: dict[str, str | None]) -> tuple[IndexColumn, ...]:
+    """The columns of a UNIQUE constraint's automatic index, each with the COLLATE it was given where that is not
+    its column's own: drone's `UNIQUE(template_name COLLATE NOCASE, template_namespace COLLATE NOCASE)` on a
+    BINARY `template_name` makes names differing in case duplicates, and reading the columns alone lost that (the
+    unique index mizzle made from the pull was case-sensitive). The automatic index has no SQL: PRAGMA index_xinfo
+    gives each key column's collation."""
+    out = []
+    for _seq, _cid, col, _desc, coll, key in conn.execute(f"PRAGMA index_xinfo({_q(index)})"):
+        if not key:
+            continue
+        own = collations.get(col) or "BINARY"
+        coll = canonical_collation(coll) or "BINARY"
+        out.append(IndexColumn(col, collation=None if coll == own else coll))
+    return tuple(out)
 
 
 def _q(name: str) -> str:
