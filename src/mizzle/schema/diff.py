@@ -512,7 +512,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
                 drops_con.append(SetPrimaryKey(key, prev.primary_key, None))
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
-    _redo_over_retyped(prev, t, ph, r)
+    redone = _redo_over_retyped(prev, t, ph, r)
     def rename(o: str, n: str, index: bool = False) -> None:
         if r.stored_name(o) != r.stored_name(n):  # else the database has the new name already
             columns.append(RenameConstraint(key, o, n, index))
@@ -522,7 +522,8 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
            lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b, r))
-    _named(prev.indexes, t.indexes, lambda i: drops_idx.append(DropIndex(key, i)),
+    _named(tuple(i for i in prev.indexes if i.name not in redone), tuple(i for i in t.indexes if i.name not in redone),
+           lambda i: drops_idx.append(DropIndex(key, i)),
            lambda i: idx.append(CreateIndex(key, i)), lambda o, n: rename(o, n, True),
            eq=lambda a, b: index_equal(a, b, r))
     if (prev.comment or None) != (t.comment or None):
@@ -534,16 +535,20 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
     regenerate_over_retyped(prev, t, ph)
 
 
-def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> None:
+def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> set[str]:
     """A check, an index's predicate or expression on a column whose type changes is parsed again by PostgreSQL
     in the form it stored, which may not apply to the new type (`length((c)::text)` on text is stored as
     `length(c)`; coder's partial index `WHERE role = 'system'::text`, its column made an enum: "operator does not
     exist: chat_message_role = text"): dropped before and made again after, in the schema code's form. The
-    comparison keys drop casts on literals, so these read as unchanged."""
+    comparison keys drop casts on literals, so these read as unchanged. An index that also changes its name is
+    no rename either (concourse's `resource_caches` index on `md5(version)`, made again as `…_uniq` on
+    `md5(version::text)` as `version` became jsonb: the RENAME left the old index for ALTER TYPE to rebuild, with
+    "function md5(jsonb) does not exist"). Returns the names, old and new, of the indexes remade, which the
+    matching by name then leaves alone."""
     retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
                and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
     if not retyped:
-        return
+        return set()
 
     def on_retyped(*texts: str | None) -> bool:
         return any(mentions(x, n) for x in texts if x for n in retyped)
@@ -553,12 +558,25 @@ def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> None:
         if pck is not None and check_equal(pck, ck, r) and on_retyped(ck.expression):
             ph.drops_con.append(DropCheck(t.key, pck))
             ph.cons.append(AddCheck(t.key, ck))
+    redone: set[str] = set()
     for i in t.indexes:
-        pi = next((x for x in prev.indexes if x.name == i.name), None)
-        if pi is not None and index_equal(pi, i, r) and \
+        pi = _earlier_index(prev, t, i, r)
+        if pi is not None and pi.name not in redone and \
                 on_retyped(i.where, *(c.expression for c in i.columns if c.is_expression)):
             ph.drops_idx.append(DropIndex(t.key, pi))
             ph.idx.append(CreateIndex(t.key, i))
+            redone |= {pi.name, i.name}
+    return redone
+
+
+def _earlier_index(prev: Table, t: Table, i: Index, r: SqlReader) -> Index | None:
+    """The index of `prev` that `i` is, unchanged: the one of its name, or one under a name `t` no longer has."""
+    same = next((x for x in prev.indexes if x.name == i.name), None)
+    if same is not None:
+        return same if index_equal(same, i, r) else None
+    names = {x.name for x in t.indexes}
+    return next((x for x in prev.indexes if x.name not in names and index_equal(replace(x, name=i.name), i, r)),
+                None)
 
 
 def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callable,  # type: ignore[type-arg]

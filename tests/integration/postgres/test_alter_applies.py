@@ -183,6 +183,22 @@ def test_partial_index_on_a_column_made_an_enum(tmp_path: Path) -> None:
         same_as_created(tmp_path, url)
 
 
+
+def test_renamed_expression_index_on_a_retyped_column(tmp_path: Path) -> None:
+    # concourse's resource_caches: a unique index on md5(version), version text made jsonb and the index made again
+    # as `…_uniq` on md5(version::text). The index read as renamed (casts compare equal) and the RENAME left the old
+    # index for ALTER TYPE to rebuild in the form it stored: "function md5(jsonb) does not exist"
+    table = ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("version", {}))\n'
+             'sa.Index("{}", {}, unique=True)\n')
+    with temp_database("mzrenidx") as url:
+        step(tmp_path, url, table.format("sa.Text", "t_version_key", "sa.func.md5(t.c.version)"))
+        rows(url, """INSERT INTO t (id, version) VALUES (1, '{"ref": "a"}') RETURNING id""")
+        sql = step(tmp_path, url, table.format("pg.JSONB", "t_version_uniq", "sa.func.md5(sa.cast(t.c.version, sa.Text))"))
+        assert sql.index('DROP INDEX "public"."t_version_key"') < sql.index("SET DATA TYPE") \
+            < sql.index('CREATE UNIQUE INDEX "t_version_uniq"'), sql
+        assert "RENAME" not in sql, sql
+        same_as_created(tmp_path, url)
+
 # -- 12: generated → plain --------------------------------------------------------------------------------------
 
 def test_generated_column_becomes_plain_and_keeps_its_values(tmp_path: Path) -> None:
