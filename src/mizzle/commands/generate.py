@@ -167,7 +167,8 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     old, prev_id = previous_schema(folder, config.dialect)
     if custom and check:
         raise UsageError("--custom and --check do not go together")
-    made: list[str] = []  # objects the folder's SQL made, which its snapshots cannot hold (see _made_by_sql)
+    made: list[str] = []  # objects the folder's SQL made, which its snapshots cannot hold (see _made_by_sql), and
+    # the --rename flags that matched nothing
     new, changeset = (old, ch.ChangeSet()) if custom else _code_changes(config, old, cache, renames, no_renames,
                                                                          prompt, folder, made)
     if folder.uses_folders and changeset:  # drizzle-kit 1.x keeps a renamed table's `<old>_pkey`
@@ -217,7 +218,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
                   no_renames: bool, prompt: Prompt | None, folder: MigrationFolder,
                   made: list[str]) -> tuple[Schema, ch.ChangeSet]:
     """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
-    the folder's SQL made them)."""
+    the folder's SQL made them, and one for each --rename that matched no drop + add)."""
     from ..schema.compare import for_generate
     from ..schema.diff import Renames, diff
 
@@ -226,7 +227,9 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     old = _made_by_sql(old, new, folder, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
-    changes = diff(old_c, new_c, Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames))
+    stated = Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames)
+    changes = diff(old_c, new_c, stated)
+    made += stated.not_applied()
     if config.tenant_schema:  # a placeholder: the runner creates each tenant's schema
         from ..schema import changes as ch
 

@@ -83,6 +83,16 @@ class Renames:
     prompt: Prompt | None = None
     none: bool = False  # --no-renames: every drop+add is a drop and an add
     unresolved: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)  # the `explicit` renames applied
+
+    def not_applied(self) -> list[str]:
+        """A line for each --rename that matched no drop + add: concourse's `build_events.build_id` renamed to
+        `build_id_old` and made again as a bigint stays in the code, so it is no drop, and the flag was ignored
+        without a word (build_id retyped in place, build_id_old added empty)."""
+        return [f"--rename {o}={n} not applied: {o} is not one that the schema code dropped, or {n} not one it "
+                "added (a rename leaves no column or table of the old name); write that change by hand "
+                "(`mizzle generate --custom`) if the rows must move" for o, n in self.explicit.items()
+                if o not in self.used]
 
     def resolve(self, kind: str, container: tuple[str, ...], dropped: list[str], added: list[str],
                 spell: Callable[[str], str]) -> dict[str, str]:
@@ -97,6 +107,7 @@ class Renames:
                 for new in added:
                     if spell(old) == old_s and spell(new) == new_s and old not in result and new not in result.values():
                         result[old] = new
+                        self.used.add(old_s)
         rest_d = [d for d in dropped if d not in result]
         rest_a = [a for a in added if a not in result.values()]
         if rest_d and rest_a and not self.none:

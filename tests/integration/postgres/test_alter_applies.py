@@ -199,6 +199,20 @@ def test_renamed_expression_index_on_a_retyped_column(tmp_path: Path) -> None:
         assert "RENAME" not in sql, sql
         same_as_created(tmp_path, url)
 
+
+def test_a_rename_flag_that_was_not_applied_is_said(tmp_path: Path) -> None:
+    # concourse's build_events: `RENAME COLUMN build_id TO build_id_old`, then a new bigint `build_id`. With
+    # `--rename build_events.build_id=build_events.build_id_old` generate retyped build_id in place and added an
+    # empty build_id_old (the rows' ids in the other column than the source migration's), and said nothing
+    table = 'ev = sa.Table("ev", md, sa.Column("id", sa.Integer, primary_key=True), {})\n'
+    write_project(tmp_path, HEAD + table.format('sa.Column("build_id", sa.Integer)'))
+    generate(fresh_config(tmp_path))
+    write_project(tmp_path, HEAD + table.format('sa.Column("build_id_old", sa.Integer), '
+                                                'sa.Column("build_id", sa.BigInteger)'))
+    result = generate(fresh_config(tmp_path), renames={"ev.build_id": "ev.build_id_old"})
+    assert [w for w in result.warnings if w.startswith("--rename ev.build_id=ev.build_id_old not applied")], \
+        result.warnings
+
 # -- 12: generated → plain --------------------------------------------------------------------------------------
 
 def test_generated_column_becomes_plain_and_keeps_its_values(tmp_path: Path) -> None:
