@@ -198,3 +198,46 @@ def test_public_usage_revoked_from_schema_public_is_listed(tmp_path: Path) -> No
         assert drift(url=db, folder=root / "migrations").unmanaged == [line]
         _execute(db, "GRANT USAGE ON SCHEMA public TO PUBLIC")  # the default again: nothing to say
         assert drift(url=db, folder=root / "migrations").unmanaged == []
+
+
+def test_objects_owned_by_another_role_are_listed_once_per_role(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """mizzle creates every object as the role it connects as and models no owners (apgdiff's
+    alter_sequence_owner / alter_view_owner): a table and a view owned by another role went without a word, and a
+    database built from the pulled module had them owned by the migrating role. Listed now, one line per owning
+    role; a serial's sequence follows its table (not counted apart), an extension's objects are the extension's."""
+    with temp_database("mzunm") as db:
+        role = db.rsplit("/", 1)[1] + "_owner"
+        _execute(db, f'CREATE ROLE "{role}" NOLOGIN')
+        try:
+            _execute(db, "CREATE TABLE t (id serial PRIMARY KEY)", "CREATE VIEW v AS SELECT id FROM t",
+                     "CREATE TABLE mine (id int)", f'ALTER TABLE t OWNER TO "{role}"',
+                     f'ALTER VIEW v OWNER TO "{role}"', "CREATE VIEW ext_v AS SELECT 1 AS x",
+                     f'ALTER VIEW ext_v OWNER TO "{role}"', "ALTER EXTENSION plpgsql ADD VIEW ext_v")
+            root = _project(tmp_path)
+            want = (f"warning: not managed by mizzle (left as they are): 2 objects owned by role {role} (mizzle "
+                    "creates objects as the role it connects as: ALTER … OWNER TO in a migration of your own): "
+                    "public.t, public.v")
+            for command in (["pull"], ["drift"]):
+                r = run_mizzle(command, cwd=root, url=db)
+                assert r.code == 0, r.stdout + r.stderr
+                lines = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]
+                assert lines == [want], r.stderr
+        finally:
+            _execute(db, "ALTER EXTENSION plpgsql DROP VIEW ext_v", f'DROP OWNED BY "{role}"',
+                     f'DROP ROLE "{role}"')
+
+
+def test_nothing_is_listed_when_the_connecting_role_owns_everything(tmp_path: Path) -> None:
+    """The common case: every object (and schema public, which PostgreSQL 15 gives to pg_database_owner) is the
+    connecting role's — no owners line."""
+    from mizzle.commands.drift import drift
+    from mizzle.commands.pull import pull
+    from mizzle.config import load_config
+
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE SCHEMA app", "CREATE TYPE app.mood AS ENUM ('a', 'b')",
+                 "CREATE TABLE app.t (id serial PRIMARY KEY, m app.mood)", "CREATE VIEW app.v AS SELECT id FROM app.t",
+                 "CREATE SEQUENCE app.s", "CREATE TABLE public.p (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY)")
+        root = _project(tmp_path)
+        assert pull(load_config(root / "mizzle.toml"), db, mark=True).unmanaged == []
+        assert drift(url=db, folder=root / "migrations").unmanaged == []

@@ -309,9 +309,40 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# ALTER … OWNER TO (apgdiff's alter_sequence_owner / alter_view_owner): mizzle models no owners and creates every
+# object as the role it connects as, so a rebuild gives them all to the migrating role. One kind per owning role
+# other than current_user (nothing in the common case: the connecting role owns everything); a sequence owned by a
+# column (serial, identity) follows its table, an extension's objects the extension, and schema public its default
+# owner (pg_database_owner since PostgreSQL 15, the bootstrap superuser before)
+OWNERS_KIND = ("objects owned by role {role} (mizzle creates objects as the role it connects as: ALTER … OWNER TO "
+               "in a migration of your own)")
+_OWNED = (
+    "SELECT c.relowner, n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relnamespace = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 "
+    "FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = "
+    "'pg_class'::regclass AND d.deptype = 'a' AND c.relkind = 'S') AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid")
+    + " UNION ALL SELECT p.proowner, n.nspname || '.' || p.proname || '(' || "
+    "pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid")
+    + " UNION ALL SELECT t.typowner, n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
+    "ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd', 'c', 'r') AND t.typnamespace = ANY(%(ns)s) AND "
+    "(t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND "
+    + _NOT_EXT.format(cat="pg_type", oid="t.oid")
+    + " UNION ALL SELECT n.nspowner, 'schema ' || n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) "
+    "AND NOT (n.nspname = 'public' AND (n.nspowner = 10 OR pg_get_userbyid(n.nspowner) = 'pg_database_owner'))")
+
+
+def _owners() -> str:
+    """Rows (kind, name) of the objects in scope owned by another role than the connecting one, a kind per role."""
+    kind = _literal(OWNERS_KIND).replace("{role}", "' || quote_ident(pg_get_userbyid(o.owner)) || '")
+    return (f"SELECT {kind} AS kind, o.name FROM ({_OWNED}) AS o(owner, name) "
+            "WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)")
+
+
 def query() -> str:
     """One query over every kind: rows of (kind, name), sorted."""
     parts = [f"SELECT {_literal(kind)} AS kind, name FROM ({sql}) AS k(name)" for kind, sql in KINDS.items()]
+    parts.append(_owners())
     values = ", ".join(f"({_literal(kind)}, CASE WHEN ({held}) AND {when} THEN {name} END)"
                        for kind, (name, when, held) in COLUMN_KINDS.items())
     held = " OR ".join(f"({held})" for _, _, held in COLUMN_KINDS.values())
