@@ -14,7 +14,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
 from .rebuild import RebuildTable
-from .types import AUTOINCREMENT, collate_sql, index_element_sql
+from .types import AUTOINCREMENT, collate_sql, index_element_sql, quote_literal
 from .views import view_sql
 
 FK_OFF = "PRAGMA foreign_keys=OFF"
@@ -151,15 +151,11 @@ def _keep_sequence(name: str, tmp: str) -> list[str]:
     largest key still present (none if it is empty), so the old table's mark is carried over before the drop, and
     the RENAME moves it along (GnuCash's `slots`, rebuilt on the way from a 2.6 book to 3.x's schema, handed out
     the ids of slots deleted before the migration). Both tables are AUTOINCREMENT, so `sqlite_sequence` exists."""
-    old, new = _literal(name), _literal(tmp)
+    old, new = quote_literal(name), quote_literal(tmp)
     mark = f"(SELECT seq FROM sqlite_sequence WHERE name = {old})"
     return [f"UPDATE sqlite_sequence SET seq = {mark} WHERE name = {new} AND seq < {mark};",
             f"INSERT INTO sqlite_sequence (name, seq) SELECT {new}, seq FROM sqlite_sequence WHERE name = {old} "
             f"AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {new});"]
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _copy_expr(new: Column, old: Column) -> str:
