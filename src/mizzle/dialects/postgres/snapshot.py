@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from ...errors import IntegrityError
@@ -193,20 +194,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                               bool(side_ck.get(c["name"], {}).get("noInherit")))
               for c in (t.get("checkConstraints") or {}).values()]
     side_ix = side.get("indexes", {})
-    indexes = []
-    for ix in (t.get("indexes") or {}).values():
-        ixs = side_ix.get(ix["name"], {})  # mizzle's: drizzle-kit's index has no INCLUDE, NULLS NOT DISTINCT, COLLATE
-        colls = ixs.get("collations") or []
-        cols = tuple(IndexColumn(expression=ic["expression"], is_expression=bool(ic.get("isExpression")),
-                                 asc=bool(ic.get("asc", True)), nulls=ic.get("nulls") or "last",
-                                 opclass=ic.get("opclass") or None, collation=colls[k] if k < len(colls) else None)
-                     for k, ic in enumerate(ix["columns"]))
-        with_ = tuple((str(k), _with_value(v)) for k, v in (ix.get("with") or {}).items())  # in order
-        indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
-                             method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_,
-                             include=tuple(ixs.get("include", ())), concurrently=bool(ix.get("concurrently")),
-                             nulls_not_distinct=bool(ixs.get("nullsNotDistinct")),
-                             server_name=_server_name(ix, side_ix)))
+    indexes = [_index_from_json(ix, side_ix) for ix in (t.get("indexes") or {}).values()]
     return Table(name=t["name"], schema=schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=side.get("comment"),
                  unlogged=bool(side.get("unlogged")),
@@ -214,6 +202,61 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")),
                  comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
+
+
+def _index_from_json(ix: dict[str, Any], side_ix: dict[str, Any]) -> Index:
+    ixs = side_ix.get(ix["name"], {})  # mizzle's: drizzle-kit's index has no INCLUDE, NULLS NOT DISTINCT, COLLATE
+    colls = ixs.get("collations") or []
+    cols = [IndexColumn(expression=ic["expression"], is_expression=bool(ic.get("isExpression")),
+                        asc=bool(ic.get("asc", True)), nulls=ic.get("nulls") or "last",
+                        opclass=ic.get("opclass") or None, collation=colls[k] if k < len(colls) else None)
+            for k, ic in enumerate(ix["columns"])]
+    include = tuple(ixs.get("include", ()))
+    written = _include_written_in(cols[-1]) if cols and not include else None
+    if written is not None:
+        cols[-1], include = written
+    with_ = tuple((str(k), _with_value(v)) for k, v in (ix.get("with") or {}).items())  # in order
+    return Index(name=ix["name"], columns=tuple(cols), unique=bool(ix.get("isUnique")),
+                 method=ix.get("method") or "btree", where=ix.get("where") or None, with_=with_, include=include,
+                 concurrently=bool(ix.get("concurrently")), nulls_not_distinct=bool(ixs.get("nullsNotDistinct")),
+                 server_name=_server_name(ix, side_ix))
+
+
+_IDENT = r'"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*'
+
+
+def _unopened_paren(text: str) -> int:
+    """Where `text` closes a parenthesis it did not open (outside quotes), else -1."""
+    depth, quote = 0, ""
+    for k, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote  # a doubled quote closes and reopens: the same in effect
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth < 0:
+                return k
+    return -1
+
+
+def _include_written_in(c: IndexColumn) -> tuple[IndexColumn, tuple[str, ...]] | None:
+    """drizzle-kit has no INCLUDE: teams write it into the last column's sql`` (latitude-llm's `"created_at")
+    INCLUDE ("credits", "billable"`), which drizzle-kit pastes inside the column list's parentheses, so its SQL
+    makes an index with that INCLUDE. Read so: the column before the `)` closing the list, and the INCLUDE's
+    columns. None unless the expression closes a parenthesis it did not open, then says INCLUDE (identifiers."""
+    k = _unopened_paren(c.expression) if c.is_expression else -1
+    if k < 0:
+        return None
+    head, tail = c.expression[:k].strip(), c.expression[k + 1:]
+    m = re.fullmatch(rf"\s*INCLUDE\s*\(\s*((?:{_IDENT})(?:\s*,\s*(?:{_IDENT}))*)\s*", tail, re.I)
+    if not m or not head:
+        return None
+    names = tuple(n[1:-1].replace('""', '"') if n.startswith('"') else n.lower()
+                  for n in re.findall(_IDENT, m.group(1)))
+    plain = re.fullmatch(_IDENT, head)
+    column = head[1:-1].replace('""', '"') if plain and head.startswith('"') else head.lower() if plain else head
+    return replace(c, expression=column, is_expression=not plain), names
 
 
 def _default(value: Any, type_: str) -> str | None:
