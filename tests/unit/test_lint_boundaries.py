@@ -108,3 +108,27 @@ def test_statements_guarded_by_generate_idempotent_are_linted_as_themselves() ->
                "to_regclass('\"public\".\"t\"') AND attname = 'a') THEN " + plain + " END IF; END $$;")
     assert "MZ107" in rules(plain)
     assert "MZ107" in rules(guarded)
+
+
+def _messages(text: str) -> list[str]:
+    return [f.message for f in lint_file(text, LintContext(file="t.sql")) if f.rule == "MZ304"]
+
+
+def test_a_begin_after_a_commit_opens_the_next_transaction() -> None:
+    # latitude-llm's pattern for CONCURRENTLY indexes: COMMIT; BEGIN; …; COMMIT; CREATE INDEX CONCURRENTLY …. After
+    # the COMMIT the file no longer runs in drizzle-orm's transaction, so the BEGIN is not the no-op it is above it
+    text = ("COMMIT;--> statement-breakpoint\nBEGIN;\n"
+            'ALTER TABLE "spans" ADD COLUMN "document_uuid" uuid;--> statement-breakpoint\nCOMMIT;\n'
+            '--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "i" ON "spans" ("document_uuid");')
+    begin = [m for m in _messages(text) if m.startswith("`BEGIN`")]
+    assert len(begin) == 1 and "so it does nothing" not in begin[0] and "after the COMMIT above" in begin[0]
+    assert "outside a transaction" not in begin[0]
+    between = text.replace("BEGIN;\n", 'UPDATE "spans" SET "x" = 1;--> statement-breakpoint\nBEGIN;\n')
+    (begin,) = [m for m in _messages(between) if m.startswith("`BEGIN`")]
+    assert "the 1 statement(s) between that COMMIT and it run outside a transaction" in begin
+
+
+def test_a_begin_in_the_files_own_transaction_does_nothing() -> None:
+    text = 'BEGIN;\nCREATE TABLE "a" ("x" integer);\nCOMMIT;\n'
+    (begin,) = [m for m in _messages(text) if m.startswith("`BEGIN`")]
+    assert "so it does nothing" in begin

@@ -21,7 +21,8 @@ NOT_IN_TRANSACTION = rule("MZ302", ERROR, "statement that cannot run inside a tr
                           "its own, so keep them safe to retry)")
 EXPLICIT_COMMIT = rule("MZ304", WARNING, "transaction control (COMMIT, BEGIN, END) inside a migration file",
                        f"a COMMIT (END) ends drizzle-orm's transaction there and mizzle reads it as a commit boundary; "
-                       f"a BEGIN does nothing in either (the file already runs in one); where a boundary is meant, "
+                       f"a BEGIN does nothing in either while the file's transaction is open (after a COMMIT it opens the "
+                       f"next); where a boundary is meant, "
                        f"say so with a `-- {COMMIT}` line, which both tools read the same way and `mizzle lint` checks")
 NO_LOCK_TIMEOUT = rule("MZ303", WARNING, "online migration without lock_timeout",
                        "a statement queued behind a lock blocks every query behind it: start the file with "
@@ -96,14 +97,33 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
 def transaction_control(unit: FileUnit) -> Iterator[Hit]:
     if unit.no_transaction:
         return
+    since_commit: int | None = None  # statements since the file's last COMMIT not followed by a BEGIN
     for st in unit.statements:
         if is_transaction_boundary(st.node):
             yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the statements after it run in a new "
                                        "transaction", st)
+            since_commit = 0
         elif is_transaction_start(st.node):
-            yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the file already runs in a transaction, "
-                                       "so it does nothing (PostgreSQL warns; mizzle leaves it out): a failure after "
-                                       "it rolls back the statements before it too", st)
+            yield Hit(EXPLICIT_COMMIT, _begin_message(st.sql.rstrip(";"), since_commit), st)
+            since_commit = None
+        elif since_commit is not None and st.node is not None:
+            since_commit += 1
+
+
+def _begin_message(sql: str, since_commit: int | None) -> str:
+    """What a BEGIN does where it stands: a no-op in the transaction the file runs in; after a COMMIT (which ended
+    that transaction under drizzle-orm), the start of the next one (latitude-llm's `COMMIT; BEGIN; …; COMMIT;
+    CREATE INDEX CONCURRENTLY …`)."""
+    if since_commit is None:
+        return (f"`{sql}` in the file: the file already runs in a transaction, so it does nothing (PostgreSQL warns; "
+                "mizzle leaves it out): a failure after it rolls back the statements before it too")
+    head = (f"`{sql}` in the file: after the COMMIT above, it opens the transaction the statements after it run in "
+            "under drizzle-orm, up to the next COMMIT (mizzle leaves it out and runs them in one transaction from "
+            "that COMMIT on)")
+    if not since_commit:
+        return head
+    return (f"{head}; the {since_commit} statement(s) between that COMMIT and it run outside a transaction under "
+            "drizzle-orm, each committed on its own, where mizzle commits them with those after the BEGIN")
 
 
 @file_check
