@@ -6,7 +6,8 @@
 composite types. Objects an extension owns are the extension's, not the schema's: left out.
 
 Not read (so not managed): aggregates and window functions, functions in C or `internal`, constraint triggers
-naming a referenced table (`FROM`); they are reported by `unmanaged()`. A trigger's transition tables (`REFERENCING
+naming a referenced table (`FROM`), views that read themselves (directly or through other views: no CREATE VIEW
+makes them) with the views reading them and their triggers; they are reported by `unmanaged()`. A trigger's transition tables (`REFERENCING
 OLD TABLE AS o NEW TABLE AS n`) are read by name from `tgoldtable` / `tgnewtable`, unquoted."""
 
 from __future__ import annotations
@@ -40,9 +41,20 @@ def _not_extension(catalog: str, oid: str) -> str:
             "AND d.deptype IN ('e', 'i'))")
 
 
+# the last columns: the views its query reads (its _RETURN rule's pg_depend; itself where it reads its own columns:
+# every view's rule depends on its view as a whole, and another rule's statement names its columns as NEW.id), and
+# whether its bare name finds it (pg_get_viewdef then prints a read of itself bare: `SELECT FROM v`, no column)
 _Q_VIEWS = f"""
 SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{{}}'),
-       obj_description(c.oid, 'pg_class')
+       obj_description(c.oid, 'pg_class'),
+       coalesce((SELECT array_agg(DISTINCT ARRAY[rn.nspname::text, rc.relname::text]) FROM pg_rewrite r
+                 JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                  AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+                 JOIN pg_class rc ON rc.oid = d.refobjid AND rc.relkind IN ('v', 'm')
+                 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+                 WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND (d.refobjid <> c.oid OR d.refobjsubid > 0)),
+                '{{}}'),
+       to_regclass(quote_ident(c.relname)) IS NOT DISTINCT FROM c.oid
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND {_not_extension('pg_class', 'c.oid')}
 """
@@ -118,9 +130,11 @@ def build_objects(results: list[list[tuple[Any, ...]]], wants_table: Any = None)
     wants = wants_table or (lambda s, n: True)
     views, view_ix, routines, triggers, domains, composites = results
     skipped: list[str] = []
-    items: list[Any] = _views(views, view_ix, wants)
+    made = _creatable(_views(views, view_ix, wants), _reads(views), skipped)
+    cut = {(r[0], r[1]) for r in views} - {v.key for v in made}  # their triggers go with them
+    items: list[Any] = list(made)
     items += _routines(routines, skipped)
-    items += _triggers(triggers, wants, skipped)
+    items += _triggers(triggers, lambda s, n: wants(s, n) and (s, n) not in cut, skipped)
     items += [Domain(name=r[1], type=r[2], schema=r[0], not_null=bool(r[3]), default=r[4],
                      checks=tuple((n, check_expression(d)) for n, d in r[5]), comment=r[6]) for r in domains]
     items += [CompositeType(name=r[1], schema=r[0], attributes=tuple((n, t) for n, t in r[2]), comment=r[3])
@@ -135,13 +149,55 @@ def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants
             ViewIndex(name=name, columns=_index_columns(definition, method), unique=bool(unique), method=method,
                       where=strip_parentheses(where) if where else None))
     out = []
-    for schema, name, materialized, definition, reloptions, comment in rows:
+    for schema, name, materialized, definition, reloptions, comment, _, _ in rows:
         if not wants(schema, name):
             continue
         options = tuple(tuple(o.split("=", 1)) for o in reloptions)
         out.append(View(name=name, definition=clean_sql(definition), schema=schema, materialized=bool(materialized),
                         options=options, indexes=tuple(indexes.get((schema, name), ())),  # type: ignore[arg-type]
                         comment=comment))
+    return out
+
+
+def _reads(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], set[Any]]:
+    """The views each view of the rows of _Q_VIEWS reads: from pg_depend, and itself from its query (a read of no
+    column of its own: `SELECT FROM v`)."""
+    from .view_deps import reads_itself
+
+    out: dict[tuple[str, str], set[Any]] = {}
+    for schema, name, _, definition, _, _, reads, visible in rows:
+        out[(schema, name)] = {tuple(x) for x in reads}
+        if reads_itself(definition, schema, name, bool(visible)):
+            out[(schema, name)].add((schema, name))
+    return out
+
+
+def _creatable(views: list[View], reads: dict[tuple[str, str], set[Any]], skipped: list[str]) -> list[View]:
+    """`views` but those no CREATE VIEW can make, each named in `skipped`: one that reads itself, directly or
+    through other views (made again with CREATE OR REPLACE; PostgREST's test fixtures: `create or replace view
+    self_recursive_view as table self_recursive_view`), and one reading such a view. `reads`: the views each reads."""
+    def reached(k: Any) -> set[Any]:
+        seen: set[Any] = set()
+        todo = list(reads.get(k, ()))
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(reads.get(x, ()))
+        return seen
+
+    reach = {v.key: reached(v.key) for v in views}
+    looped = {k for k, r in reach.items() if k in r}
+    out = []
+    for v in views:
+        if v.key in looped:
+            skipped.append(f"{v.label}: it reads itself, directly or through other views (made again with "
+                           "CREATE OR REPLACE): no CREATE VIEW makes it")
+        elif reach[v.key] & looped:
+            via = ", ".join(".".join(k) for k in sorted(reach[v.key] & looped))
+            skipped.append(f"{v.label}: it reads {via}, which reads itself")
+        else:
+            out.append(v)
     return out
 
 

@@ -18,12 +18,13 @@ def _parse(sql: str) -> Any:
 
 
 @lru_cache(maxsize=512)
-def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
+def _range_vars(sql: str) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """The (schema or "", name) of the relations a query names, and the names of its CTEs."""
     from pglast.visitors import Visitor
 
     tree = _parse(sql)
     if tree is None:
-        return frozenset()
+        return frozenset(), frozenset()
     found: set[tuple[str, str]] = set()
     ctes: set[str] = set()
 
@@ -35,8 +36,22 @@ def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
             found.add((node.schemaname or "", node.relname))
 
     _V()(tree)
+    return frozenset(found), frozenset(ctes)
+
+
+@lru_cache(maxsize=512)
+def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
+    found, ctes = _range_vars(sql)
     # an unqualified name is looked up on the search_path: the view's own schema, then public
     return frozenset((s or schema, r) for s, r in found if s or r not in ctes)
+
+
+def reads_itself(sql: str, schema: str, name: str, visible: bool) -> bool:
+    """Whether view `schema.name`'s query, as pg_get_viewdef printed it, names the view itself: qualified, or bare
+    where the bare name finds the view (`visible`: on the connection that printed it, which qualifies a name only
+    where the bare one would find another relation)."""
+    found, ctes = _range_vars(sql)
+    return (schema, name) in found or (visible and ("", name) in found and name not in ctes)
 
 
 @lru_cache(maxsize=512)
