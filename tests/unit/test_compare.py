@@ -371,3 +371,16 @@ def test_a_unique_left_unnamed_on_the_primary_key_column_is_folded_into_the_key(
     old, new = for_generate(_schema(t), _schema(replace(t, uniques=())))
     assert [c.describe() for c in diff(old, new, Renames(none=True)).changes] == [
         "- unique serverSetting_settingKey_key on serverSetting"]
+
+
+def test_a_default_cast_to_another_type_than_its_columns_is_told_from_the_servers_own_cast() -> None:
+    # supabase/auth's users.phone_change: made varchar(15) DEFAULT '', then altered to text
+    from mizzle.dialects.postgres.types import casts_to_another_type
+
+    assert casts_to_another_type("''::character varying", "text")
+    assert casts_to_another_type("'{}'::character varying[]", "text[]")
+    assert not casts_to_another_type("'x'::character varying", "varchar(255)")
+    assert not casts_to_another_type("'{}'::character varying[]", "character varying(24)[]")
+    assert not casts_to_another_type("'2020-01-01 00:00:00+00'::timestamp with time zone", "timestamptz")
+    assert not casts_to_another_type("now()", "timestamptz")
+    assert not casts_to_another_type("'a'::public.citext", "citext")

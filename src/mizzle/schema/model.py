@@ -85,7 +85,8 @@ class Column:
     using: str | None = field(default=None, compare=False)
     # PostgreSQL: the default as the server prints it, where `default` (canonical: a literal's cast to the column's
     # own type dropped) applied again would be stored otherwise — a cast with a type modifier, `'{}'::character
-    # varying(24)[]` (PostgreSQL's own cast has none: `'{}'::character varying[]`). Read by pull's reapplicable
+    # varying(24)[]` (PostgreSQL's own cast has none: `'{}'::character varying[]`), or a cast to another type than
+    # the column's (`''::character varying` on a column altered to text: its own is `''::text`). Read by pull's reapplicable
     # model only (dialects/postgres/reapply.py), so that its baseline stores what the database stores
     stored_default: str | None = field(default=None, compare=False)
 

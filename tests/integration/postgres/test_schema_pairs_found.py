@@ -408,3 +408,13 @@ def test_what_uses_an_object_mizzle_does_not_pull_is_named(tmp_path: Path, run_m
         assert r.code == 0 and line in r.stdout + r.stderr, r.stdout + r.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert line in d.stdout + d.stderr, d.stdout + d.stderr
+
+
+def test_a_defaults_cast_to_another_type_than_its_columns_is_pulled_as_the_server_stores_it(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """supabase/auth's users.phone_change: added `VARCHAR(15) DEFAULT ''`, later `alter column phone_change type
+    text`; the server keeps `''::character varying`. Pull's baseline wrote `DEFAULT ''`, stored `''::text`."""
+    _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, [
+        "CREATE TABLE users (id int PRIMARY KEY, phone_change varchar(15) DEFAULT '', n int DEFAULT 1, "
+        "code text[] DEFAULT '{}'::varchar[], v varchar(9) DEFAULT 'x', w varchar(9)[] DEFAULT '{}', "
+        "t timestamptz DEFAULT '2020-01-01'::timestamptz)",
+        "ALTER TABLE users ALTER COLUMN phone_change TYPE text, ALTER COLUMN n TYPE bigint"])

@@ -40,7 +40,7 @@ from ...schema.scope import Scope
 from . import lineage
 from .ddl_watch import WATCH_SCHEMA
 from .expressions import check_expression, index_collations, strip_parentheses
-from .types import canonical_collation, canonical_default, strip_own_cast
+from .types import canonical_collation, canonical_default, casts_to_another_type, strip_own_cast
 from .types import canonical_type as _canonical_type
 
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
@@ -53,7 +53,8 @@ canonical_type = lru_cache(maxsize=1024)(_canonical_type)
 
 
 # a default ending in a cast with a type modifier (`::character varying(24)[]`, `::numeric(10,2)`): the server adds
-# none itself, so the canonical default (the cast dropped) would be stored otherwise (Column.stored_default)
+# none itself, so the canonical default (the cast dropped) would be stored otherwise (Column.stored_default);
+# so would one cast to another type than the column's (types.casts_to_another_type)
 _MODIFIED_CAST = re.compile(r"::[\w \".]+\(\d+(?:,\s*\d+)?\)(?:\[\])*$")
 
 
@@ -576,8 +577,8 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
             serial_seq = (seq.schema, seq.name)
         else:
             default = _default(default_sql, type_, is_enum)
-    stored = default_sql if default is not None and default != default_sql and _MODIFIED_CAST.search(default_sql) \
-        else None
+    stored = default_sql if default is not None and default != default_sql and (
+        _MODIFIED_CAST.search(default_sql) or (not is_enum and casts_to_another_type(default_sql, type_))) else None
     return Column(name=name, type=type_, not_null=bool(not_null), default=default, type_schema=type_schema,
                   identity=identity, generated=generated, comment=comment,
                   collation=canonical_collation(collation), stored_default=stored), serial_seq

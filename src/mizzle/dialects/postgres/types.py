@@ -527,10 +527,26 @@ def canonical_bound(value: str | None, type_: str) -> str | None:
     return v
 
 
+_LAST_CAST = re.compile(r"(.+?)::((?:[a-zA-Z_]|\"(?:[^\"]|\"\")+\")[\w .\"]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)",
+                        flags=re.S)
+
+
+def casts_to_another_type(e: str, type_: str) -> bool:
+    """Whether default `e` ends in a cast to another type than the column's `type_` (`''::character varying` on a
+    column made varchar, then altered to text): written without it, the server would add its own cast."""
+    m = _LAST_CAST.fullmatch(e)
+    if m is None:
+        return False
+    cast = canonical_type(m.group(2).strip().split(".")[-1].strip('"'))
+    return _MODIFIER.sub("", cast) != _MODIFIER.sub("", canonical_type(type_))  # varchar on varchar(255): its own
+
+
+_MODIFIER = re.compile(r"\(\d+(?:,\s*\d+)?\)")
+
+
 def strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
     """'x'::character varying → 'x' when the cast is to the column's own type (the server adds it)."""
-    m = re.fullmatch(r"(.+?)::((?:[a-zA-Z_]|\"(?:[^\"]|\"\")+\")[\w .\"]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*)", e,
-                     flags=re.S)
+    m = _LAST_CAST.fullmatch(e)
     if not m:
         return e
     value, cast = m.group(1).strip(), m.group(2).strip()
