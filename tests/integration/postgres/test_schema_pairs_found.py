@@ -418,3 +418,13 @@ def test_a_defaults_cast_to_another_type_than_its_columns_is_pulled_as_the_serve
         "code text[] DEFAULT '{}'::varchar[], v varchar(9) DEFAULT 'x', w varchar(9)[] DEFAULT '{}', "
         "t timestamptz DEFAULT '2020-01-01'::timestamptz)",
         "ALTER TABLE users ALTER COLUMN phone_change TYPE text, ALTER COLUMN n TYPE bigint"])
+
+
+def test_a_column_of_a_domain_over_an_array_type_is_pulled_as_the_domain(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """postgraphile's kitchen-sink schema: `create domain c.text_array_domain as text[]`, a column of it. The domain's
+    category is the array's ('A') but it has no element type: the column was read as `-[]` (format_type of no type),
+    the baseline failed `syntax error at or near "-"`, and drift compared `-[]` with `-[]`."""
+    _pulled_rebuilt_and_emptied(tmp_path, run_mizzle, [
+        "CREATE DOMAIN text_array_domain AS text[]", "CREATE DOMAIN int8_array_domain AS int8[] NOT NULL",
+        "CREATE TABLE types (id int PRIMARY KEY, t text_array_domain, i int8_array_domain, "
+        "many text_array_domain[])"])

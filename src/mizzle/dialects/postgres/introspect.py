@@ -100,7 +100,8 @@ LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::r
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
 LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
 LEFT JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+-- a domain over an array type has the array's category ('A') but no element type: not an array itself
+LEFT JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typtype <> 'd' THEN t.typelem ELSE t.oid END
 LEFT JOIN pg_namespace etn ON etn.oid = et.typnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 ORDER BY c.oid, a.attnum
@@ -546,7 +547,7 @@ def _column(oid: int, t: _TableRows, row: tuple[Any, ...],
             owned: dict[tuple[int, str], _SeqRow]) -> tuple[Column, tuple[str, str] | None]:
     (_, _, _, _, _, _, name, not_null, identity_kind, generated_kind, ndims, formatted, typtype, category,
      elem_name, elem_typtype, elem_schema, elem_formatted, default_sql, comment, collation) = row
-    is_array = category == "A"
+    is_array = category == "A" and typtype != "d"  # a domain over text[]: the domain (its category is text[]'s)
     type_schema = None
     if elem_typtype == "e":
         type_ = elem_name + "[]" * max(ndims or 0, 1) if is_array else elem_name
