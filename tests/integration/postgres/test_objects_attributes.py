@@ -194,3 +194,16 @@ def test_functions_procedures_and_triggers_renamed_in_place(tmp_path: Path) -> N
                              "FROM pg_trigger WHERE tgname = 't_stamp'").fetchone() == ("stamps", "on update")
             for st in renames:  # generate --idempotent's form: runs again once the rename is done
                 c.execute(rerunnable(st))
+
+
+def test_comments_on_a_composite_types_attributes_are_named_not_managed(tmp_path: Path) -> None:
+    # postgraphile's kitchen-sink schema: `comment on column polymorphic.applications.id is '@notNull'`, on a
+    # composite type's attribute. The listing left composite types' columns out (their pg_class row depends on
+    # their type, read as "part of another object"), so pull dropped the comments without a word
+    with temp_database("mzobjattr") as src:
+        _run(src, ["CREATE TYPE pair AS (a int, b text)", "COMMENT ON COLUMN pair.a IS '@notNull'",
+                   "COMMENT ON TYPE pair IS 'kept'"])
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
+        comments = [w for w in result.unmanaged if " comments: " in w]
+        assert comments and "column a of composite type pair" in comments[0], result.unmanaged

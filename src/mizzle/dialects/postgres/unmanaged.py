@@ -131,7 +131,9 @@ KINDS: dict[str, str] = {
         "AND c.relnamespace = ANY(%(ns)s) AND (c.relkind = 'S' OR (c.relkind IN ('i', 'I') AND EXISTS (SELECT 1 "
         "FROM pg_index i JOIN pg_class m ON m.oid = i.indrelid WHERE i.indexrelid = c.oid AND m.relkind = 'm')) "
         "OR (c.relkind IN ('v', 'm', 'c') "
-        "AND d.objsubid > 0)) AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid") + ")) "
+        "AND d.objsubid > 0)) AND (CASE WHEN c.relkind = 'c' THEN "  # a composite type's row is part of its type
+        + _NOT_EXT.format(cat="pg_type", oid="c.reltype") + " ELSE "
+        + _NOT_EXT.format(cat="pg_class", oid="c.oid") + " END))) "
         "OR (d.classoid = 'pg_constraint'::regclass AND EXISTS (SELECT 1 FROM pg_constraint con "
         "WHERE con.oid = d.objoid AND con.conrelid = 0 AND con.connamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_type'::regclass AND EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = d.objoid "
