@@ -131,3 +131,22 @@ def test_sqlite_generate_names_each_on_conflict_clause_it_leaves_out(tmp_path: P
         'sa.UniqueConstraint("u", name="t_u", sqlite_on_conflict="REPLACE"))\n'), dialect="sqlite")
     assert [w.split(" (sqlite_")[0] for w in warned] == ["ON CONFLICT FAIL of column t.id", "ON CONFLICT IGNORE of column t.n",
                       "ON CONFLICT REPLACE of unique constraint t_u on t"], warned
+
+
+def test_sqlite_generate_names_each_primary_key_column_declared_nullable(tmp_path: Path,
+                                                                         run_mizzle: Callable[..., object]) -> None:
+    """cinder's `encryption.encryption_id` is `sa.Column(sa.String(36), primary_key=True, nullable=True)`: create_all
+    writes no NOT NULL, so on SQLite the key accepts NULL, and mizzle's migration made it NOT NULL without a word. The
+    INTEGER rowid key (SQLite fills in a NULL) and a key column left NOT NULL are not named."""
+    warned, sql = _generate(tmp_path, run_mizzle, (
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        'sa.Table("encryption", metadata, sa.Column("encryption_id", sa.String(36), primary_key=True, '
+        'nullable=True), sa.Column("cipher", sa.String(255)))\n'
+        'sa.Table("pair", metadata, sa.Column("a", sa.Integer, nullable=True), sa.Column("b", sa.String, '
+        'nullable=False), sa.PrimaryKeyConstraint("a", "b"))\n'
+        'sa.Table("rowid", metadata, sa.Column("id", sa.Integer, primary_key=True, nullable=True))\n'
+        'sa.Table("plain", metadata, sa.Column("id", sa.String, primary_key=True))\n'), dialect="sqlite")
+    assert [w.split(": ")[0] for w in warned] == [
+        "primary key column encryption.encryption_id declared nullable=True",
+        "primary key column pair.a declared nullable=True"], warned
+    assert "`encryption_id` text(36) PRIMARY KEY NOT NULL" in sql

@@ -63,7 +63,9 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
             first = (str(e).splitlines() or [""])[0]
             raise SchemaLoadError(f"table {t.name}: {first}") from None
     model = make_schema("sqlite", tables=out)
-    left = [line for t in sorted(tables, key=lambda t: t.name) if created_on(t, _SQLITE) for line in _on_conflict(t)]
+    built = {m.name: m for m in out}
+    left = [line for t in sorted(tables, key=lambda t: t.name) if created_on(t, _SQLITE)
+            for line in (*_on_conflict(t), *_nullable_keys(t, built[t.name]))]
     if not left:
         return model
     from dataclasses import replace
@@ -103,6 +105,19 @@ def _on_conflict(t: sa.Table) -> list[str]:
             out.append(f"ON CONFLICT {value} of {kind}{named} on {t.name} (sqlite_on_conflict): create_all writes it, "
                        "mizzle's migrations do not yet")
     return out
+
+
+def _nullable_keys(t: sa.Table, built: Table) -> list[str]:
+    """The key columns declared `nullable=True` (cinder's `encryption.encryption_id`, a String key): create_all writes
+    no NOT NULL, so SQLite lets the key hold NULL; the model makes every key column NOT NULL, as drizzle-kit writes
+    keys, so the migration's table differs: one line each, for `generate` to say. The INTEGER rowid key takes no
+    NULL (SQLite fills one in): not named."""
+    pk_cols = built.primary_key.columns if built.primary_key else ()
+    if rowid_alias(pk_cols, built.columns):
+        return []
+    return [f"primary key column {t.name}.{c.name} declared nullable=True: create_all leaves it accepting NULL "
+            "(no NOT NULL), mizzle's migrations make it NOT NULL, as drizzle-kit writes keys"
+            for c in t.columns if c.name in pk_cols and c.nullable]
 
 
 def _refuse_lineage(t: sa.Table) -> None:
