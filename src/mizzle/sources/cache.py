@@ -15,7 +15,9 @@ The cache is used only when every input is the same as when it was written, comp
   targets the config's patterns expand to;
 - the Python version, the installed SQLAlchemy and mizzle versions (and the size/mtime of mizzle's own modules,
   so an editable install being worked on counts as a new version);
-- the config (every setting).
+- the config (every setting);
+- where Python finds packages: the environment's prefix (a virtualenv) and PYTHONPATH, so that another copy of the
+  models on another path is imported, not answered by the files of the one the cache saw.
 Any difference, a missing or unreadable file, or a corrupt cache falls back to the full import (which rewrites
 the cache). What it cannot see: files the schema code reads that are not Python modules, environment variables the
 schema code consults, and a new module that would now shadow an installed one. For such projects set
@@ -113,7 +115,15 @@ def _mizzle_code_stamp() -> str:
 def environment(config: Config) -> dict[str, str]:
     """Everything besides the project's files that the model depends on."""
     return {"format": str(FORMAT), "python": sys.version, "sqlalchemy": _version("sqlalchemy"),
-            "mizzle": _mizzle_version(), "mizzle_code": _mizzle_code_stamp(), "config": repr(config)}
+            "mizzle": _mizzle_version(), "mizzle_code": _mizzle_code_stamp(), "config": repr(config),
+            "packages_from": packages_from()}
+
+
+def packages_from() -> str:
+    """Where Python looks for packages, as the process started: the environment (a virtualenv's prefix) and
+    PYTHONPATH. Another one may import another copy of the models (OpenStack's ironic 21 and 39 installed in two
+    directories), whose files the cache never saw, while the files it recorded are still there unchanged."""
+    return repr((sys.prefix, sys.exec_prefix, os.environ.get("PYTHONPATH", "")))
 
 
 def _installed(path: Path) -> bool:
