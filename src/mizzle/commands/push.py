@@ -132,7 +132,8 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
         changeset = diff(live, code, renames)
         result.changes = [c.describe() for c in changeset]
-        result.data_loss = [c.describe() for c in changeset if c.destructive]
+        keeps = dialects.get(backend.dialect).keeps_values
+        result.data_loss = [c.describe() for c in changeset if c.loses_data(keeps)]
         result.statements = plan(changeset.changes, db.dialect) if changeset else []
         if dry_run or not result.statements:
             return

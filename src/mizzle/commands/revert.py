@@ -111,7 +111,8 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
-    warnings = [f"data loss: {c.describe()}" for c in changeset if c.destructive]
+    keeps = dialects.get(config.dialect).keeps_values
+    warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(keeps)]
     return result, warnings
 
 

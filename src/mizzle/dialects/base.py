@@ -308,6 +308,11 @@ class Dialect(Protocol):
         types (SQLite: drizzle-kit's five; anything else is kept as declared, `PgType("varchar(191)")`); None =
         the shared mapping of PostgreSQL's type names."""
 
+    def keeps_values(self, old_type: str, new_type: str) -> bool:
+        """Whether changing a column's type from `old_type` to `new_type` keeps every value it can hold (varchar →
+        text, timestamp → timestamptz, integer → bigint): push's and revert's data-loss warnings leave such a change
+        out. False where unsure."""
+
     # -- planning -----------------------------------------------------------------------------------------------
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         """What this dialect cannot ALTER, rewritten into changes it can run (SQLite: table rebuilds)."""

@@ -62,7 +62,7 @@ def type_spec(tn: Any) -> TypeSpec:
 
 
 @lru_cache(maxsize=512)
-def _spec_from_text(type_text: str) -> TypeSpec | None:
+def spec_from_text(type_text: str) -> TypeSpec | None:
     from pglast import parse_sql
 
     try:
@@ -76,7 +76,7 @@ def _spec_from_text(type_text: str) -> TypeSpec | None:
 def column_spec(c: Column) -> TypeSpec | None:
     if c.type_schema:
         return TypeSpec(c.base_type, (), c.type.endswith("[]"))
-    return _spec_from_text(c.type)
+    return spec_from_text(c.type)
 
 
 class SchemaState:

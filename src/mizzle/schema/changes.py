@@ -4,6 +4,7 @@ line (for the summary `generate` prints)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .model import (
@@ -28,6 +29,11 @@ def table_label(key: TableKey) -> str:
 
 class Change:
     destructive = False
+
+    def loses_data(self, keeps_values: Callable[[str, str], bool]) -> bool:
+        """Whether the change can lose data (push's and revert's warnings): `destructive`, but for a column's type
+        changed to one that keeps every value (`keeps_values`, the dialect's: varchar → text)."""
+        return self.destructive
 
     def inverse(self) -> Change:
         raise NotImplementedError
@@ -274,6 +280,12 @@ class AlterColumn(Change):
 
     def inverse(self) -> Change:
         return AlterColumn(self.table, self.new, self.old, self.keep_sequence)
+
+    def loses_data(self, keeps_values: Callable[[str, str], bool]) -> bool:
+        o, n = self.old, self.new
+        if o.type != n.type and not (o.generated != n.generated and n.generated is not None):
+            return not keeps_values(o.type, n.type)
+        return self.destructive
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]

@@ -69,6 +69,11 @@ class PostgresDialect:
     def pulled_type(self, declared: str) -> str | None:
         return None  # the shared mapping (commands/pull_code.py) is PostgreSQL's
 
+    def keeps_values(self, old_type: str, new_type: str) -> bool:
+        from .types import keeps_values
+
+        return keeps_values(old_type, new_type)
+
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         return changes
 

@@ -564,3 +564,25 @@ def strip_own_cast(e: str, type_: str, is_enum: bool) -> str:
 
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+# (from, to) type changes that rewrite the table but keep every value the old type holds: a wider integer or float, a
+# timestamp given a time zone (read in the session's), a date becoming a timestamp
+_VALUES_KEPT = {("int2", "int4"), ("int2", "int8"), ("int4", "int8"), ("float4", "float8"),
+                ("timestamp", "timestamptz"), ("date", "timestamp"), ("date", "timestamptz")}
+
+
+def keeps_values(old_type: str, new_type: str) -> bool:
+    """Whether a column's type change from `old_type` to `new_type` keeps every value: one lint's MZ104/MZ105
+    classify as no rewrite (`varchar(40)` → `text`, a longer varchar), or a widening of `_VALUES_KEPT`."""
+    from ...lint.destructive import classify
+    from ...lint.state import spec_from_text
+
+    old, new = spec_from_text(old_type), spec_from_text(new_type)
+    if old is None or new is None:
+        return False
+    if classify(old, new) in ("same", "safe"):
+        return True
+    unbounded = 7  # a timestamp's fractional digits when it names none: 6, the most
+    return old.array == new.array and (old.name, new.name) in _VALUES_KEPT \
+        and (old.mods or (unbounded,))[0] <= (new.mods or (unbounded,))[0]

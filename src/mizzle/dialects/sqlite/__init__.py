@@ -81,6 +81,13 @@ class SQLiteDialect:
 
         return pulled_type(declared)
 
+    def keeps_values(self, old_type: str, new_type: str) -> bool:
+        from .types import affinity
+
+        # the table rebuild copies each value into the new column, which converts it only where the affinity
+        # differs (TEXT '007' into an INTEGER column is 7)
+        return affinity(old_type) == affinity(new_type)
+
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         from .rebuild import sqlite_changes
 

@@ -9,6 +9,7 @@ the whole old and new definitions; created tables get their FKs inline; index re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...schema import changes as ch
@@ -37,6 +38,9 @@ class RebuildTable(ch.Change):
     @property
     def destructive(self) -> bool:  # type: ignore[override]
         return any(p.destructive for p in self.parts)
+
+    def loses_data(self, keeps_values: Callable[[str, str], bool]) -> bool:
+        return any(p.loses_data(keeps_values) for p in self.parts)
 
     def inverse(self) -> ch.Change:
         return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)))
