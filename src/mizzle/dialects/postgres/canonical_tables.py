@@ -7,7 +7,8 @@ equal when the server would store the same thing.
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
   expression column's `DESC` / `NULLS` / operator class read out of its text;
-- comments dropped when one side cannot hold them (`comments=False`: a drizzle-kit snapshot).
+- comments (on tables, columns, indexes, constraints, enum types) dropped when one side cannot hold them
+  (`comments=False`: a drizzle-kit snapshot).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def canonical(model: Schema, comments: bool = True) -> Schema:
     known = {(e.schema, e.name) for e in model.enums}
     memo = _canonical_memo(tuple((e.schema, e.name) for e in model.enums), comments)
     tables = [_remembered(memo, t, enums, by_name, known, comments) for t in model.tables]
-    return model.with_(tables=tables)
+    if comments:
+        return model.with_(tables=tables)
+    return model.with_(tables=tables, enums=[replace(e, comment=None) for e in model.enums])
 
 
 # -- speed: canonical tables remembered --------------------------------------------------------------
@@ -172,7 +175,7 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
         indexes=tuple(sorted((_index(i, types) for i in t.indexes), key=lambda x: x.name)),
         policies=tuple(sorted((replace(p, name=truncate_identifier(p.name)) for p in t.policies),
                               key=lambda x: x.name)),
-        comment=t.comment if comments else None)
+        comment=t.comment if comments else None, comments=t.comments if comments else ())
 
 
 def _index(i: Index, columns: dict[str, Column]) -> Index:
