@@ -155,7 +155,8 @@ def implied_schemas(model: Schema) -> Schema:
 def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
     """`model` without what only mizzle's sidecar (`meta/_mizzle.json`) records — functions and procedures,
     triggers, domains, composite types, a materialized view's indexes, the NOT VALID and NO INHERIT flags of
-    constraints — and those set aside, one line per kind. For a folder without a sidecar (drizzle-kit's own): its
+    constraints — and those set aside, one line per kind (comments too: they stay in the model, the comparison
+    leaves them out). For a folder without a sidecar (drizzle-kit's own): its
     snapshots have no field for them, so one a migration's SQL made by hand is listed, not reported as a difference
     (appstrate adds composite foreign keys NOT VALID and validates them in a later migration)."""
     from dataclasses import replace
@@ -172,11 +173,23 @@ def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
             aside[kind] = [getattr(x, "label", None) or x.name for x in items]
     tables, flagged = _without_constraint_flags(model)
     aside.update({kind: names for kind, names in flagged.items() if names})
+    if comments := _comment_labels(model):  # compared with comments=False: nothing to take out of the model
+        aside["comments"] = comments
     if not aside:
         return model, []
     lines = [f"not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
              f"meta/_mizzle.json): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
     return model.with_(tables=tables, objects=make_objects(views)), lines
+
+
+def _comment_labels(model: Schema) -> list[str]:
+    """What has a comment in `model` (`column t.c`, `table t`, `index i`, `constraint c`, `type e`)."""
+    out: list[str] = []
+    for t in model.tables:
+        out += [f"table {t.name}"] if t.comment is not None else []
+        out += [f"column {t.name}.{c.name}" for c in t.columns if c.comment is not None]
+        out += [f"{kind} {name}" for kind, name, _text in t.comments]
+    return out + [f"type {e.name}" for e in model.enums if e.comment is not None]
 
 
 def _without_constraint_flags(model: Schema) -> tuple[list[Any], dict[str, list[str]]]:
