@@ -449,8 +449,11 @@ def _roles_made(live: Schema, made: set[str]) -> Schema:
 def _records_renames(folder: MigrationFolder, snaps: list[dict[str, Any] | None], migrations: list[Migration]) -> bool:
     """Whether a rebuilt snapshot records the renames its SQL states (`_meta`; 1.x: `renames`), as the folder's
     tool would have: mizzle's generate records them (its sidecar is there, or a snapshot kept has some); drizzle-kit
-    0.31's writes `_meta` empty whatever it renames (its writeResult is called without it) — told by a snapshot
-    kept whose SQL renames and whose `_meta` is empty, or assumed where no snapshot is kept at all."""
+    0.31's writes `_meta` empty whatever it renames on PostgreSQL (its writeResult is called without it) — told by
+    a snapshot kept whose SQL renames and whose `_meta` is empty, or where no snapshot is kept at all, by the
+    dialect (drizzle-kit's SQLite generate fills `_meta`)."""
+    from .. import dialects
+
     if folder.sidecar_path.exists():
         return True
     kept = [(s, m) for s, m in zip(snaps, migrations, strict=True) if s is not None]
@@ -465,7 +468,7 @@ def _records_renames(folder: MigrationFolder, snaps: list[dict[str, Any] | None]
             reader.read(m.text)
             if any(reader.renames().values()):
                 return False
-    return bool(kept)
+    return bool(kept) or dialects.get(folder.dialect).drizzle_kit_records_renames
 
 
 def _readable_snapshot(folder: MigrationFolder, m: Migration,

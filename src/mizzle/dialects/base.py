@@ -277,6 +277,9 @@ class Dialect(Protocol):
     # what ALTER TABLE cannot do rebuilds the table (its diff drops and makes the table's indexes again), and a
     # `.unique()` is a unique index named as drizzle-kit 0.x names it (SQLite)
     rebuilds_tables: bool
+    # drizzle-kit 0.31's generate records the renames in a snapshot's `_meta` (SQLite); on PostgreSQL it leaves
+    # `_meta` empty whatever it renames. A folder rebuilt with no snapshot kept is written as its tool wrote it
+    drizzle_kit_records_renames: bool
     # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
     # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
     introspects_on_two_connections: bool

@@ -97,3 +97,23 @@ def test_revert_undoes_a_drop_and_an_add_as_its_migration_wrote_them(tmp_path: P
     assert sorted(result.changes) == sorted(["- column t.c", "+ column t.old blob", "~ column t.b → a (rename)"]), \
         result.changes
     assert warnings == ["data loss: - column t.c"]
+
+
+
+def test_a_drizzle_kit_sqlite_folder_rebuilt_whole_keeps_the_renames_in_meta(tmp_path: Path) -> None:
+    # drizzle-kit 0.31's SQLite generate fills `_meta` (tests/interop/NOTES.md: only pg's is left empty); with every
+    # snapshot of such a folder deleted, the rebuilt ones had `_meta` empty (karakeep's 0013 renames bookmarkAssets2,
+    # homarr's 0016 renames 18 columns: both folders drizzle-kit's, both lost them)
+    generate(write_project(tmp_path, V1), name="init")
+    generate(write_project(tmp_path, V1.replace('"a"', '"b"')), name="ren", renames={"t.a": "t.b"})
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    folder.sidecar_path.unlink(missing_ok=True)  # no sidecar: a folder drizzle-kit wrote
+    paths = [m.snapshot_path for m in folder.migrations()]
+    assert paths[0] is not None and paths[1] is not None
+    written = json.loads(paths[1].read_text())["_meta"]
+    assert written["columns"]
+    for path in paths:
+        assert path is not None
+        path.unlink()
+    rebuild_snapshots(write_project(tmp_path, V1.replace('"a"', '"b"')))
+    assert json.loads(paths[1].read_text())["_meta"] == written

@@ -35,6 +35,7 @@ class PostgresDialect:
     template_databases = True
     renames_keep_names = True
     rebuilds_tables = False
+    drizzle_kit_records_renames = False
     introspects_on_two_connections = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

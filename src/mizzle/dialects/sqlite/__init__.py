@@ -34,6 +34,7 @@ class SQLiteDialect:
     template_databases = False
     renames_keep_names = True
     rebuilds_tables = True
+    drizzle_kit_records_renames = True
     introspects_on_two_connections = False
     probe = False
 
