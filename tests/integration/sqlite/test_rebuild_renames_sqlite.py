@@ -117,3 +117,32 @@ def test_a_drizzle_kit_sqlite_folder_rebuilt_whole_keeps_the_renames_in_meta(tmp
         path.unlink()
     rebuild_snapshots(write_project(tmp_path, V1.replace('"a"', '"b"')))
     assert json.loads(paths[1].read_text())["_meta"] == written
+
+
+def test_a_table_or_column_moved_aside_and_dropped_is_no_rename() -> None:
+    # homarr's 0001 rebuilds `user` by hand (renamed to __user_old, made again, the old one dropped), its 0006 renames
+    # `section` away and back; karakeep's 0029 makes assets_new and renames it to assets, its 0075 renames tagStyle
+    # to tagStyle_old, adds tagStyle and drops tagStyle_old. The rebuilt snapshots' `_meta` had user → __user_old
+    # and __user_old → user, assets_new → assets, tagStyle → tagStyle_old: renames no migration made
+    texts = AuthoredTexts()
+    DIALECT.authored_sql.read(
+        "ALTER TABLE `user` RENAME TO `__user_old`;\n--> statement-breakpoint\n"
+        "CREATE TABLE `user` (`id` text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+        "INSERT INTO `user` SELECT `id` FROM `__user_old`;\n--> statement-breakpoint\n"
+        "DROP TABLE `__user_old`;\n--> statement-breakpoint\n"
+        "ALTER TABLE `user` RENAME TO `__user_old`;\n--> statement-breakpoint\n"
+        "ALTER TABLE `__user_old` RENAME TO `user`;\n--> statement-breakpoint\n"
+        "CREATE TABLE `assets_new` (`id` text PRIMARY KEY NOT NULL);--> statement-breakpoint\n"
+        "DROP TABLE `assets`;--> statement-breakpoint\n"
+        "ALTER TABLE `assets_new` RENAME TO `assets`;--> statement-breakpoint\n"
+        "-- Using rename/add/drop pattern to avoid DROP TABLE which triggers cascade deletes\n"
+        "ALTER TABLE `user` RENAME COLUMN `tagStyle` TO `tagStyle_old`;--> statement-breakpoint\n"
+        "ALTER TABLE `user` ADD COLUMN `tagStyle` text DEFAULT 'titlecase-spaces';--> statement-breakpoint\n"
+        "UPDATE `user` SET `tagStyle` = `tagStyle_old`;--> statement-breakpoint\n"
+        "ALTER TABLE `user` DROP COLUMN `tagStyle_old`;", texts)
+    assert texts.renamed_tables == {} and texts.renamed_columns == {}
+    DIALECT.authored_sql.read("ALTER TABLE `user` RENAME TO `user_archive`;\nCREATE TABLE `user` (`id` text);\n"
+                              "ALTER TABLE t RENAME COLUMN a TO b;\nALTER TABLE t RENAME COLUMN b TO c;\n"
+                              "ALTER TABLE t ADD COLUMN a text;", texts)
+    assert texts.renamed_tables == {"public.user": "public.user_archive"}
+    assert texts.renamed_columns == {"public.t.a": "public.t.c"}

@@ -28,7 +28,6 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, pk_name, unique_name
-from .ddl import NEW_PREFIX
 from .lexer import LEXEME
 from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
 
@@ -181,22 +180,44 @@ def introspect_path(path: str, exclude: Iterable[str] = ("__drizzle_migrations",
 
 
 # ALTER TABLE t RENAME TO u; ALTER TABLE t RENAME [COLUMN] a TO b (a column named "to" must be quoted or follow COLUMN)
-_RENAME = re.compile(rf"\bALTER\s+TABLE\s+(?:{_IDENT}\s*\.\s*)?(?P<table>{_IDENT})\s+RENAME\s+"
-                     rf"(?:COLUMN\s+(?P<column>{_IDENT})|(?!TO\b)(?P<bare>{_IDENT}))?\s*TO\s+(?P<new>{_IDENT})",
+_NAMES_CHANGED = re.compile(rf"\bALTER\s+TABLE\s+(?:{_IDENT}\s*\.\s*)?(?P<table>{_IDENT})\s+(?:RENAME\s+"
+                     rf"(?:COLUMN\s+(?P<column>{_IDENT})|(?!TO\b)(?P<bare>{_IDENT}))?\s*TO\s+(?P<new>{_IDENT})"
+                     rf"|(?P<op>ADD|DROP)\s+(?:COLUMN\s+)?(?P<col>{_IDENT}))"
+                     rf"|\b(?P<verb>CREATE|DROP)\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+                     rf"(?:{_IDENT}\s*\.\s*)?(?P<name>{_IDENT})",
                      re.IGNORECASE)
 
 
 def renames_stated(sql: str, texts: Any) -> None:
     """Record into `texts` (an AuthoredTexts) the table and column renames the migration `sql` states (a rebuilt
-    snapshot's `_meta`); SQLite has no schemas: "public", as the SQLite snapshot writer strips it. A table rebuild's
-    last step (`ALTER TABLE __new_t RENAME TO t`) is no rename: the table keeps its name, and generate records none."""
-    for m in _RENAME.finditer(sql):
-        table, new = unquote(m["table"]), unquote(m["new"])
-        column = m["column"] or m["bare"]
-        if column is not None:
-            texts.renamed_columns[f"public.{table}.{unquote(column)}"] = f"public.{table}.{new}"
-        elif table != NEW_PREFIX + new:
-            texts.renamed_tables[f"public.{table}"] = f"public.{new}"
+    snapshot's `_meta`); SQLite has no schemas: "public", as the SQLite snapshot writer strips it. Only what the
+    migration renames in the end is a rename: a table or column the migration made and then renamed (a rebuild's
+    `ALTER TABLE __new_t RENAME TO t`), or renamed aside and then dropped (`user` → `__user_old`, made again, the
+    old one dropped), or renamed back, keeps its name, and generate records none."""
+    tables: dict[str, str | None] = {}  # each table's name now → its name before the migration (None: made by it)
+    columns: dict[tuple[str, str], str | None] = {}  # the same, per (table, column)
+    for m in _NAMES_CHANGED.finditer(_without_comments(sql)):
+        if m["name"] is not None:
+            name = unquote(m["name"])
+            tables.pop(name, None)
+            if m["verb"].upper() == "CREATE":
+                tables[name] = None
+            continue
+        table = unquote(m["table"])
+        if m["col"] is not None:
+            key = (table, unquote(m["col"]))
+            columns.pop(key, None)
+            if m["op"].upper() == "ADD":
+                columns[key] = None
+        elif (column := m["column"] or m["bare"]) is not None:
+            old = unquote(column)
+            columns[(table, unquote(m["new"]))] = columns.pop((table, old), old)
+        else:
+            tables[unquote(m["new"])] = tables.pop(table, table)
+    texts.renamed_tables.update({f"public.{old}": f"public.{new}" for new, old in tables.items()
+                                 if old is not None and old != new})
+    texts.renamed_columns.update({f"public.{t}.{old}": f"public.{t}.{new}" for (t, new), old in columns.items()
+                                  if old is not None and old != new})
 
 
 def unquote(ident: str) -> str:
