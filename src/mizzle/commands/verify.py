@@ -400,7 +400,7 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any],
     `tables_memo`: see MigrationFolder.read_snapshot."""
     name = f"meta/{m.snapshot_path.name}" if m.snapshot_path is not None else "its snapshot"
     try:
-        snap = folder.read_snapshot(m, tables_memo)
+        snap = folder.read_applied_state(m, tables_memo)
         if snap is None:
             return None, f"{name} is missing"
         return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None

@@ -542,6 +542,20 @@ class MigrationFolder:
             return "_snapshot.json"
         return by_idx
 
+    def read_applied_state(self, migration: Migration,
+                           tables_memo: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """What the database holds once migrate has run up to `migration`, as v7 JSON: its snapshot, or in drizzle-kit
+        1.x's layout, where a branch merged later ran before it, its snapshot with that branch's changes
+        (`folders1.applied_as_v7`). None: it has no snapshot."""
+        p = migration.snapshot_path
+        if p is None or not p.exists() or p.name != "snapshot.json" or not self.uses_folders:
+            return self.read_snapshot(migration, tables_memo)
+        from . import folders1
+
+        snapshots = folders1.load_snapshots(self.path)
+        ids = [i for i, s in snapshots.items() if s["_dir"] == p.parent.name]
+        return folders1.applied_as_v7(snapshots, ids[0], str(p)) if ids else None
+
     def read_snapshot(self, migration: Migration, tables_memo: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The migration's snapshot as v7 JSON (None: it has none). `tables_memo` (speed, verify): see
         metafiles.load_snapshot_json."""

@@ -118,6 +118,20 @@ def snapshot_as_v7(snapshots: dict[str, dict[str, Any]], id_: str, source: str) 
     return codec_of(snap, source).state_json(snapshots, id_, source)
 
 
+def applied_as_v7(snapshots: dict[str, dict[str, Any]], id_: str, source: str) -> dict[str, Any]:
+    """The state migrate leaves once it has run every folder up to `id_`'s, in folder order: `id_`'s own, or where
+    a branch not merged yet ran before it (two branches from one parent, merged later), the leaves so far combined
+    as after a merge. Its id and parent stay `id_`'s."""
+    upto = snapshots[id_]["_dir"]
+    ran = {i: s for i, s in snapshots.items() if s["_dir"] <= upto}
+    tips = leaves(ran)
+    own = snapshot_as_v7(snapshots, id_, source)
+    if len(tips) < 2 or not all(is_1x(s) for s in ran.values()):
+        return own
+    merged = codec_of(snapshots[id_], source).latest_json(snapshots, tips, source)
+    return {**merged, "id": own.get("id"), "prevId": own.get("prevId")}
+
+
 def latest_as_v7(path: Path) -> dict[str, Any] | None:
     """The state the next migration starts from: the leaf's, or after a branch merge the leaves' combined."""
     snapshots = load_snapshots(path)
