@@ -64,3 +64,24 @@ def test_branches_are_checked_pairwise(tmp_path: Path, run_mizzle) -> None:  # t
     out = r.stdout + r.stderr
     assert "branches do not commute" in out and "column public.users.nick" in out
     assert "_a" in out and "_c" in out
+
+
+def test_two_folders_with_one_timestamp_are_named_by_check_and_migrate(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # a fork of opencode named two hand-written migration folders 20260603000000_workflow_run and
+    # 20260603000000_task_in_progress_owner: `check` said nothing, and migrate refused with "the same journal `when`
+    # …; fix meta/_journal.json (run `mizzle check`)", in a folder that has no journal
+    trunk = tmp_path / "trunk"
+    trunk.mkdir()
+    (trunk / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema_mod.py"]\nout = "drizzle"\n'
+                                       f'url = "sqlite:///{tmp_path / "app.db"}"\n[migrations]\nlayout = "folders"\n')
+    t0 = 1_767_225_600_000  # 2026-01-01
+    _generate(trunk, "", "init", t0)
+    a = _branch(tmp_path, trunk, "a", ', sa.Column("nick", sa.Integer)', t0 + 60_000)
+    b = _branch(tmp_path, trunk, "b", ', sa.Column("age", sa.Integer)', t0 + 60_000)
+    _merge(trunk, a, b)
+    r = run_mizzle(["check"], cwd=trunk)
+    out = r.stdout + r.stderr
+    assert r.code == 3 and "20260101000100_a" in out and "20260101000100_b" in out and "timestamp" in out, out
+    r = run_mizzle(["migrate"], cwd=trunk)
+    out = r.stdout + r.stderr
+    assert r.code == 3 and "timestamp" in out and "_journal.json" not in out, out

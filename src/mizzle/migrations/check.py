@@ -423,7 +423,18 @@ class _Checker:
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
                 self.add(ERROR, d / "snapshot.json", "snapshot missing")
+        self._check_stamps(mf)
         self._check_graph()
+
+    def _check_stamps(self, mf: MigrationFolder) -> None:
+        """Two folders with one timestamp: the runner refuses them (their `when` is their identity)."""
+        from .folders1 import same_stamp
+
+        seen: dict[int, str] = {}
+        for m in mf.migrations():
+            if m.when in seen:
+                self.add(ERROR, m.sql_path.parent, same_stamp(seen[m.when], m.tag))
+            seen.setdefault(m.when, m.tag)
 
     def _check_graph(self) -> None:
         """drizzle-kit 1.x's snapshot graph: parents, one base, and branches that commute (every pair of leaves)."""

@@ -47,6 +47,13 @@ def folder_when(name: str) -> int | None:
     return int(dt.timestamp() * 1000)
 
 
+def same_stamp(first: str, second: str) -> str:
+    """The problem of two migration folders whose names start with one timestamp."""
+    return (f"{second} and {first} start with the same timestamp, which mizzle takes for a migration's identity "
+            "(drizzle-orm 1.x tells them apart by name, but mizzle's tracking, audit and progress rows go by the "
+            "timestamp); rename one of the two folders so that its timestamp is a second later")
+
+
 def stamp(when_ms: int) -> str:
     return datetime.fromtimestamp(when_ms // 1000, timezone.utc).strftime("%Y%m%d%H%M%S")
 

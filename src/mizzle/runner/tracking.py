@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..migrations.folder import Migration, Statement
+from ..migrations.folders1 import MIGRATION_SQL, same_stamp
 
 if TYPE_CHECKING:
     from ..dialects.base import AppliedRecord
@@ -421,7 +422,9 @@ def _journal_problems(migrations: Sequence[Migration], stray_files: Iterable[str
             problems.append(f"{m.tag} appears twice in meta/_journal.json; the file would run twice. Fix the "
                             "journal (run `mizzle check`)")
         seen_tag.add(m.tag)
-        if m.when in seen_when:
+        if m.when in seen_when and m.sql_path.name == MIGRATION_SQL:  # drizzle-kit 1.x's layout: no journal
+            problems.append(same_stamp(seen_when[m.when], m.tag))
+        elif m.when in seen_when:
             problems.append(f"{m.tag} and {seen_when[m.when]} have the same journal `when` ({m.when}), which is a "
                             "migration's identity; fix meta/_journal.json (run `mizzle check`)")
         seen_when.setdefault(m.when, m.tag)
