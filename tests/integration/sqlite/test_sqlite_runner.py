@@ -182,3 +182,30 @@ def test_an_index_named_like_a_table_of_the_same_migration_is_named_a_collision(
     assert "there is already a table named c" in text
     assert "statement 1 of this migration names c too; if it created it, two objects" in text
     assert "tables, views and indexes in one name space" in text and "baseline" not in text
+
+
+def test_a_double_quoted_name_no_column_has_fails_its_migration(tmp_path: Path) -> None:
+    """RSSNext/Folo's 0033, a drizzle-kit rebuild after a column rename: `INSERT INTO __new_ai_chat_messages
+    ("chat_id") SELECT "chat_id" FROM ai_chat_messages` where the old table's column is still `room_id`. SQLite's
+    double-quoted-string misfeature read "chat_id" as the text 'chat_id' and filled every row with it; drizzle-orm's
+    better-sqlite3 refuses it. mizzle's runner refuses it too: the migration fails and rolls back, the rows intact."""
+    write_folder(tmp_path, [
+        ["CREATE TABLE `ai_chat_messages` (`id` integer PRIMARY KEY, `room_id` text)",
+         "INSERT INTO `ai_chat_messages` VALUES (1, 'room-1')"],
+        ["CREATE TABLE `__new_ai_chat_messages` (`id` integer PRIMARY KEY, `chat_id` text)",
+         'INSERT INTO `__new_ai_chat_messages`("id", "chat_id") SELECT "id", "chat_id" FROM `ai_chat_messages`',
+         "DROP TABLE `ai_chat_messages`",
+         "ALTER TABLE `__new_ai_chat_messages` RENAME TO `ai_chat_messages`"],
+    ])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code != 0 and "no such column: chat_id" in err, (out, err)
+    db = tmp_path / "app.db"
+    assert rows(db, "SELECT id, room_id FROM ai_chat_messages") == [(1, "room-1")]
+    assert rows(db, "SELECT count(*) FROM __drizzle_migrations") == [(1,)]
+    # DDL keeps SQLite's default: an old schema's `DEFAULT "x"` still reads
+    write_folder(tmp_path, [["CREATE TABLE `t` (`id` integer PRIMARY KEY, `s` text DEFAULT \"x\")",
+                             "INSERT INTO `t` (`id`) VALUES (1)"]])
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nout = "migrations"\nurl = "sqlite:///app2.db"\n')
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+    assert rows(tmp_path / "app2.db", "SELECT s FROM t") == [("x",)]

@@ -73,7 +73,11 @@ TRACKING_SQL = TrackingSQL(
 
 def open_backend(url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                  application_name: str = "mizzle") -> SQLiteBackend:
-    return SQLiteBackend(url, tracking, connect(url, busy_timeout=DEFAULT_BUSY_TIMEOUT))
+    from .strict_quotes import strict_double_quotes
+
+    conn = connect(url, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    strict_double_quotes(conn)  # a double-quoted name is a name, as in drizzle-orm's better-sqlite3
+    return SQLiteBackend(url, tracking, conn)
 
 
 def lock_path(url: DatabaseURL) -> str | None:
