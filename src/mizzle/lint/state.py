@@ -142,6 +142,12 @@ class SchemaState:
             cols = {cast(str, e.colname): type_spec(e.typeName) for e in node.tableElts or ()
                     if isinstance(e, ast.ColumnDef) and e.typeName is not None}
             self.tables[key] = TableInfo(existing=False, columns=cols)
+        elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None and node.into.rel is not None:
+            # CREATE TABLE … AS / CREATE MATERIALIZED VIEW: made here, so an index on it locks nobody out; its
+            # columns come from a query, unknown here
+            key = table_key(node.into.rel)
+            if not (node.if_not_exists and key in self.tables):
+                self.tables[key] = TableInfo(existing=False, columns=None)
         elif isinstance(node, ast.DropStmt):
             for obj in node.objects or ():
                 if node.removeType == ObjectType.OBJECT_TABLE:
