@@ -151,3 +151,21 @@ def test_an_enum_default_loses_the_cast_to_its_own_enum_only() -> None:
     assert snapshot_default("'a'::other", "status", True) == "'a'::other"
     assert snapshot_default("'{}'::jsonb", "jsonb", False) == "'{}'::jsonb"
     assert snapshot_default("'a'::text", "text", False) == "'a'::text"
+
+
+def test_the_whole_text_between_the_parentheses_is_kept_spaces_and_all() -> None:
+    """drizzle-kit writes `GENERATED ALWAYS AS (${as})`, `CHECK (${value})`, `USING (${using})` and keeps in its
+    snapshot the schema code's text as it is, spaces and line breaks around it included (midday's
+    packages/db/src/schema.ts: `sql\\`\\n\\t\\t\\t\\tto_tsvector(…)\\n\\t\\t\\t\\``). A rebuilt snapshot that dropped them
+    made drizzle-kit drop and re-add every such generated column."""
+    t = AuthoredTexts()
+    read('CREATE TABLE "tx" (\n\t"name" text,\n\t"fts" tsvector GENERATED ALWAYS AS (\n\t\tto_tsvector(\n\t\t\t'
+         "'english', name)\n\t) STORED,\n\tCONSTRAINT \"tx_ck\" CHECK ( name <> '' \n)\n);\n--> statement-breakpoint\n"
+         'ALTER TABLE "tx" ADD COLUMN "f2" tsvector GENERATED ALWAYS AS ( to_tsvector(\'simple\', name) ) STORED;'
+         '\n--> statement-breakpoint\n'
+         'CREATE POLICY "p" ON "tx" AS PERMISSIVE FOR ALL TO public USING (\n  name = current_user\n) '
+         'WITH CHECK ( true );', t)
+    assert t.columns[("public", "tx", "fts")]["generated"] == "\n\t\tto_tsvector(\n\t\t\t'english', name)\n\t"
+    assert t.columns[("public", "tx", "f2")]["generated"] == " to_tsvector('simple', name) "
+    assert t.checks[("public", "tx", "tx_ck")] == " name <> '' \n"
+    assert t.policies[("public", "tx", "p")] == {"using": "\n  name = current_user\n", "with_check": " true "}

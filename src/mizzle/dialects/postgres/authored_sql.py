@@ -88,6 +88,19 @@ def _paren_after(toks: list[Any], i: int) -> list[Any] | None:
     return toks[j + 1:_match(toks, j)]
 
 
+def _inside(st: _Stmt, toks: list[Any], i: int) -> str | None:
+    """The text inside the first parenthesised group at or after toks[i], exactly as written: drizzle-kit writes
+    `GENERATED ALWAYS AS (${as})`, `CHECK (${value})`, `USING (${using})` around the schema code's text and keeps
+    that text in its snapshot, spaces and line breaks at its ends included."""
+    j = next((k for k in range(i, len(toks)) if toks[k].name == _OPEN), None)
+    if j is None:
+        return None
+    k = _match(toks, j)
+    if k == j + 1 or toks[k].name != _CLOSE:
+        return None
+    return st.sql[toks[j].end + 1:toks[k].start]
+
+
 def _strip_outer(toks: list[Any]) -> list[Any]:
     if toks and toks[0].name == _OPEN and _match(toks, 0) == len(toks) - 1:
         return toks[1:-1]
@@ -178,9 +191,9 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
             k = next(j for j, t in enumerate(toks) if t.name == "DEFAULT")
             col["default"] = st.text(toks[k + 1:])
         elif ct == "CONSTR_GENERATED":
-            inner = _paren_after(toks, 0)
+            inner = _inside(st, toks, 0)
             if inner:
-                col["generated"] = st.text(inner)
+                col["generated"] = inner
         elif ct == "CONSTR_CHECK" and c.conname:
             _check(c, st, toks, table, texts)
 
@@ -201,9 +214,9 @@ def _contype(c: Any) -> str:
 
 def _check(c: Any, st: _Stmt, toks: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
     k = next(j for j, t in enumerate(toks) if t.name == "CHECK")
-    inner = _paren_after(toks, k)
+    inner = _inside(st, toks, k)
     if inner:
-        texts.checks[(table[0], table[1], c.conname)] = st.text(inner) or ""
+        texts.checks[(table[0], table[1], c.conname)] = inner
 
 
 def _constraint(c: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
@@ -317,11 +330,11 @@ def _policy(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     texts.policies[key] = entry
     u = _depth0(st.toks, "USING")
     if u is not None and node.qual is not None:
-        entry["using"] = st.text(_paren_after(st.toks, u) or [])
+        entry["using"] = _inside(st, st.toks, u)
     c = next((j for j in range(len(st.toks) - 1) if st.toks[j].name == "WITH" and st.toks[j + 1].name == "CHECK"),
              None)
     if c is not None and node.with_check is not None:
-        entry["with_check"] = st.text(_paren_after(st.toks, c) or [])
+        entry["with_check"] = _inside(st, st.toks, c)
 
 
 def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
