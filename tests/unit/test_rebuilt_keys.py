@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mizzle import dialects
-from mizzle.migrations.rebuilt_keys import repeated_uniques, whole_names
+from mizzle.migrations.rebuilt_keys import repeated_uniques, whole_names, whole_policy_names
 from mizzle.schema import model as m
 
 CUT = dialects.get("postgresql").reader.stored_name
@@ -108,3 +108,26 @@ def test_renamed_to_follows_a_chain_of_renames_in_any_spelling() -> None:
            'ALTER TABLE "other" RENAME TO "elsewhere";')
     assert renamed_to(sql, "payment_receipts") == {"payment_receipts_new", "older"}
     assert renamed_to(sql, "other") == set()
+
+
+def test_a_policy_name_the_server_cut_is_the_sqls_whole_name() -> None:
+    """midday's packages/db/src/schema.ts: pgPolicy("Provider notification batches can be created by a member of
+    the team") is 69 bytes; PostgreSQL keeps 63 of them, drizzle-kit's snapshot all. Rebuilt with the cut name,
+    drizzle-kit's next generate asked whether to rename or drop and create all four such policies."""
+    from mizzle.schema.security import Policy
+
+    whole = "Provider notification batches can be created by a member of the team"
+    sql = (f'CREATE POLICY "{whole}" ON "batches" AS PERMISSIVE FOR INSERT TO public WITH CHECK (true);\n'
+           'CREATE POLICY "short" ON "batches" AS PERMISSIVE FOR ALL TO public USING (true);\n')
+    t = m.Table("batches", columns=(m.Column("id", "integer"),), policies=(
+        Policy(CUT(whole), for_="INSERT", with_check="true"), Policy("short", using="true")))
+    live = m.make_schema("postgresql", tables=[t])
+    (got,) = whole_policy_names(live, None, sql, CUT).tables
+    assert [p.name for p in got.policies] == [whole, "short"]
+    (later,) = whole_policy_names(live, whole_policy_names(live, None, sql, CUT), "SELECT 1;", CUT).tables
+    assert [p.name for p in later.policies] == [whole, "short"]
+    renamed = f'ALTER POLICY "{whole}" ON "batches" RENAME TO "{whole} now";'
+    t2 = replace(t, policies=(Policy(CUT(whole + " now"), for_="INSERT", with_check="true"), t.policies[1]))
+    (moved,) = whole_policy_names(m.make_schema("postgresql", tables=[t2]), whole_policy_names(live, None, sql, CUT),
+                           renamed, CUT).tables
+    assert moved.policies[0].name == whole + " now"

@@ -419,7 +419,13 @@ def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migrat
     `prev`: the previous migration's result; `made_roles` grows with each migration."""
     from .. import dialects
     from ..migrations.kept_spellings import kept_spellings
-    from ..migrations.rebuilt_keys import as_drizzle_keys, kept_names, repeated_uniques, whole_names
+    from ..migrations.rebuilt_keys import (
+        as_drizzle_keys,
+        kept_names,
+        repeated_uniques,
+        whole_names,
+        whole_policy_names,
+    )
 
     text = migrations[i].text
     key = dialects.get(folder.dialect).reader.expression_key
@@ -429,7 +435,8 @@ def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migrat
     live = _roles_made(live, made_roles)
     stored_name = dialects.get(folder.dialect).reader.stored_name
     live = repeated_uniques(live, prev, text, stored_name)
-    return kept_names(live, prev) if folder.uses_folders else whole_names(live, prev, text, stored_name)
+    live = kept_names(live, prev) if folder.uses_folders else whole_names(live, prev, text, stored_name)
+    return whole_policy_names(live, prev, text, stored_name)
 
 
 def _roles_made(live: Schema, made: set[str]) -> Schema:

@@ -174,6 +174,34 @@ def whole_names(live: Schema, before: Schema | None, sql: str, stored_name: Call
     return live.with_(tables=tables) if changed else live
 
 
+_AUTHORED_POLICY = re.compile(r'(?is)\b(?:CREATE\s+POLICY|RENAME\s+TO)\s+"((?:[^"]|"")+)"')
+
+
+def whole_policy_names(live: Schema, before: Schema | None, sql: str, stored_name: Callable[[str], str]) -> Schema:
+    """`live` with each policy the server keeps under a cut name (PostgreSQL: 63 bytes) named as the SQL wrote it,
+    whole (`CREATE POLICY "…"`, `ALTER POLICY … RENAME TO "…"` in this migration's `sql`, else the whole name
+    `before` has on the same table), as drizzle-kit's snapshot names it in both layouts: with the cut name,
+    drizzle-kit's next generate asked to rename or drop and create each such policy (midday's "Provider
+    notification batches can be created by a member of the team"). A cut name two whole names share stays cut."""
+    authored: dict[str, str | None] = {}
+    for m in _AUTHORED_POLICY.finditer(sql):
+        name = m.group(1).replace('""', '"')
+        if (cut := stored_name(name)) != name:
+            authored[cut] = name if authored.get(cut, name) == name else None
+    kept = {(t.schema, t.name, stored_name(p.name)): p.name for t in (before.tables if before is not None else ())
+            for p in t.policies if stored_name(p.name) != p.name}
+    if not authored and not kept:
+        return live
+    tables, changed = [], False
+    for t in live.tables:
+        pols = tuple(replace(p, name=w) if (w := authored.get(p.name) or kept.get((t.schema, t.name, p.name)))
+                     else p for p in t.policies)
+        if any(a is not b for a, b in zip(pols, t.policies, strict=True)):
+            t, changed = t.with_(policies=pols), True
+        tables.append(t)
+    return live.with_(tables=tables) if changed else live
+
+
 def _drops(sql: str, name: str) -> bool:
     """Whether `sql` drops a constraint named `name` (`DROP CONSTRAINT [IF EXISTS] "name"`)."""
     quoted = '"' + re.escape(name.replace('"', '""')) + '"'
