@@ -75,3 +75,22 @@ def test_generate_writes_the_renamed_column_into_the_snapshots_indexes(tmp_path:
     sys.modules.pop(module.stem, None)
     assert generate(load_config(tmp_path / "mizzle.toml"), check=True).changes == []
     sys.modules.pop(module.stem, None)
+
+
+def test_a_policy_the_server_keeps_under_a_cut_name_keeps_the_snapshots_whole_name() -> None:
+    """midday's packages/db/src/schema.ts, migrated by drizzle-orm, pulled, then changed in SQLAlchemy: the pulled
+    Policy has the name PostgreSQL keeps (63 bytes), the drizzle-kit snapshot the whole 69-byte name, and the
+    diff finds them the same policy. Written under the cut name, the next snapshot dropped the whole-named one and
+    created the cut one, and drizzle-kit's next generate asked to rename or drop and create it."""
+    from mizzle import dialects
+    from mizzle.schema.security import Policy
+
+    cut = dialects.get("postgresql").reader.stored_name
+    whole = "Provider notification batches can be created by a member of the team"
+
+    def schema(name: str, check: str) -> m.Schema:
+        return m.make_schema("postgresql", tables=[m.Table("batches", columns=(m.Column("id", "integer"),),
+                                                           policies=(Policy(name, for_="INSERT", with_check=check),))])
+
+    (t,) = keep_spellings(schema(whole, "(team_id = 1)"), schema(cut(whole), "team_id = 1"), [], cut).tables
+    assert [(p.name, p.with_check) for p in t.policies] == [(whole, "(team_id = 1)")]

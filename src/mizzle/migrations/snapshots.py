@@ -14,6 +14,8 @@ from ..schema.model import Table
 from .folder import ROOT_ID
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..schema.model import Schema
 
 
@@ -89,12 +91,15 @@ def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], ren
     return new.with_(tables=tables)
 
 
-def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
+def keep_spellings(old: Schema, new: Schema, changes: list[Any],
+                   stored_name: Callable[[str], str] = lambda n: n) -> Schema:
     """`new` (the schema code's model, about to be the next snapshot) with `old`'s own text (the latest snapshot's:
     drizzle-kit's, in its folder) for each column default and generated expression, check, index, policy and view
     that no change touches: the diff found them the same, only spelt otherwise (`"tx"."amount" > 0` against the
     code's `amount > 0`). Written in the code's spelling, drizzle-kit's next generate from the same TypeScript read
-    them as changed, and dropped and made them again (a helper, on a drizzle-kit 1.x folder)."""
+    them as changed, and dropped and made them again (a helper, on a drizzle-kit 1.x folder). A policy is matched
+    by the name the database keeps (`stored_name`, the dialect's: PostgreSQL cuts a name to 63 bytes), so a pulled
+    model's cut name keeps the snapshot's whole one (midday)."""
     from dataclasses import replace
 
     touched = _touched(changes)
@@ -118,7 +123,8 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any]) -> Schema:
         checks = tuple(kept(t, "check", x, next((y for y in prev.checks if y.name == x.name), None)) for x in t.checks)
         indexes = tuple(kept(t, "index", x, next((y for y in prev.indexes if y.name == x.name), None))
                         for x in t.indexes)
-        policies = tuple(kept(t, "policy", x, next((y for y in prev.policies if y.name == x.name), None))
+        policies = tuple(kept(t, "policy", x, next((y for y in prev.policies if y.name == x.name), None)
+                              or next((y for y in prev.policies if stored_name(y.name) == stored_name(x.name)), None))
                          for x in t.policies)
         if (cols, checks, indexes, policies) != (t.columns, t.checks, t.indexes, t.policies):
             t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies), True
