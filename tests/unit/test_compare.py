@@ -395,3 +395,26 @@ def test_index_constraint_and_type_comments_only_where_held() -> None:
     b = replace(POSTS, comment=None, comments=(("index", "posts_published_idx", "by hand"),))
     assert lines(_schema(a, enums=(mood,)), _schema(b, enums=(replace(mood, comment="x"),)), comments=False) == []
     assert lines(_schema(a), _schema(b)) != []
+
+
+def test_a_single_column_key_the_code_names_anew_is_renamed() -> None:
+    # JupyterHub 1.5 → 2.0: `MetaData(naming_convention={"pk": "pk_%(table_name)s"})` came in, so users.id's key,
+    # made unnamed (`users_pkey`), is `pk_users` in the code. generate took the code's name for the snapshot's
+    # unnamed key: no statement (or "No schema changes"), the next snapshot said pk_users, and drift then found
+    # users_pkey in the database. The composite keys of the same upgrade were renamed already.
+    from mizzle.schema.compare import for_generate
+    from mizzle.schema.diff import Renames, diff
+
+    users = Table(name="users", schema="public", columns=(Column("id", "serial", not_null=True),),
+                  primary_key=PrimaryKey(("id",)))
+    named = replace(users, primary_key=PrimaryKey(("id",), "pk_users"))
+    changes = diff(*for_generate(_schema(users), _schema(named)), Renames(none=True)).changes
+    assert [c.describe() for c in changes] == ["~ primary key on users: name users_pkey → pk_users (rename)"]
+    # and back: the code leaving the key unnamed again renames it to PostgreSQL's own name
+    changes = diff(*for_generate(_schema(named), _schema(users)), Renames(none=True)).changes
+    assert [c.describe() for c in changes] == ["~ primary key on users: name pk_users → users_pkey (rename)"]
+    # a key the code calls as the server does is no change, nor one whose snapshot keeps the server's name
+    assert diff(*for_generate(_schema(users), _schema(replace(users, primary_key=PrimaryKey(("id",), "users_pkey")))),
+                Renames(none=True)).changes == []
+    kept = replace(users, primary_key=PrimaryKey(("id",), None, server_name="pk_users"))
+    assert diff(*for_generate(_schema(kept), _schema(named)), Renames(none=True)).changes == []

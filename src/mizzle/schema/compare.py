@@ -36,8 +36,8 @@ from .changes import (
 )
 from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Column, Index, IndexColumn, Schema, Table
-from .naming import column_addition, make_object_name
+from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table
+from .naming import column_addition, implicit_pkey_name, make_object_name
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
 from .table_features import AddExclusion, DropExclusion
@@ -89,7 +89,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
                 t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
                 pk = replace(pk, name=a.primary_key.name)
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns and (
-                by_definition or pk.name is None or a.primary_key.name is None):
+                by_definition or _pk_same_name(t, pk, a.primary_key)):
             if pk.name and a.primary_key.name and pk.name != a.primary_key.name:
                 log.append(("primary key", pk.name, a.primary_key.name))
             pk = replace(pk, name=a.primary_key.name or pk.name)
@@ -105,6 +105,17 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
     return expected.with_(tables=tables)
+
+
+def _pk_same_name(t: Table, pk: PrimaryKey, other: PrimaryKey) -> bool:
+    """Whether two keys, one of them unnamed, have one name on the server: an unnamed key is `<table>_pkey`, or
+    the name the server kept (PrimaryKey.server_name). Not the code's `pk_users` for a snapshot's `users_pkey`:
+    that is a rename (JupyterHub 2.0's naming convention)."""
+    if pk.name is not None and other.name is not None:
+        return False
+    def real(p: PrimaryKey) -> str:
+        return p.name or p.server_name or implicit_pkey_name(t.name)
+    return real(pk) == real(other)
 
 
 def _adopt(mine: tuple[Any, ...], theirs: tuple[Any, ...], eq: Any, log: list[tuple[str, str, str]],

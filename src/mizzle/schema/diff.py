@@ -513,10 +513,11 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
         if t.column(pc.name) is None:
             columns.append(DropColumn(key, pc))
     if (prev.primary_key or None) != (t.primary_key or None):
-        if _pk_renamed(prev, t) and r.stored_name(prev.primary_key.name) != r.stored_name(t.primary_key.name):  # type: ignore[union-attr,arg-type]
+        if _pk_renamed(prev, t) and r.stored_name(_pk_real_name(prev)) != r.stored_name(_pk_real_name(t)):
             # the same key under another name: RENAME CONSTRAINT (its index too), not the drop and add that drop
-            # and add every foreign key referencing it again (OpenStack models renaming a composite key)
-            columns.append(RenameConstraint(key, prev.primary_key.name, t.primary_key.name, False, True))  # type: ignore[union-attr,arg-type]
+            # and add every foreign key referencing it again (OpenStack models renaming a composite key; an
+            # unnamed key, `<table>_pkey`, that the code names: JupyterHub 2.0's naming convention)
+            columns.append(RenameConstraint(key, _pk_real_name(prev), _pk_real_name(t), False, True))
         elif not (prev.primary_key and t.primary_key and _pk_equal(prev, t)):
             # drop the old key before columns change (it may sit on a dropped column), add the new after
             if prev.primary_key is not None:
@@ -615,11 +616,17 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
 
 
 def _pk_renamed(a: Table, b: Table) -> bool:
-    """The same key (columns, deferrability) named by the code on both sides, under two names."""
+    """The same key (columns, deferrability) under two names, an unnamed one being `<table>_pkey` (or the name
+    the server kept, PrimaryKey.server_name)."""
     pa, pb = a.primary_key, b.primary_key
-    return pa is not None and pb is not None and pa.name is not None and pb.name is not None \
-        and pa.name != pb.name and not getattr(pa, "server_name", None) and pa.columns == pb.columns \
-        and pa.deferrable == pb.deferrable
+    return pa is not None and pb is not None and (pa.name is None or not pa.server_name) \
+        and _pk_real_name(a) != _pk_real_name(b) and pa.columns == pb.columns and pa.deferrable == pb.deferrable
+
+
+def _pk_real_name(t: Table) -> str:
+    pk = t.primary_key
+    assert pk is not None
+    return pk.name or pk.server_name or implicit_pkey_name(t.name)
 
 
 def _pk_equal(a: Table, b: Table) -> bool:
