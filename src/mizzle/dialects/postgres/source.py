@@ -253,6 +253,8 @@ def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
     name_spaces.py)."""
     by_key = {(t.schema, t.name): t for t in tables}
     for t in tables:
+        for c in t.columns:
+            _refuse_type_modifier(t, c)
         for fk in t.foreign_keys:
             target = by_key.get((fk.ref_schema, fk.ref_table))
             if target is None:
@@ -263,6 +265,31 @@ def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
                     f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
                     "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
             _refuse_incompatible_types(t, fk, target)
+
+
+# The type modifiers PostgreSQL accepts (its varchar and char hold at most 10485760 characters, a bit string
+# 83886080 bits, a numeric 1000 digits): beyond them the server refuses the type ("length for type varchar cannot
+# exceed 10485760"), and so create_all fails.
+_LENGTH = re.compile(r"(varchar|char|bit|bit varying)\((\d+)\)")
+_LENGTH_LIMITS = {"varchar": 10485760, "char": 10485760, "bit": 83886080, "bit varying": 83886080}
+_NUMERIC = re.compile(r"numeric\((\d+)(?:,\s*(-?\d+))?\)")
+
+
+def _refuse_type_modifier(t: Table, c: Column) -> None:
+    """A column whose type has a length or precision PostgreSQL refuses (ZenML's
+    `String(16777215).with_variant(MEDIUMTEXT, "mysql")`, a VARCHAR(16777215) here: generate wrote it and migrate
+    failed)."""
+    bare = c.type.rstrip("[]").strip()
+    limit = None
+    if (m := _LENGTH.fullmatch(bare)) is not None and not 1 <= int(m[2]) <= _LENGTH_LIMITS[m[1]]:
+        limit = f"{m[1]} takes a length from 1 to {_LENGTH_LIMITS[m[1]]}"
+    elif (m := _NUMERIC.fullmatch(bare)) is not None and not (1 <= int(m[1]) <= 1000
+                                                                and -1000 <= int(m[2] or 0) <= 1000):
+        limit = "numeric takes a precision from 1 to 1000 and a scale from -1000 to 1000"
+    if limit is not None:
+        raise SchemaLoadError(f"column {t.schema}.{t.name}.{c.name} is {c.type}: PostgreSQL's {limit} (it refuses "
+                              "the type; create_all fails too): use a length it accepts, or Text (a type for another "
+                              "database through .with_variant(...))")
 
 
 # The families of types whose values PostgreSQL can compare with each other in a foreign key (an equality operator
