@@ -132,7 +132,11 @@ def test_autoincrement_keyword_only_from_the_tables_sqlite_autoincrement() -> No
     # a named unique constraint is a unique index of that name in mizzle's (drizzle-kit's) migrations
     (lambda md: (sa.Table("c", md, sa.Column("x", sa.Integer)),
                  sa.Table("d", md, sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="c"))),
-     "table c and index c on d", False),
+     "table c and unique constraint c on d", False),
+    # OpenStack designate: one unique constraint name on two tables; create_all keeps no name for either
+    (lambda md: (sa.Table("a", md, sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="u")),
+                 sa.Table("b", md, sa.Column("x", sa.Integer), sa.UniqueConstraint("x", name="u"))),
+     "unique constraint u on a and unique constraint u on b", False),
 ])
 def test_tables_and_indexes_of_one_name_are_refused(build: object, named: str, create_all_fails: bool) -> None:
     """SQLite keeps a database's tables, views and indexes in one name space, without case: the migration fails

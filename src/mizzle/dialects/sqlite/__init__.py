@@ -51,7 +51,8 @@ class SQLiteDialect:
         model = sqlite_schema_from_tables([t for t, _ in seen.values()])
         refuse_orphan_triggers(model.tables, views)
         model = replace(model, objects=replace(views, unmanaged=model.objects.unmanaged))
-        refuse_shared_names(model)
+        refuse_shared_names(model, frozenset((t.name, c.name) for t, _ in seen.values() for c in t.constraints
+                                             if type(c).__name__ == "UniqueConstraint" and isinstance(c.name, str)))
         return model
 
     def load_snapshot(self, data: dict[str, Any], sidecar: dict[str, Any] | None = None,

@@ -73,20 +73,26 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *left)))
 
 
-def refuse_shared_names(model: Schema) -> None:
+def refuse_shared_names(model: Schema, constraints: frozenset[tuple[str, str]] = frozenset()) -> None:
     """Two of the schema's tables, views and indexes of one name, refused before any SQL is written: SQLite keeps
     them in one name space per database, its names compared without case (`index ix_x already exists` for two
     tables' Index("ix_x"), `there is already a table named c` for an index named like a table: the migration
-    failed; create_all fails too)."""
+    failed; create_all fails too). `constraints`: the (table, name) of named UniqueConstraints, which mizzle's
+    migrations make unique indexes of, as drizzle-kit does — create_all writes them inside CREATE TABLE, where SQLite
+    keeps no name, so two of one name pass there (OpenStack designate's unique_pool_host_port on two tables)."""
     named = [(t.name, f"table {t.name}") for t in model.tables]
     named += [(v.name, f"view {v.name}") for v in model.objects.views]
-    named += [(ix.name, f"index {ix.name} on {t.name}") for t in model.tables for ix in t.indexes]
+    named += [(ix.name, f"unique constraint {ix.name} on {t.name}" if (t.name, ix.name) in constraints
+               else f"index {ix.name} on {t.name}") for t in model.tables for ix in t.indexes]
     seen: dict[str, str] = {}
     for name, what in named:
         first = seen.setdefault(name.lower(), what)
         if first != what:
+            also = (" (mizzle's migrations make a named unique constraint a unique index of its name, as drizzle-kit "
+                    "does; create_all keeps no name for it)") if "unique constraint" in first + what else ""
             raise SchemaLoadError(f"{first} and {what} have one name: SQLite keeps a database's tables, views and "
-                                  "indexes in one name space, and the migration would fail on the second; rename one")
+                                  f"indexes in one name space, and the migration would fail on the second{also}; "
+                                  "rename one")
 
 
 def _on_conflict(t: sa.Table) -> list[str]:
