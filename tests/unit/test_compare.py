@@ -418,3 +418,8 @@ def test_a_single_column_key_the_code_names_anew_is_renamed() -> None:
                 Renames(none=True)).changes == []
     kept = replace(users, primary_key=PrimaryKey(("id",), None, server_name="pk_users"))
     assert diff(*for_generate(_schema(kept), _schema(named)), Renames(none=True)).changes == []
+    # a `<name>_pkey` is a name the unnamed key may have on the server, made under a former name of its table
+    # (dokploy's 0066 made session_temp and renamed it session; pull names its key session_temp_pkey): no rename,
+    # which would fail on that database (it has no session_pkey)
+    pulled = replace(users, primary_key=PrimaryKey(("id",), "users_temp_pkey"))
+    assert diff(*for_generate(_schema(users), _schema(pulled)), Renames(none=True)).changes == []

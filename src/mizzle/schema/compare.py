@@ -37,7 +37,7 @@ from .changes import (
 from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table
-from .naming import column_addition, implicit_pkey_name, make_object_name
+from .naming import column_addition, implicit_pkey_name, make_object_name, may_be_unnamed_key
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
 from .table_features import AddExclusion, DropExclusion
@@ -113,6 +113,9 @@ def _pk_same_name(t: Table, pk: PrimaryKey, other: PrimaryKey) -> bool:
     that is a rename (JupyterHub 2.0's naming convention)."""
     if pk.name is not None and other.name is not None:
         return False
+    if (pk.name is None and not pk.server_name and may_be_unnamed_key(other.name)) or \
+            (other.name is None and not other.server_name and may_be_unnamed_key(pk.name)):
+        return True  # the key the unnamed one is, made under a former name of its table
     def real(p: PrimaryKey) -> str:
         return p.name or p.server_name or implicit_pkey_name(t.name)
     return real(pk) == real(other)

@@ -54,7 +54,7 @@ from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
-from .naming import implicit_pkey_name, mentions, serial_sequence_name
+from .naming import implicit_pkey_name, may_be_unnamed_key, mentions, serial_sequence_name
 from .order import fk_target, order, removes
 from .retype import regenerate_over_retyped, same_type
 from .table_features import (
@@ -620,7 +620,8 @@ def _pk_renamed(a: Table, b: Table) -> bool:
     the server kept, PrimaryKey.server_name)."""
     pa, pb = a.primary_key, b.primary_key
     return pa is not None and pb is not None and (pa.name is None or not pa.server_name) \
-        and _pk_real_name(a) != _pk_real_name(b) and pa.columns == pb.columns and pa.deferrable == pb.deferrable
+        and _pk_real_name(a) != _pk_real_name(b) and pa.columns == pb.columns and pa.deferrable == pb.deferrable \
+        and not (pa.name is None and not pa.server_name and may_be_unnamed_key(pb.name))
 
 
 def _pk_real_name(t: Table) -> str:

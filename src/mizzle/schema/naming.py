@@ -105,6 +105,14 @@ def implicit_pkey_name(table: str) -> str:
     return make_object_name(table, None, "pkey")
 
 
+def may_be_unnamed_key(name: str | None) -> bool:
+    """Whether a primary key named `name` may be one a snapshot leaves unnamed: `<table>_pkey` of the table's name
+    when it was made, which PostgreSQL keeps through ALTER TABLE … RENAME (dokploy's 0066 made `session_temp`, renamed
+    it `session`: its unnamed key is `session_temp_pkey`, which `pull` names). A name of another form (a naming
+    convention's `pk_users`) is the code's own."""
+    return name is not None and name.endswith("_pkey")
+
+
 def _clip(data: bytes, n: int) -> str:
     return data[:n].decode("utf-8", errors="ignore")
 
