@@ -116,7 +116,7 @@ def tracking_names(url: str) -> list[str]:
 def twin(node: str, pg_available: bool, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """D (drizzle-kit 1.x) and M (mizzle) generated step by step, each checked against the other tool."""
     tmp = tmp_path_factory.mktemp("twin1")
-    work = INTEROP1 / ".scratch" / tmp.name
+    work = INTEROP1 / ".scratch" / f"{tmp.name}_{os.getpid()}"  # one per xdist worker: each makes this fixture
     folder_d, folder_m = work / "D", work / "M"
     problems: list[str] = []
     try:
@@ -354,7 +354,7 @@ def test_a_version_8_folder_reads_and_converts_as_drizzle_kit_up_does(node: str,
     assert reading(miz) == expected
     chk = _kit(node, "check", "--dialect", "postgresql", "--out", str(miz))
     assert chk.returncode == 0 and "Everything's fine" in chk.stdout + chk.stderr, chk.stdout + chk.stderr
-    work = INTEROP1 / ".scratch" / tmp_path.name
+    work = INTEROP1 / ".scratch" / f"{tmp_path.name}_{os.getpid()}"
     try:
         kit_generate(node, work, STEPS[-1] / "schema.ts", miz, "again")
     finally:

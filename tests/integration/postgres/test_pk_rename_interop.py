@@ -189,7 +189,7 @@ def test_1x_layout_keeps_the_key_name_through_a_rename_as_drizzle_kit_1x_does(pg
                                                                               tmp_path: Path) -> None:
     if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
         pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
-    work = INTEROP1 / ".scratch" / f"pk_{tmp_path.name}"
+    work = INTEROP1 / ".scratch" / f"pk_{os.getpid()}_{tmp_path.name}"
     try:
         d, m = work / "D", work / "M"
         kit1_generate(work, "step1", d, "one")
