@@ -256,3 +256,25 @@ def test_bad_fleet_input_is_a_usage_error(migrations_dir, run_mizzle, args, cont
     assert r.code == 2, r.stderr
     assert message in r.first_error_line
     assert PASSWORD not in r.stderr
+
+
+def test_the_control_query_is_read_only(pg_url, migrations_dir, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """The guide says the control query runs read-only: a query that writes (here a DELETE … RETURNING, written
+    by mistake into [fleets.NAME]) is refused and changes nothing. It ran in autocommit and deleted the tenants
+    table's rows (found on a schema-per-tenant fleet of optuna's models)."""
+    _two_migrations(migrations_dir)
+    control = _with_password(pg_url("mzfleetctl"))
+    with psycopg.connect(control, autocommit=True) as c:
+        c.execute("CREATE TABLE tenants (schema_name text)")
+        c.execute("INSERT INTO tenants VALUES ('tenant_a'), ('tenant_b')")
+    root = migrations_dir.path.parent
+    (root / "mizzle.toml").write_text(
+        'dialect = "postgresql"\nout = "drizzle"\n'
+        '[fleets.oops]\nquery = "DELETE FROM tenants RETURNING schema_name"\ncontrol_env = "CONTROL_URL"\n',
+        encoding="utf-8")
+    r = run_mizzle(["status", "--fleet", "oops"], cwd=root, env={"CONTROL_URL": control})
+    assert r.code == 2, r.stderr
+    assert "the control query failed" in r.first_error_line and "read-only" in r.first_error_line
+    assert PASSWORD not in r.stderr
+    with psycopg.connect(control, autocommit=True) as c:
+        assert c.execute("SELECT count(*) FROM tenants").fetchone() == (2,)

@@ -73,16 +73,23 @@ def _reason(raw: str) -> str:
 
 
 def control_query(db: DatabaseURL, sql: str, where: str) -> list[tuple[Any, ...]]:
-    """A fleet's control query on `db`: its rows (ConnectError / UsageError starting with `where`)."""
+    """A fleet's control query on `db`: its rows (ConnectError / UsageError starting with `where`). It runs in a
+    READ ONLY transaction that is rolled back: a query that writes fails and changes nothing."""
     import psycopg
 
     try:
-        with psycopg.connect(**db.libpq_params(), autocommit=True, connect_timeout=10,  # type: ignore[arg-type]
-                             application_name="mizzle fleet") as conn:
-            return conn.execute(sql).fetchall()
+        conn = psycopg.connect(**db.libpq_params(), connect_timeout=10,  # type: ignore[arg-type]
+                               application_name="mizzle fleet")
     except psycopg.OperationalError as e:
         raise ConnectError(f"{where}: cannot connect to the control database {db.masked}: "
-                           f"{str(e).strip().splitlines()[0]}") from None
+                           f"{_reason(str(e))}") from None
+    try:
+        with conn:
+            conn.read_only = True
+            try:
+                return conn.execute(sql).fetchall()
+            finally:
+                conn.rollback()
     except psycopg.Error as e:
         raise UsageError(f"{where}: the control query failed on {db.masked}: "
                          f"{str(e).strip().splitlines()[0]}") from None
