@@ -100,3 +100,21 @@ def test_a_url_with_a_fragment_is_refused_without_showing_it(url: str) -> None:
     with pytest.raises(UsageError) as e:
         parse_url(url)
     assert "has a '#'" in e.value.message and "zq9" not in e.value.message and "tenant_a" not in e.value.message
+
+
+@pytest.mark.parametrize("line", [
+    "postgresql://app:s3cret@db1/acme postgresql://app@db2/globex",  # two URLs on one line
+    "postgresql://app:s3cret@db1/acme\tpostgresql://app@db2/globex",
+    "postgresql://app:s3 cret@db1/acme",  # a space in a password, not written %20
+])
+def test_a_line_with_two_urls_names_the_whitespace(tmp_path: Path, line: str) -> None:
+    """A targets line holding two URLs (found joining kan's fleet list by hand) was read as one URL whose
+    user/password ran to the last '@': 'malformed database URL 'postgresql://app:***@db2/globex': database name
+    contains '/'' — a URL that looks fine, and a reason that is not the problem."""
+    p = tmp_path / "t.txt"
+    p.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(UsageError) as e:
+        read_targets_file(p)
+    assert e.value.message == f"targets file {p}, target 1: a database URL cannot contain whitespace"
+    assert "s3" not in str(e.value.message) + str(e.value.details)
+    assert "one URL per line" in str(e.value.details)

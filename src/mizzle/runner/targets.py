@@ -64,6 +64,9 @@ def check_targets(urls: Iterable[str], where: str) -> list[str]:
     out: list[str] = []
     for n, url in enumerate(urls, 1):
         base, schema = split_target(url)
+        if "://" in base and any(c.isspace() for c in base):  # two URLs on one line, or a space in a password
+            raise UsageError(f"{where}, target {n}: a database URL cannot contain whitespace",
+                             "List one URL per line (a space in a password is written %20).")
         try:
             db = parse_url(base)
         except UsageError as e:
