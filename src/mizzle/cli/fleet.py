@@ -102,14 +102,20 @@ def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str, read_o
 
 
 def _table(opts: Options, result: Any, verb: str) -> None:
+    """One row per target; `status` (whose targets report `pending`) adds a pending column and counts the
+    targets that are behind."""
     width = max((len(t.url) for t in result.targets), default=3)
-    opts.echo(f"{'target':<{width}}  {'status':<8} {verb:>8}  {'time':>9}  error")
+    pending = any("pending" in t.extra for t in result.targets)
+    extra = f" {'pending':>8}" if pending else ""
+    opts.echo(f"{'target':<{width}}  {'status':<8} {verb:>8}{extra}  {'time':>9}  error")
     for t in result.targets:
         ms = "" if t.duration_ms is None else f"{t.duration_ms:.0f} ms"
-        opts.echo(f"{t.url:<{width}}  {t.status:<8} {t.applied:>8}  {ms:>9}  {t.error or ''}".rstrip())
+        cell = f" {t.extra.get('pending', ''):>8}" if pending else ""
+        opts.echo(f"{t.url:<{width}}  {t.status:<8} {t.applied:>8}{cell}  {ms:>9}  {t.error or ''}".rstrip())
     c = result.counts()
-    opts.echo(f"{len(result.targets)} target(s): {c['ok']} ok, {c['failed']} failed, {c['not run']} not run "
-              f"in {result.duration_ms / 1000:.1f} s")
+    behind = f"; {sum(1 for t in result.targets if t.extra.get('pending'))} with pending migrations" if pending else ""
+    opts.echo(f"{len(result.targets)} target(s): {c['ok']} ok, {c['failed']} failed, {c['not run']} not run"
+              f"{behind} in {result.duration_ms / 1000:.1f} s")
 
 
 def drift_action(cfg: Any, connect_timeout: float) -> Callable[[str], Any]:

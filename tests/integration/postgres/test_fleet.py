@@ -278,3 +278,21 @@ def test_the_control_query_is_read_only(pg_url, migrations_dir, run_mizzle) -> N
     assert PASSWORD not in r.stderr
     with psycopg.connect(control, autocommit=True) as c:
         assert c.execute("SELECT count(*) FROM tenants").fetchone() == (2,)
+
+
+def test_status_table_shows_what_is_pending(pg_url, migrations_dir, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`status` over a fleet is how an operator sees which databases are behind: its table showed `applied`
+    only, so a tenant with a migration still pending (optuna 5.0's models, a tenant whose second migration
+    failed on a conflicting table) read `ok  1` like the others' `ok  2`, and the count line said all ok."""
+    _two_migrations(migrations_dir)
+    urls = _fleet(pg_url, 2)
+    root = migrations_dir.path.parent
+    r = run_mizzle(["migrate", "--targets", str(_targets_file(root, urls[:1]))], cwd=root)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["status", "--targets", str(_targets_file(root, urls))], cwd=root)
+    assert r.code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:4] == ["target", "status", "applied", "pending"]
+    assert lines[1].split()[1:4] == ["ok", "2", "0"] and lines[2].split()[1:4] == ["ok", "0", "2"]
+    assert "2 target(s): 2 ok, 0 failed, 0 not run; 1 with pending migrations" in r.stdout
+    assert PASSWORD not in r.stdout + r.stderr
