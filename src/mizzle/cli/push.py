@@ -22,6 +22,8 @@ def _print_plan(opts: Options, result: Any, sql: bool, overridden: bool = True) 
             opts.echo("  " + st.sql.rstrip().rstrip(";").replace("\n", "\n  ") + ";")
     for line in result.data_loss:
         opts.echo(f"warning: data loss: {line}", err=True)
+    for line in result.fails_on_rows:
+        opts.echo(f"warning: {line}", err=True)
     for reason in result.protection.reasons:
         opts.echo(f"warning: protected database: {reason}"
                   + ("; pushing anyway" if overridden else " (push without --dry-run refuses it)"), err=True)

@@ -182,7 +182,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
     result.warnings += [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
-    result.warnings += made
+    result.warnings += made + dialect.fails_on_rows(changeset.changes)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)

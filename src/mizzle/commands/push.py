@@ -34,6 +34,7 @@ class PushResult:
     dry_run: bool
     changes: list[str] = field(default_factory=list)  # one line per change, as `generate` prints them
     data_loss: list[str] = field(default_factory=list)  # the changes among them that drop data
+    fails_on_rows: list[str] = field(default_factory=list)  # … that fail on a table holding rows (lint does not run)
     statements: list[PlannedStatement] = field(default_factory=list)
     protection: Protection = field(default_factory=Protection)  # why it counts as protected (overridden), if so
     applied: bool = False
@@ -51,6 +52,7 @@ class PushResult:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.error is None, "url": self.url, "dialect": self.dialect, "dry_run": self.dry_run,
                 "nothing_to_do": self.nothing_to_do, "changes": self.changes, "data_loss": self.data_loss,
+                "fails_on_rows": self.fails_on_rows,
                 "statements": [s.sql for s in self.statements], "applied": self.applied, "cancelled": self.cancelled,
                 "transactions": self.transactions, "executed": self.executed,
                 "protection": self.protection.to_json(), "lock_wait_s": round(self.lock_wait_s, 3),
@@ -134,6 +136,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
         result.changes = [c.describe() for c in changeset]
         keeps = dialects.get(backend.dialect).keeps_values
         result.data_loss = [c.describe() for c in changeset if c.loses_data(keeps)]
+        result.fails_on_rows = dialects.get(backend.dialect).fails_on_rows(changeset.changes)
         result.statements = plan(changeset.changes, db.dialect) if changeset else []
         if dry_run or not result.statements:
             return

@@ -320,6 +320,10 @@ class Dialect(Protocol):
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
         """What this dialect cannot ALTER, rewritten into changes it can run (SQLite: table rebuilds)."""
 
+    def fails_on_rows(self, changes: list[Any]) -> list[str]:
+        """A warning for each change (of `rewrite_changes`'s) that fails as soon as its table holds a row, where
+        `mizzle lint` does not say so (SQLite: a NOT NULL column without a default added by a table rebuild)."""
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 

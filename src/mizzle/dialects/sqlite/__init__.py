@@ -95,6 +95,11 @@ class SQLiteDialect:
 
         return sqlite_changes(changes, old, new)
 
+    def fails_on_rows(self, changes: list[Any]) -> list[str]:
+        from .rebuild import not_null_without_default
+
+        return not_null_without_default(changes)
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
 

@@ -239,3 +239,27 @@ def can_drop_column(name: str, table: Table) -> bool:
     if any(word.search(k.expression) for k in table.checks):
         return False
     return not any(c.generated and word.search(c.generated) for c in table.columns if c.name != name)
+
+
+def not_null_without_default(changes: list[ch.Change]) -> list[str]:
+    """A line for each NOT NULL column without a default that a table rebuild adds: the rebuild's `INSERT INTO
+    __new_t (…) SELECT …` gives it no value, so the migration fails as soon as the table holds a row (PostgreSQL's
+    lint: MZ201). A generated column and the rowid key (SQLite fills it in) have values of their own."""
+    from .source import rowid_alias
+
+    out = []
+    for c in changes:
+        if not isinstance(c, RebuildTable):
+            continue
+        pk = c.new.primary_key
+        rowid = pk.columns[0] if pk is not None and rowid_alias(pk.columns, c.new.columns) else None
+        for p in c.parts:
+            col = p.column if isinstance(p, ch.AddColumn) else None
+            if col is None or not col.not_null or col.generated is not None or col.name == rowid \
+                    or (col.default or "null").lower() != "null":
+                continue
+            out.append(f"column {ch.table_label(c.table)}.{col.name} is added NOT NULL without a default: the "
+                       "migration fails on a table that holds rows (its rebuild copies no value into the column); "
+                       "give it a server_default, or add it nullable, backfill it, then make it NOT NULL in a "
+                       "later migration")
+    return out
