@@ -31,6 +31,7 @@ from .types import (
     frozen_at_create,
     plain_literal,
     serial_options,
+    stored_precision,
 )
 
 
@@ -141,7 +142,7 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
     t = _stored_column_names(t)
     cols = []
     for c in t.columns:
-        c2 = c
+        c2 = c if (stored := stored_precision(c.type)) == c.type else replace(c, type=stored)  # a snapshot's (7)
         base = c.base_type
         if c.type_schema is None and (DEFAULT_SCHEMA, base) in known:
             # an enum's type left unqualified (drizzle-kit 0.31 writes no typeSchema for `pgEnum(name, TsEnum)`;

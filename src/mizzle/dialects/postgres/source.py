@@ -68,6 +68,7 @@ from .types import (
     quote_literal,
     serial_options,
     split_collation,
+    stored_precision,
 )
 
 _PG = pg.dialect(paramstyle="named")  # not pyformat: a `%` in SQL text (LIKE 'a%') is not escaped to `%%`
@@ -941,7 +942,7 @@ def _compile_type(t: Any) -> tuple[str, str | None]:
     spelling = _TYPE_SPELLINGS.get(key) if key is not None else None
     if spelling is None:
         bare, collation = split_collation(str(t.compile(dialect=_PG)))
-        spelling = (_national(canonical_type(bare)), collation)
+        spelling = (stored_precision(_national(canonical_type(bare))), collation)  # timestamp(7): (6)
         if key is not None:
             _TYPE_SPELLINGS[key] = spelling
     return spelling

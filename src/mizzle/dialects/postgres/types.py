@@ -126,6 +126,20 @@ def _canonical_scalar(t: str) -> str:
     return _ALIASES.get(t, t)
 
 
+# a fractional-seconds precision in a canonical type: `timestamp (7)`, `time(9) with time zone`, `interval day to
+# second(7)`
+_TIME_PRECISION = re.compile(r"^((?:timestamp |time|interval(?: [a-z ]+)?)\()(\d+)(\))")
+
+
+def stored_precision(type_: str) -> str:
+    """A canonical type as PostgreSQL stores it: a timestamp's, time's or interval's precision above 6 is 6 (the
+    server takes `timestamp(7)` with a WARNING, "precision reduced to maximum allowed, 6", and create_all succeeds)."""
+    m = _TIME_PRECISION.match(type_)
+    if m is None or int(m[2]) <= 6:
+        return type_
+    return f"{m[1]}6{m[3]}{type_[m.end():]}"
+
+
 _ARG_MODES = {"o": "OUT ", "b": "INOUT ", "v": "VARIADIC "}  # IN, the default, is what the server leaves out
 
 
