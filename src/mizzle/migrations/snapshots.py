@@ -99,8 +99,12 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
     code's `amount > 0`). Written in the code's spelling, drizzle-kit's next generate from the same TypeScript read
     them as changed, and dropped and made them again (a helper, on a drizzle-kit 1.x folder). A policy is matched
     by the name the database keeps (`stored_name`, the dialect's: PostgreSQL cuts a name to 63 bytes), so a pulled
-    model's cut name keeps the snapshot's whole one (midday)."""
+    model's cut name keeps the snapshot's whole one (midday). A unique of `old` on exactly the primary key's
+    columns that the diff took for the key (schema.compare.folded_into_key: PostgreSQL kept only the key at
+    CREATE TABLE, so a pulled model has no such unique) stays in the snapshot too (midday, homarr)."""
     from dataclasses import replace
+
+    from ..schema.compare import folded_into_key
 
     touched = _touched(changes)
 
@@ -126,8 +130,11 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
         policies = tuple(kept(t, "policy", x, next((y for y in prev.policies if y.name == x.name), None)
                               or next((y for y in prev.policies if stored_name(y.name) == stored_name(x.name)), None))
                          for x in t.policies)
-        if (cols, checks, indexes, policies) != (t.columns, t.checks, t.indexes, t.policies):
-            t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies), True
+        uniques = t.uniques + tuple(u for u in prev.uniques if free(t, "unique", u.name)
+                                    and folded_into_key(prev, u, t, by_definition=False))
+        if (cols, checks, indexes, policies, uniques) != (t.columns, t.checks, t.indexes, t.policies, t.uniques):
+            t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies,
+                                 uniques=uniques), True
         tables.append(t)
     theirs = {(o.kind, o.key): o for o in old.objects.all()}
     objects = [theirs[k] if (k := (o.kind, o.key)) in theirs and theirs[k] != o and ("object", *k) not in touched
@@ -156,7 +163,7 @@ def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
     """What `changes` touch, for keep_spellings: (table key or None for some table, kind, name) of each column,
     check, index and policy they hold; (table key, "table") of a table made, dropped or rebuilt whole (SQLite's
     rebuild); ("object", kind, key) of a view, function, trigger…"""
-    from ..schema.model import CheckConstraint, Column, Index
+    from ..schema.model import CheckConstraint, Column, Index, UniqueConstraint
     from ..schema.security import Policy
 
     touched: set[tuple[Any, ...]] = set()
@@ -170,10 +177,12 @@ def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
             touched.add((table, "check", v.name))
         elif isinstance(v, Index):
             touched.add((table, "index", v.name))
+        elif isinstance(v, UniqueConstraint):
+            touched.add((table, "unique", v.name))
         elif isinstance(v, Policy):
             touched.add((table, "policy", v.name))
         elif isinstance(v, str) and table is not None:  # a name: RenameColumn's, a constraint validated…
-            touched.update((table, kind, v) for kind in ("column", "check", "index", "policy"))
+            touched.update((table, kind, v) for kind in ("column", "check", "index", "policy", "unique"))
         elif isinstance(v, (tuple, list)):  # a rebuilt enum's usages, ((table, column), …)
             for x in v:
                 visit(x, None)

@@ -395,6 +395,9 @@ class AddUnique(Change):
 class DropUnique(Change):
     table: TableKey
     unique: UniqueConstraint
+    # on exactly the table's primary key columns: where both were declared in one CREATE TABLE, PostgreSQL kept
+    # only the key, and there is no such constraint to drop (drizzle-kit 1.x's `PRIMARY KEY UNIQUE`)
+    repeats_key: bool = False
 
     def inverse(self) -> Change:
         return AddUnique(self.table, self.unique)

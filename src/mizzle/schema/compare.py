@@ -36,7 +36,7 @@ from .changes import (
 )
 from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table
+from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, UniqueConstraint
 from .naming import column_addition, implicit_pkey_name, make_object_name, may_be_unnamed_key
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
@@ -73,18 +73,7 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
         pk = t.primary_key
         log: list[tuple[str, str, str]] = []
         if pk is not None and a.primary_key is not None and pk.columns == a.primary_key.columns:
-            # CREATE TABLE with a primary key and a unique constraint on the same columns (alike in all else):
-            # PostgreSQL keeps one index, the key, under the key's own name, or the unique constraint's where the
-            # key has none, or `<table>_pkey` where neither has one (drizzle-kit 1.x's `PRIMARY KEY UNIQUE` of a
-            # unique the code leaves unnamed: its snapshot names it `<table>_<column>_key`, PostgreSQL's default;
-            # matched by definition only, as generate gives that unique a name of its own)
-            default = make_object_name(t.name, column_addition(pk.columns), "key") if by_definition else None
-            u = next((u for u in t.uniques if u.columns == pk.columns and not u.nulls_not_distinct
-                      and u.deferrable == pk.deferrable and all(x.name != u.name for x in a.uniques)
-                      and ((u.name == a.primary_key.name and pk.name in (None, f"{t.name}_pkey"))
-                           or (pk.name is not None and pk.name == a.primary_key.name)
-                           or (u.name == default and pk.name in (None, f"{t.name}_pkey")
-                               and a.primary_key.name in (None, f"{t.name}_pkey")))), None)
+            u = next((u for u in t.uniques if folded_into_key(t, u, a, by_definition=by_definition)), None)
             if u is not None:
                 t = replace(t, uniques=tuple(x for x in t.uniques if x is not u))
                 pk = replace(pk, name=a.primary_key.name)
@@ -105,6 +94,24 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
             renamed.extend((t.schema, t.name, *x) for x in log)
         tables.append(t)
     return expected.with_(tables=tables)
+
+
+def folded_into_key(t: Table, u: UniqueConstraint, a: Table, *, by_definition: bool) -> bool:
+    """Whether `t`'s unique `u`, on exactly the columns of the primary key `t` and `a` share, is the one key `a`
+    shows. CREATE TABLE with a primary key and a unique constraint on the same columns (alike in all else):
+    PostgreSQL keeps one index, the key, under the key's own name, or the unique constraint's where the key has
+    none, or `<table>_pkey` where neither has one (drizzle-kit 1.x's `PRIMARY KEY UNIQUE` of a unique the code
+    leaves unnamed: its snapshot names it `<table>_<column>_key`, PostgreSQL's default). For generate (not
+    `by_definition`: `t` the latest snapshot's, `a` the schema code's) that default-named one only where the code
+    has no unique on those columns: a pulled model, which has none as the server has none (homarr's settingKey)."""
+    pk, other = t.primary_key, a.primary_key
+    if pk is None or other is None or pk.columns != other.columns or u.columns != pk.columns \
+            or u.nulls_not_distinct or u.deferrable != pk.deferrable or any(x.name == u.name for x in a.uniques):
+        return False
+    unnamed = (None, f"{t.name}_pkey")
+    return ((u.name == other.name and pk.name in unnamed) or (pk.name is not None and pk.name == other.name)
+            or (u.name == make_object_name(t.name, column_addition(pk.columns), "key") and pk.name in unnamed
+                and other.name in unnamed and (by_definition or all(x.columns != u.columns for x in a.uniques))))
 
 
 def _pk_same_name(t: Table, pk: PrimaryKey, other: PrimaryKey) -> bool:

@@ -530,7 +530,8 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
             columns.append(RenameConstraint(key, o, n, index))
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
            lambda f: fks.append(AddForeignKey(key, f)), rename, eq=same_foreign_key)
-    _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u)),
+    pk_columns = prev.primary_key.columns if prev.primary_key is not None else None
+    _named(prev.uniques, t.uniques, lambda u: drops_con.append(DropUnique(key, u, u.columns == pk_columns)),
            lambda u: cons.append(AddUnique(key, u)), rename)
     _named(prev.checks, t.checks, lambda c: drops_con.append(DropCheck(key, c)),
            lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b, r))

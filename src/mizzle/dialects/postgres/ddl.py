@@ -554,7 +554,8 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
     ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.real_name)}"],
     ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
-    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.unique.real_name)}"],
+    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {'IF EXISTS ' * c.repeats_key}"
+                              f"{ident(c.unique.real_name)}"],
     ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {check_constraint(c.check)}{_not_valid(c.check)}"],
     ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.name)}"],
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
