@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import UsageError
 from .changes import Change, TableKey
-from .model import DEFAULT_SCHEMA, Column, Index, Schema, Table
+from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, Schema, Table
 from .naming import choose_name, column_addition, truncate_identifier
+from .table_features import same_foreign_key
 
 if TYPE_CHECKING:
     from .diff import DiffState
@@ -180,21 +181,23 @@ def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     for k in changed:
         o, n = old.table(*k), new.table(*k)
         assert o is not None and n is not None
-        olds[k] = _detached_keys(old, o, n).with_(columns=all_columns(old, o))
+        olds[k] = _detached_keys(old, new, o, n).with_(columns=all_columns(old, o))
         news[k] = n.with_(columns=all_columns(new, n))
     return _with_tables(old, olds), _with_tables(new, news)
 
 
-def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
+def _detached_keys(old: Schema, new: Schema, o: Table, n: Table) -> Table:
     """A partition that is detached keeps copies of its partitioned table's primary key, unique constraints,
     indexes, foreign keys and checks, under the names the server gave them (`<partition>_pkey`,
     `<partition>_<columns>_key`, `<partition>_<columns>_idx`; a foreign key or check keeps the parent's name). The
     old version of the table is given them: each as the new version declares it when that one is the copy exactly
     (same definition; the server's name preferred, each declared key taken once), else under the server's name,
-    so the diff drops or redefines what the schema code does not keep."""
+    so the diff drops or redefines what the schema code does not keep. A foreign key the partitioned table drops
+    leaves no copy: it is dropped before the partition is detached (schema/order.py), its copies with it."""
     parent = old.table(*o.partition_of) if o.partition_of is not None and n.partition_of is None else None
     if parent is None:
         return o
+    kept_fks = _kept_foreign_keys(parent, new.table(*parent.key))
     pk = o.primary_key
     if pk is None and parent.primary_key is not None:
         copy = replace(parent.primary_key, name=None)  # None: `<partition>_pkey`
@@ -205,10 +208,28 @@ def _detached_keys(old: Schema, o: Table, n: Table) -> Table:
             o.name, column_addition(index_column_names(i)), "idx", set()))),
         uniques=(*o.uniques, *_copies(parent.uniques, n.uniques, lambda a, b: a == b, lambda u: choose_name(
             o.name, column_addition(u.columns), "key", set()))),
-        foreign_keys=(*o.foreign_keys, *_copies(parent.foreign_keys, n.foreign_keys, lambda a, b: a == b,
+        foreign_keys=(*o.foreign_keys, *_copies(kept_fks, n.foreign_keys, lambda a, b: a == b,
                                                 lambda f: f.name, named=True)),
         checks=(*o.checks, *_copies(tuple(c for c in parent.checks if not c.no_inherit), n.checks,
                                     lambda a, b: a == b, lambda c: c.name, named=True)))
+
+
+def _kept_foreign_keys(parent: Table, new_parent: Table | None) -> tuple[ForeignKey, ...]:
+    """The partitioned table's foreign keys the migration does not drop: kept as they are, or renamed (the same
+    definition under a name the new version has and the old one has not, as the diff pairs them)."""
+    if new_parent is None:
+        return ()
+    by_name = {g.name: g for g in new_parent.foreign_keys}
+    fresh = [g for g in new_parent.foreign_keys if g.name not in {f.name for f in parent.foreign_keys}]
+    kept = []
+    for f in parent.foreign_keys:
+        match = next((g for g in fresh if same_foreign_key(replace(f, name=g.name), g)), None)
+        if f.name in by_name and same_foreign_key(f, by_name[f.name]):
+            kept.append(f)
+        elif f.name not in by_name and match is not None:
+            fresh.remove(match)
+            kept.append(f)
+    return tuple(kept)
 
 
 def _copies(parents: tuple[_K, ...], declared: tuple[_K, ...], same: Callable[[_K, _K], bool],

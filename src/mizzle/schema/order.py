@@ -2,7 +2,9 @@
 unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
 enum type rebuilt or dropped after the columns that leave it, a column of a table's or a view's row type after
 that table or view (and dropped before it), a name taken after the object that held it is gone, a table made
-unlogged after the tables referencing it (and logged before them). diff lists
+unlogged after the tables referencing it (and logged before them), a partitioned table's foreign key dropped before
+its partitions are detached (a detached partition keeps its copy of the key, standalone) and a copy it keeps dropped
+after. diff lists
 changes in phases; this sorts them stably by these
 dependencies, so the phase order stands wherever nothing forces another."""
 
@@ -175,10 +177,12 @@ def releases(c: Change) -> Iterator[Fact]:
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
+        yield ("foreign keys", *c.table)
     elif isinstance(c, DropTable):  # a partition or an inheriting table before its parents
         yield from (("table", *p) for p in parents(c.table))
     elif isinstance(c, (DetachPartition, NoInherit)):
         yield ("table", *c.parent)
+        yield ("partition", *c.table)
     elif isinstance(c, (AlterColumn, DropColumn)):  # a column leaving an enum type, which may be rebuilt or dropped
         old = c.old if isinstance(c, AlterColumn) else c.column
         e = _enum(old)
@@ -189,6 +193,8 @@ def releases(c: Change) -> Iterator[Fact]:
 
 
 def removes(c: Change) -> Iterator[Fact]:
+    if isinstance(c, DropForeignKey):  # a copy of its partitioned table's key, once the partition is detached
+        yield ("partition", *c.table)
     if isinstance(c, DropObject) and isinstance(c.obj, View):
         yield ("row type", c.obj.schema, c.obj.name)
     elif isinstance(c, DropTable):
@@ -208,6 +214,8 @@ def removes(c: Change) -> Iterator[Fact]:
             yield k
     elif isinstance(c, SetTableLogged) and c.unlogged:  # unlogged once no logged table references it
         yield ("logged referrer", *c.table)
+    elif isinstance(c, DetachPartition):  # after the parent's foreign keys that go: their copies go with them
+        yield ("foreign keys", *c.parent)
 
 
 def frees(c: Change) -> Iterator[Fact]:
