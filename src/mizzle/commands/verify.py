@@ -459,10 +459,11 @@ def _records_renames(folder: MigrationFolder, snaps: list[dict[str, Any] | None]
     tool would have: mizzle's generate records them (its sidecar is there, or a snapshot kept has some); drizzle-kit
     0.31's writes `_meta` empty whatever it renames on PostgreSQL (its writeResult is called without it) — told by
     a snapshot kept whose SQL renames and whose `_meta` is empty, or where no snapshot is kept at all, by the
-    dialect (drizzle-kit's SQLite generate fills `_meta`)."""
+    dialect (drizzle-kit's SQLite generate fills `_meta`). In drizzle-kit 1.x's layout always: its snapshots state
+    a rename as a rename delta (version 8: `renames`)."""
     from .. import dialects
 
-    if folder.sidecar_path.exists():
+    if folder.sidecar_path.exists() or folder.uses_folders:  # drizzle-kit 1.x writes a rename as a rename delta
         return True
     kept = [(s, m) for s, m in zip(snaps, migrations, strict=True) if s is not None]
     if any(s.get("renames") or any((s.get("_meta") or {}).get(k) for k in ("columns", "tables", "schemas"))

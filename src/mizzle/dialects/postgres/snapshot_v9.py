@@ -720,6 +720,19 @@ def rename_deltas(state: State, rows: list[dict[str, Any]], renames: list[str]) 
     return out
 
 
+def meta_renames(meta: Any) -> list[str]:
+    """A v7 snapshot's `_meta` renames (`"schema"."table"."column"` → the same, each part quoted) as a version 8
+    snapshot's `renames` (`schema.table.column->…`), which `rename_deltas` reads."""
+    def unquoted(name: str) -> str:
+        return ".".join(name[1:-1].split('"."'))
+
+    if not isinstance(meta, dict):
+        return []
+    return [f"{unquoted(a)}->{unquoted(b)}" for kind in ("schemas", "tables", "columns")
+            for a, b in (meta.get(kind) or {}).items()
+            if isinstance(a, str) and isinstance(b, str) and a.startswith('"') and b.startswith('"')]
+
+
 def _kept_key_names(rows: list[dict[str, Any]], state: State) -> list[dict[str, Any]]:
     """drizzle-kit's `up` (withStateKeyNames): a primary key its code leaves unnamed (`<table>_pkey`) keeps the name
     the state has for the table's key (`<old>_pkey` after a rename)."""
@@ -861,7 +874,9 @@ class FolderCodec:
                      for r in rows if r["entityType"] == "columns"}
             rows = [old[k] if k in old and (seen.get(k) == r or _same_index(seen.get(k), r, types)) else r
                     for r in rows for k in [entity_key(r)]]
-        deltas = deltas_between(old, rows)
+        state = {k: dict(r) for k, r in old.items()}
+        deltas = rename_deltas(state, rows, meta_renames(v7.get("_meta")))  # as drizzle-kit 1.x writes a rename
+        deltas += deltas_between(state, rows)
         head["footprints"] = footprints_of(old, deltas)
         head["deltas" if tips else "ddl"] = deltas if tips else rows
         return head
