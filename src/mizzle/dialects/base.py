@@ -249,6 +249,10 @@ class AuthoredSql(Protocol):
         """A column's default as the SQL wrote it (`authored`), in the spelling drizzle-kit's snapshot gives the
         same default of a column of type `type_` (a snapshot's default is not always its SQL's text)."""
 
+    def unauthored_default(self, stored: str, type_: str) -> str:
+        """A column's default that no statement the reader follows spells (a DO block's ALTER TABLE), from the
+        server's spelling, as drizzle-kit's snapshot states that default."""
+
 
 class Dialect(Protocol):
     """Everything mizzle does differently per database, as named hooks. One object per dialect folder

@@ -324,7 +324,23 @@ class AuthoredReader:
                               objects=[done_o[(o.kind, o.key)] for o in live.objects.all()], security=authored.security)
         # what the server spells its own way and the SQL said in one word (PostgreSQL: a serial kept through a
         # table's rename, see canonical_tables.serials_renamed)
-        return self.dialect.declared_forms(kept_all, authored) if self.dialect.canonical_forms else kept_all
+        out = self.dialect.declared_forms(kept_all, authored) if self.dialect.canonical_forms else kept_all
+        return self._unauthored_defaults(out)
+
+    def _unauthored_defaults(self, model: Schema) -> Schema:
+        """`model` with the column defaults no statement read spells (a DO block's ALTER TABLE … ADD COLUMN) as
+        drizzle-kit's snapshot states them (the dialect's `unauthored_default`), not in the server's spelling."""
+        cols = self.texts.columns
+        hook = self.dialect.authored_sql.unauthored_default
+        tables = []
+        for t in model.tables:
+            new = tuple(c if c.default is None or (cols.get((t.schema, t.name, c.name)) or {}).get("default")
+                        or (d := hook(c.default, c.type)) == c.default else replace(c, default=d)
+                        for c in t.columns)
+            tables.append(t if all(a is b for a, b in zip(new, t.columns, strict=True)) else replace(t, columns=new))
+        if all(a is b for a, b in zip(tables, model.tables, strict=True)):
+            return model
+        return model.with_(tables=tables)
 
 
 def _table_key(a: Table | None, b: Table | None) -> Any:

@@ -78,3 +78,21 @@ def test_drizzle_kits_default_null_is_a_json_null(pg_available: bool, tmp_path: 
     columns = snap["tables"]["public.attendee"]["columns"]
     assert "default" in columns["class"] and columns["class"]["default"] is None
     assert columns["other"]["default"] == "NULL"
+
+
+def test_a_json_default_no_sql_spells_is_drizzle_kits_cast_literal(pg_available: bool, tmp_path: Path) -> None:
+    """A json/jsonb column added inside a DO block (cgoinglove/better-chatbot's 0003: `DO $$ BEGIN ALTER TABLE
+    "user" ADD COLUMN "preferences" json DEFAULT '{}'::json; EXCEPTION WHEN duplicate_column …`): no statement
+    the reader follows spells its default, so the server's is taken, and it was written without its cast (`'{}'`),
+    while drizzle-kit states a json default as `'{}'::json` — its serializer for `.default({})` and its pull alike.
+    A default the SQL spells bare stays bare."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "user" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"plain" jsonb DEFAULT \'{}\'\n);\n'),
+        ("0001_prefs", 'DO $$ BEGIN\nALTER TABLE "user" ADD COLUMN "preferences" json DEFAULT \'{}\'::json;\n'
+                       'ALTER TABLE "user" ADD COLUMN "tags" jsonb DEFAULT \'["a"]\'::jsonb;\nEXCEPTION\n'
+                       '    WHEN duplicate_column THEN null;\nEND $$;\n'),
+    ])
+    cols = snaps[1]["tables"]["public.user"]["columns"]
+    assert cols["preferences"]["default"] == "'{}'::json"
+    assert cols["tags"]["default"] == "'[\"a\"]'::jsonb"
+    assert cols["plain"]["default"] == "'{}'"

@@ -458,3 +458,17 @@ def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
     name = m.group(2)
     name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
     return m.group(1) if name == type_ else authored
+
+
+_JSON_TYPES = ("json", "jsonb")
+_QUOTED = re.compile(r"'(?:[^']|'')*'", re.S)
+
+
+def unauthored_default(stored: str, type_: str) -> str:
+    """A json/jsonb default the server keeps as a bare literal (its own cast dropped: `'{}'`), with that cast, as
+    drizzle-kit states it both ways it can know it: its serializer writes `.default({})` as `'{}'::json`, its pull
+    `'<JSON>'::json` (cgoinglove/better-chatbot's preferences, added inside a DO block). Any other default is the
+    server's."""
+    if type_ in _JSON_TYPES and _QUOTED.fullmatch(stored.strip()):
+        return f"{stored.strip()}::{type_}"
+    return stored

@@ -274,5 +274,8 @@ class _KeptAsWritten:
     def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str:
         return authored
 
+    def unauthored_default(self, stored: str, type_: str) -> str:
+        return stored  # SQLite keeps the statement's own text
+
 
 _KEPT_AS_WRITTEN = _KeptAsWritten()
