@@ -282,16 +282,19 @@ class AlterColumn(Change):
         return AlterColumn(self.table, self.new, self.old, self.keep_sequence)
 
     def loses_data(self, keeps_values: Callable[[str, str], bool]) -> bool:
-        o, n = self.old, self.new
-        if o.type != n.type and not (o.generated != n.generated and n.generated is not None):
-            return not keeps_values(o.type, n.type)
-        return self.destructive
+        if self._regenerated:
+            return True
+        return self.old.type != self.new.type and not keeps_values(self.old.type, self.new.type)
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
-        # a column that stops being generated keeps its values (DROP EXPRESSION); a new expression rebuilds it
-        return self.old.type != self.new.type or (self.old.generated != self.new.generated
-                                                  and self.new.generated is not None)
+        return self.old.type != self.new.type or self._regenerated
+
+    @property
+    def _regenerated(self) -> bool:
+        """A new generation expression rebuilds the column's values (one that stops being generated keeps them:
+        DROP EXPRESSION)."""
+        return self.old.generated != self.new.generated and self.new.generated is not None
 
     def describe(self) -> str:
         o, n = self.old, self.new
