@@ -68,3 +68,34 @@ def test_sqlite_push_of_a_not_null_column_without_default_changes_nothing(tmp_pa
         tables = {n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "fresh" not in tables and not any(n.startswith("__new_") for n in tables), tables
         assert [r[1] for r in c.execute("PRAGMA table_info(roles)")] == ["id", "name"]
+
+
+NULLABLE = '''
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.String(255)),
+         sa.Column("nick", sa.String(40)), sa.Column("age", sa.Integer))
+'''
+MADE_NOT_NULL = '''
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("email", sa.String(255), nullable=False),
+         sa.Column("nick", sa.String(40), nullable=False, server_default="anon"),
+         sa.Column("age", sa.Integer))
+'''
+
+
+def test_sqlite_generate_warns_of_a_column_made_not_null_without_default(tmp_path: Path,
+                                                                          run_mizzle: Callable[..., object]) -> None:
+    # the rebuild copies the column's NULLs into a NOT NULL column: the migration fails on any such row (a default
+    # fills them in: COALESCE); PostgreSQL's lint says it of SET NOT NULL (MZ202)
+    _project(tmp_path, NULLABLE)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0  # type: ignore[attr-defined]
+    _project(tmp_path, MADE_NOT_NULL)
+    r = run_mizzle(["generate", "--name", "two"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    warned = [ln for ln in r.stderr.splitlines() if "becomes NOT NULL" in ln]  # type: ignore[attr-defined]
+    assert len(warned) == 1 and "users.email" in warned[0], r.stderr  # type: ignore[attr-defined]
+    assert "holds NULL" in warned[0] and "backfill" in warned[0] and "server_default" in warned[0], warned
+    assert run_mizzle(["migrate"], cwd=tmp_path).code == 0  # type: ignore[attr-defined]  # no rows: it applies

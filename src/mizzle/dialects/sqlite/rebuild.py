@@ -244,7 +244,8 @@ def can_drop_column(name: str, table: Table) -> bool:
 def not_null_without_default(changes: list[ch.Change]) -> list[str]:
     """A line for each NOT NULL column without a default that a table rebuild adds: the rebuild's `INSERT INTO
     __new_t (…) SELECT …` gives it no value, so the migration fails as soon as the table holds a row (PostgreSQL's
-    lint: MZ201). A generated column and the rowid key (SQLite fills it in) have values of their own."""
+    lint: MZ201); and for each that becomes NOT NULL without one: the copy fails on a row holding NULL in it
+    (MZ202). A generated column and the rowid key (SQLite fills it in) have values of their own."""
     from .source import rowid_alias
 
     out = []
@@ -254,12 +255,19 @@ def not_null_without_default(changes: list[ch.Change]) -> list[str]:
         pk = c.new.primary_key
         rowid = pk.columns[0] if pk is not None and rowid_alias(pk.columns, c.new.columns) else None
         for p in c.parts:
-            col = p.column if isinstance(p, ch.AddColumn) else None
-            if col is None or not col.not_null or col.generated is not None or col.name == rowid \
-                    or (col.default or "null").lower() != "null":
-                continue
-            out.append(f"column {ch.table_label(c.table)}.{col.name} is added NOT NULL without a default: the "
-                       "migration fails on a table that holds rows (its rebuild copies no value into the column); "
-                       "give it a server_default, or add it nullable, backfill it, then make it NOT NULL in a "
-                       "later migration")
+            if isinstance(p, ch.AlterColumn) and not p.old.not_null and _no_value(p.new, rowid):
+                out.append(f"column {ch.table_label(c.table)}.{p.new.name} becomes NOT NULL without a default: the "
+                           "migration fails if a row holds NULL in it (its rebuild copies the NULLs into the NOT NULL "
+                           "column); backfill it first (UPDATE … WHERE it IS NULL, in an earlier migration), or give "
+                           "it a server_default (the copy then fills the NULLs with it)")
+            if isinstance(p, ch.AddColumn) and _no_value(p.column, rowid):
+                out.append(f"column {ch.table_label(c.table)}.{p.column.name} is added NOT NULL without a default: "
+                           "the migration fails on a table that holds rows (its rebuild copies no value into the "
+                           "column); give it a server_default, or add it nullable, backfill it, then make it NOT NULL "
+                           "in a later migration")
     return out
+
+
+def _no_value(col: Column, rowid: str | None) -> bool:
+    """A NOT NULL column the rebuild's copy may give no value: no default, not generated, not the rowid key."""
+    return col.not_null and col.generated is None and col.name != rowid and (col.default or "null").lower() == "null"
