@@ -132,3 +132,26 @@ def test_a_begin_in_the_files_own_transaction_does_nothing() -> None:
     text = 'BEGIN;\nCREATE TABLE "a" ("x" integer);\nCOMMIT;\n'
     (begin,) = [m for m in _messages(text) if m.startswith("`BEGIN`")]
     assert "so it does nothing" in begin
+
+
+def test_a_conversion_that_parses_each_value_is_an_error_as_a_narrowing_is() -> None:
+    # text → text[] parses each value as an array literal ('a,b' fails the migration), text → integer / uuid / an
+    # enum (lmnr's agent_messages.message_type) each value as that type: MZ105, not MZ104's rewrite warning
+    from mizzle.lint.destructive import classify
+    from mizzle.lint.state import TypeSpec
+
+    assert classify(TypeSpec("text"), TypeSpec("text", array=True)) == "convert"
+    assert classify(TypeSpec("int4"), TypeSpec("int4", array=True)) == "convert"
+    assert classify(TypeSpec("int4", array=True), TypeSpec("int4")) == "convert"
+    assert classify(TypeSpec("int4", array=True), TypeSpec("text")) == "rewrite"
+    assert classify(TypeSpec("text"), TypeSpec("int4")) == "convert"
+    assert classify(TypeSpec("varchar", (20,)), TypeSpec("agent_message_type")) == "convert"
+    assert classify(TypeSpec("text"), TypeSpec("citext")) == "rewrite"
+    assert classify(TypeSpec("int4"), TypeSpec("text")) == "rewrite"
+    from mizzle.schema.model import Column, Table, make_schema
+
+    before = make_schema("postgresql", [Table("t", columns=(Column("tags", "text"),))])
+    found = [(f.rule, f.message) for f in lint_file('ALTER TABLE "t" ALTER COLUMN "tags" SET DATA TYPE text[] USING '
+                                                     '"tags"::text[];', LintContext(previous=before, file="t.sql"))]
+    assert [r for r, m in found if m.startswith("type of public.t.tags converted from text to text[] (each value "
+                                                 "parsed as the new type); existing values may not fit")] == ["MZ105"], found

@@ -24,9 +24,9 @@ DROP_SCHEMA = rule("MZ103", ERROR, "schema dropped",
 TYPE_REWRITE = rule("MZ104", WARNING, "column type change rewrites the table",
                     "the table is rewritten under an ACCESS EXCLUSIVE lock: on a big table add a new column, "
                     "backfill it in batches and switch over instead")
-TYPE_NARROW = rule("MZ105", ERROR, "column type narrowed",
-                   "existing values may not fit and the change fails or truncates: check the data first, or "
-                   "enforce the limit with a CHECK constraint (NOT VALID, then VALIDATE)")
+TYPE_NARROW = rule("MZ105", ERROR, "column type narrowed, or converted by parsing its values",
+                   "existing values may not fit (or not parse as the new type) and the change fails or truncates: "
+                   "check the data first, or enforce the limit with a CHECK constraint (NOT VALID, then VALIDATE)")
 RENAME_TABLE = rule("MZ106", ERROR, "table renamed",
                     "code still running during the deploy uses the old name: create the new table (or a view), "
                     "move the code over, and drop the old name in a later migration")
@@ -46,11 +46,15 @@ _INT_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float4": 4, "float8": 8}
 
 
 def classify(old: TypeSpec, new: TypeSpec) -> str:
-    """'same' | 'safe' (no rewrite) | 'narrow' | 'rewrite'."""
+    """'same' | 'safe' (no rewrite) | 'narrow' | 'convert' (each value parsed as the new type: one that does not
+    parse fails the migration) | 'rewrite'."""
     if old == new:
         return "same"
     if old.array != new.array:
-        return "rewrite"
+        # text → text[] parses each value as an array literal ('a,b' fails); int[] → int has no cast at all
+        return "rewrite" if old.array and new.name in _TEXTLIKE else "convert"
+    if old.name in _TEXTLIKE | {"bpchar"} and new.name not in _TEXTLIKE | {"bpchar", "citext"} and not new.array:
+        return "convert"  # text → integer / uuid / jsonb / an enum: a value that does not parse fails
     if old.name == new.name and old.name in _WIDENABLE and old.mods is not None and new.mods is not None:
         if not new.mods:
             return "safe"  # varchar(40) → varchar: the limit is lifted
@@ -128,5 +132,8 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
                 kind = classify(old, new)
                 if kind == "narrow":
                     yield Hit(TYPE_NARROW, f"type of {where} narrowed from {_fmt(old)} to {_fmt(new)}", st)
+                elif kind == "convert":
+                    yield Hit(TYPE_NARROW, f"type of {where} converted from {_fmt(old)} to {_fmt(new)} (each value "
+                                           "parsed as the new type)", st)
                 elif kind == "rewrite":
                     yield Hit(TYPE_REWRITE, f"type of {where} changed from {_fmt(old)} to {_fmt(new)}", st)
