@@ -96,3 +96,25 @@ def test_a_json_default_no_sql_spells_is_drizzle_kits_cast_literal(pg_available:
     assert cols["preferences"]["default"] == "'{}'::json"
     assert cols["tags"]["default"] == "'[\"a\"]'::jsonb"
     assert cols["plain"]["default"] == "'{}'"
+
+
+def test_a_policy_made_inside_a_do_block_keeps_its_authored_text(pg_available: bool, tmp_path: Path) -> None:
+    """miurla/morphic's 0011 creates its policy inside a DO block (`IF NOT EXISTS (SELECT 1 FROM pg_policies …)
+    THEN CREATE POLICY … USING (user_id = current_setting('app.current_user_id', true))`): the reader skipped DO
+    blocks, so the rebuilt snapshot held the server's deparse (`user_id::text = current_setting(…::text, true)`),
+    not drizzle-kit's text. The statements a PL/pgSQL DO block runs are read as the file's own."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "feedback" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"user_id" varchar(255)\n);\n'),
+        ("0001_policy", "DO $$\nBEGIN\n  IF NOT EXISTS (\n    SELECT 1 FROM pg_policies\n    WHERE tablename = "
+                        "'feedback' AND policyname = 'own'\n  ) THEN\n    CREATE POLICY \"own\" ON \"feedback\"\n"
+                        "      AS PERMISSIVE\n      FOR UPDATE\n      TO public\n"
+                        "      USING (user_id = current_setting('app.current_user_id', true))\n"
+                        "      WITH CHECK (user_id IS NULL);\n  END IF;\nEND $$;\n"
+                        "DO $$ BEGIN\n ALTER TABLE \"feedback\" ADD CONSTRAINT \"id_set\" CHECK (id <> '');\n"
+                        "EXCEPTION WHEN duplicate_object THEN null;\nEND $$;\n"),
+    ])
+    table = snaps[1]["tables"]["public.feedback"]
+    policy = table["policies"]["own"]
+    assert policy["using"] == "user_id = current_setting('app.current_user_id', true)"
+    assert policy["withCheck"] == "user_id IS NULL"
+    assert table["checkConstraints"]["id_set"]["value"] == "id <> ''"

@@ -6,8 +6,9 @@ offsets of tokens, so comments and spaces inside an expression stay as written).
 Read: CREATE TABLE's columns (type, DEFAULT, GENERATED … AS (…), NOT NULL) and named CHECKs; ALTER TABLE's ADD
 COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, SET DATA TYPE, ADD/DROP CONSTRAINT, DROP COLUMN;
 CREATE INDEX's expression elements and WHERE; CREATE [MATERIALIZED] VIEW's query; CREATE/ALTER POLICY's USING and
-WITH CHECK; renames, SET SCHEMA and drops follow along. A statement pglast cannot parse, or whose pieces do not
-line up, is skipped: its facts keep the server's spelling.
+WITH CHECK; renames, SET SCHEMA and drops follow along; the statements a PL/pgSQL DO block runs are read as the
+file's. A statement pglast cannot parse, or whose pieces do not line up, is skipped: its facts keep the server's
+spelling.
 """
 
 from __future__ import annotations
@@ -423,8 +424,44 @@ def _drop_role(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         texts.roles.pop(str(getattr(r, "rolename", "")), None)
 
 
+def _do(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
+    """A PL/pgSQL DO block (a hand-written guard: `IF NOT EXISTS (…) THEN CREATE POLICY …`, `BEGIN ALTER TABLE …
+    EXCEPTION WHEN duplicate_object …`): the SQL statements it runs, read in order as the file's own. A branch that
+    did not run is harmless: an authored text is taken only where the server stores it as it stores its own."""
+    from pglast import parse_plpgsql
+    from pglast.parser import ParseError
+
+    args = {a.defname: a.arg.sval for a in node.args or () if a.arg is not None}
+    if args.get("language", "plpgsql").lower() != "plpgsql" or "as" not in args:
+        return
+    quote = "$mizzle_do$"
+    if quote in args["as"]:
+        return
+    try:
+        tree = parse_plpgsql(f"CREATE FUNCTION mizzle_do() RETURNS void LANGUAGE plpgsql AS {quote}{args['as']}{quote}")
+    except ParseError:
+        return
+    for query in _executed(tree):
+        read(query, texts)
+
+
+def _executed(tree: Any) -> list[str]:
+    """The texts of the SQL statements (PLpgSQL_stmt_execsql) in a parse_plpgsql tree, in the body's order."""
+    out: list[str] = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key == "PLpgSQL_stmt_execsql":
+                out.append(value["sqlstmt"]["PLpgSQL_expr"]["query"])
+            else:
+                out += _executed(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            out += _executed(item)
+    return out
+
+
 _HANDLERS = {
-    "CreateStmt": _create_table, "AlterTableStmt": _alter_table, "IndexStmt": _index, "ViewStmt": _view,
+    "DoStmt": _do, "CreateStmt": _create_table, "AlterTableStmt": _alter_table, "IndexStmt": _index, "ViewStmt": _view,
     "CreateTableAsStmt": _matview, "CreatePolicyStmt": _policy, "AlterPolicyStmt": _policy, "RenameStmt": _rename,
     "AlterObjectSchemaStmt": _set_schema, "DropStmt": _drop, "CreateRoleStmt": _create_role,
     "AlterRoleStmt": _alter_role, "DropRoleStmt": _drop_role,
