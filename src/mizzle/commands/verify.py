@@ -423,6 +423,7 @@ def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migrat
         as_drizzle_keys,
         kept_names,
         repeated_uniques,
+        rls_flags,
         whole_names,
         whole_policy_names,
     )
@@ -436,7 +437,7 @@ def _as_folder_states(live: Schema, prev: Schema | None, migrations: list[Migrat
     stored_name = dialects.get(folder.dialect).reader.stored_name
     live = repeated_uniques(live, prev, text, stored_name)
     live = kept_names(live, prev) if folder.uses_folders else whole_names(live, prev, text, stored_name)
-    return whole_policy_names(live, prev, text, stored_name)
+    return rls_flags(whole_policy_names(live, prev, text, stored_name), prev, text)
 
 
 def _roles_made(live: Schema, made: set[str]) -> Schema:

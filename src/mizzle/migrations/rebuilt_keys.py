@@ -289,3 +289,37 @@ def kept_names(live: Schema, before: Schema | None) -> Schema:
                                                                                 strict=True)):
         return live
     return live.with_(tables=tables)
+
+
+_ENABLE_RLS = re.compile(rf'(?is)\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?({_IDENT})(?:\s*\.\s*({_IDENT}))?'
+                         r'\s+ENABLE\s+ROW\s+LEVEL\s+SECURITY\b')
+
+
+def _rls_flag(t: Table | None) -> bool:
+    """A table's drizzle-kit `isRLSEnabled` (`.enableRLS()`): as a rebuilt step recorded it, else on for a table
+    whose row-level security is on without policies (the snapshot writer's own rule)."""
+    if t is None:
+        return False
+    told = dict(t.extras).get("isRLSEnabled")
+    return told == "true" if told is not None else t.rls and not t.policies
+
+
+def rls_flags(live: Schema, before: Schema | None, sql: str) -> Schema:
+    """`live` with drizzle-kit's `isRLSEnabled` on the tables that have policies (where the database cannot tell
+    it: policies enable row-level security with `.enableRLS()` or without): kept from `before` (morphic's chats,
+    `.enableRLS()` before its policies came), and turned on by this migration's `ENABLE ROW LEVEL SECURITY` on a
+    table that had policies already (drizzle-kit writes that only when the flag turns on: morphic's 0008). A
+    table given its first policies stays off (drizzle-kit's generate enables row-level security for them)."""
+    enabled = {(_ident(m.group(1)) if m.group(2) else None, _ident(m.group(2) or m.group(1)))
+               for m in _ENABLE_RLS.finditer(sql)}
+    tables, changed = [], False
+    for t in live.tables:
+        if t.rls and t.policies:
+            prev = before.table(t.schema, t.name) if before is not None else None
+            on = prev is not None and (bool(prev.policies) and bool({(None, t.name), (t.schema, t.name)} & enabled)
+                                       or _rls_flag(prev))
+            extras = tuple(e for e in t.extras if e[0] != "isRLSEnabled") + ((("isRLSEnabled", "true"),) if on else ())
+            if extras != t.extras:
+                t, changed = t.with_(extras=tuple(sorted(extras))), True
+        tables.append(t)
+    return live.with_(tables=tables) if changed else live

@@ -118,3 +118,26 @@ def test_a_policy_made_inside_a_do_block_keeps_its_authored_text(pg_available: b
     assert policy["using"] == "user_id = current_setting('app.current_user_id', true)"
     assert policy["withCheck"] == "user_id IS NULL"
     assert table["checkConstraints"]["id_set"]["value"] == "id <> ''"
+
+
+def test_rls_flag_of_a_table_with_policies_follows_the_sql(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's `isRLSEnabled` is `.enableRLS()`, which a table with policies may have or not (its policies
+    enable row-level security anyway). miurla/morphic enables it on chats (0005, no policies yet), adds policies
+    (0006, no ENABLE: the flag stays), and sets it on feedback, which had policies, in 0008 (`ENABLE ROW LEVEL
+    SECURITY` again: only the flag turning on writes that); the rebuilt snapshots said false from the first policy
+    on. A table given its first policy with ENABLE in the same migration stays false (drizzle-kit's own ENABLE)."""
+    create = ('CREATE TABLE "chats" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"user_id" text\n);\n--> statement-breakpoint\n'
+              'CREATE TABLE "feedback" (\n\t"id" text PRIMARY KEY NOT NULL\n);\n')
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", create),
+        ("0001_rls", 'ALTER TABLE "chats" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint\n'
+                     'ALTER TABLE "feedback" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint\n'
+                     'CREATE POLICY "anyone" ON "feedback" AS PERMISSIVE FOR INSERT TO public WITH CHECK (true);'),
+        ("0002_policies", 'CREATE POLICY "own" ON "chats" AS PERMISSIVE FOR ALL TO public USING (user_id = \'x\');'),
+        ("0003_flag", 'ALTER TABLE "feedback" ENABLE ROW LEVEL SECURITY;'),
+    ])
+    flags = [{k: t["isRLSEnabled"] for k, t in s["tables"].items()} for s in snaps]
+    assert flags == [{"public.chats": False, "public.feedback": False},
+                     {"public.chats": True, "public.feedback": False},
+                     {"public.chats": True, "public.feedback": False},
+                     {"public.chats": True, "public.feedback": True}]
