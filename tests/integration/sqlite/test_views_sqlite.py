@@ -236,3 +236,42 @@ def test_instead_of_trigger_of_a_view_over_a_rebuilt_table(tmp_path: Path) -> No
     assert sql.index("DROP TRIGGER `user_ids_add`") < sql.index("DROP VIEW `user_ids`") \
         < sql.index("RENAME TO `users`") < sql.index("CREATE VIEW `user_ids`") \
         < sql.index("CREATE TRIGGER `user_ids_add`")
+
+
+# calibre's metadata.db: books_insert_trg (AFTER INSERT ON books, fills books.sort and books.uuid) went with a
+# rebuild's DROP TABLE books; only mizzle's runner made it again, so the file drizzle-orm's migrator runs lost it
+OWN_HEAD = HEAD.replace("import Function, View", "import Trigger") + """
+books = sa.Table("books", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("title", sa.Text, nullable=False), sa.Column("sort", sa.Text),
+                 sa.Column("has_cover", sa.{cover}, server_default=sa.text("0")))
+filled = Trigger("books_insert_trg", books, events="insert", timing="after",
+                 body="UPDATE books SET sort=lower(NEW.title) WHERE id=NEW.id;")
+"""
+
+
+def test_own_trigger_of_a_rebuilt_table_is_made_again_by_the_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    from mizzle.dialects.sqlite.runner import split_sql
+
+    db, plain = tmp_path / "app.db", tmp_path / "plain.db"
+    for n, cover in enumerate(("Integer", "Text"), 1):  # has_cover retyped: books is rebuilt
+        source = OWN_HEAD.format(score="Integer", cover=cover)
+        cfg = write_project(tmp_path / "proj", source)
+        result = generate(cfg, name=f"step{n}")
+        assert result.changes, n
+        mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "proj" / "migrations")
+        with sqlite3.connect(plain, isolation_level=None) as c:  # as drizzle-orm's migrator runs the file
+            for statement in split_sql(result.sql_path.read_text()):
+                c.execute(statement)
+        d = drift(url=f"sqlite:///{db}", folder=tmp_path / "proj" / "migrations")
+        assert not d.drifted, (n, d.changes)
+        assert generate(write_project(tmp_path / "proj", source), check=True).changes == []
+        assert verify(cfg).ok, n
+    for path in (db, plain):
+        with sqlite3.connect(path) as c:
+            c.execute("INSERT INTO books (id, title) VALUES (1, 'The Hobbit')")
+            assert c.execute("SELECT sort FROM books").fetchall() == [("the hobbit",)], path
+    sql = result.sql_path.read_text()
+    assert sql.index("DROP TRIGGER `books_insert_trg`") < sql.index("DROP TABLE `books`") \
+        < sql.index("RENAME TO `books`") < sql.index("CREATE TRIGGER `books_insert_trg`")

@@ -192,15 +192,15 @@ def triggers_over(rebuilt: set[ch.TableKey], views: set[tuple[str, ...]], change
     trigger fkc_comments_insert: no such table: main.books": calibre's metadata.db, whose books a rebuild could
     not make again), or a view `views_over` drops: those triggers are dropped before and made again after, so the
     file runs under any migrator. So are the triggers of those views (an INSTEAD OF trigger goes with its DROP
-    VIEW, and was never made again). A rebuilt table's own triggers go with its DROP TABLE and are mizzle's
-    runner's to make again (a folder drizzle-kit wrote does not name them); those this diff drops are its own."""
+    VIEW, and was never made again). So are a rebuilt table's own triggers, which would go with its DROP TABLE
+    (calibre's books_insert_trg, lost under drizzle-orm's migrator; mizzle's runner makes again those a folder
+    drizzle-kit wrote leaves out); those this diff drops are its own."""
     if not rebuilt or not old.objects.triggers:
         return [], []
     handled = {c.obj.key for c in changes if isinstance(c, oc.DropObject)}
-    tables = {k[1].lower() for k in rebuilt}
-    names = tables | {k[-1].lower() for k in views}
+    names = {k[1].lower() for k in rebuilt} | {k[-1].lower() for k in views}
     cycled = [t for t in old.objects.triggers
-              if t.key not in handled and t.table.lower() not in tables
+              if t.key not in handled
               and (t.table.lower() in names or any(mentions(f"{t.body or ''} {t.when or ''}".lower(), n)
                                                    for n in names))]
     news = {t.key: t for t in new.objects.triggers}
