@@ -133,6 +133,12 @@ COLLISIONS: list[tuple[Any, Any, str]] = [
     (lambda md: (_t(md, "c"), _t(md, "d", sa.UniqueConstraint("x", name="c"))), (), "unique constraint c on d"),
     (lambda md: (_t(md, "c"), _t(md, "c_pkey")), (), "table public.c_pkey and primary key c_pkey of c"),
     (lambda md: (_t(md, "c", sa.Index("i", "x")), _t(md, "d", sa.Index("i", "x"))), (), "index i on c and index i on d"),
+    # ethyca-fides' manual_task_reference: `config_field_key = Column(String, index=True)` and
+    # `Index("ix_manual_task_reference_config_field_key", "config_field_key")` in __table_args__ (one name, one table)
+    (lambda md: sa.Table("r", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("k", sa.String, index=True),
+                         sa.Index("ix_r_k", "k")), (), "two of index ix_r_k on r"),
+    (lambda md: _t(md, "c", sa.UniqueConstraint("x", name="u"), sa.UniqueConstraint("id", "x", name="u")), (),
+     "two of unique constraint u on c"),
     (lambda md: _t(md, "c"), (pg.View("c", "SELECT 1 AS one"),), "table public.c and view public.c"),
     (lambda md: _t(md, "c"), (pg.View("v", "SELECT 1 AS one", materialized=True),
                               pg.Domain("v", "integer")), "materialized view public.v (its row type) and domain public.v"),

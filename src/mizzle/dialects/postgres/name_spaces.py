@@ -32,10 +32,12 @@ def refuse_shared_names(model: Schema) -> None:
     for space, named in (("relation", _relations(model)), ("type", _types(model))):
         seen: dict[tuple[str, str], str] = {}
         for schema, name, what in named:
-            first = seen.setdefault((schema, name), what)
-            if first != what:
+            first = seen.get((schema, name))
+            seen.setdefault((schema, name), what)
+            if first is not None:  # the same label twice (ethyca-fides): two objects of one kind, name and table
+                both = f"two of {what}" if first == what else f"{first} and {what}"
                 raise SchemaLoadError(
-                    f"{first} and {what} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
+                    f"{both} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
                     "name space, and the migration would fail on the second (`already exists`); rename one")
 
 
