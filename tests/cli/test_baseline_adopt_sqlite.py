@@ -77,3 +77,67 @@ def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle
     out = r.stdout + r.stderr
     assert "users.email: type text(200) → integer" in out, out
     assert "users.active: default true → 0" in out and "logins" not in out, out
+
+
+NAMED = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+
+datasets = sa.Table(
+    "evaluation_datasets", md,
+    sa.Column("dataset_id", sa.String(36), primary_key=True),
+    sa.Column("workspace", sa.String(63), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.UniqueConstraint("workspace", "name", name="uq_evaluation_datasets_workspace_name"),
+)
+
+# mlflow's evaluation_dataset_tags: its key declared on the column and again named, create_all writes both (the
+# second as `CONSTRAINT fk_… FOREIGN KEY (…)`)
+tags = sa.Table(
+    "evaluation_dataset_tags", md,
+    sa.Column("dataset_id", sa.String(36), sa.ForeignKey("evaluation_datasets.dataset_id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("value", sa.String(5000)),
+    sa.PrimaryKeyConstraint("dataset_id", "key", name="evaluation_dataset_tags_pk"),
+    sa.ForeignKeyConstraint(["dataset_id"], ["evaluation_datasets.dataset_id"],
+                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),
+)
+'''
+
+
+def test_baseline_and_drift_take_a_create_all_databases_named_constraints(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Introspection reads the names a CREATE TABLE gives its constraints; baseline compared the snapshot (its keys
+    under SQLite's default names) with the database's model as read, so mlflow's
+    fk_evaluation_dataset_tags_dataset_id was a difference. Both sides are now compared in the same form, as drift's,
+    and pull keeps the names."""
+    (tmp_path / "models.py").write_text(NAMED)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    ns: dict[str, object] = {}
+    exec(compile(NAMED, "models.py", "exec"), ns)  # noqa: S102 - the test's own module
+    db = tmp_path / "app.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    with sqlite3.connect(db) as c:
+        sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'evaluation_dataset_tags'").fetchone()[0]
+    assert "CONSTRAINT fk_evaluation_dataset_tags_dataset_id FOREIGN KEY" in sql, sql
+    url = f"sqlite:///{db}"
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    other = tmp_path / "pulled"
+    other.mkdir()
+    (other / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["pull", "--no-mark"], cwd=other, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    pulled = (other / "schema.py").read_text()
+    assert "fk_evaluation_dataset_tags_dataset_id" in pulled and "uq_evaluation_datasets_workspace_name" in pulled
+    r = run_mizzle(["generate", "--check"], cwd=other)
+    assert r.code == 0, r.stdout + r.stderr

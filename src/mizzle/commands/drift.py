@@ -219,13 +219,16 @@ def holds_comments(folder: MigrationFolder) -> bool:
         return False
 
 
-def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations") -> Schema:
+def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",
+                          names: bool = False) -> Schema:
     """The model of the database behind `conn` (psycopg or sqlite3), within `scope`, in the form a snapshot is
-    compared with (see `comparable`)."""
+    compared with (see `comparable`); `names`: with the constraint names the database has (a rebuilt snapshot's:
+    SQLite's foreign keys named in their CREATE TABLE)."""
     from .. import dialects
 
     d = dialects.get(dialect)
-    return d.comparable(scope.restrict(d.introspect(conn, scope, table)))
+    model = scope.restrict(d.introspect(conn, scope, table))
+    return model if names else d.comparable(model)
 
 
 def comparable(model: Schema) -> Schema:

@@ -73,8 +73,8 @@ class _Introspect:
     """Returns the model of the database behind `conn` (within `scope`) each time it is called; `conn` is
     None on SQLite (no server to ask for canonical forms)."""
 
-    def __init__(self, conn: Any, dialect: str, scope: Scope, table: str) -> None:
-        self.raw, self.dialect, self.scope, self.table = conn, dialect, scope, table
+    def __init__(self, conn: Any, dialect: str, scope: Scope, table: str, names: bool = False) -> None:
+        self.raw, self.dialect, self.scope, self.table, self.names = conn, dialect, scope, table, names
         from .. import dialects
 
         self.conn = conn if dialects.get(dialect).canonical_forms else None
@@ -82,34 +82,35 @@ class _Introspect:
     def __call__(self) -> Schema:
         from .drift import introspect_connection
 
-        return introspect_connection(self.raw, self.dialect, self.scope, self.table)
+        return introspect_connection(self.raw, self.dialect, self.scope, self.table, names=self.names)
 
 
 @contextmanager
-def _introspector(db: DatabaseURL, scope: Scope, table: str) -> Iterator[_Introspect]:
+def _introspector(db: DatabaseURL, scope: Scope, table: str, names: bool = False) -> Iterator[_Introspect]:
     """An `_Introspect` of the database `db`."""
     from .. import dialects
 
     with dialects.get(db.dialect).connect(db, application_name="mizzle verify") as conn:
-        yield _Introspect(conn, db.dialect, scope, table)
+        yield _Introspect(conn, db.dialect, scope, table, names)
 
 
 def replay(folder: str | Path, scratch_url: str, scope: Scope, on_step: Callable[[str, Schema, Any], None], *,
            table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
            on_end: Callable[[Schema, Any], None] | None = None, watch: bool = True,
-           migrations: list[Migration] | None = None) -> Schema:
+           migrations: list[Migration] | None = None, names: bool = False) -> Schema:
     """Apply every migration of `folder` to the (empty) scratch database with the runner, calling
     `on_step(tag, introspected model, connection)` after each (the connection: psycopg on PostgreSQL, to ask
     the server for canonical forms; None on SQLite) and `on_end(final model, connection)` at the end; returns
     the final model. A statement that fails is an IntegrityError naming the migration. `watch`: let the dialect
     tell what each migration changed from the server's own log (`Dialect.watch_replay`), where it can.
-    `migrations`: the folder's, where the caller has loaded them (else read here)."""
+    `migrations`: the folder's, where the caller has loaded them (else read here). `names`: each model with the
+    constraint names the database has, not in the form compared with a snapshot (`drift.comparable`)."""
     from .. import dialects
     from ..runner.migrate import load_folder, migrate
 
     db = parse_url(scratch_url)
     texts = [m.text for m in (migrations if migrations is not None else load_folder(folder, db.dialect)[0])]
-    with _introspector(db, scope, table) as introspect_now, \
+    with _introspector(db, scope, table, names) as introspect_now, \
             dialects.get(db.dialect).replay_leftovers(introspect_now.raw, texts):
         reporter = _StepReporter(on_step, introspect_now)
         try:
@@ -637,6 +638,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     with later, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where
         replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
-               on_end=lambda final, conn: later.wait(), watch=incremental, migrations=migrations)
+               on_end=lambda final, conn: later.wait(), watch=incremental, migrations=migrations, names=True)
     return result
 

@@ -339,3 +339,58 @@ def test_a_rebuilt_unique_index_under_a_constraints_name_stays_an_index(node: st
         assert "No schema changes" in out, out
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_named_constraints_inside_create_table_keep_their_names(node: str, tmp_path: Path) -> None:
+    """karakeep's `unique("bookmarkTags_userId_id_idx")` and `foreignKey({name: "…_fk"})`: drizzle-kit 1.x writes
+    them inside CREATE TABLE, where SQLite's catalog keeps neither name. Introspection gave default names: after
+    `pull`, generate --check found `- index bookmarkTags_userId_id_idx` `+ unique index bookmarkTags_userId_id_unique`
+    and the pulled module dropped the key's name; the rebuilt snapshot had the default names (nameExplicit false),
+    and drizzle-kit's next generate rebuilt the table."""
+    from mizzle.commands.drift import drift
+    from mizzle.commands.pull import pull
+    from mizzle.commands.verify import rebuild_snapshots
+    from mizzle.runner.recovery import baseline
+
+    work = INTEROP1 / ".scratch" / f"sqlite_named_{uuid.uuid4().hex[:8]}"
+    schema = INTEROP1 / "sqlite_named_constraints" / "schema.ts"
+    try:
+        _kit(node, schema, work / "D", "init")
+        project = tmp_path / "proj"
+        shutil.copytree(work / "D", project / "migrations")
+        (project / "mizzle.toml").write_text('dialect = "sqlite"\nout = "migrations"\n[migrations]\nlayout = "folders"\n')
+        result = verify(load_config(project / "mizzle.toml"))
+        assert result.ok, [s.changes for s in result.steps]
+        db = tmp_path / "app.db"
+        migrate(url=f"sqlite:///{db}", folder=project / "migrations")
+        assert not drift(url=f"sqlite:///{db}", folder=project / "migrations").changes
+        adopted = tmp_path / "adopted.db"  # the same tables, never tracked: baseline compares them as drift does
+        shutil.copy(db, adopted)
+        with sqlite3.connect(adopted) as c:
+            c.execute("DROP TABLE __drizzle_migrations")
+        baseline(load_config(project / "mizzle.toml"), url=f"sqlite:///{adopted}")
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(pulled / "mizzle.toml"), f"sqlite:///{db}", mark=False)
+        text = (pulled / "schema.py").read_text()
+        assert '"bookmarkTags_userId_id_idx"' in text and '"ruleEngineActions_userId_tagId_fk"' in text, text
+        assert "fk_" not in text, text  # drizzle-kit 1.x's default names stay defaults
+        (project / "twin").mkdir()
+        (project / "twin" / "schema.py").write_text(text)
+        (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "migrations"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        for m in [m for m in sys.modules if m == "twin" or m.startswith("twin.")]:
+            del sys.modules[m]
+        try:
+            generate(load_config(project / "mizzle.toml"), check=True)
+        except IntegrityError as e:
+            pytest.fail(f"generate --check after pull found changes: {e.message}\n{e.details}", pytrace=False)
+        (snap,) = list((work / "D").glob("*/snapshot.json"))
+        snap.unlink()
+        (tmp_path / "mizzle.toml").write_text(f'dialect = "sqlite"\nout = "{work / "D"}"\n[migrations]\nlayout = "folders"\n')
+        assert len(rebuild_snapshots(load_config(tmp_path / "mizzle.toml")).rebuilt) == 1
+        out = _kit(node, schema, work / "D", "again")
+        assert "No schema changes" in out, out + snap.read_text()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

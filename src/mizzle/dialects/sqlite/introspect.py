@@ -2,8 +2,11 @@
 
 PRAGMA table_xinfo / foreign_key_list / index_list / index_xinfo give the structure; what they do not
 give (check constraints, generated expressions, AUTOINCREMENT, index expressions and WHERE) is read from
-the CREATE text in sqlite_master. SQLite keeps no names for primary keys or foreign keys: introspection
-gives drizzle-kit's default names (`<table>_<cols>_pk`, `<table>_<cols>_<ref>_<refcols>_fk`).
+the CREATE text in sqlite_master, and so are the names a CREATE TABLE gives its UNIQUE and FOREIGN KEY constraints
+(`CONSTRAINT x UNIQUE (…)`, as drizzle-kit 1.x and create_all write them: SQLite's catalog names the one
+`sqlite_autoindex_<table>_N` and the other not at all). A constraint the text leaves unnamed, and a composite
+primary key, get drizzle-kit's default names (`<table>_<cols>_unique`, `<table>_<cols>_<ref>_<refcols>_fk`,
+`<table>_<cols>_pk`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ...schema.model import (
 )
 from ...schema.naming import fk_name, pk_name, unique_name
 from .lexer import LEXEME
+from .snapshot_1x import fk_name_v1
 from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
@@ -38,11 +42,11 @@ _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-
 def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
     virtual, shadow = virtual_tables(conn)
     skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE, *virtual, *shadow}
-    tables = []
-    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        if name.startswith("sqlite_") or name in skip:
-            continue
-        tables.append(_table(conn, name, sql or ""))
+    created = [(name, sql or "") for name, sql in
+               conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+               if not name.startswith("sqlite_") and name not in skip]
+    usable = _free_unique_names(conn, [sql for _, sql in created])
+    tables = [_table(conn, name, sql, usable) for name, sql in created]
     from .views import introspect_views
 
     return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
@@ -352,7 +356,7 @@ def _unread_generated(conn: sqlite3.Connection, table: str, sql: str) -> list[st
             if r[6] in (2, 3) and not next(_clauses(col_defs.get(r[1], ""), "AS"), None)]
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
+def _table(conn: sqlite3.Connection, name: str, sql: str, usable: set[str]) -> Table:
     col_defs, checks = definitions(name, sql)
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
@@ -371,8 +375,9 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> Table:
         pk = PrimaryKey(pk_cols, None)
     elif pk_cols:
         pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
-    fks = _foreign_keys(conn, name, deferrals(sql))
-    indexes = _indexes(conn, name, {c.name: c.collation for c in columns})
+    fks = _foreign_keys(conn, name, written_keys(sql))
+    uniques = {cols: n for cols, n in unique_names(sql).items() if n in usable}
+    indexes = _indexes(conn, name, {c.name: c.collation for c in columns}, uniques)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
 
@@ -414,11 +419,13 @@ _DEFERRAL = re.compile(r"(?i)(?P<not>NOT\s+)?DEFERRABLE(?:\s+INITIALLY\s+(?P<ini
 FkKey = tuple[tuple[str, ...], str]  # (the child's columns, the parent table), lower case: as PRAGMA may spell them
 
 
-def deferrals(sql: str) -> dict[FkKey, list[str | None]]:
-    """Each foreign key's deferral read from the CREATE TABLE text (PRAGMA foreign_key_list does not give it): None,
-    "immediate" (DEFERRABLE [INITIALLY IMMEDIATE]) or "deferred", in the order written, by its columns and parent
-    (Django writes every key `REFERENCES "t" ("id") DEFERRABLE INITIALLY DEFERRED`)."""
-    out: dict[FkKey, list[str | None]] = {}
+def written_keys(sql: str) -> dict[FkKey, list[tuple[str | None, str | None]]]:
+    """Each foreign key's deferral and name read from the CREATE TABLE text (PRAGMA foreign_key_list gives neither),
+    in the order written, by its columns and parent. The deferral: None, "immediate" (DEFERRABLE [INITIALLY
+    IMMEDIATE]) or "deferred" (Django writes every key `REFERENCES "t" ("id") DEFERRABLE INITIALLY DEFERRED`); the
+    name: its `CONSTRAINT x`, else None (karakeep's `ruleEngineActions_userId_listId_fk`, written by drizzle-kit 1.x
+    as `CONSTRAINT … FOREIGN KEY (…)`, was read under the default name, and a module pulled from it dropped it)."""
+    out: dict[FkKey, list[tuple[str | None, str | None]]] = {}
     for item in split_top(_body(_without_comments(sql))):
         column = None if _TABLE_CONSTRAINT.match(item) else re.match(rf"\s*(?P<n>{_IDENT})", item)
         words = [i for i in _top_level(item) if i == 0 or not (item[i - 1].isalnum() or item[i - 1] in "_$")]
@@ -427,28 +434,71 @@ def deferrals(sql: str) -> dict[FkKey, list[str | None]]:
             end = refs[k + 1][0] if k + 1 < len(refs) else len(item)
             if column is not None:
                 cols: tuple[str, ...] = (unquote(column["n"]),)
+                start = at  # `a INTEGER CONSTRAINT x REFERENCES p(id)`
             else:
                 starts = [f for i in words if i < at and (f := _FOREIGN_KEY.match(item, i))]
                 if not starts:
                     continue
                 cols = tuple(unquote(c) for c in split_top(_paren_after(item, starts[-1].end() - 1)))
                 end = min([end, *(i for i in words if at < i < end and _FOREIGN_KEY.match(item, i))])
+                start = starts[-1].start()
             found = next((d for i in words if at < i < end and (d := _DEFERRAL.match(item, i))), None)
             value = None if found is None or found["not"] else \
                 ("deferred" if (found["initially"] or "").upper() == "DEFERRED" else "immediate")
-            out.setdefault((tuple(c.lower() for c in cols), unquote(m["ref"]).lower()), []).append(value)
+            named = _NAMED.search(item[:start])
+            out.setdefault((tuple(c.lower() for c in cols), unquote(m["ref"]).lower()), []).append(
+                (value, unquote(named["n"]) if named else None))
     return out
 
 
-def _foreign_keys(conn: sqlite3.Connection, table: str, deferred: dict[FkKey, list[str | None]]) -> list[ForeignKey]:
+# `CONSTRAINT x ` right before a constraint
+_NAMED = re.compile(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s*$")
+_UNIQUE = re.compile(r"(?i)UNIQUE(?![\w$])")
+
+
+def unique_names(sql: str) -> dict[tuple[str, ...], str]:
+    """The names the CREATE TABLE text `sql` gives its UNIQUE constraints, by their columns (lower case: as PRAGMA
+    may spell them): `CONSTRAINT x UNIQUE (a, b)`, and `a TEXT CONSTRAINT x UNIQUE`. SQLite keeps such a constraint
+    as an index named `sqlite_autoindex_<table>_N`, one for all that repeat the same columns: the first name of
+    those is its name (as the schema code reader names them, source.distinct_uniques)."""
+    out: dict[tuple[str, ...], str] = {}
+    for item in split_top(_body(_without_comments(sql))):
+        column = None if _TABLE_CONSTRAINT.match(item) else re.match(rf"\s*(?P<n>{_IDENT})", item)
+        for i in _top_level(item):
+            if (i > 0 and (item[i - 1].isalnum() or item[i - 1] in "_$")) or not _UNIQUE.match(item, i) \
+                    or not (named := _NAMED.search(item[:i])):
+                continue
+            if column is not None:
+                cols: tuple[str, ...] = (unquote(column["n"]),)
+            else:
+                parts = split_top(_paren_after(item, i))
+                cols = tuple(unquote(m[0]) for p in parts if (m := re.match(_IDENT, p.strip())))
+            out.setdefault(tuple(c.lower() for c in cols), unquote(named["n"]))
+    return out
+
+
+def _free_unique_names(conn: sqlite3.Connection, sqls: list[str]) -> set[str]:
+    """The UNIQUE constraints' names of the CREATE TABLE texts `sqls` that may name their indexes in the model: not
+    the name of an index, a table or a view (SQLite keeps a constraint's name out of their namespace) and given
+    once in the database (create_all writes OpenStack designate's `unique_pool_host_port` on two tables), case
+    aside."""
+    names = [n.lower() for sql in sqls for n in unique_names(sql).values()]
+    taken = {r[0].lower() for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'table', "
+                                                "'view')")}
+    return {n for sql in sqls for n in unique_names(sql).values()
+            if n.lower() not in taken and names.count(n.lower()) == 1}
+
+
+def _foreign_keys(conn: sqlite3.Connection, table: str,
+                  written: dict[FkKey, list[tuple[str | None, str | None]]]) -> list[ForeignKey]:
     groups: dict[int, list[tuple]] = {}  # type: ignore[type-arg]
     for row in conn.execute(f"PRAGMA foreign_key_list({_q(table)})"):
         groups.setdefault(row[0], []).append(row)
     out = []
     for _, rows in sorted(groups.items()):
         rows.sort(key=lambda r: r[1])
-        written = deferred.get((tuple(r[3].lower() for r in rows), rows[0][2].lower())) or [None]
-        deferrable = written.pop()  # PRAGMA numbers the keys from the last one written
+        deferrable, given = (written.get((tuple(r[3].lower() for r in rows), rows[0][2].lower())) or [(None, None)]).pop()
+        # PRAGMA numbers the keys from the last one written
         ref = _real_table_name(conn, rows[0][2])
         cols = _real_column_names(conn, table, tuple(r[3] for r in rows))
         ref_cols = tuple(r[4] for r in rows)
@@ -456,7 +506,9 @@ def _foreign_keys(conn: sqlite3.Connection, table: str, deferred: dict[FkKey, li
             ref_cols = tuple(r[1] for r in sorted((r for r in conn.execute(f"PRAGMA table_info({_q(ref)})") if r[5]),
                                                   key=lambda r: r[5]))
         ref_cols = _real_column_names(conn, ref, ref_cols)
-        out.append(ForeignKey(name=fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
+        if given == fk_name_v1(table, list(cols), ref, list(ref_cols)):  # drizzle-kit 1.x's default name: the model's is 0.x's
+            given = None
+        out.append(ForeignKey(name=given or fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
                               ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
                               on_delete=rows[0][6].lower(), deferrable=deferrable))
     return out
@@ -475,7 +527,9 @@ def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, .
     return tuple(real.get(n.lower(), n) for n in names)
 
 
-def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | None]) -> list[Index]:
+def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | None],
+             uniques: dict[tuple[str, ...], str]) -> list[Index]:
+    """`uniques`: the names the table's text gives its UNIQUE constraints, by their columns (unique_names)."""
     sqls = {name: _without_comments(sql) if sql else sql for name, sql in
             conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))}
     out = []
@@ -486,7 +540,8 @@ def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | N
         if origin == "u" or not sql:
             elements = _constraint_elements(conn, name, collations)
             cols = tuple(c.expression for c in elements)
-            out.append(Index(name=unique_name(table, cols, cut=False), columns=elements, unique=True))
+            given = uniques.get(tuple(c.lower() for c in cols))
+            out.append(Index(name=given or unique_name(table, cols, cut=False), columns=elements, unique=True))
             continue
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []

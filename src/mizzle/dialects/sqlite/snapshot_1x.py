@@ -45,15 +45,25 @@ _CREATE_UNIQUE_INDEX = re.compile(r'(?i)\bCREATE\s+UNIQUE\s+INDEX\s+(?:IF\s+NOT\
                                   r'(?:`((?:[^`]|``)+)`|"((?:[^"]|"")+)"|([\w$]+))')
 
 
+# the other way: the migrations' SQL made it a named UNIQUE constraint inside CREATE TABLE (`CONSTRAINT x UNIQUE`), so
+# it is a `uniques` row whatever its name (karakeep's `unique("bookmarkTags_userId_id_idx")`)
+MADE_AS_CONSTRAINT = "_madeAsConstraint"
+_NAMED_UNIQUE = re.compile(r'(?i)\bCONSTRAINT\s+(?:`((?:[^`]|``)+)`|"((?:[^"]|"")+)"|([\w$]+))\s*UNIQUE\b')
+
+
 def mark_made_as_indexes(snap: dict[str, Any], texts: list[str]) -> None:
     """Mark (MADE_AS_INDEX) each unique index of `snap` (v6 JSON) that `texts` (the migrations so far) create with
     CREATE UNIQUE INDEX: the database cannot tell it from a UNIQUE constraint by its name (a helper: a
-    `uniqueIndex()` named `<table>_<cols>_unique` was rebuilt as a `uniques` row, and drizzle-kit rebuilt the table)."""
+    `uniqueIndex()` named `<table>_<cols>_unique` was rebuilt as a `uniques` row, and drizzle-kit rebuilt the table);
+    and (MADE_AS_CONSTRAINT) each that they make a named UNIQUE constraint only."""
     made = set().union(*(_unique_indexes_made(t) for t in texts))
+    constraints = set().union(*(_unique_constraints_made(t) for t in texts))
     for table in (snap.get("tables") or {}).values():
         for ix in (table.get("indexes") or {}).values():
             if ix.get("isUnique") and ix["name"] in made:
                 ix[MADE_AS_INDEX] = True
+            elif ix.get("isUnique") and ix["name"] in constraints:
+                ix[MADE_AS_CONSTRAINT] = True
 
 
 # speed: a rebuild marks each snapshot with the migrations up to it, so each text is asked once per later snapshot;
@@ -63,6 +73,13 @@ def _unique_indexes_made(text: str) -> frozenset[str]:
     """The names of the unique indexes `text` creates with CREATE UNIQUE INDEX."""
     return frozenset((m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
                      for m in _CREATE_UNIQUE_INDEX.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _unique_constraints_made(text: str) -> frozenset[str]:
+    """The names `text` gives UNIQUE constraints (`CONSTRAINT x UNIQUE`)."""
+    return frozenset((m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
+                     for m in _NAMED_UNIQUE.finditer(text))
 
 
 def fk_name_v1(table: str, columns: list[str], ref: str, ref_columns: list[str]) -> str:
@@ -223,7 +240,7 @@ def _constraint_rows(t: dict[str, Any], internal: dict[str, Any],
         real = ix.get(SERVER_NAME) or ix["name"]
         was = kept.get(("uniques", name, real)) or kept.get(("indexes", name, real))
         default = _default_unique_name(name, ix["name"], cols) and not ix.get(MADE_AS_INDEX)
-        if plain and (was["entityType"] == "uniques" if was else default):
+        if plain and (was["entityType"] == "uniques" if was else default or ix.get(MADE_AS_CONSTRAINT)):
             rows.append({"table": name, "name": real, "columns": cols, "nameExplicit": not default,
                          "entityType": "uniques"})
             continue
