@@ -271,6 +271,47 @@ def test_drizzle_kit_continues_a_folder_with_policies_mizzle_wrote(tmp_path: Pat
             assert not d.changes, (folder.name, d.changes)
 
 
+def _kit_generate(schema_ts: Path, out: Path, name: str) -> str:
+    """drizzle-kit 0.31's `generate` of `schema_ts` into `out` (tests/interop's); its output."""
+    import os
+    import shutil
+    import subprocess
+
+    interop = Path(__file__).resolve().parents[2] / "interop"
+    kit = interop / "node_modules" / "drizzle-kit" / "bin.cjs"
+    node = shutil.which("node")
+    if node is None or not kit.exists():
+        if os.environ.get("MIZZLE_ALLOW_SKIP_INTEROP") == "1":
+            pytest.skip("node and tests/interop/node_modules (drizzle-kit) are needed")
+        pytest.fail("node and tests/interop/node_modules (drizzle-kit) are needed: cd tests/interop && npm ci")
+    p = subprocess.run(
+        [node, str(kit), "generate", "--dialect", "postgresql", "--schema", str(schema_ts),
+         "--out", os.path.relpath(out, interop), "--name", name], cwd=interop, capture_output=True, text=True,
+        env={**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}, stdin=subprocess.DEVNULL, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout + p.stderr
+
+
+def test_drizzle_kit_rls_flag_of_a_table_with_policies_is_kept_by_generate(tmp_path: Path) -> None:
+    """drizzle-kit's `isRLSEnabled` (`.enableRLS()`) on a table that has policies too (miurla/morphic's chats:
+    .enableRLS() and pgPolicy) stays true in the snapshot mizzle's generate writes for an unrelated change: it
+    said false, and drizzle-kit's next generate wrote a redundant ENABLE ROW LEVEL SECURITY."""
+    import json
+
+    fixture = Path(__file__).resolve().parents[2] / "interop" / "security" / "rls_flag"
+    root = tmp_path / "proj"
+    write_project(root, (fixture / "schema.py").read_text())
+    out = root / "migrations"
+    _kit_generate(fixture / "step1.ts", out, "init")
+    r = generate(fresh_config(root), name="body")
+    assert r.written and "ROW LEVEL SECURITY" not in r.sql, r.sql
+    snap = json.loads((out / "meta" / "0001_snapshot.json").read_text())
+    assert snap["tables"]["public.chats"]["isRLSEnabled"] is True
+    assert snap["tables"]["public.notes"]["isRLSEnabled"] is False
+    assert "No schema changes" in _kit_generate(fixture / "step2.ts", out, "again")
+    assert not generate(fresh_config(root), check=True).changes
+
+
 def test_idempotent_file_runs_twice(tmp_path: Path, role: str) -> None:
     """generate --idempotent: creating and then dropping every kind, each file applied twice (a rerun)."""
     from pgtools import apply_sql

@@ -200,7 +200,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  unlogged=bool(side.get("unlogged")),
                  excludes=tuple(_exclusion_from_json(n, x) for n, x in (side.get("excludes") or {}).items()),
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
-                 policies=policies_from_json(t.get("policies")),
+                 policies=policies_from_json(t.get("policies")), extras=_rls_flag_from_json(t),
                  comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
 
 
@@ -296,6 +296,13 @@ def _rls_from_json(t: dict[str, Any], side: dict[str, Any]) -> bool:
     if "rls" in side:
         return bool(side["rls"])
     return bool(t.get("isRLSEnabled") or t.get("policies"))
+
+
+def _rls_flag_from_json(t: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """drizzle-kit's `isRLSEnabled` (`.enableRLS()`) as a table extra when on: the one fact the model does not hold
+    of a table with policies (they enable row-level security with the flag or without; miurla/morphic's chats has
+    both), kept so that a snapshot written from the model (`generate` carries it forward) says it again."""
+    return (("isRLSEnabled", "true"),) if t.get("isRLSEnabled") is True else ()
 
 
 def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
@@ -485,10 +492,12 @@ def _table_to_json(t: Table) -> dict[str, Any]:
                                        "columns": list(u.columns)} for u in t.uniques},
         "policies": policies_to_json(t.policies),
         "checkConstraints": {c.name: {"name": c.name, "value": c.expression} for c in t.checks},
-        "isRLSEnabled": t.rls and not t.policies,  # drizzle-kit's: policies enable it without the flag
+        # drizzle-kit's: policies enable it without the flag; .enableRLS() with policies is the extra's
+        "isRLSEnabled": t.rls and (not t.policies or dict(t.extras).get("isRLSEnabled") == "true"),
     }
     for key, text in t.extras:
-        out[key] = json.loads(text)
+        if key != "isRLSEnabled":
+            out[key] = json.loads(text)
     return out
 
 
