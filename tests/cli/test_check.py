@@ -81,6 +81,28 @@ def test_duplicates(folder: Path) -> None:
     assert any("duplicate `when`" in e for e in errs)
 
 
+def test_a_far_future_when_is_one_finding_naming_its_entry(folder: Path) -> None:
+    """One entry's hand-set `when` later than those of all the entries after it (dligthart/wordclaw's 0004:
+    1772000000000, 11 entries later) is one warning naming it and the entries it affects, not one per later entry;
+    a single entry older than the one before it is still named itself."""
+    data = journal(folder)
+    entries = data["entries"]
+    far = entries[2]
+    far["when"] = entries[-1]["when"] + 10_000_000
+    write_journal(folder, data)
+    warnings = [f.message for f in check_folder(folder, "postgresql").warnings if "`when`" in f.message]
+    later = [e["tag"] for e in entries[3:]]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{far['tag']}'s `when` ({far['when']}) is later than")
+    assert f"{later[0]} … {later[-1]}" in warnings[0] and "5 entries after it" in warnings[0], warnings[0]
+    far["when"] = entries[1]["when"] + 1  # back in order; one entry older than the one before it
+    entries[5]["when"] = entries[4]["when"] - 1
+    write_journal(folder, data)
+    warnings = [f.message for f in check_folder(folder, "postgresql").warnings if "`when`" in f.message]
+    assert warnings == [f"{entries[5]['tag']}'s `when` ({entries[5]['when']}) is older than the previous entry's; "
+                        "databases that applied the later one see it as out of order (drizzle-orm skips it)"]
+
+
 def test_broken_prev_id_chain(folder: Path) -> None:
     s = snapshot(folder, 2)
     s["prevId"] = "11111111-1111-1111-1111-111111111111"

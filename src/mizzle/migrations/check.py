@@ -158,7 +158,7 @@ class _Checker:
         seen_tag: dict[str, int] = {}
         seen_when: dict[int, str] = {}
         seen_idx: dict[int, str] = {}
-        prev_when: int | None = None
+        order: list[tuple[str, int]] = []
         prev_idx = -1
         rebased = rebased_whens(self._sidecar(mf))
         for i, e in enumerate(entries):
@@ -186,12 +186,32 @@ class _Checker:
             if when in seen_when:
                 self.add(ERROR, jp, f"duplicate `when` {when} ({seen_when[when]} and {tag}): `when` is a "
                                     "migration's identity in the tracking table")
-            elif prev_when is not None and when < prev_when and when not in rebased:
-                self.add(WARNING, jp, f"{tag}'s `when` ({when}) is older than the previous entry's; databases "
-                                      "that applied the later one see it as out of order (drizzle-orm skips it)")
+            else:
+                order.append((tag, when))
             seen_when.setdefault(when, tag)
-            prev_when = when if prev_when is None else max(prev_when, when)
+        self._check_order(jp, order, rebased)
         return tags
+
+    def _check_order(self, jp: Path, order: list[tuple[str, int]], rebased: set[int]) -> None:
+        """`when`s out of order, one finding for each entry whose `when` is later than that of several entries
+        after it (a hand-set far-future `when`: dligthart/wordclaw's 0004), naming them; else the one entry older
+        than the one before it. `rebased`: `when`s `mizzle rebase` kept on purpose."""
+        top: tuple[str, int] | None = None
+        below: dict[tuple[str, int], list[tuple[str, int]]] = {}  # the latest `when` so far → the entries under it
+        for tag, when in order:
+            if top is not None and when < top[1] and when not in rebased:
+                below.setdefault(top, []).append((tag, when))
+            if top is None or when > top[1]:
+                top = (tag, when)
+        for (tag, when), later in below.items():
+            if len(later) == 1:
+                self.add(WARNING, jp, f"{later[0][0]}'s `when` ({later[0][1]}) is older than the previous "
+                                      "entry's; databases that applied the later one see it as out of order "
+                                      "(drizzle-orm skips it)")
+                continue
+            self.add(WARNING, jp, f"{tag}'s `when` ({when}) is later than that of the {len(later)} entries after it "
+                                  f"({later[0][0]} … {later[-1][0]}): databases that applied {tag} before them see "
+                                  "them as out of order (drizzle-orm skips them)")
 
     def _sidecar(self, mf: MigrationFolder) -> dict[str, Any]:
         return read_sidecar(mf.sidecar_path, strict=False)  # a broken sidecar is reported with the other meta/ files
