@@ -11,11 +11,11 @@ import pytest
 from pglast import parse_sql
 
 from mizzle import collector
-from mizzle.commands import pull_round_trip
+from mizzle.commands import pull_baseline, pull_round_trip
 from mizzle.commands.pull_code import write_module
 from mizzle.config import Config, load_config
 from mizzle.dialects.postgres import expressions
-from mizzle.migrations.folder import ROOT_ID
+from mizzle.migrations.folder import ROOT_ID, dump_json
 from mizzle.migrations.snapshots import snapshot_from_schema
 from mizzle.schema.model import Column, Index, IndexColumn, PrimaryKey, Table, make_schema
 
@@ -117,3 +117,44 @@ def test_a_forked_check_whose_module_is_never_written_ends_without_an_answer(tmp
     assert pull_round_trip._answer(pid, read_end) is None  # no answer: it did not read a module
     check.child = None
     check.close()
+
+
+def _baseline_model() -> tuple[Any, dict[str, Any]]:
+    t = Table("users", columns=(Column("id", "bigserial", not_null=True), Column("email", "text", not_null=True)),
+              primary_key=PrimaryKey(("id",)), indexes=(Index("users_email_idx", (IndexColumn("email"),)),))
+    model = make_schema("postgresql", [t])
+    return model, snapshot_from_schema(model, prev_id=ROOT_ID)[0]
+
+
+def test_the_forked_baseline_texts_are_the_texts_computed_in_process() -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    model, snap = _baseline_model()
+    here = pull_baseline.BaselineTexts(model, "postgresql", snap, fork=False)
+    assert here.child is None
+    expected = here.get()
+    assert 'CREATE TABLE "public"."users"' in expected[0] and expected[1] == dump_json(snap)
+    forked = pull_baseline.BaselineTexts(model, "postgresql", snap, fork=True)
+    assert forked.child is not None  # computed in a child
+    assert forked.get() == expected
+    assert pull_baseline.BaselineTexts(model, "postgresql", None, fork=True).get() == (expected[0], None)
+
+
+def test_a_baseline_child_that_fails_leaves_the_texts_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    model, snap = _baseline_model()
+    parent, real = os.getpid(), pull_baseline._texts
+
+    def only_in_the_parent(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real(*args)
+
+    monkeypatch.setattr(pull_baseline, "_texts", only_in_the_parent)
+    forked = pull_baseline.BaselineTexts(model, "postgresql", snap, fork=True)
+    assert forked.child is not None
+    assert forked.get() == real(model, "postgresql", snap)
+    unasked = pull_baseline.BaselineTexts(model, "postgresql", snap, fork=True)
+    unasked.close()  # a pull that failed on the way: the child reaped, nothing read
+    assert unasked.child is None

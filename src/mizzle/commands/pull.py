@@ -99,12 +99,9 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     (pull_round_trip.py). The writers are imported here, while `reading` runs (pull_reading.py)."""
     from ..migrations.folder import ROOT_ID
     from ..migrations.snapshots import snapshot_from_schema
-    from ..planning.plan import plan, render_file
-    from ..schema.diff import Renames, diff
-    from ..schema.diff_objects import bodies_unchecked
-    from ..schema.model import make_schema
+    from .pull_baseline import BaselineTexts
     from .pull_code import write_module
-    from .pull_round_trip import RoundTrip
+    from .pull_round_trip import RoundTrip, may_fork
 
     # written so that the module and the baseline build what the server stores now (not only the same meaning)
     model = dialects.get(config.dialect).reapplicable(reading.model())
@@ -113,6 +110,9 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
         _nothing_to_pull(config, db, model, unmanaged)
     snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
     check = RoundTrip(config, target, snap, side)  # the module read back, once written (pull_round_trip.py)
+    # the baseline's texts, computed beside the module's writing (pull_baseline.py); 1.x's layout dumps its own
+    baseline = BaselineTexts(model, config.dialect, None if folder.uses_folders else snap, fork=may_fork(),
+                             close_in_child=check.pipes)
     try:
         from ..sources.database import scope_for
 
@@ -122,11 +122,11 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         check.written(text)
-        changes = bodies_unchecked(diff(make_schema(config.dialect), model, Renames(none=True)).changes)
-        m = folder.add_migration(name, render_file(plan(changes, config.dialect)), snap, prefix=config.prefix,
-                                 sidecar_entry=side)
+        sql, snap_text = baseline.get()
+        m = folder.add_migration(name, sql, snap, prefix=config.prefix, sidecar_entry=side, snapshot_text=snap_text)
         warnings = check.warnings()
     finally:
+        baseline.close()
         check.close()
     result = PullResult(url=db.masked, schema_path=target, tag=m.tag, sql_path=m.sql_path, tables=len(model.tables),
                         enums=len(model.enums), sequences=len(model.sequences))

@@ -80,10 +80,15 @@ class RoundTrip:
         self.text: str | None = None
         self.child: tuple[int, int] | None = None  # (pid, read end of the answer's pipe)
         self.go: int | None = None  # the write end of the child's "go" pipe, until told
-        if fork_in_command and hasattr(os, "fork") and threading.active_count() == 1 and _cpus() > 1:
+        if may_fork():
             forked = _fork_reading(config.dialect, module, snapshot, sidecar)
             if forked is not None:
                 self.child, self.go = forked[:2], forked[2]
+
+    @property
+    def pipes(self) -> tuple[int, ...]:
+        """The parent's ends of the child's pipes (another child forked later must close them)."""
+        return tuple(fd for fd in (self.go, self.child[1] if self.child else None) if fd is not None)
 
     def written(self, text: str) -> None:
         """The module is written (`text`, at `module`): the child may read it."""
@@ -120,6 +125,12 @@ class RoundTrip:
         if self.child is not None:
             _answer(*self.child)
             self.child = None
+
+
+def may_fork() -> bool:
+    """Whether a speed trick may fork a child now: in the `mizzle pull` command, where the platform can, with no
+    other thread alive, and a second CPU to run it on."""
+    return fork_in_command and hasattr(os, "fork") and threading.active_count() == 1 and _cpus() > 1
 
 
 def _cpus() -> int:

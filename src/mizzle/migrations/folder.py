@@ -628,8 +628,9 @@ class MigrationFolder:
 
     def add_migration(self, name: str, sql: str, snapshot: dict[str, Any] | None, prefix: str = "index",
                       breakpoints: bool = True, sidecar_entry: dict[str, Any] | None = None,
-                      now_ms: int | None = None) -> Migration:
-        """Write the SQL file, the snapshot and the journal entry. `when` is strictly increasing."""
+                      now_ms: int | None = None, snapshot_text: str | None = None) -> Migration:
+        """Write the SQL file, the snapshot and the journal entry. `when` is strictly increasing. `snapshot_text`:
+        the snapshot's JSON, already dumped (`dump_json(snapshot)`: pull's baseline, see pull_baseline.py)."""
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
         if self.uses_folders:
             return self._add_folder(name, sql, snapshot, sidecar_entry, now_ms)
@@ -646,7 +647,7 @@ class MigrationFolder:
         write_atomic(sql_path, sql)
         snap_path = self.entry_snapshot_path(entry)  # drizzle-kit's name, which its own `generate` sorts by
         if snapshot is not None:
-            write_atomic(snap_path, dump_json(snapshot))
+            write_atomic(snap_path, snapshot_text if snapshot_text is not None else dump_json(snapshot))
         if sidecar_entry and snapshot is not None:
             side = self.read_sidecar()
             side.setdefault("version", 1)
