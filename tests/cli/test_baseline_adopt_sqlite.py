@@ -141,3 +141,39 @@ def test_baseline_and_drift_take_a_create_all_databases_named_constraints(tmp_pa
     assert "fk_evaluation_dataset_tags_dataset_id" in pulled and "uq_evaluation_datasets_workspace_name" in pulled
     r = run_mizzle(["generate", "--check"], cwd=other)
     assert r.code == 0, r.stdout + r.stderr
+
+
+TRIALS = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+trials = sa.Table(
+    "trials", md,
+    sa.Column("trial_id", sa.Integer, primary_key=True),
+    sa.Column("study_id", sa.Integer, index=True),
+)
+'''
+
+
+def test_baseline_adopts_a_sqlite_index_name_so_later_migrations_name_it(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # optuna 3.x: the model says index=True on trials.study_id (ix_trials_study_id) where its Alembic migration
+    # v3.0.0.a made trials_study_id_key; SQLite keeps index names, so the snapshot must take the database's one
+    (tmp_path / "models.py").write_text(TRIALS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as c:
+        c.executescript("CREATE TABLE trials (trial_id INTEGER NOT NULL, study_id INTEGER, PRIMARY KEY (trial_id));"
+                        "CREATE INDEX trials_study_id_key ON trials (study_id);")
+    url = f"sqlite:///{db}"
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "index ix_trials_study_id → trials_study_id_key on trials (the database's name)" in r.stderr, r.stderr
+    (tmp_path / "models.py").write_text(TRIALS.replace(", index=True", ""))
+    r = run_mizzle(["generate", "--name", "drop_index"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert "DROP INDEX `trials_study_id_key`;" in sql, sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0

@@ -219,7 +219,10 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         if alembic_schema is not None:
             with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
                 note = _alembic_note(conn, None)
-        return lines(dialect.comparable(expected), dialect.comparable(live)), [], note
+        comparable, live = dialect.comparable(expected), dialect.comparable(live)
+        # its catalog keeps the names of indexes (not of constraints): those are adopted, as on PostgreSQL
+        named = [a for a in renamed_by_definition(comparable, live) if a[2] == "index"]
+        return lines(comparable, live), named, note
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
         comments = holds_comments(folder)
