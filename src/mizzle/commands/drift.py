@@ -122,7 +122,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
     sidecar = holds_comments(mfolder)
     if not sidecar:
-        live, aside = without_sidecar_objects(live)
+        live, aside = without_sidecar_objects(live, expected)
         result.unmanaged += aside
     result.changes = lines(implied_schemas(expected), live, comments=sidecar, conn=conn)
 
@@ -152,17 +152,21 @@ def implied_schemas(model: Schema) -> Schema:
     return model if used <= set(model.schemas) else model.with_(schemas=tuple(sorted({*model.schemas, *used})))
 
 
-def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
+def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tuple[Schema, list[str]]:
     """`model` without what only mizzle's sidecar (`meta/_mizzle.json`) records — functions and procedures,
     triggers, domains, composite types, a materialized view's indexes, the NOT VALID and NO INHERIT flags of
-    constraints — and those set aside, one line per kind (comments too: they stay in the model, the comparison
-    leaves them out). For a folder without a sidecar (drizzle-kit's own): its
+    constraints, a column's collation that `expected` (the snapshot's model) does not state — and those set aside,
+    one line per kind (comments too: they stay in the model, the comparison leaves them out). For a folder without
+    a sidecar (drizzle-kit's own): its
     snapshots have no field for them, so one a migration's SQL made by hand is listed, not reported as a difference
-    (appstrate adds composite foreign keys NOT VALID and validates them in a later migration)."""
+    (appstrate adds composite foreign keys NOT VALID and validates them in a later migration; sim gives a column
+    COLLATE "C"). A collation a drizzle-kit customType spells in the type (`text COLLATE "C"`) is in the snapshot,
+    and compared."""
     from dataclasses import replace
 
     from ..schema.objects import make_objects
 
+    model, collated = _without_unstated_collations(model, expected)
     o = model.objects
     views = [replace(v, indexes=()) for v in o.views]
     aside: dict[str, list[str]] = {}
@@ -173,6 +177,8 @@ def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
             aside[kind] = [getattr(x, "label", None) or x.name for x in items]
     tables, flagged = _without_constraint_flags(model)
     aside.update({kind: names for kind, names in flagged.items() if names})
+    if collated:
+        aside["column collations"] = collated
     if comments := _comment_labels(model):  # compared with comments=False: nothing to take out of the model
         aside["comments"] = comments
     if not aside:
@@ -180,6 +186,25 @@ def without_sidecar_objects(model: Schema) -> tuple[Schema, list[str]]:
     lines = [f"not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
              f"meta/_mizzle.json): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
     return model.with_(tables=tables, objects=make_objects(views)), lines
+
+
+def _without_unstated_collations(model: Schema, expected: Schema | None) -> tuple[Schema, list[str]]:
+    """`model` without the collations of its columns that `expected` has with none (`table.column (C)` each).
+    A column `expected` lacks keeps its collation: that column is a difference anyway."""
+    from dataclasses import replace
+
+    if expected is None:
+        return model, []
+    tables, labels = [], []
+    for t in model.tables:
+        et = expected.table(t.schema, t.name)
+        plain = {c.name for c in et.columns if c.collation is None} if et is not None else set()
+        unstated = [c for c in t.columns if c.collation is not None and c.name in plain]
+        labels += [f"{t.name}.{c.name} ({c.collation})" for c in unstated]
+        if unstated:
+            t = t.with_(columns=tuple(replace(c, collation=None) if c in unstated else c for c in t.columns))
+        tables.append(t)
+    return (model.with_(tables=tuple(tables)), labels) if labels else (model, [])
 
 
 def _comment_labels(model: Schema) -> list[str]:

@@ -270,7 +270,7 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
     from .drift import comparable, implied_schemas, without_sidecar_objects
 
     if not comments:
-        live, aside[:] = without_sidecar_objects(live)
+        live, aside[:] = without_sidecar_objects(live, expected)
     if expected is None:
         return lambda: StepResult(tag, compared=False, reason=why)
     # roles are the cluster's: after an early step they already have what later steps gave them
