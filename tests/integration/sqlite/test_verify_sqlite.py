@@ -85,3 +85,28 @@ def test_rebuild_sqlite_snapshots(tmp_path: Path) -> None:
     assert not mizzle.generate(config=write_project(root, STEPS[3])).written
     assert not mizzle.generate(config=write_project(root, STEPS[3])).written
     assert list(tmpdir.iterdir()) == []
+
+
+def test_a_partial_index_written_with_backticks_is_the_snapshots_where(tmp_path: Path) -> None:
+    """generalaction/emdash's 0022_automation_run_projection writes `CREATE UNIQUE INDEX … WHERE
+    \\`automation_run_id\\` IS NOT NULL AND \\`deleted_at\\` IS NULL` by hand, its snapshot saying drizzle-kit's
+    `"tasks"."automation_run_id" IS NOT NULL AND "tasks"."deleted_at" IS NULL`; SQLite keeps the text as written,
+    and the backticks (SQLite's, MySQL's quotes, not PostgreSQL's) made the predicate unreadable to the comparison,
+    which then compared the two texts: verify and drift reported a `where` difference at every later step."""
+    root = tmp_path / "proj"
+    source = ('import sqlalchemy as sa\nmetadata = sa.MetaData()\n'
+              't = sa.Table("tasks", metadata, sa.Column("id", sa.Integer, primary_key=True),\n'
+              '    sa.Column("automation_run_id", sa.Text), sa.Column("deleted_at", sa.Integer), sa.Column("n", sa.Integer),\n'
+              '    sa.CheckConstraint("n > 0", name="tasks_n_check"))\n'
+              'sa.Index("idx_tasks_active_automation_run_id", t.c.automation_run_id, unique=True,\n'
+              '    sqlite_where=sa.text(\'"tasks"."automation_run_id" IS NOT NULL AND "tasks"."deleted_at" IS NULL\'))\n')
+    assert generate(write_project(root, source), name="init").written
+    (sql,) = (root / "migrations").glob("0000_*.sql")
+    text = sql.read_text()
+    written = text[text.index("CREATE UNIQUE INDEX"):]
+    hand = ("CREATE UNIQUE INDEX `idx_tasks_active_automation_run_id`\n\tON `tasks` (`automation_run_id`)\n"
+            "\tWHERE `automation_run_id` IS NOT NULL AND `deleted_at` IS NULL;")
+    sql.write_text(text.replace(written, hand).replace('"n" > 0', "`n` > 0").replace("n > 0", "`n` > 0"))
+    assert "`n` > 0" in sql.read_text()
+    result = verify(write_project(root, source))
+    assert [s.changes for s in result.steps] == [[]], result.to_json()

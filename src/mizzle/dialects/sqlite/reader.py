@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from ..postgres.reader import (
     default_key,
-    expression_key,
     opclass_key,
     parses,
     query_key,
     relations,
     replaceable,
 )
+from ..postgres.reader import expression_key as _pg_expression_key
+from .lexer import LEXEME
 
 __all__ = ["default_key", "expression_key", "opclass_key", "parses", "query_key", "relations", "replaceable",
            "stored_name"]
@@ -23,3 +24,22 @@ __all__ = ["default_key", "expression_key", "opclass_key", "parses", "query_key"
 
 def stored_name(name: str) -> str:
     return name  # SQLite keeps a name of any length as it is written
+
+
+def expression_key(sql: str | None) -> str | None:
+    """One key per meaning of an expression, its names quoted SQLite's other ways (`` `a` ``, `[a]`, which SQLite
+    keeps as written: emdash's hand-written partial index `WHERE ``deleted_at`` IS NULL`) read as `"a"`."""
+    return _pg_expression_key(None if sql is None else double_quoted(sql))
+
+
+def double_quoted(sql: str) -> str:
+    """`sql` with each `` `name` `` and `[name]` written `"name"` (literals and comments left as they are)."""
+    out = []
+    for m in LEXEME.finditer(sql):
+        lex = m.group(0)
+        if len(lex) >= 2 and lex[0] == "`" and lex[-1] == "`":
+            lex = '"' + lex[1:-1].replace("``", "`").replace('"', '""') + '"'
+        elif len(lex) >= 2 and lex[0] == "[" and lex[-1] == "]":
+            lex = '"' + lex[1:-1].replace('"', '""') + '"'
+        out.append(lex)
+    return "".join(out)
