@@ -279,8 +279,9 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
 
     def result() -> StepResult:
         changes = rest()
-        return StepResult(tag, compared=True, changes=changes,
-                          notes=drizzle_kit_order_left_out(expected, live) if changes else [])
+        notes = drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) \
+            if changes else []
+        return StepResult(tag, compared=True, changes=changes, notes=notes)
     return result
 
 
@@ -304,6 +305,32 @@ def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
                 out.append(f"index {ix.name} on {t.name}: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an "
                            "index column with an operator class (its snapshot keeps them), so the database lacks "
                            "them; to have them, create the index again in a migration of your own")
+    return out
+
+
+def drizzle_kit_actions_left_out(expected: Schema, live: Schema) -> list[str]:
+    """The foreign keys whose snapshot has an ON DELETE / ON UPDATE action and whose database key has none, all else
+    equal, where drizzle-kit's SQL leaves the actions out (`Dialect.drizzle_kit_drops_added_key_actions`: SQLite's
+    `ALTER TABLE … ADD column … REFERENCES p(id)`, its snapshot keeping them) — not a hand edit."""
+    from .. import dialects
+
+    if not dialects.get(expected.dialect).drizzle_kit_drops_added_key_actions:
+        return []
+    out = []
+    for t in expected.tables:
+        lt = live.table(t.schema, t.name)
+        if lt is None:
+            continue
+        for fk in t.foreign_keys:
+            plain = replace(fk, on_delete="no action", on_update="no action")
+            if plain == fk or fk in lt.foreign_keys or not any(replace(x, name=fk.name) == plain
+                                                              for x in lt.foreign_keys):
+                continue
+            actions = " ".join(f"on {w} {a}" for w, a in (("delete", fk.on_delete), ("update", fk.on_update))
+                               if a != "no action")
+            out.append(f"foreign key on {t.name} ({', '.join(fk.columns)}): drizzle-kit's SQL adds a column's key "
+                       f"without its actions ({actions}, which its snapshot keeps), so the database lacks them — not a "
+                       "hand edit; to have them, rebuild the table in a migration of your own")
     return out
 
 

@@ -110,3 +110,26 @@ def test_a_partial_index_written_with_backticks_is_the_snapshots_where(tmp_path:
     assert "`n` > 0" in sql.read_text()
     result = verify(write_project(root, source))
     assert [s.changes for s in result.steps] == [[]], result.to_json()
+
+
+def test_a_key_drizzle_kit_added_without_its_actions_gets_a_note(tmp_path: Path) -> None:
+    """drizzle-kit 0.31 writes a SQLite column added with a foreign key as `ALTER TABLE … ADD c … REFERENCES p(id)`,
+    leaving out the key's ON DELETE / ON UPDATE that its snapshot keeps (its SQLiteAlterTableAddColumnConvertor;
+    generalaction/emdash's 0014 and 0035: `ssh_connection_id text REFERENCES ssh_connections(id)`, the snapshot
+    saying `set null`). verify still reports the difference, with a note that drizzle-kit's SQL did it, not a hand
+    edit."""
+    root = tmp_path / "proj"
+    base = ('import sqlalchemy as sa\nmetadata = sa.MetaData()\n'
+            'sa.Table("conns", metadata, sa.Column("id", sa.Text, primary_key=True))\n'
+            'sa.Table("ws", metadata, sa.Column("id", sa.Integer, primary_key=True)')
+    assert generate(write_project(root, base + ")\n"), name="init").written
+    later = base + ',\n    sa.Column("conn_id", sa.Text, sa.ForeignKey("conns.id", ondelete="SET NULL")))\n'
+    assert generate(write_project(root, later), name="conn").written
+    (sql,) = (root / "migrations").glob("0001_*.sql")
+    sql.write_text("ALTER TABLE `ws` ADD `conn_id` text REFERENCES conns(id);\n")  # drizzle-kit 0.31's SQL
+    result = verify(write_project(root, later))
+    step = result.steps[1]
+    assert step.changes and all("conn_id" in c or "foreign key" in c for c in step.changes), step.changes
+    assert len(step.notes) == 1 and step.notes[0].startswith("foreign key on ws (conn_id): drizzle-kit's SQL"), \
+        step.notes
+    assert "on delete set null" in step.notes[0]

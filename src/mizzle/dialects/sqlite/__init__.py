@@ -35,6 +35,7 @@ class SQLiteDialect:
     renames_keep_names = True
     rebuilds_tables = True
     drizzle_kit_records_renames = True
+    drizzle_kit_drops_added_key_actions = True
     introspects_on_two_connections = False
     probe = False
 
