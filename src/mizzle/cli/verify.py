@@ -96,6 +96,8 @@ def rebuild_snapshots_cli(opts: Options, scratch_url: str | None, connect_timeou
         return 0
     for tag in result.rebuilt:
         opts.echo(f"rebuilt the snapshot of {tag}")
+    for said in result.repointed:
+        opts.echo(said)
     opts.echo(f"ok: {len(result.rebuilt)} snapshot(s) rebuilt, {len(result.kept)} kept (replayed in {result.scratch})"
               + ("; review them (`git diff`) and commit" if result.rebuilt else ""))
     return 0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..dburl import DatabaseURL, parse_url
 from ..errors import IntegrityError, MizzleError, StatementFailed
-from ..migrations.folder import Migration, MigrationFolder
+from ..migrations.folder import ROOT_ID, Migration, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot
 from ..planning.tenant import refuse_tenant_folder
 from ..schema.model import Schema
@@ -596,15 +596,54 @@ def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, A
     return folders1.snapshot_v9(snap, folder.path, side, before=dir_name)
 
 
+def _rebuilt_id(snaps: list[dict[str, Any] | None], i: int) -> str | None:
+    """The id of migration `i`'s rebuilt snapshot: the one the next snapshot (kept) names as its parent — the lost
+    snapshot's own id, which keeps the chain whole untouched — unless it is the root or another snapshot's id (the
+    next one was generated from a snapshot before the gap: miurla/morphic's 0016 from 0011, its 0012–0015 written
+    by hand); None: a new one (see _repoint)."""
+    nxt = snaps[i + 1] if i + 1 < len(snaps) else None
+    parent = str(nxt.get("prevId") or "") if nxt else ""
+    taken = {str(s.get("id")) for j, s in enumerate(snaps) if s is not None and j != i}
+    return parent if parent and parent != ROOT_ID and parent not in taken else None
+
+
+def _repoint(migrations: list[Migration], snaps: list[dict[str, Any] | None], i: int) -> list[str]:
+    """Where the next snapshot, kept, names another parent than the rebuilt snapshot `i` (see _rebuilt_id), its
+    prevId re-pointed at it, in its file (nothing else of it rewritten), and what was done (none: nothing to do). Two
+    snapshots with one parent are a collision to drizzle-kit ("snapshots collision": generate stops) and to
+    `check`."""
+    import json
+    import re
+
+    from ..migrations.folder import write_atomic
+
+    if i + 1 >= len(snaps):
+        return []
+    nxt, new, path = snaps[i + 1], str(snaps[i]["id"]), migrations[i + 1].snapshot_path  # type: ignore[index]
+    if nxt is None or not nxt.get("prevId") or nxt["prevId"] == new or path is None:
+        return []
+    old = str(nxt["prevId"])
+    text = path.read_text(encoding="utf-8")
+    done = re.sub(r'("prevId"\s*:\s*)"' + re.escape(old) + '"', lambda mt: f'{mt.group(1)}"{new}"', text, count=1)
+    write_atomic(path, done if done != text else json.dumps({**json.loads(text), "prevId": new}, indent=2))
+    nxt["prevId"] = new
+    was = next((f"meta/{m.snapshot_path.name}" for j, (m, s) in enumerate(zip(migrations, snaps, strict=True))
+                if j != i and s is not None and s.get("id") == old and m.snapshot_path is not None), "the root")
+    return [f"meta/{path.name}: prevId re-pointed at the rebuilt meta/{migrations[i].snapshot_path.name} "  # type: ignore[union-attr]
+            f"({new}); it named {old} ({was}), which a rebuilt one follows: two snapshots with one parent, which "
+            "drizzle-kit's generate refuses"]
+
+
 @dataclass
 class RebuildResult:
     rebuilt: list[str] = field(default_factory=list)  # tags whose snapshot was missing or corrupt
     kept: list[str] = field(default_factory=list)
     scratch: str = ""  # where the replay ran
     warnings: list[str] = field(default_factory=list)  # what the migrations create that mizzle does not manage
+    repointed: list[str] = field(default_factory=list)  # kept snapshots whose prevId now names a rebuilt one
 
     def to_json(self) -> dict[str, Any]:
-        return {"rebuilt": self.rebuilt, "kept": self.kept, "scratch": self.scratch}
+        return {"rebuilt": self.rebuilt, "kept": self.kept, "scratch": self.scratch, "repointed": self.repointed}
 
 
 def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: str | None = None,
@@ -613,10 +652,10 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     """Replay the folder into a scratch database and write, for every migration whose snapshot is missing or
     unreadable (all with `all_`; from `from_tag` on all: SQL edited, the later snapshots lacking what it made), the
     snapshot of the database it built. Snapshot ids keep the prevId chain whole: a rebuilt snapshot takes the id the
-    next snapshot names as its parent. `incremental=False`: each step's changes learnt from fingerprints (tests)."""
+    next snapshot names as its parent, unless that is another snapshot's id: then a new one, and the next (kept)
+    snapshot's prevId is re-pointed at it. `incremental=False`: each step's changes learnt from fingerprints (tests)."""
     from .. import dialects
     from ..migrations.authored import AuthoredReader
-    from ..migrations.folder import ROOT_ID
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder, require_files
     from ..sources.database import scope_for
@@ -652,8 +691,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
             result.kept.append(tag)
             return
         prev = snaps[i - 1] if i else None
-        nxt = snaps[i + 1] if i + 1 < len(snaps) else None
-        snap_id = str(nxt["prevId"]) if nxt and nxt.get("prevId") and nxt["prevId"] != ROOT_ID else new_id()
+        snap_id = _rebuilt_id(snaps, i) or new_id()
         # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
                                           renames=renames, memo=table_json)
@@ -661,6 +699,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
+        result.repointed += _repoint(migrations, snaps, i)
 
     with later, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
         result.scratch = scratch.where

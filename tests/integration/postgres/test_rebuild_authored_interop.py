@@ -368,3 +368,62 @@ def test_a_rebuilt_snapshot_keeps_a_kept_snapshots_parentheses(how: str, node: s
         assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# -- a gap of hand-written migrations, the next snapshot naming the one before the gap (miurla/morphic) ----------
+
+GAP_TS = """import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+export const chats = pgTable('chats', { id: integer('id').primaryKey(), title: text('title')%s });
+"""
+
+
+def _journal_add(out: Path, tag: str) -> None:
+    journal = json.loads((out / "meta" / "_journal.json").read_text())
+    n = len(journal["entries"])
+    journal["entries"].append({"idx": n, "version": "7", "when": journal["entries"][-1]["when"] + 1, "tag": tag,
+                               "breakpoints": True})
+    (out / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+
+
+def test_a_gap_whose_next_snapshot_names_the_one_before_it_is_chained(node: str, pg_available: bool,
+                                                                     tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """miurla/morphic: 0012–0015 written by hand (raw SQL, no snapshot), then drizzle-kit generated 0016 from
+    0011's snapshot, the latest it found: 0016's prevId is 0011's id. The rebuilt 0015 took that id (the one the
+    next kept snapshot names as its parent), so 0011 and 0015 had one id and 0012 and 0016 one parent (`check`:
+    two errors; drizzle-kit: "snapshots collision"). The rebuilt snapshots get ids of their own and the kept 0016's
+    prevId is re-pointed at the rebuilt 0015 (said so); nothing else of it changes."""
+    work = INTEROP / ".scratch" / f"rebuild_gap_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        schema = work / "schema.ts"
+        schema.write_text(GAP_TS % "")
+        out = tmp_path / "drizzle"
+        kit_generate(work, schema, out, "init", False)
+        (out / "0001_notes.sql").write_text('CREATE TABLE "notes" ("id" integer PRIMARY KEY, "body" text);\n')
+        _journal_add(out, "0001_notes")
+        (out / "0002_files.sql").write_text('CREATE TABLE "files" ("id" integer PRIMARY KEY);\n')
+        _journal_add(out, "0002_files")
+        schema.write_text(GAP_TS % ", pinned: integer('pinned')")
+        kit_generate(work, schema, out, "pinned", False)
+        meta = out / "meta"
+        first = json.loads((meta / "0000_snapshot.json").read_text())
+        last_text = (meta / "0003_snapshot.json").read_text()
+        assert json.loads(last_text)["prevId"] == first["id"]  # drizzle-kit's own: the gap's next names 0000
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+
+        r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", url_for("postgres")], cwd=tmp_path)
+        assert r.code == 0, r.stdout + r.stderr
+        assert "rebuilt the snapshot of 0001_notes" in r.stdout and "rebuilt the snapshot of 0002_files" in r.stdout
+        assert "meta/0003_snapshot.json" in r.stdout and "prevId" in r.stdout, r.stdout  # the re-pointing, said
+        snaps = [json.loads((meta / f"000{i}_snapshot.json").read_text()) for i in range(4)]
+        assert len({s["id"] for s in snaps}) == 4, [s["id"] for s in snaps]
+        assert [s["prevId"] for s in snaps[1:]] == [s["id"] for s in snaps[:3]]
+        assert (meta / "0003_snapshot.json").read_text() == last_text.replace(first["id"], snaps[2]["id"], 1)
+        assert snaps[3]["id"] == json.loads(last_text)["id"]
+        c = run_mizzle(["check"], cwd=tmp_path)
+        assert c.code == 0 and "error" not in c.stdout + c.stderr, c.stdout + c.stderr
+
+        transcript = kit_generate(work, schema, out, "again", False)  # no "snapshots collision"
+        assert NO_CHANGES in transcript and "collision" not in transcript, transcript
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
