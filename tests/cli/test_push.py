@@ -269,6 +269,80 @@ def test_push_on_sqlite(tmp_path: Path, run_mizzle: Run) -> None:
     assert names == {"users", "__mizzle_settings"}
 
 
+# mlflow's evaluation_dataset_tags, reduced: a foreign key declared on the column and again named, a named composite
+# primary key; create_all writes VARCHAR where mizzle writes text
+MLFLOW_TAGS = """
+import sqlalchemy as sa
+
+md = sa.MetaData()
+datasets = sa.Table(
+    "evaluation_datasets", md,
+    sa.Column("dataset_id", sa.String(36), primary_key=True),
+    sa.Column("workspace", sa.String(63), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.UniqueConstraint("workspace", "name", name="uq_evaluation_datasets_workspace_name"),
+)
+tags = sa.Table(
+    "evaluation_dataset_tags", md,
+    sa.Column("dataset_id", sa.String(36), sa.ForeignKey("evaluation_datasets.dataset_id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("value", sa.String(5000)),
+    sa.PrimaryKeyConstraint("dataset_id", "key", name="evaluation_dataset_tags_pk"),
+    sa.ForeignKeyConstraint(["dataset_id"], ["evaluation_datasets.dataset_id"],
+                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),
+    sa.CheckConstraint("length(key) > 0", name="ck_key_set"),
+)
+"""
+
+
+@pytest.mark.parametrize("built_by", ["migrate", "create_all"])
+def test_push_on_sqlite_sees_what_drift_sees(built_by: str, tmp_path: Path, run_mizzle: Run) -> None:
+    """push diffed the raw introspection against the code: the names SQLite's CREATE TABLE (as mizzle writes it)
+    never keeps — a foreign key's, a composite primary key's — and create_all's VARCHAR(36) for text(36) were
+    changes, and every push rebuilt mlflow's evaluation_dataset_tags while drift found nothing. Real changes (a
+    check renamed, which the table's text keeps; a type widened) are still pushed."""
+    import sqlalchemy as sa
+
+    (tmp_path / "schema.py").write_text(MLFLOW_TAGS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "migrations"\n')
+    db = tmp_path / "dev.db"
+    url = f"sqlite:///{db}"
+    if built_by == "migrate":
+        assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert r.code == 0, r.stdout + r.stderr
+        assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+    else:
+        ns: dict[str, object] = {}
+        exec(compile(MLFLOW_TAGS, "schema.py", "exec"), ns)  # noqa: S102 - the test's own module
+        engine = sa.create_engine(url)
+        try:
+            ns["md"].create_all(engine)  # type: ignore[attr-defined]
+        finally:
+            engine.dispose()
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout + r.stderr
+    # String(255) → Text: text(255) → text where mizzle wrote the table; create_all's VARCHAR(255) is also how it
+    # writes a type mizzle spells text (a non-native Enum), as drift compares it
+    (tmp_path / "schema.py").write_text(MLFLOW_TAGS.replace("ck_key_set", "ck_key_given")
+                                        .replace("sa.String(5000)", "sa.String(8000)")
+                                        .replace('"name", sa.String(255)', '"name", sa.Text'))
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "ck_key_given" in r.stdout and "text(8000)" in r.stdout, r.stdout
+    assert ("evaluation_datasets.name: type text(255) → text" in r.stdout) == (built_by == "migrate"), r.stdout
+    for unchanged in ("primary key", "foreign key", "dataset_id: type", "workspace: type"):
+        assert unchanged not in r.stdout, r.stdout
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    with sqlite3.connect(db) as c:
+        sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'evaluation_dataset_tags'").fetchone()[0]
+    assert "ck_key_given" in sql and "(8000)" in sql, sql
+    r = run_mizzle(["push", "--dry-run"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout + r.stderr
+
+
 def _on_terminal(args: list[str], cwd: Path, url: str, answers: list[str], timeout: float = 60) -> tuple[int, str]:
     """Run the real command on a pseudo-terminal, typing each answer at the next `…]: ` prompt."""
     import os

@@ -127,9 +127,11 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             code = scope.restrict(code)
             if not dry_run:
                 result.lock_wait_s = backend.acquire_lock(lock_timeout, on_wait)
-            live = _introspect(backend, scope)
+            d = dialects.get(backend.dialect)
+            # both in the form the database can show (SQLite: no foreign-key names, create_all's type spellings)
+            code, live = d.push_forms(code, _introspect(backend, scope))
             # views, functions, … as the server would store the code's: an unchanged one is not made again
-            code = dialects.get(backend.dialect).object_forms(backend.conn, code, live)
+            code = d.object_forms(backend.conn, code, live)
         except ServerError as e:
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
         changeset = diff(live, code, renames)

@@ -374,6 +374,12 @@ class Dialect(Protocol):
         """`model` (introspected) with its expressions written so that applying them stores the same text again
         (what `pull` writes: the server's printed text is not always a fixed point)."""
 
+    def push_forms(self, code: Schema, live: Schema) -> tuple[Schema, Schema]:
+        """`push`'s two models (the schema code's, the live database's) in the form the database can show, so that
+        only what a push can make differ is a change: SQLite's CREATE TABLE, as mizzle writes it, never names a
+        foreign key or a composite primary key, and a column create_all declared VARCHAR(36) is the code's
+        text(36) (both as drift compares them). PostgreSQL: both unchanged."""
+
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         """`expected` with its views, functions, triggers, … as the server at `conn` stores them (PostgreSQL asks
         the server; SQLite keeps a view's text as written)."""

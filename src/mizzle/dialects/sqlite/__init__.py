@@ -116,6 +116,15 @@ class SQLiteDialect:
     def lock_timeout(self, value: str | int | float) -> str:
         raise NotImplementedError("SQLite has no online rewrite (online = False)")
 
+    def push_forms(self, code: Schema, live: Schema) -> tuple[Schema, Schema]:
+        from .introspect import comparable
+        from .types import declared_forms
+
+        # the names introspection reads from a table's text (create_all's `CONSTRAINT fk_… FOREIGN KEY`) are left
+        # out too: a rebuild would not write them, so pushing the code's name could never take
+        live = comparable(live)
+        return declared_forms(comparable(code), live, own_exact=True), live
+
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         return expected  # SQLite keeps a view's text as written
 

@@ -223,22 +223,30 @@ def _same_default(declared: str | None, mine: str | None, type_: str) -> bool:
     return value(declared) == value(mine)
 
 
-def _declared_column(mine: Column, theirs: Column, rowid_key: bool = False) -> Column:
+# the types mizzle (and drizzle-kit) write themselves: a database declaring one was made from schema code
+_OWN_TYPES = re.compile(r"integer|text|real|numeric|blob|text\(\d+\)")
+
+
+def _declared_column(mine: Column, theirs: Column, rowid_key: bool = False, own_exact: bool = False) -> Column:
     """`mine` in `theirs`'s spelling where the two are one column; `rowid_key`: the table's one key column, which
-    is the rowid only when declared `integer` itself (a BIGINT key is not: no value filled in)."""
+    is the rowid only when declared `integer` itself (a BIGINT key is not: no value filled in); `own_exact`: a type
+    `theirs` declares in mizzle's own spelling is no other spelling of `mine`'s (text(80) is not text)."""
     if rowid_key and (mine.type.lower() == "integer") != (theirs.type.lower() == "integer"):
         return mine
-    if mine.type != theirs.type and same_declared_type(theirs.type, mine.type):
+    retyped = not (own_exact and _OWN_TYPES.fullmatch(theirs.type))
+    if retyped and mine.type != theirs.type and same_declared_type(theirs.type, mine.type):
         mine = replace(mine, type=theirs.type)
     if mine.default != theirs.default and _same_default(theirs.default, mine.default, theirs.type):
         mine = replace(mine, default=theirs.default)
     return mine
 
 
-def declared_forms(expected: Schema, actual: Schema) -> Schema:
+def declared_forms(expected: Schema, actual: Schema, own_exact: bool = False) -> Schema:
     """`expected` with the types and defaults that `actual` declares in create_all's spelling of the same
     SQLAlchemy type (VARCHAR(64) for text(64), BOOLEAN for integer, DATETIME for text; DEFAULT 1 for true), so a
-    database create_all or Alembic built compares equal to the snapshot of the same schema code."""
+    database create_all or Alembic built compares equal to the snapshot of the same schema code. `own_exact`
+    (push): a column `actual` declares in mizzle's own spelling keeps `expected`'s type (text(80) → text is the
+    code's change, which a snapshot of text(80) would show too)."""
     tables: list[Table] = []
     for t in expected.tables:
         a = actual.table(t.schema, t.name)
@@ -247,8 +255,8 @@ def declared_forms(expected: Schema, actual: Schema) -> Schema:
             continue
         cols = {c.name: c for c in a.columns}
         key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
-        t = replace(t, columns=tuple(_declared_column(c, cols[c.name], key == (c.name,)) if c.name in cols else c
-                                     for c in t.columns))
+        t = replace(t, columns=tuple(_declared_column(c, cols[c.name], key == (c.name,), own_exact)
+                                     if c.name in cols else c for c in t.columns))
         names = {i.name for i in a.indexes}
         kept = [i for i in t.indexes if i.name in names or not on_the_key(t, i)]
         tables.append(replace(t, indexes=tuple(_unfolded(kept, a.indexes, names))))
