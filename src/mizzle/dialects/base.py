@@ -286,7 +286,7 @@ class Dialect(Protocol):
     drizzle_kit_records_renames: bool
     # drizzle-kit 0.31 adds a column's foreign key without its ON DELETE / ON UPDATE (SQLite's ALTER TABLE … ADD …
     # REFERENCES: SQLiteAlterTableAddColumnConvertor), while its snapshot keeps them: verify notes it
-    drizzle_kit_drops_added_key_actions: bool = False
+    drizzle_kit_drops_added_key_actions: bool
     # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
     # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
     introspects_on_two_connections: bool
