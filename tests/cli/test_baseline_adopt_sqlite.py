@@ -177,3 +177,61 @@ def test_baseline_adopts_a_sqlite_index_name_so_later_migrations_name_it(tmp_pat
     r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+
+
+TRIAL_VALUES = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+studies = sa.Table(
+    "studies", md,
+    sa.Column("study_id", sa.Integer, primary_key=True),
+    sa.Column("study_name", sa.String(512), nullable=False, unique=True),
+)
+trial_values = sa.Table(
+    "trial_values", md,
+    sa.Column("trial_value_id", sa.Integer, primary_key=True),
+    sa.Column("trial_id", sa.Integer, nullable=False),
+    sa.Column("objective", sa.Integer, nullable=False),
+    sa.UniqueConstraint("trial_id", "objective"),
+)
+'''
+
+
+def test_a_unique_a_create_table_holds_is_dropped_by_a_rebuild_after_baseline(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # optuna's and mlflow's SQLite databases (create_all, or Alembic's op.create_table): each UNIQUE is inline in
+    # the CREATE TABLE, SQLite's automatic index sqlite_autoindex_<t>_N, which DROP INDEX cannot drop. The folder's
+    # own SQL made them with CREATE UNIQUE INDEX: a drop must work on both databases
+    (tmp_path / "models.py").write_text(TRIAL_VALUES)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    adopted, built = tmp_path / "adopted.db", tmp_path / "built.db"
+    engine = sa.create_engine(f"sqlite:///{adopted}")
+    ns: dict[str, object] = {}
+    exec(TRIAL_VALUES, ns)
+    ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{adopted}")
+    assert r.code == 0, r.stdout + r.stderr
+    assert "trial_values_trial_id_objective_unique" in r.stderr and "rebuild" in r.stderr, r.stderr
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=f"sqlite:///{built}").code == 0
+    # an unrelated change first: the snapshot it writes still knows the uniques are the table's
+    models = TRIAL_VALUES.replace('nullable=False),\n    sa.UniqueConstraint',
+                                  'nullable=False),\n    sa.Column("note", sa.Text),\n    sa.UniqueConstraint')
+    (tmp_path / "models.py").write_text(models)
+    assert run_mizzle(["generate", "--name", "note"], cwd=tmp_path).code == 0
+    models = models.replace(',\n    sa.UniqueConstraint("trial_id", "objective"),', ',')
+    models = models.replace("nullable=False, unique=True", "nullable=False")
+    (tmp_path / "models.py").write_text(models)
+    r = run_mizzle(["generate", "--name", "drop_uniques"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    sql = next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+    assert "DROP INDEX" not in sql and "__new_trial_values" in sql and "__new_studies" in sql, sql
+    for db in (adopted, built):
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=f"sqlite:///{db}")
+        assert r.code == 0, r.stdout + r.stderr
+        r = run_mizzle(["drift"], cwd=tmp_path, url=f"sqlite:///{db}")
+        assert r.code == 0, r.stdout + r.stderr
+        with sqlite3.connect(db) as c:
+            c.execute("INSERT INTO trial_values (trial_id, objective) VALUES (1, 0), (1, 0)")
+    assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 0

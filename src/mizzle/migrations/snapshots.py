@@ -125,14 +125,15 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
                      if (p := prev.column(c.name)) is not None and free(t, "column", c.name)
                      and (p.default, p.generated) != (c.default, c.generated) else c for c in t.columns)
         checks = tuple(kept(t, "check", x, next((y for y in prev.checks if y.name == x.name), None)) for x in t.checks)
-        indexes = tuple(kept(t, "index", x, next((y for y in prev.indexes if y.name == x.name), None))
-                        for x in t.indexes)
+        indexes = tuple(_inline_kept(kept(t, "index", x, y := next((y for y in prev.indexes if y.name == x.name), None)),
+                                     y, free(t, "index", x.name)) for x in t.indexes)
         policies = tuple(kept(t, "policy", x, next((y for y in prev.policies if y.name == x.name), None)
                               or next((y for y in prev.policies if stored_name(y.name) == stored_name(x.name)), None))
                          for x in t.policies)
         uniques = t.uniques + tuple(u for u in prev.uniques if free(t, "unique", u.name)
                                     and folded_into_key(prev, u, t, by_definition=False))
-        if (cols, checks, indexes, policies, uniques) != (t.columns, t.checks, t.indexes, t.policies, t.uniques):
+        if (cols, checks, indexes, policies, uniques) != (t.columns, t.checks, t.indexes, t.policies, t.uniques) \
+                or any(a is not b for a, b in zip(indexes, t.indexes, strict=True)):  # Index.inline: not compared
             t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies,
                                  uniques=uniques), True
         tables.append(t)
@@ -144,6 +145,17 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _inline_kept(index: Any, prev: Any, free: bool) -> Any:
+    """`index` (the code's, or the snapshot's own spelling of it) still marked as the snapshot had it: a UNIQUE of
+    its table's CREATE TABLE in the database (Index.inline, SQLite's: baseline adopted it so, drizzle-kit wrote it
+    so), which a later drop must rebuild the table for. The code cannot say it; a change or rebuild of it ends it."""
+    from dataclasses import replace
+
+    if free and prev is not None and prev.inline and not index.inline and prev == index:
+        return replace(index, inline=True)
+    return index
 
 
 def _columns_renamed(prev: Table, changes: list[Any]) -> Table:

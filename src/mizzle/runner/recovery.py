@@ -222,6 +222,8 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         comparable, live = dialect.comparable(expected), dialect.comparable(live)
         # its catalog keeps the names of indexes (not of constraints): those are adopted, as on PostgreSQL
         named = [a for a in renamed_by_definition(comparable, live) if a[2] == "index"]
+        # and which of its uniques are its tables' own (a UNIQUE of the CREATE TABLE: Index.inline), as it has them
+        named += [(t.schema, t.name, "inline", i.name, i.name) for t in live.tables for i in t.indexes if i.inline]
         return lines(comparable, live), named, note
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
@@ -277,6 +279,40 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
     if done:
         path.write_text(dump_json(snap), encoding="utf-8")
+    return done
+
+
+def _adopt_inline(folder: MigrationFolder, target: Migration, inline: list[tuple[str, str]]) -> list[str]:
+    """Mark, in the sidecar entry of `target`'s snapshot, the unique indexes ((table, name)) the database has as a
+    UNIQUE of the table's CREATE TABLE (SQLite: create_all's, Alembic's), where the folder's SQL made them with
+    CREATE UNIQUE INDEX: DROP INDEX cannot drop those, so a later migration dropping or changing one rebuilds the
+    table, which works on both databases. A note for each."""
+    from ..migrations.folder import dump_json, write_atomic
+
+    snap = folder.read_snapshot(target)
+    if snap is None or target.snapshot_path is None or not inline:
+        return []
+    side = folder.read_sidecar()
+    entry = side.setdefault("snapshots", {}).setdefault(snap.get("id"), {})
+    done = []
+    for table, name in inline:
+        t = (snap.get("tables") or {}).get(table)
+        ix = ((t or {}).get("indexes") or {}).get(name)
+        marks = entry.setdefault("tables", {}).setdefault(table, {}).setdefault("indexes", {})
+        if not isinstance(ix, dict) or not ix.get("isUnique") or (marks.get(name) or {}).get("inline"):
+            continue  # not an index of the snapshot (a `uniqueConstraints` one is its table's already), or marked
+        marks[name] = {"inline": True}
+        done.append(f"snapshot of {target.tag}: unique index {name} on {table} is a UNIQUE of the table's CREATE TABLE "
+                    "in this database (SQLite cannot DROP INDEX it): a later migration dropping or changing it "
+                    "rebuilds the table")
+    for t in list(entry.get("tables") or {}):  # nothing left empty
+        if not entry["tables"][t].get("indexes"):
+            entry["tables"][t].pop("indexes", None)
+        if not entry["tables"][t]:
+            del entry["tables"][t]
+    if done:
+        side.setdefault("version", 1)
+        write_atomic(folder.sidecar_path, dump_json(side) + "\n")
     return done
 
 
@@ -340,7 +376,8 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             "or pass --force to record it without comparing.")
     out.checked = True
     if adopted:
-        out.renamed = _adopt_names(folder, target, adopted)
+        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"])
+        out.notes += _adopt_inline(folder, target, [(a[1], a[4]) for a in adopted if a[2] == "inline"])
 
 
 def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,

@@ -208,6 +208,10 @@ class Index:
     concurrently: bool = False
     nulls_not_distinct: bool = False  # a unique index's NULLS NOT DISTINCT (PostgreSQL 15)
     server_name: str | None = field(default=None, compare=False)  # as ForeignKey.server_name
+    # SQLite: the unique is a UNIQUE of its table's CREATE TABLE in the database (an automatic index,
+    # sqlite_autoindex_<table>_N: create_all's, Alembic's, drizzle-kit 1.x's), not a CREATE UNIQUE INDEX of its own;
+    # DROP INDEX cannot drop it, a table rebuild does. Not part of the definition (equality ignores it).
+    inline: bool = field(default=False, compare=False)
 
     @property
     def real_name(self) -> str:

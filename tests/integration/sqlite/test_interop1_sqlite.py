@@ -394,3 +394,43 @@ def test_named_constraints_inside_create_table_keep_their_names(node: str, tmp_p
         assert "No schema changes" in out, out + snap.read_text()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_unique_drizzle_kit_wrote_inside_create_table_is_dropped_by_a_rebuild(node: str, tmp_path: Path) -> None:
+    """drizzle-kit 1.x writes karakeep's `unique().on(bt.userId, bt.name)` inside CREATE TABLE (a `uniques` row),
+    which SQLite keeps as an automatic index DROP INDEX cannot drop: mizzle dropping it wrote
+    DROP INDEX `bookmarkTags_userId_name_unique` and the migration failed ("no such index"). It rebuilds the table, as
+    drizzle-kit 1.x does for the same drop."""
+    work = INTEROP1 / ".scratch" / f"sqlite_drop_unique_{uuid.uuid4().hex[:8]}"
+    schema = INTEROP1 / "sqlite_named_constraints" / "schema.ts"
+    try:
+        _kit(node, schema, work / "D", "init")
+        project = tmp_path / "proj"
+        shutil.copytree(work / "D", project / "migrations")
+        db = tmp_path / "app.db"
+        migrate(url=f"sqlite:///{db}", folder=project / "migrations")
+        (project / "twin").mkdir()
+        (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["twin/schema.py"]\nout = "migrations"\n'
+                                             '[migrations]\nlayout = "folders"\n')
+        from mizzle.commands.pull import pull
+
+        (tmp_path / "p").mkdir()
+        (tmp_path / "p" / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(tmp_path / "p" / "mizzle.toml"), f"sqlite:///{db}", mark=False)
+        text = (tmp_path / "p" / "schema.py").read_text()
+        lines = [line for line in text.splitlines() if '"bookmarkTags_userId_name_unique"' in line]
+        assert len(lines) == 1, text
+        (project / "twin" / "schema.py").write_text(text.replace(lines[0] + "\n", ""))
+        for m in [m for m in sys.modules if m == "twin" or m.startswith("twin.")]:
+            del sys.modules[m]
+        sql = generate(load_config(project / "mizzle.toml"), name="drop_unique").sql
+        assert "DROP INDEX" not in sql and "CREATE TABLE `__new_bookmarkTags`" in sql, sql
+        migrate(url=f"sqlite:///{db}", folder=project / "migrations")
+        with sqlite3.connect(db) as c:
+            c.execute("INSERT INTO bookmarkTags (id, name, userId) VALUES ('1', 'x', 'u'), ('2', 'x', 'u')")
+        (work / "schema.ts").write_text(schema.read_text().replace("  unique().on(bt.userId, bt.name),\n", ""))
+        _kit(node, work / "schema.ts", work / "D", "drop_unique")
+        theirs = _dirs(work / "D")[-1] / "migration.sql"
+        assert "CREATE TABLE `__new_bookmarkTags`" in theirs.read_text(), theirs.read_text()  # drizzle-kit's too
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

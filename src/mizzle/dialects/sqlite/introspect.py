@@ -541,7 +541,8 @@ def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | N
             elements = _constraint_elements(conn, name, collations)
             cols = tuple(c.expression for c in elements)
             given = uniques.get(tuple(c.lower() for c in cols))
-            out.append(Index(name=given or unique_name(table, cols, cut=False), columns=elements, unique=True))
+            out.append(Index(name=given or unique_name(table, cols, cut=False), columns=elements, unique=True,
+                             inline=True))
             continue
         body = _body(sql[re.search(rf"(?is)\bON\s+{_IDENT}\s*\(", sql).start():])  # type: ignore[union-attr]
         cols_ = []

@@ -2,7 +2,8 @@
 
 `sqlite_changes` post-processes the dialect-neutral diff for SQLite: every change SQLite cannot ALTER
 (column type/default/nullability, keys, FKs and checks on an existing table, dropping a keyed or indexed
-column, adding a column ADD COLUMN refuses) is folded into one `RebuildTable` per table, which carries
+column, adding a column ADD COLUMN refuses, dropping or renaming a unique its CREATE TABLE may hold: Index.inline) is
+folded into one `RebuildTable` per table, which carries
 the whole old and new definitions; created tables get their FKs inline; index renames become drop+create.
 """
 
@@ -14,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from ...schema import changes as ch
 from ...schema import object_changes as oc
-from ...schema.model import Column, Schema, Table
-from ...schema.naming import mentions
+from ...schema.model import Column, Index, Schema, Table
+from ...schema.naming import mentions, unique_name
 from .types import is_constant, on_the_key
 
 _REBUILD_KINDS = (ch.AlterColumn, ch.SetPrimaryKey, ch.AddForeignKey, ch.DropForeignKey, ch.AddUnique,
@@ -93,7 +94,7 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
             ot, nt = old.table(*c.table), new.table(*c.table)
             o_ix = next((i for i in ot.indexes if i.name == c.old), None) if ot else None
             n_ix = next((i for i in nt.indexes if i.name == c.new), None) if nt else None
-            if c.index and o_ix is not None and n_ix is not None:
+            if c.index and o_ix is not None and n_ix is not None and not derived_rename(c, o_ix, nt):
                 early.append(ch.DropIndex(c.table, o_ix))
                 indexes.append(ch.CreateIndex(c.table, n_ix))
             # a foreign key's name is not stored by SQLite: a rename changes only the snapshot
@@ -110,12 +111,21 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         ot, nt = old.table(*key), new.table(*key)
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
-                                                          and not isinstance(p, ch.DropIndex))))
+                                                          and not (isinstance(p, ch.DropIndex) and not p.index.inline))))
     cycled = views_over(rebuild, view_drops, old, new)
     trig = triggers_over(rebuild, {c.obj.key for c in cycled[0] if isinstance(c, oc.DropObject)}, view_drops, old,
                          new)
     return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1],
             *trig[1]]
+
+
+def derived_rename(c: ch.RenameConstraint, ix: Index, table: Table | None) -> bool:
+    """A UNIQUE of the CREATE TABLE (Index.inline) left unnamed, whose name follows its table's (a table rename):
+    SQLite keeps no name for it (its automatic index is `sqlite_autoindex_<table>_N`), so there is nothing to do;
+    a DROP INDEX would fail, and drizzle-kit 1.x keeps the `<old>_…` name."""
+    cols = ix.column_names
+    return ix.inline and table is not None and c.old.endswith("_" + "_".join(cols) + "_unique") \
+        and c.new == unique_name(table.name, cols, cut=False)
 
 
 def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip: set[ch.TableKey]
@@ -137,6 +147,9 @@ def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip:
             rebuild.add(key)
         elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
             rebuild.add(key)  # a check's name is part of the CREATE TABLE text
+        elif isinstance(c, ch.DropIndex) and c.index.inline or isinstance(c, ch.RenameConstraint) and c.index \
+                and any(i.inline and i.name == c.old and not derived_rename(c, i, nt) for i in ot.indexes):
+            rebuild.add(key)  # a UNIQUE of the table's CREATE TABLE (Index.inline): DROP INDEX cannot drop it
     return rebuild
 
 

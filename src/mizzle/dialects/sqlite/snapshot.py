@@ -81,16 +81,20 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
                       deferrable=(side_fks.get(f["name"]) or {}).get("deferrable"))
            for f in (t.get("foreignKeys") or {}).values()]
     indexes = []
+    inline = {n for n, v in (side.get("indexes") or {}).items() if isinstance(v, dict) and v.get("inline")}
     for ix in (t.get("indexes") or {}).values():
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         cols = tuple(_index_column(c, bool((flags.get(c) or {}).get("isExpression"))) for c in ix["columns"])
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
-                             where=ix.get("where") or None, server_name=ix.get(SERVER_NAME)))
-    for u in (t.get("uniqueConstraints") or {}).values():  # older drizzle-kit versions wrote these
+                             where=ix.get("where") or None, server_name=ix.get(SERVER_NAME),
+                             inline=bool(ix.get("isUnique")) and ix["name"] in inline))
+    # drizzle-kit writes these inside its CREATE TABLE (`CONSTRAINT x UNIQUE(…)`: older 0.x versions, and 1.x's
+    # `uniques` rows): the database has them as the table's own, which DROP INDEX cannot drop
+    for u in (t.get("uniqueConstraints") or {}).values():
         cols_u = tuple(u["columns"])
         indexes.append(Index(name=u.get("name") or unique_name(t["name"], cols_u, cut=False),
                              columns=tuple(IndexColumn(c) for c in cols_u), unique=True,
-                             server_name=u.get(SERVER_NAME)))
+                             server_name=u.get(SERVER_NAME), inline=True))
     checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
     return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,
                  foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes))
@@ -155,7 +159,8 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
 
 def _tables_sidecar(schema: Schema) -> dict[str, Any]:
     """What drizzle-kit's SQLite snapshot has no field for, by table (as the PostgreSQL sidecar keeps it): a column's
-    COLLATE, a deferrable foreign key's `deferrable` ("immediate" / "deferred")."""
+    COLLATE, a deferrable foreign key's `deferrable` ("immediate" / "deferred"), a unique index that the database
+    has as a UNIQUE of the table's CREATE TABLE (`inline`: baseline adopted it so; its drop is a table rebuild)."""
     out: dict[str, Any] = {}
     for t in schema.tables:
         entry: dict[str, Any] = {}
@@ -163,6 +168,8 @@ def _tables_sidecar(schema: Schema) -> dict[str, Any]:
             entry["columns"] = cols
         if fks := {f.name: {"deferrable": f.deferrable} for f in t.foreign_keys if f.deferrable}:
             entry["foreignKeys"] = fks
+        if inline := {i.name: {"inline": True} for i in t.indexes if i.inline}:
+            entry["indexes"] = inline
         if entry:
             out[t.name] = entry
     return out
