@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -316,6 +317,35 @@ def test_a_key_declared_unique_too_is_no_difference(node: str, tmp_path: Path) -
             generate(load_config(project / "mizzle.toml"), check=True)
         except IntegrityError as e:
             pytest.fail(f"generate --check after pull found changes: {e.message}\n{e.details}", pytrace=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_key_declared_unique_too_stays_in_the_next_snapshot(node: str, tmp_path: Path) -> None:
+    """homarr's serverSetting (`text().notNull().unique().primaryKey()`) in a drizzle-kit 1.x folder, then a column
+    added to another table by `mizzle generate`: mizzle's snapshot left out the `uniques` row on the key (its model
+    folds such a unique into the key), and drizzle-kit 1.x's next generate rebuilt serverSetting to add it back."""
+    work = INTEROP1 / ".scratch" / f"sqlite_key2_{uuid.uuid4().hex[:8]}"
+    try:
+        ts = (INTEROP1 / "sqlite_key_unique" / "schema.ts").read_text()
+        (work / "v1").mkdir(parents=True)
+        (work / "v1" / "schema.ts").write_text(ts + "export const app = sqliteTable('app', { id: text().primaryKey() });\n")
+        _kit(node, work / "v1" / "schema.ts", work / "D", "init")
+        twin = tmp_path / "key_unique_twin.py"
+        twin.write_text(
+            "import sqlalchemy as sa\n\nmd = sa.MetaData()\n"
+            "sa.Table('serverSetting', md, sa.Column('settingKey', sa.Text, primary_key=True, unique=True),\n"
+            "         sa.Column('value', sa.Text, nullable=False, server_default='{\"json\": {}}'))\n"
+            "sa.Table('app', md, sa.Column('id', sa.Text, primary_key=True), sa.Column('category', sa.Text))\n")
+        (tmp_path / "mizzle.toml").write_text(f'dialect = "sqlite"\nschema = ["{twin}"]\nout = "{work / "D"}"\n')
+        time.sleep(1.1)
+        made = generate(load_config(tmp_path / "mizzle.toml"), name="category")
+        assert made.sql.strip() == "ALTER TABLE `app` ADD `category` text;", made.sql
+        (work / "v2").mkdir()
+        (work / "v2" / "schema.ts").write_text(
+            ts + "export const app = sqliteTable('app', { id: text().primaryKey(), category: text() });\n")
+        out = _kit(node, work / "v2" / "schema.ts", work / "D", "again")
+        assert len(_dirs(work / "D")) == 2, out + (_dirs(work / "D")[-1] / "migration.sql").read_text()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

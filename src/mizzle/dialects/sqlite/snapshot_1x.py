@@ -204,12 +204,25 @@ def rows_from_v6(snap: dict[str, Any], previous: list[dict[str, Any]]) -> list[d
     rows: list[dict[str, Any]] = [{"name": t["name"], "entityType": "tables"} for t in tables]
     for t in tables:
         rows += [_column_row(t, c, kept) for c in t["columns"].values()]
+    parts = [r for t in tables for r in _constraint_rows(t, internal, kept)]
+    parts += _key_uniques_kept(parts, previous)
     for kind in ("indexes", "fks", "pks", "uniques", "checks"):
-        for t in tables:
-            rows += [r for r in _constraint_rows(t, internal, kept) if r["entityType"] == kind]
+        rows += [r for r in parts if r["entityType"] == kind]
     rows += [{"name": v["name"], "definition": v.get("definition"), "isExisting": bool(v.get("isExisting")),
               "error": None, "entityType": "views"} for v in (snap.get("views") or {}).values()]
     return rows
+
+
+def _key_uniques_kept(parts: list[dict[str, Any]], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parent's `uniques` rows on exactly a primary key's columns that `parts` (the new constraint rows) lack:
+    drizzle-kit 1.x's `.unique().primaryKey()` (homarr's serverSetting), `PRIMARY KEY UNIQUE` in its SQL, where
+    SQLite makes no index for the UNIQUE and mizzle's model folds it into the key (types.on_the_key). Left out, the
+    next `drizzle-kit generate` rebuilds the table to add it back."""
+    keys = {r["table"]: list(r["columns"]) for r in parts if r["entityType"] == "pks"}
+    taken = {(r["table"], r["name"]) for r in parts}
+    covered = {(r["table"], tuple(r["columns"])) for r in parts if r["entityType"] == "uniques"}
+    return [dict(r) for r in previous if r.get("entityType") == "uniques" and keys.get(r.get("table")) == list(r["columns"])
+            and (r["table"], r["name"]) not in taken and (r["table"], tuple(r["columns"])) not in covered]
 
 
 def _column_row(t: dict[str, Any], c: dict[str, Any], kept: dict[Any, dict[str, Any]]) -> dict[str, Any]:
