@@ -15,6 +15,7 @@ into folder D, mizzle into M (`[migrations] layout = "folders"`), and at every s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -366,6 +367,39 @@ def test_a_rebuilt_unique_index_under_a_constraints_name_stays_an_index(node: st
         assert len(rebuild_snapshots(load_config(tmp_path / "mizzle.toml")).rebuilt) == 1
         assert '"uniques"' not in snap.read_text() and '"uniques"' not in kit_own, snap.read_text()
         out = _kit(node, schema, work / "D", "again")
+        assert "No schema changes" in out, out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_rebuilt_snapshot_keeps_a_unique_the_key_absorbed(node: str, tmp_path: Path) -> None:
+    """homarr's serverSetting (`text().notNull().unique().primaryKey()`, `PRIMARY KEY UNIQUE` in the SQL, then the
+    table rebuilt by drizzle-kit through `__new_serverSetting`): SQLite makes no index for the UNIQUE, so the
+    snapshots `check --rebuild-snapshots` wrote lacked drizzle-kit's `uniques` row, and drizzle-kit 1.x's next
+    generate rebuilt the table to add it back."""
+    from mizzle.commands.verify import rebuild_snapshots
+
+    work = INTEROP1 / ".scratch" / f"sqlite_keyrb_{uuid.uuid4().hex[:8]}"
+    try:
+        ts = (INTEROP1 / "sqlite_key_unique" / "schema.ts").read_text()
+        (work / "v1").mkdir(parents=True)
+        (work / "v1" / "schema.ts").write_text(ts)
+        _kit(node, work / "v1" / "schema.ts", work / "D", "init")
+        (work / "v2").mkdir()
+        (work / "v2" / "schema.ts").write_text(ts.replace("""default('{"json": {}}')""", "default('{}')"))
+        time.sleep(1.1)
+        _kit(node, work / "v2" / "schema.ts", work / "D", "rebuilt")
+        assert "__new_serverSetting" in (_dirs(work / "D")[-1] / "migration.sql").read_text()
+        kit_own = {}
+        for d in _dirs(work / "D"):
+            kit_own[d.name] = json.loads((d / "snapshot.json").read_text())["ddl"]
+            (d / "snapshot.json").unlink()
+        (tmp_path / "mizzle.toml").write_text(f'dialect = "sqlite"\nout = "{work / "D"}"\n[migrations]\nlayout = "folders"\n')
+        assert len(rebuild_snapshots(load_config(tmp_path / "mizzle.toml")).rebuilt) == 2
+        for d in _dirs(work / "D"):
+            ours = json.loads((d / "snapshot.json").read_text())["ddl"]
+            assert sorted(map(json.dumps, ours)) == sorted(map(json.dumps, kit_own[d.name])), d.name
+        out = _kit(node, work / "v2" / "schema.ts", work / "D", "again")
         assert "No schema changes" in out, out
     finally:
         shutil.rmtree(work, ignore_errors=True)

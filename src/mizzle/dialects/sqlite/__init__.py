@@ -226,8 +226,10 @@ class SQLiteDialect:
 
     def mark_rebuilt(self, snap: dict[str, Any], texts: list[str], folders: bool) -> None:
         if folders:
+            from .introspect import add_key_uniques
             from .snapshot_1x import mark_made_as_indexes
 
+            add_key_uniques(snap, texts)
             mark_made_as_indexes(snap, texts)
 
     def settings_schema(self, tracking_schema: str) -> str:

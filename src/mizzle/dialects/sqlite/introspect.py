@@ -477,6 +477,49 @@ def unique_names(sql: str) -> dict[tuple[str, ...], str]:
     return out
 
 
+def inline_uniques(sql: str) -> set[str]:
+    """The columns (lower case) the CREATE TABLE text `sql` declares UNIQUE in their own definition, unnamed
+    (drizzle-kit 1.x's `"k" text PRIMARY KEY UNIQUE`)."""
+    out: set[str] = set()
+    for item in split_top(_body(_without_comments(sql))):
+        if _TABLE_CONSTRAINT.match(item) or not (m := re.match(rf"\s*(?P<n>{_IDENT})", item)):
+            continue
+        rest = item[m.end():]
+        if _has_word(rest, "UNIQUE") and not re.search(rf"(?is)\bCONSTRAINT\s+{_IDENT}\s+UNIQUE", rest):
+            out.add(unquote(m["n"]).lower())
+    return out
+
+
+_CREATE_TABLE = re.compile(r'(?i)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?'
+                           r'(?:`((?:[^`]|``)+)`|"((?:[^"]|"")+)"|([\w$]+))\s*\(')
+
+
+def add_key_uniques(snap: dict[str, Any], texts: list[str]) -> None:
+    """Add to each table of `snap` (v6 JSON of a replayed database) the UNIQUE on exactly its primary key's columns
+    that its last CREATE TABLE in `texts` wrote (drizzle-kit 1.x's `PRIMARY KEY UNIQUE` of `.unique().primaryKey()`,
+    or a named one): SQLite makes no index for it, so the database does not show it, and a snapshot without
+    drizzle-kit's `uniques` row made its next generate rebuild the table."""
+    creates: dict[str, str] = {}
+    for text in texts:
+        for m in _CREATE_TABLE.finditer(text):
+            name = (m.group(1) or m.group(2) or m.group(3)).replace("``", "`").replace('""', '"')
+            creates[name.removeprefix("__new_").lower()] = text[m.start():]  # drizzle-kit's table rebuild
+    for t in (snap.get("tables") or {}).values():
+        sql = creates.get(t["name"].lower())
+        single = [c["name"] for c in t["columns"].values() if c.get("primaryKey")]
+        key = single or next((list(p["columns"]) for p in (t.get("compositePrimaryKeys") or {}).values()), [])
+        lowered = tuple(c.lower() for c in key)
+        uniques = [*(t.get("uniqueConstraints") or {}).values(),
+                   *(i for i in (t.get("indexes") or {}).values() if i.get("isUnique"))]
+        if not sql or not key or any(tuple(c.lower() for c in u["columns"]) == lowered for u in uniques):
+            continue
+        name = unique_names(sql).get(lowered)
+        if name is None and len(key) == 1 and lowered[0] in inline_uniques(sql):
+            name = unique_name(t["name"], tuple(key), cut=False)
+        if name is not None:
+            t.setdefault("uniqueConstraints", {})[name] = {"name": name, "columns": key}
+
+
 def _free_unique_names(conn: sqlite3.Connection, sqls: list[str]) -> set[str]:
     """The UNIQUE constraints' names of the CREATE TABLE texts `sqls` that may name their indexes in the model: not
     the name of an index, a table or a view (SQLite keeps a constraint's name out of their namespace) and given
