@@ -35,4 +35,27 @@ def test_default_and_not_null_hash_in_drizzle_kits_order_and_casts() -> None:
                                  'ALTER TABLE "app"."users" ALTER COLUMN "ai_model" SET NOT NULL;')
     f = _footprint({"default": "'b'"}, type="mood", typeSchema="app")
     assert f["sqlHash"] == _hash('ALTER TABLE "users" ALTER COLUMN "ai_model" SET DEFAULT \'b\'::"app"."mood";')
-    assert "sqlHash" not in _footprint({"default": "'c'", "type": "varchar"})
+    assert _footprint({"default": "'c'", "type": "varchar"})["sqlHash"] == _hash(
+        'ALTER TABLE "users" ALTER COLUMN "ai_model" SET DATA TYPE varchar USING "ai_model"::varchar;',
+        'ALTER TABLE "users" ALTER COLUMN "ai_model" SET DEFAULT \'c\';')
+
+
+def test_a_plain_type_change_carries_drizzle_kits_hash() -> None:
+    """kan's card.title varchar(256) → text and homarr's integrationSecret.kind varchar(16) → varchar(64), as
+    drizzle-kit 1.0.0-rc.5 generated them: its snapshots hash `SET DATA TYPE … USING "c"::type;`, mizzle's had no
+    hash (and `check --rebuild-snapshots` differed from drizzle-kit's own snapshot there)."""
+    card = {"table": "card", "name": "title", "type": "varchar(256)", "notNull": True}
+    assert _footprint({"type": "text"}, **card)["sqlHash"] == "ab8cad20c7c6c7a4"
+    kind = {"table": "integrationSecret", "name": "kind", "type": "varchar(16)", "notNull": True}
+    assert _footprint({"type": "varchar(64)"}, **kind)["sqlHash"] == "e8cd56083a05f21b"
+    assert _footprint({"type": "bigint", "notNull": True})["sqlHash"] == _hash(
+        'ALTER TABLE "users" ALTER COLUMN "ai_model" SET DATA TYPE bigint USING "ai_model"::bigint;',
+        'ALTER TABLE "users" ALTER COLUMN "ai_model" SET NOT NULL;')
+    # drizzle-kit's SQL depends on more than the rows say (an enum's default dropped and set again, a serial's
+    # sequence, an array's USING): no hash
+    assert "sqlHash" not in _footprint({"type": "mood", "typeSchema": "public"})
+    assert "sqlHash" not in _footprint({"type": "text"}, type="mood", typeSchema="public")
+    assert "sqlHash" not in _footprint({"type": "integer"}, type="serial")
+    assert "sqlHash" not in _footprint({"type": "bigserial"}, type="integer")
+    assert "sqlHash" not in _footprint({"type": "text", "dimensions": 1})
+    assert "sqlHash" not in _footprint({"type": "text"}, generated={"as": "1", "type": "stored"})

@@ -178,7 +178,8 @@ def _sequence(op: str, row: Row, deltas: list[dict[str, Any]], old_rows: list[Ro
 def _alter_column(row: Row, changed: Row) -> list[Row]:
     """`alter_column`: it writes the column's properties that change (a type change rewrites the default too, an
     identity the default and NOT NULL), and carries the hash of its SQL when drizzle-kit's SQL is known for sure
-    here: NOT NULL and the default set or dropped, nothing else (another change: no hash, so drizzle-kit's `check`
+    here: NOT NULL and the default set or dropped, and a plain type change with them (_plain_retype); nothing else
+    (another change: no hash, so drizzle-kit's `check`
     takes the same change on two branches for a conflict, never the reverse; a hash of other text than
     drizzle-kit's errs the same way, and two different changes never share one)."""
     to = {**row, **changed}
@@ -193,9 +194,11 @@ def _alter_column(row: Row, changed: Row) -> list[Row]:
     reads = [*_under(s, t), f"n|col|{s}.{t}.{n}", *(_enum_read(to) if "default" in changed or "type" in props else [])]
     out: Row = {"statementType": "alter_column", "statementTarget": ["column", s, t, n],
                 "writes": [f"s|colprop|{s}.{t}.{n}.{p}" for p in order], "reads": reads}
-    if changed and set(changed) <= {"notNull", "default"}:
+    if changed and (set(changed) <= {"notNull", "default"} or _plain_retype(row, to, changed)):
         key = f'"{t}"' if s == "public" else f'"{s}"."{t}"'
         sql = []
+        if "type" in changed:
+            sql.append(f'ALTER TABLE {key} ALTER COLUMN "{n}" SET DATA TYPE {to["type"]} USING "{n}"::{to["type"]};')
         if "default" in changed:  # before NOT NULL, as drizzle-kit's alter_column convertor writes them
             sql.append(f'ALTER TABLE {key} ALTER COLUMN "{n}" '
                        + (f"SET DEFAULT {_default_sql(to)};" if to.get("default") else "DROP DEFAULT;"))
@@ -203,6 +206,18 @@ def _alter_column(row: Row, changed: Row) -> list[Row]:
             sql.append(f'ALTER TABLE {key} ALTER COLUMN "{n}" {"SET" if changed["notNull"] else "DROP"} NOT NULL;')
         out["sqlHash"] = hashlib.sha256("\n".join(sql).encode()).hexdigest()[:16]
     return [out]
+
+
+_SERIALS = ("smallserial", "serial", "bigserial")
+
+
+def _plain_retype(row: Row, to: Row, changed: Row) -> bool:
+    """A type change whose SQL drizzle-kit 1.x writes from the rows alone (`SET DATA TYPE t USING "c"::t;`, then
+    the default and NOT NULL as they change): no enum on either side (its default dropped and set again), no
+    serial (its sequence), no array, no generated column."""
+    return "type" in changed and set(changed) <= {"type", "notNull", "default"} \
+        and not any(r.get("typeSchema") or r.get("dimensions") or r.get("generated")
+                    or str(r.get("type") or "").lower() in _SERIALS for r in (row, to))
 
 
 def _default_sql(col: Row) -> str:
