@@ -293,7 +293,7 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
     "defaults set on a view's column (ALTER VIEW … SET DEFAULT)": (
         "a.attname || ' ' || (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.adrelid = "
         "a.attrelid AND ad.adnum = a.attnum)",
-        "c.relkind = 'v'", "a.atthasdef"),
+        "c.relkind = 'v'", "a.atthasdef AND c.relkind = 'v'"),
     "column storage (SET STORAGE)": (
         "a.attname || ' ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' "
         "ELSE 'extended' END",
