@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import mlflow_reduced
 import sqlalchemy as sa
 
 MODELS = '''
@@ -79,32 +80,7 @@ def test_baseline_adopts_a_sqlite_create_all_database(tmp_path: Path, run_mizzle
     assert "users.active: default true → 0" in out and "logins" not in out, out
 
 
-NAMED = '''
-import sqlalchemy as sa
-
-md = sa.MetaData()
-
-datasets = sa.Table(
-    "evaluation_datasets", md,
-    sa.Column("dataset_id", sa.String(36), primary_key=True),
-    sa.Column("workspace", sa.String(63), nullable=False),
-    sa.Column("name", sa.String(255), nullable=False),
-    sa.UniqueConstraint("workspace", "name", name="uq_evaluation_datasets_workspace_name"),
-)
-
-# mlflow's evaluation_dataset_tags: its key declared on the column and again named, create_all writes both (the
-# second as `CONSTRAINT fk_… FOREIGN KEY (…)`)
-tags = sa.Table(
-    "evaluation_dataset_tags", md,
-    sa.Column("dataset_id", sa.String(36), sa.ForeignKey("evaluation_datasets.dataset_id", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("key", sa.String(255), nullable=False),
-    sa.Column("value", sa.String(5000)),
-    sa.PrimaryKeyConstraint("dataset_id", "key", name="evaluation_dataset_tags_pk"),
-    sa.ForeignKeyConstraint(["dataset_id"], ["evaluation_datasets.dataset_id"],
-                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),
-)
-'''
+NAMED = mlflow_reduced.TAGS
 
 
 def test_baseline_and_drift_take_a_create_all_databases_named_constraints(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import mlflow_reduced
 import pg_history
 import psycopg
 import pytest
@@ -271,29 +272,10 @@ def test_push_on_sqlite(tmp_path: Path, run_mizzle: Run) -> None:
 
 # mlflow's evaluation_dataset_tags, reduced: a foreign key declared on the column and again named, a named composite
 # primary key; create_all writes VARCHAR where mizzle writes text
-MLFLOW_TAGS = """
-import sqlalchemy as sa
-
-md = sa.MetaData()
-datasets = sa.Table(
-    "evaluation_datasets", md,
-    sa.Column("dataset_id", sa.String(36), primary_key=True),
-    sa.Column("workspace", sa.String(63), nullable=False),
-    sa.Column("name", sa.String(255), nullable=False),
-    sa.UniqueConstraint("workspace", "name", name="uq_evaluation_datasets_workspace_name"),
-)
-tags = sa.Table(
-    "evaluation_dataset_tags", md,
-    sa.Column("dataset_id", sa.String(36), sa.ForeignKey("evaluation_datasets.dataset_id", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("key", sa.String(255), nullable=False),
-    sa.Column("value", sa.String(5000)),
-    sa.PrimaryKeyConstraint("dataset_id", "key", name="evaluation_dataset_tags_pk"),
-    sa.ForeignKeyConstraint(["dataset_id"], ["evaluation_datasets.dataset_id"],
-                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),
-    sa.CheckConstraint("length(key) > 0", name="ck_key_set"),
-)
-"""
+MLFLOW_TAGS = mlflow_reduced.TAGS.replace(
+    '                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),\n)',
+    '                            name="fk_evaluation_dataset_tags_dataset_id", ondelete="CASCADE"),\n'
+    '    sa.CheckConstraint("length(key) > 0", name="ck_key_set"),\n)')
 
 
 @pytest.mark.parametrize("built_by", ["migrate", "create_all"])
