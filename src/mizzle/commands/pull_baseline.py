@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-import sys
 from typing import Any
 
 # imported with this module, by pull while the server reads the catalogue (pull_reading.py), not in the child
@@ -63,15 +62,12 @@ class BaselineTexts:
 
 
 def _fork(args: tuple[Schema, str, dict[str, Any] | None], close: tuple[int, ...]) -> tuple[int, int] | None:
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
+    from .pull_round_trip import fork_with_pipes
+
+    forked = fork_with_pipes(1)
+    if forked is None:
         return None
+    pid, [(read_end, write_end)] = forked
     if pid:
         os.close(write_end)
         return pid, read_end

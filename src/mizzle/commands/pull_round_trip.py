@@ -138,18 +138,26 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _fork_reading(dialect: str, module: Path, snapshot: dict[str, Any],
-                  sidecar: dict[str, Any]) -> tuple[int, int, int] | None:
-    read_end, write_end = os.pipe()
-    go_read, go_write = os.pipe()
+def fork_with_pipes(count: int) -> tuple[int, list[tuple[int, int]]] | None:
+    """`count` pipes (read end, write end) made, the standard streams flushed, and the process forked: the pid (0 in
+    the child) and the pipes, both ends open in both processes; None when the fork fails (the pipes closed)."""
+    pipes = [os.pipe() for _ in range(count)]
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        pid = os.fork()
+        return os.fork(), pipes
     except OSError:
-        for fd in (read_end, write_end, go_read, go_write):
+        for fd in (fd for pipe in pipes for fd in pipe):
             os.close(fd)
         return None
+
+
+def _fork_reading(dialect: str, module: Path, snapshot: dict[str, Any],
+                  sidecar: dict[str, Any]) -> tuple[int, int, int] | None:
+    forked = fork_with_pipes(2)
+    if forked is None:
+        return None
+    pid, [(read_end, write_end), (go_read, go_write)] = forked
     if pid:
         os.close(write_end)
         os.close(go_read)
