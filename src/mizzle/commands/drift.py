@@ -237,11 +237,26 @@ def _without_constraint_flags(model: Schema) -> tuple[list[Any], dict[str, list[
 
 def holds_comments(folder: MigrationFolder) -> bool:
     """Do the folder's snapshots hold comments? drizzle-kit's have no field for them; mizzle keeps them in its
-    sidecar file, which a folder written by drizzle-kit does not have."""
+    sidecar file, which a folder written by drizzle-kit does not have. A sidecar that holds nothing but SQLite's
+    inline-unique marks (`baseline` writes them into any folder: Index.inline) records no comments nor objects."""
     try:
-        return bool(folder.read_sidecar())
+        side = folder.read_sidecar()
     except Exception:  # noqa: BLE001 - an unreadable sidecar is reported by `check`, not here
         return False
+    return bool(side) and not _inline_marks_only(side)
+
+
+def _inline_marks_only(side: dict[str, Any]) -> bool:
+    """Whether the sidecar's snapshot entries hold only `{"tables": {t: {"indexes": {i: {"inline": true}}}}}`."""
+    if set(side) - {"version", "snapshots"}:
+        return False
+    for entry in (side.get("snapshots") or {}).values():
+        if set(entry) - {"tables"}:
+            return False
+        for table in (entry.get("tables") or {}).values():
+            if set(table) - {"indexes"} or any(set(ix) - {"inline"} for ix in (table.get("indexes") or {}).values()):
+                return False
+    return True
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",
