@@ -247,16 +247,21 @@ def holds_comments(folder: MigrationFolder) -> bool:
 
 
 def _inline_marks_only(side: dict[str, Any]) -> bool:
-    """Whether the sidecar's snapshot entries hold only `{"tables": {t: {"indexes": {i: {"inline": true}}}}}`."""
+    """Whether the sidecar holds inline marks and nothing else: its snapshot entries only
+    `{"tables": {t: {"indexes": {i: {"inline": true}}}}}` (a sidecar with nothing at all, `{"version": 1}`, is
+    mizzle's, as it always was)."""
     if set(side) - {"version", "snapshots"}:
         return False
+    marks = 0
     for entry in (side.get("snapshots") or {}).values():
         if set(entry) - {"tables"}:
             return False
         for table in (entry.get("tables") or {}).values():
-            if set(table) - {"indexes"} or any(set(ix) - {"inline"} for ix in (table.get("indexes") or {}).values()):
+            indexes = (table.get("indexes") or {}).values()
+            if set(table) - {"indexes"} or any(set(ix) - {"inline"} for ix in indexes):
                 return False
-    return True
+            marks += len(indexes)
+    return marks > 0
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",
