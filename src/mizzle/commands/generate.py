@@ -182,7 +182,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
     result.warnings += [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
-    result.warnings += made + dialect.fails_on_rows(changeset.changes)
+    result.warnings += made + dialect.fails_on_rows(changeset.changes) + collations_unknown(dialect, old, new, folder)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)
@@ -203,6 +203,20 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                          changeset.changes, dialect.reader.stored_name)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
+
+
+def collations_unknown(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
+    """A warning for each collation `new` names that `old` did not and that the server has none of
+    (`Dialect.unknown_collations`; the folder's SQL may create it): the statement naming it would fail."""
+    from ..schema.model import collations_used
+
+    before = collations_used(old)
+    added = {k: v for k, v in collations_used(new).items() if k not in before}
+    if not added:
+        return []
+    texts = (lambda: [m.text for m in folder.migrations(snapshots=False)]) if folder is not None else list
+    return [f"collation {name} ({', '.join(added[name][:3])}{' …' if len(added[name]) > 3 else ''}): {why}"
+            for name, why in dialect.unknown_collations(sorted(added), texts).items()]
 
 
 def _lock_timeout(config: Config, dialect: Dialect, lock_timeout: str | None) -> str:

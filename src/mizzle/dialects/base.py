@@ -331,6 +331,12 @@ class Dialect(Protocol):
         """A warning for each change (of `rewrite_changes`'s) that fails as soon as its table holds a row, where
         `mizzle lint` does not say so (SQLite: a NOT NULL column without a default added by a table rebuild)."""
 
+    def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
+        """Of the collations `names` (as the model holds them), those this server has none of by that name unless
+        something creates it, each with why (PostgreSQL: SQLite's NOCASE, RTRIM and BINARY, unless the folder's SQL,
+        `folder_sql()`, creates one of that name; SQLite: any but those three): `generate` and `push` warn, as the
+        statement naming one fails."""
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 

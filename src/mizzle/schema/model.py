@@ -401,3 +401,18 @@ def _already(t: Table, ordered: dict[str, tuple[Any, ...]]) -> bool:
         if type(mine) is not tuple or len(mine) != len(items) or any(a is not b for a, b in zip(mine, items, strict=True)):
             return False
     return True
+
+
+def collations_used(schema: Schema) -> dict[str, list[str]]:
+    """Each collation the schema's columns and index elements name (as the model holds it), with where: `column
+    s.t.c`, `index i on s.t`; in table order."""
+    out: dict[str, list[str]] = {}
+    for t in schema.tables:
+        for c in t.columns:
+            if c.collation:
+                out.setdefault(c.collation, []).append(f"column {t.schema}.{t.name}.{c.name}")
+        for ix in t.indexes:
+            for ic in ix.columns:
+                if ic.collation:
+                    out.setdefault(ic.collation, []).append(f"index {ix.name} on {t.schema}.{t.name}")
+    return out

@@ -5,7 +5,7 @@ module when called (psycopg, pglast and SQLAlchemy stay unimported until needed)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,11 @@ class PostgresDialect:
 
     def fails_on_rows(self, changes: list[Any]) -> list[str]:
         return []  # lint's MZ201 (NOT NULL without a default), MZ202 (SET NOT NULL) say it
+
+    def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
+        from .types import unknown_collations
+
+        return unknown_collations(names, folder_sql)
 
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render

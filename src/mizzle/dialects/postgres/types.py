@@ -8,6 +8,7 @@ answers `character varying(255)`. All of them are brought to drizzle-kit's spell
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -68,6 +69,28 @@ def canonical_collation(name: str | None) -> str | None:
     if len(parts) == 1:
         return None if parts[0] == "default" else parts[0]
     return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+
+# SQLite's built-in collations: a schema written for SQLite names them (calibre-web's `collation="NOCASE"`), and
+# PostgreSQL has no collation of those names (nor of any case of them) unless one is created
+_SQLITE_COLLATIONS = frozenset({"NOCASE", "RTRIM", "BINARY"})
+_CREATED = re.compile(r'\bCREATE\s+COLLATION\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?:"(?:[^"]|"")+"|\w+)\s*\.\s*)?'
+                      r'("(?:[^"]|"")+"|\w+)', re.IGNORECASE)
+
+
+def unknown_collations(names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
+    """SQLite's collations among `names`, unless the folder's SQL creates a collation of that very name (an
+    unquoted name is folded to lower case, as the server does)."""
+    wanted = [n for n in names if n.upper() in _SQLITE_COLLATIONS]
+    if not wanted:
+        return {}
+    created = {m[1][1:-1].replace('""', '"') if m[1].startswith('"') else m[1].lower()
+               for text in folder_sql() for m in _CREATED.finditer(text)}
+    return {n: f"{n} is SQLite's collation; PostgreSQL has none of that name, so the statement naming it fails "
+               "(create one first, in a migration of your own — " + (
+                   f"CREATE COLLATION \"{n}\" (provider = icu, locale = 'und-u-ks-level2', deterministic = false) "
+                   "compares as NOCASE does" if n.upper() == "NOCASE" else f"CREATE COLLATION \"{n}\" (…)")
+            + " — or give PostgreSQL another collation)" for n in wanted if n not in created}
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,7 @@ introspection, and the runner backend (stdlib sqlite3 only). Every hook imports 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +100,11 @@ class SQLiteDialect:
         from .rebuild import not_null_without_default
 
         return not_null_without_default(changes)
+
+    def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
+        from .types import unknown_collations
+
+        return unknown_collations(names)
 
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ...schema.model import Column, Identity, Index, Schema, Table
@@ -296,3 +297,12 @@ def on_the_key(t: Table, i: Index) -> bool:
     `PRIMARY KEY UNIQUE` inside CREATE TABLE, where SQLite makes no index for the UNIQUE (the key's own does the
     work) while its snapshot keeps a `uniques` row: where the database lacks the index, nothing is missing."""
     return t.primary_key is not None and _plain_unique(i) == tuple(t.primary_key.columns)
+
+
+def unknown_collations(names: Iterable[str]) -> dict[str, str]:
+    """The collations SQLite has none of: any but its three built-ins. An application may register its own on its
+    connections (`sqlite3.Connection.create_collation`); mizzle's connections have only the built-ins, so a
+    CREATE TABLE naming another fails there ("no such collation sequence")."""
+    return {n: "SQLite has only BINARY, NOCASE and RTRIM (a collation an application registers on its own "
+               "connections is not on mizzle's), so the statement naming it fails: \"no such collation sequence\""
+            for n in names if n.upper() not in BUILTIN_COLLATIONS}
