@@ -220,3 +220,31 @@ def test_a_unique_a_create_table_holds_is_dropped_by_a_rebuild_after_baseline(tm
         with sqlite3.connect(db) as c:
             c.execute("INSERT INTO trial_values (trial_id, objective) VALUES (1, 0), (1, 0)")
     assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 0
+
+
+def test_baseline_force_marks_the_uniques_a_create_table_holds(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # --force compares nothing, but the marks are facts of the database all the same: without them, the later
+    # migration dropping the unique was `DROP INDEX trial_values_…_unique`, which SQLite refuses on that database
+    (tmp_path / "models.py").write_text(TRIAL_VALUES)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    adopted = tmp_path / "adopted.db"
+    engine = sa.create_engine(f"sqlite:///{adopted}")
+    ns: dict[str, object] = {}
+    exec(TRIAL_VALUES, ns)
+    ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    engine.dispose()
+    with sqlite3.connect(adopted) as c:  # a difference --force lets through
+        c.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY)")
+    r = run_mizzle(["baseline", "--force"], cwd=tmp_path, url=f"sqlite:///{adopted}")
+    assert r.code == 0, r.stdout + r.stderr
+    assert "--force" in r.stderr and "trial_values_trial_id_objective_unique" in r.stderr, r.stderr
+    models = TRIAL_VALUES.replace(',\n    sa.UniqueConstraint("trial_id", "objective"),', ',')
+    (tmp_path / "models.py").write_text(models)
+    assert run_mizzle(["generate", "--name", "drop_unique"], cwd=tmp_path).code == 0
+    sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert "DROP INDEX" not in sql and "__new_trial_values" in sql, sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=f"sqlite:///{adopted}")
+    assert r.code == 0, r.stdout + r.stderr
+    with sqlite3.connect(adopted) as c:
+        c.execute("INSERT INTO trial_values (trial_id, objective) VALUES (1, 0), (1, 0)")

@@ -383,10 +383,28 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
 def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
                    connect_timeout: float, db: DatabaseURL) -> None:
     """`--force`: no comparison, a warning instead."""
-    _baseline_target(folder, to, out, None)
+    target = _baseline_target(folder, to, out, None)
     out.checked = False
     out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
                         "`mizzle drift` shows how far it is from it")
+    if dialects.get(db.dialect).rebuilds_tables:  # not compared, but its tables' own uniques are marked all the same
+        out.notes += _adopt_inline(folder, target, _inline_uniques(config, db, connect_timeout, out))
+
+
+def _inline_uniques(config: Config, db: DatabaseURL, connect_timeout: float, out: BaselineResult
+                    ) -> list[tuple[str, str]]:
+    """The unique indexes ((table, name)) the database has as a UNIQUE of its table's CREATE TABLE (SQLite), for
+    `baseline --force`: a database it cannot read gets a warning (nothing marked), as --force records it anyway."""
+    from ..errors import MizzleError
+    from ..sources.database import introspect_url, scope_for
+
+    try:
+        live = introspect_url(db, scope_for(config), connect_timeout=connect_timeout)
+    except MizzleError as e:
+        out.warnings.append(f"--force: the database could not be read ({e.message}), so no UNIQUE of a CREATE TABLE "
+                            "is marked in the snapshot: a later migration dropping one may fail (DROP INDEX)")
+        return []
+    return [(t.name, i.name) for t in live.tables for i in t.indexes if i.inline]
 
 
 def _baseline_records(s: Any, folder: MigrationFolder, out: BaselineResult, reason: str | None,
