@@ -18,8 +18,8 @@ def test_comments_on_the_database_are_listed_as_not_compared() -> None:
     ), enums=(Enum("mood", ("a",), comment="feelings"),))
     model, lines = without_sidecar_objects(live)
     assert {t.name: t.comment for t in model.tables} == {"log": None, "dag": "dags"}  # the comparison leaves them out
-    assert lines == ["not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
-                     "meta/_mizzle.json): 4 comments: column log.event, table dag, index idx_dag, type mood"]
+    assert lines == ["not compared (drizzle-kit's snapshots have no field for them, and no meta/_mizzle.json of "
+                     "mizzle's records them): 4 comments: column log.event, table dag, index idx_dag, type mood"]
 
 
 def test_no_comment_no_line() -> None:

@@ -183,8 +183,8 @@ def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tu
         aside["comments"] = comments
     if not aside:
         return model, []
-    lines = [f"not compared (drizzle-kit's snapshots have no field for them, and the folder has no "
-             f"meta/_mizzle.json): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
+    lines = [f"not compared (drizzle-kit's snapshots have no field for them, and no meta/_mizzle.json of mizzle's "
+             f"records them): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
     return model.with_(tables=tables, objects=make_objects(views)), lines
 
 
@@ -243,25 +243,9 @@ def holds_comments(folder: MigrationFolder) -> bool:
         side = folder.read_sidecar()
     except Exception:  # noqa: BLE001 - an unreadable sidecar is reported by `check`, not here
         return False
-    return bool(side) and not _inline_marks_only(side)
+    from ..migrations.inline_marks import marks_only
 
-
-def _inline_marks_only(side: dict[str, Any]) -> bool:
-    """Whether the sidecar holds inline marks and nothing else: its snapshot entries only
-    `{"tables": {t: {"indexes": {i: {"inline": true}}}}}` (a sidecar with nothing at all, `{"version": 1}`, is
-    mizzle's, as it always was)."""
-    if set(side) - {"version", "snapshots"}:
-        return False
-    marks = 0
-    for entry in (side.get("snapshots") or {}).values():
-        if set(entry) - {"tables"}:
-            return False
-        for table in (entry.get("tables") or {}).values():
-            indexes = (table.get("indexes") or {}).values()
-            if set(table) - {"indexes"} or any(set(ix) - {"inline"} for ix in indexes):
-                return False
-            marks += len(indexes)
-    return marks > 0
+    return bool(side) and not marks_only(side)
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",

@@ -270,8 +270,9 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
     taken = [o for o in candidates if (o.kind, o.name) in by_sql or (o.kind, o.name.lower()) in by_sql]
     if not taken:
         return old
-    made.append("taken as the folder's own SQL made them (drizzle-kit's snapshots have no field for them, and the "
-                "folder has no meta/_mizzle.json; their definitions are not compared with the schema code's): "
+    made.append("taken as the folder's own SQL made them (drizzle-kit's snapshots have no field for them, and no "
+                "meta/_mizzle.json of mizzle's records them; their definitions are not compared with the schema "
+                "code's): "
                 + ", ".join(o.label for o in taken))
     return old.with_(objects=make_objects([*old.objects.all(), *taken]))
 

@@ -288,6 +288,7 @@ def _adopt_inline(folder: MigrationFolder, target: Migration, inline: list[tuple
     CREATE UNIQUE INDEX: DROP INDEX cannot drop those, so a later migration dropping or changing one rebuilds the
     table, which works on both databases. A note for each."""
     from ..migrations.folder import dump_json, write_atomic
+    from ..migrations.inline_marks import add_mark, prune
 
     snap = folder.read_snapshot(target)
     if snap is None or target.snapshot_path is None or not inline:
@@ -298,18 +299,12 @@ def _adopt_inline(folder: MigrationFolder, target: Migration, inline: list[tuple
     for table, name in inline:
         t = (snap.get("tables") or {}).get(table)
         ix = ((t or {}).get("indexes") or {}).get(name)
-        marks = entry.setdefault("tables", {}).setdefault(table, {}).setdefault("indexes", {})
-        if not isinstance(ix, dict) or not ix.get("isUnique") or (marks.get(name) or {}).get("inline"):
-            continue  # not an index of the snapshot (a `uniqueConstraints` one is its table's already), or marked
-        marks[name] = {"inline": True}
-        done.append(f"snapshot of {target.tag}: unique index {name} on {table} is a UNIQUE of the table's CREATE TABLE "
-                    "in this database (SQLite cannot DROP INDEX it): a later migration dropping or changing it "
-                    "rebuilds the table")
-    for t in list(entry.get("tables") or {}):  # nothing left empty
-        if not entry["tables"][t].get("indexes"):
-            entry["tables"][t].pop("indexes", None)
-        if not entry["tables"][t]:
-            del entry["tables"][t]
+        # not an index of the snapshot (a `uniqueConstraints` one is its table's already), or marked already
+        if isinstance(ix, dict) and ix.get("isUnique") and add_mark(entry, table, name):
+            done.append(f"snapshot of {target.tag}: unique index {name} on {table} is a UNIQUE of the table's CREATE "
+                        "TABLE in this database (SQLite cannot DROP INDEX it): a later migration dropping or changing "
+                        "it rebuilds the table")
+    prune(entry)
     if done:
         side.setdefault("version", 1)
         write_atomic(folder.sidecar_path, dump_json(side) + "\n")

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ...errors import IntegrityError
+from ...migrations.inline_marks import inline_entry, inline_names
 from ...migrations.snapshots import default_from_json
 from ...schema.model import (
     DEFAULT_SCHEMA,
@@ -81,7 +82,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
                       deferrable=(side_fks.get(f["name"]) or {}).get("deferrable"))
            for f in (t.get("foreignKeys") or {}).values()]
     indexes = []
-    inline = {n for n, v in (side.get("indexes") or {}).items() if isinstance(v, dict) and v.get("inline")}
+    inline = inline_names(side)
     for ix in (t.get("indexes") or {}).values():
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         cols = tuple(_index_column(c, bool((flags.get(c) or {}).get("isExpression"))) for c in ix["columns"])
@@ -168,7 +169,7 @@ def _tables_sidecar(schema: Schema) -> dict[str, Any]:
             entry["columns"] = cols
         if fks := {f.name: {"deferrable": f.deferrable} for f in t.foreign_keys if f.deferrable}:
             entry["foreignKeys"] = fks
-        if inline := {i.name: {"inline": True} for i in t.indexes if i.inline}:
+        if inline := inline_entry(i.name for i in t.indexes if i.inline):
             entry["indexes"] = inline
         if entry:
             out[t.name] = entry
