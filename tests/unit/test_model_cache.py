@@ -280,3 +280,100 @@ def test_a_lazy_module_in_sys_modules_does_not_stop_generate(project: Path, impo
     monkeypatch.setitem(sys.modules, "mizzle_test_lazy_compat", Lazy("mizzle_test_lazy_compat"))
     first_generate(project, imports)  # written, and cached
     assert run(project) == [] and imports.count == 1
+
+
+# -- what the import reads besides modules (sources/import_watch.py) -------------------------------------------------
+
+READS = '''import json
+import os
+import pathlib
+
+import sqlalchemy as sa
+
+HERE = pathlib.Path(__file__).parent
+md = sa.MetaData(schema=os.getenv("CACHEAPP_SCHEMA") or None)
+for name in json.loads((HERE / "tables.json").read_text()):
+    sa.Table(name, md, sa.Column("id", sa.Integer, primary_key=True))
+for extra in sorted(HERE.glob("extra_*.sql")):  # one table a file, named by the file
+    sa.Table(extra.stem[len("extra_"):], md, sa.Column("id", sa.Integer, primary_key=True))
+try:  # an optional file, read where it is
+    sa.Table((HERE / "optional.txt").read_text().strip(), md, sa.Column("id", sa.Integer, primary_key=True))
+except FileNotFoundError:
+    pass
+if os.environ.get("CACHEAPP_WHOLE_ENV"):
+    settings = dict(os.environ)  # a settings object reading the whole environment
+    if settings.get("CACHEAPP_AUDIT") == "on":
+        sa.Table("audit", md, sa.Column("id", sa.Integer, primary_key=True))
+'''
+
+
+@pytest.fixture
+def reads(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("CACHEAPP_SCHEMA", "CACHEAPP_WHOLE_ENV", "CACHEAPP_AUDIT"):
+        monkeypatch.delenv(name, raising=False)
+    (project / "cacheapp" / "schema.py").write_text(READS)
+    (project / "cacheapp" / "tables.json").write_text('["users"]')
+    return project
+
+
+def test_a_changed_data_file_the_schema_reads_is_seen(reads: Path, imports: Imports) -> None:
+    first_generate(reads, imports)
+    (reads / "cacheapp" / "tables.json").write_text('["users", "posts"]')
+    assert run(reads) == ["+ table posts (1 columns)"]
+    assert imports.count == 2
+    (reads / "cacheapp" / "tables.json").write_text('["users"]')
+    assert run(reads) == [] and imports.count == 3
+
+
+def test_a_changed_environment_variable_the_schema_reads_is_seen(reads: Path, imports: Imports,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    first_generate(reads, imports)
+    monkeypatch.setenv("CACHEAPP_UNREAD", "x")  # not read by the import: still answered from the cache
+    assert run(reads) == [] and imports.count == 1
+    monkeypatch.setenv("CACHEAPP_SCHEMA", "app")
+    changes = run(reads)
+    assert "+ table app.users (1 columns)" in changes and "- table users" in changes, changes
+    assert imports.count == 2
+    monkeypatch.delenv("CACHEAPP_SCHEMA")
+    assert run(reads) == [] and imports.count == 3
+
+
+def test_a_new_file_in_a_folder_the_schema_lists_is_seen(reads: Path, imports: Imports) -> None:
+    first_generate(reads, imports)
+    (reads / "cacheapp" / "extra_tags.sql").write_text("")
+    assert run(reads) == ["+ table tags (1 columns)"]
+    assert imports.count == 2
+
+
+def test_a_file_the_schema_looked_for_and_now_finds_is_seen(reads: Path, imports: Imports) -> None:
+    first_generate(reads, imports)
+    (reads / "cacheapp" / "optional.txt").write_text("notes\n")
+    assert run(reads) == ["+ table notes (1 columns)"]
+    assert imports.count == 2
+
+
+def test_the_whole_environment_read_makes_every_variable_count(reads: Path, imports: Imports,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CACHEAPP_WHOLE_ENV", "1")
+    first_generate(reads, imports)
+    monkeypatch.setenv("CACHEAPP_AUDIT", "on")  # read only through the copy of the whole environment
+    assert run(reads) == ["+ table audit (1 columns)"]
+    assert imports.count == 2
+    assert run(reads) == ["+ table audit (1 columns)"] and imports.count == 2  # the same environment: a hit
+
+
+def test_the_watch_only_observes(reads: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mizzle.sources.import_watch import watch
+
+    real = os.environ
+    monkeypatch.setenv("CACHEAPP_SCHEMA", "s")
+    with pytest.raises(ZeroDivisionError), watch() as seen:
+        os.environ["CACHEAPP_SET_INSIDE"] = "1"  # a write goes to the real environment
+        assert os.getenv("CACHEAPP_SCHEMA") == "s" and "CACHEAPP_NONE" not in os.environ
+        (reads / "cacheapp" / "tables.json").read_text()
+        1 / 0  # noqa: B018 - the import failing
+    assert os.environ is real and real.pop("CACHEAPP_SET_INSIDE") == "1"
+    assert {"CACHEAPP_SCHEMA", "CACHEAPP_NONE"} <= seen.env and not seen.env_all
+    assert any(f.endswith("tables.json") for f in seen.files)

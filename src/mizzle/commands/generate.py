@@ -65,9 +65,15 @@ def load_code_schema(cfg: Config, cache: ModelCache | None = None) -> tuple[Sche
         return cached
     from ..sources.sqlalchemy import load_schema
 
-    model = load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter, naming=cfg.naming)
-    if cache is not None:
-        cache.store(model)
+    if cache is None:
+        return load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter,
+                           naming=cfg.naming)
+    from ..sources.import_watch import watch
+
+    with watch() as read:  # what the import reads besides modules: the cache's inputs too
+        model = load_schema(cfg.schema, cfg.root, dialect=cfg.dialect, schema_filter=cfg.schema_filter,
+                            naming=cfg.naming)
+    cache.store(model, read)
     return model
 
 

@@ -18,10 +18,12 @@ The cache is used only when every input is the same as when it was written, comp
 - the config (every setting);
 - where Python finds packages: the environment's prefix (a virtualenv) and PYTHONPATH, so that another copy of the
   models on another path is imported, not answered by the files of the one the cache saw.
+- what the import read besides modules (import_watch.py): the files it opened for reading (by content, or
+  "absent"), the listings of the folders its code listed, the environment variables it read (the whole environment
+  where it was iterated or copied).
 Any difference, a missing or unreadable file, or a corrupt cache falls back to the full import (which rewrites
-the cache). What it cannot see: files the schema code reads that are not Python modules, environment variables the
-schema code consults, and a new module that would now shadow an installed one. For such projects set
-MIZZLE_NO_CACHE=1. `.mizzle/` holds its own `.gitignore` (`*`): the cache is never committed.
+the cache). What it cannot see: a file the code only tests for (os.stat: no audit event) that appears later, and a
+new module that would now shadow one the import found. For such projects set MIZZLE_NO_CACHE=1. `.mizzle/` holds its own `.gitignore` (`*`): the cache is never committed.
 
 A second record, the verdict, says "the model equals the schema of the latest snapshot" for one state of the
 migrations folder (the SHA-256 of its journal, latest snapshot and sidecar). It is written only after a diff
@@ -44,11 +46,12 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..migrations.folder import MigrationFolder
     from ..schema.model import Schema
+    from .import_watch import Watched
 
 CACHE_DIR = ".mizzle"
 HEADER = "model-cache.json"
 MODEL = "model-cache.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: what the import read besides modules (files, listings, environment: import_watch.py)
 DISABLE_ENV = "MIZZLE_NO_CACHE"
 
 Model = tuple["Schema", dict[tuple[str, ...], str]]  # what load_schema returns: the model and declared renames
@@ -165,6 +168,74 @@ def folder_state(folder: MigrationFolder) -> str | None:
     return h.hexdigest()
 
 
+# -- what the import read besides modules (import_watch.py) ------------------------------------------------------
+
+ABSENT = "absent"  # a data file the import looked for and did not find
+_CODE = (".py", ".pyc", ".pyo", ".so", ".pyd", ".pth")  # modules: compared above, or by the versions
+
+
+def _ignored(path: Path) -> bool:
+    """The standard library's and mizzle's own files (the versions cover them), and the kernel's."""
+    return path.is_relative_to(_STDLIB) or path.is_relative_to(_MIZZLE) or \
+        any(path.is_relative_to(p) for p in ("/proc", "/sys", "/dev"))
+
+
+def _data_files(read: Watched | None) -> list[str]:
+    """The files besides modules the import opened for reading (a module's own file is one of sys.modules')."""
+    if read is None:
+        return []
+    return [read.path(f) for f in sorted(read.files) if not f.endswith(_CODE)]
+
+
+def _data_digests(read: Watched | None) -> dict[str, str]:
+    """The data files' digests: as modules' (content, or an installed package's size and mtime), "absent" for one
+    the import looked for and did not find (a `.env` it would read if there)."""
+    out: dict[str, str] = {}
+    for file in _data_files(read):
+        path = Path(file).resolve()
+        if _ignored(path) or path.is_dir():
+            continue
+        digest = (_stamp(path) if _installed(path) else _file_sha(path)) if path.exists() else None
+        out[str(path)] = digest or ABSENT
+    return out
+
+
+def _listing(path: str, skip: frozenset[str]) -> str | None:
+    """A directory's entries; bytecode, and what mizzle itself writes into the project (`skip`: the cache's folder,
+    the migrations folder), left out: they come and go with runs."""
+    try:
+        names = sorted(n for n in os.listdir(path) if n != "__pycache__" and not n.endswith(".pyc")
+                       and os.path.join(path, n) not in skip)
+    except OSError:
+        return None
+    return _sha("\n".join(names).encode())
+
+
+def _environ_digest() -> str:
+    return _sha(repr(sorted(os.environ.items())).encode())
+
+
+def _reads(read: Watched | None, skip: frozenset[str]) -> dict[str, Any]:
+    """The header's record of the directories listed and the environment variables read."""
+    if read is None:
+        return {}
+    dirs = {p: _listing(p, skip) for p in sorted({read.path(d) for d in read.dirs}) if not _ignored(Path(p))}
+    env = {k: os.environ.get(k) for k in sorted(read.env)}
+    return {"listings": dirs, "environ": env, "environ_all": _environ_digest() if read.env_all else None}
+
+
+def _same_reads(header: dict[str, Any], skip: frozenset[str]) -> bool:
+    """The directories list as they did and the environment variables hold what they held."""
+    listings, env = header.get("listings") or {}, header.get("environ") or {}
+    if not isinstance(listings, dict) or not isinstance(env, dict):
+        return False
+    if any(_listing(p, skip) != digest for p, digest in listings.items()):
+        return False
+    if any(os.environ.get(k) != v for k, v in env.items()):
+        return False
+    return header.get("environ_all") in (None, _environ_digest())
+
+
 class ModelCache:
     """The cache of one project (its config); every method is safe to call on a missing or damaged cache."""
 
@@ -186,6 +257,10 @@ class ModelCache:
         if self._env is None:
             self._env = environment(self.config)
         return self._env
+
+    def _written(self) -> frozenset[str]:
+        """What mizzle writes into the project, left out of directory listings: the cache, the migrations."""
+        return frozenset({str(self.dir), os.path.normpath(str(self.root / self.config.out_dir))})
 
     def _targets(self) -> list[str]:
         from .loader import expand_schema_paths
@@ -218,8 +293,13 @@ class ModelCache:
         if not isinstance(files, dict) or not files:
             return False
         for path, digest in files.items():
-            if (_stamp(Path(path)) if digest.startswith("stat:") else _file_sha(path)) != digest:
+            if digest == ABSENT:
+                if os.path.exists(path):
+                    return False
+            elif (_stamp(Path(path)) if digest.startswith("stat:") else _file_sha(path)) != digest:
                 return False
+        if not _same_reads(header, self._written()):
+            return False
         self._header = header
         return True
 
@@ -243,10 +323,11 @@ class ModelCache:
         state = folder_state(folder)
         return state is not None and state in self._header.get("unchanged", [])
 
-    def store(self, model: Model) -> None:
+    def store(self, model: Model, read: Watched | None = None) -> None:
         """After a full import: the model and the files that import loaded — every module loaded now, wherever it
         lies (a package of the company's models beside the project, put on sys.path by the schema module; an
-        installed package, which an upgrade changes), but the standard library's and mizzle's own."""
+        installed package, which an upgrade changes), but the standard library's and mizzle's own — and what else
+        it read (`read`: files, directory listings, environment variables; import_watch.py)."""
         from .loader import module_file
 
         files: dict[str, str] = {}
@@ -257,7 +338,7 @@ class ModelCache:
             resolved = Path(file).resolve()
             if _installed(resolved):
                 digest = _stamp(resolved)
-            elif resolved.is_relative_to(_STDLIB) or resolved.is_relative_to(_MIZZLE) or not file.endswith(".py"):
+            elif _ignored(resolved) or not file.endswith(".py"):
                 continue
             else:
                 digest = _file_sha(resolved)
@@ -266,9 +347,10 @@ class ModelCache:
             files[str(resolved)] = digest
         if not files:
             return
+        files.update(_data_digests(read))
         data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         header = {"env": self.env(), "targets": targets, "files": dict(sorted(files.items())), "model": _sha(data),
-                  "unchanged": []}
+                  "unchanged": [], **_reads(read, self._written())}
         if self._write(MODEL, data) and self._write(HEADER, json.dumps(header, indent=1).encode()):
             self._header, self._valid = header, True
 
