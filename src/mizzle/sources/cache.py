@@ -211,8 +211,8 @@ def _listing(path: str, skip: frozenset[str]) -> str | None:
     return _sha("\n".join(names).encode())
 
 
-def _environ_digest() -> str:
-    return _sha(repr(sorted(os.environ.items())).encode())
+def _environ_digest(environ: Any) -> str:
+    return _sha(repr(sorted(environ.items())).encode())
 
 
 def _reads(read: Watched | None, skip: frozenset[str]) -> dict[str, Any]:
@@ -220,8 +220,8 @@ def _reads(read: Watched | None, skip: frozenset[str]) -> dict[str, Any]:
     if read is None:
         return {}
     dirs = {p: _listing(p, skip) for p in sorted({read.path(d) for d in read.dirs}) if not _ignored(Path(p))}
-    env = {k: os.environ.get(k) for k in sorted(read.env)}
-    return {"listings": dirs, "environ": env, "environ_all": _environ_digest() if read.env_all else None}
+    env = {k: read.environ.get(k) for k in sorted(read.env)}  # as the import found them
+    return {"listings": dirs, "environ": env, "environ_all": _environ_digest(read.environ) if read.env_all else None}
 
 
 def _same_reads(header: dict[str, Any], skip: frozenset[str]) -> bool:
@@ -233,7 +233,7 @@ def _same_reads(header: dict[str, Any], skip: frozenset[str]) -> bool:
         return False
     if any(os.environ.get(k) != v for k, v in env.items()):
         return False
-    return header.get("environ_all") in (None, _environ_digest())
+    return header.get("environ_all") in (None, _environ_digest(os.environ))
 
 
 class ModelCache:

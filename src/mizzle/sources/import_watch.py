@@ -30,6 +30,8 @@ class Watched:
     dirs: set[str] = field(default_factory=set)
     env: set[str] = field(default_factory=set)
     env_all: bool = False  # the environment was iterated or copied: every variable counts
+    # the environment as the import found it (what a later process starts with: the import may set variables)
+    environ: dict[str, str] = field(default_factory=dict)
 
     def path(self, p: str) -> str:
         return os.path.normpath(os.path.join(self.cwd, p))
@@ -107,8 +109,8 @@ def watch() -> Iterator[Watched]:
     if not _hooked:
         sys.addaudithook(_hook)
         _hooked = True
-    w = Watched(os.getcwd())
     real = os.environ
+    w = Watched(os.getcwd(), environ=dict(real))
     os.environ = _RecordingEnviron(real, w)  # type: ignore[assignment]  # noqa: B003 - swapped, not cleared
     _current = w
     try:
