@@ -362,6 +362,7 @@ def test_the_whole_environment_read_makes_every_variable_count(reads: Path, impo
     monkeypatch.setenv("CACHEAPP_AUDIT", "on")  # read only through the copy of the whole environment
     assert run(reads) == ["+ table audit (1 columns)"]
     assert imports.count == 2
+    monkeypatch.delenv("CACHEAPP_SET_BY_IMPORT")
     assert run(reads) == ["+ table audit (1 columns)"] and imports.count == 2  # the same environment: a hit
 
 
