@@ -33,6 +33,10 @@ RENAME_TABLE = rule("MZ106", ERROR, "table renamed",
 RENAME_COLUMN = rule("MZ107", ERROR, "column renamed",
                      "code still running during the deploy uses the old name: add the new column, write both, "
                      "backfill, switch reads, then drop the old column in a later migration")
+DROP_ROLE = rule("MZ108", WARNING, "role dropped",
+                 "roles belong to the cluster, not the database: every database on the server loses it, and the DROP "
+                 "fails while one of them holds objects or privileges of it; drop it outside the migrations, once "
+                 "nothing on the server uses it")
 
 # types whose modifier PostgreSQL can widen without a rewrite (a larger length or precision)
 _WIDENABLE = {"varchar", "varbit", "numeric", "timestamp", "timestamptz", "time", "timetz",
@@ -105,6 +109,9 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
             names = ", ".join(o.sval for o in node.objects or ())
             cascade = " CASCADE (and everything in it)" if node.behavior and node.behavior.name == "DROP_CASCADE" else ""
             yield Hit(DROP_SCHEMA, f"DROP SCHEMA {names}{cascade}", st)
+    elif isinstance(node, ast.DropRoleStmt):
+        names = ", ".join(r.rolename for r in node.roles or () if r.rolename)
+        yield Hit(DROP_ROLE, f"DROP ROLE {names}: a role of the whole server, not of this database", st)
     elif isinstance(node, ast.RenameStmt) and node.relation is not None:
         key = table_key(node.relation)
         if not state.existing(key):
