@@ -3,6 +3,7 @@ error (exit 3), whichever leaves they end in (not only the latest); branches tha
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -85,3 +86,27 @@ def test_two_folders_with_one_timestamp_are_named_by_check_and_migrate(tmp_path:
     r = run_mizzle(["migrate"], cwd=trunk)
     out = r.stdout + r.stderr
     assert r.code == 3 and "timestamp" in out and "_journal.json" not in out, out
+
+
+def test_a_conflict_two_pairs_of_leaves_share_is_reported_once(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # latitude-llm's drizzle-kit 1.x folder has three leaves: one branch (add-feature-flags) conflicts with a
+    # migration that is the ancestor of the two others, so that same conflict came out of two pairs of leaves and
+    # `check` listed it twice
+    trunk = tmp_path / "trunk"
+    trunk.mkdir()
+    (trunk / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema_mod.py"]\nout = "drizzle"\n'
+                                       '[migrations]\nlayout = "folders"\n')
+    t0 = 1_767_225_600_000  # 2026-01-01
+    _generate(trunk, "", "init", t0)
+    a = _branch(tmp_path, trunk, "a", ', sa.Column("nick", sa.Integer)', t0 + 60_000)
+    c = _branch(tmp_path, trunk, "c", ', sa.Column("nick", sa.Text)', t0 + 120_000)
+    d1 = _branch(tmp_path, c, "d1", ', sa.Column("nick", sa.Text), sa.Column("age", sa.Integer)', t0 + 180_000)
+    d2 = _branch(tmp_path, c, "d2", ', sa.Column("nick", sa.Text), sa.Column("score", sa.Integer)', t0 + 240_000)
+    bad = tmp_path / "bad"
+    shutil.copytree(trunk, bad)
+    _merge(bad, a, c, d1, d2)  # leaves a, d1, d2: a conflicts with c, an ancestor of both d1 and d2
+    r = run_mizzle(["check", "--json"], cwd=bad)
+    assert r.code == 3, r.stdout + r.stderr
+    errors = [e["message"] for e in json.loads(r.stdout)["errors"]]
+    assert len(errors) == 1, errors
+    assert "branches do not commute" in errors[0] and "_a and " in errors[0] and "_c both" in errors[0]

@@ -87,16 +87,18 @@ def _obj(row: dict[str, Any]) -> str:
 def conflicts(snapshots: Snapshots) -> list[tuple[str, str, str]]:
     """(folder of one branch, folder of the other, the object both touch) for each pair of leaves whose branches
     do not commute; every pair is compared. Snapshots of an older 1.x version (PostgreSQL's version 8: whole
-    states, no deltas) are compared as their conversion (what `mizzle up` writes)."""
+    states, no deltas) are compared as their conversion (what `mizzle up` writes). Two conflicting migrations that
+    several pairs of leaves share (a branch against the ancestor of two leaves) are listed once."""
     snapshots = _current(snapshots)
     named = {p for s in snapshots.values() for p in parents(s)}
     leaves = sorted((i for i in snapshots if i not in named), key=lambda i: snapshots[i]["_dir"])
-    out = []
+    out, seen = [], set()
     for i, x in enumerate(leaves):
         for y in leaves[i + 1:]:
             hx, hy = _ancestors(snapshots, x), _ancestors(snapshots, y)
             found = _first_conflict(snapshots, hx - hy, hy - hx)
-            if found:
+            if found and frozenset(found[:2]) not in seen:
+                seen.add(frozenset(found[:2]))
                 out.append(found)
     return out
 
