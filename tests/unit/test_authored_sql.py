@@ -169,3 +169,21 @@ def test_the_whole_text_between_the_parentheses_is_kept_spaces_and_all() -> None
     assert t.columns[("public", "tx", "f2")]["generated"] == " to_tsvector('simple', name) "
     assert t.checks[("public", "tx", "tx_ck")] == " name <> '' \n"
     assert t.policies[("public", "tx", "p")] == {"using": "\n  name = current_user\n", "with_check": " true "}
+
+
+def test_a_renamed_tables_qualified_texts_take_its_new_name() -> None:
+    # PageSpace's 0254 renamed agent_sessions, whose index predicate said "agent_sessions"."sandboxId" IS NOT NULL
+    t = AuthoredTexts()
+    read('CREATE TABLE "s" ("id" int, "box" text, "n" int GENERATED ALWAYS AS (length("s"."box")) STORED, '
+         'CONSTRAINT "s_box" CHECK ("s"."box" <> \'s.x\'));\n'
+         'CREATE INDEX "s_idx" ON "s" (lower(s.box)) WHERE "s"."box" IS NOT NULL AND public."s"."id" > 0;\n'
+         'CREATE POLICY "p" ON "s" USING ("s"."id" = 1);\n'
+         'CREATE TABLE "other" ("id" int, CONSTRAINT "o_id" CHECK ("s"."id" > 0));\n'
+         'ALTER TABLE "s" RENAME TO "user";', t)
+    assert t.checks[("public", "user", "s_box")] == '"user"."box" <> \'s.x\''
+    assert t.checks[("public", "other", "o_id")] == '"s"."id" > 0'  # another table's text is not touched
+    idx = t.indexes[("public", "s_idx")]
+    assert idx["where"] == '"user"."box" IS NOT NULL AND public."user"."id" > 0'
+    assert idx["exprs"] == {0: 'lower("user".box)'}  # a bare name quoted where the new one is a keyword
+    assert t.policies[("public", "user", "p")]["using"] == '"user"."id" = 1'
+    assert t.columns[("public", "user", "n")]["generated"] == 'length("user"."box")'

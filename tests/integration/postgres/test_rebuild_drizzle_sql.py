@@ -141,3 +141,22 @@ def test_rls_flag_of_a_table_with_policies_follows_the_sql(pg_available: bool, t
                      {"public.chats": True, "public.feedback": False},
                      {"public.chats": True, "public.feedback": False},
                      {"public.chats": True, "public.feedback": True}]
+
+
+def test_a_renamed_tables_qualified_texts_name_it_by_its_new_name(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit qualifies a column in an index predicate or a check with its table (`"t"."c"`); after the table
+    is renamed its snapshot spells them with the new name. PageSpace's 0254 renames agent_sessions (whose 0240
+    index predicate said `"agent_sessions"."sandboxId" IS NOT NULL`) to agent_workspaces, and the rebuilt
+    snapshot kept the old name in the predicate: a table that is a view there now."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "sessions" (\n\t"id" integer PRIMARY KEY NOT NULL,\n\t"box" text,\n'
+                      '\t"qty" integer,\n\tCONSTRAINT "sessions_qty" CHECK ("sessions"."qty" > 0)\n);\n'
+                      '--> statement-breakpoint\nCREATE INDEX "sessions_live_idx" ON "sessions" USING btree '
+                      '(lower("sessions"."box")) WHERE "sessions"."box" IS NOT NULL;'),
+        ("0001_rename", 'ALTER TABLE "sessions" RENAME TO "workspaces";'),
+    ])
+    table = snaps[1]["tables"]["public.workspaces"]
+    index = table["indexes"]["sessions_live_idx"]
+    assert index["where"] == '"workspaces"."box" IS NOT NULL'
+    assert index["columns"][0]["expression"] == 'lower("workspaces"."box")'
+    assert table["checkConstraints"]["sessions_qty"]["value"] == '"workspaces"."qty" > 0'

@@ -23,6 +23,8 @@ _OPEN, _CLOSE, _COMMA = "ASCII_40", "ASCII_41", "ASCII_44"
 # what nests when a statement is cut at its commas: parentheses, and an array's brackets (`ARRAY['a', 'b']`,
 # `'{}'::int[]`), whose elements' commas cut no statement
 _OPENERS, _CLOSERS = {_OPEN, "ASCII_91"}, {_CLOSE, "ASCII_93"}
+# keywords the scanner reports for a name written bare that may still name a table (`session.id`)
+_NAME_KEYWORDS = {"UNRESERVED_KEYWORD", "COL_NAME_KEYWORD", "TYPE_FUNC_NAME_KEYWORD"}
 
 
 class _Stmt:
@@ -343,6 +345,7 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if kind == "OBJECT_TABLE":
         old = _key(node.relation)
         texts.rename_table(old, (old[0], node.newname))
+        _requalify_table(texts, (old[0], node.newname), old[1])
         texts.renamed_tables[".".join(old)] = f"{old[0]}.{node.newname}"
     elif kind == "OBJECT_COLUMN":
         t = _key(node.relation)
@@ -368,6 +371,53 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         t = _key(node.relation)
         if (t[0], t[1], node.subname) in texts.policies:
             texts.policies[(t[0], t[1], node.newname)] = texts.policies.pop((t[0], t[1], node.subname))
+
+
+def _requalify_table(texts: AuthoredTexts, table: tuple[str, str], old: str) -> None:
+    """The texts of the renamed `table` with a column qualified by its old name (`"old"."c"`, as drizzle-kit
+    writes an index predicate, an index expression, a check, a generated column or a policy) qualified by the new
+    one, as drizzle-kit's snapshot spells them after the rename (PageSpace's 0254: `"agent_sessions"."sandboxId"`
+    in an index predicate of the table renamed agent_workspaces)."""
+    new = table[1]
+    for k in [k for k in texts.checks if k[:2] == table]:
+        texts.checks[k] = _requalified(texts.checks[k], old, new)
+    for v in texts.indexes.values():
+        if v["table"] == table:
+            if v.get("where") is not None:
+                v["where"] = _requalified(v["where"], old, new)
+            v["exprs"] = {pos: _requalified(text, old, new) for pos, text in (v.get("exprs") or {}).items()}
+    for k, pol in texts.policies.items():
+        if k[:2] == table:
+            texts.policies[k] = {part: _requalified(text, old, new) if text is not None else None
+                                 for part, text in pol.items()}
+    for k, col in texts.columns.items():
+        if k[:2] == table and col.get("generated") is not None:
+            col["generated"] = _requalified(col["generated"], old, new)
+
+
+def _requalified(text: str, old: str, new: str) -> str:
+    """`text` with each name `old` that qualifies another (followed by a dot) written `new`, quoted as the old one
+    was (a bare name stays bare where `new` needs no quotes); string literals, and text the scanner cannot read,
+    are left alone."""
+    from pglast import parser
+    from pglast.parser import ParseError
+
+    try:
+        toks = parser.scan(text)
+    except ParseError:
+        return text
+    bare = re.fullmatch(r"[a-z_][a-z0-9_$]*", new) is not None and [t.name for t in parser.scan(new)] == ["IDENT"]
+    out, last = [], 0
+    for t, nxt in zip(toks, toks[1:], strict=False):
+        if nxt.name != "ASCII_46" or not (t.name == "IDENT" or t.kind in _NAME_KEYWORDS):
+            continue
+        word = text[t.start:t.end + 1]
+        quoted = word.startswith('"')
+        if (word[1:-1].replace('""', '"') if quoted else word.lower()) != old:
+            continue
+        out += [text[last:t.start], new if bare and not quoted else '"' + new.replace('"', '""') + '"']
+        last = t.end + 1
+    return "".join(out) + text[last:] if out else text
 
 
 def _set_schema(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
