@@ -238,14 +238,24 @@ def _without_constraint_flags(model: Schema) -> tuple[list[Any], dict[str, list[
 def holds_comments(folder: MigrationFolder) -> bool:
     """Do the folder's snapshots hold comments? drizzle-kit's have no field for them; mizzle keeps them in its
     sidecar file, which a folder written by drizzle-kit does not have. A sidecar that holds nothing but SQLite's
-    inline-unique marks (`baseline` writes them into any folder: Index.inline) records no comments nor objects."""
+    inline-unique marks (`baseline` writes them into any folder: Index.inline) or the journal's `whens` (`up` writes
+    them into a folder that had none) records no comments nor objects."""
     try:
         side = folder.read_sidecar()
     except Exception:  # noqa: BLE001 - an unreadable sidecar is reported by `check`, not here
         return False
+    return bool(side) and not _records_nothing(side)
+
+
+def _records_nothing(side: dict[str, Any]) -> bool:
+    """Whether the sidecar holds nothing but inline marks (`inline_marks.marks_only`), or nothing but the journal's
+    `whens` that `up` writes into a folder that had no sidecar (up gives one that had a sidecar an empty
+    `snapshots`, so that `{"version": 1}`, mizzle's, stays mizzle's), or both."""
+    from ..migrations.folders1 import WHENS_KEY
     from ..migrations.inline_marks import marks_only
 
-    return bool(side) and not marks_only(side)
+    rest = {k: v for k, v in side.items() if k != WHENS_KEY}
+    return marks_only(rest) or (WHENS_KEY in side and set(side) <= {"version", WHENS_KEY})
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",

@@ -164,6 +164,8 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
 def _write_sidecar(folder: MigrationFolder, migrations: list[Migration], names: list[str],
                    snaps: list[dict[str, Any]]) -> None:
     side = folder.read_sidecar()
+    if side:  # mizzle's: an empty `snapshots` keeps it so beside `whens` (drift.holds_comments)
+        side.setdefault("snapshots", {})
     side.setdefault("version", 1)
     side[folders1.WHENS_KEY] = {n: m.when for m, n in zip(migrations, names, strict=True)}
     folder.meta.mkdir(parents=True, exist_ok=True)

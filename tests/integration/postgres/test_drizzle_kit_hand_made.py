@@ -54,3 +54,41 @@ def test_hand_made_schema_and_function_are_no_difference(pg_url: Callable[..., s
     (migrations_dir.path / "meta" / "_mizzle.json").write_text('{"version": 1}\n', encoding="utf-8")
     d = run_mizzle(["drift", "--json"], cwd=cwd, url=url)
     assert "+ function current_tenant()" in json.loads(d.stdout)["changes"], d.stdout
+
+
+def test_after_mizzle_up_the_hand_made_function_is_still_no_difference(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir, run_mizzle: Callable[..., CliResult]) -> None:
+    # PageSpace's folder (drizzle-kit 0.x, hand-made functions and triggers, no meta/_mizzle.json): after `mizzle up`,
+    # whose meta/_mizzle.json holds only the journal's `whens`, drift reported every function, trigger and NOT VALID
+    # constraint as a difference (it had listed them as not compared), and generate would have created the
+    # functions the folder's SQL made a second time
+    migrations_dir.add(SQL, name="init")
+    (migrations_dir.path / "meta" / "0000_snapshot.json").write_text(json.dumps(snapshot()), encoding="utf-8")
+    cwd: Path = migrations_dir.path.parent
+    url = pg_url()
+    assert run_mizzle(["migrate"], cwd=cwd, url=url).code == 0
+    up = run_mizzle(["up"], cwd=cwd)
+    assert up.code == 0, up.stderr
+    side = json.loads((migrations_dir.path / "meta" / "_mizzle.json").read_text())
+    assert set(side) == {"version", "whens"}, side  # what up writes into a folder that had none
+    d = run_mizzle(["drift", "--json"], cwd=cwd, url=url)
+    assert d.code == 0, d.stdout + d.stderr
+    doc = json.loads(d.stdout)
+    assert doc["changes"] == [] and any("current_tenant()" in u for u in doc["unmanaged"]), doc
+    v = run_mizzle(["verify", "--json", "--scratch-url", url_for("postgres")], cwd=cwd)
+    assert v.code == 0, v.stdout + v.stderr
+    assert [m["changes"] for m in json.loads(v.stdout)["migrations"]] == [[]]
+
+
+def test_a_folder_with_mizzles_sidecar_stays_mizzles_after_up(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir, run_mizzle: Callable[..., CliResult]) -> None:
+    # the other side of the rule above: a folder that had mizzle's (empty) sidecar keeps comparing functions
+    migrations_dir.add(SQL, name="init")
+    (migrations_dir.path / "meta" / "0000_snapshot.json").write_text(json.dumps(snapshot()), encoding="utf-8")
+    (migrations_dir.path / "meta" / "_mizzle.json").write_text('{"version": 1}\n', encoding="utf-8")
+    cwd: Path = migrations_dir.path.parent
+    url = pg_url()
+    assert run_mizzle(["migrate"], cwd=cwd, url=url).code == 0
+    assert run_mizzle(["up"], cwd=cwd).code == 0
+    d = run_mizzle(["drift", "--json"], cwd=cwd, url=url)
+    assert "+ function current_tenant()" in json.loads(d.stdout)["changes"], d.stdout
