@@ -109,3 +109,32 @@ def test_pull_sqlite_reads_checks_written_on_a_column(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stdout + p.stderr
     p = mizzle(["drift"], tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_pull_sqlite_sets_alembic_version_aside(tmp_path: Path) -> None:
+    """A SQLite database Alembic manages (keystone's, buildbot's) is pulled without its `alembic_version` table (a
+    warning names it, bare: SQLite has no schemas), as baseline and drift set it aside; a database holding nothing
+    else is nothing to pull."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                     "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));\n"
+                     "INSERT INTO alembic_version VALUES ('27e647c0fad4');\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 2 and "nothing to pull" in p.stderr and "not pulled: alembic_version" in p.stderr, p.stderr
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.execute("CREATE TABLE region (id VARCHAR(255) NOT NULL PRIMARY KEY, description VARCHAR(255) NOT NULL)")
+    db.commit()
+    db.close()
+    p = mizzle(["pull"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "warning: not pulled: alembic_version (Alembic's bookkeeping" in p.stderr, p.stderr
+    module = (tmp_path / "pulled.py").read_text()
+    assert '"region"' in module and "alembic_version" not in module, module
+    sql = next((tmp_path / "drizzle").glob("0000_*.sql")).read_text()
+    assert "alembic_version" not in sql, sql
+    assert mizzle(["generate", "--check"], tmp_path).returncode == 0
+    d = mizzle(["drift"], tmp_path)
+    assert d.returncode == 0, d.stdout + d.stderr

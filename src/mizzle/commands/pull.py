@@ -104,10 +104,10 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     from .pull_round_trip import RoundTrip, may_fork
 
     # written so that the module and the baseline build what the server stores now (not only the same meaning)
-    model = dialects.get(config.dialect).reapplicable(reading.model())
+    model, alembic = _without_alembic(dialects.get(config.dialect).reapplicable(reading.model()))
     unmanaged: list[str] = reading.unmanaged  # rules, event triggers, foreign tables, …: listed, never written nor dropped
     if model.is_empty:  # extensions alone (or views, functions, grants) are a schema to pull
-        _nothing_to_pull(config, db, model, unmanaged)
+        _nothing_to_pull(config, db, model, unmanaged + alembic)
     snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
     check = RoundTrip(config, target, snap, side)  # the module read back, once written (pull_round_trip.py)
     # the baseline's texts, computed beside the module's writing (pull_baseline.py); 1.x's layout dumps its own
@@ -132,7 +132,22 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
                         enums=len(model.enums), sequences=len(model.sequences))
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
+    result.warnings += alembic
     return m, result
+
+
+def _without_alembic(model: Schema) -> tuple[Schema, list[str]]:
+    """The model without Alembic's `alembic_version` table (its bookkeeping, not the application's schema: baseline
+    and drift set it aside too), and the warning naming it (none: there was none)."""
+    from ..schema.changes import table_label
+    from ..schema.compare import ALEMBIC_TABLE, set_aside_alembic
+    from ..schema.model import Schema
+
+    model, schema = set_aside_alembic(Schema(dialect=model.dialect), model)
+    if schema is None:
+        return model, []
+    return model, [f"not pulled: {table_label((schema, ALEMBIC_TABLE))} (Alembic's bookkeeping, not the "
+                   f"application's schema; mizzle leaves it alone: drop it once Alembic is retired)"]
 
 
 def _nothing_to_pull(config: Config, db: DatabaseURL, model: Schema, unmanaged: list[str]) -> None:

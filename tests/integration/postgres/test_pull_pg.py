@@ -133,3 +133,31 @@ def test_pull_of_a_database_holding_only_extensions(tmp_path: Path, pg_url, run_
     text = next((project / "db").rglob("*.py")).read_text()
     assert "Extension('pg_trgm'" in text or 'Extension("pg_trgm"' in text, text
     assert "CREATE EXTENSION" in next((project / "migrations").glob("0000_*.sql")).read_text()
+
+
+def test_pull_sets_alembic_version_aside(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """An Alembic-managed database (buildbot's, keystone's, ckan's: each has `alembic_version`) is pulled without
+    Alembic's bookkeeping, which baseline and drift already set aside: the module and the baseline hold the
+    application's tables only (a warning names the table left out), so pointing `schema` at the application's
+    models next is no `DROP TABLE alembic_version`, and drift on the pulled database stays clean."""
+    project = _new_project(tmp_path)
+    url = pg_url("mzpull")
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL "
+                  "CONSTRAINT alembic_version_pkc PRIMARY KEY)")
+        c.execute("INSERT INTO alembic_version VALUES ('067')")
+        c.execute("CREATE TABLE masters (id serial PRIMARY KEY, name text NOT NULL)")
+    r = run_mizzle(["pull"], cwd=project, url=url)
+    assert r.code == 0, r.stderr
+    assert "warning: not pulled: alembic_version (Alembic's bookkeeping" in r.stderr, r.stderr
+    assert "pulled 1 table(s)" in r.stdout, r.stdout
+    module = (project / "db" / "pulled_schema.py").read_text()
+    assert '"masters"' in module and "alembic_version" not in module, module
+    sql = next((project / "migrations").glob("0000_*.sql")).read_text()
+    assert "masters" in sql and "alembic_version" not in sql, sql
+    c = run_mizzle(["generate", "--check"], cwd=project)
+    assert c.code == 0, c.stdout + c.stderr
+    d = run_mizzle(["drift"], cwd=project, url=url)
+    assert d.code == 0 and "alembic_version (Alembic's bookkeeping) is not compared" in d.stderr, d.stdout + d.stderr
+    with psycopg.connect(url) as c:  # left alone
+        assert c.execute("SELECT version_num FROM alembic_version").fetchall() == [("067",)]
