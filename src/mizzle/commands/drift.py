@@ -91,6 +91,7 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 
 def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
              scope: Scope, live: Schema, conn: Any, tenant: tuple[str, str] | None = None) -> None:
+    from .. import dialects
     from ..runner.tracking import MARKED_ROLLED_BACK
     from ..schema.compare import lines, set_aside_alembic
 
@@ -119,7 +120,8 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     expected = comparable(scope.restrict(_for_tenant(snapshot_model(mfolder, last, dialect), scope, tenant)))
     live, alembic = set_aside_alembic(expected, live)
     if alembic is not None:
-        result.warnings.append(f"{alembic}.alembic_version (Alembic's bookkeeping) is not compared")
+        where = "" if dialects.is_embedded(dialect) else f"{alembic}."  # a file has no schemas (baseline's note)
+        result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is not compared")
     sidecar = holds_comments(mfolder)
     if not sidecar:
         live, aside = without_sidecar_objects(live, expected)
