@@ -440,3 +440,41 @@ def test_data_loss_names_only_the_changes_that_can_lose_values(tmp_path: Path, p
     (tmp_path / "mizzle.toml").write_text(sqlite)
     result = mizzle.push(config=fresh_config(tmp_path), url=db, dry_run=True)
     assert result.changes and result.data_loss == [], result.changes
+
+
+FLAT_EXTRAS = '''
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData()
+groups = sa.Table(
+    "groups", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("extras", JSONB),
+    sa.CheckConstraint("""jsonb_typeof(extras) = 'object' and
+        not jsonb_path_exists(extras, '$.* ? (@.type() <> "string")')""", name="groups_flat_extras"),
+)
+'''
+
+
+def test_a_check_the_server_spells_otherwise_is_no_change(tmp_path: Path, pg_url: Callable[..., str],
+                                                          run_mizzle: Run) -> None:
+    """CKAN 2.12's `flat_extras` checks: the server stores the jsonpath `'$.* ? (@.type() <> "string")'` as
+    `'$.*?(@.type() != "string")'::jsonpath`, which no rewriting of the text finds equal, and every push dropped
+    the check and added it again, while drift (which asks the server) found the database in line. push asks the
+    server for its form of the code's checks, defaults and index expressions too."""
+    url = pg_url()
+    _project(tmp_path, FLAT_EXTRAS)
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert _q(url, "SELECT count(*) FROM pg_constraint WHERE conname = 'groups_flat_extras'") == [(1,)]
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout + r.stderr
+    # a real change of the check is still pushed
+    _project(tmp_path, FLAT_EXTRAS.replace('<> "string"', '<> "number"'))
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "check groups_flat_extras" in r.stdout, r.stdout + r.stderr
+    assert "number" in _q(url, "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                               "WHERE conname = 'groups_flat_extras'")[0][0]
+    r = run_mizzle(["push"], cwd=tmp_path, url=url)
+    assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout + r.stderr

@@ -130,8 +130,9 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             d = dialects.get(backend.dialect)
             # both in the form the database can show (SQLite: no foreign-key names, create_all's type spellings)
             code, live = d.push_forms(code, _introspect(backend, scope))
-            # views, functions, … as the server would store the code's: an unchanged one is not made again
-            code = d.object_forms(backend.conn, code, live)
+            # checks, defaults, index expressions, policies, views, functions, … as the server would store the
+            # code's (drift's forms): an unchanged one is not made again
+            code = d.object_forms(backend.conn, d.server_forms(backend.conn, code, live), live)
         except ServerError as e:
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
         changeset = diff(live, code, renames)
