@@ -66,6 +66,20 @@ def test_hand_edited_sqlite_file_is_named(tmp_path: Path) -> None:
     assert list(tmpdir.iterdir()) == []
 
 
+def test_a_unique_index_the_sql_does_not_create_is_named(tmp_path: Path) -> None:
+    """srcbook's 0010: the snapshot has the unique index of `.unique()`, the SQL creating the table does not (a
+    separate file outside the journal did). No other unique index on the column stands for it: a difference."""
+    root = tmp_path / "proj"
+    history(root, 1)
+    sql = MigrationFolder(root / "migrations", "sqlite").migrations()[0].sql_path
+    text = sql.read_text()
+    kept = [s for s in text.split("--> statement-breakpoint") if "users_email_unique" not in s]
+    assert len(kept) == text.count("--> statement-breakpoint")  # exactly one statement left out
+    sql.write_text("--> statement-breakpoint".join(kept))
+    result = verify(write_project(root, STEPS[0]))
+    assert result.steps[0].changes == ["- index users_email_unique on users"], result.steps[0].changes
+
+
 def test_rebuild_sqlite_snapshots(tmp_path: Path) -> None:
     root, tmpdir = tmp_path / "proj", tmp_path / "tmp"
     tmpdir.mkdir()

@@ -268,14 +268,14 @@ def _unfolded(mine: list[Index], theirs: tuple[Index, ...], names: set[str]) -> 
     """`mine` without the unique indexes SQLite folded into another: two UNIQUE constraints alike in one CREATE TABLE
     (`unique=True` and a UniqueConstraint on one column, galaxy's dataset.uuid) are one index to SQLite, so
     `create_all`'s database has one. Where `mine` has more plain unique indexes on some columns than the database,
-    those the database does not name are left out, up to the difference."""
+    and the database has at least one there (the one the others were folded into), those the database does not name
+    are left out, up to the difference. A database with none on those columns folded nothing: they are missing."""
     surplus: dict[tuple[str, ...], int] = {}
     for i in mine:
         if (cols := _plain_unique(i)) is not None:
             surplus[cols] = surplus.get(cols, 0) + 1
-    for j in theirs:
-        if (cols := _plain_unique(j)) is not None and cols in surplus:
-            surplus[cols] -= 1
+    held = [cols for j in theirs if (cols := _plain_unique(j)) is not None and cols in surplus]
+    surplus = {cols: n - held.count(cols) if cols in held else 0 for cols, n in surplus.items()}
     out = []
     for i in mine:
         cols = _plain_unique(i)
