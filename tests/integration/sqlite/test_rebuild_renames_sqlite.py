@@ -146,3 +146,22 @@ def test_a_table_or_column_moved_aside_and_dropped_is_no_rename() -> None:
                               "ALTER TABLE t ADD COLUMN a text;", texts)
     assert texts.renamed_tables == {"public.user": "public.user_archive"}
     assert texts.renamed_columns == {"public.t.a": "public.t.c"}
+
+
+def test_a_table_rebuild_that_moves_a_column_under_a_new_name_is_a_rename() -> None:
+    # homarr's 0016 (drizzle-kit): `userId` renamed to `user_id` inside the rebuild of `account`, by the column
+    # lists of its INSERT … SELECT, with no RENAME COLUMN; drizzle-kit's snapshot records the rename, the rebuilt
+    # one recorded none. A column copied under its own name, one the new table keeps too, a value that is no
+    # column, a column of another table and a rebuild under another name are no renames.
+    texts = AuthoredTexts()
+    DIALECT.authored_sql.read(
+        "CREATE TABLE `__new_a` (`user_id` text, `kind` text, `n` integer, `copy` text, `x` text, `board` text);\n"
+        "--> statement-breakpoint\n"
+        'INSERT INTO `__new_a`("user_id", "kind", "n", "copy", "x", "board") SELECT "userId", "kind", 0, "kind", '
+        'null, (SELECT b.id FROM b WHERE b.a = "a"."userId") FROM `a`;--> statement-breakpoint\n'
+        "DROP TABLE `a`;--> statement-breakpoint\nALTER TABLE `__new_a` RENAME TO `a`;\n"
+        "CREATE TABLE `c_new` (`d` text);\nINSERT INTO c_new (d) SELECT c.e FROM c;\n"
+        "DROP TABLE c;\nALTER TABLE c_new RENAME TO c2;\n"
+        "INSERT INTO f (g) SELECT h FROM f2;\nINSERT INTO k (m) SELECT k2.m2 FROM k;", texts)
+    assert texts.renamed_columns == {"public.a.userId": "public.a.user_id"}
+    assert texts.renamed_tables == {}

@@ -188,8 +188,13 @@ _NAMES_CHANGED = re.compile(rf"\bALTER\s+TABLE\s+(?:{_IDENT}\s*\.\s*)?(?P<table>
                      rf"(?:COLUMN\s+(?P<column>{_IDENT})|(?!TO\b)(?P<bare>{_IDENT}))?\s*TO\s+(?P<new>{_IDENT})"
                      rf"|(?P<op>ADD|DROP)\s+(?:COLUMN\s+)?(?P<col>{_IDENT}))"
                      rf"|\b(?P<verb>CREATE|DROP)\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
-                     rf"(?:{_IDENT}\s*\.\s*)?(?P<name>{_IDENT})",
+                     rf"(?:{_IDENT}\s*\.\s*)?(?P<name>{_IDENT})"
+                     rf"|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+(?P<into>{_IDENT})\s*\(",
                      re.IGNORECASE)
+# the end of INSERT … SELECT …'s select list: FROM one table, then the statement's end or a WHERE
+_FROM_ONE = re.compile(rf"FROM\s+(?P<table>{_IDENT})\s*(?:;|-->|$|WHERE\b)", re.IGNORECASE)
+_COLUMN_REF = re.compile(rf"(?:(?P<table>{_IDENT})\s*\.\s*)?(?P<column>{_IDENT})")
+_NO_COLUMN = {"null", "true", "false", "current_time", "current_date", "current_timestamp"}
 
 
 def renames_stated(sql: str, texts: Any) -> None:
@@ -200,7 +205,13 @@ def renames_stated(sql: str, texts: Any) -> None:
     old one dropped), or renamed back, keeps its name, and generate records none."""
     tables: dict[str, str | None] = {}  # each table's name now → its name before the migration (None: made by it)
     columns: dict[tuple[str, str], str | None] = {}  # the same, per (table, column)
-    for m in _NAMES_CHANGED.finditer(_without_comments(sql)):
+    moved: dict[str, tuple[str, dict[str, str]]] = {}  # INSERT … SELECT's target → (its source, {new: old column})
+    text = _without_comments(sql)
+    for m in _NAMES_CHANGED.finditer(text):
+        if m["into"] is not None:
+            if (move := _moved_columns(text, m.end() - 1)) is not None:
+                moved[unquote(m["into"])] = move
+            continue
         if m["name"] is not None:
             name = unquote(m["name"])
             tables.pop(name, None)
@@ -217,11 +228,50 @@ def renames_stated(sql: str, texts: Any) -> None:
             old = unquote(column)
             columns[(table, unquote(m["new"]))] = columns.pop((table, old), old)
         else:
-            tables[unquote(m["new"])] = tables.pop(table, table)
+            new = unquote(m["new"])
+            tables[new] = tables.pop(table, table)
+            source, pairs = moved.pop(table, ("", {}))
+            for column, old in pairs.items() if source == new else ():  # a rebuild moving a column: a rename
+                columns[(new, column)] = columns.pop((new, old), old)
     texts.renamed_tables.update({f"public.{old}": f"public.{new}" for new, old in tables.items()
                                  if old is not None and old != new})
     texts.renamed_columns.update({f"public.{t}.{old}": f"public.{t}.{new}" for (t, new), old in columns.items()
                                   if old is not None and old != new})
+
+
+def _moved_columns(text: str, paren: int) -> tuple[str, dict[str, str]] | None:
+    """(source table, {target column: source column}) of `INSERT INTO t (…) SELECT … FROM source`, whose column
+    list opens at `paren`: the columns a table rebuild fills from another column of its source under a new name
+    (drizzle-kit's `INSERT INTO __new_a("user_id") SELECT "userId" FROM a`). A value that is no column of the
+    source, and a source column the target keeps under its own name too (a copy), are left out; None when the
+    statement is not INSERT … SELECT from one table."""
+    targets = split_top(_paren_after(text, paren))
+    rest = paren + len(_paren_after(text, paren)) + 2
+    select = re.compile(r"\s*SELECT\s", re.IGNORECASE).match(text, rest)
+    if select is None:
+        return None
+    start = select.end()
+    for i in _top_level(text[start:]):
+        if text[start + i] == ";":
+            return None
+        if text[start + i - 1].isspace() and (end := _FROM_ONE.match(text, start + i)) is not None:
+            break
+    else:
+        return None
+    source = unquote(end["table"])
+    values = split_top(text[start:end.start()])
+    if len(values) != len(targets):
+        return None
+    names = [unquote(t) for t in targets]
+    pairs = {}
+    for target, value in zip(names, values, strict=True):
+        ref = _COLUMN_REF.fullmatch(value)
+        if ref is None or (ref["table"] is not None and unquote(ref["table"]) != source):
+            continue
+        old = unquote(ref["column"])
+        if old != target and old not in names and ref["column"].lower() not in _NO_COLUMN:
+            pairs[target] = old
+    return source, pairs
 
 
 def unquote(ident: str) -> str:
