@@ -128,3 +128,28 @@ def test_mizzle_continues_database_migrated_by_drizzle_orm(node: str, tmp_path: 
     mine = tmp_path / "mine.db"
     migrate(url=f"sqlite:///{mine}", folder=folder)
     assert model_diff(db_model(mine), db_model(db)) == []
+
+
+@pytest.mark.interop
+def test_drizzle_kit_leaves_mizzles_own_tables_out_with_the_documented_filter(node: str, tmp_path: Path) -> None:
+    """On SQLite mizzle's audit and progress tables sit beside the app's (on PostgreSQL they are in the tracking
+    schema, which drizzle-kit does not read); drizzle-kit leaves out only `__drizzle_migrations`, so its `pull`
+    wrote them into the app's schema and its `push` (seen on dyad's folder migrated by mizzle) proposed
+    `DROP TABLE __mizzle_audit`. docs/guides/drizzle-kit.md gives the filter that keeps them out."""
+    out = tmp_path / "M"
+    assert generate(project(tmp_path / "proj", out), name="init").written
+    db = tmp_path / "m.db"
+    migrate(url=f"sqlite:///{db}", folder=out)
+    assert rows(db, "SELECT name FROM sqlite_master WHERE name = '__mizzle_audit'")
+
+    def pulled(name: str, *extra: str) -> str:
+        p = subprocess.run([node, str(DRIZZLE_KIT), "pull", "--dialect", "sqlite", "--url", str(db),
+                            "--out", os.path.relpath(tmp_path / name, INTEROP), *extra],
+                           cwd=INTEROP, env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"},
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        return (tmp_path / name / "schema.ts").read_text()
+
+    assert 'sqliteTable("__mizzle_audit"' in pulled("unfiltered")
+    filtered = pulled("filtered", "--tablesFilter", "!__mizzle_*")
+    assert "__mizzle" not in filtered and 'sqliteTable("posts"' in filtered
