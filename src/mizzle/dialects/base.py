@@ -337,6 +337,13 @@ class Dialect(Protocol):
         `folder_sql()`, creates one of that name; SQLite: any but those three): `generate` and `push` warn, as the
         statement naming one fails."""
 
+    def chunk_statements(self, chunk: str) -> int:
+        """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
+        text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers
+        prepare, refusing more than one (better-sqlite3: "contains more than one statement"), so `check` warns
+        (SQLite: the chunk's statements, a trigger's body being one; PostgreSQL, whose drivers run a chunk of
+        several: 1)."""
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 

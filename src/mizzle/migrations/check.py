@@ -242,12 +242,24 @@ class _Checker:
         statements = split_statements(text)
         if not statements:
             self.add(WARNING, p, "has no statements")
+        self._check_chunks(p, text)
         if parse is None:
             return
         for st in statements:
             err = parse(st.sql)
             if err:
                 self.add(ERROR, p, f"statement {st.number} does not parse: {err}")
+
+    def _check_chunks(self, p: Path, text: str) -> None:
+        """A chunk drizzle-orm's migrator cannot run as one statement (Dialect.chunk_statements)."""
+        d = dialects.find(self.dialect or dialects.DEFAULT)
+        for n, chunk in enumerate(text.split(BREAKPOINT), 1):
+            if d is not None and (count := d.chunk_statements(chunk)) > 1:
+                self.add(WARNING, p, f"chunk {n} holds {count} statements with no `{BREAKPOINT}` between them: "
+                                     "drizzle-orm's migrator runs each chunk as one statement, which "
+                                     f"{d.title}'s drivers refuse (better-sqlite3: \"The supplied SQL string contains "
+                                     "more than one statement\"); mizzle runs them one by one. Put a breakpoint "
+                                     "after each statement")
 
     # -- snapshots -------------------------------------------------------------------------------------
 

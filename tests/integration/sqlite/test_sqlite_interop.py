@@ -153,3 +153,26 @@ def test_drizzle_kit_leaves_mizzles_own_tables_out_with_the_documented_filter(no
     assert 'sqliteTable("__mizzle_audit"' in pulled("unfiltered")
     filtered = pulled("filtered", "--tablesFilter", "!__mizzle_*")
     assert "__mizzle" not in filtered and 'sqliteTable("posts"' in filtered
+
+
+@pytest.mark.interop
+def test_check_warns_of_a_chunk_drizzle_orm_cannot_run_as_one_statement(node: str, tmp_path: Path) -> None:
+    """emdash's 0006 (written by hand): `PRAGMA foreign_keys=OFF;` and a table rebuild with no statement-breakpoint
+    between them. mizzle's runner applies it statement by statement; drizzle-orm's migrator runs each chunk as one
+    prepared statement, which better-sqlite3 refuses, and `check` said ok. A trigger's body (statements between
+    BEGIN and END) is one statement."""
+    from mizzle.migrations.check import check_folder
+
+    out = tmp_path / "M"
+    assert generate(project(tmp_path / "proj", out), name="init").written
+    (out / "0000_init.sql").write_text(
+        "CREATE TABLE `a` (`id` integer PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+        "CREATE TRIGGER `a_ai` AFTER INSERT ON `a` BEGIN SELECT 1; SELECT 2; END;\n--> statement-breakpoint\n"
+        "PRAGMA foreign_keys=OFF;\nCREATE TABLE `b` (`id` integer); -- two in one chunk\n")
+    warned = [f for f in check_folder(out, "sqlite").warnings if "statement-breakpoint" in f.message]
+    assert len(warned) == 1 and warned[0].path == "0000_init.sql", warned
+    assert warned[0].message.startswith("chunk 3 holds 2 statements"), warned[0].message
+    p = subprocess.run([node, str(INTEROP / "migrate.mjs"), f"sqlite:{tmp_path / 'd.db'}", str(out)], cwd=INTEROP,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0 and "more than one statement" in p.stderr, p.stdout + p.stderr
+    assert migrate(url=f"sqlite:///{tmp_path / 'm.db'}", folder=out).applied  # mizzle runs them one by one

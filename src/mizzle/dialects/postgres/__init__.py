@@ -87,6 +87,9 @@ class PostgresDialect:
 
         return unknown_collations(names, folder_sql)
 
+    def chunk_statements(self, chunk: str) -> int:
+        return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
         from .objects_ddl import RENDER_OBJECTS

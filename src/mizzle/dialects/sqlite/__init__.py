@@ -106,6 +106,11 @@ class SQLiteDialect:
 
         return unknown_collations(names)
 
+    def chunk_statements(self, chunk: str) -> int:
+        from .runner import split_sql
+
+        return len(split_sql(chunk))
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
 
