@@ -478,3 +478,35 @@ def test_a_check_the_server_spells_otherwise_is_no_change(tmp_path: Path, pg_url
                                "WHERE conname = 'groups_flat_extras'")[0][0]
     r = run_mizzle(["push"], cwd=tmp_path, url=url)
     assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_alembics_table_is_left_alone(dialect: str, tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Run) -> None:
+    # keystone's, buildbot's and ckan's databases (built by `alembic upgrade`), pushed with their models as the schema:
+    # push planned `DROP TABLE alembic_version` (a data-loss warning only), where baseline and drift leave it alone
+    (tmp_path / "app").mkdir()
+    (tmp_path / "mizzle.toml").write_text(f'dialect = "{dialect}"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    (tmp_path / "app" / "schema.py").write_text(users('sa.Column("email", sa.Text)'))
+    url = f"sqlite:///{tmp_path / 'dev.db'}" if dialect == "sqlite" else pg_url()
+    ddl = ["CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+           "INSERT INTO alembic_version VALUES ('ae1027a6acf')"]
+    if dialect == "sqlite":
+        with sqlite3.connect(tmp_path / "dev.db") as c:
+            for sql in ddl:
+                c.execute(sql)
+    else:
+        for sql in ddl:
+            _q(url, sql)
+    r = run_mizzle(["push", "--force", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["changes"] == ["+ table users (2 columns)"] and not out["data_loss"], out
+    where = "" if dialect == "sqlite" else "public."
+    assert out["warnings"] == [f"{where}alembic_version (Alembic's bookkeeping) is left as it is"], out
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "No schema changes" in r.stdout and "alembic_version" in r.stderr, r.stdout + r.stderr
+    if dialect == "sqlite":
+        with sqlite3.connect(tmp_path / "dev.db") as c:
+            assert c.execute("SELECT version_num FROM alembic_version").fetchall() == [("ae1027a6acf",)]
+    else:
+        assert _q(url, "SELECT version_num FROM alembic_version") == [("ae1027a6acf",)]

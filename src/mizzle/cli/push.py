@@ -22,7 +22,7 @@ def _print_plan(opts: Options, result: Any, sql: bool, overridden: bool = True) 
             opts.echo("  " + st.sql.rstrip().rstrip(";").replace("\n", "\n  ") + ";")
     for line in result.data_loss:
         opts.echo(f"warning: data loss: {line}", err=True)
-    for line in result.fails_on_rows:
+    for line in result.fails_on_rows + result.warnings:
         opts.echo(f"warning: {line}", err=True)
     for reason in result.protection.reasons:
         opts.echo(f"warning: protected database: {reason}"
@@ -104,6 +104,8 @@ def _confirm(opts: Options, force: bool, interactive: bool, result: Any) -> bool
 def _print_outcome(opts: Options, result: Any, overridden: bool) -> None:
     if result.nothing_to_do:
         opts.echo("No schema changes")
+        for line in result.warnings:  # what push left alone (else printed with the plan)
+            opts.echo(f"warning: {line}", err=True)
         return
     if result.dry_run:
         _print_plan(opts, result, sql=True, overridden=overridden)

@@ -35,6 +35,7 @@ class PushResult:
     changes: list[str] = field(default_factory=list)  # one line per change, as `generate` prints them
     data_loss: list[str] = field(default_factory=list)  # the changes among them that drop data
     fails_on_rows: list[str] = field(default_factory=list)  # … that fail on a table holding rows (lint does not run)
+    warnings: list[str] = field(default_factory=list)  # what push left alone (Alembic's bookkeeping table)
     statements: list[PlannedStatement] = field(default_factory=list)
     protection: Protection = field(default_factory=Protection)  # why it counts as protected (overridden), if so
     applied: bool = False
@@ -52,7 +53,7 @@ class PushResult:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.error is None, "url": self.url, "dialect": self.dialect, "dry_run": self.dry_run,
                 "nothing_to_do": self.nothing_to_do, "changes": self.changes, "data_loss": self.data_loss,
-                "fails_on_rows": self.fails_on_rows,
+                "fails_on_rows": self.fails_on_rows, "warnings": self.warnings,
                 "statements": [s.sql for s in self.statements], "applied": self.applied, "cancelled": self.cancelled,
                 "transactions": self.transactions, "executed": self.executed,
                 "protection": self.protection.to_json(), "lock_wait_s": round(self.lock_wait_s, 3),
@@ -107,6 +108,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
     from .. import dialects
     from ..dialects import ServerError, open_backend
     from ..runner.tracking import TrackingTable
+    from ..schema.compare import set_aside_alembic
     from ..sources.database import scope_for
     from .generate import load_code_schema
 
@@ -130,6 +132,10 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             d = dialects.get(backend.dialect)
             # both in the form the database can show (SQLite: no foreign-key names, create_all's type spellings)
             code, live = d.push_forms(code, _introspect(backend, scope))
+            live, alembic = set_aside_alembic(code, live)  # Alembic's bookkeeping, left alone as drift leaves it
+            if alembic is not None:
+                where = "" if dialects.is_embedded(backend.dialect) else f"{alembic}."
+                result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is left as it is")
             # checks, defaults, index expressions, policies, views, functions, … as the server would store the
             # code's (drift's forms): an unchanged one is not made again
             code = d.object_forms(backend.conn, d.server_forms(backend.conn, code, live), live)
