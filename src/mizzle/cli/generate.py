@@ -84,9 +84,9 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
     if (online or (online is None and cfg.online)) and not _dialect(cfg.dialect).online and not opts.json:
         opts.echo(f"note: --online has no effect on {cfg.dialect} (a migration holds the database's write lock "
                   "whichever way it is written)", err=True)
-    from .lint import print_findings, refuse_if_errors
+    from .lint import lint_written, print_findings, refuse_if_errors
 
-    findings = _lint_written(result.sql_path, cfg.dialect, result.previous, result.sql)
+    findings = lint_written(result.sql_path, cfg.dialect, result.previous, result.sql)
     if opts.json:
         opts.emit_json({**result.to_json(), "lint": [f.to_json() for f in findings],
                         **({"check": "no changes"} if check else {})})
@@ -128,18 +128,6 @@ def _check_found_rename(opts: Options, cfg: Any, e: Any, renames: tuple[str, ...
         opts.emit_json({"tag": None, "path": None, "changes": changes, "statements": 0, "written": False,
                         "online": False, "lint": [], "check": "changes", "error": err.message})
     return err
-
-
-def _lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:
-    if path is None or not _dialect(dialect).lint:
-        return []
-    from ..lint import LintContext, lint_file
-
-    # generate has read the snapshot the file runs against already, and holds the text it wrote: reading either
-    # again costs on a large schema
-    if previous is None:
-        return lint_file(path)
-    return lint_file(text if text is not None else path, LintContext(previous=previous, file=str(path)))
 
 
 @click.command("export", epilog="""\b

@@ -16,6 +16,21 @@ def print_findings(opts: Options, findings: list[Any]) -> None:
         opts.echo(str(f))
 
 
+def lint_written(path: Any, dialect: str, previous: Any = None, text: str | None = None) -> list[Any]:
+    """The findings of the migration `generate` or `revert` just wrote at `path` (none where the dialect has no
+    lint). `previous` is the schema it runs against and `text` its SQL, both already at hand: reading either again
+    costs on a large schema."""
+    from .. import dialects
+
+    if path is None or not dialects.get(dialect).lint:
+        return []
+    from ..lint import LintContext, lint_file
+
+    if previous is None:
+        return lint_file(path)
+    return lint_file(text if text is not None else path, LintContext(previous=previous, file=str(path)))
+
+
 def summary(findings: list[Any], files: int) -> str:
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors

@@ -26,17 +26,21 @@ def revert_command(opts: Options, tag: str, name: str | None, renames: tuple[str
     reports it."""
     from ..commands.generate import parse_rename_flags
     from ..commands.revert import revert
+    from .lint import lint_written, print_findings
 
     cfg = opts.load_config()
     result, warnings = revert(cfg, tag, renames=parse_rename_flags(renames), no_renames=no_renames, name=name)
+    # linted as generate lints what it writes: undoing a dropped NOT NULL column adds it back (MZ201)
+    findings = lint_written(result.sql_path, cfg.dialect, result.previous, result.sql)
     for w in warnings:
         opts.echo(f"warning: {w}", err=True)
     if opts.json:
-        opts.emit_json({**result.to_json(), "warnings": warnings})
+        opts.emit_json({**result.to_json(), "warnings": warnings, "lint": [f.to_json() for f in findings]})
         return 0
     opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
     for line in result.changes:
         opts.echo(f"  {line}")
+    print_findings(opts, findings)
     opts.echo("Next: review and apply it; then revert the schema code too, or `mizzle generate` will re-create "
               "the change.")
     return 0

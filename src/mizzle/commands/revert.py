@@ -58,7 +58,8 @@ def _inverse_renames(snapshot: dict[str, Any]) -> dict[str, str]:
 
 def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_renames: bool = False,
            name: str | None = None) -> tuple[GenerateResult, list[str]]:
-    """Write a migration undoing `tag`. Returns the result and the data-loss warnings (changes that drop data).
+    """Write a migration undoing `tag`. Returns the result and the warnings: the changes that drop data, and those
+    that fail on a table holding rows where lint does not say so (SQLite's rebuild re-adding a NOT NULL column).
 
     TAG's changes are the difference between the snapshots before and after it; their inverse is applied on top
     of the latest snapshot (a three-way merge), so an older TAG can be reverted under later migrations as long
@@ -98,7 +99,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
     # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
     changeset = diff(latest, target_schema, Renames(explicit=explicit, none=True))
-    result = GenerateResult(changes=[c.describe() for c in changeset])
+    result = GenerateResult(changes=[c.describe() for c in changeset], previous=latest)
     if not changeset:
         own = diff(before, after, Renames(explicit=explicit, none=True))
         what = "has nothing left to undo (later migrations already undid it)" if own else \
@@ -111,9 +112,10 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
-    keeps = dialects.get(config.dialect).keeps_values
-    warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(keeps)]
-    return result, warnings
+    dialect = dialects.get(config.dialect)
+    warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(dialect.keeps_values)]
+    # what fails as soon as a table holds a row, where lint does not say so (as generate warns)
+    return result, warnings + dialect.fails_on_rows(changeset.changes)
 
 
 def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -172,3 +173,33 @@ def test_revert_leaves_an_extension_version_the_migration_did_not_change(tmp_pat
     result, _ = revert(fresh_config(tmp_path), "0001")
     assert result.changes == ["- table users"], result.changes
     assert not [s for s in result.statements if "EXTENSION" in s], result.statements
+
+
+TEAM = """
+import sqlalchemy as sa
+md = sa.MetaData()
+team = sa.Table("team", md, sa.Column("name", sa.String(50), primary_key=True){code})
+"""
+
+
+def test_revert_cli_lints_the_migration_it_wrote(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Undoing a dropped NOT NULL column with no default adds it back so, which fails on a table holding rows
+    (reverting Airflow 3.1.8 → 3.3.2, which dropped team.id): revert says so as generate does, by linting the
+    file it wrote (MZ201), and --json carries the findings."""
+    write_project(tmp_path, TEAM.format(code=', sa.Column("code", sa.String(32), nullable=False)'))
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    write_project(tmp_path, TEAM.format(code=""))
+    assert run_mizzle(["generate", "--name", "drop_code"], cwd=tmp_path).code == 0
+    shutil.copytree(tmp_path, tmp_path.parent / "json")
+    r = run_mizzle(["revert", "0001", "--json"], cwd=tmp_path.parent / "json")
+    assert r.code == 0, r.stderr
+    assert [f["rule"] for f in json.loads(r.stdout)["lint"]] == ["MZ201"]
+    r = run_mizzle(["revert", "0001"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "error MZ201" in r.stdout and "public.team.code added NOT NULL with no default" in r.stdout
+    with temp_database("mzrevlint") as url:
+        assert run_mizzle(["migrate", "--to", "0001_drop_code"], cwd=tmp_path, url=url).code == 0
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("INSERT INTO team (name) VALUES ('t1')")
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert r.code != 0 and 'column "code" of relation "team" contains null values' in r.stderr, r.stderr
