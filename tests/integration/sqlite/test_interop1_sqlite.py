@@ -499,3 +499,43 @@ def test_a_unique_drizzle_kit_wrote_inside_create_table_is_dropped_by_a_rebuild(
         assert "CREATE TABLE `__new_bookmarkTags`" in theirs.read_text(), theirs.read_text()  # drizzle-kit's too
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+REBUILT_PARENT = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+version = sa.Table("version", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("n", sa.Integer, nullable={v2}))
+run = sa.Table("run", metadata, sa.Column("id", sa.Integer, primary_key=True),
+               sa.Column("dag_id", sa.String(50), nullable={v2}), sa.Column("run_id", sa.String(50), nullable=False),
+               sa.Column("version_id", sa.Integer, sa.ForeignKey("version.id", ondelete="SET NULL")),
+               sa.UniqueConstraint("dag_id", "run_id"))
+ti = sa.Table("ti", metadata, sa.Column("id", sa.Integer, primary_key=True),
+              sa.Column("dag_id", sa.String(50)), sa.Column("run_id", sa.String(50)),
+              sa.ForeignKeyConstraint(["dag_id", "run_id"], ["run.dag_id", "run.run_id"]))
+"""
+
+
+def test_a_rebuilt_parents_unique_exists_before_the_next_rebuild(node: str, tmp_path: Path) -> None:
+    """Airflow 3.1.8 → 3.3.2 on SQLite: dag_run and then dag_version rebuilt in one migration. The unique index
+    task_instance's key references on dag_run was made only after every rebuild, so dag_version's `DROP TABLE`
+    (whose ON DELETE SET NULL reaches dag_run, and so task_instance's key) failed under drizzle-orm's migrator, which
+    runs with foreign keys on: 'foreign key mismatch - "task_instance" referencing "dag_run"', on an empty
+    database too. A rebuilt table's unique indexes are now made before the next rebuild."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["fkon/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    (project / "fkon").mkdir()
+    for n, v2 in enumerate(["True", "False"]):
+        (project / "fkon" / "schema.py").write_text(REBUILT_PARENT.format(v2=v2))
+        for m in [m for m in sys.modules if m == "fkon" or m.startswith("fkon.")]:
+            del sys.modules[m]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}").written
+        time.sleep(1.1)  # folders are named by the second
+    sql = _dirs(project / "migrations")[-1].joinpath("migration.sql").read_text()
+    assert sql.index("CREATE UNIQUE INDEX `run_dag_id_run_id_unique`") < sql.index("CREATE TABLE `__new_version`")
+    _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
+    assert len(_tracked(tmp_path / "orm.db")) == 2
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
+    assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []

@@ -31,9 +31,11 @@ def dq(name: str) -> str:
 
 
 def render(changes: list[ch.Change]) -> list[PlannedStatement]:
+    """The statements of `changes`. Rebuilds are framed by one FK_OFF … FK_ON; the rebuilt tables' indexes follow
+    the last one, except the unique indexes of a table rebuilt before others: those follow its own rebuild (see
+    _early_uniques)."""
     out: list[PlannedStatement] = []
     rebuilds = [c for c in changes if isinstance(c, RebuildTable)]
-    last_rebuild = rebuilds[-1] if rebuilds else None
     pending_indexes: list[PlannedStatement] = []
     for c in changes:
         if isinstance(c, RebuildTable):
@@ -41,14 +43,27 @@ def render(changes: list[ch.Change]) -> list[PlannedStatement]:
                 out.append(PlannedStatement(FK_OFF, c))
             body, idx = _rebuild(c)
             out.extend(body)
-            pending_indexes.extend(idx)
-            if c is last_rebuild:
+            later = rebuilds[rebuilds.index(c) + 1:]
+            early = _early_uniques(c, later)
+            out.extend(PlannedStatement(create_index(c.new.name, ix), c) for ix in early)
+            pending_indexes.extend(p for p, ix in zip(idx, c.new.indexes, strict=True) if ix not in early)
+            if not later:
                 out.append(PlannedStatement(FK_ON, c))
                 out.extend(pending_indexes)
             continue
         for sql in _sql(c):
             out.append(PlannedStatement(sql, c))
     return out
+
+
+def _early_uniques(c: RebuildTable, later: list[RebuildTable]) -> list[Index]:
+    """The unique indexes of rebuilt table `c` made right after its rebuild rather than after the last one: a later
+    rebuild's `DROP TABLE`, under a migrator that keeps foreign keys on (drizzle-orm's), checks the keys that reach
+    `c` and fails with 'foreign key mismatch' while the unique a key references is missing (Airflow's dag_run, then
+    dag_version rebuilt). Not one whose name a later rebuilt table still holds (SQLite's index names are the
+    database's): that one waits for the old table's drop."""
+    held = {ix.real_name for r in later for ix in r.old.indexes}
+    return [ix for ix in c.new.indexes if later and ix.unique and ix.real_name not in held]
 
 
 def _sql(c: ch.Change) -> list[str]:
