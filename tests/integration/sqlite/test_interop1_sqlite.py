@@ -539,3 +539,38 @@ def test_a_rebuilt_parents_unique_exists_before_the_next_rebuild(node: str, tmp_
     assert len(_tracked(tmp_path / "orm.db")) == 2
     migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
     assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []
+
+
+KEY_MOVED = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+team = sa.Table("team", metadata, {team})
+conn = sa.Table("conn", metadata, sa.Column("id", sa.Integer, primary_key=True), {ref})
+"""
+V1_TEAM, V1_REF = 'sa.Column("name", sa.String(50), primary_key=True)', \
+    'sa.Column("team_name", sa.String(50), sa.ForeignKey("team.name"))'
+V2_TEAM, V2_REF = 'sa.Column("id", sa.String(32), primary_key=True), sa.Column("name", sa.String(50))', \
+    'sa.Column("team_id", sa.String(32), sa.ForeignKey("team.id"))'
+
+
+def test_a_rebuilt_parent_comes_before_the_rebuilt_child_referencing_it(node: str, tmp_path: Path) -> None:
+    """Reverting Airflow 3.1.8 → 3.3.2 on SQLite rebuilt `connection` (its key now to team.id) before `team` (which
+    gets `id` back): under drizzle-orm's migrator, foreign keys on, `INSERT INTO __new_connection` failed with
+    'foreign key mismatch - "__new_connection" referencing "team"', team having no `id` yet. A parent whose key
+    a rebuilt child's new foreign key needs is rebuilt first (by name otherwise, as before)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["keymoved/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    (project / "keymoved").mkdir()
+    for n, (team, ref) in enumerate([(V1_TEAM, V1_REF), (V2_TEAM, V2_REF)]):
+        (project / "keymoved" / "schema.py").write_text(KEY_MOVED.format(team=team, ref=ref))
+        for m in [m for m in sys.modules if m == "keymoved" or m.startswith("keymoved.")]:
+            del sys.modules[m]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}", no_renames=True).written
+        time.sleep(1.1)  # folders are named by the second
+    sql = _dirs(project / "migrations")[-1].joinpath("migration.sql").read_text()
+    assert sql.index("CREATE TABLE `__new_team`") < sql.index("CREATE TABLE `__new_conn`"), sql
+    _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
+    assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []

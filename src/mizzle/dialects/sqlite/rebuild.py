@@ -107,7 +107,7 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         else:
             early.append(c)
     rebuilds: list[ch.Change] = []
-    for key in sorted(rebuild):
+    for key in _parents_first(sorted(rebuild), old, new):
         ot, nt = old.table(*key), new.table(*key)
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
@@ -117,6 +117,34 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
                          new)
     return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1],
             *trig[1]]
+
+
+def _parents_first(keys: list[ch.TableKey], old: Schema, new: Schema) -> list[ch.TableKey]:
+    """`keys` (rebuilt tables, by name), each table before a rebuilt table whose new foreign key references a key
+    it has only once rebuilt: under a migrator that keeps foreign keys on (drizzle-orm's), `INSERT INTO __new_child`
+    fails with 'foreign key mismatch' while the parent lacks the key (reverting Airflow 3.3.2 → 3.1.8: connection's
+    key to team.id, which team's own rebuild gives back). Otherwise, and in a cycle, the name order."""
+    pending, out = list(keys), []
+    while pending:
+        ready = next((k for k in pending if not _waits_for_a_key(new.table(*k), old, pending, k)), pending[0])
+        pending.remove(ready)
+        out.append(ready)
+    return out
+
+
+def _waits_for_a_key(table: Table | None, old: Schema, keys: list[ch.TableKey], own: ch.TableKey) -> bool:
+    """Whether `table` references, in another of `keys`, columns that table's old definition holds no key on."""
+    for f in table.foreign_keys if table is not None else ():
+        ref = (f.ref_schema, f.ref_table)
+        parent = old.table(*ref)
+        if ref in keys and ref != own and (parent is None or not _has_key(parent, set(f.ref_columns))):
+            return True
+    return False
+
+
+def _has_key(t: Table, cols: set[str]) -> bool:
+    pk = t.primary_key is not None and set(t.primary_key.columns) == cols
+    return pk or any(ix.unique and not ix.where and set(ix.column_names) == cols for ix in t.indexes)
 
 
 def derived_rename(c: ch.RenameConstraint, ix: Index, table: Table | None) -> bool:
