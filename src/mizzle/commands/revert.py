@@ -11,6 +11,7 @@ from ..migrations.authored import AuthoredTexts
 from ..migrations.folder import Migration, MigrationFolder
 from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
+from ..schema.compare import for_generate
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
@@ -98,10 +99,12 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
                 **(renames or {})}
     # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
     # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
-    changeset = diff(latest, target_schema, Renames(explicit=explicit, none=True))
+    # both sides in the form the server stores, as generate compares them: a fact two snapshots spell apart (bigint's
+    # maximum written as a float, 9223372036854776000 in one and 9223372036854775000 in the next: lmnr's) is no change
+    changeset = diff(*for_generate(latest, target_schema), Renames(explicit=explicit, none=True))
     result = GenerateResult(changes=[c.describe() for c in changeset], previous=latest)
     if not changeset:
-        own = diff(before, after, Renames(explicit=explicit, none=True))
+        own = diff(*for_generate(before, after), Renames(explicit=explicit, none=True))
         what = "has nothing left to undo (later migrations already undid it)" if own else \
             "changed nothing in the schema (a custom migration?)"
         raise UsageError(f"{target.tag} {what}: write its undo by hand with `mizzle generate --custom`")

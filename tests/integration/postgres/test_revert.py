@@ -203,3 +203,30 @@ def test_revert_cli_lints_the_migration_it_wrote(tmp_path: Path, run_mizzle) -> 
             c.execute("INSERT INTO team (name) VALUES ('t1')")
         r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
         assert r.code != 0 and 'column "code" of relation "team" contains null values' in r.stderr, r.stderr
+
+
+def test_revert_ignores_an_identity_bound_respelled_as_a_float(tmp_path: Path) -> None:
+    """lmnr's pulled snapshots write bigint's maximum as JavaScript printed it, 9223372036854776000 in one and
+    9223372036854775000 in the next: both are 2^63-1 (compare reads them so), and revert took the respelling for a
+    change, writing `SET MAXVALUE 9223372036854776000`, which PostgreSQL rejects (22003, out of range for bigint)."""
+    import json
+
+    src = 'import sqlalchemy as sa\nmd = sa.MetaData()\ntiers = sa.Table("tiers", md, sa.Column("id", sa.BigInteger, ' \
+          'sa.Identity(), primary_key=True))\n'
+    write_project(tmp_path, src)
+    assert generate(fresh_config(tmp_path), name="tiers").written
+    write_project(tmp_path, src + 'posts = sa.Table("posts", md, sa.Column("id", sa.Integer, primary_key=True))\n')
+    assert generate(fresh_config(tmp_path), name="posts").written
+    for snap, spelled in (("0000", "9223372036854776000"), ("0001", "9223372036854775000")):
+        path = tmp_path / "migrations" / "meta" / f"{snap}_snapshot.json"
+        doc = json.loads(path.read_text())
+        ident = doc["tables"]["public.tiers"]["columns"]["id"]["identity"]
+        assert ident["maxValue"] == "9223372036854775807", ident
+        ident["maxValue"] = spelled
+        path.write_text(json.dumps(doc))
+    result, _ = revert(fresh_config(tmp_path), "0001")
+    assert result.changes == ["- table posts"], result.changes
+    with temp_database("mzrevflt") as url:
+        applied = mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert [m.tag for m in applied.applied][-1] == result.tag
+        assert "posts" not in schema_dump(url)
