@@ -11,7 +11,7 @@ from ..migrations.authored import AuthoredTexts
 from ..migrations.folder import Migration, MigrationFolder
 from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
-from ..schema.compare import for_generate
+from ..schema.compare import canonical, for_generate
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
@@ -83,18 +83,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     before = _versions_left_as_they_were(before, after)
     latest, prev_id = previous_schema(folder, config.dialect)
     later = migrations[idx + 1:]
-    if later:
-        merged = merge(after, latest, before, same_change_conflicts=False)
-        if merged.conflicts:
-            raise IntegrityError(
-                f"cannot revert {target.tag}: later migrations ({_names(later)}) changed the same object(s): "
-                f"{'; '.join(merged.conflicts[:5])}" + (f" (and {len(merged.conflicts) - 5} more)"
-                                                        if len(merged.conflicts) > 5 else ""),
-                "Revert the later migrations first (newest first), or write the undo by hand with "
-                "`mizzle generate --custom`.")
-        target_schema = merged.schema
-    else:
-        target_schema = before
+    target_schema = _merged(target, later, after, latest, before) if later else before
     explicit = {**_inverse_renames(after_snap), **_inverse_renames({"_meta": _stated_renames(config, target)}),
                 **(renames or {})}
     # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
@@ -119,6 +108,28 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(dialect.keeps_values)]
     # what fails as soon as a table holds a row, where lint does not say so (as generate warns)
     return result, warnings + dialect.fails_on_rows(changeset.changes)
+
+
+def _merged(target: Migration, later: list[Migration], after: Schema, latest: Schema, before: Schema) -> Schema:
+    """The latest schema minus TAG's changes (a three-way merge), or IntegrityError naming what a later migration
+    changed too. The snapshots are merged in the server's forms: a fact TAG's or a later snapshot only spells
+    otherwise (lmnr's pulled snapshots: bigint's maximum as a float, an index column given its neighbour's
+    operator class) is no change of it; each table the merge took whole from one side keeps that side's spelling."""
+    c_after, c_latest, c_before = canonical(after), canonical(latest), canonical(before)
+    merged = merge(c_after, c_latest, c_before, same_change_conflicts=False)
+    if merged.conflicts:
+        raise IntegrityError(
+            f"cannot revert {target.tag}: later migrations ({_names(later)}) changed the same object(s): "
+            f"{'; '.join(merged.conflicts[:5])}" + (f" (and {len(merged.conflicts) - 5} more)"
+                                                    if len(merged.conflicts) > 5 else ""),
+            "Revert the later migrations first (newest first), or write the undo by hand with "
+            "`mizzle generate --custom`.")
+    spelled = []
+    for t in merged.schema.tables:
+        raw = next((s.table(*t.key) for c, s in ((c_latest, latest), (c_before, before)) if c.table(*t.key) == t),
+                   None)
+        spelled.append(raw or t)
+    return merged.schema.with_(tables=tuple(spelled))
 
 
 def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:

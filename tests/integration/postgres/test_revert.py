@@ -230,3 +230,38 @@ def test_revert_ignores_an_identity_bound_respelled_as_a_float(tmp_path: Path) -
         applied = mizzle.migrate(url=url, folder=tmp_path / "migrations")
         assert [m.tag for m in applied.applied][-1] == result.tag
         assert "posts" not in schema_dump(url)
+
+
+def test_revert_an_older_migration_under_a_later_snapshot_that_respells_a_fact(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """lmnr's pulled snapshots respell facts they did not change (bigint's maximum as 9223372036854776000 in one,
+    9223372036854775000 in the next; index columns given a neighbour's operator class): reverting an older
+    migration was refused (exit 3) as though it and a later one had both changed the column or index it only
+    respelled. The merge compares the snapshots in the server's forms; a real conflict is still refused."""
+    import json
+
+    tiers = 'import sqlalchemy as sa\nmd = sa.MetaData()\ntiers = sa.Table("tiers", md, sa.Column("id", sa.BigInteger, ' \
+            'sa.Identity(), primary_key=True){cols})\n'
+    for n, cols in enumerate(["", ', sa.Column("name", sa.Text)',
+                              ', sa.Column("name", sa.Text), sa.Column("price", sa.Integer)']):
+        write_project(tmp_path, tiers.format(cols=cols))
+        assert generate(fresh_config(tmp_path), name=f"s{n}").written
+    for snap, spelled in (("0001", "9223372036854776000"), ("0002", "9223372036854775000")):
+        path = tmp_path / "migrations" / "meta" / f"{snap}_snapshot.json"
+        doc = json.loads(path.read_text())
+        doc["tables"]["public.tiers"]["columns"]["id"]["identity"]["maxValue"] = spelled
+        path.write_text(json.dumps(doc))
+    r = run_mizzle(["revert", "0001", "--json"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["changes"] == ["- column tiers.name"]
+    snap = json.loads((tmp_path / "migrations" / "meta" / "0003_snapshot.json").read_text())
+    assert set(snap["tables"]["public.tiers"]["columns"]) == {"id", "price"}
+    with temp_database("mzrevrsp") as url:
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert '"name"' not in schema_dump(url) and "price" in schema_dump(url)
+        d = run_mizzle(["drift", "--url", url], cwd=tmp_path)
+        assert d.code == 0, d.stdout + d.stderr
+    # a later migration that did change what 0001 changed is still a conflict
+    write_project(tmp_path, tiers.format(cols=', sa.Column("name", sa.String(80)), sa.Column("price", sa.Integer)'))
+    assert generate(fresh_config(tmp_path), name="s4").written
+    r = run_mizzle(["revert", "0001"], cwd=tmp_path)
+    assert r.code == 3 and "column tiers.name" in r.first_error_line, r.stderr
