@@ -411,17 +411,11 @@ def _finish_enum_rebuilds(st: DiffState) -> None:
                     for r in rebuilds]
         converted -= regenerated
     ph.enum_rebuilds[:] = rebuilds
-    redone = {(c.table, c.check.name) for c in ph.drops_con if isinstance(c, DropCheck)}
     for t in new.tables:
         prev_t = old.table(t.schema, t.name)
-        if prev_t is None or not t.checks or not any(k == t.key for k, _ in converted):
-            continue
-        for ck in t.checks:
-            pck = next((x for x in prev_t.checks if x.name == ck.name), None)
-            if pck is not None and (t.key, ck.name) not in redone and check_equal(pck, ck, st.reader) \
-                    and any(mentions(ck.expression, n) for k, n in converted if k == t.key):
-                ph.drops_con.append(DropCheck(t.key, pck))
-                ph.cons.append(AddCheck(t.key, ck))
+        columns = sorted(n for k, n in converted if k == t.key)
+        if prev_t is not None and columns:
+            _redo_over_retyped(prev_t, t, ph, st.reader, columns)
 
 
 def _enum_value_usages(st: DiffState) -> None:
@@ -548,7 +542,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
     regenerate_over_retyped(prev, t, ph)
 
 
-def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> set[str]:
+def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader, retyped: list[str] | None = None) -> set[str]:
     """A check, an index's predicate or expression on a column whose type changes is parsed again by PostgreSQL
     in the form it stored, which may not apply to the new type (`length((c)::text)` on text is stored as
     `length(c)`; coder's partial index `WHERE role = 'system'::text`, its column made an enum: "operator does not
@@ -557,21 +551,27 @@ def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader) -> set[s
     no rename either (concourse's `resource_caches` index on `md5(version)`, made again as `…_uniq` on
     `md5(version::text)` as `version` became jsonb: the RENAME left the old index for ALTER TYPE to rebuild, with
     "function md5(jsonb) does not exist"). Returns the names, old and new, of the indexes remade, which the
-    matching by name then leaves alone."""
-    retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
-               and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
+    matching by name then leaves alone. `retyped`: the columns an enum's rebuild converts (default: those whose
+    type changes); a check or index already dropped and made again is left as it is."""
+    if retyped is None:
+        retyped = [c.name for c in t.columns if (pc := prev.column(c.name)) is not None
+                   and (pc.type, pc.type_schema) != (c.type, c.type_schema)]
     if not retyped:
         return set()
+    names = retyped
 
     def on_retyped(*texts: str | None) -> bool:
-        return any(mentions(x, n) for x in texts if x for n in retyped)
+        return any(mentions(x, n) for x in texts if x for n in names)
 
+    done = {(type(c), c.check.name if isinstance(c, DropCheck) else c.index.name) for c in [*ph.drops_con, *ph.drops_idx]
+            if isinstance(c, (DropCheck, DropIndex)) and c.table == t.key}
     for ck in t.checks:
         pck = next((x for x in prev.checks if x.name == ck.name), None)
-        if pck is not None and check_equal(pck, ck, r) and on_retyped(ck.expression):
+        if pck is not None and (DropCheck, pck.name) not in done and check_equal(pck, ck, r) \
+                and on_retyped(ck.expression):
             ph.drops_con.append(DropCheck(t.key, pck))
             ph.cons.append(AddCheck(t.key, ck))
-    redone: set[str] = set()
+    redone = {n for k, n in done if k is DropIndex}
     for i in t.indexes:
         pi = _earlier_index(prev, t, i, r)
         if pi is not None and pi.name not in redone and \

@@ -336,6 +336,24 @@ def test_enum_rebuild_with_a_check_and_a_new_table_using_it(tmp_path: Path) -> N
         assert rows(url, "SELECT c::text FROM t1") == [("x",)] and rows(url, "SELECT d FROM u") == [("x",)]
 
 
+
+def test_enum_rebuild_with_a_partial_index_on_a_converted_column(tmp_path: Path) -> None:
+    # lmnr: reverting 0039 removed the value 'PLAYGROUND' from trace_type, and traces has a partial index
+    # `WHERE trace_type = 'DEFAULT'::trace_type`: ALTER COLUMN … TYPE text rebuilt the index in the form stored, and
+    # PostgreSQL refused it ("operator does not exist: text = trace_type"). The index is dropped before and made
+    # again after, as a check is
+    enum = 'e1 = sa.Enum({values}, name="e1", metadata=md)\n'
+    t1 = ('t1 = sa.Table("t1", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", e1), '
+          'sa.Column("at", sa.Integer), sa.Index("t1_at_x_idx", "at", postgresql_where=sa.text("c = \'x\'::e1")), '
+          'sa.Index("t1_c_idx", "c"))\n')
+    with temp_database("mzenumix") as url:
+        step(tmp_path, url, enum.format(values='"x", "y", "z"') + t1)
+        rows(url, "INSERT INTO t1 (c, at) VALUES ('x', 1), ('y', 2) RETURNING id")
+        sql = step(tmp_path, url, enum.format(values='"x", "y"') + t1)
+        assert 'DROP INDEX "public"."t1_at_x_idx"' in sql and "t1_c_idx" not in sql, sql
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT c::text, at FROM t1 ORDER BY id") == [("x", 1), ("y", 2)]
+
 # -- issue 13 item B leftovers ------------------------------------------------------------------------------------
 
 def test_identity_added_over_existing_values_continues_after_them(tmp_path: Path) -> None:
