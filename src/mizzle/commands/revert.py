@@ -15,6 +15,7 @@ from ..schema.compare import canonical, for_generate
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
+from ..schema.naming import implicit_pkey_name
 from .generate import GenerateResult, previous_schema
 
 
@@ -84,8 +85,10 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     latest, prev_id = previous_schema(folder, config.dialect)
     later = migrations[idx + 1:]
     target_schema = _merged(target, later, after, latest, before) if later else before
-    explicit = {**_inverse_renames(after_snap), **_inverse_renames({"_meta": _stated_renames(config, target)}),
-                **(renames or {})}
+    stated = _stated(config, target)
+    latest = _keys_left_named(latest, stated)
+    explicit = {**_inverse_renames(after_snap), **_inverse_renames({"_meta": meta_of(
+        stated.renamed_columns, stated.renamed_schemas, stated.renamed_tables)}), **(renames or {})}
     # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
     # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
     # both sides in the form the server stores, as generate compares them: a fact two snapshots spell apart (bigint's
@@ -145,13 +148,31 @@ def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:
     return replace(before, security=replace(before.security, extensions=kept))
 
 
-def _stated_renames(config: Config, m: Migration) -> dict[str, dict[str, str]]:
-    """The renames TAG's SQL states (ALTER … RENAME), as a snapshot's `_meta` holds them: read as `check
-    --rebuild-snapshots` reads them, for a folder whose snapshots leave them out (drizzle-kit 0.31's `_meta` is
-    always empty)."""
+def _stated(config: Config, m: Migration) -> AuthoredTexts:
+    """What TAG's SQL states, its renames (ALTER … RENAME) above all: read as `check --rebuild-snapshots` reads
+    them, for a folder whose snapshots leave them out (drizzle-kit 0.31's `_meta` is always empty)."""
     texts = AuthoredTexts()
     dialects.get(config.dialect).authored_sql.read(m.sql_path.read_text(encoding="utf-8"), texts)
-    return meta_of(texts.renamed_columns, texts.renamed_schemas, texts.renamed_tables)
+    return texts
+
+
+def _keys_left_named(latest: Schema, stated: AuthoredTexts) -> Schema:
+    """`latest` with the unnamed primary key of each table TAG's SQL renamed, but not its key, under the name it
+    kept: drizzle-kit renames a table alone, so the key is still `<old>_pkey` (dokploy's 0147: session_temp renamed
+    session, its key session_temp_pkey), and renaming the table back gives it its name again without a word."""
+    from dataclasses import replace
+
+    tables = []
+    for t in latest.tables:
+        old = next((o for o, n in stated.renamed_tables.items() if n == f"{t.schema}.{t.name}"), None)
+        pk = t.primary_key
+        if old is not None and pk is not None and pk.name is None and pk.server_name is None:
+            kept = implicit_pkey_name(old.split(".", 1)[1])
+            if f"{t.schema}.{t.name}.{kept}" not in stated.renamed_constraints \
+                    and f"{old}.{kept}" not in stated.renamed_constraints:
+                t = t.with_(primary_key=replace(pk, server_name=kept))
+        tables.append(t)
+    return latest.with_(tables=tuple(tables))
 
 
 def _snapshot(folder: MigrationFolder, m: Migration) -> dict[str, Any]:

@@ -265,3 +265,29 @@ def test_revert_an_older_migration_under_a_later_snapshot_that_respells_a_fact(t
     assert generate(fresh_config(tmp_path), name="s4").written
     r = run_mizzle(["revert", "0001"], cwd=tmp_path)
     assert r.code == 3 and "column tiers.name" in r.first_error_line, r.stderr
+
+
+def test_revert_a_table_rename_whose_sql_left_the_key_name(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """drizzle-kit 0.31 renames a table with `ALTER TABLE … RENAME TO` alone: the primary key keeps its name,
+    `<old>_pkey` (dokploy's 0147 renamed session_temp to session, its key stays session_temp_pkey). Reverting it
+    renamed the table back and then `RENAME CONSTRAINT session_pkey TO session_temp_pkey`, a key that does not exist
+    (42704): the key already has the name the table's old name gives it."""
+    src = 'import sqlalchemy as sa\nmd = sa.MetaData()\nt = sa.Table("{name}", md, sa.Column("id", sa.Text, ' \
+          'primary_key=True), sa.Column("token", sa.Text))\n'
+    write_project(tmp_path, src.format(name="session_temp"))
+    assert generate(fresh_config(tmp_path), name="s0").written
+    write_project(tmp_path, src.format(name="session"))
+    assert generate(fresh_config(tmp_path), name="rename", renames={"session_temp": "session"}).written
+    sql = next((tmp_path / "migrations").glob("0001_*.sql"))
+    assert "RENAME CONSTRAINT" in sql.read_text()  # mizzle renames the key along; drizzle-kit does not:
+    sql.write_text('ALTER TABLE "session_temp" RENAME TO "session";')
+    with temp_database("mzrevpk") as url:
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        r = run_mizzle(["revert", "0001", "--json"], cwd=tmp_path)
+        assert r.code == 0, r.stderr
+        written = next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+        assert "RENAME TO" in written and "CONSTRAINT" not in written, written
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert "session_temp_pkey" in schema_dump(url)
+        d = run_mizzle(["drift", "--url", url], cwd=tmp_path)
+        assert d.code == 0, d.stdout + d.stderr

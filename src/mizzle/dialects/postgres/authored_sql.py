@@ -355,6 +355,7 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         texts.renamed_schemas[str(node.subname)] = str(node.newname)
     elif kind == "OBJECT_TABCONSTRAINT":
         t = _key(node.relation)
+        texts.renamed_constraints[f"{t[0]}.{t[1]}.{node.subname}"] = str(node.newname)
         if (t[0], t[1], node.subname) in texts.checks:
             texts.checks[(t[0], t[1], node.newname)] = texts.checks.pop((t[0], t[1], node.subname))
     elif kind == "OBJECT_INDEX":
