@@ -48,7 +48,11 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     path = args[0] if args else None
     if event != "open":
-        if sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+        try:
+            caller = sys._getframe(1).f_code.co_filename
+        except ValueError:  # called from C with no Python frame above: not the import system's finder
+            caller = ""
+        if caller.startswith("<frozen importlib"):
             return  # the import system finding modules: their files are compared, not the folders they were found in
         if path is None:
             w.dirs.add(".")
