@@ -99,3 +99,17 @@ def test_a_snapshot_view_reading_a_dropped_column_is_named_at_generate_time() ->
                                                          "reads users.name, which this migration drops")
     untouched = make_schema("postgresql", tables=[t.with_(columns=t.columns[:2])])  # drops age only
     assert views_in_the_way(old, diff(old, untouched).changes) == []
+
+
+def test_a_partitions_own_key_under_a_parent_in_a_named_schema_is_read() -> None:
+    # pg-schema-diff's local_partition_index "Add local primary keys": the parent found by "schema.name" was tested
+    # for truth (`tables.get(...) or ...`), which SQLAlchemy refuses: pull crashed on its own module (TypeError)
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer), sa.Column("k", sa.Text), schema="s",
+             postgresql_partition_by="LIST (k)")
+    sa.Table("p_a", md, sa.Column("id", sa.Integer, info={"mizzle": {"inherited": True}}),
+             sa.Column("k", sa.Text, info={"mizzle": {"inherited": True}}),
+             sa.PrimaryKeyConstraint("k", "id", name="p_a_key"), schema="s",
+             info={"mizzle": {"partition_of": "s.p", "bounds": "FOR VALUES IN ('a')"}})
+    part = schema_from_metadata([md]).table("s", "p_a")
+    assert part is not None and part.primary_key is not None and part.primary_key.columns == ("k", "id")

@@ -720,7 +720,9 @@ def partition_key_is_its_own(t: sa.Table) -> bool:
         if parent is None:
             return True
         tables = at.metadata.tables
-        at = tables.get(f"{parent[0]}.{parent[1]}") or (tables.get(parent[1]) if parent[0] == DEFAULT_SCHEMA else None)
+        at = tables.get(f"{parent[0]}.{parent[1]}")
+        if at is None and parent[0] == DEFAULT_SCHEMA:  # a Table has no truth value: `or` raises TypeError
+            at = tables.get(parent[1])
         if at is None or at.primary_key.columns:
             return False
     return False
