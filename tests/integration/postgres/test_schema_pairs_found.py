@@ -131,7 +131,13 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       # a foreign key to a partitioned unique index is no constraint of that index's own
                       "CREATE TABLE pv (k text, id int, FOREIGN KEY (k, id) REFERENCES pu (k, id))",
                       # a function bound to a built-in one (MusicBrainz's immutable_unaccent): drift named nothing
-                      "CREATE FUNCTION myabs(int) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'"):
+                      "CREATE FUNCTION myabs(int) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'",
+                      # a partition's own NOT NULL on a column its parent has nullable (left behind when its own
+                      # primary key is dropped: pg-schema-diff's "Switch primary key" partition case); a partition's
+                      # own key makes its columns NOT NULL too, and that key is modelled: not listed
+                      "CREATE TABLE pn (id int, k text, v int) PARTITION BY LIST (k)",
+                      "CREATE TABLE pn_a PARTITION OF pn (v WITH OPTIONS NOT NULL) FOR VALUES IN ('a')",
+                      "CREATE TABLE pn_b PARTITION OF pn (PRIMARY KEY (k, id)) FOR VALUES IN ('b')"):
                 c.execute(s)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
@@ -148,6 +154,7 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
         assert 'Grant("select", view="public.tv", to="public")' in text, text
         assert 'Grant("select", on=t, columns=["v"], to="public")' in text, text
         assert "replica identities (REPLICA IDENTITY): public.kid full" in out, out
+        assert "NOT NULL set on an inherited column: v on public.pn_a\n" in out, out
         assert "invalid indexes: pt_pkey on public.pt" in out, out
         assert "partition indexes unlike their partitioned index (constraint or not): pu_a_k_id_key on public.pu_a\n" \
             in out, out

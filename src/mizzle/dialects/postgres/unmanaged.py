@@ -289,6 +289,16 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
         "AND pa.attname = a.attname LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
         "WHERE i.inhrelid = a.attrelid ORDER BY i.inhseqno LIMIT 1)",
         "NOT a.attislocal"),
+    # a child's own NOT NULL on a column it inherits nullable (ALTER TABLE ONLY child … SET NOT NULL, a partition's
+    # `(v WITH OPTIONS NOT NULL)`, or what a dropped primary key of the child's own leaves): the model has the column
+    # once, the parent's; a key of the child's own (modelled) makes its columns NOT NULL, so those are not listed
+    "NOT NULL set on an inherited column": (
+        "a.attname",
+        "NOT a.attislocal AND a.attinhcount > 0 AND a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+        "WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND a.attnum = ANY(k.conkey)) AND NOT EXISTS (SELECT 1 "
+        "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
+        "WHERE i.inhrelid = a.attrelid AND pa.attnotnull)",
+        "NOT a.attislocal AND a.attnotnull"),
     # a default a view's column takes when an INSERT through the view leaves it out: mizzle's views are their query
     "defaults set on a view's column (ALTER VIEW … SET DEFAULT)": (
         "a.attname || ' ' || (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.adrelid = "
