@@ -113,3 +113,23 @@ def test_a_partitions_own_key_under_a_parent_in_a_named_schema_is_read() -> None
              info={"mizzle": {"partition_of": "s.p", "bounds": "FOR VALUES IN ('a')"}})
     part = schema_from_metadata([md]).table("s", "p_a")
     assert part is not None and part.primary_key is not None and part.primary_key.columns == ("k", "id")
+
+
+def test_a_partitions_own_key_dropped_leaves_no_not_null_its_parent_lacks() -> None:
+    # pg-schema-diff's local_partition_index "Switch primary key": the partition's own key (k, v) became (k, id);
+    # dropping it left v NOT NULL on the partition (PRIMARY KEY had set it), though its parent has v nullable
+    from mizzle.schema.model import PrimaryKey
+
+    def schema(pk: tuple[str, ...] | None) -> Schema:
+        return make_schema("postgresql", tables=[
+            Table("p", columns=(Column("id", "integer"), Column("k", "text"), Column("v", "text")),
+                  partition_by="LIST (k)"),
+            Table("p_a", partition_of=("public", "p"), partition_bound="FOR VALUES IN ('a')",
+                  primary_key=PrimaryKey(pk, "p_a_key") if pk else None)])
+
+    for new in (("k", "id"), None):
+        sql = [st.sql for st in postgres.DIALECT.render(diff(schema(("k", "v")), schema(new)).changes)]
+        assert 'ALTER TABLE "public"."p_a" ALTER COLUMN "v" DROP NOT NULL' in sql, sql
+        assert any('"k" DROP NOT NULL' in s for s in sql) == (new is None), sql  # k kept in (k, id)
+        assert sql.index('ALTER TABLE "public"."p_a" DROP CONSTRAINT "p_a_key"') < sql.index(
+            'ALTER TABLE "public"."p_a" ALTER COLUMN "v" DROP NOT NULL'), sql

@@ -362,6 +362,33 @@ def _diff_one_table(st: DiffState, t: Table) -> None:
     prev = _rename_columns(st, prev, t)
     if prev != t:  # most tables of a large schema are unchanged: equal models differ in nothing below
         _diff_table(prev, t, st.ph, st.reader, st.handover)
+        _unkeyed_partition_columns(st, prev, t)
+
+
+def _unkeyed_partition_columns(st: DiffState, prev: Table, t: Table) -> None:
+    """A partition's own primary key (its columns are its parent's) made its columns NOT NULL; dropping it leaves
+    them so, though the parent has them nullable (pg-schema-diff's partition "Switch primary key"): DROP NOT NULL
+    for the columns that leave the key, after it is dropped."""
+    if prev.primary_key is None or t.partition_of is None or prev.partition_of != t.partition_of:
+        return
+    kept = t.primary_key.columns if t.primary_key is not None else ()
+    for name in (c for c in prev.primary_key.columns if c not in kept):
+        col = _parent_column(st.new, t, name)
+        if col is not None and not col.not_null:
+            st.ph.columns.append(AlterColumn(t.key, replace(col, not_null=True), col))
+
+
+def _parent_column(schema: Schema, t: Table, name: str) -> Column | None:
+    """Column `name` of the table up `t`'s partition chain that declares it."""
+    seen: set[TableKey] = set()
+    at: Table | None = t
+    while at is not None and at.key not in seen:
+        seen.add(at.key)
+        col = at.column(name)
+        if col is not None or at.partition_of is None:
+            return col
+        at = schema.table(*at.partition_of)
+    return None
 
 
 def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:

@@ -132,9 +132,9 @@ def test_settings_mizzle_does_not_model_are_listed_not_lost(tmp_path: Path, run_
                       "CREATE TABLE pv (k text, id int, FOREIGN KEY (k, id) REFERENCES pu (k, id))",
                       # a function bound to a built-in one (MusicBrainz's immutable_unaccent): drift named nothing
                       "CREATE FUNCTION myabs(int) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4abs'",
-                      # a partition's own NOT NULL on a column its parent has nullable (left behind when its own
-                      # primary key is dropped: pg-schema-diff's "Switch primary key" partition case); a partition's
-                      # own key makes its columns NOT NULL too, and that key is modelled: not listed
+                      # a partition's own NOT NULL on a column its parent has nullable (pull read only local
+                      # columns: lost); a partition's own key makes its columns NOT NULL too, and that key is
+                      # modelled: not listed
                       "CREATE TABLE pn (id int, k text, v int) PARTITION BY LIST (k)",
                       "CREATE TABLE pn_a PARTITION OF pn (v WITH OPTIONS NOT NULL) FOR VALUES IN ('a')",
                       "CREATE TABLE pn_b PARTITION OF pn (PRIMARY KEY (k, id)) FOR VALUES IN ('b')"):
