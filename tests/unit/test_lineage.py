@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from mizzle.dialects import postgres
+from mizzle.dialects.postgres.idempotent import make_idempotent
 from mizzle.dialects.postgres.lineage import canonical_bound, canonical_partition_by
 from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_from_schema
 from mizzle.errors import SchemaLoadError
@@ -133,3 +134,19 @@ def test_a_partitions_own_key_dropped_leaves_no_not_null_its_parent_lacks() -> N
         assert any('"k" DROP NOT NULL' in s for s in sql) == (new is None), sql  # k kept in (k, id)
         assert sql.index('ALTER TABLE "public"."p_a" DROP CONSTRAINT "p_a_key"') < sql.index(
             'ALTER TABLE "public"."p_a" ALTER COLUMN "v" DROP NOT NULL'), sql
+
+
+def test_a_dropped_partition_is_detached_first() -> None:
+    # pg-schema-diff's partitioned_table "Adding a partition", run backwards: a partition of a partitioned table
+    # that a foreign key references carries a copy of that key's reference, and DROP TABLE of it fails ("cannot drop
+    # table r_1 because other objects depend on it"); detached, it no longer does
+    old = make_schema("postgresql", tables=[
+        Table("r", columns=(Column("id", "integer"),), partition_by="LIST (id)"),
+        Table("r_1", partition_of=("public", "r"), partition_bound="FOR VALUES IN (1)")])
+    new = make_schema("postgresql", tables=[old.tables[0]])
+    sql = [st.sql for st in postgres.DIALECT.render(diff(old, new).changes)]
+    assert sql == ['ALTER TABLE "public"."r" DETACH PARTITION "public"."r_1"', 'DROP TABLE "public"."r_1"'], sql
+    # in an idempotent file, a rerun finding it gone (or detached) skips the DETACH
+    planned = make_idempotent(list(postgres.DIALECT.render(diff(old, new).changes)))
+    assert "pg_inherits" in planned[0].sql and "DETACH PARTITION" in planned[0].sql, planned[0].sql
+    assert planned[1].sql == 'DROP TABLE IF EXISTS "public"."r_1"'

@@ -504,6 +504,13 @@ def recreate_enum(c: ch.RecreateEnum) -> list[str]:
     return out
 
 
+def _drop_table(t: Table) -> list[str]:
+    """A partition is detached first: a foreign key referencing its partitioned table has a copy referencing the
+    partition, and DROP TABLE fails on it ("cannot drop table … because other objects depend on it")."""
+    detach = [f"ALTER TABLE {qname(*t.partition_of)} DETACH PARTITION {qtable(t.key)}"] if t.partition_of else []
+    return [*detach, f"DROP TABLE {qtable(t.key)}"]
+
+
 def _drop_pk(c: ch.SetPrimaryKey) -> str:
     assert c.old is not None
     return (f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT "
@@ -539,7 +546,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     SetSequenceOwner: lambda c: [f"ALTER SEQUENCE {qname(c.sequence.schema, c.sequence.name)} OWNED BY "
                                  + (f"{qname(*c.owned_by[:2])}.{ident(c.owned_by[2])}" if c.owned_by else "NONE")],
     ch.CreateTable: lambda c: _create_table(c.table),
-    ch.DropTable: lambda c: [f"DROP TABLE {qtable(c.table.key)}"],
+    ch.DropTable: lambda c: _drop_table(c.table),
     ch.RenameTable: lambda c: rename_table(c),
     ch.AddColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD COLUMN {column_def(c.column, c.table[0])}"] + (
         [_comment(f"COLUMN {qtable(c.table)}.{ident(c.column.name)}", c.column.comment)] if c.column.comment else []),

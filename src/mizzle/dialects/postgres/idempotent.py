@@ -168,6 +168,13 @@ def _inherits(c: ch.Change) -> str:
     return cond if isinstance(c, (li.DetachPartition, li.NoInherit)) else _not(cond)
 
 
+def _still_a_partition(c: ch.Change) -> str:
+    """A dropped partition's DETACH (ddl._drop_table) runs only while it is one."""
+    assert isinstance(c, ch.DropTable) and c.table.partition_of is not None
+    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {_regclass(c.table.key)} "
+            f"AND inhparent = {_regclass(c.table.partition_of)})")
+
+
 def _add_constraint(name: Callable[[ch.Change], str]) -> Transform:
     return _when("ALTER TABLE ", lambda c: f"{_regclass(c.table)} IS NOT NULL AND "  # type: ignore[attr-defined]
                  + _not(constraint_exists(c.table, name(c))))  # type: ignore[attr-defined]
@@ -301,7 +308,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
     ch.CreateTable: (_insert("CREATE (UNLOGGED )?TABLE ", "IF NOT EXISTS "), _table_check_not_valid),
-    ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "),),
+    ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "), _when("ALTER TABLE ", _still_a_partition)),
     ch.RenameTable: (_insert(r"ALTER TABLE (?=" + QUALIFIED_NAME + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
     ch.AddColumn: (_ADD_COLUMN,),
     ch.DropColumn: (_DROP_COLUMN,),
