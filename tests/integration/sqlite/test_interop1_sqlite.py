@@ -574,3 +574,40 @@ def test_a_rebuilt_parent_comes_before_the_rebuilt_child_referencing_it(node: st
     _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
     migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
     assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []
+
+
+DROPPED_PARENT = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+{alert}
+run = sa.Table("run", metadata, sa.Column("id", sa.Integer, primary_key=True),
+               sa.Column("x", sa.Integer, nullable={nullable}, server_default="0"))
+zdeadline = sa.Table("zdeadline", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("run_id", sa.Integer, sa.ForeignKey("run.id", ondelete="CASCADE")){alert_id})
+"""
+V1_ALERT = 'alert = sa.Table("alert", metadata, sa.Column("id", sa.Integer, primary_key=True))'
+V1_ALERT_ID = ',\n                     sa.Column("alert_id", sa.Integer, sa.ForeignKey("alert.id"))'
+
+
+def test_a_table_dropped_is_dropped_after_the_rebuilds_of_tables_that_referenced_it(node: str, tmp_path: Path) -> None:
+    """Reverting Airflow 3.3.2 → 3.1.8 on SQLite: `alert` dropped, `deadline` (referencing it, and run) rebuilt
+    without the key, `run` rebuilt. The DROP TABLE alert came first; under drizzle-orm's migrator, foreign keys on, the
+    later `DROP TABLE run` (its rows deleted, reaching deadline's keys) then found deadline's old key to a table gone:
+    'no such table: main.alert'. A table a rebuilt table's old definition references is dropped after the rebuilds."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["dropped/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    (project / "dropped").mkdir()
+    for n, (alert, nullable, alert_id) in enumerate([(V1_ALERT, True, V1_ALERT_ID), ("", False, "")]):
+        (project / "dropped" / "schema.py").write_text(DROPPED_PARENT.format(alert=alert, nullable=nullable,
+                                                                             alert_id=alert_id))
+        for m in [m for m in sys.modules if m == "dropped" or m.startswith("dropped.")]:
+            del sys.modules[m]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}", no_renames=True).written
+        time.sleep(1.1)  # folders are named by the second
+    sql = _dirs(project / "migrations")[-1].joinpath("migration.sql").read_text()
+    assert sql.index("CREATE TABLE `__new_zdeadline`") < sql.index("DROP TABLE `alert`"), sql
+    _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
+    assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []

@@ -112,11 +112,28 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         assert ot is not None and nt is not None
         rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
                                                           and not (isinstance(p, ch.DropIndex) and not p.index.inline))))
+    made = created | {c.new for c in changes if isinstance(c, ch.RenameTable)}
+    early, late = _drops_after_rebuilds(early, rebuild, old, made)
     cycled = views_over(rebuild, view_drops, old, new)
     trig = triggers_over(rebuild, {c.obj.key for c in cycled[0] if isinstance(c, oc.DropObject)}, view_drops, old,
                          new)
-    return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *indexes, *view_makes, *cycled[1],
-            *trig[1]]
+    return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *late, *indexes, *view_makes,
+            *cycled[1], *trig[1]]
+
+
+def _drops_after_rebuilds(early: list[ch.Change], rebuild: set[ch.TableKey], old: Schema, made: set[ch.TableKey]
+                          ) -> tuple[list[ch.Change], list[ch.Change]]:
+    """`early` without the DROP TABLEs of tables a rebuilt table's old definition references, and those: dropped
+    after the rebuilds. Under a migrator that keeps foreign keys on (drizzle-orm's), a rebuild's `DROP TABLE` of
+    another table deletes its rows and follows the keys reaching it, and one of them, still the old table's, named
+    the table dropped before: 'no such table: main.alert' (reverting Airflow 3.3.2 → 3.1.8: alert dropped, deadline
+    rebuilt without its key to it, run rebuilt). Not one whose name a table made or renamed in this migration takes
+    (`made`): that one must be gone first."""
+    referenced = {(f.ref_schema, f.ref_table) for key in rebuild if (t := old.table(*key)) is not None
+                  for f in t.foreign_keys}
+    late: list[ch.Change] = [c for c in early if isinstance(c, ch.DropTable) and c.table.key in referenced
+                             and c.table.key not in made]
+    return [c for c in early if c not in late], late
 
 
 def _parents_first(keys: list[ch.TableKey], old: Schema, new: Schema) -> list[ch.TableKey]:
