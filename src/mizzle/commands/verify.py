@@ -290,10 +290,7 @@ def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
     database lacks that order, all else equal: drizzle-kit's SQL leaves the order out of such a column (it writes
     the operator class alone), so its own migration built the index this way — not a hand edit."""
     out = []
-    for t in expected.tables:
-        lt = live.table(t.schema, t.name)
-        if lt is None:
-            continue
+    for t, lt in expected.matched_tables(live):
         for ix in t.indexes:
             li = next((x for x in lt.indexes if x.name == ix.name), None)
             quirky = [c for c in ix.columns if c.opclass and (not c.asc or c.nulls != "last")]
@@ -317,10 +314,7 @@ def drizzle_kit_actions_left_out(expected: Schema, live: Schema) -> list[str]:
     if not dialects.get(expected.dialect).drizzle_kit_drops_added_key_actions:
         return []
     out = []
-    for t in expected.tables:
-        lt = live.table(t.schema, t.name)
-        if lt is None:
-            continue
+    for t, lt in expected.matched_tables(live):
         for fk in t.foreign_keys:
             plain = replace(fk, on_delete="no action", on_update="no action")
             if plain == fk or fk in lt.foreign_keys or not any(replace(x, name=fk.name) == plain

@@ -509,10 +509,7 @@ def _enum_usages(old: Schema, new: Schema, e: Enum) -> tuple[tuple[TableKey, Col
     def uses(c: Column | None) -> bool:
         return c is not None and c.type_schema == e.schema and c.base_type == e.name
     out = []
-    for t in old.tables:
-        nt = new.table(t.schema, t.name)
-        if nt is None:
-            continue
+    for t, nt in old.matched_tables(new):
         for c in t.columns:
             if uses(c) and (nc := nt.column(c.name)) is not None and uses(nc):
                 out.append((t.key, nc))

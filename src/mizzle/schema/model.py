@@ -8,6 +8,7 @@ Types, defaults and expressions are held in one canonical spelling (drizzle-kit'
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -326,6 +327,13 @@ class Schema:
 
     def table(self, schema: str, name: str) -> Table | None:
         return self._tables_by_key.get((schema, name))
+
+    def matched_tables(self, other: Schema) -> Iterator[tuple[Table, Table]]:
+        """Each table of this schema with `other`'s table of the same schema and name, where `other` has one."""
+        for t in self.tables:
+            o = other.table(t.schema, t.name)
+            if o is not None:
+                yield t, o
 
     def enum(self, schema: str, name: str) -> Enum | None:
         return self._enums_by_key.get((schema, name))
