@@ -45,8 +45,10 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
     created = [(name, sql or "") for name, sql in
                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
                if not name.startswith("sqlite_") and name not in skip]
-    usable = _free_unique_names(conn, [sql for _, sql in created])
-    tables = [_table(conn, name, sql, usable) for name, sql in created]
+    named = [unique_names(sql) for _, sql in created]  # each table's text read once for them
+    usable = _free_unique_names(conn, named)
+    tables = [_table(conn, name, sql, {cols: n for cols, n in names.items() if n in usable})
+              for (name, sql), names in zip(created, named, strict=True)]
     from .views import introspect_views
 
     return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
@@ -406,7 +408,8 @@ def _unread_generated(conn: sqlite3.Connection, table: str, sql: str) -> list[st
             if r[6] in (2, 3) and not next(_clauses(col_defs.get(r[1], ""), "AS"), None)]
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str, usable: set[str]) -> Table:
+def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[str, ...], str]) -> Table:
+    """`uniques`: the names its text gives its UNIQUE constraints that may name their indexes (_free_unique_names)."""
     col_defs, checks = definitions(name, sql)
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
@@ -426,7 +429,6 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, usable: set[str]) -> T
     elif pk_cols:
         pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
     fks = _foreign_keys(conn, name, written_keys(sql))
-    uniques = {cols: n for cols, n in unique_names(sql).items() if n in usable}
     indexes = _indexes(conn, name, {c.name: c.collation for c in columns}, uniques)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  checks=tuple(checks), indexes=tuple(indexes))
@@ -570,16 +572,16 @@ def add_key_uniques(snap: dict[str, Any], texts: list[str]) -> None:
             t.setdefault("uniqueConstraints", {})[name] = {"name": name, "columns": key}
 
 
-def _free_unique_names(conn: sqlite3.Connection, sqls: list[str]) -> set[str]:
-    """The UNIQUE constraints' names of the CREATE TABLE texts `sqls` that may name their indexes in the model: not
-    the name of an index, a table or a view (SQLite keeps a constraint's name out of their namespace) and given
-    once in the database (create_all writes OpenStack designate's `unique_pool_host_port` on two tables), case
-    aside."""
-    names = [n.lower() for sql in sqls for n in unique_names(sql).values()]
+def _free_unique_names(conn: sqlite3.Connection, named: list[dict[tuple[str, ...], str]]) -> set[str]:
+    """The UNIQUE constraints' names of the CREATE TABLE texts (`named`: each text's unique_names) that may name their
+    indexes in the model: not the name of an index, a table or a view (SQLite keeps a constraint's name out of their
+    namespace) and given once in the database (create_all writes OpenStack designate's `unique_pool_host_port` on
+    two tables), case aside."""
+    names = [n for names in named for n in names.values()]
+    lowered = [n.lower() for n in names]
     taken = {r[0].lower() for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'table', "
                                                 "'view')")}
-    return {n for sql in sqls for n in unique_names(sql).values()
-            if n.lower() not in taken and names.count(n.lower()) == 1}
+    return {n for n in names if n.lower() not in taken and lowered.count(n.lower()) == 1}
 
 
 def _foreign_keys(conn: sqlite3.Connection, table: str,
