@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import dialects
 from .errors import ConfigError
+from .record import FrozenRecord
 from .schema.naming import NAMING_CHOICES
 
 if sys.version_info >= (3, 11):
@@ -23,53 +23,77 @@ LAYOUTS = ("journal", "folders")
 DEFAULT_URL = "sqlite:///mizzle.db"
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(FrozenRecord):
+    def __init__(self, name: str, url_env: str | None = None, url: str | None = None, protected: bool = False) -> None:
+        self.__dict__.update(name=name, url_env=url_env, url=url, protected=protected)
+
     name: str
-    url_env: str | None = None
-    url: str | None = None
-    protected: bool = False
+    url_env: str | None
+    url: str | None
+    protected: bool
 
 
-@dataclass(frozen=True)
-class Fleet:
+class Fleet(FrozenRecord):
     """`[fleets.NAME]`: the databases (or tenant schemas) one fleet run covers: exactly one of urls, urls_env,
     query, schemas."""
 
+    def __init__(self, name: str, urls: tuple[str, ...] = (), urls_env: str | None = None, query: str | None = None,
+                 schemas: tuple[str, ...] = (), control_url: str | None = None, control_env: str | None = None
+                 ) -> None:
+        self.__dict__.update(name=name, urls=urls, urls_env=urls_env, query=query, schemas=schemas,
+                             control_url=control_url, control_env=control_env)
+
     name: str
-    urls: tuple[str, ...] = ()
-    urls_env: str | None = None
-    query: str | None = None  # run on the control database; first column = target URLs or schema names
-    schemas: tuple[str, ...] = ()  # tenant schemas of the control database
-    control_url: str | None = None
-    control_env: str | None = None
+    urls: tuple[str, ...]
+    urls_env: str | None
+    query: str | None  # run on the control database; first column = target URLs or schema names
+    schemas: tuple[str, ...]  # tenant schemas of the control database
+    control_url: str | None
+    control_env: str | None
 
 
-@dataclass(frozen=True)
-class Config:
-    root: Path = field(default_factory=Path.cwd)
-    source: Path | None = None
-    dialect: str = dialects.DEFAULT
-    schema: tuple[str, ...] = ()
-    out: str = "drizzle"
-    url: str | None = None
-    schema_filter: tuple[str, ...] = ()
-    tables_filter: tuple[str, ...] = ()
-    table: str = "__drizzle_migrations"
-    tracking_schema: str = "drizzle"
-    prefix: str = "index"
-    transaction: str = "each"
-    layout: str = "journal"
-    online: bool = False
-    retries: int = 0  # `migrate`: retries of a unit that hit its lock_timeout
-    naming: str = "drizzle"  # names of constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
-    online_lock_timeout: str = "5s"  # SET LOCAL lock_timeout of each transactional part `generate --online` writes
-    environments: dict[str, Environment] = field(default_factory=dict)
-    env: str | None = None  # the environment selected with --env
-    fleets: dict[str, Fleet] = field(default_factory=dict)
+class Config(FrozenRecord):
+    """mizzle.toml (or pyproject.toml's [tool.mizzle]) as read: parse_config; Config() is the defaults."""
+
+    def __init__(self, root: Path | None = None, source: Path | None = None, dialect: str = dialects.DEFAULT,
+                 schema: tuple[str, ...] = (), out: str = "drizzle", url: str | None = None,
+                 schema_filter: tuple[str, ...] = (), tables_filter: tuple[str, ...] = (),
+                 table: str = "__drizzle_migrations", tracking_schema: str = "drizzle", prefix: str = "index",
+                 transaction: str = "each", layout: str = "journal", online: bool = False, retries: int = 0,
+                 naming: str = "drizzle", online_lock_timeout: str = "5s",
+                 environments: dict[str, Environment] | None = None, env: str | None = None,
+                 fleets: dict[str, Fleet] | None = None, tenant_schema: str | None = None) -> None:
+        self.__dict__.update(
+            root=Path.cwd() if root is None else root, source=source, dialect=dialect, schema=schema, out=out,
+            url=url, schema_filter=schema_filter, tables_filter=tables_filter, table=table,
+            tracking_schema=tracking_schema, prefix=prefix, transaction=transaction, layout=layout, online=online,
+            retries=retries, naming=naming, online_lock_timeout=online_lock_timeout,
+            environments={} if environments is None else environments, env=env,
+            fleets={} if fleets is None else fleets, tenant_schema=tenant_schema)
+
+    root: Path
+    source: Path | None
+    dialect: str
+    schema: tuple[str, ...]
+    out: str
+    url: str | None
+    schema_filter: tuple[str, ...]
+    tables_filter: tuple[str, ...]
+    table: str
+    tracking_schema: str
+    prefix: str
+    transaction: str
+    layout: str
+    online: bool
+    retries: int  # `migrate`: retries of a unit that hit its lock_timeout
+    naming: str  # names of constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
+    online_lock_timeout: str  # SET LOCAL lock_timeout of each transactional part `generate --online` writes
+    environments: dict[str, Environment]
+    env: str | None  # the environment selected with --env
+    fleets: dict[str, Fleet]
     # the schema the code declares tenant-scoped tables in: written unqualified by `generate`, compared with each
     # tenant schema by `drift` (docs/guides/fleets.md)
-    tenant_schema: str | None = None
+    tenant_schema: str | None
 
     @property
     def out_dir(self) -> Path:
@@ -111,7 +135,7 @@ class Config:
         return str(self.source) if self.source else "the defaults"
 
     def with_overrides(self, **kw: Any) -> Config:
-        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+        return self.replace(**{k: v for k, v in kw.items() if v is not None})
 
 
 def find_config(start: Path | None = None) -> Path | None:

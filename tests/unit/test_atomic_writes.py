@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ def test_a_failed_journal_write_keeps_the_previous_journal(tmp_path: Path) -> No
     mf = _folder(tmp_path)
     before = mf.journal_path.read_text(encoding="utf-8")
     journal = mf.read_journal()
-    journal.entries[0] = replace(journal.entries[0], tag=journal.entries[0].tag + UNENCODABLE)
+    journal.entries[0] = journal.entries[0].replace(tag=journal.entries[0].tag + UNENCODABLE)
     with pytest.raises(UnicodeEncodeError):
         mf.write_journal(journal)
     assert mf.journal_path.read_text(encoding="utf-8") == before

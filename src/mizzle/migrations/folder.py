@@ -10,7 +10,6 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from .. import dialects
 from ..errors import IntegrityError, UsageError
+from ..record import FrozenRecord, Record
 from . import bundle, metafiles
 
 BREAKPOINT = "--> statement-breakpoint"
@@ -156,13 +156,15 @@ def _indented_remembered(v: dict[str, Any], nl: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(FrozenRecord):
     """One executable chunk of a migration file."""
+
+    def __init__(self, sql: str, number: int, commit_before: bool = False) -> None:
+        self.__dict__.update(sql=sql, number=number, commit_before=commit_before)
 
     sql: str
     number: int  # 1-based position in the file
-    commit_before: bool = False  # a commit boundary precedes it (`-- mizzle:commit`, COMMIT;, after ADD VALUE)
+    commit_before: bool  # a commit boundary precedes it (`-- mizzle:commit`, COMMIT;, after ADD VALUE)
 
 
 # Words that may start a transaction-control statement or an enum ADD VALUE: only a chunk holding one is parsed.
@@ -363,26 +365,28 @@ def split_conflict(text: str) -> tuple[str, str] | None:
     return ("".join(ours), "".join(theirs)) if state == "both" else None
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(FrozenRecord):
+    def __init__(self, idx: int, version: str, when: int, tag: str, breakpoints: bool = True) -> None:
+        self.__dict__.update(idx=idx, version=version, when=when, tag=tag, breakpoints=breakpoints)
+
     idx: int
     version: str
     when: int
     tag: str
-    breakpoints: bool = True
+    breakpoints: bool
 
     def to_json(self) -> dict[str, Any]:
         return {"idx": self.idx, "version": self.version, "when": self.when, "tag": self.tag,
                 "breakpoints": self.breakpoints}
 
 
-@dataclass
-class Migration:
+class Migration(Record):
     """A journal entry with its SQL file (and snapshot, when present)."""
 
-    entry: JournalEntry
-    sql_path: Path
-    snapshot_path: Path | None = None
+    def __init__(self, entry: JournalEntry, sql_path: Path, snapshot_path: Path | None = None) -> None:
+        self.entry = entry
+        self.sql_path = sql_path
+        self.snapshot_path = snapshot_path
 
     @property
     def tag(self) -> str:
@@ -418,11 +422,11 @@ class Migration:
         return False
 
 
-@dataclass
-class Journal:
-    dialect: str
-    version: str
-    entries: list[JournalEntry] = field(default_factory=list)
+class Journal(Record):
+    def __init__(self, dialect: str, version: str, entries: list[JournalEntry] | None = None) -> None:
+        self.dialect = dialect
+        self.version = version
+        self.entries: list[JournalEntry] = [] if entries is None else entries
 
     def to_json(self) -> dict[str, Any]:
         return {"version": self.version, "dialect": self.dialect, "entries": [e.to_json() for e in self.entries]}

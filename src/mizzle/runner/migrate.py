@@ -13,7 +13,6 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +21,7 @@ from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, PipelineFailed, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
 from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
+from ..record import Record
 from ..version import __version__
 from .tracking import (
     OUT_OF_ORDER,
@@ -47,19 +47,21 @@ ROLLED_BACK = "rolled back"  # ran, then undone because a later migration failed
 NOT_RUN = "not run"  # pending, after a failure
 
 
-@dataclass
-class MigrationResult:
-    tag: str
-    when: int
-    hash: str
-    status: str
-    statements: int
-    duration_ms: float | None = None
-    executed: int = 0  # statements run by this invocation
-    resumed_after: int = 0
-    out_of_order: bool = False
-    no_transaction: bool = False
-    notes: list[str] = field(default_factory=list)
+class MigrationResult(Record):
+    def __init__(self, tag: str, when: int, hash: str, status: str, statements: int, duration_ms: float | None = None,
+                 executed: int = 0, resumed_after: int = 0, out_of_order: bool = False, no_transaction: bool = False,
+                 notes: list[str] | None = None) -> None:
+        self.tag = tag
+        self.when = when
+        self.hash = hash
+        self.status = status
+        self.statements = statements
+        self.duration_ms = duration_ms
+        self.executed = executed  # statements run by this invocation
+        self.resumed_after = resumed_after
+        self.out_of_order = out_of_order
+        self.no_transaction = no_transaction
+        self.notes: list[str] = [] if notes is None else notes
 
     def to_json(self) -> dict[str, Any]:
         return {"tag": self.tag, "status": self.status,
@@ -69,17 +71,19 @@ class MigrationResult:
                 "no_transaction": self.no_transaction, "notes": self.notes}
 
 
-@dataclass
-class MigrateResult:
-    url: str  # masked
-    transaction: str
-    dry_run: bool
-    migrations: list[MigrationResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    already_applied: int = 0
-    lock_wait_s: float = 0.0
-    duration_ms: float = 0.0
-    error: str | None = None
+class MigrateResult(Record):
+    def __init__(self, url: str, transaction: str, dry_run: bool, migrations: list[MigrationResult] | None = None,
+                 warnings: list[str] | None = None, already_applied: int = 0, lock_wait_s: float = 0.0,
+                 duration_ms: float = 0.0, error: str | None = None) -> None:
+        self.url = url  # masked
+        self.transaction = transaction
+        self.dry_run = dry_run
+        self.migrations: list[MigrationResult] = [] if migrations is None else migrations
+        self.warnings: list[str] = [] if warnings is None else warnings
+        self.already_applied = already_applied
+        self.lock_wait_s = lock_wait_s
+        self.duration_ms = duration_ms
+        self.error = error
 
     @property
     def applied(self) -> list[MigrationResult]:
@@ -124,12 +128,13 @@ class SilentReporter:
         pass
 
 
-@dataclass
-class _Pending:
-    migration: Migration
-    state: MigrationState
-    result: MigrationResult
-    committed_upto: int = 0  # statements of this file durable so far (progress recorded)
+class _Pending(Record):
+    def __init__(self, migration: Migration, state: MigrationState, result: MigrationResult,
+                 committed_upto: int = 0) -> None:
+        self.migration = migration
+        self.state = state
+        self.result = result
+        self.committed_upto = committed_upto  # statements of this file durable so far (progress recorded)
 
 
 def load_folder(folder: str | Path, dialect: str, snapshots: bool = True
@@ -833,14 +838,15 @@ def _excerpt(sql: str, limit: int = 400) -> str:
 
 # -- status --------------------------------------------------------------------------------------------
 
-@dataclass
-class StatusResult:
-    url: str
-    states: list[MigrationState]
-    problems: list[str]
-    warnings: list[str]
-    tracking_exists: bool
-    protection: Any = None  # the database's `mizzle protect` mark (mizzle.commands.protect.Mark), if it has one
+class StatusResult(Record):
+    def __init__(self, url: str, states: list[MigrationState], problems: list[str], warnings: list[str],
+                 tracking_exists: bool, protection: Any = None) -> None:
+        self.url = url
+        self.states = states
+        self.problems = problems
+        self.warnings = warnings
+        self.tracking_exists = tracking_exists
+        self.protection = protection  # the database's `mizzle protect` mark (mizzle.commands.protect.Mark), if any
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "tracking_table_exists": self.tracking_exists, "problems": self.problems,

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..migrations.folder import Migration, Statement
 from ..migrations.folders1 import MIGRATION_SQL, same_stamp
+from ..record import Record
 
 if TYPE_CHECKING:
     from ..dialects.base import AppliedRecord
@@ -126,14 +126,16 @@ def current_actor() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-@dataclass
-class DatabaseState:
-    rows: list[AppliedRow] = field(default_factory=list)
-    progress: dict[int, Progress] = field(default_factory=dict)
-    # latest audit entry per created_at; None when the audit was not read (the fast path skips it)
-    audit: dict[int, AuditEntry] | None = None
-    tracking_exists: bool = False
-    audit_exists: bool = False
+class DatabaseState(Record):
+    def __init__(self, rows: list[AppliedRow] | None = None, progress: dict[int, Progress] | None = None,
+                 audit: dict[int, AuditEntry] | None = None, tracking_exists: bool = False,
+                 audit_exists: bool = False) -> None:
+        self.rows: list[AppliedRow] = [] if rows is None else rows
+        self.progress: dict[int, Progress] = {} if progress is None else progress
+        # latest audit entry per created_at; None when the audit was not read (the fast path skips it)
+        self.audit = audit
+        self.tracking_exists = tracking_exists
+        self.audit_exists = audit_exists
 
     @property
     def newest(self) -> AppliedRow | None:
@@ -322,19 +324,22 @@ PARTIAL = "partly applied"
 ROLLED_BACK_BY_HAND = "rolled back by hand"
 
 
-@dataclass
-class MigrationState:
-    tag: str
-    when: int | None
-    state: str
-    file_hash: str | None = None
-    applied_hash: str | None = None
-    applied_at: Any = None
-    migration: Migration | None = None
-    resume_after: int = 0  # statements already committed (progress)
-    interrupted: int | None = None  # statement a killed run was executing outside a transaction
-    note: str = ""
-    audit: AuditEntry | None = None  # the latest audit entry of a manual resolution (mark, baseline)
+class MigrationState(Record):
+    def __init__(self, tag: str, when: int | None, state: str, file_hash: str | None = None,
+                 applied_hash: str | None = None, applied_at: Any = None, migration: Migration | None = None,
+                 resume_after: int = 0, interrupted: int | None = None, note: str = "",
+                 audit: AuditEntry | None = None) -> None:
+        self.tag = tag
+        self.when = when
+        self.state = state
+        self.file_hash = file_hash
+        self.applied_hash = applied_hash
+        self.applied_at = applied_at
+        self.migration = migration
+        self.resume_after = resume_after  # statements already committed (progress)
+        self.interrupted = interrupted  # statement a killed run was executing outside a transaction
+        self.note = note
+        self.audit = audit  # the latest audit entry of a manual resolution (mark, baseline)
 
     @property
     def is_problem(self) -> bool:
@@ -359,11 +364,11 @@ def describe_resolution(entry: AuditEntry) -> str:
     return f"by {entry.actor or 'unknown'}" + (f": {entry.note}" if entry.note else " (no reason given)")
 
 
-@dataclass
-class Reconciliation:
-    states: list[MigrationState]
-    problems: list[str]  # integrity problems: the runner refuses to start (exit 3)
-    warnings: list[str]
+class Reconciliation(Record):
+    def __init__(self, states: list[MigrationState], problems: list[str], warnings: list[str]) -> None:
+        self.states = states
+        self.problems = problems  # integrity problems: the runner refuses to start (exit 3)
+        self.warnings = warnings
 
     @property
     def pending(self) -> list[MigrationState]:

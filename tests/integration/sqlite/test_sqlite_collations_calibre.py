@@ -11,7 +11,6 @@ import os
 import sqlite3
 import subprocess
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -208,6 +207,6 @@ def _both_ways(node: str, schema_ts: Path, tmp_path: Path) -> None:
 
     assert "1 indexes" in kit(tmp_path / "D", "init")
     twin = write_project(tmp_path / "twin", TAGS_TWIN)
-    assert not generate(replace(twin, out=str(tmp_path / "D")), name="again").written
-    generate(replace(twin, out=str(tmp_path / "M")), name="init")
+    assert not generate(twin.replace(out=str(tmp_path / "D")), name="again").written
+    generate(twin.replace(out=str(tmp_path / "M")), name="init")
     assert NO_CHANGES in kit(tmp_path / "M", "again")
