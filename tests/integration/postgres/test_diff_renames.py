@@ -69,3 +69,24 @@ def test_declared_rename_wins_without_prompt() -> None:
     assert [c.describe() for c in cs.changes] == ["~ column t.old → new (rename)"]
     # once applied, the declaration is inert: the old name no longer exists
     assert not diff(new, new, Renames(declared={("column", "public", "t", "new"): "old"}))
+
+
+def test_a_serial_table_renamed_by_drizzle_kit_is_renamed_again() -> None:
+    """drizzle-kit renames a table with `ALTER TABLE … RENAME TO` alone: its serial keeps the old table's sequence
+    (`t1_id_seq`). Renaming the table again, or back (a revert), must not stop at renaming a `t2_id_seq` that
+    was never made (42P01): the sequence is renamed where it has the table's name, else left as it is."""
+    def named_key(table: str):  # type: ignore[no-untyped-def]
+        t = model("s", "e", table, "c")
+        return t.with_(tables=[t.tables[0].with_(primary_key=PrimaryKey(("id",), "t_key"))])
+
+    t1, t2, t3 = (named_key(t) for t in ("t1", "t2", "t3"))
+    with temp_database("mzren") as a:
+        with psycopg.connect(a, autocommit=True) as c:
+            run_file(c, render_file(plan(diff(make_schema("postgresql"), t1, Renames()).changes, "postgresql")))
+            c.execute('ALTER TABLE "s"."t1" RENAME TO "t2"')  # drizzle-kit's rename
+            again = diff(t2, t3, Renames(explicit={"s.t2": "s.t3"}))
+            back = diff(t3, t1, Renames(explicit={"s.t3": "s.t1"}))
+            run_file(c, render_file(plan(again.changes, "postgresql")))
+            run_file(c, render_file(plan(back.changes, "postgresql")))  # t3 → t1 all the same: renamed by name
+            c.execute('INSERT INTO "s"."t1" ("c") VALUES (\'b\')')
+            assert c.execute('SELECT pg_get_serial_sequence(\'"s"."t1"\', \'id\')').fetchone() == ("s.t1_id_seq",)

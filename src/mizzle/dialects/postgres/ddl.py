@@ -481,9 +481,12 @@ def rename_table(c: ch.RenameTable) -> list[str]:
 
 def rename_serial_sequence(table: tuple[str, str], column: str, new_table: str, new_column: str) -> str:
     """The serial's sequence renamed along with its table or column ("" when the cut name stays the same:
-    a long table name is cut to the same bytes either way)."""
+    a long table name is cut to the same bytes either way). IF EXISTS: drizzle-kit renames a table alone, so a
+    table it renamed holds its serial under the old table's sequence name; renaming that table again (or back, a
+    revert) leaves the sequence as it is, which the comparisons take for the serial (canonical_tables.
+    serials_renamed), rather than failing on a `<table>_<column>_seq` never made (42P01)."""
     old, new = serial_sequence_name(table[1], column), serial_sequence_name(new_table, new_column)
-    return f"ALTER SEQUENCE {qname(table[0], old)} RENAME TO {ident(new)}" if old != new else ""
+    return f"ALTER SEQUENCE IF EXISTS {qname(table[0], old)} RENAME TO {ident(new)}" if old != new else ""
 
 
 def recreate_enum(c: ch.RecreateEnum) -> list[str]:
