@@ -75,10 +75,14 @@ def test_baseline_adopts_a_create_all_database(tmp_path: Path, pg_url, run_mizzl
     r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stderr
     assert "users_email_key" in r.stderr  # the snapshot now carries the database's names, and says so
-    tables = _snapshot(tmp_path)["tables"]
-    assert isinstance(tables, dict)
-    assert "users_email_key" in tables["public.users"]["uniqueConstraints"]
-    assert "posts_author_id_fkey" in tables["public.posts"]["foreignKeys"]
+    snap = _snapshot(tmp_path)
+    tables = snap["tables"]
+    assert isinstance(tables, dict)  # the code's names stay in the snapshot, the database's are their server names
+    assert "users_email_unique" in tables["public.users"]["uniqueConstraints"]
+    side = json.loads((tmp_path / "migrations" / "meta" / "_mizzle.json").read_text())["snapshots"][snap["id"]]
+    assert side["tables"]["public.users"]["uniqueConstraints"]["users_email_unique"]["serverName"] == "users_email_key"
+    assert side["tables"]["public.posts"]["foreignKeys"]["posts_author_id_users_id_fk"]["serverName"] == \
+        "posts_author_id_fkey"
     r = run_mizzle(["drift"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     # a real difference is still found, and named with both values
@@ -134,3 +138,52 @@ def test_baseline_recognises_an_alembic_database(tmp_path: Path, pg_url, run_miz
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stderr
+
+
+def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrations_use_the_databases(
+        tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """ironic's models against the database its Alembic migrations built (`fk_portgroups_ports` for the code's
+    unnamed key): after `baseline` took the database's names, `generate --check` asked to rename each one back to
+    the code's (`constraint users_email_key → users_email_unique (rename)`), so the first migration after adopting a
+    database renamed them all. The snapshot keeps the code's names, the database's are its server names; they
+    stay so through later migrations, whose DDL names what the database has. (A check constraint has no server
+    name: baseline still renames it in the snapshot, so this schema has none.)"""
+    _project(tmp_path)
+    models = tmp_path / "app" / "models.py"
+    models.write_text(MODELS.replace('    sa.CheckConstraint("age >= 0"),\n', ""))
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    url = pg_url()
+    ns: dict[str, object] = {}
+    exec(compile(models.read_text(), str(models), "exec"), ns)  # noqa: S102 - the test's own module
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert "users_email_key" in r.stderr and "posts_author_id_fkey" in r.stderr
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    # an unrelated change: the next snapshot still knows the database's names
+    models.write_text(models.read_text().replace('sa.Column("age", sa.Integer),', 'sa.Column("age", sa.Integer),\n'
+                                                 '    sa.Column("bio", sa.Text),'))
+    r = run_mizzle(["generate", "--name", "bio"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "RENAME" not in next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    # then the unique, the foreign key and the index change: dropped by the names the database has
+    models.write_text(models.read_text()
+                      .replace('nullable=False, unique=True)', 'nullable=False)')
+                      .replace('sa.ForeignKey("users.id")', 'sa.ForeignKey("users.id", ondelete="CASCADE")')
+                      .replace('nullable=False, index=True)', 'nullable=False)'))
+    r = run_mizzle(["generate", "--name", "change"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+    assert '"users_email_key"' in sql and '"posts_author_id_fkey"' in sql and '"ix_posts_author_id"' in sql, sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr

@@ -290,6 +290,9 @@ class Dialect(Protocol):
     # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
     # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
     introspects_on_two_connections: bool
+    # in drizzle-kit 0.x's layout, the snapshot codec keeps a unique's, foreign key's and index's server name in
+    # mizzle's sidecar (`serverName`): `baseline` records the database's names there, the snapshot keeps the code's
+    sidecar_server_names: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

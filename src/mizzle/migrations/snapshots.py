@@ -91,6 +91,33 @@ def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], ren
     return new.with_(tables=tables)
 
 
+def keep_server_names(old: Schema, new: Schema, changes: list[Any]) -> Schema:
+    """`new` (the schema code's model, about to be the next snapshot; drizzle-kit 0.x's layout) with the server
+    names `old` had for the unique constraints, foreign keys and indexes that stay (the same table, the same name,
+    neither dropped nor renamed by `changes`): `baseline` keeps there the names a database gave the objects the
+    code leaves unnamed (`posts_author_id_fkey` for `posts_author_id_users_id_fk`); the code has no such names,
+    and later migrations drop and change the objects by them."""
+    from dataclasses import replace
+
+    from ..schema.changes import DropForeignKey, DropIndex, DropUnique, RenameConstraint
+
+    gone = {(c.table, c.new) for c in changes if isinstance(c, RenameConstraint)}
+    gone |= {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
+             for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+    tables, changed = [], False
+    for t in new.tables:
+        prev = old.table(*t.key)
+        parts: dict[str, tuple[Any, ...]] = {}
+        for part in ("uniques", "foreign_keys", "indexes") if prev is not None else ():
+            kept = {o.name: o.server_name for o in getattr(prev, part) if o.server_name}
+            if any(o.name in kept and not o.server_name and (t.key, o.name) not in gone for o in getattr(t, part)):
+                parts[part] = tuple(replace(o, server_name=kept[o.name]) if o.name in kept and not o.server_name
+                                    and (t.key, o.name) not in gone else o for o in getattr(t, part))
+                changed = True
+        tables.append(t.with_(**parts) if parts else t)
+    return new.with_(tables=tables) if changed else new
+
+
 def keep_spellings(old: Schema, new: Schema, changes: list[Any],
                    stored_name: Callable[[str], str] = lambda n: n) -> Schema:
     """`new` (the schema code's model, about to be the next snapshot) with `old`'s own text (the latest snapshot's:

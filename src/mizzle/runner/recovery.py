@@ -252,10 +252,14 @@ def _alembic_note(conn: Any, alembic_schema: str | None) -> str:
             f"{name} when you no longer need it; mizzle leaves it alone)")
 
 
-def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]]) -> list[str]:
-    """Rename, in `target`'s snapshot, the constraints and indexes matched by definition to their database
-    names, so the DDL of later migrations names what the database has."""
-    from ..migrations.folder import dump_json
+def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]],
+                 sidecar: bool = False) -> list[str]:
+    """The constraints and indexes matched by definition, named in `target`'s snapshot as the database names them,
+    so the DDL of later migrations names what the database has. `sidecar` (Dialect.sidecar_server_names, drizzle-kit
+    0.x's layout): a unique, foreign key or index keeps the code's name in the snapshot and the database's becomes
+    its server name in the sidecar entry (renamed in the snapshot, `generate` would rename it back to the code's);
+    the others are renamed in the snapshot."""
+    from ..migrations.folder import dump_json, write_atomic
 
     snap = folder.read_snapshot(target)
     path = target.snapshot_path
@@ -263,7 +267,9 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         return []
     sections = {"unique": "uniqueConstraints", "foreign key": "foreignKeys", "check": "checkConstraints",
                 "index": "indexes", "primary key": "compositePrimaryKeys"}
-    done = []
+    by_server_name = {"unique", "foreign key", "index"} if sidecar and not folder.uses_folders else set()
+    side = folder.read_sidecar() if by_server_name else {}
+    done, renamed, sided = [], False, False
     for schema, table, kind, old, new in adopted:
         t = (snap.get("tables") or {}).get(f"{schema}.{table}") or (snap.get("tables") or {}).get(table)
         sec = t.get(sections[kind]) if isinstance(t, dict) else None
@@ -272,13 +278,23 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         key = next((k for k, v in sec.items() if k == old or (isinstance(v, dict) and v.get("name") == old)), None)
         if key is None or new in sec:
             continue
+        done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
+        if kind in by_server_name:
+            entry = side.setdefault("snapshots", {}).setdefault(snap.get("id"), {})
+            row = entry.setdefault("tables", {}).setdefault(f"{schema}.{table}", {})
+            row.setdefault(sections[kind], {}).setdefault(key, {})["serverName"] = new
+            sided = True
+            continue
         value = sec.pop(key)
         if isinstance(value, dict) and "name" in value:
             value["name"] = new
         sec[new] = dict(value) if isinstance(value, dict) else value
-        done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
-    if done:
+        renamed = True
+    if renamed:
         path.write_text(dump_json(snap), encoding="utf-8")
+    if sided:
+        side.setdefault("version", 1)
+        write_atomic(folder.sidecar_path, dump_json(side) + "\n")
     return done
 
 
@@ -371,7 +387,8 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             "or pass --force to record it without comparing.")
     out.checked = True
     if adopted:
-        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"])
+        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"],
+                                   dialects.get(db.dialect).sidecar_server_names)
         out.notes += _adopt_inline(folder, target, [(a[1], a[4]) for a in adopted if a[2] == "inline"])
 
 

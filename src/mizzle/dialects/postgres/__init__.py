@@ -37,6 +37,7 @@ class PostgresDialect:
     rebuilds_tables = False
     drizzle_kit_records_renames = False
     drizzle_kit_drops_added_key_actions = False
+    sidecar_server_names = True
     introspects_on_two_connections = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

@@ -36,6 +36,7 @@ class SQLiteDialect:
     rebuilds_tables = True
     drizzle_kit_records_renames = True
     drizzle_kit_drops_added_key_actions = True
+    sidecar_server_names = False
     introspects_on_two_connections = False
     probe = False
 
