@@ -72,3 +72,20 @@ def test_cli_on_sqlite(migrated: tuple[Path, Path], tmp_path: Path, run_mizzle) 
     assert r.code == 5 and "does not exist" in r.first_error_line
     assert not missing.exists()  # drift creates nothing
 
+
+
+def test_drift_names_the_index_changes_of_a_table_it_reports_rebuilt(migrated: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    # pgAdmin 4's SQLite config database, built by its Alembic migrations and adopted with its models: tables
+    # whose columns differ (a rebuild) and that also have indexes the models lack. The rebuilt table's line named
+    # the column changes only; `+ index ix_server_user_id` and the like went unreported (and uncounted).
+    url = copy_of(migrated, tmp_path,
+                  "CREATE TABLE tags_new (id integer PRIMARY KEY NOT NULL, label text)",
+                  "INSERT INTO tags_new SELECT id, label FROM tags", "DROP TABLE tags",
+                  "ALTER TABLE tags_new RENAME TO tags", "CREATE INDEX tags_label_idx ON tags (label)",
+                  "CREATE TABLE posts_new AS SELECT * FROM posts", "DROP TABLE posts",  # its indexes gone with it
+                  "ALTER TABLE posts_new RENAME TO posts")
+    result = drift(url=url, folder=migrated[0] / "migrations")
+    text = "\n".join(result.changes)
+    assert "tags.label: drop not null" in text and "+ index tags_label_idx on tags" in text, result.changes
+    assert "- index posts_user_idx on posts" in text, result.changes

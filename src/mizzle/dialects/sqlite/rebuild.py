@@ -110,8 +110,8 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
     for key in _parents_first(sorted(rebuild), old, new):
         ot, nt = old.table(*key), new.table(*key)
         assert ot is not None and nt is not None
-        rebuilds.append(RebuildTable(key, ot, nt, tuple(p for p in parts[key] if not isinstance(p, ch.CreateIndex)
-                                                          and not (isinstance(p, ch.DropIndex) and not p.index.inline))))
+        # the index changes too: the rebuild re-creates the new table's indexes from `nt`, and its line names them
+        rebuilds.append(RebuildTable(key, ot, nt, tuple(parts[key])))
     made = created | {c.new for c in changes if isinstance(c, ch.RenameTable)}
     early, late = _drops_after_rebuilds(early, rebuild, old, made)
     cycled = views_over(rebuild, view_drops, old, new)
