@@ -182,7 +182,6 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
     IntegrityError when a migration fails to apply, ConnectError when the server is unreachable or the
     throwaway cluster does not start."""
     from ..runner.migrate import load_folder, require_files
-    from ..schema.compare import lines
     from ..sources.database import scope_for
     from .drift import comparable, holds_comments
     from .generate import load_code_schema
@@ -200,7 +199,7 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     def end(final: Schema, conn: Any, aside: list[str]) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
-            result.code_changes = lines(comparable(scope.restrict(code)), final, conn=conn, reverse=True)
+            result.code_changes = _schema_code_changes(comparable(scope.restrict(code)), final, conn, comparer.comments)
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
             from .. import dialects
 
@@ -210,6 +209,23 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
         result.scratch = scratch.where
         comparer.compare(scratch.url, deliver, end)
     return result
+
+
+def _schema_code_changes(code: Schema, final: Schema, conn: Any, sidecar: bool) -> list[str]:
+    """The schema code compared with what the migrations built (`- …`: only in the migrations' result). In a
+    folder without mizzle's sidecar, a function, trigger, domain… the migrations' SQL makes by hand that the code
+    does not declare is no difference: its snapshots cannot record one, so drift and each step list it instead
+    (`aside`), and `generate` does not touch it (SQLAlchemy-Continuum's audit triggers, DDL the code hands to
+    create_all and a `--custom` migration makes). One the code declares is compared."""
+    from ..schema.compare import lines
+    from .drift import without_sidecar_objects
+
+    full = lines(code, final, conn=conn, reverse=True)
+    if sidecar or not any(x.startswith("- ") for x in full):
+        return full
+    lean = set(lines(without_sidecar_objects(code)[0], without_sidecar_objects(final, code)[0], conn=conn,
+                     reverse=True))
+    return [x for x in full if x in lean or not x.startswith("- ")]
 
 
 @dataclass

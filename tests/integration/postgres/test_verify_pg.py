@@ -291,3 +291,36 @@ def test_an_order_drizzle_kit_leaves_out_of_an_index_column_with_an_operator_cla
            "operator class" in r.stderr
     r = run_mizzle(["verify", "--json"], cwd=tmp_path, url=SERVER)
     assert json.loads(r.stdout)["migrations"][0]["notes"][0].startswith("index t_a_b on t: drizzle-kit's SQL")
+
+
+def test_a_trigger_the_code_hands_to_create_all_and_a_custom_migration_makes_is_no_difference(
+        tmp_path: Path) -> None:
+    # SQLAlchemy-Continuum's native versioning: the audit function and trigger are DDL listened for on the table
+    # (after_create), which generate warns of and advises to write into a `--custom` migration. Done so, in a folder
+    # without mizzle's sidecar: drift and generate --check were clean, but verify reported the trigger and the
+    # function as differences from the schema code ("run `mizzle generate`", which found nothing to do).
+    write_project(tmp_path, '''import sqlalchemy as sa
+md = sa.MetaData()
+article = sa.Table("article", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))
+sa.event.listen(article, "after_create", sa.DDL(
+    "CREATE FUNCTION article_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"))
+sa.event.listen(article, "after_create", sa.DDL(
+    "CREATE TRIGGER article_trigger AFTER INSERT ON article FOR EACH ROW EXECUTE FUNCTION article_audit()"))
+''')
+    generate(fresh_config(tmp_path), name="init")
+    custom = generate(fresh_config(tmp_path), name="audit", custom=True)
+    path = next((tmp_path / "migrations").glob("0001_*.sql"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nCREATE FUNCTION article_audit() RETURNS trigger LANGUAGE "
+                    "plpgsql AS $$ BEGIN RETURN NEW; END $$;--> statement-breakpoint\nCREATE TRIGGER article_trigger "
+                    "AFTER INSERT ON article FOR EACH ROW EXECUTE FUNCTION article_audit();\n", encoding="utf-8")
+    assert custom is not None and not (tmp_path / "migrations" / "meta" / "_mizzle.json").exists()
+    result = verify(fresh_config(tmp_path), url=SERVER)
+    assert result.ok and result.code_changes == [], result.to_json()
+    assert any("article_trigger" in u for u in result.unmanaged), result.unmanaged  # listed, as drift lists it
+    # what the code declares and the migrations lack is still a difference
+    write_project(tmp_path, '''import sqlalchemy as sa
+md = sa.MetaData()
+article = sa.Table("article", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Text))
+''')
+    result = verify(fresh_config(tmp_path), url=SERVER)
+    assert result.code_changes == ["~ column article.n: type integer → text"], result.code_changes
