@@ -87,3 +87,22 @@ def test_a_missing_snapshot_is_named_after_its_tag_where_tags_are_numbered_apart
     (tmp_path / "meta" / "0002_snapshot.json").write_text("{}")  # the second entry's, by its tag
     names = [m.snapshot_path.name for m in MigrationFolder(tmp_path).migrations()]  # type: ignore[union-attr]
     assert names == ["0001_snapshot.json", "0002_snapshot.json", "0003_snapshot.json"]
+
+
+def test_a_new_migration_follows_the_last_idx_where_the_journal_skips_one(tmp_path: Path) -> None:
+    # simstudioai/sim: entry 0029 was deleted, the journal goes 0028 → 0030, and drizzle-kit numbers the next
+    # migration after the last entry's idx (0031 there). Counting the entries instead gave idx 30 and prefix 0030
+    # again: the new file's snapshot overwrote meta/0030_snapshot.json, and `check` refused the duplicate idx.
+    (tmp_path / "meta").mkdir()
+    entries = [{"idx": i, "version": "7", "when": 1700000000000 + i, "tag": f"{i:04d}_m{i}", "breakpoints": True}
+               for i in (0, 1, 3)]
+    (tmp_path / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                                  "entries": entries}))
+    for e in entries:
+        (tmp_path / f"{e['tag']}.sql").write_text("SELECT 1;\n")
+        (tmp_path / "meta" / f"{e['idx']:04d}_snapshot.json").write_text(json.dumps({"id": e["tag"]}))
+    f = MigrationFolder(tmp_path)
+    m = f.add_migration("next", "SELECT 2;\n", {"id": "next"})
+    assert (m.tag, m.entry.idx, m.snapshot_path.name) == ("0004_next", 4, "0004_snapshot.json")  # type: ignore[union-attr]
+    assert json.loads((tmp_path / "meta" / "0003_snapshot.json").read_text()) == {"id": "0003_m3"}
+    assert [e.idx for e in f.read_journal().entries] == [0, 1, 3, 4]

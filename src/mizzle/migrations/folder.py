@@ -432,6 +432,14 @@ class Journal(Record):
         return {"version": self.version, "dialect": self.dialect, "entries": [e.to_json() for e in self.entries]}
 
 
+def next_idx(journal: Journal) -> int:
+    """The idx (and the index prefix) of the next migration: drizzle-kit's, the last entry's idx + 1, not the
+    number of entries, which differ where an entry was deleted (sim's journal goes 0028 → 0030): counting gave the
+    last entry's number again, and the new snapshot overwrote its `NNNN_snapshot.json`. The highest idx, should an
+    entry be out of order, so that no number is taken twice."""
+    return max((e.idx for e in journal.entries), default=-1) + 1
+
+
 class MigrationFolder:
     """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
 
@@ -623,7 +631,7 @@ class MigrationFolder:
         now = now or datetime.now(timezone.utc)
         name = re.sub(r"[^A-Za-z0-9_\-]+", "_", name).strip("_") or "migration"
         if prefix == "index":
-            return f"{len(journal.entries):04d}_{name}"
+            return f"{next_idx(journal):04d}_{name}"
         if prefix == "timestamp":
             return f"{now.strftime('%Y%m%d%H%M%S')}_{name}"
         if prefix == "unix":
@@ -644,7 +652,7 @@ class MigrationFolder:
         tag = self.next_tag(name, prefix, journal, datetime.fromtimestamp(when / 1000, timezone.utc))
         if any(e.tag == tag for e in journal.entries):
             raise UsageError(f"a migration tagged {tag!r} already exists in {self.journal_path}")
-        entry = JournalEntry(idx=len(journal.entries), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
+        entry = JournalEntry(idx=next_idx(journal), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                              tag=tag, breakpoints=breakpoints)
         self.meta.mkdir(parents=True, exist_ok=True)
         sql_path = self.path / f"{tag}.sql"
