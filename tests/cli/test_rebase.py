@@ -267,6 +267,46 @@ def test_several_migrations_per_branch(tmp_path: Path, run_mizzle: Run) -> None:
         assert schema_dump(url_b) == schema_dump(url_n)
 
 
+def test_a_journal_that_skips_an_idx(tmp_path: Path) -> None:
+    """simstudioai/sim's journal skips idx 29 (an entry deleted, 0028 → 0030): each branch numbers its migration
+    after the last idx, and the incoming one goes after the existing one's idx, not after the count of entries (which
+    gave it the existing one's number: its snapshot, written under that number, replaced the existing one's)."""
+    base = tmp_path / "base"
+    base_project(base)
+    mig = base / "migrations"
+    journal = json.loads((mig / "meta" / "_journal.json").read_text())
+    last = journal["entries"][-1]
+    (mig / f"{last['tag']}.sql").rename(mig / "0005_step4.sql")
+    (mig / "meta" / "0004_snapshot.json").rename(mig / "meta" / "0005_snapshot.json")
+    last.update(idx=5, tag="0005_step4")
+    (mig / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(base, a)
+    shutil.copytree(base, b)
+    gen(a, BRANCH_A, "add_posts", T0 + 10_000)
+    gen(b, BRANCH_B, "add_bio", T0 + 20_000)
+    merged = tmp_path / "merged"
+    shutil.copytree(a, merged)
+    mig, bmig = merged / "migrations", b / "migrations"
+    shutil.copy(bmig / "0006_add_bio.sql", mig)
+    shutil.copy(bmig / "meta" / "0006_snapshot.json", mig / "meta" / "0006_snapshot.incoming.json")
+    journal = json.loads((mig / "meta" / "_journal.json").read_text())
+    journal["entries"].append(json.loads((bmig / "meta" / "_journal.json").read_text())["entries"][-1])
+    (mig / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    side = json.loads((mig / "meta" / "_mizzle.json").read_text())
+    side["snapshots"].update(json.loads((bmig / "meta" / "_mizzle.json").read_text())["snapshots"])
+    (mig / "meta" / "_mizzle.json").write_text(json.dumps(side))
+    posts_snapshot = (a / "migrations" / "meta" / "0006_snapshot.json").read_text()
+    result = rebase(mig)
+    assert [(r.old_tag, r.new_tag, r.new_idx) for r in result.renumbered] == [("0006_add_bio", "0007_add_bio", 7)]
+    assert (mig / "meta" / "0006_snapshot.json").read_text() == posts_snapshot
+    assert [e["idx"] for e in json.loads((mig / "meta" / "_journal.json").read_text())["entries"]] == [0, 1, 2, 3, 5,
+                                                                                                      6, 7]
+    assert check_folder(mig, "postgresql").ok
+    write_project(merged, MERGED)
+    assert not generate(fresh_config(merged), check=True).written
+
+
 def test_merge_of_models() -> None:
     """The three-way merge rebase and revert use: members of one table merge; the same member conflicts."""
     from mizzle.schema.merge import merge

@@ -125,9 +125,11 @@ def _split_branches(entries: list[_Entry]) -> tuple[list[_Entry], list[list[_Ent
         return entries, []
     common = [e for e in entries if e.idx < first_dup]
     rest = [e for e in entries if e.idx >= first_dup]
-    if [e.idx for e in common] != list(range(len(common))):
-        raise IntegrityError("the journal's entries before the branches are not numbered 0, 1, 2, …; fix them first "
-                             "(`mizzle check` lists the problems)")
+    # in increasing order; a number skipped (an entry deleted: sim's 0028 → 0030) is no problem, drizzle-kit numbers
+    # the next migration after the last idx
+    if any(a.idx >= b.idx for a, b in zip(common, common[1:], strict=False)):
+        raise IntegrityError("the journal's entries before the branches are not numbered in increasing order; fix "
+                             "them first (`mizzle check` lists the problems)")
     branches: list[list[_Entry]] = []
     for e in rest:
         if branches and e.idx == branches[-1][-1].idx + 1:
@@ -247,7 +249,7 @@ class _Rebaser:
         side = _read_sidecar(mf)
         base_snap = self._base_snapshot(common, snaps)
         length = max(len(b) for b in branches)
-        chains = self._chains(snaps, base_snap["id"] if base_snap else ROOT_ID, len(common), length)
+        chains = self._chains(snaps, base_snap["id"] if base_snap else ROOT_ID, branches[0][0].idx, length)
         side = self._complete_sidecar(side, chains)
         pair = self._pair(branches, chains, base_snap, side)
         # existing = the branch generated first
@@ -317,7 +319,7 @@ class _Rebaser:
         """The incoming entries' new numbers and tags, after the existing branch's; refused when a new tag is
         taken or a SQL file is missing."""
         self.result.existing = [e.tag for e in b1]
-        start = len(common) + len(b1)
+        start = b1[-1].idx + 1  # after the existing branch's last (its run goes on from the common entries' last idx)
         for i, e in enumerate(b2):
             new_idx = start + i
             prefix = f"{e.idx:04d}_"
