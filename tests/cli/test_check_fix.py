@@ -66,6 +66,23 @@ def test_lost_entry_is_restored_with_a_new_when(tmp_path: Path, run_mizzle: Run)
     assert r.code == 0, r.stderr
 
 
+def test_lost_entry_is_restored_where_the_journal_skips_an_idx(tmp_path: Path) -> None:
+    # simstudioai/sim's journal skips idx 29 (an entry deleted, 0028 → 0030): its last entry lost, the file to restore
+    # is numbered after the last idx (0038 after 0037's entry, the 38th), not after the count of entries
+    folder = project(tmp_path)
+    data = journal(folder)
+    for e in reversed(data["entries"][1:]):  # 0001_s1, 0002_s2 → 0002_s1, 0003_s2: idx 1 skipped
+        new = f"{e['idx'] + 1:04d}_{e['tag'].split('_', 1)[1]}"
+        (folder / f"{e['tag']}.sql").rename(folder / f"{new}.sql")
+        (folder / "meta" / f"{e['idx']:04d}_snapshot.json").rename(folder / "meta" / f"{e['idx'] + 1:04d}_snapshot.json")
+        e.update(idx=e["idx"] + 1, tag=new)
+    lost = data["entries"].pop()
+    write_journal(folder, data)
+    report = fix_folder(folder, "postgresql")
+    assert report.ok and report.repairs[0].startswith("journal entry 3 added for 0003_s2.sql"), report
+    assert [(e["idx"], e["tag"]) for e in journal(folder)["entries"]] == [(0, "0000_s0"), (2, "0002_s1"), (3, lost["tag"])]
+
+
 def test_lost_entry_gets_its_when_back_from_git_head(tmp_path: Path) -> None:
     folder = project(tmp_path)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]

@@ -610,7 +610,7 @@ class _Fixer:
         changed = False
         head = self._head_entries()
         while True:
-            n = len(entries)
+            n = max((e["idx"] for e in entries), default=-1) + 1  # drizzle-kit's next number: a skipped one stays
             prefix = f"{n:04d}_"
             candidates = [t for t in self._unlisted(entries) if t.startswith(prefix)]
             if len(candidates) != 1:
