@@ -51,3 +51,22 @@ def test_up_refuses_a_missing_sql_file(tmp_path: Path, run_mizzle) -> None:  # t
     r = run_mizzle(["up"], cwd=tmp_path)
     assert r.code == 3 and "0003_step4.sql" in r.first_error_line
     assert (folder / "meta" / "_journal.json").exists()  # nothing converted
+
+
+def test_up_gives_a_pulled_baseline_snapshot_an_id_of_its_own(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # drizzle-kit pull writes its baseline snapshot with the root id itself ("00000000-…", prevId ""), the next
+    # snapshot follows it (simstudioai/sim's 0000 and 0001): `up` refused the folder, "snapshot id … is empty or used
+    # twice", and the advice (`mizzle rebase`) changed nothing
+    folder = _project(tmp_path)
+    root = "00000000-0000-0000-0000-000000000000"
+    for name, key, value in (("0000", "id", root), ("0000", "prevId", ""), ("0001", "prevId", root)):
+        p = folder / "meta" / f"{name}_snapshot.json"
+        p.write_text(json.dumps({**json.loads(p.read_text()), key: value}, indent=2))
+    others = [json.loads((folder / "meta" / f"{i:04d}_snapshot.json").read_text())["id"] for i in range(1, 8)]
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "0000_step1's snapshot has the root id" in r.stderr
+    snaps = [json.loads(m.snapshot_path.read_text()) for m in MigrationFolder(folder).migrations() if m.snapshot_path]
+    assert snaps[0]["id"] not in (root, "") and snaps[0]["prevIds"] == [root]
+    assert [s["id"] for s in snaps[1:]] == others and snaps[1]["prevIds"] == [snaps[0]["id"]]
+    assert run_mizzle(["check"], cwd=tmp_path).code == 0

@@ -150,15 +150,26 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             raise IntegrityError(f"{m.tag}: the first migration's snapshot is missing; the 1.x layout starts from it",
                                  "Run `mizzle check --rebuild-snapshots` first, then `mizzle up`.")
         id_ = str(raw.get("id") or "")
-        if not id_ or id_ in seen or id_ == ROOT_ID:
+        if not id_ or id_ in seen or (id_ == ROOT_ID and out):
             raise IntegrityError(f"{m.snapshot_path}: snapshot id {id_!r} is empty or used twice",
                                  "Give it its own id (`mizzle rebase` re-chains merged snapshots), then `mizzle up`.")
         seen.add(id_)
         data, side = (raw, (sidecar.get("snapshots") or {}).get(id_)) if codec.up_from_raw else \
             d.save_snapshot(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
-        snap, state = codec.chain(state, data, id_, [out[-1]["id"]] if out else [ROOT_ID], side)
+        snap, state = codec.chain(state, data, _own_id(m, id_, warnings), [out[-1]["id"]] if out else [ROOT_ID], side)
         out.append(snap)
     return out
+
+
+def _own_id(m: Migration, id_: str, warnings: list[str]) -> str:
+    """The id of the first snapshot in the 1.x layout: its own, but for the root id, which `drizzle-kit pull` gives
+    the baseline snapshot it writes (prevId ""; sim's 0000), and which in the 1.x layout is the parent of the first
+    snapshot: a new one there, as drizzle-kit's own `up` gives every snapshot."""
+    if id_ != ROOT_ID:
+        return id_
+    new = str(uuid.uuid4())
+    warnings.append(f"{m.tag}'s snapshot has the root id {ROOT_ID} (drizzle-kit pull's baseline): given the id {new}")
+    return new
 
 
 def _write_sidecar(folder: MigrationFolder, migrations: list[Migration], names: list[str],
@@ -166,6 +177,8 @@ def _write_sidecar(folder: MigrationFolder, migrations: list[Migration], names: 
     side = folder.read_sidecar()
     if side:  # mizzle's: an empty `snapshots` keeps it so beside `whens` (drift.holds_comments)
         side.setdefault("snapshots", {})
+        if ROOT_ID in side["snapshots"] and snaps and snaps[0]["id"] != ROOT_ID:  # the first one's new id (_own_id)
+            side["snapshots"][snaps[0]["id"]] = side["snapshots"].pop(ROOT_ID)
     side.setdefault("version", 1)
     side[folders1.WHENS_KEY] = {n: m.when for m, n in zip(migrations, names, strict=True)}
     folder.meta.mkdir(parents=True, exist_ok=True)
