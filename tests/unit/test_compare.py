@@ -351,6 +351,21 @@ def test_a_changed_key_kept_under_its_0x_name_is_one_line_with_that_name() -> No
     assert lines(snapshot, code) == ["~ foreign key posts_author_id_users_id_fkey on posts: on delete no action → cascade"]
 
 
+def test_a_key_kept_under_its_0x_name_and_gone_from_one_side_is_named_as_the_server_names_it() -> None:
+    # kaneo, converted by `up`: 0015's SQL drops apikey's foreign key apikey_reference_id_user_id_fk, which the
+    # snapshots keep (keyed `…_fkey`, the 1.x default, with the 0.x name as server_name): verify and drift read
+    # "- foreign key apikey_reference_id_user_id_fkey", a name neither the snapshot file nor any database has
+    fk = ForeignKey("posts_author_id_users_id_fkey", ("author_id",), "users", ("id",),
+                    server_name="posts_author_id_users_id_fk")
+    users = Table(name="users", schema="public", columns=(Column("id", "integer", not_null=True),),
+                  primary_key=PrimaryKey(("id",)))
+    ix = Index("posts_author_id_index", (IndexColumn("author_id"),), server_name="posts_author_idx")
+    snapshot = _schema(replace(POSTS, foreign_keys=(fk,), indexes=(*POSTS.indexes, ix)), users)
+    server = _schema(POSTS, users)
+    assert lines(snapshot, server) == ["- foreign key posts_author_id_users_id_fk on posts",
+                                       "- index posts_author_idx on posts"]
+
+
 def test_a_unique_left_unnamed_on_the_primary_key_column_is_folded_into_the_key() -> None:
     # homarr's schema through drizzle-kit 1.x: `settingKey: varchar().unique().primaryKey()` is written
     # `"settingKey" varchar(64) PRIMARY KEY UNIQUE`, and PostgreSQL keeps one index, the key, named

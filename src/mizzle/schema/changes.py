@@ -379,7 +379,7 @@ class DropForeignKey(Change):
         return AddForeignKey(self.table, self.fk)
 
     def describe(self) -> str:
-        return f"- foreign key {self.fk.name} on {table_label(self.table)}"
+        return f"- foreign key {self.fk.real_name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -406,7 +406,7 @@ class DropUnique(Change):
         return AddUnique(self.table, self.unique)
 
     def describe(self) -> str:
-        return f"- unique {self.unique.name} on {table_label(self.table)}"
+        return f"- unique {self.unique.real_name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
@@ -455,7 +455,7 @@ class DropIndex(Change):
         return CreateIndex(self.table, self.index)
 
     def describe(self) -> str:
-        return f"- index {self.index.name} on {table_label(self.table)}"
+        return f"- index {self.index.real_name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)
