@@ -413,8 +413,6 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
 
 
 def _type(c: Column, enum_vars: dict[tuple[str, str], str], dialect: str) -> tuple[str, bool]:
-    from .. import dialects
-
     own = dialects.get(dialect).pulled_type(c.type)  # SQLite: its own mapping, or the declared type kept
     if own is not None:  # a string type takes the collation (SQLite's NOCASE); another gives it in `info`
         if c.collation is not None:
@@ -437,12 +435,19 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str], dialect: str) -> tup
     return expr, pg_type
 
 
+_SIZED_STRING = re.compile(r"sa\.(String|CHAR)\(\d+\)")
+_SIZED_TEXT = re.compile(r"(varchar|char|text)\((\d+)\)")  # text(N): SQLite's String(N), as drizzle-kit spells it
+_NUMERIC = re.compile(r"numeric\((\d+)(?:, (-?\d+))?\)")
+_TIMESTAMP = re.compile(r"(timestamp|time) ?\((\d+)\)( with time zone)?")
+_PLAIN_LITERAL = re.compile(r"'((?:[^'\\]|'')*)'")
+
+
 def _with_collation(expr: str, collation: str) -> str:
     """`sa.Text` → `sa.Text(collation="C")`, `sa.String(20)` → `sa.String(20, collation="C")`: SQLAlchemy's string
     types take a collation (others do not: the caller then writes it in `info`)."""
     if expr in ("sa.Text", "sa.String"):
         return f"{expr}(collation={_str(collation)})"
-    if re.fullmatch(r"sa\.(String|CHAR)\(\d+\)", expr):
+    if _SIZED_STRING.fullmatch(expr):
         return f"{expr[:-1]}, collation={_str(collation)})"
     return expr
 
@@ -450,13 +455,13 @@ def _with_collation(expr: str, collation: str) -> str:
 def _scalar_type(t: str) -> str | None:
     if t in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[t]
-    m = re.fullmatch(r"(varchar|char|text)\((\d+)\)", t)  # text(N): SQLite's String(N), as drizzle-kit spells it
+    m = _SIZED_TEXT.fullmatch(t)  # text(N): SQLite's String(N), as drizzle-kit spells it
     if m:
         return f"sa.{'CHAR' if m.group(1) == 'char' else 'String'}({m.group(2)})"
-    m = re.fullmatch(r"numeric\((\d+)(?:, (-?\d+))?\)", t)
+    m = _NUMERIC.fullmatch(t)
     if m:
         return f"sa.Numeric({m.group(1)}, {m.group(2)})" if m.group(2) else f"sa.Numeric({m.group(1)})"
-    m = re.fullmatch(r"(timestamp|time) ?\((\d+)\)( with time zone)?", t)
+    m = _TIMESTAMP.fullmatch(t)
     if m:
         tz = ", timezone=True" if m.group(3) else ""
         return f"pg.{m.group(1).upper()}(precision={m.group(2)}{tz})"
@@ -464,15 +469,13 @@ def _scalar_type(t: str) -> str | None:
 
 
 def _default(sql: str) -> str:
-    m = re.fullmatch(r"'((?:[^'\\]|'')*)'", sql)
+    m = _PLAIN_LITERAL.fullmatch(sql)
     if m and "''" not in m.group(1):
         return _str(m.group(1))  # a plain literal reads better as a Python string
     return f"sa.text({_str(sql)})"
 
 
 def _index(ix: Index, dialect: str) -> str:
-    from .. import dialects
-
     where_kw = dialects.get(dialect).sqlalchemy_name + "_where"  # SQLAlchemy's per-dialect keyword
     exprs = []
     ops: dict[str, str] = {}
