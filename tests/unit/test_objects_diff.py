@@ -364,3 +364,35 @@ def test_a_comment_removed_from_a_primary_keys_index_is_set_to_null() -> None:
         sql = _sql(make_schema("postgresql", tables=[with_comment]), make_schema("postgresql", tables=[T.with_(
             primary_key=key)]))
         assert sql == [f'COMMENT ON INDEX "public"."{name}" IS NULL']
+
+
+def test_an_index_or_check_calling_a_function_made_again_is_dropped_before_it_and_made_after() -> None:
+    """PostgreSQL refuses DROP FUNCTION while an index or CHECK calls it (PyPI's warehouse: the index
+    project_name_ultranormalized on ultranormalize_name(name)); one changed by the table's own diff too."""
+    from mizzle.schema.model import Index, IndexColumn
+
+    f1 = Function("norm", "SELECT lower($1)", args="text", returns="text", language="sql", volatility="immutable")
+    f2 = Function("norm", "SELECT lower($1)", args="text", returns="varchar", language="sql", volatility="immutable")
+    ix = Index("t_norm", (IndexColumn("norm(v::text)", is_expression=True),))
+    t1 = T.with_(checks=(CheckConstraint("t_v", "norm(v::text) <> ''"),), indexes=(ix,))
+    t2 = t1.with_(checks=(CheckConstraint("t_v", "norm(v::text) <> 'x'"),))
+    sql = _sql(_schema(f1, table=t1), _schema(f2, table=t2))
+    fn = sql.index('DROP FUNCTION "public"."norm"(text)')
+    assert sql.index('DROP INDEX "public"."t_norm"') < fn and sql.index(
+        'ALTER TABLE "public"."t" DROP CONSTRAINT "t_v"') < fn, sql
+    made = next(i for i, s in enumerate(sql) if s.startswith('CREATE FUNCTION "public"."norm"'))
+    assert any(s.startswith('CREATE INDEX "t_norm"') for s in sql[made:]), sql
+    assert any('ADD CONSTRAINT "t_v" CHECK' in s for s in sql[made:]), sql
+
+
+def test_an_index_of_a_table_dropped_calling_a_function_made_again_is_dropped_before_it() -> None:
+    from mizzle.schema.model import Index, IndexColumn, make_schema
+
+    f1 = Function("norm", "SELECT lower($1)", args="text", returns="text", language="sql", volatility="immutable")
+    f2 = Function("norm", "SELECT lower($1)", args="text", returns="varchar", language="sql", volatility="immutable")
+    gone = Table("gone", columns=(Column("v", "text"),),
+                 indexes=(Index("gone_norm", (IndexColumn("norm(v)", is_expression=True),)),))
+    old = make_schema("postgresql", tables=[T, gone], objects=[f1.to_model()])
+    sql = _sql(old, _schema(f2))
+    assert sql.index('DROP INDEX "public"."gone_norm"') < sql.index('DROP FUNCTION "public"."norm"(text)') \
+        < sql.index('DROP TABLE "public"."gone"'), sql

@@ -55,6 +55,8 @@ from .diff_security import security_step
 from .lineage import diff_lineage, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
 from .naming import implicit_pkey_name, may_be_unnamed_key, mentions, serial_sequence_name
+from .object_changes import DropObject
+from .objects import Routine
 from .order import fk_target, order, removes
 from .retype import regenerate_over_retyped, same_type
 from .table_features import (
@@ -465,6 +467,55 @@ def _diff_objects(st: DiffState) -> None:
     ph = st.ph
     st.ph.objects = diff_objects(st.original, st.new, [*ph.early, *ph.drop_tables, *ph.drop_columns, *ph.columns,
                                                        *ph.enum_rebuilds])
+    _redo_over_remade_routines(st)
+
+
+def _redo_over_remade_routines(st: DiffState) -> None:
+    """An index, CHECK or column default of a table that stays whose expression calls a function dropped before
+    the tables change (made again: its result type changes, which CREATE OR REPLACE cannot do): PostgreSQL refuses
+    the DROP FUNCTION while they depend on it (PyPI's warehouse: the index project_name_ultranormalized calls
+    ultranormalize_name(text)), so they are dropped before it (a default: DROP DEFAULT) and made again after the
+    objects (a check or index the table's own diff drops already has its drop moved there; one of a table the diff
+    drops is only dropped first). A generated column calling it is not handled: it cannot be made again without
+    its values."""
+    obj, ph = st.ph.objects, st.ph
+    names = {c.obj.name for c in obj.first if isinstance(c, DropObject) and isinstance(c.obj, Routine)}
+    if not names:
+        return
+
+    def calls(*texts: str | None) -> bool:
+        return any(mentions(x, n) for x in texts if x for n in names)
+
+    first: list[Change] = []
+    for c in [*ph.drops_con, *ph.drops_idx]:  # dropped by the table's diff: before the function, not after
+        if (isinstance(c, DropCheck) and calls(c.check.expression)) or (isinstance(c, DropIndex) and calls(
+                c.index.where, *(e.expression for e in c.index.columns if e.is_expression))):
+            (ph.drops_con if isinstance(c, DropCheck) else ph.drops_idx).remove(c)
+            first.append(c)
+    gone = {(c.table, c.check.name) if isinstance(c, DropCheck) else (c.table, c.index.name)
+            for c in first if isinstance(c, (DropCheck, DropIndex))}
+    altered = {(c.table, c.new.name) for c in ph.columns if isinstance(c, AlterColumn)}
+    for prev in st.old.tables:  # a table dropped in this diff: its index, check or default only dropped first
+        t = st.new.table(*prev.key)
+        for pc in prev.columns:  # a default: DROP DEFAULT before, SET DEFAULT after
+            col = t.column(pc.name) if t is not None else None
+            if (t is None or (col is not None and col.default)) and (prev.key, pc.name) not in altered \
+                    and calls(pc.default):
+                bare = replace(pc, default=None)
+                first.append(AlterColumn(prev.key, pc, bare))
+                obj.after_tables.extend([AlterColumn(prev.key, bare, col)] if col is not None else [])
+        for pck in prev.checks:
+            ck = next((x for x in t.checks if x.name == pck.name), None) if t is not None else None
+            if (t is None or ck is not None) and (prev.key, pck.name) not in gone and calls(pck.expression):
+                first.append(DropCheck(prev.key, pck))
+                obj.after_tables.extend([AddCheck(prev.key, ck)] if ck is not None else [])
+        for pi in prev.indexes:
+            i = next((x for x in t.indexes if x.name == pi.name), None) if t is not None else None
+            if (t is None or i is not None) and (prev.key, pi.name) not in gone and \
+                    calls(pi.where, *(e.expression for e in pi.columns if e.is_expression)):
+                first.append(DropIndex(prev.key, pi))
+                obj.after_tables.extend([CreateIndex(prev.key, i)] if i is not None else [])
+    obj.first[:0] = first
 
 
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
