@@ -82,10 +82,38 @@ def security_step(st: Any) -> None:
     remade = frozenset(c.obj.key for c in obj.after_tables if isinstance(c, CreateObject) and c.obj.key in dropped
                        and isinstance(c.obj, View))
     sec = diff_security(st.old, st.new, remade)
+    from .objects import Routine
+
+    routines = {c.obj.name for c in obj.first if isinstance(c, DropObject) and isinstance(c.obj, Routine)}
+    if routines:
+        obj.first[:0] = _policies_around_remade_routines(st.old, st.new, sec, routines)
     st.ph.early.extend(sec.first)
     st.ph.drops_con.extend(sec.drops)
     st.ph.security.extend(sec.after)
     st.ph.late_schemas[:0] = sec.last
+
+
+def _policies_around_remade_routines(old: Schema, new: Schema, sec: SecurityPhases, names: set[str]) -> list[Change]:
+    """The policies calling a function dropped before the tables change (made again: its result or arguments
+    change), which PostgreSQL holds the function for: dropped before it (returned, for the objects' first phase)
+    and, where they stay, made again after it (an ALTER POLICY becomes a drop and a create)."""
+    def calls(p: Policy) -> bool:
+        return any(mentions(x, n) for x in (p.using, p.with_check) if x for n in names)
+
+    early: list[Change] = [c for c in sec.drops if isinstance(c, DropPolicy) and calls(c.policy)]
+    sec.drops = [c for c in sec.drops if not any(c is e for e in early)]
+    for c in [c for c in sec.after if isinstance(c, AlterPolicy) and calls(c.old)]:
+        sec.after[sec.after.index(c)] = CreatePolicy(c.table, c.new)
+        early.append(DropPolicy(c.table, c.old))
+    done = {(c.table, c.policy.name) for c in early if isinstance(c, DropPolicy)}
+    for prev in old.tables:
+        t = new.table(prev.schema, prev.name)
+        for o in prev.policies:
+            p = next((x for x in t.policies if x.name == o.name), None) if t is not None else None
+            if (prev.key, o.name) not in done and (p is not None or t is None) and calls(o):
+                early.append(DropPolicy(prev.key, o))
+                sec.after.extend([CreatePolicy(prev.key, p)] if p is not None else [])
+    return early
 
 
 def policy_equal(a: Policy, b: Policy, r: SqlReader) -> bool:

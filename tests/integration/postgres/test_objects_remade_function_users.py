@@ -82,3 +82,32 @@ t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True),
         with psycopg.connect(url) as c:
             c.execute("INSERT INTO t (id) VALUES (1)")
             assert c.execute("SELECT length(code) FROM t").fetchone() == (32,)
+
+
+def test_a_policy_calling_a_function_made_again_is_made_again_after_it(tmp_path: Path) -> None:
+    """DROP FUNCTION is refused while a policy's USING calls it ('policy ok_rows on table t depends on function
+    is_ok()'): the policy is dropped before and created again after, also where it changes (no ALTER POLICY)."""
+    root = tmp_path / "proj"
+    step1 = '''
+import sqlalchemy as sa
+from mizzle.pg import Function, Policy, enable_rls
+
+metadata = sa.MetaData()
+is_ok = Function("is_ok", "SELECT true", returns="boolean", language="sql", volatility="stable")
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))
+enable_rls(t)
+ok_rows = Policy("ok_rows", t, using="is_ok()")
+ok_n = Policy("ok_n", t, for_="update", using="is_ok() AND n > 0")
+'''
+    step2 = step1.replace('"SELECT true", returns', '"SELECT true", args="x int DEFAULT 0", returns') \
+        .replace("n > 0", "n > 1")
+    with temp_database("mzremadefn") as url:
+        sqls = []
+        for n, source in enumerate((step1, step2), 1):
+            write_project(root, source)
+            sqls.append(generate(fresh_config(root), name=f"step{n}").sql_path.read_text())
+            mizzle.migrate(url=url, folder=root / "migrations")
+            assert_clean(fresh_config(root), url, SERVER)
+        for name in ("ok_rows", "ok_n"):
+            assert sqls[1].index(f'DROP POLICY "{name}"') < sqls[1].index("DROP FUNCTION") \
+                < sqls[1].index(f'CREATE POLICY "{name}"'), sqls[1]
