@@ -150,3 +150,50 @@ def test_sqlite_generate_names_each_primary_key_column_declared_nullable(tmp_pat
         "primary key column encryption.encryption_id declared nullable=True",
         "primary key column pair.a declared nullable=True"], warned
     assert "`encryption_id` text(36) PRIMARY KEY NOT NULL" in sql
+
+
+DECLARED = '''
+import sqlalchemy as sa
+from mizzle.pg import Function, Trigger
+
+metadata = sa.MetaData()
+sso = sa.Table("sso_config", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("slug", sa.Text))
+# langflow's sso_config: its trigger and function made by DDL listeners, as create_all runs them
+sa.event.listen(sso, "after_create", sa.DDL(
+    "CREATE OR REPLACE FUNCTION prevent_slug_update() RETURNS trigger AS $$ BEGIN RETURN NEW; END; $$ "
+    "LANGUAGE plpgsql").execute_if(dialect="postgresql"))
+sa.event.listen(sso, "after_create", sa.DDL(
+    "CREATE TRIGGER trg_slug_immutable BEFORE UPDATE OF slug ON sso_config FOR EACH ROW "
+    "EXECUTE FUNCTION prevent_slug_update()").execute_if(dialect="postgresql"))
+sa.event.listen(sso, "after_create", sa.DDL(
+    "CREATE TRIGGER trg_slug_immutable BEFORE UPDATE OF slug ON sso_config FOR EACH ROW "
+    "BEGIN SELECT RAISE(ABORT, 'immutable'); END").execute_if(dialect="sqlite"))
+sa.event.listen(sso, "after_drop", sa.DDL("DROP FUNCTION IF EXISTS prevent_slug_update()"))
+sa.event.listen(sso, "after_create", sa.DDL("CREATE FUNCTION not_declared() RETURNS int LANGUAGE sql AS 'SELECT 1'"))
+'''
+
+
+def test_generate_does_not_name_a_listener_making_what_the_code_declares(tmp_path: Path,
+                                                                         run_mizzle: Callable[..., object]) -> None:
+    """langflow's sso_config trigger, declared with mizzle.pg beside the DDL listeners that create_all runs: the
+    migration makes the function and the trigger, so a warning that the migrations leave them out (and to declare
+    them with mizzle.pg) is wrong. A listener making an object the code does not declare is still named."""
+    warned, sql = _generate(tmp_path, run_mizzle, DECLARED + '''
+prevent = Function("prevent_slug_update", "BEGIN RETURN NEW; END;", returns="trigger")
+immutable = Trigger("trg_slug_immutable", sso, prevent, events="UPDATE OF slug")
+''')
+    assert "CREATE TRIGGER" in sql and "prevent_slug_update" in sql
+    assert [w.split(" (")[0] for w in warned] == [
+        "DDL CREATE FUNCTION not_declared() RETURNS int LANGUAGE sql AS 'SELECT 1'"], warned
+
+
+def test_sqlite_generate_does_not_name_a_listener_making_a_declared_trigger(tmp_path: Path,
+                                                                            run_mizzle: Callable[..., object]) -> None:
+    warned, sql = _generate(tmp_path, run_mizzle, DECLARED + '''
+immutable = Trigger("trg_slug_immutable", sso, body="SELECT RAISE(ABORT, 'immutable');", events="update of slug")
+''', dialect="sqlite")
+    assert "CREATE TRIGGER" in sql
+    # the function is not declared: its DROP, which drop_all would run on SQLite too, is still named
+    assert [w.split(" (")[0] for w in warned] == [
+        "DDL CREATE FUNCTION not_declared() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+        "DDL DROP FUNCTION IF EXISTS prevent_slug_update()"], warned

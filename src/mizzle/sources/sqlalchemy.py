@@ -58,7 +58,7 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
 
     model = dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
     events = ddl_events(items, {k: v for k, v in seen.items() if not schema_filter or k[0] in schema_filter},
-                        dialect)
+                        dialect, declared_names(model.objects.all()))
     if not events:
         return model
     from dataclasses import replace
@@ -69,12 +69,14 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
 _DDL_EVENTS = ("before_create", "after_create", "before_drop", "after_drop")
 
 
-def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str) -> list[str]:
+def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]], dialect: str,
+               declared: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """What `create_all` / `drop_all` would also run on `dialect` that the model does not hold: DDL and functions
     listened for on a MetaData or a Table (`sa.event.listen(table, "after_create", sa.DDL(...))`;
     sqlalchemy-searchable's search triggers), one line each. SQLAlchemy's own listeners (an enum's, a domain's, a
     constraint's: a SchemaType creating itself) are the model's already; DDL for another dialect only
-    (`.execute_if(dialect="sqlite")`) is not run on this one. A listener on the Table or MetaData class itself (a
+    (`.execute_if(dialect="sqlite")`) is not run on this one; nor is DDL that creates or drops an object the code
+    declares with mizzle.pg (`declared`: `declared_names`), which the migrations make. A listener on the Table or MetaData class itself (a
     library's: geoalchemy2 listens on every Table) is named once, not once per table."""
     out: list[str] = []
     targets = [(item.metadata, "the MetaData") for item in items]
@@ -87,7 +89,8 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
             theirs = list(getattr(listeners, "parent_listeners", ()))
             for listener in [*mine, *theirs]:
                 owner = listener_owner(listener)  # a SchemaType's own hooks
-                if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
+                if (isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect)
+                        or _ddl_object(listener) in declared):
                     continue
                 runs = "drop_all" if event.endswith("_drop") else "create_all"
                 if listener in theirs:
@@ -98,6 +101,34 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                 out.append(f"{_listener_text(listener)} ({event} on {where}): {runs} runs it, mizzle's "
                            f"migrations do not — {_declare_instead(listener)}")
     return out + list(on_class.values())
+
+
+# CREATE [OR REPLACE] / DROP of a function, procedure, trigger, view, domain or type, and its (last) name
+_DDL_OBJECT = re.compile(
+    r"\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:CONSTRAINT\s+)?|DROP\s+)(FUNCTION|PROCEDURE|TRIGGER|"
+    r"(?:MATERIALIZED\s+)?VIEW|DOMAIN|TYPE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?((?:\"[^\"]+\"|[\w$]+)"
+    r"(?:\s*\.\s*(?:\"[^\"]+\"|[\w$]+))*)", re.IGNORECASE)
+_DDL_KINDS = {"function": "routine", "procedure": "routine", "view": "view", "materialized view": "view",
+              "trigger": "trigger", "domain": "domain", "type": "composite type"}
+
+
+def declared_names(objects: Any) -> frozenset[tuple[str, str]]:
+    """(kind, name) of each object the code declares with mizzle.pg (a function and a procedure are one kind,
+    "routine"), as `_ddl_object` reads them from a DDL statement."""
+    kinds = {"function": "routine"}
+    return frozenset((kinds.get(o.kind, o.kind), o.name) for o in objects)
+
+
+def _ddl_object(listener: Any) -> tuple[str, str] | None:
+    """(kind, name) of the object a DDL listener's statement creates or drops (langflow's `CREATE OR REPLACE
+    FUNCTION prevent_sso_config_slug_update()`, `CREATE TRIGGER trg_sso_config_slug_immutable`), or None."""
+    statement = getattr(listener, "statement", None)
+    m = _DDL_OBJECT.match(statement) if isinstance(statement, str) else None
+    if m is None:
+        return None
+    last = re.split(r"\s*\.\s*", m.group(2))[-1]
+    name = last[1:-1] if last.startswith('"') else last.lower()
+    return _DDL_KINDS[" ".join(m.group(1).lower().split())], name
 
 
 def listener_owner(listener: Any) -> Any:
