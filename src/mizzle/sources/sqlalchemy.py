@@ -80,7 +80,11 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
     library's: geoalchemy2 listens on every Table) is named once, not once per table."""
     out: list[str] = []
     targets = [(item.metadata, "the MetaData") for item in items]
-    targets += [(t, f"table {schema}.{name}") for (schema, name), (t, _) in sorted(seen.items())]
+    from .. import dialects
+
+    embedded = dialects.get(dialect).embedded  # SQLite: no schemas, a table is named by its name alone
+    targets += [(t, f"table {name}" if embedded else f"table {schema}.{name}")
+                for (schema, name), (t, _) in sorted(seen.items())]
     on_class: dict[tuple[int, str], str] = {}  # a class-level listener, once per event
     for target, where in targets:
         for event in _DDL_EVENTS:
