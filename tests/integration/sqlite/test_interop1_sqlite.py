@@ -611,3 +611,43 @@ def test_a_table_dropped_is_dropped_after_the_rebuilds_of_tables_that_referenced
     _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
     migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
     assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []
+
+
+DROPPED_TOGETHER = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+user = sa.Table("user", metadata, sa.Column("id", sa.Integer, primary_key=True))
+{dropped}
+"""
+V1_DEPLOYMENTS = '''
+deployment = sa.Table("deployment", metadata, sa.Column("id", sa.Integer, primary_key=True))
+flow_version = sa.Table("flow_version", metadata, sa.Column("id", sa.Integer, primary_key=True))
+flow_version_deployment_attachment = sa.Table(
+    "flow_version_deployment_attachment", metadata, sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("deployment_id", sa.Integer, sa.ForeignKey("deployment.id", ondelete="CASCADE")),
+    sa.Column("flow_version_id", sa.Integer, sa.ForeignKey("flow_version.id", ondelete="CASCADE")))
+'''
+
+
+def test_tables_dropped_together_are_dropped_children_first(node: str, tmp_path: Path) -> None:
+    """Reverting langflow 1.13 → 0.5 on SQLite: deployment, flow_version and flow_version_deployment_attachment
+    (referencing both) dropped in one migration, in name order. Under drizzle-orm's migrator, foreign keys on,
+    `DROP TABLE flow_version` (its rows deleted, cascading to the attachment table) followed the attachment's key to
+    deployment, dropped before: 'no such table: main.deployment'. A table referencing another dropped in the same
+    migration is dropped first."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["together/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    (project / "together").mkdir()
+    for n, dropped in enumerate([V1_DEPLOYMENTS, ""]):
+        (project / "together" / "schema.py").write_text(DROPPED_TOGETHER.format(dropped=dropped))
+        for m in [m for m in sys.modules if m == "together" or m.startswith("together.")]:
+            del sys.modules[m]
+        assert generate(load_config(project / "mizzle.toml"), name=f"s{n}", no_renames=True).written
+        time.sleep(1.1)  # folders are named by the second
+    sql = _dirs(project / "migrations")[-1].joinpath("migration.sql").read_text()
+    assert sql.index("DROP TABLE `flow_version_deployment_attachment`") < sql.index("DROP TABLE `deployment`"), sql
+    _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
+    assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []

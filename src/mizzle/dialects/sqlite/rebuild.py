@@ -113,7 +113,7 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
         # the index changes too: the rebuild re-creates the new table's indexes from `nt`, and its line names them
         rebuilds.append(RebuildTable(key, ot, nt, tuple(parts[key])))
     made = created | {c.new for c in changes if isinstance(c, ch.RenameTable)}
-    early, late = _drops_after_rebuilds(early, rebuild, old, made)
+    early, late = _drops_after_rebuilds(_children_first(early), rebuild, old, made)
     cycled = views_over(rebuild, view_drops, old, new)
     trig = triggers_over(rebuild, {c.obj.key for c in cycled[0] if isinstance(c, oc.DropObject)}, view_drops, old,
                          new)
@@ -134,6 +134,26 @@ def _drops_after_rebuilds(early: list[ch.Change], rebuild: set[ch.TableKey], old
     late: list[ch.Change] = [c for c in early if isinstance(c, ch.DropTable) and c.table.key in referenced
                              and c.table.key not in made]
     return [c for c in early if c not in late], late
+
+
+def _children_first(early: list[ch.Change]) -> list[ch.Change]:
+    """`early` with its DROP TABLEs (in their places) reordered so that a table referencing another dropped in
+    this migration goes first. Under a migrator that keeps foreign keys on (drizzle-orm's), a `DROP TABLE` deletes
+    the table's rows and follows the keys reaching it; one of them, of a table still there, named a table dropped
+    before: 'no such table: main.deployment' (reverting langflow 1.13 → 0.5: deployment, flow_version and
+    flow_version_deployment_attachment, which references both, dropped in name order). In a cycle, the name order."""
+    slots = [i for i, c in enumerate(early) if isinstance(c, ch.DropTable)]
+    pending = [c for c in early if isinstance(c, ch.DropTable)]
+    ordered: list[ch.Change] = []
+    while pending:
+        ready = next((c for c in pending if not any(o is not c and (f.ref_schema, f.ref_table) == c.table.key
+                                                    for o in pending for f in o.table.foreign_keys)), pending[0])
+        pending.remove(ready)
+        ordered.append(ready)
+    out = list(early)
+    for i, c in zip(slots, ordered, strict=True):
+        out[i] = c
+    return out
 
 
 def _parents_first(keys: list[ch.TableKey], old: Schema, new: Schema) -> list[ch.TableKey]:
