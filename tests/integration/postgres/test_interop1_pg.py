@@ -520,3 +520,35 @@ def test_drizzle_kit_1x_check_reads_mizzles_branches_as_its_own(node: str, tmp_p
         assert p.returncode != 0, p.stdout + p.stderr
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_drizzle_kit_1x_leaves_mizzles_tracking_tables_out_with_the_documented_filter(
+        node: str, twin: tuple[Path, Path], tmp_path: Path) -> None:
+    """drizzle-kit 0.x reads only the `public` schema; drizzle-kit 1.x reads every schema and leaves out only its
+    migrations table. On a database `mizzle migrate` ran (seen on reactive-resume's 1.x folder), its `pull` wrote
+    mizzle's audit and progress tables into the app's schema.ts, and its `push` with the app's own schema asked to
+    drop `drizzle.__mizzle_audit` and the whole `drizzle` schema, the migration history with it. docs/guides/drizzle-kit.md gives the filter that keeps them out."""
+    work = INTEROP1 / ".scratch" / f"{tmp_path.name}_{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "schema.ts").write_text((STEPS[-1] / "schema.ts").read_text())
+    try:
+        with temp_database("mz1_filter") as url:
+            migrate(url=url, folder=twin[1])
+
+            def push(*extra: str) -> str:
+                p = _kit(node, "push", "--dialect", "postgresql", "--schema", str(work / "schema.ts"), "--url", url,
+                         "--explain", *extra)
+                return p.stdout + p.stderr
+
+            def pulled(name: str, *extra: str) -> str:
+                p = _kit(node, "pull", "--dialect", "postgresql", "--url", url,
+                         "--out", os.path.relpath(work / name, INTEROP1), *extra)
+                assert p.returncode == 0, p.stdout + p.stderr
+                return (work / name / "schema.ts").read_text()
+
+            assert "__mizzle_audit" in push()  # the hazard the docs warn of
+            assert "No changes detected" in push("--tablesFilter", "!__mizzle_*")
+            assert '"__mizzle_audit"' in pulled("unfiltered")
+            assert "__mizzle" not in pulled("filtered", "--tablesFilter", "!__mizzle_*")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

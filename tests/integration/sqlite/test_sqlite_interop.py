@@ -133,9 +133,9 @@ def test_mizzle_continues_database_migrated_by_drizzle_orm(node: str, tmp_path: 
 @pytest.mark.interop
 def test_drizzle_kit_leaves_mizzles_own_tables_out_with_the_documented_filter(node: str, tmp_path: Path) -> None:
     """On SQLite mizzle's audit and progress tables sit beside the app's (on PostgreSQL they are in the tracking
-    schema, which drizzle-kit does not read); drizzle-kit leaves out only `__drizzle_migrations`, so its `pull`
-    wrote them into the app's schema and its `push` (seen on dyad's folder migrated by mizzle) proposed
-    `DROP TABLE __mizzle_audit`. docs/guides/drizzle-kit.md gives the filter that keeps them out."""
+    schema, which drizzle-kit 0.x does not read but 1.x does: test_interop1_pg.py); drizzle-kit leaves out only
+    `__drizzle_migrations`, so its `pull` wrote them into the app's schema and its `push` (seen on dyad's folder
+    migrated by mizzle) proposed `DROP TABLE __mizzle_audit`. docs/guides/drizzle-kit.md gives the filter that keeps them out."""
     out = tmp_path / "M"
     assert generate(project(tmp_path / "proj", out), name="init").written
     db = tmp_path / "m.db"
