@@ -293,6 +293,10 @@ class Dialect(Protocol):
     # in drizzle-kit 0.x's layout, the snapshot codec keeps a unique's, foreign key's and index's server name in
     # mizzle's sidecar (`serverName`): `baseline` records the database's names there, the snapshot keeps the code's
     sidecar_server_names: bool
+    # a foreign key's columns and those it references keep comparable types while it exists: ALTER COLUMN … TYPE
+    # on either side checks it again ("foreign key constraint … cannot be implemented"), so a key over a column
+    # whose type changes is dropped before and made again after (PostgreSQL; SQLite checks no types)
+    foreign_keys_check_types: bool
 
     # -- schema sources: SQLAlchemy tables → the model -------------------------------------------------------
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],

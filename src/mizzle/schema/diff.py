@@ -518,11 +518,36 @@ def _redo_over_remade_routines(st: DiffState) -> None:
     obj.first[:0] = first
 
 
+def _recreate_fks_over_retyped(st: DiffState) -> None:
+    """A foreign key that stays, over a column whose type changes on either of its sides, is dropped before the
+    change and made again after it where the dialect checks a key's types (PostgreSQL refuses the first ALTER
+    COLUMN … TYPE with "foreign key constraint … cannot be implemented": reactive-resume's user.id and the columns
+    referencing it, made text from uuid, and the revert of that)."""
+    from .. import dialects
+
+    if not dialects.get(st.new.dialect).foreign_keys_check_types:
+        return
+    retyped = {(c.table, c.new.name) for c in st.ph.columns if isinstance(c, AlterColumn) and not same_type(c.old, c.new)}
+    if not retyped:
+        return
+    dropped = {(c.table, c.fk.name) for c in st.ph.drops_fk if isinstance(c, DropForeignKey)}
+    for t, prev in ((t, st.old.table(t.schema, t.name)) for t in st.new.tables if t.foreign_keys):
+        for f in t.foreign_keys:
+            pf = next((x for x in prev.foreign_keys if x == f), None) if prev is not None else None
+            if pf is None or (t.key, f.name) in dropped:
+                continue
+            ref = (f.ref_schema, f.ref_table)
+            if any((t.key, c) in retyped for c in f.columns) or any((ref, c) in retyped for c in f.ref_columns):
+                st.ph.drops_fk.append(DropForeignKey(t.key, pf))
+                st.ph.fks.append(AddForeignKey(t.key, f))
+                dropped.add((t.key, f.name))
+
+
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
     _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
-    _drop_tables,
+    _drop_tables, _recreate_fks_over_retyped,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,
     comments_step,
 )

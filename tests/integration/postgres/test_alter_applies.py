@@ -72,6 +72,30 @@ t2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column
         assert rows(url, "SELECT code FROM t2") == [(10,)]
 
 
+def test_keys_and_the_columns_they_reference_change_type_together(tmp_path: Path) -> None:
+    # reactive-resume's user.id and the columns referencing it, uuid made text (its migration, written by hand,
+    # drops the foreign keys first): `mizzle revert` of it, uuid again, failed under drizzle-orm with "foreign key
+    # constraint account_user_id_user_id_fkey cannot be implemented", as did `generate` of the same change: the
+    # keys stayed while the types on their two sides changed one ALTER at a time
+    tables = """
+user = sa.Table("user", md, sa.Column("id", {t}, primary_key=True))
+account = sa.Table("account", md, sa.Column("id", {t}, primary_key=True),
+    sa.Column("user_id", {t}, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False))
+session = sa.Table("session", md, sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", {t}, sa.ForeignKey("user.id")))
+"""
+    with temp_database("mzretype") as url:
+        step(tmp_path, url, tables.format(t="pg.UUID"))
+        uid = "0b8f8e2a-4c55-4a6e-9a55-0f4f3e0c2d11"
+        rows(url, f"INSERT INTO \"user\" VALUES ('{uid}') RETURNING id")
+        rows(url, f"INSERT INTO account VALUES ('{uid}', '{uid}') RETURNING id")
+        rows(url, f"INSERT INTO session VALUES (1, '{uid}') RETURNING id")
+        step(tmp_path, url, tables.format(t="sa.Text"))
+        step(tmp_path, url, tables.format(t="pg.UUID"))
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT user_id::text FROM account") == [(uid,)]
+
+
 def test_a_renamed_primary_key_is_renamed_not_rebuilt(tmp_path: Path) -> None:
     # OpenStack models: a composite key named p1 → p2 was dropped and added again, with every foreign key
     # referencing it (two ACCESS EXCLUSIVE rebuilds, lint MZ203/MZ206); RENAME CONSTRAINT renames it and its index

@@ -39,6 +39,7 @@ class PostgresDialect:
     drizzle_kit_drops_added_key_actions = False
     sidecar_server_names = True
     introspects_on_two_connections = True
+    foreign_keys_check_types = True
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
                            schema_filter: tuple[str, ...], naming: str = "drizzle") -> Schema:

@@ -38,6 +38,7 @@ class SQLiteDialect:
     drizzle_kit_drops_added_key_actions = True
     sidecar_server_names = False
     introspects_on_two_connections = False
+    foreign_keys_check_types = False
     probe = False
 
     def schema_from_tables(self, items: Sequence[Any], seen: dict[tuple[str, str], tuple[Any, str]],
