@@ -128,8 +128,41 @@ def merge(base: Schema, ours: Schema, theirs: Schema, same_change_conflicts: boo
                          security=m.security(base.security, ours.security, theirs.security))
     conflicts = list(dict.fromkeys(m.conflicts))
     if not conflicts:
-        conflicts = dangling_references(result)
+        conflicts = dangling_references(result) + keys_over_retyped_columns(base, ours, theirs, result)
     return MergeResult(result, conflicts)
+
+
+def keys_over_retyped_columns(base: Schema, ours: Schema, theirs: Schema, result: Schema) -> list[str]:
+    """A foreign key one side added (or changed) over a column, on either of its sides, whose type the other side
+    changed: the key was made for the types it saw, and PostgreSQL refuses it once they part ("Key columns … are of
+    incompatible types": reverting reactive-resume's uuid → text of resume.id under a later table whose text
+    column references it)."""
+    def column_type(s: Schema, table: tuple[str, str], name: str) -> tuple[str, str | None] | None:
+        t = s.table(*table)
+        c = t.column(name) if t is not None else None
+        return (c.type, c.type_schema or None) if c is not None else None
+
+    def retyped(side: Schema, table: tuple[str, str], name: str) -> bool:
+        was, now = column_type(base, table, name), column_type(side, table, name)
+        return was is not None and now is not None and was != now
+
+    out: list[str] = []
+    for t in result.tables:
+        for f in t.foreign_keys:
+            bt = base.table(*t.key)
+            if bt is not None and f in bt.foreign_keys:
+                continue  # neither side made it
+            used = [(t.key, c) for c in f.columns] + [((f.ref_schema, f.ref_table), c) for c in f.ref_columns]
+            for maker, other in ((ours, theirs), (theirs, ours)):
+                mt = maker.table(*t.key)
+                if mt is None or f not in mt.foreign_keys:
+                    continue
+                hit = [f"{_q(k)}.{c}" for k, c in used if retyped(other, k, c) and not retyped(maker, k, c)]
+                if hit:
+                    out.append(f"foreign key {f.name} on {_q(t.key)} was made over column(s) {', '.join(hit)}, "
+                               "whose type the other side changes")
+                    break
+    return out
 
 
 def dangling_references(s: Schema) -> list[str]:

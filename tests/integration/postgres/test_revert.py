@@ -124,6 +124,25 @@ comments = sa.Table("comments", md, sa.Column("id", sa.Integer, primary_key=True
         revert(fresh_config(other), "nope")
 
 
+def test_revert_refuses_a_type_change_a_later_foreign_key_was_made_for(tmp_path: Path) -> None:
+    # reactive-resume's 20260507144406_fast_nova made resume.id text (from uuid); a later migration made
+    # agent_actions with a text column referencing it. Reverting fast_nova wrote resume.id uuid again, and
+    # PostgreSQL refused the key made again over it: "Key columns "resume_id" and "id" are of incompatible types"
+    head = "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql as pg\nmd = sa.MetaData()\n"
+    resume = 'resume = sa.Table("resume", md, sa.Column("id", {t}, primary_key=True))\n'
+    actions = 'actions = sa.Table("actions", md, sa.Column("id", sa.Integer, primary_key=True), ' \
+              'sa.Column("resume_id", sa.Text, sa.ForeignKey("resume.id")))\n'
+    for n, src in enumerate([resume.format(t="pg.UUID"), resume.format(t="sa.Text"),
+                             resume.format(t="sa.Text") + actions]):
+        write_project(tmp_path, head + src)
+        assert generate(fresh_config(tmp_path), name=f"s{n}").written
+    with pytest.raises(IntegrityError, match=r"foreign key actions_resume_id_resume_id_fk on actions was made over "
+                                             r"column\(s\) resume.id, whose type the other side changes"):
+        revert(fresh_config(tmp_path), "0001")
+    result, _ = revert(fresh_config(tmp_path), "0002")  # the later table itself goes back as it came
+    assert "- table actions" in result.changes, result.changes
+
+
 def test_revert_cli_then_generate_check_reports_the_change(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     write_project(tmp_path, pg_history.step(1))
     assert run_mizzle(["generate", "--name", "one"], cwd=tmp_path).code == 0
