@@ -155,3 +155,27 @@ def test_a_conversion_that_parses_each_value_is_an_error_as_a_narrowing_is() -> 
                                                      '"tags"::text[];', LintContext(previous=before, file="t.sql"))]
     assert [r for r, m in found if m.startswith("type of public.t.tags converted from text to text[] (each value "
                                                  "parsed as the new type); existing values may not fit")] == ["MZ105"], found
+
+
+def test_a_generated_column_dropped_and_added_back_loses_nothing() -> None:
+    # pagila's film.length_hours (GENERATED ALWAYS AS (round(length / 60.0, 2)) STORED) over film.length: when
+    # length's type changes (or the expression does), generate drops the column and adds it back, its values
+    # computed again; no data is lost and no code reading it breaks, so MZ102 is no error there. Dropped on its own,
+    # it still is one (code reading it breaks), and so is a plain column dropped and added back (its values are gone).
+    from mizzle.schema.model import Column, Table, make_schema
+
+    before = make_schema("postgresql", [Table("film", columns=(
+        Column("length", "smallint"), Column("length_hours", "numeric(4,2)", generated="round(length / 60.0, 2)"),
+        Column("note", "text")))])
+    readd = ('ALTER TABLE "film" DROP COLUMN "length_hours";--> statement-breakpoint\n'
+             'ALTER TABLE "film" ALTER COLUMN "length" SET DATA TYPE integer;--> statement-breakpoint\n'
+             'ALTER TABLE "film" ADD COLUMN "length_hours" numeric(4, 2) '
+             'GENERATED ALWAYS AS (round(((length)::numeric / 60.0), 2)) STORED;')
+
+    def mz102(text: str) -> list[str]:
+        return [f.message for f in lint_file(text, LintContext(previous=before, file="t.sql")) if f.rule == "MZ102"]
+
+    assert mz102(readd) == []
+    assert mz102('ALTER TABLE "film" DROP COLUMN "length_hours";') != []
+    assert mz102('ALTER TABLE "film" DROP COLUMN "note";--> statement-breakpoint\n'
+                 'ALTER TABLE "film" ADD COLUMN "note" text GENERATED ALWAYS AS (\'x\') STORED;') != []

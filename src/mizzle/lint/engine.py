@@ -12,7 +12,7 @@ from ..migrations.folder import read_sql_text
 from ..schema.model import Schema
 from .registry import ERROR, FILE_CHECKS, RULES, STATEMENT_CHECKS, Hit, load_rules
 from .source import FileUnit, read_unit
-from .state import SchemaState, guarded_statements
+from .state import SchemaState, generated_additions, guarded_statements
 from .syntax import BAD_IGNORE, SYNTAX_ERROR
 
 
@@ -74,6 +74,9 @@ def lint_file(path_or_text: Path | str, context: LintContext | None = None) -> l
 
 def _run(unit: FileUnit, state: SchemaState) -> list[Hit]:
     hits: list[Hit] = []
+    nodes = [st.node for st in unit.statements if st.node is not None]
+    state.generated_added = generated_additions(
+        [inner for n in nodes for inner in (guarded_statements(n) if type(n).__name__ == "DoStmt" else [n])])
     for st in unit.statements:
         if st.node is None:
             hits.append(Hit(SYNTAX_ERROR, f"syntax error: {st.error}", st))

@@ -89,7 +89,13 @@ class SchemaState:
         # pairs whose check is validated, so SET NOT NULL can use it instead of scanning (PostgreSQL 12+)
         self.not_null_checks: dict[tuple[TableKey, str], str] = {}
         self.validated_not_null: set[tuple[TableKey, str]] = set()
+        # generated columns (their values computed from others: dropping one loses no data), and the ones the file
+        # adds (set by the engine from every statement before the checks run): one dropped and added back, as
+        # generate changes its expression or the type of a column under it, breaks nothing
+        self.generated: set[tuple[TableKey, str]] = set()
+        self.generated_added: set[tuple[TableKey, str]] = set()
         for t in previous.tables if previous is not None else ():
+            self.generated.update((t.key, c.name) for c in t.columns if c.generated)
             cols: dict[str, TypeSpec] = {}
             for c in t.columns:
                 spec = column_spec(c)
@@ -110,6 +116,10 @@ class SchemaState:
     def column_type(self, key: TableKey, column: str) -> TypeSpec | None:
         cols = self.table(key).columns
         return None if cols is None else cols.get(column)
+
+    def regenerated(self, key: TableKey, column: str) -> bool:
+        """A generated column the file adds back after dropping it (its values computed again)."""
+        return (key, column) in self.generated and (key, column) in self.generated_added
 
     def index_owner(self, key: TableKey) -> TableKey | None:
         return self.index_table.get(key)
@@ -188,6 +198,20 @@ class SchemaState:
                     info.columns.pop(cast(str, cmd.name), None)
                 elif cmd.subtype == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
                     info.columns[cast(str, cmd.name)] = type_spec(cmd.def_.typeName)
+
+
+def generated_additions(nodes: list[Any]) -> set[tuple[TableKey, str]]:
+    """The generated columns that `ALTER TABLE … ADD COLUMN … GENERATED ALWAYS AS (…)` statements add."""
+    out: set[tuple[TableKey, str]] = set()
+    for node in nodes:
+        if not (isinstance(node, ast.AlterTableStmt) and node.relation is not None):
+            continue
+        for cmd in node.cmds or ():
+            if cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef) and any(
+                    isinstance(c, ast.Constraint) and c.contype == ConstrType.CONSTR_GENERATED
+                    for c in cmd.def_.constraints or ()):
+                out.add((table_key(node.relation), cast(str, cmd.def_.colname)))
+    return out
 
 
 def _not_null_test(expr: Any) -> str | None:
