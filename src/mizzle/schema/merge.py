@@ -166,12 +166,16 @@ def keys_over_retyped_columns(base: Schema, ours: Schema, theirs: Schema, result
 
 
 def dangling_references(s: Schema) -> list[str]:
-    """References to objects the schema does not have: what a clean-looking merge can still break."""
+    """References to objects the schema does not have: what a clean-looking merge can still break. A table's
+    columns are those it has in the database: a partition's index on a column of its partitioned table (pagila's
+    payment_p2022_01) is no dangling reference."""
+    from .lineage import all_columns
+
     out: list[str] = []
     enums = {e.key for e in s.enums}
     for t in s.tables:
         name = _q(t.key)
-        cols = set(t.column_names())
+        cols = {c.name for c in all_columns(s, t)}
 
         def missing(what: str, used: Iterable[str], t_name: str = name, have: set[str] = cols) -> None:
             gone = [c for c in used if c not in have]
@@ -192,7 +196,7 @@ def dangling_references(s: Schema) -> list[str]:
                            "which no longer exists")
             else:
                 missing(f"foreign key {fk.name} (referenced side)", fk.ref_columns, _q(ref.key),
-                        set(ref.column_names()))
+                        {c.name for c in all_columns(s, ref)})
         for c in t.columns:
             if c.type_schema and (c.type_schema, c.base_type) not in enums:
                 out.append(f"column {name}.{c.name} uses enum {_q((c.type_schema, c.base_type))}, which no longer "
