@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import SchemaLoadError
+from ..schema.lineage import all_columns
 from ..schema.model import Schema
 from ..schema.security import (
     COLUMN_PRIVILEGES,
@@ -76,7 +77,8 @@ def _grant(o: Any, model: Schema) -> list[Grant]:
         t = model.table(schema, name)
         if t is None:
             raise SchemaLoadError(f"{what}: no table {schema}.{name} in the schema")
-        missing = [c for c in o.columns if t.column(c) is None]
+        has = {c.name for c in all_columns(model, t)}  # a partition's or child's inherited columns too
+        missing = [c for c in o.columns if c not in has]
         if missing:
             raise SchemaLoadError(f"{what}: table {schema}.{name} has no column {missing[0]}")
     if o.on == "view" and not any(v.key == (schema, name) for v in model.objects.views):
