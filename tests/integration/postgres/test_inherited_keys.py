@@ -95,3 +95,27 @@ def test_privileges_on_inherited_columns_pull_load_and_rebuild(tmp_path: Path, r
     finally:
         with admin() as c:
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_a_comment_on_an_inherited_column_is_said(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`COMMENT ON COLUMN payment_p1.paid_at` (a partition's, or an inheriting table's, comment on a column it takes
+    from its parent: PostgreSQL keeps it on the child's column, and a rebuild has none) was dropped by pull without a
+    word; it is listed now, as the other settings of an inherited column are."""
+    with temp_database("mzinh") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ["CREATE TABLE pay (id int, paid_at date NOT NULL) PARTITION BY RANGE (paid_at)",
+                      "CREATE TABLE pay_p1 PARTITION OF pay FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
+                      "COMMENT ON COLUMN pay.id IS 'the parent''s own: modelled'",
+                      "COMMENT ON COLUMN pay_p1.paid_at IS 'when'",
+                      "CREATE TABLE parent (id int, v text)", "CREATE TABLE child (extra int) INHERITS (parent)",
+                      "COMMENT ON COLUMN child.v IS 'kept on the child'",
+                      "COMMENT ON COLUMN child.extra IS 'its own column: modelled'"]:
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        out = r.stdout + r.stderr
+        assert "comments on an inherited column (COMMENT ON COLUMN): paid_at on public.pay_p1, v on public.child\n" \
+            in out, out
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert d.code == 0 and "comments on an inherited column" in d.stdout + d.stderr, d.stdout + d.stderr

@@ -299,6 +299,13 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
         "FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname "
         "WHERE i.inhrelid = a.attrelid AND pa.attnotnull)",
         "NOT a.attislocal AND a.attnotnull"),
+    # a child's own comment on a column it inherits (COMMENT ON COLUMN payment_p1.paid_at): PostgreSQL keeps it on
+    # the child's column, the model has the column once, the parent's (its comment the parent's)
+    "comments on an inherited column (COMMENT ON COLUMN)": (
+        "a.attname",
+        "EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass "
+        "AND d.objsubid = a.attnum)",
+        "NOT a.attislocal AND c.relkind IN ('r', 'p')"),
     # a default a view's column takes when an INSERT through the view leaves it out: mizzle's views are their query
     "defaults set on a view's column (ALTER VIEW … SET DEFAULT)": (
         "a.attname || ' ' || (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.adrelid = "
