@@ -154,3 +154,25 @@ def test_fast_reading_knows_every_mizzle_pg_line(tmp_path: Path) -> None:
     assert not same_model(text.replace('using="owner = CURRENT_USER"', 'using="owner <> CURRENT_USER"'), model)
     assert not same_model(text.replace("enable_rls(t)\n", ""), model)
     assert not same_model(text.replace("x%", "y%"), model)
+
+
+def test_fast_reading_knows_index_comments(tmp_path: Path) -> None:
+    """Supabase auth's migrations comment their indexes (`comment on index auth.users_email_partial_key is 'Auth: A
+    partial unique index …'`): pull writes them as info={"mizzle": {"comment": …}}, a keyword the fast reading did
+    not know, so every pull of that schema imported it through SQLAlchemy. Both readings agree now; an info holding
+    anything else is still left to SQLAlchemy."""
+    with temp_database("mzpchk") as url:
+        with psycopg.connect(url, autocommit=True) as c:
+            for s in ["CREATE TABLE users (id int PRIMARY KEY, email text, is_sso_user boolean NOT NULL DEFAULT false)",
+                      "CREATE UNIQUE INDEX users_email_partial_key ON users (email) WHERE is_sso_user = false",
+                      "COMMENT ON INDEX users_email_partial_key IS 'Auth: a partial unique index'",
+                      "CREATE INDEX users_id_email ON users (id, email)"]:
+                c.execute(s)
+        model = introspect_url(url, scope_for())
+    fast, full = _both_readings(model, tmp_path)
+    assert fast == full and ("index", "users_email_partial_key", "Auth: a partial unique index") in \
+        fast.tables[0].comments
+    assert same_model(write_module(model), model)
+    text = write_module(model).replace('{"comment": ', '{"other": ')
+    with pytest.raises(Unreadable):
+        read_module(text, "postgresql")

@@ -293,7 +293,8 @@ class _TableReader:
             checks=tuple(CheckConstraint(c.kwargs["name"], c.args[0].strip())
                          for c in by_kind.get("sa.CheckConstraint", [])),
             indexes=tuple(self.index(c, {c.args[0] for c in cols}) for c in by_kind.get("sa.Index", [])),
-            comment=comment)
+            comment=comment, comments=tuple(sorted(_index_comment(c) for c in by_kind.get("sa.Index", [])
+                                                   if "info" in c.kwargs)))
 
     def primary_key(self, cols: list[_Call], constraints: list[_Call]) -> PrimaryKey | None:
         inline = tuple(c.args[0] for c in cols if c.kwargs.get("primary_key"))
@@ -389,7 +390,7 @@ class _TableReader:
         name, *exprs = c.args
         kw = c.kwargs
         known = {"unique", "postgresql_using", "postgresql_ops", "postgresql_with", "postgresql_include",
-                 "postgresql_where"}
+                 "postgresql_where", "info"}
         if set(kw) - known:
             raise Unreadable(f"index {name}: {sorted(kw)}")
         ops = kw.get("postgresql_ops") or {}
@@ -405,6 +406,15 @@ class _TableReader:
                      method=(kw.get("postgresql_using") or "btree").lower(),
                      where=where.args[0].strip() if where is not None else None, with_=with_,
                      include=tuple(kw.get("postgresql_include") or ()))
+
+
+def _index_comment(c: _Call) -> tuple[str, str, str]:
+    """An index's `info={"mizzle": {"comment": …}}` (sa.Index has no comment=), as the table's comments hold it."""
+    info = c.kwargs["info"]
+    if not (isinstance(info, dict) and set(info) == {"mizzle"} and isinstance(info["mizzle"], dict)
+            and set(info["mizzle"]) == {"comment"} and isinstance(info["mizzle"]["comment"], str)):
+        raise Unreadable(f"index {c.args[0]}: info")
+    return ("index", c.args[0], info["mizzle"]["comment"])
 
 
 def _scalar_type(t: Any) -> str:
