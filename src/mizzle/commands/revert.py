@@ -8,7 +8,7 @@ from .. import dialects
 from ..config import Config
 from ..errors import IntegrityError, UsageError
 from ..migrations.authored import AuthoredTexts
-from ..migrations.folder import Migration, MigrationFolder
+from ..migrations.folder import Migration, MigrationFolder, find_migration
 from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
 from ..schema.compare import canonical, for_generate
@@ -17,23 +17,6 @@ from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
 from ..schema.naming import implicit_pkey_name
 from .generate import GenerateResult, previous_schema
-
-
-def find_migration(migrations: list[Migration], tag: str) -> Migration:
-    """By exact tag, by index (`3` or `0003`), or by a unique prefix of the tag."""
-    exact = [m for m in migrations if m.tag == tag]
-    if exact:
-        return exact[0]
-    if tag.isdigit():
-        by_idx = [m for m in migrations if m.entry.idx == int(tag)]
-        if by_idx:
-            return by_idx[0]
-    prefixed = [m for m in migrations if m.tag.startswith(tag)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise UsageError(f"{tag!r} matches several migrations: {', '.join(m.tag for m in prefixed)}")
-    raise UsageError(f"no migration tagged {tag!r} in the journal")
 
 
 def _spell(dotted: str) -> str:

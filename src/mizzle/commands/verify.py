@@ -549,16 +549,20 @@ def _kept_snapshots(folder: MigrationFolder, migrations: list[Migration], sideca
 
 
 def _index_of(migrations: list[Migration], tag: str | None) -> int:
-    """The index of the migration `tag` (--from: rebuilt from there on); past the last one when None."""
+    """The index of the migration `tag` (--from: rebuilt from there on; its tag, its index `7` or `0007`, or a
+    unique prefix of its tag, as revert and mark take it); past the last one when None."""
     if tag is None:
         return len(migrations)
-    for i, m in enumerate(migrations):
-        if m.tag == tag:
-            return i
     from ..errors import UsageError
+    from ..migrations.folder import find_migration
 
-    raise UsageError(f"--from {tag}: no such migration in the journal",
-                     "Name a migration by its tag, as `mizzle status` and `mizzle verify` print it.")
+    try:
+        found = find_migration(migrations, tag)
+    except UsageError as e:  # a prefix of several tags, or nothing
+        what = e.message if any(m.tag.startswith(tag) for m in migrations) else "no such migration in the journal"
+        raise UsageError(f"--from {tag}: {what}",
+                         "Name a migration by its tag, as `mizzle status` and `mizzle verify` print it.") from None
+    return next(i for i, m in enumerate(migrations) if m is found)
 
 
 def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None],

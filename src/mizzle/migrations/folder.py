@@ -422,6 +422,23 @@ class Migration(Record):
         return False
 
 
+def find_migration(migrations: list[Migration], tag: str) -> Migration:
+    """By exact tag, by index (`3` or `0003`), or by a unique prefix of the tag."""
+    exact = [m for m in migrations if m.tag == tag]
+    if exact:
+        return exact[0]
+    if tag.isdigit():
+        by_idx = [m for m in migrations if m.entry.idx == int(tag)]
+        if by_idx:
+            return by_idx[0]
+    prefixed = [m for m in migrations if m.tag.startswith(tag)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise UsageError(f"{tag!r} matches several migrations: {', '.join(m.tag for m in prefixed)}")
+    raise UsageError(f"no migration tagged {tag!r} in the journal")
+
+
 class Journal(Record):
     def __init__(self, dialect: str, version: str, entries: list[JournalEntry] | None = None) -> None:
         self.dialect = dialect

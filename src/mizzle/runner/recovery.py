@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 def _find(migrations: Sequence[Migration], tag: str) -> Migration:
-    from ..commands.revert import find_migration
+    from ..migrations.folder import find_migration
 
     return find_migration(list(migrations), tag)
 

@@ -139,7 +139,8 @@ def test_the_advice_for_a_right_sql_rebuilds_its_snapshot_and_the_later_ones(tmp
     with pytest.raises(UsageError, match="--from 0009_nope: no such migration"):
         rebuild_snapshots(fresh_config(tmp_path), scratch_url=SERVER, from_tag="0009_nope")
     assert run_mizzle(["check", "--from", "0001_step2"], cwd=tmp_path).code == 2
-    r = run_mizzle(["check", "--rebuild-snapshots", "--from", "0001_step2"], cwd=tmp_path, url=SERVER)
+    # named as revert and mark name it: by its index (`1`, `0001`) as well as by its tag
+    r = run_mizzle(["check", "--rebuild-snapshots", "--from", "0001"], cwd=tmp_path, url=SERVER)
     assert r.code == 0 and "2 snapshot(s) rebuilt, 1 kept" in r.stdout, r.stdout + r.stderr
     result = verify(fresh_config(tmp_path), url=SERVER)  # every step matches; the code still says 0
     assert result.first_divergence is None and result.code_changes == ["~ column users.visits: default 7 → 0"], \
