@@ -57,6 +57,7 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     from .. import dialects
 
     model = dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
+    refuse_repeated_constraint_names(model)
     events = ddl_events(items, {k: v for k, v in seen.items() if not schema_filter or k[0] in schema_filter},
                         dialect, declared_names(model.objects.all()))
     if not events:
@@ -64,6 +65,24 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     from dataclasses import replace
 
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *events)))
+
+
+def refuse_repeated_constraint_names(model: Schema) -> None:
+    """Refuse two foreign keys, or two checks, of one table under one name: a snapshot keeps them by name and so
+    held one of the two, while the migration wrote both (PostgreSQL then fails on the second, `already exists`; on
+    SQLite `drift` after `migrate` reports the lost one as changed). Two foreign keys on the same columns and
+    table get one default name (Apache Superset's `tab_state.database_id`, twice to `dbs.id`)."""
+    for t in model.tables:
+        label = t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}.{t.name}"
+        for kind, names in (("foreign keys", [f.name for f in t.foreign_keys]), ("checks", [c.name for c in t.checks])):
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:
+                raise SchemaLoadError(
+                    f"table {label}: two {kind} have one name, {twice}: a migration snapshot keeps a table's {kind} "
+                    "by name and would hold only one of them (a server that keeps the name refuses the second, "
+                    "`already exists`); name one of them apart (`name=`), or drop the one that repeats the other"
+                    + ('; on PostgreSQL, naming = "postgresql" numbers unnamed foreign keys as the server does'
+                       if kind == "foreign keys" else ""))
 
 
 _DDL_EVENTS = ("before_create", "after_create", "before_drop", "after_drop")
