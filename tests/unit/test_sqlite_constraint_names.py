@@ -92,3 +92,16 @@ def test_a_name_an_index_or_another_table_has_is_not_used(tmp_path: Path) -> Non
     assert [i.name for i in _t(s, "b").indexes] == ["b_h_p_unique"]
     assert sorted(i.name for i in _t(s, "c").indexes) == ["c_h_unique", "ix_c_h", "ok"]
     assert [i.name for i in _t(s, "d").indexes] == ["d_h_unique"]  # a table's name
+
+
+def test_two_unnamed_foreign_keys_alike_but_for_their_actions_are_both_kept(tmp_path: Path) -> None:
+    """Apache Superset's SQLite migrations leave `tab_state` with two foreign keys from `database_id` to `dbs.id`, one
+    ON DELETE CASCADE; mizzle's baseline writes both unnamed. Both had one default name, so introspection kept one,
+    and `drift` right after migrating a pulled baseline reported `on delete cascade → no action`. The second gets
+    the first free numbered name (as PostgreSQL numbers `_fkey1`)."""
+    s = _schema(tmp_path / "db.sqlite", 'CREATE TABLE "dbs" ("id" integer PRIMARY KEY)',
+                'CREATE TABLE "tab_state" ("id" integer PRIMARY KEY, "database_id" integer,'
+                ' FOREIGN KEY ("database_id") REFERENCES "dbs"("id") ON DELETE no action,'
+                ' FOREIGN KEY ("database_id") REFERENCES "dbs"("id") ON DELETE cascade)')
+    fks = sorted((f.name, f.on_delete) for f in _t(s, "tab_state").foreign_keys)
+    assert fks == [("tab_state_database_id_dbs_id_fk", "no action"), ("tab_state_database_id_dbs_id_fk1", "cascade")]

@@ -603,10 +603,28 @@ def _foreign_keys(conn: sqlite3.Connection, table: str,
         ref_cols = _real_column_names(conn, ref, ref_cols)
         if given == fk_name_v1(table, list(cols), ref, list(ref_cols)):  # drizzle-kit 1.x's default name: the model's is 0.x's
             given = None
-        out.append(ForeignKey(name=given or fk_name(table, cols, ref, ref_cols, cut=False), columns=cols, ref_table=ref,
-                              ref_columns=ref_cols, ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(),
-                              on_delete=rows[0][6].lower(), deferrable=deferrable))
-    return out
+        out.append(ForeignKey(name=given or "", columns=cols, ref_table=ref, ref_columns=ref_cols,
+                              ref_schema=DEFAULT_SCHEMA, on_update=rows[0][5].lower(), on_delete=rows[0][6].lower(),
+                              deferrable=deferrable))
+    return _named_keys(table, out)
+
+
+def _named_keys(table: str, keys: list[ForeignKey]) -> list[ForeignKey]:
+    """Each unnamed key (name "") given its default name, or, where an earlier key written (PRAGMA numbers them from
+    the last one) has it, the first free numbered one: two keys alike but for their actions (Apache Superset's
+    `tab_state.database_id`, twice to `dbs.id`) had one name, and one was lost."""
+    taken = {f.name for f in keys if f.name}
+    named: list[ForeignKey] = []
+    for f in reversed(keys):
+        if not f.name:
+            base = fk_name(table, f.columns, f.ref_table, f.ref_columns, cut=False)
+            name, i = base, 1
+            while name in taken:
+                name, i = f"{base}{i}", i + 1
+            taken.add(name)
+            f = replace(f, name=name)
+        named.append(f)
+    return named[::-1]
 
 
 def _real_table_name(conn: sqlite3.Connection, name: str) -> str:
