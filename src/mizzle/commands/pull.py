@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..dburl import DatabaseURL
     from ..migrations.folder import Migration
     from ..schema.model import Schema
+    from ..schema.scope import Scope
     from .pull_reading import CatalogueReading
 
 
@@ -132,8 +133,32 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
                         enums=len(model.enums), sequences=len(model.sequences))
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
+    result.warnings += _reads_outside(model, scope)
     result.warnings += alembic
     return m, result
+
+
+def _reads_outside(model: Schema, scope: Scope) -> list[str]:
+    """A warning per view reading a table or view that `schema_filter`/`tables_filter` leave out: the view is
+    written as the server prints it, so the baseline's CREATE VIEW needs that relation wherever it runs (pagila's
+    sales_by_store with `tables_filter = ["!payment*"]`). The system catalogs (`pg_…`, information_schema) are
+    not looked at."""
+    from ..schema.changes import table_label
+
+    rd = dialects.get(model.dialect).reader
+    pulled = {t.key for t in model.tables} | {(v.schema, v.name) for v in model.objects.views}
+    names = {name for _, name in pulled}  # an unqualified name may be read as the pulled relation of that name
+    out = []
+    for v in model.objects.views:
+        outside = sorted({(s, r) for s, r in (rd.relations(v.definition, v.schema) if rd.parses(v.definition) else ())
+                          if r not in names and not s.startswith("pg_") and not r.startswith("pg_")
+                          and s != "information_schema"
+                          and not (scope.wants_schema(s) and scope.wants_table(s, r))})
+        if outside:
+            out.append(f"{'materialized view' if v.materialized else 'view'} {table_label((v.schema, v.name))} reads "
+                       f"{', '.join(table_label(k) for k in outside)}, outside what was pulled (schema_filter, "
+                       "tables_filter): the baseline's CREATE VIEW needs it wherever the baseline runs")
+    return out
 
 
 def _without_alembic(model: Schema) -> tuple[Schema, list[str]]:

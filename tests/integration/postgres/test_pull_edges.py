@@ -127,6 +127,28 @@ def test_the_sequence_of_a_table_the_tables_filter_leaves_out_is_not_pulled(tmp_
         assert d.code == 0, d.stdout + d.stderr
 
 
+def test_a_view_reading_a_table_the_filters_leave_out_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # pagila with tables_filter = ["!payment*"]: sales_by_store, reading payment, was written without a word, and
+    # the baseline's CREATE VIEW failed where payment does not exist (a database made from the folder, verify)
+    with temp_database("mzedge") as source:
+        _execute(source, "CREATE SCHEMA ext", "CREATE TABLE ext.users (id integer PRIMARY KEY)",
+                 "CREATE TABLE payment (id integer PRIMARY KEY, amount numeric)",
+                 "CREATE TABLE store (id integer PRIMARY KEY)",
+                 "CREATE VIEW sales AS SELECT s.id, sum(p.amount) FROM store s, payment p GROUP BY s.id",
+                 "CREATE VIEW people AS SELECT u.id FROM ext.users u JOIN store ON store.id = u.id",
+                 "CREATE VIEW stores AS SELECT id FROM store",
+                 "CREATE VIEW busy AS SELECT pid FROM pg_stat_activity")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["public"]\n'
+                                          'tables_filter = ["!payment*"]\n')
+        r = run_mizzle(["pull", "--no-mark"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        lines = [x for x in r.stderr.splitlines() if "outside what was pulled" in x]
+        assert len(lines) == 2, r.stderr  # not stores (it reads a pulled table), nor busy (a system view)
+        assert any("view sales reads payment," in x for x in lines) and any("view people reads ext.users," in x
+                                                                           for x in lines), r.stderr
+
+
 def test_a_datetime_default_frozen_when_stored_is_no_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     # letta's `server_default="now()"`: a string the server turns into the instant of CREATE TABLE; asked again at
     # each comparison it was another instant, so drift and every verify step reported a difference for ever
