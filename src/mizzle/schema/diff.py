@@ -6,7 +6,7 @@ rewritten under those names, so the rest of the diff matches everything by key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -530,17 +530,11 @@ def _recreate_fks_over_retyped(st: DiffState) -> None:
     retyped = {(c.table, c.new.name) for c in st.ph.columns if isinstance(c, AlterColumn) and not same_type(c.old, c.new)}
     if not retyped:
         return
-    dropped = {(c.table, c.fk.name) for c in st.ph.drops_fk if isinstance(c, DropForeignKey)}
-    for t, prev in ((t, st.old.table(t.schema, t.name)) for t in st.new.tables if t.foreign_keys):
-        for f in t.foreign_keys:
-            pf = next((x for x in prev.foreign_keys if x == f), None) if prev is not None else None
-            if pf is None or (t.key, f.name) in dropped:
-                continue
-            ref = (f.ref_schema, f.ref_table)
-            if any((t.key, c) in retyped for c in f.columns) or any((ref, c) in retyped for c in f.ref_columns):
-                st.ph.drops_fk.append(DropForeignKey(t.key, pf))
-                st.ph.fks.append(AddForeignKey(t.key, f))
-                dropped.add((t.key, f.name))
+    for key, f, pf in _staying_fks(st.old, st.new, st.ph.drops_fk):
+        ref = (f.ref_schema, f.ref_table)
+        if any((key, c) in retyped for c in f.columns) or any((ref, c) in retyped for c in f.ref_columns):
+            st.ph.drops_fk.append(DropForeignKey(key, pf))
+            st.ph.fks.append(AddForeignKey(key, f))
 
 
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
@@ -561,17 +555,30 @@ def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], dr
     gone = {f for c in drops for f in removes(c)}
     if not gone:
         return
-    dropped = {(c.table, c.fk.name) for c in drops_fk if isinstance(c, DropForeignKey)}
+    for key, f, _ in _staying_fks(old, new, drops_fk):
+        if fk_target(f) in gone:
+            drops_fk.append(DropForeignKey(key, f))
+            fks.append(AddForeignKey(key, f))
+
+
+def _staying_fks(old: Schema, new: Schema, drops_fk: list[Change]) -> Iterator[tuple[TableKey, ForeignKey, ForeignKey]]:
+    """(table, key in `new`, the equal key in `old`) for each foreign key both models have on a table that stays,
+    and that `drops_fk` does not drop already (nor the caller, appending to it on the way)."""
+    def dropped_from(i: int) -> set[tuple[TableKey, str]]:
+        return {(c.table, c.fk.name) for c in drops_fk[i:] if isinstance(c, DropForeignKey)}
+
+    dropped = dropped_from(0)
     for t in new.tables:
         prev = old.table(t.schema, t.name)
         if prev is None or not t.foreign_keys:
             continue
         for f in t.foreign_keys:
-            if (t.key, f.name) in dropped or f not in prev.foreign_keys:
+            pf = next((x for x in prev.foreign_keys if x == f), None)
+            if pf is None or (t.key, f.name) in dropped:
                 continue
-            if fk_target(f) in gone:
-                drops_fk.append(DropForeignKey(t.key, f))
-                fks.append(AddForeignKey(t.key, f))
+            n = len(drops_fk)
+            yield t.key, f, pf
+            dropped |= dropped_from(n)
 
 
 def _serial_sequences(s: Schema) -> dict[tuple[str, str], tuple[TableKey, str]]:
