@@ -15,6 +15,15 @@ def truncate_identifier(name: str) -> str:
     return data[:MAX_IDENTIFIER_BYTES].decode("utf-8", errors="ignore")
 
 
+def first_free(base: str, taken: set[str]) -> str:
+    """`base`, else the first of `base1`, `base2`, … not in `taken`: how a second unnamed check, or key, of one
+    table is named apart (`t_check`, `t_check1`)."""
+    name, i = base, 1
+    while name in taken:
+        name, i = f"{base}{i}", i + 1
+    return name
+
+
 def unique_name(table: str, columns: tuple[str, ...], cut: bool = True) -> str:
     """drizzle-kit's `<table>_<cols>_unique`; `cut=False` on SQLite (see fk_name)."""
     name = f"{table}_{'_'.join(columns)}_unique"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from ..errors import SchemaLoadError
 from ..schema.model import DEFAULT_SCHEMA, CheckConstraint, PrimaryKey, Schema
-from ..schema.naming import MAX_IDENTIFIER_BYTES, pk_name, truncate_identifier
+from ..schema.naming import MAX_IDENTIFIER_BYTES, first_free, pk_name, truncate_identifier
 from .loader import FoundMetaData, load_metadata
 
 
@@ -292,14 +292,7 @@ def given_constraint_name(con: Any, table: sa.Table, limit: int | None = MAX_IDE
 
 
 def default_check_name(table: str, existing: list[CheckConstraint]) -> str:
-    base = truncate_identifier(f"{table}_check")
-    names = {c.name for c in existing}
-    if base not in names:
-        return base
-    i = 1
-    while f"{base}{i}" in names:
-        i += 1
-    return f"{base}{i}"
+    return first_free(truncate_identifier(f"{table}_check"), {c.name for c in existing})
 
 
 def dialect_type(t: Any, dialect: Any) -> Any:

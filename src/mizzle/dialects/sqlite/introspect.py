@@ -30,7 +30,7 @@ from ...schema.model import (
     Table,
     make_schema,
 )
-from ...schema.naming import fk_name, pk_name, unique_name
+from ...schema.naming import first_free, fk_name, pk_name, unique_name
 from .lexer import LEXEME
 from .snapshot_1x import fk_name_v1
 from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
@@ -448,11 +448,7 @@ def _collation(rest: str) -> str | None:
 def _free_check_name(table: str, taken: list[CheckConstraint]) -> str:
     """An unnamed CHECK's name: `<table>_check`, else the first free `<table>_checkN` (as the schema-code reader names
     them, sources/sqlalchemy.default_check_name)."""
-    names = {c.name for c in taken}
-    n, i = f"{table}_check", 1
-    while n in names:
-        n, i = f"{table}_check{i}", i + 1
-    return n
+    return first_free(f"{table}_check", {c.name for c in taken})
 
 
 def _without_literals(text: str) -> str:
@@ -617,10 +613,7 @@ def _named_keys(table: str, keys: list[ForeignKey]) -> list[ForeignKey]:
     named: list[ForeignKey] = []
     for f in reversed(keys):
         if not f.name:
-            base = fk_name(table, f.columns, f.ref_table, f.ref_columns, cut=False)
-            name, i = base, 1
-            while name in taken:
-                name, i = f"{base}{i}", i + 1
+            name = first_free(fk_name(table, f.columns, f.ref_table, f.ref_columns, cut=False), taken)
             taken.add(name)
             f = replace(f, name=name)
         named.append(f)
