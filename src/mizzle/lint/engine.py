@@ -74,17 +74,19 @@ def lint_file(path_or_text: Path | str, context: LintContext | None = None) -> l
 
 def _run(unit: FileUnit, state: SchemaState) -> list[Hit]:
     hits: list[Hit] = []
-    nodes = [st.node for st in unit.statements if st.node is not None]
-    state.generated_added = generated_additions(
-        [inner for n in nodes for inner in (guarded_statements(n) if type(n).__name__ == "DoStmt" else [n])])
-    for st in unit.statements:
+    # generate --idempotent's guards (DO blocks): what they guard is linted, and read once
+    guarded = [guarded_statements(st.node) if type(st.node).__name__ == "DoStmt" else None for st in unit.statements]
+    state.generated_added = generated_additions([n for st, inner in zip(unit.statements, guarded, strict=True)
+                                                 if st.node is not None for n in (inner if inner is not None
+                                                                                  else [st.node])])
+    for st, inner_statements in zip(unit.statements, guarded, strict=True):
         if st.node is None:
             hits.append(Hit(SYNTAX_ERROR, f"syntax error: {st.error}", st))
             continue
         for check in STATEMENT_CHECKS:
             hits.extend(check(st, st.node, state))
-        if type(st.node).__name__ == "DoStmt":  # generate --idempotent's guards: lint what they guard
-            for inner in guarded_statements(st.node):
+        if inner_statements is not None:
+            for inner in inner_statements:
                 for check in STATEMENT_CHECKS:
                     hits.extend(check(st, inner, state))
                 state.apply(inner)
