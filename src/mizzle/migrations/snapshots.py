@@ -110,10 +110,11 @@ def keep_server_names(old: Schema, new: Schema, changes: list[Any]) -> Schema:
         parts: dict[str, tuple[Any, ...]] = {}
         for part in ("uniques", "foreign_keys", "indexes") if prev is not None else ():
             kept = {o.name: o.server_name for o in getattr(prev, part) if o.server_name}
-            if any(o.name in kept and not o.server_name and (t.key, o.name) not in gone for o in getattr(t, part)):
-                parts[part] = tuple(replace(o, server_name=kept[o.name]) if o.name in kept and not o.server_name
-                                    and (t.key, o.name) not in gone else o for o in getattr(t, part))
-                changed = True
+            objs = getattr(t, part)
+            named = tuple(replace(o, server_name=kept[o.name]) if o.name in kept and not o.server_name
+                          and (t.key, o.name) not in gone else o for o in objs)
+            if any(a is not b for a, b in zip(named, objs, strict=True)):
+                parts[part], changed = named, True
         tables.append(t.with_(**parts) if parts else t)
     return new.with_(tables=tables) if changed else new
 
