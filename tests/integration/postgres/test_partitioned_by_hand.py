@@ -62,3 +62,31 @@ def test_partitioned_by_hand_is_a_difference(tmp_path: Path, pg_url: Callable[..
 
     g = run_mizzle(["generate", "--check"], cwd=tmp_path)  # the code is unpartitioned, as the snapshot: no change
     assert g.code == 0, g.stderr
+
+
+def test_rebuilt_snapshots_keep_partitions_out_of_drizzle_kits_tables(tmp_path: Path,
+                                                                    run_mizzle: Callable[..., CliResult]) -> None:
+    """Rebuilt from that SQL (PageSpace's drizzle-admin: monthly partitions made in a custom migration), the snapshot
+    wrote each partition into `tables` as a table with no columns: drizzle-kit's next generate, whose schema code
+    has no such table, would drop it with its rows. A partition goes whole into mizzle's sidecar instead, and the
+    rebuilt folder's steps match their snapshots."""
+    write_project(tmp_path, SCHEMA)
+    assert run_mizzle(["generate", "--name", "events"], cwd=tmp_path).code == 0
+    assert run_mizzle(["generate", "--custom", "--name", "partition_events"], cwd=tmp_path).code == 0
+    next((tmp_path / "migrations").glob("0001_*.sql")).write_text(BY_HAND)
+
+    r = run_mizzle(["check", "--rebuild-snapshots", "--from", "0001", "--scratch-url", url_for("postgres")],
+                   cwd=tmp_path, timeout=120)
+    assert r.code == 0, r.stderr
+    meta = tmp_path / "migrations" / "meta"
+    snap = json.loads(next(meta.glob("0001_*snapshot.json")).read_text())
+    assert "public.events_default" not in snap["tables"], list(snap["tables"])
+    assert "public.events" in snap["tables"]
+    side = json.loads((meta / "_mizzle.json").read_text())["snapshots"][snap["id"]]
+    assert side["partitions"]["public.events_default"]["name"] == "events_default"
+
+    # every step matches its snapshot now; the code, unpartitioned, still differs from what the SQL built
+    v = run_mizzle(["verify", "--json", "--scratch-url", url_for("postgres")], cwd=tmp_path, timeout=120)
+    out = json.loads(v.stdout)
+    assert [m["matches"] for m in out["migrations"]] == [True, True], out["migrations"]
+    assert "- table events_default" in out["schema_code_changes"], out["schema_code_changes"]

@@ -42,6 +42,12 @@ from .snapshot_security import (
 )
 from .types import array_text, canonical_type, split_collation
 
+# A partition (CREATE TABLE … PARTITION OF) is written into the sidecar entry, whole, under this key, and not into
+# the snapshot's `tables`: drizzle-kit has no partitions, and a table of its snapshot that its schema code lacks is
+# one its next generate drops (a partition's rows with it) — a drizzle-kit folder whose hand-written SQL partitions
+# a table (PageSpace's drizzle-admin) got its partitions there from `check --rebuild-snapshots`. Read back from
+# either place (snapshots written before this kept them in `tables`).
+PARTITIONS_KEY = "partitions"
 _CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: snapshot_security.py;
 # privileges: the grants a drizzle-kit 1.x folder holds (snapshot_v9.py), carried as they are
 
@@ -76,7 +82,8 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         raise IntegrityError(f"{source}: not a snapshot (expected a JSON object)")
     side = (sidecar or {}).get("snapshots", {}).get(data.get("id"), {}) if sidecar else {}
     try:
-        tables = [_table_remembered(t, side.get("tables", {})) for t in _with_schema_to(data.get("tables") or {})]
+        tables = [_table_remembered(t, side.get("tables", {}))
+                  for t in _with_schema_to({**(data.get("tables") or {}), **side.get(PARTITIONS_KEY, {})})]
         side_enums = side.get("enums", {})  # mizzle's: drizzle-kit's enum has no comment
         enums = [Enum(e["name"], tuple(e["values"]), e.get("schema") or DEFAULT_SCHEMA,
                       side_enums.get(f"{e.get('schema') or DEFAULT_SCHEMA}.{e['name']}", {}).get("comment"))
@@ -384,10 +391,11 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     """The model → (drizzle-kit v7 snapshot, sidecar entry for facts v7 cannot hold). `memo`: each table's JSON
     and sidecar entry by the table's identity (see migrations/snapshots.py)."""
     side_tables: dict[str, Any] = {}
-    tables = {}
+    tables: dict[str, Any] = {}
+    partitions: dict[str, Any] = {}  # see PARTITIONS_KEY
     for t in schema.tables:
-        tables[t.qualified], side = _table_json_remembered(t, memo) if memo is not None else (
-            _table_to_json(t), _table_sidecar(t))
+        (partitions if t.partition_of is not None else tables)[t.qualified], side = \
+            _table_json_remembered(t, memo) if memo is not None else (_table_to_json(t), _table_sidecar(t))
         if side:
             side_tables[t.qualified] = side
     snap: dict[str, Any] = {
@@ -415,6 +423,8 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     side = security_sidecar(schema.security)
     if side_tables:
         side["tables"] = side_tables
+    if partitions:
+        side[PARTITIONS_KEY] = partitions
     if side_seqs:
         side["sequences"] = side_seqs
     side_enums = {f"{e.schema}.{e.name}": {"comment": e.comment} for e in schema.enums if e.comment is not None}
