@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from .model import Schema, Table, make_schema
+from .model import Column, Schema, Table, make_schema
+from .retype import same_type
 from .security import Security, make_security
 
 T = TypeVar("T")
@@ -137,14 +138,14 @@ def keys_over_retyped_columns(base: Schema, ours: Schema, theirs: Schema, result
     changed: the key was made for the types it saw, and PostgreSQL refuses it once they part ("Key columns … are of
     incompatible types": reverting reactive-resume's uuid → text of resume.id under a later table whose text
     column references it)."""
-    def column_type(s: Schema, table: tuple[str, str], name: str) -> tuple[str, str | None] | None:
+    def column(s: Schema, table: tuple[str, str], name: str) -> Column | None:
         t = s.table(*table)
-        c = t.column(name) if t is not None else None
-        return (c.type, c.type_schema or None) if c is not None else None
+        return t.column(name) if t is not None else None
 
     def retyped(side: Schema, table: tuple[str, str], name: str) -> bool:
-        was, now = column_type(base, table, name), column_type(side, table, name)
-        return was is not None and now is not None and was != now
+        # a type spelled otherwise but the same on the server (an array's dimensions, text[][] / text[]) is none
+        was, now = column(base, table, name), column(side, table, name)
+        return was is not None and now is not None and not same_type(was, now)
 
     out: list[str] = []
     for t in result.tables:

@@ -143,6 +143,22 @@ def test_revert_refuses_a_type_change_a_later_foreign_key_was_made_for(tmp_path:
     assert "- table actions" in result.changes, result.changes
 
 
+def test_revert_over_a_key_on_an_array_column_spelled_with_other_dimensions(tmp_path: Path) -> None:
+    # text[][] (the models' ARRAY(dimensions=2), kept by the snapshot) and text[] are one type on the server:
+    # 0001 spelled it text[] beside an unrelated column, and the key 0002 made over it is no conflict
+    head = "import sqlalchemy as sa\nmd = sa.MetaData()\n"
+    resume = 'resume = sa.Table("resume", md, sa.Column("id", sa.Integer, primary_key=True), ' \
+             'sa.Column("tags", {t}, unique=True){more})\n'
+    actions = 'actions = sa.Table("actions", md, sa.Column("id", sa.Integer, primary_key=True), ' \
+              'sa.Column("tags", sa.ARRAY(sa.Text), sa.ForeignKey("resume.tags")))\n'
+    later = resume.format(t="sa.ARRAY(sa.Text)", more=', sa.Column("note", sa.Text)')
+    for n, src in enumerate([resume.format(t="sa.ARRAY(sa.Text, dimensions=2)", more=""), later, later + actions]):
+        write_project(tmp_path, head + src)
+        assert generate(fresh_config(tmp_path), name=f"s{n}").written
+    result, _ = revert(fresh_config(tmp_path), "0001")
+    assert result.changes == ["- column resume.note"], result.changes
+
+
 def test_revert_cli_then_generate_check_reports_the_change(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     write_project(tmp_path, pg_history.step(1))
     assert run_mizzle(["generate", "--name", "one"], cwd=tmp_path).code == 0
