@@ -187,3 +187,62 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["generate", "--check"], cwd=tmp_path)
     assert r.code == 0, r.stdout + r.stderr
+
+
+def test_server_names_baseline_recorded_follow_a_table_rename(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Code naming its key, unique and index itself (`fk_author`) over a database that has its own names
+    (`posts_author_id_fkey`, an older hand-written schema): the names baseline records as server names were lost
+    from the snapshot of `generate --rename posts=articles` (the code's names do not change with the table's), and
+    the next change dropped `fk_author`, which the database does not have."""
+    models = MODELS_NAMED.replace("{table}", "posts")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "models.py").write_text(models)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    url = pg_url()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as c:
+            c.execute(sa.text("CREATE TABLE users (id serial PRIMARY KEY); CREATE TABLE posts (id serial PRIMARY KEY, "
+                              "author_id integer NOT NULL REFERENCES users (id), title text NOT NULL, "
+                              "UNIQUE (author_id, title)); CREATE INDEX posts_author_idx ON posts (author_id)"))
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "posts_author_id_fkey" in r.stderr, r.stderr
+    (tmp_path / "app" / "models.py").write_text(MODELS_NAMED.replace("{table}", "articles"))
+    r = run_mizzle(["generate", "--name", "ren", "--rename", "posts=articles"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    # then the key, the unique and the index change: dropped by the names the database has
+    (tmp_path / "app" / "models.py").write_text(MODELS_NAMED.replace("{table}", "articles")
+                                                .replace('name="fk_author")', 'name="fk_author", ondelete="CASCADE")')
+                                                .replace('    sa.Index("ix_author", "author_id"),\n', "")
+                                                .replace(', name="uq_author_title"', ""))
+    r = run_mizzle(["generate", "--name", "change"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+    assert '"posts_author_id_fkey"' in sql and '"posts_author_idx"' in sql and '"posts_author_id_title_key"' in sql, \
+        sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+
+
+MODELS_NAMED = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+
+users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))
+
+posts = sa.Table(
+    "{table}", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("users.id", name="fk_author"), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.UniqueConstraint("author_id", "title", name="uq_author_title"),
+    sa.Index("ix_author", "author_id"),
+)
+'''

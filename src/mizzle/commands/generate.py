@@ -206,7 +206,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
         raise IntegrityError(
             f"the schema code has {len(result.changes)} change(s) not yet in a migration; run `mizzle generate`",
             "\n".join("  " + c for c in result.changes), result=result)  # result: what was found, for `--json`
-    new = new if folder.uses_folders else keep_server_names(old, new, changeset.changes)  # baseline's server names
+    new = new if folder.uses_folders else keep_server_names(old, new, changeset.changes, changeset.renamed_tables)
     new = keep_spellings(old, keep_key_names(old, new, changeset.renamed_tables, folder.uses_folders),
                          changeset.changes, dialect.reader.stored_name)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)

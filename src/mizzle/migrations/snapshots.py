@@ -91,12 +91,14 @@ def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], ren
     return new.with_(tables=tables)
 
 
-def keep_server_names(old: Schema, new: Schema, changes: list[Any]) -> Schema:
+def keep_server_names(old: Schema, new: Schema, changes: list[Any],
+                      renamed_tables: dict[str, str] | None = None) -> Schema:
     """`new` (the schema code's model, about to be the next snapshot; drizzle-kit 0.x's layout) with the server
-    names `old` had for the unique constraints, foreign keys and indexes that stay (the same table, the same name,
-    neither dropped nor renamed by `changes`): `baseline` keeps there the names a database gave the objects the
-    code leaves unnamed (`posts_author_id_fkey` for `posts_author_id_users_id_fk`); the code has no such names,
-    and later migrations drop and change the objects by them."""
+    names `old` had for the unique constraints, foreign keys and indexes that stay (the same table, or the one
+    `renamed_tables` renamed it to, as keep_key_names follows it; the same name, neither dropped nor renamed by
+    `changes`): `baseline` keeps there the names a database gave the objects the code leaves unnamed
+    (`posts_author_id_fkey` for `posts_author_id_users_id_fk`) or names otherwise (`fk_author`); the code has no
+    such names, and later migrations drop and change the objects by them (a table renamed, their names stay)."""
     from dataclasses import replace
 
     from ..schema.changes import DropForeignKey, DropIndex, DropUnique, RenameConstraint
@@ -104,9 +106,11 @@ def keep_server_names(old: Schema, new: Schema, changes: list[Any]) -> Schema:
     gone = {(c.table, c.new) for c in changes if isinstance(c, RenameConstraint)}
     gone |= {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
              for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+    back = {v: k for k, v in (renamed_tables or {}).items()}
     tables, changed = [], False
     for t in new.tables:
-        prev = old.table(*t.key)
+        schema, _, name = back.get(f"{t.schema}.{t.name}", f"{t.schema}.{t.name}").partition(".")
+        prev = old.table(schema, name)
         parts: dict[str, tuple[Any, ...]] = {}
         for part in ("uniques", "foreign_keys", "indexes") if prev is not None else ():
             kept = {o.name: o.server_name for o in getattr(prev, part) if o.server_name}
