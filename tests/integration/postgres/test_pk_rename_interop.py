@@ -247,3 +247,23 @@ def test_a_renamed_tables_composite_key_is_renamed_along_not_dropped(pg_availabl
     with temp_database("mzpkc") as url:
         migrate(url=url, folder=tmp_path / "out")
         assert 'CONSTRAINT pair_pkey PRIMARY KEY' in schema_dump(url)
+
+
+def test_renaming_again_a_table_drizzle_kit_renamed_applies(node: str, pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit renamed user_temp to user and left the key `user_temp_pkey` (its own snapshots, not rebuilt:
+    no server name known). mizzle renaming user to account wrote `RENAME CONSTRAINT "user_pkey" TO "account_pkey"`,
+    which failed on the database the folder built (PostgreSQL has no RENAME CONSTRAINT IF EXISTS): the rename is
+    guarded by a pg_constraint lookup, as `--idempotent` writes it."""
+    out = tmp_path / "out"
+    drizzle_generate(tmp_path, "step1", out, "one")
+    drizzle_generate(tmp_path, "step2", out, "two", "user=rename:user_temp")
+    project = tmp_path / "proj"
+    (project / "app").mkdir(parents=True)
+    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{out}"\n')
+    (project / "app" / "schema.py").write_text(SCHEMA_PY.format(id_key=True, extra="").replace(
+        'sa.Table("user"', 'sa.Table("account"'))
+    renamed = generate(load_config(project / "mizzle.toml"), name="three", renames={"user": "account"})
+    assert 'RENAME CONSTRAINT "user_pkey" TO "account_pkey"' in renamed.sql, renamed.sql
+    with temp_database("mzpkagain") as url:  # drizzle-kit's migrations, then mizzle's
+        migrate(url=url, folder=out)
+        assert "CONSTRAINT user_temp_pkey PRIMARY KEY" in schema_dump(url)

@@ -49,6 +49,22 @@ def qtable(key: tuple[str, str]) -> str:
     return qname(*key)
 
 
+def guarded(condition: str, sql: str) -> str:
+    """`sql` run only IF `condition` (a DO block): the house form of a statement PostgreSQL has no IF [NOT] EXISTS
+    for (idempotent.py writes its others)."""
+    tag = "$$"
+    n = 0
+    while tag in sql or tag in condition:
+        tag = f"$mizzle{n or ''}$"
+        n += 1
+    return f"DO {tag}\nBEGIN\n\tIF {condition} THEN\n\t\t{sql};\n\tEND IF;\nEND {tag}"
+
+
+def constraint_exists(table: tuple[str, str], name: str) -> str:
+    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+            f"to_regclass({quote_literal(qtable(table))}) AND conname = {quote_literal(name)})")
+
+
 def column_type(c: Column, for_alter: bool = False) -> str:
     t = c.type
     dims = ""
@@ -471,10 +487,14 @@ def _continue_after_values(t: tuple[str, str], name: str, i: Identity, type_: st
 
 
 def rename_table(c: ch.RenameTable) -> list[str]:
+    """The unnamed key's `<old>_pkey` is renamed only where the table has it (a DO block, as `--idempotent` writes
+    it: PostgreSQL has no RENAME CONSTRAINT IF EXISTS): a table drizzle-kit renamed kept its key's older name
+    (`user_temp_pkey`), which a folder of drizzle-kit's own snapshots does not know."""
     out = [f"ALTER TABLE {qtable(c.old)} RENAME TO {ident(c.new[1])}"]
     if c.implicit_pk:
-        out.append(f"ALTER TABLE {qtable(c.new)} RENAME CONSTRAINT {ident(implicit_pkey_name(c.old[1]))} "
-                   f"TO {ident(implicit_pkey_name(c.new[1]))}")
+        old_pk = implicit_pkey_name(c.old[1])
+        out.append(guarded(constraint_exists(c.new, old_pk), f"ALTER TABLE {qtable(c.new)} RENAME CONSTRAINT "
+                                                            f"{ident(old_pk)} TO {ident(implicit_pkey_name(c.new[1]))}"))
     out += [rename_serial_sequence(c.old, col, c.new[1], col) for col in c.serial_columns]
     return [s for s in out if s]
 

@@ -16,7 +16,7 @@ from ...schema import lineage as li
 from ...schema.changes import TableKey
 from ...schema.model import PrimaryKey
 from ...schema.table_features import AddExclusion, DropExclusion
-from .ddl import column_type, ident, qname, qtable
+from .ddl import column_type, constraint_exists, guarded, ident, qname, qtable
 from .objects_idempotent import REWRITE_OBJECTS
 from .security_idempotent import REWRITE as SECURITY_REWRITE
 from .types import quote_literal
@@ -79,22 +79,8 @@ _ALTER_TABLE = re.compile(r"^ALTER TABLE (?!IF EXISTS )")
 
 # -- the patterns ------------------------------------------------------------------------------------------
 
-def guarded(condition: str, sql: str) -> str:
-    tag = "$$"
-    n = 0
-    while tag in sql or tag in condition:
-        tag = f"$mizzle{n or ''}$"
-        n += 1
-    return f"DO {tag}\nBEGIN\n\tIF {condition} THEN\n\t\t{sql};\n\tEND IF;\nEND {tag}"
-
-
 def _regclass(table: tuple[str, str]) -> str:
     return f"to_regclass({quote_literal(qtable(table))})"
-
-
-def constraint_exists(table: tuple[str, str], name: str) -> str:
-    return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {_regclass(table)} "
-            f"AND conname = {quote_literal(name)})")
 
 
 def _column_exists(table: tuple[str, str], column: str, extra: str = "") -> str:
