@@ -189,7 +189,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
     result.warnings += [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
-    result.warnings += made + dialect.fails_on_rows(changeset.changes) + collations_unknown(dialect, old, new, folder)
+    result.warnings += made + dialect.fails_on_rows(changeset.changes) + _unknown_to_server(dialect, old, new, folder)
     if not custom and not changeset:
         if cache is not None:
             cache.record_unchanged(folder)
@@ -211,6 +211,14 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                          changeset.changes, dialect.reader.stored_name)
     _write(result, folder, config, changeset, new, prev_id, name or ("custom" if custom else None), now_ms, cache)
     return result
+
+
+def _unknown_to_server(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
+    """What `new` starts to use that the database may lack: collations, functions in schemas no migration makes
+    (Supabase's `auth.uid()` in a default or a policy)."""
+    from ..schema.outside_calls import calls_outside
+
+    return collations_unknown(dialect, old, new, folder) + calls_outside(dialect.reader, old, new)
 
 
 def collations_unknown(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:

@@ -192,6 +192,9 @@ class SqlReader(Protocol):
     def relations(self, sql: str, schema: str = "public") -> set[tuple[str, str]]:
         """(schema, name) of every table or view the query names."""
 
+    def functions(self, sql: str) -> frozenset[tuple[str, str]]:
+        """(schema, name) of every schema-qualified function a query or an expression calls."""
+
     def replaceable(self, old_sql: str, new_sql: str) -> bool:
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 

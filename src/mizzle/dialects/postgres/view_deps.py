@@ -46,6 +46,25 @@ def _relations(sql: str, schema: str) -> frozenset[tuple[str, str]]:
     return frozenset((s or schema, r) for s, r in found if s or r not in ctes)
 
 
+@lru_cache(maxsize=512)
+def functions(sql: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every schema-qualified function a query or an expression (a default, a check, a policy's
+    USING) calls: `auth.uid()`."""
+    from pglast.visitors import Visitor
+
+    tree = _parse(sql) or _parse(f"SELECT {sql}")
+    found: set[tuple[str, str]] = set()
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit_FuncCall(self, ancestors: Any, node: Any) -> None:
+            if len(node.funcname) == 2:
+                found.add((node.funcname[0].sval, node.funcname[1].sval))
+
+    if tree is not None:
+        _V()(tree)
+    return frozenset(found)
+
+
 def reads_itself(sql: str, schema: str, name: str, visible: bool) -> bool:
     """Whether view `schema.name`'s query, as pg_get_viewdef printed it, names the view itself: qualified, or bare
     where the bare name finds the view (`visible`: on the connection that printed it, which qualifies a name only

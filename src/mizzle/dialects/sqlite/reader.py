@@ -18,8 +18,12 @@ from ..postgres.reader import (
 from ..postgres.reader import expression_key as _pg_expression_key
 from .lexer import LEXEME
 
-__all__ = ["default_key", "expression_key", "opclass_key", "parses", "query_key", "relations", "replaceable",
+__all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "relations", "replaceable",
            "stored_name"]
+
+
+def functions(sql: str) -> frozenset[tuple[str, str]]:
+    return frozenset()  # SQLite's functions belong to no schema (an attached database holds none)
 
 
 def stored_name(name: str) -> str:
