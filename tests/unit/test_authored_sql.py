@@ -187,3 +187,13 @@ def test_a_renamed_tables_qualified_texts_take_its_new_name() -> None:
     assert idx["exprs"] == {0: 'lower("user".box)'}  # a bare name quoted where the new one is a keyword
     assert t.policies[("public", "user", "p")]["using"] == '"user"."id" = 1'
     assert t.columns[("public", "user", "n")]["generated"] == 'length("user"."box")'
+
+
+def test_a_type_is_kept_as_written_but_for_case_and_spacing() -> None:
+    # flowglad's `SET DATA TYPE timestamptz` (a customType): drizzle-kit's snapshot says `timestamptz`, not the
+    # server's `timestamp with time zone`
+    t = AuthoredTexts()
+    read('CREATE TABLE "t" ("a" TIMESTAMPTZ, "b" numeric( 10,2 ), "c" varchar(20) [], "d" timestamp (3));\n'
+         'ALTER TABLE "t" ALTER COLUMN "d" SET DATA TYPE  timestamp(3)  with time zone;', t)
+    assert [t.columns[("public", "t", c)]["type"] for c in "abcd"] == [
+        "timestamptz", "numeric(10, 2)", "varchar(20)[]", "timestamp(3) with time zone"]

@@ -160,3 +160,19 @@ def test_a_renamed_tables_qualified_texts_name_it_by_its_new_name(pg_available: 
     assert index["where"] == '"workspaces"."box" IS NOT NULL'
     assert index["columns"][0]["expression"] == 'lower("workspaces"."box")'
     assert table["checkConstraints"]["sessions_qty"]["value"] == '"workspaces"."qty" > 0'
+
+
+def test_a_type_alias_the_sql_names_is_the_snapshots_type(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's SQL writes its snapshot's type text: a `customType` whose dataType is `timestamptz` is
+    `SET DATA TYPE timestamptz` and `"type": "timestamptz"` (flowglad's 0244, on 140 columns already timestamptz on
+    the server). The rebuilt snapshots said `timestamp with time zone`, the server's name for it, and drizzle-kit's
+    next generate would alter every such column again. Spacing stays drizzle-kit's: `timestamp(3)` as written."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "t" (\n\t"id" int4 PRIMARY KEY NOT NULL,\n\t"at" timestamp with time zone,\n'
+                      '\t"due" timestamp(3),\n\t"price" NUMERIC(10,2)\n);\n'),
+        ("0001_alias", 'ALTER TABLE "t" ALTER COLUMN "at" SET DATA TYPE timestamptz;'),
+    ])
+    first, second = (s["tables"]["public.t"]["columns"] for s in snaps)
+    assert [first[c]["type"] for c in ("id", "at", "due", "price")] == [
+        "int4", "timestamp with time zone", "timestamp(3)", "numeric(10, 2)"]
+    assert second["at"]["type"] == "timestamptz"

@@ -208,7 +208,18 @@ def _type_text(text: str | None) -> str | None:
         text = text[1:-1]
     elif '"' in text:
         return None  # a schema-qualified or quoted user type: the server's spelling
-    return canonical_type(text)
+    return written_type(text)
+
+
+def written_type(text: str) -> str:
+    """A type as the migration spells it, which is how drizzle-kit's snapshot spells it: drizzle-kit's SQL writes
+    the snapshot's type text (a `customType` named `timestamptz` is `timestamptz` in both; flowglad's 0244 `SET
+    DATA TYPE timestamptz`), so an alias the server resolves (`timestamptz`, `int4`, `bool`) stays as written.
+    Only case and spacing are drizzle-kit's: lower case, single spaces, `numeric(10, 2)`'s comma-space, nothing
+    inside the parentheses; `timestamp (3)` and `timestamp(3)` are both drizzle-kit's and stay."""
+    t = " ".join(text.split()).lower()
+    t = re.sub(r"\(\s*([^()]*?)\s*\)", lambda m: "(" + re.sub(r"\s*,\s*", ", ", m.group(1)) + ")", t)
+    return re.sub(r"\s+\[", "[", t)
 
 
 def _contype(c: Any) -> str:
