@@ -40,15 +40,15 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
         if pk is None or pk.name is None or len(pk.columns) != 1:
             tables.append(t)
             continue
-        was = inherited.get((t.schema, pk.name))
+        then, was = _earlier_name(t.schema, pk.name, inherited, sql_so_far)
         prev = before.table(t.schema, was) if before is not None and was is not None else None
-        if (prev is not None and all(u.name != pk.name for u in prev.uniques)) or (
+        if (prev is not None and all(u.name != then for u in prev.uniques)) or (
                 prev is None and pk.name.endswith("_pkey")  # speed: the SQL read only for a server-made name
                 and pk.name in {implicit_pkey_name(n) for n in renamed_to(sql_so_far(), t.name)}):
             # unnamed before: the key of a table renamed (then or since; or made and renamed by the SQL so far)
             t = replace(t, primary_key=PrimaryKey(pk.columns, None, pk.deferrable, pk.name))
-        elif all(u.name != pk.name for u in t.uniques) and (
-                prev is not None or declares_unique(sql_so_far(), pk.name)):
+        elif all(u.name != pk.name for u in t.uniques) and (prev is not None or any(
+                declares_unique(sql_so_far(), n) for n in {pk.name, *constraint_renamed_to(sql_so_far(), pk.name)})):
             t = replace(t, primary_key=PrimaryKey(pk.columns, None, pk.deferrable, pk.name),
                         uniques=(*t.uniques, UniqueConstraint(pk.name, pk.columns)))
         changed = changed or t.primary_key is not pk
@@ -56,6 +56,21 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
     if not changed:
         return live
     return live.with_(tables=tables)
+
+
+def _earlier_name(schema: str, name: str, inherited: dict[tuple[str, str], str],
+                  sql_so_far: Callable[[], str]) -> tuple[str, str | None]:
+    """The name a key had one migration earlier, and the table `inherited` states it unnamed on (None: none):
+    `name` itself, or a name the SQL so far renamed to it (`RENAME CONSTRAINT "catalogs_id_unique" TO
+    "pricing_models_id_unique"`, drizzle-kit's SQL renaming a table's unique, which PostgreSQL kept as the key)."""
+    if (schema, name) in inherited:
+        return name, inherited[(schema, name)]
+    if not inherited:
+        return name, None
+    for old in sorted(constraint_renamed_to(sql_so_far(), name)):
+        if (schema, old) in inherited:
+            return old, inherited[(schema, old)]
+    return name, None
 
 
 _CREATE_TABLE = re.compile(r'(?is)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)"\s*\(')
@@ -226,6 +241,23 @@ def renamed_to(sql: str, table: str) -> set[str]:
     todo = [table]
     while todo:
         for old in back.get(todo.pop(), set()) - found - {table}:
+            found.add(old)
+            todo.append(old)
+    return found
+
+
+_RENAME_CONSTRAINT = re.compile(rf'(?is)\bRENAME\s+CONSTRAINT\s+({_IDENT})\s+TO\s+({_IDENT})')
+
+
+def constraint_renamed_to(sql: str, name: str) -> set[str]:
+    """Every name `sql` renames (`ALTER TABLE … RENAME CONSTRAINT`) to `name`, directly or through other names."""
+    back: dict[str, set[str]] = {}
+    for m in _RENAME_CONSTRAINT.finditer(sql):
+        back.setdefault(_ident(m.group(2)), set()).add(_ident(m.group(1)))
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        for old in back.get(todo.pop(), set()) - found - {name}:
             found.add(old)
             todo.append(old)
     return found

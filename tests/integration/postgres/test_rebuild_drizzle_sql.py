@@ -176,3 +176,23 @@ def test_a_type_alias_the_sql_names_is_the_snapshots_type(pg_available: bool, tm
     assert [first[c]["type"] for c in ("id", "at", "due", "price")] == [
         "int4", "timestamp with time zone", "timestamp(3)", "numeric(10, 2)"]
     assert second["at"]["type"] == "timestamptz"
+
+
+def test_a_key_holding_a_uniques_name_renamed_with_its_table(pg_available: bool, tmp_path: Path) -> None:
+    """`"id" text PRIMARY KEY` and `CONSTRAINT "catalogs_id_unique" UNIQUE("id")` in one CREATE TABLE leave one
+    constraint, the key, under the unique's name; drizzle-kit's rename of the table then renames the unique
+    (flowglad's 0232: `RENAME CONSTRAINT "catalogs_id_unique" TO "pricing_models_id_unique"`), which is the key.
+    The rebuilt snapshot made it a named composite key and lost the unique; drizzle-kit's says `primaryKey: true`
+    and keeps the unique, under its new name. The server's name goes to the sidecar."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "catalogs" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"name" text,\n'
+                      '\tCONSTRAINT "catalogs_id_unique" UNIQUE("id")\n);\n'),
+        ("0001_rename", 'ALTER TABLE "catalogs" RENAME TO "pricing_models";--> statement-breakpoint\n'
+                        'ALTER TABLE "pricing_models" RENAME CONSTRAINT "catalogs_id_unique" TO '
+                        '"pricing_models_id_unique";'),
+    ])
+    table = snaps[1]["tables"]["public.pricing_models"]
+    assert table["columns"]["id"]["primaryKey"] is True and table["compositePrimaryKeys"] == {}
+    assert list(table["uniqueConstraints"]) == ["pricing_models_id_unique"]
+    sidecar = json.loads((tmp_path / "drizzle" / "meta" / "_mizzle.json").read_text())
+    assert '"pricing_models_id_unique"' in json.dumps(sidecar)
