@@ -44,6 +44,15 @@ def test_a_changed_primary_key_is_one_line() -> None:
     assert lines(_schema(POSTS), _schema(changed)) == ["~ primary key on posts: (id) → (id, author_id)"]
 
 
+def test_a_key_only_one_side_has_is_added_or_dropped() -> None:
+    # inkeep/agents' runtime 0011: drizzle-kit left the key's DROP CONSTRAINT commented out ("Unfortunately in current
+    # drizzle-kit version we can't automatically get name for primary key"), so the database kept a key its snapshot
+    # no longer has; verify and drift said "~ primary key on … (id)", a change of a key the snapshot does not have
+    keyless = replace(POSTS, primary_key=None)
+    assert lines(_schema(keyless), _schema(POSTS)) == ["+ primary key on posts (id)"]
+    assert lines(_schema(POSTS), _schema(keyless)) == ["- primary key on posts"]
+
+
 def test_a_key_name_made_of_its_columns_follows_them_silently() -> None:
     # SQLite stores no key name: drizzle-kit's <table>_<columns>_pk changes with the columns, no difference of its own
     t = Table(name="r", schema="public", columns=(Column("a", "text", not_null=True), Column("b", "text", not_null=True)),

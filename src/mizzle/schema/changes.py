@@ -335,7 +335,8 @@ class SetPrimaryKey(Change):
     def describe(self) -> str:
         if self.new is None:
             return f"- primary key on {table_label(self.table)}"
-        return f"~ primary key on {table_label(self.table)} ({', '.join(self.new.columns)})"
+        sign = "+" if self.old is None else "~"  # a key only the new side has is added, not changed
+        return f"{sign} primary key on {table_label(self.table)} ({', '.join(self.new.columns)})"
 
 
 @dataclass(frozen=True)
