@@ -10,6 +10,7 @@ is `mizzle_verify_<random>`, dropped on success, failure, Ctrl-C and SIGTERM. SQ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
@@ -263,7 +264,7 @@ class StepComparer:
             later.wait()  # the previous step's comparison, finished meanwhile, delivered
             expected, why = snapshots.of(tag) if snapshots else _snapshot(self.folder, by_tag[tag], self.sidecar)
             later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
-                                  memo=memo, aside=aside))
+                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text))
 
         def at_end(final: Schema, conn: Any) -> None:
             later.wait()
@@ -283,7 +284,8 @@ def _deliver(steps: list[StepResult], on_step: Callable[[StepResult], None] | No
 
 
 def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, conn: Any, *, scope: Any,
-              comments: bool, memo: Any, aside: list[str]) -> Callable[[], StepResult]:
+              comments: bool, memo: Any, aside: list[str],
+              sql: Callable[[], str] = lambda: "") -> Callable[[], StepResult]:
     """One step: the snapshot's model compared with the database the step built — what asks the server now, the
     rest when the function returned is called (see _Later). A folder without mizzle's sidecar cannot record
     functions, triggers, domains…: those of the database are set aside into `aside`."""
@@ -302,7 +304,7 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
     def result() -> StepResult:
         changes = rest()
         notes = drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) \
-            if changes else []
+            + drizzle_kit_key_drop_left_out(expected, live, sql()) if changes else []
         return StepResult(tag, compared=True, changes=changes, notes=notes)
     return result
 
@@ -324,6 +326,28 @@ def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
                 out.append(f"index {ix.name} on {t.name}: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an "
                            "index column with an operator class (its snapshot keeps them), so the database lacks "
                            "them; to have them, create the index again in a migration of your own")
+    return out
+
+
+_KEY_DROP_LEFT_OUT = re.compile(r'(?m)^--\s*ALTER TABLE "((?:[^"]|"")+)" DROP CONSTRAINT "<constraint_name>";')
+
+
+def drizzle_kit_key_drop_left_out(expected: Schema, live: Schema, sql: str) -> list[str]:
+    """The tables whose snapshot has no primary key while the database keeps one, where this migration's SQL holds
+    drizzle-kit 0.x's commented-out `-- ALTER TABLE "t" DROP CONSTRAINT "<constraint_name>";` (it cannot name a key
+    to drop, and says so in a comment above: inkeep/agents' runtime 0011) — its own SQL, not a hand edit."""
+    out = []
+    for m in _KEY_DROP_LEFT_OUT.finditer(sql):
+        name = m.group(1).replace('""', '"')
+        t = next((x for x in expected.tables if x.name == name), None)
+        lt = live.table(t.schema, t.name) if t is not None else None
+        if t is None or lt is None or t.primary_key is not None or lt.primary_key is None:
+            continue
+        pk = lt.primary_key
+        real = pk.name or pk.server_name or f"{name}_pkey"
+        out.append(f"primary key on {name}: drizzle-kit cannot name a key it drops, so its SQL leaves `ALTER TABLE "
+                   f"\"{name}\" DROP CONSTRAINT \"<constraint_name>\"` commented out and the database keeps the key "
+                   f"({real}) — not a hand edit; drop it in a migration of your own (DROP CONSTRAINT \"{real}\")")
     return out
 
 

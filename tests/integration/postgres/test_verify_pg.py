@@ -325,3 +325,35 @@ article = sa.Table("article", md, sa.Column("id", sa.Integer, primary_key=True),
 ''')
     result = verify(fresh_config(tmp_path), url=SERVER)
     assert result.code_changes == ["~ column article.n: type integer → text"], result.code_changes
+
+
+def test_a_key_drop_drizzle_kit_left_commented_out_is_explained(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # inkeep/agents' runtime 0011: drizzle-kit 0.x cannot name a primary key it drops, so its SQL holds a comment
+    # ("Unfortunately in current drizzle-kit version we can't automatically get name for primary key") and
+    # `-- ALTER TABLE "t" DROP CONSTRAINT "<constraint_name>";`; the database keeps the key its snapshot dropped
+    from mizzle.commands.verify import rebuild_snapshots
+    from mizzle.config import load_config
+
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text('CREATE TABLE "installs" (\n\t"id" varchar(256) PRIMARY KEY NOT NULL,\n'
+                                       '\t"n" text\n);\n')
+    (out / "0001_keyless.sql").write_text(
+        "/* \n    Unfortunately in current drizzle-kit version we can't automatically get name for primary key.\n*/\n\n"
+        '-- ALTER TABLE "installs" DROP CONSTRAINT "<constraint_name>";--> statement-breakpoint\n'
+        'ALTER TABLE "installs" ADD COLUMN "m" text;')
+    entries = [{"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+               for i, tag in enumerate(["0000_init", "0001_keyless"])]
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                            "entries": entries}))
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=SERVER)
+    (out / "meta" / "_mizzle.json").unlink(missing_ok=True)
+    snap_path = out / "meta" / "0001_snapshot.json"
+    snap = json.loads(snap_path.read_text())
+    snap["tables"]["public.installs"]["columns"]["id"]["primaryKey"] = False  # what drizzle-kit's snapshot says
+    snap_path.write_text(json.dumps(snap))
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "first: + primary key on installs (id)" in r.first_error_line, r.stderr
+    assert 'note: primary key on installs: drizzle-kit cannot name a key it drops' in r.stderr
+    assert 'DROP CONSTRAINT "installs_pkey"' in r.stderr
