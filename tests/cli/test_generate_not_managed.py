@@ -200,3 +200,47 @@ immutable = Trigger("trg_slug_immutable", sso, body="SELECT RAISE(ABORT, 'immuta
     assert [w.split(" (")[0] for w in warned] == [
         "DDL CREATE FUNCTION not_declared() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         "DDL DROP FUNCTION IF EXISTS prevent_slug_update()"], warned
+
+
+COMPOSITE = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+class Composite(sa.types.UserDefinedType, sa.types.SchemaType):  # sqlalchemy-utils' CompositeType, re-typed
+    cache_ok = True
+
+    def __init__(self, name, columns, **kw):
+        sa.types.SchemaType.__init__(self, name=name)
+        self.columns = columns
+
+    def get_col_spec(self, **kw):
+        return self.name
+
+
+def before_create(target, connection, **kw):  # creates every composite, on every MetaData (the class)
+    pass
+
+
+def after_drop(target, connection, **kw):
+    pass
+
+
+sa.event.listen(sa.MetaData, "before_create", before_create)
+sa.event.listen(sa.MetaData, "after_drop", after_drop)
+money = Composite("money_type", [sa.Column("currency", sa.String(3)), sa.Column("amount", sa.Integer)])
+accounts = sa.Table("accounts", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("balance", money))
+'''
+
+
+def test_generate_makes_a_composite_column_type_and_does_not_name_its_own_listeners(
+        tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
+    """sqlalchemy-utils' CompositeType: a column type that is a SchemaType with its attributes as `columns`, created
+    by functions of its module listening on every MetaData. The migration creates the type (it used to write
+    only the table, which the server refused: `type "money_type" does not exist`) and so the listeners are not
+    named as left out."""
+    warned, sql = _generate(tmp_path, run_mizzle, COMPOSITE)
+    assert 'CREATE TYPE "public"."money_type" AS ("currency" varchar(3), "amount" integer);' in sql, sql
+    assert sql.index("CREATE TYPE") < sql.index("CREATE TABLE")
+    assert warned == [], warned

@@ -105,6 +105,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
     targets += [(t, f"table {name}" if embedded else f"table {schema}.{name}")
                 for (schema, name), (t, _) in sorted(seen.items())]
     on_class: dict[tuple[int, str], str] = {}  # a class-level listener, once per event
+    own_types = self_creating_type_modules(seen, declared)
     for target, where in targets:
         for event in _DDL_EVENTS:
             listeners = getattr(target.dispatch, event)
@@ -113,7 +114,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
             for listener in [*mine, *theirs]:
                 owner = listener_owner(listener)  # a SchemaType's own hooks
                 if (isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect)
-                        or _ddl_object(listener) in declared):
+                        or _ddl_object(listener) in declared or getattr(listener, "__module__", None) in own_types):
                     continue
                 runs = "drop_all" if event.endswith("_drop") else "create_all"
                 if listener in theirs:
@@ -124,6 +125,15 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                 out.append(f"{_listener_text(listener)} ({event} on {where}): {runs} runs it, mizzle's "
                            f"migrations do not — {_declare_instead(listener)}")
     return out + list(on_class.values())
+
+
+def self_creating_type_modules(seen: dict[tuple[str, str], tuple[Any, str]],
+                               declared: frozenset[tuple[str, str]]) -> set[str]:
+    """The modules of the column types that the model holds as composite types they create themselves
+    (sqlalchemy-utils' CompositeType, created by a function of its module listening on every MetaData): that
+    listener makes what the migrations make."""
+    return {type(c.type).__module__ for t, _ in seen.values() for c in t.columns
+            if isinstance(c.type, sa.types.SchemaType) and ("composite type", str(c.type.name)) in declared}
 
 
 # CREATE [OR REPLACE] / DROP of a function, procedure, trigger, view, domain or type, and its (last) name

@@ -41,7 +41,7 @@ from ...schema.naming import (
     truncate_identifier,
     unique_name,
 )
-from ...schema.objects import Domain, Objects, Trigger, make_objects
+from ...schema.objects import CompositeType, Domain, Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
 from ...sources.sqlalchemy import (
@@ -123,7 +123,7 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     _enum_comments(items, converter.enums)
     refuse_what_postgresql_rejects(tables)
-    objects = with_domains(declared_objects(items, schema_filter), converter.domains, schema_filter)
+    objects = with_domains(declared_objects(items, schema_filter), converter.own_types(), schema_filter)
     left = options_left_out(t for (schema_name, _), (t, _) in sorted(seen.items())
                             if (not schema_filter or schema_name in schema_filter) and created_on_pg(t))
     if left:
@@ -211,21 +211,24 @@ def options_left_out(tables: Iterable[sa.Table]) -> list[str]:
     return out
 
 
-def with_domains(objects: Objects, domains: dict[tuple[str, str], Domain], schema_filter: tuple[str, ...]) -> Objects:
-    """`objects` and the domains of postgresql.DOMAIN column types; one declared both ways must be the same."""
-    if not domains:
+def with_domains(objects: Objects, types: dict[tuple[str, str], Domain | CompositeType],
+                 schema_filter: tuple[str, ...]) -> Objects:
+    """`objects` and the types column types declare themselves (postgresql.DOMAIN's domains, sqlalchemy-utils'
+    CompositeType's composite types); one declared both ways must be the same."""
+    if not types:
         return objects
     facts = list(objects.all())
-    declared = {o.key: o for o in facts if isinstance(o, Domain)}
-    for key, d in domains.items():
+    declared = {(o.kind, *o.key): o for o in facts if isinstance(o, (Domain, CompositeType))}
+    for key, d in types.items():
         if schema_filter and d.schema not in schema_filter:
             continue
-        other = declared.get(key)
+        other = declared.get((d.kind, *key))
         if other is None:
             facts.append(d)
-        elif replace(other, checks=tuple(sorted(other.checks))) != d:
-            raise SchemaLoadError(f"{d.label} is declared twice, differently: as a postgresql.DOMAIN column type and "
-                                  "as mizzle.pg.Domain; keep one")
+        elif (replace(other, checks=tuple(sorted(other.checks))) if isinstance(other, Domain) else other) != d:
+            how = "a postgresql.DOMAIN" if isinstance(d, Domain) else "a CompositeType"
+            raise SchemaLoadError(f"{d.label} is declared twice, differently: as {how} column type and as "
+                                  f"mizzle.pg.{type(other).__name__}; keep one")
     return make_objects(facts)
 
 
@@ -349,6 +352,14 @@ def _unique_keys(t: Table, by_key: dict[tuple[str, str], Table]) -> list[set[str
     return keys
 
 
+def is_composite_type(t: Any) -> bool:
+    """A column type that is a PostgreSQL composite type creating itself: a SchemaType spelled by its name whose
+    `columns` are the attributes (sqlalchemy-utils' CompositeType)."""
+    columns = getattr(t, "columns", None)
+    return (isinstance(t, sa.types.SchemaType) and isinstance(t, sa.types.UserDefinedType)
+            and isinstance(columns, (list, tuple)) and bool(columns) and all(isinstance(c, sa.Column) for c in columns))
+
+
 def standalone_types(metadata: sa.MetaData) -> list[Any]:
     """Enums (and postgresql.DOMAIN types) declared with `metadata=` (`sa.Enum(..., name=..., metadata=metadata)`):
     SQLAlchemy's create_all creates them even when no column uses them, and so does mizzle. They are found through
@@ -400,6 +411,11 @@ class _PgConverter:
         self.enums: dict[tuple[str, str], Enum] = {}
         self.sequences: dict[tuple[str, str], Sequence] = {}
         self.domains: dict[tuple[str, str], Domain] = {}  # postgresql.DOMAIN column types, as create_all makes them
+        self.composites: dict[tuple[str, str], CompositeType] = {}  # sqlalchemy-utils' CompositeType column types
+
+    def own_types(self) -> dict[tuple[str, str], Domain | CompositeType]:
+        """The types column types create for themselves: domains and composite types."""
+        return {**self.domains, **self.composites}
 
     def key(self, t: sa.Table, taken: set[str], pg_names: bool) -> PrimaryKey | None:
         """The table's primary key, its name added to `taken` (PostgreSQL's `<t>_pkey` chosen for an unnamed one
@@ -533,6 +549,8 @@ class _PgConverter:
             return t.name, schema
         if isinstance(t, pg.DOMAIN):
             return self.domain(t)
+        if is_composite_type(t):
+            return self.composite(t)
         spelling = _compile_type(t)[0]
         return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
 
@@ -561,6 +579,21 @@ class _PgConverter:
         if self.domains.setdefault((schema, name), d) != d:
             raise SchemaLoadError(f"domain {schema}.{name} is defined twice, differently")
         return spelled
+
+    def composite(self, t: Any) -> tuple[str, None]:
+        """A composite column type that creates itself (sqlalchemy-utils' `CompositeType(name, [Column, …])`,
+        whose MetaData listener runs CREATE TYPE before create_all's tables): recorded as the model's composite
+        type, its attributes' types as create_all writes them; the column's type is its name."""
+        schema, name = t.schema or DEFAULT_SCHEMA, str(t.name)
+        attributes = []
+        for c in t.columns:
+            type_, type_schema = self.type_of(c.type)
+            attributes.append((c.name, type_ if type_schema in (None, DEFAULT_SCHEMA)
+                               else f"{_ident(type_schema)}.{_ident(type_)}"))
+        ct = CompositeType(name=name, attributes=tuple(attributes), schema=schema)
+        if self.composites.setdefault((schema, name), ct) != ct:
+            raise SchemaLoadError(f"composite type {schema}.{name} is defined twice, differently")
+        return (_ident(name) if schema == DEFAULT_SCHEMA else f"{_ident(schema)}.{_ident(name)}"), None
 
     def foreign_key(self, t: sa.Table, con: sa.ForeignKeyConstraint) -> ForeignKey:
         cols = tuple(c.name for c in con.columns) if con.columns else tuple(e.parent.name for e in con.elements)
