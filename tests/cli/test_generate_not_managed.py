@@ -244,3 +244,70 @@ def test_generate_makes_a_composite_column_type_and_does_not_name_its_own_listen
     assert 'CREATE TYPE "public"."money_type" AS ("currency" varchar(3), "amount" integer);' in sql, sql
     assert sql.index("CREATE TYPE") < sql.index("CREATE TABLE")
     assert warned == [], warned
+
+
+SEARCHABLE = '''
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from mizzle.pg import Function, Trigger
+
+metadata = sa.MetaData()
+article = sa.Table("article", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text),
+                   sa.Column("search_vector", postgresql.TSVECTOR))
+
+
+class CreateSearchFunctionSQL(sa.schema.DDLElement):  # sqlalchemy-searchable's DDL elements, re-typed
+    def __init__(self, table):
+        self.table = table
+
+
+class CreateSearchTriggerSQL(CreateSearchFunctionSQL):
+    pass
+
+
+class DropSearchFunctionSQL(CreateSearchFunctionSQL):
+    pass
+
+
+@compiles(CreateSearchFunctionSQL)
+def _function(element, compiler, **kw):
+    return (f"CREATE FUNCTION {element.table.name}_search_vector_update() RETURNS TRIGGER AS $$ BEGIN "
+            "NEW.search_vector = to_tsvector('simple', coalesce(NEW.name, '')); RETURN NEW; END $$ LANGUAGE 'plpgsql'")
+
+
+@compiles(CreateSearchTriggerSQL)
+def _trigger(element, compiler, **kw):
+    return (f"CREATE TRIGGER {element.table.name}_search_vector_trigger BEFORE UPDATE OR INSERT ON "
+            f"{element.table.name} FOR EACH ROW EXECUTE PROCEDURE {element.table.name}_search_vector_update()")
+
+
+@compiles(DropSearchFunctionSQL)
+def _drop(element, compiler, **kw):
+    return f"DROP FUNCTION IF EXISTS {element.table.name}_search_vector_update()"
+
+
+sa.event.listen(article, "after_create", CreateSearchFunctionSQL(article))
+sa.event.listen(article, "after_create", CreateSearchTriggerSQL(article))
+sa.event.listen(article, "after_drop", DropSearchFunctionSQL(article))
+'''
+
+
+def test_generate_reads_the_sql_of_a_library_ddl_element(tmp_path: Path,
+                                                             run_mizzle: Callable[..., object]) -> None:
+    """sqlalchemy-searchable listens with DDL elements of its own (CreateSearchFunctionSQL, CreateSearchTriggerSQL),
+    SQL only once compiled: declared with mizzle.pg (as `pull` writes them), they were still named as left out,
+    by class name; now each is read as its compiled SQL, named by it when not declared."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    warned, _ = _generate(tmp_path / "a", run_mizzle, SEARCHABLE)
+    assert [w.split(" (after_")[0] for w in warned] == [
+        "DDL CREATE FUNCTION article_search_vector_update() RETURNS TRIGGER AS $$ BEGIN NEW.s…",
+        "DDL CREATE TRIGGER article_search_vector_trigger BEFORE UPDATE OR INSERT ON article …",
+        "DDL DROP FUNCTION IF EXISTS article_search_vector_update()"], warned
+    warned, sql = _generate(tmp_path / "b", run_mizzle, SEARCHABLE + '''
+fn = Function("article_search_vector_update", "BEGIN NEW.search_vector = to_tsvector('simple', coalesce(NEW.name, ''));"
+              " RETURN NEW; END", returns="trigger")
+trg = Trigger("article_search_vector_trigger", article, fn, events=("INSERT", "UPDATE"))
+''')
+    assert "CREATE TRIGGER" in sql and warned == [], warned

@@ -102,6 +102,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
     from .. import dialects
 
     embedded = dialects.get(dialect).embedded  # SQLite: no schemas, a table is named by its name alone
+    sa_name = dialects.get(dialect).sqlalchemy_name
     targets += [(t, f"table {name}" if embedded else f"table {schema}.{name}")
                 for (schema, name), (t, _) in sorted(seen.items())]
     on_class: dict[tuple[int, str], str] = {}  # a class-level listener, once per event
@@ -113,17 +114,19 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
             theirs = list(getattr(listeners, "parent_listeners", ()))
             for listener in [*mine, *theirs]:
                 owner = listener_owner(listener)  # a SchemaType's own hooks
-                if (isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect)
-                        or _ddl_object(listener) in declared or getattr(listener, "__module__", None) in own_types):
+                if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
+                    continue
+                statement = ddl_statement(listener, sa_name)
+                if _ddl_object(statement) in declared or getattr(listener, "__module__", None) in own_types:
                     continue
                 runs = "drop_all" if event.endswith("_drop") else "create_all"
                 if listener in theirs:
                     whom = "every Table" if isinstance(target, sa.Table) else "every MetaData"
-                    on_class.setdefault((id(listener), event), f"{_listener_text(listener)} ({event} on {whom}, "
+                    on_class.setdefault((id(listener), event), f"{_listener_text(listener, statement)} ({event} on {whom}, "
                                         f"listened for on the class): {runs} runs it, mizzle's migrations do not")
                     continue
-                out.append(f"{_listener_text(listener)} ({event} on {where}): {runs} runs it, mizzle's "
-                           f"migrations do not — {_declare_instead(listener)}")
+                out.append(f"{_listener_text(listener, statement)} ({event} on {where}): {runs} runs it, mizzle's "
+                           f"migrations do not — {_declare_instead(statement)}")
     return out + list(on_class.values())
 
 
@@ -152,11 +155,24 @@ def declared_names(objects: Any) -> frozenset[tuple[str, str]]:
     return frozenset((kinds.get(o.kind, o.kind), o.name) for o in objects)
 
 
-def _ddl_object(listener: Any) -> tuple[str, str] | None:
+def ddl_statement(listener: Any, sa_dialect: str) -> str | None:
+    """The SQL of a DDL listener: an `sa.DDL`'s statement, or a DDL element of a library's own compiled for the
+    dialect (sqlalchemy-searchable's CreateSearchFunctionSQL, CreateSearchTriggerSQL); None for a function."""
+    statement = getattr(listener, "statement", None)
+    if isinstance(statement, str):
+        return statement
+    if not isinstance(listener, sa.schema.ExecutableDDLElement):
+        return None
+    try:
+        return str(listener.compile(dialect=sa.engine.make_url(f"{sa_dialect}://").get_dialect()()))
+    except Exception:  # a library's element its compiler cannot write without a connection: named by its class
+        return None
+
+
+def _ddl_object(statement: str | None) -> tuple[str, str] | None:
     """(kind, name) of the object a DDL listener's statement creates or drops (langflow's `CREATE OR REPLACE
     FUNCTION prevent_sso_config_slug_update()`, `CREATE TRIGGER trg_sso_config_slug_immutable`), or None."""
-    statement = getattr(listener, "statement", None)
-    m = _DDL_OBJECT.match(statement) if isinstance(statement, str) else None
+    m = _DDL_OBJECT.match(statement) if statement is not None else None
     if m is None:
         return None
     last = re.split(r"\s*\.\s*", m.group(2))[-1]
@@ -183,19 +199,17 @@ def _runs_on(listener: Any, dialect: str) -> bool:
 _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 
 
-def _declare_instead(listener: Any) -> str:
+def _declare_instead(statement: str | None) -> str:
     """How to have what the listener makes in mizzle's migrations. An index is mizzle's to manage: one written
     into a `--custom` migration is drift for good (invenio-files-rest's partial unique index)."""
-    statement = getattr(listener, "statement", None)
-    if isinstance(statement, str) and _CREATE_INDEX.match(statement):
+    if statement is not None and _CREATE_INDEX.match(statement):
         return ("declare it as sa.Index(…, unique=…, postgresql_where=…) on the table instead (mizzle manages "
                 "indexes: one made by hand is a difference)")
     return "declare it with mizzle.pg, or write it into a migration (`mizzle generate --custom`)"
 
 
-def _listener_text(listener: Any) -> str:
-    statement = getattr(listener, "statement", None)  # sa.DDL and its kind
-    if isinstance(statement, str):
+def _listener_text(listener: Any, statement: str | None) -> str:
+    if statement is not None:  # sa.DDL, or a DDL element compiled
         first = " ".join(statement.split())
         return f"DDL {first[:80]}{'…' if len(first) > 80 else ''}"
     name = getattr(listener, "__qualname__", None) or type(listener).__qualname__
