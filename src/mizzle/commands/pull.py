@@ -133,7 +133,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
                         enums=len(model.enums), sequences=len(model.sequences))
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
-    result.warnings += _reads_outside(model, scope)
+    result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope)
     result.warnings += alembic
     return m, result
 
@@ -158,6 +158,20 @@ def _reads_outside(model: Schema, scope: Scope) -> list[str]:
             out.append(f"{'materialized view' if v.materialized else 'view'} {table_label((v.schema, v.name))} reads "
                        f"{', '.join(table_label(k) for k in outside)}, outside what was pulled (schema_filter, "
                        "tables_filter): the baseline's CREATE VIEW needs it wherever the baseline runs")
+    return out
+
+
+def _calls_outside(model: Schema, scope: Scope) -> list[str]:
+    """A warning per trigger calling a function of a schema `schema_filter` leaves out: the trigger is pulled
+    (its table is) and the function not, so the baseline's CREATE TRIGGER needs it wherever the baseline runs
+    (sqlalchemy-searchable's `public.article_search_vector_update()` on an `app.article` pulled with
+    `schema_filter = ["app"]`). PostgreSQL's own functions (`pg_catalog.tsvector_update_trigger`) are not named."""
+    out = []
+    for t in model.objects.triggers:
+        schema, _, name = t.function.rpartition(".")
+        if schema and not schema.startswith("pg_") and schema != "information_schema" and not scope.wants_schema(schema):
+            out.append(f"{t.label} calls function {schema}.{name}(), outside what was pulled "
+                       "(schema_filter): the baseline's CREATE TRIGGER needs it wherever the baseline runs")
     return out
 
 

@@ -149,6 +149,27 @@ def test_a_view_reading_a_table_the_filters_leave_out_is_named(tmp_path: Path, r
                                                                            for x in lines), r.stderr
 
 
+def test_a_trigger_calling_a_function_the_filters_leave_out_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # sqlalchemy-searchable on a table in schema app: its trigger calls public.article_search_vector_update(); with
+    # schema_filter = ["app"] the trigger was pulled without a word and the baseline's CREATE TRIGGER failed on a
+    # fresh database (function ... does not exist)
+    with temp_database("mzedge") as source:
+        _execute(source, "CREATE SCHEMA app", "CREATE TABLE app.article (id integer PRIMARY KEY, v tsvector)",
+                 "CREATE FUNCTION article_v_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                 "CREATE TRIGGER article_v_trigger BEFORE INSERT ON app.article FOR EACH ROW "
+                 "EXECUTE FUNCTION article_v_update()",
+                 "CREATE TRIGGER article_w_trigger BEFORE INSERT ON app.article FOR EACH ROW "
+                 "EXECUTE FUNCTION tsvector_update_trigger('v', 'pg_catalog.simple', 'v')")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["app"]\n')
+        r = run_mizzle(["pull", "--no-mark"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        lines = [x for x in r.stderr.splitlines() if "outside what was pulled" in x]
+        # not the one calling PostgreSQL's own tsvector_update_trigger
+        assert len(lines) == 1, r.stderr
+        assert "trigger article_v_trigger on app.article calls function public.article_v_update()" in lines[0], lines
+
+
 def test_a_datetime_default_frozen_when_stored_is_no_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     # letta's `server_default="now()"`: a string the server turns into the instant of CREATE TABLE; asked again at
     # each comparison it was another instant, so drift and every verify step reported a difference for ever
