@@ -45,8 +45,11 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
                          schema_filter: tuple[str, ...] = (), naming: str = "drizzle") -> Schema:
     items = [f if isinstance(f, FoundMetaData) else FoundMetaData(f, "<metadata>") for f in found]
     seen: dict[tuple[str, str], tuple[Any, str]] = {}
+    stand_ins = view_stand_ins(items, dialect)
     for item in items:
         for t in item.metadata.tables.values():
+            if t.name in stand_ins and id(t.metadata) not in stand_ins[t.name]:
+                continue  # the Table create_view returns: the view's columns for queries, not a table
             key = (t.schema or DEFAULT_SCHEMA, t.name)
             if key in seen and seen[key][0] is not t:
                 first = seen[key][1]
@@ -65,6 +68,25 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     from dataclasses import replace
 
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *events)))
+
+
+def view_stand_ins(items: list[FoundMetaData], dialect: str) -> dict[str, set[int]]:
+    """View name → ids of the MetaData whose DDL listeners create it (`CREATE [MATERIALIZED] VIEW name …`).
+    sqlalchemy-utils' `create_view(name, select, metadata)` listens so on `metadata` and returns a Table of the
+    view's columns in a MetaData of its own, for queries: reachable from the schema module, that Table was written
+    as a table (CREATE TABLE cheap_items), which create_all does not make. Such a Table in another MetaData than
+    the listener's is left out; the listener is named as DDL the migrations do not hold."""
+    from .. import dialects
+
+    sa_name = dialects.get(dialect).sqlalchemy_name
+    out: dict[str, set[int]] = {}
+    for item in items:
+        for event in ("before_create", "after_create"):
+            for listener in getattr(getattr(item.metadata.dispatch, event), "listeners", ()):
+                made = _ddl_object(ddl_statement(listener, sa_name))
+                if made is not None and made[0] == "view":
+                    out.setdefault(made[1], set()).add(id(item.metadata))
+    return out
 
 
 def refuse_repeated_constraint_names(model: Schema) -> None:

@@ -44,6 +44,26 @@ t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("
              sa.Column("history", postgresql.ARRAY(money)))
 '''
 
+# sqlalchemy-utils' create_view, re-typed: a DDL element listening on `md` creates the view, and the Table returned
+# (the view's columns, for queries) is in a MetaData of its own; the view is declared with mizzle.pg
+CREATE_VIEW = '''
+from sqlalchemy.ext.compiler import compiles
+from mizzle.pg import View
+class CreateView(sa.schema.DDLElement):
+    def __init__(self, name, selectable):
+        self.name, self.selectable = name, selectable
+@compiles(CreateView)
+def _create_view(element, compiler, **kw):
+    return f"CREATE VIEW {element.name} AS {compiler.sql_compiler.process(element.selectable, literal_binds=True)}"
+def create_view(name, selectable, metadata):
+    sa.event.listen(metadata, "after_create", CreateView(name, selectable))
+    return sa.Table(name, sa.MetaData(), *[sa.Column(c.name, c.type) for c in selectable.selected_columns])
+item = sa.Table("item", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("price", sa.Numeric(10, 2)))
+cheap_query = sa.select(item.c.id, item.c.price).where(item.c.price < 10)
+cheap_items = create_view("cheap_items", cheap_query, md)
+cheap_view = View("cheap_items", cheap_query)
+'''
+
 CASES = {
     "guid_recipe": GUID,
     "interval": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("d", sa.Interval), '
@@ -62,6 +82,8 @@ CASES = {
     # (a UserDefinedType and SchemaType; a MetaData before_create listener runs its CREATE TYPE): the migration
     # failed with `type "money_type" does not exist`
     "composite_type_creating_itself": HEAD + COMPOSITE,
+    # the view's Table, reachable from the module, was written as a table too (CREATE TABLE cheap_items)
+    "view_made_by_a_listener": HEAD + CREATE_VIEW,
     "utils_uuidtype": HEAD + ('from sqlalchemy_utils import UUIDType\n'
                               't = sa.Table("t", md, sa.Column("id", UUIDType(), primary_key=True), '
                               'sa.Column("b", UUIDType(binary=False)))\n'),
