@@ -246,6 +246,27 @@ def test_generate_makes_a_composite_column_type_and_does_not_name_its_own_listen
     assert warned == [], warned
 
 
+
+def test_a_composite_column_type_declared_with_mizzle_pg_too_is_one_type(tmp_path: Path,
+                                                                         run_mizzle: Callable[..., object]) -> None:
+    # as `pull` writes it: the attributes' types as the server prints them (character varying(3), not varchar(3))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, sql = _generate(tmp_path / "a", run_mizzle, COMPOSITE + '''
+from mizzle.pg import CompositeType
+money_type = CompositeType("money_type", {"currency": "character varying(3)", "amount": "integer"})
+''')
+    assert sql.count("CREATE TYPE") == 1, sql
+    (tmp_path / "b" / "app").mkdir()
+    (tmp_path / "b" / "app" / "schema.py").write_text(COMPOSITE + '''
+from mizzle.pg import CompositeType
+money_type = CompositeType("money_type", {"currency": "text", "amount": "integer"})
+''')
+    (tmp_path / "b" / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate"], cwd=tmp_path / "b")
+    assert r.code != 0 and "declared twice, differently" in r.stderr, r.stderr  # type: ignore[attr-defined]
+
+
 SEARCHABLE = '''
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql

@@ -225,11 +225,19 @@ def with_domains(objects: Objects, types: dict[tuple[str, str], Domain | Composi
         other = declared.get((d.kind, *key))
         if other is None:
             facts.append(d)
-        elif (replace(other, checks=tuple(sorted(other.checks))) if isinstance(other, Domain) else other) != d:
+        elif _comparable(other) != _comparable(d):
             how = "a postgresql.DOMAIN" if isinstance(d, Domain) else "a CompositeType"
             raise SchemaLoadError(f"{d.label} is declared twice, differently: as {how} column type and as "
                                   f"mizzle.pg.{type(other).__name__}; keep one")
     return make_objects(facts)
+
+
+def _comparable(o: Domain | CompositeType) -> Domain | CompositeType:
+    """A domain with its checks in order, a composite type with its attributes' types in canonical spelling (the
+    column type's `varchar(3)` is a pulled declaration's `character varying(3)`)."""
+    if isinstance(o, Domain):
+        return replace(o, checks=tuple(sorted(o.checks)))
+    return replace(o, attributes=tuple((n, canonical_type(t)) for n, t in o.attributes))
 
 
 def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dict[tuple[str, str], Sequence]) -> None:
