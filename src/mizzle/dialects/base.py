@@ -401,7 +401,8 @@ class Dialect(Protocol):
         """`push`'s two models (the schema code's, the live database's) in the form the database can show, so that
         only what a push can make differ is a change: SQLite's CREATE TABLE, as mizzle writes it, never names a
         foreign key or a composite primary key, and a column create_all declared VARCHAR(36) is the code's
-        text(36) (both as drift compares them). PostgreSQL: both unchanged."""
+        text(36) (both as drift compares them). PostgreSQL: the code in `declared_forms`' spellings of the live
+        database (a serial kept through its table's rename is the code's serial)."""
 
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         """`expected` with its views, functions, triggers, … as the server at `conn` stores them (PostgreSQL asks

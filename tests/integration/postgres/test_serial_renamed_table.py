@@ -16,6 +16,7 @@ from pgtools import temp_database, url_for
 from mizzle.commands.drift import drift
 from mizzle.commands.generate import generate
 from mizzle.commands.pull import pull
+from mizzle.commands.push import push
 from mizzle.commands.verify import rebuild_snapshots, verify
 from mizzle.config import load_config
 from mizzle.runner.migrate import migrate
@@ -113,3 +114,34 @@ def test_a_table_made_again_beside_its_renamed_self_keeps_its_own_sequence(pg_av
         assert verify(config, url=url_for("postgres")).ok
     finally:
         sys.modules.pop("serial_remade_schema", None)
+
+
+def test_push_takes_a_serial_kept_through_a_table_rename_as_the_code_s_serial(pg_available: bool, tmp_path: Path) -> None:
+    """manila's Alembic history renamed share_export_locations to share_instance_export_locations: its `id` serial
+    kept `share_export_locations_id_seq`. drift and generate take that for the model's `Integer` key (a serial),
+    but push saw `integer → serial`, made a second sequence, dropped the kept one and dropped and re-added every
+    foreign key to the column; a second push did it all again on a database the first one had not touched."""
+    import psycopg
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "serial_pushed_schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "sa.Table('locations', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('path', sa.Text))\n"
+        "sa.Table('meta', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "         sa.Column('location_id', sa.Integer, sa.ForeignKey('locations.id')))\n")
+    (proj / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\nnaming = "postgresql"\n'
+                                      'schema = ["serial_pushed_schema.py"]\n')
+    try:
+        with temp_database("mzser") as url:
+            with psycopg.connect(url, autocommit=True) as c:
+                c.execute("CREATE TABLE old_locations (id serial PRIMARY KEY, path text);"
+                          "ALTER TABLE old_locations RENAME TO locations;"
+                          "ALTER TABLE locations RENAME CONSTRAINT old_locations_pkey TO locations_pkey;"
+                          "CREATE TABLE meta (id serial PRIMARY KEY, location_id integer"
+                          " CONSTRAINT meta_location_id_fkey REFERENCES locations(id));"
+                          "INSERT INTO locations (path) VALUES ('a'), ('b')")
+            result = push(load_config(proj / "mizzle.toml"), url=url, dry_run=True)
+            assert result.changes == [] and result.statements == [], result.changes
+    finally:
+        sys.modules.pop("serial_pushed_schema", None)

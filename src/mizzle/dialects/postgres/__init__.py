@@ -158,7 +158,10 @@ class PostgresDialect:
         return reapplicable(model)
 
     def push_forms(self, code: Schema, live: Schema) -> tuple[Schema, Schema]:
-        return code, live  # the server keeps every name and spelling; object_forms asks it for the rest
+        # the server keeps every name and spelling (object_forms asks it for the rest), except the spellings
+        # drift and generate take as the code's too: a serial kept through its table's rename, a date/time default
+        # the server evaluated, a routine's arguments spelled otherwise
+        return self.declared_forms(code, live), live
 
     def object_forms(self, conn: Any, expected: Schema, actual: Schema) -> Schema:
         from .canonical_objects import object_server_forms
