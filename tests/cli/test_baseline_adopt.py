@@ -246,3 +246,41 @@ posts = sa.Table(
     sa.Index("ix_author", "author_id"),
 )
 '''
+
+
+def test_baseline_adopts_a_single_column_key_the_database_left_unnamed(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """JupyterHub 6.1's models (`naming_convention={"pk": "pk_%(table_name)s"}`, since 2.0) against a hub database
+    made before 2.0 and upgraded by its Alembic migrations: its single-column keys are PostgreSQL's `groups_pkey`.
+    baseline matched the composite keys by definition but refused the single-column ones
+    (`~ primary key on groups: name pk_groups → groups_pkey (rename)`), as the database reads that name back as
+    the unnamed key's. Now it takes the database's name into the snapshot, as for a composite key, and the next
+    migration renames it to the code's."""
+    _project(tmp_path)
+    models = tmp_path / "app" / "models.py"
+    convention = '{"ix": "ix_%(column_0_label)s", "pk": "pk_%(table_name)s"}'
+    models.write_text(MODELS.replace("md = sa.MetaData()", f"md = sa.MetaData(naming_convention={convention})"))
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert 'CONSTRAINT "pk_users" PRIMARY KEY' in next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    url = pg_url()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        _metadata(tmp_path).create_all(engine)  # no naming convention: users_pkey, posts_pkey
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "primary key pk_users → users_pkey" in r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["generate", "--name", "names"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert 'RENAME CONSTRAINT "users_pkey" TO "pk_users"' in sql, sql
+    assert 'RENAME CONSTRAINT "posts_pkey" TO "pk_posts"' in sql, sql
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr

@@ -81,6 +81,11 @@ def align(expected: Schema, actual: Schema, renamed: list[tuple[str, str, str, s
                 by_definition or _pk_same_name(t, pk, a.primary_key)):
             if pk.name and a.primary_key.name and pk.name != a.primary_key.name:
                 log.append(("primary key", pk.name, a.primary_key.name))
+            elif by_definition and pk.name and a.primary_key.name is None and not _pk_same_name(t, pk, a.primary_key):
+                # `actual`'s key is unnamed: PostgreSQL's `<table>_pkey` (or the name the server kept), which a
+                # database built without the code's naming convention has (JupyterHub's before 2.0)
+                log.append(("primary key", pk.name, a.primary_key.server_name or implicit_pkey_name(t.name)))
+                pk = replace(pk, name=None, server_name=a.primary_key.server_name)
             pk = replace(pk, name=a.primary_key.name or pk.name)
         if not by_definition:
             tables.append(replace(t, primary_key=pk))
