@@ -176,3 +176,36 @@ def test_check_warns_of_a_chunk_drizzle_orm_cannot_run_as_one_statement(node: st
                        capture_output=True, text=True, timeout=120)
     assert p.returncode != 0 and "more than one statement" in p.stderr, p.stdout + p.stderr
     assert migrate(url=f"sqlite:///{tmp_path / 'm.db'}", folder=out).applied  # mizzle runs them one by one
+
+
+KEY_RENAMED = """
+import sqlalchemy as sa
+metadata = sa.MetaData({convention})
+clients = sa.Table("clients", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("identifier", sa.String(255), unique=True))
+tokens = sa.Table("tokens", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                  sa.Column("client_id", sa.String(255), sa.ForeignKey("clients.identifier"{ondelete})))
+"""
+
+
+@pytest.mark.interop
+def test_a_parents_renamed_unique_exists_before_the_rebuilt_child_referencing_it(node: str, tmp_path: Path) -> None:
+    """JupyterHub 1.5 → 6.1 on SQLite: oauth_clients (not rebuilt) has its unique index on identifier renamed
+    (uq_oauth_clients_identifier, from the naming convention 2.0 brought) while api_tokens, whose key references
+    that column, is rebuilt. The old index was dropped first and the new one made after the last rebuild, so under
+    drizzle-orm's migrator, foreign keys on, `INSERT INTO __new_api_tokens` failed with 'foreign key mismatch -
+    "__new_api_tokens" referencing "oauth_clients"'. Such a unique is now made before the rebuilds."""
+    (tmp_path / "keyrenamed").mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["keyrenamed/schema.py"]\nout = "migrations"\n')
+    steps = [("", ""), ('naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"}', ', ondelete="CASCADE"')]
+    for n, (convention, ondelete) in enumerate(steps):
+        (tmp_path / "keyrenamed" / "schema.py").write_text(KEY_RENAMED.format(convention=convention, ondelete=ondelete))
+        for m in [m for m in sys.modules if m == "keyrenamed" or m.startswith("keyrenamed.")]:
+            del sys.modules[m]
+        assert generate(load_config(tmp_path / "mizzle.toml"), name=f"s{n}", no_renames=True).written
+    sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert "DROP INDEX `clients_identifier_unique`" in sql and "CREATE TABLE `__new_clients`" not in sql, sql
+    assert sql.index("CREATE UNIQUE INDEX `uq_clients_identifier`") < sql.index("CREATE TABLE `__new_tokens`"), sql
+    drizzle_migrate(node, tmp_path / "orm.db", tmp_path / "migrations")
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=tmp_path / "migrations")
+    assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []

@@ -117,8 +117,27 @@ def sqlite_changes(changes: list[ch.Change], old: Schema, new: Schema) -> list[c
     cycled = views_over(rebuild, view_drops, old, new)
     trig = triggers_over(rebuild, {c.obj.key for c in cycled[0] if isinstance(c, oc.DropObject)}, view_drops, old,
                          new)
-    return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *rebuilds, *late, *indexes, *view_makes,
-            *cycled[1], *trig[1]]
+    keys, indexes = _referenced_keys_first(indexes, rebuild, old, new)
+    return [*trig[0], *cycled[0], *view_drops, *early, *creates, *adds, *keys, *rebuilds, *late, *indexes,
+            *view_makes, *cycled[1], *trig[1]]
+
+
+def _referenced_keys_first(indexes: list[ch.Change], rebuild: set[ch.TableKey], old: Schema, new: Schema
+                           ) -> tuple[list[ch.Change], list[ch.Change]]:
+    """The unique indexes made on tables not rebuilt that a rebuilt table's new foreign key references (made before
+    the rebuilds), and the other index changes (after them). Under a migrator that keeps foreign keys on
+    (drizzle-orm's), `INSERT INTO __new_child` fails with 'foreign key mismatch' while the parent lacks the key
+    (JupyterHub 1.5 → 6.1: oauth_clients' unique on identifier renamed uq_oauth_clients_identifier, its old index
+    dropped first and the new one made after the last rebuild, so copying api_tokens failed). Not one whose name a
+    rebuilt table's old definition still holds (SQLite's index names are the database's): that one waits."""
+    refs = {(f.ref_schema, f.ref_table, frozenset(f.ref_columns)) for key in rebuild
+            if (t := new.table(*key)) is not None for f in t.foreign_keys}
+    held = {ix.real_name for key in rebuild if (t := old.table(*key)) is not None for ix in t.indexes}
+    first: list[ch.Change] = [
+        c for c in indexes if isinstance(c, ch.CreateIndex) and c.table not in rebuild and c.index.unique
+        and not c.index.where and (*c.table, frozenset(c.index.column_names)) in refs
+        and c.index.real_name not in held]
+    return first, [c for c in indexes if all(c is not f for f in first)]
 
 
 def _drops_after_rebuilds(early: list[ch.Change], rebuild: set[ch.TableKey], old: Schema, made: set[ch.TableKey]
