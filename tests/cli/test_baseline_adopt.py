@@ -284,3 +284,38 @@ def test_baseline_adopts_a_single_column_key_the_database_left_unnamed(tmp_path:
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["generate", "--check"], cwd=tmp_path)
     assert r.code == 0, r.stdout + r.stderr
+
+
+def test_baseline_adopts_a_create_all_key_declared_unique_too_under_drizzle_kits_naming(  # type: ignore[no-untyped-def]
+        tmp_path: Path, pg_url, run_mizzle) -> None:
+    """nbgrader 0.9's `Course.id = Column(String(128), unique=True, primary_key=True)` with mizzle's default naming
+    (drizzle-kit's): the snapshot keeps the unique as `course_id_unique` beside the key, while create_all's
+    `PRIMARY KEY (id), UNIQUE (id)` leaves PostgreSQL only the key. baseline against nbgrader's own database was
+    refused with `- unique course_id_unique on course`; the one key CREATE TABLE made of them now matches, as it did
+    under PostgreSQL's own default name (`course_id_key`)."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "models.py").write_text(
+        "import sqlalchemy as sa\nmd = sa.MetaData()\n"
+        "course = sa.Table('course', md, sa.Column('id', sa.String(128), unique=True, primary_key=True))\n")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/models.py"]\nout = "migrations"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "course_id_unique" in next((tmp_path / "migrations").glob("0000_*.sql")).read_text()
+    url = pg_url()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        md = sa.MetaData()
+        sa.Table("course", md, sa.Column("id", sa.String(128), unique=True, primary_key=True))
+        md.create_all(engine)
+        with engine.connect() as c:
+            names = set(c.execute(sa.text("SELECT conname FROM pg_constraint WHERE conrelid = 'course'::regclass"))
+                        .scalars())
+    finally:
+        engine.dispose()
+    assert names == {"course_pkey"}
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    for args in (["drift"], ["generate", "--check"]):
+        r = run_mizzle(args, cwd=tmp_path, url=url)
+        assert r.code == 0, r.stdout + r.stderr
