@@ -372,3 +372,67 @@ def test_generate_writes_no_table_for_the_table_a_listeners_view_returns(tmp_pat
     warned, sql = _generate(tmp_path, run_mizzle, CREATE_VIEW)
     assert "cheap_items" not in sql and "totals" not in sql and 'CREATE TABLE "item"' in sql.replace('"public".', ""), sql
     assert [w.split(" AS ")[0] for w in warned] == ["DDL CREATE VIEW cheap_items", "DDL CREATE MATERIALIZED VIEW totals"]
+
+
+LISTENED = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("email", sa.Text, comment="login"), sa.Column("updated_at", sa.DateTime))
+sa.event.listen(users, "after_create", sa.DDL(
+    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$"))
+sa.event.listen(users, "after_create", sa.DDL(
+    "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()"))
+'''
+
+
+def test_a_listened_function_or_trigger_in_a_folder_with_the_sidecar_is_declared_not_written_by_hand(
+        tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
+    """A folder with mizzle's sidecar (meta/_mizzle.json, here for the column's comment) records the functions and
+    triggers its migrations make: one written into a `--custom` migration, as the warning advised, was then a
+    difference for `drift` and `verify` (`+ function touch()`, `+ trigger users_touch on users`). The warning
+    names the mizzle.pg declaration, and says why not by hand."""
+    warned, _ = _generate(tmp_path, run_mizzle, LISTENED)
+    assert (tmp_path / "drizzle" / "meta" / "_mizzle.json").exists()
+    fn = next(w for w in warned if "CREATE FUNCTION touch()" in w)
+    trigger = next(w for w in warned if "CREATE TRIGGER users_touch" in w)
+    assert "declare it with mizzle.pg.Function" in fn and "declare it with mizzle.pg.Trigger" in trigger, warned
+    for w in (fn, trigger):
+        assert "a difference for `drift` and `verify`" in w and "or write it into a migration" not in w, w
+    # the same in a later migration (the sidecar there before it)
+    schema = tmp_path / "app" / "schema.py"
+    schema.write_text(schema.read_text().replace('sa.Column("updated_at", sa.DateTime)',
+                                                 'sa.Column("updated_at", sa.DateTime), sa.Column("n", sa.Integer)'))
+    r = run_mizzle(["generate", "--name", "n"], cwd=tmp_path)
+    err = r.stderr  # type: ignore[attr-defined]
+    assert "declare it with mizzle.pg.Function" in err and "or write it into" not in err, err
+
+
+def test_without_the_sidecar_a_listened_function_may_go_into_a_custom_migration(
+        tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
+    """A folder without the sidecar lists what its SQL makes by hand (`not compared`), so both ways do."""
+    warned, _ = _generate(tmp_path, run_mizzle, LISTENED.replace(', comment="login"', ""))
+    assert not (tmp_path / "drizzle" / "meta" / "_mizzle.json").exists()
+    fn = next(w for w in warned if "CREATE FUNCTION touch()" in w)
+    assert "declare it with mizzle.pg.Function" in fn and "or write it into a migration of your own" in fn, fn
+
+
+def test_sqlite_advice_names_what_mizzle_pg_declares_there(tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
+    """SQLite has no functions, and mizzle.pg declares only its views and triggers (a trigger with a body): the
+    advice was PostgreSQL's (`declare it with mizzle.pg`) for any statement. A declared trigger starts the sidecar,
+    so the listened one is a difference if written by hand."""
+    warned, _ = _generate(tmp_path, run_mizzle, (
+        "import sqlalchemy as sa\nfrom mizzle.pg import Trigger\nmetadata = sa.MetaData()\n"
+        't = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))\n'
+        'log = sa.Table("log", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Integer))\n'
+        'declared = Trigger("t_ai", t, timing="after", events=["insert"], body="INSERT INTO log(n) VALUES (NEW.n);")\n'
+        'sa.event.listen(t, "after_create", sa.DDL("CREATE TRIGGER t_au AFTER UPDATE ON t BEGIN '
+        'INSERT INTO log(n) VALUES (NEW.n); END"))\n'
+        'sa.event.listen(t, "after_create", sa.DDL("CREATE VIRTUAL TABLE t_fts USING fts5(n)"))\n'), dialect="sqlite")
+    assert (tmp_path / "drizzle" / "meta" / "_mizzle.json").exists()
+    trigger = next(w for w in warned if "CREATE TRIGGER t_au" in w)
+    assert "declare it with mizzle.pg.Trigger(name, table, body=" in trigger, trigger
+    assert "a difference for `drift` and `verify`" in trigger, trigger
+    fts = next(w for w in warned if "CREATE VIRTUAL TABLE" in w)
+    assert "mizzle.pg" not in fts and "(`mizzle generate --custom`)" in fts, fts

@@ -188,7 +188,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                             previous=old)
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
-    result.warnings += [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
+    result.warnings += _not_managed(new, folder)
     result.warnings += made + dialect.fails_on_rows(changeset.changes) + _unknown_to_server(dialect, old, new, folder)
     if not custom and not changeset:
         if cache is not None:
@@ -219,6 +219,15 @@ def _unknown_to_server(dialect: Dialect, old: Schema, new: Schema, folder: Migra
     from ..schema.outside_calls import calls_outside
 
     return collations_unknown(dialect, old, new, folder) + calls_outside(dialect.reader, old, new)
+
+
+def _not_managed(new: Schema, folder: MigrationFolder) -> list[str]:
+    """One warning per thing the schema code makes outside the model (its DDL listeners, …); where the folder has
+    mizzle's sidecar, an object mizzle.pg declares is to be declared (`advice_with_sidecar`)."""
+    from ..sources.sqlalchemy import advice_with_sidecar
+
+    lines = [f"not managed by mizzle (not in this migration): {x}" for x in new.objects.unmanaged]
+    return [advice_with_sidecar(w) for w in lines] if folder.sidecar_path.exists() else lines
 
 
 def collations_unknown(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
@@ -337,6 +346,10 @@ def _write(result: GenerateResult, folder: MigrationFolder, config: Config, chan
     m = folder.add_migration(name or migration_name(changeset.changes), result.sql, snap, prefix=prefix,
                              sidecar_entry=side, now_ms=now_ms)
     result.tag, result.sql_path = m.tag, m.sql_path
+    if folder.sidecar_path.exists():  # perhaps started by this migration: the advice is the sidecar's then too
+        from ..sources.sqlalchemy import advice_with_sidecar
+
+        result.warnings = [advice_with_sidecar(w) for w in result.warnings]
     if cache is not None:  # so the next `generate --check` is instant: the verdict only if the new snapshot agrees
         written, _ = previous_schema(folder, config.dialect)
         if not diff(written, _carry_forward(written, new), Renames(none=True)):

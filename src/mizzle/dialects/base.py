@@ -6,7 +6,7 @@ never pays for SQLAlchemy, pglast or a driver it does not use."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -296,6 +296,9 @@ class Dialect(Protocol):
     # in drizzle-kit 0.x's layout, the snapshot codec keeps a unique's, foreign key's and index's server name in
     # mizzle's sidecar (`serverName`): `baseline` records the database's names there, the snapshot keeps the code's
     sidecar_server_names: bool
+    # the kinds of object (as a DDL listener's statement is read: "routine", "trigger", "view", …) mizzle.pg declares
+    # on this dialect, each with the declaration a warning names (SQLite: views and triggers, no functions)
+    pg_declarations: Mapping[str, str]
     # a foreign key's columns and those it references keep comparable types while it exists: ALTER COLUMN … TYPE
     # on either side checks it again ("foreign key constraint … cannot be implemented"), so a key over a column
     # whose type changes is dropped before and made again after (PostgreSQL; SQLite checks no types)

@@ -148,7 +148,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                                         f"listened for on the class): {runs} runs it, mizzle's migrations do not")
                     continue
                 out.append(f"{_listener_text(listener, statement)} ({event} on {where}): {runs} runs it, mizzle's "
-                           f"migrations do not — {_declare_instead(statement)}")
+                           f"migrations do not — {_declare_instead(statement, dialect)}")
     return out + list(on_class.values())
 
 
@@ -221,13 +221,37 @@ def _runs_on(listener: Any, dialect: str) -> bool:
 _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 
 
-def _declare_instead(statement: str | None) -> str:
+# the end of the advice for an object mizzle.pg declares, in a folder without mizzle's sidecar (its SQL's
+# functions and triggers are listed, not compared); `advice_with_sidecar` rewrites it where the folder has one
+BY_HAND = ", or write it into a migration of your own (`mizzle generate --custom`)"
+_COMPARED = (": this folder's meta/_mizzle.json records what its migrations make, so one written into a migration "
+             "by hand (`mizzle generate --custom`) is a difference for `drift` and `verify`")
+
+
+def _declare_instead(statement: str | None, dialect: str) -> str:
     """How to have what the listener makes in mizzle's migrations. An index is mizzle's to manage: one written
-    into a `--custom` migration is drift for good (invenio-files-rest's partial unique index)."""
+    into a `--custom` migration is drift for good (invenio-files-rest's partial unique index). An object
+    mizzle.pg declares on `dialect` (Dialect.pg_declarations) is declared so; written by hand it is a difference
+    once the folder has mizzle's sidecar (`advice_with_sidecar`)."""
+    from .. import dialects
+
     if statement is not None and _CREATE_INDEX.match(statement):
         return ("declare it as sa.Index(…, unique=…, postgresql_where=…) on the table instead (mizzle manages "
                 "indexes: one made by hand is a difference)")
+    declarations = dialects.get(dialect).pg_declarations
+    made = _ddl_object(statement)
+    if made is not None and made[0] in declarations:
+        return f"declare it with mizzle.pg.{declarations[made[0]]}{BY_HAND}"
+    if "routine" not in declarations:  # a statement of its own: mizzle.pg declares no function here (SQLite)
+        return "write it into a migration (`mizzle generate --custom`)"
     return "declare it with mizzle.pg, or write it into a migration (`mizzle generate --custom`)"
+
+
+def advice_with_sidecar(line: str) -> str:
+    """`line` (a not-managed warning of `ddl_events`) as said where the migrations folder has mizzle's sidecar: an
+    object mizzle.pg declares is declared, not written into a migration by hand, which `drift` and `verify` then
+    report (its snapshots record the functions and triggers the folder makes)."""
+    return line[:-len(BY_HAND)] + _COMPARED if line.endswith(BY_HAND) else line
 
 
 def _listener_text(listener: Any, statement: str | None) -> str:

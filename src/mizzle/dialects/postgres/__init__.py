@@ -5,8 +5,9 @@ module when called (psycopg, pglast and SQLAlchemy stay unimported until needed)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .. import JOURNAL_VERSIONS
@@ -38,6 +39,9 @@ class PostgresDialect:
     drizzle_kit_records_renames = False
     drizzle_kit_drops_added_key_actions = False
     sidecar_server_names = True
+    pg_declarations: Mapping[str, str] = MappingProxyType({
+        "routine": "Function (or Procedure)", "trigger": "Trigger", "view": "View", "domain": "Domain",
+        "composite type": "CompositeType"})
     introspects_on_two_connections = True
     foreign_keys_check_types = True
 

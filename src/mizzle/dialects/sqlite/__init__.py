@@ -4,9 +4,10 @@ introspection, and the runner backend (stdlib sqlite3 only). Every hook imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .. import JOURNAL_VERSIONS
@@ -37,6 +38,8 @@ class SQLiteDialect:
     drizzle_kit_records_renames = True
     drizzle_kit_drops_added_key_actions = True
     sidecar_server_names = False
+    pg_declarations: Mapping[str, str] = MappingProxyType({
+        "trigger": "Trigger(name, table, body=\"…\") (SQLite's: a body, no function)", "view": "View"})
     introspects_on_two_connections = False
     foreign_keys_check_types = False
     probe = False
