@@ -196,3 +196,26 @@ def test_a_key_holding_a_uniques_name_renamed_with_its_table(pg_available: bool,
     assert list(table["uniqueConstraints"]) == ["pricing_models_id_unique"]
     sidecar = json.loads((tmp_path / "drizzle" / "meta" / "_mizzle.json").read_text())
     assert '"pricing_models_id_unique"' in json.dumps(sidecar)
+
+
+def test_a_function_call_index_element_mizzle_wrote_in_parentheses_is_the_call(pg_available: bool,
+                                                                                  tmp_path: Path) -> None:
+    """mizzle writes every expression element of an index in parentheses (`USING btree ((lower(domain)))`, as
+    `pull` wrote Supabase's auth.sso_domains_domain_idx), while its snapshot, like drizzle-kit's for
+    sql`lower(domain)`, holds `lower(domain)`: the snapshot rebuilt from that SQL said `(lower(domain))`, churn in
+    every rebuilt snapshot. A function call needs no parentheses as an element, and drizzle-kit writes none; an
+    element that does need them (an operator: drizzle-kit's SQL of sql`("score" + 1)`) keeps its text."""
+    (snap,) = _rebuild(tmp_path, [
+        ("0000_baseline", 'CREATE TABLE "sso_domains" (\n\t"id" uuid PRIMARY KEY NOT NULL,\n\t"domain" text NOT NULL,'
+                          '\n\t"score" integer\n);--> statement-breakpoint\n'
+                          'CREATE UNIQUE INDEX "sso_domains_domain_idx" ON "sso_domains" USING btree '
+                          '((lower(domain)));--> statement-breakpoint\n'
+                          'CREATE INDEX "by_both" ON "sso_domains" USING btree ((lower(domain)) DESC, "id");'
+                          '--> statement-breakpoint\n'
+                          'CREATE INDEX "by_score" ON "sso_domains" USING btree (("score" + 1));'),
+    ])
+    indexes = snap["tables"]["public.sso_domains"]["indexes"]
+    assert [c["expression"] for c in indexes["sso_domains_domain_idx"]["columns"]] == ["lower(domain)"]
+    assert [(c["expression"], c["asc"]) for c in indexes["by_both"]["columns"]] == [("lower(domain)", False),
+                                                                                     ("id", True)]
+    assert [c["expression"] for c in indexes["by_score"]["columns"]] == ['("score" + 1)']

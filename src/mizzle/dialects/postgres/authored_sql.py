@@ -295,13 +295,28 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             opclasses[str(p.name)] = ".".join(str(x.sval) for x in p.opclass)
         if p.expr is None:
             continue
-        k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
-        exprs[n] = st.text(toks[:_match(toks, k) + 1] if k is not None else toks[:1]) or ""
+        exprs[n] = _element_text(p, toks, st)
     where = None
     if node.whereClause is not None:
         w = _depth0(st.toks, "WHERE", close + 1)
         where = st.text(st.toks[w + 1:]) if w is not None else None
     texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs, "opclasses": opclasses}
+
+
+def _element_text(p: Any, toks: list[Any], st: _Stmt) -> str:
+    """An index element's expression as the SQL spells it, but for the parentheses around a lone function call
+    (`(lower(domain))`): an element needs none there, drizzle-kit writes none (sql`lower(domain)`), and its
+    snapshot, like mizzle's, holds the call; they are mizzle's own SQL's, which puts every expression element in
+    parentheses (`pull`'s Supabase auth.sso_domains_domain_idx)."""
+    k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
+    if k is None:
+        return st.text(toks[:1]) or ""
+    end = _match(toks, k)
+    if k == 0 and type(p.expr).__name__ == "FuncCall" and end > 1:
+        inner = next((m for m in range(1, end) if toks[m].name == _OPEN), None)
+        if inner is not None and _match(toks, inner) == end - 1:  # `(` name `(` … `)` `)`: the call, nothing after
+            return st.text(toks[1:end]) or ""
+    return st.text(toks[:end + 1]) or ""
 
 
 def _query_after_as(st: _Stmt, tail: tuple[str, ...]) -> str | None:
