@@ -146,8 +146,8 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
     unnamed key): after `baseline` took the database's names, `generate --check` asked to rename each one back to
     the code's (`constraint users_email_key → users_email_unique (rename)`), so the first migration after adopting a
     database renamed them all. The snapshot keeps the code's names, the database's are its server names; they
-    stay so through later migrations, whose DDL names what the database has. (A check constraint has no server
-    name: baseline still renames it in the snapshot, so this schema has none.)"""
+    stay so through later migrations, whose DDL names what the database has. (Checks and composite keys:
+    test_checks_and_composite_keys_baseline_takes_from_the_database_stay_the_codes.)"""
     _project(tmp_path)
     models = tmp_path / "app" / "models.py"
     models.write_text(MODELS.replace('    sa.CheckConstraint("age >= 0"),\n', ""))
@@ -278,6 +278,78 @@ def test_baseline_adopts_a_single_column_key_the_database_left_unnamed(tmp_path:
     sql = next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
     assert 'RENAME CONSTRAINT "users_pkey" TO "pk_users"' in sql, sql
     assert 'RENAME CONSTRAINT "posts_pkey" TO "pk_posts"' in sql, sql
+
+
+KEYED = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+
+users = sa.Table(
+    "users", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("age", sa.Integer),
+    sa.CheckConstraint("age >= 0"),
+)
+
+memberships = sa.Table(
+    "memberships", md,
+    sa.Column("user_id", sa.Integer, nullable=False),
+    sa.Column("group_id", sa.Integer, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "group_id"),
+    sa.CheckConstraint("role <> ''"),
+)
+'''
+
+
+def test_checks_and_composite_keys_baseline_takes_from_the_database_stay_the_codes(
+        tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """The server names of uniques, foreign keys and indexes left out checks and composite keys: after `baseline`
+    on create_all's database (`users_age_check`, `memberships_pkey` for the code's unnamed ones) the snapshot held
+    the database's names and `generate --check` asked to rename each back (`~ constraint users_age_check →
+    users_check on users (rename)`, `~ primary key on memberships: name memberships_pkey → …_pk (rename)`). They
+    keep the code's names too, the database's as server names, which later migrations drop them by."""
+    _project(tmp_path)
+    models = tmp_path / "app" / "models.py"
+    models.write_text(KEYED)
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    url = pg_url()
+    ns: dict[str, object] = {}
+    exec(compile(models.read_text(), str(models), "exec"), ns)  # noqa: S102 - the test's own module
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        ns["md"].create_all(engine)  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert "users_age_check" in r.stderr and "memberships_pkey" in r.stderr, r.stderr
+    snap = _snapshot(tmp_path)
+    tables = snap["tables"]
+    assert isinstance(tables, dict)
+    assert list(tables["public.users"]["checkConstraints"]) == ["users_check"]
+    assert list(tables["public.memberships"]["compositePrimaryKeys"]) == ["memberships_user_id_group_id_pk"]
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    # an unrelated change: the next snapshot still knows the database's names
+    models.write_text(models.read_text().replace('sa.Column("age", sa.Integer),', 'sa.Column("age", sa.Integer),\n'
+                                                 '    sa.Column("bio", sa.Text),'))
+    r = run_mizzle(["generate", "--name", "bio"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert "RENAME" not in next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    # then the checks and the key change: dropped by the names the database has
+    models.write_text(models.read_text().replace("age >= 0", "age > 0").replace('    sa.CheckConstraint("role <> \'\'"),\n', "")
+                      .replace('sa.PrimaryKeyConstraint("user_id", "group_id")',
+                               'sa.PrimaryKeyConstraint("user_id", "group_id", name="memberships_key")'))
+    r = run_mizzle(["generate", "--name", "change"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+    assert 'DROP CONSTRAINT "users_age_check"' in sql and 'DROP CONSTRAINT "memberships_role_check"' in sql, sql
+    assert 'RENAME CONSTRAINT "memberships_pkey" TO "memberships_key"' in sql, sql
     r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stderr
     r = run_mizzle(["drift"], cwd=tmp_path, url=url)

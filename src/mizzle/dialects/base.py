@@ -293,8 +293,9 @@ class Dialect(Protocol):
     # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
     # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
     introspects_on_two_connections: bool
-    # in drizzle-kit 0.x's layout, the snapshot codec keeps a unique's, foreign key's and index's server name in
-    # mizzle's sidecar (`serverName`): `baseline` records the database's names there, the snapshot keeps the code's
+    # in drizzle-kit 0.x's layout, the snapshot codec keeps a unique's, foreign key's, check's, index's and composite
+    # key's server name in mizzle's sidecar (`serverName`): `baseline` records the database's names there, the
+    # snapshot keeps the code's
     sidecar_server_names: bool
     # the kinds of object (as a DDL listener's statement is read: "routine", "trigger", "view", …) mizzle.pg declares
     # on this dialect, each with the declaration a warning names (SQLite: views and triggers, no functions)

@@ -94,31 +94,47 @@ def keep_key_names(old: Schema, new: Schema, renamed_tables: dict[str, str], ren
 def keep_server_names(old: Schema, new: Schema, changes: list[Any],
                       renamed_tables: dict[str, str] | None = None) -> Schema:
     """`new` (the schema code's model, about to be the next snapshot; drizzle-kit 0.x's layout) with the server
-    names `old` had for the unique constraints, foreign keys and indexes that stay (the same table, or the one
-    `renamed_tables` renamed it to, as keep_key_names follows it; the same name, neither dropped nor renamed by
-    `changes`): `baseline` keeps there the names a database gave the objects the code leaves unnamed
-    (`posts_author_id_fkey` for `posts_author_id_users_id_fk`) or names otherwise (`fk_author`); the code has no
-    such names, and later migrations drop and change the objects by them (a table renamed, their names stay)."""
+    names `old` had for the unique constraints, foreign keys, checks, indexes and named primary keys that stay (the
+    same table, or the one `renamed_tables` renamed it to, as keep_key_names follows it; the same name, neither
+    dropped nor renamed by `changes`): `baseline` keeps there the names a database gave the objects the code leaves
+    unnamed (`posts_author_id_fkey` for `posts_author_id_users_id_fk`, `users_age_check` for `users_check`,
+    `memberships_pkey` for a composite `memberships_user_id_group_id_pk`) or names otherwise (`fk_author`); the
+    code has no such names, and later migrations drop and change the objects by them (a table renamed, their names
+    stay)."""
     from dataclasses import replace
 
-    from ..schema.changes import DropForeignKey, DropIndex, DropUnique, RenameConstraint
+    from ..schema.changes import (
+        DropCheck,
+        DropForeignKey,
+        DropIndex,
+        DropUnique,
+        RenameConstraint,
+        SetPrimaryKey,
+    )
 
     gone = {(c.table, c.new) for c in changes if isinstance(c, RenameConstraint)}
-    gone |= {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique))
-             for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex) else c.unique]}
+    gone |= {(c.table, x.name) for c in changes if isinstance(c, (DropForeignKey, DropIndex, DropUnique, DropCheck))
+             for x in [c.fk if isinstance(c, DropForeignKey) else c.index if isinstance(c, DropIndex)
+                       else c.check if isinstance(c, DropCheck) else c.unique]}
+    rekeyed = {c.table for c in changes if isinstance(c, SetPrimaryKey)
+               or (isinstance(c, RenameConstraint) and c.primary_key)}
     back = {v: k for k, v in (renamed_tables or {}).items()}
     tables, changed = [], False
     for t in new.tables:
         schema, _, name = back.get(f"{t.schema}.{t.name}", f"{t.schema}.{t.name}").partition(".")
         prev = old.table(schema, name)
-        parts: dict[str, tuple[Any, ...]] = {}
-        for part in ("uniques", "foreign_keys", "indexes") if prev is not None else ():
+        parts: dict[str, Any] = {}
+        for part in ("uniques", "foreign_keys", "checks", "indexes") if prev is not None else ():
             kept = {o.name: o.server_name for o in getattr(prev, part) if o.server_name}
             objs = getattr(t, part)
             named = tuple(replace(o, server_name=kept[o.name]) if o.name in kept and not o.server_name
                           and (t.key, o.name) not in gone else o for o in objs)
             if any(a is not b for a, b in zip(named, objs, strict=True)):
                 parts[part], changed = named, True
+        pk, opk = t.primary_key, prev.primary_key if prev is not None else None
+        if pk is not None and opk is not None and pk.name and opk.server_name and not pk.server_name \
+                and (pk.name, pk.columns) == (opk.name, opk.columns) and t.key not in rekeyed:
+            parts["primary_key"], changed = replace(pk, server_name=opk.server_name), True
         tables.append(t.with_(**parts) if parts else t)
     return new.with_(tables=tables) if changed else new
 

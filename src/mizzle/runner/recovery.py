@@ -256,9 +256,9 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
                  sidecar: bool = False) -> list[str]:
     """The constraints and indexes matched by definition, named in `target`'s snapshot as the database names them,
     so the DDL of later migrations names what the database has. `sidecar` (Dialect.sidecar_server_names, drizzle-kit
-    0.x's layout): a unique, foreign key or index keeps the code's name in the snapshot and the database's becomes
-    its server name in the sidecar entry (renamed in the snapshot, `generate` would rename it back to the code's);
-    the others are renamed in the snapshot."""
+    0.x's layout): each keeps the code's name in the snapshot and the database's becomes its server name in the
+    sidecar entry (renamed in the snapshot, `generate` would rename it back to the code's); otherwise they are
+    renamed in the snapshot."""
     from ..migrations.folder import dump_json, write_atomic
 
     snap = folder.read_snapshot(target)
@@ -267,7 +267,7 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         return []
     sections = {"unique": "uniqueConstraints", "foreign key": "foreignKeys", "check": "checkConstraints",
                 "index": "indexes", "primary key": "compositePrimaryKeys"}
-    by_server_name = {"unique", "foreign key", "index"} if sidecar and not folder.uses_folders else set()
+    by_server_name = set(sections) if sidecar and not folder.uses_folders else set()
     side = folder.read_sidecar() if by_server_name else {}
     done, renamed, sided = [], False, False
     for schema, table, kind, old, new in adopted:
@@ -279,10 +279,13 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         if key is None or new in sec:
             continue
         done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
-        if kind in by_server_name:
+        if kind in by_server_name and not _single_column_key(kind, sec[key]):
             entry = side.setdefault("snapshots", {}).setdefault(snap.get("id"), {})
             row = entry.setdefault("tables", {}).setdefault(f"{schema}.{table}", {})
-            row.setdefault(sections[kind], {}).setdefault(key, {})["serverName"] = new
+            # the table's one key: its sidecar entry is `primaryKey` (a composite key's `serverName`)
+            place = row.setdefault("primaryKey", {}) if kind == "primary key" else \
+                row.setdefault(sections[kind], {}).setdefault(key, {})
+            place["serverName"] = new
             sided = True
             continue
         value = sec.pop(key)
@@ -296,6 +299,13 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         side.setdefault("version", 1)
         write_atomic(folder.sidecar_path, dump_json(side) + "\n")
     return done
+
+
+def _single_column_key(kind: str, entry: Any) -> bool:
+    """A primary key over one column the code names (`pk_users`) where the database has the unnamed key's
+    `users_pkey`: the database reads it back as unnamed, so it is renamed in the snapshot (the next migration renames
+    it to the code's name) rather than given a server name."""
+    return kind == "primary key" and isinstance(entry, dict) and len(entry.get("columns") or ()) == 1
 
 
 def _adopt_inline(folder: MigrationFolder, target: Migration, inline: list[tuple[str, str]]) -> list[str]:

@@ -431,7 +431,7 @@ class DropCheck(Change):
         return AddCheck(self.table, self.check)
 
     def describe(self) -> str:
-        return f"- check {self.check.name} on {table_label(self.table)}"
+        return f"- check {self.check.real_name} on {table_label(self.table)}"
 
 
 @dataclass(frozen=True)

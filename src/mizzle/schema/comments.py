@@ -28,7 +28,7 @@ from .table_features import AddExclusion
 
 def pk_name(table: str, pk: PrimaryKey) -> str:
     """The name PostgreSQL has for the key: its own, the one kept through a rename, or `<table>_pkey`."""
-    return pk.name or pk.server_name or implicit_pkey_name(table)
+    return pk.server_name or pk.name or implicit_pkey_name(table)
 
 
 def _made(changes: list[Change]) -> tuple[set[TableKey], set[tuple[TableKey, str]]]:

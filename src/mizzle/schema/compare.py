@@ -133,7 +133,7 @@ def _pk_same_name(t: Table, pk: PrimaryKey, other: PrimaryKey) -> bool:
             (other.name is None and not other.server_name and may_be_unnamed_key(pk.name)):
         return True  # the key the unnamed one is, made under a former name of its table
     def real(p: PrimaryKey) -> str:
-        return p.name or p.server_name or implicit_pkey_name(t.name)
+        return p.server_name or p.name or implicit_pkey_name(t.name)
     return real(pk) == real(other)
 
 

@@ -725,9 +725,9 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
 
 def _pk_renamed(a: Table, b: Table) -> bool:
     """The same key (columns, deferrability) under two names, an unnamed one being `<table>_pkey` (or the name
-    the server kept, PrimaryKey.server_name)."""
+    the server kept, PrimaryKey.server_name; a named key's server name, `baseline`'s, is its real name too)."""
     pa, pb = a.primary_key, b.primary_key
-    return pa is not None and pb is not None and (pa.name is None or not pa.server_name) \
+    return pa is not None and pb is not None \
         and _pk_real_name(a) != _pk_real_name(b) and pa.columns == pb.columns and pa.deferrable == pb.deferrable \
         and not (pa.name is None and not pa.server_name and may_be_unnamed_key(pb.name))
 
@@ -735,7 +735,7 @@ def _pk_renamed(a: Table, b: Table) -> bool:
 def _pk_real_name(t: Table) -> str:
     pk = t.primary_key
     assert pk is not None
-    return pk.name or pk.server_name or implicit_pkey_name(t.name)
+    return pk.server_name or pk.name or implicit_pkey_name(t.name)
 
 
 def _pk_equal(a: Table, b: Table) -> bool:

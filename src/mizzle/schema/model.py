@@ -112,7 +112,8 @@ class PrimaryKey:
     name: str | None = None  # None: the server's default `<table>_pkey`
     deferrable: str | None = None  # None | "immediate" | "deferred"
     # an unnamed key's real name when it is not `<table>_pkey`: `<old>_pkey` kept through a table rename, or a
-    # unique constraint's name (PRIMARY KEY and UNIQUE on one column: PostgreSQL keeps one, the key, so named).
+    # unique constraint's name (PRIMARY KEY and UNIQUE on one column: PostgreSQL keeps one, the key, so named); a
+    # named key's when the server has another (`baseline`'s: `memberships_pkey` for the code's composite `…_pk`).
     # Not part of the key's definition (equality ignores it); DROP CONSTRAINT uses it.
     server_name: str | None = field(default=None, compare=False)
 
@@ -162,6 +163,13 @@ class CheckConstraint:
     expression: str
     not_valid: bool = False  # added NOT VALID and not validated since
     no_inherit: bool = False
+    # the name the server has when it is not `name` (the schema code's): `baseline`'s (`users_age_check` for the
+    # code's unnamed `users_check`). Not part of the definition (equality ignores it); DROP and RENAME use it
+    server_name: str | None = field(default=None, compare=False)
+
+    @property
+    def real_name(self) -> str:
+        return self.server_name or self.name
 
 
 @_quick_init

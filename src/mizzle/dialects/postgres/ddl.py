@@ -537,7 +537,7 @@ def _drop_table(t: Table) -> list[str]:
 def _drop_pk(c: ch.SetPrimaryKey) -> str:
     assert c.old is not None
     return (f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT "
-            f"{ident(c.old.name or c.old.server_name or implicit_pkey_name(c.table[1]))}")
+            f"{ident(c.old.server_name or c.old.name or implicit_pkey_name(c.table[1]))}")
 
 
 def _set_pk(c: ch.SetPrimaryKey) -> list[str]:
@@ -587,7 +587,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {'IF EXISTS ' * c.repeats_key}"
                               f"{ident(c.unique.real_name)}"],
     ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {check_constraint(c.check)}{_not_valid(c.check)}"],
-    ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.name)}"],
+    ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.real_name)}"],
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
     ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.real_name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],

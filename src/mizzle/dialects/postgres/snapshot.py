@@ -198,7 +198,7 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                for u in (t.get("uniqueConstraints") or {}).values()]
     side_ck = side.get("checkConstraints", {})
     checks = [CheckConstraint(c["name"], c["value"], bool(side_ck.get(c["name"], {}).get("notValid")),
-                              bool(side_ck.get(c["name"], {}).get("noInherit")))
+                              bool(side_ck.get(c["name"], {}).get("noInherit")), _server_name(c, side_ck))
               for c in (t.get("checkConstraints") or {}).values()]
     side_ix = side.get("indexes", {})
     indexes = [_index_from_json(ix, side_ix) for ix in (t.get("indexes") or {}).values()]
@@ -324,10 +324,11 @@ def _pk_from_json(t: dict[str, Any], side: dict[str, Any]) -> PrimaryKey | None:
         pk = PrimaryKey(tuple(pk_single), None)
     side_pk = {"name": t["_pkName"], **(side.get("primaryKey") or {})} if t.get("_pkName") else \
         side.get("primaryKey") or {}  # _pkName: snapshot_v9.PK_NAME, from a 1.x snapshot's key row
-    if pk is not None and (side_pk.get("deferrable") or side_pk.get("name")):
-        # the sidecar's `name`: the server's name of a key drizzle-kit writes as the column's primaryKey
+    if pk is not None and (side_pk.get("deferrable") or side_pk.get("name") or side_pk.get("serverName")):
+        # the sidecar's `name`: the server's name of a key drizzle-kit writes as the column's primaryKey; its
+        # `serverName`: a composite key's, where the server has another name than the snapshot's (`baseline`'s)
         pk = PrimaryKey(pk.columns, pk.name, side_pk.get("deferrable"),
-                        side_pk.get("name") if pk.name is None else None)
+                        side_pk.get("name") if pk.name is None else side_pk.get("serverName"))
     return pk
 
 
@@ -540,15 +541,17 @@ def _table_sidecar(t: Table) -> dict[str, Any]:
     if fks:
         side["foreignKeys"] = fks
     pk = t.primary_key
-    if pk is not None and (pk.deferrable or (pk.name is None and pk.server_name)):
+    if pk is not None and (pk.deferrable or pk.server_name):
         side["primaryKey"] = {k: v for k, v in (("deferrable", pk.deferrable),
-                                                ("name", pk.server_name if pk.name is None else None)) if v}
+                                                ("name", pk.server_name if pk.name is None else None),
+                                                ("serverName", pk.server_name if pk.name else None)) if v}
     uqs = {u.name: {k: v for k, v in (("deferrable", u.deferrable), ("serverName", u.server_name)) if v}
            for u in t.uniques if u.deferrable or u.server_name}
     if uqs:
         side["uniqueConstraints"] = uqs
-    cks = {c.name: {k: True for k, v in (("notValid", c.not_valid), ("noInherit", c.no_inherit)) if v}
-           for c in t.checks if c.not_valid or c.no_inherit}
+    cks = {c.name: {k: w for k, v, w in (("notValid", c.not_valid, True), ("noInherit", c.no_inherit, True),
+                                         ("serverName", c.server_name, c.server_name)) if v}
+           for c in t.checks if c.not_valid or c.no_inherit or c.server_name}
     if cks:
         side["checkConstraints"] = cks
     if t.unlogged:
