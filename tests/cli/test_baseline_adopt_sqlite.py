@@ -6,6 +6,7 @@ accepts the database and `drift` is clean after; a column of another type is sti
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -250,3 +251,50 @@ def test_baseline_force_marks_the_uniques_a_create_table_holds(tmp_path: Path, r
     assert r.code == 0, r.stdout + r.stderr
     with sqlite3.connect(adopted) as c:
         c.execute("INSERT INTO trial_values (trial_id, objective) VALUES (1, 0), (1, 0)")
+
+
+def test_an_index_name_baseline_takes_from_the_database_is_no_change_for_generate(
+        tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """After `baseline` named optuna's index as the database does (trials_study_id_key for the model's
+    ix_trials_study_id), `generate --check` right after asked to make it again under the code's name
+    (`- index trials_study_id_key`, `+ index ix_trials_study_id`). As on PostgreSQL, the snapshot keeps the code's
+    name and the sidecar the database's (its server name), which later migrations, and their table rebuilds, use."""
+    (tmp_path / "models.py").write_text(TRIALS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as c:
+        c.executescript("CREATE TABLE trials (trial_id INTEGER NOT NULL, study_id INTEGER, PRIMARY KEY (trial_id));"
+                        "CREATE INDEX trials_study_id_key ON trials (study_id);")
+    url = f"sqlite:///{db}"
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    snap = json.loads(next((tmp_path / "migrations" / "meta").glob("0000_snapshot.json")).read_text())
+    assert list(snap["tables"]["trials"]["indexes"]) == ["ix_trials_study_id"]
+    assert "_serverName" not in json.dumps(snap)  # drizzle-kit's v6 snapshot as drizzle-kit reads it
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+    # an unrelated change: the next snapshot still knows the database's name
+    (tmp_path / "models.py").write_text(TRIALS.replace("index=True),", 'index=True),\n    sa.Column("note", sa.Text),'))
+    r = run_mizzle(["generate", "--name", "note"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "INDEX" not in next((tmp_path / "migrations").glob("0001_*.sql")).read_text()
+    assert "trials_study_id_key" in (tmp_path / "migrations" / "meta" / "_mizzle.json").read_text()
+    assert not any("_serverName" in p.read_text() for p in (tmp_path / "migrations" / "meta").glob("*_snapshot.json"))
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+    # a change rebuilding the table makes the index again, under the code's name, which later migrations use
+    (tmp_path / "models.py").write_text(TRIALS.replace("index=True),", 'index=True, nullable=False),\n'
+                                                                        '    sa.Column("note", sa.Text),'))
+    r = run_mizzle(["generate", "--name", "rebuild"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "CREATE INDEX `ix_trials_study_id`" in next((tmp_path / "migrations").glob("0002_*.sql")).read_text()
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+    assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 0
+    (tmp_path / "models.py").write_text(TRIALS.replace("index=True),", 'nullable=False),\n    sa.Column("note", sa.Text),'))
+    r = run_mizzle(["generate", "--name", "drop_index"], cwd=tmp_path)
+    assert "DROP INDEX `ix_trials_study_id`;" in next((tmp_path / "migrations").glob("0003_*.sql")).read_text()
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0

@@ -457,6 +457,33 @@ def next_idx(journal: Journal) -> int:
     return max((e.idx for e in journal.entries), default=-1) + 1
 
 
+
+def _index_server_names_aside(snapshot: dict[str, Any], sidecar_entry: dict[str, Any] | None
+                              ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """drizzle-kit 0.x's layout: `snapshot` without its index rows' server names (`_serverName`, the SQLite codec's,
+    for drizzle-kit 1.x's rows: `baseline`'s name of an index the code names otherwise), and `sidecar_entry` with
+    them (`tables.<table>.indexes.<name>.serverName`), so the snapshot stays as drizzle-kit 0.x reads it."""
+    moved: dict[str, dict[str, str]] = {}
+    tables = dict(snapshot.get("tables") or {})
+    for key, t in tables.items():
+        rows = (t.get("indexes") or {}) if isinstance(t, dict) else {}
+        names = {n: ix["_serverName"] for n, ix in rows.items() if isinstance(ix, dict) and ix.get("_serverName")}
+        if names:
+            moved[key] = names
+            tables[key] = {**t, "indexes": {n: {k: v for k, v in ix.items() if k != "_serverName"} if n in names
+                                            else ix for n, ix in rows.items()}}
+    if not moved:
+        return snapshot, sidecar_entry
+    entry = dict(sidecar_entry or {})
+    side_tables = entry["tables"] = dict(entry.get("tables") or {})
+    for key, names in moved.items():
+        row = side_tables[key] = dict(side_tables.get(key) or {})
+        indexes = row["indexes"] = {k: dict(v) for k, v in (row.get("indexes") or {}).items()}
+        for name, server in names.items():
+            indexes.setdefault(name, {})["serverName"] = server
+    return {**snapshot, "tables": tables}, entry
+
+
 class MigrationFolder:
     """A drizzle-kit migrations folder (journal layout, or the newer one-folder-per-migration layout)."""
 
@@ -675,6 +702,8 @@ class MigrationFolder:
         sql_path = self.path / f"{tag}.sql"
         write_atomic(sql_path, sql)
         snap_path = self.entry_snapshot_path(entry)  # drizzle-kit's name, which its own `generate` sorts by
+        if snapshot is not None and snapshot_text is None:
+            snapshot, sidecar_entry = _index_server_names_aside(snapshot, sidecar_entry)
         if snapshot is not None:
             write_atomic(snap_path, snapshot_text if snapshot_text is not None else dump_json(snapshot))
         if sidecar_entry and snapshot is not None:

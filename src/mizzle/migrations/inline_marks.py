@@ -44,8 +44,8 @@ def prune(snapshot_entry: dict[str, Any]) -> None:
 
 
 def marks_only(side: dict[str, Any]) -> bool:
-    """Whether the sidecar holds inline marks and nothing else (a sidecar with nothing at all, `{"version": 1}`,
-    is mizzle's, as it always was)."""
+    """Whether the sidecar holds inline marks (and the indexes' names in the database, `serverName`) and nothing
+    else (a sidecar with nothing at all, `{"version": 1}`, is mizzle's, as it always was)."""
     if set(side) - {"version", "snapshots"}:
         return False
     marks = 0
@@ -54,7 +54,8 @@ def marks_only(side: dict[str, Any]) -> bool:
             return False
         for table in (entry.get("tables") or {}).values():
             indexes = (table.get("indexes") or {}).values()
-            if set(table) - {"indexes"} or any(set(ix) - {"inline"} for ix in indexes):
+            # an index's server name is baseline's too (`_adopt_names`): what the database has, not an object
+            if set(table) - {"indexes"} or any(set(ix) - {"inline", "serverName"} for ix in indexes):
                 return False
             marks += len(indexes)
     return marks > 0

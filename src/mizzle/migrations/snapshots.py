@@ -98,9 +98,9 @@ def keep_server_names(old: Schema, new: Schema, changes: list[Any],
     same table, or the one `renamed_tables` renamed it to, as keep_key_names follows it; the same name, neither
     dropped nor renamed by `changes`): `baseline` keeps there the names a database gave the objects the code leaves
     unnamed (`posts_author_id_fkey` for `posts_author_id_users_id_fk`, `users_age_check` for `users_check`,
-    `memberships_pkey` for a composite `memberships_user_id_group_id_pk`) or names otherwise (`fk_author`); the
-    code has no such names, and later migrations drop and change the objects by them (a table renamed, their names
-    stay)."""
+    `memberships_pkey` for a composite `memberships_user_id_group_id_pk`; on SQLite an index's) or names otherwise
+    (`fk_author`); the code has no such names, and later migrations drop and change the objects by them (a table
+    renamed, their names stay). A table SQLite rebuilds has the code's names after."""
     from dataclasses import replace
 
     from ..schema.changes import (
@@ -118,11 +118,12 @@ def keep_server_names(old: Schema, new: Schema, changes: list[Any],
                        else c.check if isinstance(c, DropCheck) else c.unique]}
     rekeyed = {c.table for c in changes if isinstance(c, SetPrimaryKey)
                or (isinstance(c, RenameConstraint) and c.primary_key)}
+    rebuilt = {c.table for c in changes if _rebuild(c)}  # SQLite's: it makes the indexes again by the code's names
     back = {v: k for k, v in (renamed_tables or {}).items()}
     tables, changed = [], False
     for t in new.tables:
         schema, _, name = back.get(f"{t.schema}.{t.name}", f"{t.schema}.{t.name}").partition(".")
-        prev = old.table(schema, name)
+        prev = old.table(schema, name) if t.key not in rebuilt else None
         parts: dict[str, Any] = {}
         for part in ("uniques", "foreign_keys", "checks", "indexes") if prev is not None else ():
             kept = {o.name: o.server_name for o in getattr(prev, part) if o.server_name}

@@ -253,12 +253,12 @@ def _alembic_note(conn: Any, alembic_schema: str | None) -> str:
 
 
 def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]],
-                 sidecar: bool = False) -> list[str]:
+                 sidecar: bool = False, bare: bool = False) -> list[str]:
     """The constraints and indexes matched by definition, named in `target`'s snapshot as the database names them,
     so the DDL of later migrations names what the database has. `sidecar` (Dialect.sidecar_server_names, drizzle-kit
     0.x's layout): each keeps the code's name in the snapshot and the database's becomes its server name in the
     sidecar entry (renamed in the snapshot, `generate` would rename it back to the code's); otherwise they are
-    renamed in the snapshot."""
+    renamed in the snapshot. `bare`: the sidecar names a table without its schema (Dialect.embedded: SQLite)."""
     from ..migrations.folder import dump_json, write_atomic
 
     snap = folder.read_snapshot(target)
@@ -281,7 +281,7 @@ def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple
         done.append(f"{kind} {old} → {new} on {table if schema == 'public' else schema + '.' + table}")
         if kind in by_server_name and not _single_column_key(kind, sec[key]):
             entry = side.setdefault("snapshots", {}).setdefault(snap.get("id"), {})
-            row = entry.setdefault("tables", {}).setdefault(f"{schema}.{table}", {})
+            row = entry.setdefault("tables", {}).setdefault(table if bare else f"{schema}.{table}", {})
             # the table's one key: its sidecar entry is `primaryKey` (a composite key's `serverName`)
             place = row.setdefault("primaryKey", {}) if kind == "primary key" else \
                 row.setdefault(sections[kind], {}).setdefault(key, {})
@@ -397,8 +397,9 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             "or pass --force to record it without comparing.")
     out.checked = True
     if adopted:
-        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"],
-                                   dialects.get(db.dialect).sidecar_server_names)
+        d = dialects.get(db.dialect)
+        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"], d.sidecar_server_names,
+                                   d.embedded)
         out.notes += _adopt_inline(folder, target, [(a[1], a[4]) for a in adopted if a[2] == "inline"])
 
 

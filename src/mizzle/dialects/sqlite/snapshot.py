@@ -83,11 +83,13 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
            for f in (t.get("foreignKeys") or {}).values()]
     indexes = []
     inline = inline_names(side)
+    side_ix = side.get("indexes") or {}
     for ix in (t.get("indexes") or {}).values():
         flags = (internal.get(ix["name"]) or {}).get("columns") or {}
         cols = tuple(_index_column(c, bool((flags.get(c) or {}).get("isExpression"))) for c in ix["columns"])
         indexes.append(Index(name=ix["name"], columns=cols, unique=bool(ix.get("isUnique")),
-                             where=ix.get("where") or None, server_name=ix.get(SERVER_NAME),
+                             where=ix.get("where") or None,  # a 1.x row's, or the sidecar's (`baseline`'s)
+                             server_name=ix.get(SERVER_NAME) or (side_ix.get(ix["name"]) or {}).get("serverName"),
                              inline=bool(ix.get("isUnique")) and ix["name"] in inline))
     # drizzle-kit writes these inside its CREATE TABLE (`CONSTRAINT x UNIQUE(…)`: older 0.x versions, and 1.x's
     # `uniques` rows): the database has them as the table's own, which DROP INDEX cannot drop
@@ -161,7 +163,9 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
 def _tables_sidecar(schema: Schema) -> dict[str, Any]:
     """What drizzle-kit's SQLite snapshot has no field for, by table (as the PostgreSQL sidecar keeps it): a column's
     COLLATE, a deferrable foreign key's `deferrable` ("immediate" / "deferred"), a unique index that the database
-    has as a UNIQUE of the table's CREATE TABLE (`inline`: baseline adopted it so; its drop is a table rebuild)."""
+    has as a UNIQUE of the table's CREATE TABLE (`inline`: baseline adopted it so; its drop is a table rebuild). An
+    index's name in the database where it is not the snapshot's is the row's `_serverName` (drizzle-kit 1.x's
+    layout), in a 0.x folder its sidecar entry's `serverName` (`baseline`'s: folder.add_migration moves it)."""
     out: dict[str, Any] = {}
     for t in schema.tables:
         entry: dict[str, Any] = {}
@@ -204,7 +208,7 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
         d = {"name": ix.name, "columns": texts, "isUnique": ix.unique}
         if ix.where:
             d["where"] = ix.where
-        if ix.server_name:
+        if ix.server_name:  # for the 1.x codec's rows; a 0.x folder keeps it in the sidecar (folder.add_migration)
             d[SERVER_NAME] = ix.server_name
         indexes[ix.name] = d
         exprs = {text: {"isExpression": True} for c, text in zip(ix.columns, texts, strict=True)
