@@ -457,7 +457,6 @@ def next_idx(journal: Journal) -> int:
     return max((e.idx for e in journal.entries), default=-1) + 1
 
 
-
 def _index_server_names_aside(snapshot: dict[str, Any], sidecar_entry: dict[str, Any] | None
                               ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """drizzle-kit 0.x's layout: `snapshot` without its index rows' server names (`_serverName`, the SQLite codec's,
