@@ -18,6 +18,7 @@ from ..dburl import parse_url
 from ..errors import MizzleError, StatementFailed, UsageError
 from ..planning.plan import PlannedStatement, plan
 from ..planning.tenant import refuse_tenant_folder
+from ..schema.composite_use import refuse_rebuilding_types_in_use
 from ..schema.diff import Prompt, Renames, diff
 from .protect import Protection, add_mark, environment_protection, refuse
 
@@ -149,6 +150,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
         result.statements = plan(changeset.changes, db.dialect) if changeset else []
         if dry_run or not result.statements:
             return
+        refuse_rebuilding_types_in_use(live, changeset.changes)
         if confirm is not None and not confirm(result):
             result.cancelled = True
             return

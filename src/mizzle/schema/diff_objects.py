@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .changes import AlterColumn, Change, DropColumn, DropTable, RecreateEnum, RenameColumn
+from .composite_use import types_used as _uses
 from .naming import mentions
 from .object_changes import (
     AddViewIndex,
@@ -35,7 +36,7 @@ from .object_changes import (
     ReplaceObject,
 )
 from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements, is_standard_body
-from .row_types import declared_row_types, row_types, type_names
+from .row_types import declared_row_types, row_types
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -87,13 +88,6 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     out.first.sort(key=lambda c: (0.5 if any(c is e for e in early) else rank.get(type(c.obj), 3))
                    if isinstance(c, DropObject) else 3)
     return out
-
-
-def _uses(x: Any) -> set[tuple[str, str]]:
-    """(schema, name) of the types a domain (its base type) or a composite type (its attributes' types) may name."""
-    if isinstance(x, Domain):
-        return type_names(x.type, x.schema)
-    return {k for _, t in x.attributes for k in type_names(t, x.schema)}
 
 
 def _types_after_what_they_use(phase: list[Change]) -> None:

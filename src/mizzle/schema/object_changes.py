@@ -130,6 +130,18 @@ class AlterComposite(Change):
         kept = dict(self.new.attributes)
         return any(n not in kept for n, _ in self.old.attributes)
 
+    @property
+    def retyped(self) -> list[tuple[str, str, str]]:
+        """(name, old type, new type) of each attribute kept whose type changes (`ALTER ATTRIBUTE … TYPE`)."""
+        old = dict(self.old.attributes)
+        return [(n, old[n], t) for n, t in self.new.attributes if n in old and old[n] != t]
+
+    @property
+    def reordered(self) -> bool:
+        """Whether the attributes kept change order (ALTER TYPE cannot move one: the type is made again)."""
+        old, new = dict(self.old.attributes), dict(self.new.attributes)
+        return [n for n, _ in self.new.attributes if n in old] != [n for n, _ in self.old.attributes if n in new]
+
     def inverse(self) -> Change:
         return AlterComposite(self.new, self.old)
 

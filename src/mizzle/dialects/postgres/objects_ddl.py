@@ -165,9 +165,9 @@ def create_composite(t: CompositeType) -> list[str]:
 def alter_composite(c: oc.AlterComposite) -> list[str]:
     old, new = dict(c.old.attributes), dict(c.new.attributes)
     actions = [f"DROP ATTRIBUTE {ident(n)}" for n in old if n not in new]
-    actions += [f"ALTER ATTRIBUTE {ident(n)} TYPE {t}" for n, t in c.new.attributes if n in old and old[n] != t]
+    actions += [f"ALTER ATTRIBUTE {ident(n)} TYPE {t}" for n, _, t in c.retyped]
     actions += [f"ADD ATTRIBUTE {ident(n)} {t}" for n, t in c.new.attributes if n not in old]
-    if [n for n, _ in c.new.attributes if n in old] != [n for n, _ in c.old.attributes if n in new]:
+    if c.reordered:
         return [f"DROP TYPE {qname(c.old.schema, c.old.name)}", *create_composite(c.new)]  # reordered
     return [f"ALTER TYPE {qname(c.new.schema, c.new.name)} " + ", ".join(actions)] if actions else []
 

@@ -1,0 +1,61 @@
+"""Composite types a table column uses, directly or through an array, a domain or another composite type.
+
+PostgreSQL adds and drops such a type's attributes in place, but refuses to change one's type
+(`cannot alter type "money_type" because column "account.balance" uses it`, CASCADE or not) and to drop the type
+to make it again with its attributes in another order. `generate` refuses those changes with one line naming the
+type, the columns using it and what to do instead, rather than write a migration the server rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import UsageError
+from .changes import Change
+from .model import Schema
+from .object_changes import AlterComposite
+from .objects import CompositeType, Domain
+from .row_types import type_names
+
+
+def types_used(x: Domain | CompositeType) -> set[tuple[str, str]]:
+    """(schema, name) of the types a domain (its base type) or a composite type (its attributes' types) may name."""
+    if isinstance(x, Domain):
+        return type_names(x.type, x.schema)
+    return {k for _, t in x.attributes for k in type_names(t, x.schema)}
+
+
+def columns_using(schema: Schema, key: tuple[str, ...]) -> list[str]:
+    """`schema.table.column` of each column of `schema` whose type is the type `key`, an array of it, or a domain
+    or composite type built on it (at any depth)."""
+    reach = {(key[0], key[1])}
+    types: list[Domain | CompositeType] = [*schema.objects.domains, *schema.objects.composites]
+    grown = True
+    while grown:
+        more = {(x.schema, x.name) for x in types if types_used(x) & reach} - reach
+        reach |= more
+        grown = bool(more)
+    return [f"{t.qualified}.{c.name}" for t in schema.tables for c in t.columns
+            if type_names(c.type, c.type_schema or t.schema) & reach]
+
+
+def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> None:
+    """UsageError for the first composite type altered where PostgreSQL cannot while a column uses it."""
+    for c in changes:
+        if not isinstance(c, AlterComposite) or not (c.retyped or c.reordered):
+            continue
+        using = columns_using(old, c.old.key)
+        if not using:
+            continue
+        if c.retyped:
+            how = "changes the type of " + ", ".join(f"attribute {n} ({a} → {b})" for n, a, b in c.retyped)
+        else:
+            how = "reorders its attributes (" + ", ".join(n for n, _ in c.old.attributes) + " → " + \
+                ", ".join(n for n, _ in c.new.attributes) + ")"
+        cols = ("column " if len(using) == 1 else "columns ") + ", ".join(using)
+        raise UsageError(
+            f"{c.new.label}: the change {how}, which PostgreSQL refuses while {cols} "
+            f"{'uses' if len(using) == 1 else 'use'} it: declare the new attributes as a composite type of another "
+            f"name and give the {'column' if len(using) == 1 else 'columns'} that type (with the conversion in its "
+            'info={"mizzle": {"using": …}}; the migration then drops '
+            f"{c.old.name}), or only add and drop attributes, which it does in place")

@@ -1,0 +1,91 @@
+"""A composite type a table column uses: PostgreSQL adds, drops and renames its attributes in place, but refuses
+to change an attribute's type (`cannot alter type "money_type" because column "account.balance" uses it`, with
+CASCADE too) or to drop the type to make it again in a new order. `generate` refuses those with one line naming
+the type, the columns using it and what to do by hand, instead of writing a migration the server rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from pg_project import assert_clean, fresh_config, write_project
+from pgtools import temp_database, url_for
+
+import mizzle
+from mizzle.commands.generate import generate
+from mizzle.errors import UsageError
+
+pytestmark = pg = pytest.mark.pg
+SERVER = url_for("postgres")
+
+SOURCE = '''
+import sqlalchemy as sa
+from mizzle.pg import CompositeType
+
+
+class Money(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "money_type"
+
+
+metadata = sa.MetaData()
+money = CompositeType("money_type", {attrs})
+account = sa.Table("account", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("balance", Money))
+'''
+
+V1 = '{"currency": "varchar(3)", "amount": "integer"}'
+
+
+def _step(root: Path, attrs: str, name: str):  # type: ignore[no-untyped-def]
+    write_project(root, SOURCE.format(attrs=attrs))
+    return generate(fresh_config(root), name=name)
+
+
+@pg
+def test_adding_an_attribute_to_a_type_in_use_applies_and_keeps_the_rows(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    with temp_database("mzcomp") as url:
+        _step(root, V1, "one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("INSERT INTO account VALUES (1, ROW('EUR', 5)), (2, NULL)")
+        sql = _step(root, '{"currency": "varchar(3)", "amount": "integer", "note": "text"}', "two").sql_path.read_text()
+        assert 'ALTER TYPE "public"."money_type" ADD ATTRIBUTE "note" text' in sql
+        mizzle.migrate(url=url, folder=root / "migrations")
+        assert_clean(fresh_config(root), url, SERVER)
+        with psycopg.connect(url) as c:
+            rows = c.execute("SELECT id, (balance).currency, (balance).amount, balance IS NULL FROM account "
+                             "ORDER BY id").fetchall()
+        assert rows == [(1, "EUR", 5, False), (2, None, None, True)]
+
+
+@pg
+@pytest.mark.parametrize("attrs, how", [
+    ('{"currency": "varchar(3)", "amount": "bigint", "note": "text"}', "changes the type of attribute amount"),
+    ('{"amount": "integer", "currency": "varchar(3)"}', "reorders its attributes"),
+])
+def test_retyping_or_reordering_a_type_in_use_is_refused_at_generate(tmp_path: Path, attrs: str, how: str) -> None:
+    root = tmp_path / "proj"
+    _step(root, V1, "one")
+    with pytest.raises(UsageError) as e:
+        _step(root, attrs, "two")
+    message = str(e.value)
+    assert "\n" not in message
+    assert message.startswith(f"composite type money_type: the change {how}")
+    assert "column public.account.balance uses it" in message
+    assert len(list((root / "migrations").glob("*/migration.sql")) or
+               list((root / "migrations").glob("*.sql"))) == 1  # nothing written
+
+
+@pg
+def test_retyping_a_type_no_column_uses_stays_in_place(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write_project(root, SOURCE.format(attrs=V1).replace(', sa.Column("balance", Money)', ""))
+    generate(fresh_config(root), name="one")
+    write_project(root, SOURCE.format(attrs='{"currency": "varchar(3)", "amount": "bigint"}')
+                  .replace(', sa.Column("balance", Money)', ""))
+    sql = generate(fresh_config(root), name="two").sql_path.read_text()
+    assert 'ALTER TYPE "public"."money_type" ALTER ATTRIBUTE "amount" TYPE bigint' in sql
