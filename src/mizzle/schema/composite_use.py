@@ -4,15 +4,19 @@ PostgreSQL adds and drops such a type's attributes in place, but refuses to chan
 (`cannot alter type "money_type" because column "account.balance" uses it`, CASCADE or not) and to drop the type
 to make it again with its attributes in another order. `generate` refuses those changes with one line naming the
 type, the columns using it and what to do instead, rather than write a migration the server rejects.
+
+A column given another composite type (the way around: the new attributes under another name) is converted
+attribute by attribute, matched by name: PostgreSQL has no cast from one composite type to another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..errors import UsageError
-from .changes import Change
-from .model import Schema
+from .changes import AlterColumn, Change
+from .model import Column, Schema
 from .object_changes import AlterComposite
 from .objects import CompositeType, Domain
 from .row_types import type_names
@@ -56,6 +60,39 @@ def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> No
         raise UsageError(
             f"{c.new.label}: the change {how}, which PostgreSQL refuses while {cols} "
             f"{'uses' if len(using) == 1 else 'use'} it: declare the new attributes as a composite type of another "
-            f"name and give the {'column' if len(using) == 1 else 'columns'} that type (with the conversion in its "
-            'info={"mizzle": {"using": …}}; the migration then drops '
-            f"{c.old.name}), or only add and drop attributes, which it does in place")
+            f"name and give the {'column' if len(using) == 1 else 'columns'} that type (the migration converts "
+            f"each value and drops {c.old.name}), or only add and drop attributes, which it does in place")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _composite_of(schema: Schema, c: Column, table_schema: str) -> CompositeType | None:
+    """The composite type of `schema` that column `c` is of (not an array of it)."""
+    if c.type.rstrip().endswith("]"):
+        return None
+    keys = type_names(c.type, c.type_schema or table_schema)
+    return next((t for t in schema.objects.composites if (t.schema, t.name) in keys), None)
+
+
+def composite_conversion(column: str, old: CompositeType, new: CompositeType) -> str:
+    """The USING expression turning a value of `old` into one of `new`: each attribute of `new` from `old`'s of that
+    name (cast where its type changes), NULL where `old` has none; a NULL value stays NULL (a row of NULLs stays
+    one)."""
+    was = dict(old.attributes)
+    parts = [f"({_q(column)}).{_q(n)}" + ("" if was[n] == t else f"::{t}") if n in was else f"NULL::{t}"
+             for n, t in new.attributes]
+    return (f"CASE WHEN {_q(column)} IS DISTINCT FROM NULL THEN ROW({', '.join(parts)})::"
+            f"{_q(new.schema)}.{_q(new.name)} END")
+
+
+def convert_between_composites(old: Schema, new: Schema, changes: list[Change]) -> None:
+    """Each column in `changes` given another composite type, without a USING of the schema code's, given the
+    attribute-by-attribute conversion."""
+    for i, c in enumerate(changes):
+        if not isinstance(c, AlterColumn) or c.new.using is not None:
+            continue
+        a, b = _composite_of(old, c.old, c.table[0]), _composite_of(new, c.new, c.table[0])
+        if a is not None and b is not None and a.key != b.key:
+            changes[i] = replace(c, new=replace(c.new, using=composite_conversion(c.new.name, a, b)))

@@ -14,6 +14,7 @@ from pgtools import temp_database, url_for
 
 import mizzle
 from mizzle.commands.generate import generate
+from mizzle.commands.revert import revert
 from mizzle.errors import UsageError
 
 pytestmark = pg = pytest.mark.pg
@@ -89,3 +90,31 @@ def test_retyping_a_type_no_column_uses_stays_in_place(tmp_path: Path) -> None:
                   .replace(', sa.Column("balance", Money)', ""))
     sql = generate(fresh_config(root), name="two").sql_path.read_text()
     assert 'ALTER TYPE "public"."money_type" ALTER ATTRIBUTE "amount" TYPE bigint' in sql
+
+
+@pg
+def test_a_column_given_another_composite_type_converts_each_value(tmp_path: Path) -> None:
+    # the way around the refusal: the new attributes as a type of another name; PostgreSQL has no cast from one
+    # composite type to another (`"balance"::money_type2`: cannot cast type money_type to money_type2)
+    root = tmp_path / "proj"
+    with temp_database("mzcomp") as url:
+        _step(root, V1, "one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("INSERT INTO account VALUES (1, ROW('EUR', 5)), (2, NULL), (3, ROW(NULL, NULL))")
+        write_project(root, SOURCE.format(attrs='{"currency": "varchar(3)", "amount": "bigint", "note": "text"}')
+                      .replace('"money_type"', '"money_type2"'))
+        sql = generate(fresh_config(root), name="two").sql_path.read_text()
+        assert 'DROP TYPE "public"."money_type"' in sql
+        mizzle.migrate(url=url, folder=root / "migrations")
+        assert_clean(fresh_config(root), url, SERVER)
+        with psycopg.connect(url) as c:
+            rows = c.execute("SELECT id, balance::text, pg_typeof(balance)::text, pg_typeof((balance).amount)::text "
+                             "FROM account ORDER BY id").fetchall()
+        assert rows == [(1, "(EUR,5,)", "money_type2", "bigint"), (2, None, "money_type2", "bigint"),
+                        (3, "(,,)", "money_type2", "bigint")]
+        revert(fresh_config(root), "0001")  # and back, the same way
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url) as c:
+            rows = c.execute("SELECT id, balance::text, pg_typeof(balance)::text FROM account ORDER BY id").fetchall()
+        assert rows == [(1, "(EUR,5)", "money_type"), (2, None, "money_type"), (3, "(,)", "money_type")]
