@@ -209,3 +209,27 @@ def test_a_double_quoted_name_no_column_has_fails_its_migration(tmp_path: Path) 
     code, out, err = run(["migrate"], tmp_path)
     assert code == 0, err
     assert rows(tmp_path / "app2.db", "SELECT s FROM t") == [("x",)]
+
+
+def test_a_journal_mode_pragma_inside_a_migrations_transaction_is_not_run(tmp_path: Path) -> None:
+    # wg-easy's 0001 opens with `PRAGMA journal_mode=WAL;` before its INSERTs. SQLite refuses the change inside
+    # a transaction that has written nothing yet, and leaves the mode as it is inside one that has: drizzle-orm's
+    # migrator, one transaction for the whole run, applies such a folder to a new database (the mode unchanged).
+    # mizzle's transaction of its own for each migration failed at the pragma.
+    write_folder(tmp_path, [["CREATE TABLE a (id integer PRIMARY KEY, v text)"],
+                            ["PRAGMA journal_mode=WAL;", "INSERT INTO a (v) VALUES ('x')"]])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+    db = tmp_path / "app.db"
+    assert rows(db, "SELECT v FROM a") == [("x",)]
+    assert rows(db, "PRAGMA journal_mode") == [("delete",)]
+    code, out, err = run(["migrate", "--url", f"sqlite:///{tmp_path / 'b.db'}", "--transaction", "all"], tmp_path)
+    assert code == 0, err
+
+
+def test_a_journal_mode_pragma_of_a_no_transaction_migration_is_run(tmp_path: Path) -> None:
+    write_folder(tmp_path, [["CREATE TABLE a (id integer PRIMARY KEY)"],
+                            ["-- mizzle:no-transaction\nPRAGMA journal_mode=WAL;", "INSERT INTO a DEFAULT VALUES"]])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+    assert rows(tmp_path / "app.db", "PRAGMA journal_mode") == [("wal",)]

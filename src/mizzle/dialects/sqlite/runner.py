@@ -44,6 +44,7 @@ _CREATE_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 _DROP_TABLE = re.compile(rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<t>{_IDENT})\s*;?\s*$", re.I)
 _RENAME_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?P<old>{_IDENT})\s+RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I)
+_JOURNAL_MODE = re.compile(r"^\s*PRAGMA\s+(?:main\.)?journal_mode\s*=", re.I)
 _OUTSIDE_TX = re.compile(r"^\s*VACUUM\b|^\s*PRAGMA\s+(?:main\.)?journal_mode\b", re.I | re.M)
 DRIZZLE_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {table} (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,"
                      "\n\t\t\t\tcreated_at numeric\n\t\t\t)")
@@ -295,6 +296,11 @@ class SQLiteBackend(TrackingStore):
             if m.group(1).lower() in ("on", "1", "true", "yes"):
                 self._fk_check_pending = True
             return  # foreign keys stay off until the migration commits (see the module docstring)
+        if self.conn.in_transaction and _JOURNAL_MODE.match(bare):
+            # SQLite refuses the change inside a transaction that has written nothing yet and ignores it inside one
+            # that has: drizzle-orm's migrator (one transaction for the run) applies wg-easy's 0001, which opens with
+            # `PRAGMA journal_mode=WAL;`, to a new database, the mode unchanged; not run here either
+            return
         if self._fk_check_pending and not _CREATE_INDEX.match(bare):
             self._check_foreign_keys("after the table rebuild")
         drop = _DROP_TABLE.match(bare)
