@@ -420,6 +420,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[st
         type_ = canonical_type(ctype or "")
         ident = AUTOINCREMENT if _has_word(rest, "AUTOINCREMENT") else None
         columns.append(Column(name=cname, type=type_, not_null=bool(notnull) or cname in pk_cols,
+                              declared_not_null=bool(notnull),
                               default=_default(dflt, type_, rest),
                               identity=ident, generated=generated, generated_virtual=hidden == 2,
                               collation=_collation(rest)))

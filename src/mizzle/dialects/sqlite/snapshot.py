@@ -70,6 +70,7 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
         type_, collation = split_collation(c["type"])  # a custom type's `text COLLATE NOCASE`
         columns.append(Column(
             name=c["name"], type=canonical_type(type_), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            declared_not_null=bool(c.get("notNull")),
             default=default_from_json(c.get("default")),
             identity=AUTOINCREMENT if c.get("autoincrement") else None,
             generated=_unwrap(gen["as"]) if gen else None,
@@ -195,7 +196,8 @@ def _table_to_json(t: Table, internal: dict[str, Any]) -> dict[str, Any]:
     columns = {}
     for c in t.columns:
         d: dict[str, Any] = {"name": c.name, "type": c.type, "primaryKey": c.name == single,
-                             "notNull": c.not_null, "autoincrement": c.identity == AUTOINCREMENT}
+                             "notNull": c.declared_not_null if composite and c.name in composite.columns else c.not_null,
+                             "autoincrement": c.identity == AUTOINCREMENT}
         if c.default is not None:
             d["default"] = _default_to_json(c.default, c.type)
         if c.generated is not None:

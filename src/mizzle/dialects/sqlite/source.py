@@ -309,7 +309,9 @@ def _column(c: sa.Column, pk_cols: tuple[str, ...], autoincrement: bool) -> Colu
     # keyword) and drizzle-kit's generatedAlwaysAs; mizzle wrote STORED for it, and baseline against a create_all
     # database read "generated stored → virtual"
     virtual = c.computed is not None and c.computed.persisted is not True
-    return Column(name=c.name, type=type_, not_null=not_null, default=default,
+    # the SQL mizzle writes says NOT NULL for every not-null column, a composite key's members included (SQLite does
+    # not make them NOT NULL itself): its snapshot says so too (declared_not_null, read for a composite key's members)
+    return Column(name=c.name, type=type_, not_null=not_null, declared_not_null=not_null, default=default,
                   identity=AUTOINCREMENT if autoincrement else None, generated=generated, generated_virtual=virtual,
                   collation=collation)
 
