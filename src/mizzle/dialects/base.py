@@ -397,6 +397,12 @@ class Dialect(Protocol):
         declares in another spelling of the same thing (SQLite: `create_all`'s VARCHAR(64) for `text(64)`);
         `expected` unchanged where the dialect stores one spelling only."""
 
+    def snapshot_forms(self, old: Schema, new: Schema) -> Schema:
+        """`old` (the latest snapshot, for `generate`) with the column types and defaults it declares in another
+        spelling of `new`'s (the schema code's) in `new`'s (SQLite: a snapshot `pull` took from a database
+        `create_all` built holds its VARCHAR(64), the app's own models give `text(64)`: one column, as drift takes
+        it); `old` unchanged where the dialect's snapshots hold one spelling only."""
+
     def reapplicable(self, model: Schema) -> Schema:
         """`model` (introspected) with its expressions written so that applying them stores the same text again
         (what `pull` writes: the server's printed text is not always a fixed point)."""

@@ -484,7 +484,7 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     name (a drizzle-kit snapshot cannot hold a single-column key's name). Other names are the code's to give:
     not matched by definition."""
     if not dialects.get(old.dialect).canonical_forms:
-        return old, new
+        return dialects.get(old.dialect).snapshot_forms(old, new), new
     o, n = canonical(old), canonical(new)
     return align(dialects.get(old.dialect).declared_forms(o, n), n, by_definition=False), n
 

@@ -156,6 +156,9 @@ class PostgresDialect:
 
         return routines_spelled_as(frozen_defaults(serials_renamed(expected, actual), actual), actual)
 
+    def snapshot_forms(self, old: Schema, new: Schema) -> Schema:
+        return old  # canonical forms put both snapshots in the server's one spelling
+
     def reapplicable(self, model: Schema) -> Schema:
         from .reapply import reapplicable
 

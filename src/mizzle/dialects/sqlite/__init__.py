@@ -169,6 +169,11 @@ class SQLiteDialect:
 
         return declared_forms(expected, actual)
 
+    def snapshot_forms(self, old: Schema, new: Schema) -> Schema:
+        from .types import code_forms
+
+        return code_forms(old, new)
+
     def reapplicable(self, model: Schema) -> Schema:
         return model  # SQLite keeps the statement's own text
 

@@ -242,6 +242,36 @@ def _declared_column(mine: Column, theirs: Column, rowid_key: bool = False, own_
     return mine
 
 
+def code_forms(snapshot: Schema, code: Schema) -> Schema:
+    """`snapshot` with the column types (and defaults) it declares in create_all's spelling of the code's type in
+    the code's (a snapshot `pull` took from a database create_all or Alembic built: VARCHAR(64), FLOAT, DATE,
+    BOOLEAN for the app's own models' text(64), real, text, integer), so `generate` finds the same column there, as
+    drift and baseline do. A type in mizzle's own spelling is exact (text(64) is not text); the table's one key
+    column keeps `integer` apart (the rowid)."""
+    tables: list[Table] = []
+    for t in snapshot.tables:
+        c_t = code.table(t.schema, t.name)
+        if c_t is None:
+            tables.append(t)
+            continue
+        cols = {c.name: c for c in c_t.columns}
+        key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
+        tables.append(replace(t, columns=tuple(_code_column(c, cols[c.name], key == (c.name,))
+                                               if c.name in cols else c for c in t.columns)))
+    return snapshot.with_(tables=tables)
+
+
+def _code_column(mine: Column, code: Column, rowid_key: bool) -> Column:
+    """`mine` (a snapshot's column) in `code`'s spelling where `mine` declares create_all's of the same type."""
+    if mine.type == code.type or _OWN_TYPES.fullmatch(mine.type) or not same_declared_type(mine.type, code.type):
+        return mine
+    if rowid_key and (mine.type.lower() == "integer") != (code.type.lower() == "integer"):
+        return mine
+    if mine.default != code.default and _same_default(mine.default, code.default, mine.type):
+        return replace(mine, type=code.type, default=code.default)
+    return replace(mine, type=code.type)
+
+
 def declared_forms(expected: Schema, actual: Schema, own_exact: bool = False) -> Schema:
     """`expected` with the types and defaults that `actual` declares in create_all's spelling of the same
     SQLAlchemy type (VARCHAR(64) for text(64), BOOLEAN for integer, DATETIME for text; DEFAULT 1 for true), so a
