@@ -222,3 +222,72 @@ def test_two_tags_with_one_number_are_named(folder: Path) -> None:
     errs = errors(folder)
     assert any(e.startswith("meta/0002_snapshot.json: is the snapshot of both 0002_step3 and 0002_step4") for e in errs), errs
     assert not any("same id as meta/0002_snapshot.json" in e for e in errs), errs
+
+
+def test_snapshots_chained_in_another_order_than_the_journal(folder: Path, run_mizzle: Callable[..., CliResult]) -> None:
+    # inkeep/agents' runtime folder: the prevIds chain 0022 → 0025 → 0024 → 0026 (the file 0025 holds 0023's
+    # schema, 0024 its own, 0025's is missing), so 0025's snapshot lacks the column 0025's SQL adds; no link was
+    # broken, and check said nothing. Here two files swapped
+    meta = folder / "meta"
+    (meta / "0002_snapshot.json").rename(meta / "swap.json")
+    (meta / "0003_snapshot.json").rename(meta / "0002_snapshot.json")
+    (meta / "swap.json").rename(meta / "0003_snapshot.json")
+    report = check_folder(folder, "postgresql")
+    found = [f for f in report.findings if "prevId" in f.message]
+    assert [(f.level, f.path) for f in found] == [("error", "meta/0002_snapshot.json")], report.findings
+    message = found[0].message
+    assert "0001_step2 → 0003_step4 → 0002_step3 → 0004_step5" in message
+    assert message.startswith(f"prevId {snapshot(folder, 3)['id']} is the id of meta/0003_snapshot.json")
+    assert "mizzle check --rebuild-snapshots --from 0002_step3" in message
+    r = run_mizzle(["check"], cwd=folder.parent)
+    assert r.code == 3 and "0001_step2 → 0003_step4 → 0002_step3 → 0004_step5" in r.stderr
+    # three in reverse: one finding, at the end of the run; a rebuild from the first
+    (meta / "0002_snapshot.json").rename(meta / "swap.json")
+    (meta / "0003_snapshot.json").rename(meta / "0002_snapshot.json")
+    (meta / "swap.json").rename(meta / "0003_snapshot.json")
+    s3, s4, s5, s6 = (snapshot(folder, i) for i in (3, 4, 5, 6))
+    s5["prevId"], s4["prevId"], s3["prevId"], s6["prevId"] = s3["prevId"], s5["id"], s4["id"], s3["id"]
+    for i, s in ((3, s3), (4, s4), (5, s5), (6, s6)):
+        write_snapshot(folder, i, s)
+    found = [f for f in check_folder(folder, "postgresql").findings if "prevId" in f.message]
+    assert [(f.level, f.path) for f in found] == [("error", "meta/0003_snapshot.json")], found
+    assert "0002_step3 → 0005_step6 → 0004_step5 → 0003_step4 → 0006_step7" in found[0].message
+    assert "--from 0003_step4" in found[0].message
+
+
+def test_a_branch_merge_is_no_chain_out_of_order(folder: Path) -> None:
+    # the incoming branch's snapshot generated from an earlier one than the previous entry's: links skip, none runs
+    # back; the shared parent is reported as before
+    s2, s3 = snapshot(folder, 2), snapshot(folder, 3)
+    s3["prevId"] = s2["prevId"]
+    write_snapshot(folder, 3, s3)
+    report = check_folder(folder, "postgresql")
+    assert report.ok and [f.path for f in report.findings if "prevId" in f.message] == ["meta/0003_snapshot.json"]
+
+
+def test_a_snapshot_named_after_a_later_migration_with_one_missing_between(folder: Path) -> None:
+    # inkeep/agents' shape: 0003's snapshot under 0005's name, 0005's own missing, 0006 generated after 0004's
+    meta = folder / "meta"
+    s6 = snapshot(folder, 6)
+    s6["prevId"] = snapshot(folder, 4)["id"]
+    write_snapshot(folder, 6, s6)
+    (meta / "0005_snapshot.json").unlink()
+    (meta / "0003_snapshot.json").rename(meta / "0005_snapshot.json")
+    s4 = snapshot(folder, 4)
+    report = check_folder(folder, "postgresql")
+    found = [f for f in report.errors if "prevId" in f.message]
+    assert [f.path for f in found] == ["meta/0004_snapshot.json"], report.findings
+    assert f"prevId {s4['prevId']} is the id of meta/0005_snapshot.json" in found[0].message
+    assert "0002_step3 → 0005_step6 → 0004_step5 → 0006_step7" in found[0].message
+    assert "--from 0004_step5" in found[0].message
+
+
+def test_a_chain_in_when_order_is_the_journals_order_reported_with_it(folder: Path) -> None:
+    # kan: two branches merged with the journal listing the later-generated migration first; snapshots and `when`s
+    # agree, the journal is out of order, a warning (as before)
+    data = journal(folder)
+    data["entries"][2], data["entries"][3] = data["entries"][3], data["entries"][2]
+    write_journal(folder, data)
+    report = check_folder(folder, "postgresql")
+    assert report.ok, report.errors
+    assert any("older than the previous entry's" in w.message for w in report.warnings)

@@ -267,6 +267,8 @@ class _Checker:
         snaps = self._read_snapshots(mf, entries)
         self._check_ids(snaps)
         self._check_chain(snaps)
+        self._check_chain_order(snaps, [e for e in entries if isinstance(e, dict) and isinstance(e.get("idx"), int)
+                                        and isinstance(e.get("tag"), str)])
 
     def _read_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> list[tuple[int, str, dict[str, Any] | None]]:
         """Each journal entry's snapshot: (entry number, path, the document or None when missing or unusable)."""
@@ -339,9 +341,9 @@ class _Checker:
     def _check_chain(self, snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
         """The chain is a graph, as drizzle-kit (which never reads prevId to order snapshots) leaves it: a link
         is broken when a snapshot's parent is no snapshot of the folder, or when two snapshots share a parent
-        (two branches generated from the same one). A chain that holds in another order than the journal's
-        is the journal's `when` order, reported with the journal. Each is a warning: drizzle-kit and
-        `generate` (which reads the latest snapshot) work on; `mizzle rebase` re-chains."""
+        (two branches generated from the same one). Each is a warning: drizzle-kit and `generate` (which
+        reads the latest snapshot) work on; `mizzle rebase` re-chains. A chain that runs in another order than
+        the journal's is `_check_chain_order`'s."""
         ids = {data["id"] for _i, _p, data in snaps if data is not None}
         children: dict[str, str] = {}  # parent id → the first snapshot that names it
         last_present = next((os.path.relpath(path, self.folder) for _i, path, data in reversed(snaps)
@@ -367,6 +369,33 @@ class _Checker:
                                         "`mizzle rebase` re-chains")
             children.setdefault(str(parent), name)
             prev, first = (name, sid), False
+
+    def _check_chain_order(self, snaps: list[tuple[int, str, dict[str, Any] | None]],
+                           entries: list[dict[str, Any]]) -> None:
+        """A snapshot whose parent is a later migration's: the snapshots hold other migrations' schemas than
+        their names say (inkeep/agents' 0022 → 0025 → 0024 → 0026: the file 0025 holds 0023's schema), so `verify`,
+        `revert` and a later rebuild read the wrong schema at those steps. An error, once per run of such links,
+        at its last snapshot (whose child, if any, links forward again). A chain that follows the `when`s where
+        the journal does not (kan's 20260225… listed before 20260224…) is the journal's order, reported with it."""
+        present = [(i, os.path.relpath(path, self.folder), data) for i, path, data in snaps if data is not None]
+        at = {data["id"]: (i, name) for i, name, data in reversed(present)}  # id → (entry, snapshot); first wins
+        parent = {name: at.get(str(data.get("prevId"))) for _i, name, data in present}
+        child: dict[str, tuple[int, str]] = {}
+        for i, name, _data in present:
+            p = parent[name]
+            if p is not None:
+                child.setdefault(p[1], (i, name))
+        when = [e["when"] if isinstance(e.get("when"), int) else 0 for e in entries]
+        backward = {name for i, name, _data in present
+                    if (p := parent[name]) is not None and p[0] > i and when[p[0]] >= when[i]}
+        for i, name, data in present:
+            nxt = child.get(name)
+            if name not in backward or (nxt is not None and nxt[1] in backward):
+                continue
+            run = [(i, name)]
+            while (up := parent[run[0][1]]) is not None and up[0] > i and up not in run:
+                run.insert(0, up)
+            self.add(ERROR, name, _out_of_order(run, up, nxt, [e["tag"] for e in entries], str(data.get("prevId"))))
 
     def _shared_parent(self, name: str, parent: str, sibling: str, latest: bool) -> None:
         if latest:
@@ -483,6 +512,19 @@ class _Checker:
             self.add(ERROR, b, f"branches do not commute: {a} and {b} both change {obj} (merged from two branches); "
                                "move one branch's migration folder out and run `mizzle generate` to write its change again on top "
                                "of the other")
+
+
+def _out_of_order(run: list[tuple[int, str]], before: tuple[int, str] | None, after: tuple[int, str] | None,
+                  tags: list[str], parent: str) -> str:
+    """The finding for snapshots chained against the journal's order: `run` the snapshots from the later one the
+    chain goes back to through this one, `before` and `after` its neighbours in the chain."""
+    chain = " → ".join(tags[i] for i, _name in ([before] if before else []) + run + ([after] if after else []))
+    return (f"prevId {parent} is the id of {run[-2][1]}, a later migration's: the "
+            f"snapshots chain as {chain}, not in the journal's order, so they hold other migrations' schemas than "
+            "their names say (`verify` and `revert` read the wrong schema at those steps; drizzle-kit reads the "
+            "latest only). Rebuild them from the SQL: `mizzle check --rebuild-snapshots --from "
+            f"{tags[min(run)[0]]}` (renaming the files by hand needs knowing which migration each holds: a "
+            "snapshot named after a later one may be an earlier one's, its own missing)")
 
 
 # -- check --fix ---------------------------------------------------------------------------------------------
