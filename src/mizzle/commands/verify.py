@@ -563,10 +563,11 @@ def _readable_snapshot(folder: MigrationFolder, m: Migration,
         return None
 
 
-def _kept_snapshots(folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any],
-                    start: int) -> tuple[list[dict[str, Any] | None], list[IndexTexts]]:
+def _kept_snapshots(folder: MigrationFolder, migrations: list[Migration], sidecar: dict[str, Any], start: int,
+                    ) -> tuple[list[dict[str, Any] | None], list[IndexTexts], list[dict[str, Any] | None]]:
     """Each migration's readable snapshot before `start` (None: missing or unreadable, and from `start` on: to be
-    rebuilt), and at each migration the index expressions of the latest of them up to it (see _as_folder_states)."""
+    rebuilt), at each migration the index expressions of the latest of them up to it (see _as_folder_states), and
+    each snapshot as the folder holds it, those from `start` on too (see _kept_near)."""
     snaps: list[dict[str, Any] | None] = []
     latest: list[IndexTexts] = []
     texts: IndexTexts = {}
@@ -575,7 +576,7 @@ def _kept_snapshots(folder: MigrationFolder, migrations: list[Migration], sideca
         snaps.append(r[0] if r else None)
         texts = r[1] if r else texts
         latest.append(texts)
-    return snaps, latest
+    return snaps, latest, _kept_shapes(folder, migrations, snaps)
 
 
 def _index_of(migrations: list[Migration], tag: str | None) -> int:
@@ -614,14 +615,15 @@ def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snap
 
 
 def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any], side: dict[str, Any],
-                    sidecar: dict[str, Any], snap_id: str) -> None:
-    """A rebuilt snapshot written in place of `m`'s, its sidecar entry (if any) into `sidecar` and the sidecar file."""
+                    sidecar: dict[str, Any], snap_id: str, like: dict[str, Any] | None) -> None:
+    """A rebuilt snapshot written in place of `m`'s, its sidecar entry (if any) into `sidecar` and the sidecar file;
+    `like`: the folder's snapshot nearest it (see _as_written)."""
     from ..migrations.folder import dump_json, write_atomic
 
     path = m.snapshot_path
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, dump_json(_as_written(folder, snap, side, path.parent.name), remember=True))
+    write_atomic(path, dump_json(_as_written(folder, snap, side, path.parent.name, like), remember=True))
     if side:
         sidecar.setdefault("version", 1)
         sidecar.setdefault("snapshots", {})[snap_id] = side
@@ -629,15 +631,39 @@ def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any],
         write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
 
 
-def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any], dir_name: str) -> dict[str, Any]:
+def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any], dir_name: str,
+                like: dict[str, Any] | None) -> dict[str, Any]:
     """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the snapshots of the
     migrations before `dir_name`, its own: with `--from`, the later ones are still there until rebuilt) in its
-    layout, the v7 JSON otherwise."""
+    layout, the v7 JSON otherwise, with the keys `like` (the folder's snapshot nearest it) has where they hold
+    nothing (an older drizzle-kit's: kept_spellings.kept_keys)."""
     if not folder.uses_folders:
-        return snap
+        from ..migrations.kept_spellings import kept_keys
+
+        return kept_keys(snap, like)
     from ..migrations import folders1
 
     return folders1.snapshot_v9(snap, folder.path, side, before=dir_name)
+
+
+def _kept_shapes(folder: MigrationFolder, migrations: list[Migration],
+                 snaps: list[dict[str, Any] | None]) -> list[dict[str, Any] | None]:
+    """Each migration's snapshot as the folder holds it before the rebuild (None: missing or unreadable), the ones
+    `--from` rebuilds too: what keys its drizzle-kit version writes (kept_spellings.kept_keys)."""
+    from ..migrations.metafiles import load_json_or_none
+
+    def raw(m: Migration) -> dict[str, Any] | None:
+        doc = load_json_or_none(m.snapshot_path) if m.snapshot_path is not None and m.snapshot_path.is_file() else None
+        return doc if isinstance(doc, dict) and isinstance(doc.get("tables"), dict) else None
+
+    return [s if s is not None else raw(m) for s, m in zip(snaps, migrations, strict=True)]
+
+
+def _kept_near(snaps: list[dict[str, Any] | None], i: int) -> dict[str, Any] | None:
+    """Migration `i`'s snapshot before the rebuild, else the one nearest before it, else nearest after it (None:
+    the folder holds none): which keys its drizzle-kit version writes (kept_spellings.kept_keys)."""
+    return snaps[i] or next((s for s in reversed(snaps[:i]) if s is not None), None) or next(
+        (s for s in snaps[i + 1:] if s is not None), None)
 
 
 def _rebuilt_id(snaps: list[dict[str, Any] | None], i: int) -> str | None:
@@ -709,7 +735,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     folder = MigrationFolder(config.out_dir, config.dialect)
     sidecar = folder.read_sidecar()
     start = 0 if all_ else _index_of(migrations, from_tag)
-    snaps, kept = _kept_snapshots(folder, migrations, sidecar, start)
+    snaps, kept, shapes = _kept_snapshots(folder, migrations, sidecar, start)
     _refuse_1x_middle(folder, migrations, snaps, start)
     index = {m.tag: i for i, m in enumerate(migrations)}
     result = RebuildResult()
@@ -740,7 +766,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
                                           renames=renames, memo=table_json)
         dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
-        _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id)
+        _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id, _kept_near(shapes, i))
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
         result.repointed += _repoint(migrations, snaps, i)

@@ -9,12 +9,18 @@ a rebuilt snapshot holding the former. The SQL alone cannot tell that from an el
 parentheses and keeps them in its snapshot (the template `(${t.score} + 1)`: `("score" + 1)` in both). A snapshot
 still in the folder can: where its index (same table, same name) spells an element as the rebuilt one but for one
 pair of outer parentheses, and the dialect reads both as one expression, the rebuilt snapshot takes its spelling.
+
+So with the keys a snapshot holds (`kept_keys`): older drizzle-kit versions wrote no `checkConstraints`, `policies` or
+`isRLSEnabled` in a table and no `roles`, `policies` or `views` at the top (flowglad's first 70 snapshots), and a
+rebuilt snapshot holding them all, empty, was churn in `git diff`. An empty one the folder's kept snapshot lacks is
+left out; one that holds something (a CHECK the SQL made) stays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..schema.model import Schema
 
@@ -61,3 +67,24 @@ def kept_spellings(live: Schema, kept: IndexTexts, same: Callable[[str, str], bo
             t, changed = t.with_(indexes=tuple(indexes)), True
         tables.append(t)
     return live.with_(tables=tables) if changed else live
+
+
+def kept_keys(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
+    """`snap`, a rebuilt snapshot, without the keys (at the top and in each table) that hold nothing (`{}`, `false`)
+    and that `like`, a snapshot kept in the folder (None: none is), lacks; a new dict where any goes (a rebuilt
+    snapshot's tables are shared with the next one's, never changed in place)."""
+    if like is None:
+        return snap
+
+    def trim(d: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+        drop = {k for k, v in d.items() if k not in keys and (v == {} or v is False)}
+        return {k: v for k, v in d.items() if k not in drop} if drop else d
+
+    out = trim(snap, set(like))
+    theirs, ours = like.get("tables"), out.get("tables")
+    if isinstance(theirs, dict) and theirs and isinstance(ours, dict):
+        keys = set().union(*(t for t in theirs.values() if isinstance(t, dict)))
+        tables = {n: trim(t, keys) if isinstance(t, dict) else t for n, t in ours.items()}
+        if any(a is not b for a, b in zip(tables.values(), ours.values(), strict=True)):
+            out = {**out, "tables": tables}
+    return out

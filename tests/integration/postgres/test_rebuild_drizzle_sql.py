@@ -219,3 +219,71 @@ def test_a_function_call_index_element_mizzle_wrote_in_parentheses_is_the_call(p
     assert [(c["expression"], c["asc"]) for c in indexes["by_both"]["columns"]] == [("lower(domain)", False),
                                                                                      ("id", True)]
     assert [c["expression"] for c in indexes["by_score"]["columns"]] == ['("score" + 1)']
+
+
+def _old_snapshot(sid: str, prev: str, columns: list[str]) -> dict:  # type: ignore[type-arg]
+    """A snapshot as an older drizzle-kit wrote it (flowglad's first 70): no checkConstraints, policies or
+    isRLSEnabled in a table, no roles, policies or views at the top."""
+    cols = {"id": {"name": "id", "type": "serial", "primaryKey": True, "notNull": True}}
+    cols.update({c: {"name": c, "type": "integer", "primaryKey": False, "notNull": False} for c in columns})
+    table = {"name": "t", "schema": "", "columns": cols, "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {},
+             "uniqueConstraints": {}}
+    return {"id": sid, "prevId": prev, "version": "7", "dialect": "postgresql", "tables": {"public.t": table},
+            "enums": {}, "schemas": {}, "sequences": {}, "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+
+
+def test_a_rebuilt_snapshot_has_the_keys_the_folders_kept_snapshots_have(pg_available: bool, tmp_path: Path) -> None:
+    """flowglad's folder, its first 70 snapshots by an older drizzle-kit: a rebuilt one gained
+    `"checkConstraints": {}`, `"policies": {}` and `"isRLSEnabled": false` on every table and `roles`, `policies`,
+    `views` at the top, churn in `git diff`. Written only where the kept snapshots have them, or where they hold
+    something (a CHECK the SQL made)."""
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    migrations = [("0000_a", 'CREATE TABLE "t" (\n\t"id" serial PRIMARY KEY NOT NULL\n);\n'),
+                  ("0001_b", 'ALTER TABLE "t" ADD COLUMN "a" integer;'),
+                  ("0002_c", 'ALTER TABLE "t" ADD COLUMN "b" integer;--> statement-breakpoint\n'
+                             'ALTER TABLE "t" ADD CONSTRAINT "b_positive" CHECK ("t"."b" > 0);'),
+                  ("0003_d", 'ALTER TABLE "t" ADD COLUMN "c" integer;')]
+    for tag, sql in migrations:
+        (out / f"{tag}.sql").write_text(sql)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, (tag, _) in enumerate(migrations)]}))
+    ids = [f"{n}{n}{n}{n}{n}{n}{n}{n}-{n}{n}{n}{n}-4{n}{n}{n}-8{n}{n}{n}-{n * 12}" for n in "1234"]
+    kept = _old_snapshot(ids[0], "00000000-0000-0000-0000-000000000000", [])
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps(kept, indent=2))
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    result = rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert result.rebuilt == ["0001_b", "0002_c", "0003_d"]
+    snaps = [json.loads((out / "meta" / f"{i:04d}_snapshot.json").read_text()) for i in range(4)]
+    assert snaps[1]["tables"]["public.t"].keys() == kept["tables"]["public.t"].keys()
+    assert snaps[1].keys() == kept.keys()
+    assert snaps[2]["tables"]["public.t"]["checkConstraints"] == {"b_positive": {"name": "b_positive",
+                                                                                "value": '"t"."b" > 0'}}
+    assert "policies" not in snaps[2]["tables"]["public.t"] and "checkConstraints" in snaps[3]["tables"]["public.t"]
+    # a folder of a later drizzle-kit keeps them all, empty or not
+    snaps[0]["tables"]["public.t"].update({"policies": {}, "checkConstraints": {}, "isRLSEnabled": False})
+    snaps[0].update({"roles": {}, "policies": {}, "views": {}})
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps(snaps[0], indent=2))
+    for i in (1, 2, 3):
+        (out / "meta" / f"{i:04d}_snapshot.json").unlink()
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    again = json.loads((out / "meta" / "0001_snapshot.json").read_text())
+    assert again["tables"]["public.t"]["checkConstraints"] == {} and again["views"] == {}
+    assert again["tables"]["public.t"]["isRLSEnabled"] is False
+
+
+def test_from_keeps_the_keys_of_the_snapshots_it_rebuilds(pg_available: bool, tmp_path: Path) -> None:
+    """`--from` the first migration of a folder of an older drizzle-kit: no snapshot is kept, the ones it
+    replaces tell which keys the folder's drizzle-kit writes."""
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_a.sql").write_text('CREATE TABLE "t" (\n\t"id" serial PRIMARY KEY NOT NULL\n);\n')
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": 0, "version": "7", "when": 1700000000000, "tag": "0000_a", "breakpoints": True}]}))
+    kept = _old_snapshot("11111111-1111-4111-8111-111111111111", "00000000-0000-0000-0000-000000000000", [])
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps(kept, indent=2))
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"), from_tag="0000_a")
+    rebuilt = json.loads((out / "meta" / "0000_snapshot.json").read_text())
+    assert {**rebuilt, "id": kept["id"]} == kept  # a new id: no later snapshot names it
