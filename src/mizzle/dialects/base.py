@@ -157,6 +157,11 @@ class RunnerBackend(Protocol):
         no durable commit followed (a run that failed before its last migration). Nothing to do otherwise
         (TrackingStore's default)."""
 
+    def take_notes(self) -> list[str]:
+        """What `execute` did otherwise than the statements say since the last call, one line each, for the runner
+        to warn of (SQLite: a `PRAGMA journal_mode` not run inside the migration's transaction); emptied."""
+        ...
+
     def record_progress(self, when: int, hash: str, tag: str, statement: int, prefix_hash: str,
                         running: int | None = None) -> None: ...
 

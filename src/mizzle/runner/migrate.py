@@ -704,6 +704,8 @@ class _Run:
             self.db.execute(st.sql)
         except ServerError as e:
             raise _StatementError(st, e) from None
+        for note in self.db.take_notes():
+            self.rep.warn(f"{p.migration.tag}: {note}")
 
     def _server(self, st: Statement | None, fn: Callable[..., Any], *args: Any) -> Any:
         """Bookkeeping on the server (progress, tracking rows): its failure is reported against `st`."""

@@ -173,6 +173,11 @@ class TrackingStore:
     tracking: TrackingTable
     named: bool = False  # the tracking table has drizzle-orm 1.x's `name` column (known after read_state)
 
+    def take_notes(self) -> list[str]:
+        """What the backend did otherwise than the statement says since the last call (the runner warns of each):
+        none, but where a dialect's backend says so."""
+        return []
+
     def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 

@@ -233,3 +233,12 @@ def test_a_journal_mode_pragma_of_a_no_transaction_migration_is_run(tmp_path: Pa
     code, out, err = run(["migrate"], tmp_path)
     assert code == 0, err
     assert rows(tmp_path / "app.db", "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_a_journal_mode_pragma_not_run_is_said(tmp_path: Path) -> None:
+    """Nothing skipped silently: the pragma left out of the migration's transaction is named in a warning."""
+    write_folder(tmp_path, [["CREATE TABLE a (id integer PRIMARY KEY, v text)"],
+                            ["PRAGMA journal_mode=WAL;", "INSERT INTO a (v) VALUES ('x')"]])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 0, err
+    assert "`PRAGMA journal_mode=WAL` not run" in err, err

@@ -110,6 +110,7 @@ class SQLiteBackend(TrackingStore):
         self._lock_path = lock_path(url)
         self._busy_timeout = DEFAULT_BUSY_TIMEOUT
         self._fk_baseline: dict[tuple[str, str], int] | None = None
+        self._notes: list[str] = []  # see take_notes
         # `PRAGMA foreign_keys=ON` met: the check runs at the next statement that is not a CREATE INDEX (the table
         # rebuild's unique index a child's key references is made after the pragma, drizzle-kit's order too:
         # checked at the pragma, SQLite said "foreign key mismatch"; Authelia's rebuilt oauth2_consent_session)
@@ -289,6 +290,10 @@ class SQLiteBackend(TrackingStore):
         for stmt in split_sql(sql):
             self._execute_one(stmt)
 
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
+
     def _execute_one(self, stmt: str) -> None:
         bare = _strip_comments(stmt).strip()
         m = _FK_PRAGMA.match(bare)
@@ -299,7 +304,10 @@ class SQLiteBackend(TrackingStore):
         if self.conn.in_transaction and _JOURNAL_MODE.match(bare):
             # SQLite refuses the change inside a transaction that has written nothing yet and ignores it inside one
             # that has: drizzle-orm's migrator (one transaction for the run) applies wg-easy's 0001, which opens with
-            # `PRAGMA journal_mode=WAL;`, to a new database, the mode unchanged; not run here either
+            # `PRAGMA journal_mode=WAL;`, to a new database, the mode unchanged; not run here either, and said
+            self._notes.append(f"`{bare.rstrip(';')}` not run: SQLite cannot change the journal mode inside the "
+                               "migration's transaction (drizzle-orm's migrator leaves it unchanged too); set it where "
+                               "the application opens the database, or in a `-- mizzle:no-transaction` migration")
             return
         if self._fk_check_pending and not _CREATE_INDEX.match(bare):
             self._check_foreign_keys("after the table rebuild")
