@@ -68,12 +68,27 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _composite_of(schema: Schema, c: Column, table_schema: str) -> CompositeType | None:
-    """The composite type of `schema` that column `c` is of (not an array of it)."""
-    if c.type.rstrip().endswith("]"):
+def _composite_of(schema: Schema, c: Column, table_schema: str, array: bool = False) -> CompositeType | None:
+    """The composite type of `schema` that column `c` is of (`array`: an array of)."""
+    if c.type.rstrip().endswith("]") != array:
         return None
     keys = type_names(c.type, c.type_schema or table_schema)
     return next((t for t in schema.objects.composites if (t.schema, t.name) in keys), None)
+
+
+def _refuse_array_conversion(c: AlterColumn, old: Schema, new: Schema) -> None:
+    """UsageError where an array of one composite type is given an array of another: PostgreSQL casts neither (`cannot
+    cast type money_type[] to money_type2[]`) and allows no subquery in ALTER COLUMN … USING, which unnesting each
+    array would need."""
+    a, b = _composite_of(old, c.old, c.table[0], array=True), _composite_of(new, c.new, c.table[0], array=True)
+    if a is None or b is None or a.key == b.key:
+        return
+    column = f"{c.table[0]}.{c.table[1]}.{c.new.name}"
+    raise UsageError(
+        f"column {column}: an array of composite type {a.name} given an array of {b.name}, which PostgreSQL can "
+        f"neither cast nor convert in ALTER COLUMN … USING (no subquery there): add a column of the new type, fill it "
+        f"with UPDATE … SET … = ARRAY(SELECT ROW(…)::{b.name} FROM unnest(…)) in a migration of your own "
+        f"(`mizzle generate --custom`), then drop the old column")
 
 
 def composite_conversion(column: str, old: CompositeType, new: CompositeType) -> str:
@@ -89,10 +104,11 @@ def composite_conversion(column: str, old: CompositeType, new: CompositeType) ->
 
 def convert_between_composites(old: Schema, new: Schema, changes: list[Change]) -> None:
     """Each column in `changes` given another composite type, without a USING of the schema code's, given the
-    attribute-by-attribute conversion."""
+    attribute-by-attribute conversion; an array of one given an array of another refused (UsageError)."""
     for i, c in enumerate(changes):
         if not isinstance(c, AlterColumn) or c.new.using is not None:
             continue
+        _refuse_array_conversion(c, old, new)
         a, b = _composite_of(old, c.old, c.table[0]), _composite_of(new, c.new, c.table[0])
         if a is not None and b is not None and a.key != b.key:
             changes[i] = replace(c, new=replace(c.new, using=composite_conversion(c.new.name, a, b)))

@@ -118,3 +118,21 @@ def test_a_column_given_another_composite_type_converts_each_value(tmp_path: Pat
         with psycopg.connect(url) as c:
             rows = c.execute("SELECT id, balance::text, pg_typeof(balance)::text FROM account ORDER BY id").fetchall()
         assert rows == [(1, "(EUR,5)", "money_type"), (2, None, "money_type"), (3, "(,)", "money_type")]
+
+
+@pg
+def test_an_array_of_a_composite_type_given_an_array_of_another_is_refused(tmp_path: Path) -> None:
+    # PostgreSQL casts neither way (`cannot cast type money_type[] to money_type2[]`) and allows no subquery in
+    # ALTER COLUMN … USING (`cannot use subquery in transform expression`): generate wrote the plain cast
+    root = tmp_path / "proj"
+    source = SOURCE.format(attrs=V1).replace('sa.Column("balance", Money)', 'sa.Column("balance", sa.ARRAY(Money))')
+    write_project(root, source)
+    generate(fresh_config(root), name="one")
+    write_project(root, source.replace('"money_type"', '"money_type2"'))
+    with pytest.raises(UsageError) as e:
+        generate(fresh_config(root), name="two")
+    message = str(e.value)
+    assert "\n" not in message
+    assert message.startswith("column public.account.balance: an array of composite type money_type given an array "
+                              "of money_type2"), message
+    assert len(list((root / "migrations").glob("*.sql"))) == 1  # nothing written
