@@ -38,7 +38,8 @@ def drift_command(opts: Options, connect_timeout: float) -> int:
     if result.drifted:
         raise IntegrityError(
             f"drift: {result.url} differs from {against} in {len(result.changes)} place(s)",
-            "\n".join(f"  {c}" for c in result.changes) + "\nEither write a migration that makes these changes "
+            "\n".join(f"  {c}" for c in result.changes) + "".join(f"\nnote: {n}" for n in result.notes)
+            + "\nEither write a migration that makes these changes "
             "(`mizzle generate` after updating the schema code), or undo them on the database.")
     opts.echo(f"no drift: {result.url} matches {against}")
     return 0

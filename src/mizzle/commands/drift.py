@@ -25,6 +25,7 @@ class DriftResult:
     changes: list[str] = field(default_factory=list)  # live database relative to that snapshot
     warnings: list[str] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)  # what mizzle does not manage, one line per kind: not drift
+    notes: list[str] = field(default_factory=list)  # what explains a change better than a hand edit (as verify's)
 
     @property
     def drifted(self) -> bool:
@@ -32,7 +33,7 @@ class DriftResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "migration": self.migration, "drift": self.drifted, "changes": self.changes,
-                "warnings": self.warnings, "unmanaged": self.unmanaged}
+                "warnings": self.warnings, "unmanaged": self.unmanaged, "notes": self.notes}
 
 
 def last_applied(migrations: list[Migration], applied_whens: set[int]) -> Migration | None:
@@ -127,6 +128,10 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         live, aside = without_sidecar_objects(live, expected)
         result.unmanaged += aside
     result.changes = lines(implied_schemas(expected), live, comments=sidecar, conn=conn)
+    if result.changes:  # what drizzle-kit's own SQL did (superset-sh's SQLite ADD … REFERENCES): verify says so too
+        from .drizzle_kit_notes import drizzle_kit_notes
+
+        result.notes = drizzle_kit_notes(expected, live)
 
 
 def _for_tenant(model: Schema, scope: Scope, tenant: tuple[str, str] | None) -> Schema:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -292,6 +292,7 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
     from ..schema.compare import lines_staged
     from ..schema.diff_security import without_roles
     from .drift import comparable, implied_schemas, without_sidecar_objects
+    from .drizzle_kit_notes import drizzle_kit_notes
 
     if not comments:
         live, aside[:] = without_sidecar_objects(live, expected)
@@ -303,75 +304,9 @@ def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, 
 
     def result() -> StepResult:
         changes = rest()
-        notes = drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) \
-            + drizzle_kit_key_drop_left_out(expected, live, sql()) if changes else []
+        notes = drizzle_kit_notes(expected, live, sql()) if changes else []
         return StepResult(tag, compared=True, changes=changes, notes=notes)
     return result
-
-
-def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
-    """The indexes whose snapshot orders a column with an operator class (DESC, NULLS FIRST / LAST) and whose
-    database lacks that order, all else equal: drizzle-kit's SQL leaves the order out of such a column (it writes
-    the operator class alone), so its own migration built the index this way — not a hand edit."""
-    out = []
-    for t, lt in expected.matched_tables(live):
-        for ix in t.indexes:
-            li = next((x for x in lt.indexes if x.name == ix.name), None)
-            quirky = [c for c in ix.columns if c.opclass and (not c.asc or c.nulls != "last")]
-            if li is None or not quirky or len(li.columns) != len(ix.columns):
-                continue
-            unordered = tuple(replace(c, asc=True, nulls="last") if c.opclass else c for c in ix.columns)
-            if [(c.expression, c.asc, c.nulls) for c in li.columns] == \
-                    [(c.expression, c.asc, c.nulls) for c in unordered]:
-                out.append(f"index {ix.name} on {t.name}: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an "
-                           "index column with an operator class (its snapshot keeps them), so the database lacks "
-                           "them; to have them, create the index again in a migration of your own")
-    return out
-
-
-_KEY_DROP_LEFT_OUT = re.compile(r'(?m)^--\s*ALTER TABLE "((?:[^"]|"")+)" DROP CONSTRAINT "<constraint_name>";')
-
-
-def drizzle_kit_key_drop_left_out(expected: Schema, live: Schema, sql: str) -> list[str]:
-    """The tables whose snapshot has no primary key while the database keeps one, where this migration's SQL holds
-    drizzle-kit 0.x's commented-out `-- ALTER TABLE "t" DROP CONSTRAINT "<constraint_name>";` (it cannot name a key
-    to drop, and says so in a comment above: inkeep/agents' runtime 0011) — its own SQL, not a hand edit."""
-    out = []
-    for m in _KEY_DROP_LEFT_OUT.finditer(sql):
-        name = m.group(1).replace('""', '"')
-        t = next((x for x in expected.tables if x.name == name), None)
-        lt = live.table(t.schema, t.name) if t is not None else None
-        if t is None or lt is None or t.primary_key is not None or lt.primary_key is None:
-            continue
-        pk = lt.primary_key
-        real = pk.name or pk.server_name or f"{name}_pkey"
-        out.append(f"primary key on {name}: drizzle-kit cannot name a key it drops, so its SQL leaves `ALTER TABLE "
-                   f"\"{name}\" DROP CONSTRAINT \"<constraint_name>\"` commented out and the database keeps the key "
-                   f"({real}) — not a hand edit; drop it in a migration of your own (DROP CONSTRAINT \"{real}\")")
-    return out
-
-
-def drizzle_kit_actions_left_out(expected: Schema, live: Schema) -> list[str]:
-    """The foreign keys whose snapshot has an ON DELETE / ON UPDATE action and whose database key has none, all else
-    equal, where drizzle-kit's SQL leaves the actions out (`Dialect.drizzle_kit_drops_added_key_actions`: SQLite's
-    `ALTER TABLE … ADD column … REFERENCES p(id)`, its snapshot keeping them) — not a hand edit."""
-    from .. import dialects
-
-    if not dialects.get(expected.dialect).drizzle_kit_drops_added_key_actions:
-        return []
-    out = []
-    for t, lt in expected.matched_tables(live):
-        for fk in t.foreign_keys:
-            plain = replace(fk, on_delete="no action", on_update="no action")
-            if plain == fk or fk in lt.foreign_keys or not any(replace(x, name=fk.name) == plain
-                                                              for x in lt.foreign_keys):
-                continue
-            actions = " ".join(f"on {w} {a}" for w, a in (("delete", fk.on_delete), ("update", fk.on_update))
-                               if a != "no action")
-            out.append(f"foreign key on {t.name} ({', '.join(fk.columns)}): drizzle-kit's SQL adds a column's key "
-                       f"without its actions ({actions}, which its snapshot keeps), so the database lacks them — not a "
-                       "hand edit; to have them, rebuild the table in a migration of your own")
-    return out
 
 
 class _Later:
@@ -683,7 +618,6 @@ def _repoint(migrations: list[Migration], snaps: list[dict[str, Any] | None], i:
     snapshots with one parent are a collision to drizzle-kit ("snapshots collision": generate stops) and to
     `check`."""
     import json
-    import re
 
     from ..migrations.folder import write_atomic
 

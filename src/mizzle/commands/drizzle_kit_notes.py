@@ -1,0 +1,81 @@
+"""Differences drizzle-kit's own SQL makes between a database and its snapshot (not hand edits): `verify` and
+`drift` add a note for each where they report the difference."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..schema.model import Schema
+
+
+def drizzle_kit_notes(expected: Schema, live: Schema, sql: str = "") -> list[str]:
+    """The notes for `live` (the database) against `expected` (a snapshot's model); `sql`: the migration's, where
+    one migration built `live` from the snapshot before (verify's step)."""
+    return drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) + (
+        drizzle_kit_key_drop_left_out(expected, live, sql) if sql else [])
+
+
+def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:
+    """The indexes whose snapshot orders a column with an operator class (DESC, NULLS FIRST / LAST) and whose
+    database lacks that order, all else equal: drizzle-kit's SQL leaves the order out of such a column (it writes
+    the operator class alone), so its own migration built the index this way — not a hand edit."""
+    out = []
+    for t, lt in expected.matched_tables(live):
+        for ix in t.indexes:
+            li = next((x for x in lt.indexes if x.name == ix.name), None)
+            quirky = [c for c in ix.columns if c.opclass and (not c.asc or c.nulls != "last")]
+            if li is None or not quirky or len(li.columns) != len(ix.columns):
+                continue
+            unordered = tuple(replace(c, asc=True, nulls="last") if c.opclass else c for c in ix.columns)
+            if [(c.expression, c.asc, c.nulls) for c in li.columns] == \
+                    [(c.expression, c.asc, c.nulls) for c in unordered]:
+                out.append(f"index {ix.name} on {t.name}: drizzle-kit's SQL leaves DESC / NULLS FIRST out of an "
+                           "index column with an operator class (its snapshot keeps them), so the database lacks "
+                           "them; to have them, create the index again in a migration of your own")
+    return out
+
+
+_KEY_DROP_LEFT_OUT = re.compile(r'(?m)^--\s*ALTER TABLE "((?:[^"]|"")+)" DROP CONSTRAINT "<constraint_name>";')
+
+
+def drizzle_kit_key_drop_left_out(expected: Schema, live: Schema, sql: str) -> list[str]:
+    """The tables whose snapshot has no primary key while the database keeps one, where this migration's SQL holds
+    drizzle-kit 0.x's commented-out `-- ALTER TABLE "t" DROP CONSTRAINT "<constraint_name>";` (it cannot name a key
+    to drop, and says so in a comment above: inkeep/agents' runtime 0011) — its own SQL, not a hand edit."""
+    out = []
+    for m in _KEY_DROP_LEFT_OUT.finditer(sql):
+        name = m.group(1).replace('""', '"')
+        t = next((x for x in expected.tables if x.name == name), None)
+        lt = live.table(t.schema, t.name) if t is not None else None
+        if t is None or lt is None or t.primary_key is not None or lt.primary_key is None:
+            continue
+        pk = lt.primary_key
+        real = pk.name or pk.server_name or f"{name}_pkey"
+        out.append(f"primary key on {name}: drizzle-kit cannot name a key it drops, so its SQL leaves `ALTER TABLE "
+                   f"\"{name}\" DROP CONSTRAINT \"<constraint_name>\"` commented out and the database keeps the key "
+                   f"({real}) — not a hand edit; drop it in a migration of your own (DROP CONSTRAINT \"{real}\")")
+    return out
+
+
+def drizzle_kit_actions_left_out(expected: Schema, live: Schema) -> list[str]:
+    """The foreign keys whose snapshot has an ON DELETE / ON UPDATE action and whose database key has none, all else
+    equal, where drizzle-kit's SQL leaves the actions out (`Dialect.drizzle_kit_drops_added_key_actions`: SQLite's
+    `ALTER TABLE … ADD column … REFERENCES p(id)`, its snapshot keeping them) — not a hand edit."""
+    from .. import dialects
+
+    if not dialects.get(expected.dialect).drizzle_kit_drops_added_key_actions:
+        return []
+    out = []
+    for t, lt in expected.matched_tables(live):
+        for fk in t.foreign_keys:
+            plain = replace(fk, on_delete="no action", on_update="no action")
+            if plain == fk or fk in lt.foreign_keys or not any(replace(x, name=fk.name) == plain
+                                                              for x in lt.foreign_keys):
+                continue
+            actions = " ".join(f"on {w} {a}" for w, a in (("delete", fk.on_delete), ("update", fk.on_update))
+                               if a != "no action")
+            out.append(f"foreign key on {t.name} ({', '.join(fk.columns)}): drizzle-kit's SQL adds a column's key "
+                       f"without its actions ({actions}, which its snapshot keeps), so the database lacks them — not a "
+                       "hand edit; to have them, rebuild the table in a migration of your own")
+    return out
