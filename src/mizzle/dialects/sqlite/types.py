@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ...schema.model import Column, Identity, Index, Schema, Table
@@ -251,14 +251,17 @@ def code_forms(snapshot: Schema, code: Schema) -> Schema:
     tables: list[Table] = []
     for t in snapshot.tables:
         c_t = code.table(t.schema, t.name)
-        if c_t is None:
-            tables.append(t)
-            continue
-        cols = {c.name: c for c in c_t.columns}
-        key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
-        tables.append(replace(t, columns=tuple(_code_column(c, cols[c.name], key == (c.name,))
-                                               if c.name in cols else c for c in t.columns)))
+        tables.append(t if c_t is None else _columns_paired(t, c_t, _code_column))
     return snapshot.with_(tables=tables)
+
+
+def _columns_paired(t: Table, other: Table, rewrite: Callable[[Column, Column, bool], Column]) -> Table:
+    """`t` with each column `other` has too rewritten by `rewrite(column, other's column, the table's one key
+    column)`."""
+    cols = {c.name: c for c in other.columns}
+    key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
+    return replace(t, columns=tuple(rewrite(c, cols[c.name], key == (c.name,)) if c.name in cols else c
+                                    for c in t.columns))
 
 
 def _code_column(mine: Column, code: Column, rowid_key: bool) -> Column:
@@ -284,10 +287,7 @@ def declared_forms(expected: Schema, actual: Schema, own_exact: bool = False) ->
         if a is None:
             tables.append(t)
             continue
-        cols = {c.name: c for c in a.columns}
-        key = tuple(t.primary_key.columns) if t.primary_key is not None else ()
-        t = replace(t, columns=tuple(_declared_column(c, cols[c.name], key == (c.name,), own_exact)
-                                     if c.name in cols else c for c in t.columns))
+        t = _columns_paired(t, a, lambda c, theirs, key: _declared_column(c, theirs, key, own_exact))
         names = {i.name for i in a.indexes}
         kept = [i for i in t.indexes if i.name in names or not on_the_key(t, i)]
         tables.append(replace(t, indexes=tuple(_unfolded(kept, a.indexes, names))))
