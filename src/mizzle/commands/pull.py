@@ -151,14 +151,18 @@ def _reads_outside(model: Schema, scope: Scope) -> list[str]:
     out = []
     for v in model.objects.views:
         outside = sorted({(s, r) for s, r in (rd.relations(v.definition, v.schema) if rd.parses(v.definition) else ())
-                          if r not in names and not s.startswith("pg_") and not r.startswith("pg_")
-                          and s != "information_schema"
+                          if r not in names and not _system(s) and not r.startswith("pg_")
                           and not (scope.wants_schema(s) and scope.wants_table(s, r))})
         if outside:
             out.append(f"{'materialized view' if v.materialized else 'view'} {table_label((v.schema, v.name))} reads "
                        f"{', '.join(table_label(k) for k in outside)}, outside what was pulled (schema_filter, "
                        "tables_filter): the baseline's CREATE VIEW needs it wherever the baseline runs")
     return out
+
+
+def _system(schema: str) -> bool:
+    """PostgreSQL's own schemas (`pg_catalog`, `pg_…`, information_schema): every database has what they hold."""
+    return schema.startswith("pg_") or schema == "information_schema"
 
 
 def _calls_outside(model: Schema, scope: Scope) -> list[str]:
@@ -169,7 +173,7 @@ def _calls_outside(model: Schema, scope: Scope) -> list[str]:
     out = []
     for t in model.objects.triggers:
         schema, _, name = t.function.rpartition(".")
-        if schema and not schema.startswith("pg_") and schema != "information_schema" and not scope.wants_schema(schema):
+        if schema and not _system(schema) and not scope.wants_schema(schema):
             out.append(f"{t.label} calls function {schema}.{name}(), outside what was pulled "
                        "(schema_filter): the baseline's CREATE TRIGGER needs it wherever the baseline runs")
     return out
