@@ -259,7 +259,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
     the folder's SQL made them, and one for each --rename that matched no drop + add)."""
     from ..schema.compare import for_generate
-    from ..schema.composite_use import convert_between_composites, refuse_rebuilding_types_in_use
+    from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
     from ..schema.diff import Renames, diff
 
     new, declared = load_code_schema(config, cache)
@@ -270,7 +270,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     stated = Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames)
     changes = diff(old_c, new_c, stated)
     refuse_rebuilding_types_in_use(old, changes.changes)  # a migration PostgreSQL would reject: not written
-    convert_between_composites(old, new, changes.changes)
+    refuse_converting_composite_arrays(old, new, changes.changes)
     made += stated.not_applied()
     if config.tenant_schema:  # a placeholder: the runner creates each tenant's schema
         from ..schema import changes as ch

@@ -18,7 +18,7 @@ from ..dburl import parse_url
 from ..errors import MizzleError, StatementFailed, UsageError
 from ..planning.plan import PlannedStatement, plan
 from ..planning.tenant import refuse_tenant_folder
-from ..schema.composite_use import convert_between_composites, refuse_rebuilding_types_in_use
+from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
 from ..schema.diff import Prompt, Renames, diff
 from .protect import Protection, add_mark, environment_protection, refuse
 
@@ -143,7 +143,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
         except ServerError as e:
             raise StatementFailed(f"cannot read the database {db.masked}: {e}") from None
         changeset = diff(live, code, renames)
-        convert_between_composites(live, code, changeset.changes)
+        refuse_converting_composite_arrays(live, code, changeset.changes)
         result.changes = [c.describe() for c in changeset]
         keeps = dialects.get(backend.dialect).keeps_values
         result.data_loss = [c.describe() for c in changeset if c.loses_data(keeps)]

@@ -12,7 +12,7 @@ from ..migrations.folder import Migration, MigrationFolder, find_migration
 from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
 from ..schema.compare import canonical, for_generate
-from ..schema.composite_use import convert_between_composites, refuse_rebuilding_types_in_use
+from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
 from ..schema.model import Schema, make_schema
@@ -85,7 +85,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
             "changed nothing in the schema (a custom migration?)"
         raise UsageError(f"{target.tag} {what}: write its undo by hand with `mizzle generate --custom`")
     refuse_rebuilding_types_in_use(latest, changeset.changes)
-    convert_between_composites(latest, target_schema, changeset.changes)
+    refuse_converting_composite_arrays(latest, target_schema, changeset.changes)
     statements = plan(changeset.changes, config.dialect)
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])

@@ -6,16 +6,16 @@ to make it again with its attributes in another order. `generate` refuses those 
 type, the columns using it and what to do instead, rather than write a migration the server rejects.
 
 A column given another composite type (the way around: the new attributes under another name) is converted
-attribute by attribute, matched by name: PostgreSQL has no cast from one composite type to another.
+attribute by attribute, matched by name, by the dialect (dialects/postgres/composites.py): PostgreSQL has no cast
+from one composite type to another. An array of one given an array of another is refused here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from ..errors import UsageError
-from .changes import AlterColumn, Change
+from .changes import AlterColumn, Change, DropColumn, DropTable
 from .model import Column, Schema
 from .object_changes import AlterComposite
 from .objects import CompositeType, Domain
@@ -43,12 +43,34 @@ def columns_using(schema: Schema, key: tuple[str, ...]) -> list[str]:
             if type_names(c.type, c.type_schema or t.schema) & reach]
 
 
+def _leaving(changes: list[Change], key: tuple[str, ...]) -> set[str]:
+    """`schema.table.column` of each column of the type `key` itself (or an array of it) that `changes` drop, drop
+    the table of, or give another type: schema/order.py runs those before the type's own change (its row type
+    released), so they do not hold it. A column of a domain or composite type built on it is not followed there,
+    and so not here."""
+    def direct(c: Column, table_schema: str) -> bool:
+        return (key[0], key[1]) in type_names(c.type, c.type_schema or table_schema)
+
+    out: set[str] = set()
+    for c in changes:
+        if isinstance(c, DropTable):
+            out.update(f"{c.table.qualified}.{col.name}" for col in c.table.columns if direct(col, c.table.schema))
+        elif isinstance(c, DropColumn) and direct(c.column, c.table[0]):
+            out.add(f"{c.table[0]}.{c.table[1]}.{c.column.name}")
+        elif isinstance(c, AlterColumn) and direct(c.old, c.table[0]) and not direct(c.new, c.table[0]) \
+                and c.old.name == c.new.name:
+            out.add(f"{c.table[0]}.{c.table[1]}.{c.old.name}")
+    return out
+
+
 def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> None:
     """UsageError for the first composite type altered where PostgreSQL cannot while a column uses it."""
+    changes = list(changes)
     for c in changes:
         if not isinstance(c, AlterComposite) or not (c.retyped or c.reordered):
             continue
-        using = columns_using(old, c.old.key)
+        gone = _leaving(changes, c.old.key)
+        using = [u for u in columns_using(old, c.old.key) if u not in gone]
         if not using:
             continue
         if c.retyped:
@@ -64,11 +86,7 @@ def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> No
             f"each value and drops {c.old.name}), or only add and drop attributes, which it does in place")
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _composite_of(schema: Schema, c: Column, table_schema: str, array: bool = False) -> CompositeType | None:
+def composite_of(schema: Schema, c: Column, table_schema: str, array: bool = False) -> CompositeType | None:
     """The composite type of `schema` that column `c` is of (`array`: an array of)."""
     if c.type.rstrip().endswith("]") != array:
         return None
@@ -76,39 +94,19 @@ def _composite_of(schema: Schema, c: Column, table_schema: str, array: bool = Fa
     return next((t for t in schema.objects.composites if (t.schema, t.name) in keys), None)
 
 
-def _refuse_array_conversion(c: AlterColumn, old: Schema, new: Schema) -> None:
+def refuse_converting_composite_arrays(old: Schema, new: Schema, changes: Iterable[Change]) -> None:
     """UsageError where an array of one composite type is given an array of another: PostgreSQL casts neither (`cannot
     cast type money_type[] to money_type2[]`) and allows no subquery in ALTER COLUMN … USING, which unnesting each
-    array would need."""
-    a, b = _composite_of(old, c.old, c.table[0], array=True), _composite_of(new, c.new, c.table[0], array=True)
-    if a is None or b is None or a.key == b.key:
-        return
-    column = f"{c.table[0]}.{c.table[1]}.{c.new.name}"
-    raise UsageError(
-        f"column {column}: an array of composite type {a.name} given an array of {b.name}, which PostgreSQL can "
-        f"neither cast nor convert in ALTER COLUMN … USING (no subquery there): add a column of the new type, fill it "
-        f"with UPDATE … SET … = ARRAY(SELECT ROW(…)::{b.name} FROM unnest(…)) in a migration of your own "
-        f"(`mizzle generate --custom`), then drop the old column")
-
-
-def composite_conversion(column: str, old: CompositeType, new: CompositeType) -> str:
-    """The USING expression turning a value of `old` into one of `new`: each attribute of `new` from `old`'s of that
-    name (cast where its type changes), NULL where `old` has none; a NULL value stays NULL (a row of NULLs stays
-    one)."""
-    was = dict(old.attributes)
-    parts = [f"({_q(column)}).{_q(n)}" + ("" if was[n] == t else f"::{t}") if n in was else f"NULL::{t}"
-             for n, t in new.attributes]
-    return (f"CASE WHEN {_q(column)} IS DISTINCT FROM NULL THEN ROW({', '.join(parts)})::"
-            f"{_q(new.schema)}.{_q(new.name)} END")
-
-
-def convert_between_composites(old: Schema, new: Schema, changes: list[Change]) -> None:
-    """Each column in `changes` given another composite type, without a USING of the schema code's, given the
-    attribute-by-attribute conversion; an array of one given an array of another refused (UsageError)."""
-    for i, c in enumerate(changes):
+    array would need. (A column of one composite type given another is converted: the dialect's rewrite_changes.)"""
+    for c in changes:
         if not isinstance(c, AlterColumn) or c.new.using is not None:
             continue
-        _refuse_array_conversion(c, old, new)
-        a, b = _composite_of(old, c.old, c.table[0]), _composite_of(new, c.new, c.table[0])
-        if a is not None and b is not None and a.key != b.key:
-            changes[i] = replace(c, new=replace(c.new, using=composite_conversion(c.new.name, a, b)))
+        a, b = composite_of(old, c.old, c.table[0], array=True), composite_of(new, c.new, c.table[0], array=True)
+        if a is None or b is None or a.key == b.key:
+            continue
+        column = f"{c.table[0]}.{c.table[1]}.{c.new.name}"
+        raise UsageError(
+            f"column {column}: an array of composite type {a.name} given an array of {b.name}, which PostgreSQL can "
+            f"neither cast nor convert in ALTER COLUMN … USING (no subquery there): add a column of the new type, fill "
+            f"it with UPDATE … SET … = ARRAY(SELECT ROW(…)::{b.name} FROM unnest(…)) in a migration of your own "
+            f"(`mizzle generate --custom`), then drop the old column")

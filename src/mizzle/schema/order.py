@@ -1,12 +1,11 @@
-"""The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key,
-unique constraint or unique index) it references, a key dropped after the foreign keys that reference it, an
-enum type rebuilt or dropped after the columns that leave it, a column of a table's or a view's row type after
-that table or view (and dropped before it), a name taken after the object that held it is gone, a table made
-unlogged after the tables referencing it (and logged before them), a partitioned table's foreign key dropped before
-its partitions are detached (a detached partition keeps its copy of the key, standalone) and a copy it keeps dropped
-after. diff lists
-changes in phases; this sorts them stably by these
-dependencies, so the phase order stands wherever nothing forces another."""
+"""The order changes must run in, from what each one needs and frees: a foreign key after the key (primary key, unique
+constraint or unique index) it references, a key dropped after the foreign keys that reference it, an enum type
+rebuilt or dropped after the columns that leave it, a column of a table's or a view's row type after that table or
+view (and dropped before it), a composite type retyped or rebuilt after the columns that leave it, a name taken
+after the object that held it is gone, a table made unlogged after the tables referencing it (and logged before
+them), a partitioned table's foreign key dropped before its partitions are detached (a detached partition keeps its
+copy of the key, standalone) and a copy it keeps dropped after. diff lists changes in phases; this sorts them stably
+by these dependencies, so the phase order stands wherever nothing forces another."""
 
 from __future__ import annotations
 
@@ -37,7 +36,7 @@ from .changes import (
 )
 from .lineage import AttachPartition, DetachPartition, Inherit, NoInherit, parents
 from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, Table
-from .object_changes import CreateObject, DropObject
+from .object_changes import AlterComposite, CreateObject, DropObject
 from .objects import View
 from .table_features import SetTableLogged
 
@@ -174,6 +173,8 @@ def releases(c: Change) -> Iterator[Fact]:
         yield from _row_types_named(c.table.columns, c.table.schema)
     elif isinstance(c, DropColumn):
         yield from _row_types_named((c.column,), c.table[0])
+    elif isinstance(c, AlterColumn) and c.new.type != c.old.type:  # a column leaving a composite type
+        yield from _row_types_named((c.old,), c.table[0])
     if isinstance(c, DropForeignKey):
         yield ("table", c.fk.ref_schema, c.fk.ref_table)
         yield fk_target(c.fk)
@@ -199,6 +200,8 @@ def removes(c: Change) -> Iterator[Fact]:
         yield ("row type", c.obj.schema, c.obj.name)
     elif isinstance(c, DropTable):
         yield ("row type", *c.table.key)
+    elif isinstance(c, AlterComposite) and (c.retyped or c.reordered):  # PostgreSQL: no column may use it then
+        yield ("row type", c.old.schema, c.old.name)
     if isinstance(c, (RecreateEnum, DropEnum)):
         e = c.old if isinstance(c, RecreateEnum) else c.enum
         yield ("enum", e.schema, e.name)

@@ -136,3 +136,35 @@ def test_an_array_of_a_composite_type_given_an_array_of_another_is_refused(tmp_p
     assert message.startswith("column public.account.balance: an array of composite type money_type given an array "
                               "of money_type2"), message
     assert len(list((root / "migrations").glob("*.sql"))) == 1  # nothing written
+
+
+@pg
+@pytest.mark.parametrize("attrs", ['{"currency": "varchar(3)", "amount": "bigint"}',
+                                   '{"amount": "integer", "currency": "varchar(3)"}'])
+@pytest.mark.parametrize("leaves", ["column dropped", "table dropped", "column retyped"])
+def test_a_type_whose_last_column_leaves_in_the_same_migration_is_changed_after_it(tmp_path: Path, attrs: str,
+                                                                                   leaves: str) -> None:
+    # the refusal named the column even when the same change dropped it: the column now leaves first (the type is
+    # altered after the DROP COLUMN / DROP TABLE / ALTER COLUMN … TYPE), and nothing is refused
+    root = tmp_path / "proj"
+    with temp_database("mzcomp") as url:
+        _step(root, V1, "one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("INSERT INTO account VALUES (1, ROW('EUR', 5))")
+        source = SOURCE.format(attrs=attrs)
+        if leaves == "column dropped":
+            source = source.replace(', sa.Column("balance", Money)', "")
+        elif leaves == "table dropped":
+            source = source.split("account = ")[0]
+        else:
+            source = source.replace('sa.Column("balance", Money)', 'sa.Column("balance", sa.Text)')
+        write_project(root, source)
+        generate(fresh_config(root), name="two")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        assert_clean(fresh_config(root), url, SERVER)
+        with psycopg.connect(url) as c:
+            names = [r[0] for r in c.execute(
+                "SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.typrelid = a.attrelid "
+                "WHERE t.typname = 'money_type' AND a.attnum > 0 ORDER BY a.attnum")]
+        assert names == [n.strip('" ') for n in (p.split(":")[0] for p in attrs.strip("{}").split(","))]

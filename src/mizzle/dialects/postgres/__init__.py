@@ -83,7 +83,9 @@ class PostgresDialect:
         return keeps_values(old_type, new_type)
 
     def rewrite_changes(self, changes: list[Any], old: Schema, new: Schema) -> list[Any]:
-        return changes
+        from .composites import convert_between_composites  # no cast from one composite type to another
+
+        return convert_between_composites(changes, old, new)
 
     def fails_on_rows(self, changes: list[Any]) -> list[str]:
         return []  # lint's MZ201 (NOT NULL without a default), MZ202 (SET NOT NULL) say it
