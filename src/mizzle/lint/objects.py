@@ -1,5 +1,7 @@
 """MZ12x: changes to objects beyond tables that reach further than the statement says — a function replaced
-under the triggers that call it, a view dropped under the views that read from it. What lint knows of them:
+under the triggers that call it, a view dropped under the views that read from it, a type dropped or a composite
+type's attribute retyped under the columns that use it (PostgreSQL refuses the retyping, CASCADE or not, and a
+DROP TYPE without CASCADE; with it, the columns go with their values). What lint knows of them:
 the previous snapshot's (in a migrations folder), and what the file itself creates before the statement."""
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pglast import ast
-from pglast.enums import ObjectType
+from pglast.enums import AlterTableType, ObjectType
 from pglast.visitors import Visitor
 
 from .registry import WARNING, Hit, rule, statement_check
@@ -23,6 +25,10 @@ DROP_DEPENDED_VIEW = rule(
     "MZ121", WARNING, "view other views read from dropped",
     "drop the views that read from it first (and make them again after), as `generate` does; CASCADE drops "
     "them silently")
+TYPE_IN_USE_CHANGED = rule(
+    "MZ122", WARNING, "type a column uses retyped or dropped",
+    "give the columns another type first (or drop them), then change or drop the type; for a composite type, "
+    "declare the new attributes as a type of another name and convert the columns to it")
 
 _VIEWS = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
 
@@ -75,7 +81,9 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
         if known.triggers.get(key):
             on = ", ".join(known.triggers[key])
             yield Hit(REPLACE_TRIGGER_FUNCTION, f"function {display(key)} replaced; trigger(s) calling it: {on}", st)
-    elif isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
+    elif isinstance(node, (ast.AlterTableStmt, ast.DropStmt)):
+        yield from _type_in_use(st, node, state)
+    if isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
         for obj in node.objects or ():
             key = names_key(obj)
             known.views.pop(key, None)
@@ -85,3 +93,29 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
                 names = ", ".join(display(k) for k in readers)
                 what = f"drops {names} with it (CASCADE)" if cascade else f"fails while {names} read(s) from it"
                 yield Hit(DROP_DEPENDED_VIEW, f"DROP VIEW {display(key)} {what}", st)
+
+
+def _columns_of_type(state: SchemaState, name: str) -> list[str]:
+    """`schema.table.column` of each column lint knows of whose type (or array element type) is named `name`
+    (matched by name: lint's column types carry no schema)."""
+    return [f"{display(key)}.{col}" for key, info in sorted(state.tables.items()) if info.columns
+            for col, spec in info.columns.items() if spec.name == name.lower()]
+
+
+def _type_in_use(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
+    if isinstance(node, ast.AlterTableStmt) and node.objtype == ObjectType.OBJECT_TYPE and node.relation:
+        retyped = [c.name for c in node.cmds or () if c.subtype == AlterTableType.AT_AlterColumnType]
+        using = _columns_of_type(state, node.relation.relname) if retyped else []
+        if using:
+            yield Hit(TYPE_IN_USE_CHANGED, f"ALTER TYPE {display(table_key(node.relation))} ALTER ATTRIBUTE "
+                      f"{', '.join(retyped)} fails while {', '.join(using)} use(s) it", st)
+    elif isinstance(node, ast.DropStmt) and node.removeType in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+        cascade = node.behavior is not None and node.behavior.name == "DROP_CASCADE"
+        for obj in node.objects or ():
+            key = names_key(obj.names if isinstance(obj, ast.TypeName) else obj)
+            using = _columns_of_type(state, key[1])
+            if using:
+                what = f"drops {', '.join(using)} with it (CASCADE)" if cascade else \
+                    f"fails while {', '.join(using)} use(s) it"
+                word = "DOMAIN" if node.removeType == ObjectType.OBJECT_DOMAIN else "TYPE"
+                yield Hit(TYPE_IN_USE_CHANGED, f"DROP {word} {display(key)} {what}", st)
