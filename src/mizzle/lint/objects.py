@@ -105,7 +105,7 @@ def _columns_of_type(state: SchemaState, name: str) -> list[str]:
 def _type_in_use(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     if isinstance(node, ast.AlterTableStmt) and node.objtype == ObjectType.OBJECT_TYPE and node.relation:
         retyped = [c.name for c in node.cmds or () if c.subtype == AlterTableType.AT_AlterColumnType]
-        using = _columns_of_type(state, node.relation.relname) if retyped else []
+        using = _columns_of_type(state, node.relation.relname or "") if retyped else []
         if using:
             yield Hit(TYPE_IN_USE_CHANGED, f"ALTER TYPE {display(table_key(node.relation))} ALTER ATTRIBUTE "
                       f"{', '.join(retyped)} fails while {', '.join(using)} use(s) it", st)
