@@ -238,7 +238,8 @@ def _changes(e: Schema, a: Schema, reverse: bool, by_definition: bool, carried: 
     keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
     e = _with_partition_keys_of(e, a) if keys else e
     none = Renames(none=True)
-    return [*keys, *_without_remade(diff(a, e, none, carried) if reverse else diff(e, a, none, carried), d.reader)]
+    cs = diff(a, e, none, carried, plan=False) if reverse else diff(e, a, none, carried, plan=False)
+    return [*keys, *_without_remade(cs, d.reader)]
 
 
 def _without_remade(cs: Any, r: SqlReader) -> list[Change]:

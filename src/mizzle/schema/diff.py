@@ -171,6 +171,9 @@ class DiffState:
     original: Schema = field(init=False)  # `old` before any rename rewrote it
     reader: SqlReader = field(init=False)  # how the dialect compares expressions and defaults
     carried: Carried | None = None  # see Carried
+    # the diff plans a migration (generate, push, revert): what the server cannot run is refused (UsageError);
+    # False (verify, drift: schema/compare.py) only describes the differences
+    plan: bool = True
 
     def __post_init__(self) -> None:
         from .. import dialects
@@ -196,11 +199,12 @@ class Carried:
 _PHASE_LISTS = tuple(f for f in Phases.__dataclass_fields__ if f != "objects")
 
 
-def diff(old: Schema, new: Schema, renames: Renames | None = None, carried: Carried | None = None) -> ChangeSet:
+def diff(old: Schema, new: Schema, renames: Renames | None = None, carried: Carried | None = None, *,
+         plan: bool = True) -> ChangeSet:
     # a rename found rewrites `old` as it goes, which no replay of a table's additions would: carried tables only
     # where none is looked for
     assert carried is None or (renames is not None and renames.none), "Carried needs Renames(none=True)"
-    st = DiffState(old, new, renames or Renames(), carried=carried)
+    st = DiffState(old, new, renames or Renames(), carried=carried, plan=plan)
     for step in STEPS:
         step(st)
     _raise_unresolved(st.renames)

@@ -160,20 +160,23 @@ def _refuse_adopted_index(new: Schema, prev: Table, t: Table) -> None:
                 "which gives the partition a fresh copy)")
 
 
-def expand_lineage(old: Schema, new: Schema) -> tuple[Schema, Schema]:
-    """(old, new) with both versions of every table whose lineage changes listing all the columns it has."""
+def expand_lineage(old: Schema, new: Schema, refuse: bool = True) -> tuple[Schema, Schema]:
+    """(old, new) with both versions of every table whose lineage changes listing all the columns it has.
+    `refuse`: a change PostgreSQL cannot make (a partition key changed; an existing table starting to inherit without
+    the parent's columns declared) is a UsageError; False (a comparison, not a plan): compared as it is."""
     changed = []
     for t in new.tables:
         prev = old.table(*t.key)
         if prev is None:
             continue
-        if prev.partition_by != t.partition_by:
+        if refuse and prev.partition_by != t.partition_by:
             raise UsageError(
                 f"table {t.qualified}: its partition key changes ({prev.partition_by or 'not partitioned'} → "
                 f"{t.partition_by or 'not partitioned'}), which PostgreSQL cannot alter: create a new table "
                 "with the new key, copy the rows, and drop or rename the old one")
         if _lineage(prev) != _lineage(t):
-            _joins_with_own_columns(old, new, prev, t)
+            if refuse:
+                _joins_with_own_columns(old, new, prev, t)
             changed.append(t.key)
     if not changed:
         return old, new
@@ -306,14 +309,15 @@ def diff_lineage(st: DiffState) -> None:
     """The diff step (after table renames, before the tables are compared): a table attached, detached,
     inheriting or not is compared with all its columns; leaving a parent runs with the first drops, joining one
     once the columns and keys are in place."""
-    st.old, st.new = expand_lineage(st.old, st.new)
-    leave, join = lineage_changes(st.old, st.new)
+    st.old, st.new = expand_lineage(st.old, st.new, refuse=st.plan)
+    leave, join = lineage_changes(st.old, st.new, refuse=st.plan)
     st.ph.drops_fk.extend(leave)
     st.ph.cons.extend(join)
 
 
-def lineage_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change]]:
-    """(changes that leave a parent, run before columns change; changes that join one, run after)."""
+def lineage_changes(old: Schema, new: Schema, refuse: bool = True) -> tuple[list[Change], list[Change]]:
+    """(changes that leave a parent, run before columns change; changes that join one, run after). `refuse`: see
+    expand_lineage."""
     early: list[Change] = []
     late: list[Change] = []
     for t in new.tables:
@@ -325,7 +329,8 @@ def lineage_changes(old: Schema, new: Schema) -> tuple[list[Change], list[Change
             early.append(DetachPartition(t.key, prev.partition_of, prev.partition_bound or ""))
         if t.partition_of is not None and (prev.partition_of, prev.partition_bound) != \
                 (t.partition_of, t.partition_bound):
-            _refuse_adopted_index(new, prev, t)
+            if refuse:
+                _refuse_adopted_index(new, prev, t)
             late.append(AttachPartition(t.key, t.partition_of, t.partition_bound or "DEFAULT"))
         early.extend(NoInherit(t.key, p) for p in prev.inherits if p not in t.inherits)
         late.extend(Inherit(t.key, p) for p in t.inherits if p not in prev.inherits)
