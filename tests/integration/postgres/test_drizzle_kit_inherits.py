@@ -50,3 +50,44 @@ def test_a_hand_made_inherits_is_reported_not_refused(pg_url: Callable[..., str]
     d = run_mizzle(["drift", "--json"], cwd=cwd, url=url)
     assert d.code == 3, d.stdout + d.stderr
     assert json.loads(d.stdout)["changes"] == ["~ table child: inherit parent"], d.stdout
+
+
+SCHEMA_TS = """import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+export const parent = pgTable('parent', { id: integer('id').primaryKey(), name: text('name').notNull() });
+export const child = pgTable('child', { id: integer('id').notNull(), name: text('name').notNull(), extra: text('extra') });
+"""
+
+
+@pytest.mark.interop
+def test_rebuilt_snapshot_lists_the_inherited_columns_as_drizzle_kit_does(tmp_path: Path) -> None:
+    # the rebuild wrote the child with its own column only: drizzle-kit's next generate, from schema code declaring
+    # every column, added id and name to it (PostgreSQL: column "id" of relation "child" already exists)
+    import shutil
+    import uuid
+
+    from test_rebuild_authored_interop import INTEROP, NO_CHANGES, kit_generate
+
+    from mizzle.commands.verify import rebuild_snapshots, verify
+    from mizzle.config import load_config
+
+    work = INTEROP / ".scratch" / f"inherits_{uuid.uuid4().hex[:10]}"
+    work.mkdir(parents=True)
+    try:
+        (work / "schema.ts").write_text(SCHEMA_TS)
+        out = tmp_path / "out"
+        kit_generate(work, work / "schema.ts", out, "init", False)
+        sql = next(out.glob("*.sql"))
+        sql.write_text(SQL)  # edited by hand: the child inherits
+        for p in (out / "meta").glob("*_snapshot.json"):
+            p.unlink()
+        project = tmp_path / "proj"
+        project.mkdir()
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nout = "{out}"\n')
+        config = load_config(project / "mizzle.toml")
+        assert rebuild_snapshots(config, scratch_url=url_for("postgres")).rebuilt == ["0000_init"]
+        snap = json.loads(next((out / "meta").glob("*_snapshot.json")).read_text())
+        assert list(snap["tables"]["public.child"]["columns"]) == ["id", "name", "extra"]
+        assert verify(config, scratch_url=url_for("postgres")).ok  # the sidecar keeps the inheritance
+        assert NO_CHANGES in kit_generate(work, work / "schema.ts", out, "again", False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -11,6 +11,7 @@ from typing import Any
 from ...errors import IntegrityError
 from ...migrations.folder import ROOT_ID
 from ...migrations.snapshots import default_from_json, new_id
+from ...schema.lineage import all_columns
 from ...schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -173,7 +174,10 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
     pk = _pk_from_json(t, side)
     pk_cols = set(pk.columns) if pk else set()
     columns = []
+    only_inherited = set(side.get("inheritedColumns") or ())  # see _inheriting_table_json
     for c in t["columns"].values():
+        if c["name"] in only_inherited:
+            continue
         ident = c.get("identity")
         identity = None
         if ident:
@@ -395,8 +399,11 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     tables: dict[str, Any] = {}
     partitions: dict[str, Any] = {}  # see PARTITIONS_KEY
     for t in schema.tables:
-        (partitions if t.partition_of is not None else tables)[t.qualified], side = \
-            _table_json_remembered(t, memo) if memo is not None else (_table_to_json(t), _table_sidecar(t))
+        if t.inherits and t.partition_of is None:
+            tables[t.qualified], side = _inheriting_table_json(schema, t)
+        else:
+            (partitions if t.partition_of is not None else tables)[t.qualified], side = \
+                _table_json_remembered(t, memo) if memo is not None else (_table_to_json(t), _table_sidecar(t))
         if side:
             side_tables[t.qualified] = side
     snap: dict[str, Any] = {
@@ -432,6 +439,20 @@ def snapshot_from_schema(schema: Schema, prev_id: str = ROOT_ID, id_: str | None
     if side_enums:
         side["enums"] = side_enums
     return snap, {**side, **side_objects}
+
+
+def _inheriting_table_json(schema: Schema, t: Table) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A table inheriting others (INHERITS), as drizzle-kit's schema code declares it: every column it has, its
+    parents' first (drizzle-kit has no inheritance: a column its snapshot lacks is one its next generate adds, which
+    PostgreSQL refuses for an inherited one). The columns it only inherits are named in the sidecar entry
+    (`inheritedColumns`), and read back as the parents' (the model lists a table's own columns)."""
+    columns = all_columns(schema, t)
+    side = _table_sidecar(t)
+    own = {c.name for c in t.columns}
+    inherited = [c.name for c in columns if c.name not in own]
+    if inherited:
+        side["inheritedColumns"] = inherited
+    return _table_to_json(t.with_(columns=columns)), side
 
 
 def _table_json_remembered(t: Table, memo: dict[int, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
