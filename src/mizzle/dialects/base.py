@@ -363,6 +363,11 @@ class Dialect(Protocol):
         (SQLite: the chunk's statements, a trigger's body being one; PostgreSQL, whose drivers run a chunk of
         several: 1)."""
 
+    def foreign_statement(self, sql: str) -> str | None:
+        """Why mizzle cannot apply statement `sql` of a migration, where it is another database's that drizzle-kit
+        writes for a sibling dialect (SQLite: libSQL's `ALTER TABLE … ALTER COLUMN`, of a Turso folder); None
+        otherwise. `check` warns with it offline, before `migrate` fails on it."""
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 

@@ -133,6 +133,21 @@ def test_a_libsql_alter_column_says_it_is_turso_syntax(tmp_path: Path) -> None:
     assert code == 1 and "libSQL" not in err  # another syntax error: no such hint
 
 
+def test_check_warns_offline_of_a_libsql_alter_column(tmp_path: Path) -> None:
+    # `mizzle check` passed a Turso folder offline; migrate then failed on its ALTER COLUMN (session 19's known item)
+    from mizzle.migrations.check import check_folder
+
+    write_folder(tmp_path, [["CREATE TABLE a (id integer, s text)"],
+                            ['ALTER TABLE `a` ALTER COLUMN "s" TO "s" text NOT NULL']])
+    report = check_folder(tmp_path / "migrations", "sqlite")
+    turso = [f for f in report.warnings if "libSQL" in f.message]  # a warning: right for Turso (drizzle-orm's libSQL
+    assert [(Path(f.path).name, f.message.split(":")[0]) for f in turso] == [("0001_m1.sql", "statement 1")]  # migrator)
+    assert "`mizzle migrate` will fail on it" in turso[0].message
+    assert not any("libSQL" in f.message for f in report.errors)
+    code, out, err = run(["check"], tmp_path)
+    assert "statement 1: ALTER TABLE … ALTER COLUMN is libSQL's (Turso's)" in out + err
+
+
 def test_foreign_key_violation_fails_the_migration(tmp_path: Path) -> None:
     write_folder(tmp_path, [
         ["CREATE TABLE p (id integer PRIMARY KEY)",

@@ -98,6 +98,9 @@ class PostgresDialect:
     def chunk_statements(self, chunk: str) -> int:
         return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
 
+    def foreign_statement(self, sql: str) -> str | None:
+        return None  # drizzle-kit's PostgreSQL siblings (Neon, Supabase, …) write PostgreSQL
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
         from .objects_ddl import RENDER_OBJECTS

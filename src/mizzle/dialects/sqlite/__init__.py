@@ -116,6 +116,11 @@ class SQLiteDialect:
 
         return len(split_sql(chunk))
 
+    def foreign_statement(self, sql: str) -> str | None:
+        from .runner import libsql_statement
+
+        return libsql_statement(sql)
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
 

@@ -397,14 +397,19 @@ class SQLiteBackend(TrackingStore):
 _ALTER_COLUMN = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+\S+\s+ALTER\s+COLUMN\b")
 
 
-def libsql_advice(statement: str, message: str) -> str | None:
-    """For a syntax error on `ALTER TABLE … ALTER COLUMN`: libSQL's (Turso's) statement, which SQLite has not
-    (drizzle-kit writes it for Turso; openstatus's folder has one)."""
-    if "syntax error" not in message or not _ALTER_COLUMN.match(statement):
+def libsql_statement(statement: str) -> str | None:
+    """Why SQLite refuses `statement` where it is libSQL's (Turso's) `ALTER TABLE … ALTER COLUMN` (drizzle-kit writes
+    it for Turso; openstatus's folder has one); None otherwise."""
+    if not _ALTER_COLUMN.match(statement):
         return None
     return ("ALTER TABLE … ALTER COLUMN is libSQL's (Turso's) statement, which SQLite does not have: this migration "
             "was written for Turso, and mizzle applies migrations with SQLite (where a column changes by rebuilding "
             "its table, as `mizzle generate` writes it)")
+
+
+def libsql_advice(statement: str, message: str) -> str | None:
+    """For a syntax error on libSQL's `ALTER TABLE … ALTER COLUMN`: why (libsql_statement)."""
+    return libsql_statement(statement) if "syntax error" in message else None
 
 
 # `table c already exists`, `index i already exists`, `there is already a table named c` (an index of a table's
