@@ -244,8 +244,8 @@ class _Checker:
             self.add(WARNING, p, "has no statements")
         self._check_chunks(p, text)
         d = dialects.find(self.dialect or dialects.DEFAULT)
-        for st in statements if d is not None else ():
-            why = d.foreign_statement(st.sql)
+        for st in statements:
+            why = d.foreign_statement(st.sql) if d is not None else None
             if why:  # the folder may be right for its own database: drizzle-orm's libSQL migrator runs it
                 self.add(WARNING, p, f"statement {st.number}: {why}; `mizzle migrate` will fail on it")
         if parse is None:
