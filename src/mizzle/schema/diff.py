@@ -88,13 +88,11 @@ class Renames:
     used: set[str] = field(default_factory=set)  # the `explicit` renames applied
 
     def not_applied(self) -> list[str]:
-        """A line for each --rename that matched no drop + add: concourse's `build_events.build_id` renamed to
-        `build_id_old` and made again as a bigint stays in the code, so it is no drop, and the flag was ignored
-        without a word (build_id retyped in place, build_id_old added empty)."""
-        return [f"--rename {o}={n} not applied: {o} is not one that the schema code dropped, or {n} not one it "
-                "added (a rename leaves no column or table of the old name); write that change by hand "
-                "(`mizzle generate --custom`) if the rows must move" for o, n in self.explicit.items()
-                if o not in self.used]
+        """A line for each --rename that matched no rename: a flag ignored without a word left the rows where the
+        user did not expect them (concourse's `build_id` retyped in place, `build_id_old` added empty)."""
+        return [f"--rename {o}={n} not applied: {o} is not a table or column of the previous schema, or {n} not one "
+                "the schema code adds; write that change by hand (`mizzle generate --custom`) if the rows must move"
+                for o, n in self.explicit.items() if o not in self.used]
 
     def resolve(self, kind: str, container: tuple[str, ...], dropped: list[str], added: list[str],
                 spell: Callable[[str], str]) -> dict[str, str]:
@@ -300,6 +298,8 @@ def _rename_tables(st: DiffState) -> None:
     for schema_name in sorted({t.schema for t in old.tables} | {t.schema for t in new.tables}):
         od = [t.name for t in old.tables if t.schema == schema_name and new.table(schema_name, t.name) is None]
         ad = [t.name for t in new.tables if t.schema == schema_name and old.table(schema_name, t.name) is None]
+        kept = [t.name for t in old.tables if t.schema == schema_name and new.table(schema_name, t.name) is not None]
+        od += _reused_names(st.renames, "table", (schema_name,), kept, ad, partial(_spell_q, schema_name))
         for o, n in st.renames.resolve("table", (schema_name,), od, ad, partial(_spell_q, schema_name)).items():
             ot = st.old.table(schema_name, o)
             assert ot is not None
@@ -308,6 +308,18 @@ def _rename_tables(st: DiffState) -> None:
             st.ph.early.append(RenameTable((schema_name, o), (schema_name, n), implicit_pk, serials))
             st.cs.renamed_tables[f"{schema_name}.{o}"] = f"{schema_name}.{n}"
             st.old = _rename_table(st.old, schema_name, o, n, implicit_pk)
+
+
+def _reused_names(renames: Renames, kind: str, container: tuple[str, ...], kept: list[str], added: list[str],
+                  spell: Callable[[str], str]) -> list[str]:
+    """Of the names `kept` (on both sides), those renamed (--rename, or `renamed_from` on an added one) to one of
+    `added`: the schema code gives the old name to a new table or column (`--rename users=accounts` beside a new
+    `users`; concourse's `build_id` renamed to `build_id_old` and made again as a bigint). Such a name is no drop,
+    so without this the rename was not applied and the new object was compared with the old one."""
+    sources = {renames.declared.get((kind, *container, n)) for n in added}
+    targets = {spell(a) for a in added}
+    sources |= {o for o, n in renames.explicit.items() if n in targets}
+    return [k for k in kept if k in sources or spell(k) in sources]
 
 
 def _implicit_pk(old: Table, new: Table | None) -> bool:
@@ -400,6 +412,8 @@ def _parent_column(schema: Schema, t: Table, name: str) -> Column | None:
 def _rename_columns(st: DiffState, prev: Table, t: Table) -> Table:
     od = [c.name for c in prev.columns if t.column(c.name) is None]
     ad = [c.name for c in t.columns if prev.column(c.name) is None]
+    kept = [c.name for c in prev.columns if t.column(c.name) is not None]
+    od += _reused_names(st.renames, "column", t.key, kept, ad, partial(_spell_col, t.key))
     for o, n in st.renames.resolve("column", t.key, od, ad, partial(_spell_col, t.key)).items():
         oc = prev.column(o)
         st.ph.early.append(RenameColumn(t.key, o, n, serial=bool(oc and oc.is_serial)))

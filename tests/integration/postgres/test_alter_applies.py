@@ -224,15 +224,32 @@ def test_renamed_expression_index_on_a_retyped_column(tmp_path: Path) -> None:
         same_as_created(tmp_path, url)
 
 
-def test_a_rename_flag_that_was_not_applied_is_said(tmp_path: Path) -> None:
+def test_a_column_renamed_whose_old_name_a_new_column_takes(tmp_path: Path) -> None:
     # concourse's build_events: `RENAME COLUMN build_id TO build_id_old`, then a new bigint `build_id`. With
-    # `--rename build_events.build_id=build_events.build_id_old` generate retyped build_id in place and added an
-    # empty build_id_old (the rows' ids in the other column than the source migration's), and said nothing
+    # `--rename ev.build_id=ev.build_id_old` generate retyped build_id in place and added an empty build_id_old (the
+    # rows' ids in the other column than the source migration's) and said nothing; then it said "not applied". The
+    # old name being given to a new column, the rename now applies: the ids move to build_id_old
+    table = 'ev = sa.Table("ev", md, sa.Column("id", sa.Integer, primary_key=True), {})\n'
+    with temp_database("mzrenreuse") as url:
+        step(tmp_path, url, table.format('sa.Column("build_id", sa.Integer)'))
+        rows(url, "INSERT INTO ev (id, build_id) VALUES (1, 42) RETURNING id")
+        write_project(tmp_path, HEAD + table.format('sa.Column("build_id_old", sa.Integer), '
+                                                    'sa.Column("build_id", sa.BigInteger)'))
+        result = generate(fresh_config(tmp_path), renames={"ev.build_id": "ev.build_id_old"})
+        assert not [w for w in result.warnings if "not applied" in w], result.warnings
+        assert 'RENAME COLUMN "build_id" TO "build_id_old"' in result.sql and "SET DATA TYPE" not in result.sql
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert rows(url, "SELECT build_id_old, build_id FROM ev") == [(42, None)]
+        assert not generate(fresh_config(tmp_path)).written
+        same_as_created(tmp_path, url)
+
+
+def test_a_rename_flag_that_was_not_applied_is_said(tmp_path: Path) -> None:
+    # a --rename whose new name the code does not add: said, not ignored without a word
     table = 'ev = sa.Table("ev", md, sa.Column("id", sa.Integer, primary_key=True), {})\n'
     write_project(tmp_path, HEAD + table.format('sa.Column("build_id", sa.Integer)'))
     generate(fresh_config(tmp_path))
-    write_project(tmp_path, HEAD + table.format('sa.Column("build_id_old", sa.Integer), '
-                                                'sa.Column("build_id", sa.BigInteger)'))
+    write_project(tmp_path, HEAD + table.format('sa.Column("build_id", sa.BigInteger)'))
     result = generate(fresh_config(tmp_path), renames={"ev.build_id": "ev.build_id_old"})
     assert [w for w in result.warnings if w.startswith("--rename ev.build_id=ev.build_id_old not applied")], \
         result.warnings

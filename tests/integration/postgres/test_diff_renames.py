@@ -90,3 +90,29 @@ def test_a_serial_table_renamed_by_drizzle_kit_is_renamed_again() -> None:
             run_file(c, render_file(plan(back.changes, "postgresql")))  # t3 → t1 all the same: renamed by name
             c.execute('INSERT INTO "s"."t1" ("c") VALUES (\'b\')')
             assert c.execute('SELECT pg_get_serial_sequence(\'"s"."t1"\', \'id\')').fetchone() == ("s.t1_id_seq",)
+
+
+@pytest.mark.parametrize("how", ["explicit", "declared"])
+def test_a_table_renamed_whose_old_name_a_new_table_takes(how: str) -> None:
+    # `--rename a=b` beside a new table `a`: the rename was not applied (the old name is no drop), the new table was
+    # compared with the old one (asking about a.v → a.x), and the flag reported "not applied"
+    def table(name: str, column: str) -> Table:
+        return Table(name, "public", columns=(Column("id", "serial", not_null=True), Column(column, "text")),
+                     primary_key=PrimaryKey(("id",)))
+
+    old = make_schema("postgresql", tables=[table("a", "v")])
+    new = make_schema("postgresql", tables=[table("b", "v"), table("a", "x")])
+    renames = Renames(explicit={"a": "b"}) if how == "explicit" else Renames(declared={("table", "public", "b"): "a"})
+    cs = diff(old, new, renames)
+    assert [c.describe() for c in cs.changes] == ["~ table a → b (rename)", "+ table a (2 columns)"]
+    assert not renames.not_applied()
+    with temp_database("mzren") as a, temp_database("mzren") as b:
+        with psycopg.connect(a, autocommit=True) as c:
+            run_file(c, render_file(plan(diff(make_schema("postgresql"), old, Renames()).changes, "postgresql")))
+            c.execute("INSERT INTO a (v) VALUES ('kept')")
+            run_file(c, render_file(plan(cs.changes, "postgresql")))
+            assert c.execute("SELECT v FROM b").fetchall() == [("kept",)]
+            assert c.execute("SELECT count(*) FROM a").fetchall() == [(0,)]
+        with psycopg.connect(b, autocommit=True) as c:
+            run_file(c, render_file(plan(diff(make_schema("postgresql"), new, Renames()).changes, "postgresql")))
+        assert schema_dump(a) == schema_dump(b)
