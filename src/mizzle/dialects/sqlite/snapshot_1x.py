@@ -328,6 +328,12 @@ def _js_string(v: Any) -> str:
     return str(v)
 
 
+def _generated_up(gen: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A 0.x column's `generated` as drizzle-kit 1.x's `up` writes it: through its zod schema of 0.x snapshots,
+    which orders the keys `type`, `as` (0.x wrote `as` first)."""
+    return {"type": gen.get("type"), "as": gen.get("as")} if gen else None
+
+
 def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
     """The `ddl` drizzle-kit 1.x's `up` writes for a 0.x SQLite snapshot (version 5 or 6): its names and spellings
     kept as 0.x wrote them (a unique index stays an index; `nameExplicit` against 0.x's default names), rows of one
@@ -348,7 +354,7 @@ def up_rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
                                    "notNull": bool(c.get("notNull")) and not c.get("primaryKey"),
                                    "autoincrement": c.get("autoincrement"),
                                    "default": None if default is None else _js_string(default),
-                                   "generated": c.get("generated"), "entityType": "columns"})
+                                   "generated": _generated_up(c.get("generated")), "entityType": "columns"})
             if c.get("primaryKey"):
                 out["pks"].append({"table": name, "name": f"{name}_pk", "columns": [c["name"]], "nameExplicit": False,
                                    "entityType": "pks"})
