@@ -1,8 +1,8 @@
 """Which changes SQLite can make with ALTER TABLE, and which need the table rebuilt.
 
 `sqlite_changes` post-processes the dialect-neutral diff for SQLite: every change SQLite cannot ALTER
-(column type/default/nullability, keys, FKs and checks on an existing table, dropping a keyed or indexed
-column, adding a column ADD COLUMN refuses, dropping or renaming a unique its CREATE TABLE may hold: Index.inline) is
+(column type/default/nullability, keys, FKs and checks on an existing table, dropping a keyed column or one an
+index the migration keeps holds, adding a column ADD COLUMN refuses, dropping or renaming a unique its CREATE TABLE may hold: Index.inline) is
 folded into one `RebuildTable` per table, which carries
 the whole old and new definitions; created tables get their FKs inline; index renames become drop+create.
 """
@@ -216,6 +216,7 @@ def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip:
                        ) -> set[ch.TableKey]:
     """The tables a change of which SQLite cannot ALTER (`skip`: those created or dropped)."""
     rebuild: set[ch.TableKey] = set()
+    gone = _indexes_dropped(changes)
     for c in changes:
         key = _key(c)
         if key is None or key in skip:
@@ -227,7 +228,7 @@ def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip:
             rebuild.add(key)
         elif isinstance(c, ch.AddColumn) and not can_add_column(c.column, nt):
             rebuild.add(key)
-        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, ot):
+        elif isinstance(c, ch.DropColumn) and not can_drop_column(c.column.name, _without(ot, gone.get(key, set()))):
             rebuild.add(key)
         elif isinstance(c, ch.RenameConstraint) and not c.index and any(k.name == c.old for k in ot.checks):
             rebuild.add(key)  # a check's name is part of the CREATE TABLE text
@@ -235,6 +236,20 @@ def _tables_to_rebuild(changes: list[ch.Change], old: Schema, new: Schema, skip:
                 and any(i.inline and i.name == c.old and not derived_rename(c, i, nt) for i in ot.indexes):
             rebuild.add(key)  # a UNIQUE of the table's CREATE TABLE (Index.inline): DROP INDEX cannot drop it
     return rebuild
+
+
+def _indexes_dropped(changes: list[ch.Change]) -> dict[ch.TableKey, set[str]]:
+    """The names of the indexes (not a UNIQUE of the CREATE TABLE: Index.inline) each table's DROP INDEX drops."""
+    out: dict[ch.TableKey, set[str]] = {}
+    for c in changes:
+        if isinstance(c, ch.DropIndex) and not c.index.inline:
+            out.setdefault(c.table, set()).add(c.index.name)
+    return out
+
+
+def _without(t: Table, indexes: set[str]) -> Table:
+    """`t` without the indexes named `indexes`."""
+    return replace(t, indexes=tuple(i for i in t.indexes if i.name not in indexes)) if indexes else t
 
 
 def _split_views(changes: list[ch.Change]) -> tuple[list[ch.Change], list[ch.Change], list[ch.Change]]:
@@ -324,7 +339,8 @@ def can_add_column(c: Column, table: Table) -> bool:
 
 
 def can_drop_column(name: str, table: Table) -> bool:
-    """DROP COLUMN natively only for a column no key, FK, index, check or generated column uses."""
+    """DROP COLUMN natively only for a column no key, FK, index, check or generated column uses (`table`: without
+    the indexes the migration drops before, as drizzle-kit drops an indexed column: DROP INDEX, then DROP COLUMN)."""
     if table.primary_key and name in table.primary_key.columns:
         return False
     if any(name in f.columns for f in table.foreign_keys):
