@@ -257,3 +257,24 @@ def test_a_journal_mode_pragma_not_run_is_said(tmp_path: Path) -> None:
     code, out, err = run(["migrate"], tmp_path)
     assert code == 0, err
     assert "`PRAGMA journal_mode=WAL` not run" in err, err
+
+
+def test_a_drizzle_kit_rebuild_copying_a_column_it_adds_says_so(tmp_path: Path) -> None:
+    # Abezzi/sofi-workout's 0003 and beilunyang/moemail's 0013 (drizzle-kit 0.x): a column added by a table rebuild
+    # is in the SELECT of the copy too; SQLite (and drizzle-orm's migrator) fail with `no such column: position`
+    # (moemail's adds four: each is named)
+    write_folder(tmp_path, [["CREATE TABLE `rest_timer` (`id` integer PRIMARY KEY, `rest_time` integer NOT NULL)"],
+                            ["PRAGMA foreign_keys=OFF",
+                             "CREATE TABLE `__new_rest_timer` (`id` integer PRIMARY KEY, `position` integer, "
+                             "`rest_time` integer NOT NULL, `type` text)",
+                             'INSERT INTO `__new_rest_timer`("id", "position", "rest_time", "type") SELECT "id", '
+                             '"position", "rest_time", "type" FROM `rest_timer`',
+                             "DROP TABLE `rest_timer`", "ALTER TABLE `__new_rest_timer` RENAME TO `rest_timer`",
+                             "PRAGMA foreign_keys=ON"]])
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 1
+    assert "no such column: position" in err
+    assert "hint: this table rebuild copies position, type from rest_timer, which has none of them" in err
+    write_folder(tmp_path / "other", [["CREATE TABLE a (id integer)"], ["INSERT INTO a SELECT nope FROM a"]])
+    code, out, err = run(["migrate"], tmp_path / "other")
+    assert code == 1 and "rebuild" not in err  # another missing column: no such hint

@@ -35,6 +35,7 @@ from ...errors import LockTimeout
 from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable, current_actor
 from ..base import AppliedRecord, ServerError
 from .connection import DEFAULT_BUSY_TIMEOUT, connect, database_path
+from .ddl import dq
 
 if TYPE_CHECKING:
     from ...dburl import DatabaseURL
@@ -378,6 +379,13 @@ class SQLiteBackend(TrackingStore):
     def describe_lock_wait(self, sql: str) -> str | None:
         return None  # one writer at a time: the lock's holder was named when the lock was awaited
 
+    def _column_names(self, table: str) -> set[str]:
+        """The columns of `table` (none when it cannot be read)."""
+        try:
+            return {r[1] for r in self.conn.execute(f"PRAGMA table_xinfo({dq(table)})")}
+        except sqlite3.Error:
+            return set()
+
     def _query(self, q: str, params: Any = (), fetch: bool = True, timed: bool = False) -> list[tuple[Any, ...]]:
         if timed and self._statement_timeout:
             self._deadline = time.monotonic() + self._statement_timeout
@@ -388,7 +396,8 @@ class SQLiteBackend(TrackingStore):
             err = translate(e)
             if timed and self._deadline is not None and "interrupted" in str(e):
                 err.message = f"statement timeout ({self._statement_timeout:g} s) reached"
-            err.advice = err.advice or libsql_advice(q, err.message)
+            err.advice = err.advice or libsql_advice(q, err.message) \
+                or rebuild_copy_advice(q, err.message, self._column_names)
             raise err from None
         finally:
             self._deadline = None
@@ -410,6 +419,30 @@ def libsql_statement(statement: str) -> str | None:
 def libsql_advice(statement: str, message: str) -> str | None:
     """For a syntax error on libSQL's `ALTER TABLE … ALTER COLUMN`: why (libsql_statement)."""
     return libsql_statement(statement) if "syntax error" in message else None
+
+
+_REBUILD_COPY = re.compile(r'(?is)^\s*INSERT\s+INTO\s+[`"\[]?__new_(?P<table>[^`"\]\s(]+)[`"\]]?\s*'
+                           r'\((?P<columns>[^)]*)\)')
+_NO_COLUMN = re.compile(r"no such column: (?P<column>\S+)")
+
+
+def rebuild_copy_advice(statement: str, message: str, columns_of: Callable[[str], set[str]]) -> str | None:
+    """For `no such column` on a table rebuild's copy (`INSERT INTO __new_t (…) SELECT … FROM t`): drizzle-kit 0.x
+    lists the columns the rebuild adds in the SELECT too (Abezzi/sofi-workout's 0003, beilunyang/moemail's 0013),
+    and the copy fails under any migrator. Names every listed column `t` (`columns_of`) lacks."""
+    table, column = _REBUILD_COPY.match(statement), _NO_COLUMN.search(message)
+    if table is None or column is None:
+        return None
+    t = table.group("table")
+    listed = [c.strip().strip('`"[]') for c in table.group("columns").split(",")]
+    have = columns_of(t)
+    missing = [c for c in listed if c not in have] if have else []
+    names = ", ".join(missing or [column.group("column")])
+    lacks = "has none of them" if len(missing) > 1 else "has no such column"
+    return (f"this table rebuild copies {names} from {t}, which {lacks}: a column the rebuild adds is in "
+            f"its SELECT too (drizzle-kit writes it so, and drizzle-orm's migrator fails here as well); edit the "
+            f"migration: take {names} out of the INSERT's column list and of the SELECT (a new column then takes its "
+            f"default; one NOT NULL without a default needs one, or the copy fails on a table holding rows)")
 
 
 # `table c already exists`, `index i already exists`, `there is already a table named c` (an index of a table's
