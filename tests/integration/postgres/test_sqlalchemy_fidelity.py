@@ -131,6 +131,13 @@ CASES = {
                                    'sa.Index("ix_label_ops", sa.func.lower(t.c.name).label("lw"), '
                                    'postgresql_ops={"lw": "text_pattern_ops", "major": "int4_ops"})\n'
                                    'sa.Index("ix_desc_ops", t.c.name.desc(), postgresql_ops={"name": "text_pattern_ops"})\n'),
+    # indico's unaccent indexes: postgresql_ops keyed by `func(...).key`, which is None for a function call;
+    # SQLAlchemy looks every element's key up, so None gives each keyless expression that operator class
+    "index_ops_of_no_key": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
+                                   'sa.Column("name", sa.Text))\n'
+                                   'f = sa.func.lower(sa.func.btrim(t.c.name))\n'
+                                   'sa.Index("ix_fn_ops", f, postgresql_ops={f.key: "text_pattern_ops"})\n'
+                                   'sa.Index("ix_fn_none", sa.func.lower(t.c.name), t.c.name, postgresql_ops={None: "text_pattern_ops"})\n'),
     "ddl_if": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.Text))\n'
                       'sa.Index("ix_sqlite_only", t.c.name).ddl_if(dialect="sqlite")\n'
                       'sa.Index("ix_pg_only", t.c.name).ddl_if(dialect="postgresql")\n'

@@ -657,15 +657,16 @@ class _PgConverter:
     def index(self, t: sa.Table, ix: sa.Index) -> Index:
         """The index create_all writes: each element as SQLAlchemy's PostgreSQL compiler renders it (a column,
         an expression, `sa.text("major DESC")` read as column `major` descending), the operator class from
-        `postgresql_ops` keyed by the element's key as SQLAlchemy looks it up."""
+        `postgresql_ops` keyed by the element's key as SQLAlchemy looks it up (a function call's key is None, so
+        `{None: …}`, or indico's `{func(…).key: …}`, gives every element without a key that operator class)."""
         opts = ix.dialect_options["postgresql"]
         ops = opts.get("ops") or {}
         if not ix.expressions:
             raise SchemaLoadError(f"index {ix.name} on {t.name} has no columns (PostgreSQL cannot create it)")
         cols = []
         for expr in ix.expressions:
-            key = getattr(expr, "key", None) if not isinstance(expr, str) else expr
-            opclass = ops.get(key) if isinstance(key, str) else None
+            key = expr if isinstance(expr, str) else getattr(expr, "key", _NO_KEY)
+            opclass = ops.get(key) if key is not _NO_KEY else None
             asc, nulls = True, None
             e = expr
             while isinstance(e, sa.sql.elements.UnaryExpression) and e.modifier is not None:
@@ -832,6 +833,7 @@ def _walk(node: Any) -> Any:
             yield from _walk(getattr(node, attr))
 
 
+_NO_KEY = object()  # an index element without a `key` attribute: SQLAlchemy gives it no operator class
 _ORDERING = re.compile(r"(?is)^(.*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$")
 
 
