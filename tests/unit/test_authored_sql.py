@@ -40,7 +40,7 @@ def test_each_text_is_cut_out_as_written() -> None:
     assert t.checks == {("public", "child", "child_qty_positive"): '"child"."qty" > 0'}
     assert t.indexes[("public", "child_uidx")] == {
         "table": ("public", "child"), "where": '"child"."tag" IS NOT NULL',
-        "exprs": {0: 'lower("tag")', 2: '("qty" + 1)'}, "opclasses": {"qty": "int4_ops"}}
+        "exprs": {0: 'lower("tag")', 2: '("qty" + 1)'}, "opclasses": {"qty": "int4_ops"}, "concurrently": False}
     assert t.views == {("public", "mv"): "select id, qty from child",
                        ("public", "v"): 'select "id" from "child" where "child"."qty" > 1'}
     assert t.no_data == {("public", "mv")}

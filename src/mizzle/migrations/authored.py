@@ -30,7 +30,8 @@ class AuthoredTexts:
     # (schema, table, column) → {"type": text, "default": text | None, "generated": text, "not_null": bool}
     columns: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     checks: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (schema, table, name) → expression
-    # (schema, index name) → {"table": (schema, table), "where": text | None, "exprs": {position: text}}
+    # (schema, index name) → {"table": (schema, table), "where": text | None, "exprs": {position: text},
+    #                         "opclasses": {column: name}, "concurrently": bool}
     indexes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     views: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) → query
     no_data: set[tuple[str, str]] = field(default_factory=set)  # materialized views made WITH NO DATA
@@ -143,7 +144,8 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                            if not ic.is_expression and ic.expression in named
                            and _same_opclass(ic.opclass, named[ic.expression]) else ic
                            for ic in cols_i)
-            i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where)
+            i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where,
+                        concurrently=bool(a.get("concurrently")))
         ixs.append(i)
     pols = []
     for p in t.policies:
@@ -254,7 +256,7 @@ def _keep_index(i: Index, a: Index, s: Index, ek: Any) -> Index:
     where = a.where if ek(s.where) == ek(i.where) else i.where
     cols = tuple(ac if ek(sc.expression) == ek(ic.expression) else ic
                  for ic, ac, sc in zip(i.columns, a.columns, s.columns, strict=True))
-    return replace(i, where=where, columns=cols)
+    return replace(i, where=where, columns=cols, concurrently=a.concurrently)  # the SQL's word: the server has none
 
 
 class AuthoredReader:

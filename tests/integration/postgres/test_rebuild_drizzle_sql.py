@@ -287,3 +287,24 @@ def test_from_keeps_the_keys_of_the_snapshots_it_rebuilds(pg_available: bool, tm
     rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"), from_tag="0000_a")
     rebuilt = json.loads((out / "meta" / "0000_snapshot.json").read_text())
     assert {**rebuilt, "id": kept["id"]} == kept  # a new id: no later snapshot names it
+
+
+def test_an_index_the_sql_creates_concurrently_is_concurrent(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit writes `CREATE INDEX CONCURRENTLY` for an index declared `.concurrently()` and its snapshot says
+    `"concurrently": true` (latitude-dev/latitude-llm's 0178: `COMMIT;` then `CREATE INDEX CONCURRENTLY IF NOT
+    EXISTS "document_logs_source_created_at_idx" …`). The server keeps no trace of it, and the rebuilt snapshot said
+    false: drizzle-kit, which compares the flag, would drop the index and create it again. An index created again
+    later without the word is not concurrent any more."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "logs" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"source" text,\n'
+                      '\t"created_at" timestamp DEFAULT now() NOT NULL\n);\n'),
+        ("0001_conc", 'COMMIT;--> statement-breakpoint\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "logs_source_created_at_idx" ON "logs" USING btree '
+                      '("source","created_at");--> statement-breakpoint\n'
+                      'CREATE INDEX "logs_created_at_idx" ON "logs" USING btree ("created_at");'),
+        ("0002_again", 'DROP INDEX "logs_source_created_at_idx";--> statement-breakpoint\n'
+                       'CREATE INDEX "logs_source_created_at_idx" ON "logs" USING btree ("source","created_at");'),
+    ])
+    indexes = snaps[1]["tables"]["public.logs"]["indexes"]
+    assert indexes["logs_source_created_at_idx"]["concurrently"] is True
+    assert indexes["logs_created_at_idx"]["concurrently"] is False
+    assert snaps[2]["tables"]["public.logs"]["indexes"]["logs_source_created_at_idx"]["concurrently"] is False

@@ -300,7 +300,9 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if node.whereClause is not None:
         w = _depth0(st.toks, "WHERE", close + 1)
         where = st.text(st.toks[w + 1:]) if w is not None else None
-    texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs, "opclasses": opclasses}
+    # CONCURRENTLY: drizzle-kit's `.concurrently()` (its snapshot says so; the server keeps no trace of it)
+    texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs, "opclasses": opclasses,
+                                               "concurrently": bool(node.concurrent)}
 
 
 def _element_text(p: Any, toks: list[Any], st: _Stmt) -> str:
