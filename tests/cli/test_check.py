@@ -163,6 +163,21 @@ def test_stray_files_are_warnings_leftover_snapshot_an_error(folder: Path) -> No
     assert any("snapshot with no journal entry" in e for e in errors(folder))
 
 
+def test_a_stray_directory_is_named_one_and_its_sql_said_to_never_run(folder: Path) -> None:
+    """giselles-ai/giselle's db/migrate holds a `system/` directory of hand-run SQL beside the journal's files: check
+    called it a "stray file", and said nothing of the .sql files in it, which neither tool ever runs."""
+    (folder / "system").mkdir()
+    (folder / "system" / "20250422_storage_patch.sql").write_text("SELECT 1;\n")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "README.md").write_text("hello")
+    report = check_folder(folder, "postgresql")
+    by_path = {w.path: w.message for w in report.warnings}
+    assert report.ok
+    assert by_path["system"].startswith("stray directory in the migrations folder") and \
+        "the 1 .sql file(s) in it never run" in by_path["system"], by_path
+    assert by_path["docs"] == "stray directory in the migrations folder", by_path
+
+
 def test_sql_that_does_not_parse_and_misplaced_directive(folder: Path) -> None:
     tag = journal(folder)["entries"][0]["tag"]
     p = folder / f"{tag}.sql"

@@ -437,6 +437,8 @@ class _Checker:
                                    "chain); if it is a branch leftover, delete it or move it out of the folder")
             elif name == bundle.BUNDLE:
                 self._check_bundle(p, tags)
+            elif p.is_dir():
+                self.add(WARNING, p, _stray_directory(p))
             elif name not in listed:
                 self.add(WARNING, p, "stray file in the migrations folder")
         if not mf.meta.is_dir():
@@ -517,6 +519,15 @@ class _Checker:
             self.add(ERROR, b, f"branches do not commute: {a} and {b} both change {obj} (merged from two branches); "
                                "move one branch's migration folder out and run `mizzle generate` to write its change again on top "
                                "of the other")
+
+
+def _stray_directory(path: Path) -> str:
+    """A directory beside the journal's files (the journal layout reads none): its .sql files, run by hand or by
+    another tool, are never run by mizzle or drizzle-orm, which says so."""
+    sql = sum(1 for _ in path.rglob("*.sql"))
+    return "stray directory in the migrations folder" + (
+        f": the {sql} .sql file(s) in it never run (mizzle and drizzle-orm run only the files meta/_journal.json "
+        "lists, beside it)" if sql else "")
 
 
 def _out_of_order(run: list[tuple[int, str]], before: tuple[int, str] | None, after: tuple[int, str] | None,
