@@ -128,6 +128,22 @@ def test_a_begin_after_a_commit_opens_the_next_transaction() -> None:
     assert "the 1 statement(s) between that COMMIT and it run outside a transaction" in begin
 
 
+def test_a_concurrently_statement_between_commit_and_begin_runs_on_its_own_in_both() -> None:
+    # latitude-llm's 0275: COMMIT; CREATE UNIQUE INDEX CONCURRENTLY …; BEGIN; …. mizzle runs a statement PostgreSQL
+    # refuses in a transaction on its own after a boundary, as drizzle-orm does: MZ304 said mizzle "commits them
+    # with those after the BEGIN", which it does not
+    text = ('COMMIT;--> statement-breakpoint\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "i" ON "d" ("p");'
+            '--> statement-breakpoint\nBEGIN;--> statement-breakpoint\nALTER TABLE "d" DROP CONSTRAINT IF EXISTS "c";')
+    (begin,) = [m for m in _messages(text) if m.startswith("`BEGIN`")]
+    assert "commits them with those after the BEGIN" not in begin, begin
+    assert "the 1 statement(s) between that COMMIT and it that PostgreSQL refuses inside a transaction (CREATE INDEX " \
+        "CONCURRENTLY) run on their own, outside a transaction, in both" in begin, begin
+    mixed = text.replace("BEGIN;", 'UPDATE "d" SET "p" = 1;--> statement-breakpoint\nBEGIN;')
+    (begin,) = [m for m in _messages(mixed) if m.startswith("`BEGIN`")]
+    assert "the 1 statement(s) between that COMMIT and it run outside a transaction under drizzle-orm" in begin
+    assert "on their own, outside a transaction, in both" in begin
+
+
 def test_a_begin_in_the_files_own_transaction_does_nothing() -> None:
     text = 'BEGIN;\nCREATE TABLE "a" ("x" integer);\nCOMMIT;\n'
     (begin,) = [m for m in _messages(text) if m.startswith("`BEGIN`")]

@@ -97,33 +97,45 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
 def transaction_control(unit: FileUnit) -> Iterator[Hit]:
     if unit.no_transaction:
         return
-    since_commit: int | None = None  # statements since the file's last COMMIT not followed by a BEGIN
+    # the statements since the file's last COMMIT not followed by a BEGIN (None: no such COMMIT), and of them those
+    # PostgreSQL refuses inside a transaction, by what they are (both tools run those on their own)
+    since_commit: int | None = None
+    outside: list[str] = []
     for st in unit.statements:
         if is_transaction_boundary(st.node):
             yield Hit(EXPLICIT_COMMIT, f"`{st.sql.rstrip(';')}` in the file: the statements after it run in a new "
                                        "transaction", st)
-            since_commit = 0
+            since_commit, outside = 0, []
         elif is_transaction_start(st.node):
-            yield Hit(EXPLICIT_COMMIT, _begin_message(st.sql.rstrip(";"), since_commit), st)
-            since_commit = None
+            yield Hit(EXPLICIT_COMMIT, _begin_message(st.sql.rstrip(";"), since_commit, outside), st)
+            since_commit, outside = None, []
         elif since_commit is not None and st.node is not None:
-            since_commit += 1
+            what = non_transactional(st.node)
+            if what:
+                outside.append(what)
+            else:
+                since_commit += 1
 
 
-def _begin_message(sql: str, since_commit: int | None) -> str:
+def _begin_message(sql: str, since_commit: int | None, outside: list[str]) -> str:
     """What a BEGIN does where it stands: a no-op in the transaction the file runs in; after a COMMIT (which ended
     that transaction under drizzle-orm), the start of the next one (latitude-llm's `COMMIT; BEGIN; …; COMMIT;
-    CREATE INDEX CONCURRENTLY …`)."""
+    CREATE INDEX CONCURRENTLY …`). `since_commit`: the statements between that COMMIT and it, but for `outside`
+    (what PostgreSQL refuses inside a transaction: mizzle runs each on its own after a boundary, as drizzle-orm does
+    after a COMMIT)."""
     if since_commit is None:
         return (f"`{sql}` in the file: the file already runs in a transaction, so it does nothing (PostgreSQL warns; "
                 "mizzle leaves it out): a failure after it rolls back the statements before it too")
     head = (f"`{sql}` in the file: after the COMMIT above, it opens the transaction the statements after it run in "
             "under drizzle-orm, up to the next COMMIT (mizzle leaves it out and runs them in one transaction from "
             "that COMMIT on)")
-    if not since_commit:
-        return head
-    return (f"{head}; the {since_commit} statement(s) between that COMMIT and it run outside a transaction under "
-            "drizzle-orm, each committed on its own, where mizzle commits them with those after the BEGIN")
+    if since_commit:
+        head += (f"; the {since_commit} statement(s) between that COMMIT and it run outside a transaction under "
+                 "drizzle-orm, each committed on its own, where mizzle commits them with those after the BEGIN")
+    if outside:
+        head += (f"; the {len(outside)} statement(s) between that COMMIT and it that PostgreSQL refuses inside a "
+                 f"transaction ({', '.join(dict.fromkeys(outside))}) run on their own, outside a transaction, in both")
+    return head
 
 
 @file_check
