@@ -444,7 +444,6 @@ class _PgConverter:
         pk_cols = pk.columns if pk else ()
         columns = tuple(self.column(t, c, pk_cols) for c in t.columns if not inherited_column(t, c))
         fks: list[ForeignKey] = []
-        uniques: list[UniqueConstraint] = []
         checks: list[CheckConstraint] = []
         comments: list[tuple[str, str, str]] = []  # COMMENT ON INDEX / CONSTRAINT (schema/comments.py)
         # in the order PostgreSQL names what create_all leaves unnamed: the key and unique constraints when the
@@ -460,17 +459,7 @@ class _PgConverter:
             if pk.name:
                 taken.discard(pk.name)  # `<t>_pkey`, chosen before: never made
             pk = replace(pk, name=names[id(pk)])
-        for con in constraints:
-            if isinstance(con, sa.UniqueConstraint):
-                cols = tuple(c.name for c in con.columns)
-                # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
-                v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
-                name = names.get(id(con)) or given_constraint_name(con, t) or (
-                    choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
-                    else unique_name(t.name, cols))
-                nnd = bool(con.dialect_options["postgresql"].get("nulls_not_distinct"))
-                uniques.append(UniqueConstraint(name, cols, nnd, deferrable_of(con)))
-                comments += _constraint_comments(con, name)
+        uniques = self.uniques(t, constraints, names, taken, comments)
         for check in column_checks + [con for con in constraints if isinstance(con, sa.CheckConstraint)]:
             assert isinstance(check, sa.CheckConstraint)
             check_name = given_constraint_name(check, t)
@@ -495,6 +484,30 @@ class _PgConverter:
                      uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes), comment=t.comment,
                      unlogged=unlogged(t), excludes=excludes, comments=tuple(comments),
                      **lineage)
+
+    def uniques(self, t: sa.Table, constraints: list[Any], names: dict[int, str], taken: set[str],
+                comments: list[tuple[str, str, str]]) -> list[UniqueConstraint]:
+        """The table's unique constraints, named (`names`: those distinct_keys moved), each one's comment appended
+        to `comments`. The same key twice under one name is one: CREATE TABLE keeps one (transformIndexConstraints),
+        and a snapshot keeps uniques by name (Polar's `unique=True` beside `UniqueConstraint("slug")`, both named
+        by its naming convention, under naming = "drizzle", where distinct_keys is not applied)."""
+        pg_names = self.naming in ("postgresql", "drizzle1")
+        uniques: list[UniqueConstraint] = []
+        for con in constraints:
+            if not isinstance(con, sa.UniqueConstraint):
+                continue
+            cols = tuple(c.name for c in con.columns)
+            # drizzle-kit 1.x: a column's unique() is `<t>_<col>_key`, a table's unique().on(…) `<t>_<cols>_unique`
+            v1_table_level = self.naming == "drizzle1" and not getattr(con, "_column_flag", False)
+            name = names.get(id(con)) or given_constraint_name(con, t) or (
+                choose_name(t.name, column_addition(cols), "key", taken) if pg_names and not v1_table_level
+                else unique_name(t.name, cols))
+            unique = UniqueConstraint(name, cols, bool(con.dialect_options["postgresql"].get("nulls_not_distinct")),
+                                      deferrable_of(con))
+            if unique not in uniques:
+                uniques.append(unique)
+                comments += _constraint_comments(con, name)
+        return uniques
 
     def indexes(self, t: sa.Table, comments: list[tuple[str, str, str]]) -> list[Index]:
         """The table's indexes; each one's comment (info={"mizzle": {"comment": …}}: sa.Index has no comment=)
