@@ -61,8 +61,11 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
 
     model = dialects.get(dialect).schema_from_tables(items, seen, schema_filter, naming)
     refuse_repeated_constraint_names(model)
+    from .replaceable_entities import registered_entities
+
+    declared = declared_names(model.objects.all())
     events = ddl_events(items, {k: v for k, v in seen.items() if not schema_filter or k[0] in schema_filter},
-                        dialect, declared_names(model.objects.all()))
+                        dialect, declared) + registered_entities(model, declared)
     if not events:
         return model
     from dataclasses import replace
