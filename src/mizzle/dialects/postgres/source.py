@@ -702,8 +702,9 @@ class _PgConverter:
             if isinstance(e, str):
                 e = t.c[e]
             collation = None
-            if isinstance(e, sa.sql.elements.TextClause):
-                text, asc_t, nulls_t = _split_ordering(e.text)
+            literal = _literal_sql(e)
+            if literal is not None:
+                text, asc_t, nulls_t = _split_ordering(literal)
                 asc, nulls = (asc and asc_t), (nulls_t or nulls)
                 text, opclass, collation, is_expr = _text_element(t, text, opclass)
             elif isinstance(e, sa.Column):
@@ -848,6 +849,16 @@ def _walk(node: Any) -> Any:
 
 _NO_KEY = object()  # an index element without a `key` attribute: SQLAlchemy gives it no operator class
 _ORDERING = re.compile(r"(?is)^(.*?)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$")
+
+
+def _literal_sql(e: Any) -> str | None:
+    """The SQL of an index element given as text, which create_all writes as it is: `sa.text("major DESC")`, or
+    `sa.literal_column("ingested_at DESC")` (Polar's events index); None for a column or a compiled expression."""
+    if isinstance(e, sa.sql.elements.TextClause):
+        return e.text
+    if isinstance(e, sa.sql.elements.ColumnClause) and not isinstance(e, sa.Column) and e.is_literal:
+        return e.name
+    return None
 
 
 def _split_ordering(sql: str) -> tuple[str, bool, str | None]:
