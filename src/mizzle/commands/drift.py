@@ -123,6 +123,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     if alembic is not None:
         where = "" if dialects.is_embedded(dialect) else f"{alembic}."  # a file has no schemas (baseline's note)
         result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is not compared")
+    result.unmanaged += untracked_extensions(expected, live)
     sidecar = holds_comments(mfolder)
     if not sidecar:
         live, aside = without_sidecar_objects(live, expected)
@@ -157,6 +158,16 @@ def implied_schemas(model: Schema) -> Schema:
     used = {t.schema for t in model.tables} | {e.schema for e in model.enums} | {q.schema for q in model.sequences}
     used.discard(DEFAULT_SCHEMA)
     return model if used <= set(model.schemas) else model.with_(schemas=tuple(sorted({*model.schemas, *used})))
+
+
+def untracked_extensions(expected: Schema, live: Schema) -> list[str]:
+    """The database's extensions, listed where the snapshot (`expected`) tracks none (its schema code declares no
+    mizzle.pg.Extension, or drizzle-kit wrote it): compared on neither side (comparable_security), so named."""
+    if expected.security.extensions is not None or not live.security.extensions:
+        return []
+    names = sorted(e.name for e in live.security.extensions)
+    return ["not compared (the snapshot tracks no extensions: the schema code declares none with "
+            f"mizzle.pg.Extension): {len(names)} extensions: {', '.join(names)}"]
 
 
 def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tuple[Schema, list[str]]:
