@@ -206,3 +206,22 @@ def test_a_grant_on_a_serials_own_sequence_is_revoked() -> None:
     new = make_schema("postgresql", [t], security=make_security(grants=[]))
     sql = [s.sql for s in render(diff(old, new, Renames(none=True)).changes)]
     assert sql == ['REVOKE SELECT, USAGE ON SEQUENCE "public"."t1_id_seq" FROM public'], sql
+
+
+def test_a_declared_role_the_old_policies_already_name_is_not_created() -> None:
+    """onlook-dev/onlook's drizzle-kit folder (Supabase: `pgPolicy(…, { to: authenticatedRole })`, roles provider
+    `supabase`): its snapshots name `authenticated` in policies and list no role (`"roles": {}`). `mizzle pull` of
+    the database the folder built declares Role("authenticated") (the policies name it), and `generate --check`
+    against the folder asked to create it (+ role authenticated). A role the old schema's policies or grants name
+    exists wherever that schema was migrated (PostgreSQL refuses a policy or grant to a missing role): declaring it
+    is no change. A role nothing named before is still created."""
+    authed = replace(POL, to=("authenticated",))
+    t = replace(DOCS, rls=True, policies=(authed,))
+    folder = _model((t,), roles=[], grants=[Grant("table", "public", "docs", "anon", ("SELECT",))])
+    pulled = _model((t,), roles=[Role("authenticated"), Role("anon")],
+                    grants=[Grant("table", "public", "docs", "anon", ("SELECT",))])
+    changes = diff(folder, pulled, Renames(none=True)).changes
+    assert [c.describe() for c in changes] == [], [c.describe() for c in changes]
+    fresh = _model((replace(DOCS, rls=True, policies=(POL,)),), roles=[], grants=[])
+    named_now = _model((t,), roles=[Role("authenticated")], grants=[])
+    assert "+ role authenticated" in [c.describe() for c in diff(fresh, named_now, Renames(none=True)).changes]

@@ -53,6 +53,11 @@ def diff_security(old: Schema, new: Schema, remade_views: frozenset[tuple[str, .
     _extensions(old.security.extensions, new.security.extensions, out)
     _roles(old.security.roles, new.security.roles, out)
     out.last = [c for c in out.last if not (isinstance(c, DropRole) and c.role.name in referenced_roles(new))]
+    # a role the old schema's policies or grants name exists wherever that schema was migrated (PostgreSQL refuses
+    # a policy or grant to a missing role): declaring it now is no change (drizzle-kit's `.existing()` roles,
+    # Supabase's `authenticated`, named by a folder's snapshots that list no role, then declared by `pull`)
+    existing = referenced_roles(old) - {r.name for r in old.security.roles or ()}
+    out.first = [c for c in out.first if not (isinstance(c, CreateRole) and c.role.name in existing)]
     touched = _touched_columns(old, new)
     from .. import dialects
 
