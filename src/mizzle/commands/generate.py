@@ -261,9 +261,10 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     from ..schema.compare import for_generate
     from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
     from ..schema.diff import Renames, diff
+    from ..schema.scope import Scope
 
     new, declared = load_code_schema(config, cache)
-    new = _carry_forward(old, new)
+    new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)

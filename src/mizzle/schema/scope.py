@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import Schema
@@ -47,3 +47,24 @@ class Scope:
             sequences=[q for q in model.sequences if self.wants_schema(q.schema)],
             schemas=[x for x in model.schemas if self.wants_schema(x)],
             objects=model.objects.where(lambda o: self.wants_schema(o.schema)))
+
+    def with_outside(self, old: Schema, new: Schema) -> Schema:
+        """`new` (a model of this scope: the schema code's, a database's) with what `old` (a snapshot's) holds in
+        the schemas an explicit `schema_filter` leaves out: not this scope's to drop or compare, so carried forward
+        as it is. onlook's drizzle-kit snapshots hold Supabase's `auth.users` under `schemaFilter: ["public"]`."""
+        if not self.schemas:
+            return new
+
+        def outside(items: Any) -> list[Any]:
+            return [x for x in items if x.schema not in self.schemas]
+
+        tables, enums, sequences, objects = (outside(old.tables), outside(old.enums), outside(old.sequences),
+                                             outside(old.objects.all()))
+        schemas = [x for x in old.schemas if x not in self.schemas]
+        if not (tables or enums or sequences or schemas or objects):
+            return new
+        from .objects import make_objects
+
+        return new.with_(tables=[*new.tables, *tables], enums=[*new.enums, *enums],
+                         sequences=[*new.sequences, *sequences], schemas=[*new.schemas, *schemas],
+                         objects=make_objects([*new.objects.all(), *objects]))
