@@ -3,13 +3,17 @@ forward, not dropped. onlook-dev/onlook's drizzle-kit folder (Supabase; drizzle.
 ["public"]`) holds `auth.users` in its snapshots from 0005 on (drizzle-orm/supabase's `authUsers`, which its
 `users.id` references; no migration makes it). With `schema_filter = ["public"]` and schema code that references
 `auth.users` through a stand-in table (what `mizzle pull` writes), `generate` wrote `DROP TABLE "auth"."users"`
-and `DROP SCHEMA "auth"` (Supabase's own users), and `generate --check` reported `- table auth.users`."""
+and `DROP SCHEMA "auth"` (Supabase's own users), and `generate --check` reported `- table auth.users`; a snapshot
+`check --rebuild-snapshots` rebuilt (introspecting `public` only) left `auth.users` out, churn against the
+drizzle-kit snapshots kept around it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 ID = "7d4c1c8e-33a4-4d65-a7ea-6a4b2b1c5f10"
 
@@ -81,3 +85,25 @@ def test_a_snapshots_table_outside_schema_filter_is_not_dropped(tmp_path: Path,
     snap = json.loads((folder / "meta" / "0001_snapshot.json").read_text(encoding="utf-8"))
     assert snap["tables"]["auth.users"]["columns"]["email"]["notNull"] is True and snap["schemas"] == {"auth": "auth"}
     assert run_mizzle(["generate", "--check"], cwd=tmp_path).code == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.pg
+def test_a_rebuilt_snapshot_keeps_what_the_kept_one_holds_outside_schema_filter(
+        tmp_path: Path, run_mizzle: Callable[..., object], pg_url: Callable[..., str]) -> None:
+    folder = _project(tmp_path)
+    # the server's auth.users (Supabase's), made outside the folder: here by a migration before it
+    (folder / "0000_init.sql").write_text('CREATE SCHEMA "auth";\n--> statement-breakpoint\nCREATE TABLE '
+                                          '"auth"."users" ("id" uuid PRIMARY KEY, "email" text NOT NULL);\n'
+                                          '--> statement-breakpoint\n' + SQL, encoding="utf-8")
+    # a later migration whose snapshot is missing: rebuilt from the database the folder builds
+    (folder / "0001_age.sql").write_text('ALTER TABLE "users" ADD COLUMN "age" integer;', encoding="utf-8")
+    journal = json.loads((folder / "meta" / "_journal.json").read_text(encoding="utf-8"))
+    journal["entries"].append({"idx": 1, "version": "7", "when": 1730000001000, "tag": "0001_age",
+                               "breakpoints": True})
+    (folder / "meta" / "_journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    r = run_mizzle(["check", "--rebuild-snapshots", "--url", pg_url()], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    snap = json.loads((folder / "meta" / "0001_snapshot.json").read_text(encoding="utf-8"))
+    assert sorted(snap["tables"]) == ["auth.users", "public.users"], sorted(snap["tables"])
+    assert snap["tables"]["auth.users"] == SNAPSHOT["tables"]["auth.users"]  # type: ignore[index]
+    assert snap["schemas"] == {"auth": "auth"} and "age" in snap["tables"]["public.users"]["columns"]

@@ -594,6 +594,27 @@ def _kept_shapes(folder: MigrationFolder, migrations: list[Migration],
     return [s if s is not None else raw(m) for s, m in zip(snaps, migrations, strict=True)]
 
 
+def _parent_id(snaps: list[dict[str, Any] | None], i: int) -> str:
+    """The prevId of migration `i`'s rebuilt snapshot: the id of the snapshot before it (kept, or rebuilt already)."""
+    prev = snaps[i - 1] if i else None
+    return str(prev["id"]) if prev else ROOT_ID
+
+
+def _outside_scope(scope: Scope, folder: MigrationFolder, sidecar: dict[str, Any], memo: dict[int, Schema],
+                   like: dict[str, Any] | None, live: Schema) -> Schema:
+    """`live` (introspected within `schema_filter`) with what the folder's snapshot nearest it (`like`) holds in
+    the schemas the filter leaves out (onlook's drizzle-kit snapshots: Supabase's `auth.users`), as generate
+    carries it forward: the database is not read there, so the rebuilt snapshot keeps the folder's. `memo`: each
+    kept snapshot's model, by the JSON's identity. (drizzle-kit 1.x's layout: not done, its snapshots are diffs.)"""
+    if like is None or not scope.schemas or folder.uses_folders:
+        return live
+    if id(like) not in memo:
+        from ..migrations.snapshots import schema_from_snapshot
+
+        memo[id(like)] = schema_from_snapshot(like, sidecar, source="a kept snapshot")
+    return scope.with_outside(memo[id(like)], live)
+
+
 def _kept_near(snaps: list[dict[str, Any] | None], i: int) -> dict[str, Any] | None:
     """Migration `i`'s snapshot before the rebuild, else the one nearest before it, else nearest after it (None:
     the folder holds none): which keys its drizzle-kit version writes (kept_spellings.kept_keys)."""
@@ -680,6 +701,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     made_roles: set[str] = set()  # the roles the migrations so far create
     table_json: dict[int, Any] = {}  # speed: each table's snapshot JSON, by the table's identity
     renames_kept = _records_renames(folder, snaps, migrations)
+    outside = partial(_outside_scope, scope, folder, sidecar, {})  # what schema_filter leaves out: as the folder's
 
     def step(tag: str, live: Schema, conn: Any) -> None:
         later.wait()  # the previous step's snapshot, written meanwhile
@@ -694,11 +716,10 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         if snaps[i] is not None:
             result.kept.append(tag)
             return
-        prev = snaps[i - 1] if i else None
         snap_id = _rebuilt_id(snaps, i) or new_id()
         # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
-        snap, side = snapshot_from_schema(live, prev_id=str(prev["id"]) if prev else ROOT_ID, id_=snap_id,
-                                          renames=renames, memo=table_json)
+        snap, side = snapshot_from_schema(outside(_kept_near(shapes, i), live), prev_id=_parent_id(snaps, i),
+                                          id_=snap_id, renames=renames, memo=table_json)
         dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id, _kept_near(shapes, i))
         snaps[i] = snap  # only its id is read from here on
