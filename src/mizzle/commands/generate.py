@@ -218,7 +218,38 @@ def _unknown_to_server(dialect: Dialect, old: Schema, new: Schema, folder: Migra
     (Supabase's `auth.uid()` in a default or a policy)."""
     from ..schema.outside_calls import calls_outside
 
-    return collations_unknown(dialect, old, new, folder) + calls_outside(dialect.reader, old, new)
+    return (collations_unknown(dialect, old, new, folder) + calls_outside(dialect.reader, old, new)
+            + extensions_unmade(dialect, old, new, folder))
+
+
+_CREATE_EXTENSION = r'(?im)^\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?{}"?[\s;]'
+
+
+def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
+    """A warning per column of an extension's type (`Dialect.extension_of_type`: pgvector's `vector(1024)`) that
+    `new` starts to use where `old` used none of that extension's types, and that neither the schema code
+    (mizzle.pg.Extension) nor the folder's SQL creates: the statement fails where the database lacks it."""
+    from ..schema.changes import table_label
+
+    def uses(s: Schema) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for t in s.tables:
+            for c in t.columns:
+                if (ext := dialect.extension_of_type(c.type)) is not None:
+                    out.setdefault(ext, []).append((f"{table_label(t.key)}.{c.name}", c.type))
+        return out
+
+    now, before = uses(new), uses(old)
+    declared = {e.name for e in new.security.extensions or ()}
+    todo = {ext: cols for ext, cols in now.items() if ext not in before and ext not in declared}
+    if todo and folder is not None:
+        texts = [m.text for m in folder.migrations(snapshots=False)]
+        todo = {ext: cols for ext, cols in todo.items()
+                if not any(re.search(_CREATE_EXTENSION.format(re.escape(ext)), t) for t in texts)}
+    return [f"column {', '.join(w for w, _ in cols[:3])}{' …' if len(cols) > 3 else ''} is of type {cols[0][1]}, "
+            f"the {ext} extension's type, and no migration creates the extension: declare "
+            f'mizzle.pg.Extension("{ext}") in the schema code (or CREATE EXTENSION {ext} in an earlier migration); '
+            "the statement fails where the database lacks it" for ext, cols in todo.items()]
 
 
 def _not_managed(new: Schema, folder: MigrationFolder) -> list[str]:

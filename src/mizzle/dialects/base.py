@@ -356,6 +356,12 @@ class Dialect(Protocol):
         `folder_sql()`, creates one of that name; SQLite: any but those three): `generate` and `push` warn, as the
         statement naming one fails."""
 
+    def extension_of_type(self, type_: str) -> str | None:
+        """The extension that defines the column type `type_` as the model holds it (PostgreSQL: pgvector's
+        `vector(1024)` → "vector", PostGIS's `geometry(Point,4326)` → "postgis"), or None (a built-in or unknown
+        type; SQLite: always None): `generate` warns where the schema code starts to use one that no migration
+        creates, as the statement fails where the database lacks the extension."""
+
     def chunk_statements(self, chunk: str) -> int:
         """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
         text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers

@@ -95,6 +95,11 @@ class PostgresDialect:
 
         return unknown_collations(names, folder_sql)
 
+    def extension_of_type(self, type_: str) -> str | None:
+        from .runner import extension_of_type
+
+        return extension_of_type(type_)
+
     def chunk_statements(self, chunk: str) -> int:
         return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
 

@@ -502,6 +502,12 @@ _EXTENSION_TYPES = {"geometry": "postgis", "geography": "postgis", "box2d": "pos
                     "ltxtquery": "ltree", "cube": "cube", "earth": "earthdistance", "isbn": "isn", "ean13": "isn"}
 
 
+def extension_of_type(type_: str) -> str | None:
+    """The extension that defines a column type (`vector(1024)`, `public.geometry(Point,4326)`, `hstore[]`)."""
+    base = type_.split("(", 1)[0].strip().rstrip("[]").strip().rsplit(".", 1)[-1].strip('"').lower()
+    return _EXTENSION_TYPES.get(base)
+
+
 def missing_type_advice(primary: str) -> str | None:
     """For `type "geometry" does not exist`: the extension that defines the type, and how to create it."""
     m = re.fullmatch(r'type "(?:[^"]+\.)?([^"]+)" does not exist', primary)

@@ -111,6 +111,9 @@ class SQLiteDialect:
 
         return unknown_collations(names)
 
+    def extension_of_type(self, type_: str) -> str | None:
+        return None  # SQLite's loadable extensions add functions and virtual tables, not column types
+
     def chunk_statements(self, chunk: str) -> int:
         from .runner import split_sql
 

@@ -1,0 +1,70 @@
+"""A column of an extension's type (pgvector's `vector(1024)`, the type of vercel-labs/ai-sdk-preview-rag's and
+lobehub/lobe-chat's embeddings) with no migration that creates the extension: `generate` wrote the CREATE TABLE
+without a word, and `migrate` failed on the server (`type "vector" does not exist`). `generate` now warns, once,
+where the schema code starts to use the type; not when the code declares the extension, nor when the folder's
+SQL creates it (a drizzle-kit folder: its snapshots have no field for extensions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+SCHEMA = '''
+import sqlalchemy as sa
+from sqlalchemy.types import UserDefinedType
+{ext}
+
+class Vector(UserDefinedType):
+    cache_ok = True
+    def __init__(self, dim): self.dim = dim
+    def get_col_spec(self, **kw): return f"vector({{self.dim}})"
+
+metadata = sa.MetaData()
+embeddings = sa.Table("embeddings", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                      sa.Column("embedding", Vector(1024)){more})
+'''
+EXT = 'from mizzle.pg import Extension\nvector_ext = Extension("vector")'
+
+
+def _warned(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if "extension's type" in ln]
+
+
+def _project(root: Path, ext: str = "", more: str = "") -> None:
+    (root / "schema.py").write_text(SCHEMA.format(ext=ext, more=more), encoding="utf-8")
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n',
+                                      encoding="utf-8")
+
+
+def test_a_vector_column_without_the_extension_is_warned_of_once(tmp_path: Path,
+                                                                  run_mizzle: Callable[..., object]) -> None:
+    _project(tmp_path)
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    assert _warned(r.stderr) == [  # type: ignore[attr-defined]
+        'warning: column embeddings.embedding is of type vector(1024), the vector extension\'s type, and no '
+        'migration creates the extension: declare mizzle.pg.Extension("vector") in the schema code (or CREATE '
+        'EXTENSION vector in an earlier migration); the statement fails where the database lacks it'], r.stderr  # type: ignore[attr-defined]
+    _project(tmp_path, more=', sa.Column("other", Vector(3))')  # the type was used before: said once
+    r = run_mizzle(["generate", "--name", "other"], cwd=tmp_path)
+    assert r.code == 0 and not _warned(r.stderr), r.stderr  # type: ignore[attr-defined]
+
+
+def test_no_warning_where_the_extension_is_declared_or_the_sql_creates_it(tmp_path: Path,
+                                                                          run_mizzle: Callable[..., object]) -> None:
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    _project(declared, ext=EXT)
+    r = run_mizzle(["generate", "--name", "init"], cwd=declared)
+    assert r.code == 0 and not _warned(r.stderr), r.stderr  # type: ignore[attr-defined]
+    by_sql = tmp_path / "by_sql"
+    by_sql.mkdir()
+    (by_sql / "schema.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n", encoding="utf-8")
+    (by_sql / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--custom", "--name", "vector"], cwd=by_sql)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    custom = next((by_sql / "drizzle").glob("*_vector.sql"))
+    custom.write_text(custom.read_text() + "CREATE EXTENSION IF NOT EXISTS vector;\n")
+    _project(by_sql)
+    r = run_mizzle(["generate", "--name", "init"], cwd=by_sql)
+    assert r.code == 0 and not _warned(r.stderr), r.stderr  # type: ignore[attr-defined]
