@@ -8,6 +8,9 @@ type, the columns using it and what to do instead, rather than write a migration
 A column given another composite type (the way around: the new attributes under another name) is converted
 attribute by attribute, matched by name, by the dialect (dialects/postgres/composites.py): PostgreSQL has no cast
 from one composite type to another. An array of one given an array of another is refused here.
+
+A domain given another base type is dropped and made again (PostgreSQL has no `ALTER DOMAIN … TYPE`), which
+`DROP DOMAIN` refuses while a column uses it: refused here the same way.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from collections.abc import Iterable
 
 from ..errors import UsageError
 from .changes import AlterColumn, Change, DropColumn, DropTable
-from .model import Column, Schema
-from .object_changes import AlterComposite
+from .model import DEFAULT_SCHEMA, Column, Schema
+from .object_changes import AlterComposite, CreateObject, DropObject
 from .objects import CompositeType, Domain
 from .row_types import type_names
 
@@ -27,6 +30,18 @@ def types_used(x: Domain | CompositeType) -> set[tuple[str, str]]:
     if isinstance(x, Domain):
         return type_names(x.type, x.schema)
     return {k for _, t in x.attributes for k in type_names(t, x.schema)}
+
+
+def column_type_keys(c: Column, table_schema: str) -> set[tuple[str, str]]:
+    """(schema, name) the type of column `c` may name. The model holds the canonical type, a quoted name's case kept
+    without its quotes (AdventureWorks' `"Phone"` domain is `Phone`): that exact name counts as well as the name as
+    the server would read it unquoted."""
+    schema = c.type_schema or table_schema
+    keys = type_names(c.type, schema)
+    bare = c.type.rstrip("[] ")
+    if bare and not any(ch in bare for ch in ' ."()'):
+        keys |= {(schema, bare), (DEFAULT_SCHEMA, bare)}
+    return keys
 
 
 def columns_using(schema: Schema, key: tuple[str, ...]) -> list[str]:
@@ -40,7 +55,7 @@ def columns_using(schema: Schema, key: tuple[str, ...]) -> list[str]:
         reach |= more
         grown = bool(more)
     return [f"{t.qualified}.{c.name}" for t in schema.tables for c in t.columns
-            if type_names(c.type, c.type_schema or t.schema) & reach]
+            if column_type_keys(c, t.schema) & reach]
 
 
 def _leaving(changes: list[Change], key: tuple[str, ...]) -> set[str]:
@@ -49,7 +64,7 @@ def _leaving(changes: list[Change], key: tuple[str, ...]) -> set[str]:
     released), so they do not hold it. A column of a domain or composite type built on it is not followed there,
     and so not here."""
     def direct(c: Column, table_schema: str) -> bool:
-        return (key[0], key[1]) in type_names(c.type, c.type_schema or table_schema)
+        return (key[0], key[1]) in column_type_keys(c, table_schema)
 
     out: set[str] = set()
     for c in changes:
@@ -64,8 +79,10 @@ def _leaving(changes: list[Change], key: tuple[str, ...]) -> set[str]:
 
 
 def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> None:
-    """UsageError for the first composite type altered where PostgreSQL cannot while a column uses it."""
+    """UsageError for the first composite type altered, or domain given another base type, where PostgreSQL cannot
+    while a column uses it."""
     changes = list(changes)
+    _refuse_rebasing_domains_in_use(old, changes)
     for c in changes:
         if not isinstance(c, AlterComposite) or not (c.retyped or c.reordered):
             continue
@@ -86,11 +103,33 @@ def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> No
             f"each value and drops {c.old.name}), or only add and drop attributes, which it does in place")
 
 
+def _refuse_rebasing_domains_in_use(old: Schema, changes: list[Change]) -> None:
+    """A domain given another base type is dropped and made again (PostgreSQL has no `ALTER DOMAIN … TYPE`), and
+    `DROP DOMAIN` fails while a column uses it (AdventureWorks' `Phone`, `varchar(25)` → `varchar(30)`, under
+    person.personphone.phonenumber): UsageError naming the domain, the columns and what to do instead. A column
+    that the same change drops or retypes counts too: the domain is dropped before the tables change."""
+    made = {c.obj.key: c.obj for c in changes if isinstance(c, CreateObject) and isinstance(c.obj, Domain)}
+    for c in changes:
+        if not isinstance(c, DropObject) or not isinstance(c.obj, Domain) or c.obj.key not in made:
+            continue
+        using = columns_using(old, c.obj.key)
+        if not using:
+            continue
+        new = made[c.obj.key]
+        one = len(using) == 1
+        cols = ("column " if one else "columns ") + ", ".join(using)
+        raise UsageError(
+            f"{new.label}: the change gives it another base type ({c.obj.type} → {new.type}), which PostgreSQL "
+            f"cannot do in place, and DROP DOMAIN fails while {cols} {'uses' if one else 'use'} it: declare the new "
+            f"domain under another name and give the {'column' if one else 'columns'} that type (the migration "
+            f"converts {'it' if one else 'them'} and drops {c.obj.name} once nothing uses it)")
+
+
 def composite_of(schema: Schema, c: Column, table_schema: str, array: bool = False) -> CompositeType | None:
     """The composite type of `schema` that column `c` is of (`array`: an array of)."""
     if c.type.rstrip().endswith("]") != array:
         return None
-    keys = type_names(c.type, c.type_schema or table_schema)
+    keys = column_type_keys(c, table_schema)
     return next((t for t in schema.objects.composites if (t.schema, t.name) in keys), None)
 
 

@@ -168,3 +168,19 @@ def test_a_type_whose_last_column_leaves_in_the_same_migration_is_changed_after_
                 "SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.typrelid = a.attrelid "
                 "WHERE t.typname = 'money_type' AND a.attnum > 0 ORDER BY a.attnum")]
         assert names == [n.strip('" ') for n in (p.split(":")[0] for p in attrs.strip("{}").split(","))]
+
+
+@pg
+def test_a_mixed_case_type_in_use_is_refused_too(tmp_path: Path) -> None:
+    # the model keeps a quoted name's case without its quotes ("MoneyType" is MoneyType): read lower-cased, the
+    # column was not found to use it, and generate wrote the ALTER ATTRIBUTE … TYPE PostgreSQL refuses
+    root = tmp_path / "proj"
+    source = SOURCE.replace('"money_type"', '\'"MoneyType"\'', 1).replace('CompositeType("money_type"',
+                                                                          'CompositeType("MoneyType"')
+    write_project(root, source.format(attrs=V1))
+    generate(fresh_config(root), name="one")
+    write_project(root, source.format(attrs='{"currency": "varchar(3)", "amount": "bigint"}'))
+    with pytest.raises(UsageError) as e:
+        generate(fresh_config(root), name="two")
+    assert str(e.value).startswith("composite type MoneyType: the change changes the type of attribute amount")
+    assert "column public.account.balance uses it" in str(e.value)
