@@ -241,3 +241,24 @@ def test_nothing_is_listed_when_the_connecting_role_owns_everything(tmp_path: Pa
         root = _project(tmp_path)
         assert pull(load_config(root / "mizzle.toml"), db, mark=True).unmanaged == []
         assert drift(url=db, folder=root / "migrations").unmanaged == []
+
+
+def test_a_column_of_a_type_outside_schema_filter_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """AdventureWorks for PostgreSQL (lorint/AdventureWorks-for-Postgres), pulled with `schema_filter = ["person"]`:
+    its tables use the public domains "Name" and "Phone", which were not pulled; the module and the baseline name
+    them, and the baseline failed in a new database (`type "Name" does not exist`) with not a word from pull. Each
+    such column is listed once (a view's column over it, an extension's type are not)."""
+    with temp_database("mzunm") as db:
+        _execute(db, 'CREATE DOMAIN public."Name" AS varchar(50)', "CREATE TYPE public.mood AS ENUM ('a', 'b')",
+                 "CREATE EXTENSION IF NOT EXISTS citext", "CREATE SCHEMA person",
+                 'CREATE TABLE person.person (id int PRIMARY KEY, firstname "Name", moods public.mood[], '
+                 "email citext, note text)",
+                 "CREATE VIEW person.v AS SELECT firstname FROM person.person")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["person"]\n')
+        for command in (["pull"], ["drift"]):
+            r = run_mizzle(command, cwd=root, url=db)
+            assert r.code == 0, r.stdout + r.stderr
+            line = next(ln for ln in r.stderr.splitlines() if "outside what was pulled (schema_filter)" in ln)
+            assert line.endswith(': firstname (public."Name") on person.person, moods (public.mood) on '
+                                 "person.person"), line
