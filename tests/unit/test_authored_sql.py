@@ -197,3 +197,14 @@ def test_a_type_is_kept_as_written_but_for_case_and_spacing() -> None:
          'ALTER TABLE "t" ALTER COLUMN "d" SET DATA TYPE  timestamp(3)  with time zone;', t)
     assert [t.columns[("public", "t", c)]["type"] for c in "abcd"] == [
         "timestamptz", "numeric(10, 2)", "varchar(20)[]", "timestamp(3) with time zone"]
+
+
+def test_a_quoted_mixed_case_type_is_left_to_the_server() -> None:
+    # AdventureWorks for PostgreSQL's domains ("Name", "Flag", "Phone"), in a baseline pulled by mizzle: the quotes
+    # keep the case, and lower-cased `"Name"` is PostgreSQL's own `name` type; the rebuilt snapshot said `name`, and
+    # generate then saw every such column retyped. A quoted lower-case name (drizzle-kit's "inet") is the name.
+    t = AuthoredTexts()
+    read('CREATE TABLE "t" ("a" "Name" NOT NULL, "b" "inet", "c" "Phone"[]);', t)
+    assert t.columns[("public", "t", "a")].get("type") is None
+    assert t.columns[("public", "t", "b")]["type"] == "inet"
+    assert t.columns[("public", "t", "c")].get("type") is None

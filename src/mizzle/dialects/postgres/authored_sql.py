@@ -204,10 +204,12 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
 def _type_text(text: str | None) -> str | None:
     if not text:
         return None
-    if re.fullmatch(r'"[^"]+"', text):  # drizzle-kit quotes some type names ("smallserial", "inet")
+    if re.fullmatch(r'"[^"A-Z]+"', text):  # drizzle-kit quotes some type names ("smallserial", "inet")
         text = text[1:-1]
     elif '"' in text:
-        return None  # a schema-qualified or quoted user type: the server's spelling
+        # a schema-qualified or quoted user type, or one whose quotes keep its case (AdventureWorks' domain
+        # "Name": lower-cased, it is PostgreSQL's own type name): the server's spelling
+        return None
     return written_type(text)
 
 
