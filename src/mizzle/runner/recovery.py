@@ -203,18 +203,26 @@ class BaselineResult:
                 "warnings": self.warnings, "notes": self.notes, "renamed": self.renamed}
 
 
-def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder,
-                  connect_timeout: float) -> tuple[list[str], list[tuple[str, str, str, str, str]], str | None]:
+def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float
+                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], str | None, list[str]]:
     """The differences between the database and `expected` (canonical forms, the server asked for the
     expressions, names matched by definition), the names `expected` takes from the database
-    ((schema, table, kind, snapshot name, database name)), and a note when Alembic managed the database."""
-    from ..commands.drift import holds_comments
+    ((schema, table, kind, snapshot name, database name)), a note when Alembic managed the database, and what
+    is not compared, as `drift` sets it aside: in a folder without mizzle's sidecar, the functions, triggers, …
+    its snapshots have no field for (SQLAlchemy-Continuum's native versioning makes them by DDL listeners), and
+    the schemas its tables imply."""
+    from ..commands.drift import holds_comments, implied_schemas, without_sidecar_objects
     from ..schema.compare import canonical, lines, renamed_by_definition, set_aside_alembic
     from ..sources.database import introspect_url
 
     dialect = dialects.get(db.dialect)
+    comments = holds_comments(folder)
+    expected = implied_schemas(expected)
+    aside: list[str] = []
     if not dialect.canonical_forms:  # SQLite: compared on what its catalog keeps (no constraint names), as drift
         live, alembic_schema = set_aside_alembic(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
+        if not comments:
+            live, aside = without_sidecar_objects(live, expected)
         note = None
         if alembic_schema is not None:
             with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
@@ -224,14 +232,15 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         named = [a for a in renamed_by_definition(comparable, live) if a[2] == "index"]
         # and which of its uniques are its tables' own (a UNIQUE of the CREATE TABLE: Index.inline), as it has them
         named += [(t.schema, t.name, "inline", i.name, i.name) for t in live.tables for i in t.indexes if i.inline]
-        return lines(comparable, live), named, note
+        return lines(comparable, live), named, note, aside
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
-        comments = holds_comments(folder)
+        if not comments:
+            live, aside = without_sidecar_objects(live, expected)
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
         alembic = None if alembic_schema is None else _alembic_note(conn, alembic_schema)
-    return changes, adopted, alembic
+    return changes, adopted, alembic, aside
 
 
 def _alembic_note(conn: Any, alembic_schema: str | None) -> str:
@@ -385,7 +394,8 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
                                                 "this database).")
     scope = scope_for(config)
     expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-    changes, adopted, alembic = _compare_live(db, scope, expected, folder, connect_timeout)
+    changes, adopted, alembic, aside = _compare_live(db, scope, expected, folder, connect_timeout)
+    out.warnings += aside
     if alembic:
         out.notes.append(alembic)
     if changes:
