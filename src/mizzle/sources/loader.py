@@ -196,4 +196,37 @@ def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
     targets = expand_schema_paths(patterns, root)
     if not targets:
         raise SchemaLoadError(f"schema patterns {list(patterns)} matched no files under {root}")
-    return collect_metadata(import_schema_modules(targets, root))
+    modules = import_schema_modules(targets, root)
+    configure_listened_mappers(modules)
+    return collect_metadata(modules)
+
+
+_CONFIGURE_EVENTS = ("before_configured", "after_configured", "before_mapper_configured", "mapper_configured")
+
+
+def configure_listened_mappers(modules: list[tuple[str, Any]]) -> None:
+    """Configure the ORM's mappers, as an app's start-up or first query does, when something listens for it:
+    a library may add tables then (SQLAlchemy-Continuum builds its `*_version` tables and `transaction` in an
+    `after_configured` listener on Mapper), which `create_all` makes after that. Only then: configuring 1,000
+    mappers with relationships costs seconds, and a relationship to a class the schema modules leave out is no
+    error for what mizzle reads. A failure is a SchemaLoadError: the model would lack those tables."""
+    if "sqlalchemy.orm" not in sys.modules:
+        return
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import Mapper, configure_mappers
+
+    found: list[Any] = [inspect(value, raiseerr=False) for _, module in modules
+                        for value in list(vars(module).values()) if isinstance(value, type)]
+    mappers = [m for m in found if isinstance(m, Mapper)]
+    pending = [m for m in mappers if not m.configured]
+    if not any(getattr(m.dispatch, event) for m in pending for event in _CONFIGURE_EVENTS):
+        return
+    try:
+        configure_mappers()
+    except Exception as e:  # noqa: BLE001 - any failure in user code or a library's listener
+        first = (str(e).splitlines() or [""])[0]
+        raise SchemaLoadError(
+            f"cannot configure the ORM mappers of the schema code, which a library listens for to add tables "
+            f"(SQLAlchemy-Continuum's version tables): {type(e).__name__}: {first}",
+            "Fix the mapping (what `sa.orm.configure_mappers()` in the app would raise), or list the module that "
+            "defines the class it names in `schema`.") from None
