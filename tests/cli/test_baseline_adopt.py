@@ -188,6 +188,16 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["generate", "--check"], cwd=tmp_path)
     assert r.code == 0, r.stdout + r.stderr
+    # and a database the folder builds (a new one, CI's, verify's scratch one) has the code's names, which 0002
+    # takes to the database's first: buildbot's models after baselining its Alembic-built database, the next
+    # migration changing a foreign key failed there (constraint "users_info_uid_fkey" does not exist)
+    fresh = pg_url()
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=fresh)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=fresh)
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["verify"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
 
 
 def test_server_names_baseline_recorded_follow_a_table_rename(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]

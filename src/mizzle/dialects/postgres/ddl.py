@@ -65,6 +65,22 @@ def constraint_exists(table: tuple[str, str], name: str) -> str:
             f"to_regclass({quote_literal(qtable(table))}) AND conname = {quote_literal(name)})")
 
 
+def to_server_name(table: tuple[str, str], name: str | None, server: str | None, index: bool = False) -> list[str]:
+    """Before a statement that names a constraint or index by the name the server has (`server`, which `baseline`
+    took from the database it adopted: create_all's `users_info_uid_fkey` for the code's `users_info_uid_users_uid_fk`),
+    the object renamed so where it has the code's `name` instead: a database the folder's own SQL built (a new one,
+    CI's, `verify`'s) has that one, and the statement failed there (42704). Nothing where the names agree, or where
+    the database already has the server's name."""
+    if not server or not name or server == name:
+        return []
+    if index:
+        old, new = qname(table[0], name), qname(table[0], server)
+        return [guarded(f"to_regclass({quote_literal(old)}) IS NOT NULL AND to_regclass({quote_literal(new)}) IS NULL",
+                        f"ALTER INDEX {old} RENAME TO {ident(server)}")]
+    return [guarded(f"{constraint_exists(table, name)} AND NOT {constraint_exists(table, server)}",
+                    f"ALTER TABLE {qtable(table)} RENAME CONSTRAINT {ident(name)} TO {ident(server)}")]
+
+
 def column_type(c: Column, for_alter: bool = False) -> str:
     t = c.type
     dims = ""
@@ -547,16 +563,17 @@ def _drop_table(t: Table) -> list[str]:
     return [*detach, f"DROP TABLE {qtable(t.key)}"]
 
 
-def _drop_pk(c: ch.SetPrimaryKey) -> str:
+def _drop_pk(c: ch.SetPrimaryKey) -> list[str]:
     assert c.old is not None
-    return (f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT "
-            f"{ident(c.old.server_name or c.old.name or implicit_pkey_name(c.table[1]))}")
+    name = c.old.name or implicit_pkey_name(c.table[1])
+    return [*to_server_name(c.table, name, c.old.server_name),
+            f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.old.server_name or name)}"]
 
 
 def _set_pk(c: ch.SetPrimaryKey) -> list[str]:
     out = []
     if c.old is not None:
-        out.append(_drop_pk(c))
+        out += _drop_pk(c)
     if c.new is not None:
         out.append(f"ALTER TABLE {qtable(c.table)} ADD {pk_constraint(c.new)}")
     return out
@@ -593,14 +610,18 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.SetPrimaryKey: _set_pk,
     ch.RenameConstraint: lambda c: [rename_constraint(c)],
     ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
-    ch.DropForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.real_name)}"],
+    ch.DropForeignKey: lambda c: [*to_server_name(c.table, c.fk.name, c.fk.server_name),
+                                  f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.real_name)}"],
     ch.AddUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {unique_constraint(c.unique)}"],
-    ch.DropUnique: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {'IF EXISTS ' * c.repeats_key}"
+    ch.DropUnique: lambda c: [*to_server_name(c.table, c.unique.name, c.unique.server_name),
+                              f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {'IF EXISTS ' * c.repeats_key}"
                               f"{ident(c.unique.real_name)}"],
     ch.AddCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {check_constraint(c.check)}{_not_valid(c.check)}"],
-    ch.DropCheck: lambda c: [f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.real_name)}"],
+    ch.DropCheck: lambda c: [*to_server_name(c.table, c.check.name, c.check.server_name),
+                             f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.check.real_name)}"],
     ch.CreateIndex: lambda c: [create_index(c.table, c.index)],
-    ch.DropIndex: lambda c: [f"DROP INDEX {qname(c.table[0], c.index.real_name)}"],
+    ch.DropIndex: lambda c: [*to_server_name(c.table, c.index.name, c.index.server_name, index=True),
+                             f"DROP INDEX {qname(c.table[0], c.index.real_name)}"],
     ch.SetTableComment: lambda c: [_comment(f"TABLE {qtable(c.table)}", c.new)],
     ch.SetComment: lambda c: [_comment(
         f"CONSTRAINT {ident(c.name)} ON {qtable(c.table)}" if c.kind == "constraint"

@@ -82,7 +82,7 @@ def _sql(c: ch.Change) -> list[str]:
     if isinstance(c, ch.CreateIndex):
         return [create_index(c.table[1], c.index)]
     if isinstance(c, ch.DropIndex):
-        return [f"DROP INDEX {bq(c.index.real_name)};"]
+        return drop_index(c.index)
     if isinstance(c, (ch.RenameConstraint, ch.SetTableComment)):
         return []
     views = view_sql(c)  # a view made, dropped or replaced
@@ -133,6 +133,16 @@ def deferral_sql(deferrable: str | None) -> str:
     """A foreign key's DEFERRABLE clause, as PostgreSQL's DDL writes it: SQLite defers the check to the COMMIT for
     INITIALLY DEFERRED only (Django's keys), and a rebuilt table keeps it."""
     return f" DEFERRABLE INITIALLY {deferrable.upper()}" if deferrable else ""
+
+
+def drop_index(ix: Index) -> list[str]:
+    """An index under the name the server has where it is not the code's (`baseline` took it from the database it
+    adopted: optuna's Alembic-made `trials_study_id_key` for the code's `ix_trials_study_id`) is dropped under both,
+    IF EXISTS: a database the folder's own SQL built has the code's name, and SQLite has no conditional DDL to
+    rename it first (PostgreSQL's form: postgres/ddl.py to_server_name)."""
+    if ix.server_name and ix.server_name != ix.name:
+        return [f"DROP INDEX IF EXISTS {bq(ix.server_name)};", f"DROP INDEX IF EXISTS {bq(ix.name)};"]
+    return [f"DROP INDEX {bq(ix.real_name)};"]
 
 
 def create_index(table: str, ix: Index) -> str:
