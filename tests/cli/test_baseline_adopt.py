@@ -198,6 +198,21 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["verify"], cwd=tmp_path)
     assert r.code == 0, r.stdout + r.stderr
+    # the code naming the composite unique the database has as posts_author_id_title_key: renamed from that name
+    # on the baselined database, from the code's old one on the one the folder built
+    models.write_text(models.read_text().replace('sa.UniqueConstraint("author_id", "title")',
+                                                 'sa.UniqueConstraint("author_id", "title", name="uq_posts_title")'))
+    r = run_mizzle(["generate", "--name", "name_unique"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    sql = next((tmp_path / "migrations").glob("0003_*.sql")).read_text()
+    assert 'RENAME CONSTRAINT "posts_author_id_title_key" TO "uq_posts_title"' in sql, sql
+    for target in (url, fresh):
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=target)
+        assert r.code == 0, r.stdout + r.stderr
+        r = run_mizzle(["drift"], cwd=tmp_path, url=target)
+        assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["verify"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr
 
 
 def test_server_names_baseline_recorded_follow_a_table_rename(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]

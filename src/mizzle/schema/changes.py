@@ -348,6 +348,9 @@ class RenameConstraint(Change):
     new: str
     index: bool = False
     primary_key: bool = False  # the table's primary key (described as one)
+    # `old` is the name the server has (`baseline`'s); the code's name for it, which a database the folder's own
+    # SQL built has instead (the DDL renames that one first)
+    code_old: str | None = None
 
     def inverse(self) -> Change:
         return RenameConstraint(self.table, self.new, self.old, self.index, self.primary_key)

@@ -644,9 +644,9 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
             if t.primary_key is not None:
                 cons.append(SetPrimaryKey(key, None, t.primary_key))
     redone = _redo_over_retyped(prev, t, ph, r)
-    def rename(o: str, n: str, index: bool = False) -> None:
+    def rename(o: str, n: str, code_old: str | None, index: bool = False) -> None:
         if r.stored_name(o) != r.stored_name(n):  # else the database has the new name already
-            columns.append(RenameConstraint(key, o, n, index))
+            columns.append(RenameConstraint(key, o, n, index, code_old=code_old))
     _named(prev.foreign_keys, t.foreign_keys, lambda f: drops_fk.append(DropForeignKey(key, f)),
            lambda f: fks.append(AddForeignKey(key, f)), rename, eq=same_foreign_key)
     pk_columns = prev.primary_key.columns if prev.primary_key is not None else None
@@ -656,7 +656,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            lambda c: cons.append(AddCheck(key, c)), rename, eq=lambda a, b: same_check(a, b) and check_equal(a, b, r))
     _named(tuple(i for i in prev.indexes if i.name not in redone), tuple(i for i in t.indexes if i.name not in redone),
            lambda i: drops_idx.append(DropIndex(key, i)),
-           lambda i: idx.append(CreateIndex(key, i)), lambda o, n: rename(o, n, True),
+           lambda i: idx.append(CreateIndex(key, i)), lambda o, n, code: rename(o, n, code, True),
            eq=lambda a, b: index_equal(a, b, r))
     if (prev.comment or None) != (t.comment or None):
         columns.append(SetTableComment(key, prev.comment, t.comment))
@@ -732,7 +732,9 @@ def _named(old: tuple, new: tuple, drop: Callable, add: Callable, rename: Callab
         match = next((o for o in gone if o.name not in new_by and eq(replace(o, name=n.name), n)), None)
         if match is not None:  # by the name the server has (ForeignKey.server_name), on both sides: a 1.x row that
             # keeps its 0.x name (drizzle-kit's `up`: `…_fkey` named `…_fk` on the server) is no rename of it
-            rename(getattr(match, "server_name", None) or match.name, getattr(n, "server_name", None) or n.name)
+            server = getattr(match, "server_name", None)
+            rename(server or match.name, getattr(n, "server_name", None) or n.name,
+                   match.name if server and server != match.name else None)
             gone.remove(match)
             fresh.remove(n)
     for o in gone:

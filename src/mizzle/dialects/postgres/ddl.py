@@ -608,7 +608,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
         [s for s in [rename_serial_sequence(c.table, c.old, c.table[1], c.new)] if s] if c.serial else []),
     ch.AlterColumn: alter_column,
     ch.SetPrimaryKey: _set_pk,
-    ch.RenameConstraint: lambda c: [rename_constraint(c)],
+    ch.RenameConstraint: lambda c: [*to_server_name(c.table, c.code_old, c.old, c.index), rename_constraint(c)],
     ch.AddForeignKey: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD {fk_constraint(c.fk)}"],
     ch.DropForeignKey: lambda c: [*to_server_name(c.table, c.fk.name, c.fk.server_name),
                                   f"ALTER TABLE {qtable(c.table)} DROP CONSTRAINT {ident(c.fk.real_name)}"],

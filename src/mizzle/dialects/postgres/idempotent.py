@@ -41,8 +41,8 @@ def _pk_drop_unless_new(s: PlannedStatement, new_keys: dict[TableKey, PrimaryKey
     the new one yet (a foreign key the file adds later depends on the new key's index: DROP CONSTRAINT IF
     EXISTS would fail on it)."""
     c = s.change
-    if not (isinstance(c, ch.SetPrimaryKey) and c.new is None and c.table in new_keys):
-        return None
+    if not (isinstance(c, ch.SetPrimaryKey) and c.new is None and c.table in new_keys) or s.sql.startswith("DO "):
+        return None  # DO: ddl.to_server_name's rename before the DROP, re-runnable as it is
     cols = ", ".join(quote_literal(col) for col in new_keys[c.table].columns)
     keyed = (f"(SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_catalog.pg_constraint p "
              f"CROSS JOIN LATERAL unnest(p.conkey) WITH ORDINALITY AS k(attnum, n) "
