@@ -38,6 +38,9 @@ CHECK_VALIDATED = rule("MZ207", WARNING, "check constraint added without NOT VAL
 VOLATILE_DEFAULT = rule("MZ208", WARNING, "volatile default in ADD COLUMN on an existing table",
                         "the whole table is rewritten under an ACCESS EXCLUSIVE lock: add the column without a "
                         "default, backfill in batches, then SET DEFAULT")
+EXCLUSION_IN_PLACE = rule("MZ209", WARNING, "exclusion constraint added to an existing table",
+                          "its index is built and every row checked under an ACCESS EXCLUSIVE lock, and PostgreSQL has "
+                          "no online form (no NOT VALID, no USING INDEX for EXCLUDE): add it while writes can wait")
 
 # functions whose value differs row by row: a column added with one as its default fills every row (a rewrite).
 # now()/CURRENT_TIMESTAMP are stable, computed once: no rewrite.
@@ -113,8 +116,11 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
                     # the server names an unnamed key <table>_pkey; its way round is PRIMARY KEY USING INDEX
                     yield Hit(UNIQUE_IN_PLACE, f"primary key {c.conname or key[1] + '_pkey'} on {display(key)} builds "
                                                "its index in place", st)
-                elif c.contype in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_EXCLUSION) and not c.indexname:
+                elif c.contype == ConstrType.CONSTR_UNIQUE and not c.indexname:
                     yield Hit(UNIQUE_IN_PLACE, f"constraint {name} on {display(key)} builds its index in place", st)
+                elif c.contype == ConstrType.CONSTR_EXCLUSION:
+                    yield Hit(EXCLUSION_IN_PLACE, f"exclusion constraint {name} on {display(key)} builds its index "
+                                                  "in place", st)
                 elif c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
                     yield Hit(FK_VALIDATED, f"foreign key {name} on {display(key)} validated in place", st)
                 elif c.contype == ConstrType.CONSTR_CHECK and not c.skip_validation:
