@@ -119,3 +119,23 @@ def test_an_identity_sequence_named_otherwise_is_declared_created_and_read_back(
     sa.Table("t", bad, sa.Column("id", sa.Integer, primary_key=True, info={"mizzle": {"identity_sequence": "s"}}))
     with pytest.raises(SchemaLoadError, match=r"t\.id: info mizzle identity_sequence .* no sa\.Identity"):
         schema_from_metadata([bad])
+
+
+def test_types_sqlalchemy_has_a_class_for_are_written_with_it() -> None:
+    """A Django project's IntegerRangeField, DateTimeRangeField and HStoreField columns (django.contrib.postgres)
+    were written `PgType("int4range")`: the application's `t.c.span.contains(3)` then compiled to LIKE, not `@>`.
+    SQLAlchemy's own classes give the range and hstore operators, and read back as the same columns."""
+    cols = ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange", "int4multirange",
+            "tstzmultirange", "hstore", "macaddr8", "tsquery", "money", "oid", "citext")
+    t = Table("kitchen", columns=tuple(Column(f"c_{c}", c) for c in cols) + (Column("spans", "int4range[]"),))
+    model = make_schema("postgresql", [t])
+    text = write_module(model)
+    assert "PgType" not in text, text
+    assert 'sa.Column("c_int4range", pg.INT4RANGE)' in text and 'pg.ARRAY(pg.INT4RANGE)' in text
+    assert _read_back(text).tables[0].columns == model.tables[0].columns
+    ns: dict[str, object] = {}
+    exec(compile(text, "<pulled>", "exec"), ns)  # noqa: S102 - the module pull wrote
+    kitchen = ns["kitchen"]
+    assert isinstance(kitchen, sa.Table)
+    where = str(kitchen.c.c_int4range.contains(3).compile(dialect=sa.dialects.postgresql.dialect()))
+    assert "@>" in where, where

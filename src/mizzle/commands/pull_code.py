@@ -39,6 +39,11 @@ _SIMPLE_TYPES = {
     "timestamp with time zone": "pg.TIMESTAMP(timezone=True)", "time": "pg.TIME",
     "time with time zone": "pg.TIME(timezone=True)", "interval": "pg.INTERVAL", "inet": "pg.INET",
     "cidr": "pg.CIDR", "macaddr": "pg.MACADDR", "tsvector": "pg.TSVECTOR", "blob": "sa.LargeBinary",
+    # SQLAlchemy's classes, so that the application's values are its (a range, an hstore's dict), not strings
+    **{t: "pg." + t.upper() for t in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+                                      "int4multirange", "int8multirange", "nummultirange", "datemultirange",
+                                      "tsmultirange", "tstzmultirange", "hstore", "macaddr8", "tsquery", "money",
+                                      "oid", "citext")},
 }
 _ACTIONS_DEFAULT = "no action"
 

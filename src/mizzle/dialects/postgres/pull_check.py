@@ -86,6 +86,10 @@ _SIMPLE = {  # pull_code's spelling → the type SQLAlchemy's PostgreSQL compile
     "sa.Numeric": "numeric", "sa.Uuid": "uuid", "pg.JSONB": "jsonb", "sa.JSON": "json", "sa.LargeBinary": "bytea",
     "sa.Date": "date", "pg.TIMESTAMP": "timestamp", "pg.TIME": "time", "pg.INTERVAL": "interval", "pg.INET": "inet",
     "pg.CIDR": "cidr", "pg.MACADDR": "macaddr", "pg.TSVECTOR": "tsvector",
+    **{"pg." + t.upper(): t for t in ("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange",
+                                      "int4multirange", "int8multirange", "nummultirange", "datemultirange",
+                                      "tsmultirange", "tstzmultirange", "hstore", "macaddr8", "tsquery", "money",
+                                      "oid", "citext")},
 }
 _SERIAL = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 _TABLE_START = re.compile(r"(\w+) = sa\.Table\($")
