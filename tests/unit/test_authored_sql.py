@@ -208,3 +208,17 @@ def test_a_quoted_mixed_case_type_is_left_to_the_server() -> None:
     assert t.columns[("public", "t", "a")].get("type") is None
     assert t.columns[("public", "t", "b")]["type"] == "inet"
     assert t.columns[("public", "t", "c")].get("type") is None
+
+
+def test_mizzles_own_parentheses_around_an_index_element_are_not_kept() -> None:
+    """mizzle's SQL puts every expression element in parentheses around the snapshot's text; its snapshot holds
+    what is inside. A Django project's pulled baseline (wagtail + a kitchen app: Coalesce("ratio", 0.0), Cast,
+    KT("meta__kind") indexes) rebuilt `((stars::integer))` and `(COALESCE(…))` where the pulled snapshot had
+    `(stars::integer)` and `COALESCE(…)`: COALESCE and GREATEST are calls, and `((x))` has one layer too many."""
+    sql = ('CREATE INDEX "k_c" ON "public"."k" USING btree ((COALESCE(ratio, 0.0::double precision)), '
+           '(GREATEST(a, b)), ((stars::integer)), ((meta ->> \'kind\'::text)), (a || b) DESC);')
+    texts = AuthoredTexts()
+    read(sql, texts)
+    assert texts.indexes[("public", "k_c")]["exprs"] == {
+        0: "COALESCE(ratio, 0.0::double precision)", 1: "GREATEST(a, b)", 2: "(stars::integer)",
+        3: "(meta ->> 'kind'::text)", 4: "(a || b)"}

@@ -25,6 +25,8 @@ _OPEN, _CLOSE, _COMMA = "ASCII_40", "ASCII_41", "ASCII_44"
 _OPENERS, _CLOSERS = {_OPEN, "ASCII_91"}, {_CLOSE, "ASCII_93"}
 # keywords the scanner reports for a name written bare that may still name a table (`session.id`)
 _NAME_KEYWORDS = {"UNRESERVED_KEYWORD", "COL_NAME_KEYWORD", "TYPE_FUNC_NAME_KEYWORD"}
+# an index element's expressions that need no parentheses of their own (the grammar's func_expr_windowless)
+_CALLS = {"FuncCall", "CoalesceExpr", "MinMaxExpr"}
 
 
 class _Stmt:
@@ -311,12 +313,16 @@ def _element_text(p: Any, toks: list[Any], st: _Stmt) -> str:
     """An index element's expression as the SQL spells it, but for the parentheses around a lone function call
     (`(lower(domain))`): an element needs none there, drizzle-kit writes none (sql`lower(domain)`), and its
     snapshot, like mizzle's, holds the call; they are mizzle's own SQL's, which puts every expression element in
-    parentheses (`pull`'s Supabase auth.sso_domains_domain_idx)."""
+    parentheses (`pull`'s Supabase auth.sso_domains_domain_idx). COALESCE, GREATEST and LEAST are calls to the
+    grammar too, and an element in two layers (`((stars::integer))`, a Django project's Cast index pulled) has
+    mizzle's around the snapshot's: one is dropped."""
     k = next((m for m, t in enumerate(toks) if t.name == _OPEN), None)
     if k is None:
         return st.text(toks[:1]) or ""
     end = _match(toks, k)
-    if k == 0 and type(p.expr).__name__ == "FuncCall" and end > 1:
+    if k == 0 and end > 2 and toks[1].name == _OPEN and _match(toks, 1) == end - 1:
+        return st.text(toks[1:end]) or ""
+    if k == 0 and type(p.expr).__name__ in _CALLS and end > 1:
         inner = next((m for m in range(1, end) if toks[m].name == _OPEN), None)
         if inner is not None and _match(toks, inner) == end - 1:  # `(` name `(` … `)` `)`: the call, nothing after
             return st.text(toks[1:end]) or ""
