@@ -51,6 +51,18 @@ KNOWN = set(_CASTS) | {t for targets in _CASTS.values() for t in targets} | STRI
     "uuid", "bytea", "tsvector", "tsquery", "line"}
 
 
+# the built-in range and multirange types: none has a cast to another of its kind (int4range → int8range), but
+# each reads the other's text form
+_RANGES = {"int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange"}
+_MULTIRANGES = {r.replace("range", "multirange") for r in _RANGES}
+
+
+def through_text(old_type: str, new_type: str) -> bool:
+    """Whether a change between these two types converts through text: two built-in range (multirange) types."""
+    o, n = base_type(old_type.replace("[]", "")), base_type(new_type.replace("[]", ""))
+    return o != n and ({o, n} <= _RANGES or {o, n} <= _MULTIRANGES)
+
+
 def base_type(type_: str) -> str:
     """`varchar(20)` → varchar, `timestamp (3) with time zone` → timestamp with time zone, serial → integer."""
     t = re.sub(r"\s*\([^)]*\)", "", type_).strip()

@@ -31,7 +31,7 @@ from ...schema.table_features import (
     same_sequence_options,
 )
 from . import lineage
-from .casts import has_cast
+from .casts import has_cast, through_text
 from .expressions import column_default
 from .security_ddl import RENDER as SECURITY_RENDER
 from .types import INT_MAX, SERIAL_BASE, quote_literal
@@ -358,7 +358,8 @@ def serial_sequence(table: tuple[str, str], column: str) -> str:
 
 def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
     """The USING expression of a type change: the schema code's own, a cast (through text from one enum to
-    another: PostgreSQL has no enum-to-enum cast), or a refusal when PostgreSQL has no cast to apply."""
+    another, or one range type to another: PostgreSQL has no cast between them), or a refusal when PostgreSQL has
+    no cast to apply."""
     col, new_t = ident(n.name), column_type(n, for_alter=True)
     if n.using:
         return n.using
@@ -368,7 +369,7 @@ def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
             f"cannot change the type of {where} from {o.type} to {n.type}: PostgreSQL has no cast between them",
             f'Say how to convert the values in the schema code, e.g. Column(..., info={{"mizzle": {{"using": '
             f'"<expression of {n.name}>"}}}}), or write this migration by hand (`mizzle generate --custom`).')
-    if o.type_schema is not None and n.type_schema is not None:
+    if (o.type_schema is not None and n.type_schema is not None) or through_text(o.type, n.type):
         return f"{col}::text{'[]' * n.type.count('[]')}::{new_t}"
     return f"{col}::{new_t}"
 
