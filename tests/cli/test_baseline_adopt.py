@@ -430,3 +430,21 @@ def test_baseline_adopts_a_create_all_key_declared_unique_too_under_drizzle_kits
     for args in (["drift"], ["generate", "--check"]):
         r = run_mizzle(args, cwd=tmp_path, url=url)
         assert r.code == 0, r.stdout + r.stderr
+
+
+def test_baseline_names_the_extensions_it_does_not_compare(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # the fastapi full-stack template's Alembic migration creates uuid-ossp, its models declare no extension: drift
+    # lists it as not compared (fx43), and baseline recorded the database without a word
+    _project(tmp_path)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"')
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        _metadata(tmp_path).create_all(engine)
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert "not compared (the snapshot tracks no extensions" in r.stderr and "uuid-ossp" in r.stderr, r.stderr

@@ -211,7 +211,12 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     is not compared, as `drift` sets it aside: in a folder without mizzle's sidecar, the functions, triggers, …
     its snapshots have no field for (SQLAlchemy-Continuum's native versioning makes them by DDL listeners), and
     the schemas its tables imply."""
-    from ..commands.drift import holds_comments, implied_schemas, without_sidecar_objects
+    from ..commands.drift import (
+        holds_comments,
+        implied_schemas,
+        untracked_extensions,
+        without_sidecar_objects,
+    )
     from ..schema.compare import canonical, lines, renamed_by_definition, set_aside_alembic
     from ..sources.database import introspect_url
 
@@ -237,6 +242,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
         if not comments:
             live, aside = without_sidecar_objects(live, expected)
+        aside += untracked_extensions(expected, live)  # as drift lists them (uuid-ossp of the fastapi template)
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
         alembic = None if alembic_schema is None else _alembic_note(conn, alembic_schema)
