@@ -429,6 +429,8 @@ def _type(c: Column, enum_vars: dict[tuple[str, str], str], dialect: str) -> tup
     pg_type = False
     if c.type_schema is not None and (c.type_schema, base) in enum_vars:
         expr = enum_vars[(c.type_schema, base)]
+    elif c.type_schema is not None:  # an enum of a schema outside schema_filter: named, not made (not pulled)
+        expr = f"pg.ENUM(name={_str(base)}, schema={_str(c.type_schema)}, create_type=False)"
     else:
         scalar = _scalar_type(base)
         expr = scalar if scalar is not None else f"PgType({_str(type_name(base))})"

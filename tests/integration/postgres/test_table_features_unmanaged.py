@@ -262,3 +262,9 @@ def test_a_column_of_a_type_outside_schema_filter_is_listed(tmp_path: Path, run_
             line = next(ln for ln in r.stderr.splitlines() if "outside what was pulled (schema_filter)" in ln)
             assert line.endswith(': firstname (public."Name") on person.person, moods (public.mood) on '
                                  "person.person"), line
+        # the enum column is written as the enum it is (pg.ENUM(create_type=False): named, not made): the module read
+        # back matches the baseline, where PgType("mood") read as another type (`public.mood → mood`) (fx46)
+        module = (root / "db" / "schema.py").read_text()
+        assert 'pg.ENUM(name="mood", schema="public", create_type=False)' in module, module
+        r = run_mizzle(["generate", "--check"], cwd=root)
+        assert r.code == 0, r.stdout + r.stderr

@@ -562,6 +562,8 @@ class _PgConverter:
             if not t.name:
                 raise sa.exc.CompileError("a native enum (sa.Enum) needs a name on PostgreSQL: give it name=...")
             schema = t.schema or DEFAULT_SCHEMA
+            if not getattr(t, "create_type", True):  # pg.ENUM(create_type=False): made elsewhere, as create_all
+                return t.name, schema  # leaves it (an enum of a schema outside schema_filter, in a pulled module)
             values = tuple(t.enums)
             key = (schema, t.name)
             if key in self.enums and self.enums[key].values != values:
