@@ -374,6 +374,12 @@ class Dialect(Protocol):
         writes for a sibling dialect (SQLite: libSQL's `ALTER TABLE … ALTER COLUMN`, of a Turso folder); None
         otherwise. `check` warns with it offline, before `migrate` fails on it."""
 
+    def copy_gaps(self, statements: list[str], before: dict[str, Any] | None) -> list[tuple[int, str]]:
+        """(index, why) of each statement of one migration file that copies rows from columns its table lacks in
+        the snapshot before the file (`before`, the folder's JSON; None: unknown) — drizzle-kit 0.x's SQLite table
+        rebuilds listing the columns they add in the copy's SELECT too, which fail under any migrator. `check`
+        warns with them offline (PostgreSQL: none)."""
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         """The DDL of `changes`, in order, with transaction boundaries."""
 

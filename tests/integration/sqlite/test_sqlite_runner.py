@@ -278,3 +278,29 @@ def test_a_drizzle_kit_rebuild_copying_a_column_it_adds_says_so(tmp_path: Path) 
     write_folder(tmp_path / "other", [["CREATE TABLE a (id integer)"], ["INSERT INTO a SELECT nope FROM a"]])
     code, out, err = run(["migrate"], tmp_path / "other")
     assert code == 1 and "rebuild" not in err  # another missing column: no such hint
+
+
+def test_check_warns_offline_of_a_rebuild_copying_a_column_it_adds(tmp_path: Path) -> None:
+    # the same folders, found by `mizzle check` before any database: the snapshot before 0001 has no position or
+    # type on rest_timer (a column an earlier ADD COLUMN of the file makes is known)
+    from mizzle.migrations.check import check_folder
+
+    out = write_folder(tmp_path, [
+        ["CREATE TABLE `rest_timer` (`id` integer PRIMARY KEY, `rest_time` integer NOT NULL)"],
+        ["ALTER TABLE `rest_timer` ADD `note` text",
+         "CREATE TABLE `__new_rest_timer` (`id` integer PRIMARY KEY, `position` integer, `rest_time` integer NOT "
+         "NULL, `note` text, `type` text)",
+         'INSERT INTO `__new_rest_timer`("id", "position", "rest_time", "note", "type") SELECT "id", "position", '
+         '"rest_time", "note", "type" FROM `rest_timer`',
+         "DROP TABLE `rest_timer`", "ALTER TABLE `__new_rest_timer` RENAME TO `rest_timer`"]])
+    columns = {c: {"name": c, "type": "integer", "primaryKey": c == "id", "notNull": True, "autoincrement": False}
+               for c in ("id", "rest_time")}
+    snapshot = {"version": "6", "dialect": "sqlite", "id": "a1", "prevId": "00000000-0000-0000-0000-000000000000",
+                "tables": {"rest_timer": {"name": "rest_timer", "columns": columns, "indexes": {},
+                                          "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {},
+                                          "checkConstraints": {}}},
+                "views": {}, "enums": {}, "_meta": {"schemas": {}, "tables": {}, "columns": {}}, "internal": {}}
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps(snapshot))
+    found = [f for f in check_folder(out, "sqlite").warnings if "rebuild copies" in f.message]
+    assert [(Path(f.path).name, f.message.split(":")[0]) for f in found] == [("0001_m1.sql", "statement 3")], found
+    assert "copies position, type from rest_timer, which has none of them" in found[0].message

@@ -106,6 +106,9 @@ class PostgresDialect:
     def foreign_statement(self, sql: str) -> str | None:
         return None  # drizzle-kit's PostgreSQL siblings (Neon, Supabase, …) write PostgreSQL
 
+    def copy_gaps(self, statements: list[str], before: dict[str, Any] | None) -> list[tuple[int, str]]:
+        return []  # drizzle-kit changes a PostgreSQL column in place: no copies
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
         from .objects_ddl import RENDER_OBJECTS

@@ -124,6 +124,11 @@ class SQLiteDialect:
 
         return libsql_statement(sql)
 
+    def copy_gaps(self, statements: list[str], before: dict[str, Any] | None) -> list[tuple[int, str]]:
+        from .runner import copy_gaps
+
+        return copy_gaps(statements, before)
+
     def render(self, changes: list[Any]) -> list[PlannedStatement]:
         from .ddl import render
 

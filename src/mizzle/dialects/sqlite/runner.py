@@ -433,13 +433,72 @@ def rebuild_copy_advice(statement: str, message: str, columns_of: Callable[[str]
     table, column = _REBUILD_COPY.match(statement), _NO_COLUMN.search(message)
     if table is None or column is None:
         return None
-    t = table.group("table")
-    listed = [c.strip().strip('`"[]') for c in table.group("columns").split(",")]
+    t, listed = _copy_source(statement) or rebuild_copy_columns(statement) or ("", [])  # the SELECT's old names
     have = columns_of(t)
     missing = [c for c in listed if c not in have] if have else []
-    names = ", ".join(missing or [column.group("column")])
+    return copy_gap_advice(t, missing or [column.group("column")])
+
+
+def rebuild_copy_columns(statement: str) -> tuple[str, list[str]] | None:
+    """(t, the columns listed) of a table rebuild's copy, `INSERT INTO __new_t (…) SELECT … FROM t`; None for any
+    other statement."""
+    m = _REBUILD_COPY.match(statement)
+    if m is None:
+        return None
+    return m.group("table"), [c.strip().strip('`"[]') for c in m.group("columns").split(",")]
+
+
+_ADD_COLUMN = re.compile(r'(?is)^\s*ALTER\s+TABLE\s+[`"\[]?(?P<table>[^`"\]\s]+)[`"\]]?\s+ADD\s+(?:COLUMN\s+)?'
+                         r'[`"\[]?(?P<column>[^`"\]\s]+)')
+
+
+def copy_gaps(statements: list[str], before: dict[str, Any] | None) -> list[tuple[int, str]]:
+    """Dialect.copy_gaps on SQLite: a rebuild's copy listing a column its table has neither in the snapshot before
+    the file nor by an `ADD COLUMN` earlier in the file. A table the snapshot lacks (made by the file, or by SQL the
+    snapshots do not follow) is not judged."""
+    tables = (before or {}).get("tables") or {}
+    added: dict[str, set[str]] = {}
+    out: list[tuple[int, str]] = []
+    for i, sql in enumerate(statements):
+        if (m := _ADD_COLUMN.match(sql)) is not None:
+            added.setdefault(m.group("table"), set()).add(m.group("column"))
+        copy = _copy_source(sql)
+        if copy is None or not isinstance(tables.get(copy[0]), dict):
+            continue
+        have = set((tables[copy[0]].get("columns") or {}).keys()) | added.get(copy[0], set())
+        missing = [c for c in copy[1] if c not in have]
+        if missing and have:
+            out.append((i, copy_gap_advice(copy[0], missing)))
+    return out
+
+
+_COPY_SELECT = re.compile(r'(?is)\)\s*SELECT\s+(?P<select>.*?)\s+FROM\s+[`"\[]?(?P<table>[^`"\]\s;]+)[`"\]]?\s*;?\s*$')
+_PLAIN_NAME = re.compile(r'^(?:`(?P<b>[^`]+)`|"(?P<q>[^"]+)"|\[(?P<s>[^\]]+)\]|(?P<bare>[A-Za-z_][A-Za-z0-9_$]*))$')
+_NOT_NAMES = frozenset({"null", "true", "false", "current_timestamp", "current_date", "current_time"})
+
+
+def _copy_source(statement: str) -> tuple[str, list[str]] | None:
+    """(t, the columns the SELECT reads by plain name) of a rebuild's copy `INSERT INTO __new_t (…) SELECT … FROM
+    t`: the SELECT's names are the old table's (a rebuild that renames a column lists the new name in the INSERT,
+    homarr's 0016); an expression in the list is not judged."""
+    if _REBUILD_COPY.match(statement) is None or (m := _COPY_SELECT.search(statement)) is None:
+        return None
+    items, depth, start, text = [], 0, 0, m.group("select")
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            items.append(text[start:k])
+            start = k + 1
+    items.append(text[start:])
+    names = [n.group("b") or n.group("q") or n.group("s") or n.group("bare")
+             for x in items if (n := _PLAIN_NAME.match(x.strip())) is not None]
+    return m.group("table"), [x for x in names if x.lower() not in _NOT_NAMES]
+
+
+def copy_gap_advice(table: str, missing: list[str]) -> str:
+    names = ", ".join(missing)
     lacks = "has none of them" if len(missing) > 1 else "has no such column"
-    return (f"this table rebuild copies {names} from {t}, which {lacks}: a column the rebuild adds is in "
+    return (f"this table rebuild copies {names} from {table}, which {lacks}: a column the rebuild adds is in "
             f"its SELECT too (drizzle-kit writes it so, and drizzle-orm's migrator fails here as well); edit the "
             f"migration: take {names} out of the INSERT's column list and of the SELECT (a new column then takes its "
             f"default; one NOT NULL without a default needs one, or the copy fails on a table holding rows)")
