@@ -92,9 +92,14 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
     return "rewrite"
 
 
+# PostgreSQL's internal names (what its parser and the TypeSpecs hold) → the names a migration spells
+_SPOKEN = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
+           "bpchar": "char", "bool": "boolean", "timestamptz": "timestamptz", "timetz": "timetz"}
+
+
 def _fmt(t: TypeSpec) -> str:
     mods = f"({', '.join(map(str, t.mods))})" if t.mods else ""
-    return f"{t.name}{mods}{'[]' if t.array else ''}"
+    return f"{_SPOKEN.get(t.name, t.name)}{mods}{'[]' if t.array else ''}"
 
 
 @statement_check

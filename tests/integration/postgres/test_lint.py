@@ -98,7 +98,7 @@ def test_folder_context_uses_previous_snapshot(tmp_path: Path, run_mizzle) -> No
     assert [f.rule for f in lint_file(files[0])] == []  # the first migration: nothing existed
     step3 = {(f.rule, f.message.split(";")[0]) for f in lint_file(files[1])}
     # known old types: integer → bigint rewrites; varchar(40) → varchar(80) is safe; text → varchar(200) narrows
-    assert ("MZ104", "type of public.users.legacy changed from int4 to int8") in step3
+    assert ("MZ104", "type of public.users.legacy changed from integer to bigint") in step3
     assert ("MZ105", "type of public.posts.title narrowed from text to varchar(200)") in step3
     assert not any("nickname" in m for r, m in step3 if r in ("MZ104", "MZ105"))
     assert ("MZ202", "SET NOT NULL on public.users.nickname") in step3
