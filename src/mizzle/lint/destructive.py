@@ -94,7 +94,7 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
 
 # PostgreSQL's internal names (what its parser and the TypeSpecs hold) → the names a migration spells
 _SPOKEN = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
-           "bpchar": "char", "bool": "boolean", "timestamptz": "timestamptz", "timetz": "timetz"}
+           "bpchar": "char", "bool": "boolean"}
 
 
 def _fmt(t: TypeSpec) -> str:
