@@ -62,15 +62,19 @@ def test_tables_added_by_mapper_configuration_are_read(tmp_path: Path,
     assert check.code == 0, check.stdout + check.stderr  # type: ignore[attr-defined]
 
 
-def test_mappers_that_cannot_be_configured_are_an_error_naming_why(tmp_path: Path,
-                                                                   run_mizzle: Callable[..., object]) -> None:
-    # a listener waits for them to add tables: without them the model would lack those tables
+def test_mappers_that_cannot_be_configured_are_a_warning_naming_why(tmp_path: Path,
+                                                                    run_mizzle: Callable[..., object]) -> None:
+    # a listener waits for them to add tables, which the model then lacks: said. Not an error: a relationship to a
+    # class the schema modules leave out never was one for what mizzle reads, and a listener proves no tables
+    # (Flask-Security's models name FsRefreshTracker, which the real-world suite's modules do not define; an exit 2
+    # there stopped generate on them)
     cwd = _project(tmp_path, BROKEN)
     r = run_mizzle(["generate", "--name", "init"], cwd=cwd)
-    assert r.code == 2, r.stdout + r.stderr  # type: ignore[attr-defined]
-    first = r.stderr.splitlines()[0]  # type: ignore[attr-defined]
-    assert "configure" in first and "NoSuchClass" in first, r.stderr  # type: ignore[attr-defined]
-    assert not (cwd / "drizzle" / "meta" / "_journal.json").exists()
+    assert r.code == 0, r.stdout + r.stderr  # type: ignore[attr-defined]
+    line = next(x for x in r.stderr.splitlines() if "could not be configured" in x)  # type: ignore[attr-defined]
+    assert "NoSuchClass" in line and "version tables" in line, r.stderr  # type: ignore[attr-defined]
+    sql = next((cwd / "drizzle").glob("0000_*.sql")).read_text()
+    assert 'CREATE TABLE "public"."article"' in sql and "article_version" not in sql, sql
 
 
 def test_a_schema_without_configuration_listeners_is_not_configured(tmp_path: Path,

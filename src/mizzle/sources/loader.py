@@ -21,6 +21,8 @@ class FoundMetaData:
     origin: str  # file or module where it was found
     # the mizzle.pg objects (extensions, policies, …) of every schema module, on the first MetaData found
     objects: tuple[Any, ...] = ()
+    # what reading the modules could not do (configure_listened_mappers), on the first MetaData found: warnings
+    notes: tuple[str, ...] = ()
 
 
 def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
@@ -197,21 +199,25 @@ def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
     if not targets:
         raise SchemaLoadError(f"schema patterns {list(patterns)} matched no files under {root}")
     modules = import_schema_modules(targets, root)
-    configure_listened_mappers(modules)
-    return collect_metadata(modules)
+    note = configure_listened_mappers(modules)
+    found = collect_metadata(modules)
+    if note is not None and found:
+        found[0] = FoundMetaData(found[0].metadata, found[0].origin, found[0].objects, (note,))
+    return found
 
 
 _CONFIGURE_EVENTS = ("before_configured", "after_configured", "before_mapper_configured", "mapper_configured")
 
 
-def configure_listened_mappers(modules: list[tuple[str, Any]]) -> None:
+def configure_listened_mappers(modules: list[tuple[str, Any]]) -> str | None:
     """Configure the ORM's mappers, as an app's start-up or first query does, when something listens for it:
     a library may add tables then (SQLAlchemy-Continuum builds its `*_version` tables and `transaction` in an
     `after_configured` listener on Mapper), which `create_all` makes after that. Only then: configuring 1,000
-    mappers with relationships costs seconds, and a relationship to a class the schema modules leave out is no
-    error for what mizzle reads. A failure is a SchemaLoadError: the model would lack those tables."""
+    mappers with relationships costs seconds. A failure (a relationship to a class the schema modules leave out:
+    Flask-Security's models, whose User names FsRefreshTracker) is returned as a warning, the tables read as the
+    import left them: it was never an error for what mizzle reads, and a listener is no proof of added tables."""
     if "sqlalchemy.orm" not in sys.modules:
-        return
+        return None
     from sqlalchemy import inspect
     from sqlalchemy.orm import Mapper, configure_mappers
 
@@ -220,13 +226,13 @@ def configure_listened_mappers(modules: list[tuple[str, Any]]) -> None:
     mappers = [m for m in found if isinstance(m, Mapper)]
     pending = [m for m in mappers if not m.configured]
     if not any(getattr(m.dispatch, event) for m in pending for event in _CONFIGURE_EVENTS):
-        return
+        return None
     try:
         configure_mappers()
     except Exception as e:  # noqa: BLE001 - any failure in user code or a library's listener
         first = (str(e).splitlines() or [""])[0]
-        raise SchemaLoadError(
-            f"cannot configure the ORM mappers of the schema code, which a library listens for to add tables "
-            f"(SQLAlchemy-Continuum's version tables): {type(e).__name__}: {first}",
-            "Fix the mapping (what `sa.orm.configure_mappers()` in the app would raise), or list the module that "
-            "defines the class it names in `schema`.") from None
+        return (f"the ORM mappers, which a library listens for (it may add tables then: SQLAlchemy-Continuum's "
+                f"version tables), could not be configured ({type(e).__name__}: {first[:200]}): what such a listener "
+                "adds is not in the schema read; fix the mapping (what `sa.orm.configure_mappers()` in the app "
+                "raises) or list the module defining the class it names in `schema`")
+    return None

@@ -65,7 +65,8 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
 
     declared = declared_names(model.objects.all())
     events = ddl_events(items, {k: v for k, v in seen.items() if not schema_filter or k[0] in schema_filter},
-                        dialect, declared) + registered_entities(model, declared)
+                        dialect, declared) + registered_entities(model, declared) \
+        + [n for item in items for n in item.notes]
     if not events:
         return model
     from dataclasses import replace
