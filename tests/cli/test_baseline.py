@@ -117,6 +117,39 @@ def test_baseline_force_and_hash_conflicts(tmp_path: Path, pg_url, run_mizzle) -
     assert len(_tracking_rows(url)) == 1
 
 
+PLUGINS = """import sqlalchemy as sa
+md = sa.MetaData()
+plugin = sa.Table("plugin", md, sa.Column("id", sa.Integer, primary_key=True),
+                  sa.Column("slug", sa.String, unique=True), sa.Column("title", sa.String))
+"""
+
+
+@pytest.mark.pg
+def test_baseline_force_still_takes_the_databases_constraint_names(tmp_path: Path, pg_url,
+                                                                    run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # Netflix/dispatch: `create_all` named the unnamed unique `plugin_slug_key`, the folder `plugin_slug_unique`;
+    # the database differed elsewhere (there: full-text functions its DDL listeners made, which the folder's
+    # sidecar records none of), so the plain baseline refused; `baseline --force` took no names, and the
+    # migration dropping the unique failed on that database
+    url = pg_url()
+    (tmp_path / "models.py").write_text(PLUGINS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("CREATE TABLE plugin (id serial PRIMARY KEY, slug varchar UNIQUE, title varchar)")
+        c.execute("CREATE TABLE unrelated (id int)")
+    assert run_mizzle(["baseline"], cwd=tmp_path, url=url).code == 3  # + table unrelated
+    forced = run_mizzle(["baseline", "--force"], cwd=tmp_path, url=url)
+    assert forced.code == 0, forced.stderr
+    assert "was not compared" in forced.stderr and "plugin_slug_key" in forced.stderr, forced.stderr
+    (tmp_path / "models.py").write_text(PLUGINS.replace(", unique=True", ""))
+    assert run_mizzle(["generate", "--name", "drop_unique"], cwd=tmp_path).code == 0
+    r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    with psycopg.connect(url) as c:
+        assert c.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'plugin_slug_key'").fetchone() == (0,)
+
+
 @pytest.mark.pg
 def test_pull_records_its_baseline(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     url = pg_url()

@@ -14,7 +14,7 @@ Examples:
   mizzle baseline --force --reason "restored from a dump; checked by hand\"""")
 @click.option("--to", "to", metavar="TAG", help="The last migration the database already holds (default: the latest).")
 @click.option("--force", is_flag=True, help="Record without comparing the database with the snapshot (a warning "
-              "says so).")
+              "says so); the names it gives constraints and indexes are still taken.")
 @click.option("--reason", metavar="TEXT", help="Why, for the audit entries (default: `baseline up to TAG`).")
 @click.option("--lock-timeout", metavar="SECONDS", help="Give up (exit 4) if a migration run holds the lock this long.")
 @click.option("--connect-timeout", type=float, default=10, show_default=True, metavar="S",

@@ -393,17 +393,9 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
                       connect_timeout: float, db: DatabaseURL) -> None:
     """Before the tracking rows are read: the database must match the snapshot of the target (exit 3 listing
     the differences); constraint names matched by definition are adopted into the snapshot."""
-    from ..commands.drift import snapshot_model
-    from ..sources.database import scope_for
-
     target = _baseline_target(folder, to, out, "Write the first migration (`mizzle generate`, or `mizzle pull` from "
                                                 "this database).")
-    scope = scope_for(config)
-    expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-    changes, adopted, alembic, aside = _compare_live(db, scope, expected, folder, connect_timeout)
-    out.warnings += aside
-    if alembic:
-        out.notes.append(alembic)
+    changes, adopted = _baseline_read(config, folder, target, out, connect_timeout, db)
     if changes:
         raise IntegrityError(
             f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
@@ -412,6 +404,27 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
             "or pass --force to record it without comparing.")
     out.checked = True
+    _baseline_adopt(folder, target, out, adopted, db)
+
+
+def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, out: BaselineResult,
+                   connect_timeout: float, db: DatabaseURL) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
+    """The differences between the database and the snapshot of `target`, and the names the snapshot takes from
+    the database (constraints and indexes matched by definition under another name)."""
+    from ..commands.drift import snapshot_model
+    from ..sources.database import scope_for
+
+    scope = scope_for(config)
+    expected = scope.restrict(snapshot_model(folder, target, db.dialect))
+    changes, adopted, alembic, aside = _compare_live(db, scope, expected, folder, connect_timeout)
+    out.warnings += aside
+    if alembic:
+        out.notes.append(alembic)
+    return changes, adopted
+
+
+def _baseline_adopt(folder: MigrationFolder, target: Migration, out: BaselineResult,
+                    adopted: list[tuple[str, str, str, str, str]], db: DatabaseURL) -> None:
     if adopted:
         d = dialects.get(db.dialect)
         out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"], d.sidecar_server_names,
@@ -421,29 +434,24 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
 
 def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
                    connect_timeout: float, db: DatabaseURL) -> None:
-    """`--force`: no comparison, a warning instead."""
+    """`--force`: no comparison, a warning instead. The names the database gives the snapshot's constraints and
+    indexes are facts of the database all the same (`plugin_slug_key` that `create_all` made, where the snapshot
+    has drizzle-kit's `plugin_slug_unique`; SQLite's uniques of a CREATE TABLE): they are read and adopted as
+    a compared baseline adopts them, or a later migration dropping one names what the database does not have."""
+    from ..errors import MizzleError
+
     target = _baseline_target(folder, to, out, None)
     out.checked = False
     out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
                         "`mizzle drift` shows how far it is from it")
-    if dialects.get(db.dialect).rebuilds_tables:  # not compared, but its tables' own uniques are marked all the same
-        out.notes += _adopt_inline(folder, target, _inline_uniques(config, db, connect_timeout, out))
-
-
-def _inline_uniques(config: Config, db: DatabaseURL, connect_timeout: float, out: BaselineResult
-                    ) -> list[tuple[str, str]]:
-    """The unique indexes ((table, name)) the database has as a UNIQUE of its table's CREATE TABLE (SQLite), for
-    `baseline --force`: a database it cannot read gets a warning (nothing marked), as --force records it anyway."""
-    from ..errors import MizzleError
-    from ..sources.database import introspect_url, scope_for
-
     try:
-        live = introspect_url(db, scope_for(config), connect_timeout=connect_timeout)
+        _, adopted = _baseline_read(config, folder, target, out, connect_timeout, db)
     except MizzleError as e:
-        out.warnings.append(f"--force: the database could not be read ({e.message}), so no UNIQUE of a CREATE TABLE "
-                            "is marked in the snapshot: a later migration dropping one may fail (DROP INDEX)")
-        return []
-    return [(t.name, i.name) for t in live.tables for i in t.indexes if i.inline]
+        out.warnings.append(f"--force: the database could not be read ({e.message}), so the names it gives "
+                            "constraints and indexes are not taken into the snapshot: a later migration dropping or "
+                            "changing one may name what the database does not have")
+        return
+    _baseline_adopt(folder, target, out, adopted, db)
 
 
 def _baseline_records(s: Any, folder: MigrationFolder, out: BaselineResult, reason: str | None,
