@@ -101,6 +101,28 @@ def test_duplicate_table_names_both_files(tmp_path: Path, run_mizzle) -> None:  
     assert "public.users is defined twice" in line and "app/a.py" in line and "app/b.py" in line
 
 
+def test_one_table_in_two_declarative_bases_of_one_module_names_both(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # Home Assistant's recorder db_schema.py (2025.4) keeps `LegacyBase` beside `Base` for its own data migrations,
+    # with a second `events` table: the error named db_schema.py twice and no way out. It names the two MetaData and
+    # how to read only one: a module of the project's own that imports it.
+    two_bases = ("import sqlalchemy as sa\nfrom sqlalchemy.orm import DeclarativeBase\n\n"
+                 "class Base(DeclarativeBase):\n    pass\n\n\nclass LegacyBase(DeclarativeBase):\n    pass\n\n\n"
+                 "class Events(Base):\n    __tablename__ = 'events'\n    id = sa.Column(sa.Integer, primary_key=True)\n\n\n"
+                 "class LegacyEvents(LegacyBase):\n    __tablename__ = 'events'\n"
+                 "    id = sa.Column(sa.Integer, primary_key=True)\n")
+    project(tmp_path, {"app/schema.py": two_bases}, schema='["app/schema.py"]')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2
+    assert "public.events is defined twice: in app/schema.py (Base.metadata) and in app/schema.py " \
+           "(LegacyBase.metadata)" in r.stderr.replace(str(tmp_path) + "/", ""), r.stderr
+    assert "from app.schema import Base" in r.stderr, r.stderr
+    (tmp_path / "app" / "managed.py").write_text("from app.schema import Base  # noqa: F401\n")
+    cfg = tmp_path / "mizzle.toml"
+    cfg.write_text(cfg.read_text().replace("app/schema.py", "app/managed.py"))
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 0 and "+ table events" in r.stdout, r.stderr
+
+
 def test_same_metadata_imported_by_two_modules_is_not_a_duplicate(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     project(tmp_path, {"app/base.py": SIMPLE,
                        "app/more.py": "import sqlalchemy as sa\nfrom app.base import md, users\n"

@@ -7,7 +7,7 @@ import glob
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ class FoundMetaData:
     objects: tuple[Any, ...] = ()
     # what reading the modules could not do (configure_listened_mappers), on the first MetaData found: warnings
     notes: tuple[str, ...] = ()
+    holder: str = ""  # the module attribute it was found through: "Base.metadata", "metadata"
+    module: str = ""  # the dotted name of that module
 
 
 def expand_schema_paths(patterns: tuple[str, ...], root: Path) -> list[str]:
@@ -132,20 +134,20 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
 
     found: dict[int, FoundMetaData] = {}
 
-    def add(md: Any, origin: str) -> None:
+    def add(md: Any, origin: str, holder: str, module: Any) -> None:
         if isinstance(md, MetaData) and id(md) not in found:
-            found[id(md)] = FoundMetaData(md, origin)
+            found[id(md)] = FoundMetaData(md, origin, holder=holder, module=getattr(module, "__name__", ""))
 
     for origin, module in modules:
-        for value in list(vars(module).values()):
+        for name, value in list(vars(module).items()):
             if isinstance(value, MetaData):
-                add(value, origin)
+                add(value, origin, name, module)
             elif isinstance(value, Table):
-                add(value.metadata, origin)
+                add(value.metadata, origin, f"{name}.metadata", module)
             else:
                 md = getattr(value, "metadata", None) if isinstance(value, type) else None
                 if isinstance(md, MetaData):
-                    add(md, origin)
+                    add(md, origin, f"{name}.metadata", module)
     return _with_pg_objects(list(found.values()), modules)
 
 
@@ -172,7 +174,7 @@ def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]])
         return found
     if not found:
         found = [FoundMetaData(MetaData(), modules[0][0])]
-    found[0] = FoundMetaData(found[0].metadata, found[0].origin, tuple(objects.values()))
+    found[0] = replace(found[0], objects=tuple(objects.values()))
     return found
 
 
@@ -202,7 +204,7 @@ def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
     note = configure_listened_mappers(modules)
     found = collect_metadata(modules)
     if note is not None and found:
-        found[0] = FoundMetaData(found[0].metadata, found[0].origin, found[0].objects, (note,))
+        found[0] = replace(found[0], notes=(note,))
     return found
 
 

@@ -52,10 +52,7 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
                 continue  # the Table create_view returns: the view's columns for queries, not a table
             key = (t.schema or DEFAULT_SCHEMA, t.name)
             if key in seen and seen[key][0] is not t:
-                first = seen[key][1]
-                raise SchemaLoadError(
-                    f"table {key[0]}.{key[1]} is defined twice: in {table_origin(seen[key][0], first)} and "
-                    f"in {table_origin(t, item.origin)}")
+                refuse_table_defined_twice(key, seen[key], t, item, items)
             seen.setdefault(key, (t, item.origin))
     from .. import dialects
 
@@ -72,6 +69,26 @@ def schema_from_metadata(found: list[FoundMetaData] | list[Any], dialect: str = 
     from dataclasses import replace
 
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *events)))
+
+
+def refuse_table_defined_twice(key: tuple[str, str], first: tuple[Any, str], table: Any, item: FoundMetaData,
+                               items: list[FoundMetaData]) -> None:
+    """Two Tables of one name: each named by its file and the MetaData holding it. Two MetaData of one module
+    (Home Assistant's recorder keeps a `LegacyBase` beside `Base` for its own data migrations) are both read, as
+    every MetaData a schema module reaches is: the way to read only one is a module that imports only it."""
+    def where(t: Any, origin: str) -> str:
+        holder = next((i.holder for i in items if i.metadata is t.metadata and i.holder), "")
+        return table_origin(t, origin) + (f" ({holder})" if holder else "")
+
+    message = (f"table {key[0]}.{key[1]} is defined twice: in {where(first[0], first[1])} and "
+               f"in {where(table, item.origin)}")
+    keep = next((i for i in items if i.metadata is first[0].metadata), None)
+    if keep is None or not keep.holder or not keep.module:
+        raise SchemaLoadError(message)
+    raise SchemaLoadError(
+        message, f"mizzle reads every MetaData the schema modules reach at their top level; to manage only one, "
+                 f"list in `schema` a module of your own that imports only it "
+                 f"(`from {keep.module} import {keep.holder.split('.')[0]}`)")
 
 
 def view_stand_ins(items: list[FoundMetaData], dialect: str) -> dict[str, set[int]]:
