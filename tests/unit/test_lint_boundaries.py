@@ -195,3 +195,24 @@ def test_a_generated_column_dropped_and_added_back_loses_nothing() -> None:
     assert mz102('ALTER TABLE "film" DROP COLUMN "length_hours";') != []
     assert mz102('ALTER TABLE "film" DROP COLUMN "note";--> statement-breakpoint\n'
                  'ALTER TABLE "film" ADD COLUMN "note" text GENERATED ALWAYS AS (\'x\') STORED;') != []
+
+
+def test_text_to_a_shorter_char_is_a_narrowing() -> None:
+    # Home Assistant's recorder (db_schema.py, schema 33 → 42) turns states.entity_id varchar(255) and
+    # events.event_data text into CHAR(1); generate writes `USING "entity_id"::char(1)`, and PostgreSQL 15's explicit
+    # cast cuts every value to its first character with no error ('light.a' → 'l'): data lost, so MZ105, not
+    # MZ104's rewrite warning
+    from mizzle.lint.destructive import classify
+    from mizzle.lint.state import TypeSpec
+
+    assert classify(TypeSpec("varchar", (255,)), TypeSpec("bpchar", (1,))) == "narrow"
+    assert classify(TypeSpec("text"), TypeSpec("bpchar", (1,))) == "narrow"
+    assert classify(TypeSpec("varchar"), TypeSpec("bpchar", (10,))) == "narrow"
+    assert classify(TypeSpec("varchar", (4,)), TypeSpec("bpchar", (10,))) == "rewrite"  # padded, nothing cut
+    assert classify(TypeSpec("text"), TypeSpec("bpchar")) == "rewrite"  # bpchar without a length: unbounded
+    from mizzle.schema.model import Column, Table, make_schema
+
+    before = make_schema("postgresql", [Table("states", columns=(Column("entity_id", "varchar(255)"),))])
+    found = [f.rule for f in lint_file('ALTER TABLE "states" ALTER COLUMN "entity_id" SET DATA TYPE char(1) USING '
+                                       '"entity_id"::char(1);', LintContext(previous=before, file="t.sql"))]
+    assert found == ["MZ105"], found

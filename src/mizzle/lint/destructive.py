@@ -76,6 +76,9 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
     if old.name == new.name == "bpchar" and old.mods and new.mods:
         # char(n) values are stored padded to n: a wider char is a rewrite
         return "rewrite" if new.mods[0] > old.mods[0] else "narrow"
+    if old.name in _TEXTLIKE and new.name == "bpchar" and new.mods:
+        # the USING cast to char(n) cuts each longer value with no error (checked on PostgreSQL 15)
+        return "narrow" if not old.mods or old.mods[0] > new.mods[0] else "rewrite"
     if old.name == "bpchar" and new.name in _TEXTLIKE:
         if new.name == "varchar" and new.mods and (not old.mods or new.mods[0] < old.mods[0]):
             return "narrow"
