@@ -110,3 +110,30 @@ def test_a_conflict_two_pairs_of_leaves_share_is_reported_once(tmp_path: Path, r
     errors = [e["message"] for e in json.loads(r.stdout)["errors"]]
     assert len(errors) == 1, errors
     assert "branches do not commute" in errors[0] and "_a and " in errors[0] and "_c both" in errors[0]
+
+
+def test_a_hand_written_folder_without_snapshot_is_a_warning_unless_it_is_the_latest(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # fedify-dev/hollo's drizzle-kit 1.x folder holds four hand-written migrations with no snapshot.json (a data fix,
+    # a no-op marker, …) between generated ones; drizzle-kit 1.x reads only the snapshots there are (its check and
+    # generate accept the folder), but `mizzle check` failed it with "snapshot missing" on each
+    trunk = tmp_path / "trunk"
+    trunk.mkdir()
+    (trunk / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema_mod.py"]\nout = "drizzle"\n'
+                                       '[migrations]\nlayout = "folders"\n')
+    t0 = 1_767_225_600_000  # 2026-01-01
+    _generate(trunk, "", "init", t0)
+    hand = trunk / "drizzle" / "20260101000100_fix_emails"
+    hand.mkdir()
+    (hand / "migration.sql").write_text('UPDATE "users" SET "email" = lower("email");\n')
+    r = run_mizzle(["check", "--json"], cwd=trunk)
+    assert r.code == 3, r.stdout + r.stderr  # the latest: generate would diff against the snapshot before it
+    errors = json.loads(r.stdout)["errors"]
+    assert [e["path"] for e in errors] == ["20260101000100_fix_emails/snapshot.json"], errors
+    assert "latest" in errors[0]["message"]
+    _generate(trunk, ', sa.Column("age", sa.Integer)', "age", t0 + 120_000)
+    r = run_mizzle(["check", "--json"], cwd=trunk)
+    assert r.code == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["errors"] == []
+    warnings = [w for w in doc["warnings"] if "20260101000100_fix_emails" in w["path"]]
+    assert len(warnings) == 1 and "verify" in warnings[0]["message"], doc["warnings"]

@@ -328,8 +328,8 @@ class _Checker:
                                "generate` diffs against it (`mizzle check --rebuild-snapshots` rebuilds "
                                "it from the SQL)")
         elif not only_latest:
-            self.add(WARNING, p, f"snapshot of {e.get('tag')} is missing (drizzle-kit and generate only "
-                                 "read the latest; `verify` cannot compare this step; `mizzle check "
+            self.add(WARNING, p, f"snapshot of {e.get('tag')} is missing (drizzle-kit and generate diff "
+                                 "against the latest only; `verify` cannot compare this step; `mizzle check "
                                  "--rebuild-snapshots` rebuilds it from the SQL)")
 
     def _snapshot_doc(self, p: Path) -> dict[str, Any] | None:
@@ -498,6 +498,7 @@ class _Checker:
         parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
         dirs = sorted(p for p in self.folder.iterdir() if p.is_dir())
         self.report.migrations = sum(1 for d in dirs if (d / "migration.sql").is_file())
+        migrations = [d for d in dirs if (d / "migration.sql").is_file()]
         for d in dirs:
             sql = d / "migration.sql"
             if not sql.is_file():
@@ -506,7 +507,7 @@ class _Checker:
                 continue
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
-                self.add(ERROR, d / "snapshot.json", "snapshot missing")
+                self._missing_snapshot(d / "snapshot.json", {"tag": d.name}, d == migrations[-1], False)
         self._check_stamps(mf)
         self._check_graph()
 
