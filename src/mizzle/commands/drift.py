@@ -123,7 +123,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     if alembic is not None:
         where = "" if dialects.is_embedded(dialect) else f"{alembic}."  # a file has no schemas (baseline's note)
         result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is not compared")
-    result.unmanaged += untracked_extensions(expected, live)
+    result.unmanaged += untracked_extensions(expected, live) + untracked_grants(expected, live)
     sidecar = holds_comments(mfolder)
     if not sidecar:
         live, aside = without_sidecar_objects(live, expected)
@@ -168,6 +168,18 @@ def untracked_extensions(expected: Schema, live: Schema) -> list[str]:
     names = sorted(e.name for e in live.security.extensions)
     return ["not compared (the snapshot tracks no extensions: the schema code declares none with "
             f"mizzle.pg.Extension): {len(names)} extensions: {', '.join(names)}"]
+
+
+def untracked_grants(expected: Schema, live: Schema) -> list[str]:
+    """The database's privileges (GRANT), listed where the snapshot (`expected`) tracks none (drizzle-kit wrote it,
+    or the schema code declares no mizzle.pg.Grant): compared on neither side (comparable_security), so named."""
+    if expected.security.grants is not None or not live.security.grants:
+        return []
+    names = sorted(f"on {g.on} {g.name if g.on == 'schema' or g.schema == DEFAULT_SCHEMA else g.schema + '.' + g.name}"
+                   f"{f' ({g.column})' if g.column else ''} to {g.grantee}" for g in live.security.grants)
+    shown = ", ".join(names[:20]) + (f", … ({len(names) - 20} more)" if len(names) > 20 else "")
+    return ["not compared (the snapshot tracks no privileges: drizzle-kit's snapshots have no field for them, and "
+            f"the schema code declares none with mizzle.pg.Grant): {len(names)} grants: {shown}"]
 
 
 def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tuple[Schema, list[str]]:
