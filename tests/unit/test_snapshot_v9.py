@@ -257,3 +257,26 @@ def test_an_array_constructor_default_keeps_the_constructor_only() -> None:
           "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
     rows = {r["name"]: r["default"] for r in v9.rows_from_v7(v7) if r["entityType"] == "columns"}
     assert rows == {"note": "ARRAY['a', 'b']", "ids": "ARRAY[1, 2]::bigint[]"}
+
+
+def test_a_default_index_name_past_63_bytes_read_from_the_server_is_written_whole() -> None:
+    # fedify-dev/hollo's drizzle-kit 1.x folder: index("…") on remote_reply_scrape_jobs (origin_host, status,
+    # next_attempt_at) has the default name remote_reply_scrape_jobs_origin_host_status_next_attempt_at_index (65
+    # bytes), whole in drizzle-kit's snapshot; `check --rebuild-snapshots` wrote the server's 63 bytes, a name the
+    # code does not give, so drizzle-kit's next generate would drop the index and make it again
+    t, cols = "remote_reply_scrape_jobs", ["origin_host", "status", "next_attempt_at"]
+    whole = f"{t}_{'_'.join(cols)}_index"
+    key = f"{t}_origin_host_status_next_attempt__index"  # the model's default name, cut to 63 bytes
+    table = {"name": t, "schema": "", "columns": {c: {"name": c, "type": "text", "primaryKey": False, "notNull": True}
+                                                  for c in cols},
+             "indexes": {key: {"name": key, "_serverName": whole[:63], "isUnique": False, "concurrently": False,
+                               "method": "btree", "with": {},
+                               "columns": [{"expression": c, "isExpression": False, "asc": True, "nulls": "last"}
+                                           for c in cols]}},
+             "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}, "checkConstraints": {},
+             "policies": {}, "isRLSEnabled": False}
+    v7 = {"id": "x", "prevId": ROOT, "version": "7", "dialect": "postgresql", "tables": {f"public.{t}": table},
+          "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+          "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
+    rows = [r for r in v9.rows_from_v7(v7) if r["entityType"] == "indexes"]
+    assert [(r["name"], r["nameExplicit"]) for r in rows] == [(whole, False)]

@@ -523,11 +523,14 @@ def _index_row(base: dict[str, Any], ix: dict[str, Any], server_name: str | None
             for c in ix["columns"]]
     plain = [c["value"] for c in cols if not c["isExpression"]]
     defaults = {make_object_name(base["table"], column_addition(tuple(plain)), "index")}
+    name = server_name or ix["name"]
     if len(plain) == len(cols):  # 0.x's `<table>_<columns>_index`, whole in its snapshot, cut on the server
         whole = f"{base['table']}_{'_'.join(plain)}_index"
         defaults |= {whole, truncate_identifier(whole)}
+        # drizzle-kit writes its default name whole (the server cuts it): one read back from the server is too
+        name = whole if ix["name"] in defaults and name == truncate_identifier(whole) else name
     with_ = ",".join(f"{k}={json.dumps(v) if isinstance(v, bool) else v}" for k, v in (ix.get("with") or {}).items())
-    return {**base, "name": server_name or ix["name"], "nameExplicit": ix["name"] not in defaults, "columns": cols,
+    return {**base, "name": name, "nameExplicit": ix["name"] not in defaults, "columns": cols,
             "isUnique": bool(ix.get("isUnique")),
             "where": unqualified(ix["where"], base["schema"], base["table"]) if ix.get("where") else None, "with": with_,
             "method": ix.get("method") or "btree", "concurrently": bool(ix.get("concurrently")), "entityType": "indexes"}
