@@ -215,6 +215,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         holds_comments,
         implied_schemas,
         untracked_extensions,
+        untracked_grants,
         without_sidecar_objects,
     )
     from ..schema.compare import canonical, lines, renamed_by_definition, set_aside_alembic
@@ -242,7 +243,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
         if not comments:
             live, aside = without_sidecar_objects(live, expected)
-        aside += untracked_extensions(expected, live)  # as drift lists them (uuid-ossp of the fastapi template)
+        aside += untracked_extensions(expected, live) + untracked_grants(expected, live)  # as drift lists them
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
         alembic = None if alembic_schema is None else _alembic_note(conn, alembic_schema)
