@@ -232,27 +232,11 @@ def _ident(text: str) -> str:
     return text[1:-1].replace('""', '"') if text.startswith('"') else text.lower()
 
 
-def renamed_to(sql: str, table: str) -> set[str]:
-    """Every name `sql` renames (`ALTER TABLE … RENAME TO`) to `table`, directly or through other names."""
+def _renamed_chain(renames: re.Pattern[str], sql: str, name: str) -> set[str]:
+    """Every name the statements `renames` matches in `sql` (old name, then new) rename to `name`, directly or
+    through other names."""
     back: dict[str, set[str]] = {}
-    for m in _RENAME_TABLE.finditer(sql):
-        back.setdefault(_ident(m.group(2)), set()).add(_ident(m.group(1)))
-    found: set[str] = set()
-    todo = [table]
-    while todo:
-        for old in back.get(todo.pop(), set()) - found - {table}:
-            found.add(old)
-            todo.append(old)
-    return found
-
-
-_RENAME_CONSTRAINT = re.compile(rf'(?is)\bRENAME\s+CONSTRAINT\s+({_IDENT})\s+TO\s+({_IDENT})')
-
-
-def constraint_renamed_to(sql: str, name: str) -> set[str]:
-    """Every name `sql` renames (`ALTER TABLE … RENAME CONSTRAINT`) to `name`, directly or through other names."""
-    back: dict[str, set[str]] = {}
-    for m in _RENAME_CONSTRAINT.finditer(sql):
+    for m in renames.finditer(sql):
         back.setdefault(_ident(m.group(2)), set()).add(_ident(m.group(1)))
     found: set[str] = set()
     todo = [name]
@@ -261,6 +245,19 @@ def constraint_renamed_to(sql: str, name: str) -> set[str]:
             found.add(old)
             todo.append(old)
     return found
+
+
+def renamed_to(sql: str, table: str) -> set[str]:
+    """Every name `sql` renames (`ALTER TABLE … RENAME TO`) to `table`, directly or through other names."""
+    return _renamed_chain(_RENAME_TABLE, sql, table)
+
+
+_RENAME_CONSTRAINT = re.compile(rf'(?is)\bRENAME\s+CONSTRAINT\s+({_IDENT})\s+TO\s+({_IDENT})')
+
+
+def constraint_renamed_to(sql: str, name: str) -> set[str]:
+    """Every name `sql` renames (`ALTER TABLE … RENAME CONSTRAINT`) to `name`, directly or through other names."""
+    return _renamed_chain(_RENAME_CONSTRAINT, sql, name)
 
 
 def declares_unique(sql: str, name: str) -> bool:
