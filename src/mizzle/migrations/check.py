@@ -100,6 +100,7 @@ class _Checker:
         self.dialect = dialect
         self.parse_sql = parse_sql
         self.report = CheckReport(folder=folder)
+        self.statements: dict[Path, list[Any]] = {}  # each SQL file's statements, split once (_check_sql_text)
 
     def add(self, level: str, path: str | Path, message: str) -> None:
         rel = os.path.relpath(path, self.folder) if isinstance(path, Path) else path
@@ -239,7 +240,7 @@ class _Checker:
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
             if NO_TRANSACTION not in first:
                 self.add(ERROR, p, f"`-- {NO_TRANSACTION}` must be the first line of the file to take effect")
-        statements = split_statements(text)
+        statements = self.statements[p] = split_statements(text)
         if not statements:
             self.add(WARNING, p, "has no statements")
         self._check_chunks(p, text)
@@ -284,10 +285,10 @@ class _Checker:
                  and isinstance(e.get("tag"), str)]
         docs = {i: doc for i, _, doc in snaps}
         for i, e in enumerate(valid):
-            p = self.folder / f"{e['tag']}.sql"
-            if d is None or i == 0 or docs.get(i - 1) is None or not p.is_file():
+            statements = self.statements.get(self.folder / f"{e['tag']}.sql")  # a missing file: reported already
+            if d is None or i == 0 or docs.get(i - 1) is None or statements is None:
                 continue
-            statements = split_statements(read_sql_text(p))
+            p = self.folder / f"{e['tag']}.sql"
             for k, why in d.copy_gaps([st.sql for st in statements], docs[i - 1]):
                 self.add(WARNING, p, f"statement {statements[k].number}: {why}")
 
