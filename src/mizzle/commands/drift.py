@@ -94,7 +94,8 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
              scope: Scope, live: Schema, conn: Any, tenant: tuple[str, str] | None = None) -> None:
     from .. import dialects
     from ..runner.tracking import MARKED_ROLLED_BACK
-    from ..schema.compare import lines, set_aside_alembic
+    from ..schema.bookkeeping import set_aside
+    from ..schema.compare import lines
 
     # drizzle-orm 1.x's rows name their migration (their created_at has whole seconds only)
     named = {m.tag: m.when for m in migrations}
@@ -119,10 +120,9 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     result.migration = last.tag if last else None
     mfolder = MigrationFolder(folder, dialect)
     expected = comparable(scope.restrict(_for_tenant(snapshot_model(mfolder, last, dialect), scope, tenant)))
-    live, alembic = set_aside_alembic(expected, live)
-    if alembic is not None:
-        where = "" if dialects.is_embedded(dialect) else f"{alembic}."  # a file has no schemas (baseline's note)
-        result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is not compared")
+    live, bookkeeping = set_aside(expected, live)  # Alembic's alembic_version, Prisma's _prisma_migrations, …
+    result.warnings += [f"{f.label(not dialects.is_embedded(dialect))} ({f.kind.tool}'s bookkeeping) is not compared"
+                        for f in bookkeeping]
     result.unmanaged += untracked_extensions(expected, live) + untracked_grants(expected, live)
     sidecar = holds_comments(mfolder)
     if not sidecar:

@@ -105,10 +105,10 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     from .pull_round_trip import RoundTrip, may_fork
 
     # written so that the module and the baseline build what the server stores now (not only the same meaning)
-    model, alembic = _without_alembic(dialects.get(config.dialect).reapplicable(reading.model()))
+    model, bookkeeping = _without_bookkeeping(dialects.get(config.dialect).reapplicable(reading.model()))
     unmanaged: list[str] = reading.unmanaged  # rules, event triggers, foreign tables, …: listed, never written nor dropped
     if model.is_empty:  # extensions alone (or views, functions, grants) are a schema to pull
-        _nothing_to_pull(config, db, model, unmanaged + alembic)
+        _nothing_to_pull(config, db, model, unmanaged + bookkeeping)
     snap, side = snapshot_from_schema(model, prev_id=ROOT_ID)
     check = RoundTrip(config, target, snap, side)  # the module read back, once written (pull_round_trip.py)
     # the baseline's texts, computed beside the module's writing (pull_baseline.py); 1.x's layout dumps its own
@@ -134,7 +134,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
     result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope)
-    result.warnings += alembic
+    result.warnings += bookkeeping
     return m, result
 
 
@@ -179,18 +179,18 @@ def _calls_outside(model: Schema, scope: Scope) -> list[str]:
     return out
 
 
-def _without_alembic(model: Schema) -> tuple[Schema, list[str]]:
-    """The model without Alembic's `alembic_version` table (its bookkeeping, not the application's schema: baseline
-    and drift set it aside too), and the warning naming it (none: there was none)."""
+def _without_bookkeeping(model: Schema) -> tuple[Schema, list[str]]:
+    """The model without other migration tools' bookkeeping (Alembic's `alembic_version`, Prisma's
+    `_prisma_migrations`, …: schema/bookkeeping.py; not the application's schema: baseline and drift set them aside
+    too), and a warning naming each."""
+    from ..schema.bookkeeping import set_aside
     from ..schema.changes import table_label
-    from ..schema.compare import ALEMBIC_TABLE, set_aside_alembic
     from ..schema.model import Schema
 
-    model, schema = set_aside_alembic(Schema(dialect=model.dialect), model)
-    if schema is None:
-        return model, []
-    return model, [f"not pulled: {table_label((schema, ALEMBIC_TABLE))} (Alembic's bookkeeping, not the "
-                   f"application's schema; mizzle leaves it alone: drop it once Alembic is retired)"]
+    model, found = set_aside(Schema(dialect=model.dialect), model)
+    return model, [f"not pulled: {table_label((f.schema, f.kind.name))} ({f.kind.tool}'s bookkeeping, not the "
+                   f"application's schema; mizzle leaves it alone: drop it once {f.kind.tool} is retired)"
+                   for f in found]
 
 
 def _nothing_to_pull(config: Config, db: DatabaseURL, model: Schema, unmanaged: list[str]) -> None:

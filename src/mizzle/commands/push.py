@@ -109,7 +109,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
     from .. import dialects
     from ..dialects import ServerError, open_backend
     from ..runner.tracking import TrackingTable
-    from ..schema.compare import set_aside_alembic
+    from ..schema.bookkeeping import set_aside
     from ..sources.database import scope_for
     from .generate import load_code_schema
 
@@ -133,10 +133,9 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
             d = dialects.get(backend.dialect)
             # both in the form the database can show (SQLite: no foreign-key names, create_all's type spellings)
             code, live = d.push_forms(code, _introspect(backend, scope))
-            live, alembic = set_aside_alembic(code, live)  # Alembic's bookkeeping, left alone as drift leaves it
-            if alembic is not None:
-                where = "" if dialects.is_embedded(backend.dialect) else f"{alembic}."
-                result.warnings.append(f"{where}alembic_version (Alembic's bookkeeping) is left as it is")
+            live, bookkeeping = set_aside(code, live)  # other tools' bookkeeping, left alone as drift leaves it
+            result.warnings += [f"{f.label(not dialects.is_embedded(backend.dialect))} ({f.kind.tool}'s bookkeeping) "
+                                "is left as it is" for f in bookkeeping]
             # checks, defaults, index expressions, policies, views, functions, … as the server would store the
             # code's (drift's forms): an unchanged one is not made again
             code = d.object_forms(backend.conn, d.server_forms(backend.conn, code, live), live)

@@ -204,13 +204,13 @@ class BaselineResult:
 
 
 def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float
-                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], str | None, list[str]]:
+                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[str]]:
     """The differences between the database and `expected` (canonical forms, the server asked for the
     expressions, names matched by definition), the names `expected` takes from the database
-    ((schema, table, kind, snapshot name, database name)), a note when Alembic managed the database, and what
-    is not compared, as `drift` sets it aside: in a folder without mizzle's sidecar, the functions, triggers, …
-    its snapshots have no field for (SQLAlchemy-Continuum's native versioning makes them by DDL listeners), and
-    the schemas its tables imply."""
+    ((schema, table, kind, snapshot name, database name)), a note for each other migration tool's bookkeeping found
+    (Alembic's, Prisma's, …: schema/bookkeeping.py), and what is not compared, as `drift` sets it aside: in a folder
+    without mizzle's sidecar, the functions, triggers, … its snapshots have no field for (SQLAlchemy-Continuum's
+    native versioning makes them by DDL listeners), and the schemas its tables imply."""
     from ..commands.drift import (
         holds_comments,
         implied_schemas,
@@ -218,7 +218,8 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         untracked_grants,
         without_sidecar_objects,
     )
-    from ..schema.compare import canonical, lines, renamed_by_definition, set_aside_alembic
+    from ..schema.bookkeeping import set_aside
+    from ..schema.compare import canonical, lines, renamed_by_definition
     from ..sources.database import introspect_url
 
     dialect = dialects.get(db.dialect)
@@ -226,46 +227,50 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     expected = implied_schemas(expected)
     aside: list[str] = []
     if not dialect.canonical_forms:  # SQLite: compared on what its catalog keeps (no constraint names), as drift
-        live, alembic_schema = set_aside_alembic(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
+        live, found = set_aside(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
         if not comments:
             live, aside = without_sidecar_objects(live, expected)
-        note = None
-        if alembic_schema is not None:
+        notes = []
+        if found:
             with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
-                note = _alembic_note(conn, None)
+                notes = [_bookkeeping_note(conn, f, schemas=False) for f in found]
         comparable, live = dialect.comparable(expected), dialect.comparable(live)
         # its catalog keeps the names of indexes (not of constraints): those are adopted, as on PostgreSQL
         named = [a for a in renamed_by_definition(comparable, live) if a[2] == "index"]
         # and which of its uniques are its tables' own (a UNIQUE of the CREATE TABLE: Index.inline), as it has them
         named += [(t.schema, t.name, "inline", i.name, i.name) for t in live.tables for i in t.indexes if i.inline]
-        return lines(comparable, live), named, note, aside
+        return lines(comparable, live), named, notes, aside
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
-        live, alembic_schema = set_aside_alembic(expected, dialect.introspect(conn, scope))
+        live, found = set_aside(expected, dialect.introspect(conn, scope))
         if not comments:
             live, aside = without_sidecar_objects(live, expected)
         aside += untracked_extensions(expected, live) + untracked_grants(expected, live)  # as drift lists them
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
-        alembic = None if alembic_schema is None else _alembic_note(conn, alembic_schema)
-    return changes, adopted, alembic, aside
+        notes = [_bookkeeping_note(conn, f, schemas=True) for f in found]
+    return changes, adopted, notes, aside
 
 
-def _alembic_note(conn: Any, alembic_schema: str | None) -> str:
-    """What baseline says of an Alembic-managed database (its revision read through the server's `conn`);
-    `alembic_schema` None: a database without schemas (SQLite)."""
-    from ..schema.compare import ALEMBIC_TABLE
-
-    name = ALEMBIC_TABLE if alembic_schema is None else f"{alembic_schema}.{ALEMBIC_TABLE}"
-    table = ALEMBIC_TABLE if alembic_schema is None else f'"{alembic_schema}".{ALEMBIC_TABLE}'
-    try:
-        versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
-        at = f"revision {', '.join(versions)}" if versions else "no revision"
-    except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
-        conn.rollback()
-        at = "an unreadable revision"
-    return (f"found an Alembic-managed database ({name} at {at}): once this "
-            f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
-            f"{name} when you no longer need it; mizzle leaves it alone)")
+def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> str:
+    """What baseline says of a database another migration tool managed (`found`: a schema/bookkeeping.Found);
+    Alembic's revision is read through the server's `conn`. `schemas` False: a database without schemas (SQLite)."""
+    name = found.label(schemas)
+    tool = found.kind.tool
+    at = ""
+    if found.is_alembic:
+        table = f'"{found.schema}".{found.kind.name}' if schemas else found.kind.name
+        try:
+            versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
+            at = f" at revision {', '.join(versions)}" if versions else " at no revision"
+        except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
+            conn.rollback()
+            at = " at an unreadable revision"
+        return (f"found an Alembic-managed database ({name}{at}): once this "
+                f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
+                f"{name} when you no longer need it; mizzle leaves it alone)")
+    return (f"found {tool}'s migration history ({name}, not compared): once this baseline is recorded mizzle "
+            f"manages the schema, and {tool} can be retired (drop {name} when you no longer need it; mizzle "
+            "leaves it alone)")
 
 
 def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]],
@@ -417,10 +422,9 @@ def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, o
 
     scope = scope_for(config)
     expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-    changes, adopted, alembic, aside = _compare_live(db, scope, expected, folder, connect_timeout)
+    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout)
     out.warnings += aside
-    if alembic:
-        out.notes.append(alembic)
+    out.notes += notes
     return changes, adopted
 
 

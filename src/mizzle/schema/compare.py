@@ -164,19 +164,6 @@ def renamed_by_definition(expected: Schema, actual: Schema) -> list[tuple[str, s
     return out
 
 
-ALEMBIC_TABLE = "alembic_version"
-
-
-def set_aside_alembic(expected: Schema, live: Schema) -> tuple[Schema, str | None]:
-    """`live` without Alembic's `alembic_version` table (when `expected` does not have one), and the schema
-    it was found in (None: not there). Alembic's bookkeeping is not the application's schema."""
-    found = [t for t in live.tables if t.name == ALEMBIC_TABLE and expected.table(t.schema, t.name) is None]
-    if not found:
-        return live, None
-    keep = [t for t in live.tables if t not in found]
-    return live.with_(tables=keep), found[0].schema
-
-
 # -- comparing ------------------------------------------------------------------------------------------
 
 def compare(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
@@ -737,4 +724,4 @@ def table_of(model: Schema, key: tuple[str, str]) -> Table | None:
     return model.table(*key)
 
 
-__all__ = ["canonical", "align", "compare", "lines", "describe", "describe_all", "set_aside_alembic"]
+__all__ = ["canonical", "align", "compare", "lines", "describe", "describe_all"]

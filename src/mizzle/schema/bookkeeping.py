@@ -1,0 +1,87 @@
+"""Other migration tools' bookkeeping tables: Alembic's `alembic_version`, Prisma Migrate's `_prisma_migrations`,
+Django's `django_migrations`, Flyway's, Liquibase's, Knex's, … — the history of the tool that managed a database
+before mizzle, not the application's schema. Prisma's own introspection leaves its table out for the same reason.
+
+`baseline`, `drift`, `pull` and `push` set such a table aside (each says so in one line) unless the model it is
+compared with has it. A table is recognised by its name AND the columns its tool gives it, so an application's own
+`schema_migrations` or `migrations` table with other columns is still the application's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Schema, Table
+
+ALEMBIC_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class Bookkeeping:
+    name: str  # as the tool creates it (case kept: Sequelize's and Entity Framework's are quoted mixed case)
+    tool: str
+    columns: frozenset[str]  # the columns the tool's table always has
+    only: frozenset[str] | None = None  # a generic name: the table has no column but these
+
+    def matches(self, t: Table) -> bool:
+        names = {c.name for c in t.columns}
+        return t.name == self.name and self.columns <= names and (self.only is None or names <= self.only)
+
+
+def _b(name: str, tool: str, columns: str, only: str | None = None) -> Bookkeeping:
+    return Bookkeeping(name, tool, frozenset(columns.split()), frozenset(only.split()) if only else None)
+
+
+KNOWN = (
+    _b(ALEMBIC_TABLE, "Alembic", "version_num"),
+    _b("_prisma_migrations", "Prisma Migrate", "id checksum migration_name finished_at"),
+    _b("django_migrations", "Django", "app name applied"),
+    _b("flyway_schema_history", "Flyway", "installed_rank version script checksum"),
+    _b("databasechangelog", "Liquibase", "id author filename dateexecuted"),
+    _b("databasechangeloglock", "Liquibase", "id locked"),
+    _b("knex_migrations", "Knex", "name batch migration_time"),
+    _b("knex_migrations_lock", "Knex", "is_locked"),
+    _b("kysely_migration", "Kysely", "name timestamp"),
+    _b("kysely_migration_lock", "Kysely", "id is_locked"),
+    _b("SequelizeMeta", "Sequelize", "name", "name"),
+    _b("goose_db_version", "goose", "version_id is_applied"),
+    _b("schema_migrations", "Rails, dbmate or golang-migrate", "version", "version dirty"),
+    _b("ar_internal_metadata", "Rails", "key value created_at updated_at", "key value created_at updated_at"),
+    _b("__EFMigrationsHistory", "Entity Framework", "MigrationId ProductVersion"),
+    _b("__diesel_schema_migrations", "Diesel", "version run_on"),
+    _b("_sqlx_migrations", "SQLx", "version description installed_on checksum"),
+    _b("pgmigrations", "node-pg-migrate", "id name run_on", "id name run_on"),
+    _b("migrations", "TypeORM", "id timestamp name", "id timestamp name"),
+    _b("mikro_orm_migrations", "MikroORM", "id name executed_at", "id name executed_at"),
+    _b("atlas_schema_revisions", "Atlas", "version description type applied total executed_at"),
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    schema: str
+    kind: Bookkeeping
+
+    def label(self, schemas: bool = True) -> str:
+        """`schema.name` (`name` alone where the database has no schemas: SQLite)."""
+        return f"{self.schema}.{self.kind.name}" if schemas else self.kind.name
+
+    @property
+    def is_alembic(self) -> bool:
+        return self.kind.name == ALEMBIC_TABLE
+
+
+def bookkeeping_of(t: Table) -> Bookkeeping | None:
+    return next((k for k in KNOWN if k.matches(t)), None)
+
+
+def set_aside(expected: Schema, live: Schema) -> tuple[Schema, list[Found]]:
+    """`live` without the other tools' bookkeeping tables `expected` does not have, and those found."""
+    found: list[Found] = []
+    keep = []
+    for t in live.tables:
+        kind = bookkeeping_of(t) if expected.table(t.schema, t.name) is None else None
+        if kind is None:
+            keep.append(t)
+        else:
+            found.append(Found(t.schema, kind))
+    return (live.with_(tables=keep) if found else live), found
