@@ -53,6 +53,19 @@ def test_up_refuses_a_missing_sql_file(tmp_path: Path, run_mizzle) -> None:  # t
     assert (folder / "meta" / "_journal.json").exists()  # nothing converted
 
 
+def test_up_refuses_a_malformed_snapshot_in_one_line(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # an index column whose expression is null: up stopped with "unexpected TypeError" (exit 1)
+    folder = _project(tmp_path)
+    path = sorted((folder / "meta").glob("*_snapshot.json"))[-1]
+    snap = json.loads(path.read_text())
+    table = next(iter(snap["tables"].values()))
+    table["indexes"] = {"i": {"name": "i", "columns": [{"expression": None}], "isUnique": False}}
+    path.write_text(json.dumps(snap))
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 3 and f"{path.name}: malformed snapshot" in r.first_error_line, r.stderr
+    assert (folder / "meta" / "_journal.json").exists()  # nothing converted
+
+
 def test_up_gives_a_pulled_baseline_snapshot_an_id_of_its_own(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     # drizzle-kit pull writes its baseline snapshot with the root id itself ("00000000-…", prevId ""), the next
     # snapshot follows it (simstudioai/sim's 0000 and 0001): `up` refused the folder, "snapshot id … is empty or used

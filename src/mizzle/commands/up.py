@@ -156,7 +156,11 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
         seen.add(id_)
         data, side = (raw, (sidecar.get("snapshots") or {}).get(id_)) if codec.up_from_raw else \
             d.save_snapshot(d.load_snapshot(raw, sidecar, source=str(m.snapshot_path)), ROOT_ID, id_)
-        snap, state = codec.chain(state, data, _own_id(m, id_, warnings), [out[-1]["id"]] if out else [ROOT_ID], side)
+        try:  # the raw snapshot (PostgreSQL: codec.up_from_raw) was not read through mizzle's model
+            snap, state = codec.chain(state, data, _own_id(m, id_, warnings), [out[-1]["id"]] if out else [ROOT_ID],
+                                      side)
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise IntegrityError(f"{m.snapshot_path}: malformed snapshot ({type(e).__name__}: {e})") from None
         out.append(snap)
     return out
 
