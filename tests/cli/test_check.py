@@ -153,6 +153,22 @@ def test_malformed_snapshot_and_missing_snapshot(folder: Path) -> None:
                for e in errors(folder))
 
 
+def test_a_latest_snapshot_generate_cannot_read_is_an_error(folder: Path) -> None:
+    # valid JSON with an id, but a table's columns a list: check said ok, generate stopped on it
+    last = len(journal(folder)["entries"]) - 1
+    snap = snapshot(folder, last)
+    next(iter(snap["tables"].values()))["columns"] = ["id", "name"]
+    write_snapshot(folder, last, snap)
+    assert any(e.startswith(f"meta/{last:04d}_snapshot.json: malformed snapshot") and "mizzle generate" in e
+               for e in errors(folder)), errors(folder)
+    # an earlier snapshot is not read here (verify reads each): no finding
+    write_snapshot(folder, last, snapshot(folder, last - 1) | {"id": snap["id"], "prevId": snap["prevId"]})
+    earlier = snapshot(folder, 1)
+    next(iter(earlier["tables"].values()))["columns"] = ["id"]
+    write_snapshot(folder, 1, earlier)
+    assert not any("malformed" in e for e in errors(folder)), errors(folder)
+
+
 def test_stray_files_are_warnings_leftover_snapshot_an_error(folder: Path) -> None:
     (folder / "notes.txt").write_text("hello")
     (folder / "meta" / "backup.json").write_text("{}")

@@ -271,11 +271,31 @@ class _Checker:
 
     def _check_snapshots(self, mf: MigrationFolder, entries: list[Any]) -> None:
         snaps = self._read_snapshots(mf, entries)
+        self._check_latest_readable(mf, snaps)
         self._check_copies(entries, snaps)
         self._check_ids(snaps)
         self._check_chain(snaps)
         self._check_chain_order(snaps, [e for e in entries if isinstance(e, dict) and isinstance(e.get("idx"), int)
                                         and isinstance(e.get("tag"), str)])
+
+    def _check_latest_readable(self, mf: MigrationFolder, snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
+        """The latest snapshot, read as `generate` reads it (the dialect's model): one it cannot read is an error here,
+        offline, before generate or drizzle-kit stops on it. The earlier ones are read by verify, step by step."""
+        if not snaps or snaps[-1][2] is None:
+            return  # missing or unusable: reported already
+        from .snapshots import schema_from_snapshot
+
+        _, path, doc = snaps[-1]
+        try:
+            schema_from_snapshot(doc, self._sidecar(mf), source=path)
+        except IntegrityError as e:
+            self.add(ERROR, Path(path), e.message.removeprefix(f"{path}: ") + ": `mizzle generate` reads this latest "
+                     "snapshot; restore it from version control, or rebuild it from the SQL (`mizzle check "
+                     "--rebuild-snapshots`)")
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            self.add(ERROR, Path(path), f"malformed snapshot ({type(e).__name__}: {e}): `mizzle generate` reads this latest "
+                     "snapshot; restore it from version control, or rebuild it from the SQL (`mizzle check "
+                     "--rebuild-snapshots`)")
 
     def _check_copies(self, entries: list[Any], snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
         """A file copying rows from columns its table lacks in the snapshot before it (Dialect.copy_gaps): a warning
