@@ -281,11 +281,11 @@ class _Checker:
     def _check_latest_readable(self, mf: MigrationFolder, snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
         """The latest snapshot, read as `generate` reads it (the dialect's model): one it cannot read is an error here,
         offline, before generate or drizzle-kit stops on it. The earlier ones are read by verify, step by step."""
-        if not snaps or snaps[-1][2] is None:
+        _, path, doc = snaps[-1] if snaps else (0, "", None)
+        if doc is None:
             return  # missing or unusable: reported already
         from .snapshots import schema_from_snapshot
 
-        _, path, doc = snaps[-1]
         try:
             schema_from_snapshot(doc, self._sidecar(mf), source=path)
         except IntegrityError as e:
