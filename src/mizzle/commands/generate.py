@@ -289,6 +289,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
                   made: list[str]) -> tuple[Schema, ch.ChangeSet]:
     """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
     the folder's SQL made them, and one for each --rename that matched no drop + add)."""
+    from ..migrations.rebuilt_keys import keys_named_by_sql
     from ..schema.compare import for_generate
     from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
     from ..schema.diff import Renames, diff
@@ -297,6 +298,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new, declared = load_code_schema(config, cache)
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
+    old = keys_named_by_sql(old, new, lambda: _folder_sql(folder))
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
     stated = Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames)
@@ -310,6 +312,10 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
         changes.changes = [c for c in changes.changes
                            if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
     return new, changes
+
+
+def _folder_sql(folder: MigrationFolder) -> str:
+    return "\n".join(m.text for m in folder.migrations(snapshots=False) if m.sql_path.is_file())
 
 
 def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:

@@ -58,6 +58,28 @@ def as_drizzle_keys(live: Schema, before: Schema | None, sql_so_far: Callable[[]
     return live.with_(tables=tables)
 
 
+def keys_named_by_sql(old: Schema, new: Schema, sql: Callable[[], str]) -> Schema:
+    """`old` (the latest snapshot's model, for `generate`) with the server name of each primary key it states
+    unnamed, `<table>_pkey`, where the schema code `new` names that key `<other>_pkey` and the folder's SQL (`sql()`,
+    read only for such a key) never renamed a table `<other>` to this one. Without a name, `<other>_pkey` is taken
+    as the unnamed key itself, kept by PostgreSQL through a table rename (drizzle-kit's `ALTER TABLE "session_temp"
+    RENAME TO "session"`, then `pull` names the key `session_temp_pkey`); with none such, the code renames the key
+    (Dify's trace_app_config: made with `trace_app_config_pkey`, its model names the key `tracing_app_config_pkey`),
+    which `generate` writes instead of finding nothing while `drift` reports the name."""
+    tables: list[Table] = []
+    changed = False
+    for t in old.tables:
+        pk, code = t.primary_key, new.table(t.schema, t.name)
+        named = code.primary_key.name if code is not None and code.primary_key is not None else None
+        if pk is not None and pk.name is None and not pk.server_name and named is not None \
+                and named.endswith("_pkey") and named != implicit_pkey_name(t.name) \
+                and named not in {implicit_pkey_name(n) for n in renamed_to(sql(), t.name)}:
+            t = replace(t, primary_key=replace(pk, server_name=implicit_pkey_name(t.name)))
+            changed = True
+        tables.append(t)
+    return old.with_(tables=tables) if changed else old
+
+
 def _earlier_name(schema: str, name: str, inherited: dict[tuple[str, str], str],
                   sql_so_far: Callable[[], str]) -> tuple[str, str | None]:
     """The name a key had one migration earlier, and the table `inherited` states it unnamed on (None: none):
