@@ -822,7 +822,10 @@ def _committed(m: Migration, upto: int, limit: int = 20) -> str:
 
 
 def _first_line(sql: str, width: int = 100) -> str:
-    line = next((ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")), "")
+    """The statement's first line of SQL; past a `SET LOCAL` that other SQL follows (each part of a file `generate
+    --online` wrote starts with `SET LOCAL lock_timeout`, which names nothing the database has)."""
+    lines = [ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    line = next((ln for ln in lines if not ln.upper().startswith("SET LOCAL ")), lines[0] if lines else "")
     return line if len(line) <= width else line[:width] + " …"
 
 

@@ -421,3 +421,20 @@ def test_online_idempotent_history_reruns_and_resumes(tmp_path: Path) -> None:
             apply_file(db, text)
             apply_file(db, text)
             assert schema_dump(db) == expected, f"step {n}: applied twice\n{text}"
+
+
+def test_what_an_online_file_committed_is_listed_by_its_ddl(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # Dify's models generated --online against its Alembic-built database: VALIDATE of a new foreign key failed on
+    # an orphan row, and the list of what stays committed read "1. SET LOCAL lock_timeout = '30s';" for every
+    # part (each starts with it), naming nothing the database now has
+    with temp_database("mzonl") as url:
+        _prepare(tmp_path, url, online=True, rows=10)
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("ALTER TABLE items DISABLE TRIGGER ALL")  # an orphan row, as a database without the key holds
+            c.execute("INSERT INTO items (parent_id, code, qty) VALUES (999, 'orphan', 1)")
+            c.execute("ALTER TABLE items ENABLE TRIGGER ALL")
+        r = run_mizzle(["migrate"], cwd=tmp_path, url=url)
+        assert r.code == 1 and "VALIDATE CONSTRAINT" in r.stderr, r.stderr
+        listed = r.stderr.split("committed (they stay in the database):\n", 1)[1].splitlines()
+        assert listed and all("SET LOCAL" not in ln for ln in listed if ln.startswith("  ")), r.stderr
+        assert any("ADD CONSTRAINT" in ln for ln in listed), r.stderr
