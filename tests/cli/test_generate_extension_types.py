@@ -68,3 +68,41 @@ def test_no_warning_where_the_extension_is_declared_or_the_sql_creates_it(tmp_pa
     _project(by_sql)
     r = run_mizzle(["generate", "--name", "init"], cwd=by_sql)
     assert r.code == 0 and not _warned(r.stderr), r.stderr  # type: ignore[attr-defined]
+
+
+UUID_SCHEMA = '''
+import sqlalchemy as sa
+{ext}
+metadata = sa.MetaData()
+accounts = sa.Table("accounts", metadata,
+                    sa.Column("id", sa.Uuid, primary_key=True, server_default=sa.text("uuid_generate_v4()")){more})
+'''
+
+
+def test_a_default_calling_an_extensions_function_is_warned_of_once(tmp_path: Path,
+                                                                    run_mizzle: Callable[..., object]) -> None:
+    # Dify's models: `id` server defaults call uuid_generate_v4() (uuid-ossp), which its Alembic migrations create
+    def project(root: Path, ext: str = "", more: str = "") -> None:
+        root.mkdir(exist_ok=True)
+        (root / "schema.py").write_text(UUID_SCHEMA.format(ext=ext, more=more), encoding="utf-8")
+        (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+
+    def warned(stderr: str) -> list[str]:
+        return [ln for ln in stderr.splitlines() if "extension's function" in ln]
+
+    plain = tmp_path / "plain"
+    project(plain)
+    r = run_mizzle(["generate", "--name", "init"], cwd=plain)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    assert warned(r.stderr) == [  # type: ignore[attr-defined]
+        'warning: default of accounts.id calls uuid_generate_v4(), the uuid-ossp extension\'s function, and no '
+        'migration creates the extension: declare mizzle.pg.Extension("uuid-ossp") in the schema code (or CREATE '
+        'EXTENSION "uuid-ossp" in an earlier migration); the statement fails where the database lacks it'], \
+        r.stderr  # type: ignore[attr-defined]
+    project(plain, more=', sa.Column("ref", sa.Uuid, server_default=sa.text("uuid_generate_v4()"))')
+    r = run_mizzle(["generate", "--name", "ref"], cwd=plain)  # called before: said once
+    assert r.code == 0 and not warned(r.stderr), r.stderr  # type: ignore[attr-defined]
+    declared = tmp_path / "declared"
+    project(declared, ext='from mizzle.pg import Extension\nuuid_ossp = Extension("uuid-ossp")')
+    r = run_mizzle(["generate", "--name", "init"], cwd=declared)
+    assert r.code == 0 and not warned(r.stderr), r.stderr  # type: ignore[attr-defined]

@@ -226,30 +226,47 @@ _CREATE_EXTENSION = r'(?im)^\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?{
 
 
 def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
-    """A warning per column of an extension's type (`Dialect.extension_of_type`: pgvector's `vector(1024)`) that
-    `new` starts to use where `old` used none of that extension's types, and that neither the schema code
-    (mizzle.pg.Extension) nor the folder's SQL creates: the statement fails where the database lacks it."""
-    from ..schema.changes import table_label
-
-    def uses(s: Schema) -> dict[str, list[tuple[str, str]]]:
-        out: dict[str, list[tuple[str, str]]] = {}
-        for t in s.tables:
-            for c in t.columns:
-                if (ext := dialect.extension_of_type(c.type)) is not None:
-                    out.setdefault(ext, []).append((f"{table_label(t.key)}.{c.name}", c.type))
-        return out
-
-    now, before = uses(new), uses(old)
+    """A warning per extension whose column types (`Dialect.extension_of_type`: pgvector's `vector(1024)`) or
+    functions (`Dialect.extensions_called`: uuid-ossp's `uuid_generate_v4()` in a default) `new` starts to use where
+    `old` used none of them, and that neither the schema code (mizzle.pg.Extension) nor the folder's SQL creates: the
+    statement fails where the database lacks it."""
+    now, before = _extension_uses(dialect, new), _extension_uses(dialect, old)
     declared = {e.name for e in new.security.extensions or ()}
-    todo = {ext: cols for ext, cols in now.items() if ext not in before and ext not in declared}
+    todo = {ext: uses for ext, uses in now.items() if ext not in before and ext not in declared}
     if todo and folder is not None:
         texts = [m.text for m in folder.migrations(snapshots=False)]
-        todo = {ext: cols for ext, cols in todo.items()
+        todo = {ext: uses for ext, uses in todo.items()
                 if not any(re.search(_CREATE_EXTENSION.format(re.escape(ext)), t) for t in texts)}
-    return [f"column {', '.join(w for w, _ in cols[:3])}{' …' if len(cols) > 3 else ''} is of type {cols[0][1]}, "
-            f"the {ext} extension's type, and no migration creates the extension: declare "
-            f'mizzle.pg.Extension("{ext}") in the schema code (or CREATE EXTENSION {ext} in an earlier migration); '
-            "the statement fails where the database lacks it" for ext, cols in todo.items()]
+    out = []
+    for ext, uses in todo.items():
+        spelled = ext if re.fullmatch(r"[a-z_][a-z0-9_]*", ext) else '"' + ext.replace('"', '""') + '"'
+        create = f"CREATE EXTENSION {spelled}"
+        kind, _, name = uses[0][1].partition(" ")
+        same = [w for w, what in uses if what.partition(" ")[0] == kind]
+        where = ", ".join(same[:3]) + (" …" if len(same) > 3 else "")
+        said = (f"column {where} is of type {name}, the {ext} extension's type" if kind == "type"
+                else f"{where} calls {name}(), the {ext} extension's function")
+        out.append(f"{said}, and no migration creates the extension: declare mizzle.pg.Extension(\"{ext}\") in the "
+                   f"schema code (or {create} in an earlier migration); the statement fails where the database "
+                   "lacks it")
+    return out
+
+
+def _extension_uses(dialect: Dialect, s: Schema) -> dict[str, list[tuple[str, str]]]:
+    """extension → (where, "type <type>" or "function <name>") for each column of its type and each expression
+    calling its functions, in `s`."""
+    from ..schema.changes import table_label
+    from ..schema.outside_calls import expressions
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for t in s.tables:
+        for c in t.columns:
+            if (ext := dialect.extension_of_type(c.type)) is not None:
+                out.setdefault(ext, []).append((f"{table_label(t.key)}.{c.name}", f"type {c.type}"))
+    for where, sql in expressions(s):
+        for fn, ext in dialect.extensions_called(sql).items():
+            out.setdefault(ext, []).append((where, f"function {fn}"))
+    return out
 
 
 def _not_managed(new: Schema, folder: MigrationFolder) -> list[str]:

@@ -362,6 +362,12 @@ class Dialect(Protocol):
         type; SQLite: always None): `generate` warns where the schema code starts to use one that no migration
         creates, as the statement fails where the database lacks the extension."""
 
+    def extensions_called(self, sql: str) -> dict[str, str]:
+        """The functions of extensions that the expression `sql` calls, each by its name → the extension
+        (PostgreSQL: `uuid_generate_v4()` → "uuid-ossp", `gen_random_bytes(16)` → "pgcrypto"; SQLite: none):
+        `generate` warns where the schema code starts to call one that no migration creates, as the statement
+        fails where the database lacks the extension."""
+
     def chunk_statements(self, chunk: str) -> int:
         """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
         text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers

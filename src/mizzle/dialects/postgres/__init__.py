@@ -100,6 +100,11 @@ class PostgresDialect:
 
         return extension_of_type(type_)
 
+    def extensions_called(self, sql: str) -> dict[str, str]:
+        from .runner import extensions_called
+
+        return extensions_called(sql)
+
     def chunk_statements(self, chunk: str) -> int:
         return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
 

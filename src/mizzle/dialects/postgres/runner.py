@@ -482,7 +482,8 @@ def translate(e: psycopg.Error) -> ServerError:
         connection_lost=isinstance(e, psycopg.OperationalError) and code is None,
         lock_not_available=code == "55P03",
         dependents=_dependents(diag.message_detail if diag is not None and code in _DEPENDENTS else None),
-        advice=(missing_type_advice(primary) if code == "42704" else None) or (_SHARED_SPACE if taken else None),
+        advice=(missing_type_advice(primary) if code == "42704" else None)
+        or (missing_function_advice(primary) if code == "42883" else None) or (_SHARED_SPACE if taken else None),
         existing=taken.group(1) if taken else None,
     )
 
@@ -506,6 +507,38 @@ def extension_of_type(type_: str) -> str | None:
     """The extension that defines a column type (`vector(1024)`, `public.geometry(Point,4326)`, `hstore[]`)."""
     base = type_.split("(", 1)[0].strip().rstrip("[]").strip().rsplit(".", 1)[-1].strip('"').lower()
     return _EXTENSION_TYPES.get(base)
+
+
+# functions that extensions define, by the extension (what an `id` default of `uuid_generate_v4()` needs); only names
+# no built-in function and few of an application's own have
+_EXTENSION_FUNCTIONS = {**{f"uuid_generate_{v}": "uuid-ossp" for v in ("v1", "v1mc", "v3", "v4", "v5")},
+                        **{f"uuid_ns_{n}": "uuid-ossp" for n in ("dns", "url", "oid", "x500")}, "uuid_nil": "uuid-ossp",
+                        "gen_random_bytes": "pgcrypto", "gen_salt": "pgcrypto", "pgp_sym_encrypt": "pgcrypto",
+                        "pgp_sym_decrypt": "pgcrypto"}
+_EXTENSION_CALL = re.compile(r'(?<![\w$"])(' + "|".join(sorted(_EXTENSION_FUNCTIONS, key=len, reverse=True))
+                             + r")\s*\(", re.IGNORECASE)
+
+
+def extensions_called(sql: str) -> dict[str, str]:
+    """The extension functions `sql` calls (`uuid_generate_v4()`), each by its name → the extension."""
+    return {m.group(1).lower(): _EXTENSION_FUNCTIONS[m.group(1).lower()] for m in _EXTENSION_CALL.finditer(sql)}
+
+
+def _create_extension(ext: str) -> str:
+    plain = re.fullmatch(r"[a-z_][a-z0-9_]*", ext)
+    return f"CREATE EXTENSION {ext if plain else chr(34) + ext.replace(chr(34), chr(34) * 2) + chr(34)}"
+
+
+def missing_function_advice(primary: str) -> str | None:
+    """For `function uuid_generate_v4() does not exist`: the extension that defines the function, and how to create
+    it; None for a function no extension mizzle knows defines (the application's own, a typo)."""
+    m = re.fullmatch(r'function (?:[^ (]+\.)?([^ (.]+)\(.*\) does not exist', primary)
+    ext = _EXTENSION_FUNCTIONS.get(m.group(1).lower()) if m is not None else None
+    if m is None or ext is None:
+        return None
+    return (f"{m.group(1)}() is the {ext} extension's function: create the extension first (declare "
+            f'mizzle.pg.Extension("{ext}") in the schema code, or {_create_extension(ext)} in an earlier migration); '
+            f"the server must have it installed (pg_available_extensions)")
 
 
 def missing_type_advice(primary: str) -> str | None:

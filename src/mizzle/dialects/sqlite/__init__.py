@@ -114,6 +114,9 @@ class SQLiteDialect:
     def extension_of_type(self, type_: str) -> str | None:
         return None  # SQLite's loadable extensions add functions and virtual tables, not column types
 
+    def extensions_called(self, sql: str) -> dict[str, str]:
+        return {}  # a loadable extension is loaded per connection, not created in the database: nothing to create
+
     def chunk_statements(self, chunk: str) -> int:
         from .runner import split_sql
 
