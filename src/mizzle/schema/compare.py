@@ -558,22 +558,30 @@ def _q(key: tuple[str, str]) -> str:
     return key[1] if key[0] == "public" else f"{key[0]}.{key[1]}"
 
 
+def _pk_changed(old_c: SetPrimaryKey, new_c: SetPrimaryKey) -> str:
+    o, n = old_c.old, new_c.new
+    assert o is not None and n is not None
+    table = old_c.table[1]
+    parts = []
+    if o.columns != n.columns:
+        parts.append(f"({', '.join(o.columns)}) → ({', '.join(n.columns)})")
+    def follows(pk: Any) -> bool:  # a name no one chose: none, PostgreSQL's `<table>_pkey`, or drizzle-kit's
+        name = pk.server_name or pk.name  # name for a composite key, made of its columns
+        return name in (None, implicit_pkey_name(table), f"{table}_{'_'.join(pk.columns)}_pk")
+    # a name that only follows the columns (SQLite stores none: mizzle names the key as drizzle-kit does) is
+    # no difference of its own (fiberplane/fpx: a hand-reordered key read "name a_x_y_pk → a_y_x_pk" too; Open
+    # WebUI's folder key, unnamed in its model and given user_id by its Alembic history, read
+    # "name (default) → folder_pkey", the very name of an unnamed key)
+    if (o.name or None) != (n.name or None) and not (o.columns != n.columns and follows(o) and follows(n)):
+        parts.append(f"name {o.name or '(default)'} → {n.name or '(default)'}")
+    if o.deferrable != n.deferrable:
+        parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
+    return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
+
+
 def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
     if isinstance(old_c, SetPrimaryKey):
-        o, n = old_c.old, new_c.new
-        assert o is not None and n is not None
-        parts = []
-        if o.columns != n.columns:
-            parts.append(f"({', '.join(o.columns)}) → ({', '.join(n.columns)})")
-        def derived(pk: Any) -> bool:  # drizzle-kit's name for a composite key, made of its columns
-            return pk.name == f"{old_c.table[1]}_{'_'.join(pk.columns)}_pk"
-        # a name that only follows the columns (SQLite stores none: mizzle names the key as drizzle-kit does) is
-        # no difference of its own (fiberplane/fpx: a hand-reordered key read "name a_x_y_pk → a_y_x_pk" too)
-        if (o.name or None) != (n.name or None) and not (o.columns != n.columns and derived(o) and derived(n)):
-            parts.append(f"name {o.name or '(default)'} → {n.name or '(default)'}")
-        if o.deferrable != n.deferrable:
-            parts.append(f"deferrable {o.deferrable or 'no'} → {n.deferrable or 'no'}")
-        return f"~ primary key on {_q(old_c.table)}: {', '.join(parts) or 'changed'}"
+        return _pk_changed(old_c, new_c)
     if isinstance(old_c, DropIndex):
         return f"~ index {_label(old_c.index, new_c.index)} on {_q(new_c.table)}: " \
             f"{_index_diff(old_c.index, new_c.index, r)}"

@@ -89,3 +89,22 @@ def test_drift_names_the_index_changes_of_a_table_it_reports_rebuilt(migrated: t
     text = "\n".join(result.changes)
     assert "tags.label: drop not null" in text and "+ index tags_label_idx on tags" in text, result.changes
     assert "- index posts_user_idx on posts" in text, result.changes
+
+
+def test_a_key_given_more_columns_is_no_rename(tmp_path: Path) -> None:
+    """Open WebUI 0.12.4's `folder` on SQLite: the model's key is `id` (unnamed), its Alembic history's batch
+    rebuild made it `PRIMARY KEY (id, user_id)`. SQLite stores no key names; drift said
+    `name (default) → folder_id_user_id_pk` beside the columns, a name mizzle made up for the key it read."""
+    generate(write_project(tmp_path, """
+        import sqlalchemy as sa
+        metadata = sa.MetaData()
+        folder = sa.Table("folder", metadata, sa.Column("id", sa.Text, primary_key=True),
+                          sa.Column("user_id", sa.Text, nullable=False))
+    """, module="owui_folder"), name="init")
+    db = tmp_path / "app.db"
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    execute(db, "DROP TABLE folder", "CREATE TABLE folder (id TEXT NOT NULL, user_id TEXT NOT NULL, "
+                                     "PRIMARY KEY (id, user_id))")
+    result = drift(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    assert result.changes == ["~ table folder rebuilt (SQLite cannot ALTER this): "
+                              "~ primary key on folder: (id) → (id, user_id)"], result.changes
