@@ -27,9 +27,11 @@ from .changes import (
     AlterSequence,
     Change,
     CreateIndex,
+    CreateSequence,
     DropCheck,
     DropForeignKey,
     DropIndex,
+    DropSequence,
     DropUnique,
     SetPrimaryKey,
     SetTableComment,
@@ -40,7 +42,7 @@ from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, Unique
 from .naming import column_addition, implicit_pkey_name, make_object_name, may_be_unnamed_key, unique_name
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
-from .table_features import AddExclusion, DropExclusion
+from .table_features import AddExclusion, DropExclusion, SetSequenceOwner
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -496,7 +498,7 @@ def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
     differs, with both values. An object also pairs by the name the server has (ForeignKey.server_name): a 1.x
     snapshot keys a foreign key, unique or index the code leaves unnamed by the code's default (`…_fkey`) and keeps
     its 0.x name (`…_fk`), the one the database reads back, so a change of it is one line under that name too."""
-    changes = fold_into_tables(changes)
+    changes, owners = _fold_sequence_owners(fold_into_tables(changes))
     out: list[str] = []
     drops: dict[tuple[str, Any, str], Change] = {}
     for real in (False, True):  # a name pairs first; the server's name where no name pairs
@@ -515,8 +517,26 @@ def describe_all(changes: list[Change], r: SqlReader) -> list[str]:
     for c in changes:
         if id(c) in merged:
             continue
-        out.append(paired.get(id(c)) or describe(c, r))
+        out.append(paired.get(id(c)) or describe(c, r) + owners.get(id(c), ""))
     return out
+
+
+def _fold_sequence_owners(changes: list[Change]) -> tuple[list[Change], dict[int, str]]:
+    """A sequence only one side holds is one line: its OWNED BY (set once its table exists, cleared before it is
+    dropped) is part of its `+`/`-` line, not a `~` of a sequence the line before said is not there (Open WebUI's
+    `config_id_seq`, kept by its `config` table renamed `config_old`). Not one a serial column hands over."""
+    whole = {c.sequence.key: c for c in changes if (isinstance(c, CreateSequence) and not c.from_serial)
+             or (isinstance(c, DropSequence) and not c.to_serial)}
+    out: list[Change] = []
+    owners: dict[int, str] = {}
+    for c in changes:
+        if isinstance(c, SetSequenceOwner) and c.sequence.key in whole:
+            owner = c.owned_by if isinstance(whole[c.sequence.key], CreateSequence) else c.old_owner
+            if owner is not None:
+                owners[id(whole[c.sequence.key])] = f" (owned by {'.'.join(owner[1:] if owner[0] == 'public' else owner)})"
+            continue
+        out.append(c)
+    return out, owners
 
 
 def _pair_key(c: Change, real: bool = False) -> tuple[str, ...] | None:
