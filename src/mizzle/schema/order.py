@@ -31,11 +31,13 @@ from .changes import (
     DropTable,
     DropUnique,
     RecreateEnum,
+    RenameConstraint,
     SetPrimaryKey,
     TableKey,
 )
 from .lineage import AttachPartition, DetachPartition, Inherit, NoInherit, parents
-from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, Table
+from .model import DEFAULT_SCHEMA, Column, ForeignKey, Index, PrimaryKey, Table
+from .naming import implicit_pkey_name
 from .object_changes import AlterComposite, CreateObject, DropObject
 from .objects import View
 from .table_features import SetTableLogged
@@ -221,11 +223,30 @@ def removes(c: Change) -> Iterator[Fact]:
         yield ("foreign keys", *c.parent)
 
 
+def _key_name(table: TableKey, pk: PrimaryKey) -> Fact:
+    """The relation a primary key's index is: its name on the server (`<table>_pkey` for an unnamed one)."""
+    return _relation(table[0], pk.server_name or pk.name or implicit_pkey_name(table[1]))
+
+
+def _index_names(t: Table, real: bool) -> Iterator[Fact]:
+    """The names of a table's key and unique constraints, whose indexes are relations too."""
+    if t.primary_key is not None:
+        yield _key_name(t.key, t.primary_key)
+    for u in t.uniques:
+        yield _relation(t.schema, u.real_name if real else u.name)
+
+
 def frees(c: Change) -> Iterator[Fact]:
-    """Names free once `c` ran."""
+    """Names free once `c` ran (a key's or a unique constraint's too: Open WebUI's `config_pkey`, which a revert
+    renamed back to `config` before making `config_old` with it again)."""
     if isinstance(c, DropTable):
         yield _relation(*c.table.key)
         yield ("type", *c.table.key)  # a table's row type
+        yield from _index_names(c.table, real=True)
+    elif isinstance(c, SetPrimaryKey) and c.old is not None:
+        yield _key_name(c.table, c.old)
+    elif isinstance(c, RenameConstraint):  # a foreign key's or a check's name is no relation: no harm done
+        yield _relation(c.table[0], c.old)
     elif isinstance(c, DropIndex):
         yield _relation(c.table[0], c.index.real_name)
     elif isinstance(c, DropUnique):
@@ -241,6 +262,11 @@ def takes(c: Change) -> Iterator[Fact]:
     if isinstance(c, CreateTable):
         yield _relation(*c.table.key)
         yield ("type", *c.table.key)
+        yield from _index_names(c.table, real=False)
+    elif isinstance(c, SetPrimaryKey) and c.new is not None:
+        yield _key_name(c.table, c.new)
+    elif isinstance(c, RenameConstraint):
+        yield _relation(c.table[0], c.new)
     elif isinstance(c, CreateIndex):
         yield _relation(c.table[0], c.index.name)
     elif isinstance(c, AddUnique):

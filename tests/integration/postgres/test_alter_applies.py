@@ -122,6 +122,33 @@ def test_dropped_table_frees_its_name_for_a_sequence(tmp_path: Path) -> None:
         assert rows(url, "SELECT nextval('counter')") == [(1,)]
 
 
+
+def test_a_new_tables_key_takes_the_name_a_renamed_key_leaves(tmp_path: Path) -> None:
+    # Open WebUI 0.12.4: its Alembic history renames `config` to `config_old` (its key stays `config_pkey`) and makes a
+    # new `config`, keyed `config_pkey1`. A migration from that database to its models (drop config_old, key
+    # unnamed) renames config_pkey1 to config_pkey after the drop; `mizzle revert` of it made config_old again, with
+    # its `config_pkey`, before renaming config's key back: "relation config_pkey already exists"
+    with temp_database("mzord") as url:
+        step(tmp_path, url, 'config = sa.Table("config", md, sa.Column("key", sa.Text), '
+                            'sa.PrimaryKeyConstraint("key", name="config_pkey"))\n')
+        rows(url, "INSERT INTO config VALUES ('k') RETURNING key")
+        step(tmp_path, url, 'config = sa.Table("config", md, sa.Column("key", sa.Text), '
+                            'sa.PrimaryKeyConstraint("key", name="config_pkey1"))\n'
+                            'config_old = sa.Table("config_old", md, sa.Column("id", sa.Integer), '
+                            'sa.PrimaryKeyConstraint("id", name="config_pkey"), sa.UniqueConstraint("id", name="u1"))\n'
+                            'other = sa.Table("other", md, sa.Column("id", sa.Integer, primary_key=True))\n')
+        # a unique constraint's and an index's name too, and an unnamed key's `<table>_pkey`
+        step(tmp_path, url, 'config = sa.Table("config", md, sa.Column("key", sa.Text), '
+                            'sa.PrimaryKeyConstraint("key", name="other_pkey"))\n'
+                            'config_old = sa.Table("config_old", md, sa.Column("id", sa.Integer), '
+                            'sa.PrimaryKeyConstraint("id", name="config_pkey2"), sa.UniqueConstraint("id", name="u2"))\n'
+                            'other = sa.Table("other", md, sa.Column("id", sa.Integer), sa.Column("n", sa.Integer), '
+                            'sa.PrimaryKeyConstraint("id", name="other_pkey1"))\n'
+                            'fresh = sa.Table("fresh", md, sa.Column("id", sa.Integer), '
+                            'sa.PrimaryKeyConstraint("id", name="config_pkey"), sa.UniqueConstraint("id", name="u1"))\n')
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT key FROM config") == [("k",)]
+
 # -- 9, 10: serial and identity --------------------------------------------------------------------------------
 
 def test_serial_to_plain_integer_keeps_values(tmp_path: Path) -> None:
