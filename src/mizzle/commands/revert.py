@@ -11,11 +11,11 @@ from ..migrations.authored import AuthoredTexts
 from ..migrations.folder import Migration, MigrationFolder, find_migration
 from ..migrations.snapshots import meta_of, schema_from_snapshot, snapshot_from_schema
 from ..planning.plan import plan, render_file
-from ..schema.compare import canonical, for_generate
+from ..schema.compare import canonical, for_generate, for_revert
 from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
 from ..schema.diff import Renames, diff
 from ..schema.merge import merge
-from ..schema.model import Schema, make_schema
+from ..schema.model import Schema, Table, make_schema
 from ..schema.naming import implicit_pkey_name
 from .generate import GenerateResult, previous_schema
 
@@ -77,10 +77,10 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
     # both sides in the form the server stores, as generate compares them: a fact two snapshots spell apart (bigint's
     # maximum written as a float, 9223372036854776000 in one and 9223372036854775000 in the next: lmnr's) is no change
-    changeset = diff(*for_generate(latest, target_schema), Renames(explicit=explicit, none=True))
+    own = diff(*for_generate(before, after), Renames(explicit=explicit, none=True))
+    changeset = diff(*for_revert(latest, target_schema, _rewritten(own.changes)), Renames(explicit=explicit, none=True))
     result = GenerateResult(changes=[c.describe() for c in changeset], previous=latest)
     if not changeset:
-        own = diff(*for_generate(before, after), Renames(explicit=explicit, none=True))
         what = "has nothing left to undo (later migrations already undid it)" if own else \
             "changed nothing in the schema (a custom migration?)"
         raise UsageError(f"{target.tag} {what}: write its undo by hand with `mizzle generate --custom`")
@@ -97,6 +97,11 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(dialect.keeps_values)]
     # what fails as soon as a table holds a row, where lint does not say so (as generate warns)
     return result, warnings + dialect.fails_on_rows(changeset.changes)
+
+
+def _rewritten(changes: list[Any]) -> set[tuple[str, str]]:
+    """The tables `changes` write whole (SQLite's rebuild: a change holding the table as it ends up)."""
+    return {c.table for c in changes if isinstance(getattr(c, "new", None), Table)}
 
 
 def _merged(target: Migration, later: list[Migration], after: Schema, latest: Schema, before: Schema) -> Schema:

@@ -479,6 +479,21 @@ def for_generate(old: Schema, new: Schema) -> tuple[Schema, Schema]:
     return align(dialects.get(old.dialect).declared_forms(o, n), n, by_definition=False), n
 
 
+def for_revert(latest: Schema, target: Schema, rewritten: set[tuple[str, str]]) -> tuple[Schema, Schema]:
+    """`revert`'s two models: generate's, and where the dialect compares declared spellings (SQLite), a table the
+    reverted migration did not write whole (`rewritten`: those it rebuilt) keeps the types the target declares in
+    create_all's spelling where the latest snapshot has its own of the same type. generate reads a pulled baseline's
+    `datetime`, `char(32)`, `varchar` as the models' `text`, `text(32)`, `text` (Mealie's models over the database
+    its Alembic history built) and leaves those columns alone, so their revert leaves them alone too, rather than
+    rebuilding every table to retype them; a table it rebuilt holds its spelling, and is rebuilt back."""
+    old, new = for_generate(latest, target)
+    dialect = dialects.get(old.dialect)
+    if dialect.canonical_forms:
+        return old, new
+    aligned = {t.key: t for t in dialect.declared_forms(old, new).tables}
+    return old.with_(tables=tuple(t if t.key in rewritten else aligned.get(t.key, t) for t in old.tables)), new
+
+
 def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
           reverse: bool = False, memo: RepeatMemo | None = None) -> list[str]:
     """`compare`, one line per difference (see `describe_all`)."""
