@@ -162,6 +162,13 @@ def _keys_left_named(latest: Schema, stated: AuthoredTexts) -> Schema:
             if f"{t.schema}.{t.name}.{kept}" not in stated.renamed_constraints \
                     and f"{old}.{kept}" not in stated.renamed_constraints:
                 t = t.with_(primary_key=replace(pk, server_name=kept))
+        elif pk is not None and pk.name is None and pk.server_name is None and any(
+                k.rsplit(".", 1)[0] == f"{t.schema}.{t.name}" and n == implicit_pkey_name(t.name)
+                for k, n in stated.renamed_constraints.items()):
+            # TAG's SQL renamed the key to `<table>_pkey` (Open WebUI's prompt_new_pkey, the key of the table its
+            # Alembic history made as prompt_new, to the models' unnamed prompt_pkey): that is its name now, which
+            # the revert renames back, rather than take the older `<name>_pkey` for the name an unnamed key may keep
+            t = t.with_(primary_key=replace(pk, server_name=implicit_pkey_name(t.name)))
         tables.append(t)
     return latest.with_(tables=tuple(tables))
 

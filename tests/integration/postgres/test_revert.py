@@ -359,3 +359,39 @@ payment_p1 = sa.Table("payment_p1", md,
         mizzle.migrate(url=url, folder=tmp_path / "migrations")
         dump = schema_dump(url)
         assert "email" not in dump and "phone" in dump and "payment_p1_customer_idx" in dump
+
+
+def test_revert_renames_back_a_key_the_migration_gave_its_default_name(tmp_path: Path) -> None:
+    # Open WebUI 0.12.4's Alembic history made `prompt_new` and renamed it `prompt`: its key is still
+    # `prompt_new_pkey`, which a pulled baseline names; the models leave it unnamed, so the migration to them
+    # renames it `prompt_pkey`. Its revert took the unnamed key for one that may still be `<former name>_pkey` and
+    # wrote no rename back: verify then found the revert's SQL and snapshot disagreeing, and drift the database
+    from mizzle.commands.drift import drift
+    from mizzle.commands.pull import pull
+    from mizzle.commands.verify import verify
+
+    with temp_database("mzrvpk") as url:
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("CREATE TABLE prompt_new (id text PRIMARY KEY, command text)")
+            c.execute("ALTER TABLE prompt_new RENAME TO prompt")
+            c.execute("INSERT INTO prompt VALUES ('p', '/x')")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["owui_pulled.py"]\nout = "migrations"\n'
+                                              'naming = "postgresql"\n')
+        pull(load_config(tmp_path / "mizzle.toml"), url)
+        (tmp_path / "owui_models.py").write_text(
+            'import sqlalchemy as sa\nmd = sa.MetaData()\n'
+            'prompt = sa.Table("prompt", md, sa.Column("id", sa.Text, primary_key=True), sa.Column("command", sa.Text))\n')
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["owui_models.py"]\nout = "migrations"\n'
+                                              'naming = "postgresql"\n')
+        assert generate(load_config(tmp_path / "mizzle.toml"), name="to_models").changes == [
+            "~ primary key on prompt: name prompt_new_pkey → prompt_pkey (rename)"]
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        back, _ = revert(load_config(tmp_path / "mizzle.toml"), "0001")
+        assert back.changes == ["~ primary key on prompt: name prompt_pkey → prompt_new_pkey (rename)"]
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert not drift(url=url, folder=tmp_path / "migrations").changes
+        with psycopg.connect(url, autocommit=True) as c:
+            assert c.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'prompt'::regclass").fetchall() == [
+                ("prompt_new_pkey",)]
+        result = verify(load_config(tmp_path / "mizzle.toml"), url=url)
+        assert result.ok, [s.changes for s in result.steps]
