@@ -188,7 +188,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                             previous=old)
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
-    result.warnings += _not_managed(new, folder)
+    result.warnings += _not_managed(new, folder) + dialect.migrator_hazards(changeset.changes, old)
     result.warnings += made + dialect.fails_on_rows(changeset.changes) + _unknown_to_server(dialect, old, new, folder)
     if not custom and not changeset:
         if cache is not None:

@@ -96,7 +96,8 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     dialect = dialects.get(config.dialect)
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(dialect.keeps_values)]
     # what fails as soon as a table holds a row, where lint does not say so (as generate warns)
-    return result, warnings + dialect.fails_on_rows(changeset.changes)
+    return result, warnings + dialect.fails_on_rows(changeset.changes) + dialect.migrator_hazards(changeset.changes,
+                                                                                                   latest)
 
 
 def _rewritten(changes: list[Any]) -> set[tuple[str, str]]:

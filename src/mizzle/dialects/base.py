@@ -350,6 +350,12 @@ class Dialect(Protocol):
         """A warning for each change (of `rewrite_changes`'s) that fails as soon as its table holds a row, where
         `mizzle lint` does not say so (SQLite: a NOT NULL column without a default added by a table rebuild)."""
 
+    def migrator_hazards(self, changes: list[Any], old: Schema) -> list[str]:
+        """A warning for each change (of `rewrite_changes`'s; `old`: the schema before them) whose file `mizzle
+        migrate` applies but drizzle-orm's migrator fails on or applies otherwise once the tables hold rows (SQLite:
+        a table rebuilt while other tables reference it, whose `DROP TABLE` reaches their rows under its foreign keys
+        on). `generate` and `revert` write such files; `push` runs them itself."""
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         """Of the collations `names` (as the model holds them), those this server has none of by that name unless
         something creates it, each with why (PostgreSQL: SQLite's NOCASE, RTRIM and BINARY, unless the folder's SQL,

@@ -651,3 +651,66 @@ def test_tables_dropped_together_are_dropped_children_first(node: str, tmp_path:
     _orm_migrate(node, tmp_path / "orm.db", project / "migrations")
     migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
     assert model_diff(db_model(tmp_path / "orm.db"), db_model(tmp_path / "mz.db")) == []
+
+
+REFERENCED = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+project = sa.Table("project", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("name", sa.String({length})),
+                   sa.Column("parent_id", sa.Integer, sa.ForeignKey("project.id", ondelete="CASCADE")))
+bill = sa.Table("bill", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("project_id", sa.Integer, sa.ForeignKey("project.id")))
+person = sa.Table("person", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                  sa.Column("project_id", sa.Integer, sa.ForeignKey("project.id", ondelete="CASCADE")),
+                  sa.Column("home_id", sa.Integer, sa.ForeignKey("project.id", ondelete="SET NULL")))
+"""
+
+
+def _referenced_rows(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as c:
+        return [*c.execute("SELECT * FROM bill"), *c.execute("SELECT * FROM person")]
+
+
+def test_a_rebuilt_table_other_tables_reference_is_named_for_drizzle_orms_migrator(node: str, tmp_path: Path) -> None:
+    """A table rebuilt while others reference it (ihatemoney's project, which person and archive reference,
+    its column types changed since its Alembic history made it; the same in any app whose parent table changes a
+    type, a default, a check): drizzle-orm's migrator runs the file in one transaction with foreign keys on, where
+    the file's PRAGMA foreign_keys=OFF does nothing, so the rebuild's DROP TABLE project deleted project's rows first
+    and SQLite acted on each key reaching them: a NO ACTION key failed the run, a CASCADE one would delete the
+    referencing rows, SET NULL empty them; a table's own CASCADE key deleted the rows copied into __new_project
+    that reference another. mizzle migrate (foreign keys off) keeps them; generate said nothing."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["referenced/schema.py"]\nout = "migrations"\n'
+                                         '[migrations]\nlayout = "folders"\n')
+    (project / "referenced").mkdir()
+    warnings = []
+    for n, length in enumerate([10, 20]):
+        (project / "referenced" / "schema.py").write_text(REFERENCED.format(length=length))
+        for m in [m for m in sys.modules if m == "referenced" or m.startswith("referenced.")]:
+            del sys.modules[m]
+        result = generate(load_config(project / "mizzle.toml"), name=f"s{n}", no_renames=True)
+        assert result.written
+        warnings.append([w for w in result.warnings if "drizzle-orm's migrator" in w])
+        time.sleep(1.1)  # folders are named by the second
+    assert warnings[0] == [], warnings
+    [line] = warnings[1]
+    assert line.startswith("table project is rebuilt, and foreign keys reference it"), line
+    assert "fails on any row bill.project_id points to" in line, line
+    assert "deletes the rows of person that reference it" in line and "sets person.home_id to NULL" in line, line
+    # its own key too: the copy's rows reference project by then (a subproject was deleted so, foreign keys on)
+    assert "deletes the rows of __new_project that reference it" in line, line
+    first = _dirs(project / "migrations")[0]
+    for db in ("orm.db", "mz.db"):
+        migrate(url=f"sqlite:///{tmp_path / db}", folder=project / "migrations", to=first.name)
+        with sqlite3.connect(tmp_path / db) as c:
+            c.execute("INSERT INTO project VALUES (1, 'a', NULL)")
+            c.execute("INSERT INTO bill VALUES (1, 1)")
+            c.execute("INSERT INTO person VALUES (1, 1, 1)")
+    # what the warning says: drizzle-orm's migrator fails at DROP TABLE project; mizzle's keeps every row
+    p = subprocess.run([node, str(INTEROP1 / "migrate_sqlite.mjs"), str(tmp_path / "orm.db"),
+                        str(project / "migrations")], cwd=INTEROP1, capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0 and "FOREIGN KEY constraint failed" in p.stdout + p.stderr, p.stdout + p.stderr
+    migrate(url=f"sqlite:///{tmp_path / 'mz.db'}", folder=project / "migrations")
+    assert _referenced_rows(tmp_path / "mz.db") == [(1, 1), (1, 1, 1)]

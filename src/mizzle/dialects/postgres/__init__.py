@@ -90,6 +90,9 @@ class PostgresDialect:
     def fails_on_rows(self, changes: list[Any]) -> list[str]:
         return []  # lint's MZ201 (NOT NULL without a default), MZ202 (SET NOT NULL) say it
 
+    def migrator_hazards(self, changes: list[Any], old: Schema) -> list[str]:
+        return []  # no table rebuilds: a file's DDL reaches no rows of other tables
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

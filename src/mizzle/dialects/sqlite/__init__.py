@@ -106,6 +106,11 @@ class SQLiteDialect:
 
         return not_null_without_default(changes)
 
+    def migrator_hazards(self, changes: list[Any], old: Schema) -> list[str]:
+        from .rebuild import rebuilt_parents
+
+        return rebuilt_parents(changes, old)
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

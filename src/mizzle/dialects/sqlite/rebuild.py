@@ -384,3 +384,42 @@ def not_null_without_default(changes: list[ch.Change]) -> list[str]:
 def _no_value(col: Column, rowid: str | None) -> bool:
     """A NOT NULL column the rebuild's copy may give no value: no default, not generated, not the rowid key."""
     return col.not_null and col.generated is None and col.name != rowid and (col.default or "null").lower() == "null"
+
+
+_UNDER_KEYS_ON = {"cascade": "deletes the rows of {t} that reference it", "set null": "sets {c} to NULL",
+                  "set default": "sets {c} to its default"}
+
+
+def rebuilt_parents(changes: list[ch.Change], old: Schema) -> list[str]:
+    """A line for each table rebuild whose table other tables reference (in the database before the migration), or
+    the table itself (a self-reference, which the rows copied into `__new_t` hold by the time t is dropped):
+    mizzle's runner applies it with foreign keys off, but drizzle-orm's migrator runs the file in one transaction
+    with foreign keys as its connection has them (better-sqlite3: on), where the `PRAGMA foreign_keys=OFF` is a
+    no-op, so the rebuild's `DROP TABLE t` deletes t's rows first and SQLite acts on every key reaching them: it
+    fails on a row referencing t (NO ACTION, RESTRICT), deletes the referencing rows (CASCADE) or changes them
+    (SET NULL, SET DEFAULT)."""
+    out = []
+    for c in changes:
+        if not isinstance(c, RebuildTable):
+            continue
+        name = c.old.name
+        # the other tables' keys to it, and its own (a self-reference), which the copy's rows hold by then
+        keys = [(t.name, fk) for t in old.tables if t.name != name for fk in t.foreign_keys] + \
+            [(f"__new_{c.new.name}", fk) for fk in c.new.foreign_keys]
+        fails, acts = [], []
+        for child, fk in keys:
+            if fk.ref_table != name:
+                continue
+            cols = ", ".join(f"{child}.{col}" for col in fk.columns)
+            effect = _UNDER_KEYS_ON.get(fk.on_delete)
+            (acts.append(effect.format(t=child, c=cols)) if effect else fails.append(cols))
+        if not fails and not acts:
+            continue
+        what = ([f"fails on any row {' or '.join(fails)} points to (FOREIGN KEY constraint failed)"] if fails
+                else []) + acts
+        out.append(f"table {name} is rebuilt, and foreign keys reference it: `mizzle migrate` keeps their rows "
+                   "(foreign keys off), but under drizzle-orm's migrator (one transaction, foreign keys on: the "
+                   f"file's PRAGMA foreign_keys=OFF does nothing there) its DROP TABLE `{name}` "
+                   f"{' and '.join(what)}; apply it with `mizzle migrate`, or with foreign keys off on that "
+                   "connection")
+    return out
