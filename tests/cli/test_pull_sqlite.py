@@ -175,3 +175,45 @@ def test_the_apps_own_models_after_a_pull_are_no_change(tmp_path: Path) -> None:
     assert mizzle(["migrate"], tmp_path).returncode == 0
     d = mizzle(["drift"], tmp_path)
     assert d.returncode == 0, d.stdout + d.stderr
+
+
+def test_reverting_after_a_pull_retypes_no_table_the_migration_left_alone(tmp_path: Path) -> None:
+    """ihatemoney's SQLite database built by its Alembic history up to 2dcb0c0048dc, pulled, the schema then its own
+    models, generate (bill, person, project rebuilt; transaction's remote_addr dropped), migrate, then `mizzle revert`
+    of that migration: the latest snapshot spells every column as the models give it (text(64), real), the pulled
+    one as create_all wrote it (VARCHAR(64), FLOAT), and revert took the two spellings for type changes, rebuilding
+    archive, person_version, billowers_version, which the migration had not touched, to retype each column. Now a
+    table the revert changes nothing else in keeps its columns; the revert's snapshot stays the pulled one, which
+    drift and the pulled module (the schema code reverted too) find as the database has it."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.executescript(
+        "CREATE TABLE person (id INTEGER NOT NULL, project_id VARCHAR(64), weight FLOAT, PRIMARY KEY (id));\n"
+        "CREATE TABLE archive (id INTEGER NOT NULL, project_id VARCHAR(64), PRIMARY KEY (id));\n"
+        "INSERT INTO person VALUES (1, 'p1', 1.5); INSERT INTO archive VALUES (1, 'p1');\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull", "--schema-out", "pulled.py"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    models = ("import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
+              "person = sa.Table('person', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+              "    sa.Column('project_id', sa.String(64)), sa.Column('weight', sa.Float), sa.Column('name', sa.Text))\n"
+              "archive = sa.Table('archive', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+              "    sa.Column('project_id', sa.String(64)))\n")
+    (tmp_path / "models.py").write_text(models)
+    assert mizzle(["generate", "--name", "models"], tmp_path).returncode == 0
+    assert mizzle(["migrate"], tmp_path).returncode == 0
+    r = mizzle(["revert", "0001_models"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    sql = next((tmp_path / "drizzle").glob("0002_*.sql")).read_text()
+    assert sql.strip() == "-- mizzle: reverts 0001_models\nALTER TABLE `person` DROP COLUMN `name`;", sql
+    assert mizzle(["migrate"], tmp_path).returncode == 0
+    d = mizzle(["drift"], tmp_path)
+    assert d.returncode == 0, d.stdout + d.stderr
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    g = mizzle(["generate", "--check"], tmp_path)
+    assert g.returncode == 0, g.stdout + g.stderr
+    with sqlite3.connect(tmp_path / "app.db") as c:
+        assert c.execute("SELECT * FROM person").fetchall() == [(1, "p1", 1.5)]
+        assert "VARCHAR(64)" in c.execute("SELECT sql FROM sqlite_master WHERE name = 'archive'").fetchone()[0]
