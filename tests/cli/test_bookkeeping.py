@@ -134,3 +134,56 @@ def test_each_tools_table_is_told_by_its_name_and_columns(kind: Any) -> None:
         assert bookkeeping_of(Table(kind.name, columns=cols[1:])) is None
     if kind.only is not None:  # a generic name (migrations, schema_migrations): any other column, the application's
         assert bookkeeping_of(Table(kind.name, columns=(*cols, Column("payload", "text")))) is None
+
+
+# TypeORM 0.3's own DDL (synchronize / migration:run, logged): where an entity declares a view or a generated column
+# it makes typeorm_metadata and records the definition there, beside its `migrations` history
+TYPEORM = (
+    'CREATE TABLE "migrations" ("id" SERIAL NOT NULL, "timestamp" bigint NOT NULL, "name" character varying NOT NULL, '
+    'CONSTRAINT "PK_8c82d7f526340ab734260ea46be" PRIMARY KEY ("id"))',
+    'CREATE TABLE "typeorm_metadata" ("type" character varying NOT NULL, "database" character varying, '
+    '"schema" character varying, "table" character varying, "name" character varying, "value" text)',
+    'CREATE TABLE "users" ("id" SERIAL NOT NULL, "email" character varying NOT NULL, '
+    '"emailLower" text GENERATED ALWAYS AS (lower(email)) STORED, '
+    'CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id"))',
+    "INSERT INTO \"typeorm_metadata\"(\"database\", \"schema\", \"table\", \"type\", \"name\", \"value\") "
+    "VALUES (current_database(), 'public', 'users', 'GENERATED_COLUMN', 'emailLower', 'lower(email)')",
+)
+TYPEORM_SCHEMA = '''
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer), sa.Column("email", sa.String, nullable=False),
+    sa.Column("emailLower", sa.Text, sa.Computed("lower(email)")),
+    sa.PrimaryKeyConstraint("id", name="PK_a3ffb1c0c8416b9fc6f907b7433"),
+)
+'''
+
+
+def test_a_typeorm_database_is_baselined_and_pulled_without_typeorm_metadata(
+        tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Any) -> None:
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        for sql in TYPEORM:
+            c.execute(sql)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(TYPEORM_SCHEMA)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["baseline", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    notes = json.loads(r.stdout)["notes"]
+    assert any("TypeORM's migration history (public.typeorm_metadata" in n for n in notes), notes
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0 and json.loads(r.stdout)["changes"] == [], r.stdout + r.stderr
+    pulled = tmp_path / "pulled"
+    pulled.mkdir()
+    (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["pull", "--no-mark"], cwd=pulled, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    module = (pulled / "app" / "schema.py").read_text()
+    assert '"typeorm_metadata"' not in module and '"migrations"' not in module, module
+    assert "not pulled: typeorm_metadata (TypeORM's bookkeeping" in r.stderr, r.stderr

@@ -51,6 +51,8 @@ KNOWN = (
     _b("_sqlx_migrations", "SQLx", "version description installed_on checksum"),
     _b("pgmigrations", "node-pg-migrate", "id name run_on", "id name run_on"),
     _b("migrations", "TypeORM", "id timestamp name", "id timestamp name"),
+    # where views or generated columns are declared, TypeORM records their definitions here (`metadataTableName`)
+    _b("typeorm_metadata", "TypeORM", "type database schema table name value"),
     _b("mikro_orm_migrations", "MikroORM", "id name executed_at", "id name executed_at"),
     _b("atlas_schema_revisions", "Atlas", "version description type applied total executed_at"),
 )
