@@ -167,3 +167,33 @@ def test_an_array_default_a_snapshot_writes_as_a_json_array(pg_available: bool) 
                                   (f"t{i}",)).fetchone()[0]
             read = read_from_snapshot(type_, value)
             assert default_key(read, type_) == default_key(stored, type_), (value, read, stored)
+
+
+# (column type, an ARRAY constructor default, the array literal of the same value). Sequelize 6's sync() writes
+# `DEFAULT ARRAY[]::VARCHAR(255)[]` for `defaultValue: []` on ARRAY(STRING), which the server stores as
+# `(ARRAY[]::character varying[])::character varying(255)[]`; a model says `server_default="{}"`
+ARRAY_DEFAULTS = [
+    ("varchar(255)[]", "ARRAY[]::VARCHAR(255)[]", "'{}'"),
+    ("text[]", "ARRAY['a', 'b c', '']::TEXT[]", "'{a,\"b c\",\"\"}'"),
+    ("integer[]", "ARRAY[1, -2, NULL]", "'{1,-2,NULL}'"),
+    ("text[][]", "ARRAY[ARRAY['x'], ARRAY['y']]", "'{{x},{y}}'"),
+]
+
+
+def test_an_array_constructor_default_and_the_array_literal_of_its_value_get_one_key(pg_available: bool) -> None:
+    with temp_database("mzkeys") as db, psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int)")
+        for i, (type_, constructor, literal) in enumerate(ARRAY_DEFAULTS):
+            conn.execute(f"ALTER TABLE t ADD COLUMN c{i} {type_} DEFAULT {constructor}, "
+                         f"ADD COLUMN l{i} {type_} DEFAULT {literal}")
+            stored = dict(conn.execute(
+                "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attname IN (%s, %s)",
+                (f"c{i}", f"l{i}")).fetchall())
+            same = conn.execute(f"SELECT {stored[f'c{i}']} = {stored[f'l{i}']}::{type_}").fetchone()[0]
+            assert same, (constructor, literal)
+            keys = {default_key(d, type_) for d in (constructor, literal, stored[f"c{i}"], stored[f"l{i}"])}
+            assert len(keys) == 1, (stored, keys)
+    # not one value: a constructor of a non-constant, a different value
+    assert default_key("ARRAY[now()]::text[]", "text[]") != default_key("'{now()}'", "text[]")
+    assert default_key("ARRAY['a']::text[]", "text[]") != default_key("'{b}'", "text[]")

@@ -189,6 +189,54 @@ def expression_key(sql: str | None) -> str | None:
         return _flat(sql)
 
 
+def _constant_array(node: Any) -> list[Any] | None:
+    """The elements of an ARRAY[…] of constants (nested lists; None for NULL), casts around it or its elements
+    set aside, each as the array's text output writes it; None where an element is not such a constant."""
+    from pglast import ast
+
+    while isinstance(node, ast.TypeCast):
+        if node.arg is not None and not isinstance(node.arg, (ast.A_ArrayExpr, ast.TypeCast, ast.A_Const)):
+            return None
+        node = node.arg
+    if not isinstance(node, ast.A_ArrayExpr):
+        return None
+    out: list[Any] = []
+    for el in node.elements or ():
+        while isinstance(el, ast.TypeCast) and not (el.typeName and el.typeName.typmods):
+            el = el.arg
+        if isinstance(el, ast.A_ArrayExpr):
+            inner = _constant_array(el)
+            if inner is None:
+                return None
+            out.append(inner)
+        elif isinstance(el, ast.A_Const) and el.isnull:
+            out.append(None)
+        elif isinstance(el, ast.A_Const) and isinstance(el.val, ast.String):
+            out.append(el.val.sval)
+        elif isinstance(el, ast.A_Const) and isinstance(el.val, ast.Float):
+            out.append(el.val.fval)
+        elif isinstance(el, ast.A_Const) and isinstance(el.val, ast.Integer):
+            out.append(str(el.val.ival))
+        else:
+            return None
+    return out
+
+
+@lru_cache(maxsize=1024)
+def array_constructor_elements(sql: str) -> list[Any] | None:
+    """`ARRAY['a', 'b']::text[]` (Sequelize's array defaults) as the elements of the array literal `'{a,b}'` it
+    makes (see types.array_elements); None when `sql` is not an ARRAY constructor of constants."""
+    try:
+        from pglast import parse_sql
+
+        stmts = parse_sql(f"SELECT {sql}")
+        if len(stmts) != 1 or len(stmts[0].stmt.targetList) != 1:  # type: ignore[union-attr]
+            return None
+        return _constant_array(stmts[0].stmt.targetList[0].val)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - not an expression pglast reads: not such a constructor
+        return None
+
+
 @lru_cache(maxsize=4096)
 def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | None, str | None]:
     """An index element written as one string (`lower(name) DESC NULLS LAST`, `title gin_trgm_ops`,

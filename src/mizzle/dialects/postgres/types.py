@@ -279,7 +279,7 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
 def _meaning(e: str, type_: str) -> str:
     """The last steps of `default_key`: a JSON literal as jsonb renders it, an interval literal as the server
     prints it, anything else through `expression_key` (function-name case, literal casts, spacing)."""
-    from .expressions import expression_key
+    from .expressions import array_constructor_elements, expression_key
 
     base = type_.split("(")[0].strip()
     lit = _literal(e)
@@ -290,8 +290,9 @@ def _meaning(e: str, type_: str) -> str:
         return quote_literal(interval_text(lit))
     if lit is not None and (when := datetime_key(lit, type_)) is not None:
         return when
-    if lit is not None and type_.rstrip().endswith("]") and (elements := array_elements(lit)) is not None:
-        return quote_literal(array_text(elements))  # `'{"a","b"}'` as the server prints it, `'{a,b}'`
+    if type_.rstrip().endswith("]") and (elements := array_elements(lit) if lit is not None
+                                         else array_constructor_elements(e)) is not None:
+        return quote_literal(array_text(elements))  # `'{"a","b"}'`, `ARRAY['a', 'b']`: as the server prints `'{a,b}'`
     key = expression_key(e) or e
     low = key.lower()
     if low in ("current_timestamp", "now()", "transaction_timestamp()"):
