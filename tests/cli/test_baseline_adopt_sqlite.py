@@ -306,3 +306,35 @@ def test_an_index_name_baseline_takes_from_the_database_is_no_change_for_generat
     assert "DROP INDEX `ix_trials_study_id`;" in next((tmp_path / "migrations").glob("0003_*.sql")).read_text()
     assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
     assert run_mizzle(["drift"], cwd=tmp_path, url=url).code == 0
+
+
+# TypeORM 0.3's SQLite driver (synchronize) declares its "character" and "varying character" column types in SQL's
+# own spelling; SQLite's affinity rules take them as text, as SQLAlchemy's CHAR(7) and String(40) are
+TYPEORM = ('CREATE TABLE "tags" ("id" integer PRIMARY KEY NOT NULL, "color" character(7), '
+           '"label" varying character(40) NOT NULL, "code" native character(3), "name" character varying(20))')
+TAGS = '''
+import sqlalchemy as sa
+
+md = sa.MetaData()
+tags = sa.Table(
+    "tags", md,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("color", sa.CHAR(7)),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("code", sa.NCHAR(3)),
+    sa.Column("name", sa.String(20)),
+)
+'''
+
+
+def test_baseline_takes_sql_standard_character_types_as_the_models_strings(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "models.py").write_text(TAGS)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as c:
+        c.executescript(TYPEORM)
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{db}")
+    assert r.code == 0, r.stdout + r.stderr
+    r = run_mizzle(["drift"], cwd=tmp_path, url=f"sqlite:///{db}")
+    assert r.code == 0, r.stdout + r.stderr
