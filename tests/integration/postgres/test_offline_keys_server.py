@@ -197,3 +197,26 @@ def test_an_array_constructor_default_and_the_array_literal_of_its_value_get_one
     # not one value: a constructor of a non-constant, a different value
     assert default_key("ARRAY[now()]::text[]", "text[]") != default_key("'{now()}'", "text[]")
     assert default_key("ARRAY['a']::text[]", "text[]") != default_key("'{b}'", "text[]")
+
+
+def test_the_text_now_cast_per_insert_is_current_date_and_co(pg_available: bool) -> None:
+    # PostgreSQL before 14 stored CURRENT_DATE as ('now'::text)::date, and pg_dump carried that text to newer
+    # servers; TypeORM 0.3 writes it so itself (`default: () => "CURRENT_DATE"`). A model's func.current_date()
+    # is the same default: baseline of a TypeORM-built database reported `default CURRENT_DATE → ('now'::text)::date`
+    pairs = [("date", "CURRENT_DATE", "('now'::text)::date"),
+             ("time with time zone", "CURRENT_TIME", "('now'::text)::time with time zone"),
+             ("time", "LOCALTIME", "('now'::text)::time without time zone"),
+             ("timestamp", "LOCALTIMESTAMP", "('now'::text)::timestamp without time zone"),
+             ("timestamp with time zone", "now()", "('now'::text)::timestamp with time zone")]
+    with temp_database("mzkeys") as db, psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int)")
+        for i, (type_, fn, cast) in enumerate(pairs):
+            conn.execute(f"ALTER TABLE t ADD COLUMN a{i} {type_} DEFAULT {fn}, ADD COLUMN b{i} {type_} DEFAULT {cast}")
+            stored = conn.execute(
+                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = "
+                "d.adrelid AND a.attnum = d.adnum WHERE a.attname IN (%s, %s) ORDER BY a.attname",
+                (f"a{i}", f"b{i}")).fetchall()
+            keys = {default_key(d, type_) for d in (fn, cast, stored[0][0], stored[1][0])}
+            assert len(keys) == 1, (stored, keys)
+    # the literal 'now'::date is the day the default was made: another default
+    assert default_key("'now'::date", "date") != default_key("CURRENT_DATE", "date")

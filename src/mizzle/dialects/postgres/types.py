@@ -235,6 +235,13 @@ _NULL_DEFAULT = re.compile(r'\(?null\)?(\s*::\s*[\w" .\[\]()]+)?')
 # literal as the column's type when the table is made, so the default is that instant, for ever — what `\d` then
 # shows ('2026-12-05 15:48:09.91+00'::timestamp with time zone) is what any database made from it holds, at
 # another instant. Compared as equal to any literal of the column's type (see canonical_tables.frozen_defaults).
+# how PostgreSQL before 14 stored CURRENT_DATE & co. (and TypeORM still writes them): the text 'now' cast at each
+# insert, not the literal 'now'::date that is frozen at create time (_FROZEN)
+_NOW_CAST = re.compile(r"\(?\s*'now'::text\s*\)?::(date|time with time zone|time without time zone|timestamp with "
+                       r"time zone|timestamp without time zone)", re.I)
+_NOW_CAST_KEY = {"date": "current_date", "time with time zone": "current_time",
+                 "time without time zone": "localtime", "timestamp with time zone": "now()",
+                 "timestamp without time zone": "localtimestamp"}
 _FROZEN = re.compile(r"^'\s*(now|today|tomorrow|yesterday)\s*(\(\s*\))?\s*'(::[a-z ]+(\(\d+\))?[a-z ]*)?$", re.I)
 _LITERAL = re.compile(r"^'[^']*'(::[a-z ]+(\(\d+\))?[a-z ]*)?$", re.I)
 _DATETIME_TYPE = re.compile(r"^(timestamp|date|time)\b", re.I)
@@ -264,6 +271,8 @@ def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | No
     if m and is_numeric(type_):
         e = m.group(1)
     low = e.lower()
+    if m := _NOW_CAST.fullmatch(low):
+        return _NOW_CAST_KEY[m.group(1)]
     if _NULL_DEFAULT.fullmatch(low):  # DEFAULT NULL, NULL::type: PostgreSQL stores no default for a NULL constant
         return None
     if low in ("current_timestamp", "now()", "current_timestamp()", "transaction_timestamp()"):
