@@ -69,9 +69,9 @@ def test_a_database_prisma_django_and_knex_managed_is_baselined_and_compared_wit
     r = run_mizzle(["baseline", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     notes = json.loads(r.stdout)["notes"]
-    assert any("Prisma Migrate's migration history (public._prisma_migrations" in n for n in notes), notes
-    assert any("Django's migration history (public.django_migrations" in n for n in notes), notes
-    assert any("Knex's migration history (public.knex_migrations" in n for n in notes), notes
+    assert any("Prisma Migrate's bookkeeping (public._prisma_migrations" in n for n in notes), notes
+    assert any("Django's bookkeeping (public.django_migrations" in n for n in notes), notes
+    assert any("Knex's bookkeeping (public.knex_migrations" in n for n in notes), notes
     assert not any("schema_migrations" in n for n in notes), notes
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
@@ -119,7 +119,7 @@ def test_sqlite_prisma_database(tmp_path: Path, run_mizzle: Any) -> None:
     assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
     r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
-    assert "Prisma Migrate's migration history (_prisma_migrations, not compared)" in r.stderr, r.stderr
+    assert "Prisma Migrate's bookkeeping (_prisma_migrations, not compared)" in r.stderr, r.stderr
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["warnings"] == ["_prisma_migrations (Prisma Migrate's bookkeeping) is not compared"]
@@ -176,7 +176,7 @@ def test_a_typeorm_database_is_baselined_and_pulled_without_typeorm_metadata(
     r = run_mizzle(["baseline", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     notes = json.loads(r.stdout)["notes"]
-    assert any("TypeORM's migration history (public.typeorm_metadata" in n for n in notes), notes
+    assert any("TypeORM's bookkeeping (public.typeorm_metadata" in n for n in notes), notes
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0 and json.loads(r.stdout)["changes"] == [], r.stdout + r.stderr
     pulled = tmp_path / "pulled"

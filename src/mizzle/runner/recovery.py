@@ -268,7 +268,7 @@ def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> str:
         return (f"found an Alembic-managed database ({name}{at}): once this "
                 f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
                 f"{name} when you no longer need it; mizzle leaves it alone)")
-    return (f"found {tool}'s migration history ({name}, not compared): once this baseline is recorded mizzle "
+    return (f"found {tool}'s bookkeeping ({name}, not compared): once this baseline is recorded mizzle "
             f"manages the schema, and {tool} can be retired (drop {name} when you no longer need it; mizzle "
             "leaves it alone)")
 
