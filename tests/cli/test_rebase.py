@@ -354,3 +354,20 @@ def test_merge_identities_on_the_full_history(tmp_path: Path) -> None:
         assert merge(prev, prev, cur).schema == cur
         assert merge(prev, cur, prev).schema == cur
         assert merge(cur, prev, cur, same_change_conflicts=False).schema == prev
+
+
+def test_rebased_snapshots_keep_the_json_of_a_default_drizzle_kit_wrote(tmp_path: Path) -> None:
+    """drizzle-kit writes `.default(sql\\`0\\`)` as the JSON string "0" (dyad-sh/dyad's boolean defaults), `.default(0)`
+    as 0: the snapshot rebase writes for the incoming migration keeps the existing branch's "0", or drizzle-kit's
+    next generate, comparing the JSON, sees the default changed (SET DEFAULT again; on SQLite, a table rebuild)."""
+    flagged = COMMON.replace('sa.Column("email", sa.Text))', 'sa.Column("email", sa.Text), '
+                             'sa.Column("flag", sa.Integer, nullable=False, server_default=sa.text("0")))')
+    a, b = branches(tmp_path, a_src=flagged + BRANCH_A[len(COMMON):])
+    snap_path = a / "migrations" / "meta" / "0005_snapshot.json"
+    snap = json.loads(snap_path.read_text())
+    snap["tables"]["public.users"]["columns"]["flag"]["default"] = "0"  # as drizzle-kit writes sql`0`
+    snap_path.write_text(json.dumps(snap, indent=2))
+    project = merge_by_copying(a, b, tmp_path / "merged")
+    rebase(project / "migrations")
+    rebased = json.loads((project / "migrations" / "meta" / "0006_snapshot.json").read_text())
+    assert rebased["tables"]["public.users"]["columns"]["flag"]["default"] == "0"

@@ -396,6 +396,10 @@ def _write(result: GenerateResult, folder: MigrationFolder, config: Config, chan
     from ..schema.diff import Renames, diff
 
     snap, side = snapshot_from_schema(new, prev_id=prev_id, renames=_meta(changeset))
+    if not folder.uses_folders:  # an unchanged default keeps the JSON drizzle-kit wrote it in ("0" for sql`0`)
+        from ..migrations.kept_spellings import kept_defaults
+
+        snap = kept_defaults(snap, folder.latest_snapshot())
     prefix = folder.journal_prefix() or config.prefix
     if prefix != config.prefix:
         result.warnings.append(f"the folder's migrations are named with the {prefix} prefix, not {config.prefix} "

@@ -90,6 +90,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     result.statements = [s.sql for s in statements]
     result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
     snap, side_entry = snapshot_from_schema(target_schema, prev_id=prev_id)
+    snap = _kept_defaults(folder, snap, migrations[idx - 1] if idx else None)
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
@@ -172,6 +173,17 @@ def _keys_left_named(latest: Schema, stated: AuthoredTexts) -> Schema:
             t = t.with_(primary_key=replace(pk, server_name=implicit_pkey_name(t.name)))
         tables.append(t)
     return latest.with_(tables=tuple(tables))
+
+
+def _kept_defaults(folder: MigrationFolder, snap: dict[str, Any], before: Migration | None) -> dict[str, Any]:
+    """`snap` with each default the latest snapshot, else the one before TAG (`before`), spells as the same SQL
+    text in another JSON type in theirs ("0" for drizzle-kit's sql`0`, not 0: kept_spellings.kept_defaults)."""
+    if folder.uses_folders:
+        return snap
+    from ..migrations.kept_spellings import kept_defaults
+
+    snap = kept_defaults(snap, folder.latest_snapshot())
+    return kept_defaults(snap, folder.read_snapshot(before)) if before is not None else snap
 
 
 def _snapshot(folder: MigrationFolder, m: Migration) -> dict[str, Any]:

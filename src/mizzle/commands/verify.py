@@ -571,11 +571,12 @@ def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, A
     """The snapshot as the folder's layout stores it: drizzle-kit 1.x's version 9 (a diff from the snapshots of the
     migrations before `dir_name`, its own: with `--from`, the later ones are still there until rebuilt) in its
     layout, the v7 JSON otherwise, with the keys `like` (the folder's snapshot nearest it) has where they hold
-    nothing (an older drizzle-kit's: kept_spellings.kept_keys)."""
+    nothing (an older drizzle-kit's: kept_spellings.kept_keys) and the JSON it gives a default of the same SQL text
+    (kept_spellings.kept_defaults)."""
     if not folder.uses_folders:
-        from ..migrations.kept_spellings import kept_keys
+        from ..migrations.kept_spellings import kept_defaults, kept_keys
 
-        return kept_keys(snap, like)
+        return kept_keys(kept_defaults(snap, like), like)
     from ..migrations import folders1
 
     return folders1.snapshot_v9(snap, folder.path, side, before=dir_name)

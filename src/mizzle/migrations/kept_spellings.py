@@ -14,6 +14,12 @@ So with the keys a snapshot holds (`kept_keys`): older drizzle-kit versions wrot
 `isRLSEnabled` in a table and no `roles`, `policies` or `views` at the top (flowglad's first 70 snapshots), and a
 rebuilt snapshot holding them all, empty, was churn in `git diff`. An empty one the folder's kept snapshot lacks is
 left out; one that holds something (a CHECK the SQL made) stays.
+
+And with the column defaults a snapshot holds (`kept_defaults`): drizzle-kit writes `.default(0)` as the JSON number
+0 and `.default(sql`0`)` as the string "0" (`true` and "true" alike), both `DEFAULT 0` in its SQL, and compares
+the JSON: a snapshot mizzle wrote with the other one for an unchanged column (dyad-sh/dyad's `is_favorite` on five
+tables) had drizzle-kit's next generate rebuild those tables (SQLite) or SET DEFAULT again (PostgreSQL). The model
+holds the SQL text only, so the JSON of the folder's snapshot nearest it is kept where it says the same.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..schema.model import Schema
+from .snapshots import default_from_json
 
 # (schema, table, index) → each element's expression text (None: a plain column)
 IndexTexts = dict[tuple[str, str, str], tuple[str | None, ...]]
@@ -88,3 +95,34 @@ def kept_keys(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, An
         if any(a is not b for a, b in zip(tables.values(), ours.values(), strict=True)):
             out = {**out, "tables": tables}
     return out
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _respelled(ours: Any, theirs: Any) -> bool:
+    """Whether two JSON defaults are one SQL text in two JSON types (0 and "0", true and "true")."""
+    return (type(ours) is not type(theirs) and isinstance(ours, _SCALARS) and isinstance(theirs, _SCALARS)
+            and default_from_json(ours) == default_from_json(theirs))
+
+
+def kept_defaults(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
+    """`snap`, a snapshot written from the model (generate's, or a rebuilt one), with each column default that
+    `like` (the folder's snapshot nearest it, in the journal layout's JSON) holds for the same column as the same SQL
+    text in another JSON type, in `like`'s; a new dict where any goes (`snap`'s tables are shared, never changed in
+    place)."""
+    theirs, ours = (like or {}).get("tables"), snap.get("tables")
+    if not isinstance(theirs, dict) or not theirs or not isinstance(ours, dict):
+        return snap
+    tables = dict(ours)
+    for name, t in ours.items():
+        k = theirs.get(name)
+        cols, kcols = (t.get("columns"), k.get("columns")) if isinstance(t, dict) and isinstance(k, dict) else (0, 0)
+        if not isinstance(cols, dict) or not isinstance(kcols, dict):
+            continue
+        kept = {n: {**c, "default": kcols[n]["default"]} for n, c in cols.items()
+                if isinstance(c, dict) and isinstance(kcols.get(n), dict)
+                and _respelled(c.get("default"), kcols[n].get("default"))}
+        if kept:
+            tables[name] = {**t, "columns": {n: kept.get(n, c) for n, c in cols.items()}}
+    return {**snap, "tables": tables} if any(tables[n] is not ours[n] for n in ours) else snap

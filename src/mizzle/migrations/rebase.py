@@ -33,6 +33,7 @@ from .folder import (
     write_atomic,
     write_bundle,
 )
+from .kept_spellings import kept_defaults
 from .snapshots import new_id, schema_from_snapshot, snapshot_from_schema
 
 
@@ -304,6 +305,8 @@ class _Rebaser:
             conflicts.extend(f"{entry.tag}: {c}" for c in merged.conflicts)
             new_snap, new_side = snapshot_from_schema(merged.schema, prev_id=current_id, id_=new_id(),
                                                       renames=snap.get("_meta") or None)
+            # a default as the snapshots spell it ("0" for drizzle-kit's sql`0`, not 0)
+            new_snap = kept_defaults(kept_defaults(new_snap, snap), c1[-1])
             new_snaps.append((new_snap, new_side))
             prev_theirs, current, current_id = theirs, merged.schema, new_snap["id"]
         if conflicts:

@@ -12,6 +12,7 @@ from sqlite_support import write_project
 
 from mizzle.commands.drift import drift_for_config
 from mizzle.commands.generate import generate
+from mizzle.commands.revert import revert
 from mizzle.commands.verify import rebuild_snapshots
 from mizzle.migrations.folder import MigrationFolder
 from mizzle.runner.migrate import migrate
@@ -42,3 +43,50 @@ def test_rebuilt_current_timestamp_defaults_keep_the_sqls_parentheses(tmp_path: 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     migrate(url=url, folder=tmp_path / "migrations")
     assert drift_for_config(config, url=url).changes == []  # both spellings compare equal to the code's
+
+
+KIT_SCHEMA = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+apps = sa.Table("apps", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("is_favorite", sa.Integer, nullable=False, server_default=sa.text("0")),
+                sa.Column("enabled", sa.Integer, nullable=False, server_default=sa.text("true")),
+                sa.Column("retries", sa.Integer, nullable=False, server_default=sa.text("3")))
+"""
+
+
+def _columns(path: Path | None) -> dict[str, object]:
+    assert path is not None
+    return {n: c.get("default") for n, c in json.loads(path.read_text())["tables"]["apps"]["columns"].items()}
+
+
+def test_unchanged_defaults_keep_the_json_drizzle_kit_wrote(tmp_path: Path) -> None:
+    """drizzle-kit writes `.default(sql\\`0\\`)` as the JSON string "0" and `.default(0)` as the number 0, both
+    `DEFAULT 0` in SQL (dyad-sh/dyad: `integer("is_favorite", {mode: "boolean"}).default(sql\\`0\\`)` on five
+    tables). A snapshot mizzle wrote later (generate, adding another table; check --rebuild-snapshots, of a snapshot
+    lost or rebuilt --from) said 0 for the unchanged columns, and drizzle-kit, which compares the JSON, then rebuilt
+    every such table on its next generate. An unchanged default keeps the JSON of the folder's snapshot."""
+    config = write_project(tmp_path, KIT_SCHEMA)
+    generate(config, name="init")
+    folder = MigrationFolder(tmp_path / "migrations", "sqlite")
+    first = folder.migrations()[0].snapshot_path
+    assert first is not None
+    kit = json.loads(first.read_text())
+    kit["tables"]["apps"]["columns"]["is_favorite"]["default"] = "0"  # drizzle-kit's sql`0`
+    kit["tables"]["apps"]["columns"]["enabled"]["default"] = "true"  # its sql`true`
+    first.write_text(json.dumps(kit, indent=2))
+    config = write_project(tmp_path, KIT_SCHEMA + '\nother = sa.Table("other", metadata, '
+                                                  'sa.Column("id", sa.Integer, primary_key=True))\n')
+    generate(config, name="other")
+    second = folder.migrations()[1].snapshot_path
+    assert _columns(second) == {"id": None, "is_favorite": "0", "enabled": "true", "retries": 3}
+    generate(config, check=True)  # and they are no change for generate
+    rebuild_snapshots(config, from_tag="0001")  # rebuilt from the SQL, beside the kept 0000
+    assert _columns(second) == {"id": None, "is_favorite": "0", "enabled": "true", "retries": 3}
+    assert second is not None
+    second.unlink()  # lost: rebuilt after the kept 0000
+    rebuild_snapshots(config)
+    assert _columns(second) == {"id": None, "is_favorite": "0", "enabled": "true", "retries": 3}
+    revert(config, "0001")  # the state of 0000 again, as its snapshot spells it
+    third = folder.migrations()[2].snapshot_path
+    assert _columns(third) == {"id": None, "is_favorite": "0", "enabled": "true", "retries": 3}
