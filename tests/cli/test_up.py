@@ -83,3 +83,21 @@ def test_up_gives_a_pulled_baseline_snapshot_an_id_of_its_own(tmp_path: Path, ru
     assert snaps[0]["id"] not in (root, "") and snaps[0]["prevIds"] == [root]
     assert [s["id"] for s in snaps[1:]] == others and snaps[1]["prevIds"] == [snaps[0]["id"]]
     assert run_mizzle(["check"], cwd=tmp_path).code == 0
+
+
+def test_up_names_two_tags_sharing_one_snapshot_file(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # wundergraph/cosmo's journal lists 0026_gigantic_robin_chapel (idx 24) and 0026_eager_arachne (idx 26):
+    # drizzle-kit names a snapshot after the tag's number, so meta/0026_snapshot.json stands for both. `up` said
+    # "snapshot id … is empty or used twice" and advised `mizzle rebase`, which answered "nothing to rebase"
+    folder = _project(tmp_path)
+    journal = json.loads((folder / "meta" / "_journal.json").read_text())
+    journal["entries"][2]["tag"] = "0003_step3"  # as a branch merge left it: the number of the entry after it
+    (folder / "0002_step3.sql").rename(folder / "0003_step3.sql")
+    (folder / "meta" / "0002_snapshot.json").unlink()
+    (folder / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 3, r.stderr
+    assert "meta/0003_snapshot.json" in r.first_error_line and "0003_step3" in r.first_error_line \
+        and "0003_step4" in r.first_error_line, r.stderr
+    assert "rebase" not in r.stderr and "renumber" in r.stderr.lower(), r.stderr
+    assert (folder / "meta" / "_journal.json").exists()  # nothing converted

@@ -138,7 +138,9 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
     out: list[dict[str, Any]] = []
     state: Any = None
     seen: set[str] = set()
+    holders: dict[Path, str] = {}  # snapshot file → the first migration it stands for
     for m in migrations:
+        _refuse_a_shared_file(m, holders)
         raw = folder.read_snapshot(m)
         if raw is None and out:
             warnings.append(f"{m.tag} has no snapshot: written as drizzle-kit 1.x writes a custom migration's (no "
@@ -163,6 +165,21 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             raise IntegrityError(f"{m.snapshot_path}: malformed snapshot ({type(e).__name__}: {e})") from None
         out.append(snap)
     return out
+
+
+def _refuse_a_shared_file(m: Migration, holders: dict[Path, str]) -> None:
+    """IntegrityError when `m`'s snapshot file is an earlier migration's too: two journal tags with one number
+    (wundergraph/cosmo's 0026_gigantic_robin_chapel at idx 24 and 0026_eager_arachne), which drizzle-kit gives one
+    `meta/NNNN_snapshot.json`: it holds one of them, and `up` cannot tell which (`check` says the same)."""
+    if m.snapshot_path is None:
+        return
+    first = holders.setdefault(m.snapshot_path, m.tag)
+    if first != m.tag:
+        raise IntegrityError(
+            f"meta/{m.snapshot_path.name} is the snapshot of both {first} and {m.tag} (two tags with one number, and "
+            "drizzle-kit names a snapshot after it): it holds one of them, and the 1.x layout needs each one's",
+            "Renumber one of the two migrations (its tag in meta/_journal.json, its .sql file and its snapshot, "
+            "`mizzle check --rebuild-snapshots` writes a missing one), then `mizzle up`.")
 
 
 def _own_id(m: Migration, id_: str, warnings: list[str]) -> str:
