@@ -236,6 +236,15 @@ def _index_names(t: Table, real: bool) -> Iterator[Fact]:
         yield _relation(t.schema, u.real_name if real else u.name)
 
 
+def _identity_sequences(schema: str, cols: tuple[Column, ...], other: Column | None = None) -> Iterator[Fact]:
+    """The names of the sequences the identity columns among `cols` own, but for the one `other` (the column before
+    or after an AlterColumn) owns as well: that one stays."""
+    kept = other.identity.sequence_name if other is not None and other.identity is not None else None
+    for col in cols:
+        if col.identity is not None and col.identity.sequence_name and col.identity.sequence_name != kept:
+            yield _relation(schema, col.identity.sequence_name)
+
+
 def frees(c: Change) -> Iterator[Fact]:
     """Names free once `c` ran (a key's or a unique constraint's too: Open WebUI's `config_pkey`, which a revert
     renamed back to `config` before making `config_old` with it again)."""
@@ -243,10 +252,15 @@ def frees(c: Change) -> Iterator[Fact]:
         yield _relation(*c.table.key)
         yield ("type", *c.table.key)  # a table's row type
         yield from _index_names(c.table, real=True)
+        yield from _identity_sequences(c.table.schema, c.table.columns)
     elif isinstance(c, SetPrimaryKey) and c.old is not None:
         yield _key_name(c.table, c.old)
     elif isinstance(c, RenameConstraint):  # a foreign key's or a check's name is no relation: no harm done
         yield _relation(c.table[0], c.old)
+    elif isinstance(c, DropColumn):  # an identity's sequence goes with its column, or with its identity
+        yield from _identity_sequences(c.table[0], (c.column,))
+    elif isinstance(c, AlterColumn):
+        yield from _identity_sequences(c.table[0], (c.old,), c.new)
     elif isinstance(c, DropIndex):
         yield _relation(c.table[0], c.index.real_name)
     elif isinstance(c, DropUnique):
@@ -263,10 +277,15 @@ def takes(c: Change) -> Iterator[Fact]:
         yield _relation(*c.table.key)
         yield ("type", *c.table.key)
         yield from _index_names(c.table, real=False)
+        yield from _identity_sequences(c.table.schema, c.table.columns)
     elif isinstance(c, SetPrimaryKey) and c.new is not None:
         yield _key_name(c.table, c.new)
     elif isinstance(c, RenameConstraint):
         yield _relation(c.table[0], c.new)
+    elif isinstance(c, AddColumn):  # an identity's sequence: BigIntBase's `Sequence("t_id_seq")` → `Identity()`
+        yield from _identity_sequences(c.table[0], (c.column,))
+    elif isinstance(c, AlterColumn):
+        yield from _identity_sequences(c.table[0], (c.new,), c.old)
     elif isinstance(c, CreateIndex):
         yield _relation(c.table[0], c.index.name)
     elif isinstance(c, AddUnique):

@@ -529,3 +529,25 @@ def test_primary_key_of_a_long_table_name_is_dropped_by_its_real_name(tmp_path: 
                                   'sa.Column("k", sa.Integer, primary_key=True))\n')
         assert f'DROP CONSTRAINT "{long_t[:58]}_pkey"' in sql
         same_as_created(tmp_path, url)
+
+
+# -- a standalone sequence handed to an identity of its name, and back ------------------------------------------
+
+SEQ_KEY = ('t = sa.Table("t", md, sa.Column("id", sa.BigInteger, sa.Sequence("t_id_seq", optional=False), '
+           'primary_key=True), sa.Column("v", sa.Text))\n')
+IDENTITY_KEY = ('t = sa.Table("t", md, sa.Column("id", sa.BigInteger, sa.Identity(start=1, increment=1), '
+                'primary_key=True), sa.Column("v", sa.Text))\n')
+
+
+def test_sequence_key_becomes_an_identity_of_the_sequences_name(tmp_path: Path) -> None:
+    # advanced-alchemy's BigIntBase (Sequence("<table>_id_seq")) swapped for its IdentityBase (Identity()): the
+    # identity's sequence is `t_id_seq` too, so the standalone one must be gone first ("relation already exists")
+    with temp_database("mzident") as url:
+        step(tmp_path, url, SEQ_KEY)
+        rows(url, "INSERT INTO t (id, v) SELECT nextval('t_id_seq'), v FROM (VALUES ('a'), ('b')) AS x(v) RETURNING id")
+        step(tmp_path, url, IDENTITY_KEY)
+        same_as_created(tmp_path, url)
+        assert rows(url, "INSERT INTO t (v) VALUES ('c') RETURNING id") == [(3,)]
+        step(tmp_path, url, SEQ_KEY)  # and back: the identity's sequence goes before the standalone one is made
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT id, v FROM t ORDER BY id") == [(1, "a"), (2, "b"), (3, "c")]
