@@ -177,6 +177,21 @@ class DropSequence(Change):
 
 
 @dataclass(frozen=True)
+class RenameSequence(Change):
+    """A standalone sequence named after its table (`<table>_id_seq`, advanced-alchemy's BigIntBase) renamed with
+    it: dropping it and creating the new name would start the key over at 1, under the rows it numbered."""
+    schema: str
+    old: str
+    new: str
+
+    def inverse(self) -> Change:
+        return RenameSequence(self.schema, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ sequence {table_label((self.schema, self.old))} → {self.new} (rename)"
+
+
+@dataclass(frozen=True)
 class AlterSequence(Change):
     old: Sequence
     new: Sequence

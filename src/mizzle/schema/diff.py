@@ -44,6 +44,7 @@ from .changes import (
     RenameConstraint,
     RenameEnum,
     RenameSchema,
+    RenameSequence,
     RenameTable,
     SetPrimaryKey,
     SetTableComment,
@@ -310,6 +311,30 @@ def _rename_tables(st: DiffState) -> None:
             st.old = _rename_table(st.old, schema_name, o, n, implicit_pk)
 
 
+def _rename_table_sequences(st: DiffState) -> None:
+    """A standalone sequence named after a renamed table (`post_id_seq` of `post`: advanced-alchemy's BigIntBase
+    declares `Sequence(f"{__tablename__}_id_seq")`), whose new name the code gives with the same options, is renamed
+    with it: dropped and made again, it would start the key over at 1, under the rows it numbered."""
+    renamed = [c for c in st.ph.early if isinstance(c, RenameTable)]
+    if not renamed:
+        return
+    made = {c.sequence.key: c for c in st.ph.early
+            if isinstance(c, CreateSequence) and not c.from_serial and c.sequence.owned_by is None}
+    for drop in [c for c in st.ph.late_seqs if isinstance(c, DropSequence) and not c.to_serial]:
+        old = drop.sequence
+        for r in renamed:
+            (schema, o), n = r.old, r.new[1]
+            create = made.get((schema, n + old.name[len(o):]))
+            if (old.schema != schema or not old.name.startswith(o) or old.owned_by is not None or create is None
+                    or not same_sequence_options(replace(old, name=create.sequence.name), create.sequence)):
+                continue
+            st.ph.early[st.ph.early.index(create)] = RenameSequence(schema, old.name, create.sequence.name)
+            st.ph.late_seqs.remove(drop)
+            del made[create.sequence.key]  # one sequence becomes it
+            st.old = st.old.with_(sequences=[create.sequence if q.key == old.key else q for q in st.old.sequences])
+            break
+
+
 def _reused_names(renames: Renames, kind: str, container: tuple[str, ...], kept: list[str], added: list[str],
                   spell: Callable[[str], str]) -> list[str]:
     """Of the names `kept` (on both sides), those renamed (--rename, or `renamed_from` on an added one) to one of
@@ -560,7 +585,8 @@ def _recreate_fks_over_retyped(st: DiffState) -> None:
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
-    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, diff_lineage, _diff_tables,
+    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _rename_table_sequences,
+    diff_lineage, _diff_tables,
     _drop_tables, _recreate_fks_over_retyped,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,
     comments_step,

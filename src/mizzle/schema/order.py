@@ -32,6 +32,7 @@ from .changes import (
     DropUnique,
     RecreateEnum,
     RenameConstraint,
+    RenameSequence,
     SetPrimaryKey,
     TableKey,
 )
@@ -267,6 +268,8 @@ def frees(c: Change) -> Iterator[Fact]:
         yield _relation(c.table[0], c.unique.real_name)
     elif isinstance(c, DropSequence) and not c.to_serial:
         yield _relation(*c.sequence.key)
+    elif isinstance(c, RenameSequence):
+        yield _relation(c.schema, c.old)
     elif isinstance(c, DropEnum):
         yield ("type", *c.enum.key)
 
@@ -292,6 +295,8 @@ def takes(c: Change) -> Iterator[Fact]:
         yield _relation(c.table[0], c.unique.name)
     elif isinstance(c, CreateSequence) and not c.from_serial:
         yield _relation(*c.sequence.key)
+    elif isinstance(c, RenameSequence):
+        yield _relation(c.schema, c.new)
     elif isinstance(c, CreateEnum):
         yield ("type", *c.enum.key)
 

@@ -551,3 +551,22 @@ def test_sequence_key_becomes_an_identity_of_the_sequences_name(tmp_path: Path) 
         step(tmp_path, url, SEQ_KEY)  # and back: the identity's sequence goes before the standalone one is made
         same_as_created(tmp_path, url)
         assert rows(url, "SELECT id, v FROM t ORDER BY id") == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_a_sequence_named_after_a_renamed_table_is_renamed_with_it(tmp_path: Path) -> None:
+    # advanced-alchemy's BigIntBase keys a model on Sequence(f"{__tablename__}_id_seq"): renaming the table
+    # (post → article) dropped post_id_seq and made article_id_seq at 1, so the next insert took id 1 again
+    # (duplicate key); the sequence is renamed with the table now, and keeps its position
+    table = ('{0} = sa.Table("{0}", md, sa.Column("id", sa.BigInteger, sa.Sequence("{0}_id_seq", optional=False), '
+             'primary_key=True), sa.Column("title", sa.Text))\n')
+    with temp_database("mzseqren") as url:
+        step(tmp_path, url, table.format("post"))
+        rows(url, "INSERT INTO post (id, title) SELECT nextval('post_id_seq'), 't' FROM generate_series(1, 3) RETURNING id")
+        write_project(tmp_path, HEAD + table.format("article"))
+        result = generate(fresh_config(tmp_path), renames={"post": "article"})
+        assert 'ALTER SEQUENCE "public"."post_id_seq" RENAME TO "article_id_seq"' in result.sql, result.sql
+        assert "DROP SEQUENCE" not in result.sql and "CREATE SEQUENCE" not in result.sql, result.sql
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        assert rows(url, "SELECT nextval('article_id_seq')") == [(4,)]
+        assert not generate(fresh_config(tmp_path)).written
+        same_as_created(tmp_path, url)

@@ -596,6 +596,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     # an owned sequence may be gone already, with the table or column that owned it
     ch.DropSequence: lambda c: [] if c.to_serial else [
         f"DROP SEQUENCE {'IF EXISTS ' if c.sequence.owned_by else ''}{qname(c.sequence.schema, c.sequence.name)}"],
+    ch.RenameSequence: lambda c: [f"ALTER SEQUENCE {qname(c.schema, c.old)} RENAME TO {ident(c.new)}"],
     ch.AlterSequence: lambda c: [] if same_sequence_options(c.old, c.new) else [alter_sequence(c.old, c.new)],
     SetSequenceOwner: lambda c: [f"ALTER SEQUENCE {qname(c.sequence.schema, c.sequence.name)} OWNED BY "
                                  + (f"{qname(*c.owned_by[:2])}.{ident(c.owned_by[2])}" if c.owned_by else "NONE")],

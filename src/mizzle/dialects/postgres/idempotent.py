@@ -293,6 +293,7 @@ REWRITE: dict[type, tuple[Transform, ...]] = {
                       _when("CREATE TYPE ", lambda c: _not(_type_exists(c.new.schema, c.new.name)))),  # type: ignore[attr-defined]
     ch.CreateSequence: (_insert("CREATE SEQUENCE ", "IF NOT EXISTS "),),
     ch.DropSequence: (_DROP_SEQUENCE,),
+    ch.RenameSequence: (_RENAME_SEQUENCE,),
     ch.CreateTable: (_insert("CREATE (UNLOGGED )?TABLE ", "IF NOT EXISTS "), _table_check_not_valid),
     ch.DropTable: (_insert("DROP TABLE ", "IF EXISTS "), _when("ALTER TABLE ", _still_a_partition)),
     ch.RenameTable: (_insert(r"ALTER TABLE (?=" + QUALIFIED_NAME + r" RENAME TO )", "IF EXISTS "), _pkey_rename, _RENAME_SEQUENCE),
