@@ -37,7 +37,8 @@ Examples:
 @click.option("--custom", is_flag=True, help="Write an empty migration for hand-written SQL.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 3 if the schema has changes not yet in a migration.")
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
-              help="Declare a rename (table: users=people, column: users.name=users.full_name). Repeatable.")
+              help="Declare a rename (table: users=people, column: users.name=users.full_name, sequence: a_seq=b_seq). "
+              "Repeatable.")
 @click.option("--no-renames", is_flag=True, help="Treat every ambiguous drop+add as a drop and an add.")
 @click.option("--idempotent", is_flag=True, help="Write SQL that can run again (IF [NOT] EXISTS, catalog-checking DO "
               "blocks); marks the file `-- mizzle:idempotent`.")

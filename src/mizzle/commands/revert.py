@@ -72,7 +72,8 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     stated = _stated(config, target)
     latest = _keys_left_named(latest, stated)
     explicit = {**_inverse_renames(after_snap), **_inverse_renames({"_meta": meta_of(
-        stated.renamed_columns, stated.renamed_schemas, stated.renamed_tables)}), **(renames or {})}
+        stated.renamed_columns, stated.renamed_schemas, stated.renamed_tables)}), **_sequences_back(stated),
+        **(renames or {})}
     # TAG says what it did: the renames its snapshot records or its SQL states are undone as renames, and every
     # other drop + add pair is what TAG wrote, a drop and an add, never a question (--rename still says otherwise)
     # both sides in the form the server stores, as generate compares them: a fact two snapshots spell apart (bigint's
@@ -139,6 +140,15 @@ def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:
         return before
     kept = tuple(replace(e, version=None) if e.name in unpinned else e for e in exts)
     return replace(before, security=replace(before.security, extensions=kept))
+
+
+def _sequences_back(stated: AuthoredTexts) -> dict[str, str]:
+    """The sequences TAG's SQL renames (ALTER SEQUENCE … RENAME TO), inverted as --rename flags spell them: a
+    snapshot's `_meta` has no field for them, and undone as a drop and an add they would start over."""
+    def spell(dotted: str) -> str:
+        schema, name = dotted.split(".", 1)
+        return name if schema == "public" else dotted
+    return {spell(new): spell(old) for old, new in stated.renamed_sequences.items()}
 
 
 def _stated(config: Config, m: Migration) -> AuthoredTexts:

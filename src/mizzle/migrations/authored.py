@@ -44,6 +44,7 @@ class AuthoredTexts:
     renamed_columns: dict[str, str] = field(default_factory=dict)  # "schema.table.old" → "schema.table.new"
     renamed_schemas: dict[str, str] = field(default_factory=dict)
     renamed_constraints: dict[str, str] = field(default_factory=dict)  # "schema.table.old" → "new"
+    renamed_sequences: dict[str, str] = field(default_factory=dict)  # "schema.old" → "schema.new"
 
     def column(self, table: TableKey, name: str) -> dict[str, Any]:
         return self.columns.setdefault((table[0], table[1], name), {})

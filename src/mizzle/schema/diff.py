@@ -91,7 +91,7 @@ class Renames:
     def not_applied(self) -> list[str]:
         """A line for each --rename that matched no rename: a flag ignored without a word left the rows where the
         user did not expect them (concourse's `build_id` retyped in place, `build_id_old` added empty)."""
-        return [f"--rename {o}={n} not applied: {o} is not a table or column of the previous schema, or {n} not one "
+        return [f"--rename {o}={n} not applied: {o} is not a table, column or sequence of the previous schema, or {n} not one "
                 "the schema code adds; write that change by hand (`mizzle generate --custom`) if the rows must move"
                 for o, n in self.explicit.items() if o not in self.used]
 
@@ -311,28 +311,48 @@ def _rename_tables(st: DiffState) -> None:
             st.old = _rename_table(st.old, schema_name, o, n, implicit_pk)
 
 
-def _rename_table_sequences(st: DiffState) -> None:
-    """A standalone sequence named after a renamed table (`post_id_seq` of `post`: advanced-alchemy's BigIntBase
-    declares `Sequence(f"{__tablename__}_id_seq")`), whose new name the code gives with the same options, is renamed
-    with it: dropped and made again, it would start the key over at 1, under the rows it numbered."""
-    renamed = [c for c in st.ph.early if isinstance(c, RenameTable)]
-    if not renamed:
-        return
+def _sequence_pairs(st: DiffState) -> tuple[dict[tuple[str, str], CreateSequence], list[DropSequence]]:
+    """The sequences the diff makes and those it drops (a serial's own, an owned one aside)."""
     made = {c.sequence.key: c for c in st.ph.early
             if isinstance(c, CreateSequence) and not c.from_serial and c.sequence.owned_by is None}
-    for drop in [c for c in st.ph.late_seqs if isinstance(c, DropSequence) and not c.to_serial]:
-        old = drop.sequence
-        for r in renamed:
-            (schema, o), n = r.old, r.new[1]
-            create = made.get((schema, n + old.name[len(o):]))
-            if (old.schema != schema or not old.name.startswith(o) or old.owned_by is not None or create is None
-                    or not same_sequence_options(replace(old, name=create.sequence.name), create.sequence)):
-                continue
-            st.ph.early[st.ph.early.index(create)] = RenameSequence(schema, old.name, create.sequence.name)
-            st.ph.late_seqs.remove(drop)
-            del made[create.sequence.key]  # one sequence becomes it
-            st.old = st.old.with_(sequences=[create.sequence if q.key == old.key else q for q in st.old.sequences])
-            break
+    drops = [c for c in st.ph.late_seqs
+             if isinstance(c, DropSequence) and not c.to_serial and c.sequence.owned_by is None]
+    return made, drops
+
+
+def _rename_sequence(st: DiffState, drop: DropSequence, create: CreateSequence) -> None:
+    """`drop`'s sequence renamed to `create`'s (its options then altered where they differ)."""
+    old, new = drop.sequence, create.sequence
+    at = st.ph.early.index(create)
+    st.ph.early[at:at + 1] = [RenameSequence(old.schema, old.name, new.name)] + (
+        [] if same_sequence_options(replace(old, name=new.name), new) else [AlterSequence(replace(old, name=new.name), new)])
+    st.ph.late_seqs.remove(drop)
+    st.old = st.old.with_(sequences=[replace(old, name=new.name) if q.key == old.key else q for q in st.old.sequences])
+
+
+def _rename_sequences(st: DiffState) -> None:
+    """A sequence dropped while another is made in its schema may be a rename: dropped and made again, it would
+    start over, under the rows it numbered. One named after a renamed table (`post_id_seq` of `post`: advanced-
+    alchemy's BigIntBase declares `Sequence(f"{__tablename__}_id_seq")`) whose new name the code gives with the same
+    options is renamed with it; the other pairs are resolved as tables are (--rename, prompt, or exit 2)."""
+    made, drops = _sequence_pairs(st)
+    if not made or not drops:
+        return
+    for r in [c for c in st.ph.early if isinstance(c, RenameTable)]:
+        (schema, o), n = r.old, r.new[1]
+        for drop in [d for d in drops if d.sequence.schema == schema and d.sequence.name.startswith(o)]:
+            create = made.get((schema, n + drop.sequence.name[len(o):]))
+            if create is not None and same_sequence_options(replace(drop.sequence, name=create.sequence.name),
+                                                            create.sequence):
+                _rename_sequence(st, drop, create)
+                drops.remove(drop)
+                del made[create.sequence.key]  # one sequence becomes it
+    for schema in sorted({d.sequence.schema for d in drops}):
+        by_name = {d.sequence.name: d for d in drops if d.sequence.schema == schema}
+        added = [k[1] for k in made if k[0] == schema]
+        for o, n in st.renames.resolve("sequence", (schema,), sorted(by_name), added,
+                                       partial(_spell_q, schema)).items():
+            _rename_sequence(st, by_name[o], made[(schema, n)])
 
 
 def _reused_names(renames: Renames, kind: str, container: tuple[str, ...], kept: list[str], added: list[str],
@@ -585,7 +605,7 @@ def _recreate_fks_over_retyped(st: DiffState) -> None:
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
 # object kind adds its step here, in its own function (or module).
 STEPS: tuple[Callable[[DiffState], None], ...] = (
-    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _rename_table_sequences,
+    _diff_schemas, _rename_enums, _diff_enums, _diff_sequences, _rename_tables, _rename_sequences,
     diff_lineage, _diff_tables,
     _drop_tables, _recreate_fks_over_retyped,
     _finish_enum_rebuilds, _diff_sequence_owners, _enum_value_usages, _diff_objects, security_step,

@@ -389,6 +389,9 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         texts.renamed_columns[f"{t[0]}.{t[1]}.{node.subname}"] = f"{t[0]}.{t[1]}.{node.newname}"
     elif kind == "OBJECT_SCHEMA":
         texts.renamed_schemas[str(node.subname)] = str(node.newname)
+    elif kind == "OBJECT_SEQUENCE":
+        old = _key(node.relation)
+        texts.renamed_sequences[".".join(old)] = f"{old[0]}.{node.newname}"
     elif kind == "OBJECT_TABCONSTRAINT":
         t = _key(node.relation)
         texts.renamed_constraints[f"{t[0]}.{t[1]}.{node.subname}"] = str(node.newname)
