@@ -145,10 +145,22 @@ def collect_metadata(modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
             elif isinstance(value, Table):
                 add(value.metadata, origin, f"{name}.metadata", module)
             else:
-                md = getattr(value, "metadata", None) if isinstance(value, type) else None
+                md = getattr(value, "metadata", None) if isinstance(value, type) or _holds_metadata(value) else None
                 if isinstance(md, MetaData):
                     add(md, origin, f"{name}.metadata", module)
     return _with_pg_objects(list(found.values()), modules)
+
+
+def _holds_metadata(value: Any) -> bool:
+    """An object whose `metadata` is the app's MetaData though it is no class: an ORM `registry()`, and
+    Flask-SQLAlchemy's `db = SQLAlchemy()` (or a subclass of it: Netflix Lemur's), whose `db.metadata` is what the
+    app's `create_all` and Flask-Migrate's env.py use. Known types only: reading `metadata` off any object could run
+    its code (Flask's `current_app` raises outside an app context)."""
+    orm = sys.modules.get("sqlalchemy.orm")
+    if orm is not None and isinstance(value, orm.registry):
+        return True
+    return any(c.__name__ == "SQLAlchemy" and c.__module__.split(".")[0] == "flask_sqlalchemy"
+               for c in type(value).__mro__)
 
 
 def _with_pg_objects(found: list[FoundMetaData], modules: list[tuple[str, Any]]) -> list[FoundMetaData]:
