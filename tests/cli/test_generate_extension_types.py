@@ -106,3 +106,37 @@ def test_a_default_calling_an_extensions_function_is_warned_of_once(tmp_path: Pa
     project(declared, ext='from mizzle.pg import Extension\nuuid_ossp = Extension("uuid-ossp")')
     r = run_mizzle(["generate", "--name", "init"], cwd=declared)
     assert r.code == 0 and not warned(r.stderr), r.stderr  # type: ignore[attr-defined]
+# Netflix Lemur's certificates and domains (lemur/certificates/models.py): trigram indexes,
+# Index("ix_certificates_cn", "cn", postgresql_ops={"cn": "gin_trgm_ops"}, postgresql_using="gin"); its Alembic
+# history creates pg_trgm (CREATE EXTENSION in revision ee827d1e1974), the models do not declare it
+TRGM = '''
+import sqlalchemy as sa
+{ext}
+metadata = sa.MetaData()
+certificates = sa.Table("certificates", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("cn", sa.String(128)), sa.Column("name", sa.String(256)))
+sa.Index("ix_certificates_cn", certificates.c.cn, postgresql_ops={{"cn": "gin_trgm_ops"}}, postgresql_using="gin")
+sa.Index("ix_certificates_name", certificates.c.name, postgresql_ops={{"name": "gin_trgm_ops"}},
+         postgresql_using="gin")
+'''
+
+
+def test_an_index_of_an_extensions_operator_class_is_warned_of(tmp_path: Path,
+                                                                run_mizzle: Callable[..., object]) -> None:
+    # the first migration of Lemur's models failed on a new database at its first trigram index (operator class
+    # "gin_trgm_ops" does not exist for access method "gin"), with no word from generate
+    (tmp_path / "schema.py").write_text(TRGM.format(ext=""), encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    assert [ln for ln in r.stderr.splitlines() if "extension's operator class" in ln] == [  # type: ignore[attr-defined]
+        "warning: index ix_certificates_cn on certificates (and 1 more) uses gin_trgm_ops, the pg_trgm extension's "
+        "operator class, and no migration creates the extension: declare "
+        'mizzle.pg.Extension("pg_trgm") in the schema code (or CREATE EXTENSION pg_trgm in an earlier migration); '
+        "the statement fails where the database lacks it"], r.stderr  # type: ignore[attr-defined]
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    (declared / "schema.py").write_text(TRGM.format(ext='from mizzle.pg import Extension\ntrgm = Extension("pg_trgm")'))
+    (declared / "mizzle.toml").write_text((tmp_path / "mizzle.toml").read_text())
+    r = run_mizzle(["generate", "--name", "init"], cwd=declared)
+    assert r.code == 0 and "operator class" not in r.stderr, r.stderr  # type: ignore[attr-defined]

@@ -226,10 +226,11 @@ _CREATE_EXTENSION = r'(?im)^\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?{
 
 
 def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
-    """A warning per extension whose column types (`Dialect.extension_of_type`: pgvector's `vector(1024)`) or
-    functions (`Dialect.extensions_called`: uuid-ossp's `uuid_generate_v4()` in a default) `new` starts to use where
-    `old` used none of them, and that neither the schema code (mizzle.pg.Extension) nor the folder's SQL creates: the
-    statement fails where the database lacks it."""
+    """A warning per extension whose column types (`Dialect.extension_of_type`: pgvector's `vector(1024)`),
+    functions (`Dialect.extensions_called`: uuid-ossp's `uuid_generate_v4()` in a default) or index operator classes
+    (`Dialect.extension_of_opclass`: pg_trgm's `gin_trgm_ops`) `new` starts to use where `old` used none of them, and
+    that neither the schema code (mizzle.pg.Extension) nor the folder's SQL creates: the statement fails where the
+    database lacks it."""
     now, before = _extension_uses(dialect, new), _extension_uses(dialect, old)
     declared = {e.name for e in new.security.extensions or ()}
     todo = {ext: uses for ext, uses in now.items() if ext not in before and ext not in declared}
@@ -245,7 +246,9 @@ def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: Migrat
         same = [w for w, what in uses if what.partition(" ")[0] == kind]
         where = ", ".join(same[:3]) + (" …" if len(same) > 3 else "")
         said = (f"column {where} is of type {name}, the {ext} extension's type" if kind == "type"
-                else f"{where} calls {name}(), the {ext} extension's function")
+                else f"{where} calls {name}(), the {ext} extension's function" if kind == "function"
+                else f"{same[0]}{f' (and {len(same) - 1} more)' if len(same) > 1 else ''} uses {name}, the {ext} "
+                     "extension's operator class")
         out.append(f"{said}, and no migration creates the extension: declare mizzle.pg.Extension(\"{ext}\") in the "
                    f"schema code (or {create} in an earlier migration); the statement fails where the database "
                    "lacks it")
@@ -253,8 +256,8 @@ def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: Migrat
 
 
 def _extension_uses(dialect: Dialect, s: Schema) -> dict[str, list[tuple[str, str]]]:
-    """extension → (where, "type <type>" or "function <name>") for each column of its type and each expression
-    calling its functions, in `s`."""
+    """extension → (where, "type <type>", "function <name>" or "opclass <name>") for each column of its type, each
+    expression calling its functions and each index using its operator classes, in `s`."""
     from ..schema.changes import table_label
     from ..schema.outside_calls import expressions
 
@@ -266,6 +269,11 @@ def _extension_uses(dialect: Dialect, s: Schema) -> dict[str, list[tuple[str, st
     for where, sql in expressions(s):
         for fn, ext in dialect.extensions_called(sql).items():
             out.setdefault(ext, []).append((where, f"function {fn}"))
+    for t in s.tables:
+        for ix in t.indexes:
+            for ic in ix.columns:
+                if ic.opclass and (ext := dialect.extension_of_opclass(ic.opclass)) is not None:
+                    out.setdefault(ext, []).append((f"index {ix.name} on {table_label(t.key)}", f"opclass {ic.opclass}"))
     return out
 
 

@@ -374,6 +374,10 @@ class Dialect(Protocol):
         `generate` warns where the schema code starts to call one that no migration creates, as the statement
         fails where the database lacks the extension."""
 
+    def extension_of_opclass(self, opclass: str) -> str | None:
+        """The extension that defines the index operator class `opclass` (PostgreSQL: pg_trgm's `gin_trgm_ops` →
+        "pg_trgm"), or None (built in or unknown; SQLite: always None): `generate` warns as for `extension_of_type`."""
+
     def chunk_statements(self, chunk: str) -> int:
         """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
         text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers

@@ -81,3 +81,13 @@ def test_advice_for_functions() -> None:
     assert "uuid-ossp" in (missing_function_advice("function public.uuid_generate_v1mc() does not exist") or "")
     assert missing_function_advice("function my_own(integer) does not exist") is None
     assert missing_function_advice("operator does not exist: text = integer") is None
+def test_a_missing_extension_operator_class_names_the_extension() -> None:
+    # Netflix Lemur's trigram indexes on a database without pg_trgm: the server says only that the operator class
+    # does not exist
+    from mizzle.dialects.postgres.runner import missing_type_advice
+
+    assert missing_type_advice('operator class "gin_trgm_ops" does not exist for access method "gin"') == (
+        'gin_trgm_ops is the pg_trgm extension\'s operator class: create the extension first (declare '
+        'mizzle.pg.Extension("pg_trgm") in the schema code, or CREATE EXTENSION pg_trgm in an earlier migration); '
+        'the server must have it installed (pg_available_extensions)')
+    assert missing_type_advice('operator class "my_ops" does not exist for access method "btree"') is None

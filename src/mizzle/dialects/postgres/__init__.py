@@ -108,6 +108,11 @@ class PostgresDialect:
 
         return extensions_called(sql)
 
+    def extension_of_opclass(self, opclass: str) -> str | None:
+        from .runner import extension_of_opclass
+
+        return extension_of_opclass(opclass)
+
     def chunk_statements(self, chunk: str) -> int:
         return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
 

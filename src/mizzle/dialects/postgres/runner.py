@@ -539,10 +539,36 @@ def missing_function_advice(primary: str) -> str | None:
     return (f"{m.group(1)}() is the {ext} extension's function: create the extension first (declare "
             f'mizzle.pg.Extension("{ext}") in the schema code, or {_create_extension(ext)} in an earlier migration); '
             f"the server must have it installed (pg_available_extensions)")
+# index operator classes that extensions define, by the extension (Netflix Lemur's trigram indexes: gin_trgm_ops)
+_EXTENSION_OPCLASSES = {
+    **dict.fromkeys(("gin_trgm_ops", "gist_trgm_ops"), "pg_trgm"), "gin_bigm_ops": "pg_bigm",
+    **dict.fromkeys(("gin_hstore_ops", "gist_hstore_ops", "btree_hstore_ops", "hash_hstore_ops"), "hstore"),
+    **dict.fromkeys(("gist_ltree_ops", "gist__ltree_ops"), "ltree"), "gist_cube_ops": "cube",
+    **dict.fromkeys(("gin__int_ops", "gist__int_ops", "gist__intbig_ops"), "intarray"),
+    **dict.fromkeys(("citext_ops", "citext_pattern_ops"), "citext"),
+    **dict.fromkeys((f"{t}_{d}_ops" for t in ("vector", "halfvec", "sparsevec") for d in ("l2", "ip", "cosine", "l1")),
+                    "vector"),
+    **dict.fromkeys(("bit_hamming_ops", "bit_jaccard_ops"), "vector"),
+    **dict.fromkeys(("gist_geometry_ops_2d", "gist_geometry_ops_nd", "gist_geography_ops", "spgist_geometry_ops_2d",
+                     "spgist_geometry_ops_nd", "spgist_geography_ops"), "postgis"),
+}
+
+
+def extension_of_opclass(opclass: str) -> str | None:
+    """The extension that defines an index operator class (`gin_trgm_ops`, `public.gin_trgm_ops`)."""
+    return _EXTENSION_OPCLASSES.get(opclass.rsplit(".", 1)[-1].strip('"').lower())
 
 
 def missing_type_advice(primary: str) -> str | None:
-    """For `type "geometry" does not exist`: the extension that defines the type, and how to create it."""
+    """For `type "geometry" does not exist`: the extension that defines the type, and how to create it; for
+    `operator class "gin_trgm_ops" does not exist for access method "gin"`, the extension that defines it."""
+    m = re.fullmatch(r'operator class "(?:[^"]+\.)?([^"]+)" does not exist for access method "[^"]+"', primary)
+    if m is not None:
+        ext = _EXTENSION_OPCLASSES.get(m.group(1).lower())
+        return None if ext is None else (
+            f"{m.group(1)} is the {ext} extension's operator class: create the extension first (declare "
+            f'mizzle.pg.Extension("{ext}") in the schema code, or CREATE EXTENSION {ext} in an earlier migration); '
+            f"the server must have it installed (pg_available_extensions)")
     m = re.fullmatch(r'type "(?:[^"]+\.)?([^"]+)" does not exist', primary)
     if m is None:
         return None

@@ -122,6 +122,9 @@ class SQLiteDialect:
     def extensions_called(self, sql: str) -> dict[str, str]:
         return {}  # a loadable extension is loaded per connection, not created in the database: nothing to create
 
+    def extension_of_opclass(self, opclass: str) -> str | None:
+        return None  # SQLite's indexes have no operator classes
+
     def chunk_statements(self, chunk: str) -> int:
         from .runner import split_sql
 
