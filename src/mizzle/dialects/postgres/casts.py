@@ -63,6 +63,15 @@ def through_text(old_type: str, new_type: str) -> bool:
     return o != n and ({o, n} <= _RANGES or {o, n} <= _MULTIRANGES)
 
 
+def through_integer(old_type: str, new_type: str) -> bool:
+    """Whether a change between these two types converts through integer: boolean to or from smallint or bigint
+    (pg_cast has boolean ↔ integer only)."""
+    if old_type.count("[]") != new_type.count("[]"):
+        return False
+    o, n = base_type(old_type.replace("[]", "")), base_type(new_type.replace("[]", ""))
+    return {o, n} in ({"boolean", "smallint"}, {"boolean", "bigint"})
+
+
 def base_type(type_: str) -> str:
     """`varchar(20)` → varchar, `timestamp (3) with time zone` → timestamp with time zone, serial → integer."""
     t = re.sub(r"\s*\([^)]*\)", "", type_).strip()

@@ -31,7 +31,7 @@ from ...schema.table_features import (
     same_sequence_options,
 )
 from . import lineage
-from .casts import has_cast, through_text
+from .casts import has_cast, through_integer, through_text
 from .expressions import column_default
 from .security_ddl import RENDER as SECURITY_RENDER
 from .types import INT_MAX, SERIAL_BASE, quote_literal
@@ -358,11 +358,14 @@ def serial_sequence(table: tuple[str, str], column: str) -> str:
 
 def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
     """The USING expression of a type change: the schema code's own, a cast (through text from one enum to
-    another, or one range type to another: PostgreSQL has no cast between them), or a refusal when PostgreSQL has
+    another, or one range type to another; through integer from boolean to smallint or bigint, and back: PostgreSQL
+    has no cast between them), or a refusal when PostgreSQL has
     no cast to apply."""
     col, new_t = ident(n.name), column_type(n, for_alter=True)
     if n.using:
         return n.using
+    if through_integer(o.type, n.type):  # boolean ↔ smallint, bigint: pg_cast has boolean ↔ integer only
+        return f"{col}::integer{'[]' * n.type.count('[]')}::{new_t}"
     if not has_cast(o.type, o.type_schema is not None, n.type, n.type_schema is not None):
         where = f"{table[1]}.{n.name}" if table[0] == "public" else f"{table[0]}.{table[1]}.{n.name}"
         raise UsageError(
