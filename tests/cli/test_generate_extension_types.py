@@ -140,3 +140,30 @@ def test_an_index_of_an_extensions_operator_class_is_warned_of(tmp_path: Path,
     (declared / "mizzle.toml").write_text((tmp_path / "mizzle.toml").read_text())
     r = run_mizzle(["generate", "--name", "init"], cwd=declared)
     assert r.code == 0 and "operator class" not in r.stderr, r.stderr  # type: ignore[attr-defined]
+
+
+def test_an_extension_still_used_is_not_dropped(tmp_path: Path, run_mizzle: Callable[..., object],
+                                                pg_url: Callable[..., str]) -> None:
+    # Lemur's database pulled (the baseline declares Extension("pg_trgm")), then `schema` pointed at Lemur's models,
+    # which do not declare it: generate wrote DROP EXTENSION "pg_trgm" beside the kept trigram index, and migrate
+    # failed (index ix_certificates_cn depends on operator class gin_trgm_ops)
+    ext = 'from mizzle.pg import Extension\ntrgm = Extension("pg_trgm")'
+    (tmp_path / "schema.py").write_text(TRGM.format(ext=ext), encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0  # type: ignore[attr-defined]
+    (tmp_path / "schema.py").write_text(TRGM.format(ext=""), encoding="utf-8")
+    r = run_mizzle(["generate", "--name", "no_ext"], cwd=tmp_path)
+    assert r.code == 2, r.stdout + r.stderr  # type: ignore[attr-defined]
+    assert r.first_error_line == (  # type: ignore[attr-defined]
+        'error: the schema code no longer declares mizzle.pg.Extension("pg_trgm"), but index ix_certificates_cn on '
+        "certificates (operator class gin_trgm_ops) still needs it: DROP EXTENSION would fail on the server")
+    assert not list((tmp_path / "drizzle").glob("0001_*")), "nothing written"
+    # the indexes go too: the extension may go
+    (tmp_path / "schema.py").write_text("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+                                        'sa.Table("certificates", metadata, sa.Column("id", sa.Integer, primary_key=True),'
+                                        ' sa.Column("cn", sa.String(128)), sa.Column("name", sa.String(256)))\n')
+    r = run_mizzle(["generate", "--name", "no_trgm"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr  # type: ignore[attr-defined]
+    assert 'DROP EXTENSION "pg_trgm"' in next((tmp_path / "drizzle").glob("0001_*.sql")).read_text()
+    m = run_mizzle(["migrate"], cwd=tmp_path, url=pg_url())
+    assert m.code == 0, m.stdout + m.stderr  # type: ignore[attr-defined]

@@ -255,6 +255,26 @@ def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: Migrat
     return out
 
 
+def refuse_dropping_used_extensions(dialect: Dialect, changes: list[Any], new: Schema) -> None:
+    """An extension the schema code stops declaring (the previous snapshot has it) while its column types, functions
+    or index operator classes stay in use: DROP EXTENSION would fail on the server (`index ix_certificates_cn depends
+    on operator class gin_trgm_ops`), and CASCADE would drop those columns, defaults and indexes. Refused, naming a
+    user."""
+    from ..schema.security_changes import DropExtension
+
+    uses = _extension_uses(dialect, new)
+    for c in changes:
+        if isinstance(c, DropExtension) and (used := uses.get(c.extension.name)):
+            where, (kind, _, name) = used[0][0], used[0][1].partition(" ")
+            user = (f"column {where} (of type {name})" if kind == "type" else f"{where} (calling {name}())"
+                    if kind == "function" else f"{where} (operator class {name})")
+            raise UsageError(
+                f"the schema code no longer declares mizzle.pg.Extension(\"{c.extension.name}\"), but {user} still "
+                "needs it: DROP EXTENSION would fail on the server",
+                f"Keep declaring the extension, or drop what uses it in the schema code "
+                f"({len(used)} {'use' if len(used) == 1 else 'uses'}).")
+
+
 def _extension_uses(dialect: Dialect, s: Schema) -> dict[str, list[tuple[str, str]]]:
     """extension → (where, "type <type>", "function <name>" or "opclass <name>") for each column of its type, each
     expression calling its functions and each index using its operator classes, in `s`."""
@@ -330,6 +350,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     changes = diff(old_c, new_c, stated)
     refuse_rebuilding_types_in_use(old, changes.changes)  # a migration PostgreSQL would reject: not written
     refuse_converting_composite_arrays(old, new, changes.changes)
+    refuse_dropping_used_extensions(dialects.get(config.dialect), changes.changes, new)
     made += stated.not_applied()
     if config.tenant_schema:  # a placeholder: the runner creates each tenant's schema
         from ..schema import changes as ch
