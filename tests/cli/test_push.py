@@ -410,19 +410,21 @@ def test_an_extensions_operator_class_is_no_change(opclass: str, tmp_path: Path,
 
 def test_data_loss_names_only_the_changes_that_can_lose_values(tmp_path: Path, pg_url: Callable[..., str]) -> None:
     """A type change that keeps every value (varchar(40) → text, timestamp → timestamptz, integer → bigint, a longer
-    varchar) is no data loss; a narrowed varchar, text → integer and a dropped column are."""
+    varchar, boolean → smallint: PowerDNS-Admin's user.confirmed, Boolean in its migrations, SmallInteger in its
+    model) is no data loss; a narrowed varchar, text → integer and a dropped column are."""
     url = pg_url()
     cols = ('sa.Column("a", sa.String(40))', 'sa.Column("b", sa.DateTime)', 'sa.Column("c", sa.Integer)',
             'sa.Column("d", sa.String(40))', 'sa.Column("e", sa.String(40))', 'sa.Column("f", sa.Text)',
-            'sa.Column("g", sa.Integer)')
+            'sa.Column("g", sa.Integer)', 'sa.Column("h", sa.Boolean)')
     _project(tmp_path, users(*cols))
     assert mizzle.push(config=fresh_config(tmp_path), url=url).applied
     _project(tmp_path, users('sa.Column("a", sa.Text)', 'sa.Column("b", sa.DateTime(timezone=True))',
                              'sa.Column("c", sa.BigInteger)', 'sa.Column("d", sa.String(80))',
                              'sa.Column("e", sa.String(10))',
-                             'sa.Column("f", sa.Integer, info={"mizzle": {"using": "f::integer"}})'))
+                             'sa.Column("f", sa.Integer, info={"mizzle": {"using": "f::integer"}})',
+                             'sa.Column("h", sa.SmallInteger)'))
     result = mizzle.push(config=fresh_config(tmp_path), url=url, dry_run=True)
-    assert len(result.changes) == 7, result.changes
+    assert len(result.changes) == 8, result.changes
     assert sorted(result.data_loss) == ["- column users.g", "~ column users.e: type varchar(40) → varchar(10)",
                                         "~ column users.f: type text → integer"]
     # SQLite's rebuild copies each value: converted only where the column's affinity changes

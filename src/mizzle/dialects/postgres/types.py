@@ -616,7 +616,8 @@ def quote_literal(value: str) -> str:
 # (from, to) type changes that rewrite the table but keep every value the old type holds: a wider integer or float, a
 # timestamp given a time zone (read in the session's), a date becoming a timestamp
 _VALUES_KEPT = {("int2", "int4"), ("int2", "int8"), ("int4", "int8"), ("float4", "float8"),
-                ("timestamp", "timestamptz"), ("date", "timestamp"), ("date", "timestamptz")}
+                ("timestamp", "timestamptz"), ("date", "timestamp"), ("date", "timestamptz"),
+                ("bool", "int2"), ("bool", "int4"), ("bool", "int8")}  # false, true → 0, 1
 
 
 def keeps_values(old_type: str, new_type: str) -> bool:
