@@ -51,3 +51,20 @@ def test_foreign_key_to_a_unique_index_or_constraint_is_accepted(tmp_path: Path,
         'sa.ForeignKeyConstraint(["tb", "tc"], ["t.b", "t.c"]))\n')
     r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
     assert r.code == 0, r.stderr
+
+
+def test_a_schema_module_holding_no_metadata_is_refused_naming_the_module_it_imports(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # `schema = ["app/schema.py"]` where schema.py only imports the models module (`from app import models`): read as
+    # an empty schema, generate planned DROP TABLE for every table the folder had made (CTFd, Lemur; fx55)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text(HEAD + T)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/models.py"]\nout = "migrations"\n')
+    assert run_mizzle(["generate", "-q"], cwd=tmp_path).code == 0
+    (app / "schema.py").write_text("from app import models  # noqa: F401\n")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["generate"], cwd=tmp_path)
+    assert r.code == 2, r.stdout + r.stderr
+    assert "no MetaData in" in r.first_error_line and "app.models" in r.first_error_line, r.stderr
+    assert sorted(p.name for p in (tmp_path / "migrations").glob("*.sql")) == ["0000_create_t.sql"]

@@ -215,9 +215,25 @@ def load_metadata(patterns: tuple[str, ...], root: Path) -> list[FoundMetaData]:
     modules = import_schema_modules(targets, root)
     note = configure_listened_mappers(modules)
     found = collect_metadata(modules)
-    if note is not None and found:
+    if not found:
+        raise SchemaLoadError(_nothing_found(modules, root))
+    if note is not None:
         found[0] = replace(found[0], notes=(note,))
     return found
+
+
+def _nothing_found(modules: list[tuple[str, Any]], root: Path) -> str:
+    """The error for schema modules that hold no MetaData at their top level: read as an empty schema, generate
+    would plan dropping every table the folder made. Names a module they import that holds one, where there is."""
+    import types
+
+    targets = ", ".join(t for t, _ in modules)
+    holders = [f"{m.__name__} ({module_file(m) or m.__name__})" for _, module in modules
+               for m in vars(module).values() if isinstance(m, types.ModuleType) and m not in dict(modules).values()
+               and collect_metadata([("", m)])]
+    hint = f"; it imports {', '.join(dict.fromkeys(holders))}, which does: list that in `schema`" if holders else ""
+    return (f"no MetaData in {targets}: nothing at its top level is a MetaData, a Table, a declarative Base, a "
+            f"registry() or a Flask-SQLAlchemy db{hint}")
 
 
 _CONFIGURE_EVENTS = ("before_configured", "after_configured", "before_mapper_configured", "mapper_configured")
