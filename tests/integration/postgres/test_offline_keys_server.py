@@ -35,6 +35,12 @@ DEFAULTS = [  # (type, default as drizzle-kit writes it)
     ("timestamp", "'2024-05-01T10:30:00.000Z'"),
     ("date", "'2024-05-01'"),
     ("integer", "-5"),
+    # drizzle-kit's own tests/pg-array.test.ts: `.default([true, false, true])`, `.default([new Date(…), …])`; the
+    # server prints the elements as their type's output does (`{t,f,t}`, no `.000`)
+    ("boolean[]", "'{true,false,true}'"),
+    ("timestamp[]", """'{"2024-08-06 00:00:00.000","2024-08-07 00:00:00.000"}'"""),
+    ("timestamp(3)[]", """'{"2024-08-06 10:00:00.250"}'"""),
+    ("date[]", """'{"2024-08-06","2024-08-07"}'"""),
 ]
 
 
@@ -63,6 +69,9 @@ def test_the_server_spelling_and_the_authors_get_one_key(pg_available: bool) -> 
     assert expression_key('"n" > -1.5') != expression_key('"n" > 1.5')
     assert default_key("'1970-01-01T00:00:00.000Z'", "timestamptz") != default_key("'1970-01-01 01:00:00+00'",
                                                                                     "timestamptz")
+    assert default_key("'{true,false}'", "boolean[]") != default_key("'{t,t}'", "boolean[]")
+    assert default_key("""'{"2024-08-06 00:00:00.000"}'""", "timestamp[]") != default_key("'{2024-08-06 00:00:01}'",
+                                                                                          "timestamp[]")
     assert query_key("select a.id from a join b on a.x = b.x") != query_key("select b.id from a join b on a.x = b.x")
 
 

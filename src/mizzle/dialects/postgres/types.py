@@ -301,7 +301,9 @@ def _meaning(e: str, type_: str) -> str:
         return when
     if type_.rstrip().endswith("]") and (elements := array_elements(lit) if lit is not None
                                          else array_constructor_elements(e)) is not None:
-        return quote_literal(array_text(elements))  # `'{"a","b"}'`, `ARRAY['a', 'b']`: as the server prints `'{a,b}'`
+        # `'{"a","b"}'`, `ARRAY['a', 'b']`: as the server prints `'{a,b}'`; booleans and dates as their type's
+        # output writes them
+        return quote_literal(array_text(_element_keys(elements, re.sub(r"(\[\d*\])+$", "", type_.rstrip()))))
     key = expression_key(e) or e
     low = key.lower()
     if low in ("current_timestamp", "now()", "transaction_timestamp()"):
@@ -403,6 +405,28 @@ def array_elements(text: str) -> list[Any] | None:
         return result if pos == len(text) else None
     except (ValueError, IndexError):
         return None
+
+
+_BOOL_IN = {"t": "t", "true": "t", "yes": "t", "y": "t", "on": "t", "1": "t",
+            "f": "f", "false": "f", "no": "f", "n": "f", "off": "f", "0": "f"}
+
+
+def _element_keys(elements: list[Any], element_type: str) -> list[Any]:
+    """An array literal's elements as the element type's output prints them where the spelling varies: a boolean
+    `true` is `t` (drizzle-kit writes `'{true,false}'`, the server `'{t,f}'`), a date or timestamp without its
+    `.000` (`datetime_key`); anything else as written."""
+    base = element_type.split("(")[0].strip().lower()
+
+    def one(e: Any) -> Any:
+        if isinstance(e, list):
+            return [one(x) for x in e]
+        if e is None:
+            return None
+        if base in ("boolean", "bool"):
+            return _BOOL_IN.get(e.strip().lower(), e)
+        when = datetime_key(e, element_type)
+        return when[1:-1] if when is not None else e
+    return [one(e) for e in elements]
 
 
 def array_text(elements: list[Any]) -> str:
