@@ -14,6 +14,7 @@ a way the reader did not follow is never misstated.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -181,6 +182,10 @@ def _same_or(t: Table, **parts: Any) -> Table:
     return t
 
 
+def _unsized(type_: str) -> str:
+    return re.sub(r"(\[\d*\])+$", "", type_)
+
+
 def _column(c: Column, a: dict[str, Any] | None) -> Column:
     if not a:
         return c
@@ -189,8 +194,8 @@ def _column(c: Column, a: dict[str, Any] | None) -> Column:
         kw["default"] = a["default"]
     if c.generated is not None and a.get("generated"):
         kw["generated"] = a["generated"]
-    if a.get("type") and c.type_schema is None:
-        kw["type"] = a["type"]
+    if a.get("type") and (c.type_schema is None or _unsized(a["type"]) == _unsized(c.type)):
+        kw["type"] = a["type"]  # a user type's (an enum's) array sizes too: `enum2[3]`, which the server drops
     if "not_null" in a:
         kw["declared_not_null"] = bool(a["not_null"])
         if c.is_serial and not a["not_null"]:

@@ -203,6 +203,10 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
             _check(c, st, toks, table, texts)
 
 
+_SIZED_USER_ARRAY = re.compile(r'(?:"(?:[^"]|"")+"\s*\.\s*)?"((?:[^"]|"")+)"((?:\s*\[\s*\d*\s*\])*\s*\[\s*\d+\s*\]'
+                               r'(?:\s*\[\s*\d*\s*\])*)')
+
+
 def _type_text(text: str | None) -> str | None:
     if not text:
         return None
@@ -210,8 +214,10 @@ def _type_text(text: str | None) -> str | None:
         text = text[1:-1]
     elif '"' in text:
         # a schema-qualified or quoted user type, or one whose quotes keep its case (AdventureWorks' domain
-        # "Name": lower-cased, it is PostgreSQL's own type name): the server's spelling
-        return None
+        # "Name": lower-cased, it is PostgreSQL's own type name): the server's spelling, but for an array's sizes,
+        # which the server does not keep and drizzle-kit's snapshot does (`"folder"."enum2"[3]` is `enum2[3]`)
+        m = _SIZED_USER_ARRAY.fullmatch(text.strip())
+        return m.group(1).replace('""', '"') + re.sub(r"\s+", "", m.group(2)) if m else None
     return written_type(text)
 
 
@@ -571,20 +577,22 @@ def same_type(authored: str, stored: str) -> bool:
     return (m is not None and s == f"numeric({m.group(1)}, 0)") or (a in ("char", "bit") and s == f"{a}(1)")
 
 
-_ENUM_CAST = re.compile(r"""('(?:[^']|'')*')\s*::\s*(?:(?:"(?:[^"]|"")+"|\w+)\s*\.\s*)?("(?:[^"]|"")+"|\w+)""", re.S)
+_ENUM_CAST = re.compile(r"""('(?:[^']|'')*')\s*::\s*(?:(?:"(?:[^"]|"")+"|\w+)\s*\.\s*)?("(?:[^"]|"")+"|\w+)"""
+                        r"((?:\s*\[\s*\d*\s*\])*)", re.S)
 
 
 def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
     """An enum column's default without the cast to its own enum that drizzle-kit's SQL adds and its snapshot
     does not: when a column becomes an enum (or the enum loses a value) drizzle-kit writes `SET DEFAULT
-    'blocked'::"public"."status"`, the snapshot's default being `'blocked'` (registry-web's 0002). Any other
-    default is kept as written."""
+    'blocked'::"public"."status"`, the snapshot's default being `'blocked'` (registry-web's 0002); an enum array's
+    `'{"a"}'::"public"."status"[]` likewise (`[3]` for a sized one). Any other default is kept as written."""
     m = _ENUM_CAST.fullmatch(authored.strip()) if is_enum else None
     if m is None:
         return authored
     name = m.group(2)
     name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
-    return m.group(1) if name == type_ else authored
+    own = re.sub(r"(\[\d*\])+$", "", type_)
+    return m.group(1) if name == own and bool(m.group(3).strip()) == (own != type_) else authored
 
 
 _JSON_TYPES = ("json", "jsonb")
