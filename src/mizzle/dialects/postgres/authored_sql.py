@@ -409,14 +409,23 @@ def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             texts.indexes[(old[0], node.newname)] = texts.indexes.pop(old)
     elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
         old = _key(node.relation)
-        if old in texts.views:
-            texts.views[(old[0], node.newname)] = texts.views.pop(old)
+        _move_view(texts, old, (old[0], node.newname))
     elif kind == "OBJECT_ROLE" and node.subname in texts.roles:
         texts.roles[node.newname] = texts.roles.pop(node.subname)
     elif kind == "OBJECT_POLICY":
         t = _key(node.relation)
         if (t[0], t[1], node.subname) in texts.policies:
             texts.policies[(t[0], t[1], node.newname)] = texts.policies.pop((t[0], t[1], node.subname))
+
+
+def _move_view(texts: AuthoredTexts, old: tuple[str, str], new: tuple[str, str]) -> None:
+    """A renamed view, or one moved to another schema (drizzle-kit's `ALTER VIEW … SET SCHEMA`), keeps the query
+    its CREATE wrote (and WITH NO DATA)."""
+    if old in texts.views:
+        texts.views[new] = texts.views.pop(old)
+    if old in texts.no_data:
+        texts.no_data.discard(old)
+        texts.no_data.add(new)
 
 
 def _requalify_table(texts: AuthoredTexts, table: tuple[str, str], old: str) -> None:
@@ -471,6 +480,8 @@ def _set_schema(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     if kind == "OBJECT_TABLE" and node.relation is not None:
         old = _key(node.relation)
         texts.rename_table(old, (node.newschema, old[1]))
+    elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW") and node.relation is not None:
+        _move_view(texts, _key(node.relation), (node.newschema, node.relation.relname))
 
 
 def _drop(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
