@@ -170,9 +170,7 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
             tables.append(t)
             continue
         prev = _columns_renamed(prev, changes)
-        cols = tuple(replace(c, default=p.default, generated=p.generated)
-                     if (p := prev.column(c.name)) is not None and free(t, "column", c.name)
-                     and (p.default, p.generated) != (c.default, c.generated) else c for c in t.columns)
+        cols = tuple(_column_kept(c, prev.column(c.name)) if free(t, "column", c.name) else c for c in t.columns)
         checks = tuple(kept(t, "check", x, next((y for y in prev.checks if y.name == x.name), None)) for x in t.checks)
         indexes = tuple(_inline_kept(kept(t, "index", x, y := next((y for y in prev.indexes if y.name == x.name), None)),
                                      y, free(t, "index", x.name)) for x in t.indexes)
@@ -182,7 +180,8 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
         uniques = t.uniques + tuple(u for u in prev.uniques if free(t, "unique", u.name)
                                     and folded_into_key(prev, u, t, by_definition=False))
         if (cols, checks, indexes, policies, uniques) != (t.columns, t.checks, t.indexes, t.policies, t.uniques) \
-                or any(a is not b for a, b in zip(indexes, t.indexes, strict=True)):  # Index.inline: not compared
+                or any(a is not b for a, b in zip(indexes, t.indexes, strict=True)) \
+                or any(a is not b for a, b in zip(cols, t.columns, strict=True)):  # Index.inline, declared_not_null
             t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies,
                                  uniques=uniques), True
         tables.append(t)
@@ -194,6 +193,25 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _column_kept(c: Any, p: Any) -> Any:
+    """The code's column `c`, which no change touches, with the snapshot's own text of it (`p`): its default and
+    generated expression, its type where only the snapshot can spell it (an array's sizes, `varchar(20)[3]` or
+    `enum2[3]`, which the server and SQLAlchemy drop), and a composite key member's declared NOT NULL (drizzle-kit
+    0.31 writes `notNull: true` for `.notNull()`, and its next generate read `false` as a change)."""
+    from dataclasses import replace
+
+    if p is None:
+        return c
+    kw = {"default": p.default, "generated": p.generated}
+    if p.declared_not_null != c.declared_not_null and p.not_null:  # the diff found them alike: the key says it
+        kw |= {"declared_not_null": p.declared_not_null, "not_null": p.not_null}
+    if p.type_schema == c.type_schema and "[" in p.type:
+        kw["type"] = p.type
+    if all(getattr(c, k) == v for k, v in kw.items()):
+        return c
+    return replace(c, **kw)
 
 
 def _inline_kept(index: Any, prev: Any, free: bool) -> Any:
