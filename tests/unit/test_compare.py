@@ -39,6 +39,16 @@ def test_a_changed_index_is_one_line_with_both_values() -> None:
         '~ index posts_published_idx on posts: where "published" = true → "published" = false']
 
 
+def test_an_index_predicate_of_true_is_no_predicate() -> None:
+    """drizzle-kit's own tests/indexes/pg.test.ts: `.where(sql`true`)` is `"where": "true"` in its snapshot, and
+    PostgreSQL keeps no predicate: a model pulled from that database (or written without one) is no change, where
+    `generate` dropped and made three such indexes again."""
+    bare = replace(POSTS, indexes=(replace(POSTS.indexes[0], where=None),))
+    for spelled in ("true", "(TRUE)"):
+        assert lines(_schema(replace(POSTS, indexes=(replace(POSTS.indexes[0], where=spelled),))), _schema(bare)) == []
+    assert lines(_schema(replace(POSTS, indexes=(replace(POSTS.indexes[0], where="false"),))), _schema(bare)) != []
+
+
 def test_a_changed_primary_key_is_one_line() -> None:
     changed = replace(POSTS, primary_key=PrimaryKey(("id", "author_id")))
     assert lines(_schema(POSTS), _schema(changed)) == ["~ primary key on posts: (id) → (id, author_id)"]

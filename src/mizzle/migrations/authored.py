@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..schema.model import Column, Index, Schema, Table
+from ..schema.model import Column, Index, Schema, Table, always_true, where_key
 
 TableKey = tuple[str, str]
 
@@ -146,7 +146,9 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                            if not ic.is_expression and ic.expression in named
                            and _same_opclass(ic.opclass, named[ic.expression]) else ic
                            for ic in cols_i)
-            i = replace(i, columns=cols_i, where=a["where"] if i.where is not None and a["where"] else i.where,
+            # a predicate the server folds away (`WHERE true`, drizzle-kit's own tests) is the SQL's too
+            keep_where = a["where"] and (i.where is not None or always_true(a["where"]))
+            i = replace(i, columns=cols_i, where=a["where"] if keep_where else i.where,
                         concurrently=bool(a.get("concurrently")))
         ixs.append(i)
     pols = []
@@ -259,7 +261,7 @@ def _keep_table(t: Table, a: Table, s: Table, r: Any, dialect: Any) -> Table:
 
 
 def _keep_index(i: Index, a: Index, s: Index, ek: Any) -> Index:
-    where = a.where if ek(s.where) == ek(i.where) else i.where
+    where = a.where if where_key(ek, s.where) == where_key(ek, i.where) else i.where
     cols = tuple(ac if ek(sc.expression) == ek(ic.expression) else ic
                  for ic, ac, sc in zip(i.columns, a.columns, s.columns, strict=True))
     return replace(i, where=where, columns=cols, concurrently=a.concurrently)  # the SQL's word: the server has none

@@ -38,7 +38,7 @@ from .changes import (
 )
 from .diff import Carried, Renames, check_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
-from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, UniqueConstraint
+from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, UniqueConstraint, where_key
 from .naming import column_addition, implicit_pkey_name, make_object_name, may_be_unnamed_key, unique_name
 from .object_changes import CreateObject, DropObject, ReplaceObject, what_differs
 from .security_changes import AlterPolicy, CreatePolicy, DropPolicy
@@ -677,7 +677,7 @@ def _index_diff(o: Index, n: Index, r: SqlReader) -> str:
         parts.append(f"using {o.method} → {n.method}")
     if o.columns != n.columns:
         parts.append(f"columns {_cols(o)} → {_cols(n)}")
-    if r.expression_key(o.where) != r.expression_key(n.where):
+    if where_key(r.expression_key, o.where) != where_key(r.expression_key, n.where):
         parts.append(f"where {o.where or 'none'} → {n.where or 'none'}")
     if sorted(o.with_) != sorted(n.with_):
         parts.append(f"with {dict(o.with_)} → {dict(n.with_)}")

@@ -54,7 +54,7 @@ from .comments import comments_step
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
 from .lineage import diff_lineage, renamed_parents
-from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table
+from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, where_key
 from .naming import implicit_pkey_name, may_be_unnamed_key, mentions, serial_sequence_name
 from .object_changes import DropObject
 from .objects import Routine
@@ -846,8 +846,9 @@ def index_equal(a: Index, b: Index, r: SqlReader) -> bool:
                       c.nulls, r.opclass_key(c.opclass), c.collation) for c in i.columns)
 
     # storage parameters in any order: PostgreSQL keeps the order given, and it changes nothing
-    return (a.unique, a.nulls_not_distinct, a.method, sorted(a.with_), a.include, cols(a), r.expression_key(a.where)) \
-        == (b.unique, b.nulls_not_distinct, b.method, sorted(b.with_), b.include, cols(b), r.expression_key(b.where))
+    return (a.unique, a.nulls_not_distinct, a.method, sorted(a.with_), a.include, cols(a), where_key(r.expression_key, a.where)) \
+        == (b.unique, b.nulls_not_distinct, b.method, sorted(b.with_), b.include, cols(b),
+            where_key(r.expression_key, b.where))
 
 
 # -- renaming inside a model ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ Types, defaults and expressions are held in one canonical spelling (drizzle-kit'
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -432,3 +433,14 @@ def collations_used(schema: Schema) -> dict[str, list[str]]:
                 if ic.collation:
                     out.setdefault(ic.collation, []).append(f"index {ix.name} on {t.schema}.{t.name}")
     return out
+
+
+def always_true(predicate: str | None) -> bool:
+    """`true` (in parentheses or not): an index predicate that excludes no row, of which PostgreSQL keeps nothing
+    (drizzle-kit's own tests write `.where(sql`true`)`): the same index as one with no predicate."""
+    return predicate is not None and re.fullmatch(r"[\s(]*true[\s)]*", predicate, re.I) is not None
+
+
+def where_key(expression_key: Any, predicate: str | None) -> str | None:
+    """An index predicate's comparison key: none for one that excludes no row (always_true)."""
+    return None if always_true(predicate) else expression_key(predicate)

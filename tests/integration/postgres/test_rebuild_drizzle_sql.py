@@ -215,6 +215,18 @@ def test_a_view_moved_to_another_schema_keeps_its_query(pg_available: bool, tmp_
     assert views["new_schema.mv"]["withNoData"] is True
 
 
+def test_an_index_predicate_the_server_folds_away_is_kept(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's own tests/indexes/pg.test.ts writes `.where(sql`true`)`: `… USING btree ("name") WHERE true`
+    in its SQL and `"where": "true"` in its snapshot, while PostgreSQL keeps no predicate for it. The rebuilt
+    snapshot had none, and drizzle-kit's next generate dropped and made the index again."""
+    (snap,) = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "users" (\n\t"id" integer PRIMARY KEY NOT NULL,\n\t"name" text\n);\n'
+                      '--> statement-breakpoint\nCREATE INDEX "indx2" ON "users" USING btree ("name" text_pattern_ops) '
+                      'WHERE true;'),
+    ])
+    assert snap["tables"]["public.users"]["indexes"]["indx2"]["where"] == "true"
+
+
 def test_a_type_alias_the_sql_names_is_the_snapshots_type(pg_available: bool, tmp_path: Path) -> None:
     """drizzle-kit's SQL writes its snapshot's type text: a `customType` whose dataType is `timestamptz` is
     `SET DATA TYPE timestamptz` and `"type": "timestamptz"` (flowglad's 0244, on 140 columns already timestamptz on
