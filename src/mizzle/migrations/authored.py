@@ -36,6 +36,7 @@ class AuthoredTexts:
     indexes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     views: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) → query
     no_data: set[tuple[str, str]] = field(default_factory=set)  # materialized views made WITH NO DATA
+    view_using: dict[tuple[str, str], str] = field(default_factory=dict)  # materialized view → its USING method
     # roles the SQL creates (CREATE ROLE), with drizzle-kit's attributes: {"create_db", "create_role", "inherit"}
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)
     policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
@@ -90,7 +91,8 @@ def with_authored(live: Schema, texts: AuthoredTexts, memo: dict[TableKey, Any] 
     for o in live.objects.all():
         text = texts.views.get((o.schema, o.name)) if getattr(o, "kind", None) == "view" else None
         if text is not None:
-            o = replace(o, definition=text, with_no_data=(o.schema, o.name) in texts.no_data)
+            o = replace(o, definition=text, with_no_data=(o.schema, o.name) in texts.no_data,
+                        using=texts.view_using.get((o.schema, o.name)))
         views.append(o)
     from ..schema.objects import make_objects
 
@@ -223,7 +225,8 @@ def keep_equivalent(live: Schema, authored: Schema, stored: Schema, dialect: Any
         same = o == live_views.get(k) or stored_views.get(k) == live_views.get(k) or (
             o.kind == "view" and _query_same(r, o.definition, live_views[k].definition))
         if not same:
-            o = replace(live_views[k], with_no_data=o.with_no_data) if o.kind == "view" else live_views[k]
+            o = replace(live_views[k], with_no_data=o.with_no_data, using=o.using) if o.kind == "view" \
+                else live_views[k]
         objs.append(o)
     from ..schema.objects import make_objects
 
@@ -368,7 +371,8 @@ def _table_key(a: Table | None, b: Table | None) -> Any:
 
 
 def _object_key(a: Any, b: Any) -> Any:
-    return (a, b, getattr(a, "with_no_data", None), getattr(b, "with_no_data", None))
+    return (a, b, getattr(a, "with_no_data", None), getattr(b, "with_no_data", None), getattr(a, "using", None),
+            getattr(b, "using", None))
 
 
 def _same_declared(a: Schema, b: Schema) -> bool:

@@ -186,13 +186,28 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
                                  uniques=uniques), True
         tables.append(t)
     theirs = {(o.kind, o.key): o for o in old.objects.all()}
-    objects = [theirs[k] if (k := (o.kind, o.key)) in theirs and theirs[k] != o and ("object", *k) not in touched
-               else o for o in new.objects.all()]
+    objects = [_object_kept(o, theirs.get(k), ("object", *k) in touched) for o in new.objects.all()
+               if (k := (o.kind, o.key))]
     if any(a is not b for a, b in zip(objects, new.objects.all(), strict=True)):
         from ..schema.objects import make_objects
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _object_kept(o: Any, theirs: Any, touched: bool) -> Any:
+    """The code's object `o`, which the diff found the same as the snapshot's (`theirs`), in the snapshot's text;
+    a materialized view keeps the access method the snapshot names (drizzle-kit's `.using("heap")`, which the
+    code and the server have no trace of: the next snapshot without it, drizzle-kit wrote `SET ACCESS METHOD`)."""
+    from dataclasses import replace
+
+    if theirs is None or touched:
+        return o
+    if theirs != o:
+        return theirs
+    if getattr(theirs, "using", None) and not getattr(o, "using", None):
+        return replace(o, using=theirs.using)
+    return o
 
 
 def _column_kept(c: Any, p: Any) -> Any:

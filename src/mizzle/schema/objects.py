@@ -53,6 +53,9 @@ class View:
     with_no_data: bool = field(default=False, compare=False)
     renamed_from: str | None = field(default=None, compare=False)
     comment: str | None = field(default=None, compare=False)  # COMMENT ON: diffed on its own (CommentObject)
+    # materialized: the access method its CREATE names (drizzle-kit's `.using("heap")`, which its snapshot keeps and
+    # the server's default makes no trace of): carried from the snapshot and the SQL, not compared
+    using: str | None = field(default=None, compare=False)
 
     kind = "view"
 

@@ -210,9 +210,24 @@ def test_a_view_moved_to_another_schema_keeps_its_query(pg_available: bool, tmp_
                       'ALTER MATERIALIZED VIEW "public"."mv" SET SCHEMA "new_schema";'),
     ])
     views = snaps[1]["views"]
+    assert "using" not in views["new_schema.mv"]
     assert views["new_schema.to_move"]["definition"] == 'SELECT id FROM "users" WHERE id > 1'
     assert views["new_schema.mv"]["definition"] == 'SELECT * FROM "users"'
     assert views["new_schema.mv"]["withNoData"] is True
+
+
+def test_a_materialized_views_access_method_is_the_sqls(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's own tests/pg-views.test.ts: `pgMaterializedView(…).using("heap")` is `CREATE MATERIALIZED
+    VIEW … USING heap` in its SQL and `"using": "heap"` in its snapshot; the server's default method leaves no
+    trace. The rebuilt snapshot had none, and drizzle-kit's next generate wrote `SET ACCESS METHOD "heap"`."""
+    snaps = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "users" (\n\t"id" integer PRIMARY KEY NOT NULL\n);\n--> statement-breakpoint\n'
+                      'CREATE MATERIALIZED VIEW "public"."mv" USING "heap" WITH (fillfactor = 70) AS '
+                      '(select "id" from "users") WITH NO DATA;'),
+        ("0001_rename", 'ALTER MATERIALIZED VIEW "public"."mv" RENAME TO "mv2";'),
+    ])
+    assert snaps[0]["views"]["public.mv"]["using"] == "heap"
+    assert (snaps[1]["views"]["public.mv2"]["using"], snaps[1]["views"]["public.mv2"]["withNoData"]) == ("heap", True)
 
 
 def test_an_index_predicate_the_server_folds_away_is_kept(pg_available: bool, tmp_path: Path) -> None:

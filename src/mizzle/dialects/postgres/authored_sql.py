@@ -367,6 +367,10 @@ def _matview(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             texts.no_data.add(_key(node.into.rel))
         else:
             texts.no_data.discard(_key(node.into.rel))
+        if node.into.accessMethod:  # drizzle-kit's `.using("heap")`
+            texts.view_using[_key(node.into.rel)] = str(node.into.accessMethod)
+        else:
+            texts.view_using.pop(_key(node.into.rel), None)
 
 
 def _policy(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
@@ -426,6 +430,8 @@ def _move_view(texts: AuthoredTexts, old: tuple[str, str], new: tuple[str, str])
     if old in texts.no_data:
         texts.no_data.discard(old)
         texts.no_data.add(new)
+    if old in texts.view_using:
+        texts.view_using[new] = texts.view_using.pop(old)
 
 
 def _requalify_table(texts: AuthoredTexts, table: tuple[str, str], old: str) -> None:
@@ -499,6 +505,7 @@ def _drop(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
             texts.views.pop(key, None)
             texts.no_data.discard(key)
+            texts.view_using.pop(key, None)
         elif kind == "OBJECT_POLICY" and len(names) >= 2:
             table = (names[-3] if len(names) > 2 else "public", names[-2])
             texts.policies.pop((*table, names[-1]), None)

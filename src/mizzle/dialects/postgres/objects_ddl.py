@@ -44,7 +44,8 @@ def view_index(v: View, i: ViewIndex) -> str:
 
 def create_view(v: View, or_replace: bool = False) -> list[str]:
     if v.materialized:
-        out = [f"CREATE MATERIALIZED VIEW {qname(v.schema, v.name)}{_options(v)} AS {v.definition}"
+        using = f" USING {ident(v.using)}" if v.using else ""
+        out = [f"CREATE MATERIALIZED VIEW {qname(v.schema, v.name)}{using}{_options(v)} AS {v.definition}"
                + (" WITH NO DATA" if v.with_no_data else "")]
         return out + [view_index(v, i) for i in v.indexes]
     return [f"CREATE {'OR REPLACE ' if or_replace else ''}VIEW {qname(v.schema, v.name)}{_options(v)} AS "

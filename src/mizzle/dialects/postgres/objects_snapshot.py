@@ -70,7 +70,8 @@ def objects_from_snapshot(data: dict[str, Any], side: dict[str, Any]) -> tuple[O
         items.append(View(name=v["name"], definition=v["definition"], schema=schema,
                           materialized=bool(v.get("materialized")), options=tuple(options),
                           indexes=tuple(ViewIndex(**i) for i in extra.get("indexes", ())),
-                          with_no_data=bool(v.get("withNoData")), comment=extra.get("comment")))
+                          with_no_data=bool(v.get("withNoData")), comment=extra.get("comment"),
+                          using=v.get("using") if v.get("materialized") else None))
     objs = side.get("objects", {})
     items += [Routine(**{**r, "config": tuple(map(tuple, r.get("config", ())))}) for r in objs.get("routines", ())]
     items += [Trigger(**{**t, "events": tuple(t["events"]), "args": tuple(t.get("args", ()))})
@@ -89,6 +90,8 @@ def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
         d["with"] = known
     if v.with_no_data:
         d["withNoData"] = True
+    if v.using:
+        d["using"] = v.using
     side: dict[str, Any] = {}
     if v.indexes:
         side["indexes"] = [dict(i.__dict__) for i in v.indexes]
