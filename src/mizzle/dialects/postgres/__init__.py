@@ -178,9 +178,11 @@ class PostgresDialect:
         # canonical forms already put both in the server's one spelling; a serial kept through a table's rename
         # has a spelling of its own, and so has a date/time default the server evaluated when it stored it, and
         # a function's arguments spelled otherwise (pglast's reading of them decides)
+        from .canonical_policies import session_roles_resolved
         from .canonical_tables import frozen_defaults, routines_spelled_as, serials_renamed
 
-        return routines_spelled_as(frozen_defaults(serials_renamed(expected, actual), actual), actual)
+        forms = routines_spelled_as(frozen_defaults(serials_renamed(expected, actual), actual), actual)
+        return session_roles_resolved(forms, actual)
 
     def snapshot_forms(self, old: Schema, new: Schema) -> Schema:
         return old  # canonical forms put both snapshots in the server's one spelling

@@ -79,3 +79,32 @@ def _apply(no: int, t: Table, forms: dict[tuple[int, str], tuple[str | None, str
             p = replace(p, using=got[0] if p.using else None, with_check=got[1] if p.with_check else None)
         policies.append(p)
     return replace(t, policies=tuple(policies))
+
+
+_SESSION_ROLES = ("current_role", "current_user", "session_user")
+
+
+def _resolved_to(expected: tuple[str, ...], live: tuple[str, ...]) -> tuple[str, ...]:
+    """`expected`'s roles, where it names the session's role (`TO current_role`, drizzle-kit's own tests), as the
+    live policy's: PostgreSQL stores the role the creating session had, a name `expected` cannot know. They are
+    the same when the live roles are `expected`'s named ones plus at most one role per such word."""
+    words = [r for r in expected if r.lower() in _SESSION_ROLES]
+    named = set(expected) - set(words)
+    rest = set(live) - named
+    if words and named <= set(live) and 1 <= len(rest) <= len(words) and "public" not in rest:
+        return live
+    return expected
+
+
+def session_roles_resolved(expected: Schema, actual: Schema) -> Schema:
+    """`expected` with each policy `TO current_role` (`current_user`, `session_user`) naming the role the live
+    policy holds for it (see _resolved_to); drift and verify compared `current_role` with `postgres`."""
+    tables, changed = [], False
+    for t in expected.tables:
+        a = actual.table(t.schema, t.name)
+        live = {p.name: p for p in a.policies} if a is not None else {}
+        pols = tuple(replace(p, to=_resolved_to(p.to, live[p.name].to)) if p.name in live else p for p in t.policies)
+        if pols != t.policies:
+            t, changed = replace(t, policies=pols), True
+        tables.append(t)
+    return expected.with_(tables=tables) if changed else expected
