@@ -39,7 +39,8 @@ class AuthoredTexts:
     view_using: dict[tuple[str, str], str] = field(default_factory=dict)  # materialized view → its USING method
     # roles the SQL creates (CREATE ROLE), with drizzle-kit's attributes: {"create_db", "create_role", "inherit"}
     roles: dict[str, dict[str, bool]] = field(default_factory=dict)
-    policies: dict[tuple[str, str, str], dict[str, str | None]] = field(default_factory=dict)  # using, with_check
+    # using, with_check; to (its roles, where the server stores others: `current_role`, `a, public`)
+    policies: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     # the renames the latest migration read states (ALTER … RENAME), dotted as a ChangeSet holds them: a rebuilt
     # snapshot's `_meta` (`migrations.snapshots.meta_of`), which `revert` and drizzle-kit read as renames
     renamed_tables: dict[str, str] = field(default_factory=dict)  # "schema.old" → "schema.new"
@@ -159,7 +160,7 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
         if a is not None:
             p = replace(p, using=a.get("using") if p.using is not None and a.get("using") else p.using,
                         with_check=a.get("with_check") if p.with_check is not None and a.get("with_check")
-                        else p.with_check)
+                        else p.with_check, to=tuple(a["to"]) if a.get("to") else p.to)
         pols.append(p)
     return _same_or(t, columns=tuple(cols), checks=tuple(checks), indexes=tuple(ixs), policies=tuple(pols))
 

@@ -230,6 +230,23 @@ def test_a_materialized_views_access_method_is_the_sqls(pg_available: bool, tmp_
     assert (snaps[1]["views"]["public.mv2"]["using"], snaps[1]["views"]["public.mv2"]["withNoData"]) == ("heap", True)
 
 
+def test_a_policys_roles_are_the_sqls(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit's own tests/rls/pg-policy.test.ts: `to: 'current_role'` and `to: [admin, 'public']` are
+    `TO current_role` and `TO "admin", public` in its SQL and in its snapshot; PostgreSQL stores the session's
+    role for the first and public alone for the second. The rebuilt snapshot said `postgres` and `public`, and
+    drizzle-kit's next generate altered the policy."""
+    (snap,) = _rebuild(tmp_path, [
+        ("0000_init", 'CREATE TABLE "users" (\n\t"id" integer PRIMARY KEY NOT NULL\n);\n--> statement-breakpoint\n'
+                      'ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint\n'
+                      'CREATE POLICY "mine" ON "users" AS PERMISSIVE FOR SELECT TO current_role USING (true);'
+                      '--> statement-breakpoint\nCREATE POLICY "both" ON "users" AS PERMISSIVE FOR ALL TO public;'
+                      '--> statement-breakpoint\nALTER POLICY "both" ON "users" TO current_user,public;'),
+    ])
+    policies = snap["tables"]["public.users"]["policies"]
+    assert policies["mine"]["to"] == ["current_role"]
+    assert policies["both"]["to"] == ["current_user", "public"]
+
+
 def test_an_index_predicate_the_server_folds_away_is_kept(pg_available: bool, tmp_path: Path) -> None:
     """drizzle-kit's own tests/indexes/pg.test.ts writes `.where(sql`true`)`: `… USING btree ("name") WHERE true`
     in its SQL and `"where": "true"` in its snapshot, while PostgreSQL keeps no predicate for it. The rebuilt

@@ -373,6 +373,10 @@ def _matview(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
             texts.view_using.pop(_key(node.into.rel), None)
 
 
+_ROLE_WORDS = {"ROLESPEC_CURRENT_ROLE": "current_role", "ROLESPEC_CURRENT_USER": "current_user",
+               "ROLESPEC_SESSION_USER": "session_user", "ROLESPEC_PUBLIC": "public"}
+
+
 def _policy(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     key = (*_key(node.table), node.policy_name)
     entry = texts.policies.setdefault(key, {}) if type(node).__name__ == "AlterPolicyStmt" else {}
@@ -384,6 +388,12 @@ def _policy(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
              None)
     if c is not None and node.with_check is not None:
         entry["with_check"] = _inside(st, st.toks, c)
+    if node.roles:  # as written: `current_role` is the word, `a, public` both (the server keeps a role, public)
+        to = sorted(_ROLE_WORDS.get(str(getattr(r.roletype, "name", r.roletype)), r.rolename) for r in node.roles)
+        if any(r in _ROLE_WORDS.values() and r != "public" for r in to) or ("public" in to and len(to) > 1):
+            entry["to"] = to
+        else:
+            entry.pop("to", None)
 
 
 def _rename(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
