@@ -45,6 +45,8 @@ WOULD_APPLY = "would apply"
 FAILED = "failed"
 ROLLED_BACK = "rolled back"  # ran, then undone because a later migration failed under `all`
 NOT_RUN = "not run"  # pending, after a failure
+# a statement that makes a role (or user, group): the server's, not one database's
+_CREATE_ROLE = re.compile(r"\s*CREATE\s+(?:ROLE|USER|GROUP)\b", re.I)
 
 
 class MigrationResult(Record):
@@ -781,6 +783,12 @@ class _Run:
                      "second object without a word)")
         if earlier:
             return f"hint: {earlier[0]} names {name} too; if it created it, {collision}."
+        if e.statement is not None and _CREATE_ROLE.match(e.statement.sql):
+            return ("hint: a role belongs to the whole server, not to one database: another database of this server "
+                    "(one this folder was migrated into, say) already made it; drizzle-kit writes a plain CREATE ROLE "
+                    "(mizzle's own CREATE ROLE leaves an existing role as it is). A role the migrations must not "
+                    "make is declared as existing (drizzle-kit's `pgRole(…).existing()`); `verify` and `check --rebuild-snapshots` replay on a server without it "
+                    "(`--scratch-url` of another server, or no PostgreSQL URL at all: a throwaway local cluster).")
         return ("hint: the database may already have this object: compare it with the migrations (`mizzle drift`); "
                 "if the schema was created outside migrations, record them as applied (`mizzle baseline`). Or an "
                 f"earlier migration created another object of this name — {collision}.")
