@@ -13,7 +13,51 @@ def drizzle_kit_notes(expected: Schema, live: Schema, sql: str = "") -> list[str
     """The notes for `live` (the database) against `expected` (a snapshot's model); `sql`: the migration's, where
     one migration built `live` from the snapshot before (verify's step)."""
     return drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) + (
-        drizzle_kit_key_drop_left_out(expected, live, sql) if sql else [])
+        drizzle_kit_key_drop_left_out(expected, live, sql) + drizzle_kit_identity_drop_keeps_not_null(expected, live, sql)
+        + drizzle_kit_no_cycle_left_out(expected, live, sql) if sql else [])
+
+
+def _ident(name: str) -> str:
+    """`name` as a regex matching it quoted (`"name"`) or bare."""
+    return f'(?:"{re.escape(name.replace(chr(34), chr(34) * 2))}"|{re.escape(name)})'
+
+
+def drizzle_kit_identity_drop_keeps_not_null(expected: Schema, live: Schema, sql: str) -> list[str]:
+    """The columns whose snapshot is nullable with no identity while the database keeps NOT NULL, where this
+    migration's SQL drops the column's identity: drizzle-kit 0.31 writes `ALTER COLUMN … DROP IDENTITY` alone (an
+    identity column is NOT NULL, and the SQL leaves that on; 1.x writes DROP NOT NULL too) — its own SQL, not a hand
+    edit (drizzle-kit's own pg-identity tests)."""
+    out = []
+    for t, lt in expected.matched_tables(live):
+        for c in t.columns:
+            lc = lt.column(c.name)
+            if lc is None or c.not_null or c.identity is not None or not lc.not_null or lc.identity is not None:
+                continue
+            drop = rf'(?is)ALTER\s+TABLE\s+(?:ONLY\s+)?(?:{_ident(t.schema)}\s*\.\s*)?{_ident(t.name)}\s+ALTER\s+' \
+                   rf'(?:COLUMN\s+)?{_ident(c.name)}\s+DROP\s+IDENTITY\b'
+            if re.search(drop, sql):
+                out.append(f"column {t.name}.{c.name}: drizzle-kit's SQL drops its identity but leaves NOT NULL on (its "
+                           "snapshot says nullable) — not a hand edit; to match the snapshot, ALTER COLUMN "
+                           f'"{c.name}" DROP NOT NULL in a migration of your own')
+    return out
+
+
+def drizzle_kit_no_cycle_left_out(expected: Schema, live: Schema, sql: str) -> list[str]:
+    """The sequences whose snapshot has no CYCLE while the database's cycles, where this migration's SQL alters the
+    sequence without `NO CYCLE`: drizzle-kit (0.31 and 1.x) writes CYCLE when it turns on, nothing when it turns off
+    — its own SQL, not a hand edit (drizzle-kit's own pg-sequences tests)."""
+    out = []
+    for sq in expected.sequences:
+        ls = next((x for x in live.sequences if (x.schema, x.name) == (sq.schema, sq.name)), None)
+        if ls is None or sq.cycle or not ls.cycle:
+            continue
+        alter = rf'(?is)ALTER\s+SEQUENCE\s+(?:{_ident(sq.schema)}\s*\.\s*)?{_ident(sq.name)}(?![\w$])([^;]*)'
+        found = [m.group(1) for m in re.finditer(alter, sql)]
+        if found and not any(re.search(r"(?i)\bNO\s+CYCLE\b", rest) for rest in found):
+            out.append(f"sequence {sq.name}: drizzle-kit's ALTER SEQUENCE writes no NO CYCLE when cycling turns off "
+                       "(its snapshot says no cycle) — not a hand edit; to match the snapshot, ALTER SEQUENCE "
+                       f'"{sq.name}" NO CYCLE in a migration of your own')
+    return out
 
 
 def drizzle_kit_order_left_out(expected: Schema, live: Schema) -> list[str]:

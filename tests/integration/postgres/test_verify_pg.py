@@ -296,6 +296,31 @@ def test_an_order_drizzle_kit_leaves_out_of_an_index_column_with_an_operator_cla
     assert json.loads(r.stdout)["migrations"][0]["notes"][0].startswith("index t_a_b on t: drizzle-kit's SQL")
 
 
+def test_drizzle_kits_identity_drop_and_no_cycle_left_out_are_explained(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # drizzle-kit 0.31's own pg-identity and pg-sequences cases (fx57): dropping a column's identity it writes
+    # `ALTER COLUMN "id" DROP IDENTITY` alone (NOT NULL stays, its snapshot says nullable), and turning a sequence's
+    # cycle off it writes ALTER SEQUENCE without NO CYCLE; verify blamed a hand edit
+    (tmp_path / "app").mkdir()
+    schema = tmp_path / "app" / "schema.py"
+    schema.write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n"
+                      't = sa.Table("t", md, sa.Column("k", sa.Integer, primary_key=True), '
+                      'sa.Column("id", sa.Integer, sa.Identity(), nullable=False))\n'
+                      's = sa.Sequence("s", metadata=md, cycle=True)\n')
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n')
+    assert run_mizzle(["generate", "--name", "one"], cwd=tmp_path).code == 0
+    schema.write_text(schema.read_text().replace(', sa.Identity(), nullable=False', '').replace("cycle=True", "cycle=False"))
+    assert run_mizzle(["generate", "--name", "two"], cwd=tmp_path).code == 0
+    m = MigrationFolder(tmp_path / "drizzle").migrations()[1]
+    assert run_mizzle(["verify"], cwd=tmp_path, url=SERVER).code == 0  # mizzle's own SQL: DROP NOT NULL, NO CYCLE
+    m.sql_path.write_text('ALTER SEQUENCE "public"."s" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START '
+                          'WITH 1 CACHE 1;--> statement-breakpoint\nALTER TABLE "t" ALTER COLUMN "id" DROP IDENTITY;')
+    r = run_mizzle(["verify"], cwd=tmp_path, url=SERVER)
+    assert r.code == 3 and "0001_two" in r.first_error_line, r.stderr
+    assert "edited by hand" not in r.first_error_line and "not a hand edit: see the note" in r.first_error_line
+    assert "note: column t.id: drizzle-kit's SQL drops its identity but leaves NOT NULL on" in r.stderr
+    assert "note: sequence s: drizzle-kit's ALTER SEQUENCE writes no NO CYCLE" in r.stderr
+
+
 def test_a_trigger_the_code_hands_to_create_all_and_a_custom_migration_makes_is_no_difference(
         tmp_path: Path) -> None:
     # SQLAlchemy-Continuum's native versioning: the audit function and trigger are DDL listened for on the table
