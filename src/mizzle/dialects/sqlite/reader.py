@@ -7,15 +7,15 @@ SQLite dialect, kept here so that a reader of SQLite's own grammar can replace i
 
 from __future__ import annotations
 
+from ..postgres.reader import default_key as _pg_default_key
+from ..postgres.reader import expression_key as _pg_expression_key
 from ..postgres.reader import (
-    default_key,
     opclass_key,
     parses,
     query_key,
     relations,
     replaceable,
 )
-from ..postgres.reader import expression_key as _pg_expression_key
 from .lexer import LEXEME
 
 __all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "relations", "replaceable",
@@ -28,6 +28,23 @@ def functions(sql: str) -> frozenset[tuple[str, str]]:
 
 def stored_name(name: str) -> str:
     return name  # SQLite keeps a name of any length as it is written
+
+
+def default_key(expr: str | None, type_: str, is_enum: bool = False) -> str | None:
+    """PostgreSQL's key, but for its one "now" default: SQLite's CURRENT_TIMESTAMP is not `now()` (SQLite has no
+    such function: letta's Alembic `server_default=sa.text("now()")` makes every INSERT relying on it fail) nor
+    `transaction_timestamp()`."""
+    key = _pg_default_key(expr, type_, is_enum)
+    if key == "now()" and expr is not None and _unparenthesised(expr).lower() != "current_timestamp":
+        return "function " + _unparenthesised(expr).lower()
+    return key
+
+
+def _unparenthesised(sql: str) -> str:
+    s = sql.strip()
+    while s.startswith("(") and s.endswith(")") and _pg_expression_key(s[1:-1]) == _pg_expression_key(s):
+        s = s[1:-1].strip()
+    return s
 
 
 def expression_key(sql: str | None) -> str | None:
