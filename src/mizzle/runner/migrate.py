@@ -700,6 +700,8 @@ class _Run:
         self._server(None, self.db.record_applied, AppliedRecord(
             when=r.when, hash=r.hash, tag=r.tag, duration_ms=r.duration_ms or 0.0, statements=r.statements,
             tool_version=f"mizzle {__version__}", clear_progress=clear_progress))
+        for note in self.db.take_notes():  # what the check before recording found to say
+            self.rep.warn(f"{p.migration.tag}: {note}")
 
     def _execute(self, p: _Pending, st: Statement) -> None:
         try:

@@ -304,3 +304,24 @@ def test_check_warns_offline_of_a_rebuild_copying_a_column_it_adds(tmp_path: Pat
     found = [f for f in check_folder(out, "sqlite").warnings if "rebuild copies" in f.message]
     assert [(Path(f.path).name, f.message.split(":")[0]) for f in found] == [("0001_m1.sql", "statement 3")], found
     assert "copies position, type from rest_timer, which has none of them" in found[0].message
+
+
+def test_a_foreign_key_to_columns_that_are_not_a_key_does_not_fail_the_migration(tmp_path: Path) -> None:
+    # tloncorp/tlon-apps' Expo folder (drizzle-kit 0.x, its only migration): activity_event_contact_group_pins
+    # references activity_events(id), whose primary key is (id, bucket_id). SQLite takes the DDL and drizzle-orm's
+    # migrator applies it; `PRAGMA foreign_key_check` fails with "foreign key mismatch", and mizzle rolled the
+    # migration back ("recording it in __drizzle_migrations failed"), then every later one on such a database.
+    # The other tables' keys are still checked, and the defect is named in a warning.
+    write_folder(tmp_path, [["CREATE TABLE `events` (`id` text NOT NULL, `bucket` text NOT NULL, "
+                             "PRIMARY KEY(`id`, `bucket`))",
+                             "CREATE TABLE `pins` (`event_id` text NOT NULL REFERENCES `events`(`id`), `g` text)",
+                             "CREATE TABLE `p` (`id` integer PRIMARY KEY)",
+                             "CREATE TABLE `c` (`id` integer PRIMARY KEY, `p_id` integer REFERENCES `p`(`id`))"],
+                            ["INSERT INTO `p` VALUES (1)", "INSERT INTO `c` VALUES (1, 1)"],
+                            ["INSERT INTO `c` VALUES (2, 5)"]])
+    code, out, err = run(["migrate", "--to", "0000_m0"], tmp_path)
+    assert code == 0, err
+    assert "pins" in err and "events" in err and "not its primary key" in err, err
+    code, out, err = run(["migrate"], tmp_path)
+    assert code == 1 and "foreign key check failed" in err and "c → p" in err, err
+    assert rows(tmp_path / "app.db", "SELECT count(*) FROM __drizzle_migrations") == [(2,)]

@@ -112,6 +112,7 @@ class SQLiteBackend(TrackingStore):
         self._busy_timeout = DEFAULT_BUSY_TIMEOUT
         self._fk_baseline: dict[tuple[str, str], int] | None = None
         self._notes: list[str] = []  # see take_notes
+        self._fk_mismatches_said: set[str] = set()  # see _fk_check_by_table
         # `PRAGMA foreign_keys=ON` met: the check runs at the next statement that is not a CREATE INDEX (the table
         # rebuild's unique index a child's key references is made after the pragma, drizzle-kit's order too:
         # checked at the pragma, SQLite said "foreign key mismatch"; Authelia's rebuilt oauth2_consent_session)
@@ -220,7 +221,7 @@ class SQLiteBackend(TrackingStore):
             raise
 
     def record_applied(self, record: AppliedRecord) -> None:
-        self._check_foreign_keys("before recording the migration")
+        self._check_foreign_keys("before recording the migration", say_mismatches=True)
         self.insert_row(record)
         self.insert_audit(record, None, None if record.duration_ms is None else round(record.duration_ms, 3))
         if record.clear_progress:
@@ -354,15 +355,42 @@ class SQLiteBackend(TrackingStore):
 
     # -- foreign keys ----------------------------------------------------------------------------------------
 
-    def _fk_violations(self) -> dict[tuple[str, str], int]:
+    def _fk_violations(self, say_mismatches: bool = False) -> dict[tuple[str, str], int]:
+        try:
+            found = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.OperationalError as e:
+            if _FK_MISMATCH.search(str(e)) is None:
+                raise translate(e) from None
+            found = self._fk_check_by_table(say_mismatches)
         counts: dict[tuple[str, str], int] = {}
-        for r in self._query("PRAGMA foreign_key_check"):
+        for r in found:
             counts[(r[0], r[2])] = counts.get((r[0], r[2]), 0) + 1
         return counts
 
-    def _check_foreign_keys(self, when: str) -> None:
+    def _fk_check_by_table(self, say_mismatches: bool) -> list[tuple[Any, ...]]:
+        """`PRAGMA foreign_key_check` of each table, past those whose foreign key SQLite cannot check.
+
+        A key referencing columns of its parent that are neither its primary key nor a unique index: SQLite takes
+        the DDL, drizzle-orm's migrator applies it, and the database-wide check fails with "foreign key mismatch"
+        (tloncorp/tlon-apps' Expo folder: activity_event_contact_group_pins → activity_events(id), whose primary
+        key is (id, bucket_id)). The other tables are still checked; the defect is said once per run."""
+        found: list[tuple[Any, ...]] = []
+        tables = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+        for (table,) in tables:
+            try:
+                found += self.conn.execute(f"PRAGMA foreign_key_check({dq(table)})").fetchall()
+            except sqlite3.OperationalError as e:
+                m = _FK_MISMATCH.search(str(e))
+                if m is None:
+                    raise translate(e) from None
+                if say_mismatches and table not in self._fk_mismatches_said:
+                    self._fk_mismatches_said.add(table)
+                    self._notes.append(_mismatch_note(table, m.group(1), str(e)))
+        return found
+
+    def _check_foreign_keys(self, when: str, say_mismatches: bool = False) -> None:
         self._fk_check_pending = False
-        now = self._fk_violations()
+        now = self._fk_violations(say_mismatches)
         base = self._fk_baseline or {}
         new = {k: n - base.get(k, 0) for k, n in now.items() if n > base.get(k, 0)}
         if new:
@@ -508,6 +536,17 @@ def copy_gap_advice(table: str, missing: list[str]) -> str:
 # name): SQLite keeps a database's tables, views and indexes in one name space
 _SHARED_NAME = re.compile(r"(?:(?:table|index|view) (\S+) already exists|there is already an? \w+ named (\S+))$")
 _SHARED_SPACE = "SQLite keeps a database's tables, views and indexes in one name space: an index named like a table collides"
+
+
+# `foreign key mismatch - "pins" referencing "events"`: a foreign key SQLite cannot check (see _fk_check_by_table)
+_FK_MISMATCH = re.compile(r'foreign key mismatch - ".*" referencing "(.*)"')
+
+
+def _mismatch_note(table: str, parent: str, message: str) -> str:
+    return (f"a foreign key of {table} references columns of {parent} that are not its primary key nor a unique "
+            f"index (SQLite: {message}): its rows were not checked, and with foreign keys ON SQLite refuses every "
+            f"write to {table} and every DELETE from {parent} (drizzle-orm's migrator applies it as well); reference "
+            f"{parent}'s whole primary key, or make those columns unique")
 
 
 def translate(e: sqlite3.Error) -> ServerError:
