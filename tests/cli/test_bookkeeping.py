@@ -187,3 +187,48 @@ def test_a_typeorm_database_is_baselined_and_pulled_without_typeorm_metadata(
     module = (pulled / "app" / "schema.py").read_text()
     assert '"typeorm_metadata"' not in module and '"migrations"' not in module, module
     assert "not pulled: typeorm_metadata (TypeORM's bookkeeping" in r.stderr, r.stderr
+
+
+
+# what hosts and replicators add to an SQLite file, as each makes them; drizzle-kit's introspection leaves them out by
+# these prefixes (filterIgnoredTablesByField): Cloudflare D1's storage table, Litestream's, libSQL's
+HOST_TABLES = (
+    "CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID",
+    "CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)",
+    "CREATE TABLE _litestream_lock (id INTEGER)",
+    "CREATE TABLE libsql_wasm_func_table (name text PRIMARY KEY, body text)",
+)
+
+
+def _sqlite_applied(tmp_path: Path, run_mizzle: Any, extra: tuple[str, ...]) -> str:
+    _project(tmp_path, with_own=False, dialect="sqlite")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    assert run_mizzle(["migrate"], cwd=tmp_path, url=url).code == 0
+    with sqlite3.connect(tmp_path / "dev.db") as c:
+        for sql in extra:
+            c.execute(sql)
+    return url
+
+
+def _pulled(tmp_path: Path, run_mizzle: Any, url: str) -> str:
+    new = tmp_path / "new"  # a new project
+    new.mkdir()
+    (new / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["pull", "--no-mark"], cwd=new, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    return (new / "schema.py").read_text()
+
+
+def test_a_d1_or_litestream_sqlite_file_drifts_and_pulls_without_the_hosts_tables(
+        tmp_path: Path, run_mizzle: Any) -> None:
+    # a drizzle-kit D1 folder's database exported to a file, or a database Litestream replicates: drift reported
+    # `+ table _cf_KV`, `+ table _litestream_seq`, … and pull wrote them into the schema code
+    url = _sqlite_applied(tmp_path, run_mizzle, HOST_TABLES)
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    out = json.loads(r.stdout)
+    assert out["warnings"] == [] and out["unmanaged"] == [], out
+    pulled = _pulled(tmp_path, run_mizzle, url)
+    assert "users" in pulled
+    assert not any(f'"{t}' in pulled for t in ("_cf_KV", "_litestream", "libsql_")), pulled

@@ -39,12 +39,23 @@ from .types import AUTOINCREMENT, canonical_collation, canonical_default, canoni
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*)"
 
 
+# the tables of SQLite itself (`sqlite_sequence`, `sqlite_stat1`) and of what hosts or replicates the file, not the
+# application's: Cloudflare D1's (`_cf_KV`, `_cf_METADATA`), Litestream's (`_litestream_seq`, `_litestream_lock`) and
+# libSQL's (`libsql_wasm_func_table`). drizzle-kit's introspection leaves out the same prefixes (its
+# filterIgnoredTablesByField, LIKE: any case); read, a D1 export or a Litestream replica drifted by them
+_INTERNAL = ("sqlite_", "_cf_", "_litestream_", "libsql_")
+
+
+def internal_table(name: str) -> bool:
+    return name.lower().startswith(_INTERNAL)
+
+
 def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_migrations",)) -> Schema:
     virtual, shadow = virtual_tables(conn)
     skip = {*exclude, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE, *virtual, *shadow}
     created = [(name, sql or "") for name, sql in
                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-               if not name.startswith("sqlite_") and name not in skip]
+               if not internal_table(name) and name not in skip]
     named = [unique_names(sql) for _, sql in created]  # each table's text read once for them
     usable = _free_unique_names(conn, named)
     tables = [_table(conn, name, sql, {cols: n for cols, n in names.items() if n in usable})
@@ -91,13 +102,14 @@ def unmanaged(conn: sqlite3.Connection, exclude: tuple[str, ...] = ()) -> list[s
     names = introspect_triggers(conn)[1]
     if names:
         out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
-    options = [(t, o) for t, o in table_options(conn) if t not in virtual and t not in shadow]  # a module's own
+    options = [(t, o) for t, o in table_options(conn)  # a module's own, or the host's
+               if t not in virtual and t not in shadow and not internal_table(t)]
     if options:
         out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
                    f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
     created = [(name, sql or "") for name, sql in
                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-               if name not in virtual and name not in shadow]
+               if name not in virtual and name not in shadow and not internal_table(name)]
     unread = [c for name, sql in created for c in _unread_generated(conn, name, sql)]
     if unread:
         out.append("generated columns whose expression mizzle could not read from the table's SQL (read as plain "
@@ -144,7 +156,7 @@ def nullable_keys(conn: sqlite3.Connection, tables: list[str], exclude: tuple[st
     rowid_less = {t for t, o in table_options(conn) if "WITHOUT ROWID" in o}
     out = []
     for name in tables:
-        if name in exclude or name in rowid_less or name.startswith("sqlite_"):
+        if name in exclude or name in rowid_less or internal_table(name):
             continue
         keys = [r for r in conn.execute(f"PRAGMA table_xinfo({_q(name)})") if r[5]]
         rowid_alias = len(keys) == 1 and (keys[0][2] or "").strip().upper() == "INTEGER"
