@@ -232,3 +232,17 @@ def test_a_d1_or_litestream_sqlite_file_drifts_and_pulls_without_the_hosts_table
     pulled = _pulled(tmp_path, run_mizzle, url)
     assert "users" in pulled
     assert not any(f'"{t}' in pulled for t in ("_cf_KV", "_litestream", "libsql_")), pulled
+
+
+def test_wranglers_d1_migrations_is_set_aside(tmp_path: Path, run_mizzle: Any) -> None:
+    # a drizzle-kit D1 folder applied with `wrangler d1 migrations apply` (migrations_dir = the folder; 249org/workers-
+    # mail, csterritt/worker-d1-drizzle), its database exported to a file: drift reported `+ table d1_migrations` and
+    # its unique index, and pull wrote wrangler's history into the schema code. wrangler's own DDL:
+    wrangler = ("CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, "
+                "applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+                "INSERT INTO d1_migrations (name) VALUES ('0000_init.sql')")
+    url = _sqlite_applied(tmp_path, run_mizzle, wrangler)
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["warnings"] == ["d1_migrations (Wrangler's bookkeeping) is not compared"]
+    assert '"d1_migrations"' not in _pulled(tmp_path, run_mizzle, url)

@@ -55,6 +55,8 @@ KNOWN = (
     _b("typeorm_metadata", "TypeORM", "type database schema table name value"),
     _b("mikro_orm_migrations", "MikroORM", "id name executed_at", "id name executed_at"),
     _b("atlas_schema_revisions", "Atlas", "version description type applied total executed_at"),
+    # `wrangler d1 migrations apply` (Cloudflare D1; its migrations_dir often drizzle-kit's folder)
+    _b("d1_migrations", "Wrangler", "id name applied_at", "id name applied_at"),
 )
 
 
