@@ -477,7 +477,8 @@ def _drop_tables(st: DiffState) -> None:
         if st.new.table(t.schema, t.name) is None:
             st.ph.drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
             st.ph.drop_tables.append(DropTable(t))
-    _recreate_dependent_fks(st.old, st.new, st.ph.drops_fk, [*st.ph.drops_con, *st.ph.drops_idx], st.ph.fks)
+    _recreate_dependent_fks(st.old, st.new, st.ph.drops_fk, [*st.ph.drops_con, *st.ph.drops_idx], st.ph.fks,
+                            st.ph.columns)
     st.ph.drop_columns.extend(c for c in st.ph.columns if isinstance(c, DropColumn))
     st.ph.columns[:] = [c for c in st.ph.columns if not isinstance(c, DropColumn)]
 
@@ -614,10 +615,10 @@ STEPS: tuple[Callable[[DiffState], None], ...] = (
 
 
 def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], drops: list[Change],
-                            fks: list[Change]) -> None:
+                            fks: list[Change], renames: list[Change]) -> None:
     """A foreign key depends on the key it references: when that key is dropped (and maybe made again, as a
     unique index instead of a constraint, say), a foreign key that stays is dropped before it and made again
-    after."""
+    after; one that only changes its name too, under its old name (a RENAME CONSTRAINT of it would keep it)."""
     gone = {f for c in drops for f in removes(c)}
     if not gone:
         return
@@ -625,6 +626,22 @@ def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], dr
         if fk_target(f) in gone:
             drops_fk.append(DropForeignKey(key, f))
             fks.append(AddForeignKey(key, f))
+    for c in [c for c in renames if isinstance(c, RenameConstraint) and not c.index and not c.primary_key]:
+        pair = _renamed_fk(old, new, c)
+        if pair is not None and fk_target(pair[1]) in gone:
+            renames.remove(c)
+            drops_fk.append(DropForeignKey(c.table, pair[0]))
+            fks.append(AddForeignKey(c.table, pair[1]))
+
+
+def _renamed_fk(old: Schema, new: Schema, c: RenameConstraint) -> tuple[ForeignKey, ForeignKey] | None:
+    """(the key in `old`, the key in `new`) that `c` renames, when it renames a foreign key."""
+    ot, nt = old.table(*c.table), new.table(*c.table)
+    if ot is None or nt is None:
+        return None
+    pf = next((f for f in ot.foreign_keys if (f.server_name or f.name) == c.old), None)
+    nf = next((f for f in nt.foreign_keys if (f.server_name or f.name) == c.new), None)
+    return None if pf is None or nf is None else (pf, nf)
 
 
 def _staying_fks(old: Schema, new: Schema, drops_fk: list[Change]) -> Iterator[tuple[TableKey, ForeignKey, ForeignKey]]:

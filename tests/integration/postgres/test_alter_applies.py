@@ -73,6 +73,25 @@ t2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column
         assert rows(url, "SELECT code FROM t2") == [(10,)]
 
 
+def test_fk_renamed_while_the_key_it_references_is_rebuilt(tmp_path: Path) -> None:
+    # Tracecat's case_dropdown_option: Alembic's fk_case_dropdown_option_definition, named
+    # fk_<table>_<column>_<ref> by the models' naming convention, references a unique constraint the models
+    # declare as a unique index (Column(unique=True, index=True)): the rename kept the FK while its key was
+    # dropped (PostgreSQL: 2BP01 "other objects depend on it")
+    schema = '''
+t1 = sa.Table("t1", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.Integer{unique}))
+t2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.Integer),
+              sa.ForeignKeyConstraint(["code"], ["t1.code"], name="{fk}"))
+'''
+    with temp_database("mzord") as url:
+        step(tmp_path, url, schema.format(unique=", unique=True", fk="t2_old_fk"))
+        rows(url, "INSERT INTO t1 VALUES (1, 10) RETURNING id")
+        rows(url, "INSERT INTO t2 VALUES (1, 10) RETURNING id")
+        step(tmp_path, url, schema.format(unique=", unique=True, index=True", fk="t2_code_fk"))
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT code FROM t2") == [(10,)]
+
+
 def test_keys_and_the_columns_they_reference_change_type_together(tmp_path: Path) -> None:
     # reactive-resume's user.id and the columns referencing it, uuid made text (its migration, written by hand,
     # drops the foreign keys first): `mizzle revert` of it, uuid again, failed under drizzle-orm with "foreign key
