@@ -477,8 +477,7 @@ def _drop_tables(st: DiffState) -> None:
         if st.new.table(t.schema, t.name) is None:
             st.ph.drops_fk.extend(DropForeignKey(t.key, f) for f in t.foreign_keys)
             st.ph.drop_tables.append(DropTable(t))
-    _recreate_dependent_fks(st.old, st.new, st.ph.drops_fk, [*st.ph.drops_con, *st.ph.drops_idx], st.ph.fks,
-                            st.ph.columns)
+    _recreate_dependent_fks(st.old, st.new, st.ph)
     st.ph.drop_columns.extend(c for c in st.ph.columns if isinstance(c, DropColumn))
     st.ph.columns[:] = [c for c in st.ph.columns if not isinstance(c, DropColumn)]
 
@@ -596,11 +595,14 @@ def _recreate_fks_over_retyped(st: DiffState) -> None:
     retyped = {(c.table, c.new.name) for c in st.ph.columns if isinstance(c, AlterColumn) and not same_type(c.old, c.new)}
     if not retyped:
         return
-    for key, f, pf in _staying_fks(st.old, st.new, st.ph.drops_fk):
+    def over_retyped(key: TableKey, f: ForeignKey) -> bool:
         ref = (f.ref_schema, f.ref_table)
-        if any((key, c) in retyped for c in f.columns) or any((ref, c) in retyped for c in f.ref_columns):
+        return any((key, c) in retyped for c in f.columns) or any((ref, c) in retyped for c in f.ref_columns)
+    for key, f, pf in _staying_fks(st.old, st.new, st.ph.drops_fk):
+        if over_retyped(key, f):
             st.ph.drops_fk.append(DropForeignKey(key, pf))
             st.ph.fks.append(AddForeignKey(key, f))
+    _remake_renamed_fks(st.old, st.new, st.ph, lambda key, f: over_retyped(key, f))
 
 
 # The steps of a diff, in the order they run (each may rewrite `st.old` under the names it decided). A new
@@ -614,24 +616,30 @@ STEPS: tuple[Callable[[DiffState], None], ...] = (
 )
 
 
-def _recreate_dependent_fks(old: Schema, new: Schema, drops_fk: list[Change], drops: list[Change],
-                            fks: list[Change], renames: list[Change]) -> None:
+def _recreate_dependent_fks(old: Schema, new: Schema, ph: Phases) -> None:
     """A foreign key depends on the key it references: when that key is dropped (and maybe made again, as a
     unique index instead of a constraint, say), a foreign key that stays is dropped before it and made again
-    after; one that only changes its name too, under its old name (a RENAME CONSTRAINT of it would keep it)."""
-    gone = {f for c in drops for f in removes(c)}
+    after; one that only changes its name too, under its old name and its new one."""
+    gone = {f for c in (*ph.drops_con, *ph.drops_idx) for f in removes(c)}
     if not gone:
         return
-    for key, f, _ in _staying_fks(old, new, drops_fk):
+    for key, f, _ in _staying_fks(old, new, ph.drops_fk):
         if fk_target(f) in gone:
-            drops_fk.append(DropForeignKey(key, f))
-            fks.append(AddForeignKey(key, f))
-    for c in [c for c in renames if isinstance(c, RenameConstraint) and not c.index and not c.primary_key]:
+            ph.drops_fk.append(DropForeignKey(key, f))
+            ph.fks.append(AddForeignKey(key, f))
+    _remake_renamed_fks(old, new, ph, lambda _, f: fk_target(f) in gone)
+
+
+def _remake_renamed_fks(old: Schema, new: Schema, ph: Phases, must: Callable[[TableKey, ForeignKey], bool]) -> None:
+    """A foreign key the diff renames (RENAME CONSTRAINT, in `ph.columns`) that `must` be made again (what it
+    depends on changes under it, which a renamed key would survive no better than a kept one) is dropped under its
+    old name before and added under its new name after instead."""
+    for c in [c for c in ph.columns if isinstance(c, RenameConstraint) and not c.index and not c.primary_key]:
         pair = _renamed_fk(old, new, c)
-        if pair is not None and fk_target(pair[1]) in gone:
-            renames.remove(c)
-            drops_fk.append(DropForeignKey(c.table, pair[0]))
-            fks.append(AddForeignKey(c.table, pair[1]))
+        if pair is not None and must(c.table, pair[1]):
+            ph.columns.remove(c)
+            ph.drops_fk.append(DropForeignKey(c.table, pair[0]))
+            ph.fks.append(AddForeignKey(c.table, pair[1]))
 
 
 def _renamed_fk(old: Schema, new: Schema, c: RenameConstraint) -> tuple[ForeignKey, ForeignKey] | None:

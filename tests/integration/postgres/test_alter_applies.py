@@ -116,6 +116,25 @@ session = sa.Table("session", md, sa.Column("id", sa.Integer, primary_key=True),
         assert rows(url, "SELECT user_id::text FROM account") == [(uid,)]
 
 
+def test_fk_renamed_while_the_columns_it_joins_change_type(tmp_path: Path) -> None:
+    # the case above with the foreign key renamed too (Tracecat's Alembic-made fk_case_dropdown_* keys, renamed to
+    # its naming convention's names, showed a renamed key was not "staying"): RENAME CONSTRAINT kept it through the
+    # ALTER COLUMN … TYPE, "foreign key constraint old_fk cannot be implemented" (42804)
+    schema = '''
+t1 = sa.Table("t1", md, sa.Column("id", {t}, primary_key=True))
+t2 = sa.Table("t2", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("r", {t}),
+              sa.ForeignKeyConstraint(["r"], ["t1.id"], name="{fk}"))
+'''
+    with temp_database("mzretype") as url:
+        step(tmp_path, url, schema.format(t="sa.Integer", fk="old_fk"))
+        rows(url, "INSERT INTO t1 VALUES (1) RETURNING id")
+        rows(url, "INSERT INTO t2 VALUES (1, 1) RETURNING id")
+        sql = step(tmp_path, url, schema.format(t="sa.Text", fk="new_fk"))
+        assert 'DROP CONSTRAINT "old_fk"' in sql and 'ADD CONSTRAINT "new_fk"' in sql
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT r FROM t2") == [("1",)]
+
+
 def test_a_renamed_primary_key_is_renamed_not_rebuilt(tmp_path: Path) -> None:
     # OpenStack models: a composite key named p1 → p2 was dropped and added again, with every foreign key
     # referencing it (two ACCESS EXCLUSIVE rebuilds, lint MZ203/MZ206); RENAME CONSTRAINT renames it and its index
