@@ -632,13 +632,15 @@ def _recreate_dependent_fks(old: Schema, new: Schema, ph: Phases) -> None:
 
 def _remake_renamed_fks(old: Schema, new: Schema, ph: Phases, must: Callable[[TableKey, ForeignKey], bool]) -> None:
     """A foreign key the diff renames (RENAME CONSTRAINT, in `ph.columns`) that `must` be made again (what it
-    depends on changes under it, which a renamed key would survive no better than a kept one) is dropped under its
-    old name before and added under its new name after instead."""
+    depends on changes under it, which a renamed key would survive no better than a kept one) is renamed first,
+    then dropped and made again under its new name, as a kept one (so that SQL run again, `--idempotent`, drops
+    the key it made)."""
     for c in [c for c in ph.columns if isinstance(c, RenameConstraint) and not c.index and not c.primary_key]:
         pair = _renamed_fk(old, new, c)
         if pair is not None and must(c.table, pair[1]):
             ph.columns.remove(c)
-            ph.drops_fk.append(DropForeignKey(c.table, pair[0]))
+            ph.early.append(c)
+            ph.drops_fk.append(DropForeignKey(c.table, pair[1]))
             ph.fks.append(AddForeignKey(c.table, pair[1]))
 
 
