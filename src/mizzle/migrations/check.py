@@ -288,14 +288,13 @@ class _Checker:
 
         try:
             schema_from_snapshot(doc, self._sidecar(mf), source=path)
+            return
         except IntegrityError as e:
-            self.add(ERROR, Path(path), e.message.removeprefix(f"{path}: ") + ": `mizzle generate` reads this latest "
-                     "snapshot; restore it from version control, or rebuild it from the SQL (`mizzle check "
-                     "--rebuild-snapshots`)")
+            problem = e.message.removeprefix(f"{path}: ")
         except (KeyError, TypeError, AttributeError, ValueError) as e:
-            self.add(ERROR, Path(path), f"malformed snapshot ({type(e).__name__}: {e}): `mizzle generate` reads this latest "
-                     "snapshot; restore it from version control, or rebuild it from the SQL (`mizzle check "
-                     "--rebuild-snapshots`)")
+            problem = f"malformed snapshot ({type(e).__name__}: {e})"
+        self.add(ERROR, Path(path), f"{problem}: `mizzle generate` reads this latest snapshot; restore it from version "
+                 "control, or rebuild it from the SQL (`mizzle check --rebuild-snapshots`)")
 
     def _check_copies(self, entries: list[Any], snaps: list[tuple[int, str, dict[str, Any] | None]]) -> None:
         """A file copying rows from columns its table lacks in the snapshot before it (Dialect.copy_gaps): a warning
