@@ -59,6 +59,12 @@ class IntegrityError(MizzleError):
     exit_code = INTEGRITY
 
 
+def malformed_snapshot(e: BaseException) -> str:
+    """What a snapshot whose document has the wrong shape (a key missing, a value of the wrong type) is called in
+    every message that names it: `malformed snapshot (KeyError: 'columns')`."""
+    return f"malformed snapshot ({type(e).__name__}: {e})"
+
+
 class LockTimeout(MizzleError):
     exit_code = LOCK_TIMEOUT
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import IntegrityError, UsageError
+from ..errors import IntegrityError, UsageError, malformed_snapshot
 from ..migrations import bundle, folders1
 from ..migrations.folder import ROOT_ID, Migration, MigrationFolder, dump_json, write_atomic
 
@@ -162,7 +162,7 @@ def _converted_snapshots(folder: MigrationFolder, migrations: list[Migration], d
             snap, state = codec.chain(state, data, _own_id(m, id_, warnings), [out[-1]["id"]] if out else [ROOT_ID],
                                       side)
         except (KeyError, TypeError, AttributeError, ValueError) as e:
-            raise IntegrityError(f"{m.snapshot_path}: malformed snapshot ({type(e).__name__}: {e})") from None
+            raise IntegrityError(f"{m.snapshot_path}: {malformed_snapshot(e)}") from None
         out.append(snap)
     return out
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import dialects
-from ..errors import IntegrityError
+from ..errors import IntegrityError, malformed_snapshot
 from . import bundle
 from .folder import (
     BREAKPOINT,
@@ -292,7 +292,7 @@ class _Checker:
         except IntegrityError as e:
             problem = e.message.removeprefix(f"{path}: ")
         except (KeyError, TypeError, AttributeError, ValueError) as e:
-            problem = f"malformed snapshot ({type(e).__name__}: {e})"
+            problem = malformed_snapshot(e)
         self.add(ERROR, Path(path), f"{problem}: `mizzle generate` reads this latest snapshot; restore it from version "
                  "control, or rebuild it from the SQL (`mizzle check --rebuild-snapshots`)")
 

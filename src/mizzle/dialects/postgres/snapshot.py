@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ...errors import IntegrityError
+from ...errors import IntegrityError, malformed_snapshot
 from ...migrations.folder import ROOT_ID
 from ...migrations.snapshots import default_from_json, new_id
 from ...schema.lineage import all_columns
@@ -95,7 +95,7 @@ def schema_from_snapshot(data: dict[str, Any], sidecar: dict[str, Any] | None = 
         objects, carried_views = objects_from_snapshot(data, side)
         security = security_from_json(data, side)
     except (KeyError, TypeError, AttributeError) as e:
-        raise IntegrityError(f"{source}: malformed snapshot ({type(e).__name__}: {e})") from None
+        raise IntegrityError(f"{source}: {malformed_snapshot(e)}") from None
     schemas = list((data.get("schemas") or {}).values())
     extras = [(k, json.dumps(data[k], sort_keys=True)) for k in _CARRIED_TOP if data.get(k)]
     if carried_views:  # drizzle-kit's `isExisting` views: not mizzle's to manage, carried as they are
