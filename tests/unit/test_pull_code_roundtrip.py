@@ -139,3 +139,22 @@ def test_types_sqlalchemy_has_a_class_for_are_written_with_it() -> None:
     assert isinstance(kitchen, sa.Table)
     where = str(kitchen.c.c_int4range.contains(3).compile(dialect=sa.dialects.postgresql.dialect()))
     assert "@>" in where, where
+
+
+def test_the_fast_reading_takes_each_line_s_own_strings() -> None:
+    """The fast reading compiles lines that differ only in their strings once (pull_check._template): names and
+    texts holding quotes, backslashes, a newline and non-ASCII letters, in lines of one shape, are each read as
+    SQLAlchemy reads them."""
+    from mizzle.dialects.postgres.pull_check import _template, read_module
+
+    md = sa.MetaData()
+    odd = ['it\'s', 'say "hi"', 'back\\slash', 'línea\nnueva', "tab\there", "plain"]
+    for i, name in enumerate(odd):
+        sa.Table(f"t{i}_{name}", md, sa.Column(name, sa.Text, server_default=name, comment=name),
+                 sa.Column("n", sa.Integer, sa.CheckConstraint(f"n > {i}", name=f"ck '{i}'")), comment=name)
+    model = schema_from_metadata([md])
+    text = write_module(model)
+    assert _read_back(text) == model
+    assert read_module(text, "postgresql") == model
+    assert _template('f("a" "b", \'c\')') == ("f(_s[0] _s[1], _s[2])", ("a", "b", "c"))  # not Python: each alone
+    assert _template('sa.text("""x""")') == ('sa.text("""x""")', ())
