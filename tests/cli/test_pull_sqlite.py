@@ -217,3 +217,28 @@ def test_reverting_after_a_pull_retypes_no_table_the_migration_left_alone(tmp_pa
     with sqlite3.connect(tmp_path / "app.db") as c:
         assert c.execute("SELECT * FROM person").fetchall() == [(1, "p1", 1.5)]
         assert "VARCHAR(64)" in c.execute("SELECT sql FROM sqlite_master WHERE name = 'archive'").fetchone()[0]
+
+
+def test_pull_names_a_collation_the_application_registers(tmp_path: Path) -> None:
+    """Anki's collection (rslib/src/storage/upgrades/schema15_upgrade.sql) declares `name text NOT NULL COLLATE
+    unicase`, a collation Anki registers on its own connections: SQLite refuses a CREATE TABLE naming one it does
+    not know. The pulled baseline names it; `pull` says so (before: nothing), and `migrate` of that baseline into a
+    new file fails with SQLite's error and a hint saying why."""
+    db = sqlite3.connect(tmp_path / "app.db")
+    db.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    db.executescript("CREATE TABLE decks (id integer PRIMARY KEY NOT NULL, name text NOT NULL COLLATE unicase, "
+                     "title text COLLATE NOCASE);\nCREATE UNIQUE INDEX idx_decks_name ON decks (name);\n")
+    db.close()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["pulled.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    p = mizzle(["pull", "--no-mark"], tmp_path)
+    assert p.returncode == 0, p.stderr
+    warned = [ln for ln in p.stderr.splitlines() if "collation" in ln]
+    assert len(warned) == 1 and "unicase" in warned[0] and "decks.name" in warned[0], p.stderr
+    assert "title" not in warned[0], warned  # NOCASE is SQLite's own
+    p = mizzle(["generate", "--check"], tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = mizzle(["migrate", "--url", "sqlite:///new.db"], tmp_path)
+    assert p.returncode != 0
+    assert "no such collation sequence: unicase" in p.stderr, p.stderr
+    assert "registers" in p.stderr and "BINARY, NOCASE and RTRIM" in p.stderr, p.stderr

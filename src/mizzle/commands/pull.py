@@ -133,9 +133,20 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
                         enums=len(model.enums), sequences=len(model.sequences))
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
-    result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope)
+    result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope) + _collations_unknown(model)
     result.warnings += bookkeeping
     return m, result
+
+
+def _collations_unknown(model: Schema) -> list[str]:
+    """A warning per collation the pulled columns and indexes name that the server has none of unless something
+    makes it (`Dialect.unknown_collations`): Anki's `COLLATE unicase`, which Anki registers on its own connections,
+    so the baseline's CREATE TABLE fails wherever it runs without it (mizzle's connections among them)."""
+    from ..schema.model import Schema
+    from .generate import collations_unknown
+
+    return [f"the baseline names {w}" for w in
+            collations_unknown(dialects.get(model.dialect), Schema(dialect=model.dialect), model, None)]
 
 
 def _reads_outside(model: Schema, scope: Scope) -> list[str]:

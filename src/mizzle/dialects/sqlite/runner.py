@@ -425,7 +425,7 @@ class SQLiteBackend(TrackingStore):
             if timed and self._deadline is not None and "interrupted" in str(e):
                 err.message = f"statement timeout ({self._statement_timeout:g} s) reached"
             err.advice = err.advice or libsql_advice(q, err.message) \
-                or rebuild_copy_advice(q, err.message, self._column_names)
+                or rebuild_copy_advice(q, err.message, self._column_names) or collation_advice(err.message)
             raise err from None
         finally:
             self._deadline = None
@@ -447,6 +447,22 @@ def libsql_statement(statement: str) -> str | None:
 def libsql_advice(statement: str, message: str) -> str | None:
     """For a syntax error on libSQL's `ALTER TABLE … ALTER COLUMN`: why (libsql_statement)."""
     return libsql_statement(statement) if "syntax error" in message else None
+
+
+_NO_COLLATION = re.compile(r"no such collation sequence: (?P<name>\S+)")
+
+
+def collation_advice(message: str) -> str | None:
+    """For `no such collation sequence`: SQLite has only its three built-in collations on mizzle's connections; one
+    an application registers on its own (Anki's `unicase`, in the baseline `pull` wrote of a collection) is not
+    there, so no statement naming it can run under mizzle."""
+    m = _NO_COLLATION.search(message)
+    if m is None:
+        return None
+    return (f"{m['name']} is not one of SQLite's collations (BINARY, NOCASE and RTRIM): the application that made "
+            "the database registers it on its own connections (sqlite3's create_collation), and mizzle's "
+            "connections have only SQLite's; give the column or index one of those, or apply this statement "
+            "through the application")
 
 
 _REBUILD_COPY = re.compile(r'(?is)^\s*INSERT\s+INTO\s+[`"\[]?__new_(?P<table>[^`"\]\s(]+)[`"\]]?\s*'
