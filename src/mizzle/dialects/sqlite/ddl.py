@@ -157,6 +157,9 @@ def _rebuild(c: RebuildTable) -> tuple[list[PlannedStatement], list[PlannedState
     copied = [col for col in t.columns if col.generated is None and old.column(col.name) is not None]
     targets = ", ".join(dq(col.name) for col in copied)
     sources = ", ".join(_copy_expr(col, old.column(col.name)) for col in copied)  # type: ignore[arg-type]
+    rowid = _rowid_name(old, t)
+    if rowid is not None and copied:
+        targets, sources = f"{rowid}, {targets}", f"{rowid}, {sources}"
     body = [create_table(t, tmp)]
     if copied:
         body.append(f"INSERT INTO {bq(tmp)}({targets}) SELECT {sources} FROM {bq(t.name)};")
@@ -164,6 +167,18 @@ def _rebuild(c: RebuildTable) -> tuple[list[PlannedStatement], list[PlannedState
     body += [f"DROP TABLE {bq(t.name)};", f"ALTER TABLE {bq(tmp)} RENAME TO {bq(t.name)};"]
     return ([PlannedStatement(s, c) for s in body],
             [PlannedStatement(create_index(t.name, ix), c) for ix in t.indexes])
+
+
+def _rowid_name(old: Table, new: Table) -> str | None:
+    """The name the copy reads and writes the rowid by, for a table without a primary key before and after: its
+    rows are known by rowid alone (sqlite-utils' tables inserted without --pk, whose FTS index `content="t"` holds
+    their rowids), which the copy would number from 1 again. SQLite's first of its three names no column takes. A
+    table with a key is left as drizzle-kit copies it: it may be WITHOUT ROWID in the database (not modelled), where
+    no rowid can be read."""
+    if old.primary_key is not None or new.primary_key is not None:
+        return None
+    taken = {c.name.lower() for c in (*old.columns, *new.columns)}
+    return next((n for n in ("rowid", "_rowid_", "oid") if n not in taken), None)
 
 
 def _autoincrement(t: Table) -> bool:

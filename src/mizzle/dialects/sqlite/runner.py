@@ -510,7 +510,8 @@ def copy_gaps(statements: list[str], before: dict[str, Any] | None) -> list[tupl
         if copy is None or not isinstance(tables.get(copy[0]), dict):
             continue
         have = set((tables[copy[0]].get("columns") or {}).keys()) | added.get(copy[0], set())
-        missing = [c for c in copy[1] if c not in have]
+        # the rowid, under a name no column takes: a rebuild of a table without a key copies it (ddl._rowid_name)
+        missing = [c for c in copy[1] if c not in have and c.lower() not in _ROWID_NAMES]
         if missing and have:
             out.append((i, copy_gap_advice(copy[0], missing)))
     return out
@@ -519,6 +520,7 @@ def copy_gaps(statements: list[str], before: dict[str, Any] | None) -> list[tupl
 _COPY_SELECT = re.compile(r'(?is)\)\s*SELECT\s+(?P<select>.*?)\s+FROM\s+[`"\[]?(?P<table>[^`"\]\s;]+)[`"\]]?\s*;?\s*$')
 _PLAIN_NAME = re.compile(r'^(?:`(?P<b>[^`]+)`|"(?P<q>[^"]+)"|\[(?P<s>[^\]]+)\]|(?P<bare>[A-Za-z_][A-Za-z0-9_$]*))$')
 _NOT_NAMES = frozenset({"null", "true", "false", "current_timestamp", "current_date", "current_time"})
+_ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
 
 
 def _copy_source(statement: str) -> tuple[str, list[str]] | None:
