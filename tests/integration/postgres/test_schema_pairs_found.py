@@ -491,3 +491,29 @@ def test_a_partitioned_tables_foreign_keys_go_before_its_partitions_are_detached
          f"CREATE TABLE stays ({fk.format('stays_kept')}) PARTITION BY LIST (k)",
          "CREATE TABLE kept_a (id int NOT NULL, k text NOT NULL)"]
     _pair_migrated(tmp_path, run_mizzle, _two_parted_tables("") + a, _two_parted_tables("_new") + b)
+
+
+def test_a_partition_without_its_partitioned_tables_default_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """GitLab's p_ci_stages (an excerpt of its structure.sql): ci_stages, an existing table attached as a partition,
+    lacks the default its partitioned table was given with ONLY (`SET DEFAULT nextval('ci_stages_id_seq')`, as
+    GitLab's EnsureIdUniquenessForPCiStages migration sets it going down). A rebuild makes the partition with its
+    partitioned table's default, and pull, drift and verify said nothing: the missing default is listed like a
+    child's own one."""
+    with temp_database("mznodef") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ("CREATE TABLE p_ci_stages (id bigint NOT NULL, partition_id bigint NOT NULL) "
+                      "PARTITION BY LIST (partition_id)",
+                      "CREATE TABLE ci_stages (id bigint NOT NULL, partition_id bigint NOT NULL)",
+                      "CREATE SEQUENCE ci_stages_id_seq",
+                      "ALTER TABLE ONLY p_ci_stages ATTACH PARTITION ci_stages FOR VALUES IN ('100', '101')",
+                      "ALTER TABLE ONLY p_ci_stages ALTER COLUMN id SET DEFAULT nextval('ci_stages_id_seq'::regclass)",
+                      "CREATE TABLE p_ci_stages_102 PARTITION OF p_ci_stages FOR VALUES IN ('102')"):
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        out = r.stdout + r.stderr
+        assert "defaults set on an inherited column: id (no default) on public.ci_stages\n" in out, out
+        assert "p_ci_stages_102" not in out, out
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert "id (no default) on public.ci_stages" in d.stdout + d.stderr, d.stdout + d.stderr

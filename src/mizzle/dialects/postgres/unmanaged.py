@@ -296,12 +296,13 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
         "t.oid >= 16384"),
     "column statistics targets (SET STATISTICS)": (
         "a.attname || ' ' || a.attstattarget", "a.attstattarget >= 0", "a.attstattarget >= 0"),
-    # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT): the model
-    # has the column once, the parent's, with the parent's default
+    # a child's own DEFAULT on a column it inherits (ALTER TABLE ONLY child ALTER COLUMN … SET DEFAULT), or none
+    # where the parent has one (GitLab's ci_stages, attached as a partition of p_ci_stages, which was given a default
+    # with ALTER TABLE ONLY): the model has the column once, the parent's, with the parent's default
     "defaults set on an inherited column": (
-        "a.attname || ' ' || (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE ad.adrelid = "
-        "a.attrelid AND ad.adnum = a.attnum)",
-        "NOT a.attislocal AND a.attinhcount > 0 AND a.atthasdef AND (SELECT pg_get_expr(ad.adbin, ad.adrelid) "
+        "a.attname || ' ' || coalesce((SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad WHERE "
+        "ad.adrelid = a.attrelid AND ad.adnum = a.attnum), '(no default)')",
+        "NOT a.attislocal AND a.attinhcount > 0 AND (SELECT pg_get_expr(ad.adbin, ad.adrelid) "
         "FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) IS DISTINCT FROM (SELECT "
         "pg_get_expr(pd.adbin, pd.adrelid) FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent "
         "AND pa.attname = a.attname LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
