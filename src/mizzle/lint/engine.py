@@ -103,7 +103,7 @@ def _findings(unit: FileUnit, hits: list[Hit]) -> list[Finding]:
         st = h.statement or first
         if h.rule.id in unit.file_ignores or (st is not None and h.rule.id in st.ignores):
             continue
-        out.append(Finding(h.rule.id, h.rule.severity, f"{h.what}; {h.rule.fix}", unit.name,
+        out.append(Finding(h.rule.id, h.rule.severity, f"{h.what}; {h.fix or h.rule.fix}", unit.name,
                            st.number if st else None, st.line if st else None))
     for p in unit.ignore_problems:
         out.append(Finding(BAD_IGNORE.id, BAD_IGNORE.severity, p.what, unit.name, None, p.line))

@@ -42,6 +42,18 @@ EXCLUSION_IN_PLACE = rule("MZ209", WARNING, "exclusion constraint added to an ex
                           "its index is built and every row checked under an ACCESS EXCLUSIVE lock, and PostgreSQL has "
                           "no online form (no NOT VALID, no USING INDEX for EXCLUDE): add it while writes can wait")
 
+# PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY and ADD CONSTRAINT … USING INDEX on a partitioned table (GitLab's
+# p_ci_stages): the fixes for it there
+PARTITIONED_INDEX_CREATE = ("a partitioned table refuses CONCURRENTLY: CREATE INDEX … ON ONLY it, CREATE INDEX "
+                            "CONCURRENTLY on each partition, then ALTER INDEX … ATTACH PARTITION each (what "
+                            "`generate --online` writes)")
+PARTITIONED_INDEX_DROP = ("it locks the partitioned table and every partition, and PostgreSQL cannot drop a "
+                          "partitioned index CONCURRENTLY: drop it while writes can wait")
+PARTITIONED_FK = ("every row of every partition is checked while writes to both tables are blocked, and a "
+                  "partitioned table takes no NOT VALID foreign key: add it while writes can wait")
+PARTITIONED_UNIQUE = ("its index is built on every partition under an ACCESS EXCLUSIVE lock, and a partitioned table "
+                      "takes no ADD CONSTRAINT … USING INDEX: add it while writes can wait")
+
 # functions whose value differs row by row: a column added with one as its default fills every row (a rewrite).
 # now()/CURRENT_TIMESTAMP are stable, computed once: no rewrite.
 _VOLATILE = {"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
@@ -91,14 +103,16 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
         if not node.concurrent and (node.relation is None or node.relation.inh) and state.existing(key):
             kind = "unique index" if node.unique else "index"
             yield Hit(INDEX_CREATE, f"{kind} {node.idxname or '(unnamed)'} on {display(key)} built without "
-                                    "CONCURRENTLY", st)
+                                    "CONCURRENTLY", st,
+                      PARTITIONED_INDEX_CREATE if state.partitioned(key) else None)
     elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX and not node.concurrent:
         for obj in node.objects or ():
             ix = names_key(obj)
             owner = state.index_owner(ix)
             if owner is None or state.existing(owner):
                 on = f" on {display(owner)}" if owner else ""
-                yield Hit(INDEX_DROP, f"index {display(ix)}{on} dropped without CONCURRENTLY", st)
+                yield Hit(INDEX_DROP, f"index {display(ix)}{on} dropped without CONCURRENTLY", st,
+                          PARTITIONED_INDEX_DROP if state.partitioned(owner) else None)
     elif isinstance(node, ast.AlterTableStmt) and node.relation is not None \
             and node.objtype == ObjectType.OBJECT_TABLE:
         key = table_key(node.relation)
@@ -112,16 +126,19 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
             elif cmd.subtype == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
                 c = cmd.def_
                 name = c.conname or "(unnamed)"
+                unique_fix = PARTITIONED_UNIQUE if state.partitioned(key) else None
                 if c.contype == ConstrType.CONSTR_PRIMARY and not c.indexname:
                     # the server names an unnamed key <table>_pkey; its way round is PRIMARY KEY USING INDEX
                     yield Hit(UNIQUE_IN_PLACE, f"primary key {c.conname or key[1] + '_pkey'} on {display(key)} builds "
-                                               "its index in place", st)
+                                               "its index in place", st, unique_fix)
                 elif c.contype == ConstrType.CONSTR_UNIQUE and not c.indexname:
-                    yield Hit(UNIQUE_IN_PLACE, f"constraint {name} on {display(key)} builds its index in place", st)
+                    yield Hit(UNIQUE_IN_PLACE, f"constraint {name} on {display(key)} builds its index in place", st,
+                              unique_fix)
                 elif c.contype == ConstrType.CONSTR_EXCLUSION:
                     yield Hit(EXCLUSION_IN_PLACE, f"exclusion constraint {name} on {display(key)} builds its index "
                                                   "in place", st)
                 elif c.contype == ConstrType.CONSTR_FOREIGN and not c.skip_validation:
-                    yield Hit(FK_VALIDATED, f"foreign key {name} on {display(key)} validated in place", st)
+                    yield Hit(FK_VALIDATED, f"foreign key {name} on {display(key)} validated in place", st,
+                              PARTITIONED_FK if state.partitioned(key) else None)
                 elif c.contype == ConstrType.CONSTR_CHECK and not c.skip_validation:
                     yield Hit(CHECK_VALIDATED, f"check {name} on {display(key)} validated in place", st)

@@ -31,6 +31,7 @@ class Hit:
     rule: Rule
     what: str  # the offending thing in this file, e.g. `DROP TABLE "public"."users"`
     statement: SqlStatement | None = None  # None: the file as a whole (reported at its first statement)
+    fix: str | None = None  # this case's fix, where the rule's would be refused (a partitioned table's index)
 
 
 # a statement check sees one parsed statement and the schema as it stands just before it

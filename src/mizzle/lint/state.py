@@ -31,6 +31,7 @@ class TypeSpec:
 class TableInfo:
     existing: bool  # existed before this file ran
     columns: dict[str, TypeSpec] | None = field(default_factory=dict)  # None: unknown
+    partitioned: bool = False  # PARTITION BY: PostgreSQL refuses the CONCURRENTLY and USING INDEX forms on it
 
 
 def table_key(rv: Any) -> TableKey:
@@ -101,7 +102,7 @@ class SchemaState:
                 spec = column_spec(c)
                 if spec is not None:
                     cols[c.name] = spec
-            self.tables[t.key] = TableInfo(existing=True, columns=cols)
+            self.tables[t.key] = TableInfo(existing=True, columns=cols, partitioned=t.partition_by is not None)
             for ix in t.indexes:
                 self.index_table[(t.schema, ix.name)] = t.key
 
@@ -112,6 +113,9 @@ class SchemaState:
 
     def existing(self, key: TableKey) -> bool:
         return self.table(key).existing
+
+    def partitioned(self, key: TableKey | None) -> bool:
+        return key is not None and self.table(key).partitioned
 
     def column_type(self, key: TableKey, column: str) -> TypeSpec | None:
         cols = self.table(key).columns
@@ -151,7 +155,7 @@ class SchemaState:
                 return
             cols = {cast(str, e.colname): type_spec(e.typeName) for e in node.tableElts or ()
                     if isinstance(e, ast.ColumnDef) and e.typeName is not None}
-            self.tables[key] = TableInfo(existing=False, columns=cols)
+            self.tables[key] = TableInfo(existing=False, columns=cols, partitioned=node.partspec is not None)
         elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None and node.into.rel is not None:
             # CREATE TABLE … AS / CREATE MATERIALIZED VIEW: made here, so an index on it locks nobody out; its
             # columns come from a query, unknown here
