@@ -645,6 +645,29 @@ BODY_CHECK_OFF = "SET LOCAL check_function_bodies = off"
 BODY_CHECK_ON = "SET LOCAL check_function_bodies = on"
 
 
+# Each relation a transaction makes (a table, its TOAST table and index, an index, a sequence) holds a lock until
+# it commits, and the server's lock table has max_locks_per_transaction × max_connections places: 6,400 by
+# default, for every session. A schema of GitLab's size made in one transaction filled it ("out of shared memory").
+# A `-- mizzle:commit` boundary follows once a part reaches this many: CREATE TABLE counted as 4, the rest as 1.
+LOCK_BUDGET = 2000
+
+
+def lock_boundaries(statements: list[PlannedStatement]) -> list[PlannedStatement]:
+    """`statements` with a commit boundary after each part that holds about LOCK_BUDGET locks, never between the
+    SETs of routines made with their body check off (SET LOCAL ends with the transaction)."""
+    out: list[PlannedStatement] = []
+    held, unchecked = 0, False
+    for s in statements:
+        held = 0 if s.commit_after else held + (4 if s.sql.startswith(("CREATE TABLE", "CREATE MATERIALIZED")) else 1)
+        unchecked = (unchecked or s.sql == BODY_CHECK_OFF) and s.sql != BODY_CHECK_ON
+        if held >= LOCK_BUDGET and not unchecked and not s.no_transaction:
+            s, held = PlannedStatement(s.sql, s.change, True, s.no_transaction), 0
+        out.append(s)
+    if out and out[-1].commit_after and not statements[-1].commit_after:
+        out[-1] = statements[-1]  # nothing follows the last statement: no boundary
+    return out
+
+
 def render(changes: list[ch.Change], more: dict[type, Callable[..., list[str]]] | None = None
            ) -> list[PlannedStatement]:
     """`more`: the renderers of further kinds of change (objects_ddl.RENDER_OBJECTS)."""
@@ -660,4 +683,4 @@ def render(changes: list[ch.Change], more: dict[type, Callable[..., list[str]]] 
         if isinstance(c, ch.AddEnumValue) and out and i + 1 < len(changes) \
                 and not isinstance(changes[i + 1], ch.AddEnumValue):
             out[-1] = PlannedStatement(out[-1].sql, change=c, commit_after=True)
-    return out
+    return lock_boundaries(out)
