@@ -27,7 +27,7 @@ from ...schema.naming import (
     truncate_identifier,
     unique_name,
 )
-from .types import canonical_opclass
+from .types import canonical_opclass, default_key
 
 VERSION = "9"
 DIALECT = "postgres"  # the 1.x spelling of the dialect in a snapshot
@@ -505,6 +505,18 @@ def _same_index(a: dict[str, Any] | None, b: dict[str, Any], types: dict[tuple[s
     return plain(a) == plain(b)
 
 
+def _same_column(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    """Two column rows alike but for a default the server stores the same way: drizzle-kit 1.x writes
+    `null::character varying` as `"null"`, and the server stores no default for a NULL constant, so the model
+    (and a pulled schema) has none; drizzle-kit's row is kept, else it would set the default again."""
+    if a is None or a["entityType"] != "columns" or b["entityType"] != "columns" or a.get("default") == b.get("default"):
+        return False
+    type_ = a["type"] + "[]" * int(a.get("dimensions") or 0)
+    enum = a.get("typeSchema") is not None
+    return ({**a, "default": None} == {**b, "default": None}
+            and default_key(a.get("default"), type_, enum) == default_key(b.get("default"), type_, enum))
+
+
 def _bare_opclass(name: str, schema: str) -> str:
     """drizzle-kit 1.x names an operator class bare (`.op("gin_trgm_ops")`); the server's, of an extension
     installed in public or in the table's schema, comes qualified (`public.gin_trgm_ops`)."""
@@ -875,7 +887,8 @@ class FolderCodec:
             seen = {entity_key(r): r for r in rows_from_v7(v7_from_state(old, "", ""))}
             types = {(r["schema"], r["table"], r["name"]): (r["type"], r.get("typeSchema") is not None)
                      for r in rows if r["entityType"] == "columns"}
-            rows = [old[k] if k in old and (seen.get(k) == r or _same_index(seen.get(k), r, types)) else r
+            rows = [old[k] if k in old and (seen.get(k) == r or _same_index(seen.get(k), r, types)
+                                            or _same_column(seen.get(k), r)) else r
                     for r in rows for k in [entity_key(r)]]
         state = {k: dict(r) for k, r in old.items()}
         deltas = rename_deltas(state, rows, meta_renames(v7.get("_meta")))  # as drizzle-kit 1.x writes a rename
