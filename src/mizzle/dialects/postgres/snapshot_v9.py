@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import IntegrityError, UsageError
@@ -27,6 +28,7 @@ from ...schema.naming import (
     truncate_identifier,
     unique_name,
 )
+from .expressions import split_index_element
 from .types import canonical_opclass, default_key
 
 VERSION = "9"
@@ -496,6 +498,7 @@ def _same_index(a: dict[str, Any] | None, b: dict[str, Any], types: dict[tuple[s
     def plain(r: dict[str, Any]) -> dict[str, Any]:
         cols = []
         for c in r["columns"]:
+            c = _column_element(c, lambda n: (r["schema"], r["table"], n) in types)
             name = (c.get("opclass") or {}).get("name")
             if name and not c.get("isExpression"):
                 type_, is_enum = types.get((r["schema"], r["table"], c["value"]), (None, False))
@@ -503,6 +506,20 @@ def _same_index(a: dict[str, Any] | None, b: dict[str, Any], types: dict[tuple[s
             cols.append({**c, "opclass": name})
         return {**r, "columns": cols}
     return plain(a) == plain(b)
+
+
+def _column_element(c: dict[str, Any], is_column: Callable[[str], bool]) -> dict[str, Any]:
+    """An index element drizzle-kit 1.x keeps as SQL text (``sql`${t.name} gin_trgm_ops` ``: the expression
+    `"name" gin_trgm_ops`) as the server reads it back: the column, with its operator class and order."""
+    if not c.get("isExpression"):
+        return c
+    expr, asc, nulls, opclass, collation = split_index_element(c["value"])
+    name = expr.strip('"')
+    if collation is not None or not (expr.startswith('"') or expr.replace("_", "").isalnum()) or not is_column(name):
+        return c
+    first = nulls == "first" if nulls is not None else (True if asc is False else c["nullsFirst"])
+    return {**c, "value": name, "isExpression": False, "asc": c["asc"] if asc is None else asc, "nullsFirst": first,
+            "opclass": {"name": opclass, "default": False} if opclass else c.get("opclass")}
 
 
 def _same_column(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
