@@ -801,7 +801,9 @@ class _Run:
         kept = f"{len(done)} migration(s) applied before it stay applied" if done else "nothing else was applied"
         if m.no_transaction:
             last = (e.statement.number - 1) if e.statement else p.result.statements
-            return (f"{m.tag} is marked no-transaction: statements 1–{last} stay applied and are recorded; "
+            stayed = f"statements 1–{last} stay applied and are recorded" if last > 0 else \
+                "no statement of it was applied"
+            return (f"{m.tag} is marked no-transaction: {stayed}; "
                     f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}."
                     + ("\n" + _committed(m, last) if last > 0 else ""))
         if p.committed_upto:

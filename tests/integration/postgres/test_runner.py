@@ -230,6 +230,21 @@ def test_concurrently_in_a_transactional_file_says_how_to_mark_it(pg_url: Callab
     assert tables(url) == set()
 
 
+def test_no_transaction_failure_at_its_first_statement_says_none_stayed(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
+    # a `generate --online` file of Temporal's visibility schema failed at its first CREATE INDEX CONCURRENTLY
+    # (the server out of lock slots): the report said "statements 1–0 stay applied and are recorded"
+    url = pg_url()
+    migrations_dir.add("-- mizzle:no-transaction\n" + statements(
+        'CREATE TABLE "c" ("id" bogus)', 'CREATE TABLE "d" ("id" integer)'))
+    with pytest.raises(StatementFailed) as ei:
+        runner.migrate(url=url, folder=migrations_dir.path)
+    msg = str(ei.value)
+    assert "statement 1 of 2" in msg and "1–0" not in msg, msg
+    assert "no statement of it was applied" in msg and "resumes at statement 1" in msg, msg
+    assert tables(url) == set()
+
+
 def test_no_transaction_failure_keeps_done_statements_and_resumes_after_a_fix(
         pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
     url = pg_url()
