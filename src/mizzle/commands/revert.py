@@ -65,7 +65,7 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     if idx > 0:
         prev = migrations[idx - 1]
         before = schema_from_snapshot(_snapshot(folder, prev), side, source=str(prev.snapshot_path))
-    before = _versions_left_as_they_were(before, after)
+    before = _versions_left_as_they_were(_declarations_tracked(before, after), after)
     latest, prev_id = previous_schema(folder, config.dialect)
     later = migrations[idx + 1:]
     target_schema = _merged(target, later, after, latest, before) if later else before
@@ -127,6 +127,18 @@ def _merged(target: Migration, later: list[Migration], after: Schema, latest: Sc
                    None)
         spelled.append(raw or t)
     return merged.schema.with_(tables=tuple(spelled))
+
+
+def _declarations_tracked(before: Schema, after: Schema) -> Schema:
+    """`before` tracking extensions and grants, none, where it tracks none and `after` does: the code declared none
+    before TAG (its snapshot has no field for them) and generate wrote `CREATE EXTENSION` / `GRANT` for each one
+    TAG's code declares, so undoing TAG drops or revokes them (Temporal's btree_gin), as generate does when the
+    declaration goes."""
+    from dataclasses import replace
+
+    sec = before.security
+    kinds = {k: () for k in ("extensions", "grants") if getattr(sec, k) is None and getattr(after.security, k) is not None}
+    return replace(before, security=replace(sec, **kinds)) if kinds else before
 
 
 def _versions_left_as_they_were(before: Schema, after: Schema) -> Schema:

@@ -210,6 +210,43 @@ def test_revert_leaves_an_extension_version_the_migration_did_not_change(tmp_pat
     assert not [s for s in result.statements if "EXTENSION" in s], result.statements
 
 
+def test_revert_drops_the_extension_the_migration_created(tmp_path: Path) -> None:
+    """Temporal's visibility schema (btree_gin for its GIN indexes), pulled and generated again: reverting the
+    migration that made the extension left it in the database and out of the new snapshot without a word, and
+    reverting a later migration that only declared it said it had nothing left to undo: the snapshot before it
+    tracks no extensions (its code declared none), which the revert read as "not compared"."""
+    base = 'import sqlalchemy as sa\nfrom mizzle.pg import Extension\nmd = sa.MetaData()\n' \
+        'users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+    write_project(tmp_path, base)
+    assert generate(fresh_config(tmp_path), name="s0").written
+    write_project(tmp_path, base + 'gin = Extension("btree_gin", schema="public")\n')
+    assert generate(fresh_config(tmp_path), name="s1").written
+    with temp_database("mzrevext") as url:
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        result, _ = revert(fresh_config(tmp_path), "0001")
+        assert result.changes == ["- extension btree_gin"], result.changes
+        assert result.statements == ['DROP EXTENSION "btree_gin"'], result.statements
+        mizzle.migrate(url=url, folder=tmp_path / "migrations")
+        with psycopg.connect(url, autocommit=True) as c:
+            assert not c.execute("SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'").fetchall()
+        # the first migration too: undoing it undoes its CREATE EXTENSION
+        result, _ = revert(fresh_config(tmp_path), "0000")
+        assert result.changes == ["- table users"], result.changes
+    first = tmp_path.parent / "first"
+    write_project(first, base + 'gin = Extension("btree_gin", schema="public")\n')
+    assert generate(fresh_config(first), name="s0").written
+    result, _ = revert(fresh_config(first), "0000")
+    assert sorted(result.changes) == ["- extension btree_gin", "- table users"], result.changes
+    # a grant is the same kind of declaration: the code declared none before
+    granted = tmp_path.parent / "granted"
+    write_project(granted, base)
+    assert generate(fresh_config(granted), name="s0").written
+    write_project(granted, base + 'from mizzle.pg import Grant\ng = Grant("SELECT", to="public", on=users)\n')
+    assert generate(fresh_config(granted), name="s1").written
+    result, _ = revert(fresh_config(granted), "0001")
+    assert len(result.statements) == 1 and result.statements[0].startswith("REVOKE"), result.statements
+
+
 TEAM = """
 import sqlalchemy as sa
 md = sa.MetaData()
