@@ -347,6 +347,24 @@ def test_a_check_or_view_made_again_over_a_retyped_column_is_no_difference() -> 
         "~ view v: definition SELECT t.id, t.code FROM t → SELECT t.id FROM t"]
 
 
+def test_a_generated_column_made_again_over_a_retyped_column_is_no_difference() -> None:
+    # arize-phoenix's alembic-built database against its models: `agent_session_messages.id` bigint where the models
+    # say serial; the plan drops and adds again the stored generated column `message_id`, whose expression
+    # `(message ->> 'id')` holds the retyped column's name (PostgreSQL refuses to retype a column a generated column
+    # uses), and baseline read `- column agent_session_messages.message_id` and `+ column …message_id varchar not
+    # null` beside the one difference, the type of `id`
+    gen = Column("message_id", "varchar", not_null=True, generated="((message ->> 'id'::text))::character varying")
+    t = Table(name="m", schema="public", columns=(Column("id", "integer", not_null=True),
+                                                   Column("message", "jsonb", not_null=True), gen),
+              primary_key=PrimaryKey(("id",)))
+    wide = replace(t, columns=(Column("id", "bigint", not_null=True), *t.columns[1:]))
+    assert lines(_schema(t), _schema(wide)) == ["~ column m.id: type integer → bigint"]
+    # a generated column that does change over it still says so
+    other = replace(wide, columns=(*wide.columns[:2], replace(gen, generated="(message ->> 'key'::text)")))
+    assert lines(_schema(t), _schema(other)) == [
+        "- column m.message_id", "~ column m.id: type integer → bigint", "+ column m.message_id varchar not null"]
+
+
 def test_a_changed_key_kept_under_its_0x_name_is_one_line_with_that_name() -> None:
     # kan, converted by `up` (drizzle-kit 1.x's layout): a snapshot's foreign key left unnamed by the code is keyed
     # `…_fkey` (the 1.x default) with the 0.x name `…_fk` the server has (server_name); verify, replaying a migration

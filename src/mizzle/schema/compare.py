@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .. import dialects
 from .changes import (
     AddCheck,
+    AddColumn,
     AddForeignKey,
     AddUnique,
     AlterColumn,
@@ -29,6 +30,7 @@ from .changes import (
     CreateIndex,
     CreateSequence,
     DropCheck,
+    DropColumn,
     DropForeignKey,
     DropIndex,
     DropSequence,
@@ -36,7 +38,7 @@ from .changes import (
     SetPrimaryKey,
     SetTableComment,
 )
-from .diff import Carried, Renames, check_equal, diff, index_equal
+from .diff import Carried, Renames, check_equal, columns_equal, diff, index_equal
 from .diff_security import comparable_security, fold_into_tables
 from .model import Column, Index, IndexColumn, PrimaryKey, Schema, Table, UniqueConstraint, where_key
 from .naming import column_addition, implicit_pkey_name, make_object_name, may_be_unnamed_key, unique_name
@@ -237,15 +239,23 @@ def _without_remade(cs: Any, r: SqlReader) -> list[Change]:
     hand-dropped primary key read `~ foreign key …: changed` on every table referencing it), to a check or an index
     over a column whose type changes, and to a view (its triggers along) over such a column or over a view made
     again (negation-game: a column widened by hand read `~ check olderPointFirst …` and `~ view
-    point_with_details_view: changed` beside the column's own line)."""
+    point_with_details_view: changed` beside the column's own line), and to a stored generated column whose
+    expression may read such a column (arize-phoenix's `message_id`, `message ->> 'id'`, beside an `id` retyped)."""
     changes: list[Change] = cs.changes
-    drops = {k[1:]: c for c in changes if (k := _pair_key(c)) is not None and k[0] == "-"}
+    drops = {k[1:]: c for c in changes if (k := _remade_key(c)) is not None and k[0] == "-"}
     remade: set[int] = set()
     for c in changes:
-        k = _pair_key(c)
+        k = _remade_key(c)
         if k is not None and k[0] == "+" and (d := drops.get(k[1:])) is not None and _unchanged(d, c, r):
             remade |= {id(d), id(c)}
     return [c for c in changes if id(c) not in remade] if remade else changes
+
+
+def _remade_key(c: Change) -> tuple[str, ...] | None:
+    """_pair_key, and a column's: the plan drops a generated column and adds it again (schema/retype.py)."""
+    if isinstance(c, (DropColumn, AddColumn)):
+        return ("-" if isinstance(c, DropColumn) else "+", "column", *c.table, c.column.name)
+    return _pair_key(c)
 
 
 def _unchanged(dropped: Any, added: Any, r: SqlReader) -> bool:
@@ -253,6 +263,8 @@ def _unchanged(dropped: Any, added: Any, r: SqlReader) -> bool:
     condition however spelled, an index by the diff's own equality, a view's query however spelled."""
     if isinstance(dropped, DropIndex):
         return index_equal(dropped.index, added.index, r)
+    if isinstance(dropped, DropColumn):
+        return columns_equal(dropped.column, added.column, r)
     if isinstance(dropped, DropObject):
         o, n = dropped.obj, added.obj
         if o == n:
