@@ -2,8 +2,9 @@
 
 PostgreSQL refuses `ALTER COLUMN a TYPE …` while a generated column uses `a` ("cannot alter type of a column
 used by a generated column"). The generated column is dropped before the type change and added back after it:
-its values are computed again from the converted ones, so nothing is lost. Dropping it drops the indexes and
-checks on it too; those the change would otherwise keep are dropped and made again around it.
+its values are computed again from the converted ones, so nothing is lost. Dropping it drops the indexes,
+checks, unique constraints and foreign keys on it too; those the change would otherwise keep are dropped and made
+again around it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .changes import AddCheck, AddColumn, AlterColumn, CreateIndex, DropCheck, DropColumn, DropIndex
+from .changes import (
+    AddCheck,
+    AddColumn,
+    AddForeignKey,
+    AddUnique,
+    AlterColumn,
+    CreateIndex,
+    DropCheck,
+    DropColumn,
+    DropForeignKey,
+    DropIndex,
+    DropUnique,
+)
 from .model import Column, Index, Table
 from .naming import mentions
 
@@ -70,7 +83,8 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any, converted: Iterable[
 
 
 def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
-    """The unchanged indexes and checks on `column` (which is dropped and added again), dropped and made again."""
+    """The unchanged indexes, checks, unique constraints and foreign keys on `column` (which is dropped and added
+    again, and they along with it), dropped and made again."""
     key = t.key
     dropped_ix = {c.index.name for c in ph.drops_idx if isinstance(c, DropIndex) and c.table == key}
     for ix in t.indexes:
@@ -84,3 +98,22 @@ def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
         if old_ck is not None and ck.name not in dropped_ck and mentions(old_ck.expression, column):
             ph.drops_con.append(DropCheck(key, old_ck))
             ph.cons.append(AddCheck(key, ck))
+    _rebuild_keys(prev, t, ph, column)
+
+
+def _rebuild_keys(prev: Table, t: Table, ph: Any, column: str) -> None:
+    """The unchanged unique constraints and foreign keys of `t` over `column`, dropped and made again (arize-phoenix's
+    unique generated `message_id`: DROP COLUMN took its unique constraint along, and nothing made it again)."""
+    key = t.key
+    dropped_uq = {c.unique.name for c in ph.drops_con if isinstance(c, DropUnique) and c.table == key}
+    for uq in t.uniques:
+        old_uq = next((x for x in prev.uniques if x.name == uq.name), None)
+        if old_uq is not None and uq.name not in dropped_uq and column in old_uq.columns:
+            ph.drops_con.append(DropUnique(key, old_uq))
+            ph.cons.append(AddUnique(key, uq))
+    dropped_fk = {c.fk.name for c in ph.drops_fk if isinstance(c, DropForeignKey) and c.table == key}
+    for fk in t.foreign_keys:
+        old_fk = next((x for x in prev.foreign_keys if x.name == fk.name), None)
+        if old_fk is not None and fk.name not in dropped_fk and column in old_fk.columns:
+            ph.drops_fk.append(DropForeignKey(key, old_fk))
+            ph.fks.append(AddForeignKey(key, fk))

@@ -494,6 +494,22 @@ def test_generated_column_over_a_column_whose_type_changes(tmp_path: Path) -> No
         assert rows(url, "SELECT a, g FROM t") == [(5, 10)]
 
 
+def test_generated_column_over_a_column_whose_type_changes_keeps_its_unique(tmp_path: Path) -> None:
+    # arize-phoenix's agent_session_messages: `message_id` is a unique stored generated column, `(message ->> 'id')`,
+    # whose expression holds the name of the key `id` (bigint in its Alembic-built database, Integer in its models);
+    # the generated column went and came back, and its unique constraint, dropped along by DROP COLUMN, never came
+    # back
+    table = ('t = sa.Table("t", md, sa.Column("id", {}, primary_key=True), sa.Column("message", pg.JSONB), '
+             'sa.Column("message_id", sa.String, sa.Computed(sa.column("message", pg.JSONB)["id"].as_string()), '
+             'unique=True))\n')
+    with temp_database("mzgen") as url:
+        step(tmp_path, url, table.format("sa.Integer"))
+        rows(url, """INSERT INTO t (id, message) VALUES (1, '{"id": "a"}') RETURNING id""")
+        step(tmp_path, url, table.format("sa.BigInteger"))
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT message_id FROM t") == [("a",)]
+
+
 def test_enum_rebuilt_under_a_column_a_generated_column_uses(tmp_path: Path) -> None:
     # found by the property test: removing an enum value converts its columns to text and back, which PostgreSQL
     # refuses while a stored generated column uses them; the generated column (and its index) goes first and
