@@ -59,7 +59,7 @@ from .naming import implicit_pkey_name, may_be_unnamed_key, mentions, serial_seq
 from .object_changes import DropObject
 from .objects import Routine
 from .order import fk_target, order, removes
-from .retype import regenerate_over_retyped, same_type
+from .retype import rebuild_over_new_expressions, regenerate_over_retyped, same_type
 from .table_features import (
     AddExclusion,
     DropExclusion,
@@ -740,6 +740,7 @@ def _diff_table(prev: Table, t: Table, ph: Phases, r: SqlReader,
            lambda x: cons.append(AddExclusion(key, x)), rename,
            eq=lambda a, b: exclusion_equal(a, b, r))
     regenerate_over_retyped(prev, t, ph)
+    rebuild_over_new_expressions(prev, t, ph)
 
 
 def _redo_over_retyped(prev: Table, t: Table, ph: Phases, r: SqlReader, retyped: list[str] | None = None) -> set[str]:

@@ -82,6 +82,15 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any, converted: Iterable[
     return moved
 
 
+def rebuild_over_new_expressions(prev: Table, t: Table, ph: Any) -> None:
+    """In the diff's phases `ph`: each column of `t` given a new generation expression, which PostgreSQL 15 cannot
+    change in place (the column is dropped and added again), with its unchanged indexes, checks, unique constraints
+    and foreign keys, which DROP COLUMN takes along (arize-phoenix's partial index on `is_compaction_message`)."""
+    for c in [c for c in ph.columns if isinstance(c, AlterColumn) and c.table == t.key]:
+        if c.old.generated != c.new.generated and c.new.generated is not None:
+            _rebuild_dependents(prev, t, ph, c.new.name)
+
+
 def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
     """The unchanged indexes, checks, unique constraints and foreign keys on `column` (which is dropped and added
     again, and they along with it), dropped and made again."""

@@ -510,6 +510,24 @@ def test_generated_column_over_a_column_whose_type_changes_keeps_its_unique(tmp_
         assert rows(url, "SELECT message_id FROM t") == [("a",)]
 
 
+def test_generated_column_with_a_new_expression_keeps_its_indexes_and_constraints(tmp_path: Path) -> None:
+    # arize-phoenix's agent_session_messages: `is_compaction_message`, a stored generated column, is the predicate of
+    # the partial index ix_agent_session_messages_compaction; a new expression drops the column and adds it again
+    # (PostgreSQL 15 cannot change it), which took the index along, and nothing made it again (nor an index, unique
+    # or check on the column)
+    table = ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer), '
+             'sa.Column("g", sa.Integer, sa.Computed("a * {}"), unique=True), '
+             'sa.Column("f", sa.Boolean, sa.Computed("a > {}")), sa.CheckConstraint("g >= 0", name="t_g_check"))\n'
+             'sa.Index("t_g_idx", t.c.g)\n'
+             'sa.Index("t_f_part", t.c.id, postgresql_where=sa.text("f"))\n')
+    with temp_database("mzgen") as url:
+        step(tmp_path, url, table.format(2, 1))
+        rows(url, "INSERT INTO t (id, a) VALUES (1, 5) RETURNING id")
+        step(tmp_path, url, table.format(3, 6))
+        same_as_created(tmp_path, url)
+        assert rows(url, "SELECT g, f FROM t") == [(15, False)]
+
+
 def test_enum_rebuilt_under_a_column_a_generated_column_uses(tmp_path: Path) -> None:
     # found by the property test: removing an enum value converts its columns to text and back, which PostgreSQL
     # refuses while a stored generated column uses them; the generated column (and its index) goes first and
