@@ -87,12 +87,75 @@ def query_key(sql: str) -> str:
         return sql
     try:
         tree = pglast.parse_sql(sql)  # a tree of its own: the rewrites change it in place (_parse's is shared)
+        _sorts_as_stored(tree)
         # the server's spelling too: literal casts, IN / BETWEEN / LIKE, an alias equal to the name PostgreSQL
         # gives the column anyway, and a column named with its schema (`"audit"."t"."c"`) by its relation
         # alone — or by its name alone where the query reads one relation (expressions.py)
         return str(RawStream()(as_stored(tree, keep=1 if _sources(tree) == 1 else 2)))
     except Exception:  # noqa: BLE001 - a tree pglast cannot print back: compared as written
         return sql
+
+
+def _output_column(ref: Any, targets: Any) -> Any:
+    """The target an ORDER BY item names as PostgreSQL resolves it: a bare name that is one output column's name
+    (an output name comes before an input column's in ORDER BY), or a position; None otherwise."""
+    from pglast import ast
+
+    val: Any = getattr(ref, "val", None)
+    if isinstance(ref, ast.A_Const) and isinstance(val, ast.Integer):
+        n: int = val.ival or 0
+        return targets[n - 1] if 0 < n <= len(targets) else None
+    fields: Any = ref.fields if isinstance(ref, ast.ColumnRef) else ()
+    if len(fields) != 1 or not isinstance(fields[0], ast.String):
+        return None
+
+    def name(t: Any) -> str | None:
+        if t.name is not None:
+            return str(t.name)
+        cols: Any = t.val.fields if isinstance(t.val, ast.ColumnRef) else None
+        last = cols[-1] if cols else None
+        return last.sval if isinstance(last, ast.String) else None
+
+    found = [t for t in targets if name(t) == fields[0].sval]
+    return found[0] if len(found) == 1 else None
+
+
+def _sorts_as_stored(tree: Any) -> None:
+    """Each plain SELECT's ORDER BY as the server stores it: an output column's name or position is that column's
+    expression (portabase's `ORDER BY total_bytes DESC` is printed `ORDER BY sum(b.file_size) DESC`), a GROUP BY
+    position likewise, and the default ASC and NULLS LAST (NULLS FIRST after DESC) are not written."""
+    import copy
+
+    from pglast import ast
+    from pglast.enums.parsenodes import SortByDir, SortByNulls
+    from pglast.visitors import Visitor
+
+    def resolved(ref: Any, targets: Any) -> Any:
+        t = _output_column(ref, targets)
+        val: Any = None if t is None else t.val
+        cols: Any = val.fields if isinstance(val, ast.ColumnRef) else None
+        if val is None or isinstance(val, ast.A_Const) or (cols and isinstance(cols[-1], ast.A_Star)):
+            return ref
+        return copy.deepcopy(val)
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit_SelectStmt(self, ancestors: Any, node: Any) -> None:
+            targets = node.targetList
+            if not targets:
+                return
+            if node.groupClause:
+                node.groupClause = tuple(resolved(g, targets) if isinstance(g, ast.A_Const) else g
+                                         for g in node.groupClause)
+            for s in node.sortClause or ():
+                s.node = resolved(s.node, targets)
+                if s.sortby_dir == SortByDir.SORTBY_ASC:
+                    s.sortby_dir = SortByDir.SORTBY_DEFAULT
+                desc = s.sortby_dir == SortByDir.SORTBY_DESC
+                if (s.sortby_nulls == SortByNulls.SORTBY_NULLS_LAST and s.sortby_dir == SortByDir.SORTBY_DEFAULT) \
+                        or (s.sortby_nulls == SortByNulls.SORTBY_NULLS_FIRST and desc):
+                    s.sortby_nulls = SortByNulls.SORTBY_NULLS_DEFAULT
+
+    _V()(tree)
 
 
 def _sources(tree: Any) -> int:
