@@ -249,6 +249,16 @@ def test_one_query_spelled_two_ways_is_no_change() -> None:
     assert _sql(old, _schema(View("v", "SELECT id, v FROM t WHERE v > 2"))) != []
 
 
+def test_an_index_added_to_a_materialized_view_spelled_otherwise_is_only_made() -> None:
+    """portabase: `pull` writes the server's text of a materialized view whose drizzle-kit snapshot has the author's
+    (the same query) and no field for its unique index; the view was dropped and made again (its dependents with it)
+    to add an index, which CREATE INDEX alone adds."""
+    old = _schema(View("mv", 'select "id", "v" from "t" order by "v" asc', materialized=True))
+    new = _schema(View("mv", "SELECT t.id, t.v FROM t ORDER BY t.v", materialized=True,
+                       indexes=[ViewIndex("mv_id", "id", unique=True)]))
+    assert _sql(old, new) == ['CREATE UNIQUE INDEX "mv_id" ON "public"."mv" USING btree (id)']
+
+
 def test_plpgsql_variables_of_a_tables_row_type_come_after_the_table() -> None:
     """graphile/starter's reset_password (`v_user app_public.users;`): PostgreSQL resolves a variable's declared
     type when it checks the body at creation, and a variable of a table's row type, named bare, qualified, quoted or

@@ -476,10 +476,13 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[
     reindexed: list[tuple[View, View]] = []
     for v in new:
         prev = old_by.get(v.key)
-        if prev is None or prev == v or replace(prev, definition=rd.query_key(prev.definition)) == \
-                replace(v, definition=rd.query_key(v.definition)):
+        if prev is None or prev == v:
+            continue
+        keyed = replace(prev, definition=rd.query_key(prev.definition)), replace(v, definition=rd.query_key(
+            v.definition))
+        if keyed[0] == keyed[1]:
             continue  # the same query however spelled: nothing to do
-        if replace(prev, indexes=v.indexes) == v:
+        if replace(keyed[0], indexes=v.indexes) == keyed[1]:  # the same query (however spelled), other indexes
             reindexed.append((prev, v))
         elif not v.materialized and not prev.materialized and prev.options == v.options \
                 and rd.replaceable(prev.definition, v.definition):
