@@ -218,10 +218,11 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
 def _index_from_json(ix: dict[str, Any], side_ix: dict[str, Any]) -> Index:
     ixs = side_ix.get(ix["name"], {})  # mizzle's: drizzle-kit's index has no INCLUDE, NULLS NOT DISTINCT, COLLATE
     colls = ixs.get("collations") or []
+    # a version 5/6 snapshot names each column by a string, which `drizzle-kit up` makes an ascending column element
     cols = [IndexColumn(expression=ic["expression"], is_expression=bool(ic.get("isExpression")),
                         asc=bool(ic.get("asc", True)), nulls=ic.get("nulls") or "last",
                         opclass=ic.get("opclass") or None, collation=colls[k] if k < len(colls) else None)
-            for k, ic in enumerate(ix["columns"])]
+            for k, ic in enumerate({"expression": c} if isinstance(c, str) else c for c in ix["columns"])]
     include = tuple(ixs.get("include", ()))
     written = _include_written_in(cols[-1]) if cols and not include else None
     if written is not None:
