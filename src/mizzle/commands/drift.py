@@ -248,13 +248,18 @@ def _comment_labels(model: Schema) -> list[str]:
 
 
 def _without_constraint_flags(model: Schema) -> tuple[list[Any], dict[str, list[str]]]:
-    """`model`'s tables with every check and foreign key valid and inheritable, and the constraints that were not
-    (`table.constraint`), by kind."""
+    """`model`'s tables with every check and foreign key valid and inheritable and no exclusion constraint (a
+    drizzle-kit snapshot has no field for one: bissbilanz's `EXCLUDE USING gist`, written by hand), and the
+    constraints that were not or were set aside (`table.constraint`), by kind."""
     from dataclasses import replace
 
-    flagged: dict[str, list[str]] = {"NOT VALID constraints": [], "NO INHERIT checks": []}
+    flagged: dict[str, list[str]] = {"NOT VALID constraints": [], "NO INHERIT checks": [],
+                                     "exclusion constraints": []}
     tables = []
     for t in model.tables:
+        flagged["exclusion constraints"] += [f"{t.name}.{x.name}" for x in t.excludes]
+        if t.excludes:
+            t = t.with_(excludes=())
         not_valid = [c.name for c in t.checks if c.not_valid] + [f.name for f in t.foreign_keys if f.not_valid]
         flagged["NOT VALID constraints"] += [f"{t.name}.{n}" for n in not_valid]
         flagged["NO INHERIT checks"] += [f"{t.name}.{c.name}" for c in t.checks if c.no_inherit]
