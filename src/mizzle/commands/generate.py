@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -365,8 +366,8 @@ def _folder_sql(folder: MigrationFolder) -> str:
 
 
 def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
-    """`old` with the schema code's functions, procedures, triggers, domains and composite types that the folder's
-    own SQL created, where the folder has no `meta/_mizzle.json` (drizzle-kit's: its snapshots have no field for
+    """`old` with the schema code's functions, procedures, triggers, domains and composite types, materialized
+    views' indexes and exclusion constraints that the folder's own SQL created, where the folder has no `meta/_mizzle.json` (drizzle-kit's: its snapshots have no field for
     them, so they are not in `old`, and generate would create them a second time — a migration that fails where
     they exist). They are taken as they are; mizzle cannot compare their definitions with the code's."""
     from ..migrations.folder_objects import made_by_sql
@@ -376,17 +377,64 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
     have = {(o.kind, o.key) for o in old.objects.all()}
     candidates = [o for o in new.objects.all() if o.kind in ("function", "trigger", "domain", "composite type")
                   and (o.kind, o.key) not in have]
-    if not candidates or holds_comments(folder):
+    if holds_comments(folder) or not (candidates or _parts_wanted(old, new)):
         return old
     by_sql = made_by_sql(folder)
     taken = [o for o in candidates if (o.kind, o.name) in by_sql or (o.kind, o.name.lower()) in by_sql]
-    if not taken:
+    old, labels = _parts_made_by_sql(old, new, by_sql)
+    if not taken and not labels:
         return old
     made.append("taken as the folder's own SQL made them (drizzle-kit's snapshots have no field for them, and no "
                 "meta/_mizzle.json of mizzle's records them; their definitions are not compared with the schema "
                 "code's): "
-                + ", ".join(o.label for o in taken))
-    return old.with_(objects=make_objects([*old.objects.all(), *taken]))
+                + ", ".join([o.label for o in taken] + labels))
+    return old.with_(objects=make_objects([*old.objects.all(), *taken])) if taken else old
+
+
+def _parts_wanted(old: Schema, new: Schema) -> bool:
+    """Whether the schema code has an index of a materialized view or an exclusion constraint `old` lacks."""
+    return bool(_view_indexes(old, new, lambda kind, name: True)[1] or _exclusions(old, new, lambda k, n: True)[1])
+
+
+def _parts_made_by_sql(old: Schema, new: Schema, by_sql: set[tuple[str, str]]) -> tuple[Schema, list[str]]:
+    """`old` with the schema code's materialized views' indexes and exclusion constraints that the folder's SQL
+    made (`made_by_sql`), where `old` has the view or table without them; and their labels."""
+    def made(kind: str, name: str) -> bool:
+        return (kind, name) in by_sql or (kind, name.lower()) in by_sql
+
+    old, views = _view_indexes(old, new, made)
+    old, tables = _exclusions(old, new, made)
+    return old, views + tables
+
+
+def _view_indexes(old: Schema, new: Schema, made: Callable[[str, str], bool]) -> tuple[Schema, list[str]]:
+    from dataclasses import replace
+
+    from ..schema.objects import make_objects
+
+    code = {v.key: v for v in new.objects.views}
+    views, labels = [], []
+    for v in old.objects.views:
+        mine = {i.name for i in v.indexes}
+        extra = [i for i in code[v.key].indexes if i.name not in mine and made("index", i.name)] \
+            if v.key in code else []
+        labels += [f"index {i.name} on {v.label}" for i in extra]
+        views.append(replace(v, indexes=tuple(sorted((*v.indexes, *extra), key=lambda i: i.name))) if extra else v)
+    if not labels:
+        return old, []
+    rest = [o for o in old.objects.all() if o.kind != "view"]
+    return old.with_(objects=make_objects([*rest, *views])), labels
+
+
+def _exclusions(old: Schema, new: Schema, made: Callable[[str, str], bool]) -> tuple[Schema, list[str]]:
+    tables, labels = [], []
+    for t in old.tables:
+        theirs = new.table(t.schema, t.name)
+        mine = {x.name for x in t.excludes}
+        extra = [x for x in theirs.excludes if x.name not in mine and made("exclusion", x.name)] if theirs else []
+        labels += [f"exclusion constraint {x.name} on {t.name}" for x in extra]
+        tables.append(t.with_(excludes=(*t.excludes, *extra)) if extra else t)
+    return (old.with_(tables=tables), labels) if labels else (old, [])
 
 
 def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:

@@ -1,5 +1,5 @@
 """What a drizzle-kit folder's SQL created that its snapshots have no field for: functions and procedures,
-triggers, domains and composite types, written by hand into a migration (drizzle-kit 0.x keeps no record of them;
+triggers, domains and composite types, materialized views' indexes and exclusion constraints, written by hand into a migration (drizzle-kit 0.x keeps no record of them;
 mizzle keeps one in `meta/_mizzle.json`, which such a folder does not have). Read from the SQL text, migration by
 migration (a later DROP undoes an earlier CREATE), so that `generate` does not create them a second time."""
 
@@ -21,6 +21,12 @@ _STATEMENTS = [  # (kind as the model's objects name it, CREATE, DROP)
     ("domain", rf"(?is)\bCREATE\s+DOMAIN\s+({_QUALIFIED})", rf"(?is)\bDROP\s+DOMAIN\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
     ("composite type", rf"(?is)\bCREATE\s+TYPE\s+({_QUALIFIED})\s+AS\s*\(",
                        rf"(?is)\bDROP\s+TYPE\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+    # parts of a table or view a snapshot has no field for either: an index (of a materialized view, portabase's),
+    # an exclusion constraint (bissbilanz's)
+    ("index", rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?({_NAME})\s+ON\b",
+              rf"(?is)\bDROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?({_QUALIFIED})"),
+    ("exclusion", rf"(?is)\bADD\s+CONSTRAINT\s+({_NAME})\s+EXCLUDE\b",
+                  rf"(?is)\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?({_NAME})"),
 ]
 
 

@@ -85,3 +85,58 @@ class _sqlite:
 
     def __exit__(self, *exc: object) -> None:
         pass
+
+
+HAND_MADE_PARTS = ("CREATE MATERIALIZED VIEW t_sums AS SELECT n, count(*) AS c FROM t GROUP BY n;\n"
+                   "--> statement-breakpoint\nCREATE UNIQUE INDEX IF NOT EXISTS t_sums_n ON t_sums (n);\n"
+                   "--> statement-breakpoint\n"
+                   'ALTER TABLE "t" ADD CONSTRAINT "t_n_excl" EXCLUDE USING btree ("n" WITH =);')
+
+
+def test_a_materialized_views_index_and_an_exclusion_a_folders_sql_made_are_not_made_again(
+        pg_available: bool, tmp_path: Path) -> None:
+    """portabase's unique index on a materialized view and bissbilanz's EXCLUDE constraint, both written by hand: after
+    `pull`, generate made them a second time (CREATE UNIQUE INDEX, ADD CONSTRAINT … EXCLUDE, failing where they exist)."""
+    project = tmp_path / "postgresql"
+    project.mkdir()
+    module = "folder_parts_postgresql"
+    (project / f"{module}.py").write_text(TABLES)
+    _load(project, module)
+    assert generate(load_config(project / "mizzle.toml"), name="init").written
+    assert generate(load_config(project / "mizzle.toml"), name="parts", custom=True).written
+    (custom,) = (project / "drizzle").glob("0001_*.sql")
+    custom.write_text(HAND_MADE_PARTS)
+    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    snap = project / "drizzle" / "meta" / "0001_snapshot.json"
+    with temp_database("mzfp") as url:
+        migrate(url=url, folder=project / "drizzle")
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
+        code = (pulled / "schema.py").read_text()
+        assert "t_sums_n" in code and "t_n_excl" in code
+        # the view itself is in drizzle-kit's snapshot (its `views` field), as drizzle-kit would have written it
+        import json
+
+        from mizzle.dialects.postgres.snapshot import snapshot_from_schema
+        from mizzle.pg import View
+        data = json.loads(snap.read_text())
+        data["views"] = snapshot_from_schema(_only_view(View("t_sums", "SELECT n, count(*) AS c FROM t GROUP BY n",
+                                                             materialized=True)))[0]["views"]
+        snap.write_text(json.dumps(data, indent=2))
+        (project / f"{module}.py").write_text(code)
+        _load(project, module)
+        try:
+            result = generate(load_config(project / "mizzle.toml"), check=True)
+            assert not result.changes, result.changes
+            assert any("taken as the folder's own SQL made them" in w and "t_sums_n" in w and "t_n_excl" in w
+                       for w in result.warnings), result.warnings
+        finally:
+            sys.modules.pop(module, None)
+
+
+def _only_view(view):  # type: ignore[no-untyped-def]
+    from mizzle.schema.model import make_schema
+
+    return make_schema("postgresql", tables=[], objects=[view.to_model()])
