@@ -336,6 +336,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
     the folder's SQL made them, and one for each --rename that matched no drop + add)."""
     from ..migrations.rebuilt_keys import keys_named_by_sql
+    from ..migrations.sql_fk_names import fks_named_by_sql
     from ..schema.compare import for_generate
     from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
     from ..schema.diff import Renames, diff
@@ -344,7 +345,9 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new, declared = load_code_schema(config, cache)
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
-    old = keys_named_by_sql(old, new, lambda: _folder_sql(folder))
+    folder_sql = _folder_sql_once(folder)
+    old = keys_named_by_sql(old, new, folder_sql)
+    old = fks_named_by_sql(old, new, folder_sql, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
     old_c, new_c = for_generate(old, new)
     stated = Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames)
@@ -359,6 +362,17 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
         changes.changes = [c for c in changes.changes
                            if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
     return new, changes
+
+
+def _folder_sql_once(folder: MigrationFolder) -> Callable[[], str]:
+    """The folder's SQL, read at the first call only."""
+    text: list[str] = []
+
+    def read() -> str:
+        if not text:
+            text.append(_folder_sql(folder))
+        return text[0]
+    return read
 
 
 def _folder_sql(folder: MigrationFolder) -> str:
