@@ -195,6 +195,19 @@ def test_drift_lines_name_what_differs_once_per_object() -> None:
                                "materialized False → True"]
 
 
+def test_a_materialized_views_indexes_are_named_as_sql_in_its_line() -> None:
+    """portabase after `pull`: `generate --check` printed `indexes () → (ViewIndex(name='uq_…', columns='period',
+    unique=True, method='btree', where=None),)`, Python's own spelling of the model."""
+    from mizzle.schema.object_changes import what_differs
+
+    old = View("mv", "SELECT v FROM t", materialized=True).to_model()
+    new = View("mv", "SELECT id, v FROM t", materialized=True,
+               indexes=[ViewIndex("mv_id", "id", method="hash", where="id > 0"), ViewIndex("mv_v", "v", unique=True)]
+               ).to_model()
+    assert what_differs(old, new) == ("~ materialized view mv: definition SELECT v FROM t → SELECT id, v FROM t, "
+                                      "indexes none → mv_id USING hash (id) WHERE id > 0, mv_v UNIQUE (v)")
+
+
 def test_a_body_differing_only_inside_its_whitespace_shows_where() -> None:
     """Koji's get_event(): a database upgraded by Koji's own scripts holds the body indented with spaces, its
     schema.sql (and so the pulled code) with a tab. The line printed both bodies on one line, whitespace collapsed,

@@ -158,6 +158,8 @@ _NL = "\n"
 
 
 def _short(x: Any) -> str:
+    if isinstance(x, tuple) and all(isinstance(i, ViewIndex) for i in x):  # a materialized view's indexes
+        x = ", ".join(str(i) for i in x) or None
     text = " ".join(str(x).split()) if x is not None else "none"
     return text if len(text) <= _SHORT else text[:_SHORT - 3] + "..."
 

@@ -40,6 +40,12 @@ class ViewIndex:
     method: str = "btree"
     where: str | None = None
 
+    def __str__(self) -> str:
+        """As a line names it: `mv_id UNIQUE USING hash (id) WHERE id > 0` (btree left out)."""
+        using = "" if self.method == "btree" else f" USING {self.method}"
+        where = f" WHERE {self.where}" if self.where else ""
+        return f"{self.name}{' UNIQUE' if self.unique else ''}{using} ({self.columns}){where}"
+
 
 @dataclass(frozen=True)
 class View:
