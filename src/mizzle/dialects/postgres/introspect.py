@@ -310,9 +310,15 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
     return with_security_rows(model, *security_rows)  # after the objects: grants on views name them
 
 
-def _read_pipelined(conn: Any, queries: list[str | None], params: dict[str, Any]) -> tuple[list[Any], ...]:
-    """Each query's rows ([] for None), the queries sent in one pipeline (one round trip)."""
+def _read_pipelined(conn: Any, queries: list[str | None], params: dict[str, Any],
+                    jit_off: bool = False) -> tuple[list[Any], ...]:
+    """Each query's rows ([] for None), the queries sent in one pipeline (one round trip); `jit_off`: JIT turned off
+    first, on a connection that did not read the schemas (introspect_repeat.without_jit)."""
     with conn.pipeline():
+        if jit_off:
+            from .introspect_repeat import without_jit
+
+            without_jit(conn)
         cursors = [None if q is None else conn.execute(q, params) for q in queries]
     return tuple([] if cur is None else cur.fetchall() for cur in cursors)
 
@@ -341,7 +347,7 @@ def _read_on_two(conn: Any, helper: Any, queries: list[str | None], params: dict
 
     def read_theirs() -> None:
         try:
-            theirs.append(_read_pipelined(helper, queries[on_conn:], params))
+            theirs.append(_read_pipelined(helper, queries[on_conn:], params, jit_off=True))
         except BaseException as e:  # noqa: BLE001 - raised on the caller's thread below
             theirs.append(e)
 

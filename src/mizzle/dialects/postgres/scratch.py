@@ -388,10 +388,12 @@ def _scratch_settings(admin: Any, name: str) -> None:
     - `plan_cache_mode = force_generic_plan`: the introspection after each migration runs the same prepared catalogue
       queries with other table oids, and PostgreSQL planned each execution again (a custom plan, ~1–2 ms a query
       for a few rows); planned once, one step's three per-table queries took ~2.3 ms against ~4.2 (dokploy).
-    A server that refuses either replays at the usual speed."""
+    - `jit = off`: no catalogue reading repays a compile (introspect_repeat.without_jit), and a replay's catalogue,
+      analyzed by autovacuum as it grows, can pass jit_above_cost.
+    A server that refuses any of them replays at the usual speed."""
     import psycopg
 
-    for setting in ("synchronous_commit = off", "plan_cache_mode = force_generic_plan"):
+    for setting in ("synchronous_commit = off", "plan_cache_mode = force_generic_plan", "jit = off"):
         try:
             admin.execute(f'ALTER DATABASE "{name}" SET {setting}')
         except psycopg.Error:
