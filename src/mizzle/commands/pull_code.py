@@ -90,9 +90,10 @@ def write_module(schema: Schema, header: str = "", outside: Callable[[str], bool
     owners = {s.owned_by: s.name if s.schema == s.owned_by[0] else f"{s.schema}.{s.name}"
               for s in schema.sequences if s.owned_by}
     table_vars: dict[tuple[str, str], str] = {}
+    referenced = _referenced_columns(schema)
     for t in _tables_in_dependency_order(schema.tables):
         var = table_vars[t.key] = names.take(t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}_{t.name}")
-        text, pg_type = _table(t, var, enum_vars, schema.dialect, owners, _inherited_used(schema, t))
+        text, pg_type = _table(t, var, enum_vars, schema.dialect, owners, _inherited_used(schema, t, referenced))
         uses_pg_type |= pg_type
         body.append(text)
     if outside is not None:
@@ -302,10 +303,20 @@ def _notes(notes: dict[tuple[str, str], str], name: str, repeats: bool = False) 
     return out
 
 
-def _inherited_used(schema: Schema, t: Table) -> list[Column]:
+def _referenced_columns(schema: Schema) -> dict[tuple[str, str], set[str]]:
+    """Each table's columns that foreign keys reference, by table key (read once: per partition, the scan of every
+    table's foreign keys made pull quadratic — 1.9 s of a GitLab-sized pull, 1,330 tables of which 320 partitions)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for o in schema.tables:
+        for f in o.foreign_keys:
+            out.setdefault((f.ref_schema, f.ref_table), set()).update(f.ref_columns)
+    return out
+
+
+def _inherited_used(schema: Schema, t: Table, referenced: dict[tuple[str, str], set[str]]) -> list[Column]:
     """The columns `t` takes from its parents (a partition's partitioned table, the tables it inherits from) that
     its own primary key, unique and foreign keys, indexes and exclusion constraints name, and that foreign keys
-    referencing `t` (a partition, say) name."""
+    referencing `t` (a partition, say) name (`referenced`: _referenced_columns)."""
     from ..schema.lineage import all_columns, parents
 
     if not parents(t):
@@ -315,8 +326,7 @@ def _inherited_used(schema: Schema, t: Table) -> list[Column]:
     named |= {c for f in t.foreign_keys for c in f.columns}
     named |= {c.expression for ix in t.indexes for c in ix.columns if not c.is_expression}
     named |= {e.expression for x in t.excludes for e in x.elements if not e.is_expression}
-    named |= {c for o in schema.tables for f in o.foreign_keys if (f.ref_schema, f.ref_table) == t.key
-              for c in f.ref_columns}
+    named |= referenced.get(t.key, set())
     return [c for c in all_columns(schema, t) if c.name in named and c.name not in own]
 
 
