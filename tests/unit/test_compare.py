@@ -478,3 +478,26 @@ def test_a_single_column_key_the_code_names_anew_is_renamed() -> None:
     # which would fail on that database (it has no session_pkey)
     pulled = replace(users, primary_key=PrimaryKey(("id",), "users_temp_pkey"))
     assert diff(*for_generate(_schema(users), _schema(pulled)), Renames(none=True)).changes == []
+
+
+def test_a_generated_column_reading_a_json_path_is_unchanged_by_the_servers_spelling_of_the_path() -> None:
+    """arize-phoenix's models write the path with spaces, `'{metadata, phoenix, isCompactionMessage}'`; the server
+    stores it as the text[] it is cast to (no spaces): pulled, then generated from the models, no drop and re-add of
+    the column (a table rewrite) for the spelling."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql as pg
+
+    from mizzle.schema.diff import Renames, diff
+    from mizzle.sources.sqlalchemy import schema_from_metadata
+
+    def model(expr: str) -> Schema:
+        md = sa.MetaData()
+        sa.Table("m", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("message", pg.JSONB),
+                 sa.Column("g", sa.Boolean, sa.Computed(expr, persisted=True)))
+        return schema_from_metadata([md])
+
+    code = model("coalesce(CAST(message #>> '{metadata, phoenix, isCompactionMessage}' AS BOOLEAN), false)")
+    pulled = model("COALESCE(((message #>> '{metadata,phoenix,isCompactionMessage}'::text[]))::boolean, false)")
+    assert not diff(pulled, code, Renames(none=True))
+    other = model("COALESCE(((message #>> '{metadata,phoenix,other}'::text[]))::boolean, false)")
+    assert [c.describe() for c in diff(other, code, Renames(none=True))] == ["~ column m.g: generated expression"]

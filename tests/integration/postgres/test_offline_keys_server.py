@@ -259,3 +259,29 @@ def test_a_views_order_by_an_output_name_and_by_the_expression_get_one_key(pg_av
     assert query_key("SELECT id FROM locations ORDER BY id DESC") != query_key("SELECT id FROM locations ORDER BY id")
     assert query_key("SELECT id FROM locations ORDER BY id NULLS FIRST") != query_key("SELECT id FROM locations "
                                                                                       "ORDER BY id")
+
+
+# arize-phoenix's models: a generated column reading a JSON path written as a text literal with spaces; the server
+# casts the path to text[] and stores it as the array's output (`'{metadata,phoenix,isCompactionMessage}'::text[]`)
+JSON_PATHS = [
+    "coalesce(CAST(message #>> '{metadata, phoenix, isCompactionMessage}' AS BOOLEAN), false)",
+    r"""message #> '{ a , "b c", "d\"e" }'""",
+    "message #- '{x,  0}'",
+    "message ?| '{a, b}'",
+    "message ?& '{ \"NULL\", \"\" }'",
+]
+
+
+def test_a_json_path_literal_and_the_array_the_server_stores_get_one_key(pg_available: bool) -> None:
+    with temp_database("mzkeys") as db, psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE m (message jsonb)")
+        for i, expr in enumerate(JSON_PATHS):
+            kind = "boolean" if expr.startswith(("coalesce", "message ?")) else "jsonb"
+            conn.execute(f"ALTER TABLE m ADD COLUMN g{i} {kind} GENERATED ALWAYS AS ({expr}) STORED")
+            stored = conn.execute("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                                  "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attname = %s",
+                                  (f"g{i}",)).fetchone()[0]
+            assert expression_key(expr) == expression_key(stored), (expr, stored)
+    # a path that differs is another key
+    assert expression_key("message #>> '{a,b}'") != expression_key("message #>> '{a,c}'")
+    assert expression_key("message #>> '{a,b}'") != expression_key("message #>> '{\"a,b\"}'")

@@ -135,8 +135,82 @@ def _rewrite_expr(node: Any, keep: int) -> Any:
         return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=op[-1]),), lexpr=lexpr, rexpr=rexpr)
     if op == ["!="]:
         node.name = (ast.String(sval="<>"),)
+    if op and op[-1] in _TEXT_ARRAY_OPERAND and isinstance(rexpr, ast.A_Const) and isinstance(rexpr.val, ast.String):
+        stored = array_output(str(rexpr.val.sval))  # `'{a, b}'` is stored as the text[] it becomes: '{a,b}'
+        if stored is not None:
+            rexpr = ast.A_Const(val=ast.String(sval=stored))
     node.lexpr, node.rexpr = lexpr, rexpr
     return node
+
+
+# jsonb's operators whose right operand is a text[] (a path, keys): an untyped literal there is read as one
+_TEXT_ARRAY_OPERAND = frozenset({"#>", "#>>", "#-", "?|", "?&"})
+
+
+def array_output(literal: str) -> str | None:
+    """A one-dimensional array literal (`{ a , "b c" }`) as PostgreSQL's array output writes it (`{a,"b c"}`:
+    unquoted elements trimmed, an element quoted where it is empty, NULL, or holds a brace, comma, quote, backslash
+    or space); None for anything else (nested, malformed), which is then compared as written."""
+    text = literal.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    elements: list[str | None] = []
+    i, end = 1, len(text) - 1
+    if not text[1:end].strip():
+        return "{}"
+    while True:
+        while i < end and text[i].isspace():
+            i += 1
+        value, quoted, i = _array_element(text, i, end)
+        if value is None:
+            return None
+        elements.append(None if not quoted and value.upper() == "NULL" else value)
+        if i == end:
+            break
+        if text[i] != ",":
+            return None
+        i += 1
+    return "{" + ",".join(_array_item(e) for e in elements) + "}"
+
+
+def _array_element(text: str, i: int, end: int) -> tuple[str | None, bool, int]:
+    """The element starting at `i` (its value, whether it was quoted, the index after it and the blanks after it);
+    None for what this reading does not take (a nested array, a quote left open)."""
+    out: list[str] = []
+    if i < end and text[i] == '"':
+        i += 1
+        while i < end and text[i] != '"':
+            if text[i] == "\\":
+                i += 1
+            if i >= end:
+                return None, True, i
+            out.append(text[i])
+            i += 1
+        if i >= end:
+            return None, True, i
+        i += 1
+        while i < end and text[i].isspace():
+            i += 1
+        return "".join(out), True, i
+    while i < end and text[i] not in ",":
+        if text[i] in '{}"':
+            return None, False, i
+        if text[i] == "\\":
+            i += 1
+            if i >= end:
+                return None, False, i
+        out.append(text[i])
+        i += 1
+    value = "".join(out).strip()
+    return (value if value else None), False, i
+
+
+def _array_item(e: str | None) -> str:
+    if e is None:
+        return "NULL"
+    if e == "" or e.upper() == "NULL" or any(ch in '{},"\\' or ch.isspace() for ch in e):
+        return '"' + e.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return e
 
 
 def _rewrite_bool(node: Any, keep: int) -> Any:
