@@ -166,7 +166,9 @@ def _spelled(kind: str, live: Schema, spelling: str) -> Schema:
 def server(pg_available: bool):  # type: ignore[no-untyped-def]
     from conftest import PG_ADMIN_URL
 
-    name = "mzt_canon_cases"
+    import os
+
+    name = f"mzt_canon_cases_{os.getpid()}"  # one per xdist worker: two workers may each run some of the cases
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
