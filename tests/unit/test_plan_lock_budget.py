@@ -62,3 +62,16 @@ def test_no_boundary_between_the_body_check_sets() -> None:
         inside = (inside or s.sql == BODY_CHECK_OFF) and s.sql != BODY_CHECK_ON
         assert not (inside and s.commit_after), s.sql
     assert out[len(made) + len(routines) - 1].commit_after  # the boundary waits for the run's end
+
+
+def test_a_migration_committed_in_parts_says_so() -> None:
+    """Committed in parts, a migration is no longer all or nothing: generate and pull say so, with the count."""
+    from mizzle.planning.plan import lock_parts, lock_parts_warning
+
+    statements = plan(diff(Schema(), gitlab_sized(1500), Renames(none=True)).changes, "postgresql")
+    boundaries = render_file(statements).count("-- mizzle:commit")
+    assert lock_parts(statements) == boundaries > 0
+    (warning,) = lock_parts_warning(boundaries)
+    assert f"commits in {boundaries + 1} parts" in warning and "resumes after them" in warning
+    assert lock_parts(plan(diff(Schema(), gitlab_sized(50), Renames(none=True)).changes, "postgresql")) == 0
+    assert lock_parts_warning(0) == []

@@ -462,9 +462,10 @@ def _check_tenant(config: Config, dialect: Dialect, idempotent: bool) -> None:
 def _render(result: GenerateResult, changeset: ch.ChangeSet, dialect: Dialect, online: bool, idempotent: bool,
             lock_timeout: str | None, new: Schema, tenant: str | None = None) -> None:
     """The statements and the file's text (online or idempotent rewrites through the dialect), into `result`."""
-    from ..planning.plan import plan, plan_online, render_file
+    from ..planning.plan import lock_parts, lock_parts_warning, plan, plan_online, render_file
 
     statements: list[PlannedStatement] = plan(changeset.changes, dialect.name) if changeset else []
+    result.warnings.extend(lock_parts_warning(lock_parts(statements)))
     header: list[str] = []
     if online and statements:
         statements, header = plan_online(statements, dialect.name, lock_timeout or "", idempotent, new)

@@ -98,8 +98,9 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
            name: str) -> tuple[Migration, PullResult]:
     """The read database's schema module and baseline written, the module checked against the baseline's snapshot
     (pull_round_trip.py). The writers are imported here, while `reading` runs (pull_reading.py)."""
-    from ..migrations.folder import ROOT_ID
+    from ..migrations.folder import COMMIT, ROOT_ID
     from ..migrations.snapshots import snapshot_from_schema
+    from ..planning.plan import lock_parts_warning
     from .pull_baseline import BaselineTexts
     from .pull_code import write_module
     from .pull_round_trip import RoundTrip, may_fork
@@ -124,6 +125,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
         target.write_text(text, encoding="utf-8")
         check.written(text)
         sql, snap_text = baseline.get()
+        parts_warning = lock_parts_warning(sql.count(f"\n-- {COMMIT}\n"))  # a baseline adds no enum values
         m = folder.add_migration(name, sql, snap, prefix=config.prefix, sidecar_entry=side, snapshot_text=snap_text)
         warnings = check.warnings()
     finally:
@@ -134,7 +136,7 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
     result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope) + _collations_unknown(model)
-    result.warnings += bookkeeping
+    result.warnings += bookkeeping + parts_warning
     return m, result
 
 

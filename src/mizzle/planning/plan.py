@@ -19,6 +19,25 @@ class PlannedStatement:
     no_transaction: bool = False  # cannot run inside a transaction (CREATE INDEX CONCURRENTLY, …)
 
 
+def lock_parts(statements: list[PlannedStatement]) -> int:
+    """How many `-- mizzle:commit` boundaries the dialect put in for its lock table's sake (not those after an
+    enum's new values, which the statements after them need committed)."""
+    from ..schema import changes as ch
+
+    return sum(1 for s in statements[:-1] if s.commit_after and not isinstance(s.change, ch.AddEnumValue))
+
+
+def lock_parts_warning(boundaries: int) -> list[str]:
+    """The warning for a migration committed in parts for the server's lock table (dialects/postgres/ddl.py,
+    `lock_boundaries`), none for none."""
+    if not boundaries:
+        return []
+    return [f"the migration commits in {boundaries + 1} parts (`-- {COMMIT}` lines): the relations it makes hold "
+            "more locks than one transaction may on a default server (max_locks_per_transaction × max_connections); "
+            "a failure leaves the parts before it applied, and `mizzle migrate` run again resumes after them "
+            "(drizzle-orm's migrator runs the file in one transaction)"]
+
+
 def plan(changes: list[Any], dialect: str) -> list[PlannedStatement]:
     from .. import dialects
 
