@@ -362,7 +362,8 @@ def test_a_generated_column_made_again_over_a_retyped_column_is_no_difference() 
     # a generated column that does change over it still says so
     other = replace(wide, columns=(*wide.columns[:2], replace(gen, generated="(message ->> 'key'::text)")))
     assert lines(_schema(t), _schema(other)) == [
-        "- column m.message_id", "~ column m.id: type integer → bigint", "+ column m.message_id varchar not null"]
+        "~ column m.id: type integer → bigint",
+        "~ column m.message_id: generated ((message ->> 'id'::text))::character varying → (message ->> 'key'::text)"]
 
 
 def test_a_changed_key_kept_under_its_0x_name_is_one_line_with_that_name() -> None:
@@ -501,3 +502,23 @@ def test_a_generated_column_reading_a_json_path_is_unchanged_by_the_servers_spel
     assert not diff(pulled, code, Renames(none=True))
     other = model("COALESCE(((message #>> '{metadata,phoenix,other}'::text[]))::boolean, false)")
     assert [c.describe() for c in diff(other, code, Renames(none=True))] == ["~ column m.g: generated expression"]
+
+
+def test_a_retyped_column_whose_name_is_only_a_string_in_a_generated_expression_leaves_it_alone() -> None:
+    """arize-phoenix: retyping `id` dropped and added again `message_id`, generated as `(message ->> 'id')` — a
+    table rewrite for a JSON key that happens to be spelled like the column. A name inside a plain string literal
+    of a table's expression is no use of the column; one outside it still is."""
+    from mizzle.planning.plan import plan
+    from mizzle.schema.diff import Renames, diff
+
+    gen = Column("message_id", "varchar", not_null=True, generated="((message ->> 'id'::text))::character varying")
+    t = Table(name="m", schema="public", columns=(Column("id", "integer", not_null=True),
+                                                   Column("message", "jsonb", not_null=True), gen),
+              primary_key=PrimaryKey(("id",)))
+    wide = replace(t, columns=(Column("id", "bigint", not_null=True), *t.columns[1:]))
+    sql = [s.sql for s in plan(diff(_schema(t), _schema(wide), Renames(none=True)).changes, "postgresql")]
+    assert len(sql) == 1 and 'ALTER COLUMN "id" SET DATA TYPE bigint' in sql[0], sql
+    uses = replace(gen, generated="((message ->> 'x'::text) || id)")
+    t2, wide2 = (replace(x, columns=(*x.columns[:2], uses)) for x in (t, wide))
+    sql = [s.sql for s in plan(diff(_schema(t2), _schema(wide2), Renames(none=True)).changes, "postgresql")]
+    assert any("DROP COLUMN" in s and "message_id" in s for s in sql), sql

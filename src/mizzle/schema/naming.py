@@ -158,6 +158,19 @@ def mentions(text: str, name: str) -> bool:
     return re.search(r'(?<![\w$"])"?' + re.escape(name).replace('"', '""') + r'"?(?![\w$"])', text) is not None
 
 
+_PLAIN_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_OTHER_QUOTES = re.compile(r"(?i)(?<![\w$])[eu]&?'|\$")  # E'…' (backslash escapes), U&'…', dollar quotes
+
+
+def mentions_in_expression(text: str, name: str) -> bool:
+    """`mentions`, for a table's own expression (a generated column's, an index's, a check's): a name inside one of
+    its plain string literals is no use of the column (arize-phoenix's `message ->> 'id'` does not use `id`). Where
+    the text holds a literal of another quoting (E'…', U&'…', $$…$$), as cautious as `mentions`."""
+    if not _OTHER_QUOTES.search(text):
+        text = _PLAIN_LITERAL.sub("''", text)
+    return mentions(text, name)
+
+
 _MIXED_CASE_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*")
 
 

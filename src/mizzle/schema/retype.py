@@ -27,7 +27,7 @@ from .changes import (
     DropUnique,
 )
 from .model import Column, Index, Table
-from .naming import mentions
+from .naming import mentions_in_expression as uses
 
 _DIMENSIONS = re.compile(r"(\[\d*\])+$")
 
@@ -41,8 +41,8 @@ def same_type(a: Column, b: Column) -> bool:
 
 
 def _index_mentions(ix: Index, column: str) -> bool:
-    return any(mentions(c.expression, column) if c.is_expression else c.expression == column for c in ix.columns) \
-        or column in ix.include or (ix.where is not None and mentions(ix.where, column))
+    return any(uses(c.expression, column) if c.is_expression else c.expression == column for c in ix.columns) \
+        or column in ix.include or (ix.where is not None and uses(ix.where, column))
 
 
 def regenerate_over_retyped(prev: Table, t: Table, ph: Any, converted: Iterable[str] = ()) -> set[str]:
@@ -58,7 +58,7 @@ def regenerate_over_retyped(prev: Table, t: Table, ph: Any, converted: Iterable[
     moved: set[str] = set()
     for pg in prev.columns:
         g = t.column(pg.name)
-        if pg.generated is None or not any(mentions(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
+        if pg.generated is None or not any(uses(pg.generated, n) for n in (retyped | dropped) - {pg.name}):
             continue
         if any(isinstance(c, (AlterColumn, DropColumn)) and c.table == key
                and (c.new if isinstance(c, AlterColumn) else c.column).name == pg.name for c in ph.drop_columns):
@@ -104,7 +104,7 @@ def _rebuild_dependents(prev: Table, t: Table, ph: Any, column: str) -> None:
     dropped_ck = {c.check.name for c in ph.drops_con if isinstance(c, DropCheck) and c.table == key}
     for ck in t.checks:
         old_ck = next((x for x in prev.checks if x.name == ck.name), None)
-        if old_ck is not None and ck.name not in dropped_ck and mentions(old_ck.expression, column):
+        if old_ck is not None and ck.name not in dropped_ck and uses(old_ck.expression, column):
             ph.drops_con.append(DropCheck(key, old_ck))
             ph.cons.append(AddCheck(key, ck))
     _rebuild_keys(prev, t, ph, column)

@@ -164,9 +164,9 @@ def _spelled(kind: str, live: Schema, spelling: str) -> Schema:
 
 @pytest.fixture(scope="module")
 def server(pg_available: bool):  # type: ignore[no-untyped-def]
-    from conftest import PG_ADMIN_URL
-
     import os
+
+    from conftest import PG_ADMIN_URL
 
     name = f"mzt_canon_cases_{os.getpid()}"  # one per xdist worker: two workers may each run some of the cases
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
