@@ -12,7 +12,8 @@ from ..schema.model import Schema
 def drizzle_kit_notes(expected: Schema, live: Schema, sql: str = "") -> list[str]:
     """The notes for `live` (the database) against `expected` (a snapshot's model); `sql`: the migration's, where
     one migration built `live` from the snapshot before (verify's step)."""
-    return drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) + (
+    return drizzle_kit_order_left_out(expected, live) + drizzle_kit_actions_left_out(expected, live) + \
+        drizzle_kit_sorted_key(expected, live) + (
         drizzle_kit_key_drop_left_out(expected, live, sql) + drizzle_kit_identity_drop_keeps_not_null(expected, live, sql)
         + drizzle_kit_no_cycle_left_out(expected, live, sql) if sql else [])
 
@@ -99,6 +100,28 @@ def drizzle_kit_key_drop_left_out(expected: Schema, live: Schema, sql: str) -> l
         out.append(f"primary key on {name}: drizzle-kit cannot name a key it drops, so its SQL leaves `ALTER TABLE "
                    f"\"{name}\" DROP CONSTRAINT \"<constraint_name>\"` commented out and the database keeps the key "
                    f"({real}) — not a hand edit; drop it in a migration of your own (DROP CONSTRAINT \"{real}\")")
+    return out
+
+
+def drizzle_kit_sorted_key(expected: Schema, live: Schema) -> list[str]:
+    """The composite primary keys whose database lists the snapshot's columns in alphabetical order, all else equal:
+    drizzle-kit 0.21 and before wrote a composite key's columns sorted, in its SQL and its snapshots, and later
+    snapshots list them as declared with no SQL to reorder them (`Dialect.drizzle_kit_sorted_key_columns`: SQLite's;
+    homarr's `boardUserPermission`) — not a hand edit. Names are not compared: SQLite keeps none for a key."""
+    from .. import dialects
+
+    if not dialects.get(expected.dialect).drizzle_kit_sorted_key_columns:
+        return []
+    out = []
+    for t, lt in expected.matched_tables(live):
+        pk, lpk = t.primary_key, lt.primary_key
+        if pk is None or lpk is None or len(pk.columns) < 2 or list(pk.columns) == sorted(pk.columns):
+            continue
+        if lpk.deferrable == pk.deferrable and list(lpk.columns) == sorted(pk.columns):
+            out.append(f"primary key on {t.name}: drizzle-kit 0.21 and before wrote a composite key's columns in "
+                       f"alphabetical order ({', '.join(lpk.columns)}), and its later snapshots list them as declared "
+                       f"({', '.join(pk.columns)}) with no SQL to reorder them — not a hand edit; to have the "
+                       "declared order, rebuild the table in a migration of your own")
     return out
 
 

@@ -295,6 +295,9 @@ class Dialect(Protocol):
     # drizzle-kit 0.31 adds a column's foreign key without its ON DELETE / ON UPDATE (SQLite's ALTER TABLE … ADD …
     # REFERENCES: SQLiteAlterTableAddColumnConvertor), while its snapshot keeps them: verify notes it
     drizzle_kit_drops_added_key_actions: bool
+    # drizzle-kit 0.21 and before wrote a composite primary key's columns sorted by name, in SQL and snapshots (SQLite
+    # only: drizzle-orm issue 2326); later snapshots list them as declared, with no SQL to reorder: verify notes it
+    drizzle_kit_sorted_key_columns: bool
     # introspect can read on a second connection beside the first (`helper`): a server runs each connection's
     # queries on its own CPU (PostgreSQL); an embedded database gains nothing from it
     introspects_on_two_connections: bool

@@ -38,6 +38,7 @@ class PostgresDialect:
     rebuilds_tables = False
     drizzle_kit_records_renames = False
     drizzle_kit_drops_added_key_actions = False
+    drizzle_kit_sorted_key_columns = False
     sidecar_server_names = True
     pg_declarations: Mapping[str, str] = MappingProxyType({
         "routine": "Function (or Procedure)", "trigger": "Trigger", "view": "View", "domain": "Domain",

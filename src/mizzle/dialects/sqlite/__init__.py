@@ -37,6 +37,7 @@ class SQLiteDialect:
     rebuilds_tables = True
     drizzle_kit_records_renames = True
     drizzle_kit_drops_added_key_actions = True
+    drizzle_kit_sorted_key_columns = True
     sidecar_server_names = True  # an index's (SQLite keeps no constraint names)
     pg_declarations: Mapping[str, str] = MappingProxyType({
         "trigger": "Trigger(name, table, body=\"…\") (SQLite's: a body, no function)", "view": "View"})
