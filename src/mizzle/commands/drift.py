@@ -286,11 +286,11 @@ def _records_nothing(side: dict[str, Any]) -> bool:
     """Whether the sidecar holds nothing but inline marks (`inline_marks.marks_only`), or nothing but the journal's
     `whens` that `up` writes into a folder that had no sidecar (up gives one that had a sidecar an empty
     `snapshots`, so that `{"version": 1}`, mizzle's, stays mizzle's), or both."""
-    from ..migrations.folders1 import WHENS_KEY
+    from ..migrations.folders1 import MADE_UP_KEY, WHENS_KEY
     from ..migrations.inline_marks import marks_only
 
-    rest = {k: v for k, v in side.items() if k != WHENS_KEY}
-    return marks_only(rest) or (WHENS_KEY in side and set(side) <= {"version", WHENS_KEY})
+    rest = {k: v for k, v in side.items() if k not in (WHENS_KEY, MADE_UP_KEY)}
+    return marks_only(rest) or (WHENS_KEY in side and set(side) <= {"version", WHENS_KEY, MADE_UP_KEY})
 
 
 def introspect_connection(conn: Any, dialect: str, scope: Scope, table: str = "__drizzle_migrations",

@@ -202,5 +202,9 @@ def _write_sidecar(folder: MigrationFolder, migrations: list[Migration], names: 
             side["snapshots"][snaps[0]["id"]] = side["snapshots"].pop(ROOT_ID)
     side.setdefault("version", 1)
     side[folders1.WHENS_KEY] = {n: m.when for m, n in zip(migrations, names, strict=True)}
+    made_up = [s["id"] for m, s in zip(migrations, snaps, strict=True)
+               if m.snapshot_path is None or not m.snapshot_path.exists()]
+    if made_up:
+        side[folders1.MADE_UP_KEY] = made_up
     folder.meta.mkdir(parents=True, exist_ok=True)
     write_atomic(folder.sidecar_path, dump_json(side) + "\n")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..dburl import DatabaseURL, parse_url
 from ..errors import IntegrityError, MizzleError, StatementFailed
 from ..migrations.folder import ROOT_ID, Migration, MigrationFolder
+from ..migrations.folders1 import MADE_UP_KEY
 from ..migrations.snapshots import schema_from_snapshot
 from ..planning.tenant import refuse_tenant_folder
 from ..schema.model import Schema
@@ -406,6 +407,9 @@ def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any],
         snap = folder.read_applied_state(m, tables_memo)
         if snap is None:
             return None, f"{name} is missing"
+        if snap.get("id") in (sidecar.get(MADE_UP_KEY) or ()):
+            return None, ("its snapshot was written by `mizzle up`, repeating the one before: the journal folder "
+                          "had none for it")
         return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None
     except (MizzleError, KeyError, TypeError, ValueError, AttributeError) as e:  # a snapshot mizzle cannot read
         return None, f"mizzle could not read {name}: {getattr(e, 'message', None) or f'{type(e).__name__}: {e}'}"

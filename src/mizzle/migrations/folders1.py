@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 MIGRATION_SQL = "migration.sql"
 SNAPSHOT = "snapshot.json"
 WHENS_KEY = "whens"  # in meta/_mizzle.json: {folder name: journal `when`} kept by `mizzle up`
+# in meta/_mizzle.json: the ids of the snapshots `mizzle up` wrote for migrations the journal folder had none for
+# (each repeats the one before): `verify` does not compare their steps, as it did not before the conversion
+MADE_UP_KEY = "upWithoutSnapshot"
 ROOT_ID = "00000000-0000-0000-0000-000000000000"
 _STAMP = re.compile(r"^(\d{14})_")
 

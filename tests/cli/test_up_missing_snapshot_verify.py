@@ -1,0 +1,47 @@
+"""verify after `mizzle up` of a journal folder missing a migration's snapshot: up writes that migration a snapshot
+repeating the one before (as drizzle-kit 1.x writes a custom migration's), and verify compared its step with it,
+reporting what the SQL made as a hand edit of the SQL or the snapshot — where verify of the folder as it was says
+"not compared" (sovereignfs/sovereign's SQLite folder: meta/0003…0010_snapshot.json missing, 0003 creating
+`entitlements`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCHEMA = '''
+import sqlalchemy as sa
+md = sa.MetaData()
+a = sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))
+'''
+MORE = 'b = sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True))\n'
+
+
+def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_verify_after_up_does_not_compare_a_snapshot_up_made_for_a_migration_without_one(tmp_path: Path) -> None:
+    (tmp_path / "schema.py").write_text(SCHEMA)
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "drizzle"\n'
+                                          'url = "sqlite:///app.db"\n')
+    assert mizzle(["generate", "--name", "init"], tmp_path).returncode == 0
+    (tmp_path / "schema.py").write_text(SCHEMA + MORE)
+    assert mizzle(["generate", "--name", "b"], tmp_path).returncode == 0
+    (tmp_path / "drizzle" / "meta" / "0001_snapshot.json").unlink()  # lost, as sovereign's 0003…0010
+    before = mizzle(["verify", "--json"], tmp_path)
+    assert json.loads(before.stdout)["migrations"][1]["compared"] is False, before.stdout
+    r = mizzle(["up"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = mizzle(["verify", "--json"], tmp_path)
+    assert r.returncode == before.returncode, r.stdout + r.stderr  # exit 3: a step not compared, as before
+    steps = json.loads(r.stdout)["migrations"]
+    second = steps[1]
+    assert second["tag"].endswith("_b") and second["compared"] is False, steps
+    assert "mizzle up" in second["not_compared_because"], second
+    assert steps[0]["compared"] is True, steps
