@@ -45,3 +45,10 @@ def test_verify_after_up_does_not_compare_a_snapshot_up_made_for_a_migration_wit
     assert second["tag"].endswith("_b") and second["compared"] is False, steps
     assert "mizzle up" in second["not_compared_because"], second
     assert steps[0]["compared"] is True, steps
+    # rebuilt from the SQL, the step's snapshot is compared again, and the mark is gone from the sidecar
+    r = mizzle(["check", "--rebuild-snapshots", "--from", "1"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    side = json.loads((tmp_path / "drizzle" / "meta" / "_mizzle.json").read_text())
+    assert "upWithoutSnapshot" not in side, side
+    r = mizzle(["verify", "--json"], tmp_path)
+    assert r.returncode == 0 and all(s["compared"] for s in json.loads(r.stdout)["migrations"]), r.stdout + r.stderr

@@ -561,13 +561,29 @@ def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any],
 
     path = m.snapshot_path
     assert path is not None
+    replaced = _snapshot_id(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, dump_json(_as_written(folder, snap, side, path.parent.name, like), remember=True))
-    if side:
+    made_up = sidecar.get(MADE_UP_KEY) or []
+    unmarked = [x for x in made_up if x not in (replaced, snap_id)]  # rebuilt from the SQL: compared again
+    if unmarked != made_up:
+        sidecar[MADE_UP_KEY] = unmarked
+        if not unmarked:
+            del sidecar[MADE_UP_KEY]
+    if side or unmarked != made_up:
         sidecar.setdefault("version", 1)
-        sidecar.setdefault("snapshots", {})[snap_id] = side
+        if side:
+            sidecar.setdefault("snapshots", {})[snap_id] = side
         folder.sidecar_path.parent.mkdir(parents=True, exist_ok=True)  # 1.x layout: meta/ may not exist yet
         write_atomic(folder.sidecar_path, dump_json(sidecar) + "\n")
+
+
+def _snapshot_id(path: Path) -> str | None:
+    """The id of the snapshot at `path` (None: none there, or none readable)."""
+    from ..migrations.metafiles import load_json_or_none
+
+    doc = load_json_or_none(path) if path.is_file() else None
+    return doc.get("id") if isinstance(doc, dict) and isinstance(doc.get("id"), str) else None
 
 
 def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, Any], dir_name: str,
