@@ -512,3 +512,24 @@ def test_alembics_table_is_left_alone(dialect: str, tmp_path: Path, pg_url: Call
             assert c.execute("SELECT version_num FROM alembic_version").fetchall() == [("ae1027a6acf",)]
     else:
         assert _q(url, "SELECT version_num FROM alembic_version") == [("ae1027a6acf",)]
+
+
+def test_an_integer_made_a_float_that_holds_it_exactly_is_no_data_loss(tmp_path: Path,
+                                                                        pg_url: Callable[..., str]) -> None:
+    """smallint → double precision (mediagoblin's transcoding_progress: SmallInteger in its Alembic history, Float in
+    its model), integer → double precision, smallint → real and an integer → unbounded numeric keep every value; a
+    bigint or integer → a float too narrow for it, and an integer → numeric(5, 2), do not."""
+    url = pg_url()
+    cols = [f'sa.Column("{n}", sa.{t})' for n, t in [("a", "SmallInteger"), ("b", "Integer"), ("c", "SmallInteger"),
+                                                     ("d", "BigInteger"), ("e", "Integer"), ("f", "BigInteger"),
+                                                     ("g", "Integer"), ("h", "Integer")]]
+    _project(tmp_path, users(*cols))
+    assert mizzle.push(config=fresh_config(tmp_path), url=url).applied
+    new = [("a", "Double"), ("b", "Double"), ("c", "REAL"), ("d", "Numeric()"), ("e", "REAL"), ("f", "Double"),
+           ("g", "Numeric(5, 2)"), ("h", "Numeric()")]
+    _project(tmp_path, users(*[f'sa.Column("{n}", sa.{t})' for n, t in new]))
+    result = mizzle.push(config=fresh_config(tmp_path), url=url, dry_run=True)
+    assert len(result.changes) == 8, result.changes
+    assert sorted(result.data_loss) == ["~ column users.e: type integer → real",
+                                        "~ column users.f: type bigint → double precision",
+                                        "~ column users.g: type integer → numeric(5, 2)"]

@@ -637,9 +637,13 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-# (from, to) type changes that rewrite the table but keep every value the old type holds: a wider integer or float, a
-# timestamp given a time zone (read in the session's), a date becoming a timestamp
+# (from, to) type changes that rewrite the table but keep every value the old type holds: a wider integer or float, an
+# integer made a float whose mantissa holds it exactly (real's 24 bits a smallint, double precision's 53 an integer;
+# not a bigint) or an unbounded numeric, a timestamp given a time zone (read in the session's), a date becoming a
+# timestamp
 _VALUES_KEPT = {("int2", "int4"), ("int2", "int8"), ("int4", "int8"), ("float4", "float8"),
+                ("int2", "float4"), ("int2", "float8"), ("int4", "float8"),
+                ("int2", "numeric"), ("int4", "numeric"), ("int8", "numeric"),
                 ("timestamp", "timestamptz"), ("date", "timestamp"), ("date", "timestamptz"),
                 ("bool", "int2"), ("bool", "int4"), ("bool", "int8")}  # false, true → 0, 1
 
@@ -655,6 +659,8 @@ def keeps_values(old_type: str, new_type: str) -> bool:
         return False
     if classify(old, new) in ("same", "safe"):
         return True
+    if new.name == "numeric":  # numeric(p, s) holds fewer digits than some integers have
+        return old.array == new.array and (old.name, new.name) in _VALUES_KEPT and not new.mods
     unbounded = 7  # a timestamp's fractional digits when it names none: 6, the most
     return old.array == new.array and (old.name, new.name) in _VALUES_KEPT \
         and (old.mods or (unbounded,))[0] <= (new.mods or (unbounded,))[0]
