@@ -179,7 +179,7 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
     col.clear()
     cons = list(cd.constraints or ())
     bounds = sorted([c.location for c in cons] + ([cd.collClause.location] if cd.collClause else []))
-    if cd.typeName is not None:
+    if cd.typeName is not None and _quoted_name(st, seg):
         start = cd.typeName.location
         stop = min([b for b in bounds if b > start], default=seg[-1].end + 1)
         col["type"] = _type_text(st.text([t for t in seg if start <= t.start < stop]))
@@ -201,6 +201,14 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
                 col["generated"] = inner
         elif ct == "CONSTR_CHECK" and c.conname:
             _check(c, st, toks, table, texts)
+
+
+def _quoted_name(st: _Stmt, seg: list[Any]) -> bool:
+    """The column definition names its column in double quotes, as drizzle-kit writes every name. An unquoted name
+    is SQL a person wrote (drmauij/Viali's `base_price decimal(10, 2)`): the snapshot drizzle-kit wrote next comes
+    from the TypeScript, whose builders spell a type as the server does (`decimal()` is `numeric(10, 2)`), so the
+    type is left to the server's spelling."""
+    return bool(seg) and st.sql[seg[0].start] == '"'
 
 
 _SIZED_USER_ARRAY = re.compile(r'(?:"(?:[^"]|"")+"\s*\.\s*)?"((?:[^"]|"")+)"((?:\s*\[\s*\d*\s*\])*\s*\[\s*\d+\s*\]'
