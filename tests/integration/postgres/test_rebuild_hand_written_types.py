@@ -56,3 +56,24 @@ def test_a_hand_written_column_takes_the_servers_type(pg_available: bool, tmp_pa
     assert hand["issued"]["type"] == "timestamp with time zone"
     assert hand["id"]["type"] == "serial"
     assert hand["quoted"]["type"] == "decimal(8, 3)"
+
+
+DEFAULTS = """CREATE TABLE medication_sets (
+      id serial PRIMARY KEY,
+      created_at TIMESTAMP DEFAULT NOW(),
+      state varchar DEFAULT 'open',
+      "stamped" timestamp DEFAULT NOW()
+);
+"""
+
+
+def test_a_hand_written_columns_default_takes_the_servers_spelling(pg_available: bool, tmp_path: Path) -> None:
+    # drmauij/Viali's 0098_medication_sets.sql: `created_at TIMESTAMP DEFAULT NOW()`; drizzle-kit's snapshot (from
+    # `defaultNow()`) says `now()`, the rebuilt one said `NOW()`
+    out = _folder(tmp_path)
+    (out / "0001_billing_invoices.sql").write_text(DEFAULTS)
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    cols = json.loads((out / "meta" / "0001_snapshot.json").read_text())["tables"]["public.medication_sets"]["columns"]
+    assert cols["created_at"]["default"] == "now()"
+    assert cols["state"]["default"] == "'open'"
+    assert cols["stamped"]["default"] == "NOW()"  # quoted: drizzle-kit's SQL writes the snapshot's text

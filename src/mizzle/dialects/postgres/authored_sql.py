@@ -192,7 +192,7 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
             col["not_null"] = True
         elif ct == "CONSTR_PRIMARY":
             col["not_null"] = col.get("not_null", False)
-        elif ct == "CONSTR_DEFAULT":
+        elif ct == "CONSTR_DEFAULT" and _quoted_name(st, seg):
             k = next(j for j, t in enumerate(toks) if t.name == "DEFAULT")
             col["default"] = st.text(toks[k + 1:])
         elif ct == "CONSTR_GENERATED":
@@ -206,8 +206,9 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
 def _quoted_name(st: _Stmt, seg: list[Any]) -> bool:
     """The column definition names its column in double quotes, as drizzle-kit writes every name. An unquoted name
     is SQL a person wrote (drmauij/Viali's `base_price decimal(10, 2)`): the snapshot drizzle-kit wrote next comes
-    from the TypeScript, whose builders spell a type as the server does (`decimal()` is `numeric(10, 2)`), so the
-    type is left to the server's spelling."""
+    from the TypeScript, whose builders spell a type as the server does (`decimal()` is `numeric(10, 2)`) and a
+    default as the server deparses it (`defaultNow()` is `now()`, Viali's `DEFAULT NOW()`), so both are left to the
+    server's spelling."""
     return bool(seg) and st.sql[seg[0].start] == '"'
 
 
