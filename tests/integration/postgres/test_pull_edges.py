@@ -340,3 +340,30 @@ def test_views_reading_themselves_are_named_not_pulled(tmp_path: Path, run_mizzl
         assert run_mizzle(["generate", "--check"], cwd=root).code == 0
         d = run_mizzle(["drift"], cwd=root, url=source)
         assert d.code == 0, d.stdout + d.stderr
+
+
+def test_a_type_of_a_schema_whose_name_needs_quotes_is_pulled_as_named(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle) -> None:
+    # prisma-engines' extension tests (`citext(schema: "public-temp")`): format_type prints a type of a schema off
+    # the search_path qualified, `"public-temp".citext`; its quotes were stripped from the ends, the baseline said
+    # `public-temp".citext` (PostgreSQL refused it) and drift saw `other"."posint` → `Other"."PosInt`
+    with temp_database("mzedge") as source, temp_database("mzedge") as rebuilt:
+        _execute(source, 'CREATE SCHEMA "public-temp"', 'CREATE SCHEMA "Other"', "CREATE SCHEMA app",
+                 'CREATE EXTENSION citext WITH SCHEMA "public-temp"',
+                 'CREATE DOMAIN "Other"."PosInt" AS int CHECK (VALUE > 0)', 'CREATE DOMAIN app."PosInt" AS int',
+                 'CREATE DOMAIN "my-type" AS text',
+                 'CREATE TABLE a (id int PRIMARY KEY, c "public-temp".citext, c2 "public-temp".citext[], '
+                 'p "Other"."PosInt", p2 app."PosInt", m "my-type")')
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text()
+                                          + 'schema_filter = ["public", "public-temp", "Other", "app"]\n')
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0 and "cannot express" not in r.stdout + r.stderr, r.stdout + r.stderr
+        assert """PgType('"public-temp".citext')""" in (root / "db" / "schema.py").read_text()
+        g = run_mizzle(["generate", "--check"], cwd=root, url=source)
+        assert g.code == 0, g.stdout + g.stderr
+        d = run_mizzle(["drift"], cwd=root, url=source)
+        assert d.code == 0, d.stdout + d.stderr
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)

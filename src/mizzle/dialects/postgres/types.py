@@ -108,9 +108,30 @@ def canonical_type(spelling: str) -> str:
         t = m.group(1)
     if t == '"char"':  # the one-byte internal type, which only its quotes tell from `char`, i.e. char(1)
         return t + "[]" * dims
-    low = t.lower() if not t.startswith('"') else t.strip('"')
-    out = _canonical_scalar(low)
-    return out + "[]" * dims
+    if '"' in t:
+        return _quoted_name(t) + "[]" * dims
+    return _canonical_scalar(t.lower()) + "[]" * dims
+
+
+_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
+_WORD_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _quoted_name(t: str) -> str:
+    """A type name with quoted identifiers: `"PositiveInt"` as the model keeps it (unquoted: `type_name` quotes it
+    again); a qualified one (`"public-temp".citext`, `"Other"."PosInt"`, `app."PosInt"`: a type of a schema not on
+    the search_path, as format_type prints it) with each quoted part kept quoted unless it needs no quotes, each
+    unquoted part lower-cased, as the server reads it."""
+    parts = re.findall(r'"(?:[^"]|"")*"|[^."]+', t)
+    if len(parts) == 1 and parts[0].startswith('"') and _WORD_IDENT.fullmatch(parts[0][1:-1]):
+        return parts[0][1:-1]
+    out = []
+    for p in parts:
+        if p.startswith('"'):
+            out.append(p[1:-1] if _PLAIN_IDENT.fullmatch(p[1:-1]) else p)
+        else:
+            out.append(p.strip().lower())
+    return ".".join(out)
 
 
 def _canonical_scalar(t: str) -> str:
