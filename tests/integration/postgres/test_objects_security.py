@@ -411,3 +411,25 @@ q = Policy("q_write", t, for_="update", using="a < 10", renamed_from="q")
         apply_sql(url, _sql(idem))
         with psycopg.connect(url) as c:
             assert c.execute("SELECT polname FROM pg_policy ORDER BY 1").fetchall() == [("p_read",), ("q_write",)]
+
+
+def test_an_extension_that_cannot_move_is_made_again_in_its_new_schema(tmp_path: Path) -> None:
+    # prisma-engines' `non_relocatable_extension_can_be_relocated` (xml2 from public to "public-temp"): the
+    # migration said ALTER EXTENSION "xml2" SET SCHEMA, which PostgreSQL refuses for an extension whose control
+    # file is not relocatable (0A000); citext, which is, still moves
+    root = tmp_path / "proj"
+    step = HEAD + 'ex = Extension("xml2", schema="{x}")\nci = Extension("citext", schema="{c}")\n'
+    with temp_database("mzsec") as url:
+        write_project(root, HEAD + 'md.info["mizzle"] = {"schemas": ["public-temp"]}\n'
+                      + step.format(x="public", c="public")[len(HEAD):])
+        generate(fresh_config(root), name="one")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        write_project(root, HEAD + 'md.info["mizzle"] = {"schemas": ["public-temp"]}\n'
+                      + step.format(x="public-temp", c="public-temp")[len(HEAD):])
+        generate(fresh_config(root), name="two")
+        mizzle.migrate(url=url, folder=root / "migrations")
+        _clean(root, url)
+        with psycopg.connect(url) as c:
+            assert c.execute("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+                             "e.extnamespace WHERE e.extname IN ('xml2', 'citext') ORDER BY 1").fetchall() == [
+                ("citext", "public-temp"), ("xml2", "public-temp")]

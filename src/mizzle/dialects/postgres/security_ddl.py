@@ -35,10 +35,30 @@ def alter_extension(c: sc.AlterExtension) -> list[str]:
     out = []
     name = _ident(c.new.name)
     if c.new.schema is not None and c.old.schema is not None and c.new.schema != c.old.schema:
-        out.append(f"ALTER EXTENSION {name} SET SCHEMA {_ident(c.new.schema)}")
+        out.append(_move_extension(c.new.name, c.new.schema, c.new.version))
     if c.new.version is not None and c.new.version != c.old.version:
         out.append(f"ALTER EXTENSION {name} UPDATE TO '{c.new.version}'")
     return out
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _move_extension(ext: str, schema: str, version: str | None) -> str:
+    """An extension moved to another schema: `ALTER EXTENSION … SET SCHEMA` where its control file lets it move;
+    one that does not (xml2, PostGIS: "extension … does not support SET SCHEMA") made again there, as prisma's
+    schema engine does (the DROP fails, leaving nothing changed, where a column or view still uses it). Which one
+    is the server's to say: the migration asks it, once the extension is not there already."""
+    name, target = _ident(ext), _ident(schema)
+    create = f"CREATE EXTENSION {name} SCHEMA {target}" + (f" VERSION {_literal(version)}" if version else "")
+    return ("DO $mizzle$\nBEGIN\n"
+            "\tIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON "
+            f"n.oid = e.extnamespace WHERE e.extname = {_literal(ext)} AND n.nspname = {_literal(schema)}) THEN\n"
+            f"\t\tIF (SELECT e.extrelocatable FROM pg_catalog.pg_extension e WHERE e.extname = {_literal(ext)}) THEN\n"
+            f"\t\t\tALTER EXTENSION {name} SET SCHEMA {target};\n"
+            f"\t\tELSE\n\t\t\tDROP EXTENSION {name};\n\t\t\t{create};\n\t\tEND IF;\n"
+            "\tEND IF;\nEND $mizzle$")
 
 
 def set_row_security(c: sc.SetRowSecurity) -> list[str]:
