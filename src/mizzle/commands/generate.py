@@ -335,6 +335,9 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
                   made: list[str]) -> tuple[Schema, ch.ChangeSet]:
     """The schema code's model and its changes from the latest snapshot's (`made`: a line for the objects taken as
     the folder's SQL made them, and one for each --rename that matched no drop + add)."""
+    import functools
+    from functools import partial
+
     from ..migrations.rebuilt_keys import keys_named_by_sql
     from ..migrations.sql_fk_names import fks_named_by_sql
     from ..schema.compare import for_generate
@@ -345,7 +348,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new, declared = load_code_schema(config, cache)
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
-    folder_sql = _folder_sql_once(folder)
+    folder_sql = functools.cache(partial(_folder_sql, folder))  # read at the first call only
     old = keys_named_by_sql(old, new, folder_sql)
     old = fks_named_by_sql(old, new, folder_sql, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
@@ -362,17 +365,6 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
         changes.changes = [c for c in changes.changes
                            if not (isinstance(c, ch.CreateSchema) and c.name == config.tenant_schema)]
     return new, changes
-
-
-def _folder_sql_once(folder: MigrationFolder) -> Callable[[], str]:
-    """The folder's SQL, read at the first call only."""
-    text: list[str] = []
-
-    def read() -> str:
-        if not text:
-            text.append(_folder_sql(folder))
-        return text[0]
-    return read
 
 
 def _folder_sql(folder: MigrationFolder) -> str:
