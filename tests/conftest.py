@@ -60,10 +60,17 @@ def pg_url(pg_available: bool) -> Iterator[Callable[..., str]]:
         return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
     yield make
-    if created:
-        with _admin_connect() as c:
-            for name in created:
-                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    from pgtools import drop_later
+
+    for name in created:
+        drop_later(name, _admin_connect)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every test database handed to pgtools.drop_later is dropped before the session ends."""
+    from pgtools import drain_drops
+
+    drain_drops()
 
 
 @dataclass

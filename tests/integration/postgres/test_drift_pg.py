@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pgtools import admin, url_for
+from pgtools import admin, drop_later, url_for
 
 import mizzle
 from mizzle.commands.drift import drift
@@ -51,8 +51,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
         mizzle.migrate(url=url_for(template), folder=root / "migrations")
         yield root, template
     finally:
-        with admin() as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        drop_later(template)
 
 
 @pytest.fixture
@@ -70,9 +69,8 @@ def clone(project: tuple[Path, str]) -> Iterator[Callable[..., str]]:
         return url_for(name)
 
     yield make
-    with admin() as c:
-        for name in made:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for name in made:
+        drop_later(name)
 
 
 @pytest.mark.parametrize(("sql", "expected"), [

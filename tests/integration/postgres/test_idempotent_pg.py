@@ -15,7 +15,7 @@ import pg_history
 import psycopg
 import pytest
 from pg_project import fresh_config, write_project
-from pgtools import admin, schema_dump, temp_database, url_for
+from pgtools import admin, drop_later, schema_dump, temp_database, url_for
 
 from mizzle.commands.generate import generate
 from mizzle.lint import lint_file
@@ -57,8 +57,7 @@ def clone(url: str) -> Iterator[str]:
     try:
         yield url_for(name)
     finally:
-        with admin() as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_later(name)
 
 
 def config_for(root: Path, others: tuple[Path, ...]):  # type: ignore[no-untyped-def]

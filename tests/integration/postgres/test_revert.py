@@ -10,7 +10,7 @@ import pg_history
 import psycopg
 import pytest
 from pg_project import fresh_config, write_project
-from pgtools import admin, schema_dump, temp_database, url_for
+from pgtools import admin, drop_later, schema_dump, temp_database, url_for
 
 import mizzle
 from mizzle.commands.generate import generate
@@ -50,8 +50,7 @@ def test_revert_every_step_restores_the_previous_state(tmp_path: Path) -> None:
                 assert [m.tag for m in applied.migrations if m.status == "applied"] == [result.tag]
                 assert schema_dump(url) == prev_dump, f"revert of step {n} did not restore step {n - 1}"
             finally:
-                with admin() as c:
-                    c.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+                drop_later(clone)
             prev_dump = schema_dump(main)
 
 

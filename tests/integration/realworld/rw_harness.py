@@ -58,6 +58,9 @@ STEPS = "abcdefgh"
 LINT_CLAIMS = ("MZ0", "MZ3", "MZ4")
 TIMEOUT = 900  # seconds for one command (dokploy's 186 migrations replayed take well under a minute)
 
+sys.path.insert(0, str(PROJECT / "tests" / "support"))
+from pgtools import drop_later  # noqa: E402
+
 
 @dataclass
 class Report:
@@ -169,8 +172,7 @@ def temp_database(admin_url: str, prefix: str) -> Iterator[str]:
     try:
         yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        with _admin(admin_url) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_later(name, lambda: _admin(admin_url))
 
 
 def schema_dump(url: str) -> str:

@@ -41,6 +41,10 @@ from pathlib import Path
 PG_ADMIN_URL = os.environ.get("MIZZLE_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 HERE = Path(__file__).resolve().parent
 CHECKS = "12345"
+
+sys.path.insert(0, str(HERE.parents[1] / "support"))
+from pgtools import drop_later  # noqa: E402
+
 CHECK_NAMES = {
     "1": "create_all equivalence",
     "2": "generate --check",
@@ -350,10 +354,9 @@ def databases(prefix: str, keep: bool = False, setup_sql: tuple[str, ...] = ()) 
     try:
         yield make
     finally:
-        if not keep and made:
-            with _admin() as c:
-                for name in made:
-                    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            for name in made:
+                drop_later(name, _admin)
 
 
 def dump(url: str) -> list[str]:
