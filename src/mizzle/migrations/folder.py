@@ -400,6 +400,14 @@ class Migration(Record):
     def exists(self) -> bool:
         return self.sql_path.is_file()
 
+    @property
+    def file(self) -> str:
+        """The SQL file's name as messages give it: `<tag>.sql`, or in drizzle-kit 1.x's layout, where every
+        migration's file is `migration.sql`, `<tag>/migration.sql` (the bare name says not which migration)."""
+        if self.sql_path.stem == self.tag:
+            return self.sql_path.name
+        return f"{self.sql_path.parent.name}/{self.sql_path.name}"
+
     @cached_property
     def text(self) -> str:
         return read_sql_text(self.sql_path)

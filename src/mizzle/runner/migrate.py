@@ -732,14 +732,14 @@ class _Run:
         err = e.error
         n = len(m.statements)
         if e.tracking:
-            where = f"{m.sql_path.name}: recording it in {self.db.tracking.display} failed"
+            where = f"{m.file}: recording it in {self.db.tracking.display} failed"
         else:
             assert e.statement is not None
-            where = f"{m.sql_path.name} failed at statement {e.statement.number} of {n}"
+            where = f"{m.file} failed at statement {e.statement.number} of {n}"
         message = f"{where}: {err}"
         details = err.report(_excerpt(e.statement.sql) if e.statement is not None else None)
         if err.refused_in_transaction and not m.no_transaction:
-            message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.sql_path.name} so its statements run "
+            message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.file} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
         if err.dependents:
             one = len(err.dependents) == 1

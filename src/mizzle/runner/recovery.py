@@ -159,7 +159,7 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
         result = MarkResult(url=s.db.masked, tag=m.tag, action=action, previous_state=st.state, changed=True,
                             actor=who, reason=reason or None, tracking_row="keep")
         if st.state == MISSING_FILE:
-            raise IntegrityError(f"{m.sql_path.name} does not exist: cannot mark {m.tag} without its file",
+            raise IntegrityError(f"{m.file} does not exist: cannot mark {m.tag} without its file",
                                  "Restore it from version control first (the tracking row records its hash).")
         row = s.has_row(m)
         if row and st.state == MODIFIED:
@@ -167,7 +167,7 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
             result.replaced_hash = st.applied_hash
             reason = (f"{reason}; " if reason else "") + f"file hash re-recorded (applied hash was {st.applied_hash})"
             if rolled_back:
-                result.warnings.append(f"{m.sql_path.name} changed since it was applied; its current text is "
+                result.warnings.append(f"{m.file} changed since it was applied; its current text is "
                                        "recorded with the rollback")
         elif not row:
             result.tracking_row = "insert"
@@ -469,7 +469,7 @@ def _baseline_records(s: Any, folder: MigrationFolder, out: BaselineResult, reas
     for m in upto:
         st = s.states[m.tag]
         if st.state == MISSING_FILE:
-            problems.append(f"{m.sql_path.name} is missing")
+            problems.append(f"{m.file} is missing")
         elif st.state == MODIFIED:
             problems.append(f"{m.tag} is already applied with another hash ({st.applied_hash}; the file's is "
                             f"{st.file_hash}): if the database has the file's current text, accept it with "

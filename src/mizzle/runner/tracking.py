@@ -464,14 +464,14 @@ def _applied_state(m: Migration, rows: list[AppliedRow], file_hash: str | None, 
     if file_hash is None:
         st.state = MISSING_FILE
         out.problems.append(
-            f"{m.sql_path.name} was applied (hash {row.hash}) but the file is missing; restore it from "
-            f"version control (git checkout -- {m.sql_path.name}), or if it was deleted on purpose, "
+            f"{m.file} was applied (hash {row.hash}) but the file is missing; restore it from "
+            f"version control (git checkout -- {m.file}), or if it was deleted on purpose, "
             "keep the journal and file (they are history) and write a new migration instead")
     elif not any(r.hash == file_hash for r in rows):
         st.state = MODIFIED
         out.problems.append(
-            f"{m.sql_path.name} was modified after it was applied: applied hash {row.hash}, file hash "
-            f"{file_hash}; restore the applied version (git log -p -- {m.sql_path.name}), or if the "
+            f"{m.file} was modified after it was applied: applied hash {row.hash}, file hash "
+            f"{file_hash}; restore the applied version (git log -p -- {m.file}), or if the "
             f"database already matches the new text, accept it with `mizzle mark {m.tag} --applied`")
     elif entry is not None and entry.action == MARKED_ROLLED_BACK:
         st.state = ROLLED_BACK_BY_HAND
@@ -485,7 +485,7 @@ def _applied_state(m: Migration, rows: list[AppliedRow], file_hash: str | None, 
 
 def missing_file_problem(m: Migration) -> str:
     """What to say of a journal entry whose file does not exist."""
-    return (f"{m.sql_path.name} is listed in meta/_journal.json ({m.tag}) but the file does not exist; restore it "
+    return (f"{m.file} is listed in meta/_journal.json ({m.tag}) but the file does not exist; restore it "
             "from version control, or remove the entry with `mizzle drop`")
 
 
@@ -519,9 +519,9 @@ def _resume_state(st: MigrationState, m: Migration, prog: Progress, file_hash: s
         st.state = MODIFIED
         st.applied_hash = prog.hash
         problems.append(
-            f"{m.sql_path.name}: its first {prog.statement} statement(s), already applied, were "
+            f"{m.file}: its first {prog.statement} statement(s), already applied, were "
             f"modified since (applied hash {prog.prefix_hash or prog.hash}, file hash {done_hash}); "
-            f"restore them (git log -p -- {m.sql_path.name}) so the run can resume after statement "
+            f"restore them (git log -p -- {m.file}) so the run can resume after statement "
             f"{prog.statement}; later statements may change")
         return
     st.state = PARTIAL
