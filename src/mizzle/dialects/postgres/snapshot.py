@@ -41,7 +41,7 @@ from .snapshot_security import (
     security_from_json,
     security_sidecar,
 )
-from .types import array_text, canonical_type, split_collation
+from .types import array_text, builtin_type, canonical_type, split_collation
 
 # A partition (CREATE TABLE … PARTITION OF) is written into the sidecar entry, whole, under this key, and not into
 # the snapshot's `tables`: drizzle-kit has no partitions, and a table of its snapshot that its schema code lacks is
@@ -186,13 +186,14 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                                 min_value=_s(ident.get("minValue")), max_value=_s(ident.get("maxValue")),
                                 cache=_s(ident.get("cache")), cycle=bool(ident.get("cycle", False)))
         gen = c.get("generated")
+        ts = _type_schema(c)
         columns.append(Column(
-            name=c["name"], type=c["type"] if c.get("typeSchema") else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
-            default=_default(c.get("default"), str(c.get("type", ""))), type_schema=c.get("typeSchema"), identity=identity,
+            name=c["name"], type=c["type"] if ts else canonical_type(c["type"]), not_null=bool(c.get("notNull")) or c["name"] in pk_cols,
+            default=_default(c.get("default"), str(c.get("type", ""))), type_schema=ts, identity=identity,
             generated=gen["as"] if gen else None, comment=side_cols.get(c["name"], {}).get("comment"),
             # mizzle's sidecar; else a COLLATE in drizzle-kit's type text (a custom type: `text COLLATE "C"`)
             collation=side_cols.get(c["name"], {}).get("collation")
-            or (None if c.get("typeSchema") else split_collation(c["type"])[1]),
+            or (None if ts else split_collation(c["type"])[1]),
             declared_not_null=bool(c.get("notNull"))))
     side_fks = side.get("foreignKeys", {})
     fks = [_fk_from_json(f, side_fks) for f in (t.get("foreignKeys") or {}).values()]
@@ -213,6 +214,13 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
                  rls=_rls_from_json(t, side), force_rls=bool(side.get("forceRls")),
                  policies=policies_from_json(t.get("policies")), extras=_rls_flag_from_json(t),
                  comments=tuple((k, n, x) for k, n, x in side.get("comments") or ()), **_lineage_from_sidecar(side))
+
+
+def _type_schema(c: dict[str, Any]) -> str | None:
+    """A column's `typeSchema`, but none for a built-in type: drizzle-kit writes such a column's type unqualified
+    whatever its entry says (CodebuffAI/codebuff's 0004 snapshot: `"type": "integer", "typeSchema": "public"`)."""
+    ts = c.get("typeSchema")
+    return None if ts and builtin_type(str(c.get("type", ""))) else ts
 
 
 def _index_from_json(ix: dict[str, Any], side_ix: dict[str, Any]) -> Index:

@@ -113,6 +113,23 @@ def canonical_type(spelling: str) -> str:
     return _canonical_scalar(t.lower()) + "[]" * dims
 
 
+# PostgreSQL's built-in types, by the name drizzle-kit spells them (with `time…`, `timestamp…` and `interval…`
+# matched by prefix): drizzle-kit writes a column of one of them without a schema prefix (its SQL generator's
+# native types), whatever `typeSchema` the column's snapshot entry says
+_BUILTIN_TYPES = frozenset({
+    "uuid", "smallint", "integer", "bigint", "smallserial", "serial", "bigserial", "boolean", "text", "varchar",
+    "char", '"char"', "numeric", "real", "double precision", "json", "jsonb", "date", "bytea", "money", "inet",
+    "cidr", "macaddr", "macaddr8", "bit", "bit varying", "point", "line", "lseg", "box", "path", "polygon",
+    "circle", "tsvector", "tsquery", "xml", "oid"})
+
+
+def builtin_type(spelling: str) -> bool:
+    """Whether a column type (any spelling, with modifiers or array brackets) is one of PostgreSQL's built-in
+    types, which no schema qualifies."""
+    base = re.split(r"[(\[]", canonical_type(spelling), maxsplit=1)[0].strip()
+    return base in _BUILTIN_TYPES or base.split(" ", 1)[0] in ("time", "timestamp", "interval")
+
+
 _PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
 _WORD_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
