@@ -49,3 +49,35 @@ def test_a_create_in_a_do_block_is_made_one_in_a_function_body_is_not(tmp_path: 
     assert made_by_sql(MigrationFolder(out)) == {
         ("function", "touch"), ("function", "later"), ("trigger", "clusters_updated_at_trigger"),
         ("trigger", "Quoted")}
+
+
+RENAMES = """ALTER FUNCTION capture_old() RENAME TO capture_new;
+--> statement-breakpoint
+ALTER TRIGGER old_trg ON "renamed_table" RENAME TO new_trg;
+--> statement-breakpoint
+ALTER FUNCTION public.sum_it(a numeric(10, 2), b integer DEFAULT 0) RENAME TO "SumIt";
+--> statement-breakpoint
+ALTER FUNCTION unknown_here() RENAME TO not_made_here;
+--> statement-breakpoint
+ALTER TABLE "t" RENAME TO "u";
+"""
+
+
+def test_a_rename_moves_what_the_sql_made_to_its_new_name(tmp_path: Path) -> None:
+    """2witstudios/PageSpace's 0254 renames a function and a trigger it made earlier (ALTER FUNCTION … RENAME TO,
+    ALTER TRIGGER … ON … RENAME TO): generate --check took them for objects no migration made yet."""
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text(
+        "CREATE FUNCTION capture_old() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$;\n"
+        "--> statement-breakpoint\n"
+        'CREATE TRIGGER old_trg AFTER DELETE ON "t" FOR EACH ROW EXECUTE FUNCTION capture_old();\n'
+        "--> statement-breakpoint\n"
+        "CREATE FUNCTION sum_it(a numeric(10, 2), b integer DEFAULT 0) RETURNS numeric LANGUAGE sql "
+        "AS 'SELECT a + b';")
+    (out / "0001_rename.sql").write_text(RENAMES)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, tag in enumerate(["0000_init", "0001_rename"])]}))
+    assert made_by_sql(MigrationFolder(out)) == {
+        ("function", "capture_new"), ("trigger", "new_trg"), ("function", "SumIt")}

@@ -28,22 +28,40 @@ _STATEMENTS = [  # (kind as the model's objects name it, CREATE, DROP)
     ("exclusion", rf"(?is)\bADD\s+CONSTRAINT\s+({_NAME})\s+EXCLUDE\b",
                   rf"(?is)\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?({_NAME})"),
 ]
+_ARGS = r"(?:\s*\((?:[^();]|\([^();]*\))*\))?"  # a routine's argument list, one level of nested parentheses
+_RENAMES = [  # (kind, ALTER … RENAME TO: group 1 the old name, group 2 the new one)
+    ("trigger", rf"(?is)\bALTER\s+TRIGGER\s+({_NAME})\s+ON\s+{_QUALIFIED}\s+RENAME\s+TO\s+({_NAME})"),
+    ("function", rf"(?is)\bALTER\s+(?:FUNCTION|PROCEDURE|ROUTINE)\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED}){_ARGS}\s*"
+                 rf"RENAME\s+TO\s+({_NAME})"),
+    ("domain", rf"(?is)\bALTER\s+DOMAIN\s+({_QUALIFIED})\s+RENAME\s+TO\s+({_NAME})"),
+    ("composite type", rf"(?is)\bALTER\s+TYPE\s+({_QUALIFIED})\s+RENAME\s+TO\s+({_NAME})"),
+    ("index", rf"(?is)\bALTER\s+INDEX\s+(?:IF\s+EXISTS\s+)?({_QUALIFIED})\s+RENAME\s+TO\s+({_NAME})"),
+]
 
 
 def made_by_sql(folder: MigrationFolder) -> set[tuple[str, str]]:
     """(kind, name) of each such object the folder's migrations leave created; the name without its schema, as
-    the server folds it (unquoted: lower case)."""
+    the server folds it (unquoted: lower case). A later ALTER … RENAME TO of one of them moves it to its new name
+    (2witstudios/PageSpace's 0254 renames a function and a trigger it made before)."""
     made: set[tuple[str, str]] = set()
     for m in folder.migrations(snapshots=False):
         if not m.exists:
             continue
         text = _without_comments_and_literals(m.text)
-        events = []
+        events: list[tuple[int, str, str, str | None]] = []  # (where, kind, name, new name; "" create, None drop)
         for kind, create, drop in _STATEMENTS:
-            events += [(x.start(), kind, _bare(x.group(1)), True) for x in re.finditer(create, text)]
-            events += [(x.start(), kind, _bare(x.group(1)), False) for x in re.finditer(drop, text)]
-        for _, kind, name, created in sorted(events):
-            (made.add if created else made.discard)((kind, name))
+            events += [(x.start(), kind, _bare(x.group(1)), "") for x in re.finditer(create, text)]
+            events += [(x.start(), kind, _bare(x.group(1)), None) for x in re.finditer(drop, text)]
+        for kind, rename in _RENAMES:
+            events += [(x.start(), kind, _bare(x.group(1)), _bare(x.group(2))) for x in re.finditer(rename, text)]
+        for _, kind, name, to in sorted(events, key=lambda e: e[0]):
+            if to == "":
+                made.add((kind, name))
+            elif to is None:
+                made.discard((kind, name))
+            elif (kind, name) in made:  # only what the SQL made: an enum's or a table's rename is not one
+                made.discard((kind, name))
+                made.add((kind, to))
     return made
 
 
