@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..planning.plan import PlannedStatement
     from ..schema import changes as ch
     from ..schema.diff import Prompt
-    from ..schema.model import Schema
+    from ..schema.model import Schema, Table
 
 # the schema model, the snapshot codec, diff and planning are imported where used: `generate --check` answered
 # from the model cache (sources/cache.py) needs none of them, and importing them is most of its time (~0.08 s;
@@ -348,6 +348,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new, declared = load_code_schema(config, cache)
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
+    old = _not_valid_by_sql(old, new, folder, made)
     folder_sql = functools.cache(partial(_folder_sql, folder))  # read at the first call only
     old = keys_named_by_sql(old, new, folder_sql)
     old = fks_named_by_sql(old, new, folder_sql, made)
@@ -395,6 +396,38 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
                 "code's): "
                 + ", ".join([o.label for o in taken] + labels))
     return old.with_(objects=make_objects([*old.objects.all(), *taken])) if taken else old
+
+
+def _not_valid_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
+    """`old` with the NOT VALID flag of each check and foreign key that the schema code declares NOT VALID and the
+    folder's SQL added so (and left so), where the folder has no `meta/_mizzle.json`: drizzle-kit's snapshots have
+    no field for the flag, so `old` says the constraint is valid and generate would drop and add it again."""
+    from dataclasses import replace
+
+    from ..migrations.folder_objects import not_valid_by_sql
+    from .drift import holds_comments
+
+    def flagged(t: Table) -> set[str]:
+        return {c.name for c in t.checks if c.not_valid} | {f.name for f in t.foreign_keys if f.not_valid}
+
+    wanted = {(t.schema, t.name): flagged(t) for t in new.tables if flagged(t)}
+    if not wanted or holds_comments(folder):
+        return old
+    by_sql = not_valid_by_sql(folder)
+    tables, labels = [], []
+    for t in old.tables:
+        names = {n for n in wanted.get((t.schema, t.name), ()) if n in by_sql or n.lower() in by_sql}
+        checks = tuple(replace(c, not_valid=True) if c.name in names and not c.not_valid else c for c in t.checks)
+        fks = tuple(replace(f, not_valid=True) if f.name in names and not f.not_valid else f
+                    for f in t.foreign_keys)
+        labels += [f"{c.name} on {t.name}" for c, o in zip(checks, t.checks, strict=True) if c is not o]
+        labels += [f"{f.name} on {t.name}" for f, o in zip(fks, t.foreign_keys, strict=True) if f is not o]
+        tables.append(t.with_(checks=checks, foreign_keys=fks) if (checks, fks) != (t.checks, t.foreign_keys) else t)
+    if not labels:
+        return old
+    made.append("taken as NOT VALID, as the folder's own SQL added them and left them (drizzle-kit's snapshots have "
+                "no field for the flag): " + ", ".join(labels))
+    return old.with_(tables=tables)
 
 
 def _parts_wanted(old: Schema, new: Schema) -> bool:

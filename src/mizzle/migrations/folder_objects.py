@@ -83,3 +83,25 @@ def _without_comments_and_literals(sql: str) -> str:
     sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
     sql = _DOLLAR_BODY.sub(lambda m: f" {_without_comments_and_literals(m.group(3))} " if m.group(1) else " ", sql)
     return re.sub(r"'(?:[^']|'')*'", "''", sql)
+
+
+_ADD_CONSTRAINT = re.compile(rf"(?is)\bADD\s+CONSTRAINT\s+({_NAME})")
+_UNFLAG = re.compile(rf"(?is)\b(?:VALIDATE\s+CONSTRAINT|DROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?)\s*({_NAME})")
+
+
+def not_valid_by_sql(folder: MigrationFolder) -> set[str]:
+    """The names (as `made_by_sql` gives them) of the constraints the folder's SQL added NOT VALID and neither
+    validated (VALIDATE CONSTRAINT) nor dropped since: drizzle-kit's snapshots have no field for the flag."""
+    left: set[str] = set()
+    for m in folder.migrations(snapshots=False):
+        if not m.exists:
+            continue
+        for stmt in _without_comments_and_literals(m.text).split(";"):
+            adds = list(_ADD_CONSTRAINT.finditer(stmt))
+            events = [(x.start(), _bare(x.group(1)), False) for x in _UNFLAG.finditer(stmt)]
+            for i, x in enumerate(adds):  # each ADD CONSTRAINT up to the next one (ALTER TABLE … ADD …, ADD …)
+                part = stmt[x.end():adds[i + 1].start() if i + 1 < len(adds) else len(stmt)]
+                events.append((x.start(), _bare(x.group(1)), re.search(r"(?i)\bNOT\s+VALID\b", part) is not None))
+            for _, name, flagged in sorted(events, key=lambda e: e[0]):
+                (left.add if flagged else left.discard)(name)
+    return left
