@@ -250,7 +250,7 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                 "1 privileges on types and domains (GRANT / REVOKE): public.small",
                 '1 domain collations (COLLATE): public.code "C"',
                 "1 table storage parameters (WITH (…)): public.tuned (fillfactor=70)",
-                "1 typed tables (OF type): public.pairs of pair",
+                "1 typed tables (OF type; made again as plain tables): public.pairs of pair",
                 "1 column storage (SET STORAGE): body external on public.tuned",
                 "1 column options (SET (n_distinct …)): n (n_distinct=7) on public.tuned",
                 "2 privileges of an object's owner (GRANT / REVOKE to the owner): public.tuned, v on public.t",

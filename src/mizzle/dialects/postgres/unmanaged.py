@@ -172,7 +172,7 @@ KINDS: dict[str, str] = {
         "SELECT n.nspname || '.' || c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')' FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL "
         "AND c.relnamespace = ANY(%(ns)s)"),
-    "typed tables (OF type)": (
+    "typed tables (OF type; made again as plain tables)": (
         "SELECT n.nspname || '.' || c.relname || ' of ' || format_type(c.reloftype, NULL) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 "
         "AND c.relnamespace = ANY(%(ns)s)"),
