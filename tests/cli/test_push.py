@@ -408,6 +408,34 @@ def test_an_extensions_operator_class_is_no_change(opclass: str, tmp_path: Path,
     assert (r.code, r.stdout.strip()) == (0, "No schema changes"), r.stdout
 
 
+UNDECLARED = """
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+doc = sa.Table("doc", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("title", sa.Text),
+               sa.Index("doc_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}))
+"""
+
+
+def test_extensions_and_grants_the_code_declares_none_of_are_left_alone(tmp_path: Path,
+                                                                        pg_url: Callable[..., str]) -> None:
+    """Skyvern's models (a gin_trgm_ops index, no mizzle.pg.Extension) pushed onto the database its Alembic history
+    built (pg_trgm created there): push planned `DROP EXTENSION "pg_trgm"` after making the index that needs it, and
+    PostgreSQL refused the whole push. Schema code that declares no extension, or no grant, tracks none, as its
+    snapshot would (drift and generate leave the database's alone): push drops or revokes none of them."""
+    url = pg_url()
+    _q(url, "CREATE EXTENSION pg_trgm; CREATE EXTENSION citext; "
+            "CREATE TABLE doc (id serial PRIMARY KEY, title text); GRANT SELECT ON doc TO PUBLIC")
+    _project(tmp_path, UNDECLARED)
+    plan = mizzle.push(config=fresh_config(tmp_path), url=url, dry_run=True)
+    assert plan.changes == ["+ index doc_title_trgm on doc"], plan.changes
+    assert mizzle.push(config=fresh_config(tmp_path), url=url).applied
+    assert mizzle.push(config=fresh_config(tmp_path), url=url, dry_run=True).changes == []
+    assert _q(url, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1") == [("citext",),
+                                                                                                 ("pg_trgm",)]
+    assert _q(url, "SELECT has_table_privilege('public', 'doc', 'SELECT')") == [(True,)]
+
+
 def test_data_loss_names_only_the_changes_that_can_lose_values(tmp_path: Path, pg_url: Callable[..., str]) -> None:
     """A type change that keeps every value (varchar(40) → text, timestamp → timestamptz, integer → bigint, a longer
     varchar, boolean → smallint: PowerDNS-Admin's user.confirmed, Boolean in its migrations, SmallInteger in its

@@ -110,6 +110,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
     from ..dialects import ServerError, open_backend
     from ..runner.tracking import TrackingTable
     from ..schema.bookkeeping import set_aside
+    from ..schema.security import as_tracked
     from ..sources.database import scope_for
     from .generate import load_code_schema
 
@@ -127,7 +128,9 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
                 refuse(result.protection, "push", db.masked, override)
             scope = scope_for(config)
             code, renames.declared = load_code_schema(config)
-            code = scope.restrict(code)
+            # what its snapshot would track: no extension or grant declared leaves the database's alone, as
+            # generate and drift do
+            code = scope.restrict(code.with_(security=as_tracked(code.security)))
             if not dry_run:
                 result.lock_wait_s = backend.acquire_lock(lock_timeout, on_wait)
             d = dialects.get(backend.dialect)

@@ -93,6 +93,15 @@ NO_SECURITY = Security()
 NO_DECLARATIONS = Security(extensions=(), grants=())
 
 
+def as_tracked(security: Security) -> Security:
+    """`security` as a snapshot of it tracks it: no extensions, or no grants, is not tracked (a snapshot records
+    none, and reads back as not tracked), so a comparison with it leaves the other side's alone."""
+    from dataclasses import replace
+
+    untracked = {k: None for k in ("extensions", "grants") if not getattr(security, k)}
+    return replace(security, **untracked) if untracked else security
+
+
 def make_security(extensions: object = None, roles: object = None, grants: object = None) -> Security:
     """A Security with each tracked collection in canonical order (None stays None)."""
     def by(items: object, key: object) -> tuple | None:  # type: ignore[type-arg]
