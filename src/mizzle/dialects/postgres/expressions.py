@@ -318,6 +318,22 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
     not said), collation (None: not said; a top-level COLLATE of the expression is the element's, as PostgreSQL
     takes it)), read by PostgreSQL's grammar; the whole text as the expression when it does not parse as an index
     element."""
+    parsed = _parse_index_element(sql)
+    if parsed is not None:
+        return parsed
+    # drizzle-kit's row of an sql`` that is no function call, its ordering (1.x: `"published"::timestamptz(3) desc`)
+    # or operator class (0.x: `lower("name") || ' ' || lower("acronym") gist_trgm_ops`) inside the text: its SQL
+    # puts the expression in parentheses. The longest head that makes an element of `(head) tail` is the expression.
+    if not sql.lstrip().startswith("("):
+        for cut in reversed(_top_level_spaces(sql)):
+            parsed = _parse_index_element(f"({sql[:cut]}) {sql[cut:].strip()}")
+            if parsed is not None:
+                return parsed
+    return sql, None, None, None, None
+
+
+def _parse_index_element(sql: str) -> tuple[str, bool | None, str | None, str | None, str | None] | None:
+    """split_index_element's reading by PostgreSQL's grammar; None when `sql` is no index element."""
     try:
         from pglast import ast, parse_sql
         from pglast.enums import SortByDir, SortByNulls
@@ -333,16 +349,27 @@ def split_index_element(sql: str) -> tuple[str, bool | None, str | None, str | N
             opclass += " (" + ", ".join(f"{d.defname}='{getattr(d.arg, 'sval', None) or getattr(d.arg, 'ival', '')}'"
                                         for d in el.opclassopts) + ")"
         return expr, asc, nulls, opclass, collation
-    except Exception:  # noqa: BLE001
-        # drizzle-kit 1.x's row of `sql\`"published"::timestamptz(3) desc\``: an expression that is not a
-        # function call, its ordering inside the text; its SQL puts the expression in parentheses
-        m = re.fullmatch(r"(.+?)\s+((?:asc|desc)(?:\s+nulls\s+(?:first|last))?|nulls\s+(?:first|last))\s*", sql,
-                         re.I | re.S)
-        if m is not None and not m.group(1).lstrip().startswith("("):
-            head = split_index_element(f"({m.group(1)}) {m.group(2)}")
-            if head[0] != f"({m.group(1)}) {m.group(2)}":
-                return head
-        return sql, None, None, None, None
+    except Exception:  # noqa: BLE001 - not an index element
+        return None
+
+
+def _top_level_spaces(sql: str) -> list[int]:
+    """The offsets of the whitespace in `sql` outside quotes and parentheses (the first of each run)."""
+    out: list[int] = []
+    depth, quote, prev = 0, "", ""
+    for i, ch in enumerate(sql):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch.isspace() and depth == 0 and not prev.isspace() and i > 0:
+            out.append(i)
+        prev = ch
+    return out
 
 
 def index_collations(definition: str) -> tuple[str | None, ...]:
