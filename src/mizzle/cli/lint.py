@@ -49,6 +49,15 @@ def refuse_if_errors(findings: list[Any]) -> None:
                       f"{first.rule}` on the line above the statement.")
 
 
+def refuse_unlinted_dialect(dialect: str) -> None:
+    """A project whose config names a dialect without lint (SQLite): its migrations are not PostgreSQL's, and
+    PostgreSQL's parser would call every statement a syntax error. Without a config a lone file is linted."""
+    from .. import dialects
+
+    if not dialects.get(dialect).lint:
+        raise UsageError(f"mizzle lint checks PostgreSQL migrations; the config says {dialect}")
+
+
 @click.command("lint", epilog="""\b
 Examples:
   mizzle lint                          # every migration of the configured folder
@@ -66,12 +75,10 @@ def lint_command(opts: Options, files: tuple[Path, ...], strict: bool) -> int:
     from ..lint import folder_sql_files, lint_paths
 
     paths = list(files)
+    cfg = opts.load_config()
+    if not paths or cfg.source is not None:
+        refuse_unlinted_dialect(cfg.dialect)
     if not paths:
-        cfg = opts.load_config()
-        from .. import dialects
-
-        if not dialects.get(cfg.dialect).lint:
-            raise UsageError(f"mizzle lint checks PostgreSQL migrations; the config says {cfg.dialect}")
         paths = folder_sql_files(Path(cfg.out_dir))
     for p in paths:
         if not p.is_file():
