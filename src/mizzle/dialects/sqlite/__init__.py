@@ -219,16 +219,22 @@ class SQLiteDialect:
 
     def introspect(self, conn: Any, scope: Any, table: str = "__drizzle_migrations", *, helper: Any = None,
                    unmanaged: list[str] | None = None) -> Schema:
-        from .introspect import introspect
+        from .introspect import in_tables_filter, introspect
 
         if unmanaged is not None:
             unmanaged.extend(self.unmanaged(conn, scope))
-        return introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
+        model = introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
+        return in_tables_filter(model, scope)
 
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
+        from ...schema.model import DEFAULT_SCHEMA
         from .introspect import unmanaged
 
-        return unmanaged(conn, tuple(n for _, n in scope.exclude_tables) if scope is not None else ())
+        if scope is None:
+            return unmanaged(conn, ())
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return unmanaged(conn, (*(n for _, n in scope.exclude_tables),
+                                *(n for n in names if not scope.wants_table(DEFAULT_SCHEMA, n))))
 
     def open_backend(self, url: DatabaseURL, tracking: TrackingTable, *, connect_timeout: float = 10,
                      application_name: str = "mizzle") -> RunnerBackend:

@@ -31,6 +31,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import first_free, fk_name, pk_name, unique_name
+from ...schema.objects import Trigger
 from .lexer import LEXEME
 from .snapshot_1x import fk_name_v1
 from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
@@ -65,6 +66,18 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
     return make_schema("sqlite", tables=tables, objects=introspect_views(conn))
 
 
+def in_tables_filter(model: Schema, scope: Any) -> Schema:
+    """`model` without the tables the config's `tables_filter` leaves out, nor their triggers: not this project's
+    (`tables_filter = ["!itemNotes"]` on Zotero's file)."""
+    if scope is None or not scope.tables:
+        return model
+    kept = [t for t in model.tables if scope.wants_table(t.schema, t.name)]
+    names = {t.name for t in kept}
+    left_out = {t.name for t in model.tables} - names
+    return model.with_(tables=kept, objects=model.objects.where(
+        lambda o: not isinstance(o, Trigger) or o.table not in left_out))
+
+
 _VIRTUAL = re.compile(r"\s*CREATE\s+VIRTUAL\s+TABLE\b.*?\bUSING\s+(\w+)", re.I | re.S)
 
 
@@ -88,7 +101,8 @@ def virtual_tables(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
 
 def unmanaged(conn: sqlite3.Connection, exclude: tuple[str, ...] = ()) -> list[str]:
     """The virtual tables and the triggers whose statement mizzle cannot read (views and the others are managed),
-    and what the model cannot say of a table: one line per kind. `exclude`: tables never reported (tracking)."""
+    and what the model cannot say of a table: one line per kind. `exclude`: tables never reported (tracking, and
+    those `tables_filter` leaves out)."""
     from .views import introspect_triggers
 
     out = []
@@ -103,13 +117,13 @@ def unmanaged(conn: sqlite3.Connection, exclude: tuple[str, ...] = ()) -> list[s
     if names:
         out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
     options = [(t, o) for t, o in table_options(conn)  # a module's own, or the host's
-               if t not in virtual and t not in shadow and not internal_table(t)]
+               if t not in virtual and t not in shadow and not internal_table(t) and t not in exclude]
     if options:
         out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
                    f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
     created = [(name, sql or "") for name, sql in
                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-               if name not in virtual and name not in shadow and not internal_table(name)]
+               if name not in virtual and name not in shadow and not internal_table(name) and name not in exclude]
     unread = [c for name, sql in created for c in _unread_generated(conn, name, sql)]
     if unread:
         out.append("generated columns whose expression mizzle could not read from the table's SQL (read as plain "
