@@ -189,7 +189,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
                             previous=old)
     result.warnings = views_in_the_way(old, changeset.changes) + assumed_key_names(changeset.changes,
                                                                                   folder.migrations)
-    result.warnings += _not_managed(new, folder) + dialect.migrator_hazards(changeset.changes, old)
+    result.warnings += _not_managed(new, folder) + _rewrite_hazards(dialect, changeset.changes, old, folder)
     result.warnings += made + dialect.fails_on_rows(changeset.changes) + _unknown_to_server(dialect, old, new, folder)
     if not custom and not changeset:
         if cache is not None:
@@ -349,7 +349,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
     old = _made_by_sql(old, new, folder, made)
     old = _not_valid_by_sql(old, new, folder, made)
-    folder_sql = functools.cache(partial(_folder_sql, folder))  # read at the first call only
+    folder_sql = functools.cache(partial(all_sql, folder))  # read at the first call only
     old = keys_named_by_sql(old, new, folder_sql)
     old = fks_named_by_sql(old, new, folder_sql, made)
     # both sides in the form PostgreSQL stores (truncated names, default operator classes, …)
@@ -368,7 +368,14 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     return new, changes
 
 
-def _folder_sql(folder: MigrationFolder) -> str:
+def _rewrite_hazards(dialect: Dialect, changes: list[Any], old: Schema, folder: MigrationFolder) -> list[str]:
+    """What the dialect's rewritten changes (SQLite: table rebuilds) do otherwise under drizzle-orm's migrator
+    (`Dialect.migrator_hazards`), and what they make again without (`Dialect.rebuild_losses`)."""
+    return dialect.migrator_hazards(changes, old) + dialect.rebuild_losses(changes, lambda: all_sql(folder))
+
+
+def all_sql(folder: MigrationFolder) -> str:
+    """Every migration's SQL text in the folder, in order (those whose file is missing left out)."""
     return "\n".join(m.text for m in folder.migrations(snapshots=False) if m.sql_path.is_file())
 
 

@@ -17,7 +17,7 @@ from ..schema.diff import Renames, diff
 from ..schema.merge import merge
 from ..schema.model import Schema, Table, make_schema
 from ..schema.naming import implicit_pkey_name
-from .generate import GenerateResult, previous_schema
+from .generate import GenerateResult, all_sql, previous_schema
 
 
 def _spell(dotted: str) -> str:
@@ -92,14 +92,15 @@ def revert(config: Config, tag: str, renames: dict[str, str] | None = None, no_r
     result.sql = render_file(statements, header=[f"-- mizzle: reverts {target.tag}"])
     snap, side_entry = snapshot_from_schema(target_schema, prev_id=prev_id)
     snap = _kept_defaults(folder, snap, migrations[idx - 1] if idx else None)
+    dialect = dialects.get(config.dialect)
+    losses = dialect.rebuild_losses(changeset.changes, lambda: all_sql(folder))  # the folder before this file
     m = folder.add_migration(name or f"revert_{target.tag.split('_', 1)[-1]}", result.sql, snap,
                              prefix=config.prefix, sidecar_entry=side_entry)
     result.tag, result.sql_path = m.tag, m.sql_path
-    dialect = dialects.get(config.dialect)
     warnings = [f"data loss: {c.describe()}" for c in changeset if c.loses_data(dialect.keeps_values)]
     # what fails as soon as a table holds a row, where lint does not say so (as generate warns)
-    return result, warnings + dialect.fails_on_rows(changeset.changes) + dialect.migrator_hazards(changeset.changes,
-                                                                                                   latest)
+    return result, warnings + dialect.fails_on_rows(changeset.changes) + dialect.migrator_hazards(
+        changeset.changes, latest) + losses
 
 
 def _rewritten(changes: list[Any]) -> set[tuple[str, str]]:

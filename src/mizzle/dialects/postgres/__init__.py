@@ -94,6 +94,9 @@ class PostgresDialect:
     def migrator_hazards(self, changes: list[Any], old: Schema) -> list[str]:
         return []  # no table rebuilds: a file's DDL reaches no rows of other tables
 
+    def rebuild_losses(self, changes: list[Any], folder_sql: Callable[[], str]) -> list[str]:
+        return []  # no table rebuilds: a change alters the object in place
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

@@ -112,6 +112,11 @@ class SQLiteDialect:
 
         return rebuilt_parents(changes, old)
 
+    def rebuild_losses(self, changes: list[Any], folder_sql: Callable[[], str]) -> list[str]:
+        from .table_options import rebuilt_options_lost
+
+        return rebuilt_options_lost(changes, folder_sql)
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

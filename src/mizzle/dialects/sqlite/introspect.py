@@ -182,7 +182,7 @@ def table_options(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(table, "STRICT" / "WITHOUT ROWID" / both) for each table created with options after its body."""
     out = []
     for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        text = _without_comments(sql or "")
+        text = without_comments(sql or "")
         tail = text[text.rfind(")") + 1:]
         found = [o for o in ("STRICT", "WITHOUT ROWID") if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
         if found:
@@ -234,7 +234,7 @@ def renames_stated(sql: str, texts: Any) -> None:
     tables: dict[str, str | None] = {}  # each table's name now → its name before the migration (None: made by it)
     columns: dict[tuple[str, str], str | None] = {}  # the same, per (table, column)
     moved: dict[str, tuple[str, dict[str, str]]] = {}  # INSERT … SELECT's target → (its source, {new: old column})
-    text = _without_comments(sql)
+    text = without_comments(sql)
     for m in _NAMES_CHANGED.finditer(text):
         if m["into"] is not None:
             if (move := _moved_columns(text, m.end() - 1)) is not None:
@@ -321,7 +321,7 @@ def _code(text: str) -> Iterator[tuple[int, str]]:
             yield from enumerate(lexeme, m.start())
 
 
-def _without_comments(text: str) -> str:
+def without_comments(text: str) -> str:
     """`text` with each comment replaced by a space, so an expression read from it carries none."""
     return "".join(" " if m[0].startswith(("--", "/*")) else m[0] for m in LEXEME.finditer(text))
 
@@ -414,7 +414,7 @@ def definitions(table: str, sql: str) -> tuple[dict[str, str], list[CheckConstra
     of the table in the order written (the unnamed ones named as the schema-code reader names them)."""
     col_defs: dict[str, str] = {}
     checks: list[CheckConstraint] = []
-    for item in split_top(_body(_without_comments(sql))):
+    for item in split_top(_body(without_comments(sql))):
         if _TABLE_CONSTRAINT.match(item):  # `CHECK(`, or several constraints with no comma between
             found = _checks(item)
         elif m := re.match(rf"\s*(?P<n>{_IDENT})", item):
@@ -482,7 +482,7 @@ def _without_literals(text: str) -> str:
     """`text` with the inside of its '…' literals blanked and its comments dropped, so a keyword inside one is not
     matched (and an apostrophe in a comment, `-- don't`, does not open a literal hiding what follows)."""
     return "".join("'" + " " * (len(m[0]) - 2) + "'" if m[0][0] == "'" else m[0]
-                   for m in LEXEME.finditer(_without_comments(text)))
+                   for m in LEXEME.finditer(without_comments(text)))
 
 
 _REFERENCES = re.compile(rf"(?i)REFERENCES\s+(?P<ref>{_IDENT})")
@@ -501,7 +501,7 @@ def written_keys(sql: str) -> dict[FkKey, list[tuple[str | None, str | None]]]:
     name: its `CONSTRAINT x`, else None (karakeep's `ruleEngineActions_userId_listId_fk`, written by drizzle-kit 1.x
     as `CONSTRAINT … FOREIGN KEY (…)`, was read under the default name, and a module pulled from it dropped it)."""
     out: dict[FkKey, list[tuple[str | None, str | None]]] = {}
-    for item in split_top(_body(_without_comments(sql))):
+    for item in split_top(_body(without_comments(sql))):
         column = None if _TABLE_CONSTRAINT.match(item) else re.match(rf"\s*(?P<n>{_IDENT})", item)
         words = [i for i in _top_level(item) if i == 0 or not (item[i - 1].isalnum() or item[i - 1] in "_$")]
         refs = [(i, m) for i in words if (m := _REFERENCES.match(item, i))]
@@ -537,7 +537,7 @@ def unique_names(sql: str) -> dict[tuple[str, ...], str]:
     as an index named `sqlite_autoindex_<table>_N`, one for all that repeat the same columns: the first name of
     those is its name (as the schema code reader names them, source.distinct_uniques)."""
     out: dict[tuple[str, ...], str] = {}
-    for item in split_top(_body(_without_comments(sql))):
+    for item in split_top(_body(without_comments(sql))):
         column = None if _TABLE_CONSTRAINT.match(item) else re.match(rf"\s*(?P<n>{_IDENT})", item)
         for i in _top_level(item):
             if (i > 0 and (item[i - 1].isalnum() or item[i - 1] in "_$")) or not _UNIQUE.match(item, i) \
@@ -556,7 +556,7 @@ def inline_uniques(sql: str) -> set[str]:
     """The columns (lower case) the CREATE TABLE text `sql` declares UNIQUE in their own definition, unnamed
     (drizzle-kit 1.x's `"k" text PRIMARY KEY UNIQUE`)."""
     out: set[str] = set()
-    for item in split_top(_body(_without_comments(sql))):
+    for item in split_top(_body(without_comments(sql))):
         if _TABLE_CONSTRAINT.match(item) or not (m := re.match(rf"\s*(?P<n>{_IDENT})", item)):
             continue
         rest = item[m.end():]
@@ -663,7 +663,7 @@ def _real_column_names(conn: sqlite3.Connection, table: str, names: tuple[str, .
 def _indexes(conn: sqlite3.Connection, table: str, collations: dict[str, str | None],
              uniques: dict[tuple[str, ...], str]) -> list[Index]:
     """`uniques`: the names the table's text gives its UNIQUE constraints, by their columns (unique_names)."""
-    sqls = {name: _without_comments(sql) if sql else sql for name, sql in
+    sqls = {name: without_comments(sql) if sql else sql for name, sql in
             conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))}
     out = []
     for _, name, unique, origin, _partial in conn.execute(f"PRAGMA index_list({_q(table)})").fetchall():

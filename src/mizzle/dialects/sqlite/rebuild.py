@@ -423,3 +423,4 @@ def rebuilt_parents(changes: list[ch.Change], old: Schema) -> list[str]:
                    f"{' and '.join(what)}; apply it with `mizzle migrate`, or with foreign keys off on that "
                    "connection")
     return out
+

@@ -1,0 +1,58 @@
+"""SQLite tables the folder's SQL made with table options mizzle does not model (STRICT, WITHOUT ROWID), read
+from the SQL text, for `generate` and `revert` to warn when a table rebuild would make such a table without them
+(`Dialect.rebuild_losses`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ...schema import changes as ch
+from .introspect import without_comments
+from .rebuild import RebuildTable
+from .runner import split_sql
+
+# a table's name in a statement: a schema (main., temp.) left out, quoted "…", `…`, […] or bare
+_NAME = r'(?:(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|\w+)\s*\.\s*)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\w+)'
+_CREATE = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME)
+_RENAME = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+RENAME\s+TO\s+" + _NAME + r"\s*;?\s*$")
+_DROP = re.compile(r"(?is)^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?" + _NAME)
+_OPTIONS = ("STRICT", "WITHOUT ROWID")
+
+
+def _unquoted(name: str) -> str:
+    if name[:1] in "\"`[":
+        name = name[1:-1].replace('""', '"') if name[0] == '"' else name[1:-1]
+    return name.lower()  # SQLite's names are case-blind
+
+
+def made_with_options(sql: str) -> dict[str, str]:
+    """The tables the folder's SQL `sql` leaves with table options mizzle does not model (STRICT, WITHOUT ROWID),
+    lower-cased name → the options: each CREATE TABLE read in order, followed through ALTER TABLE … RENAME TO and
+    DROP TABLE."""
+    made: dict[str, str] = {}
+    for statement in split_sql(sql):
+        text = without_comments(statement).strip().rstrip(";")
+        if m := _CREATE.match(text):
+            tail = text[text.rfind(")") + 1:] if not re.search(r"(?is)\bAS\s+SELECT\b", text) else ""
+            found = [o for o in _OPTIONS if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
+            made[_unquoted(m[1])] = ", ".join(found)
+        elif m := _RENAME.match(text):
+            made[_unquoted(m[2])] = made.pop(_unquoted(m[1]), "")
+        elif m := _DROP.match(text):
+            made.pop(_unquoted(m[1]), None)
+    return {name: options for name, options in made.items() if options}
+
+
+def rebuilt_options_lost(changes: list[ch.Change], folder_sql: Callable[[], str]) -> list[str]:
+    """A line for each table rebuild whose table the folder's SQL made STRICT or WITHOUT ROWID: the rebuild's
+    CREATE TABLE makes an ordinary table (mizzle's model has no table options), which a hand edit of the file can
+    keep."""
+    rebuilt = [c for c in changes if isinstance(c, RebuildTable)]
+    if not rebuilt:
+        return []
+    made = made_with_options(folder_sql())
+    return [f"table {c.old.name} was made {made[c.old.name.lower()]} by the folder's SQL, and this migration rebuilds "
+            f"it without (mizzle does not model table options): add {made[c.old.name.lower()]} after the closing "
+            f"parenthesis of its CREATE TABLE `__new_{c.new.name}` in the file to keep them"
+            for c in rebuilt if c.old.name.lower() in made]
