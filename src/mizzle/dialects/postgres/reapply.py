@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from ...schema.model import Schema, Table
+from ...schema.objects import Objects
 
 _ANY_ARRAY = re.compile(r"\b(?:ANY|ALL) \((\(?)ARRAY\[")
 _ARRAY_CAST = re.compile(r"::(?:[a-z_][\w ]*|\"(?:[^\"]|\"\")+\")(?:\(\d+(?:,\s*\d+)?\))?\[\]\)")
@@ -66,8 +67,23 @@ def reapplicable_expression(expr: str) -> str:
 
 def reapplicable(model: Schema) -> Schema:
     """The model with every expression (checks, index expressions and predicates, generated columns, defaults
-    whose cast has a type modifier) written so the server stores it as it is stored now."""
-    return replace(model, tables=tuple(_table(t) for t in model.tables))
+    whose cast has a type modifier, policies' USING / WITH CHECK; views' queries and their indexes' predicates,
+    triggers' WHEN, domains' checks) written so the server stores it as it is stored now."""
+    return replace(model, tables=tuple(_table(t) for t in model.tables), objects=_objects(model.objects))
+
+
+def _optional(expr: str | None) -> str | None:
+    return reapplicable_expression(expr) if expr else expr
+
+
+def _objects(o: Objects) -> Objects:
+    fix = reapplicable_expression
+    views = tuple(replace(v, definition=fix(v.definition),
+                          indexes=tuple(replace(ix, where=_optional(ix.where)) for ix in v.indexes))
+                  for v in o.views)
+    triggers = tuple(replace(t, when=_optional(t.when)) for t in o.triggers)
+    domains = tuple(replace(d, checks=tuple((name, fix(expr)) for name, expr in d.checks)) for d in o.domains)
+    return replace(o, views=views, triggers=triggers, domains=domains)
 
 
 def _table(t: Table) -> Table:
@@ -80,4 +96,5 @@ def _table(t: Table) -> Table:
     # a default whose cast carries a type modifier, as the server prints it (Column.stored_default)
     columns = tuple(replace(c, generated=fix(c.generated)) if c.generated else
                     replace(c, default=c.stored_default) if c.stored_default else c for c in t.columns)
-    return replace(t, checks=checks, indexes=indexes, columns=columns)
+    policies = tuple(replace(p, using=_optional(p.using), with_check=_optional(p.with_check)) for p in t.policies)
+    return replace(t, checks=checks, indexes=indexes, columns=columns, policies=policies)
