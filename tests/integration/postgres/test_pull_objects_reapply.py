@@ -44,3 +44,19 @@ def test_pulled_objects_store_the_same_text_again(tmp_path: Path, run_mizzle) ->
         for url in (source, rebuilt):
             d = run_mizzle(["drift"], cwd=tmp_path, url=url)
             assert d.code == 0, d.stdout + d.stderr
+
+
+def test_pulled_exclusion_predicate_and_expressions_store_the_same_text_again(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """The same text in an exclusion constraint's WHERE and in an element's expression."""
+    with temp_database("mzreap") as source, temp_database("mzreap") as rebuilt:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TABLE ex (id int PRIMARY KEY, kind varchar(10), during tstzrange, "
+                      "EXCLUDE USING gist (during WITH &&) WHERE (kind IN ('x', 'y')), "
+                      "EXCLUDE USING btree ((kind IN ('p', 'q')) WITH =))")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0 and "warning" not in r.stdout + r.stderr, r.stdout + r.stderr
+        assert run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt).code == 0
+        assert schema_dump(rebuilt) == schema_dump(source)
+        d = run_mizzle(["drift"], cwd=tmp_path, url=rebuilt)
+        assert d.code == 0, d.stdout + d.stderr

@@ -66,8 +66,8 @@ def reapplicable_expression(expr: str) -> str:
 
 
 def reapplicable(model: Schema) -> Schema:
-    """The model with every expression (checks, index expressions and predicates, generated columns, defaults
-    whose cast has a type modifier, policies' USING / WITH CHECK; views' queries and their indexes' predicates,
+    """The model with every expression (checks, index expressions and predicates, exclusion constraints' elements
+    and predicates, generated columns, defaults whose cast has a type modifier, policies' USING / WITH CHECK; views' queries and their indexes' predicates,
     triggers' WHEN, domains' checks) written so the server stores it as it is stored now."""
     return replace(model, tables=tuple(_table(t) for t in model.tables), objects=_objects(model.objects))
 
@@ -97,4 +97,8 @@ def _table(t: Table) -> Table:
     columns = tuple(replace(c, generated=fix(c.generated)) if c.generated else
                     replace(c, default=c.stored_default) if c.stored_default else c for c in t.columns)
     policies = tuple(replace(p, using=_optional(p.using), with_check=_optional(p.with_check)) for p in t.policies)
-    return replace(t, checks=checks, indexes=indexes, columns=columns, policies=policies)
+    excludes = tuple(replace(x, where=_optional(x.where),
+                             elements=tuple(replace(e, expression=fix(e.expression)) if e.is_expression else e
+                                            for e in x.elements))
+                     for x in t.excludes)
+    return replace(t, checks=checks, indexes=indexes, columns=columns, policies=policies, excludes=excludes)
