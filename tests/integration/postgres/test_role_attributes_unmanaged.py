@@ -1,5 +1,6 @@
 """A role a policy or grant names has attributes beyond the ones `Role(…)` states (create_db, create_role,
-inherit): Windmill's `windmill_admin WITH BYPASSRLS`, an application role's LOGIN. The pulled module declares
+inherit), or is a member of another role: Windmill's `windmill_admin WITH BYPASSRLS` and `GRANT windmill_user TO
+windmill_admin`, an application role's LOGIN. The pulled module declares
 `Role("windmill_admin")`, whose `CREATE ROLE` where the role is missing makes it without them: pull, drift and
 verify say so instead of dropping them without a word (but of the role they connect as, which exists wherever
 it migrates)."""
@@ -23,6 +24,7 @@ def test_role_attributes_mizzle_does_not_state_are_listed(tmp_path: Path, run_mi
             c.execute(f'CREATE ROLE "{bypass}" WITH BYPASSRLS')
             c.execute(f'CREATE ROLE "{login}" WITH LOGIN CONNECTION LIMIT 5')
             c.execute(f'CREATE ROLE "{plain}" WITH CREATEDB')
+            c.execute(f'GRANT "{plain}" TO "{bypass}"')  # Windmill's GRANT windmill_user TO windmill_admin
         with temp_database("mzra") as source:
             with psycopg.connect(source, autocommit=True) as c:
                 c.execute("CREATE TABLE t (id int PRIMARY KEY)")
@@ -35,8 +37,8 @@ def test_role_attributes_mizzle_does_not_state_are_listed(tmp_path: Path, run_mi
             assert r.code == 0, r.stdout + r.stderr
             for out in (r.stdout + r.stderr, (d := run_mizzle(["drift"], cwd=tmp_path, url=source)).stdout + d.stderr):
                 line = next((ln for ln in out.splitlines() if "role attributes" in ln), "")
-                assert f"{bypass}: BYPASSRLS" in line and f"{login}: LOGIN, CONNECTION LIMIT 5" in line, out
-                assert plain not in line  # CREATEDB is Role(create_db=True)
+                assert f"{bypass}: BYPASSRLS, MEMBER OF {plain}" in line and f"{login}: LOGIN, CONNECTION LIMIT 5" in line, out
+                assert f"{plain}:" not in line  # CREATEDB is Role(create_db=True)
                 assert "SUPERUSER" not in line  # the role mizzle connects as is there wherever it migrates
             assert d.code == 0, d.stdout + d.stderr
     finally:

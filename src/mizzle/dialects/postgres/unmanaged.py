@@ -59,8 +59,8 @@ def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "
 PARTITION_INDEX_NAMES = "partition index names"
 
 # kind (plural, as printed) → a query of the names, each one text column; %(ns)s: the namespace oids in scope
-ROLE_ATTRIBUTES = ("role attributes a Role(…) does not state (a CREATE ROLE where the role is missing makes it "
-                   "without them: ALTER ROLE in a migration of your own)")
+ROLE_ATTRIBUTES = ("role attributes and memberships a Role(…) does not state (a CREATE ROLE where the role is "
+                   "missing makes it without them: ALTER ROLE, GRANT role in a migration of your own)")
 
 KINDS: dict[str, str] = {
     "foreign tables": _rel("f"),
@@ -213,16 +213,19 @@ KINDS: dict[str, str] = {
         "(SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a "
         "WHERE a.grantee = 0 AND a.privilege_type = 'USAGE')"),
     # the attributes of a role the scope's policies or grants name beyond those `Role(…)` states (CREATEDB,
-    # CREATEROLE, INHERIT): Windmill's `windmill_admin WITH BYPASSRLS`; the pulled `Role(…)` makes a missing role
-    # without them (not the connecting role's: it is there wherever the migrations run as it)
+    # CREATEROLE, INHERIT), and the roles it is a member of: Windmill's `windmill_admin WITH BYPASSRLS`, `GRANT
+    # windmill_user TO windmill_admin`; the pulled `Role(…)` makes a missing role without them (not the connecting role's: it is there wherever the migrations run as it)
     ROLE_ATTRIBUTES: (
         "SELECT r.rolname || ': ' || concat_ws(', ', CASE WHEN r.rolsuper THEN 'SUPERUSER' END, "
         "CASE WHEN r.rolcanlogin THEN 'LOGIN' END, CASE WHEN r.rolreplication THEN 'REPLICATION' END, "
         "CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' END, "
         "CASE WHEN r.rolconnlimit <> -1 THEN 'CONNECTION LIMIT ' || r.rolconnlimit END, "
-        "CASE WHEN r.rolvaliduntil IS NOT NULL THEN 'VALID UNTIL ' || r.rolvaliduntil END) "
-        "FROM pg_roles r WHERE r.rolname !~ '^pg_' AND r.rolname <> current_user AND (r.rolsuper OR r.rolcanlogin OR r.rolreplication "
-        "OR r.rolbypassrls OR r.rolconnlimit <> -1 OR r.rolvaliduntil IS NOT NULL) AND ("
+        "CASE WHEN r.rolvaliduntil IS NOT NULL THEN 'VALID UNTIL ' || r.rolvaliduntil END, "
+        "(SELECT 'MEMBER OF ' || string_agg(quote_ident(g.rolname), ', ' ORDER BY g.rolname) "
+        "FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)) "
+        "FROM pg_roles r WHERE r.rolname !~ '^pg_' AND r.rolname <> current_user AND (r.rolsuper OR r.rolcanlogin "
+        "OR r.rolreplication OR r.rolbypassrls OR r.rolconnlimit <> -1 OR r.rolvaliduntil IS NOT NULL "
+        "OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid)) AND ("
         "r.oid IN (SELECT unnest(p.polroles) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
         "WHERE c.relnamespace = ANY(%(ns)s)) "
         "OR r.oid IN (SELECT a.grantee FROM pg_class c, aclexplode(c.relacl) a WHERE c.relkind IN "
