@@ -212,6 +212,14 @@ KINDS: dict[str, str] = {
         "SELECT n.nspname FROM pg_namespace n WHERE n.oid = ANY(%(ns)s) AND n.nspname = 'public' AND NOT EXISTS "
         "(SELECT 1 FROM aclexplode(coalesce(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a "
         "WHERE a.grantee = 0 AND a.privilege_type = 'USAGE')"),
+    # an extension (`Extension(…, schema=…)`, database-wide) in a schema the scope leaves out: Windmill's `uuid-ossp`
+    # in `extensions`, pulled with schema_filter = ["public"]; its CREATE EXTENSION … SCHEMA fails where that schema
+    # was not made first (public and pg_catalog are in every database)
+    "extensions in a schema outside the scope (schema_filter): make the schema first wherever their CREATE EXTENSION "
+    "runs": (
+        "SELECT e.extname || ' (' || n.nspname || ')' FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname <> 'plpgsql' AND NOT (e.extnamespace = ANY(%(ns)s)) "
+        "AND n.nspname NOT IN ('public', 'pg_catalog')"),
     # the attributes of a role the scope's policies or grants name beyond those `Role(…)` states (CREATEDB,
     # CREATEROLE, INHERIT), and the roles it is a member of: Windmill's `windmill_admin WITH BYPASSRLS`, `GRANT
     # windmill_user TO windmill_admin`; the pulled `Role(…)` makes a missing role without them (not the connecting role's: it is there wherever the migrations run as it)
