@@ -27,3 +27,16 @@ def test_the_inverse_of_an_added_value_converts_the_columns_using_the_type() -> 
     assert [(k, c.name) for k, c in inverse.usages] == [(("public", "people"), "mood")]
     sql = "\n".join(s.sql for s in render([inverse]))
     assert 'ALTER TABLE "public"."people" ALTER COLUMN "mood" SET DATA TYPE' in sql, sql
+
+
+def test_a_rebuild_names_the_values_it_adds_as_well_as_those_it_removes() -> None:
+    """Kestra's `ALTER TYPE queue_type RENAME VALUE '…Flow' TO '…FlowWithSource'` and a value added at its end,
+    seen by drift against the pulled snapshot: the line said only `- values '…Flow'`, as if the type had lost a
+    value and gained none."""
+    changes = diff(_schema(("ok", "sad", "meh")), _schema(("ok", "blue", "meh", "happy")), Renames(none=True)).changes
+    rebuilt = [c for c in changes if isinstance(c, RecreateEnum)]
+    assert [c.describe() for c in rebuilt] == [
+        "~ enum mood: - values 'sad'; + values 'blue', 'happy' (type rebuilt, 1 column(s) converted)"]
+    moved = diff(_schema(("ok", "sad")), _schema(("sad", "ok")), Renames(none=True)).changes
+    assert [c.describe() for c in moved if isinstance(c, RecreateEnum)] == [
+        "~ enum mood: values reordered (type rebuilt, 1 column(s) converted)"]

@@ -145,7 +145,9 @@ class RecreateEnum(Change):
 
     def describe(self) -> str:
         removed = [v for v in self.old.values if v not in self.new.values]
-        what = f"- values {', '.join(map(repr, removed))}" if removed else "values reordered"
+        added = [v for v in self.new.values if v not in self.old.values]  # a value renamed is one of each
+        parts = [f"{sign} values {', '.join(map(repr, vs))}" for sign, vs in (("-", removed), ("+", added)) if vs]
+        what = "; ".join(parts) or "values reordered"
         return f"~ enum {table_label(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
 
 
