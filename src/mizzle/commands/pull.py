@@ -135,9 +135,21 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
                         enums=len(model.enums), sequences=len(model.sequences))
     result.unmanaged = unmanaged
     result.warnings = warnings + [f"not pulled (mizzle does not manage it): {x}" for x in model.objects.unmanaged]
-    result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope) + _collations_unknown(model)
+    result.warnings += _reads_outside(model, scope) + _calls_outside(model, scope) + _functions_outside(model)
+    result.warnings += _collations_unknown(model)
     result.warnings += bookkeeping + parts_warning
     return m, result
+
+
+def _functions_outside(model: Schema) -> list[str]:
+    """A warning per function of a schema the pulled model does not make that its defaults, checks, indexes,
+    policies, views or SQL bodies call (Supabase's `auth.uid()` pulled with `schema_filter = ["public"]`): the
+    baseline's statements fail wherever it is missing, as generate says of the same calls."""
+    from ..schema.model import Schema
+    from ..schema.outside_calls import calls_outside
+
+    return [f"the baseline: {w}" for w in
+            calls_outside(dialects.get(model.dialect).reader, Schema(dialect=model.dialect), model)]
 
 
 def _collations_unknown(model: Schema) -> list[str]:
