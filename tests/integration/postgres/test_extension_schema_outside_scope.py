@@ -37,3 +37,20 @@ def test_an_extension_in_a_schema_outside_the_scope_is_named(tmp_path: Path, run
         (whole / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n')
         r = run_mizzle(["pull"], cwd=whole, url=source)
         assert r.code == 0 and "outside" not in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def test_a_default_using_a_sequence_outside_the_scope_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """`DEFAULT nextval('other.ids')` on a table pulled with `schema_filter = ["public"]`: the baseline's CREATE
+    TABLE fails wherever `other.ids` is missing; pull and drift say so."""
+    with temp_database("mzexs") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE SCHEMA other")
+            c.execute("CREATE SEQUENCE other.ids")
+            c.execute("CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('other.ids'))")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n'
+                                              'schema_filter = ["public"]\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert r.code == 0 and d.code == 0, r.stdout + r.stderr + d.stdout + d.stderr
+        for out in (r.stdout + r.stderr, d.stdout + d.stderr):
+            assert "sequences of a schema outside" in out and "other.ids (default of public.t.id)" in out, out

@@ -220,6 +220,18 @@ KINDS: dict[str, str] = {
         "SELECT e.extname || ' (' || n.nspname || ')' FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname <> 'plpgsql' AND NOT (e.extnamespace = ANY(%(ns)s)) "
         "AND n.nspname NOT IN ('public', 'pg_catalog')"),
+    # a sequence of a schema the scope leaves out that a pulled column's default takes its values from
+    # (`DEFAULT nextval('other.ids')`): the baseline names it, and its CREATE TABLE fails where it is missing
+    "sequences of a schema outside the scope (schema_filter) a default uses: the baseline names the sequence and "
+    "needs it wherever it runs": (
+        "SELECT sn.nspname || '.' || s.relname || ' (default of ' || n.nspname || '.' || c.relname || '.' "
+        "|| a.attname || ')' FROM pg_attrdef ad JOIN pg_class c ON c.oid = ad.adrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum "
+        "JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid "
+        "AND d.refclassid = 'pg_class'::regclass "
+        "JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace "
+        "WHERE c.relnamespace = ANY(%(ns)s) AND NOT (s.relnamespace = ANY(%(ns)s))"),
     # the attributes of a role the scope's policies or grants name beyond those `Role(…)` states (CREATEDB,
     # CREATEROLE, INHERIT), and the roles it is a member of: Windmill's `windmill_admin WITH BYPASSRLS`, `GRANT
     # windmill_user TO windmill_admin`; the pulled `Role(…)` makes a missing role without them (not the connecting role's: it is there wherever the migrations run as it)
