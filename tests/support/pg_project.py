@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from mizzle.config import load_config
 
@@ -12,6 +14,18 @@ def write_project(root: Path, source: str) -> None:
     (root / "app").mkdir(parents=True, exist_ok=True)
     (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n')
     (root / "app" / "schema.py").write_text(source)
+
+
+def write_drizzle_folder(root: Path, snapshot: dict[str, Any], sql: str, schema: str) -> None:
+    """A drizzle-kit 0.x folder `root/drizzle` of one migration, 0000_init (its SQL and snapshot as given), and a
+    mizzle.toml whose schema code is the module `schema` (a file name in `root`)."""
+    meta = root / "drizzle" / "meta"
+    meta.mkdir(parents=True)
+    (meta / "0000_snapshot.json").write_text(json.dumps(snapshot, indent=2))
+    (meta / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": 0, "version": "7", "when": 1700000000000, "tag": "0000_init", "breakpoints": True}]}, indent=2))
+    (root / "drizzle" / "0000_init.sql").write_text(sql)
+    (root / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["{schema}"]\nout = "drizzle"\n')
 
 
 def fresh_config(root: Path):  # type: ignore[no-untyped-def]

@@ -7,11 +7,11 @@ validated later, or added valid, stays a difference."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
+from pg_project import write_drizzle_folder
 
 from mizzle.commands.generate import generate
 from mizzle.config import load_config
@@ -70,13 +70,7 @@ child = sa.Table(
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     monkeypatch.setenv("MIZZLE_NO_CACHE", "1")
-    meta = tmp_path / "drizzle" / "meta"
-    meta.mkdir(parents=True)
-    (meta / "0000_snapshot.json").write_text(json.dumps(SNAPSHOT, indent=2))
-    (meta / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
-        {"idx": 0, "version": "7", "when": 1700000000000, "tag": "0000_init", "breakpoints": True}]}, indent=2))
-    (tmp_path / "drizzle" / "0000_init.sql").write_text(SQL)
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["not_valid_code.py"]\nout = "drizzle"\n')
+    write_drizzle_folder(tmp_path, SNAPSHOT, SQL, "not_valid_code.py")
     return tmp_path
 
 
