@@ -63,7 +63,7 @@ def pg_url(pg_available: bool) -> Iterator[Callable[..., str]]:
     from pgtools import drop_later
 
     for name in created:
-        drop_later(name, _admin_connect)
+        drop_later(name, PG_ADMIN_URL)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import CliResult, MigrationsDir, statements
+from pgtools import drain_drops
 
 from mizzle.dialects.postgres.runner import lock_key
 from mizzle.runner.tracking import TrackingTable
@@ -266,6 +267,7 @@ def _server_checks_passwords(url: str) -> bool:
         return True
     finally:
         with psycopg.connect(url, autocommit=True) as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f"DROP ROLE {role}")
 
 
@@ -351,6 +353,7 @@ def test_no_permission_on_the_tracking_schema(project) -> None:  # type: ignore[
         with psycopg.connect(url, autocommit=True) as c:
             c.execute(f"DROP OWNED BY {role}")
             c.execute(f"REVOKE ALL ON DATABASE \"{dbname}\" FROM {role}")
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f"DROP ROLE {role}")
 
 

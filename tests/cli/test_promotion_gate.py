@@ -9,6 +9,7 @@ import json
 import psycopg
 import pytest
 from conftest import MigrationsDir, statements
+from pgtools import drain_drops
 
 pytestmark = pytest.mark.pg
 
@@ -148,6 +149,7 @@ def test_gate_reads_staging_with_a_read_only_role(migrations_dir: MigrationsDir,
             c.execute(f'DROP OWNED BY "{role}"')
         with admin() as c:
             c.execute(f'REVOKE ALL ON DATABASE "{staging_db}" FROM "{role}"')
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE "{role}"')
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import PG_ADMIN_URL, CliResult, MigrationsDir, statements
+from pgtools import drain_drops
 
 from mizzle.commands.protect import protected_environment
 from mizzle.config import Config, Environment
@@ -79,6 +80,7 @@ def test_an_unreadable_mark_counts_as_protected(tmp_path: Path, pg_url: Callable
         assert r.code == 6, r.stderr
         assert "cannot be read" in r.first_error_line and "counts as protected" in r.first_error_line
     finally:
+        drain_drops()  # the databases queued for dropping hold grants to it
         admin.execute(f'DROP ROLE IF EXISTS "{role}"')
         admin.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
-from pgtools import schema_dump, temp_database
+from pgtools import drain_drops, schema_dump, temp_database
 
 from mizzle.errors import SchemaLoadError
 from mizzle.sources.sqlalchemy import schema_from_metadata
@@ -94,6 +94,7 @@ def test_privileges_on_inherited_columns_pull_load_and_rebuild(tmp_path: Path, r
                 assert a.execute(acl).fetchall() == b.execute(acl).fetchall() != []
     finally:
         with admin() as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 

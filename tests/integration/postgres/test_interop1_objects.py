@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgtools import admin, schema_dump, temp_database
+from pgtools import admin, drain_drops, schema_dump, temp_database
 from test_interop1_pg import INTEROP1, kit_generate, migration_dirs, node, orm_migrate_stepwise
 
 from mizzle.commands.generate import generate
@@ -42,6 +42,7 @@ def roles() -> Iterator[dict[str, str]]:
     yield names
     with admin() as c:
         for n in names.values():
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{n}"')
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from pgtools import admin, temp_database
+from pgtools import admin, drain_drops, temp_database
 
 from mizzle.dialects.postgres import ddl_watch
 from mizzle.dialects.postgres.introspect import Scope, introspect
@@ -34,6 +34,7 @@ def role() -> Iterator[str]:
         server.execute(f'CREATE ROLE "{name}"')
     yield name
     with admin() as server:
+        drain_drops()  # the databases queued for dropping hold grants to it
         server.execute(f'DROP ROLE "{name}"')
 
 

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from pgtools import admin, temp_database
+from pgtools import admin, drain_drops, temp_database
 
 from mizzle.errors import StatementFailed
 from mizzle.runner.migrate import migrate
@@ -36,4 +36,5 @@ def test_a_role_another_database_made_is_named_as_the_servers(pg_available: bool
         assert "mizzle baseline" not in text
     finally:
         with admin() as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{role}"')

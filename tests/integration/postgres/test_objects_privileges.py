@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_project import assert_clean, fresh_config, write_project
-from pgtools import admin, temp_database
+from pgtools import admin, drain_drops, temp_database
 
 import mizzle
 from mizzle.commands.generate import generate
@@ -90,6 +90,7 @@ def role() -> Iterator[str]:
     name = f"mz_priv_{uuid.uuid4().hex[:8]}"
     yield name
     with admin() as c:
+        drain_drops()  # the databases queued for dropping hold grants to it
         c.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 

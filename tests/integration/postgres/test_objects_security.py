@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_project import assert_clean, fresh_config, write_project
-from pgtools import admin, schema_dump, temp_database
+from pgtools import admin, drain_drops, schema_dump, temp_database
 
 import mizzle
 from mizzle.commands.drift import drift
@@ -96,6 +96,7 @@ def role() -> Iterator[str]:
     name = f"mz_sec_{uuid.uuid4().hex[:8]}"
     yield name
     with admin() as c:
+        drain_drops()  # the databases queued for dropping hold grants to it
         c.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 
@@ -348,9 +349,11 @@ def test_pull_declares_the_roles_policies_and_grants_name(tmp_path: Path, role: 
             text = pull(load_config(project / "mizzle.toml"), url, mark=False).schema_path.read_text()
         finally:
             with admin() as c:
+                drain_drops()  # the databases queued for dropping hold grants to it
                 c.execute(f'DROP ROLE "{other}"')
     assert f'Role("{role}", create_db=True, inherit=False)' in text and other not in text, text
     with admin() as c:  # the source database is gone: so can the role be
+        drain_drops()  # the databases queued for dropping hold grants to it
         c.execute(f'DROP ROLE "{role}"')
     with temp_database("mzsec") as fresh:
         mizzle.migrate(url=fresh, folder=project / "migrations")

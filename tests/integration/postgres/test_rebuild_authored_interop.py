@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pgtools import url_for
+from pgtools import drain_drops, url_for
 
 from mizzle.commands.verify import rebuild_snapshots
 from mizzle.config import load_config
@@ -152,6 +152,7 @@ def test_drizzle_kit_finds_no_changes_after_rebuild(fixture: str, node: str, pg_
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
@@ -211,6 +212,7 @@ def test_drizzle_kit_1x_finds_no_changes_after_rebuild(fixture: str, pg_availabl
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with psycopg.connect(url_for("postgres"), autocommit=True) as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pgtools import admin, temp_database
+from pgtools import admin, drain_drops, temp_database
 
 pytestmark = pytest.mark.pg
 
@@ -44,4 +44,5 @@ def test_role_attributes_mizzle_does_not_state_are_listed(tmp_path: Path, run_mi
     finally:
         with admin() as c:
             for role in (bypass, login, plain):
+                drain_drops()  # the databases queued for dropping hold grants to it
                 c.execute(f'DROP ROLE IF EXISTS "{role}"')

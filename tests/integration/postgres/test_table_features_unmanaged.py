@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pgtools import temp_database
+from pgtools import drain_drops, temp_database
 
 pytestmark = pytest.mark.pg
 
@@ -223,6 +223,7 @@ def test_objects_owned_by_another_role_are_listed_once_per_role(tmp_path: Path, 
                 lines = [ln for ln in r.stderr.splitlines() if "not managed by mizzle" in ln]
                 assert lines == [want], r.stderr
         finally:
+            drain_drops()  # the databases queued for dropping hold grants to it
             _execute(db, "ALTER EXTENSION plpgsql DROP VIEW ext_v", f'DROP OWNED BY "{role}"',
                      f'DROP ROLE "{role}"')
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pg_history
 import pytest
 from pg_project import fresh_config, write_project
-from pgtools import HOST, PORT, USER, admin, url_for
+from pgtools import HOST, PORT, USER, admin, drain_drops, url_for
 from subprocs import sigint_default
 
 from mizzle.commands.generate import generate
@@ -96,6 +96,7 @@ def test_roles_the_migrations_create_are_dropped_after_the_replay(tmp_path: Path
             assert roles == {kept}
     finally:
         with admin() as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{made}"')
             c.execute(f"DROP ROLE IF EXISTS {kept}")
 
@@ -164,6 +165,7 @@ def test_no_permission_to_create_a_scratch_database(tmp_path: Path, run_mizzle) 
         assert ok.code == 0, ok.stderr
     finally:
         with admin() as c:
+            drain_drops()  # the databases queued for dropping hold grants to it
             c.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 

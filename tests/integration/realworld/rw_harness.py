@@ -172,7 +172,7 @@ def temp_database(admin_url: str, prefix: str) -> Iterator[str]:
     try:
         yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        drop_later(name, lambda: _admin(admin_url))
+        drop_later(name, admin_url)
 
 
 def schema_dump(url: str) -> str:

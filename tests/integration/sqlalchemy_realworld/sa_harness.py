@@ -356,7 +356,7 @@ def databases(prefix: str, keep: bool = False, setup_sql: tuple[str, ...] = ()) 
     finally:
         if not keep:
             for name in made:
-                drop_later(name, _admin)
+                drop_later(name, PG_ADMIN_URL)
 
 
 def dump(url: str) -> list[str]:
