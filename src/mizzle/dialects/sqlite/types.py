@@ -185,14 +185,15 @@ def _balanced(s: str) -> bool:
 
 # create_all's spellings of the SQLAlchemy types mizzle writes in drizzle-kit's: a declared type (lower case, as
 # introspection gives it) → the drizzle-kit types source.type_of gives the same SQLAlchemy type
-# (SQL's own character spellings too, as TypeORM's SQLite driver declares them: `character(7)`, `varying character(40)`)
+# (SQL's own character spellings too, as TypeORM's SQLite driver declares them: `character(7)`, `varying character(40)`;
+# `uuid`: the upper-case sa.UUID, which create_all declares so where the generic sa.Uuid is CHAR(32))
 _CHARS = r"varchar|char|nvarchar|nchar|character|character varying|varying character|native character"
 _CREATE_ALL_TYPES = [
     (re.compile(r"(integer|int|bigint|smallint|boolean)"), ("integer",)),
     (re.compile(r"(float|real|double|double precision)(\(\d+\))?"), ("real",)),
     (re.compile(r"(numeric|decimal)(\(\d+(, \d+)?\))?"), ("numeric",)),
     (re.compile(rf"({_CHARS})\s*\((?P<n>\d+)\)"), ("text({n})", "text")),
-    (re.compile(rf"({_CHARS}|text|clob|json|jsonb|date|datetime|time|timestamp)"), ("text",)),
+    (re.compile(rf"({_CHARS}|text|clob|json|jsonb|uuid|date|datetime|time|timestamp)"), ("text",)),
     (re.compile(r"blob"), ("blob",)),
 ]
 
