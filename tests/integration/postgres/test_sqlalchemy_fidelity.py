@@ -180,6 +180,16 @@ CASES = {
     "typmod_server_form": HEAD + ('t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), '
                                   'sa.Column("ts", postgresql.TIMESTAMP(precision=7)), '
                                   'sa.Column("tm", postgresql.TIME(precision=9, timezone=True)))\n'),
+    # a TypeDecorator whose load_dialect_impl returns `dialect.type_descriptor(sa.Text())` (advanced-alchemy's
+    # EncryptedText, as litestar-fullstack's user_oauth_account.access_token uses it): the psycopg driver's dialect
+    # adapts that Text to its own String, so create_all through psycopg (asyncpg, pg8000 alike) writes VARCHAR;
+    # psycopg2's keeps TEXT. Under SQLAlchemy 2.0, whose default PostgreSQL dialect is psycopg2's, mizzle wrote
+    # text, and baseline on a database create_all built through psycopg said `type text → varchar` (this case
+    # fails there; under 2.1, whose default is psycopg's, it passed already)
+    "decorator_type_descriptor": HEAD + (
+        'class Sealed(sa.TypeDecorator):\n    impl = sa.String\n    cache_ok = True\n'
+        '    def load_dialect_impl(self, dialect):\n        return dialect.type_descriptor(sa.Text())\n'
+        't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("token", Sealed()))\n'),
     # names under SQLAlchemy's 63-character limit but over 63 bytes: the server keeps 63 bytes
     "multibyte_names": HEAD.replace("md = sa.MetaData()", 'md = sa.MetaData(naming_convention={"uq": "uq_%(column_0_name)s_ééééééééééééééééééééééééé"})') + (
         't = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer, unique=True), '

@@ -71,7 +71,10 @@ from .types import (
     stored_precision,
 )
 
-_PG = pg.dialect(paramstyle="named")  # not pyformat: a `%` in SQL text (LIKE 'a%') is not escaped to `%%`
+# psycopg's dialect, the driver mizzle connects with, whatever SQLAlchemy's default (psycopg2's under 2.0): a
+# TypeDecorator's `dialect.type_descriptor(sa.Text())` is VARCHAR through psycopg's, TEXT through psycopg2's.
+# Named paramstyle, not pyformat: a `%` in SQL text (LIKE 'a%') is not escaped to `%%`
+_PG = pg.psycopg.dialect(paramstyle="named")
 
 
 def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]],
