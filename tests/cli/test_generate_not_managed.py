@@ -489,3 +489,48 @@ sa.event.listen(term, "after_create", sa.DDL(
     assert "CREATE TRIGGER" in sql
     assert [w.split(" (")[0] for w in warned] == [
         "DDL CREATE TRIGGER term_search_vector_trigger BEFORE UPDATE OR INSERT ON core.term F…"], warned
+
+
+EXPRESSIONS = '''
+import sqlalchemy as sa
+from mizzle.pg import CompositeType
+
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
+# Netflix/dispatch's search/fulltext/expressions.sql, listened for before_create on the MetaData: one DDL making a
+# composite type and the functions using it (bodies with semicolons of their own)
+sa.event.listen(metadata, "before_create", sa.DDL(\'\'\'DROP TYPE IF EXISTS tsq_state CASCADE;
+
+CREATE TYPE tsq_state AS (search_query text, tokens text[]);
+
+CREATE OR REPLACE FUNCTION tsq_append_current_token(state tsq_state)
+RETURNS tsq_state AS $$
+BEGIN
+    state.tokens := array_append(state.tokens, 'x;CREATE FUNCTION not_one()');
+    RETURN state;
+END;
+$$ LANGUAGE plpgsql IMMUTABLE;
+
+-- CREATE FUNCTION commented_out() …;
+COMMENT ON TYPE tsq_state IS E'the parser\\\\'s state; CREATE FUNCTION not_two() /* a string */';
+CREATE OR REPLACE FUNCTION "tsq_parse"(search_query text) RETURNS tsquery AS $_$
+    SELECT to_tsquery($1);
+$_$ LANGUAGE SQL IMMUTABLE;
+\'\'\'))
+'''
+
+
+def test_a_listener_making_several_objects_is_named_until_the_code_declares_them_all(
+        tmp_path: Path, run_mizzle: Callable[..., object]) -> None:
+    """Netflix/dispatch's expressions.sql makes the composite type tsq_state and the tsq_* functions in one DDL. Its
+    warning advised mizzle.pg.CompositeType (the first statement's object) only, and once tsq_state was declared so
+    the listener was taken for one making what the code declares: not named at all, the functions in no migration.
+    Every statement of the DDL counts (not the text of a string, a comment or a dollar-quoted body)."""
+    warned, _ = _generate(tmp_path, run_mizzle, EXPRESSIONS)
+    assert len(warned) == 1 and "mizzle.pg.CompositeType" in warned[0] and "mizzle.pg.Function" in warned[0], warned
+    assert "tsq_append_current_token, tsq_parse" in warned[0] and "not_one" not in warned[0], warned
+    assert "commented_out" not in warned[0] and "not_two" not in warned[0], warned
+    declared = EXPRESSIONS + '\ntsq = CompositeType("tsq_state", {"search_query": "text", "tokens": "text[]"})\n'
+    (tmp_path / "b").mkdir()
+    warned, _ = _generate(tmp_path / "b", run_mizzle, declared)
+    assert len(warned) == 1 and "tsq_append_current_token" in warned[0] and "mizzle.pg.Function" in warned[0], warned

@@ -105,9 +105,9 @@ def view_stand_ins(items: list[FoundMetaData], dialect: str) -> dict[str, set[in
     for item in items:
         for event in ("before_create", "after_create"):
             for listener in getattr(getattr(item.metadata.dispatch, event), "listeners", ()):
-                made = _ddl_object(ddl_statement(listener, sa_name))
-                if made is not None and made[0] == "view":
-                    out.setdefault(made[1], set()).add(id(item.metadata))
+                for kind, name in _ddl_objects(ddl_statement(listener, sa_name)):
+                    if kind == "view":
+                        out.setdefault(name, set()).add(id(item.metadata))
     return out
 
 
@@ -161,8 +161,9 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                 if isinstance(owner, sa.types.SchemaType) or not _runs_on(listener, dialect):
                     continue
                 statement = ddl_statement(listener, sa_name)
-                if _ddl_object(statement) in declared or getattr(listener, "__module__", None) in own_types:
-                    continue
+                made = [o for o in _ddl_objects(statement) if o not in declared]
+                if (made == [] and _ddl_objects(statement)) or getattr(listener, "__module__", None) in own_types:
+                    continue  # it makes only what the code declares, or a type that makes itself
                 runs = "drop_all" if event.endswith("_drop") else "create_all"
                 if listener in theirs:
                     whom = "every Table" if isinstance(target, sa.Table) else "every MetaData"
@@ -170,7 +171,7 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                                         f"listened for on the class): {runs} runs it, mizzle's migrations do not")
                     continue
                 out.append(f"{_listener_text(listener, statement)} ({event} on {where}): {runs} runs it, mizzle's "
-                           f"migrations do not — {_declare_instead(statement, dialect)}")
+                           f"migrations do not — {_declare_instead(statement, made, dialect)}")
     return out + list(on_class.values())
 
 
@@ -187,8 +188,8 @@ def unfilled_search_vectors(seen: dict[tuple[str, str], tuple[Any, str]], trigge
     with_trigger = {(t.schema, t.table) for t in triggers}
     found: list[str] = []
     for key, (table, _) in sorted(seen.items()):
-        made = [_ddl_object(ddl_statement(listener, sa_name)) for listener in table.dispatch.after_create]
-        if key in with_trigger or any(m is not None and m[0] == "trigger" for m in made):
+        made = [o for listener in table.dispatch.after_create for o in _ddl_objects(ddl_statement(listener, sa_name))]
+        if key in with_trigger or any(kind == "trigger" for kind, _ in made):
             continue
         for c in table.columns:
             indexed = getattr(c.type, "columns", None)
@@ -223,7 +224,7 @@ _DDL_KINDS = {"function": "routine", "procedure": "routine", "view": "view", "ma
 
 def declared_names(objects: Any) -> frozenset[tuple[str, str]]:
     """(kind, name) of each object the code declares with mizzle.pg (a function and a procedure are one kind,
-    "routine"), as `_ddl_object` reads them from a DDL statement."""
+    "routine"), as `_ddl_objects` reads them from a DDL statement."""
     kinds = {"function": "routine"}
     return frozenset((kinds.get(o.kind, o.kind), o.name) for o in objects)
 
@@ -242,15 +243,69 @@ def ddl_statement(listener: Any, sa_dialect: str) -> str | None:
         return None
 
 
-def _ddl_object(statement: str | None) -> tuple[str, str] | None:
-    """(kind, name) of the object a DDL listener's statement creates or drops (langflow's `CREATE OR REPLACE
-    FUNCTION prevent_sso_config_slug_update()`, `CREATE TRIGGER trg_sso_config_slug_immutable`), or None."""
-    m = _DDL_OBJECT.match(statement) if statement is not None else None
-    if m is None:
-        return None
-    last = re.split(r"\s*\.\s*", m.group(2))[-1]
-    name = last[1:-1] if last.startswith('"') else last.lower()
-    return _DDL_KINDS[" ".join(m.group(1).lower().split())], name
+def _ddl_objects(statement: str | None) -> list[tuple[str, str]]:
+    """(kind, name) of each object the statements of a DDL listener create or drop, in order, once each (langflow's
+    `CREATE OR REPLACE FUNCTION prevent_sso_config_slug_update()`; Netflix/dispatch's expressions.sql, one DDL making
+    the type tsq_state and the tsq_* functions using it); [] for a function listener or other statements."""
+    out: list[tuple[str, str]] = []
+    for one in _statements(statement) if statement is not None else []:
+        m = _DDL_OBJECT.match(one)
+        if m is None:
+            continue
+        last = re.split(r"\s*\.\s*", m.group(2))[-1]
+        made = (_DDL_KINDS[" ".join(m.group(1).lower().split())], last[1:-1] if last.startswith('"') else last.lower())
+        if made not in out:
+            out.append(made)
+    return out
+
+
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
+
+
+def _quoted_end(sql: str, i: int, close: str, doubled: bool, escapes: bool) -> int:
+    """Where the quoted text opening at `i` ends (just past its `close`): a string, a quoted name (`doubled`: a
+    doubled quote is one inside) or a dollar-quoted body; in an E'…' string (`escapes`) a backslash escapes."""
+    j = i + len(close)
+    while (end := sql.find(close, j)) >= 0:
+        before = sql[j:end]
+        if escapes and (len(before) - len(before.rstrip("\\"))) % 2 == 1:
+            j = end + 1
+        elif doubled and sql.startswith(close * 2, end):
+            j = end + 2
+        else:
+            return end + len(close)
+    return len(sql)
+
+
+def _statements(sql: str) -> list[str]:
+    """`sql` cut at its top-level semicolons, not at those of a string, a quoted name, a comment or a dollar-quoted
+    body; comments left out."""
+    out: list[str] = []
+    current: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        ch, rest = sql[i], sql[i:i + 2]
+        if rest in ("--", "/*"):
+            end = sql.find("\n" if rest == "--" else "*/", i + 2)
+            i = n if end < 0 else end + (0 if rest == "--" else 2)
+            current.append(" ")
+            continue
+        tag = _DOLLAR_TAG.match(sql, i) if ch == "$" and not (i and (sql[i - 1].isalnum() or sql[i - 1] == "_")) else None
+        if ch in "'\"" or tag is not None:
+            escapes = ch == "'" and sql[i - 1:i] in ("E", "e") and not (i > 1 and (sql[i - 2].isalnum()
+                                                                           or sql[i - 2] == "_"))  # E'it\'s'
+            j = _quoted_end(sql, i, tag.group(0) if tag is not None else ch, tag is None, escapes)
+            current.append(sql[i:j])
+            i = j
+            continue
+        if ch == ";":
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    out.append("".join(current))
+    return [one.strip() for one in out if one.strip()]
 
 
 def listener_owner(listener: Any) -> Any:
@@ -279,20 +334,26 @@ _COMPARED = (": this folder's meta/_mizzle.json records what its migrations make
              "by hand (`mizzle generate --custom`) is a difference for `drift` and `verify`")
 
 
-def _declare_instead(statement: str | None, dialect: str) -> str:
-    """How to have what the listener makes in mizzle's migrations. An index is mizzle's to manage: one written
-    into a `--custom` migration is drift for good (invenio-files-rest's partial unique index). An object
-    mizzle.pg declares on `dialect` (Dialect.pg_declarations) is declared so; written by hand it is a difference
-    once the folder has mizzle's sidecar (`advice_with_sidecar`)."""
+def _declare_instead(statement: str | None, made: list[tuple[str, str]], dialect: str) -> str:
+    """How to have what the listener makes (`made`: the objects of its statements the code does not declare yet) in
+    mizzle's migrations. An index is mizzle's to manage: one written into a `--custom` migration is drift for good
+    (invenio-files-rest's partial unique index). An object mizzle.pg declares on `dialect`
+    (Dialect.pg_declarations) is declared so, each object by name where the DDL makes several (dispatch's type and
+    functions); written by hand it is a difference once the folder has mizzle's sidecar (`advice_with_sidecar`)."""
     from .. import dialects
 
     if statement is not None and _CREATE_INDEX.match(statement):
         return ("declare it as sa.Index(…, unique=…, postgresql_where=…) on the table instead (mizzle manages "
                 "indexes: one made by hand is a difference)")
     declarations = dialects.get(dialect).pg_declarations
-    made = _ddl_object(statement)
-    if made is not None and made[0] in declarations:
-        return f"declare it with mizzle.pg.{declarations[made[0]]}{BY_HAND}"
+    if len(made) == 1 and made[0][0] in declarations:
+        return f"declare it with mizzle.pg.{declarations[made[0][0]]}{BY_HAND}"
+    if made and all(kind in declarations for kind, _ in made):
+        kinds = list(dict.fromkeys(kind for kind, _ in made))
+        each = [(k, [name for kind, name in made if kind == k]) for k in kinds]
+        listed = "; ".join(f"{'function' if k == 'routine' else k}{'s' if len(names) > 1 else ''} "
+                           f"{', '.join(names)}: mizzle.pg.{declarations[k]}" for k, names in each)
+        return f"declare what it makes with mizzle.pg ({listed}){BY_HAND}"
     if "routine" not in declarations:  # a statement of its own: mizzle.pg declares no function here (SQLite)
         return "write it into a migration (`mizzle generate --custom`)"
     return "declare it with mizzle.pg, or write it into a migration (`mizzle generate --custom`)"
