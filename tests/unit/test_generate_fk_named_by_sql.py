@@ -46,3 +46,22 @@ def test_a_foreign_key_the_sql_made_under_the_codes_name_is_not_renamed(tmp_path
         raise AssertionError("expected the rename to c_p_other_fk")
     finally:
         sys.modules.pop("fk_by_sql", None)
+
+
+def test_a_converted_folders_unnamed_foreign_key_named_by_the_code_is_no_hand_edit(tmp_path: Path) -> None:
+    """databuddy-analytics/Databuddy: its drizzle-kit 0.x folder converted with `mizzle up` (each `…_fk` row
+    `nameExplicit: false`, read under drizzle-kit 1.x's `…_fkey` with the row's name as the server's), then
+    generate with pulled code naming every key as the database does (`…_fk`): no change, rightly, but a warning
+    that the folder's SQL made ten keys under names "its snapshots name otherwise", which they do not."""
+    from mizzle.commands.up import up
+
+    generate(load_config(_project(tmp_path, "c_p_id_p_id_fk")), name="init")  # the journal layout's name
+    up(load_config(_project(tmp_path, "c_p_id_p_id_fk")))
+    (snap,) = (tmp_path / "drizzle").glob("*/snapshot.json")
+    assert '"nameExplicit": false' in snap.read_text()
+    try:
+        result = generate(load_config(_project(tmp_path, "c_p_id_p_id_fk")), check=True)
+        assert not result.changes, result.changes
+        assert not any("taken under the names" in w for w in result.warnings), result.warnings
+    finally:
+        sys.modules.pop("fk_by_sql", None)

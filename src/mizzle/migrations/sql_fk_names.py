@@ -5,7 +5,12 @@ schema code, states drizzle-kit's name (portabase's 0026: `ADD CONSTRAINT restor
 snapshots `restorations_backup_storage_id_backup_storage_id_fk`). `drift` matches the two by definition; `generate`,
 given schema code that names the key as the database does (what `pull` writes), renamed the snapshot's name, which
 no migration ever made: `RENAME CONSTRAINT` failed on the server. Where the folder's SQL never names the snapshot's
-key and does make one of the code's name with the same definition, that is the key's name."""
+key and does make one of the code's name with the same definition, that is the key's name.
+
+A 1.x snapshot's row that the schema code did not name (`nameExplicit: false`; every `…_fk` of a 0.x folder
+converted by `up`) is read under the name 1.x gives it today (`…_fkey`), its own kept as the server's: code naming
+the key as the row does (what `pull` writes) names it as the snapshot does, so that is taken without a word (it
+said "its snapshots name them otherwise" of every key of databuddy-analytics/Databuddy's converted folder)."""
 
 from __future__ import annotations
 
@@ -36,7 +41,9 @@ def fks_named_by_sql(old: Schema, new: Schema, sql: Callable[[], str], made: lis
         for fk in t.foreign_keys:
             twin = next((f for n, f in code_fks.items() if n != fk.name and replace(fk, name=n) == f
                          and all(o.name != n for o in t.foreign_keys)), None) if fk.name not in code_fks else None
-            if twin is not None and not _named(sql(), fk.name) and _named(sql(), twin.name):
+            if twin is not None and fk.server_name == twin.name:  # the snapshot's row has that name
+                fk = replace(fk, name=twin.name, server_name=None)
+            elif twin is not None and not _named(sql(), fk.name) and _named(sql(), twin.name):
                 renamed.append(f"{fk.name} → {twin.name} on {t.name}")
                 fk = replace(fk, name=twin.name)
             fks.append(fk)
