@@ -19,11 +19,15 @@ And with the column defaults a snapshot holds (`kept_defaults`): drizzle-kit wri
 0 and `.default(sql`0`)` as the string "0" (`true` and "true" alike), both `DEFAULT 0` in its SQL, and compares
 the JSON: a snapshot mizzle wrote with the other one for an unchanged column (dyad-sh/dyad's `is_favorite` on five
 tables) had drizzle-kit's next generate rebuild those tables (SQLite) or SET DEFAULT again (PostgreSQL). The model
-holds the SQL text only, so the JSON of the folder's snapshot nearest it is kept where it says the same.
+holds the SQL text only, so the JSON of the folder's snapshot nearest it is kept where it says the same. So is a
+column type's spelling: drizzle-kit writes `timestamp (3)` (drizzle-orm's mode "date", mizzle's spelling) or
+`timestamp(3)` (mode "string", what `drizzle-kit pull` writes), one type; mizzle's generate wrote the former for
+the 26 unchanged columns of databuddy-analytics/Databuddy's pulled snapshot, churn in git diff.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -106,11 +110,28 @@ def _respelled(ours: Any, theirs: Any) -> bool:
             and default_from_json(ours) == default_from_json(theirs))
 
 
+def _respaced(ours: Any, theirs: Any) -> bool:
+    """Whether two column types are one type spelled with and without a space before its modifier (`timestamp (3)`,
+    drizzle-orm's mode "date", and `timestamp(3)`, its mode "string")."""
+    return (isinstance(ours, str) and isinstance(theirs, str) and ours != theirs
+            and re.sub(r"\s+\(", "(", ours) == re.sub(r"\s+\(", "(", theirs))
+
+
+def _kept_column(c: Any, k: Any) -> Any:
+    """Column `c` (the JSON written from the model) with the default's JSON and the type's spelling of `k` (the
+    same column in the folder's snapshot) where they say the same; `c` itself when nothing is kept."""
+    if not isinstance(c, dict) or not isinstance(k, dict):
+        return c
+    kept = {**({"default": k["default"]} if _respelled(c.get("default"), k.get("default")) else {}),
+            **({"type": k["type"]} if _respaced(c.get("type"), k.get("type")) else {})}
+    return {**c, **kept} if kept else c
+
+
 def kept_defaults(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
     """`snap`, a snapshot written from the model (generate's, or a rebuilt one), with each column default that
     `like` (the folder's snapshot nearest it, in the journal layout's JSON) holds for the same column as the same SQL
-    text in another JSON type, in `like`'s; a new dict where any goes (`snap`'s tables are shared, never changed in
-    place)."""
+    text in another JSON type, and each column type it spells otherwise with or without a space before the modifier
+    (`timestamp(3)`), in `like`'s; a new dict where any goes (`snap`'s tables are shared, never changed in place)."""
     theirs, ours = (like or {}).get("tables"), snap.get("tables")
     if not isinstance(theirs, dict) or not theirs or not isinstance(ours, dict):
         return snap
@@ -120,9 +141,7 @@ def kept_defaults(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str
         cols, kcols = (t.get("columns"), k.get("columns")) if isinstance(t, dict) and isinstance(k, dict) else (0, 0)
         if not isinstance(cols, dict) or not isinstance(kcols, dict):
             continue
-        kept = {n: {**c, "default": kcols[n]["default"]} for n, c in cols.items()
-                if isinstance(c, dict) and isinstance(kcols.get(n), dict)
-                and _respelled(c.get("default"), kcols[n].get("default"))}
-        if kept:
-            tables[name] = {**t, "columns": {n: kept.get(n, c) for n, c in cols.items()}}
+        kept = {n: _kept_column(c, kcols.get(n)) for n, c in cols.items()}
+        if any(kept[n] is not c for n, c in cols.items()):
+            tables[name] = {**t, "columns": kept}
     return {**snap, "tables": tables} if any(tables[n] is not ours[n] for n in ours) else snap
