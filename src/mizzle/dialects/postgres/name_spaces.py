@@ -19,8 +19,10 @@ from ...schema.model import Schema, Table
 from ...schema.naming import (
     MAX_IDENTIFIER_BYTES,
     implicit_pkey_name,
+    pk_name,
     serial_sequence_name,
     truncate_identifier,
+    unique_name,
 )
 
 _SPACES = {"relation": "a schema's tables, views, sequences and indexes",
@@ -38,7 +40,22 @@ def refuse_shared_names(model: Schema) -> None:
                 both = f"two of {what}" if first == what else f"{first} and {what}"
                 raise SchemaLoadError(
                     f"{both} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
-                    "name space, and the migration would fail on the second (`already exists`); rename one")
+                    "name space, and the migration would fail on the second (`already exists`); "
+                    + (_CUT_ALIKE if name in _drizzle_default_names(model) else "rename one"))
+
+
+# warehouse's oidc_publisher_project_association: its key (a, b, id) and UNIQUE (a, b), both unnamed in the code
+_CUT_ALIKE = ('the schema code leaves unnamed what has this name: it is the name naming = "drizzle" gives (drizzle-kit\'s '
+              "`<table>_<columns>_unique` / `_pk`, cut to 63 bytes as PostgreSQL cuts it): give one a name in the "
+              'schema code (`name=`), or set naming = "postgresql" in the config (create_all\'s names: `_key`, '
+              "`_pkey`)")
+
+
+def _drizzle_default_names(model: Schema) -> set[str]:
+    """The names of the unique constraints and composite primary keys that are drizzle-kit's defaults."""
+    out = {u.name for t in model.tables for u in t.uniques if u.name == unique_name(t.name, u.columns)}
+    return out | {t.primary_key.name for t in model.tables
+                  if t.primary_key is not None and t.primary_key.name == pk_name(t.name, t.primary_key.columns)}
 
 
 def refuse_long_names(model: Schema) -> None:
