@@ -31,6 +31,8 @@ users = sa.Table(
     sa.Column("external_id", sa.Uuid, nullable=False, server_default=sa.text("gen_random_uuid()")),
     sa.Column("tags", pg.ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'")),
     sa.Column("bio", sa.Text),
+    sa.Column("settings", pg.JSONB, server_default="{}"),
+    sa.Column("meta", sa.JSON, server_default="[]"),
     sa.Index("users_email_lower_idx", sa.text('lower("email")'), unique=True),
     sa.Index("users_active_name_idx", "name", postgresql_where=sa.text('"users"."is_active" = true AND "users"."age" IS NOT NULL')),
     sa.Index("users_created_idx", sa.desc("created_at")),

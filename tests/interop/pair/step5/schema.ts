@@ -1,9 +1,10 @@
 // mizzle interop pair, step 5: drop a table (billing.payments), drop an enum value (status 'inactive'),
 // change a FK action (orgs.owner_id set null -> cascade), a check (users_age_check), an identity (invoices.id
-// always -> by default), a partial index predicate, a unique's nulls-not-distinct flag.
+// always -> by default), a partial index predicate, a unique's nulls-not-distinct flag; add two JSON columns whose defaults are values
+// (users.settings, users.meta: drizzle-kit's snapshot spells them with the cast, '{}'::jsonb).
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, jsonb,
+  bigint, bigserial, boolean, char, check, date, doublePrecision, foreignKey, index, integer, json, jsonb,
   numeric, pgEnum, pgSchema, pgTable, primaryKey, real, serial, smallint, text, time, timestamp, unique,
   uniqueIndex, uuid, varchar,
 } from 'drizzle-orm/pg-core';
@@ -35,6 +36,9 @@ export const users = pgTable('users', {
   externalId: uuid('external_id').notNull().defaultRandom(),
   tags: text('tags').array().notNull().default(sql`'{}'`),
   bio: text('bio'),
+  // a JSON default as a value: drizzle-kit spells it with the cast in the snapshot
+  settings: jsonb('settings').default({}),
+  meta: json('meta').default([]),
 }, (t) => [
   uniqueIndex('users_email_lower_idx').on(sql`lower("email")`),
   index('users_active_name_idx').on(t.name).where(sql`${t.isActive} = true AND ${t.age} IS NOT NULL`),
