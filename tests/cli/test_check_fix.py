@@ -168,3 +168,18 @@ def test_fix_json(tmp_path: Path, run_mizzle: Run) -> None:
     assert r.code == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["ok"] and out["refused"] == [] and "0002_tags" in out["repairs"][0]
+
+
+def test_what_fix_left_never_points_back_to_fix(tmp_path: Path, run_mizzle: Run) -> None:
+    # ixartz/SaaS-Boilerplate at e072e29: six SQL files the journal does not list, the first with no snapshot to place
+    # it; --fix adds entries only in order, so it stops there, and each of the files after it was listed as not
+    # fixed with check's own advice, "`mizzle check --fix` adds it …": the command that had just declined
+    folder = project(tmp_path)
+    (folder / "0003_hand.sql").write_text("SELECT 1;\n")
+    (folder / "0004_more.sql").write_text("SELECT 2;\n")
+    r = run_mizzle(["check", "--fix"], cwd=tmp_path)
+    assert r.code == 3, r.stdout + r.stderr
+    left = [line for line in r.stderr.splitlines() if line.startswith("  not fixed:")]
+    assert any("0003_hand.sql is not in the journal" in line for line in left), r.stderr
+    assert any("0004_more.sql" in line for line in left), r.stderr
+    assert not [line for line in left if "check --fix" in line], r.stderr

@@ -469,8 +469,8 @@ class _Checker:
             if name.endswith(".sql") and name not in listed:
                 self.add(ERROR, p, "journal out of sync with files: not in meta/_journal.json, so neither mizzle "
                                    "nor drizzle-orm will ever run it. If it belongs to the history, restore its "
-                                   "journal entry (`mizzle check --fix` adds it when its snapshot continues the "
-                                   "chain); if it is a branch leftover, delete it or move it out of the folder")
+                                   f"journal entry{_FIX_ADDS}; if it is a branch leftover, delete it or move it out of "
+                                   "the folder")
             elif name == bundle.BUNDLE:
                 self._check_bundle(p, tags)
             elif p.is_dir():
@@ -580,6 +580,11 @@ def _out_of_order(run: list[tuple[int, str]], before: tuple[int, str] | None, af
             "snapshot named after a later one may be an earlier one's, its own missing)")
 
 
+# the advice for a file the journal does not list, and what `check --fix` says of one it left unlisted
+_FIX_ADDS = " (`mizzle check --fix` adds it when its snapshot continues the chain)"
+_FIX_STOPPED = " (`--fix` adds entries in order: it adds this one once the files before it are in the journal)"
+
+
 # -- check --fix ---------------------------------------------------------------------------------------------
 
 
@@ -633,7 +638,8 @@ class _Fixer:
         r.after = check_folder(self.folder, self.dialect, parse_sql)
         for f in r.after.errors:
             if not any(f.path in x for x in r.refused):
-                r.refused.append(f"{f.path}: {f.message}")
+                # not the advice to run --fix, which just ran: it adds entries in order, and stopped before this one
+                r.refused.append(f"{f.path}: {f.message.replace(_FIX_ADDS, _FIX_STOPPED)}")
         return r
 
     def _journal(self) -> dict[str, Any] | None:
