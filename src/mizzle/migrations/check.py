@@ -147,11 +147,30 @@ class _Checker:
                                              "rebase` if two branches added migrations)" if e.malformed_json else ""))
             return None
         jd = data.get("dialect")
-        if self.dialect and jd and dialects.canonical(str(jd)) != self.dialect:
-            self.add(ERROR, jp, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
-        elif not self.dialect and jd:  # no configuration: the folder says which dialect its SQL is in
-            self.dialect = dialects.canonical(str(jd))
+        if jd:
+            self._check_journal_dialect(mf, str(jd))
         return data
+
+    def _check_journal_dialect(self, mf: MigrationFolder, jd: str) -> None:
+        """The journal's `dialect` against the configuration's; without one, the folder says which dialect its SQL
+        is in. The snapshots outrank the journal (MigrationFolder.snapshots_dialect): drizzle-kit never reads the
+        journal's field after writing it, so a stale one is a warning where the snapshots back the configuration."""
+        said = dialects.canonical(jd)
+        if self.dialect == said:
+            return
+        snaps, configured = mf.snapshots_dialect(), self.dialect is not None
+        if self.dialect and snaps != self.dialect:
+            self.add(ERROR, mf.journal_path, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
+            return
+        if not self.dialect:  # no configuration: the folder says which dialect its SQL is in
+            self.dialect = snaps or said
+            if self.dialect == said:
+                return
+        self.add(WARNING, mf.journal_path,
+                 f"journal dialect is {jd!r}, but its snapshots{' and the configuration' if configured else ''} say "
+                 f"{self.dialect!r}: drizzle-kit writes this field when it makes the journal and never reads it again "
+                 "(nor does drizzle-orm's migrator), so mizzle goes by the snapshots too; set it to "
+                 f"{self.dialect!r} to silence this")
 
     def _check_entries(self, mf: MigrationFolder, journal: dict[str, Any], entries: list[Any]) -> list[str]:
         jp = mf.journal_path

@@ -523,6 +523,22 @@ class MigrationFolder:
 
     # -- reading ---------------------------------------------------------------------------------------
 
+    def snapshots_dialect(self) -> str | None:
+        """The dialect (mizzle's name) that every snapshot in meta/ names; None when none does or two disagree.
+        drizzle-kit writes the journal's `dialect` once, when it makes the journal, and never reads it again (nor
+        does drizzle-orm's migrator): a project that moved databases keeps the old name there (shadcn-table's
+        "mysql" journal over PostgreSQL migrations whose snapshots say "pg"), and the snapshots say which the SQL
+        is in. Read only when the journal disagrees with the configuration."""
+        found: set[str] = set()
+        for p in self.meta.glob("*_snapshot.json"):
+            try:
+                data = json.loads(p.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("dialect"), str):
+                found.add(dialects.canonical(data["dialect"]))
+        return found.pop() if len(found) == 1 else None
+
     def read_journal(self) -> Journal:
         if self.uses_folders:
             return self._journal_from_folders()

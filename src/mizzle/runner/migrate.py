@@ -149,7 +149,7 @@ def load_folder(folder: str | Path, dialect: str, snapshots: bool = True
         raise UsageError(f"migrations folder {mf.path} does not exist",
                          "Set `out` in mizzle.toml (or pass folder=...) to the folder `mizzle generate` writes.")
     journal = mf.read_journal()
-    if journal.dialect and journal.dialect != dialect:
+    if journal.dialect and journal.dialect != dialect and mf.snapshots_dialect() != dialect:
         raise UsageError(f"{mf.journal_path} is a {journal.dialect} journal but the database URL is {dialect}",
                          "Point --url at the right database, or `out` at the right folder.")
     migrations = mf.migrations(journal, snapshots=snapshots)
