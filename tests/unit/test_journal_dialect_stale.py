@@ -58,3 +58,21 @@ def test_a_journal_the_snapshots_do_not_back_is_still_refused(folder: Path) -> N
     with pytest.raises(UsageError, match="mysql journal"):
         load_folder(folder, "postgresql")
     assert any("journal dialect" in f.message for f in check_folder(folder, "postgresql").errors)
+
+
+def test_fix_sets_the_field_the_snapshots_back(folder: Path) -> None:
+    from mizzle.migrations.check import fix_folder
+
+    report = fix_folder(folder, "postgresql")
+    assert any("dialect" in r and "'mysql'" in r for r in report.repairs), report.repairs
+    assert json.loads((folder / "meta" / "_journal.json").read_text())["dialect"] == "postgresql"
+    assert report.after is not None
+    assert not [f for f in report.after.warnings if "dialect" in f.message], [str(f) for f in report.after.warnings]
+
+
+def test_fix_leaves_a_journal_the_snapshots_do_not_back(folder: Path) -> None:
+    from mizzle.migrations.check import fix_folder
+
+    report = fix_folder(folder, "sqlite")
+    assert not any("dialect" in r for r in report.repairs), report.repairs
+    assert json.loads((folder / "meta" / "_journal.json").read_text())["dialect"] == "mysql"

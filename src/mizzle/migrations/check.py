@@ -648,6 +648,7 @@ class _Fixer:
             changed = self._reorder(entries)
             changed = self._renamed_files(entries) or changed
             changed = self._missing_entries(entries) or changed
+            changed = self._stale_dialect(data) or changed
             if changed:
                 write_atomic(mf.journal_path, dump_json(data))
             if write_bundle(self.folder, [e for e in entries if isinstance(e, dict) and "tag" in e]):
@@ -693,6 +694,16 @@ class _Fixer:
             r.refused.append("two journal entries have the same idx (a branch merge?): run `mizzle rebase`")
             return None
         return data
+
+    def _stale_dialect(self, data: dict[str, Any]) -> bool:
+        """The journal's `dialect` set to the configuration's where every snapshot names that one too (the warning
+        of _Checker._check_journal_dialect: drizzle-kit never reads the field after writing it)."""
+        said = data.get("dialect")
+        if not said or dialects.canonical(str(said)) == self.dialect or self.mf.snapshots_dialect() != self.dialect:
+            return False
+        data["dialect"] = self.dialect
+        self.report.repairs.append(f"journal dialect {said!r} set to {self.dialect!r}, which its snapshots name")
+        return True
 
     def _reorder(self, entries: list[dict[str, Any]]) -> bool:
         idxs = [e["idx"] for e in entries]
