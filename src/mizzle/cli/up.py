@@ -21,7 +21,7 @@ def up_command(opts: Options, dry_run: bool) -> int:
     version 9 `snapshot.json` (the same snapshot id), dated by its journal `when`, whose exact value is kept in
     meta/_mizzle.json: databases that applied the folder (by mizzle, drizzle-orm 0.x or 1.x) recognise every
     migration. Refuses a folder with a missing snapshot or SQL file (exit 3). In a folder already in the 1.x
-    layout, converts the snapshots drizzle-kit 1.0.0-beta wrote (version 8) to version 9, as `drizzle-kit up` does.
+    layout, converts the snapshots drizzle-kit 1.0.0-beta to 1.0.0-rc.4 wrote (version 8) to version 9, as `drizzle-kit up` does.
     """
     from ..commands.up import up
 
@@ -36,8 +36,9 @@ def up_command(opts: Options, dry_run: bool) -> int:
     if result.snapshots_only:
         for _, name in result.converted:
             opts.echo(f"  {name}/snapshot.json")
-        opts.echo(f"{verb} {len(result.converted)} snapshot(s) in {result.folder} from drizzle-kit 1.0.0-beta's "
-                  "version 8 to version 9")
+        opts.echo(f"{verb} {len(result.converted)} snapshot(s) in {result.folder} from version 8 (drizzle-kit "
+                  "1.0.0-beta to 1.0.0-rc.4) to version 9 (drizzle-kit 1.0.0-rc.5): drizzle-kit before 1.0.0-rc.5 "
+                  "cannot read the folder any more")
         return 0
     for tag, name in result.converted:
         opts.echo(f"  {tag} → {name}/")

@@ -1,5 +1,5 @@
 """`mizzle up`: convert a journal folder (drizzle-kit 0.x) to drizzle-kit 1.x's layout, keeping every
-migration's identity; in a folder already in that layout, convert the snapshots drizzle-kit 1.0.0-beta wrote
+migration's identity; in a folder already in that layout, convert the snapshots drizzle-kit 1.0.0-beta to rc.4 wrote
 (version 8) to the current version, as `drizzle-kit up` does.
 
 Each journal entry `<prefix>_<name>` becomes `<YYYYMMDDHHMMSS>_<name>/migration.sql` (the SQL file's bytes, so
@@ -81,8 +81,8 @@ def up(config: Config, dry_run: bool = False) -> UpResult:
 
 
 def _upgrade(path: Path, dry_run: bool) -> UpResult:
-    """A folder already in the 1.x layout: the snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta's
-    version 8) rewritten in the current version, in place, as `drizzle-kit up` does; the SQL is not touched."""
+    """A folder already in the 1.x layout: the snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta to
+    1.0.0-rc.4: version 8) rewritten in the current version, in place, as `drizzle-kit up` does; the SQL is not touched."""
     new = folders1.upgrade(path)
     if not new:
         raise UsageError(f"{path} already has drizzle-kit 1.x's layout; nothing to convert")

@@ -3,7 +3,7 @@
 There is no journal: the folders sort by name, which is also the migration's name in drizzle-orm 1.x's tracking
 table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). Every snapshot names its parents
 in `prevIds` and its dialect in `dialect`; what the rows inside mean is the dialect's (its `folder_codec`: PostgreSQL's
-version "9", a base then diffs, and drizzle-kit 1.0.0-beta's version "8"; SQLite's version "7", each the whole
+version "9", a base then diffs, and drizzle-kit 1.0.0-beta to rc.4's version "8"; SQLite's version "7", each the whole
 schema). Here the folder is read as the rest of mizzle wants it (each snapshot's state as the JSON the dialect's
 load_snapshot reads, the leaves of the graph) and written as drizzle-kit 1.x writes it.
 
@@ -180,7 +180,7 @@ def snapshot_v9(v7: dict[str, Any], path: Path, sidecar_entry: dict[str, Any] | 
 
 
 def upgrade(path: Path) -> dict[str, dict[str, Any]]:
-    """The folder's snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta's version 8), converted by their
+    """The folder's snapshots an older 1.x version wrote (drizzle-kit 1.0.0-beta to rc.4: version 8), converted by their
     dialect's codec as `drizzle-kit up` does, by migration folder name; each checked to stand for the same
     schema as before."""
     snapshots = load_snapshots(path)

@@ -822,7 +822,7 @@ def footprints_of(old: State, deltas: list[dict[str, Any]]) -> list[dict[str, An
 # -- the folder codec: what mizzle.migrations.folders1 asks of PostgreSQL's 1.x snapshots -------------------------
 
 ORIGIN = "00000000-0000-0000-0000-000000000000"  # drizzle-kit's parent id of a folder's first snapshot
-V8 = "8"  # drizzle-kit 1.0.0-beta: every snapshot the whole state as `ddl` rows (+ `renames`), no `type`
+V8 = "8"  # drizzle-kit 1.0.0-beta to 1.0.0-rc.4: every snapshot the whole state as `ddl` rows (+ `renames`), no `type`
 
 
 def key_names(sidecar_entry: dict[str, Any] | None) -> dict[str, str]:
@@ -852,7 +852,7 @@ def _check(snap: dict[str, Any], source: str) -> None:
 
 class FolderCodec:
     """PostgreSQL's snapshots in drizzle-kit 1.x's folder layout ↔ v7 JSON (see mizzle.dialects.base.FolderCodec).
-    Version 9 (rc): a base, then diffs. Version 8 (1.0.0-beta): every snapshot the whole state as rows — read as
+    Version 9 (1.0.0-rc.5 on): a base, then diffs. Version 8 (1.0.0-beta to 1.0.0-rc.4): every snapshot the whole state as rows — read as
     it is, and converted to version 9 by `upgraded` as drizzle-kit's `up` does (deltas from the parents' state)."""
 
     version = VERSION
@@ -893,8 +893,9 @@ class FolderCodec:
         for t in tips:
             if str(snapshots[t].get("version")) != VERSION:
                 raise UsageError(f"{source}/{snapshots[t]['_dir']}: a version {snapshots[t].get('version')} snapshot "
-                                 "(drizzle-kit 1.0.0-beta); run `mizzle up` (or `drizzle-kit up`) to convert the "
-                                 "folder to version 9 first")
+                                 "(drizzle-kit 1.0.0-beta to 1.0.0-rc.4); run `mizzle up` (or `drizzle-kit up`) to "
+                                 "convert the folder to version 9 first, drizzle-kit 1.0.0-rc.5's: from then on, "
+                                 "drizzle-kit before 1.0.0-rc.5 cannot read the folder")
             _check(snapshots[t], source)
         old: State = self.state_after(snapshots, tips, source) if tips else {}
         rows = rows_from_v7(v7, key_names(sidecar_entry), side_tables(sidecar_entry))
