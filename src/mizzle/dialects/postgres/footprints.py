@@ -61,6 +61,8 @@ def statement_footprints(op: str, row: Row, deltas: list[dict[str, Any]], old_ro
     if op == "alter" and kind == "columns":
         return _alter_column(row, changed or {})
     if op == "alter" and kind in _ALTER:
+        if not _makes_statement(kind, changed or {}):
+            return []
         return _ALTER[kind](row, {**row, **(changed or {})}, old_rows + [d["row"] for d in deltas if d["op"] == "create"])
     if op not in ("create", "drop") or kind not in _BUILD:
         return None
@@ -69,6 +71,19 @@ def statement_footprints(op: str, row: Row, deltas: list[dict[str, Any]], old_ro
             and not _between_dropped_tables(op, row, touched):
         return []  # in the table's CREATE TABLE / gone with its DROP TABLE
     return _BUILD[kind](op, row, deltas, old_rows)
+
+
+# drizzle-kit's diff drops these fields of an altered row before deciding on a statement (an index's `concurrently`
+# too), and makes one for an index only when these change, for a primary key only when its columns do
+_NO_STATEMENT = {"indexes": {"nameExplicit", "concurrently"}, "fks": {"nameExplicit"}, "uniques": {"nameExplicit"}}
+_STATEMENT_FIELDS = {"indexes": {"isUnique", "method", "with", "columns", "where"}, "pks": {"columns"}}
+
+
+def _makes_statement(kind: str, changed: Row) -> bool:
+    """Whether an alter delta setting `changed` is one drizzle-kit writes a statement (so a footprint) for: a row
+    whose `nameExplicit` alone flips (schema code naming an index or key as the database has it) is not."""
+    fields = set(changed) - _NO_STATEMENT.get(kind, set())
+    return bool(fields & _STATEMENT_FIELDS[kind]) if kind in _STATEMENT_FIELDS else bool(fields)
 
 
 def _between_dropped_tables(op: str, fk: Row, touched: set[tuple[str, str]]) -> bool:
