@@ -1028,6 +1028,8 @@ _CALL_SPELLINGS: dict[tuple[Any, ...], str] = {}
 def _expr_sql(e: Any) -> str:
     if isinstance(e, str):
         return e.strip()
+    if isinstance(e, bool):  # `postgresql_where=(col is True)`: SQLAlchemy's DDL coerces it to false()/true()
+        return "true" if e else "false"
     if isinstance(e, sa.Column):
         return f'"{e.name}"'
     # SQLAlchemy's own argument-less functions (`sa.func.now()` as the default of a thousand columns): compiled
