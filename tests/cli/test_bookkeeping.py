@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from mizzle.schema.bookkeeping import KNOWN, bookkeeping_of
-from mizzle.schema.model import Column, Table
+from mizzle.schema.model import Column, PrimaryKey, Table
 
 # the DDL each tool runs itself (Prisma Migrate 6's migration table, Django 5's, Knex 3's)
 PRISMA = ("CREATE TABLE _prisma_migrations (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL, "
@@ -246,3 +246,38 @@ def test_wranglers_d1_migrations_is_set_aside(tmp_path: Path, run_mizzle: Any) -
     assert r.code == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["warnings"] == ["d1_migrations (Wrangler's bookkeeping) is not compared"]
     assert '"d1_migrations"' not in _pulled(tmp_path, run_mizzle, url)
+
+
+# Alembic's table under the name of its `version_table` option, the DDL Alembic 1.x runs for it: Agenta keeps two
+# histories in one database, `alembic_version` (its core chain) and `alembic_version_oss` (its edition's chain)
+ALEMBIC_OSS = ("CREATE TABLE alembic_version_oss (version_num VARCHAR(32) NOT NULL, "
+               "CONSTRAINT alembic_version_oss_pkc PRIMARY KEY (version_num))")
+
+
+def test_alembics_table_under_its_version_table_name_is_told_by_its_key_name() -> None:
+    cols = (Column("version_num", "varchar(32)", not_null=True),)
+    kind = bookkeeping_of(Table("alembic_version_oss", columns=cols,
+                                primary_key=PrimaryKey(("version_num",), "alembic_version_oss_pkc")))
+    assert kind is not None and kind.tool == "Alembic" and kind.name == "alembic_version_oss"
+    # the application's own one-column table: its key is not named as Alembic names it
+    assert bookkeeping_of(Table("app_versions", columns=cols, primary_key=PrimaryKey(("version_num",)))) is None
+    assert bookkeeping_of(Table("app_versions", columns=(*cols, Column("note", "text")),
+                                primary_key=PrimaryKey(("version_num",), "app_versions_pkc"))) is None
+
+
+def test_a_database_with_alembics_table_under_another_name_is_baselined(
+        tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Any) -> None:
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        for sql in (ALEMBIC_OSS, "INSERT INTO alembic_version_oss VALUES ('oss000000002')",
+                    "CREATE TABLE users (id serial PRIMARY KEY, email text)"):
+            c.execute(sql)
+    _project(tmp_path, with_own=False)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["baseline", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    notes = json.loads(r.stdout)["notes"]
+    assert any("Alembic-managed database (public.alembic_version_oss at revision oss000000002)" in n
+               for n in notes), notes
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0 and json.loads(r.stdout)["changes"] == [], r.stdout + r.stderr

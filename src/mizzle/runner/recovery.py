@@ -258,7 +258,7 @@ def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> str:
     tool = found.kind.tool
     at = ""
     if found.is_alembic:
-        table = f'"{found.schema}".{found.kind.name}' if schemas else found.kind.name
+        table = f'"{found.schema}"."{found.kind.name}"' if schemas else f'"{found.kind.name}"'
         try:
             versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
             at = f" at revision {', '.join(versions)}" if versions else " at no revision"

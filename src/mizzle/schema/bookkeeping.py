@@ -71,11 +71,21 @@ class Found:
 
     @property
     def is_alembic(self) -> bool:
-        return self.kind.name == ALEMBIC_TABLE
+        return self.kind.tool == "Alembic"
 
 
 def bookkeeping_of(t: Table) -> Bookkeeping | None:
-    return next((k for k in KNOWN if k.matches(t)), None)
+    return next((k for k in KNOWN if k.matches(t)), None) or _alembic_under_another_name(t)
+
+
+def _alembic_under_another_name(t: Table) -> Bookkeeping | None:
+    """Alembic's table under the name its `version_table` option gives it (Agenta keeps `alembic_version` and
+    `alembic_version_oss`, one per chain, in one database): told by its one column and by the name Alembic always
+    gives its primary key, `<table>_pkc`, which PostgreSQL's default (`<table>_pkey`) never is."""
+    pk = t.primary_key
+    if [c.name for c in t.columns] == ["version_num"] and pk is not None and pk.name == f"{t.name}_pkc":
+        return Bookkeeping(t.name, "Alembic", KNOWN[0].columns, KNOWN[0].columns)
+    return None
 
 
 def set_aside(expected: Schema, live: Schema) -> tuple[Schema, list[Found]]:
