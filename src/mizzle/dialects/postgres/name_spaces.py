@@ -63,18 +63,24 @@ def refuse_long_names(model: Schema) -> None:
     bytes (SQLAlchemy's create_all refuses a table's or schema's; index and constraint names are refused, or cut as
     SQLAlchemy's naming convention cuts them, when they are read)."""
     named = [(n, f"schema {n}") for n in model.schemas]
+    columns = set()
     for t in model.tables:
         named += [(t.name, f"table {t.schema}.{t.name}")]
         named += [(c.name, f"column {t.schema}.{t.name}.{c.name}") for c in t.columns]
+        columns |= {f"column {t.schema}.{t.name}.{c.name}" for c in t.columns}
     named += [(e.name, f"enum {e.schema}.{e.name}") for e in model.enums]
     named += [(s.name, f"sequence {s.schema}.{s.name}") for s in model.sequences]
     named += [(o.name, o.label) for o in model.objects.all()]
     for name, what in named:
         size = len(name.encode("utf-8"))
         if size > MAX_IDENTIFIER_BYTES:
+            cut = truncate_identifier(name)
+            # a column can keep its attribute (and a database another tool made holds the cut name already)
+            keep = (f", or give the column the name PostgreSQL stores and keep the attribute: mapped_column({cut!r}, "
+                    f"…) or sa.Column({cut!r}, …, key={name!r})") if what in columns else ""
             raise SchemaLoadError(f"{what}: the name is {size} bytes long; PostgreSQL keeps {MAX_IDENTIFIER_BYTES} "
-                                  f"(it would store {truncate_identifier(name)!r}, and the schema code would differ "
-                                  "from the database for ever); shorten it")
+                                  f"(it would store {cut!r}, and the schema code would differ from the database for "
+                                  f"ever); shorten it{keep}")
 
 
 def _relations(model: Schema) -> Iterator[tuple[str, str, str]]:
