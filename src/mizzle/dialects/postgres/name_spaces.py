@@ -7,6 +7,10 @@ space; so do its types (enums, domains, composite types, and the row type every 
 Left to the server, the second object fails the migration (`type "statuses" already exists`), and a migration
 made idempotent (`IF NOT EXISTS`) skips it without a word.
 
+A table's constraints (its primary key, uniques, exclusion constraints, foreign keys and checks) share one name
+space of their own: two of one name fail the migration (`constraint … for relation … already exists`), whatever
+their kinds (drizzle-kit's names of a composite key and a foreign key of a long table, cut to the same 63 bytes).
+
 Names longer than 63 bytes are refused too: the server cuts them (a NOTICE only), and the model, holding the whole
 name, then differs from the database forever (drift, verify)."""
 
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...errors import SchemaLoadError
-from ...schema.model import Schema, Table
+from ...schema.model import DEFAULT_SCHEMA, Schema, Table
 from ...schema.naming import (
     MAX_IDENTIFIER_BYTES,
     implicit_pkey_name,
@@ -42,6 +46,8 @@ def refuse_shared_names(model: Schema) -> None:
                     f"{both} have one name, {schema}.{name}: PostgreSQL keeps {_SPACES[space]} in one "
                     "name space, and the migration would fail on the second (`already exists`); "
                     + (_CUT_ALIKE if name in _drizzle_default_names(model) else "rename one"))
+    for t in model.tables:
+        _refuse_shared_constraint_names(t)
 
 
 # warehouse's oidc_publisher_project_association: its key (a, b, id) and UNIQUE (a, b), both unnamed in the code
@@ -56,6 +62,27 @@ def _drizzle_default_names(model: Schema) -> set[str]:
     out = {u.name for t in model.tables for u in t.uniques if u.name == unique_name(t.name, u.columns)}
     return out | {t.primary_key.name for t in model.tables
                   if t.primary_key is not None and t.primary_key.name == pk_name(t.name, t.primary_key.columns)}
+
+
+def _refuse_shared_constraint_names(t: Table) -> None:
+    """Refuse two constraints of `t` of one name and different kinds (two of one kind are refused elsewhere: two
+    foreign keys or checks by `refuse_repeated_constraint_names`, two uniques or keys as relations)."""
+    named: list[tuple[str, str]] = []
+    if t.primary_key is not None:
+        named.append((t.primary_key.name or implicit_pkey_name(t.name), "primary key"))
+    named += [(u.name, "unique constraint") for u in t.uniques]
+    named += [(x.name, "exclusion constraint") for x in t.excludes]
+    named += [(f.name, "foreign key") for f in t.foreign_keys]
+    named += [(c.name, "check") for c in t.checks]
+    seen: dict[str, str] = {}
+    for name, kind in named:
+        first = seen.setdefault(name, kind)
+        if first != kind:
+            label = t.name if t.schema == DEFAULT_SCHEMA else f"{t.schema}.{t.name}"
+            raise SchemaLoadError(
+                f"table {label}: its {first} and {kind} have one name, {name}: PostgreSQL keeps a table's "
+                "constraints in one name space, and the migration would fail on the second (`already exists`); "
+                'name one of them apart (`name=`), or use naming = "postgresql" (PostgreSQL\'s own names)')
 
 
 def refuse_long_names(model: Schema) -> None:
