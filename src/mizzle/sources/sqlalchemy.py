@@ -170,8 +170,11 @@ def ddl_events(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any
                     on_class.setdefault((id(listener), event), f"{_listener_text(listener, statement)} ({event} on {whom}, "
                                         f"listened for on the class): {runs} runs it, mizzle's migrations do not")
                     continue
+                twice = _index_declared_too(statement, seen)
+                advice = (f"the code declares index {twice} too, so create_all fails on this listener (`already "
+                          "exists`): remove the listener" if twice else _declare_instead(statement, made, dialect))
                 out.append(f"{_listener_text(listener, statement)} ({event} on {where}): {runs} runs it, mizzle's "
-                           f"migrations do not — {_declare_instead(statement, made, dialect)}")
+                           f"migrations do not — {advice}")
     return out + list(on_class.values())
 
 
@@ -325,6 +328,21 @@ def _runs_on(listener: Any, dialect: str) -> bool:
 
 
 _CREATE_INDEX = re.compile(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+_INDEX_NAME = re.compile(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?"
+                         r"(\"[^\"]+\"|[\w$]+)\s+ON\b", re.IGNORECASE)
+
+
+def _index_declared_too(statement: str | None, seen: dict[tuple[str, str], tuple[Any, str]]) -> str | None:
+    """The name of the index a listener's `CREATE INDEX` makes when the code declares an index of that name too
+    (Faraday's uix_vulnerability, declared as sa.Index as the warning advised, its after_create DDL left in):
+    create_all then fails on the listener; None otherwise."""
+    m = _INDEX_NAME.match(statement or "")
+    if m is None:
+        return None
+    name = m.group(1)[1:-1] if m.group(1).startswith('"') else m.group(1).lower()
+    declared = {str(ix.name) for t, _ in seen.values() for ix in t.indexes if ix.name is not None}
+    return name if name in declared else None
+
 
 
 # the end of the advice for an object mizzle.pg declares, in a folder without mizzle's sidecar (its SQL's
