@@ -561,3 +561,21 @@ def test_an_integer_made_a_float_that_holds_it_exactly_is_no_data_loss(tmp_path:
     assert sorted(result.data_loss) == ["~ column users.e: type integer → real",
                                         "~ column users.f: type bigint → double precision",
                                         "~ column users.g: type integer → numeric(5, 2)"]
+
+
+def test_push_names_the_ddl_listeners_it_does_not_run(tmp_path: Path, run_mizzle: Run) -> None:
+    # Faraday's models make uix_vulnerability by an after_create DDL on the vulnerability table: generate named the
+    # listener, push made the tables without the index and said nothing
+    (tmp_path / "app").mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    (tmp_path / "app" / "schema.py").write_text(
+        "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+        "t = sa.Table('vulnerability', metadata, sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.Text))\n"
+        "sa.event.listen(t, 'after_create', sa.DDL('CREATE UNIQUE INDEX uix_vulnerability ON %(fullname)s (name)'))\n")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    r = run_mizzle(["push", "--force", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    [line] = json.loads(r.stdout)["warnings"]
+    assert line.startswith("not applied by push: DDL CREATE UNIQUE INDEX uix_vulnerability"), line
+    r = run_mizzle(["push", "--force"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "No schema changes" in r.stdout and "uix_vulnerability" in r.stderr, r.stdout + r.stderr

@@ -128,6 +128,7 @@ def _push(result: PushResult, config: Config, url: str, renames: Renames, confir
                 refuse(result.protection, "push", db.masked, override)
             scope = scope_for(config)
             code, renames.declared = load_code_schema(config)
+            result.warnings += [f"not applied by push: {x}" for x in code.objects.unmanaged]  # as generate names them
             # what its snapshot would track: no extension or grant declared leaves the database's alone, as
             # generate and drift do
             code = scope.restrict(code.with_(security=as_tracked(code.security)))
