@@ -79,6 +79,19 @@ def test_export_prints_ddl(tmp_path: Path, run_mizzle) -> None:  # type: ignore[
     assert not (tmp_path / "migrations").exists()
 
 
+def test_export_names_the_ddl_listeners_it_leaves_out(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # Faraday's models make uix_vulnerability by an after_create DDL on vulnerability: generate named it, export
+    # printed the DDL without the index and said nothing
+    project(tmp_path, {"app/schema.py": SIMPLE + "\nsa.event.listen(users, 'after_create', "
+                                               "sa.DDL('CREATE UNIQUE INDEX uix_users ON %(fullname)s (lower(name))'))\n"})
+    r = run_mizzle(["export"], cwd=tmp_path)
+    assert r.code == 0 and "uix_users" not in r.stdout, r.stdout
+    assert "warning: not managed by mizzle (not in this export): DDL CREATE UNIQUE INDEX uix_users" in r.stderr, r.stderr
+    out = json.loads(run_mizzle(["export", "--json"], cwd=tmp_path).stdout)
+    [line] = out["warnings"]
+    assert line.startswith("not managed by mizzle (not in this export): DDL CREATE UNIQUE INDEX uix_users"), out
+
+
 def test_import_error_names_file_and_exception(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     project(tmp_path, {"app/schema.py": SIMPLE + "\nraise RuntimeError('boom at import')\n"})
     r = run_mizzle(["generate"], cwd=tmp_path)

@@ -141,11 +141,14 @@ def export_command(opts: Options) -> int:
     from ..commands.generate import export
 
     cfg = opts.load_config()
-    sql = export(cfg)
+    warnings: list[str] = []
+    sql = export(cfg, warnings)
     if opts.json:
-        opts.emit_json({"dialect": cfg.dialect, "sql": sql})
+        opts.emit_json({"dialect": cfg.dialect, "sql": sql, "warnings": warnings})
         return 0
     click.echo(sql, nl=False)
+    for line in warnings:
+        opts.echo(f"warning: {line}", err=True)
     return 0
 
 

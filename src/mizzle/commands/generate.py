@@ -564,12 +564,16 @@ def _carry_forward(old: Schema, new: Schema) -> Schema:
                        objects=new.objects, security=new.security)
 
 
-def export(config: Config) -> str:
+def export(config: Config, warnings: list[str] | None = None) -> str:
+    """The DDL of the schema code; what it makes outside the model (DDL listeners create_all runs: Faraday's
+    uix_vulnerability) is appended to `warnings`, as generate names it."""
     from ..planning.plan import plan, render_file
     from ..schema.diff import Renames, diff
     from ..schema.model import make_schema
 
     new, _ = load_code_schema(config)
+    if warnings is not None:
+        warnings += [f"not managed by mizzle (not in this export): {x}" for x in new.objects.unmanaged]
     changes = diff(make_schema(config.dialect), new, Renames(none=True)).changes
     return render_file(plan(changes, config.dialect))
 
