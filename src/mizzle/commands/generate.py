@@ -51,12 +51,22 @@ class GenerateResult:
 
 
 def parse_rename_flags(flags: tuple[str, ...] | list[str]) -> dict[str, str]:
-    out = {}
+    """OLD → NEW of the --rename flags. One old name given two new ones (or two old names one new one) is refused:
+    kept by old name, the first flag was dropped without a word (Endurain's `notifications.message`, replaced by
+    `type` and `options`: both candidate flags passed, `message` renamed to `type` and nothing said of `options`)."""
+    out: dict[str, str] = {}
     for f in flags:
-        if "=" not in f or not f.split("=", 1)[0] or not f.split("=", 1)[1]:
+        if "=" not in f or not f.split("=", 1)[0].strip() or not f.split("=", 1)[1].strip():
             raise UsageError(f"--rename expects OLD=NEW (e.g. users.name=users.full_name), got {f!r}")
-        old, new = f.split("=", 1)
-        out[old.strip()] = new.strip()
+        old, new = (x.strip() for x in f.split("=", 1))
+        if out.get(old, new) != new:
+            raise UsageError(f"--rename {old}={out[old]} and --rename {old}={new}: {old} can be renamed to one name; "
+                             "pass one of them (the other new name is then added)")
+        twin = next((o for o, n in out.items() if n == new and o != old), None)
+        if twin is not None:
+            raise UsageError(f"--rename {twin}={new} and --rename {old}={new}: one of them can become {new}; "
+                             "pass one of them (the other old name is then dropped)")
+        out[old] = new
     return out
 
 

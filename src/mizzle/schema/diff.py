@@ -523,7 +523,7 @@ def _raise_unresolved(renames: Renames) -> None:
         flags = sorted(set(renames.unresolved))
         raise AmbiguousRename(
             "ambiguous change: these may be renames or drop+add pairs, and there is no terminal to ask",
-            "Pass the renames you mean (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
+            "Pass the renames you mean, at most one for each old name (or --no-renames if none are renames):\n  " + "\n  ".join(flags))
 
 
 def _diff_objects(st: DiffState) -> None:
