@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..errors import AmbiguousRename
+from ..errors import AmbiguousRename, SchemaLoadError
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -102,6 +102,9 @@ class Renames:
         for new in list(added):
             old = self.declared.get((kind, *container, new))
             if old in dropped:
+                if old in result:  # two declare it: one would be renamed and the other added, without a word
+                    raise SchemaLoadError(f"{kind}s {spell(result[old])} and {spell(new)} both declare "
+                                          f"renamed_from {old!r}", "keep renamed_from on the one that takes its rows")
                 result[old] = new
         for old_s, new_s in self.explicit.items():
             for old in dropped:
