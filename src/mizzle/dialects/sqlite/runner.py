@@ -496,20 +496,45 @@ _ADD_COLUMN = re.compile(r'(?is)^\s*ALTER\s+TABLE\s+[`"\[]?(?P<table>[^`"\]\s]+)
                          r'[`"\[]?(?P<column>[^`"\]\s]+)')
 
 
+_NAME = r'(?:`(?P<{0}b>[^`]+)`|"(?P<{0}q>[^"]+)"|\[(?P<{0}s>[^\]]+)\]|(?P<{0}p>[^\s`"\[;]+))'
+_RENAME_COLUMN = re.compile(r'(?is)^\s*ALTER\s+TABLE\s+' + _NAME.format("t") + r'\s+RENAME\s+(?:COLUMN\s+)?'
+                            + _NAME.format("o") + r'\s+TO\s+' + _NAME.format("n"))
+
+
+def _named(m: re.Match[str], key: str) -> str:
+    return next(v for v in (m.group(key + x) for x in "bqsp") if v is not None)
+
+
+def _columns_made(sql: str, added: dict[str, set[str]], gone: dict[str, set[str]]) -> None:
+    """What an `ADD COLUMN` or a `RENAME COLUMN a TO b` of the file does to its table's columns (the names added,
+    the names gone), for the rebuilds after it."""
+    if (m := _ADD_COLUMN.match(sql)) is not None:
+        added.setdefault(m.group("table"), set()).add(m.group("column"))
+        gone.setdefault(m.group("table"), set()).discard(m.group("column"))
+    elif (m := _RENAME_COLUMN.match(sql)) is not None:
+        t, o, n = _named(m, "t"), _named(m, "o"), _named(m, "n")
+        added.setdefault(t, set()).discard(o)
+        gone.setdefault(t, set()).add(o)
+        added[t].add(n)
+        gone[t].discard(n)
+
+
 def copy_gaps(statements: list[str], before: dict[str, Any] | None) -> list[tuple[int, str]]:
     """Dialect.copy_gaps on SQLite: a rebuild's copy listing a column its table has neither in the snapshot before
-    the file nor by an `ADD COLUMN` earlier in the file. A table the snapshot lacks (made by the file, or by SQL the
-    snapshots do not follow) is not judged."""
+    the file nor by an `ADD COLUMN` or `RENAME COLUMN` earlier in the file (todo.sr.ht's tracker: two columns
+    renamed, then the table rebuilt, copying them by their new names). A table the snapshot lacks (made by the file,
+    or by SQL the snapshots do not follow) is not judged."""
     tables = (before or {}).get("tables") or {}
     added: dict[str, set[str]] = {}
+    gone: dict[str, set[str]] = {}
     out: list[tuple[int, str]] = []
     for i, sql in enumerate(statements):
-        if (m := _ADD_COLUMN.match(sql)) is not None:
-            added.setdefault(m.group("table"), set()).add(m.group("column"))
+        _columns_made(sql, added, gone)
         copy = _copy_source(sql)
         if copy is None or not isinstance(tables.get(copy[0]), dict):
             continue
-        have = set((tables[copy[0]].get("columns") or {}).keys()) | added.get(copy[0], set())
+        have = ((set((tables[copy[0]].get("columns") or {}).keys()) - gone.get(copy[0], set()))
+                | added.get(copy[0], set()))
         # the rowid, under a name no column takes: a rebuild of a table without a key copies it (ddl._rowid_name)
         missing = [c for c in copy[1] if c not in have and c.lower() not in _ROWID_NAMES]
         if missing and have:
