@@ -420,6 +420,8 @@ class _PgConverter:
         self.naming = naming  # names for constraints the code leaves unnamed: "drizzle" (-kit's) or "postgresql"
         self.taken: dict[str, set[str]] = {}
         self.enums: dict[tuple[str, str], Enum] = {}
+        self.enum_users: dict[tuple[str, str], str] = {}  # where each enum was first met, for the error on a clash
+        self.where = "declared with the MetaData"  # the column type_of is reading, for that error
         self.sequences: dict[tuple[str, str], Sequence] = {}
         self.domains: dict[tuple[str, str], Domain] = {}  # postgresql.DOMAIN column types, as create_all makes them
         self.composites: dict[tuple[str, str], CompositeType] = {}  # sqlalchemy-utils' CompositeType column types
@@ -524,10 +526,13 @@ class _PgConverter:
         return out
 
     def column(self, t: sa.Table, c: sa.Column, pk_cols: tuple[str, ...]) -> Column:
+        self.where = f"column {t.schema or DEFAULT_SCHEMA}.{t.name}.{c.name}"
         try:
             type_, type_schema = self.type_of(c.type)
         except sa.exc.CompileError as e:
             raise SchemaLoadError(f"column {t.name}.{c.name}: {e}") from None
+        finally:
+            self.where = "declared with the MetaData"
         identity = None
         sequence_name = _identity_sequence(t, c)
         if c.identity is not None:
@@ -567,11 +572,7 @@ class _PgConverter:
             schema = t.schema or DEFAULT_SCHEMA
             if not getattr(t, "create_type", True):  # pg.ENUM(create_type=False): made elsewhere, as create_all
                 return t.name, schema  # leaves it (an enum of a schema outside schema_filter, in a pulled module)
-            values = tuple(t.enums)
-            key = (schema, t.name)
-            if key in self.enums and self.enums[key].values != values:
-                raise SchemaLoadError(f"enum {schema}.{t.name} is defined twice with different values")
-            self.enums[key] = Enum(t.name, values, schema)
+            self.enum(t, schema)
             return t.name, schema
         if isinstance(t, pg.DOMAIN):
             return self.domain(t)
@@ -579,6 +580,20 @@ class _PgConverter:
             return self.composite(t)
         spelling = _compile_type(t)[0]
         return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
+
+    def enum(self, t: sa.Enum, schema: str) -> None:
+        """Record a native enum; two of one name with different values are an error naming both places (the
+        database holds one type of that name: create_all makes the first it meets, and the other column's
+        values then fail on insert)."""
+        values, key = tuple(t.enums), (schema, str(t.name))
+        first = self.enums.get(key)
+        if first is not None and first.values != values:
+            raise SchemaLoadError(
+                f"enum {schema}.{t.name} is defined twice with different values: {first.values} "
+                f"({self.enum_users[key]}) and {values} ({self.where}); PostgreSQL holds one type of that name: "
+                "use one sa.Enum object for both, or give them different names")
+        self.enums[key] = Enum(str(t.name), values, schema)
+        self.enum_users.setdefault(key, self.where)
 
     def domain(self, t: pg.DOMAIN) -> tuple[str, None]:
         """A `postgresql.DOMAIN` type: the domain create_all creates before the tables (unless create_type=False),
