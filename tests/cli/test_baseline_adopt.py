@@ -451,3 +451,31 @@ def test_baseline_names_the_extensions_it_does_not_compare(tmp_path: Path, pg_ur
     assert r.code == 0, r.stdout + r.stderr
     assert "not compared (the snapshot tracks no extensions" in r.stderr and "uuid-ossp" in r.stderr, r.stderr
     assert "not compared (the snapshot tracks no privileges" in r.stderr, r.stderr
+
+
+def test_baseline_in_drizzle_kit_1x_layout_keeps_the_snapshot_format(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # aiida-core's database made by its own Alembic history, baselined into a folder in drizzle-kit 1.x's layout: the
+    # database's constraint names were taken into the snapshot by writing back the v7 JSON mizzle reads it as, over
+    # snapshot.json (version "9", a diff of its parents' rows), which drizzle-kit 1.x then refused ("not of the
+    # latest version"). The names are not recorded there yet: the snapshot stays as drizzle-kit wrote it, and
+    # baseline says which names differ and what a later migration naming one of them does
+    _project(tmp_path)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/models.py"]\nout = "migrations"\n'
+                                          '[migrations]\nlayout = "folders"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    (snap_path,) = (tmp_path / "migrations").glob("*/snapshot.json")
+    before = snap_path.read_bytes()
+    assert json.loads(before)["version"] == "9"
+    url = pg_url()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        _metadata(tmp_path).create_all(engine)  # PostgreSQL's names: posts_author_id_fkey, not drizzle-kit 1.x's
+    finally:
+        engine.dispose()
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stderr
+    assert snap_path.read_bytes() == before
+    assert "posts_author_id_fkey" in r.stderr and "1.x" in r.stderr, r.stderr
+    r = run_mizzle(["generate", "--check"], cwd=tmp_path)
+    assert r.code == 0, r.stdout + r.stderr

@@ -432,9 +432,38 @@ def _baseline_adopt(folder: MigrationFolder, target: Migration, out: BaselineRes
                     adopted: list[tuple[str, str, str, str, str]], db: DatabaseURL) -> None:
     if adopted:
         d = dialects.get(db.dialect)
-        out.renamed = _adopt_names(folder, target, [a for a in adopted if a[2] != "inline"], d.sidecar_server_names,
-                                   d.embedded)
+        names = [a for a in adopted if a[2] != "inline"]
+        if names and not _written_as_read(folder, target):
+            out.warnings.append(_names_not_recorded(target, names))
+        else:
+            out.renamed = _adopt_names(folder, target, names, d.sidecar_server_names, d.embedded)
         out.notes += _adopt_inline(folder, target, [(a[1], a[4]) for a in adopted if a[2] == "inline"])
+
+
+def _written_as_read(folder: MigrationFolder, target: Migration) -> bool:
+    """Whether `target`'s snapshot file holds the JSON `read_snapshot` gives, so that JSON can be written back into it.
+    Not drizzle-kit 1.x's PostgreSQL `snapshot.json` (version "9": a diff of its parents' rows, read through the
+    folder's graph as v7 JSON): written back, it held v7 JSON, which drizzle-kit 1.x refuses ("not of the latest
+    version"), and the names of its rows were not the database's anyway."""
+    from ..migrations.metafiles import load_json_or_none
+
+    if not folder.uses_folders:
+        return True
+    raw = load_json_or_none(target.snapshot_path) if target.snapshot_path is not None else None
+    read = folder.read_snapshot(target)
+    return isinstance(raw, dict) and isinstance(read, dict) and str(raw.get("version")) == str(read.get("version"))
+
+
+def _names_not_recorded(target: Migration, names: list[tuple[str, str, str, str, str]]) -> str:
+    """The warning for the database's names a snapshot in drizzle-kit 1.x's layout cannot take (`_written_as_read`)."""
+    listed = [f"{kind} {old} is {new} on {table if schema == 'public' else schema + '.' + table}"
+              for schema, table, kind, old, new in names]
+    shown = "; ".join(listed[:5]) + (f"; … ({len(listed) - 5} more)" if len(listed) > 5 else "")
+    return (f"the database names {len(names)} constraint(s) or index(es) otherwise than the snapshot of {target.tag} "
+            f"({shown}), and mizzle does not record a database's own names in drizzle-kit 1.x's snapshot.json yet: "
+            "the snapshot is left as it is, so a later migration dropping or changing one of them names what this "
+            "database does not have and fails there. Name them in the schema code as the database does (`name=`), or "
+            "rename them on the database")
 
 
 def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
