@@ -203,12 +203,11 @@ def _alter_column(row: Row, changed: Row) -> list[Row]:
     for field, adds in (("notNull", ("notNull",)), ("default", ("default",)), ("type", ("type", "default")),
                         ("typeSchema", ("type", "default")), ("dimensions", ("type", "default")),
                         ("generated", ("generated", "default")), ("identity", ("identity", "default", "notNull"))):
-        if field in changed:
+        if field in changed:  # in drizzle-kit's order: its diff adds each property to a Set as it meets it
             props += [p for p in adds if p not in props]
-    order = [p for p in ("notNull", "default", "type", "generated", "identity") if p in props]
     reads = [*_under(s, t), f"n|col|{s}.{t}.{n}", *(_enum_read(to) if "default" in changed or "type" in props else [])]
     out: Row = {"statementType": "alter_column", "statementTarget": ["column", s, t, n],
-                "writes": [f"s|colprop|{s}.{t}.{n}.{p}" for p in order], "reads": reads}
+                "writes": [f"s|colprop|{s}.{t}.{n}.{p}" for p in props], "reads": reads}
     if changed and (set(changed) <= {"notNull", "default"} or _plain_retype(row, to, changed)):
         key = f'"{t}"' if s == "public" else f'"{s}"."{t}"'
         sql = []
