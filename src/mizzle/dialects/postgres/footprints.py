@@ -7,8 +7,8 @@ as it reads its own.
 drizzle-kit makes one `create_table` of a table's row and the rows of its columns, key, unique constraints and
 checks (the key's and the uniques' names are among what it writes), and one `drop_table` of a table dropped with
 all it holds; its indexes and foreign keys are statements of their own (`create_index`, `create_fk`).
-Alterations (`alter_column`, `recreate_fk`, `alter_check`, …) carry a hash of drizzle-kit's SQL and are not here
-(snapshot_v9.footprints_of keeps its generic form for them).
+Alterations (`alter_column`, `recreate_fk`, `alter_check`, …) carry a hash of drizzle-kit's SQL where drizzle-kit's
+SQL is known for sure from the rows (alter_column's plain cases, recreate_fk); the others go without one.
 """
 
 from __future__ import annotations
@@ -266,8 +266,23 @@ def _alter_enum(old: Row, new: Row, rows: list[Row]) -> list[Row]:
 
 
 def _alter_fk(old: Row, new: Row, rows: list[Row]) -> list[Row]:
+    """`recreate_fk`: create_fk's nodes, and the hash of drizzle-kit's one statement (its `recreateFKConvertor`:
+    DROP and ADD in one ALTER TABLE, the actions written unless NO ACTION); no hash when the row lacks an action."""
     out = _fk("create", new, [], [])
     out[0]["statementType"] = "recreate_fk"
+    if new.get("onDelete") and new.get("onUpdate"):
+        def name(schema: str, table: str) -> str:
+            return f'"{table}"' if schema == "public" else f'"{schema}"."{table}"'
+
+        def cols(names: list[str]) -> str:
+            return ",".join(f'"{c}"' for c in names)
+
+        actions = "".join(f" ON {what} {new[field]}" for what, field in (("DELETE", "onDelete"), ("UPDATE", "onUpdate"))
+                          if new[field] != "NO ACTION")
+        sql = (f'ALTER TABLE {name(new["schema"], new["table"])} DROP CONSTRAINT "{new["name"]}", ADD CONSTRAINT '
+               f'"{new["name"]}" FOREIGN KEY ({cols(new["columns"])}) REFERENCES '
+               f'{name(new["schemaTo"], new["tableTo"])}({cols(new["columnsTo"])}){actions};')
+        out[0]["sqlHash"] = hashlib.sha256(sql.encode()).hexdigest()[:16]
     return out
 
 
