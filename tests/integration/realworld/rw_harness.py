@@ -276,7 +276,10 @@ def snapshot_path(folder: Path, tag: str, idx: int) -> Path | None:
 
 NAMED = {"tables", "enums", "schemas", "sequences", "roles", "policies", "views", "columns", "indexes",
          "foreignKeys", "compositePrimaryKeys", "uniqueConstraints", "checkConstraints"}
-SKIPPED_TOP = {"id", "prevId"}  # a rebuilt snapshot's identity is new by design
+SKIPPED_TOP = {"id", "prevId", "prevIds"}  # a rebuilt snapshot's identity is new by design (prevIds: drizzle-kit 1.x)
+# drizzle-kit 1.x (version 8/9) snapshots: lists of rows whose order means nothing (drizzle-kit's check reads the
+# footprints as a set; the deltas and ddl rows are keyed): compared as multisets, one line per row on one side only
+UNORDERED_TOP = {"ddl", "deltas", "footprints"}
 
 
 def _render(v: Any) -> str:
@@ -340,7 +343,19 @@ def snapdiff(original: dict[str, Any], rebuilt: dict[str, Any]) -> list[str]:
         if a != b:
             lines.append(f"~ {g}{annotate(g, concrete, a, b)} @ {c}: {_render(a)} → {_render(b)}")
 
-    walk(original, rebuilt, [], [])
+    def rows(snap: dict[str, Any], key: str) -> list[str]:
+        return sorted(_render(r) for r in snap.get(key) or [])
+
+    for key in UNORDERED_TOP & (set(original) | set(rebuilt)):
+        a_rows, b_rows = rows(original, key), rows(rebuilt, key)
+        for r in a_rows:
+            if r in b_rows:
+                b_rows.remove(r)
+            else:
+                lines.append(f"- {key}[] = {r}")
+        lines += [f"+ {key}[] = {r}" for r in b_rows]
+    walk({k: v for k, v in original.items() if k not in UNORDERED_TOP},
+         {k: v for k, v in rebuilt.items() if k not in UNORDERED_TOP}, [], [])
     return lines
 
 
