@@ -40,3 +40,15 @@ def test_a_rebuild_names_the_values_it_adds_as_well_as_those_it_removes() -> Non
     moved = diff(_schema(("ok", "sad")), _schema(("sad", "ok")), Renames(none=True)).changes
     assert [c.describe() for c in moved if isinstance(c, RecreateEnum)] == [
         "~ enum mood: values reordered (type rebuilt, 1 column(s) converted)"]
+
+
+def test_a_rebuild_that_adds_a_value_also_says_when_the_kept_values_moved() -> None:
+    """packit-service: its Alembic-built `testingfarmresult` has the values in another order than the model and one
+    more ('cancel-requested'); baseline and drift said only `+ values 'cancel-requested'`, so dropping that value
+    looked like enough, and the next drift still found the type different."""
+    changes = diff(_schema(("ok", "sad", "meh")), _schema(("sad", "ok", "meh", "x")), Renames(none=True)).changes
+    assert [c.describe() for c in changes if isinstance(c, RecreateEnum)] == [
+        "~ enum mood: + values 'x'; values reordered (type rebuilt, 1 column(s) converted)"]
+    kept = diff(_schema(("ok", "sad", "meh")), _schema(("ok", "x", "meh")), Renames(none=True)).changes
+    assert [c.describe() for c in kept if isinstance(c, RecreateEnum)] == [
+        "~ enum mood: - values 'sad'; + values 'x' (type rebuilt, 1 column(s) converted)"]

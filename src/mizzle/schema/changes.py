@@ -147,6 +147,9 @@ class RecreateEnum(Change):
         removed = [v for v in self.old.values if v not in self.new.values]
         added = [v for v in self.new.values if v not in self.old.values]  # a value renamed is one of each
         parts = [f"{sign} values {', '.join(map(repr, vs))}" for sign, vs in (("-", removed), ("+", added)) if vs]
+        kept_old = [v for v in self.old.values if v in self.new.values]
+        if kept_old != [v for v in self.new.values if v in self.old.values]:  # the values both have moved too
+            parts.append("values reordered")
         what = "; ".join(parts) or "values reordered"
         return f"~ enum {table_label(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
 
