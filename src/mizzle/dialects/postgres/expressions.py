@@ -5,6 +5,7 @@ text get one key:
 
 - quoting, spacing, redundant parentheses, keyword and function-name case (the parser folds them);
 - table-qualified columns (`"posts"."published"` → `published`);
+- a plain call of a pg_catalog function qualified (`pg_catalog.gen_random_uuid()` → `gen_random_uuid()`);
 - `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`, `x IN (a)` → `x = a`;
 - `x BETWEEN a AND b` → `x >= a AND x <= b` (NOT BETWEEN: `x < a OR x > b`);
 - `x LIKE p` → `x ~~ p` (`NOT LIKE` → `!~~`, `ILIKE` → `~~*`, `NOT ILIKE` → `!~~*`);
@@ -59,6 +60,8 @@ def _rewrite(node: Any, keep: int = 1) -> Any:
     if isinstance(node, ast.CaseExpr) and node.defresult is not None:
         d = _rewrite(node.defresult, keep)  # a CASE without ELSE is stored with `ELSE NULL::<its type>`
         node.defresult = None if isinstance(d, ast.A_Const) and getattr(d, "isnull", False) else d
+    if isinstance(node, ast.FuncCall):
+        _unqualify_catalog_call(node)
     if isinstance(node, ast.ResTarget) and node.name is not None and node.name == _default_colname(node.val):
         node.name = None  # `(SELECT auth.uid() AS uid)`: the server names a subquery's column so, said or not
     for name in node:  # every other node: rewrite its children
@@ -66,6 +69,18 @@ def _rewrite(node: Any, keep: int = 1) -> Any:
         if isinstance(value, (ast.Node, tuple)):
             setattr(node, name, _rewrite(value, keep))
     return node
+
+
+def _unqualify_catalog_call(node: Any) -> None:
+    """`pg_catalog.gen_random_uuid()` is stored as `gen_random_uuid()`: pg_catalog is searched first whatever the
+    search_path says, so the server's deparser drops the qualifier. Only a plain call: a call in SQL syntax
+    (`EXTRACT(… FROM …)`, `substring(… FROM …)`) is parsed as pg_catalog's and printed from that name."""
+    from pglast.enums import CoercionForm
+
+    names: tuple[Any, ...] = tuple(node.funcname or ())
+    if len(names) == 2 and getattr(names[0], "sval", None) == "pg_catalog" \
+            and node.funcformat == CoercionForm.COERCE_EXPLICIT_CALL:
+        node.funcname = names[1:]
 
 
 def as_stored(tree: Any, keep: int = 1) -> Any:
