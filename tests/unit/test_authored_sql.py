@@ -222,3 +222,16 @@ def test_mizzles_own_parentheses_around_an_index_element_are_not_kept() -> None:
     assert texts.indexes[("public", "k_c")]["exprs"] == {
         0: "COALESCE(ratio, 0.0::double precision)", 1: "GREATEST(a, b)", 2: "(stars::integer)",
         3: "(meta ->> 'kind'::text)", 4: "(a || b)"}
+
+
+def test_a_view_query_keeps_drizzle_kits_own_spacing_inside_its_parentheses() -> None:
+    """drizzle-kit writes `AS (${definition})` and its snapshot holds `definition` as the author wrote it, line
+    breaks and indentation included (Kilo-Org/cloud's microdollar_usage_view starts with "\\n  SELECT"): what
+    stands between the parentheses is that text, not to be trimmed."""
+    t = AuthoredTexts()
+    read('CREATE VIEW "public"."usage_view" AS (\n  SELECT\n    u.id\n  FROM "usage" u\n);\n'
+         'CREATE MATERIALIZED VIEW "mv" AS ( select 1 AS one ) WITH NO DATA;\n'
+         'CREATE VIEW "plain" AS SELECT 1 AS one;', t)
+    assert t.views[("public", "usage_view")] == '\n  SELECT\n    u.id\n  FROM "usage" u\n'
+    assert t.views[("public", "mv")] == " select 1 AS one "
+    assert t.views[("public", "plain")] == "SELECT 1 AS one"

@@ -357,7 +357,10 @@ def _query_after_as(st: _Stmt, tail: tuple[str, ...]) -> str | None:
             w = j
     if w is not None and w > 0 and any(t.name in tail for t in toks[w + 1:]):
         toks = toks[:w]
-    return st.text(_strip_outer(toks))
+    if len(toks) > 2 and _strip_outer(toks) is not toks:
+        # drizzle-kit's `AS (${definition})`: the text between the parentheses is its snapshot's, spacing and all
+        return st.sql[toks[0].end + 1:toks[-1].start]
+    return st.text(toks)
 
 
 def _view(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
