@@ -235,3 +235,24 @@ def test_a_view_query_keeps_drizzle_kits_own_spacing_inside_its_parentheses() ->
     assert t.views[("public", "usage_view")] == '\n  SELECT\n    u.id\n  FROM "usage" u\n'
     assert t.views[("public", "mv")] == " select 1 AS one "
     assert t.views[("public", "plain")] == "SELECT 1 AS one"
+
+
+def test_the_opclass_the_sql_names_on_an_expression_replaces_the_servers_qualified_spelling() -> None:
+    """giselles-ai/giselle's pgvector indexes: `USING hnsw (("embedding"::vector(1536)) vector_cosine_ops)`. The
+    server prints the operator class qualified (`public.vector_cosine_ops`); drizzle-kit's `.op()` on an
+    expression, like the SQL, says `vector_cosine_ops`. As for a plain column, the SQL's name is kept."""
+    texts = AuthoredTexts()
+    read('CREATE INDEX "emb_idx" ON "docs" USING hnsw (("embedding"::vector(1536)) vector_cosine_ops,'
+         '"title" text_pattern_ops);', texts)
+
+    def live(opclass: str | None) -> object:
+        ix = Index("emb_idx", (IndexColumn("(embedding::vector(1536))", True, opclass=opclass),
+                               IndexColumn("title", opclass="text_pattern_ops")), method="hnsw")
+        return make_schema("postgresql", tables=[Table("docs", columns=(Column("embedding", "vector(1536)"),
+                                                                        Column("title", "text")), indexes=(ix,))])
+
+    for server, kept in (("public.vector_cosine_ops", "vector_cosine_ops"),
+                         ("public.other_ops", "public.other_ops"), (None, "vector_cosine_ops")):
+        cols = with_authored(live(server), texts).tables[0].indexes[0].columns  # type: ignore[arg-type]
+        assert cols[0].opclass == kept
+        assert cols[1].opclass == "text_pattern_ops"

@@ -32,7 +32,8 @@ class AuthoredTexts:
     columns: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     checks: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (schema, table, name) → expression
     # (schema, index name) → {"table": (schema, table), "where": text | None, "exprs": {position: text},
-    #                         "opclasses": {column: name}, "concurrently": bool}
+    #                         "opclasses": {column: name}, "concurrently": bool,
+    #                         "expr_opclasses": {position: name} (only when the SQL names one)}
     indexes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     views: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, name) → query
     no_data: set[tuple[str, str]] = field(default_factory=set)  # materialized views made WITH NO DATA
@@ -149,6 +150,10 @@ def _table(t: Table, texts: AuthoredTexts, indexes: dict[str, dict[str, Any]]) -
                            if not ic.is_expression and ic.expression in named
                            and _same_opclass(ic.opclass, named[ic.expression]) else ic
                            for ic in cols_i)
+            on_expr = a.get("expr_opclasses") or {}  # an expression's, by position (giselle's pgvector indexes)
+            cols_i = tuple(replace(ic, opclass=on_expr[k])
+                           if ic.is_expression and k in on_expr and _same_opclass(ic.opclass, on_expr[k]) else ic
+                           for k, ic in enumerate(cols_i))
             # a predicate the server folds away (`WHERE true`, drizzle-kit's own tests) is the SQL's too
             keep_where = a["where"] and (i.where is not None or always_true(a["where"]))
             i = replace(i, columns=cols_i, where=a["where"] if keep_where else i.where,

@@ -309,11 +309,14 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
         return
     exprs: dict[int, str] = {}
     opclasses: dict[str, str] = {}  # an operator class the SQL names, the default one too (drizzle-kit's `.op()`)
+    expr_opclasses: dict[int, str] = {}  # an expression's, by its position
     for n, (p, toks) in enumerate(zip(params, elems, strict=True)):
-        if p.opclass and p.name:  # a plain column's, by its name (an expression's stays the server's)
+        if p.opclass and p.name:  # a plain column's, by its name
             opclasses[str(p.name)] = ".".join(str(x.sval) for x in p.opclass)
         if p.expr is None:
             continue
+        if p.opclass:
+            expr_opclasses[n] = ".".join(str(x.sval) for x in p.opclass)
         exprs[n] = _element_text(p, toks, st)
     where = None
     if node.whereClause is not None:
@@ -322,6 +325,8 @@ def _index(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     # CONCURRENTLY: drizzle-kit's `.concurrently()` (its snapshot says so; the server keeps no trace of it)
     texts.indexes[(table[0], node.idxname)] = {"table": table, "where": where, "exprs": exprs, "opclasses": opclasses,
                                                "concurrently": bool(node.concurrent)}
+    if expr_opclasses:
+        texts.indexes[(table[0], node.idxname)]["expr_opclasses"] = expr_opclasses
 
 
 def _element_text(p: Any, toks: list[Any], st: _Stmt) -> str:
