@@ -53,9 +53,6 @@ _CARRIED_TOP = ("policies", "privileges")  # views: objects_snapshot.py; roles: 
 # privileges: the grants a drizzle-kit 1.x folder holds (snapshot_v9.py), carried as they are
 
 
-_QUOTED = re.compile(r"'(?:[^']|'')*'")  # one string literal, nothing after it
-
-
 def _default_to_json(value: str | None, type_: str) -> Any:
     if value is None or value == "null":  # drizzle-kit's `.default(null)`: `DEFAULT null` in SQL, JSON null here
         return None
@@ -70,10 +67,6 @@ def _default_to_json(value: str | None, type_: str) -> Any:
                 return float(value)
             except ValueError:
                 return value
-    if base in ("json", "jsonb") and _QUOTED.fullmatch(value):
-        # drizzle-kit spells a json or jsonb column's default with its cast (`.default({})`: `'{}'::jsonb`) and
-        # compares defaults as written: spelled `'{}'` here, its next generate would set the same default again
-        return f"{value}::{base}"
     if base == "numeric" and not type_.endswith("]"):
         # numeric({mode: 'number'}).default(1.25) is a JSON number in drizzle-kit; a quoted '9.99' stays text.
         # Only where the number survives JSON unchanged (drizzle-kit compares the values as written).
