@@ -43,7 +43,7 @@ from ...schema.objects import make_objects
 from ...schema.security import NO_DECLARATIONS
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
-from .types import INT_MAX, canonical_default, canonical_type, quote_literal
+from .types import INT_MAX, canonical_default, canonical_type, json_literal_cast, quote_literal
 
 
 class Unreadable(Exception):
@@ -492,9 +492,9 @@ def _index_column(e: Any, columns: set[str], ops: dict[str, str]) -> IndexColumn
 
 def _default(d: Any, type_: str, is_enum: bool) -> str | None:
     if isinstance(d, str):
-        return canonical_default(quote_literal(d), type_, is_enum)
+        return json_literal_cast(canonical_default(quote_literal(d), type_, is_enum), type_)
     if isinstance(d, _Call) and d.name == "sa.text" and len(d.args) == 1:
-        return canonical_default(d.args[0], type_, is_enum)
+        return json_literal_cast(canonical_default(d.args[0], type_, is_enum), type_)
     raise Unreadable(repr(d))
 
 

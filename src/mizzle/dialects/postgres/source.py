@@ -65,6 +65,7 @@ from .types import (
     canonical_collation,
     canonical_default,
     canonical_type,
+    json_literal_cast,
     quote_literal,
     serial_options,
     split_collation,
@@ -1063,27 +1064,14 @@ def _expr_sql(e: Any) -> str:
 
 def _default_sql(arg: Any, type_: str, is_enum: bool) -> str | None:
     if isinstance(arg, str):
-        return _json_cast(canonical_default(quote_literal(arg), type_, is_enum), type_)
+        return json_literal_cast(canonical_default(quote_literal(arg), type_, is_enum), type_)
     if isinstance(arg, sa.sql.elements.TextClause):
-        return _json_cast(canonical_default(arg.text, type_, is_enum), type_)
+        return json_literal_cast(canonical_default(arg.text, type_, is_enum), type_)
     if isinstance(arg, sa.sql.elements.True_):
         return "true"
     if isinstance(arg, sa.sql.elements.False_):
         return "false"
     return canonical_default(_expr_sql(arg), type_, is_enum)
-
-
-_ONE_LITERAL = re.compile(r"'(?:[^']|'')*'")
-
-
-def _json_cast(sql: str | None, type_: str) -> str | None:
-    """A json or jsonb column's default that is one string literal (`server_default="{}"`, as `pull` writes it too),
-    with the column's cast: `'{}'::jsonb`, the text the server stores, and the spelling drizzle-kit's SQL and
-    snapshots give `.default({})`. drizzle-kit compares defaults as text: a snapshot saying `'{}'` had its next
-    generate set the same default again (a pull of databuddy-analytics/Databuddy's database, then mizzle's generate)."""
-    if sql is not None and type_ in ("json", "jsonb") and _ONE_LITERAL.fullmatch(sql):
-        return f"{sql}::{type_}"
-    return sql
 
 
 def _exclusion_index(t: sa.Table, con: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:

@@ -702,3 +702,16 @@ def keeps_values(old_type: str, new_type: str) -> bool:
     unbounded = 7  # a timestamp's fractional digits when it names none: 6, the most
     return old.array == new.array and (old.name, new.name) in _VALUES_KEPT \
         and (old.mods or (unbounded,))[0] <= (new.mods or (unbounded,))[0]
+
+
+_ONE_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+
+def json_literal_cast(sql: str | None, type_: str) -> str | None:
+    """A json or jsonb column's default that is one string literal (`server_default="{}"`, as `pull` writes it too),
+    with the column's cast: `'{}'::jsonb`, the text the server stores, and the spelling drizzle-kit's SQL and
+    snapshots give `.default({})`. drizzle-kit compares defaults as text: a snapshot saying `'{}'` had its next
+    generate set the same default again (a pull of databuddy-analytics/Databuddy's database, then mizzle's generate)."""
+    if sql is not None and type_ in ("json", "jsonb") and _ONE_LITERAL.fullmatch(sql):
+        return f"{sql}::{type_}"
+    return sql
