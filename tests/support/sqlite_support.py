@@ -28,6 +28,22 @@ def write_project(root: Path, source: str, module: str = "sqlite_app") -> Config
     return load_config(root / "mizzle.toml")
 
 
+def create_all_file(path: Path, source: str) -> str:
+    """The SQLite file `path` made by SQLAlchemy's create_all from `source`, a module text defining `metadata`;
+    its URL."""
+    import sqlalchemy as sa
+
+    namespace: dict[str, object] = {}
+    exec(source, namespace)  # noqa: S102 - the test's own module text
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    try:
+        namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
+    return url
+
+
 def comparable(s: Schema) -> Schema:
     """SQLite stores no names for foreign keys: compare them under drizzle-kit's default names."""
     tables = [replace(t, foreign_keys=tuple(replace(f, name=fk_name(t.name, f.columns, f.ref_table, f.ref_columns, cut=False))

@@ -344,7 +344,6 @@ def _index_declared_too(statement: str | None, seen: dict[tuple[str, str], tuple
     return name if name in declared else None
 
 
-
 # the end of the advice for an object mizzle.pg declares, in a folder without mizzle's sidecar (its SQL's
 # functions and triggers are listed, not compared); `advice_with_sidecar` rewrites it where the folder has one
 BY_HAND = ", or write it into a migration of your own (`mizzle generate --custom`)"

@@ -15,19 +15,10 @@ pytestmark = pytest.mark.pg
 
 
 def test_an_extension_in_a_schema_outside_the_scope_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    with temp_database("mzexs") as source:
-        with psycopg.connect(source, autocommit=True) as c:
-            c.execute("CREATE SCHEMA extensions")
-            c.execute('CREATE EXTENSION "uuid-ossp" WITH SCHEMA extensions')
-            c.execute("CREATE TABLE j (id uuid PRIMARY KEY DEFAULT extensions.uuid_generate_v4())")
-        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n'
-                                              'schema_filter = ["public"]\n')
-        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
-        assert r.code == 0, r.stdout + r.stderr
-        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
-        assert d.code == 0, d.stdout + d.stderr
-        for out in (r.stdout + r.stderr, d.stdout + d.stderr):
-            assert "extensions in a schema outside" in out and "uuid-ossp (extensions)" in out, out
+    for out in _pulled_and_drifted(tmp_path, run_mizzle, "CREATE SCHEMA extensions",
+                                   'CREATE EXTENSION "uuid-ossp" WITH SCHEMA extensions',
+                                   "CREATE TABLE j (id uuid PRIMARY KEY DEFAULT extensions.uuid_generate_v4())"):
+        assert "extensions in a schema outside" in out and "uuid-ossp (extensions)" in out, out
     with temp_database("mzexs") as source:  # the whole database pulled: the schema is made, nothing to say
         with psycopg.connect(source, autocommit=True) as c:
             c.execute("CREATE SCHEMA extensions")
@@ -42,15 +33,22 @@ def test_an_extension_in_a_schema_outside_the_scope_is_named(tmp_path: Path, run
 def test_a_default_using_a_sequence_outside_the_scope_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """`DEFAULT nextval('other.ids')` on a table pulled with `schema_filter = ["public"]`: the baseline's CREATE
     TABLE fails wherever `other.ids` is missing; pull and drift say so."""
+    for out in _pulled_and_drifted(tmp_path, run_mizzle, "CREATE SCHEMA other", "CREATE SEQUENCE other.ids",
+                                   "CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('other.ids'))"):
+        assert "sequences of a schema outside" in out and "other.ids (default of public.t.id)" in out, out
+
+
+def _pulled_and_drifted(tmp_path: Path, run_mizzle, *sql: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A database made by `sql` pulled with `schema_filter = ["public"]`, then drifted: each command's output (both
+    must succeed)."""
     with temp_database("mzexs") as source:
         with psycopg.connect(source, autocommit=True) as c:
-            c.execute("CREATE SCHEMA other")
-            c.execute("CREATE SEQUENCE other.ids")
-            c.execute("CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('other.ids'))")
+            for statement in sql:
+                c.execute(statement)
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n'
                                               'schema_filter = ["public"]\n')
         r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stdout + r.stderr
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
-        assert r.code == 0 and d.code == 0, r.stdout + r.stderr + d.stdout + d.stderr
-        for out in (r.stdout + r.stderr, d.stdout + d.stderr):
-            assert "sequences of a schema outside" in out and "other.ids (default of public.t.id)" in out, out
+        assert d.code == 0, d.stdout + d.stderr
+        return r.stdout + r.stderr, d.stdout + d.stderr

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlite_support import create_all_file
+
 TOML = 'dialect = "sqlite"\nschema = "schema.py"\nout = "migrations"\n'
 
 SCHEMA = '''import sqlalchemy as sa
@@ -22,17 +24,10 @@ team_tag = sa.Table("team_tag", metadata,
 
 
 def test_a_create_all_database_of_upper_case_uuid_columns_is_baselined(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    import sqlalchemy as sa
-
     (tmp_path / "mizzle.toml").write_text(TOML)
     (tmp_path / "schema.py").write_text(SCHEMA)
     assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
-    namespace: dict[str, object] = {}
-    exec(SCHEMA, namespace)  # noqa: S102 - the test's own module text
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    url = create_all_file(tmp_path / "app.db", SCHEMA)
     b = run_mizzle(["baseline"], cwd=tmp_path, url=url)
     assert b.code == 0, b.stdout + b.stderr
     d = run_mizzle(["drift"], cwd=tmp_path, url=url)

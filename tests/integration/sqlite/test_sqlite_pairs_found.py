@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlite_support import create_all_file
 
 from mizzle.errors import SchemaLoadError
 
@@ -131,17 +132,10 @@ def test_a_columns_own_check_and_a_types_check_are_created_as_create_all_does(tm
         r = run_mizzle(args, cwd=tmp_path, url=url)
         assert r.code == 0, r.stdout + r.stderr
 
-    import sqlalchemy as sa
-
-    scope: dict[str, object] = {}
-    exec(CHECKED, scope)
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'created.db'}")
-    scope["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
+    created = create_all_file(tmp_path / "created.db", CHECKED)
     pulled = tmp_path / "pulled"
     pulled.mkdir()
     (pulled / "mizzle.toml").write_text(TOML)
-    created = f"sqlite:///{tmp_path / 'created.db'}"
     r = run_mizzle(["pull"], cwd=pulled, url=created)
     assert r.code == 0, r.stdout + r.stderr
     code = (pulled / "schema.py").read_text()
@@ -161,17 +155,10 @@ datasets = sa.Table("datasets", metadata, sa.Column("id", sa.Integer, primary_ke
 def test_a_column_unique_twice_is_one_index_to_sqlite(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """galaxy's dataset.uuid: `unique=True` and a UniqueConstraint on the same column. create_all's CREATE TABLE has
     both, SQLite keeps one index; baseline of that database said `- index uq_uuid_column`."""
-    import sqlalchemy as sa
-
     (tmp_path / "mizzle.toml").write_text(TOML)
     (tmp_path / "schema.py").write_text(TWICE_UNIQUE)
     assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
-    namespace: dict[str, object] = {}
-    exec(TWICE_UNIQUE, namespace)  # noqa: S102 - the test's own module text
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
-    r = run_mizzle(["baseline"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'app.db'}")
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=create_all_file(tmp_path / "app.db", TWICE_UNIQUE))
     assert r.code == 0, r.stdout + r.stderr
 
 
@@ -191,17 +178,11 @@ def test_a_unique_key_makes_the_indexes_create_all_makes(tmp_path: Path, run_miz
     """open-webui's `Column(Text, primary_key=True, unique=True)` (26 tables): SQLite makes no index for a UNIQUE on the
     key's own columns, except where the key is the rowid (an INTEGER key has no index of its own); mizzle created a
     second unique index on every such table."""
-    import sqlalchemy as sa
-
     (tmp_path / "mizzle.toml").write_text(TOML)
     (tmp_path / "schema.py").write_text(KEY_UNIQUE)
     assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
     assert run_mizzle(["migrate"], cwd=tmp_path, url=f"sqlite:///{tmp_path / 'mz.db'}").code == 0
-    namespace: dict[str, object] = {}
-    exec(KEY_UNIQUE, namespace)  # noqa: S102 - the test's own module text
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'ca.db'}")
-    namespace["metadata"].create_all(engine)  # type: ignore[attr-defined]
-    engine.dispose()
+    create_all_file(tmp_path / "ca.db", KEY_UNIQUE)
 
     def indexes(db: str) -> dict[str, list[tuple[int, str]]]:  # per table: (unique, columns) of each index
         conn = sqlite3.connect(tmp_path / db)
