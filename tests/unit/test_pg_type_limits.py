@@ -43,3 +43,27 @@ def test_type_modifiers_within_postgresql_limits_are_read(type_: Any) -> None:
 def test_sqlite_keeps_any_length() -> None:
     # SQLite ignores the length: ZenML's default database
     schema_from_metadata([_metadata(sa.String(16777215))], dialect="sqlite")
+
+
+@pytest.mark.parametrize("type_, says, use", [
+    (sa.DATETIME(), "DATETIME", "sa.DateTime"), (sa.BLOB(), "BLOB", "sa.LargeBinary"),
+    (sa.CLOB(), "CLOB", "sa.Text"), (sa.BINARY(16), "BINARY(16)", "sa.LargeBinary"),
+    (sa.VARBINARY(255), "VARBINARY(255)", "sa.LargeBinary"), (mysql.DATETIME(fsp=6), "DATETIME", "sa.DateTime"),
+])
+def test_types_postgresql_does_not_have_are_refused(type_: Any, says: str, use: str) -> None:
+    """sa.DATETIME, BLOB, CLOB, BINARY, VARBINARY compile on PostgreSQL to their own names, which it has no type of:
+    generate wrote `"at" datetime` and migrate failed ("type datetime does not exist")."""
+    with pytest.raises(SchemaLoadError, match=r"meta: " + re.escape(says) + r" is not a PostgreSQL type.*"
+                                              + re.escape(use)):
+        schema_from_metadata([_metadata(type_)])
+
+
+@pytest.mark.parametrize("type_", [sa.DateTime(), sa.LargeBinary(), sa.Text(),
+                                   sa.DATETIME().with_variant(sa.DateTime(), "postgresql"),
+                                   sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql")])
+def test_their_postgresql_counterparts_and_variants_are_read(type_: Any) -> None:
+    schema_from_metadata([_metadata(type_)])
+
+
+def test_sqlite_keeps_datetime() -> None:
+    schema_from_metadata([_metadata(sa.DATETIME())], dialect="sqlite")

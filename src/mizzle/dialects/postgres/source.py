@@ -580,6 +580,7 @@ class _PgConverter:
         if is_composite_type(t):
             return self.composite(t)
         spelling = _compile_type(t)[0]
+        _refuse_missing_type(t, spelling)
         return _SQLALCHEMY_SPELLINGS.get(spelling, spelling), None
 
     def enum(self, t: sa.Enum, schema: str) -> None:
@@ -978,6 +979,21 @@ def _serial_like(s: sa.Sequence, type_: str) -> bool:
 def pg_type(t: Any) -> Any:
     """The type SQLAlchemy's PostgreSQL compiler writes for `t` (sources.sqlalchemy.dialect_type)."""
     return dialect_type(t, _PG)
+
+
+# SQLAlchemy's types for other databases that its PostgreSQL compiler writes as they are named, types PostgreSQL does
+# not have ("type datetime does not exist": create_all fails too), with the generic type to use instead
+_NOT_POSTGRES = {sa.DATETIME: "sa.DateTime (timestamp)", sa.BLOB: "sa.LargeBinary (bytea)",
+                 sa.BINARY: "sa.LargeBinary (bytea)", sa.VARBINARY: "sa.LargeBinary (bytea)", sa.CLOB: "sa.Text (text)"}
+
+
+def _refuse_missing_type(t: Any, spelling: str) -> None:
+    """A column of sa.DATETIME, BLOB, CLOB, BINARY or VARBINARY (a model written for MySQL or SQLite): generate wrote
+    the type and migrate failed on it."""
+    use = next((v for k, v in _NOT_POSTGRES.items() if isinstance(t, k)), None)
+    if use is not None and re.sub(r"\(.*$", "", spelling) == type(t).__visit_name__.lower():
+        raise sa.exc.CompileError(f"{spelling.upper()} is not a PostgreSQL type (create_all fails on it too): use "
+                                  f"{use}, or .with_variant(...) for the database it was written for")
 
 
 # spellings SQLAlchemy compiles that PostgreSQL stores as another: CHAR/NCHAR without a length is char(1)
