@@ -686,9 +686,18 @@ _VALUES_KEPT = {("int2", "int4"), ("int2", "int8"), ("int4", "int8"), ("float4",
                 ("bool", "int2"), ("bool", "int4"), ("bool", "int8")}  # false, true → 0, 1
 
 
+# built-in types every value of which has a text form the server reads back as the same value (floats: printed
+# shortest-exact since PostgreSQL 12); `ALTER … TYPE text` casts with it. Not money (its text follows lc_monetary),
+# nor bytea (its text form is an escape of the bytes, not the bytes)
+_TEXT_EXACT = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8", "bool", "uuid", "date", "time",
+                         "timetz", "timestamp", "timestamptz", "interval", "json", "jsonb", "inet", "cidr", "macaddr",
+                         "macaddr8"})
+
+
 def keeps_values(old_type: str, new_type: str) -> bool:
     """Whether a column's type change from `old_type` to `new_type` keeps every value: one lint's MZ104/MZ105
-    classify as no rewrite (`varchar(40)` → `text`, a longer varchar), or a widening of `_VALUES_KEPT`."""
+    classify as no rewrite (`varchar(40)` → `text`, a longer varchar), a widening of `_VALUES_KEPT`, or a built-in
+    scalar to text or a varchar without a length (`_TEXT_EXACT`: FlexGet's Integer → String)."""
     from ...lint.destructive import classify
     from ...lint.state import spec_from_text
 
@@ -697,6 +706,8 @@ def keeps_values(old_type: str, new_type: str) -> bool:
         return False
     if classify(old, new) in ("same", "safe"):
         return True
+    if new.name in ("text", "varchar") and not new.mods and not old.array and not new.array:
+        return old.name in _TEXT_EXACT
     if new.name == "numeric":  # numeric(p, s) holds fewer digits than some integers have
         return old.array == new.array and (old.name, new.name) in _VALUES_KEPT and not new.mods
     unbounded = 7  # a timestamp's fractional digits when it names none: 6, the most
