@@ -327,7 +327,7 @@ class AlterColumn(Change):
             parts.append(f"collation {o.collation or 'default'} → {n.collation or 'default'}")
         if o.not_null != n.not_null:
             parts.append("set not null" if n.not_null else "drop not null")
-        if o.default != n.default:
+        if o.default != n.default and not (o.is_serial and n.is_serial):  # a serial's is its sequence's nextval
             parts.append(f"default {n.default}" if n.default is not None else "drop default")
         if o.identity and n.identity and o.identity.sequence_name != n.identity.sequence_name \
                 and replace(o.identity, sequence_name=None) == replace(n.identity, sequence_name=None):

@@ -145,3 +145,39 @@ def test_push_takes_a_serial_kept_through_a_table_rename_as_the_code_s_serial(pg
             assert result.changes == [] and result.statements == [], result.changes
     finally:
         sys.modules.pop("serial_pushed_schema", None)
+
+
+def test_serial_to_bigserial_alters_the_sequence_a_renamed_table_kept(pg_available: bool, tmp_path: Path) -> None:
+    """Pagure's Alembic history renamed deploykeys to sshkeys: its `id` serial kept `deploykeys_id_seq`. After pull
+    and a migration to the models (which name the key `sshkeys_pkey`), a model changing the key to BigInteger
+    generated `ALTER SEQUENCE "public"."sshkeys_id_seq" AS bigint`, which PostgreSQL rejects (no such sequence)."""
+    import psycopg
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\nnaming = "postgresql"\n'
+                                      'schema = ["serial_widened_schema.py"]\n')
+    code = ("import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+            "sa.Table('sshkeys', metadata, sa.Column('id', sa.{t}, primary_key=True), sa.Column('k', sa.Text))\n")
+    try:
+        with temp_database("mzser") as url:
+            with psycopg.connect(url, autocommit=True) as c:
+                c.execute("CREATE TABLE deploykeys (id serial PRIMARY KEY, k text);"
+                          "ALTER TABLE deploykeys RENAME TO sshkeys")
+            pull(load_config(proj / "mizzle.toml"), url)
+            for step, t in (("models", "Integer"), ("widen", "BigInteger")):
+                sys.modules.pop("serial_widened_schema", None)
+                (proj / "serial_widened_schema.py").write_text(code.format(t=t))
+                result = generate(load_config(proj / "mizzle.toml"), name=step)
+                assert "sshkeys_id_seq" not in result.sql, result.sql
+                assert not any("default" in c for c in result.changes), result.changes
+                migrate(url=url, folder=proj / "drizzle")
+                assert not drift(url=url, folder=proj / "drizzle").changes
+            with psycopg.connect(url) as c:
+                row = c.execute("SELECT data_type FROM information_schema.sequences "
+                                "WHERE sequence_name = 'deploykeys_id_seq'").fetchone()
+            assert row == ("bigint",)
+            sys.modules.pop("serial_widened_schema", None)
+            assert not generate(load_config(proj / "mizzle.toml"), check=True).changes
+    finally:
+        sys.modules.pop("serial_widened_schema", None)

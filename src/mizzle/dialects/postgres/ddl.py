@@ -3,6 +3,7 @@ search_path would otherwise catch unqualified names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ...errors import UsageError
@@ -356,6 +357,21 @@ def serial_sequence(table: tuple[str, str], column: str) -> str:
     return qname(table[0], serial_sequence_name(table[1], column))
 
 
+_NEXTVAL_OF = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
+_ONE_NAME = re.compile(r'^(?:"(?:[^"]|"")+"|[^".]+)$')
+
+
+def held_sequence(table: tuple[str, str], c: Column) -> str:
+    """The sequence a serial column's snapshot says it holds (`nextval('deploykeys_id_seq'::regclass)`: a table
+    renamed by Alembic or drizzle-kit keeps its old `<table>_<column>_seq`), else `<table>_<column>_seq`. The
+    regclass text is SQL name syntax already; an unqualified one is qualified with the table's schema."""
+    m = _NEXTVAL_OF.match(c.default or "")
+    if m is None:
+        return serial_sequence(table, c.name)
+    name = m.group("seq").replace("''", "'")
+    return f"{ident(table[0])}.{name}" if _ONE_NAME.match(name) else name
+
+
 def conversion(table: tuple[str, str], o: Column, n: Column) -> str:
     """The USING expression of a type change: the schema code's own, a cast (through text from one enum to
     another, or one range type to another; through integer from boolean to smallint or bigint, and back: PostgreSQL
@@ -425,7 +441,7 @@ def _retype(change: ch.AlterColumn, collation_changed: bool) -> list[str]:
     if column_type(o, for_alter=True) != new_t or o.type_schema != n.type_schema or collation_changed \
             or n.collation is not None:
         out.append(f"{at} ALTER COLUMN {col} SET DATA TYPE {new_t}{collate(n)} USING {conversion(t, o, n)}")
-    seq = serial_sequence(t, n.name)
+    seq = held_sequence(t, o) if o.is_serial else serial_sequence(t, n.name)
     if o.is_serial and n.is_serial:
         out.append(f"ALTER SEQUENCE {seq} AS {SERIAL_BASE[n.type]}")
     elif n.is_serial and change.keep_sequence:  # the explicit Sequence of that name becomes the serial's own,
