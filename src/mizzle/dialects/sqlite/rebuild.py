@@ -415,8 +415,9 @@ def rebuilt_parents(changes: list[ch.Change], old: Schema) -> list[str]:
             (acts.append(effect.format(t=child, c=cols)) if effect else fails.append(cols))
         if not fails and not acts:
             continue
+        # a table with two keys to it (Pagure's issue_to_issue: parent and child) is named once per effect
         what = ([f"fails on any row {' or '.join(fails)} points to (FOREIGN KEY constraint failed)"] if fails
-                else []) + acts
+                else []) + list(dict.fromkeys(acts))
         out.append(f"table {name} is rebuilt, and foreign keys reference it: `mizzle migrate` keeps their rows "
                    "(foreign keys off), but under drizzle-orm's migrator (one transaction, foreign keys on: the "
                    f"file's PRAGMA foreign_keys=OFF does nothing there) its DROP TABLE `{name}` "
