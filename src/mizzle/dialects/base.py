@@ -362,7 +362,8 @@ class Dialect(Protocol):
     def rebuild_losses(self, changes: list[Any], folder_sql: Callable[[], str]) -> list[str]:
         """A warning for each change (of `rewrite_changes`'s) that makes again, without something mizzle does not
         model, an object the folder's SQL (`folder_sql()`, all its migrations' text, read only when needed) made
-        with it (SQLite: a table rebuilt that the SQL made STRICT or WITHOUT ROWID). `generate` and `revert` warn."""
+        with it (SQLite: a table rebuilt that the SQL made STRICT or WITHOUT ROWID, or gave triggers the schema
+        code does not declare). `generate` and `revert` warn."""
 
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         """Of the collations `names` (as the model holds them), those this server has none of by that name unless

@@ -113,9 +113,13 @@ class SQLiteDialect:
         return rebuilt_parents(changes, old)
 
     def rebuild_losses(self, changes: list[Any], folder_sql: Callable[[], str]) -> list[str]:
+        from functools import cache
+
+        from .folder_triggers import rebuilt_triggers_lost
         from .table_options import rebuilt_options_lost
 
-        return rebuilt_options_lost(changes, folder_sql)
+        sql = cache(folder_sql)  # the folder read once for both
+        return rebuilt_options_lost(changes, sql) + rebuilt_triggers_lost(changes, sql)
 
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
