@@ -391,8 +391,9 @@ class Dialect(Protocol):
         """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
         text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers
         prepare, refusing more than one (better-sqlite3: "contains more than one statement"), so `check` warns
-        (SQLite: the chunk's statements, a trigger's body being one; PostgreSQL, whose drivers run a chunk of
-        several: 1)."""
+        (SQLite: the chunk's statements, a trigger's body being one, 0 for comments or blanks only, which
+        better-sqlite3 refuses too: "contains no statements"; PostgreSQL, whose drivers run a chunk of several or
+        none: 1)."""
 
     def foreign_statement(self, sql: str) -> str | None:
         """Why mizzle cannot apply statement `sql` of a migration, where it is another database's that drizzle-kit

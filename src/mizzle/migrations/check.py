@@ -260,9 +260,8 @@ class _Checker:
             if NO_TRANSACTION not in first:
                 self.add(ERROR, p, f"`-- {NO_TRANSACTION}` must be the first line of the file to take effect")
         statements = self.statements[p] = split_statements(text)
-        if not statements:
+        if not self._check_chunks(p, text) and not statements:
             self.add(WARNING, p, "has no statements")
-        self._check_chunks(p, text)
         d = dialects.find(self.dialect or dialects.DEFAULT)
         for st in statements:
             why = d.foreign_statement(st.sql) if d is not None else None
@@ -275,16 +274,31 @@ class _Checker:
             if err:
                 self.add(ERROR, p, f"statement {st.number} does not parse: {err}")
 
-    def _check_chunks(self, p: Path, text: str) -> None:
-        """A chunk drizzle-orm's migrator cannot run as one statement (Dialect.chunk_statements)."""
+    def _check_chunks(self, p: Path, text: str) -> bool:
+        """A chunk drizzle-orm's migrator cannot run as one statement (Dialect.chunk_statements): several, or none
+        (True: such an empty chunk was named)."""
         d = dialects.find(self.dialect or dialects.DEFAULT)
-        for n, chunk in enumerate(text.split(BREAKPOINT), 1):
-            if d is not None and (count := d.chunk_statements(chunk)) > 1:
+        if d is None:
+            return False
+        chunks = text.split(BREAKPOINT)
+        empty = False
+        for n, chunk in enumerate(chunks, 1):
+            count = d.chunk_statements(chunk)
+            if count == 0:
+                where = "holds" if len(chunks) == 1 else f"chunk {n} holds"
+                fix = ("Write its statements" if len(chunks) == 1
+                       else f"Remove the chunk and the `{BREAKPOINT}` before it, or give it a statement")
+                self.add(WARNING, p, f"{where} no statement (only comments or blanks): drizzle-orm's migrator runs "
+                                     f"each chunk as a statement, which {d.title}'s drivers refuse (better-sqlite3: "
+                                     "\"The supplied SQL string contains no statements\"); mizzle skips it. " + fix)
+                empty = True
+            elif count > 1:
                 self.add(WARNING, p, f"chunk {n} holds {count} statements with no `{BREAKPOINT}` between them: "
                                      "drizzle-orm's migrator runs each chunk as one statement, which "
                                      f"{d.title}'s drivers refuse (better-sqlite3: \"The supplied SQL string contains "
                                      "more than one statement\"); mizzle runs them one by one. Put a breakpoint "
                                      "after each statement")
+        return empty
 
     # -- snapshots -------------------------------------------------------------------------------------
 

@@ -178,6 +178,29 @@ def test_check_warns_of_a_chunk_drizzle_orm_cannot_run_as_one_statement(node: st
     assert migrate(url=f"sqlite:///{tmp_path / 'm.db'}", folder=out).applied  # mizzle runs them one by one
 
 
+
+@pytest.mark.interop
+def test_check_warns_of_a_chunk_holding_no_statement(node: str, tmp_path: Path) -> None:
+    """ItzCrazyKns/Perplexica's 0001 and 0002 hold only `/* Do nothing */` (its own script runs the change), and an
+    untouched `generate --custom` file only its comment; a trailing breakpoint leaves an empty chunk. drizzle-orm's
+    migrator runs each chunk as a statement, which better-sqlite3 refuses ("The supplied SQL string contains no
+    statements"); mizzle's runner skips it, and `check` said ok."""
+    from mizzle.migrations.check import check_folder
+
+    out = tmp_path / "M"
+    assert generate(project(tmp_path / "proj", out), name="init").written
+    first = (out / "0000_init.sql").read_text()
+    (out / "0000_init.sql").write_text(first + "\n--> statement-breakpoint\n/* Do nothing */")
+    warned = [f for f in check_folder(out, "sqlite").warnings if "no statement" in f.message]
+    assert len(warned) == 1 and warned[0].path == "0000_init.sql", warned
+    chunks = first.count("--> statement-breakpoint") + 2
+    assert warned[0].message.startswith(f"chunk {chunks} holds no statement"), warned[0].message
+    p = subprocess.run([node, str(INTEROP / "migrate.mjs"), f"sqlite:{tmp_path / 'd.db'}", str(out)], cwd=INTEROP,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0 and "contains no statements" in p.stderr, p.stdout + p.stderr
+    assert migrate(url=f"sqlite:///{tmp_path / 'm.db'}", folder=out).applied  # mizzle skips it
+
+
 KEY_RENAMED = """
 import sqlalchemy as sa
 metadata = sa.MetaData({convention})

@@ -136,9 +136,10 @@ class SQLiteDialect:
         return None  # SQLite's indexes have no operator classes
 
     def chunk_statements(self, chunk: str) -> int:
+        from .introspect import without_comments
         from .runner import split_sql
 
-        return len(split_sql(chunk))
+        return sum(1 for s in split_sql(chunk) if without_comments(s).strip(" \t\r\n;"))  # /* … */ alone: none
 
     def foreign_statement(self, sql: str) -> str | None:
         from .runner import libsql_statement
