@@ -415,9 +415,11 @@ def rebuilt_parents(changes: list[ch.Change], old: Schema) -> list[str]:
             (acts.append(effect.format(t=child, c=cols)) if effect else fails.append(cols))
         if not fails and not acts:
             continue
-        # a table with two keys to it (Pagure's issue_to_issue: parent and child) is named once per effect
+        # a key repeated (Bazarr's: named and unnamed) or a table with two keys to it (Pagure's issue_to_issue:
+        # parent and child): each effect said once
+        fails, acts = list(dict.fromkeys(fails)), list(dict.fromkeys(acts))
         what = ([f"fails on any row {' or '.join(fails)} points to (FOREIGN KEY constraint failed)"] if fails
-                else []) + list(dict.fromkeys(acts))
+                else []) + acts
         out.append(f"table {name} is rebuilt, and foreign keys reference it: `mizzle migrate` keeps their rows "
                    "(foreign keys off), but under drizzle-orm's migrator (one transaction, foreign keys on: the "
                    f"file's PRAGMA foreign_keys=OFF does nothing there) its DROP TABLE `{name}` "
