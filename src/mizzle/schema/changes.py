@@ -41,6 +41,11 @@ class Change:
     def describe(self) -> str:
         raise NotImplementedError
 
+    def as_difference(self) -> list[Change]:
+        """The change as a comparison (drift, verify, baseline) states it: what differs, not how a migration would
+        make it (SQLite's rebuild of a table, PostgreSQL's rebuild of an enum type)."""
+        return [self]
+
 
 @dataclass(frozen=True)
 class CreateSchema(Change):
@@ -138,10 +143,14 @@ class RecreateEnum(Change):
     old: Enum
     new: Enum
     usages: tuple[tuple[TableKey, Column], ...] = ()  # the columns (as they end up) using the enum
+    compared: bool = field(default=False, compare=False)  # a comparison's line: no rebuild to tell of
     destructive = True
 
     def inverse(self) -> Change:
         return RecreateEnum(self.new, self.old, self.usages)
+
+    def as_difference(self) -> list[Change]:
+        return [replace(self, compared=True)]
 
     def describe(self) -> str:
         removed = [v for v in self.old.values if v not in self.new.values]
@@ -151,7 +160,8 @@ class RecreateEnum(Change):
         if kept_old != [v for v in self.new.values if v in self.old.values]:  # the values both have moved too
             parts.append("values reordered")
         what = "; ".join(parts) or "values reordered"
-        return f"~ enum {table_label(self.new.key)}: {what} (type rebuilt, {len(self.usages)} column(s) converted)"
+        how = "" if self.compared else f" (type rebuilt, {len(self.usages)} column(s) converted)"
+        return f"~ enum {table_label(self.new.key)}: {what}{how}"
 
 
 @dataclass(frozen=True)

@@ -518,10 +518,10 @@ def lines(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any 
 
 def lines_staged(expected: Schema, actual: Schema, *, comments: bool = True, conn: Any = None,
                  reverse: bool = False, memo: RepeatMemo | None = None) -> Callable[[], list[str]]:
-    """`lines` in two stages, as `staged` does."""
+    """`lines` in two stages, as `staged` does; each change as a comparison states it (Change.as_difference)."""
     rest = staged(expected, actual, comments=comments, conn=conn, reverse=reverse, memo=memo)
     reader = dialects.get(expected.dialect).reader
-    return lambda: describe_all(rest(), reader)
+    return lambda: describe_all([d for c in rest() for d in c.as_difference()], reader)
 
 
 def describe_all(changes: list[Change], r: SqlReader) -> list[str]:

@@ -55,6 +55,9 @@ class RebuildTable(ch.Change):
         what = "; ".join(describe_all(list(self.parts), reader)) or "definition changed"
         return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
 
+    def as_difference(self) -> list[ch.Change]:
+        return [d for p in self.parts for d in p.as_difference()]
+
 
 def _folded_into_key(c: ch.Change, new: Schema) -> bool:
     """A unique index on exactly the primary key's columns, dropped from a table that keeps the key: a database
