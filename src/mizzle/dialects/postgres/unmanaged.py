@@ -120,6 +120,16 @@ KINDS: dict[str, str] = {
         "WHERE x.conindid = ic.oid AND x.conrelid = c.oid AND x.contype IN ('p', 'u', 'x')) <> EXISTS (SELECT 1 "
         "FROM pg_constraint y JOIN pg_index pi ON pi.indexrelid = y.conindid AND pi.indrelid = y.conrelid "
         "WHERE y.conindid = h.inhparent AND y.contype IN ('p', 'u', 'x'))"),
+    # a partition's index with storage parameters other than its partitioned index's (Supabase's supachat example
+    # makes each day's index `WITH (fillfactor=100)` and attaches it under one that has none): a rebuild makes every
+    # copy with the partitioned index's
+    "partition indexes with storage parameters unlike their partitioned index's (WITH (…))": (
+        "SELECT ic.relname || ' on ' || n.nspname || '.' || c.relname || ' (' || coalesce(array_to_string("
+        "ic.reloptions, ', '), 'none') || ')' FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+        "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_inherits h ON h.inhrelid = ic.oid JOIN pg_class pi ON pi.oid = h.inhparent "
+        "WHERE ic.relispartition AND c.relnamespace = ANY(%(ns)s) "
+        "AND ic.reloptions IS DISTINCT FROM pi.reloptions"),
     # an index not valid: a CREATE INDEX CONCURRENTLY that failed, or a partitioned index (ALTER TABLE ONLY … ADD
     # PRIMARY KEY, CREATE INDEX ON ONLY) not yet on every partition; a rebuild makes it whole and valid
     "invalid indexes": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
