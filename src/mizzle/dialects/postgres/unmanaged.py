@@ -57,6 +57,8 @@ def _on_table(select: str, catalog: str, alias: str, relcol: str, where: str = "
 
 
 PARTITION_INDEX_NAMES = "partition index names"
+OUTSIDE_USERS = ("objects of a schema outside the scope (schema_filter) using what is in it (a rebuild does not make "
+                 "them)")
 
 # kind (plural, as printed) → a query of the names, each one text column; %(ns)s: the namespace oids in scope
 ROLE_ATTRIBUTES = ("role attributes and memberships a Role(…) does not state (a CREATE ROLE where the role is "
@@ -284,6 +286,29 @@ KINDS: dict[str, str] = {
         + " UNION ALL SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
         "ON n.oid = t.typnamespace WHERE t.typnamespace = ANY(%(ns)s) AND "
         + _EXT_PRIVS.format(acl="t.typacl", cat="pg_type", oid="t.oid")),
+    # the reverse: a trigger, policy or view on a table of a schema outside the scope using a function, table, view or
+    # type in it (Supabase's on_auth_user_created on auth.users executing public.handle_new_user(), pulled with
+    # schema_filter = ["public"]): the app's own, but neither pulled nor made by a rebuild
+    OUTSIDE_USERS: (
+        "SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'view ' || n.nspname || '.' || c.relname "
+        "ELSE o.type || ' ' || o.identity END || ' uses ' || u.type || ' ' || CASE WHEN d.refclassid = "
+        "'pg_proc'::regclass THEN (SELECT pn.nspname || '.' || p.proname || '(' || "
+        "pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p JOIN pg_namespace pn ON pn.oid = "
+        "p.pronamespace WHERE p.oid = d.refobjid) ELSE u.identity END FROM pg_depend d "
+        "JOIN LATERAL (SELECT t.tgrelid FROM pg_trigger t WHERE d.classid = 'pg_trigger'::regclass "
+        "AND t.oid = d.objid AND NOT t.tgisinternal UNION ALL SELECT p.polrelid FROM pg_policy p "
+        "WHERE d.classid = 'pg_policy'::regclass AND p.oid = d.objid UNION ALL SELECT r.ev_class FROM pg_rewrite r "
+        "WHERE d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid) AS x(rel) ON true "
+        "JOIN pg_class c ON c.oid = x.rel JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "CROSS JOIN LATERAL pg_identify_object(d.classid, d.objid, 0) AS o "
+        "CROSS JOIN LATERAL pg_identify_object(d.refclassid, d.refobjid, 0) AS u "
+        "WHERE d.deptype = 'n' AND d.classid IN ('pg_trigger'::regclass, 'pg_policy'::regclass, "
+        "'pg_rewrite'::regclass) AND c.relnamespace <> ALL(%(ns)s) AND n.nspname NOT IN ('pg_catalog', "
+        "'information_schema') AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid") + " AND CASE d.refclassid "
+        "WHEN 'pg_proc'::regclass THEN (SELECT p.pronamespace FROM pg_proc p WHERE p.oid = d.refobjid) "
+        "WHEN 'pg_class'::regclass THEN (SELECT r.relnamespace FROM pg_class r WHERE r.oid = d.refobjid) "
+        "WHEN 'pg_type'::regclass THEN (SELECT t.typnamespace FROM pg_type t WHERE t.oid = d.refobjid) "
+        "END = ANY(%(ns)s)"),
     # what mizzle writes that uses what it does not (pagila's view calling the aggregate group_concat, MusicBrainz's
     # indexes in a collation of its own): pulled SQL that builds it fails until the other is made first
     "uses of what mizzle does not manage (make that first where pulled SQL runs)": (
