@@ -296,3 +296,28 @@ def test_a_partitions_index_copy_with_storage_parameters_of_its_own_is_listed(tm
             assert lines == ["warning: not managed by mizzle (left as they are): 1 partition indexes with storage "
                              "parameters unlike their partitioned index's (WITH (…)): chats_d1_created_at_idx on "
                              "public.chats_d1 (fillfactor=100)"], r.stderr
+
+
+def test_a_routine_taking_or_returning_a_type_outside_schema_filter_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """usebasejump/basejump, pulled with `schema_filter = ["public"]`: its public API functions take the enums of
+    schema basejump (`public.create_invitation(account_id uuid, account_role basejump.account_role, invitation_type
+    basejump.invitation_type)`); the module and the baseline name the types without making them, and the baseline
+    failed in a new database (`schema "basejump" does not exist`) with not a word from pull or drift. Each such
+    routine is listed with the types it names (an extension's type, citext here, is not)."""
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE SCHEMA basejump", "CREATE TYPE basejump.account_role AS ENUM ('owner', 'member')",
+                 "CREATE EXTENSION IF NOT EXISTS citext",
+                 "CREATE FUNCTION public.current_role_of(account_id uuid) RETURNS basejump.account_role "
+                 "LANGUAGE sql AS $$ SELECT 'owner'::basejump.account_role $$",
+                 "CREATE FUNCTION public.has_roles(roles basejump.account_role[], email citext) RETURNS boolean "
+                 "LANGUAGE sql AS $$ SELECT true $$",
+                 "CREATE FUNCTION public.plain(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["public"]\n')
+        for command in (["pull"], ["drift"]):
+            r = run_mizzle(command, cwd=root, url=db)
+            assert r.code == 0, r.stdout + r.stderr
+            line = next((ln for ln in r.stderr.splitlines() if "routines taking or returning" in ln), r.stderr)
+            assert line.endswith(": public.current_role_of(account_id uuid) uses basejump.account_role, "
+                                 "public.has_roles(roles basejump.account_role[], email citext) uses "
+                                 "basejump.account_role"), line

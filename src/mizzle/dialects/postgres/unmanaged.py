@@ -64,6 +64,9 @@ OUTSIDE_USERS = ("objects of a schema outside the scope (schema_filter) using wh
 ROLE_ATTRIBUTES = ("role attributes and memberships a Role(…) does not state (a CREATE ROLE where the role is "
                    "missing makes it without them: ALTER ROLE, GRANT role in a migration of your own)")
 
+# the type a column's or an argument's type is an array of, or the type itself
+_ELEMENT = "CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END"
+
 KINDS: dict[str, str] = {
     "foreign tables": _rel("f"),
     "aggregates": _proc("a"),
@@ -309,6 +312,19 @@ KINDS: dict[str, str] = {
         "WHEN 'pg_class'::regclass THEN (SELECT r.relnamespace FROM pg_class r WHERE r.oid = d.refobjid) "
         "WHEN 'pg_type'::regclass THEN (SELECT t.typnamespace FROM pg_type t WHERE t.oid = d.refobjid) "
         "END = ANY(%(ns)s)"),
+    # a function or procedure in scope taking or returning a type of a schema outside it and no extension's, or an
+    # array of one (basejump's public.create_invitation(…, account_role basejump.account_role, …), pulled with
+    # schema_filter = ["public"]): the module and the baseline name the type without making it
+    "routines taking or returning a type of a schema outside what was pulled (schema_filter): the baseline names the "
+    "type and needs it wherever it runs": (
+        "SELECT DISTINCT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') uses '"
+        " || quote_ident(bn.nspname) || '.' || quote_ident(b.typname) FROM pg_proc p JOIN pg_namespace n "
+        "ON n.oid = p.pronamespace JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+        "AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'n' JOIN pg_type t ON t.oid = d.refobjid "
+        "JOIN pg_type b ON b.oid = " + _ELEMENT + " JOIN pg_namespace bn ON bn.oid = b.typnamespace "
+        "WHERE p.prokind IN ('f', 'p') AND p.pronamespace = ANY(%(ns)s) AND b.typnamespace <> ALL(%(ns)s) "
+        "AND bn.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+        + _NOT_EXT.format(cat="pg_proc", oid="p.oid") + " AND " + _NOT_EXT.format(cat="pg_type", oid="b.oid")),
     # what mizzle writes that uses what it does not (pagila's view calling the aggregate group_concat, MusicBrainz's
     # indexes in a collation of its own): pulled SQL that builds it fails until the other is made first
     "uses of what mizzle does not manage (make that first where pulled SQL runs)": (
@@ -353,8 +369,6 @@ KINDS: dict[str, str] = {
 
 OUTSIDE_TYPES = ("columns of a type of a schema outside what was pulled (schema_filter): the baseline names the "
                  "type and needs it wherever it runs")
-# the type a column's type is an array of, or the type itself
-_ELEMENT = "CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END"
 
 # What a table's columns (and an index's: statistics targets) hold that mizzle does not model: kind → (the name,
 # when the column holds it, and a test on the column's plain fields that every such column passes), each a
