@@ -30,7 +30,14 @@ TYPE_IN_USE_CHANGED = rule(
     "give the columns another type first (or drop them), then change or drop the type; for a composite type, "
     "declare the new attributes as a type of another name and convert the columns to it")
 
+ROUTINE_MADE_AGAIN = rule(
+    "MZ123", WARNING, "function or procedure dropped and made again",
+    "the privileges granted or revoked on the old one went with it and the new one has only what default "
+    "privileges give it; mizzle does not manage routine privileges: GRANT / REVOKE EXECUTE on the new one again "
+    "in this migration")
+
 _VIEWS = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
+_ROUTINES = (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE)
 
 
 class _Known:
@@ -40,6 +47,7 @@ class _Known:
         from ..dialects.postgres.view_deps import relations
 
         self.views: dict[TableKey, set[TableKey]] = {}
+        self.dropped_routines: set[TableKey] = set()  # by this file, so far
         self.triggers: dict[TableKey, list[str]] = {}
         for v in previous.views if previous is not None else ():
             self.views[v.key] = relations(v.definition, v.schema)
@@ -76,23 +84,37 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     elif isinstance(node, ast.CreateTrigStmt):
         known.triggers.setdefault(names_key(node.funcname), []).append(
             f"{node.trigname} on {display(table_key(node.relation))}")
-    elif isinstance(node, ast.CreateFunctionStmt) and node.replace:
-        key = names_key(node.funcname)
+    elif isinstance(node, ast.CreateFunctionStmt):
+        yield from _made_again(st, node, known)
+    elif isinstance(node, (ast.AlterTableStmt, ast.DropStmt)):
+        yield from _type_in_use(st, node, state)
+    if isinstance(node, ast.DropStmt) and node.removeType in _ROUTINES:
+        known.dropped_routines.update(names_key(obj.objname) for obj in node.objects or ())
+    if isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
+        yield from _dropped_view(st, node, known)
+
+
+def _made_again(st: SqlStatement, node: Any, known: _Known) -> Iterator[Hit]:
+    key = names_key(node.funcname)
+    if key in known.dropped_routines:
+        what = "procedure" if node.is_procedure else "function"
+        yield Hit(ROUTINE_MADE_AGAIN, f"{what} {display(key)} made again after its DROP", st)
+    if node.replace:
         if known.triggers.get(key):
             on = ", ".join(known.triggers[key])
             yield Hit(REPLACE_TRIGGER_FUNCTION, f"function {display(key)} replaced; trigger(s) calling it: {on}", st)
-    elif isinstance(node, (ast.AlterTableStmt, ast.DropStmt)):
-        yield from _type_in_use(st, node, state)
-    if isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
-        for obj in node.objects or ():
-            key = names_key(obj)
-            known.views.pop(key, None)
-            readers = sorted(k for k, deps in known.views.items() if key in deps)
-            if readers:
-                cascade = node.behavior is not None and node.behavior.name == "DROP_CASCADE"
-                names = ", ".join(display(k) for k in readers)
-                what = f"drops {names} with it (CASCADE)" if cascade else f"fails while {names} read(s) from it"
-                yield Hit(DROP_DEPENDED_VIEW, f"DROP VIEW {display(key)} {what}", st)
+
+
+def _dropped_view(st: SqlStatement, node: Any, known: _Known) -> Iterator[Hit]:
+    for obj in node.objects or ():
+        key = names_key(obj)
+        known.views.pop(key, None)
+        readers = sorted(k for k, deps in known.views.items() if key in deps)
+        if readers:
+            cascade = node.behavior is not None and node.behavior.name == "DROP_CASCADE"
+            names = ", ".join(display(k) for k in readers)
+            what = f"drops {names} with it (CASCADE)" if cascade else f"fails while {names} read(s) from it"
+            yield Hit(DROP_DEPENDED_VIEW, f"DROP VIEW {display(key)} {what}", st)
 
 
 def _columns_of_type(state: SchemaState, name: str) -> list[str]:
