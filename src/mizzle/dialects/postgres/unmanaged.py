@@ -277,6 +277,23 @@ KINDS: dict[str, str] = {
         "WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE d.defaclobjtype::text END "
         "FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace "
         "WHERE d.defaclnamespace = 0 OR d.defaclnamespace = ANY(%(ns)s)"),
+    # a privilege default privileges give a new table, view or sequence that it no longer has (Supabase's slack-clone
+    # revokes all on user_roles from anon and authenticated, to which every new public table is granted): a rebuild
+    # where those default privileges hold (a new Supabase project) grants it again, the declared grants say nothing
+    "privileges revoked from what default privileges give a new object (a rebuild where they hold grants them "
+    "again: REVOKE in a migration of your own)": (
+        "SELECT n.nspname || '.' || c.relname || ': ' || string_agg(e.privilege_type, ', ' ORDER BY "
+        "e.privilege_type) || ' to ' || CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE "
+        "quote_ident(pg_get_userbyid(e.grantee)) END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "CROSS JOIN LATERAL (SELECT CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END AS kind) k "
+        "CROSS JOIN LATERAL (SELECT DISTINCT x.grantee, x.privilege_type FROM pg_default_acl d, "
+        "aclexplode(d.defaclacl) x WHERE d.defaclrole = c.relowner AND d.defaclnamespace IN (0, c.relnamespace) "
+        "AND d.defaclobjtype = k.kind::\"char\") e WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') "
+        "AND c.relnamespace = ANY(%(ns)s) AND e.grantee <> c.relowner AND NOT EXISTS (SELECT 1 FROM pg_depend x "
+        "WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e') "  # an identity's: 'i'
+        "AND NOT EXISTS (SELECT 1 FROM aclexplode(coalesce("
+        "c.relacl, acldefault(lower(k.kind)::\"char\", c.relowner))) h WHERE h.grantee = e.grantee "
+        "AND h.privilege_type = e.privilege_type) GROUP BY n.nspname, c.relname, e.grantee"),
     # GRANT / REVOKE on an extension's own function, table, sequence or type, away from what the extension made
     # (pg_init_privs): tambo grants pgcrypto's functions to its roles
     "privileges on an extension's objects (GRANT / REVOKE)": (
