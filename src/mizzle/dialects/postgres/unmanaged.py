@@ -14,12 +14,27 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
-# an extension's member whose privileges are not those the extension gave it (pg_init_privs; none: the default)
+# an extension's member whose privileges are not those the extension gave it: its pg_init_privs, or where it has
+# none, what default privileges gave it as CREATE EXTENSION made it (Supabase grants every new public function to
+# anon, authenticated and service_role, citext's included), which a rebuild where they hold gives it again
 # (speed: a CASE, so that membership, a hashed subplan read once, is asked first; as an EXISTS beside the comparison
 # the planner compared every object of the scope with pg_init_privs first — 28 of the listing's 94 ms on 1,000 tables)
-_EXT_PRIVS = ("CASE WHEN {oid} IN (SELECT d.objid FROM pg_depend d WHERE d.classid = '{cat}'::regclass "
-              "AND d.deptype = 'e') THEN {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_init_privs ip "
-              "WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0) ELSE false END")
+def _ext_privs(acl: str, cat: str, oid: str, owner: str, nsp: str, kinds: tuple[str, str]) -> str:
+    """SQL: the extension member's ACL `acl` is not what the extension gave it. `kinds`: the object's kind as
+    pg_default_acl spells it and as acldefault does (a sequence: 'S' and 's')."""
+    default_kind, acl_kind = (f'({k})::"char"' for k in kinds)
+    initial = (f"FROM pg_init_privs ip WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} "
+               "AND ip.objsubid = 0")
+    entries = "SELECT y.grantee, y.privilege_type, y.is_grantable FROM "
+    given = (f"{entries}aclexplode(coalesce((SELECT g.defaclacl FROM pg_default_acl g WHERE g.defaclrole = {owner} "
+             f"AND g.defaclnamespace = 0 AND g.defaclobjtype = {default_kind}), acldefault({acl_kind}, {owner}))) y "
+             f"UNION {entries}pg_default_acl s, aclexplode(s.defaclacl) y WHERE s.defaclrole = {owner} "
+             f"AND s.defaclnamespace = {nsp} AND s.defaclobjtype = {default_kind}")
+    has = f"{entries}aclexplode(coalesce({acl}, acldefault({acl_kind}, {owner}))) y"
+    return (f"CASE WHEN {oid} IN (SELECT d.objid FROM pg_depend d WHERE d.classid = '{cat}'::regclass "
+            f"AND d.deptype = 'e') THEN CASE WHEN EXISTS (SELECT 1 {initial}) THEN {acl} IS DISTINCT FROM "
+            f"(SELECT ip.initprivs {initial}) ELSE EXISTS (({has}) EXCEPT ({given})) "
+            f"OR EXISTS (({given}) EXCEPT ({has})) END ELSE false END")
 
 
 def _rel(kind: str) -> str:
@@ -299,13 +314,14 @@ KINDS: dict[str, str] = {
     "privileges on an extension's objects (GRANT / REVOKE)": (
         "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
         "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.pronamespace = ANY(%(ns)s) AND "
-        + _EXT_PRIVS.format(acl="p.proacl", cat="pg_proc", oid="p.oid")
+        + _ext_privs("p.proacl", "pg_proc", "p.oid", "p.proowner", "p.pronamespace", ("'f'", "'f'"))
         + " UNION ALL SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
         "ON n.oid = c.relnamespace WHERE c.relnamespace = ANY(%(ns)s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND "
-        + _EXT_PRIVS.format(acl="c.relacl", cat="pg_class", oid="c.oid")
+        + _ext_privs("c.relacl", "pg_class", "c.oid", "c.relowner", "c.relnamespace",
+                     ("CASE c.relkind WHEN 'S' THEN 'S' ELSE 'r' END", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END"))
         + " UNION ALL SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n "
         "ON n.oid = t.typnamespace WHERE t.typnamespace = ANY(%(ns)s) AND "
-        + _EXT_PRIVS.format(acl="t.typacl", cat="pg_type", oid="t.oid")),
+        + _ext_privs("t.typacl", "pg_type", "t.oid", "t.typowner", "t.typnamespace", ("'T'", "'T'"))),
     # the reverse: a trigger, policy or view on a table of a schema outside the scope using a function, table, view or
     # type in it (Supabase's on_auth_user_created on auth.users executing public.handle_new_user(), pulled with
     # schema_filter = ["public"]): the app's own, but neither pulled nor made by a rebuild
