@@ -376,3 +376,29 @@ def test_an_extensions_objects_holding_what_default_privileges_gave_them_are_not
         finally:
             drain_drops()
             _execute(db, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
+
+
+def test_a_function_holding_what_default_privileges_gave_it_is_not_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """Supabase's slack-clone example: every function it makes (public.authorize, create_user, handle_new_user) gets
+    EXECUTE for anon, authenticated and service_role from the database's default privileges, and pull and drift
+    listed each under 'privileges on functions and procedures', though a rebuild where they hold makes them the same
+    (pg_dump -s equal). Only a function whose privileges were changed after it was made is listed (the auth hook's
+    `revoke execute … from authenticated, anon`)."""
+    with temp_database("mzunm") as db:
+        role = db.rsplit("/", 1)[1] + "_anon"
+        _execute(db, f'CREATE ROLE "{role}" NOLOGIN')
+        try:
+            _execute(db, f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO "{role}"',
+                     "CREATE FUNCTION public.authorize(p text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
+                     "CREATE FUNCTION public.hook(e jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT e $$",
+                     f'REVOKE EXECUTE ON FUNCTION public.hook(jsonb) FROM "{role}"')
+            root = _project(tmp_path)
+            for command in (["pull"], ["drift"]):
+                r = run_mizzle(command, cwd=root, url=db)
+                assert r.code == 0, r.stdout + r.stderr
+                line = next((ln for ln in r.stderr.splitlines() if "privileges on functions" in ln), "")
+                assert line.endswith("1 privileges on functions and procedures (GRANT / REVOKE): "
+                                     "public.hook(e jsonb)"), r.stderr
+        finally:
+            drain_drops()
+            _execute(db, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')

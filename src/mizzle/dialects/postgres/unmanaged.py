@@ -14,27 +14,33 @@ _NOT_EXT = ("NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{cat}'::re
             "AND d.deptype IN ('e', 'i'))")
 
 
-# an extension's member whose privileges are not those the extension gave it: its pg_init_privs, or where it has
-# none, what default privileges gave it as CREATE EXTENSION made it (Supabase grants every new public function to
-# anon, authenticated and service_role, citext's included), which a rebuild where they hold gives it again
-# (speed: a CASE, so that membership, a hashed subplan read once, is asked first; as an EXISTS beside the comparison
-# the planner compared every object of the scope with pg_init_privs first — 28 of the listing's 94 ms on 1,000 tables)
-def _ext_privs(acl: str, cat: str, oid: str, owner: str, nsp: str, kinds: tuple[str, str]) -> str:
-    """SQL: the extension member's ACL `acl` is not what the extension gave it. `kinds`: the object's kind as
-    pg_default_acl spells it and as acldefault does (a sequence: 'S' and 's')."""
+# privileges other than those an object was made with: what default privileges gave it (Supabase grants every new
+# public function to anon, authenticated and service_role), which a rebuild where they hold gives it again
+def _not_as_made(acl: str, owner: str, nsp: str, kinds: tuple[str, str]) -> str:
+    """SQL: the object's ACL `acl` is not what its owner's default privileges (global and its schema's, merged as
+    PostgreSQL merges them; none: acldefault) give a new object of its kind. `kinds`: the kind as pg_default_acl
+    spells it and as acldefault does (a sequence: 'S' and 's')."""
     default_kind, acl_kind = (f'({k})::"char"' for k in kinds)
-    initial = (f"FROM pg_init_privs ip WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} "
-               "AND ip.objsubid = 0")
     entries = "SELECT y.grantee, y.privilege_type, y.is_grantable FROM "
     given = (f"{entries}aclexplode(coalesce((SELECT g.defaclacl FROM pg_default_acl g WHERE g.defaclrole = {owner} "
              f"AND g.defaclnamespace = 0 AND g.defaclobjtype = {default_kind}), acldefault({acl_kind}, {owner}))) y "
              f"UNION {entries}pg_default_acl s, aclexplode(s.defaclacl) y WHERE s.defaclrole = {owner} "
              f"AND s.defaclnamespace = {nsp} AND s.defaclobjtype = {default_kind}")
     has = f"{entries}aclexplode(coalesce({acl}, acldefault({acl_kind}, {owner}))) y"
+    return f"(EXISTS (({has}) EXCEPT ({given})) OR EXISTS (({given}) EXCEPT ({has})))"
+
+
+# an extension's member whose privileges are not those the extension gave it: its pg_init_privs, or where it has
+# none, what default privileges gave it as CREATE EXTENSION made it (citext's functions on Supabase)
+# (speed: a CASE, so that membership, a hashed subplan read once, is asked first; as an EXISTS beside the comparison
+# the planner compared every object of the scope with pg_init_privs first — 28 of the listing's 94 ms on 1,000 tables)
+def _ext_privs(acl: str, cat: str, oid: str, owner: str, nsp: str, kinds: tuple[str, str]) -> str:
+    """SQL: the extension member's ACL `acl` is not what the extension gave it."""
+    initial = (f"FROM pg_init_privs ip WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} "
+               "AND ip.objsubid = 0")
     return (f"CASE WHEN {oid} IN (SELECT d.objid FROM pg_depend d WHERE d.classid = '{cat}'::regclass "
             f"AND d.deptype = 'e') THEN CASE WHEN EXISTS (SELECT 1 {initial}) THEN {acl} IS DISTINCT FROM "
-            f"(SELECT ip.initprivs {initial}) ELSE EXISTS (({has}) EXCEPT ({given})) "
-            f"OR EXISTS (({given}) EXCEPT ({has})) END ELSE false END")
+            f"(SELECT ip.initprivs {initial}) ELSE {_not_as_made(acl, owner, nsp, kinds)} END ELSE false END")
 
 
 def _rel(kind: str) -> str:
@@ -215,16 +221,18 @@ KINDS: dict[str, str] = {
         "JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_collation co ON co.oid = t.typcollation "
         "JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd' AND t.typcollation <> b.typcollation "
         "AND t.typnamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
-    # GRANT / REVOKE on what mizzle manages without its privileges (a NULL acl is the default's; tables, views,
-    # columns, sequences and schemas keep theirs)
+    # GRANT / REVOKE on what mizzle manages without its privileges (a NULL acl is the default's, and so is what
+    # default privileges gave it when it was made; tables, views, columns, sequences and schemas keep theirs)
     "privileges on functions and procedures (GRANT / REVOKE)": (
         "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
         "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL "
-        "AND p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
+        "AND p.pronamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_proc", oid="p.oid") + " AND "
+        + _not_as_made("p.proacl", "p.proowner", "p.pronamespace", ("'f'", "'f'"))),
     "privileges on types and domains (GRANT / REVOKE)": (
         "SELECT n.nspname || '.' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
         "WHERE t.typacl IS NOT NULL AND t.typtype IN ('d', 'e', 'c', 'r', 'm') AND t.typnamespace = ANY(%(ns)s) AND "
-        + _NOT_EXT.format(cat="pg_type", oid="t.oid")),
+        + _NOT_EXT.format(cat="pg_type", oid="t.oid") + " AND "
+        + _not_as_made("t.typacl", "t.typowner", "t.typnamespace", ("'T'", "'T'"))),
     # GRANT / REVOKE to an object's owner (mizzle models the privileges of other roles only: an owner holds all of
     # them): a privilege revoked from the owner of a table, view, sequence or schema, one granted WITH GRANT OPTION,
     # a column's privilege granted to its table's owner (supabase/postgres-meta's `GRANT UPDATE (name) … TO postgres`)
