@@ -206,6 +206,20 @@ def test_sql_that_does_not_parse_and_misplaced_directive(folder: Path) -> None:
     assert any(e.startswith(f"{tag2}.sql:") and "must be the first line" in e for e in errs)
 
 
+def test_drizzle_kit_pulls_commented_out_schema_is_named_with_what_to_do(folder: Path) -> None:
+    # satwikShresth/OpenMario's 0000 is drizzle-kit pull's output: its statements inside /* … */ under drizzle-kit's
+    # two comment lines. check said "statement 1 does not parse: unterminated /* comment" and "statement N does not
+    # parse: syntax error at or near */", nothing about where the file came from or what to do with it
+    tag = journal(folder)["entries"][0]["tag"]
+    p = folder / f"{tag}.sql"
+    p.write_text("-- Current sql file was generated after introspecting the database\n"
+                 "-- If you want to run this migration please uncomment this code before executing migrations\n"
+                 "/*\n" + p.read_text() + "\n*/")
+    mine = [e for e in errors(folder) if e.startswith(f"{tag}.sql:")]
+    assert len(mine) == 1 and "drizzle-kit pull" in mine[0] and f"mizzle baseline --to {tag}" in mine[0] \
+        and "does not parse" not in mine[0], mine
+
+
 def test_journal_dialect_mismatch(folder: Path) -> None:
     assert any("journal dialect" in f.message for f in check_folder(folder, "sqlite").errors)
 

@@ -25,6 +25,8 @@ from .folder import (
     directives,
     dump_json,
     has_conflict_markers,
+    pulled_advice,
+    pulled_commented_out,
     read_sql_text,
     rebased_whens,
     split_statements,
@@ -267,6 +269,9 @@ class _Checker:
             why = d.foreign_statement(st.sql) if d is not None else None
             if why:  # the folder may be right for its own database: drizzle-orm's libSQL migrator runs it
                 self.add(WARNING, p, f"statement {st.number}: {why}; `mizzle migrate` will fail on it")
+        if pulled_commented_out(text):
+            self.add(ERROR, p, pulled_advice(p.stem))
+            return
         if parse is None:
             return
         for st in statements:

@@ -333,6 +333,23 @@ def rebased_whens(sidecar: dict[str, Any]) -> set[int]:
 _CONFLICT_START, _CONFLICT_BASE, _CONFLICT_MID, _CONFLICT_END = "<<<<<<<", "|||||||", "=======", ">>>>>>>"
 
 
+_PULLED = "-- Current sql file was generated after introspecting the database"
+
+
+def pulled_commented_out(text: str) -> bool:
+    """A migration drizzle-kit pull wrote: its two comment lines (the first `_PULLED`), then the schema it read,
+    its statements inside `/*` … `*/`, which neither drizzle-orm nor mizzle can run."""
+    body = text.strip()
+    return body.startswith(_PULLED) and body.endswith("*/") and "\n/*" in body
+
+
+def pulled_advice(tag: str) -> str:
+    """What a pulled_commented_out migration is and what to do with it (check's error, migrate's hint)."""
+    return ("drizzle-kit pull's schema of the database it read, left commented out (`/*` … `*/`, as drizzle-kit "
+            "writes it): drizzle-orm and mizzle fail on it. On that database, record it as applied (`mizzle baseline "
+            f"--to {tag}`); to build new databases from the folder, delete the `/*` and `*/` lines")
+
+
 def has_conflict_markers(text: str) -> bool:
     return bool(re.search(r"^<<<<<<<( |$)", text, re.M)) and bool(re.search(r"^>>>>>>>( |$)", text, re.M))
 

@@ -20,7 +20,14 @@ from ..config import TRANSACTION_MODES
 from ..dburl import DatabaseURL, parse_url
 from ..dialects import AppliedRecord, PipelineFailed, RunnerBackend, ServerError, open_backend, open_probe
 from ..errors import IntegrityError, MizzleError, StatementFailed, UsageError
-from ..migrations.folder import NO_TRANSACTION, Migration, MigrationFolder, Statement
+from ..migrations.folder import (
+    NO_TRANSACTION,
+    Migration,
+    MigrationFolder,
+    Statement,
+    pulled_advice,
+    pulled_commented_out,
+)
 from ..record import Record
 from ..version import __version__
 from .tracking import (
@@ -751,6 +758,8 @@ class _Run:
                            f"{them} without a word); for what the schema code declares, generate does that itself")
         if err.already_exists:
             details.append(self._already_exists_hint(p, e))
+        if not e.tracking and pulled_commented_out(m.text):
+            details.append(f"hint: {m.file} is {pulled_advice(m.tag)}.")
         if err.lock_not_available and not e.tracking:
             tries = max((n for (tag, _), n in self.attempts.items() if tag == m.tag), default=0)
             message += (f" (after {tries} retr{'y' if tries == 1 else 'ies'})" if tries else
