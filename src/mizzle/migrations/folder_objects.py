@@ -45,24 +45,35 @@ def made_by_sql(folder: MigrationFolder) -> set[tuple[str, str]]:
     (2witstudios/PageSpace's 0254 renames a function and a trigger it made before)."""
     made: set[tuple[str, str]] = set()
     for m in folder.migrations(snapshots=False):
-        if not m.exists:
-            continue
-        text = _without_comments_and_literals(m.text)
-        events: list[tuple[int, str, str, str | None]] = []  # (where, kind, name, new name; "" create, None drop)
-        for kind, create, drop in _STATEMENTS:
-            events += [(x.start(), kind, _bare(x.group(1)), "") for x in re.finditer(create, text)]
-            events += [(x.start(), kind, _bare(x.group(1)), None) for x in re.finditer(drop, text)]
-        for kind, rename in _RENAMES:
-            events += [(x.start(), kind, _bare(x.group(1)), _bare(x.group(2))) for x in re.finditer(rename, text)]
-        for _, kind, name, to in sorted(events, key=lambda e: e[0]):
-            if to == "":
-                made.add((kind, name))
-            elif to is None:
-                made.discard((kind, name))
-            elif (kind, name) in made:  # only what the SQL made: an enum's or a table's rename is not one
-                made.discard((kind, name))
-                made.add((kind, to))
+        if m.exists:
+            _follow(m.text, made)
     return made
+
+
+def made_by_migration(text: str) -> set[tuple[str, str]]:
+    """made_by_sql's reading of one migration's SQL alone: what it leaves created (or made again)."""
+    made: set[tuple[str, str]] = set()
+    _follow(text, made)
+    return made
+
+
+def _follow(sql: str, made: set[tuple[str, str]]) -> None:
+    """`made` after the CREATE, DROP and ALTER … RENAME TO statements of `sql`, in order."""
+    text = _without_comments_and_literals(sql)
+    events: list[tuple[int, str, str, str | None]] = []  # (where, kind, name, new name; "" create, None drop)
+    for kind, create, drop in _STATEMENTS:
+        events += [(x.start(), kind, _bare(x.group(1)), "") for x in re.finditer(create, text)]
+        events += [(x.start(), kind, _bare(x.group(1)), None) for x in re.finditer(drop, text)]
+    for kind, rename in _RENAMES:
+        events += [(x.start(), kind, _bare(x.group(1)), _bare(x.group(2))) for x in re.finditer(rename, text)]
+    for _, kind, name, to in sorted(events, key=lambda e: e[0]):
+        if to == "":
+            made.add((kind, name))
+        elif to is None:
+            made.discard((kind, name))
+        elif (kind, name) in made:  # only what the SQL made: an enum's or a table's rename is not one
+            made.discard((kind, name))
+            made.add((kind, to))
 
 
 def _bare(qualified: str) -> str:
