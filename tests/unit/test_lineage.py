@@ -13,7 +13,7 @@ from mizzle.dialects.postgres.snapshot import schema_from_snapshot, snapshot_fro
 from mizzle.errors import SchemaLoadError
 from mizzle.schema.changes import CreateTable, DropTable
 from mizzle.schema.diff import diff
-from mizzle.schema.model import Column, Schema, Table, make_schema
+from mizzle.schema.model import CheckConstraint, Column, Schema, Table, make_schema
 from mizzle.sources.sqlalchemy import schema_from_metadata
 
 
@@ -150,3 +150,18 @@ def test_a_dropped_partition_is_detached_first() -> None:
     planned = make_idempotent(list(postgres.DIALECT.render(diff(old, new).changes)))
     assert "pg_inherits" in planned[0].sql and "DETACH PARTITION" in planned[0].sql, planned[0].sql
     assert planned[1].sql == 'DROP TABLE IF EXISTS "public"."r_1"'
+
+
+def test_a_partitioned_tables_not_valid_check_is_added_after_its_partitions() -> None:
+    # PostHog's persons schema (personhog_person_tmp: HASH (team_id), 64 partitions, then CHECK
+    # (pg_column_size(properties) <= 655360) NOT VALID): every partition holds a NOT VALID copy. The baseline added
+    # the check before creating the partitions, whose copies PostgreSQL then made valid; pg_dump of the two differed
+    checked = CheckConstraint("props_size", "pg_column_size(props) <= 10", not_valid=True)
+    new = make_schema("postgresql", tables=[
+        Table("p", columns=(Column("team_id", "integer"), Column("props", "jsonb")), checks=(checked,),
+              partition_by="HASH (team_id)"),
+        Table("p0", partition_of=("public", "p"), partition_bound="FOR VALUES WITH (modulus 2, remainder 0)")])
+    sql = [st.sql for st in postgres.DIALECT.render(diff(make_schema("postgresql"), new).changes)]
+    adds = [i for i, s in enumerate(sql) if "NOT VALID" in s]
+    creates = [i for i, s in enumerate(sql) if s.startswith("CREATE TABLE")]
+    assert len(adds) == 1 and adds[0] > max(creates), sql

@@ -421,7 +421,12 @@ def _diff_tables_carried(st: DiffState, carried: Carried) -> None:
 def _diff_one_table(st: DiffState, t: Table) -> None:
     prev = st.old.table(t.schema, t.name)
     if prev is None:
-        st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=())))
+        # a partitioned table's NOT VALID checks follow its partitions, which then hold NOT VALID copies as
+        # pg_dump's order makes them (added first, PostgreSQL validates each partition's copy)
+        late = tuple(c for c in t.checks if c.not_valid) if t.partition_by else ()
+        checks = tuple(c for c in t.checks if c not in late)
+        st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=(), checks=checks)))
+        st.ph.cons.extend(AddCheck(t.key, c) for c in late)
         st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
         st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)
         return
