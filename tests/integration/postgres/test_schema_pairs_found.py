@@ -261,6 +261,23 @@ def test_casts_wrappers_mappings_and_routine_privileges_are_listed(tmp_path: Pat
                 assert f"not managed by mizzle (left as they are): {w}\n" in text, (w, text)
 
 
+
+def test_a_columns_compression_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """An openEHR schema's `ALTER TABLE openehr.tbl_ehr_data ALTER COLUMN data SET COMPRESSION lz4` (jsonb): pull
+    wrote neither the module nor the baseline with it and said nothing, drift neither; a database migrated from the
+    baseline compressed the column with the server's default. It is listed by name now, as SET STORAGE is."""
+    with temp_database("mzcompress") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TABLE tbl_ehr_data (id uuid PRIMARY KEY, data jsonb NOT NULL, note text)")
+            c.execute("ALTER TABLE tbl_ehr_data ALTER COLUMN data SET COMPRESSION lz4")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        want = "not managed by mizzle (left as they are): 1 column compression (SET COMPRESSION): data lz4 on " \
+               "public.tbl_ehr_data\n"
+        for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
+            assert want in text, text
+
 def test_initially_deferred_alone_is_a_deferrable_foreign_key(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """Alembic's FK-options tests: `ForeignKeyConstraint(..., initially="DEFERRED")` without deferrable=True is
     DEFERRABLE INITIALLY DEFERRED in a create_all database (PostgreSQL implies DEFERRABLE); mizzle read it as a plain

@@ -269,8 +269,8 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
     ns_rows, changes = schema_rows(conn, _Q_NAMESPACES)
     namespaces = _wanted(ns_rows, scope)
     ns_oids = [oid for oid, _ in namespaces]
-    beside = [unmanaged_query()] if unmanaged is not None and helper is not None else []
     version = conn.info.server_version
+    beside = [unmanaged_query(version)] if unmanaged is not None and helper is not None else []
     nnd = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     from .introspect_objects import QUERIES as OBJECT_QUERIES  # views, functions, triggers, …
     from .introspect_objects import build_objects
@@ -300,7 +300,7 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
     # whole-database queries' rows while their catalogue rows are unchanged (introspect_repeat.py)
     results = table_rows(conn, ns_oids, read, OTHER_KINDS, changes)
     if unmanaged is not None and (helper is None or beside):  # not read beside the model: read now
-        unmanaged.extend(describe(found_of(conn.execute(unmanaged_query(), {"ns": ns_oids}).fetchall())))
+        unmanaged.extend(describe(found_of(conn.execute(unmanaged_query(version), {"ns": ns_oids}).fetchall())))
     columns, constraints, indexes, enums, sequences, lineage_rows = results[:6]
     objects_rows, security_rows = list(results[6:6 + len(OBJECT_QUERIES)]), results[6 + len(OBJECT_QUERIES):-1]
     model = _with_comments(_build(namespaces, columns, constraints, indexes, enums, sequences, scope, lineage_rows,

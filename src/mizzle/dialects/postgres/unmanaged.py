@@ -470,6 +470,11 @@ COLUMN_KINDS: dict[str, tuple[str, str, str]] = {
         "a.attname || ' ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' "
         "ELSE 'extended' END",
         "c.relkind IN ('r', 'p', 'm')", "a.attstorage <> t.typstorage"),
+    # a column's TOAST compression (SET COMPRESSION lz4 / pglz; PostgreSQL 14+): an openEHR schema's jsonb `data`
+    "column compression (SET COMPRESSION)": (
+        "a.attname || ' ' || CASE a.attcompression WHEN 'l' THEN 'lz4' WHEN 'p' THEN 'pglz' "
+        "ELSE a.attcompression::text END",
+        "c.relkind IN ('r', 'p', 'm')", "a.attcompression <> ''"),
     # the two options PostgreSQL defines for a column (an option a server add-on keeps there is not the schema's)
     "column options (SET (n_distinct …))": (
         "a.attname || ' (' || array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o LIKE 'n\\_distinct%%'),"
@@ -513,13 +518,18 @@ def _owners() -> str:
             "WHERE o.owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)")
 
 
-def query() -> str:
-    """One query over every kind: rows of (kind, name), sorted."""
+# the column kinds a server older than a version has no catalogue column for
+_COLUMN_KINDS_SINCE = {"column compression (SET COMPRESSION)": 140000}
+
+
+def query(version: int = 150000) -> str:
+    """One query over every kind (those a server of `version` can hold): rows of (kind, name), sorted."""
     parts = [f"SELECT {_literal(kind)} AS kind, name FROM ({sql}) AS k(name)" for kind, sql in KINDS.items()]
     parts.append(_owners())
+    kinds = {k: v for k, v in COLUMN_KINDS.items() if version >= _COLUMN_KINDS_SINCE.get(k, 0)}
     values = ", ".join(f"({_literal(kind)}, CASE WHEN ({held}) AND {when} THEN {name} END)"
-                       for kind, (name, when, held) in COLUMN_KINDS.items())
-    held = " OR ".join(f"({held})" for _, _, held in COLUMN_KINDS.values())
+                       for kind, (name, when, held) in kinds.items())
+    held = " OR ".join(f"({held})" for _, _, held in kinds.values())
     parts.append(f"SELECT x.kind, x.name || ' on ' || n.nspname || '.' || c.relname FROM (SELECT a.* "
                  "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
                  "WHERE c.relnamespace = ANY(%(ns)s) AND a.attnum > 0 AND NOT a.attisdropped "
@@ -536,7 +546,7 @@ def _literal(s: str) -> str:
 
 def unmanaged(conn: Any, ns_oids: list[int]) -> dict[str, list[str]]:
     """kind → the names of the objects of that kind in the namespaces `ns_oids` (and database-wide)."""
-    return found_of(conn.execute(query(), {"ns": ns_oids}).fetchall())
+    return found_of(conn.execute(query(conn.info.server_version), {"ns": ns_oids}).fetchall())
 
 
 def found_of(rows: list[Any]) -> dict[str, list[str]]:
