@@ -79,8 +79,9 @@ def _spaced(text: str, keywords: bool = True) -> str:
         last = out.rsplit(" ", 1)[-1]
         if not out or tok in (",", ")", ":") or out.endswith(("(", ":")):
             out += tok
-        elif tok == "(" and out[-1:].isalnum() and last.upper() not in ("FROM", "TO", "IN", "WITH"):
-            out += tok  # a function call: lower(x)
+        elif tok == "(" and (out[-1:].isalnum() or out[-1:] in ('_', '$', '"')) \
+                and last.upper() not in ("FROM", "TO", "IN", "WITH"):
+            out += tok  # a function call: lower(x), "left"(x) (a keyword's name, quoted)
         else:
             out += " " + tok
     return out
