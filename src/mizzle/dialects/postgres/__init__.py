@@ -172,10 +172,11 @@ class PostgresDialect:
         from .canonical_grants import owner_grant_forms
         from .canonical_policies import policy_forms
         from .canonical_server import server_forms
-        from .lineage import server_bounds
+        from .lineage import server_bounds, server_partition_keys
 
-        # expressions and defaults; partition bounds; policies' USING / WITH CHECK; grants to an owner
-        forms = policy_forms(conn, server_forms(conn, server_bounds(conn, expected, actual), actual), actual)
+        # expressions and defaults; partition keys and bounds; policies' USING / WITH CHECK; grants to an owner
+        keyed = server_partition_keys(conn, expected, actual)
+        forms = policy_forms(conn, server_forms(conn, server_bounds(conn, keyed, actual), actual), actual)
         return owner_grant_forms(conn, forms, actual)
 
     def declared_forms(self, expected: Schema, actual: Schema) -> Schema:

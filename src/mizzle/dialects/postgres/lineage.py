@@ -186,6 +186,29 @@ def server_bounds(conn: Any, expected: Schema, actual: Schema) -> Schema:
                                   for t in expected.tables])
 
 
+def server_partition_keys(conn: Any, expected: Schema, actual: Schema) -> Schema:
+    """`expected` with each partition key that differs from `actual`'s replaced by the server's spelling of it
+    (`LIST (left(lower(name), 1))` → `LIST ("left"(lower(name), 1))`): a temporary copy of the table is
+    partitioned by it, in a transaction rolled back. A key the server refuses stays as written."""
+    jobs = [(t, a) for t in expected.tables if t.partition_by and (a := actual.table(*t.key)) is not None
+            and a.partition_by and a.partition_by != t.partition_by]
+    if not jobs:
+        return expected
+    script = []
+    for n, (t, a) in enumerate(jobs):
+        body = f"CREATE TEMP TABLE mz_pk_{n} (LIKE {_qi(a.schema)}.{_qi(a.name)}) PARTITION BY {t.partition_by}"
+        script.append(f"DO $mzpk$ BEGIN EXECUTE {_literal(body)}; EXCEPTION WHEN others THEN NULL; END $mzpk$;")
+    with conn.transaction(force_rollback=True):
+        conn.execute("\n".join(script), prepare=False)
+        rows = dict(conn.execute(
+            "SELECT c.relname, pg_get_partkeydef(c.oid) FROM pg_class c WHERE c.relname = ANY(%(n)s) "
+            "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)",
+            {"n": [f"mz_pk_{n}" for n in range(len(jobs))]}).fetchall())
+    fixed = {t.key: rows[f"mz_pk_{n}"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pk_{n}")}
+    return expected.with_(tables=[t.with_(partition_by=fixed[t.key]) if t.key in fixed else t
+                                  for t in expected.tables])
+
+
 def _qi(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
