@@ -278,6 +278,26 @@ def test_a_columns_compression_is_listed(tmp_path: Path, run_mizzle) -> None:  #
         for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
             assert want in text, text
 
+
+def test_a_keys_index_include_and_storage_parameters_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's own CREATE TABLE example `distributors (…, UNIQUE(name) WITH (fillfactor=70))`, a primary key
+    `WITH (fillfactor=80)` and a `UNIQUE (a) INCLUDE (b)`: pull wrote the keys without them and said nothing (the
+    table's own WITH was listed), drift neither, and a database migrated from the baseline had plain keys."""
+    with temp_database("mzkeyopts") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TABLE distributors (did integer, name varchar(40), UNIQUE(name) WITH (fillfactor=70))")
+            c.execute("CREATE TABLE k (id int PRIMARY KEY WITH (fillfactor=80), a int, b int, "
+                      "CONSTRAINT k_a UNIQUE (a) INCLUDE (b))")
+            c.execute("CREATE TABLE plain (id int PRIMARY KEY, a int UNIQUE)")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0, r.stderr
+        want = ("not managed by mizzle (left as they are): 3 key and unique constraint index options (INCLUDE, "
+                "WITH (…)): public.distributors.distributors_name_key UNIQUE (name) WITH (fillfactor=70), "
+                "public.k.k_a UNIQUE (a) INCLUDE (b), public.k.k_pkey PRIMARY KEY (id) WITH (fillfactor=80)\n")
+        for text in (r.stderr, run_mizzle(["drift"], cwd=tmp_path, url=source).stderr):
+            assert want in text, text
+
 def test_initially_deferred_alone_is_a_deferrable_foreign_key(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """Alembic's FK-options tests: `ForeignKeyConstraint(..., initially="DEFERRED")` without deferrable=True is
     DEFERRABLE INITIALLY DEFERRED in a create_all database (PostgreSQL implies DEFERRABLE); mizzle read it as a plain

@@ -211,6 +211,15 @@ KINDS: dict[str, str] = {
         "SELECT n.nspname || '.' || c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')' FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL "
         "AND c.relnamespace = ANY(%(ns)s)"),
+    # the index parameters of a primary key or unique constraint (PostgreSQL's own `UNIQUE(name) WITH
+    # (fillfactor=70)`, `UNIQUE (a) INCLUDE (b)`): the model's keys have none, so a rebuild makes plain keys. A
+    # partition's copy goes with its partitioned table's key
+    "key and unique constraint index options (INCLUDE, WITH (…))": (
+        "SELECT n.nspname || '.' || c.relname || '.' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
+        "coalesce(' WITH (' || array_to_string(ic.reloptions, ', ') || ')', '') FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = "
+        "c.relnamespace JOIN pg_index i ON i.indexrelid = con.conindid JOIN pg_class ic ON ic.oid = con.conindid "
+        "WHERE con.contype IN ('p', 'u') AND con.conparentid = 0 AND c.relnamespace = ANY(%(ns)s) "
+        "AND (i.indnkeyatts < i.indnatts OR ic.reloptions IS NOT NULL)"),
     "typed tables (OF type; made again as plain tables)": (
         "SELECT n.nspname || '.' || c.relname || ' of ' || format_type(c.reloftype, NULL) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 "
