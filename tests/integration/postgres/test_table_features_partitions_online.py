@@ -115,3 +115,41 @@ def test_a_partition_unknown_to_the_schema_code_fails_the_online_index_by_name(t
         execute(db, "CREATE INDEX CONCURRENTLY ev_9_v_idx ON ev_9 (v)", "ALTER INDEX ev_v_idx ATTACH PARTITION ev_9_v_idx")
         r = run_mizzle(["migrate"], cwd=root, url=db)
         assert r.code == 0, r.stdout + r.stderr
+
+
+PERSON = """
+person = sa.Table(
+    "person", metadata,
+    sa.Column("id", sa.BigInteger, nullable=False), sa.Column("team_id", sa.Integer, nullable=False),
+    sa.Column("uuid", sa.Uuid, nullable=False),
+    sa.PrimaryKeyConstraint("team_id", "id", name="person_pkey"),
+    sa.Index("person_uuid_idx", "team_id", "uuid"),{extra}
+    postgresql_partition_by="HASH (team_id)",
+)
+person_p0 = sa.Table("person_p0", metadata, info={{"mizzle": {{"partition_of": "person", "bounds": "WITH (modulus 2, remainder 0)"}}}})
+person_p1 = sa.Table("person_p1", metadata, info={{"mizzle": {{"partition_of": "person", "bounds": "WITH (modulus 2, remainder 1)"}}}})
+"""
+
+
+def test_an_online_index_on_the_columns_of_another_takes_the_next_free_names(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostHog's persons schema: the hash-partitioned posthog_person has a plain (team_id, uuid) index, whose copy
+    on each partition PostgreSQL named <partition>_team_id_uuid_idx; a unique index on the same columns
+    (posthog_person_team_id_uuid_uniq) generated --online named its partitions' indexes the same, and migrate
+    failed: relation "posthog_person_p0_team_id_uuid_idx" already exists. They take PostgreSQL's next name
+    (…_idx1), as a plain CREATE INDEX would give them."""
+    root = project(tmp_path / "p")
+    (root / "db").mkdir()
+    with temp_database("mzfeat") as db, temp_database("mzfeat") as plain:
+        _generate_online(run_mizzle, root, PERSON.format(extra=""), "tables")
+        _migrate(run_mizzle, root, db)
+        extra = '\n    sa.Index("person_team_id_uuid_uniq", "team_id", "uuid", unique=True),'
+        sql = _generate_online(run_mizzle, root, PERSON.format(extra=extra), "uniq")
+        assert 'CREATE UNIQUE INDEX CONCURRENTLY "person_p0_team_id_uuid_idx1" ON "public"."person_p0"' in sql, sql
+        _migrate(run_mizzle, root, db)
+        execute(plain, "CREATE TABLE person (id bigint NOT NULL, team_id integer NOT NULL, uuid uuid NOT NULL, "
+                       "CONSTRAINT person_pkey PRIMARY KEY (team_id, id)) PARTITION BY HASH (team_id)",
+                "CREATE TABLE person_p0 PARTITION OF person FOR VALUES WITH (modulus 2, remainder 0)",
+                "CREATE TABLE person_p1 PARTITION OF person FOR VALUES WITH (modulus 2, remainder 1)",
+                "CREATE INDEX person_uuid_idx ON person (team_id, uuid)",
+                "CREATE UNIQUE INDEX person_team_id_uuid_uniq ON person (team_id, uuid)")
+        assert schema_dump(db) == schema_dump(plain)

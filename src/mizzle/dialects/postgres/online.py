@@ -39,7 +39,7 @@ from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.changes import TableKey
 from ...schema.lineage import index_column_names
-from ...schema.model import Index, PrimaryKey, Schema
+from ...schema.model import Index, PrimaryKey, Schema, Table
 from ...schema.naming import choose_name, column_addition, implicit_pkey_name
 from .ddl import create_index, deferrable_sql, ident, qname, qtable
 from .idempotent import (
@@ -95,7 +95,9 @@ class Partitions:
     taken: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, schema: Schema | None) -> Partitions:
+    def of(cls, schema: Schema | None, creating: frozenset[tuple[TableKey, str]] = frozenset()) -> Partitions:
+        """`creating`: the (table, name) of the indexes and keys this plan creates; every other index and key of a
+        partitioned table has a copy on each of its partitions, whose name (PostgreSQL's) is taken too."""
         out = cls()
         for t in schema.tables if schema is not None else ():
             names = out.taken.setdefault(t.schema, set())
@@ -109,7 +111,27 @@ class Partitions:
                 out.children.setdefault(t.partition_of, []).append(t.key)
         for s in schema.sequences if schema is not None else ():
             out.taken.setdefault(s.schema, set()).add(s.name)
+        for t in schema.tables if schema is not None else ():
+            if t.key in out.partitioned:
+                out._take_copies(t, creating)
         return out
+
+    def _take_copies(self, t: Table, creating: frozenset[tuple[TableKey, str]]) -> None:
+        """The names PostgreSQL gave the copies of `t`'s existing keys and indexes on its partitions, all the way
+        down (ChooseRelationName: `<partition>_pkey`, `<partition>_<columns>_key`, `<partition>_<columns>_idx`)."""
+        pk = t.primary_key
+        copies: list[tuple[str, tuple[str, ...]]] = []
+        if pk is not None and (t.key, pk.name or implicit_pkey_name(t.name)) not in creating:
+            copies.append(("pkey", ()))
+        copies += [("key", u.columns) for u in t.uniques if (t.key, u.name) not in creating]
+        copies += [("idx", index_column_names(i)) for i in t.indexes if (t.key, i.name) not in creating]
+        stack = list(self.children.get(t.key, ()))
+        while stack:
+            child = stack.pop(0)
+            for label, columns in copies:
+                choose_name(child[1], column_addition(columns) if columns else None, label,
+                            self.taken.setdefault(child[0], set()))
+            stack.extend(self.children.get(child, ()))
 
 
 def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
@@ -118,7 +140,7 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
     statement in its re-runnable form as well (`generate --online --idempotent`). `schema`: the new schema (its
     partitioned tables and their partitions)."""
     created = {s.change.table.key for s in statements if isinstance(s.change, ch.CreateTable)}
-    parts_of = Partitions.of(schema)
+    parts_of = Partitions.of(schema, frozenset(_created_keys(statements)))
     dropped = dropped_tables(statements)
     new_keys = new_primary_keys(statements)
     parts: list[_Part] = []
@@ -159,6 +181,20 @@ def make_online(statements: list[PlannedStatement], lock_timeout: str = DEFAULT_
         else:
             out.append(PlannedStatement(";\n".join([setting] + [sql.rstrip().rstrip(";") for sql in p.statements])))
     return out, [f"-- {NO_TRANSACTION}", *marks]
+
+
+def _created_keys(statements: list[PlannedStatement]) -> list[tuple[TableKey, str]]:
+    """The (table, name) of the indexes, unique constraints and primary keys the statements create."""
+    out: list[tuple[TableKey, str]] = []
+    for s in statements:
+        c = s.change
+        if isinstance(c, ch.CreateIndex):
+            out.append((c.table, c.index.name))
+        elif isinstance(c, ch.AddUnique):
+            out.append((c.table, c.unique.name))
+        elif isinstance(c, ch.SetPrimaryKey) and c.new is not None:
+            out.append((c.table, c.new.name or implicit_pkey_name(c.table[1])))
+    return out
 
 
 def _rewrite(s: PlannedStatement, created: set[tuple[str, str]], idem: bool,
