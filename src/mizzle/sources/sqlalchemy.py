@@ -344,6 +344,27 @@ def _index_declared_too(statement: str | None, seen: dict[tuple[str, str], tuple
     return name if name in declared else None
 
 
+_TABLE = r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?(\S+)\s+"
+_ATTACH = re.compile(_TABLE + r"ATTACH\s+PARTITION\s+\S+\s+(FOR\s+VALUES\s.*?|DEFAULT)\s*;?\s*$", re.I | re.S)
+_INHERIT = re.compile(_TABLE + r"INHERIT\s+(\S+?)\s*;?\s*$", re.I | re.S)
+
+
+def _lineage_instead(statement: str | None) -> str | None:
+    """The advice for a listener attaching a partition or making a table inherit (nowcasting_datamodel's
+    PartitionByMeta recipe, `ALTER TABLE parent ATTACH PARTITION child FOR VALUES …`): mizzle declares both on the
+    table itself. None for any other statement."""
+    m = _ATTACH.match(statement or "")
+    if m is not None:
+        parent, bounds = m.group(1).replace('"', ""), " ".join(m.group(2).split())
+        return (f'declare the partition on its Table instead: info={{"mizzle": {{"partition_of": "{parent}", '
+                f'"bounds": "{bounds}"}}}}, with none of its partitioned table\'s indexes and foreign keys declared on it '
+                "again (it has their copies; one declared too is an index or key of its own besides)")
+    m = _INHERIT.match(statement or "")
+    if m is not None:
+        return f'declare it on its Table instead: postgresql_inherits="{m.group(2).replace(chr(34), "")}"'
+    return None
+
+
 # the end of the advice for an object mizzle.pg declares, in a folder without mizzle's sidecar (its SQL's
 # functions and triggers are listed, not compared); `advice_with_sidecar` rewrites it where the folder has one
 BY_HAND = ", or write it into a migration of your own (`mizzle generate --custom`)"
@@ -359,6 +380,9 @@ def _declare_instead(statement: str | None, made: list[tuple[str, str]], dialect
     functions); written by hand it is a difference once the folder has mizzle's sidecar (`advice_with_sidecar`)."""
     from .. import dialects
 
+    lineage = _lineage_instead(statement)
+    if lineage is not None:
+        return lineage
     if statement is not None and _CREATE_INDEX.match(statement):
         return ("declare it as sa.Index(…, unique=…, postgresql_where=…) on the table instead (mizzle manages "
                 "indexes: one made by hand is a difference)")
