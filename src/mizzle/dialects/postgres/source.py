@@ -272,6 +272,11 @@ def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
         for c in t.columns:
             _refuse_type_modifier(t, c)
         for fk in t.foreign_keys:
+            if fk.not_valid and t.partition_by is not None:  # PostgreSQL 15: "not yet supported on partitioned tables"
+                raise SchemaLoadError(
+                    f"foreign key {fk.name} on {t.schema}.{t.name} is NOT VALID (postgresql_not_valid=True), which "
+                    "PostgreSQL cannot add to a partitioned table: drop postgresql_not_valid (the key is checked "
+                    "when added), or declare the key NOT VALID on each partition instead")
             target = by_key.get((fk.ref_schema, fk.ref_table))
             if target is None:
                 continue  # outside the schema code read (schema_filter, another module): the server decides
