@@ -64,6 +64,15 @@ def file_check(fn: FileCheck) -> FileCheck:
 
 def load_rules() -> dict[str, Rule]:
     """Import every rule family (registration happens at import), once."""
-    from . import destructive, idempotency, locking, objects, privileges, syntax, transactions  # noqa: F401
+    from . import (  # noqa: F401
+        destructive,
+        foreign_keys,
+        idempotency,
+        locking,
+        objects,
+        privileges,
+        syntax,
+        transactions,
+    )
 
     return RULES

@@ -84,6 +84,7 @@ class SchemaState:
     def __init__(self, previous: Schema | None) -> None:
         self.from_snapshot = previous is not None
         self.objects = previous.objects if previous is not None else None  # views, functions, triggers, …
+        self.previous_tables = previous.tables if previous is not None else ()  # their keys, for lint/foreign_keys
         self.tables: dict[TableKey, TableInfo] = {}
         self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table
         # `CHECK (col IS NOT NULL)` constraints this file added: (table, name) → column; and the (table, column)

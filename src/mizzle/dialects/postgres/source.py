@@ -57,6 +57,7 @@ from ...sources.sqlalchemy import (
     table_origin,
 )
 from .expressions import split_index_element
+from .key_families import key_family
 from .lineage import lineage_of_sa_table
 from .name_spaces import refuse_long_names, refuse_shared_names
 from .types import (
@@ -313,29 +314,12 @@ def _refuse_type_modifier(t: Table, c: Column) -> None:
                               "database through .with_variant(...))")
 
 
-# The families of types whose values PostgreSQL can compare with each other in a foreign key (an equality operator
-# or an implicit cast between them); two columns of different families cannot make one ("Key columns … are of
-# incompatible types", 42804). A type not listed (an enum, a domain, an array, an extension's) is left to the server.
-_FAMILIES = {"number": ("smallint", "integer", "bigint", "int2", "int4", "int8", "smallserial", "serial", "bigserial",
-                        "numeric", "decimal", "real", "double precision", "float4", "float8"),
-             "text": ("text", "varchar", "character varying", "char", "character", "bpchar", "name"),
-             "uuid": ("uuid",), "boolean": ("boolean", "bool"), "bytea": ("bytea",)}
-_FAMILY_OF = {name: family for family, names in _FAMILIES.items() for name in names}
-
-
-def _family(type_: str) -> str | None:
-    t = type_.strip().lower()
-    if t.endswith("]"):
-        return None
-    return _FAMILY_OF.get(re.sub(r"\s*\(.*$", "", t))
-
-
 def _family_of(c: Column) -> str | None:
-    """`_family` of the column's type; an enum is a family of its own (PostgreSQL compares no two enum types, nor an
+    """`key_family` of the column's type; an enum is a family of its own (PostgreSQL compares no two enum types, nor an
     enum with text: rucio's two enums of the same labels)."""
     if c.type_schema is not None and not c.type.endswith("]"):
         return f"enum {c.type_schema}.{c.type}"
-    return _family(c.type)
+    return key_family(c.type)
 
 
 def _refuse_incompatible_types(t: Table, fk: ForeignKey, target: Table) -> None:

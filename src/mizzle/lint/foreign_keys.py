@@ -1,0 +1,141 @@
+"""MZ124: a column retyped under a foreign key to a type the key's other column cannot be compared with.
+PostgreSQL refuses the ALTER ("foreign key constraint … cannot be implemented", 42804); drizzle-kit writes it when
+a schema retypes a referenced key alone (scira's chat.id text → uuid under message.chat_id). What lint knows of
+the keys: the previous snapshot's (in a migrations folder), and those the file adds, drops and renames before
+the statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType, ObjectType
+
+from .registry import ERROR, Hit, rule, statement_check
+from .source import SqlStatement
+from .state import SchemaState, TableKey, TypeSpec, display, names_key, table_key, type_spec
+
+KEY_TYPES_APART = rule(
+    "MZ124", ERROR, "column retyped under a foreign key to a type the other column cannot be compared with",
+    "drop the foreign key first, retype both columns (the key and the column referencing it), then add the "
+    "foreign key back")
+
+
+@dataclass
+class _Key:
+    table: TableKey
+    columns: list[str]
+    ref_table: TableKey
+    ref_columns: list[str]
+
+    def pairs(self) -> Iterator[tuple[tuple[TableKey, str], tuple[TableKey, str]]]:
+        """Each (column, the column it pairs with) of the key, from both ends."""
+        for mine, theirs in zip(self.columns, self.ref_columns, strict=False):
+            yield (self.table, mine), (self.ref_table, theirs)
+            yield (self.ref_table, theirs), (self.table, mine)
+
+
+def _keys(state: SchemaState) -> dict[tuple[TableKey, str], _Key]:
+    keys = state.__dict__.get("_lint_foreign_keys")
+    if keys is None:
+        keys = state.__dict__["_lint_foreign_keys"] = {
+            (t.key, fk.server_name or fk.name): _Key(t.key, list(fk.columns), (fk.ref_schema, fk.ref_table),
+                                                     list(fk.ref_columns))
+            for t in state.previous_tables for fk in t.foreign_keys}
+    return keys  # type: ignore[no-any-return]
+
+
+def _family(spec: TypeSpec | None) -> str | None:
+    from ..dialects.postgres.key_families import key_family
+
+    return None if spec is None or spec.array else key_family(spec.name)
+
+
+@statement_check
+def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
+    keys = _keys(state)
+    if isinstance(node, ast.AlterTableStmt) and node.relation is not None and node.objtype == ObjectType.OBJECT_TABLE:
+        yield from _retyped(st, node, state, keys)
+    _learn(node, keys)
+
+
+def _retyped(st: SqlStatement, node: Any, state: SchemaState, keys: dict[tuple[TableKey, str], _Key]) -> Iterator[Hit]:
+    key = table_key(node.relation)
+    new = {cast(str, c.name): type_spec(c.def_.typeName) for c in node.cmds or ()
+           if c.subtype == AlterTableType.AT_AlterColumnType and isinstance(c.def_, ast.ColumnDef)}
+    for (table, name), k in sorted(keys.items()):
+        for (side, col), (other, other_col) in k.pairs():
+            if side != key or col not in new:
+                continue
+            theirs = new.get(other_col) if other == key and other_col in new else state.column_type(other, other_col)
+            mine_f, theirs_f = _family(new[col]), _family(theirs)
+            if mine_f is not None and theirs_f is not None and mine_f != theirs_f:
+                assert theirs is not None
+                yield Hit(KEY_TYPES_APART, f"{display(key)}.{col} retyped to {new[col].name} under foreign key "
+                          f"{name} on {display(table)}, whose other column {display(other)}.{other_col} is "
+                          f"{theirs.name}: PostgreSQL refuses it (\"foreign key constraint … cannot be "
+                          "implemented\")", st)
+
+
+def _attrs(items: Any) -> list[str]:
+    return [cast(str, i.sval) for i in items or ()]
+
+
+def _added(table: TableKey, con: Any, column: str | None) -> tuple[tuple[TableKey, str], _Key] | None:
+    """A foreign key a constraint clause makes (`column`: the column it is declared on, for a column's own)."""
+    if not (isinstance(con, ast.Constraint) and con.contype == ConstrType.CONSTR_FOREIGN and con.pktable):
+        return None
+    cols = [column] if column is not None else _attrs(con.fk_attrs)
+    name = con.conname or f"{table[1]}_{'_'.join(cols)}_fkey"
+    return (table, name), _Key(table, cols, table_key(con.pktable), _attrs(con.pk_attrs))
+
+
+def _constraints(table: TableKey, elements: Any) -> Iterator[tuple[tuple[TableKey, str], _Key]]:
+    for e in elements or ():
+        found = [_added(table, c, cast(str, e.colname)) for c in e.constraints or ()] \
+            if isinstance(e, ast.ColumnDef) else [_added(table, e, None)]
+        yield from (f for f in found if f is not None)
+
+
+def _learn(node: Any, keys: dict[tuple[TableKey, str], _Key]) -> None:
+    if isinstance(node, ast.CreateStmt):
+        keys.update(_constraints(table_key(node.relation), node.tableElts))
+    elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
+        table = table_key(node.relation)
+        for cmd in node.cmds or ():
+            if cmd.subtype in (AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn):
+                keys.update(_constraints(table, [cmd.def_]))
+            elif cmd.subtype == AlterTableType.AT_DropConstraint:
+                keys.pop((table, cast(str, cmd.name)), None)
+            elif cmd.subtype == AlterTableType.AT_DropColumn:
+                _forget(keys, lambda k, t=table, c=cmd.name: (k.table == t and c in k.columns)
+                        or (k.ref_table == t and c in k.ref_columns))
+    elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TABLE:
+        gone = {names_key(o) for o in node.objects or ()}
+        _forget(keys, lambda k: k.table in gone or k.ref_table in gone)
+    elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+        _renamed(node, keys)
+
+
+def _forget(keys: dict[tuple[TableKey, str], _Key], gone: Any) -> None:
+    for name in [n for n, k in keys.items() if gone(k)]:
+        del keys[name]
+
+
+def _renamed(node: Any, keys: dict[tuple[TableKey, str], _Key]) -> None:
+    table, new = table_key(node.relation), cast(str, node.newname)
+    if node.renameType == ObjectType.OBJECT_TABLE:
+        moved = (table[0], new)
+        for (t, name), k in list(keys.items()):
+            k.table = moved if k.table == table else k.table
+            k.ref_table = moved if k.ref_table == table else k.ref_table
+            if t == table:
+                keys[(moved, name)] = keys.pop((t, name))
+    elif node.renameType == ObjectType.OBJECT_COLUMN:
+        for k in keys.values():
+            k.columns = [new if k.table == table and c == node.subname else c for c in k.columns]
+            k.ref_columns = [new if k.ref_table == table and c == node.subname else c for c in k.ref_columns]
+    elif node.renameType == ObjectType.OBJECT_TABCONSTRAINT and (table, node.subname) in keys:
+        keys[(table, new)] = keys.pop((table, cast(str, node.subname)))
