@@ -566,8 +566,24 @@ class _Checker:
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
                 self._missing_snapshot(d / "snapshot.json", {"tag": d.name}, d == migrations[-1], False)
+        self._check_loose_files()
         self._check_stamps(mf)
         self._check_graph()
+
+    def _check_loose_files(self) -> None:
+        """Files beside the migration folders: drizzle-orm 1.x and mizzle read only `<name>/migration.sql`, so a
+        loose .sql file (a journal-layout leftover `up` left in place: Mail-0/Zero's 0025_far_echo.sql) never
+        runs."""
+        for p in sorted(self.folder.iterdir()):
+            if p.is_dir() or p.name.startswith(".") or p.name == bundle.BUNDLE:
+                continue
+            if p.suffix == ".sql":
+                self.add(WARNING, p, "loose .sql file in the migrations folder: it never runs (drizzle-orm 1.x and "
+                                     "mizzle run only <name>/migration.sql folders). If it belongs to the history, "
+                                     "move its SQL into a migration (`mizzle generate --custom`); if it is a branch "
+                                     "leftover, delete it")
+            else:
+                self.add(WARNING, p, "stray file in the migrations folder")
 
     def _check_stamps(self, mf: MigrationFolder) -> None:
         """Two folders with one timestamp: the runner refuses them (their `when` is their identity)."""
