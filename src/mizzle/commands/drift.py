@@ -93,13 +93,13 @@ def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: st
 def _compare(result: DriftResult, state: Any, migrations: list[Migration], folder: str | Path, dialect: str,
              scope: Scope, live: Schema, conn: Any, tenant: tuple[str, str] | None = None) -> None:
     from .. import dialects
+    from ..runner import tracking
     from ..runner.tracking import MARKED_ROLLED_BACK
     from ..schema.bookkeeping import set_aside
     from ..schema.compare import lines
 
     # drizzle-orm 1.x's rows name their migration (their created_at has whole seconds only)
-    named = {m.tag: m.when for m in migrations}
-    applied_whens = {named.get(r.name or "", r.created_at) for r in state.rows} - {None}
+    applied_whens = tracking.applied_whens(migrations, state.rows)
     unknown = applied_whens - {m.when for m in migrations}
     if unknown:
         result.warnings.append(f"{len(unknown)} applied migration(s) are not in {folder}'s journal "

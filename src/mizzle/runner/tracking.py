@@ -314,7 +314,41 @@ def _rows_by_name(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -
     for row in rows:
         if row.name is not None and row.name in tags:
             out.setdefault(row.name, []).append(row)
+    for tag, row in _rows_of_drizzle_orm_0x(migrations, rows):
+        out.setdefault(tag, []).append(row)
     return out
+
+
+def applied_whens(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -> set[int]:
+    """The `when` of each migration the tracking rows record, found as `reconcile` finds them (drizzle-orm 1.x's
+    rows by their name, drizzle-orm 0.x's of a folder drizzle-kit's `up` named by their second), and the
+    created_at of the rows no migration claims."""
+    by_name = _rows_by_name(migrations, rows)
+    claimed = {id(r) for found in by_name.values() for r in found}
+    return {m.when for m in migrations if m.tag in by_name} | \
+        {r.created_at for r in rows if id(r) not in claimed and r.created_at is not None}
+
+
+def _rows_of_drizzle_orm_0x(migrations: Sequence[Migration],
+                            rows: Sequence[AppliedRow]) -> Iterable[tuple[str, AppliedRow]]:
+    """drizzle-orm 0.x's rows (no name) of migrations now in drizzle-kit 1.x's layout, where no `when` is their
+    created_at: drizzle-kit's own `up` names each folder to the second, dropping the journal's milliseconds
+    (mizzle's keeps them). Matched as drizzle-orm 1.x's migrator matches them when it upgrades its table: the
+    migration of the row's second (by hash among several of one second), else the migration of the row's hash."""
+    whens = {m.when for m in migrations}
+    loose = [r for r in rows if r.name is None and r.created_at is not None and r.created_at not in whens]
+    folders = [m for m in migrations if m.sql_path.name == MIGRATION_SQL and m.exists] if loose else []
+    by_second: dict[int, list[Migration]] = {}
+    for m in folders:
+        by_second.setdefault(m.when, []).append(m)
+    by_hash = {m.hash: m for m in folders}
+    for row in loose:
+        assert row.created_at is not None
+        candidates = by_second.get(row.created_at // 1000 * 1000, [])
+        match = (candidates[0] if len(candidates) == 1 else next((m for m in candidates if m.hash == row.hash), None)
+                 if candidates else by_hash.get(row.hash))
+        if match is not None:
+            yield match.tag, row
 
 
 # -- the verdict -------------------------------------------------------------------------------------
@@ -409,12 +443,13 @@ def reconcile(migrations: Sequence[Migration], state: DatabaseState, include_ski
 
 def _rows_by_when(state: DatabaseState, by_name: dict[str, list[AppliedRow]],
                   warnings: list[str]) -> dict[int, list[AppliedRow]]:
-    """The tracking rows by created_at (a migration's `when`), but for drizzle-orm 1.x's rows found by name
-    (`by_name`); a row without either is ignored, with a warning."""
+    """The tracking rows by created_at (a migration's `when`), but for the rows `by_name` found (drizzle-orm 1.x's
+    by their name); a row without either is ignored, with a warning."""
     by_when: dict[int, list[AppliedRow]] = {}
+    claimed = {id(r) for found in by_name.values() for r in found}
     for row in state.rows:
-        if row.name in by_name:
-            continue  # drizzle-orm 1.x's row of a migration, found by its name
+        if id(row) in claimed:
+            continue  # drizzle-orm 1.x's row of a migration, found by its name (or drizzle-orm 0.x's, by its second)
         if row.created_at is None:
             warnings.append(f"a tracking row (id {row.id}, hash {row.hash[:12]}…) has no created_at; ignored")
             continue
