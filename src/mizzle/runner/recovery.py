@@ -33,8 +33,10 @@ from .tracking import (
     DatabaseState,
     MigrationState,
     TrackingTable,
+    applied_whens,
     current_actor,
     reconcile,
+    rows_of,
 )
 
 if TYPE_CHECKING:
@@ -59,7 +61,9 @@ class _Session:
     states: dict[str, MigrationState]
 
     def has_row(self, m: Migration) -> bool:
-        return any(r.created_at == m.when for r in self.state.rows)
+        """A tracking row records `m`: its `when`, or found as `reconcile` finds drizzle-orm's rows (1.x's by their
+        name, 0.x's of a folder drizzle-kit's `up` converted by their second)."""
+        return m.when in applied_whens(self.migrations, self.state.rows)
 
     def record(self, records: Sequence[tuple[AppliedRecord, str]]) -> None:
         """All the resolutions in one transaction: either every row and audit entry is written, or none."""
@@ -509,7 +513,7 @@ def _baseline_records(s: Any, folder: MigrationFolder, out: BaselineResult, reas
             records.append((_record(m, BASELINE, reason or f"baseline up to {out.to}", who,
                                     clear_progress=m.when in s.state.progress), "insert"))
     known = {m.when for m in s.migrations}
-    unknown = sorted({r.created_at for r in s.state.rows if r.created_at is not None} - known)
+    unknown = sorted(applied_whens(s.migrations, s.state.rows) - known)
     if unknown:
         problems.append(f"the database has {len(unknown)} applied migration(s) that {folder.path} does not list "
                         f"(created_at {', '.join(map(str, unknown[:5]))}{' …' if len(unknown) > 5 else ''}): "
@@ -596,13 +600,14 @@ def drop(config: Config, *, url: str | None, tag: str | None = None, force: bool
                           "database applied it.")
         out.warnings.append(f"--force: no database checked; make sure none applied {latest.tag}")
     else:
-        _refuse_if_applied(out, latest, url, config, force, connect_timeout)
+        _refuse_if_applied(out, migrations, url, config, force, connect_timeout)
     out.removed = [str(p) for p in _remove(folder, journal, latest)]
     return out
 
 
-def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, force: bool,
+def _refuse_if_applied(out: DropResult, migrations: list[Migration], url: str, config: Config, force: bool,
                        connect_timeout: float) -> None:
+    m = migrations[-1]
     db = parse_url(url)
     try:
         _must_exist(db)
@@ -619,7 +624,7 @@ def _refuse_if_applied(out: DropResult, m: Migration, url: str, config: Config, 
         state = backend.read_state(create=False, with_audit=True)
     finally:
         backend.close()
-    rows = [r for r in state.rows if r.created_at == m.when]
+    rows = rows_of(migrations, state.rows)[m.tag]
     if rows or m.when in state.progress:
         entry = (state.audit or {}).get(m.when)
         at = entry.applied_at if entry is not None else None

@@ -329,6 +329,18 @@ def applied_whens(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -
         {r.created_at for r in rows if id(r) not in claimed and r.created_at is not None}
 
 
+def rows_of(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -> dict[str, list[AppliedRow]]:
+    """Each migration's tracking rows (by tag), found as `reconcile` finds them: by its `when`, drizzle-orm 1.x's
+    by their name, drizzle-orm 0.x's of a folder drizzle-kit's `up` converted by their second."""
+    by_name = _rows_by_name(migrations, rows)
+    claimed = {id(r) for found in by_name.values() for r in found}
+    by_when: dict[int, list[AppliedRow]] = {}
+    for r in rows:
+        if id(r) not in claimed and r.created_at is not None:
+            by_when.setdefault(r.created_at, []).append(r)
+    return {m.tag: by_when.get(m.when, []) + by_name.get(m.tag, []) for m in migrations}
+
+
 def _rows_of_drizzle_orm_0x(migrations: Sequence[Migration],
                             rows: Sequence[AppliedRow]) -> Iterable[tuple[str, AppliedRow]]:
     """drizzle-orm 0.x's rows (no name) of migrations now in drizzle-kit 1.x's layout, where no `when` is their

@@ -1,0 +1,77 @@
+"""`mark`, `baseline` and `drop` on a database drizzle-orm 0.x migrated, with its folder converted by drizzle-kit
+1.x's own `up` (folders named to the second; the rows' created_at keep the journal's milliseconds). On vercel/
+ai-chatbot's folder converted so, `mark <latest> --applied` recorded a second row of an applied migration,
+`baseline` refused ("9 applied migration(s) that the folder does not list") and `drop` would have removed the
+latest migration the database had applied: they matched created_at exactly."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import psycopg
+
+from mizzle.commands.generate import generate
+from mizzle.config import load_config
+from mizzle.migrations.folder import MigrationFolder
+
+T0 = 1_767_225_600_000
+
+
+def _applied_by_drizzle_orm_0x(tmp_path: Path, url: str) -> list[str]:
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema_rx.py"]\nout = "drizzle"\n'
+                                          '[migrations]\nlayout = "folders"\n')
+    for i, extra in enumerate(("", ', sa.Column("nick", sa.Text)')):
+        (tmp_path / "schema_rx.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n"
+                                               f'users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True){extra})\n')
+        sys.modules.pop("schema_rx", None)
+        assert generate(load_config(tmp_path / "mizzle.toml"), name=f"m{i}", now_ms=T0 + i * 60_000).written
+    migrations = MigrationFolder(tmp_path / "drizzle", "postgresql").migrations()
+    with psycopg.connect(url, autocommit=True) as c:
+        for m in migrations:
+            c.execute(m.sql_path.read_text().replace("--> statement-breakpoint", ""))
+        c.execute("CREATE SCHEMA drizzle")
+        c.execute("CREATE TABLE drizzle.__drizzle_migrations (id serial PRIMARY KEY, hash text NOT NULL, "
+                  "created_at bigint)")
+        for i, m in enumerate(migrations):
+            c.execute("INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (%s, %s)",
+                      (m.hash, m.when + 383 + i))
+    return [m.tag for m in migrations]
+
+
+def _count(url: str) -> int:
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT count(*) FROM drizzle.__drizzle_migrations").fetchone()[0]  # type: ignore[index]
+
+
+def test_mark_baseline_and_drop_know_the_rows_drizzle_orm_0x_wrote(tmp_path: Path, pg_url, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    url = pg_url()
+    tags = _applied_by_drizzle_orm_0x(tmp_path, url)
+    r = run_mizzle(["mark", tags[-1], "--applied", "--reason", "check"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "already applied" in r.stdout + r.stderr, r.stdout + r.stderr
+    assert _count(url) == 2
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert _count(url) == 2
+    r = run_mizzle(["drop"], cwd=tmp_path, url=url)
+    assert r.code != 0 and "is applied on" in r.stderr, r.stdout + r.stderr
+    assert (tmp_path / "drizzle" / tags[-1] / "migration.sql").is_file()
+
+
+def test_drop_is_not_refused_for_a_row_of_an_earlier_migration_of_the_same_text(tmp_path: Path, pg_url,  # type: ignore[no-untyped-def]
+                                                                                  run_mizzle) -> None:
+    """Two empty custom migrations have one hash: the earlier's row (drizzle-orm 0.x's, of its second) is not the
+    latest's, which drop removes."""
+    url = pg_url()
+    _applied_by_drizzle_orm_0x(tmp_path, url)
+    config = load_config(tmp_path / "mizzle.toml")
+    for i in (2, 3):
+        assert generate(config, name=f"c{i}", custom=True, now_ms=T0 + i * 60_000).written
+    first, latest = MigrationFolder(tmp_path / "drizzle", "postgresql").migrations()[-2:]
+    assert first.hash == latest.hash
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (%s, %s)",
+                  (first.hash, first.when + 512))
+    r = run_mizzle(["drop"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert not (tmp_path / "drizzle" / latest.tag).exists()
