@@ -429,7 +429,18 @@ def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, o
     changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout)
     out.warnings += aside
     out.notes += notes
-    return changes, adopted
+    return changes, _not_held(expected, adopted)
+
+
+def _not_held(expected: Any, adopted: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str, str, str, str]]:
+    """The database's names `expected` does not already hold as the server's name of its object: drizzle-kit
+    1.x's rows keep one the code names otherwise (`<old>_pkey` after a rename; drizzle-kit 0.x's
+    `<table>_<col>_<ref>_<refcol>_fk` in a folder its `up` converted, vercel/ai-chatbot's), and mizzle drops and
+    changes the object by it."""
+    held = {(t.schema, t.name, o.server_name) for t in expected.tables
+            for o in (*t.foreign_keys, *t.uniques, *t.checks, *t.indexes, t.primary_key)
+            if o is not None and getattr(o, "server_name", None)}
+    return [a for a in adopted if a[2] == "inline" or (a[0], a[1], a[4]) not in held]
 
 
 def _baseline_adopt(folder: MigrationFolder, target: Migration, out: BaselineResult,
