@@ -75,3 +75,23 @@ def test_drop_is_not_refused_for_a_row_of_an_earlier_migration_of_the_same_text(
     r = run_mizzle(["drop"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     assert not (tmp_path / "drizzle" / latest.tag).exists()
+
+
+def test_mark_applied_rerecords_the_hash_of_the_row_found_by_its_second(tmp_path: Path, pg_url,  # type: ignore[no-untyped-def]
+                                                                        run_mizzle) -> None:
+    """A file changed since drizzle-orm 0.x applied it: `mark --applied` re-records its hash in the row found by its
+    second. The row's UPDATE keyed created_at by the migration's `when`, found no row and said it had (fx92)."""
+    url = pg_url()
+    tags = _applied_by_drizzle_orm_0x(tmp_path, url)
+    sql = tmp_path / "drizzle" / tags[-1] / "migration.sql"
+    sql.write_text(sql.read_text() + "\n-- reviewed\n")
+    r = run_mizzle(["status"], cwd=tmp_path, url=url)
+    assert "modified" in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+    r = run_mizzle(["mark", tags[-1], "--applied", "--reason", "reviewed"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    latest = MigrationFolder(tmp_path / "drizzle", "postgresql").migrations()[-1]
+    with psycopg.connect(url) as c:
+        hashes = [h for (h,) in c.execute("SELECT hash FROM drizzle.__drizzle_migrations ORDER BY created_at")]
+    assert hashes[-1] == latest.hash and _count(url) == 2
+    r = run_mizzle(["status"], cwd=tmp_path, url=url)
+    assert r.code == 0 and "modified" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr

@@ -77,6 +77,9 @@ class AppliedRecord(NamedTuple):
     action: str = "applied"
     note: str | None = None
     actor: str | None = None  # who resolved it by hand (mark/baseline); None: the database's user / OS user
+    # the created_at of the tracking row a manual resolution re-records, where it is not `when` (drizzle-orm 1.x's
+    # row, found by its name; 0.x's of a folder drizzle-kit's `up` converted, found by its second)
+    row_at: int | None = None
 
 
 class PipelineFailed(Exception):

@@ -65,6 +65,13 @@ class _Session:
         name, 0.x's of a folder drizzle-kit's `up` converted by their second)."""
         return m.when in applied_whens(self.migrations, self.state.rows)
 
+    def row_at(self, m: Migration) -> int | None:
+        """The created_at of the tracking row recording `m` (found as has_row finds it), one holding another hash
+        than the file's first; None: none."""
+        found = rows_of(self.migrations, self.state.rows).get(m.tag) or []
+        stale = [r for r in found if r.hash != m.hash] or found
+        return stale[0].created_at if stale else None
+
     def record(self, records: Sequence[tuple[AppliedRecord, str]]) -> None:
         """All the resolutions in one transaction: either every row and audit entry is written, or none."""
         if not records:
@@ -181,8 +188,10 @@ def mark(*, url: str, folder: str | Path, tag: str, applied: bool = False, rolle
         elif st.state == (APPLIED if applied else ROLLED_BACK_BY_HAND):
             result.changed = False
             return result
-        s.record([(_record(m, action, reason, who, clear_progress=not row and m.when in s.state.progress),
-                   result.tracking_row)])
+        rec = _record(m, action, reason, who, clear_progress=not row and m.when in s.state.progress)
+        if result.tracking_row == "update":  # the row found for it, which may not be at its `when`
+            rec = rec._replace(row_at=s.row_at(m))
+        s.record([(rec, result.tracking_row)])
         return result
 
 

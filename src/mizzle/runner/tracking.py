@@ -258,7 +258,7 @@ class TrackingStore:
             self.insert_row(record)
         elif row == "update":
             self.query(self._sql(f'UPDATE {{table}} SET "hash" = {p} WHERE "created_at" = {p}'),
-                       (record.hash, record.when), fetch=False)
+                       (record.hash, record.when if record.row_at is None else record.row_at), fetch=False)
         self.insert_audit(record, record.actor, record.duration_ms)
         if record.clear_progress:
             self.clear_progress(record.when)
