@@ -170,17 +170,11 @@ def server_bounds(conn: Any, expected: Schema, actual: Schema) -> Schema:
         jobs.append((t, parent))
     if not jobs:
         return expected
-    script = []
-    for n, (t, parent) in enumerate(jobs):
-        body = (f"CREATE TEMP TABLE mz_pb_{n} (LIKE {_qi(parent.schema)}.{_qi(parent.name)}) PARTITION BY "
-                f"{parent.partition_by}; CREATE TEMP TABLE mz_pb_{n}_p PARTITION OF mz_pb_{n} {t.partition_bound}")
-        script.append(f"DO $mzpb$ BEGIN EXECUTE {_literal(body)}; EXCEPTION WHEN others THEN NULL; END $mzpb$;")
-    with conn.transaction(force_rollback=True):
-        conn.execute("\n".join(script), prepare=False)
-        rows = dict(conn.execute(
-            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c WHERE c.relname = ANY(%(n)s) "
-            "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)",
-            {"n": [f"mz_pb_{n}_p" for n in range(len(jobs))]}).fetchall())
+    rows = _temp_tables_read(conn, [
+        f"CREATE TEMP TABLE mz_pb_{n} (LIKE {_qi(parent.schema)}.{_qi(parent.name)}) PARTITION BY "
+        f"{parent.partition_by}; CREATE TEMP TABLE mz_pb_{n}_p PARTITION OF mz_pb_{n} {t.partition_bound}"
+        for n, (t, parent) in enumerate(jobs)], [f"mz_pb_{n}_p" for n in range(len(jobs))],
+        "pg_get_expr(c.relpartbound, c.oid)")
     fixed = {t.key: rows[f"mz_pb_{n}_p"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pb_{n}_p")}
     return expected.with_(tables=[t.with_(partition_bound=fixed[t.key]) if t.key in fixed else t
                                   for t in expected.tables])
@@ -194,19 +188,24 @@ def server_partition_keys(conn: Any, expected: Schema, actual: Schema) -> Schema
             and a.partition_by and a.partition_by != t.partition_by]
     if not jobs:
         return expected
-    script = []
-    for n, (t, a) in enumerate(jobs):
-        body = f"CREATE TEMP TABLE mz_pk_{n} (LIKE {_qi(a.schema)}.{_qi(a.name)}) PARTITION BY {t.partition_by}"
-        script.append(f"DO $mzpk$ BEGIN EXECUTE {_literal(body)}; EXCEPTION WHEN others THEN NULL; END $mzpk$;")
-    with conn.transaction(force_rollback=True):
-        conn.execute("\n".join(script), prepare=False)
-        rows = dict(conn.execute(
-            "SELECT c.relname, pg_get_partkeydef(c.oid) FROM pg_class c WHERE c.relname = ANY(%(n)s) "
-            "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)",
-            {"n": [f"mz_pk_{n}" for n in range(len(jobs))]}).fetchall())
+    rows = _temp_tables_read(conn, [
+        f"CREATE TEMP TABLE mz_pk_{n} (LIKE {_qi(a.schema)}.{_qi(a.name)}) PARTITION BY {t.partition_by}"
+        for n, (t, a) in enumerate(jobs)], [f"mz_pk_{n}" for n in range(len(jobs))], "pg_get_partkeydef(c.oid)")
     fixed = {t.key: rows[f"mz_pk_{n}"] for n, (t, _) in enumerate(jobs) if rows.get(f"mz_pk_{n}")}
     return expected.with_(tables=[t.with_(partition_by=fixed[t.key]) if t.key in fixed else t
                                   for t in expected.tables])
+
+
+def _temp_tables_read(conn: Any, bodies: list[str], names: list[str], read: str) -> dict[str, str]:
+    """Each of `bodies` (statements making temporary tables) run on its own, its error swallowed (the server refuses
+    it: nothing is read for it), in a transaction rolled back; `read` (an expression of pg_class `c`) of each of the
+    temporary tables `names` made, by name."""
+    script = [f"DO $mztt$ BEGIN EXECUTE {_literal(b)}; EXCEPTION WHEN others THEN NULL; END $mztt$;" for b in bodies]
+    with conn.transaction(force_rollback=True):
+        conn.execute("\n".join(script), prepare=False)
+        return dict(conn.execute(
+            f"SELECT c.relname, {read} FROM pg_class c WHERE c.relname = ANY(%(n)s) "
+            "AND c.relpersistence = 't' AND pg_table_is_visible(c.oid)", {"n": names}).fetchall())
 
 
 def _qi(name: str) -> str:
