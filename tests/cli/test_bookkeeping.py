@@ -281,3 +281,23 @@ def test_a_database_with_alembics_table_under_another_name_is_baselined(
                for n in notes), notes
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0 and json.loads(r.stdout)["changes"] == [], r.stdout + r.stderr
+
+
+def test_drift_before_baseline_on_an_alembic_database_points_to_baseline(tmp_path: Path, run_mizzle: Any) -> None:
+    """OpenStack Heat's Alembic-built database (fx99), before `mizzle baseline`: drift compared it with an empty
+    schema (nothing applied) and ended "write a migration …, or undo them on the database" — dropping every table,
+    for a database whose schema only needs recording. It says, in a note, that nothing is recorded here and that
+    `mizzle baseline` records the migrations after checking the database matches, naming the tool's table."""
+    with sqlite3.connect(tmp_path / "dev.db") as c:
+        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
+                        "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
+                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT);\n")
+    _project(tmp_path, with_own=False, dialect="sqlite")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["drift"], cwd=tmp_path, url=url)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "note: no migration is recorded as applied here, and the database has Alembic's alembic_version" in r.stderr
+    assert "`mizzle baseline`" in r.stderr, r.stderr
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert any("`mizzle baseline`" in n for n in json.loads(r.stdout)["notes"]), r.stdout

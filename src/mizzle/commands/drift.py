@@ -133,6 +133,17 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         from .drizzle_kit_notes import drizzle_kit_notes
 
         result.notes = drizzle_kit_notes(expected, live)
+        if last is None and migrations:
+            result.notes.append(_unrecorded_note(bookkeeping, not dialects.is_embedded(dialect)))
+
+
+def _unrecorded_note(bookkeeping: list[Any], schemas: bool) -> str:
+    """Nothing applied, yet the database holds tables: most often a schema built outside these migrations (by
+    Alembic, `create_all`, a dump), which `baseline` records rather than a migration re-making or undoing it."""
+    tools = "".join(f", and the database has {f.kind.tool}'s {f.label(schemas)}" for f in bookkeeping)
+    return (f"no migration is recorded as applied here{tools}: if the database already holds the schema of the "
+            "migrations (built by another tool, `create_all` or a dump), `mizzle baseline` records them as applied "
+            "after checking it matches; nothing needs writing or undoing")
 
 
 def _for_tenant(model: Schema, scope: Scope, tenant: tuple[str, str] | None) -> Schema:
