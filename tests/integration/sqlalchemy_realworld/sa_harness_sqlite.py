@@ -110,7 +110,8 @@ def structure_diff(expected: dict[str, Any], actual: dict[str, Any], label: str,
             if exp != act:
                 gone = [x for x in exp if x not in act] if isinstance(exp, list) else exp
                 new = [x for x in act if x not in exp] if isinstance(act, list) else act
-                out.append(f"{label}: {t} {part}: - {gone} + {new}")
+                what = "the same, in another order" if gone == [] and new == [] else f"- {gone} + {new}"
+                out.append(f"{label}: {t} {part}: {what}")
     return out
 
 
