@@ -13,10 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import STATEMENT_FAILED, MizzleError, mask_password
+from . import interrupt
 
 OK = "ok"
 FAILED = "failed"
 NOT_RUN = "not run"
+INTERRUPTED = 130  # the exit code of Ctrl-C, as for one database
+INTERRUPTED_ERROR = "interrupted (Ctrl-C): what it was running was cancelled (a migration in progress is rolled back)"
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during one target's action, with the count of migrations it had applied by then."""
+
+    def __init__(self, applied: int) -> None:
+        super().__init__()
+        self.applied = applied
 
 
 @dataclass
@@ -56,6 +67,7 @@ class FleetResult:
     targets: list[TargetResult]
     duration_ms: float = 0.0
     stopped: str | None = None  # why targets were left unrun, if any were
+    interrupted: bool = False  # Ctrl-C (or SIGTERM) stopped the run
 
     @property
     def ok(self) -> bool:
@@ -64,6 +76,8 @@ class FleetResult:
     @property
     def exit_code(self) -> int:
         """The worst (highest) of the targets' exit codes; 1 if targets were left unrun for another reason."""
+        if self.interrupted:
+            return INTERRUPTED
         worst = max((t.exit_code for t in self.targets), default=0)
         if worst == 0 and not self.ok:
             return STATEMENT_FAILED
@@ -113,6 +127,10 @@ class _Runner:
             out = self.action(self.urls[i])
             return TargetResult(url=url, status=OK if out.ok else FAILED, applied=out.applied,
                                 error=out.error, exit_code=out.exit_code, extra=out.extra)
+        except KeyboardInterrupt as e:  # Ctrl-C: on this thread, or passed on by runner.interrupt
+            interrupt.request()
+            return TargetResult(url=url, status=FAILED, error=INTERRUPTED_ERROR, exit_code=INTERRUPTED,
+                                applied=getattr(e, "applied", 0))
         except MizzleError as e:
             return TargetResult(url=url, status=FAILED, error=mask_password(e.message),
                                 exit_code=e.exit_code, applied=len(getattr(e.result, "applied", ()) or ()))
@@ -124,16 +142,22 @@ class _Runner:
 def _run_parallel(one: Callable[[int], TargetResult], queue: list[int], parallel: int,
                   continue_on_error: bool) -> None:
     """The targets of `queue`, `parallel` at a time; after a failure none starts unless `continue_on_error`
-    (those left stay in `queue`)."""
+    (those left stay in `queue`). Ctrl-C, which only the main thread gets, is passed on to the running targets
+    (runner.interrupt): they cancel what they run and stop, and none starts after."""
     failed = False
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="mizzle-fleet") as pool:
         active: set[Future[TargetResult]] = set()
         while queue or active:
-            while queue and len(active) < parallel and not (failed and not continue_on_error):
+            while queue and len(active) < parallel and not (failed and not continue_on_error) \
+                    and not interrupt.requested():
                 active.add(pool.submit(one, queue.pop(0)))
             if not active:
                 break
-            done, active = wait(active, return_when=FIRST_COMPLETED)
+            try:
+                done, active = wait(active, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                interrupt.request()
+                continue
             if any(not f.result().ok for f in done):
                 failed = True
 
@@ -146,6 +170,15 @@ def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, pa
     if parallel < 1:
         raise ValueError("parallel must be ≥ 1")
     started = time.perf_counter()
+    interrupt.clear()
+    try:
+        return _run_fleet(urls, action, parallel, canary, continue_on_error, progress, started)
+    finally:
+        interrupt.clear()
+
+
+def _run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], parallel: int, canary: int,
+               continue_on_error: bool, progress: Progress | None, started: float) -> FleetResult:
     from .targets import display
 
     results = [TargetResult(url=display(u), status=NOT_RUN) for u in urls]
@@ -155,13 +188,19 @@ def run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], *, pa
     for i in range(canary):
         if not one(i).ok:
             fleet.stopped = f"canary target {i + 1} failed: the other {len(urls) - i - 1} target(s) were not run"
-            fleet.duration_ms = (time.perf_counter() - started) * 1000
-            return fleet
+            return _ended(fleet, started)
     queue = list(range(canary, len(urls)))
     _run_parallel(one, queue, parallel, continue_on_error)
     if queue:
         fleet.stopped = (f"stopped after a failure: {len(queue)} target(s) were not run "
                          "(--continue-on-error runs them anyway)")
+    return _ended(fleet, started)
+
+
+def _ended(fleet: FleetResult, started: float) -> FleetResult:
+    fleet.interrupted = interrupt.requested()
+    if fleet.interrupted:
+        fleet.stopped = f"interrupted (Ctrl-C): {fleet.counts()[NOT_RUN]} target(s) were not run; rerun to finish"
     fleet.duration_ms = (time.perf_counter() - started) * 1000
     return fleet
 
@@ -199,13 +238,39 @@ def tenant_connection(target: str, kwargs: dict[str, Any]) -> tuple[str, dict[st
             {**kwargs, "tracking_schema": schema})
 
 
+class _Counter:
+    """A migrate reporter that stops the target before its next migration once the fleet is interrupted, and
+    counts the migrations applied until then."""
+
+    def __init__(self) -> None:
+        self.applied = 0
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+    def start(self, result: Any) -> None:
+        interrupt.check()
+
+    def finish(self, result: Any) -> None:
+        from .migrate import APPLIED
+
+        self.applied += result.status == APPLIED
+
+
 def migrate_action(**kwargs: Any) -> Callable[[str], TargetOutcome]:
     """`migrate(url=…, **kwargs)` for each target; its MizzleErrors become that target's failure."""
     from .migrate import migrate
 
     def act(target: str) -> TargetOutcome:
         url, kw = tenant_connection(target, kwargs)
-        res = migrate(url=url, **kw)
+        counter = _Counter()
+        try:
+            res = migrate(url=url, reporter=counter, **kw)
+        except KeyboardInterrupt:
+            raise Interrupted(counter.applied) from None
         return TargetOutcome(applied=len(res.migrations) if res.dry_run else len(res.applied),
                              extra={"already_applied": res.already_applied, "dry_run": res.dry_run,
                                     "warnings": res.warnings})

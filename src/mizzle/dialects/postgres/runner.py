@@ -16,6 +16,7 @@ from psycopg import pq
 from psycopg import sql as pgsql
 
 from ...errors import LockTimeout, StatementFailed
+from ...runner import interrupt
 from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable
 from ..base import AppliedRecord, PipelineFailed, ServerError
 from .connection import connect
@@ -272,7 +273,7 @@ class PostgresBackend(TrackingStore):
                         return failed
                     elif res.status == pq.ExecStatus.FATAL_ERROR and failed is None:
                         failed = (index, self._result_error(res))
-                select.select([fd], [], [])
+                _wait_readable(fd)
         except KeyboardInterrupt:
             pg.get_cancel().cancel()
             _drain_pipeline(pg)
@@ -368,7 +369,7 @@ class PostgresBackend(TrackingStore):
                         return
                     if res.status == pq.ExecStatus.FATAL_ERROR and error is None:
                         error = res
-                select.select([fd], [], [])
+                _wait_readable(fd)
         except KeyboardInterrupt:
             cancel = pg.get_cancel()
             cancel.cancel()
@@ -598,6 +599,14 @@ def _one_statement(sql: str) -> bool:
         return False
     rest = re.sub(_TOKENS, " ", sql, flags=re.S).strip().rstrip(";")
     return not any(ch in rest for ch in ";'\"$") and bool(rest)
+
+
+def _wait_readable(fd: int) -> None:
+    """Until the server has something to read. A fleet's interruption (Ctrl-C reaches the main thread only, so
+    the fleet sets runner.interrupt for the targets on other threads) is raised here as KeyboardInterrupt, which
+    the caller answers as it answers Ctrl-C: it cancels the statement on the server."""
+    while not select.select([fd], [], [], 0.2)[0]:
+        interrupt.check()
 
 
 def _drain_pipeline(pg: pq.abc.PGconn) -> None:
