@@ -19,7 +19,7 @@ OK = "ok"
 FAILED = "failed"
 NOT_RUN = "not run"
 INTERRUPTED = 130  # the exit code of Ctrl-C, as for one database
-INTERRUPTED_ERROR = "interrupted (Ctrl-C): what it was running was cancelled (a migration in progress is rolled back)"
+INTERRUPTED_ERROR = "interrupted (Ctrl-C or SIGTERM): what it was running was cancelled (a migration in progress is rolled back)"
 
 
 class Interrupted(KeyboardInterrupt):
@@ -67,7 +67,7 @@ class FleetResult:
     targets: list[TargetResult]
     duration_ms: float = 0.0
     stopped: str | None = None  # why targets were left unrun, if any were
-    interrupted: bool = False  # Ctrl-C (or SIGTERM) stopped the run
+    interrupted: bool = False  # Ctrl-C (or, from the CLI, SIGTERM) stopped the run
 
     @property
     def ok(self) -> bool:
@@ -200,7 +200,7 @@ def _run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], para
 def _ended(fleet: FleetResult, started: float) -> FleetResult:
     fleet.interrupted = interrupt.requested()
     if fleet.interrupted:
-        fleet.stopped = f"interrupted (Ctrl-C): {fleet.counts()[NOT_RUN]} target(s) were not run; rerun to finish"
+        fleet.stopped = f"interrupted (Ctrl-C or SIGTERM): {fleet.counts()[NOT_RUN]} target(s) were not run; rerun to finish"
     fleet.duration_ms = (time.perf_counter() - started) * 1000
     return fleet
 

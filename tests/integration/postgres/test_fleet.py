@@ -298,11 +298,14 @@ def test_status_table_shows_what_is_pending(pg_url, migrations_dir, run_mizzle) 
     assert PASSWORD not in r.stdout + r.stderr
 
 
-def test_ctrl_c_cancels_the_running_targets_and_reports(pg_url, migrations_dir, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_cancels_the_running_targets_and_reports(pg_url, migrations_dir, run_mizzle, sig) -> None:  # type: ignore[no-untyped-def]
     """Ctrl-C reaches the main thread only: the targets running on other threads must be cancelled too (as Ctrl-C
     cancels a single `mizzle migrate`), not left to finish a long statement, and the report still printed
     (found on dokploy's 186-migration folder over a 14-database fleet: Ctrl-C waited for every running database to
-    apply all its pending migrations, then printed 'interrupted' and no report)."""
+    apply all its pending migrations, then printed 'interrupted' and no report). SIGTERM (a cancelled deploy, an
+    evicted pod) is the same: it killed the process at once while the server went on running the statements,
+    their locks held, for as long as they took."""
     migrations_dir.add(statements('CREATE TABLE "public"."t" ("id" int)'), "t")
     migrations_dir.add(statements('ALTER TABLE "public"."t" ADD COLUMN "v" text', "SELECT pg_sleep(30)"), "slow")
     urls = _fleet(pg_url, 4)
@@ -316,7 +319,7 @@ def test_ctrl_c_cancels_the_running_targets_and_reports(pg_url, migrations_dir, 
     while time.monotonic() < deadline and not (len(_rows(urls[0])) == 1 and len(_rows(urls[1])) == 1):
         time.sleep(0.05)
     time.sleep(0.5)  # both in pg_sleep
-    p.send_signal(signal.SIGINT)
+    p.send_signal(sig)
     out, err = p.communicate(timeout=15)  # not the 30 s of the sleep
     assert p.returncode == 130, err
     rep = _report(out)
