@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from ..errors import UsageError, mask_password
+from ..runner import interrupt
 from .app import Options
 
 FLAGS = ("targets", "fleet", "parallel", "canary", "continue_on_error", "shard")
@@ -92,7 +91,7 @@ def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str, read_o
         click.echo(mask_password(f"[{counts['done']} done, {counts['failed']} failed, {counts['running']} running"
                                  f" / {total}] {r.url}: {what} ({r.duration_ms:.0f} ms)"), err=True)
 
-    with _sigterm_as_ctrl_c():
+    with interrupt.sigterm_as_ctrl_c():  # the running targets cancelled, the report printed
         result = run_fleet(urls, action, parallel=given.get("parallel", 1), canary=given.get("canary", 0),
                            continue_on_error=read_only or bool(given.get("continue_on_error")), progress=progress)
     if opts.json:
@@ -102,27 +101,6 @@ def run(opts: Options, cfg: Any, action: Callable[[str], Any], verb: str, read_o
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     return result.exit_code
-
-
-@contextlib.contextmanager
-def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (a cancelled deploy, an evicted pod) stops the fleet as Ctrl-C does: the running targets' statements
-    cancelled on the server, the report printed. Killed at once instead, the process would leave the server
-    running those statements, their locks held, for as long as they take."""
-    import signal
-
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        yield
-        return
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _table(opts: Options, result: Any, verb: str) -> None:

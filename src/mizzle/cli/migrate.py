@@ -153,15 +153,18 @@ def migrate_command(opts: Options, to: str | None, dry_run: bool, lock_timeout: 
     url = opts.resolve_url(cfg)
     gate_url, gate_label = _reference(cfg, require_applied_in)
     rep = ConsoleReporter(opts)
+    from ..runner.interrupt import sigterm_as_ctrl_c
+
     try:
-        result = runner.migrate(
-            url=url, folder=cfg.out_dir, to=to, dry_run=dry_run,
-            transaction=transaction or cfg.transaction,
-            lock_timeout=seconds(lock_timeout, "--lock-timeout"),
-            statement_timeout=seconds(statement_timeout, "--statement-timeout"),
-            table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped, reporter=rep,
-            require_applied_in=gate_url, require_applied_in_label=gate_label,
-            retries=cfg.retries if retries is None else retries)
+        with sigterm_as_ctrl_c():  # a cancelled deploy: the statement cancelled on the server, as Ctrl-C does
+            result = runner.migrate(
+                url=url, folder=cfg.out_dir, to=to, dry_run=dry_run,
+                transaction=transaction or cfg.transaction,
+                lock_timeout=seconds(lock_timeout, "--lock-timeout"),
+                statement_timeout=seconds(statement_timeout, "--statement-timeout"),
+                table=cfg.table, tracking_schema=cfg.tracking_schema, include_skipped=include_skipped,
+                reporter=rep, require_applied_in=gate_url, require_applied_in_label=gate_label,
+                retries=cfg.retries if retries is None else retries)
     except MizzleError as e:
         rep.close()
         partial = getattr(e, "result", None)
