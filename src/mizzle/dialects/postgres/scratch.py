@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ConnectError, UsageError
+from ...runner.interrupt import sigterm_as_ctrl_c
 
 if TYPE_CHECKING:
     from ...dburl import DatabaseURL
@@ -218,23 +219,6 @@ def _workdir() -> Path:
 
 
 @contextmanager
-def cleanup_on_sigterm() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job) becomes a KeyboardInterrupt while the cluster lives, so it is cleaned up."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        yield
-        return
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
 def signals_deferred() -> Iterator[None]:
     """Let a teardown finish: Ctrl-C and SIGTERM are ignored while it runs."""
     if threading.current_thread() is not threading.main_thread():
@@ -258,7 +242,7 @@ def throwaway_cluster(*, flag: str = "--scratch-url", use_tcp: bool | None = Non
     bindir = find_bindir()
     if bindir is None:
         raise _no_binaries_error(flag)
-    with cleanup_on_sigterm():
+    with sigterm_as_ctrl_c():  # a cancelled CI job: the cluster cleaned up
         workdir = _workdir()
         server = initdb = None
         try:
@@ -360,7 +344,7 @@ def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str 
         raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
                          f"Pass {flag} postgresql://USER@HOST/postgres.")
     name = SCRATCH_PREFIX + secrets.token_hex(6)
-    with cleanup_on_sigterm(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+    with sigterm_as_ctrl_c(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
         try:
             admin.execute(f'CREATE DATABASE "{name}"')
         except pgerrors.InsufficientPrivilege as e:
