@@ -13,20 +13,11 @@ from ...schema import object_changes as oc
 from .introspect import without_comments
 from .rebuild import RebuildTable
 from .runner import split_sql
+from .sql_names import DROP_TABLE, NAME, RENAME_TABLE, unquoted
 
-# a name in a statement: a schema (main., temp.) left out, quoted "…", `…`, […] or bare (as table_options reads it)
-_NAME = r'(?:(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|\w+)\s*\.\s*)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\w+)'
-_CREATE = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME
-                     + r".*?\bON\s+" + _NAME)
-_DROP_TRIGGER = re.compile(r"(?is)^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?" + _NAME)
-_DROP_TABLE = re.compile(r"(?is)^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?" + _NAME)
-_RENAME = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+RENAME\s+TO\s+" + _NAME + r"\s*;?\s*$")
-
-
-def _unquoted(name: str) -> str:
-    if name[:1] in "\"`[":
-        name = name[1:-1].replace('""', '"') if name[0] == '"' else name[1:-1]
-    return name
+_CREATE = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?" + NAME
+                     + r".*?\bON\s+" + NAME)
+_DROP_TRIGGER = re.compile(r"(?is)^\s*DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?" + NAME)
 
 
 def triggers_made(sql: str) -> dict[str, list[str]]:
@@ -38,14 +29,14 @@ def triggers_made(sql: str) -> dict[str, list[str]]:
     for statement in split_sql(sql):
         text = without_comments(statement).strip()
         if m := _CREATE.match(text):
-            name = _unquoted(m[1])
-            on[name.lower()], names[name.lower()] = _unquoted(m[2]).lower(), name
+            name = unquoted(m[1])
+            on[name.lower()], names[name.lower()] = unquoted(m[2]).lower(), name
         elif m := _DROP_TRIGGER.match(text):
-            on.pop(_unquoted(m[1]).lower(), None)
-        elif m := _DROP_TABLE.match(text):
-            on = {t: table for t, table in on.items() if table != _unquoted(m[1]).lower()}
-        elif m := _RENAME.match(text):
-            old, new = _unquoted(m[1]).lower(), _unquoted(m[2]).lower()
+            on.pop(unquoted(m[1]).lower(), None)
+        elif m := DROP_TABLE.match(text):
+            on = {t: table for t, table in on.items() if table != unquoted(m[1]).lower()}
+        elif m := RENAME_TABLE.match(text):
+            old, new = unquoted(m[1]).lower(), unquoted(m[2]).lower()
             on = {t: new if table == old else table for t, table in on.items()}
     out: dict[str, list[str]] = {}
     for trigger, table in on.items():

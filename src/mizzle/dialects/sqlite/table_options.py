@@ -11,19 +11,14 @@ from ...schema import changes as ch
 from .introspect import without_comments
 from .rebuild import RebuildTable
 from .runner import split_sql
+from .sql_names import DROP_TABLE, NAME, RENAME_TABLE, unquoted
 
-# a table's name in a statement: a schema (main., temp.) left out, quoted "…", `…`, […] or bare
-_NAME = r'(?:(?:"[^"]*"|`[^`]*`|\[[^\]]*\]|\w+)\s*\.\s*)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\w+)'
-_CREATE = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME)
-_RENAME = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+" + _NAME + r"\s+RENAME\s+TO\s+" + _NAME + r"\s*;?\s*$")
-_DROP = re.compile(r"(?is)^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?" + _NAME)
+_CREATE = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + NAME)
 _OPTIONS = ("STRICT", "WITHOUT ROWID")
 
 
 def _unquoted(name: str) -> str:
-    if name[:1] in "\"`[":
-        name = name[1:-1].replace('""', '"') if name[0] == '"' else name[1:-1]
-    return name.lower()  # SQLite's names are case-blind
+    return unquoted(name).lower()  # SQLite's names are case-blind
 
 
 def made_with_options(sql: str) -> dict[str, str]:
@@ -37,9 +32,9 @@ def made_with_options(sql: str) -> dict[str, str]:
             tail = text[text.rfind(")") + 1:] if not re.search(r"(?is)\bAS\s+SELECT\b", text) else ""
             found = [o for o in _OPTIONS if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
             made[_unquoted(m[1])] = ", ".join(found)
-        elif m := _RENAME.match(text):
+        elif m := RENAME_TABLE.match(text):
             made[_unquoted(m[2])] = made.pop(_unquoted(m[1]), "")
-        elif m := _DROP.match(text):
+        elif m := DROP_TABLE.match(text):
             made.pop(_unquoted(m[1]), None)
     return {name: options for name, options in made.items() if options}
 
