@@ -38,13 +38,10 @@ class _Key:
 
 
 def _keys(state: SchemaState) -> dict[tuple[TableKey, str], _Key]:
-    keys = state.__dict__.get("_lint_foreign_keys")
-    if keys is None:
-        keys = state.__dict__["_lint_foreign_keys"] = {
-            (t.key, fk.server_name or fk.name): _Key(t.key, list(fk.columns), (fk.ref_schema, fk.ref_table),
-                                                     list(fk.ref_columns))
-            for t in state.previous_tables for fk in t.foreign_keys}
-    return keys  # type: ignore[no-any-return]
+    return state.rule_state("foreign_keys", lambda: {  # type: ignore[no-any-return]
+        (t.key, fk.server_name or fk.name): _Key(t.key, list(fk.columns), (fk.ref_schema, fk.ref_table),
+                                                 list(fk.ref_columns))
+        for t in state.previous_tables for fk in t.foreign_keys})
 
 
 def _family(spec: TypeSpec | None) -> str | None:

@@ -57,10 +57,7 @@ class _Known:
 
 
 def _known(state: SchemaState) -> _Known:
-    known = state.__dict__.get("_lint_objects")
-    if known is None:
-        known = state.__dict__["_lint_objects"] = _Known(getattr(state, "objects", None))
-    return known  # type: ignore[no-any-return]
+    return state.rule_state("objects", lambda: _Known(state.objects))  # type: ignore[no-any-return]
 
 
 def _read_from(query: Any) -> set[TableKey]:

@@ -4,6 +4,7 @@ create), their column types, and which table each index belongs to — updated s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
@@ -85,6 +86,7 @@ class SchemaState:
         self.from_snapshot = previous is not None
         self.objects = previous.objects if previous is not None else None  # views, functions, triggers, …
         self.previous_tables = previous.tables if previous is not None else ()  # their keys, for lint/foreign_keys
+        self._rule_states: dict[str, Any] = {}  # see rule_state
         self.tables: dict[TableKey, TableInfo] = {}
         self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table
         # `CHECK (col IS NOT NULL)` constraints this file added: (table, name) → column; and the (table, column)
@@ -106,6 +108,13 @@ class SchemaState:
             self.tables[t.key] = TableInfo(existing=True, columns=cols, partitioned=t.partition_by is not None)
             for ix in t.indexes:
                 self.index_table[(t.schema, ix.name)] = t.key
+
+    def rule_state(self, family: str, make: Callable[[], Any]) -> Any:
+        """A rule family's own state over the file (what it learns statement by statement: lint/objects.py's views
+        and triggers, lint/foreign_keys.py's keys), made by `make` on first use."""
+        if family not in self._rule_states:
+            self._rule_states[family] = make()
+        return self._rule_states[family]
 
     def table(self, key: TableKey) -> TableInfo:
         # a table neither in the previous snapshot nor created by this file (custom SQL, another tool): assume it

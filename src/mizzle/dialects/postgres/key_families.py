@@ -1,5 +1,5 @@
 """Which PostgreSQL types a foreign key can pair: the families of types whose values the server compares with each
-other (shared by the schema check of `generate` and lint's MZ123)."""
+other (shared by the schema check of `generate` and lint's MZ124)."""
 
 from __future__ import annotations
 
