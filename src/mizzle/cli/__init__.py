@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
         code = fast_check.run(args)
     if code is not None:
         sys.exit(code)
+    from . import dataclass_code_cache
+
+    dataclass_code_cache.install()  # a speed trick: before the first dataclass is defined (cli/dataclass_code_cache.py)
     from . import app
 
     app.main(argv)
