@@ -95,3 +95,20 @@ def test_mark_applied_rerecords_the_hash_of_the_row_found_by_its_second(tmp_path
     assert hashes[-1] == latest.hash and _count(url) == 2
     r = run_mizzle(["status"], cwd=tmp_path, url=url)
     assert r.code == 0 and "modified" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+
+
+def test_the_promotion_gate_knows_the_rows_drizzle_orm_0x_wrote_in_staging(tmp_path: Path, pg_url,  # type: ignore[no-untyped-def]
+                                                                            run_mizzle) -> None:
+    """Staging migrated by drizzle-orm 0.x, the folder since converted by drizzle-kit 1.x's `up`: production
+    promotes what staging applied (the gate matched created_at exactly and refused both as "not applied in
+    staging"), and still refuses a migration staging has not applied."""
+    staging, production = pg_url("mzstg"), pg_url("mzprd")
+    tags = _applied_by_drizzle_orm_0x(tmp_path, staging)
+    config = load_config(tmp_path / "mizzle.toml")
+    assert generate(config, name="c2", custom=True, now_ms=T0 + 2 * 60_000).written  # not applied in staging
+    r = run_mizzle(["migrate", "--require-applied-in", staging, "--to", tags[-1]], cwd=tmp_path, url=production)
+    assert r.code == 0, r.stdout + r.stderr
+    assert _count(production) == 2
+    r = run_mizzle(["migrate", "--require-applied-in", staging], cwd=tmp_path, url=production)
+    assert r.code == 6 and "not applied in" in r.stderr and "_c2" in r.stderr, r.stdout + r.stderr
+    assert _count(production) == 2

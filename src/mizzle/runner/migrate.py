@@ -239,7 +239,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             from .promotion import enforce
 
             enforce(require_applied_in, require_applied_in_label or parse_url(require_applied_in).masked,
-                    [p.migration for p in pending], tracking, connect_timeout, result)
+                    [p.migration for p in pending], tracking, connect_timeout, result, migrations)
         if not dry_run and pending:
             if statement_timeout:
                 backend.set_statement_timeout(statement_timeout)

@@ -11,14 +11,16 @@ from ..dburl import parse_url
 from ..dialects import ServerError, open_backend
 from ..errors import Refused, StatementFailed
 from ..migrations.folder import Migration
-from .tracking import MARKED_ROLLED_BACK, AppliedRow, TrackingTable
+from .tracking import MARKED_ROLLED_BACK, TrackingTable, rows_of
 
 
 def unpromoted(reference_url: str, label: str, migrations: Sequence[Migration], tracking: TrackingTable,
-               connect_timeout: float = 10) -> list[tuple[Migration, str]]:
+               connect_timeout: float = 10, folder: Sequence[Migration] = ()) -> list[tuple[Migration, str]]:
     """The migrations among `migrations` that `reference_url` has not applied with the same hash, each with
     the reason: not applied there, applied with a different hash (the file changed since), rolled back by hand
-    there, or only partly applied there."""
+    there, or only partly applied there. Its rows are found as `status` finds them (tracking.rows_of: drizzle-orm
+    1.x's by name, drizzle-orm 0.x's of a folder drizzle-kit 1.x's `up` converted by their second), among every
+    migration of the `folder` (default: `migrations`)."""
     db = parse_url(reference_url)
     backend = open_backend(db, tracking, connect_timeout=connect_timeout,
                            application_name="mizzle migrate (promotion gate)")
@@ -29,14 +31,11 @@ def unpromoted(reference_url: str, label: str, migrations: Sequence[Migration], 
                               f"({db.masked}): {e}") from None
     finally:
         backend.close()
-    by_when: dict[int, list[AppliedRow]] = {}
-    for row in state.rows:
-        if row.created_at is not None:
-            by_when.setdefault(row.created_at, []).append(row)
+    found = rows_of(folder or migrations, state.rows)
     audit = state.audit or {}
     out: list[tuple[Migration, str]] = []
     for m in migrations:
-        rows = by_when.get(m.when, [])
+        rows = found.get(m.tag, [])
         if not rows:
             partly = " (only partly applied there)" if m.when in state.progress else ""
             out.append((m, f"not applied in {label}{partly}"))
@@ -49,10 +48,10 @@ def unpromoted(reference_url: str, label: str, migrations: Sequence[Migration], 
 
 
 def enforce(reference_url: str, label: str, migrations: Sequence[Migration], tracking: TrackingTable,
-            connect_timeout: float, result: Any) -> None:
+            connect_timeout: float, result: Any, folder: Sequence[Migration] = ()) -> None:
     """Raise Refused (exit 6), naming each migration `reference_url` has not applied with the same hash.
-    `result` (the run's MigrateResult) records the refusal for --json."""
-    bad = unpromoted(reference_url, label, migrations, tracking, connect_timeout)
+    `result` (the run's MigrateResult) records the refusal for --json; `folder`: see `unpromoted`."""
+    bad = unpromoted(reference_url, label, migrations, tracking, connect_timeout, folder)
     if not bad:
         return
     names = ", ".join(m.tag for m, _ in bad)
