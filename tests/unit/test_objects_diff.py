@@ -45,6 +45,21 @@ def test_a_view_that_does_not_read_the_changed_column_stays() -> None:
     assert 'DROP VIEW "public"."star"' in sql and 'DROP VIEW "public"."reads"' in sql
 
 
+def test_a_view_counting_rows_does_not_read_every_column() -> None:
+    """`count(*)` reads no column: Mastodon's instances materialized view (db/views/instances_v01.sql, `SELECT
+    domain, COUNT(*) AS accounts_count FROM accounts …`) was dropped and made again, refilled under its lock, by
+    every migration retyping or dropping any column of accounts, its column comments lost. `*` as a column list
+    (or `t.*`) still counts as reading every column."""
+    counted = View("counted", "SELECT id, count(*) AS n FROM t GROUP BY id", materialized=True)
+    filtered = View("filtered", "SELECT count(*) FILTER (WHERE id > 0) AS n FROM t")
+    whole = View("whole", "SELECT row_to_json(t.*) AS j FROM t")
+    objs = (counted, filtered, whole)
+    dropped = T.with_(columns=(T.columns[0],))
+    sql = _sql(_schema(*objs), _schema(*objs, table=dropped))
+    assert not any('"counted"' in s or '"filtered"' in s for s in sql), sql
+    assert 'DROP VIEW "public"."whole"' in sql
+
+
 def test_a_view_over_a_view_is_made_again_with_it() -> None:
     a, b = View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a")
     dropped = T.with_(columns=(T.columns[0], Column("v", "bigint")))

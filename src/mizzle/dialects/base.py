@@ -203,6 +203,9 @@ class SqlReader(Protocol):
     def functions(self, sql: str) -> frozenset[tuple[str, str]]:
         """(schema, name) of every schema-qualified function a query or an expression calls."""
 
+    def reads_every_column(self, sql: str) -> bool:
+        """Whether a query names every column of a relation (`*`, `t.*`; not `count(*)`), or may: it does not parse."""
+
     def replaceable(self, old_sql: str, new_sql: str) -> bool:
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 

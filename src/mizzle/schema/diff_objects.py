@@ -387,7 +387,7 @@ def _standard_reads_touched(r: Routine, touched: dict[Key, set[str] | None], rd:
     if not touched or not is_standard_body(r.body):
         return False
     sql = body_statements(r.body)
-    return not rd.parses(sql) or _reads_touched(sql, set(rd.relations(sql, r.schema)), touched)
+    return not rd.parses(sql) or _reads_touched(sql, set(rd.relations(sql, r.schema)), touched, rd)
 
 
 def _renamed(old: tuple[Any, ...], new: tuple[Any, ...], out: ObjectPhases,
@@ -448,12 +448,12 @@ def _touched_tables(changes: list[Change]) -> dict[Key, set[str] | None]:
     return out
 
 
-def _reads_touched(query: str, reads: set[Key], touched: dict[Key, set[str] | None]) -> bool:
+def _reads_touched(query: str, reads: set[Key], touched: dict[Key, set[str] | None], rd: SqlReader) -> bool:
     """Whether a query (a view's, a body's) reads a touched table's touched column: by name anywhere in it (a
-    string that holds the name counts too: cautious), or through `*`."""
+    string that holds the name counts too: cautious), or through `*` (not `count(*)`)."""
     for rel in reads & touched.keys():
         columns = touched[rel]
-        if columns is None or "*" in query:
+        if columns is None or rd.reads_every_column(query):
             return True
         if any(mentions(query, col) for col in columns):
             return True
@@ -495,7 +495,7 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[
         for k in old_by:
             if k in dropped or k in remade:
                 continue
-            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched) \
+            if deps[k] & (dropped | remade) or _reads_touched(old_by[k].definition, deps[k], touched, rd) \
                     or any(mentions(old_by[k].definition, f) for f in fn_names):
                 remade.add(k)
                 changed = True

@@ -65,6 +65,27 @@ def functions(sql: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=512)
+def reads_every_column(sql: str) -> bool:
+    """Whether a query names `*` or `t.*` (every column of a relation); `count(*)` names none. A query that does
+    not parse may: True."""
+    from pglast import ast
+    from pglast.visitors import Visitor
+
+    tree = _parse(sql)
+    if tree is None:
+        return True
+    found = []
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Any, node: Any) -> None:
+            if node.fields and isinstance(node.fields[-1], ast.A_Star):
+                found.append(node)
+
+    _V()(tree)
+    return bool(found)
+
+
 def reads_itself(sql: str, schema: str, name: str, visible: bool) -> bool:
     """Whether view `schema.name`'s query, as pg_get_viewdef printed it, names the view itself: qualified, or bare
     where the bare name finds the view (`visible`: on the connection that printed it, which qualifies a name only

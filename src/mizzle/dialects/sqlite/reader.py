@@ -13,13 +13,14 @@ from ..postgres.reader import (
     opclass_key,
     parses,
     query_key,
+    reads_every_column,
     relations,
     replaceable,
 )
 from .lexer import LEXEME
 
-__all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "relations", "replaceable",
-           "stored_name"]
+__all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
+           "relations", "replaceable", "stored_name"]
 
 
 def functions(sql: str) -> frozenset[tuple[str, str]]:
