@@ -92,6 +92,35 @@ def test_policy_changes_alter_or_redo() -> None:
         retyped[-1].startswith('CREATE POLICY "own"')
 
 
+def test_policies_over_a_rebuilt_enum_are_dropped_before_and_made_again_after() -> None:
+    """An enum losing a value is rebuilt: its columns go to text and back, then the old type is dropped. PostgreSQL
+    refuses both while a policy names the column or the type ("cannot alter type of a column used in a policy
+    definition"; ycherrou/agri-deal-flow's supabase policy `etat = 'en_attente'::revente_status` on
+    reventes_clients, and Supabase's `has_role(auth.uid(), 'admin'::user_role)` on any table)."""
+    from mizzle.schema.model import Enum
+
+    status = Enum("revente_status", ("en_attente", "vendu", "annule"))
+    reventes = Table("reventes_clients", columns=(Column("id", "integer", not_null=True),
+                                                  Column("etat", "revente_status", type_schema="public")),
+                     primary_key=PrimaryKey(("id",)), rls=True,
+                     policies=(Policy("market", "PERMISSIVE", "SELECT", ("public",),
+                                      "etat = 'en_attente'::revente_status"),))
+    other = replace(DOCS, rls=True, policies=(Policy("typed", "PERMISSIVE", "SELECT", ("public",),
+                                                     "'vendu'::revente_status IS NOT NULL"),))
+
+    def model(e: Enum):  # type: ignore[no-untyped-def]
+        return make_schema("postgresql", (reventes, other), enums=(e,))
+
+    sql = [s.sql for s in render(diff(model(status), model(replace(status, values=("en_attente", "vendu"))),
+                                      Renames(none=True)).changes)]
+    first_alter = next(i for i, s in enumerate(sql) if "ALTER COLUMN" in s)
+    for name, table in (("market", "reventes_clients"), ("typed", "docs")):
+        drop, create = f'DROP POLICY "{name}" ON "public"."{table}"', f'CREATE POLICY "{name}"'
+        assert drop in sql and sql.index(drop) < first_alter, sql
+        made = [i for i, s in enumerate(sql) if s.startswith(create)]
+        assert made and made[0] > next(i for i, s in enumerate(sql) if s.startswith("CREATE TYPE")), sql
+
+
 def test_untracked_side_is_not_compared() -> None:
     live = _model(extensions=[Extension("pg_trgm", "public", "1.6")])
     assert lines(_model(), live) == []  # a snapshot drizzle-kit wrote cannot know extensions

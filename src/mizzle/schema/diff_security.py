@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .changes import Change, TableKey
+from .changes import Change, RecreateEnum, TableKey
 from .model import Schema, Table
 from .naming import mentions, serial_sequence_name
 from .security import Extension, Grant, Policy, Role
@@ -46,9 +46,11 @@ class SecurityPhases:
     last: list[Change] = field(default_factory=list)  # roles, extensions: dropped
 
 
-def diff_security(old: Schema, new: Schema, remade_views: frozenset[tuple[str, ...]] = frozenset()) -> SecurityPhases:
+def diff_security(old: Schema, new: Schema, remade_views: frozenset[tuple[str, ...]] = frozenset(),
+                  rebuilt_enums: tuple[Any, ...] = ()) -> SecurityPhases:
     """`old` is the old model under the new names (diff's renames applied); `remade_views`: the views the same
-    diff drops and makes again (their grants are granted again)."""
+    diff drops and makes again (their grants are granted again); `rebuilt_enums`: its RecreateEnum changes (a
+    policy naming a column they convert, or the type, is dropped before and made again after)."""
     out = SecurityPhases()
     _extensions(old.security.extensions, new.security.extensions, out)
     _roles(old.security.roles, new.security.roles, out)
@@ -58,7 +60,7 @@ def diff_security(old: Schema, new: Schema, remade_views: frozenset[tuple[str, .
     # Supabase's `authenticated`, named by a folder's snapshots that list no role, then declared by `pull`)
     existing = referenced_roles(old) - {r.name for r in old.security.roles or ()}
     out.first = [c for c in out.first if not (isinstance(c, CreateRole) and c.role.name in existing)]
-    touched = _touched_columns(old, new)
+    touched = _touched_columns(old, new) | _over_rebuilt_enums(rebuilt_enums)
     from .. import dialects
 
     r = dialects.get(new.dialect).reader
@@ -86,7 +88,8 @@ def security_step(st: Any) -> None:
     dropped = {c.obj.key for c in obj.first if isinstance(c, DropObject) and isinstance(c.obj, View)}
     remade = frozenset(c.obj.key for c in obj.after_tables if isinstance(c, CreateObject) and c.obj.key in dropped
                        and isinstance(c.obj, View))
-    sec = diff_security(st.old, st.new, remade)
+    rebuilt = tuple(c for c in st.ph.enum_rebuilds if isinstance(c, RecreateEnum))
+    sec = diff_security(st.old, st.new, remade, rebuilt)
     from .objects import Routine
 
     routines = {c.obj.name for c in obj.first if isinstance(c, DropObject) and isinstance(c.obj, Routine)}
@@ -181,6 +184,14 @@ def _touched_columns(old: Schema, new: Schema) -> set[tuple[TableKey, str]]:
             if nc is None or (nc.type, nc.type_schema) != (c.type, c.type_schema):
                 out.add((t.key, c.name))
     return out
+
+
+def _over_rebuilt_enums(rebuilds: tuple[Any, ...]) -> set[tuple[TableKey, str]]:
+    """The columns enum rebuilds convert to text and back, and each rebuilt type as `((schema, name), name)`: an
+    entry `_depends` finds in a policy that names the type alone (`has_role(auth.uid(), 'admin'::user_role)`),
+    which PostgreSQL holds the type for."""
+    out = {(k, col.name) for r in rebuilds for k, col in r.usages}
+    return out | {(r.new.key, r.new.name) for r in rebuilds}
 
 
 def _depends(p: Policy, table: TableKey, touched: set[tuple[TableKey, str]]) -> bool:
