@@ -60,6 +60,32 @@ def test_a_view_counting_rows_does_not_read_every_column() -> None:
     assert 'DROP VIEW "public"."whole"' in sql
 
 
+def test_a_function_taking_a_rebuilt_enum_is_dropped_before_and_made_again_after() -> None:
+    """An enum losing a value is rebuilt (DROP TYPE, CREATE TYPE): PostgreSQL refuses the DROP TYPE while a
+    function takes or returns it ("function has_role(uuid,user_role) depends on type user_role"; Supabase's
+    has_role(_user_id uuid, _role app_role), as in ycherrou/agri-deal-flow). It is dropped first and made again
+    once the type is back, after the tables."""
+    from mizzle.schema.model import Enum
+
+    role = Enum("user_role", ("admin", "client", "old"))
+    has_role = Function("has_role", "SELECT _role = 'admin'", args="_user_id uuid, _role user_role",
+                        returns="boolean", language="sql", volatility="stable")
+    roles = Function("roles", "SELECT 'admin'::user_role", returns="SETOF user_role", language="sql")
+    kept = Function("kept", "SELECT 1", returns="integer", language="sql")
+
+    def model(e: Enum):  # type: ignore[no-untyped-def]
+        return make_schema("postgresql", tables=[T], enums=[e],
+                           objects=[f.to_model() for f in (has_role, roles, kept)])
+
+    sql = _sql(model(role), model(Enum("user_role", ("admin", "client"))))
+    drop_type = sql.index('DROP TYPE "public"."user_role"')
+    made_type = next(i for i, s in enumerate(sql) if s.startswith('CREATE TYPE "public"."user_role"'))
+    for name in ("has_role", "roles"):
+        assert any(s.startswith(f'DROP FUNCTION "public"."{name}"') for s in sql[:drop_type]), sql
+        assert any(s.startswith(f'CREATE FUNCTION "public"."{name}"') for s in sql[made_type:]), sql
+    assert not any('"kept"' in s for s in sql), sql
+
+
 def test_a_view_over_a_view_is_made_again_with_it() -> None:
     a, b = View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a")
     dropped = T.with_(columns=(T.columns[0], Column("v", "bigint")))

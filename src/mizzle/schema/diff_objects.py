@@ -68,7 +68,8 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
     touched = _touched_tables(table_changes)
-    remade_fns = _routines(old_fns, n.routines, out, (changed, touched), rd)
+    rebuilt: set[tuple[str, str]] = {c.new.key for c in table_changes if isinstance(c, RecreateEnum)}
+    remade_fns = _routines(old_fns, n.routines, out, (changed, touched, rebuilt), rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
     remade_views = _views(old_views, n.views, (touched, remade_fns), out, rd)
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
@@ -331,19 +332,21 @@ def _types(old: tuple[Any, ...], new: tuple[Any, ...], alter: type, out: ObjectP
 
 
 def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPhases,
-              tables: tuple[set[tuple[str, str]], dict[Key, set[str] | None]], rd: SqlReader) -> set[str]:
+              tables: tuple[set[tuple[str, str]], dict[Key, set[str] | None], set[tuple[str, str]]],
+              rd: SqlReader) -> set[str]:
     """Functions and procedures; returns the `schema.name` of those dropped and made again (their
     triggers must be too). A routine whose arguments are spelled otherwise (`x int` → `x integer`, a new name)
     may have the same signature to PostgreSQL: the old one of that name is dropped first, not last. `tables`:
-    (the tables made or changed, the tables touched: see `_touched_tables`); an old routine with a SQL-standard
-    body reading a touched table goes before the table changes (dropped, and made again after them), and so do
-    those with a SQL-standard body calling it."""
-    changed, touched = tables
+    (the tables made or changed, the tables touched: see `_touched_tables`, the enums rebuilt); an old routine
+    with a SQL-standard body reading a touched table goes before the table changes (dropped, and made again after
+    them), and so do those with a SQL-standard body calling it, and those taking or returning a rebuilt enum
+    (PostgreSQL refuses its DROP TYPE while they do: Supabase's has_role(uuid, app_role))."""
+    changed, touched, rebuilt = tables
     old_by = {x.key: x for x in old}
     new_keys = {x.key for x in new}
     renamed_args = {x.key[:2] for x in new if x.key not in old_by}
     early_drops = [x for x in old if (x.key not in new_keys and x.key[:2] in renamed_args)
-                   or _standard_reads_touched(x, touched, rd)]
+                   or _standard_reads_touched(x, touched, rd) or row_types(x) & rebuilt]
     more = True
     while more:  # a SQL-standard body calling one dropped early: PostgreSQL holds the callee for it, dropped first
         more_drops = [x for x in old if x not in early_drops and is_standard_body(x.body)
@@ -353,7 +356,8 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     out.first.extend(DropObject(x) for x in early_drops)
     remade: set[str] = {f"{x.schema}.{x.name}" for x in early_drops}
     for x in new:
-        after = _reads_changed_tables(x, changed, rd) or bool(row_types(x) & changed)  # blurb(todos): after todos
+        # blurb(todos): after todos; has_role(uuid, app_role): after app_role is made again
+        after = _reads_changed_tables(x, changed, rd) or bool(row_types(x) & (changed | rebuilt))
         phase = out.after_tables if after else out.before_tables
         prev = old_by.get(x.key)
         if prev is None or prev in early_drops:
