@@ -86,6 +86,29 @@ def test_a_function_taking_a_rebuilt_enum_is_dropped_before_and_made_again_after
     assert not any('"kept"' in s for s in sql), sql
 
 
+def test_an_enum_rebuilt_under_a_domain_or_composite_type_is_refused() -> None:
+    """DROP TYPE of a rebuilt enum fails while a domain or composite type is built on it ("type st_d depends on type
+    job_status"), and the rebuild converts only the enum's own columns: generate says so instead of writing a
+    migration that fails (a pulled queue schema: jobs.status job_status, with a domain and a composite over it)."""
+    from mizzle.errors import UsageError
+    from mizzle.schema.composite_use import refuse_rebuilding_types_in_use
+    from mizzle.schema.model import Enum
+
+    status = Enum("job_status", ("queued", "done", "legacy"))
+    over = (Domain("st_d", "job_status"), CompositeType("job_pair", {"a": "job_status", "b": "integer"}))
+
+    def model(e: Enum, *objs: object):  # type: ignore[no-untyped-def]
+        return make_schema("postgresql", tables=[T], enums=[e], objects=[o.to_model() for o in objs])  # type: ignore[attr-defined]
+
+    fewer = Enum("job_status", ("queued", "done"))
+    old = model(status, *over)
+    with pytest.raises(UsageError, match="domain public.st_d, composite type public.job_pair are built on it"):
+        refuse_rebuilding_types_in_use(old, diff(old, model(fewer, *over), Renames(none=True)).changes)
+    refuse_rebuilding_types_in_use(model(status), diff(model(status), model(fewer), Renames(none=True)).changes)
+    grown = Enum("job_status", ("queued", "done", "legacy", "new"))  # added in place: no rebuild
+    refuse_rebuilding_types_in_use(old, diff(old, model(grown, *over), Renames(none=True)).changes)
+
+
 def test_a_view_over_a_view_is_made_again_with_it() -> None:
     a, b = View("a", "SELECT v FROM t"), View("b", "SELECT v FROM a")
     dropped = T.with_(columns=(T.columns[0], Column("v", "bigint")))

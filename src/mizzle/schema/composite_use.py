@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import UsageError
-from .changes import AlterColumn, Change, DropColumn, DropTable
+from .changes import AlterColumn, Change, DropColumn, DropTable, RecreateEnum
 from .model import DEFAULT_SCHEMA, Column, Schema
 from .object_changes import AlterComposite, CreateObject, DropObject
 from .objects import CompositeType, Domain
@@ -83,6 +83,7 @@ def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> No
     while a column uses it."""
     changes = list(changes)
     _refuse_rebasing_domains_in_use(old, changes)
+    _refuse_rebuilding_enums_under_types(old, changes)
     for c in changes:
         if not isinstance(c, AlterComposite) or not (c.retyped or c.reordered):
             continue
@@ -101,6 +102,27 @@ def refuse_rebuilding_types_in_use(old: Schema, changes: Iterable[Change]) -> No
             f"{'uses' if len(using) == 1 else 'use'} it: declare the new attributes as a composite type of another "
             f"name and give the {'column' if len(using) == 1 else 'columns'} that type (the migration converts "
             f"each value and drops {c.old.name}), or only add and drop attributes, which it does in place")
+
+
+def _refuse_rebuilding_enums_under_types(old: Schema, changes: list[Change]) -> None:
+    """An enum losing or reordering values is rebuilt (DROP TYPE, CREATE TYPE), which PostgreSQL refuses while a
+    domain or a composite type is built on it ("type st_d depends on type job_status"); the rebuild converts only
+    the columns of the enum itself: UsageError naming the types and what to do instead."""
+    for c in changes:
+        if not isinstance(c, RecreateEnum):
+            continue
+        key = (c.old.schema, c.old.name)
+        types: list[Domain | CompositeType] = [*old.objects.domains, *old.objects.composites]
+        built = [x for x in types if key in types_used(x)]
+        if not built:
+            continue
+        on = ", ".join(("domain " if isinstance(x, Domain) else "composite type ") + f"{x.schema}.{x.name}"
+                       for x in built)
+        raise UsageError(
+            f"enum {c.old.schema}.{c.old.name}: the change removes or reorders values, which rebuilds it (DROP TYPE, "
+            f"CREATE TYPE), and PostgreSQL refuses DROP TYPE while {on} {'is' if len(built) == 1 else 'are'} built on "
+            "it: keep its values and only add new ones (added in place), or write the change in a migration of your "
+            "own (`mizzle generate --custom`)")
 
 
 def _refuse_rebasing_domains_in_use(old: Schema, changes: list[Change]) -> None:
