@@ -256,3 +256,25 @@ def test_the_opclass_the_sql_names_on_an_expression_replaces_the_servers_qualifi
         cols = with_authored(live(server), texts).tables[0].indexes[0].columns  # type: ignore[arg-type]
         assert cols[0].opclass == kept
         assert cols[1].opclass == "text_pattern_ops"
+
+
+def test_if_not_exists_on_what_exists_writes_nothing() -> None:
+    # runtipi/runtipi's packages/backend/src/core/database/drizzle: 0000 makes "app" and "user" with every column
+    # (CREATE TABLE IF NOT EXISTS), and later hand-written migrations add them again with ADD COLUMN IF NOT EXISTS
+    # ("exposed" boolean DEFAULT FALSE, "domain" character varying, "totp_secret" text DEFAULT NULL): no-ops on the
+    # server, yet their texts replaced 0000's, and every rebuilt snapshot after 0004 said 'FALSE', 'NULL' and
+    # "character varying" where the columns, and drizzle-kit's snapshots, have false, no default and varchar
+    t = AuthoredTexts()
+    read('CREATE TABLE IF NOT EXISTS "app" (\n\t"id" varchar PRIMARY KEY NOT NULL,\n'
+         '\t"exposed" boolean DEFAULT false NOT NULL,\n\t"domain" varchar,\n\t"totp_secret" text\n);', t)
+    before = {k: dict(v) for k, v in t.columns.items()}
+    read('ALTER TABLE "app"\n    ADD COLUMN IF NOT EXISTS "exposed" boolean DEFAULT FALSE;\n'
+         'ALTER TABLE "app"\n    ADD COLUMN IF NOT EXISTS "domain" character varying;\n'
+         'ALTER TABLE "app" ADD COLUMN IF NOT EXISTS "totp_secret" text DEFAULT NULL;\n'
+         'CREATE TABLE IF NOT EXISTS "app" ("id" text PRIMARY KEY, "exposed" boolean DEFAULT TRUE);', t)
+    assert t.columns == before
+    # what does not exist yet is added as written; so is a table IF NOT EXISTS that is new
+    read('ALTER TABLE "app" ADD COLUMN IF NOT EXISTS "port" integer DEFAULT 80;\n'
+         'CREATE TABLE IF NOT EXISTS "store" ("slug" varchar DEFAULT \'main\');', t)
+    assert t.columns[("public", "app", "port")] == {"type": "integer", "not_null": False, "default": "80"}
+    assert t.columns[("public", "store", "slug")]["default"] == "'main'"

@@ -158,6 +158,8 @@ def _statement(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
 
 def _create_table(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     table = _key(node.relation)
+    if node.if_not_exists and any(k[:2] == table for k in texts.columns):
+        return  # a table the SQL already made: the server skips the statement, so its texts are not the table's
     texts.drop_table(table)
     elts = node.tableElts or ()
     if not elts or node.partbound is not None:
@@ -272,6 +274,8 @@ def _alter_table(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
 def _alter_cmd(cmd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
     sub = str(getattr(cmd.subtype, "name", cmd.subtype))
     if sub == "AT_AddColumn":
+        if cmd.missing_ok and (table[0], table[1], cmd.def_.colname) in texts.columns:
+            return  # ADD COLUMN IF NOT EXISTS of a column the SQL already made (runtipi's 0004): a no-op
         _column_def(cmd.def_, st, [t for t in seg if t.start >= cmd.def_.location], table, texts)
     elif sub == "AT_ColumnDefault":
         col = texts.column(table, cmd.name)
