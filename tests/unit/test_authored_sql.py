@@ -153,6 +153,21 @@ def test_an_enum_default_loses_the_cast_to_its_own_enum_only() -> None:
     assert snapshot_default("'a'::text", "text", False) == "'a'::text"
 
 
+def test_a_literal_the_snapshot_states_as_json_is_written_as_drizzle_kit_writes_it() -> None:
+    """runtipi/runtipi's hand-written 0004 and 0005 (`ALTER COLUMN "operator" SET DEFAULT FALSE`, `ALTER COLUMN
+    "version" SET DEFAULT '1'`): the rebuilt snapshots said "FALSE" and "'1'", drizzle-kit's (from the schema
+    code's `.default(false)`, `.default(1)`) false and 1, so its next generate would set both defaults again."""
+    from mizzle.dialects.postgres.authored_sql import snapshot_default
+
+    assert snapshot_default("FALSE", "boolean", False) == "false"
+    assert snapshot_default(" True ", "boolean", False) == "true"
+    assert snapshot_default("'1'", "integer", False) == "1"
+    assert snapshot_default("'-12'", "bigint", False) == "-12"
+    assert snapshot_default("'1'", "text", False) == "'1'"  # text: the quotes are the value's
+    assert snapshot_default("'1'", "integer[]", False) == "'1'"
+    assert snapshot_default("'t'", "boolean", False) == "'t'"  # a spelling JSON has no word for stays
+
+
 def test_the_whole_text_between_the_parentheses_is_kept_spaces_and_all() -> None:
     """drizzle-kit writes `GENERATED ALWAYS AS (${as})`, `CHECK (${value})`, `USING (${using})` and keeps in its
     snapshot the schema code's text as it is, spaces and line breaks around it included (midday's

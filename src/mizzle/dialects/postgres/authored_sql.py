@@ -634,7 +634,12 @@ def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
     """An enum column's default without the cast to its own enum that drizzle-kit's SQL adds and its snapshot
     does not: when a column becomes an enum (or the enum loses a value) drizzle-kit writes `SET DEFAULT
     'blocked'::"public"."status"`, the snapshot's default being `'blocked'` (registry-web's 0002); an enum array's
-    `'{"a"}'::"public"."status"[]` likewise (`[3]` for a sized one). Any other default is kept as written."""
+    `'{"a"}'::"public"."status"[]` likewise (`[3]` for a sized one). A boolean's TRUE/FALSE and an integer's quoted
+    number are the JSON values drizzle-kit states for `.default(false)` and `.default(1)` (runtipi's hand-written
+    `SET DEFAULT FALSE`, `SET DEFAULT '1'`). Any other default is kept as written."""
+    plain = _json_literal(authored.strip(), type_)
+    if plain is not None:
+        return plain
     m = _ENUM_CAST.fullmatch(authored.strip()) if is_enum else None
     if m is None:
         return authored
@@ -642,6 +647,17 @@ def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
     name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
     own = re.sub(r"(\[\d*\])+$", "", type_)
     return m.group(1) if name == own and bool(m.group(3).strip()) == (own != type_) else authored
+
+
+_INTEGERS = ("smallint", "integer", "bigint", "int2", "int4", "int8", "int")
+
+
+def _json_literal(text: str, type_: str) -> str | None:
+    """`text` as the snapshot's JSON value spells it, for a boolean keyword or an integer's quoted number; else None."""
+    if type_ in ("boolean", "bool") and text.lower() in ("true", "false"):
+        return text.lower()
+    m = re.fullmatch(r"'(-?\d+)'", text) if type_ in _INTEGERS else None
+    return m.group(1) if m else None
 
 
 _JSON_TYPES = ("json", "jsonb")
