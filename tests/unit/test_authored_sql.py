@@ -293,3 +293,18 @@ def test_if_not_exists_on_what_exists_writes_nothing() -> None:
          'CREATE TABLE IF NOT EXISTS "store" ("slug" varchar DEFAULT \'main\');', t)
     assert t.columns[("public", "app", "port")] == {"type": "integer", "not_null": False, "default": "80"}
     assert t.columns[("public", "store", "slug")]["default"] == "'main'"
+
+
+def test_default_null_on_a_json_column_is_no_default() -> None:
+    """inkeep/agents' packages/agents-core/drizzle/manage 0003: `ADD COLUMN "signature_verification" jsonb DEFAULT
+    null`, `ALTER COLUMN "input_schema" SET DEFAULT null` (jsonb), and drizzle-kit's snapshot has no default for
+    them: its `.default(null)` on a json column is `'null'::jsonb` (its 0004), so `DEFAULT null` there is SQL
+    written by hand, of which the server keeps nothing. The rebuilt snapshots said `"default": null`, a default
+    drizzle-kit's next generate would set. Elsewhere `DEFAULT null` is drizzle-kit's `.default(null)` (KnightHacks/
+    forge's varchar), JSON null in its snapshot."""
+    from mizzle.dialects.postgres.authored_sql import snapshot_default
+
+    assert snapshot_default("null", "jsonb", False) is None
+    assert snapshot_default("null", "json", False) is None
+    assert snapshot_default("'null'::jsonb", "jsonb", False) == "'null'::jsonb"
+    assert snapshot_default("null", "varchar(20)", False) == "null"

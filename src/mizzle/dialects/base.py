@@ -259,9 +259,10 @@ class AuthoredSql(Protocol):
     def same_type(self, authored: str, stored: str) -> bool:
         """Whether the server stores the column type `authored` as `stored`."""
 
-    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str:
+    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str | None:
         """A column's default as the SQL wrote it (`authored`), in the spelling drizzle-kit's snapshot gives the
-        same default of a column of type `type_` (a snapshot's default is not always its SQL's text)."""
+        same default of a column of type `type_` (a snapshot's default is not always its SQL's text); None where
+        that snapshot states no default."""
 
     def unauthored_default(self, stored: str, type_: str) -> str:
         """A column's default that no statement the reader follows spells (a DO block's ALTER TABLE), from the

@@ -630,13 +630,17 @@ _ENUM_CAST = re.compile(r"""('(?:[^']|'')*')\s*::\s*(?:(?:"(?:[^"]|"")+"|\w+)\s*
                         r"((?:\s*\[\s*\d*\s*\])*)", re.S)
 
 
-def snapshot_default(authored: str, type_: str, is_enum: bool) -> str:
+def snapshot_default(authored: str, type_: str, is_enum: bool) -> str | None:
     """An enum column's default without the cast to its own enum that drizzle-kit's SQL adds and its snapshot
     does not: when a column becomes an enum (or the enum loses a value) drizzle-kit writes `SET DEFAULT
     'blocked'::"public"."status"`, the snapshot's default being `'blocked'` (registry-web's 0002); an enum array's
     `'{"a"}'::"public"."status"[]` likewise (`[3]` for a sized one). A boolean's TRUE/FALSE and an integer's quoted
     number are the JSON values drizzle-kit states for `.default(false)` and `.default(1)` (runtipi's hand-written
-    `SET DEFAULT FALSE`, `SET DEFAULT '1'`). Any other default is kept as written."""
+    `SET DEFAULT FALSE`, `SET DEFAULT '1'`). A json/jsonb column's `DEFAULT null` is none: drizzle-kit writes its
+    `.default(null)` `'null'::jsonb`, so that SQL is written by hand, and the server keeps nothing of it (inkeep/
+    agents' 0003); elsewhere it is `.default(null)`, JSON null. Any other default is kept as written."""
+    if authored.strip() == "null" and type_ in _JSON_TYPES:
+        return None
     plain = _json_literal(authored.strip(), type_)
     if plain is not None:
         return plain

@@ -344,7 +344,7 @@ class _KeptAsWritten:
     def same_type(self, authored: str, stored: str) -> bool:
         return authored == stored
 
-    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str:
+    def snapshot_default(self, authored: str, type_: str, is_enum: bool) -> str | None:
         return authored
 
     def unauthored_default(self, stored: str, type_: str) -> str:
