@@ -242,8 +242,8 @@ _NEXTVAL_OF = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'(?:::regclass)?\)$")
 
 def serials_renamed(expected: Schema, actual: Schema) -> Schema:
     """`expected` with a serial column spelled as `actual` spells it, where one side says `bigserial` and the other
-    holds that serial under a sequence named for the table's old name: `ALTER TABLE old RENAME TO new` (drizzle-kit's
-    rename) keeps `old_id_seq`, so the column reads as `bigint DEFAULT nextval('old_id_seq')` with that sequence
+    holds that serial under a sequence named for the table's (or the column's) old name: `ALTER TABLE old RENAME TO
+    new` (drizzle-kit's rename) keeps `old_id_seq`, `RENAME COLUMN id TO user_id` keeps `t_id_seq`, so the column reads as `bigint DEFAULT nextval('old_id_seq')` with that sequence
     owned by it, serial's options and all — the serial a drizzle-kit snapshot still calls it (latitude's
     provider_api_keys). Either way: a snapshot compared with the database, the database's model rebuilt into a
     snapshot that says what the SQL said."""
@@ -277,11 +277,13 @@ def _renamed_serial(t: Table, serial: Column, held: Column, holder: Schema) -> A
         return None
     s = next((s for s in holder.sequences if s.owned_by == (t.schema, t.name, held.name)), None)
     own = serial_sequence_name(t.name, held.name)
-    # a rename keeps `<old table>_<column>_seq`; another name (`t_id_seq1`: the table made again while the old one,
-    # renamed away, kept `t_id_seq`) is a sequence of its own, not the serial (Authelia's recreated tables: generate
-    # wrote nothing for the column and a snapshot that said `integer`)
-    if s is not None and (not s.name.endswith(f"_{held.name}_seq")
-                          or any(x.schema == t.schema and x.name == own for x in holder.sequences)):
+    # a rename keeps `<old table>_<column>_seq`, a column's rename `<table>_<old column>_seq` (jns-w/edu-fullstack's
+    # users.id → user_id); another name (`t_id_seq1`: the table made again while the old one, renamed away, kept
+    # `t_id_seq`) is a sequence of its own, not the serial (Authelia's recreated tables: generate wrote nothing for
+    # the column and a snapshot that said `integer`)
+    renamed = s is not None and (s.name.endswith(f"_{held.name}_seq")
+                                 or (s.name.startswith(f"{t.name}_") and s.name.endswith("_seq")))
+    if s is not None and (not renamed or any(x.schema == t.schema and x.name == own for x in holder.sequences)):
         return None
     if (s is None or s.name == own
             or m.group("seq").replace('"', "").split(".")[-1] != s.name or (s.data_type or "bigint") != base
