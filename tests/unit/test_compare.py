@@ -522,3 +522,19 @@ def test_a_retyped_column_whose_name_is_only_a_string_in_a_generated_expression_
     t2, wide2 = (replace(x, columns=(*x.columns[:2], uses)) for x in (t, wide))
     sql = [s.sql for s in plan(diff(_schema(t2), _schema(wide2), Renames(none=True)).changes, "postgresql")]
     assert any("DROP COLUMN" in s and "message_id" in s for s in sql), sql
+
+
+def test_a_generated_tsvector_over_a_coalesced_varchar_is_unchanged_by_the_servers_text_cast() -> None:
+    """jns-w/edu-fullstack's lessons.search_vector: `to_tsvector('english', coalesce("title", '') || ' ' ||
+    coalesce("content", ''))` over a varchar title is stored as `to_tsvector('english'::regconfig,
+    (((COALESCE(title, ''::character varying))::text || ' '::text) || COALESCE(content, ''::text)))`: the server casts
+    the varchar COALESCE to text as it casts a varchar column. Pulled, then generate --check against the folder's
+    snapshot said the generated expression changed (a drop and re-add of the column)."""
+    from mizzle.dialects.postgres.expressions import expression_key as key
+
+    authored = "to_tsvector('english', coalesce(\"title\", '') || ' ' || coalesce(\"content\", ''))"
+    stored = ("to_tsvector('english'::regconfig, (((COALESCE(title, ''::character varying))::text || ' '::text) || "
+              "COALESCE(content, ''::text)))")
+    assert key(authored) == key(stored)
+    assert key("coalesce(a, '')::integer") != key("coalesce(a, '')")  # only a cast to text
+    assert key("coalesce(lower(a), '')::text") != key("coalesce(lower(a), '')")  # of columns and constants

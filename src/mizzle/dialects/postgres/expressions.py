@@ -14,7 +14,7 @@ text get one key:
   `'english'::regconfig`, `ARRAY['a'::text]`, `'x'::character varying`): parse analysis adds them to give an
   untyped literal the type its context wants, so they say nothing the context does not;
 - casts of a column to text / varchar dropped (`(email)::text`), which the server adds around varchar
-  columns compared with text;
+  columns compared with text, and of a COALESCE of columns and constants (`(COALESCE(title, ''))::text`);
 - a negative number as the server prints it, quoted (`-90` is stored as `'-90'::integer`: the cast dropped as
   above, the same key).
 
@@ -117,10 +117,21 @@ def _rewrite_cast(node: Any, keep: int) -> Any:
     if isinstance(arg, ast.A_Const) or (
             isinstance(arg, ast.A_ArrayExpr) and all(isinstance(e, ast.A_Const) for e in (arg.elements or ()))):
         return arg
-    if names and names[-1] in _TEXT_TYPES and isinstance(arg, ast.ColumnRef):
+    if names and names[-1] in _TEXT_TYPES and _column_like(arg):
         return arg
     node.arg = arg
     return node
+
+
+def _column_like(node: Any) -> bool:
+    """A column, or a COALESCE of columns and constants (the server casts `COALESCE(title, '')` over a varchar
+    column to text as it casts the column: jns-w/edu-fullstack's generated tsvector)."""
+    from pglast import ast
+
+    if isinstance(node, ast.ColumnRef):
+        return True
+    return isinstance(node, ast.CoalesceExpr) and any(isinstance(a, ast.ColumnRef) for a in node.args or ()) and all(
+        isinstance(a, (ast.ColumnRef, ast.A_Const)) for a in node.args or ())
 
 
 def _rewrite_expr(node: Any, keep: int) -> Any:
