@@ -47,3 +47,22 @@ def test_a_renamed_column_keeps_its_foreign_key() -> None:
     text = ('ALTER TABLE "message" RENAME COLUMN "chat_id" TO "thread_id";\n--> statement-breakpoint\n'
             'ALTER TABLE "message" ALTER COLUMN "thread_id" SET DATA TYPE bigint USING 0;')
     assert "public.chat.id" in rules(text).get("MZ124", ""), rules(text)
+
+
+def test_a_foreign_key_added_between_types_the_key_cannot_compare() -> None:
+    """CodesWhat/concord's apps/api/migrations/0002_add_bans.sql: `CREATE TABLE IF NOT EXISTS "bans" ("user_id" text
+    NOT NULL REFERENCES "users"("id"), …)` where users.id is uuid: both migrators fail on it ("foreign key
+    constraint "bans_user_id_fkey" cannot be implemented"), and lint said nothing (MZ124 read retypes only)."""
+    m = rules('CREATE TABLE IF NOT EXISTS "bans" (\n\t"chat" uuid NOT NULL REFERENCES "chat"("id"),\n\t"n" integer\n);')
+    assert "MZ125" in m and "bans_chat_fkey" in m["MZ125"] and "public.chat.id" in m["MZ125"], m
+    m = rules('ALTER TABLE "message" ADD CONSTRAINT "m_n_fk" FOREIGN KEY ("n") REFERENCES "chat"("id");')
+    assert "MZ125" in m and "m_n_fk" in m["MZ125"], m
+    assert "MZ125" in rules('ALTER TABLE "message" ADD COLUMN "c2" uuid REFERENCES "chat"("id");')
+    # types the key compares, a column the file made earlier, a table referencing itself, an unknown column
+    assert "MZ125" not in rules('CREATE TABLE "b" ("chat" varchar(64) REFERENCES "chat"("id"));')
+    assert "MZ125" not in rules('CREATE TABLE "t" ("id" uuid PRIMARY KEY, "up" uuid REFERENCES "t"("id"));')
+    assert "MZ125" in rules('CREATE TABLE "t" ("id" uuid PRIMARY KEY, "up" text REFERENCES "t"("id"));')
+    assert "MZ125" not in rules('CREATE TABLE "b" ("x" uuid REFERENCES "elsewhere"("id"));')
+    made = ('ALTER TABLE "chat" ADD COLUMN "u" uuid;\n--> statement-breakpoint\n'
+            'CREATE TABLE "b" ("chat" uuid REFERENCES "chat"("u"));')
+    assert "MZ125" not in rules(made)

@@ -2,7 +2,8 @@
 PostgreSQL refuses the ALTER ("foreign key constraint … cannot be implemented", 42804); drizzle-kit writes it when
 a schema retypes a referenced key alone (scira's chat.id text → uuid under message.chat_id). What lint knows of
 the keys: the previous snapshot's (in a migrations folder), and those the file adds, drops and renames before
-the statement."""
+the statement. MZ125: a foreign key added between such columns (CREATE TABLE, ADD CONSTRAINT, ADD COLUMN …
+REFERENCES), refused the same way (CodesWhat/concord's hand-written bans.user_id text → users.id uuid)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ KEY_TYPES_APART = rule(
     "MZ124", ERROR, "column retyped under a foreign key to a type the other column cannot be compared with",
     "drop the foreign key first, retype both columns (the key and the column referencing it), then add the "
     "foreign key back")
+KEY_ADDED_APART = rule(
+    "MZ125", ERROR, "foreign key added between columns of types that cannot be compared",
+    "give the referencing column the type of the column it references (text with text, uuid with uuid)")
 
 
 @dataclass
@@ -55,7 +59,29 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     keys = _keys(state)
     if isinstance(node, ast.AlterTableStmt) and node.relation is not None and node.objtype == ObjectType.OBJECT_TABLE:
         yield from _retyped(st, node, state, keys)
+        yield from _added_apart(st, table_key(node.relation), [c.def_ for c in node.cmds or () if c.subtype in (
+            AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn)], state)
+    elif isinstance(node, ast.CreateStmt) and node.relation is not None:
+        yield from _added_apart(st, table_key(node.relation), list(node.tableElts or ()), state)
     _learn(node, keys)
+
+
+def _added_apart(st: SqlStatement, table: TableKey, elements: list[Any], state: SchemaState) -> Iterator[Hit]:
+    """MZ125 for each foreign key `elements` add whose column pairs with one of a type it cannot be compared with
+    (the statement's own columns' types, else those lint knows; a column it knows nothing of is left alone)."""
+    own = {cast(str, e.colname): type_spec(e.typeName) for e in elements
+           if isinstance(e, ast.ColumnDef) and e.typeName is not None}
+    for (_, name), k in _constraints(table, elements):
+        for col, ref_col in zip(k.columns, k.ref_columns, strict=False):
+            mine = own.get(col) or state.column_type(table, col)
+            theirs = own.get(ref_col) if k.ref_table == table and ref_col in own else \
+                state.column_type(k.ref_table, ref_col)
+            mine_f, theirs_f = _family(mine), _family(theirs)
+            if mine_f is not None and theirs_f is not None and mine_f != theirs_f:
+                assert mine is not None and theirs is not None
+                yield Hit(KEY_ADDED_APART, f"foreign key {name} on {display(table)} pairs {col} ({mine.name}) with "
+                          f"{display(k.ref_table)}.{ref_col} ({theirs.name}): PostgreSQL refuses it (\"foreign key "
+                          "constraint … cannot be implemented\")", st)
 
 
 def _retyped(st: SqlStatement, node: Any, state: SchemaState, keys: dict[tuple[TableKey, str], _Key]) -> Iterator[Hit]:
