@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import Schema
+    from .security import Grant
 
 
 @dataclass(frozen=True)
 class Scope:
     """What to introspect. `schemas` empty: every user schema except `exclude_schemas`. `tables`: glob
     patterns (drizzle-kit's tablesFilter: `*`, `?`, a leading `!` excludes), matched against `name` and
-    `schema.name`. `exclude_tables` are (schema, name) pairs never reported (the tracking tables)."""
+    `schema.name`. `exclude_tables` are (schema, name) pairs never reported (the tracking tables).
+    `tracking_schema`: the schema the tracking tables are in; what else it holds is in scope (zoriya/Kyoo's
+    drizzle config puts `__drizzle_migrations` in its own `kyoo` schema), but the schema itself is reported only
+    while it holds something in scope, as drizzle-kit's filterMigrationsSchema does (see `settled`)."""
 
     schemas: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
     exclude_schemas: tuple[str, ...] = ()
     exclude_tables: tuple[tuple[str, str], ...] = ()
+    tracking_schema: str | None = None
 
     def wants_table(self, schema: str, name: str) -> bool:
         if (schema, name) in self.exclude_tables:
@@ -41,12 +46,34 @@ class Scope:
 
     def restrict(self, model: Schema) -> Schema:
         """`model` (e.g. a snapshot's) cut down to this scope, so it compares with an introspected one."""
-        return model.with_(
+        return self.settled(model.with_(
             tables=[t for t in model.tables if self.wants_schema(t.schema) and self.wants_table(t.schema, t.name)],
             enums=[e for e in model.enums if self.wants_schema(e.schema)],
             sequences=[q for q in model.sequences if self.wants_schema(q.schema)],
             schemas=[x for x in model.schemas if self.wants_schema(x)],
-            objects=model.objects.where(lambda o: self.wants_schema(o.schema)))
+            objects=model.objects.where(lambda o: self.wants_schema(o.schema))))
+
+    def settled(self, model: Schema) -> Schema:
+        """`model` without the tracking schema in its schemas when nothing in scope is in it (mizzle's and
+        drizzle-orm's tracking schema `drizzle`, which only the tracking tables are in)."""
+        ts = self.tracking_schema
+        if ts is None or ts not in model.schemas or self.schemas or self._holds(model, ts):
+            return model
+        return model.with_(schemas=[x for x in model.schemas if x != ts])
+
+    def wants_grant(self, g: Grant, model: Schema) -> bool:
+        """Not a grant of the tracking machinery: on a sequence of a tracking table (`__drizzle_migrations_id_seq`),
+        or on the tracking schema itself while nothing in scope is in it."""
+        ts = self.tracking_schema
+        if ts is None or self.schemas or g.schema != ts:
+            return True
+        if g.on == "sequence":
+            return not any(g.name.startswith(f"{name}_") for schema, name in self.exclude_tables if schema == ts)
+        return g.on != "schema" or self._holds(model, ts)
+
+    @staticmethod
+    def _holds(model: Schema, schema: str) -> bool:
+        return any(x.schema == schema for x in (*model.tables, *model.enums, *model.sequences, *model.objects.all()))
 
     def with_outside(self, old: Schema, new: Schema) -> Schema:
         """`new` (a model of this scope: the schema code's, a database's) with what `old` (a snapshot's) holds in

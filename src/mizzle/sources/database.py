@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = (), tables_filter: tuple[str, ...] = (),
               tracking_table: str = "__drizzle_migrations", tracking_schema: str | None = "drizzle") -> Scope:
     """What mizzle manages in a database: the config's schema_filter and tables_filter, minus the tracking
-    tables (and the tracking schema, unless the filter names it)."""
+    tables (and the tracking schema, while nothing else is in it: Scope.settled)."""
     from ..runner.tracking import AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE
     from ..schema.scope import Scope
 
@@ -26,8 +26,8 @@ def scope_for(config: Config | None = None, *, schema_filter: tuple[str, ...] = 
         schema_filter, tables_filter = config.schema_filter, config.tables_filter
         tracking_table, tracking_schema = config.table, config.tracking_schema
     ts = tracking_schema or "public"
-    exclude_schemas = (ts,) if ts != "public" else ()
-    return Scope(schemas=tuple(schema_filter), tables=tuple(tables_filter), exclude_schemas=exclude_schemas,
+    return Scope(schemas=tuple(schema_filter), tables=tuple(tables_filter),
+                 tracking_schema=ts if ts != "public" else None,
                  exclude_tables=tuple((ts, n) for n in (tracking_table, AUDIT_TABLE, PROGRESS_TABLE, SETTINGS_TABLE)))
 
 

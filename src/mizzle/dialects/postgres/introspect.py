@@ -307,7 +307,8 @@ def introspect(conn: Any, scope: Scope | None = None, *, helper: Any = None,
                                   _builds_of(conn)), results[-1])
     # row-level security, policies, extensions, grants (introspect_security.py)
     model = replace(model, objects=build_objects(objects_rows, scope.wants_table))
-    return with_security_rows(model, *security_rows)  # after the objects: grants on views name them
+    # after the objects: grants on views name them; the tracking schema reported only while it holds something
+    return scope.settled(with_security_rows(model, *security_rows, wants_grant=scope.wants_grant))
 
 
 def _read_pipelined(conn: Any, queries: list[str | None], params: dict[str, Any],

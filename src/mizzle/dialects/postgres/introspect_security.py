@@ -10,7 +10,10 @@ others are not read, and a database whose policies and grants name none leaves r
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 from ...schema.diff_security import referenced_roles
 from ...schema.model import Schema, Table
@@ -97,7 +100,8 @@ def _in_model(g: Grant, model: Schema) -> bool:
 
 def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_rows: list[tuple[Any, ...]],
                        extension_rows: list[tuple[Any, ...]], grant_rows: list[tuple[Any, ...]],
-                       role_rows: list[tuple[Any, ...]] | None = None) -> Schema:
+                       role_rows: list[tuple[Any, ...]] | None = None, *,
+                       wants_grant: Callable[[Grant, Schema], bool] | None = None) -> Schema:
     rls = {(schema, name): (bool(on), bool(forced)) for schema, name, on, forced in rls_rows}
     policies: dict[tuple[str, str], list[Policy]] = {}
     for schema, table, name, permissive, cmd, roles, using, check in policy_rows:
@@ -111,7 +115,7 @@ def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_ro
             t = replace(t, rls=on, force_rls=forced, policies=tuple(sorted(mine or (), key=lambda p: p.name)))
         tables.append(t)
     extensions = [Extension(name, schema, version) for name, schema, version in extension_rows]
-    grants = [g for g in _grants(grant_rows) if _in_model(g, model)]
+    grants = [g for g in _grants(grant_rows) if _in_model(g, model) and (wants_grant is None or wants_grant(g, model))]
     model = model.with_(tables=tables, security=make_security(extensions, model.security.roles, grants))
     named = referenced_roles(model)  # the rows hold the owners' too, and grantees of tables out of scope
     roles = [Role(name, bool(db), bool(cr), bool(inherit)) for name, db, cr, inherit in role_rows or ()
