@@ -263,6 +263,20 @@ def test_an_enum_column_without_a_type_schema_is_the_public_enum() -> None:
     assert lines(_schema(odd), _schema(plain)) == ["~ column posts.every: type public.interval → interval"]
 
 
+def test_an_enum_array_column_without_a_type_schema_is_its_tables_schemas_enum() -> None:
+    # zoriya/Kyoo's 0000-0019 snapshots (drizzle-kit 0.x): `"type": "genres[]"` with no typeSchema on a table of
+    # pgSchema("kyoo"), whose SQL says "kyoo"."genres"[]; no public enum of that name. verify failed 20 steps on it
+    genres = Enum("genres", ("action", "drama"), "kyoo")
+    shows = Table(name="shows", schema="kyoo", columns=(Column("pk", "integer", not_null=True),))
+    snap = replace(shows, columns=(*shows.columns, Column("genres", "genres[]", not_null=True)))
+    live = replace(shows, columns=(*shows.columns, Column("genres", "genres[]", not_null=True, type_schema="kyoo")))
+    assert lines(_schema(snap, enums=(genres,)), _schema(live, enums=(genres,))) == []
+    # a public enum of that name is the one the server finds (the search path), as before
+    both = (genres, Enum("genres", ("x",), "public"))
+    assert lines(_schema(snap, enums=both), _schema(live, enums=both)) == [
+        "~ column kyoo.shows.genres: type public.genres[] → kyoo.genres[]"]
+
+
 def test_a_foreign_key_made_again_by_the_plan_is_no_difference() -> None:
     # flowglad: a primary key dropped by hand; the plan drops and adds again each foreign key referencing it, and
     # those read `~ foreign key …: changed` although nothing of theirs differs

@@ -148,6 +148,10 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
             # an enum's type left unqualified (drizzle-kit 0.31 writes no typeSchema for `pgEnum(name, TsEnum)`;
             # its SQL writes the bare name): found on the search path, in public, as the server found it
             c2 = replace(c2, type_schema=DEFAULT_SCHEMA)
+        elif c.type_schema is None and (t.schema, base) in known:
+            # an enum array drizzle-kit 0.x wrote with no typeSchema (zoriya/Kyoo's `genres[]` on pgSchema("kyoo"));
+            # its SQL qualifies it with the table's schema, where the enum is
+            c2 = replace(c2, type_schema=t.schema)
         elif (c.type_schema or t.schema, base) not in known:
             cands = enums.get((c.type_schema or t.schema, base.lower()))
             if cands is None and c.type_schema is None:
