@@ -405,6 +405,40 @@ def test_a_rebuilt_snapshot_keeps_a_unique_the_key_absorbed(node: str, tmp_path:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def test_a_named_composite_key_keeps_its_name_through_rebuild_and_pull(node: str, tmp_path: Path) -> None:
+    """papra-hq/papra's documents_tags: `primaryKey({ name: 'documents_tags_pkey', columns: [...] })`, which
+    drizzle-kit 1.x writes `CONSTRAINT documents_tags_pkey PRIMARY KEY(…)`. Introspection gave the key the default
+    name: the rebuilt snapshot and the folder `pull` wrote had `documents_tags_pk` (nameExplicit false), the pulled
+    module `documents_tags_document_id_tag_id_pk`, and drizzle-kit 1.x's next generate rebuilt the table."""
+    from mizzle.commands.pull import pull
+    from mizzle.commands.verify import rebuild_snapshots
+
+    work = INTEROP1 / ".scratch" / f"sqlite_named_pk_{uuid.uuid4().hex[:8]}"
+    schema = INTEROP1 / "sqlite_named_pk" / "schema.ts"
+    try:
+        _kit(node, schema, work / "D", "init")
+        (d,) = _dirs(work / "D")
+        kit_own = json.loads((d / "snapshot.json").read_text())["ddl"]
+        db = tmp_path / "app.db"
+        migrate(url=f"sqlite:///{db}", folder=work / "D")
+        (d / "snapshot.json").unlink()
+        (tmp_path / "mizzle.toml").write_text(f'dialect = "sqlite"\nout = "{work / "D"}"\n[migrations]\nlayout = "folders"\n')
+        assert len(rebuild_snapshots(load_config(tmp_path / "mizzle.toml")).rebuilt) == 1
+        ours = json.loads((d / "snapshot.json").read_text())["ddl"]
+        assert sorted(map(json.dumps, ours)) == sorted(map(json.dumps, kit_own))
+        assert "No schema changes" in _kit(node, schema, work / "D", "again")
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["schema.py"]\nout = "P"\n'
+                                            '[migrations]\nlayout = "folders"\n')
+        pull(load_config(pulled / "mizzle.toml"), f"sqlite:///{db}", mark=False)
+        assert 'name="documents_tags_pkey"' in (pulled / "schema.py").read_text()
+        shutil.copytree(pulled / "P", work / "P")
+        assert "No schema changes" in _kit(node, schema, work / "P", "again")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def test_named_constraints_inside_create_table_keep_their_names(node: str, tmp_path: Path) -> None:
     """karakeep's `unique("bookmarkTags_userId_id_idx")` and `foreignKey({name: "…_fk"})`: drizzle-kit 1.x writes
     them inside CREATE TABLE, where SQLite's catalog keeps neither name. Introspection gave default names: after

@@ -454,7 +454,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[st
     if len(pk_cols) == 1:
         pk = PrimaryKey(pk_cols, None)
     elif pk_cols:
-        pk = PrimaryKey(pk_cols, pk_name(name, pk_cols, cut=False))
+        pk = PrimaryKey(pk_cols, key_name(sql) or pk_name(name, pk_cols, cut=False))
     fks = _foreign_keys(conn, name, written_keys(sql))
     indexes = _indexes(conn, name, {c.name: c.collation for c in columns}, uniques)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
@@ -529,6 +529,19 @@ def written_keys(sql: str) -> dict[FkKey, list[tuple[str | None, str | None]]]:
 # `CONSTRAINT x ` right before a constraint
 _NAMED = re.compile(rf"(?is)\bCONSTRAINT\s+(?P<n>{_IDENT})\s*$")
 _UNIQUE = re.compile(r"(?i)UNIQUE(?![\w$])")
+
+
+_PRIMARY_KEY = re.compile(r"(?i)\s*CONSTRAINT\s+(?P<n>" + _IDENT + r")\s+PRIMARY\s+KEY(?![\w$])")
+
+
+def key_name(sql: str) -> str | None:
+    """The name the CREATE TABLE text `sql` gives its table-level primary key (`CONSTRAINT x PRIMARY KEY (a, b)`),
+    which SQLite's catalog does not keep: papra-hq/papra's `documents_tags_pkey`, as drizzle-kit 1.x writes a
+    `primaryKey({ name })`."""
+    for item in split_top(_body(without_comments(sql))):
+        if m := _PRIMARY_KEY.match(item):
+            return unquote(m["n"])
+    return None
 
 
 def unique_names(sql: str) -> dict[tuple[str, ...], str]:
