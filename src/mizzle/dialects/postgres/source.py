@@ -85,17 +85,7 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     converter = _PgConverter(naming)
     for (schema_name, table_name), _ in seen.items():  # table names are relation names PostgreSQL's naming avoids
         converter.taken.setdefault(schema_name, set()).add(table_name)
-    tables = []
-    for (schema_name, _), (t, origin) in sorted(seen.items()):
-        if schema_filter and schema_name not in schema_filter:
-            continue
-        if not created_on_pg(t):
-            continue  # Table(...).ddl_if(dialect="sqlite"): create_all leaves it out on PostgreSQL
-        try:
-            tables.append(converter.table(t))
-        except sa.exc.SQLAlchemyError as e:
-            first = (str(e).splitlines() or [""])[0]
-            raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
+    tables = _converted_tables(converter, items, seen, schema_filter)
     for item in items:
         for named in standalone_types(item.metadata):
             if not schema_filter or (named.schema or DEFAULT_SCHEMA) in schema_filter:
@@ -403,6 +393,41 @@ def distinct_keys(t: sa.Table, constraints: list[Any], pk: PrimaryKey | None) ->
             kept[key] = con
         out.append(con)
     return out, names
+
+
+def _converted_tables(converter: _PgConverter, items: list[FoundMetaData],
+                      seen: dict[tuple[str, str], tuple[Any, str]], schema_filter: tuple[str, ...]) -> list[Table]:
+    """The tables in scope, converted in create_all's order (where PostgreSQL numbers the names it gives apart),
+    listed by name."""
+    tables = []
+    for key in create_all_order(items, seen):
+        (schema_name, _), (t, origin) = key, seen[key]
+        if schema_filter and schema_name not in schema_filter:
+            continue
+        if not created_on_pg(t):
+            continue  # Table(...).ddl_if(dialect="sqlite"): create_all leaves it out on PostgreSQL
+        try:
+            tables.append(converter.table(t))
+        except sa.exc.SQLAlchemyError as e:
+            first = (str(e).splitlines() or [""])[0]
+            raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
+    return sorted(tables, key=lambda t: (t.schema, t.name))
+
+
+def create_all_order(items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]]) -> list[tuple[str, str]]:
+    """The keys of `seen` in the order create_all creates their tables: each MetaData's in turn, the tables a table
+    refers to first, else as the code declares them (SQLAlchemy's sort_tables_and_constraints); any other after, by
+    name. PostgreSQL numbers the names it gives apart in that order (`…_fkey`, `…_fkey1`, cut to 63 characters:
+    timesketch's investigativequestionconclusion_* link tables), so mizzle chooses them in it too."""
+    by_id = {id(t): key for key, (t, _) in seen.items()}
+    order: list[tuple[str, str]] = []
+    for item in items:
+        try:
+            made = [t for t, _ in sa.schema.sort_tables_and_constraints(list(item.metadata.tables.values()))]
+        except sa.exc.CircularDependencyError:  # tables create_all cannot order either: by name, as before
+            made = []
+        order += [by_id.pop(id(t)) for t in made if t is not None and id(t) in by_id]
+    return order + sorted(by_id.values())
 
 
 class _PgConverter:
