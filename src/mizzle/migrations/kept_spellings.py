@@ -12,8 +12,9 @@ pair of outer parentheses, and the dialect reads both as one expression, the reb
 
 So with the keys a snapshot holds (`kept_keys`): older drizzle-kit versions wrote no `checkConstraints`, `policies` or
 `isRLSEnabled` in a table and no `roles`, `policies` or `views` at the top (flowglad's first 70 snapshots), and a
-rebuilt snapshot holding them all, empty, was churn in `git diff`. An empty one the folder's kept snapshot lacks is
-left out; one that holds something (a CHECK the SQL made) stays.
+rebuilt snapshot holding them all, empty, was churn in `git diff`; drizzle-kit 0.2x's SQLite snapshots hold no `views`
+or `internal` and no `schemas` in `_meta` (Barbapapazes/orion's). An empty one the folder's kept snapshot lacks is
+left out; one that holds something (a CHECK the SQL made, an expression index's `internal` entry) stays.
 
 And with the column defaults a snapshot holds (`kept_defaults`): drizzle-kit writes `.default(0)` as the JSON number
 0 and `.default(sql`0`)` as the string "0" (`true` and "true" alike), both `DEFAULT 0` in its SQL, and compares
@@ -80,18 +81,28 @@ def kept_spellings(live: Schema, kept: IndexTexts, same: Callable[[str, str], bo
     return live.with_(tables=tables) if changed else live
 
 
+def _holds_nothing(v: Any) -> bool:
+    """`{}`, `false`, or a dict of such (SQLite's `"internal": {"indexes": {}}`)."""
+    return v is False or (isinstance(v, dict) and all(_holds_nothing(x) for x in v.values()))
+
+
 def kept_keys(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
-    """`snap`, a rebuilt snapshot, without the keys (at the top and in each table) that hold nothing (`{}`, `false`)
-    and that `like`, a snapshot kept in the folder (None: none is), lacks; a new dict where any goes (a rebuilt
-    snapshot's tables are shared with the next one's, never changed in place)."""
+    """`snap`, a rebuilt snapshot, without the keys (at the top, in `_meta` and in each table) that hold nothing
+    (`{}`, `false`, `{"indexes": {}}`) and that `like`, a snapshot kept in the folder (None: none is), lacks; a new
+    dict where any goes (a rebuilt snapshot's tables are shared with the next one's, never changed in place)."""
     if like is None:
         return snap
 
     def trim(d: dict[str, Any], keys: set[str]) -> dict[str, Any]:
-        drop = {k for k, v in d.items() if k not in keys and (v == {} or v is False)}
+        drop = {k for k, v in d.items() if k not in keys and _holds_nothing(v)}
         return {k: v for k, v in d.items() if k not in drop} if drop else d
 
     out = trim(snap, set(like))
+    theirs_meta, ours_meta = like.get("_meta"), out.get("_meta")
+    if isinstance(theirs_meta, dict) and isinstance(ours_meta, dict):
+        meta = trim(ours_meta, set(theirs_meta))  # drizzle-kit 0.2x's SQLite `_meta`: no `schemas`
+        if meta is not ours_meta:
+            out = {**out, "_meta": meta}
     theirs, ours = like.get("tables"), out.get("tables")
     if isinstance(theirs, dict) and theirs and isinstance(ours, dict):
         keys = set().union(*(t for t in theirs.values() if isinstance(t, dict)))
