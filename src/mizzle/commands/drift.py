@@ -126,7 +126,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     result.unmanaged += untracked_extensions(expected, live) + untracked_grants(expected, live)
     sidecar = holds_comments(mfolder)
     if not sidecar:
-        live, aside = without_sidecar_objects(live, expected)
+        live, aside = without_sidecar_objects(live, expected, tracks_views(mfolder, last))
         result.unmanaged += aside
     result.changes = lines(implied_schemas(expected), live, comments=sidecar, conn=conn)
     if result.changes:  # what drizzle-kit's own SQL did (superset-sh's SQLite ADD … REFERENCES): verify says so too
@@ -193,7 +193,18 @@ def untracked_grants(expected: Schema, live: Schema) -> list[str]:
             f"the schema code declares none with mizzle.pg.Grant): {len(names)} grants: {shown}"]
 
 
-def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tuple[Schema, list[str]]:
+def tracks_views(folder: MigrationFolder, migration: Migration | None) -> bool:
+    """Whether the snapshot of `migration` has a field for views: drizzle-kit 0.2x's SQLite snapshots (version "6"
+    with no `views`: likeon/geometa's) have none, so a view the folder's SQL made is no difference there, as its
+    triggers are none. Nothing applied, a missing snapshot, drizzle-kit 1.x's layout: True."""
+    if migration is None or folder.uses_folders:
+        return True
+    data = folder.read_snapshot(migration)
+    return data is None or "views" in data
+
+
+def without_sidecar_objects(model: Schema, expected: Schema | None = None,
+                            track_views: bool = True) -> tuple[Schema, list[str]]:
     """`model` without what only mizzle's sidecar (`meta/_mizzle.json`) records — functions and procedures,
     triggers, domains, composite types, a materialized view's indexes, the NOT VALID and NO INHERIT flags of
     constraints, a column's collation that `expected` (the snapshot's model) does not state — and those set aside,
@@ -202,15 +213,16 @@ def without_sidecar_objects(model: Schema, expected: Schema | None = None) -> tu
     snapshots have no field for them, so one a migration's SQL made by hand is listed, not reported as a difference
     (appstrate adds composite foreign keys NOT VALID and validates them in a later migration; sim gives a column
     COLLATE "C"). A collation a drizzle-kit customType spells in the type (`text COLLATE "C"`) is in the snapshot,
-    and compared."""
+    and compared. `track_views`: whether the snapshot has a field for views (tracks_views); if not, views are set
+    aside too."""
     from dataclasses import replace
 
     from ..schema.objects import make_objects
 
     model, collated = _without_unstated_collations(model, expected)
     o = model.objects
-    views = [replace(v, indexes=()) for v in o.views]
-    aside: dict[str, list[str]] = {}
+    views = [replace(v, indexes=()) for v in o.views] if track_views else []
+    aside: dict[str, list[str]] = {} if track_views or not o.views else {"views": [v.name for v in o.views]}
     for kind, items in (("functions", o.routines), ("triggers", o.triggers), ("domains", o.domains),
                         ("composite types", o.composites),
                         ("materialized view indexes", [i for v in o.views for i in v.indexes])):

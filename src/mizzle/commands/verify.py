@@ -254,6 +254,7 @@ class StepComparer:
         snapshot, `deliver`ing each step's result in order; `end(final model, connection, set-aside objects)` at
         the end."""
         from ..schema.compare import RepeatMemo
+        from .drift import tracks_views
 
         memo = RepeatMemo() if self.incremental else None
         aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
@@ -264,8 +265,9 @@ class StepComparer:
         def step(tag: str, live: Schema, conn: Any) -> None:
             later.wait()  # the previous step's comparison, finished meanwhile, delivered
             expected, why = snapshots.of(tag) if snapshots else _snapshot(self.folder, by_tag[tag], self.sidecar)
+            views = self.comments or tracks_views(self.folder, by_tag[tag])
             later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
-                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text))
+                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text, track_views=views))
 
         def at_end(final: Schema, conn: Any) -> None:
             later.wait()
@@ -286,17 +288,18 @@ def _deliver(steps: list[StepResult], on_step: Callable[[StepResult], None] | No
 
 def _compared(tag: str, expected: Schema | None, why: str | None, live: Schema, conn: Any, *, scope: Any,
               comments: bool, memo: Any, aside: list[str],
-              sql: Callable[[], str] = lambda: "") -> Callable[[], StepResult]:
+              sql: Callable[[], str] = lambda: "", track_views: bool = True) -> Callable[[], StepResult]:
     """One step: the snapshot's model compared with the database the step built — what asks the server now, the
     rest when the function returned is called (see _Later). A folder without mizzle's sidecar cannot record
-    functions, triggers, domains…: those of the database are set aside into `aside`."""
+    functions, triggers, domains… (nor views, where its snapshots have no field for them: `track_views`): those of
+    the database are set aside into `aside`."""
     from ..schema.compare import lines_staged
     from ..schema.diff_security import without_roles
     from .drift import comparable, implied_schemas, without_sidecar_objects
     from .drizzle_kit_notes import drizzle_kit_notes
 
     if not comments:
-        live, aside[:] = without_sidecar_objects(live, expected)
+        live, aside[:] = without_sidecar_objects(live, expected, track_views)
     if expected is None:
         return lambda: StepResult(tag, compared=False, reason=why)
     # roles are the cluster's: after an early step they already have what later steps gave them

@@ -216,14 +216,16 @@ class BaselineResult:
                 "warnings": self.warnings, "notes": self.notes, "renamed": self.renamed}
 
 
-def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float
+def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float,
+                  track_views: bool = True
                   ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[str]]:
     """The differences between the database and `expected` (canonical forms, the server asked for the
     expressions, names matched by definition), the names `expected` takes from the database
     ((schema, table, kind, snapshot name, database name)), a note for each other migration tool's bookkeeping found
     (Alembic's, Prisma's, …: schema/bookkeeping.py), and what is not compared, as `drift` sets it aside: in a folder
     without mizzle's sidecar, the functions, triggers, … its snapshots have no field for (SQLAlchemy-Continuum's
-    native versioning makes them by DDL listeners), and the schemas its tables imply."""
+    native versioning makes them by DDL listeners, and views where they have no field for them either:
+    `track_views`), and the schemas its tables imply."""
     from ..commands.drift import (
         holds_comments,
         implied_schemas,
@@ -242,7 +244,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     if not dialect.canonical_forms:  # SQLite: compared on what its catalog keeps (no constraint names), as drift
         live, found = set_aside(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
         if not comments:
-            live, aside = without_sidecar_objects(live, expected)
+            live, aside = without_sidecar_objects(live, expected, track_views)
         notes = []
         if found:
             with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
@@ -256,7 +258,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, found = set_aside(expected, dialect.introspect(conn, scope))
         if not comments:
-            live, aside = without_sidecar_objects(live, expected)
+            live, aside = without_sidecar_objects(live, expected, track_views)
         aside += untracked_extensions(expected, live) + untracked_grants(expected, live)  # as drift lists them
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
@@ -430,12 +432,13 @@ def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, o
                    connect_timeout: float, db: DatabaseURL) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
     """The differences between the database and the snapshot of `target`, and the names the snapshot takes from
     the database (constraints and indexes matched by definition under another name)."""
-    from ..commands.drift import snapshot_model
+    from ..commands.drift import snapshot_model, tracks_views
     from ..sources.database import scope_for
 
     scope = scope_for(config)
     expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout)
+    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout,
+                                                   tracks_views(folder, target))
     out.warnings += aside
     out.notes += notes
     return changes, _not_held(expected, adopted)
