@@ -53,7 +53,7 @@ from .changes import (
 from .comments import comments_step
 from .diff_objects import ObjectPhases, diff_objects
 from .diff_security import security_step
-from .lineage import diff_lineage, renamed_parents
+from .lineage import diff_lineage, generated_by_parents, renamed_parents
 from .model import DEFAULT_SCHEMA, Column, Enum, ForeignKey, Index, Schema, Table, where_key
 from .naming import implicit_pkey_name, may_be_unnamed_key, mentions, serial_sequence_name
 from .object_changes import DropObject
@@ -425,7 +425,8 @@ def _diff_one_table(st: DiffState, t: Table) -> None:
         # pg_dump's order makes them (added first, PostgreSQL validates each partition's copy)
         late = tuple(c for c in t.checks if c.not_valid) if t.partition_by else ()
         checks = tuple(c for c in t.checks if c not in late)
-        st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=(), checks=checks)))
+        st.ph.creates.append(CreateTable(replace(t, foreign_keys=(), indexes=(), checks=checks),
+                                         generated_by_parents(st.new, t)))
         st.ph.cons.extend(AddCheck(t.key, c) for c in late)
         st.ph.fks.extend(AddForeignKey(t.key, f) for f in t.foreign_keys)
         st.ph.idx.extend(CreateIndex(t.key, i) for i in t.indexes)

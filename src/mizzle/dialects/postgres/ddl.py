@@ -157,8 +157,10 @@ def not_null_said(t: Table, c: Column) -> bool:
     return c.not_null and (c.declared_not_null or c.is_serial or c.identity is not None or not member)
 
 
-def column_def(c: Column, schema: str, inline_pk: bool = False, key_implies_not_null: bool = False) -> str:
-    """`key_implies_not_null`: NOT NULL left out, the table's key says it (see not_null_said)."""
+def column_def(c: Column, schema: str, inline_pk: bool = False, key_implies_not_null: bool = False,
+               parent_generates: bool = False) -> str:
+    """`key_implies_not_null`: NOT NULL left out, the table's key says it (see not_null_said). `parent_generates`:
+    the generation expression left out, the column takes its parent's (CreateTable.generated_by_parents)."""
     parts = [ident(c.name), column_type(c) + collate(c)]
     if inline_pk:
         parts.append("PRIMARY KEY")
@@ -168,7 +170,7 @@ def column_def(c: Column, schema: str, inline_pk: bool = False, key_implies_not_
         parts.append(f"DEFAULT {column_default(c.default)}")
     if c.not_null and c.identity is None and not key_implies_not_null:  # an identity: NOT NULL by definition
         parts.append("NOT NULL")
-    if c.generated is not None:
+    if c.generated is not None and not parent_generates:
         parts.append(f"GENERATED ALWAYS AS ({c.generated}) STORED")
     return " ".join(parts)
 
@@ -239,13 +241,13 @@ def folded_uniques(t: Table) -> list[UniqueConstraint]:
     return folded
 
 
-def create_table(t: Table) -> str:
+def create_table(t: Table, generated_by_parents: tuple[str, ...] = ()) -> str:
     pk = t.primary_key
     own = {c.name for c in t.columns}  # a key on a column the table inherits is a table constraint
     inline = pk.columns[0] if pk and len(pk.columns) == 1 and pk.name is None and not pk.deferrable \
         and pk.columns[0] in own else None
-    lines = [column_def(c, t.schema, inline_pk=c.name == inline, key_implies_not_null=not not_null_said(t, c))
-             for c in t.columns]
+    lines = [column_def(c, t.schema, inline_pk=c.name == inline, key_implies_not_null=not not_null_said(t, c),
+                        parent_generates=c.name in generated_by_parents) for c in t.columns]
     if pk and inline is None:
         lines.append(pk_constraint(pk))
     folded = folded_uniques(t)
@@ -260,10 +262,10 @@ def create_table(t: Table) -> str:
     return f"CREATE {unlogged}TABLE {qtable(t.key)}{before} (\n\t{body}\n){after}"
 
 
-def _create_table(t: Table) -> list[str]:
+def _create_table(t: Table, generated_by_parents: tuple[str, ...] = ()) -> list[str]:
     """CREATE TABLE, then what it cannot say: a unique it would fold into an earlier key, a NOT VALID check
     (CREATE TABLE would validate it), comments."""
-    out = [create_table(t)]
+    out = [create_table(t, generated_by_parents)]
     out.extend(f"ALTER TABLE {qtable(t.key)} ADD {unique_constraint(u)}" for u in folded_uniques(t))
     out.extend(f"ALTER TABLE {qtable(t.key)} ADD {check_constraint(c)} NOT VALID" for c in t.checks if c.not_valid)
     if t.comment:
@@ -619,7 +621,7 @@ RENDER: dict[type, Callable[..., list[str]]] = {
     ch.AlterSequence: lambda c: [] if same_sequence_options(c.old, c.new) else [alter_sequence(c.old, c.new)],
     SetSequenceOwner: lambda c: [f"ALTER SEQUENCE {qname(c.sequence.schema, c.sequence.name)} OWNED BY "
                                  + (f"{qname(*c.owned_by[:2])}.{ident(c.owned_by[2])}" if c.owned_by else "NONE")],
-    ch.CreateTable: lambda c: _create_table(c.table),
+    ch.CreateTable: lambda c: _create_table(c.table, c.generated_by_parents),
     ch.DropTable: lambda c: _drop_table(c.table),
     ch.RenameTable: lambda c: rename_table(c),
     ch.AddColumn: lambda c: [f"ALTER TABLE {qtable(c.table)} ADD COLUMN {column_def(c.column, c.table[0])}"] + (
