@@ -402,3 +402,27 @@ def test_a_function_holding_what_default_privileges_gave_it_is_not_listed(tmp_pa
         finally:
             drain_drops()
             _execute(db, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
+
+
+def test_operator_classes_and_families_and_their_uses_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's regression tests (create_table.sql: `CREATE OPERATOR CLASS test_int4_ops FOR TYPE int4 USING btree
+    …; CREATE TABLE partkey_t (a int4) PARTITION BY RANGE (a test_int4_ops)`): pull and drift said nothing of the
+    operator class, and the baseline's CREATE TABLE failed ("operator class "test_int4_ops" does not exist"). The
+    class, a family made on its own, and what uses them are listed."""
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE FUNCTION my_int4_sort(int4, int4) RETURNS int LANGUAGE sql AS $$ SELECT btint4cmp($1, $2) $$",
+                 "CREATE OPERATOR CLASS test_int4_ops FOR TYPE int4 USING btree AS OPERATOR 1 < (int4, int4), "
+                 "OPERATOR 2 <= (int4, int4), OPERATOR 3 = (int4, int4), OPERATOR 4 >= (int4, int4), "
+                 "OPERATOR 5 > (int4, int4), FUNCTION 1 my_int4_sort(int4, int4)",
+                 "CREATE OPERATOR FAMILY loose_ops USING hash",
+                 "CREATE TABLE partkey_t (a int4) PARTITION BY RANGE (a test_int4_ops)",
+                 "CREATE TABLE ix (a int4)", "CREATE INDEX ix_a ON ix (a test_int4_ops)")
+        root = _project(tmp_path)
+        for command in (["pull"], ["drift"]):
+            r = run_mizzle(command, cwd=root, url=db)
+            assert r.code == 0, r.stdout + r.stderr
+            out = r.stderr
+            assert "1 operator classes: public.test_int4_ops (btree)\n" in out, out
+            assert "1 operator families: public.loose_ops (hash)\n" in out, out
+            assert "index ix_a uses operator class test_int4_ops for access method btree" in out, out
+            assert "table partkey_t uses operator class test_int4_ops for access method btree" in out, out

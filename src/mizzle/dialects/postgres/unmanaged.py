@@ -111,6 +111,16 @@ KINDS: dict[str, str] = {
     "operators": ("SELECT n.nspname || '.' || o.oprname FROM pg_operator o JOIN pg_namespace n "
                   "ON n.oid = o.oprnamespace WHERE o.oprnamespace = ANY(%(ns)s) AND "
                   + _NOT_EXT.format(cat="pg_operator", oid="o.oid")),
+    # a partition key's or an index's opclass (PostgreSQL's create_table.sql: `PARTITION BY RANGE (a test_int4_ops)`)
+    "operator classes": ("SELECT n.nspname || '.' || oc.opcname || ' (' || am.amname || ')' FROM pg_opclass oc "
+                         "JOIN pg_am am ON am.oid = oc.opcmethod JOIN pg_namespace n ON n.oid = oc.opcnamespace "
+                         "WHERE oc.opcnamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_opclass", oid="oc.oid")),
+    # a family of its own (CREATE OPERATOR FAMILY), not the one CREATE OPERATOR CLASS makes under the class's name
+    "operator families": ("SELECT n.nspname || '.' || f.opfname || ' (' || am.amname || ')' FROM pg_opfamily f "
+                          "JOIN pg_am am ON am.oid = f.opfmethod JOIN pg_namespace n ON n.oid = f.opfnamespace "
+                          "WHERE f.opfnamespace = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE "
+                          "oc.opcfamily = f.oid AND oc.opcname = f.opfname AND oc.opcnamespace = f.opfnamespace) "
+                          "AND " + _NOT_EXT.format(cat="pg_opfamily", oid="f.oid")),
     "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
                                    "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
                                    + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
@@ -389,6 +399,8 @@ KINDS: dict[str, str] = {
         "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_collation", oid="co.oid")
         + " UNION ALL SELECT 'pg_ts_config'::regclass, t.oid FROM pg_ts_config t WHERE t.cfgnamespace = "
         "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")
+        + " UNION ALL SELECT 'pg_opclass'::regclass, oc.oid FROM pg_opclass oc WHERE oc.opcnamespace = "
+        "ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_opclass", oid="oc.oid")
         # a range type (hatchet's uuidrange), its multirange, or an array of either: a column of it cannot be made
         + " UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace = ANY(%(ns)s) AND "
         "(t.typtype IN ('r', 'm') OR (SELECT e.typtype FROM pg_type e WHERE e.oid = t.typelem) IN ('r', 'm')) AND "
