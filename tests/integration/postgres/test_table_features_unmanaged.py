@@ -426,3 +426,21 @@ def test_operator_classes_and_families_and_their_uses_are_listed(tmp_path: Path,
             assert "1 operator families: public.loose_ops (hash)\n" in out, out
             assert "index ix_a uses operator class test_int4_ops for access method btree" in out, out
             assert "table partkey_t uses operator class test_int4_ops for access method btree" in out, out
+
+
+def test_base_types_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's regression tests (create_type.sql: `CREATE TYPE int42 (internallength = 4, input = int42_in,
+    output = int42_out, …)`, a table column of it): pull and drift named the type's internal functions and their
+    use by the type, never the type itself, which the module names as PgType("int42") and no baseline makes."""
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE TYPE int42",
+                 "CREATE FUNCTION int42_in(cstring) RETURNS int42 AS 'int4in' LANGUAGE internal STRICT IMMUTABLE",
+                 "CREATE FUNCTION int42_out(int42) RETURNS cstring AS 'int4out' LANGUAGE internal STRICT IMMUTABLE",
+                 "CREATE TYPE int42 (internallength = 4, input = int42_in, output = int42_out, alignment = int4, "
+                 "default = 42, passedbyvalue)",
+                 "CREATE TABLE t (id int PRIMARY KEY, v int42, vs int42[])")
+        root = _project(tmp_path)
+        for command in (["pull"], ["drift"]):
+            r = run_mizzle(command, cwd=root, url=db)
+            assert r.code == 0, r.stdout + r.stderr
+            assert "1 base types: public.int42\n" in r.stderr, r.stderr

@@ -103,6 +103,8 @@ KINDS: dict[str, str] = {
                        + _NOT_EXT.format(cat="pg_class", oid="c.oid") + " AND "
                        + _NOT_EXT.format(cat="pg_rewrite", oid="r.oid")),
     "range types": _type("r"),
+    # CREATE TYPE … (INPUT = …, OUTPUT = …) (create_type.sql's int42); an array type is its element's (internal)
+    "base types": _type("b"),
     "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
                             "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),
     "collations": ("SELECT n.nspname || '.' || co.collname FROM pg_collation co JOIN pg_namespace n "
