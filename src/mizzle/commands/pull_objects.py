@@ -44,7 +44,7 @@ def _view(v: View) -> str:
         args.append("indexes=[" + ", ".join(
             f"ViewIndex({', '.join([_s(i.name), _s(i.columns), *_kw('unique', i.unique, False), *_kw('method', i.method, 'btree'), *_kw('where', i.where, None)])})"  # noqa: E501
             for i in v.indexes) + "]")
-    args += _kw("comment", v.comment, None)
+    args += _kw("with_no_data", v.with_no_data, False) + _kw("comment", v.comment, None)
     return f"View({', '.join(args)})"
 
 

@@ -168,3 +168,28 @@ def test_push_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
             write_project(root, source)
             assert push(fresh_config(root), url=url).applied
             assert push(fresh_config(root), url=url).changes == []
+
+
+def test_a_materialized_view_made_with_no_data_is_pulled_so(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's regression tests (matview.sql: `CREATE MATERIALIZED VIEW mvtest_error AS SELECT 1/0 AS x WITH NO
+    DATA`): pull wrote it without with_no_data, so the baseline ran its query and failed on a new database
+    ("division by zero"), and a rebuild filled the views the source holds unpopulated."""
+    with temp_database("mzview") as source, temp_database("mzview") as rebuilt:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ["CREATE MATERIALIZED VIEW mvtest_error AS SELECT 1/0 AS x WITH NO DATA",
+                      "CREATE MATERIALIZED VIEW mv_nodata AS SELECT 1 AS x WITH NO DATA",
+                      "CREATE MATERIALIZED VIEW mv_data AS SELECT 1 AS x"]:
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=tmp_path, url=source)
+        assert r.code == 0 and "warning" not in r.stdout + r.stderr, r.stdout + r.stderr
+        code = (tmp_path / "db" / "schema.py").read_text()
+        assert code.count("with_no_data=True") == 2, code
+        assert run_mizzle(["generate", "--check"], cwd=tmp_path, url=source).code == 0
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert d.code == 0, d.stdout + d.stderr
+        m = run_mizzle(["migrate"], cwd=tmp_path, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        populated = "SELECT relname, relispopulated FROM pg_class WHERE relkind = 'm' ORDER BY 1"
+        with psycopg.connect(source) as a, psycopg.connect(rebuilt) as b:
+            assert a.execute(populated).fetchall() == b.execute(populated).fetchall()

@@ -43,7 +43,8 @@ def _not_extension(catalog: str, oid: str) -> str:
 
 # the last columns: the views its query reads (its _RETURN rule's pg_depend; itself where it reads its own columns:
 # every view's rule depends on its view as a whole, and another rule's statement names its columns as NEW.id), and
-# whether its bare name finds it (pg_get_viewdef then prints a read of itself bare: `SELECT FROM v`, no column)
+# whether its bare name finds it (pg_get_viewdef then prints a read of itself bare: `SELECT FROM v`, no column), and
+# whether it is a materialized view left unpopulated (made WITH NO DATA, never refreshed: matview.sql's mvtest_error)
 _Q_VIEWS = f"""
 SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.reloptions, '{{}}'),
        obj_description(c.oid, 'pg_class'),
@@ -54,7 +55,7 @@ SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), coalesce(c.
                  JOIN pg_namespace rn ON rn.oid = rc.relnamespace
                  WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND (d.refobjid <> c.oid OR d.refobjsubid > 0)),
                 '{{}}'),
-       to_regclass(quote_ident(c.relname)) IS NOT DISTINCT FROM c.oid
+       to_regclass(quote_ident(c.relname)) IS NOT DISTINCT FROM c.oid, NOT c.relispopulated
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY(%(ns)s) AND {_not_extension('pg_class', 'c.oid')}
 """
@@ -149,13 +150,13 @@ def _views(rows: list[tuple[Any, ...]], index_rows: list[tuple[Any, ...]], wants
             ViewIndex(name=name, columns=_index_columns(definition, method), unique=bool(unique), method=method,
                       where=strip_parentheses(where) if where else None))
     out = []
-    for schema, name, materialized, definition, reloptions, comment, _, _ in rows:
+    for schema, name, materialized, definition, reloptions, comment, _, _, unpopulated in rows:
         if not wants(schema, name):
             continue
         options = tuple(tuple(o.split("=", 1)) for o in reloptions)
         out.append(View(name=name, definition=clean_sql(definition), schema=schema, materialized=bool(materialized),
                         options=options, indexes=tuple(indexes.get((schema, name), ())),  # type: ignore[arg-type]
-                        comment=comment))
+                        with_no_data=bool(materialized and unpopulated), comment=comment))
     return out
 
 
@@ -165,7 +166,7 @@ def _reads(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], set[Any]]:
     from .view_deps import reads_itself
 
     out: dict[tuple[str, str], set[Any]] = {}
-    for schema, name, _, definition, _, _, reads, visible in rows:
+    for schema, name, _, definition, _, _, reads, visible, _ in rows:
         out[(schema, name)] = {tuple(x) for x in reads}
         if reads_itself(definition, schema, name, bool(visible)):
             out[(schema, name)].add((schema, name))
