@@ -179,6 +179,17 @@ def test_domains_and_types_before_tables_and_dropped_after() -> None:
         'DROP DOMAIN "public"."qty"', 'DROP TYPE "public"."pair"']
 
 
+def test_a_type_built_on_another_is_dropped_before_it() -> None:
+    """PostgreSQL's regression tests (domain.sql: `create domain mynums as numeric(4,2)[1]; create domain mynums2 as
+    mynums`; dinter and dtop likewise): the drops went in name order, and PostgreSQL refused DROP DOMAIN mynums
+    ("type mynums2 depends on it")."""
+    base, on_base = Domain("mynums", "numeric(4,2)[]"), Domain("mynums2", "mynums")
+    pt, d_pt = CompositeType("a_pt", {"x": "integer"}), Domain("b_pt", "a_pt")
+    sql = _sql(_schema(base, on_base, pt, d_pt), make_schema("postgresql", tables=[T]))
+    assert sql.index('DROP DOMAIN "public"."mynums2"') < sql.index('DROP DOMAIN "public"."mynums"'), sql
+    assert sql.index('DROP DOMAIN "public"."b_pt"') < sql.index('DROP TYPE "public"."a_pt"'), sql
+
+
 def test_snapshot_round_trip_uses_drizzle_views_field_and_the_sidecar() -> None:
     objs = [View("mv", "SELECT id FROM t", materialized=True, with_={"fillfactor": 70},
                  indexes=[ViewIndex("mv_id", "id", unique=True)]),

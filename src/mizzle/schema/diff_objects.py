@@ -65,6 +65,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     _types(o.domains, n.domains, AlterDomain, out)
     _types(o.composites, n.composites, AlterComposite, out, same=lambda a, b: True)
     _types_after_what_they_use(out.before_tables)
+    _types_before_what_they_use(out.last)
     changed = {t.key for t in new.tables if old.table(*t.key) != t}  # made, or given new columns, …
     old_fns = _renamed(o.routines, n.routines, out, lambda a, b: a.key == b.key and a.returns == b.returns)
     touched = _touched_tables(table_changes)
@@ -115,6 +116,30 @@ def _types_after_what_they_use(phase: list[Change]) -> None:
         visit(c, frozenset())
     slots = iter(ordered)
     phase[:] = [next(slots) if any(c is m for m in made) else c for c in phase]
+
+
+def _types_before_what_they_use(phase: list[Change]) -> None:
+    """The domains and composite types dropped here, each before the ones it is built on (PostgreSQL refuses DROP
+    DOMAIN mynums while `mynums2 AS mynums` exists: its domain.sql), in their order otherwise."""
+    gone = [c for c in phase if isinstance(c, DropObject) and isinstance(c.obj, (Domain, CompositeType))]
+    if len(gone) < 2:
+        return
+    users = {id(c): [u for u in gone if u is not c and c.obj.key in _uses(u.obj)] for c in gone}
+    ordered: list[Change] = []
+    seen: set[int] = set()
+
+    def visit(c: DropObject, path: frozenset[int]) -> None:
+        if id(c) in seen or id(c) in path:
+            return
+        for u in users[id(c)]:
+            visit(u, path | {id(c)})
+        seen.add(id(c))
+        ordered.append(c)
+
+    for c in gone:
+        visit(c, frozenset())
+    slots = iter(ordered)
+    phase[:] = [next(slots) if any(c is g for g in gone) else c for c in phase]
 
 
 def _composites_after_their_row_types(out: ObjectPhases, changed: set[tuple[str, str]]) -> None:
