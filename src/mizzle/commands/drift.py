@@ -199,7 +199,11 @@ def tracks_views(folder: MigrationFolder, migration: Migration | None) -> bool:
     triggers are none. Nothing applied, a missing snapshot, drizzle-kit 1.x's layout: True."""
     if migration is None or folder.uses_folders:
         return True
-    data = folder.read_snapshot(migration)
+    return has_views_field(folder.read_snapshot(migration))
+
+
+def has_views_field(data: dict[str, Any] | None) -> bool:
+    """Whether a snapshot's JSON has a field for views (None: no snapshot, nothing to set aside for)."""
     return data is None or "views" in data
 
 

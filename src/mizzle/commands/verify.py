@@ -25,6 +25,7 @@ from ..migrations.folders1 import MADE_UP_KEY
 from ..migrations.snapshots import schema_from_snapshot
 from ..planning.tenant import refuse_tenant_folder
 from ..schema.model import Schema
+from .drift import has_views_field
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -254,7 +255,6 @@ class StepComparer:
         snapshot, `deliver`ing each step's result in order; `end(final model, connection, set-aside objects)` at
         the end."""
         from ..schema.compare import RepeatMemo
-        from .drift import tracks_views
 
         memo = RepeatMemo() if self.incremental else None
         aside: list[str] = []  # the last step's objects a folder without a sidecar cannot record
@@ -264,10 +264,10 @@ class StepComparer:
 
         def step(tag: str, live: Schema, conn: Any) -> None:
             later.wait()  # the previous step's comparison, finished meanwhile, delivered
-            expected, why = snapshots.of(tag) if snapshots else _snapshot(self.folder, by_tag[tag], self.sidecar)
-            views = self.comments or tracks_views(self.folder, by_tag[tag])
+            expected, why, views = (snapshots.of(tag) if snapshots
+                                    else _snapshot(self.folder, by_tag[tag], self.sidecar))
             later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
-                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text, track_views=views))
+                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text, track_views=self.comments or views))
 
         def at_end(final: Schema, conn: Any) -> None:
             later.wait()
@@ -377,7 +377,7 @@ class _SnapshotsAhead:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mizzle-snapshots")
         self.read = partial(_snapshot, folder, sidecar=sidecar, tables_memo={})
         self.migrations, self.index = migrations, {m.tag: i for i, m in enumerate(migrations)}
-        self.futures: dict[str, Future[tuple[Schema | None, str | None]]] = {}
+        self.futures: dict[str, Future[tuple[Schema | None, str | None, bool]]] = {}
         self._ahead_of(-1)
 
     def _ahead_of(self, i: int) -> None:
@@ -385,7 +385,7 @@ class _SnapshotsAhead:
             if m.tag not in self.futures:
                 self.futures[m.tag] = self.pool.submit(self.read, m)
 
-    def of(self, tag: str) -> tuple[Schema | None, str | None]:
+    def of(self, tag: str) -> tuple[Schema | None, str | None, bool]:
         i = self.index[tag]
         self._ahead_of(i)
         if tag not in self.futures:  # cannot happen (the replay goes in order); to be safe
@@ -402,20 +402,23 @@ class _SnapshotsAhead:
 
 
 def _snapshot(folder: MigrationFolder, m: Migration, sidecar: dict[str, Any],
-              tables_memo: dict[str, Any] | None = None) -> tuple[Schema | None, str | None]:
-    """The migration's snapshot as a schema, or None and why: missing, or unreadable (with mizzle's error).
+              tables_memo: dict[str, Any] | None = None) -> tuple[Schema | None, str | None, bool]:
+    """The migration's snapshot as a schema, or None and why: missing, or unreadable (with mizzle's error); and
+    whether it has a field for views (drift.has_views_field: read here, beside its JSON, not again per step).
     `tables_memo`: see MigrationFolder.read_snapshot."""
     name = f"meta/{m.snapshot_path.name}" if m.snapshot_path is not None else "its snapshot"
     try:
         snap = folder.read_applied_state(m, tables_memo)
         if snap is None:
-            return None, f"{name} is missing"
+            return None, f"{name} is missing", True
         if snap.get("id") in (sidecar.get(MADE_UP_KEY) or ()):
             return None, ("its snapshot was written by `mizzle up`, repeating the one before: the journal folder "
-                          "had none for it")
-        return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None
+                          "had none for it"), True
+        views = folder.uses_folders or has_views_field(snap)
+        return schema_from_snapshot(snap, sidecar, source=str(m.snapshot_path)), None, views
     except (MizzleError, KeyError, TypeError, ValueError, AttributeError) as e:  # a snapshot mizzle cannot read
-        return None, f"mizzle could not read {name}: {getattr(e, 'message', None) or f'{type(e).__name__}: {e}'}"
+        why = f"mizzle could not read {name}: {getattr(e, 'message', None) or f'{type(e).__name__}: {e}'}"
+        return None, why, True
 
 
 # -- rebuilding lost snapshots ---------------------------------------------------------------------------
