@@ -97,49 +97,37 @@ def _types_after_what_they_use(phase: list[Change]) -> None:
     or over another domain: PostgREST's test fixtures; a composite type with a domain attribute), in their order
     otherwise."""
     made = [c for c in phase if isinstance(c, CreateObject) and isinstance(c.obj, (Domain, CompositeType))]
-    if len(made) < 2:
-        return
     by_key = {c.obj.key: c for c in made}
-    ordered: list[Change] = []
-    seen: set[int] = set()
-
-    def visit(c: CreateObject, path: frozenset[int]) -> None:
-        if id(c) in seen or id(c) in path:
-            return
-        for k in sorted(_uses(c.obj)):
-            if k in by_key and by_key[k] is not c:
-                visit(by_key[k], path | {id(c)})
-        seen.add(id(c))
-        ordered.append(c)
-
-    for c in made:
-        visit(c, frozenset())
-    slots = iter(ordered)
-    phase[:] = [next(slots) if any(c is m for m in made) else c for c in phase]
+    _reordered(phase, made, lambda c: [by_key[k] for k in sorted(_uses(c.obj)) if k in by_key and by_key[k] is not c])
 
 
 def _types_before_what_they_use(phase: list[Change]) -> None:
     """The domains and composite types dropped here, each before the ones it is built on (PostgreSQL refuses DROP
     DOMAIN mynums while `mynums2 AS mynums` exists: its domain.sql), in their order otherwise."""
     gone = [c for c in phase if isinstance(c, DropObject) and isinstance(c.obj, (Domain, CompositeType))]
-    if len(gone) < 2:
+    _reordered(phase, gone, lambda c: [u for u in gone if u is not c and c.obj.key in _uses(u.obj)])
+
+
+def _reordered(phase: list[Change], these: list[Any], first: Callable[[Any], list[Any]]) -> None:
+    """`these` (changes of `phase`) reordered in their places in `phase`, each after the ones `first` gives for it
+    (depth first, in their order otherwise; a cycle left as it comes)."""
+    if len(these) < 2:
         return
-    users = {id(c): [u for u in gone if u is not c and c.obj.key in _uses(u.obj)] for c in gone}
     ordered: list[Change] = []
     seen: set[int] = set()
 
-    def visit(c: DropObject, path: frozenset[int]) -> None:
+    def visit(c: Any, path: frozenset[int]) -> None:
         if id(c) in seen or id(c) in path:
             return
-        for u in users[id(c)]:
-            visit(u, path | {id(c)})
+        for d in first(c):
+            visit(d, path | {id(c)})
         seen.add(id(c))
         ordered.append(c)
 
-    for c in gone:
+    for c in these:
         visit(c, frozenset())
     slots = iter(ordered)
-    phase[:] = [next(slots) if any(c is g for g in gone) else c for c in phase]
+    phase[:] = [next(slots) if any(c is x for x in these) else c for c in phase]
 
 
 def _composites_after_their_row_types(out: ObjectPhases, changed: set[tuple[str, str]]) -> None:

@@ -7,19 +7,10 @@ as a renamed table's serial (test_serial_renamed_table.py), by the column's old 
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import pytest
-from pgtools import temp_database, url_for
-
-from mizzle.commands.drift import drift
-from mizzle.commands.generate import generate
-from mizzle.commands.pull import pull
-from mizzle.commands.verify import rebuild_snapshots, verify
-from mizzle.config import load_config
-from mizzle.runner.migrate import migrate
+from serial_renames import check_kept_serial, folder_of
 
 pytestmark = pytest.mark.pg
 
@@ -37,43 +28,8 @@ def _snapshot(i: int, key: str) -> dict:  # type: ignore[type-arg]
                       "schemas": {}, "tables": {}}}
 
 
-def _folder(root: Path) -> Path:
-    folder = root / "drizzle"
-    (folder / "meta").mkdir(parents=True)
-    (folder / "0000_a.sql").write_text('CREATE TABLE "users" (\n\t"id" serial PRIMARY KEY NOT NULL,\n'
-                                       '\t"email" text NOT NULL\n);\n')
-    (folder / "0001_b.sql").write_text('ALTER TABLE "users" RENAME COLUMN "id" TO "user_id";')
-    entries = [{"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
-               for i, tag in enumerate(("0000_a", "0001_b"))]
-    (folder / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": entries}))
-    for i, key in enumerate(("id", "user_id")):
-        (folder / "meta" / f"000{i}_snapshot.json").write_text(json.dumps(_snapshot(i, key), indent=2))
-    (root / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
-    return folder
-
-
 def test_a_serial_kept_through_a_column_rename_is_no_difference(pg_available: bool, tmp_path: Path) -> None:
-    folder = _folder(tmp_path / "proj")
-    config = load_config(tmp_path / "proj" / "mizzle.toml")
-    result = verify(config, url=url_for("postgres"))
-    assert result.ok, [s.changes for s in result.steps]
-    original = json.loads((folder / "meta" / "0001_snapshot.json").read_text())
-    (folder / "meta" / "0001_snapshot.json").unlink()
-    rebuild_snapshots(config, scratch_url=url_for("postgres"))
-    rebuilt = json.loads((folder / "meta" / "0001_snapshot.json").read_text())
-    assert rebuilt["tables"] == original["tables"] and rebuilt["sequences"] == {}
-    with temp_database("mzser") as url:
-        migrate(url=url, folder=folder)
-        assert not drift(url=url, folder=folder).changes
-        pulled = tmp_path / "pulled"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        assert "users_id_seq" in (pulled / "schema.py").read_text()  # pull writes what the server holds
-    (tmp_path / "proj" / "serial_col_renamed_schema.py").write_text((pulled / "schema.py").read_text())
-    (tmp_path / "proj" / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n'
-                                                   'schema = ["serial_col_renamed_schema.py"]\n')
-    try:
-        assert not generate(load_config(tmp_path / "proj" / "mizzle.toml"), check=True).changes
-    finally:
-        sys.modules.pop("serial_col_renamed_schema", None)
+    folder = folder_of(tmp_path / "proj", 'CREATE TABLE "users" (\n\t"id" serial PRIMARY KEY NOT NULL,\n'
+                                          '\t"email" text NOT NULL\n);\n',
+                       'ALTER TABLE "users" RENAME COLUMN "id" TO "user_id";', [_snapshot(0, "id"), _snapshot(1, "user_id")])
+    check_kept_serial(tmp_path, folder, "users_id_seq", "serial_col_renamed_schema")

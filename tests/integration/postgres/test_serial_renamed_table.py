@@ -6,18 +6,18 @@ snapshot said bigint, a default and a sequence."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 from pgtools import temp_database, url_for
+from serial_renames import check_kept_serial, folder_of
 
 from mizzle.commands.drift import drift
 from mizzle.commands.generate import generate
 from mizzle.commands.pull import pull
 from mizzle.commands.push import push
-from mizzle.commands.verify import rebuild_snapshots, verify
+from mizzle.commands.verify import verify
 from mizzle.config import load_config
 from mizzle.runner.migrate import migrate
 
@@ -36,45 +36,11 @@ def _snapshot(i: int, table: str) -> dict:  # type: ignore[type-arg]
             "_meta": {"columns": {}, "schemas": {}, "tables": {}}}
 
 
-def _folder(root: Path) -> Path:
-    folder = root / "drizzle"
-    (folder / "meta").mkdir(parents=True)
-    (folder / "0000_a.sql").write_text('CREATE TABLE "oldKeys" ("id" bigserial PRIMARY KEY NOT NULL, "n" serial NOT NULL);')
-    (folder / "0001_b.sql").write_text('ALTER TABLE "oldKeys" RENAME TO "new_keys";')
-    entries = [{"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
-               for i, tag in enumerate(("0000_a", "0001_b"))]
-    (folder / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": entries}))
-    for i, table in enumerate(("oldKeys", "new_keys")):
-        (folder / "meta" / f"000{i}_snapshot.json").write_text(json.dumps(_snapshot(i, table), indent=2))
-    (root / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
-    return folder
-
-
 def test_a_serial_kept_through_a_table_rename_is_no_difference(pg_available: bool, tmp_path: Path) -> None:
-    folder = _folder(tmp_path / "proj")
-    config = load_config(tmp_path / "proj" / "mizzle.toml")
-    result = verify(config, url=url_for("postgres"))
-    assert result.ok, [s.changes for s in result.steps]
-    original = json.loads((folder / "meta" / "0001_snapshot.json").read_text())
-    (folder / "meta" / "0001_snapshot.json").unlink()
-    rebuild_snapshots(config, scratch_url=url_for("postgres"))
-    rebuilt = json.loads((folder / "meta" / "0001_snapshot.json").read_text())
-    assert rebuilt["tables"] == original["tables"] and rebuilt["sequences"] == {}
-    with temp_database("mzser") as url:
-        migrate(url=url, folder=folder)
-        assert not drift(url=url, folder=folder).changes
-        pulled = tmp_path / "pulled"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        assert "oldKeys_id_seq" in (pulled / "schema.py").read_text()  # pull writes what the server holds
-    (tmp_path / "proj" / "serial_renamed_schema.py").write_text((pulled / "schema.py").read_text())
-    (tmp_path / "proj" / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n'
-                                                   'schema = ["serial_renamed_schema.py"]\n')
-    try:
-        assert not generate(load_config(tmp_path / "proj" / "mizzle.toml"), check=True).changes
-    finally:
-        sys.modules.pop("serial_renamed_schema", None)
+    folder = folder_of(tmp_path / "proj",
+                       'CREATE TABLE "oldKeys" ("id" bigserial PRIMARY KEY NOT NULL, "n" serial NOT NULL);',
+                       'ALTER TABLE "oldKeys" RENAME TO "new_keys";', [_snapshot(0, "oldKeys"), _snapshot(1, "new_keys")])
+    check_kept_serial(tmp_path, folder, "oldKeys_id_seq", "serial_renamed_schema")
 
 
 def test_a_table_made_again_beside_its_renamed_self_keeps_its_own_sequence(pg_available: bool, tmp_path: Path) -> None:
