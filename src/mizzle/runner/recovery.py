@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from .tracking import (
     MISSING_FILE,
     MODIFIED,
     ROLLED_BACK_BY_HAND,
+    AppliedRow,
     DatabaseState,
     MigrationState,
     TrackingTable,
@@ -60,15 +62,25 @@ class _Session:
     state: DatabaseState
     states: dict[str, MigrationState]
 
+    # the rows are read once, when the session starts (what `record` writes is not read back): matched to the
+    # migrations once, not at each question (baseline asks has_row of every migration)
+    @cached_property
+    def _whens(self) -> set[int]:
+        return applied_whens(self.migrations, self.state.rows)
+
+    @cached_property
+    def _rows(self) -> dict[str, list[AppliedRow]]:
+        return rows_of(self.migrations, self.state.rows)
+
     def has_row(self, m: Migration) -> bool:
         """A tracking row records `m`: its `when`, or found as `reconcile` finds drizzle-orm's rows (1.x's by their
         name, 0.x's of a folder drizzle-kit's `up` converted by their second)."""
-        return m.when in applied_whens(self.migrations, self.state.rows)
+        return m.when in self._whens
 
     def row_at(self, m: Migration) -> int | None:
         """The created_at of the tracking row recording `m` (found as has_row finds it), one holding another hash
         than the file's first; None: none."""
-        found = rows_of(self.migrations, self.state.rows).get(m.tag) or []
+        found = self._rows.get(m.tag) or []
         stale = [r for r in found if r.hash != m.hash] or found
         return stale[0].created_at if stale else None
 
