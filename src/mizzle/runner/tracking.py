@@ -319,12 +319,17 @@ def _rows_by_name(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -
     return out
 
 
+def _claimed(by_name: dict[str, list[AppliedRow]]) -> set[int]:
+    """The rows `by_name` found for a migration (by identity): not matched by created_at besides."""
+    return {id(r) for found in by_name.values() for r in found}
+
+
 def applied_whens(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -> set[int]:
     """The `when` of each migration the tracking rows record, found as `reconcile` finds them (drizzle-orm 1.x's
     rows by their name, drizzle-orm 0.x's of a folder drizzle-kit's `up` named by their second), and the
     created_at of the rows no migration claims."""
     by_name = _rows_by_name(migrations, rows)
-    claimed = {id(r) for found in by_name.values() for r in found}
+    claimed = _claimed(by_name)
     return {m.when for m in migrations if m.tag in by_name} | \
         {r.created_at for r in rows if id(r) not in claimed and r.created_at is not None}
 
@@ -333,7 +338,7 @@ def rows_of(migrations: Sequence[Migration], rows: Sequence[AppliedRow]) -> dict
     """Each migration's tracking rows (by tag), found as `reconcile` finds them: by its `when`, drizzle-orm 1.x's
     by their name, drizzle-orm 0.x's of a folder drizzle-kit's `up` converted by their second."""
     by_name = _rows_by_name(migrations, rows)
-    claimed = {id(r) for found in by_name.values() for r in found}
+    claimed = _claimed(by_name)
     by_when: dict[int, list[AppliedRow]] = {}
     for r in rows:
         if id(r) not in claimed and r.created_at is not None:
@@ -458,7 +463,7 @@ def _rows_by_when(state: DatabaseState, by_name: dict[str, list[AppliedRow]],
     """The tracking rows by created_at (a migration's `when`), but for the rows `by_name` found (drizzle-orm 1.x's
     by their name); a row without either is ignored, with a warning."""
     by_when: dict[int, list[AppliedRow]] = {}
-    claimed = {id(r) for found in by_name.values() for r in found}
+    claimed = _claimed(by_name)
     for row in state.rows:
         if id(row) in claimed:
             continue  # drizzle-orm 1.x's row of a migration, found by its name (or drizzle-orm 0.x's, by its second)
