@@ -653,14 +653,12 @@ def snapshot_default(authored: str, type_: str, is_enum: bool) -> str | None:
     return m.group(1) if name == own and bool(m.group(3).strip()) == (own != type_) else authored
 
 
-_INTEGERS = ("smallint", "integer", "bigint", "int2", "int4", "int8", "int")
-
-
 def _json_literal(text: str, type_: str) -> str | None:
     """`text` as the snapshot's JSON value spells it, for a boolean keyword or an integer's quoted number; else None."""
-    if type_ in ("boolean", "bool") and text.lower() in ("true", "false"):
+    kind = canonical_type(type_)
+    if kind == "boolean" and text.lower() in ("true", "false"):
         return text.lower()
-    m = re.fullmatch(r"'(-?\d+)'", text) if type_ in _INTEGERS else None
+    m = re.fullmatch(r"'(-?\d+)'", text) if kind in ("smallint", "integer", "bigint") else None
     return m.group(1) if m else None
 
 
