@@ -267,7 +267,8 @@ class StepComparer:
             expected, why, views = (snapshots.of(tag) if snapshots
                                     else _snapshot(self.folder, by_tag[tag], self.sidecar))
             later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
-                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text, track_views=self.comments or views))
+                                  memo=memo, aside=aside, sql=lambda: by_tag[tag].text,
+                                  track_views=self.comments or views))
 
         def at_end(final: Schema, conn: Any) -> None:
             later.wait()

@@ -19,7 +19,8 @@ OK = "ok"
 FAILED = "failed"
 NOT_RUN = "not run"
 INTERRUPTED = 130  # the exit code of Ctrl-C, as for one database
-INTERRUPTED_ERROR = "interrupted (Ctrl-C or SIGTERM): what it was running was cancelled (a migration in progress is rolled back)"
+INTERRUPTED_ERROR = ("interrupted (Ctrl-C or SIGTERM): what it was running was cancelled (a migration in progress "
+                     "is rolled back)")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -200,7 +201,8 @@ def _run_fleet(urls: Sequence[str], action: Callable[[str], TargetOutcome], para
 def _ended(fleet: FleetResult, started: float) -> FleetResult:
     fleet.interrupted = interrupt.requested()
     if fleet.interrupted:
-        fleet.stopped = f"interrupted (Ctrl-C or SIGTERM): {fleet.counts()[NOT_RUN]} target(s) were not run; rerun to finish"
+        fleet.stopped = (f"interrupted (Ctrl-C or SIGTERM): {fleet.counts()[NOT_RUN]} target(s) were not run; "
+                         "rerun to finish")
     fleet.duration_ms = (time.perf_counter() - started) * 1000
     return fleet
 

@@ -248,9 +248,9 @@ def serials_renamed(expected: Schema, actual: Schema) -> Schema:
     """`expected` with a serial column spelled as `actual` spells it, where one side says `bigserial` and the other
     holds that serial under a sequence named for the table's (or the column's) old name: `ALTER TABLE old RENAME TO
     new` (drizzle-kit's rename) keeps `old_id_seq`, `RENAME COLUMN id TO user_id` keeps `t_id_seq`, so the column
-    reads as `bigint DEFAULT nextval('old_id_seq')` with that sequence owned by it, serial's options and all — the serial a drizzle-kit snapshot still calls it (latitude's
-    provider_api_keys). Either way: a snapshot compared with the database, the database's model rebuilt into a
-    snapshot that says what the SQL said."""
+    reads as `bigint DEFAULT nextval('old_id_seq')` with that sequence owned by it, serial's options and all — the
+    serial a drizzle-kit snapshot still calls it (latitude's provider_api_keys). Either way: a snapshot compared with
+    the database, the database's model rebuilt into a snapshot that says what the SQL said."""
     kept, gone = [], set()
 
     def rewrite(t: Table, c: Column, ac: Column) -> Column:

@@ -344,7 +344,8 @@ def scratch_database(server_url: str, *, connect_timeout: float = 10, flag: str 
         raise UsageError(f"a scratch database needs a PostgreSQL server, and {server.masked} is {server.dialect}",
                          f"Pass {flag} postgresql://USER@HOST/postgres.")
     name = SCRATCH_PREFIX + secrets.token_hex(6)
-    with sigterm_as_ctrl_c(), connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
+    with sigterm_as_ctrl_c(), \
+            connect(server, connect_timeout=connect_timeout, application_name="mizzle verify") as admin:
         try:
             admin.execute(f'CREATE DATABASE "{name}"')
         except pgerrors.InsufficientPrivilege as e:

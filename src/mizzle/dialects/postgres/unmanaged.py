@@ -228,8 +228,9 @@ KINDS: dict[str, str] = {
     # partition's copy goes with its partitioned table's key
     "key and unique constraint index options (INCLUDE, WITH (…))": (
         "SELECT n.nspname || '.' || c.relname || '.' || con.conname || ' ' || pg_get_constraintdef(con.oid) || "
-        "coalesce(' WITH (' || array_to_string(ic.reloptions, ', ') || ')', '') FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = "
-        "c.relnamespace JOIN pg_index i ON i.indexrelid = con.conindid JOIN pg_class ic ON ic.oid = con.conindid "
+        "coalesce(' WITH (' || array_to_string(ic.reloptions, ', ') || ')', '') FROM pg_constraint con "
+        "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_index i ON i.indexrelid = con.conindid JOIN pg_class ic ON ic.oid = con.conindid "
         "WHERE con.contype IN ('p', 'u') AND con.conparentid = 0 AND c.relnamespace = ANY(%(ns)s) "
         "AND (i.indnkeyatts < i.indnatts OR ic.reloptions IS NOT NULL)"),
     "typed tables (OF type; made again as plain tables)": (
