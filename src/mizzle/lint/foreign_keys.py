@@ -54,6 +54,12 @@ def _family(spec: TypeSpec | None) -> str | None:
     return None if spec is None or spec.array else key_family(spec.name)
 
 
+def _apart(a: TypeSpec | None, b: TypeSpec | None) -> bool:
+    """Whether both types are known to families a foreign key cannot pair (a type of no known family: not said)."""
+    fa, fb = _family(a), _family(b)
+    return fa is not None and fb is not None and fa != fb
+
+
 @statement_check
 def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     keys = _keys(state)
@@ -76,8 +82,7 @@ def _added_apart(st: SqlStatement, table: TableKey, elements: list[Any], state: 
             mine = own.get(col) or state.column_type(table, col)
             theirs = own.get(ref_col) if k.ref_table == table and ref_col in own else \
                 state.column_type(k.ref_table, ref_col)
-            mine_f, theirs_f = _family(mine), _family(theirs)
-            if mine_f is not None and theirs_f is not None and mine_f != theirs_f:
+            if _apart(mine, theirs):
                 assert mine is not None and theirs is not None
                 yield Hit(KEY_ADDED_APART, f"foreign key {name} on {display(table)} pairs {col} ({mine.name}) with "
                           f"{display(k.ref_table)}.{ref_col} ({theirs.name}): PostgreSQL refuses it (\"foreign key "
@@ -93,8 +98,7 @@ def _retyped(st: SqlStatement, node: Any, state: SchemaState, keys: dict[tuple[T
             if side != key or col not in new:
                 continue
             theirs = new.get(other_col) if other == key and other_col in new else state.column_type(other, other_col)
-            mine_f, theirs_f = _family(new[col]), _family(theirs)
-            if mine_f is not None and theirs_f is not None and mine_f != theirs_f:
+            if _apart(new[col], theirs):
                 assert theirs is not None
                 yield Hit(KEY_TYPES_APART, f"{display(key)}.{col} retyped to {new[col].name} under foreign key "
                           f"{name} on {display(table)}, whose other column {display(other)}.{other_col} is "
