@@ -42,15 +42,19 @@ def last_applied(migrations: list[Migration], applied_whens: set[int]) -> Migrat
     return applied[-1] if applied else None
 
 
-def snapshot_model(folder: MigrationFolder, migration: Migration | None, dialect: str) -> Schema:
-    """The model of `migration`'s snapshot (the empty schema before the first migration)."""
+def snapshot_model(folder: MigrationFolder, migration: Migration | None, dialect: str) -> tuple[Schema, bool]:
+    """The model of `migration`'s snapshot (the empty schema before the first migration), and whether the snapshot
+    has a field for views: drizzle-kit 0.2x's SQLite snapshots (version "6" with no `views`: likeon/geometa's) have
+    none, so a view the folder's SQL made is no difference there, as its triggers are none (no snapshot, drizzle-kit
+    1.x's layout: it has)."""
     if migration is None:
-        return make_schema(dialect)
+        return make_schema(dialect), True
     snap = folder.read_snapshot(migration)
     if snap is None:
         raise IntegrityError(f"{migration.snapshot_path}: the snapshot of {migration.tag} is missing",
                              "Run `mizzle check --rebuild-snapshots` to regenerate it by replaying the migrations.")
-    return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migration.snapshot_path))
+    views = folder.uses_folders or has_views_field(snap)
+    return schema_from_snapshot(snap, folder.read_sidecar(), source=str(migration.snapshot_path)), views
 
 
 def drift(*, url: str, folder: str | Path, scope: Scope | None = None, table: str = "__drizzle_migrations",
@@ -119,14 +123,15 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         result.warnings.append("no tracking table: no migration was applied; comparing with an empty schema")
     result.migration = last.tag if last else None
     mfolder = MigrationFolder(folder, dialect)
-    expected = comparable(scope.restrict(_for_tenant(snapshot_model(mfolder, last, dialect), scope, tenant)))
+    snapshot, views = snapshot_model(mfolder, last, dialect)
+    expected = comparable(scope.restrict(_for_tenant(snapshot, scope, tenant)))
     live, bookkeeping = set_aside(expected, live)  # Alembic's alembic_version, Prisma's _prisma_migrations, …
     result.warnings += [f"{f.label(not dialects.is_embedded(dialect))} ({f.kind.tool}'s bookkeeping) is not compared"
                         for f in bookkeeping]
     result.unmanaged += untracked_extensions(expected, live) + untracked_grants(expected, live)
     sidecar = holds_comments(mfolder)
     if not sidecar:
-        live, aside = without_sidecar_objects(live, expected, tracks_views(mfolder, last))
+        live, aside = without_sidecar_objects(live, expected, views)
         result.unmanaged += aside
     result.changes = lines(implied_schemas(expected), live, comments=sidecar, conn=conn)
     if result.changes:  # what drizzle-kit's own SQL did (superset-sh's SQLite ADD … REFERENCES): verify says so too
@@ -193,15 +198,6 @@ def untracked_grants(expected: Schema, live: Schema) -> list[str]:
             f"the schema code declares none with mizzle.pg.Grant): {len(names)} grants: {shown}"]
 
 
-def tracks_views(folder: MigrationFolder, migration: Migration | None) -> bool:
-    """Whether the snapshot of `migration` has a field for views: drizzle-kit 0.2x's SQLite snapshots (version "6"
-    with no `views`: likeon/geometa's) have none, so a view the folder's SQL made is no difference there, as its
-    triggers are none. Nothing applied, a missing snapshot, drizzle-kit 1.x's layout: True."""
-    if migration is None or folder.uses_folders:
-        return True
-    return has_views_field(folder.read_snapshot(migration))
-
-
 def has_views_field(data: dict[str, Any] | None) -> bool:
     """Whether a snapshot's JSON has a field for views (None: no snapshot, nothing to set aside for)."""
     return data is None or "views" in data
@@ -217,7 +213,7 @@ def without_sidecar_objects(model: Schema, expected: Schema | None = None,
     snapshots have no field for them, so one a migration's SQL made by hand is listed, not reported as a difference
     (appstrate adds composite foreign keys NOT VALID and validates them in a later migration; sim gives a column
     COLLATE "C"). A collation a drizzle-kit customType spells in the type (`text COLLATE "C"`) is in the snapshot,
-    and compared. `track_views`: whether the snapshot has a field for views (tracks_views); if not, views are set
+    and compared. `track_views`: whether the snapshot has a field for views (snapshot_model); if not, views are set
     aside too."""
     from dataclasses import replace
 

@@ -444,13 +444,13 @@ def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, o
                    connect_timeout: float, db: DatabaseURL) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
     """The differences between the database and the snapshot of `target`, and the names the snapshot takes from
     the database (constraints and indexes matched by definition under another name)."""
-    from ..commands.drift import snapshot_model, tracks_views
+    from ..commands.drift import snapshot_model
     from ..sources.database import scope_for
 
     scope = scope_for(config)
-    expected = scope.restrict(snapshot_model(folder, target, db.dialect))
-    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout,
-                                                   tracks_views(folder, target))
+    snapshot, views = snapshot_model(folder, target, db.dialect)
+    expected = scope.restrict(snapshot)
+    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout, views)
     out.warnings += aside
     out.notes += notes
     return changes, _not_held(expected, adopted)
