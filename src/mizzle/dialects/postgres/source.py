@@ -44,6 +44,7 @@ from ...schema.naming import (
 from ...schema.objects import CompositeType, Domain, Objects, Trigger, make_objects
 from ...sources.loader import FoundMetaData
 from ...sources.pg_security import with_security
+from ...sources.refusals import Refusals
 from ...sources.sqlalchemy import (
     created_on,
     creation_order,
@@ -85,7 +86,10 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
     converter = _PgConverter(naming)
     for (schema_name, table_name), _ in seen.items():  # table names are relation names PostgreSQL's naming avoids
         converter.taken.setdefault(schema_name, set()).add(table_name)
-    tables = _converted_tables(converter, items, seen, schema_filter)
+    refusals = Refusals()  # every table refused named at once
+    tables = _converted_tables(converter, items, seen, schema_filter, refusals)
+    refuse_what_postgresql_rejects(tables, refusals)
+    refusals.raise_any()
     for item in items:
         for named in standalone_types(item.metadata):
             if not schema_filter or (named.schema or DEFAULT_SCHEMA) in schema_filter:
@@ -117,7 +121,6 @@ def postgres_schema_from_tables(items: list[FoundMetaData], seen: dict[tuple[str
         declared = ((item.metadata.info or {}).get("mizzle") or {}).get("schemas") or ()
         schemas |= {str(x) for x in declared if x != DEFAULT_SCHEMA and (not schema_filter or x in schema_filter)}
     _enum_comments(items, converter.enums)
-    refuse_what_postgresql_rejects(tables)
     objects = with_domains(declared_objects(items, schema_filter), converter.own_types(), schema_filter)
     left = options_left_out(t for (schema_name, _), (t, _) in sorted(seen.items())
                             if (not schema_filter or schema_name in schema_filter) and created_on_pg(t))
@@ -254,29 +257,34 @@ def sequence_owners(seen: dict[tuple[str, str], tuple[Any, str]], sequences: dic
             sequences[key] = replace(s, owned_by=(schema, table, c.name))  # type: ignore[index]
 
 
-def refuse_what_postgresql_rejects(tables: list[Table]) -> None:
+def refuse_what_postgresql_rejects(tables: list[Table], refusals: Refusals) -> None:
     """Schema code create_all fails on, refused before any SQL is written: a foreign key to columns no primary key,
     unique constraint or unique index covers, or between types PostgreSQL cannot compare (two objects of one name:
     name_spaces.py)."""
     by_key = {(t.schema, t.name): t for t in tables}
     for t in tables:
-        for c in t.columns:
-            _refuse_type_modifier(t, c)
-        for fk in t.foreign_keys:
-            if fk.not_valid and t.partition_by is not None:  # PostgreSQL 15: "not yet supported on partitioned tables"
-                raise SchemaLoadError(
-                    f"foreign key {fk.name} on {t.schema}.{t.name} is NOT VALID (postgresql_not_valid=True), which "
-                    "PostgreSQL cannot add to a partitioned table: drop postgresql_not_valid (the key is checked "
-                    "when added), or declare the key NOT VALID on each partition instead")
-            target = by_key.get((fk.ref_schema, fk.ref_table))
-            if target is None:
-                continue  # outside the schema code read (schema_filter, another module): the server decides
-            if set(fk.ref_columns) not in _unique_keys(target, by_key):
-                raise SchemaLoadError(
-                    f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
-                    f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
-                    "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
-            _refuse_incompatible_types(t, fk, target)
+        with refusals.one():
+            _refuse_table_rejected(t, by_key)
+
+
+def _refuse_table_rejected(t: Table, by_key: dict[tuple[str, str], Table]) -> None:
+    for c in t.columns:
+        _refuse_type_modifier(t, c)
+    for fk in t.foreign_keys:
+        if fk.not_valid and t.partition_by is not None:  # PostgreSQL 15: "not yet supported on partitioned tables"
+            raise SchemaLoadError(
+                f"foreign key {fk.name} on {t.schema}.{t.name} is NOT VALID (postgresql_not_valid=True), which "
+                "PostgreSQL cannot add to a partitioned table: drop postgresql_not_valid (the key is checked "
+                "when added), or declare the key NOT VALID on each partition instead")
+        target = by_key.get((fk.ref_schema, fk.ref_table))
+        if target is None:
+            continue  # outside the schema code read (schema_filter, another module): the server decides
+        if set(fk.ref_columns) not in _unique_keys(target, by_key):
+            raise SchemaLoadError(
+                f"foreign key {fk.name} on {t.schema}.{t.name} references {fk.ref_table}"
+                f"({', '.join(fk.ref_columns)}), which has no primary key, unique constraint or unique index "
+                "on exactly those columns (PostgreSQL refuses it): make them unique, or reference the key")
+        _refuse_incompatible_types(t, fk, target)
 
 
 # The type modifiers PostgreSQL accepts (its varchar and char hold at most 10485760 characters, a bit string
@@ -395,8 +403,8 @@ def distinct_keys(t: sa.Table, constraints: list[Any], pk: PrimaryKey | None) ->
     return out, names
 
 
-def _converted_tables(converter: _PgConverter, items: list[FoundMetaData],
-                      seen: dict[tuple[str, str], tuple[Any, str]], schema_filter: tuple[str, ...]) -> list[Table]:
+def _converted_tables(converter: _PgConverter, items: list[FoundMetaData], seen: dict[tuple[str, str], tuple[Any, str]],
+                      schema_filter: tuple[str, ...], refusals: Refusals) -> list[Table]:
     """The tables in scope, converted in create_all's order (where PostgreSQL numbers the names it gives apart),
     listed by name."""
     tables = []
@@ -406,11 +414,12 @@ def _converted_tables(converter: _PgConverter, items: list[FoundMetaData],
             continue
         if not created_on_pg(t):
             continue  # Table(...).ddl_if(dialect="sqlite"): create_all leaves it out on PostgreSQL
-        try:
-            tables.append(converter.table(t))
-        except sa.exc.SQLAlchemyError as e:
-            first = (str(e).splitlines() or [""])[0]
-            raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
+        with refusals.one():
+            try:
+                tables.append(converter.table(t))
+            except sa.exc.SQLAlchemyError as e:
+                first = (str(e).splitlines() or [""])[0]
+                raise SchemaLoadError(f"table {schema_name}.{t.name} ({table_origin(t, origin)}): {first}") from None
     return sorted(tables, key=lambda t: (t.schema, t.name))
 
 

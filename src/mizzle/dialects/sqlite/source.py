@@ -35,6 +35,7 @@ from ...schema.model import (
     make_schema,
 )
 from ...schema.naming import fk_name, unique_name
+from ...sources.refusals import Refusals
 from ...sources.sqlalchemy import created_on, dialect_type
 from .types import (
     AUTOINCREMENT,
@@ -50,18 +51,13 @@ _SQLITE = sqlite_dialect.dialect()
 
 def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
     out = []
+    refusals = Refusals()
     for t in sorted(tables, key=lambda t: t.name):
         if not created_on(t, _SQLITE):  # Table(...).ddl_if(dialect="postgresql"): create_all leaves it out here
             continue
-        if t.schema:
-            raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
-                                  "or set dialect = \"postgresql\" in mizzle.toml)")
-        _refuse_lineage(t)
-        try:
-            out.append(table_from_sqlalchemy(t))
-        except sa.exc.SQLAlchemyError as e:
-            first = (str(e).splitlines() or [""])[0]
-            raise SchemaLoadError(f"table {t.name}: {first}") from None
+        with refusals.one():
+            out.append(_table(t))
+    refusals.raise_any()
     model = make_schema("sqlite", tables=out)
     built = {m.name: m for m in out}
     left = [line for t in sorted(tables, key=lambda t: t.name) if created_on(t, _SQLITE)
@@ -139,6 +135,18 @@ def _refuse_lineage(t: sa.Table) -> None:
 # SQLite has no limit on a name's length (SQLAlchemy's SQLite dialect allows 9999 characters): a name longer than
 # PostgreSQL's 63 is kept whole, as create_all writes it
 _NO_LIMIT = None
+
+
+def _table(t: sa.Table) -> Table:
+    if t.schema:
+        raise SchemaLoadError(f"table {t.schema}.{t.name}: SQLite has no schemas (remove schema={t.schema!r}, "
+                              "or set dialect = \"postgresql\" in mizzle.toml)")
+    _refuse_lineage(t)
+    try:
+        return table_from_sqlalchemy(t)
+    except sa.exc.SQLAlchemyError as e:
+        first = (str(e).splitlines() or [""])[0]
+        raise SchemaLoadError(f"table {t.name}: {first}") from None
 
 
 def _refuse_table_options(t: sa.Table) -> None:
