@@ -15,7 +15,7 @@ and, after `mizzle up`, the journal `when` of each converted migration (`whens`)
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,11 +42,18 @@ def migration_dirs(path: Path) -> list[Path]:
 
 
 def folder_when(name: str) -> int | None:
-    """drizzle-orm 1.x's `created_at` of a folder: its 14-digit UTC timestamp in milliseconds."""
+    """drizzle-orm 1.x's `created_at` of a folder: its 14-digit UTC timestamp in milliseconds, read as its
+    formatToMillis reads it (`Date.UTC(year, month - 1, day, hour, minute, second)`): a field past its range carries
+    into the next (langfuse's Prisma folder 20240524156058_…, minute 60, is 16:00:58)."""
     m = _STAMP.match(name)
     if not m:
         return None
-    dt = datetime.strptime(m.group(1), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    d = m.group(1)
+    year, month, day, hour, minute, second = (int(d[a:b]) for a, b in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12),
+                                                                         (12, 14)))
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    dt = datetime(year, month, 1, tzinfo=timezone.utc) + timedelta(days=day - 1, hours=hour, minutes=minute,
+                                                                   seconds=second)
     return int(dt.timestamp() * 1000)
 
 
