@@ -141,6 +141,11 @@ class RunnerBackend(Protocol):
 
     def must_run_outside_transaction(self, sql: str) -> bool: ...
 
+    def execute_outside(self, sql: str) -> None:
+        """Run a chunk of a no-transaction file outside any transaction: each of its statements on its own (sent
+        together, a chunk's statements would share one implicit transaction, which CREATE INDEX CONCURRENTLY
+        refuses)."""
+
     def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
         """Before running a statement outside any transaction. Undo what an interrupted attempt leaves
         behind (e.g. an INVALID index), and with `interrupted` (a killed run had started exactly this

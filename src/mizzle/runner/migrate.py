@@ -689,7 +689,7 @@ class _Run:
             # after a crash knows to check what it left behind
             self._server(st, self._progress, m, st.number - 1, st.number)
             try:
-                self._execute(p, st)
+                self._execute(p, st, outside=True)
             except _StatementError:
                 try:  # it failed, so it is not running any more; if the connection died, the rerun checks
                     self._progress(m, st.number - 1)
@@ -710,9 +710,9 @@ class _Run:
         for note in self.db.take_notes():  # what the check before recording found to say
             self.rep.warn(f"{p.migration.tag}: {note}")
 
-    def _execute(self, p: _Pending, st: Statement) -> None:
+    def _execute(self, p: _Pending, st: Statement, outside: bool = False) -> None:
         try:
-            self.db.execute(st.sql)
+            (self.db.execute_outside if outside else self.db.execute)(st.sql)
         except ServerError as e:
             raise _StatementError(st, e) from None
         for note in self.db.take_notes():

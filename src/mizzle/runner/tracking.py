@@ -181,6 +181,13 @@ class TrackingStore:
     def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
+    def execute(self, sql: str) -> None:
+        raise NotImplementedError
+
+    def execute_outside(self, sql: str) -> None:
+        """See RunnerBackend.execute_outside: the chunk as written, where a dialect's backend does not cut it."""
+        self.execute(sql)
+
     def create_tracking(self, statements: list[str]) -> None:
         """Run the statements creating the missing tracking tables, in one transaction."""
         raise NotImplementedError

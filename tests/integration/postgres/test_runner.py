@@ -217,6 +217,22 @@ def test_no_transaction_file_with_create_index_concurrently(pg_url: Callable[...
     assert q(url, 'SELECT count(*) FROM "drizzle"."__mizzle_progress"') == [(0,)]
 
 
+def test_no_transaction_file_written_by_hand_runs_each_statement_alone(pg_url: Callable[..., str],
+                                                                     migrations_dir: MigrationsDir) -> None:
+    # openfga/openfga's 006_add_collate_index (goose, NO TRANSACTION), as written by hand with no breakpoints:
+    # the two statements were sent as one and the server refused CREATE INDEX CONCURRENTLY in their implicit block
+    url = pg_url()
+    migrations_dir.add('CREATE TABLE "tuple" ("store" text, "_user" text, "object_id" text);\n'
+                       'CREATE INDEX idx_reverse_lookup_user on tuple (store, _user);')
+    tag = migrations_dir.add("-- mizzle:no-transaction\n"
+                             "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_user_lookup on tuple (\n"
+                             "    store,\n    _user,\n    object_id collate \"C\"\n);\n\n"
+                             "DROP INDEX CONCURRENTLY IF EXISTS idx_reverse_lookup_user;\n")
+    res = runner.migrate(url=url, folder=migrations_dir.path)
+    assert res.applied[1].tag == tag and res.applied[1].no_transaction
+    assert q(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'tuple'") == [("idx_user_lookup",)]
+
+
 def test_concurrently_in_a_transactional_file_says_how_to_mark_it(pg_url: Callable[..., str],
                                                                   migrations_dir: MigrationsDir) -> None:
     url = pg_url()

@@ -387,6 +387,13 @@ class PostgresBackend(TrackingStore):
             err.connection_lost = True
         return err
 
+    def execute_outside(self, sql: str) -> None:
+        # a no-transaction file written by hand, with no breakpoints (openfga's goose migration 006: CREATE INDEX
+        # CONCURRENTLY, then DROP INDEX CONCURRENTLY): sent as one query, its statements share an implicit
+        # transaction, and the server refuses either (25001)
+        for one in split_sql_statements(sql):
+            self.execute(one)
+
     def must_run_outside_transaction(self, sql: str) -> bool:
         text = re.sub(_LITERALS, "''", _strip_comments(sql), flags=re.S)
         return any(re.match(_OUTSIDE_TX, part, re.I) for part in text.split(";"))
@@ -646,3 +653,23 @@ def _unquote_ident(ident: str) -> str:
     if ident.startswith('"'):
         return ident[1:-1].replace('""', '"')
     return ident.lower()
+
+
+def split_sql_statements(sql: str) -> list[str]:
+    """`sql` cut into its statements (kept whole if it holds one, or does not parse: the server will say why)."""
+    import pglast  # only for a no-transaction chunk that holds a `;` inside it
+
+    if ";" not in sql.strip().rstrip(";"):
+        return [sql]
+    try:
+        raws = pglast.parse_sql(sql)
+    except pglast.parser.ParseError:
+        return [sql]
+    if len(raws) < 2:
+        return [sql]
+    # pglast's locations are character offsets (it converts libpg_query's byte offsets)
+    out = []
+    for r in raws:
+        start = r.stmt_location or 0
+        out.append(sql[start:] if not r.stmt_len else sql[start:start + r.stmt_len])
+    return out
