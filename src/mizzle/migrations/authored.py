@@ -384,8 +384,9 @@ def _reads_star(o: Any) -> bool:
 
 
 def _object_key(a: Any, b: Any) -> Any:
-    return (a, b, getattr(a, "with_no_data", None), getattr(b, "with_no_data", None), getattr(a, "using", None),
-            getattr(b, "using", None))
+    """A memo key of (authored, live) objects, with the fields equality ignores (a comment: a COMMENT ON in a later
+    migration than the object's CREATE, supabase/auth's on auth.uid(), is a new key, not the step before's object)."""
+    return tuple(getattr(o, f, None) for f in ("with_no_data", "using", "comment") for o in (a, b)) + (a, b)
 
 
 def _same_declared(a: Schema, b: Schema) -> bool:
