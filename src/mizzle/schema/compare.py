@@ -228,13 +228,19 @@ def _changes(e: Schema, a: Schema, reverse: bool, by_definition: bool, carried: 
     d = dialects.get(e.dialect)
     e = align(d.declared_forms(e, a), a, by_definition=by_definition)
     e, a = comparable_security(e, a)
-    if carried is not None and not carried.appends and e == a:
+    if carried is not None and not carried.appends and e == a and _object_comments(e) == _object_comments(a):
         return []  # speed (verify, see RepeatMemo): two equal models differ in nothing a diff finds
     keys = partition_keys_differ(a, e) if reverse else partition_keys_differ(e, a)
     e = _with_partition_keys_of(e, a) if keys else e
     none = Renames(none=True)
     cs = diff(a, e, none, carried, plan=False) if reverse else diff(e, a, none, carried, plan=False)
     return [*keys, *_without_remade(cs, d.reader)]
+
+
+def _object_comments(m: Schema) -> set[tuple[Any, ...]]:
+    """Each object's comment, which its equality leaves out (a CommentObject of its own: supabase/auth comments
+    auth.uid() in a later migration than makes it)."""
+    return {(type(o), o.key, o.comment) for o in m.objects.all()}
 
 
 def _without_remade(cs: Any, r: SqlReader) -> list[Change]:
