@@ -111,7 +111,7 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
         if node.removeType == ObjectType.OBJECT_TABLE:
             for obj in node.objects or ():
                 key = names_key(obj)
-                if state.existing(key):
+                if state.existing(key) and state.case_folded_miss(key) is None:  # MZ005 names that miss
                     yield Hit(DROP_TABLE, f"DROP TABLE {display(key)} deletes the table and its rows", st)
         elif node.removeType == ObjectType.OBJECT_SCHEMA:
             names = ", ".join(o.sval for o in node.objects or ())

@@ -124,6 +124,16 @@ class SchemaState:
     def existing(self, key: TableKey) -> bool:
         return self.table(key).existing
 
+    def case_folded_miss(self, key: TableKey) -> TableKey | None:
+        """The table an unquoted (so lower-cased) name misses: `key` names no table known before the statement, and
+        one of its schema differs from it in case alone (`DROP TABLE RSVP` is `rsvp`, the table `"RSVP"`), from the
+        previous snapshot or made by this file (without a snapshot, a table the file does not make may exist, so
+        only those it makes count); else None."""
+        if key in self.tables or key[1] != key[1].lower():
+            return None
+        found = next((k for k in self.tables if k[0] == key[0] and k[1] != key[1] and k[1].lower() == key[1]), None)
+        return found if found is not None and (self.from_snapshot or not self.tables[found].existing) else None
+
     def partitioned(self, key: TableKey | None) -> bool:
         return key is not None and self.table(key).partitioned
 

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from pglast import ast
+from pglast.enums import ObjectType
 
 from .registry import ERROR, WARNING, Hit, rule, statement_check
 from .source import SqlStatement
+from .state import display, names_key, table_key
 
 SYNTAX_ERROR = rule("MZ001", ERROR, "statement does not parse",
                     "fix the SQL (this is PostgreSQL's own parser talking; a psql meta-command such as \\i does "
@@ -43,6 +45,30 @@ def _query_parameter(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
     Find()(node)
     if found:
         yield Hit(QUERY_PARAMETER, f"${found[0]} in a statement that has no parameters", st)
+
+CASE_FOLDED_NAME = rule("MZ005", WARNING, "unquoted table name that misses a table whose name has capitals",
+                        "PostgreSQL folds an unquoted name to lower case: quote the name as the table has it "
+                        "(`\"RSVP\"`, as drizzle-kit writes every name)")
+
+
+@statement_check
+def _case_folded_name(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
+    """DROP TABLE / ALTER TABLE naming, unquoted, a table whose name has capitals: PostgreSQL looks for the
+    lower-cased name, so the statement fails, or with IF EXISTS does nothing (codu-code/codu's `DROP TABLE IF EXISTS
+    RSVP`, which left Prisma's "RSVP" in every database while the snapshots said it was gone)."""
+    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TABLE:
+        targets = [("DROP TABLE", names_key(obj)) for obj in node.objects or ()]
+    elif isinstance(node, ast.AlterTableStmt) and node.objtype == ObjectType.OBJECT_TABLE and node.relation:
+        targets = [("ALTER TABLE", table_key(node.relation))]
+    else:
+        return
+    for verb, key in targets:
+        found = state.case_folded_miss(key)
+        if found is not None:
+            outcome = "does nothing (IF EXISTS)" if node.missing_ok else "fails"
+            yield Hit(CASE_FOLDED_NAME, f'{verb} {display(key)}: no table of that name exists before it, the table '
+                      f'is "{found[1]}" (an unquoted name is folded to lower case), so the statement {outcome}', st)
+
 
 FROZEN_DEFAULT = rule("MZ004", WARNING, "date/time default that PostgreSQL evaluates once, when it stores it",
                       "`DEFAULT 'now()'` is a string: PostgreSQL reads it as the column's type when the statement "
