@@ -409,12 +409,18 @@ KINDS: dict[str, str] = {
         "(t.typtype IN ('r', 'm') OR (SELECT e.typtype FROM pg_type e WHERE e.oid = t.typelem) IN ('r', 'm')) AND "
         "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = "
         "coalesce(nullif(t.typelem, 0), t.oid) AND x.deptype = 'e')"  # not an extension's (its array: internal)
+        # a base type of its own (pg_dump's test suite's dump_test.int42, from int4in and int4out), or an array of one
+        + " UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace = ANY(%(ns)s) AND "
+        "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND "
+        "x.objid = coalesce(nullif(t.typelem, 0), t.oid) AND x.deptype = 'e')"
         + ") u JOIN pg_depend d ON d.refclassid = u.cls AND d.refobjid = u.oid AND d.deptype = 'n' "
         "WHERE (d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_aggregate ag "
         "WHERE ag.aggfnoid = d.objid)) "  # an aggregate's own support function is part of it
+        "AND (d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_proc dp JOIN pg_language dl "
+        "ON dl.oid = dp.prolang WHERE dp.oid = d.objid AND dl.lanname IN ('c', 'internal'))) "  # nor pulled itself
         "AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = d.classid AND x.objid = d.objid "
-        "AND x.deptype = 'i' AND x.refclassid = 'pg_type'::regclass)"),  # nor what a type makes with itself
-                                                                         # (a range type's constructors)
+        # nor what a type makes with itself (a range type's constructors; a composite type's relation is its type's)
+        "AND x.deptype = 'i' AND x.refclassid = 'pg_type'::regclass AND x.refobjid = d.refobjid)"),
     # a search path the database or the role sets (ALTER DATABASE … SET search_path, MusicBrainz's `musicbrainz,
     # public`): the server prints names as it finds them, so pulled SQL builds a database only where it is set too
     "search path settings (ALTER DATABASE / ROLE … SET search_path)": (
