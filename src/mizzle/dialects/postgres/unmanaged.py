@@ -123,6 +123,31 @@ KINDS: dict[str, str] = {
                           "WHERE f.opfnamespace = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE "
                           "oc.opcfamily = f.oid AND oc.opcname = f.opfname AND oc.opcnamespace = f.opfnamespace) "
                           "AND " + _NOT_EXT.format(cat="pg_opfamily", oid="f.oid")),
+    # what PostgreSQL's pg_dump test suite makes (src/bin/pg_dump/t/002_pg_dump.pl) that was neither pulled nor named
+    "shell types (CREATE TYPE with no definition)": _type("p"),
+    "conversions": ("SELECT n.nspname || '.' || v.conname FROM pg_conversion v JOIN pg_namespace n "
+                    "ON n.oid = v.connamespace WHERE v.connamespace = ANY(%(ns)s) AND "
+                    + _NOT_EXT.format(cat="pg_conversion", oid="v.oid")),
+    "text search parsers": ("SELECT n.nspname || '.' || t.prsname FROM pg_ts_parser t JOIN pg_namespace n "
+                            "ON n.oid = t.prsnamespace WHERE t.prsnamespace = ANY(%(ns)s) AND "
+                            + _NOT_EXT.format(cat="pg_ts_parser", oid="t.oid")),
+    "text search templates": ("SELECT n.nspname || '.' || t.tmplname FROM pg_ts_template t JOIN pg_namespace n "
+                              "ON n.oid = t.tmplnamespace WHERE t.tmplnamespace = ANY(%(ns)s) AND "
+                              + _NOT_EXT.format(cat="pg_ts_template", oid="t.oid")),
+    "text search dictionaries": ("SELECT n.nspname || '.' || t.dictname FROM pg_ts_dict t JOIN pg_namespace n "
+                                 "ON n.oid = t.dictnamespace WHERE t.dictnamespace = ANY(%(ns)s) AND "
+                                 + _NOT_EXT.format(cat="pg_ts_dict", oid="t.oid")),
+    # a table or materialized view USING an access method other than heap: the model has none, a rebuild makes heap
+    "table access methods (USING …)": (
+        "SELECT n.nspname || '.' || c.relname || ' ' || am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') AND am.amname <> 'heap' "
+        "AND c.relnamespace = ANY(%(ns)s) AND " + _NOT_EXT.format(cat="pg_class", oid="c.oid")),
+    # a function's planner support function (CREATE FUNCTION … SUPPORT varchar_support): the model has none
+    "planner support functions of functions (SUPPORT …)": (
+        "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' || "
+        "p.prosupport::regproc::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE p.prosupport <> 0 AND p.prokind IN ('f', 'p') AND p.pronamespace = ANY(%(ns)s) AND "
+        + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
     "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
                                    "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
                                    + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
@@ -433,6 +458,12 @@ KINDS: dict[str, str] = {
                               + _NOT_EXT.format(cat="pg_foreign_data_wrapper", oid="w.oid")),
     "user mappings": "SELECT u.usename || ' for ' || u.srvname FROM pg_user_mappings u",
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
+    "access methods": ("SELECT a.amname FROM pg_am a WHERE a.oid >= 16384 AND "
+                       + _NOT_EXT.format(cat="pg_am", oid="a.oid")),
+    "transforms": ("SELECT format_type(t.trftype, NULL) || ' for ' || l.lanname FROM pg_transform t "
+                   "JOIN pg_language l ON l.oid = t.trflang WHERE " + _NOT_EXT.format(cat="pg_transform", oid="t.oid")),
+    "procedural languages": ("SELECT l.lanname FROM pg_language l WHERE l.oid >= 16384 AND "
+                             + _NOT_EXT.format(cat="pg_language", oid="l.oid")),
     "publications": "SELECT p.pubname FROM pg_publication p",
     "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",
 }
