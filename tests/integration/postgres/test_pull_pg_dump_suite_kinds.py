@@ -72,3 +72,29 @@ def test_a_functions_planner_support_function_is_listed(tmp_path: Path, run_mizz
     line = "1 planner support functions of functions (SUPPORT …): public.func_with_support() varchar_support"
     assert out.count(line) == 2, out
 
+
+def test_privileges_changed_on_the_systems_own_objects_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # 002_pg_dump.pl: REVOKE … ON FUNCTION pg_catalog.pg_sleep FROM PUBLIC, GRANT SELECT (proname) ON TABLE
+    # pg_catalog.pg_proc, REVOKE ALL ON LANGUAGE plpgsql FROM PUBLIC: pg_dump -s carries them, a rebuild has none
+    with temp_database("mzpgd") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            for s in ("REVOKE EXECUTE ON FUNCTION pg_sleep(float8) FROM PUBLIC",
+                      "REVOKE SELECT ON TABLE pg_catalog.pg_proc FROM PUBLIC",
+                      "GRANT SELECT (proname) ON TABLE pg_catalog.pg_proc TO PUBLIC",
+                      "REVOKE ALL ON LANGUAGE plpgsql FROM PUBLIC", "CREATE TABLE t (id int PRIMARY KEY)"):
+                c.execute(s)
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+        out = r.stdout + r.stderr
+        assert r.code == 0, out
+        line = ("3 privileges on the system's own objects and languages (GRANT / REVOKE away from what initdb made): "
+                "function pg_catalog.pg_sleep(double precision), language plpgsql, table pg_catalog.pg_proc")
+        assert line in out, out
+    # a database left as created lists none
+    with temp_database("mzpgd") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        (tmp_path / "migrations").rename(tmp_path / "old")
+        (tmp_path / "db" / "schema.py").unlink()
+        r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+        assert r.code == 0 and "system's own objects" not in r.stdout + r.stderr, r.stdout + r.stderr

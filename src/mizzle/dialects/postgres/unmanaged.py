@@ -62,6 +62,22 @@ def _type(kind: str) -> str:
             + _NOT_EXT.format(cat="pg_type", oid="t.oid"))
 
 
+def _init_differs(acl: str, init: str, kind: str, owner: str) -> str:
+    """`acl` holds other privileges than initdb left the object with (`init`, its pg_init_privs row's, else the
+    default; a column's: none). Speed: most of pg_catalog has neither, and an ACL as initdb left it is the same."""
+    def entries(of: str) -> str:
+        return f"ARRAY(SELECT x::text FROM unnest({of}) x ORDER BY 1)"
+    default = "NULL::aclitem[]" if kind == "'c'" else f"acldefault({kind}::\"char\", {owner})"
+    now, then = f"coalesce({acl}, {init}, {default})", f"coalesce({init}, {default})"
+    return (f"({acl} IS NOT NULL OR {init} IS NOT NULL) AND {now} IS DISTINCT FROM {then} "
+            f"AND {entries(now)} IS DISTINCT FROM {entries(then)}")
+
+
+def _init_privs(alias: str, catalog: str, oid: str, sub: str = "0") -> str:
+    return (f"LEFT JOIN pg_init_privs {alias} ON {alias}.objoid = {oid} AND {alias}.classoid = '{catalog}'::regclass "
+            f"AND {alias}.objsubid = {sub} ")
+
+
 def _owner_differs(acl: str, kind: str, owner: str) -> str:
     """The owner's entries in `acl` are not those PostgreSQL gives an owner by default (acldefault)."""
     def entries(of: str) -> str:
@@ -458,6 +474,22 @@ KINDS: dict[str, str] = {
                               + _NOT_EXT.format(cat="pg_foreign_data_wrapper", oid="w.oid")),
     "user mappings": "SELECT u.usename || ' for ' || u.srvname FROM pg_user_mappings u",
     "event triggers": "SELECT e.evtname FROM pg_event_trigger e",
+    # GRANT / REVOKE on pg_catalog's functions and tables (a column's too) and on languages,
+    # away from what initdb made (pg_init_privs; the default where it has none): 002_pg_dump.pl's REVOKE … ON
+    # FUNCTION pg_catalog.pg_sleep, GRANT SELECT (proname) ON pg_catalog.pg_proc, REVOKE ALL ON LANGUAGE plpgsql
+    "privileges on the system's own objects and languages (GRANT / REVOKE away from what initdb made)": (
+        "SELECT 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) "
+        "|| ')' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace " + _init_privs("i", "pg_proc", "p.oid")
+        + "WHERE n.nspname = 'pg_catalog' AND " + _init_differs("p.proacl", "i.initprivs", "'f'", "p.proowner")
+        + " UNION SELECT 'table ' || n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace " + _init_privs("i", "pg_class", "c.oid")
+        + "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+        + _init_privs("ia", "pg_class", "c.oid", "a.attnum")
+        + "WHERE n.nspname = 'pg_catalog' AND c.relkind IN ('r', 'v', 'S') AND ("
+        + _init_differs("c.relacl", "i.initprivs", "'r'", "c.relowner") + " OR (a.attnum IS NOT NULL AND "
+        + _init_differs("a.attacl", "ia.initprivs", "'c'", "c.relowner") + "))"
+        " UNION SELECT 'language ' || l.lanname FROM pg_language l " + _init_privs("i", "pg_language", "l.oid")
+        + "WHERE " + _init_differs("l.lanacl", "i.initprivs", "'l'", "l.lanowner")),
     "access methods": ("SELECT a.amname FROM pg_am a WHERE a.oid >= 16384 AND "
                        + _NOT_EXT.format(cat="pg_am", oid="a.oid")),
     "transforms": ("SELECT format_type(t.trftype, NULL) || ' for ' || l.lanname FROM pg_transform t "
