@@ -98,3 +98,23 @@ def test_privileges_changed_on_the_systems_own_objects_are_listed(tmp_path: Path
         (tmp_path / "db" / "schema.py").unlink()
         r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
         assert r.code == 0 and "system's own objects" not in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def test_a_subscription_is_listed(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # 002_pg_dump.pl: CREATE SUBSCRIPTION sub1 CONNECTION 'dbname=doesnotexist' PUBLICATION pub1 WITH (connect =
+    # false); pg_dump -s carries it (publications were listed already), a rebuild has none
+    with temp_database("mzpgd") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TABLE t (id int PRIMARY KEY)")
+            c.execute("CREATE SUBSCRIPTION sub1 CONNECTION 'dbname=doesnotexist' PUBLICATION pub1 "
+                      "WITH (connect = false, slot_name = NONE)")
+        try:
+            (tmp_path / "mizzle.toml").write_text(
+                'dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+            r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+            d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        finally:
+            with psycopg.connect(source, autocommit=True) as c:
+                c.execute("DROP SUBSCRIPTION sub1")
+        out = r.stdout + r.stderr + d.stdout + d.stderr
+        assert r.code == 0 and out.count("1 subscriptions: sub1") == 2, out

@@ -497,6 +497,9 @@ KINDS: dict[str, str] = {
     "procedural languages": ("SELECT l.lanname FROM pg_language l WHERE l.oid >= 16384 AND "
                              + _NOT_EXT.format(cat="pg_language", oid="l.oid")),
     "publications": "SELECT p.pubname FROM pg_publication p",
+    # this database's (002_pg_dump.pl's sub1, made WITH (connect = false)); subname is readable by every role
+    "subscriptions": ("SELECT s.subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid "
+                      "WHERE d.datname = current_database()"),
     "foreign servers": "SELECT s.srvname FROM pg_foreign_server s",
 }
 
