@@ -1,5 +1,5 @@
-"""MZ12x: changes to objects beyond tables that reach further than the statement says — a function replaced
-under the triggers that call it, a view dropped under the views that read from it, a type dropped or a composite
+"""MZ12x: changes to objects beyond tables that reach further than the statement says — an extension dropped
+with its functions and types, a function replaced under the triggers that call it, a view dropped under the views that read from it, a type dropped or a composite
 type's attribute retyped under the columns that use it (PostgreSQL refuses the retyping, CASCADE or not, and a
 DROP TYPE without CASCADE; with it, the columns go with their values). What lint knows of them:
 the previous snapshot's (in a migrations folder), and what the file itself creates before the statement."""
@@ -35,6 +35,12 @@ ROUTINE_MADE_AGAIN = rule(
     "the privileges granted or revoked on the old one went with it and the new one has only what default "
     "privileges give it; mizzle does not manage routine privileges: GRANT / REVOKE EXECUTE on the new one again "
     "in this migration")
+
+EXTENSION_DROPPED = rule(
+    "MZ126", WARNING, "extension dropped",
+    "its functions, types and operators go with it: code that calls them (similarity(), a citext column's "
+    "comparisons, uuid_generate_v4()) breaks, and the DROP fails while a column, index or default uses one "
+    "(CASCADE drops those, with their data); drop it once nothing uses it, or keep it")
 
 _VIEWS = (ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
 _ROUTINES = (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE)
@@ -89,6 +95,11 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
         known.dropped_routines.update(names_key(obj.objname) for obj in node.objects or ())
     if isinstance(node, ast.DropStmt) and node.removeType in _VIEWS:
         yield from _dropped_view(st, node, known)
+    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_EXTENSION:
+        cascade = node.behavior is not None and node.behavior.name == "DROP_CASCADE"
+        for obj in node.objects or ():
+            yield Hit(EXTENSION_DROPPED, f"DROP EXTENSION {obj.sval} removes its functions, types and operators"
+                      + (", and CASCADE every column, index, view and default using them" if cascade else ""), st)
 
 
 def _made_again(st: SqlStatement, node: Any, known: _Known) -> Iterator[Hit]:
