@@ -749,14 +749,35 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         snap, side = snapshot_from_schema(outside(_kept_near(shapes, i), live), prev_id=_parent_id(snaps, i),
                                           id_=snap_id, renames=renames, memo=table_json)
         dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
-        _write_snapshot(folder, migrations[i], snap, side, sidecar, snap_id, _kept_near(shapes, i))
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
-        result.repointed += _repoint(migrations, snaps, i)
+        files.append(partial(_commit_snapshot, folder, migrations, snaps, i, side, sidecar, snap_id,
+                             _kept_near(shapes, i), result))
 
-    with later, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout) as scratch:
+    files: list[Callable[[], None]] = []  # written once the whole replay has succeeded: all or nothing
+    _replay_then_write(config, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout),
+                       scope, step, later, incremental, migrations, files, result)
+    return result
+
+
+def _replay_then_write(config: Config, target: Any, scope: Scope, step: Callable[[str, Schema, Any], None],
+                       later: _Later, watch: bool, migrations: list[Migration], files: list[Callable[[], None]],
+                       result: RebuildResult) -> None:
+    """The rebuild's replay into its scratch `target`, then its files written, in the replay's order (a 1.x
+    snapshot is a diff from those written before it): a replay that fails writes none, where the snapshots before
+    the failing step rebuilt under new ids and those after it kept would break the prevId chain."""
+    with later, target as scratch:
         result.scratch = scratch.where
         replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
-               on_end=lambda final, conn: later.wait(), watch=incremental, migrations=migrations, names=True)
-    return result
+               on_end=lambda final, conn: later.wait(), watch=watch, migrations=migrations, names=True)
+    for write_files in files:
+        write_files()
+
+
+def _commit_snapshot(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None], i: int,
+                     side: dict[str, Any], sidecar: dict[str, Any], snap_id: str, like: dict[str, Any] | None,
+                     result: RebuildResult) -> None:
+    """Migration `i`'s rebuilt snapshot written, and the next (kept) snapshot's prevId re-pointed at it if needed."""
+    _write_snapshot(folder, migrations[i], snaps[i], side, sidecar, snap_id, like)  # type: ignore[arg-type]
+    result.repointed += _repoint(migrations, snaps, i)
 
