@@ -560,17 +560,26 @@ def _refuse_1x_middle(folder: MigrationFolder, migrations: list[Migration], snap
                          "Delete the snapshot.json of that migration and of every later one, then rebuild them all.")
 
 
+def _rendered(folder: MigrationFolder, m: Migration, snap: dict[str, Any], side: dict[str, Any],
+              like: dict[str, Any] | None) -> str:
+    """The text of `m`'s rebuilt snapshot (see _as_written)."""
+    from ..migrations.folder import dump_json
+
+    assert m.snapshot_path is not None
+    return dump_json(_as_written(folder, snap, side, m.snapshot_path.parent.name, like), remember=True)
+
+
 def _write_snapshot(folder: MigrationFolder, m: Migration, snap: dict[str, Any], side: dict[str, Any],
-                    sidecar: dict[str, Any], snap_id: str, like: dict[str, Any] | None) -> None:
+                    sidecar: dict[str, Any], snap_id: str, like: dict[str, Any] | None, text: str | None = None) -> None:
     """A rebuilt snapshot written in place of `m`'s, its sidecar entry (if any) into `sidecar` and the sidecar file;
-    `like`: the folder's snapshot nearest it (see _as_written)."""
+    `like`: the folder's snapshot nearest it (see _as_written); `text`: its text, rendered already."""
     from ..migrations.folder import dump_json, write_atomic
 
     path = m.snapshot_path
     assert path is not None
     replaced = _snapshot_id(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, dump_json(_as_written(folder, snap, side, path.parent.name, like), remember=True))
+    write_atomic(path, text if text is not None else _rendered(folder, m, snap, side, like))
     made_up = sidecar.get(MADE_UP_KEY) or []
     unmarked = [x for x in made_up if x not in (replaced, snap_id)]  # rebuilt from the SQL: compared again
     if unmarked != made_up:
@@ -751,8 +760,9 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
         snaps[i] = snap  # only its id is read from here on
         result.rebuilt.append(tag)
-        files.append(partial(_commit_snapshot, folder, migrations, snaps, i, side, sidecar, snap_id,
-                             _kept_near(shapes, i), result))
+        like = _kept_near(shapes, i)  # speed: the 0.x layout's text rendered now, on the replay's side thread
+        text = None if folder.uses_folders else _rendered(folder, migrations[i], snap, side, like)
+        files.append(partial(_commit_snapshot, folder, migrations, snaps, i, side, sidecar, snap_id, like, text, result))
 
     files: list[Callable[[], None]] = []  # written once the whole replay has succeeded: all or nothing
     _replay_then_write(config, scratch_target(config.dialect, url, scratch_url, connect_timeout=connect_timeout),
@@ -776,8 +786,9 @@ def _replay_then_write(config: Config, target: Any, scope: Scope, step: Callable
 
 def _commit_snapshot(folder: MigrationFolder, migrations: list[Migration], snaps: list[dict[str, Any] | None], i: int,
                      side: dict[str, Any], sidecar: dict[str, Any], snap_id: str, like: dict[str, Any] | None,
-                     result: RebuildResult) -> None:
-    """Migration `i`'s rebuilt snapshot written, and the next (kept) snapshot's prevId re-pointed at it if needed."""
-    _write_snapshot(folder, migrations[i], snaps[i], side, sidecar, snap_id, like)  # type: ignore[arg-type]
+                     text: str | None, result: RebuildResult) -> None:
+    """Migration `i`'s rebuilt snapshot written (`text`: rendered already; a 1.x one is rendered here, as a diff from
+    those written before it), and the next (kept) snapshot's prevId re-pointed at it if needed."""
+    _write_snapshot(folder, migrations[i], snaps[i], side, sidecar, snap_id, like, text)  # type: ignore[arg-type]
     result.repointed += _repoint(migrations, snaps, i)
 
