@@ -28,6 +28,21 @@ def write_drizzle_folder(root: Path, snapshot: dict[str, Any], sql: str, schema:
     (root / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["{schema}"]\nout = "drizzle"\n')
 
 
+def write_sql_folder(root: Path, migrations: list[tuple[str, str]]) -> Path:
+    """A drizzle-kit 0.x folder `root/drizzle` of `migrations` (tag, SQL) with no snapshots, and a mizzle.toml
+    (PostgreSQL, no schema code) using it; the folder's path."""
+    out = root / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    entries = []
+    for idx, (tag, sql) in enumerate(migrations):
+        (out / f"{tag}.sql").write_text(sql)
+        entries.append({"idx": idx, "version": "7", "when": 1700000000000 + idx, "tag": tag, "breakpoints": True})
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                            "entries": entries}))
+    (root / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    return out
+
+
 def fresh_config(root: Path):  # type: ignore[no-untyped-def]
     for mod in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
         del sys.modules[mod]

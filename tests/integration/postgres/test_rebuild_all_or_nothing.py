@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pg_project import write_sql_folder
 from pgtools import url_for
 
 from mizzle.commands.verify import rebuild_snapshots
@@ -26,16 +27,7 @@ MIGRATIONS = [
 
 
 def _folder(tmp_path: Path) -> Path:
-    out = tmp_path / "drizzle"
-    (out / "meta").mkdir(parents=True)
-    entries = []
-    for idx, (tag, sql) in enumerate(MIGRATIONS):
-        (out / f"{tag}.sql").write_text(sql)
-        entries.append({"idx": idx, "version": "7", "when": 1700000000000 + idx, "tag": tag, "breakpoints": True})
-    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
-                                                            "entries": entries}))
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
-    return out
+    return write_sql_folder(tmp_path, MIGRATIONS)
 
 
 def _files(out: Path) -> dict[str, str]:

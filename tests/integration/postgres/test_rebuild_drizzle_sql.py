@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pg_project import write_sql_folder
 from pgtools import url_for
 
 from mizzle.commands.verify import rebuild_snapshots
@@ -18,15 +19,7 @@ pytestmark = pytest.mark.pg
 
 def _rebuild(tmp_path: Path, migrations: list[tuple[str, str]]) -> list[dict]:  # type: ignore[type-arg]
     """The snapshots rebuilt from a drizzle-kit folder of `migrations` (tag, SQL), none of them kept."""
-    out = tmp_path / "drizzle"
-    (out / "meta").mkdir(parents=True)
-    entries = []
-    for idx, (tag, sql) in enumerate(migrations):
-        (out / f"{tag}.sql").write_text(sql)
-        entries.append({"idx": idx, "version": "7", "when": 1700000000000 + idx, "tag": tag, "breakpoints": True})
-    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
-                                                            "entries": entries}))
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    out = write_sql_folder(tmp_path, migrations)
     result = rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
     assert result.rebuilt == [tag for tag, _ in migrations]
     return [json.loads((out / "meta" / f"{idx:04d}_snapshot.json").read_text()) for idx in range(len(migrations))]

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pg_project import write_sql_folder
 from pgtools import url_for
 
 from mizzle.commands.verify import rebuild_snapshots, verify
@@ -31,15 +32,7 @@ MIGRATIONS = [
 
 
 def test_a_star_view_keeps_the_columns_of_when_it_was_made(pg_available: bool, tmp_path: Path) -> None:
-    out = tmp_path / "drizzle"
-    (out / "meta").mkdir(parents=True)
-    entries = []
-    for idx, (tag, sql) in enumerate(MIGRATIONS):
-        (out / f"{tag}.sql").write_text(sql)
-        entries.append({"idx": idx, "version": "7", "when": 1700000000000 + idx, "tag": tag, "breakpoints": True})
-    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
-                                                            "entries": entries}))
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    out = write_sql_folder(tmp_path, MIGRATIONS)
     config = load_config(tmp_path / "mizzle.toml")
     rebuild_snapshots(config, scratch_url=url_for("postgres"))
     snap = json.loads((out / "meta" / "0002_snapshot.json").read_text())
