@@ -62,6 +62,13 @@ def _type(kind: str) -> str:
             + _NOT_EXT.format(cat="pg_type", oid="t.oid"))
 
 
+def _in_scope(catalog: str, alias: str, name: str, namespace: str) -> str:
+    """The schema-qualified names of the rows of `catalog` in the namespaces in scope that no extension made."""
+    return (f"SELECT n.nspname || '.' || {alias}.{name} FROM {catalog} {alias} JOIN pg_namespace n "
+            f"ON n.oid = {alias}.{namespace} WHERE {alias}.{namespace} = ANY(%(ns)s) AND "
+            + _NOT_EXT.format(cat=catalog, oid=f"{alias}.oid"))
+
+
 def _init_differs(acl: str, init: str, kind: str, owner: str) -> str:
     """`acl` holds other privileges than initdb left the object with (`init`, its pg_init_privs row's, else the
     default; a column's: none). Speed: most of pg_catalog has neither, and an ACL as initdb left it is the same."""
@@ -123,12 +130,8 @@ KINDS: dict[str, str] = {
     "base types": _type("b"),
     "extended statistics": ("SELECT n.nspname || '.' || s.stxname FROM pg_statistic_ext s JOIN pg_namespace n "
                             "ON n.oid = s.stxnamespace WHERE s.stxnamespace = ANY(%(ns)s)"),
-    "collations": ("SELECT n.nspname || '.' || co.collname FROM pg_collation co JOIN pg_namespace n "
-                   "ON n.oid = co.collnamespace WHERE co.collnamespace = ANY(%(ns)s) AND "
-                   + _NOT_EXT.format(cat="pg_collation", oid="co.oid")),
-    "operators": ("SELECT n.nspname || '.' || o.oprname FROM pg_operator o JOIN pg_namespace n "
-                  "ON n.oid = o.oprnamespace WHERE o.oprnamespace = ANY(%(ns)s) AND "
-                  + _NOT_EXT.format(cat="pg_operator", oid="o.oid")),
+    "collations": _in_scope("pg_collation", "co", "collname", "collnamespace"),
+    "operators": _in_scope("pg_operator", "o", "oprname", "oprnamespace"),
     # a partition key's or an index's opclass (PostgreSQL's create_table.sql: `PARTITION BY RANGE (a test_int4_ops)`)
     "operator classes": ("SELECT n.nspname || '.' || oc.opcname || ' (' || am.amname || ')' FROM pg_opclass oc "
                          "JOIN pg_am am ON am.oid = oc.opcmethod JOIN pg_namespace n ON n.oid = oc.opcnamespace "
@@ -141,18 +144,10 @@ KINDS: dict[str, str] = {
                           "AND " + _NOT_EXT.format(cat="pg_opfamily", oid="f.oid")),
     # what PostgreSQL's pg_dump test suite makes (src/bin/pg_dump/t/002_pg_dump.pl) that was neither pulled nor named
     "shell types (CREATE TYPE with no definition)": _type("p"),
-    "conversions": ("SELECT n.nspname || '.' || v.conname FROM pg_conversion v JOIN pg_namespace n "
-                    "ON n.oid = v.connamespace WHERE v.connamespace = ANY(%(ns)s) AND "
-                    + _NOT_EXT.format(cat="pg_conversion", oid="v.oid")),
-    "text search parsers": ("SELECT n.nspname || '.' || t.prsname FROM pg_ts_parser t JOIN pg_namespace n "
-                            "ON n.oid = t.prsnamespace WHERE t.prsnamespace = ANY(%(ns)s) AND "
-                            + _NOT_EXT.format(cat="pg_ts_parser", oid="t.oid")),
-    "text search templates": ("SELECT n.nspname || '.' || t.tmplname FROM pg_ts_template t JOIN pg_namespace n "
-                              "ON n.oid = t.tmplnamespace WHERE t.tmplnamespace = ANY(%(ns)s) AND "
-                              + _NOT_EXT.format(cat="pg_ts_template", oid="t.oid")),
-    "text search dictionaries": ("SELECT n.nspname || '.' || t.dictname FROM pg_ts_dict t JOIN pg_namespace n "
-                                 "ON n.oid = t.dictnamespace WHERE t.dictnamespace = ANY(%(ns)s) AND "
-                                 + _NOT_EXT.format(cat="pg_ts_dict", oid="t.oid")),
+    "conversions": _in_scope("pg_conversion", "v", "conname", "connamespace"),
+    "text search parsers": _in_scope("pg_ts_parser", "t", "prsname", "prsnamespace"),
+    "text search templates": _in_scope("pg_ts_template", "t", "tmplname", "tmplnamespace"),
+    "text search dictionaries": _in_scope("pg_ts_dict", "t", "dictname", "dictnamespace"),
     # a table or materialized view USING an access method other than heap: the model has none, a rebuild makes heap
     "table access methods (USING …)": (
         "SELECT n.nspname || '.' || c.relname || ' ' || am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
@@ -164,9 +159,7 @@ KINDS: dict[str, str] = {
         "p.prosupport::regproc::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE p.prosupport <> 0 AND p.prokind IN ('f', 'p') AND p.pronamespace = ANY(%(ns)s) AND "
         + _NOT_EXT.format(cat="pg_proc", oid="p.oid")),
-    "text search configurations": ("SELECT n.nspname || '.' || t.cfgname FROM pg_ts_config t JOIN pg_namespace n "
-                                   "ON n.oid = t.cfgnamespace WHERE t.cfgnamespace = ANY(%(ns)s) AND "
-                                   + _NOT_EXT.format(cat="pg_ts_config", oid="t.oid")),
+    "text search configurations": _in_scope("pg_ts_config", "t", "cfgname", "cfgnamespace"),
     # a table's, an index's (an exclusion constraint's too) or a materialized view's place: mizzle models no
     # tablespaces, so a rebuild would put it in the database's default one
     "tablespace placements": ("SELECT n.nspname || '.' || c.relname || ' in ' || ts.spcname FROM pg_class c "
