@@ -233,6 +233,30 @@ def test_no_transaction_file_written_by_hand_runs_each_statement_alone(pg_url: C
     assert q(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'tuple'") == [("idx_user_lookup",)]
 
 
+def test_a_killed_run_of_a_chunk_of_several_statements_is_not_taken_as_done(pg_url: Callable[..., str],
+                                                                             migrations_dir: MigrationsDir) -> None:
+    """The same file, its run killed after the chunk's CREATE INDEX CONCURRENTLY completed (the index valid, the
+    chunk recorded as running). The rerun took the chunk's first index as the whole chunk completed ("recorded as
+    done") and never ran its DROP INDEX: no record says which statements of a chunk ran, so it runs again whole."""
+    from mizzle.runner.migrate import load_folder
+    from mizzle.runner.tracking import prefix_hash
+
+    url = pg_url()
+    migrations_dir.add('CREATE TABLE "tuple" ("store" text, "_user" text);\n'
+                       'CREATE INDEX idx_reverse_lookup_user on tuple (store, _user);')
+    migrations_dir.add("-- mizzle:no-transaction\n"
+                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_user_lookup on tuple (store, _user);\n"
+                       "DROP INDEX CONCURRENTLY IF EXISTS idx_reverse_lookup_user;\n")
+    runner.migrate(url=url, folder=migrations_dir.path, to="0000_m0")
+    m = load_folder(migrations_dir.path, "postgresql")[0][1]
+    q(url, "CREATE INDEX idx_user_lookup on tuple (store, _user)")  # what the killed run completed
+    q(url, 'INSERT INTO "drizzle"."__mizzle_progress" (created_at, hash, tag, statement, prefix_hash, running) '
+           "VALUES (%s, %s, %s, 0, %s, 1)", m.when, m.hash, m.tag, prefix_hash(m.statements, 0))
+    res = runner.migrate(url=url, folder=migrations_dir.path)
+    assert [a.tag for a in res.applied] == [m.tag]
+    assert q(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'tuple'") == [("idx_user_lookup",)]
+
+
 def test_concurrently_in_a_transactional_file_says_how_to_mark_it(pg_url: Callable[..., str],
                                                                   migrations_dir: MigrationsDir) -> None:
     url = pg_url()

@@ -399,6 +399,16 @@ class PostgresBackend(TrackingStore):
         return any(re.match(_OUTSIDE_TX, part, re.I) for part in text.split(";"))
 
     def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
+        parts = split_sql_statements(sql)
+        if len(parts) > 1:
+            # a chunk of several statements (execute_outside): no record says which of them a killed run
+            # completed, so the chunk is never taken as done (its later statements would be skipped); an INVALID
+            # index any of them left is dropped, and the chunk runs again whole
+            notes = [note for part in parts for note in [self._prepare_one(part, False)[1]] if note]
+            return False, "; ".join(notes) or None
+        return self._prepare_one(sql, interrupted)
+
+    def _prepare_one(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
         m = re.match(_CREATE_INDEX_CONCURRENTLY, _strip_comments(sql), re.I)
         if not m:
             return False, None
