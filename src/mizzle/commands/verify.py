@@ -776,10 +776,15 @@ def _replay_then_write(config: Config, target: Any, scope: Scope, step: Callable
     """The rebuild's replay into its scratch `target`, then its files written, in the replay's order (a 1.x
     snapshot is a diff from those written before it): a replay that fails writes none, where the snapshots before
     the failing step rebuilt under new ids and those after it kept would break the prevId chain."""
-    with later, target as scratch:
-        result.scratch = scratch.where
-        replay(config.out_dir, scratch.url, scope, step, table=config.table, tracking_schema=config.tracking_schema,
-               on_end=lambda final, conn: later.wait(), watch=watch, migrations=migrations, names=True)
+    try:
+        with later, target as scratch:
+            result.scratch = scratch.where
+            replay(config.out_dir, scratch.url, scope, step, table=config.table,
+                   tracking_schema=config.tracking_schema, on_end=lambda final, conn: later.wait(), watch=watch,
+                   migrations=migrations, names=True)
+    except IntegrityError as e:
+        raise IntegrityError(e.message, "\n".join([*([e.details] if e.details else []),
+                                                   "No snapshot was written: the folder is as it was."])) from None
     for write_files in files:
         write_files()
 

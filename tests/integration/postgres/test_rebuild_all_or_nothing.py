@@ -41,9 +41,10 @@ def test_a_rebuild_whose_replay_fails_leaves_the_folder_as_it_was(pg_available: 
     assert len(list((out / "meta").glob("*_snapshot.json"))) == 4
     (out / "0002_c.sql").write_text('CREATE TABLE "c" ("id" integer PRIMARY KEY REFERENCES "nowhere"("id"));\n')
     before = _files(out)
-    with pytest.raises(MizzleError, match="nowhere"):
+    with pytest.raises(MizzleError, match="nowhere") as failed:
         rebuild_snapshots(config, scratch_url=url_for("postgres"), from_tag="0001_b")
     assert _files(out) == before
+    assert str(failed.value).endswith("No snapshot was written: the folder is as it was.")
 
 
 def test_a_rebuild_that_succeeds_still_writes_every_snapshot_in_one_chain(pg_available: bool, tmp_path: Path) -> None:
