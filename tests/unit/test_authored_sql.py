@@ -308,3 +308,24 @@ def test_default_null_on_a_json_column_is_no_default() -> None:
     assert snapshot_default("null", "json", False) is None
     assert snapshot_default("'null'::jsonb", "jsonb", False) == "'null'::jsonb"
     assert snapshot_default("null", "varchar(20)", False) == "null"
+
+
+def test_a_create_table_drizzle_kit_cannot_have_written_is_left_to_the_server() -> None:
+    """elizaOS/cloud's hand-written 0030_add_milaidy_sandboxes (quoted names, two-space indent, comments, inline
+    REFERENCES, `NOT NULL DEFAULT now()`, `timestamptz`): its schema code says `timestamp(…, { withTimezone: true })`,
+    drizzle-kit's snapshots `timestamp with time zone`. The rebuilt snapshot kept `timestamptz` for the columns no
+    comment preceded (`timestamp with time zone` for the one that did), so drizzle-kit's next generate would retype
+    them. drizzle-kit writes no comment, no inline REFERENCES and NOT NULL after DEFAULT: a CREATE TABLE showing any
+    of them is a person's SQL, whose types the server spells, as for an unquoted name. Defaults stay as written
+    (the server's `0.00` is not drizzle-kit's `'0.00'`)."""
+    for sql in ('CREATE TABLE "t" (\n  "o" uuid REFERENCES "orgs"("id"),\n  "a" timestamptz DEFAULT \'0.00\'\n);',
+                'CREATE TABLE "t" (\n  -- when\n  "o" uuid,\n  "a" timestamptz DEFAULT \'0.00\'\n);',
+                'CREATE TABLE "t" (\n  "o" uuid NOT NULL DEFAULT gen_random_uuid(),\n  "a" timestamptz DEFAULT \'0.00\'\n);'):
+        t = AuthoredTexts()
+        read(sql, t)
+        col = t.columns[("public", "t", "a")]
+        assert col.get("type") is None and col.get("default") == "'0.00'", sql
+    t = AuthoredTexts()  # drizzle-kit's own order: DEFAULT, then NOT NULL
+    read('CREATE TABLE "t" (\n\t"o" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t"a" timestamptz\n);', t)
+    assert t.columns[("public", "t", "a")]["type"] == "timestamptz"
+    assert t.columns[("public", "t", "o")]["default"] == "gen_random_uuid()"

@@ -169,19 +169,43 @@ def _create_table(node: Any, st: _Stmt, texts: AuthoredTexts) -> None:
     segments = _split(inner or [])
     if len(segments) != len(elts):
         return
+    written = not _hand_written(elts, segments)
     for elt, seg in zip(elts, segments, strict=True):
         if type(elt).__name__ == "ColumnDef":
-            _column_def(elt, st, seg, table, texts)
+            _column_def(elt, st, seg, table, texts, written)
         elif type(elt).__name__ == "Constraint":
             _constraint(elt, st, seg, table, texts)
 
 
-def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts) -> None:
+def _hand_written(elts: Any, segments: list[list[Any]]) -> bool:
+    """The CREATE TABLE is none drizzle-kit wrote: a comment inside it, a column's inline REFERENCES, or NOT NULL
+    before DEFAULT (drizzle-kit writes `DEFAULT … NOT NULL` and its foreign keys apart). elizaOS/cloud's hand-written
+    0030 quotes every name as drizzle-kit does, and spells `timestamptz` where its schema code (and so drizzle-kit's
+    snapshot) says `timestamp with time zone`: such a statement's types are the server's spelling, as an unquoted
+    name's are (`_quoted_name`)."""
+    if any(t.name in ("SQL_COMMENT", "C_COMMENT") for seg in segments for t in seg):
+        return True
+    for elt in elts:
+        cons = sorted((c.location, _contype(c)) for c in getattr(elt, "constraints", None) or ())
+        kinds = [k for _, k in cons]
+        if "CONSTR_FOREIGN" in kinds and type(elt).__name__ == "ColumnDef":
+            return True
+        if "CONSTR_NOTNULL" in kinds and "CONSTR_DEFAULT" in kinds[kinds.index("CONSTR_NOTNULL"):]:
+            return True
+    return False
+
+
+def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], texts: AuthoredTexts,
+                written: bool = True) -> None:
+    """`written`: the statement may be drizzle-kit's (see `_hand_written`); if not, the type is left to the server,
+    as for a name written bare (the default stays as written: the server's `0.00` for `DEFAULT '0.00'` is not
+    the `'0.00'` of drizzle-kit's `numeric().default("0.00")`)."""
     col = texts.column(table, cd.colname)
     col.clear()
+    quoted = _quoted_name(st, seg)
     cons = list(cd.constraints or ())
     bounds = sorted([c.location for c in cons] + ([cd.collClause.location] if cd.collClause else []))
-    if cd.typeName is not None and _quoted_name(st, seg):
+    if cd.typeName is not None and quoted and written:
         start = cd.typeName.location
         stop = min([b for b in bounds if b > start], default=seg[-1].end + 1)
         col["type"] = _type_text(st.text([t for t in seg if start <= t.start < stop]))
@@ -194,7 +218,7 @@ def _column_def(cd: Any, st: _Stmt, seg: list[Any], table: tuple[str, str], text
             col["not_null"] = True
         elif ct == "CONSTR_PRIMARY":
             col["not_null"] = col.get("not_null", False)
-        elif ct == "CONSTR_DEFAULT" and _quoted_name(st, seg):
+        elif ct == "CONSTR_DEFAULT" and quoted:
             k = next(j for j, t in enumerate(toks) if t.name == "DEFAULT")
             col["default"] = st.text(toks[k + 1:])
         elif ct == "CONSTR_GENERATED":
