@@ -72,8 +72,10 @@ def _default_to_json(value: str | None, type_: str) -> Any:
         # Only where the number survives JSON unchanged (drizzle-kit compares the values as written).
         if re.fullmatch(r"-?\d+", value) and abs(int(value)) <= 2**53:
             return int(value)
-        if re.fullmatch(r"-?\d+\.\d+", value) and repr(float(value)) == value:
-            return float(value)
+        if re.fullmatch(r"-?\d+\.\d+", value):
+            # one JSON would spell otherwise (`0.00`, the server's for DEFAULT '0.00'): drizzle-kit's
+            # numeric().default("0.00"), `'0.00'`, as its pull writes it too (elizaOS/cloud's total_billed)
+            return float(value) if repr(float(value)) == value else f"'{value}'"
     return value
 
 
