@@ -3,6 +3,7 @@ with the snapshot of the last migration its tracking table records as applied.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -220,6 +221,7 @@ def without_sidecar_objects(model: Schema, expected: Schema | None = None,
     from ..schema.objects import make_objects
 
     model, collated = _without_unstated_collations(model, expected)
+    model, unbound = _without_unbound_predicates(model, expected)
     o = model.objects
     views = [replace(v, indexes=()) for v in o.views] if track_views else []
     aside: dict[str, list[str]] = {} if track_views or not o.views else {"views": [v.name for v in o.views]}
@@ -234,11 +236,38 @@ def without_sidecar_objects(model: Schema, expected: Schema | None = None,
         aside["column collations"] = collated
     if comments := _comment_labels(model):  # compared with comments=False: nothing to take out of the model
         aside["comments"] = comments
+    params = [f"not compared (drizzle-kit wrote a query parameter in its snapshot in place of the value): "
+              f"{len(unbound)} index predicates: {', '.join(unbound)}"] if unbound else []
     if not aside:
-        return model, []
+        return model, params
     lines = [f"not compared (drizzle-kit's snapshots have no field for them, and no meta/_mizzle.json of mizzle's "
              f"records them): {len(names)} {kind}: {', '.join(names)}" for kind, names in aside.items()]
-    return model.with_(tables=tables, objects=make_objects(views)), lines
+    return model.with_(tables=tables, objects=make_objects(views)), lines + params
+
+
+_PARAMETER = re.compile(r"'(?:[^']|'')*'|\$\d+")
+
+
+def _without_unbound_predicates(model: Schema, expected: Schema | None) -> tuple[Schema, list[str]]:
+    """`model` with the predicate of each index `expected` states with a query parameter (`$1`, outside strings)
+    taken from `expected`, and those indexes (`name on table` each). drizzle-kit 0.31 snapshots `.where(eq(col,
+    true))` as `"t"."col" = $1` (and writes it in its SQL, which PostgreSQL refuses: lint's MZ003); the SQL fixed by
+    hand makes `col = true` (network-goods-institute/negation-game's 0064), and no snapshot can say so."""
+    from dataclasses import replace
+
+    if expected is None:
+        return model, []
+    tables, labels = [], []
+    for t in model.tables:
+        et = expected.table(t.schema, t.name)
+        unbound = {i.name: i.where for i in (et.indexes if et is not None else ())
+                   if i.where and any(m.group(0).startswith("$") for m in _PARAMETER.finditer(i.where))}
+        hit = [i for i in t.indexes if i.name in unbound and i.where != unbound[i.name]]
+        labels += [f"{i.name} on {t.name}" for i in hit]
+        if hit:
+            t = t.with_(indexes=tuple(replace(i, where=unbound[i.name]) if i in hit else i for i in t.indexes))
+        tables.append(t)
+    return (model.with_(tables=tuple(tables)), labels) if labels else (model, [])
 
 
 def _without_unstated_collations(model: Schema, expected: Schema | None) -> tuple[Schema, list[str]]:
