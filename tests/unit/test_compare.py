@@ -552,3 +552,15 @@ def test_a_generated_tsvector_over_a_coalesced_varchar_is_unchanged_by_the_serve
     assert key(authored) == key(stored)
     assert key("coalesce(a, '')::integer") != key("coalesce(a, '')")  # only a cast to text
     assert key("coalesce(lower(a), '')::text") != key("coalesce(lower(a), '')")  # of columns and constants
+
+
+def test_a_serial_is_not_null_whatever_its_snapshot_says() -> None:
+    # drizzle-kit writes `notNull: false` for `bigserial(…, { mode: 'bigint' })` (tests/interop/pg_types'
+    # c_bigserial) and a rebuild from hand-written SQL for `user_id bigserial` (atuin's sessions); the server makes
+    # every serial NOT NULL: verify and drift said "~ column …: set not null"
+    snap = replace(POSTS, columns=(*POSTS.columns, Column("n", "bigserial")))
+    live = replace(POSTS, columns=(*POSTS.columns, Column("n", "bigserial", not_null=True)))
+    assert lines(_schema(snap), _schema(live)) == []
+    assert lines(_schema(replace(POSTS, columns=(*POSTS.columns, Column("n", "bigint")))),
+                 _schema(replace(POSTS, columns=(*POSTS.columns, Column("n", "bigint", not_null=True))))) == [
+        "~ column posts.n: set not null"]

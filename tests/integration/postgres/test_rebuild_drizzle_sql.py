@@ -398,3 +398,17 @@ def test_an_index_the_sql_creates_concurrently_is_concurrent(pg_available: bool,
     assert indexes["logs_source_created_at_idx"]["concurrently"] is True
     assert indexes["logs_created_at_idx"]["concurrently"] is False
     assert snaps[2]["tables"]["public.logs"]["indexes"]["logs_source_created_at_idx"]["concurrently"] is False
+
+
+def test_a_serial_written_without_not_null_is_no_difference(pg_available: bool, tmp_path: Path) -> None:
+    """A serial column is NOT NULL by its type, whatever the SQL and the snapshot say: atuin's server migration
+    20210425153800_create_sessions.sql (sqlx, by hand) has `user_id bigserial` with no NOT NULL, and the snapshot
+    rebuilt from it keeps `notNull: false`, as drizzle-kit's own does for `bigserial(…, { mode: 'bigint' })`. verify
+    and drift then reported `~ column sessions.user_id: set not null` on the database that very SQL built."""
+    from mizzle.commands.verify import verify
+
+    snaps = _rebuild(tmp_path, [("0000_init", "create table sessions (\n\tid bigserial primary key,\n"
+                                              "\tuser_id bigserial,\n\ttoken varchar(128) unique not null\n);\n")])
+    assert snaps[0]["tables"]["public.sessions"]["columns"]["user_id"]["notNull"] is False  # as the SQL wrote it
+    result = verify(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert [(s.tag, s.changes) for s in result.steps if s.changes] == [] and result.ok

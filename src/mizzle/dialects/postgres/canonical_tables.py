@@ -4,6 +4,7 @@ equal when the server would store the same thing.
 
 - names longer than 63 bytes as PostgreSQL truncates them (constraints, indexes, policies, columns);
 - enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
+- a serial column NOT NULL, as its type makes it (a snapshot may say `notNull: false`);
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
   expression column's `DESC` / `NULLS` / operator class read out of its text;
@@ -143,6 +144,8 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
     cols = []
     for c in t.columns:
         c2 = c if (stored := stored_precision(c.type)) == c.type else replace(c, type=stored)  # a snapshot's (7)
+        if c.is_serial and not c.not_null:  # NOT NULL by its type: drizzle-kit's `bigserial` in bigint mode says false
+            c2 = replace(c2, not_null=True)
         base = c.base_type
         if c.type_schema is None and (DEFAULT_SCHEMA, base) in known:
             # an enum's type left unqualified (drizzle-kit 0.31 writes no typeSchema for `pgEnum(name, TsEnum)`;
