@@ -5,6 +5,7 @@ equal when the server would store the same thing.
 - names longer than 63 bytes as PostgreSQL truncates them (constraints, indexes, policies, columns);
 - enum column types spelled as the enum is (old drizzle-kit snapshots lower-case them);
 - a serial column NOT NULL, as its type makes it (a snapshot may say `notNull: false`);
+- `char`, `bit`, `numeric(p)` with the modifier PostgreSQL's grammar fills in (char(1), bit(1), numeric(p, 0));
 - identity bounds as integers (older drizzle-kit wrote bigint's maximum as a float);
 - index columns: the default operator class of the column's type as none, `public.` qualifiers dropped, an
   expression column's `DESC` / `NULLS` / operator class read out of its text;

@@ -192,9 +192,18 @@ def _canonical_scalar(t: str) -> str:
 _TIME_PRECISION = re.compile(r"^((?:timestamp |time|interval(?: [a-z ]+)?)\()(\d+)(\))")
 
 
+# the type modifiers PostgreSQL's grammar fills in: `char` is char(1), `bit` bit(1), `numeric(p)` numeric(p, 0)
+_FILLED_TYPMOD = re.compile(r"^(?:(char|bit)|numeric\((\d+)\))((?:\[\])*)$")
+
+
 def stored_precision(type_: str) -> str:
     """A canonical type as PostgreSQL stores it: a timestamp's, time's or interval's precision above 6 is 6 (the
-    server takes `timestamp(7)` with a WARNING, "precision reduced to maximum allowed, 6", and create_all succeeds)."""
+    server takes `timestamp(7)` with a WARNING, "precision reduced to maximum allowed, 6", and create_all succeeds);
+    the modifier its grammar fills in written out (drizzle-kit's `char('c')` is `char` in its snapshot, character(1)
+    in the database)."""
+    f = _FILLED_TYPMOD.match(type_)
+    if f is not None:
+        return (f"{f[1]}(1)" if f[1] else f"numeric({f[2]}, 0)") + f[3]
     m = _TIME_PRECISION.match(type_)
     if m is None or int(m[2]) <= 6:
         return type_
