@@ -40,3 +40,22 @@ def test_what_uses_a_base_type_of_its_own_is_named(tmp_path: Path, run_mizzle) -
         assert "int42_out(int42) uses" not in out  # the type's own functions are not pulled either
         d = run_mizzle(["drift"], cwd=tmp_path, url=source)
         assert line in d.stdout + d.stderr, d.stdout + d.stderr
+
+
+def test_an_array_of_an_enum_domain_or_composite_type_is_no_use_of_what_is_not_managed(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle) -> None:
+    """An array type is a base type (typtype 'b') whatever its element: elie222/inbox-zero's Prisma migration
+    20260311120000_account_scoped_api_keys adds `"scopes" "ApiKeyScope"[] DEFAULT ARRAY[]::"ApiKeyScope"[]`, and pull,
+    drift and verify listed the column and its default as using what mizzle does not manage (the enum it pulls)."""
+    with temp_database("mzbasearr") as source:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("CREATE TYPE mood AS ENUM ('a', 'b')")
+            c.execute("CREATE DOMAIN posint AS int CHECK (VALUE > 0)")
+            c.execute("CREATE TYPE pair AS (x int, y int)")
+            c.execute("CREATE TABLE t (id int PRIMARY KEY, m mood[] DEFAULT ARRAY[]::mood[], p posint[], q pair[])")
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull", "--no-mark"], cwd=tmp_path, url=source)
+        out = r.stdout + r.stderr
+        assert r.code == 0 and "does not manage" not in out, out
+        d = run_mizzle(["drift"], cwd=tmp_path, url=source)
+        assert "+ table t (4 columns)" in d.stderr and "does not manage" not in d.stdout + d.stderr, d.stderr

@@ -443,9 +443,11 @@ KINDS: dict[str, str] = {
         "(t.typtype IN ('r', 'm') OR (SELECT e.typtype FROM pg_type e WHERE e.oid = t.typelem) IN ('r', 'm')) AND "
         "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND x.objid = "
         "coalesce(nullif(t.typelem, 0), t.oid) AND x.deptype = 'e')"  # not an extension's (its array: internal)
-        # a base type of its own (pg_dump's test suite's dump_test.int42, from int4in and int4out), or an array of one
+        # a base type of its own (pg_dump's test suite's dump_test.int42, from int4in and int4out), or an array of one;
+        # not an array of an enum, domain or composite type, also of typtype 'b' (inbox-zero's "ApiKeyScope"[])
         + " UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace = ANY(%(ns)s) AND "
-        "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND "
+        "t.typtype = 'b' AND coalesce((SELECT e.typtype FROM pg_type e WHERE e.typarray = t.oid), 'b') = 'b' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_type'::regclass AND "
         "x.objid = coalesce(nullif(t.typelem, 0), t.oid) AND x.deptype = 'e')"
         + ") u JOIN pg_depend d ON d.refclassid = u.cls AND d.refobjid = u.oid AND d.deptype = 'n' "
         "WHERE (d.classid <> 'pg_proc'::regclass OR NOT EXISTS (SELECT 1 FROM pg_aggregate ag "
