@@ -40,6 +40,10 @@ class ServerError(Exception):
         self.dependents = dependents
         self.advice = advice  # mizzle's own hint for this error (the server's is `hint`)
         self.existing = existing  # already_exists: the name the server says is taken, when it says it
+        # a chunk run as its statements one by one (execute_outside): them all, and which of them failed (1-based);
+        # those before it committed on their own
+        self.parts: tuple[str, ...] = ()
+        self.part = 0
 
     def __str__(self) -> str:
         return self.message + (f" ({self.code})" if self.code else "")

@@ -743,8 +743,11 @@ class _Run:
         else:
             assert e.statement is not None
             where = f"{m.file} failed at statement {e.statement.number} of {n}"
+            if err.part:
+                where += f" (its part {err.part} of {len(err.parts)}, each run on its own outside a transaction)"
         message = f"{where}: {err}"
-        details = err.report(_excerpt(e.statement.sql) if e.statement is not None else None)
+        failed = err.parts[err.part - 1] if err.part else e.statement.sql if e.statement is not None else None
+        details = err.report(_excerpt(failed) if failed is not None else None)
         if err.refused_in_transaction and not m.no_transaction:
             message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.file} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
@@ -811,10 +814,10 @@ class _Run:
         if m.no_transaction:
             last = (e.statement.number - 1) if e.statement else p.result.statements
             stayed = f"statements 1–{last} stay applied and are recorded" if last > 0 else \
-                "no statement of it was applied"
+                "no statement of it was recorded" if e.error.part > 1 else "no statement of it was applied"
             return (f"{m.tag} is marked no-transaction: {stayed}; "
                     f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}."
-                    + ("\n" + _committed(m, last) if last > 0 else ""))
+                    + ("\n" + _committed(m, last) if last > 0 else "") + _parts_applied(e, last + 1))
         if p.committed_upto:
             return (f"{m.tag}: statements 1–{p.committed_upto} (before its commit boundary) stay "
                     f"applied and are recorded; the rest was rolled back; {kept}. Fix the cause and rerun: it "
@@ -831,6 +834,18 @@ class _Run:
 def _names(sql: str, name: str) -> bool:
     """Whether `sql` names `name` (quoted or bare, as a whole word)."""
     return re.search(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])", sql) is not None
+
+
+def _parts_applied(e: _StatementError, number: int) -> str:
+    """What the statements of the failed chunk before the one that failed (run on their own, outside any
+    transaction) left committed: nothing records them, and the rerun runs the chunk again from its first."""
+    done = e.error.parts[:e.error.part - 1]
+    if not done:
+        return ""
+    lines = [f"  {i}. {_first_line(sql)}" for i, sql in enumerate(done, 1)]
+    return (f"\nparts 1–{len(done)} of statement {number} ran outside any transaction and stay applied, unrecorded: "
+            f"a rerun runs statement {number} again from its first part, so make them safe to repeat (IF NOT "
+            "EXISTS) or undo them by hand:\n" + "\n".join(lines))
 
 
 def _committed(m: Migration, upto: int, limit: int = 20) -> str:

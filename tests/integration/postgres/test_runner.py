@@ -257,6 +257,32 @@ def test_a_killed_run_of_a_chunk_of_several_statements_is_not_taken_as_done(pg_u
     assert q(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'tuple'") == [("idx_user_lookup",)]
 
 
+def test_a_chunk_failing_after_its_first_statement_says_what_stays_applied(pg_url: Callable[..., str],
+                                                                          migrations_dir: MigrationsDir) -> None:
+    """civitai/civitai's Prisma migration 20251117182613_post_metrics_denormalization, marked no-transaction for its
+    CREATE INDEX CONCURRENTLY: one chunk (no breakpoints) whose ALTER TABLE "Post" ADD COLUMN ran and committed on
+    its own before its CREATE TRIGGER failed. The error showed the chunk's first statement as the one that failed
+    and said no statement of it was applied; the rerun then failed on the column that exists."""
+    url = pg_url()
+    migrations_dir.add('CREATE TABLE "post" ("id" integer);')
+    tag = migrations_dir.add("-- mizzle:no-transaction\n"
+                             'ALTER TABLE "post" ADD COLUMN "n" integer;\n'
+                             'CREATE INDEX CONCURRENTLY "post_n_idx" ON "post" ("n");\n'
+                             'ALTER TABLE "nope" ADD COLUMN "m" integer;\n'
+                             'CREATE INDEX CONCURRENTLY "post_id_idx" ON "post" ("id");\n')
+    with pytest.raises(StatementFailed) as ei:
+        runner.migrate(url=url, folder=migrations_dir.path)
+    text = str(ei.value)
+    assert ei.value.message.startswith(f"{tag}.sql failed at statement 1 of 1 (its part 3 of 4, each run on its "
+                                       'own outside a transaction): relation "nope" does not exist'), text
+    assert 'statement:\n    ALTER TABLE "nope" ADD COLUMN "m" integer\n' in text, text
+    assert "no statement of it was applied" not in text, text
+    assert ('parts 1–2 of statement 1 ran outside any transaction and stay applied, unrecorded: a rerun runs '
+            "statement 1 again from its first part") in text, text
+    assert '  1. ALTER TABLE "post" ADD COLUMN "n" integer\n  2. CREATE INDEX CONCURRENTLY "post_n_idx"' in text
+    assert q(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'post'") == [("post_n_idx",)]
+
+
 def test_concurrently_in_a_transactional_file_says_how_to_mark_it(pg_url: Callable[..., str],
                                                                   migrations_dir: MigrationsDir) -> None:
     url = pg_url()

@@ -391,8 +391,14 @@ class PostgresBackend(TrackingStore):
         # a no-transaction file written by hand, with no breakpoints (openfga's goose migration 006: CREATE INDEX
         # CONCURRENTLY, then DROP INDEX CONCURRENTLY): sent as one query, its statements share an implicit
         # transaction, and the server refuses either (25001)
-        for one in split_sql_statements(sql):
-            self.execute(one)
+        parts = split_sql_statements(sql)
+        for i, one in enumerate(parts, 1):
+            try:
+                self.execute(one)
+            except ServerError as e:
+                if len(parts) > 1:  # those before it committed: the error says which one failed
+                    e.parts, e.part = tuple(parts), i
+                raise
 
     def must_run_outside_transaction(self, sql: str) -> bool:
         text = re.sub(_LITERALS, "''", _strip_comments(sql), flags=re.S)
