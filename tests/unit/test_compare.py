@@ -137,6 +137,18 @@ def test_old_snapshot_enum_case_and_float_identity_bound() -> None:
     assert lines(_schema(t, enums=(roles,)), _schema(live, enums=(roles,))) == []
 
 
+def test_a_builtin_type_is_not_taken_for_an_enum_of_its_name_in_another_case() -> None:
+    """Openpanel-dev/openpanel's Prisma folder: enum "Interval" and reports."interval" "Interval". A database whose
+    column had become the built-in interval gave 'no drift': the live column, of no schema, was read as a lower-cased
+    enum of an old snapshot and taken for "Interval"."""
+    interval = Enum("Interval", ("hour", "day"))
+    snap = Table(name="reports", schema="public", columns=(Column("interval", "Interval", type_schema="public"),))
+    live = Table(name="reports", schema="public", columns=(Column("interval", "interval"),))
+    assert lines(_schema(snap, enums=(interval,)), _schema(live, enums=(interval,))) == [
+        "~ column reports.interval: type Interval → interval"]
+    assert lines(_schema(live, enums=(interval,)), _schema(live, enums=(interval,))) == []
+
+
 def test_unnamed_constraints_match_by_definition_and_comments_only_where_held() -> None:
     a = replace(POSTS, uniques=(UniqueConstraint("posts_author_id_unique", ("author_id",)),), comment=None)
     b = replace(POSTS, uniques=(UniqueConstraint("posts_author_id_key", ("author_id",)),), comment="by hand")

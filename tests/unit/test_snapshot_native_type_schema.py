@@ -37,3 +37,25 @@ def test_a_builtin_type_with_a_type_schema_is_the_builtin_type() -> None:
         ("integer", None), ("timestamp (3) with time zone", None), ("varchar(20)[]", None)]
     assert cols["status"].type_schema == "public"  # an enum's typeSchema is kept
     assert diff(schema_from_snapshot(_snapshot(_cols(False))), read).changes == []
+
+
+def test_an_enum_whose_name_is_a_builtin_types_in_another_case_keeps_its_type_schema() -> None:
+    """Openpanel-dev/openpanel's Prisma folder (20231018180355_dashboard_and_reports): `CREATE TYPE "Interval" AS
+    ENUM (…)` and reports."interval" "Interval"; the rebuilt snapshots say `"type": "Interval", "typeSchema":
+    "public"`, read as the built-in interval, so drift said 'no drift' on a database whose column had become of type
+    interval, and pull warned that its module could not express the column. drizzle-kit's native types are
+    lower-case (its isPgNativeType is case-sensitive): a type spelled otherwise is the user's."""
+    cols = {"interval": {"name": "interval", "type": "Interval", "typeSchema": "public", "primaryKey": False,
+                         "notNull": True},
+            "dates": {"name": "dates", "type": "Date[]", "typeSchema": "public", "primaryKey": False, "notNull": False}}
+    snap = _snapshot(cols)
+    snap["enums"] |= {"public.Interval": {"name": "Interval", "schema": "public", "values": ["hour", "day"]},
+                      "public.Date": {"name": "Date", "schema": "public", "values": ["d"]}}
+    read = {c.name: c for c in schema_from_snapshot(snap).tables[0].columns}
+    assert [(read[n].type, read[n].type_schema) for n in ("interval", "dates")] == [
+        ("Interval", "public"), ("Date[]", "public")]
+    builtin = {c.name: c for c in schema_from_snapshot(_snapshot({"interval": {
+        "name": "interval", "type": "interval", "primaryKey": False, "notNull": True}})).tables[0].columns}
+    assert diff(schema_from_snapshot(snap), schema_from_snapshot(_snapshot({**cols, "interval": {
+        **cols["interval"], "type": "interval", "typeSchema": None}}))).changes != []
+    assert builtin["interval"].type == "interval" and builtin["interval"].type_schema is None

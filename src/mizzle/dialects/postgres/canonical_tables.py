@@ -26,6 +26,7 @@ from ...schema.objects import Routine, make_objects
 from .expressions import split_index_element
 from .types import (
     SERIAL_BASE,
+    builtin_type,
     canonical_args,
     canonical_bound,
     canonical_collation,
@@ -156,7 +157,8 @@ def _table(t: Table, enums: dict[tuple[str, str], list[Any]], by_name: dict[str,
             # an enum array drizzle-kit 0.x wrote with no typeSchema (zoriya/Kyoo's `genres[]` on pgSchema("kyoo"));
             # its SQL qualifies it with the table's schema, where the enum is
             c2 = replace(c2, type_schema=t.schema)
-        elif (c.type_schema or t.schema, base) not in known:
+        elif (c.type_schema or t.schema, base) not in known and not (c.type_schema is None and builtin_type(base)):
+            # a v5/v6 snapshot's lower-cased enum; not a built-in type (openpanel's enum "Interval" and interval)
             cands = enums.get((c.type_schema or t.schema, base.lower()))
             if cands is None and c.type_schema is None:
                 cands = by_name.get(base.lower())

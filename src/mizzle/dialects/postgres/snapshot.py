@@ -220,9 +220,11 @@ def _table_from_json(t: dict[str, Any], side_tables: dict[str, Any]) -> Table:
 
 def _type_schema(c: dict[str, Any]) -> str | None:
     """A column's `typeSchema`, but none for a built-in type: drizzle-kit writes such a column's type unqualified
-    whatever its entry says (CodebuffAI/codebuff's 0004 snapshot: `"type": "integer", "typeSchema": "public"`)."""
-    ts = c.get("typeSchema")
-    return None if ts and builtin_type(str(c.get("type", ""))) else ts
+    whatever its entry says (CodebuffAI/codebuff's 0004 snapshot: `"type": "integer", "typeSchema": "public"`).
+    Spelled in another case it is the user's type, as for drizzle-kit, whose native types are lower-case (openpanel's
+    enum "Interval")."""
+    ts, spelling = c.get("typeSchema"), str(c.get("type", ""))
+    return None if ts and spelling == spelling.lower() and builtin_type(spelling) else ts
 
 
 def _index_from_json(ix: dict[str, Any], side_ix: dict[str, Any]) -> Index:
