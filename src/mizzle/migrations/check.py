@@ -573,9 +573,9 @@ class _Checker:
     def _check_loose_files(self) -> None:
         """Files beside the migration folders: drizzle-orm 1.x and mizzle read only `<name>/migration.sql`, so a
         loose .sql file (a journal-layout leftover `up` left in place: Mail-0/Zero's 0025_far_echo.sql) never
-        runs."""
+        runs. Prisma Migrate's `migration_lock.toml` is its folder's own file (the same layout), not a stray one."""
         for p in sorted(self.folder.iterdir()):
-            if p.is_dir() or p.name.startswith(".") or p.name == bundle.BUNDLE:
+            if p.is_dir() or p.name.startswith(".") or p.name in (bundle.BUNDLE, "migration_lock.toml"):
                 continue
             if p.suffix == ".sql":
                 self.add(WARNING, p, "loose .sql file in the migrations folder: it never runs (drizzle-orm 1.x and "
