@@ -109,6 +109,7 @@ def query_key(sql: str) -> str:
     try:
         tree = pglast.parse_sql(sql)  # a tree of its own: the rewrites change it in place (_parse's is shared)
         _sorts_as_stored(tree)
+        _unqualify_single_sources(tree)
         # the server's spelling too: literal casts, IN / BETWEEN / LIKE, an alias equal to the name PostgreSQL
         # gives the column anyway, and a column named with its schema (`"audit"."t"."c"`) by its relation
         # alone — or by its name alone where the query reads one relation (expressions.py)
@@ -177,6 +178,47 @@ def _sorts_as_stored(tree: Any) -> None:
                     s.sortby_nulls = SortByNulls.SORTBY_NULLS_DEFAULT
 
     _V()(tree)
+
+
+def _unqualify_single_sources(tree: Any) -> None:
+    """In each SELECT reading one relation (no join), a column named by that relation (`"Project".id`,
+    `tl."userId"` for `"TransactionLog" AS tl`) is named alone, as an unqualified name finds it there first: the
+    server qualifies what the author may not have (webstudio's views). Not inside a nested SELECT, where the name
+    is the outer row's."""
+    from pglast import ast
+    from pglast.visitors import Visitor
+
+    class _V(Visitor):  # type: ignore[misc]
+        def visit(self, ancestors: Any, node: Any) -> None:
+            items: Any = node.fromClause if isinstance(node, ast.SelectStmt) else None
+            if items and len(items) == 1 and isinstance(items[0], ast.RangeVar):
+                rel: Any = items[0]
+                _unqualify_level(node, str(rel.alias.aliasname if rel.alias else rel.relname))
+
+    _V()(tree)
+
+
+def _unqualify_level(select: Any, name: str) -> None:
+    """`select`'s own column references (not a nested SELECT's) named `name`.col: `col`."""
+    from pglast import ast
+
+    def walk(node: Any) -> None:
+        if isinstance(node, tuple):
+            for n in node:
+                walk(n)
+            return
+        if not isinstance(node, ast.Node) or isinstance(node, ast.SelectStmt):
+            return
+        if isinstance(node, ast.ColumnRef):
+            f = node.fields or ()
+            if len(f) == 2 and isinstance(f[0], ast.String) and f[0].sval == name and isinstance(f[1], ast.String):
+                node.fields = (f[1],)
+            return
+        for attr in node:
+            walk(getattr(node, attr))
+
+    for attr in ("targetList", "whereClause", "groupClause", "havingClause", "sortClause"):
+        walk(getattr(select, attr))
 
 
 def _sources(tree: Any) -> int:
