@@ -27,3 +27,14 @@ def test_another_schemas_function_keeps_its_qualifier() -> None:
 def test_sql_syntax_calls_are_untouched() -> None:
     assert expression_key("extract(epoch from created_at)") == expression_key("EXTRACT(EPOCH FROM created_at)")
     assert expression_key("substring(name from 1 for 3)") is not None
+
+
+def test_a_public_qualified_call_is_the_unqualified_one() -> None:
+    # mckaywrigley/chatbot-ui (supabase/migrations 20240108234547_add_assistants.sql): a policy on storage.objects
+    # USING (bucket_id = 'assistant_images' AND public.non_private_assistant_exists(name)), which the server prints
+    # without `public.` (it is on the search_path). The rebuilt snapshot keeps the SQL's text, the pulled module the
+    # server's: `generate --check` reported the three such policies as changed
+    assert expression_key("bucket_id = 'assistant_images' AND public.non_private_assistant_exists(name)") == \
+        expression_key("bucket_id = 'assistant_images'::text AND non_private_assistant_exists(name)")
+    assert default_key('"public"."next_code"()', "text") == default_key("next_code()", "text")
+    assert expression_key("storage.foldername(name)") != expression_key("foldername(name)")

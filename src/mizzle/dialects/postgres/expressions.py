@@ -5,7 +5,7 @@ text get one key:
 
 - quoting, spacing, redundant parentheses, keyword and function-name case (the parser folds them);
 - table-qualified columns (`"posts"."published"` → `published`);
-- a plain call of a pg_catalog function qualified (`pg_catalog.gen_random_uuid()` → `gen_random_uuid()`);
+- a plain call of a pg_catalog or public function qualified (`pg_catalog.gen_random_uuid()` → `gen_random_uuid()`);
 - `x IN (a, b)` → `x = ANY (ARRAY[a, b])`, `x NOT IN (…)` → `x <> ALL (ARRAY[…])`, `x IN (a)` → `x = a`;
 - `x BETWEEN a AND b` → `x >= a AND x <= b` (NOT BETWEEN: `x < a OR x > b`);
 - `x LIKE p` → `x ~~ p` (`NOT LIKE` → `!~~`, `ILIKE` → `~~*`, `NOT ILIKE` → `!~~*`);
@@ -73,12 +73,14 @@ def _rewrite(node: Any, keep: int = 1) -> Any:
 
 def _unqualify_catalog_call(node: Any) -> None:
     """`pg_catalog.gen_random_uuid()` is stored as `gen_random_uuid()`: pg_catalog is searched first whatever the
-    search_path says, so the server's deparser drops the qualifier. Only a plain call: a call in SQL syntax
-    (`EXTRACT(… FROM …)`, `substring(… FROM …)`) is parsed as pg_catalog's and printed from that name."""
+    search_path says, so the server's deparser drops the qualifier; so is `public.f(name)` where public is on the
+    search_path, as it is where mizzle reads a database (a Supabase policy on storage.objects calling a public
+    function). Only a plain call: a call in SQL syntax (`EXTRACT(… FROM …)`, `substring(… FROM …)`) is parsed as
+    pg_catalog's and printed from that name."""
     from pglast.enums import CoercionForm
 
     names: tuple[Any, ...] = tuple(node.funcname or ())
-    if len(names) == 2 and getattr(names[0], "sval", None) == "pg_catalog" \
+    if len(names) == 2 and getattr(names[0], "sval", None) in ("pg_catalog", "public") \
             and node.funcformat == CoercionForm.COERCE_EXPLICIT_CALL:
         node.funcname = names[1:]
 
