@@ -215,6 +215,10 @@ class SqlReader(Protocol):
     def reads_every_column(self, sql: str) -> bool:
         """Whether a query names every column of a relation (`*`, `t.*`; not `count(*)`), or may: it does not parse."""
 
+    def expand_stars(self, sql: str, schema: str, columns: Callable[[str, str], list[str] | None]) -> str:
+        """A query with its `*` / `t.*` written as the columns `columns(schema, table)` gives, where the database
+        stores a view so (PostgreSQL); `sql` itself where it cannot, or does not."""
+
     def replaceable(self, old_sql: str, new_sql: str) -> bool:
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 

@@ -72,7 +72,7 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     rebuilt: set[tuple[str, str]] = {c.new.key for c in table_changes if isinstance(c, RecreateEnum)}
     remade_fns = _routines(old_fns, n.routines, out, (changed, touched, rebuilt), rd)
     old_views = _renamed(o.views, n.views, out, lambda a, b: True)
-    remade_views = _views(old_views, n.views, (touched, remade_fns), out, rd)
+    remade_views = _views(old_views, n.views, (touched, remade_fns), out, _StarReader(rd, old, new))
     old_triggers = _retargeted(o.triggers, o.routines, old_fns)
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
@@ -497,6 +497,8 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[
             continue
         keyed = replace(prev, definition=rd.query_key(prev.definition)), replace(v, definition=rd.query_key(
             v.definition))
+        if keyed[0] != keyed[1] and isinstance(rd, _StarReader):
+            keyed = rd.expanded(prev, keyed[0], old=True), rd.expanded(v, keyed[1], old=False)
         if keyed[0] == keyed[1]:
             continue  # the same query however spelled: nothing to do
         if replace(keyed[0], indexes=v.indexes) == keyed[1]:  # the same query (however spelled), other indexes
@@ -528,6 +530,30 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[
         if v.key not in remade:  # made again: with its indexes
             _index_changes(prev, v, out.after_tables)
     return remade
+
+
+class _StarReader:
+    """The dialect's reader, and a view's query keyed with its `*` written as the columns of the tables of the
+    schema it is in (`old`'s or `new`'s), as PostgreSQL stores it: a rebuilt snapshot keeps the SQL's `select
+    documents.*, …` while the module pull wrote holds the server's column list (supabase-community/
+    chatgpt-your-files' documents_with_storage_path)."""
+
+    def __init__(self, rd: SqlReader, old: Any, new: Any) -> None:
+        self.rd, self.old, self.new = rd, old, new
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rd, name)
+
+    def expanded(self, v: View, keyed: View, old: bool) -> View:
+        if not self.rd.reads_every_column(v.definition):
+            return keyed
+        s = self.old if old else self.new
+
+        def columns(schema: str, name: str) -> list[str] | None:
+            t = s.table(schema, name)
+            return None if t is None else [c.name for c in t.columns]
+
+        return replace(keyed, definition=self.rd.query_key(self.rd.expand_stars(v.definition, v.schema, columns)))
 
 
 def _index_changes(prev: View, v: View, into: list[Change]) -> None:

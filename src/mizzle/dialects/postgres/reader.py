@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...schema.naming import truncate_identifier as stored_name
 from .expressions import expression_key
 from .types import default_key, opclass_key
-from .view_deps import functions, parses, query_key, reads_every_column, relations, replaceable
+from .view_deps import expand_stars, functions, parses, query_key, reads_every_column, relations, replaceable
 
-__all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
+__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
            "relations", "replaceable", "stored_name"]

@@ -3,6 +3,7 @@ parsed by PostgreSQL's own parser (pglast)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -282,3 +283,57 @@ def replaceable(old_sql: str, new_sql: str) -> bool:
     if old is None or new is None or len(new) < len(old):
         return False
     return new[: len(old)] == old
+
+
+def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] | None]) -> str:
+    """`sql` with each `*` / `t.*` of its select list written as the columns it stands for, as PostgreSQL stores a
+    view (it expands the star when the view is made): `columns(schema, name)` gives a table's columns, in order.
+    A query this cannot expand exactly (a star over a subquery or a function in FROM, a join USING or NATURAL, or a
+    relation `columns` does not know; a set operation) is returned as it is."""
+    from pglast import ast, parse_sql
+    from pglast.enums import SetOperation
+    from pglast.stream import RawStream
+
+    try:
+        tree = parse_sql(sql)
+        stmt = tree[0].stmt if len(tree) == 1 else None
+        if not isinstance(stmt, ast.SelectStmt) or stmt.op != SetOperation.SETOP_NONE or not stmt.targetList:
+            return sql
+        sources: list[tuple[str | None, list[str] | None]] = []
+        _from_sources(stmt.fromClause or (), schema, columns, sources)
+        targets: list[Any] = []
+        for t in stmt.targetList:
+            fields = t.val.fields if isinstance(t.val, ast.ColumnRef) else ()
+            if not fields or not isinstance(fields[-1], ast.A_Star):
+                targets.append(t)
+                continue
+            name = fields[-2].sval if len(fields) > 1 else None
+            picked = [s for s in sources if name is None or s[0] == name]
+            if not picked or (name is not None and len(picked) != 1) or any(c is None for _, c in picked):
+                return sql
+            targets.extend(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=ref), ast.String(sval=c))))
+                           for ref, cols in picked for c in cols or ())
+        stmt.targetList = tuple(targets)
+        return str(RawStream()(stmt))
+    except Exception:  # noqa: BLE001 - a query pglast cannot read or print back: as it is
+        return sql
+
+
+def _from_sources(items: Any, schema: str, columns: Callable[[str, str], list[str] | None],
+                  out: list[tuple[str | None, list[str] | None]]) -> None:
+    """(the name a column is qualified by, its columns) of each relation a FROM list reads, in the order a `*`
+    expands them, into `out`; the columns None where they are not a known table's, or a join merges them."""
+    from pglast import ast
+
+    for item in items:
+        if isinstance(item, ast.JoinExpr):
+            _from_sources((item.larg, item.rarg), schema, columns, out)
+            if item.usingClause or item.isNatural:
+                out.append((None, None))  # a bare `*` lists the merged columns once: not expanded
+        elif isinstance(item, ast.RangeVar):
+            rel = str(item.relname)
+            cols = columns(str(item.schemaname), rel) if item.schemaname else (
+                columns(schema, rel) or columns("public", rel))
+            out.append((item.alias.aliasname if item.alias else rel, cols))
+        else:
+            out.append((getattr(getattr(item, "alias", None), "aliasname", None), None))

@@ -7,6 +7,8 @@ SQLite dialect, kept here so that a reader of SQLite's own grammar can replace i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..postgres.reader import default_key as _pg_default_key
 from ..postgres.reader import expression_key as _pg_expression_key
 from ..postgres.reader import (
@@ -19,12 +21,16 @@ from ..postgres.reader import (
 )
 from .lexer import LEXEME
 
-__all__ = ["default_key", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
+__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
            "relations", "replaceable", "stored_name"]
 
 
 def functions(sql: str) -> frozenset[tuple[str, str]]:
     return frozenset()  # SQLite's functions belong to no schema (an attached database holds none)
+
+
+def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] | None]) -> str:
+    return sql  # SQLite keeps a view's SQL as written, its `*` too
 
 
 def stored_name(name: str) -> str:
