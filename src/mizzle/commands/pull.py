@@ -144,12 +144,13 @@ def _write(config: Config, db: DatabaseURL, reading: CatalogueReading, target: P
 def _functions_outside(model: Schema) -> list[str]:
     """A warning per function of a schema the pulled model does not make that its defaults, checks, indexes,
     policies, views or SQL bodies call (Supabase's `auth.uid()` pulled with `schema_filter = ["public"]`): the
-    baseline's statements fail wherever it is missing, as generate says of the same calls."""
+    baseline's statements fail wherever it is missing, as generate says of the same calls; a function whose quoted
+    body calls it, made with the check off, fails when it is called."""
     from ..schema.model import Schema
     from ..schema.outside_calls import calls_outside
 
     return [f"the baseline: {w}" for w in
-            calls_outside(dialects.get(model.dialect).reader, Schema(dialect=model.dialect), model)]
+            calls_outside(dialects.get(model.dialect).reader, Schema(dialect=model.dialect), model, bodies_checked=False)]
 
 
 def _collations_unknown(model: Schema) -> list[str]:
