@@ -320,7 +320,8 @@ def test_a_create_table_drizzle_kit_cannot_have_written_is_left_to_the_server() 
     (the server's `0.00` is not drizzle-kit's `'0.00'`)."""
     for sql in ('CREATE TABLE "t" (\n  "o" uuid REFERENCES "orgs"("id"),\n  "a" timestamptz DEFAULT \'0.00\'\n);',
                 'CREATE TABLE "t" (\n  -- when\n  "o" uuid,\n  "a" timestamptz DEFAULT \'0.00\'\n);',
-                'CREATE TABLE "t" (\n  "o" uuid NOT NULL DEFAULT gen_random_uuid(),\n  "a" timestamptz DEFAULT \'0.00\'\n);'):
+                'CREATE TABLE "t" (\n  "o" uuid NOT NULL DEFAULT gen_random_uuid(),\n'
+                '  "a" timestamptz DEFAULT \'0.00\'\n);'):
         t = AuthoredTexts()
         read(sql, t)
         col = t.columns[("public", "t", "a")]

@@ -588,6 +588,7 @@ def test_a_type_modifier_the_grammar_fills_in_is_no_difference() -> None:
     for written, stored in (("char", "char(1)"), ("bit", "bit(1)"), ("numeric(10)", "numeric(10, 0)"),
                             ("char[]", "char(1)[]"), ("bit[][]", "bit(1)[][]")):
         assert lines(col(written), col(stored)) == [], written
-    for written, stored in (("char", "char(2)"), ("bpchar", "char(1)"), ('"char"', "char(1)"), ("varchar", "varchar(1)"),
+    for written, stored in (("char", "char(2)"), ("bpchar", "char(1)"), ('"char"', "char(1)"),
+                            ("varchar", "varchar(1)"),
                             ("bit varying", "bit varying(1)"), ("numeric", "numeric(10, 0)")):
         assert lines(col(written), col(stored)) != [], written

@@ -26,4 +26,5 @@ def test_an_outer_relations_column_in_a_subquery_keeps_its_relation() -> None:
     inner = 'SELECT id FROM "Project" WHERE EXISTS (SELECT 1 FROM "Build" WHERE "Build".pid = "Build".id)'
     assert query_key(outer) != query_key(inner)
     # a join: two relations, each column keeps its relation
-    assert query_key('SELECT a.id FROM a JOIN b ON b.aid = a.id') != query_key('SELECT b.id FROM a JOIN b ON b.aid = a.id')
+    assert (query_key('SELECT a.id FROM a JOIN b ON b.aid = a.id')
+            != query_key('SELECT b.id FROM a JOIN b ON b.aid = a.id'))

@@ -149,8 +149,9 @@ def _functions_outside(model: Schema) -> list[str]:
     from ..schema.model import Schema
     from ..schema.outside_calls import calls_outside
 
+    reader = dialects.get(model.dialect).reader
     return [f"the baseline: {w}" for w in
-            calls_outside(dialects.get(model.dialect).reader, Schema(dialect=model.dialect), model, bodies_checked=False)]
+            calls_outside(reader, Schema(dialect=model.dialect), model, bodies_checked=False)]
 
 
 def _collations_unknown(model: Schema) -> list[str]:

@@ -52,8 +52,9 @@ def calls_outside(reader: Any, old: Schema, new: Schema, bodies_checked: bool = 
     functions with their bodies' check off (pull's baseline, as pg_dump), so a call in a quoted body fails only
     when the function runs."""
     made = made_schemas(new)
-    unchecked = set() if bodies_checked else {f"function {table_label((r.schema, r.name))}" for r in new.objects.routines
-                                               if r.language == "sql" and not is_standard_body(r.body)}
+    unchecked = set() if bodies_checked else {
+        f"function {table_label((r.schema, r.name))}" for r in new.objects.routines
+        if r.language == "sql" and not is_standard_body(r.body)}
 
     def calls(s: Schema) -> dict[tuple[str, str], list[str]]:
         out: dict[tuple[str, str], list[str]] = {}

@@ -9,5 +9,5 @@ from .expressions import expression_key
 from .types import default_key, opclass_key
 from .view_deps import expand_stars, functions, parses, query_key, reads_every_column, relations, replaceable
 
-__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
-           "relations", "replaceable", "stored_name"]
+__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key",
+           "reads_every_column", "relations", "replaceable", "stored_name"]

@@ -21,8 +21,8 @@ from ..postgres.reader import (
 )
 from .lexer import LEXEME
 
-__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key", "reads_every_column",
-           "relations", "replaceable", "stored_name"]
+__all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key",
+           "reads_every_column", "relations", "replaceable", "stored_name"]
 
 
 def functions(sql: str) -> frozenset[tuple[str, str]]:
