@@ -35,3 +35,17 @@ def test_a_caller_follows_its_callee_into_the_later_phase() -> None:
     _routines_after_what_they_call(out)
     assert [c.obj.name for c in out.before_tables] == ["other"]
     assert [c.obj.name for c in out.after_tables] == ["reads", "caller"]
+
+
+def test_a_routine_calling_another_in_an_argument_default_is_made_after_it_and_dropped_before() -> None:
+    """pgschema's dependency/function_to_function, old and new swapped: `process_result(val integer DEFAULT
+    get_raw_result())` (PostgreSQL holds the function a default calls, in any language) was dropped after
+    get_raw_result, which PostgreSQL refused ('other objects depend on it')."""
+    raw = Routine(name="get_raw_result", args="", body="RETURN 42", returns="integer", language="sql")
+    uses = Routine(name="process_result", args="val integer DEFAULT get_raw_result()", body="BEGIN RETURN val; END",
+                   returns="text")
+    out = ObjectPhases(before_tables=[CreateObject(uses), CreateObject(raw)],
+                       last=[DropObject(raw), DropObject(uses)])
+    _routines_after_what_they_call(out)
+    assert [c.obj.name for c in out.before_tables] == ["get_raw_result", "process_result"]
+    assert [c.obj.name for c in out.last] == ["process_result", "get_raw_result"]

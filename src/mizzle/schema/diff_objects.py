@@ -17,6 +17,7 @@ A comment (left out of an object's equality) changed on an object that stays is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -179,10 +180,14 @@ def _made(c: Change) -> Any:
 
 
 def _calls(r: Any, other: Any) -> bool:
-    """Whether routine `r` is in SQL and its body may call routine `other` by name (a SQL body is checked at
-    creation, and PostgreSQL records what a SQL-standard one calls)."""
-    return isinstance(r, Routine) and isinstance(other, Routine) and r is not other and \
-        r.language.lower() == "sql" and mentions(body_statements(r.body), other.name)
+    """Whether routine `r` may call routine `other` by name where PostgreSQL resolves it as `r` is made: in an
+    argument's default, in any language (PostgreSQL holds what it calls: pgschema's function_to_function), or in a
+    SQL body (checked at creation; PostgreSQL records what a SQL-standard one calls)."""
+    if not isinstance(r, Routine) or not isinstance(other, Routine) or r is other:
+        return False
+    defaults = " ".join(re.split(r"(?i)\bdefault\b|=", r.args)[1:])
+    return mentions(defaults, other.name) or \
+        (r.language.lower() == "sql" and mentions(body_statements(r.body), other.name))
 
 
 def _routines_after_what_they_call(out: ObjectPhases) -> None:
