@@ -196,7 +196,7 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
     assert r.code == 0, r.stdout + r.stderr
     r = run_mizzle(["drift"], cwd=tmp_path, url=fresh)
     assert r.code == 0, r.stdout + r.stderr
-    r = run_mizzle(["verify"], cwd=tmp_path)
+    r = run_mizzle(["verify"], cwd=tmp_path, url=fresh)  # its scratch database on the test server, not a new cluster
     assert r.code == 0, r.stdout + r.stderr
     # the code naming the composite unique the database has as posts_author_id_title_key: renamed from that name
     # on the baselined database, from the code's old one on the one the folder built
@@ -211,7 +211,7 @@ def test_names_baseline_takes_from_the_database_stay_the_codes_and_later_migrati
         assert r.code == 0, r.stdout + r.stderr
         r = run_mizzle(["drift"], cwd=tmp_path, url=target)
         assert r.code == 0, r.stdout + r.stderr
-    r = run_mizzle(["verify"], cwd=tmp_path)
+    r = run_mizzle(["verify"], cwd=tmp_path, url=fresh)
     assert r.code == 0, r.stdout + r.stderr
 
 

@@ -260,7 +260,7 @@ def test_an_identity_whose_sequence_kept_its_old_name_is_pulled_and_rebuilt(tmp_
             assert c.execute("SELECT pg_get_serial_sequence('_private_jobs', 'id'), "
                              "pg_get_serial_sequence('_private_jobs', 'n')").fetchone() == (
                 "public.jobs_id_seq", "public.jobs_n_seq")
-        v = run_mizzle(["verify"], cwd=root)
+        v = run_mizzle(["verify"], cwd=root, url=rebuilt)  # its scratch database on the test server, not a new cluster
         assert v.code == 0, v.stdout + v.stderr
 
 
