@@ -131,7 +131,10 @@ class CliResult:
 
 @pytest.fixture
 def run_mizzle() -> Callable[..., CliResult]:
-    """Run the real command in a subprocess: run_mizzle(args, cwd=..., url=..., env=..., timeout=...)."""
+    """Run the real command in a process of its own: run_mizzle(args, cwd=..., url=..., env=..., timeout=...)
+    (`python -m mizzle`, forked from a process that has imported its dependencies already: tests/support/mizzle_fork.py,
+    a speed trick; MIZZLE_TEST_NO_FORK=1 runs a new interpreter each time)."""
+    import mizzle_fork
 
     def run(args: list[str], cwd: Path, url: str | None = None, env: dict[str, str] | None = None,
             timeout: float = 60) -> CliResult:
@@ -139,8 +142,7 @@ def run_mizzle() -> Callable[..., CliResult]:
         if url is not None:
             e["DATABASE_URL"] = url
         e.update(env or {})
-        p = subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=e, capture_output=True,
-                           text=True, timeout=timeout)
+        p = mizzle_fork.run(args, cwd=cwd, env=e, timeout=timeout)
         return CliResult(p.returncode, p.stdout, p.stderr)
 
     return run

@@ -59,6 +59,7 @@ LINT_CLAIMS = ("MZ0", "MZ3", "MZ4")
 TIMEOUT = 900  # seconds for one command (dokploy's 186 migrations replayed take well under a minute)
 
 sys.path.insert(0, str(PROJECT / "tests" / "support"))
+import mizzle_fork  # noqa: E402
 from pgtools import drop_later  # noqa: E402
 
 
@@ -214,8 +215,7 @@ class Run:
 
 def mizzle(args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    p = subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=timeout)
+    p = mizzle_fork.run(args, cwd=cwd, env=env, timeout=timeout)  # `python -m mizzle`, forked: a speed trick
     return Run(p.returncode, p.stdout, p.stderr)
 
 

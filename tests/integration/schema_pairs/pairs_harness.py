@@ -22,9 +22,12 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 SERVER = os.environ.get("MIZZLE_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-MIZZLE = [sys.executable, "-m", "mizzle"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))  # run as a script too
+import mizzle_fork  # noqa: E402
+
 EMPTY_SCHEMA = "import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
 DUMP_NOISE = ("\\restrict", "\\unrestrict", "SET default_tablespace", "SET default_table_access_method", "--")
 
@@ -44,8 +47,10 @@ def dump(db: str) -> list[str]:
     return [line for line in r.stdout.splitlines() if line.strip() and not line.startswith(DUMP_NOISE)]
 
 
-def mizzle(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*MIZZLE, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+def mizzle(cwd: Path, *args: str) -> Any:
+    """`python -m mizzle *args` in `cwd`, forked from a process that has imported its dependencies (a speed trick:
+    tests/support/mizzle_fork.py); .returncode, .stdout, .stderr as subprocess.run gives them."""
+    return mizzle_fork.run(list(args), cwd=cwd, timeout=600)
 
 
 def first_error(r: subprocess.CompletedProcess[str]) -> str:

@@ -22,14 +22,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-MIZZLE = [sys.executable, "-m", "mizzle"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))  # run as a script too
+import mizzle_fork  # noqa: E402
+
 EMPTY_SCHEMA = "import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
 TRACKING = ("__drizzle_migrations", "__mizzle_")
 WARNINGS = ("cannot express", "does not load", "not managed", "does not manage")
 
 
-def mizzle(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*MIZZLE, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+def mizzle(cwd: Path, *args: str) -> Any:
+    """`python -m mizzle *args` in `cwd`, forked from a process that has imported its dependencies (a speed trick:
+    tests/support/mizzle_fork.py); .returncode, .stdout, .stderr as subprocess.run gives them."""
+    return mizzle_fork.run(list(args), cwd=cwd, timeout=600)
 
 
 def first_error(r: subprocess.CompletedProcess[str]) -> str:
