@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+import mizzle_fork
 
 SCHEMA = '''
 import sqlalchemy as sa
@@ -22,10 +22,9 @@ perm = sa.Table("perm", md, sa.Column("board_id", sa.Text), sa.Column("user_id",
 '''
 
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_drift_and_verify_note_a_key_drizzle_kits_sql_wrote_in_alphabetical_order(tmp_path: Path) -> None:

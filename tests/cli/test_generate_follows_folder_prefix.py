@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+import mizzle_fork
 
 SCHEMA = '''import sqlalchemy as sa
 md = sa.MetaData()
@@ -17,10 +17,9 @@ t = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True){extra})
 '''
 
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_generate_follows_the_folders_prefix(tmp_path: Path) -> None:

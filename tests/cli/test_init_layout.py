@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+import mizzle_fork
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_init_folders_layout_makes_generate_write_drizzle_kit_1x_folders(tmp_path: Path) -> None:

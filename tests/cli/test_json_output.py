@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mizzle_fork
 import psycopg
 import pytest
 
@@ -142,8 +141,7 @@ class Runner:
     cov: Coverage = field(default_factory=Coverage)
 
     def __call__(self, cwd: Path, *args: str, variant: str | None = None, code: int = 0) -> dict[str, Any]:
-        p = subprocess.run([sys.executable, "-m", "mizzle", *args, "--json"], cwd=cwd, env=self.env,
-                           capture_output=True, text=True, timeout=120)
+        p = mizzle_fork.run([*args, "--json"], cwd=cwd, env=self.env, timeout=120)
         cmd = args[0]
         assert p.returncode == code, f"mizzle {' '.join(args)} --json: exit {p.returncode}\n{p.stderr}"
         try:

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mizzle_fork
+
 CALIBRE = '''import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -41,10 +43,9 @@ sa.Index("books_idx", books.c.sort)
 '''
 
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_calibre_like_collations_round_trip(tmp_path: Path) -> None:

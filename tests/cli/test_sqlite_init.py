@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+import mizzle_fork
 import pytest
 
 from mizzle.cli.init import init_project
@@ -14,10 +13,9 @@ from mizzle.config import load_config
 from mizzle.errors import UsageError
 
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_init_then_generate_migrate_status(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+import mizzle_fork
 
 SCHEMA = '''
 import sqlalchemy as sa
@@ -20,10 +20,9 @@ a = sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True))
 MORE = 'b = sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True))\n'
 
 
-def mizzle(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def mizzle(args: list[str], cwd: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_verify_after_up_does_not_compare_a_snapshot_up_made_for_a_migration_without_one(tmp_path: Path) -> None:

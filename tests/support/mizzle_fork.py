@@ -96,6 +96,8 @@ def _child(req: dict[str, Any], base: list[str], devnull: int) -> None:
         os.chdir(req["cwd"])
         os.environ.clear()
         os.environ.update(req["env"])
+        if "tempfile" in sys.modules:  # its folder is read from TMPDIR once: read it again, from this environment
+            sys.modules["tempfile"].tempdir = None
         cwd = os.getcwd()
         sys.path[:] = [cwd, *_pythonpath_entries(req["env"], cwd), *base]
         sys.dont_write_bytecode = bool(req["env"].get("PYTHONDONTWRITEBYTECODE"))

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import mizzle_fork
 import pytest
 from pgtools import admin, drain_drops, schema_dump, temp_database
 from test_interop1_pg import INTEROP1, kit_generate, migration_dirs, node, orm_migrate_stepwise
@@ -120,13 +121,11 @@ def test_drizzle_kit_1x_checks_the_folder_of_a_project_init_made(node: str, tmp_
     """`mizzle init --layout folders` then `mizzle generate`: drizzle-kit 1.x's `check` reads the folder as its own."""
     import os
     import subprocess
-    import sys
 
     from test_interop1_pg import DRIZZLE_KIT
 
     def run(*args: str) -> None:
-        p = subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)
+        p = mizzle_fork.run([*args], cwd=tmp_path, timeout=120)
         assert p.returncode == 0, p.stderr
 
     run("init", "--dialect", "postgresql", "--layout", "folders")
@@ -144,7 +143,6 @@ def test_up_of_a_0x_folder_with_objects_continues_under_drizzle_kit_1x(node: str
     and `isRlsEnabled` as 1.x writes them."""
     import os
     import subprocess
-    import sys
 
     interop0 = INTEROP1.parent / "interop"
     kit0 = interop0 / "node_modules" / "drizzle-kit" / "bin.cjs"
@@ -165,8 +163,7 @@ def test_up_of_a_0x_folder_with_objects_continues_under_drizzle_kit_1x(node: str
         assert p.returncode == 0 and "CREATE POLICY" in (scratch0 / "out" / "0000_step1.sql").read_text(), p.stdout
         shutil.copytree(scratch0 / "out", tmp_path / "drizzle")
         (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
-        p = subprocess.run([sys.executable, "-m", "mizzle", "up"], cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)
+        p = mizzle_fork.run(["up"], cwd=tmp_path, timeout=120)
         assert p.returncode == 0, p.stderr
         shutil.copytree(tmp_path / "drizzle", work / "F")
         (work / "src").mkdir()

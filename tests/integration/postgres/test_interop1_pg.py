@@ -25,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mizzle_fork
 import psycopg
 import pytest
 from pgtools import schema_dump, temp_database
@@ -231,8 +232,7 @@ def test_up_keeps_every_migration_recognised(node: str, drizzle_migrate, tmp_pat
 
 
 def _drift_lines(url: str, project: Path) -> list[str]:
-    p = subprocess.run([sys.executable, "-m", "mizzle", "drift", "--url", url, "--json"], cwd=project,
-                       capture_output=True, text=True, timeout=120)
+    p = mizzle_fork.run(["drift", "--url", url, "--json"], cwd=project, timeout=120)
     assert p.returncode in (0, 3), p.stderr
     return sorted(json.loads(p.stdout).get("changes") or [])
 
@@ -257,8 +257,7 @@ def test_pull_into_a_new_1x_project(node: str, twin: tuple[Path, Path], tmp_path
                                       '[migrations]\nlayout = "folders"\n')
     with temp_database("mz1_pull") as url:
         migrate(url=url, folder=twin[1])
-        p = subprocess.run([sys.executable, "-m", "mizzle", "pull", "--url", url, "--no-mark"], cwd=proj,
-                           capture_output=True, text=True, timeout=120)
+        p = mizzle_fork.run(["pull", "--url", url, "--no-mark"], cwd=proj, timeout=120)
         assert p.returncode == 0, p.stderr
     dirs = migration_dirs(proj / "drizzle")
     assert len(dirs) == 1 and (dirs[0] / "snapshot.json").is_file() and not (proj / "drizzle" / "meta" / "_journal.json").exists()
@@ -300,7 +299,7 @@ def test_mark_applied_writes_the_name_drizzle_orm_1x_looks_for(node: str, twin: 
         assert tracking_names(url) == [p.name for p in migration_dirs(folder)]
 
 
-def _kit(node: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _kit(node: str, *args: str) -> mizzle_fork.Ran:
     env = {**os.environ, "FORCE_COLOR": "0", "NO_COLOR": "1"}
     return subprocess.run([node, str(DRIZZLE_KIT), *args], cwd=INTEROP1, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120)
@@ -463,7 +462,7 @@ users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True, auto
 """
 
 
-def _kit_check(node: str, folder: Path) -> subprocess.CompletedProcess[str]:
+def _kit_check(node: str, folder: Path) -> mizzle_fork.Ran:
     return subprocess.run([node, str(DRIZZLE_KIT), "check", "--dialect", "postgresql", "--out",
                            os.path.relpath(folder, INTEROP1)], cwd=INTEROP1, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})

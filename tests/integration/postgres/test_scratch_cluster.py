@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import mizzle_fork
 import pg_history
 import psycopg
 import pytest
@@ -57,11 +58,10 @@ def leftovers(tmpdir: Path) -> tuple[list[str], list[int]]:
     return sorted(x.name for x in tmpdir.iterdir()), procs
 
 
-def run(args: list[str], cwd: Path, tmpdir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], cwd: Path, tmpdir: Path, **extra: str) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", BINDIR_ENV)}
     env.update(TMPDIR=str(tmpdir), **extra)
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_binaries_are_found() -> None:

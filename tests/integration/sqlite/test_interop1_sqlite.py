@@ -25,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+import mizzle_fork
 import pytest
 from sqlite_support import db_model, model_diff
 
@@ -177,8 +178,7 @@ def test_sqlite_renames_are_recorded_as_drizzle_kit_records_them(node: str, tmp_
             assert p.returncode == 0, p.stdout + p.stderr
             (tmp_path / "app" / "schema.py").write_text(RENAME_PY.format(table=table, col=col))
             renames = ["--rename", "users=people", "--rename", "people.name=people.nick"] if n else []
-            p = subprocess.run([sys.executable, "-m", "mizzle", "generate", "--name", f"s{n}", *renames],
-                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            p = mizzle_fork.run(["generate", "--name", f"s{n}", *renames], cwd=tmp_path, timeout=120)
             assert p.returncode == 0, p.stderr
         theirs = json.loads((_dirs(work / "D")[-1] / "snapshot.json").read_text())["renames"]
         ours = json.loads((_dirs(tmp_path / "M")[-1] / "snapshot.json").read_text())["renames"]

@@ -5,9 +5,9 @@ migrations failed (fedify-dev/hollo's drizzle/, replayed on PostgreSQL 15, where
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+import mizzle_fork
 
 A = "20240101000000_a"
 B = "20240102000000_b"
@@ -22,7 +22,6 @@ def test_a_failing_migration_of_the_1x_layout_is_named_by_its_folder(tmp_path: P
         (out / tag / "migration.sql").write_text(sql + "\n", encoding="utf-8")
     (tmp_path / "mizzle.toml").write_text('dialect = "sqlite"\nout = "migrations"\nurl = "sqlite:///app.db"\n')
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    p = subprocess.run([sys.executable, "-m", "mizzle", "migrate"], cwd=tmp_path, env=env, capture_output=True,
-                       text=True, timeout=60)
+    p = mizzle_fork.run(["migrate"], cwd=tmp_path, env=env, timeout=60)
     assert p.returncode == 1, p.stderr
     assert f"error: {B}/migration.sql failed at statement 2 of 2: no such table: nope" in p.stderr, p.stderr

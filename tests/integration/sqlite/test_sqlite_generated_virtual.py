@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+import mizzle_fork
 import pytest
 from sqlite_support import db_model, rows, write_project
 
@@ -94,8 +93,7 @@ def test_virtual_generated_columns_survive_generate_rebuild_and_snapshots(tmp_pa
     for p in meta.glob("*_snapshot.json"):
         p.unlink()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    r = subprocess.run([sys.executable, "-m", "mizzle", "check", "--rebuild-snapshots"], cwd=root, env=env,
-                       capture_output=True, text=True, timeout=120)
+    r = mizzle_fork.run(["check", "--rebuild-snapshots"], cwd=root, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     for name, snap in before.items():
         rebuilt = json.loads((meta / name).read_text())

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+import mizzle_fork
 from sqlite_support import write_project
 from test_sqlite_history import STEPS
 
@@ -23,11 +22,10 @@ def history(root: Path, steps: int) -> None:
         assert generate(write_project(root, source), name=f"step{i}").written
 
 
-def run(args: list[str], cwd: Path, tmpdir: Path) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], cwd: Path, tmpdir: Path) -> mizzle_fork.Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["TMPDIR"] = str(tmpdir)
-    return subprocess.run([sys.executable, "-m", "mizzle", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return mizzle_fork.run([*args], cwd=cwd, env=env, timeout=120)
 
 
 def test_whole_sqlite_history_verifies(tmp_path: Path) -> None:
