@@ -567,7 +567,6 @@ class _Checker:
             if not (d / "snapshot.json").is_file():
                 self._missing_snapshot(d / "snapshot.json", {"tag": d.name}, d == migrations[-1], False)
         self._check_loose_files()
-        self._check_stamps(mf)
         self._check_graph()
 
     def _check_loose_files(self) -> None:
@@ -584,16 +583,6 @@ class _Checker:
                                      "leftover, delete it")
             else:
                 self.add(WARNING, p, "stray file in the migrations folder")
-
-    def _check_stamps(self, mf: MigrationFolder) -> None:
-        """Two folders with one timestamp: the runner refuses them (their `when` is their identity)."""
-        from .folders1 import same_stamp
-
-        seen: dict[int, str] = {}
-        for m in mf.migrations():
-            if m.when in seen:
-                self.add(ERROR, m.sql_path.parent, same_stamp(seen[m.when], m.tag))
-            seen.setdefault(m.when, m.tag)
 
     def _check_graph(self) -> None:
         """drizzle-kit 1.x's snapshot graph: parents, one base, and branches that commute (every pair of leaves)."""

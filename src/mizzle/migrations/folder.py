@@ -574,13 +574,17 @@ class MigrationFolder:
     def _journal_from_folders(self) -> Journal:
         from . import folders1
 
-        entries = []
+        entries: list[JournalEntry] = []
         kept = self.read_sidecar().get(folders1.WHENS_KEY) or {} if self.sidecar_path.exists() else {}
         for i, d in enumerate(folders1.migration_dirs(self.path)):
             when = kept.get(d.name) if isinstance(kept.get(d.name), int) else folders1.folder_when(d.name)
             if when is None:
                 raise IntegrityError(f"{d}: a migration folder whose name does not start with a 14-digit timestamp",
                                      "drizzle-orm 1.x orders and dates migrations by that prefix; rename the folder.")
+            if entries and when <= entries[-1].when:
+                # a folder sharing its timestamp with the one before (Prisma's and drizzle-orm 1.x's migrators tell
+                # them apart by name): a millisecond after it, so that `when` stays a migration's unique identity
+                when = entries[-1].when + 1
             entries.append(JournalEntry(idx=i, version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)

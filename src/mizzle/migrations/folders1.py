@@ -1,7 +1,9 @@
 """drizzle-kit 1.x's layout: one folder per migration, `<YYYYMMDDHHMMSS>_<name>/migration.sql` + `snapshot.json`.
 
 There is no journal: the folders sort by name, which is also the migration's name in drizzle-orm 1.x's tracking
-table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). Every snapshot names its parents
+table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). A folder whose timestamp is that
+of the folder before it (Prisma's folders, which Prisma too orders by name) gets the next millisecond instead, so
+that each migration's `when`, its identity in mizzle's tracking, audit and progress rows, is unique. Every snapshot names its parents
 in `prevIds` and its dialect in `dialect`; what the rows inside mean is the dialect's (its `folder_codec`: PostgreSQL's
 version "9", a base then diffs, and drizzle-kit 1.0.0-beta to rc.4's version "8"; SQLite's version "7", each the whole
 schema). Here the folder is read as the rest of mizzle wants it (each snapshot's state as the JSON the dialect's
@@ -55,13 +57,6 @@ def folder_when(name: str) -> int | None:
     dt = datetime(year, month, 1, tzinfo=timezone.utc) + timedelta(days=day - 1, hours=hour, minutes=minute,
                                                                    seconds=second)
     return int(dt.timestamp() * 1000)
-
-
-def same_stamp(first: str, second: str) -> str:
-    """The problem of two migration folders whose names start with one timestamp."""
-    return (f"{second} and {first} start with the same timestamp, which mizzle takes for a migration's identity "
-            "(drizzle-orm 1.x tells them apart by name, but mizzle's tracking, audit and progress rows go by the "
-            "timestamp); rename one of the two folders so that its timestamp is a second later")
 
 
 def stamp(when_ms: int) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..migrations.folder import Migration, Statement
-from ..migrations.folders1 import MIGRATION_SQL, same_stamp
+from ..migrations.folders1 import MIGRATION_SQL
 from ..record import Record
 
 if TYPE_CHECKING:
@@ -364,7 +364,7 @@ def _rows_of_drizzle_orm_0x(migrations: Sequence[Migration],
     folders = [m for m in migrations if m.sql_path.name == MIGRATION_SQL and m.exists] if loose else []
     by_second: dict[int, list[Migration]] = {}
     for m in folders:
-        by_second.setdefault(m.when, []).append(m)
+        by_second.setdefault(m.when // 1000 * 1000, []).append(m)  # folders of one second, the later a ms on
     by_hash = {m.hash: m for m in folders}
     for row in loose:
         assert row.created_at is not None
@@ -491,9 +491,7 @@ def _journal_problems(migrations: Sequence[Migration], stray_files: Iterable[str
             problems.append(f"{m.tag} appears twice in meta/_journal.json; the file would run twice. Fix the "
                             "journal (run `mizzle check`)")
         seen_tag.add(m.tag)
-        if m.when in seen_when and m.sql_path.name == MIGRATION_SQL:  # drizzle-kit 1.x's layout: no journal
-            problems.append(same_stamp(seen_when[m.when], m.tag))
-        elif m.when in seen_when:
+        if m.when in seen_when:
             problems.append(f"{m.tag} and {seen_when[m.when]} have the same journal `when` ({m.when}), which is a "
                             "migration's identity; fix meta/_journal.json (run `mizzle check`)")
         seen_when.setdefault(m.when, m.tag)
