@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import dialects
 from ..errors import IntegrityError, malformed_snapshot
-from . import bundle
+from . import bundle, folders1
 from .folder import (
     BREAKPOINT,
     JOURNAL_VERSION,
@@ -574,7 +574,7 @@ class _Checker:
         loose .sql file (a journal-layout leftover `up` left in place: Mail-0/Zero's 0025_far_echo.sql) never
         runs. Prisma Migrate's `migration_lock.toml` is its folder's own file (the same layout), not a stray one."""
         for p in sorted(self.folder.iterdir()):
-            if p.is_dir() or p.name.startswith(".") or p.name in (bundle.BUNDLE, "migration_lock.toml"):
+            if p.is_dir() or p.name.startswith(".") or p.name in (bundle.BUNDLE, folders1.PRISMA_LOCK):
                 continue
             if p.suffix == ".sql":
                 self.add(WARNING, p, "loose .sql file in the migrations folder: it never runs (drizzle-orm 1.x and "
@@ -586,7 +586,7 @@ class _Checker:
 
     def _check_graph(self) -> None:
         """drizzle-kit 1.x's snapshot graph: parents, one base, and branches that commute (every pair of leaves)."""
-        from . import branches1, folders1
+        from . import branches1
 
         try:
             snapshots = folders1.load_snapshots(self.folder)

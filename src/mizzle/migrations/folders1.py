@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..dialects.base import FolderCodec
 
 MIGRATION_SQL = "migration.sql"
+PRISMA_LOCK = "migration_lock.toml"  # Prisma Migrate's file beside its migration folders (`provider = "postgresql"`)
 SNAPSHOT = "snapshot.json"
 WHENS_KEY = "whens"  # in meta/_mizzle.json: {folder name: journal `when`} kept by `mizzle up`
 # in meta/_mizzle.json: the ids of the snapshots `mizzle up` wrote for migrations the journal folder had none for
@@ -41,6 +42,12 @@ def migration_dirs(path: Path) -> list[Path]:
     if not path.is_dir():
         return []
     return sorted((p for p in path.iterdir() if (p / MIGRATION_SQL).is_file()), key=lambda p: p.name)
+
+
+def is_prisma(path: Path) -> bool:
+    """A folder Prisma Migrate wrote (its `migration_lock.toml` beside the migrations): Prisma orders and names its
+    migrations by the whole folder name, whatever that starts with (its baselining guide's `0_init`)."""
+    return (path / PRISMA_LOCK).is_file()
 
 
 def folder_when(name: str) -> int | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from mizzle.errors import IntegrityError
 from mizzle.migrations.check import check_folder
 from mizzle.runner import migrate as runner
 
@@ -64,3 +65,42 @@ def test_folders_sharing_a_timestamp_run_in_name_order(pg_url: Callable[..., str
     st = runner.status(url=url, folder=folder)
     assert [s.state for s in st.states] == ["applied"] * 4 and not st.problems
     assert runner.migrate(url=url, folder=folder).nothing_to_do
+
+
+PAPERMARK = {  # mfts/papermark's prisma/migrations, cut down: two folders named by hand, neither with 14 digits
+    "20230912150657_initialize": 'CREATE TABLE "Link" ("id" TEXT NOT NULL PRIMARY KEY);\n'
+                                 'CREATE TABLE "Dataroom" ("id" TEXT NOT NULL PRIMARY KEY);\n',
+    "202310122339_NewColumnInLinkTable": '-- AlterTable\nALTER TABLE "Link" ADD COLUMN     "allowDownload" BOOLEAN '
+                                         'DEFAULT false;\n',
+    "20231013165123_create_document_version": 'CREATE TABLE "DocumentVersion" ("id" TEXT NOT NULL PRIMARY KEY);\n',
+    "20241212000000_add_yir": 'CREATE TABLE "YearInReview" ("id" TEXT NOT NULL PRIMARY KEY);\n',
+    "20241231_add_dataroom_allow_bulk_download": '-- AlterTable\nALTER TABLE "Dataroom" ADD COLUMN '
+                                                 '"allowBulkDownload" BOOLEAN NOT NULL DEFAULT true;\n',
+    "20250106000000_add_download_type": 'ALTER TABLE "Link" ADD COLUMN "downloadType" TEXT;\n',
+}
+
+
+def test_prisma_folders_named_without_a_14_digit_timestamp_run_in_name_order(pg_url: Callable[..., str],
+                                                                             tmp_path: Path) -> None:
+    """mfts/papermark's 202310122339_NewColumnInLinkTable and 20241231_add_dataroom_allow_bulk_download: Prisma lists
+    every folder and sorts the names, so it runs them (Prisma's baselining guide names its first folder 0_init);
+    mizzle refused the whole folder ("does not start with a 14-digit timestamp")."""
+    url = pg_url()
+    folder = prisma_folder(tmp_path, {"0_init": 'CREATE TABLE "Baseline" ("id" integer);\n', **PAPERMARK})
+    res = runner.migrate(url=url, folder=folder)
+    assert [m.tag for m in res.applied] == sorted(["0_init", *PAPERMARK])
+    rows = q(url, 'SELECT name, created_at FROM "drizzle"."__drizzle_migrations" ORDER BY id')
+    assert [r[1] for r in rows] == sorted({r[1] for r in rows})  # unique, and in the folders' order
+    assert q(url, "SELECT count(*) FROM information_schema.columns WHERE column_name IN "
+                  "('allowDownload', 'allowBulkDownload', 'downloadType')") == [(3,)]
+    st = runner.status(url=url, folder=folder)
+    assert {s.state for s in st.states} == {"applied"} and not st.problems
+    errors = [e for e in check_folder(folder, "postgresql").errors if not e.path.endswith("snapshot.json")]
+    assert errors == []
+
+
+def test_a_drizzle_folder_named_without_a_timestamp_is_still_refused(tmp_path: Path) -> None:
+    # without Prisma's lock file the folder is drizzle-kit 1.x's, whose migrator dates each migration by that prefix
+    folder = prisma_folder(tmp_path, PAPERMARK, lock=False)
+    with pytest.raises(IntegrityError, match="202310122339_NewColumnInLinkTable: a migration folder whose name"):
+        runner.load_folder(folder, "postgresql")
