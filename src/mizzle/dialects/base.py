@@ -145,6 +145,10 @@ class RunnerBackend(Protocol):
 
     def must_run_outside_transaction(self, sql: str) -> bool: ...
 
+    def alone_outside_transaction(self, sql: str) -> bool:
+        """Whether `sql` (a whole migration file) is one statement the server refuses inside a transaction block
+        (CREATE INDEX CONCURRENTLY): sent alone as one query, as Prisma sends a file, it runs outside any."""
+
     def execute_outside(self, sql: str) -> None:
         """Run a chunk of a no-transaction file outside any transaction: each of its statements on its own (sent
         together, a chunk's statements would share one implicit transaction, which CREATE INDEX CONCURRENTLY

@@ -400,6 +400,10 @@ class JournalEntry(FrozenRecord):
 class Migration(Record):
     """A journal entry with its SQL file (and snapshot, when present)."""
 
+    # its tool sends the file to the server as one query (Prisma Migrate's folders): a file of one statement that
+    # cannot run in a transaction block (CREATE INDEX CONCURRENTLY) then runs outside any, as under Prisma
+    sent_whole = False
+
     def __init__(self, entry: JournalEntry, sql_path: Path, snapshot_path: Path | None = None) -> None:
         self.entry = entry
         self.sql_path = sql_path
@@ -445,6 +449,17 @@ class Migration(Record):
                 continue
             return bool(re.match(r"--\s*" + re.escape(NO_TRANSACTION) + r"\b", s))
         return False
+
+
+def _sent_whole(migrations: list[Migration]) -> list[Migration]:
+    """`migrations` of a folder in the one-folder-per-migration layout, each marked sent_whole where Prisma wrote
+    the folder (its migration_lock.toml)."""
+    from .folders1 import is_prisma
+
+    if migrations and is_prisma(migrations[0].sql_path.parent.parent):
+        for m in migrations:
+            m.sent_whole = True
+    return migrations
 
 
 def find_migration(migrations: list[Migration], tag: str) -> Migration:
@@ -601,8 +616,9 @@ class MigrationFolder:
         # computed once: `mizzle migrate` with 1,000 applied migrations must stay well under 0.2 s
         folders, base, meta = self.uses_folders, self.path, self.meta
         if not snapshots:
-            return [Migration(e, base / e.tag / "migration.sql" if folders else base / f"{e.tag}.sql")
-                    for e in journal.entries]
+            out = [Migration(e, base / e.tag / "migration.sql" if folders else base / f"{e.tag}.sql")
+                   for e in journal.entries]
+            return _sent_whole(out) if folders else out
         names = None if folders or not meta.is_dir() else set(os.listdir(meta))  # one listing, no stats
         last = journal.entries[-1] if journal.entries else None
         claimed = None if folders else claimed_snapshot_names(e.tag for e in journal.entries)
@@ -612,7 +628,7 @@ class MigrationFolder:
             else:
                 snapshot = meta / self.entry_snapshot_name(e, last=e is last, names=names, claimed=claimed)
                 out.append(Migration(e, base / f"{e.tag}.sql", snapshot))
-        return out
+        return _sent_whole(out) if folders else out
 
     def snapshot_path(self, idx: int) -> Path:
         return self.meta / f"{idx:04d}_snapshot.json"

@@ -231,7 +231,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
         except ServerError as e:
             raise tracking_error(tracking, e) from None
         _report_verdict(rec, result, rep)
-        pending = _select(rec, to, migrations)
+        pending = _outside_as_sent(backend, _select(rec, to, migrations))
         result.already_applied = sum(1 for s in rec.states if s.state not in (
             "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
         result.migrations = [p.result for p in pending]
@@ -459,6 +459,18 @@ def _select(rec: Reconciliation, to: str | None, migrations: Sequence[Migration]
     return out
 
 
+def _outside_as_sent(backend: RunnerBackend, pending: list[_Pending]) -> list[_Pending]:
+    """`pending`, where a migration its tool sends whole (Prisma's) is one statement that cannot run in a
+    transaction, marked to run as a no-transaction file does: outside any, with its progress recorded, an INVALID
+    index a killed run left dropped before it runs again."""
+    for p in pending:
+        m = p.migration
+        if m.sent_whole and not m.no_transaction and len(m.statements) == 1 and \
+                backend.alone_outside_transaction(m.statements[0].sql):
+            p.result.no_transaction = True
+    return pending
+
+
 class _Run:
     """One invocation's execution: transaction boundaries, progress records, failure reporting."""
 
@@ -475,7 +487,7 @@ class _Run:
 
     def run(self) -> None:
         if self.mode == "all":
-            split = [p.migration.tag for p in self.pending if p.migration.no_transaction
+            split = [p.migration.tag for p in self.pending if p.result.no_transaction
                      or any(s.commit_before for s in p.migration.statements)]
             if split:
                 msg = ("--transaction all: the run commits before and after "
@@ -487,13 +499,13 @@ class _Run:
         while i < len(self.pending):
             p = self.pending[i]
             try:
-                if p.migration.no_transaction:
+                if p.result.no_transaction:
                     self._commit()
                     self._run_no_transaction(p)
                 else:
                     self._run_transactional(p)
             except _StatementError as e:
-                restart = None if p.migration.no_transaction else self._retry_transaction(i, e)
+                restart = None if p.result.no_transaction else self._retry_transaction(i, e)
                 if restart is None:
                     self._fail(p, i, e)
                 else:
@@ -748,7 +760,7 @@ class _Run:
         message = f"{where}: {err}"
         failed = err.parts[err.part - 1] if err.part else e.statement.sql if e.statement is not None else None
         details = err.report(_excerpt(failed) if failed is not None else None)
-        if err.refused_in_transaction and not m.no_transaction:
+        if err.refused_in_transaction and not p.result.no_transaction:
             message += (f" — add `-- {NO_TRANSACTION}` as the first line of {m.file} so its statements run "
                         "outside a transaction, one by one, with progress recorded")
         if err.dependents:
@@ -811,11 +823,12 @@ class _Run:
         m = p.migration
         done = [x.tag for x in self.result.migrations if x.status == APPLIED]
         kept = f"{len(done)} migration(s) applied before it stay applied" if done else "nothing else was applied"
-        if m.no_transaction:
+        if p.result.no_transaction:
             last = (e.statement.number - 1) if e.statement else p.result.statements
             stayed = f"statements 1–{last} stay applied and are recorded" if last > 0 else \
                 "no statement of it was recorded" if e.error.part > 1 else "no statement of it was applied"
-            return (f"{m.tag} is marked no-transaction: {stayed}; "
+            how = "marked no-transaction" if m.no_transaction else "run outside a transaction, as Prisma runs it"
+            return (f"{m.tag} is {how}: {stayed}; "
                     f"{kept}. Fix the cause and rerun: it resumes at statement {last + 1}."
                     + ("\n" + _committed(m, last) if last > 0 else "") + _parts_applied(e, last + 1))
         if p.committed_upto:

@@ -184,6 +184,10 @@ class TrackingStore:
     def execute(self, sql: str) -> None:
         raise NotImplementedError
 
+    def alone_outside_transaction(self, sql: str) -> bool:
+        """See RunnerBackend.alone_outside_transaction: no, where a dialect's backend does not say."""
+        return False
+
     def execute_outside(self, sql: str) -> None:
         """See RunnerBackend.execute_outside: the chunk as written, where a dialect's backend does not cut it."""
         self.execute(sql)

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from mizzle.errors import IntegrityError
+from mizzle.errors import IntegrityError, StatementFailed
 from mizzle.migrations.check import check_folder
 from mizzle.runner import migrate as runner
 
@@ -104,3 +104,76 @@ def test_a_drizzle_folder_named_without_a_timestamp_is_still_refused(tmp_path: P
     folder = prisma_folder(tmp_path, PAPERMARK, lock=False)
     with pytest.raises(IntegrityError, match="202310122339_NewColumnInLinkTable: a migration folder whose name"):
         runner.load_folder(folder, "postgresql")
+
+
+TRIGGER = {  # triggerdotdev/trigger.dev's internal-packages/database/prisma/migrations, cut down (72 files hold one
+    # CREATE INDEX CONCURRENTLY each, with no marker: Prisma sends a file as one query, run outside a transaction)
+    "20240820000000_init": 'CREATE TABLE "JobRun" ("id" TEXT NOT NULL PRIMARY KEY, "organizationId" TEXT, '
+                           '"createdAt" TIMESTAMP(3));\n',
+    "20240821135542_job_run_index_for_organization_id_and_created_at":
+        '-- CreateIndex\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_jobrun_organizationId_createdAt" ON "JobRun" '
+        '("organizationId", "createdAt");',
+}
+
+
+def _indexes(url: str) -> list[tuple]:
+    return q(url, "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                  "WHERE i.indrelid = '\"JobRun\"'::regclass AND NOT i.indisprimary ORDER BY 1")
+
+
+def test_a_prisma_file_of_one_concurrently_statement_runs_outside_a_transaction(pg_url: Callable[..., str],
+                                                                                tmp_path: Path) -> None:
+    """trigger.dev's 20240821135542_job_run_index_for_organization_id_and_created_at: Prisma applies it; mizzle
+    failed on it (25001, "cannot run inside a transaction block") and asked for a `-- mizzle:no-transaction` line."""
+    url = pg_url()
+    folder = prisma_folder(tmp_path, TRIGGER)
+    res = runner.migrate(url=url, folder=folder)
+    assert [m.tag for m in res.applied] == list(TRIGGER) and res.applied[1].no_transaction
+    assert _indexes(url) == [("idx_jobrun_organizationId_createdAt", True)]
+    assert runner.migrate(url=url, folder=folder).nothing_to_do
+
+
+def test_a_killed_run_of_a_prisma_concurrently_file_is_run_again_correctly(pg_url: Callable[..., str],
+                                                                           tmp_path: Path) -> None:
+    """The same file, its run killed inside CREATE INDEX CONCURRENTLY: the INVALID index it left (which IF NOT EXISTS
+    would keep for good) is dropped and made again, as for a `-- mizzle:no-transaction` file."""
+    from mizzle.runner.tracking import prefix_hash
+
+    url = pg_url()
+    folder = prisma_folder(tmp_path, TRIGGER)
+    runner.migrate(url=url, folder=folder, to="20240820000000_init")
+    q(url, """INSERT INTO "JobRun" VALUES ('a', 'o', '2024-01-01'), ('b', 'o', '2024-01-01')""")
+    with pytest.raises(psycopg.errors.UniqueViolation):  # an interrupted build: the index is left INVALID
+        q(url, 'CREATE UNIQUE INDEX CONCURRENTLY "idx_jobrun_organizationId_createdAt" ON "JobRun" '
+               '("organizationId", "createdAt")')
+    assert _indexes(url) == [("idx_jobrun_organizationId_createdAt", False)]
+    m = runner.load_folder(folder, "postgresql")[0][1]
+    q(url, 'INSERT INTO "drizzle"."__mizzle_progress" (created_at, hash, tag, statement, prefix_hash, running) '
+           "VALUES (%s, %s, %s, 0, %s, 1)", m.when, m.hash, m.tag, prefix_hash(m.statements, 0))
+    res = runner.migrate(url=url, folder=folder)
+    assert [a.tag for a in res.applied] == [m.tag]
+    assert _indexes(url) == [("idx_jobrun_organizationId_createdAt", True)]
+
+
+def test_a_prisma_file_of_several_statements_with_concurrently_still_fails(pg_url: Callable[..., str],
+                                                                           tmp_path: Path) -> None:
+    # Prisma sends the file as one query, whose statements share one implicit transaction: the server refuses it
+    # there too, so mizzle runs it in its transaction and says to mark it
+    url = pg_url()
+    folder = prisma_folder(tmp_path, {**TRIGGER, "20240821135542_job_run_index_for_organization_id_and_created_at":
+                                      'ALTER TABLE "JobRun" ADD COLUMN "eventId" TEXT;\n'
+                                      'CREATE INDEX CONCURRENTLY "JobRun_eventId_idx" ON "JobRun" ("eventId");\n'})
+    with pytest.raises(StatementFailed, match="mizzle:no-transaction"):
+        runner.migrate(url=url, folder=folder)
+    assert q(url, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'eventId'") == [(0,)]
+
+
+def test_a_drizzle_folder_file_of_one_concurrently_statement_is_not_run_outside(pg_url: Callable[..., str],
+                                                                                tmp_path: Path) -> None:
+    # drizzle-orm's migrator runs every pending migration in one transaction, where the server refuses it: without
+    # Prisma's lock file the folder is drizzle-kit 1.x's, and the file needs its `-- mizzle:no-transaction` line
+    url = pg_url()
+    folder = prisma_folder(tmp_path, TRIGGER, lock=False)
+    with pytest.raises(StatementFailed, match="mizzle:no-transaction"):
+        runner.migrate(url=url, folder=folder)
+    assert _indexes(url) == []

@@ -404,6 +404,12 @@ class PostgresBackend(TrackingStore):
         text = re.sub(_LITERALS, "''", _strip_comments(sql), flags=re.S)
         return any(re.match(_OUTSIDE_TX, part, re.I) for part in text.split(";"))
 
+    def alone_outside_transaction(self, sql: str) -> bool:
+        # Prisma's migration.sql, sent whole in one simple query: of one statement, it runs in no transaction block
+        # (trigger.dev's 72 files of one CREATE INDEX CONCURRENTLY); of several, they share an implicit one, which
+        # the server refuses it in
+        return self.must_run_outside_transaction(sql) and len(split_sql_statements(sql)) == 1
+
     def prepare_outside(self, sql: str, interrupted: bool) -> tuple[bool, str | None]:
         parts = split_sql_statements(sql)
         if len(parts) > 1:
