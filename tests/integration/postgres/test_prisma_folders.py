@@ -177,3 +177,35 @@ def test_a_drizzle_folder_file_of_one_concurrently_statement_is_not_run_outside(
     with pytest.raises(StatementFailed, match="mizzle:no-transaction"):
         runner.migrate(url=url, folder=folder)
     assert _indexes(url) == []
+
+
+WARNED = ("/*\n  Warnings:\n\n  - A unique constraint covering the columns `[oneTimeUseToken]` on the table `TaskRun` will be "
+          "added. If there are existing duplicate values, this will fail.\n\n*/\n-- CreateIndex\n"
+          'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "TaskRun_oneTimeUseToken_key" ON "TaskRun"("oneTimeUseToken");')
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["prisma", "marked-no-transaction"])
+def test_a_concurrently_statement_under_a_block_comment_is_known_for_one(pg_url: Callable[..., str], tmp_path: Path,
+                                                                         marked: bool) -> None:
+    """trigger.dev's 20241129141900_add_one_time_use_index_task_run: Prisma's `/* Warnings: … */` header above the
+    statement hid it from the runner (it stripped `--` comments only): the Prisma file failed with 25001, and in a
+    `-- mizzle:no-transaction` file the INVALID index a killed run left stayed (IF NOT EXISTS then kept it)."""
+    from mizzle.runner.tracking import prefix_hash
+
+    url = pg_url()
+    tag = "20241129141900_add_one_time_use_index_task_run"
+    folder = prisma_folder(tmp_path, {
+        "20241128000000_init": 'CREATE TABLE "TaskRun" ("id" TEXT NOT NULL PRIMARY KEY, "oneTimeUseToken" TEXT);\n',
+        tag: ("-- mizzle:no-transaction\n" if marked else "") + WARNED}, lock=not marked)
+    runner.migrate(url=url, folder=folder, to="20241128000000_init")
+    q(url, """INSERT INTO "TaskRun" VALUES ('a', 't'), ('b', 't')""")
+    with pytest.raises(psycopg.errors.UniqueViolation):  # a killed run's build: the index is left INVALID
+        q(url, 'CREATE UNIQUE INDEX CONCURRENTLY "TaskRun_oneTimeUseToken_key" ON "TaskRun"("oneTimeUseToken")')
+    q(url, """DELETE FROM "TaskRun" WHERE id = 'b'""")
+    m = runner.load_folder(folder, "postgresql")[0][1]
+    q(url, 'INSERT INTO "drizzle"."__mizzle_progress" (created_at, hash, tag, statement, prefix_hash, running) '
+           "VALUES (%s, %s, %s, 0, %s, 1)", m.when, m.hash, m.tag, prefix_hash(m.statements, 0))
+    res = runner.migrate(url=url, folder=folder)
+    assert [a.tag for a in res.applied] == [tag] and res.applied[0].no_transaction
+    assert q(url, "SELECT i.indisvalid, i.indisunique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                  "WHERE c.relname = 'TaskRun_oneTimeUseToken_key'") == [(True, True)]

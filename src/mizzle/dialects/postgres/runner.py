@@ -667,8 +667,31 @@ def _text(value: object) -> bytes | None:
     return None if value is None else str(value).encode("utf-8")
 
 
+_LEXEME = re.compile(r"--[^\n]*|/\*|'(?:[^']|'')*'?|\"(?:[^\"]|\"\")*\"?|\$(\w*)\$.*?(?:\$\1\$|\Z)", re.S)
+_BLOCK_EDGE = re.compile(r"/\*|\*/")
+
+
 def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
+    """`sql` without its comments: `--` lines and `/* … */` blocks (nested, as PostgreSQL reads them: Prisma's
+    `/* Warnings: … */` header above trigger.dev's CREATE UNIQUE INDEX CONCURRENTLY), literals and quoted names kept
+    as they are."""
+    if "--" not in sql and "/*" not in sql:
+        return sql
+    out, pos = [], 0
+    while (m := _LEXEME.search(sql, pos)) is not None:
+        out.append(sql[pos:m.start()])
+        pos = m.end()
+        if m.group(0) == "/*":
+            depth = 1
+            while depth and (edge := _BLOCK_EDGE.search(sql, pos)) is not None:
+                depth += 1 if edge.group(0) == "/*" else -1
+                pos = edge.end()
+            pos = pos if not depth else len(sql)
+            out.append(" ")
+        elif not m.group(0).startswith("--"):
+            out.append(m.group(0))
+    out.append(sql[pos:])
+    return "".join(out)
 
 
 def _unquote_ident(ident: str) -> str:
