@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from ..errors import IntegrityError
 from ..migrations.folder import Migration, MigrationFolder
 from ..migrations.snapshots import schema_from_snapshot
 from ..schema.model import DEFAULT_SCHEMA, Schema, make_schema
+from .view_stars import as_made
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -125,6 +127,7 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
     result.migration = last.tag if last else None
     mfolder = MigrationFolder(folder, dialect)
     snapshot, views = snapshot_model(mfolder, last, dialect)
+    snapshot = as_made(snapshot, live, migrations, last, partial(_readable_snapshot, mfolder, dialect=dialect))
     expected = comparable(scope.restrict(_for_tenant(snapshot, scope, tenant)))
     live, bookkeeping = set_aside(expected, live)  # Alembic's alembic_version, Prisma's _prisma_migrations, …
     result.warnings += [f"{f.label(not dialects.is_embedded(dialect))} ({f.kind.tool}'s bookkeeping) is not compared"
@@ -141,6 +144,16 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         result.notes = drizzle_kit_notes(expected, live)
         if last is None and migrations:
             result.notes.append(_unrecorded_note(bookkeeping, not dialects.is_embedded(dialect)))
+
+
+def _readable_snapshot(folder: MigrationFolder, m: Migration, dialect: str) -> Schema | None:
+    """The model of `m`'s snapshot; None where it is missing or mizzle cannot read it."""
+    from ..errors import MizzleError
+
+    try:
+        return snapshot_model(folder, m, dialect)[0]
+    except (MizzleError, KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _unrecorded_note(bookkeeping: list[Any], schemas: bool) -> str:

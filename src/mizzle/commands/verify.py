@@ -26,6 +26,7 @@ from ..migrations.snapshots import schema_from_snapshot
 from ..planning.tenant import refuse_tenant_folder
 from ..schema.model import Schema
 from .drift import has_views_field
+from .view_stars import StarViews
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -261,11 +262,13 @@ class StepComparer:
         snapshots = _SnapshotsAhead(self.folder, self.migrations, self.sidecar) if self.incremental else None
         later = _Later(self.incremental, deliver=deliver)
         by_tag = {m.tag: m for m in self.migrations}
+        stars = StarViews(self.config.dialect)
 
         def step(tag: str, live: Schema, conn: Any) -> None:
             later.wait()  # the previous step's comparison, finished meanwhile, delivered
             expected, why, views = (snapshots.of(tag) if snapshots
                                     else _snapshot(self.folder, by_tag[tag], self.sidecar))
+            expected = stars.step(expected, lambda: by_tag[tag].text, live)
             later.start(_compared(tag, expected, why, live, conn, scope=self.scope, comments=self.comments,
                                   memo=memo, aside=aside, sql=lambda: by_tag[tag].text,
                                   track_views=self.comments or views))

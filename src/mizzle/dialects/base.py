@@ -223,6 +223,9 @@ class SqlReader(Protocol):
         """A query with its `*` / `t.*` written as the columns `columns(schema, table)` gives, where the database
         stores a view so (PostgreSQL); `sql` itself where it cannot, or does not."""
 
+    def views_made(self, sql: str) -> frozenset[tuple[str, str]]:
+        """(schema, name) of each view a migration's SQL creates or replaces (where `expand_stars` expands)."""
+
     def replaceable(self, old_sql: str, new_sql: str) -> bool:
         """Whether a view defined by `old_sql` can be replaced in place by one defined by `new_sql`."""
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 from ...schema.naming import truncate_identifier as stored_name
 from .expressions import expression_key
 from .types import default_key, opclass_key
-from .view_deps import expand_stars, functions, parses, query_key, reads_every_column, relations, replaceable
+from .view_deps import (
+           expand_stars,
+           functions,
+           parses,
+           query_key,
+           reads_every_column,
+           relations,
+           replaceable,
+           views_made,
+)
 
 __all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key",
-           "reads_every_column", "relations", "replaceable", "stored_name"]
+           "reads_every_column", "relations", "replaceable", "stored_name",
+           "views_made"]

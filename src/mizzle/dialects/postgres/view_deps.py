@@ -3,6 +3,7 @@ parsed by PostgreSQL's own parser (pglast)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -317,6 +318,32 @@ def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] 
         return str(RawStream()(stmt))
     except Exception:  # noqa: BLE001 - a query pglast cannot read or print back: as it is
         return sql
+
+
+_MAKES_VIEW = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?(?:temp\w*\s+)?(?:recursive\s+)?(?:materialized\s+)?view\b",
+                         re.I)
+
+
+@lru_cache(maxsize=64)
+def views_made(sql: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of each view a migration's SQL creates or replaces (CREATE [OR REPLACE] [MATERIALIZED] VIEW;
+    unqualified: in public). A statement that does not parse is skipped (read statement by statement at
+    drizzle-kit's breakpoints)."""
+    from pglast import ast
+
+    if not _MAKES_VIEW.search(sql):
+        return frozenset()
+    tree = _parse(sql)
+    stmts = [raw.stmt for raw in tree] if tree is not None else [
+        raw.stmt for part in sql.split("--> statement-breakpoint") for raw in _parse(part) or ()]
+    found: set[tuple[str, str]] = set()
+    for st in stmts:
+        rel: Any = st.view if isinstance(st, ast.ViewStmt) else None
+        if isinstance(st, ast.CreateTableAsStmt) and str(getattr(st.objtype, "name", st.objtype)) == "OBJECT_MATVIEW":
+            rel = getattr(st.into, "rel", None)
+        if rel is not None:
+            found.add((str(rel.schemaname or "public"), str(rel.relname)))
+    return frozenset(found)
 
 
 def _from_sources(items: Any, schema: str, columns: Callable[[str, str], list[str] | None],

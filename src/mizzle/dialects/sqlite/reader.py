@@ -22,7 +22,8 @@ from ..postgres.reader import (
 from .lexer import LEXEME
 
 __all__ = ["default_key", "expand_stars", "expression_key", "functions", "opclass_key", "parses", "query_key",
-           "reads_every_column", "relations", "replaceable", "stored_name"]
+           "reads_every_column", "relations", "replaceable", "stored_name",
+           "views_made"]
 
 
 def functions(sql: str) -> frozenset[tuple[str, str]]:
@@ -31,6 +32,10 @@ def functions(sql: str) -> frozenset[tuple[str, str]]:
 
 def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] | None]) -> str:
     return sql  # SQLite keeps a view's SQL as written, its `*` too
+
+
+def views_made(sql: str) -> frozenset[tuple[str, str]]:
+    return frozenset()  # asked only where a view's `*` is expanded, which SQLite never does
 
 
 def stored_name(name: str) -> str:
