@@ -539,9 +539,11 @@ def _views(old: tuple[View, ...], new: tuple[View, ...], gone_under: tuple[dict[
 
 class _StarReader:
     """The dialect's reader, and a view's query keyed with its `*` written as the columns of the tables of the
-    schema it is in (`old`'s or `new`'s), as PostgreSQL stores it: a rebuilt snapshot keeps the SQL's `select
-    documents.*, …` while the module pull wrote holds the server's column list (supabase-community/
-    chatgpt-your-files' documents_with_storage_path)."""
+    schema it is in (`old`'s or `new`'s), and a column it names alone named by the one table of its join that has
+    it, as PostgreSQL stores it (`expand_stars`): a rebuilt snapshot keeps the SQL's `select documents.*, …` while
+    the module pull wrote holds the server's column list (supabase-community/chatgpt-your-files'
+    documents_with_storage_path), and webstudio's `"userId"` of `"Build" LEFT JOIN "Project"` is the server's
+    `"Project"."userId"`."""
 
     def __init__(self, rd: SqlReader, old: Any, new: Any) -> None:
         self.rd, self.old, self.new = rd, old, new
@@ -550,8 +552,6 @@ class _StarReader:
         return getattr(self.rd, name)
 
     def expanded(self, v: View, keyed: View, old: bool) -> View:
-        if not self.rd.reads_every_column(v.definition):
-            return keyed
         s = self.old if old else self.new
 
         def columns(schema: str, name: str) -> list[str] | None:

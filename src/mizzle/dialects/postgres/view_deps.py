@@ -288,9 +288,11 @@ def replaceable(old_sql: str, new_sql: str) -> bool:
 
 def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] | None]) -> str:
     """`sql` with each `*` / `t.*` of its select list written as the columns it stands for, as PostgreSQL stores a
-    view (it expands the star when the view is made): `columns(schema, name)` gives a table's columns, in order.
-    A query this cannot expand exactly (a star over a subquery or a function in FROM, a join USING or NATURAL, or a
-    relation `columns` does not know; a set operation) is returned as it is."""
+    view (it expands the star when the view is made): `columns(schema, name)` gives a table's columns, in order;
+    and, where the SELECT reads several tables, each column it names alone named by the one table that has it, as
+    the server prints it (webstudio's user_publish_count: `"userId"` of `"Build" LEFT JOIN "Project"` is stored
+    `"Project"."userId"`). A query this cannot expand exactly (a star over a subquery or a function in FROM, a join
+    USING or NATURAL, or a relation `columns` does not know; a set operation) is returned as it is."""
     from pglast import ast, parse_sql
     from pglast.enums import SetOperation
     from pglast.stream import RawStream
@@ -314,10 +316,51 @@ def expand_stars(sql: str, schema: str, columns: Callable[[str, str], list[str] 
                 return sql
             targets.extend(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=ref), ast.String(sval=c))))
                            for ref, cols in picked for c in cols or ())
+        starred = reads_every_column(sql)
         stmt.targetList = tuple(targets)
+        if not _qualify_bare(stmt, sources) and not starred:
+            return sql
         return str(RawStream()(stmt))
     except Exception:  # noqa: BLE001 - a query pglast cannot read or print back: as it is
         return sql
+
+
+def _qualify_bare(stmt: Any, sources: list[tuple[str | None, list[str] | None]]) -> bool:
+    """Each column `stmt` (not a nested SELECT) names alone, named by the one of its several FROM tables (`sources`,
+    every one known) that has it: in the select list, the join conditions, WHERE, GROUP BY, HAVING, and ORDER BY
+    where the name is no output column's (an output name comes first there). Whether any was."""
+    from pglast import ast
+
+    if len(sources) < 2 or any(ref is None or cols is None for ref, cols in sources):
+        return False
+    refs: list[Any] = [t.val.fields for t in stmt.targetList if isinstance(t.val, ast.ColumnRef)]
+    outputs = {str(t.name) for t in stmt.targetList if t.name} | {
+        str(f[-1].sval) for f in refs if isinstance(f[-1], ast.String)}
+    done = False
+
+    def walk(node: Any, in_sort: bool) -> None:
+        nonlocal done
+        if isinstance(node, tuple):
+            for n in node:
+                walk(n, in_sort)
+            return
+        if not isinstance(node, ast.Node) or isinstance(node, (ast.SelectStmt, ast.RangeSubselect)):
+            return
+        if isinstance(node, ast.ColumnRef):
+            f = node.fields or ()
+            owners = [ref for ref, cols in sources if len(f) == 1 and isinstance(f[0], ast.String)
+                      and f[0].sval in (cols or ())]
+            if len(owners) == 1 and not (in_sort and f[0].sval in outputs):
+                node.fields = (ast.String(sval=owners[0]), f[0])
+                done = True
+            return
+        for attr in node:
+            walk(getattr(node, attr), in_sort)
+
+    for attr in ("targetList", "fromClause", "whereClause", "groupClause", "havingClause"):
+        walk(getattr(stmt, attr), False)
+    walk(stmt.sortClause, True)
+    return done
 
 
 _MAKES_VIEW = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?(?:temp\w*\s+)?(?:recursive\s+)?(?:materialized\s+)?view\b",
@@ -353,7 +396,9 @@ def _from_sources(items: Any, schema: str, columns: Callable[[str, str], list[st
     from pglast import ast
 
     for item in items:
-        if isinstance(item, ast.JoinExpr):
+        if isinstance(item, ast.JoinExpr) and item.alias is not None:
+            out.append((str(item.alias.aliasname), None))  # `(a JOIN b) AS j`: its columns are j's alone
+        elif isinstance(item, ast.JoinExpr):
             _from_sources((item.larg, item.rarg), schema, columns, out)
             if item.usingClause or item.isNatural:
                 out.append((None, None))  # a bare `*` lists the merged columns once: not expanded
