@@ -613,9 +613,9 @@ def _as_written(folder: MigrationFolder, snap: dict[str, Any], side: dict[str, A
     nothing (an older drizzle-kit's: kept_spellings.kept_keys) and the JSON it gives a default of the same SQL text
     (kept_spellings.kept_defaults)."""
     if not folder.uses_folders:
-        from ..migrations.kept_spellings import kept_defaults, kept_keys
+        from ..migrations.kept_spellings import kept_defaults, kept_keys, kept_view_columns
 
-        return kept_keys(kept_defaults(snap, like), like)
+        return kept_keys(kept_view_columns(kept_defaults(snap, like), like), like)
     from ..migrations import folders1
 
     return folders1.snapshot_v9(snap, folder.path, side, before=dir_name)

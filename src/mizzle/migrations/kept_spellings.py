@@ -156,3 +156,16 @@ def kept_defaults(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str
         if any(kept[n] is not c for n, c in cols.items()):
             tables[name] = {**t, "columns": kept}
     return {**snap, "tables": tables} if any(tables[n] is not ours[n] for n in ours) else snap
+
+
+def kept_view_columns(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
+    """`snap`, a rebuilt snapshot, with the `columns` drizzle-kit wrote for each view (its query builder's selected
+    table columns, or the columns a `pgView(name, {…})` declares: nothing the database keeps) taken from `like`, the
+    folder's snapshot nearest it, where that holds the same view with the same query; a new dict where any goes."""
+    theirs, ours = (like or {}).get("views"), snap.get("views")
+    if not isinstance(theirs, dict) or not isinstance(ours, dict):
+        return snap
+    views = {k: {**v, "columns": theirs[k]["columns"]} if isinstance(v, dict) and not v.get("columns")
+             and isinstance(theirs.get(k), dict) and theirs[k].get("columns")
+             and theirs[k].get("definition") == v.get("definition") else v for k, v in ours.items()}
+    return {**snap, "views": views} if any(views[k] is not ours[k] for k in ours) else snap
