@@ -27,3 +27,11 @@ def test_a_view_whose_query_changed_keeps_none() -> None:
     rebuilt = {**like, "views": {"public.child_view": {**view, "columns": {}, "definition": "select 1 as id"}}}
     assert kept_view_columns(rebuilt, like)["views"]["public.child_view"]["columns"] == {}
     assert kept_view_columns(rebuilt, None) is rebuilt
+
+
+def test_a_view_is_written_with_drizzle_kits_key_order() -> None:
+    from mizzle.migrations.snapshots import schema_from_snapshot, snapshot_from_schema
+
+    theirs = json.loads(SNAPSHOT.read_text())["views"]
+    ours = snapshot_from_schema(schema_from_snapshot(json.loads(SNAPSHOT.read_text())))[0]["views"]
+    assert {k: list(v) for k, v in ours.items()} == {k: list(v) for k, v in theirs.items()}

@@ -83,13 +83,16 @@ def objects_from_snapshot(data: dict[str, Any], side: dict[str, Any]) -> tuple[O
 
 
 def _view_to_json(v: View) -> tuple[dict[str, Any], dict[str, Any]]:
-    d: dict[str, Any] = {"name": v.name, "schema": v.schema, "columns": {}, "definition": v.definition,
-                         "materialized": v.materialized, "isExisting": False}
+    # drizzle-kit 0.31's key order (its snapshot's view object): columns, definition, name, schema, isExisting,
+    # with, withNoData, materialized, tablespace, using
+    d: dict[str, Any] = {"columns": {}, "definition": v.definition, "name": v.name, "schema": v.schema,
+                         "isExisting": False}
     known = {_TO_CAMEL[k]: _value_to_json(x) for k, x in v.options if k in _TO_CAMEL}
     if known:
         d["with"] = known
     if v.with_no_data:
         d["withNoData"] = True
+    d["materialized"] = v.materialized
     if v.using:
         d["using"] = v.using
     side: dict[str, Any] = {}
