@@ -350,6 +350,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
 
     from ..migrations.rebuilt_keys import keys_named_by_sql
     from ..migrations.sql_fk_names import fks_named_by_sql
+    from ..schema.bookkeeping import kept_note, kept_undeclared
     from ..schema.compare import for_generate
     from ..schema.composite_use import refuse_converting_composite_arrays, refuse_rebuilding_types_in_use
     from ..schema.diff import Renames, diff
@@ -357,6 +358,8 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
 
     new, declared = load_code_schema(config, cache)
     new = Scope(schemas=config.schema_filter).with_outside(old, _carry_forward(old, new))
+    new, kept = kept_undeclared(old, new)  # another tool's history table the folder's SQL made: never dropped
+    made += [kept_note(kept, "the latest snapshot")] if kept else []
     old = _made_by_sql(old, new, folder, made)
     old = _not_valid_by_sql(old, new, folder, made)
     folder_sql = functools.cache(partial(all_sql, folder))  # read at the first call only

@@ -209,7 +209,11 @@ def verify(config: Config, *, url: str | None = None, scratch_url: str | None = 
 
     def end(final: Schema, conn: Any, aside: list[str]) -> None:
         if code is not None:  # the code's expressions asked of the server, names matched by definition
-            result.code_changes = _schema_code_changes(comparable(scope.restrict(code)), final, conn, comparer.comments)
+            from ..schema.bookkeeping import kept_note, kept_undeclared
+
+            declared, kept = kept_undeclared(final, comparable(scope.restrict(code)))  # as generate keeps them
+            result.code_changes = _schema_code_changes(declared, final, conn, comparer.comments)
+            aside = aside + ([kept_note(kept, "what the migrations built")] if kept else [])
         if conn is not None:  # views, functions, triggers… the SQL creates: not compared, listed
             from .. import dialects
 

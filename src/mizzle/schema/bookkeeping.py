@@ -99,3 +99,25 @@ def set_aside(expected: Schema, live: Schema) -> tuple[Schema, list[Found]]:
         else:
             found.append(Found(t.schema, kind))
     return (live.with_(tables=keep) if found else live), found
+
+
+def kept_undeclared(built: Schema, code: Schema) -> tuple[Schema, list[Found]]:
+    """`code` (the schema code's model) with the bookkeeping tables `built` (the latest snapshot) holds and `code`
+    does not declare, and those found. `pull` sets such a table aside, so the module it writes never declares one
+    that the folder's own SQL made (supabase/auth's `auth.schema_migrations`): `generate` must not drop it."""
+    found = [Found(t.schema, kind) for t in built.tables
+             if code.table(t.schema, t.name) is None and (kind := bookkeeping_of(t)) is not None]
+    if not found:
+        return code, found
+    tables = [*code.tables, *(t for f in found if (t := built.table(f.schema, f.kind.name)) is not None)]
+    schemas = [*code.schemas, *(s for s in built.schemas if s not in code.schemas and any(f.schema == s for f in found))]
+    return code.with_(tables=tables, schemas=schemas), found
+
+
+def kept_note(found: list[Found], where: str) -> str:
+    """One line naming the bookkeeping tables `where` (the snapshot, what the migrations built) has and the schema
+    code does not declare."""
+    names = ", ".join(f"{f.schema}.{f.kind.name} ({f.kind.tool}'s)" for f in found)
+    return (f"{where} holds bookkeeping-shaped table(s) the schema code does not declare: {names}; kept as they are, "
+            "not dropped (pull sets such tables aside): declare one in the schema code to manage it, or drop it "
+            "in a `generate --custom` migration")
