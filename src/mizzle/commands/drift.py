@@ -142,6 +142,8 @@ def _compare(result: DriftResult, state: Any, migrations: list[Migration], folde
         from .drizzle_kit_notes import drizzle_kit_notes
 
         result.notes = drizzle_kit_notes(expected, live)
+        if conn is not None:  # a search_path lacking the schema of the extensions: functions printed qualified
+            result.notes += dialects.get(dialect).off_path_note(conn, result.changes)
         if last is None and migrations:
             result.notes.append(_unrecorded_note(bookkeeping, not dialects.is_embedded(dialect)))
 

@@ -510,6 +510,11 @@ class Dialect(Protocol):
         connection to the same database, which the reading may use beside `conn` (introspects_on_two_connections).
         `unmanaged`: where given, `self.unmanaged(conn, scope)`'s lines are added to it, read with the model."""
 
+    def off_path_note(self, conn: Any, changes: list[str]) -> list[str]:
+        """A note explaining `changes` (a comparison of a model with the database behind `conn`) that only name
+        what the server prints qualified because the connection's search_path lacks its schema (PostgreSQL:
+        Supabase's `extensions`); none otherwise."""
+
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         """What the database behind `conn` holds, within `scope`, that mizzle does not manage (and so never
         drops): one line per kind, with the names."""

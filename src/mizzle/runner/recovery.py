@@ -230,14 +230,15 @@ class BaselineResult:
 
 def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float,
                   track_views: bool = True
-                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[str]]:
+                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[str], list[str]]:
     """The differences between the database and `expected` (canonical forms, the server asked for the
     expressions, names matched by definition), the names `expected` takes from the database
     ((schema, table, kind, snapshot name, database name)), a note for each other migration tool's bookkeeping found
     (Alembic's, Prisma's, …: schema/bookkeeping.py), and what is not compared, as `drift` sets it aside: in a folder
     without mizzle's sidecar, the functions, triggers, … its snapshots have no field for (SQLAlchemy-Continuum's
     native versioning makes them by DDL listeners, and views where they have no field for them either:
-    `track_views`), and the schemas its tables imply."""
+    `track_views`), and the schemas its tables imply; last, notes explaining the differences (a search_path lacking
+    the schema of the database's extensions: Dialect.off_path_note)."""
     from ..commands.drift import (
         holds_comments,
         implied_schemas,
@@ -266,7 +267,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         named = [a for a in renamed_by_definition(comparable, live) if a[2] == "index"]
         # and which of its uniques are its tables' own (a UNIQUE of the CREATE TABLE: Index.inline), as it has them
         named += [(t.schema, t.name, "inline", i.name, i.name) for t in live.tables for i in t.indexes if i.inline]
-        return lines(comparable, live), named, notes, aside
+        return lines(comparable, live), named, notes, aside, []
     with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
         live, found = set_aside(expected, dialect.introspect(conn, scope))
         if not comments:
@@ -275,7 +276,8 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         changes = lines(expected, live, comments=comments, conn=conn)
         adopted = renamed_by_definition(canonical(expected, comments=comments), canonical(live, comments=comments))
         notes = [_bookkeeping_note(conn, f, schemas=True) for f in found]
-    return changes, adopted, notes, aside
+        why = dialect.off_path_note(conn, changes) if changes else []
+    return changes, adopted, notes, aside, why
 
 
 def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> str:
@@ -428,32 +430,34 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
     the differences); constraint names matched by definition are adopted into the snapshot."""
     target = _baseline_target(folder, to, out, "Write the first migration (`mizzle generate`, or `mizzle pull` from "
                                                 "this database).")
-    changes, adopted = _baseline_read(config, folder, target, out, connect_timeout, db)
+    changes, adopted, why = _baseline_read(config, folder, target, out, connect_timeout, db)
     if changes:
         raise IntegrityError(
             f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
             "was recorded",
             "\n".join(f"  {c}" for c in changes) + "\n(+ only in the database, - only in the snapshot, "
             "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
-            "or pass --force to record it without comparing.")
+            "or pass --force to record it without comparing." + "".join(f"\nnote: {n}" for n in why))
     out.checked = True
     _baseline_adopt(folder, target, out, adopted, db)
 
 
 def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, out: BaselineResult,
-                   connect_timeout: float, db: DatabaseURL) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
+                   connect_timeout: float, db: DatabaseURL
+                   ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str]]:
     """The differences between the database and the snapshot of `target`, and the names the snapshot takes from
-    the database (constraints and indexes matched by definition under another name)."""
+    the database (constraints and indexes matched by definition under another name), and notes explaining the
+    differences."""
     from ..commands.drift import snapshot_model
     from ..sources.database import scope_for
 
     scope = scope_for(config)
     snapshot, views = snapshot_model(folder, target, db.dialect)
     expected = scope.restrict(snapshot)
-    changes, adopted, notes, aside = _compare_live(db, scope, expected, folder, connect_timeout, views)
+    changes, adopted, notes, aside, why = _compare_live(db, scope, expected, folder, connect_timeout, views)
     out.warnings += aside
     out.notes += notes
-    return changes, _not_held(expected, adopted)
+    return changes, _not_held(expected, adopted), why
 
 
 def _not_held(expected: Any, adopted: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str, str, str, str]]:
@@ -518,7 +522,7 @@ def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out:
     out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
                         "`mizzle drift` shows how far it is from it")
     try:
-        _, adopted = _baseline_read(config, folder, target, out, connect_timeout, db)
+        _, adopted, _ = _baseline_read(config, folder, target, out, connect_timeout, db)
     except MizzleError as e:
         out.warnings.append(f"--force: the database could not be read ({e.message}), so the names it gives "
                             "constraints and indexes are not taken into the snapshot: a later migration dropping or "

@@ -227,6 +227,11 @@ class PostgresDialect:
 
         return introspect(conn, scope, helper=helper, unmanaged=unmanaged)
 
+    def off_path_note(self, conn: Any, changes: list[str]) -> list[str]:
+        from .search_path import off_path_note
+
+        return off_path_note(conn, changes)
+
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         from .introspect import Scope, scope_namespaces
         from .unmanaged import describe, unmanaged

@@ -236,6 +236,9 @@ class SQLiteDialect:
         model = introspect(conn, exclude=tuple(n for _, n in scope.exclude_tables) if scope is not None else (table,))
         return in_tables_filter(model, scope)
 
+    def off_path_note(self, conn: Any, changes: list[str]) -> list[str]:
+        return []  # no schemas, no search_path
+
     def unmanaged(self, conn: Any, scope: Any) -> list[str]:
         from ...schema.model import DEFAULT_SCHEMA
         from .introspect import unmanaged
