@@ -462,6 +462,12 @@ KINDS: dict[str, str] = {
     "search path settings (ALTER DATABASE / ROLE … SET search_path)": (
         "SELECT current_setting('search_path') WHERE current_setting('search_path') NOT IN ('\"$user\", public', "
         "'public', '\"$user\",public')"),
+    # schema public dropped: mizzle's model takes it as there, as every new database has it, so a database built from
+    # the migrations (a new one, verify's and check --rebuild-snapshots' scratch databases) has it and this one not
+    "schemas every new database has, missing here (a database built from the migrations — a new one, verify's or "
+    "check --rebuild-snapshots' scratch — has it; mizzle neither makes nor drops it, and what the schema code puts "
+    "in it fails here until a migration runs CREATE SCHEMA public)": (
+        "SELECT 'no schema public' WHERE NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public')"),
     # database-wide (an extension's own — postgres_fdw's wrapper, hstore's casts — aside)
     "casts": ("SELECT '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')' "
               "FROM pg_cast c WHERE c.oid >= 16384 AND " + _NOT_EXT.format(cat="pg_cast", oid="c.oid")),
