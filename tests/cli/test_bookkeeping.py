@@ -301,3 +301,40 @@ def test_drift_before_baseline_on_an_alembic_database_points_to_baseline(tmp_pat
     assert "`mizzle baseline`" in r.stderr, r.stderr
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert any("`mizzle baseline`" in n for n in json.loads(r.stdout)["notes"]), r.stdout
+
+
+def test_the_supabase_clis_history_is_set_aside_with_its_schema_and_grants(tmp_path: Path,
+                                                                          pg_url: Callable[..., str]) -> None:
+    """The Supabase CLI's history, supabase_migrations.schema_migrations (version, statements, name), as its
+    `db push` makes it (and JMarchandev/dash-supabase's 00000000000000_init_migrations_schema.sql by hand): pull
+    wrote it into the module as the application's table, with schema supabase_migrations and the grants on both.
+    It is set aside now, and so are the schema it alone filled and the grants on them: a Grant left behind named a
+    table no migration makes (the module did not load: 'no table supabase_migrations.schema_migrations')."""
+    from mizzle.commands.pull import pull
+    from mizzle.config import load_config
+
+    url = pg_url()
+    import uuid
+
+    role = f"mzsbcli_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as c:
+        for sql in ("CREATE SCHEMA supabase_migrations",
+                    "CREATE TABLE supabase_migrations.schema_migrations (version text PRIMARY KEY, "
+                    "statements text[], name text)",
+                    "CREATE TABLE notes (id bigint PRIMARY KEY, body text)",
+                    f'CREATE ROLE "{role}"',
+                    f'GRANT USAGE ON SCHEMA supabase_migrations TO "{role}"',
+                    f'GRANT SELECT ON supabase_migrations.schema_migrations TO "{role}"'):
+            c.execute(sql)
+    try:
+        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = "schema.py"\nout = "migrations"\n')
+        result = pull(load_config(tmp_path / "mizzle.toml"), url, mark=False)
+        module = (tmp_path / "schema.py").read_text()
+        assert "supabase_migrations" not in module and "Grant(" not in module, module
+        assert "not pulled: supabase_migrations.schema_migrations (the Supabase CLI's bookkeeping" in \
+            "\n".join(result.warnings), result.warnings
+        assert not any("does not load" in w for w in result.warnings), result.warnings
+    finally:
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("DROP SCHEMA supabase_migrations CASCADE")
+            c.execute(f'DROP ROLE "{role}"')

@@ -45,6 +45,9 @@ KNOWN = (
     _b("SequelizeMeta", "Sequelize", "name", "name"),
     _b("goose_db_version", "goose", "version_id is_applied"),
     _b("schema_migrations", "Rails, dbmate or golang-migrate", "version", "version dirty"),
+    # `supabase db push` / `migration repair` keep it in schema supabase_migrations (newer CLIs add the last three)
+    _b("schema_migrations", "the Supabase CLI", "version statements name",
+       "version statements name created_by idempotency_key rollback"),
     _b("ar_internal_metadata", "Rails", "key value created_at updated_at", "key value created_at updated_at"),
     _b("__EFMigrationsHistory", "Entity Framework", "MigrationId ProductVersion"),
     _b("__diesel_schema_migrations", "Diesel", "version run_on"),
@@ -98,7 +101,26 @@ def set_aside(expected: Schema, live: Schema) -> tuple[Schema, list[Found]]:
             keep.append(t)
         else:
             found.append(Found(t.schema, kind))
-    return (live.with_(tables=keep) if found else live), found
+    return (_without(live, keep, found, expected) if found else live), found
+
+
+def _without(live: Schema, keep: list[Table], found: list[Found], expected: Schema) -> Schema:
+    """`live` keeping the tables `keep` only: the grants on those `found` go with them (Supabase's default privileges
+    give every table anon's, authenticated's and service_role's: a Grant left behind names a table nothing makes),
+    and so does a schema that held nothing else (the Supabase CLI's supabase_migrations) and its grants, unless
+    `expected` has that schema."""
+    from dataclasses import replace
+
+    gone = {(f.schema, f.kind.name) for f in found}
+    used: set[str] = {t.schema for t in keep} | {e.schema for e in live.enums}
+    used |= {q.schema for q in live.sequences} | {str(getattr(o, "schema", "")) for o in live.objects.all()}
+    empty = {f.schema for f in found if f.schema not in used and f.schema not in expected.schemas}
+    security = live.security
+    if security.grants:
+        security = replace(security, grants=tuple(
+            g for g in security.grants if not (g.on == "table" and (g.schema, g.name) in gone)
+            and not (g.on == "schema" and g.name in empty)))
+    return live.with_(tables=keep, schemas=[x for x in live.schemas if x not in empty], security=security)
 
 
 def kept_undeclared(built: Schema, code: Schema) -> tuple[Schema, list[Found]]:
@@ -109,9 +131,14 @@ def kept_undeclared(built: Schema, code: Schema) -> tuple[Schema, list[Found]]:
              if code.table(t.schema, t.name) is None and (kind := bookkeeping_of(t)) is not None]
     if not found:
         return code, found
+    from dataclasses import replace
+
     tables = [*code.tables, *(t for f in found if (t := built.table(f.schema, f.kind.name)) is not None)]
     schemas = [*code.schemas, *(s for s in built.schemas if s not in code.schemas and any(f.schema == s for f in found))]
-    return code.with_(tables=tables, schemas=schemas), found
+    gone = {(f.schema, f.kind.name) for f in found}
+    grants = [g for g in built.security.grants or () if g.on == "table" and (g.schema, g.name) in gone]
+    security = replace(code.security, grants=(*(code.security.grants or ()), *grants)) if grants else code.security
+    return code.with_(tables=tables, schemas=schemas, security=security), found
 
 
 def kept_note(found: list[Found], where: str) -> str:
