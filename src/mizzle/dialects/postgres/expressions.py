@@ -101,7 +101,27 @@ def _default_colname(val: Any) -> str | None:
     if isinstance(val, ast.TypeCast):
         names = _names(val.typeName)
         return _default_colname(val.arg) or (names[-1] if names else None)
-    return None
+    return _keyword_colname(val)
+
+
+def _keyword_colname(val: Any) -> str | None:
+    """FigureColname's name for an expression spelled with a keyword: EXISTS and ARRAY(…) subqueries, CASE,
+    COALESCE, GREATEST / LEAST, NULLIF, ARRAY[…], ROW(…), CURRENT_USER and its kin (`( SELECT (EXISTS …) AS
+    "exists")`, as PostgreSQL stores a policy's scalar subquery)."""
+    from pglast import ast, enums
+
+    if isinstance(val, ast.SubLink):
+        kind = val.subLinkType
+        return "exists" if kind == enums.SubLinkType.EXISTS_SUBLINK else (
+            "array" if kind == enums.SubLinkType.ARRAY_SUBLINK else None)
+    if isinstance(val, ast.MinMaxExpr):
+        return "greatest" if val.op == enums.MinMaxOp.IS_GREATEST else "least"
+    if isinstance(val, ast.A_Expr) and val.kind == enums.A_Expr_Kind.AEXPR_NULLIF:
+        return "nullif"
+    if isinstance(val, ast.SQLValueFunction) and val.op is not None:  # SVFOP_CURRENT_TIMESTAMP_N: current_timestamp
+        return enums.SQLValueFunctionOp(val.op).name.lower().removeprefix("svfop_").removesuffix("_n")
+    simple = {ast.CaseExpr: "case", ast.CoalesceExpr: "coalesce", ast.A_ArrayExpr: "array", ast.RowExpr: "row"}
+    return next((name for cls, name in simple.items() if isinstance(val, cls)), None)
 
 
 def _rewrite_cast(node: Any, keep: int) -> Any:
