@@ -58,6 +58,26 @@ def refuse_unlinted_dialect(dialect: str) -> None:
         raise UsageError(f"mizzle lint checks PostgreSQL migrations; the config says {dialect}")
 
 
+def refuse_other_folder_dialect(out_dir: Path, dialect: str) -> None:
+    """The configured folder's migrations in another dialect than the config's (a SQLite folder under a config
+    saying postgresql): PostgreSQL's parser would call each statement a syntax error (MZ001). The folder's dialect
+    is its snapshots', else its journal's, as `mizzle check` reads it (the snapshots only where the journal
+    disagrees: reading them all costs on a large folder)."""
+    from .. import dialects
+    from ..migrations.folder import MigrationFolder
+
+    mf = MigrationFolder(out_dir)
+    said = mf.read_journal().dialect if mf.journal_path.is_file() else None
+    if not said or dialects.canonical(said) == dialect:
+        return
+    folder = mf.snapshots_dialect() or dialects.canonical(said)
+    if folder != dialect:
+        raise UsageError(f"{out_dir}: its migrations are {folder}'s (meta/_journal.json), but the config says "
+                         f"{dialect}; mizzle lint checks PostgreSQL migrations",
+                         "Point `out` at the PostgreSQL folder, or fix `dialect` in the config (`mizzle check` "
+                         "reports it too).")
+
+
 @click.command("lint", epilog="""\b
 Examples:
   mizzle lint                          # every migration of the configured folder
@@ -79,6 +99,7 @@ def lint_command(opts: Options, files: tuple[Path, ...], strict: bool) -> int:
     if not paths or cfg.source is not None:
         refuse_unlinted_dialect(cfg.dialect)
     if not paths:
+        refuse_other_folder_dialect(Path(cfg.out_dir), cfg.dialect)
         paths = folder_sql_files(Path(cfg.out_dir))
     for p in paths:
         if not p.is_file():
