@@ -76,3 +76,12 @@ def test_fix_leaves_a_journal_the_snapshots_do_not_back(folder: Path) -> None:
     report = fix_folder(folder, "sqlite")
     assert not any("dialect" in r for r in report.repairs), report.repairs
     assert json.loads((folder / "meta" / "_journal.json").read_text())["dialect"] == "mysql"
+
+
+def test_a_folder_of_another_dialect_is_one_error_not_one_a_statement() -> None:
+    # Abdulmumin1/owostack's SQLite folder checked under dialect = "postgresql": the journal's dialect was named,
+    # then each of its 125 statements "does not parse" (PostgreSQL's parser reading SQLite's backquotes)
+    sqlite_folder = Path(__file__).parents[1] / "interop" / "sqlite" / "out"  # written by drizzle-kit (SQLite)
+    errors = [str(f) for f in check_folder(sqlite_folder, "postgresql").errors]
+    assert len(errors) == 1 and "journal dialect is 'sqlite'" in errors[0], errors
+    assert check_folder(sqlite_folder, "sqlite").ok

@@ -103,6 +103,7 @@ class _Checker:
         self.parse_sql = parse_sql
         self.report = CheckReport(folder=folder)
         self.statements: dict[Path, list[Any]] = {}  # each SQL file's statements, split once (_check_sql_text)
+        self.foreign = False  # the folder is another dialect's than the configuration's: its SQL is not parsed
 
     def add(self, level: str, path: str | Path, message: str) -> None:
         rel = os.path.relpath(path, self.folder) if isinstance(path, Path) else path
@@ -163,6 +164,7 @@ class _Checker:
         snaps, configured = mf.snapshots_dialect(), self.dialect is not None
         if self.dialect and snaps != self.dialect:
             self.add(ERROR, mf.journal_path, f"journal dialect is {jd!r} but the configuration says {self.dialect!r}")
+            self.foreign = True  # one error, not one a statement: the configured dialect's parser would refuse each
             return
         if not self.dialect:  # no configuration: the folder says which dialect its SQL is in
             self.dialect = snaps or said
@@ -241,7 +243,7 @@ class _Checker:
     # -- SQL -------------------------------------------------------------------------------------------
 
     def _check_sql(self, mf: MigrationFolder, tags: list[str]) -> None:
-        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) else None
+        parse = _pg_parser() if self.parse_sql and _lints(self.dialect) and not self.foreign else None
         for tag in tags:
             p = self.folder / f"{tag}.sql"
             if not p.is_file():
