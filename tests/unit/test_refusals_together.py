@@ -20,18 +20,18 @@ def _refusal(md: sa.MetaData, dialect: str) -> SchemaLoadError:
 
 def test_sqlite_names_every_refused_table_in_one_error() -> None:
     md = sa.MetaData()
-    sa.Table("alpha", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_strict=True)
+    sa.Table("alpha", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Numeric), sqlite_strict=True)
     sa.Table("beta", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("s", postgresql.TSVECTOR))
     sa.Table("fine", md, sa.Column("id", sa.Integer, primary_key=True))
-    sa.Table("gamma", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_with_rowid=False)
+    sa.Table("gamma", md, sa.Column("id", sa.Integer), sqlite_with_rowid=False)
     e = _refusal(md, "sqlite")
     # the first refusal stays the error's one-line summary, as before; the others follow in its details
-    assert e.message.startswith("table alpha: sqlite_strict=True")
+    assert e.message.startswith("column alpha.n: a STRICT table (sqlite_strict=True) takes no column of type numeric")
     assert e.details is not None
     lines = e.details.splitlines()
     assert lines[0] == "2 more tables are refused:"
     assert lines[1].startswith("  column beta.s: SQLite has no type for TSVECTOR")
-    assert lines[2].startswith("  table gamma: sqlite_with_rowid=False")
+    assert lines[2].startswith("  table gamma: a WITHOUT ROWID table (sqlite_with_rowid=False) needs a primary key")
     assert "fine" not in str(e)
 
 
@@ -56,10 +56,10 @@ def test_postgresql_names_every_refused_table_in_one_error_with_each_ones_words(
 def test_the_first_refusals_details_stay_with_it() -> None:
     """A refusal's own hint (its details) is kept, the others listed after it."""
     md = sa.MetaData()
-    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_strict=True)
-    sa.Table("b", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_with_rowid=False)
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Numeric), sqlite_strict=True)
+    sa.Table("b", md, sa.Column("id", sa.Integer), sqlite_with_rowid=False)
     alone = sa.MetaData()
-    sa.Table("a", alone, sa.Column("id", sa.Integer, primary_key=True), sqlite_strict=True)
+    sa.Table("a", alone, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Numeric), sqlite_strict=True)
     with pytest.raises(SchemaLoadError) as first:
         schema_from_metadata([alone], dialect="sqlite")
     e = _refusal(md, "sqlite")
@@ -69,6 +69,6 @@ def test_the_first_refusals_details_stay_with_it() -> None:
 
 def test_one_refused_table_reads_as_before() -> None:
     md = sa.MetaData()
-    sa.Table("alpha", md, sa.Column("id", sa.Integer, primary_key=True), sqlite_strict=True)
+    sa.Table("alpha", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Numeric), sqlite_strict=True)
     e = _refusal(md, "sqlite")
     assert e.details is None

@@ -272,6 +272,10 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         items.append('prefixes=["UNLOGGED"]')
     if any(c.identity is not None and c.identity.kind == "autoincrement" for c in t.columns):
         items.append("sqlite_autoincrement=True")  # how SQLAlchemy writes AUTOINCREMENT (create_all)
+    if t.strict:
+        items.append("sqlite_strict=True")
+    if t.without_rowid:
+        items.append("sqlite_with_rowid=False")
     items.extend(_lineage(t))
     inner = "".join(f"    {x},\n" for x in items)
     return f"{var} = sa.Table(\n    {_str(t.name)}, metadata,\n{inner})\n", uses_pg_type

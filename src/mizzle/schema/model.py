@@ -262,6 +262,10 @@ class Table:
     # COMMENT ON INDEX / CONSTRAINT of the table's indexes and constraints: (kind, name, text), kind "index" or
     # "constraint" (a unique constraint and its index are two objects, each with its own comment), sorted
     comments: tuple[tuple[str, str, str], ...] = ()
+    # SQLite's table options, written after the closing parenthesis of its CREATE TABLE (`sqlite_strict=True`,
+    # `sqlite_with_rowid=False`): SQLite cannot alter them, so a change of either rebuilds the table
+    strict: bool = False
+    without_rowid: bool = False
 
     @property
     def key(self) -> tuple[str, str]:

@@ -39,6 +39,28 @@ class SetTableLogged(Change):
 
 
 @dataclass(frozen=True)
+class SetTableOptions(Change):
+    """SQLite's STRICT and WITHOUT ROWID (`Table.strict`, `Table.without_rowid`) changed: SQLite cannot ALTER them,
+    so its dialect rebuilds the table (dialects/sqlite/rebuild.py)."""
+
+    table: TableKey
+    old: tuple[bool, bool]  # (strict, without_rowid) before
+    new: tuple[bool, bool]
+
+    def inverse(self) -> Change:
+        return SetTableOptions(self.table, self.new, self.old)
+
+    def describe(self) -> str:
+        return f"~ table {table_label(self.table)}: {table_options_text(self.old)} → {table_options_text(self.new)}"
+
+
+def table_options_text(options: tuple[bool, bool]) -> str:
+    """(strict, without_rowid) as SQLite writes them after a CREATE TABLE's body; `no table options` for none."""
+    words = [w for w, on in (("STRICT", options[0]), ("WITHOUT ROWID", options[1])) if on]
+    return ", ".join(words) or "no table options"
+
+
+@dataclass(frozen=True)
 class ValidateConstraint(Change):
     table: TableKey
     name: str
@@ -108,6 +130,8 @@ def feature_changes(prev: Table, t: Table, check_eq: Callable[[CheckConstraint, 
     if prev.unlogged != t.unlogged:
         refs = {(f.ref_schema, f.ref_table) for f in (*prev.foreign_keys, *t.foreign_keys)} - {t.key}
         out.append(SetTableLogged(t.key, t.unlogged, tuple(sorted(refs))))
+    if (prev.strict, prev.without_rowid) != (t.strict, t.without_rowid):
+        out.append(SetTableOptions(t.key, (prev.strict, prev.without_rowid), (t.strict, t.without_rowid)))
     old_checks = {c.name: c for c in prev.checks}
     for c in t.checks:
         o = old_checks.get(c.name)

@@ -1,6 +1,7 @@
-"""A table the folder's SQL made STRICT or WITHOUT ROWID (a hand edit, a custom migration): mizzle does not model
-table options, so a table rebuild makes an ordinary table. generate and revert say so, naming the fix, and the fix
-they name works (fx76's finding on real SQLite schemas: the rebuild dropped WITHOUT ROWID without a word)."""
+"""A table the folder's SQL made STRICT or WITHOUT ROWID (a hand edit, a custom migration) where neither its snapshot
+nor the schema code says so: a table rebuild makes an ordinary table. generate and revert say so, naming the fix,
+and the fix they name works (fx76's finding on real SQLite schemas: the rebuild dropped WITHOUT ROWID without a
+word). The option declared in the schema code (`sqlite_with_rowid=False`) is the other fix: the rebuild keeps it."""
 
 from __future__ import annotations
 
@@ -54,6 +55,21 @@ def test_a_rebuild_of_a_table_the_sql_made_without_rowid_says_so_and_its_fix_kee
     mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
     assert _options(db, "kv") == "WITHOUT ROWID"
     assert _options(db, "plain") == ""
+
+
+def test_the_option_declared_in_the_code_is_kept_by_the_rebuild(tmp_path: Path) -> None:
+    generate(write_project(tmp_path, BEFORE), name="init")
+    first = next((tmp_path / "migrations").glob("0000_*.sql"))
+    first.write_text(re.sub(r'(CREATE TABLE `kv` \([^;]*?\n\))', r"\1 WITHOUT ROWID", first.read_text()))
+    db = tmp_path / "app.db"
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    declared = AFTER.replace("sa.CheckConstraint(\"v <> ''\"))",
+                             "sa.CheckConstraint(\"v <> ''\"), sqlite_with_rowid=False)")
+    assert declared != AFTER
+    result = generate(write_project(tmp_path, declared), name="checks")
+    assert not [w for w in result.warnings if "ROWID" in w], result.warnings
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    assert _options(db, "kv") == "WITHOUT ROWID"
 
 
 def test_the_options_are_followed_through_renames_drops_and_comments() -> None:

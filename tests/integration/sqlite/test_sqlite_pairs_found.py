@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from sqlite_support import create_all_file
 
-from mizzle.errors import SchemaLoadError
-
 TOML = 'dialect = "sqlite"\nschema = "schema.py"\nout = "migrations"\n'
 
 
@@ -55,17 +53,6 @@ def _listed_by_pull_and_drift(tmp_path: Path, run_mizzle, statements: tuple[str,
     assert d.code == 0 and all(line in d.stdout + d.stderr for line in lines), d.stdout + d.stderr
 
 
-def test_strict_and_without_rowid_tables_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
-    """STRICT and WITHOUT ROWID are not modelled: pull and drift name each such table (they were lost without a
-    word: the module pull wrote created a plain table)."""
-    _listed_by_pull_and_drift(tmp_path, run_mizzle, (
-        "CREATE TABLE tags (id integer PRIMARY KEY, label text) STRICT",
-        "CREATE TABLE codes (code text PRIMARY KEY, v any) WITHOUT ROWID, STRICT",
-        "CREATE TABLE plain (id integer PRIMARY KEY, note text)"),
-        ["table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created from "
-         "the schema code has none): codes STRICT WITHOUT ROWID, tags STRICT"])
-
-
 def test_conflict_clauses_are_listed_by_pull_and_drift(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     """A constraint's ON CONFLICT is not modelled (found pulling real SQLite databases): the pulled module had none,
     and nothing said so. A column's COLLATE (a NOCASE unique column accepted 'Bob' and 'bob' after a rebuild) is
@@ -92,17 +79,6 @@ def test_primary_keys_that_accept_null_are_listed_by_pull_and_drift(tmp_path: Pa
         ["primary key columns that accept NULL (SQLite's: no NOT NULL, no INTEGER rowid key, no WITHOUT ROWID) read "
          "as NOT NULL, as create_all and drizzle-kit make them; a table rebuild or a table created from the schema "
          "code has NOT NULL (a row whose key is NULL fails the rebuild): accounts.id, pair.b, pair.a"])
-
-
-@pytest.mark.parametrize("option", [{"sqlite_strict": True}, {"sqlite_with_rowid": False}])
-def test_strict_or_without_rowid_in_schema_code_is_refused(option: dict[str, bool]) -> None:
-    import sqlalchemy as sa
-
-    from mizzle.dialects.sqlite.source import sqlite_schema_from_tables
-
-    t = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), **option)
-    with pytest.raises(SchemaLoadError, match="not managed by mizzle"):
-        sqlite_schema_from_tables([t])
 
 
 CHECKED = '''import sqlalchemy as sa

@@ -103,9 +103,9 @@ class SQLiteDialect:
         return sqlite_changes(changes, old, new)
 
     def fails_on_rows(self, changes: list[Any]) -> list[str]:
-        from .rebuild import not_null_without_default
+        from .rebuild import not_null_without_default, options_on_rows
 
-        return not_null_without_default(changes)
+        return not_null_without_default(changes) + options_on_rows(changes)
 
     def migrator_hazards(self, changes: list[Any], old: Schema) -> list[str]:
         from .rebuild import rebuilt_parents
@@ -277,7 +277,8 @@ class SQLiteDialect:
         from .source import rowid_alias
 
         pk = table.primary_key
-        return pk.columns[0] if pk is not None and rowid_alias(pk.columns, table.columns) else None
+        return pk.columns[0] if pk is not None and not table.without_rowid and rowid_alias(pk.columns, table.columns) \
+            else None
 
     def watch_replay(self, conn: Any, texts: Iterable[str]) -> AbstractContextManager[None]:
         return nullcontext()  # introspecting SQLite again is cheap: nothing to learn

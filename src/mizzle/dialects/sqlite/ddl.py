@@ -13,6 +13,7 @@ from ...errors import UsageError
 from ...planning.plan import PlannedStatement
 from ...schema import changes as ch
 from ...schema.model import Column, Index, Table
+from ...schema.table_features import table_options_text
 from .rebuild import RebuildTable
 from .types import AUTOINCREMENT, collate_sql, index_element_sql, quote_literal
 from .views import view_sql
@@ -126,7 +127,9 @@ def create_table(t: Table, name: str | None = None) -> str:
         if name != t.name:  # drizzle-kit's spelling; SQLite rewrites the qualifier back on RENAME
             expr = re.sub(re.escape(dq(t.name)) + r"\.", dq(name) + ".", expr)
         lines.append(f"CONSTRAINT {dq(k.name)} CHECK({expr})")
-    return f"CREATE TABLE {bq(name)} (\n" + ",\n".join("\t" + line for line in lines) + "\n);\n"
+    # STRICT, WITHOUT ROWID after the body (a rebuild's `__new_t` too: the options go with the table)
+    options = " " + table_options_text((t.strict, t.without_rowid)) if t.strict or t.without_rowid else ""
+    return f"CREATE TABLE {bq(name)} (\n" + ",\n".join("\t" + line for line in lines) + f"\n){options};\n"
 
 
 def deferral_sql(deferrable: str | None) -> str:

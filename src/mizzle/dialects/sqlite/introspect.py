@@ -59,7 +59,8 @@ def introspect(conn: sqlite3.Connection, exclude: Iterable[str] = ("__drizzle_mi
                if not internal_table(name) and name not in skip]
     named = [unique_names(sql) for _, sql in created]  # each table's text read once for them
     usable = _free_unique_names(conn, named)
-    tables = [_table(conn, name, sql, {cols: n for cols, n in names.items() if n in usable})
+    options = table_options(conn)
+    tables = [_table(conn, name, sql, {cols: n for cols, n in names.items() if n in usable}, options.get(name))
               for (name, sql), names in zip(created, named, strict=True)]
     from .views import introspect_views
 
@@ -116,11 +117,6 @@ def unmanaged(conn: sqlite3.Connection, exclude: tuple[str, ...] = ()) -> list[s
     names = introspect_triggers(conn)[1]
     if names:
         out.append(f"not managed by mizzle (left as they are): {len(names)} triggers: {', '.join(names)}")
-    options = [(t, o) for t, o in table_options(conn)  # a module's own, or the host's
-               if t not in virtual and t not in shadow and not internal_table(t) and t not in exclude]
-    if options:
-        out.append("table options not managed by mizzle (STRICT, WITHOUT ROWID: a table rebuild or a table created "
-                   f"from the schema code has none): {', '.join(f'{t} {o}' for t, o in options)}")
     created = [(name, sql or "") for name, sql in
                conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
                if name not in virtual and name not in shadow and not internal_table(name) and name not in exclude]
@@ -167,7 +163,7 @@ def nullable_keys(conn: sqlite3.Connection, tables: list[str], exclude: tuple[st
     INTEGER rowid alias hold NULL unless NOT NULL is written (Actual Budget's `id TEXT PRIMARY KEY` tables). The model
     reads every key column NOT NULL, as create_all and drizzle-kit write them, so pull, drift and baseline saw no
     difference, and a rebuild of such a table copying a NULL key failed on its NOT NULL."""
-    rowid_less = {t for t, o in table_options(conn) if "WITHOUT ROWID" in o}
+    rowid_less = {t for t, (_, wr) in table_options(conn).items() if wr}
     out = []
     for name in tables:
         if name in exclude or name in rowid_less or internal_table(name):
@@ -178,15 +174,18 @@ def nullable_keys(conn: sqlite3.Connection, tables: list[str], exclude: tuple[st
     return out
 
 
-def table_options(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(table, "STRICT" / "WITHOUT ROWID" / both) for each table created with options after its body."""
-    out = []
+def table_options(conn: sqlite3.Connection) -> dict[str, tuple[bool, bool]]:
+    """Each table's (STRICT, WITHOUT ROWID): SQLite's own `PRAGMA table_list` (3.37+, its `strict` and `wr`),
+    before that the words after the closing parenthesis of the table's CREATE TABLE (STRICT came with 3.37)."""
+    try:
+        return {r[1]: (bool(r[5]), bool(r[4])) for r in conn.execute("PRAGMA main.table_list") if r[2] == "table"}
+    except sqlite3.OperationalError:
+        pass
+    out = {}
     for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
         text = without_comments(sql or "")
         tail = text[text.rfind(")") + 1:]
-        found = [o for o in ("STRICT", "WITHOUT ROWID") if re.search(r"(?i)\b" + o.replace(" ", r"\s+") + r"\b", tail)]
-        if found:
-            out.append((name, " ".join(found)))
+        out[name] = (bool(re.search(r"(?i)\bSTRICT\b", tail)), bool(re.search(r"(?i)\bWITHOUT\s+ROWID\b", tail)))
     return out
 
 
@@ -434,8 +433,10 @@ def _unread_generated(conn: sqlite3.Connection, table: str, sql: str) -> list[st
             if r[6] in (2, 3) and not next(_clauses(col_defs.get(r[1], ""), "AS"), None)]
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[str, ...], str]) -> Table:
-    """`uniques`: the names its text gives its UNIQUE constraints that may name their indexes (_free_unique_names)."""
+def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[str, ...], str],
+           options: tuple[bool, bool] | None = None) -> Table:
+    """`uniques`: the names its text gives its UNIQUE constraints that may name their indexes (_free_unique_names);
+    `options`: its (STRICT, WITHOUT ROWID), table_options."""
     col_defs, checks = definitions(name, sql)
     info = conn.execute(f"PRAGMA table_xinfo({_q(name)})").fetchall()
     pk_cols = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
@@ -457,8 +458,9 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, uniques: dict[tuple[st
         pk = PrimaryKey(pk_cols, key_name(sql) or pk_name(name, pk_cols, cut=False))
     fks = _foreign_keys(conn, name, written_keys(sql))
     indexes = _indexes(conn, name, {c.name: c.collation for c in columns}, uniques)
+    strict, without_rowid = options or (False, False)
     return Table(name=name, schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
-                 checks=tuple(checks), indexes=tuple(indexes))
+                 checks=tuple(checks), indexes=tuple(indexes), strict=strict, without_rowid=without_rowid)
 
 
 _COLLATE = re.compile(rf"(?i)COLLATE\s+(?P<n>{_IDENT})")

@@ -17,10 +17,11 @@ from ...schema import changes as ch
 from ...schema import object_changes as oc
 from ...schema.model import Column, Index, Schema, Table
 from ...schema.naming import mentions, unique_name
+from ...schema.table_features import SetTableOptions
 from .types import is_constant, on_the_key
 
 _REBUILD_KINDS = (ch.AlterColumn, ch.SetPrimaryKey, ch.AddForeignKey, ch.DropForeignKey, ch.AddUnique,
-                  ch.DropUnique, ch.AddCheck, ch.DropCheck)
+                  ch.DropUnique, ch.AddCheck, ch.DropCheck, SetTableOptions)
 _TABLE_LEVEL = (*_REBUILD_KINDS, ch.AddColumn, ch.DropColumn, ch.CreateIndex, ch.DropIndex, ch.RenameConstraint,
                 ch.SetTableComment)
 
@@ -369,7 +370,8 @@ def not_null_without_default(changes: list[ch.Change]) -> list[str]:
         if not isinstance(c, RebuildTable):
             continue
         pk = c.new.primary_key
-        rowid = pk.columns[0] if pk is not None and rowid_alias(pk.columns, c.new.columns) else None
+        rowid = pk.columns[0] if pk is not None and not c.new.without_rowid \
+            and rowid_alias(pk.columns, c.new.columns) else None
         for p in c.parts:
             if isinstance(p, ch.AlterColumn) and not p.old.not_null and _no_value(p.new, rowid):
                 out.append(f"column {ch.table_label(c.table)}.{p.new.name} becomes NOT NULL without a default: the "
@@ -381,6 +383,29 @@ def not_null_without_default(changes: list[ch.Change]) -> list[str]:
                            "the migration fails on a table that holds rows (its rebuild copies no value into the "
                            "column); give it a server_default, or add it nullable, backfill it, then make it NOT NULL "
                            "in a later migration")
+    return out
+
+
+def options_on_rows(changes: list[ch.Change]) -> list[str]:
+    """A line for each table rebuild that makes its table STRICT (the copy fails on a value its column's type does
+    not take: 'cannot store TEXT value in INTEGER column') or WITHOUT ROWID where its INTEGER key was the rowid (an
+    INSERT without the key no longer gets one: 'NOT NULL constraint failed')."""
+    from .source import rowid_alias
+
+    out = []
+    for c in changes:
+        if not isinstance(c, RebuildTable):
+            continue
+        label = ch.table_label(c.table)
+        if c.new.strict and not c.old.strict:
+            out.append(f"table {label} becomes STRICT: its rebuild's copy fails on a row holding a value its column's "
+                       "type does not take ('cannot store TEXT value in INTEGER column'; SQLite converts only what it "
+                       "can: '7' into an INTEGER column); clean such values first")
+        pk = c.old.primary_key
+        if c.new.without_rowid and not c.old.without_rowid and pk is not None and rowid_alias(pk.columns,
+                                                                                                c.old.columns):
+            out.append(f"table {label} becomes WITHOUT ROWID: its key {pk.columns[0]} is no longer the rowid, so an "
+                       "INSERT that leaves it out fails (NOT NULL constraint failed) instead of being given one")
     return out
 
 

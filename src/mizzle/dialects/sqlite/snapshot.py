@@ -2,8 +2,8 @@
 
 Key order as drizzle-kit writes it: `version, dialect, id, prevId, tables, views, enums, _meta, internal`.
 No schemas (see source.py). Unique constraints are indexes; `internal.indexes` flags expression columns.
-Views found in a drizzle-kit snapshot are carried forward unchanged. Triggers, columns' collations and foreign keys'
-deferral (no drizzle-kit field) go in the sidecar.
+Views found in a drizzle-kit snapshot are carried forward unchanged. Triggers, columns' collations, foreign keys'
+deferral and the tables' STRICT and WITHOUT ROWID (no drizzle-kit field) go in the sidecar.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def _table(t: dict[str, Any], internal: dict[str, Any], side: dict[str, Any]) ->
                              server_name=u.get(SERVER_NAME), inline=True))
     checks = [CheckConstraint(c["name"], c["value"]) for c in (t.get("checkConstraints") or {}).values()]
     return Table(name=t["name"], schema=DEFAULT_SCHEMA, columns=tuple(columns), primary_key=pk,
-                 foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes))
+                 foreign_keys=tuple(fks), checks=tuple(checks), indexes=tuple(indexes),
+                 strict=bool(side.get("strict")), without_rowid=bool(side.get("withoutRowid")))
 
 
 def _index_column(text: str, is_expression: bool) -> IndexColumn:
@@ -164,7 +165,8 @@ def sqlite_snapshot_from_schema(schema: Schema, prev_id: str, id_: str,
 def _tables_sidecar(schema: Schema) -> dict[str, Any]:
     """What drizzle-kit's SQLite snapshot has no field for, by table (as the PostgreSQL sidecar keeps it): a column's
     COLLATE, a deferrable foreign key's `deferrable` ("immediate" / "deferred"), a unique index that the database
-    has as a UNIQUE of the table's CREATE TABLE (`inline`: baseline adopted it so; its drop is a table rebuild). An
+    has as a UNIQUE of the table's CREATE TABLE (`inline`: baseline adopted it so; its drop is a table rebuild), the
+    table's options `strict` and `withoutRowid` (drizzle-kit has no STRICT or WITHOUT ROWID table). An
     index's name in the database where it is not the snapshot's is the row's `_serverName` (drizzle-kit 1.x's
     layout), in a 0.x folder its sidecar entry's `serverName` (`baseline`'s: folder.add_migration moves it)."""
     out: dict[str, Any] = {}
@@ -176,6 +178,10 @@ def _tables_sidecar(schema: Schema) -> dict[str, Any]:
             entry["foreignKeys"] = fks
         if inline := inline_entry(i.name for i in t.indexes if i.inline):
             entry["indexes"] = inline
+        if t.strict:
+            entry["strict"] = True
+        if t.without_rowid:
+            entry["withoutRowid"] = True
         if entry:
             out[t.name] = entry
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,8 +65,6 @@ def sqlite_schema_from_tables(tables: list[sa.Table]) -> Schema:
             for line in (*_on_conflict(t), *_nullable_keys(t, built[t.name]))]
     if not left:
         return model
-    from dataclasses import replace
-
     return model.with_(objects=replace(model.objects, unmanaged=(*model.objects.unmanaged, *left)))
 
 
@@ -115,7 +114,7 @@ def _nullable_keys(t: sa.Table, built: Table) -> list[str]:
     keys, so the migration's table differs: one line each, for `generate` to say. The INTEGER rowid key takes no
     NULL (SQLite fills one in): not named."""
     pk_cols = built.primary_key.columns if built.primary_key else ()
-    if rowid_alias(pk_cols, built.columns):
+    if built.without_rowid or rowid_alias(pk_cols, built.columns):  # WITHOUT ROWID: its key takes no NULL
         return []
     return [f"primary key column {t.name}.{c.name} declared nullable=True: create_all leaves it accepting NULL "
             "(no NOT NULL), mizzle's migrations make it NOT NULL, as drizzle-kit writes keys"
@@ -150,17 +149,11 @@ def _table(t: sa.Table) -> Table:
 
 
 def _refuse_table_options(t: sa.Table) -> None:
-    """What a SQLite table declared in code may not have: an exclusion constraint, STRICT, WITHOUT ROWID, a prefix."""
+    """What a SQLite table declared in code may not have: an exclusion constraint, a prefix."""
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
     if any(isinstance(con, ExcludeConstraint) for con in t.constraints):
         raise SchemaLoadError(f"table {t.name}: SQLite has no exclusion constraints (postgresql.ExcludeConstraint)")
-    opts = t.dialect_options["sqlite"]
-    declared = [k for k, unmanaged in (("sqlite_strict=True", opts.get("strict")),
-                                       ("sqlite_with_rowid=False", opts.get("with_rowid") is False)) if unmanaged]
-    if declared:
-        raise SchemaLoadError(f"table {t.name}: {', '.join(declared)} — STRICT and WITHOUT ROWID tables are not "
-                              "managed by mizzle (a migration would create the table without them); remove the option")
     if t._prefixes:
         raise SchemaLoadError(f"table {t.name}: prefixes={list(t._prefixes)!r} — SQLite has no UNLOGGED tables, "
                               "and mizzle manages no other prefix")
@@ -208,8 +201,45 @@ def table_from_sqlalchemy(t: sa.Table) -> Table:
     if dup:
         raise SchemaLoadError(f"table {t.name}: two indexes (or unique constraints) are named {dup!r}; "
                               "SQLite index names must be unique")
+    strict, without_rowid = bool(t.dialect_options["sqlite"].get("strict")), \
+        t.dialect_options["sqlite"].get("with_rowid") is False
+    if strict:
+        columns = strict_types(t.name, columns)
+    if without_rowid:
+        _refuse_rowid_less(t.name, pk_cols, auto)
     return Table(name=t.name, schema=DEFAULT_SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(fks),
-                 checks=tuple(checks), indexes=tuple(indexes))
+                 checks=tuple(checks), indexes=tuple(indexes), strict=strict, without_rowid=without_rowid)
+
+
+# the column types a STRICT table takes (https://sqlite.org/stricttables.html): any other is refused by CREATE TABLE
+STRICT_TYPES = ("int", "integer", "real", "text", "blob", "any")
+
+
+def strict_types(table: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns of STRICT table `table` in the types it takes: `text(N)` (sa.String(N)) is `text` — SQLite never
+    enforces the length, and a STRICT table refuses `text(N)` ("unknown datatype"); any other type it refuses
+    (sa.Numeric's numeric, sa.BigInteger's bigint key, a spelled `varchar(191)`) is refused here, with the column."""
+    out = []
+    for c in columns:
+        type_ = "text" if re.fullmatch(r"text\(\d+\)", c.type) else c.type
+        if type_ not in STRICT_TYPES:
+            raise SchemaLoadError(
+                f"column {table}.{c.name}: a STRICT table (sqlite_strict=True) takes no column of type {c.type} "
+                f"(only {', '.join(t.upper() for t in STRICT_TYPES)}: SQLite refuses the CREATE TABLE); declare it "
+                "sa.Integer, sa.Float, sa.Text or sa.LargeBinary (.with_variant(…, \"sqlite\")), or drop sqlite_strict")
+        out.append(c if type_ == c.type else replace(c, type=type_))
+    return tuple(out)
+
+
+def _refuse_rowid_less(table: str, pk_cols: tuple[str, ...], autoincrement: str | None) -> None:
+    """What SQLite refuses in a WITHOUT ROWID table: none without a PRIMARY KEY, no AUTOINCREMENT."""
+    if not pk_cols:
+        raise SchemaLoadError(f"table {table}: a WITHOUT ROWID table (sqlite_with_rowid=False) needs a primary key "
+                              "(SQLite refuses the CREATE TABLE: 'PRIMARY KEY missing'); give it one, or drop the "
+                              "option")
+    if autoincrement:
+        raise SchemaLoadError(f"table {table}: a WITHOUT ROWID table (sqlite_with_rowid=False) has no AUTOINCREMENT "
+                              "(SQLite refuses the CREATE TABLE); drop sqlite_autoincrement=True or the option")
 
 
 def referenced(con: sa.ForeignKeyConstraint) -> tuple[str, tuple[str, ...]]:

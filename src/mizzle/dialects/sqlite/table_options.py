@@ -1,6 +1,6 @@
-"""SQLite tables the folder's SQL made with table options mizzle does not model (STRICT, WITHOUT ROWID), read
-from the SQL text, for `generate` and `revert` to warn when a table rebuild would make such a table without them
-(`Dialect.rebuild_losses`)."""
+"""SQLite tables the folder's SQL made with table options (STRICT, WITHOUT ROWID) its snapshots do not record (a
+hand edit, a `--custom` migration), read from the SQL text, for `generate` and `revert` to warn when a table
+rebuild would make such a table without them (`Dialect.rebuild_losses`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _unquoted(name: str) -> str:
 
 
 def made_with_options(sql: str) -> dict[str, str]:
-    """The tables the folder's SQL `sql` leaves with table options mizzle does not model (STRICT, WITHOUT ROWID),
+    """The tables the folder's SQL `sql` leaves with table options (STRICT, WITHOUT ROWID),
     lower-cased name → the options: each CREATE TABLE read in order, followed through ALTER TABLE … RENAME TO and
     DROP TABLE."""
     made: dict[str, str] = {}
@@ -39,15 +39,26 @@ def made_with_options(sql: str) -> dict[str, str]:
     return {name: options for name, options in made.items() if options}
 
 
+_DECLARED = {"STRICT": "sqlite_strict=True", "WITHOUT ROWID": "sqlite_with_rowid=False"}
+
+
 def rebuilt_options_lost(changes: list[ch.Change], folder_sql: Callable[[], str]) -> list[str]:
-    """A line for each table rebuild whose table the folder's SQL made STRICT or WITHOUT ROWID: the rebuild's
-    CREATE TABLE makes an ordinary table (mizzle's model has no table options), which a hand edit of the file can
-    keep."""
+    """A line for each table rebuild whose table the folder's SQL made STRICT or WITHOUT ROWID (a hand edit, a
+    `--custom` migration) where neither its snapshot nor the schema code says so: the rebuild's CREATE TABLE makes
+    it without them. One the snapshot records and the code drops is the change asked for."""
     rebuilt = [c for c in changes if isinstance(c, RebuildTable)]
     if not rebuilt:
         return []
     made = made_with_options(folder_sql())
-    return [f"table {c.old.name} was made {made[c.old.name.lower()]} by the folder's SQL, and this migration rebuilds "
-            f"it without (mizzle does not model table options): add {made[c.old.name.lower()]} after the closing "
-            f"parenthesis of its CREATE TABLE `__new_{c.new.name}` in the file to keep them"
-            for c in rebuilt if c.old.name.lower() in made]
+    out = []
+    for c in rebuilt:
+        kept = {o for o, on in (("STRICT", c.old.strict or c.new.strict),
+                                ("WITHOUT ROWID", c.old.without_rowid or c.new.without_rowid)) if on}
+        lost = [o for o in made.get(c.old.name.lower(), "").split(", ") if o and o not in kept]
+        if lost:
+            out.append(f"table {c.old.name} was made {', '.join(lost)} by the folder's SQL, which its snapshot does "
+                       "not record, and this migration rebuilds it without: declare "
+                       f"{', '.join(_DECLARED[o] for o in lost)} on the table in the schema code to keep "
+                       f"{'them' if len(lost) > 1 else 'it'} (a rebuild then writes it), or add {', '.join(lost)} "
+                       f"after the closing parenthesis of its CREATE TABLE `__new_{c.new.name}` in the file")
+    return out
