@@ -369,6 +369,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     old_c, new_c = for_generate(old, new)
     stated = Renames(explicit=renames or {}, declared=declared, prompt=prompt, none=no_renames)
     changes = diff(old_c, new_c, stated)
+    changes.changes[:] = dialects.get(config.dialect).rebuilds_retyped(changes.changes, old)  # as `old` declares
     refuse_rebuilding_types_in_use(old, changes.changes)  # a migration PostgreSQL would reject: not written
     refuse_converting_composite_arrays(old, new, changes.changes)
     refuse_dropping_used_extensions(dialects.get(config.dialect), changes.changes, new)

@@ -392,6 +392,11 @@ class Dialect(Protocol):
         with it (SQLite: a table rebuilt that the SQL made STRICT or WITHOUT ROWID, or gave triggers the schema
         code does not declare). `generate` and `revert` warn."""
 
+    def rebuilds_retyped(self, changes: list[Any], old: Schema) -> list[Any]:
+        """`changes` (of `rewrite_changes`'s) with each table rebuild told the columns whose declared type its
+        CREATE TABLE changes from `old`'s (the latest snapshot as stored), where the diff took the two for one type
+        (SQLite: a pulled `varchar(36)` written again as the code's `text`), so `generate`'s summary says so."""
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         """Of the collations `names` (as the model holds them), those this server has none of by that name unless
         something creates it, each with why (PostgreSQL: SQLite's NOCASE, RTRIM and BINARY, unless the folder's SQL,

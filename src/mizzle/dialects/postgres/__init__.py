@@ -97,6 +97,9 @@ class PostgresDialect:
     def rebuild_losses(self, changes: list[Any], folder_sql: Callable[[], str]) -> list[str]:
         return []  # no table rebuilds: a change alters the object in place
 
+    def rebuilds_retyped(self, changes: list[Any], old: Schema) -> list[Any]:
+        return changes  # no table rebuilds
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

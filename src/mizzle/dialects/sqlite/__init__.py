@@ -121,6 +121,11 @@ class SQLiteDialect:
         sql = cache(folder_sql)  # the folder read once for both
         return rebuilt_options_lost(changes, sql) + rebuilt_triggers_lost(changes, sql)
 
+    def rebuilds_retyped(self, changes: list[Any], old: Schema) -> list[Any]:
+        from .rebuild import retyped
+
+        return retyped(changes, old)
+
     def unknown_collations(self, names: Iterable[str], folder_sql: Callable[[], Iterable[str]]) -> dict[str, str]:
         from .types import unknown_collations
 

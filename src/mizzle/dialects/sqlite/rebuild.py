@@ -36,6 +36,9 @@ class RebuildTable(ch.Change):
     old: Table
     new: Table
     parts: tuple[ch.Change, ...] = ()
+    # (column, declared type before, after) of the columns whose declared type the CREATE TABLE changes where the
+    # diff took the two for one type (a snapshot's `varchar(36)`, the code's `text`): `retyped` fills it in
+    declared: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def destructive(self) -> bool:  # type: ignore[override]
@@ -45,7 +48,8 @@ class RebuildTable(ch.Change):
         return any(p.loses_data(keeps_values) for p in self.parts)
 
     def inverse(self) -> ch.Change:
-        return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)))
+        return RebuildTable(self.table, self.new, self.old, tuple(p.inverse() for p in reversed(self.parts)),
+                            tuple((c, after, before) for c, before, after in self.declared))
 
     def describe(self) -> str:
         # a drop and an add of one constraint: one `~` line saying what differs (on delete no action → cascade),
@@ -53,11 +57,33 @@ class RebuildTable(ch.Change):
         from ...schema.compare import describe_all
         from . import reader
 
-        what = "; ".join(describe_all(list(self.parts), reader)) or "definition changed"
+        what = "; ".join([*describe_all(list(self.parts), reader),
+                          *(f"~ column {self.table[1]}.{c}: declared type {before} → {after}"
+                            for c, before, after in self.declared)]) or "definition changed"
         return f"~ table {self.table[1]} rebuilt (SQLite cannot ALTER this): {what}"
 
     def as_difference(self) -> list[ch.Change]:
         return [d for p in self.parts for d in p.as_difference()]
+
+
+def retyped(changes: list[ch.Change], old: Schema) -> list[ch.Change]:
+    """`changes` with each table rebuild's `declared` filled in from `old`, the latest snapshot as stored: a column
+    whose type there differs from the one the rebuild's CREATE TABLE writes, where no part of the rebuild says so
+    (the diff compared the snapshot in the code's spelling, types.code_forms: a pulled `varchar(36)` and the code's
+    sa.Text are one type, so nothing else changes it — but a rebuild for another reason writes `text`). A column
+    renamed, or of a table renamed, in the same migration is not paired."""
+    out: list[ch.Change] = []
+    for c in changes:
+        raw = old.table(*c.old.key) if isinstance(c, RebuildTable) else None
+        if raw is None or not isinstance(c, RebuildTable):
+            out.append(c)
+            continue
+        told = {p.new.name for p in c.parts if isinstance(p, ch.AlterColumn) and p.old.type != p.new.type}
+        declared = tuple((col.name, was.type, col.type) for col in c.new.columns
+                         if col.name not in told and (was := raw.column(col.name)) is not None
+                         and c.old.column(col.name) is not None and was.type != col.type)
+        out.append(replace(c, declared=declared) if declared else c)
+    return out
 
 
 def _folded_into_key(c: ch.Change, new: Schema) -> bool:
