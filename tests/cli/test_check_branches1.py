@@ -67,7 +67,8 @@ def test_branches_are_checked_pairwise(tmp_path: Path, run_mizzle) -> None:  # t
     assert "_a" in out and "_c" in out
 
 
-def test_two_folders_with_one_timestamp_both_run_in_name_order(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+def test_two_folders_with_one_timestamp_both_run_in_name_order(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle) -> None:
     # a fork of opencode named two hand-written migration folders 20260603000000_workflow_run and
     # 20260603000000_task_in_progress_owner (and Prisma's folders have such pairs: elie222/inbox-zero's three,
     # civitai's twenty): drizzle-orm 1.x and Prisma run both, by name. mizzle refused them, the timestamp taken for

@@ -55,7 +55,8 @@ def _sqlite_folder(out: Path) -> None:
         "views": {}, "enums": {}, "_meta": {"schemas": {}, "tables": {}, "columns": {}}, "internal": {"indexes": {}}}))
 
 
-def test_lint_of_a_sqlite_folder_under_a_postgresql_config_is_refused(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+def test_lint_of_a_sqlite_folder_under_a_postgresql_config_is_refused(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle) -> None:
     # owostack's SQLite folder under a config saying postgresql: `mizzle lint` printed 125 MZ001 syntax errors (one
     # a statement, PostgreSQL's parser reading SQLite's backquotes) and exited 0; `check` says the journal is
     # SQLite's, and lint now says so in one line

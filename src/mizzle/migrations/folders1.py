@@ -3,8 +3,8 @@
 There is no journal: the folders sort by name, which is also the migration's name in drizzle-orm 1.x's tracking
 table; its `created_at` is the folder's timestamp in milliseconds (whole seconds). A folder whose timestamp is that
 of the folder before it (Prisma's folders, which Prisma too orders by name) gets the next millisecond instead, so
-that each migration's `when`, its identity in mizzle's tracking, audit and progress rows, is unique. Every snapshot names its parents
-in `prevIds` and its dialect in `dialect`; what the rows inside mean is the dialect's (its `folder_codec`: PostgreSQL's
+that each migration's `when`, its identity in mizzle's tracking, audit and progress rows, is unique. Every snapshot
+names its parents in `prevIds` and its dialect in `dialect`; what the rows inside mean is the dialect's (its `folder_codec`: PostgreSQL's
 version "9", a base then diffs, and drizzle-kit 1.0.0-beta to rc.4's version "8"; SQLite's version "7", each the whole
 schema). Here the folder is read as the rest of mizzle wants it (each snapshot's state as the JSON the dialect's
 load_snapshot reads, the leaves of the graph) and written as drizzle-kit 1.x writes it.

@@ -134,7 +134,8 @@ def kept_undeclared(built: Schema, code: Schema) -> tuple[Schema, list[Found]]:
     from dataclasses import replace
 
     tables = [*code.tables, *(t for f in found if (t := built.table(f.schema, f.kind.name)) is not None)]
-    schemas = [*code.schemas, *(s for s in built.schemas if s not in code.schemas and any(f.schema == s for f in found))]
+    schemas = [*code.schemas,
+               *(s for s in built.schemas if s not in code.schemas and any(f.schema == s for f in found))]
     gone = {(f.schema, f.kind.name) for f in found}
     grants = [g for g in built.security.grants or () if g.on == "table" and (g.schema, g.name) in gone]
     security = replace(code.security, grants=(*(code.security.grants or ()), *grants)) if grants else code.security

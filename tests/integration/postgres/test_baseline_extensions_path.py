@@ -3,8 +3,8 @@ schema `extensions` and sets the search_path `"$user", public, extensions`; a pr
 `uuid_generate_v4()` unqualified (chatbot-ui's and basejump's supabase/migrations call it and
 `gen_random_bytes()` so). Against a database holding the same tables whose search_path lacks `extensions` (a copy
 restored elsewhere, a local database made by hand), the server prints those calls `extensions.uuid_generate_v4()`,
-and baseline (and drift) listed every such default and index as a difference with no word of why. It now says why and what to
-do; with the search_path set as Supabase sets it, the same database matches."""
+and baseline (and drift) listed every such default and index as a difference with no word of why. It now says why
+and what to do; with the search_path set as Supabase sets it, the same database matches."""
 
 from __future__ import annotations
 

@@ -179,9 +179,10 @@ def test_a_drizzle_folder_file_of_one_concurrently_statement_is_not_run_outside(
     assert _indexes(url) == []
 
 
-WARNED = ("/*\n  Warnings:\n\n  - A unique constraint covering the columns `[oneTimeUseToken]` on the table `TaskRun` will be "
-          "added. If there are existing duplicate values, this will fail.\n\n*/\n-- CreateIndex\n"
-          'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "TaskRun_oneTimeUseToken_key" ON "TaskRun"("oneTimeUseToken");')
+WARNED = ("/*\n  Warnings:\n\n  - A unique constraint covering the columns `[oneTimeUseToken]` on the table `TaskRun` "
+          "will be added. If there are existing duplicate values, this will fail.\n\n*/\n-- CreateIndex\n"
+          'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "TaskRun_oneTimeUseToken_key" '
+          'ON "TaskRun"("oneTimeUseToken");')
 
 
 @pytest.mark.parametrize("marked", [False, True], ids=["prisma", "marked-no-transaction"])
