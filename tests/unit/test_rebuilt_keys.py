@@ -131,3 +131,30 @@ def test_a_policy_name_the_server_cut_is_the_sqls_whole_name() -> None:
     (moved,) = whole_policy_names(m.make_schema("postgresql", tables=[t2]), whole_policy_names(live, None, sql, CUT),
                            renamed, CUT).tables
     assert moved.policies[0].name == whole + " now"
+
+
+def test_a_unique_the_sql_renames_is_no_repeat_under_its_old_name() -> None:
+    """motormetrics/motormetrics' packages/database/migrations (drizzle-kit 1.0.0-rc.4): 20260809181715_windy_revanche
+    renames camelCase unique constraints (`ALTER TABLE "coe" RENAME CONSTRAINT "coe_month_biddingNo_unique" TO
+    "coe_month_bidding_no_unique"`). The previous model's unique, on the same columns as the renamed one, was taken
+    for a repeat PostgreSQL dropped: `check --rebuild-snapshots` kept it beside the new name (a create delta and no
+    rename), and `verify` then found the rebuilt snapshot's old unique missing from the database."""
+    cols = ("month", "bidding_no")
+    t = m.Table("coe", columns=(m.Column("id", "uuid", not_null=True), m.Column("month", "text", not_null=True),
+                                m.Column("bidding_no", "integer")),
+                primary_key=m.PrimaryKey(("id",)))
+    before = m.make_schema("postgresql", tables=[replace(t, uniques=(m.UniqueConstraint(
+        "coe_month_biddingNo_unique", cols),))])
+    live = m.make_schema("postgresql", tables=[replace(t, uniques=(m.UniqueConstraint(
+        "coe_month_bidding_no_unique", cols),))])
+    sql = 'ALTER TABLE "coe" RENAME CONSTRAINT "coe_month_biddingNo_unique" TO "coe_month_bidding_no_unique";'
+    (out,) = repeated_uniques(live, before, sql, CUT).tables
+    assert [u.name for u in out.uniques] == ["coe_month_bidding_no_unique"]
+    # renamed through another name, spelled unquoted: the same
+    chained = ('ALTER TABLE coe RENAME CONSTRAINT "coe_month_biddingNo_unique" TO tmp;\n'
+               'ALTER TABLE coe RENAME CONSTRAINT tmp TO coe_month_bidding_no_unique;')
+    (out,) = repeated_uniques(live, before, chained, CUT).tables
+    assert [u.name for u in out.uniques] == ["coe_month_bidding_no_unique"]
+    # a repeat the SQL does not rename is still kept (the midday case above)
+    (out,) = repeated_uniques(live, before, "SELECT 1;", CUT).tables
+    assert sorted(u.name for u in out.uniques) == ["coe_month_biddingNo_unique", "coe_month_bidding_no_unique"]

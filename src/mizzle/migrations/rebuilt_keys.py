@@ -129,7 +129,8 @@ def repeated_uniques(live: Schema, before: Schema | None, sql: str,
     for t in live.tables:
         prev = before.table(*t.key) if before is not None else None
         candidates = [*found.get(t.key, ()), *(u for u in (prev.uniques if prev is not None else ())
-                                               if not _drops(sql, u.name) and not _drops(sql, stored_name(u.name)))]
+                                               if not any(_drops(sql, n) or _renames(sql, n)
+                                                          for n in (u.name, stored_name(u.name))))]
         keys = {tuple(u.columns) for u in t.uniques} | ({tuple(t.primary_key.columns)} if t.primary_key else set())
         names = {stored_name(n) for n in [*(n for u in t.uniques for n in (u.name, u.real_name)), *(
             (t.primary_key.name, t.primary_key.server_name) if t.primary_key else ())] if n}
@@ -252,6 +253,11 @@ _RENAME_TABLE = re.compile(rf'(?is)\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\
 
 def _ident(text: str) -> str:
     return text[1:-1].replace('""', '"') if text.startswith('"') else text.lower()
+
+
+def _renames(sql: str, name: str) -> bool:
+    """Whether `sql` renames a constraint named `name` (`RENAME CONSTRAINT "name" TO …`): then it is no repeat."""
+    return any(_ident(m.group(1)) == name for m in _RENAME_CONSTRAINT.finditer(sql))
 
 
 def _renamed_chain(renames: re.Pattern[str], sql: str, name: str) -> set[str]:
