@@ -591,18 +591,22 @@ class MigrationFolder:
 
         entries: list[JournalEntry] = []
         prisma: bool | None = None  # looked for once a folder's name has no timestamp
+        used: set[int] = set()
         kept = self.read_sidecar().get(folders1.WHENS_KEY) or {} if self.sidecar_path.exists() else {}
         for i, d in enumerate(folders1.migration_dirs(self.path)):
             when = kept.get(d.name) if isinstance(kept.get(d.name), int) else folders1.folder_when(d.name)
             if when is None and not (prisma := folders1.is_prisma(self.path) if prisma is None else prisma):
                 raise IntegrityError(f"{d}: a migration folder whose name does not start with a 14-digit timestamp",
                                      "drizzle-orm 1.x orders and dates migrations by that prefix; rename the folder.")
-            if when is None or (entries and when <= entries[-1].when):
-                # a folder sharing its timestamp with the one before (Prisma's and drizzle-orm 1.x's migrators tell
-                # them apart by name), or a Prisma folder named otherwise (papermark's 20241231_add_…, Prisma's own
-                # 0_init), run in name order: a millisecond after the one before, so that `when` stays a migration's
-                # unique identity and follows the folders' order
+            if when is None:  # a Prisma folder named otherwise (papermark's 20241231_add_…, Prisma's own 0_init)
                 when = (entries[-1].when if entries else 0) + 1
+            while when in used:
+                # a folder sharing its timestamp with one before (Prisma's and drizzle-orm 1.x's migrators tell them
+                # apart by name): the next free millisecond, so that `when` stays a migration's unique identity. A
+                # `when` the sidecar keeps (drizzle-kit 0.x's, carried over by `mizzle up`) stays as it is, in or
+                # out of order
+                when += 1
+            used.add(when)
             entries.append(JournalEntry(idx=i, version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                                         tag=d.name))
         return Journal(dialect=self.dialect, version=JOURNAL_VERSION.get(self.dialect, "7"), entries=entries)
