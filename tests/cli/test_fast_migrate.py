@@ -9,8 +9,10 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -126,19 +128,33 @@ def test_nothing_to_do_imports_no_dataclasses_api_or_driver(pg_url: Callable[...
     assert "EXIT 0 False" in p.stderr and "LOADED []" in p.stderr, p.stderr
 
 
+def _release_once_waited(holder: psycopg.Connection[Any], url: str) -> None:
+    """Release `holder`'s advisory locks once another session waits for one (at most 60 s): a fixed delay let a
+    run that started slowly (a loaded machine) find the lock free and print no "waiting" line."""
+    with psycopg.connect(url, autocommit=True) as watcher:
+        for _ in range(600):
+            row = watcher.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")\
+                .fetchone()
+            if row and row[0]:
+                break
+            time.sleep(0.1)
+    time.sleep(0.2)  # waiting a moment longer, as a real holder would
+    holder.execute("SELECT pg_advisory_unlock_all()")
+
+
 def test_lock_busy_falls_back_to_click(pg_url: Callable[..., str], migrations_dir: MigrationsDir) -> None:
     cwd = migrations_dir.path.parent
     migrations_dir.add('CREATE TABLE "t" ("id" integer);')
     url = pg_url()
     assert run(["migrate", "-q"], cwd, url, slow=True)[0] == 0
     for args in (["migrate"], ["migrate", "--json"]):
-        with psycopg.connect(url, autocommit=True) as holder:  # another run holds the lock for a second
+        with psycopg.connect(url, autocommit=True) as holder:  # another run holds the lock until this one waits
             holder.execute("SELECT pg_advisory_lock(%s)", (lock_key(TrackingTable()),))
-            threading.Timer(1.5, lambda: holder.execute("SELECT pg_advisory_unlock_all()")).start()
+            threading.Thread(target=_release_once_waited, args=(holder, url)).start()
             fast = run(args, cwd, url, slow=False)
         with psycopg.connect(url, autocommit=True) as holder:
             holder.execute("SELECT pg_advisory_lock(%s)", (lock_key(TrackingTable()),))
-            threading.Timer(1.5, lambda: holder.execute("SELECT pg_advisory_unlock_all()")).start()
+            threading.Thread(target=_release_once_waited, args=(holder, url)).start()
             slow = run(args, cwd, url, slow=True)
         assert fast[3] and "waiting for the migration lock" in fast[2]
         pid = re.compile(r"pid \d+|since [0-9:]+")
