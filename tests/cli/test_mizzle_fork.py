@@ -4,6 +4,7 @@ PYTHONPATH, files written, a timeout raised as subprocess.run raises it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,8 +14,11 @@ from pathlib import Path
 import mizzle_fork
 import pytest
 
-SCHEMA = """import sqlalchemy as sa
+SCHEMA = """import json, pathlib, sys
+import sqlalchemy as sa
 from helpers import STATUS  # from a folder on PYTHONPATH
+
+pathlib.Path("sys_path.json").write_text(json.dumps(sys.path))  # as the command saw it
 
 metadata = sa.MetaData()
 sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("email", sa.Text),
@@ -56,6 +60,8 @@ def test_a_forked_run_gives_what_a_new_interpreter_gives(tmp_path: Path, monkeyp
     assert status.returncode != 0 and "s3cret" not in status.stderr and "nowhere" in status.stderr
     written = sorted(p.relative_to(a) for p in (a / "migrations").rglob("*"))
     assert written and written == sorted(p.relative_to(b) for p in (b / "migrations").rglob("*"))
+    paths = [json.loads((root / "sys_path.json").read_text()) for root in (a, b)]
+    assert paths[0] == [p.replace(str(b), str(a)) for p in paths[1]] and paths[0][0] == str(a)
     sql = [next((root / "migrations").glob("*.sql")).read_text() for root in (a, b)]
     assert sql[0] == sql[1] and "CREATE TYPE" in sql[0]
 

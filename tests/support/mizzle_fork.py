@@ -37,7 +37,8 @@ PRELOAD = ("sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "sq
            "psycopg", "pglast", "click", "rich.console", "rich.table", "concurrent.futures", "tomllib")
 # variables that a new interpreter reads at start-up (beside PYTHONPATH, which the child applies itself)
 _STARTUP_VARS = ("LANG", "LC_ALL", "LC_CTYPE")
-_BOOT = "import sys; sys.path.insert(0, {support!r}); import mizzle_fork; mizzle_fork.serve()"
+# the server's sys.path as `python -c` sets it once mizzle_fork is imported: '' (its cwd), PYTHONPATH's, the rest
+_BOOT = "import sys; sys.path.insert(0, {support!r}); import mizzle_fork; del sys.path[0]; mizzle_fork.serve()"
 
 
 @dataclass
