@@ -590,12 +590,11 @@ class MigrationFolder:
         from . import folders1
 
         entries: list[JournalEntry] = []
-        prisma: bool | None = None  # looked for once a folder's name has no timestamp
         used: set[int] = set()
         kept = self.read_sidecar().get(folders1.WHENS_KEY) or {} if self.sidecar_path.exists() else {}
         for i, d in enumerate(folders1.migration_dirs(self.path)):
             when = kept.get(d.name) if isinstance(kept.get(d.name), int) else folders1.folder_when(d.name)
-            if when is None and not (prisma := folders1.is_prisma(self.path) if prisma is None else prisma):
+            if when is None and not folders1.is_prisma(self.path):
                 raise IntegrityError(f"{d}: a migration folder whose name does not start with a 14-digit timestamp",
                                      "drizzle-orm 1.x orders and dates migrations by that prefix; rename the folder.")
             if when is None:  # a Prisma folder named otherwise (papermark's 20241231_add_…, Prisma's own 0_init)
