@@ -46,3 +46,32 @@ def test_a_rebuild_names_the_declared_types_it_writes_anew(tmp_path: Path) -> No
     mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
     types = {c.name: c.type for c in db_model(db).table("public", "secrets").columns}  # type: ignore[union-attr]
     assert types == {"id": "text(36)", "created_at": "text", "name": "text"}
+
+
+def test_push_keeps_the_declared_types_its_rebuild_writes(tmp_path: Path) -> None:
+    """push compares the live database with the code in the database's own spellings (push_forms): its rebuild
+    writes the declared types the table has, so there is no declared-type change to name."""
+    generate(write_project(tmp_path, PULLED), name="pulled")
+    db = tmp_path / "app.db"
+    mizzle.migrate(url=f"sqlite:///{db}", folder=tmp_path / "migrations")
+    rebuilt = TIDIED.replace('sa.Column("name", sa.Text))', 'sa.Column("name", sa.Text, nullable=False))')
+    result = mizzle.push(write_project(tmp_path, rebuilt), url=f"sqlite:///{db}")
+    assert result.changes == ["~ table secrets rebuilt (SQLite cannot ALTER this): ~ column secrets.name: set not "
+                              "null"]
+    types = {c.name: c.type for c in db_model(db).table("public", "secrets").columns}  # type: ignore[union-attr]
+    assert types == {"id": "varchar(36)", "created_at": "datetime", "name": "text"}
+
+
+def test_revert_names_the_declared_types_its_rebuild_writes_back(tmp_path: Path) -> None:
+    """Reverting the NOT NULL rebuilds the table as the snapshot before it declares it: the pulled spellings are
+    written back, and revert (which compares the snapshots as stored) names them as the type changes they are."""
+    from mizzle.commands.revert import revert
+
+    generate(write_project(tmp_path, PULLED), name="pulled")
+    rebuilt = TIDIED.replace('sa.Column("name", sa.Text))', 'sa.Column("name", sa.Text, nullable=False))')
+    tag = generate(write_project(tmp_path, rebuilt), name="name_not_null").tag
+    result, _ = revert(write_project(tmp_path, rebuilt), tag)
+    assert result.changes == ["~ table secrets rebuilt (SQLite cannot ALTER this): ~ column secrets.id: type "
+                              "text(36) → varchar(36); ~ column secrets.created_at: type text → datetime; ~ column "
+                              "secrets.name: drop not null"]
+    assert "`id` varchar(36) PRIMARY KEY NOT NULL,\n\t`created_at` datetime," in result.sql, result.sql
