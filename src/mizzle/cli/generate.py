@@ -96,6 +96,9 @@ def generate_command(opts: Options, name: str | None, custom: bool, check: bool,
         return 0
     if not result.written:
         opts.echo("No schema changes")
+        for w in result.warnings:  # what is kept, taken as made or not managed: said on every run, not only when
+            # a migration is written
+            opts.echo(f"warning: {w}", err=True)
         return 0
     opts.echo(f"{result.sql_path}: {len(result.statements)} statement(s)")
     for line in result.changes:

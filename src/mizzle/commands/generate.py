@@ -202,7 +202,7 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
     result.warnings += _not_managed(new, folder) + _rewrite_hazards(dialect, changeset.changes, old, folder)
     result.warnings += made + dialect.fails_on_rows(changeset.changes) + _unknown_to_server(dialect, old, new, folder)
     if not custom and not changeset:
-        if cache is not None:
+        if cache is not None and not result.warnings:  # a cached verdict has nothing to say: each run says these
             cache.record_unchanged(folder)
         return result
     _render(result, changeset, dialect, online, idempotent, lock_timeout, new, config.tenant_schema)
@@ -550,7 +550,8 @@ def _write(result: GenerateResult, folder: MigrationFolder, config: Config, chan
         from ..sources.sqlalchemy import advice_with_sidecar
 
         result.warnings = [advice_with_sidecar(w) for w in result.warnings]
-    if cache is not None:  # so the next `generate --check` is instant: the verdict only if the new snapshot agrees
+    if cache is not None and not result.warnings:  # so the next `generate --check` is instant: the verdict only if
+        # the new snapshot agrees, and not where the code has something to say (not managed, kept, …) every time
         written, _ = previous_schema(folder, config.dialect)
         if not diff(written, _carry_forward(written, new), Renames(none=True)):
             cache.record_unchanged(folder)
