@@ -81,3 +81,51 @@ def test_a_rename_moves_what_the_sql_made_to_its_new_name(tmp_path: Path) -> Non
         for i, tag in enumerate(["0000_init", "0001_rename"])]}))
     assert made_by_sql(MigrationFolder(out)) == {
         ("function", "capture_new"), ("trigger", "new_trg"), ("function", "SumIt")}
+
+
+COMMENTS = """COMMENT ON TABLE "users" IS 'People; who -- sign in';
+--> statement-breakpoint
+COMMENT ON COLUMN "users"."display_name" IS 'Full name from GitHub, ''as given''';
+--> statement-breakpoint
+COMMENT ON COLUMN public.users.avatar_url IS 'GitHub avatar URL';
+--> statement-breakpoint
+-- COMMENT ON COLUMN "users"."email" IS 'only a comment of the file';
+COMMENT ON COLUMN "users"."gone" IS 'dropped later';
+--> statement-breakpoint
+COMMENT ON COLUMN "users"."nulled" IS 'unset later';
+--> statement-breakpoint
+COMMENT ON COLUMN "users"."escaped" IS E'not read: an escape string';
+--> statement-breakpoint
+COMMENT ON COLUMN "old_t"."c" IS 'follows its table';
+--> statement-breakpoint
+COMMENT ON COLUMN "users"."old_c" IS 'follows its column';
+--> statement-breakpoint
+CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMENT ON TABLE "users" IS 'only when called'; END $$;
+"""
+LATER = """ALTER TABLE "users" DROP COLUMN "gone";--> statement-breakpoint
+COMMENT ON COLUMN "users"."nulled" IS NULL;--> statement-breakpoint
+ALTER TABLE "old_t" RENAME TO "new_t";--> statement-breakpoint
+ALTER TABLE "users" RENAME COLUMN "old_c" TO "new_c";--> statement-breakpoint
+DROP TABLE "dropped";
+"""
+
+
+def test_the_comments_a_folders_sql_leaves_follow_drops_renames_and_nulls(tmp_path: Path) -> None:
+    """Vasteras-Stadsmission/matkassen's 0033 comments two columns by hand (COMMENT ON COLUMN "users"."display_name"
+    IS '…'): drizzle-kit's snapshots have no field for comments, so the folder's SQL is where they are recorded."""
+    from mizzle.migrations.folder_objects import comments_by_sql
+
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text(COMMENTS + "--> statement-breakpoint\n"
+                                       "COMMENT ON TABLE \"dropped\" IS 'made and dropped';")
+    (out / "0001_later.sql").write_text(LATER)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, tag in enumerate(["0000_init", "0001_later"])]}))
+    assert comments_by_sql(MigrationFolder(out)) == {
+        (None, "users", None): "People; who -- sign in",
+        (None, "users", "display_name"): "Full name from GitHub, 'as given'",
+        ("public", "users", "avatar_url"): "GitHub avatar URL",
+        (None, "new_t", "c"): "follows its table",
+        (None, "users", "new_c"): "follows its column"}

@@ -362,6 +362,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     made += [kept_note(kept, "the latest snapshot")] if kept else []
     old = _made_by_sql(old, new, folder, made)
     old = _not_valid_by_sql(old, new, folder, made)
+    old = _comments_by_sql(old, new, folder, made)
     folder_sql = functools.cache(partial(all_sql, folder))  # read at the first call only
     old = keys_named_by_sql(old, new, folder_sql)
     old = fks_named_by_sql(old, new, folder_sql, made)
@@ -448,6 +449,49 @@ def _not_valid_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: l
         return old
     made.append("taken as NOT VALID, as the folder's own SQL added them and left them (drizzle-kit's snapshots have "
                 "no field for the flag): " + ", ".join(labels))
+    return old.with_(tables=tables)
+
+
+def _comments_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
+    """`old` with each table and column comment the schema code states as the folder's SQL left it (COMMENT ON …
+    IS '…', `comments_by_sql`), where the folder has no `meta/_mizzle.json`: drizzle-kit's snapshots have no field
+    for comments, so `old` has none and generate would write every comment `pull` read from the database again."""
+    from dataclasses import replace
+
+    from ..migrations.folder_objects import comments_by_sql
+    from .drift import holds_comments
+
+    wanted = {t.key: t for t in new.tables if t.comment is not None or any(c.comment is not None for c in t.columns)}
+    if not wanted or holds_comments(folder) or not (by_sql := comments_by_sql(folder)):
+        return old
+
+    def left(t: Table, column: str | None) -> str | None:
+        found = [text for (schema, table, col), text in by_sql.items()
+                 if col == column and table == t.name and schema in (None, t.schema)]
+        return found[0] if len(set(found)) == 1 else None
+
+    tables, labels = [], []
+    for t in old.tables:
+        code = wanted.get(t.key)
+        if code is None:
+            tables.append(t)
+            continue
+        comment = code.comment if t.comment is None and code.comment is not None and left(t, None) == code.comment \
+            else t.comment
+        labels += [t.name] if comment is not t.comment else []
+        columns = []
+        for c in t.columns:
+            theirs = code.column(c.name)
+            if c.comment is None and theirs is not None and theirs.comment is not None \
+                    and left(t, c.name) == theirs.comment:
+                c = replace(c, comment=theirs.comment)
+                labels.append(f"{t.name}.{c.name}")
+            columns.append(c)
+        tables.append(t.with_(comment=comment, columns=tuple(columns)))
+    if not labels:
+        return old
+    made.append("comments taken as the folder's own SQL left them (drizzle-kit's snapshots have no field for "
+                "comments, and no meta/_mizzle.json of mizzle's records them): " + ", ".join(labels))
     return old.with_(tables=tables)
 
 

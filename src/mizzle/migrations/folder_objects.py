@@ -116,3 +116,106 @@ def not_valid_by_sql(folder: MigrationFolder) -> set[str]:
             for _, name, flagged in sorted(events, key=lambda e: e[0]):
                 (left.add if flagged else left.discard)(name)
     return left
+
+
+CommentKey = tuple[str | None, str, str | None]  # (schema as the SQL names it, else None; table; column, else None)
+_TARGET = rf"({_NAME})(?:\s*\.\s*({_NAME}))?(?:\s*\.\s*({_NAME}))?"
+_COMMENT = re.compile(rf"(?is)\bCOMMENT\s+ON\s+(TABLE|COLUMN)\s+{_TARGET}\s+IS\s+('(?:[^']|'')*'(?=\s*(?:;|$))|NULL\b)?")
+_ALTER = re.compile(rf"(?is)\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_TARGET}\s+(.*)")
+_DROP_TABLE = re.compile(rf"(?is)\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?((?:{_QUALIFIED})(?:\s*,\s*{_QUALIFIED})*)")
+
+
+def comments_by_sql(folder: MigrationFolder) -> dict[CommentKey, str]:
+    """The table and column comments the folder's migrations leave set (COMMENT ON TABLE / COLUMN … IS '…'), each
+    under the names it has after the SQL's later renames; a later DROP TABLE or DROP COLUMN, `IS NULL`, or a text
+    not read here (an escape string, a function's result) removes one. drizzle-kit's snapshots have no field for
+    comments (matkassen's 0033 comments two columns by hand), so the SQL is what records them."""
+    left: dict[CommentKey, str] = {}
+    for m in folder.migrations(snapshots=False):
+        if m.exists:
+            masked = _masked(m.text)
+            for stmt in _spans(masked):
+                _comment_event(m.text[stmt[0]:stmt[1]], masked[stmt[0]:stmt[1]], left)
+    return left
+
+
+def _comment_event(text: str, masked: str, left: dict[CommentKey, str]) -> None:
+    """`left` after one statement (`masked`: its text with comments and literals blanked, as long as `text`)."""
+    if (c := _COMMENT.search(masked)) is not None:
+        parts = [_bare(p) if p else None for p in c.group(2, 3, 4)]
+        named = [p for p in parts if p is not None]
+        key: CommentKey = ((named[-3] if len(named) == 3 else None, named[-2], named[-1]) if c.group(1).upper() ==
+                           "COLUMN" else (named[-2] if len(named) == 2 else None, named[-1], None))
+        value = text[c.start(5):c.end(5)] if c.group(5) else ""
+        if value.startswith("'"):
+            left[key] = value[1:-1].replace("''", "'")
+        else:  # IS NULL, or a value not read here: not known to be set
+            left.pop(key, None)
+    elif (a := _ALTER.search(masked)) is not None:
+        _altered(a, left)
+    elif (d := _DROP_TABLE.search(masked)) is not None:
+        for name in re.findall(_QUALIFIED, d.group(1)):
+            table = _bare(name)
+            for k in [k for k in left if k[1] == table]:
+                del left[k]
+
+
+def _altered(a: re.Match[str], left: dict[CommentKey, str]) -> None:
+    """`left` after ALTER TABLE `a`: a table or column renamed carries its comments, a column dropped loses its."""
+    table = _bare([p for p in a.group(1, 2, 3) if p][-1])
+    mine = [k for k in left if k[1] == table]
+    rest = a.group(4)
+    if (r := re.match(rf"(?is)RENAME\s+TO\s+({_NAME})", rest)) is not None:
+        for k in mine:
+            left[(k[0], _bare(r.group(1)), k[2])] = left.pop(k)
+    elif (r := re.match(rf"(?is)RENAME\s+(?:COLUMN\s+)?({_NAME})\s+TO\s+({_NAME})", rest)) is not None:
+        for k in [k for k in mine if k[2] == _bare(r.group(1))]:
+            left[(k[0], k[1], _bare(r.group(2)))] = left.pop(k)
+    elif re.match(r"(?is)SET\s+SCHEMA\b", rest):
+        for k in mine:
+            del left[k]
+    else:
+        for x in re.finditer(rf"(?is)\bDROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?({_NAME})", rest):
+            for k in [k for k in mine if k[2] == _bare(x.group(1))]:
+                left.pop(k, None)
+
+
+def _spans(masked: str) -> list[tuple[int, int]]:
+    """(start, end) of each statement of the masked text (split at its semicolons)."""
+    out, start = [], 0
+    for x in re.finditer(";", masked):
+        out.append((start, x.start()))
+        start = x.end()
+    return [*out, (start, len(masked))]
+
+
+_QUOTED = {"'": re.compile(r"'(?:[^']|'')*'?"), '"': re.compile(r'"(?:[^"]|"")*"?')}
+_DOLLAR = re.compile(r"\$[A-Za-z_]*\$")
+
+
+def _masked(sql: str) -> str:
+    """`sql` as long as it is, with its comments and a function's dollar-quoted body blanked and its string
+    literals' insides replaced (the quotes kept), so that positions in it are positions in `sql`. A DO block's body
+    runs with the migration: it is kept, masked the same way."""
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if sql.startswith("--", i) or sql.startswith("/*", i):
+            close = sql.find("\n", i) if ch == "-" else sql.find("*/", i + 2)
+            end = n if close == -1 else close + (ch == "/") * 2
+            out.append(" " * (end - i))
+        elif (q := _QUOTED.get(ch)) is not None:  # a literal's inside replaced; a quoted name kept as it is
+            end = m.end() if (m := q.match(sql, i)) is not None else i + 1
+            out.append(sql[i:end] if ch == '"' else "'" + "x" * max(end - i - 2, 0) + "'" * (end - i >= 2))
+        elif (d := _DOLLAR.match(sql, i)) is not None:
+            close = sql.find(d.group(0), d.end())
+            end = n if close == -1 else close + len(d.group(0))
+            body = sql[d.end():close if close != -1 else n]
+            do = re.search(r"(?is)\bDO\s+(?:LANGUAGE\s+\w+\s+)?$", sql[max(0, i - 40):i]) is not None
+            out.append(" " * (end - i) if not do else " " * len(d.group(0)) + _masked(body)
+                       + " " * (end - d.end() - len(body)))
+        else:
+            end = i + 1
+            out.append(ch)
+        i = end
+    return "".join(out)

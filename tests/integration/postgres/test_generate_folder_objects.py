@@ -14,6 +14,7 @@ from pgtools import temp_database
 from mizzle.commands.generate import generate
 from mizzle.commands.pull import pull
 from mizzle.config import load_config
+from mizzle.errors import IntegrityError
 from mizzle.runner.migrate import migrate
 
 pytestmark = pytest.mark.pg
@@ -140,3 +141,53 @@ def _only_view(view):  # type: ignore[no-untyped-def]
     from mizzle.schema.model import make_schema
 
     return make_schema("postgresql", tables=[], objects=[view.to_model()])
+
+
+HAND_MADE_COMMENTS = """COMMENT ON TABLE "t" IS 'Counts, as ''given''';
+--> statement-breakpoint
+COMMENT ON COLUMN "t"."n" IS 'Full name from the profile, updated on each login';
+--> statement-breakpoint
+COMMENT ON COLUMN "log"."id" IS 'unset again';
+--> statement-breakpoint
+COMMENT ON COLUMN "log"."id" IS NULL;
+"""
+
+
+def test_comments_a_folders_sql_made_are_not_made_again(pg_available: bool, tmp_path: Path) -> None:
+    """Vasteras-Stadsmission/matkassen's 0033 comments users.display_name and users.avatar_url by hand (COMMENT ON
+    COLUMN … IS '…'): drizzle-kit's snapshots have no field for comments, so after `pull` wrote them into the schema
+    code, generate --check reported '~ column users.display_name: comment None → …' on the database the folder built.
+    A comment the code states as the folder's SQL left it is now taken as made; any other text is still a change."""
+    project = tmp_path / "postgresql"
+    project.mkdir()
+    module = "folder_comments_postgresql"
+    (project / f"{module}.py").write_text(TABLES)
+    _load(project, module)
+    assert generate(load_config(project / "mizzle.toml"), name="init").written
+    assert generate(load_config(project / "mizzle.toml"), name="comments", custom=True).written
+    (custom,) = (project / "drizzle").glob("0001_*.sql")
+    custom.write_text(HAND_MADE_COMMENTS)
+    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    with temp_database("mzfc") as url:
+        migrate(url=url, folder=project / "drizzle")
+        pulled = tmp_path / "pulled"
+        pulled.mkdir()
+        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
+        code = (pulled / "schema.py").read_text()
+        assert "Full name from the profile" in code
+        (project / f"{module}.py").write_text(code)
+        _load(project, module)
+        try:
+            result = generate(load_config(project / "mizzle.toml"), check=True)
+            assert not result.changes, result.changes
+            assert any("comments" in w and "t.n" in w for w in result.warnings), result.warnings
+            # a comment no migration made is still a change
+            (project / f"{module}.py").write_text(code.replace("Full name from the profile", "Another text"))
+            sys.modules.pop(module, None)
+            with pytest.raises(IntegrityError) as e:
+                generate(load_config(project / "mizzle.toml"), check=True)
+            assert [ln.strip() for ln in str(e.value).splitlines()[1:]] == [
+                "~ column t.n: comment None → 'Another text, updated on each login'"]
+        finally:
+            sys.modules.pop(module, None)
