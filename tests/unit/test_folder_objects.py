@@ -129,3 +129,25 @@ def test_the_comments_a_folders_sql_leaves_follow_drops_renames_and_nulls(tmp_pa
         ("public", "users", "avatar_url"): "GitHub avatar URL",
         (None, "new_t", "c"): "follows its table",
         (None, "users", "new_c"): "follows its column"}
+
+
+def test_the_extensions_a_folders_sql_leaves_created(tmp_path: Path) -> None:
+    """kanbn/kan's SQL creates pg_trgm and uuid-ossp (quoted); one dropped later, or created only inside a function's
+    body, is not left; one moved by ALTER EXTENSION … SET SCHEMA is where it was moved."""
+    from mizzle.migrations.folder_objects import extensions_by_sql
+
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text(
+        'CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";'
+        "--> statement-breakpoint\nCREATE EXTENSION citext WITH SCHEMA extensions;--> statement-breakpoint\n"
+        "CREATE EXTENSION hstore;--> statement-breakpoint\n"
+        "-- CREATE EXTENSION ltree;\nCREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
+        "CREATE EXTENSION intarray; END $$;")
+    (out / "0001_later.sql").write_text("DROP EXTENSION IF EXISTS hstore CASCADE;--> statement-breakpoint\n"
+                                        "ALTER EXTENSION pg_trgm SET SCHEMA extensions;")
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, tag in enumerate(["0000_init", "0001_later"])]}))
+    assert extensions_by_sql(MigrationFolder(out)) == {
+        "pg_trgm": "extensions", "uuid-ossp": None, "citext": "extensions"}

@@ -363,6 +363,7 @@ def _code_changes(config: Config, old: Schema, cache: ModelCache | None, renames
     old = _made_by_sql(old, new, folder, made)
     old = _not_valid_by_sql(old, new, folder, made)
     old = _comments_by_sql(old, new, folder, made)
+    old = _extensions_by_sql(old, new, folder, made)
     folder_sql = functools.cache(partial(all_sql, folder))  # read at the first call only
     old = keys_named_by_sql(old, new, folder_sql)
     old = fks_named_by_sql(old, new, folder_sql, made)
@@ -493,6 +494,29 @@ def _comments_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: li
     made.append("comments taken as the folder's own SQL left them (drizzle-kit's snapshots have no field for "
                 "comments, and no meta/_mizzle.json of mizzle's records them): " + ", ".join(labels))
     return old.with_(tables=tables)
+
+
+def _extensions_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
+    """`old` with each extension the schema code declares that the folder's SQL created and left (`extensions_by_sql`;
+    in the schema the code names, where both name one), where the folder has no `meta/_mizzle.json`: drizzle-kit's
+    snapshots have no field for extensions, so `old` has none and generate would create again every extension
+    `pull` read from the database."""
+    from dataclasses import replace
+
+    from ..migrations.folder_objects import extensions_by_sql
+    from .drift import holds_comments
+
+    have = {e.name for e in old.security.extensions or ()}
+    wanted = [e for e in new.security.extensions or () if e.name not in have]
+    if not wanted or holds_comments(folder) or not (by_sql := extensions_by_sql(folder)):
+        return old
+    taken = [e for e in wanted if e.name in by_sql and (e.schema is None or by_sql[e.name] in (None, e.schema))]
+    if not taken:
+        return old
+    made.append("extensions taken as the folder's own SQL created them (drizzle-kit's snapshots have no field for "
+                "extensions, and no meta/_mizzle.json of mizzle's records them): " + ", ".join(e.name for e in taken))
+    extensions = tuple(sorted([*(old.security.extensions or ()), *taken], key=lambda e: e.name))
+    return old.with_(security=replace(old.security, extensions=extensions))
 
 
 def _parts_wanted(old: Schema, new: Schema) -> bool:

@@ -219,3 +219,29 @@ def _masked(sql: str) -> str:
             out.append(ch)
         i = end
     return "".join(out)
+
+
+_EXTENSION = re.compile(rf"(?is)\b(CREATE|DROP|ALTER)\s+EXTENSION\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?({_NAME}(?:\s*,\s*{_NAME})*)"
+                        rf"(?:\s+(?:WITH\s+)?(?:SET\s+)?SCHEMA\s+({_NAME}))?")
+
+
+def extensions_by_sql(folder: MigrationFolder) -> dict[str, str | None]:
+    """Each extension the folder's migrations leave created (CREATE EXTENSION, not dropped since), with the schema
+    its CREATE or a later ALTER EXTENSION … SET SCHEMA names (None: wherever the server put it). drizzle-kit's
+    snapshots have no field for extensions (kanbn/kan's pg_trgm and uuid-ossp, made by its SQL)."""
+    left: dict[str, str | None] = {}
+    for m in folder.migrations(snapshots=False):
+        if not m.exists:
+            continue
+        for x in _EXTENSION.finditer(_without_comments_and_literals(m.text)):
+            names = [_bare(n) for n in re.findall(_NAME, x.group(2))]
+            schema = _bare(x.group(3)) if x.group(3) else None
+            verb = x.group(1).upper()
+            for name in names:
+                if verb == "DROP":
+                    left.pop(name, None)
+                elif verb == "CREATE":
+                    left[name] = schema
+                elif name in left and schema is not None:  # ALTER EXTENSION … SET SCHEMA
+                    left[name] = schema
+    return left
