@@ -45,6 +45,45 @@ def test_rebuilt_current_timestamp_defaults_keep_the_sqls_parentheses(tmp_path: 
     assert drift_for_config(config, url=url).changes == []  # both spellings compare equal to the code's
 
 
+LOWER_SCHEMA = """
+import sqlalchemy as sa
+metadata = sa.MetaData()
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("created", sa.Text, nullable=False, server_default=sa.text("(current_timestamp)")),
+             sa.Column("day", sa.Text, server_default=sa.text("CURRENT_DATE")),
+             sa.Column("deleted_at", sa.Integer, server_default=sa.text("null")))
+"""
+
+
+def test_rebuilt_keyword_defaults_keep_the_sqls_case(tmp_path: Path) -> None:
+    """drizzle-kit writes `.default(sql\\`(current_timestamp)\\`)` as written, in the SQL and the snapshot
+    (cliftonc/fintune's D1 folder, five tables): a rebuilt snapshot said "(CURRENT_TIMESTAMP)", and drizzle-kit,
+    which compares the texts, would rebuild those tables on its next generate. Bare ones keep their case too, and
+    so does NULL (ddradar's NuxtHub folder: `.default(sql`NULL`)`, "NULL" in its snapshots, was rebuilt "null")."""
+    config = write_project(tmp_path, LOWER_SCHEMA)
+    generate(config, name="init")
+    migration = MigrationFolder(tmp_path / "migrations", "sqlite").migrations()[0]
+    path = migration.snapshot_path
+    assert path is not None
+    sql = migration.sql_path.read_text()
+    assert "DEFAULT (current_timestamp)" in sql
+    # as drizzle-kit writes `.default(sql`current_date`)`: bare, lower case, in the SQL and the snapshot
+    sql = sql.replace("DEFAULT CURRENT_DATE", "DEFAULT current_date").replace("DEFAULT null", "DEFAULT NULL")
+    migration.sql_path.write_text(sql)
+    written = json.loads(path.read_text())
+    written["tables"]["t"]["columns"]["day"]["default"] = "current_date"
+    written["tables"]["t"]["columns"]["deleted_at"]["default"] = "NULL"
+    path.unlink()
+    rebuild_snapshots(config)
+    rebuilt = json.loads(path.read_text())["tables"]["t"]["columns"]
+    assert [rebuilt[c]["default"] for c in ("created", "day", "deleted_at")] == ["(current_timestamp)",
+                                                                               "current_date", "NULL"]
+    assert json.loads(path.read_text())["tables"] == written["tables"]
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(url=url, folder=tmp_path / "migrations")
+    assert drift_for_config(config, url=url).changes == []
+
+
 KIT_SCHEMA = """
 import sqlalchemy as sa
 metadata = sa.MetaData()

@@ -34,7 +34,14 @@ from ...schema.naming import first_free, fk_name, pk_name, unique_name
 from ...schema.objects import Trigger
 from .lexer import LEXEME
 from .snapshot_1x import fk_name_v1
-from .types import AUTOINCREMENT, canonical_collation, canonical_default, canonical_type, index_element
+from .types import (
+    AUTOINCREMENT,
+    KEYWORD_LITERALS,
+    canonical_collation,
+    canonical_default,
+    canonical_type,
+    index_element,
+)
 
 # a name: quoted, or bare (SQLite takes any character past ASCII as a letter: `été`)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*)"
@@ -392,17 +399,21 @@ def _checks(text: str) -> list[tuple[str | None, str]]:
 
 
 def _default(dflt: str | None, type_: str, rest: str) -> str | None:
-    """The column's default in one spelling (`canonical_default`), but for CURRENT_TIME / _DATE / _TIMESTAMP in
-    parentheses as the table's SQL writes it (`rest`: its definition after the name): PRAGMA table_xinfo drops
-    those parentheses, and drizzle-kit's snapshots keep `(CURRENT_TIMESTAMP)` as written — a rebuilt snapshot
-    without them made drizzle-kit's next generate rebuild the table (fiberplane/fpx)."""
+    """The column's default in one spelling (`canonical_default`), but for a keyword (CURRENT_TIME / _DATE /
+    _TIMESTAMP, NULL, TRUE, FALSE) as the table's SQL writes it (`rest`: its definition after the name), in
+    parentheses or not and in its case: PRAGMA table_xinfo drops the parentheses of `(CURRENT_TIMESTAMP)`, and
+    drizzle-kit's snapshots keep `(CURRENT_TIMESTAMP)`, `(current_timestamp)` and `NULL` as written — a rebuilt
+    snapshot spelling them otherwise made drizzle-kit's next generate rebuild the table (fiberplane/fpx's
+    parentheses, cliftonc/fintune's lower case, ddradar's `DEFAULT NULL`)."""
     if dflt is None:
         return None
     out = canonical_default(dflt, type_)
-    if out is not None and out.startswith("CURRENT_") and \
-            re.search(rf"(?is)\bDEFAULT\s*\(\s*{out}\s*\)", rest):
-        return f"({out})"
-    return out
+    if out is None or out.lower() not in KEYWORD_LITERALS:
+        return out
+    m = re.search(rf"(?is)\bDEFAULT\s*(?:\(\s*(?P<p>{out})\s*\)|(?P<b>{out})(?![\w$]))", rest)
+    if m is None:
+        return out
+    return f"({m['p']})" if m["p"] else m["b"]
 
 
 _TABLE_CONSTRAINT = re.compile(r"(?i)\s*(?:CONSTRAINT|CHECK|PRIMARY|FOREIGN|UNIQUE)(?![\w$])")

@@ -14,7 +14,7 @@ from ...schema.model import Column, Identity, Index, Schema, Table
 AUTOINCREMENT = Identity(kind="autoincrement")
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_KEYWORD_LITERALS = ("true", "false", "null", "current_timestamp", "current_date", "current_time")
+KEYWORD_LITERALS = ("true", "false", "null", "current_timestamp", "current_date", "current_time")
 
 
 def affinity(type_: str) -> str:
@@ -146,7 +146,7 @@ def canonical_default(expr: str | None, type_: str) -> str | None:
     if not d:
         return None
     low = d.lower()
-    if low in _KEYWORD_LITERALS:
+    if low in KEYWORD_LITERALS:
         return low if low in ("true", "false", "null") else d.upper()
     if _NUMBER.fullmatch(d):
         return d
