@@ -35,3 +35,14 @@ def test_a_body_made_unchecked_fails_when_called_not_when_made() -> None:
 def test_a_policy_still_fails_the_statement() -> None:
     ws = calls_outside(RD, Schema(), _model(policy=True), bodies_checked=False)
     assert ws and ws[0].endswith("the statement fails where the database has no such function"), ws
+
+
+def test_a_sql_standard_body_is_read_for_its_calls() -> None:
+    # a SQL-standard body (RETURN e, BEGIN ATOMIC … END) is no query the parser reads as it is: its calls were
+    # not looked at, and the baseline's CREATE FUNCTION failed on a fresh database without a word from pull
+    # (found with a hand-made pair of pgflow's shape, beside its quoted bodies: pkgs/core/schemas)
+    ret = Routine("me", "", "RETURN storage.filename('x')", returns="text", language="sql")
+    atomic = Routine("me2", "", "BEGIN ATOMIC\n SELECT storage.filename('x');\nEND", returns="text", language="sql")
+    ws = calls_outside(RD, Schema(), _model(ret, atomic), bodies_checked=False)
+    assert len(ws) == 1 and ws[0].startswith("function me, function me2 calls storage.filename()"), ws
+    assert ws[0].endswith("the statement fails where the database has no such function"), ws  # parsed when made

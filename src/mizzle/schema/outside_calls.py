@@ -9,7 +9,7 @@ from typing import Any
 
 from .changes import table_label
 from .model import Schema
-from .objects import is_standard_body
+from .objects import body_statements, is_standard_body
 
 _SYSTEM = ("pg_catalog", "information_schema")
 
@@ -35,8 +35,8 @@ def expressions(s: Schema) -> Iterator[tuple[str, str]]:
     for v in s.objects.views:
         yield f"view {table_label((v.schema, v.name))}", v.definition
     for r in s.objects.routines:
-        if r.language == "sql":
-            yield f"function {table_label((r.schema, r.name))}", r.body
+        if r.language == "sql":  # a SQL-standard body as the statements it runs (`RETURN e`: `SELECT e`)
+            yield f"function {table_label((r.schema, r.name))}", body_statements(r.body)
 
 
 def made_schemas(s: Schema) -> set[str]:
