@@ -166,24 +166,37 @@ def _collations_unknown(model: Schema) -> list[str]:
 
 
 def _reads_outside(model: Schema, scope: Scope) -> list[str]:
-    """A warning per view reading a table or view that `schema_filter`/`tables_filter` leave out: the view is
-    written as the server prints it, so the baseline's CREATE VIEW needs that relation wherever it runs (pagila's
-    sales_by_store with `tables_filter = ["!payment*"]`). The system catalogs (`pg_…`, information_schema) are
-    not looked at."""
+    """A warning per view or SQL function reading a table or view that `schema_filter`/`tables_filter` leave out:
+    the view is written as the server prints it, so the baseline's CREATE VIEW needs that relation wherever it
+    runs (pagila's sales_by_store with `tables_filter = ["!payment*"]`); so does the CREATE FUNCTION of a
+    SQL-standard body, and a quoted body, made with the check off, fails when it is called (pgflow's
+    ensure_workers, reading vault.decrypted_secrets). The system catalogs (`pg_…`, information_schema) are not
+    looked at."""
     from ..schema.changes import table_label
+    from ..schema.objects import body_statements, is_standard_body
 
     rd = dialects.get(model.dialect).reader
     pulled = {t.key for t in model.tables} | {(v.schema, v.name) for v in model.objects.views}
     names = {name for _, name in pulled}  # an unqualified name may be read as the pulled relation of that name
+
+    def outside(sql: str, schema: str) -> str:
+        found = sorted({(s, r) for s, r in (rd.relations(sql, schema) if rd.parses(sql) else ())
+                        if r not in names and not _system(s) and not r.startswith("pg_")
+                        and not (scope.wants_schema(s) and scope.wants_table(s, r))})
+        return ", ".join(table_label(k) for k in found)
+
     out = []
     for v in model.objects.views:
-        outside = sorted({(s, r) for s, r in (rd.relations(v.definition, v.schema) if rd.parses(v.definition) else ())
-                          if r not in names and not _system(s) and not r.startswith("pg_")
-                          and not (scope.wants_schema(s) and scope.wants_table(s, r))})
-        if outside:
+        if reads := outside(v.definition, v.schema):
             out.append(f"{'materialized view' if v.materialized else 'view'} {table_label((v.schema, v.name))} reads "
-                       f"{', '.join(table_label(k) for k in outside)}, outside what was pulled (schema_filter, "
-                       "tables_filter): the baseline's CREATE VIEW needs it wherever the baseline runs")
+                       f"{reads}, outside what was pulled (schema_filter, tables_filter): the baseline's CREATE VIEW "
+                       "needs it wherever the baseline runs")
+    for r in model.objects.routines:
+        if r.language == "sql" and (reads := outside(body_statements(r.body), r.schema)):
+            out.append(f"{r.label} reads {reads}, outside what was pulled (schema_filter, tables_filter): " + (
+                f"the baseline's CREATE {'PROCEDURE' if r.is_procedure else 'FUNCTION'} needs it wherever the "
+                "baseline runs" if is_standard_body(r.body) else "it fails when it is called where the database "
+                "has no such relation (its body is not checked when it is made)"))
     return out
 
 

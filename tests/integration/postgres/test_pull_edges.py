@@ -149,6 +149,34 @@ def test_a_view_reading_a_table_the_filters_leave_out_is_named(tmp_path: Path, r
                                                                            for x in lines), r.stderr
 
 
+def test_a_sql_function_reading_a_table_the_filters_leave_out_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    # pgflow (pkgs/core/schemas): ensure_workers reads vault.decrypted_secrets and cleanup_ensure_workers_logs
+    # deletes from cron.job_run_details, quoted SQL bodies: pulled without a word, though they fail when called
+    # where the baseline runs; a SQL-standard body reading such a table failed the baseline's CREATE FUNCTION
+    with temp_database("mzedge") as source:
+        _execute(source, "CREATE SCHEMA ext", "CREATE TABLE ext.secrets (name text PRIMARY KEY, v text)",
+                 "CREATE TABLE store (id integer PRIMARY KEY)",
+                 "CREATE FUNCTION secret(n text) RETURNS text LANGUAGE sql STABLE "
+                 "AS $$ SELECT v FROM ext.secrets WHERE name = n $$",
+                 "CREATE FUNCTION purge() RETURNS bigint LANGUAGE sql "
+                 "AS $$ WITH d AS (DELETE FROM ext.secrets RETURNING 1) SELECT count(*) FROM d $$",
+                 "CREATE FUNCTION secret_now(n text) RETURNS text LANGUAGE sql STABLE "
+                 "BEGIN ATOMIC SELECT v FROM ext.secrets WHERE name = n; END",
+                 "CREATE FUNCTION stores() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM store $$",
+                 "CREATE FUNCTION busy() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM pg_stat_activity $$")
+        root = _project(tmp_path)
+        (root / "mizzle.toml").write_text((root / "mizzle.toml").read_text() + 'schema_filter = ["public"]\n')
+        r = run_mizzle(["pull", "--no-mark"], cwd=root, url=source)
+        assert r.code == 0, r.stderr
+        lines = [x for x in r.stderr.splitlines() if "outside what was pulled" in x]
+        assert len(lines) == 3, r.stderr + r.stdout  # not stores (it reads a pulled table), nor busy (a system view)
+        quoted = [x for x in lines if "function secret(n text) reads ext.secrets," in x
+                  or "function purge() reads ext.secrets," in x]
+        assert len(quoted) == 2 and all("fails when it is called" in x for x in quoted), lines
+        assert any("function secret_now(n text) reads ext.secrets," in x and "CREATE FUNCTION needs it" in x
+                   for x in lines), lines
+
+
 def test_a_trigger_calling_a_function_the_filters_leave_out_is_named(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
     # sqlalchemy-searchable on a table in schema app: its trigger calls public.article_search_vector_update(); with
     # schema_filter = ["app"] the trigger was pulled without a word and the baseline's CREATE TRIGGER failed on a
