@@ -55,3 +55,42 @@ def test_a_default_and_a_policy_calling_auth_functions_are_warned_of(
         SCHEMA.format(more=', sa.CheckConstraint("owner <> auth.uid() OR id > 0", name="c")') + ONE, encoding="utf-8")
     r = run_mizzle(["generate", "--name", "check"], cwd=tmp_path)
     assert r.code == 0 and not _warnings(r.stderr), r.stderr  # type: ignore[attr-defined]
+
+
+READS = '''
+import sqlalchemy as sa
+from mizzle.pg import Function, View
+
+metadata = sa.MetaData()
+workers = sa.Table("workers", metadata, sa.Column("name", sa.Text, primary_key=True))
+ensure = Function("ensure_workers", returns="bigint", language="sql",
+                  body="SELECT count(*) FROM workers w JOIN vault.decrypted_secrets s ON s.name = w.name")
+now = Function("secret_now", returns="text", body="BEGIN ATOMIC SELECT decrypted_secret FROM vault.decrypted_secrets; END")
+names = View("names", "SELECT name FROM workers")
+{more}'''
+
+
+def test_a_view_or_sql_function_reading_a_table_of_a_schema_no_migration_makes_is_warned_of(
+        tmp_path: Path, run_mizzle: Callable[..., object], pg_url: Callable[..., str]) -> None:
+    # pgflow (pkgs/core/schemas, pulled): ensure_workers, a SQL function, reads vault.decrypted_secrets; generate
+    # wrote it without a word and migrate failed where the database has no vault schema ('relation
+    # "vault.decrypted_secrets" does not exist': the migration's CREATE FUNCTION checks the body), as it warns of a
+    # function such a schema holds
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "schema.py").write_text(READS.format(more=""), encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "drizzle"\n'
+                                          f'url = "{pg_url()}"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    warned = [ln for ln in r.stderr.splitlines() if "which no migration makes" in ln]  # type: ignore[attr-defined]
+    assert len(warned) == 1, r.stderr  # type: ignore[attr-defined]
+    assert ("function ensure_workers, function secret_now reads vault.decrypted_secrets, in schema vault" in warned[0]
+            and warned[0].endswith("the statement fails where the database has no such table or view")), warned
+    m = run_mizzle(["migrate"], cwd=tmp_path)
+    assert m.code == 1 and "vault.decrypted_secrets" in m.stderr, m.stderr  # type: ignore[attr-defined]
+    # one warning a table, where it is first read: a view reading it later says nothing again
+    (tmp_path / "app" / "schema.py").write_text(READS.format(
+        more='secrets = View("secrets", "SELECT name FROM vault.decrypted_secrets")\n'), encoding="utf-8")
+    r = run_mizzle(["generate", "--name", "view"], cwd=tmp_path)
+    warned = [ln for ln in r.stderr.splitlines() if "which no migration makes" in ln]  # type: ignore[attr-defined]
+    assert r.code == 0 and warned == [], r.stderr  # type: ignore[attr-defined]

@@ -226,11 +226,12 @@ def generate(config: Config, name: str | None = None, custom: bool = False, chec
 
 def _unknown_to_server(dialect: Dialect, old: Schema, new: Schema, folder: MigrationFolder | None) -> list[str]:
     """What `new` starts to use that the database may lack: collations, functions in schemas no migration makes
-    (Supabase's `auth.uid()` in a default or a policy)."""
-    from ..schema.outside_calls import calls_outside
+    (Supabase's `auth.uid()` in a default or a policy), tables and views of such schemas that views and SQL
+    functions read."""
+    from ..schema.outside_calls import calls_outside, reads_outside
 
     return (collations_unknown(dialect, old, new, folder) + calls_outside(dialect.reader, old, new)
-            + extensions_unmade(dialect, old, new, folder))
+            + reads_outside(dialect.reader, old, new) + extensions_unmade(dialect, old, new, folder))
 
 
 _CREATE_EXTENSION = r'(?im)^\s*CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?{}"?[\s;]'

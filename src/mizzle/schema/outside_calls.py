@@ -75,3 +75,36 @@ def calls_outside(reader: Any, old: Schema, new: Schema, bodies_checked: bool = 
                 "checked when it is made)" if set(where) <= unchecked else
                 "the statement fails where the database has no such function")
             for fn, where in now.items() if fn not in before]
+
+
+def _queries(s: Schema) -> Iterator[tuple[str, str, str]]:
+    """(where, its schema, SQL text) of every view's query and SQL function's body (a standard body's statements)."""
+    for v in s.objects.views:
+        yield f"{'materialized view' if v.materialized else 'view'} {table_label((v.schema, v.name))}", v.schema, \
+            v.definition
+    for r in s.objects.routines:
+        if r.language == "sql":
+            yield f"function {table_label((r.schema, r.name))}", r.schema, body_statements(r.body)
+
+
+def reads_outside(reader: Any, old: Schema, new: Schema) -> list[str]:
+    """A warning per table or view of a schema `new` does not make (not the system catalogs) that a view or SQL
+    function of `new` reads and `old` did not (pgflow's ensure_workers, reading `vault.decrypted_secrets`): the
+    CREATE VIEW, or the CREATE FUNCTION with its body checked, fails where the database has no such relation."""
+    made = made_schemas(new)
+
+    def reads(s: Schema) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for where, schema, sql in _queries(s):
+            # speed: a relation of another schema is named with its schema, so the query has a dot
+            for rel in sorted(reader.relations(sql, schema)) if "." in sql and reader.parses(sql) else ():
+                if rel[0] not in made and rel[0] not in _SYSTEM and not rel[0].startswith("pg_") \
+                        and where not in out.get(rel, []):
+                    out.setdefault(rel, []).append(where)
+        return out
+
+    now = reads(new)
+    before = reads(old) if now else {}
+    return [f"{', '.join(where[:3])}{' …' if len(where) > 3 else ''} reads {rel[0]}.{rel[1]}, in schema {rel[0]}, "
+            "which no migration makes: the statement fails where the database has no such table or view"
+            for rel, where in now.items() if rel not in before]
