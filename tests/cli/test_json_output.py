@@ -164,6 +164,22 @@ def _apply(url: str, sql: str) -> None:
             c.execute(st.sql)
 
 
+def _wrangler_status(run: Runner, root: Path) -> None:
+    import sqlite3
+
+    root.mkdir()
+    (root / "mizzle.toml").write_text('dialect = "sqlite"\nschema = ["models.py"]\nout = "migrations"\n')
+    (root / "models.py").write_text("import sqlalchemy as sa\nmd = sa.MetaData()\n"
+                                    "t = sa.Table('t', md, sa.Column('id', sa.Integer, primary_key=True))\n")
+    run(root, "generate", "--name", "init")
+    with sqlite3.connect(root / "d1.sqlite") as c:
+        c.execute("CREATE TABLE d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, "
+                  "applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)")
+        c.executescript((root / "migrations" / "0000_init.sql").read_text())
+        c.execute("INSERT INTO d1_migrations (name) VALUES ('0000_init.sql')")
+    assert run(root, "status", "--url", f"sqlite:///{root / 'd1.sqlite'}")["other_history"]["last"] == "0000_init"
+
+
 @pytest.mark.pg
 def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: Callable[..., str]) -> None:
     shapes = documented_shapes()
@@ -216,6 +232,8 @@ def test_every_commands_json_has_the_documented_fields(tmp_path: Path, pg_url: C
     a, b = branches(tmp_path / "branches")
     merged = merge_by_copying(a, b, tmp_path / "merged")
     assert run(merged, "rebase")["renumbered"]
+    # a SQLite database `wrangler d1 migrations apply` built (test_wrangler_d1_history.py): status's other_history
+    _wrangler_status(run, tmp_path / "d1")
     # the project's journal folder converted to drizzle-kit 1.x's layout
     assert run(root, "up")["converted"]
 

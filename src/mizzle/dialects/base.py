@@ -97,6 +97,15 @@ class PipelineFailed(Exception):
         self.error = error
 
 
+class OtherHistory(NamedTuple):
+    """Another tool's record of the folder's migrations it applied (Wrangler's `d1_migrations`): the table, the tool,
+    and the file names it lists, in the order it applied them."""
+
+    table: str
+    tool: str
+    names: tuple[str, ...]
+
+
 class RunnerBackend(Protocol):
     """What the runner (and push, protect, drift) need from a dialect's connection. Every method may raise
     ServerError (or ConnectError). The tracking rows are read and written by the one tracking store
@@ -187,6 +196,10 @@ class RunnerBackend(Protocol):
 
     def describe_lock_wait(self, sql: str) -> str | None:
         """After a lock timeout: who holds locks on the tables `sql` touches (None: nothing to say)."""
+
+    def other_history(self) -> OtherHistory | None:
+        """Another tool's record of applied migration files on this database (SQLite: Wrangler's `d1_migrations`,
+        which `wrangler d1 migrations apply` fills from drizzle-kit's folder); None where there is none."""
 
     def close(self) -> None: ...
 

@@ -230,7 +230,7 @@ def migrate(*, url: str, folder: str | Path, to: str | None = None, dry_run: boo
             rec = verdict or _reconcile(backend, migrations, state, include_skipped, stray, present)
         except ServerError as e:
             raise tracking_error(tracking, e) from None
-        _report_verdict(rec, result, rep)
+        _other_history(backend, migrations, state, rec, result, rep)
         pending = _outside_as_sent(backend, _select(rec, to, migrations))
         result.already_applied = sum(1 for s in rec.states if s.state not in (
             "pending", OUT_OF_ORDER, SKIPPED, PARTIAL))
@@ -414,6 +414,33 @@ def _probe_verdict(backend: Any, migrations: Sequence[Migration], state: Databas
         return None
     rec.warnings[:0] = stray_warnings(stray)
     return rec
+
+
+def _other_history(backend: RunnerBackend, migrations: Sequence[Migration], state: DatabaseState,
+                   rec: Reconciliation, result: MigrateResult, rep: Reporter) -> None:
+    """The verdict reported (_report_verdict); then, with something pending and no tracking row, another tool's
+    record of the folder's migrations (Wrangler's d1_migrations): refuse (IntegrityError, exit 3) before running
+    anything, naming it and the baseline adopting it — the first `CREATE TABLE` would fail on what it made. A record
+    of none of the folder's files: a warning."""
+    _report_verdict(rec, result, rep)
+    if not rec.pending:
+        return
+    from .adoption import adoption
+
+    found = adoption(backend, migrations, state)
+    if found is None:
+        return
+    if found.last is None:
+        result.warnings.append(found.summary())
+        rep.warn(found.summary())
+        return
+    result.error = (f"{found.table} ({found.tool}'s) records {len(found.recorded)} of this folder's {found.total} "
+                    f"migrations as applied, the last {found.last}, and the tracking table {backend.tracking.display} "
+                    "none; nothing was applied (their statements would fail on what they made)")
+    hint = (f"Adopt them: `{found.command}` (it compares the database with {found.last}'s snapshot and records "
+            f"the migrations up to it as applied), then `mizzle migrate` applies the "
+            f"{found.total - found.recorded_upto} later one(s){''.join(found.details())}.")
+    raise IntegrityError(result.error, hint, result=result)
 
 
 def tracking_error(tracking: TrackingTable, e: ServerError) -> StatementFailed:
@@ -894,18 +921,21 @@ def _excerpt(sql: str, limit: int = 400) -> str:
 
 class StatusResult(Record):
     def __init__(self, url: str, states: list[MigrationState], problems: list[str], warnings: list[str],
-                 tracking_exists: bool, protection: Any = None) -> None:
+                 tracking_exists: bool, protection: Any = None, other_history: Any = None) -> None:
         self.url = url
         self.states = states
         self.problems = problems
         self.warnings = warnings
         self.tracking_exists = tracking_exists
         self.protection = protection  # the database's `mizzle protect` mark (mizzle.commands.protect.Mark), if any
+        # with no tracking row, another tool's record of the folder's migrations (runner.adoption.Adoption)
+        self.other_history = other_history
 
     def to_json(self) -> dict[str, Any]:
         return {"url": self.url, "tracking_table_exists": self.tracking_exists, "problems": self.problems,
                 "warnings": self.warnings, "migrations": [s.to_json() for s in self.states],
-                "protection": self.protection.to_json() if self.protection is not None else None}
+                "protection": self.protection.to_json() if self.protection is not None else None,
+                "other_history": self.other_history.to_json() if self.other_history is not None else None}
 
 
 def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations", tracking_schema: str = "drizzle",
@@ -919,17 +949,23 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     try:
         state = backend.read_state(create=False, with_audit=True)
         from ..commands.protect import read_mark
+        from .adoption import adoption
 
         mark = read_mark(backend)
+        other = adoption(backend, migrations, state)
     except ServerError as e:
         raise tracking_error(backend.tracking, e) from None
     finally:
         backend.close()
     rec = reconcile(migrations, state, include_skipped=True, present=present)
     problems = list(rec.problems)
+    if other is not None:
+        for st in rec.states:
+            if st.tag in other.recorded and st.state == "pending":
+                st.note = f"applied by {other.tool} ({other.table} lists it)"
     return StatusResult(url=db.masked, states=rec.states, problems=problems,
-                        warnings=stray_warnings(stray) + rec.warnings,
-                        tracking_exists=state.tracking_exists, protection=mark)
+                        warnings=stray_warnings(stray) + rec.warnings + ([other.summary()] if other else []),
+                        tracking_exists=state.tracking_exists, protection=mark, other_history=other)
 
 
 __all__ = ["MigrateResult", "MigrationResult", "Reporter", "SilentReporter", "StatusResult", "migrate", "status",

@@ -178,6 +178,10 @@ class TrackingStore:
         none, but where a dialect's backend says so."""
         return []
 
+    def other_history(self) -> Any:
+        """See RunnerBackend.other_history: none, but where a dialect's backend reads one."""
+        return None
+
     def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 

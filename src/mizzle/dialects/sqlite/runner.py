@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import LockTimeout
 from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable, current_actor
-from ..base import AppliedRecord, ServerError
+from ..base import AppliedRecord, OtherHistory, ServerError
 from .connection import DEFAULT_BUSY_TIMEOUT, connect, database_path
 from .ddl import dq
 
@@ -406,6 +406,11 @@ class SQLiteBackend(TrackingStore):
 
     def describe_lock_wait(self, sql: str) -> str | None:
         return None  # one writer at a time: the lock's holder was named when the lock was awaited
+
+    def other_history(self) -> OtherHistory | None:
+        from .wrangler import d1_history
+
+        return d1_history(self.conn)
 
     def _column_names(self, table: str) -> set[str]:
         """The columns of `table` (none when it cannot be read)."""
