@@ -152,3 +152,57 @@ def test_check_compares_version_8_branches_as_converted(tmp_path: Path, run_mizz
                  f'CREATE TABLE "bx" ("id" integer{" NOT NULL" if not_null else ""});')
     r = run_mizzle(["check"], cwd=tmp_path)
     assert r.code == 3 and "branches do not commute" in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def test_check_advice_for_a_missing_snapshot_among_version_8_ones_is_what_works(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle, pg_url) -> None:
+    """A version 8 folder whose latest snapshot.json is lost: `check` advised `mizzle check --rebuild-snapshots`,
+    which refused (no snapshot is written after version 8 ones) and asked for `mizzle up`. The finding now lists
+    `mizzle up` first, and the two steps in its order rebuild the snapshot."""
+    v8 = tmp_path / "drizzle"
+    v8.mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    write_v8(v8, "20300101000000_init", "a", [ROOT], _table("t"), 'CREATE TABLE "t" ("id" integer NOT NULL);')
+    write_v8(v8, "20300101000001_bx", "b", ["a"], _table("t") + _table("bx"),
+             'CREATE TABLE "bx" ("id" integer NOT NULL);')
+    (v8 / "20300101000002_by").mkdir()
+    (v8 / "20300101000002_by" / "migration.sql").write_text('CREATE TABLE "by" ("id" integer NOT NULL);')
+    r = run_mizzle(["check"], cwd=tmp_path)
+    out = r.stdout + r.stderr
+    assert r.code == 3 and "20300101000002_by/snapshot.json" in out, out
+    assert out.index("`mizzle up`") < out.index("`mizzle check --rebuild-snapshots`"), out
+
+    url = pg_url()
+    refused = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", url], cwd=tmp_path)
+    assert refused.code == 2 and "mizzle up" in refused.stderr, refused.stderr  # why `up` comes first
+    assert run_mizzle(["up"], cwd=tmp_path).code == 0
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", url], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert run_mizzle(["check"], cwd=tmp_path).code == 0
+    assert "by" in _tables(MigrationFolder(v8).latest_snapshot())
+
+
+def test_check_advice_for_a_missing_snapshot_before_others_in_the_1x_layout(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle, pg_url) -> None:
+    """A snapshot.json lost before the latest: `check --rebuild-snapshots` rebuilds the latest snapshots only (it
+    refuses while a later one is left), so the finding says to delete the later ones first, then `mizzle up`."""
+    v8 = tmp_path / "drizzle"
+    v8.mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    write_v8(v8, "20300101000000_init", "a", [ROOT], _table("t"), 'CREATE TABLE "t" ("id" integer NOT NULL);')
+    write_v8(v8, "20300101000001_bx", "b", ["a"], _table("t") + _table("bx"),
+             'CREATE TABLE "bx" ("id" integer NOT NULL);')
+    write_v8(v8, "20300101000002_by", "c", ["b"], _table("t") + _table("bx") + _table("by"),
+             'CREATE TABLE "by" ("id" integer NOT NULL);')
+    (v8 / "20300101000001_bx" / "snapshot.json").unlink()
+    out = run_mizzle(["check"], cwd=tmp_path)
+    text = out.stdout + out.stderr
+    line = next(ln for ln in text.splitlines() if "20300101000001_bx/snapshot.json" in ln)
+    assert "1. delete the snapshot.json of every later migration" in line, line
+    assert "2. run `mizzle up`" in line and "3. run `mizzle check --rebuild-snapshots`" in line, line
+
+    (v8 / "20300101000002_by" / "snapshot.json").unlink()  # the steps in that order rebuild both
+    assert run_mizzle(["up"], cwd=tmp_path).code == 0
+    r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", pg_url()], cwd=tmp_path)
+    assert r.code == 0, r.stderr
+    assert run_mizzle(["check"], cwd=tmp_path).code == 0

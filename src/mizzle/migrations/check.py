@@ -559,6 +559,7 @@ class _Checker:
         dirs = sorted(p for p in self.folder.iterdir() if p.is_dir())
         self.report.migrations = sum(1 for d in dirs if (d / "migration.sql").is_file())
         migrations = [d for d in dirs if (d / "migration.sql").is_file()]
+        older = folders1.older_versions(self.folder)
         for d in dirs:
             sql = d / "migration.sql"
             if not sql.is_file():
@@ -567,9 +568,28 @@ class _Checker:
                 continue
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
-                self._missing_snapshot(d / "snapshot.json", {"tag": d.name}, d == migrations[-1], False)
+                self._missing_snapshot1(d / "snapshot.json", d.name, d == migrations[-1], older)
         self._check_loose_files()
         self._check_graph()
+
+    def _missing_snapshot1(self, p: Path, tag: str, last: bool, older: list[str]) -> None:
+        """A migration folder without snapshot.json, with what rebuilding it takes in this layout: the snapshots
+        after it deleted too (`check --rebuild-snapshots` rebuilds the latest ones only), and `mizzle up` first
+        when the others are an older 1.x version's (no snapshot is written after those: the rebuild stops on them
+        and asks for `up`)."""
+        steps = [] if last else ["delete the snapshot.json of every later migration (in this layout `mizzle check "
+                                 "--rebuild-snapshots` rebuilds the latest snapshots only)"]
+        if older:
+            steps.append(f"run `mizzle up`, which converts the snapshots an older drizzle-kit 1.x version wrote "
+                         f"({older[0]}'s the first; `check --rebuild-snapshots` writes no snapshot after them)")
+        steps.append("run `mizzle check --rebuild-snapshots`, which rebuilds it from the SQL")
+        how = "; ".join(f"{i + 1}. {s}" for i, s in enumerate(steps)) if len(steps) > 1 else steps[0]
+        if last:
+            self.add(ERROR, p, f"snapshot of {tag} is missing, and it is the latest: `mizzle generate` diffs against "
+                               f"it (to rebuild it: {how})")
+        else:
+            self.add(WARNING, p, f"snapshot of {tag} is missing (`verify` cannot compare this step; to rebuild it: "
+                                 f"{how})")
 
     def _check_loose_files(self) -> None:
         """Files beside the migration folders: drizzle-orm 1.x and mizzle read only `<name>/migration.sql`, so a

@@ -96,6 +96,21 @@ def load_snapshots(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def older_versions(path: Path) -> list[str]:
+    """The migration folders whose snapshot an older 1.x version wrote (drizzle-kit 1.0.0-beta to rc.4: version
+    8), which `up` converts and after which no snapshot is written; [] when the snapshots cannot be read (`check`
+    says why)."""
+    try:
+        snapshots = load_snapshots(path)
+    except (IntegrityError, UsageError):
+        return []
+    rows = [s for s in snapshots.values() if is_1x(s)]
+    if not rows:
+        return []
+    version = codec_of(rows[0], str(path)).version
+    return sorted(s["_dir"] for s in rows if str(s.get("version")) != version)
+
+
 def is_1x(snap: dict[str, Any]) -> bool:
     """A drizzle-kit 1.x snapshot (`prevIds`), not a 0.x file (`prevId`) left in the folder layout."""
     return isinstance(snap.get("prevIds"), list)
