@@ -223,6 +223,35 @@ def test_1x_layout_keeps_the_key_name_through_a_rename_as_drizzle_kit_1x_does(pg
         shutil.rmtree(work, ignore_errors=True)
 
 
+
+def test_1x_snapshots_rebuilt_name_the_keys_as_drizzle_kit_1x_does(pg_available: bool, tmp_path: Path) -> None:
+    """drizzle-kit 1.x's folder with its snapshot.json files deleted and rebuilt by `check --rebuild-snapshots`:
+    the key rows are drizzle-kit's. A renamed table's key keeps `<old>_pkey` (drizzle-kit 1.x keeps it too); a key
+    PostgreSQL named after the UNIQUE declared on its column is `<table>_pkey` in drizzle-kit's row, the server's
+    name kept in the sidecar (homarr-labs/homarr's serverSetting, its folder converted by drizzle-kit 1.0.0-rc.5's
+    `up`: the rebuilt row was named serverSetting_settingKey_unique)."""
+    if not (INTEROP1 / "node_modules" / "drizzle-kit" / "package.json").exists() or shutil.which("node") is None:
+        pytest.fail("needs node and tests/interop1's drizzle-kit 1.x (npm ci in tests/interop1)", pytrace=False)
+    work = INTEROP1 / ".scratch" / f"pkr_{os.getpid()}_{tmp_path.name}"
+    try:
+        d = work / "D"
+        kit1_generate(work, "step1", d, "one")
+        kit1_generate(work, "step2", d, "two", "user=rename:user_temp")
+        r = tmp_path / "R"
+        shutil.copytree(d, r)
+        for p in r.glob("*/snapshot.json"):
+            p.unlink()
+        project = tmp_path / "proj"
+        (project / "app").mkdir(parents=True)
+        (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "{r}"\n')
+        (project / "app" / "schema.py").write_text(SCHEMA_PY.format(id_key=True, extra=""))
+        result = rebuild_snapshots(load_config(project / "mizzle.toml"), scratch_url=url_for("postgres"))
+        assert len(result.rebuilt) == 2
+        assert pk_rows(d)["serverSetting"]["name"] == "serverSetting_pkey"  # what drizzle-kit 1.x writes
+        assert pk_rows(r) == pk_rows(d)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
 def test_a_renamed_tables_composite_key_is_renamed_along_not_dropped(pg_available: bool, tmp_path: Path) -> None:
     """A composite key the code leaves unnamed is `<table>_pkey` (naming "postgresql"): a table rename renames it
     along (it was dropped and added again, rebuilding its index under an exclusive lock)."""

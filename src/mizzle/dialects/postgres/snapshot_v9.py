@@ -448,11 +448,23 @@ def _server(entry: dict[str, Any], side: dict[str, Any], part: str) -> str:
     return entry.get(SERVER_NAME) or ((side.get(part) or {}).get(entry["name"]) or {}).get("serverName") or entry["name"]
 
 
+def _key_row_name(t: dict[str, Any], server: str | None, side: dict[str, Any]) -> str | None:
+    """The name of the key row of a table whose single-column key the server names `server`: that name when
+    drizzle-kit 1.x keeps it (`<old>_pkey` through a table rename), None (`<table>_pkey`) when PostgreSQL named
+    the key after the UNIQUE declared on its column, which drizzle-kit's row does not know (homarr-labs/homarr's
+    serverSetting: its key is serverSetting_settingKey_unique on the server, serverSetting_pkey in drizzle-kit's
+    snapshot; the server's name stays in the sidecar)."""
+    uniques = (t.get("uniqueConstraints") or {}).values()
+    if server and any(server in (u["name"], _server(u, side, "uniqueConstraints")) for u in uniques):
+        return None
+    return server
+
+
 def _constraint_rows(t: dict[str, Any], key_name: str | None = None,
                      side: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     schema, name = t.get("schema") or "public", t["name"]
-    key_name = key_name or t.get(PK_NAME)
     side = side or {}
+    key_name = _key_row_name(t, key_name or t.get(PK_NAME), side)
     base = {"schema": schema, "table": name}
     rows: list[dict[str, Any]] = []
     for ix in (t.get("indexes") or {}).values():
