@@ -206,3 +206,24 @@ def test_check_advice_for_a_missing_snapshot_before_others_in_the_1x_layout(  # 
     r = run_mizzle(["check", "--rebuild-snapshots", "--scratch-url", pg_url()], cwd=tmp_path)
     assert r.code == 0, r.stderr
     assert run_mizzle(["check"], cwd=tmp_path).code == 0
+
+
+def test_up_names_the_snapshot_whose_parent_is_lost(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """A version 8 folder whose middle snapshot.json is lost: `mizzle up` said 'snapshot (start) has no base
+    snapshot before it' (a name of its own making) and to restore 'the missing migration folders', which are all
+    there. It now names the migration whose parent is lost and how to rebuild it."""
+    v8 = tmp_path / "drizzle"
+    v8.mkdir()
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    write_v8(v8, "20300101000000_init", "a", [ROOT], _table("t"), 'CREATE TABLE "t" ("id" integer NOT NULL);')
+    write_v8(v8, "20300101000001_bx", "b", ["a"], _table("t") + _table("bx"),
+             'CREATE TABLE "bx" ("id" integer NOT NULL);')
+    write_v8(v8, "20300101000002_by", "c", ["b"], _table("t") + _table("bx") + _table("by"),
+             'CREATE TABLE "by" ("id" integer NOT NULL);')
+    (v8 / "20300101000001_bx" / "snapshot.json").unlink()
+    r = run_mizzle(["up"], cwd=tmp_path)
+    assert r.code == 3, r.stderr
+    assert "(start)" not in r.stderr and "20300101000002_by: its parent snapshot b is in no migration folder" in \
+        r.stderr, r.stderr
+    assert "delete this snapshot.json and every later one, run `mizzle up`" in r.stderr, r.stderr
+    assert all(s["version"] == "8" for s in folders1.load_snapshots(v8).values())  # nothing written

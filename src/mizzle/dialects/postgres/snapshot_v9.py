@@ -862,6 +862,20 @@ def _check(snap: dict[str, Any], source: str) -> None:
                          "in drizzle-kit 1.x's layout; mizzle reads versions 8 and 9")
 
 
+def _refuse_a_lost_parent(snap: dict[str, Any], parents: list[str], snapshots: dict[str, dict[str, Any]],
+                          source: str) -> None:
+    """IntegrityError when a version 8 snapshot names a parent no migration folder holds: converted as deltas from
+    its parents' state, it has none to start from (the message named a `(start)` snapshot without a base)."""
+    lost = [p for p in parents if p not in snapshots]
+    if lost:
+        raise IntegrityError(
+            f"{source}/{snap.get('_dir')}: its parent snapshot {lost[0]} is in no migration folder, so it cannot be "
+            "converted as the changes from the state before it",
+            "Restore that snapshot from version control. If it is lost (a migration folder without snapshot.json), "
+            "delete this snapshot.json and every later one, run `mizzle up`, then `mizzle check --rebuild-snapshots` "
+            "(it rebuilds them from the SQL).")
+
+
 class FolderCodec:
     """PostgreSQL's snapshots in drizzle-kit 1.x's folder layout ↔ v7 JSON (see mizzle.dialects.base.FolderCodec).
     Version 9 (1.0.0-rc.5 on): a base, then diffs. Version 8 (1.0.0-beta to 1.0.0-rc.4): every snapshot the whole state as rows — read as
@@ -963,6 +977,7 @@ class FolderCodec:
                 out[id_] = {"type": "base", **head, "prevIds": [ORIGIN], "footprints": footprints_of({}, creates),
                             "ddl": rows}
                 continue
+            _refuse_a_lost_parent(snap, real, snapshots, source)
             prev = sorted(real, key=lambda p: str(snapshots.get(p, {}).get("_dir", "")), reverse=True)
             start = state_of({**snapshots, **out, "(start)": {"type": "diff", "id": "(start)", "prevIds": prev,
                                                                "deltas": []}}, "(start)", source)
