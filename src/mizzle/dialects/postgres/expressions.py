@@ -446,10 +446,39 @@ def _element_expression(el: Any) -> tuple[str, str | None]:
     return text, ".".join('"' + n.replace('"', '""') + '"' for n in _names(ast.TypeName(names=names))) if names else None
 
 
-def check_expression(definition: str) -> str:
-    """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`."""
+def check_expression(definition: str, plain: str | None = None) -> str:
+    """`CHECK ((age >= 0)) NOT VALID` → `age >= 0`; `plain`: pg_get_constraintdef's unpretty text of a pretty
+    `definition`, taken where the pretty one lost parentheses (`faithful`)."""
+    if plain is not None:
+        return faithful(check_expression(definition), check_expression(plain)) or ""
     m = re.fullmatch(r"CHECK\s*\((?P<e>.*)\)(?P<tail>(\s+NO INHERIT|\s+NOT VALID)*)", definition.strip(), re.S)
     return strip_parentheses(m.group("e") if m else definition)
+
+
+def faithful(pretty: str | None, plain: str | None) -> str | None:
+    """An expression as the server deparses it with pretty=true (`pretty`: the fewest parentheses), unless that
+    text lost ones the stored tree holds: its deparser writes an AND nested in an AND (or an OR in an OR)
+    without them, `a AND (b AND c)` as `a AND b AND c`, which PostgreSQL parses back as one flat AND (a BETWEEN
+    inside an AND is such a nested AND). Then the unpretty text (`plain`, outer parentheses stripped)."""
+    if pretty is None or plain is None or (" AND " not in pretty and " OR " not in pretty):
+        return pretty
+    plain = strip_parentheses(plain)
+    return pretty if _same_tree(pretty, plain) else plain
+
+
+@lru_cache(maxsize=4096)
+def _same_tree(a: str, b: str) -> bool:
+    """Whether two expressions parse to one tree (True when either does not parse: nothing is known)."""
+    try:
+        from pglast import parse_sql
+        from pglast.stream import RawStream
+
+        def printed(e: str) -> str:
+            return str(RawStream()(parse_sql(f"SELECT {e}")[0].stmt.targetList[0].val))  # type: ignore[union-attr,index]
+
+        return printed(a) == printed(b)
+    except Exception:  # noqa: BLE001 - not SQL pglast reads
+        return True
 
 
 def strip_parentheses(e: str) -> str:

@@ -39,7 +39,7 @@ from ...schema.naming import MAX_IDENTIFIER_BYTES, serial_sequence_name
 from ...schema.scope import Scope
 from . import lineage
 from .ddl_watch import WATCH_SCHEMA
-from .expressions import check_expression, index_collations, strip_parentheses
+from .expressions import check_expression, faithful, index_collations, strip_parentheses
 from .types import canonical_collation, canonical_default, casts_to_another_type, strip_own_cast
 from .types import canonical_type as _canonical_type
 
@@ -117,7 +117,7 @@ SELECT con.conrelid, con.contype, con.conname,
        ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.n)
              FROM unnest(con.confkey) WITH ORDINALITY k(n, i) ORDER BY k.i),
        con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
-       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END,
+       CASE WHEN con.contype = 'c' THEN ARRAY[pg_get_constraintdef(con.oid, true), pg_get_constraintdef(con.oid)] END,
        {nnd}, con.convalidated, con.connoinherit, con.confmatchtype = 'f',
        CASE WHEN con.contype = 'x' THEN (SELECT am.amname FROM pg_class ic JOIN pg_am am ON am.oid = ic.relam
                                          WHERE ic.oid = con.conindid) END,
@@ -132,7 +132,8 @@ SELECT con.conrelid, con.contype, con.conname,
              FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
              ORDER BY k.o) ELSE '{{}}' END,
-       pg_get_expr(xi.indpred, xi.indrelid, true),
+       CASE WHEN xi.indpred IS NOT NULL THEN ARRAY[pg_get_expr(xi.indpred, xi.indrelid, true),
+                                                   pg_get_expr(xi.indpred, xi.indrelid)] END,
        CASE WHEN con.contype = 'x' THEN ARRAY(SELECT a.attname FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = xi.indrelid AND a.attnum = k.n
              WHERE k.o > xi.indnkeyatts ORDER BY k.o) ELSE '{{}}' END,
@@ -165,7 +166,9 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
              JOIN pg_opclass oc ON oc.oid = k.n JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
              LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.o
              ORDER BY k.o),
-       pg_get_expr(i.indpred, i.indrelid, true), ic.reloptions, {nnd},
+       CASE WHEN i.indpred IS NOT NULL THEN ARRAY[pg_get_expr(i.indpred, i.indrelid, true),
+                                                  pg_get_expr(i.indpred, i.indrelid)] END,
+       ic.reloptions, {nnd},
        pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -528,7 +531,7 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
         elif kind == "u":
             uniques.append(UniqueConstraint(name, cols, bool(nulls_not_distinct), _deferrable(deferrable, deferred)))
         elif kind == "c":
-            checks.append(CheckConstraint(name, check_expression(definition), not validated, bool(no_inherit)))
+            checks.append(CheckConstraint(name, check_expression(*definition), not validated, bool(no_inherit)))
     indexes = [_index(row) for row in t.indexes]
     return Table(name=t.name, schema=t.schema, columns=tuple(columns), primary_key=pk, foreign_keys=tuple(fks),
                  uniques=tuple(uniques), checks=tuple(checks), indexes=tuple(indexes),
@@ -536,14 +539,15 @@ def _table(oid: int, t: _TableRows, owned: dict[tuple[int, str], _SeqRow]) -> tu
 
 
 def _exclusion(name: str, deferrable: str | None, method: str, defs: list[str], attnums: list[int],
-               operators: list[str], opclasses: list[str | None], where: str | None, include: list[str],
+               operators: list[str], opclasses: list[str | None], where: list[str] | None, include: list[str],
                reloptions: list[str] | None) -> ExclusionConstraint:
     """An exclusion constraint: its key elements (one per operator), its index's INCLUDE columns and storage
     parameters (`reloptions`, "fillfactor=70")."""
     elements = tuple(ExclusionElement(d, op, True, oc) if n == 0 else ExclusionElement(_unquote(d), op, False, oc)
                      for d, n, op, oc in zip(defs, attnums, operators, opclasses, strict=False))
     with_ = tuple((k, v) for k, _, v in (o.partition("=") for o in reloptions or ()))  # as stored, pg_dump's order
-    return ExclusionConstraint(name, elements, method, where, deferrable, tuple(include), with_)
+    return ExclusionConstraint(name, elements, method, faithful(*where) if where else None, deferrable,
+                               tuple(include), with_)
 
 
 def _deferrable(deferrable: bool, deferred: bool) -> str | None:
@@ -618,7 +622,8 @@ def _index(row: tuple[Any, ...]) -> Index:
             cols.append(IndexColumn(_unquote(defs[k]), False, asc, nulls, opclasses[k], coll))
     include = tuple(_unquote(d) for d in defs[nkey:])
     with_ = tuple(tuple(o.split("=", 1)) for o in (reloptions or ()))  # type: ignore[misc]  # as stored, in order
-    return Index(name=name, columns=tuple(cols), unique=bool(unique), method=method, where=where, with_=with_,
+    return Index(name=name, columns=tuple(cols), unique=bool(unique), method=method,
+                 where=faithful(*where) if where else None, with_=with_,
                  include=include, nulls_not_distinct=bool(nnd))
 
 

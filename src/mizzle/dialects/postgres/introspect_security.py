@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from ...schema.diff_security import referenced_roles
 from ...schema.model import Schema, Table
 from ...schema.security import Extension, Grant, Policy, Role, canonical_policy, make_security
+from .expressions import faithful
 
 _COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
 
@@ -32,7 +33,8 @@ _Q_POLICIES = """
 SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd,
        CASE WHEN p.polroles = '{0}' THEN ARRAY['public']::text[]
             ELSE ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.oid = ANY(p.polroles) ORDER BY r.rolname) END,
-       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
+       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true),
+       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relnamespace = ANY(%(ns)s)
 ORDER BY n.nspname, c.relname, p.polname
@@ -104,9 +106,10 @@ def with_security_rows(model: Schema, rls_rows: list[tuple[Any, ...]], policy_ro
                        wants_grant: Callable[[Grant, Schema], bool] | None = None) -> Schema:
     rls = {(schema, name): (bool(on), bool(forced)) for schema, name, on, forced in rls_rows}
     policies: dict[tuple[str, str], list[Policy]] = {}
-    for schema, table, name, permissive, cmd, roles, using, check in policy_rows:
+    for schema, table, name, permissive, cmd, roles, using, check, plain_using, plain_check in policy_rows:
         policies.setdefault((schema, table), []).append(canonical_policy(Policy(
-            name, "PERMISSIVE" if permissive else "RESTRICTIVE", _COMMANDS[cmd], tuple(roles), using, check)))
+            name, "PERMISSIVE" if permissive else "RESTRICTIVE", _COMMANDS[cmd], tuple(roles),
+            faithful(using, plain_using), faithful(check, plain_check))))
     tables: list[Table] = []
     for t in model.tables:
         on, forced = rls.get(t.key, (False, False))
