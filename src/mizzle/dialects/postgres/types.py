@@ -541,7 +541,7 @@ _DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
               "xid8": "xid8_ops", "[]": "array_ops", "enum": "enum_ops"},
     "gin": {"[]": "array_ops", "jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
     "gist": {"box": "box_ops", "circle": "circle_ops", "point": "point_ops", "polygon": "poly_ops",
-             "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "inet": "inet_ops", "cidr": "inet_ops"},
+             "tsquery": "tsquery_ops", "tsvector": "tsvector_ops"},  # gist's inet_ops is no default (btree_gist's is)
     "spgist": {"box": "box_ops", "inet": "inet_ops", "point": "quad_point_ops", "polygon": "poly_ops",
                "text": "text_ops", "varchar": "text_ops"},
     "brin": {"char": "bpchar_minmax_ops", "bpchar": "bpchar_minmax_ops", "bigint": "int8_minmax_ops",
