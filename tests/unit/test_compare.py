@@ -625,3 +625,24 @@ def test_a_type_modifier_the_grammar_fills_in_is_no_difference() -> None:
                             ("varchar", "varchar(1)"),
                             ("bit varying", "bit varying(1)"), ("numeric", "numeric(10, 0)")):
         assert lines(col(written), col(stored)) != [], written
+
+
+def test_a_check_made_again_over_a_retyped_column_in_another_spelling_says_so() -> None:
+    # mlflow 3.18's Alembic-built database pulled, then generate --check against its models: runs.status widened
+    # varchar(9) → varchar(20) under the unnamed CheckConstraint(status.in_(...)); the plan makes the check again
+    # and the summary read "~ check runs_status_check on runs: status::text = ANY (ARRAY['a'::character varying,
+    # …]) → status IN ('a', …)", the one condition in the server's and the code's spelling, as if it had changed
+    from mizzle.dialects import get
+    from mizzle.schema.compare import describe_all
+    from mizzle.schema.diff import Renames, diff
+
+    stored = "status::text = ANY (ARRAY['a'::character varying, 'b'::character varying])"
+    t = Table(name="runs", schema="public", columns=(Column("status", "varchar(9)"),),
+              checks=(CheckConstraint("runs_status_check", stored),))
+    wide = replace(t, columns=(Column("status", "varchar(20)"),),
+                   checks=(CheckConstraint("runs_status_check", "status IN ('a', 'b')"),))
+    plan = diff(_schema(t), _schema(wide), Renames(none=True)).changes
+    said = describe_all(plan, get("postgresql").reader)
+    assert "~ check runs_status_check on runs: dropped and added again, unchanged (a column it reads changes type)" \
+        in said, said
+    assert lines(_schema(t), _schema(wide)) == ["~ column runs.status: type varchar(9) → varchar(20)"]

@@ -652,10 +652,12 @@ def _changed(old_c: Any, new_c: Any, r: SqlReader) -> str:
         flags = [f"{f.replace('_', ' ')} {_v(getattr(o, f))} → {_v(getattr(n, f))}"
                  for f in ("not_valid", "no_inherit") if getattr(o, f) != getattr(n, f)]
         # the condition only when it differs in meaning: a check added NOT VALID by hand whose text the server
-        # re-spelled ("t"."c" → c) differs in its flag alone, and the line says so
+        # re-spelled ("t"."c" → c) differs in its flag alone, and the line says so; one made again over a retyped
+        # column is unchanged in either spelling (mlflow's runs_status_check: the server's `= ANY (ARRAY[…])`, the
+        # code's `IN (…)`)
         same = o.expression == n.expression or r.expression_key(o.expression) == r.expression_key(n.expression)
         what = ", ".join([*([] if same else [f"{o.expression} → {n.expression}"]), *flags]) or \
-            ("dropped and added again, unchanged (a column it reads changes type)" if o.expression == n.expression
+            ("dropped and added again, unchanged (a column it reads changes type)" if same
              else f"{o.expression} → {n.expression}")
         return f"~ check {n.name} on {_q(new_c.table)}: {what}"
     fields = [f for f in o.__dataclass_fields__ if f not in ("name", "server_name") and getattr(o, f) != getattr(n, f)]
