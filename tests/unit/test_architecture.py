@@ -21,11 +21,12 @@ LONG_ALLOWED: set[str] = set()
 PRIVATE_ALLOWED: set[tuple[str, str, str]] = set()
 # modules outside dialects/ that import a dialect's folder at run time (everything else asks the Dialect object);
 # lint's rules read PostgreSQL's SQL by design (the `lint` capability)
-DIALECT_IMPORTS_ALLOWED = {"mizzle.lint.objects", "mizzle.lint.foreign_keys"}
+DIALECT_IMPORTS_ALLOWED = {"mizzle.lint.objects", "mizzle.lint.foreign_keys", "mizzle.lint.opclasses"}
 # the rule registry imports the rule modules that register themselves in it (issue 12: "the lint rule registry aside")
 CYCLES_ALLOWED = {frozenset({"mizzle.lint.registry", "mizzle.lint.destructive", "mizzle.lint.foreign_keys",
                              "mizzle.lint.idempotency",
-                             "mizzle.lint.locking", "mizzle.lint.objects", "mizzle.lint.privileges", "mizzle.lint.syntax",
+                             "mizzle.lint.locking", "mizzle.lint.objects", "mizzle.lint.opclasses",
+                             "mizzle.lint.privileges", "mizzle.lint.syntax",
                              "mizzle.lint.transactions"})}
 
 

@@ -11,7 +11,7 @@ from pglast.enums import AlterTableType, ObjectType
 
 from .registry import ERROR, WARNING, Hit, rule, statement_check
 from .source import SqlStatement
-from .state import SchemaState, TypeSpec, display, names_key, table_key, type_spec
+from .state import SchemaState, TypeSpec, display, names_key, spoken_type, table_key, type_spec
 
 DROP_TABLE = rule("MZ101", ERROR, "table dropped",
                   "deploy code that no longer uses it first, keep a backup, and add `-- mizzle:lint-ignore MZ101` "
@@ -95,14 +95,8 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
     return "rewrite"
 
 
-# PostgreSQL's internal names (what its parser and the TypeSpecs hold) → the names a migration spells
-_SPOKEN = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
-           "bpchar": "char", "bool": "boolean"}
-
-
 def _fmt(t: TypeSpec) -> str:
-    mods = f"({', '.join(map(str, t.mods))})" if t.mods else ""
-    return f"{_SPOKEN.get(t.name, t.name)}{mods}{'[]' if t.array else ''}"
+    return spoken_type(t)
 
 
 @statement_check

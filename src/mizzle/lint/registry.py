@@ -70,6 +70,7 @@ def load_rules() -> dict[str, Rule]:
         idempotency,
         locking,
         objects,
+        opclasses,
         privileges,
         syntax,
         transactions,

@@ -48,6 +48,17 @@ def display(key: TableKey) -> str:
     return f"{key[0]}.{key[1]}"
 
 
+# PostgreSQL's internal names (what its parser and the TypeSpecs hold) → the names a migration spells
+_SPOKEN = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
+           "bpchar": "char", "bool": "boolean"}
+
+
+def spoken_type(t: TypeSpec) -> str:
+    """`t` as a migration spells it (`integer`, `char(1)`, `varchar(64)[]`), not by PostgreSQL's internal names."""
+    mods = f"({', '.join(map(str, t.mods))})" if t.mods else ""
+    return f"{_SPOKEN.get(t.name, t.name)}{mods}{'[]' if t.array else ''}"
+
+
 def type_spec(tn: Any) -> TypeSpec:
     name = tn.names[-1].sval.lower()
     mods: tuple[int, ...] | None = ()

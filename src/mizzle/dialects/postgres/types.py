@@ -14,6 +14,7 @@ from typing import Any
 
 from ...schema.model import SERIAL_BASE
 from .expressions import balanced, interval_text
+from .opclass_defaults import DEFAULT_OPCLASS
 
 INT_MAX = {"smallint": "32767", "integer": "2147483647", "bigint": "9223372036854775807",
            "smallserial": "32767", "serial": "2147483647", "bigserial": "9223372036854775807"}
@@ -526,46 +527,14 @@ def jsonb_text(text: str) -> str | None:
     return out(value)
 
 
-# The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,
-# types in the canonical spelling): an index column naming it says no more than one naming none.
-_DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
-    "btree": {"char": "bpchar_ops", "bpchar": "bpchar_ops", "bigint": "int8_ops", "bit": "bit_ops",
-              "bit varying": "varbit_ops",
-              "boolean": "bool_ops", "bytea": "bytea_ops", "date": "date_ops", "double precision": "float8_ops",
-              "inet": "inet_ops", "cidr": "inet_ops", "integer": "int4_ops", "interval": "interval_ops",
-              "jsonb": "jsonb_ops", "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops", "money": "money_ops",
-              "name": "name_ops", "numeric": "numeric_ops", "oid": "oid_ops", "pg_lsn": "pg_lsn_ops",
-              "real": "float4_ops", "smallint": "int2_ops", "text": "text_ops", "varchar": "text_ops",
-              "time with time zone": "timetz_ops", "time": "time_ops", "timestamp with time zone": "timestamptz_ops",
-              "timestamp": "timestamp_ops", "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "uuid": "uuid_ops",
-              "xid8": "xid8_ops", "[]": "array_ops", "enum": "enum_ops"},
-    "gin": {"[]": "array_ops", "jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
-    "gist": {"box": "box_ops", "circle": "circle_ops", "point": "point_ops", "polygon": "poly_ops",
-             "tsquery": "tsquery_ops", "tsvector": "tsvector_ops"},  # gist's inet_ops is no default (btree_gist's is)
-    "spgist": {"box": "box_ops", "inet": "inet_ops", "point": "quad_point_ops", "polygon": "poly_ops",
-               "text": "text_ops", "varchar": "text_ops"},
-    "brin": {"char": "bpchar_minmax_ops", "bpchar": "bpchar_minmax_ops", "bigint": "int8_minmax_ops",
-             "bit": "bit_minmax_ops",
-             "bit varying": "varbit_minmax_ops", "box": "box_inclusion_ops", "bytea": "bytea_minmax_ops",
-             "date": "date_minmax_ops", "double precision": "float8_minmax_ops", "inet": "inet_inclusion_ops",
-             "integer": "int4_minmax_ops", "interval": "interval_minmax_ops", "macaddr": "macaddr_minmax_ops",
-             "numeric": "numeric_minmax_ops", "real": "float4_minmax_ops", "smallint": "int2_minmax_ops",
-             "text": "text_minmax_ops", "varchar": "text_minmax_ops", "time with time zone": "timetz_minmax_ops",
-             "time": "time_minmax_ops", "timestamp with time zone": "timestamptz_minmax_ops",
-             "timestamp": "timestamp_minmax_ops", "uuid": "uuid_minmax_ops"},
-}
-_DEFAULT_OPCLASS["hash"] = {k: v for k, v in _DEFAULT_OPCLASS["btree"].items()
-                            if k not in ("bit", "bit varying", "money", "tsquery", "tsvector")}
-
-
-_DEFAULT_NAMES = {m: frozenset(t.values()) for m, t in _DEFAULT_OPCLASS.items()}
+_DEFAULT_NAMES = {m: frozenset(t.values()) for m, t in DEFAULT_OPCLASS.items()}
 
 
 def default_opclass(method: str, type_: str | None, is_enum: bool = False) -> str | None:
     """The operator class PostgreSQL picks for a column of `type_` in an index using `method` (None: unknown)."""
     if type_ is None:
         return None
-    table = _DEFAULT_OPCLASS.get(method.lower(), {})
+    table = DEFAULT_OPCLASS.get(method.lower(), {})
     if type_.endswith("[]"):
         return table.get("[]")
     if is_enum:

@@ -1,0 +1,49 @@
+"""The default operator class of each index access method for each built-in type (PostgreSQL 15's
+pg_opclass.opcdefault), with no imports of mizzle's own: read by the canonical forms (types.py) and by lint."""
+
+from __future__ import annotations
+
+# The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,
+# types in the canonical spelling): an index column naming it says no more than one naming none.
+DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
+    "btree": {"char": "bpchar_ops", "bpchar": "bpchar_ops", "bigint": "int8_ops", "bit": "bit_ops",
+              "bit varying": "varbit_ops",
+              "boolean": "bool_ops", "bytea": "bytea_ops", "date": "date_ops", "double precision": "float8_ops",
+              "inet": "inet_ops", "cidr": "inet_ops", "integer": "int4_ops", "interval": "interval_ops",
+              "jsonb": "jsonb_ops", "macaddr": "macaddr_ops", "macaddr8": "macaddr8_ops", "money": "money_ops",
+              "name": "name_ops", "numeric": "numeric_ops", "oid": "oid_ops", "pg_lsn": "pg_lsn_ops",
+              "real": "float4_ops", "smallint": "int2_ops", "text": "text_ops", "varchar": "text_ops",
+              "time with time zone": "timetz_ops", "time": "time_ops", "timestamp with time zone": "timestamptz_ops",
+              "timestamp": "timestamp_ops", "tsquery": "tsquery_ops", "tsvector": "tsvector_ops", "uuid": "uuid_ops",
+              "xid8": "xid8_ops", "[]": "array_ops", "enum": "enum_ops"},
+    "gin": {"[]": "array_ops", "jsonb": "jsonb_ops", "tsvector": "tsvector_ops"},
+    "gist": {"box": "box_ops", "circle": "circle_ops", "point": "point_ops", "polygon": "poly_ops",
+             "tsquery": "tsquery_ops", "tsvector": "tsvector_ops"},  # gist's inet_ops is no default (btree_gist's is)
+    "spgist": {"box": "box_ops", "inet": "inet_ops", "point": "quad_point_ops", "polygon": "poly_ops",
+               "text": "text_ops", "varchar": "text_ops"},
+    "brin": {"char": "bpchar_minmax_ops", "bpchar": "bpchar_minmax_ops", "bigint": "int8_minmax_ops",
+             "bit": "bit_minmax_ops",
+             "bit varying": "varbit_minmax_ops", "box": "box_inclusion_ops", "bytea": "bytea_minmax_ops",
+             "date": "date_minmax_ops", "double precision": "float8_minmax_ops", "inet": "inet_inclusion_ops",
+             "integer": "int4_minmax_ops", "interval": "interval_minmax_ops", "macaddr": "macaddr_minmax_ops",
+             "numeric": "numeric_minmax_ops", "real": "float4_minmax_ops", "smallint": "int2_minmax_ops",
+             "text": "text_minmax_ops", "varchar": "text_minmax_ops", "time with time zone": "timetz_minmax_ops",
+             "time": "time_minmax_ops", "timestamp with time zone": "timestamptz_minmax_ops",
+             "timestamp": "timestamp_minmax_ops", "uuid": "uuid_minmax_ops"},
+}
+DEFAULT_OPCLASS["hash"] = {k: v for k, v in DEFAULT_OPCLASS["btree"].items()
+                           if k not in ("bit", "bit varying", "money", "tsquery", "tsvector")}
+
+# PostgreSQL's internal type names (its parser's, lint's TypeSpecs) → the spelling the table above uses
+_INTERNAL = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real", "float8": "double precision",
+             "bool": "boolean", "bpchar": "char", "timestamptz": "timestamp with time zone",
+             "timetz": "time with time zone", "varbit": "bit varying"}
+
+
+def lacks_default_opclass(method: str, internal_type: str) -> bool:
+    """Whether a built-in scalar type (`varchar`, `int4`: PostgreSQL's internal name) has no default operator class
+    for index access method `method`; False for a type this table does not know (an extension's, an enum)."""
+    t = _INTERNAL.get(internal_type, internal_type)
+    if t not in DEFAULT_OPCLASS["btree"] or t in ("[]", "enum"):
+        return False
+    return t not in DEFAULT_OPCLASS.get(method.lower(), {t: ""})
