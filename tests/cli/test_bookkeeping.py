@@ -338,3 +338,28 @@ def test_the_supabase_clis_history_is_set_aside_with_its_schema_and_grants(tmp_p
         with psycopg.connect(url, autocommit=True) as c:
             c.execute("DROP SCHEMA supabase_migrations CASCADE")
             c.execute(f'DROP ROLE "{role}"')
+
+
+def test_alembics_table_under_a_prefixed_name_is_set_aside_on_sqlite(tmp_path: Path, run_mizzle: Any) -> None:
+    # fief 0.27's workspace database, SQLite, built by its own Alembic migrations with its table prefix: Alembic's
+    # table is `__FIEF__alembic_version`, told on PostgreSQL by its key's name `<table>_pkc`, which SQLite's catalog
+    # does not keep; baseline read `+ table __FIEF__alembic_version`, pull wrote it into the schema code and generate
+    # against the app's models then dropped it. The DDL Alembic 1.x runs for it there:
+    with sqlite3.connect(tmp_path / "dev.db") as c:
+        c.executescript('CREATE TABLE IF NOT EXISTS "__FIEF__alembic_version" (version_num VARCHAR(32) NOT NULL, '
+                        'CONSTRAINT "__FIEF__alembic_version_pkc" PRIMARY KEY (version_num));\n'
+                        "INSERT INTO __FIEF__alembic_version VALUES ('6c06c7d908a7');\n"
+                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT);\n")
+    _project(tmp_path, with_own=False, dialect="sqlite")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["baseline", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert any("Alembic-managed database (__FIEF__alembic_version at revision 6c06c7d908a7)" in n
+               for n in json.loads(r.stdout)["notes"]), r.stdout
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0 and json.loads(r.stdout)["changes"] == [], r.stdout + r.stderr
+    assert "__FIEF__alembic_version" not in _pulled(tmp_path, run_mizzle, url)
+    # an application's own one-column table with an unnamed key is still the application's
+    cols = (Column("version_num", "varchar(32)", not_null=True),)
+    assert bookkeeping_of(Table("app_versions", columns=cols, primary_key=PrimaryKey(("version_num",)))) is None

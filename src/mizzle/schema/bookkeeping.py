@@ -84,9 +84,13 @@ def bookkeeping_of(t: Table) -> Bookkeeping | None:
 def _alembic_under_another_name(t: Table) -> Bookkeeping | None:
     """Alembic's table under the name its `version_table` option gives it (Agenta keeps `alembic_version` and
     `alembic_version_oss`, one per chain, in one database): told by its one column and by the name Alembic always
-    gives its primary key, `<table>_pkc`, which PostgreSQL's default (`<table>_pkey`) never is."""
+    gives its primary key, `<table>_pkc`, which PostgreSQL's default (`<table>_pkey`) never is. Where the database
+    keeps no name for a one-column key (SQLite), by a name holding `alembic_version` instead (fief's table prefix:
+    `__FIEF__alembic_version`)."""
     pk = t.primary_key
-    if [c.name for c in t.columns] == ["version_num"] and pk is not None and pk.name == f"{t.name}_pkc":
+    if [c.name for c in t.columns] != ["version_num"] or pk is None or pk.columns != ("version_num",):
+        return None
+    if pk.name == f"{t.name}_pkc" or (pk.name is None and not pk.server_name and ALEMBIC_TABLE in t.name):
         return Bookkeeping(t.name, "Alembic", KNOWN[0].columns, KNOWN[0].columns)
     return None
 
