@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 
 def taken_as_made(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
-    """`old` (the latest snapshot's model) with what the folder's SQL made and the schema code states."""
+    """`old` (the latest snapshot's model) with what the folder's SQL made and the schema code states; `old` as it
+    is where the folder's sidecar records such things itself (read once here, for every kind)."""
+    from .drift import holds_comments
+
+    if holds_comments(folder):
+        return old
     old = _made_by_sql(old, new, folder, made)
     old = _not_valid_by_sql(old, new, folder, made)
     old = _comments_by_sql(old, new, folder, made)
@@ -31,12 +36,10 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
     cannot compare their definitions with the code's."""
     from ..migrations.folder_objects import made_by_sql
     from ..schema.objects import make_objects
-    from .drift import holds_comments
-
     have = {(o.kind, o.key) for o in old.objects.all()}
     candidates = [o for o in new.objects.all() if o.kind in ("function", "trigger", "domain", "composite type")
                   and (o.kind, o.key) not in have]
-    if holds_comments(folder) or not (candidates or _parts_wanted(old, new)):
+    if not (candidates or _parts_wanted(old, new)):
         return old
     by_sql = made_by_sql(folder)
     taken = [o for o in candidates if (o.kind, o.name) in by_sql or (o.kind, o.name.lower()) in by_sql]
@@ -57,13 +60,11 @@ def _not_valid_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: l
     from dataclasses import replace
 
     from ..migrations.folder_objects import not_valid_by_sql
-    from .drift import holds_comments
-
     def flagged(t: Table) -> set[str]:
         return {c.name for c in t.checks if c.not_valid} | {f.name for f in t.foreign_keys if f.not_valid}
 
     wanted = {(t.schema, t.name): flagged(t) for t in new.tables if flagged(t)}
-    if not wanted or holds_comments(folder):
+    if not wanted:
         return old
     by_sql = not_valid_by_sql(folder)
     tables, labels = [], []
@@ -89,10 +90,8 @@ def _comments_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: li
     from dataclasses import replace
 
     from ..migrations.folder_objects import comments_by_sql
-    from .drift import holds_comments
-
     wanted = {t.key: t for t in new.tables if t.comment is not None or any(c.comment is not None for c in t.columns)}
-    if not wanted or holds_comments(folder) or not (by_sql := comments_by_sql(folder)):
+    if not wanted or not (by_sql := comments_by_sql(folder)):
         return old
 
     def left(t: Table, column: str | None) -> str | None:
@@ -133,11 +132,9 @@ def _extensions_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: 
     from dataclasses import replace
 
     from ..migrations.folder_objects import extensions_by_sql
-    from .drift import holds_comments
-
     have = {e.name for e in old.security.extensions or ()}
     wanted = [e for e in new.security.extensions or () if e.name not in have]
-    if not wanted or holds_comments(folder) or not (by_sql := extensions_by_sql(folder)):
+    if not wanted or not (by_sql := extensions_by_sql(folder)):
         return old
     taken = [e for e in wanted if e.name in by_sql and (e.schema is None or by_sql[e.name] in (None, e.schema))]
     if not taken:
