@@ -46,11 +46,16 @@ def _made_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[s
     old, labels = _parts_made_by_sql(old, new, by_sql)
     if not taken and not labels:
         return old
-    made.append("taken as the folder's own SQL made them (drizzle-kit's snapshots have no field for them, and no "
-                "meta/_mizzle.json of mizzle's records them; their definitions are not compared with the schema "
-                "code's): "
-                + ", ".join([o.label for o in taken] + labels))
+    made.append(_taken_line("", "made", "them", [o.label for o in taken] + labels,
+                            "; their definitions are not compared with the schema code's"))
     return old.with_(objects=make_objects([*old.objects.all(), *taken])) if taken else old
+
+
+def _taken_line(what: str, verb: str, field: str, labels: list[str], more: str = "") -> str:
+    """The line `generate` adds for what it took as the folder's SQL made it: "{what}taken as the folder's own SQL
+    {verb} them (… no field for {field} …{more}): labels"."""
+    return (f"{what}taken as the folder's own SQL {verb} them (drizzle-kit's snapshots have no field for {field}, and "
+            f"no meta/_mizzle.json of mizzle's records them{more}): " + ", ".join(labels))
 
 
 def _not_valid_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: list[str]) -> Schema:
@@ -119,8 +124,7 @@ def _comments_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: li
         tables.append(t.with_(comment=comment, columns=tuple(columns)))
     if not labels:
         return old
-    made.append("comments taken as the folder's own SQL left them (drizzle-kit's snapshots have no field for "
-                "comments, and no meta/_mizzle.json of mizzle's records them): " + ", ".join(labels))
+    made.append(_taken_line("comments ", "left", "comments", labels))
     return old.with_(tables=tables)
 
 
@@ -139,8 +143,7 @@ def _extensions_by_sql(old: Schema, new: Schema, folder: MigrationFolder, made: 
     taken = [e for e in wanted if e.name in by_sql and (e.schema is None or by_sql[e.name] in (None, e.schema))]
     if not taken:
         return old
-    made.append("extensions taken as the folder's own SQL created them (drizzle-kit's snapshots have no field for "
-                "extensions, and no meta/_mizzle.json of mizzle's records them): " + ", ".join(e.name for e in taken))
+    made.append(_taken_line("extensions ", "created", "extensions", [e.name for e in taken]))
     extensions = tuple(sorted([*(old.security.extensions or ()), *taken], key=lambda e: e.name))
     return old.with_(security=replace(old.security, extensions=extensions))
 
