@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hand_made_folder import folder_with_hand_sql, point_at, pulled_code
 from pgtools import temp_database
 
 from mizzle.commands.generate import generate
-from mizzle.commands.pull import pull
 from mizzle.config import load_config
 from mizzle.errors import IntegrityError
 from mizzle.runner.migrate import migrate
@@ -34,32 +34,16 @@ DROP EXTENSION citext;
 """
 
 
-def _load(project: Path, module: str) -> None:
-    (project / "mizzle.toml").write_text(f'dialect = "postgresql"\nschema = ["{module}.py"]\nout = "drizzle"\n')
-    sys.modules.pop(module, None)
-
-
 def test_extensions_a_folders_sql_made_are_not_made_again(pg_available: bool, tmp_path: Path) -> None:
     project = tmp_path / "postgresql"
-    project.mkdir()
     module = "folder_extensions_postgresql"
-    (project / f"{module}.py").write_text(TABLES)
-    _load(project, module)
-    assert generate(load_config(project / "mizzle.toml"), name="init").written
-    assert generate(load_config(project / "mizzle.toml"), name="extensions", custom=True).written
-    (custom,) = (project / "drizzle").glob("0001_*.sql")
-    custom.write_text(HAND_MADE)
-    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    folder_with_hand_sql(project, module, TABLES, HAND_MADE, "extensions")
     with temp_database("mzfe") as url:
         migrate(url=url, folder=project / "drizzle")
-        pulled = tmp_path / "pulled"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        code = (pulled / "schema.py").read_text()
+        code = pulled_code(tmp_path / "pulled", "postgresql", url)
         assert "pg_trgm" in code and "uuid-ossp" in code and "citext" not in code
         (project / f"{module}.py").write_text(code)
-        _load(project, module)
+        point_at(project, module)
         try:
             result = generate(load_config(project / "mizzle.toml"), check=True)
             assert not result.changes, result.changes

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hand_made_folder import folder_with_hand_sql, point_at, pulled_code
 from pgtools import temp_database
 
 from mizzle.commands.generate import generate
-from mizzle.commands.pull import pull
 from mizzle.config import load_config
 from mizzle.errors import IntegrityError
 from mizzle.runner.migrate import migrate
@@ -32,33 +32,17 @@ OBJECTS = {
 }
 
 
-def _load(project: Path, module: str) -> None:
-    (project / "mizzle.toml").write_text(f'dialect = "{project.name}"\nschema = ["{module}.py"]\nout = "drizzle"\n')
-    sys.modules.pop(module, None)
-
-
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_objects_a_folders_sql_made_are_not_made_again(dialect: str, pg_available: bool, tmp_path: Path) -> None:
     project = tmp_path / dialect
-    project.mkdir()
     module = f"folder_objects_{dialect}"
-    (project / f"{module}.py").write_text(TABLES)
-    _load(project, module)
-    assert generate(load_config(project / "mizzle.toml"), name="init").written
-    assert generate(load_config(project / "mizzle.toml"), name="objects", custom=True).written
-    (custom,) = (project / "drizzle").glob("0001_*.sql")
-    custom.write_text(OBJECTS[dialect])
-    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    folder_with_hand_sql(project, module, TABLES, OBJECTS[dialect], "objects")
     with temp_database("mzfo") if dialect == "postgresql" else _sqlite(tmp_path) as url:
         migrate(url=url, folder=project / "drizzle")
-        pulled = tmp_path / f"pulled_{dialect}"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text(f'dialect = "{dialect}"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        code = (pulled / "schema.py").read_text()
+        code = pulled_code(tmp_path / f"pulled_{dialect}", dialect, url)
         assert "t_ai" in code
         (project / f"{module}.py").write_text(code)
-        _load(project, module)
+        point_at(project, module)
         try:
             result = generate(load_config(project / "mizzle.toml"), check=True)
             assert not result.changes
@@ -99,23 +83,12 @@ def test_a_materialized_views_index_and_an_exclusion_a_folders_sql_made_are_not_
     """portabase's unique index on a materialized view and bissbilanz's EXCLUDE constraint, both written by hand: after
     `pull`, generate made them a second time (CREATE UNIQUE INDEX, ADD CONSTRAINT … EXCLUDE, failing where they exist)."""
     project = tmp_path / "postgresql"
-    project.mkdir()
     module = "folder_parts_postgresql"
-    (project / f"{module}.py").write_text(TABLES)
-    _load(project, module)
-    assert generate(load_config(project / "mizzle.toml"), name="init").written
-    assert generate(load_config(project / "mizzle.toml"), name="parts", custom=True).written
-    (custom,) = (project / "drizzle").glob("0001_*.sql")
-    custom.write_text(HAND_MADE_PARTS)
-    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    folder_with_hand_sql(project, module, TABLES, HAND_MADE_PARTS, "parts")
     snap = project / "drizzle" / "meta" / "0001_snapshot.json"
     with temp_database("mzfp") as url:
         migrate(url=url, folder=project / "drizzle")
-        pulled = tmp_path / "pulled"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        code = (pulled / "schema.py").read_text()
+        code = pulled_code(tmp_path / "pulled", "postgresql", url)
         assert "t_sums_n" in code and "t_n_excl" in code
         # the view itself is in drizzle-kit's snapshot (its `views` field), as drizzle-kit would have written it
         import json
@@ -127,7 +100,7 @@ def test_a_materialized_views_index_and_an_exclusion_a_folders_sql_made_are_not_
                                                              materialized=True)))[0]["views"]
         snap.write_text(json.dumps(data, indent=2))
         (project / f"{module}.py").write_text(code)
-        _load(project, module)
+        point_at(project, module)
         try:
             result = generate(load_config(project / "mizzle.toml"), check=True)
             assert not result.changes, result.changes
@@ -159,25 +132,14 @@ def test_comments_a_folders_sql_made_are_not_made_again(pg_available: bool, tmp_
     code, generate --check reported '~ column users.display_name: comment None → …' on the database the folder built.
     A comment the code states as the folder's SQL left it is now taken as made; any other text is still a change."""
     project = tmp_path / "postgresql"
-    project.mkdir()
     module = "folder_comments_postgresql"
-    (project / f"{module}.py").write_text(TABLES)
-    _load(project, module)
-    assert generate(load_config(project / "mizzle.toml"), name="init").written
-    assert generate(load_config(project / "mizzle.toml"), name="comments", custom=True).written
-    (custom,) = (project / "drizzle").glob("0001_*.sql")
-    custom.write_text(HAND_MADE_COMMENTS)
-    (project / "drizzle" / "meta" / "_mizzle.json").unlink(missing_ok=True)  # as drizzle-kit's folder: no sidecar
+    folder_with_hand_sql(project, module, TABLES, HAND_MADE_COMMENTS, "comments")
     with temp_database("mzfc") as url:
         migrate(url=url, folder=project / "drizzle")
-        pulled = tmp_path / "pulled"
-        pulled.mkdir()
-        (pulled / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
-        pull(load_config(pulled / "mizzle.toml"), url, mark=False)
-        code = (pulled / "schema.py").read_text()
+        code = pulled_code(tmp_path / "pulled", "postgresql", url)
         assert "Full name from the profile" in code
         (project / f"{module}.py").write_text(code)
-        _load(project, module)
+        point_at(project, module)
         try:
             result = generate(load_config(project / "mizzle.toml"), check=True)
             assert not result.changes, result.changes
