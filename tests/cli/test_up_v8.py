@@ -182,19 +182,25 @@ def test_check_advice_for_a_missing_snapshot_among_version_8_ones_is_what_works(
     assert "by" in _tables(MigrationFolder(v8).latest_snapshot())
 
 
-def test_check_advice_for_a_missing_snapshot_before_others_in_the_1x_layout(  # type: ignore[no-untyped-def]
-        tmp_path: Path, run_mizzle, pg_url) -> None:
-    """A snapshot.json lost before the latest: `check --rebuild-snapshots` rebuilds the latest snapshots only (it
-    refuses while a later one is left), so the finding says to delete the later ones first, then `mizzle up`."""
-    v8 = tmp_path / "drizzle"
+def _three_with_the_middle_snapshot_lost(project: Path) -> Path:
+    """A version 8 folder of three migrations (tables t, bx, by) in `project`, the second's snapshot.json deleted."""
+    v8 = project / "drizzle"
     v8.mkdir()
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    (project / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
     write_v8(v8, "20300101000000_init", "a", [ROOT], _table("t"), 'CREATE TABLE "t" ("id" integer NOT NULL);')
     write_v8(v8, "20300101000001_bx", "b", ["a"], _table("t") + _table("bx"),
              'CREATE TABLE "bx" ("id" integer NOT NULL);')
     write_v8(v8, "20300101000002_by", "c", ["b"], _table("t") + _table("bx") + _table("by"),
              'CREATE TABLE "by" ("id" integer NOT NULL);')
     (v8 / "20300101000001_bx" / "snapshot.json").unlink()
+    return v8
+
+
+def test_check_advice_for_a_missing_snapshot_before_others_in_the_1x_layout(  # type: ignore[no-untyped-def]
+        tmp_path: Path, run_mizzle, pg_url) -> None:
+    """A snapshot.json lost before the latest: `check --rebuild-snapshots` rebuilds the latest snapshots only (it
+    refuses while a later one is left), so the finding says to delete the later ones first, then `mizzle up`."""
+    v8 = _three_with_the_middle_snapshot_lost(tmp_path)
     out = run_mizzle(["check"], cwd=tmp_path)
     text = out.stdout + out.stderr
     line = next(ln for ln in text.splitlines() if "20300101000001_bx/snapshot.json" in ln)
@@ -212,15 +218,7 @@ def test_up_names_the_snapshot_whose_parent_is_lost(tmp_path: Path, run_mizzle) 
     """A version 8 folder whose middle snapshot.json is lost: `mizzle up` said 'snapshot (start) has no base
     snapshot before it' (a name of its own making) and to restore 'the missing migration folders', which are all
     there. It now names the migration whose parent is lost and how to rebuild it."""
-    v8 = tmp_path / "drizzle"
-    v8.mkdir()
-    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
-    write_v8(v8, "20300101000000_init", "a", [ROOT], _table("t"), 'CREATE TABLE "t" ("id" integer NOT NULL);')
-    write_v8(v8, "20300101000001_bx", "b", ["a"], _table("t") + _table("bx"),
-             'CREATE TABLE "bx" ("id" integer NOT NULL);')
-    write_v8(v8, "20300101000002_by", "c", ["b"], _table("t") + _table("bx") + _table("by"),
-             'CREATE TABLE "by" ("id" integer NOT NULL);')
-    (v8 / "20300101000001_bx" / "snapshot.json").unlink()
+    v8 = _three_with_the_middle_snapshot_lost(tmp_path)
     r = run_mizzle(["up"], cwd=tmp_path)
     assert r.code == 3, r.stderr
     assert "(start)" not in r.stderr and "20300101000002_by: its parent snapshot b is in no migration folder" in \
