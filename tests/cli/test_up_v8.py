@@ -203,9 +203,12 @@ def test_check_advice_for_a_missing_snapshot_before_others_in_the_1x_layout(  # 
     v8 = _three_with_the_middle_snapshot_lost(tmp_path)
     out = run_mizzle(["check"], cwd=tmp_path)
     text = out.stdout + out.stderr
-    line = next(ln for ln in text.splitlines() if "20300101000001_bx/snapshot.json" in ln)
+    line = next(ln for ln in text.splitlines() if "snapshot of 20300101000001_bx is missing" in ln)
     assert "1. delete the snapshot.json of every later migration" in line, line
     assert "2. run `mizzle up`" in line and "3. run `mizzle check --rebuild-snapshots`" in line, line
+    # the next migration's parent is that lost snapshot: its folder is there (check said "restore that folder")
+    parent = next(ln for ln in text.splitlines() if "20300101000002_by: its parent snapshot b" in ln)
+    assert "restore that folder" not in parent and "20300101000001_bx has none" in parent, parent
 
     (v8 / "20300101000002_by" / "snapshot.json").unlink()  # the steps in that order rebuild both
     assert run_mizzle(["up"], cwd=tmp_path).code == 0

@@ -21,8 +21,9 @@ from .folders1 import ROOT_ID, codec_of, is_1x, parents
 Snapshots = dict[str, dict[str, Any]]
 
 
-def graph_problems(snapshots: Snapshots) -> list[tuple[str, str]]:
-    """(migration folder, problem) for parents missing or sorting after their child, and a base count ≠ 1."""
+def graph_problems(snapshots: Snapshots, lost: list[str] = ()) -> list[tuple[str, str]]:  # type: ignore[assignment]
+    """(migration folder, problem) for parents missing or sorting after their child, and a base count ≠ 1. `lost`:
+    the migration folders that have no snapshot.json (a missing parent is likely one of theirs)."""
     out: list[tuple[str, str]] = []
     bases = sorted(s["_dir"] for s in snapshots.values() if s.get("type") == "base")
     if str(next(iter(snapshots.values()), {}).get("version")) == "9" and len(bases) != 1:
@@ -35,12 +36,23 @@ def graph_problems(snapshots: Snapshots) -> list[tuple[str, str]]:
                 continue
             parent = snapshots.get(p)
             if parent is None:
-                out.append((s["_dir"], f"its parent snapshot {p} is in no migration folder; restore that folder "
-                                       "from version control"))
+                out.append((s["_dir"], _parent_lost(p, s["_dir"], lost)))
             elif parent["_dir"] >= s["_dir"]:
                 out.append((s["_dir"], f"it sorts before its parent {parent['_dir']}, so migrate would run it first; "
                                        "rename the folder so that its timestamp is later"))
     return out
+
+
+def _parent_lost(parent: str, child: str, lost: list[str]) -> str:
+    """What to say of `child`'s parent snapshot id `parent`, which no snapshot.json holds: where migration folders
+    before `child` lack their snapshot.json, it is most likely one of those (a folder is there, its snapshot is
+    not), else a whole migration folder is gone."""
+    before = [d for d in lost if d < child]
+    if before:
+        return (f"its parent snapshot {parent} is in no snapshot.json, and {', '.join(before)} "
+                f"{'has' if len(before) == 1 else 'have'} none: restore the lost snapshot from version control, or "
+                f"rebuild it as the finding for {before[-1]}/snapshot.json says (its steps rebuild this one too)")
+    return f"its parent snapshot {parent} is in no migration folder; restore that folder from version control"
 
 
 def _ancestors(snapshots: Snapshots, start: str) -> set[str]:

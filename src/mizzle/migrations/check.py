@@ -615,7 +615,8 @@ class _Checker:
         except IntegrityError as e:
             self.add(ERROR, ".", str(e))
             return
-        for where, problem in branches1.graph_problems(snapshots):
+        lost = [d.name for d in folders1.migration_dirs(self.folder) if not (d / folders1.SNAPSHOT).is_file()]
+        for where, problem in branches1.graph_problems(snapshots, lost):
             self.add(ERROR, where, problem)
         for a, b, obj in branches1.conflicts(snapshots):
             self.add(ERROR, b, f"branches do not commute: {a} and {b} both change {obj} (merged from two branches); "
