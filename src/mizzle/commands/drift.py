@@ -294,6 +294,9 @@ def _without_unstated_collations(model: Schema, expected: Schema | None) -> tupl
         return model, []
     tables, labels = [], []
     for t in model.tables:
+        if all(c.collation is None for c in t.columns):  # most tables: nothing to look up in `expected`
+            tables.append(t)
+            continue
         et = expected.table(t.schema, t.name)
         plain = {c.name for c in et.columns if c.collation is None} if et is not None else set()
         unstated = [c for c in t.columns if c.collation is not None and c.name in plain]
