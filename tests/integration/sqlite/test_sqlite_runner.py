@@ -325,3 +325,60 @@ def test_a_foreign_key_to_columns_that_are_not_a_key_does_not_fail_the_migration
     code, out, err = run(["migrate"], tmp_path)
     assert code == 1 and "foreign key check failed" in err and "c → p" in err, err
     assert rows(tmp_path / "app.db", "SELECT count(*) FROM __drizzle_migrations") == [(2,)]
+
+
+REBUILD_T = ["PRAGMA foreign_keys=OFF", "CREATE TABLE `__new_t` (`id` text PRIMARY KEY NOT NULL, `v` integer NOT NULL)",
+             'INSERT INTO `__new_t`("id", "v") SELECT "id", "v" FROM `t`', "DROP TABLE `t`",
+             "ALTER TABLE `__new_t` RENAME TO `t`", "PRAGMA foreign_keys=ON"]
+
+
+def test_a_rebuilt_tables_trigger_the_file_makes_again_is_the_files(tmp_path: Path) -> None:
+    """Micsushi/flapstack's 0042: a drizzle-kit rebuild of agent_profile_evaluations, then the file's own
+    CREATE TRIGGER of the append-only triggers the table had (its DROP TABLE took them, under drizzle-orm's
+    migrator as under SQLite). mizzle's runner keeps a rebuilt table's triggers, so the file's CREATE TRIGGER
+    failed with `trigger … already exists`, and migrate, verify and check --rebuild-snapshots refused a folder
+    drizzle-orm applies. The trigger the file makes again replaces the kept one (its definition wins), in the
+    same migration or a later one of the run, with or without IF NOT EXISTS."""
+    old = "CREATE TRIGGER `t_no_update` BEFORE UPDATE ON `t` BEGIN SELECT RAISE(ABORT, 'old'); END;"
+    new = "CREATE TRIGGER {ine}`t_no_update`\nBEFORE UPDATE ON `t`\nBEGIN SELECT RAISE(ABORT, 'new'); END;"
+    for n, (ine, later) in enumerate([("", False), ("IF NOT EXISTS ", False), ("", True)]):
+        root = tmp_path / str(n)
+        root.mkdir()
+        made_again = [new.format(ine=ine)]
+        write_folder(root, [["CREATE TABLE `t` (`id` text PRIMARY KEY NOT NULL, `v` integer)", old,
+                             "INSERT INTO `t` VALUES ('a', 1)"],
+                            REBUILD_T + ([] if later else made_again)] + ([made_again] if later else []))
+        code, out, err = run(["migrate"], root)
+        assert code == 0, err
+        db = root / "app.db"
+        assert [r[0] for r in rows(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger'")] == [
+            new.format(ine="").rstrip(";")]  # SQLite keeps the text without IF NOT EXISTS
+        with sqlite3.connect(db) as c:
+            try:
+                c.execute("UPDATE t SET v = 2")
+                raise AssertionError("the trigger did not fire")
+            except sqlite3.DatabaseError as e:
+                assert "new" in str(e)
+    # flapstack's 0043: two tables rebuilt, the other one dropped first (its rebuild saves and drops every trigger
+    # of the database, t's among them), then t, then both renamed, then t's trigger made again
+    root = tmp_path / "two"
+    root.mkdir()
+    write_folder(root, [["CREATE TABLE `t` (`id` text PRIMARY KEY NOT NULL, `v` integer)",
+                         "CREATE TABLE `u` (`id` text PRIMARY KEY NOT NULL)", old],
+                        ["CREATE TABLE `__new_t` (`id` text PRIMARY KEY NOT NULL, `v` integer NOT NULL)",
+                         'INSERT INTO `__new_t`("id", "v") SELECT "id", "v" FROM `t`',
+                         "CREATE TABLE `__new_u` (`id` text PRIMARY KEY NOT NULL, `w` text)",
+                         'INSERT INTO `__new_u`("id") SELECT "id" FROM `u`', "DROP TABLE `u`", "DROP TABLE `t`",
+                         "ALTER TABLE `__new_t` RENAME TO `t`", "ALTER TABLE `__new_u` RENAME TO `u`",
+                         new.format(ine="")]])
+    code, out, err = run(["migrate"], root)
+    assert code == 0, err
+    assert [r[0] for r in rows(root / "app.db", "SELECT sql FROM sqlite_master WHERE type = 'trigger'")] == [
+        new.format(ine="").rstrip(";")]
+    # a rebuild the file does not follow with the trigger keeps it, as before
+    root = tmp_path / "kept"
+    root.mkdir()
+    write_folder(root, [["CREATE TABLE `t` (`id` text PRIMARY KEY NOT NULL, `v` integer)", old], REBUILD_T])
+    code, out, err = run(["migrate"], root)
+    assert code == 0, err
+    assert rows(root / "app.db", "SELECT name FROM sqlite_master WHERE type = 'trigger'") == [("t_no_update",)]

@@ -16,6 +16,8 @@
   table: main.books", calibre's metadata.db), or that reads what does not exist at all (calibre's triggers
   writing its FTS5 tables, in a database replayed without them). `PRAGMA legacy_alter_table=ON` would skip the
   check, but would not rewrite drizzle-kit's `"__new_t"."x"` in the table's own CHECKs either.
+  A rebuilt table's own trigger that the file then makes again (as a file written for drizzle-orm's migrator
+  must) replaces the kept one.
 - The tracking table is drizzle-orm's, created with its exact text (`id SERIAL PRIMARY KEY` is not a rowid
   alias, so ids are NULL); mizzle's audit and progress tables sit beside it.
 """
@@ -45,6 +47,8 @@ _CREATE_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _IDENT = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|\[[^\]]+\]|[A-Za-z_][\w$]*)"
 _DROP_TABLE = re.compile(rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?P<t>{_IDENT})\s*;?\s*$", re.I)
 _RENAME_TABLE = re.compile(rf"^\s*ALTER\s+TABLE\s+(?P<old>{_IDENT})\s+RENAME\s+TO\s+(?P<new>{_IDENT})\s*;?\s*$", re.I)
+_CREATE_TRIGGER = re.compile(rf"^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:main\.)?"
+                             rf"(?P<t>{_IDENT})", re.I)
 _JOURNAL_MODE = re.compile(r"^\s*PRAGMA\s+(?:main\.)?journal_mode\s*=", re.I)
 _OUTSIDE_TX = re.compile(r"^\s*VACUUM\b|^\s*PRAGMA\s+(?:main\.)?journal_mode\b", re.I | re.M)
 DRIZZLE_TABLE_SQL = ("CREATE TABLE IF NOT EXISTS {table} (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,"
@@ -118,6 +122,11 @@ class SQLiteBackend(TrackingStore):
         # checked at the pragma, SQLite said "foreign key mismatch"; Authelia's rebuilt oauth2_consent_session)
         self._fk_check_pending = False
         self._saved: dict[str, list[str]] = {}  # table being rebuilt → its triggers and the views to restore
+        # the triggers a rebuild saved (lower-cased name → table) and the tables rebuilt, lower-cased: a rebuilt
+        # table's own trigger, made again by the runner, is replaced by a file's CREATE TRIGGER of that name (under
+        # SQLite and drizzle-orm the rebuild's DROP TABLE took it; see _execute_one)
+        self._kept_triggers: dict[str, str] = {}
+        self._rebuilt: set[str] = set()
         self._deadline: float | None = None
         self._statement_timeout: float | None = None
         self._db_busy = False
@@ -268,6 +277,8 @@ class SQLiteBackend(TrackingStore):
         self._fk_check_pending = False
         self._rollback_quietly()
         self._saved.clear()
+        self._kept_triggers.clear()
+        self._rebuilt.clear()
         self._restore_fk()
 
     def _rollback_quietly(self) -> None:
@@ -316,6 +327,12 @@ class SQLiteBackend(TrackingStore):
         drop = _DROP_TABLE.match(bare)
         if drop:
             self._save_dependents(_unquote(drop["t"]))
+        trigger = _CREATE_TRIGGER.match(bare)
+        if trigger and self._kept_triggers.get(_unquote(trigger["t"]).lower()) in self._rebuilt:
+            # a rebuild kept it, where SQLite's DROP TABLE (and so drizzle-orm's run) dropped it: the file makes it
+            # again (Micsushi/flapstack's 0042), and its definition is the one to keep
+            del self._kept_triggers[_unquote(trigger["t"]).lower()]
+            self._query(f"DROP TRIGGER IF EXISTS {_q(_unquote(trigger['t']))}", fetch=False)
         self._query(stmt, fetch=False, timed=True)
         rename = _RENAME_TABLE.match(bare)
         if rename:
@@ -324,11 +341,13 @@ class SQLiteBackend(TrackingStore):
     def _save_dependents(self, table: str) -> None:
         if f"__new_{table}" not in self._tables():
             return  # a plain drop: its triggers go with it
+        self._rebuilt.add(table.lower())
         rows = self._query("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "
                            "type IN ('view', 'trigger') ORDER BY type DESC, rowid")  # views first: remade first
         if not rows:
             return
         self._saved[table] = [r[3] for r in rows]
+        self._kept_triggers.update({name.lower(): on.lower() for kind, name, on, _ in rows if kind == "trigger"})
         views = {r[1].lower() for r in rows if r[0] == "view"}
         for kind, name, on, _ in rows:  # the table's own triggers go with it, a view's with the view
             if kind == "view" or on.lower() not in views | {table.lower()}:
