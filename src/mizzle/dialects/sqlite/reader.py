@@ -7,7 +7,9 @@ SQLite dialect, kept here so that a reader of SQLite's own grammar can replace i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..postgres.reader import default_key as _pg_default_key
 from ..postgres.reader import expression_key as _pg_expression_key
@@ -59,10 +61,69 @@ def _unparenthesised(sql: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def expression_key(sql: str | None) -> str | None:
     """One key per meaning of an expression, its names quoted SQLite's other ways (`` `a` ``, `[a]`, which SQLite
-    keeps as written: emdash's hand-written partial index `WHERE ``deleted_at`` IS NULL`) read as `"a"`."""
-    return _pg_expression_key(None if sql is None else double_quoted(sql))
+    keeps as written: emdash's hand-written partial index `WHERE ``deleted_at`` IS NULL`) read as `"a"`. One
+    PostgreSQL's parser cannot read (SQLite's `x IS 'a'`, `GLOB`, `REGEXP`) gets the key `_lexical_key` gives."""
+    if sql is None:
+        return None
+    quoted = double_quoted(sql)
+    if not _pg_reads(quoted):
+        return _lexical_key(quoted)
+    return _pg_expression_key(quoted)
+
+
+def _pg_reads(sql: str) -> bool:
+    from pglast import parse_sql
+
+    try:
+        parse_sql(f"SELECT {sql}")
+    except Exception:  # noqa: BLE001 - pglast's parse errors
+        return False
+    return True
+
+
+_PIECE = re.compile(r"[^\W\d][\w$]*|\d+(?:\.\d+)?|\S")
+_WORD = re.compile(r"[^\W\d]")
+
+
+def _lexical_key(sql: str) -> str:
+    """The lexemes of `sql`: literals as written, names and keywords lower-cased (SQLite's are case-blind) and
+    unquoted, a name's qualifier left out (`"t"."a"` is `a`: a CHECK or an index's WHERE reads its own table alone,
+    and drizzle-kit qualifies what the schema code's sql`` names, Micsushi/flapstack's checks), comments and
+    whitespace dropped, and parentheses around the whole left out."""
+    tokens: list[str] = []
+    named: list[int] = []  # the indexes of names (and keywords)
+    for m in LEXEME.finditer(sql):
+        lex = m.group(0)
+        if lex.startswith("'"):
+            tokens.append(lex)
+        elif lex.startswith('"'):
+            named.append(len(tokens))
+            tokens.append(lex[1:-1].replace('""', '"').lower())
+        elif not lex.startswith(("--", "/*")):
+            for piece in _PIECE.findall(lex):
+                if _WORD.match(piece):
+                    named.append(len(tokens))
+                tokens.append(piece.lower())
+    names = set(named)
+    for i in reversed(named):  # `q . a` → `a`
+        if i + 2 < len(tokens) and tokens[i + 1] == "." and i + 2 in names:
+            del tokens[i:i + 2]
+    while len(tokens) > 2 and tokens[0] == "(" and _closing(tokens) == len(tokens) - 1:
+        tokens = tokens[1:-1]
+    return " ".join(tokens)
+
+
+def _closing(tokens: list[str]) -> int:
+    """The index of the `)` closing the `(` at tokens[0]."""
+    depth = 0
+    for i, t in enumerate(tokens):
+        depth += (t == "(") - (t == ")")
+        if depth == 0:
+            return i
+    return -1
 
 
 def double_quoted(sql: str) -> str:
