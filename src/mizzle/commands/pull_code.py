@@ -257,7 +257,7 @@ def _table(t: Table, var: str, enum_vars: dict[tuple[str, str], str], dialect: s
         flags = (", postgresql_not_valid=True" if ch.not_valid else "") + (
             ', info={"mizzle": {"no_inherit": True}}' if ch.no_inherit else "")
         note = f", comment={_str(notes[('constraint', ch.name)])}" if ("constraint", ch.name) in notes else ""
-        items.append(f"sa.CheckConstraint({_str(ch.expression)}, name={_str(ch.name)}{flags}{note})")
+        items.append(f"sa.CheckConstraint({_sql_text(ch.expression)}, name={_str(ch.name)}{flags}{note})")
     items.extend(_exclusion(x, notes) for x in t.excludes)
     for ix in t.indexes:
         text = _index(ix, dialect)
@@ -399,7 +399,7 @@ def _column(t: Table, c: Column, inline_pk: bool, in_pk: bool, enum_vars: dict[t
         default_virtual = dialects.get(dialect).computed_virtual  # what sa.Computed without persisted= is there
         kind = "" if c.generated_virtual == default_virtual else \
             f", persisted={'False' if c.generated_virtual else 'True'}"
-        args.append(f"sa.Computed({_str(c.generated)}{kind})")
+        args.append(f"sa.Computed({_sql_text(c.generated)}{kind})")
     if inline_pk:
         args.append("primary_key=True")
     if (c.is_serial or autoincrement) and in_pk:
@@ -531,7 +531,7 @@ def _index(ix: Index, dialect: str) -> str:
     if ix.include:
         args.append(f"postgresql_include=[{_strs(ix.include)}]")
     if ix.where:
-        args.append(f"{where_kw}=sa.text({_str(ix.where)})")
+        args.append(f"{where_kw}=sa.text({_sql_text(ix.where)})")
     return f"sa.Index({', '.join(args)})"
 
 
@@ -545,6 +545,18 @@ def _str(s: str) -> str:
     if r.startswith("'") and '"' not in s:
         r = '"' + r[1:-1].replace("\\'", "'") + '"'
     return r
+
+
+# what SQLAlchemy's text() reads as a bind parameter (TextClause._bind_params_regex): a colon before a word, but
+# for `::` and an escaped `\:`
+_BIND = re.compile(r"(?<![:\w\\]):(?=\w+(?![:\w]))")
+
+
+def _sql_text(sql: str) -> str:
+    """`sql` as a Python string for SQLAlchemy to read as SQL text (a CheckConstraint's, a Computed's, an index's
+    WHERE, all compiled, by create_all and by mizzle): its colons before a word escaped (`\\:`), or SQLAlchemy takes
+    them for bind parameters and renders NULL (`'{"v":1}'`, Micsushi/flapstack's JSON literal in a check)."""
+    return _str(_BIND.sub(r"\\:", sql))
 
 
 def _strs(items: Iterable[str]) -> str:
