@@ -122,3 +122,25 @@ def test_entries_drizzle_skipped_are_listed_and_run_only_with_the_flag(
          for t, e in zip(d.tags, d.entries, strict=True)], key=lambda r: r[1])
     assert drizzle_migrate(url, d.path).returncode == 0 and len(rows(url)) == 3
     assert run_mizzle(["migrate"], cwd=cwd, url=url).code == 0
+
+
+def test_drizzle_runs_every_pending_migration_in_one_transaction(
+        pg_url: Callable[..., str], migrations_dir: MigrationsDir, run_mizzle: Callable[..., CliResult],
+        drizzle_migrate, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """lraulin/planner's folder: 0002 adds the value 'postponed' to an enum, 0019 sets rows to it. drizzle-orm's
+    migrator applies every pending migration in one transaction, so on a new database PostgreSQL refuses the use
+    ("unsafe use of new value"), though each file alone is fine; mizzle migrate commits each migration and applies
+    the folder. docs/guides/drizzle-kit.md said drizzle-orm ran each file in a transaction of its own."""
+    migrations_dir.add(statements("CREATE TYPE \"state\" AS ENUM ('open', 'done')",
+                                  'CREATE TABLE "nodes" ("id" serial PRIMARY KEY, "state" "state" NOT NULL)',
+                                  "INSERT INTO \"nodes\" (\"state\") VALUES ('open')"), name="nodes")
+    migrations_dir.add("ALTER TYPE \"state\" ADD VALUE 'postponed';", name="postponed")
+    migrations_dir.add("UPDATE \"nodes\" SET \"state\" = 'postponed';", name="postpone_all")
+    r = drizzle_migrate(pg_url(), migrations_dir.path)
+    assert r.returncode != 0 and "unsafe use of new value" in r.stderr, (r.stdout, r.stderr)
+    url = pg_url()  # the same folder in two runs of drizzle-orm's: each run commits
+    assert drizzle_migrate(url, prefix_folder(migrations_dir, 2, tmp_path / "two")).returncode == 0
+    r = drizzle_migrate(url, migrations_dir.path)
+    assert r.returncode == 0, r.stderr
+    m = run_mizzle(["migrate"], cwd=migrations_dir.path.parent, url=pg_url())
+    assert m.code == 0, m.stderr
