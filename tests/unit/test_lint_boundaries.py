@@ -216,3 +216,22 @@ def test_text_to_a_shorter_char_is_a_narrowing() -> None:
     found = [f.rule for f in lint_file('ALTER TABLE "states" ALTER COLUMN "entity_id" SET DATA TYPE char(1) USING '
                                        '"entity_id"::char(1);', LintContext(previous=before, file="t.sql"))]
     assert found == ["MZ105"], found
+
+
+def test_a_string_column_retyped_with_no_using_fails_whatever_the_data() -> None:
+    # AarnaTechLko/d1notes' drizzle-kit 0009: ticket.assign_to varchar(255) → integer with no USING. PostgreSQL has
+    # no automatic cast from the string types to integer and refuses it on an empty table too: MZ007, not MZ105's
+    # "values may not parse". With USING the values decide: MZ105 as before.
+    from mizzle.schema.model import Column, Table, make_schema
+
+    before = make_schema("postgresql", [Table("ticket", columns=(Column("assign_to", "varchar(255)"),))])
+    ctx = LintContext(previous=before, file="0009.sql")
+    found = [(f.rule, f.message.split(";")[0]) for f in lint_file(
+        'ALTER TABLE "ticket" ALTER COLUMN "assign_to" SET DATA TYPE integer;', ctx)]
+    assert found == [("MZ007", "type of public.ticket.assign_to changed from varchar(255) to integer with no USING")]
+    found = [f.rule for f in lint_file('ALTER TABLE "ticket" ALTER COLUMN "assign_to" SET DATA TYPE integer USING '
+                                       '"assign_to"::integer;', ctx)]
+    assert found == ["MZ105"], found
+    # to another string type, or to an enum (which lint cannot tell from a domain), it stays MZ105/quiet as before
+    assert "MZ007" not in [f.rule for f in lint_file(
+        'ALTER TABLE "ticket" ALTER COLUMN "assign_to" SET DATA TYPE text;', ctx)]

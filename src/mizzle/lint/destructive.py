@@ -27,6 +27,9 @@ TYPE_REWRITE = rule("MZ104", WARNING, "column type change rewrites the table",
 TYPE_NARROW = rule("MZ105", ERROR, "column type narrowed, or converted by parsing its values",
                    "existing values may not fit (or not parse as the new type) and the change fails or truncates: "
                    "check the data first, or enforce the limit with a CHECK constraint (NOT VALID, then VALIDATE)")
+NO_AUTOMATIC_CAST = rule("MZ007", ERROR, "column type changed from a string type with no USING",
+                        "PostgreSQL has no automatic cast from the string types to this one and refuses the statement "
+                        "on any table, empty or not (\"cannot be cast automatically\"): add `USING <column>::<type>`")
 RENAME_TABLE = rule("MZ106", ERROR, "table renamed",
                     "code still running during the deploy uses the old name: create the new table (or a view), "
                     "move the code over, and drop the old name in a later migration")
@@ -47,6 +50,11 @@ _COERCIBLE = {("varchar", "text"), ("text", "varchar"), ("cidr", "inet"), ("xml"
 # char(n) → text/varchar goes through rtrim() and json → text through I/O: the table is rewritten (checked on
 # PostgreSQL 15: the relfilenode changes)
 _INT_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float4": 4, "float8": 8}
+# the types PostgreSQL converts text, varchar and char to by an explicit cast only: ALTER COLUMN … TYPE without USING
+# fails (checked on PostgreSQL 15, on an empty table)
+_EXPLICIT_FROM_TEXT = {"int2", "int4", "int8", "float4", "float8", "numeric", "bool", "uuid", "json", "jsonb", "date",
+                       "timestamp", "timestamptz", "time", "timetz", "interval", "bytea", "inet", "cidr", "macaddr",
+                       "money"}
 
 
 def classify(old: TypeSpec, new: TypeSpec) -> str:
@@ -95,6 +103,29 @@ def classify(old: TypeSpec, new: TypeSpec) -> str:
     return "rewrite"
 
 
+@statement_check
+def no_automatic_cast(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
+    """MZ007, on a table of any age (the statement fails on an empty one too): AarnaTechLko/d1notes' drizzle-kit
+    0009, varchar(255) → integer with no USING, which neither drizzle-orm's migrator nor mizzle can apply."""
+    if not (isinstance(node, ast.AlterTableStmt) and node.relation is not None
+            and node.objtype == ObjectType.OBJECT_TABLE):
+        return
+    key = table_key(node.relation)
+    for cmd in node.cmds or ():
+        if cmd.subtype != AlterTableType.AT_AlterColumnType or not isinstance(cmd.def_, ast.ColumnDef) \
+                or cmd.def_.raw_default is not None:
+            continue
+        new, old = type_spec(cmd.def_.typeName), state.column_type(key, cmd.name)
+        if old is not None and _needs_using(old, new):
+            yield Hit(NO_AUTOMATIC_CAST, f"type of {display(key)}.{cmd.name} changed from {_fmt(old)} to "
+                                         f"{_fmt(new)} with no USING", st)
+
+
+def _needs_using(old: TypeSpec, new: TypeSpec) -> bool:
+    """Whether PostgreSQL refuses `old` → `new` without USING: a string type to one it casts them to explicitly."""
+    return not old.array and not new.array and old.name in _TEXTLIKE | {"bpchar"} and new.name in _EXPLICIT_FROM_TEXT
+
+
 def _fmt(t: TypeSpec) -> str:
     return spoken_type(t)
 
@@ -141,6 +172,8 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
                                             "may rewrite the table)", st)
                     continue
                 kind = classify(old, new)
+                if _needs_using(old, new) and cmd.def_.raw_default is None:
+                    continue  # it fails whatever the data: MZ007 (no_automatic_cast) says so
                 if kind == "narrow":
                     yield Hit(TYPE_NARROW, f"type of {where} narrowed from {_fmt(old)} to {_fmt(new)}", st)
                 elif kind == "convert":
