@@ -61,6 +61,7 @@ def collate_sql(collation: str) -> str:
 
 # an index element's trailing `COLLATE name` (https://sqlite.org/syntax/indexed-column.html), and a name alone
 _NAME = r'"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|(?:[A-Za-z_]|[^\x00-\x7f])(?:[\w$]|[^\x00-\x7f])*'
+_ELEMENT_ASC = re.compile(r"(?is)(?P<base>.*?\S)\s+ASC\s*")
 _ELEMENT_COLLATE = re.compile(rf"(?is)(?P<base>.*?\S)\s+COLLATE\s+(?P<n>{_NAME}|'(?:[^']|'')*')\s*")
 
 
@@ -69,8 +70,13 @@ def index_element(text: str) -> tuple[str, bool, str | None]:
     NOCASE`, `"name"`, `lower(name)`) → (a column's name or the expression, whether it is an expression, its
     COLLATE: SQLite's own upper case, BINARY kept — it differs from a NOCASE column's own —, a custom one as
     written). calibre's `CREATE INDEX tags_idx ON tags (name COLLATE NOCASE)` is column `name` collated NOCASE,
-    whichever spelling the schema code, a snapshot or the database gives it."""
+    whichever spelling the schema code, a snapshot or the database gives it. A trailing ASC, the default order, is
+    left out: dstack's `Index(…, last_processed_at.asc())` (create_all: `last_processed_at ASC`) is the index its
+    Alembic history made on `(last_processed_at)`."""
     text = text.strip()
+    a = _ELEMENT_ASC.fullmatch(text)
+    if a and _balanced(a["base"]):
+        text = a["base"]
     collation = None
     m = _ELEMENT_COLLATE.fullmatch(text)
     if m and _balanced(m["base"]):
