@@ -54,3 +54,18 @@ def test_desc_is_still_a_difference(tmp_path: Path) -> None:
     generate(config, name="init")
     with pytest.raises(MizzleError, match="ix_jobs_fetch"):
         baseline(config, url=_database(tmp_path / "alembic.db"))
+
+
+def test_desc_on_an_expression_is_a_difference(tmp_path: Path) -> None:
+    """`lower(status) DESC` was keyed as `lower(status)` (PostgreSQL's expression reader left the order out, and
+    SQLite keeps it in the element's expression): the database's `lower(status)` matched the code's DESC, and a
+    change of order alone was no change to generate."""
+    config = write_project(tmp_path / "proj", MODELS.replace("jobs.c.last_processed_at.{order}()",
+                                                             "jobs.c.last_processed_at").replace("{order}", "desc"))
+    generate(config, name="init")
+    with pytest.raises(MizzleError, match=r"ix_jobs_status on jobs: columns \(\(lower\(status\) DESC\)\)"):
+        baseline(config, url=_database(tmp_path / "alembic.db"))
+    config = write_project(tmp_path / "proj", MODELS.replace("jobs.c.last_processed_at.{order}()",
+                                                             "jobs.c.last_processed_at").replace("{order}", "asc"))
+    result = generate(config, name="ascending")
+    assert result is not None and "ix_jobs_status" in result.sql, "DESC → ASC remakes the index"

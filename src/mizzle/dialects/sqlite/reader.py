@@ -65,9 +65,18 @@ def _unparenthesised(sql: str) -> str:
 def expression_key(sql: str | None) -> str | None:
     """One key per meaning of an expression, its names quoted SQLite's other ways (`` `a` ``, `[a]`, which SQLite
     keeps as written: emdash's hand-written partial index `WHERE ``deleted_at`` IS NULL`) read as `"a"`. One
-    PostgreSQL's parser cannot read (SQLite's `x IS 'a'`, `GLOB`, `REGEXP`) gets the key `_lexical_key` gives."""
+    PostgreSQL's parser cannot read (SQLite's `x IS 'a'`, `GLOB`, `REGEXP`) gets the key `_lexical_key` gives. An
+    index element's trailing DESC, which SQLite keeps in the element's expression, stays in the key: PostgreSQL's
+    reader leaves it out (`lower(status) DESC` was `lower(status)`, so drift and generate missed a change of order)."""
     if sql is None:
         return None
+    base = _before_desc(sql)
+    if base is not None:
+        return f"{_key_of(base)} DESC"
+    return _key_of(sql)
+
+
+def _key_of(sql: str) -> str:
     quoted = double_quoted(sql)
     if not _pg_reads(quoted):
         return _lexical_key(quoted)
@@ -124,6 +133,21 @@ def _closing(tokens: list[str]) -> int:
         if depth == 0:
             return i
     return -1
+
+
+_DESC = re.compile(r"(?is)(?:^|\s|(?<=\)))DESC\s*\Z")
+
+
+def _before_desc(sql: str) -> str | None:
+    """`sql` without its trailing DESC keyword (outside literals and quoted names); None where it has none."""
+    last = None
+    for m in LEXEME.finditer(sql):
+        last = m
+    if last is None or last[0][:1] in "'\"`[-/":
+        return None
+    d = _DESC.search(last[0])
+    base = sql[:last.start() + d.start()].strip() if d else ""
+    return base or None
 
 
 def double_quoted(sql: str) -> str:
