@@ -74,6 +74,17 @@ def test_a_query_parameter_in_a_statement_is_an_error() -> None:
     assert "MZ003" not in rules("PREPARE q (int) AS SELECT $1;\n")
 
 
+def test_a_sql_standard_body_may_name_its_arguments_by_number() -> None:
+    # immich's f_unaccent(text), `RETURN unaccent('unaccent', $1)`: a body that is not quoted is parsed with the
+    # statement, and its $1 is the function's first argument, not a parameter of the statement (MZ003 said error)
+    assert "MZ003" not in rules("CREATE FUNCTION f(text) RETURNS text LANGUAGE sql IMMUTABLE RETURN lower($1);\n")
+    assert "MZ003" not in rules("CREATE FUNCTION g(int, int) RETURNS int LANGUAGE sql\n"
+                                "BEGIN ATOMIC SELECT $1 + $2; END;\n")
+    assert "MZ003" not in rules("CREATE PROCEDURE p(int) LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES ($1); END;\n")
+    # outside the body, a parameter is still one of the statement
+    assert "MZ003" in rules("CREATE FUNCTION h(a int DEFAULT $1) RETURNS int LANGUAGE sql RETURN a;\n")
+
+
 def test_a_primary_key_added_in_place_is_named_and_told_its_own_way_round() -> None:
     # vaultwarden's `ALTER TABLE devices ADD PRIMARY KEY (uuid, user_uuid)`: MZ203 said "constraint (unnamed)" and
     # advised UNIQUE USING INDEX

@@ -30,6 +30,17 @@ QUERY_PARAMETER = rule("MZ003", ERROR, "query parameter ($1) in a statement",
 _PARAMETER = re.compile(r"\$\d")
 
 
+def _in_function_body(ancestors: Any) -> bool:
+    """Whether a node lies in a SQL-standard function body (`RETURN …`, `BEGIN ATOMIC … END`), parsed with its
+    `CREATE FUNCTION`: its `$1` is the function's first argument there."""
+    path = ancestors
+    while path is not None:
+        if path.member == "sql_body":
+            return True
+        path = path.parent
+    return False
+
+
 @statement_check
 def _query_parameter(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
     if not _PARAMETER.search(st.sql) or isinstance(node, ast.PrepareStmt):  # a function body's $1 is a string
@@ -40,7 +51,8 @@ def _query_parameter(st: SqlStatement, node: Any, state: Any) -> Iterator[Hit]:
 
     class Find(Visitor):  # type: ignore[misc]
         def visit_ParamRef(self, ancestors: Any, n: Any) -> None:
-            found.append(n.number)
+            if not _in_function_body(ancestors):
+                found.append(n.number)
 
     Find()(node)
     if found:
