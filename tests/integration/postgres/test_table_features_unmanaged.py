@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 import pytest
 from pgtools import drain_drops, temp_database
 
@@ -444,3 +445,25 @@ def test_base_types_are_listed(tmp_path: Path, run_mizzle) -> None:  # type: ign
             r = run_mizzle(command, cwd=root, url=db)
             assert r.code == 0, r.stdout + r.stderr
             assert "1 base types: public.int42\n" in r.stderr, r.stderr
+
+
+def test_an_extension_comment_changed_from_its_control_files_is_listed(tmp_path: Path) -> None:
+    """Sourcegraph's migrations run `COMMENT ON EXTENSION pg_stat_statements IS '…'` with a text of their own:
+    `Extension(…)` has no comment, and a database made by the baseline's `CREATE EXTENSION` has the extension's
+    own; pull and drift said nothing. An extension keeping the comment its control file gives is not listed."""
+    from mizzle.commands.drift import drift
+    from mizzle.commands.pull import pull
+    from mizzle.config import load_config
+
+    line = "not managed by mizzle (left as they are): 1 comments: extension pg_trgm"
+    with temp_database("mzunm") as db:
+        _execute(db, "CREATE TABLE t (id int PRIMARY KEY)", "CREATE EXTENSION pg_trgm", "CREATE EXTENSION citext")
+        root = _project(tmp_path)
+        _execute(db, "COMMENT ON EXTENSION pg_trgm IS 'our trigram search'")
+        assert pull(load_config(root / "mizzle.toml"), db, mark=True).unmanaged == [line]
+        assert drift(url=db, folder=root / "migrations").unmanaged == [line]
+        with psycopg.connect(db, autocommit=True) as c:  # its control file's text again: nothing to say
+            row = c.execute("SELECT comment FROM pg_available_extensions WHERE name = 'pg_trgm'").fetchone()
+            assert row is not None
+            c.execute(psycopg.sql.SQL("COMMENT ON EXTENSION pg_trgm IS {}").format(psycopg.sql.Literal(row[0])))
+        assert drift(url=db, folder=root / "migrations").unmanaged == []

@@ -209,7 +209,8 @@ KINDS: dict[str, str] = {
     # COMMENT ON what mizzle models without its comment (tables, columns, a table's indexes and constraints, enums,
     # views, functions, triggers, domains and composite types keep theirs): a materialized view's index, a
     # sequence, a view's or composite type's column, a domain's constraint, a range type, a policy, a schema (not
-    # the public schema's own "standard public schema")
+    # the public schema's own "standard public schema"), an extension whose comment is not its control file's
+    # (Sourcegraph's own text for pg_stat_statements: CREATE EXTENSION gives a rebuild the control file's)
     "comments": (
         "SELECT pg_describe_object(d.classoid, d.objoid, d.objsubid) FROM pg_description d WHERE "
         "(d.classoid = 'pg_class'::regclass AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = d.objoid "
@@ -227,7 +228,10 @@ KINDS: dict[str, str] = {
         "OR (d.classoid = 'pg_policy'::regclass AND EXISTS (SELECT 1 FROM pg_policy p JOIN pg_class c "
         "ON c.oid = p.polrelid WHERE p.oid = d.objoid AND c.relnamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 FROM "
-        "pg_namespace s WHERE s.oid = d.objoid AND s.nspname = 'public' AND d.description = 'standard public schema'))"),
+        "pg_namespace s WHERE s.oid = d.objoid AND s.nspname = 'public' AND d.description = 'standard public schema')) "
+        "OR (d.classoid = 'pg_extension'::regclass AND EXISTS (SELECT 1 FROM pg_extension e "
+        "JOIN pg_available_extensions a ON a.name = e.extname WHERE e.oid = d.objoid AND e.extname <> 'plpgsql' "
+        "AND d.description IS DISTINCT FROM a.comment))"),
     # settings of what mizzle manages that it does not model (a rebuild leaves them at their defaults)
     "clustered indexes (CLUSTER ON)": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
                                                 "pg_index", "i", "indrelid", "i.indisclustered"),
