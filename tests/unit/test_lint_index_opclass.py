@@ -46,3 +46,29 @@ def test_a_type_not_built_in_is_left_alone() -> None:
     text = 'CREATE TABLE "t" ("v" citext, "e" "mood", "a" integer[]);\n--> statement-breakpoint\n'
     for col in ("v", "e", "a"):
         assert findings(text + f'CREATE INDEX "i" ON "t" USING gin ("{col}");') == [], col
+
+
+def test_a_type_btree_gist_or_btree_gin_gives_a_default_is_left_alone_once_the_extension_is_made() -> None:
+    # openstreetmap-website's structure.sql makes btree_gist, then `changesets_bbox_idx … USING gist (min_lat,
+    # max_lat, min_lon, max_lon)` on integer columns: MZ006 said PostgreSQL refuses the index, which it takes
+    gist = 'CREATE INDEX "i" ON "flow" USING gist ("n", "name");'
+    gin = 'CREATE INDEX "j" ON "flow" USING gin ("n");'
+    assert findings('CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;\n' + TABLE + gist) == []
+    assert findings('CREATE EXTENSION "btree_gin";\n' + TABLE + gin) == []
+    # each extension gives its own access method's classes only, and a type it covers not (tsquery with gin)
+    assert len(findings('CREATE EXTENSION btree_gist;\n' + TABLE + gin)) == 1
+    text = 'CREATE TABLE "q" ("v" tsquery);\n--> statement-breakpoint\nCREATE INDEX "k" ON "q" USING gin ("v");'
+    assert len(findings('CREATE EXTENSION btree_gin;\n' + text)) == 1
+    # dropped again before the index: the warning stands
+    dropped = 'CREATE EXTENSION btree_gist;\nDROP EXTENSION btree_gist;\n' + TABLE + gist
+    assert len(findings(dropped)) == 2  # n and name
+
+
+def test_an_extension_the_previous_snapshot_declares_counts_as_made() -> None:
+    from mizzle.schema.model import Schema
+    from mizzle.schema.security import Extension, Security
+
+    previous = Schema(security=Security(extensions=(Extension("btree_gist"),)))
+    found = lint_file(TABLE + 'CREATE INDEX "i" ON "flow" USING gist ("n");', LintContext(file="t.sql",
+                                                                                           previous=previous))
+    assert [f for f in found if f.rule == "MZ006"] == []

@@ -5,7 +5,8 @@ the type one (btree_gin, btree_gist). `generate` writes one for an index the sch
 models declare its `trgm_ix_*` indexes `USING gin` with no operator class, where its Alembic migrations write
 `gin_trgm_ops`. What lint knows of the column's type: the previous snapshot's (in a migrations folder), and what
 the file itself creates before the statement; a type it does not know as a built-in one (an extension's, an enum,
-an array) is left alone."""
+an array) is left alone, and so is one btree_gist or btree_gin gives a default class once the previous snapshot
+declares the extension or the file makes it (openstreetmap-website's gist index on integer columns)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pglast import ast
+from pglast.enums import ObjectType
 
 from .registry import WARNING, Hit, rule, statement_check
 from .source import SqlStatement
@@ -24,10 +26,21 @@ NO_DEFAULT_OPCLASS = rule(
     "or use an access method the type has one for (btree)")
 
 
+def _extensions(state: SchemaState) -> set[str]:
+    """The extensions made before the statement: the previous snapshot's, and those the file made (and kept)."""
+    return state.rule_state(  # type: ignore[no-any-return]
+        "extensions", lambda: {e.name for e in state.previous_extensions})
+
+
 @statement_check
 def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
     from ..dialects.postgres.opclass_defaults import lacks_default_opclass
 
+    made = _extensions(state)
+    if isinstance(node, ast.CreateExtensionStmt) and node.extname:
+        made.add(node.extname)
+    elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_EXTENSION:
+        made.difference_update(o.sval if isinstance(o, ast.String) else str(o) for o in node.objects or ())
     if not isinstance(node, ast.IndexStmt) or node.relation is None:
         return
     method = (node.accessMethod or "btree").lower()
@@ -37,7 +50,7 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
             continue
         spec = state.column_type(key, el.name)
         # a type not known as a built-in one (an extension's, an enum, an array) is left alone
-        if spec is not None and not spec.array and lacks_default_opclass(method, spec.name):
+        if spec is not None and not spec.array and lacks_default_opclass(method, spec.name, frozenset(made)):
             yield Hit(NO_DEFAULT_OPCLASS, f"index {node.idxname or '(unnamed)'} on {display(key)} uses {method} on "
                       f"{el.name} ({spoken_type(spec)}), a type with no default operator class for {method}: "
                       "PostgreSQL refuses it unless an extension (btree_gin, btree_gist) gives it one", st)

@@ -97,6 +97,8 @@ class SchemaState:
         self.from_snapshot = previous is not None
         self.objects = previous.objects if previous is not None else None  # views, functions, triggers, …
         self.previous_tables = previous.tables if previous is not None else ()  # their keys, for lint/foreign_keys
+        # the extensions it declares (lint/opclasses: btree_gist's default classes)
+        self.previous_extensions = (previous.security.extensions or ()) if previous is not None else ()
         self._rule_states: dict[str, Any] = {}  # see rule_state
         self.tables: dict[TableKey, TableInfo] = {}
         self.index_table: dict[TableKey, TableKey] = {}  # (schema, index name) → its table

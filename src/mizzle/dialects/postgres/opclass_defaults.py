@@ -40,10 +40,28 @@ _INTERNAL = {"int2": "smallint", "int4": "integer", "int8": "bigint", "float4": 
              "timetz": "time with time zone", "varbit": "bit varying"}
 
 
-def lacks_default_opclass(method: str, internal_type: str) -> bool:
+# The default operator classes contrib's btree_gist and btree_gin add (PostgreSQL 15's, read from pg_opclass once
+# the extensions are made): access method → the built-in types (spelled as above) that then have one. A varchar
+# column takes btree_gist's class for text (binary coercible).
+_BTREE_TYPES = frozenset({"smallint", "integer", "bigint", "real", "double precision", "numeric", "money", "oid",
+                          "timestamp", "timestamp with time zone", "time", "time with time zone", "date", "interval",
+                          "macaddr", "macaddr8", "inet", "cidr", "text", "varchar", "char", "bytea", "bit",
+                          "bit varying", "uuid", "boolean"})
+EXTENSION_OPCLASS: dict[str, tuple[str, frozenset[str]]] = {
+    "btree_gist": ("gist", _BTREE_TYPES),
+    "btree_gin": ("gin", _BTREE_TYPES | {"name"}),
+}
+
+
+def lacks_default_opclass(method: str, internal_type: str, extensions: frozenset[str] = frozenset()) -> bool:
     """Whether a built-in scalar type (`varchar`, `int4`: PostgreSQL's internal name) has no default operator class
-    for index access method `method`; False for a type this table does not know (an extension's, an enum)."""
+    for index access method `method`, with the extensions named in `extensions` made (btree_gist, btree_gin give
+    some); False for a type this table does not know (an extension's, an enum)."""
     t = _INTERNAL.get(internal_type, internal_type)
     if t not in DEFAULT_OPCLASS["btree"] or t in ("[]", "enum"):
         return False
-    return t not in DEFAULT_OPCLASS.get(method.lower(), {t: ""})
+    method = method.lower()
+    if any(EXTENSION_OPCLASS[e][0] == method and t in EXTENSION_OPCLASS[e][1]
+           for e in extensions if e in EXTENSION_OPCLASS):
+        return False
+    return t not in DEFAULT_OPCLASS.get(method, {t: ""})
