@@ -283,6 +283,23 @@ def test_a_materialized_views_indexes_are_named_as_sql_in_its_line() -> None:
                                       "indexes none → mv_id USING hash (id) WHERE id > 0, mv_v UNIQUE (v)")
 
 
+def test_settings_options_and_domain_checks_are_named_as_sql_in_a_line() -> None:
+    """immich's immich_uuid_v7() given `SET search_path = public` by hand: drift printed `config none →
+    (('search_path', 'public'),)`, Python's own spelling of the model; so would a view's options and a domain's
+    checks."""
+    from mizzle.schema.object_changes import what_differs
+
+    old = Function("f", "BEGIN END").to_model()
+    new = Function("f", "BEGIN END", config={"search_path": "public, pg_temp", "work_mem": "64MB"}).to_model()
+    assert what_differs(old, new) == "~ function f(): config none → search_path = public, pg_temp; work_mem = 64MB"
+    old_v = View("v", "SELECT 1 AS x").to_model()
+    new_v = View("v", "SELECT 1 AS x", with_={"security_barrier": True, "check_option": "local"}).to_model()
+    assert what_differs(old_v, new_v) == "~ view v: options none → check_option=local, security_barrier=true"
+    old_d = Domain("qty", "integer", check="VALUE > 0").to_model()
+    new_d = Domain("qty", "integer").to_model()
+    assert what_differs(old_d, new_d) == "~ domain qty: checks qty_check CHECK (VALUE > 0) → none"
+
+
 def test_a_body_differing_only_inside_its_whitespace_shows_where() -> None:
     """Koji's get_event(): a database upgraded by Koji's own scripts holds the body indented with spaces, its
     schema.sql (and so the pulled code) with a tab. The line printed both bodies on one line, whitespace collapsed,

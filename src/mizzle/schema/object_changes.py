@@ -176,12 +176,25 @@ def _field_change(label: str, a: Any, b: Any) -> str:
     """`body a → b`; where the one-line forms are the same text (the two differ inside their whitespace, or past the
     shortened part), where they differ instead, quoted: Koji's get_event(), indented with a tab in its schema.sql and
     with spaces in a database its upgrade scripts made, read `body INSERT … → INSERT …` twice alike."""
+    a, b = _spoken(label, a), _spoken(label, b)
     short_a, short_b = _short(a), _short(b)
     if short_a != short_b or not isinstance(a, str) or not isinstance(b, str):
         return f"{label} {short_a} → {short_b}"
     i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     how = "in whitespace only" if a.split() == b.split() else f"past the first {_SHORT - 3} characters"
     return f"{label} differs {how}, from line {a.count(_NL, 0, i) + 1}: {_around(a, i)} → {_around(b, i)}"
+
+
+# (name, value) pairs as SQL says them: a routine's `SET name = value`, a view's `WITH (name=value)`, a domain's
+# `CONSTRAINT name CHECK (expression)` (not Python's spelling of the tuples)
+_PAIRS = {"config": ("{} = {}", "; "), "options": ("{}={}", ", "), "checks": ("{} CHECK ({})", ", ")}
+
+
+def _spoken(label: str, x: Any) -> Any:
+    if label not in _PAIRS or not isinstance(x, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in x):
+        return x
+    form, sep = _PAIRS[label]
+    return sep.join(form.format(*p) for p in x) or None
 
 
 def _around(text: str, i: int) -> str:
