@@ -185,7 +185,7 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
             t, changed = replace(t, columns=cols, checks=checks, indexes=indexes, policies=policies,
                                  uniques=uniques), True
         tables.append(t)
-    theirs = {(o.kind, o.key): o for o in old.objects.all()}
+    theirs = {(o.kind, o.key): _following_renames(o, changes) for o in old.objects.all()}
     objects = [_object_kept(o, theirs.get(k), ("object", *k) in touched) for o in new.objects.all()
                if (k := (o.kind, o.key))]
     if any(a is not b for a, b in zip(objects, new.objects.all(), strict=True)):
@@ -193,6 +193,22 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
 
         return new.with_(tables=tables, objects=replace(make_objects(objects), unmanaged=new.objects.unmanaged))
     return new.with_(tables=tables) if changed else new
+
+
+def _following_renames(o: Any, changes: list[Any]) -> Any:
+    """The snapshot's object `o`, a trigger calling a function `changes` rename under the function's new name:
+    PostgreSQL's trigger follows its function, so the diff takes it for the same as the code's (immich's twenty
+    triggers calling updated_at(), renamed); kept as it was, the snapshot named the old function."""
+    from dataclasses import replace
+
+    from ..schema.object_changes import RenameObject
+    from ..schema.objects import Routine, Trigger
+
+    if not isinstance(o, Trigger):
+        return o
+    renamed = {f"{c.old.schema}.{c.old.name}": f"{c.new.schema}.{c.new.name}" for c in changes
+               if isinstance(c, RenameObject) and isinstance(c.old, Routine)}
+    return replace(o, function=renamed[o.function]) if o.function in renamed else o
 
 
 def _object_kept(o: Any, theirs: Any, touched: bool) -> Any:

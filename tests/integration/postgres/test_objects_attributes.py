@@ -196,6 +196,22 @@ def test_functions_procedures_and_triggers_renamed_in_place(tmp_path: Path) -> N
                 c.execute(rerunnable(st))
 
 
+def test_a_trigger_follows_its_renamed_function_into_the_snapshot(tmp_path: Path) -> None:
+    """immich's updated_at() renamed (`renamed_from`) under the twenty triggers calling it, which keep their names:
+    the migration renamed the function and the triggers followed it on the server, but the new snapshot kept the
+    previous one's triggers, still calling the old name, so drift then reported each trigger as changed."""
+    root = tmp_path / "proj"
+    renamed = RENAME1.replace('Function("touch", ', 'Function("stamp", renamed_from="touch", body=')
+    with temp_database("mzobjfollow") as url:
+        for n, source in enumerate((RENAME1, renamed), 1):
+            write_project(root, source)
+            generate(fresh_config(root), name=f"step{n}")
+            mizzle.migrate(url=url, folder=root / "migrations")
+        assert generate(fresh_config(root), check=True).changes == []
+        d = drift_for_config(fresh_config(root), url)
+        assert not d.drifted, d.changes
+
+
 def test_comments_on_a_composite_types_attributes_are_named_not_managed(tmp_path: Path) -> None:
     # postgraphile's kitchen-sink schema: `comment on column polymorphic.applications.id is '@notNull'`, on a
     # composite type's attribute. The listing left composite types' columns out (their pg_class row depends on
