@@ -76,7 +76,7 @@ def expression_key(sql: str | None) -> str | None:
     return _key_of(sql)
 
 
-def _key_of(sql: str) -> str:
+def _key_of(sql: str) -> str | None:
     quoted = double_quoted(sql)
     if not _pg_reads(quoted):
         return _lexical_key(quoted)
