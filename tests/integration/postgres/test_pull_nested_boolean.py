@@ -42,3 +42,31 @@ def test_nested_and_or_survive_pull_and_migrate(tmp_path: Path, run_mizzle) -> N
         for cmd in (["generate", "--check"], ["drift"]):
             d = run_mizzle(cmd, cwd=root, url=source)
             assert d.code == 0, d.stdout + d.stderr
+
+
+def test_a_between_first_in_an_and_survives_pull_and_migrate(tmp_path: Path, run_mizzle) -> None:  # type: ignore[no-untyped-def]
+    """A BETWEEN as the first operand of an AND (a NOT BETWEEN first in an OR) is stored as an AND nested in the
+    AND's first place, which no flat spelling gives back: the grammar folds `(a AND b) AND c` into one AND as it
+    reads it. pull writes it as a BETWEEN again, so the rebuilt database stores what the source stores."""
+    with temp_database("mzbtw") as source, temp_database("mzbtw") as rebuilt:
+        with psycopg.connect(source, autocommit=True) as c:
+            c.execute("""CREATE TABLE t (
+                a integer, b integer, s text, d date,
+                CONSTRAINT ck_first CHECK (a BETWEEN -1 AND 5 AND b > 0),
+                CONSTRAINT ck_date CHECK (d BETWEEN '2020-01-01' AND now() + interval '1 year' AND s <> ''),
+                CONSTRAINT ck_not CHECK (a NOT BETWEEN 1 AND 5 OR b IS NULL),
+                CONSTRAINT ck_inner CHECK (s IS NULL OR (a BETWEEN 1 AND 9 AND b BETWEEN 2 AND 3 AND b <> 0)))""")
+            c.execute("CREATE INDEX ix_first ON t (b) WHERE a BETWEEN 1 AND 5 AND s > ''")
+            c.execute("ALTER TABLE t ENABLE ROW LEVEL SECURITY")
+            c.execute("CREATE POLICY p ON t USING (b BETWEEN 1 AND 5 AND a > 0)")
+        root = tmp_path
+        (root / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
+        r = run_mizzle(["pull"], cwd=root, url=source)
+        assert r.code == 0, r.stdout + r.stderr
+        m = run_mizzle(["migrate"], cwd=root, url=rebuilt)
+        assert m.code == 0, m.stdout + m.stderr
+        assert schema_dump(rebuilt) == schema_dump(source)
+        for cmd in (["generate", "--check"], ["drift"]):
+            for url in (source, rebuilt):
+                d = run_mizzle(cmd, cwd=root, url=url)
+                assert d.code == 0, d.stdout + d.stderr

@@ -462,8 +462,86 @@ def faithful(pretty: str | None, plain: str | None) -> str | None:
     inside an AND is such a nested AND). Then the unpretty text (`plain`, outer parentheses stripped)."""
     if pretty is None or plain is None or (" AND " not in pretty and " OR " not in pretty):
         return pretty
-    plain = strip_parentheses(plain)
+    plain = strip_parentheses(betweens_kept(plain))
     return pretty if _same_tree(pretty, plain) else plain
+
+
+# what a BETWEEN (NOT BETWEEN) becomes: the list it makes, the operators of its two comparisons, its keyword
+_RANGE_TESTS = {"AND": ("GREATER_EQUALS", "LESS_EQUALS", "BETWEEN"), "OR": ("ASCII_60", "ASCII_62", "NOT BETWEEN")}
+
+
+@lru_cache(maxsize=4096)
+def betweens_kept(plain: str) -> str:
+    """`plain` (a deparsed text with every operand in parentheses) with each AND nested first in an AND, when
+    it is a BETWEEN's two comparisons (`((x >= lo) AND (x <= hi)) AND …`), written as that BETWEEN again (and
+    a NOT BETWEEN's OR first in an OR). The grammar folds an AND written first in an AND into one list as it
+    reads it, parentheses or not; only parse analysis nests one there, from a BETWEEN: written back as a
+    BETWEEN, the text makes the tree the server stores. The text unchanged where nothing is such a BETWEEN."""
+    try:
+        from pglast.parser import scan
+
+        tokens = [(t.start, t.end + 1, t.name) for t in scan(plain)]
+    except Exception:  # noqa: BLE001 - not SQL pglast reads
+        return plain
+    pairs, opened = {}, []
+    for i, (_, _, name) in enumerate(tokens):
+        if name == "ASCII_40":
+            opened.append(i)
+        elif name == "ASCII_41" and opened:
+            pairs[opened.pop()] = i
+    edits: list[tuple[int, int, str]] = []
+    for first, last in [(-1, len(tokens)), *pairs.items()]:
+        inner = first + 1
+        words = _top_level(tokens, pairs, inner, last)
+        op = words[0][1] if words else None
+        if op is None or tokens[inner][2] != "ASCII_40" or pairs.get(inner) != words[0][0] - 1:
+            continue
+        text = _as_between(plain, tokens, pairs, inner, op)
+        if text is not None and not any(s < tokens[pairs[inner]][1] and tokens[inner][0] < e for s, e, _ in edits):
+            edits.append((tokens[inner][0], tokens[pairs[inner]][1], text))
+    out = plain
+    for start, end, text in sorted(edits, reverse=True):
+        out = out[:start] + text + out[end:]
+    return out if out == plain or expression_key(out) == expression_key(plain) else plain
+
+
+def _top_level(tokens: list[tuple[int, int, str]], pairs: dict[int, int], first: int, last: int) -> list[tuple[int, str]]:
+    """The AND / OR keywords (token index, name) of tokens[first:last] outside parentheses."""
+    found, i = [], first
+    while i < last:
+        name = tokens[i][2]
+        if name == "ASCII_40" and i in pairs:
+            i = pairs[i]
+        elif name in ("AND", "OR"):
+            found.append((i, name))
+        i += 1
+    return found
+
+
+def _as_between(plain: str, tokens: list[tuple[int, int, str]], pairs: dict[int, int], group: int,
+                op: str) -> str | None:
+    """The parenthesized operand at tokens[group] written as a BETWEEN (`op` AND) or NOT BETWEEN (OR), when it is
+    one's two comparisons of one expression (`(x >= lo) AND (x <= hi)`); else None."""
+    words = _top_level(tokens, pairs, group + 1, pairs[group])
+    if [w for _, w in words] != [op]:
+        return None
+    parts = []
+    for first, last, cmp in ((group + 1, words[0][0], _RANGE_TESTS[op][0]), (words[0][0] + 1, pairs[group], _RANGE_TESTS[op][1])):
+        if tokens[first][2] != "ASCII_40" or pairs.get(first) != last - 1:
+            return None
+        at = [i for i in range(first + 1, last - 1) if tokens[i][2] == cmp and _depth(tokens, first + 1, i) == 0]
+        if len(at) != 1:
+            return None
+        parts.append((plain[tokens[first][1]:tokens[at[0]][0]].strip(), plain[tokens[at[0]][1]:tokens[last - 1][0]].strip()))
+    (x, lo), (y, hi) = parts
+    if expression_key(x) != expression_key(y):
+        return None
+    return f"({x} {_RANGE_TESTS[op][2]} {lo} AND {hi})"
+
+
+def _depth(tokens: list[tuple[int, int, str]], first: int, at: int) -> int:
+    """How deep in parentheses tokens[at] is, counted from tokens[first]."""
+    return sum((t[2] == "ASCII_40") - (t[2] == "ASCII_41") for t in tokens[first:at])
 
 
 @lru_cache(maxsize=4096)
