@@ -170,6 +170,10 @@ def keep_spellings(old: Schema, new: Schema, changes: list[Any],
             tables.append(t)
             continue
         prev = _columns_renamed(prev, changes)
+        if (t.key, "rebuilt") in touched:
+            tables.append(_rebuilt_kept(t, prev, {c.name for c in t.columns if free(t, "column", c.name)}))
+            changed |= tables[-1] is not t
+            continue
         cols = tuple(_column_kept(c, prev.column(c.name)) if free(t, "column", c.name) else c for c in t.columns)
         checks = tuple(kept(t, "check", x, next((y for y in prev.checks if y.name == x.name), None)) for x in t.checks)
         indexes = tuple(_inline_kept(kept(t, "index", x, y := next((y for y in prev.indexes if y.name == x.name), None)),
@@ -226,6 +230,22 @@ def _object_kept(o: Any, theirs: Any, touched: bool) -> Any:
     return o
 
 
+def _rebuilt_kept(t: Table, prev: Table, free: set[str]) -> Table:
+    """`t`, a table the migration rebuilds whole (SQLite's): its CREATE TABLE writes the code's text of everything
+    but the default of a column no part of the rebuild touches, which keeps the snapshot's (the dialect's
+    rebuilds_retyped), and so does the next snapshot."""
+    from dataclasses import replace
+
+    def kept(c: Any) -> Any:
+        p = prev.column(c.name)
+        if p is None or c.name not in free or None in (p.default, c.default) or p.default == c.default:
+            return c
+        return replace(c, default=p.default)
+
+    cols = tuple(kept(c) for c in t.columns)
+    return replace(t, columns=cols) if any(a is not b for a, b in zip(cols, t.columns, strict=True)) else t
+
+
 def _column_kept(c: Any, p: Any) -> Any:
     """The code's column `c`, which no change touches, with the snapshot's own text of it (`p`): its default and
     generated expression, its type where only the snapshot can spell it (an array's sizes, `varchar(20)[3]` or
@@ -271,8 +291,9 @@ def _columns_renamed(prev: Table, changes: list[Any]) -> Table:
 
 def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
     """What `changes` touch, for keep_spellings: (table key or None for some table, kind, name) of each column,
-    check, index and policy they hold; (table key, "table") of a table made, dropped or rebuilt whole (SQLite's
-    rebuild); ("object", kind, key) of a view, function, trigger…"""
+    check, index and policy they hold; (table key, "table") of a table made or dropped, (table key, "rebuilt") of one
+    rebuilt whole (SQLite's rebuild), with what its parts touch; ("object", kind, key) of a view, function,
+    trigger…"""
     from ..schema.model import CheckConstraint, Column, Index, UniqueConstraint
     from ..schema.security import Policy
 
@@ -300,8 +321,12 @@ def _touched(changes: list[Any]) -> set[tuple[Any, ...]]:
             touched.add(("object", v.kind, v.key))
 
     for c in changes:
-        for v in vars(c).values():
-            visit(v, getattr(c, "table", None))
+        parts = getattr(c, "parts", None)
+        if isinstance(parts, tuple) and isinstance(getattr(c, "new", None), Table):  # a table rebuilt whole
+            touched.add((c.new.key, "rebuilt"))
+        for p in parts if isinstance(parts, tuple) and isinstance(getattr(c, "new", None), Table) else (c,):
+            for v in vars(p).values():
+                visit(v, getattr(p, "table", None))
     return touched
 
 

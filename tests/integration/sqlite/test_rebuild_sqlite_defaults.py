@@ -129,3 +129,43 @@ def test_unchanged_defaults_keep_the_json_drizzle_kit_wrote(tmp_path: Path) -> N
     revert(config, "0001")  # the state of 0000 again, as its snapshot spells it
     third = folder.migrations()[2].snapshot_path
     assert _columns(third) == {"id": None, "is_favorite": "0", "enabled": "true", "retries": 3}
+
+
+def test_a_rebuilt_table_keeps_the_folders_spelling_of_its_unchanged_defaults(tmp_path: Path) -> None:
+    """A table generate rebuilds for another change (here a column made NOT NULL) writes each unchanged column's
+    default as the folder's snapshot (drizzle-kit's SQL) spells it, in its CREATE TABLE and the next snapshot, not
+    in the code's canonical spelling: `DEFAULT NULL` stayed no `DEFAULT null`, `DEFAULT current_timestamp` no
+    `DEFAULT CURRENT_TIMESTAMP`, "TRUE" no true (ddradar's and fintune's drizzle-kit folders spell them so), which
+    drizzle-kit, comparing the snapshots' texts, would then read as changed defaults."""
+    config = write_project(tmp_path, LOWER_SCHEMA)
+    generate(config, name="init")
+    migration = MigrationFolder(tmp_path / "migrations", "sqlite").migrations()[0]
+    sql = migration.sql_path.read_text()
+    migration.sql_path.write_text(sql.replace("DEFAULT null", "DEFAULT NULL")
+                                  .replace("DEFAULT CURRENT_DATE", "DEFAULT current_date"))
+    path = migration.snapshot_path
+    assert path is not None
+    path.unlink()
+    rebuild_snapshots(config)  # the snapshot as the SQL spells it, drizzle-kit's way
+    rebuilt = json.loads(path.read_text())["tables"]["t"]["columns"]
+    assert [rebuilt[c]["default"] for c in ("created", "day", "deleted_at")] == ["(current_timestamp)",
+                                                                               "current_date", "NULL"]
+    config = write_project(tmp_path, LOWER_SCHEMA.replace('sa.Column("day", sa.Text,',
+                                                          'sa.Column("day", sa.Text, nullable=False,'))
+    generate(config, name="day_not_null")
+    second = MigrationFolder(tmp_path / "migrations", "sqlite").migrations()[1]
+    sql = second.sql_path.read_text()
+    assert "`deleted_at` integer DEFAULT NULL" in sql, sql
+    assert "`created` text DEFAULT (current_timestamp) NOT NULL" in sql, sql
+    assert "`day` text DEFAULT CURRENT_DATE NOT NULL" in sql, sql  # changed: the code's spelling
+    assert second.snapshot_path is not None
+    written = json.loads(second.snapshot_path.read_text())["tables"]["t"]["columns"]
+    assert [written[c]["default"] for c in ("created", "day", "deleted_at")] == ["(current_timestamp)",
+                                                                               "CURRENT_DATE", "NULL"]
+    generate(config, check=True)
+    second.snapshot_path.unlink()
+    rebuild_snapshots(config)  # the SQL and the snapshot say one thing
+    assert json.loads(second.snapshot_path.read_text())["tables"]["t"]["columns"] == written
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(url=url, folder=tmp_path / "migrations")
+    assert drift_for_config(config, url=url).changes == []

@@ -71,18 +71,27 @@ def retyped(changes: list[ch.Change], old: Schema) -> list[ch.Change]:
     whose type there differs from the one the rebuild's CREATE TABLE writes, where no part of the rebuild says so
     (the diff compared the snapshot in the code's spelling, types.code_forms: a pulled `varchar(36)` and the code's
     sa.Text are one type, so nothing else changes it — but a rebuild for another reason writes `text`). A column
-    renamed, or of a table renamed, in the same migration is not paired."""
+    renamed, or of a table renamed, in the same migration is not paired. A column no part of the rebuild touches
+    keeps `old`'s default text in the CREATE TABLE (`DEFAULT NULL`, `(current_timestamp)`, as drizzle-kit's SQL
+    wrote them), where the code's canonical one (`null`, `CURRENT_TIMESTAMP`) says the same."""
     out: list[ch.Change] = []
     for c in changes:
         raw = old.table(*c.old.key) if isinstance(c, RebuildTable) else None
         if raw is None or not isinstance(c, RebuildTable):
             out.append(c)
             continue
-        told = {p.new.name for p in c.parts if isinstance(p, ch.AlterColumn) and p.old.type != p.new.type}
-        declared = tuple((col.name, was.type, col.type) for col in c.new.columns
-                         if col.name not in told and (was := raw.column(col.name)) is not None
-                         and c.old.column(col.name) is not None and was.type != col.type)
-        out.append(replace(c, declared=declared) if declared else c)
+        altered = [p for p in c.parts if isinstance(p, ch.AlterColumn)]
+        told = {p.new.name for p in altered if p.old.type != p.new.type}
+        touched = {n for p in altered for n in (p.old.name, p.new.name)}
+        paired = [(col, was) for col in c.new.columns
+                  if (was := raw.column(col.name)) is not None and c.old.column(col.name) is not None]
+        declared = tuple((col.name, was.type, col.type) for col, was in paired
+                         if col.name not in told and was.type != col.type)
+        spelt = {col.name: was.default for col, was in paired if col.name not in touched
+                 and None not in (was.default, col.default) and was.default != col.default}
+        new = replace(c.new, columns=tuple(replace(col, default=spelt[col.name]) if col.name in spelt else col
+                                           for col in c.new.columns)) if spelt else c.new
+        out.append(replace(c, declared=declared, new=new) if declared or spelt else c)
     return out
 
 
