@@ -229,9 +229,10 @@ KINDS: dict[str, str] = {
         "ON c.oid = p.polrelid WHERE p.oid = d.objoid AND c.relnamespace = ANY(%(ns)s))) "
         "OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = ANY(%(ns)s) AND NOT EXISTS (SELECT 1 FROM "
         "pg_namespace s WHERE s.oid = d.objoid AND s.nspname = 'public' AND d.description = 'standard public schema')) "
-        "OR (d.classoid = 'pg_extension'::regclass AND EXISTS (SELECT 1 FROM pg_extension e "
-        "JOIN pg_available_extensions a ON a.name = e.extname WHERE e.oid = d.objoid AND e.extname <> 'plpgsql' "
-        "AND d.description IS DISTINCT FROM a.comment))"),
+        "OR (d.classoid = 'pg_extension'::regclass AND EXISTS (SELECT 1 FROM pg_extension e WHERE e.oid = d.objoid "
+        "AND d.description IS DISTINCT FROM coalesce((SELECT v.comment FROM pg_available_extension_versions v "
+        "WHERE v.name = e.extname AND v.version = e.extversion), (SELECT a.comment FROM pg_available_extensions a "
+        "WHERE a.name = e.extname))))"),
     # settings of what mizzle manages that it does not model (a rebuild leaves them at their defaults)
     "clustered indexes (CLUSTER ON)": _on_table("(SELECT ic.relname FROM pg_class ic WHERE ic.oid = i.indexrelid)",
                                                 "pg_index", "i", "indrelid", "i.indisclustered"),
