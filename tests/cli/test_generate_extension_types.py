@@ -167,3 +167,40 @@ def test_an_extension_still_used_is_not_dropped(tmp_path: Path, run_mizzle: Call
     assert 'DROP EXTENSION "pg_trgm"' in next((tmp_path / "drizzle").glob("0001_*.sql")).read_text()
     m = run_mizzle(["migrate"], cwd=tmp_path, url=pg_url())
     assert m.code == 0, m.stdout + m.stderr  # type: ignore[attr-defined]
+
+
+GIST = '''
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+{ext}
+
+metadata = sa.MetaData()
+bookings = sa.Table("bookings", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("room_id", sa.Uuid), sa.Column("during", pg.TSTZRANGE), sa.Column("code", sa.Text),
+                    pg.ExcludeConstraint(("room_id", "="), ("during", "&&"), name="no_overlap", using="gist"))
+sa.Index("ix_bookings_code", bookings.c.code, postgresql_using="gist")
+sa.Index("ix_bookings_during", bookings.c.during, postgresql_using="gist")
+'''
+
+
+def test_a_gist_index_or_exclusion_on_a_btree_type_is_warned_of(tmp_path: Path,
+                                                                run_mizzle: Callable[..., object]) -> None:
+    # `EXCLUDE USING gist (room_id WITH =, during WITH &&)` on a uuid column (a booking system's usual guard), or a
+    # gist index on a text column, with no operator class: PostgreSQL takes it only from btree_gist, which gives
+    # those types a default gist operator class ("data type uuid has no default operator class for access method
+    # gist" otherwise); generate wrote the migration without a word. A range column has gist's own default
+    (tmp_path / "schema.py").write_text(GIST.format(ext=""), encoding="utf-8")
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["schema.py"]\nout = "drizzle"\n')
+    r = run_mizzle(["generate", "--name", "init"], cwd=tmp_path)
+    assert r.code == 0, r.stderr  # type: ignore[attr-defined]
+    assert [ln for ln in r.stderr.splitlines() if "btree_gist" in ln] == [  # type: ignore[attr-defined]
+        "warning: exclusion constraint no_overlap on bookings (and 1 more) uses gist on a column of type uuid, "
+        "which only the btree_gist extension gives a gist operator class, and no migration creates the extension: "
+        'declare mizzle.pg.Extension("btree_gist") in the schema code (or CREATE EXTENSION btree_gist in an earlier '
+        "migration); the statement fails where the database lacks it"], r.stderr  # type: ignore[attr-defined]
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    (declared / "schema.py").write_text(GIST.format(ext='from mizzle.pg import Extension\nbg = Extension("btree_gist")'))
+    (declared / "mizzle.toml").write_text((tmp_path / "mizzle.toml").read_text())
+    r = run_mizzle(["generate", "--name", "init"], cwd=declared)
+    assert r.code == 0 and "btree_gist" not in r.stderr, r.stderr  # type: ignore[attr-defined]

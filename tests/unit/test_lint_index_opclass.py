@@ -72,3 +72,29 @@ def test_an_extension_the_previous_snapshot_declares_counts_as_made() -> None:
     found = lint_file(TABLE + 'CREATE INDEX "i" ON "flow" USING gist ("n");', LintContext(file="t.sql",
                                                                                            previous=previous))
     assert [f for f in found if f.rule == "MZ006"] == []
+
+
+BOOKINGS = 'CREATE TABLE "bookings" ("room_id" uuid, "during" tstzrange, "code" text, ' \
+           'CONSTRAINT "no_overlap" EXCLUDE USING gist ("room_id" WITH =, "during" WITH &&));\n'
+
+
+def test_an_exclusion_constraint_on_a_btree_type_names_btree_gist() -> None:
+    """`EXCLUDE USING gist (room_id WITH =, during WITH &&)` on a uuid column, the usual guard against double
+    bookings, is taken only where btree_gist gives uuid a gist operator class; lint looked at CREATE INDEX only."""
+    [(_, message)] = findings(BOOKINGS)
+    assert message.startswith("exclusion constraint no_overlap on public.bookings uses gist on room_id (uuid), a type with no "
+                       "default operator class for gist: PostgreSQL refuses it unless the btree_gist extension, which "
+                       "gives it one, is created first (CREATE EXTENSION btree_gist)"), message
+    added = BOOKINGS.replace(', CONSTRAINT "no_overlap" EXCLUDE USING gist ("room_id" WITH =, "during" WITH &&)', "")
+    added += '--> statement-breakpoint\nALTER TABLE "bookings" ADD CONSTRAINT "x" EXCLUDE USING gist ("code" WITH =);'
+    assert [m.split(",")[0] for _, m in findings(added)] == [
+        "exclusion constraint x on public.bookings uses gist on code (text)"]
+    assert [m.split(",")[0] for _, m in findings(TABLE + 'CREATE INDEX "i" ON "flow" USING gist ("id");')] == [
+        "index i on public.flow uses gist on id (uuid)"]
+
+
+def test_btree_gist_created_first_is_no_finding() -> None:
+    first = "CREATE EXTENSION IF NOT EXISTS btree_gist;\n--> statement-breakpoint\n"
+    assert findings(first + BOOKINGS) == []
+    assert findings(first + TABLE + 'CREATE INDEX "i" ON "flow" USING gist ("n");') == []
+    assert findings(BOOKINGS + "--> statement-breakpoint\nCREATE EXTENSION btree_gist;") != []  # too late

@@ -256,10 +256,13 @@ def extensions_unmade(dialect: Dialect, old: Schema, new: Schema, folder: Migrat
         kind, _, name = uses[0][1].partition(" ")
         same = [w for w, what in uses if what.partition(" ")[0] == kind]
         where = ", ".join(same[:3]) + (" …" if len(same) > 3 else "")
+        more = f" (and {len(same) - 1} more)" if len(same) > 1 else ""
+        method, _, type_ = name.partition(" ")
         said = (f"column {where} is of type {name}, the {ext} extension's type" if kind == "type"
                 else f"{where} calls {name}(), the {ext} extension's function" if kind == "function"
-                else f"{same[0]}{f' (and {len(same) - 1} more)' if len(same) > 1 else ''} uses {name}, the {ext} "
-                     "extension's operator class")
+                else f"{same[0]}{more} uses {method} on a column of type {type_}, which only the {ext} extension "
+                     f"gives a {method} operator class" if kind == "default"
+                else f"{same[0]}{more} uses {name}, the {ext} extension's operator class")
         out.append(f"{said}, and no migration creates the extension: declare mizzle.pg.Extension(\"{ext}\") in the "
                    f"schema code (or {create} in an earlier migration); the statement fails where the database "
                    "lacks it")
@@ -278,7 +281,8 @@ def refuse_dropping_used_extensions(dialect: Dialect, changes: list[Any], new: S
         if isinstance(c, DropExtension) and (used := uses.get(c.extension.name)):
             where, (kind, _, name) = used[0][0], used[0][1].partition(" ")
             user = (f"column {where} (of type {name})" if kind == "type" else f"{where} (calling {name}())"
-                    if kind == "function" else f"{where} (operator class {name})")
+                    if kind == "function" else f"{where} ({name.replace(' ', ' on ', 1)})" if kind == "default"
+                    else f"{where} (operator class {name})")
             raise UsageError(
                 f"the schema code no longer declares mizzle.pg.Extension(\"{c.extension.name}\"), but {user} still "
                 "needs it: DROP EXTENSION would fail on the server",
@@ -305,7 +309,22 @@ def _extension_uses(dialect: Dialect, s: Schema) -> dict[str, list[tuple[str, st
             for ic in ix.columns:
                 if ic.opclass and (ext := dialect.extension_of_opclass(ic.opclass)) is not None:
                     out.setdefault(ext, []).append((f"index {ix.name} on {table_label(t.key)}", f"opclass {ic.opclass}"))
+        for where, method, cols in _opclass_defaulted(t):
+            for c in cols:
+                if (ext := dialect.extension_of_default_opclass(method, c.type)) is not None:
+                    out.setdefault(ext, []).append((f"{where} on {table_label(t.key)}", f"default {method} {c.type}"))
+                    break
     return out
+
+
+def _opclass_defaulted(t: Any) -> list[tuple[str, str, list[Any]]]:
+    """(what, access method, its columns) of each index and exclusion constraint of table `t`, the columns its
+    elements name with no operator class (they take their type's default for the method)."""
+    def columns(elements: Any) -> list[Any]:
+        return [c for e in elements if not e.is_expression and not e.opclass and (c := t.column(e.expression))]
+
+    return [*((f"exclusion constraint {x.name}", x.method, columns(x.elements)) for x in t.excludes),
+            *((f"index {ix.name}", ix.method, columns(ix.columns)) for ix in t.indexes)]
 
 
 def _not_managed(new: Schema, folder: MigrationFolder) -> list[str]:

@@ -432,6 +432,12 @@ class Dialect(Protocol):
         """The extension that defines the index operator class `opclass` (PostgreSQL: pg_trgm's `gin_trgm_ops` →
         "pg_trgm"), or None (built in or unknown; SQLite: always None): `generate` warns as for `extension_of_type`."""
 
+    def extension_of_default_opclass(self, method: str, type_: str) -> str | None:
+        """The extension that gives a column of type `type_` a default operator class for index access method
+        `method` where the database has none built in (PostgreSQL: btree_gist for gist on uuid, integer, text, …),
+        or None (SQLite: always None): an index or exclusion constraint naming no operator class for such a column
+        fails where the database lacks the extension, and `generate` warns as for `extension_of_type`."""
+
     def chunk_statements(self, chunk: str) -> int:
         """How many statements drizzle-orm's migrator would have to run as one, in a chunk of a migration file (the
         text between two `--> statement-breakpoint`s): it runs each chunk as one statement, which SQLite's drivers

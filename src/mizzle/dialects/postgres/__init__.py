@@ -120,6 +120,11 @@ class PostgresDialect:
 
         return extension_of_opclass(opclass)
 
+    def extension_of_default_opclass(self, method: str, type_: str) -> str | None:
+        from .opclass_defaults import extension_of_default_opclass
+
+        return extension_of_default_opclass(method, type_)
+
     def chunk_statements(self, chunk: str) -> int:
         return 1  # node-postgres and postgres.js run a chunk of several statements (the simple query protocol)
 

@@ -3,6 +3,8 @@ pg_opclass.opcdefault), with no imports of mizzle's own: read by the canonical f
 
 from __future__ import annotations
 
+import re
+
 # The default operator class of each access method for each type (PostgreSQL 15's pg_opclass.opcdefault,
 # types in the canonical spelling): an index column naming it says no more than one naming none.
 DEFAULT_OPCLASS: dict[str, dict[str, str]] = {
@@ -65,3 +67,20 @@ def lacks_default_opclass(method: str, internal_type: str, extensions: frozenset
            for e in extensions if e in EXTENSION_OPCLASS):
         return False
     return t not in DEFAULT_OPCLASS.get(method, {t: ""})
+
+
+_SERIALS = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
+
+
+def extension_of_default_opclass(method: str, type_: str) -> str | None:
+    """The extension that gives a column of type `type_` (the model's spelling, `varchar(20)`, `timestamp (3) with
+    time zone`, or PostgreSQL's internal name, `int4`) a default operator class for index access method `method`
+    where PostgreSQL has none of its own: btree_gist for gist on the btree types (uuid, integer, text, inet, …);
+    None otherwise (arrays too; gin's btree_gin is not named: a gin index on such a column more often wants an
+    operator class of its own, pg_trgm's)."""
+    t = re.sub(r"\s*\([^()]*\)", "", type_.strip().lower())
+    t = _INTERNAL.get(t, _SERIALS.get(t, t))  # lint's types are PostgreSQL's internal names (int4, timestamptz)
+    if method.lower() != "gist" or t.endswith("]") or t not in EXTENSION_OPCLASS["btree_gist"][1] \
+            or t in DEFAULT_OPCLASS["gist"]:
+        return None
+    return "btree_gist"

@@ -140,6 +140,9 @@ class SQLiteDialect:
     def extension_of_opclass(self, opclass: str) -> str | None:
         return None  # SQLite's indexes have no operator classes
 
+    def extension_of_default_opclass(self, method: str, type_: str) -> str | None:
+        return None  # SQLite's indexes have no operator classes
+
     def chunk_statements(self, chunk: str) -> int:
         from .introspect import without_comments
         from .runner import split_sql
