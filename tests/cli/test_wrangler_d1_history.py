@@ -105,3 +105,21 @@ def test_a_record_of_other_files_only_is_a_warning(tmp_path: Path, run_mizzle: A
     assert r.code == 0, r.stdout + r.stderr
     assert "none of them a file of this folder (0000_elsewhere.sql)" in r.stderr
     assert len(files) == 3
+
+
+def test_a_plain_baseline_that_does_not_match_names_the_to_wranglers_record_gives(tmp_path: Path,
+                                                                                  run_mizzle: Any) -> None:
+    """`mizzle baseline` without --to compares with the latest snapshot: on a database Wrangler applied the first
+    migrations of, it failed with the generic "baseline to the migration it does match (--to TAG)", where status and
+    migrate name the very command (`mizzle baseline --to <the last one d1_migrations lists>`)."""
+    files = _folder(tmp_path, run_mizzle)
+    url = _wrangler_applied(tmp_path, files[:2], files[:2])
+    last = files[1].removesuffix(".sql")
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "- table tags" in r.stderr, r.stderr
+    assert (f"d1_migrations (Wrangler's) records 2 of this folder's 3 migrations as applied, the last {last}: "
+            f"`mizzle baseline --to {last}` compares the database with its snapshot instead") in r.stderr, r.stderr
+    assert "(--to TAG)" not in r.stderr, r.stderr
+    r = run_mizzle(["baseline", "--to", files[0].removesuffix(".sql")], cwd=tmp_path, url=url)
+    assert r.code == 3 and "mizzle baseline --to" not in r.stderr, r.stderr  # --to given: not told again

@@ -73,7 +73,15 @@ def _few(names: Sequence[str], limit: int = 5) -> str:
 def adoption(backend: Any, migrations: Sequence[Migration], state: Any) -> Adoption | None:
     """What another tool's record on the database (backend.other_history()) says of the folder's `migrations`, when
     mizzle's tracking table has no row (`state`, a tracking.DatabaseState); None otherwise, or with no such record."""
-    if state.rows or not migrations:
+    if state.rows:
+        return None
+    return recorded_elsewhere(backend, migrations)
+
+
+def recorded_elsewhere(backend: Any, migrations: Sequence[Migration]) -> Adoption | None:
+    """What another tool's record on the database (backend.other_history()) says of the folder's `migrations`,
+    whatever mizzle's tracking table holds; None with no such record (or no migrations)."""
+    if not migrations:
         return None
     history = backend.other_history()
     if history is None or not history.names:

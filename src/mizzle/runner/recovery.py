@@ -104,7 +104,7 @@ class _Session:
 @contextmanager
 def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, lock_timeout: float | None,
             connect_timeout: float, command: str, on_wait: Callable[[str], None] | None = None,
-            before_state: Callable[[DatabaseURL], None] | None = None) -> Iterator[_Session]:
+            before_state: Callable[[DatabaseURL, RunnerBackend], None] | None = None) -> Iterator[_Session]:
     """Connect, take the runner's lock, (run `before_state`), then create/read the tracking tables with the
     audit, and reconcile them with the folder. The lock is held until the block ends."""
     from .migrate import load_folder
@@ -116,7 +116,7 @@ def _locked(url: str, folder: str | Path, *, table: str, tracking_schema: str, l
     try:
         backend.acquire_lock(lock_timeout, on_wait or (lambda who: None))
         if before_state is not None:
-            before_state(db)
+            before_state(db, backend)
         try:
             state = backend.read_state(create=True, with_audit=True)
         except ServerError as e:
@@ -425,7 +425,7 @@ def _baseline_target(folder: MigrationFolder, to: str | None, out: BaselineResul
 
 
 def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
-                      connect_timeout: float, db: DatabaseURL) -> None:
+                      connect_timeout: float, db: DatabaseURL, backend: RunnerBackend) -> None:
     """Before the tracking rows are read: the database must match the snapshot of the target (exit 3 listing
     the differences); constraint names matched by definition are adopted into the snapshot."""
     target = _baseline_target(folder, to, out, "Write the first migration (`mizzle generate`, or `mizzle pull` from "
@@ -436,10 +436,23 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
             "was recorded",
             "\n".join(f"  {c}" for c in changes) + "\n(+ only in the database, - only in the snapshot, "
-            "~ different.) Bring the database in line, baseline to the migration it does match (--to TAG), "
+            f"~ different.) Bring the database in line, {_baseline_to(folder, to, target, backend)}"
             "or pass --force to record it without comparing." + "".join(f"\nnote: {n}" for n in why))
     out.checked = True
     _baseline_adopt(folder, target, out, adopted, db)
+
+
+def _baseline_to(folder: MigrationFolder, to: str | None, target: Migration, backend: RunnerBackend) -> str:
+    """The advice to baseline to another migration: with no --to given, the one another tool's record on the database
+    names as its last applied (Wrangler's d1_migrations: runner.adoption), where that is not `target`."""
+    from .adoption import recorded_elsewhere
+
+    other = recorded_elsewhere(backend, folder.migrations()) if to is None else None
+    if other is None or other.last is None or other.last == target.tag:
+        return "baseline to the migration it does match (--to TAG), "
+    return (f"baseline to the migration it does match ({other.table} ({other.tool}'s) records {len(other.recorded)} "
+            f"of this folder's {other.total} migrations as applied, the last {other.last}: `mizzle baseline --to "
+            f"{other.last}` compares the database with its snapshot instead), ")
 
 
 def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, out: BaselineResult,
@@ -510,7 +523,7 @@ def _names_not_recorded(target: Migration, names: list[tuple[str, str, str, str,
 
 
 def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out: BaselineResult,
-                   connect_timeout: float, db: DatabaseURL) -> None:
+                   connect_timeout: float, db: DatabaseURL, backend: RunnerBackend) -> None:
     """`--force`: no comparison, a warning instead. The names the database gives the snapshot's constraints and
     indexes are facts of the database all the same (`plugin_slug_key` that `create_all` made, where the snapshot
     has drizzle-kit's `plugin_slug_unique`; SQLite's uniques of a CREATE TABLE): they are read and adopted as
