@@ -666,6 +666,21 @@ def _kept_near(snaps: list[dict[str, Any] | None], i: int) -> dict[str, Any] | N
         (s for s in snaps[i + 1:] if s is not None), None)
 
 
+def _marked(config: Config, folder: MigrationFolder, migrations: list[Migration], shapes: list[dict[str, Any] | None],
+            i: int, snap: dict[str, Any]) -> dict[str, Any]:
+    """Migration `i`'s rebuilt snapshot `snap` marked as the dialect marks one (Dialect.mark_rebuilt), and, in
+    drizzle-kit 0.x's layout, with the spelling the nearest kept snapshot after it gives a column the one before it
+    lacks (kept_spellings.kept_from_later: a column added by hand, `timestamp(1)` where drizzle-kit wrote
+    `timestamp (1)`)."""
+    from .. import dialects
+    from ..migrations.kept_spellings import kept_from_later
+
+    dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
+    if folder.uses_folders:
+        return snap
+    return kept_from_later(snap, _kept_near(shapes, i), next((s for s in shapes[i + 1:] if s is not None), None))
+
+
 def _rebuilt_id(snaps: list[dict[str, Any] | None], i: int) -> str | None:
     """The id of migration `i`'s rebuilt snapshot: the one the next snapshot (kept) names as its parent — the lost
     snapshot's own id, which keeps the chain whole untouched — unless it is the root or another snapshot's id (the
@@ -723,7 +738,6 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
     snapshot of the database it built. Snapshot ids keep the prevId chain whole: a rebuilt snapshot takes the id the
     next snapshot names as its parent, unless that is another snapshot's id: then a new one, and the next (kept)
     snapshot's prevId is re-pointed at it. `incremental=False`: each step's changes learnt from fingerprints (tests)."""
-    from .. import dialects
     from ..migrations.authored import AuthoredReader
     from ..migrations.snapshots import new_id, snapshot_from_schema
     from ..runner.migrate import load_folder, require_files
@@ -764,8 +778,7 @@ def rebuild_snapshots(config: Config, *, url: str | None = None, scratch_url: st
         # the renames the SQL states: `revert` reads them (else it drops and adds the column: its data lost)
         snap, side = snapshot_from_schema(outside(_kept_near(shapes, i), live), prev_id=_parent_id(snaps, i),
                                           id_=snap_id, renames=renames, memo=table_json)
-        dialects.get(config.dialect).mark_rebuilt(snap, [m.text for m in migrations[:i + 1]], folder.uses_folders)
-        snaps[i] = snap  # only its id is read from here on
+        snaps[i] = snap = _marked(config, folder, migrations, shapes, i, snap)  # only its id is read from here on
         result.rebuilt.append(tag)
         like = _kept_near(shapes, i)  # speed: the 0.x layout's text rendered now, on the replay's side thread
         text = None if folder.uses_folders else _rendered(folder, migrations[i], snap, side, like)

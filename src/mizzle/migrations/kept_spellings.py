@@ -158,6 +158,26 @@ def kept_defaults(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str
     return {**snap, "tables": tables} if any(tables[n] is not ours[n] for n in ours) else snap
 
 
+def kept_from_later(snap: dict[str, Any], like: dict[str, Any] | None, later: dict[str, Any] | None) -> dict[str, Any]:
+    """`snap`, a rebuilt snapshot, with kept_defaults taken from `later` (the folder's kept snapshot nearest after it)
+    for each column `like` (the one kept_defaults reads, nearest before it) does not hold: a column its migration
+    adds, which drizzle-kit's later snapshots spell as drizzle-kit wrote it where the SQL was written by hand
+    otherwise (matkassen's 0027 adds `timestamp(1) with time zone`, a column its later snapshots spell
+    `timestamp (1) with time zone`)."""
+    theirs, mine = (later or {}).get("tables"), (like or {}).get("tables")
+    if not isinstance(theirs, dict):
+        return snap
+    only: dict[str, Any] = {}
+    for name, t in theirs.items():
+        k = mine.get(name) if isinstance(mine, dict) else None
+        held: dict[str, Any] = k["columns"] if isinstance(k, dict) and isinstance(k.get("columns"), dict) else {}
+        cols = t.get("columns") if isinstance(t, dict) else None
+        new = {n: c for n, c in cols.items() if n not in held} if isinstance(cols, dict) else {}
+        if new:
+            only[name] = {"columns": new}
+    return kept_defaults(snap, {"tables": only}) if only else snap
+
+
 def kept_view_columns(snap: dict[str, Any], like: dict[str, Any] | None) -> dict[str, Any]:
     """`snap`, a rebuilt snapshot, with the `columns` drizzle-kit wrote for each view (its query builder's selected
     table columns, or the columns a `pgView(name, {…})` declares: nothing the database keeps) taken from `like`, the

@@ -412,3 +412,33 @@ def test_a_serial_written_without_not_null_is_no_difference(pg_available: bool, 
     assert snaps[0]["tables"]["public.sessions"]["columns"]["user_id"]["notNull"] is False  # as the SQL wrote it
     result = verify(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
     assert [(s.tag, s.changes) for s in result.steps if s.changes] == [] and result.ok
+
+
+def test_a_timestamp_spelt_otherwise_by_hand_follows_the_next_kept_snapshot(pg_available: bool,
+                                                                             tmp_path: Path) -> None:
+    """matkassen's drizzle-kit 0.x folder: its hand-written 0027 adds `sent_at timestamp(1) with time zone`, and
+    every later snapshot drizzle-kit wrote spells the column `timestamp (1) with time zone` (drizzle-orm's mode
+    "date"; one type either way). Its snapshot lost and rebuilt took the SQL's spelling, as the nearest kept snapshot
+    before it has no such column: the rebuilt one now takes the spelling of the nearest kept snapshot after it that
+    has the column, as drizzle-kit wrote it there."""
+    out = tmp_path / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    migrations = [("0000_a", 'CREATE TABLE "sms" (\n\t"id" serial PRIMARY KEY NOT NULL\n);\n'),
+                  ("0001_b", '-- by hand\nALTER TABLE "sms" ADD COLUMN "sent_at" timestamp(1) with time zone;'),
+                  ("0002_c", 'ALTER TABLE "sms" ADD COLUMN "n" integer;')]
+    for tag, sql in migrations:
+        (out / f"{tag}.sql").write_text(sql)
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, (tag, _) in enumerate(migrations)]}))
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nout = "drizzle"\n')
+    rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    path = out / "meta" / "0002_snapshot.json"
+    kit = json.loads(path.read_text())  # as drizzle-kit wrote it from the TypeScript
+    kit["tables"]["public.sms"]["columns"]["sent_at"]["type"] = "timestamp (1) with time zone"
+    path.write_text(json.dumps(kit, indent=2))
+    (out / "meta" / "0001_snapshot.json").unlink()
+    result = rebuild_snapshots(load_config(tmp_path / "mizzle.toml"), scratch_url=url_for("postgres"))
+    assert result.rebuilt == ["0001_b"]
+    rebuilt = json.loads((out / "meta" / "0001_snapshot.json").read_text())
+    assert rebuilt["tables"]["public.sms"]["columns"]["sent_at"]["type"] == "timestamp (1) with time zone"
