@@ -3,6 +3,8 @@ snapshot round trip (drizzle-kit's `views` field + the sidecar), and SQLite's re
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
@@ -511,3 +513,15 @@ def test_an_index_of_a_table_dropped_calling_a_function_made_again_is_dropped_be
     sql = _sql(old, _schema(f2))
     assert sql.index('DROP INDEX "public"."gone_norm"') < sql.index('DROP FUNCTION "public"."norm"(text)') \
         < sql.index('DROP TABLE "public"."gone"'), sql
+
+
+def test_a_body_starting_return_in_another_language_is_quoted() -> None:
+    # postgres_air's passenger_age_category_select: a quoted body starting `return query` (PL/Python's and PL/v8's
+    # `return x` alike) was read as a SQL-standard body and written without dollar quotes
+    py = Function("twice", "return x * 2", args="x integer", returns="integer", language="plpython3u")
+    assert py.to_model().language == "plpython3u" and py.to_model().body == "return x * 2"
+    pulled = replace(Function("rows_of", "BEGIN RETURN; END", returns="SETOF t").to_model(),
+                     body="\nreturn query select * from t;\nend;\n")  # as a server made with the check off holds it
+    sql = "\n".join(_sql(_schema(), make_schema("postgresql", tables=[T], objects=[py.to_model(), pulled])))
+    assert "AS $$return x * 2$$" in sql and "AS $$\nreturn query select * from t;\nend;\n$$" in sql, sql
+    assert Function("one", "RETURN 1", returns="integer").to_model().language == "sql"

@@ -73,18 +73,18 @@ class View(ObjectDeclaration):
 
 
 def _language(name: str, body: str, language: str | None) -> str:
-    """The language given, else `sql` for a SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`), else plpgsql."""
-    if not m.is_standard_body(body):
-        return (language or "plpgsql").lower()
-    if (language or "sql").lower() != "sql":
+    """The language given, else `sql` for a SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`), else plpgsql.
+    Neither form is a PL/pgSQL body; another language's body may start `return` (PL/Python's, PL/v8's): quoted."""
+    lang = (language or ("sql" if m.is_standard_body(body) else "plpgsql")).lower()
+    if lang == "plpgsql" and m.is_standard_body(body):
         raise ValueError(f"function {name}: a SQL-standard body (RETURN …, BEGIN ATOMIC … END) is in language sql")
-    return "sql"
+    return lang
 
 
 class Function(ObjectDeclaration):
     """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses. A
     body starting `RETURN ` or `BEGIN ATOMIC` is a SQL-standard body (PostgreSQL 14+; language sql), written
-    after the head as is, without dollar quotes. `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
+    after the head as is, without dollar quotes (in another language, as PL/Python's `return x`, it is quoted). `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
     LEAKPROOF); `comment`: its COMMENT ON; `renamed_from`: its former name (`ALTER FUNCTION … RENAME TO`)."""
 
     def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str | None = None,
@@ -92,9 +92,10 @@ class Function(ObjectDeclaration):
                  security_definer: bool = False, parallel: str = "unsafe",
                  config: Mapping[str, str] | None = None, cost: float | None = None, rows: float | None = None,
                  leakproof: bool = False, comment: str | None = None, renamed_from: str | None = None) -> None:
-        body = clean_sql(body) if m.is_standard_body(body) else body
+        lang = _language(name, body, language)
+        body = clean_sql(body) if lang == "sql" and m.is_standard_body(body) else body
         self.model = m.Routine(name=name, args=args.strip(), body=body, returns=returns, schema=schema,
-                               language=_language(name, body, language), volatility=volatility.lower(), strict=strict,
+                               language=lang, volatility=volatility.lower(), strict=strict,
                                security_definer=security_definer, parallel=parallel.lower(),
                                config=tuple(sorted((config or {}).items())),
                                cost=None if cost is None or float(cost) == m.DEFAULT_COST else float(cost),

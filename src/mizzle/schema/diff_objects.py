@@ -36,7 +36,7 @@ from .object_changes import (
     RenameObject,
     ReplaceObject,
 )
-from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements, is_standard_body
+from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements
 from .row_types import declared_row_types, row_types
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def _called_by_tables_first(out: ObjectPhases, new: Any, changed: set[tuple[str,
                     + [x for d in domains for x in (d.default, *(e for _, e in d.checks)) if x])
     early: list[CreateObject | ReplaceObject] = [
         c for c in out.after_tables if isinstance(c, (CreateObject, ReplaceObject)) and isinstance(_made(c), Routine)
-        and not is_standard_body(_made(c).body) and not row_types(_made(c)) & changed and mentions(text, _made(c).name)]
+        and not _made(c).standard_body and not row_types(_made(c)) & changed and mentions(text, _made(c).name)]
     for c in early:
         out.after_tables.remove(c)
     out.before_tables.extend(replace(c, unchecked_body=True) for c in early)
@@ -296,7 +296,7 @@ def _checked_against(r: Routine, rd: SqlReader) -> set[Key]:
     the row types a PL/pgSQL body declares variables of (`src whx_host_dimension_target%rowtype`)."""
     if r.language.lower() == "plpgsql":
         return set(declared_row_types(r))
-    if r.language.lower() != "sql" or is_standard_body(r.body):
+    if r.language.lower() != "sql" or r.standard_body:
         return set()
     sql = body_statements(r.body)
     return set(rd.relations(sql, r.schema)) if rd.parses(sql) else set()
@@ -367,7 +367,7 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
                    or _standard_reads_touched(x, touched, rd) or row_types(x) & rebuilt]
     more = True
     while more:  # a SQL-standard body calling one dropped early: PostgreSQL holds the callee for it, dropped first
-        more_drops = [x for x in old if x not in early_drops and is_standard_body(x.body)
+        more_drops = [x for x in old if x not in early_drops and x.standard_body
                       and any(_calls(x, d) for d in early_drops)]
         early_drops += more_drops
         more = bool(more_drops)
@@ -406,7 +406,7 @@ def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlRead
 def _standard_reads_touched(r: Routine, touched: dict[Key, set[str] | None], rd: SqlReader) -> bool:
     """Whether a routine with a SQL-standard body (whose reads PostgreSQL records, as a view's) reads a touched
     table's touched column (or cannot be parsed to tell, while some table is touched)."""
-    if not touched or not is_standard_body(r.body):
+    if not touched or not r.standard_body:
         return False
     sql = body_statements(r.body)
     return not rd.parses(sql) or _reads_touched(sql, set(rd.relations(sql, r.schema)), touched, rd)
@@ -625,4 +625,4 @@ def bodies_unchecked(changes: list[Change]) -> list[Change]:
     fixtures: a SQL body casting to `"text/csv"`, a domain of the schema its creator's search_path led with), which
     the check, under the migration's search_path, refuses. A SQL-standard body is parsed whatever the setting."""
     return [replace(c, unchecked_body=True) if isinstance(c, CreateObject) and isinstance(c.obj, Routine)
-            and not is_standard_body(c.obj.body) else c for c in changes]
+            and not c.obj.standard_body else c for c in changes]

@@ -130,6 +130,12 @@ class Routine:
     def label(self) -> str:
         return f"{'procedure' if self.is_procedure else 'function'} {_q(self.schema, self.name)}({self.args})"
 
+    @property
+    def standard_body(self) -> bool:
+        """Whether its body is SQL-standard (written without dollar quotes): only a language sql body is; another
+        language's body starting `return` (PL/Python's, PL/v8's, PL/Perl's) is quoted."""
+        return self.language.lower() == "sql" and is_standard_body(self.body)
+
 
 # the order pg_get_triggerdef prints a trigger's events in
 EVENT_ORDER = ("INSERT", "DELETE", "UPDATE", "TRUNCATE")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...schema.model import Schema
-from ...schema.objects import Routine, Trigger, View, is_standard_body, make_objects
+from ...schema.objects import Routine, Trigger, View, make_objects
 from .ddl import qname
 from .objects_ddl import RENDER_OBJECTS, dollar_quote
 
@@ -50,7 +50,7 @@ def object_server_forms(conn: Any, expected: Schema, actual: Schema) -> Schema:
     out = [o for o in expected.objects.all() if o in live]
     for no, o in enumerate(todo):
         form = forms.get((o.kind, f"mz_o_{no}"))
-        if isinstance(form, Routine) and is_standard_body(form.body):
+        if isinstance(form, Routine) and form.standard_body:
             form = _named_parameters(conn, form, o.name)
         out.append(o if form is None else replace(form, schema=o.schema, name=o.name))
     return replace(expected, objects=make_objects(out))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...schema import object_changes as oc
-from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex, is_standard_body
+from ...schema.objects import CompositeType, Domain, Routine, Trigger, View, ViewIndex
 from ...schema.row_types import split_top_level
 from .ddl import BODY_CHECK_OFF, BODY_CHECK_ON, ident, qname
 from .expressions import column_default
@@ -81,7 +81,7 @@ def create_routine(r: Routine, or_replace: bool = False) -> list[str]:
     if not r.is_procedure and r.rows is not None:
         parts.append(f"ROWS {number(r.rows)}")
     parts.extend(f"SET {k} = {setting_value(v)}" for k, v in r.config)
-    parts.append(r.body.strip() if is_standard_body(r.body) else f"AS {dollar_quote(r.body)}")
+    parts.append(r.body.strip() if r.standard_body else f"AS {dollar_quote(r.body)}")
     return ["\n".join(parts)]
 
 
