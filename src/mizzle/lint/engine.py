@@ -12,7 +12,7 @@ from ..migrations.folder import read_sql_text
 from ..schema.model import Schema
 from .registry import ERROR, FILE_CHECKS, RULES, STATEMENT_CHECKS, Hit, load_rules
 from .source import FileUnit, read_unit
-from .state import SchemaState, generated_additions, guarded_statements
+from .state import SchemaState, file_search_path, generated_additions, guarded_statements
 from .syntax import BAD_IGNORE, SYNTAX_ERROR
 
 
@@ -68,7 +68,8 @@ def lint_file(path_or_text: Path | str, context: LintContext | None = None) -> l
         name = context.file
     with collector.paused():  # every parse tree is kept to the end of the file
         unit = read_unit(text, name, set(rules))
-        return _findings(unit, _run(unit, SchemaState(context.previous)))
+        with file_search_path():
+            return _findings(unit, _run(unit, SchemaState(context.previous)))
 
 
 

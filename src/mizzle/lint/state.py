@@ -4,7 +4,9 @@ create), their column types, and which table each index belongs to — updated s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
@@ -35,13 +37,35 @@ class TableInfo:
     partitioned: bool = False  # PARTITION BY: PostgreSQL refuses the CONCURRENTLY and USING INDEX forms on it
 
 
+# the schema an unqualified name is made in and looked up in: the first of the file's `SET search_path` (an old
+# pg_dump's `SET search_path = bookings, pg_catalog;` before its unqualified `CREATE TABLE`s), else public
+_UNQUALIFIED: ContextVar[str] = ContextVar("mizzle_lint_unqualified", default=DEFAULT_SCHEMA)
+
+
+@contextmanager
+def file_search_path() -> Iterator[None]:
+    """Unqualified names in `public` until the file sets its search_path, and again after it."""
+    token = _UNQUALIFIED.set(DEFAULT_SCHEMA)
+    try:
+        yield
+    finally:
+        _UNQUALIFIED.reset(token)
+
+
+def _set_search_path(node: Any) -> None:
+    if not (isinstance(node, ast.VariableSetStmt) and (node.name or "").lower() == "search_path"):
+        return
+    names = [str(a.val.sval) for a in node.args or () if isinstance(a, ast.A_Const) and isinstance(a.val, ast.String)]
+    _UNQUALIFIED.set(next((n for n in names if n != "$user"), DEFAULT_SCHEMA))
+
+
 def table_key(rv: Any) -> TableKey:
-    return (rv.schemaname or DEFAULT_SCHEMA, rv.relname)
+    return (rv.schemaname or _UNQUALIFIED.get(), rv.relname)
 
 
 def names_key(names: Any) -> TableKey:
     parts = [n.sval for n in names]
-    return (parts[-2] if len(parts) > 1 else DEFAULT_SCHEMA, parts[-1])
+    return (parts[-2] if len(parts) > 1 else _UNQUALIFIED.get(), parts[-1])
 
 
 def display(key: TableKey) -> str:
@@ -182,6 +206,7 @@ class SchemaState:
     # -- updates, after each statement ------------------------------------------------------------------
 
     def apply(self, node: Any) -> None:
+        _set_search_path(node)
         if isinstance(node, ast.CreateStmt):
             key = table_key(node.relation)
             if node.if_not_exists and key in self.tables:
