@@ -246,3 +246,14 @@ def test_a_string_column_retyped_with_no_using_fails_whatever_the_data() -> None
     # to another string type, or to an enum (which lint cannot tell from a domain), it stays MZ105/quiet as before
     assert "MZ007" not in [f.rule for f in lint_file(
         'ALTER TABLE "ticket" ALTER COLUMN "assign_to" SET DATA TYPE text;', ctx)]
+
+
+def test_rows_of_a_copy_from_stdin_are_named_not_just_a_syntax_error() -> None:
+    # neondatabase/postgres-sample-dbs' chinook.sql (a pg_dump with its data): lint said only `syntax error at or
+    # near "1"` at the first row, which reads as a typo; the rows are psql's to send, no migration can
+    text = "CREATE TABLE t (id integer, name text);\nCOPY public.t (id, name) FROM stdin;\n1\tone\n2\ttwo\n\\.\n"
+    found = lint_file(text, LintContext(file="t.sql"))
+    assert [(f.rule, f.line) for f in found] == [("MZ001", 3)], found
+    assert "COPY … FROM stdin` on line 2" in found[0].message and "psql" in found[0].message, found[0].message
+    plain = lint_file("CREATE TABLE t (id integer);\nSELEC 1;\n", LintContext(file="t.sql"))
+    assert "COPY" not in plain[0].message

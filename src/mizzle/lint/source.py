@@ -20,6 +20,8 @@ from ..migrations.folder import (
 
 _COMMIT_LINE = re.compile(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", re.M)  # as folder.split_statements splits
 _IGNORE = re.compile(r"^\s*--\s*mizzle:lint-ignore\b(.*)$")
+# pg_dump's data: `COPY t (a, b) FROM stdin;`, then the rows, then `\.` — psql sends the rows, they are no SQL
+_COPY_STDIN = re.compile(r"^[ \t]*COPY\b[^;]*\bFROM\s+stdin\b[^;]*;[ \t]*$", re.I | re.M)
 _RULE_TOKEN = re.compile(r"^[A-Za-z]+\d+$")
 
 
@@ -187,6 +189,11 @@ def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: 
     except ParseError as e:
         msg, index = (e.args + (None, None))[:2]
         at = index if isinstance(index, int) else first  # a character offset, as pglast gives it
+        copy = ([None] + list(_COPY_STDIN.finditer(part, 0, at)))[-1]  # the nearest before the error
+        if copy is not None:
+            msg = (f"{msg}: the rows of the `COPY … FROM stdin` on line {line_of(copy.start())} are inline, as "
+                   "pg_dump writes a table's data; psql sends them to the server, a migration cannot (write INSERTs, "
+                   "or leave the data out)")
         return [SqlStatement(number, line_of(min(at, len(part))), part.strip(), error=str(msg),
                              commit_before=commit)]
     out = []
