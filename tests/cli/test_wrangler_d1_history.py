@@ -54,7 +54,8 @@ def test_status_and_migrate_name_wranglers_record_and_baseline_adopts_it(tmp_pat
     assert r.code == 0, r.stderr
     other = json.loads(r.stdout)["other_history"]
     assert other == {"table": "d1_migrations", "tool": "Wrangler", "records": 2, "of": 3, "last": last,
-                     "not_in_folder": [], "gaps": [], "command": f"mizzle baseline --to {last}"}
+                     "not_in_folder": [], "gaps": [], "command": f"mizzle baseline --to {last}",
+                     "rebuild_snapshots": False}
     r = run_mizzle(["status"], cwd=tmp_path, url=url)
     assert f"d1_migrations (Wrangler's) records 2 of this folder's 3 migrations as applied, the last {last}" in r.stderr
     assert f"`mizzle baseline --to {last}`" in r.stderr and "applies 1 later one" in r.stderr

@@ -98,12 +98,14 @@ class PipelineFailed(Exception):
 
 
 class OtherHistory(NamedTuple):
-    """Another tool's record of the folder's migrations it applied (Wrangler's `d1_migrations`): the table, the tool,
-    and the file names it lists, in the order it applied them."""
+    """Another tool's record of the folder's migrations it applied (Wrangler's `d1_migrations`, Prisma Migrate's
+    `_prisma_migrations`): the table, the tool, and the names it lists, in the order it applied them: a migration's
+    tag and `suffix` (Wrangler lists files, `0000_init.sql`; Prisma its migration folders)."""
 
     table: str
     tool: str
     names: tuple[str, ...]
+    suffix: str = ".sql"
 
 
 class RunnerBackend(Protocol):
@@ -199,7 +201,8 @@ class RunnerBackend(Protocol):
 
     def other_history(self) -> OtherHistory | None:
         """Another tool's record of applied migration files on this database (SQLite: Wrangler's `d1_migrations`,
-        which `wrangler d1 migrations apply` fills from drizzle-kit's folder); None where there is none."""
+        which `wrangler d1 migrations apply` fills from drizzle-kit's folder; PostgreSQL: Prisma Migrate's
+        `_prisma_migrations`); None where there is none."""
 
     def close(self) -> None: ...
 

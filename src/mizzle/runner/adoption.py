@@ -1,7 +1,8 @@
 """Migrations another tool applied and mizzle's tracking table does not record: Wrangler's `d1_migrations` (a
-drizzle-kit folder applied with `wrangler d1 migrations apply`, cliftonc/fintune). With no tracking row, `status`
-showed every migration pending and `migrate` ran the first `CREATE TABLE` into "already exists"; both now name
-the other tool's record and the command adopting it (`mizzle baseline --to TAG`)."""
+drizzle-kit folder applied with `wrangler d1 migrations apply`, cliftonc/fintune), Prisma Migrate's
+`_prisma_migrations` (a Prisma folder `prisma migrate deploy` applied, documenso/documenso). With no tracking row,
+`status` showed every migration pending and `migrate` ran the first `CREATE TABLE` into "already exists"; both now
+name the other tool's record and the command adopting it (`mizzle baseline --to TAG`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class Adoption(Record):
     """What `history` (a dialects.base.OtherHistory) records of the folder's `migrations`."""
 
     def __init__(self, table: str, tool: str, recorded: list[str], total: int, last: str | None,
-                 not_in_folder: list[str], gaps: list[str]) -> None:
+                 not_in_folder: list[str], gaps: list[str], rebuild: bool = False) -> None:
         self.table = table
         self.tool = tool
         self.recorded = recorded  # the folder's tags it lists, in the folder's order
@@ -24,23 +25,33 @@ class Adoption(Record):
         self.last = last  # the latest of them in the folder's order
         self.not_in_folder = not_in_folder  # names it lists that are no file of the folder
         self.gaps = gaps  # the folder's tags before `last` it does not list
+        self.rebuild = rebuild  # `last` has no snapshot (a Prisma folder): baseline needs them rebuilt first
 
     @property
     def command(self) -> str | None:
         return f"mizzle baseline --to {self.last}" if self.last else None
 
+    @property
+    def commands(self) -> str:
+        """`command` in backquotes, after the rebuild of the snapshots it compares with where the folder has none."""
+        first = "`mizzle check --rebuild-snapshots` (the folder has no snapshots), then " if self.rebuild else ""
+        return f"{first}`{self.command}`"
+
     def to_json(self) -> dict[str, Any]:
         return {"table": self.table, "tool": self.tool, "records": len(self.recorded), "of": self.total,
-                "last": self.last, "not_in_folder": self.not_in_folder, "gaps": self.gaps, "command": self.command}
+                "last": self.last, "not_in_folder": self.not_in_folder, "gaps": self.gaps, "command": self.command,
+                "rebuild_snapshots": self.rebuild}
 
     def summary(self) -> str:
         """One line: what it records, and how to adopt it."""
         if self.last is None:
             return (f"{self.table} ({self.tool}'s) lists {_n(len(self.not_in_folder), 'migration')}, none of them "
-                    f"a file of this folder ({_few(self.not_in_folder)}): is `out` the folder {self.tool} applied?")
+                    f"a file of this folder ({_few(self.not_in_folder)}): is `out` the folder {self.tool} applied? "
+                    "If the database holds the schema of this folder's migrations already (a baseline `mizzle pull` "
+                    "wrote), `mizzle baseline` records them as applied")
         line = (f"{self.table} ({self.tool}'s) records {len(self.recorded)} of this folder's {self.total} "
                 f"migrations as applied, the last {self.last}, and mizzle's tracking table none: adopt them with "
-                f"`{self.command}` (it compares the database with {self.last}'s snapshot and records "
+                f"{self.commands} (it compares the database with {self.last}'s snapshot and records "
                 f"{self.recorded[0] if len(self.recorded) == 1 else 'them'} as applied), then `mizzle migrate` "
                 f"applies {_n(self.total - self.recorded_upto, 'later one')}")
         return line + "".join(self.details())
@@ -57,7 +68,7 @@ class Adoption(Record):
                        "compares it with the snapshot and refuses if not)")
         if self.not_in_folder:
             out.append(f"; it also lists {_few(self.not_in_folder)}, no file of this folder (renamed or deleted "
-                       "since Wrangler applied it?)")
+                       f"since {self.tool} applied it?)")
         return out
 
 
@@ -90,7 +101,7 @@ def recorded_elsewhere(backend: Any, migrations: Sequence[Migration]) -> Adoptio
     known: set[str] = set()
     recorded: list[int] = []
     for i, m in enumerate(migrations):
-        name = f"{m.tag}.sql"  # the file Wrangler applied from the folder (it reads the flat layout only)
+        name = m.tag + history.suffix  # Wrangler's file of the folder (it reads the flat layout only), Prisma's folder
         known.add(name)
         if name in listed:
             recorded.append(i)
@@ -99,5 +110,7 @@ def recorded_elsewhere(backend: Any, migrations: Sequence[Migration]) -> Adoptio
         return Adoption(history.table, history.tool, [], len(migrations), None, not_in_folder, [])
     last = recorded[-1]
     gaps = [migrations[i].tag for i in range(last) if i not in recorded]
+    m = migrations[last]
+    snapshot = m.snapshot_path or (m.sql_path.parent / "snapshot.json" if m.sql_path.name == "migration.sql" else None)
     return Adoption(history.table, history.tool, [migrations[i].tag for i in recorded], len(migrations),
-                    migrations[last].tag, not_in_folder, gaps)
+                    migrations[last].tag, not_in_folder, gaps, rebuild=snapshot is not None and not snapshot.exists())

@@ -437,7 +437,7 @@ def _other_history(backend: RunnerBackend, migrations: Sequence[Migration], stat
     result.error = (f"{found.table} ({found.tool}'s) records {len(found.recorded)} of this folder's {found.total} "
                     f"migrations as applied, the last {found.last}, and the tracking table {backend.tracking.display} "
                     "none; nothing was applied (their statements would fail on what they made)")
-    hint = (f"Adopt them: `{found.command}` (it compares the database with {found.last}'s snapshot and records "
+    hint = (f"Adopt them: {found.commands} (it compares the database with {found.last}'s snapshot and records "
             f"the migrations up to it as applied), then `mizzle migrate` applies the "
             f"{found.total - found.recorded_upto} later one(s){''.join(found.details())}.")
     raise IntegrityError(result.error, hint, result=result)

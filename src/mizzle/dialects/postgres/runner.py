@@ -18,7 +18,7 @@ from psycopg import sql as pgsql
 from ...errors import LockTimeout, StatementFailed
 from ...runner import interrupt
 from ...runner.tracking import TrackingSQL, TrackingStore, TrackingTable
-from ..base import AppliedRecord, PipelineFailed, ServerError
+from ..base import AppliedRecord, OtherHistory, PipelineFailed, ServerError
 from .connection import connect
 from .probe import lock_key, quoted
 
@@ -440,6 +440,11 @@ class PostgresBackend(TrackingStore):
             return False, None  # a real conflict: let the statement fail with the server's message
         self._query(pgsql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(pgsql.SQL(index)), fetch=False)
         return False, f"dropped INVALID index {index} left by an interrupted CREATE INDEX CONCURRENTLY; retrying"
+
+    def other_history(self) -> OtherHistory | None:
+        from .prisma_history import prisma_history
+
+        return prisma_history(self._query)
 
     def describe_lock_wait(self, sql: str) -> str | None:
         """After a lock timeout: the other sessions holding locks on the tables `sql` names (schema-qualified
