@@ -68,9 +68,18 @@ def lint_file(path_or_text: Path | str, context: LintContext | None = None) -> l
         name = context.file
     with collector.paused():  # every parse tree is kept to the end of the file
         unit = read_unit(text, name, set(rules))
+        unit.sent_whole = _sent_whole(name)
         with file_search_path():
             return _findings(unit, _run(unit, SchemaState(context.previous)))
 
+
+
+def _sent_whole(name: str) -> bool:
+    """`name` is the migration.sql of a Prisma folder's migration (migration_lock.toml beside the migrations)."""
+    from ..migrations.folders1 import is_prisma
+
+    path = Path(name)
+    return path.name == "migration.sql" and is_prisma(path.parent.parent)
 
 
 def _run(unit: FileUnit, state: SchemaState) -> list[Hit]:

@@ -54,6 +54,9 @@ class FileUnit:
     directives: dict[str, list[str]] = field(default_factory=dict)
     file_ignores: frozenset[str] = frozenset()
     ignore_problems: list[IgnoreProblem] = field(default_factory=list)
+    # a Prisma folder's migration.sql, which Prisma and mizzle's runner send whole in one query: of one statement,
+    # it runs in no transaction block (Migration.sent_whole)
+    sent_whole: bool = False
 
     def has(self, directive: str) -> bool:
         return directive in self.directives

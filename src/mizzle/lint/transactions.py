@@ -144,8 +144,8 @@ def _begin_message(sql: str, since_commit: int | None, outside: list[str]) -> st
 
 @file_check
 def transaction_refusals(unit: FileUnit) -> Iterator[Hit]:
-    if unit.no_transaction:
-        return
+    if unit.no_transaction or (unit.sent_whole and len(unit.statements) == 1):
+        return  # a Prisma file of one statement is sent alone, in no transaction block (typebot.io's index files)
     past_boundary = past_commit = False  # past_commit: the file's own COMMIT, which drizzle-orm reads too
     previous: Any = None
     for st in unit.statements:
