@@ -44,3 +44,28 @@ def test_the_same_file_outside_a_prisma_folder_is_still_mz302(tmp_path: Path) ->
     # drizzle-orm's migrator runs every pending migration of a drizzle-kit folder in one transaction
     assert "MZ302" in _rules(_file(tmp_path, ONE, prisma=False))
     assert "MZ302" in [f.rule for f in lint_file(ONE, LintContext(file="t.sql"))]
+
+
+# Prisma Migrate's own SQL for an enum losing a value: the whole file between BEGIN and COMMIT (ghostfolio's
+# 20221225084546_removed_rakuten_from_data_source, typebot.io's, linkwarden's, teable's: 22 in all)
+WRAPPED = ('-- AlterEnum\nBEGIN;\nCREATE TYPE "Kind_new" AS ENUM (\'A\', \'B\');\n'
+           'ALTER TABLE "Thing" ALTER COLUMN "kind" TYPE "Kind_new" USING ("kind"::text::"Kind_new");\n'
+           'ALTER TYPE "Kind" RENAME TO "Kind_old";\nALTER TYPE "Kind_new" RENAME TO "Kind";\n'
+           'DROP TYPE "Kind_old";\nCOMMIT;\n')
+
+
+def test_a_prisma_file_wrapped_whole_in_begin_and_commit_is_no_mz304(tmp_path: Path) -> None:
+    """Sent whole, its BEGIN opens the transaction the file runs in anyway and its COMMIT ends it: the file is one
+    transaction under Prisma and under mizzle (which runs each migration of such a folder in a transaction of its
+    own and leaves the BEGIN out). lint warned twice on each, of drizzle-orm's transaction, which does not run it."""
+    assert "MZ304" not in _rules(_file(tmp_path, WRAPPED, prisma=True))
+
+
+def test_begin_and_commit_elsewhere_are_still_mz304(tmp_path: Path) -> None:
+    # in a drizzle-kit folder, the COMMIT ends drizzle-orm's transaction of the whole run
+    assert "MZ304" in _rules(_file(tmp_path / "a", WRAPPED, prisma=False))
+    # in a Prisma file, a COMMIT before the end splits the file in two transactions
+    split = WRAPPED.replace('DROP TYPE "Kind_old";\nCOMMIT;\n', 'COMMIT;\nDROP TYPE "Kind_old";\n')
+    assert "MZ304" in _rules(_file(tmp_path / "b", split, prisma=True))
+    assert "MZ304" in _rules(_file(tmp_path / "c", 'ALTER TABLE "Thing" ADD COLUMN "n" TEXT;\n' + WRAPPED,
+                                   prisma=True))

@@ -99,7 +99,7 @@ def enum_values(unit: FileUnit) -> Iterator[Hit]:
 
 @file_check
 def transaction_control(unit: FileUnit) -> Iterator[Hit]:
-    if unit.no_transaction:
+    if unit.no_transaction or _wrapped_whole(unit):
         return
     # the statements since the file's last COMMIT not followed by a BEGIN (None: no such COMMIT), and of them those
     # PostgreSQL refuses inside a transaction, by what they are (both tools run those on their own)
@@ -119,6 +119,17 @@ def transaction_control(unit: FileUnit) -> Iterator[Hit]:
                 outside.append(what)
             else:
                 since_commit += 1
+
+
+def _wrapped_whole(unit: FileUnit) -> bool:
+    """A Prisma folder's file between one BEGIN, its first statement, and one COMMIT, its last (Prisma's SQL for an
+    enum losing a value): sent whole, it is one transaction under Prisma and under mizzle, which runs it in a
+    transaction of its own and leaves the BEGIN out."""
+    nodes = [st.node for st in unit.statements]
+    if not unit.sent_whole or len(nodes) < 2 or not is_transaction_start(nodes[0]) \
+            or not is_transaction_boundary(nodes[-1]):
+        return False
+    return not any(is_transaction_start(n) or is_transaction_boundary(n) for n in nodes[1:-1])
 
 
 def _begin_message(sql: str, since_commit: int | None, outside: list[str]) -> str:
