@@ -363,3 +363,34 @@ def test_alembics_table_under_a_prefixed_name_is_set_aside_on_sqlite(tmp_path: P
     # an application's own one-column table with an unnamed key is still the application's
     cols = (Column("version_num", "varchar(32)", not_null=True),)
     assert bookkeeping_of(Table("app_versions", columns=cols, primary_key=PrimaryKey(("version_num",)))) is None
+
+
+# gobuffalo/pop's history table as pop makes it (Buffalo apps), and as Ory's popx makes it (ory/kratos, hydra, keto:
+# a version_self column and an index on it)
+POP = ("CREATE TABLE schema_migration (version varchar(14) NOT NULL)",
+       "CREATE UNIQUE INDEX schema_migration_version_idx ON schema_migration (version)")
+POPX = ("CREATE TABLE schema_migration (version VARCHAR(48) NOT NULL, version_self INT NOT NULL DEFAULT 0)",
+        "CREATE UNIQUE INDEX schema_migration_version_idx ON schema_migration (version)",
+        "CREATE INDEX schema_migration_version_self_idx ON schema_migration (version_self)")
+
+
+@pytest.mark.parametrize("ddl", [POP, POPX], ids=["pop", "popx"])
+def test_pops_schema_migration_is_set_aside(tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Any,
+                                            ddl: tuple[str, ...]) -> None:
+    """ory/kratos's 346 PostgreSQL migrations applied as popx applies them: pull wrote schema_migration and its two
+    indexes into the schema code (a database built from the baseline had them, `pg_dump -s` showed), and a database
+    baselined from another folder reported '+ table schema_migration'."""
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        for sql in (*ddl, "CREATE TABLE users (id serial PRIMARY KEY, email text)",
+                    "INSERT INTO schema_migration (version) VALUES ('20191100000001')"):
+            c.execute(sql)
+    (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["app/schema.py"]\nout = "migrations"\n')
+    r = run_mizzle(["pull"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    module = (tmp_path / "app" / "schema.py").read_text()
+    assert '"schema_migration"' not in module and '"users"' in module, module
+    assert "not pulled: schema_migration (gobuffalo/pop's bookkeeping" in r.stderr, r.stderr
+    r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["warnings"] == ["public.schema_migration (gobuffalo/pop's bookkeeping) is not compared"]

@@ -44,6 +44,8 @@ KNOWN = (
     _b("kysely_migration_lock", "Kysely", "id is_locked"),
     _b("SequelizeMeta", "Sequelize", "name", "name"),
     _b("goose_db_version", "goose", "version_id is_applied"),
+    # gobuffalo/pop (Buffalo apps); Ory's popx (kratos, hydra, keto) adds version_self
+    _b("schema_migration", "gobuffalo/pop", "version", "version version_self"),
     _b("schema_migrations", "Rails, dbmate or golang-migrate", "version", "version dirty"),
     # `supabase db push` / `migration repair` keep it in schema supabase_migrations (newer CLIs add the last three)
     _b("schema_migrations", "the Supabase CLI", "version statements name",
