@@ -206,5 +206,5 @@ def _write_sidecar(folder: MigrationFolder, migrations: list[Migration], names: 
                if m.snapshot_path is None or not m.snapshot_path.exists()]
     if made_up:
         side[folders1.MADE_UP_KEY] = made_up
-    folder.meta.mkdir(parents=True, exist_ok=True)
+    folder.sidecar_path.parent.mkdir(parents=True, exist_ok=True)  # meta/, but in a Prisma folder
     write_atomic(folder.sidecar_path, dump_json(side) + "\n")

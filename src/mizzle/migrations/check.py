@@ -565,6 +565,10 @@ class _Checker:
             if not sql.is_file():
                 if d.name != "meta":  # meta/ holds mizzle's sidecar only
                     self.add(WARNING, d, "folder without migration.sql")
+                elif folders1.is_prisma(self.folder):
+                    self.add(WARNING, d, "meta/ in a Prisma folder: Prisma Migrate takes it for a migration and "
+                                         "stops (P3015, no migration.sql); move meta/_mizzle.json to _mizzle.json "
+                                         "beside the migrations, where mizzle keeps it in a Prisma folder")
                 continue
             self._check_sql_text(sql, read_sql_text(sql), parse)
             if not (d / "snapshot.json").is_file():
@@ -598,6 +602,8 @@ class _Checker:
         for p in sorted(self.folder.iterdir()):
             if p.is_dir() or p.name.startswith(".") or p.name in (bundle.BUNDLE, folders1.PRISMA_LOCK):
                 continue
+            if p.name == SIDECAR and folders1.is_prisma(self.folder):
+                continue  # mizzle's sidecar, out of meta/ in a Prisma folder (MigrationFolder.sidecar_path)
             if p.suffix == ".sql":
                 self.add(WARNING, p, "loose .sql file in the migrations folder: it never runs (drizzle-orm 1.x and "
                                      "mizzle run only <name>/migration.sql folders). If it belongs to the history, "

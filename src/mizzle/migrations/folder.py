@@ -541,7 +541,15 @@ class MigrationFolder:
 
     @property
     def sidecar_path(self) -> Path:
-        return self.meta / metafiles.SIDECAR
+        """meta/_mizzle.json; in a Prisma folder, _mizzle.json beside the migrations: Prisma Migrate takes every
+        directory there for a migration, and stops on meta/, which has no migration.sql (P3015). A meta/_mizzle.json
+        an earlier run left there is still read (`check` says to move it)."""
+        from .folders1 import is_prisma
+
+        inside = self.meta / metafiles.SIDECAR
+        if is_prisma(self.path) and not inside.exists():
+            return self.path / metafiles.SIDECAR
+        return inside
 
     @property
     def uses_folders(self) -> bool:
@@ -802,8 +810,9 @@ class MigrationFolder:
             side = self.read_sidecar()
             side.setdefault("version", 1)
             side.setdefault("snapshots", {})[snapshot["id"]] = sidecar_entry
-            self.meta.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.sidecar_path, dump_json(side) + "\n")
+            path = self.sidecar_path
+            path.parent.mkdir(parents=True, exist_ok=True)  # meta/, but in a Prisma folder
+            write_atomic(path, dump_json(side) + "\n")
         entry = JournalEntry(idx=len(journal.entries), version=JOURNAL_VERSION.get(self.dialect, "7"), when=when,
                              tag=tag)
         text = bundle.rewritten_folders(self.path, [p.name for p in folders1.migration_dirs(self.path)])
