@@ -223,17 +223,3 @@ def test_comments_on_a_composite_types_attributes_are_named_not_managed(tmp_path
         result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
         comments = [w for w in result.unmanaged if " comments: " in w]
         assert comments and "column a of composite type pair" in comments[0], result.unmanaged
-
-
-def test_a_comment_on_an_extension_is_named_not_managed(tmp_path: Path) -> None:
-    # COMMENT ON EXTENSION: mizzle.pg.Extension has no comment, and the listing of comments it does not manage left
-    # extensions out, so pull (and drift) dropped a database's own note on one without a word. The comment
-    # CREATE EXTENSION sets from the extension's control file is no one's: not listed
-    with temp_database("mzobjattr") as src:
-        _run(src, ["CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION IF NOT EXISTS citext",
-                   "COMMENT ON EXTENSION pg_trgm IS 'for the search box'"])
-        (tmp_path / "mizzle.toml").write_text('dialect = "postgresql"\nschema = ["db/schema.py"]\nout = "migrations"\n')
-        result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
-        comments = [w for w in result.unmanaged if " comments: " in w]
-        assert comments and "extension pg_trgm" in comments[0], result.unmanaged
-        assert "citext" not in comments[0] and "plpgsql" not in comments[0], comments
