@@ -60,7 +60,10 @@ def check(st: SqlStatement, node: Any, state: SchemaState) -> Iterator[Hit]:
                       f"a type with no default operator class for {method}: PostgreSQL refuses it {unless}", st)
 
 
-def _indexed(node: Any, state: SchemaState) -> Iterator[tuple[str, TableKey, str, Any, Callable[[str], TypeSpec | None]]]:
+_Indexed = tuple[str, TableKey, str, Any, Callable[[str], TypeSpec | None]]
+
+
+def _indexed(node: Any, state: SchemaState) -> Iterator[_Indexed]:
     """(what, table, access method, elements, the type of a column by name) of the index a statement makes, and of
     each exclusion constraint it adds (CREATE TABLE's, taking its own columns' types; ALTER TABLE … ADD)."""
     if isinstance(node, ast.IndexStmt) and node.relation is not None:

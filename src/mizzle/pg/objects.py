@@ -84,7 +84,8 @@ def _language(name: str, body: str, language: str | None) -> str:
 class Function(ObjectDeclaration):
     """A function: `body` is the text between the dollar quotes, `args` the text between the parentheses. A
     body starting `RETURN ` or `BEGIN ATOMIC` is a SQL-standard body (PostgreSQL 14+; language sql), written
-    after the head as is, without dollar quotes (in another language, as PL/Python's `return x`, it is quoted). `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
+    after the head as is, without dollar quotes (in another language, as PL/Python's `return x`, it is quoted).
+    `cost`, `rows` (a set-returning function's estimate), `leakproof`: the planner's attributes (COST, ROWS,
     LEAKPROOF); `comment`: its COMMENT ON; `renamed_from`: its former name (`ALTER FUNCTION … RENAME TO`)."""
 
     def __init__(self, name: str, body: str, *, args: str = "", returns: str = "void", language: str | None = None,

@@ -505,7 +505,8 @@ def betweens_kept(plain: str) -> str:
     return out if out == plain or expression_key(out) == expression_key(plain) else plain
 
 
-def _top_level(tokens: list[tuple[int, int, str]], pairs: dict[int, int], first: int, last: int) -> list[tuple[int, str]]:
+def _top_level(tokens: list[tuple[int, int, str]], pairs: dict[int, int], first: int,
+               last: int) -> list[tuple[int, str]]:
     """The AND / OR keywords (token index, name) of tokens[first:last] outside parentheses."""
     found, i = [], first
     while i < last:
@@ -526,13 +527,15 @@ def _as_between(plain: str, tokens: list[tuple[int, int, str]], pairs: dict[int,
     if [w for _, w in words] != [op]:
         return None
     parts = []
-    for first, last, cmp in ((group + 1, words[0][0], _RANGE_TESTS[op][0]), (words[0][0] + 1, pairs[group], _RANGE_TESTS[op][1])):
+    sides = ((group + 1, words[0][0], _RANGE_TESTS[op][0]), (words[0][0] + 1, pairs[group], _RANGE_TESTS[op][1]))
+    for first, last, cmp in sides:
         if tokens[first][2] != "ASCII_40" or pairs.get(first) != last - 1:
             return None
         at = [i for i in range(first + 1, last - 1) if tokens[i][2] == cmp and _depth(tokens, first + 1, i) == 0]
         if len(at) != 1:
             return None
-        parts.append((plain[tokens[first][1]:tokens[at[0]][0]].strip(), plain[tokens[at[0]][1]:tokens[last - 1][0]].strip()))
+        parts.append((plain[tokens[first][1]:tokens[at[0]][0]].strip(),
+                      plain[tokens[at[0]][1]:tokens[last - 1][0]].strip()))
     (x, lo), (y, hi) = parts
     if expression_key(x) != expression_key(y):
         return None
