@@ -394,3 +394,51 @@ def test_pops_schema_migration_is_set_aside(tmp_path: Path, pg_url: Callable[...
     r = run_mizzle(["drift", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     assert json.loads(r.stdout)["warnings"] == ["public.schema_migration (gobuffalo/pop's bookkeeping) is not compared"]
+
+
+# golang-migrate's own table (goharbor/harbor's database: `version bigint, dirty boolean`)
+GOLANG_MIGRATE = "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"
+
+
+def test_status_before_baseline_names_another_tools_history_and_points_to_baseline(
+        tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Any) -> None:
+    """goharbor/harbor's database, which golang-migrate built (its `schema_migrations`), before `mizzle baseline`:
+    status said only that every migration was pending, while drift named golang-migrate's table and pointed to
+    baseline (and migrate stops on "already exists"). status says it too, in a warning (JSON's `warnings` as well);
+    an application's own table of such a name, or a database with no such table, gets no such line."""
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute(GOLANG_MIGRATE)
+        c.execute("INSERT INTO schema_migrations VALUES (110, false)")
+        c.execute("CREATE TABLE users (id serial PRIMARY KEY, email text)")
+    _project(tmp_path, with_own=False)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["status"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    text = r.stdout + r.stderr
+    assert "Rails, dbmate or golang-migrate's public.schema_migrations" in text, text
+    assert "`mizzle baseline`" in text, text
+    r = run_mizzle(["status", "--json"], cwd=tmp_path, url=url)
+    warnings = json.loads(r.stdout)["warnings"]
+    assert any("golang-migrate's public.schema_migrations" in w and "`mizzle baseline`" in w for w in warnings), r.stdout
+    # the application's own schema_migrations (other columns) is no other tool's: no such warning
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute("DROP TABLE schema_migrations")
+        c.execute(APPS_OWN)
+    r = run_mizzle(["status", "--json"], cwd=tmp_path, url=url)
+    assert not any("baseline" in w for w in json.loads(r.stdout)["warnings"]), r.stdout
+
+
+def test_status_before_baseline_on_an_alembic_sqlite_database(tmp_path: Path, run_mizzle: Any) -> None:
+    """The same on SQLite, with Alembic's alembic_version (OpenStack Heat's database, as drift's test above)."""
+    with sqlite3.connect(tmp_path / "dev.db") as c:
+        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
+                        "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
+                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT);\n")
+    _project(tmp_path, with_own=False, dialect="sqlite")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["status", "--json"], cwd=tmp_path, url=url)
+    assert r.code == 0, r.stdout + r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    assert any("Alembic's alembic_version" in w and "`mizzle baseline`" in w for w in warnings), r.stdout

@@ -204,6 +204,11 @@ class RunnerBackend(Protocol):
         which `wrangler d1 migrations apply` fills from drizzle-kit's folder; PostgreSQL: Prisma Migrate's
         `_prisma_migrations`); None where there is none."""
 
+    def catalog_tables(self, names: Sequence[str], containing: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(schema, table, its columns in order) of the tables named one of `names` or holding `containing` in
+        their name, read from the catalog (PostgreSQL: in the schemas on the search_path; SQLite: schema "main"):
+        how `status` finds other tools' bookkeeping without introspecting. Empty where none (or unreadable)."""
+
     def close(self) -> None: ...
 
 

@@ -72,6 +72,26 @@ class Adoption(Record):
         return out
 
 
+def other_tools(backend: Any, migrations: Sequence[Migration], state: Any) -> list[str]:
+    """With migrations and no tracking row: a line naming the other migration tools' bookkeeping tables the database
+    has (schema/bookkeeping.py: golang-migrate's `schema_migrations`, Alembic's `alembic_version`, Flyway's, …, read
+    from the catalog: backend.catalog_tables) and pointing to `mizzle baseline`, as drift's note does; none without
+    such a table (goharbor/harbor's database, golang-migrate's: status said only "N pending")."""
+    from ..schema.bookkeeping import ALEMBIC_TABLE, NAMES, listed
+
+    if state.rows or not migrations:
+        return []
+    tracking = backend.tracking
+    found = [f for f in listed(backend.catalog_tables(NAMES, ALEMBIC_TABLE))
+             if f.kind.name != tracking.table or (tracking.schema or "main") != f.schema]
+    if not found:
+        return []
+    names = ", ".join(f"{f.kind.tool}'s {f.label(tracking.schema is not None)}" for f in found)
+    return [f"no migration is recorded as applied here, and the database has {names}: if it already holds the schema "
+            "of these migrations (built by that tool), `mizzle baseline` records them as applied after checking it "
+            "matches (`mizzle drift` shows how it differs); `mizzle migrate` would run them from the first"]
+
+
 def _n(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 

@@ -949,10 +949,11 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
     try:
         state = backend.read_state(create=False, with_audit=True)
         from ..commands.protect import read_mark
-        from .adoption import adoption
+        from .adoption import adoption, other_tools
 
         mark = read_mark(backend)
         other = adoption(backend, migrations, state)
+        tools = other_tools(backend, migrations, state) if other is None else []
     except ServerError as e:
         raise tracking_error(backend.tracking, e) from None
     finally:
@@ -964,7 +965,7 @@ def status(*, url: str, folder: str | Path, table: str = "__drizzle_migrations",
             if st.tag in other.recorded and st.state == "pending":
                 st.note = f"applied by {other.tool} ({other.table} lists it)"
     return StatusResult(url=db.masked, states=rec.states, problems=problems,
-                        warnings=stray_warnings(stray) + rec.warnings + ([other.summary()] if other else []),
+                        warnings=stray_warnings(stray) + rec.warnings + ([other.summary()] if other else []) + tools,
                         tracking_exists=state.tracking_exists, protection=mark, other_history=other)
 
 

@@ -182,6 +182,10 @@ class TrackingStore:
         """See RunnerBackend.other_history: none, but where a dialect's backend reads one."""
         return None
 
+    def catalog_tables(self, names: Sequence[str], containing: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """See RunnerBackend.catalog_tables: none, but where a dialect's backend reads them."""
+        return []
+
     def query(self, sql: str, params: Sequence[Any] = (), fetch: bool = True) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 

@@ -23,8 +23,11 @@ class Bookkeeping:
     only: frozenset[str] | None = None  # a generic name: the table has no column but these
 
     def matches(self, t: Table) -> bool:
-        names = {c.name for c in t.columns}
-        return t.name == self.name and self.columns <= names and (self.only is None or names <= self.only)
+        return self.matches_columns(t.name, {c.name for c in t.columns})
+
+    def matches_columns(self, table: str, names: set[str]) -> bool:
+        """Whether a table `table` of the columns `names` is this tool's."""
+        return table == self.name and self.columns <= names and (self.only is None or names <= self.only)
 
 
 def _b(name: str, tool: str, columns: str, only: str | None = None) -> Bookkeeping:
@@ -95,6 +98,24 @@ def _alembic_under_another_name(t: Table) -> Bookkeeping | None:
     if pk.name == f"{t.name}_pkc" or (pk.name is None and not pk.server_name and ALEMBIC_TABLE in t.name):
         return Bookkeeping(t.name, "Alembic", KNOWN[0].columns, KNOWN[0].columns)
     return None
+
+
+def listed(rows: list[tuple[str, str, tuple[str, ...]]]) -> list[Found]:
+    """The other tools' bookkeeping tables among `rows` ((schema, table, columns): RunnerBackend.catalog_tables of
+    the names in NAMES and those holding ALEMBIC_TABLE), told by name and columns as bookkeeping_of tells them. A
+    catalog read, no introspection: Alembic's table under another name is told by its one column and its name alone
+    (its key's name is not read)."""
+    found = []
+    for schema, name, columns in rows:
+        kind = next((k for k in KNOWN if k.matches_columns(name, set(columns))), None)
+        if kind is None and ALEMBIC_TABLE in name and list(columns) == ["version_num"]:
+            kind = Bookkeeping(name, "Alembic", KNOWN[0].columns, KNOWN[0].columns)
+        if kind is not None:
+            found.append(Found(schema, kind))
+    return found
+
+
+NAMES = tuple(sorted({k.name for k in KNOWN}))
 
 
 def set_aside(expected: Schema, live: Schema) -> tuple[Schema, list[Found]]:

@@ -446,6 +446,19 @@ class PostgresBackend(TrackingStore):
 
         return prisma_history(self._query)
 
+    def catalog_tables(self, names: Sequence[str], containing: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        try:
+            rows = self._query(
+                "SELECT n.nspname::text, c.relname::text, array_agg(a.attname::text ORDER BY a.attnum) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (current_schemas(false)) "
+                "AND (c.relname = ANY (%s::text[]) OR strpos(c.relname, %s) > 0) GROUP BY 1, 2 ORDER BY 1, 2",
+                (list(names), containing))
+        except ServerError:
+            return []
+        return [(str(r[0]), str(r[1]), tuple(r[2])) for r in rows]
+
     def describe_lock_wait(self, sql: str) -> str | None:
         """After a lock timeout: the other sessions holding locks on the tables `sql` names (schema-qualified
         and quoted, as mizzle writes them), e.g. `"public"."users" (held by pid 123, idle in transaction since

@@ -431,6 +431,15 @@ class SQLiteBackend(TrackingStore):
 
         return d1_history(self.conn)
 
+    def catalog_tables(self, names: Sequence[str], containing: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        try:
+            found = [str(r[0]) for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return [("main", t, tuple(str(r[1]) for r in self.conn.execute(f"PRAGMA table_info({dq(t)})")))
+                    for t in found if t in names or containing in t]
+        except sqlite3.Error:
+            return []
+
     def _column_names(self, table: str) -> set[str]:
         """The columns of `table` (none when it cannot be read)."""
         try:
