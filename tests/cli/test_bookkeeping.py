@@ -442,3 +442,37 @@ def test_status_before_baseline_on_an_alembic_sqlite_database(tmp_path: Path, ru
     assert r.code == 0, r.stdout + r.stderr
     warnings = json.loads(r.stdout)["warnings"]
     assert any("Alembic's alembic_version" in w and "`mizzle baseline`" in w for w in warnings), r.stdout
+
+
+def test_a_failed_baseline_names_the_other_tools_history_in_words_fitting_failure(
+        tmp_path: Path, pg_url: Callable[..., str], run_mizzle: Any) -> None:
+    """A Django-built database behind the schema code (its `users` lacks `email`): baseline refused it listing the
+    difference, and said nothing of Django's django_migrations — its note ("once this baseline is recorded …") is
+    printed on success only. On failure a note says the table is set aside (not among the differences) and left alone,
+    and that the database may lack migrations Django has not applied yet."""
+    url = pg_url()
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute(DJANGO)
+        c.execute("CREATE TABLE users (id serial PRIMARY KEY)")
+    _project(tmp_path, with_own=False)
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "once this baseline is recorded" not in r.stderr, r.stderr
+    assert "note: the database has Django's public.django_migrations (set aside: not among the differences" \
+        in r.stderr, r.stderr
+    assert "apply them with Django first" in r.stderr, r.stderr
+
+
+def test_a_failed_baseline_names_alembics_revision(tmp_path: Path, run_mizzle: Any) -> None:
+    """The same on an Alembic-built SQLite database, naming the revision it is at."""
+    with sqlite3.connect(tmp_path / "dev.db") as c:
+        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
+                        "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
+                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY);\n")
+    _project(tmp_path, with_own=False, dialect="sqlite")
+    url = f"sqlite:///{tmp_path / 'dev.db'}"
+    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
+    assert r.code == 3, r.stdout + r.stderr
+    assert "note: the database has Alembic's alembic_version at revision 97b2a986f922 (set aside" in r.stderr, r.stderr

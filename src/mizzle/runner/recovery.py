@@ -230,7 +230,7 @@ class BaselineResult:
 
 def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationFolder, connect_timeout: float,
                   track_views: bool = True
-                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[str], list[str]]:
+                  ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[_Held], list[str], list[str]]:
     """The differences between the database and `expected` (canonical forms, the server asked for the
     expressions, names matched by definition), the names `expected` takes from the database
     ((schema, table, kind, snapshot name, database name)), a note for each other migration tool's bookkeeping found
@@ -258,7 +258,7 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
         live, found = set_aside(expected, introspect_url(db, scope, connect_timeout=connect_timeout))
         if not comments:
             live, aside = without_sidecar_objects(live, expected, track_views)
-        notes = []
+        notes: list[_Held] = []
         if found:
             with dialect.connect(db, connect_timeout=connect_timeout, application_name="mizzle baseline") as conn:
                 notes = [_bookkeeping_note(conn, f, schemas=False) for f in found]
@@ -280,26 +280,46 @@ def _compare_live(db: DatabaseURL, scope: Any, expected: Any, folder: MigrationF
     return changes, adopted, notes, aside, why
 
 
-def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> str:
+@dataclass(frozen=True)
+class _Held:
+    """Another migration tool's bookkeeping the database has (`name`, of `tool`; Alembic's with the revision it is
+    `at`), and what baseline says of it once the baseline is recorded, or when it is refused."""
+
+    tool: str
+    name: str
+    at: str = ""
+
+    @property
+    def success(self) -> str:
+        if self.tool == "Alembic":
+            return (f"found an Alembic-managed database ({self.name}{self.at}): once this "
+                    f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
+                    f"{self.name} when you no longer need it; mizzle leaves it alone)")
+        return (f"found {self.tool}'s bookkeeping ({self.name}, not compared): once this baseline is recorded mizzle "
+                f"manages the schema, and {self.tool} can be retired (drop {self.name} when you no longer need it; "
+                "mizzle leaves it alone)")
+
+    @property
+    def failure(self) -> str:
+        return (f"the database has {self.tool}'s {self.name}{self.at} (set aside: not among the differences, and "
+                f"mizzle leaves it alone): if {self.tool} has migrations not applied here yet, the database may be "
+                f"behind the schema this folder describes — apply them with {self.tool} first, then run baseline again")
+
+
+def _bookkeeping_note(conn: Any, found: Any, schemas: bool) -> _Held:
     """What baseline says of a database another migration tool managed (`found`: a schema/bookkeeping.Found);
     Alembic's revision is read through the server's `conn`. `schemas` False: a database without schemas (SQLite)."""
     name = found.label(schemas)
-    tool = found.kind.tool
-    at = ""
-    if found.is_alembic:
-        table = f'"{found.schema}"."{found.kind.name}"' if schemas else f'"{found.kind.name}"'
-        try:
-            versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
-            at = f" at revision {', '.join(versions)}" if versions else " at no revision"
-        except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
-            conn.rollback()
-            at = " at an unreadable revision"
-        return (f"found an Alembic-managed database ({name}{at}): once this "
-                f"baseline is recorded mizzle manages the schema, and Alembic can be retired (drop "
-                f"{name} when you no longer need it; mizzle leaves it alone)")
-    return (f"found {tool}'s bookkeeping ({name}, not compared): once this baseline is recorded mizzle "
-            f"manages the schema, and {tool} can be retired (drop {name} when you no longer need it; mizzle "
-            "leaves it alone)")
+    if not found.is_alembic:
+        return _Held(found.kind.tool, name)
+    table = f'"{found.schema}"."{found.kind.name}"' if schemas else f'"{found.kind.name}"'
+    try:
+        versions = [str(r[0]) for r in conn.execute(f"SELECT version_num FROM {table}").fetchall() if r[0]]
+        at = f" at revision {', '.join(versions)}" if versions else " at no revision"
+    except Exception:  # noqa: BLE001 - an alembic_version of another shape: still Alembic's table
+        conn.rollback()
+        at = " at an unreadable revision"
+    return _Held("Alembic", name, at)
 
 
 def _adopt_names(folder: MigrationFolder, target: Migration, adopted: list[tuple[str, str, str, str, str]],
@@ -430,8 +450,9 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
     the differences); constraint names matched by definition are adopted into the snapshot."""
     target = _baseline_target(folder, to, out, "Write the first migration (`mizzle generate`, or `mizzle pull` from "
                                                 "this database).")
-    changes, adopted, why = _baseline_read(config, folder, target, out, connect_timeout, db)
+    changes, adopted, why, held = _baseline_read(config, folder, target, out, connect_timeout, db)
     if changes:
+        why = [h.failure for h in held] + why
         raise IntegrityError(
             f"{db.masked} does not match the snapshot of {target.tag} in {len(changes)} place(s); nothing "
             "was recorded",
@@ -439,6 +460,7 @@ def _baseline_compare(config: Config, folder: MigrationFolder, to: str | None, o
             f"~ different.) Bring the database in line, {_baseline_to(folder, to, target, backend)}"
             "or pass --force to record it without comparing." + "".join(f"\nnote: {n}" for n in why))
     out.checked = True
+    out.notes += [h.success for h in held]
     _baseline_adopt(folder, target, out, adopted, db)
 
 
@@ -457,7 +479,7 @@ def _baseline_to(folder: MigrationFolder, to: str | None, target: Migration, bac
 
 def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, out: BaselineResult,
                    connect_timeout: float, db: DatabaseURL
-                   ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str]]:
+                   ) -> tuple[list[str], list[tuple[str, str, str, str, str]], list[str], list[_Held]]:
     """The differences between the database and the snapshot of `target`, and the names the snapshot takes from
     the database (constraints and indexes matched by definition under another name), and notes explaining the
     differences."""
@@ -467,10 +489,9 @@ def _baseline_read(config: Config, folder: MigrationFolder, target: Migration, o
     scope = scope_for(config)
     snapshot, views = snapshot_model(folder, target, db.dialect)
     expected = scope.restrict(snapshot)
-    changes, adopted, notes, aside, why = _compare_live(db, scope, expected, folder, connect_timeout, views)
+    changes, adopted, held, aside, why = _compare_live(db, scope, expected, folder, connect_timeout, views)
     out.warnings += aside
-    out.notes += notes
-    return changes, _not_held(expected, adopted), why
+    return changes, _not_held(expected, adopted), why, held
 
 
 def _not_held(expected: Any, adopted: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str, str, str, str]]:
@@ -535,12 +556,13 @@ def _baseline_skip(config: Config, folder: MigrationFolder, to: str | None, out:
     out.warnings.append(f"--force: {db.masked} was not compared with the snapshot of {out.to}; "
                         "`mizzle drift` shows how far it is from it")
     try:
-        _, adopted, _ = _baseline_read(config, folder, target, out, connect_timeout, db)
+        _, adopted, _, held = _baseline_read(config, folder, target, out, connect_timeout, db)
     except MizzleError as e:
         out.warnings.append(f"--force: the database could not be read ({e.message}), so the names it gives "
                             "constraints and indexes are not taken into the snapshot: a later migration dropping or "
                             "changing one may name what the database does not have")
         return
+    out.notes += [h.success for h in held]
     _baseline_adopt(folder, target, out, adopted, db)
 
 
