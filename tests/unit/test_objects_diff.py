@@ -525,3 +525,21 @@ def test_a_body_starting_return_in_another_language_is_quoted() -> None:
     sql = "\n".join(_sql(_schema(), make_schema("postgresql", tables=[T], objects=[py.to_model(), pulled])))
     assert "AS $$return x * 2$$" in sql and "AS $$\nreturn query select * from t;\nend;\n$$" in sql, sql
     assert Function("one", "RETURN 1", returns="integer").to_model().language == "sql"
+
+
+def test_a_function_whose_defaults_change_is_replaced_unless_postgresql_refuses() -> None:
+    """immich: a default changed in place (clock_timestamp() → now()) dropped the function. PostgreSQL replaces
+    it while no default is removed and no argument renamed."""
+    def f(args: str, comment: str = "f") -> Function:
+        return Function("f", "SELECT x", args=args, returns="integer", language="sql", comment=comment)
+
+    old = f("x int, y int DEFAULT 1")
+    for args in ("x int, y int DEFAULT 2", "x int DEFAULT 0, y int DEFAULT 1"):
+        sql = _sql(_schema(old), _schema(f(args)))
+        assert len(sql) == 1 and sql[0].startswith(f'CREATE OR REPLACE FUNCTION "public"."f"({args})'), sql
+    for args in ("x int, y int", "x int, z int DEFAULT 1"):  # a default removed, an argument renamed
+        sql = _sql(_schema(old), _schema(f(args)))
+        assert sql[0] == 'DROP FUNCTION "public"."f"(x int, y int)' and sql[1].startswith("CREATE FUNCTION"), sql
+    sql = _sql(_schema(old), _schema(f("x int, y int DEFAULT 2", "g")))  # a comment changed along: set on it
+    assert sql[0].startswith("CREATE OR REPLACE") and sql[1:] == [
+        'COMMENT ON FUNCTION "public"."f"(x int, y int) IS \'g\''], sql

@@ -37,7 +37,7 @@ from .object_changes import (
     ReplaceObject,
 )
 from .objects import CompositeType, Domain, Routine, Trigger, View, body_statements
-from .row_types import declared_row_types, row_types
+from .row_types import declared_row_types, row_types, split_top_level
 
 if TYPE_CHECKING:
     from ..dialects.base import SqlReader
@@ -78,7 +78,8 @@ def diff_objects(old: Any, new: Any, table_changes: list[Change]) -> ObjectPhase
     old_triggers = _renamed(old_triggers, n.triggers, out, lambda a, b: a == b and b.function not in remade_fns
                             and (b.schema, b.table) not in remade_views)
     _triggers(old_triggers, n.triggers, (remade_fns, remade_views, touched), out)
-    _comments((*o.domains, *o.composites, *old_fns, *old_views, *old_triggers), n.all(), out)
+    _comments((*o.domains, *o.composites, *_under_new_args(old_fns, n.routines), *old_views, *old_triggers), n.all(),
+              out)
     _routines_after_what_they_call(out)
     _called_by_tables_first(out, new, changed)
     _reading_new_views_unchecked(out, rd)
@@ -362,6 +363,9 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
     changed, touched, rebuilt = tables
     old_by = {x.key: x for x in old}
     new_keys = {x.key for x in new}
+    for new_key, kept in _defaults_changed(old, new).items():  # replaced in place: kept, under its new arguments
+        old_by[new_key] = kept
+        new_keys.add(kept.key)
     renamed_args = {x.key[:2] for x in new if x.key not in old_by}
     early_drops = [x for x in old if (x.key not in new_keys and x.key[:2] in renamed_args)
                    or _standard_reads_touched(x, touched, rd) or row_types(x) & rebuilt]
@@ -388,6 +392,45 @@ def _routines(old: tuple[Routine, ...], new: tuple[Routine, ...], out: ObjectPha
             remade.add(f"{x.schema}.{x.name}")
     out.last.extend(DropObject(x) for x in old if x.key not in new_keys and x not in early_drops)
     return remade
+
+
+_DEFAULT = re.compile(r"(?is)\s(?:DEFAULT\s|=).*$")
+
+
+def _defaults_changed(old: tuple[Routine, ...], new: tuple[Routine, ...]) -> dict[Key, Routine]:
+    """The old routines (by the new one's key) whose arguments change in their defaults alone, none removed:
+    PostgreSQL's CREATE OR REPLACE takes those (keeping the grants, and the column defaults calling it), as it
+    identifies a routine by its argument types (immich's clock_timestamp() → now()). A default removed ("cannot
+    remove parameter defaults from existing function") or an argument renamed it refuses: dropped and made again."""
+    old_keys, new_keys = {x.key for x in old}, {x.key for x in new}
+    gone = [x for x in old if x.key not in new_keys]
+    out: dict[Key, Routine] = {}
+    for x in new:
+        prev = next((o for o in gone if _same_but_defaults(o, x)), None) if x.key not in old_keys else None
+        if prev is not None:
+            out[x.key] = prev
+            gone.remove(prev)
+    return out
+
+
+def _under_new_args(old: tuple[Routine, ...], new: tuple[Routine, ...]) -> tuple[Routine, ...]:
+    """The old routines, each replaced in place for its defaults under its new arguments (its comment stays)."""
+    moved = {prev.key: key for key, prev in _defaults_changed(old, new).items()}
+    return tuple(replace(x, args=moved[x.key][2]) if x.key in moved else x for x in old)
+
+
+def _same_but_defaults(a: Routine, b: Routine) -> bool:
+    """Whether `b`'s arguments are `a`'s with defaults changed or added, none removed."""
+    if (a.schema, a.name, a.returns) != (b.schema, b.name, b.returns):
+        return False
+    olds, news = split_top_level(a.args), split_top_level(b.args)
+    if len(olds) != len(news):
+        return False
+    for o, n in zip(olds, news, strict=True):
+        o_head, n_head = _DEFAULT.sub("", o.strip()), _DEFAULT.sub("", n.strip())
+        if " ".join(o_head.split()) != " ".join(n_head.split()) or (o_head != o.strip() and n_head == n.strip()):
+            return False
+    return True
 
 
 def _reads_changed_tables(r: Routine, changed: set[tuple[str, str]], rd: SqlReader) -> bool:

@@ -223,3 +223,50 @@ def test_comments_on_a_composite_types_attributes_are_named_not_managed(tmp_path
         result = pull(load_config(tmp_path / "mizzle.toml"), src, mark=False)
         comments = [w for w in result.unmanaged if " comments: " in w]
         assert comments and "column a of composite type pair" in comments[0], result.unmanaged
+
+
+DEFAULTS1 = '''
+import sqlalchemy as sa
+from mizzle.pg import Function
+
+metadata = sa.MetaData()
+stamp = Function("stamp", "SELECT ts + make_interval(secs => n)", args="n int, ts timestamptz DEFAULT clock_timestamp()",
+                 returns="timestamptz", language="sql", volatility="volatile")
+t = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("stamp(0)")))
+'''
+
+# only the defaults change (one changed, one added before it): PostgreSQL replaces the function in place
+DEFAULTS2 = DEFAULTS1.replace("DEFAULT clock_timestamp()", "DEFAULT now()").replace('"n int,', '"n int DEFAULT 0,')
+
+
+def test_a_function_whose_argument_defaults_change_is_replaced_in_place(tmp_path: Path) -> None:
+    """immich: an argument's default changed (clock_timestamp() → now()) dropped the function and made it again,
+    with every column default calling it dropped and set again, and its grants lost."""
+    root = tmp_path / "proj"
+    with temp_database("mzobjdefaults") as url:
+        for n, source in enumerate((DEFAULTS1, DEFAULTS2), 1):
+            write_project(root, source)
+            result = generate(fresh_config(root), name=f"step{n}")
+            sql = result.sql_path.read_text()
+            mizzle.migrate(url=url, folder=root / "migrations")
+            again = generate(fresh_config(root), check=True)
+            assert again.changes == [], [c.describe() for c in again.changes]
+            if n == 1:
+                _run(url, ["GRANT EXECUTE ON FUNCTION stamp(int, timestamptz) TO PUBLIC",
+                           "REVOKE EXECUTE ON FUNCTION stamp(int, timestamptz) FROM PUBLIC"])
+        assert 'CREATE OR REPLACE FUNCTION "public"."stamp"(n int DEFAULT 0, ts timestamptz DEFAULT now())' in sql
+        assert "DROP" not in sql and "ALTER TABLE" not in sql, sql
+        with psycopg.connect(url) as c:
+            row = c.execute("SELECT proacl IS NOT NULL, pg_get_function_arguments(oid) FROM pg_proc "
+                            "WHERE proname = 'stamp'").fetchone()
+            assert row == (True, "n integer DEFAULT 0, ts timestamp with time zone DEFAULT now()")
+            assert c.execute("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef "
+                             "WHERE adrelid = 't'::regclass AND adnum = 2").fetchone() == ("stamp(0)",)
+        assert not drift_for_config(fresh_config(root), url).drifted
+        _run(url, ["CREATE OR REPLACE FUNCTION stamp(n int DEFAULT 1, ts timestamptz DEFAULT now()) RETURNS timestamptz "
+                   "LANGUAGE sql AS 'SELECT ts + make_interval(secs => n)'"])
+        d = drift_for_config(fresh_config(root), url)  # a default changed by hand: one line naming both
+        assert d.changes == ["~ function stamp(n integer DEFAULT 1, ts timestamp with time zone DEFAULT now()): "
+                             "args n integer DEFAULT 0, ts timestamp with time zone DEFAULT now() → "
+                             "n integer DEFAULT 1, ts timestamp with time zone DEFAULT now()"], d.changes
