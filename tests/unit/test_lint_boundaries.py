@@ -257,3 +257,25 @@ def test_rows_of_a_copy_from_stdin_are_named_not_just_a_syntax_error() -> None:
     assert "COPY … FROM stdin` on line 2" in found[0].message and "psql" in found[0].message, found[0].message
     plain = lint_file("CREATE TABLE t (id integer);\nSELEC 1;\n", LintContext(file="t.sql"))
     assert "COPY" not in plain[0].message
+
+
+def test_a_statement_that_does_not_parse_leaves_the_others_of_its_chunk_linted() -> None:
+    # pg_dump files (neondatabase/postgres-sample-dbs' chinook.sql, …) have no breakpoints: the whole file was one
+    # chunk, and one statement that did not parse left every other statement of the file unlinted
+    text = ('DROP TABLE "a";\n'
+            "CREATE FUNCTION f() RETURNS text AS $$ SELECT 'x;'; $$ LANGUAGE sql; -- a comment; not a cut\n"
+            "CREATE TABLE t (id integer,, name text);\n"
+            "/* c; */ CREATE PROCEDURE p() LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN true THEN 1 END;\n"
+            "  SELECT 2;\nEND;\n"
+            "COPY public.t (id, name) FROM stdin;\n1\ta'b;c\n\\.\n"
+            'DROP TABLE "b";\n')
+    found = lint_file(text, LintContext(file="t.sql"))
+    assert [(f.rule, f.line) for f in found] == [("MZ101", 1), ("MZ001", 3), ("MZ001", 10), ("MZ101", 12)], found
+    assert "COPY … FROM stdin` on line 9" in found[2].message, found[2].message
+    assert "COPY" not in found[1].message
+    assert {f.statement for f in found} == {1}  # the runner's one statement: the chunk
+    # a chunk of one statement says what it said
+    assert [(f.rule, f.line) for f in lint_file("\n\nSELEC 1;\n", LintContext(file="t.sql"))] == [("MZ001", 3)]
+    # an unterminated string runs to the end of the file, as it does for PostgreSQL: what is before it is linted
+    found = lint_file('DROP TABLE "a";\nSELECT \'x;\nDROP TABLE "b";\n', LintContext(file="t.sql"))
+    assert [(f.rule, f.line) for f in found] == [("MZ101", 1), ("MZ001", 2)], found

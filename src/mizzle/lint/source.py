@@ -17,11 +17,10 @@ from ..migrations.folder import (
     is_transaction_boundary,
     is_transaction_start,
 )
+from .pieces import COPY_STDIN, Piece, split_pieces
 
 _COMMIT_LINE = re.compile(r"^[ \t]*--[ \t]*mizzle:commit\b.*$", re.M)  # as folder.split_statements splits
 _IGNORE = re.compile(r"^\s*--\s*mizzle:lint-ignore\b(.*)$")
-# pg_dump's data: `COPY t (a, b) FROM stdin;`, then the rows, then `\.` — psql sends the rows, they are no SQL
-_COPY_STDIN = re.compile(r"^[ \t]*COPY\b[^;]*\bFROM\s+stdin\b[^;]*;[ \t]*$", re.I | re.M)
 _RULE_TOKEN = re.compile(r"^[A-Za-z]+\d+$")
 
 
@@ -179,35 +178,72 @@ def parse_sql(sql: str) -> Any:
         return checked_parse(sql)
 
 
-def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: Sequence[int]) -> list[SqlStatement]:
+def _parse_part(part: str, offset: int, number: int, commit: bool, line_starts: Sequence[int],
+                whole: bool = True) -> list[SqlStatement]:
+    """The statements of one chunk. When the chunk does not parse as a whole, each of its top-level statements
+    is parsed on its own: the one that does not parse is an error, the others are linted."""
     from pglast import parse_sql
     from pglast.parser import ParseError
 
-    def line_of(char_index: int) -> int:
-        return _line_at(line_starts, offset + char_index)
-
-    first = _skip_space_and_comments(part, 0)
     try:
         raws = parse_sql(part)
     except ParseError as e:
-        msg, index = (e.args + (None, None))[:2]
-        at = index if isinstance(index, int) else first  # a character offset, as pglast gives it
-        copy = ([None] + list(_COPY_STDIN.finditer(part, 0, at)))[-1]  # the nearest before the error
-        if copy is not None:
-            msg = (f"{msg}: the rows of the `COPY … FROM stdin` on line {line_of(copy.start())} are inline, as "
-                   "pg_dump writes a table's data; psql sends them to the server, a migration cannot (write INSERTs, "
-                   "or leave the data out)")
-        return [SqlStatement(number, line_of(min(at, len(part))), part.strip(), error=str(msg),
-                             commit_before=commit)]
+        pieces = split_pieces(part) if whole else []
+        if len(pieces) > 1 or any(p.copy_at is not None for p in pieces):
+            return _parse_pieces(part, pieces, offset, number, commit, line_starts)
+        copy = ([None] + list(COPY_STDIN.finditer(part, 0, _error_index(e, part))))[-1]  # the nearest before it
+        return [_error_statement(part, e, offset, number, commit, line_starts,
+                                 None if copy is None else offset + copy.start())]
     out = []
     for j, raw in enumerate(raws):
         # pglast's locations are character offsets into `part` (it converts libpg_query's byte offsets)
         start = cast(int, raw.stmt_location)
         end = len(part) if not raw.stmt_len else min(start + raw.stmt_len, len(part))
         start = _skip_space_and_comments(part, start)
-        out.append(SqlStatement(number, line_of(start), part[start:end].strip(), node=raw.stmt,
-                                commit_before=commit and j == 0))
+        out.append(SqlStatement(number, _line_at(line_starts, offset + start), part[start:end].strip(),
+                                node=raw.stmt, commit_before=commit and j == 0))
     return out
+
+
+def _parse_pieces(part: str, pieces: list[Piece], offset: int, number: int, commit: bool,
+                  line_starts: Sequence[int]) -> list[SqlStatement]:
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+
+    out: list[SqlStatement] = []
+    for p in pieces:
+        sql = part[p.start:p.end]
+        first = commit and not out
+        if p.copy_at is None:
+            out.extend(_parse_part(sql, offset + p.start, number, first, line_starts, whole=False))
+            continue
+        try:  # the rows of a COPY: no SQL, whatever the parser makes of them
+            parse_sql(sql)
+            error = ParseError("the rows of a COPY … FROM stdin", _skip_space_and_comments(sql, 0))
+        except ParseError as e:
+            error = e
+        out.append(_error_statement(sql, error, offset + p.start, number, first, line_starts,
+                                    offset + p.copy_at))
+    return out
+
+
+def _error_index(e: Exception, part: str) -> int:
+    index = (e.args + (None, None))[1]
+    # a character offset, as pglast gives it
+    return min(index, len(part)) if isinstance(index, int) else _skip_space_and_comments(part, 0)
+
+
+def _error_statement(part: str, e: Exception, offset: int, number: int, commit: bool, line_starts: Sequence[int],
+                     copy_at: int | None) -> SqlStatement:
+    """`part` as a statement that does not parse; `copy_at`: the file offset of the `COPY … FROM stdin` whose
+    rows it holds."""
+    msg = e.args[0] if e.args else str(e)
+    if copy_at is not None:
+        msg = (f"{msg}: the rows of the `COPY … FROM stdin` on line {_line_at(line_starts, copy_at)} are inline, "
+               "as pg_dump writes a table's data; psql sends them to the server, a migration cannot (write "
+               "INSERTs, or leave the data out)")
+    return SqlStatement(number, _line_at(line_starts, offset + _error_index(e, part)), part.strip(), error=str(msg),
+                        commit_before=commit)
 
 
 def _place_ignores(unit: FileUnit, lines: list[str], known: set[str]) -> None:
