@@ -6,6 +6,8 @@ method gin") while lint said nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mizzle.lint import LintContext, lint_file
 
 TABLE = 'CREATE TABLE "flow" ("id" uuid PRIMARY KEY, "name" varchar NOT NULL, "tags" jsonb, "n" integer);\n' \
@@ -98,3 +100,59 @@ def test_btree_gist_created_first_is_no_finding() -> None:
     assert findings(first + BOOKINGS) == []
     assert findings(first + TABLE + 'CREATE INDEX "i" ON "flow" USING gist ("n");') == []
     assert findings(BOOKINGS + "--> statement-breakpoint\nCREATE EXTENSION btree_gist;") != []  # too late
+
+
+def _drizzle_kit_folder(root: Path, first_sql: str) -> Path:
+    """A drizzle-kit folder (no meta/_mizzle.json) of two migrations: 0000 makes `rooms` (a uuid and an integer
+    column) after `first_sql`; 0001 indexes both `USING gist` and adds an exclusion constraint on room_id."""
+    import json
+
+    column = {"primaryKey": False, "notNull": True}
+    snapshot = {
+        "id": "5d1c7a2e-0b7e-4f5a-9c1e-2b3d4e5f6a7b", "prevId": "00000000-0000-0000-0000-000000000000",
+        "version": "7", "dialect": "postgresql",
+        "tables": {"public.rooms": {
+            "name": "rooms", "schema": "", "columns": {
+                "room_id": {"name": "room_id", "type": "uuid", **column},
+                "floor": {"name": "floor", "type": "integer", **column},
+                "during": {"name": "during", "type": "tstzrange", **column}},
+            "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {}, "uniqueConstraints": {}, "policies": {},
+            "checkConstraints": {}, "isRLSEnabled": False}},
+        "enums": {}, "schemas": {}, "sequences": {}, "roles": {}, "policies": {}, "views": {},
+        "_meta": {"columns": {}, "schemas": {}, "tables": {}},
+    }
+    out = root / "drizzle"
+    (out / "meta").mkdir(parents=True)
+    (out / "0000_init.sql").write_text(
+        first_sql + 'CREATE TABLE "rooms" ("room_id" uuid NOT NULL, "floor" integer NOT NULL, '
+        '"during" tstzrange NOT NULL);')
+    (out / "0001_gist.sql").write_text(
+        'CREATE INDEX "rooms_room_idx" ON "rooms" USING gist ("room_id","floor");--> statement-breakpoint\n'
+        'ALTER TABLE "rooms" ADD CONSTRAINT "no_overlap" EXCLUDE USING gist ("room_id" WITH =, "during" WITH &&);')
+    (out / "meta" / "0000_snapshot.json").write_text(json.dumps(snapshot))
+    (out / "meta" / "0001_snapshot.json").write_text(json.dumps({**snapshot, "prevId": snapshot["id"],
+                                                                 "id": "6e2d8b3f-1c8f-4a6b-8d2f-3c4e5f6a7b8c"}))
+    (out / "meta" / "_journal.json").write_text(json.dumps({"version": "7", "dialect": "postgresql", "entries": [
+        {"idx": i, "version": "7", "when": 1700000000000 + i, "tag": tag, "breakpoints": True}
+        for i, tag in enumerate(["0000_init", "0001_gist"])]}))
+    return out
+
+
+def test_btree_gist_an_earlier_migrations_sql_made_counts_in_a_drizzle_kit_folder(tmp_path: Path) -> None:
+    """drizzle-kit's snapshots record no extensions: a folder whose 0000 made btree_gist by hand and whose 0001
+    makes a gist index on a uuid column (or EXCLUDE USING gist) was warned of, as if btree_gist were missing.
+    The earlier migrations' SQL counts, as it does for `generate` (migrations/folder_objects.extensions_by_sql)."""
+    from mizzle.lint.engine import folder_sql_files, lint_paths
+
+    made = _drizzle_kit_folder(tmp_path / "made", "CREATE EXTENSION IF NOT EXISTS btree_gist;"
+                                                  "--> statement-breakpoint\n")
+    assert [f for f in lint_paths(folder_sql_files(made)) if f.rule == "MZ006"] == []
+    assert [f for f in lint_file(made / "0001_gist.sql") if f.rule == "MZ006"] == []
+    # none made, or made and dropped again: the warnings stand
+    for first in ("", "CREATE EXTENSION btree_gist;--> statement-breakpoint\nDROP EXTENSION btree_gist;"
+                      "--> statement-breakpoint\n"):
+        out = _drizzle_kit_folder(tmp_path / f"none{len(first)}", first)
+        found = [f.message.split(",")[0] for f in lint_file(out / "0001_gist.sql") if f.rule == "MZ006"]
+        assert found == ["index rooms_room_idx on public.rooms uses gist on room_id (uuid)",
+                         "index rooms_room_idx on public.rooms uses gist on floor (integer)",
+                         "exclusion constraint no_overlap on public.rooms uses gist on room_id (uuid)"], found

@@ -7,7 +7,8 @@ models declare its `trgm_ix_*` indexes `USING gin` with no operator class, where
 `gin_trgm_ops`. What lint knows of the column's type: the previous snapshot's (in a migrations folder), and what
 the file itself creates before the statement; a type it does not know as a built-in one (an extension's, an enum,
 an array) is left alone, and so is one btree_gist or btree_gin gives a default class once the previous snapshot
-declares the extension or the file makes it (openstreetmap-website's gist index on integer columns)."""
+declares the extension (in a drizzle-kit folder, whose snapshots record none: once an earlier migration's SQL made
+it; lint/folder_context.py) or the file makes it (openstreetmap-website's gist index on integer columns)."""
 
 from __future__ import annotations
 

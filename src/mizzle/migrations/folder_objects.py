@@ -6,10 +6,13 @@ migration (a later DROP undoes an earlier CREATE), so that `generate` does not c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .folder import MigrationFolder
+    from collections.abc import Iterable
+
+    from .folder import Migration, MigrationFolder
 
 _NAME = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})?"
@@ -229,19 +232,36 @@ def extensions_by_sql(folder: MigrationFolder) -> dict[str, str | None]:
     """Each extension the folder's migrations leave created (CREATE EXTENSION, not dropped since), with the schema
     its CREATE or a later ALTER EXTENSION … SET SCHEMA names (None: wherever the server put it). drizzle-kit's
     snapshots have no field for extensions (kanbn/kan's pg_trgm and uuid-ossp, made by its SQL)."""
+    return extensions_left_by(folder.migrations(snapshots=False))
+
+
+def extensions_left_by(migrations: Iterable[Migration]) -> dict[str, str | None]:
+    """`extensions_by_sql` of these migrations, in order (lint: those before the migration it reads)."""
     left: dict[str, str | None] = {}
-    for m in folder.migrations(snapshots=False):
+    for m in migrations:
         if not m.exists:
             continue
-        for x in _EXTENSION.finditer(_without_comments_and_literals(m.text)):
-            names = [_bare(n) for n in re.findall(_NAME, x.group(2))]
-            schema = _bare(x.group(3)) if x.group(3) else None
-            verb = x.group(1).upper()
-            for name in names:
-                if verb == "DROP":
-                    left.pop(name, None)
-                elif verb == "CREATE":
-                    left[name] = schema
-                elif name in left and schema is not None:  # ALTER EXTENSION … SET SCHEMA
-                    left[name] = schema
+        for verb, name, schema in _extension_statements(m.text):
+            if verb == "DROP":
+                left.pop(name, None)
+            elif verb == "CREATE":
+                left[name] = schema
+            elif name in left and schema is not None:  # ALTER EXTENSION … SET SCHEMA
+                left[name] = schema
     return left
+
+
+@lru_cache(maxsize=4096)
+def _extension_statements(text: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(CREATE | DROP | ALTER, extension, schema named) of each extension statement in a migration's SQL. Cached:
+    lint of a folder reads, for each migration, every one before it."""
+    if _ANY_EXTENSION.search(text) is None:  # most migrations: no need to mask comments and literals
+        return ()
+    out: list[tuple[str, str, str | None]] = []
+    for x in _EXTENSION.finditer(_without_comments_and_literals(text)):
+        schema = _bare(x.group(3)) if x.group(3) else None
+        out.extend((x.group(1).upper(), _bare(n), schema) for n in re.findall(_NAME, x.group(2)))
+    return tuple(out)
+
+
+_ANY_EXTENSION = re.compile(r"(?i)\bEXTENSION\b")
