@@ -288,13 +288,7 @@ def test_drift_before_baseline_on_an_alembic_database_points_to_baseline(tmp_pat
     schema (nothing applied) and ended "write a migration …, or undo them on the database" — dropping every table,
     for a database whose schema only needs recording. It says, in a note, that nothing is recorded here and that
     `mizzle baseline` records the migrations after checking the database matches, naming the tool's table."""
-    with sqlite3.connect(tmp_path / "dev.db") as c:
-        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
-                        "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
-                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT);\n")
-    _project(tmp_path, with_own=False, dialect="sqlite")
-    url = f"sqlite:///{tmp_path / 'dev.db'}"
-    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    url = _alembic_sqlite(tmp_path, run_mizzle, ", email TEXT")
     r = run_mizzle(["drift"], cwd=tmp_path, url=url)
     assert r.code == 3, r.stdout + r.stderr
     assert "note: no migration is recorded as applied here, and the database has Alembic's alembic_version" in r.stderr
@@ -429,15 +423,21 @@ def test_status_before_baseline_names_another_tools_history_and_points_to_baseli
     assert not any("baseline" in w for w in json.loads(r.stdout)["warnings"]), r.stdout
 
 
-def test_status_before_baseline_on_an_alembic_sqlite_database(tmp_path: Path, run_mizzle: Any) -> None:
-    """The same on SQLite, with Alembic's alembic_version (OpenStack Heat's database, as drift's test above)."""
+def _alembic_sqlite(tmp_path: Path, run_mizzle: Any, more_columns: str) -> str:
+    """An Alembic-built SQLite database (at revision 97b2a986f922) with `users (id …{more_columns})`, and a project
+    whose first migration is generated; its URL."""
     with sqlite3.connect(tmp_path / "dev.db") as c:
         c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
                         "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
-                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email TEXT);\n")
+                        f"CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY{more_columns});\n")
     _project(tmp_path, with_own=False, dialect="sqlite")
-    url = f"sqlite:///{tmp_path / 'dev.db'}"
     assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    return f"sqlite:///{tmp_path / 'dev.db'}"
+
+
+def test_status_before_baseline_on_an_alembic_sqlite_database(tmp_path: Path, run_mizzle: Any) -> None:
+    """The same on SQLite, with Alembic's alembic_version (OpenStack Heat's database, as drift's test above)."""
+    url = _alembic_sqlite(tmp_path, run_mizzle, ", email TEXT")
     r = run_mizzle(["status", "--json"], cwd=tmp_path, url=url)
     assert r.code == 0, r.stdout + r.stderr
     warnings = json.loads(r.stdout)["warnings"]
@@ -466,13 +466,7 @@ def test_a_failed_baseline_names_the_other_tools_history_in_words_fitting_failur
 
 def test_a_failed_baseline_names_alembics_revision(tmp_path: Path, run_mizzle: Any) -> None:
     """The same on an Alembic-built SQLite database, naming the revision it is at."""
-    with sqlite3.connect(tmp_path / "dev.db") as c:
-        c.executescript("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
-                        "INSERT INTO alembic_version VALUES ('97b2a986f922');\n"
-                        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY);\n")
-    _project(tmp_path, with_own=False, dialect="sqlite")
-    url = f"sqlite:///{tmp_path / 'dev.db'}"
-    assert run_mizzle(["generate", "--name", "init"], cwd=tmp_path).code == 0
+    url = _alembic_sqlite(tmp_path, run_mizzle, "")
     r = run_mizzle(["baseline"], cwd=tmp_path, url=url)
     assert r.code == 3, r.stdout + r.stderr
     assert "note: the database has Alembic's alembic_version at revision 97b2a986f922 (set aside" in r.stderr, r.stderr
