@@ -8,6 +8,7 @@ place and a changed comment set by COMMENT ON, nothing made again."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -117,16 +118,27 @@ STEP2 = STEP1.replace('volatility="immutable")', 'volatility="immutable", cost=7
     .replace('comment="first"', 'comment="second"').replace(', comment="a count"', '')
 
 
+def _in_steps(root: Path, url: str, sources: tuple[str, ...],
+              after_first: Callable[[], object] | None = None) -> str:
+    """Each schema source generated and migrated in turn, `generate --check` clean after each (`after_first` run once
+    the first is applied); the last migration's SQL."""
+    sql = ""
+    for n, source in enumerate(sources, 1):
+        write_project(root, source)
+        result = generate(fresh_config(root), name=f"step{n}")
+        sql = result.sql_path.read_text()
+        mizzle.migrate(url=url, folder=root / "migrations")
+        again = generate(fresh_config(root), check=True)
+        assert again.changes == [], [c.describe() for c in again.changes]
+        if n == 1 and after_first is not None:
+            after_first()
+    return sql
+
+
 def test_changed_attributes_replace_and_comments_set_in_place(tmp_path: Path) -> None:
     root = tmp_path / "proj"
     with temp_database("mzobjattr3") as url:
-        for n, source in enumerate((STEP1, STEP2), 1):
-            write_project(root, source)
-            result = generate(fresh_config(root), name=f"step{n}")
-            sql = result.sql_path.read_text()
-            mizzle.migrate(url=url, folder=root / "migrations")
-            again = generate(fresh_config(root), check=True)
-            assert again.changes == [], [c.describe() for c in again.changes]
+        sql = _in_steps(root, url, (STEP1, STEP2))
         assert 'COMMENT ON VIEW "public"."v" IS \'first\'' not in sql
         for want in ('CREATE OR REPLACE FUNCTION "public"."same"(a int)', "LEAKPROOF", "COST 7", "ROWS 20",
                      'COMMENT ON VIEW "public"."v" IS \'second\'', 'COMMENT ON DOMAIN "public"."qty" IS NULL',
@@ -174,13 +186,7 @@ def test_functions_procedures_and_triggers_renamed_in_place(tmp_path: Path) -> N
 
     root = tmp_path / "proj"
     with temp_database("mzobjren") as url:
-        for n, source in enumerate((RENAME1, RENAME2), 1):
-            write_project(root, source)
-            result = generate(fresh_config(root), name=f"step{n}")
-            sql = result.sql_path.read_text()
-            mizzle.migrate(url=url, folder=root / "migrations")
-            again = generate(fresh_config(root), check=True)
-            assert again.changes == [], [c.describe() for c in again.changes]
+        sql = _in_steps(root, url, (RENAME1, RENAME2))
         renames = ['ALTER FUNCTION "public"."touch"() RENAME TO "stamp"',
                    'ALTER FUNCTION "public"."same"(a int) RENAME TO "same2"',
                    'ALTER PROCEDURE "public"."noop"() RENAME TO "nothing"',
@@ -245,16 +251,9 @@ def test_a_function_whose_argument_defaults_change_is_replaced_in_place(tmp_path
     with every column default calling it dropped and set again, and its grants lost."""
     root = tmp_path / "proj"
     with temp_database("mzobjdefaults") as url:
-        for n, source in enumerate((DEFAULTS1, DEFAULTS2), 1):
-            write_project(root, source)
-            result = generate(fresh_config(root), name=f"step{n}")
-            sql = result.sql_path.read_text()
-            mizzle.migrate(url=url, folder=root / "migrations")
-            again = generate(fresh_config(root), check=True)
-            assert again.changes == [], [c.describe() for c in again.changes]
-            if n == 1:
-                _run(url, ["GRANT EXECUTE ON FUNCTION stamp(int, timestamptz) TO PUBLIC",
-                           "REVOKE EXECUTE ON FUNCTION stamp(int, timestamptz) FROM PUBLIC"])
+        sql = _in_steps(root, url, (DEFAULTS1, DEFAULTS2), after_first=lambda: _run(url, [
+            "GRANT EXECUTE ON FUNCTION stamp(int, timestamptz) TO PUBLIC",
+            "REVOKE EXECUTE ON FUNCTION stamp(int, timestamptz) FROM PUBLIC"]))
         assert 'CREATE OR REPLACE FUNCTION "public"."stamp"(n int DEFAULT 0, ts timestamptz DEFAULT now())' in sql
         assert "DROP" not in sql and "ALTER TABLE" not in sql, sql
         with psycopg.connect(url) as c:
